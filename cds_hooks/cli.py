@@ -35,6 +35,7 @@ import orjson
 from pydantic import ValidationError
 
 from cds_hooks import listen
+from cds_hooks.config import config_errors
 from cds_hooks.config.settings import ConfigError, Settings, load_settings
 from cds_hooks.observability.version import VERSION
 
@@ -203,7 +204,7 @@ def _db(args: argparse.Namespace) -> int:
 
     from cds_hooks.app import EXIT_STARTUP_FAILED
     from cds_hooks.storage import schema
-    from cds_hooks.storage.engine import open_engine
+    from cds_hooks.storage.engine import missing_sqlite_file, open_engine
 
     try:
         settings = load_settings(args.config)
@@ -211,6 +212,16 @@ def _db(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     url = settings.database.url
     where = schema.describe(url)
+    missing = missing_sqlite_file(url) if args.action == "current" else None
+    if missing is not None:
+        # Exit 3 as for a database that cannot be reached (README, "Command line"); nothing is
+        # created: `db upgrade` (or the service's start) makes the file.
+        print(
+            f"trd-cds: error: no database at {missing}: nothing was created; "
+            f"`{schema.UPGRADE_COMMAND}` creates it",
+            file=sys.stderr,
+        )
+        return EXIT_STARTUP_FAILED
     try:
         engine = open_engine(url)
         try:
@@ -273,7 +284,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         try:
             settings = _with_timezone(settings, args.timezone)
         except ValidationError as exc:
-            return _fail(f"--timezone: {exc.errors()[0]['msg']}")
+            return _fail(f"--timezone: {config_errors.field_problem(exc.errors())[1]}")
     try:
         # Without --as-of: today where the site is ([server] timezone), as the server judges it.
         as_of = date.fromisoformat(args.as_of) if args.as_of else settings.server.today()

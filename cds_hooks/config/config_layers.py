@@ -24,11 +24,13 @@ start-up log line can list the keys set from outside the file (names only, never
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
@@ -37,6 +39,8 @@ from pydantic_settings.sources import (
     NestedSecretsSettingsSource,
     SecretsSettingsSource,
 )
+
+from cds_hooks.config.config_errors import looks_secret
 
 ENV_PREFIX = "TRD_CDS_"
 NESTED_DELIMITER = "__"
@@ -97,10 +101,12 @@ def environment_layer(
     names = _setting_names(environ, sections, what="environment variable")
     if not names:
         return Layer()
+    for name, path in names.items():
+        _require_json(model, path, environ[name], f"environment variable {name}", show=True)
     try:
         values = EnvSettingsSource(_sources_class(model, sections))()
-    except SettingsError as exc:  # e.g. a list or table that is not valid JSON
-        raise LayerError(f"environment variables: {_cause(exc)}") from exc
+    except SettingsError as exc:  # not foreseen by _require_json: still say JSON is expected
+        raise LayerError(f"environment variables: {_cause(exc)}{_JSON_HINT}") from exc
     return Layer(values, _origins(names, "environment variable"))
 
 
@@ -124,6 +130,9 @@ def secrets_layer(model: type[BaseModel], sections: Iterable[str], directory: Pa
     names = _setting_names(files, sections, what=f"secret file in {directory}")
     if not names:
         return Layer()
+    for name, path in names.items():
+        text = (directory / name).read_text("utf-8", errors="replace").strip()
+        _require_json(model, path, text, f"secret file {directory}/{name}", show=False)
     settings_cls = _sources_class(model, sections)
     source = NestedSecretsSettingsSource(
         SecretsSettingsSource(settings_cls, secrets_dir=directory),
@@ -135,7 +144,7 @@ def secrets_layer(model: type[BaseModel], sections: Iterable[str], directory: Pa
     try:
         values = source()
     except SettingsError as exc:
-        raise LayerError(f"secret files in {directory}: {_cause(exc)}") from exc
+        raise LayerError(f"secret files in {directory}: {_cause(exc)}{_JSON_HINT}") from exc
     return Layer(values, _origins(names, f"secret file {directory}/"))
 
 
@@ -183,6 +192,57 @@ def _setting_names(
                 )
             # Not a setting: TRD_CDS_CONFIG, TRD_CDS_BIND, TRD_CDS_SECRETS_DIR, test variables.
     return found
+
+
+_JSON_HINT = " (lists and tables are written as JSON, e.g. '[\"https://ehr.example.org\"]')"
+
+
+def _require_json(model: type[BaseModel], path: Path_, text: str, what: str, *, show: bool) -> None:
+    """Refuse a list or table value that is not JSON, naming the variable or file, the value
+    (`show`: never a secret file's) and the form expected. pydantic-settings' own refusal names
+    only the table ("error parsing value for field "server"") (review RI finding 7)."""
+    annotation = _annotation(model, path)
+    if annotation is None or not _is_complex(annotation):
+        return
+    try:
+        json.loads(text)
+    except ValueError:
+        # A whole table (TRD_CDS_DATABASE) or a URL may carry a password: not repeated.
+        shown = show and not _is_model(annotation) and not looks_secret(".".join(path))
+        given = f"got {text[:80]!r}; " if shown else ""
+        kind = "a table" if _is_model(annotation) else "a list"
+        example = '{"key": "value"}' if kind == "a table" else '["https://ehr.example.org"]'
+        raise LayerError(
+            f"{what} sets {'.'.join(path)}: {given}expected {kind} written as JSON, "
+            f"e.g. '{example}'"
+        ) from None
+
+
+def _annotation(model: type[BaseModel], path: Path_) -> Any:
+    """The type of the key at `path` (None when there is none: validation refuses it later)."""
+    current: Any = model
+    for part in path:
+        if not _is_model(current) or part not in current.model_fields:
+            return None
+        current = current.model_fields[part].annotation
+    return current
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _is_complex(annotation: Any) -> bool:
+    """A list, tuple, set, mapping or table: what pydantic-settings reads as JSON."""
+    if _is_model(annotation):
+        return True
+    origin = get_origin(annotation)
+    if origin in (list, tuple, set, frozenset, dict):
+        return True
+    if origin in (Union, UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        return bool(members) and all(_is_complex(a) for a in members)
+    return False
 
 
 def _cause(exc: SettingsError) -> str:

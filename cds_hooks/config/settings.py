@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
-from cds_hooks.config import config_layers
+from cds_hooks.config import config_errors, config_layers
 from cds_hooks.config.code_settings import (
     CodesSettings,
     LocalCodeSettings,
@@ -259,10 +259,12 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        source = _origin(first["loc"], overrides, environment, secrets, file)
-        raise ConfigError(f"invalid configuration at {where}{source}: {first['msg']}") from exc
+        errors = exc.errors()
+        loc = config_errors.refused_key(errors)
+        secret = secrets.origin_of(loc) is not None and environment.origin_of(loc) is None
+        where, problem = config_errors.field_problem(errors, secret=secret)
+        source = _origin(loc, overrides, environment, secrets, file)
+        raise ConfigError(f"invalid configuration at {where}{source}: {problem}") from exc
     settings._source = ConfigSource(
         file=file.resolve() if file is not None else None,
         environment=environment.keys(),

@@ -20,6 +20,21 @@ def open_engine(url: str) -> Engine:
     return _engine(url)
 
 
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite `url` names when it does not exist (None: it exists, is in memory, or
+    the database is not SQLite). `db current` reports it rather than open the engine, which
+    would create the folder and an empty database only to call it behind (review RI finding 11):
+    a status command must not write."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return None if path.exists() else path
+
+
 def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

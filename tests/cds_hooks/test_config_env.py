@@ -116,7 +116,13 @@ def test_keyword_overrides_win_over_the_environment(monkeypatch: pytest.MonkeyPa
             "eighty",
             r"server\.port \(environment variable TRD_CDS_SERVER__PORT\)",
         ),
-        ("TRD_CDS_SERVER__CORS_ORIGINS", "https://a.example", r"environment variables: .*server"),
+        (
+            "TRD_CDS_SERVER__CORS_ORIGINS",
+            "https://a.example",
+            r"^environment variable TRD_CDS_SERVER__CORS_ORIGINS sets server\.cors_origins: got "
+            r"'https://a\.example'; expected a list written as JSON, e\.g\. "
+            r"'\[\"https://ehr\.example\.org\"\]'$",
+        ),
         ("TRD_CDS_AUTH__ALGORITHMS", '["HS256"]', r"auth\.algorithms .*not allowed"),
     ],
 )
@@ -176,3 +182,84 @@ def test_relative_jwks_file_is_resolved_against_the_files_folder_or_the_working_
     settings = load_settings(config_file)
     assert settings.auth.issuers[0].jwks_file == "k.json"  # left relative: to base_dir, the cwd
     assert settings.base_dir == elsewhere
+
+
+# --- review RI finding 7: each refusal names the key, what was given and what is expected --------
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        (
+            "TRD_CDS_POLICY__TMS_CARD_WHEN_PAYER_CRITERIA_UNMET",
+            "sometimes",
+            "invalid configuration at policy.tms_card_when_payer_criteria_unmet (environment "
+            "variable TRD_CDS_POLICY__TMS_CARD_WHEN_PAYER_CRITERIA_UNMET): got 'sometimes'; "
+            'expected true, false or "patient-view"',
+        ),
+        (
+            "TRD_CDS_SERVER__TIMEZONE",
+            "Mars/Olympus",
+            "invalid configuration at server.timezone (environment variable "
+            "TRD_CDS_SERVER__TIMEZONE): timezone 'Mars/Olympus' is not a known IANA time zone "
+            "(e.g. 'America/New_York', 'Europe/London', 'UTC')",
+        ),
+        (
+            "TRD_CDS_POLICY__PAYER_CRITERIA",
+            "l99999",
+            "invalid configuration at policy.payer_criteria (environment variable "
+            "TRD_CDS_POLICY__PAYER_CRITERIA): payer_criteria 'l99999' is not a known rule set",
+        ),
+        (
+            "TRD_CDS_SERVER__PORT",
+            "eighty",
+            "invalid configuration at server.port (environment variable TRD_CDS_SERVER__PORT): "
+            "got 'eighty'; expected a valid integer",
+        ),
+        (
+            "TRD_CDS_SERVER",
+            "port=1",
+            "environment variable TRD_CDS_SERVER sets server: expected a table written as JSON",
+        ),
+    ],
+)
+def test_a_refused_value_is_said_with_the_variable_the_value_and_what_is_expected(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(None)
+    assert str(refused.value).startswith(message)
+    assert "Value error" not in str(refused.value)
+
+
+def test_a_bad_key_in_the_file_names_the_accepted_values(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[policy]\ntms_card_when_payer_criteria_unmet = "sometimes"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_settings(path)
+    assert str(refused.value) == (
+        f"invalid configuration at policy.tms_card_when_payer_criteria_unmet (in {path}): "
+        "got 'sometimes'; expected true, false or \"patient-view\""
+    )
+
+
+def test_a_refused_value_that_may_be_a_secret_is_not_repeated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TRD_CDS_DATABASE", "postgresql://trd:pw-secret@db/trd")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(None)
+    assert "pw-secret" not in str(refused.value)
+    assert "TRD_CDS_DATABASE sets database: expected a table written as JSON" in str(refused.value)
+    secrets = tmp_path / "s"
+    secrets.mkdir()
+    (secrets / "trd_cds_server__cors_origins").write_text("https://secret-origin\n")
+    monkeypatch.delenv("TRD_CDS_DATABASE")
+    monkeypatch.setenv("TRD_CDS_SECRETS_DIR", str(secrets))
+    with pytest.raises(ConfigError) as from_file:
+        load_settings(None)
+    assert f"secret file {secrets}/trd_cds_server__cors_origins sets server.cors_origins" in str(
+        from_file.value
+    )
+    assert "secret-origin" not in str(from_file.value)

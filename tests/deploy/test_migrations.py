@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -402,6 +403,12 @@ def test_trd_cds_db_upgrade_and_current(empty_database_url: str, tmp_path: Path)
     url = empty_database_url
     if url.startswith("postgresql"):  # a password in the URL is never printed
         url = make_url(url).set(password="pw-never-printed").render_as_string(hide_password=False)
+    else:  # a SQLite file that does not exist yet is reported, not created (RI finding 11)
+        missing = _cli(["db", "current"], url, tmp_path)
+        assert missing.returncode == 3, missing.stderr
+        assert missing.stderr.startswith("trd-cds: error: no database at ")
+        assert not Path(make_url(url).database or "").exists()
+        sqlite3.connect(make_url(url).database or "").close()  # an empty file: "schema none"
     before = _cli(["db", "current"], url, tmp_path)
     assert before.returncode == 1, before.stderr
     assert "schema none" in before.stdout and "run `trd-cds db upgrade`" in before.stdout
@@ -414,6 +421,22 @@ def test_trd_cds_db_upgrade_and_current(empty_database_url: str, tmp_path: Path)
     assert after.returncode == 0 and "at the head" in after.stdout
     for result in (before, upgraded, again, after):
         assert "pw-never-printed" not in result.stdout + result.stderr
+
+
+def test_trd_cds_db_current_under_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
+    """A status command must not write (review RI finding 11): before, the folder and an empty
+    database file were created, then reported "behind" with exit 1."""
+    folder = tmp_path / "not-there"
+    result = _cli(["db", "current"], f"sqlite:///{folder / 'sub' / 'trd.db'}", tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr == (
+        f"trd-cds: error: no database at {folder / 'sub' / 'trd.db'}: nothing was created; "
+        "`trd-cds db upgrade` creates it\n"
+    )
+    assert not folder.exists()
+    relative = _cli(["db", "current"], "sqlite:///./var/x.db", tmp_path)
+    assert relative.returncode == 3 and "no database at var/x.db" in relative.stderr
+    assert not (tmp_path / "var").exists()
 
 
 def test_trd_cds_db_on_an_unreachable_database_is_one_line_and_exit_3(tmp_path: Path) -> None:
