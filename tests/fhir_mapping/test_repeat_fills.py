@@ -56,7 +56,9 @@ def _fill(rng: random.Random, index: int) -> dict[str, Any]:
             rng.choice([30, 30, 30, 1]),
             rng.choice([30, 30, 30, 60, 1]),
             patient=PATIENT,
-            prescription=rng.choice([None, "order-1"]),
+            # Only a sertraline fill names the sertraline order: a fill of another drug against
+            # it is a record to confirm (fill_order_mismatch.py), read in full, never remembered.
+            prescription=rng.choice([None, "order-1"]) if product.rxcui == "312941" else None,
             medication_reference=reference,
             status=rng.choice(["completed"] * 5 + ["in-progress", "declined"]),
             dose_value=rng.choice([1, 1, 1, 2]),
