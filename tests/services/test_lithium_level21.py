@@ -11,8 +11,8 @@
    "raise first". Now "too early after the change on 2026-11-17: repeat the level 5-7 days after
    it" (5-7 from data/level_monitoring.csv).
 
-Charts: tests/services/lithium_level21_charts/ (copies of /tmp/trd/s21/rr2 charts, built by its
-mk_lith.py from rf21_far_pathway_charts/lithium_600_level_0_3_below_target.json).
+Charts: tests/services/lithium_level21_charts/ (the session 21 recheck's charts, built
+from rf21_far_pathway_charts/lithium_600_level_0_3_below_target.json).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ MAOI and two-SSRI checks follow the same rule; an `unknown` LATER than an ended 
 drug is no longer hidden by it in the MAOI washout check.
 
 Charts: tests/services/maybe_running_age_charts/ (US Core shaped requests, every prefetch key;
-built from the reviewer's r8 charts, /tmp/trd/s21/rr/r8.py). As of 2026-12-01.
+built from the session 21 recheck's r8 charts). As of 2026-12-01.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@
   result in the window now gets one line on a card it already has (order_checks/unread_labs.py);
   no card of its own.
 
-Charts: tests/services/rd21_leftovers_charts/ (from /tmp/trd/s21/rd: US Core / Epic shaped,
+Charts: tests/services/rd21_leftovers_charts/ (from review s21 RD: US Core / Epic shaped,
 every prefetch key).
 """
 
