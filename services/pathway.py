@@ -13,16 +13,12 @@ remission and contraindications the same way:
   responding (>= 50 % PHQ-9 drop) blocks TMS: it is continued, not switched (issue 11 item 2).
   Whether a payer would approve the referral is services/payer_criteria/'s (issue 12).
 
-Where each part lives: what belongs to the current episode and which of its courses count (failed
-one per drug, ended for intolerance, responding now) episode_trials.py; the TMS criteria as
-blockers in plain words (TmsAssessment) and a finding as a TMS line names it tms_assessment.py;
-the request statuses and the TMS or ECT referral already under way open_referrals.py; antimanic
-cover on the as-of date, which the order checks ask of the record, mood_stabilisers.py. Here:
-PathwayFacts and `derive_facts`, which reads the record once for them. The diagnosis reading
-(the depression finding a referral cites, `qualifies_as_mdd`, which the payer criteria also read,
-and the depressive disorders other than MDD) is mdd_diagnosis.py.
-The other readings of the record's findings it makes (grouped by kind, remission, drug cautions
-and raised transaminases, a primary psychotic disorder) are pathway_findings.py.
+Here: PathwayFacts and `derive_facts`, which reads the record once for them. Elsewhere: the
+current episode and which of its courses count, episode_trials.py; the TMS criteria in plain
+words, tms_assessment.py; referrals under way, open_referrals.py; antimanic cover,
+mood_stabilisers.py; the diagnosis reading (`qualifies_as_mdd`), mdd_diagnosis.py; the other
+readings of findings (remission, drug cautions, a primary psychotic disorder), pathway_findings.py;
+which pregnancy is current, pregnancy_now.py.
 """
 
 from __future__ import annotations
