@@ -30,6 +30,7 @@ from typing import Any
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.dose_basis import term_pattern
 from fhir_mapping.fhir_fields import JSON_OBJECT, concept_text
+from fhir_mapping.findings import FindingKind
 from fhir_mapping.record import ProcedureKind
 
 Resource = Mapping[str, Any]
@@ -65,10 +66,18 @@ def reasons_text(resource: Resource) -> str:
     return " ".join(concept_text(r) for r in reasons if isinstance(r, JSON_OBJECT))
 
 
-# The condition_codes.csv kinds of a depressive disorder: a dose given for one of these may be a
-# depression series.
+# The finding kinds (condition_codes.csv) of a depressive disorder: a dose given for one of these
+# may be a depression series. Named by FindingKind, so a TRD code (SNOMED 1153570009) sent without
+# words counts too.
 _DEPRESSIVE_KINDS = frozenset(
-    {"depression", "depression-not-mdd", "depression-unspecified", "mdd-in-remission", "postpartum"}
+    {
+        FindingKind.DEPRESSION,
+        FindingKind.TRD,
+        FindingKind.DEPRESSION_NOT_MDD,
+        FindingKind.DEPRESSION_UNSPECIFIED,
+        FindingKind.MDD_IN_REMISSION,
+        FindingKind.POSTPARTUM,
+    }
 )
 
 
