@@ -112,6 +112,7 @@ from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
 from services.order_checks.lithium_ect import ect_draft_check, lithium_draft_check
 from services.order_checks.maoi import maoi_check
+from services.order_checks.maoi_diet import maoi_diet_check
 from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
     ABOVE,
@@ -229,6 +230,7 @@ def run_order_checks(
                 intolerance_check(ctx, draft),
                 stacking_check(ctx, draft),
                 metabolic_check(ctx, draft),
+                maoi_diet_check(ctx, draft),  # an MAOI dose that brings the diet (s22 RU 3)
             ):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)

@@ -29,6 +29,7 @@ An earlier response to the same drug (sertraline 100 mg/day, PHQ-9 16 -> 6 in 20
 
 from __future__ import annotations
 
+from fhir_mapping.dose_basis import raise_means
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import AdherenceStatus, Role, Trial
 from services import (
@@ -36,6 +37,7 @@ from services import (
     drug_rules,
     drugs,
     formulation_ceilings,
+    maoi_diet,
     start_doses,
     suggestions,
     trial_dates,
@@ -164,7 +166,24 @@ def section(ctx: RuleContext, space: Room) -> str:
         f"work better: {CITE}, Figure 7.1){how}, then repeat the PHQ-9; the options below "
         "come next."
     )
-    return f"{text} {space.hold}" if space.hold else text
+    return " ".join([text, *_raise_lines(space, to), *([space.hold] if space.hold else [])])
+
+
+def _raise_lines(space: Room, to: float | None) -> list[str]:
+    """What the proposed raise brings besides the dose, in one line each and only where it
+    applies (review s22 RU findings 3 and 7): a product with no higher strength of its own
+    (Prozac Weekly 90 mg: a higher dose is a daily product; data/dose_equivalents.csv), and a
+    raise that crosses an MAOI's diet threshold (the selegiline patch from 9 mg/24 h:
+    data/maoi_diet.csv)."""
+    trial = space.trial
+    lines = []
+    means = raise_means(trial.dose_equivalence)
+    if means is not None:
+        lines.append(f"A higher dose means {means[0]}.")
+    diet = maoi_diet.raise_line(trial.ingredient, space.now, space.top if to is None else to)
+    if diet is not None:
+        lines.append(f"**MAOI diet:** {diet}")
+    return lines
 
 
 def suggestion(ctx: RuleContext, space: Room) -> Suggestion | None:
@@ -220,7 +239,9 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
     long, short = failed
     name = space.trial.ingredient
     then = _then(ctx, partial_response(space.trial) is not None)
-    act = f"raise {name} {_target(space)} first"
+    # A product with no higher strength says what the raise means (s22 RU 7: "daily, not weekly").
+    means = raise_means(space.trial.dose_equivalence)
+    act = f"raise {name} {_target(space)}{f' ({means[1]})' if means else ''} first"
     return cards.fit_summary(
         f"{long}: {act} (CANMAT para 187), {then}",
         f"{long}: {act}, {then}",
