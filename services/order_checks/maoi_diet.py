@@ -32,10 +32,14 @@ def maoi_diet_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     name = draft.ingredient.capitalize()
     if draft.mg_per_day is None:
-        summary = f"{name} ordered, dose not read: it may need the MAOI diet (no tyramine-rich foods)"
+        summary = (
+            f"{name} ordered, dose not read: it may need the MAOI diet (no tyramine-rich foods)"
+        )
         head = f"**{name} drafted, dose not read:**"
     else:
-        summary = f"{name} {draft_dose(draft)} ordered: needs the MAOI diet (no tyramine-rich foods)"
+        summary = (
+            f"{name} {draft_dose(draft)} ordered: needs the MAOI diet (no tyramine-rich foods)"
+        )
         head = f"**{name} {draft_dose(draft)} drafted:**"
     detail = cards.join_sections(
         f"{head} {found.sentence()} No MAOI at a dose that needs the diet is running now: tell "
