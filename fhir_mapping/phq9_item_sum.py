@@ -68,7 +68,9 @@ def component_answers(panel: Resource, read: Any) -> list[tuple[int, int | None]
     return found
 
 
-def checked_total(filed: int | None, items_sum: int | None) -> tuple[int | None, TotalConflict | None]:
+def checked_total(
+    filed: int | None, items_sum: int | None
+) -> tuple[int | None, TotalConflict | None]:
     """The total a PHQ-9 counts with, from its filed total and the sum of its nine answers
     (`summed`; None when not all nine were read), and the conflict when they disagree (module
     docstring): (filed, None) when they agree or nothing was summed; (the higher, the conflict)
