@@ -62,6 +62,25 @@ def frequency_table() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
 
 
 @cache
+def time_slots() -> dict[str, str]:
+    """Sig term -> the time of day it names, for the `event` rows of data/sig_frequencies.csv
+    (its `slot` column, FHIR EventTiming codes: MORN, NOON, EVE, HS). Words for one time of day
+    ("nightly", "at bedtime", "qhs") share a slot, so "nightly at bedtime" is one dose a day, not
+    two (s22 RU review finding 1: mirtazapine 15 mg read as 30, a raise offered to 45).
+
+    Evening (EVE) and bedtime (HS) are kept apart on purpose: "1 tablet every evening and 1 at
+    bedtime" is a real two-dose sig, and the two errors are not alike. Reading two doses as one
+    halves the dose, and the card then offers a raise to a dose the patient may already be
+    above; reading one as two only raises a false "above the maximum" alarm the prescriber can
+    see through. "Every evening at bedtime" is therefore still read as two a day."""
+    return {
+        row["term"].lower(): row["slot"].strip().upper()
+        for row in _table("sig_frequencies.csv")
+        if row["kind"] == "event" and row["slot"].strip()
+    }
+
+
+@cache
 def as_needed_terms() -> tuple[str, ...]:
     """The sig words that make a dose "as needed" ("prn", "as needed", "as required"...): the
     `as-needed` rows of data/sig_frequencies.csv, lower-case."""
