@@ -68,11 +68,14 @@ def time_slots() -> dict[str, str]:
     ("nightly", "at bedtime", "qhs") share a slot, so "nightly at bedtime" is one dose a day, not
     two (s22 RU review finding 1: mirtazapine 15 mg read as 30, a raise offered to 45).
 
-    Evening (EVE) and bedtime (HS) are kept apart on purpose: "1 tablet every evening and 1 at
-    bedtime" is a real two-dose sig, and the two errors are not alike. Reading two doses as one
-    halves the dose, and the card then offers a raise to a dose the patient may already be
-    above; reading one as two only raises a false "above the maximum" alarm the prescriber can
-    see through. "Every evening at bedtime" is therefore still read as two a day."""
+    Evening (EVE) and bedtime (HS) are kept apart on purpose, so "every evening at bedtime" is
+    still read as two a day. They are two times in sig usage (qpm, qhs) and in FHIR EventTiming,
+    and "1 tablet every evening and 1 at bedtime" is a real two-dose sig; the night words are
+    not. Where the words leave it open, the two errors are not alike: a dose read too low
+    silences every check that guards against too much (above the label maximum, age, renal,
+    interactions) with nothing on the card to show it, while a dose read too high is written on
+    the card ("30 mg/day" beside the 15 mg ordered) and its alarm can be seen through. Its cost,
+    a raise one-click counted from the higher reading, is the lesser one."""
     return {
         row["term"].lower(): row["slot"].strip().upper()
         for row in _table("sig_frequencies.csv")
