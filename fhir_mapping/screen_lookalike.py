@@ -57,7 +57,14 @@ UNREAD_SELF_HARM = (
 )
 # The cheap first look (resource_routing.py): every term of the table, lower-cased, holds one of
 # these, so a text with none of them names nothing here (tests/services/test_screen_lookalike.py).
-FIRST_LOOK = ("better off dead", "hurting yourself", "harming myself", "phq", "epds")
+FIRST_LOOK = (
+    "better off dead",
+    "hurting yourself",
+    "harming myself",
+    "phq",
+    "patient health",
+    "epds",
+)
 
 _RESULT = statuses(OBSERVATION, Reads.ALL)
 _UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
