@@ -49,6 +49,7 @@ from fhir_mapping.record import DataGap
 from services import (
     cards,
     data_gaps,
+    no_phq9_words,
     phq9_disagreements,
     phq9_no_total,
     suggestions,
@@ -165,6 +166,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # (score_windows.py), and asking for a PHQ-9 as well is noise. An incomplete latest
         # PHQ-9 (item 9 unknown) still brings the card: its suicide item needs asking.
         return None
+    # A newer PHQ-2 / PHQ-8 / EPDS is named, not left unsaid (review s22 RS finding 5).
+    screen = no_phq9_words.newest_other_screen(ctx.record, latest.date if latest else None)
+    if why is not None and screen is not None:
+        why = f"{why} ({no_phq9_words.other_screen_words(screen)})"
     candidates: list[str] = []
     if why is not None:
         # A drug on hold is not taken now (review 14 W6): not "on" it. The record gives no hold
