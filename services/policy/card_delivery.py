@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 
 @dataclass(frozen=True)
 class CardDeliveryPolicy:
-    # Feedback: an overridden card snoozes its topic for this patient for N days, or until the
-    # evidence it rests on changes (a new failed trial, a PHQ-9 in another band: issue 12).
+    # Feedback: an overridden card snoozes its topic for this patient for N days from its first
+    # override (cds_hooks/storage/snooze_writes.py), or until the evidence it rests on changes
+    # (a new failed trial, a PHQ-9 in another band: issue 12).
     snooze_days: int = 90
     # Order hooks: a card is left out only when feedback shows the clinician already accepted or
     # overrode that same card (same draft, topic and dose) on a card issued within this many hours
