@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.dose import frequency_per_day, sig_frequency
+from fhir_mapping.dose_steps import governing_lines
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings, concept_text
 from fhir_mapping.record import DoseBasis, DraftOrder
 
@@ -102,14 +103,10 @@ def basis_of(ingredient: str, resource: Resource, medication: Resource | None) -
 
 
 def _administrations_per_day(dosages: Sequence[Mapping[str, Any]]) -> float | None:
-    """Administrations per day of the one governing dosage line (the last sequence); None when
-    several lines share it (a split dose has no single amount per administration)."""
-    sequences = [d.get("sequence") for d in dosages if isinstance(d.get("sequence"), int)]
-    lines = (
-        [d for d in dosages if d.get("sequence") == max(sequences)]  # type: ignore[type-var]
-        if len(set(sequences)) > 1
-        else list(dosages)
-    )
+    """Administrations per day of the one governing dosage line (the last sequence, as dose.py
+    reads it: dose_steps.governing_lines); None when several lines share it (a split dose has
+    no single amount per administration)."""
+    lines = governing_lines(dosages)
     if len(lines) != 1:
         return None
     line = lines[0]

@@ -58,6 +58,7 @@ from fhir_mapping.trial_parts import (
     Role,
     Score,
     StatedReason,
+    TotalConflict,
     Verdict,
     WrittenDates,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "SetAside",
     "SourceRef",
     "StatedReason",
+    "TotalConflict",
     "Trial",
     "Verdict",
     "WrittenDates",

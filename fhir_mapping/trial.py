@@ -224,6 +224,12 @@ class Trial(TrialOutcome):
     # to the gap showed the trial failed (BeforeGap.failed), that verdict stands: the trial is
     # ADEQUATE and failed whatever the refills after the gap show. None for every other course.
     before_gap: BeforeGap | None = None
+    # The dose (lower, upper mg/day; upper None: no range) the course's latest order states when
+    # the present dose is the one its latest fills imply from quantity and days and differs
+    # from it (s22 RU review finding 6: "1-2 tablets" of 50 mg ordered, 60 tablets per 30 days
+    # filled: 100 mg/day from fills, 50-100 ordered; fhir_mapping/fill_dose.py). None otherwise.
+    ordered_mg_per_day: float | None = None
+    ordered_mg_per_day_high: float | None = None
 
     @property
     def max_mg_per_day(self) -> float | None:

@@ -57,6 +57,7 @@ from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline,
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.fill_dose import ordered_beside_fills
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
 from fhir_mapping.policy import MappingPolicy
@@ -330,6 +331,7 @@ def _trial(
     # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
     # (a stable sort) by type, so each sort compares plain strings at C speed rather than
     # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).
+    ordered = ordered_beside_fills(events, segments)
     by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
     sources = sorted(by_source.values(), key=_SOURCE_ID)
     sources.sort(key=_SOURCE_TYPE)
@@ -391,4 +393,6 @@ def _trial(
         doses_not_tolerated=doses_not_tolerated(events),
         supply_ran_out=ran_out,
         before_gap=gap,
+        ordered_mg_per_day=ordered[0],
+        ordered_mg_per_day_high=ordered[1],
     )

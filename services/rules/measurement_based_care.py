@@ -46,7 +46,15 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 
 from fhir_mapping.record import DataGap
-from services import cards, data_gaps, phq9_no_total, suggestions, tms_course, trial_dates
+from services import (
+    cards,
+    data_gaps,
+    phq9_disagreements,
+    phq9_no_total,
+    suggestions,
+    tms_course,
+    trial_dates,
+)
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -149,6 +157,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # The form was done: its total is missing, not the measurement (review 17 M4); asked as
         # the optimise card asks it (audit 17 M5: services/phq9_no_total.py).
         tail, short_tail = phq9_no_total.ASK_SHORT, "score it"
+    # The latest total disagrees with its answers (review s22 RS finding 1): the form is checked
+    # first, as a form without a total is scored first.
+    conflicted = phq9_disagreements.latest_conflict(ctx.record) if why is not None else None
+    if conflicted is not None and untotalled is None:
+        tail = short_tail = phq9_disagreements.CHECK
     other = other_scale_latest(ctx)
     if other is not None and incomplete is None and due_reason(ctx, trial, other, ()) is None:
         # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures
@@ -208,6 +221,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     incomplete_line = incomplete_section(incomplete) if incomplete is not None else ""
     detail = cards.join_sections(
         outcome_line(ctx, trial, other),
+        phq9_disagreements.conflict_section(conflicted) if conflicted is not None else "",
         incomplete_line,
         preliminary_section(preliminary) if preliminary is not None else "",
         unrecognised_section(unrecognised, latest is not None),
@@ -223,8 +237,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         suggestions=(
             # Not the recommended act while results named PHQ-9 that may answer it are unread.
             suggestions.create("Ask for a PHQ-9", resource, recommended=not answers)
-            if untotalled is None
-            else suggestions.create(phq9_no_total.REPEAT_LABEL, resource),
+            if untotalled is None and conflicted is None
+            else suggestions.create(
+                phq9_no_total.REPEAT_LABEL
+                if untotalled is not None
+                else phq9_disagreements.REPEAT_LABEL,
+                resource,
+            ),
         ),
         indicator=Indicator.WARNING if incomplete is not None else None,
         evidence=evidence,

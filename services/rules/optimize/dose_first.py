@@ -40,7 +40,7 @@ from services import (
     suggestions,
     trial_dates,
 )
-from services.order_doses import fmt_dose, trial_dose
+from services.order_doses import fills_basis, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -143,6 +143,11 @@ def section(ctx: RuleContext, space: Room) -> str:
     # "1 week", never "1 weeks" (review s20 r4 item 14: card_format.plural).
     counted = cards.plural(weeks, "week")
     taken = f"{counted} on it, days without supply not counted" if gap else counted
+    # The running dose read from the fills' quantity while the order states another (s22 RU
+    # review finding 6): the raise below rests on it, so the card says where it comes from.
+    basis = fills_basis(trial)
+    if basis is not None:
+        taken = f"{taken}; {basis}"
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     where = space.ceiling or (f" ({cite})" if cite else "")
     if space.top <= space.now:  # no step left below a dose stopped for an adverse effect
