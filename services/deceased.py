@@ -31,7 +31,8 @@ as-of, with nothing in the record dated more than that window after the death
 (Patient.death_last_record, read in fhir_mapping/death_ends_courses.py), gives no card at all:
 the courses ended at the death, and "pathway cards not shown" is noise on a chart opened years
 on (a records request, an audit). A record within the window after the death is its paperwork
-(Synthea's Darron Feeney: an encounter three days after it), no conflict. A record dated later
+(Synthea's Darron Feeney: an encounter three days after it), no conflict; but it leaves the
+courses running (death_ends_courses.py), and a safety card they raise keeps the status card. A record dated later
 than that (a visit, an order, a fill, a PHQ-9) contradicts the status: then the status card is
 always shown, its summary naming the conflict ("..., but a record is dated DATE: check the
 status"), with the safety checks under it as for a living patient. At the order hooks nothing changes: an order written now is
@@ -90,8 +91,11 @@ def deceased_cards(
     if not record.patient.deceased:
         return ()
     at_order = hook in ORDER_HOOKS
-    if quiet(record, policy, hook):
-        return ()  # long dead, nothing since: no card at all (module docstring)
+    if quiet(record, policy, hook) and not checks:
+        # Long dead, nothing since, no safety finding: no card at all (module docstring). A
+        # safety card (courses left running by a record days after the death) keeps the
+        # status card above it: the safer reading.
+        return ()
     conflict = not at_order and long_dead(record, policy)
     held = tuple(screen.with_fields(r, suggestions=()) if r.suggestions else r for r in checks)
     if at_order:

@@ -119,3 +119,14 @@ def test_sherman_mcglynn_gets_no_card_fourteen_years_on() -> None:
     assert _summaries(doc, "patient-view") == []
     (summary,) = _summaries(doc, "patient-view", as_of=date(2012, 7, 31))
     assert summary == f"{STATUS}: treatment-pathway cards not shown"
+
+
+def test_a_safety_card_keeps_the_status_card_however_long_ago() -> None:
+    # claims19 x02: died 2025-05-20, a record 2025-05-26 leaves phenelzine and escitalopram
+    # running; 18 months on the critical pair is still said, under the status card.
+    doc = chart_files.loader(Path(__file__).parent / "claims19_charts")(
+        "x02_deceased_maoi_pair_patient_view"
+    )
+    cards = _cards(doc)
+    assert cards[0]["summary"].startswith("Patient recorded deceased (2025-05-20)")
+    assert any(c["indicator"] == "critical" for c in cards[1:])
