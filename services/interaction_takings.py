@@ -56,6 +56,9 @@ class Taking:
     # then names the course's start and the dose's apart ("lithium, running since 2026-05-04;
     # 900 mg/day since 2026-09-07": review s20 item 1), never the dose as taken since the start.
     dose_began: date | None = None
+    # That listing is an order never filled or renewed (Trial.unconfirmed_order), not a
+    # statement: its start is the order's day (services/rules/interactions.py `_settled`).
+    unconfirmed_order: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -91,6 +94,7 @@ class Taking:
             None if last is None else last.as_needed_max_mg,
             per_dose=per_administration(trial.dose_basis, trial.mg_per_administration),
             dose_began=trial_dates.dose_began(trial),
+            unconfirmed_order=trial.unconfirmed_order,
         )
 
     def state(self) -> str:

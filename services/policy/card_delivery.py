@@ -1,5 +1,5 @@
-"""Card delivery: how long an overridden card snoozes, and which order-hook cards are not sent
-again.
+"""Card delivery: how long an overridden card snoozes, which order-hook cards are not sent
+again, and when a long-deceased patient's chart gets no card.
 
 The settings' defaults, with their sources, and their `[policy]` table bounds (README "Policy").
 """
@@ -22,8 +22,17 @@ class CardDeliveryPolicy:
     # by another hook call; a card merely sent is shown again (issue 11 item 15, cds_hooks/storage/store.py
     # acknowledged_dedupe_keys). 0 leaves nothing out.
     order_dedupe_hours: int = 24
+    # Chart open (patient-view) for a patient whose recorded date of death is more than this many
+    # days before as-of, with nothing in the record dated after it: no card at all (review s21
+    # RN: a chart dead fourteen years still got "Patient recorded deceased: treatment-pathway
+    # cards not shown" on every open). Within it the status card stays (a chart opened to
+    # complete the notes, or a status just entered in error); past it, a record dated after the
+    # death is a conflict said on one card (services/deceased.py). 90 days: the notes of a death
+    # are completed and reviewed within weeks; a clinic may set it longer. Not a clinical fact.
+    deceased_quiet_after_days: int = 90
 
 
 class CardDeliveryPolicyConfig(BaseModel):
     snooze_days: int = Field(90, ge=0)
     order_dedupe_hours: int = Field(24, ge=0)
+    deceased_quiet_after_days: int = Field(90, ge=0, le=36500)
