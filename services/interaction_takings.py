@@ -98,12 +98,14 @@ class Taking:
         )
 
     def state(self) -> str:
-        """How a summary says the drug is taken: "running", "listed (last confirmed 2016)" for
-        a course only an old active statement keeps running, or "possibly running" for a drug
-        read from a record whose code and name disagree."""
+        """How a summary says the drug is taken: "running", "listed" for a course only an old
+        active statement or a never-filled old order keeps running, or "possibly running" for
+        a drug read from a record whose code and name disagree. "listed" carries no date: the
+        detail names the last confirmation, and a longer word pushed the pair's advice ("check
+        the INR, adjust warfarin") out of the 140-character summary."""
         if self.unconfirmed_since is None:
             return taken_to_confirm.claim(self.to_confirm).bare
-        return f"listed (last confirmed {self.unconfirmed_since.year})"
+        return "listed"
 
     def text(self) -> str:
         """ "clozapine 300 mg/day, running since 2020-03-02", "fluvoxamine 100 mg/day on this
