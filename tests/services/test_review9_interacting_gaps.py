@@ -160,9 +160,7 @@ def test_an_old_thioridazine_statement_beside_running_paroxetine_on_the_chart() 
     record = _record(_depressed(_thioridazine(date(2016, 3, 1)), paroxetine))
     card = _on_chart(record)[CHART]
     assert card.indicator is Indicator.CRITICAL
-    assert card.summary.startswith(
-        "Thioridazine listed and paroxetine running: contraindicated"
-    )
+    assert card.summary.startswith("Thioridazine listed and paroxetine running: contraindicated")
     assert "paroxetine 20 mg/day, running since 2024-09-30" in (card.detail)
     assert "last confirmed 2016-03-01" in card.detail
 

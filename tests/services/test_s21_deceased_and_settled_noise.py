@@ -49,12 +49,7 @@ def test_record_after_death_keeps_courses_and_says_so() -> None:
     texts = [t for _, t in _cards("d03_deceased_2012_visit_after", never)]
     # Not ended at the death; both orders of 2006, never filled or renewed, are named as listed,
     # not running (review s22: an unrenewed order is not confirmed taken), still checked.
-    assert any(
-        t.startswith(
-            "Warfarin listed and fluoxetine listed"
-        )
-        for t in texts
-    ), texts
+    assert any(t.startswith("Warfarin listed and fluoxetine listed") for t in texts), texts
     assert "2014-03-05, after the recorded death, makes the date doubtful" in texts[0]
 
 
