@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fhir_mapping.record import DataDomain, Finding, FindingKind, Referral
+from fhir_mapping.record import DataDomain, Finding, FindingKind, ProcedureKind, Referral
 from services.card_format import record_cite
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
@@ -37,6 +37,13 @@ _TREATMENT_LISTS = frozenset({DataDomain.DEVICES, DataDomain.PROCEDURES})
 # A CPAP order counts once placed or filled; a draft, on-hold or revoked one does not (FHIR R4
 # RequestStatus: active = in force, completed = done).
 _CPAP_ORDER_STATUSES = frozenset({"active", "completed"})
+# How the untreated line names a CPAP on record, by the resource it comes from.
+_ON_RECORD = {
+    "Device": "Device",
+    "DeviceUseStatement": "DeviceUseStatement",
+    "Procedure": "Procedure",
+    "Condition": "another problem entry",
+}
 _WHY = "It can drive residual fatigue, insomnia and low motivation (CANMAT 2023 para 181)."
 
 
@@ -46,14 +53,14 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
     if not apnea:
         return []
     treated = facts.findings_of(FindingKind.SLEEP_APNEA_TREATED)
-    procedures = [f for f in treated if _from(f, "Procedure")]
+    procedures = _procedures(ctx, treated)
     current = [f for f in treated if not _from(f, "Procedure")]  # entry words, a Device
     since = ctx.record.as_of - timedelta(days=ctx.policy.cpap_current_days)
     recent = [f for f in procedures if f.onset is not None and f.onset >= since]
     ordered = _cpap_order(ctx)
     not_in_use = facts.findings_of(FindingKind.SLEEP_APNEA_NOT_IN_USE)
-    if not_in_use and (treated or ordered is not None):
-        return [_not_in_use(apnea[0], not_in_use[0], treated, ordered)]
+    if not_in_use and (current or procedures or ordered is not None):
+        return [_not_in_use(apnea[0], not_in_use[0], (*current, *procedures), ordered)]
     if current or recent:
         return []
     if ordered is not None:
@@ -117,11 +124,10 @@ def _not_in_use(
     """The untreated line when the entry's words say the treatment is not in use beside a CPAP
     on record: both named, the words winning (the hold stays: the safer reading)."""
     on_record = [
-        f"{f.source.resource_type if f.source else 'record'}"
+        _ON_RECORD.get(f.source.resource_type if f.source else "", "record")
         + (f" of {f.onset.isoformat()}" if f.onset else "")
         + f": {f.display or 'CPAP'}"
         for f in treated
-        if not _from(f, "Condition")
     ]
     if ordered is not None:
         day = ordered.authored.isoformat() if ordered.authored else "date not recorded"
@@ -132,6 +138,19 @@ def _not_in_use(
         f'"{words.display}", while CPAP is on record ({"; ".join(on_record)}), which does not show '
         f"use. {_WHY}",
     )
+
+
+def _procedures(ctx: RuleContext, treated: tuple[Finding, ...]) -> list[Finding]:
+    """The CPAP Procedures on record: their findings (named by the Procedure's display), and any
+    CPAP procedure record without one (a record built another way), as a plain "CPAP"."""
+    found = [f for f in treated if _from(f, "Procedure")]
+    sources = {f.source for f in found}
+    found.extend(
+        Finding(FindingKind.SLEEP_APNEA_TREATED, p.code, p.system, "CPAP", p.date, p.source)
+        for p in ctx.record.procedures
+        if p.kind is ProcedureKind.CPAP and (p.source is None or p.source not in sources)
+    )
+    return found
 
 
 def _from(finding: Finding, resource_type: str) -> bool:
