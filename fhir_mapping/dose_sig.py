@@ -99,9 +99,9 @@ def _open_pairs(events: list[tuple[str, int, int]], clause: str) -> int:
     overlaps = slot_overlaps()
     found = 0
     for (one, _, end), (two, start, _) in zip(events, events[1:], strict=False):
-        if one != two and frozenset({one, two}) in overlaps:
-            if _JOINED.search(clause[end:start]) is None:
-                found += 1
+        joined = _JOINED.search(clause[end:start]) is not None
+        if one != two and frozenset({one, two}) in overlaps and not joined:
+            found += 1
     return found
 
 
