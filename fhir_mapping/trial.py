@@ -74,6 +74,9 @@ class Trial(TrialOutcome):
     # segments stop there); the course stays ongoing for the safety checks, and a PHQ-9 taken
     # after the covered time does not decide its outcome. None: no such listing.
     unconfirmed_since: date | None = None
+    # That listing is an `active` order no fill or renewal confirms (review s21 RN finding 5:
+    # a fluoxetine order of 1993, never renewed), not a statement: how the cards word it.
+    unconfirmed_order: bool = False
     # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
     # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).

@@ -48,6 +48,7 @@ from fhir_mapping.course_support import (
     _restart_notes,
     _stop_recorded_after,
     _stops_on,
+    _unconfirmed_order,
     _unconfirmed_since,
     _written_dates,
 )
@@ -369,6 +370,7 @@ def _trial(
         else None,
         assumed_days=_assumed_days(spans),
         unconfirmed_since=_unconfirmed_since(spans, as_of),
+        unconfirmed_order=_unconfirmed_order(spans),
         # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
         adequate_from=adequate_from(segments, minimum, policy)
         if verdict is Verdict.ADEQUATE

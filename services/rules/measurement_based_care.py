@@ -49,6 +49,7 @@ from fhir_mapping.record import DataGap
 from services import (
     cards,
     data_gaps,
+    no_phq9_words,
     phq9_disagreements,
     phq9_no_total,
     suggestions,
@@ -116,7 +117,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # due PHQ-9 (90 days) leaves it unasked. Warning, not info (m11): it asks for a question
     # today, and is not the suicide-risk card's critical level since nothing says it is positive.
     incomplete = incomplete_phq9(ctx, latest)
-    ongoing = ctx.facts.ongoing_trials
+    # A course only a stale listing keeps running (an old `active` statement, or an order never
+    # filled or renewed: Trial.unconfirmed_since) is not a drug taken now, so no "On fluoxetine
+    # since 1993: measure response" (review s21 RN finding 5); the adherence card asks to
+    # confirm it.
+    ongoing = tuple(t for t in ctx.facts.ongoing_trials if t.unconfirmed_since is None)
     if not ongoing or tms_course.running_course(ctx.record, ctx.policy) is not None:
         # No trial to measure, or a TMS course (its card asks for the scales weekly): only the
         # unanswered item 9 is left to say.
@@ -165,6 +170,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # (score_windows.py), and asking for a PHQ-9 as well is noise. An incomplete latest
         # PHQ-9 (item 9 unknown) still brings the card: its suicide item needs asking.
         return None
+    # A newer PHQ-2 / PHQ-8 / EPDS is named, not left unsaid (review s22 RS finding 5).
+    screen = no_phq9_words.newest_other_screen(ctx.record, latest.date if latest else None)
+    if why is not None and screen is not None:
+        why = f"{why} ({no_phq9_words.other_screen_words(screen)})"
     candidates: list[str] = []
     if why is not None:
         # A drug on hold is not taken now (review 14 W6): not "on" it. The record gives no hold

@@ -39,13 +39,21 @@ def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -
     prescriber sees why that code no longer counts as a current pregnancy."""
     assert delivery.onset is not None  # `_perinatal` names only a dated delivery
     end = delivery.onset + timedelta(days=ctx.policy.mapping.postpartum_after_edd_days)
+    # A delivery a postnatal visit records is dated by the visit, not the birth (Finding.dated):
+    # its postnatal year is counted from the visit and said so (it ends no earlier than the true
+    # one: the postnatal cautions are kept the longer, the safer side).
+    head = (
+        f"**Delivery {delivery.dated}**"
+        if delivery.visit is not None
+        else f"**Delivered on {delivery.onset.isoformat()}**"
+    )
+    counted = " counted from the visit" if delivery.visit is not None else ""
     line = (
-        f"**Delivered on {delivery.onset.isoformat()}** ({delivery.display}, {delivery.coding}):"
-        " postnatal year "
+        f"{head} ({delivery.display}, {delivery.coding}): postnatal year{counted} "
         f"to {end.isoformat()}."
     )
     if ended is not None:
-        since = f" since {ended.onset.isoformat()}" if ended.onset else ""
+        since = f" {ended.dated}" if ended.onset else ""
         line += (
             f" The pregnancy coded before it ({ended.display}, {ended.coding}{since}) is read "
             "as ended."
@@ -141,7 +149,9 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     lines: list[str] = []
     pregnancy = ctx.population.pregnancy
     if pregnancy is not None:
-        since = f" since {pregnancy.onset.isoformat()}" if pregnancy.onset else ""
+        # Finding.dated: "since <onset>", or "recorded at the visit of <day>" for a pregnancy a
+        # prenatal visit records (not the day it began).
+        since = f" {pregnancy.dated}" if pregnancy.onset else ""
         what = "medication and TMS options" if tms else "medication options"
         lines.append(
             f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}"
