@@ -6,7 +6,7 @@ large chart), so the route runs it in the thread pool; `answer_on_loop` answers 
 moments ago, with nothing to fetch, on the event loop, because a thread hop would cost more than
 the whole answer (issue 6); and `answer_first_sight_on_loop` maps a chart of typical size not seen
 before on the loop too, from what `answer_on_loop` read of it (issue 14). All read snoozes and
-de-duplication fresh, and all leave the issued cards to `record`, which the route awaits after the
+de-duplication fresh, and all leave the issued cards to `record`, which the route awaits before the
 answer is sent. The last step of each (what the caller is shown) is card_issuer.py.
 """
 
@@ -293,7 +293,7 @@ class HookRunner:
             return None  # the SQLite file was locked (rare), or a database write is needed
 
     async def record(self, answer: Answer) -> None:
-        """Store the answer's issued cards (awaited after the answer is sent). Never raises: a
+        """Store the answer's issued cards (awaited before the answer is sent). Never raises: a
         failure is logged, and only feedback and de-duplication for those cards are lost."""
         try:
             await self.recorder.record(answer.issued, answer.issued_at)

@@ -52,7 +52,6 @@ from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
 from fhir_mapping.pgx import read_pgx
-from fhir_mapping.phq9_lookalike import observation_gaps as observation_gaps_named_phq9
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Admission,
@@ -87,7 +86,7 @@ from fhir_mapping.resource_routing import (
 from fhir_mapping.resource_routing import _observation_reads as _observation_reads
 from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
-from fhir_mapping.scale_lookalike import observation_gaps as observation_gaps_named_scale
+from fhir_mapping.screen_lookalike import read_lookalikes
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.unread_fills import with_unread_fills
@@ -183,9 +182,9 @@ def _build_record(
     pgx_observations = walk.pgx_observations
     chart_conditions = walk.chart_conditions
 
-    if lookalikes:
-        gaps.extend(observation_gaps_named_phq9(lookalikes, as_of=as_of))
-        gaps.extend(observation_gaps_named_scale(lookalikes, as_of=as_of))
+    # PHQ-9s, scales, self-harm answers and screens under unknown codes (screen_lookalike.py).
+    named_gaps, named_scores, named_unfinished = read_lookalikes(lookalikes, as_of=as_of)
+    gaps.extend(named_gaps)
     # A draft's medicationReference resolves against the chart's Medications too (prefetch
     # include entries, or read from the FHIR server): review 15 U2. A draft whose drug cannot be
     # identified is a gap, said at the order (services/data_gaps.py).
@@ -240,14 +239,15 @@ def _build_record(
     unfinished = scores.without_reviewed(
         scores.read_unfinished(rated, as_of=as_of), observation_scores
     )
+    if named_unfinished:
+        unfinished = tuple(sorted([*unfinished, *named_unfinished], key=scores.score_order))
     all_scores = (
         questionnaires.merge_scores(observation_scores, questionnaire_scores, observations)
         if questionnaire_scores
-        # Nothing to merge: read_rated's scores are in score_order already (an inferred item 9
-        # cannot reorder them: it follows from the value, and valued totals of one instrument
-        # and day are merged into one).
-        else observation_scores
+        else observation_scores  # in score_order already (read_rated; no merge needed)
     )
+    if named_scores:  # in score_order with them (screen_lookalike.py)
+        all_scores = tuple(sorted([*all_scores, *named_scores], key=scores.score_order))
     # Intolerance documented outside the medication resources marks the trial it concerns.
     documented = kept.get("AllergyIntolerance", []) + kept.get("AdverseEvent", [])
     intolerances = (

@@ -261,6 +261,14 @@ def _newer_order_on_hold(spans: Sequence[_Span]) -> date | None:
     return latest
 
 
+def _unconfirmed_order(spans: Sequence[_Span]) -> bool:
+    """Whether the latest stale listing of the course is an `active` order no fill or renewal
+    confirms (rule 2c, review s21 RN finding 5), not a statement: the cards say "order still
+    active, never filled or renewed", not "listed in a statement"."""
+    listed = [s for s in spans if s.listed is not None]
+    return bool(listed) and max(listed, key=lambda s: s.listed or s.start).event.kind is _ORDER
+
+
 def _unconfirmed_since(spans: Sequence[_Span], as_of: date) -> date | None:
     """The last date the record confirms a course kept running only by stale `active`
     statements (rule 2c, review 6 finding 11); None when no stale statement is in the course or

@@ -43,29 +43,33 @@ def at_death(
     patient = read_patient(kept.get("Patient", []), patient_id, as_of)
     visits = kept.get("Encounter", [])
     died = patient.deceased_on
-    doubted = record_after(died, events, visits)
+    days = days_after(died, events, visits)
     if died is not None:
-        later = [day for day in other_days if day is not None and day > died]
-        doubted = min([*later, *([doubted] if doubted else [])], default=None)
+        days += [day for day in other_days if day is not None and day > died]
+    doubted = min(days, default=None)
     if doubted is not None:
-        patient = dataclasses.replace(patient, death_doubted_by=doubted)
+        # The last such day too: a record days after a death is often its own paperwork, one
+        # years after it contradicts the status (services/deceased.py).
+        patient = dataclasses.replace(
+            patient, death_doubted_by=doubted, death_last_record=max(days)
+        )
     return ended_at_death(courses, died, doubted), patient
 
 
-def record_after(
+def days_after(
     died: date | None, events: Iterable[MedicationEvent], visits: Iterable[Resource]
-) -> date | None:
-    """The first day after `died` a medication record starts or an encounter begins; None when
-    nothing is dated after it (or no death date)."""
+) -> list[date]:
+    """Every day after `died` a medication record starts or an encounter begins; [] when none
+    is (or no death date)."""
     if died is None:
-        return None
+        return []
     days = [e.start for e in events if e.start > died]
     for visit in visits:
         period = visit.get("period")
         start = parse_date(period.get("start")) if isinstance(period, dict) else None
         if start is not None and start > died:
             days.append(start)
-    return min(days, default=None)
+    return days
 
 
 def ended_at_death(

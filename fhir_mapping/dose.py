@@ -55,6 +55,7 @@ from fhir_mapping.dose_sig import (
     sig_frequency,
     sig_frequency_bounds,
 )
+from fhir_mapping.dose_steps import governing_lines
 from fhir_mapping.dose_tables import duration_days, unit_factor
 from fhir_mapping.dose_timing import GTS_SYSTEM, frequency_per_day, timing_high
 from fhir_mapping.fhir_fields import JSON_OBJECT
@@ -175,13 +176,9 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
 
 
 def _governing_lines(dosages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The lines of the last `sequence` (all lines when they share one or have none)."""
-    lines = [d for d in dosages if isinstance(d, JSON_OBJECT)]
-    sequences = {d["sequence"] for d in lines if isinstance(d.get("sequence"), int)}
-    if len(sequences) <= 1:
-        return lines
-    last = max(sequences)
-    return [d for d in lines if d.get("sequence") == last]
+    """The lines of the last `sequence` (all lines when they share one, have none, or are one
+    day's doses under different numbers: dose_steps.governing_lines)."""
+    return governing_lines(dosages)
 
 
 def as_needed(dosages: Sequence[Mapping[str, Any]] | None) -> bool:

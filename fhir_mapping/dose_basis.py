@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.dose import frequency_per_day, sig_frequency
+from fhir_mapping.dose_steps import governing_lines
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings, concept_text
 from fhir_mapping.record import DoseBasis, DraftOrder
 
@@ -102,14 +103,10 @@ def basis_of(ingredient: str, resource: Resource, medication: Resource | None) -
 
 
 def _administrations_per_day(dosages: Sequence[Mapping[str, Any]]) -> float | None:
-    """Administrations per day of the one governing dosage line (the last sequence); None when
-    several lines share it (a split dose has no single amount per administration)."""
-    sequences = [d.get("sequence") for d in dosages if isinstance(d.get("sequence"), int)]
-    lines = (
-        [d for d in dosages if d.get("sequence") == max(sequences)]  # type: ignore[type-var]
-        if len(set(sequences)) > 1
-        else list(dosages)
-    )
+    """Administrations per day of the one governing dosage line (the last sequence, as dose.py
+    reads it: dose_steps.governing_lines); None when several lines share it (a split dose has
+    no single amount per administration)."""
+    lines = governing_lines(dosages)
     if len(lines) != 1:
         return None
     line = lines[0]
@@ -177,6 +174,11 @@ class Equivalence:
     written_prefix: str  # "HBr": how the written dose is named after the ingredient
     written_unit: str  # "mg/day", "mg weekly"
     equivalent_unit: str  # "mg bupropion HCl", "mg/day"
+    # What raising the dose means when the product has no higher strength of its own (Prozac
+    # Weekly: 90 mg only, so a raise is a daily product: review s22 RU finding 7); "" when the
+    # product itself has higher strengths (Aplenzin 348, 522).
+    raise_means: str = ""
+    raise_short: str = ""  # the same in a summary's words: "daily, not weekly"
 
     def named_in(self, names: str) -> bool:
         """True when one of the row's words is a word (or word prefix) of `names`."""
@@ -240,6 +242,8 @@ def equivalences() -> dict[str, Equivalence]:
             written_prefix=row["written_prefix"].strip(),
             written_unit=row["written_unit"].strip(),
             equivalent_unit=row["equivalent_unit"].strip(),
+            raise_means=(row.get("raise_means") or "").strip(),
+            raise_short=(row.get("raise_short") or "").strip(),
         )
     return found
 
@@ -312,3 +316,13 @@ def shown_dose(key: str | None, mg_per_day: float | None, high: float | None = N
     as the events, trials and drafts carry it); None for any other product."""
     row = equivalences().get(key) if key else None
     return row.text(mg_per_day, high) if row is not None else None
+
+
+def raise_means(key: str | None) -> tuple[str, str] | None:
+    """(the sentence's words, the summary's words) of what a higher dose of a product means when
+    the product has no higher strength of its own ("a daily fluoxetine product (the weekly capsule
+    comes in 90 mg only)", "daily, not weekly"); None for any other product."""
+    row = equivalences().get(key) if key else None
+    if row is None or not row.raise_means:
+        return None
+    return row.raise_means, row.raise_short or row.raise_means

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from fhir_mapping.dose_tables import as_needed_terms, frequency_table, unit_factor
+from fhir_mapping.dose_tables import as_needed_terms, frequency_table, time_slots, unit_factor
 from fhir_mapping.sig_amounts import NUM, UNREAD, SigAmount, alternative, sig_amounts
 
 _WORD_NUMBERS = {
@@ -83,9 +83,11 @@ def _term_pattern() -> re.Pattern[str]:
 
 def _clause_frequency(clause: str) -> tuple[float, float] | None:
     """(lower, upper) administrations per day said in a piece of sig: the largest rate ("bid" ->
-    2), else the number of distinct times of day ("in the morning and at bedtime" -> 2). A range
+    2), else the number of distinct times of day ("in the morning and at bedtime" -> 2; "nightly
+    at bedtime" -> 1: both words name the bedtime slot, dose_tables.time_slots). A range
     ("1-2 times a day", "every 4-6 hours") gives its two ends; otherwise both are the same."""
     _, terms = frequency_table()
+    slots = time_slots()
     rates: list[tuple[float, float]] = []
     events: set[str] = set()
     for match in _term_pattern().finditer(clause):
@@ -93,7 +95,7 @@ def _clause_frequency(clause: str) -> tuple[float, float] | None:
         if kind == "rate":
             rates.append((per_day, per_day))
         else:
-            events.add(match.group(1))
+            events.add(slots[match.group(1)])
     for match in _EVERY_HOURS.finditer(clause):
         hours = float(match.group("n"))
         longest = float(match.group("hi")) if match.group("hi") else hours
@@ -116,14 +118,16 @@ def _clause_frequency(clause: str) -> tuple[float, float] | None:
 
 
 def sig_times_of_day(text: str) -> frozenset[str]:
-    """The times of day a sig names ("every morning", "at bedtime", "qhs"), as its words: the
-    `event` rows of data/sig_frequencies.csv. Two dosage lines naming different ones are doses
-    of one day (dose_steps.unsequenced_shape); a rate ("bid") is no time of day."""
-    _, terms = frequency_table()
+    """The times of day a sig names ("every morning", "at bedtime", "qhs"), as their slots: the
+    FHIR EventTiming codes of the `event` rows of data/sig_frequencies.csv (MORN, EVE, HS...),
+    the codes a structured `timing.repeat.when` carries, so a line's sig and another line's
+    `when` compare. Two dosage lines naming different ones are doses of one day
+    (dose_steps.unsequenced_shape); a rate ("bid") is no time of day."""
+    slots = time_slots()
     return frozenset(
-        m.group(1)
+        slots[m.group(1)]
         for m in _term_pattern().finditer(normalise_sig(text))
-        if terms[m.group(1)][0] == "event"
+        if m.group(1) in slots
     )
 
 

@@ -69,7 +69,59 @@ def sequence_steps(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Step, .
         return unsequenced_shape(dosages).steps if not by_number else ()
     if len(by_number) < 2:
         return ()
-    return tuple(tuple(by_number[n]) for n in sorted(by_number))
+    steps = tuple(tuple(by_number[n]) for n in sorted(by_number))
+    return () if _numbered_one_day(steps) else steps
+
+
+def governing_lines(dosages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The lines whose doses add up to the dose the patient is on (dose.py, dose_basis.py): the
+    lines of the last `sequence` when the numbered lines are steps, else every line (one
+    number, none, or numbered lines that are one day's doses: `_numbered_one_day`)."""
+    lines = [d for d in dosages if isinstance(d, JSON_OBJECT)]
+    numbers = {d["sequence"] for d in lines if isinstance(d.get("sequence"), int)}
+    if len(numbers) <= 1:
+        return lines
+    by_number = [tuple(d for d in lines if d.get("sequence") == n) for n in sorted(numbers)]
+    if _numbered_one_day(by_number):
+        return lines
+    return [d for d in lines if d.get("sequence") == max(numbers)]
+
+
+def _numbered_one_day(steps: Sequence[Step]) -> bool:
+    """Whether lines of different sequence numbers are one day's doses, not steps (s22 RU
+    review finding 2): Epic writes "2 tablets every morning" and "1 tablet every evening" as
+    sequence 1 and 2 of one order, both from the same start with no end. A step is over only
+    when something ends it, so the lines are steps when a line before the last step ends
+    (boundsDuration, boundsPeriod.end, repeat.count, "for 7 days" in its text) or a later line
+    says it comes after ("then ..."); without that, lines that share their start (or none
+    states one) and each take their own time of day (`_apart_in_the_day`: MORN + EVE, or the
+    sig's "every morning" + "at bedtime") are taken together. Reading them as steps took the
+    last line's 50 mg (or the first's 100) for 150 mg/day and offered a raise to the dose the
+    patient already takes. Lines at the same time of day with no end stay steps, as their
+    numbers say (nothing in them says the day's dose is their sum)."""
+    earlier = [line for step in steps[:-1] for line in step]
+    if any(_ends(line) for line in earlier):
+        return False
+    later = [line for step in steps[1:] for line in step]
+    if any(_AFTER_WORDS.search(" ".join(_texts(line)).lower()) for line in later):
+        return False
+    every = [line for step in steps for line in step]
+    if len({_period_start(line) for line in every}) != 1:
+        return False
+    return _apart_in_the_day(every)
+
+
+def _ends(line: Mapping[str, Any]) -> bool:
+    """A line that says when it is over: a boundsDuration, a boundsPeriod end, a `count` of
+    administrations, or a length in its text ("for 7 days")."""
+    repeat = _repeat(line)
+    if repeat is not None and (
+        isinstance(repeat.get("boundsDuration"), JSON_OBJECT)
+        or _period_end(line) is not None
+        or repeat.get("count") is not None
+    ):
+        return True
+    return text_days(line) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,28 @@ def frequency_table() -> tuple[dict[str, float], dict[str, tuple[str, float]]]:
 
 
 @cache
+def time_slots() -> dict[str, str]:
+    """Sig term -> the time of day it names, for the `event` rows of data/sig_frequencies.csv
+    (its `slot` column, FHIR EventTiming codes: MORN, NOON, EVE, HS). Words for one time of day
+    ("nightly", "at bedtime", "qhs") share a slot, so "nightly at bedtime" is one dose a day, not
+    two (s22 RU review finding 1: mirtazapine 15 mg read as 30, a raise offered to 45).
+
+    Evening (EVE) and bedtime (HS) are kept apart on purpose, so "every evening at bedtime" is
+    still read as two a day. They are two times in sig usage (qpm, qhs) and in FHIR EventTiming,
+    and "1 tablet every evening and 1 at bedtime" is a real two-dose sig; the night words are
+    not. Where the words leave it open, the two errors are not alike: a dose read too low
+    silences every check that guards against too much (above the label maximum, age, renal,
+    interactions) with nothing on the card to show it, while a dose read too high is written on
+    the card ("30 mg/day" beside the 15 mg ordered) and its alarm can be seen through. Its cost,
+    a raise one-click counted from the higher reading, is the lesser one."""
+    return {
+        row["term"].lower(): row["slot"].strip().upper()
+        for row in _table("sig_frequencies.csv")
+        if row["kind"] == "event" and row["slot"].strip()
+    }
+
+
+@cache
 def as_needed_terms() -> tuple[str, ...]:
     """The sig words that make a dose "as needed" ("prn", "as needed", "as required"...): the
     `as-needed` rows of data/sig_frequencies.csv, lower-case."""

@@ -29,12 +29,24 @@ def frequency_per_day(timing: object) -> float | None:
             return per_day
     code = timing.get("code")
     if isinstance(code, JSON_OBJECT):
-        gts, _ = frequency_table()
-        for coding in array(code.get("coding")):
-            if isinstance(coding, JSON_OBJECT) and isinstance(coding.get("code"), str):
-                found = gts.get(coding["code"].upper())
-                if found is not None:
-                    return found
+        gts, terms = frequency_table()
+        codes = [
+            c["code"]
+            for c in array(code.get("coding"))
+            if isinstance(c, JSON_OBJECT) and isinstance(c.get("code"), str)
+        ]
+        for value in codes:
+            found = gts.get(value.upper())
+            if found is not None:
+                return found
+        # A code outside the GTS table, whatever its system ("HS", "QHS", "Q12H": Epic and
+        # Oracle send their own frequency codes, often under the GTS system URL), read as the
+        # one sig term it is (data/sig_frequencies.csv rate and event rows) before the
+        # timing's text, as a structured field is read before words (s22 RU review finding 1).
+        for value in codes:
+            term = terms.get(value.strip().lower())
+            if term is not None:
+                return term[1]
         text = code.get("text")
         if isinstance(text, str):
             found_in_text = sig_frequency(text)

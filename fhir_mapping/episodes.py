@@ -34,8 +34,9 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       at its dateAsserted, else its start (duration not recorded), and the trial says "on hold".
       Nor does an `on-hold` order: it covers no time of its own, filled or not (its dispenses
       carry the time taken; no fill is assumed for it), and the trial says "on hold" (review 6
-      finding 3, review 14 W6). An `active` statement
-      counts only up to `statement_confirmed_days` after the record last confirms it (its
+      finding 3, review 14 W6). An `active` statement (or an `active` order that states no
+      supply and no fill confirms: review s21 RN finding 5) counts only up to
+      `statement_confirmed_days` after the record last confirms it (its
       dateAsserted, else its start, or a later record of the drug; review 6 finding 11): past
       that it is only listed, and the trial says "listed as active; not confirmed since".
       Held and listed courses still run to as-of for the safety checks (an MAOI held or listed

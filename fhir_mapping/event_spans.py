@@ -206,19 +206,24 @@ def _span(
             # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
             # refill data then judge the gaps).
             return _Span(event, key, start, max(as_of, start) if open_ else start)
-        if open_ and not is_order and not (event.days_supply and event.days_supply > 0):
+        if open_ and not (event.days_supply and event.days_supply > 0):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
-            # latest record of the drug. Asked only of open statements (issue 14).
-            asserted = event.asserted
-            confirmed = asserted if asserted is not None and asserted > start else start
+            # latest record of the drug. Asked only of open records (issue 14). An `active`
+            # order no fill shows taken alike (review s21 RN finding 5: a fluoxetine order of
+            # 1993, never renewed, patient last seen 2020, read "on fluoxetine since 1993" in
+            # 2026): an order left active that states no supply at all (no quantity, no
+            # duration: nothing says how long it lasts) is a list nobody closed, not a drug
+            # taken for decades. An order stating its supply keeps rule 2b's reading.
+            confirmed = start if is_order else _confirmed(event, start)
             latest = same_ingredient[-1] if same_ingredient else start
             if latest > confirmed:
                 confirmed = latest
             counted = confirmed + timedelta(days=policy.statement_confirmed_days)
             if counted < as_of:
+                what = "order active, no fill or renewal" if is_order else "listed as active"
                 listed = (
-                    f"{event.source}: listed as active, not confirmed since "
+                    f"{event.source}: {what}, not confirmed since "
                     f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
                 )
                 return _Span(event, key, start, as_of, listed, False, counted, confirmed)
@@ -318,6 +323,12 @@ def _span(
                 event, key, start, end, note, from_supply, assumed_days=assumed_days, stopped=True
             )
     return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
+
+
+def _confirmed(event: MedicationEvent, start: date) -> date:
+    """The day a statement last confirms its drug: its dateAsserted, else its start."""
+    asserted = event.asserted
+    return asserted if asserted is not None and asserted > start else start
 
 
 def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:

@@ -290,6 +290,21 @@ class Finding:
         return f"{written} ({'year' if len(written) == 4 else 'month'} only)"
 
     @property
+    def dated(self) -> str:
+        """How a card dates the finding after its name: "since 2024-05-20" (its onset as
+        written), or "recorded at the visit of 2026-11-20" for one read from a visit (`visit` set:
+        fhir_mapping/visit_pregnancy.py, visit_risk.py), whose date is the visit's and not the
+        day the condition began (review s22: a prenatal visit's reason read "pregnant since" the
+        visit); "" when undated."""
+        if self.onset is None:
+            return ""
+        if self.visit is not None:
+            return f"recorded at the {self.visit}"
+        if self.recorded is not None:
+            return f"recorded ({self.recorded}) on {self.onset.isoformat()}"
+        return f"since {self.onset_text}"
+
+    @property
     def coding(self) -> str:
         """How a card names the finding's code: "ICD-10-CM F10.20", the system as clinicians
         know it (data/code_systems.csv `label`; an unknown system as sent: audit 13 finding 6),

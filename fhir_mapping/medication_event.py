@@ -29,6 +29,7 @@ from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fhir_fields import array
+from fhir_mapping.fill_dose import FILL_DOSE_NOTE
 from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
@@ -163,7 +164,7 @@ def events_of(
                 units = quantity_units(resource.get("quantity"), per_ml=component.per_ml)
                 if units is not None:
                     mg = round(units * component.strength_mg / supply, 4)
-                    notes = (*notes, "dose from dispensed quantity and days supply")
+                    notes = (*notes, FILL_DOSE_NOTE)
         # Absurd numbers (1e308 tablets, a supply of 2**64 days) are errors, not history: read
         # them as unknown, which also keeps the date arithmetic on them in range.
         if mg is not None and not isfinite(mg):

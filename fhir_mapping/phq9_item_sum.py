@@ -8,6 +8,16 @@ is scored, and the Score says `total_computed` (--explain, the packet: "sum of t
 items"). With fewer than nine nothing is summed: a partial sum is no total (the QuestionnaireResponse
 reader, questionnaires.py, does the same). Before, such a panel read as "no PHQ-9 total in 112
 days" a week after the form was filled.
+
+A total filed beside nine readable answers is checked against their sum (`checked_total`, review
+s22 RS finding 1): a total 4 filed with items summing to 18 read as remission and the screen was
+empty. The total is the sum by definition, so a difference is an error in the form or its
+interface, and nothing says which number is right. The safer reading (the clinic's choice, s22):
+the score keeps the higher of the two, which severity reads (a severe depression is never read
+as mild), carries both (`Score.total_conflict`), and no response, remission or failure rests on
+it (score_windows.PHQ9ByDate); the cards name both numbers and ask to check the form. Each way a
+form is filed comes through this one rule: a panel's components, a hasMember panel's members,
+and item Observations filed on their own at the instant of their total (scores.py).
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, one_or_many
 from fhir_mapping.questionnaire_codes import phq9_items
+from fhir_mapping.trial_parts import TotalConflict
 
 Resource = Mapping[str, Any]
 
@@ -55,3 +66,15 @@ def component_answers(panel: Resource, read: Any) -> list[tuple[int, int | None]
         if number is not None:
             found.append((number, read(component, 3)))
     return found
+
+
+def checked_total(
+    filed: int | None, items_sum: int | None
+) -> tuple[int | None, TotalConflict | None]:
+    """The total a PHQ-9 counts with, from its filed total and the sum of its nine answers
+    (`summed`; None when not all nine were read), and the conflict when they disagree (module
+    docstring): (filed, None) when they agree or nothing was summed; (the higher, the conflict)
+    when they differ. With no filed total the sum is the total (the caller marks it computed)."""
+    if filed is None or items_sum is None or items_sum == filed:
+        return (items_sum if filed is None else filed), None
+    return max(filed, items_sum), TotalConflict(filed, items_sum)

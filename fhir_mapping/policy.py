@@ -57,7 +57,9 @@ class MappingPolicy:
     # the safer reading there). meta.lastUpdated is NOT a confirmation: a server sets it when it
     # stores or converts the resource (the HL7 C-CDA-on-FHIR Smile sample: lastUpdated 2022 on a
     # 2012 list entry). 365 days is about one annual medication review: a DESIGN CHOICE (no
-    # guideline value found; UNVERIFIED).
+    # guideline value found; UNVERIFIED). An `active` order that states no supply (no quantity,
+    # no duration) and that no fill confirms is read alike (review s21 RN finding 5: a
+    # fluoxetine order of 1993, never renewed, read "On fluoxetine since 1993" in 2026).
     statement_confirmed_days: int = 365
     # A record that says only that its drug MAY be taken now (a MedicationStatement `unknown`, a
     # record whose code and name give different drugs: fhir_mapping/to_confirm_settled.py) is

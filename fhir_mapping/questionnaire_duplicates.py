@@ -79,10 +79,16 @@ def _combine(group: list[Score]) -> Score:
         valued = next((s for s in group if s.value is not None), chosen)
     # An unreadable item-9 answer of either record stays while none is readable (scores.py).
     unread = None if recorded else next((s.item9_unread for s in group if s.item9_unread), None)
+    # A total that disagrees with its answers in either record (phq9_item_sum.checked_total): the
+    # higher stands and the conflict is kept, so no outcome rests on it (review s22 RS 1).
+    conflicted = next((s for s in group if s.total_conflict is not None), None)
+    if conflicted is not None:
+        valued = max((s for s in group if s.value is not None), key=lambda s: s.value or 0)
     merged = dataclasses.replace(
         chosen,
         date=_local_day(group, chosen),
         value=valued.value,
+        total_conflict=conflicted.total_conflict if conflicted is not None else None,
         total_computed=valued.total_computed,
         item9=max(recorded) if recorded else None,
         item9_inferred=False,

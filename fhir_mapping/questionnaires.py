@@ -51,6 +51,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import parse_date, parse_instant
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9, infer_item9
+from fhir_mapping.phq9_item_sum import checked_total
 from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
 from fhir_mapping.questionnaire_answers import _answers
 from fhir_mapping.questionnaire_codes import QR, _item9_code, _total_code, phq9_items
@@ -126,12 +127,17 @@ def _read_one(
         return None, future_gap(resource, day, DataDomain.SCORES)
     value: int | None = None
     computed = False
+    conflict = None
     if status in _FULL:
-        value = answers.scores.get(_total_code())
+        filed = answers.scores.get(_total_code())
         numbered = [i.loinc for i in phq9_items().values() if i.number is not None]
-        if value is None and all(code in answers.scores for code in numbered):
-            value = sum(answers.scores[code] for code in numbered)
-            computed = True
+        items_sum = None
+        if all(code in answers.scores for code in numbered):
+            items_sum = sum(answers.scores[code] for code in numbered)
+        # The filed total checked against its nine answers, or their sum when none was filed:
+        # the one rule of phq9_item_sum.checked_total (review s22 RS finding 1).
+        value, conflict = checked_total(filed, items_sum)
+        computed = filed is None and value is not None
     if value is None and item9 is None:
         if answers.scores or answers.unreadable:
             reason = "PHQ-9 questionnaire response without a total, all nine items or item 9"
@@ -149,6 +155,7 @@ def _read_one(
         total_computed=computed,
         item9_unread=unread,
         instant=parse_instant(resource.get("authored")),
+        total_conflict=conflict,
     )
     return infer_item9(score), gaps
 

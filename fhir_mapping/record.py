@@ -58,6 +58,7 @@ from fhir_mapping.trial_parts import (
     Role,
     Score,
     StatedReason,
+    TotalConflict,
     Verdict,
     WrittenDates,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "SetAside",
     "SourceRef",
     "StatedReason",
+    "TotalConflict",
     "Trial",
     "Verdict",
     "WrittenDates",
@@ -122,6 +124,9 @@ class Patient:
     # The first day a record (a medication record, an encounter) is dated after the recorded
     # death: the date is doubtful, so courses are not ended at it (death_ends_courses.py).
     death_doubted_by: date | None = None
+    # The last such day (None when none): how long after the death the record goes on
+    # (services/deceased.py: paperwork days after a death is no conflict, a visit years on is).
+    death_last_record: date | None = None
     # A birth date that gives its year or month only (review 19 D4): the youngest age it allows
     # and why ("birth year only"); `age` is then the oldest, as an ages.Age that words the range
     # and keeps each age rule on its safer side. Kept as plain fields so a stored record (the

@@ -38,6 +38,7 @@ from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
 from fhir_mapping.referrals import wants_service_request
 from fhir_mapping.request_resources import Resource
 from fhir_mapping.scale_lookalike import words_name_scale
+from fhir_mapping.screen_lookalike import words_name_screen_item
 
 
 def _observation_readers() -> dict[
@@ -208,7 +209,8 @@ def _read_code(resource: Resource) -> _ObservationRouting:
     if reads is not NO_READER:
         return reads, False, lab_test
     words = code_words(resource)  # both first looks search one string
-    return reads, bool(words) and (words_name_phq9(words) or words_name_scale(words)), None
+    named = words_name_phq9(words) or words_name_scale(words) or words_name_screen_item(words)
+    return reads, bool(words) and named, None
 
 
 def _wants_observation(resource: Resource) -> bool:

@@ -9,6 +9,9 @@ Totals of one instrument whose effective time is the same instant (the same admi
 a date without a time counts as one instant for its day, for a correction only: rule 3) and
 whose values differ are resolved:
 
+(A total summed from nine answers beside a recorded one: the recorded stands, checked against the
+sum: `_check_sum`, review s22 RS finding 1.)
+
 1. One whose status modifies a final result (data/result_statuses.csv `corrects`: amended,
    corrected; FHIR R4 ObservationStatus "modified after being final") supersedes the final ones.
 2. Among several correcting ones, the one issued last stands: each modifies the result, so the
@@ -41,6 +44,8 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import string
 from fhir_mapping.gaps import resource_gap
+from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.phq9_item_sum import checked_total
 from fhir_mapping.record import DataDomain, DataGap
 from fhir_mapping.result_statuses import OBSERVATION, correcting
 from fhir_mapping.score_totals import _merge_item9, _Total
@@ -87,6 +92,7 @@ def resolve_corrections(totals: list[_Total]) -> tuple[list[_Total], list[DataGa
                 if total is not standing:
                     standing.item9 = _merge_item9(standing.item9, total.item9)
                     standing.unread = standing.unread or total.unread
+            _check_sum(standing, group)
             continue
         dropped.update(id(t) for t in group)
         added.append(_without_value(group))
@@ -116,6 +122,20 @@ def _standing(group: list[_Total]) -> _Total | None:
     latest = max(when for when, _ in issued if when is not None)
     last = [t for when, t in issued if when == latest]
     return last[0] if len({t.value for t in last}) == 1 else None
+
+
+def _check_sum(standing: _Total, group: list[_Total]) -> None:
+    """A recorded total standing beside a total summed from the same form's nine answers is
+    checked against that sum (phq9_item_sum.checked_total, review s22 RS finding 1): before, the
+    recorded one stood as it was ("the total the form's"), a 4 beside answers summing to 18."""
+    if standing.instrument != PHQ9 or standing.computed or standing.value is None:
+        return
+    sums = {t.value for t in group if t.computed and t.value is not None}
+    if len(sums) != 1:
+        return
+    value, conflict = checked_total(standing.value, sums.pop())
+    if conflict is not None:
+        standing.value, standing.conflict = value, conflict
 
 
 def _without_value(group: list[_Total]) -> _Total:

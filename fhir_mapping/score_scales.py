@@ -26,6 +26,9 @@ _SCORE_CONCEPTS = frozenset(
         "phq9-item",
         "phq2-total",
         "gad7-total",
+        # The EPDS total (review s22 RS finding 3): named beside "no PHQ-9 total" when newer
+        # (services/no_phq9_words.py); it judges no trial. Its item 10 is screen_lookalike.py's.
+        "epds-total",
         # The other severity scales payers accept for TMS (issue 12): standalone totals only.
         "hamd17-total",
         "madrs-total",

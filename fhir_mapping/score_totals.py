@@ -20,7 +20,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import parse_instant
 from fhir_mapping.item9_floor import _NO_FLOOR_UP_TO, PHQ9, item9_floor
-from fhir_mapping.record import Score, SourceRef
+from fhir_mapping.record import Score, SourceRef, TotalConflict
 
 Resource = Mapping[str, Any]
 
@@ -44,6 +44,8 @@ class _Total:
     encounter: str | None = None
     unread: SourceRef | None = None  # an item-9 answer of it that could not be read
     computed: bool = False  # the total is the sum of its items (an AUDIT-C panel: score_alcohol)
+    # The filed total and its items' sum disagree: `value` is the higher (phq9_item_sum).
+    conflict: TotalConflict | None = None
 
     def score(self) -> Score:
         """The Score, with the item 9 its total proves where none was recorded: `infer_item9`'s
@@ -76,6 +78,7 @@ class _Total:
             None,  # status
             # The instant, for one administration written in two zones (fix 20 item 3).
             parse_instant(self.resource.get("effectiveDateTime")),
+            self.conflict,  # total_conflict
         )
 
     @property
@@ -149,6 +152,7 @@ def _merged(totals: list[_Total]) -> Iterable[_Total]:
             found.item9 = item9
             found.unread = unread
             found.computed = computed
+            found.conflict = found.conflict or total.conflict
     return merged.values()
 
 

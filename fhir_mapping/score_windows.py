@@ -37,8 +37,15 @@ class PHQ9ByDate:
     def __init__(self, scores: Iterable[Score], instrument: str = PHQ9) -> None:
         # `instrument`: another depression scale's totals (MADRS...), for the pair a course
         # without a PHQ-9 on treatment is judged by (`_other_scale_pair`, review 13 W10).
+        # A total that disagrees with its items (Score.total_conflict) judges no course: which
+        # number is right is not known (review s22 RS finding 1; phq9_item_sum.py).
         self.scores = sorted(
-            [s for s in scores if s.instrument == instrument and s.value is not None], key=_DATE
+            [
+                s
+                for s in scores
+                if s.instrument == instrument and s.value is not None and s.total_conflict is None
+            ],
+            key=_DATE,
         )
         self.days = list(map(_DATE, self.scores))
 

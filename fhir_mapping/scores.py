@@ -68,10 +68,11 @@ from fhir_mapping.item9_floor import PHQ9 as PHQ9
 from fhir_mapping.item9_floor import infer_item9 as infer_item9
 from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
+from fhir_mapping.phq9_item_groups import check, member_totals, standalone_totals
 from fhir_mapping.phq9_item_sum import component_answers, item_number, summed
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
-from fhir_mapping.score_corrections import resolve_corrections
+from fhir_mapping.score_corrections import _instant, resolve_corrections
 from fhir_mapping.score_scales import is_scale as is_scale
 from fhir_mapping.score_scales import scale_row as scale_row
 from fhir_mapping.score_scales import wants as wants
@@ -220,7 +221,9 @@ def read_rated(
     gaps: list[DataGap] = []
     parent_of: dict[str, set[str]] = {}
     item_answers: dict[str, tuple[int, int | None]] = {}  # items 1-8 by Observation id
-    member_panels: list[tuple[Resource, date, str]] = []  # hasMember panels with no total
+    item_where: dict[str, tuple[str, date, Resource]] = {}  # their instant, day and resource
+    member_panels: list[tuple[Resource, date, str]] = []  # panels listing members
+    checked: list[tuple[_Total, int | None]] = []  # panel totals and their components' sum
     for resource, row in rated:
         status = resource.get("status")
         if not isinstance(status, str) or status not in counted:  # malformed reads as absent
@@ -231,6 +234,8 @@ def read_rated(
         item9: int | None = None
         unread = False  # an item-9 answer is present but unreadable (finding 3)
         computed = False  # an AUDIT-C total summed from its items (score_alcohol.py)
+        listed = False  # a PHQ-9 panel listing members (hasMember / derivedFrom)
+        items_sum: int | None = None  # the sum of a PHQ-9 panel's nine answer components
         concept = row.concept  # read once: asked three times below (issue 14)
         if concept == "phq9-panel":
             # A panel's total comes from its components: no gap of its own.
@@ -247,13 +252,17 @@ def read_rated(
                 for member in _links(resource):
                     parent_of.setdefault(member, set()).add(rid)
             value, item9, unread = _panel_values(resource)
-            if value is None and isinstance(rid, str) and _links(resource):
-                # Members may hold its total or its items: `_member_sums`, after the walk.
+            listed = isinstance(rid, str) and bool(_links(resource))
+            if listed and isinstance(rid, str):  # (isinstance again: for the type checker)
+                # Members may hold its total or its items: phq9_item_groups, after the walk.
                 member_panels.append((resource, day, rid))
             elif value is None:
                 # Nine item components and no total: their sum (review 17 M4).
                 value = summed(component_answers(resource, _value))
                 computed = value is not None
+            else:
+                # A total filed with its nine answers is checked against their sum (s22 RS 1).
+                items_sum = summed(component_answers(resource, _value))
             if value is None and item9 is None and not unread and rid not in parent_of:
                 # Items answered, no total and no item 9 (review 13 W11): never dropped in
                 # silence, since the suicide item is unknown. No date in the reason (reasons go
@@ -275,6 +284,7 @@ def read_rated(
                 number = item_number(resource.get("code"))
                 if number is not None:
                     item_answers[rid] = (number, _value(resource, row.max_score))
+                    item_where[rid] = (_instant(resource), day, resource)
             continue
         elif concept == "auditc-panel":
             # Seldom: most charts file the AUDIT-C total alone (Synthea) or not at all.
@@ -322,11 +332,18 @@ def read_rated(
         total = _Total(instrument, value, day, item9, rid, resource)
         if computed:
             total.computed = True
+        elif concept == "phq9-panel" and value is not None and not listed:
+            checked.append((total, items_sum))
         if unread:  # the unreadable answer is this resource (a standalone answer or a component)
             total.unread = SourceRef("Observation", rid or "")
         (totals if value is not None else items).append(total)
+    for total, items_sum in checked:
+        check(total, items_sum)
     if member_panels:
-        totals.extend(_member_sums(member_panels, item_answers, items, totals))
+        totals.extend(member_totals(member_panels, item_answers, items, totals, _value))
+    if item_answers:
+        members = set(parent_of)
+        totals.extend(standalone_totals(item_answers, item_where, items, totals, members))
     if items:
         _join_items(items, totals, parent_of)
     # Two totals of one administration that disagree: the correction stands, or neither
@@ -334,35 +351,6 @@ def read_rated(
     totals, conflicts = resolve_corrections(totals)
     gaps.extend(conflicts)
     return _dedupe(totals), gaps
-
-
-def _member_sums(
-    panels: list[tuple[Resource, date, str]],
-    answers: Mapping[str, tuple[int, int | None]],
-    items: list[_Total],
-    totals: list[_Total],
-) -> list[_Total]:
-    """A computed total for each hasMember panel with no total whose nine member items are all
-    answered (phq9_item_sum.py): items 1-8 from `answers`, item 9 from the standalone answers
-    (`items`), which then join the new total as a member of the panel. None for a panel one of
-    whose members is a total already read (it is the panel's total)."""
-    item9_of = {t.obs_id: t.item9 for t in items if t.obs_id is not None}
-    total_ids = {t.obs_id for t in totals if t.obs_id is not None and t.value is not None}
-    made = []
-    for panel, day, rid in panels:
-        members = _links(panel)
-        if members & total_ids:
-            continue
-        found = component_answers(panel, _value)
-        found.extend(answers[m] for m in members if m in answers)
-        found.extend((9, item9_of[m]) for m in members if m in item9_of)
-        value = summed(found)
-        if value is None:
-            continue
-        total = _Total(PHQ9, value, day, None, rid, panel)
-        total.computed = True
-        made.append(total)
-    return made
 
 
 def _a(instrument: str) -> str:

@@ -271,9 +271,19 @@ def _response_items(resource: Resource) -> Iterator[tuple[str, Mapping[str, Any]
                     stack.append((answer.get("item"), depth + 1))
 
 
+def _severity(concept: str) -> tuple[bool, int]:
+    """How a yes ranks among one screen's answers: one that escalates (intent, plan, recent
+    behaviour) first, then the later question of the screen's order (data/suicide_screen_items.csv
+    lists them as the screener asks them, from the wish to be dead to behaviour)."""
+    table = questions()
+    order = list(table)
+    return table[concept].escalate, order.index(concept)
+
+
 def _screen(when: date, day: _Day) -> SuicideScreen:
     table = questions()
     positive: list[str] = []
+    ranks: list[tuple[bool, int]] = []  # each positive answer's `_severity`
     history: list[str] = []
     negative: list[str] = []
     escalate = False
@@ -292,9 +302,14 @@ def _screen(when: date, day: _Day) -> SuicideScreen:
             # Lifetime behaviour with the 3-month follow-up not recorded: recency unknown, so it
             # counts as current (the safer reading), without the high-risk escalation.
             positive.append(f"{question.question}; whether in the past 3 months not recorded")
+            ranks.append(_severity(concept))
             continue
         positive.append(question.question)
+        ranks.append(_severity(concept))
         escalate = escalate or question.escalate
+    # The most severe yes first: a card summary names the first, and "wish to be dead (+2 more)"
+    # for a screen with a plan and intent led with the mildest answer (review s22 RS finding 7).
+    positive = [text for _, text in sorted(zip(ranks, positive, strict=True), reverse=True)]
     level = max(day.levels, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if day.levels else None
     ranked = sorted(day.sources, key=lambda pair: (pair[0], str(pair[1])))
     return SuicideScreen(

@@ -5,10 +5,17 @@ were read as implants, so the optimise card said "contraindication: VNS removal"
 forward. A removal is not itself metal in the head, but leads are often left in place, so it is
 never a clearance either: the TMS service is asked (a caution).
 
-- A Procedure records a removal when its code is a removal row of data/tms_removal_codes.csv or
-  its text has a removal word of that table (`removal`). Its TMS finding is then a caution named
-  "<what the chart wrote>: removal recorded: confirm with the TMS service that nothing remains
-  (leads are often left in place)", never an absolute one (`as_removal`).
+- A Procedure records a removal when its code is a removal row of data/tms_removal_codes.csv, or
+  when no code names an implant and its text names the removal of the screened item itself: a
+  removal word of that table in the same clause as a TMS safety term ("Cochlear implant
+  explantation", "Vagus nerve stimulator removed"), and no word of a new device (`keeps` rows:
+  "reimplantation", "replaced") anywhere in it (`removal`). Its TMS finding is then a caution
+  named "<what the chart wrote>: removal recorded: confirm with the TMS service that nothing
+  remains (leads are often left in place)", never an absolute one (`as_removal`). A removal word
+  about something else ("Cochlear implant insertion; wound hematoma removed", "Deep brain
+  stimulator placement. Sutures removed") removes nothing: the implant stays absolute (session
+  22: it read as a caution). When unsure the finding stays absolute, the safer reading: the TMS
+  card is then not shown, and the optimise card names the implant.
 - A removal code that removes a whole device (64570: the VNS array and generator) turns the
   implants it removes, dated on or before it, into one caution naming both dates
   (`with_removals`): the TMS card then stays, with the safety screen line. A code that may be a
@@ -42,10 +49,25 @@ _CONFIRM = "confirm with the TMS service that nothing remains (leads are often l
 _TYPE_NOT_CODED = "type not coded"
 
 
+# Where a clause of a procedure's words ends: a full stop, semicolon or comma (as a negation's
+# scope ends in tms_safety.py), or a word joining two acts ("explantation and reimplantation").
+_CLAUSE = re.compile(r"[.;,]|\b(?:and|with|then|but|after|plus|followed by)\b")
+
+
 @dataclass(frozen=True, slots=True)
 class _Table:
     codes: dict[tuple[str, str], frozenset[tuple[str, str]]]  # removal -> the implants it removes
     words: re.Pattern[str] | None
+    keeps: re.Pattern[str] | None  # words of a device put back in (no removal then)
+
+
+def _alternation(words: list[str]) -> re.Pattern[str] | None:
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None
+
+
+def _word(code: str) -> str:
+    word = re.escape(code.strip().lower().rstrip("*"))
+    return word + (r"\w*" if code.strip().endswith("*") else "")
 
 
 @cache
@@ -53,17 +75,16 @@ def _table() -> _Table:
     text = resources.files("fhir_mapping").joinpath("data/tms_removal_codes.csv")
     codes: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
     words: list[str] = []
+    keeps: list[str] = []
     for row in csv.DictReader(text.read_text("utf-8").splitlines()):
-        if row["kind"] == "word":
-            word = re.escape(row["code"].strip().lower().rstrip("*"))
-            words.append(word + (r"\w*" if row["code"].strip().endswith("*") else ""))
+        if row["kind"] in ("word", "keeps"):
+            (words if row["kind"] == "word" else keeps).append(_word(row["code"]))
             continue
         removes = [p.split("|") for p in row["removes"].split(";") if p.strip()]
         codes[(canonical_system(row["system"]), row["code"].strip())] = frozenset(
             (canonical_system(s), c.strip()) for s, c in removes
         )
-    pattern = re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None
-    return _Table(codes, pattern)
+    return _Table(codes, _alternation(words), _alternation(keeps))
 
 
 def removal(coded: Iterable[tuple[str, str, str]], text: str) -> bool:
@@ -76,7 +97,21 @@ def removal(coded: Iterable[tuple[str, str, str]], text: str) -> bool:
     # ("aneurysm clipping" coded, "hematoma removal" in its text, keeps the clip absolute).
     if any(tms_safety.code_rows(s, c, "procedure") for s, c, _ in coded):
         return False
-    return table.words is not None and table.words.search(text.lower()) is not None
+    return _removes_named(table, tms_safety.normalise_text(text))
+
+
+def _removes_named(table: _Table, text: str) -> bool:
+    """Whether the words remove the screened item they name: a removal word and a TMS safety
+    term in one clause, and no word of a device put back (module docstring). A removal word in
+    another clause is about something else (the wound's hematoma, the sutures)."""
+    if table.words is None or table.words.search(text) is None:
+        return False  # nearly every procedure
+    if table.keeps is not None and table.keeps.search(text) is not None:
+        return False  # "explantation and reimplantation": a device is in place
+    return any(
+        table.words.search(clause) is not None and tms_safety.text_rows(clause, "procedure")
+        for clause in _CLAUSE.split(text)
+    )
 
 
 def as_removal(findings: tuple[Finding, ...], label: str) -> tuple[Finding, ...]:

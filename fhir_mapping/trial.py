@@ -74,6 +74,9 @@ class Trial(TrialOutcome):
     # segments stop there); the course stays ongoing for the safety checks, and a PHQ-9 taken
     # after the covered time does not decide its outcome. None: no such listing.
     unconfirmed_since: date | None = None
+    # That listing is an `active` order no fill or renewal confirms (review s21 RN finding 5:
+    # a fluoxetine order of 1993, never renewed), not a statement: how the cards word it.
+    unconfirmed_order: bool = False
     # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
     # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).
@@ -221,6 +224,12 @@ class Trial(TrialOutcome):
     # to the gap showed the trial failed (BeforeGap.failed), that verdict stands: the trial is
     # ADEQUATE and failed whatever the refills after the gap show. None for every other course.
     before_gap: BeforeGap | None = None
+    # The dose (lower, upper mg/day; upper None: no range) the course's latest order states when
+    # the present dose is the one its latest fills imply from quantity and days and differs
+    # from it (s22 RU review finding 6: "1-2 tablets" of 50 mg ordered, 60 tablets per 30 days
+    # filled: 100 mg/day from fills, 50-100 ordered; fhir_mapping/fill_dose.py). None otherwise.
+    ordered_mg_per_day: float | None = None
+    ordered_mg_per_day_high: float | None = None
 
     @property
     def max_mg_per_day(self) -> float | None:

@@ -262,6 +262,15 @@ class DoseNotTolerated:
 
 
 @dataclass(frozen=True, slots=True)
+class TotalConflict:
+    """A PHQ-9 total filed beside nine readable item answers whose sum differs from it (review
+    s22 RS finding 1): fhir_mapping/phq9_item_sum.checked_total."""
+
+    filed: int
+    items_sum: int
+
+
+@dataclass(frozen=True, slots=True)
 class Score:
     """One rating-scale result. `instrument` is "PHQ-9", "PHQ-2" or "GAD-7"."""
 
@@ -291,6 +300,11 @@ class Score:
     # the next day) is one instant on two written days (fix 20 item 3:
     # questionnaire_duplicates.py). Not compared: `date` stays the day as written.
     instant: datetime | None = field(default=None, compare=False)
+    # The filed total and its nine items' sum when they disagree (phq9_item_sum.checked_total):
+    # `value` is then the higher of the two, which severity reads (the safer reading), and no
+    # response, remission or failure rests on the score (score_windows.PHQ9ByDate leaves it out);
+    # the cards name both numbers (services/phq9_total_conflict.py).
+    total_conflict: TotalConflict | None = None
 
 
 # The PHQ-9's instrument name (item9_floor.PHQ9; not imported: item9_floor imports this module).

@@ -48,6 +48,7 @@ from fhir_mapping.course_support import (
     _restart_notes,
     _stop_recorded_after,
     _stops_on,
+    _unconfirmed_order,
     _unconfirmed_since,
     _written_dates,
 )
@@ -56,6 +57,7 @@ from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline,
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.fill_dose import ordered_beside_fills
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
 from fhir_mapping.policy import MappingPolicy
@@ -329,6 +331,7 @@ def _trial(
     # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
     # (a stable sort) by type, so each sort compares plain strings at C speed rather than
     # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).
+    ordered = ordered_beside_fills(events, segments)
     by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
     sources = sorted(by_source.values(), key=_SOURCE_ID)
     sources.sort(key=_SOURCE_TYPE)
@@ -367,6 +370,7 @@ def _trial(
         else None,
         assumed_days=_assumed_days(spans),
         unconfirmed_since=_unconfirmed_since(spans, as_of),
+        unconfirmed_order=_unconfirmed_order(spans),
         # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
         adequate_from=adequate_from(segments, minimum, policy)
         if verdict is Verdict.ADEQUATE
@@ -389,4 +393,6 @@ def _trial(
         doses_not_tolerated=doses_not_tolerated(events),
         supply_ran_out=ran_out,
         before_gap=gap,
+        ordered_mg_per_day=ordered[0],
+        ordered_mg_per_day_high=ordered[1],
     )

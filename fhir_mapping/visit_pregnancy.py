@@ -94,7 +94,8 @@ def _visit_findings(
     visit: Resource, conditions: Mapping[str, Resource], start: date
 ) -> Iterator[Finding]:
     source = source_ref(visit)
-    words = f"visit on {start.isoformat()}"
+    # "visit of DATE": the visit's date, never the pregnancy's start (Finding.dated).
+    words = f"visit of {start.isoformat()}"
     reasons = visit.get("reasonCode")
     for concept in reasons if isinstance(reasons, list) else ():
         for kind, system, code, display in _pregnancy_codings(concept):

@@ -31,6 +31,13 @@ def phq9_text(score: Score, day: str | None = None) -> str:
     if score.value is None:
         return f"PHQ-9 (no total) on {day}"
     band = tables.phq9_band(score.value)
+    conflict = score.total_conflict
+    if conflict is not None:
+        # The higher of a total and its answers' sum (review s22 RS finding 1): both named.
+        return (
+            f"PHQ-9 {score.value} ({band.label}; total filed {conflict.filed}, items sum to "
+            f"{conflict.items_sum}: check the form) on {day}"
+        )
     return f"PHQ-9 {score.value} ({band.label}) on {day}"
 
 

@@ -209,7 +209,10 @@ def overlong_templates(
 # PHQ-9 items 1-8 (review 17 M4) are read when a chart carries them, to sum a panel filed
 # without a total, but not asked for: 16 more tokens take the `observations` query past
 # MAX_QUERY_BYTES. A panel whose items are missing is named "has no total: score it".
-NOT_ASKED = frozenset({"phq9-item"})
+# The EPDS total (review s22 RS finding 3) likewise: read and named when a chart carries it (the
+# perinatal flowsheet, a FHIR server read), not asked for: its two spellings cost 67 bytes and
+# would take README's two-row example past MAX_QUERY_BYTES.
+NOT_ASKED = frozenset({"phq9-item", "epds-total"})
 
 
 def _standard_codes(key: str) -> list[tuple[str, str]]:

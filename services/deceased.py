@@ -25,6 +25,18 @@ recorded deceased; the cards keep their text):
   nothing is being signed, and the record is usually right (the EHR's banner says it too); but
   never silent, since a wrong status hides the whole pathway. A chart with nothing this service
   would say for a living patient gets no card (a patient with nothing to act on gets none).
+Long after the death (review s21 RN: a chart dead fourteen years got the status card on every
+open): on chart open, a recorded date of death more than policy.deceased_quiet_after_days before
+as-of, with nothing in the record dated more than that window after the death
+(Patient.death_last_record, read in fhir_mapping/death_ends_courses.py), gives no card at all:
+the courses ended at the death, and "pathway cards not shown" is noise on a chart opened years
+on (a records request, an audit). A record within the window after the death is its paperwork
+(Synthea's Darron Feeney: an encounter three days after it), no conflict; but it leaves the
+courses running (death_ends_courses.py), and a safety card they raise keeps the status card. A record dated later
+than that (a visit, an order, a fill, a PHQ-9) contradicts the status: then the status card is
+always shown, its summary naming the conflict ("..., but a record is dated DATE: check the
+status"), with the safety checks under it as for a living patient. At the order hooks nothing changes: an order written now is
+itself such a record, and "check the chart before signing" stays.
 Not snoozable, no dedupe key: the status comes back with each call until it is corrected. A
 data-quality card among the checks (data not read, an inactive record) is said under the status,
 on the same card (one card per topic).
@@ -39,6 +51,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import date
 
 from fhir_mapping.record import PatientRecord
 from services import cards, screen
@@ -77,8 +90,14 @@ def deceased_cards(
     the pathway ones already left out) with every one-click held; () for a living patient."""
     if not record.patient.deceased:
         return ()
-    held = tuple(screen.with_fields(r, suggestions=()) if r.suggestions else r for r in checks)
     at_order = hook in ORDER_HOOKS
+    if quiet(record, policy, hook) and not checks:
+        # Long dead, nothing since, no safety finding: no card at all (module docstring). A
+        # safety card (courses left running by a record days after the death) keeps the
+        # status card above it: the safer reading.
+        return ()
+    conflict = not at_order and long_dead(record, policy)
+    held = tuple(screen.with_fields(r, suggestions=()) if r.suggestions else r for r in checks)
     if at_order:
         concerned = bool(
             selected_drafts(record, selections) or selected_referrals(record, selections)
@@ -86,11 +105,13 @@ def deceased_cards(
     else:
         # `withheld`: a living patient's screen would hold a pathway card this one leaves out
         # (services/evaluation.py runs the rules again to know).
-        concerned = bool(checks) or withheld
+        concerned = bool(checks) or withheld or conflict
     if not concerned:
         return held
     others = tuple(r for r in held if r.topic != TOPIC)
-    card = _order_card(record, others) if at_order else _chart_card(record, others)
+    card = (
+        _order_card(record, others) if at_order else _chart_card(record, policy, others, conflict)
+    )
     quality = next((r for r in held if r.topic == TOPIC), None)
     if quality is not None:
         # One card per topic: a data-quality card of the checks (data not read, an inactive
@@ -118,6 +139,31 @@ def _doubted(record: PatientRecord, *, at_order: bool = False) -> str:
     return (
         f" A record dated {later.isoformat()}, after the recorded death, makes the date doubtful: "
         "the drugs are read as the chart gives them, not ended at the death."
+    )
+
+
+def long_dead(record: PatientRecord, policy: Policy) -> bool:
+    """A recorded date of death more than policy.deceased_quiet_after_days before as-of (a
+    deceasedBoolean without a date is never long past: nothing says when)."""
+    died = record.patient.deceased_on
+    return died is not None and (record.as_of - died).days > policy.deceased_quiet_after_days
+
+
+def conflict_day(record: PatientRecord, policy: Policy) -> date | None:
+    """The last record dated more than policy.deceased_quiet_after_days after the recorded death
+    (it contradicts the status; one within that window is the death's paperwork), or None."""
+    died, last = record.patient.deceased_on, record.patient.death_last_record
+    if died is None or last is None:
+        return None
+    return last if (last - died).days > policy.deceased_quiet_after_days else None
+
+
+def quiet(record: PatientRecord, policy: Policy, hook: str) -> bool:
+    """Chart open for a patient long dead with nothing in the record since: no card at all."""
+    return (
+        hook not in ORDER_HOOKS
+        and long_dead(record, policy)
+        and conflict_day(record, policy) is None
     )
 
 
@@ -160,7 +206,14 @@ def _order_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Reco
     return _make(summary, detail, Indicator.WARNING)
 
 
-def _chart_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Recommendation:
+def _chart_card(
+    record: PatientRecord,
+    policy: Policy,
+    checks: Sequence[Recommendation],
+    conflict: bool = False,
+) -> Recommendation:
+    """The status card on chart open; `conflict`: the death is long past (`long_dead`) and a
+    record is dated after it, which the summary names first."""
     when = _when(record)
     detail = (
         f"**Patient status:** the Patient resource records this patient as deceased ({when})."
@@ -168,6 +221,12 @@ def _chart_card(record: PatientRecord, checks: Sequence[Recommendation]) -> Reco
         "Patient record: the pathway cards come back."
     )
     summary = f"Patient recorded deceased ({when}): treatment-pathway cards not shown"
+    later = conflict_day(record, policy) if conflict else None
+    if later is not None:
+        summary = (
+            f"Patient recorded deceased ({when}), but a record is dated {later.isoformat()}: "
+            "check the status"
+        )
     return _make(summary, detail, Indicator.INFO)
 
 

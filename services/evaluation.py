@@ -18,7 +18,7 @@ from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
 from services import age_note, clinic_courses, data_gaps
-from services.deceased import deceased_cards, future_death_line
+from services.deceased import deceased_cards, future_death_line, quiet
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -150,8 +150,10 @@ def _screen(
     if record.patient.deceased:
         # A patient recorded deceased (review 18b M2, recheck 18a d03, review 19 E1): the safety
         # checks as for any patient, no pathway card, the deceased card first, one-clicks held.
-        withheld = hook == "patient-view" and _pathway_withheld(
-            record, policy, hidden, recommendations
+        withheld = (
+            hook == "patient-view"
+            and not quiet(record, policy, hook)
+            and _pathway_withheld(record, policy, hidden, recommendations)
         )
         return deceased_cards(record, policy, hook, selections, shown, withheld=withheld)
     # A date of death after as-of: read as alive, said once (recheck 18a d01).

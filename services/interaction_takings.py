@@ -56,6 +56,9 @@ class Taking:
     # then names the course's start and the dose's apart ("lithium, running since 2026-05-04;
     # 900 mg/day since 2026-09-07": review s20 item 1), never the dose as taken since the start.
     dose_began: date | None = None
+    # That listing is an order never filled or renewed (Trial.unconfirmed_order), not a
+    # statement: its start is the order's day (services/rules/interactions.py `_settled`).
+    unconfirmed_order: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -91,15 +94,18 @@ class Taking:
             None if last is None else last.as_needed_max_mg,
             per_dose=per_administration(trial.dose_basis, trial.mg_per_administration),
             dose_began=trial_dates.dose_began(trial),
+            unconfirmed_order=trial.unconfirmed_order,
         )
 
     def state(self) -> str:
-        """How a summary says the drug is taken: "running", "listed (last confirmed 2016)" for
-        a course only an old active statement keeps running, or "possibly running" for a drug
-        read from a record whose code and name disagree."""
+        """How a summary says the drug is taken: "running", "listed" for a course only an old
+        active statement or a never-filled old order keeps running, or "possibly running" for
+        a drug read from a record whose code and name disagree. "listed" carries no date: the
+        detail names the last confirmation, and a longer word pushed the pair's advice ("check
+        the INR, adjust warfarin") out of the 140-character summary."""
         if self.unconfirmed_since is None:
             return taken_to_confirm.claim(self.to_confirm).bare
-        return f"listed (last confirmed {self.unconfirmed_since.year})"
+        return "listed"
 
     def text(self) -> str:
         """ "clozapine 300 mg/day, running since 2020-03-02", "fluvoxamine 100 mg/day on this

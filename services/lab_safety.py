@@ -225,6 +225,20 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
     return f"{level}; {renal}"
 
 
+def level_target_text(ingredient: str, age: int | None, policy: Policy) -> str | None:
+    """ "serum 0.5-0.8 mmol/L", or at policy.older_adult_age and over "serum 0.4-0.6 mmol/L at 65
+    and over (NICE NG222 ...)": the target of a drug dosed by its level as every card says it,
+    from `level_target`'s age-aware row (session 22: the augment card's lithium line said
+    0.5-0.8 at 79 beside "in the 0.4-0.6 mmol/L target at 65 and over"); None: no target row."""
+    rule = level_target(ingredient, age, policy)
+    return None if rule is None else f"serum {rule.bounds()}{_whose(rule, policy)}"
+
+
+def target_words(rule: LabRule, policy: Policy) -> str:
+    """ "0.5-0.8 mmol/L target", or "0.4-0.6 mmol/L target at 65 and over (NICE NG222 ...)"."""
+    return f"{rule.bounds()} target{_whose(rule, policy)}"
+
+
 def _whose(rule: LabRule, policy: Policy) -> str:
     """ " at 65 and over (NICE NG222 ...)" for the older-adult target row, else nothing."""
     if not rule.check.endswith("-older"):

@@ -11,8 +11,8 @@ ECT course and the lithium course apart, never together.
 An ECT course is current (`ect_now`) when its latest session (CPT 90870: ProcedureKind.ECT) is
 at most policy.ect_recent_session_days old, or an ECT order is open (a ServiceRequest the chart
 holds as draft, active or on hold: open_referrals.OPEN_REQUEST_STATUSES; or one on the order
-being written) written within that window or followed by no session (`_order_current`: an order
-left active months after its last session is not a course). Either alone is enough: a course between monthly sessions and a course just
+being written) that is still a course (open_referrals.ect_order_current, shared with
+PathwayFacts.ect_open: an order left active months after its last session is not a course). Either alone is enough: a course between monthly sessions and a course just
 ordered are both one the ECT team must know lithium beside. Lithium is running when an
 augmentation course of it is ongoing (PathwayFacts.augmentations); an ended course is not; one
 running on only by the supply of an order stopped or on hold is named so (`held_text`), to be
@@ -29,13 +29,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from fhir_mapping.record import PatientRecord, ProcedureKind, Referral, Trial
+from fhir_mapping.record import PatientRecord, Referral, Trial
 from services import tms_gate
-from services.open_referrals import OPEN_REQUEST_STATUSES
+from services.open_referrals import OPEN_REQUEST_STATUSES, ect_order_current, last_ect_session
 from services.policy import Policy
 
 LITHIUM = "lithium"
-_ECT = ProcedureKind.ECT
 _ROW = "lithium-ect"
 
 
@@ -61,24 +60,13 @@ class EctNow:
         return "; ".join(parts)
 
 
-def last_session(record: PatientRecord) -> date | None:
-    """The latest ECT session on record up to as-of (a course documented as a period counts by
-    its last day)."""
-    days = [
-        p.performed_end or p.date
-        for p in record.procedures
-        if p.kind is _ECT and p.date is not None
-    ]
-    days = [d for d in days if d is not None and d <= record.as_of]
-    return max(days, default=None)
-
-
 def ect_now(
     record: PatientRecord, policy: Policy, drafted: Sequence[Referral] = ()
 ) -> EctNow | None:
     """The current ECT course, or None: a session within policy.ect_recent_session_days, an open
-    ECT order on the chart, or an ECT order among `drafted` (the order being written)."""
-    latest = last_session(record)
+    ECT order on the chart that is still a course (open_referrals.ect_order_current), or an ECT
+    order among `drafted` (the order being written)."""
+    latest = last_ect_session(record)
     window = timedelta(days=policy.ect_recent_session_days)
     recent = latest if latest is not None and record.as_of - latest <= window else None
     order = next((r for r in drafted if r.kind == "ect"), None) or next(
@@ -87,26 +75,13 @@ def ect_now(
             for r in record.referrals
             if r.kind == "ect"
             and r.status in OPEN_REQUEST_STATUSES
-            and (recent is not None or _order_current(r, latest, record.as_of, window))
+            and ect_order_current(r, latest, record.as_of, policy)
         ),
         None,
     )
     if recent is None and order is None:
         return None
     return EctNow(recent, order)
-
-
-def _order_current(order: Referral, latest: date | None, as_of: date, window: timedelta) -> bool:
-    """With no recent session, an open ECT order is a current course when written within
-    policy.ect_recent_session_days or no session on record followed it (just ordered, not yet
-    started); with a recent session it is that course's order and is named beside it. An order left `active`
-    months after its course's last session is not (review s21 RR2 finding 7: an order of
-    2026-04-20, sessions in May only, read "during an ECT course" in December). An undated
-    order counts (nothing says it is old: the safer reading)."""
-    written = order.authored
-    if written is None or as_of - written <= window:
-        return True
-    return latest is None or latest < written
 
 
 def running_lithium(trials: Sequence[Trial]) -> Trial | None:

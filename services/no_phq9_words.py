@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE, is_unrecognised_phq9
-from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from fhir_mapping.record import DataDomain, DataGap, PatientRecord, Score
 from fhir_mapping.scale_lookalike import unread_scale
+from fhir_mapping.screen_lookalike import other_depression_screens
 from services.card_format import plural
 
 
@@ -76,3 +77,25 @@ def unread_scales_text(record: PatientRecord) -> str:
         return ""
     counted = " and ".join(plural(n, f"{name}-like score") for name, n in counts.items())
     return f"{counted} under a local code not read"
+
+
+def newest_other_screen(record: PatientRecord, after: date | None) -> Score | None:
+    """The newest PHQ-2, PHQ-8 or EPDS (fhir_mapping/screen_lookalike.py) dated after `after`
+    (the latest PHQ-9 total's day; None: any), else None (review s22 RS finding 5: a PHQ-8 of 8
+    and a PHQ-2 of 6 two weeks old were left unsaid beside "no PHQ-9 total in 183 days"). A
+    self-harm answer alone (an EPDS item 10 not read) is the suicide-risk card's, not a screen."""
+    screens = other_depression_screens()
+    found = [
+        s
+        for s in record.scores
+        if s.instrument in screens and s.item9_unread is None and (after is None or s.date > after)
+    ]
+    # The newest; of one day, one with a value.
+    return max(found, key=lambda s: (s.date, s.value is not None)) if found else None
+
+
+def other_screen_words(score: Score) -> str:
+    """ "PHQ-2 6 on 2026-11-16: not a PHQ-9, item 9 not asked"; a screen named by its words only
+    says its value was not read."""
+    value = f" {score.value}" if score.value is not None else " (value not read)"
+    return f"{score.instrument}{value} on {score.date.isoformat()}: not a PHQ-9, item 9 not asked"

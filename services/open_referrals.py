@@ -1,5 +1,5 @@
 """Referrals and courses already under way: which request statuses are still open or never
-happened, a TMS referral or course in this episode, an open ECT referral.
+happened, a TMS referral or course in this episode, an open ECT referral that is still a course.
 
 Apart from pathway.py because "already referred" is read from the record's ServiceRequests and
 procedures by its own FHIR RequestStatus rules, and other modules (the psychotherapy card, the
@@ -9,10 +9,11 @@ PathwayFacts.tms_open and ect_open.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from fhir_mapping.record import PatientRecord, ProcedureKind, Referral
 from services.episode_trials import in_episode
+from services.policy import Policy
 
 # FHIR RequestStatus values: a request in one of these is still open.
 OPEN_REQUEST_STATUSES = frozenset({"draft", "active", "on-hold"})
@@ -22,6 +23,7 @@ VOID_REQUEST_STATUSES = frozenset({"revoked", "entered-in-error"})
 # An enum member compared per procedure, as a module constant: on Python 3.11 reading a member off
 # its Enum class costs about ten times reading a global (issue 14).
 _TMS = ProcedureKind.TMS
+_ECT = ProcedureKind.ECT
 
 
 def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
@@ -37,9 +39,47 @@ def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
     )
 
 
-def _ect_open(record: PatientRecord) -> Referral | None:
-    """An ECT referral still open: neuromodulation is already being arranged."""
+def last_ect_session(record: PatientRecord) -> date | None:
+    """The latest ECT session on record up to as-of (a course documented as a period counts by
+    its last day)."""
+    days = [
+        p.performed_end or p.date
+        for p in record.procedures
+        if p.kind is _ECT and p.date is not None
+    ]
+    days = [d for d in days if d is not None and d <= record.as_of]
+    return max(days, default=None)
+
+
+def ect_order_current(order: Referral, latest: date | None, as_of: date, policy: Policy) -> bool:
+    """An open ECT order is a current course (or a referral under way) when a session is at
+    most policy.ect_recent_session_days old (it is that course's order, named beside it), when
+    it was written within that window, or when no session on record followed it (just ordered,
+    not yet started). An order left `active` months after its course's last session is neither
+    (review s21 RR2 finding 7: an order of 2026-04-20, sessions in May only, read "ECT referral
+    already open" and "during an ECT course" in December; EHRs often leave a ServiceRequest
+    active after the course ends). An undated order counts (nothing says it is old: the safer
+    reading). The one rule the lithium-ECT check and PathwayFacts.ect_open share."""
+    window = timedelta(days=policy.ect_recent_session_days)
+    if latest is not None and as_of - latest <= window:
+        return True
+    written = order.authored
+    if written is None or as_of - written <= window:
+        return True
+    return latest is None or latest < written
+
+
+def _ect_open(record: PatientRecord, policy: Policy) -> Referral | None:
+    """An ECT referral still open and current (`ect_order_current`): neuromodulation is already
+    being arranged, so no second referral is proposed and TMS waits for the ECT service."""
+    latest = last_ect_session(record)
     return next(
-        (r for r in record.referrals if r.kind == "ect" and r.status in OPEN_REQUEST_STATUSES),
+        (
+            r
+            for r in record.referrals
+            if r.kind == "ect"
+            and r.status in OPEN_REQUEST_STATUSES
+            and ect_order_current(r, latest, record.as_of, policy)
+        ),
         None,
     )

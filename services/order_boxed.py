@@ -13,6 +13,13 @@ RD finding 9).
   patient is at that point, and a card about something else is not where it is looked for.
 - A renewal or dose change of a drug taken within the window, with no order card: the line rides
   on the first card shown, as before; with no card at all, nothing (noise: boxed_warning.py).
+
+Under 18, a running drug the age list says is not for use at that age (venlafaxine at 16) is
+named before the boxed warning wherever it goes, in the words patient-view uses
+(rules/running_never.py; session 22, review s21 RD finding 11: the order hooks named it only as
+"still running" or not at all). With no card at all it is a warning card of its own: the
+prescriber is changing a young patient's antidepressants now, and the drug running is one NICE
+NG134 says is not to be used at this age (the safer choice than staying silent).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DraftOrder
-from services import screen
+from services import cards, screen
 from services.order_cards import _merge, _with_boxed_warning
 from services.order_checks import draft_readings
 from services.order_checks.boxed_warning import (
@@ -29,10 +36,12 @@ from services.order_checks.boxed_warning import (
     boxed_warning_new_drug,
     boxed_warning_start,
 )
-from services.order_checks.model import ORDER_TOPIC_PREFIX
+from services.order_checks.model import CAUTION, ORDER_TOPIC_PREFIX, OrderCheck
 from services.order_statement import with_statement
 from services.recommendation import Recommendation
+from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.running_never import running_never, running_never_line
 
 
 def screen_with_boxed_warning(
@@ -52,14 +61,38 @@ def screen_with_boxed_warning(
 
     shown = compose(held)
     boxed = boxed_warning_line(ctx) if drafts else ""
-    if not boxed:
+    if not boxed:  # under 25 only; the running line (under 18) never goes without it
         return shown
+    running = running_never_line(ctx) or ""
     own = next((i for i, r in enumerate(shown) if r.topic.startswith(ORDER_TOPIC_PREFIX)), None)
     if own is None:
         alone = boxed_warning_start(ctx, drafts) or boxed_warning_new_drug(ctx, drafts)
+        if running and (alone is not None or not shown):
+            alone = _running_alone(ctx, drafts, running, alone.detail if alone else boxed)
         if alone is not None:
             return compose([with_statement(_merge(alone.topic, [alone])), *held])
     if not shown:
         return shown
     at = own if own is not None else 0
-    return (*shown[:at], _with_boxed_warning(shown[at], boxed), *shown[at + 1 :])
+    lines = cards.join_sections(running, boxed)
+    return (*shown[:at], _with_boxed_warning(shown[at], lines), *shown[at + 1 :])
+
+
+def _running_alone(
+    ctx: RuleContext, drafts: Sequence[DraftOrder], running: str, boxed: str
+) -> OrderCheck:
+    """A drug running that is not for use at this age, as the order's card when it gets no card
+    about the drafted drug (module docstring): a warning that names it in its summary, the
+    boxed-warning lines (`boxed`: the line, or the new drug's boxed-warning detail) after it."""
+    first = running_never(ctx)[0]
+    name, years, rule = first.trial.ingredient.capitalize(), populations.age(ctx), first.rule
+    return OrderCheck(
+        CAUTION,
+        drafts[0],
+        cards.fit_summary(
+            f"{name} running at age {years}: {rule.note} ({rule.cite}); boxed warning (under 25)",
+            f"{name} running at age {years}: not for use under {rule.below_age} ({rule.cite})",
+        ),
+        cards.join_sections(running, boxed),
+        basis=(rule.cite, *(w.cite for w in (populations.boxed_warning(ctx),) if w)),
+    )

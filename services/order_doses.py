@@ -83,6 +83,16 @@ def draft_dose(draft: DraftOrder) -> str:
     )
 
 
+def fills_basis(trial: Trial) -> str | None:
+    """ "dose from fills, ordered 50-100 mg/day" when the running dose is the one the fills
+    imply from their quantity and days and the order states another (Trial.ordered_mg_per_day,
+    fhir_mapping/fill_dose.py; s22 RU review finding 6), else None."""
+    if trial.ordered_mg_per_day is None and trial.ordered_mg_per_day_high is None:
+        return None
+    ordered = fmt_dose(trial.ordered_mg_per_day, trial.ordered_mg_per_day_high)
+    return f"dose from fills, ordered {ordered} mg/day"
+
+
 def trial_dose(trial: Trial) -> str:
     """The running dose of a trial as `dose_text` writes it (with its unit); in micrograms for a
     drug dosed in them ("liothyronine 25 µg/day", recheck 2 m25: microgram_doses.py)."""

@@ -112,6 +112,7 @@ from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
 from services.order_checks.lithium_ect import ect_draft_check, lithium_draft_check
 from services.order_checks.maoi import maoi_check
+from services.order_checks.maoi_diet import fold_beside_washout, maoi_diet_check
 from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
     ABOVE,
@@ -229,6 +230,7 @@ def run_order_checks(
                 intolerance_check(ctx, draft),
                 stacking_check(ctx, draft),
                 metabolic_check(ctx, draft),
+                maoi_diet_check(ctx, draft),  # an MAOI dose that brings the diet (s22 RU 3)
             ):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
@@ -340,6 +342,7 @@ def run_order_checks(
     # Before the lines carried onto a draft's first card: the finding taken off carries none.
     # Also beside a contraindicated start (review 16 M1).
     no_titration_beside_washout(by_topic)
+    fold_beside_washout(by_topic)  # the MAOI diet as a line of the washout card (s22 RU 3)
     # PGx data not read, for a draft a result would change: a line on its first card (W4).
     carry_pgx_gap(ctx, selected, by_topic)
     carry_not_checked(ctx, drafts, by_topic)

@@ -320,7 +320,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     )
     tms_open = _tms_open(record, episode_start)
     suicide = suicide_signal(record, policy)
-    ect_open = _ect_open(record)
+    ect_open = _ect_open(record, policy)
     not_mdd = not_mdd_diagnosis(by_kind)
     return PathwayFacts(
         as_of=record.as_of,

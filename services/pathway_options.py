@@ -50,6 +50,7 @@ from services.adjunct_monitoring import (
     monitoring_for,
     monitoring_rows,
     second_line_target,
+    target_for,
 )
 from services.drug_course_lines import _DRUG_COURSES, _drug_history
 from services.ect_course_lines import EctHistory, _ect_history, ect_service_line
@@ -75,6 +76,7 @@ __all__ = [
     "options",
     "pgx_line",
     "second_line_target",
+    "target_for",
     "unverified_mark",
 ]
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from fhir_mapping import result_statuses
 from fhir_mapping.record import Score
+from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
 from services import tables
 from services.risk_signal import RiskEvent, SignalKind
@@ -24,12 +25,13 @@ from services.risk_wording import screen_text
 def _phq9_name(score: Score) -> str:
     """ "PHQ-9", or "PHQ-9 (preliminary, not yet reviewed)" for a score of an unfinished
     Observation (result_statuses.py; review 14 U1): the clinician sees why it is not in the
-    chart's reviewed results."""
+    chart's reviewed results. Another screen's name for its self-harm answer ("EPDS")."""
     named = result_statuses.named(result_statuses.OBSERVATION, score.status)
+    name = score.instrument
     if not named:
-        return "PHQ-9"
+        return name
     word, _, why = named.partition(" (")
-    return f"PHQ-9 ({word}, {why.rstrip(')')})" if why else f"PHQ-9 ({word})"
+    return f"{name} ({word}, {why.rstrip(')')})" if why else f"{name} ({word})"
 
 
 def item9_event(score: Score) -> RiskEvent:
@@ -119,10 +121,11 @@ def unread_event(score: Score) -> RiskEvent:
     ref = score.item9_unread
     source = ref if ref is not None and ref.id else None
     where = str(source) if source is not None else "no resource id"
-    text = (
-        f"{_phq9_name(score)} item 9 answer on {score.date.isoformat()} could not be read ({where})"
-    )
-    return RiskEvent(SignalKind.UNREAD, score.date, text, text, False, source, dated=True)
+    # The screen's self-harm question: PHQ-9 item 9, EPDS item 10 (screen_lookalike.py).
+    item = self_harm_item(score.instrument)
+    short = f"{_phq9_name(score)} {item} answer on {score.date.isoformat()} could not be read"
+    text = f"{short} ({where})"
+    return RiskEvent(SignalKind.UNREAD, score.date, text, short, False, source, dated=True)
 
 
 def unread_line(event: RiskEvent) -> str:

@@ -189,12 +189,21 @@ def item9_scores(record: PatientRecord) -> list[Score]:
     of preliminary or cancelled Observations (`PatientRecord.unfinished_scores`; review 14 U1: a
     patient's "nearly every day" on a portal form nobody has reviewed yet is exactly the answer
     that must not vanish). Only a positive or unreadable answer of an unfinished one counts: its
-    item 9 = 0 is no re-screen (`_rescreens` reads reviewed PHQ-9s only)."""
+    item 9 = 0 is no re-screen (`_rescreens` reads reviewed PHQ-9s only).
+
+    With them, another screen's self-harm answer that could not be read (an EPDS item 10 under
+    a code not known: fhir_mapping/screen_lookalike.py, review s22 RS finding 3): it asks what
+    item 9 asks, so it takes the same path (`item9_unread`; the card names its screen and item)."""
     reviewed = record.phq9()
     unfinished = [s for s in record.unfinished_scores if s.instrument == "PHQ-9"]
-    if not unfinished:
+    other = [
+        s
+        for s in (*record.scores, *record.unfinished_scores)
+        if s.instrument != "PHQ-9" and s.item9_unread is not None
+    ]
+    if not unfinished and not other:
         return list(reviewed)
-    return sorted([*reviewed, *unfinished], key=lambda s: s.date)
+    return sorted([*reviewed, *unfinished, *other], key=lambda s: s.date)
 
 
 def _rescreens(record: PatientRecord, since: date) -> list[RiskCheck]:

@@ -132,8 +132,9 @@ async def feedback(
         try:
             outcome = await run_in_threadpool(add)
         except CardNotIssued:
-            # Issued cards are written in batches just after the answer (issued_recorder.py):
-            # feedback that beats its card's batch waits for it once, then is judged again. Then
+            # Issued cards are committed in batches before the answer leaves (issued_recorder.py),
+            # so feedback should not beat its card's batch; should it anyway, it waits for the
+            # pending batches once, then is judged again. Then
             # the known items are stored and the others named (review 8 finding 5: EHRs batch
             # feedback and do not resend after a 4xx, so refusing the batch would lose the valid
             # overrides too); a batch naming no known card at all is refused below.

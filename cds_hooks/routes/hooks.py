@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Path, Request
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from cds_hooks.body import parse_model, read_json
@@ -116,14 +115,13 @@ async def call_service(
                 seen=first,
             )
         )
-    # A background task runs after the response is sent: the EHR does not wait for the parsed
-    # request to be freed (milliseconds for a large chart), nor for the issued cards' commit.
+    # The answer leaves once its issued cards are committed (review 21 M1: a process killed in the
+    # milliseconds after an answer lost its cards, and feedback on them was then refused as naming
+    # unknown cards; EHRs do not resend after a 4xx). The parsed request is let go first.
     held: list[object] = [data, hook_request, first]
     del data, hook_request, first
-    background = BackgroundTask(
-        _after_answer, runner, answer, held, request.scope.get(REQUEST_DONE)
-    )
-    return JsonResponse(answer.to_json(), background=background)
+    await _after_answer(runner, answer, held, request.scope.get(REQUEST_DONE))
+    return JsonResponse(answer.to_json())
 
 
 async def _after_answer(
@@ -134,7 +132,7 @@ async def _after_answer(
 ) -> None:
     """Lets go of what the request read (`held`), tells the GC middleware this request's own
     objects are gone (gc_tuning.py: a collection may run while the cards wait for their batch),
-    then stores the issued cards."""
+    then stores the issued cards (awaited before the answer is sent)."""
     held.clear()
     if request_done is not None:
         request_done()

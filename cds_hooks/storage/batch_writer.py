@@ -5,9 +5,11 @@ wake-up of another thread costs the event loop latency and CPU (issue 6: a futur
 recording cost a third of a cached answer), so callers only enqueue: `submit` returns the Future of
 the batch their rows joined, which completes once the batch is committed (or fails with what the
 write raised). Every caller of a batch shares that one Future. Whoever needs the rows on disk waits
-on it (`Store.record_issued` does); the HTTP route awaits it after the answer is sent. Batches are
-at least `min_interval` apart, so under load one wake-up of the thread serves many calls; a lone
-call is written at once.
+on it (`Store.record_issued` does; the HTTP route before the answer is sent). Rows that arrive while
+a batch is being written form the next one, written as soon as that commit ends (group commit), so
+under load one wake-up of the thread serves many calls, and a lone call is written at once.
+Batches can also be kept `min_interval` apart (0 by default: the answer waits for its commit,
+issued_recorder.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ Row = dict[str, Any]
 
 class BatchWriter:
     def __init__(
-        self, write: Callable[[list[Row]], None], *, name: str, min_interval: float = 0.01
+        self, write: Callable[[list[Row]], None], *, name: str, min_interval: float = 0.0
     ) -> None:
         self._write = write
         self._name = name

@@ -111,8 +111,9 @@ def refusal_of(
     is refused, never stored beside it or over it, since an override snoozes the card's topic
     and accepted feedback leaves an order card out; the client hears which answer is on record.
     The spec says nothing of feedback sent again: the same answer again is stored once when its
-    outcomeTimestamp is the same (the unique constraint), as a new row when it is later (a
-    renewed override renews the snooze), as before this check.
+    outcomeTimestamp is the same (the unique constraint), as a new row when it is later, as
+    before this check; the snooze still runs from the card's first override (snooze_writes.py,
+    review 21 M3).
     """
     if card.suggestion_ids is not None and item.accepted_suggestions:
         issued = set(json.loads(card.suggestion_ids))

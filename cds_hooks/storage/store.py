@@ -27,11 +27,10 @@ import json
 import secrets
 from collections.abc import Iterable
 from concurrent.futures import Future
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage.batch_writer import BatchWriter
@@ -51,7 +50,7 @@ from cds_hooks.storage.feedback_records import (
     RefusedItem,
     StoredFeedback,
 )
-from cds_hooks.storage.inserts import dialect_insert, insert_ignore, insert_ignore_statement
+from cds_hooks.storage.inserts import insert_ignore, insert_ignore_statement
 from cds_hooks.storage.issued_cards import (
     IssuedCard,
     issued_rows,
@@ -60,7 +59,8 @@ from cds_hooks.storage.issued_cards import (
 )
 from cds_hooks.storage.loop_sqlite import LoopSqlite
 from cds_hooks.storage.queries import DEDUPE_KEYS_OF_PATIENT, SNOOZES_OF_PATIENT, loop_connection
-from cds_hooks.storage.tables import feedback_table, issued_table, meta_table, snooze_table
+from cds_hooks.storage.snooze_writes import snooze_card
+from cds_hooks.storage.tables import feedback_table, issued_table, meta_table
 from cds_hooks.storage.timestamps import aware
 
 
@@ -358,12 +358,16 @@ class Store:
                 )
                 snoozes.append((n, why))
                 if why is None and card.patient_key is not None:
-                    # The snooze runs from the override, and an override cannot be later than
-                    # its receipt: a future stamp (a wrong EHR clock, year 9999) must not
-                    # silence the topic for longer than snooze_days (nor overflow the date).
-                    start = min(aware(item.outcome_timestamp), aware(now))
-                    until = start + timedelta(days=snooze_days)
-                    _upsert_snooze(conn, card.patient_key, card.topic, until)
+                    # From the card's first override, capped at receipt (snooze_writes.py).
+                    snooze_card(
+                        conn,
+                        card.patient_key,
+                        card.topic,
+                        card_uuid=item.card_uuid,
+                        stamp=item.outcome_timestamp,
+                        now=now,
+                        snooze_days=snooze_days,
+                    )
         return StoredFeedback(inserted, tuple(foreign), tuple(refused), tuple(snoozes))
 
     def feedback_rows(self, card_uuid: str | None = None) -> list[dict[str, Any]]:
@@ -386,13 +390,3 @@ class Store:
         if self._loop is not None:
             self._loop.close()
         self.engine.dispose()
-
-
-def _upsert_snooze(conn: Connection, patient_key: str, topic: str, until: datetime) -> None:
-    values = {"patient_key": patient_key, "topic": topic, "until": until}
-    dialect = "sqlite" if conn.dialect.name == "sqlite" else "postgresql"
-    stmt = dialect_insert(dialect, snooze_table).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["patient_key", "topic"], set_={"until": until}
-    )
-    conn.execute(stmt)

@@ -157,7 +157,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # The date the diagnosis is on record from, beside the diagnosis `why` names; for a rule
         # that applies by a screening score (AUDIT-C 10 on 2025-05-19: review 9 finding 8), what
         # the score is read as, so the prescriber sees it is a screen and not a diagnosis.
-        since = f", since {seen[0].onset.isoformat()}" if seen and seen[0].onset else ""
+        since = f", {seen[0].dated}" if seen and seen[0].onset else ""
         if restriction.basis:
             since += f": {restriction.basis}"
         found.append(
@@ -243,7 +243,7 @@ def _when(ctx: RuleContext, finding: Finding) -> str:
     onset and the window it falls in, so the card states why it counts as recent."""
     onset = finding.onset_text
     if finding.kind not in cardiac.WINDOWED:
-        return f", since {finding.onset.isoformat()}" if finding.onset else ""
+        return f", {finding.dated}" if finding.onset else ""
     window = _window_words(ctx.policy.recent_mi_days)
     if onset is None:
         return f", no onset date on record: read as within the last {window}"

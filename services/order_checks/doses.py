@@ -198,7 +198,8 @@ def augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck 
     # The agent's target and monitoring (data/augmentation_monitoring.csv): lithium is dosed by
     # its serum level, so the card asks for it.
     watch = pathway_options.monitoring_for(draft.ingredient)
-    check = f" Target {watch.target}; monitor {watch.monitoring}." if watch is not None else ""
+    target = pathway_options.target_for(draft.ingredient, ctx.record.patient.age, ctx.policy)
+    check = f" Target {target}; monitor {watch.monitoring}." if watch is not None else ""
     return OrderCheck(
         ABOVE,
         draft,

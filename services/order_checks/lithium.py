@@ -132,7 +132,7 @@ def _history_card(
 def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if draft.ingredient != "lithium" or draft.role is not Role.AUGMENTATION:
         return None
-    rule = lab_safety.rule_for("lithium-target", draft.ingredient, draft.drug_class)
+    rule = lab_safety.level_target(draft.ingredient, ctx.record.patient.age, ctx.policy)
     if rule is None or not _raises_lithium(ctx, draft):
         return None
     # The level the chart-open lithium-level card judges (one function, so the two never judge

@@ -91,14 +91,18 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
         return None
     name = draft.ingredient.capitalize()
     why = stale_reason(now, ctx.policy.mapping.pregnancy_status_weeks)
-    since = f" on {stale.onset.isoformat()}" if stale.onset else ""
+    # "coded on DATE", or "recorded at the visit of DATE" when a visit records it (Finding.dated).
+    since = (
+        f" {stale.dated}"
+        if stale.visit is not None
+        else (f" coded on {stale.onset.isoformat()}" if stale.onset else " coded")
+    )
     male = (
         " (the recorded sex is male: check whether the code is an error)" if now.stale_male else ""
     )
     return (
-        f"{name}: a pregnancy coded{since} is not read as current: confirm {now.whom} is not "
-        "pregnant",
-        f"- A pregnancy was coded{since} ({stale.display}, {stale.coding}){male}; {why}, so it "
+        f"{name}: a pregnancy{since} is not read as current: confirm {now.whom} is not pregnant",
+        f"- A pregnancy was{since} ({stale.display}, {stale.coding}){male}; {why}, so it "
         f"is not read as current. {name} carries a pregnancy caution ({cite}): confirm "
         f"{now.whom} is not pregnant before starting it.",
         cite,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from operator import attrgetter
 
 from fhir_mapping.record import Score
+from services import phq9_disagreements
 from services.card_format import plural
 from services.pathway import in_episode
 from services.payer_criteria.bands import scale_band
@@ -40,9 +41,17 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
             continue
         band = scale_band(instrument, score.value)
         shown = f"{instrument} {score.value} on {score.date.isoformat()}"
+        # A total that disagrees with its answers, or the higher of two that day, says so
+        # (review s22 RS findings 1 and 6: services/phq9_disagreements.py).
+        doubt = phq9_disagreements.conflict_words(
+            score, dated=False
+        ) or phq9_disagreements.same_day_words(record, score)
         if band is not None:
             unverified = " (band UNVERIFIED)" if band.status == "UNVERIFIED" else ""
-            shown += f" ({band.label}, {band.citation}{unverified})"
+            doubt = f"; {doubt}" if doubt else ""
+            shown += f" ({band.label}, {band.citation}{unverified}{doubt})"
+        elif doubt:
+            shown += f" ({doubt})"
         cut = c.cut_off(instrument)
         if cut is not None and score.value >= cut[0]:
             met = True

@@ -23,6 +23,14 @@ def listed_text(trial: Trial) -> str:
     since = trial.unconfirmed_since
     assert since is not None
     counted = trial.segments[-1].end.isoformat() if trial.segments else since.isoformat()
+    if trial.unconfirmed_order:
+        # An order left active, no fill or renewal since (review s21 RN finding 5): never called
+        # taken; the question is whether it still is.
+        return (
+            f"order of {since.isoformat()} still active, never filled or renewed since: time "
+            f"after {counted} not counted. Confirm it is still taken (reconcile the medication "
+            "list: still taken? dose?)"
+        )
     return (
         f"listed as active in a statement; not confirmed since {since.isoformat()}: time after "
         f"{counted} not counted. Reconcile the medication list (still taken? dose?)"
@@ -198,6 +206,13 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
                 f"{trial.ingredient} on hold, not taken since {trial.on_hold.isoformat()} at the "
                 "latest: record why before counting it as a trial",
                 f"{trial.ingredient} on hold, not taken now: record why",
+            )
+        if trial.unconfirmed_since is not None and trial.unconfirmed_order:
+            since = trial.unconfirmed_since.isoformat()
+            return cards.fit_summary(
+                f"{trial.ingredient}: order of {since} still active, never filled or renewed: "
+                "confirm it is still taken before counting it as a trial",
+                f"{trial.ingredient}: order of {since} never renewed: confirm it is taken",
             )
         if trial.unconfirmed_since is not None:
             since = trial.unconfirmed_since.isoformat()

@@ -66,7 +66,9 @@ def _settled(ctx: RuleContext, pair: Pair) -> bool:
     pair (module docstring). A critical pair never is, nor a pair with any other warning row (a
     lithium level, a tricyclic dose, tamoxifen's lost effect stay on the chart); nor a pair with
     a drug on order, an undated drug or one only listed by an old statement (its start says
-    nothing of how long the two ran together: the safer reading is a new pair). A dose changed
+    nothing of how long the two ran together: the safer reading is a new pair). An order left
+    active, never filled or renewed (Taking.unconfirmed_order), counts from its own day: two
+    such orders of 2001 are no new pair in 2026 (review s21 RN findings 4-5). A dose changed
     within the window counts as new (the labels' INR check when a dose changes)."""
     if pair.severity is not Indicator.WARNING:
         return False
@@ -76,9 +78,9 @@ def _settled(ctx: RuleContext, pair: Pair) -> bool:
         return False
     starts = []
     for taking in (pair.first, pair.second):
-        if taking.on_order or taking.start is None or not taking.confirmed:
+        if taking.on_order or taking.start is None or taking.to_confirm:
             return False
-        if taking.unconfirmed_since is not None:
+        if taking.unconfirmed_since is not None and not taking.unconfirmed_order:
             return False
         starts.append(max(taking.start, taking.dose_began or taking.start))
     together = (ctx.record.as_of - max(starts)).days

@@ -61,16 +61,15 @@ from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.lithium_level_reading import (
     _DRUG,
-    _TARGET,
     HighLevel,
     LevelLines,
     ToxicHistory,
-    _rule,
     high_level,
     judged_level,
     level_lines,
     running_lithium,
     started_since,
+    target_for,
     toxic_history,
 )
 
@@ -229,15 +228,15 @@ def level_words(ctx: RuleContext) -> str:
     """The last lithium level as the interaction card says it: "last level 1.4 mmol/L on
     2025-05-29, above the 0.5-0.8 mmol/L target", or "no lithium level on record" (review 13 U1:
     the card asked for a level in 5-7 days beside a 1.4 it never read)."""
-    target = _rule(_TARGET)
+    target = target_for(ctx)
     lab = lab_safety.latest_readable(ctx.record, _DRUG)
     if lab is None:
         return lab_safety.absent_text(ctx.record, "lithium level")
     said = f"last level {lab_safety.text(lab)}"
     if target is not None and lab_safety.above(target, lab):
-        said += f", above the {target.bounds()} target"
+        said += f", above the {lab_safety.target_words(target, ctx.policy)}"
     elif target is not None and lab_safety.below(target, lab):
-        said += f", below the {target.bounds()} target"
+        said += f", below the {lab_safety.target_words(target, ctx.policy)}"
     return said
 
 

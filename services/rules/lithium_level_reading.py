@@ -56,6 +56,13 @@ def _rule(check: str) -> LabRule | None:
     return lab_safety.rule_for(check, _DRUG, "")
 
 
+def target_for(ctx: RuleContext) -> LabRule | None:
+    """The augmentation target for this patient's age (lab_safety.level_target: lithium-target,
+    or lithium-target-older at policy.older_adult_age and over), the one row every card states
+    (session 22)."""
+    return lab_safety.level_target(_DRUG, ctx.record.patient.age, ctx.policy)
+
+
 def at_or_above(rule: LabRule, lab: LabResult) -> bool:
     """Whether the level is at or above the rule's line (the label's greater risk starts at
     1.5): by its value in a known unit, a bound ("> 2.0") read as what it says."""
@@ -88,7 +95,7 @@ class LevelLines:
 def level_lines(ctx: RuleContext, lab: LabResult) -> LevelLines | None:
     """The lines a level above the augmentation target crosses, or None (no target row, or the
     level is not above the target)."""
-    target = _rule(_TARGET)
+    target = target_for(ctx)
     if target is None or not lab_safety.above(target, lab):
         return None
     toxic = _rule(_TOXIC)
@@ -184,7 +191,7 @@ def toxic_history(ctx: RuleContext) -> ToxicHistory | None:
 
 def high_level(ctx: RuleContext) -> HighLevel | None:
     """The finding the card states, or None (nearly every chart: no lithium, or a level in range)."""
-    target = _rule(_TARGET)
+    target = target_for(ctx)
     if target is None:
         return None
     lithium = running_lithium(ctx)

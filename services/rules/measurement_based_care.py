@@ -46,7 +46,16 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 
 from fhir_mapping.record import DataGap
-from services import cards, data_gaps, phq9_no_total, suggestions, tms_course, trial_dates
+from services import (
+    cards,
+    data_gaps,
+    no_phq9_words,
+    phq9_disagreements,
+    phq9_no_total,
+    suggestions,
+    tms_course,
+    trial_dates,
+)
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -108,7 +117,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # due PHQ-9 (90 days) leaves it unasked. Warning, not info (m11): it asks for a question
     # today, and is not the suicide-risk card's critical level since nothing says it is positive.
     incomplete = incomplete_phq9(ctx, latest)
-    ongoing = ctx.facts.ongoing_trials
+    # A course only a stale listing keeps running (an old `active` statement, or an order never
+    # filled or renewed: Trial.unconfirmed_since) is not a drug taken now, so no "On fluoxetine
+    # since 1993: measure response" (review s21 RN finding 5); the adherence card asks to
+    # confirm it.
+    ongoing = tuple(t for t in ctx.facts.ongoing_trials if t.unconfirmed_since is None)
     if not ongoing or tms_course.running_course(ctx.record, ctx.policy) is not None:
         # No trial to measure, or a TMS course (its card asks for the scales weekly): only the
         # unanswered item 9 is left to say.
@@ -145,6 +158,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # The form was done: its total is missing, not the measurement (review 17 M4); asked as
         # the optimise card asks it (audit 17 M5: services/phq9_no_total.py).
         tail, short_tail = phq9_no_total.ASK_SHORT, "score it"
+    # The latest total disagrees with its answers (review s22 RS finding 1): the form is checked
+    # first, as a form without a total is scored first.
+    conflicted = phq9_disagreements.latest_conflict(ctx.record) if why is not None else None
+    if conflicted is not None and untotalled is None:
+        tail = short_tail = phq9_disagreements.CHECK
     other = other_scale_latest(ctx)
     if other is not None and incomplete is None and due_reason(ctx, trial, other, ()) is None:
         # Review 13 W10: another depression scale (MADRS, HAM-D17, QIDS-SR16, BDI-II) measures
@@ -152,6 +170,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # (score_windows.py), and asking for a PHQ-9 as well is noise. An incomplete latest
         # PHQ-9 (item 9 unknown) still brings the card: its suicide item needs asking.
         return None
+    # A newer PHQ-2 / PHQ-8 / EPDS is named, not left unsaid (review s22 RS finding 5).
+    screen = no_phq9_words.newest_other_screen(ctx.record, latest.date if latest else None)
+    if why is not None and screen is not None:
+        why = f"{why} ({no_phq9_words.other_screen_words(screen)})"
     candidates: list[str] = []
     if why is not None:
         # A drug on hold is not taken now (review 14 W6): not "on" it. The record gives no hold
@@ -204,6 +226,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     incomplete_line = incomplete_section(incomplete) if incomplete is not None else ""
     detail = cards.join_sections(
         outcome_line(ctx, trial, other),
+        phq9_disagreements.conflict_section(conflicted) if conflicted is not None else "",
         incomplete_line,
         preliminary_section(preliminary) if preliminary is not None else "",
         unrecognised_section(unrecognised, latest is not None),
@@ -219,8 +242,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         suggestions=(
             # Not the recommended act while results named PHQ-9 that may answer it are unread.
             suggestions.create("Ask for a PHQ-9", resource, recommended=not answers)
-            if untotalled is None
-            else suggestions.create(phq9_no_total.REPEAT_LABEL, resource),
+            if untotalled is None and conflicted is None
+            else suggestions.create(
+                phq9_no_total.REPEAT_LABEL
+                if untotalled is not None
+                else phq9_disagreements.REPEAT_LABEL,
+                resource,
+            ),
         ),
         indicator=Indicator.WARNING if incomplete is not None else None,
         evidence=evidence,

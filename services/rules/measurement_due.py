@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from fhir_mapping.record import DataDomain, DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.scores import INCOMPLETE_PHQ9
-from services import data_gaps, phq9_no_total, preliminary_phq9
+from services import data_gaps, phq9_disagreements, phq9_no_total, preliminary_phq9
 from services.card_format import plural
 from services.rules.context import RuleContext
 
@@ -33,6 +33,10 @@ def due_reason(
     untotalled = untotalled_phq9(ctx, latest)
     if untotalled is not None:
         return phq9_no_total.no_total_text(untotalled)
+    if latest is not None and latest.total_conflict is not None:
+        # Its total and its answers disagree (review s22 RS finding 1): it measures nothing until
+        # the form is checked, however recent (phq9_disagreements.py).
+        return f"PHQ-9 {phq9_disagreements.conflict_words(latest)}"
     if latest is None:
         if unrecognised:  # PHQ-9s on the chart the service could not read (card docstring)
             return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)

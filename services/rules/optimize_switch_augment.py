@@ -337,7 +337,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         sections.extend(
             line
             for t in dict.fromkeys(t for t in facts.failed_trials if t.ongoing and t in current)
-            if (line := dose_first.earlier_line(ctx, t))
+            for line in dose_first.course_lines(ctx, t)
         )
         if facts.failed_trials:
             if tapered:

@@ -15,17 +15,16 @@ from typing import TYPE_CHECKING
 from fhir_mapping.record import Finding, FindingKind
 from services import pathway_options
 from services.card_format import plural
-from services.order_doses import trial_dose
 from services.pregnancy_now import stale_reason
 from services.rules.populations import (
     _CAVEAT,
     Population,
     age,
     age_choices,
-    age_never,
     boxed_warning,
     is_minor,
 )
+from services.rules.running_never import running_never_line
 
 if TYPE_CHECKING:  # hints only, as in populations.py
     from services.rules.context import RuleContext
@@ -40,13 +39,21 @@ def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -
     prescriber sees why that code no longer counts as a current pregnancy."""
     assert delivery.onset is not None  # `_perinatal` names only a dated delivery
     end = delivery.onset + timedelta(days=ctx.policy.mapping.postpartum_after_edd_days)
+    # A delivery a postnatal visit records is dated by the visit, not the birth (Finding.dated):
+    # its postnatal year is counted from the visit and said so (it ends no earlier than the true
+    # one: the postnatal cautions are kept the longer, the safer side).
+    head = (
+        f"**Delivery {delivery.dated}**"
+        if delivery.visit is not None
+        else f"**Delivered on {delivery.onset.isoformat()}**"
+    )
+    counted = " counted from the visit" if delivery.visit is not None else ""
     line = (
-        f"**Delivered on {delivery.onset.isoformat()}** ({delivery.display}, {delivery.coding}):"
-        " postnatal year "
+        f"{head} ({delivery.display}, {delivery.coding}): postnatal year{counted} "
         f"to {end.isoformat()}."
     )
     if ended is not None:
-        since = f" since {ended.onset.isoformat()}" if ended.onset else ""
+        since = f" {ended.dated}" if ended.onset else ""
         line += (
             f" The pregnancy coded before it ({ended.display}, {ended.coding}{since}) is read "
             "as ended."
@@ -137,47 +144,14 @@ def _edd_passed_line(ctx: RuleContext, edd: date) -> str:
     )
 
 
-def _running_never_line(ctx: RuleContext) -> str | None:
-    """A running antidepressant the age list says is not to be used at this age (venlafaxine,
-    paroxetine, a tricyclic under 18: data/age_restricted_antidepressants.csv `never`, NICE
-    NG134), named as running with its dose and start (review s21 RD finding 11: a 16-year-old on
-    venlafaxine read only "never proposed under 18", which is about new options, not the drug
-    she takes). Review, not stop: the card does not say to stop it (a running SNRI is tapered,
-    and the decision is child and adolescent psychiatry's); None when no such drug runs."""
-    rows = age_never(ctx)
-    if not rows:
-        return None
-    running = [
-        (t, rule)
-        for t in ctx.record.trials
-        if t.ongoing
-        for rule in rows
-        if rule.covers(t.ingredient, t.drug_class)
-    ]
-    seen: set[str] = set()
-    parts: list[str] = []
-    for t, rule in running:
-        if t.ingredient in seen:
-            continue
-        seen.add(t.ingredient)
-        parts.append(
-            f"{t.ingredient} ({trial_dose(t)}, since {t.start.isoformat()}): {rule.note} "
-            f"({rule.cite})"
-        )
-    if not parts:
-        return None
-    return (
-        f"**Running now, not for use under {rows[0].below_age}:** {'; '.join(parts)}. Review "
-        "it with child and adolescent psychiatry."
-    )
-
-
 def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     """Markdown lines for a card that proposes medication changes (and TMS when `tms`)."""
     lines: list[str] = []
     pregnancy = ctx.population.pregnancy
     if pregnancy is not None:
-        since = f" since {pregnancy.onset.isoformat()}" if pregnancy.onset else ""
+        # Finding.dated: "since <onset>", or "recorded at the visit of <day>" for a pregnancy a
+        # prenatal visit records (not the day it began).
+        since = f" {pregnancy.dated}" if pregnancy.onset else ""
         what = "medication and TMS options" if tms else "medication options"
         lines.append(
             f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}"
@@ -251,7 +225,7 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
                 f"**Age {years}:** the doses and agents on this card come from adult guidelines "
                 "(CANMAT 2023); decide with child and adolescent psychiatry."
             )
-        running_never = _running_never_line(ctx)
+        running_never = running_never_line(ctx)
         if running_never is not None:
             lines.append(running_never)
     warning = boxed_warning(ctx)

@@ -93,12 +93,14 @@ def _birth_name(delivery: Finding) -> str:
     """ "Delivered on 2025-05-12 (Z39.2)" or "Delivery recorded (O80, undated)"."""
     if delivery.onset is None:
         return f"Delivery recorded ({delivery.code}, undated)"
+    if delivery.visit is not None:  # dated by the visit, not the birth (Finding.dated)
+        return f"Delivery {delivery.dated} ({delivery.code})"
     return f"Delivered on {delivery.onset.isoformat()} ({delivery.code})"
 
 
 def _pregnancy_name(pregnancy: Finding) -> str:
     """ "20 weeks gestation of pregnancy, Z3A.20, since 2025-05-19"."""
-    when = f"since {pregnancy.onset_text}" if pregnancy.onset is not None else "undated"
+    when = pregnancy.dated or "undated"
     return f"{pregnancy.display}, {pregnancy.code}, {when}"
 
 

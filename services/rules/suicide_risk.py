@@ -59,6 +59,7 @@ from services import (
 from services.acute_risk import SuicideLevel, SuicideSignal
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
+from services.risk_signal import RiskCheck, RiskEvent
 from services.rules import suicide_risk_discharge, suicide_risk_text
 from services.rules.context import RuleContext
 from services.rules.suicide_risk_overdose import (
@@ -104,6 +105,11 @@ _INDICATOR = {
 }
 
 
+def _same_record(check: RiskCheck, event: RiskEvent) -> bool:
+    """A check and a signal that are one record: the same resource on the same day."""
+    return check.source is not None and check.source == event.source and check.day == event.day
+
+
 def _detail(
     ctx: RuleContext,
     signal: SuicideSignal,
@@ -113,7 +119,13 @@ def _detail(
     if discharge is not None:
         # The acute-risk treatment lines below name ECT (CANMAT para 215) already.
         sections.append(suicide_risk_discharge.section(discharge, ctx, ect=not signal.acute))
-    later = [c for c in signal.checks if not any(c is signal.closing(e) for e in signal.signals)]
+    # Not the screen the Found line names already: a C-SSRS that found the risk is both the
+    # signal and its own assessment, and was listed twice (review s22 RS finding 7).
+    later = [
+        c
+        for c in signal.checks
+        if not any(c is signal.closing(e) or _same_record(c, e) for e in signal.signals)
+    ]
     if later:
         sections.append(
             "**Also on record since:**\n"

@@ -118,7 +118,8 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
     if level is SuicideLevel.UNREAD:
         event = signal.unread[-1]
         # The resource id often does not fit in 140 characters: the Found line always has it.
-        unread = f"PHQ-9 item 9 answer on {event.when()} could not be read"
+        # `short` names the screen and its self-harm item (PHQ-9 item 9, EPDS item 10).
+        unread = event.short
         return cards.fit_summary(
             acute_risk.unread_line(event),
             f"{unread}: check it in the chart; if it is above 0, assess suicide risk today",

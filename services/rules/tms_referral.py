@@ -60,6 +60,7 @@ from services.rules import tms_referral_held
 from services.rules.context import RuleContext
 from services.rules.optimize.partial import awaiting_adjunct
 from services.rules.population_notes import population_notes
+from services.rules.tms_esketamine import esketamine_line
 from services.rules.tms_referral_criteria import (
     _criterion_line,
     criterion_lines,
@@ -278,6 +279,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}",
     )
     depression = facts.depression_finding
+    # Esketamine sessions running: the overlap named, the card not held (review s21 RF finding 6).
+    esketamine = esketamine_line(ctx)
     resource = None
     if ctx.patient_id is not None:
         resource = suggestions.service_request(
@@ -289,6 +292,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 f"Antidepressant trials in this episode: {counted_named}; "
                 f"latest {scored} on {latest.date.isoformat()}."
                 + (f" TMS safety screen required: {safety_items}." if facts.tms_cautions else "")
+                + (f" {esketamine.replace('**', '')}" if esketamine else "")
                 + payer_note(evaluation)
             ),
         )
@@ -298,6 +302,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sections.append(population_notes(ctx, tms=True))
     # On maintenance ECT the ECT service decides whether TMS comes next (review 11 finding 9).
     sections.append(pathway_options.ect_service_line(ctx.record, ctx.policy, facts.episode_start))
+    sections.append(esketamine)
     if facts.tms_cautions:
         # Device labels advise caution, not exclusion, for these (NeuroStar: implanted devices
         # controlled by physiological signals); the TMS service decides after its own screen.

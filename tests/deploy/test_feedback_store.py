@@ -225,7 +225,7 @@ def test_a_failure_inside_the_transaction_stores_nothing(
     def crash(*_args: Any, **_kw: Any) -> None:
         raise RuntimeError("the database went away mid-request")
 
-    monkeypatch.setattr(store_module, "_upsert_snooze", crash)
+    monkeypatch.setattr(store_module, "snooze_card", crash)
     with pytest.raises(RuntimeError):
         store.add_feedback(batch, snooze_days=90, now=WHEN, scope=Scope())
     assert store.feedback_rows() == []  # the first item's insert was rolled back with the rest

@@ -22,7 +22,7 @@ from fhir_mapping.questionnaires import (
     read_questionnaire_scores,
     wants_questionnaire_response,
 )
-from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef, TotalConflict
 from fhir_mapping.scores import read_scores
 from fhir_mapping.site_codes import QuestionnaireLink, SiteCodes
 from tests.fhir_mapping import questionnaire_resources as Q
@@ -60,15 +60,17 @@ def test_us_core_response_as_published() -> None:
     assert gaps == []
 
 
-def test_sdc_response_as_published_keeps_its_recorded_total() -> None:
+def test_sdc_response_as_published_keeps_the_higher_and_names_the_conflict() -> None:
     # Opaque linkIds under a group, answer codes without a system, total as valueQuantity. Its
-    # nine answers add up to 10 but the form recorded 13: the recorded total is what the
-    # clinician saw, so it is the one read.
+    # nine answers add up to 10 but the form recorded 13. Which is right is not known (review
+    # s22 RS finding 1: phq9_item_sum.checked_total): the higher (13) is read, and the conflict
+    # is carried so no outcome rests on it. Before, the recorded 13 was read as sure.
     response = Q.vendor(Q.SDC_QR)
     assert wants_questionnaire_response(response)
     scores, gaps = read_questionnaire_scores([response], as_of=date(2020, 1, 1))
     source = qr("questionnaireresponse-sdc-profile-example-PHQ9")
-    assert scores == [Score("PHQ-9", 13, date(2019, 8, 21), 1, source)]
+    conflict = TotalConflict(filed=13, items_sum=10)
+    assert scores == [Score("PHQ-9", 13, date(2019, 8, 21), 1, source, total_conflict=conflict)]
     assert gaps == []
 
 
@@ -374,8 +376,9 @@ def test_us_core_panel_derived_from_the_response_counts_once() -> None:
 
 
 def test_duplicate_keeps_the_source_that_recorded_item9() -> None:
-    # The response has no item-9 answer; the Observations derived from it do (item 9 = 3).
-    response = Q.us_core([2, 2, 2, 2, 1, 1, 2, 0, None], 14, qid="phq-9-example")
+    # The response has no item-9 answer; the Observations derived from it do (item 9 = 3), and
+    # their total is the sum of their answers (15: else the total and the items disagree).
+    response = Q.us_core([2, 2, 2, 2, 1, 1, 2, 0, None], 15, qid="phq-9-example")
     observations = _us_core_observations()
     for obs in observations:
         obs["effectiveDateTime"] = f"{DAY.isoformat()}T14:05:12-05:00"
@@ -383,10 +386,10 @@ def test_duplicate_keeps_the_source_that_recorded_item9() -> None:
         if obs["id"] == "PHQ9-item-example-44260-8":
             obs["valueCodeableConcept"]["coding"][0]["code"] = "LA6571-9"
         if obs["id"] == "PHQ9-item-example-44261-6":
-            obs["valueString"] = "14"
+            obs["valueString"] = "15"
     record = build_record([response, *observations], as_of=AS_OF, patient_id="p-001")
     source = SourceRef("Observation", "PHQ9-item-example-44261-6")
-    assert record.phq9() == (Score("PHQ-9", 14, DAY, 3, source),)
+    assert record.phq9() == (Score("PHQ-9", 15, DAY, 3, source),)
 
 
 def test_same_day_same_total_without_a_link_counts_once() -> None:

@@ -86,8 +86,13 @@ def test_epic_flowsheet_phq9_is_read_with_the_site_map() -> None:
     assert (score.value, score.item9, score.date) == (14, 2, date(2025, 5, 30))
 
 
-def test_epic_flowsheet_phq9_is_ignored_without_the_site_map() -> None:
-    assert _record(epic_phq9(date(2025, 5, 30), "14", "2"), None).phq9() == ()
+def test_epic_flowsheet_phq9_is_not_read_without_the_site_map() -> None:
+    """No total and no answer is read; the item-9 row is an answer not read (its words name item
+    9: fhir_mapping/screen_lookalike.py, review s22 RS finding 2), so the suicide-risk rule
+    still sees it."""
+    (item9,) = _record(epic_phq9(date(2025, 5, 30), "14", "2"), None).phq9()
+    assert (item9.value, item9.item9) == (None, None)
+    assert item9.item9_unread is not None
 
 
 def test_a_local_drug_code_reads_as_its_rxnorm_product() -> None:

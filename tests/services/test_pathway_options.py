@@ -213,8 +213,14 @@ def test_lithium_and_t3_targets_agree_with_the_drug_table() -> None:
     assert (lithium.min_adequate_mg, lithium.max_mg, lithium.canmat_line) == (600, 1200, "2nd")
     assert "serum 0.5-0.8 mmol/L" in lithium.source
     assert (t3.min_adequate_mg, t3.max_mg) == (0.025, 0.05)  # mg: 25-50 µg/day
-    assert pathway_options.second_line_target("lithium") == "lithium (serum 0.5-0.8 mmol/L)"
-    assert pathway_options.second_line_target("liothyronine") == "liothyronine (25-50 µg/day)"
+    policy = Policy()
+    adult = pathway_options.second_line_target("lithium", 40, policy)
+    assert adult == "lithium (serum 0.5-0.8 mmol/L)"
+    # At policy.older_adult_age and over the NICE NG222 row (session 22: one age-aware target).
+    older = pathway_options.second_line_target("lithium", 79, policy)
+    assert older is not None and older.startswith("lithium (serum 0.4-0.6 mmol/L at 65 and over")
+    t3 = pathway_options.second_line_target("liothyronine", 79, policy)
+    assert t3 == "liothyronine (25-50 µg/day)"
 
 
 @pytest.mark.parametrize("name", ["pathway_options.csv", "augmentation_monitoring.csv"])

@@ -6,7 +6,9 @@ question asked only where it can matter.
   read as current ... nothing newer records one", and the paroxetine "avoid starting it in
   pregnancy" warning was lost. The visit's reason, or a Condition its `diagnosis` names, is now a
   pregnancy finding dated by the visit (fhir_mapping/visit_pregnancy.py). "Nothing newer records
-  one" is said only when the visits and conditions were read.
+  one" is said only when the visits and conditions were read. Review s22: such a finding is
+  dated as what the record shows, "recorded at the visit of DATE" (Finding.dated), never "since"
+  the visit as if the pregnancy began that day; a delivery a postnatal visit records likewise.
 - Finding 7 (noise): the stale line fired for a man with a Z34.82 of 2022 and for a woman of 71
   with an O09.523 of 2008. It is no longer asked past policy.pregnancy_possible_max_age (55) or
   for a code older than policy.stale_pregnancy_ask_years (2). A recorded male sex alone keeps the
@@ -39,6 +41,7 @@ _cards = Evaluator(AS_OF).cards
 AVOID = "Paroxetine: first-trimester exposure is linked to cardiac malformations: avoid starting it"
 STALE = "is not read as current: confirm"
 NOTHING_NEWER = "nothing newer records one"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 
 
 def _summaries(cards: list[Doc]) -> list[str]:
@@ -81,11 +84,15 @@ def _condition_onset(doc: Doc, code: str, onset: str) -> Doc:
     ("chart", "cited"),
     [
         # Encounter.reasonCode Z34.83 at the 2026-11-20 prenatal visit.
-        ("paroxetine_old_z34_recent_prenatal_visit_reason", "ICD-10-CM Z34.83, since 2026-11-20"),
+        # Dated as what the record shows (review s22): the visit, not the start of pregnancy.
+        (
+            "paroxetine_old_z34_recent_prenatal_visit_reason",
+            "ICD-10-CM Z34.83, recorded at the visit of 2026-11-20",
+        ),
         # Encounter.diagnosis naming the problem-list Z34.90 (onset 2025-11-01) at that visit.
         (
             "paroxetine_old_z34_recent_prenatal_visit_diagnosis",
-            "ICD-10-CM Z34.90, since 2026-11-20",
+            "ICD-10-CM Z34.90, recorded at the visit of 2026-11-20",
         ),
     ],
 )
@@ -98,6 +105,61 @@ def test_a_prenatal_visit_keeps_her_pregnant_and_the_paroxetine_warning(
     assert cited in warning["detail"]
     assert _stale_card(cards) is None, _summaries(cards)
     assert all(NOTHING_NEWER not in c.get("detail", "") for c in cards)
+    # No card dates the pregnancy from the visit: "since 2026-11-20" would read as its start.
+    assert all("since 2026-11-20" not in c.get("detail", "") for c in cards)
+
+
+def test_the_pregnancy_paragraph_names_the_visit_not_a_start() -> None:
+    cards = _cards(_chart("paroxetine_old_z34_recent_prenatal_visit_reason"))
+    tms = next(c for c in cards if "consider TMS referral" in c["summary"])
+    assert (
+        "**Pregnancy on record:** Encounter for supervision of other normal pregnancy, third "
+        "trimester (ICD-10-CM Z34.83 recorded at the visit of 2026-11-20)."
+    ) in tms["detail"]
+
+
+def _visit_reason(doc: Doc, code: str, display: str, day: str | None = None) -> Doc:
+    """The chart with its prenatal visit's reason set to `code`, held on `day` when given."""
+    visit = _prenatal_visit(doc)
+    visit["reasonCode"] = [
+        {"coding": [{"system": ICD10CM, "code": code, "display": display}], "text": display}
+    ]
+    if day is not None:
+        visit["period"] = {"start": f"{day}T09:00:00-05:00", "end": f"{day}T09:30:00-05:00"}
+    return doc
+
+
+def test_an_old_prenatal_visit_is_asked_about_as_the_visit_it_is() -> None:
+    doc = _visit_reason(
+        _chart("paroxetine_old_z34_recent_prenatal_visit_reason"),
+        "Z34.83",
+        "Encounter for supervision of other normal pregnancy, third trimester",
+        "2025-12-01",
+    )
+    card = _stale_card(_cards(doc))
+    assert card is not None
+    assert card["summary"] == (
+        "Paroxetine: a pregnancy recorded at the visit of 2025-12-01 is not read as current: "
+        "confirm she is not pregnant"
+    )
+    assert card["detail"].startswith(
+        "Paroxetine and what is on record:\n\n- A pregnancy was recorded at the visit of "
+        "2025-12-01 (Encounter for supervision"
+    )
+
+
+def test_a_delivery_a_postnatal_visit_records_is_not_dated_as_the_birth() -> None:
+    doc = _visit_reason(
+        _chart("paroxetine_old_z34_recent_prenatal_visit_reason"),
+        "Z39.2",
+        "Encounter for routine postpartum follow-up",
+    )
+    tms = next(c for c in _cards(doc) if "consider TMS referral" in c["summary"])
+    assert "Delivered on 2026-11-20" not in tms["detail"]
+    assert (
+        "**Delivery recorded at the visit of 2026-11-20** (Encounter for routine postpartum "
+        "follow-up, ICD-10-CM Z39.2): postnatal year counted from the visit to 2027-11-20."
+    ) in tms["detail"]
 
 
 @pytest.mark.parametrize("status", ["cancelled", "entered-in-error", "planned"])

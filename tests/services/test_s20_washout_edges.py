@@ -72,7 +72,13 @@ def _drug(resource: Doc, drug: dict[str, str]) -> None:
 
 
 def _washout(cards: list[Doc]) -> list[Doc]:
-    return [c for c in cards if "MAOI" in c["summary"] or "washout" in c["summary"]]
+    # By topic, not by the word "MAOI": a new phenelzine order past its washout now gets the
+    # MAOI diet card (information, order-maoi-diet: review s22 RU finding 3), no washout card.
+    return [
+        c
+        for c in cards
+        if c["source"]["topic"]["code"] == "order-maoi-interaction" or "washout" in c["summary"]
+    ]
 
 
 def _mentions(cards: list[Doc], drug: str) -> list[Doc]:

@@ -47,7 +47,9 @@ def test_recorded_death_ends_every_course() -> None:
 def test_record_after_death_keeps_courses_and_says_so() -> None:
     never = Policy(interaction_settled_days=20000)
     texts = [t for _, t in _cards("d03_deceased_2012_visit_after", never)]
-    assert any(t.startswith("Warfarin and fluoxetine both running") for t in texts), texts
+    # Not ended at the death; both orders of 2006, never filled or renewed, are named as listed,
+    # not running (review s22: an unrenewed order is not confirmed taken), still checked.
+    assert any(t.startswith("Warfarin listed and fluoxetine listed") for t in texts), texts
     assert "2014-03-05, after the recorded death, makes the date doubtful" in texts[0]
 
 
@@ -61,9 +63,12 @@ def test_settled_warning_pair_is_no_chart_card() -> None:
 def test_new_warning_pair_and_critical_pair_still_show() -> None:
     new = _cards("i02_clopidogrel_new_beside_sertraline")
     assert new[0][0] == "warning"
-    assert new[0][1].startswith("Clopidogrel and sertraline both running")
+    # Sertraline's order of 1999, never filled or renewed, is listed, not running (review s22).
+    assert new[0][1].startswith("Clopidogrel running and sertraline listed")
     critical = _cards("i03_pimozide_sertraline_since_2001")
-    assert critical[0][0] == "critical" and critical[0][1].startswith("Pimozide and sertraline")
+    # Both orders only listed now (never filled or renewed), the critical pair still shows.
+    assert critical[0][0] == "critical"
+    assert critical[0][1].startswith("Pimozide listed and sertraline listed")
 
 
 def test_item9_card_without_depression_pathway_keeps_only_the_assessment() -> None:

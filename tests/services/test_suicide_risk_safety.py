@@ -150,7 +150,11 @@ def test_cssrs_with_a_plan_is_critical_proposes_evaluation_and_names_ect_and_esk
     recs = _evaluate(s, response)
     card = recs[0]
     assert (card.topic, card.indicator) == ("suicide-risk", Indicator.CRITICAL)
-    assert card.summary.startswith("C-SSRS: wish to be dead (past month) (+2 more) on 2025-05-28")
+    # The most severe yes leads (review s22 RS finding 7: it led with the wish to be dead).
+    assert card.summary.startswith(
+        "C-SSRS: suicidal thoughts with a specific plan and intent (past month) (+2 more) on "
+        "2025-05-28"
+    )
     assert "high suicide risk" in card.summary
     assert "Suicidal thoughts with a specific plan and intent (past month)" in card.detail
     assert_valid_proposals(card, patient_id=s.patient_id)

@@ -134,9 +134,12 @@ def test_epic_flowsheet_phq9s_without_the_site_map_are_gaps_never_scores() -> No
         for rid in flowsheet
     ]
     assert all(g.date is not None for g in gaps)
-    # Never a score: the record built from the chart has no PHQ-9.
+    # Never a score: the record built from the chart has no PHQ-9 total nor answer read. The
+    # item-9 row is an answer not read (its words name item 9, review s22 RS finding 2).
     record = build_record(chart.resources, as_of=chart.as_of, patient_id=chart.patient_id)
-    assert record.phq9() == ()
+    (item9,) = record.phq9()
+    assert (item9.value, item9.item9) == (None, None)
+    assert item9.item9_unread is not None and item9.item9_unread.id in flowsheet
 
 
 def test_only_results_named_phq9_count() -> None:
@@ -256,7 +259,11 @@ def _epic_record_with_lookalikes() -> PatientRecord:
 
 def test_epic_chart_without_the_site_map_names_its_flowsheet_phq9s() -> None:
     found = _screen(_epic_record_with_lookalikes())
-    assert list(found) == ["optimize-switch-augment", "measurement-based-care"]
+    # The item-9 row's words name item 9: its answer not read raises the suicide-risk warning
+    # (review s22 RS finding 2), which now leads and lists what was not read.
+    assert list(found) == ["suicide-risk", "optimize-switch-augment", "measurement-based-care"]
+    risk = found["suicide-risk"]
+    assert risk.summary.startswith("PHQ-9 item 9 answer on 2025-05-12 could not be read")
     mbc = found["measurement-based-care"]
     assert mbc.summary == (
         "On duloxetine: 7 PHQ-9 results under an unmapped site code (latest 2025-05-12): read "
@@ -269,15 +276,16 @@ def test_epic_chart_without_the_site_map_names_its_flowsheet_phq9s() -> None:
     assert "no PHQ-9 on record" not in mbc.detail
     # The first card whose conclusion rests on the scores lists them, with item 9 not known; the
     # other points to that list (once per screen: audit 15 W3).
-    optimise = found["optimize-switch-augment"]
-    _assert_item9_not_known(optimise)
-    assert "7 rating-scale results could not be read" in optimise.detail
-    assert "listed on the Optimise, switch or augment card." in mbc.detail
+    _assert_item9_not_known(risk)
+    assert "7 rating-scale results could not be read" in risk.detail
+    assert "listed on the Suicide risk card." in mbc.detail
+    assert "listed on the Suicide risk card." in found["optimize-switch-augment"].detail
 
 
 def test_with_nothing_on_the_chart_to_carry_them_a_data_quality_card_does() -> None:
     record = _epic_record_with_lookalikes()
-    record = dataclasses.replace(record, trials=())  # no antidepressant: no pathway card
+    # No antidepressant: no pathway card; no item-9 answer not read: no suicide-risk card.
+    record = dataclasses.replace(record, trials=(), scores=())
     found = _screen(record)
     card = found["data-quality"]
     assert card.summary.startswith("7 rating-scale results could not be read")

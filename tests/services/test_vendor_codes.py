@@ -18,6 +18,7 @@ import pytest
 from fhir_mapping.policy import MappingPolicy
 from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
+from services.recommendation import Indicator
 from tests.fhir_mapping.ccda_resources import OID, ccda_condition
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fhir_mapping.test_site_codes import SITE, flowsheet_row
@@ -104,7 +105,14 @@ def test_epic_flowsheet_item9_raises_the_suicide_risk_card_with_the_site_map() -
     mapped = Policy(mapping=MappingPolicy(site_codes=SITE))
     with_map = _evaluate(s, [*s.resources, *rows], mapped)
     assert with_map.recommendations[0].topic == "suicide-risk"
-    assert "suicide-risk" not in _topics(_evaluate(s, [*s.resources, *rows]))
+    assert with_map.recommendations[0].indicator == Indicator.CRITICAL
+    # Without the map the answer is not read, but its words name item 9: the "could not be
+    # read" warning (review s22 RS finding 2: before, no suicide-risk card at all).
+    (card,) = [
+        r for r in _evaluate(s, [*s.resources, *rows]).recommendations if r.topic == "suicide-risk"
+    ]
+    assert card.indicator == Indicator.WARNING
+    assert card.summary.startswith("PHQ-9 item 9 answer on 2025-05-30 could not be read")
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,8 @@ def augment_section(
         named, left_out = _second_line(ctx, used, screen)
         # Lithium and liothyronine only, while first-line adjuncts remain: said with their
         # target; a left-out one is said only if it would have been named here.
-        targets = {n: pathway_options.second_line_target(n) for n in named}
+        age = ctx.record.patient.age
+        targets = {n: pathway_options.second_line_target(n, age, ctx.policy) for n in named}
         second = [text for text in targets.values() if text is not None]
         offered = first + [n for n, text in targets.items() if text is not None]
         if second:
@@ -179,7 +180,11 @@ def augment_section(
         lines.extend(
             _interaction_lines(
                 screen,
-                [h for h in left_out if pathway_options.second_line_target(h.ingredient)],
+                [
+                    h
+                    for h in left_out
+                    if pathway_options.second_line_target(h.ingredient, age, ctx.policy)
+                ],
                 [n for n, text in targets.items() if text is not None],
             )
         )
@@ -268,7 +273,9 @@ def _with_monitoring(ctx: RuleContext, names: list[str]) -> list[str]:
     for name in names:
         info = drugs.info(name)
         dose = _range_text(ctx, info) if info is not None else ""
-        out.append(pathway_options.adjunct_line(name, dose).strip())
+        out.append(
+            pathway_options.adjunct_line(name, dose, ctx.record.patient.age, ctx.policy).strip()
+        )
     return out
 
 

@@ -29,6 +29,7 @@ An earlier response to the same drug (sertraline 100 mg/day, PHQ-9 16 -> 6 in 20
 
 from __future__ import annotations
 
+from fhir_mapping.dose_basis import raise_means
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import AdherenceStatus, Role, Trial
 from services import (
@@ -36,15 +37,16 @@ from services import (
     drug_rules,
     drugs,
     formulation_ceilings,
+    maoi_diet,
     start_doses,
     suggestions,
     trial_dates,
 )
-from services.order_doses import fmt_dose, trial_dose
+from services.order_doses import fills_basis, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import orders
+from services.rules.optimize import fixed_partner, orders
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
@@ -143,6 +145,11 @@ def section(ctx: RuleContext, space: Room) -> str:
     # "1 week", never "1 weeks" (review s20 r4 item 14: card_format.plural).
     counted = cards.plural(weeks, "week")
     taken = f"{counted} on it, days without supply not counted" if gap else counted
+    # The running dose read from the fills' quantity while the order states another (s22 RU
+    # review finding 6): the raise below rests on it, so the card says where it comes from.
+    basis = fills_basis(trial)
+    if basis is not None:
+        taken = f"{taken}; {basis}"
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     where = space.ceiling or (f" ({cite})" if cite else "")
     if space.top <= space.now:  # no step left below a dose stopped for an adverse effect
@@ -164,7 +171,27 @@ def section(ctx: RuleContext, space: Room) -> str:
         f"work better: {CITE}, Figure 7.1){how}, then repeat the PHQ-9; the options below "
         "come next."
     )
-    return f"{text} {space.hold}" if space.hold else text
+    return " ".join([text, *_raise_lines(ctx, space, to), *([space.hold] if space.hold else [])])
+
+
+def _raise_lines(ctx: RuleContext, space: Room, to: float | None) -> list[str]:
+    """What the proposed raise brings besides the dose, in one line each and only where it
+    applies (review s22 RU findings 3 and 7): a product with no higher strength of its own
+    (Prozac Weekly 90 mg: a higher dose is a daily product; data/dose_equivalents.csv), the other
+    part of a combination tablet (chlordiazepoxide: fixed_partner.py), and a raise that crosses
+    an MAOI's diet threshold (the selegiline patch from 9 mg/24 h: data/maoi_diet.csv)."""
+    trial = space.trial
+    lines = []
+    means = raise_means(trial.dose_equivalence)
+    if means is not None:
+        lines.append(f"A higher dose means {means[0]}.")
+    partner = fixed_partner.raise_line(ctx, trial)
+    if partner is not None:
+        lines.append(partner)
+    diet = maoi_diet.raise_line(trial.ingredient, space.now, space.top if to is None else to)
+    if diet is not None:
+        lines.append(f"**MAOI diet:** {diet}")
+    return lines
 
 
 def suggestion(ctx: RuleContext, space: Room) -> Suggestion | None:
@@ -220,7 +247,9 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
     long, short = failed
     name = space.trial.ingredient
     then = _then(ctx, partial_response(space.trial) is not None)
-    act = f"raise {name} {_target(space)} first"
+    # A product with no higher strength says what the raise means (s22 RU 7: "daily, not weekly").
+    means = raise_means(space.trial.dose_equivalence)
+    act = f"raise {name} {_target(space)}{f' ({means[1]})' if means else ''} first"
     return cards.fit_summary(
         f"{long}: {act} (CANMAT para 187), {then}",
         f"{long}: {act}, {then}",
@@ -256,6 +285,15 @@ def held_summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> Held
         (f"{long}: {room_words}: {HELD}, {then}", f"{long}: {trial.ingredient} {HELD}, {then}")
         + alone[1:],
         adjuncts_held=alone,
+    )
+
+
+def course_lines(ctx: RuleContext, trial: Trial) -> tuple[str, ...]:
+    """The lines a running failed course adds after the dose-first sections: an earlier response
+    to the same drug (`earlier_line`), and why a course taken in one tablet with its adjunct gets
+    no dose-first step (fixed_partner.held_line; review s22 RU finding 5)."""
+    return tuple(
+        line for line in (earlier_line(ctx, trial), fixed_partner.held_line(ctx, trial)) if line
     )
 
 

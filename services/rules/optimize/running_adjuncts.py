@@ -39,7 +39,9 @@ def running_adjunct_lines(ctx: RuleContext) -> list[str]:
             continue
         row = pathway_options.monitoring_for(t.ingredient)
         if row is not None:
-            line = pathway_options.adjunct_line(t.ingredient, "")
+            line = pathway_options.adjunct_line(
+                t.ingredient, "", ctx.record.patient.age, ctx.policy
+            )
             labs = (
                 f"; {lab_safety.lithium_level_text(ctx.record, ctx.policy)}"
                 if t.ingredient == "lithium"

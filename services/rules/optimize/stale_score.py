@@ -11,6 +11,11 @@ does not say it. So the card leads with the score's date and age and asks for a 
 drug proposals stay named, not one click (one_click_hold), until a PHQ-9 is repeated. The safer
 choice: an adjunct (an antipsychotic) or a switch started on a year-old score may treat a
 depression that has remitted, or miss one that has worsened.
+
+Review s22 RS finding 1: a newer PHQ-9 whose total and answers disagree judges nothing
+(services/phq9_disagreements.py), so the judgement rests on the score before it, which is what
+"older than the interval" is asked of; the card then leads with the form to check, not with a
+repeat two weeks after one was done.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import Score
-from services import cards, screen, trial_count
+from services import cards, phq9_disagreements, screen, trial_count
 from services.card_format import plural
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -35,7 +40,7 @@ def stale(ctx: RuleContext) -> Score | None:
     Table 3.6), not on a PHQ-9 outcome, and its summary naming them is kept."""
     if not ctx.facts.failed_trials or ctx.facts.psychotic:
         return None
-    latest = ctx.record.latest_phq9()
+    latest = phq9_disagreements.latest_judged(ctx.record)
     if latest is None:
         return None
     if latest.date >= ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days):
@@ -65,6 +70,10 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
         return rec
     head = lead(ctx, score)
     failed, failed_short = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
+    newer = phq9_disagreements.latest_conflict(ctx.record)
+    ask = "repeat before switching or augmenting"
+    if newer is not None:
+        ask = f"{phq9_disagreements.CHECK} before switching or augmenting"
 
     def line(held: list[Suggestion]) -> str:
         text = (
@@ -73,6 +82,14 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
             "care: CANMAT 2023 Table 5.1). Repeat the PHQ-9 (with item 9) before switching or "
             "augmenting."
         )
+        if newer is not None:
+            text = (
+                f"**{head}:** the outcome this card judges rests on it, older than the clinic's "
+                f"{ctx.policy.mbc_interval_days}-day measurement interval (CANMAT 2023 Table "
+                f"5.1); the newer PHQ-9 judges nothing ({phq9_disagreements.conflict_words(newer)}"
+                "). Check that form, or repeat the PHQ-9 (with item 9), before switching or "
+                "augmenting."
+            )
         if held:
             text += f" Not one click until then: {'; '.join(s.label for s in held)}."
         return text
@@ -81,9 +98,11 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
     # The failed trials first, as every summary of this card counts them ("1 adequate trial
     # failed (sertraline); venlafaxine not measured yet: repeat the PHQ-9 ..."), then the score.
     last = head[0].lower() + head[1:]
+    if newer is not None:
+        last = f"PHQ-9 {phq9_disagreements.conflict_words(newer)}"
     summary = cards.fit_summary(
-        f"{failed}; {last}: repeat before switching or augmenting",
-        f"{failed_short}; {last}: repeat before switching or augmenting",
-        f"{head}: repeat before switching or augmenting",
+        f"{failed}; {last}: {ask}",
+        f"{failed_short}; {last}: {ask}",
+        f"{last[0].upper()}{last[1:]}: {ask}",
     )
     return screen.with_fields(held, summary=summary, held_summary=None)

@@ -1,0 +1,206 @@
+"""Screen results named by their words only: a self-harm question answered under a code this
+service does not know, and another depression screen (PHQ-8) the service cannot read.
+
+A self-harm question (review s22 RS findings 2 and 3). An Epic flowsheet row "PHQ-9 Q9 Thoughts
+that you would be better off dead or of hurting yourself" under a site's local code only
+(../shared/fhir/vendor/README.md trap 8), valueString "1", was a PHQ-9 look-alike gap deep in a
+card's details, with no suicide-risk card; an EPDS item 10 "The thought of harming myself has
+occurred to me" = "Quite often" in a pregnant patient was not read nor named at all (no LOINC code
+of the EPDS items could be confirmed, data/screen_item_terms.csv). Each such answer is now what an
+unreadable PHQ-9 item 9 answer is (scores.py): a Score with `item9_unread` set, value and item9
+None, of the screen it belongs to (instrument "PHQ-9" or "EPDS"), so the suicide-risk rule raises
+its "answer could not be read: check it in the chart; if it is above 0, assess suicide risk today"
+card (services/risk_evidence.py: one path for every unread self-harm answer, LOINC or local).
+The value is not read: the code is not identified, so a number or a word under it is never an
+answer the service vouches for; the card sends the clinician to the chart. A row that names no
+PHQ-9 (an EPDS item) is also a DataGap (`UNREAD_SELF_HARM`), so "Data not read" lists it; a row
+named PHQ-9 is phq9_lookalike.py's gap already.
+
+Another depression screen (finding 5): an Observation named PHQ-8 (the PHQ-9 without item 9) that
+no reader took is a Score of instrument "PHQ-8" with no value, dated, so the measurement card can
+name it ("a PHQ-8 on 2026-11-16: not a PHQ-9, item 9 not asked") rather than leave a recent screen
+unsaid. No rule judges a PHQ-8 (services/no_phq9_words.py names it, nothing else reads it).
+
+"Named" is whole words of data/screen_item_terms.csv in the code's text or a coding display, not
+negated (tms_safety.negated, as scale_lookalike.py reads a scale's name). Statuses: a result
+(final / amended / corrected) goes to `scores`; a preliminary or cancelled self-harm answer goes to
+the unfinished scores with its status (data/result_statuses.csv: a patient's answer counts
+whether or not the form was finished); other statuses are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.fhir_fields import array, effective_date
+from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
+from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
+from fhir_mapping.tms_safety import negated, normalise_text
+
+Resource = Mapping[str, Any]
+
+SELF_HARM = "self-harm"
+SCREEN = "screen"
+# The gap's reason (reasons go to the logs: no patient data). It ends with what is not known, as
+# phq9_lookalike.py's do.
+UNREAD_SELF_HARM = (
+    "worded as a self-harm question of a depression screen but coded with codes this service "
+    "does not know; a site code can be configured; its answer is not read"
+)
+# The cheap first look (resource_routing.py): every term of the table, lower-cased, holds one of
+# these, so a text with none of them names nothing here (tests/services/test_screen_lookalike.py).
+FIRST_LOOK = (
+    "better off dead",
+    "hurting yourself",
+    "harming myself",
+    "phq",
+    "patient health",
+    "epds",
+)
+
+_RESULT = statuses(OBSERVATION, Reads.ALL)
+_UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    pattern: re.Pattern[str]
+    kind: str  # SELF_HARM | SCREEN
+    instrument: str  # "PHQ-9", "EPDS", "PHQ-8"
+    item: str  # "item 9", "item 10"; "" for a screen
+
+
+@cache
+def _terms() -> tuple[_Term, ...]:
+    """The table's terms, self-harm questions first (a row naming both is a self-harm answer)."""
+    text = resources.files("fhir_mapping").joinpath("data/screen_item_terms.csv")
+    rows = list(csv.DictReader(text.read_text("utf-8").splitlines()))
+    rows.sort(key=lambda row: row["kind"] != SELF_HARM)
+    return tuple(
+        _Term(
+            re.compile(r"\b" + re.escape(normalise_text(row["term"])) + r"\b"),
+            row["kind"],
+            row["instrument"],
+            row["item"],
+        )
+        for row in rows
+    )
+
+
+@cache
+def self_harm_item(instrument: str) -> str:
+    """The self-harm question's number in `instrument` ("item 9" for the PHQ-9, "item 10" for
+    the EPDS), from data/screen_item_terms.csv."""
+    for term in _terms():
+        if term.kind == SELF_HARM and term.instrument == instrument:
+            return term.item
+    return "item 9"
+
+
+def words_name_screen_item(words: str) -> bool:
+    """The first look on phq9_lookalike.code_words' output (lower-cased texts)."""
+    for word in FIRST_LOOK:  # noqa: SIM110 (a generator in any() costs more per call)
+        if word in words:
+            return True
+    return False
+
+
+def _texts(resource: Resource) -> list[str]:
+    concept = resource.get("code")
+    if not isinstance(concept, Mapping):
+        return []
+    texts = [concept.get("text")]
+    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
+    return [t for t in texts if isinstance(t, str) and t.strip()]
+
+
+def named(resource: Resource) -> _Term | None:
+    """The first term (self-harm questions first) an Observation's texts name, not negated."""
+    texts = [normalise_text(raw) for raw in _texts(resource)]
+    for term in _terms():
+        for text in texts:
+            if any(not negated(text, m.start(), m.end()) for m in term.pattern.finditer(text)):
+                return term
+    return None
+
+
+def read_named(
+    observations: Iterable[Resource], *, as_of: date
+) -> tuple[list[Score], list[Score], list[DataGap]]:
+    """(scores, unfinished scores, gaps) of the Observations no reader took that name a
+    self-harm question or another depression screen (module docstring). Undated ones and those
+    dated after as-of are left to phq9_lookalike.py's gap (a PHQ-9 row) or skipped."""
+    found: list[Score] = []
+    unfinished: list[Score] = []
+    gaps: list[DataGap] = []
+    seen_screens: set[tuple[str, date]] = set()
+    for resource in observations:
+        status = resource.get("status")
+        if not isinstance(status, str) or status not in _RESULT | _UNFINISHED:
+            continue
+        term = named(resource)
+        if term is None:
+            continue
+        day = effective_date(resource)
+        if day is None or day > as_of:
+            continue
+        rid = resource.get("id")
+        ref = SourceRef("Observation", rid if isinstance(rid, str) else "")
+        source = ref if ref.id else None
+        final = status in _RESULT
+        if term.kind == SELF_HARM:
+            score = Score(
+                term.instrument,
+                None,
+                day,
+                source=source,
+                item9_unread=ref,
+                status=None if final else status,
+            )
+            (found if final else unfinished).append(score)
+            if not observation_looks_like_phq9(resource):  # a PHQ-9 row has its gap already
+                gaps.append(DataGap(DataDomain.SCORES, UNREAD_SELF_HARM, source, date=day))
+        elif final and (term.instrument, day) not in seen_screens:
+            # One per screen and day: its items and total filed as rows of their own.
+            seen_screens.add((term.instrument, day))
+            found.append(Score(term.instrument, None, day, source=source))
+    return found, unfinished, gaps
+
+
+def read_lookalikes(
+    lookalikes: Iterable[Resource], *, as_of: date
+) -> tuple[list[DataGap], list[Score], list[Score]]:
+    """(gaps, scores, unfinished scores) of the Observations no reader took that a text names
+    (build.py): a PHQ-9 not read (phq9_lookalike.py), another depression scale not read
+    (scale_lookalike.py), and a self-harm answer or another screen (`read_named`)."""
+    # Imported here: scale_lookalike imports phq9_lookalike, as this module does; one place
+    # for build.py to ask.
+    from fhir_mapping.phq9_lookalike import observation_gaps as phq9_gaps
+    from fhir_mapping.scale_lookalike import observation_gaps as scale_gaps
+
+    rows = list(lookalikes)
+    scores, unfinished, gaps = read_named(rows, as_of=as_of)
+    return (
+        [*phq9_gaps(rows, as_of=as_of), *scale_gaps(rows, as_of=as_of), *gaps],
+        scores,
+        unfinished,
+    )
+
+
+@cache
+def other_depression_screens() -> frozenset[str]:
+    """The depression screens that are not the PHQ-9 and ask no item 9 (PHQ-2, PHQ-8, EPDS:
+    data/other_depression_screens.csv), which a card names when one is newer than the latest
+    PHQ-9 (services/no_phq9_words.py)."""
+    text = resources.files("fhir_mapping").joinpath("data/other_depression_screens.csv")
+    return frozenset(
+        row["instrument"] for row in csv.DictReader(text.read_text("utf-8").splitlines())
+    )

@@ -1,0 +1,89 @@
+"""PHQ-9 totals that disagree, as the cards name them: a filed total against the sum of its nine
+answers (review s22 RS finding 1), and two totals of one day (finding 6).
+
+Finding 1: a total 4 filed with nine answers summing to 18 read as remission and the screen was
+empty. fhir_mapping/phq9_item_sum.checked_total keeps the higher of the two on the Score (what
+severity reads), leaves the score out of every response, remission and failure
+(score_windows.PHQ9ByDate) and carries both numbers (`Score.total_conflict`); here are the words
+that name it ("total filed 4, items sum to 18 on 2026-11-16: check the form"), read by the
+measurement card (it asks to check the form), the optimise card (its options wait for that), the
+scores section and the payer severity line.
+
+Finding 6: two final PHQ-9s of one day at different times (17 at 09:30, 4 at 15:00) are two
+administrations (score_corrections.py leaves them as they are) and the higher is the one the
+outcome and severity read (score_windows: the latest by score_order): the safer reading. It was
+never said that another total of that day was set aside; `same_day_words` says it where the
+score is named.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import PatientRecord, Score
+
+# What a card asks of a form whose total and answers disagree: the total is the sum of its nine
+# answers (Kroenke 2001; fhir_mapping/data/phq9_items.csv), so the form in the EHR settles it.
+CHECK = "check the form"
+# The measurement card's one click (a new PHQ-9): the fallback to the check, not the ask itself.
+REPEAT_LABEL = "Repeat the PHQ-9 if that form cannot be checked"
+
+
+def conflict_words(score: Score, *, dated: bool = True) -> str:
+    """ "total filed 4, items sum to 18 on 2026-11-16" (without the date when not `dated`: the
+    line names it already), or "" for a score without a conflict."""
+    conflict = score.total_conflict
+    if conflict is None:
+        return ""
+    text = f"total filed {conflict.filed}, items sum to {conflict.items_sum}"
+    return f"{text} on {score.date.isoformat()}" if dated else f"{text}: {CHECK}"
+
+
+def latest_conflict(record: PatientRecord) -> Score | None:
+    """The latest PHQ-9 total when its filed total and its items disagree, else None."""
+    latest = record.latest_phq9()
+    return latest if latest is not None and latest.total_conflict is not None else None
+
+
+def latest_judged(record: PatientRecord) -> Score | None:
+    """The latest PHQ-9 total an outcome may rest on (none whose total and items disagree)."""
+    valued = [
+        s
+        for s in record.scores
+        if s.instrument == "PHQ-9" and s.value is not None and s.total_conflict is None
+    ]
+    return max(reversed(valued), key=lambda s: s.date) if valued else None
+
+
+def conflict_section(score: Score) -> str:
+    """The detail section naming the conflict and what follows from it."""
+    conflict = score.total_conflict
+    if conflict is None:
+        return ""
+    higher = max(conflict.filed, conflict.items_sum)
+    return (
+        f"**PHQ-9 total and answers disagree:** the PHQ-9 of {score.date.isoformat()} was filed "
+        f"with a total of {conflict.filed}, but its nine answers sum to {conflict.items_sum} (the "
+        "total is the sum of the nine answers, Kroenke 2001). Which is right is not known: no "
+        f"response, remission or failure is judged on it, and severity reads the higher ({higher}). "
+        "Check the form in the chart and correct the total or the answers."
+    )
+
+
+def same_day_words(record: PatientRecord, score: Score) -> str:
+    """ "2 PHQ-9s that day (17, 4): the higher is used" when other PHQ-9 totals of the score's
+    day differ from it, else ""."""
+    if score.instrument != "PHQ-9" or score.value is None:
+        return ""
+    others = [
+        s.value
+        for s in record.scores
+        if s.instrument == "PHQ-9"
+        and s.date == score.date
+        and s.value is not None
+        and s is not score
+    ]
+    if not others or all(v == score.value for v in others):
+        return ""
+    values = sorted({score.value, *others}, reverse=True)
+    shown = ", ".join(str(v) for v in values)
+    used = "the higher is used" if score.value == values[0] else f"{score.value} is used"
+    return f"{len(others) + 1} PHQ-9s that day ({shown}): {used}"
