@@ -11,8 +11,10 @@ Observation no rule reads counts as much as a PHQ-9), by the elements FHIR R4 gi
 was done or recorded (`_DATED`; element names from the FHIR R4 resource definitions, hl7.org/fhir/R4).
 
 Not counted: a record entered in error (it is no record), a day after as-of (a replay sees the
-chart as it was that day; build.py), and the Patient resource itself. Meta.lastUpdated is not read:
-an EHR migration touches every record of a dead patient's chart.
+chart as it was that day; build.py), and the Patient resource itself. Nor the day a result was
+issued (Observation.issued): a result released after the death of a sample drawn before it is
+common and says nothing of the patient; nor Meta.lastUpdated: an EHR migration touches every
+record of a dead patient's chart.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from fhir_mapping.request_resources import Resource
 # start ("effectivePeriod.start"). Every one present counts (a Condition of 2011 recorded in 2025
 # was written in 2025).
 _DATED: Mapping[str, tuple[str, ...]] = {
-    "Observation": ("effectiveDateTime", "effectivePeriod.start", "effectiveInstant", "issued"),
-    "DiagnosticReport": ("effectiveDateTime", "effectivePeriod.start", "issued"),
+    "Observation": ("effectiveDateTime", "effectivePeriod.start", "effectiveInstant"),
+    "DiagnosticReport": ("effectiveDateTime", "effectivePeriod.start"),
     "Condition": ("recordedDate", "onsetDateTime", "onsetPeriod.start"),
     "MedicationRequest": ("authoredOn",),
     "MedicationStatement": ("dateAsserted", "effectiveDateTime", "effectivePeriod.start"),
