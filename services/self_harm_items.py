@@ -1,0 +1,76 @@
+"""How the cards word a screen's self-harm question: which item it is and which answers are
+positive (session 22 F4 item 2).
+
+An answer that could not be read (Score.item9_unread) comes from a PHQ-9 item 9 or, since review
+s22 RS, from an EPDS item 10 (fhir_mapping/screen_lookalike.py). The cards asking to look at it
+in the chart said "if it is above 0 ('several days' or more)" and "an item 9 answer", the PHQ-9's
+words, for both. Here is the one place that says, per screen: its self-harm item (the item number
+from fhir_mapping/data/screen_item_terms.csv) and its positive answers (data/self_harm_items.csv,
+with sources). A screen not in the table is worded as the PHQ-9 (the service's own screen).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.screen_lookalike import self_harm_item
+
+PHQ9 = "PHQ-9"
+
+
+@dataclass(frozen=True, slots=True)
+class SelfHarmItem:
+    instrument: str  # "PHQ-9", "EPDS"
+    item: str  # "item 9", "item 10"
+    positive: str  # "above 0 ('several days' or more)"
+    positive_short: str  # "above 0", for a card summary
+
+    @property
+    def named(self) -> str:
+        """ "item 9" for the PHQ-9, the service's own screen, named so on every card; another
+        screen's item with the screen's name ("EPDS item 10"), never read as the PHQ-9's."""
+        return self.item if self.instrument == PHQ9 else f"{self.instrument} {self.item}"
+
+
+@cache
+def _rows() -> dict[str, tuple[str, str]]:
+    text = resources.files("services").joinpath("data/self_harm_items.csv").read_text("utf-8")
+    return {
+        r["instrument"]: (r["positive"], r["positive_short"])
+        for r in csv.DictReader(text.splitlines())
+    }
+
+
+def of(instrument: str | None) -> SelfHarmItem:
+    """The self-harm item of `instrument` (the PHQ-9's when unknown or not in the table)."""
+    rows = _rows()
+    name = instrument if instrument in rows else PHQ9
+    positive, short = rows[name]
+    return SelfHarmItem(name, self_harm_item(name), positive, short)
+
+
+def positive_clause(screens: Sequence[str | None]) -> str:
+    """ "if it is above 0 ('several days' or more)" for the unreadable answers of `screens`;
+    each named with its own positive answers when they come from more than one screen."""
+    items = list(dict.fromkeys(of(s) for s in screens)) or [of(PHQ9)]
+    if len(items) == 1:
+        return f"if it is {items[0].positive}"
+    return "if " + " or ".join(f"the {i.named} answer is {i.positive}" for i in items)
+
+
+def superseded_by(screens: Sequence[str | None]) -> str:
+    """What closes an unreadable answer besides an assessment (risk_evidence._unread_superseded:
+    a readable PHQ-9 item 9 on its day or later, whichever screen it came from): "a readable
+    item 9", "a readable PHQ-9 item 9" when the answer was another screen's."""
+    if all(of(s).instrument == PHQ9 for s in screens):
+        return f"a readable {of(PHQ9).named}"
+    return f"a readable {PHQ9} {of(PHQ9).item}"
+
+
+def named(screens: Iterable[str | None]) -> str:
+    """ "item 9", "EPDS item 10", or both joined by "or": the items of the unreadable answers."""
+    return " or ".join(dict.fromkeys(of(s).named for s in screens)) or of(PHQ9).named
