@@ -12,7 +12,7 @@ with sources). A screen not in the table is worded as the PHQ-9 (the service's o
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,10 +30,15 @@ class SelfHarmItem:
     positive_short: str  # "above 0", for a card summary
 
     @property
+    def full(self) -> str:
+        """ "PHQ-9 item 9", "EPDS item 10": said so beside another screen's item."""
+        return f"{self.instrument} {self.item}"
+
+    @property
     def named(self) -> str:
         """ "item 9" for the PHQ-9, the service's own screen, named so on every card; another
         screen's item with the screen's name ("EPDS item 10"), never read as the PHQ-9's."""
-        return self.item if self.instrument == PHQ9 else f"{self.instrument} {self.item}"
+        return self.item if self.instrument == PHQ9 else self.full
 
 
 @cache
@@ -53,24 +58,37 @@ def of(instrument: str | None) -> SelfHarmItem:
     return SelfHarmItem(name, self_harm_item(name), positive, short)
 
 
-def positive_clause(screens: Sequence[str | None]) -> str:
+def _items(screens: Iterable[str | None]) -> list[SelfHarmItem]:
+    return list(dict.fromkeys(of(s) for s in screens)) or [of(PHQ9)]
+
+
+def positive_clause(screens: Iterable[str | None]) -> str:
     """ "if it is above 0 ('several days' or more)" for the unreadable answers of `screens`;
     each named with its own positive answers when they come from more than one screen."""
-    items = list(dict.fromkeys(of(s) for s in screens)) or [of(PHQ9)]
+    items = _items(screens)
     if len(items) == 1:
         return f"if it is {items[0].positive}"
-    return "if " + " or ".join(f"the {i.named} answer is {i.positive}" for i in items)
+    return "if " + " or ".join(f"the {i.full} answer is {i.positive}" for i in items)
 
 
-def superseded_by(screens: Sequence[str | None]) -> str:
+def superseded_by(screens: Iterable[str | None]) -> str:
     """What closes an unreadable answer besides an assessment (risk_evidence._unread_superseded:
     a readable PHQ-9 item 9 on its day or later, whichever screen it came from): "a readable
-    item 9", "a readable PHQ-9 item 9" when the answer was another screen's."""
-    if all(of(s).instrument == PHQ9 for s in screens):
+    item 9", "a readable PHQ-9 item 9" when an answer was another screen's."""
+    if all(i.instrument == PHQ9 for i in _items(screens)):
         return f"a readable {of(PHQ9).named}"
-    return f"a readable {PHQ9} {of(PHQ9).item}"
+    return f"a readable {of(PHQ9).full}"
 
 
 def named(screens: Iterable[str | None]) -> str:
-    """ "item 9", "EPDS item 10", or both joined by "or": the items of the unreadable answers."""
-    return " or ".join(dict.fromkeys(of(s).named for s in screens)) or of(PHQ9).named
+    """ "an item 9", "an EPDS item 10": the item of the unreadable answers with its article; each
+    with its screen's name when they come from more than one ("an EPDS item 10 or a PHQ-9 item
+    9"), so the PHQ-9's is not read as the other screen's."""
+    items = _items(screens)
+    if len(items) == 1:
+        return _article(items[0].named)
+    return " or ".join(_article(i.full) for i in items)
+
+
+def _article(words: str) -> str:
+    return f"{'an' if words[:1] in 'aeiouAEIOU' else 'a'} {words}"

@@ -334,7 +334,7 @@ def non_acute_risk_line(signal: SuicideSignal) -> str:
         # The item of the screen the answer belongs to: "an EPDS item 10 answer".
         item = named(e.screen for e in signal.unread)
         return (
-            f"**Suicide risk card open:** an {item} answer could not be read: check it in the "
+            f"**Suicide risk card open:** {item} answer could not be read: check it in the "
             "chart today, alongside any change in treatment."
         )
     if signal.level is SuicideLevel.ASSESSED:
