@@ -7,7 +7,6 @@ from datetime import date
 from fhir_mapping.record import DoseBasis, DoseSegment, RefillGap, Role, Trial
 from services import trial_dates
 from services.card_format import plural
-from services.dose_units import per_day
 from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.site_ceiling import site_ceiling
@@ -309,8 +308,7 @@ def _segment(
     x0, x1 = scale.x(start), scale.x(end)
     # Esketamine per session: never the segments' time-averaged mg/day (review s19 M2).
     per_dose = per_administration(trial.dose_basis, trial.mg_per_administration)
-    unit = per_day(trial.ingredient)
-    dose = per_dose or (segment_dose_text(segment, unit) if segment is not None else "dose unknown")
+    dose = per_dose or (segment_dose_text(segment, trial.ingredient) if segment else "dose unknown")
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)

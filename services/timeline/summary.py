@@ -102,19 +102,20 @@ def _trial_summary(trial: Trial) -> str:
     tops = [s.mg_per_day_upper for s in daily if s.mg_per_day_upper is not None]
     needed = [s for s in trial.segments if s.as_needed]
     per_dose = per_administration(trial.dose_basis, trial.mg_per_administration)
-    unit = per_day(trial.ingredient)
     if per_dose:  # esketamine per session: never its time-averaged mg/day (review s19 M2)
         dose = per_dose
     elif not doses and needed:  # taken only as needed: no daily dose (review 10, PRN doses)
-        dose = segment_dose_text(max(needed, key=lambda s: s.mg_per_day_upper or 0.0), unit)
+        dose = segment_dose_text(
+            max(needed, key=lambda s: s.mg_per_day_upper or 0.0), trial.ingredient
+        )
     elif not doses:
         dose = "dose unknown"
     elif min(doses) == max(tops):
-        dose = f"{mg_text(doses[0])} {unit}"
+        dose = f"{mg_text(doses[0])} {per_day(trial.ingredient)}"
     elif len(daily) == 1:  # one ranged dose: as the cards write it
-        dose = segment_dose_text(daily[0], unit)
+        dose = segment_dose_text(daily[0], trial.ingredient)
     else:
-        dose = f"{mg_text(min(doses))} to {mg_text(max(tops))} {unit}"
+        dose = f"{mg_text(min(doses))} to {mg_text(max(tops))} {per_day(trial.ingredient)}"
     written = trial_dates.written_text(trial)
     if written is not None:  # dates to the year or month only, as written (review 10 f5)
         text = f"{trial.ingredient} {dose}, {written}"

@@ -18,7 +18,7 @@ from fhir_mapping.refills_unread import unknown_words
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.card_format import plural as plural
-from services.dose_units import MG_PER_DAY, per_day
+from services.dose_units import per_day
 from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.rules.optimize.stopped_dose import stopped_words
@@ -92,16 +92,16 @@ def verdict_text(trial: Trial) -> str:
     return _VERDICT_TEXT.get(trial.verdict, str(trial.verdict))
 
 
-def segment_dose_text(segment: DoseSegment, unit: str = MG_PER_DAY) -> str:
+def segment_dose_text(segment: DoseSegment, ingredient: str | None = None) -> str:
     """A segment's dose in words: "100 mg/day", "100-150 mg/day" for a sig's range (written by
     the cards' rule, order_doses.fmt_dose: review s20 R4 item 5 showed its low end alone), "100
-    mg as needed" (never a daily dose), "dose unknown". `unit`: the course's (dose_units.per_day:
-    "mg/24 h" for a patch)."""
+    mg as needed" (never a daily dose), "dose unknown". In the unit of the course's `ingredient`
+    (dose_units.per_day: "mg/24 h" for a patch)."""
     if segment.as_needed:
         return as_needed_text(segment.mg_per_day, segment.mg_per_day_high, segment.as_needed_max_mg)
     if segment.mg_per_day is None and segment.mg_per_day_high is None:
         return "dose unknown"
-    return f"{fmt_dose(segment.mg_per_day, segment.mg_per_day_high)} {unit}"
+    return f"{fmt_dose(segment.mg_per_day, segment.mg_per_day_high)} {per_day(ingredient)}"
 
 
 def written_dates_text(trial: Trial) -> str | None:
