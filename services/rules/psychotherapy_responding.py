@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import Trial
 from services import cards
-from services.rules.optimize.wording import drop_text, short_drop
+from services.rules.optimize.wording import drop_text
 
 
 def in_remission(responding: Sequence[Trial]) -> bool:
@@ -44,17 +44,20 @@ def _names(responding: Sequence[Trial]) -> str:
 
 
 def summary(responding: Sequence[Trial], absence: str, consider: tuple[str, str]) -> str:
-    """ "Duloxetine responding (PHQ-9 22 → 9), not in remission, and no psychotherapy ... on
-    record: consider a CBT or IPT referral" (shorter forms when it does not fit). `consider`:
-    the card's own words for what it proposes (psychotherapy.CONSIDER, which the inpatient
-    hold rewords)."""
-    first = responding[0]
+    """ "No psychotherapy procedure, visit or referral on record while duloxetine responds short of
+    remission (PHQ-9 9): consider a CBT or IPT referral" (shorter forms when it does not fit). It
+    leads with the card's own subject, not with the response the optimise card leads with, so
+    the two are not read as one card twice. `consider`: the card's words for what it proposes
+    (psychotherapy.CONSIDER, which the inpatient hold rewords). The last form drops the absence
+    rather than shorten it to a claim the record may not support ("history not available")."""
     name = _names(responding)
-    head = name[:1].upper() + name[1:]
+    head = absence[:1].upper() + absence[1:]
+    score = responding[0].on_treatment
+    now = f" ({score.instrument} {score.value})" if score is not None else ""
     return cards.fit_summary(
-        f"{head} responding ({short_drop(first)}), not in remission, and {absence}: {consider[0]}",
-        f"{head} responding, not in remission; {absence}: {consider[1]}",
-        f"{head} responding, not in remission; no psychotherapy on record: {consider[1]}",
+        f"{head} while {name} responds short of remission{now}: {consider[0]}",
+        f"{head}; {name} responding, not in remission: {consider[1]}",
+        f"{name[:1].upper() + name[1:]} responding, not in remission: {consider[1]}",
     )
 
 
