@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B import get_fhir_model_class
 
-from services import dose_units, self_harm_items
+from services import catalog, dose_units, self_harm_items
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
 
@@ -45,6 +46,18 @@ _scale_words = chart_files.loader(_here / "scale_words_charts")
 _products = chart_files.loader(_here / "products22_charts")
 _at = Evaluator(AS_OF)
 _by_topic = _at.by_topic
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["r1_two_failed_restart_responds", "r2_restart_responds", "epds_item10_and_phq9_item9_unread"],
+)
+def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
+    doc = _chart(name)
+    declared = {key for s in catalog.services() for key, _template in s.prefetch}
+    assert declared <= set(doc["prefetch"])
+    for resource in chart_files.prefetch_resources(doc):
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
 
 
 # --- item 1: the psychotherapy card beside a responding course ------------------------------
