@@ -158,7 +158,7 @@ class Conflict:
         if old.on_order:
             return "is on this same order"
         if old.running and old.unconfirmed_since is not None:
-            return f"{old.claim.verb} ({old.listing()}): confirm whether it is taken"
+            return f"{old.claim.verb} ({old.listing()}; confirm whether it is taken)"
         if old.running:
             verb = old.claim.verb
             return f"{verb} (since {old.start.isoformat()})" if old.start else verb

@@ -75,16 +75,16 @@ class Exposure:
 
     def listing(self) -> str:
         """What keeps a listed course running, as the MAOI card says it: "order of 2024-03-01
-        still active, never filled or renewed" (the adherence card's words), or "listed as
-        active since 2012-04-01, last confirmed 2016-03-01" (an old statement, as the
-        interaction cards say it). "" for a course the record confirms."""
+        still active, never filled or renewed" (the adherence card's words), or "statement
+        active since 2012-04-01, last confirmed 2016-03-01" (an old statement). "" for a course
+        the record confirms."""
         if self.unconfirmed_since is None:
             return ""
         if self.unconfirmed_order:
             day = (self.start or self.unconfirmed_since).isoformat()
             return f"order of {day} still active, never filled or renewed"
         since = f" since {self.start.isoformat()}" if self.start else ""
-        return f"listed as active{since}, last confirmed {self.unconfirmed_since.isoformat()}"
+        return f"statement active{since}, last confirmed {self.unconfirmed_since.isoformat()}"
 
     def other_reading(self, other: Exposure) -> bool:
         """Whether `other` is this drug's other reading of one record to confirm: no pair."""

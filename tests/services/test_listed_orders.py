@@ -4,7 +4,7 @@
   filled or renewed, with sertraline or tramadol drafted: the critical MAOI card (right) said
   "phenelzine (MAOI) is running (since 2024-03-01)" while the interaction cards call such a course
   "listed". It now words the state from the same rule (taken_to_confirm.course_claim): "is listed
-  (order of 2024-03-01 still active, never filled or renewed): confirm whether it is taken";
+  (order of 2024-03-01 still active, never filled or renewed; confirm whether it is taken)";
   the card stays critical and the washout stands.
 - Finding 9 (fluoxetine_order2024_first_fill_2026_11): the same order shape for fluoxetine, first
   filled on 2026-11-01 at another pharmacy: "On fluoxetine since 2024-03-01", 143.6 weeks at an
@@ -68,8 +68,8 @@ def test_never_filled_maoi_order_is_listed_not_running(name: str, drug: str) -> 
     assert "14 days off phenelzine first" in card["summary"]
     assert "running" not in card["summary"] + card["detail"]
     assert (
-        "phenelzine is listed (order of 2024-03-01 still active, never filled or renewed): "
-        "confirm whether it is taken" in card["detail"]
+        "phenelzine is listed (order of 2024-03-01 still active, never filled or renewed; "
+        "confirm whether it is taken). An MAOI with" in card["detail"]
     )
 
 
@@ -113,3 +113,20 @@ def test_the_window_is_the_clinic_setting() -> None:
     policy = Policy(mapping=MappingPolicy(statement_confirmed_days=1000))
     text = _measurement_summary(_chart("fluoxetine_order2024_first_fill_2026_11"), policy)
     assert text.startswith("On fluoxetine since 2024-03-01")
+
+
+def test_listed_maoi_statement_is_listed_in_the_switch_washout_line() -> None:
+    """The same rule on the patient-view cards: a phenelzine statement last confirmed
+    2025-05-26 beside running escitalopram (reading20 u01) is "listed", not "running", in the
+    combination card and in the switch card's washout line."""
+    chart = chart_files.loader(Path(__file__).parent / "reading20_charts")
+    text = "\n".join(
+        c["summary"] + "\n" + c["detail"]
+        for c in _at.cards(chart("u01_phenelzine_statement_active_on_escitalopram"))
+    )
+    assert "phenelzine (MAOI) listed since 2025-05-01" in text
+    assert (
+        "phenelzine (an MAOI) is listed (statement active since 2025-05-01, last confirmed "
+        "2025-05-26; confirm whether it is taken): at least 14 days off it" in text
+    )
+    assert "phenelzine (an MAOI) is running" not in text
