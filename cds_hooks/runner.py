@@ -32,7 +32,7 @@ from cds_hooks.observability import logs
 from cds_hooks.order_drafts import checked_drafts
 from cds_hooks.performance.evaluation_cache import UNSET, EvaluationCache, Unset
 from cds_hooks.security.caller import Caller
-from cds_hooks.storage.bounded_wait import BoundedWait
+from cds_hooks.storage.bounded_wait import BoundedWait, failed
 from cds_hooks.storage.issued_recorder import IssuedRecorder
 from cds_hooks.storage.loop_sqlite import LoopBusy
 from cds_hooks.storage.store import Store
@@ -298,24 +298,17 @@ class HookRunner:
     async def record(self, answer: Answer) -> None:
         """Store the answer's issued cards (awaited before the answer is sent), waiting at most
         `[database] issued_wait_seconds` for the commit (bounded_wait.py). Never raises: a
-        failure is logged, and only feedback and de-duplication for those cards are lost."""
-        await self.commit_wait.wait(
-            self._store_issued(answer), hook_instance=answer.hook_instance, cards=len(answer.issued)
-        )
-
-    async def _store_issued(self, answer: Answer) -> bool:
+        failure is logged (`hook.record_failed`), and only feedback and de-duplication for those
+        cards are lost."""
         try:
-            await self.recorder.record(answer.issued, answer.issued_at)
-        except Exception as exc:  # noqa: BLE001 - the answer is on its way, or already sent
-            logs.event(
-                "hook.record_failed",
-                logging.ERROR,
-                hookInstance=answer.hook_instance,
-                cards=len(answer.issued),
-                exception=type(exc).__name__,
+            batch = self.recorder.submit(answer.issued, answer.issued_at)
+        except Exception as exc:  # noqa: BLE001 - the answer leaves anyway
+            failed(answer.hook_instance, len(answer.issued), exc)
+            return
+        if batch is not None:
+            await self.commit_wait.wait(
+                batch, hook_instance=answer.hook_instance, cards=len(answer.issued)
             )
-            return False
-        return True
 
     def _prepare(self, hook_input: HookInput) -> Prepared:
         # `evaluate` is looked up here, at call time: tests replace it with a fake.

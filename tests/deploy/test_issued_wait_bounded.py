@@ -183,3 +183,34 @@ def test_the_wait_is_bounded_and_never_zero(tmp_path: Path, wait: float) -> None
     assert _settings("sqlite:///x.db", issued_wait_seconds=2.5).database.issued_wait_seconds == 2.5
     with pytest.raises(Exception, match="issued_wait_seconds"):
         _settings(f"sqlite:///{tmp_path / 'x.db'}", issued_wait_seconds=wait)
+
+
+def test_a_late_write_that_fails_is_logged_as_failed(
+    tmp_path: Path, lines: _Lines, released: Callable[[Callable[[], None]], None]
+) -> None:
+    """The answer has left; the write then fails: `hook.record_failed` names it (the exception's
+    type only), not `hook.record_committed_late`."""
+    app = create_app(_settings(f"sqlite:///{tmp_path / 'trd-cds.db'}", issued_wait_seconds=0.2))
+    logs.logger.addHandler(lines)
+    store: Store = app.state.store
+    gate = threading.Event()
+    released(gate.set)
+
+    def broken(_rows: list[dict[str, Any]]) -> None:
+        gate.wait()
+        raise OSError("disk I/O error")
+
+    store._issued_writer._write = broken
+    store.write_rows_on_loop = lambda _rows: False  # type: ignore[method-assign]
+    with TestClient(app) as client:
+        response = client.post(SERVICE, json=sizes.typical())
+        assert response.status_code == 200 and response.json()["cards"]
+        assert len(lines.named("hook.record_late")) == 1
+        gate.set()
+        deadline = time.monotonic() + 5
+        while not lines.named("hook.record_failed"):
+            assert time.monotonic() < deadline, "the failed late write was not logged"
+            time.sleep(0.02)
+    (failure,) = lines.named("hook.record_failed")
+    assert failure["exception"] == "OSError" and "disk" not in str(failure)
+    assert lines.named("hook.record_committed_late") == []
