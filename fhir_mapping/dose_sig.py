@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from fhir_mapping.dose_tables import as_needed_terms, frequency_table, time_slots, unit_factor
+from fhir_mapping.dose_tables import (
+    as_needed_terms,
+    frequency_table,
+    slot_overlaps,
+    time_slots,
+    unit_factor,
+)
 from fhir_mapping.sig_amounts import NUM, UNREAD, SigAmount, alternative, sig_amounts
 
 _WORD_NUMBERS = {
@@ -81,21 +87,41 @@ def _term_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
 
 
+# Words that join two times of day into two doses ("every evening and at bedtime"): sig grammar.
+_JOINED = re.compile(r"\b(?:and|plus|also)\b|[&+]")
+
+
+def _open_pairs(events: list[tuple[str, int, int]], clause: str) -> int:
+    """How many pairs of times of day the clause may name as one time: two adjacent time words
+    whose slots may overlap (dose_tables.slot_overlaps: "every evening at bedtime") with no
+    joining word between them. `events` are (slot, start, end) in the clause's order; the
+    clause holds one amount (sig_doses cuts it at the next), so no second quantity lies between."""
+    overlaps = slot_overlaps()
+    found = 0
+    for (one, _, end), (two, start, _) in zip(events, events[1:], strict=False):
+        joined = _JOINED.search(clause[end:start]) is not None
+        if one != two and frozenset({one, two}) in overlaps and not joined:
+            found += 1
+    return found
+
+
 def _clause_frequency(clause: str) -> tuple[float, float] | None:
     """(lower, upper) administrations per day said in a piece of sig: the largest rate ("bid" ->
     2), else the number of distinct times of day ("in the morning and at bedtime" -> 2; "nightly
     at bedtime" -> 1: both words name the bedtime slot, dose_tables.time_slots). A range
-    ("1-2 times a day", "every 4-6 hours") gives its two ends; otherwise both are the same."""
+    ("1-2 times a day", "every 4-6 hours") gives its two ends; otherwise both are the same.
+    Times of day the words leave open as one time or two ("every evening at bedtime") give a
+    range too: 1-2 a day (`_open_pairs`), read as sig dose ranges are (dose.py's docstring)."""
     _, terms = frequency_table()
     slots = time_slots()
     rates: list[tuple[float, float]] = []
-    events: set[str] = set()
+    events: list[tuple[str, int, int]] = []
     for match in _term_pattern().finditer(clause):
         kind, per_day = terms[match.group(1)]
         if kind == "rate":
             rates.append((per_day, per_day))
         else:
-            events.add(slots[match.group(1)])
+            events.append((slots[match.group(1)], match.start(), match.end()))
     for match in _EVERY_HOURS.finditer(clause):
         hours = float(match.group("n"))
         longest = float(match.group("hi")) if match.group("hi") else hours
@@ -113,7 +139,8 @@ def _clause_frequency(clause: str) -> tuple[float, float] | None:
     if rates:
         return max(r[0] for r in rates), max(r[1] for r in rates)
     if events:
-        return float(len(events)), float(len(events))
+        distinct = len({slot for slot, _, _ in events})
+        return float(max(distinct - _open_pairs(events, clause), 1)), float(distinct)
     return None
 
 

@@ -68,19 +68,29 @@ def time_slots() -> dict[str, str]:
     ("nightly", "at bedtime", "qhs") share a slot, so "nightly at bedtime" is one dose a day, not
     two (s22 RU review finding 1: mirtazapine 15 mg read as 30, a raise offered to 45).
 
-    Evening (EVE) and bedtime (HS) are kept apart on purpose, so "every evening at bedtime" is
-    still read as two a day. They are two times in sig usage (qpm, qhs) and in FHIR EventTiming,
-    and "1 tablet every evening and 1 at bedtime" is a real two-dose sig; the night words are
-    not. Where the words leave it open, the two errors are not alike: a dose read too low
-    silences every check that guards against too much (above the label maximum, age, renal,
-    interactions) with nothing on the card to show it, while a dose read too high is written on
-    the card ("30 mg/day" beside the 15 mg ordered) and its alarm can be seen through. Its cost,
-    a raise one-click counted from the higher reading, is the lesser one."""
+    Evening (EVE) and bedtime (HS) are kept apart: they are two times in sig usage (qpm, qhs)
+    and in FHIR EventTiming, and "1 tablet every evening and 1 at bedtime" is a real two-dose
+    sig; the night words are not. Where one clause names both with one amount ("every evening
+    at bedtime", a common Epic once-a-day sig) the words leave it open, and it is read as a
+    range of 1-2 a day (`slot_overlaps`, dose_sig._clause_frequency), not as two: the low end
+    for adequacy and raises (no one-click raise to 3x the dose taken), the high end for the
+    too-high checks (label maximum, age, renal, interactions), which stay awake."""
     return {
         row["term"].lower(): row["slot"].strip().upper()
         for row in _table("sig_frequencies.csv")
         if row["kind"] == "event" and row["slot"].strip()
     }
+
+
+@cache
+def slot_overlaps() -> frozenset[frozenset[str]]:
+    """Pairs of times of day (slots) that one clause may name for a single dose ("every evening
+    at bedtime": EVE and HS), from data/sig_frequencies.csv's companion data/sig_slot_overlaps.csv.
+    Such a clause is read as one or two administrations a day (dose_sig._clause_frequency)."""
+    return frozenset(
+        frozenset({row["slot"].strip().upper(), row["other_slot"].strip().upper()})
+        for row in _table("sig_slot_overlaps.csv")
+    )
 
 
 @cache

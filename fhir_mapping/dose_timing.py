@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fhir_mapping.dose_sig import sig_frequency
+from fhir_mapping.dose_sig import sig_frequency_bounds
 from fhir_mapping.dose_tables import frequency_table, unit_factor
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, number
 
@@ -19,14 +19,23 @@ GTS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation"
 
 
 def frequency_per_day(timing: object) -> float | None:
-    """Administrations per day from a FHIR Timing, or None when it does not say."""
+    """Administrations per day from a FHIR Timing (the lower end of a range its text gives), or
+    None when it does not say."""
+    found = _frequency_bounds(timing)
+    return None if found is None else found[0]
+
+
+def _frequency_bounds(timing: object) -> tuple[float, float] | None:
+    """(lower, upper) administrations per day from a FHIR Timing: the same number twice, except
+    where only the timing's text says how often and gives a range ("every evening at bedtime":
+    1-2 a day, dose_sig._clause_frequency)."""
     if not isinstance(timing, JSON_OBJECT):
         return None
     repeat = timing.get("repeat")
     if isinstance(repeat, JSON_OBJECT):
         per_day = _repeat_per_day(repeat)
         if per_day is not None:
-            return per_day
+            return per_day, per_day
     code = timing.get("code")
     if isinstance(code, JSON_OBJECT):
         gts, terms = frequency_table()
@@ -38,7 +47,7 @@ def frequency_per_day(timing: object) -> float | None:
         for value in codes:
             found = gts.get(value.upper())
             if found is not None:
-                return found
+                return found, found
         # A code outside the GTS table, whatever its system ("HS", "QHS", "Q12H": Epic and
         # Oracle send their own frequency codes, often under the GTS system URL), read as the
         # one sig term it is (data/sig_frequencies.csv rate and event rows) before the
@@ -46,10 +55,10 @@ def frequency_per_day(timing: object) -> float | None:
         for value in codes:
             term = terms.get(value.strip().lower())
             if term is not None:
-                return term[1]
+                return term[1], term[1]
         text = code.get("text")
         if isinstance(text, str):
-            found_in_text = sig_frequency(text)
+            found_in_text = sig_frequency_bounds(text)
             if found_in_text is not None:
                 return found_in_text
         times = _administration_times(
@@ -57,7 +66,7 @@ def frequency_per_day(timing: object) -> float | None:
             + [text]
         )
         if times:
-            return float(times)
+            return float(times), float(times)
     return None
 
 
@@ -111,14 +120,18 @@ def _repeat_per_day(repeat: Mapping[str, Any]) -> float | None:
 
 def timing_high(timing: object, per_day: float) -> float:
     """The upper administrations per day of a timing: `frequencyMax` ("1 to 3 times a day")
-    raises it; `periodMax` only lowers it (a longer interval), so the rate stays."""
+    raises it; `periodMax` only lowers it (a longer interval), so the rate stays. A range in the
+    timing's text ("every evening at bedtime": 1-2) gives its upper end, so a check against too
+    much reads the timing as the sig's own words would be read."""
     if not isinstance(timing, JSON_OBJECT):
         return per_day
     repeat = timing.get("repeat")
-    if not isinstance(repeat, JSON_OBJECT):
-        return per_day
-    most = number(repeat.get("frequencyMax"))
-    frequency = number(repeat.get("frequency")) or 1.0
-    if most is None or most <= frequency:
-        return per_day
-    return per_day * most / frequency
+    if isinstance(repeat, JSON_OBJECT):
+        most = number(repeat.get("frequencyMax"))
+        frequency = number(repeat.get("frequency")) or 1.0
+        if most is not None and most > frequency:
+            return per_day * most / frequency
+    found = _frequency_bounds(timing)
+    if found is not None and found[0] == per_day:
+        return max(per_day, found[1])
+    return per_day

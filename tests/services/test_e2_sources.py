@@ -123,10 +123,10 @@ def test_codeine_and_metoprolol_on_one_card_lead_with_one_pair_and_count_the_oth
     # is named (review 20 RB finding 7: a count hid which drugs), and each is complete in the
     # detail; the lead's action gives way to the name.
     # Metoprolol's order of 2022-01-01, no supply stated, never renewed, is listed, not running
-    # (review s22): the lead pair's longer words leave its short form.
+    # (review s22); "listed" carries no year, so the lead keeps its full form.
     assert card["summary"] == (
-        "Paroxetine with metoprolol: raises metoprolol levels (bradycardia, hypotension); also "
-        "paroxetine + codeine"
+        "Paroxetine ordered with metoprolol listed: raises metoprolol levels (bradycardia, "
+        "hypotension); also paroxetine + codeine"
     )
     assert "**Paroxetine with metoprolol** (warning)" in card["detail"]
     assert "**Paroxetine with codeine** (warning)" in card["detail"]
