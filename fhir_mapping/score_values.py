@@ -14,13 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fhir_mapping.codes import (
-    answer_words,
-    phq9_answer_codes_without_system,
-    phq9_answer_max,
-    phq9_answer_texts,
-    phq9_answer_values,
-)
+from fhir_mapping.answer_concept import concept_answer
+from fhir_mapping.codes import answer_words, phq9_answer_max, phq9_answer_texts
 from fhir_mapping.fhir_fields import JSON_OBJECT, NUMBER_TYPES, codings, number, one_or_many
 from fhir_mapping.item9_floor import _phq9_max
 from fhir_mapping.questionnaire_codes import phq9_items
@@ -58,14 +53,13 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
             found_text = phq9_answer_texts().get(answer_words(text))
             raw = None if found_text is None else float(found_text)
     elif "valueCodeableConcept" in element:
-        answers = phq9_answer_values()
-        for system, code, _ in codings(element.get("valueCodeableConcept")):
-            if (system, code) in answers:
-                raw = float(answers[(system, code)])
-                break
-            if not system and code in (bare := phq9_answer_codes_without_system()):
-                raw = float(bare[code])  # "LA6570-1" with its system left out (SDC)
-                break
+        # Every coding, display and the text; unread when they name different answers
+        # (answer_concept.py: review s22 RR2 finding 4). Words read only on an item's scale,
+        # as for valueString above.
+        found_answer = concept_answer(
+            element.get("valueCodeableConcept"), words=max_score == phq9_answer_max()
+        )
+        raw = None if found_answer is None else float(found_answer)
     if raw is None:
         return None
     value = int(raw)

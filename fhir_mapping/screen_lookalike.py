@@ -46,13 +46,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.codes import (
-    answer_words,
-    phq9_answer_codes_without_system,
-    phq9_answer_texts,
-    phq9_answer_values,
-)
-from fhir_mapping.fhir_fields import codings, effective_date
+from fhir_mapping.answer_concept import concept_answer
+from fhir_mapping.codes import answer_words, phq9_answer_texts
+from fhir_mapping.fhir_fields import effective_date
 from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
@@ -160,26 +156,16 @@ def read_lookalikes(
 def listed_answer(resource: Resource) -> int | None:
     """A PHQ-9 item's answer given as an answer of its own list, LOINC LL358-3 (module
     docstring): the exact text of one ("Several days": codes.answer_words compares them) as
-    valueString or as a valueCodeableConcept's text, or its LOINC answer code; else None. A
+    valueString, or a valueCodeableConcept whose LOINC answer codes, displays and text name one
+    answer and no other (answer_concept.py); else None. A
     number or any other text is not read: under a code not known, only an answer that names its
     scale says what it scores."""
     text = resource.get("valueString")
     if isinstance(text, str):
         return phq9_answer_texts().get(answer_words(text))
-    concept = resource.get("valueCodeableConcept")
-    if not isinstance(concept, Mapping):
-        return None
-    values = phq9_answer_values()
-    bare = phq9_answer_codes_without_system()
-    for system, code, _display in codings(concept):
-        if (system, code) in values:
-            return values[(system, code)]
-        if not system and code in bare:
-            return bare[code]  # "LA6569-3" with its system left out (SDC)
-    concept_text = concept.get("text")
-    if isinstance(concept_text, str):
-        return phq9_answer_texts().get(answer_words(concept_text))
-    return None
+    # Every coding and the text, and unread when they disagree (answer_concept.py: review s22
+    # RR2 finding 4), never the first part that names an answer.
+    return concept_answer(resource.get("valueCodeableConcept"))
 
 
 @cache
