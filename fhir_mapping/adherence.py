@@ -176,10 +176,12 @@ def dispense_adherence(
     previous_day = -1
     day_begin = 0
     first_day = first.toordinal()
+    last_fill = first
     for event in dispenses:
         start = event.start.toordinal()
         if start >= window:
             break
+        last_fill = event.start
         days = event.days_supply
         if not (days is not None and days > 0):
             days = fallback
@@ -242,6 +244,7 @@ def dispense_adherence(
                 estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
                 first_fill=Fill(first, first_days),
                 supply_until=until,
+                last_fill=last_fill,
             )
     return Adherence(
         status=_VERIFIED if ok else _POOR,
@@ -254,6 +257,7 @@ def dispense_adherence(
         # the cards and packet say so beside the PDC.
         estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
         supply_until=until,
+        last_fill=last_fill,
     )
 
 

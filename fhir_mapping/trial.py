@@ -77,6 +77,13 @@ class Trial(TrialOutcome):
     # That listing is an `active` order no fill or renewal confirms (review s21 RN finding 5:
     # a fluoxetine order of 1993, never renewed), not a statement: how the cards word it.
     unconfirmed_order: bool = False
+    # A running course (not `unconfirmed_since`) whose supply on record ran out more than
+    # statement_confirmed_days before as-of, no later fill (review s22 RR2 finding 5: a phenelzine
+    # order of 2024 left active, filled once in 2024-03, read "is running" in 2026-12): the day
+    # it ran out (Adherence.supply_until; the last fill: Adherence.last_fill). Cards call it
+    # "listed", to confirm, as an old statement (services/taken_to_confirm.course_claim); it
+    # stays ongoing for the safety checks (the safer reading). None for every other course.
+    supply_out_since: date | None = None
     # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
     # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).

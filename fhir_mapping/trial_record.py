@@ -48,6 +48,7 @@ from fhir_mapping.course_support import (
     _restart_notes,
     _stop_recorded_after,
     _stops_on,
+    _supply_out_since,
     _unconfirmed_order,
     _unconfirmed_since,
     _written_dates,
@@ -135,9 +136,8 @@ def _trial(
     )
     end = cluster.end if cluster.end < as_of else as_of
     dispenses = [e for e in events if e.kind is _DISPENSE]
-    # Review 11 finding 6: days only statements cover after the local supply are unverified,
-    # not a supply gap (course_clusters.statement_tail, adherence.outside_tail): the PDC counts
-    # up to them.
+    # Review 11 finding 6: days only statements cover after the local supply are unverified, not
+    # a supply gap (course_clusters.statement_tail, adherence.outside_tail): PDC counts up to them.
     tail = statement_tail(spans, end, policy.supply_gap_days) if dispenses else None
     on_hold, held_supply = _on_hold(spans, as_of)
     window_end = end if tail is None else tail[0]
@@ -371,6 +371,7 @@ def _trial(
         assumed_days=_assumed_days(spans),
         unconfirmed_since=_unconfirmed_since(spans, as_of),
         unconfirmed_order=_unconfirmed_order(spans),
+        supply_out_since=_supply_out_since(spans, adherence, ongoing, as_of, policy),
         # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
         adequate_from=adequate_from(segments, minimum, policy)
         if verdict is Verdict.ADEQUATE

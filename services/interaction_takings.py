@@ -59,6 +59,10 @@ class Taking:
     # That listing is an order never filled or renewed (Trial.unconfirmed_order), not a
     # statement: its start is the order's day (services/rules/interactions.py `_settled`).
     unconfirmed_order: bool = False
+    # A running course whose supply ran out more than statement_confirmed_days ago (Trial.
+    # supply_out_since, review s22 RR2 finding 5): named as listed, with its last fill.
+    supply_out_since: date | None = None
+    last_fill: date | None = None
 
     @property
     def cited(self) -> object | None:
@@ -71,7 +75,9 @@ class Taking:
     def confirmed(self) -> bool:
         """Whether the record shows the drug taken (or ordered) for certain: neither only
         listed by an old statement nor read from a record whose code and name disagree."""
-        return self.unconfirmed_since is None and not self.to_confirm
+        return (
+            self.unconfirmed_since is None and self.supply_out_since is None and not self.to_confirm
+        )
 
     def other_reading(self, other: Taking) -> bool:
         """Whether `other` is this drug's other reading of one record to confirm: no pair."""
@@ -95,6 +101,8 @@ class Taking:
             per_dose=per_administration(trial.dose_basis, trial.mg_per_administration),
             dose_began=trial_dates.dose_began(trial),
             unconfirmed_order=trial.unconfirmed_order,
+            supply_out_since=trial.supply_out_since,
+            last_fill=trial.adherence.last_fill,
         )
 
     def state(self) -> str:
@@ -103,7 +111,9 @@ class Taking:
         a drug read from a record whose code and name disagree. "listed" carries no date: the
         detail names the last confirmation, and a longer word pushed the pair's advice ("check
         the INR, adjust warfarin") out of the 140-character summary."""
-        return taken_to_confirm.course_claim(self.to_confirm, self.unconfirmed_since).bare
+        return taken_to_confirm.course_claim(
+            self.to_confirm, self.unconfirmed_since, self.supply_out_since
+        ).bare
 
     def text(self) -> str:
         """ "clozapine 300 mg/day, running since 2020-03-02", "fluvoxamine 100 mg/day on this
@@ -137,6 +147,10 @@ class Taking:
                 f"{named}, listed as active{since}, last confirmed "
                 f"{self.unconfirmed_since.isoformat()}: confirm it is still taken"
             )
+        if self.supply_out_since is not None:
+            # Never "running": the last fill ran out long ago (review s22 RR2 finding 5).
+            listing = taken_to_confirm.supply_listing(self.start, self.last_fill, True)
+            return f"{named}, listed ({listing}): confirm it is still taken"
         if self.to_confirm:
             # Never "running": the record's code and name give different drugs (fix 19a); the
             # card's drug-to-confirm line names both readings.

@@ -67,14 +67,30 @@ def claim(readings: str) -> Claim:
     return MAY_BE_RUNNING if readings else RUNNING
 
 
-def course_claim(readings: str, unconfirmed_since: date | None) -> Claim:
+def course_claim(
+    readings: str, unconfirmed_since: date | None, supply_out_since: date | None = None
+) -> Claim:
     """How every card says a running course is taken: LISTED when nothing has confirmed it for
     statement_confirmed_days (`unconfirmed_since` set: an old statement, or an order never
-    filled or renewed), else `claim(readings)`. One rule for the interaction pairs
-    (interaction_takings.Taking.state) and the MAOI washout (washout_exposures.Exposure.claim):
-    review s22 RR finding 8, a phenelzine order of 2024 never filled read "is running" on the
-    MAOI card while the interaction cards said "listed"."""
-    return LISTED if unconfirmed_since is not None else claim(readings)
+    filled or renewed; `supply_out_since` set: an order left active whose last fill ran out
+    longer ago, Trial.supply_out_since), else `claim(readings)`. One rule for the interaction
+    pairs (interaction_takings.Taking.state) and the MAOI washout (washout_exposures.Exposure.
+    claim): review s22 RR finding 8, a phenelzine order of 2024 never filled read "is running"
+    on the MAOI card while the interaction cards said "listed"; RR2 finding 5, the same order
+    filled once in 2024-03 read "is running (since 2024-03-01)" in 2026-12. Wording only: the
+    course stays an exposure, and no card's indicator changes (the safer reading)."""
+    if unconfirmed_since is not None or supply_out_since is not None:
+        return LISTED
+    return claim(readings)
+
+
+def supply_listing(start: date | None, last_fill: date | None, by_order: bool) -> str:
+    """What keeps a course whose supply ran out long ago listed (Trial.supply_out_since), as the
+    cards say it: "order of 2024-03-01 still active, last filled 2024-03-02"."""
+    record = "order" if by_order else "record"
+    since = f" of {start.isoformat()}" if start is not None else ""
+    filled = f", last filled {last_fill.isoformat()}" if last_fill is not None else ""
+    return f"{record}{since} still active{filled}"
 
 
 def readings(gap: DataGap) -> str:

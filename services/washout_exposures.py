@@ -59,6 +59,12 @@ class Exposure:
     # stands: the safer reading), named "listed", never "running" (review s22 RR finding 8).
     unconfirmed_since: date | None = None
     unconfirmed_order: bool = False
+    # A running course whose supply ran out more than statement_confirmed_days ago (Trial.
+    # supply_out_since, review s22 RR2 finding 5): listed as above, its last fill named; whether
+    # an order keeps it running (the wording).
+    supply_out_since: date | None = None
+    last_fill: date | None = None
+    by_order: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -71,7 +77,9 @@ class Exposure:
     def claim(self) -> taken_to_confirm.Claim:
         """How a card says it is taken: "is running", "may be running" (to confirm), or "is
         listed" (taken_to_confirm.course_claim, the interaction cards' rule)."""
-        return taken_to_confirm.course_claim(self.to_confirm, self.unconfirmed_since)
+        return taken_to_confirm.course_claim(
+            self.to_confirm, self.unconfirmed_since, self.supply_out_since
+        )
 
     def listing(self) -> str:
         """What keeps a listed course running, as the MAOI card says it: "order of 2024-03-01
@@ -79,6 +87,8 @@ class Exposure:
         active since 2012-04-01, last confirmed 2016-03-01" (an old statement). "" for a course
         the record confirms."""
         if self.unconfirmed_since is None:
+            if self.supply_out_since is not None:
+                return taken_to_confirm.supply_listing(self.start, self.last_fill, self.by_order)
             return ""
         if self.unconfirmed_order:
             day = (self.start or self.unconfirmed_since).isoformat()
@@ -91,6 +101,11 @@ class Exposure:
         return taken_to_confirm.same_record(
             (self.source, self.to_confirm), (other.source, other.to_confirm)
         )
+
+
+def _by_order(trial: Trial) -> bool:
+    """Whether an order is among the course's records (the listing's wording)."""
+    return any(s.resource_type == "MedicationRequest" for s in trial.sources)
 
 
 def _latest_per_ingredient(trials: Iterable[Trial]) -> list[Trial]:
@@ -128,6 +143,9 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 end_not_recorded=trial.end_not_recorded,
                 unconfirmed_since=trial.unconfirmed_since if trial.ongoing else None,
                 unconfirmed_order=trial.ongoing and trial.unconfirmed_order,
+                supply_out_since=trial.supply_out_since,
+                last_fill=trial.adherence.last_fill,
+                by_order=_by_order(trial),
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no
