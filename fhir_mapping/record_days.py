@@ -10,7 +10,12 @@ no card at all. So every resource of the patient is read here, whichever reader 
 Observation no rule reads counts as much as a PHQ-9), by the elements FHIR R4 gives for when it
 was done or recorded (`_DATED`; element names from the FHIR R4 resource definitions, hl7.org/fhir/R4).
 
-Not counted: a record entered in error (it is no record), a day after as-of (a replay sees the
+Not counted: a record entered in error (it is no record), nor one whose status says nothing was
+done (review s22 RR2 finding 9: a recall visit `cancelled` and a refill request `cancelled`, both
+of 2025, read "a record is dated 2025: check the status" for a death of 2012; an auto-generated
+or withdrawn record shows no act of care): a cancelled order, result or dispense, a planned or
+cancelled visit, a procedure, administration or immunization not done, a revoked request
+(data/no_act_statuses.csv, with the FHIR R4 value sets). A day after as-of (a replay sees the
 chart as it was that day; build.py), and the Patient resource itself. Nor the day a result was
 issued (Observation.issued): a result released after the death of a sample drawn before it is
 common and says nothing of the patient; nor Meta.lastUpdated: an EHR migration touches every
@@ -19,8 +24,11 @@ record of a dead patient's chart.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import cache
+from importlib import resources
 
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date
 from fhir_mapping.request_resources import Resource
@@ -47,7 +55,26 @@ _DATED: Mapping[str, tuple[str, ...]] = {
     "CarePlan": ("created", "period.start"),
 }
 
-_ERROR = "entered-in-error"
+# Any resource type (data/no_act_statuses.csv's "*" rows).
+_ANY = "*"
+
+
+@cache
+def no_act_statuses() -> frozenset[tuple[str, str]]:
+    """(resource type or "*", status) of the records that show nothing done (module docstring:
+    data/no_act_statuses.csv)."""
+    text = resources.files("fhir_mapping").joinpath("data/no_act_statuses.csv")
+    return frozenset(
+        (row["resource"], row["status"])
+        for row in csv.DictReader(text.read_text("utf-8").splitlines())
+    )
+
+
+def _no_act(kind: str, status: object) -> bool:
+    if not isinstance(status, str):
+        return False
+    skipped = no_act_statuses()
+    return (kind, status) in skipped or (_ANY, status) in skipped
 
 
 def record_days(records: Iterable[Resource], *, after: date, as_of: date) -> list[date]:
@@ -55,8 +82,9 @@ def record_days(records: Iterable[Resource], *, after: date, as_of: date) -> lis
     any type) is dated by an element of `_DATED` (module docstring)."""
     days: list[date] = []
     for record in records:
-        paths = _DATED.get(record.get("resourceType", ""))
-        if paths is None or record.get("status") == _ERROR:
+        kind = record.get("resourceType", "")
+        paths = _DATED.get(kind)
+        if paths is None or _no_act(kind, record.get("status")):
             continue
         for path in paths:
             day = parse_date(_at(record, path))
