@@ -11,7 +11,12 @@ LL358-3, with or without its system; the display of any coding and the concept's
 compared as codes.answer_words compares them, exact display only) and:
 
 - none names an answer -> None (unread, as before);
-- all that name one name the same -> that answer;
+- all that name one name the same -> that answer, when a part that is read names it: a LOINC
+  answer code, or the concept's text where the reader reads it (`words`: a row under a local
+  code, screen_lookalike.listed_answer, reads it as it reads a valueString). A coding's display
+  only ever disagrees: it is never read on its own (a local list's "More than half the days"
+  under LOINC 44260-8 stays unread, tests/services/test_unread_item9.py), so no answer is read
+  here that was not read before;
 - two name different answers -> None: the answer is unread, so the suicide-risk rule raises its
   "could not be read: check it in the chart" card (services/risk_evidence.py). The safer choice
   for the patient: never the lower reading silently, and not the higher one either (a card that
@@ -38,26 +43,24 @@ __all__ = ["concept_answer"]
 
 def concept_answer(concept: object, *, words: bool = True) -> int | None:
     """The PHQ-9 answer (0..3) a valueCodeableConcept names when every part of it that names one
-    agrees, else None (module docstring). `words=False`: displays and text may only disagree,
-    never read on their own (a score whose range is not an item's, where answer words say
-    nothing of the score)."""
+    agrees and a part that is read names it, else None (module docstring). `words=False`: the
+    text, as every display, may only disagree (a reader that never read a concept's text)."""
     if not isinstance(concept, JSON_OBJECT):
         return None
     values = phq9_answer_values()
     texts = phq9_answer_texts()
-    coded: set[int] = set()
-    worded: set[int] = set()
+    read: set[int] = set()
+    said: set[int] = set()  # displays, and the text when it is not read: they only disagree
     for system, code, display in codings(concept):
         if (system, code) in values:
-            coded.add(values[(system, code)])
+            read.add(values[(system, code)])
         elif not system and code in (bare := phq9_answer_codes_without_system()):
-            coded.add(bare[code])  # "LA6569-3" with its system left out (SDC)
-        if display and (said := texts.get(answer_words(display))) is not None:
-            worded.add(said)
+            read.add(bare[code])  # "LA6569-3" with its system left out (SDC)
+        if display and (named := texts.get(answer_words(display))) is not None:
+            said.add(named)
     text = concept.get("text")
-    if isinstance(text, str) and (said := texts.get(answer_words(text))) is not None:
-        worded.add(said)
-    readings = coded | worded
-    if len(readings) != 1 or (not words and not coded):
+    if isinstance(text, str) and (named := texts.get(answer_words(text))) is not None:
+        (read if words else said).add(named)
+    if len(read) != 1 or not said <= read:
         return None
-    return next(iter(readings))
+    return next(iter(read))

@@ -53,12 +53,9 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
             found_text = phq9_answer_texts().get(answer_words(text))
             raw = None if found_text is None else float(found_text)
     elif "valueCodeableConcept" in element:
-        # Every coding, display and the text; unread when they name different answers
-        # (answer_concept.py: review s22 RR2 finding 4). Words read only on an item's scale,
-        # as for valueString above.
-        found_answer = concept_answer(
-            element.get("valueCodeableConcept"), words=max_score == phq9_answer_max()
-        )
+        # Its LOINC answer codes, unread when a display or the text names another answer
+        # (answer_concept.py: review s22 RR2 finding 4); the words are never read on their own.
+        found_answer = concept_answer(element.get("valueCodeableConcept"), words=False)
         raw = None if found_answer is None else float(found_answer)
     if raw is None:
         return None

@@ -135,6 +135,8 @@ def _concept(*codings: tuple[str, str, str], text: str | None = None) -> Doc:
         # Words that are no answer of the list neither read nor disagree.
         (_concept((LOINC, "LA6571-9", "Nearly every day"), text="see flowsheet"), 3),
         (_concept((EPIC_ANSWER, "X", "see flowsheet")), None),
+        # A display only disagrees; alone it is never read (test_unread_item9.py's site answer).
+        (_concept((EPIC_ANSWER, "2", "More than half the days")), None),
     ],
 )
 def test_concept_answer_reads_every_part_and_needs_them_to_agree(
@@ -151,9 +153,11 @@ def test_a_coded_item9_whose_text_disagrees_with_its_loinc_answer_is_unread() ->
     assert _value(row, 3) == 0
 
 
-def test_words_alone_never_score_a_total() -> None:
-    """A total (0-27) is no item: its answer words are not read, only its LOINC answer codes."""
+def test_a_coded_rows_words_only_ever_disagree() -> None:
+    """Under a LOINC code (score_values._value) a concept's words were never read: they still
+    are not, on an item or a total; they only make a LOINC answer code unread."""
     assert concept_answer(_concept(text="Several days"), words=False) is None
+    assert _value({"valueCodeableConcept": _concept(text="Several days")}, 3) is None
     assert _value({"valueCodeableConcept": _concept(text="Several days")}, 27) is None
 
 
