@@ -19,7 +19,12 @@ from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimani
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
-from services.rules.diagnosis_substance import alcohol_screen, substance_named, substance_words
+from services.rules.diagnosis_substance import (
+    alcohol_screen,
+    screen_item,
+    substance_named,
+    substance_words,
+)
 
 
 def psychiatric_items(ctx: RuleContext) -> list[Item]:
@@ -157,7 +162,7 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
     if substance and facts.episode_trials:
         # A running drug a row rules out for it (duloxetine: Cymbalta label 5.2) is not named
         # here: the running-drug card warns of it, as of duloxetine with cirrhosis (review 10
-        # R10), and a high AUDIT-C alone (no diagnosis) is said there only.
+        # R10). A high AUDIT-C with no diagnosis has its own line (below).
         # Not a hold on the optimise card's adjuncts: CANMAT 2023 para 181 names substance use
         # among the comorbidities associated with poor response, a contributor to assess and
         # treat, not a contraindication to an adjunct (REFERENCE.md 1 and 6 say the same; the
@@ -179,6 +184,10 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
                 subject=what,
             )
         )
+    elif facts.episode_trials and (screened := screen_item(ctx)) is not None:
+        # No substance use coded and a recent alcohol screen at or above the clinic's cut-off:
+        # said whatever drug runs (review s22 RX finding 2; diagnosis_substance.screen_item).
+        items.append(screened)
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
     if remitted and not substance and facts.episode_trials:
         # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about
