@@ -87,6 +87,7 @@ from fhir_mapping.resource_routing import _observation_reads as _observation_rea
 from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
 from fhir_mapping.screen_lookalike import read_lookalikes
+from fhir_mapping.visit_substance import with_visit_substance
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.unread_fills import with_unread_fills
@@ -324,6 +325,9 @@ def _build_record(
         clinical = visit_risk.with_visit_findings(
             clinical, visits, kept.get("Condition", []), as_of=as_of
         )
+        # ... and substance use a visit's status-less encounter diagnosis records (review s22 RX
+        # finding 7): told where it was recorded, so the card does not call it current.
+        clinical = with_visit_substance(clinical, kept.get("Condition", []))
         sessions_seen, booked = read_visits(visits, as_of=as_of)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)

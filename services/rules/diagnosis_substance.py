@@ -10,9 +10,10 @@ review; and the line of a high alcohol screen with no substance use coded (`scre
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from fhir_mapping.record import Finding, Score
+from fhir_mapping.visit_substance import DIAGNOSIS
 from services import drug_rules
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item
@@ -31,6 +32,28 @@ def alcohol_screen(ctx: RuleContext) -> str:
         return ""
     computed = ", computed from items" if latest.total_computed else ""
     return f"; {latest.instrument} {latest.value:g} on {latest.date.isoformat()}{computed}"
+
+
+def remission_ask(ctx: RuleContext, findings: tuple[Finding, ...]) -> str:
+    """ " The latest AUDIT-C (0 on 2026-11-02) is negative: ask whether the disorder is in
+    remission and, if so, record it so on the problem list." when every finding is alcohol use and the latest
+    recent alcohol screen is below its negative line (policy.negative_alcohol_screen_below),
+    else "" (review s22 RX finding 7: an F10.20 of 2015 beside an AUDIT-C of 0 last month read
+    only as current use). An ask, not a reading of remission: the code is the clinician's, and
+    a self-report below the line is no proof; nothing is lifted by it."""
+    if substance_words(findings) != "alcohol use":
+        return ""
+    latest = _latest_alcohol_screen(ctx)
+    if latest is None or latest.value is None:
+        return ""
+    below = ctx.policy.negative_alcohol_screen_below(latest.instrument)
+    if below is None or latest.value >= below:
+        return ""
+    return (
+        f" The latest {latest.instrument} ({latest.value:g} on {latest.date.isoformat()}) is "
+        "negative: ask whether the disorder is in remission and, if so, record it so on the "
+        "problem list."
+    )
 
 
 def _latest_alcohol_screen(ctx: RuleContext) -> Score | None:
@@ -125,3 +148,15 @@ def screen_item(ctx: RuleContext) -> Item | None:
         ),
         subject="alcohol use",
     )
+
+
+def old_visit_year(ctx: RuleContext, finding: Finding) -> int | None:
+    """The year of the visit whose status-less encounter diagnosis is the finding's only record
+    (fhir_mapping/visit_substance.py) when it is older than policy.substance_visit_current_days,
+    else None (a problem-list entry, a stated status, or a recent visit: read as it is)."""
+    if finding.recorded != DIAGNOSIS or finding.onset is None:
+        return None
+    day: date = finding.onset
+    if (ctx.record.as_of - day).days <= ctx.policy.substance_visit_current_days:
+        return None
+    return day.year
