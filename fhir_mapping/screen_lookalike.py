@@ -180,16 +180,23 @@ def read_lookalikes(
 ) -> tuple[list[DataGap], list[Score], list[Score]]:
     """(gaps, scores, unfinished scores) of the Observations no reader took that a text names
     (build.py): a PHQ-9 not read (phq9_lookalike.py), another depression scale not read
-    (scale_lookalike.py), and a self-harm answer or another screen (`read_named`)."""
+    (scale_lookalike.py), a self-harm answer or another screen (`read_named`), and a lab the
+    diagnosis review reads (lab_lookalike.py)."""
     # Imported here: scale_lookalike imports phq9_lookalike, as this module does; one place
     # for build.py to ask.
+    from fhir_mapping.lab_lookalike import observation_gaps as lab_gaps
     from fhir_mapping.phq9_lookalike import observation_gaps as phq9_gaps
     from fhir_mapping.scale_lookalike import observation_gaps as scale_gaps
 
     rows = list(lookalikes)
     scores, unfinished, gaps = read_named(rows, as_of=as_of)
     return (
-        [*phq9_gaps(rows, as_of=as_of), *scale_gaps(rows, as_of=as_of), *gaps],
+        [
+            *phq9_gaps(rows, as_of=as_of),
+            *scale_gaps(rows, as_of=as_of),
+            *gaps,
+            *lab_gaps(rows, as_of=as_of),  # a TSH under a local code (review s22 RX finding 10)
+        ],
         scores,
         unfinished,
     )
