@@ -87,10 +87,10 @@ from fhir_mapping.resource_routing import _observation_reads as _observation_rea
 from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
 from fhir_mapping.screen_lookalike import read_lookalikes
-from fhir_mapping.visit_substance import with_visit_substance
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.unread_fills import with_unread_fills
+from fhir_mapping.visit_substance import with_visit_substance
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe

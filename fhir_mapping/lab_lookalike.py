@@ -54,9 +54,7 @@ def _terms() -> tuple[tuple[str, re.Pattern[str], str], ...]:
         for row in csv.DictReader(text.read_text("utf-8").splitlines())
     ]
     rows.sort(key=lambda row: len(row[0]), reverse=True)
-    return tuple(
-        (term, re.compile(r"\b" + re.escape(term) + r"\b"), test) for term, test in rows
-    )
+    return tuple((term, re.compile(r"\b" + re.escape(term) + r"\b"), test) for term, test in rows)
 
 
 def terms() -> tuple[str, ...]:

@@ -25,12 +25,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import timedelta
 from collections.abc import Set as AbstractSet
+from datetime import timedelta
 
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import DataGap, LabResult, SourceRef
-from services import cards, lab_readings, lab_safety, mood_cover, screen, suggestions, tables, trial_count
+from services import (
+    cards,
+    lab_readings,
+    lab_safety,
+    mood_cover,
+    screen,
+    suggestions,
+    tables,
+    trial_count,
+)
 from services.card_format import plural
 from services.last_answer import kept
 from services.recommendation import Indicator, Recommendation, Suggestion
