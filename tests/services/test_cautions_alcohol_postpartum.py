@@ -136,8 +136,9 @@ def test_duloxetine_running_with_audit_c_items_of_10_gets_the_cirrhosis_warning(
         "AUDIT-C 10" not in line or line.startswith("**Bupropion, if considered:**")
         for line in others.splitlines()
     )
-    assert cards[DIAGNOSIS].summary.startswith(
-        "Review alcohol use alongside escalation: AUDIT-C 10 on 2025-05-19"
+    assert (
+        "AUDIT-C 10 on 2025-05-19 (clinic cut-off 8), no alcohol use disorder coded"
+        in cards[DIAGNOSIS].summary
     )
     assert "hepatotox" not in cards[DIAGNOSIS].detail
     assert "duloxetine" not in (cards[DIAGNOSIS].summary + cards[DIAGNOSIS].detail).lower()
