@@ -299,7 +299,7 @@ def _build_record(
     courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     courses = with_unread_fills(courses, gaps)
     days = [*(s.date for s in all_scores), *(p.date for p in procedures), as_of if drafts else None]
-    courses, patient = at_death(courses, kept, patient_id, as_of, events, days)  # s21 RN 2: died
+    courses, patient = at_death(courses, kept, patient_id, as_of, events, days, walk.own)  # died
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     trials = scores.attach_scores(courses, all_scores, policy)

@@ -198,6 +198,19 @@ def read_drug(
     return (), NO_MEDICATION, None
 
 
+def off_pathway(resource: Mapping[str, Any]) -> bool:
+    """Whether `read_drug` identifies the resource's drug, by its own medicationCodeableConcept,
+    as one off this pathway (amlodipine, metformin): its answer then is ((), None, ...) whatever
+    else the resource holds, which medications.py skips in silence. A first look from the
+    concept memo alone, before the repeat key of a fill is written (issue 14, session 22: that
+    key cost about four times the memo look-up, for every fill of every other drug)."""
+    concept = resource.get("medicationCodeableConcept")
+    if concept is None or not isinstance(concept, JSON_OBJECT):
+        return False
+    found, named = concept_reading(concept)
+    return named and not found
+
+
 def unread_codes(resource: Mapping[str, Any], medication: Mapping[str, Any] | None) -> str:
     """ "RxNorm 352273": the drug codes the tables do not know of a medication resource whose
     drug `read_drug` could not identify (its concept, else the Medication it references), for

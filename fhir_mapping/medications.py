@@ -46,11 +46,7 @@ from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, string
-from fhir_mapping.fill_order_drug import (
-    order_drug,
-    order_index,
-    own_medication_unread,
-)
+from fhir_mapping.fill_order_drug import order_drug, order_index, own_medication_unread
 from fhir_mapping.fill_order_drug import reason as order_reason
 from fhir_mapping.fill_order_mismatch import mismatch_gaps
 from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
@@ -60,6 +56,7 @@ from fhir_mapping.medication_drafts import draft_orders, flat_drafts, read_draft
 from fhir_mapping.medication_drug import (
     NO_MEDICATIONS,
     medication_index,
+    off_pathway,
     read_drug,
     unread_codes,
 )
@@ -206,7 +203,10 @@ def medication_events(
                     continue
                 seen.add(key)
         # A fill whose product and sig an earlier fill of this chart had (repeat_fills.py):
-        # only its dates and source are read.
+        # only its dates and source are read. A fill of a drug off this pathway (most of them)
+        # is passed over first: its key cost four times its concept's memo (off_pathway).
+        if reading.kind is DISPENSE and off_pathway(resource):  # as `not components` below
+            continue
         fill = repeat_key(resource) if reading.kind is DISPENSE else None
         if (
             fill is not None

@@ -6,10 +6,13 @@ forward. A removal is not itself metal in the head, but leads are often left in 
 never a clearance either: the TMS service is asked (a caution).
 
 - A Procedure records a removal when its code is a removal row of data/tms_removal_codes.csv, or
-  when no code names an implant and its text names the removal of the screened item itself: a
-  removal word of that table in the same clause as a TMS safety term ("Cochlear implant
-  explantation", "Vagus nerve stimulator removed"), and no word of a new device (`keeps` rows:
-  "reimplantation", "replaced") anywhere in it (`removal`). Its TMS finding is then a caution
+  when no code names an implant and its text names the removal of the screened item itself:
+  every clause naming a TMS safety term holds a removal word of that table, not negated
+  ("Cochlear implant explantation", "Vagus nerve stimulator removed"; not "Cochlear implant not
+  removed"), and no word of a device put in (`keeps` rows: "reimplantation", "replaced",
+  "implanted", "placement", "new device") is anywhere in it (`removal`). One removal never
+  lowers another implant the words name ("Vagus nerve stimulator removed and deep brain
+  stimulator implanted": review s22 RR finding 2, it read as a caution). Its TMS finding is then a caution
   named "<what the chart wrote>: removal recorded: confirm with the TMS service that nothing
   remains (leads are often left in place)", never an absolute one (`as_removal`). A removal word
   about something else ("Cochlear implant insertion; wound hematoma removed", "Deep brain
@@ -100,18 +103,53 @@ def removal(coded: Iterable[tuple[str, str, str]], text: str) -> bool:
     return _removes_named(table, tms_safety.normalise_text(text))
 
 
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each clause of `text` between `_CLAUSE` separators."""
+    spans, start = [], 0
+    for sep in _CLAUSE.finditer(text):
+        spans.append((start, sep.start()))
+        start = sep.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _removes_in(table: _Table, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] holds a removal word not negated ("Cochlear implant not
+    removed": the tms_safety negation scope, its NegEx cues)."""
+    assert table.words is not None
+    return any(
+        not tms_safety.negated(text, start + m.start(), start + m.end())
+        for m in table.words.finditer(text, start, end)
+    )
+
+
 def _removes_named(table: _Table, text: str) -> bool:
-    """Whether the words remove the screened item they name: a removal word and a TMS safety
-    term in one clause, and no word of a device put back (module docstring). A removal word in
-    another clause is about something else (the wound's hematoma, the sutures)."""
+    """Whether the words remove every screened item they name (module docstring): each clause
+    that names a TMS safety term holds a removal word of its own, not negated, and no word of a
+    device put in ("implanted", "placement", "new device") is anywhere in the text. One removal
+    does not lower another implant the text names ("Vagus nerve stimulator removed and deep
+    brain stimulator implanted"), and a removal word in a clause naming nothing is about
+    something else (the wound's hematoma, the sutures). When unsure, the implant stays
+    absolute, the safer reading."""
     if table.words is None or table.words.search(text) is None:
         return False  # nearly every procedure
     if table.keeps is not None and table.keeps.search(text) is not None:
         return False  # "explantation and reimplantation": a device is in place
-    return any(
-        table.words.search(clause) is not None and tms_safety.text_rows(clause, "procedure")
-        for clause in _CLAUSE.split(text)
-    )
+    removing: list[tuple[int, int]] = []
+    for start, end in _clauses(text):
+        if not tms_safety.text_rows(text[start:end], "procedure"):
+            continue
+        if not _removes_in(table, text, start, end):
+            return False  # an implant named with no removal of its own: it stays
+        removing.append((start, end))
+    if not removing:
+        return False
+    # A term read across clauses ("aneurysm, clipped": a proximity term spans a comma) is in
+    # no single clause: the text without the removing clauses must name none.
+    rest = text
+    for start, end in reversed(removing):
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    return not tms_safety.text_rows(rest, "procedure")
 
 
 def as_removal(findings: tuple[Finding, ...], label: str) -> tuple[Finding, ...]:

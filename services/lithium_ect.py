@@ -27,11 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from fhir_mapping.record import PatientRecord, Referral, Trial
 from services import tms_gate
-from services.open_referrals import OPEN_REQUEST_STATUSES, ect_order_current, last_ect_session
+from services.open_referrals import (
+    OPEN_REQUEST_STATUSES,
+    ect_order_current,
+    ect_session_window,
+    ect_sessions,
+)
 from services.policy import Policy
 
 LITHIUM = "lithium"
@@ -63,22 +68,28 @@ class EctNow:
 def ect_now(
     record: PatientRecord, policy: Policy, drafted: Sequence[Referral] = ()
 ) -> EctNow | None:
-    """The current ECT course, or None: a session within policy.ect_recent_session_days, an open
-    ECT order on the chart that is still a course (open_referrals.ect_order_current), or an ECT
-    order among `drafted` (the order being written)."""
-    latest = last_ect_session(record)
-    window = timedelta(days=policy.ect_recent_session_days)
-    recent = latest if latest is not None and record.as_of - latest <= window else None
-    order = next((r for r in drafted if r.kind == "ect"), None) or next(
+    """The current ECT course, or None: a session within policy.ect_recent_session_days (longer
+    under an open order with a maintenance schedule: open_referrals.ect_session_window), an
+    open ECT order on the chart that is still a course (open_referrals.ect_order_current), or
+    an ECT order among `drafted` (the order being written)."""
+    sessions = ect_sessions(record)
+    latest = sessions[-1] if sessions else None
+    open_order = next(
         (
             r
             for r in record.referrals
             if r.kind == "ect"
             and r.status in OPEN_REQUEST_STATUSES
-            and ect_order_current(r, latest, record.as_of, policy)
+            and ect_order_current(r, sessions, record.as_of, policy)
         ),
         None,
     )
+    # The session is named while the course it belongs to is current: within the chart order's
+    # window (maintenance under an open order: open_referrals.ect_session_window), else within
+    # policy.ect_recent_session_days.
+    window = ect_session_window(open_order, sessions, policy)
+    recent = latest if latest is not None and record.as_of - latest <= window else None
+    order = next((r for r in drafted if r.kind == "ect"), None) or open_order
     if recent is None and order is None:
         return None
     return EctNow(recent, order)

@@ -39,32 +39,53 @@ def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
     )
 
 
-def last_ect_session(record: PatientRecord) -> date | None:
-    """The latest ECT session on record up to as-of (a course documented as a period counts by
-    its last day)."""
+def ect_sessions(record: PatientRecord) -> tuple[date, ...]:
+    """The ECT session days on record up to as-of, oldest first (a course documented as a period
+    counts by its last day)."""
     days = [
         p.performed_end or p.date
         for p in record.procedures
         if p.kind is _ECT and p.date is not None
     ]
-    days = [d for d in days if d is not None and d <= record.as_of]
-    return max(days, default=None)
+    return tuple(sorted(d for d in days if d is not None and d <= record.as_of))
 
 
-def ect_order_current(order: Referral, latest: date | None, as_of: date, policy: Policy) -> bool:
-    """An open ECT order is a current course (or a referral under way) when a session is at
-    most policy.ect_recent_session_days old (it is that course's order, named beside it), when
-    it was written within that window, or when no session on record followed it (just ordered,
-    not yet started). An order left `active` months after its course's last session is neither
-    (review s21 RR2 finding 7: an order of 2026-04-20, sessions in May only, read "ECT referral
-    already open" and "during an ECT course" in December; EHRs often leave a ServiceRequest
-    active after the course ends). An undated order counts (nothing says it is old: the safer
-    reading). The one rule the lithium-ECT check and PathwayFacts.ect_open share."""
+def ect_session_window(
+    order: Referral | None, sessions: tuple[date, ...], policy: Policy
+) -> timedelta:
+    """How long after its latest session an ECT course is still current: policy
+    .ect_recent_session_days, or, when two or more sessions on record followed the open order
+    (a continuation/maintenance schedule under it), policy.ect_session_gap_factor times the last
+    gap between them if that is longer. Maintenance ECT every 7 weeks, last session 47 days ago,
+    order still active, is a course between two sessions (review s22 RR finding 5: it read as
+    ended, and the "Lithium during ECT" line and "ECT referral already open" were lost)."""
     window = timedelta(days=policy.ect_recent_session_days)
-    if latest is not None and as_of - latest <= window:
+    if order is None:
+        return window
+    written = order.authored
+    after = [d for d in sessions if written is None or d >= written]
+    if len(after) < 2:
+        return window
+    return max(window, (after[-1] - after[-2]) * policy.ect_session_gap_factor)
+
+
+def ect_order_current(
+    order: Referral, sessions: tuple[date, ...], as_of: date, policy: Policy
+) -> bool:
+    """An open ECT order is a current course (or a referral under way) when its latest session
+    (`sessions`: ect_sessions, oldest first) is within `ect_session_window` (it is that course's
+    order, named beside it), when it was written within policy.ect_recent_session_days, or when
+    no session on record followed it (just ordered, not yet started). An order left `active`
+    months after its course's last session is neither (review s21 RR2 finding 7: an order of
+    2026-04-20, sessions in May only, read "ECT referral already open" and "during an ECT
+    course" in December; EHRs often leave a ServiceRequest active after the course ends). An
+    undated order counts (nothing says it is old: the safer reading). The one rule the
+    lithium-ECT check and PathwayFacts.ect_open share."""
+    latest = sessions[-1] if sessions else None
+    if latest is not None and as_of - latest <= ect_session_window(order, sessions, policy):
         return True
     written = order.authored
-    if written is None or as_of - written <= window:
+    if written is None or as_of - written <= timedelta(days=policy.ect_recent_session_days):
         return True
     return latest is None or latest < written
 
@@ -72,14 +93,14 @@ def ect_order_current(order: Referral, latest: date | None, as_of: date, policy:
 def _ect_open(record: PatientRecord, policy: Policy) -> Referral | None:
     """An ECT referral still open and current (`ect_order_current`): neuromodulation is already
     being arranged, so no second referral is proposed and TMS waits for the ECT service."""
-    latest = last_ect_session(record)
+    sessions = ect_sessions(record)
     return next(
         (
             r
             for r in record.referrals
             if r.kind == "ect"
             and r.status in OPEN_REQUEST_STATUSES
-            and ect_order_current(r, latest, record.as_of, policy)
+            and ect_order_current(r, sessions, record.as_of, policy)
         ),
         None,
     )

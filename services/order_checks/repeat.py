@@ -13,6 +13,7 @@ from services import cards, drugs, trial_dates
 from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.repeat_adjunct import adjunct_repeat_check
+from services.order_checks.repeat_minor import minor_advice
 from services.order_checks.shared_ingredient import in_other_product
 from services.order_doses import trial_dose
 from services.recommendation import Indicator
@@ -248,13 +249,16 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # (Symbyax drafted while plain fluoxetine runs: in_other_product). Its `end` is as-of, not
         # a stop (review 15 M5: "ended 2025-06-02" of a drug taken today): said as running.
         short = f"{name} already failed an adequate trial"
+        # Under 18 "a different mechanism" points at the agents not to be used (s22 RR 10).
+        minor = minor_advice(ctx, {f.ingredient for f in failures})
         summary = cards.fit_summary(
-            f"{name} already failed an adequate trial "
-            f"({_dose_when(t)}): consider a different mechanism",
+            f"{name} already failed an adequate trial ({_dose_when(t)}): "
+            + ("consider a different mechanism" if minor is None else minor.same_drug),
             short,
         )
         body = cards.join_sections(
-            f"An adequate trial of {_trial_brief(t)} did not bring response or remission.",
+            f"An adequate trial of {_trial_brief(t)} did not bring response or remission."
+            + ("" if minor is None else f" {minor.detail}"),
             stopped_note,
         )
     elif measured_class:
@@ -268,15 +272,22 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         short = (
             f"{name}: {'its' if len(drafted) == 1 else 'their'} class ({draft.drug_class}) {failed}"
         )
+        # Under 18 "another class" points at the agents not to be used (review s22 RR 10).
+        minor = minor_advice(ctx, {t.ingredient for t in failures})
+        advice = "consider another class" if minor is None else minor.summary
         summary = cards.fit_summary(
-            f"{name} {are} in the class of {others} ({draft.drug_class}), "
-            f"which {failed}: consider another class",
+            f"{name} {are} in the class of {others} ({draft.drug_class}), which {failed}: {advice}",
             short,
+        )
+        mechanism = (
+            "After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."
+            if minor is None
+            else minor.detail
         )
         body = cards.join_sections(
             f"{lead} {belong} to {draft.drug_class}; "
             + "; ".join(_trial_brief(t) for t in measured_class)
-            + " failed. After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1).",
+            + f" failed. {mechanism}",
             stopped_note,
         )
     else:

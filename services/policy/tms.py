@@ -92,6 +92,12 @@ class TmsPolicy:
     # monthly (data/ect_schedule.csv), so six weeks covers one late monthly session; a clinic
     # whose maintenance runs further apart sets a longer window (review 21 RF finding 1).
     ect_recent_session_days: int = 42
+    # Under an open ECT order with two or more sessions after it (a continuation/maintenance
+    # schedule), the course stays current until this many times the last gap between sessions
+    # has passed since the latest one, when that is longer than ect_recent_session_days:
+    # maintenance every 7 weeks is still a course 47 days after a session (review s22 RR
+    # finding 5). 1.5: one session late by half an interval (services/open_referrals.py).
+    ect_session_gap_factor: float = 1.5
 
 
 class TmsPolicyConfig(BaseModel):
@@ -118,3 +124,4 @@ class TmsPolicyConfig(BaseModel):
     tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
     ect_recent_session_days: int = Field(42, ge=1, le=365)
+    ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)

@@ -53,8 +53,10 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
             # Entered as a differential or provisional diagnosis (review 14 M1): said so, and
             # still read as bipolar until psychiatry confirms or refutes it, the safer reading:
             # an antidepressant without a mood stabiliser risks a switch to mania if it is.
+            # Or named only in the text of an entry coded otherwise (review s22 RX finding 1):
+            # "Problem text mentions possible bipolar disorder", as the head says.
             text = (
-                f"**Bipolar disorder on record ({qualifier}):** {refs}. Until psychiatry "
+                f"**{head[:1].upper()}{head[1:]}:** {refs}. Until psychiatry "
                 f"confirms or refutes it, the unipolar TRD pathway does not apply and {only_with}."
             )
             # A later entry refuting it (review 14 recheck b01): the block stays (the

@@ -146,8 +146,18 @@ def test_sleep_apnea_only_when_untreated() -> None:
     assert rec is not None and rec.summary.endswith("untreated sleep apnea")
     cpap = f.trd_record(
         findings=(f.mdd(), apnea),
-        procedures=(f.procedure(ProcedureKind.CPAP, date(2023, 2, 1), code="446573003"),),
+        procedures=(f.procedure(ProcedureKind.CPAP, date(2024, 1, 10), code="446573003"),),
     )
     assert diagnosis_review.rule(ctx(cpap)) is None
+    # A CPAP procedure older than policy.cpap_current_days (365), none since, is not current
+    # treatment: asked about alongside escalation, no hold (review s22 RX finding 3).
+    old = f.trd_record(
+        findings=(f.mdd(), apnea),
+        procedures=(f.procedure(ProcedureKind.CPAP, date(2023, 2, 1), code="446573003"),),
+    )
+    rec = diagnosis_review.rule(ctx(old))
+    assert rec is not None and rec.summary == (
+        "Review sleep apnea alongside escalation: CPAP on record 2023-02-01, check it is used"
+    )
     coded = f.trd_record(findings=(f.mdd(), apnea, f.finding(FindingKind.SLEEP_APNEA_TREATED)))
     assert diagnosis_review.rule(ctx(coded)) is None
