@@ -244,7 +244,7 @@ def dispense_adherence(
                 estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
                 first_fill=Fill(first, first_days),
                 supply_until=until,
-                last_fill=last_fill,
+                last_fill=None if until is None else last_fill,
             )
     return Adherence(
         status=_VERIFIED if ok else _POOR,
@@ -257,7 +257,7 @@ def dispense_adherence(
         # the cards and packet say so beside the PDC.
         estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
         supply_until=until,
-        last_fill=last_fill,
+        last_fill=None if until is None else last_fill,
     )
 
 

@@ -199,9 +199,9 @@ class Adherence:
     # trial reads it to judge an adequate course on the days its supply made it adequate (review
     # s20 RA finding 4: supply_breaks.py), never on the days after it.
     supply_until: date | None = None
-    # The day of the latest fill judged (its hand-over), None without fills stating their days:
-    # a running course whose supply ran out long ago is "last filled" then (review s22 RR2
-    # finding 5, Trial.supply_out_since).
+    # The day of the latest fill judged (its hand-over), set only with `supply_until` (the fills
+    # ran out): a running course whose supply ran out long ago is "last filled" then (review s22
+    # RR2 finding 5, Trial.supply_out_since).
     last_fill: date | None = None
 
 

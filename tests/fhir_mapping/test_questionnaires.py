@@ -384,7 +384,11 @@ def test_duplicate_keeps_the_source_that_recorded_item9() -> None:
         obs["effectiveDateTime"] = f"{DAY.isoformat()}T14:05:12-05:00"
         obs["subject"] = {"reference": "Patient/p-001"}
         if obs["id"] == "PHQ9-item-example-44260-8":
+            # Code and display together: a code whose display names another answer is unread
+            # (fhir_mapping/answer_concept.py, review s22 RR2 finding 4).
             obs["valueCodeableConcept"]["coding"][0]["code"] = "LA6571-9"
+            obs["valueCodeableConcept"]["coding"][0]["display"] = "Nearly every day"
+            obs["valueCodeableConcept"].pop("text", None)
         if obs["id"] == "PHQ9-item-example-44261-6":
             obs["valueString"] = "15"
     record = build_record([response, *observations], as_of=AS_OF, patient_id="p-001")
