@@ -39,8 +39,10 @@ _CLAUSE_END = re.compile(r"[.;,]")
 # What may follow a `trailing` cue to the end of its clause: who ruled it out ("by psychiatry",
 # "by dr lee", up to three words, no digits), then a date or number, parentheses, an "in"/"on"
 # before it ("ruled out 2024", "ruled out (06/2024)", "ruled out in 2024", "ruled out by
-# psychiatry 2019"). Anything else ("ruled out by psychiatry?") keeps the finding.
-_TRAILING_REST = r"(?=(?:\s+by(?:\s+[a-z][a-z'.]*){1,3})?(?:\s*(?:in|on)?\s*[\d/()]+)*\s*[)]*\s*$)"
+# psychiatry 2019"). Anything else ("ruled out by psychiatry?") keeps the finding, and so do
+# words of a doubt or a wait among the "by" words ("ruled out by psychiatry pending", "... not").
+_BY_WORD = r"\s+(?!(?:not|no|pending|awaited|awaiting|yet|if|unless)\b)[a-z][a-z'.]*"
+_TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d/()]+)*\s*[)]*\s*$)"
 # ... and within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
 # out"), narrower than NegEx's five: "bipolar disorder - psychosis ruled out" names another
 # finding in between, and a bipolar disorder read as ruled out is the unsafe mistake.

@@ -142,3 +142,12 @@ def test_negation_cues(text: str, is_negated: bool) -> None:
     match = re.search(r"bipolar|epilepsy", norm)
     assert match is not None
     assert negated(norm, match.start(), match.end()) is is_negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["bipolar disorder ruled out by psychiatry pending", "bipolar disorder ruled out by psych not"],
+)
+def test_a_wait_after_ruled_out_by_keeps_the_finding(text: str) -> None:
+    norm = normalise_text(text)
+    assert negated(norm, 0, len("bipolar disorder")) is False
