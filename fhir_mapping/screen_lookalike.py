@@ -143,9 +143,11 @@ def read_lookalikes(
 ) -> tuple[list[DataGap], list[Score], list[Score]]:
     """(gaps, scores, unfinished scores) of the Observations no reader took that a text names
     (build.py): a PHQ-9 not read (phq9_lookalike.py), another depression scale not read
-    (scale_lookalike.py), and a self-harm answer or another screen (`read_named`)."""
+    (scale_lookalike.py), a self-harm answer or another screen (`read_named`), and a lab the
+    diagnosis review reads (lab_lookalike.py)."""
     # Imported here: scale_lookalike imports phq9_lookalike, as this module does; one place
     # for build.py to ask.
+    from fhir_mapping.lab_lookalike import observation_gaps as lab_gaps
     from fhir_mapping.phq9_lookalike import observation_gaps as phq9_gaps
     from fhir_mapping.scale_lookalike import observation_gaps as scale_gaps
 
@@ -154,7 +156,16 @@ def read_lookalikes(
     # An item 9 read from its answer (`listed_answer`) is no PHQ-9 "not read".
     read = {s.source for s in (*scores, *unfinished) if s.item9 is not None and s.source}
     not_read = [g for g in phq9_gaps(rows, as_of=as_of) if g.source is None or g.source not in read]
-    return ([*not_read, *scale_gaps(rows, as_of=as_of), *gaps], scores, unfinished)
+    return (
+        [
+            *not_read,
+            *scale_gaps(rows, as_of=as_of),
+            *gaps,
+            *lab_gaps(rows, as_of=as_of),  # a TSH under a local code (review s22 RX finding 10)
+        ],
+        scores,
+        unfinished,
+    )
 
 
 def listed_answer(resource: Resource) -> int | None:

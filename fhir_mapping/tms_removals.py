@@ -10,7 +10,9 @@ never a clearance either: the TMS service is asked (a caution).
   every clause naming a TMS safety term holds a removal word of that table, not negated
   ("Cochlear implant explantation", "Vagus nerve stimulator removed"; not "Cochlear implant not
   removed"), and no word of a device put in (`keeps` rows: "reimplantation", "replaced",
-  "implanted", "placement", "new device") is anywhere in it (`removal`). One removal never
+  "implanted", "placement", "new device", "new implant fitted", "re-sited") is anywhere in it,
+  and it names no single side ("Right cochlear implant removed; left side unchanged": the
+  other side's device may remain) unless it says both were removed (`removal`). One removal never
   lowers another implant the words name ("Vagus nerve stimulator removed and deep brain
   stimulator implanted": review s22 RR finding 2, it read as a caution). Its TMS finding is then a caution
   named "<what the chart wrote>: removal recorded: confirm with the TMS service that nothing
@@ -62,6 +64,9 @@ class _Table:
     codes: dict[tuple[str, str], frozenset[tuple[str, str]]]  # removal -> the implants it removes
     words: re.Pattern[str] | None
     keeps: re.Pattern[str] | None  # words of a device put back in (no removal then)
+    sides: re.Pattern[str] | None  # words naming one side (the other may still hold a device)
+    both: re.Pattern[str] | None  # words naming both sides (a side word then keeps nothing)
+    not_side: re.Pattern[str] | None  # "leads left in situ": "left" as a verb, no side
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
@@ -77,17 +82,29 @@ def _word(code: str) -> str:
 def _table() -> _Table:
     text = resources.files("fhir_mapping").joinpath("data/tms_removal_codes.csv")
     codes: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
-    words: list[str] = []
-    keeps: list[str] = []
+    listed: dict[str, list[str]] = {
+        "word": [],
+        "keeps": [],
+        "side": [],
+        "both": [],
+        "not_side": [],
+    }
     for row in csv.DictReader(text.read_text("utf-8").splitlines()):
-        if row["kind"] in ("word", "keeps"):
-            (words if row["kind"] == "word" else keeps).append(_word(row["code"]))
+        if row["kind"] in listed:
+            listed[row["kind"]].append(_word(row["code"]))
             continue
         removes = [p.split("|") for p in row["removes"].split(";") if p.strip()]
         codes[(canonical_system(row["system"]), row["code"].strip())] = frozenset(
             (canonical_system(s), c.strip()) for s, c in removes
         )
-    return _Table(codes, _alternation(words), _alternation(keeps))
+    return _Table(
+        codes,
+        _alternation(listed["word"]),
+        _alternation(listed["keeps"]),
+        _alternation(listed["side"]),
+        _alternation(listed["both"]),
+        _alternation(listed["not_side"]),
+    )
 
 
 def removal(coded: Iterable[tuple[str, str, str]], text: str) -> bool:
@@ -135,6 +152,8 @@ def _removes_named(table: _Table, text: str) -> bool:
         return False  # nearly every procedure
     if table.keeps is not None and table.keeps.search(text) is not None:
         return False  # "explantation and reimplantation": a device is in place
+    if _one_side(table, text):
+        return False  # "Right cochlear implant removed; left side unchanged": the other stays
     removing: list[tuple[int, int]] = []
     for start, end in _clauses(text):
         if not tms_safety.text_rows(text[start:end], "procedure"):
@@ -150,6 +169,17 @@ def _removes_named(table: _Table, text: str) -> bool:
     for start, end in reversed(removing):
         rest = rest[:start] + " " * (end - start) + rest[end:]
     return not tms_safety.text_rows(rest, "procedure")
+
+
+def _one_side(table: _Table, text: str) -> bool:
+    """Whether the words name a side and not both ("Right cochlear implant removed": the left
+    one may still be in place), so the removal lowers nothing: the safer reading (review s22
+    RR2 finding 6)."""
+    if table.not_side is not None:
+        text = table.not_side.sub(" ", text)
+    if table.sides is None or table.sides.search(text) is None:
+        return False
+    return table.both is None or table.both.search(text) is None
 
 
 def as_removal(findings: tuple[Finding, ...], label: str) -> tuple[Finding, ...]:

@@ -54,19 +54,25 @@ def ect_session_window(
     order: Referral | None, sessions: tuple[date, ...], policy: Policy
 ) -> timedelta:
     """How long after its latest session an ECT course is still current: policy
-    .ect_recent_session_days, or, when two or more sessions on record followed the open order
-    (a continuation/maintenance schedule under it), policy.ect_session_gap_factor times the last
-    gap between them if that is longer. Maintenance ECT every 7 weeks, last session 47 days ago,
+    .ect_recent_session_days, or, when policy.ect_schedule_min_sessions (3) or more sessions on
+    record followed the open order (a continuation/maintenance schedule under it),
+    policy.ect_session_gap_factor times the last gap between them if that is longer, capped at
+    policy.ect_session_window_max_days. Maintenance ECT every 7 weeks, last session 47 days ago,
     order still active, is a course between two sessions (review s22 RR finding 5: it read as
-    ended, and the "Lithium during ECT" line and "ECT referral already open" were lost)."""
+    ended, and the "Lithium during ECT" line and "ECT referral already open" were lost). Two
+    sessions a year apart are no schedule, and a 93-day gap after an acute course gives no
+    139-day window (review s22 RR2 finding 7: both kept "Lithium ordered during an ECT course"
+    months after the last session)."""
     window = timedelta(days=policy.ect_recent_session_days)
     if order is None:
         return window
     written = order.authored
     after = [d for d in sessions if written is None or d >= written]
-    if len(after) < 2:
+    if len(after) < max(2, policy.ect_schedule_min_sessions):
         return window
-    return max(window, (after[-1] - after[-2]) * policy.ect_session_gap_factor)
+    gap_window = (after[-1] - after[-2]) * policy.ect_session_gap_factor
+    cap = timedelta(days=policy.ect_session_window_max_days)
+    return max(window, min(gap_window, cap))
 
 
 def ect_order_current(

@@ -274,10 +274,22 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         )
         # Under 18 "another class" points at the agents not to be used (review s22 RR 10).
         minor = minor_advice(ctx, {t.ingredient for t in failures})
-        advice = "consider another class" if minor is None else minor.summary
-        summary = cards.fit_summary(
-            f"{name} {are} in the class of {others} ({draft.drug_class}), which {failed}: {advice}",
-            short,
+        step = None if minor is None else minor.step(draft.ingredient)
+        advice = "consider another class" if minor is None else (step or minor.summary)
+        if step is not None:
+            # The draft is the under-18 list's own next step (escitalopram after sertraline
+            # failed): information, not a warning against it, said short enough to leave room
+            # for "; boxed warning (under 25)" (review s22 RR2 finding 8). Another antidepressant
+            # still running keeps the warning: the card then also asks switch or combination.
+            indicator = None if current else Indicator.INFO
+            short = f"{name}: {others} ({draft.drug_class}) {failed}; {step}"
+        summary = (
+            short
+            if step is not None
+            else cards.fit_summary(
+                f"{name} {are} in the class of {others} ({draft.drug_class}), which {failed}: {advice}",
+                short,
+            )
         )
         mechanism = (
             "After a failure, CANMAT 2023 prefers a distinct mechanism (Figure 7.1)."

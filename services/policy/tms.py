@@ -98,6 +98,14 @@ class TmsPolicy:
     # maintenance every 7 weeks is still a course 47 days after a session (review s22 RR
     # finding 5). 1.5: one session late by half an interval (services/open_referrals.py).
     ect_session_gap_factor: float = 1.5
+    # The gap-derived window is read only from a schedule of at least this many sessions under
+    # the order, and is never longer than ect_session_window_max_days: two sessions a year apart
+    # kept an order "current" six months after the last (review s22 RR2 finding 7). 3: two gaps
+    # make a schedule, one gap may be a single late top-up. 90 days: 1.5 times a 60-day gap,
+    # twice the longest maintenance interval on record (monthly, data/ect_schedule.csv); past
+    # it the course has ended or paused and the lithium-ECT line no longer applies by itself.
+    ect_schedule_min_sessions: int = 3
+    ect_session_window_max_days: int = 90
 
 
 class TmsPolicyConfig(BaseModel):
@@ -125,3 +133,5 @@ class TmsPolicyConfig(BaseModel):
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
     ect_recent_session_days: int = Field(42, ge=1, le=365)
     ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)
+    ect_schedule_min_sessions: int = Field(3, ge=2, le=20)
+    ect_session_window_max_days: int = Field(90, ge=1, le=365)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.labs import LAB_NAMES
-from fhir_mapping.record import FindingKind, LabResult
+from fhir_mapping.record import Finding, FindingKind, LabResult
 from services import contributor_timing, low_lab_actions, unit_display
 from services.card_format import plural
 from services.pathway import OPEN_REQUEST_STATUSES
@@ -79,6 +79,8 @@ def _low(
     findings = ctx.facts.findings_of(kind)
     lab = (_latest_labs(ctx) if labs is None else labs).get(test)
     if findings:
+        if lab is not None and _corrected_since(findings, lab):
+            return _corrected(ctx, findings[0], lab, test, label, lab_ref, stale)
         return Item(f"{label} deficiency", f"**{label} deficiency:** {_finding_ref(findings[0])}.")
     if lab is not None and lab.flag == "low":
         if stale is not None and stale(lab):
@@ -100,6 +102,54 @@ def _low(
             f"low {label}", f"**Low {label}:** {lab_ref(lab)}" + (f": {todo}." if todo else ".")
         )
     return None
+
+
+# The flags of a result that is not low: a deficiency it follows is corrected (a high B12 or
+# vitamin D on replacement is no deficiency either).
+_NOT_LOW = frozenset({"normal", "high"})
+
+
+def _corrected_since(findings: tuple[Finding, ...], lab: LabResult) -> bool:
+    """The latest result is flagged not low and dated after every coded deficiency's onset (its
+    last possible day when partial: `onset_latest`). An onset not on record cannot be placed
+    before the result: the coded deficiency then stands (the safer reading)."""
+    if lab.flag not in _NOT_LOW:
+        return False
+    onsets = [f.onset_latest for f in findings]
+    return all(day is not None and day < lab.date for day in onsets)
+
+
+def _corrected(
+    ctx: RuleContext,
+    finding: Finding,
+    lab: LabResult,
+    test: str,
+    label: str,
+    lab_ref: Callable[[LabResult], str],
+    stale: Callable[[LabResult], bool] | None,
+) -> Item:
+    """A deficiency coded and a later result not low (review s22 RX finding 4: an E53.8 of May
+    with a B12 of 520 pg/mL, normal, in October held the adjuncts and TMS as "B12 deficiency").
+    The code stays on the problem list after treatment corrects it; the lab is the newer fact,
+    so the line names both and holds nothing: an information line. A normal result older than
+    the card's look-back asks for a repeat alongside escalation (the deficiency may have come
+    back since), with the order, as an old low result does."""
+    name = LAB_NAMES.get(test, label)
+    head = f"**{label} deficiency on record, {name} normal since:** {_finding_ref(finding)}"
+    if stale is not None and stale(lab):
+        return Item(
+            f"{label} deficiency on record, last {name} {lab.date.isoformat()} normal: repeat",
+            f"{head}; latest {name} {lab_ref(lab)}.",  # lab_ref: "(3 years ago: repeat)"
+            alongside=True,
+            minor=True,
+            order="" if _ordered(ctx, test) else test,
+        )
+    return Item(
+        "",
+        f"{head}; latest {name} {lab_ref(lab)}, after it: corrected, not a reason to hold "
+        "escalation.",
+        info=True,
+    )
 
 
 # The tests of the card with a default interval (lab_units.ranged): a result of one that nothing
@@ -161,7 +211,9 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
     ):
         item = _low(ctx, kind, test, label, labs, lab_ref, stale)
         timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
-        if item is not None and timing.alongside and not item.alongside:
+        if item is not None and item.info:
+            pass  # corrected since (`_corrected`): says so, holds nothing
+        elif item is not None and timing.alongside and not item.alongside:
             item = replace(
                 item, text=f"{item.text[:-1]}: {timing.why}.", alongside=True, minor=True
             )

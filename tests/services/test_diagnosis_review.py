@@ -120,10 +120,12 @@ def test_abnormal_tsh_and_low_vitamins_after_a_failure() -> None:
     )
     rec = diagnosis_review.rule(ctx(record))
     assert rec is not None
+    # The vitamin D deficiency coded before a normal vitamin D is corrected: an information
+    # line, not a finding to settle (review s22 RX finding 4).
     assert rec.summary == (
-        "Confirm the diagnosis before escalating: TSH high 7.8, no free T4: add free T4; low "
-        "B12; vitamin D deficiency"
+        "Confirm the diagnosis before escalating: TSH high 7.8, no free T4: add free T4; low B12"
     )
+    assert "**vitamin D deficiency on record, vitamin D normal since:**" in rec.detail
     # Under 10 with no free T4 the TSH line asks for one (review 17 second recheck M6); the low
     # B12 is what holds.
     assert "**Raised TSH, no free T4 with it:** 7.8 mIU/L, high, 2024-02-01" in rec.detail

@@ -85,7 +85,9 @@ def _order(authored: date | None) -> Referral:
         ((), 42),
         ((date(2026, 10, 15),), 42),  # one session after the order: no schedule to read
         ((date(2026, 5, 28), date(2026, 5, 31)), 42),  # an acute course's gap: the policy
-        ((date(2026, 8, 30), date(2026, 10, 15)), 69),  # 46 days x 1.5
+        # Two sessions after the order are no schedule (review s22 RR2 finding 7).
+        ((date(2026, 8, 30), date(2026, 10, 15)), 42),
+        ((date(2026, 7, 12), date(2026, 8, 30), date(2026, 10, 15)), 69),  # 46 days x 1.5
         # Sessions before the order belong to an earlier course: not its schedule.
         ((date(2025, 1, 1), date(2025, 6, 1), date(2026, 10, 15)), 42),
     ],

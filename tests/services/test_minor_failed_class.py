@@ -29,9 +29,9 @@ pytestmark = pytest.mark.real_drug_table
 
 AS_OF = date(2026, 12, 1)
 Doc = dict[str, Any]
-CLASS_HEAD = "Fluoxetine is in the class of sertraline (SSRI), which failed an adequate trial: "
+CLASS_HEAD = "Fluoxetine: sertraline (SSRI) failed an adequate trial; "
 AGE_LIST = (
-    "Under 18 another class is not advised; the agents for depression at this age, in order: "
+    "Under 18 the agents the guidelines name for depression, in order: "
     "fluoxetine (first choice; NICE NG134; FDA), sertraline (next; NICE NG134; failed), "
     "citalopram (next; NICE NG134), escitalopram (next; FDA 2009). Not to be used for depression "
     "under 18: venlafaxine, paroxetine, tricyclic antidepressants (NICE NG134)."
@@ -56,10 +56,15 @@ def _repeat_card(cards: list[Doc], head: str) -> Doc:
     ],
 )
 def test_under_18_a_failed_class_says_the_age_list(chart: str, tail: str) -> None:
+    # Fluoxetine is the age list's first choice: the card says so (review s22 RR2 finding 8:
+    # it read "SSRI only under 18 (NICE NG134)", which NICE NG134 does not say).
     card = _repeat_card(_cards(_chart(chart)), CLASS_HEAD)
-    assert card["summary"] == f"{CLASS_HEAD}SSRI only under 18 (NICE NG134){tail}"
+    assert card["summary"] == f"{CLASS_HEAD}first choice under 18 (NICE NG134; FDA){tail}"
     assert AGE_LIST in card["detail"]
     assert "another class" not in card["summary"]
+    # Information on the guideline's own choice; another antidepressant still running keeps
+    # the warning (the card then asks switch or combination).
+    assert card["indicator"] == ("warning" if "still running" in tail else "info")
     assert "CANMAT 2023 prefers a distinct mechanism" not in card["detail"]
 
 
@@ -77,9 +82,8 @@ def test_under_18_the_failed_drug_again_says_the_age_list() -> None:
 
 
 def test_at_18_the_adult_advice_stands() -> None:
-    card = _repeat_card(
-        _cards(_chart("age18_today_sertraline_failed_fluoxetine_select")), CLASS_HEAD
-    )
-    assert card["summary"].startswith(f"{CLASS_HEAD}consider another class")
+    head = "Fluoxetine is in the class of sertraline (SSRI), which failed an adequate trial: "
+    card = _repeat_card(_cards(_chart("age18_today_sertraline_failed_fluoxetine_select")), head)
+    assert card["summary"].startswith(f"{head}consider another class")
     assert "CANMAT 2023 prefers a distinct mechanism (Figure 7.1)" in card["detail"]
     assert "Under 18" not in card["detail"]

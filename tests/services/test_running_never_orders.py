@@ -42,7 +42,7 @@ _cards = Evaluator(AS_OF).cards
     [
         (
             "age16_venlafaxine_running_fluoxetine_select",
-            "Fluoxetine is in the class of sertraline (SSRI)",
+            "Fluoxetine: sertraline (SSRI) failed an adequate trial",
         ),
         ("age16_venlafaxine_renewal_sign", "Venlafaxine: not to be used for depression under 18"),
         (
