@@ -13,7 +13,17 @@ says ("problem text mentions possible bipolar disorder"), never a bipolar diagno
 still block the unipolar pathway until psychiatry settles it, the safer reading (an
 antidepressant without a mood stabiliser risks a switch to mania if it is bipolar disorder). The
 same negation rules apply ("no history of mania", "bipolar disorder ruled out 2024" are not read);
-"r/o" is read as the finding, as diagnosis_text.py reads "rule out".
+"r/o" is read as the finding, as diagnosis_text.py reads "rule out"; a relative's diagnosis
+("(mother has bipolar d/o)", "FHx epilepsy") is not read (text_negations.csv, ConText experiencer
+cues; review s22 RR2 finding 1).
+
+Epilepsy named only in such text (review s22 RR2 finding 1d) is carried as a seizure held as a
+seizure disorder is (`Finding.named_as`, services/finding_words.py; review 19 D1): bupropion and
+TMS stay held, the safer reading, but the cards say "problem text mentions epilepsy, not coded:
+confirm it", never a seizure disorder on record. Held rather than lowered to a caution: after the
+negation and family-history cues, what is left is most likely the patient's own epilepsy, which
+is bupropion's label contraindication (a seizure, not a click, is the cost of a wrong "caution"),
+and a single coded seizure is already held so for TMS: a clinician's "epilepsy" cannot weigh less.
 
 Substance use, suicidal ideation and major depression in the text of a coded entry are not read
 here: the first two have cards of their own that a code decides, and the entry's code says the
@@ -40,6 +50,10 @@ _GATING = frozenset(
         FindingKind.CATATONIA,
     }
 )
+# How a card names a gating kind that only the text of a coded entry gives, where the kind has a
+# `named_as` wording (services/finding_words.py); bipolar disorder has its own
+# (services/bipolar_findings.py, by `verification`).
+_MENTION_WORDS = {FindingKind.EPILEPSY: "problem text mentions epilepsy"}
 _SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
 _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # Text-only diagnoses that still count once resolved: bipolar disorder and the primary psychotic
@@ -83,5 +97,6 @@ def text_findings(
             onset=onset,
             source=source,
             verification=TEXT_MENTION if coded else None,
+            named_as=_MENTION_WORDS.get(kind) if coded else None,
         )
     return found

@@ -22,6 +22,15 @@ then yields SLEEP_APNEA_NOT_IN_USE (`apnea_treatment`), named by the entry's own
 card keeps the untreated line, naming the CPAP on record beside them. The `not-treated` words of a
 plan not yet started ("CPAP recommended", "referred") do not: a CPAP Device on record is likelier
 the plan carried out.
+
+A `not-in-use` word speaks of the PAP only in its own clause, beside a `pap-clause` term (PAP, its
+mask, "untreated"), and only while no later clause says the treatment is used (review s22 RR2
+finding 2, a regression of RX finding 3): "Quit smoking 2025. On CPAP nightly", "Refused UPPP
+surgery", "declined oral appliance" say nothing against the CPAP, and "Stopped CPAP 2024;
+restarted 2026, using nightly" or "Initially intolerant of full face mask; nasal pillows since,
+adherent" end in use. The entry's last word on its PAP (`_last_word`) is its current state. A use
+clause names the PAP (or a treatment) itself, or is nothing but use words ("adherent", "using
+nightly"): "adherent to weight loss" says nothing of the CPAP.
 """
 
 from __future__ import annotations
@@ -37,7 +46,15 @@ from typing import Any
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.tms_safety import negated, normalise_text
 
-_NOT_TREATED = ("not-treated", "not-in-use")
+_ROLES = ("treatment", "not-treated", "not-in-use", "pap-clause", "in-use")
+# A clause: up to a full stop, semicolon or comma, or a conjunction that turns the sentence
+# ("CPAP intolerant but now using nasal pillows"). Grammar, not a clinical fact.
+_CLAUSE = re.compile(r"[.;,]|\b(?:but|however|then|now)\b")
+# Words a bare use clause may hold beside its use words ("nasal pillows since, adherent";
+# "using nightly since 2026"): fillers and dates.
+_FILLER = re.compile(r"\b(?:and|since|still|now|again|with|good|(?:in|on)?\s*[\d/()]+)\b|[()]")
+_IN_USE = "in-use"
+_NOT_IN_USE = "not-in-use"
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -53,7 +70,7 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
         .joinpath("data/sleep_apnea_treatment_terms.csv")
         .read_text("utf-8")
     )
-    found: dict[str, list[re.Pattern[str]]] = {"treatment": [], "not-treated": [], "not-in-use": []}
+    found: dict[str, list[re.Pattern[str]]] = {role: [] for role in _ROLES}
     for row in csv.DictReader(text.splitlines()):
         found[row["role"].strip()].append(_pattern(row["term"]))
     return {role: tuple(patterns) for role, patterns in found.items()}
@@ -61,18 +78,52 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
 
 @lru_cache(maxsize=1024)
 def says_treated(text: str) -> bool:
-    """Whether `text` asserts a sleep-apnea treatment in use, with no word that it is not."""
+    """Whether `text` asserts a sleep-apnea treatment in use: one named and not negated, the
+    entry's last word on its PAP is use, and no word of a plan not yet started ("recommended")."""
     text = normalise_text(text)
     if not text:
         return False
     terms = _terms()
-    if any(p.search(text) for role in _NOT_TREATED for p in terms[role]):
+    if any(p.search(text) for p in terms["not-treated"]):
         return False
+    return _last_word(text) == _IN_USE and _names_treatment(text)
+
+
+def _names_treatment(text: str) -> bool:
+    """A treatment term in `text` that is not negated ("no CPAP", "not on CPAP")."""
     return any(
         not negated(text, m.start(), m.end())
-        for pattern in terms["treatment"]
+        for pattern in _terms()["treatment"]
         for m in pattern.finditer(text)
     )
+
+
+def _has(role: str, text: str) -> bool:
+    return any(p.search(text) for p in _terms()[role])
+
+
+def _clause_word(clause: str) -> str | None:
+    """What one clause says of the PAP: `_NOT_IN_USE` (a not-in-use word beside a PAP term),
+    `_IN_USE` (a treatment named and not negated, a PAP term with a use word, or nothing but
+    use words), or None (it says nothing of it: "quit smoking 2025", "declined oral appliance")."""
+    if _has(_NOT_IN_USE, clause):
+        return _NOT_IN_USE if _has("pap-clause", clause) else None
+    if _names_treatment(clause):
+        return _IN_USE
+    if not _has(_IN_USE, clause):
+        return None
+    if _has("pap-clause", clause):
+        return _IN_USE
+    rest = clause
+    for pattern in _terms()[_IN_USE]:
+        rest = pattern.sub(" ", rest)
+    return _IN_USE if not _FILLER.sub(" ", rest).strip() else None
+
+
+def _last_word(text: str) -> str | None:
+    """The entry's last word on its PAP (normalised `text`): its last clause that says one."""
+    said = [w for c in _CLAUSE.split(text) if (w := _clause_word(c)) is not None]
+    return said[-1] if said else None
 
 
 def entry_text(resource: Mapping[str, Any], concept_text: str) -> str:
@@ -90,9 +141,10 @@ def entry_text(resource: Mapping[str, Any], concept_text: str) -> str:
 @lru_cache(maxsize=1024)
 def says_not_in_use(text: str) -> bool:
     """Whether `text` says a sleep-apnea treatment was tried or offered and is not in use
-    ("CPAP intolerant", "declined CPAP", "stopped using mask"): the `not-in-use` words."""
+    ("CPAP intolerant", "declined CPAP", "stopped using mask"): the entry's last word on its PAP
+    is a `not-in-use` word in a clause naming the PAP."""
     text = normalise_text(text)
-    return bool(text) and any(p.search(text) for p in _terms()["not-in-use"])
+    return bool(text) and _last_word(text) == _NOT_IN_USE
 
 
 def apnea_treatment(resource: Mapping[str, Any], text: str, apnea: Finding) -> Finding | None:

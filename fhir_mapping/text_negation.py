@@ -12,6 +12,11 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   disorder ruled out by psychiatry?" or a cue that goes on to name something else ("bipolar
   II, ruled out psychosis" is another clause anyway) does not negate: the doubtful reading keeps
   the finding, the safer direction for a diagnosis that stops a treatment;
+  A "by <who>" may come first ("bipolar disorder ruled out by psychiatry 2019"; review s22
+  RR2 finding 1a: a consultant's word is still a rule-out);
+- `pseudo`: after it, a doubt that looks like a post cue ("bipolar not ruled out", "cannot be
+  excluded"): the post and trailing cues are then not read (NegEx's pseudo-triggers; the
+  doubtful reading keeps the finding);
 - `answer`: a checklist answer right after it ("Pacemaker: none", "Shunt - no");
 - `stop`: a conjunction ending a cue's scope.
 
@@ -31,9 +36,13 @@ from importlib import resources
 # Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma.
 _SCOPE_WORDS = 5
 _CLAUSE_END = re.compile(r"[.;,]")
-# What may follow a `trailing` cue to the end of its clause: a date or number, parentheses, an
-# "in"/"on" before it ("ruled out 2024", "ruled out (06/2024)", "ruled out in 2024").
-_TRAILING_REST = r"(?=(?:\s*(?:in|on)?\s*[\d/()]+)*\s*$)"
+# What may follow a `trailing` cue to the end of its clause: who ruled it out ("by psychiatry",
+# "by dr lee", up to three words, no digits), then a date or number, parentheses, an "in"/"on"
+# before it ("ruled out 2024", "ruled out (06/2024)", "ruled out in 2024", "ruled out by
+# psychiatry 2019"). Anything else ("ruled out by psychiatry?") keeps the finding, and so do
+# words of a doubt or a wait among the "by" words ("ruled out by psychiatry pending", "... not").
+_BY_WORD = r"\s+(?!(?:not|no|pending|awaited|awaiting|yet|if|unless)\b)[a-z][a-z'.]*"
+_TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d/()]+)*\s*[)]*\s*$)"
 # ... and within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
 # out"), narrower than NegEx's five: "bipolar disorder - psychosis ruled out" names another
 # finding in between, and a bipolar disorder read as ruled out is the unsafe mistake.
@@ -45,6 +54,7 @@ class _Negations:
     pre: tuple[re.Pattern[str], ...]
     post: tuple[re.Pattern[str], ...]
     trailing: tuple[re.Pattern[str], ...]
+    pseudo: re.Pattern[str] | None
     answer: re.Pattern[str] | None
     stop: re.Pattern[str] | None
 
@@ -81,6 +91,7 @@ def _negations() -> _Negations:
         trailing=tuple(
             re.compile(_cue(c).pattern + _TRAILING_REST) for c in by_role.get("trailing", [])
         ),
+        pseudo=_alternation(by_role.get("pseudo", [])),
         # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No".
         answer=(
             re.compile(r"^\s*[:?\-]\s*(?:" + "|".join(re.escape(c) for c in answer) + r")\b")
@@ -110,6 +121,9 @@ def negated(text: str, start: int, end: int) -> bool:
         stop = neg.stop.search(after)
         if stop is not None:
             after = after[: stop.start()]
+    if neg.pseudo is not None and neg.pseudo.search(after):
+        # "bipolar not ruled out", "cannot be excluded": a doubt, not a negation.
+        return False
     window = " ".join(after.split()[:_SCOPE_WORDS])
     if any(p.search(window) for p in neg.post):
         return True

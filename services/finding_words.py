@@ -7,6 +7,10 @@ shows ("a seizure (Unspecified convulsions, R56.9) on record"), and where a row'
 the disorder, that the event is held as one on purpose. The event's words are data
 (fhir_mapping/data/condition_codes.csv `named_as`, carried as Finding.named_as); a finding of
 the kind itself is worded as before.
+
+Epilepsy named only in the text of an entry coded as another diagnosis ("MDD recurrent; epilepsy
+(per neurology)", fhir_mapping/condition_text.py; review s22 RR2 finding 1d) is held the same way
+and said as what it is: "problem text mentions epilepsy, not coded: confirm it".
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.code_systems import ICD10CM
+from fhir_mapping.condition_text import TEXT_MENTION
 from fhir_mapping.record import Finding, FindingKind
 
 # How a card names a kind in a sentence ("a seizure disorder dated 2025-06-01 during the
@@ -49,6 +54,8 @@ def with_note(note: str, finding: Finding) -> str:
     parenthesis."""
     if finding.named_as is None:
         return f"{note} ({finding.display} on record)"
+    if _mention(finding):
+        return f'{note}; {finding.named_as} ("{finding.display}"): confirm it'
     return f"{note}; {finding.named_as} ({finding.display}, {code_words(finding)}) on record"
 
 
@@ -68,6 +75,8 @@ def detail_lead(note: str, finding: Finding, named: str) -> str:
     lead = f"{note[:1].upper()}{note[1:]}"
     if finding.named_as is None:
         return f"{lead} ({named})"
+    if _mention(finding):
+        return f"{lead} ({named}): {applied(finding)}"
     return f"{lead}; on record: {finding.named_as} ({named}), {applied(finding)}"
 
 
@@ -77,4 +86,11 @@ def applied(finding: Finding) -> str:
     if finding.named_as is None:
         return ""
     kind = KIND_NAMES.get(finding.kind, finding.kind.value.replace("-", " "))
+    if _mention(finding):
+        return f"{finding.named_as}, not coded: confirm it; held as {kind} here (the safer reading)"
     return f"not coded as {kind}: held as one here (the safer reading)"
+
+
+def _mention(finding: Finding) -> bool:
+    """Named only in the text of an entry coded as another diagnosis (no code of its own)."""
+    return finding.verification == TEXT_MENTION

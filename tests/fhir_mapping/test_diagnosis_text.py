@@ -106,9 +106,14 @@ def test_codes_win_over_text() -> None:
         ("Bipolar disorder ruled out 2024", False),
         ("Bipolar II disorder ruled out (06/2024)", False),
         ("Hypomanic episode ruled out", False),
+        # ... and so does one by someone, dated or not (review s22 RR2 finding 1a: a consultant's
+        # rule-out is a rule-out; it read as possible bipolar disorder and held the pathway) ...
+        ("Bipolar disorder ruled out by psychiatry", False),
+        ("Bipolar disorder ruled out by psychiatry 2019", False),
         # ... a doubtful or unfinished one does not, nor one naming another finding between:
         ("Bipolar disorder ruled out?", True),
-        ("Bipolar disorder ruled out by psychiatry", True),
+        ("Bipolar disorder ruled out by psychiatry?", True),
+        ("Bipolar disorder ruled out by psychiatry pending", True),
         ("Bipolar disorder - psychosis ruled out", True),
         ("r/o bipolar II", True),
         ("rule out bipolar disorder", True),
