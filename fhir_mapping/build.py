@@ -7,10 +7,9 @@ only the types and codes the rules read (a cheap dict check), then map them with
 Observations -> scores and labs, Condition / Procedure / Device -> clinical context,
 ServiceRequest -> referrals, Encounter -> sessions and visits, and the current episode.
 
-Here: `build_record`, which hands each reader its part of the chart (chart_walk.py); apart, each
-testable alone: request_resources.py (each resource once, and whether it is this patient's),
-resource_routing.py (which reader an Observation goes to; the cheap filter of every other type)
-and patient_resource.py (the Patient: age, sex, death).
+Here: `build_record`, handing each reader its part of the chart (chart_walk.py). Apart, each
+testable alone: request_resources.py (each resource once, whose it is), resource_routing.py
+(an Observation's reader; the cheap filter of other types), patient_resource.py (the Patient).
 """
 
 from __future__ import annotations
@@ -86,6 +85,7 @@ from fhir_mapping.resource_routing import (
 from fhir_mapping.resource_routing import _observation_reads as _observation_reads
 from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
+from fhir_mapping.score_totals import with_scores
 from fhir_mapping.screen_lookalike import read_lookalikes
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
@@ -236,19 +236,16 @@ def _build_record(
                 site_items=site.questionnaire_items,
             )
         )
-    # Preliminary and cancelled PHQ-9s, apart from the scores outcomes rest on (review 14 U1).
-    unfinished = scores.without_reviewed(
-        scores.read_unfinished(rated, as_of=as_of), observation_scores
-    )
-    if named_unfinished:
-        unfinished = tuple(sorted([*unfinished, *named_unfinished], key=scores.score_order))
+    # Preliminary and cancelled PHQ-9s, apart from the scores outcomes rest on (review 14 U1),
+    # with those read under unknown codes (screen_lookalike.py).
+    unread = scores.without_reviewed(scores.read_unfinished(rated, as_of=as_of), observation_scores)
+    unfinished = with_scores(unread, named_unfinished)
     all_scores = (
         questionnaires.merge_scores(observation_scores, questionnaire_scores, observations)
         if questionnaire_scores
         else observation_scores  # in score_order already (read_rated; no merge needed)
     )
-    if named_scores:  # in score_order with them (screen_lookalike.py)
-        all_scores = tuple(sorted([*all_scores, *named_scores], key=scores.score_order))
+    all_scores = with_scores(all_scores, named_scores)
     # Intolerance documented outside the medication resources marks the trial it concerns.
     documented = kept.get("AllergyIntolerance", []) + kept.get("AdverseEvent", [])
     intolerances = (
@@ -325,8 +322,7 @@ def _build_record(
         clinical = visit_risk.with_visit_findings(
             clinical, visits, kept.get("Condition", []), as_of=as_of
         )
-        # ... and substance use a visit's status-less encounter diagnosis records (review s22 RX
-        # finding 7): told where it was recorded, so the card does not call it current.
+        # ... and substance use a status-less visit diagnosis records, told as such (s22 RX 7).
         clinical = with_visit_substance(clinical, kept.get("Condition", []))
         sessions_seen, booked = read_visits(visits, as_of=as_of)
         # One session per kind and day: a visit billed as a Procedure too is one session.

@@ -11,7 +11,7 @@ Observation was coded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
@@ -165,3 +165,9 @@ def score_order(score: Score) -> tuple[date, str, int, int, str]:
         -1 if score.item9 is None else score.item9,
         str(score.source or ""),
     )
+
+
+def with_scores(scores: tuple[Score, ...], extra: Sequence[Score]) -> tuple[Score, ...]:
+    """`scores` (in score_order) with `extra` merged in, still in score_order; the same tuple
+    when there is nothing to add (the common case costs no sort)."""
+    return tuple(sorted([*scores, *extra], key=score_order)) if extra else scores
