@@ -73,9 +73,13 @@ def order_mismatch(
     the fill's (module docstring); None otherwise."""
     if not components or ordered is None or not ordered.components:
         return None
+    # Nearly every fill shares its order's drug: found by a plain loop, before any tuple or set
+    # is built (issue 14: those cost ~7 k instructions a fill, for the 140 of a 10-year chart).
+    drugs = ordered.drugs
+    for component in components:
+        if component.ingredient in drugs:
+            return None
     fill_drugs = tuple(dict.fromkeys(c.ingredient for c in components))
-    if not set(fill_drugs).isdisjoint(ordered.drugs):
-        return None
     stated = (
         f"fill: {_said(dispense, medication, fill_drugs)}; "
         f"its order: {_said(ordered.order, ordered.medication, ordered.drugs)}; "
