@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, listen_host: str | None = No
         _log_start(settings, host, auth=authenticator.required)
         yield
         runner.flush()  # issued cards still waiting for their batch, before the store closes
+        await runner.commit_wait.drain(10.0)  # and those whose answers left before their commit
         runner.close()
         authenticator.close()
         fhir.close()

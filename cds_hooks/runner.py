@@ -7,7 +7,7 @@ moments ago, with nothing to fetch, on the event loop, because a thread hop woul
 the whole answer (issue 6); and `answer_first_sight_on_loop` maps a chart of typical size not seen
 before on the loop too, from what `answer_on_loop` read of it (issue 14). All read snoozes and
 de-duplication fresh, and all leave the issued cards to `record`, which the route awaits before the
-answer is sent. The last step of each (what the caller is shown) is card_issuer.py.
+answer is sent (for `[database] issued_wait_seconds` at most). The last step of each (what the caller is shown) is card_issuer.py.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from cds_hooks.observability import logs
 from cds_hooks.order_drafts import checked_drafts
 from cds_hooks.performance.evaluation_cache import UNSET, EvaluationCache, Unset
 from cds_hooks.security.caller import Caller
+from cds_hooks.storage.bounded_wait import BoundedWait, failed
 from cds_hooks.storage.issued_recorder import IssuedRecorder
 from cds_hooks.storage.loop_sqlite import LoopBusy
 from cds_hooks.storage.store import Store
@@ -76,6 +77,8 @@ class HookRunner:
         self.evaluations: EvaluationCache[Prepared] = EvaluationCache()
         # Issued cards are stored from the event loop, in batches (used on the loop only).
         self.recorder = IssuedRecorder(store)
+        # How long an answer waits for that commit before it leaves anyway (review s22 RR 6).
+        self.commit_wait = BoundedWait(settings.database.issued_wait_seconds)
         # The last step of every answer: snoozes, de-duplication, links, issued rows (card_issuer.py).
         self.issuer = CardIssuer(settings, self.policy, store, timelines)
 
@@ -293,17 +296,18 @@ class HookRunner:
             return None  # the SQLite file was locked (rare), or a database write is needed
 
     async def record(self, answer: Answer) -> None:
-        """Store the answer's issued cards (awaited before the answer is sent). Never raises: a
-        failure is logged, and only feedback and de-duplication for those cards are lost."""
+        """Store the answer's issued cards (awaited before the answer is sent), waiting at most
+        `[database] issued_wait_seconds` for the commit (bounded_wait.py). Never raises: a
+        failure is logged (`hook.record_failed`), and only feedback and de-duplication for those
+        cards are lost."""
         try:
-            await self.recorder.record(answer.issued, answer.issued_at)
-        except Exception as exc:  # noqa: BLE001 - the answer is already on its way
-            logs.event(
-                "hook.record_failed",
-                logging.ERROR,
-                hookInstance=answer.hook_instance,
-                cards=len(answer.issued),
-                exception=type(exc).__name__,
+            batch = self.recorder.submit(answer.issued, answer.issued_at)
+        except Exception as exc:  # noqa: BLE001 - the answer leaves anyway
+            failed(answer.hook_instance, len(answer.issued), exc)
+            return
+        if batch is not None:
+            await self.commit_wait.wait(
+                batch, hook_instance=answer.hook_instance, cards=len(answer.issued)
             )
 
     def _prepare(self, hook_input: HookInput) -> Prepared:

@@ -90,6 +90,7 @@ from fhir_mapping.screen_lookalike import read_lookalikes
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.unread_fills import with_unread_fills
+from fhir_mapping.visit_substance import with_visit_substance
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe
@@ -298,7 +299,7 @@ def _build_record(
     courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     courses = with_unread_fills(courses, gaps)
     days = [*(s.date for s in all_scores), *(p.date for p in procedures), as_of if drafts else None]
-    courses, patient = at_death(courses, kept, patient_id, as_of, events, days)  # s21 RN 2: died
+    courses, patient = at_death(courses, kept, patient_id, as_of, events, days, walk.own)  # died
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     trials = scores.attach_scores(courses, all_scores, policy)
@@ -324,6 +325,9 @@ def _build_record(
         clinical = visit_risk.with_visit_findings(
             clinical, visits, kept.get("Condition", []), as_of=as_of
         )
+        # ... and substance use a visit's status-less encounter diagnosis records (review s22 RX
+        # finding 7): told where it was recorded, so the card does not call it current.
+        clinical = with_visit_substance(clinical, kept.get("Condition", []))
         sessions_seen, booked = read_visits(visits, as_of=as_of)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)

@@ -51,6 +51,9 @@ class ChartWalk:
     # The patient's Encounters with a pregnancy reason or with diagnoses, whatever the visit
     # readers of `kept` want (visit_pregnancy.py, review s21 RR finding 2).
     pregnancy_visits: list[Resource] = field(default_factory=list)
+    # Every resource of this patient, whichever reader takes it (or none): what the days of a
+    # record after a recorded death are read from (record_days.py, review s22 RR finding 1).
+    own: list[Resource] = field(default_factory=list)
 
 
 def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) -> ChartWalk:
@@ -93,6 +96,7 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
     # indexing them by a walk of the whole chart cost as much as reading its orders (issue 14).
     chart_conditions: list[Resource] = []
     pregnancy_visits: list[Resource] = []
+    own: list[Resource] = []
     for resource in unique:
         kind = resource["resourceType"]
         if kind == "Condition":
@@ -108,6 +112,7 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
                 skipped += 1
                 gaps.extend(excluded_gaps(resource, elsewhere, unique))
                 continue
+        own.append(resource)
         # No whole-resource validation (issue 10): the readers take each field defensively, so a
         # resource non-conformant outside the fields read is still read. Observations first:
         # most of a chart (vitals, labs).
@@ -170,4 +175,5 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
         skipped=skipped,
         gaps=gaps,
         pregnancy_visits=pregnancy_visits,
+        own=own,
     )

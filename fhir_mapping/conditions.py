@@ -29,6 +29,7 @@ from typing import Any
 
 from fhir_mapping import tms_removals, tms_safety, vascular_text
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
+from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -40,7 +41,7 @@ from fhir_mapping.fhir_fields import (
     status_code,
 )
 from fhir_mapping.record import Finding, FindingKind, SourceRef
-from fhir_mapping.sleep_apnea_text import entry_text, says_treated
+from fhir_mapping.sleep_apnea_text import apnea_treatment
 
 Resource = Mapping[str, Any]
 
@@ -292,12 +293,15 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     if _SUBSTANCE_USE in found:
         _substance_in_remission(found, text)
     apnea = found.get(FindingKind.SLEEP_APNEA)
-    if apnea is not None and says_treated(entry_text(resource, text)):  # review 15 recheck W-d
-        found[FindingKind.SLEEP_APNEA_TREATED] = replace(
-            apnea, kind=FindingKind.SLEEP_APNEA_TREATED
-        )
-    if not found.keys() - _CONFIRMED_ONLY:  # frailty alone does not stop the text's diagnoses
-        found.update(_text_findings(text, label, state, onset, source))
+    treatment = apnea_treatment(resource, text, apnea) if apnea is not None else None
+    if treatment is not None:  # the entry's words on its treatment (sleep_apnea_text.py)
+        found[treatment.kind] = treatment
+    # The text's diagnoses: all of them when no code matched (frailty alone does not stop them),
+    # else the ones that gate treatment which no code gave (condition_text.py).
+    for kind, finding in text_findings(
+        text, label, state, onset, source, found.keys() - _CONFIRMED_ONLY
+    ).items():
+        found.setdefault(kind, finding)
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
     # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
     # aneurysm clipping 2015"); an implant stays in place whatever the status says.
@@ -344,7 +348,12 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     if suspected:
         # Kept, but marked: a card must not call a differential diagnosis one on record
         # (review 14 M1).
-        found = {k: replace(f, verification=verification) for k, f in found.items()}
+        # A kind only mentioned in the text keeps that mark (the entry's own diagnosis is what
+        # was entered as suspected).
+        found = {
+            k: f if f.verification == TEXT_MENTION else replace(f, verification=verification)
+            for k, f in found.items()
+        }
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
 
 
@@ -361,39 +370,3 @@ def _substance_in_remission(found: dict[FindingKind, Finding], text: str) -> Non
             _IN_REMISSION, active.code, active.system, active.display, active.onset, active.source
         )
     del found[_SUBSTANCE_USE]
-
-
-# Text-only diagnoses that still count once resolved: bipolar disorder and the primary psychotic
-# disorders are lifelong (as their codes are, condition_codes.csv counts_when_resolved: an
-# "inactive" schizoaffective disorder is an inter-episode period, not a revised diagnosis, review
-# 9 finding 6; a revised one is recorded as refuted or entered-in-error, which drops it); the
-# others only while active.
-_TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR, FindingKind.PSYCHOTIC_DISORDER})
-
-
-def _text_findings(
-    text: str, label: str, state: str, onset: date | None, source: SourceRef | None
-) -> dict[FindingKind, Finding]:
-    """Findings named only in the Condition's text (`text`: its concept_text; `label`: its
-    concept_label), by diagnosis_text.py, when no code matched."""
-    found: dict[FindingKind, Finding] = {}
-    for kind in text_kinds(text):
-        if state == "remission" and kind is _SUBSTANCE_USE:
-            # clinicalStatus "remission" on a use disorder typed in: the remission finding, as
-            # the same status beside a code reads (condition_findings), not dropped.
-            kind = _IN_REMISSION
-        elif state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
-            continue
-        if kind is _SUBSTANCE_USE and says_in_remission(text):
-            # "Alcohol use disorder, severe, in sustained remission" typed in: not current use
-            # (review 7 finding 8), as the same words beside a code read.
-            kind = _IN_REMISSION
-        found[kind] = Finding(
-            kind=kind,
-            code="",
-            system="text",
-            display=label,
-            onset=onset,
-            source=source,
-        )
-    return found

@@ -39,6 +39,9 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       `statement_confirmed_days` after the record last confirms it (its
       dateAsserted, else its start, or a later record of the drug; review 6 finding 11): past
       that it is only listed, and the trial says "listed as active; not confirmed since".
+      Such an order first filled more than `statement_confirmed_days` after it was written
+      counts from that fill (review s22 RR finding 9: one fill in 2026-11 after an order of
+      2024-03 read as 143 weeks at an adequate dose): nothing shows the drug taken before it.
       Held and listed courses still run to as-of for the safety checks (an MAOI held or listed
       is kept in view: the safer reading), but that time is not covered (`_Span.covered_until`).
       A supply gap of >= supply_gap_days between dispenses is cut out of the covered time even

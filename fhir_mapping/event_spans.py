@@ -215,6 +215,8 @@ def _span(
             # 2026): an order left active that states no supply at all (no quantity, no
             # duration: nothing says how long it lasts) is a list nobody closed, not a drug
             # taken for decades. An order stating its supply keeps rule 2b's reading.
+            if is_order:
+                start = _first_fill_after_silence(start, dispense_starts, order_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
             latest = same_ingredient[-1] if same_ingredient else start
             if latest > confirmed:
@@ -323,6 +325,29 @@ def _span(
                 event, key, start, end, note, from_supply, assumed_days=assumed_days, stopped=True
             )
     return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
+
+
+def _first_fill_after_silence(
+    start: date,
+    dispense_starts: Sequence[date],
+    order_starts: Sequence[date],
+    policy: MappingPolicy,
+) -> date:
+    """The day an `active` order that states no supply begins to count (rule 2c): its own day,
+    or its first fill when that comes more than statement_confirmed_days after it (and before
+    a re-order of the drug, which the fill then fills). Review s22 RR finding 9: a fluoxetine
+    order of 2024-03-01, first filled on 2026-11-01 at another pharmacy, read "on fluoxetine
+    since 2024-03-01", 143 weeks at an adequate dose on one 30-day fill. Nothing shows the drug
+    taken in the years before the fill; an old order unconfirmed that long is listed, not taken
+    (the rule above), so the fill starts the course, the safer reading for adequacy."""
+    index = bisect_left(dispense_starts, start)
+    if index == len(dispense_starts):
+        return start
+    fill = dispense_starts[index]
+    if (fill - start).days <= policy.statement_confirmed_days:
+        return start
+    reorder = _next_start(order_starts, start)
+    return fill if reorder is None or fill < reorder else start
 
 
 def _confirmed(event: MedicationEvent, start: date) -> date:

@@ -44,6 +44,10 @@ class FindingKind(StrEnum):
     VITAMIN_D_DEFICIENCY = "vitamin-d-deficiency"
     SLEEP_APNEA = "sleep-apnea"
     SLEEP_APNEA_TREATED = "sleep-apnea-treated"  # CPAP on record, or in the entry's words
+    # The apnea entry's own words say its treatment is not in use ("CPAP intolerant, stopped using
+    # mask"; fhir_mapping/sleep_apnea_text.py): wins over a CPAP Device, Procedure or order.
+    # Its display is those words (review s22 RX finding 3).
+    SLEEP_APNEA_NOT_IN_USE = "sleep-apnea-not-in-use"
     ANXIETY = "anxiety"
     PTSD = "ptsd"
     # Premenstrual dysphoric disorder (ICD-10-CM F32.81): not a major depressive episode. With no

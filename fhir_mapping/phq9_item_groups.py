@@ -26,7 +26,13 @@ from typing import Any
 
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.item9_join import _links
-from fhir_mapping.phq9_item_sum import checked_total, component_answers, summed
+from fhir_mapping.phq9_item_sum import (
+    ItemSum,
+    checked_total,
+    component_answers,
+    item_sum,
+    summed,
+)
 from fhir_mapping.score_corrections import _instant
 from fhir_mapping.score_totals import _Total
 
@@ -34,7 +40,7 @@ Resource = Mapping[str, Any]
 Answer = tuple[int, int | None]  # (item number 1..9, its answer or None when unreadable)
 
 
-def check(total: _Total, items_sum: int | None) -> None:
+def check(total: _Total, items_sum: ItemSum | None) -> None:
     """`total` checked against its items' sum (phq9_item_sum.checked_total), in place."""
     if total.value is None or total.computed or total.instrument != PHQ9:
         return
@@ -64,7 +70,7 @@ def member_totals(
         found.extend((9, item9_of[m]) for m in members if m in item9_of)
         own = [valued[m] for m in (*sorted(members), rid) if m in valued]
         if own:
-            items_sum = summed(found)
+            items_sum = item_sum(found)
             for total in own:
                 check(total, items_sum)
             continue
@@ -112,16 +118,17 @@ def standalone_totals(
     for instant, found in forms.items():
         if _two_answers(found):
             continue  # two forms at one written time: which answer is whose is not known
-        items_sum = summed(found)
         own = at_instant.get(instant)
         if own:
+            items_sum = item_sum(found)  # fewer than nine too (review s22 RR finding 4)
             for total in own:
                 check(total, items_sum)
             continue
-        if items_sum is None:
+        computed = summed(found)
+        if computed is None:
             continue
         day, rid, resource = first[instant]
-        total = _Total(PHQ9, items_sum, day, None, rid, resource)
+        total = _Total(PHQ9, computed, day, None, rid, resource)
         total.computed = True
         made.append(total)
     return made

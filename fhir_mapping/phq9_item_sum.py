@@ -18,11 +18,20 @@ as mild), carries both (`Score.total_conflict`), and no response, remission or f
 it (score_windows.PHQ9ByDate); the cards name both numbers and ask to check the form. Each way a
 form is filed comes through this one rule: a panel's components, a hasMember panel's members,
 and item Observations filed on their own at the instant of their total (scores.py).
+
+Fewer than nine answers are checked too (review s22 RR finding 4): items 1-8 summing to 18 beside
+a filed total of 4, item 9 not filed, read the 4 and the screen was empty, since only a full set
+was summed. The answers filed are a floor of the total (no answer is below 0), so when they
+already sum to more than the filed total the two disagree just as surely: the conflict is the same
+one, worded "items filed sum to at least 18" (`TotalConflict.complete` false), and severity reads
+the larger. Answers filed that sum to no more than the total prove nothing (the missing ones may
+make up the rest). Item 9 stays unknown, so the cards still ask it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, one_or_many
@@ -30,6 +39,7 @@ from fhir_mapping.questionnaire_codes import phq9_items
 from fhir_mapping.trial_parts import TotalConflict
 
 Resource = Mapping[str, Any]
+_ALL_ITEMS = frozenset(range(1, 10))
 
 
 def item_number(code: object) -> int | None:
@@ -42,17 +52,36 @@ def item_number(code: object) -> int | None:
     return None
 
 
-def summed(answers: Iterable[tuple[int, int | None]]) -> int | None:
-    """The total of (item number, answer) pairs when every item 1-9 has a readable answer, else
-    None. Two answers to one item: the higher counts (the safer reading, as for item 9)."""
+@dataclass(frozen=True, slots=True)
+class ItemSum:
+    """The sum of a PHQ-9's readable item answers; `complete`: all nine were read, so the sum
+    is the total (else it is a floor of it: module docstring)."""
+
+    value: int
+    complete: bool
+
+
+def item_sum(answers: Iterable[tuple[int, int | None]]) -> ItemSum | None:
+    """The sum of (item number, answer) pairs, complete when every item 1-9 has a readable
+    answer; None when no answer is readable. Two answers to one item: the higher counts (the
+    safer reading, as for item 9); an unreadable answer adds nothing and leaves it incomplete."""
     best: dict[int, int] = {}
+    unreadable = False
     for number, value in answers:
         if value is None:
-            return None  # an unreadable answer: the total is not known
+            unreadable = True
+            continue
         best[number] = max(value, best.get(number, value))
-    if set(best) != set(range(1, 10)):
+    if not best:
         return None
-    return sum(best.values())
+    return ItemSum(sum(best.values()), not unreadable and set(best) == _ALL_ITEMS)
+
+
+def summed(answers: Iterable[tuple[int, int | None]]) -> int | None:
+    """The total of (item number, answer) pairs when every item 1-9 has a readable answer, else
+    None (a partial sum is no total)."""
+    found = item_sum(answers)
+    return found.value if found is not None and found.complete else None
 
 
 def component_answers(panel: Resource, read: Any) -> list[tuple[int, int | None]]:
@@ -69,12 +98,16 @@ def component_answers(panel: Resource, read: Any) -> list[tuple[int, int | None]
 
 
 def checked_total(
-    filed: int | None, items_sum: int | None
+    filed: int | None, items: ItemSum | None
 ) -> tuple[int | None, TotalConflict | None]:
-    """The total a PHQ-9 counts with, from its filed total and the sum of its nine answers
-    (`summed`; None when not all nine were read), and the conflict when they disagree (module
-    docstring): (filed, None) when they agree or nothing was summed; (the higher, the conflict)
-    when they differ. With no filed total the sum is the total (the caller marks it computed)."""
-    if filed is None or items_sum is None or items_sum == filed:
-        return (items_sum if filed is None else filed), None
-    return max(filed, items_sum), TotalConflict(filed, items_sum)
+    """The total a PHQ-9 counts with, from its filed total and the sum of its readable answers
+    (`item_sum`; None when none was read), and the conflict when they disagree (module
+    docstring): the filed total with no conflict when they agree, when nothing was read, or when
+    fewer than nine answers sum to no more than it; (the higher, the conflict) when nine answers
+    sum to another number or fewer already sum to more. With no filed total, the sum of all nine
+    is the total (the caller marks it computed); of fewer, there is none."""
+    if filed is None:
+        return (items.value if items is not None and items.complete else None), None
+    if items is None or items.value == filed or (not items.complete and items.value < filed):
+        return filed, None
+    return max(filed, items.value), TotalConflict(filed, items.value, items.complete)

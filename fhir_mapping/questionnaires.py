@@ -51,7 +51,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import parse_date, parse_instant
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9, infer_item9
-from fhir_mapping.phq9_item_sum import checked_total
+from fhir_mapping.phq9_item_sum import ItemSum, checked_total
 from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
 from fhir_mapping.questionnaire_answers import _answers
 from fhir_mapping.questionnaire_codes import QR, _item9_code, _total_code, phq9_items
@@ -131,11 +131,10 @@ def _read_one(
     if status in _FULL:
         filed = answers.scores.get(_total_code())
         numbered = [i.loinc for i in phq9_items().values() if i.number is not None]
-        items_sum = None
-        if all(code in answers.scores for code in numbered):
-            items_sum = sum(answers.scores[code] for code in numbered)
-        # The filed total checked against its nine answers, or their sum when none was filed:
-        # the one rule of phq9_item_sum.checked_total (review s22 RS finding 1).
+        answered = [answers.scores[code] for code in numbered if code in answers.scores]
+        items_sum = ItemSum(sum(answered), len(answered) == len(numbered)) if answered else None
+        # The filed total checked against its answers, or their sum when none was filed and all
+        # nine are: the one rule of phq9_item_sum.checked_total (review s22 RS 1, RR 4).
         value, conflict = checked_total(filed, items_sum)
         computed = filed is None and value is not None
     if value is None and item9 is None:

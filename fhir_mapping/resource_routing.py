@@ -33,6 +33,7 @@ from fhir_mapping.codes import ObservationCode, observation_code_rows
 from fhir_mapping.condition_indications import wants_condition_or_use
 from fhir_mapping.encounters import wants_encounter
 from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.lab_lookalike import words_name_lab
 from fhir_mapping.pgx import codes as pgx_codes
 from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
 from fhir_mapping.referrals import wants_service_request
@@ -209,7 +210,12 @@ def _read_code(resource: Resource) -> _ObservationRouting:
     if reads is not NO_READER:
         return reads, False, lab_test
     words = code_words(resource)  # both first looks search one string
-    named = words_name_phq9(words) or words_name_scale(words) or words_name_screen_item(words)
+    named = (
+        words_name_phq9(words)
+        or words_name_scale(words)
+        or words_name_screen_item(words)
+        or words_name_lab(words)  # a TSH under a local code (lab_lookalike.py)
+    )
     return reads, bool(words) and named, None
 
 

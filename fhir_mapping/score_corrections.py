@@ -45,7 +45,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import string
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.item9_floor import PHQ9
-from fhir_mapping.phq9_item_sum import checked_total
+from fhir_mapping.phq9_item_sum import ItemSum, checked_total
 from fhir_mapping.record import DataDomain, DataGap
 from fhir_mapping.result_statuses import OBSERVATION, correcting
 from fhir_mapping.score_totals import _merge_item9, _Total
@@ -133,7 +133,7 @@ def _check_sum(standing: _Total, group: list[_Total]) -> None:
     sums = {t.value for t in group if t.computed and t.value is not None}
     if len(sums) != 1:
         return
-    value, conflict = checked_total(standing.value, sums.pop())
+    value, conflict = checked_total(standing.value, ItemSum(sums.pop(), complete=True))
     if conflict is not None:
         standing.value, standing.conflict = value, conflict
 

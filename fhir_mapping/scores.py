@@ -69,7 +69,13 @@ from fhir_mapping.item9_floor import infer_item9 as infer_item9
 from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
 from fhir_mapping.phq9_item_groups import check, member_totals, standalone_totals
-from fhir_mapping.phq9_item_sum import component_answers, item_number, summed
+from fhir_mapping.phq9_item_sum import (
+    ItemSum,
+    component_answers,
+    item_number,
+    item_sum,
+    summed,
+)
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.score_corrections import _instant, resolve_corrections
@@ -223,7 +229,7 @@ def read_rated(
     item_answers: dict[str, tuple[int, int | None]] = {}  # items 1-8 by Observation id
     item_where: dict[str, tuple[str, date, Resource]] = {}  # their instant, day and resource
     member_panels: list[tuple[Resource, date, str]] = []  # panels listing members
-    checked: list[tuple[_Total, int | None]] = []  # panel totals and their components' sum
+    checked: list[tuple[_Total, ItemSum | None]] = []  # panel totals and their components' sum
     for resource, row in rated:
         status = resource.get("status")
         if not isinstance(status, str) or status not in counted:  # malformed reads as absent
@@ -235,7 +241,7 @@ def read_rated(
         unread = False  # an item-9 answer is present but unreadable (finding 3)
         computed = False  # an AUDIT-C total summed from its items (score_alcohol.py)
         listed = False  # a PHQ-9 panel listing members (hasMember / derivedFrom)
-        items_sum: int | None = None  # the sum of a PHQ-9 panel's nine answer components
+        items_sum: ItemSum | None = None  # the sum of a PHQ-9 panel's answer components
         concept = row.concept  # read once: asked three times below (issue 14)
         if concept == "phq9-panel":
             # A panel's total comes from its components: no gap of its own.
@@ -262,7 +268,7 @@ def read_rated(
                 computed = value is not None
             else:
                 # A total filed with its nine answers is checked against their sum (s22 RS 1).
-                items_sum = summed(component_answers(resource, _value))
+                items_sum = item_sum(component_answers(resource, _value))
             if value is None and item9 is None and not unread and rid not in parent_of:
                 # Items answered, no total and no item 9 (review 13 W11): never dropped in
                 # silence, since the suicide item is unknown. No date in the reason (reasons go

@@ -11,18 +11,27 @@ unreadable PHQ-9 item 9 answer is (scores.py): a Score with `item9_unread` set, 
 None, of the screen it belongs to (instrument "PHQ-9" or "EPDS"), so the suicide-risk rule raises
 its "answer could not be read: check it in the chart; if it is above 0, assess suicide risk today"
 card (services/risk_evidence.py: one path for every unread self-harm answer, LOINC or local).
-The value is not read: the code is not identified, so a number or a word under it is never an
-answer the service vouches for; the card sends the clinician to the chart. A row that names no
-PHQ-9 (an EPDS item) is also a DataGap (`UNREAD_SELF_HARM`), so "Data not read" lists it; a row
-named PHQ-9 is phq9_lookalike.py's gap already.
+The value is not read: the code is not identified, so a number under it is never an answer the
+service vouches for; the card sends the clinician to the chart. One exception (review s22 RR
+finding 7): a PHQ-9 item 9 row answered with an answer of the PHQ-9's own list, LOINC LL358-3
+("Not at all" ... "Nearly every day" as the exact text, or its LOINC answer code: data/
+phq9_answer_codes.csv, codes.phq9_answer_texts), is read as that answer, 0-3, as scores.py reads
+the same text under LOINC 44260-8 (review 17 M5): the answer says which scale it is on, and the
+row's words are the item's question (screen_wording.py). "Not at all" raises nothing; "Several
+days" is a positive item 9, the same card as a coded 1. Such a row is no "PHQ-9 not read" gap
+either. A number ("1") or any other text stays unread; an EPDS answer is never read (its answers
+are not on this list). A row that names no PHQ-9 (an EPDS item) and is not read is also a
+DataGap (`UNREAD_SELF_HARM`), so "Data not read" lists it; a row named PHQ-9 is phq9_lookalike.py's
+gap already.
 
 Another depression screen (finding 5): an Observation named PHQ-8 (the PHQ-9 without item 9) that
 no reader took is a Score of instrument "PHQ-8" with no value, dated, so the measurement card can
 name it ("a PHQ-8 on 2026-11-16: not a PHQ-9, item 9 not asked") rather than leave a recent screen
 unsaid. No rule judges a PHQ-8 (services/no_phq9_words.py names it, nothing else reads it).
 
-"Named" is whole words of data/screen_item_terms.csv in the code's text or a coding display, not
-negated (tms_safety.negated, as scale_lookalike.py reads a scale's name). Statuses: a result
+"Named" is screen_wording.py's rule: the item's words as the row's question (at its start, or
+with the item's number), never a note or task row about the screen (review s22 RR finding 7).
+Statuses: a result
 (final / amended / corrected) goes to `scores`; a preliminary or cancelled self-harm answer goes to
 the unfinished scores with its status (data/result_statuses.csv: a patient's answer counts
 whether or not the form was finished); other statuses are ignored.
@@ -31,24 +40,29 @@ whether or not the form was finished); other statuses are ignored.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, effective_date
+from fhir_mapping.codes import (
+    answer_words,
+    phq9_answer_codes_without_system,
+    phq9_answer_texts,
+    phq9_answer_values,
+)
+from fhir_mapping.fhir_fields import codings, effective_date
 from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
-from fhir_mapping.tms_safety import negated, normalise_text
+from fhir_mapping.screen_wording import SELF_HARM, named, self_harm_item
+
+__all__ = ["FIRST_LOOK", "read_lookalikes", "read_named", "self_harm_item"]
 
 Resource = Mapping[str, Any]
 
-SELF_HARM = "self-harm"
-SCREEN = "screen"
+PHQ9 = "PHQ-9"
 # The gap's reason (reasons go to the logs: no patient data). It ends with what is not known, as
 # phq9_lookalike.py's do.
 UNREAD_SELF_HARM = (
@@ -70,66 +84,12 @@ _RESULT = statuses(OBSERVATION, Reads.ALL)
 _UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 
 
-@dataclass(frozen=True, slots=True)
-class _Term:
-    pattern: re.Pattern[str]
-    kind: str  # SELF_HARM | SCREEN
-    instrument: str  # "PHQ-9", "EPDS", "PHQ-8"
-    item: str  # "item 9", "item 10"; "" for a screen
-
-
-@cache
-def _terms() -> tuple[_Term, ...]:
-    """The table's terms, self-harm questions first (a row naming both is a self-harm answer)."""
-    text = resources.files("fhir_mapping").joinpath("data/screen_item_terms.csv")
-    rows = list(csv.DictReader(text.read_text("utf-8").splitlines()))
-    rows.sort(key=lambda row: row["kind"] != SELF_HARM)
-    return tuple(
-        _Term(
-            re.compile(r"\b" + re.escape(normalise_text(row["term"])) + r"\b"),
-            row["kind"],
-            row["instrument"],
-            row["item"],
-        )
-        for row in rows
-    )
-
-
-@cache
-def self_harm_item(instrument: str) -> str:
-    """The self-harm question's number in `instrument` ("item 9" for the PHQ-9, "item 10" for
-    the EPDS), from data/screen_item_terms.csv."""
-    for term in _terms():
-        if term.kind == SELF_HARM and term.instrument == instrument:
-            return term.item
-    return "item 9"
-
-
 def words_name_screen_item(words: str) -> bool:
     """The first look on phq9_lookalike.code_words' output (lower-cased texts)."""
     for word in FIRST_LOOK:  # noqa: SIM110 (a generator in any() costs more per call)
         if word in words:
             return True
     return False
-
-
-def _texts(resource: Resource) -> list[str]:
-    concept = resource.get("code")
-    if not isinstance(concept, Mapping):
-        return []
-    texts = [concept.get("text")]
-    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
-    return [t for t in texts if isinstance(t, str) and t.strip()]
-
-
-def named(resource: Resource) -> _Term | None:
-    """The first term (self-harm questions first) an Observation's texts name, not negated."""
-    texts = [normalise_text(raw) for raw in _texts(resource)]
-    for term in _terms():
-        for text in texts:
-            if any(not negated(text, m.start(), m.end()) for m in term.pattern.finditer(text)):
-                return term
-    return None
 
 
 def read_named(
@@ -157,16 +117,19 @@ def read_named(
         source = ref if ref.id else None
         final = status in _RESULT
         if term.kind == SELF_HARM:
+            answer = listed_answer(resource) if term.instrument == PHQ9 else None
             score = Score(
                 term.instrument,
                 None,
                 day,
+                item9=answer,
                 source=source,
-                item9_unread=ref,
+                item9_unread=None if answer is not None else ref,
                 status=None if final else status,
             )
             (found if final else unfinished).append(score)
-            if not observation_looks_like_phq9(resource):  # a PHQ-9 row has its gap already
+            if answer is None and not observation_looks_like_phq9(resource):
+                # A PHQ-9 row has its gap already (phq9_lookalike.py).
                 gaps.append(DataGap(DataDomain.SCORES, UNREAD_SELF_HARM, source, date=day))
         elif final and (term.instrument, day) not in seen_screens:
             # One per screen and day: its items and total filed as rows of their own.
@@ -180,19 +143,54 @@ def read_lookalikes(
 ) -> tuple[list[DataGap], list[Score], list[Score]]:
     """(gaps, scores, unfinished scores) of the Observations no reader took that a text names
     (build.py): a PHQ-9 not read (phq9_lookalike.py), another depression scale not read
-    (scale_lookalike.py), and a self-harm answer or another screen (`read_named`)."""
+    (scale_lookalike.py), a self-harm answer or another screen (`read_named`), and a lab the
+    diagnosis review reads (lab_lookalike.py)."""
     # Imported here: scale_lookalike imports phq9_lookalike, as this module does; one place
     # for build.py to ask.
+    from fhir_mapping.lab_lookalike import observation_gaps as lab_gaps
     from fhir_mapping.phq9_lookalike import observation_gaps as phq9_gaps
     from fhir_mapping.scale_lookalike import observation_gaps as scale_gaps
 
     rows = list(lookalikes)
     scores, unfinished, gaps = read_named(rows, as_of=as_of)
+    # An item 9 read from its answer (`listed_answer`) is no PHQ-9 "not read".
+    read = {s.source for s in (*scores, *unfinished) if s.item9 is not None and s.source}
+    not_read = [g for g in phq9_gaps(rows, as_of=as_of) if g.source is None or g.source not in read]
     return (
-        [*phq9_gaps(rows, as_of=as_of), *scale_gaps(rows, as_of=as_of), *gaps],
+        [
+            *not_read,
+            *scale_gaps(rows, as_of=as_of),
+            *gaps,
+            *lab_gaps(rows, as_of=as_of),  # a TSH under a local code (review s22 RX finding 10)
+        ],
         scores,
         unfinished,
     )
+
+
+def listed_answer(resource: Resource) -> int | None:
+    """A PHQ-9 item's answer given as an answer of its own list, LOINC LL358-3 (module
+    docstring): the exact text of one ("Several days": codes.answer_words compares them) as
+    valueString or as a valueCodeableConcept's text, or its LOINC answer code; else None. A
+    number or any other text is not read: under a code not known, only an answer that names its
+    scale says what it scores."""
+    text = resource.get("valueString")
+    if isinstance(text, str):
+        return phq9_answer_texts().get(answer_words(text))
+    concept = resource.get("valueCodeableConcept")
+    if not isinstance(concept, Mapping):
+        return None
+    values = phq9_answer_values()
+    bare = phq9_answer_codes_without_system()
+    for system, code, _display in codings(concept):
+        if (system, code) in values:
+            return values[(system, code)]
+        if not system and code in bare:
+            return bare[code]  # "LA6569-3" with its system left out (SDC)
+    concept_text = concept.get("text")
+    if isinstance(concept_text, str):
+        return phq9_answer_texts().get(answer_words(concept_text))
+    return None
 
 
 @cache

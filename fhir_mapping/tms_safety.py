@@ -48,6 +48,11 @@ from fhir_mapping.code_systems import ICD10CM, canonical_system
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 
+# The negation reader (text_negation.py), re-exported: the other text readers import it from here.
+from fhir_mapping.text_negation import negated as negated
+from fhir_mapping.text_negation import negated_inside
+from fhir_mapping.text_negation import normalise_text as normalise_text
+
 
 class Severity(StrEnum):
     ABSOLUTE = "absolute"  # no TMS card
@@ -61,10 +66,6 @@ KIND_OF: dict[Severity, FindingKind] = {
     Severity.CAUTION: FindingKind.TMS_CAUTION,
 }
 
-# NegEx reads a trigger's scope as the next (or previous) five words (Chapman et al., J Biomed
-# Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma.
-_SCOPE_WORDS = 5
-_CLAUSE_END = re.compile(r"[.;,]")
 _WORD_REST = re.compile(r"\w*")
 
 
@@ -92,14 +93,6 @@ class SafetyTerm:
     counts_when_resolved: bool
     source: str
     status: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Negations:
-    pre: tuple[re.Pattern[str], ...]
-    post: tuple[re.Pattern[str], ...]
-    answer: re.Pattern[str] | None
-    stop: re.Pattern[str] | None
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -173,7 +166,7 @@ def _word(term: str) -> str:
 # Clip ..." does not (review 15 U3: the chart's words come in any order; recheck W-f: a problem
 # list writes the treatment after a comma). A comma does not end the pair, as it ends a
 # negation's scope: "aneurysm, clipped" is one finding; a negation between the two words
-# ("aneurysm, not clipped") is read by `_negated_inside`.
+# ("aneurysm, not clipped") is read by `text_negation.negated_inside`.
 _NEAR_WORDS = 5
 _NEAR = " ~ "
 
@@ -214,73 +207,6 @@ def safety_terms() -> tuple[SafetyTerm, ...]:
     )
 
 
-def _alternation(cues: list[str]) -> re.Pattern[str] | None:
-    if not cues:
-        return None
-    # Longest first, so "with no" wins over "no" where both could match.
-    ordered = sorted(cues, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in ordered) + r")\b")
-
-
-@cache
-def _negations() -> _Negations:
-    by_role: dict[str, list[str]] = {}
-    for row in _rows("text_negations.csv"):
-        by_role.setdefault(row["role"], []).append(normalise_text(row["cue"]))
-    answer = by_role.get("answer", [])
-    return _Negations(
-        pre=tuple(_phrase(c) for c in by_role.get("pre", [])),
-        post=tuple(_phrase(c) for c in by_role.get("post", [])),
-        # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No".
-        answer=(
-            re.compile(r"^\s*[:?\-]\s*(?:" + "|".join(re.escape(c) for c in answer) + r")\b")
-            if answer
-            else None
-        ),
-        stop=_alternation(by_role.get("stop", [])),
-    )
-
-
-def normalise_text(text: str) -> str:
-    """Lower case, a hyphen or underscore inside a word read as a space ("bone-anchored",
-    "VP-shunt"), runs of whitespace as one space. A free-standing dash ("Shunt - no") stays."""
-    text = re.sub(r"(?<=\w)[-_](?=\w)", " ", text.lower())
-    return " ".join(text.split())
-
-
-def _negated(text: str, start: int, end: int) -> bool:
-    neg = _negations()
-    before = _CLAUSE_END.split(text[:start])[-1]
-    if neg.stop is not None:
-        stops = list(neg.stop.finditer(before))
-        if stops:
-            before = before[stops[-1].end() :]
-    window = " ".join(before.split()[-_SCOPE_WORDS:])
-    if any(p.search(window) for p in neg.pre):
-        return True
-    rest = text[end:]
-    if neg.answer is not None and neg.answer.search(rest):
-        return True
-    after = _CLAUSE_END.split(rest)[0]
-    if neg.stop is not None:
-        stop = neg.stop.search(after)
-        if stop is not None:
-            after = after[: stop.start()]
-    window = " ".join(after.split()[:_SCOPE_WORDS])
-    return any(p.search(window) for p in neg.post)
-
-
-def _negated_inside(span: str) -> bool:
-    """Whether a proximity match negates its second word between the two ("aneurysm, not
-    clipped", "aneurysm - no coil"): a preceding negation cue inside the matched span. A one-
-    phrase term holds no such cue, so this reads only the pairs."""
-    words = span.split()
-    if len(words) < 3:
-        return False
-    inner = " ".join(words[1:-1])
-    return any(p.search(inner) for p in _negations().pre)
-
-
 # Texts up to this length are remembered with what they assert (issue 14): the same condition
 # and procedure names recur across charts (each is read twice per chart too: the cheap filter,
 # then the finding), and reading one costs a pass of every term's and negation's pattern. The
@@ -319,8 +245,8 @@ def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
             s, e = match.start(), match.end() + (len(rest.group()) if rest else 0)
             if (
                 any(a <= s and e <= b for a, b in excluded)
-                or _negated(text, s, e)
-                or _negated_inside(text[match.start() : match.end()])
+                or negated(text, s, e)
+                or negated_inside(text[match.start() : match.end()])
             ):
                 continue
             found[term.severity] = term
@@ -392,9 +318,3 @@ def concept_label(concept: object, coded: Coded | None = None) -> str:
         if isinstance(text, str) and text.strip():
             return text.strip()
     return next((d for _, _, d in (codings(concept) if coded is None else coded) if d), "")
-
-
-def negated(text: str, start: int, end: int) -> bool:
-    """Whether the phrase at text[start:end] (of `normalise_text` output) is negated: the same
-    NegEx-style reading the screen uses, shared with the diagnosis text reader."""
-    return _negated(text, start, end)

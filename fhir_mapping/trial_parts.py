@@ -264,10 +264,14 @@ class DoseNotTolerated:
 @dataclass(frozen=True, slots=True)
 class TotalConflict:
     """A PHQ-9 total filed beside nine readable item answers whose sum differs from it (review
-    s22 RS finding 1): fhir_mapping/phq9_item_sum.checked_total."""
+    s22 RS finding 1), or beside fewer that already sum to more (s22 RR finding 4):
+    fhir_mapping/phq9_item_sum.checked_total."""
 
     filed: int
     items_sum: int
+    # All nine answers read (`items_sum` is the total); False: fewer were filed and already sum
+    # to more than `filed`, so the total is at least `items_sum` (review s22 RR finding 4).
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)

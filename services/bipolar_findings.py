@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from fhir_mapping.condition_text import TEXT_MENTION
 from fhir_mapping.record import Finding
 from services.card_format import record_cite
 
@@ -49,7 +50,14 @@ _NOT_CONFIRMED = {
     "differential": "differential, not confirmed",
     "provisional": "provisional, not confirmed",
     "unconfirmed": "unconfirmed",
+    # Named only in the text of an entry coded as another diagnosis (fhir_mapping/
+    # condition_text.py; review s22 RX finding 1: F33.1 "MDD recurrent moderate; r/o bipolar II"):
+    # the cards say what the text says (`MENTION_HEAD`), never a bipolar diagnosis on record.
+    TEXT_MENTION: "mentioned in the problem text, not coded",
 }
+# How `refuted_words` names such an entry ("differential 2025-03-03; a later entry refutes it").
+_ENTRY_WORD = {TEXT_MENTION: "problem-text mention"}
+MENTION_HEAD = "problem text mentions possible bipolar disorder"
 
 
 def not_confirmed(findings: Sequence[Finding]) -> str | None:
@@ -63,12 +71,19 @@ def not_confirmed(findings: Sequence[Finding]) -> str | None:
     return _NOT_CONFIRMED[str(diagnoses[0].verification)]
 
 
+def mentioned_only(findings: Sequence[Finding]) -> bool:
+    """Every bipolar diagnosis is only mentioned in the text of an entry coded otherwise."""
+    return not_confirmed(findings) == _NOT_CONFIRMED[TEXT_MENTION]
+
+
 def subject(findings: Sequence[Finding]) -> str:
-    """ "bipolar disorder", "bipolar disorder (differential, not confirmed)", or "mania on an
-    antidepressant" (hypomania ...) when only manic reactions are on record: what a summary names
-    before "on record" or without it."""
+    """ "bipolar disorder", "bipolar disorder (differential, not confirmed)", "possible bipolar
+    disorder (problem text)", or "mania on an antidepressant" (hypomania ...) when only manic
+    reactions are on record: what a summary names before "on record" or without it."""
     if reactions_only(findings):
         return head(findings).removesuffix(" on record")
+    if mentioned_only(findings):
+        return "possible bipolar disorder (problem text)"
     qualifier = not_confirmed(findings)
     return "bipolar disorder" + (f" ({qualifier})" if qualifier else "")
 
@@ -79,6 +94,8 @@ def head(findings: Sequence[Finding]) -> str:
     on record" when no bipolar diagnosis is on record, only manic reactions."""
     if not reactions_only(findings):
         qualifier = not_confirmed(findings)
+        if mentioned_only(findings):
+            return MENTION_HEAD
         return BIPOLAR_HEAD + (f" ({qualifier})" if qualifier else "")
     return HYPOMANIA_HEAD if all(map(says_hypomania, findings)) else MANIA_HEAD
 
@@ -130,12 +147,13 @@ def refuted_words(
     if entry is None:
         return None
     said = named(findings)[0]
+    word = _ENTRY_WORD.get(str(said.verification), said.verification)
     first = f" {said.onset.isoformat()}" if said.onset else ""
     day = f" ({entry.onset.isoformat()})" if entry.onset else ""
     # The refuting entry's id only when it has no day to name it by (cards.record_cite).
     ref = record_cite(entry.source, entry.onset is not None, " [{}]")
     return (
-        f"{said.verification}{first}; a later entry refutes it{day}: confirm",
-        f"A later entry records it as refuted{day}{ref}, but the {said.verification} entry is "
+        f"{word}{first}; a later entry refutes it{day}: confirm",
+        f"A later entry records it as refuted{day}{ref}, but the {word} entry is "
         "still on the problem list: confirm with psychiatry which stands and clean up the list.",
     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial, Verdict
-from services import preliminary_phq9, tables
+from services import phq9_disagreements, preliminary_phq9, tables
 from services.no_phq9_words import no_phq9_words
 from services.recommendation import Evidence
 from services.trial_table import trial_table
@@ -35,8 +35,8 @@ def phq9_text(score: Score, day: str | None = None) -> str:
     if conflict is not None:
         # The higher of a total and its answers' sum (review s22 RS finding 1): both named.
         return (
-            f"PHQ-9 {score.value} ({band.label}; total filed {conflict.filed}, items sum to "
-            f"{conflict.items_sum}: check the form) on {day}"
+            f"PHQ-9 {score.value} ({band.label}; total filed {conflict.filed}, "
+            f"{phq9_disagreements.items_words(conflict)}: check the form) on {day}"
         )
     return f"PHQ-9 {score.value} ({band.label}) on {day}"
 

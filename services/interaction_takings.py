@@ -103,9 +103,7 @@ class Taking:
         a drug read from a record whose code and name disagree. "listed" carries no date: the
         detail names the last confirmation, and a longer word pushed the pair's advice ("check
         the INR, adjust warfarin") out of the 140-character summary."""
-        if self.unconfirmed_since is None:
-            return taken_to_confirm.claim(self.to_confirm).bare
-        return "listed"
+        return taken_to_confirm.course_claim(self.to_confirm, self.unconfirmed_since).bare
 
     def text(self) -> str:
         """ "clozapine 300 mg/day, running since 2020-03-02", "fluvoxamine 100 mg/day on this

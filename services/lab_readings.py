@@ -18,8 +18,11 @@ from importlib import resources
 from operator import attrgetter
 
 from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.code_systems import LOINC
+from fhir_mapping.codes import observation_codes
+from fhir_mapping.lab_lookalike import unread_lab
 from fhir_mapping.lab_si_key import key_tests
-from fhir_mapping.record import DataDomain, GapCause, LabResult, PatientRecord
+from fhir_mapping.record import DataDomain, DataGap, GapCause, LabResult, PatientRecord
 from services import cards
 from services.policy import Policy
 
@@ -155,6 +158,22 @@ def tsh_unread(record: PatientRecord) -> bool:
     key that carries the TSH assay codes was not received. A card then says the TSH is not
     known, never "No TSH"."""
     return labs_missing(record) or labs_si_missing(record, "tsh")
+
+
+def unrecognised(record: PatientRecord, test: str, since: date) -> tuple[DataGap, ...]:
+    """The results named like `test` under a code the service does not know, dated on or after
+    `since` (fhir_mapping/lab_lookalike.py; review s22 RX finding 10): a "No TSH in 365 days"
+    beside one claims more than the record shows."""
+    return tuple(
+        g for g in record.gaps if unread_lab(g, test) and (g.date is None or g.date >= since)
+    )
+
+
+@cache
+def test_codes(test: str) -> tuple[str, ...]:
+    """The LOINC codes the service reads `test` by (data/observation_codes.csv): "3016-3",
+    "11580-8", "11579-0" for the TSH."""
+    return tuple(c.code for c in observation_codes() if c.concept == test and c.system == LOINC)
 
 
 def qtc_missing(record: PatientRecord) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import DoseBasis, DoseSegment, DraftOrder, Trial
 from services import cards
+from services.dose_units import per_day
 from services.microgram_doses import microgram_dose_text
 
 
@@ -40,8 +41,10 @@ def dose_text(
     *,
     as_needed: bool = False,
     as_needed_max: float | None = None,
+    ingredient: str | None = None,
 ) -> str:
-    """A daily dose with its unit, as the record states it: "150 mg/day", "50-200 mg/day", and
+    """A daily dose with its unit, as the record states it: "150 mg/day", "50-200 mg/day"
+    ("9 mg/24 h" for a patch: dose_units.per_day, given the `ingredient`), and
     for a product whose mg are not the range's mg the dose as written beside its equivalent
     ("HBr 522 mg/day (= 450 mg bupropion HCl)", "90 mg weekly (= 20 mg/day)"); a dose taken
     only as needed is no daily dose: "50 mg as needed" (cards.as_needed_text); none read at all:
@@ -52,7 +55,7 @@ def dose_text(
         # Nothing read from the record (review s20 RA finding 9: "aripiprazole unknown mg/day"
         # read as if "unknown" were a dose): say the dose was not read, as an as-needed one does.
         return "dose not read"
-    return shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} mg/day"
+    return shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} {per_day(ingredient)}"
 
 
 def segment_dose(trial: Trial, segment: DoseSegment) -> str:
@@ -64,6 +67,7 @@ def segment_dose(trial: Trial, segment: DoseSegment) -> str:
         trial.dose_equivalence,
         as_needed=segment.as_needed,
         as_needed_max=segment.as_needed_max_mg,
+        ingredient=trial.ingredient,
     )
 
 
@@ -80,6 +84,7 @@ def draft_dose(draft: DraftOrder) -> str:
         draft.dose_equivalence,
         as_needed=draft.as_needed,
         as_needed_max=draft.as_needed_max_mg,
+        ingredient=draft.ingredient,
     )
 
 
@@ -90,7 +95,7 @@ def fills_basis(trial: Trial) -> str | None:
     if trial.ordered_mg_per_day is None and trial.ordered_mg_per_day_high is None:
         return None
     ordered = fmt_dose(trial.ordered_mg_per_day, trial.ordered_mg_per_day_high)
-    return f"dose from fills, ordered {ordered} mg/day"
+    return f"dose from fills, ordered {ordered} {per_day(trial.ingredient)}"
 
 
 def trial_dose(trial: Trial) -> str:
@@ -110,6 +115,7 @@ def trial_dose(trial: Trial) -> str:
         trial.dose_equivalence,
         as_needed=last is not None and last.as_needed,
         as_needed_max=None if last is None else last.as_needed_max_mg,
+        ingredient=trial.ingredient,
     )
 
 

@@ -14,11 +14,14 @@ administrations (score_corrections.py leaves them as they are) and the higher is
 outcome and severity read (score_windows: the latest by score_order): the safer reading. It was
 never said that another total of that day was set aside; `same_day_words` says it where the
 score is named.
+
+RR finding 4: fewer than nine answers that already sum to more than the filed total are the same
+conflict (phq9_item_sum.py), worded "items filed sum to at least 18" (`items_words`).
 """
 
 from __future__ import annotations
 
-from fhir_mapping.record import PatientRecord, Score
+from fhir_mapping.record import PatientRecord, Score, TotalConflict
 
 # What a card asks of a form whose total and answers disagree: the total is the sum of its nine
 # answers (Kroenke 2001; fhir_mapping/data/phq9_items.csv), so the form in the EHR settles it.
@@ -27,13 +30,20 @@ CHECK = "check the form"
 REPEAT_LABEL = "Repeat the PHQ-9 if that form cannot be checked"
 
 
+def items_words(conflict: TotalConflict) -> str:
+    """ "items sum to 18" (all nine read), or "items filed sum to at least 18" (fewer)."""
+    if conflict.complete:
+        return f"items sum to {conflict.items_sum}"
+    return f"items filed sum to at least {conflict.items_sum}"
+
+
 def conflict_words(score: Score, *, dated: bool = True) -> str:
     """ "total filed 4, items sum to 18 on 2026-11-16" (without the date when not `dated`: the
     line names it already), or "" for a score without a conflict."""
     conflict = score.total_conflict
     if conflict is None:
         return ""
-    text = f"total filed {conflict.filed}, items sum to {conflict.items_sum}"
+    text = f"total filed {conflict.filed}, {items_words(conflict)}"
     return f"{text} on {score.date.isoformat()}" if dated else f"{text}: {CHECK}"
 
 
@@ -59,12 +69,17 @@ def conflict_section(score: Score) -> str:
     if conflict is None:
         return ""
     higher = max(conflict.filed, conflict.items_sum)
+    answers = (
+        f"its nine answers sum to {conflict.items_sum}"
+        if conflict.complete
+        else f"the answers filed, fewer than nine, already sum to {conflict.items_sum}"
+    )
     return (
         f"**PHQ-9 total and answers disagree:** the PHQ-9 of {score.date.isoformat()} was filed "
-        f"with a total of {conflict.filed}, but its nine answers sum to {conflict.items_sum} (the "
-        "total is the sum of the nine answers, Kroenke 2001). Which is right is not known: no "
-        f"response, remission or failure is judged on it, and severity reads the higher ({higher}). "
-        "Check the form in the chart and correct the total or the answers."
+        f"with a total of {conflict.filed}, but {answers} (the total is the sum of the nine "
+        "answers, Kroenke 2001). Which is right is not known: no response, remission or failure "
+        f"is judged on it, and severity reads the higher ({higher}). Check the form in the chart "
+        "and correct the total or the answers."
     )
 
 

@@ -17,7 +17,7 @@ from fhir_mapping import result_statuses
 from fhir_mapping.record import Score
 from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
-from services import tables
+from services import self_harm_items, tables
 from services.risk_signal import RiskEvent, SignalKind
 from services.risk_wording import screen_text
 
@@ -125,9 +125,20 @@ def unread_event(score: Score) -> RiskEvent:
     item = self_harm_item(score.instrument)
     short = f"{_phq9_name(score)} {item} answer on {score.date.isoformat()} could not be read"
     text = f"{short} ({where})"
-    return RiskEvent(SignalKind.UNREAD, score.date, text, short, False, source, dated=True)
+    return RiskEvent(
+        SignalKind.UNREAD,
+        score.date,
+        text,
+        short,
+        False,
+        source,
+        dated=True,
+        screen=score.instrument,
+    )
 
 
 def unread_line(event: RiskEvent) -> str:
-    """What to do about an unreadable item 9 answer, in one line (card summary, TMS card)."""
-    return f"{event.text}: check it in the chart; if it is above 0, assess suicide risk today"
+    """What to do about an unreadable self-harm answer, in one line (card summary, TMS card),
+    with the positive answers of its screen (services/self_harm_items.py)."""
+    positive = self_harm_items.of(event.screen).positive_short
+    return f"{event.text}: check it in the chart; if it is {positive}, assess suicide risk today"

@@ -56,6 +56,9 @@ class RiskEvent:
     assessed: bool = False  # a screen event from a finished form: the assessment was done
     weight: int = 0  # which finding a summary leads with: the item-9 answer, 3 for self-harm
     dated: bool = False  # `text` and `short` already say the date
+    # The screen an unreadable answer (UNREAD) belongs to, "PHQ-9" or "EPDS": the cards word
+    # its item and positive answers from it (services/self_harm_items.py). None for the others.
+    screen: str | None = None
 
     def when(self) -> str:
         return self.day.isoformat() if self.day else "date not recorded"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from fhir_mapping.gaps import cite
 from fhir_mapping.product_conflict import (
@@ -55,10 +56,25 @@ RUNNING = Claim("is running", "running")
 MAY_BE_RUNNING = Claim("may be running", "possibly running")
 
 
+# A course only an old active statement or a never-filled old order keeps running
+# (Trial.unconfirmed_since): the record shows a list entry, not that the drug is taken now.
+LISTED = Claim("is listed", "listed")
+
+
 def claim(readings: str) -> Claim:
     """MAY_BE_RUNNING for a drug read from a record to confirm (`readings` not empty), else
     RUNNING."""
     return MAY_BE_RUNNING if readings else RUNNING
+
+
+def course_claim(readings: str, unconfirmed_since: date | None) -> Claim:
+    """How every card says a running course is taken: LISTED when nothing has confirmed it for
+    statement_confirmed_days (`unconfirmed_since` set: an old statement, or an order never
+    filled or renewed), else `claim(readings)`. One rule for the interaction pairs
+    (interaction_takings.Taking.state) and the MAOI washout (washout_exposures.Exposure.claim):
+    review s22 RR finding 8, a phenelzine order of 2024 never filled read "is running" on the
+    MAOI card while the interaction cards said "listed"."""
+    return LISTED if unconfirmed_since is not None else claim(readings)
 
 
 def readings(gap: DataGap) -> str:

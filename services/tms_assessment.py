@@ -149,7 +149,7 @@ def _tms_assessment(
         # A differential or provisional diagnosis still blocks (the safer reading), said as
         # not confirmed (review 14 M1).
         qualifier = bipolar_findings.not_confirmed(bipolar)
-        if qualifier:
+        if qualifier and not bipolar_findings.mentioned_only(bipolar):
             blockers.append(f"{bipolar_findings.BIPOLAR_HEAD} ({named}; {qualifier})")
         else:
             blockers.append(f"{bipolar_findings.head(bipolar)} ({named})")

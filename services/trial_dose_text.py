@@ -15,6 +15,7 @@ from fhir_mapping import product_conflict
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import DoseBasis, Trial
 from services.card_format import as_needed_text, fmt_mg, plural
+from services.dose_units import per_day
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
 _DAILY = DoseBasis.DAILY
@@ -81,7 +82,7 @@ def top_dose_text(trial: Trial) -> str:
     unknown" when none was read. A scheduled dose beside as-needed stretches is the daily one."""
     daily = [s.mg_per_day for s in trial.segments if not s.as_needed and s.mg_per_day is not None]
     if daily:
-        return f"{fmt_mg(max(daily))} mg/day"
+        return f"{fmt_mg(max(daily))} {per_day(trial.ingredient)}"
     needed = [s for s in trial.segments if s.as_needed and s.mg_per_day_upper is not None]
     if needed:
         top = max(needed, key=lambda s: s.mg_per_day_upper or 0.0)
@@ -147,10 +148,11 @@ def dose_unknown_text(trial: Trial, *, nested: bool = False) -> str:
     high = trial.dose_to_confirm_mg
     if high is None:
         return "dose not recorded"
+    unit = per_day(trial.ingredient)
     if nested:
-        return f"dose to confirm, up to {fmt_mg(high)} mg/day"
+        return f"dose to confirm, up to {fmt_mg(high)} {unit}"
     # A record whose code and words disagree on the dose (review 18a W1): both readings named.
     disagree = product_conflict.readings(trial.notes)
     if disagree is not None:
-        return f"dose to confirm (up to {fmt_mg(high)} mg/day: {disagree})"
-    return f"dose to confirm (up to {fmt_mg(high)} mg/day)"
+        return f"dose to confirm (up to {fmt_mg(high)} {unit}: {disagree})"
+    return f"dose to confirm (up to {fmt_mg(high)} {unit})"

@@ -157,6 +157,8 @@ class Conflict:
             return f"is tapered to a stop on this same order (last dose {old.end.isoformat()})"
         if old.on_order:
             return "is on this same order"
+        if old.running and old.unconfirmed_since is not None:
+            return f"{old.claim.verb} ({old.listing()}; confirm whether it is taken)"
         if old.running:
             verb = old.claim.verb
             return f"{verb} (since {old.start.isoformat()})" if old.start else verb

@@ -53,6 +53,12 @@ class Exposure:
     # (Trial.end_not_recorded: an order `stopped` cut at its meta.lastUpdated or at as-of):
     # cards say "stopped on or before" that day (review s20 r4 finding 3).
     end_not_recorded: bool = False
+    # A running course nothing has confirmed for statement_confirmed_days (Trial.
+    # unconfirmed_since: an old statement, or an order never filled or renewed when
+    # `unconfirmed_order`): the last day the record confirms it. Still an exposure (the washout
+    # stands: the safer reading), named "listed", never "running" (review s22 RR finding 8).
+    unconfirmed_since: date | None = None
+    unconfirmed_order: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -63,8 +69,22 @@ class Exposure:
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
-        """How a card says it is taken: "is running", or "may be running" (to confirm)."""
-        return taken_to_confirm.claim(self.to_confirm)
+        """How a card says it is taken: "is running", "may be running" (to confirm), or "is
+        listed" (taken_to_confirm.course_claim, the interaction cards' rule)."""
+        return taken_to_confirm.course_claim(self.to_confirm, self.unconfirmed_since)
+
+    def listing(self) -> str:
+        """What keeps a listed course running, as the MAOI card says it: "order of 2024-03-01
+        still active, never filled or renewed" (the adherence card's words), or "statement
+        active since 2012-04-01, last confirmed 2016-03-01" (an old statement). "" for a course
+        the record confirms."""
+        if self.unconfirmed_since is None:
+            return ""
+        if self.unconfirmed_order:
+            day = (self.start or self.unconfirmed_since).isoformat()
+            return f"order of {day} still active, never filled or renewed"
+        since = f" since {self.start.isoformat()}" if self.start else ""
+        return f"statement active{since}, last confirmed {self.unconfirmed_since.isoformat()}"
 
     def other_reading(self, other: Exposure) -> bool:
         """Whether `other` is this drug's other reading of one record to confirm: no pair."""
@@ -106,6 +126,8 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 # Review s20 r3 finding 1: the washout counts from the recorded stop.
                 supply_end=trial.end if trial.stop_recorded is not None else None,
                 end_not_recorded=trial.end_not_recorded,
+                unconfirmed_since=trial.unconfirmed_since if trial.ongoing else None,
+                unconfirmed_order=trial.ongoing and trial.unconfirmed_order,
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no

@@ -103,6 +103,14 @@ class FhirSettings(_Strict):
 
 class DatabaseSettings(_Strict):
     url: str = "sqlite:///./var/trd-cds.db"
+    # How long a hook answer waits for its issued cards' commit before it leaves anyway (review
+    # s22 RR finding 6). Waiting keeps feedback on them from being refused after a crash (review
+    # 21 M1), and takes a fraction of a millisecond on SQLite, a round trip on PostgreSQL; but a
+    # locked SQLite file (30 s busy timeout) or a stalled PostgreSQL (no statement timeout) would
+    # hold every answer, critical cards included, past the few seconds the EHR waits. After this
+    # the commit finishes behind the answer and `hook.record_late` is logged. Not 0: every answer
+    # would then leave before its commit.
+    issued_wait_seconds: float = Field(1.0, gt=0, le=30)
 
 
 class TimelineSettings(_Strict):

@@ -117,7 +117,9 @@ async def call_service(
         )
     # The answer leaves once its issued cards are committed (review 21 M1: a process killed in the
     # milliseconds after an answer lost its cards, and feedback on them was then refused as naming
-    # unknown cards; EHRs do not resend after a 4xx). The parsed request is let go first.
+    # unknown cards; EHRs do not resend after a 4xx), or after `[database] issued_wait_seconds`
+    # with the commit still running behind it (review s22 RR 6: a locked or stalled database must
+    # not hold back the cards themselves). The parsed request is let go first.
     held: list[object] = [data, hook_request, first]
     del data, hook_request, first
     await _after_answer(runner, answer, held, request.scope.get(REQUEST_DONE))
@@ -132,7 +134,7 @@ async def _after_answer(
 ) -> None:
     """Lets go of what the request read (`held`), tells the GC middleware this request's own
     objects are gone (gc_tuning.py: a collection may run while the cards wait for their batch),
-    then stores the issued cards (awaited before the answer is sent)."""
+    then stores the issued cards (awaited before the answer is sent, for a bounded time)."""
     held.clear()
     if request_done is not None:
         request_done()

@@ -9,7 +9,8 @@ written at the loop's next turn (no sooner than `interval` after the last one; 0
   writer thread instead; and every `checkpoint_every` batches a checkpoint runs in a thread;
 - with PostgreSQL (a network round trip), always by the writer thread, where the rows that arrive
   while a commit is in flight wait for it and then go in one commit together (batch_writer.py).
-Each call awaits its batch, and the HTTP route awaits the call before the answer is sent (review
+Each call awaits its batch, and the HTTP route awaits it before the answer is sent, for at most
+`[database] issued_wait_seconds` (bounded_wait.py; review s22 RR 6) (review
 21 M1: rows committed just after an answer were lost when the process was killed in those
 milliseconds, and feedback on the cards was then refused as naming unknown cards). So once an EHR
 has the answer, its cards are on disk, as feedback and de-duplication expect. No fixed interval:
@@ -47,9 +48,17 @@ class IssuedRecorder:
     async def record(self, cards: Iterable[IssuedCard], now: datetime) -> None:
         """Add the cards to the current batch and wait until it is committed (or raise what the
         write raised)."""
+        batch = self.submit(cards, now)
+        if batch is not None:
+            # Shielded: a caller that goes away must not cancel the batch of the others.
+            await asyncio.shield(batch)
+
+    def submit(self, cards: Iterable[IssuedCard], now: datetime) -> asyncio.Future[None] | None:
+        """Add the cards to the current batch; its Future completes once the batch is committed
+        (None: nothing to write). Whoever waits on it shields it: the batch is shared."""
         rows = issued_rows(cards, now)
         if not rows:
-            return
+            return None
         self._rows.extend(rows)
         batch = self._batch
         if batch is None:
@@ -57,8 +66,7 @@ class IssuedRecorder:
             batch = self._batch = loop.create_future()
             delay = max(0.0, self._last_write + self._interval - time.monotonic())
             self._timer = loop.call_later(delay, self._write)
-        # Shielded: a caller that goes away must not cancel the batch of the others.
-        await asyncio.shield(batch)
+        return batch
 
     def flush(self) -> None:
         """Write the batch now filling up, if any (at shut-down, before the store closes)."""

@@ -44,7 +44,9 @@ class _LowCover:
 
     def _dose(self) -> str:
         """ "25 mg/day"; a ranged dose as its range ("25-400 mg/day"), judged at its lower end."""
-        return order_doses.dose_text(self.mg_per_day, self.mg_per_day_high)
+        return order_doses.dose_text(
+            self.mg_per_day, self.mg_per_day_high, ingredient=self.ingredient
+        )
 
     def short(self) -> str:
         """ "quetiapine 25 mg/day" / "quetiapine (dose not read)"."""

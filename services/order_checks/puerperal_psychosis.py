@@ -55,7 +55,9 @@ def _named(draft: DraftOrder) -> str:
     if draft.mg_per_day is None:
         dose = " (dose not read)"
     else:
-        dose = " " + order_doses.dose_text(draft.mg_per_day, draft.mg_per_day_high)
+        dose = " " + order_doses.dose_text(
+            draft.mg_per_day, draft.mg_per_day_high, ingredient=draft.ingredient
+        )
     where = f" ({draft.source})" if draft.source is not None else ""
     return f"{draft.ingredient}{dose}{where}"
 

@@ -53,10 +53,27 @@ class SafetyReadingPolicy:
     # guidelines' AUDIT scoring page); zone II (8-15) is hazardous use. The same reading of the
     # label as above: UNVERIFIED.
     audit_substantial_use: int = 16
+    # Below these an alcohol screen is negative (services/rules/diagnosis_substance.py: an alcohol
+    # use disorder coded active beside a recent negative screen asks whether it is in remission;
+    # review s22 RX finding 7). AUDIT-C 3: a positive screen is >= 4 in men and >= 3 in women
+    # (VA/DoD 2015 SUD guideline via the Military Health System PHCoE page, quoted above), so
+    # below 3 is negative for every patient (the lower, safer line: fewer screens called
+    # negative). AUDIT 8: zone II (hazardous use) starts at 8 (WHO AUDIT manual, Babor 2001).
+    # The ask holds nothing and lifts no caution: a coded disorder stays the basis of the
+    # duloxetine row (a self-report below the line is not proof of remission).
+    auditc_negative_below: int = 3
+    audit_negative_below: int = 8
     # A screen older than this is not "recent": the annual screening interval (VA/DoD 2015 SUD
     # guideline, via the Military Health System PHCoE page: screen annually with the AUDIT-C), so
     # a patient screened as advised has one in the window; AUDIT questions ask about the last year.
     alcohol_screen_recent_days: int = 365
+    # Substance use recorded only as a visit's encounter diagnosis with no clinical status
+    # (fhir_mapping/visit_substance.py; review s22 RX finding 7) older than this many days is
+    # worded "recorded at a <year> visit: ask", not as current use. 365: the same yearly interval
+    # as the alcohol screens above (screen annually: VA/DoD 2015 SUD guideline), a DESIGN CHOICE
+    # (UNVERIFIED as a guideline value). The line is said either way (never dropped), and holds
+    # nothing either way; a longer window calls more old visits current.
+    substance_visit_current_days: int = 365
     # Transaminases for the nefazodone and duloxetine checks (review 12 H10; services/
     # transaminases.py): the latest ALT or AST of the last lab_recent_days at or above this
     # multiple of the upper limit of normal counts as the labels' "elevated serum transaminases"
@@ -101,6 +118,15 @@ class SafetyReadingPolicy:
     # A critical pair is always shown, however long it has run.
     interaction_settled_days: int = 180
 
+    def negative_alcohol_screen_below(self, instrument: str) -> int | None:
+        """The score below which an alcohol screen (data/observation_codes.csv instrument) is
+        negative; None for an instrument without a line here."""
+        if instrument == "AUDIT-C":
+            return self.auditc_negative_below
+        if instrument == "AUDIT":
+            return self.audit_negative_below
+        return None
+
     def substantial_alcohol_use_from(self, instrument: str) -> int | None:
         """The least score of an alcohol screen (data/observation_codes.csv instrument) that
         counts as substantial alcohol use; None for an instrument without a cut-off here."""
@@ -117,7 +143,10 @@ class SafetyReadingPolicyConfig(BaseModel):
     recent_mi_days: int = Field(183, ge=1, le=3660)
     auditc_substantial_use: int = Field(8, ge=1, le=12)
     audit_substantial_use: int = Field(16, ge=1, le=40)
+    auditc_negative_below: int = Field(3, ge=1, le=12)
+    audit_negative_below: int = Field(8, ge=1, le=40)
     alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)
+    substance_visit_current_days: int = Field(365, ge=1, le=3660)
     transaminase_uln_multiple: float = Field(3.0, ge=1, le=20)
     transaminase_default_uln: float = Field(40.0, gt=0, le=500)
     bp_uncontrolled_systolic: int = Field(160, ge=120, le=250)

@@ -47,6 +47,14 @@ class TreatmentPolicy:
     below_range_grace_weeks: float = 2.0
     # Diagnosis review: no TSH within 12 months when TRD is met -> suggest ordering one.
     tsh_lookback_days: int = 365
+    # Diagnosis review: a CPAP Procedure (a titration, a set-up) at most this old reads as sleep
+    # apnea treated; an older one, none since, is "CPAP on record <date>: check it is used",
+    # alongside escalation (review s22 RX finding 3: a lone titration of 2019 read as current
+    # treatment). 365: a DESIGN CHOICE (UNVERIFIED as a guideline value): a year is the
+    # interval at which the service already asks for a new TSH; CPAP use is often given up in the
+    # first year, so a shorter window asks more often (the cautious side). A CPAP Device (undated
+    # in R4) and the apnea entry's own words are read whatever this says.
+    cpap_current_days: int = 365
     # Esketamine given only in clinic (MedicationAdministration or HCPCS G2082/G2083 sessions, no
     # order or fill): a session within this many days is a running course, for every card that
     # says so (services/clinic_courses.py; recheck 18a e05, audit 19 finding 3). 28: the SPRAVATO
@@ -123,6 +131,7 @@ class TreatmentPolicyConfig(BaseModel):
     antidepressant_new_start_days: int = Field(90, ge=0, le=3660)
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)
+    cpap_current_days: int = Field(365, ge=1, le=3660)
     esketamine_session_recent_days: int = Field(28, ge=1, le=365)
     adjunct_level_current_days: int = Field(90, ge=7, le=3660)
     ketamine_dose_min_days: int = Field(2, ge=1, le=30)

@@ -1,6 +1,6 @@
 """The medical contributors on the diagnosis review card (`medical_items`: an abnormal TSH, or a
-low one liothyronine explains, hypothyroidism, low B12, folate or vitamin D, untreated sleep
-apnea), each test's latest result (`_latest_labs`), and whether a TSH is missing once TRD is met
+low one liothyronine explains, hypothyroidism, low B12, folate or vitamin D; sleep
+apnea from diagnosis_sleep_apnea.py), each test's latest result (`_latest_labs`), and whether a TSH is missing once TRD is met
 (`tsh_missing`). Lab flags are each lab's own reference interval; a lab older than the card's
 look-back says its age (review 17 M10). The thyroid lines are diagnosis_medical_thyroid.py's.
 
@@ -18,13 +18,14 @@ from datetime import date, timedelta
 
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.labs import LAB_NAMES
-from fhir_mapping.record import FindingKind, LabResult, ProcedureKind, Referral
+from fhir_mapping.record import Finding, FindingKind, LabResult
 from services import contributor_timing, low_lab_actions, unit_display
-from services.card_format import plural, record_cite
+from services.card_format import plural
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import diagnosis_medical_thyroid
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
+from services.rules.diagnosis_sleep_apnea import sleep_apnea_items
 
 ABNORMAL = diagnosis_medical_thyroid.ABNORMAL
 
@@ -78,6 +79,8 @@ def _low(
     findings = ctx.facts.findings_of(kind)
     lab = (_latest_labs(ctx) if labs is None else labs).get(test)
     if findings:
+        if lab is not None and _corrected_since(findings, lab):
+            return _corrected(ctx, findings[0], lab, test, label, lab_ref, stale)
         return Item(f"{label} deficiency", f"**{label} deficiency:** {_finding_ref(findings[0])}.")
     if lab is not None and lab.flag == "low":
         if stale is not None and stale(lab):
@@ -99,6 +102,54 @@ def _low(
             f"low {label}", f"**Low {label}:** {lab_ref(lab)}" + (f": {todo}." if todo else ".")
         )
     return None
+
+
+# The flags of a result that is not low: a deficiency it follows is corrected (a high B12 or
+# vitamin D on replacement is no deficiency either).
+_NOT_LOW = frozenset({"normal", "high"})
+
+
+def _corrected_since(findings: tuple[Finding, ...], lab: LabResult) -> bool:
+    """The latest result is flagged not low and dated after every coded deficiency's onset (its
+    last possible day when partial: `onset_latest`). An onset not on record cannot be placed
+    before the result: the coded deficiency then stands (the safer reading)."""
+    if lab.flag not in _NOT_LOW:
+        return False
+    onsets = [f.onset_latest for f in findings]
+    return all(day is not None and day < lab.date for day in onsets)
+
+
+def _corrected(
+    ctx: RuleContext,
+    finding: Finding,
+    lab: LabResult,
+    test: str,
+    label: str,
+    lab_ref: Callable[[LabResult], str],
+    stale: Callable[[LabResult], bool] | None,
+) -> Item:
+    """A deficiency coded and a later result not low (review s22 RX finding 4: an E53.8 of May
+    with a B12 of 520 pg/mL, normal, in October held the adjuncts and TMS as "B12 deficiency").
+    The code stays on the problem list after treatment corrects it; the lab is the newer fact,
+    so the line names both and holds nothing: an information line. A normal result older than
+    the card's look-back asks for a repeat alongside escalation (the deficiency may have come
+    back since), with the order, as an old low result does."""
+    name = LAB_NAMES.get(test, label)
+    head = f"**{label} deficiency on record, {name} normal since:** {_finding_ref(finding)}"
+    if stale is not None and stale(lab):
+        return Item(
+            f"{label} deficiency on record, last {name} {lab.date.isoformat()} normal: repeat",
+            f"{head}; latest {name} {lab_ref(lab)}.",  # lab_ref: "(3 years ago: repeat)"
+            alongside=True,
+            minor=True,
+            order="" if _ordered(ctx, test) else test,
+        )
+    return Item(
+        "",
+        f"{head}; latest {name} {lab_ref(lab)}, after it: corrected, not a reason to hold "
+        "escalation.",
+        info=True,
+    )
 
 
 # The tests of the card with a default interval (lab_units.ranged): a result of one that nothing
@@ -139,7 +190,7 @@ def _uncompared(labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str])
 
 def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> list[Item]:
     """`labs`: `_latest_labs(ctx)` when the caller has read them already."""
-    record, facts = ctx.record, ctx.facts
+    record = ctx.record
     if labs is None:
         labs = _latest_labs(ctx)
     # Older than the card's look-back for a recent lab (the TSH's, policy.tsh_lookback_days):
@@ -160,7 +211,9 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
     ):
         item = _low(ctx, kind, test, label, labs, lab_ref, stale)
         timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
-        if item is not None and timing.alongside and not item.alongside:
+        if item is not None and item.info:
+            pass  # corrected since (`_corrected`): says so, holds nothing
+        elif item is not None and timing.alongside and not item.alongside:
             item = replace(
                 item, text=f"{item.text[:-1]}: {timing.why}.", alongside=True, minor=True
             )
@@ -169,52 +222,8 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         if item is not None:
             items.append(item)
     items += _uncompared(labs, lab_ref)
-    apnea = facts.findings_of(FindingKind.SLEEP_APNEA)
-    # Treatment is looked for only when there is apnea to treat (a chart's procedures are many).
-    if apnea and not (
-        facts.findings_of(FindingKind.SLEEP_APNEA_TREATED)
-        or any(p.kind is ProcedureKind.CPAP for p in record.procedures)
-    ):
-        ordered = _cpap_order(ctx)
-        if ordered is not None:
-            # A CPAP ordered as durable medical equipment (review 17 W5): treatment on record, so
-            # nothing to settle before escalating; an order is not proof of use, so the line
-            # rides along on the card, asking to check it is used.
-            when = ordered.authored.isoformat() if ordered.authored else "date not recorded"
-            # The order's id only when it has no date to name it by (cards.record_cite).
-            cite = record_cite(ordered.source, ordered.authored is not None, ", {}")
-            items.append(
-                Item(
-                    "sleep apnea, CPAP ordered",
-                    f"**Sleep apnea, CPAP ordered:** {_finding_ref(apnea[0])}; CPAP ordered "
-                    f"{when} ({ordered.status}{cite}): check it is used.",
-                    info=True,
-                )
-            )
-        else:
-            items.append(
-                Item(
-                    "untreated sleep apnea",
-                    f"**Sleep apnea without treatment on record:** {_finding_ref(apnea[0])}. It "
-                    "can drive residual fatigue, insomnia and low motivation (CANMAT 2023 para "
-                    "181).",
-                )
-            )
+    items += sleep_apnea_items(ctx)
     return items
-
-
-# A CPAP order counts as treatment once placed or filled; a draft, on-hold or revoked one does not
-# (FHIR R4 RequestStatus: active = in force, completed = done).
-_CPAP_ORDER_STATUSES = frozenset({"active", "completed"})
-
-
-def _cpap_order(ctx: RuleContext) -> Referral | None:
-    """The latest CPAP ServiceRequest in force or done (fhir_mapping/referrals.py kind "cpap":
-    HCPCS E0601, the SNOMED CPAP codes, or the sleep-apnea treatment words)."""
-    found = [
-        r for r in ctx.record.referrals if r.kind == "cpap" and r.status in _CPAP_ORDER_STATUSES
-    ]
-    return max(found, key=lambda r: r.authored or date.min) if found else None
 
 
 def _ordered(ctx: RuleContext, test: str) -> bool:

@@ -19,7 +19,14 @@ from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimani
 from services.rules import optimize_switch_augment
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
-from services.rules.diagnosis_substance import alcohol_screen, substance_named, substance_words
+from services.rules.diagnosis_substance import (
+    alcohol_screen,
+    old_visit_year,
+    remission_ask,
+    screen_item,
+    substance_named,
+    substance_words,
+)
 
 
 def psychiatric_items(ctx: RuleContext) -> list[Item]:
@@ -46,8 +53,10 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
             # Entered as a differential or provisional diagnosis (review 14 M1): said so, and
             # still read as bipolar until psychiatry confirms or refutes it, the safer reading:
             # an antidepressant without a mood stabiliser risks a switch to mania if it is.
+            # Or named only in the text of an entry coded otherwise (review s22 RX finding 1):
+            # "Problem text mentions possible bipolar disorder", as the head says.
             text = (
-                f"**Bipolar disorder on record ({qualifier}):** {refs}. Until psychiatry "
+                f"**{head[:1].upper()}{head[1:]}:** {refs}. Until psychiatry "
                 f"confirms or refutes it, the unipolar TRD pathway does not apply and {only_with}."
             )
             # A later entry refuting it (review 14 recheck b01): the block stays (the
@@ -154,10 +163,11 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
     if outdated is not None:
         items.append(outdated)
     substance = facts.findings_of(FindingKind.SUBSTANCE_USE)
+    visit_only = False
     if substance and facts.episode_trials:
         # A running drug a row rules out for it (duloxetine: Cymbalta label 5.2) is not named
         # here: the running-drug card warns of it, as of duloxetine with cirrhosis (review 10
-        # R10), and a high AUDIT-C alone (no diagnosis) is said there only.
+        # R10). A high AUDIT-C with no diagnosis has its own line (below).
         # Not a hold on the optimise card's adjuncts: CANMAT 2023 para 181 names substance use
         # among the comorbidities associated with poor response, a contributor to assess and
         # treat, not a contraindication to an adjunct (REFERENCE.md 1 and 6 say the same; the
@@ -165,6 +175,34 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
         # drugs are proposed). So the line asks for it alongside escalation, as the one-click
         # adjuncts beside it allow (review 14 audit s01).
         what = substance_words(substance)
+        years = [old_visit_year(ctx, f) for f in substance]
+        visit_only = all(years)
+        if visit_only:
+            # Every record of it is an old visit's status-less encounter diagnosis (review s22
+            # RX finding 7: an F12.20 of a 2019 visit read as current use): said as of that
+            # visit, asking whether it is current. A warning still (it may well be current, and
+            # asking costs a question), alongside escalation as the coded disorder's line.
+            f = substance[0]
+            year = max(y for y in years if y is not None)
+            display = f.display[:1].lower() + f.display[1:]
+            items.append(
+                Item(
+                    f"{what} recorded at a {year} visit: ask",
+                    f"**{what[:1].upper()}{what[1:]} recorded at a {year} visit:** "
+                    f"{f.display} ({f.coding}, encounter diagnosis of the {f.visit}, no status "
+                    f"since){alcohol_screen(ctx)}. Ask whether it is current; if it is, offer "
+                    "treatment or referral alongside any escalation (substance use disorders are "
+                    "associated with poor response, CANMAT 2023 para 181), and update the "
+                    "problem list either way.",
+                    alongside=True,
+                    named=(
+                        f"{display} ({f.code}) recorded at a {year} visit: ask",
+                        f"{what} recorded at a {year} visit: ask",
+                    ),
+                    subject=what,
+                )
+            )
+    if substance and facts.episode_trials and not visit_only:
         if what == "alcohol use":  # "active alcohol use disorder", as the code says
             what += " disorder"
         items.append(
@@ -173,12 +211,16 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
                 f"**{what[:1].upper()}{what[1:]}:** {_finding_ref(substance[0])}"
                 f"{alcohol_screen(ctx)}. Substance use disorders are associated with poor "
                 "response (CANMAT 2023 para 181): ask about current use and offer treatment or "
-                "referral, alongside any escalation.",
+                f"referral, alongside any escalation.{remission_ask(ctx, substance)}",
                 alongside=True,
                 named=substance_named(ctx, substance[0], f"active {what}"),
                 subject=what,
             )
         )
+    elif not substance and facts.episode_trials and (screened := screen_item(ctx)) is not None:
+        # No substance use coded and a recent alcohol screen at or above the clinic's cut-off:
+        # said whatever drug runs (review s22 RX finding 2; diagnosis_substance.screen_item).
+        items.append(screened)
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
     if remitted and not substance and facts.episode_trials:
         # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about

@@ -26,10 +26,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from datetime import timedelta
 
 from fhir_mapping.labs import LAB_NAMES
-from fhir_mapping.record import LabResult, SourceRef
-from services import cards, lab_safety, mood_cover, screen, suggestions, tables, trial_count
+from fhir_mapping.record import DataGap, LabResult, SourceRef
+from services import (
+    cards,
+    lab_readings,
+    lab_safety,
+    mood_cover,
+    screen,
+    suggestions,
+    tables,
+    trial_count,
+)
 from services.card_format import plural
 from services.last_answer import kept
 from services.recommendation import Indicator, Recommendation, Suggestion
@@ -100,8 +110,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if lab_safety.labs_missing(ctx.record)
         else "not all TSH results received"
     )
+    # A result named TSH under a code the service does not know, within the look-back (review
+    # s22 RX finding 10): "No TSH" would claim more than the record shows, so the line says no
+    # TSH is recognised and points at the row (its "Data not read" line cites it).
+    days = ctx.policy.tsh_lookback_days
+    unrecognised = lab_readings.unrecognised(
+        ctx.record, "tsh", ctx.record.as_of - timedelta(days=days)
+    )
     if tsh_missing(ctx, labs):
-        days = ctx.policy.tsh_lookback_days
         said = any(i.says_tsh_missing for i in items)  # a treated hypothyroidism's line says it
         # The count in the words every card uses (services/trial_count.py, audit 13 WRONG 4).
         # Without the names: a drug named here would repeat another card's caution about it.
@@ -122,6 +138,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                 alongside=True,  # as the missing TSH below
             )
             if labs_unread
+            else _unrecognised_item(ctx, unrecognised, failed)
+            if unrecognised
             else Item(
                 f"no TSH in {plural(days, 'day')}",
                 f"**No TSH in the last {plural(days, 'day')}**{_last_tsh(ctx, labs)} after {failed}: consider one if clinically indicated (CANMAT 2023 "
@@ -161,6 +179,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary = cards.fit_summary(
             f"TSH not known ({unread_why}) after {counted}: check it in the chart",
             f"TSH not known ({unread_why}): check it in the chart",
+        )
+    elif findings == 0 and unrecognised and tsh_missing(ctx, labs):
+        when = _unrecognised_when(unrecognised)
+        summary = cards.fit_summary(
+            f"No TSH recognised in {plural(days, 'day')} (a TSH{when} under an unknown code "
+            f"not read) after {counted}: check it in the chart",
+            f"No TSH recognised in {plural(days, 'day')} (a TSH{when} not read): check it in "
+            "the chart",
+            "No TSH recognised (a TSH not read): check it in the chart",
         )
     elif findings == 0:
         last = labs.get("tsh")
@@ -233,6 +260,32 @@ def _lab_orders(ctx: RuleContext, items: Sequence[Item]) -> list[Suggestion]:
             )
         out.append(suggestions.create(f"Order {name}", resource))
     return out
+
+
+def _unrecognised_when(gaps: Sequence[DataGap]) -> str:
+    """ " of 2026-10-19": the latest unread TSH row's day, "" when it has none."""
+    days = [g.date for g in gaps if g.date is not None]
+    return f" of {max(days).isoformat()}" if days else ""
+
+
+def _unrecognised_item(ctx: RuleContext, gaps: Sequence[DataGap], failed: str) -> Item:
+    """The missing-TSH line when a result named TSH sits under a code the service does not know
+    (review s22 RX finding 10): no TSH is recognised, which is not "no TSH"."""
+    days = ctx.policy.tsh_lookback_days
+    codes = ", ".join(lab_readings.test_codes("tsh"))
+    rows = plural(len(gaps), "result")
+    return Item(
+        f"no TSH recognised in {plural(days, 'day')} (a TSH{_unrecognised_when(gaps)} not read)",
+        f"**No TSH recognised in the last {plural(days, 'day')}** (LOINC {codes})"
+        f"{_last_tsh(ctx, _latest_labs(ctx))} after {failed}: {rows} named "
+        f"TSH{_unrecognised_when(gaps)} "
+        f"{'is' if len(gaps) == 1 else 'are'} under a code this service does not know, so "
+        f"{'it was' if len(gaps) == 1 else 'they were'} not read (Data not read, below; a site "
+        "code can be configured): check the value in "
+        "the chart, and if there is none consider a TSH if clinically indicated (CANMAT 2023 "
+        "Table 5.1; thyroid dysfunction is a treatable contributor, para 184).",
+        alongside=True,  # as the missing TSH
+    )
 
 
 def _last_tsh(ctx: RuleContext, labs: dict[str, LabResult]) -> str:

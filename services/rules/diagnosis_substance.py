@@ -5,16 +5,19 @@ longest first, and whether the findings are alcohol use, other substance use or 
 
 Apart from diagnosis_psychiatric.py, whose substance-use lines use it, because it is wording
 (review 14 M3 and audit s01: the alcohol named, with its screen), not a judgement of what to
-review.
+review; and the line of a high alcohol screen with no substance use coded (`screen_item`).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from fhir_mapping.record import Finding, Score
+from fhir_mapping.visit_substance import DIAGNOSIS
 from services import drug_rules
 from services.rules.context import RuleContext
+from services.rules.diagnosis_item import Item
+from services.rules.populations import substantial_alcohol_screen
 
 # The alcohol screens a substance-use line names with their score (review 14 M3: an AUDIT-C of 9
 # three weeks before was left out beside the F10.20 it measures); the instruments are
@@ -29,6 +32,28 @@ def alcohol_screen(ctx: RuleContext) -> str:
         return ""
     computed = ", computed from items" if latest.total_computed else ""
     return f"; {latest.instrument} {latest.value:g} on {latest.date.isoformat()}{computed}"
+
+
+def remission_ask(ctx: RuleContext, findings: tuple[Finding, ...]) -> str:
+    """ " The latest AUDIT-C (0 on 2026-11-02) is negative: ask whether the disorder is in
+    remission and, if so, record it so on the problem list." when every finding is alcohol use and the latest
+    recent alcohol screen is below its negative line (policy.negative_alcohol_screen_below),
+    else "" (review s22 RX finding 7: an F10.20 of 2015 beside an AUDIT-C of 0 last month read
+    only as current use). An ask, not a reading of remission: the code is the clinician's, and
+    a self-report below the line is no proof; nothing is lifted by it."""
+    if substance_words(findings) != "alcohol use":
+        return ""
+    latest = _latest_alcohol_screen(ctx)
+    if latest is None or latest.value is None:
+        return ""
+    below = ctx.policy.negative_alcohol_screen_below(latest.instrument)
+    if below is None or latest.value >= below:
+        return ""
+    return (
+        f" The latest {latest.instrument} ({latest.value:g} on {latest.date.isoformat()}) is "
+        "negative: ask whether the disorder is in remission and, if so, record it so on the "
+        "problem list."
+    )
 
 
 def _latest_alcohol_screen(ctx: RuleContext) -> Score | None:
@@ -89,3 +114,49 @@ def substance_words(findings: tuple[Finding, ...]) -> str:
     if all(held):
         return "alcohol use"
     return "alcohol and other substance use" if any(held) else "substance use"
+
+
+def screen_item(ctx: RuleContext) -> Item | None:
+    """A recent AUDIT-C or AUDIT at or above the clinic's cut-off (policy.auditc_substantial_use,
+    audit_substantial_use; the latest screen decides: rules/populations.py) with no substance
+    use coded: a line to ask about it alongside escalation (review s22 RX finding 2: an AUDIT-C
+    of 9 with desvenlafaxine running was said nowhere; only duloxetine's running-drug card named
+    it, and that card is about the drug's liver risk, not about drinking as a contributor).
+
+    CANMAT 2023 para 181 names substance use among the comorbidities associated with poor
+    response, and REFERENCE.md 6 asks to screen for it with the AUDIT-C: a high screen is what
+    that screening finds, so it is said. Not a hold (as the coded disorder's line: a contributor
+    assessed and treated beside escalation, not a contraindication to an adjunct), and worded
+    as a screen, never as a diagnosis: it asks for the assessment that would make one."""
+    screened = substantial_alcohol_screen(ctx.record, ctx.policy)
+    if screened is None:
+        return None
+    score = screened.score
+    shown = f"{score.instrument} {screened.value} on {score.date.isoformat()}"
+    computed = ", computed from items" if score.total_computed else ""
+    return Item(
+        f"{score.instrument} {screened.value}, no alcohol use disorder coded",
+        f"**{shown}{computed}, no alcohol use disorder coded:** at or above the clinic's cut-off "
+        f"({screened.cut_off}), read as substantial alcohol use. Alcohol use is associated with "
+        "poor response (CANMAT 2023 para 181): ask about current drinking, assess for an "
+        "alcohol use disorder and offer treatment or referral, alongside any escalation.",
+        alongside=True,
+        named=(
+            f"{shown} (clinic cut-off {screened.cut_off}), no alcohol use disorder coded",
+            f"{shown}, no alcohol use disorder coded",
+            f"{score.instrument} {screened.value}, no alcohol use disorder coded",
+        ),
+        subject="alcohol use",
+    )
+
+
+def old_visit_year(ctx: RuleContext, finding: Finding) -> int | None:
+    """The year of the visit whose status-less encounter diagnosis is the finding's only record
+    (fhir_mapping/visit_substance.py) when it is older than policy.substance_visit_current_days,
+    else None (a problem-list entry, a stated status, or a recent visit: read as it is)."""
+    if finding.recorded != DIAGNOSIS or finding.onset is None:
+        return None
+    day: date = finding.onset
+    if (ctx.record.as_of - day).days <= ctx.policy.substance_visit_current_days:
+        return None
+    return day.year

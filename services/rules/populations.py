@@ -34,7 +34,9 @@ How a screen counts: for the condition rows whose code set names screening score
 the diagnosis review's "active substance use ... address it before escalating" and the payer
 criteria's substance-use exclusions read the record's findings, and a screen is not a diagnosis
 (`_screen`). The latest screen decides, so a later score below the cut-off supersedes an earlier
-high one; no screen, or none recent, changes nothing.
+high one; no screen, or none recent, changes nothing. The diagnosis review names such a screen
+in its own words when no substance use is coded (`substantial_alcohol_screen`; review s22 RX
+finding 2): a screen, asked about alongside escalation, never called a diagnosis.
 
 What a recorded delivery and breastfeeding change is read in perinatal.py; the paragraphs a card
 adds for these patients are worded in population_notes.py.
@@ -256,6 +258,18 @@ class _Screened:
             "use; no use disorder coded",
             shown,
         )
+
+
+# The code set whose screens are the alcohol screens (data/finding_code_sets.csv).
+_ALCOHOL_SET = "alcohol-use"
+
+
+def substantial_alcohol_screen(record: PatientRecord, policy: Policy) -> _Screened | None:
+    """The latest alcohol screen (AUDIT-C, AUDIT) within policy.alcohol_screen_recent_days when
+    it is at or above the clinic's cut-off: the one reading the duloxetine row (`_screen`) and
+    the diagnosis review's substance-use line (rules/diagnosis_psychiatric.py) share."""
+    codes = drug_rules.code_sets().get(_ALCOHOL_SET)
+    return _screen(record, codes, policy) if codes is not None else None
 
 
 def _screen(record: PatientRecord, codes: CodeSet, policy: Policy) -> _Screened | None:

@@ -33,7 +33,9 @@ from services.psychotherapy_sessions import (
     psychotherapy_sessions,
 )
 from services.recommendation import Recommendation
+from services.rules import psychotherapy_responding
 from services.rules.context import RuleContext
+from services.rules.optimize.courses import responding
 
 TOPIC = "psychotherapy"
 # What the summary proposes, longest form first; an inpatient stay in progress rewords it
@@ -100,6 +102,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
     if psychotherapy_on_record(ctx, sessions):
         return None
+    # A course responding now: the failures are history, not the state the card leads with
+    # (rules/psychotherapy_responding.py says what the card does then, and why).
+    good = responding(ctx)
+    if good and psychotherapy_responding.in_remission(good):
+        return None
     # Counted in the words every card uses (services/trial_count.py, audit 13 WRONG 4).
     failed, failed_short = trial_count.failed_words(facts.failed_trials, ctx.record)
     unseen = history_unavailable(ctx)
@@ -116,22 +123,30 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # referrals (ServiceRequests, booked visits). A visit under another code (a 90791
         # evaluation, a clinic's own visit type) is not read as therapy.
         absence = "no psychotherapy procedure, visit or referral on record"
-    summary = cards.fit_summary(
-        f"{failed} and {absence}: {CONSIDER[0]}",
-        f"{failed_short}; {absence}: {CONSIDER[1]}",
-    )
+    if good:
+        summary = psychotherapy_responding.summary(good, absence, CONSIDER)
+    else:
+        summary = cards.fit_summary(
+            f"{failed} and {absence}: {CONSIDER[0]}",
+            f"{failed_short}; {absence}: {CONSIDER[1]}",
+        )
     reasons: list[SourceRef] = []
     depression = facts.depression_finding
     if depression is not None and depression.source is not None:
         reasons.append(depression.source)
     found = []
+    reason = (
+        psychotherapy_responding.request_reason()
+        if good
+        else "depression not responding to antidepressants"
+    )
     for concept, label in THERAPIES:
         resource = None
         if ctx.patient_id is not None:
             resource = suggestions.service_request(
                 patient_id=ctx.patient_id,
                 concept=concept,
-                text=f"Referral for {label} (depression not responding to antidepressants)",
+                text=f"Referral for {label} ({reason})",
                 reasons=reasons,
             )
         found.append(suggestions.create(f"Refer for {label}", resource))
@@ -161,14 +176,18 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         )
     if lapsed is not None:
         seen += f" {lapsed}"
-    basis = (
-        f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early when "
-        "antidepressants have not worked."
-    )
+    if good:
+        basis = psychotherapy_responding.basis(good, seen, failed, ctx.policy.remission_below)
+    else:
+        basis = (
+            f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early "
+            "when antidepressants have not worked."
+        )
     # The payer's psychotherapy criterion only once TMS is in view (the trials TMS counts reach
     # the clinic's threshold): after one failure the reason for a referral is CANMAT's, and an
     # LCD named then reads as a TMS step nobody proposes (review 19 I8).
-    tms_in_view = len(facts.tms_trials) >= ctx.policy.tms_min_failed_trials
+    # Not while a course responds: the TMS criteria hold it (episode_trials._responding).
+    tms_in_view = not good and len(facts.tms_trials) >= ctx.policy.tms_min_failed_trials
     if tms_in_view and not facts.psychotic:
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
     evidence = (

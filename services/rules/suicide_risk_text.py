@@ -11,7 +11,7 @@ the quantity line) stays with the card.
 from __future__ import annotations
 
 from fhir_mapping.record import CurrentStay, FindingKind, Role
-from services import acute_risk, cards
+from services import acute_risk, cards, self_harm_items
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.card_format import plural, record_cite
 from services.rules.context import RuleContext
@@ -122,7 +122,8 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
         unread = event.short
         return cards.fit_summary(
             acute_risk.unread_line(event),
-            f"{unread}: check it in the chart; if it is above 0, assess suicide risk today",
+            f"{unread}: check it in the chart; if it is "
+            f"{self_harm_items.of(event.screen).positive_short}, assess suicide risk today",
             f"{unread}: check it in the chart",
         )
     event = _lead(signal.signals)
@@ -266,12 +267,15 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
         )
     lookback = ctx.policy.suicide_item9_lookback_days
     if level is SuicideLevel.UNREAD:
+        # Worded from the screen the answer belongs to (PHQ-9 item 9, EPDS item 10).
+        screens = [e.screen for e in signal.unread]
         return (
             "The answer is on record but the service could not read it (a code it does not "
             "know, a value out of range, or text that is not a number), so it may be positive. "
-            "Look at it in the chart: if it is above 0 ('several days' or more), complete a "
-            "structured suicide risk assessment today (C-SSRS). The card goes once a readable "
-            f"item 9 or an assessment is recorded on that day or later, or after {plural(lookback, 'day')}."
+            f"Look at it in the chart: {self_harm_items.positive_clause(screens)}, complete a "
+            "structured suicide risk assessment today (C-SSRS). The card goes once "
+            f"{self_harm_items.superseded_by(screens)} or an assessment is recorded on that day "
+            f"or later, or after {plural(lookback, 'day')}."
         )
     if level is SuicideLevel.RESCREENED:
         window = max(lookback, ctx.policy.suicide_unassessed_item9_days)

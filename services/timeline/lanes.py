@@ -308,7 +308,7 @@ def _segment(
     x0, x1 = scale.x(start), scale.x(end)
     # Esketamine per session: never the segments' time-averaged mg/day (review s19 M2).
     per_dose = per_administration(trial.dose_basis, trial.mg_per_administration)
-    dose = per_dose or (segment_dose_text(segment) if segment is not None else "dose unknown")
+    dose = per_dose or (segment_dose_text(segment, trial.ingredient) if segment else "dose unknown")
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)

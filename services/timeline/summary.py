@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
 from services import data_gaps, trial_dates
+from services.dose_units import per_day
 from services.timeline.contents import (
     PROCEDURE_ROWS,
     item9_positive,
@@ -104,15 +105,17 @@ def _trial_summary(trial: Trial) -> str:
     if per_dose:  # esketamine per session: never its time-averaged mg/day (review s19 M2)
         dose = per_dose
     elif not doses and needed:  # taken only as needed: no daily dose (review 10, PRN doses)
-        dose = segment_dose_text(max(needed, key=lambda s: s.mg_per_day_upper or 0.0))
+        dose = segment_dose_text(
+            max(needed, key=lambda s: s.mg_per_day_upper or 0.0), trial.ingredient
+        )
     elif not doses:
         dose = "dose unknown"
     elif min(doses) == max(tops):
-        dose = f"{mg_text(doses[0])} mg/day"
+        dose = f"{mg_text(doses[0])} {per_day(trial.ingredient)}"
     elif len(daily) == 1:  # one ranged dose: as the cards write it
-        dose = segment_dose_text(daily[0])
+        dose = segment_dose_text(daily[0], trial.ingredient)
     else:
-        dose = f"{mg_text(min(doses))} to {mg_text(max(tops))} mg/day"
+        dose = f"{mg_text(min(doses))} to {mg_text(max(tops))} {per_day(trial.ingredient)}"
     written = trial_dates.written_text(trial)
     if written is not None:  # dates to the year or month only, as written (review 10 f5)
         text = f"{trial.ingredient} {dose}, {written}"

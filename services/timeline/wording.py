@@ -18,6 +18,7 @@ from fhir_mapping.refills_unread import unknown_words
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.card_format import plural as plural
+from services.dose_units import per_day
 from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.rules.optimize.stopped_dose import stopped_words
@@ -73,9 +74,9 @@ def range_text(trial: Trial, policy: Policy = DEFAULT_POLICY) -> str:
         whose = f", {label} maximum" if label else ""
         if not whose and own is not None and hi == own.max_mg_day:
             whose = f", {own.shown_as} maximum"
-        return f"{mg_text(lo)}–{mg_text(hi)} mg/day{whose}"
+        return f"{mg_text(lo)}–{mg_text(hi)} {per_day(trial.ingredient)}{whose}"
     if lo is not None:
-        return f"≥ {mg_text(lo)} mg/day"
+        return f"≥ {mg_text(lo)} {per_day(trial.ingredient)}"
     return "range not verified"
 
 
@@ -91,15 +92,16 @@ def verdict_text(trial: Trial) -> str:
     return _VERDICT_TEXT.get(trial.verdict, str(trial.verdict))
 
 
-def segment_dose_text(segment: DoseSegment) -> str:
+def segment_dose_text(segment: DoseSegment, ingredient: str | None = None) -> str:
     """A segment's dose in words: "100 mg/day", "100-150 mg/day" for a sig's range (written by
     the cards' rule, order_doses.fmt_dose: review s20 R4 item 5 showed its low end alone), "100
-    mg as needed" (never a daily dose), "dose unknown"."""
+    mg as needed" (never a daily dose), "dose unknown". In the unit of the course's `ingredient`
+    (dose_units.per_day: "mg/24 h" for a patch)."""
     if segment.as_needed:
         return as_needed_text(segment.mg_per_day, segment.mg_per_day_high, segment.as_needed_max_mg)
     if segment.mg_per_day is None and segment.mg_per_day_high is None:
         return "dose unknown"
-    return f"{fmt_dose(segment.mg_per_day, segment.mg_per_day_high)} mg/day"
+    return f"{fmt_dose(segment.mg_per_day, segment.mg_per_day_high)} {per_day(ingredient)}"
 
 
 def written_dates_text(trial: Trial) -> str | None:

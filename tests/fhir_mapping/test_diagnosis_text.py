@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from fhir_mapping.condition_text import TEXT_MENTION
 from fhir_mapping.context import condition_findings
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.record import FindingKind
@@ -77,4 +78,41 @@ def test_codes_win_over_text() -> None:
             "text": "MDD, r/o bipolar",
         }
     )
-    assert [f.kind for f in condition_findings(coded, as_of=AS_OF)] == [FindingKind.DEPRESSION]
+    # The code's kind is the code's; a kind that gates treatment named in the text of an entry
+    # coded otherwise is read too, marked as a mention (review s22 RX finding 1: "r/o bipolar II"
+    # on F33.1 raised no bipolar caution).
+    found = {f.kind: f for f in condition_findings(coded, as_of=AS_OF)}
+    assert set(found) == {FindingKind.BIPOLAR, FindingKind.DEPRESSION}
+    assert found[FindingKind.DEPRESSION].system.endswith("icd-10-cm")
+    assert found[FindingKind.BIPOLAR].verification == TEXT_MENTION
+    assert found[FindingKind.BIPOLAR].display == "MDD, r/o bipolar"
+    # Negated words are not read ("bipolar ruled out" closing the clause, "no hx of seizures").
+    negated = _condition(
+        {
+            "coding": [
+                {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "F33.1", "display": "MDD"}
+            ],
+            "text": "MDD; bipolar disorder ruled out 2024; no history of epilepsy",
+        }
+    )
+    kinds = [f.kind for f in condition_findings(negated, as_of=AS_OF)]
+    assert kinds == [FindingKind.DEPRESSION]
+
+
+@pytest.mark.parametrize(
+    ("text", "bipolar"),
+    [
+        # A trailing "ruled out" closing the clause negates (review s22 RX finding 6) ...
+        ("Bipolar disorder ruled out 2024", False),
+        ("Bipolar II disorder ruled out (06/2024)", False),
+        ("Hypomanic episode ruled out", False),
+        # ... a doubtful or unfinished one does not, nor one naming another finding between:
+        ("Bipolar disorder ruled out?", True),
+        ("Bipolar disorder ruled out by psychiatry", True),
+        ("Bipolar disorder - psychosis ruled out", True),
+        ("r/o bipolar II", True),
+        ("rule out bipolar disorder", True),
+    ],
+)
+def test_trailing_ruled_out(text: str, bipolar: bool) -> None:
+    assert (FindingKind.BIPOLAR in text_kinds(text)) is bipolar

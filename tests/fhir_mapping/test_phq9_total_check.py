@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fhir_mapping.phq9_item_sum import checked_total
+from fhir_mapping.phq9_item_sum import ItemSum, checked_total
 from fhir_mapping.record import TotalConflict
 from fhir_mapping.scores import read_scores
 
@@ -46,11 +46,16 @@ def _items(prefix: str = "i", when: str = WHEN) -> list[dict[str, Any]]:
 
 
 def test_the_rule() -> None:
-    assert checked_total(4, 18) == (18, TotalConflict(4, 18))
-    assert checked_total(20, 18) == (20, TotalConflict(20, 18))
-    assert checked_total(18, 18) == (18, None)
-    assert checked_total(4, None) == (4, None)  # fewer than nine answers: nothing to check
-    assert checked_total(None, 18) == (18, None)  # no total: the sum is the total
+    nine = lambda value: ItemSum(value, complete=True)  # noqa: E731
+    assert checked_total(4, nine(18)) == (18, TotalConflict(4, 18))
+    assert checked_total(20, nine(18)) == (20, TotalConflict(20, 18))
+    assert checked_total(18, nine(18)) == (18, None)
+    assert checked_total(4, None) == (4, None)  # no answer read: nothing to check
+    assert checked_total(None, nine(18)) == (18, None)  # no total: the sum is the total
+    # Fewer than nine (s22 RR finding 4): a floor of the total, a conflict only above it.
+    assert checked_total(4, ItemSum(18, complete=False)) == (18, TotalConflict(4, 18, False))
+    assert checked_total(17, ItemSum(16, complete=False)) == (17, None)
+    assert checked_total(None, ItemSum(16, complete=False)) == (None, None)
 
 
 def test_a_panel_with_components() -> None:
@@ -89,11 +94,25 @@ def test_items_filed_alone_at_another_time_are_another_form() -> None:
 
 
 @pytest.mark.parametrize("missing", [0, 8])
-def test_fewer_than_nine_answers_check_nothing(missing: int) -> None:
+def test_fewer_than_nine_answers_summing_to_no_more_than_the_total_check_nothing(
+    missing: int,
+) -> None:
+    items = _items()
+    del items[missing]
+    (score,) = read_scores([*items, _obs("t", TOTAL, 20)], as_of=AS_OF)
+    assert (score.value, score.total_conflict) == (20, None)
+
+
+@pytest.mark.parametrize(("missing", "floor"), [(0, 16), (8, 18)])
+def test_fewer_than_nine_answers_already_above_the_total_are_a_conflict(
+    missing: int, floor: int
+) -> None:
+    # s22 RR finding 4: items 1-8 summing to 18 beside a total of 4 (item 9 not filed) read 4.
     items = _items()
     del items[missing]
     (score,) = read_scores([*items, _obs("t", TOTAL, 4)], as_of=AS_OF)
-    assert (score.value, score.total_conflict) == (4, None)
+    assert (score.value, score.total_conflict) == (floor, TotalConflict(4, floor, False))
+    assert score.item9 == (0 if missing == 0 else None)  # a missing item 9 stays unknown
 
 
 def test_two_forms_at_one_written_day_sum_nothing() -> None:

@@ -125,13 +125,22 @@ def test_duloxetine_running_with_audit_c_items_of_10_gets_the_cirrhosis_warning(
     assert card.summary == f"Duloxetine 60 mg/day with AUDIT-C 10 on 2025-05-19: {LABEL}"
     assert "AUDIT-C 10 on 2025-05-19, computed from items: a screen at or above" in card.detail
     assert "(Cymbalta label 5.2): review whether it should continue" in card.detail
-    # Said once: not again (nor as information) on the diagnosis review. The optimise card's
-    # bupropion caveat names the score as its own basis (review 14 M3), a line of its own.
-    others = "\n".join(c.summary + c.detail for t, c in cards.items() if t != CAUTION)
+    # The liver caution is said once. The optimise card's bupropion caveat names the score as
+    # its own basis (review 14 M3), a line of its own; and the diagnosis review asks about the
+    # drinking itself, alongside escalation, as it does whatever drug runs (review s22 RX
+    # finding 2: with desvenlafaxine no card spoke of an AUDIT-C of 9).
+    others = "\n".join(
+        c.summary + "\n" + c.detail for t, c in cards.items() if t not in (CAUTION, DIAGNOSIS)
+    )
     assert all(
         "AUDIT-C 10" not in line or line.startswith("**Bupropion, if considered:**")
         for line in others.splitlines()
     )
+    assert (
+        "AUDIT-C 10 on 2025-05-19 (clinic cut-off 8), no alcohol use disorder coded"
+        in cards[DIAGNOSIS].summary
+    )
+    assert "hepatotox" not in cards[DIAGNOSIS].detail
     assert "duloxetine" not in (cards[DIAGNOSIS].summary + cards[DIAGNOSIS].detail).lower()
     # The same card, and the same indicator, as duloxetine with cirrhosis.
     cirrhosis = _problem("K74.60", "Unspecified cirrhosis of liver", date(2023, 3, 1), "cir")

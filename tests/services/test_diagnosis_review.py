@@ -120,10 +120,12 @@ def test_abnormal_tsh_and_low_vitamins_after_a_failure() -> None:
     )
     rec = diagnosis_review.rule(ctx(record))
     assert rec is not None
+    # The vitamin D deficiency coded before a normal vitamin D is corrected: an information
+    # line, not a finding to settle (review s22 RX finding 4).
     assert rec.summary == (
-        "Confirm the diagnosis before escalating: TSH high 7.8, no free T4: add free T4; low "
-        "B12; vitamin D deficiency"
+        "Confirm the diagnosis before escalating: TSH high 7.8, no free T4: add free T4; low B12"
     )
+    assert "**vitamin D deficiency on record, vitamin D normal since:**" in rec.detail
     # Under 10 with no free T4 the TSH line asks for one (review 17 second recheck M6); the low
     # B12 is what holds.
     assert "**Raised TSH, no free T4 with it:** 7.8 mIU/L, high, 2024-02-01" in rec.detail
@@ -144,8 +146,18 @@ def test_sleep_apnea_only_when_untreated() -> None:
     assert rec is not None and rec.summary.endswith("untreated sleep apnea")
     cpap = f.trd_record(
         findings=(f.mdd(), apnea),
-        procedures=(f.procedure(ProcedureKind.CPAP, date(2023, 2, 1), code="446573003"),),
+        procedures=(f.procedure(ProcedureKind.CPAP, date(2024, 1, 10), code="446573003"),),
     )
     assert diagnosis_review.rule(ctx(cpap)) is None
+    # A CPAP procedure older than policy.cpap_current_days (365), none since, is not current
+    # treatment: asked about alongside escalation, no hold (review s22 RX finding 3).
+    old = f.trd_record(
+        findings=(f.mdd(), apnea),
+        procedures=(f.procedure(ProcedureKind.CPAP, date(2023, 2, 1), code="446573003"),),
+    )
+    rec = diagnosis_review.rule(ctx(old))
+    assert rec is not None and rec.summary == (
+        "Review sleep apnea alongside escalation: CPAP on record 2023-02-01, check it is used"
+    )
     coded = f.trd_record(findings=(f.mdd(), apnea, f.finding(FindingKind.SLEEP_APNEA_TREATED)))
     assert diagnosis_review.rule(ctx(coded)) is None

@@ -401,10 +401,13 @@ def test_a_running_duloxetine_beside_a_high_screen_is_a_running_drug_warning() -
         "prescribed with substantial alcohol use (hepatotoxicity)"
     )
     assert "review whether it should continue" in card.detail
-    # Said once: the diagnosis review no longer carries it (its TSH line stays, alone).
+    # The drug's caution is said once: the diagnosis review does not name duloxetine. It asks
+    # about the drinking itself, alongside escalation and holding nothing, as it does whatever
+    # drug runs (review s22 RX finding 2), never as a coded use disorder.
     review = cards["diagnosis-review"]
     assert "duloxetine" not in (review.summary + review.detail).lower()
-    assert "AUDIT-C" not in review.detail
+    assert "**AUDIT-C 10 on 2025-05-19, no alcohol use disorder coded:**" in review.detail
+    assert review.summary.startswith("Review alongside escalation:")
     for found in cards.values():
         assert "Substance use:" not in found.detail, found.topic
     low = _cards(_chart(_auditc(date(2025, 5, 19), 4), _running_duloxetine()))

@@ -98,7 +98,8 @@ def test_a_9_mg_patch_order_that_brings_the_diet_gets_one_information_card(name:
     card = cards[DIET]
     assert card["indicator"] == "info"
     assert card["summary"] == (
-        "Selegiline 9 mg/day ordered: needs the MAOI diet (no tyramine-rich foods)"
+        # The patch's unit (session 22 F4 item 3: services/dose_units.py).
+        "Selegiline 9 mg/24 h ordered: needs the MAOI diet (no tyramine-rich foods)"
     )
     assert "2 weeks after stopping it or going back to 6 mg/24 h" in card["detail"]
     assert WASHOUT not in cards

@@ -20,6 +20,7 @@ from services.rules.optimize import declined, held_orders, residual_episode, res
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
+from services.self_harm_items import named
 from services.tms_assessment import text_only_line
 from services.tms_course import TmsCourse
 from services.tms_full_course import FullCourse, full_course
@@ -330,8 +331,10 @@ def non_acute_risk_line(signal: SuicideSignal) -> str:
             "the safety plan today, alongside any change in treatment."
         )
     if signal.level is SuicideLevel.UNREAD:
+        # The item of the screen the answer belongs to: "an EPDS item 10 answer".
+        item = named(e.screen for e in signal.unread)
         return (
-            "**Suicide risk card open:** an item 9 answer could not be read: check it in the "
+            f"**Suicide risk card open:** {item} answer could not be read: check it in the "
             "chart today, alongside any change in treatment."
         )
     if signal.level is SuicideLevel.ASSESSED:

@@ -15,6 +15,7 @@ from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
 from services import age_limits, cards, drugs, tolerability
 from services.card_format import weeks_text
+from services.dose_units import per_day
 from services.order_doses import fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
@@ -42,19 +43,20 @@ def _bare(trial: Trial) -> str:
 
 def dose_section(ctx: RuleContext, trial: Trial) -> str:
     low, top, age = trial.min_adequate_mg, range_top(ctx, trial), ctx.record.patient.age
+    unit = per_day(trial.ingredient)
     cap = ""
     if top is None or low is None:
         # A bound not on record (fluvoxamine: no maximum in the table) is never printed as
         # "150-unknown" (review 12 recheck part 1 #13): worded as the summary's range_label.
         target = f"the adequate range {range_label(ctx, trial)}"
     elif top == site_ceiling(ctx.policy, trial):
-        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day"
+        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} {unit}"
         cap = site_words(ctx.policy, trial, top)
     elif top is not None and low is not None and top <= low:
-        target = f"the adequate dose {cards.fmt_mg(top)} mg/day"
+        target = f"the adequate dose {cards.fmt_mg(top)} {unit}"
         cap = f", which is also the maximum at age {age}"
     else:
-        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} mg/day at age {age}"
+        target = f"the adequate range {cards.fmt_mg(low)}-{cards.fmt_mg(top)} {unit} at age {age}"
     low_weeks = cards.below_minimum(trial)
     so_far = (
         f" for {weeks_text(low_weeks[1])} so far"
@@ -73,7 +75,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
     if limit is not None and ceiling is not None and limit.max_mg < ceiling:
         text += (
             f" The {limit.words()} from age {limit.min_age} is {cards.fmt_mg(limit.max_mg)} "
-            f"mg/day: {age_limits.label(limit)}"
+            f"{unit}: {age_limits.label(limit)}"
         )
     course = tolerability.not_tolerated(ctx.record).get(trial.ingredient)
     if course is not None:
@@ -119,7 +121,7 @@ def _low_summaries(ctx: RuleContext, t: Trial) -> tuple[str, str]:
         f"{t.ingredient.capitalize()} {trial_dose(t)} is below the "
         f"adequate range ({range_label(ctx, t)}): {HELD}",
         f"{t.ingredient.capitalize()} {trial_dose(t)} is below "
-        f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} mg/day: {HELD}",
+        f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} {per_day(t.ingredient)}: {HELD}",
     )
 
 
@@ -177,7 +179,7 @@ def toward_remission(
         sections.append(
             f"**Optimise toward remission:** higher doses within the range are more effective "
             f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "
-            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(r.top)} mg/day{r.ceiling} "
+            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(r.top)} {per_day(t.ingredient)}{r.ceiling} "
             f"(now {_bare(t)}) and repeat the PHQ-9 after the change.{held}"
         )
     for t in low:
@@ -189,7 +191,7 @@ def toward_remission(
     summary = cards.fit_summary(
         f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}), not in remission: "
         f"optimise {first.ingredient} within {cards.fmt_mg(first.min_adequate_mg)}-"
-        f"{cards.fmt_mg(top[first])} mg/day; no switch or adjunct",
+        f"{cards.fmt_mg(top[first])} {per_day(first.ingredient)}; no switch or adjunct",
         f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}): optimise the dose "
         "toward remission; no switch or adjunct",
     )

@@ -42,6 +42,7 @@ from services import (
     suggestions,
     trial_dates,
 )
+from services.dose_units import per_day
 from services.order_doses import fills_basis, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
@@ -111,7 +112,7 @@ def _held_below_stopped(trial: Trial) -> Room | None:
         return None
     why = (
         f"{stopped_words(stopped)}; no lower step is left above the running dose: hold at "
-        f"{cards.fmt_mg(now)} mg/day."
+        f"{cards.fmt_mg(now)} {per_day(trial.ingredient)}."
     )
     return Room(trial, now, now, "", why, "dose not tolerated above it")
 
@@ -159,15 +160,16 @@ def section(ctx: RuleContext, space: Room) -> str:
         )
     start = start_doses.start_dose(trial.ingredient)
     to = _step(space)
+    unit = per_day(trial.ingredient)
     how = (
-        f": to {cards.fmt_mg(to)} mg/day ({steps(start)}, {start.cite})"
+        f": to {cards.fmt_mg(to)} {unit} ({steps(start)}, {start.cite})"
         if start is not None and to is not None
         else ""
     )
     text = (
         f"**Dose first:** {named} {since} ({taken}), "
         f"{_outcome(trial)} ({short_drop(trial)}); range here up to "
-        f"{cards.fmt_mg(space.top)} mg/day{where}. Raise it first if tolerated (higher doses "
+        f"{cards.fmt_mg(space.top)} {unit}{where}. Raise it first if tolerated (higher doses "
         f"work better: {CITE}, Figure 7.1){how}, then repeat the PHQ-9; the options below "
         "come next."
     )
@@ -211,10 +213,11 @@ def suggestion(ctx: RuleContext, space: Room) -> Suggestion | None:
         or orders.dosed_by_level(trial.ingredient)
     ):
         return None
-    label = f"Raise {trial.ingredient} to {cards.fmt_mg(to)} mg/day (dose first, {CITE})"
+    unit = per_day(trial.ingredient)
+    label = f"Raise {trial.ingredient} to {cards.fmt_mg(to)} {unit} (dose first, {CITE})"
     top = cards.fmt_mg(space.top)
     note = (
-        f"Dose optimisation within the range (up to {top} mg/day) before a switch or an adjunct "
+        f"Dose optimisation within the range (up to {top} {unit}) before a switch or an adjunct "
         f"({CITE}; Figure 7.1). Repeat the PHQ-9 after the change."
     )
     resource = orders.medication(ctx, drugs.info(trial.ingredient), trial.ingredient, to, note)
@@ -232,9 +235,10 @@ def _then(ctx: RuleContext, partial: bool) -> str:
 def _target(space: Room) -> str:
     """ "10 → 20 mg/day" (one step on record), else "60 toward 120 mg/day"."""
     to = _step(space)
+    unit = per_day(space.trial.ingredient)
     if to is not None:
-        return f"{_now(space)} → {cards.fmt_mg(to)} mg/day"
-    return f"from {_now(space)} toward {cards.fmt_mg(space.top)} mg/day"
+        return f"{_now(space)} → {cards.fmt_mg(to)} {unit}"
+    return f"from {_now(space)} toward {cards.fmt_mg(space.top)} {unit}"
 
 
 def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | None:
@@ -273,7 +277,7 @@ def held_summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> Held
     long, short = failed
     trial = space.trial
     then = _then(ctx, partial_response(trial) is not None)
-    room_words = f"{trial.ingredient} {_now(space)} mg/day, room to {cards.fmt_mg(space.top)}"
+    room_words = f"{trial.ingredient} {_now(space)} {per_day(trial.ingredient)}, room to {cards.fmt_mg(space.top)}"
     alone = (
         f"{long}: {room_words}: {HELD}",
         f"{long}: {trial.ingredient} {HELD}",

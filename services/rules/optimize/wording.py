@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import Trial
 from services import age_limits, cards, formulation_ceilings, label_maximums, trial_dates
+from services.dose_units import per_day
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 from services.site_ceiling import site_ceiling
@@ -40,8 +41,12 @@ def range_label(ctx: RuleContext, trial: Trial) -> str:
     low, top = trial.min_adequate_mg, range_top(ctx, trial)
     if top is None or low is None:
         if low is not None:
-            return f"from {cards.fmt_mg(low)} mg/day"
-        return f"up to {cards.fmt_mg(top)} mg/day" if top is not None else "not on record"
+            return f"from {cards.fmt_mg(low)} {per_day(trial.ingredient)}"
+        return (
+            f"up to {cards.fmt_mg(top)} {per_day(trial.ingredient)}"
+            if top is not None
+            else "not on record"
+        )
     if top == formulation_ceilings.daily_ceiling(trial):
         return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)}"
     label = label_maximums.binding(

@@ -1,0 +1,87 @@
+"""The diagnoses a Condition's own text names (diagnosis_text.py reads the words), as findings of
+that Condition (`text_findings`), for conditions.py.
+
+When no code of the Condition matched the code tables, every kind its text asserts is read, as
+before (an Oracle Health health concern is text only). When a code matched, the text is still
+read for the kinds that stop or gate a treatment (bipolar disorder or mania, psychosis, epilepsy,
+catatonia: `_GATING`) that no code of the entry gave (review s22 RX finding 1): an Epic problem's
+display name edited by the clinician is sent as code.text on the coded entry, and "MDD recurrent
+moderate; r/o bipolar II (hypomanic episodes 2019?)" on F33.1 raised no bipolar caution, though
+TMS and an adjunct were offered and bupropion signed. Such a finding is marked TEXT_MENTION (in
+`Finding.verification`, where a suspected diagnosis is marked): the cards then say what the text
+says ("problem text mentions possible bipolar disorder"), never a bipolar diagnosis on record, and
+still block the unipolar pathway until psychiatry settles it, the safer reading (an
+antidepressant without a mood stabiliser risks a switch to mania if it is bipolar disorder). The
+same negation rules apply ("no history of mania", "bipolar disorder ruled out 2024" are not read);
+"r/o" is read as the finding, as diagnosis_text.py reads "rule out".
+
+Substance use, suicidal ideation and major depression in the text of a coded entry are not read
+here: the first two have cards of their own that a code decides, and the entry's code says the
+depression better than its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from datetime import date
+
+from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
+from fhir_mapping.record import Finding, FindingKind, SourceRef
+
+# Finding.verification of a kind named only in the text of an entry coded as another kind.
+TEXT_MENTION = "problem-text"
+
+_GATING = frozenset(
+    {
+        FindingKind.BIPOLAR,
+        FindingKind.PSYCHOTIC,
+        FindingKind.PSYCHOTIC_DISORDER,
+        FindingKind.EPILEPSY,
+        FindingKind.CATATONIA,
+    }
+)
+_SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
+_IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
+# Text-only diagnoses that still count once resolved: bipolar disorder and the primary psychotic
+# disorders are lifelong (as their codes are, condition_codes.csv counts_when_resolved: an
+# "inactive" schizoaffective disorder is an inter-episode period, not a revised diagnosis, review
+# 9 finding 6; a revised one is recorded as refuted or entered-in-error, which drops it); the
+# others only while active.
+_TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR, FindingKind.PSYCHOTIC_DISORDER})
+
+
+def text_findings(
+    text: str,
+    label: str,
+    state: str,
+    onset: date | None,
+    source: SourceRef | None,
+    coded: AbstractSet[FindingKind] = frozenset(),
+) -> dict[FindingKind, Finding]:
+    """Findings named in the Condition's text (`text`: its concept_text; `label`: its
+    concept_label, what the card shows). `coded`: the kinds its codes gave (frailty left out);
+    when there are any, only the `_GATING` kinds they did not give, marked TEXT_MENTION."""
+    found: dict[FindingKind, Finding] = {}
+    for kind in text_kinds(text):
+        if coded and (kind not in _GATING or kind in coded):
+            continue
+        if state == "remission" and kind is _SUBSTANCE_USE:
+            # clinicalStatus "remission" on a use disorder typed in: the remission finding, as
+            # the same status beside a code reads (condition_findings), not dropped.
+            kind = _IN_REMISSION
+        elif state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED:
+            continue
+        if kind is _SUBSTANCE_USE and says_in_remission(text):
+            # "Alcohol use disorder, severe, in sustained remission" typed in: not current use
+            # (review 7 finding 8), as the same words beside a code read.
+            kind = _IN_REMISSION
+        found[kind] = Finding(
+            kind=kind,
+            code="",
+            system="text",
+            display=label,
+            onset=onset,
+            source=source,
+            verification=TEXT_MENTION if coded else None,
+        )
+    return found

@@ -1,0 +1,119 @@
+"""Lab results named like a test the diagnosis review reads but coded with a code this service
+does not know: DataGaps, never results (review s22 RX finding 10).
+
+An Epic result filed under the site's local component code only (`urn:oid:1.2.840.114350...`,
+../shared/fhir/vendor/README.md trap 8), code.text "TSH", is not read until the site's codes are
+configured (`[codes]`, site_codes.py). Dropped in silence, the diagnosis review said "No TSH in
+the last 365 days" of a chart holding a TSH of last month. So each such Observation is a DataGap
+whose reason names the test; the diagnosis review then says "No TSH recognised" and cites the row
+(services/rules/diagnosis_review.py, through services/lab_readings.unrecognised). The gap is one resource left out (GapCause.LEFT_OUT),
+so it does not make the labs as a whole "not known" (record.incomplete).
+
+"Named" is text only, as for the scales (scale_lookalike.py): code.text or a coding display names
+a term of data/lab_lookalike_terms.csv as a whole word, not negated. Nothing here reads a value:
+the code is not identified, so a number under it is never a result the service vouches for.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.fhir_fields import array, effective_date, string
+from fhir_mapping.lab_names import LAB_NAMES
+from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.tms_safety import negated, normalise_text
+
+Resource = Mapping[str, Any]
+
+# The reason's words (reasons go to the logs: the test's name, no patient data).
+_PREFIX = "named "
+_SUFFIX = (
+    " under a code this service does not know; a site code can be configured; its value is "
+    "not read as a result"
+)
+# Observation statuses that are results (labs.py counts the same three).
+_RESULT = frozenset({"final", "amended", "corrected"})
+
+# The cheap first look (resource_routing.py): every term of the table, lower-cased, holds one of
+# these (tests/services/test_tsh_local_code.py checks it).
+FIRST_LOOK = ("tsh", "thyrotropin", "thyroid")
+
+
+@cache
+def _terms() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """(normalised term, its whole-word pattern, test) per term, longest first."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_lookalike_terms.csv")
+    rows = [
+        (normalise_text(row["term"]), row["test"])
+        for row in csv.DictReader(text.read_text("utf-8").splitlines())
+    ]
+    rows.sort(key=lambda row: len(row[0]), reverse=True)
+    return tuple((term, re.compile(r"\b" + re.escape(term) + r"\b"), test) for term, test in rows)
+
+
+def terms() -> tuple[str, ...]:
+    """The table's terms, normalised (the first-look test reads them)."""
+    return tuple(term for term, _, _ in _terms())
+
+
+def words_name_lab(words: str) -> bool:
+    """The first look on phq9_lookalike.code_words' output (lower-cased texts)."""
+    for word in FIRST_LOOK:  # noqa: SIM110 (a generator in any() costs more per call)
+        if word in words:
+            return True
+    return False
+
+
+def _texts(resource: Resource) -> list[str]:
+    concept = resource.get("code")
+    if not isinstance(concept, Mapping):
+        return []
+    texts = [concept.get("text")]
+    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
+    return [t for t in texts if isinstance(t, str) and t.strip()]
+
+
+def lab_named(resource: Resource) -> str | None:
+    """The test an Observation's code text or displays name, not negated ("tsh"), else None."""
+    for raw in _texts(resource):
+        text = normalise_text(raw)
+        for _, pattern, test in _terms():
+            if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):
+                return test
+    return None
+
+
+def lab_reason(test: str) -> str:
+    """ "named TSH under a code this service does not know; ...": the gap's reason."""
+    return f"{_PREFIX}{LAB_NAMES.get(test, test)}{_SUFFIX}"
+
+
+def unread_lab(gap: DataGap, test: str) -> bool:
+    """Whether `gap` is this module's gap of `test`."""
+    return gap.domain is DataDomain.LABS and gap.reason == lab_reason(test)
+
+
+def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[DataGap]:
+    """The Observations among `observations` (those no reader took) that name a test of the
+    table and are results (final / amended / corrected) dated up to as-of. An undated one is
+    left out: it cannot be placed in the look-back a "No TSH" line speaks of."""
+    gaps: list[DataGap] = []
+    for resource in observations:
+        if string(resource.get("status")) not in _RESULT:
+            continue
+        test = lab_named(resource)
+        if test is None:
+            continue
+        day = effective_date(resource)
+        if day is None or day > as_of:
+            continue
+        rid = resource.get("id")
+        source = SourceRef("Observation", rid) if isinstance(rid, str) and rid else None
+        gaps.append(DataGap(DataDomain.LABS, lab_reason(test), source, date=day))
+    return gaps

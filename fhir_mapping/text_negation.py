@@ -1,0 +1,133 @@
+"""NegEx-style negation of a phrase in free text (data/text_negations.csv; Chapman et al., J Biomed
+Inform 2001;34:301-310): the one reading shared by the TMS safety screen (tms_safety.py), the
+diagnosis text reader (diagnosis_text.py) and the other text readers, which import it through
+tms_safety (`negated`, `normalise_text`).
+
+A cue applies within five words of the phrase in the same clause (NegEx's window); a conjunction
+("but") or punctuation ends its scope. Roles:
+- `pre`: before the phrase ("no history of seizure disorder", "ruled out bipolar");
+- `post`: after it ("aneurysm was ruled out", "psychosis unlikely");
+- `trailing`: after it, and closing the clause, followed by nothing but a date or number
+  ("Bipolar disorder ruled out 2024"; review s22 RX finding 6). Only at the end: "bipolar
+  disorder ruled out by psychiatry?" or a cue that goes on to name something else ("bipolar
+  II, ruled out psychosis" is another clause anyway) does not negate: the doubtful reading keeps
+  the finding, the safer direction for a diagnosis that stops a treatment;
+- `answer`: a checklist answer right after it ("Pacemaker: none", "Shunt - no");
+- `stop`: a conjunction ending a cue's scope.
+
+Apart from tms_safety.py (moved out in session 22 to keep that module under 400 lines) because
+reading negation is its own idea, whatever the terms being read.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# NegEx reads a trigger's scope as the next (or previous) five words (Chapman et al., J Biomed
+# Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma.
+_SCOPE_WORDS = 5
+_CLAUSE_END = re.compile(r"[.;,]")
+# What may follow a `trailing` cue to the end of its clause: a date or number, parentheses, an
+# "in"/"on" before it ("ruled out 2024", "ruled out (06/2024)", "ruled out in 2024").
+_TRAILING_REST = r"(?=(?:\s*(?:in|on)?\s*[\d/()]+)*\s*$)"
+# ... and within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
+# out"), narrower than NegEx's five: "bipolar disorder - psychosis ruled out" names another
+# finding in between, and a bipolar disorder read as ruled out is the unsafe mistake.
+_TRAILING_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Negations:
+    pre: tuple[re.Pattern[str], ...]
+    post: tuple[re.Pattern[str], ...]
+    trailing: tuple[re.Pattern[str], ...]
+    answer: re.Pattern[str] | None
+    stop: re.Pattern[str] | None
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, a hyphen or underscore inside a word read as a space ("bone-anchored",
+    "VP-shunt"), runs of whitespace as one space. A free-standing dash ("Shunt - no") stays."""
+    text = re.sub(r"(?<=\w)[-_](?=\w)", " ", text.lower())
+    return " ".join(text.split())
+
+
+def _cue(cue: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + re.escape(cue) + r"\b")
+
+
+def _alternation(cues: list[str]) -> re.Pattern[str] | None:
+    if not cues:
+        return None
+    # Longest first, so "with no" wins over "no" where both could match.
+    ordered = sorted(cues, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in ordered) + r")\b")
+
+
+@cache
+def _negations() -> _Negations:
+    text = resources.files("fhir_mapping").joinpath("data/text_negations.csv").read_text("utf-8")
+    by_role: dict[str, list[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        by_role.setdefault(row["role"], []).append(normalise_text(row["cue"]))
+    answer = by_role.get("answer", [])
+    return _Negations(
+        pre=tuple(_cue(c) for c in by_role.get("pre", [])),
+        post=tuple(_cue(c) for c in by_role.get("post", [])),
+        trailing=tuple(
+            re.compile(_cue(c).pattern + _TRAILING_REST) for c in by_role.get("trailing", [])
+        ),
+        # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No".
+        answer=(
+            re.compile(r"^\s*[:?\-]\s*(?:" + "|".join(re.escape(c) for c in answer) + r")\b")
+            if answer
+            else None
+        ),
+        stop=_alternation(by_role.get("stop", [])),
+    )
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the phrase at text[start:end] (of `normalise_text` output) is negated."""
+    neg = _negations()
+    before = _CLAUSE_END.split(text[:start])[-1]
+    if neg.stop is not None:
+        stops = list(neg.stop.finditer(before))
+        if stops:
+            before = before[stops[-1].end() :]
+    window = " ".join(before.split()[-_SCOPE_WORDS:])
+    if any(p.search(window) for p in neg.pre):
+        return True
+    rest = text[end:]
+    if neg.answer is not None and neg.answer.search(rest):
+        return True
+    after = _CLAUSE_END.split(rest)[0]
+    if neg.stop is not None:
+        stop = neg.stop.search(after)
+        if stop is not None:
+            after = after[: stop.start()]
+    window = " ".join(after.split()[:_SCOPE_WORDS])
+    if any(p.search(window) for p in neg.post):
+        return True
+    # Searched in the whole clause, so that "closing the clause" means its end, not the
+    # window's; the cue itself must start within `_TRAILING_WORDS` of the phrase.
+    return any(
+        len(after[: m.start()].split()) < _TRAILING_WORDS
+        for p in neg.trailing
+        for m in p.finditer(after.rstrip())
+    )
+
+
+def negated_inside(span: str) -> bool:
+    """Whether a proximity match negates its second word between the two ("aneurysm, not
+    clipped", "aneurysm - no coil"): a preceding negation cue inside the matched span. A one-
+    phrase term holds no such cue, so this reads only the pairs."""
+    words = span.split()
+    if len(words) < 3:
+        return False
+    inner = " ".join(words[1:-1])
+    return any(p.search(inner) for p in _negations().pre)

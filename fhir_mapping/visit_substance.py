@@ -1,0 +1,69 @@
+"""Substance use recorded only as a visit's encounter diagnosis with no clinical status (review
+s22 RX finding 7).
+
+US Core makes `clinicalStatus` optional on an encounter diagnosis, and Epic and Oracle send many
+without it: the code says what was assessed at that visit, not whether it is current. Read as
+any status-less Condition is (active, conditions.py), an F12.20 of a 2019 visit became "active
+cannabis use" seven years on. Here such a finding is told where it was recorded
+(`Finding.recorded` "encounter diagnosis", `Finding.visit` "visit on 2019-03-04"), as
+visit_risk.py tells a suicidal-ideation finding, so the diagnosis review can word it by its
+visit and decide how old is too old to call current (services/rules/diagnosis_substance.py,
+policy.substance_visit_current_days). A problem-list entry, or an encounter diagnosis that states
+its status, is left as it is: a clinician said whether it is current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from fhir_mapping.clinical_records import ClinicalContext
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date
+from fhir_mapping.record import Finding, FindingKind
+
+Resource = Mapping[str, Any]
+
+_ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"  # US Core / FHIR condition-category
+DIAGNOSIS = "encounter diagnosis"  # `Finding.recorded`, as visit_risk.DIAGNOSIS
+
+
+def _status_less_visit_diagnosis(condition: Resource) -> bool:
+    if condition.get("clinicalStatus") is not None:
+        return False
+    categories = condition.get("category")
+    return any(
+        code == _ENCOUNTER_DIAGNOSIS
+        for concept in (categories if isinstance(categories, list) else ())
+        for _system, code, _display in codings(concept)
+    )
+
+
+def with_visit_substance(
+    context: ClinicalContext, conditions: Sequence[Resource]
+) -> ClinicalContext:
+    """`context` with each substance-use finding of a status-less encounter diagnosis told where
+    it was recorded (module docstring)."""
+    used = [f for f in context.findings if f.kind is FindingKind.SUBSTANCE_USE]
+    if not used:
+        return context  # nearly every chart
+    by_id = {
+        cid: c
+        for c in conditions
+        if isinstance(c, JSON_OBJECT) and isinstance(cid := c.get("id"), str)
+    }
+    changed: dict[Finding, Finding] = {}
+    for finding in used:
+        source = finding.source
+        if finding.recorded is not None or source is None or source.resource_type != "Condition":
+            continue
+        condition = by_id.get(source.id)
+        if condition is None or not _status_less_visit_diagnosis(condition):
+            continue
+        day = parse_date(condition.get("recordedDate")) or finding.onset
+        visit = f"visit on {day.isoformat()}" if day is not None else "visit"
+        changed[finding] = replace(finding, recorded=DIAGNOSIS, visit=visit)
+    if not changed:
+        return context
+    findings = tuple(changed.get(f, f) for f in context.findings)
+    return replace(context, findings=findings)
