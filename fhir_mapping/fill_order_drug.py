@@ -31,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fhir_mapping.authorising_order import the_order
 from fhir_mapping.medication_drug import MEDICATION_NOT_READ, REFERENCE_NOT_FOUND, read_drug
 from fhir_mapping.medication_types import TYPE_READINGS, not_prescribed
 from fhir_mapping.product_conflict import drug_conflict
@@ -62,18 +61,14 @@ def order_index(resources: Any) -> dict[str, Mapping[str, Any]]:
     return index
 
 
-def order_drug(
-    dispense: Mapping[str, Any],
-    orders: Mapping[str, Mapping[str, Any]],
-    medications: Mapping[str, Mapping[str, Any]],
+def read_order(
+    order: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
 ) -> tuple[tuple[Component, ...], Mapping[str, Any] | None] | None:
-    """(the components, the Medication) of the one order `dispense` fills, when that order is
-    read as a prescription and its drug is identified without conflict (module docstring);
-    None otherwise. Empty components: the order names a drug off the pathway (lisinopril)."""
-    rid = the_order(dispense)
-    order = orders.get(rid) if rid is not None else None
-    if order is None:
-        return None
+    """(the components, the Medication) of `order`, the one order a fill names
+    (authorising_order.the_order), when it is read as a prescription and its drug is identified
+    without conflict (module docstring); None otherwise. Empty components: the order names a
+    drug off the pathway (lisinopril). Remembered by order id for one chart's walk
+    (order_readings.py)."""
     status = order.get("status")
     if isinstance(status, str) and status in _ORDER_READING.dropped_statuses:
         return None

@@ -46,7 +46,7 @@ from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, string
-from fhir_mapping.fill_order_drug import order_drug, order_index, own_medication_unread
+from fhir_mapping.fill_order_drug import own_medication_unread
 from fhir_mapping.fill_order_drug import reason as order_reason
 from fhir_mapping.fill_order_mismatch import mismatch_gaps
 from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
@@ -77,6 +77,7 @@ from fhir_mapping.medication_types import (
     not_prescribed,
     resource_dosage_lines,
 )
+from fhir_mapping.order_readings import OrderReadings
 from fhir_mapping.product_conflict import (
     DRUG_TO_CONFIRM,
     drug_conflict,
@@ -154,7 +155,7 @@ def medication_events(
     deferred: list[tuple[Mapping[str, Any], TypeReading, tuple[Component, ...], Any, str]] = []
     conditional = conditional_ingredients()
     found: dict[str, Mapping[str, Any]] | None = None
-    orders: dict[str, Mapping[str, Any]] | None = None  # by id, for a fill read from its order
+    orders = OrderReadings(resources)  # each order a fill names, read once: order_readings.py
     repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
 
     def conditions() -> Mapping[str, Mapping[str, Any]]:
@@ -172,12 +173,12 @@ def medication_events(
     ) -> bool:
         """Whether `dispense`, read as `components`, fills one order of another drug: its gap
         added then (fill_order_mismatch.py), it is read no further."""
-        nonlocal orders, medications
-        if the_order(dispense) is None:
+        nonlocal medications
+        if (rid := the_order(dispense)) is None:
             return False
-        orders = order_index(resources) if orders is None else orders
         medications = medication_index(resources) if medications is None else medications
-        found = mismatch_gaps(dispense, components, medication, orders, medications, as_of)
+        ordered = orders.read(rid, medications)
+        found = mismatch_gaps(dispense, components, medication, ordered, as_of)
         if add:  # else the fill is read in full, its Medication with it (the gap's words)
             gaps.extend(found or ())
         return found is not None
@@ -230,12 +231,10 @@ def medication_events(
         ):
             # Its own Medication not had: read with its order's drug, when that order is read
             # (fill_order_drug.py, review s21 RC M3); never a guess otherwise.
-            if orders is None:
-                orders = order_index(resources)
-            ordered = order_drug(resource, orders, medications or NO_MEDICATIONS)
+            ordered = orders.read(the_order(resource), medications or NO_MEDICATIONS)
             if ordered is not None:
                 from_order, unreadable = unreadable, None
-                components, medication = ordered
+                components, medication = ordered.components, ordered.medication
                 fill = None  # its repeats are read on their own: each fill names its order
         if unreadable is not None:
             # The code the tables do not know is named beside the record (review 18a U1).
@@ -261,7 +260,7 @@ def medication_events(
             )
             continue
         # A fill whose own product is not the drug of the order it fills (session 21 X1):
-        # neither wins, as above (fill_order_drug.order_mismatch).
+        # neither wins, as above (fill_order_mismatch.py).
         if (
             reading.kind is DISPENSE
             and not from_order
