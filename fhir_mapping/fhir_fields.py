@@ -328,3 +328,14 @@ def string(value: object) -> str | None:
     """A JSON string, else None: tolerant reading of a code or status field (issue 10) — a
     malformed value (an object, a list) counts as absent instead of failing a set lookup."""
     return value if isinstance(value, str) else None
+
+
+def code_texts(resource: Mapping[str, Any]) -> list[str]:
+    """A resource's `code.text` and its codings' displays, the non-blank ones: the words the
+    look-alike readers (scale, screen and lab rows under unknown codes) match against."""
+    concept = resource.get("code")
+    if not isinstance(concept, Mapping):
+        return []
+    texts = [concept.get("text")]
+    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
+    return [t for t in texts if isinstance(t, str) and t.strip()]

@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, effective_date, string
+from fhir_mapping.fhir_fields import code_texts, effective_date, string
 from fhir_mapping.lab_names import LAB_NAMES
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.tms_safety import negated, normalise_text
@@ -70,18 +70,9 @@ def words_name_lab(words: str) -> bool:
     return False
 
 
-def _texts(resource: Resource) -> list[str]:
-    concept = resource.get("code")
-    if not isinstance(concept, Mapping):
-        return []
-    texts = [concept.get("text")]
-    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
-    return [t for t in texts if isinstance(t, str) and t.strip()]
-
-
 def lab_named(resource: Resource) -> str | None:
     """The test an Observation's code text or displays name, not negated ("tsh"), else None."""
-    for raw in _texts(resource):
+    for raw in code_texts(resource):
         text = normalise_text(raw)
         for _, pattern, test in _terms():
             if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):

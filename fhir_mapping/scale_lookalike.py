@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, effective_date, string
+from fhir_mapping.fhir_fields import code_texts, effective_date, string
 from fhir_mapping.phq9_lookalike import code_words, observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.tms_safety import negated, normalise_text
@@ -74,15 +74,6 @@ def instruments() -> frozenset[str]:
     return frozenset(name for _, name in _terms())
 
 
-def _texts(resource: Resource) -> list[str]:
-    concept = resource.get("code")
-    if not isinstance(concept, Mapping):
-        return []
-    texts = [concept.get("text")]
-    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
-    return [t for t in texts if isinstance(t, str) and t.strip()]
-
-
 def words_name_scale(words: str) -> bool:
     """`may_name_scale` on phq9_lookalike.code_words' output. Nine substring tests (C scans)
     cost less than one search of their alternation."""
@@ -102,7 +93,7 @@ def may_name_scale(resource: Resource) -> bool:
 def scale_named(resource: Resource) -> str | None:
     """The scale an Observation's code text or displays name, not negated ("MADRS"), else None;
     the first text naming one wins (`code.text`, then the displays in order)."""
-    for raw in _texts(resource):
+    for raw in code_texts(resource):
         text = normalise_text(raw)
         for pattern, instrument in _terms():
             if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):

@@ -36,7 +36,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import array
+from fhir_mapping.fhir_fields import code_texts
 from fhir_mapping.tms_safety import negated, normalise_text
 
 Resource = Mapping[str, Any]
@@ -134,15 +134,6 @@ def self_harm_item(instrument: str) -> str:
     return "item 9"
 
 
-def _texts(resource: Resource) -> list[str]:
-    concept = resource.get("code")
-    if not isinstance(concept, Mapping):
-        return []
-    texts = [concept.get("text")]
-    texts.extend(c.get("display") for c in array(concept.get("coding")) if isinstance(c, Mapping))
-    return [t for t in texts if isinstance(t, str) and t.strip()]
-
-
 def _names(term: Term, text: str) -> bool:
     """Whether one normalised text names `term` (module docstring), not negated."""
     matches = [m for m in term.pattern.finditer(text) if not negated(text, m.start(), m.end())]
@@ -159,7 +150,7 @@ def _names(term: Term, text: str) -> bool:
 def named(resource: Resource) -> Term | None:
     """The first term (self-harm questions first) an Observation's texts name as the row's
     question or name (module docstring); None for a note or task row about a screen."""
-    texts = [normalise_text(raw) for raw in _texts(resource)]
+    texts = [normalise_text(raw) for raw in code_texts(resource)]
     notes = _notes()
     texts = [text for text in texts if not notes.search(text)]
     for term in terms():
