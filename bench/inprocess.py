@@ -234,8 +234,22 @@ def fills_base(as_of: date) -> dict[str, Any]:
             chart.pid, chart.id("venlafaxine"), venlafaxine, as_of - timedelta(days=1), 2
         ),
     )
+    # The order states its supply, as an instalment prescription does (a year, renewable twice):
+    # an order stating none, first filled more than statement_confirmed_days after it, starts
+    # its course at the fill (review s22), so each added fill would move the trial's start.
+    for resource in chart.resources:
+        if resource["resourceType"] == "MedicationRequest" and resource["id"] == chart.id(
+            "venlafaxine"
+        ):
+            resource["dispenseRequest"] = {
+                "expectedSupplyDuration": _YEAR_SUPPLY,
+                "numberOfRepeatsAllowed": 2,
+            }
     scenario = Scenario(chart.name, "bench: fills series", as_of, chart.pid, chart.resources, {})
     return cds_request(scenario, observation_filter=False)
+
+
+_YEAR_SUPPLY = {"value": 365, "unit": "days", "system": "http://unitsofmeasure.org", "code": "d"}
 
 
 def with_fills(request: dict[str, Any], extra: int) -> dict[str, Any]:
