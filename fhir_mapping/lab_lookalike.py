@@ -27,6 +27,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import code_texts, effective_date, string
 from fhir_mapping.lab_names import LAB_NAMES
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.tms_safety import negated, normalise_text
 
 Resource = Mapping[str, Any]
@@ -37,8 +38,8 @@ _SUFFIX = (
     " under a code this service does not know; a site code can be configured; its value is "
     "not read as a result"
 )
-# Observation statuses that are results (labs.py counts the same three).
-_RESULT = frozenset({"final", "amended", "corrected"})
+# Observation statuses that are results: the `all` rows of data/result_statuses.csv.
+_RESULT = statuses(OBSERVATION, Reads.ALL)
 
 # The cheap first look (resource_routing.py): every term of the table, lower-cased, holds one of
 # these (tests/services/test_tsh_local_code.py checks it).

@@ -28,6 +28,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import array, effective_date, string
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 
 Resource = Mapping[str, Any]
 
@@ -43,8 +44,8 @@ UNRECOGNISED_PHQ9_RESPONSE = (
 )
 UNRECOGNISED_PHQ9_REASONS = frozenset({UNRECOGNISED_PHQ9_OBSERVATION, UNRECOGNISED_PHQ9_RESPONSE})
 
-# Observation statuses that are results (scores.py reads the same three).
-_RESULT = frozenset({"final", "amended", "corrected"})
+# Observation statuses that are results: the `all` rows of data/result_statuses.csv.
+_RESULT = statuses(OBSERVATION, Reads.ALL)
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 

@@ -80,6 +80,8 @@ from fhir_mapping.pregnancy_codes import (
     wants,
 )
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, Reads
+from fhir_mapping.result_statuses import statuses as result_statuses
 
 # What other modules read from here, wherever it is defined (build.py: `status_and_edd_codes`,
 # `wants`; the rules: `edd_passed`, `breastfeeding_denied`).
@@ -95,8 +97,9 @@ Resource = Mapping[str, Any]
 
 _COUNTS = frozenset({_PREGNANT, _POSSIBLE})
 _DROPPED = frozenset({"entered-in-error", "cancelled"})
-# Only a result a clinician has signed off ends a pregnancy on record.
-_SIGNED_OFF = frozenset({"final", "amended", "corrected"})
+# Only a result a clinician has signed off ends a pregnancy on record (the `all` rows of
+# data/result_statuses.csv).
+_SIGNED_OFF = result_statuses(OBSERVATION, Reads.ALL)
 
 
 def _edd_date(raw: object) -> date | None:

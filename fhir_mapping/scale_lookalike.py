@@ -32,6 +32,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import code_texts, effective_date, string
 from fhir_mapping.phq9_lookalike import code_words, observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.tms_safety import negated, normalise_text
 
 Resource = Mapping[str, Any]
@@ -44,8 +45,8 @@ _SUFFIX = (
     "its value is not read as a score"
 )
 
-# Observation statuses that are results (scores.py reads the same three).
-_RESULT = frozenset({"final", "amended", "corrected"})
+# Observation statuses that are results: the `all` rows of data/result_statuses.csv.
+_RESULT = statuses(OBSERVATION, Reads.ALL)
 
 
 @cache
