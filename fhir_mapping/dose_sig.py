@@ -88,7 +88,7 @@ def _term_pattern() -> re.Pattern[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _ClauseReading:
+class ClauseReading:
     """A clause's (lower, upper) administrations per day (None: it says none), and the words of
     a rate and times of day that disagree ("twice daily at bedtime"; sig_times.settle), else
     None."""
@@ -98,11 +98,11 @@ class _ClauseReading:
 
 
 def _clause_frequency(clause: str) -> tuple[float, float] | None:
-    """(lower, upper) administrations per day said in a piece of sig (`_clause_reading`)."""
-    return _clause_reading(clause).per_day
+    """(lower, upper) administrations per day said in a piece of sig (`clause_reading`)."""
+    return clause_reading(clause).per_day
 
 
-def _clause_reading(clause: str) -> _ClauseReading:
+def clause_reading(clause: str) -> ClauseReading:
     """The administrations per day said in a piece of sig: the largest rate ("bid" -> 2), else
     the times of day it names (sig_times.times_per_day: "in the morning and at bedtime" -> 2;
     "nightly at bedtime" -> 1, both words name the bedtime slot; "at 8 AM and 8 PM" -> 2). A
@@ -144,13 +144,13 @@ def _clause_reading(clause: str) -> _ClauseReading:
     marks.extend((e.start, e.end) for e in clocks)
     times = times_per_day(events, clause)
     if not rates:
-        return _ClauseReading(times)
+        return ClauseReading(times)
     rate = (max(r[0] for r in rates), max(r[1] for r in rates))
     settled, unclear = settle(rate, times)
     if not unclear:
-        return _ClauseReading(settled)
+        return ClauseReading(settled)
     words = clause[min(a for a, _ in marks) : max(b for _, b in marks)]
-    return _ClauseReading(settled, words)
+    return ClauseReading(settled, words)
 
 
 def sig_times_of_day(text: str) -> frozenset[str]:
