@@ -109,9 +109,7 @@ def test_eight_am_and_eight_pm_is_two_tablets() -> None:
 
 def test_twice_daily_at_bedtime_is_a_range_and_said_unclear() -> None:
     text = _text(_sig("mirtazapine15_twice_daily_at_bedtime"))
-    assert (
-        "**Dose:** mirtazapine 15-30 mg/day (sig unclear: 'twice daily at bedtime')" in text
-    )
+    assert "**Dose:** mirtazapine 15-30 mg/day (sig unclear: 'twice daily at bedtime')" in text
     assert "adequate trial failed" not in text
 
 
