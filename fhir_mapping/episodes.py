@@ -133,6 +133,7 @@ from fhir_mapping.event_spans import _days as _days
 from fhir_mapping.event_spans import _dispensed_in_window as _dispensed_in_window
 from fhir_mapping.event_spans import _Span as _Span
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.first_fill import span_order
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
 from fhir_mapping.same_day_dose import _combined_fill as _combined_fill
@@ -335,6 +336,9 @@ def build_trials(
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
+        if any(s.start > s.key[0] for s in spans):
+            # An order counted from its first fill (first_fill.py): joined at that day.
+            spans.sort(key=span_order)
         dated = _cluster(spans, policy)
         clusters.extend((ingredient, c) for c in dated)
         if past:
