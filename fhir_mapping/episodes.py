@@ -20,7 +20,9 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
    b. A dispense covers its daysSupply. An order covers ONE fill (expectedSupplyDuration, else the
       ordered quantity / daily use); refills authorised are not supply taken:
       - when dispenses of the drug fall in the order's window (its fills x (1 + refills)), the
-        covered time comes from the dispenses, and the order itself covers none beyond them;
+        covered time comes from the dispenses, and the order itself covers none beyond them; it
+        counts from its first hand-over on or after authoredOn, its dose too unless it lowers
+        the dose (first_fill.py, review s23 RT finding 1: not the day it was written);
       - without dispenses, the refills count only up to the next record of the same drug, or a
         switch to another drug of the same role, within the window (a re-order, a statement or
         the switch shows the course was still being managed then); never past the last record.
