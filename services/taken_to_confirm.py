@@ -86,11 +86,14 @@ def course_claim(
 
 def supply_listing(start: date | None, last_fill: date | None, by_order: bool) -> str:
     """What keeps a course whose supply ran out long ago listed (Trial.supply_out_since), as the
-    cards say it: "order of 2024-03-01 still active, last filled 2024-03-02"."""
+    cards say it: "order still active (course from 2024-03-02), last filled 2024-03-02". The
+    course's start, not the order's: an order its fills show taken counts from its first fill
+    (fhir_mapping/first_fill.py, review s23 RT finding 1), so "order of" that day would date
+    the order by its fill."""
     record = "order" if by_order else "record"
-    since = f" of {start.isoformat()}" if start is not None else ""
+    since = f" (course from {start.isoformat()})" if start is not None else ""
     filled = f", last filled {last_fill.isoformat()}" if last_fill is not None else ""
-    return f"{record}{since} still active{filled}"
+    return f"{record} still active{since}{filled}"
 
 
 def readings(gap: DataGap) -> str:
