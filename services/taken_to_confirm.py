@@ -86,12 +86,16 @@ def course_claim(
 
 def supply_listing(start: date | None, last_fill: date | None, by_order: bool) -> str:
     """What keeps a course whose supply ran out long ago listed (Trial.supply_out_since), as the
-    cards say it: "order still active (course from 2024-03-02), last filled 2024-03-02". The
+    cards say it: "order still active, course from 2024-03-02, last filled 2024-07-30" ("filled
+    once on 2024-03-02" when one fill is the whole course). The
     course's start, not the order's: an order its fills show taken counts from its first fill
     (fhir_mapping/first_fill.py, review s23 RT finding 1), so "order of" that day would date
     the order by its fill."""
     record = "order" if by_order else "record"
-    since = f" (course from {start.isoformat()})" if start is not None else ""
+    if start is not None and start == last_fill:
+        # One fill started and ended the course: say so once, without nested brackets.
+        return f"{record} still active, filled once on {start.isoformat()}"
+    since = f", course from {start.isoformat()}" if start is not None else ""
     filled = f", last filled {last_fill.isoformat()}" if last_fill is not None else ""
     return f"{record} still active{since}{filled}"
 
