@@ -326,7 +326,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                 reason=exc.cause,
                 **fields,
             )
-        return JsonResponse(exc.body(), status_code=exc.status_code)
+        return JsonResponse(exc.body(), status_code=exc.status_code, headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:
