@@ -181,8 +181,8 @@ def test_an_order_filled_once_in_2024_is_listed_not_running() -> None:
     # (review s23 RT finding 1, fhir_mapping/first_fill.py): the listing names the course's
     # start as such, never as the order's date.
     assert (
-        "phenelzine is listed (order still active (course from 2024-03-02), last filled "
-        "2024-03-02; confirm whether it is taken)"
+        "phenelzine is listed (order still active, filled once on 2024-03-02; confirm whether "
+        "it is taken)"
     ) in card["detail"]
     assert "is running" not in card["detail"]
 
