@@ -35,7 +35,7 @@ MEASURE = "measurement-based-care"
 ADHERENCE = "adherence-review"
 PATIENT_VIEW = "fluoxetine_order2024_filled_once_2024"
 SELECT = "fluoxetine_order2024_filled_once_sertraline_select"
-LISTING = "order of 2024-03-01 still active, last filled 2024-03-02"
+LISTING = "order still active, filled once on 2024-03-02"
 
 _chart = chart_files.loader(Path(__file__).parent / "listed_course_charts")
 _at = Evaluator(AS_OF)
@@ -74,7 +74,8 @@ def test_a_supply_within_the_window_is_still_measured() -> None:
     not listed, and the measurement card asks for a PHQ-9 as before."""
     policy = Policy(mapping=MappingPolicy(statement_confirmed_days=1000))
     card = _at.by_topic(_chart(PATIENT_VIEW), policy=policy)[MEASURE]
-    assert card["summary"].startswith("On fluoxetine since 2024-03-01")
+    # The course counts from its first fill, 2024-03-02 (fhir_mapping/first_fill.py, review s23 RT 1).
+    assert card["summary"].startswith("On fluoxetine since 2024-03-02")
 
 
 def test_the_same_class_order_card_says_listed() -> None:
@@ -86,5 +87,5 @@ def test_the_same_class_order_card_says_listed() -> None:
         "Sertraline ordered while fluoxetine (SSRI) is listed: two SSRIs; plan the switch"
     )
     assert card["indicator"] == "warning"  # the two SSRIs stay a concern: the safer reading
-    assert f"fluoxetine 20 mg/day since 2024-03-01 (listed: {LISTING})" in card["detail"]
+    assert f"fluoxetine 20 mg/day since 2024-03-02 (listed: {LISTING})" in card["detail"]
     assert not any("running" in c["summary"] + c["detail"] for c in cards)
