@@ -123,12 +123,14 @@ def _trial_summary(trial: Trial) -> str:
         text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
         end = day_text(trial.end)
         stopped = trial_dates.stopped_by_text(trial, end)  # its stop's day only (W2 item 1)
-        if trial.ongoing:
-            text += ", ongoing"
+        if trial.ongoing:  # "listed: order ... still active, ..." for a listed course
+            text += f", {trial_dates.ongoing_text(trial, day_text)}"
         else:
             text += f" to {end}" if stopped == end else f", {stopped}"
     verdict = fixed_course_text(trial) or _SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))
-    if trial_dates.duration_to_confirm(trial):
+    if trial_dates.never_filled(trial):  # its listing says why (review s23 RP finding 3)
+        verdict = "not counted as a trial"
+    elif trial_dates.duration_to_confirm(trial):
         # Session 21 F3 item 1: not known to be short; its reason says "adequacy to confirm".
         verdict = "trial"
     text += f", {verdict}"
