@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
-from services import data_gaps, trial_dates
+from services import data_gaps, phq9_disagreements, trial_dates
 from services.dose_units import per_day
 from services.timeline.contents import (
     PROCEDURE_ROWS,
@@ -67,9 +67,12 @@ def describe(record: PatientRecord) -> str:
     if valued:
         latest = valued[-1]
         band = timeline_style().band_of(latest.value or 0)
+        # A total its answers contradict says so (review s23 RP finding 4).
+        doubt = phq9_disagreements.conflict_words(latest, dated=False)
         sentences.append(
             f"{plural(len(scores), 'PHQ-9 score')} from {day_text(scores[0].date)}; latest "
-            f"{latest.value}{f' ({band.label})' if band else ''} on {day_text(latest.date)}."
+            f"{latest.value}{f' ({band.label})' if band else ''} on {day_text(latest.date)}"
+            f"{f' ({doubt})' if doubt else ''}."
         )
     else:
         # Beside PHQ-9s that could not be read (phq9_lookalike.py), "none" would claim more than
