@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fhir_mapping.gaps import is_record_status, record_status
 from fhir_mapping.record import FindingKind, PatientRecord, Trial
-from services import cards
+from services import bipolar_findings, cards
 from services.packet.html import el, esc, text
 from services.packet.payer import counted_trials, verdict_text
 from services.packet.safety import unchecked_lists
@@ -28,7 +28,10 @@ def _diagnosis(facts: PathwayFacts) -> str:
     code = code_text(finding.system, finding.code)
     # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
     onset = maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)
-    return f"{finding.display or finding.code}{f' ({code})' if code else ''}, since {onset}"
+    line = f"{finding.display or finding.code}{f' ({code})' if code else ''}, since {onset}"
+    if facts.bipolar:  # beside it, as the cards hold the pathway on it (s23 RP finding 5)
+        line += f"; {bipolar_findings.subject(facts.bipolar)}: to confirm"
+    return line
 
 
 def _trials(counted: tuple[Trial, ...]) -> str:
@@ -43,6 +46,8 @@ def _trials(counted: tuple[Trial, ...]) -> str:
 
 def _safety(record: PatientRecord, facts: PathwayFacts) -> str:
     parts = []
+    if facts.bipolar:  # what rules the unipolar TMS pathway out until psychiatry has seen it
+        parts.append(f"{bipolar_findings.subject(facts.bipolar)}: confirm with psychiatry")
     if facts.tms_contraindications:
         parts.append(plural(len(facts.tms_contraindications), "contraindication"))
     if facts.tms_cautions:
