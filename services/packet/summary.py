@@ -44,8 +44,8 @@ def _trials(counted: tuple[Trial, ...]) -> str:
     )
 
 
-def _safety(record: PatientRecord, facts: PathwayFacts) -> str:
-    parts = []
+def _safety(record: PatientRecord, facts: PathwayFacts, item9: str | None = None) -> str:
+    parts = [item9] if item9 else []  # "PHQ-9 item 9 not recorded: ask it" (s23 RP finding 7)
     if facts.bipolar:  # what rules the unipolar TMS pathway out until psychiatry has seen it
         parts.append(f"{bipolar_findings.subject(facts.bipolar)}: confirm with psychiatry")
     if facts.tms_contraindications:
@@ -102,9 +102,11 @@ def summary_box(
     latest: str | None = None,
     verdict: str | None = None,
     counted: tuple[Trial, ...] | None = None,
+    item9: str | None = None,
 ) -> str:
     """`latest`: latest_phq9_text(record), `verdict`: the payer's verdict_text, and `counted`:
-    counted_trials(payer, facts), when the caller has them already."""
+    counted_trials(payer, facts), when the caller has them already; `item9`: the summary's words
+    of an item 9 not on record (item9_unrecorded.packet_summary)."""
     unread = f"{_UNREAD}<span>{esc(_unread(record))}</span>{_END}" if record.gaps else ""
     return (
         '<dl class="summary">'
@@ -114,7 +116,7 @@ def summary_box(
         f"{_TRIALS}<span>"
         f"{esc(_trials(counted if counted is not None else counted_trials(payer, facts)))}"
         f"</span>{_END}"
-        f"{_SAFETY}<span>{esc(_safety(record, facts))}</span>{_END}"
+        f"{_SAFETY}<span>{esc(_safety(record, facts, item9))}</span>{_END}"
         f"{_CRITERIA}<span>{esc(verdict if verdict is not None else _criteria(payer, facts))}"
         f"</span>{_END}"
         f"{unread}</dl>"
