@@ -20,6 +20,7 @@ from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import EventKind
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import WrittenDates
+from fhir_mapping.trial_parts import Adherence
 
 # Enum members compared once per event, as module constants, as in trial_record.py (issue 14).
 _DISPENSE = EventKind.DISPENSE
@@ -288,15 +289,13 @@ def _unconfirmed_since(spans: Sequence[_Span], as_of: date) -> date | None:
 
 
 def _supply_out_since(
-    spans: Sequence[_Span], until: date | None, ongoing: bool, as_of: date, policy: MappingPolicy
+    spans: Sequence[_Span], adherence: Adherence, ongoing: bool, as_of: date, policy: MappingPolicy
 ) -> date | None:
-    """Trial.supply_out_since: the day a running course's supply on record ran out (`until`,
-    Adherence.supply_until of the fills judged to as-of), when that is more than
-    statement_confirmed_days before as-of (an order left active, filled long ago: the record no
-    longer shows the drug taken, as an old statement does not: rule 2c's window); None when the
-    course is ended, listed already (Trial.unconfirmed_since) or supplied. Read before a course
-    adequate on its supply is judged up to that day (Trial.supply_ran_out), whose adherence then
-    names no day (review s23 RP finding 2: venlafaxine out of supply 602 days read "ongoing")."""
+    """Trial.supply_out_since: the day a running course's supply on record ran out, when that is
+    more than statement_confirmed_days before as-of (an order left active, filled long ago: the
+    record no longer shows the drug taken, as an old statement does not: rule 2c's window); None
+    when the course is ended, listed already (Trial.unconfirmed_since) or supplied."""
+    until = adherence.supply_until
     if not ongoing or until is None or (as_of - until).days <= policy.statement_confirmed_days:
         return None  # nearly every course: asked no further
     return None if _unconfirmed_since(spans, as_of) is not None else until

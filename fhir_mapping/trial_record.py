@@ -9,16 +9,17 @@ but not confirmed since, days assumed, dose basis and equivalence). Apart from e
 decides what the courses are and how they relate to one another (a drug's role, the course a
 documented intolerance belongs to): this module reads one course at a time.
 
-How far the records support the course (a stop or an end near as-of, partial dates, a restart,
-days assumed, a hold, a stale listing) is read from its spans in course_support.py; what its
-events say of the drug taken (not shown taken, dose equivalence, formulation, a dose to confirm,
-the dose basis, its intolerance) in course_events.py; read by `_trial` only (underscore names).
+How far the records support the course (a stop or an end stated near as-of, dates written
+partial, a restart, days assumed, a hold, a stale listing) is read from its spans in
+course_support.py; what its events say of the drug taken (not shown taken, dose equivalence,
+formulation, a dose to confirm, the dose basis, its intolerance) in course_events.py. Both are
+read by `_trial` only, and keep the underscore names of the fhir_mapping modules' course helpers
+(course_clusters._cluster, dose_timeline._segment).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, timedelta
 from operator import attrgetter
 
@@ -178,8 +179,7 @@ def _trial(
             events,
         )
         if adequate_on_supply(spans, judged, until, timeline, minimum, policy) is not None:
-            # Its last fill stays known: a listing names it (review s23 RP finding 2).
-            adherence = replace(judged, last_fill=adherence.last_fill)
+            adherence = judged
             if (end - until).days >= policy.supply_gap_days:
                 ran_out = until
     # Session 21 G (verdict_before_gap.py): the course up to its first supply gap, when it was
@@ -372,7 +372,7 @@ def _trial(
         assumed_days=_assumed_days(spans),
         unconfirmed_since=_unconfirmed_since(spans, as_of),
         unconfirmed_order=_unconfirmed_order(spans),
-        supply_out_since=_supply_out_since(spans, until, ongoing, as_of, policy),
+        supply_out_since=_supply_out_since(spans, adherence, ongoing, as_of, policy),
         # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
         adequate_from=adequate_from(segments, minimum, policy)
         if verdict is Verdict.ADEQUATE

@@ -43,7 +43,11 @@ from fhir_mapping.course_length import whole_course_assumed as whole_course_assu
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
 from services import taken_to_confirm
 from services.card_format import fmt_weeks, plural, weeks_text
+from services.taken_to_confirm import MAY_BE_RUNNING as _MAY_BE_RUNNING
 from services.taken_to_confirm import Day
+
+# The order cards' words of a course whose supply ran out (taken_to_confirm.MAY_BE_RUNNING).
+MAY_BE_RUNNING = _MAY_BE_RUNNING.verb
 
 
 def start_unknown(trial: Trial) -> bool:
@@ -109,13 +113,27 @@ def dates_text(trial: Trial) -> str:
 
 def ongoing_text(trial: Trial, day: Day = date.isoformat) -> str:
     """The end of a running course's dates, the one rule of every surface (the cards' trials
-    tables, the packet's dates cell, the timeline's lane and summary): "ongoing", or for a listed
+    tables, the packet's dates cell, the timeline's lane and summary): "ongoing"; for a listed
     course (Trial.listed) "listed: " and the cards' listing (taken_to_confirm.trial_listing:
-    "order of 2024-11-04 still active, never filled or renewed"). Review s23 RP finding 2: an
-    order whose supply ran out in 2025-04 read "7 Oct 2024 – ongoing" and "(current)" where the
-    cards ask to confirm it is still taken. `day` writes a date as the surface does."""
+    "order of 2024-11-04 still active, never filled or renewed"); for a course whose supply ran
+    out a month or more ago, its order still open (Trial.supply_ran_out), the order cards' words
+    "may be running: no supply since 2025-04-08" (order_checks/stacking.py). Review s23 RP
+    finding 2: such courses read "7 Oct 2024 – ongoing" and "(current)" where the cards ask to
+    confirm they are still taken. `day` writes a date as the surface does."""
     listing = taken_to_confirm.trial_listing(trial, day)
-    return f"listed: {listing}" if listing else "ongoing"
+    if listing:
+        return f"listed: {listing}"
+    if trial.supply_ran_out is not None:
+        return f"{MAY_BE_RUNNING}: no supply since {day(trial.supply_ran_out)}"
+    return "ongoing"
+
+
+def running_word(trial: Trial) -> str:
+    """What a lane's name says of a running course: "listed", "may be running" (`ongoing_text`'s
+    states), else "current"."""
+    if trial.listed:
+        return "listed"
+    return MAY_BE_RUNNING if trial.supply_ran_out is not None else "current"
 
 
 def never_filled(trial: Trial) -> bool:
@@ -130,12 +148,14 @@ def never_filled(trial: Trial) -> bool:
 NEVER_FILLED_WEEKS = "not counted: never filled or renewed"
 
 
-def listed_from(trial: Trial) -> date | None:
-    """The first day a listed course is no longer shown taken: its start when `never_filled`,
-    else the end of its last covered segment (the time counted, up to the last confirmation or
-    the run-out), else the listing's day; None for a course the record shows taken."""
+def not_shown_from(trial: Trial) -> date | None:
+    """The first day a running course is no longer shown taken (`ongoing_text` says why): the
+    day its supply ran out (Trial.supply_ran_out); for a listed course its start when
+    `never_filled`, else the end of its last covered segment (the time counted, up to the last
+    confirmation or the run-out), else the listing's day; None for a course the record shows
+    taken."""
     if not trial.listed:
-        return None
+        return trial.supply_ran_out if trial.ongoing else None
     if never_filled(trial):
         return trial.start
     if trial.segments:

@@ -1,13 +1,15 @@
-"""A listed course on the timeline (Trial.listed): what the record shows is a list entry, not the
-drug taken, so the lane says "listed" where a running course says "current", and the time after
-its last confirmation is an outlined box, never a dose bar.
+"""A running course the record no longer shows taken, on the timeline: a listed course
+(Trial.listed: a list entry, not the drug taken) or one whose supply ran out a month or more ago,
+its order still open (Trial.supply_ran_out). Its lane says "listed" or "may be running" where a
+running course says "current", and the time after its last confirmation or supply is an outlined
+box, never a dose bar.
 
 Review s23 RP findings 2 and 3: an order whose supply ran out in 2025-04 read "Venlafaxine
 (current)" with its bar ending there and nothing after it; an order of 2024-11 never filled was a
 solid year-long adequate-dose bar with "no response". The cards say "order ... still active,
-never filled or renewed: confirm it is still taken"; the lane now says the same words
-(services/trial_dates.ongoing_text, taken_to_confirm.trial_listing), and a never-filled order
-has no dose bar at all (trial_dates.never_filled).
+never filled or renewed: confirm it is still taken" and "may be running: no supply since ...";
+the lane now says the same words (services/trial_dates.ongoing_text, the one rule), and a
+never-filled order has no dose bar at all (trial_dates.never_filled).
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ _Box = tuple[RefillGap, str, str]
 
 
 def lane_name(trial: Trial) -> str:
-    """ "Venlafaxine (listed)" for a listed course, "Sertraline (current)" for one the record
-    shows running, the drug's name for an ended one."""
-    if trial.listed:
-        return f"{display_name(trial.ingredient)} (listed)"
-    return display_name(trial.ingredient) + (" (current)" if trial.ongoing else "")
+    """ "Venlafaxine (listed)" for a listed course, "Venlafaxine (may be running)" for one whose
+    supply ran out, "Sertraline (current)" for one the record shows running, the drug's name
+    for an ended one (trial_dates.running_word)."""
+    name = display_name(trial.ingredient)
+    return f"{name} ({trial_dates.running_word(trial)})" if trial.ongoing else name
 
 
 def verdict_line(trial: Trial, verdict: str) -> str:
@@ -40,9 +42,9 @@ def verdict_line(trial: Trial, verdict: str) -> str:
 
 
 def covered_gaps(trial: Trial, boxes: list[_Box]) -> list[_Box]:
-    """`boxes` less the gaps the listed box stands for (from `listed_from` on): one box per
-    stretch, the listed one naming it."""
-    since = trial_dates.listed_from(trial)
+    """`boxes` less the gaps the listed box stands for (from trial_dates.not_shown_from on): one
+    box per stretch, the listed one naming it."""
+    since = trial_dates.not_shown_from(trial)
     if since is None:
         return boxes
     return [b for b in boxes if b[0].start < since]
@@ -50,8 +52,9 @@ def covered_gaps(trial: Trial, boxes: list[_Box]) -> list[_Box]:
 
 def listed_box(trial: Trial, scale: TimeScale, baseline: float, room: float) -> str:
     """The outlined, dashed box from the day the record last shows the course taken to its end
-    (as-of), with the listing as its tooltip; "" for a course the record shows taken."""
-    since = trial_dates.listed_from(trial)
+    (as-of), with the listing (or "may be running: no supply since ...") as its tooltip, labelled
+    "listed" or "no supply"; "" for a course the record shows taken."""
+    since = trial_dates.not_shown_from(trial)
     if since is None or since >= trial.end:
         return ""
     x0, x1 = scale.x(since), scale.x(trial.end)
@@ -61,7 +64,8 @@ def listed_box(trial: Trial, scale: TimeScale, baseline: float, room: float) -> 
         f"{display_name(trial.ingredient)} {listing}: not shown taken from {day_text(since)} "
         f"to {day_text(trial.end)} ({plural(days, 'day')}), not counted as time on the drug"
     )
-    label = "listed" if x1 - x0 >= text_width("listed", 11) else ""
+    word = "listed" if trial.listed else "no supply"
+    label = word if x1 - x0 >= text_width(word, 11) else ""
     return el(
         "g",
         tooltip(tip),
@@ -87,7 +91,7 @@ def listed_box(trial: Trial, scale: TimeScale, baseline: float, room: float) -> 
             stroke_width=1.3,
             stroke_dasharray="2 4",
         ),
-        cls="listed",
+        cls="listed" if trial.listed else "listed no-supply",
         data_start=since.isoformat(),
         data_days=days,
     )

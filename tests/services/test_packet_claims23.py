@@ -1,10 +1,9 @@
 """Review s23 RP: the TMS referral packet and the treatment timeline claim no more than the cards.
 
-- Finding 2: a course whose supply ran out long ago (Trial.supply_out_since, listed on the cards)
-  read "7 Oct 2024 – ongoing" in the packet and "Venlafaxine (current)" on the timeline. Now the
-  one rule (trial_dates.ongoing_text) says the cards' listing: "listed: order still active, ...".
-  Its root on this chart: a course judged up to its run-out (Trial.supply_ran_out) was never
-  Trial.listed (fhir_mapping/course_support._supply_out_since read the judged adherence).
+- Finding 2: a course whose supply ran out long ago (listed, or Trial.supply_ran_out: "may be
+  running: no supply since" on the cards) read "7 Oct 2024 – ongoing" in the packet and
+  "Venlafaxine (current)" on the timeline. Now the one rule (trial_dates.ongoing_text) says the
+  cards' words: "listed: order still active, ..." / "may be running: no supply since ...".
 - Finding 3: an order never filled (rule 2c) was a solid year-long adequate-dose bar with
   "no response", and "52.1" weeks in the packet. Now an outlined "listed" box, no dose bar, no
   response text; weeks "not counted: never filled or renewed".
@@ -92,30 +91,26 @@ def _classes(elements: list[ET.Element]) -> list[str]:
 # --- finding 2: a course whose supply ran out long ago reads "listed" ---------------------------
 
 
-def test_supply_ran_out_long_ago_is_listed_not_ongoing() -> None:
+def test_supply_ran_out_long_ago_may_be_running_not_ongoing() -> None:
     record = _record(_chart("venlafaxine_supply_ran_out_2025_04"))
     venlafaxine = _trial(record, "venlafaxine")
-    # The root: judged up to its run-out, it is still a listed course (602 days without supply).
-    assert venlafaxine.supply_out_since == date(2025, 4, 8)
-    assert venlafaxine.listed
-    listing = "listed: order still active, course from 2024-10-07, last filled 2025-03-07"
-    assert trial_dates.dates_text(venlafaxine) == f"2024-10-07 – {listing}"
+    assert venlafaxine.supply_ran_out == date(2025, 4, 8) and venlafaxine.ongoing
+    # The cards' trials tables and order cards: "may be running: no supply since 2025-04-08".
+    said = "2024-10-07 – may be running: no supply since 2025-04-08"
+    assert trial_dates.dates_text(venlafaxine) == said
     row = _row(_packet(record), "venlafaxine (SNRI)")
-    assert (
-        "7 Oct 2024 – listed: order still active, course from 7 Oct 2024, last filled 7 Mar 2025"
-        in row
-    )
-    assert "ongoing" not in row.split(" | ")[2]
+    assert row.split(" | ")[2] == "7 Oct 2024 – may be running: no supply since 8 Apr 2025"
     assert "yes: failed" in row  # counted up to the run-out, as on the cards
     svg = render_svg(record, policy=Policy())
     text = _text(svg)
-    assert "Venlafaxine (listed)" in text and "Venlafaxine (current)" not in text
+    assert "Venlafaxine (may be running)" in text and "Venlafaxine (current)" not in text
     assert "from 7 Oct 2024, ongoing" not in text
-    assert "from 7 Oct 2024, listed: order still active" in text
+    assert "from 7 Oct 2024, may be running: no supply since 8 Apr 2025" in text
     # The time since the run-out is an outlined box, never the bar going on.
-    boxes = [e for e in _lane(svg, "venlafaxine") if e.get("class") == "listed"]
+    lane = _lane(svg, "venlafaxine")
+    boxes = [e for e in lane if e.get("class", "").startswith("listed")]
     assert [b.get("data-start") for b in boxes] == ["2025-04-08"]
-    assert any(c.startswith("dose-segment") for c in _classes(_lane(svg, "venlafaxine")))
+    assert any(c.startswith("dose-segment") for c in _classes(lane))
 
 
 def test_order_filled_once_in_2024_is_listed_in_the_packet_and_tables() -> None:
