@@ -236,7 +236,7 @@ def run_order_checks(
                     by_topic.setdefault(check.topic, []).append(check)
             # The safety labs that decide the order (review 7 findings 1 and 4): lithium level,
             # QTc, sodium (order_checks/labs.py); safety checks that speak in any state.
-            for check in lab_checks(ctx, draft):
+            for check in lab_checks(ctx, draft, selected):
                 by_topic.setdefault(check.topic, []).append(check)
             # SIADH coded and a sodium-lowering antidepressant drafted (review 12 finding 7).
             siadh = siadh_check(ctx, draft, by_topic)
@@ -284,7 +284,7 @@ def run_order_checks(
                 by_topic.setdefault(caution.topic, []).append(caution)
             # Ondansetron drafted while citalopram runs: the QT pair, judged as from the
             # citalopram side (order_checks/qt_pair.py; review s23 RD finding 1).
-            for check in lab_checks(ctx, draft):
+            for check in lab_checks(ctx, draft, selected):
                 by_topic.setdefault(check.topic, []).append(check)
     # Two adjuncts started on one order: one card naming them (review 20 RB finding 4).
     for check in adjuncts_together_check(ctx, selected):
