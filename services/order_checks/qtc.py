@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement
 from services import age_limits, cards, lab_safety
+from services.interaction_takings import on_order
 from services.lab_safety import LabRule
 from services.order_checks import qt_pair
 from services.order_checks.model import OrderCheck
@@ -223,7 +224,7 @@ def _with_partners(
     if subject.beside:
         # QT-prolonging drafts beside the drafted subject (review s23 RD leftover 2): the pair
         # of two drafts, said on this card, a warning as with a running partner.
-        drafted = qt_pair.on_order(list(subject.beside))
+        drafted = on_order(list(subject.beside))
         names = cards.and_list([t.ingredient for t in drafted])
         lines = "\n".join(f"- {t.text()}: {qt_pair.partner_why(t.ingredient)}." for t in drafted)
         found = dataclasses.replace(

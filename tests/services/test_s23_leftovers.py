@@ -76,8 +76,8 @@ def test_an_maoi_drafted_while_a_triptan_runs_says_not_during_the_maoi_either() 
     card = _one("phenelzine_drafted_sumatriptan_running_sign", MAOI)
     assert card["indicator"] == "critical"
     assert card["summary"] == (
-        "Phenelzine (MAOI) ordered while sumatriptan is running: stop sumatriptan at least 1 "
-        "day first"
+        "Phenelzine (MAOI) ordered while sumatriptan is running: stop sumatriptan at least 14 "
+        "days first"
     )
     assert (
         "Nor is sumatriptan to be taken while phenelzine is taken or within 14 days of its "
