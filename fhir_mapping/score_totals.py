@@ -25,6 +25,8 @@ from fhir_mapping.record import Score, SourceRef, TotalConflict
 Resource = Mapping[str, Any]
 
 _NO_IDS: frozenset[str] = frozenset()
+# The lengths of a FHIR date that names no day: "2026" (a year) and "2026-11" (a month).
+_PARTIAL_LENGTHS = (4, 7)
 
 
 @dataclass(slots=True)
@@ -64,6 +66,10 @@ class _Total:
         source = SourceRef("Observation", self.obs_id) if self.obs_id else None
         # An unreadable answer matters only while no readable one was recorded with it.
         unread = self.unread if self.item9 is None else None
+        # The date as written when it names no day ("2026-11": review s23 RT finding 3).
+        written = self.resource.get("effectiveDateTime")
+        if not isinstance(written, str) or len(written) not in _PARTIAL_LENGTHS:
+            written = None
         # Every field positional, in Score's order: keywords cost the call a third more, and a
         # Score is built for every score of the chart (issue 14).
         return Score(
@@ -79,6 +85,7 @@ class _Total:
             # The instant, for one administration written in two zones (fix 20 item 3).
             parse_instant(self.resource.get("effectiveDateTime")),
             self.conflict,  # total_conflict
+            written,
         )
 
     @property
