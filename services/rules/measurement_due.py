@@ -37,6 +37,11 @@ def due_reason(
         # Its total and its answers disagree (review s22 RS finding 1): it measures nothing until
         # the form is checked, however recent (phq9_disagreements.py).
         return f"PHQ-9 {phq9_disagreements.conflict_words(latest)}"
+    if any(s.value is not None for s in ctx.record.after_today_item9):
+        # A PHQ-9 total dated after today whose positive item 9 the suicide-risk card treats as
+        # current (a date typed wrong): the PHQ-9 was done, and "no PHQ-9 total in 120 days"
+        # beside that card contradicted it (review s23 RT finding 4). Its date is checked there.
+        return None
     if latest is None:
         if unrecognised:  # PHQ-9s on the chart the service could not read (card docstring)
             return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)
