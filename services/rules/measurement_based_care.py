@@ -297,7 +297,7 @@ def hold_one_click(
 
 
 def yield_to_optimise(
-    ctx: RuleContext, shown: Sequence[Recommendation]
+    ctx: RuleContext, shown: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> tuple[Recommendation, ...]:
     """`shown` without this card when the optimise card on the screen already asks for the same
     PHQ-9 (review s23 RT finding 8): "1 adequate trial failed (escitalopram); last PHQ-9 18 on
@@ -306,8 +306,9 @@ def yield_to_optimise(
     The optimise card's is the clearer (it says what the repeat decides and holds the orders
     until then: optimize/stale_score.py), so this one yields. Only the plain interval reason
     yields: a form to score or check, a preliminary total to review, unread results or an
-    unanswered item 9 (its own topic) are other requests and stay."""
-    topics = {rec.topic for rec in shown}
+    unanswered item 9 (its own topic) are other requests and stay; so does this card while the
+    optimise card is `hidden` (snoozed: it asks nothing on this screen)."""
+    topics = {rec.topic for rec in shown} - set(hidden)
     if TOPIC not in topics or OPTIMISE_TOPIC not in topics or stale_score.stale(ctx) is None:
         return tuple(shown)
     latest = ctx.facts.latest_phq9
