@@ -279,6 +279,10 @@ class TotalConflict:
     complete: bool = True
 
 
+# `date` inside Score names its field: its methods say the type by this name.
+_Day = date
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
     """One rating-scale result. `instrument` is "PHQ-9", "PHQ-2" or "GAD-7"."""
@@ -321,7 +325,7 @@ class Score:
     # RT finding 3). None: a full date or dateTime.
     written: str | None = field(default=None, compare=False)
 
-    def latest_day(self) -> date:
+    def latest_day(self) -> _Day:
         """The last day the written date allows: the month's or year's last day for a partial
         date, else `date`. The suicide-risk look-back reads an answer by it: "2026-11" may be
         the 30th, and an answer that may be recent is read as recent (the safer reading)."""

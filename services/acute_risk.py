@@ -123,13 +123,13 @@ from datetime import date, timedelta
 from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services.policy import Policy
+from services.risk_events import signal_day
 from services.risk_evidence import _checks, _events, _rescreens, _window_start, item9_scores
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the records
 # and `unread_line` are public (pathway.py, tms_gate.py, rules/suicide_risk_text.py and the tests
 # import them here).
 from services.risk_evidence import unread_line as unread_line
-from services.risk_events import signal_day
 from services.risk_signal import CheckKind as CheckKind
 from services.risk_signal import RiskCheck as RiskCheck
 from services.risk_signal import RiskEvent as RiskEvent

@@ -297,8 +297,8 @@ def hold_one_click(
 
 
 def yield_to_optimise(
-    ctx: RuleContext, shown: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
-) -> tuple[Recommendation, ...]:
+    ctx: RuleContext, shown: list[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
     """`shown` without this card when the optimise card on the screen already asks for the same
     PHQ-9 (review s23 RT finding 8): "1 adequate trial failed (escitalopram); last PHQ-9 18 on
     2026-08-23 (3 months ago): repeat before switching or augmenting" beside "On escitalopram
@@ -310,16 +310,16 @@ def yield_to_optimise(
     optimise card is `hidden` (snoozed: it asks nothing on this screen)."""
     topics = {rec.topic for rec in shown} - set(hidden)
     if TOPIC not in topics or OPTIMISE_TOPIC not in topics or stale_score.stale(ctx) is None:
-        return tuple(shown)
+        return shown
     latest = ctx.facts.latest_phq9
     ongoing = [t for t in ctx.facts.ongoing_trials if t.unconfirmed_since is None]
     if latest is None or not ongoing or data_gaps.unrecognised_phq9(ctx.record):
-        return tuple(shown)
+        return shown
     trial = max(ongoing, key=lambda t: t.start)
     why = due_reason(ctx, trial, latest, ())
     if why is None or not why.startswith(_INTERVAL) or newer_preliminary_phq9(ctx, latest):
-        return tuple(shown)
-    return tuple(rec for rec in shown if rec.topic != TOPIC)
+        return shown
+    return [rec for rec in shown if rec.topic != TOPIC]
 
 
 # The opening of due_reason's interval reason ("no PHQ-9 total in 100 days").
