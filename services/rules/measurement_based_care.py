@@ -306,7 +306,8 @@ def yield_to_optimise(
     The optimise card's is the clearer (it says what the repeat decides and holds the orders
     until then: optimize/stale_score.py), so this one yields. Only the plain interval reason
     yields: a form to score or check, a preliminary total to review, unread results or an
-    unanswered item 9 (its own topic) are other requests and stay; so does this card while the
+    unanswered item 9 (its own topic), a newer PHQ-2 / PHQ-8 / EPDS it names (item 9 not asked:
+    review s22 RS finding 5) are other requests and stay; so does this card while the
     optimise card is `hidden` (snoozed: it asks nothing on this screen)."""
     topics = {rec.topic for rec in shown} - set(hidden)
     if TOPIC not in topics or OPTIMISE_TOPIC not in topics or stale_score.stale(ctx) is None:
@@ -319,6 +320,8 @@ def yield_to_optimise(
     why = due_reason(ctx, trial, latest, ())
     if why is None or not why.startswith(_INTERVAL) or newer_preliminary_phq9(ctx, latest):
         return shown
+    if no_phq9_words.newest_other_screen(ctx.record, latest.date) is not None:
+        return shown  # it names a newer PHQ-2 / PHQ-8 / EPDS whose item 9 was not asked
     return [rec for rec in shown if rec.topic != TOPIC]
 
 
