@@ -10,7 +10,9 @@ of today, so it is listed on the timeline (services/timeline/page.py) and on no 
 Only a fill that names its order (authorizingPrescription), every order it names read as a course
 (a trial's source): a future fill naming no order, or an order not read, may be a drug the
 record does not otherwise show, and keeps its "could not be read" line and card (the safer
-reading: a new drug is what the card exists for).
+reading: a new drug is what the card exists for). At the order hooks every such fill stays
+listed: a drug drafted beside a running one (an MAOI after fluoxetine: a washout, an interaction)
+is judged on how long the running one goes on, which a fill to come bears on.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def pending_fills(record: PatientRecord) -> frozenset[DataGap]:
         and g.source.resource_type == _DISPENSE
         and g.orders
     ]
-    if not future:  # nearly every chart
+    if not future or record.draft_orders:  # nearly every chart; an order hook (docstring)
         return frozenset()
     read = {s.id for t in record.trials for s in t.sources if s.resource_type == _ORDER}
     return frozenset(g for g in future if all(order in read for order in g.orders))

@@ -63,22 +63,17 @@ def due_reason(
         and adequate <= as_of
         and latest.date < adequate
         and trial.outcome_unmeasured
-        and not _just_before(latest.date, adequate, as_of, ctx.policy.mbc_adequacy_grace_days)
+        and (as_of - latest.date).days > ctx.policy.mbc_adequacy_grace_days
     ):
         # Review 7 finding 6: the course became an adequate trial after its last PHQ-9 (a
         # week-5 score does not show that a 6-week trial failed): the outcome needs a PHQ-9.
+        # Not asked while that PHQ-9 is policy.mbc_adequacy_grace_days old or less (review s23
+        # RT finding 6): a PHQ-9 of day 41 is not "repeat the PHQ-9" on day 42; from the next
+        # visit on it is, so a non-response at week 6 is not left unsaid until the interval.
         return (
             f"adequate duration reached {adequate.isoformat()}, {none} since: outcome not measured"
         )
     return None
-
-
-def _just_before(scored: date, adequate: date, as_of: date, grace_days: int) -> bool:
-    """A PHQ-9 taken at most `grace_days` before the trial became adequate, read while as-of is
-    at most as many days after that date: the PHQ-9 the adequacy check would ask for was just
-    done (policy.mbc_adequacy_grace_days; review s23 RT finding 6)."""
-    grace = timedelta(days=grace_days)
-    return adequate - scored <= grace and as_of - adequate <= grace
 
 
 def unread_answers(
