@@ -122,7 +122,9 @@ def together_from_nothing(ctx: RuleContext, selected: Sequence[DraftOrder]) -> l
     if ctx.facts.bipolar or ctx.facts.psychotic_disorder:
         return []
     started = _antidepressants_started(ctx)
-    if len(started) < 2:
+    # Two of one class on the order: the same-class card ("two SSRIs on one order; keep one",
+    # duplicate_drafts.py) already asks for one of them.
+    if len(started) < 2 or len({d.drug_class for d in started}) < len(started):
         return []
     chosen = {id(d) for d in selected}
     carriers = [d for d in started if id(d) in chosen]

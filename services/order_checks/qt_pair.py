@@ -115,6 +115,8 @@ def running_subjects(
     for other in ctx.record.draft_orders:
         if other.id in chosen or other.ingredient in named | {draft.ingredient}:
             continue
+        if other.id == draft.id or draft.other_reading(other):
+            continue  # one draft read two ways (its code and name disagree) is no pair
         stop, caution = rules_of(other.ingredient, other.drug_class)
         if stop is None and caution is None:
             continue
@@ -131,6 +133,8 @@ def drafted_partners(ctx: RuleContext, draft: DraftOrder) -> tuple[DraftOrder, .
     for other in ctx.record.draft_orders:
         if other.ingredient == draft.ingredient or other.ingredient in found:
             continue
+        if other.id == draft.id or draft.other_reading(other):
+            continue  # one draft read two ways (its code and name disagree) is no pair
         if partner_why(other.ingredient) is not None:
             found[other.ingredient] = other
     return tuple(found.values())

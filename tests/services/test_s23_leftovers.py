@@ -145,3 +145,19 @@ def test_two_antidepressants_started_with_none_running_get_the_information_card(
 
 def test_a_cross_taper_is_not_two_antidepressants_started() -> None:
     assert _of("crosstaper_sertraline_to_venlafaxine_sign", TOGETHER) == []
+
+
+def test_two_of_one_class_are_left_to_the_same_class_card() -> None:
+    # Sertraline and fluoxetine drafted, none running: "two SSRIs on one order; keep one" says
+    # it; no second card for the same pair.
+    doc = chart_files.loader(Path(__file__).parent / "review15_charts")("g01_sign_two_ssri_drafts")
+    topics = [c["source"]["topic"]["code"] for c in _at.cards(doc)]
+    assert TOGETHER not in topics
+
+
+def test_one_draft_read_two_ways_is_no_qt_pair() -> None:
+    # Its code says escitalopram 20 mg, its name citalopram 30 mg: one drug to confirm, not
+    # escitalopram "with citalopram on this order".
+    load = chart_files.loader(Path(__file__).parent / "audit18c_charts")
+    cards = _at.cards(load("w05_draft_code_esc20_name_cit30_age75"))
+    assert not any("on this order: no QTc read" in c["summary"] for c in cards)
