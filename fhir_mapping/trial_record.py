@@ -334,7 +334,6 @@ def _trial(
     by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
     sources = sorted(by_source.values(), key=_SOURCE_ID)
     sources.sort(key=_SOURCE_TYPE)
-    # A course known only from a listing is no adequate trial on that alone (listed_start.py).
     return listed_to_confirm(
         Trial(
             ingredient=ingredient,
