@@ -54,8 +54,14 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
             raw = None if found_text is None else float(found_text)
     elif "valueCodeableConcept" in element:
         # Its LOINC answer codes, unread when a display or the text names another answer
-        # (answer_concept.py: review s22 RR2 finding 4); the words are never read on their own.
-        found_answer = concept_answer(element.get("valueCodeableConcept"), words=False)
+        # (answer_concept.py: review s22 RR2 finding 4). On an item's scale the concept's text
+        # is read as a valueString is (above: exact answer-list words only): an Oracle row
+        # answered {nomenclature code, text "More than half the days"} under LOINC 44260-8 says
+        # its answer as plainly as the flowsheet's valueString does (review s23 RO finding 1:
+        # left unread, the hold it should have raised fell away). Never for a total.
+        found_answer = concept_answer(
+            element.get("valueCodeableConcept"), words=max_score == phq9_answer_max()
+        )
         raw = None if found_answer is None else float(found_answer)
     if raw is None:
         return None
