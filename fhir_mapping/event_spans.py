@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.unfilled_order import authorised_until
 from fhir_mapping.usable_events import _EventKey
 
 # An order/statement/dispense that states no duration is assumed to cover one usual fill.
@@ -176,6 +177,7 @@ def _span(
     policy: MappingPolicy,
     dispense_starts: Sequence[date] = (),
     order_starts: Sequence[date] = (),
+    fills_elsewhere: bool = False,
 ) -> _Span:
     start = event.start
     kind = event.kind
@@ -206,7 +208,11 @@ def _span(
             # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
             # refill data then judge the gaps).
             return _Span(event, key, start, max(as_of, start) if open_ else start)
-        if open_ and not (event.days_supply and event.days_supply > 0):
+        # An order stating its supply, never filled while other fills are on record
+        # (fhir_mapping/unfilled_order.py, review s23 RO finding 2): rule 2c too, up to its
+        # authorised supply at most.
+        supplied = authorised_until(event, dispense_starts, fills_elsewhere) if open_ else None
+        if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
             # latest record of the drug. Asked only of open records (issue 14). An `active`
@@ -222,11 +228,14 @@ def _span(
             if latest > confirmed:
                 confirmed = latest
             counted = confirmed + timedelta(days=policy.statement_confirmed_days)
+            if supplied is not None and supplied < counted:
+                counted = supplied if supplied > start else start
             if counted < as_of:
                 what = "order active, no fill or renewal" if is_order else "listed as active"
                 listed = (
                     f"{event.source}: {what}, not confirmed since "
                     f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
+                    + (" (its authorised supply's end)" if counted == supplied else "")
                 )
                 return _Span(event, key, start, as_of, listed, False, counted, confirmed)
     # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).
