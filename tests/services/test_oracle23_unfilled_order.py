@@ -20,6 +20,9 @@ from typing import Any
 
 import pytest
 
+from fhir_mapping.record import Role
+from services.washout_exposures import Exposure
+from services.washout_table import row_for
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
 
@@ -73,12 +76,44 @@ def test_an_unfilled_order_counts_up_to_its_authorised_supply_and_asks_to_confir
     assert any("counted to 2025-11-01 (its authorised supply's end)" in n for n in trial.notes)
 
 
-def test_the_same_line_as_the_home_medication_and_the_order_stating_no_supply() -> None:
-    """One rule (2c): the home medication (no supply stated) gets the same card summary; its
-    window is statement_confirmed_days, the order stating its supply the shorter authorised one."""
+def test_the_home_medication_takes_the_same_rule_and_is_named_as_patient_reported() -> None:
+    """One rule (2c): the home medication (category patientspecified, reportedBoolean true, no
+    requester; no supply stated) is counted up to statement_confirmed_days and asks the same
+    question, but it is no order the clinic made (review s23 RO finding 3): it was worded "order
+    of 2025-05-05 still active, never filled or renewed"."""
     home = _at.by_topic(_chart("escitalopram_home_med_patient_reported"))[ADHERENCE]
-    assert home["summary"] == CONFIRM
-    assert "time after 2026-05-05 not counted" in home["detail"]
+    assert home["summary"] == (
+        "escitalopram: patient-reported home medication of 2025-05-05, no fill on record: "
+        "confirm it is still taken before counting it as a trial"
+    )
+    assert (
+        "- **escitalopram** (2025-05-05): patient-reported home medication of 2025-05-05, no "
+        "fill on record: time after 2026-05-05 not counted. Confirm it is still taken"
+    ) in home["detail"]
+    assert "order of" not in home["summary"] + home["detail"]
+
+
+def test_the_washout_names_a_listed_home_medication_as_patient_reported() -> None:
+    day = date(2025, 5, 5)
+    row = row_for("phenelzine", Role.ANTIDEPRESSANT)
+    assert row is not None
+    said = {
+        reported: Exposure(
+            "phenelzine",
+            row,
+            True,
+            False,
+            start=day,
+            end=None,
+            source=None,
+            unconfirmed_since=day,
+            unconfirmed_order=True,
+            patient_reported=reported,
+        ).listing()
+        for reported in (False, True)
+    }
+    assert said[False] == "order of 2025-05-05 still active, never filled or renewed"
+    assert said[True] == "patient-reported home medication of 2025-05-05, no fill on record"
 
 
 @pytest.mark.parametrize("name", UNFILLED)
