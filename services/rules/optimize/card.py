@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DataDomain, FindingKind, Trial
+from fhir_mapping.record import DataDomain, Trial
 from services import cards, pathway_contraindications, pathway_options, tms_course, trial_count
 from services.card_format import plural
 from services.episode_trials import in_episode
@@ -26,7 +26,7 @@ from services.rules.optimize import (
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
-from services.tms_assessment import text_only_line
+from services.tms_assessment import depression_in_words, text_only_line
 from services.tms_course import TmsCourse
 from services.tms_full_course import FullCourse, full_course
 
@@ -152,10 +152,10 @@ def _no_diagnosis_line(ctx: RuleContext) -> str:
             + "; ".join(describe(gaps))
             + ". Check the problem list: a TMS referral cites the diagnosis (LCD L37086)."
         )
-    written = ctx.facts.findings_of(FindingKind.DEPRESSION_TEXT)
+    written = depression_in_words(ctx.facts.findings_of)
     if written:
-        # Major depression in the problem's words only (review 16 W3): the problem list is not
-        # silent, it lacks the code a referral cites.
+        # Depression in the problem's words only (review 16 W3, s23 RO finding 4): the problem
+        # list is not silent, it lacks the code a referral cites.
         return f"**No TMS card:** {text_only_line(written[0])} (LCD L37086)."
     return (
         "**No TMS card:** no depression diagnosis on the problem list; a TMS referral cites one "
