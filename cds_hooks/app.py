@@ -146,7 +146,9 @@ def _create_from_environment(listen_host: str | None) -> FastAPI:
 
 def _open_store(settings: Settings) -> Store:
     try:
-        store = Store(settings.database.url)
+        store = Store(
+            settings.database.url, read_timeout_seconds=settings.database.read_timeout_seconds
+        )
     except SchemaOutOfDate as exc:
         # PostgreSQL is migrated by `trd-cds db upgrade`, never by the service (whose database
         # user needs no DDL rights): one line naming both revisions and the command.
@@ -326,7 +328,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                 reason=exc.cause,
                 **fields,
             )
-        return JsonResponse(exc.body(), status_code=exc.status_code)
+        return JsonResponse(exc.body(), status_code=exc.status_code, headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.first_fill import first_fill_in_window
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.unfilled_order import authorised_until
@@ -151,21 +152,7 @@ def _dispensed_in_window(
 ) -> bool:
     """True when a dispense of the drug falls in the time an order's fills could cover and before
     the next order of the drug (a dispense after a re-order fills the re-order)."""
-    if event.days_supply is not None and event.days_supply > 0:
-        window = _days(event.days_supply * (1 + event.refills))
-    else:
-        window = timedelta(weeks=policy.refill_gap_weeks)
-    last = event.start + window
-    # The first dispense on or after the order decides: both bounds are upper bounds, so if it
-    # falls outside them every later one does too (bisection, not a scan, issue 14).
-    index = bisect_left(dispense_starts, event.start)
-    if index == len(dispense_starts):
-        return False
-    first = dispense_starts[index]
-    if first > last:
-        return False
-    reorder = _next_start(order_starts, event.start)
-    return reorder is None or first < reorder
+    return first_fill_in_window(event, dispense_starts, order_starts, policy) is not None
 
 
 def _span(
@@ -204,10 +191,14 @@ def _span(
             # as-of (review 6 finding 3).
             return _Span(event, key, start, max(as_of, start), None, False, start)
         open_ = event.status in (_OPEN if is_order else _OPEN_STATEMENT)
-        if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
-            # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
-            # refill data then judge the gaps).
-            return _Span(event, key, start, max(as_of, start) if open_ else start)
+        fill = (
+            first_fill_in_window(event, dispense_starts, order_starts, policy) if is_order else None
+        )
+        if fill is not None:
+            # 2b: the dispenses carry the covered time, from the first fill on or after the order
+            # (first_fill.py, review s23 RT finding 1: not the day it was written); a running
+            # order still runs to as-of (the refill data then judge the gaps).
+            return _Span(event, key, fill, max(as_of, fill) if open_ else fill)
         # An order stating its supply, never filled while other fills are on record
         # (fhir_mapping/unfilled_order.py, review s23 RO finding 2): rule 2c too, up to its
         # authorised supply at most.
@@ -376,8 +367,10 @@ def _confirmed(event: MedicationEvent, start: date) -> date:
 
 def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
     """Rule 2a for supply already handed out: a supply-derived span running past an explicit end
-    of the same drug stops there, unless a record of the drug starts on or after that end and
-    before the span's end (the course went on)."""
+    of the same drug stops there, unless a record of the drug starts on or after that end and on
+    or before the span's end (the course went on). A fill handed over on the day the one before
+    runs out continues the course (review s23 RT finding 9: "before" cut the earlier fill at the
+    stated end and made a gap of the days between, on a course refilled every 30 days)."""
     stated = sorted(
         {s.event.end for s in spans if s.event.end is not None and s.event.kind is not _DISPENSE}
     )
@@ -387,11 +380,11 @@ def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
         if not span.from_supply:
             continue
         # Only the stated ends inside [start, end) can cut; `starts` is sorted, so "a record
-        # starts in [end, span end)" is one bisection (issue 14: a long course has many fills).
+        # starts in [end, span end]" is one bisection (issue 14: a long course has many fills).
         for end in stated[bisect_left(stated, span.start) :]:
             if end >= span.end:
                 break
             index = bisect_left(starts, end)
-            if index == len(starts) or starts[index] >= span.end:
+            if index == len(starts) or starts[index] > span.end:
                 span.end = end
                 break

@@ -117,11 +117,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # due PHQ-9 (90 days) leaves it unasked. Warning, not info (m11): it asks for a question
     # today, and is not the suicide-risk card's critical level since nothing says it is positive.
     incomplete = incomplete_phq9(ctx, latest)
-    # A course only a stale listing keeps running (an old `active` statement, or an order never
-    # filled or renewed: Trial.unconfirmed_since) is not a drug taken now, so no "On fluoxetine
-    # since 1993: measure response" (review s21 RN finding 5); the adherence card asks to
+    # A listed course (Trial.listed: an old `active` statement, an order never filled or
+    # renewed, or one whose last fill ran out over statement_confirmed_days ago) is not a drug
+    # taken now, so no "On fluoxetine since 1993: measure response" (review s21 RN finding 5;
+    # session 23 L2 item 1: an order filled once in 2024-03); the adherence card asks to
     # confirm it.
-    ongoing = tuple(t for t in ctx.facts.ongoing_trials if t.unconfirmed_since is None)
+    ongoing = tuple(t for t in ctx.facts.ongoing_trials if not t.listed)
     if not ongoing or tms_course.running_course(ctx.record, ctx.policy) is not None:
         # No trial to measure, or a TMS course (its card asks for the scales weekly): only the
         # unanswered item 9 is left to say.
