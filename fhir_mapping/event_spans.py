@@ -211,7 +211,8 @@ def _span(
             # 1993, never renewed, patient last seen 2020, read "on fluoxetine since 1993" in
             # 2026): an order left active that states no supply at all (no quantity, no
             # duration: nothing says how long it lasts) is a list nobody closed, not a drug
-            # taken for decades. An order stating its supply keeps rule 2b's reading.
+            # taken for decades. An order stating its supply keeps rule 2b's reading, unless
+            # the chart's fills show it never filled (unfilled_order.py: up to that supply).
             if is_order:
                 start = _first_fill_after_silence(start, dispense_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
