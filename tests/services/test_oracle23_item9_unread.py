@@ -60,7 +60,9 @@ def _item9_row(doc: Doc) -> Doc:
 def _without_item9(doc: Doc) -> Doc:
     bundle = doc["prefetch"]["observations"]
     bundle["entry"] = [
-        e for e in bundle["entry"] if ITEM9 not in [c["code"] for c in e["resource"]["code"]["coding"]]
+        e
+        for e in bundle["entry"]
+        if ITEM9 not in [c["code"] for c in e["resource"]["code"]["coding"]]
     ]
     return doc
 
@@ -79,7 +81,9 @@ def test_the_oracle_answer_text_under_loinc_item9_is_read() -> None:
     assert _drug_orders(optimise) == []
 
 
-def test_an_unreadable_oracle_answer_47_days_old_raises_the_unread_card_and_holds_the_drugs() -> None:
+def test_an_unreadable_oracle_answer_47_days_old_raises_the_unread_card_and_holds_the_drugs() -> (
+    None
+):
     found = _topics(_chart("item9_oracle_answer_unread_47d"))
     risk = found[RISK]
     assert risk["indicator"] == "warning"

@@ -25,8 +25,8 @@ from fhir_mapping.scores import read_scores, score_gaps
 from services import tms_gate
 from services.acute_risk import SuicideLevel
 from services.policy import Policy
-from services.risk_evidence import item9_window_days
 from services.recommendation import Indicator, Recommendation
+from services.risk_evidence import item9_window_days
 from services.rules import suicide_risk
 from tests.fhir_mapping import fhir_resources as fr
 from tests.fhir_mapping.test_suicide_screen import THOUGHTS, WISH_DEAD, cssrs_response
