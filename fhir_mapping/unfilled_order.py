@@ -23,7 +23,10 @@ supply can be read the order already takes rule 2c as it stands (statement_confi
 Not when the chart carries no dispense at all (`fills_on_record` False): many feeds send none, and
 there an order is all the record has (the TMS card says adherence is not verified by dispensing
 data); nor when any fill of the drug is dated on or after the order (a fill outside the order's
-window is read as before: the drug was dispensed).
+window is read as before: the drug was dispensed); nor when the order carries adherence
+documented on it (the US Core medication-adherence extension, MedicationEvent.
+reported_adherence): someone asked whether the patient takes it, and the card names that answer
+(adherence.py), which a fill feed that may miss a pharmacy does not overrule.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ def authorised_until(
     fills of other drugs on record. None otherwise (the order keeps its reading)."""
     if not fills_elsewhere or event.kind is not EventKind.ORDER:
         return None
+    if event.reported_adherence is not None:
+        return None  # taking it was asked and documented on the order (module docstring)
     days = event.days_supply
     if days is None or days <= 0:
         return None
