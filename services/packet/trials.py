@@ -154,8 +154,6 @@ def _on(score: Score) -> str:
 def _dates(trial: Trial) -> str:
     if trial.on_hold is not None:
         return f"{day_text(trial.start)} – on hold (not taken now)"
-    if trial.listed:  # the cards' listing (review 6 finding 11; s23 RP findings 2 and 3)
-        return f"{day_text(trial.start)} – {trial_dates.ongoing_text(trial, day_text)}"
     # Dates to the year or month only are shown as written (review 10 finding 5).
     written = trial_dates.written_text(trial)
     if written is not None:
@@ -163,6 +161,12 @@ def _dates(trial: Trial) -> str:
     # A start or duration the record does not state is said so (review 6 finding 8).
     if trial_dates.start_unknown(trial):
         return f"start not recorded – {day_text(trial.end)}"
+    running = trial_dates.ongoing_text(trial, day_text)  # "ongoing", or why not (s23 RP f2)
+    if trial_dates.listed_undated(trial):  # review s23 RT finding 2: listed, not begun, then
+        end = running if trial.ongoing else day_text(trial.end)
+        return f"start not recorded (listed {day_text(trial.start)}) – {end}"
+    if trial.listed:  # the cards' listing (review 6 finding 11; s23 RP findings 2 and 3)
+        return f"{day_text(trial.start)} – {running}"
     if trial.taken_before is not None:  # a past course of unknown dates (review s19 item 1)
         return f"before {day_text(trial.taken_before)}; dates not recorded"
     assumed = trial_dates.whole_course_assumed(trial)
@@ -179,7 +183,7 @@ def _dates(trial: Trial) -> str:
         return (
             f"{day_text(trial.start)} – duration not recorded (counted as {plural(assumed, 'day')})"
         )
-    end = trial_dates.ongoing_text(trial, day_text) if trial.ongoing else day_text(trial.end)
+    end = running if trial.ongoing else day_text(trial.end)
     return f"{day_text(trial.start)} – {end}"
 
 
