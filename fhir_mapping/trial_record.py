@@ -59,7 +59,7 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fill_dose import ordered_beside_fills
-from fhir_mapping.first_fill import dose_dated
+from fhir_mapping.first_fill import dose_dated, ordered_on
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
 from fhir_mapping.policy import MappingPolicy
@@ -159,10 +159,7 @@ def _trial(
     timeline = _timeline(dose_dated(spans) or events)  # an order's dose from its first fill
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
-    if info is not None:
-        minimum, maximum = info.min_adequate_mg, info.max_mg
-    else:
-        minimum = maximum = None
+    minimum, maximum = (info.min_adequate_mg, info.max_mg) if info is not None else (None, None)
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
     basis, per_administration = _dose_basis(events)
     if basis is not _DAILY:
@@ -397,4 +394,5 @@ def _trial(
         before_gap=gap,
         ordered_mg_per_day=ordered[0],
         ordered_mg_per_day_high=ordered[1],
+        ordered_on=ordered_on(spans, start),  # the baseline window opens from it
     )
