@@ -270,6 +270,17 @@ def _log_start(settings: Settings, host: str, *, auth: bool) -> None:
     if source.secret_files:
         fields["secretFiles"] = list(source.secret_files)
     logs.event("service.started", **fields)
+    if "timezone" not in settings.server.model_fields_set:
+        # Left at its default (UTC): "today" and the calendar day of every instant a chart sends
+        # are UTC's, so an evening PHQ-9 in the Americas falls on the next day (review s23 RT
+        # finding 5). A warning, not a refusal: `make run` serves with the embedded defaults.
+        logs.event(
+            "service.timezone_default",
+            logging.WARNING,
+            timezone=settings.server.timezone,
+            hint="[server] timezone is not set: dates are read in UTC; set it to the clinic's "
+            "IANA zone, e.g. America/New_York (README, Configuration)",
+        )
     if not auth and not is_loopback(host):
         logs.event(
             "service.exposed_without_auth",
