@@ -146,7 +146,9 @@ def _create_from_environment(listen_host: str | None) -> FastAPI:
 
 def _open_store(settings: Settings) -> Store:
     try:
-        store = Store(settings.database.url)
+        store = Store(
+            settings.database.url, read_timeout_seconds=settings.database.read_timeout_seconds
+        )
     except SchemaOutOfDate as exc:
         # PostgreSQL is migrated by `trd-cds db upgrade`, never by the service (whose database
         # user needs no DDL rights): one line naming both revisions and the command.
@@ -268,6 +270,17 @@ def _log_start(settings: Settings, host: str, *, auth: bool) -> None:
     if source.secret_files:
         fields["secretFiles"] = list(source.secret_files)
     logs.event("service.started", **fields)
+    if "timezone" not in settings.server.model_fields_set:
+        # Left at its default (UTC): "today" and the calendar day of every instant a chart sends
+        # are UTC's, so an evening PHQ-9 in the Americas falls on the next day (review s23 RT
+        # finding 5). A warning, not a refusal: `make run` serves with the embedded defaults.
+        logs.event(
+            "service.timezone_default",
+            logging.WARNING,
+            timezone=settings.server.timezone,
+            hint="[server] timezone is not set: dates are read in UTC; set it to the clinic's "
+            "IANA zone, e.g. America/New_York (README, Configuration)",
+        )
     if not auth and not is_loopback(host):
         logs.event(
             "service.exposed_without_auth",
@@ -326,7 +339,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                 reason=exc.cause,
                 **fields,
             )
-        return JsonResponse(exc.body(), status_code=exc.status_code)
+        return JsonResponse(exc.body(), status_code=exc.status_code, headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JsonResponse:

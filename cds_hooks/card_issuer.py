@@ -6,6 +6,7 @@ evaluation is had (fetched, cached, on the loop or in the thread pool).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -26,6 +27,7 @@ from cds_hooks.hook_answer import UNSET_KEY, Answer, MayWait, Prepared, UnsetKey
 from cds_hooks.models.request import HookRequest
 from cds_hooks.observability import logs
 from cds_hooks.security.caller import Caller
+from cds_hooks.storage.bounded_reads import ReadTimedOut
 from cds_hooks.storage.issued_cards import IssuedCard, snooze_key
 from cds_hooks.storage.store import Store
 from cds_hooks.storage.timeline_cache import TimelineCache, TimelineStore
@@ -50,6 +52,16 @@ def _hidden(
         # A snooze holds while the card rests on the same evidence (issued_cards.snooze_key).
         if (r.snoozable and snooze_key(r.topic, r.evidence_key) in snoozed)
         or (r.dedupe_key and r.dedupe_key in answered)
+    )
+
+
+def _read_timed_out(hook_instance: str, settings: Settings) -> None:
+    """The log line of an answer sent unfiltered: ids and the setting only, no patient data."""
+    logs.event(
+        "hook.store_read_timeout",
+        logging.WARNING,
+        hookInstance=hook_instance,
+        timeoutSeconds=settings.database.read_timeout_seconds,
     )
 
 
@@ -133,15 +145,23 @@ class CardIssuer:
         if not evaluation.recommendations:  # nothing to filter: no database round trip
             snoozed = frozenset()
         else:
-            if snoozed is None:
-                snoozed = frozenset(self.store.snoozed_topics(patient_key, now, on_loop=on_loop))
-            if any(r.dedupe_key for r in evaluation.recommendations):
-                answered = self.store.acknowledged_dedupe_keys(
-                    patient_key,
-                    since=now - timedelta(hours=self.policy.order_dedupe_hours),
-                    exclude_hook_instance=request.hookInstance,
-                    on_loop=on_loop,
-                )
+            try:
+                if snoozed is None:
+                    snoozed = frozenset(
+                        self.store.snoozed_topics(patient_key, now, on_loop=on_loop)
+                    )
+                if any(r.dedupe_key for r in evaluation.recommendations):
+                    answered = self.store.acknowledged_dedupe_keys(
+                        patient_key,
+                        since=now - timedelta(hours=self.policy.order_dedupe_hours),
+                        exclude_hook_instance=request.hookInstance,
+                        on_loop=on_loop,
+                    )
+            except ReadTimedOut:
+                # A stalled PostgreSQL (bounded_reads.py): every card shown, none left out as
+                # snoozed or answered (the safer side: a card shows again), and no further read.
+                snoozed = snoozed or frozenset()
+                _read_timed_out(request.hookInstance, self.settings)
         hidden = _hidden(evaluation.recommendations, snoozed, answered)
         kept = (
             list(zip(evaluation.recommendations, prepared.templates, strict=True))

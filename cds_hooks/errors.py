@@ -11,6 +11,7 @@ Exception tree:
     ├── UnknownService            -> 404
     ├── PayloadTooLarge           -> 413
     ├── UnsupportedMediaType      -> 415 (a body declared as text/plain or a form type)
+    ├── CardsStillStoring         -> 503 + Retry-After (feedback on cards whose commit is late)
     ├── Unauthorized              -> 401 (generic message only; details go to the log)
     └── PreconditionFailed        -> 412 (the data could not be had: what was missing is named)
 
@@ -47,6 +48,10 @@ class CdsError(Exception):
         self.details = details or {}
         self.cause = cause or self.code
         self.fields = fields
+
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries besides the JSON body (none but for a 503's Retry-After)."""
+        return {}
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"error": self.code, "message": self.message}
@@ -105,3 +110,27 @@ class Unauthorized(CdsError):
 class PreconditionFailed(CdsError):
     status_code = 412
     code = "prefetch-unavailable"
+
+
+class CardsStillStoring(CdsError):
+    """Feedback naming cards this service issued whose commit has not ended within `[database]
+    issued_wait_seconds` (a locked or stalled database; session 23 L2 item 3): nothing is
+    stored, and the client is told when to send it again (RFC 9110 15.6.4: 503 with
+    Retry-After), never a 400 it would not resend nor a 500."""
+
+    status_code = 503
+    code = "cards-still-storing"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int,
+        details: dict[str, Any] | None = None,
+        fields: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, details=details, fields=fields)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

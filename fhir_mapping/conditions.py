@@ -40,6 +40,7 @@ from fhir_mapping.fhir_fields import (
     source_ref,
     status_code,
 )
+from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.sleep_apnea_text import apnea_treatment
 
@@ -96,6 +97,7 @@ def wants_condition(resource: Resource) -> bool:
         or tms_safety.wanted(concept, "condition", text, coded)
         or bool(text_kinds(text))
         or bool(vascular_text.text_kinds(text))
+        or has_mania_note(resource)  # "hypomanic episode on sertraline" (mania_notes.py)
     )
 
 
@@ -302,6 +304,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         text, label, state, onset, source, found.keys() - _CONFIRMED_ONLY
     ).items():
         found.setdefault(kind, finding)
+    # ... and mania or hypomania in the entry's notes (mania_notes.py; review s23 RO finding 6).
+    if FindingKind.BIPOLAR not in found and (noted := note_mania(resource, as_of=as_of)):
+        found[FindingKind.BIPOLAR] = note_finding(noted, label, source, state)
     # TMS safety screen (issue 11 item 6): implants and metal near the head (absolute) and the
     # items the TMS service must screen (caution), from codes or free text ("Hx of cerebral
     # aneurysm clipping 2015"); an implant stays in place whatever the status says.

@@ -167,7 +167,7 @@ def _order_stopped(spans: Sequence[_Span]) -> date | None:
     records = [s for s in spans if s.event.kind is not _DISPENSE]
     if not records:
         return None
-    latest = max(records, key=lambda s: s.start)
+    latest = max(records, key=lambda s: s.event.start)  # the record's day, not its first fill
     event = latest.event
     if event.kind is not _ORDER or event.status != "stopped":
         return None
@@ -239,7 +239,9 @@ def _hold_windows(spans: Sequence[_Span]) -> tuple[tuple[date, date], ...]:
     taken up again gives none: the course is on hold (`_on_hold`) and judged up to it."""
     if not any(map(_held, spans)):
         return ()  # nearly every course
-    takers = sorted(s.start for s in spans if _takes_up(s))
+    # The day each taking record was written (an order counted from its first fill, rule 2b,
+    # took the drug up on the day it was written: first_fill.py).
+    takers = sorted(s.event.start for s in spans if _takes_up(s))
     windows: list[tuple[date, date]] = []
     for span in spans:
         if not _held(span):
@@ -258,7 +260,7 @@ def _newer_order_on_hold(spans: Sequence[_Span]) -> date | None:
     if not held:
         return None
     latest = max(held)
-    if any(s.start >= latest for s in spans if _takes_up(s)):
+    if any(s.event.start >= latest for s in spans if _takes_up(s)):
         return None
     return latest
 

@@ -113,7 +113,7 @@ class _NoDose:
 _NO_DOSE = _NoDose()
 
 
-def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
+def _line_amount(line: Mapping[str, Any]) -> Amount | tuple[Amount, ...] | None | _NoDose:
     as_needed = _line_as_needed(line)
     texts = [
         t
@@ -151,10 +151,12 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
         doses = sig_doses(governing_step(text))
         if not doses:
             continue
-        total = total_high = 0.0
         kinds = {d.kind for d in doses}
-        if len(kinds) != 1 or UNREAD in kinds:
+        if UNREAD in kinds:
             return None  # a sig that states its dose ambiguously: not read (sig_amounts.py)
+        # Doses of different kinds at their own times ("15 mg at 6 PM and 1 tablet at bedtime")
+        # are one amount per kind, each turned into mg by the product's strength (`_to_mg`).
+        totals: dict[str, list[float]] = {}
         for dose in doses:
             # The structured timing governs a single dose (the sig text is the last resort); a sig
             # of several doses ("1 in the morning and 2 at night") carries its own frequencies.
@@ -167,9 +169,12 @@ def _line_amount(line: Mapping[str, Any]) -> Amount | None | _NoDose:
                 freq = dose.per_day
             if as_needed:
                 freq = (min(freq[0], 1.0), min(freq[1], 1.0))
-            total += dose.value * freq[0]
-            total_high += (dose.high if dose.high is not None else dose.value) * freq[1]
-        return Amount(total, kinds.pop(), total_high if total_high != total else None)
+            sums = totals.setdefault(dose.kind, [0.0, 0.0])
+            sums[0] += dose.value * freq[0]
+            sums[1] += (dose.high if dose.high is not None else dose.value) * freq[1]
+        return tuple(
+            Amount(lo, kind, hi if hi != lo else None) for kind, (lo, hi) in totals.items()
+        )
     if line.get("timing") is not None:
         return None  # a scheduled line whose amount is not given: unknown, not "no dose"
     return _NO_DOSE
@@ -228,6 +233,8 @@ def daily_amounts(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Amount, 
             return None
         if isinstance(amount, Amount):
             (extras if line_prn and not all(prn) else amounts).append(amount)
+        elif isinstance(amount, tuple):
+            (extras if line_prn and not all(prn) else amounts).extend(amount)
     if extras and amounts:
         # A scheduled dose with an as-needed extra: the scheduled part is the dose the record
         # proves (its lower end); the extra may be taken on top of it, so it joins the upper end

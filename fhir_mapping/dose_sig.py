@@ -11,11 +11,11 @@ from functools import cache, lru_cache
 from fhir_mapping.dose_tables import (
     as_needed_terms,
     frequency_table,
-    slot_overlaps,
     time_slots,
     unit_factor,
 )
 from fhir_mapping.sig_amounts import NUM, UNREAD, SigAmount, alternative, sig_amounts
+from fhir_mapping.sig_times import TimeEvent, clock_events, settle, times_per_day
 
 _WORD_NUMBERS = {
     "one and a half": "1.5",
@@ -87,47 +87,49 @@ def _term_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
 
 
-# Words that join two times of day into two doses ("every evening and at bedtime"): sig grammar.
-_JOINED = re.compile(r"\b(?:and|plus|also)\b|[&+]")
+@dataclass(frozen=True, slots=True)
+class ClauseReading:
+    """A clause's (lower, upper) administrations per day (None: it says none), and the words of
+    a rate and times of day that disagree ("twice daily at bedtime"; sig_times.settle), else
+    None."""
 
-
-def _open_pairs(events: list[tuple[str, int, int]], clause: str) -> int:
-    """How many pairs of times of day the clause may name as one time: two adjacent time words
-    whose slots may overlap (dose_tables.slot_overlaps: "every evening at bedtime") with no
-    joining word between them. `events` are (slot, start, end) in the clause's order; the
-    clause holds one amount (sig_doses cuts it at the next), so no second quantity lies between."""
-    overlaps = slot_overlaps()
-    found = 0
-    for (one, _, end), (two, start, _) in zip(events, events[1:], strict=False):
-        joined = _JOINED.search(clause[end:start]) is not None
-        if one != two and frozenset({one, two}) in overlaps and not joined:
-            found += 1
-    return found
+    per_day: tuple[float, float] | None
+    unclear: str | None = None
 
 
 def _clause_frequency(clause: str) -> tuple[float, float] | None:
-    """(lower, upper) administrations per day said in a piece of sig: the largest rate ("bid" ->
-    2), else the number of distinct times of day ("in the morning and at bedtime" -> 2; "nightly
-    at bedtime" -> 1: both words name the bedtime slot, dose_tables.time_slots). A range
-    ("1-2 times a day", "every 4-6 hours") gives its two ends; otherwise both are the same.
-    Times of day the words leave open as one time or two ("every evening at bedtime") give a
-    range too: 1-2 a day (`_open_pairs`), read as sig dose ranges are (dose.py's docstring)."""
+    """(lower, upper) administrations per day said in a piece of sig (`clause_reading`)."""
+    return clause_reading(clause).per_day
+
+
+def clause_reading(clause: str) -> ClauseReading:
+    """The administrations per day said in a piece of sig: the largest rate ("bid" -> 2), else
+    the times of day it names (sig_times.times_per_day: "in the morning and at bedtime" -> 2;
+    "nightly at bedtime" -> 1, both words name the bedtime slot; "at 8 AM and 8 PM" -> 2). A
+    range ("1-2 times a day", "every 4-6 hours") gives its two ends; otherwise both are the
+    same. Times of day the words leave open as one time or two ("every evening at bedtime"),
+    and a rate that disagrees with the times beside it ("twice daily at bedtime"), give a range
+    too (sig_times.py), read as sig dose ranges are (dose.py's docstring)."""
     _, terms = frequency_table()
     slots = time_slots()
     rates: list[tuple[float, float]] = []
-    events: list[tuple[str, int, int]] = []
+    events: list[TimeEvent] = []
+    marks: list[tuple[int, int]] = []
     for match in _term_pattern().finditer(clause):
         kind, per_day = terms[match.group(1)]
+        marks.append(match.span())
         if kind == "rate":
             rates.append((per_day, per_day))
         else:
-            events.append((slots[match.group(1)], match.start(), match.end()))
+            slot = slots[match.group(1)]
+            events.append(TimeEvent(slot, slot, match.start(), match.end()))
     for match in _EVERY_HOURS.finditer(clause):
         hours = float(match.group("n"))
         longest = float(match.group("hi")) if match.group("hi") else hours
         if hours > 0 and longest > 0:
             # Every 4-6 hours: 4 a day at the least (every 6 h), 6 at the most (every 4 h).
             rates.append((24.0 / max(hours, longest), 24.0 / min(hours, longest)))
+            marks.append(match.span())
     for match in _EVERY_DAYS.finditer(clause):
         days = float(match.group("n"))
         if days > 0:
@@ -136,12 +138,19 @@ def _clause_frequency(clause: str) -> tuple[float, float] | None:
         most = float(match.group("n"))
         least = float(match.group("lo")) if match.group("lo") else most
         rates.append((min(least, most), max(least, most)))
-    if rates:
-        return max(r[0] for r in rates), max(r[1] for r in rates)
-    if events:
-        distinct = len({slot for slot, _, _ in events})
-        return float(max(distinct - _open_pairs(events, clause), 1)), float(distinct)
-    return None
+        marks.append(match.span())
+    clocks = clock_events(clause)
+    events.extend(clocks)
+    marks.extend((e.start, e.end) for e in clocks)
+    times = times_per_day(events, clause)
+    if not rates:
+        return ClauseReading(times)
+    rate = (max(r[0] for r in rates), max(r[1] for r in rates))
+    settled, unclear = settle(rate, times)
+    if not unclear:
+        return ClauseReading(settled)
+    words = clause[min(a for a, _ in marks) : max(b for _, b in marks)]
+    return ClauseReading(settled, words)
 
 
 def sig_times_of_day(text: str) -> frozenset[str]:
@@ -149,13 +158,12 @@ def sig_times_of_day(text: str) -> frozenset[str]:
     FHIR EventTiming codes of the `event` rows of data/sig_frequencies.csv (MORN, EVE, HS...),
     the codes a structured `timing.repeat.when` carries, so a line's sig and another line's
     `when` compare. Two dosage lines naming different ones are doses of one day
-    (dose_steps.unsequenced_shape); a rate ("bid") is no time of day."""
+    (dose_steps.unsequenced_shape); a rate ("bid") is no time of day. A clock time ("at 8 PM")
+    is given as "20:00", as dose_steps reads a structured `timeOfDay`."""
     slots = time_slots()
-    return frozenset(
-        slots[m.group(1)]
-        for m in _term_pattern().finditer(normalise_sig(text))
-        if m.group(1) in slots
-    )
+    normalised = normalise_sig(text)
+    words = {slots[m.group(1)] for m in _term_pattern().finditer(normalised) if m.group(1) in slots}
+    return frozenset(words | {e.key for e in clock_events(normalised)})
 
 
 def sig_as_needed(text: str) -> bool:

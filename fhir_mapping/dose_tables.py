@@ -94,6 +94,23 @@ def slot_overlaps() -> frozenset[frozenset[str]]:
 
 
 @cache
+def clock_slots() -> tuple[tuple[int, int, str], ...]:
+    """(first minute, last minute, slot) of the day for each row of data/sig_clock_slots.csv:
+    the time of day (FHIR EventTiming slot) a clock time in a sig falls in ("at 9 PM": HS), so
+    it can be told from a word for the same time ("at 9 PM at bedtime": one dose; sig_times.py).
+    A window may run past midnight (21:00-03:59): its first minute is then after its last."""
+
+    def minute(text: str) -> int:
+        hours, minutes = text.strip().split(":")
+        return int(hours) * 60 + int(minutes)
+
+    return tuple(
+        (minute(row["from"]), minute(row["to"]), row["slot"].strip().upper())
+        for row in _table("sig_clock_slots.csv")
+    )
+
+
+@cache
 def as_needed_terms() -> tuple[str, ...]:
     """The sig words that make a dose "as needed" ("prn", "as needed", "as required"...): the
     `as-needed` rows of data/sig_frequencies.csv, lower-case."""

@@ -20,7 +20,9 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
    b. A dispense covers its daysSupply. An order covers ONE fill (expectedSupplyDuration, else the
       ordered quantity / daily use); refills authorised are not supply taken:
       - when dispenses of the drug fall in the order's window (its fills x (1 + refills)), the
-        covered time comes from the dispenses, and the order itself covers none beyond them;
+        covered time comes from the dispenses, and the order itself covers none beyond them; it
+        counts from its first hand-over on or after authoredOn, its dose too unless it lowers
+        the dose (first_fill.py, review s23 RT finding 1: not the day it was written);
       - without dispenses, the refills count only up to the next record of the same drug, or a
         switch to another drug of the same role, within the window (a re-order, a statement or
         the switch shows the course was still being managed then); never past the last record.
@@ -133,6 +135,7 @@ from fhir_mapping.event_spans import _days as _days
 from fhir_mapping.event_spans import _dispensed_in_window as _dispensed_in_window
 from fhir_mapping.event_spans import _Span as _Span
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.first_fill import span_order
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
 from fhir_mapping.same_day_dose import _combined_fill as _combined_fill
@@ -335,6 +338,9 @@ def build_trials(
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
+        if any(s.start > s.key[0] for s in spans):
+            # An order counted from its first fill (first_fill.py): joined at that day.
+            spans.sort(key=span_order)
         dated = _cluster(spans, policy)
         clusters.extend((ingredient, c) for c in dated)
         if past:

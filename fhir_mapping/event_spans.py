@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.first_fill import first_fill_in_window
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.usable_events import _EventKey
@@ -150,21 +151,7 @@ def _dispensed_in_window(
 ) -> bool:
     """True when a dispense of the drug falls in the time an order's fills could cover and before
     the next order of the drug (a dispense after a re-order fills the re-order)."""
-    if event.days_supply is not None and event.days_supply > 0:
-        window = _days(event.days_supply * (1 + event.refills))
-    else:
-        window = timedelta(weeks=policy.refill_gap_weeks)
-    last = event.start + window
-    # The first dispense on or after the order decides: both bounds are upper bounds, so if it
-    # falls outside them every later one does too (bisection, not a scan, issue 14).
-    index = bisect_left(dispense_starts, event.start)
-    if index == len(dispense_starts):
-        return False
-    first = dispense_starts[index]
-    if first > last:
-        return False
-    reorder = _next_start(order_starts, event.start)
-    return reorder is None or first < reorder
+    return first_fill_in_window(event, dispense_starts, order_starts, policy) is not None
 
 
 def _span(
@@ -202,10 +189,14 @@ def _span(
             # as-of (review 6 finding 3).
             return _Span(event, key, start, max(as_of, start), None, False, start)
         open_ = event.status in (_OPEN if is_order else _OPEN_STATEMENT)
-        if is_order and _dispensed_in_window(event, dispense_starts, order_starts, policy):
-            # 2b: the dispenses carry the covered time; a running order still runs to as-of (the
-            # refill data then judge the gaps).
-            return _Span(event, key, start, max(as_of, start) if open_ else start)
+        fill = (
+            first_fill_in_window(event, dispense_starts, order_starts, policy) if is_order else None
+        )
+        if fill is not None:
+            # 2b: the dispenses carry the covered time, from the first fill on or after the order
+            # (first_fill.py, review s23 RT finding 1: not the day it was written); a running
+            # order still runs to as-of (the refill data then judge the gaps).
+            return _Span(event, key, fill, max(as_of, fill) if open_ else fill)
         if open_ and not (event.days_supply and event.days_supply > 0):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
@@ -216,7 +207,7 @@ def _span(
             # duration: nothing says how long it lasts) is a list nobody closed, not a drug
             # taken for decades. An order stating its supply keeps rule 2b's reading.
             if is_order:
-                start = _first_fill_after_silence(start, dispense_starts, order_starts, policy)
+                start = _first_fill_after_silence(start, dispense_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
             latest = same_ingredient[-1] if same_ingredient else start
             if latest > confirmed:
@@ -330,24 +321,33 @@ def _span(
 def _first_fill_after_silence(
     start: date,
     dispense_starts: Sequence[date],
-    order_starts: Sequence[date],
     policy: MappingPolicy,
 ) -> date:
     """The day an `active` order that states no supply begins to count (rule 2c): its own day,
     or its first fill when that comes more than statement_confirmed_days after it (and before
-    a re-order of the drug, which the fill then fills). Review s22 RR finding 9: a fluoxetine
-    order of 2024-03-01, first filled on 2026-11-01 at another pharmacy, read "on fluoxetine
-    since 2024-03-01", 143 weeks at an adequate dose on one 30-day fill. Nothing shows the drug
-    taken in the years before the fill; an old order unconfirmed that long is listed, not taken
-    (the rule above), so the fill starts the course, the safer reading for adequacy."""
+    a re-order of the drug: see below). Review s22 RR finding 9: a fluoxetine order of
+    2024-03-01, first filled on 2026-11-01 at another pharmacy, read "on fluoxetine since
+    2024-03-01", 143 weeks at an adequate dose on one 30-day fill. Nothing shows the drug taken
+    in the years before the fill; an old order unconfirmed that long is listed, not taken (the
+    rule above), so the fill starts the course, the safer reading for adequacy.
+
+    A re-order (renewal) between the order and that fill changes nothing (session 23 item L1-4:
+    an order of 2024-03-01, renewed 2025-01-10, both with no supply, first filled 2026-10-20,
+    read "on fluoxetine since 2024-03-01", 143.6 weeks adequate). A renewal with no fill is not
+    evidence the drug was taken: it is a prescriber's act, often on a refill request or a
+    routine review of the medication list, and the pharmacy feed that shows the later fill shows
+    none for it. Letting it stand for a fill counted the years before the first fill as weeks
+    at an adequate dose, and could make a failed "adequate" trial (and a TRD suggestion) out of
+    one month's supply: the safer reading starts the course at the fill for the old order and
+    for the renewal alike (the renewal reads this rule for itself; its own day still starts
+    its course when its fill comes within the window)."""
     index = bisect_left(dispense_starts, start)
     if index == len(dispense_starts):
         return start
     fill = dispense_starts[index]
     if (fill - start).days <= policy.statement_confirmed_days:
         return start
-    reorder = _next_start(order_starts, start)
-    return fill if reorder is None or fill < reorder else start
+    return fill
 
 
 def _confirmed(event: MedicationEvent, start: date) -> date:
@@ -358,8 +358,10 @@ def _confirmed(event: MedicationEvent, start: date) -> date:
 
 def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
     """Rule 2a for supply already handed out: a supply-derived span running past an explicit end
-    of the same drug stops there, unless a record of the drug starts on or after that end and
-    before the span's end (the course went on)."""
+    of the same drug stops there, unless a record of the drug starts on or after that end and on
+    or before the span's end (the course went on). A fill handed over on the day the one before
+    runs out continues the course (review s23 RT finding 9: "before" cut the earlier fill at the
+    stated end and made a gap of the days between, on a course refilled every 30 days)."""
     stated = sorted(
         {s.event.end for s in spans if s.event.end is not None and s.event.kind is not _DISPENSE}
     )
@@ -369,11 +371,11 @@ def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
         if not span.from_supply:
             continue
         # Only the stated ends inside [start, end) can cut; `starts` is sorted, so "a record
-        # starts in [end, span end)" is one bisection (issue 14: a long course has many fills).
+        # starts in [end, span end]" is one bisection (issue 14: a long course has many fills).
         for end in stated[bisect_left(stated, span.start) :]:
             if end >= span.end:
                 break
             index = bisect_left(starts, end)
-            if index == len(starts) or starts[index] >= span.end:
+            if index == len(starts) or starts[index] > span.end:
                 span.end = end
                 break

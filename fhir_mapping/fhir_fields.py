@@ -9,7 +9,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -96,6 +96,23 @@ def site_date(value: str, written: date) -> date:
         return written
     found = _site_day(value, zone)
     return written if found is None else found
+
+
+def day_by_instant(value: object, day: date, as_of: date) -> date:
+    """`day` (a result's date as read, after `as_of`), or the UTC date of its instant when no
+    site zone is set (SITE_ZONE) and that instant's UTC date is on or before `as_of`. A device
+    on the Line Islands writes 2026-12-02T08:00:00+14:00 for 2026-12-01T18:00Z: with no zone to
+    read it in, the written date put an answer already given "after today", named as a suspect
+    date, and its total counted nowhere, so the measurement card asked for a PHQ-9 beside the
+    suicide-risk card treating it as current (review s23 RT finding 4). Compared by the instant,
+    it is today's. With a site zone `parse_date` already gives the site's date."""
+    if _SITE_ZONE() is not None:
+        return day
+    instant = parse_instant(value)
+    if instant is None:
+        return day
+    utc_day = instant.astimezone(UTC).date()
+    return utc_day if utc_day <= as_of else day
 
 
 def parse_date(value: object) -> date | None:

@@ -2,7 +2,8 @@
 
 The order: first a total linked to it (hasMember / derivedFrom either way, or members of the same
 panel), else one of the same encounter, else one of the same day, the nearest in days first;
-otherwise it stays a PHQ-9 Score of its own, so the suicide-safety rule still sees it. When two
+(or, when one of them is dated by a date alone, one whose date is written on the same day:
+`_same_written_day`); otherwise it stays a PHQ-9 Score of its own, so the suicide-safety rule still sees it. When two
 item-9 answers meet on one total, the higher is kept (safer). Apart from scores.py's walk: only a
 chart with a standalone item 9 needs it, and only then are the links read (issue 14).
 """
@@ -71,9 +72,26 @@ def _owner(item: _Total, totals: list[_Total]) -> _Total | None:
     for test in (
         linked,
         lambda t: item.encounter is not None and t.encounter == item.encounter,
-        lambda t: t.day == item.day,
+        lambda t: t.day == item.day or _same_written_day(t, item),
     ):
         found = [t for t in totals if test(t)]
         if found:
             return min(found, key=key)
     return None
+
+
+def _same_written_day(a: _Total, b: _Total) -> bool:
+    """One of the two is dated by a date alone and the other's dateTime is written on that date
+    in its own offset: a total filed "2026-11-20" and its item 9 at 2026-11-20T22:45:00-08:00
+    are one PHQ-9, though the site's zone (UTC by default) puts the item on the 21st (review s23
+    RT finding 5). A date alone has no zone: the day the clinic wrote is the one to compare."""
+    first, second = _written(a), _written(b)
+    if first is None or second is None or (len(first) == 10) == (len(second) == 10):
+        return False  # both dated alike: compared by `day`
+    return first[:10] == second[:10]
+
+
+def _written(total: _Total) -> str | None:
+    """The total's effectiveDateTime as written, when it names a day."""
+    value = total.resource.get("effectiveDateTime")
+    return value if isinstance(value, str) and len(value) >= 10 else None

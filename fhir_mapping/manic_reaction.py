@@ -86,9 +86,19 @@ def says_mania(concept: object) -> tuple[str, str, str] | None:
         if term is not None:
             return system, code, display.strip() or term
     words = concept_words(said)
-    for match in table.terms.finditer(words):
+    match = mania_words(words)
+    if match is not None:
+        return "text", "", concept_label(said) or match.group(0)
+    return None
+
+
+def mania_words(words: str) -> re.Match[str] | None:
+    """The first word of `words` (normalise_text output) that says mania or hypomania
+    (data/mania_reactions.csv terms) and is not negated ("no mania", "denies hypomania"), else
+    None: the word half of `says_mania`, shared with the notes reader (mania_notes.py)."""
+    for match in _mania().terms.finditer(words):
         if not negated(words, match.start(), match.end()):
-            return "text", "", concept_label(said) or match.group(0)
+            return match
     return None
 
 

@@ -57,6 +57,7 @@ from fhir_mapping.record import (
     StatedReason,
     WrittenDates,
 )
+from fhir_mapping.sig_unclear import dosage_unclear
 from fhir_mapping.terminology import Component
 
 _DAILY = DoseBasis.DAILY
@@ -171,6 +172,10 @@ def events_of(
             mg = None
         if mg_high is not None and (not isfinite(mg_high) or (mg is not None and mg_high <= mg)):
             mg_high = None  # absurd, or a dose from the quantity at or above the sig's upper end
+        if mg_high is not None and dosages and (unclear := dosage_unclear(dosages)) is not None:
+            # A ranged dose from a sig that contradicts itself ("twice daily at bedtime"): the
+            # dose card quotes it (sig_unclear.py). Only a range can come from one: no cost else.
+            notes = (*notes, f"{source}: {unclear}")
         # A product whose mg are not the range's mg (Aplenzin, Prozac Weekly): the reference
         # dose, so every check judges it against the range as written (dose_basis.py).
         equivalent = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
@@ -25,6 +25,8 @@ from fhir_mapping.record import Score, SourceRef, TotalConflict
 Resource = Mapping[str, Any]
 
 _NO_IDS: frozenset[str] = frozenset()
+# The lengths of a FHIR date that names no day: "2026" (a year) and "2026-11" (a month).
+_PARTIAL_LENGTHS = (4, 7)
 
 
 @dataclass(slots=True)
@@ -64,6 +66,10 @@ class _Total:
         source = SourceRef("Observation", self.obs_id) if self.obs_id else None
         # An unreadable answer matters only while no readable one was recorded with it.
         unread = self.unread if self.item9 is None else None
+        # The date as written when it names no day ("2026-11": review s23 RT finding 3).
+        written = self.resource.get("effectiveDateTime")
+        if not isinstance(written, str) or len(written) not in _PARTIAL_LENGTHS:
+            written = None
         # Every field positional, in Score's order: keywords cost the call a third more, and a
         # Score is built for every score of the chart (issue 14).
         return Score(
@@ -79,6 +85,7 @@ class _Total:
             # The instant, for one administration written in two zones (fix 20 item 3).
             parse_instant(self.resource.get("effectiveDateTime")),
             self.conflict,  # total_conflict
+            written,
         )
 
     @property
@@ -115,10 +122,53 @@ def _dedupe(totals: list[_Total]) -> tuple[Score, ...]:
     (the merge key holds both) and the order is by (day, instrument) alone: both are found at C
     speed. Only then are the totals merged and ordered by the whole key, which costs a Python
     walk and call per total (issue 14)."""
+    _local_days(totals)
     ordered = sorted(totals, key=_DAY_INSTRUMENT)
     if len(set(map(_DAY_INSTRUMENT, ordered))) != len(ordered):
         ordered = sorted(_merged(totals), key=_Total.order)
     return tuple([total.score() for total in ordered])
+
+
+def _local_days(totals: list[_Total]) -> None:
+    """One total sent twice, at one instant written in two offsets (an Epic result at
+    2026-11-20T21:30:00-05:00 and its HIE copy at 2026-11-21T02:30:00Z), falls on two written
+    days when no site zone is set, and was counted twice, the later on the UTC copy's day. The
+    copy written in a local offset (not "Z" or +00:00) is kept, dated the day the clinic wrote,
+    with the other copies' item-9 answers merged into it (the higher kept, `_merge_item9`), and
+    the others are removed from `totals` (review s23 RT finding 10;
+    questionnaire_duplicates._local_day does the same for a response and its Observation). Only
+    totals with the same instrument, instant and value, on different written days; copies in UTC
+    alone are left to `_merged`."""
+    if len(totals) < 2:
+        return
+    by_instant: dict[tuple[str, datetime, int | None], list[_Total]] = {}
+    for total in totals:
+        effective = total.resource.get("effectiveDateTime")
+        if total.value is None or not isinstance(effective, str) or len(effective) <= 10:
+            continue  # an item 9 alone, or a date with no time: no instant to compare
+        instant = parse_instant(effective)
+        if instant is not None:
+            by_instant.setdefault((total.instrument, instant, total.value), []).append(total)
+    for copies in by_instant.values():
+        if len(copies) < 2 or len({t.day for t in copies}) < 2:
+            continue
+        local = [t for t in copies if _offset(t)]
+        if not local:
+            continue
+        kept = local[0]
+        for total in copies:
+            if total is kept:
+                continue
+            kept.item9 = _merge_item9(kept.item9, total.item9)
+            kept.unread = kept.unread or total.unread
+            kept.conflict = kept.conflict or total.conflict
+            totals.remove(total)
+
+
+def _offset(total: _Total) -> bool:
+    """The total's dateTime is written in an offset other than UTC."""
+    instant = parse_instant(total.resource.get("effectiveDateTime"))
+    return instant is not None and bool(instant.utcoffset())
 
 
 # (day, instrument), the first two items of `_Total.order` and of `_merged`'s key, at C speed.

@@ -1,6 +1,6 @@
 """What one scale Observation or its components say: an integer score within the instrument's
-range from value[x] (valueInteger, valueQuantity, a digit string or a LOINC answer code:
-`_value`), a PHQ-9 panel's total and item 9 from its components (`_panel_values`) and the items it
+range from value[x] (valueInteger, valueQuantity, a digit string, a LOINC answer code or a
+concept with no coding whose text is digits: `_value`), a PHQ-9 panel's total and item 9 from its components (`_panel_values`) and the items it
 leaves unanswered (`_unanswered`), an item-9 answer filed as a component of a total
 (`_component_item9`), and an AUDIT-C panel's total (`_auditc_panel`, score_alcohol.py).
 
@@ -55,8 +55,9 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     elif "valueCodeableConcept" in element:
         # Its LOINC answer codes, unread when a display or the text names another answer
         # (answer_concept.py: review s22 RR2 finding 4); the words are never read on their own.
-        found_answer = concept_answer(element.get("valueCodeableConcept"), words=False)
-        raw = None if found_answer is None else float(found_answer)
+        concept = element.get("valueCodeableConcept")
+        found_answer = concept_answer(concept, words=False)
+        raw = float(found_answer) if found_answer is not None else _concept_digits(concept)
     if raw is None:
         return None
     value = int(raw)
@@ -65,6 +66,23 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     if value < 0 or (max_score is not None and value > max_score):
         return None
     return value
+
+
+def _concept_digits(concept: object) -> float | None:
+    """The score a valueCodeableConcept with no coding gives as its text, a string of digits
+    ({"text": "21"}), read as a valueString of digits is; else None.
+
+    Review s23 RO finding 5: an Oracle Health total sent so was a result not read while the
+    cards went on with the total before it ("last PHQ-9 16"). Only a concept with no coded
+    coding: a code of another (local) answer list beside a number is not read (sites number
+    their lists differently, some from 1: answer_concept.py), nor a number beside a LOINC
+    answer code (that code is the reading, concept_answer)."""
+    if not isinstance(concept, JSON_OBJECT) or codings(concept):
+        return None
+    text = concept.get("text")
+    if not isinstance(text, str) or not text.strip().isdigit():
+        return None
+    return float(text.strip())
 
 
 def _panel_values(panel: Resource) -> tuple[int | None, int | None, bool]:

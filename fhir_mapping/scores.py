@@ -57,7 +57,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping.codes import ObservationCode
-from fhir_mapping.fhir_fields import effective_date, parse_date
+from fhir_mapping.fhir_fields import day_by_instant, effective_date, parse_date
 from fhir_mapping.gaps import future_gap, resource_gap
 
 # The `name as name` imports are re-exports, so no importer changed with the split: build.py
@@ -192,7 +192,7 @@ def read_after_today(
     for resource, row in rated:
         if row.instrument not in (None, "", PHQ9):
             continue  # another scale has no item 9
-        day = parse_date(resource.get("effectiveDateTime")) or effective_date(resource)
+        day = _day(resource, as_of)
         if day is not None and day > as_of:
             later.append((resource, row))
     if not later:  # nearly every chart
@@ -236,7 +236,7 @@ def read_rated(
             continue
         # effective_date, its usual first reading (effectiveDateTime) asked here: one call fewer
         # per score (issue 14); the others only when that gives no date.
-        day = parse_date(resource.get("effectiveDateTime")) or effective_date(resource)
+        day = _day(resource, as_of)
         item9: int | None = None
         unread = False  # an item-9 answer is present but unreadable (finding 3)
         computed = False  # an AUDIT-C total summed from its items (score_alcohol.py)
@@ -357,6 +357,17 @@ def read_rated(
     totals, conflicts = resolve_corrections(totals)
     gaps.extend(conflicts)
     return _dedupe(totals), gaps
+
+
+def _day(resource: Resource, as_of: date) -> date | None:
+    """The date of a scale result (effective_date, its usual first reading asked first: one call
+    fewer per score, issue 14); one dated after `as_of` as written but whose instant had already
+    passed by it, with no site zone set, on its UTC date (fhir_fields.day_by_instant)."""
+    effective = resource.get("effectiveDateTime")
+    day = parse_date(effective) or effective_date(resource)
+    if day is not None and day > as_of:
+        return day_by_instant(effective, day, as_of)
+    return day
 
 
 def _a(instrument: str) -> str:

@@ -239,6 +239,16 @@ class Trial(TrialOutcome):
     ordered_mg_per_day_high: float | None = None
 
     @property
+    def listed(self) -> bool:
+        """The one state every card calls "listed" (services/taken_to_confirm.course_claim): a
+        running course the record no longer shows taken, only kept running by a stale listing
+        (`unconfirmed_since`) or by an order left active whose supply ran out long ago
+        (`supply_out_since`). Never "running", "On X since" or measured (session 23 L2 item 1:
+        the measurement card said "On fluoxetine since 2024-03-01" of an order filled once in
+        2024-03); it stays ongoing for the safety checks."""
+        return self.unconfirmed_since is not None or self.supply_out_since is not None
+
+    @property
     def max_mg_per_day(self) -> float | None:
         doses = [s.mg_per_day for s in self.segments if s.mg_per_day is not None]
         return max(doses) if doses else None

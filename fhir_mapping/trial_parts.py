@@ -5,6 +5,7 @@ import them from."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -278,6 +279,10 @@ class TotalConflict:
     complete: bool = True
 
 
+# `date` inside Score names its field: its methods say the type by this name.
+_Day = date
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
     """One rating-scale result. `instrument` is "PHQ-9", "PHQ-2" or "GAD-7"."""
@@ -313,6 +318,29 @@ class Score:
     # response, remission or failure rests on the score (score_windows.PHQ9ByDate leaves it out);
     # the cards name both numbers (services/phq9_total_conflict.py).
     total_conflict: TotalConflict | None = None
+    # The date as written when it names no day: "2026-11" (a month) or "2026" (a year), as an HIE
+    # feed sends a result it only knows by month (FHIR R4 dateTime allows YYYY and YYYY-MM).
+    # `date` is then the period's first day, which every window but the suicide-risk one keeps;
+    # the cards say "in 2026-11 (month only)", never a day the record does not give (review s23
+    # RT finding 3). None: a full date or dateTime.
+    written: str | None = field(default=None, compare=False)
+
+    def latest_day(self) -> _Day:
+        """The last day the written date allows: the month's or year's last day for a partial
+        date, else `date`. The suicide-risk look-back reads an answer by it: "2026-11" may be
+        the 30th, and an answer that may be recent is read as recent (the safer reading)."""
+        if self.written is None:
+            return self.date
+        if len(self.written) == 4:
+            return date(self.date.year, 12, 31)
+        return date(self.date.year, self.date.month, monthrange(self.date.year, self.date.month)[1])
+
+    def day_text(self) -> str:
+        """The score's date for a card: "2026-11-20", or "2026-11 (month only)" / "2026 (year
+        only)" for a partial date."""
+        if self.written is None:
+            return self.date.isoformat()
+        return f"{self.written} ({'year' if len(self.written) == 4 else 'month'} only)"
 
 
 # The PHQ-9's instrument name (item9_floor.PHQ9; not imported: item9_floor imports this module).

@@ -59,6 +59,7 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fill_dose import ordered_beside_fills
+from fhir_mapping.first_fill import dose_dated
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
 from fhir_mapping.policy import MappingPolicy
@@ -155,7 +156,7 @@ def _trial(
     )
     if tail is not None:
         adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
-    timeline = _timeline(events)
+    timeline = _timeline(dose_dated(spans) or events)  # an order's dose from its first fill
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
     if info is not None:

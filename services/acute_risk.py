@@ -121,8 +121,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.pregnancy import edd_passed
-from fhir_mapping.record import Finding, FindingKind, PatientRecord
+from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services.policy import Policy
+from services.risk_events import signal_day
 from services.risk_evidence import _checks, _events, _rescreens, _window_start, item9_scores
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the records
@@ -193,12 +194,15 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
         if is_older(e) and any(e.day is not None and r.day > e.day for r in rescreens)
     )
     item9_from = min(screen_from, since)
-    answered = [s for s in record.phq9() if s.item9 is not None and item9_from <= s.date <= as_of]
+
+    def within(s: Score) -> bool:
+        # A partial date counts by its latest day (risk_events.signal_day: finding 3).
+        return s.item9 is not None and s.date <= as_of and item9_from <= signal_day(s, as_of)
+
+    answered = [s for s in record.phq9() if within(s)]
     # A positive answer of a preliminary or cancelled PHQ-9 is behind a signal too (review 14
     # U1); the latest answer (`latest_item9`) stays a reviewed one.
-    positives = [
-        s for s in item9_scores(record) if s.item9 is not None and item9_from <= s.date <= as_of
-    ]
+    positives = [s for s in item9_scores(record) if within(s)]
     item9_sources = {(e.day, e.source) for e in events if e.kind is SignalKind.ITEM9}
     # A positive answer dated after today is a signal of today (risk_evidence: its event is
     # dated as-of): it stands behind the signal too.
@@ -211,7 +215,9 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
         checks=tuple(checks),
         history=tuple(history),
         positive_item9=tuple(
-            s for s in positives if (s.item9 or 0) > 0 and (s.date, s.source) in item9_sources
+            s
+            for s in positives
+            if (s.item9 or 0) > 0 and (signal_day(s, as_of), s.source) in item9_sources
         ),
         latest_item9=answered[-1] if answered else None,
         findings=tuple(current),

@@ -64,6 +64,7 @@ from services.data_quality_card import data_quality_card as _card  # noqa: F401
 from services.no_phq9_words import no_phq9_words as no_phq9_words
 from services.no_phq9_words import unread_scales_text as unread_scales_text
 from services.no_phq9_words import unrecognised_phq9 as unrecognised_phq9
+from services.pending_fills import pending_fills
 from services.recommendation import Indicator, Recommendation
 from services.unidentified_drafts import with_unidentified_drafts
 
@@ -124,6 +125,9 @@ def annotate(
     quiet = quiet.union(drafts) if drafts else quiet
     acted = _acted_on_after_today(record)
     quiet = quiet.union(acted) if acted else quiet
+    # A fill dated after today of an order already read: on the timeline only (pending_fills.py).
+    pending = pending_fills(record)
+    quiet = quiet.union(pending) if pending else quiet
     if lab_lookback_days is not None:
         # Review 17 W2: the SI-unit labs not received add nothing beside recent mass-unit ones.
         quiet = quiet.union(si_lab_gaps.moot(record, lab_lookback_days))

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
 from services.policy import Policy
 from services.risk_evidence import assessments_since, item9_scores
@@ -81,6 +82,18 @@ def _unread(record: PatientRecord) -> bool:
     return record.incomplete(DataDomain.SCORES)
 
 
+def _unrecognised(record: PatientRecord, score: Score) -> int:
+    """How many results named PHQ-9 under codes this service does not know (phq9_lookalike.py)
+    are dated on or after the total's day (or undated): one of them may be its item 9 (an
+    Oracle Health item-9 row under a Millennium code only; review s23 RO finding 7), so item 9
+    is "not recognised", never "not recorded" (the gap is listed on the card as data not read)."""
+    return sum(
+        1
+        for g in record.gaps
+        if is_unrecognised_phq9(g) and (g.date is None or g.date >= score.date)
+    )
+
+
 def _totals_only(record: PatientRecord) -> bool:
     """No PHQ-9 on record answers item 9: the feed carries totals only (a site's flowsheet)."""
     return not any(s.item9 is not None and not s.item9_inferred for s in item9_scores(record))
@@ -90,25 +103,34 @@ def _which(record: PatientRecord, score: Score) -> str:
     said = f"{score.value} on {score.date.isoformat()}"
     if _unread(record):
         return f"the latest PHQ-9 read ({said}) has no item 9, and some scores could not be read"
+    if found := _unrecognised(record, score):
+        results = "1 result" if found == 1 else f"{found} results"
+        return (
+            f"the latest PHQ-9 read ({said}) is a total only, and {results} named PHQ-9 from "
+            "that day on could not be read (codes this service does not know; a site code can "
+            "be configured): item 9 may be among them"
+        )
     if _totals_only(record):
         return f"the PHQ-9s on record are totals only (latest {said})"
     return f"the latest PHQ-9 ({said}) is a total only"
 
 
-def held_by(record: PatientRecord) -> str:
+def held_by(record: PatientRecord, score: Score) -> str:
     """What the holding line and the optimise card's summary name as the reason (one_click_hold)."""
-    return f"PHQ-9 item 9 {_state(record)}, ask it first"
+    return f"PHQ-9 item 9 {_state(record, score)}, ask it first"
 
 
-def _state(record: PatientRecord) -> str:
-    return "not read" if _unread(record) else "not recorded"
+def _state(record: PatientRecord, score: Score) -> str:
+    if _unread(record):
+        return "not read"
+    return "not recognised" if _unrecognised(record, score) else "not recorded"
 
 
 def line(record: PatientRecord, score: Score, held: list[str]) -> str:
     """The line on the card that proposes treatment: why, what to do, and what is not one click
     (`held`: the labels of the drug proposals taken off; none said when empty)."""
     text = (
-        f"**PHQ-9 item 9 {_state(record)}:** {_which(record, score)}; a total does not show "
+        f"**PHQ-9 item 9 {_state(record, score)}:** {_which(record, score)}; a total does not show "
         "whether the patient has thoughts of death or self-harm. Check item 9 in the chart or ask "
         "it today (or use the C-SSRS screener); if it is above 0, assess suicide risk."
     )
@@ -122,4 +144,6 @@ def summary(record: PatientRecord, score: Score) -> str:
     day = score.date.isoformat()
     if _unread(record):
         return f"PHQ-9 {score.value} on {day}: item 9 not read (scores incomplete) - check or ask it today"
+    if _unrecognised(record, score):
+        return f"PHQ-9 {score.value} on {day}: item 9 not recognised (site code) - check or ask it today"
     return f"PHQ-9 {score.value} on {day}, total only: item 9 not recorded - check or ask it today"

@@ -282,6 +282,10 @@ def run_order_checks(
             caution = caution_check(ctx, draft)
             if caution is not None:
                 by_topic.setdefault(caution.topic, []).append(caution)
+            # Ondansetron drafted while citalopram runs: the QT pair, judged as from the
+            # citalopram side (order_checks/qt_pair.py; review s23 RD finding 1).
+            for check in lab_checks(ctx, draft):
+                by_topic.setdefault(check.topic, []).append(check)
     # Two adjuncts started on one order: one card naming them (review 20 RB finding 4).
     for check in adjuncts_together_check(ctx, selected):
         by_topic.setdefault(check.topic, []).append(check)

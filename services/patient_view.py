@@ -124,6 +124,9 @@ def run_rules(
     # is taken (the optimise card, folded into it; its measurement card; an unmet TMS card) are
     # held. First, so every hold below finds the screen it speaks on.
     shown = supply_ran_out_hold.hold(ctx, cards.ordered(found), hidden)
+    # The optimise card asking for the repeat of a stale PHQ-9 is the one request for it (review
+    # s23 RT finding 8): the measurement card's own "repeat the PHQ-9" yields.
+    shown = measurement_based_care.yield_to_optimise(ctx, shown, hidden)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.

@@ -34,7 +34,24 @@ def _phq9_name(score: Score) -> str:
     return f"{name} ({word}, {why.rstrip(')')})" if why else f"{name} ({word})"
 
 
-def item9_event(score: Score) -> RiskEvent:
+def signal_day(score: Score, as_of: date) -> date:
+    """The day a score counts on for the suicide-risk look-backs and acknowledgements: its
+    date, or for a partial date ("2026-11") the latest day it allows, up to as-of (review s23
+    RT finding 3). An answer only known by month may be from its last days: read as the more
+    recent, it stays inside the 30-day look-back, and an assessment earlier in that month does
+    not close it (the safer reading). A score dated after as-of keeps its date."""
+    if score.written is None or score.date > as_of:
+        return score.date
+    return min(score.latest_day(), as_of)
+
+
+def on_day(score: Score) -> str:
+    """ "on 2026-11-20", or "in 2026-11 (month only)" for a partial date (Score.day_text)."""
+    return f"{'on' if score.written is None else 'in'} {score.day_text()}"
+
+
+def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
+    """`as_of`: the day a partial date is read up to (`signal_day`); None: the score's date."""
     value = score.item9 or 0
     answer = tables.item9_answers()[value]
     name = _phq9_name(score)
@@ -44,23 +61,23 @@ def item9_event(score: Score) -> RiskEvent:
     if dated:
         # The mapping infers item 9 from a total of 25-27 (the other eight items score at most
         # 24): the card says so rather than quoting an answer nobody gave.
-        day = score.date.isoformat()
-        short = (
-            f"{name} total {score.value} on {day} implies item 9 at least {value} (not recorded)"
-        )
+        day = on_day(score)
+        short = f"{name} total {score.value} {day} implies item 9 at least {value} (not recorded)"
         text = (
-            f"{name} item 9 not recorded; a total of {score.value} on {day} implies item 9 at "
+            f"{name} item 9 not recorded; a total of {score.value} {day} implies item 9 at "
             f"least {value} (the other eight items score at most 24)"
         )
+    written = score.day_text() if score.written is not None else None
     return RiskEvent(
         SignalKind.ITEM9,
-        score.date,
+        score.date if as_of is None else signal_day(score, as_of),
         text,
         short,
         answer.escalate,
         score.source,
         weight=value,
         dated=dated,
+        written=written,
     )
 
 

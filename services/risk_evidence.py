@@ -35,6 +35,7 @@ from services.risk_events import (
     after_today_item9_event,
     after_today_screen_event,
     item9_event,
+    signal_day,
     unread_event,
 )
 from services.risk_events import unread_line as unread_line  # acute_risk reads it here
@@ -102,8 +103,12 @@ def _events(
     history: list[str] = []
     current: list[Finding] = []
     for score in item9_scores(record):
-        if (score.item9 or 0) > 0 and item9_from <= score.date <= as_of:
-            events.append(item9_event(score))
+        if (
+            (score.item9 or 0) > 0
+            and score.date <= as_of
+            and item9_from <= signal_day(score, as_of)
+        ):
+            events.append(item9_event(score, as_of))
         elif (
             score.item9_unread is not None
             and score.item9 is None

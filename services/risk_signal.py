@@ -59,14 +59,23 @@ class RiskEvent:
     # The screen an unreadable answer (UNREAD) belongs to, "PHQ-9" or "EPDS": the cards word
     # its item and positive answers from it (services/self_harm_items.py). None for the others.
     screen: str | None = None
+    # The date as the record writes it when it names no day, "2026-11 (month only)"
+    # (Score.day_text): `day` is then the latest day it allows, up to as-of (review s23 RT
+    # finding 3), and the card names the month, never that day.
+    written: str | None = None
 
     def when(self) -> str:
+        if self.written is not None:
+            return self.written
         return self.day.isoformat() if self.day else "date not recorded"
 
     def at(self) -> str:
-        """ " on 2024-05-28" (" since ..." for a problem-list entry; "" when undated)."""
+        """ " on 2024-05-28" (" since ..." for a problem-list entry, " in 2026-11 (month only)"
+        for a partial date; "" when undated)."""
         if self.day is None or self.dated:
             return ""
+        if self.written is not None:
+            return f" in {self.written}"
         word = "since" if self.kind is SignalKind.IDEATION else "on"
         return f" {word} {self.day.isoformat()}"
 

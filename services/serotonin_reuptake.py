@@ -1,5 +1,6 @@
 """Antidepressants that inhibit serotonin reuptake (services/data/serotonin_reuptake_inhibitors.csv):
-the SSRIs, the SNRIs, vortioxetine, vilazodone and clomipramine, whatever the drug table's class
+the SSRIs, the SNRIs, vortioxetine, vilazodone, clomipramine and dextromethorphan-bupropion
+(Auvelity: its dextromethorphan; review s23 RD finding 2), whatever the drug table's class
 column calls them.
 
 Two of them taken together is a second serotonin reuptake inhibitor on top of the first
@@ -41,7 +42,9 @@ def _table() -> _Table:
         if row["kind"] == "class":
             classes.add(row["member"].strip().lower())
         else:
-            ingredients[row["member"].strip()] = row["why"].strip()
+            # A row not confirmed in its source says so wherever a card prints its reason.
+            mark = " (UNVERIFIED)" if row["status"].strip() == "UNVERIFIED" else ""
+            ingredients[row["member"].strip()] = row["why"].strip() + mark
     return _Table(frozenset(classes), ingredients)
 
 

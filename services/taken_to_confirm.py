@@ -30,7 +30,7 @@ from fhir_mapping.product_conflict import (
     FILL_ORDER_TO_CONFIRM,
     TWO_DRUGS_TO_CONFIRM,
 )
-from fhir_mapping.record import DataGap, SourceRef
+from fhir_mapping.record import DataGap, SourceRef, Trial
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 
 # The gap reasons of a record that may say its drug is taken, and whose drug is to confirm.
@@ -86,11 +86,41 @@ def course_claim(
 
 def supply_listing(start: date | None, last_fill: date | None, by_order: bool) -> str:
     """What keeps a course whose supply ran out long ago listed (Trial.supply_out_since), as the
-    cards say it: "order of 2024-03-01 still active, last filled 2024-03-02"."""
+    cards say it: "order still active, course from 2024-03-02, last filled 2024-07-30" ("filled
+    once on 2024-03-02" when one fill is the whole course). The
+    course's start, not the order's: an order its fills show taken counts from its first fill
+    (fhir_mapping/first_fill.py, review s23 RT finding 1), so "order of" that day would date
+    the order by its fill."""
     record = "order" if by_order else "record"
-    since = f" of {start.isoformat()}" if start is not None else ""
+    if start is not None and start == last_fill:
+        # One fill started and ended the course: say so once, without nested brackets.
+        return f"{record} still active, filled once on {start.isoformat()}"
+    since = f", course from {start.isoformat()}" if start is not None else ""
     filled = f", last filled {last_fill.isoformat()}" if last_fill is not None else ""
-    return f"{record}{since} still active{filled}"
+    return f"{record} still active{since}{filled}"
+
+
+def by_order(trial: Trial) -> bool:
+    """Whether an order is among the course's records (a listing's wording: "order of ...")."""
+    return any(s.resource_type == "MedicationRequest" for s in trial.sources)
+
+
+def trial_listing(trial: Trial) -> str:
+    """What keeps a listed course (Trial.listed) running, as a card says it beside the drug:
+    "order of 2024-03-01 still active, last filled 2024-03-02", "order of 2024-03-01 still
+    active, never filled or renewed", or "statement active since 2012-04-01, last confirmed
+    2016-03-01" (the MAOI card's words, washout_exposures.Exposure.listing). "" for a course
+    the record shows taken."""
+    if trial.unconfirmed_since is None:
+        if trial.supply_out_since is None:
+            return ""
+        return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial))
+    if trial.unconfirmed_order:
+        return f"order of {trial.start.isoformat()} still active, never filled or renewed"
+    return (
+        f"statement active since {trial.start.isoformat()}, last confirmed "
+        f"{trial.unconfirmed_since.isoformat()}"
+    )
 
 
 def readings(gap: DataGap) -> str:

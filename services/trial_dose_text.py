@@ -14,6 +14,7 @@ from datetime import date
 from fhir_mapping import product_conflict
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import DoseBasis, Trial
+from fhir_mapping.sig_unclear import MARK as _SIG_UNCLEAR
 from services.card_format import as_needed_text, fmt_mg, plural
 from services.dose_units import per_day
 
@@ -156,3 +157,18 @@ def dose_unknown_text(trial: Trial, *, nested: bool = False) -> str:
     if disagree is not None:
         return f"dose to confirm (up to {fmt_mg(high)} {unit}: {disagree})"
     return f"dose to confirm (up to {fmt_mg(high)} {unit})"
+
+
+def sig_unclear_text(trial: Trial) -> str:
+    """ " (sig unclear: 'twice daily at bedtime')": the words of a sig that contradicts itself
+    about how often the running dose is taken (fhir_mapping/sig_unclear.py), for the dose
+    sections to put after the dose, so the clinician checks the sig before a raise or an
+    adequacy judgement rests on it; "" when the running dose is no range (the unclear sig is
+    then not the one the dose was read from) or no such note is on the course."""
+    if trial.current_mg_per_day_high is None:
+        return ""
+    for note in reversed(trial.notes):
+        at = note.find(_SIG_UNCLEAR)
+        if at != -1:
+            return f" ({note[at:]})"
+    return ""

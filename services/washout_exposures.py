@@ -105,7 +105,7 @@ class Exposure:
 
 def _by_order(trial: Trial) -> bool:
     """Whether an order is among the course's records (the listing's wording)."""
-    return any(s.resource_type == "MedicationRequest" for s in trial.sources)
+    return taken_to_confirm.by_order(trial)
 
 
 def _latest_per_ingredient(trials: Iterable[Trial]) -> list[Trial]:

@@ -111,6 +111,11 @@ class DatabaseSettings(_Strict):
     # the commit finishes behind the answer and `hook.record_late` is logged. Not 0: every answer
     # would then leave before its commit.
     issued_wait_seconds: float = Field(1.0, gt=0, le=30)
+    # The statement timeout of a hook answer's reads of snoozes and answered order cards on
+    # PostgreSQL (session 23 L2 item 4: a server stalling on reads held the answer without bound).
+    # Past it the answer leaves with its cards unfiltered by snoozes (the safer side: a snoozed
+    # card shows again) and `hook.store_read_timeout` is logged. SQLite reads never wait (WAL).
+    read_timeout_seconds: float = Field(1.0, gt=0, le=30)
 
 
 class TimelineSettings(_Strict):

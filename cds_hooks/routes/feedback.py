@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from cds_hooks.body import MAX_FIELDS, parse_model, read_json
 from cds_hooks.deps import AuthenticatorDep, RunnerDep, SettingsDep, StoreDep
 from cds_hooks.errors import (
+    CardsStillStoring,
     FeedbackConflict,
     FeedbackRefused,
     UnknownCard,
@@ -75,6 +77,12 @@ router = APIRouter(tags=["feedback"])
         404: error("Unknown service"),
         413: error("Body too large"),
         415: error("The body is declared as text/plain or a form type, not JSON"),
+        503: error(
+            "Items name cards this service issued whose storing has not finished within "
+            "`[database] issued_wait_seconds` (a locked or slow database): error "
+            "`cards-still-storing`, nothing is stored, `details.items` names each such item; "
+            "send the feedback again after the `Retry-After` seconds"
+        ),
         500: error("The service failed (logged with the request id)"),
     },
 )
@@ -127,18 +135,27 @@ async def feedback(
             records, snooze_days=snooze_days, now=utcnow(), scope=caller.scope
         )
 
+    # Issued cards are committed in batches before the answer leaves (issued_recorder.py), so
+    # feedback should not beat its card's batch; should it anyway, it waits for the pending
+    # batches once, as long as an answer waits for them (`[database] issued_wait_seconds`:
+    # session 23 L2 item 3, the wait was unbounded, and a batch held by a locked SQLite file
+    # held the feedback with it). Cards still being stored then: 503 + Retry-After, nothing
+    # stored, before the store is asked (its write would wait for the same lock).
+    wait = settings.database.issued_wait_seconds
+    recorder = runner.recorder
+    if recorder.storing(r.card_uuid for r in records) and not await recorder.settle(wait):
+        _refuse_if_storing(service_id, records, range(len(records)), recorder.storing, wait)
     try:
         # Only for cards this service issued to this caller (store.py).
         try:
             outcome = await run_in_threadpool(add)
-        except CardNotIssued:
-            # Issued cards are committed in batches before the answer leaves (issued_recorder.py),
-            # so feedback should not beat its card's batch; should it anyway, it waits for the
-            # pending batches once, then is judged again. Then
-            # the known items are stored and the others named (review 8 finding 5: EHRs batch
-            # feedback and do not resend after a 4xx, so refusing the batch would lose the valid
-            # overrides too); a batch naming no known card at all is refused below.
-            await runner.recorder.settle()
+        except CardNotIssued as first:
+            # Judged again once the pending batches are written. Then the known items are stored
+            # and the others named (review 8 finding 5: EHRs batch feedback and do not resend
+            # after a 4xx, so refusing the batch would lose the valid overrides too); a batch
+            # naming no known card at all is refused below.
+            if not await recorder.settle(wait):
+                _refuse_if_storing(service_id, records, first.positions, recorder.storing, wait)
             outcome = await run_in_threadpool(add_known)
     except CardNotIssued as exc:
         raise UnknownCard(
@@ -178,6 +195,32 @@ async def feedback(
 
 def _paths(positions: Iterable[int]) -> list[str]:
     return [f"feedback.{n}.card" for n in positions]
+
+
+def _refuse_if_storing(
+    service_id: str,
+    records: list[FeedbackRecord],
+    positions: Iterable[int],
+    storing: Callable[[Iterable[str]], frozenset[str]],
+    wait: float,
+) -> None:
+    """Raise 503 + Retry-After when items at `positions` name cards whose commit is still running
+    after `wait` seconds (IssuedRecorder.storing): the cards exist, their rows are late, so a 400
+    `unknown-card` (which EHRs do not resend) would lose the feedback. Nothing of the batch is
+    stored: the database is stalled for the cards' own rows, and the resent batch is judged
+    whole (an item sent again is stored once). Paths only, no uuids (as for unknown cards)."""
+    positions = list(positions)
+    late = storing(records[n].card_uuid for n in positions)
+    if not late:
+        return
+    items = _paths(n for n in positions if records[n].card_uuid in late)
+    raise CardsStillStoring(
+        f"feedback names cards service {service_id!r} issued that are still being stored: "
+        "nothing was stored; send it again after Retry-After",
+        retry_after=max(1, math.ceil(wait)),
+        details={"items": items},
+        fields=tuple(items)[:MAX_FIELDS],
+    )
 
 
 def _refusal(

@@ -34,6 +34,7 @@ from sqlalchemy import select
 
 from cds_hooks.security.tenancy import Scope
 from cds_hooks.storage.batch_writer import BatchWriter
+from cds_hooks.storage.bounded_reads import bounded_read
 from cds_hooks.storage.engine import open_engine
 from cds_hooks.storage.feedback_checks import (
     answer_of,
@@ -65,10 +66,11 @@ from cds_hooks.storage.timestamps import aware
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_timeout_seconds: float | None = None) -> None:
         from cds_hooks.storage import schema  # imports the tables (tables.py)
 
         self.url = url
+        self._read_timeout = read_timeout_seconds  # the hook path's reads (bounded_reads.py)
         self.engine = open_engine(url)
         try:
             # At the head revision, or SQLite upgraded here; else SchemaOutOfDate (schema.py).
@@ -203,7 +205,7 @@ class Store:
         if on_loop:
             return self._loop_only().dedupe_keys(patient_key, since, exclude_hook_instance)
         parameters = {"patient_key": patient_key, "since": since, "exclude": exclude_hook_instance}
-        with self.engine.connect() as conn:
+        with bounded_read(self.engine, self._read_timeout) as conn:
             return {row[0] for row in conn.execute(DEDUPE_KEYS_OF_PATIENT, parameters)}
 
     # -- snoozes --------------------------------------------------------------------------------
@@ -217,7 +219,7 @@ class Store:
         if on_loop:
             snoozes = self._loop_only().snoozes(patient_key)
             return {topic for topic, until in snoozes if aware(until) > now}
-        with self.engine.connect() as conn:
+        with bounded_read(self.engine, self._read_timeout) as conn:
             rows = conn.execute(SNOOZES_OF_PATIENT, {"patient_key": patient_key})
             return {row.topic for row in rows if aware(row.until) > now}
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Finding, FindingKind, PatientRecord
-from services import bipolar_findings, bipolar_type, cards, mood_cover, order_doses, tables
+from services import (
+    bipolar_findings,
+    bipolar_type,
+    cards,
+    mood_cover,
+    order_doses,
+    tables,
+    taken_to_confirm,
+)
 from services.mood_cover import antimanic_dose, antimanic_dose_short
 from services.order_checks.model import BIPOLAR, OrderCheck
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
@@ -92,7 +100,11 @@ def _low_cover(record: PatientRecord) -> tuple[_LowCover, ...]:
             t.ingredient,
             t.current_mg_per_day,
             t.dose_basis,
-            f"running since {t.start.isoformat()}",
+            (
+                f"listed ({taken_to_confirm.trial_listing(t)})"
+                if t.listed
+                else f"running since {t.start.isoformat()}"
+            ),
             t.current_mg_per_day_high,
         )
         for t in stabilisers_below_antimanic_dose(record)

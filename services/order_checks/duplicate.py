@@ -181,6 +181,8 @@ def _running_words(trial: Trial, *, brief: bool = False) -> str:
         return f"{trial.ingredient} stopped {trial.stops_on.isoformat()}"
     if trial.ends_soon is not None:
         return f"{trial.ingredient}'s order ends {trial.ends_soon.isoformat()}"
+    if brief and trial.listed:  # the listing left to the detail (session 23 L2 item 1)
+        return f"{trial.ingredient} listed"
     if brief and trial.supply_ran_out is not None:  # the day left to the detail
         return f"{trial.ingredient} may be running"
     return running_name(trial, "still running")
@@ -249,7 +251,10 @@ def _repeat_with_running(draft: DraftOrder, repeat: OrderCheck, running: list[Tr
         # "Escitalopram already failed ..." after "Two SSRIs (...); ": the drug in lower case.
         return draft.ingredient + text[len(name) :] if text.startswith(name) else text
 
-    head, brief = f"Two {cls}s ({state})", f"Two {cls}s ({running_name(running[0])})"
+    # A listed course's listing is left to the detail (`_plan`), as the day of one that may be
+    # running is (`_running_words`): the repeat's advice keeps its room.
+    short = _running_words(running[0], brief=True) if running[0].listed else None
+    head, brief = f"Two {cls}s ({state})", f"Two {cls}s ({short or running_name(running[0])})"
     candidates = [f"{head}; {lower(repeat.summary)}", f"{brief}; {lower(repeat.summary)}"]
     if repeat.short is not None:
         candidates += [f"{head}; {lower(repeat.short)}", f"{brief}; {lower(repeat.short)}"]

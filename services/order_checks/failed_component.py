@@ -66,7 +66,7 @@ def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
     top = cards.fmt_mg(t.max_mg_per_day)
     end = "ongoing" if t.ongoing else t.end.isoformat()
     if measured:
-        when = "still running" if t.ongoing else f"ended {end}"
+        when = ("listed" if t.listed else "still running") if t.ongoing else f"ended {end}"
         summary = cards.fit_summary(
             f"{which} failed an adequate trial ({top} mg/day, {when}): "
             "consider a different mechanism",

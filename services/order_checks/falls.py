@@ -26,8 +26,8 @@ best option). Not snoozable: a safety check of one order (data/topics.csv).
 
 from __future__ import annotations
 
-from fhir_mapping.record import DoseBasis, DraftOrder
-from services import cards, older_adult_cautions
+from fhir_mapping.record import DoseBasis, DraftOrder, Trial
+from services import cards, older_adult_cautions, taken_to_confirm
 from services.order_checks import older_adults
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
@@ -61,8 +61,8 @@ def falls_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 f"({row.cite})",
             ),
             cards.join_sections(
-                f"**{name} {dose} drafted at age {age}:** running since "
-                f"{running.start.isoformat()}; this order does not raise its dose.",
+                f"**{name} {dose} drafted at age {age}:** {_since(running)}; this order does "
+                "not raise its dose.",
                 older_adult_cautions.falls_line(row, falls),
                 "Review whether it is still needed, and falls at each follow-up.",
                 older_adult_cautions.source_line(row),
@@ -82,3 +82,12 @@ def falls_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         older_adult_cautions.source_line(row),
     )
     return OrderCheck(TOPIC, draft, summary, detail)
+
+
+def _since(running: Trial) -> str:
+    """ "running since 2024-03-01", or "listed (order of 2024-03-01 still active, last filled
+    2024-03-02)" for a course the record no longer shows taken (Trial.listed, session 23 L2
+    item 1)."""
+    if running.listed:
+        return f"listed ({taken_to_confirm.trial_listing(running)})"
+    return f"running since {running.start.isoformat()}"

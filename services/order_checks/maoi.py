@@ -37,7 +37,11 @@ def maoi_check(
     partners = _partners_line(ctx, draft, found)
     if watched and len(watched) == len(found):
         return _watch_check(draft, watched, partners)
-    first = found[0]
+    # The summary names the partner with the longest washout, the binding one (review s23 RD
+    # finding 5: phenelzine with sertraline running and fluoxetine on the same order led with
+    # sertraline's 14 days, fluoxetine's 35 only in the detail); its line leads the detail too.
+    first = max(found, key=lambda c: c.days)
+    found = [first, *(c for c in found if c is not first)]
     # The card's source: each conflict's own cite when one is not the topic's guideline (the
     # FDA methylene blue communication, the Emsam label), with Keks 2016 beside them for the
     # conflicts that do rest on it; none of them: the topic's guideline, as before.
@@ -50,7 +54,7 @@ def maoi_check(
     return OrderCheck(
         MAOI,
         draft,
-        _maoi_summary(draft, first),
+        _with_others(_maoi_summary(draft, first), found),
         "\n\n".join(
             [
                 *_confirm(found),
@@ -171,6 +175,24 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
         indicator=Indicator.WARNING,
         basis=tuple(dict.fromkeys(c.old.row.shown_cite for c in found)),
     )
+
+
+def _with_others(summary: str, found: list[washout.Conflict]) -> str:
+    """The lead conflict's summary with the other partners named when it fits ("...; also
+    sertraline"): the detail says each."""
+    others = list(
+        dict.fromkeys(f"{drug_names.shown(c.old.ingredient)} {_state(c)}" for c in found[1:])
+    )
+    if not others:
+        return summary
+    return cards.fit_summary(f"{summary}; also {cards.and_list(others)}", summary)
+
+
+def _state(c: washout.Conflict) -> str:
+    """ "running" ("may be running" for a record to confirm), "on the order", "stopped"."""
+    if c.old.on_order:
+        return "on the order"
+    return c.old.claim.bare if c.old.running else "stopped"
 
 
 def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:

@@ -12,7 +12,9 @@ from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement
 from services import age_limits, cards, lab_safety
 from services.lab_safety import LabRule
+from services.order_checks import qt_pair
 from services.order_checks.model import OrderCheck
+from services.order_checks.qt_pair import Subject
 from services.order_checks.recent_labs import not_checked as _not_checked
 from services.order_doses import draft_dose, trial_dose
 from services.recommendation import Indicator
@@ -77,15 +79,30 @@ def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
 
 
 def _qtc_card(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    stop = lab_safety.rule_for("qtc-stop", draft.ingredient, draft.drug_class)
-    caution = lab_safety.rule_for("qtc-caution", draft.ingredient, draft.drug_class)
-    if stop is None and caution is None:
-        return None
+    """The QT pair's card, whichever side is drafted (qt_pair.py): the draft with a QTc row of
+    its own, else a QT-prolonging draft judged by the running drug that has one."""
+    stop, caution = qt_pair.rules_of(draft.ingredient, draft.drug_class)
+    if stop is not None or caution is not None:
+        return _judged(
+            ctx, draft, qt_pair.Subject(draft.ingredient, draft.drug_class, stop, caution)
+        )
+    for subject in qt_pair.running_subjects(ctx, draft):
+        found = _judged(ctx, draft, subject)
+        if found is not None:
+            return found
+    return None
+
+
+def _judged(ctx: RuleContext, draft: DraftOrder, subject: Subject) -> OrderCheck | None:
     lab = lab_safety.deciding(ctx.record, "qtc")
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
-        return _not_checked(ctx, QTC, draft, "QTc") if lab_safety.qtc_missing(ctx.record) else None
+        if lab_safety.qtc_missing(ctx.record):
+            return _not_checked(ctx, QTC, draft, "QTc")
+        # The drafted antidepressant's "no QTc read" line rides on its first card
+        # (unread_labs.py); a partner draft has no other card to carry it.
+        return None if subject.drafted else qt_pair.unread_card(ctx, subject)
     if lab_safety.readable(lab):
-        return _with_partners(ctx, draft, _qtc_compared(draft, lab, stop, caution))
+        return _with_partners(ctx, subject, _qtc_compared(draft, subject, lab))
     # The latest QTc cannot be compared (an ECG that reports none, a QTc sent as text). A
     # readable one before it, in the window, is still compared: a later ECG without a QTc must
     # not turn an earlier QTc above 500 ms into an information card (safer: that QTc is the
@@ -94,74 +111,110 @@ def _qtc_card(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if earlier is not None and not lab_safety.is_recent(ctx.record, ctx.policy, earlier):
         earlier = None
     if earlier is not None:
-        found = _qtc_compared(draft, earlier, stop, caution, later=_unread(ctx, lab))
+        found = _qtc_compared(draft, subject, earlier, later=_unread(ctx, lab))
         if found is not None:
-            return _with_partners(ctx, draft, found)
-    return _qtc_not_compared(ctx, draft, lab, stop or caution, earlier)
+            return _with_partners(ctx, subject, found)
+    return _qtc_not_compared(ctx, draft, subject, lab, earlier)
 
 
 def _qtc_compared(
     draft: DraftOrder,
+    subject: Subject,
     lab: LabResult,
-    stop: LabRule | None,
-    caution: LabRule | None,
     *,
     later: str | None = None,
 ) -> OrderCheck | None:
-    """The card of a QTc above the stop or the caution line, else None. `later`: how a later
-    QTc that could not be compared is named, when `lab` is the latest that could."""
-    name = draft.ingredient.capitalize()
+    """The card of a QTc above the subject's stop or caution line, else None. `later`: how a
+    later QTc that could not be compared is named, when `lab` is the latest that could."""
+    stop, caution = subject.stop, subject.caution
+    name = subject.name
     shown = lab_safety.text(lab)
     latest = "The latest QTc" if later is None else "The latest QTc that could be read"
     then = "" if later is None else f" The later {later}: read it on the tracing."
+    # The drafted drug's own card ("Citalopram with QTc ..."), or the partner's ("Ondansetron
+    # ordered: QTc ... with citalopram running", as the chart-open card words the pair).
+    head = (
+        f"{name} with QTc {shown}"
+        if subject.drafted
+        else f"{draft.ingredient.capitalize()} ordered with QTc {shown} and {subject.ingredient} "
+        "running"
+    )
+    running = "" if subject.drafted else " (running)"
     if stop is not None and lab_safety.above(stop, lab):
+        advice = (
+            "Choose another antidepressant, or repeat the ECG before deciding."
+            if subject.drafted
+            else f"{qt_pair.partner_text(subject)}, adding to it: choose a drug that does not "
+            f"prolong the QT interval, or repeat the ECG and review {subject.ingredient} before "
+            "deciding."
+        )
         return OrderCheck(
             QTC,
             draft,
             cards.fit_summary(
-                f"{name} with QTc {shown}: above {stop.bounds()}, where {stop.says}",
-                f"{name} with QTc {shown}: above {stop.bounds()}",
+                f"{head}: above {stop.bounds()}, where {_says(stop, subject)}",
+                f"{head}: above {stop.bounds()}",
             ),
-            f"{latest} is {shown}.{then} {name} prolongs the QT interval {_stop_line(stop)} "
-            f"({stop.cite}){_unverified_for(stop, draft)}. Choose "
-            "another antidepressant, or repeat the ECG before deciding.",
+            f"{latest} is {shown}.{then} {name}{running} prolongs the QT interval "
+            f"{_stop_line(stop)} ({stop.cite}){_unverified_for(stop, subject)}. {advice}",
         )
     if caution is not None and lab_safety.above(caution, lab):
+        advice = (
+            "use the lowest effective dose and repeat the ECG."
+            if subject.drafted
+            else "repeat the ECG before adding to it. "
+            f"{qt_pair.partner_text(subject)}: prefer a drug that does not prolong the QT "
+            "interval."
+        )
         return OrderCheck(
             QTC,
             draft,
-            cards.fit_summary(
-                f"{name} with QTc {shown}: above {caution.bounds()}",
-                f"{name} with QTc {shown}",
-            ),
+            cards.fit_summary(f"{head}: above {caution.bounds()}", head),
             f"{latest} is {shown}, above {caution.bounds()} ({caution.cite}"
-            f"{', UNVERIFIED' if caution.status == 'UNVERIFIED' else ''}).{then} {name} "
+            f"{', UNVERIFIED' if caution.status == 'UNVERIFIED' else ''}).{then} {name}{running} "
             # A row's own clause (data/lab_safety.csv `stop_line` of a caution row: trazodone,
             # mirtazapine, whose labels claim no dose dependence), else citalopram's.
             f"{caution.stop_line or 'prolongs the QT interval dose-dependently'} "
-            f"({caution.effect_cite}): use the lowest effective dose and repeat the ECG.",
+            f"({caution.effect_cite}): {advice}",
             indicator=Indicator.INFO,
         )
     return None
 
 
+def _says(stop: LabRule, subject: Subject) -> str:
+    """The stop row's words, its "it" named when the card leads with the partner draft ("where
+    the label says to stop citalopram", not "it" beside "Ondansetron ordered")."""
+    if subject.drafted or not stop.says.endswith(" it"):
+        return stop.says
+    return f"{stop.says.removesuffix(' it')} {subject.ingredient}"
+
+
 def _with_partners(
-    ctx: RuleContext, draft: DraftOrder, found: OrderCheck | None
+    ctx: RuleContext, subject: Subject, found: OrderCheck | None
 ) -> OrderCheck | None:
     """The QTc card with the other QT-prolonging drugs running named (review 12 c3:
     citalopram 40 mg with ondansetron and a QTc of 478 ms): the combination is the risk factor
     (Wenzel-Seifert 2011, as the chart-open card says), so a caution-line card with one of them
-    running is a warning, not information. Each drug with why it is listed."""
+    running, or drafted beside a running subject, is a warning, not information. Each drug with
+    why it is listed."""
     if found is None:
         return None
-    beside = running_qtc.running_beside(ctx, draft.ingredient)
+    beside = [
+        d
+        for d in running_qtc.running_beside(ctx, subject.ingredient)
+        if subject.partner is None or d.taking.ingredient != subject.partner.ingredient
+    ]
+    if not subject.drafted:
+        # The partner draft is named in the card's own text; the other drugs running, if any.
+        found = dataclasses.replace(found, indicator=None)
     if not beside:
         return found
     names = cards.and_list([d.taking.ingredient for d in beside])
     lines = "\n".join(f"- {d.taking.text()}: {d.why}." for d in beside)
+    also = "; also " if not subject.drafted else "; "
     return dataclasses.replace(
         found,
-        summary=cards.fit_summary(f"{found.summary}; {names} running", found.summary),
+        summary=cards.fit_summary(f"{found.summary}{also}{names} running", found.summary),
         detail=cards.join_sections(
             found.detail,
             "**Also running, each prolonging the QT interval** (more than one such drug is a "
@@ -199,13 +252,13 @@ def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:
     return f"QTc of {lab.date.isoformat()} not compared: its value could not be read"
 
 
-def _unverified_for(rule: lab_safety.LabRule, draft: DraftOrder) -> str:
+def _unverified_for(rule: lab_safety.LabRule, subject: Subject) -> str:
     """ "; for escitalopram this line is not read in its own label (UNVERIFIED)" when the table's
     row for this drug is UNVERIFIED (data/lab_safety.csv), so the card claims no more than its
     source."""
     if rule.status != "UNVERIFIED":
         return ""
-    return f"; for {draft.ingredient} this line is not read in its own label (UNVERIFIED)"
+    return f"; for {subject.ingredient} this line is not read in its own label (UNVERIFIED)"
 
 
 def _no_qtc_reported(ctx: RuleContext, lab: LabResult) -> bool:
@@ -229,8 +282,8 @@ def _unread(ctx: RuleContext, lab: LabResult) -> str:
 def _qtc_not_compared(
     ctx: RuleContext,
     draft: DraftOrder,
+    subject: Subject,
     lab: LabResult,
-    rule: LabRule | None,
     earlier: LabResult | None,
 ) -> OrderCheck:
     """The latest QTc has neither a value in a unit the table knows nor the lab's own flag (an
@@ -241,7 +294,11 @@ def _qtc_not_compared(
     window and below both lines, named so the clinician sees what is known."""
     name = draft.ingredient.capitalize()
     day = lab.date.isoformat()
+    rule = subject.stop or subject.caution
     bound = f" (above {rule.bounds()} {rule.says})" if rule is not None else ""
+    # A partner draft: the check it did not get is that of the pair.
+    what = f"{draft.ingredient} order"
+    what += "" if subject.drafted else f" beside {subject.ingredient}"
     before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
     measured = _measured(lab.reported)
     if _no_qtc_reported(ctx, lab):
@@ -250,7 +307,7 @@ def _qtc_not_compared(
             draft,
             f"{name} order: QTc of {day} not compared, the ECG reports no QTc",
             f"The latest ECG on record, of {day}, reports no QTc, so the QTc check of this "
-            f"{draft.ingredient} order{bound} was not done. {measured}{before} Read the QTc on "
+            f"{what}{bound} was not done. {measured}{before} Read the QTc on "
             "the tracing before ordering.",
             indicator=Indicator.INFO,
         )
@@ -259,7 +316,7 @@ def _qtc_not_compared(
         draft,
         f"{name} order: QTc of {day} not compared, its value could not be read",
         f"The latest QTc on record ({lab_safety.text(lab)}) has no value this service can "
-        f"compare, so the QTc check of this {draft.ingredient} order{bound} was not done."
+        f"compare, so the QTc check of this {what}{bound} was not done."
         f"{' ' + measured if lab.reported else ''}{before} Read the QTc on the ECG before "
         "ordering.",
         indicator=Indicator.INFO,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
-from services import cards, drugs, trial_dates
+from services import cards, drugs, taken_to_confirm, trial_dates
 from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.repeat_adjunct import adjunct_repeat_check
@@ -52,6 +52,8 @@ def _dose_when(trial: Trial) -> str:
         return f"{top_dose_text(trial)}, ended {trial.end.isoformat()}"
     start, began = trial_dates.start_text(trial), trial_dates.dose_began(trial)
     dose = trial_dose(trial)
+    if trial.listed:  # never "running" (Trial.listed, session 23 L2 item 1)
+        return f"{dose}, listed ({taken_to_confirm.trial_listing(trial)})"
     if began is None:
         return f"{dose}, running since {start}"
     return f"running since {start}; {dose} since {began.isoformat()}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Trial
-from services import cards, drug_rules, trial_dates
+from services import cards, drug_rules, taken_to_confirm, trial_dates
 from services.order_checks.model import STACKING, OrderCheck
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
@@ -26,6 +26,8 @@ def running_dose(trial: Trial, heading: str = "", *, supply_said: bool = False) 
     itself (its adherence words: trial_adherence_text.ran_out_text), so only the claim is
     added, when the heading does not make it."""
     named, since = trial_dates.dose_since(trial, _dose(trial))
+    if trial.listed:  # its listing said whatever the heading (session 23 L2 item 1)
+        return f"{named} {since} (listed: {taken_to_confirm.trial_listing(trial)})"
     ran_out = _ran_out(trial)
     if ran_out is None:
         return f"{named} {since}"
@@ -38,7 +40,11 @@ def running_name(trial: Trial, verb: str = "running") -> str:
     """ "sertraline running" (`verb`: "already running", "still running"), or "sertraline may be
     running: no supply since 2025-06-05" for an open order whose supply ran out a month or more
     ago (Trial.supply_ran_out; review s20 W2 item 2: "(sertraline running)" was said of a drug
-    with no supply for 18 months). Every order card that names a running drug says it so."""
+    with no supply for 18 months). Every order card that names a running drug says it so; a
+    listed course (Trial.listed) is "fluoxetine listed: order of 2024-03-01 still active, last
+    filled 2024-03-02", never running (session 23 L2 item 1)."""
+    if trial.listed:
+        return f"{trial.ingredient} listed: {taken_to_confirm.trial_listing(trial)}"
     ran_out = _ran_out(trial)
     if ran_out is None:
         return f"{trial.ingredient} {verb}"
@@ -47,7 +53,10 @@ def running_name(trial: Trial, verb: str = "running") -> str:
 
 def is_running(trial: Trial) -> str:
     """ "is running", or "may be running (no supply since 2025-06-05)" (`running_name`'s rule),
-    after the drug's name and class ("while sertraline (SSRI) is running")."""
+    after the drug's name and class ("while sertraline (SSRI) is running"); "is listed" for a
+    listed course (Trial.listed: its listing is on the card's detail line, `running_dose`)."""
+    if trial.listed:
+        return "is listed"
     ran_out = _ran_out(trial)
     return "is running" if ran_out is None else f"may be running ({ran_out})"
 
@@ -66,7 +75,7 @@ RUNNING_HEADINGS = (STILL_RUNNING, MAY_BE_RUNNING, SOME_MAY_BE_RUNNING)
 def running_heading(trials: Sequence[Trial]) -> str:
     """STILL_RUNNING when every one of `trials` is filled (no supply ran out), MAY_BE_RUNNING
     when none is, SOME_MAY_BE_RUNNING for a mix (each drug's own words say which)."""
-    out = [t.supply_ran_out is not None for t in trials]
+    out = [t.supply_ran_out is not None or t.listed for t in trials]
     if not any(out):
         return STILL_RUNNING
     return MAY_BE_RUNNING if all(out) else SOME_MAY_BE_RUNNING

@@ -77,7 +77,10 @@ def _none_recent(ctx: RuleContext, test: str) -> bool:
     return lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab)
 
 
-def _line(ctx: RuleContext, draft: DraftOrder, tests: list[str]) -> str:
+def unread_line(ctx: RuleContext, draft: DraftOrder, tests: list[str]) -> str:
+    """ "**No QTc read from the EHR** in the last 365 days, so the QTc check of this ... order
+    did not run ...": also the line of the QT pair's card when the draft is the partner
+    (qt_pair.py)."""
     days = ctx.policy.lab_recent_days
     what = " or ".join(tests)  # "QTc", "QTc or sodium"
     checks = cards.and_list([("low-sodium" if t == "sodium" else t) for t in tests])
@@ -117,5 +120,5 @@ def carry_unread_labs(
         topic, i = next((c for c in carriers if c[0] == AGE_LIMIT), carriers[0])
         check = by_topic[topic][i]
         by_topic[topic][i] = dataclasses.replace(
-            check, detail=cards.join_sections(check.detail, _line(ctx, draft, tests))
+            check, detail=cards.join_sections(check.detail, unread_line(ctx, draft, tests))
         )

@@ -31,6 +31,13 @@ class TreatmentPolicy:
     # trial's 4th week (CANMAT 2023 Table 5.1, Level 2: use validated scales).
     mbc_interval_days: int = 90
     mbc_after_trial_weeks: float = 4.0
+    # A PHQ-9 this many days old or less answers the "adequate duration reached, no PHQ-9 since"
+    # check (it was taken just before the trial became adequate): a PHQ-9 of day 41 is not
+    # "repeat the PHQ-9" on day 42 (review s23 RT finding 6). It does not judge the outcome (a
+    # score before 6 weeks proves no failure: REFERENCE.md 0.2), and once it is older the repeat
+    # is asked again, so a non-response at week 6 is not left unsaid until the 90-day interval.
+    # A DESIGN CHOICE (UNVERIFIED as a guideline value).
+    mbc_adequacy_grace_days: int = 7
     # Order hooks: an antidepressant order starts antidepressant treatment when no antidepressant
     # course runs now or ended within this many days; under 25 it then gets the FDA boxed warning
     # (suicidality, "especially during the initial few months") as an information card when no
@@ -128,6 +135,7 @@ class TreatmentPolicyConfig(BaseModel):
     adult_age: int = Field(18, ge=0, le=120)
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
+    mbc_adequacy_grace_days: int = Field(7, ge=0, le=28)
     antidepressant_new_start_days: int = Field(90, ge=0, le=3660)
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)

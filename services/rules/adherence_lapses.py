@@ -12,16 +12,24 @@ from __future__ import annotations
 
 from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.record import InadequacyReason, Trial, Verdict
-from services import cards, trial_dates
+from services import cards, taken_to_confirm, trial_dates
 from services.card_format import plural
 from services.rules.context import RuleContext
 from services.trial_adherence_text import no_supply_for, no_supply_since
 
 
 def listed_text(trial: Trial) -> str:
-    """Review 6 finding 11: a stale `active` statement is a reconciliation question, not weeks."""
+    """Review 6 finding 11: a stale `active` statement is a reconciliation question, not weeks;
+    so is an order left active whose last fill ran out long ago (Trial.supply_out_since, session
+    23 L2 item 1: the card said "ongoing" of an order filled once in 2024-03)."""
     since = trial.unconfirmed_since
-    assert since is not None
+    if since is None:
+        assert trial.supply_out_since is not None
+        listing = taken_to_confirm.trial_listing(trial)
+        return (
+            f"{listing}, supply ran out {trial.supply_out_since.isoformat()}: confirm it is "
+            "still taken (reconcile the medication list: still taken? dose?)"
+        )
     counted = trial.segments[-1].end.isoformat() if trial.segments else since.isoformat()
     if trial.unconfirmed_order:
         # An order left active, no fill or renewal since (review s21 RN finding 5): never called
@@ -37,6 +45,13 @@ def listed_text(trial: Trial) -> str:
     )
 
 
+def listing_said(trial: Trial) -> bool:
+    """Whether the card says the course's listing (Trial.listed): not for one whose supply ran
+    out once adequate, which its own line says (`ran_out_line`: judged up to then, likely
+    stopped, confirm whether it is still taken)."""
+    return trial.listed and trial.supply_ran_out is None
+
+
 def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, ...]:
     """The episode's trials with a supply gap or on hold that `flagged` does not list already
     (a flagged trial names its gaps in its adherence text)."""
@@ -46,7 +61,7 @@ def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, 
     listed = [
         t
         for t in ctx.record.antidepressant_trials()
-        if t.unconfirmed_since is not None and t.ongoing and t not in facts.episode_trials
+        if t.listed and t.ongoing and t not in facts.episode_trials
     ]
     return tuple(
         t
@@ -54,7 +69,7 @@ def lapsed_trials(ctx: RuleContext, flagged: tuple[Trial, ...]) -> tuple[Trial, 
         if (
             t.adherence.supply_gaps
             or t.on_hold is not None
-            or t.unconfirmed_since is not None
+            or t.listed
             or t.supply_ran_out is not None
         )
         # A held order never filled is no trial, and this card says so (review 14 W6: it was
@@ -91,6 +106,8 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
         )
     if trial.supply_ran_out is not None:
         return f"{head}{ran_out_line(trial)}"
+    if trial.supply_out_since is not None:  # listed: its last fill ran out long ago
+        return f"{head}{listed_text(trial)}."
     gaps = trial.adherence.supply_gaps
     lapses = ", ".join(f"{plural(g.days, 'day')} from {g.start.isoformat()}" for g in gaps)
     pdc = trial.adherence.pdc
@@ -227,6 +244,12 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
                 "whether it is still taken",
                 f"{trial.ingredient}: {no_supply_for(trial)}: confirm it is still taken",
             )
+        if trial.supply_out_since is not None:
+            return cards.fit_summary(
+                f"{trial.ingredient}: {taken_to_confirm.trial_listing(trial)}: confirm it is "
+                "still taken before counting it as a trial",
+                f"{trial.ingredient}: last filled long ago: confirm it is still taken",
+            )
         gap = trial.adherence.supply_gaps[0]
         if trial.before_gap is not None and trial.before_gap.failed:
             # Counted as failed before the gap (session 21 G): the card asks about the gap,
@@ -243,7 +266,7 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
         )
     what = (
         "a supply gap, on hold or not confirmed"
-        if any(t.unconfirmed_since is not None for t in lapsed)
+        if any(map(listing_said, lapsed))
         else "a supply gap or on hold"
     )
     return cards.fit_summary(

@@ -38,7 +38,13 @@ from services import cards, screen, trial_dates
 from services.card_format import weeks_text
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
-from services.rules.adherence_lapses import lapse_line, lapse_summary, lapsed_trials, listed_text
+from services.rules.adherence_lapses import (
+    lapse_line,
+    lapse_summary,
+    lapsed_trials,
+    listed_text,
+    listing_said,
+)
 from services.rules.context import RuleContext
 from services.trial_table import (
     adequate_only_as_needed,
@@ -212,12 +218,14 @@ def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
     ]
     if trial.verdict is Verdict.ONGOING:
         poor = trial.adherence.status is AdherenceStatus.POOR
-        if poor and InadequacyReason.POOR_ADHERENCE not in trial.reasons:
+        if listing_said(trial):
+            # Never "ongoing" (Trial.listed, session 23 L2 item 1); a course whose supply ran out
+            # once adequate is said by its lapse line (adherence_lapses.ran_out_line).
+            lines.append(listed_text(trial))
+        elif poor and InadequacyReason.POOR_ADHERENCE not in trial.reasons:
             lines.append(
                 f"ongoing; refill data contradict adherence ({cards.adherence_text(trial)})"
             )
-        elif trial.unconfirmed_since is not None:
-            lines.append(listed_text(trial))
         else:
             lines.append("ongoing")
     return lines
@@ -309,7 +317,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             summary = lapse_summary(lapsed)
         title = (
             "Supply gaps, holds and unconfirmed listings"
-            if any(t.unconfirmed_since is not None for t in lapsed)
+            if any(map(listing_said, lapsed))
             else "Supply gaps and holds"
         )
         sections.append(f"**{title}:**\n" + "\n".join(lapse_line(ctx, t) for t in lapsed))

@@ -37,6 +37,11 @@ def due_reason(
         # Its total and its answers disagree (review s22 RS finding 1): it measures nothing until
         # the form is checked, however recent (phq9_disagreements.py).
         return f"PHQ-9 {phq9_disagreements.conflict_words(latest)}"
+    if any(s.value is not None for s in ctx.record.after_today_item9):
+        # A PHQ-9 total dated after today whose positive item 9 the suicide-risk card treats as
+        # current (a date typed wrong): the PHQ-9 was done, and "no PHQ-9 total in 120 days"
+        # beside that card contradicted it (review s23 RT finding 4). Its date is checked there.
+        return None
     if latest is None:
         if unrecognised:  # PHQ-9s on the chart the service could not read (card docstring)
             return "no PHQ-9 total could be read; " + data_gaps.unrecognised_phq9_text(unrecognised)
@@ -58,9 +63,13 @@ def due_reason(
         and adequate <= as_of
         and latest.date < adequate
         and trial.outcome_unmeasured
+        and (as_of - latest.date).days > ctx.policy.mbc_adequacy_grace_days
     ):
         # Review 7 finding 6: the course became an adequate trial after its last PHQ-9 (a
         # week-5 score does not show that a 6-week trial failed): the outcome needs a PHQ-9.
+        # Not asked while that PHQ-9 is policy.mbc_adequacy_grace_days old or less (review s23
+        # RT finding 6): a PHQ-9 of day 41 is not "repeat the PHQ-9" on day 42; from the next
+        # visit on it is, so a non-response at week 6 is not left unsaid until the interval.
         return (
             f"adequate duration reached {adequate.isoformat()}, {none} since: outcome not measured"
         )

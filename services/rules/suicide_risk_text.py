@@ -188,7 +188,9 @@ def found_lines(signal: SuicideSignal) -> list[str]:
             state = _unassessed_state(signal, event)
         # The record by its id only when it has no readable day (cards.record_cite, session 20).
         where = record_cite(event.source, event.day is not None, " [{}]")
-        when = "" if event.dated else f" on {event.when()}"
+        # "in 2026-11 (month only)" for a partial date (review s23 RT finding 3).
+        word = "in" if event.written is not None else "on"
+        when = "" if event.dated else f" {word} {event.when()}"
         lines.append(f"- {event.text}{when}{where}: {state}")
     return lines
 

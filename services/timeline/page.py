@@ -19,6 +19,7 @@ from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import ANOTHER_PATIENT, is_record_status, status_line
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from services.pending_fills import pending_fills
 from services.policy import Policy
 from services.site_ceiling import DEFAULT_POLICY
 from services.timeline.layout import NARROW
@@ -94,6 +95,7 @@ def render_page(
             '<p class="lede">Antidepressant trials with each dose against the drug\'s adequate '
             "range, refill gaps, PHQ-9 scores and procedures.</p>",
             *_unread_line(record),
+            *_pending_line(record),
             *_status_line(record),
             "<figure>",
             f'<div class="layout-wide">{render_svg(record, policy=policy)}</div>',
@@ -115,10 +117,12 @@ def _unread(record: PatientRecord) -> list[DataGap]:
     record left out is none of this patient's, and the Patient record's own status
     (merged, inactive) is no medication record at all (`_status_line` says it; fix 19a): none of
     them is counted."""
+    pending = pending_fills(record)  # drawn as its order's next fill (`_pending_line`)
     return [
         g
         for g in record.gaps
-        if g.domain is DataDomain.MEDICATIONS
+        if g not in pending
+        and g.domain is DataDomain.MEDICATIONS
         and g.source is not None
         and g.reason != ANOTHER_PATIENT
         and not is_record_status(g)
@@ -143,6 +147,20 @@ def _unread_line(record: PatientRecord) -> list[str]:
     # (review s20 R4 item 1).
     lines += [f'<p class="lede">To confirm: {escape(line)}.</p>' for line in not_drawn(record)]
     return lines
+
+
+def _pending_line(record: PatientRecord) -> list[str]:
+    """ "Dated after today, not drawn: 1 fill of an order on record (dated 2026-12-07)." under
+    the lede, or nothing (services/pending_fills.py: no card lists such a fill)."""
+    pending = sorted(pending_fills(record), key=lambda g: (g.stated, str(g.source)))
+    if not pending:
+        return []
+    fills = "1 fill" if len(pending) == 1 else f"{len(pending)} fills"
+    dates = ", ".join(dict.fromkeys(g.stated for g in pending if g.stated))
+    said = f"Dated after today, not drawn: {fills} of an order on record" + (
+        f" ({dates})" if dates else ""
+    )
+    return [f'<p class="lede">{escape(said)}.</p>']
 
 
 def _status_line(record: PatientRecord) -> list[str]:

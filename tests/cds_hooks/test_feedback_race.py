@@ -23,7 +23,7 @@ def test_settle_writes_the_batch_still_filling_up(tmp_path: Path) -> None:
         pending = asyncio.ensure_future(recorder.record([card], datetime.now(UTC)))
         await asyncio.sleep(0)  # the hook call's rows are in the batch, not on disk
         before = store.issued_card("card-1")
-        await recorder.settle()  # what the feedback route does before refusing a card
+        assert await recorder.settle(5.0)  # what the feedback route does before refusing a card
         after = store.issued_card("card-1")
         await pending
         return before, after

@@ -178,6 +178,25 @@ def test_serving_beyond_loopback_with_auth_off_is_a_warning(
         assert warnings[0]["level"] == "warning" and warnings[0]["listen"] == host
 
 
+def test_the_timezone_left_at_its_default_is_one_warning_at_start(
+    tmp_path: Path, lines: Lines
+) -> None:
+    # Review s23 RT finding 5: with UTC, an evening PHQ-9 in the Americas falls on the next day.
+    # The service still starts (`make run` serves with the embedded defaults).
+    with _started(_settings(tmp_path), lines, listen_host="127.0.0.1"):
+        pass
+    (warning,) = lines.records("service.timezone_default")
+    assert warning["level"] == "warning" and warning["timezone"] == "UTC"
+    assert lines.records("service.started")
+
+
+def test_a_timezone_set_raises_no_warning(tmp_path: Path, lines: Lines) -> None:
+    settings = _settings(tmp_path, server={"timezone": "America/New_York"})
+    with _started(settings, lines, listen_host="127.0.0.1"):
+        pass
+    assert not lines.records("service.timezone_default")
+
+
 def test_gunicorns_bind_address_is_the_one_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: Lines
 ) -> None:

@@ -248,5 +248,8 @@ def test_a_scheduled_order_makes_the_days_daily_again() -> None:
         fb.medication_request(*SERTRALINE_50, later, 2, "tablet", patient=P, id="mr-daily")
     )
     trial = _trial(_prn_order(start), scheduled, *_fills(start, 5))
-    assert [(s.start, s.as_needed) for s in trial.segments] == [(start, True), (later, False)]
+    # Daily from the scheduled order's first fill (2025-02-05), not the day it was written: an
+    # order's dose counts from the day the patient got its supply (review s23 RT finding 1).
+    first_fill = start + timedelta(days=30)
+    assert [(s.start, s.as_needed) for s in trial.segments] == [(start, True), (first_fill, False)]
     assert trial.weeks_at_adequate_dose > 0

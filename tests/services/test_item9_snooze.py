@@ -173,6 +173,12 @@ def _override(client: TestClient, card: dict[str, Any]) -> None:
 def test_a_snooze_of_the_routine_card_does_not_hide_an_unanswered_item_9(
     client: TestClient,
 ) -> None:
+    # The optimise card asks for the repeat of the stale PHQ-9 first (review s23 RT finding 8:
+    # one request, not two); snoozed, the routine measurement card asks it.
+    first = _cards(client, _chart("routine-0"), "h-0")
+    assert MBC not in first
+    assert "repeat before switching" in first["optimize-switch-augment"]["summary"]
+    _override(client, first["optimize-switch-augment"])
     routine = _cards(client, _chart("routine-1"), "h-1")
     assert "repeat the PHQ-9" in routine[MBC]["summary"]
     _override(client, routine[MBC])

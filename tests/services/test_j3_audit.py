@@ -63,8 +63,10 @@ def test_the_preliminary_measurement_summary_keeps_its_action_whole() -> None:
     card = _cards(_audit("q07_prelim_total_only_newest_on_new_start"))
     summary = next(c["summary"] for c in card.values() if "PHQ-9" in c["summary"])
     assert "…" not in summary
-    assert summary.endswith("not yet reviewed: review or repeat it")
-    assert "preliminary PHQ-9 9 on 2025-06-01" in summary
+    # Taken the day before sertraline's 6 weeks (2025-06-02), it answers the adequacy check once
+    # reviewed (review s23 RT finding 6: policy.mbc_adequacy_grace_days): "review it", no repeat.
+    assert summary.endswith("not yet reviewed: review it to measure response")
+    assert "latest PHQ-9 (preliminary, 2025-06-01): 9" in summary
 
 
 # --- r03b / r04: "suicide" in every critical item-9 summary that has room ---------------------

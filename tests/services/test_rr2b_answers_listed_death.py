@@ -177,9 +177,12 @@ def test_an_order_filled_once_in_2024_is_listed_not_running() -> None:
     card = _maoi_card(_chart("phenelzine_order_2024_filled_once_sertraline_draft"))
     assert card["indicator"] == "critical"  # the washout stands: the safer reading
     assert card["summary"].startswith(f"{PHENELZINE} listed: serotonin syndrome risk")
+    # The course counts from the order's fill of 2024-03-02, not its authoredOn of 2024-03-01
+    # (review s23 RT finding 1, fhir_mapping/first_fill.py): the listing names the course's
+    # start as such, never as the order's date.
     assert (
-        "phenelzine is listed (order of 2024-03-01 still active, last filled 2024-03-02; "
-        "confirm whether it is taken)"
+        "phenelzine is listed (order still active, filled once on 2024-03-02; confirm whether "
+        "it is taken)"
     ) in card["detail"]
     assert "is running" not in card["detail"]
 
@@ -195,7 +198,8 @@ def test_the_window_is_the_clinics_statement_confirmed_days() -> None:
     policy = Policy(mapping=MappingPolicy(statement_confirmed_days=1000))
     doc = _chart("phenelzine_order_2024_filled_once_sertraline_draft")
     card = _maoi_card(doc, policy)
-    assert "phenelzine is running (since 2024-03-01)" in card["detail"]
+    # Since its first fill (2024-03-02), not the order's day (review s23 RT finding 1).
+    assert "phenelzine is running (since 2024-03-02)" in card["detail"]
 
 
 # --- finding 9: a record that shows nothing done does not doubt a death -----------------------

@@ -193,7 +193,9 @@ def test_item2_a_line_that_cites_the_record_alone_says_its_day() -> None:
     [
         (
             "n04_sertraline_drafted_venlafaxine_supply_ran_out",
-            "**May be running:** venlafaxine since 2025-02-10; 225 mg/day since 2025-03-10 (no "
+            # 225 mg/day since its first fill (2025-03-12), not the raise's order of 2025-03-10
+            # (review s23 RT finding 1, fhir_mapping/first_fill.py).
+            "**May be running:** venlafaxine since 2025-02-10; 225 mg/day since 2025-03-12 (no "
             "supply since 2025-06-10) (SNRI).",
         ),
         (

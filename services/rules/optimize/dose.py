@@ -31,6 +31,7 @@ from services.rules.optimize.wording import (
     short_drop,
 )
 from services.site_ceiling import site_ceiling, site_words
+from services.trial_dose_text import sig_unclear_text
 
 
 def _bare(trial: Trial) -> str:
@@ -66,7 +67,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
     # The row's own cite (column dose_source): fluvoxamine's 150 mg/day is CPS 2023 Table 6's.
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     text = (
-        f"**Dose:** {trial.ingredient} {trial_dose(trial)}{so_far} "
+        f"**Dose:** {trial.ingredient} {trial_dose(trial)}{sig_unclear_text(trial)}{so_far} "
         f"is below {target}{f' ({cite})' if cite else ''}{cap}; raise it before judging "
         "response (not an adequate trial until then)."
     )
@@ -180,7 +181,7 @@ def toward_remission(
             f"**Optimise toward remission:** higher doses within the range are more effective "
             f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "
             f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(r.top)} {per_day(t.ingredient)}{r.ceiling} "
-            f"(now {_bare(t)}) and repeat the PHQ-9 after the change.{held}"
+            f"(now {_bare(t)}{sig_unclear_text(t)}) and repeat the PHQ-9 after the change.{held}"
         )
     for t in low:
         raise_dose(ctx, t, sections, found)

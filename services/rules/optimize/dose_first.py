@@ -54,6 +54,7 @@ from services.rules.optimize.room import Room, room
 from services.rules.optimize.stopped_dose import stopped_above, stopped_words
 from services.rules.optimize.titration import steps
 from services.rules.optimize.wording import dose_text, drop_text, short_drop
+from services.trial_dose_text import sig_unclear_text
 
 # How the card cites the step (REFERENCE.md 1.7: Figure 7.1, paras 185-187).
 CITE = "CANMAT 2023 para 187"
@@ -141,7 +142,7 @@ def section(ctx: RuleContext, space: Room) -> str:
     # The course named as every card names it (trial_dates.dose_since: "fluoxetine since
     # 2026-06-01; 40 mg/day since 2026-08-30"), never from its last dose segment: a supply gap
     # cuts a segment, so "10 mg/day since 2026-10-01" read as a course begun after the gap.
-    named, since = trial_dates.dose_since(trial, trial_dose(trial))
+    named, since = trial_dates.dose_since(trial, trial_dose(trial) + sig_unclear_text(trial))
     weeks, gap = trial_dates.weeks_at_present_dose(trial)
     # "1 week", never "1 weeks" (review s20 r4 item 14: card_format.plural).
     counted = cards.plural(weeks, "week")

@@ -203,12 +203,16 @@ def screen(ctx: RuleContext) -> Screen:
 def course_state(trial: Trial) -> str:
     """ "running since 2019-03-04", or for a course only an old active statement keeps running
     "listed as active, last confirmed 2016-03-01: confirm it is still taken" (never "running":
-    the record shows a list entry, not that the drug is taken now)."""
+    the record shows a list entry, not that the drug is taken now); an order left active whose
+    last fill ran out long ago "listed: order of 2024-03-01 still active, last filled
+    2024-03-02: confirm it is still taken" (Trial.listed, session 23 L2 item 1)."""
     if trial.unconfirmed_since is not None:
         return (
             f"listed as active, last confirmed {trial.unconfirmed_since.isoformat()}: confirm it "
             "is still taken"
         )
+    if trial.listed:
+        return f"listed: {taken_to_confirm.trial_listing(trial)}: confirm it is still taken"
     return f"running since {trial.start.isoformat()}"
 
 
@@ -238,7 +242,7 @@ def _stacked(trial: Trial) -> str:
     """ "pimozide 2 mg/day (running since 2019-03-04", or "pimozide (running since 2019-03-04;
     2 mg/day since 2024-06-03" when the dose began later (trial_dates.dose_since: review s20
     item 1); a course only an old statement keeps running as `course_state` names it."""
-    if trial.unconfirmed_since is not None:
+    if trial.listed:
         return f"{dose_text(trial)} ({course_state(trial)}"
     named, since = trial_dates.dose_since(trial, trial_dose(trial))
     return f"{named} (running {since}"

@@ -1,0 +1,47 @@
+"""Whether a sig contradicts itself about how often the dose is taken (session 23 item L1): a rate
+and the times of day beside it that disagree ("twice daily at bedtime": sig_times.settle). Such
+a sig is read as the range of both (1-2 a day: the low end for adequacy and raises, the high end
+for the too-high checks), and the dose card quotes its words so the clinician checks them
+(medication_event.py leaves the note, services/trial_dose_text.sig_unclear_text writes it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fhir_mapping.dose_sig import clause_reading, governing_step, normalise_sig, sig_as_needed
+from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.sig_amounts import sig_amounts
+
+# How the note on a course says it (services/trial_dose_text.py finds it by this mark).
+MARK = "sig unclear: "
+
+
+def sig_unclear(text: str) -> str | None:
+    """The words of a sig whose rate and times of day disagree, in the step that says the dose
+    taken (dose_sig.governing_step); None when none do, or the dose is taken as needed (its rate
+    is then capped at once a day whatever the words say)."""
+    if sig_as_needed(text):
+        return None
+    normalised = normalise_sig(governing_step(text))
+    found = sig_amounts(normalised) or []
+    # The clauses dose_sig.sig_doses reads, one per amount.
+    cuts = [0, *(a.start for a in found[1:]), len(normalised)]
+    for begin, end in zip(cuts, cuts[1:], strict=False):
+        unclear = clause_reading(normalised[begin:end]).unclear
+        if unclear is not None:
+            return unclear
+    return None
+
+
+def dosage_unclear(dosages: Sequence[Mapping[str, Any]]) -> str | None:
+    """`sig_unclear` of the first dosage line whose sig (`text`, then `patientInstruction`) says
+    it, as the note's words ("sig unclear: 'twice daily at bedtime'"); None when none does."""
+    for line in dosages:
+        if not isinstance(line, JSON_OBJECT):
+            continue
+        for key in ("text", "patientInstruction"):
+            value = line.get(key)
+            if isinstance(value, str) and (words := sig_unclear(value)) is not None:
+                return f"{MARK}'{words}'"
+    return None

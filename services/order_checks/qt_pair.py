@@ -1,0 +1,127 @@
+"""Which drug's QTc lines judge a QT-prolonging order: the two sides of one QT pair.
+
+The QTc check (qtc.py) judges the latest QTc against the stop and caution lines of a drug with a
+QTc row in data/lab_safety.csv (citalopram, escitalopram, gepirone, the tricyclics, trazodone,
+mirtazapine), and names the other QT-prolonging drugs beside it (data/qt_drugs.csv, each with its
+source). The pair is the risk (Celexa label 5.2 and FDA 2011/2012: citalopram not recommended
+with other QT-prolonging drugs; Wenzel-Seifert 2011: torsades "as a rule" with additional risk
+factors), whichever side is drafted. Before, only the antidepressant side was: ondansetron
+drafted while citalopram ran with a QTc of 510 ms got no card at the order, though the chart-open
+card said to stop citalopram (review s23 RD finding 1). So:
+
+- a drafted drug with a QTc row of its own is its own subject (`Subject.drafted`);
+- a drafted drug data/qt_drugs.csv lists, without a QTc row, is judged by the running drug that
+  has one (`running_subjects`: those with a stop line first, the card's strongest reading), and
+  the card names the draft as the partner;
+- no QTc read in the window for such a pair (the subject with a stop line): an information card
+  with the "no QTc read" line the antidepressant side carries on its first card
+  (unread_labs.py), since the partner draft has no other card to carry it (`unread_card`).
+
+Apart from qtc.py because choosing the subject is one idea and the cards' wording another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import DraftOrder
+from services import cards, lab_safety
+from services.interaction_takings import Taking, on_order
+from services.lab_safety import LabRule
+from services.order_checks.model import OrderCheck
+from services.order_checks.unread_labs import unread_line
+from services.recommendation import Indicator
+from services.rules import running_cautions, running_qtc
+from services.rules.context import RuleContext
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The drug whose QTc lines the check reads, and the drafted partner when it is not the
+    draft itself."""
+
+    ingredient: str
+    drug_class: str
+    stop: LabRule | None
+    caution: LabRule | None
+    running: Taking | None = None  # the running subject; None: the draft is the subject
+    partner: DraftOrder | None = None  # the QT-prolonging draft beside a running subject
+
+    @property
+    def drafted(self) -> bool:
+        return self.partner is None
+
+    @property
+    def name(self) -> str:
+        return self.ingredient.capitalize()
+
+
+def rules_of(ingredient: str, drug_class: str) -> tuple[LabRule | None, LabRule | None]:
+    """(stop, caution) lines of data/lab_safety.csv's QTc rows for the drug."""
+    return (
+        lab_safety.rule_for("qtc-stop", ingredient, drug_class),
+        lab_safety.rule_for("qtc-caution", ingredient, drug_class),
+    )
+
+
+def partner_why(ingredient: str) -> str | None:
+    """ "known risk of torsades (CredibleMeds Known Risk (UNVERIFIED))": why data/qt_drugs.csv
+    lists the drug; None for a drug it does not list."""
+    listed = running_qtc.qt_drugs().get(ingredient)
+    if listed is None:
+        return None
+    risk, cite = listed
+    return f"{risk} risk of torsades ({cite})"
+
+
+def running_subjects(ctx: RuleContext, draft: DraftOrder) -> list[Subject]:
+    """For a drafted drug data/qt_drugs.csv lists and with no QTc row of its own: the running
+    drugs with a QTc row, those with a stop line first. Empty for any other draft (the draft
+    with a row is its own subject: qtc.py)."""
+    if any(rules_of(draft.ingredient, draft.drug_class)):
+        return []
+    if partner_why(draft.ingredient) is None:
+        return []
+    found: list[Subject] = []
+    for taking, drug_class in running_cautions.running(ctx):
+        if taking.ingredient == draft.ingredient:
+            continue
+        stop, caution = rules_of(taking.ingredient, drug_class)
+        if stop is None and caution is None:
+            continue
+        found.append(Subject(taking.ingredient, drug_class, stop, caution, taking, draft))
+    return sorted(found, key=lambda s: s.stop is None)
+
+
+def partner_text(subject: Subject) -> str:
+    """ "Ondansetron 24 mg/day on this order: known risk of torsades (...)"."""
+    assert subject.partner is not None
+    text = on_order([subject.partner])[0].text()
+    # Always a sentence's start on the cards that use it.
+    return f"{text[:1].upper()}{text[1:]}: {partner_why(subject.partner.ingredient)}"
+
+
+def unread_card(ctx: RuleContext, subject: Subject) -> OrderCheck | None:
+    """The pair with no QTc read in the window: an information card (module docstring), for a
+    subject with a stop line only (a caution-only row, trazodone or mirtazapine, does not ask for
+    an ECG: unread_labs.py)."""
+    draft = subject.partner
+    if draft is None or subject.stop is None or subject.running is None:
+        return None
+    partner = draft.ingredient
+    return OrderCheck(
+        "order-qtc",
+        draft,
+        cards.fit_summary(
+            f"{partner.capitalize()} ordered with {subject.ingredient} running: no QTc read in "
+            f"the last {ctx.policy.lab_recent_days} days",
+            f"{partner.capitalize()} with {subject.ingredient}: no QTc read",
+        ),
+        cards.join_sections(
+            f"{subject.running.text()}: its label's QT warning ({subject.stop.effect_cite or subject.stop.cite}). "
+            f"{partner_text(subject)}. More than one QT-prolonging drug is a risk factor for "
+            "torsades; the QTc decides whether the pair is safe.",
+            unread_line(ctx, draft, ["QTc"]),
+        ),
+        indicator=Indicator.INFO,
+    )
