@@ -57,7 +57,10 @@ def order_index(resources: Any) -> dict[str, Mapping[str, Any]]:
     for resource in resources:
         # JSON_OBJECT: a dict is answered at C speed, not by Mapping's ABC check (issue 14:
         # one per medication resource, ~470 on a 10-year chart).
-        if isinstance(resource, JSON_OBJECT) and resource.get("resourceType") == "MedicationRequest":
+        if (
+            isinstance(resource, JSON_OBJECT)
+            and resource.get("resourceType") == "MedicationRequest"
+        ):
             rid = resource.get("id")
             if isinstance(rid, str) and rid:
                 index.setdefault(rid, resource)
