@@ -59,7 +59,7 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fill_dose import ordered_beside_fills
-from fhir_mapping.first_fill import dose_dated
+from fhir_mapping.first_fill import dose_dated, ordered_on
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
 from fhir_mapping.listed_start import listed_to_confirm
@@ -378,8 +378,7 @@ def _trial(
             else None,
             written_dates=_written_dates(spans, start, end, ongoing),
             product=product,
-            # Review 12 finding 14: only the patient's report behind it, no order or fill.
-            patient_reported=all(e.patient_reported for e in events),
+            patient_reported=all(e.patient_reported for e in events),  # review 12 finding 14
             entry_dated=all(e.entry_dated for e in events),
             taken_before=cluster.taken_before,
             stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
@@ -396,5 +395,6 @@ def _trial(
             before_gap=gap,
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
+            ordered_on=ordered_on(spans, start),  # the baseline window opens from it
         )
     )
