@@ -46,6 +46,7 @@ from services.rules.adherence_lapses import (
     listing_said,
 )
 from services.rules.context import RuleContext
+from services.superseded_courses import superseded
 from services.trial_table import (
     adequate_only_as_needed,
     below_only_as_needed,
@@ -80,6 +81,8 @@ def flagged_trials(ctx: RuleContext) -> tuple[Trial, ...]:
     raised = optimize_switch_augment.subtherapeutic(ctx)
     kept: list[Trial] = []
     for trial in flagged:
+        if superseded(trial, ctx.record.trials):
+            continue  # a later adequate course of the drug answers it (RC s23 finding 4)
         if trial not in raised and trial not in kept:
             kept.append(trial)
     return tuple(sorted(kept, key=lambda t: t.start))
