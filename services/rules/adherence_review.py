@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE
 from services import cards, screen, trial_dates
+from services.answered_courses import already_answered
 from services.card_format import weeks_text
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
@@ -46,7 +47,6 @@ from services.rules.adherence_lapses import (
     listing_said,
 )
 from services.rules.context import RuleContext
-from services.superseded_courses import superseded
 from services.trial_table import (
     adequate_only_as_needed,
     below_only_as_needed,
@@ -81,8 +81,8 @@ def flagged_trials(ctx: RuleContext) -> tuple[Trial, ...]:
     raised = optimize_switch_augment.subtherapeutic(ctx)
     kept: list[Trial] = []
     for trial in flagged:
-        if superseded(trial, ctx.record.trials):
-            continue  # a later adequate course of the drug answers it (RC s23 finding 4)
+        if already_answered(trial, ctx.record.trials):
+            continue  # a later adequate course, or a stop reason (RC s23 findings 4, 5)
         if trial not in raised and trial not in kept:
             kept.append(trial)
     return tuple(sorted(kept, key=lambda t: t.start))
