@@ -140,6 +140,7 @@ from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
 from fhir_mapping.same_day_dose import _combined_fill as _combined_fill
 from fhir_mapping.same_day_dose import _day_dose as _day_dose
+from fhir_mapping.stop_reasons import with_stop_reason
 from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup
 from fhir_mapping.trial_record import _trial
@@ -371,7 +372,7 @@ def build_trials(
         trial = _trial(
             ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ())
         )
-        made[index] = trial
+        made[index] = with_stop_reason(trial, cluster.spans)
         courses.append((trial, cluster))
     # A dose not tolerated in one course holds in the drug's later ones (review s20 R3 finding 3).
     return across_courses([made[i] for i in range(len(clusters))])

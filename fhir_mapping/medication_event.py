@@ -58,6 +58,7 @@ from fhir_mapping.record import (
     WrittenDates,
 )
 from fhir_mapping.sig_unclear import dosage_unclear
+from fhir_mapping.stop_reasons import stopped_for
 from fhir_mapping.terminology import Component
 
 _DAILY = DoseBasis.DAILY
@@ -248,6 +249,7 @@ def events_of(
                 if form is None or form.max_single_mg is None
                 else per_administration_mg(mg_high if mg_high is not None else mg, resource),
                 entry_dated,
+                stopped_for(resource) if stopped else None,  # RC s23 finding 5: `preg`
             )
         )
     return events

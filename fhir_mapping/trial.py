@@ -237,6 +237,11 @@ class Trial(TrialOutcome):
     # filled: 100 mg/day from fills, 50-100 ordered; fhir_mapping/fill_dose.py). None otherwise.
     ordered_mg_per_day: float | None = None
     ordered_mg_per_day_high: float | None = None
+    # The finished course's last stop reason says nothing of efficacy or tolerability (RC review
+    # s23 finding 5; fhir_mapping/stop_reasons.py): "pregnancy or breastfeeding". A course not
+    # adequate so stopped is "stopped for pregnancy or breastfeeding, not a failure" and no
+    # adherence question. None: no such reason (nearly every course), or it ended for intolerance.
+    stopped_for: str | None = None
 
     @property
     def listed(self) -> bool:

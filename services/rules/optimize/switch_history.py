@@ -43,6 +43,8 @@ def tried_courses(ctx: RuleContext) -> dict[str, str]:
             # Dates partial, or adequate only up to a stop whose day was not recorded (session
             # 21 F3 item 1): how long it ran is to confirm.
             text += ", adequacy to confirm"
+        elif t.verdict is Verdict.INADEQUATE and t.stopped_for is not None:
+            text += f", stopped for {t.stopped_for}, not a failure"  # RC s23 finding 5
         elif t.verdict is Verdict.INADEQUATE:
             text += ", not an adequate trial"
         elif t.remission is True:
