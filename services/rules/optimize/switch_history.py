@@ -96,8 +96,15 @@ def adjunct_non_response(ctx: RuleContext) -> dict[str, str]:
     mirtazapine 30 mg/day beside venlafaxine 225 for 13 weeks, PHQ-9 22 -> 20, then offered as a
     switch). The drug was taken at an adequate dose for an adequate time and the depression did
     not respond; as a switch it is a low-yield option, so it is named "failed as adjunct, not
-    proposed" as the failed antidepressants are. The latest failed course of each drug."""
-    return {t.ingredient: text for t, text in _failed_adjuncts(ctx) if _non_response(t)}
+    proposed" as the failed antidepressants are. Only a drug the switch list could propose (a
+    first-line antidepressant: mirtazapine, bupropion; not aripiprazole). The latest failed
+    course of each drug."""
+    options = {d.ingredient for d in ctx.drug_lines.first_line_antidepressants}
+    return {
+        t.ingredient: text
+        for t, text in _failed_adjuncts(ctx)
+        if _non_response(t) and t.ingredient in options
+    }
 
 
 def _non_response(trial: Trial) -> bool:
