@@ -2,7 +2,8 @@
 on treatment, another depression scale's pair: `attach_scores`, review 13 W10).
 
 Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
-start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
+start (from before the order's day when the course starts at its first fill:
+order_day_baseline.py), else the earliest in the first `baseline_days_after` days of treatment (the least treated
 score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to
 `on_treatment_days_after_end` days after it ends, unless the course had shown response or
 remission by its last day (then its latest score up to that day).
@@ -20,6 +21,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 
 from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.order_day_baseline import baseline_opens
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import RESPONSE_FRACTION, Role, Score, Trial, Verdict
 from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
@@ -84,15 +86,25 @@ _DATE = attrgetter("date")
 _START = attrgetter("start")
 
 
-def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
-    return baseline_at(trial.start, phq9, policy)
+def baseline_score(
+    trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy, opens: date | None = None
+) -> Score | None:
+    """`baseline_at` the trial's start. `opens`: the first day of its window
+    (order_day_baseline.baseline_opens, as `attach_scores` reads it), else the policy's
+    `baseline_days_before` before the start."""
+    return baseline_at(trial.start, phq9, policy, opens)
 
 
-def baseline_at(start: date, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
+def baseline_at(
+    start: date, phq9: PHQ9ByDate, policy: MappingPolicy, opens: date | None = None
+) -> Score | None:
     """The baseline of a course started on `start` (a trial's start, or the fill that took a
-    course up again after a supply gap: verdict_before_gap.py): the latest PHQ-9 in the
-    `baseline_days_before` days up to it, else the earliest in the first `baseline_days_after`."""
-    before = phq9.latest(start - timedelta(days=policy.baseline_days_before), start)
+    course up again after a supply gap: verdict_before_gap.py): the latest PHQ-9 from `opens`
+    (else the `baseline_days_before` days before it) up to it, else the earliest in the first
+    `baseline_days_after`."""
+    if opens is None:
+        opens = start - timedelta(days=policy.baseline_days_before)
+    before = phq9.latest(opens, start)
     if before is not None:
         return before
     return phq9.earliest_after(start, start + timedelta(days=policy.baseline_days_after))
@@ -168,13 +180,12 @@ _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 
 
-def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
-    """For each trial, the antidepressant course that started next after it (any drug, the same
-    one ordered again included; a low-dose use such as trazodone for sleep is no course), else
-    None."""
+def _courses(trials: Sequence[Trial]) -> list[Trial]:
+    """The antidepressant courses in start order (any drug, the same one ordered again included;
+    a low-dose use such as trazodone for sleep is no course)."""
     # A course of unknown dates (Trial.taken_before, episodes.py rule 2e) started on no known day:
     # its entry day cuts no other course's window.
-    courses = sorted(
+    return sorted(
         [
             t
             for t in trials
@@ -184,6 +195,11 @@ def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
         ],
         key=_START,
     )
+
+
+def _next_courses(trials: Sequence[Trial], courses: Sequence[Trial]) -> list[Trial | None]:
+    """For each trial, the course of `courses` (`_courses`) that started next after it, else
+    None."""
     starts = [t.start for t in courses]
     found: list[Trial | None] = []
     for trial in trials:
@@ -245,13 +261,14 @@ def _other_scale_pair(
     scales: Sequence[PHQ9ByDate],
     policy: MappingPolicy,
     next_start: date | None,
+    opens: date | None = None,
 ) -> tuple[Score, Score] | None:
     """The first other scale (in order of preference) with a score in the baseline window AND
     one in the on-treatment window of the course, the same windows as the PHQ-9's (review 13
     W10). Both scores of the pair are that one scale's: scales are never mixed (a MADRS 34
     before and a BDI-II 12 after measure nothing together)."""
     for scale in scales:
-        baseline = baseline_score(trial, scale, policy)
+        baseline = baseline_score(trial, scale, policy, opens)
         if baseline is None:
             continue
         on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
@@ -265,11 +282,12 @@ def _disagreeing_pair(
     scales: Sequence[PHQ9ByDate],
     policy: MappingPolicy,
     next_start: date | None,
+    opens: date | None = None,
 ) -> tuple[Score, Score] | None:
     """Another scale's pair, in the PHQ-9's windows, that shows response or remission where the
     PHQ-9 pair does not : the first such scale in order of preference."""
     for scale in scales:
-        baseline = baseline_score(trial, scale, policy)
+        baseline = baseline_score(trial, scale, policy, opens)
         if baseline is None:
             continue
         on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
@@ -295,19 +313,23 @@ def attach_scores(
     phq9 = PHQ9ByDate(scores)
     others = _other_scales(scores)
     trials = tuple(trials)
+    courses = _courses(trials)
+    course_starts = [t.start for t in courses]
     attached = []
-    for trial, following in zip(trials, _next_courses(trials), strict=True):
+    for trial, following in zip(trials, _next_courses(trials, courses), strict=True):
         if trial.taken_before is not None:
             # Rule 2e of episodes.py: a past course of unknown dates; no score was taken on it
             # that the record shows (the scores around its entry day are another drug's).
             attached.append(trial)
             continue
         next_start = _cut_off(trial, following, policy)
-        baseline = baseline_score(trial, phq9, policy)
+        # Before the order's day when the course starts at its first fill (review s23 RP 6).
+        opens = baseline_opens(trial, course_starts, policy)
+        baseline = baseline_score(trial, phq9, policy, opens)
         on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)
         disagreeing = None
         if on_treatment is None and others:
-            pair = _other_scale_pair(trial, others, policy, next_start)
+            pair = _other_scale_pair(trial, others, policy, next_start, opens)
             if pair is not None:
                 baseline, on_treatment = pair
         elif (
@@ -315,7 +337,7 @@ def attach_scores(
             and others
             and not improved(on_treatment, baseline, trial.remission_below)
         ):
-            disagreeing = _disagreeing_pair(trial, others, policy, next_start)
+            disagreeing = _disagreeing_pair(trial, others, policy, next_start, opens)
         attached.append(_with_scores(trial, baseline, on_treatment))
         if disagreeing is not None:
             attached[-1] = dataclasses.replace(attached[-1], disagreeing=disagreeing)
