@@ -3,9 +3,9 @@ on treatment, another depression scale's pair: `attach_scores`, review 13 W10).
 
 Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
 start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
-score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to
-`on_treatment_days_after_end` days after it ends, unless the course had shown response or
-remission by its last day (then its latest score up to that day).
+score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to its last
+day on the drug, and only when there is none, the latest of the `on_treatment_days_after_end`
+days after it ends that is not the next course's baseline (review s23 RC finding 2).
 
 Apart from scores.py: it reads Scores already made (from Observations and QuestionnaireResponses
 alike) and Trials, not FHIR.
@@ -103,19 +103,24 @@ def on_treatment_score(
     phq9: PHQ9ByDate,
     policy: MappingPolicy,
     next_start: date | None = None,
-    baseline: Score | None = None,
+    next_baseline: Score | None = None,
 ) -> Score | None:
-    """The latest PHQ-9 from week `on_treatment_from_week` of the trial to
-    `on_treatment_days_after_end` days after it ends, or to `next_start` (the day the next
-    antidepressant started, `_next_courses`) when that comes first: a score taken on the next
-    drug is not this one's outcome (review 10 finding 14). A score of that very day is this
-    one's: it is the score the switch was decided on.
+    """The latest PHQ-9 from week `on_treatment_from_week` of the trial to its last day on the
+    drug; only when there is none, the latest of the `on_treatment_days_after_end` days after it
+    ends, never one that is the next course's baseline (`next_baseline`).
 
-    A course whose latest score up to its last day already showed response or remission keeps
-    that score (review 11 recheck 2, chart E5): a rise in the days after it stopped is a relapse
-    off the drug, not its non-response, and counting it as a failed trial would move the patient
-    along the TRD pathway (switch, TMS) on a drug that worked. The window after the end exists
-    for the score a switch was decided on, which is a score of a course that had not worked."""
+    Review s23 RC finding 2 (chart s09): sertraline 150 mg, PHQ-9 22 -> 13 on it (41 %, a partial
+    response), stopped; the PHQ-9 of 21 thirty days later, taken off the drug on the day
+    venlafaxine started (venlafaxine's baseline), was sertraline's outcome: the partial response
+    was hidden and one score judged two courses. A score off the drug says nothing more of the
+    drug than the last one taken on it, whatever either shows (before, only a response or a
+    remission on the drug kept its score: review 11 recheck 2, chart E5). The days after the end
+    are read only for a course with no score on it (the visit the stop or switch was decided at).
+
+    Either window ends at `next_start` (the day the next antidepressant started, `_next_courses`)
+    when that comes first: a score taken on the next drug is not this one's outcome (review 10
+    finding 14). A score of that very day, taken while this drug was still taken, is this one's:
+    it is the score the switch was decided on."""
     first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
     end = trial.end
     last = end + timedelta(days=policy.on_treatment_days_after_end)
@@ -142,12 +147,14 @@ def on_treatment_score(
     if latest is None or latest.date <= end:
         return latest
     in_course = phq9.latest(first, end)
-    below = trial.remission_below
-    if latest.instrument != PHQ9:  # another scale's pair: its own cut-off (scale_outcomes.py)
-        below = scale_remission_below(latest.instrument) or below
-    if in_course is not None and improved(in_course, baseline, below):
+    if in_course is not None:
         return in_course
-    return latest
+    if next_baseline is None or latest is not next_baseline:
+        return latest
+    # The only score after the end is the next course's baseline: an earlier one of those days,
+    # else none (the next course's time is its own: attach_scores says which was left out).
+    found = [s for s in phq9.between(first, last) if s is not next_baseline]
+    return max(found, key=score_order) if found else None
 
 
 def improved(score: Score, baseline: Score | None, remission_below: int) -> bool:
@@ -223,6 +230,14 @@ def _taken_beside_next(trial: Trial, score: Score, following: Trial) -> str | No
 
 def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
     """Why a PHQ-9 after the trial is not its outcome, as cards say it (Trial.outcome_note)."""
+    if score.date == following.start:
+        # The next course's baseline (review s23 RC finding 2): never this one's outcome too.
+        text = (
+            f"PHQ-9 {score.value} on {score.date.isoformat()} is {following.ingredient}'s baseline"
+        )
+        if score.date > trial.end:
+            text += f", taken {(score.date - trial.end).days} days after {trial.ingredient} stopped"
+        return text
     text = (
         f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {following.ingredient}, "
         f"{(score.date - following.start).days} days into it"
@@ -230,6 +245,17 @@ def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
     if score.date >= trial.end:
         text += f" and {(score.date - trial.end).days} days after {trial.ingredient} stopped"
     return text
+
+
+def _next_baseline(
+    following: Trial | None, scale: PHQ9ByDate, policy: MappingPolicy
+) -> Score | None:
+    """The baseline, on `scale`, of the course that started next (`_next_courses`): a score
+    after this course's end that is that course's baseline is never this one's outcome
+    (`on_treatment_score`, review s23 RC finding 2)."""
+    if following is None:
+        return None
+    return baseline_score(following, scale, policy)
 
 
 def _other_scales(scores: Sequence[Score]) -> list[PHQ9ByDate]:
@@ -245,6 +271,7 @@ def _other_scale_pair(
     scales: Sequence[PHQ9ByDate],
     policy: MappingPolicy,
     next_start: date | None,
+    following: Trial | None = None,
 ) -> tuple[Score, Score] | None:
     """The first other scale (in order of preference) with a score in the baseline window AND
     one in the on-treatment window of the course, the same windows as the PHQ-9's (review 13
@@ -254,7 +281,9 @@ def _other_scale_pair(
         baseline = baseline_score(trial, scale, policy)
         if baseline is None:
             continue
-        on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
+        on_treatment = on_treatment_score(
+            trial, scale, policy, next_start, _next_baseline(following, scale, policy)
+        )
         if on_treatment is not None:
             return baseline, on_treatment
     return None
@@ -265,6 +294,7 @@ def _disagreeing_pair(
     scales: Sequence[PHQ9ByDate],
     policy: MappingPolicy,
     next_start: date | None,
+    following: Trial | None = None,
 ) -> tuple[Score, Score] | None:
     """Another scale's pair, in the PHQ-9's windows, that shows response or remission where the
     PHQ-9 pair does not : the first such scale in order of preference."""
@@ -272,7 +302,9 @@ def _disagreeing_pair(
         baseline = baseline_score(trial, scale, policy)
         if baseline is None:
             continue
-        on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
+        on_treatment = on_treatment_score(
+            trial, scale, policy, next_start, _next_baseline(following, scale, policy)
+        )
         below = scale_remission_below(scale.scores[0].instrument)
         if (
             on_treatment is not None
@@ -304,10 +336,12 @@ def attach_scores(
             continue
         next_start = _cut_off(trial, following, policy)
         baseline = baseline_score(trial, phq9, policy)
-        on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)
+        on_treatment = on_treatment_score(
+            trial, phq9, policy, next_start, _next_baseline(following, phq9, policy)
+        )
         disagreeing = None
         if on_treatment is None and others:
-            pair = _other_scale_pair(trial, others, policy, next_start)
+            pair = _other_scale_pair(trial, others, policy, next_start, following)
             if pair is not None:
                 baseline, on_treatment = pair
         elif (
@@ -315,7 +349,7 @@ def attach_scores(
             and others
             and not improved(on_treatment, baseline, trial.remission_below)
         ):
-            disagreeing = _disagreeing_pair(trial, others, policy, next_start)
+            disagreeing = _disagreeing_pair(trial, others, policy, next_start, following)
         attached.append(_with_scores(trial, baseline, on_treatment))
         if disagreeing is not None:
             attached[-1] = dataclasses.replace(attached[-1], disagreeing=disagreeing)
@@ -326,7 +360,7 @@ def attach_scores(
         if on_treatment is None and following is not None:
             # Nothing left once the next drug's time is cut off: the failure (if the course
             # ended adequate) is inferred, and the cards say which score was left out and why.
-            left_out = on_treatment_score(trial, phq9, policy, baseline=baseline)
+            left_out = on_treatment_score(trial, phq9, policy)
             if left_out is not None:
                 attached[-1] = dataclasses.replace(
                     attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
