@@ -21,7 +21,9 @@ from operator import attrgetter
 
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import RESPONSE_FRACTION, Role, Score, Trial, Verdict
+from fhir_mapping.record import Role, Score, Trial, Verdict
+from fhir_mapping.relapse_on_drug import improved as improved
+from fhir_mapping.relapse_on_drug import response_before_relapse
 from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.score_totals import score_order
@@ -157,20 +159,6 @@ def on_treatment_score(
     return max(found, key=score_order) if found else None
 
 
-def improved(score: Score, baseline: Score | None, remission_below: int) -> bool:
-    """Remission (below the cut-off) or response (>= 50 % below the baseline), as Trial's
-    `remission` and `response` read them. `remission_below` is the cut-off of the score's own
-    scale (the PHQ-9's, or scale_outcomes.remission_below for another)."""
-    value = score.value
-    if value is None:
-        return False
-    if value < remission_below:
-        return True
-    if baseline is None or not baseline.value:
-        return False
-    return value <= baseline.value * RESPONSE_FRACTION
-
-
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 
@@ -256,6 +244,27 @@ def _next_baseline(
     if following is None:
         return None
     return baseline_score(following, scale, policy)
+
+
+def _responded_before(
+    trial: Trial,
+    phq9: PHQ9ByDate,
+    policy: MappingPolicy,
+    baseline: Score | None,
+    on_treatment: Score | None,
+) -> Score | None:
+    """The PHQ-9 on the drug that showed response or remission before its outcome score, taken
+    on it too, showed neither (relapse_on_drug.py, review s23 RC finding 1); else None."""
+    if on_treatment is None:
+        return None
+    first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
+    return response_before_relapse(
+        phq9.between(first, on_treatment.date),
+        baseline,
+        on_treatment,
+        trial.remission_below,
+        trial.supply_ran_out or trial.end,
+    )
 
 
 def _other_scales(scores: Sequence[Score]) -> list[PHQ9ByDate]:
@@ -351,6 +360,9 @@ def attach_scores(
         ):
             disagreeing = _disagreeing_pair(trial, others, policy, next_start, following)
         attached.append(_with_scores(trial, baseline, on_treatment))
+        responded = _responded_before(trial, phq9, policy, baseline, on_treatment)
+        if responded is not None:
+            attached[-1] = dataclasses.replace(attached[-1], relapsed_from=responded)
         if disagreeing is not None:
             attached[-1] = dataclasses.replace(attached[-1], disagreeing=disagreeing)
         if on_treatment is not None and following is not None:
