@@ -19,7 +19,6 @@ that act on how the patient is now (the dose step, measurement-based care) still
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
 
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.record import RESPONSE_FRACTION, Score, Trial
@@ -40,30 +39,33 @@ def improved(score: Score, baseline: Score | None, remission_below: int) -> bool
 
 
 def response_before_relapse(
-    on_drug: Iterable[Score],
-    baseline: Score | None,
-    outcome: Score | None,
-    remission_below: int,
-    last_on_drug: date,
+    trial: Trial, on_drug: Iterable[Score], baseline: Score | None, outcome: Score | None
 ) -> Score | None:
-    """The latest PHQ-9 of `on_drug` (a course's scores from its on-treatment window's first day,
-    oldest first) before `outcome` that showed response or remission, when `outcome`, taken on
-    the drug (by `last_on_drug`), shows neither; else None."""
+    """The latest PHQ-9 of `on_drug` (the course's scores from its on-treatment window's first
+    day, oldest first) before `outcome` that showed response or remission, when `outcome`, taken
+    on the drug too, shows neither; else None. Not when a supply gap or a hold falls between
+    them: a rise after it came off the drug (adherence.response_before_gap and
+    verdict_before_gap.py read that), not on it."""
+    below = trial.remission_below
     if (
         outcome is None
         or outcome.instrument != PHQ9
         or outcome.value is None
-        or outcome.date > last_on_drug
-        or improved(outcome, baseline, remission_below)
+        or outcome.date > (trial.supply_ran_out or trial.end)
+        or improved(outcome, baseline, below)
     ):
         return None
-    before = outcome.date - timedelta(days=1)
     found = None
     for score in on_drug:
-        if score.date > before:
+        if score.date >= outcome.date:
             break
-        if improved(score, baseline, remission_below):
+        if improved(score, baseline, below):
             found = score
+    if found is None:
+        return None
+    gaps = (*trial.adherence.supply_gaps, *trial.adherence.held_gaps)
+    if any(gap.start <= outcome.date and found.date < gap.end for gap in gaps):
+        return None
     return found
 
 

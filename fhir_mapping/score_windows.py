@@ -246,27 +246,6 @@ def _next_baseline(
     return baseline_score(following, scale, policy)
 
 
-def _responded_before(
-    trial: Trial,
-    phq9: PHQ9ByDate,
-    policy: MappingPolicy,
-    baseline: Score | None,
-    on_treatment: Score | None,
-) -> Score | None:
-    """The PHQ-9 on the drug that showed response or remission before its outcome score, taken
-    on it too, showed neither (relapse_on_drug.py, review s23 RC finding 1); else None."""
-    if on_treatment is None:
-        return None
-    first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
-    return response_before_relapse(
-        phq9.between(first, on_treatment.date),
-        baseline,
-        on_treatment,
-        trial.remission_below,
-        trial.supply_ran_out or trial.end,
-    )
-
-
 def _other_scales(scores: Sequence[Score]) -> list[PHQ9ByDate]:
     """The valued totals of each other depression scale on the chart (scale_outcomes.csv), in
     order of preference; [] on the usual chart, which has none (nothing more is done then)."""
@@ -360,7 +339,10 @@ def attach_scores(
         ):
             disagreeing = _disagreeing_pair(trial, others, policy, next_start, following)
         attached.append(_with_scores(trial, baseline, on_treatment))
-        responded = _responded_before(trial, phq9, policy, baseline, on_treatment)
+        # Response or remission on the drug, then a relapse on it (review s23 RC finding 1).
+        first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
+        on_drug = phq9.between(first, on_treatment.date) if on_treatment is not None else ()
+        responded = response_before_relapse(trial, on_drug, baseline, on_treatment)
         if responded is not None:
             attached[-1] = dataclasses.replace(attached[-1], relapsed_from=responded)
         if disagreeing is not None:

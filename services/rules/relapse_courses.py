@@ -75,8 +75,10 @@ def _in_episode(
             responded is None
             or id(trial) in said
             or trial.role is not _ANTIDEPRESSANT
+            or trial.verdict is not Verdict.ADEQUATE
             or not trial.ongoing
             or trial.on_hold is not None
+            or trial.supply_ran_out is not None  # whether it is still taken comes first
         ):
             continue
         since = tuple([s for s in phq9 if s.date > responded.date])
