@@ -23,6 +23,11 @@ from collections.abc import Iterable
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.record import RESPONSE_FRACTION, Score, Trial
 
+# A response held on this many consecutive PHQ-9s on the drug, not one dip: a single low total
+# between higher ones (18, 8 at week 6, 17) is read as no response, as tests/services/
+# test_a4_scales.py pins for every scale. A DESIGN CHOICE (no guideline value; UNVERIFIED).
+HELD_SCORES = 2
+
 
 def improved(score: Score, baseline: Score | None, remission_below: int) -> bool:
     """Remission (below the cut-off) or response (>= 50 % below the baseline), as Trial's
@@ -42,8 +47,8 @@ def response_before_relapse(
     trial: Trial, on_drug: Iterable[Score], baseline: Score | None, outcome: Score | None
 ) -> Score | None:
     """The latest PHQ-9 of `on_drug` (the course's scores from its on-treatment window's first
-    day, oldest first) before `outcome` that showed response or remission, when `outcome`, taken
-    on the drug too, shows neither; else None. Not when a supply gap or a hold falls between
+    day, oldest first) before `outcome` that showed response or remission held on `HELD_SCORES`
+    consecutive PHQ-9s, when `outcome`, taken on the drug too, shows neither; else None. Not when a supply gap or a hold falls between
     them: a rise after it came off the drug (adherence.response_before_gap and
     verdict_before_gap.py read that), not on it."""
     below = trial.remission_below
@@ -56,11 +61,16 @@ def response_before_relapse(
     ):
         return None
     found = None
+    run: list[Score] = []
     for score in on_drug:
         if score.date >= outcome.date:
             break
         if improved(score, baseline, below):
-            found = score
+            run.append(score)
+            if len(run) >= HELD_SCORES:
+                found = score
+        else:
+            run = []
     if found is None:
         return None
     gaps = (*trial.adherence.supply_gaps, *trial.adherence.held_gaps)

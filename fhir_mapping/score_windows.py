@@ -106,18 +106,22 @@ def on_treatment_score(
     policy: MappingPolicy,
     next_start: date | None = None,
     next_baseline: Score | None = None,
+    baseline: Score | None = None,
 ) -> Score | None:
     """The latest PHQ-9 from week `on_treatment_from_week` of the trial to its last day on the
-    drug; only when there is none, the latest of the `on_treatment_days_after_end` days after it
-    ends, never one that is the next course's baseline (`next_baseline`).
+    drug; the latest of the `on_treatment_days_after_end` days after it ends only when there is
+    none or when it alone shows response or remission (`baseline`), never one that is the next
+    course's baseline (`next_baseline`).
 
     Review s23 RC finding 2 (chart s09): sertraline 150 mg, PHQ-9 22 -> 13 on it (41 %, a partial
     response), stopped; the PHQ-9 of 21 thirty days later, taken off the drug on the day
     venlafaxine started (venlafaxine's baseline), was sertraline's outcome: the partial response
     was hidden and one score judged two courses. A score off the drug says nothing more of the
-    drug than the last one taken on it, whatever either shows (before, only a response or a
-    remission on the drug kept its score: review 11 recheck 2, chart E5). The days after the end
-    are read only for a course with no score on it (the visit the stop or switch was decided at).
+    drug than the last one taken on it (before, only a response or a remission on the drug kept
+    its score: review 11 recheck 2, chart E5). The days after the end are read for a course with
+    no score on it (the visit the stop or switch was decided at), and for a response or
+    remission after the stop where the last score on the drug showed neither (the drug's effect
+    outlasts its last dose; counting it failed is the less safe reading).
 
     Either window ends at `next_start` (the day the next antidepressant started, `_next_courses`)
     when that comes first: a score taken on the next drug is not this one's outcome (review 10
@@ -149,14 +153,24 @@ def on_treatment_score(
     if latest is None or latest.date <= end:
         return latest
     in_course = phq9.latest(first, end)
-    if in_course is not None:
-        return in_course
-    if next_baseline is None or latest is not next_baseline:
+    if latest is next_baseline:
+        # The only score after the end is the next course's baseline: an earlier one of those
+        # days, else none (the next course's time is its own: attach_scores says which was left
+        # out).
+        found = [s for s in phq9.between(first, last) if s is not next_baseline]
+        latest = max(found, key=score_order) if found else None
+    if in_course is None or latest is None or latest.date <= end:
+        return in_course or latest
+    below = trial.remission_below
+    if latest.instrument != PHQ9:  # another scale's pair: its own cut-off (scale_outcomes.py)
+        below = scale_remission_below(latest.instrument) or below
+    if improved(latest, baseline, below) and not improved(in_course, baseline, below):
+        # Response or remission read days after the stop is still read (the drug's effect
+        # outlasts the last dose; review 11 recheck 2 kept it): the safer reading, as counting
+        # the course as failed would move the patient along the pathway. A rise after the stop
+        # never replaces the last score on the drug.
         return latest
-    # The only score after the end is the next course's baseline: an earlier one of those days,
-    # else none (the next course's time is its own: attach_scores says which was left out).
-    found = [s for s in phq9.between(first, last) if s is not next_baseline]
-    return max(found, key=score_order) if found else None
+    return in_course
 
 
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
@@ -270,7 +284,7 @@ def _other_scale_pair(
         if baseline is None:
             continue
         on_treatment = on_treatment_score(
-            trial, scale, policy, next_start, _next_baseline(following, scale, policy)
+            trial, scale, policy, next_start, _next_baseline(following, scale, policy), baseline
         )
         if on_treatment is not None:
             return baseline, on_treatment
@@ -291,7 +305,7 @@ def _disagreeing_pair(
         if baseline is None:
             continue
         on_treatment = on_treatment_score(
-            trial, scale, policy, next_start, _next_baseline(following, scale, policy)
+            trial, scale, policy, next_start, _next_baseline(following, scale, policy), baseline
         )
         below = scale_remission_below(scale.scores[0].instrument)
         if (
@@ -325,7 +339,7 @@ def attach_scores(
         next_start = _cut_off(trial, following, policy)
         baseline = baseline_score(trial, phq9, policy)
         on_treatment = on_treatment_score(
-            trial, phq9, policy, next_start, _next_baseline(following, phq9, policy)
+            trial, phq9, policy, next_start, _next_baseline(following, phq9, policy), baseline
         )
         disagreeing = None
         if on_treatment is None and others:
@@ -354,7 +368,7 @@ def attach_scores(
         if on_treatment is None and following is not None:
             # Nothing left once the next drug's time is cut off: the failure (if the course
             # ended adequate) is inferred, and the cards say which score was left out and why.
-            left_out = on_treatment_score(trial, phq9, policy)
+            left_out = on_treatment_score(trial, phq9, policy, baseline=baseline)
             if left_out is not None:
                 attached[-1] = dataclasses.replace(
                     attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
