@@ -199,12 +199,12 @@ FILLS_VENLAFAXINE_FROM = date(2024, 2, 12)
 
 
 def fills_base(as_of: date) -> dict[str, Any]:
-    """The fills series' smallest chart, 10 resources: sized()'s relevant core (a TRD patient
+    """The fills series' smallest chart, 11 resources: sized()'s relevant core (a TRD patient
     who meets TMS criteria: MDD, an adequate failed sertraline trial, then venlafaxine 225 mg
     with PHQ-9 19 -> 17 -> 18, one psychotherapy session, one TSH) with its two trials, the
     PHQ-9s at their starts and the session a year earlier (`sizes.core_relevant`'s date
-    parameters), and two daily fills of the venlafaxine order, handed over the two days before
-    `as_of`, where sized(10) has one irrelevant resource (11 resources).
+    parameters), a first fill of the venlafaxine order on its day supplying up to `as_of`, and
+    two daily fills of it, handed over the two days before `as_of`.
 
     Why not sized(10): its venlafaxine trial is 16 weeks long at the fixtures' as-of date, too
     short to hold 400 fills at any realistic rate, and fills outside the trial (the old series
@@ -229,7 +229,23 @@ def fills_base(as_of: date) -> dict[str, Any]:
         psychotherapy_on=date(2023, 12, 5),
     )
     venlafaxine = builders.ANTIDEPRESSANTS["808748"]
+    # The first fill, on the order's day, supplies the whole time up to as-of: a course counts
+    # from its first fill after the order (fhir_mapping/first_fill.py, review s23 RT 1), so
+    # the trial starts on the order's day however many daily fills the series adds after it.
+    span = (as_of - FILLS_VENLAFAXINE_FROM).days
     chart.add(
+        builders.medication_dispense(
+            venlafaxine.rxcui,
+            venlafaxine.display,
+            FILLS_VENLAFAXINE_FROM,
+            span,
+            span,
+            patient=chart.pid,
+            quantity_unit=venlafaxine.unit,
+            prescription=chart.id("venlafaxine"),
+            dose_unit=venlafaxine.unit,
+            id=builders.make_id("bench-first-fill", chart.id("venlafaxine")),
+        ),
         *_daily_fills(
             chart.pid, chart.id("venlafaxine"), venlafaxine, as_of - timedelta(days=1), 2
         ),
@@ -282,6 +298,7 @@ def with_fills(request: dict[str, Any], extra: int) -> dict[str, Any]:
         for r in resources
         if r["resourceType"] == "MedicationDispense"
         and any(p.get("reference") == reference for p in r.get("authorizingPrescription", []))
+        and r.get("daysSupply", {}).get("value") == 1  # the daily fills, not the first fill
     )
     product = builders.ANTIDEPRESSANTS[order["medicationCodeableConcept"]["coding"][0]["code"]]
     fills = _daily_fills(patient, order["id"], product, earliest - timedelta(days=1), extra)

@@ -13,10 +13,11 @@ compared as codes.answer_words compares them, exact display only) and:
 - none names an answer -> None (unread, as before);
 - all that name one name the same -> that answer, when a part that is read names it: a LOINC
   answer code, or the concept's text where the reader reads it (`words`: a row under a local
-  code, screen_lookalike.listed_answer, reads it as it reads a valueString). A coding's display
-  only ever disagrees: it is never read on its own (a local list's "More than half the days"
-  under LOINC 44260-8 stays unread, tests/services/test_unread_item9.py), so no answer is read
-  here that was not read before;
+  code, screen_lookalike.listed_answer, reads it as it reads a valueString; a PHQ-9 item row
+  under its LOINC code, score_values._value, since review s23 RO finding 1: an Oracle
+  nomenclature answer with the text "More than half the days" under 44260-8 was unread, and the
+  chart lost its item-9 hold). A coding's display only ever disagrees: it is never read on its
+  own (a site's answer code with a display and no text stays unread);
 - two name different answers -> None: the answer is unread, so the suicide-risk rule raises its
   "could not be read: check it in the chart" card (services/risk_evidence.py). The safer choice
   for the patient: never the lower reading silently, and not the higher one either (a card that

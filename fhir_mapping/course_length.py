@@ -37,6 +37,31 @@ def reported_undated(trial: Trial) -> bool:
     )
 
 
+def listed_undated(trial: Trial) -> bool:
+    """A course whose every record is a MedicationStatement dated only by its dateAsserted (no
+    effective[x]: Trial.entry_dated) and that is not a past course (Trial.taken_before): a drug
+    listed as taken on the day the statement was recorded (review s23 RT finding 2). FHIR R4
+    MedicationStatement.dateAsserted is "when the statement was asserted by the information
+    source", not when the drug was begun: it may have begun years before or the day before.
+    Its start is said "start not recorded (listed 2026-10-02)" and it is never an adequate trial
+    on the listing alone (fhir_mapping/listed_start.py). A statement with effectivePeriod.start
+    or effectiveDateTime states a day it was taken: not this; nor a course with an order or a
+    fill, whose own dates carry it."""
+    return (
+        trial.entry_dated
+        and trial.taken_before is None
+        and trial.written_dates is None
+        and bool(trial.sources)
+        and all(s.resource_type == "MedicationStatement" for s in trial.sources)
+    )
+
+
+def listed_text(trial: Trial) -> str:
+    """ "start not recorded (listed 2026-10-02)": a `listed_undated` course's start, as a course
+    of an end-only statement says "start not recorded"."""
+    return f"start not recorded (listed {trial.start.isoformat()})"
+
+
 def length_unknown(trial: Trial) -> bool:
     """Whether the record states no length of the course: its whole length is the assumed one
     (`whole_course_assumed`), it had ended by the day it was entered and states no dates
@@ -52,7 +77,11 @@ def length_unknown(trial: Trial) -> bool:
 def length_not_recorded(trial: Trial) -> str | None:
     """ "duration not recorded" for a course whose length the record does not state
     (`length_unknown`); "dates not recorded" for one reported without dates, whose start is not
-    on record either (recheck 2 of review 16, W2); None when its length is on record."""
+    on record either (recheck 2 of review 16, W2); "adequacy to confirm: start not recorded
+    (listed 2026-10-02)" for a course known only from a listing (`listed_undated`); None when
+    its length is on record."""
+    if listed_undated(trial):  # review s23 RT finding 2: never measured from the listing
+        return f"adequacy to confirm: {listed_text(trial)}"
     if not length_unknown(trial):
         return None
     return "dates not recorded" if reported_undated(trial) else "duration not recorded"

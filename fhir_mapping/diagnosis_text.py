@@ -85,4 +85,10 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
         # "Bipolar II disorder, most recent episode major depressive" is bipolar depression, not
         # a unipolar problem waiting for its code.
         kinds.remove(FindingKind.DEPRESSION_TEXT)
+    if FindingKind.DEPRESSION_WORDS in kinds and (
+        FindingKind.DEPRESSION_TEXT in kinds or FindingKind.BIPOLAR in kinds
+    ):
+        # Words that name major depression or bipolar disorder are read as that (review s23 RO
+        # finding 4: DEPRESSION_WORDS is only the depression no other reading took).
+        kinds.remove(FindingKind.DEPRESSION_WORDS)
     return tuple(kinds)

@@ -143,6 +143,7 @@ from fhir_mapping.same_day_dose import _day_dose as _day_dose
 from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup
 from fhir_mapping.trial_record import _trial
+from fhir_mapping.unfilled_order import fills_on_record
 from fhir_mapping.usable_events import _event_key as _event_key
 from fhir_mapping.usable_events import _EventKey, usable_sorted
 from fhir_mapping.usable_events import _sorted_unique as _sorted_unique
@@ -312,6 +313,7 @@ def build_trials(
         if event.kind is _ORDER and not (event.entry_dated and undated_past(event)):
             orders.append(event)  # rule 2e: a reported past order's day is no switch
     clusters: list[tuple[str, _Cluster]] = []
+    fills_elsewhere = fills_on_record([e for e, _ in usable])  # rule 2c: unfilled_order.py
     # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
     intolerances = tuple(intolerances)
     for ingredient, own in by_ingredient.items():
@@ -334,7 +336,15 @@ def build_trials(
                 )
             spans.append(
                 _span(
-                    event, key, same_starts, switches, as_of, policy, dispense_starts, order_starts
+                    event,
+                    key,
+                    same_starts,
+                    switches,
+                    as_of,
+                    policy,
+                    dispense_starts,
+                    order_starts,
+                    fills_elsewhere,
                 )
             )
         _cap_at_stated_ends(spans, same_starts)

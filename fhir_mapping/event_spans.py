@@ -22,6 +22,7 @@ from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import first_fill_in_window
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.unfilled_order import authorised_until
 from fhir_mapping.usable_events import _EventKey
 
 # An order/statement/dispense that states no duration is assumed to cover one usual fill.
@@ -163,6 +164,7 @@ def _span(
     policy: MappingPolicy,
     dispense_starts: Sequence[date] = (),
     order_starts: Sequence[date] = (),
+    fills_elsewhere: bool = False,
 ) -> _Span:
     start = event.start
     kind = event.kind
@@ -197,7 +199,11 @@ def _span(
             # (first_fill.py, review s23 RT finding 1: not the day it was written); a running
             # order still runs to as-of (the refill data then judge the gaps).
             return _Span(event, key, fill, max(as_of, fill) if open_ else fill)
-        if open_ and not (event.days_supply and event.days_supply > 0):
+        # An order stating its supply, never filled while other fills are on record
+        # (fhir_mapping/unfilled_order.py, review s23 RO finding 2): rule 2c too, up to its
+        # authorised supply at most.
+        supplied = authorised_until(event, dispense_starts, fills_elsewhere) if open_ else None
+        if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
             # latest record of the drug. Asked only of open records (issue 14). An `active`
@@ -205,7 +211,8 @@ def _span(
             # 1993, never renewed, patient last seen 2020, read "on fluoxetine since 1993" in
             # 2026): an order left active that states no supply at all (no quantity, no
             # duration: nothing says how long it lasts) is a list nobody closed, not a drug
-            # taken for decades. An order stating its supply keeps rule 2b's reading.
+            # taken for decades. An order stating its supply keeps rule 2b's reading, unless
+            # the chart's fills show it never filled (unfilled_order.py: up to that supply).
             if is_order:
                 start = _first_fill_after_silence(start, dispense_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
@@ -213,11 +220,14 @@ def _span(
             if latest > confirmed:
                 confirmed = latest
             counted = confirmed + timedelta(days=policy.statement_confirmed_days)
+            if supplied is not None and supplied < counted:
+                counted = supplied if supplied > start else start
             if counted < as_of:
                 what = "order active, no fill or renewal" if is_order else "listed as active"
                 listed = (
                     f"{event.source}: {what}, not confirmed since "
                     f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
+                    + (" (its authorised supply's end)" if counted == supplied else "")
                 )
                 return _Span(event, key, start, as_of, listed, False, counted, confirmed)
     # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.medication_drug import MEDICATION_NOT_READ, REFERENCE_NOT_FOUND, read_drug
 from fhir_mapping.medication_types import TYPE_READINGS, not_prescribed
 from fhir_mapping.product_conflict import drug_conflict
@@ -54,7 +55,12 @@ def order_index(resources: Any) -> dict[str, Mapping[str, Any]]:
     """The chart's MedicationRequests by id (the first of each id)."""
     index: dict[str, Mapping[str, Any]] = {}
     for resource in resources:
-        if isinstance(resource, Mapping) and resource.get("resourceType") == "MedicationRequest":
+        # JSON_OBJECT: a dict is answered at C speed, not by Mapping's ABC check (issue 14:
+        # one per medication resource, ~470 on a 10-year chart).
+        if (
+            isinstance(resource, JSON_OBJECT)
+            and resource.get("resourceType") == "MedicationRequest"
+        ):
             rid = resource.get("id")
             if isinstance(rid, str) and rid:
                 index.setdefault(rid, resource)

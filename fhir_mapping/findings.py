@@ -68,6 +68,13 @@ class FindingKind(StrEnum):
     # referral cites a coded diagnosis (fhir_mapping/diagnosis_text.py), so the cards say the
     # problem needs a code rather than "no depression diagnosis on the problem list".
     DEPRESSION_TEXT = "depression-text"
+    # Depression named in the words of a Condition no code of which was read, and not as major
+    # depression ("Depression, recurrent; failed sertraline and Lexapro", an Oracle health
+    # concern; review s23 RO finding 4). Not a diagnosis (never in DEPRESSION_DIAGNOSIS_KINDS):
+    # the words may be depression NOS, a symptom or another depressive disorder. Read only so
+    # that no card says "no depression diagnosis on the problem list" beside it: the cards say
+    # an entry in words only was seen and not read as a diagnosis (tms_assessment.py).
+    DEPRESSION_WORDS = "depression-words"
     # A psychiatric diagnosis that is not a depressive disorder and has no kind of its own here
     # (obsessive-compulsive disorder, adjustment disorders, prolonged grief and other reactions
     # to severe stress), and a symptom code of the emotional state (R45.89). With no depression

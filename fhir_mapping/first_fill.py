@@ -102,6 +102,18 @@ def dose_dated(spans: Sequence[_Spanned]) -> list[MedicationEvent] | None:
     return events
 
 
+def ordered_on(spans: Sequence[_Spanned], start: date) -> date | None:
+    """The authoredOn of the order whose first fill is the course's `start` (its span moved
+    there from the order's own day), else None: the course then starts on its first record's
+    own day (Trial.ordered_on). Of several such orders the earliest written."""
+    days = [
+        s.event.start
+        for s in spans
+        if s.start == start and s.event.kind is _ORDER and s.event.start < start
+    ]
+    return min(days) if days else None
+
+
 def span_order(span: _Spanned) -> tuple[date, _EventKey]:
     """The order a drug's spans are joined in (course_clusters._cluster, _coverage: start order):
     by span start, then the event's key, so an order moved to its first fill sits at that day."""

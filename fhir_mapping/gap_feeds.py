@@ -10,7 +10,7 @@ the prefetch templates (services/catalog.py), not the wording; gaps.py re-export
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DataDomain, DataGap, GapCause
@@ -164,3 +164,16 @@ def _asked_feeds(name: str) -> set[str]:
     if ":" in name or name != "Observation":
         return {name}
     return {f for f in _ASKED if f.partition(":")[0] == name}
+
+
+def feed_not_provided(gaps: Sequence[DataGap], kind: str) -> bool:
+    """Whether the feed of resource type `kind` was neither sent nor fetchable (GapCause
+    NOT_PROVIDED), read off the domain gap `type_gaps` wrote for it ("MedicationDispense:
+    prefetch key 'medicationDispenses' was not sent ..."): its words are the type for every
+    feed but the pregnancy status (`_feed_words`). A feed that failed (NOT_READ) or was cut
+    short (PARTIAL) is not this."""
+    head = f"{kind}: "
+    return any(
+        g.cause is GapCause.NOT_PROVIDED and g.source is None and g.reason.startswith(head)
+        for g in gaps
+    )

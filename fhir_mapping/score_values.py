@@ -54,9 +54,13 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
             raw = None if found_text is None else float(found_text)
     elif "valueCodeableConcept" in element:
         # Its LOINC answer codes, unread when a display or the text names another answer
-        # (answer_concept.py: review s22 RR2 finding 4); the words are never read on their own.
+        # (answer_concept.py: review s22 RR2 finding 4). On an item's scale the concept's text
+        # is read as a valueString is (above: exact answer-list words only): an Oracle row
+        # answered {nomenclature code, text "More than half the days"} under LOINC 44260-8 says
+        # its answer as plainly as the flowsheet's valueString does (review s23 RO finding 1:
+        # left unread, the hold it should have raised fell away). Never for a total.
         concept = element.get("valueCodeableConcept")
-        found_answer = concept_answer(concept, words=False)
+        found_answer = concept_answer(concept, words=max_score == phq9_answer_max())
         raw = float(found_answer) if found_answer is not None else _concept_digits(concept)
     if raw is None:
         return None

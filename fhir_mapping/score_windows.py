@@ -2,10 +2,12 @@
 on treatment, another depression scale's pair: `attach_scores`, review 13 W10).
 
 Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
-start, else the earliest in the first `baseline_days_after` days of treatment (the least treated
-score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to its last
-day on the drug, and only when there is none, the latest of the `on_treatment_days_after_end`
-days after it ends that is not the next course's baseline (review s23 RC finding 2).
+start (from before the order's day when the course starts at its first fill:
+order_day_baseline.py), else the earliest in the first `baseline_days_after` days of treatment
+(the least treated score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the
+trial to its last day on the drug, and the latest of the `on_treatment_days_after_end` days after
+it ends only when there is none or when it alone shows response or remission, never the next
+course's baseline (review s23 RC finding 2).
 
 Apart from scores.py: it reads Scores already made (from Observations and QuestionnaireResponses
 alike) and Trials, not FHIR.
@@ -20,6 +22,8 @@ from datetime import date, timedelta
 from operator import attrgetter
 
 from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.next_course_scores import _cut_off, _taken_beside_next, _taken_on_next
+from fhir_mapping.order_day_baseline import baseline_opens
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Role, Score, Trial, Verdict
 from fhir_mapping.relapse_on_drug import improved as improved
@@ -86,15 +90,25 @@ _DATE = attrgetter("date")
 _START = attrgetter("start")
 
 
-def baseline_score(trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
-    return baseline_at(trial.start, phq9, policy)
+def baseline_score(
+    trial: Trial, phq9: PHQ9ByDate, policy: MappingPolicy, opens: date | None = None
+) -> Score | None:
+    """`baseline_at` the trial's start. `opens`: the first day of its window
+    (order_day_baseline.baseline_opens, as `attach_scores` reads it), else the policy's
+    `baseline_days_before` before the start."""
+    return baseline_at(trial.start, phq9, policy, opens)
 
 
-def baseline_at(start: date, phq9: PHQ9ByDate, policy: MappingPolicy) -> Score | None:
+def baseline_at(
+    start: date, phq9: PHQ9ByDate, policy: MappingPolicy, opens: date | None = None
+) -> Score | None:
     """The baseline of a course started on `start` (a trial's start, or the fill that took a
-    course up again after a supply gap: verdict_before_gap.py): the latest PHQ-9 in the
-    `baseline_days_before` days up to it, else the earliest in the first `baseline_days_after`."""
-    before = phq9.latest(start - timedelta(days=policy.baseline_days_before), start)
+    course up again after a supply gap: verdict_before_gap.py): the latest PHQ-9 from `opens`
+    (else the `baseline_days_before` days before it) up to it, else the earliest in the first
+    `baseline_days_after`."""
+    if opens is None:
+        opens = start - timedelta(days=policy.baseline_days_before)
+    before = phq9.latest(opens, start)
     if before is not None:
         return before
     return phq9.earliest_after(start, start + timedelta(days=policy.baseline_days_after))
@@ -177,13 +191,12 @@ _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 
 
-def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
-    """For each trial, the antidepressant course that started next after it (any drug, the same
-    one ordered again included; a low-dose use such as trazodone for sleep is no course), else
-    None."""
+def _courses(trials: Sequence[Trial]) -> list[Trial]:
+    """The antidepressant courses in start order (any drug, the same one ordered again included;
+    a low-dose use such as trazodone for sleep is no course)."""
     # A course of unknown dates (Trial.taken_before, episodes.py rule 2e) started on no known day:
     # its entry day cuts no other course's window.
-    courses = sorted(
+    return sorted(
         [
             t
             for t in trials
@@ -193,6 +206,11 @@ def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
         ],
         key=_START,
     )
+
+
+def _next_courses(trials: Sequence[Trial], courses: Sequence[Trial]) -> list[Trial | None]:
+    """For each trial, the course of `courses` (`_courses`) that started next after it, else
+    None."""
     starts = [t.start for t in courses]
     found: list[Trial | None] = []
     for trial in trials:
@@ -201,63 +219,19 @@ def _next_courses(trials: Sequence[Trial]) -> list[Trial | None]:
     return found
 
 
-def _cut_off(trial: Trial, following: Trial | None, policy: MappingPolicy) -> date | None:
-    """The last day a score may be this trial's outcome because of the next course: the day it
-    started (review 10 finding 14), or, while this trial was still taken, up to the day before
-    the next one reached week `on_treatment_from_week` (audit 17b W2). A cross-taper's score
-    taken on venlafaxine in week 19, nine days after sertraline started beside it, measures
-    venlafaxine: sertraline had not run long enough for any score to be its outcome (its own
-    window opens at that week), which is the rule a partner drug meets in
-    services/trial_count.taken_with. None: no next course."""
-    if following is None:
-        return None
-    start = following.start
-    measurable = start + timedelta(days=round(policy.on_treatment_from_week * 7) - 1)
-    return max(start, min(trial.end, measurable))
-
-
-def _taken_beside_next(trial: Trial, score: Score, following: Trial) -> str | None:
-    """ "PHQ-9 16 on 2025-05-23 was taken on both: venlafaxine 19 weeks in, sertraline 9 days
-    in" for an outcome score taken after the next course started (`_cut_off`);
-    None for a score of the day it started or before (the score the switch was decided on)."""
-    if score.date <= following.start:
-        return None
-    weeks = (score.date - trial.start).days // 7
-    return (
-        f"{score.instrument} {score.value} on {score.date.isoformat()} was taken on both: "
-        f"{trial.ingredient} {weeks} weeks in, {following.ingredient} "
-        f"{(score.date - following.start).days} days in"
-    )
-
-
-def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
-    """Why a PHQ-9 after the trial is not its outcome, as cards say it (Trial.outcome_note)."""
-    if score.date == following.start:
-        # The next course's baseline (review s23 RC finding 2): never this one's outcome too.
-        text = (
-            f"PHQ-9 {score.value} on {score.date.isoformat()} is {following.ingredient}'s baseline"
-        )
-        if score.date > trial.end:
-            text += f", taken {(score.date - trial.end).days} days after {trial.ingredient} stopped"
-        return text
-    text = (
-        f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {following.ingredient}, "
-        f"{(score.date - following.start).days} days into it"
-    )
-    if score.date >= trial.end:
-        text += f" and {(score.date - trial.end).days} days after {trial.ingredient} stopped"
-    return text
-
-
 def _next_baseline(
-    following: Trial | None, scale: PHQ9ByDate, policy: MappingPolicy
+    following: Trial | None,
+    scale: PHQ9ByDate,
+    policy: MappingPolicy,
+    course_starts: Sequence[date] = (),
 ) -> Score | None:
-    """The baseline, on `scale`, of the course that started next (`_next_courses`): a score
-    after this course's end that is that course's baseline is never this one's outcome
-    (`on_treatment_score`, review s23 RC finding 2)."""
+    """The baseline, on `scale`, of the course that started next (`_next_courses`), in its own
+    window (order_day_baseline.baseline_opens): a score after this course's end that is that
+    course's baseline is never this one's outcome (`on_treatment_score`, review s23 RC 2)."""
     if following is None:
         return None
-    return baseline_score(following, scale, policy)
+    opens = baseline_opens(following, course_starts, policy)
+    return baseline_score(following, scale, policy, opens)
 
 
 def _other_scales(scores: Sequence[Score]) -> list[PHQ9ByDate]:
@@ -273,18 +247,25 @@ def _other_scale_pair(
     scales: Sequence[PHQ9ByDate],
     policy: MappingPolicy,
     next_start: date | None,
+    opens: date | None = None,
     following: Trial | None = None,
+    course_starts: Sequence[date] = (),
 ) -> tuple[Score, Score] | None:
     """The first other scale (in order of preference) with a score in the baseline window AND
     one in the on-treatment window of the course, the same windows as the PHQ-9's (review 13
     W10). Both scores of the pair are that one scale's: scales are never mixed (a MADRS 34
     before and a BDI-II 12 after measure nothing together)."""
     for scale in scales:
-        baseline = baseline_score(trial, scale, policy)
+        baseline = baseline_score(trial, scale, policy, opens)
         if baseline is None:
             continue
         on_treatment = on_treatment_score(
-            trial, scale, policy, next_start, _next_baseline(following, scale, policy), baseline
+            trial,
+            scale,
+            policy,
+            next_start,
+            _next_baseline(following, scale, policy, course_starts),
+            baseline,
         )
         if on_treatment is not None:
             return baseline, on_treatment
@@ -296,16 +277,23 @@ def _disagreeing_pair(
     scales: Sequence[PHQ9ByDate],
     policy: MappingPolicy,
     next_start: date | None,
+    opens: date | None = None,
     following: Trial | None = None,
+    course_starts: Sequence[date] = (),
 ) -> tuple[Score, Score] | None:
     """Another scale's pair, in the PHQ-9's windows, that shows response or remission where the
     PHQ-9 pair does not : the first such scale in order of preference."""
     for scale in scales:
-        baseline = baseline_score(trial, scale, policy)
+        baseline = baseline_score(trial, scale, policy, opens)
         if baseline is None:
             continue
         on_treatment = on_treatment_score(
-            trial, scale, policy, next_start, _next_baseline(following, scale, policy), baseline
+            trial,
+            scale,
+            policy,
+            next_start,
+            _next_baseline(following, scale, policy, course_starts),
+            baseline,
         )
         below = scale_remission_below(scale.scores[0].instrument)
         if (
@@ -329,21 +317,27 @@ def attach_scores(
     phq9 = PHQ9ByDate(scores)
     others = _other_scales(scores)
     trials = tuple(trials)
+    courses = _courses(trials)
+    course_starts = [t.start for t in courses]
     attached = []
-    for trial, following in zip(trials, _next_courses(trials), strict=True):
+    for trial, following in zip(trials, _next_courses(trials, courses), strict=True):
         if trial.taken_before is not None:
             # Rule 2e of episodes.py: a past course of unknown dates; no score was taken on it
             # that the record shows (the scores around its entry day are another drug's).
             attached.append(trial)
             continue
         next_start = _cut_off(trial, following, policy)
-        baseline = baseline_score(trial, phq9, policy)
-        on_treatment = on_treatment_score(
-            trial, phq9, policy, next_start, _next_baseline(following, phq9, policy), baseline
-        )
+        # Before the order's day when the course starts at its first fill (review s23 RP 6).
+        opens = baseline_opens(trial, course_starts, policy)
+        baseline = baseline_score(trial, phq9, policy, opens)
+        # The next course's baseline, never this one's outcome too (review s23 RC finding 2).
+        taken = _next_baseline(following, phq9, policy, course_starts)
+        on_treatment = on_treatment_score(trial, phq9, policy, next_start, taken, baseline)
         disagreeing = None
         if on_treatment is None and others:
-            pair = _other_scale_pair(trial, others, policy, next_start, following)
+            pair = _other_scale_pair(
+                trial, others, policy, next_start, opens, following, course_starts
+            )
             if pair is not None:
                 baseline, on_treatment = pair
         elif (
@@ -351,7 +345,9 @@ def attach_scores(
             and others
             and not improved(on_treatment, baseline, trial.remission_below)
         ):
-            disagreeing = _disagreeing_pair(trial, others, policy, next_start, following)
+            disagreeing = _disagreeing_pair(
+                trial, others, policy, next_start, opens, following, course_starts
+            )
         attached.append(_with_scores(trial, baseline, on_treatment))
         # Response or remission on the drug, then a relapse on it (review s23 RC finding 1).
         first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))

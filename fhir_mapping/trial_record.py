@@ -59,9 +59,10 @@ from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fill_dose import ordered_beside_fills
-from fhir_mapping.first_fill import dose_dated
+from fhir_mapping.first_fill import dose_dated, ordered_on
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
+from fhir_mapping.listed_start import listed_to_confirm
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Adherence,
@@ -159,10 +160,7 @@ def _trial(
     timeline = _timeline(dose_dated(spans) or events)  # an order's dose from its first fill
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
-    if info is not None:
-        minimum, maximum = info.min_adequate_mg, info.max_mg
-    else:
-        minimum = maximum = None
+    minimum, maximum = (info.min_adequate_mg, info.max_mg) if info is not None else (None, None)
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
     basis, per_administration = _dose_basis(events)
     if basis is not _DAILY:
@@ -336,65 +334,67 @@ def _trial(
     by_source = {(e.source.resource_type, e.source.id): e.source for e in events}
     sources = sorted(by_source.values(), key=_SOURCE_ID)
     sources.sort(key=_SOURCE_TYPE)
-    return Trial(
-        ingredient=ingredient,
-        drug_class=info.drug_class if info is not None else events[0].drug_class,
-        role=role,
-        start=start,
-        end=end,
-        ongoing=ongoing,
-        segments=segments,
-        min_adequate_mg=minimum,
-        max_mg=maximum,
-        weeks_at_adequate_dose=weeks,
-        adherence=adherence,
-        verdict=verdict,
-        reasons=reasons,
-        sources=tuple(sources),
-        notes=tuple(dict.fromkeys(texts)),
-        remission_below=policy.remission_below,
-        failure_min_baseline=policy.failure_min_baseline_phq9,
-        intolerance=intolerance,
-        dose_basis=basis,
-        mg_per_administration=per_administration,
-        dose_equivalence=_equivalence(events),
-        formulation=formulation,
-        mg_per_dose=_per_dose(events, formulation),
-        on_hold=on_hold,
-        # Review 14 recheck r10b: a held order's date is the end of its last supply, the last
-        # day the record shows the drug taken: a PHQ-9 in the days after it is still the
-        # course's, as it is after a course that ran out of supply and stopped (score_windows:
-        # on_treatment_days_after_end). A held statement's date is the day the record says it
-        # is held, the drug stopped on some day before it: no days after it count.
-        held_scored_until=on_hold + timedelta(days=policy.on_treatment_days_after_end)
-        if on_hold is not None and held_supply
-        else None,
-        assumed_days=_assumed_days(spans),
-        unconfirmed_since=_unconfirmed_since(spans, as_of),
-        unconfirmed_order=_unconfirmed_order(spans),
-        supply_out_since=_supply_out_since(spans, adherence, ongoing, as_of, policy),
-        # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
-        adequate_from=adequate_from(segments, minimum, policy)
-        if verdict is Verdict.ADEQUATE
-        else None,
-        written_dates=_written_dates(spans, start, end, ongoing),
-        product=product,
-        # Review 12 finding 14: only the patient's report behind it, no order or fill.
-        patient_reported=all(e.patient_reported for e in events),
-        entry_dated=all(e.entry_dated for e in events),
-        taken_before=cluster.taken_before,
-        stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
-        end_not_recorded=end_not_recorded,
-        shown_until=to_confirm_from,
-        stated_reasons=stated,
-        dose_to_confirm_mg=_to_confirm_upper(events),
-        stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
-        ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
-        newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
-        order_stopped=_order_stopped(spans) if ongoing else None,
-        doses_not_tolerated=doses_not_tolerated(events),
-        supply_ran_out=ran_out,
-        before_gap=gap,
-        ordered_mg_per_day=ordered[0],
-        ordered_mg_per_day_high=ordered[1],
+    return listed_to_confirm(
+        Trial(
+            ingredient=ingredient,
+            drug_class=info.drug_class if info is not None else events[0].drug_class,
+            role=role,
+            start=start,
+            end=end,
+            ongoing=ongoing,
+            segments=segments,
+            min_adequate_mg=minimum,
+            max_mg=maximum,
+            weeks_at_adequate_dose=weeks,
+            adherence=adherence,
+            verdict=verdict,
+            reasons=reasons,
+            sources=tuple(sources),
+            notes=tuple(dict.fromkeys(texts)),
+            remission_below=policy.remission_below,
+            failure_min_baseline=policy.failure_min_baseline_phq9,
+            intolerance=intolerance,
+            dose_basis=basis,
+            mg_per_administration=per_administration,
+            dose_equivalence=_equivalence(events),
+            formulation=formulation,
+            mg_per_dose=_per_dose(events, formulation),
+            on_hold=on_hold,
+            # Review 14 recheck r10b: a held order's date is the end of its last supply, the last
+            # day the record shows the drug taken: a PHQ-9 in the days after it is still the
+            # course's, as it is after a course that ran out of supply and stopped (score_windows:
+            # on_treatment_days_after_end). A held statement's date is the day the record says it
+            # is held, the drug stopped on some day before it: no days after it count.
+            held_scored_until=on_hold + timedelta(days=policy.on_treatment_days_after_end)
+            if on_hold is not None and held_supply
+            else None,
+            assumed_days=_assumed_days(spans),
+            unconfirmed_since=_unconfirmed_since(spans, as_of),
+            unconfirmed_order=_unconfirmed_order(spans),
+            supply_out_since=_supply_out_since(spans, adherence, ongoing, as_of, policy),
+            # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
+            adequate_from=adequate_from(segments, minimum, policy)
+            if verdict is Verdict.ADEQUATE
+            else None,
+            written_dates=_written_dates(spans, start, end, ongoing),
+            product=product,
+            patient_reported=all(e.patient_reported for e in events),  # review 12 finding 14
+            entry_dated=all(e.entry_dated for e in events),
+            taken_before=cluster.taken_before,
+            stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
+            end_not_recorded=end_not_recorded,
+            shown_until=to_confirm_from,
+            stated_reasons=stated,
+            dose_to_confirm_mg=_to_confirm_upper(events),
+            stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
+            ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
+            newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
+            order_stopped=_order_stopped(spans) if ongoing else None,
+            doses_not_tolerated=doses_not_tolerated(events),
+            supply_ran_out=ran_out,
+            before_gap=gap,
+            ordered_mg_per_day=ordered[0],
+            ordered_mg_per_day_high=ordered[1],
+            ordered_on=ordered_on(spans, start),  # the baseline window opens from it
+        )
     )

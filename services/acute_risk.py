@@ -53,7 +53,8 @@ An older positive that was assessed leaves, as before. The level of the card the
 
 An item 9 answer that is on record but could not be read (`Score.item9_unread`: a code under an
 unknown system, a value out of range, text that is not a number; in an Observation or in a
-QuestionnaireResponse alike) within the item-9 look-back is a signal of its own (review
+QuestionnaireResponse alike) within the window a readable positive answer gets
+(policy.suicide_unassessed_item9_days, review s23 RO finding 1) is a signal of its own (review
 patient-view finding 3): it may be positive, and a footnote among the
 data gaps is not where a possible positive answer may sit. A readable item 9 answer or a
 documented assessment (as above: C-SSRS, risk level, risk-assessment Procedure) dated the same day

@@ -11,8 +11,11 @@ item 9 was unknown.
 
 What counts (`unrecorded`), all of:
 - the latest reviewed PHQ-9 total (`PatientRecord.latest_phq9`) has no item 9: none recorded, none
-  inferred from a total of 25 or more, none present but unreadable (that one is the suicide-risk
-  card's UNREAD level);
+  inferred from a total of 25 or more. One present but unreadable is no answer either (review
+  s23 RO finding 1: it was taken as recorded, and a chart whose item 9 could not be read lost
+  the hold a chart with none kept): within the suicide-risk window it is that card's UNREAD
+  level, which holds the optimise card's drugs (rules/optimize/suicide_hold.py), and past it, it
+  is said here as "could not be read" (`_state`);
 - it is recent: within policy.suicide_item9_lookback_days, the window in which an item 9 answer
   is a current suicide-risk signal, for the line on a card that orders no drug and for the card
   said alone (an older total is past that window, and the measurement-based-care card asks for
@@ -61,7 +64,7 @@ def unrecorded(
     if any(not stay.contradicted for stay in record.current_stays):
         return None  # an inpatient: the ward assesses, and every outpatient order waits
     latest = record.latest_phq9()
-    if latest is None or latest.item9 is not None or latest.item9_unread is not None:
+    if latest is None or latest.item9 is not None:
         return None
     day = latest.date
     if not any_age and day < record.as_of - timedelta(days=policy.suicide_item9_lookback_days):
@@ -101,6 +104,8 @@ def _totals_only(record: PatientRecord) -> bool:
 
 def _which(record: PatientRecord, score: Score) -> str:
     said = f"{score.value} on {score.date.isoformat()}"
+    if score.item9_unread is not None:
+        return f"the latest PHQ-9 ({said}) has an item 9 answer this service could not read"
     if _unread(record):
         return f"the latest PHQ-9 read ({said}) has no item 9, and some scores could not be read"
     if found := _unrecognised(record, score):
@@ -121,6 +126,8 @@ def held_by(record: PatientRecord, score: Score) -> str:
 
 
 def _state(record: PatientRecord, score: Score) -> str:
+    if score.item9_unread is not None:
+        return "could not be read"  # an answer is on record: never "not recorded"
     if _unread(record):
         return "not read"
     return "not recognised" if _unrecognised(record, score) else "not recorded"
@@ -142,6 +149,8 @@ def line(record: PatientRecord, score: Score, held: list[str]) -> str:
 def summary(record: PatientRecord, score: Score) -> str:
     """The summary of the card said alone (rules/item9_not_recorded.py)."""
     day = score.date.isoformat()
+    if score.item9_unread is not None:
+        return f"PHQ-9 {score.value} on {day}: item 9 could not be read - check it in the chart"
     if _unread(record):
         return f"PHQ-9 {score.value} on {day}: item 9 not read (scores incomplete) - check or ask it today"
     if _unrecognised(record, score):

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.dose_basis import shown_dose
+from fhir_mapping.drug_table import components
 from fhir_mapping.record import DoseBasis, DoseSegment, DraftOrder, Trial
 from services import cards
 from services.dose_units import per_day
@@ -55,7 +56,21 @@ def dose_text(
         # Nothing read from the record (review s20 RA finding 9: "aripiprazole unknown mg/day"
         # read as if "unknown" were a dose): say the dose was not read, as an as-needed one does.
         return "dose not read"
-    return shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} {per_day(ingredient)}"
+    return in_component(
+        ingredient,
+        shown_dose(equivalence, mg, high) or f"{fmt_dose(mg, high)} {per_day(ingredient)}",
+    )
+
+
+def in_component(ingredient: str | None, dose: str) -> str:
+    """A fixed combination's dose named by the component it is read in, as Taking.text names
+    it: "(bupropion 210 mg/day)" for dextromethorphan-bupropion, never "210 mg/day" beside the
+    product's name, which reads as 210 mg of the product (Auvelity is 45/105 mg; review s23 RD
+    leftover 3). Any other drug's dose as given."""
+    if ingredient is None:
+        return dose
+    parts = components(ingredient)
+    return f"({parts[0]} {dose})" if len(parts) > 1 else dose
 
 
 def segment_dose(trial: Trial, segment: DoseSegment) -> str:

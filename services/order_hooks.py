@@ -90,7 +90,7 @@ from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_boxed, order_doses
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
 from services.order_checks import draft_readings, formulation_doses
-from services.order_checks.adjuncts_together import adjuncts_together_check
+from services.order_checks.adjuncts_together import adjuncts_together_check, together_from_nothing
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import (
@@ -236,7 +236,7 @@ def run_order_checks(
                     by_topic.setdefault(check.topic, []).append(check)
             # The safety labs that decide the order (review 7 findings 1 and 4): lithium level,
             # QTc, sodium (order_checks/labs.py); safety checks that speak in any state.
-            for check in lab_checks(ctx, draft):
+            for check in lab_checks(ctx, draft, selected):
                 by_topic.setdefault(check.topic, []).append(check)
             # SIADH coded and a sodium-lowering antidepressant drafted (review 12 finding 7).
             siadh = siadh_check(ctx, draft, by_topic)
@@ -284,10 +284,11 @@ def run_order_checks(
                 by_topic.setdefault(caution.topic, []).append(caution)
             # Ondansetron drafted while citalopram runs: the QT pair, judged as from the
             # citalopram side (order_checks/qt_pair.py; review s23 RD finding 1).
-            for check in lab_checks(ctx, draft):
+            for check in lab_checks(ctx, draft, selected):
                 by_topic.setdefault(check.topic, []).append(check)
-    # Two adjuncts started on one order: one card naming them (review 20 RB finding 4).
-    for check in adjuncts_together_check(ctx, selected):
+    # Two adjuncts started on one order (review 20 RB finding 4), or two antidepressants with
+    # none taken now (review s23 RD leftover 4): one card naming them.
+    for check in [*adjuncts_together_check(ctx, selected), *together_from_nothing(ctx, selected)]:
         by_topic.setdefault(check.topic, []).append(check)
     combined = order_doses.together(drafts)
     dosed_once: set[str] = set()

@@ -79,7 +79,7 @@ from services.pathway_findings import (
 from services.policy import Policy
 from services.pregnancy_now import PregnancyNow, current_by_kind
 from services.tms_assessment import TmsAssessment as TmsAssessment
-from services.tms_assessment import _tms_assessment
+from services.tms_assessment import _tms_assessment, depression_in_words
 from services.tms_assessment import finding_line as finding_line
 from services.tms_assessment import text_only_line as text_only_line
 from services.tms_gate import tms_exclusions
@@ -376,7 +376,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             unconfirmed=intolerant_unconfirmed if policy.tms_count_intolerant_trials else (),
             psychotic_disorder=psychotic_disorder,
             puerperal_past=puerperal_past,
-            depression_text=by_kind.get(FindingKind.DEPRESSION_TEXT, ()),
+            depression_text=depression_in_words(lambda k: by_kind.get(k, ())),
             not_mdd=not_mdd,
         ),
         suicide=suicide,

@@ -83,10 +83,14 @@ def _window_start(as_of: date, days: int) -> date:
     return as_of - timedelta(days=days)
 
 
+def item9_window_days(policy: Policy) -> int:
+    """How many days back an item-9 answer that no assessment followed is still a signal: a
+    positive one, and one that could not be read (review s23 RO finding 1)."""
+    return max(policy.suicide_item9_lookback_days, policy.suicide_unassessed_item9_days)
+
+
 def _unassessed_from(as_of: date, policy: Policy) -> date:
-    """How far back an item-9 answer that no assessment followed is still a signal."""
-    days = max(policy.suicide_item9_lookback_days, policy.suicide_unassessed_item9_days)
-    return _window_start(as_of, days)
+    return _window_start(as_of, item9_window_days(policy))
 
 
 def _events(
@@ -112,7 +116,10 @@ def _events(
         elif (
             score.item9_unread is not None
             and score.item9 is None
-            and screen_from <= score.date <= as_of
+            # The window a readable positive gets (review s23 RO finding 1): an unread answer
+            # may be positive, and at 47 days it had left the 30-day look-back while a readable
+            # "2" of that day stayed a signal: the unreadable answer was the lenient one.
+            and item9_from <= score.date <= as_of
             and not _unread_superseded(record, score)
         ):
             events.append(unread_event(score))

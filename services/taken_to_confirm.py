@@ -123,6 +123,18 @@ def trial_listing(trial: Trial) -> str:
     )
 
 
+def unfilled_listing(day: date, patient_reported: bool) -> str:
+    """What keeps a course listed when it is an `active` order no fill or renewal confirms
+    (Trial.unconfirmed_order), as every card says it: "order of 2025-05-05 still active, never
+    filled or renewed". A home medication the patient reported (Trial.patient_reported:
+    reportedBoolean, category patientspecified, no requester) is no order the clinic made, so it
+    is said as what it is (review s23 RO finding 3): "patient-reported home medication of
+    2025-05-05, no fill on record"."""
+    if patient_reported:
+        return f"patient-reported home medication of {day.isoformat()}, no fill on record"
+    return f"order of {day.isoformat()} still active, never filled or renewed"
+
+
 def readings(gap: DataGap) -> str:
     """What is to confirm about a record that may say its drug is taken, as its confirm line
     says it after the record's id: the two readings of a record whose code and name give

@@ -9,12 +9,13 @@ order live here, the counting there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.frozen_init import quick_frozen_init
-from fhir_mapping.record import Finding, Referral, Score, Trial
+from fhir_mapping.record import Finding, FindingKind, Referral, Score, Trial
 from services import bipolar_findings, finding_words, intolerance_count, tms_severity
 from services.card_format import record_cite
 from services.policy import Policy
@@ -39,12 +40,28 @@ def finding_line(f: Finding) -> str:
 
 def text_only_line(finding: Finding) -> str:
     """How a card names a depression problem recorded only as text (FindingKind.DEPRESSION_TEXT):
-    what it says, and what the referral needs."""
+    what it says, and what the referral needs. Depression in words that name no major
+    depression (FindingKind.DEPRESSION_WORDS: "Depression, recurrent; failed sertraline and
+    Lexapro", review s23 RO finding 4) is said as seen and not read as a diagnosis: the card
+    said "no depression diagnosis on the problem list" beside it."""
     when = f", since {finding.onset_text}" if finding.onset else ""
+    if finding.kind is FindingKind.DEPRESSION_WORDS:
+        return (
+            f'a problem-list entry mentions depression in text only ("{finding.display}"{when}), '
+            "not read as a diagnosis: if it is major depression, code it (ICD-10-CM F32.x/F33.x) "
+            "for the TMS referral"
+        )
     return (
         f'a depression problem is recorded as text only, not coded ("{finding.display}"{when}): '
         "code it (ICD-10-CM F32.x/F33.x) for the TMS referral"
     )
+
+
+def depression_in_words(of: Callable[[FindingKind], tuple[Finding, ...]]) -> tuple[Finding, ...]:
+    """The text-only depression entries a card names instead of "no depression diagnosis on the
+    problem list": major depression in words first (DEPRESSION_TEXT), else depression words
+    (DEPRESSION_WORDS). `of`: the findings of a kind (facts.findings_of, context.of)."""
+    return of(FindingKind.DEPRESSION_TEXT) or of(FindingKind.DEPRESSION_WORDS)
 
 
 def _not_mdd_kind(finding: Finding) -> str:

@@ -18,6 +18,11 @@ state is said as such on the cards and in the packet, never shown as measured hi
   entered) and no record of it states a date of taking: its start is the day the entry was
   recorded, not the day the drug was begun. Said "reported 2025-01-06; dates not recorded",
   never "tried from 2025-01-06" (a past course would read as begun that day).
+- Listed, start not recorded (review s23 RT finding 2): a course whose every record is a
+  statement dated only by its dateAsserted (fhir_mapping/course_length.listed_undated) was
+  listed that day, not begun then. Said "start not recorded (listed 2026-10-02)", and where a
+  line says "since" a day, "since 2026-10-02 (listed; start not recorded)"; its verdict is
+  "adequacy to confirm" (fhir_mapping/listed_start.py), never "adequate".
 - Tried before a day (review s19 item 1): such a record whose status says the drug is not taken
   now (a statement `completed`, "took years ago"; fhir_mapping/episodes.py rule 2e) is a past
   course that had ended by the day it was entered (Trial.taken_before). Said "tried before
@@ -38,6 +43,8 @@ from fhir_mapping.course_length import duration_to_confirm as duration_to_confir
 from fhir_mapping.course_length import duration_to_confirm_text as duration_to_confirm_text
 from fhir_mapping.course_length import length_not_recorded as length_not_recorded
 from fhir_mapping.course_length import length_unknown as length_unknown
+from fhir_mapping.course_length import listed_text as listed_text
+from fhir_mapping.course_length import listed_undated as listed_undated
 from fhir_mapping.course_length import reported_undated as reported_undated
 from fhir_mapping.course_length import whole_course_assumed as whole_course_assumed
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
@@ -81,9 +88,12 @@ def written_text(trial: Trial) -> str | None:
 def start_text(trial: Trial) -> str:
     """The day a line says a course started ("on sertraline since 2024-09-30"): its start, or
     its start as written when that is a partial date ("2023 (year only)", "2023-05 (month
-    only)"), never the day the mapping reads it as (review 10 finding 5)."""
+    only)"), never the day the mapping reads it as (review 10 finding 5); the day a course
+    known only from a listing was listed, said so ("2026-10-02 (listed; start not recorded)")."""
     written = trial.written_dates
     if written is None or written.start is None:
+        if listed_undated(trial):
+            return f"{trial.start.isoformat()} (listed; start not recorded)"
         return trial.start.isoformat()
     precision = "year" if len(written.start) == 4 else "month"
     return f"{written.start} ({precision} only)"
@@ -98,6 +108,8 @@ def dates_text(trial: Trial) -> str:
     if trial.taken_before is not None:
         return f"before {trial.taken_before.isoformat()} (dates not recorded)"
     end = "ongoing" if trial.ongoing else stopped_by_text(trial, trial.end.isoformat())
+    if listed_undated(trial):  # review s23 RT finding 2: the day it was listed, no start
+        return f"{listed_text(trial)} – {end}"
     if trial.stops_on is not None:
         # A stop dated as-of is not "ongoing" (review 14 M4): the course ends that day.
         end = f"{trial.stops_on.isoformat()} (stop on record)"
@@ -174,6 +186,8 @@ def start_iso(trial: Trial) -> str:
         return written
     if start_unknown(trial):
         return f"ended {trial.end.isoformat()}"
+    if listed_undated(trial):
+        return listed_text(trial)
     if reported_undated(trial):
         return reported_text(trial)
     return trial.start.isoformat()
@@ -204,6 +218,8 @@ def weeks_cell(trial: Trial, weeks: str) -> str:
         return partial
     if start_unknown(trial):
         return "not known (start not recorded)"
+    if listed_undated(trial):
+        return f"not known ({listed_text(trial)}; {weeks} since)"
     if trial.taken_before is not None:
         return "not known (dates not recorded)"
     if trial.end_not_recorded and not trial.ongoing:

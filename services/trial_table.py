@@ -161,6 +161,8 @@ def _weeks(trial: Trial, record: PatientRecord | None) -> str:
     instead = weeks_not_applicable(trial, sessions)
     if instead is not None:
         return instead
+    if trial_dates.listed_undated(trial):  # review s23 RT finding 2: not measured weeks
+        return f"not known ({fmt_weeks(trial.weeks_at_adequate_dose)} since listed)"
     return trial_dates.partial_weeks(trial) or fmt_weeks(trial.weeks_at_adequate_dose)
 
 

@@ -115,6 +115,13 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         partial = trial_dates.partial_too_short(trial, policy.min_adequate_weeks)
         if partial is not None:
             return partial
+        if trial_dates.listed_undated(trial):
+            # Review s23 RT finding 2: weeks from the day it was listed are no measured weeks.
+            return (
+                f"{trial_dates.length_not_recorded(trial)}, "
+                f"{weeks_text(trial.weeks_at_adequate_dose)} since "
+                f"(needs {fmt_weeks(policy.min_adequate_weeks)}): confirm when it was started"
+            )
         if trial_dates.start_unknown(trial):
             # No start, no length: "0 weeks" would read as measured (review 6 finding 8).
             return (
@@ -229,7 +236,8 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
         running = "ongoing; " if trial.verdict is _ONGOING else ""
         return f"{running}intolerant ({intolerance_text(trial)})"
     if trial.verdict is _ONGOING:
-        why = _reasons_text(trial, policy, too_short=False)
+        # A course known only from a listing says why it is not adequate (review s23 RT f2).
+        why = _reasons_text(trial, policy, too_short=trial_dates.listed_undated(trial))
         return f"ongoing; {why}" if why else "ongoing"
     if trial.verdict is _INADEQUATE:
         why = _reasons_text(trial, policy)

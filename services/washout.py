@@ -43,6 +43,7 @@ from services.card_format import plural
 from services.washout_exposures import Exposure as Exposure
 from services.washout_exposures import exposures as exposures
 from services.washout_table import (
+    AS_NEEDED_KINDS,
     NOT_ANTIDEPRESSANT_KINDS,
     WashoutRow,
     days_needed,
@@ -283,8 +284,23 @@ class Conflict:
         return (
             f"{pair}: {name} {self.state()}{cite}. {article(kind_label(self.maoi_row))}"
             f" with {name if self.into_maoi else new} risks {self.risk}: "
-            f"{when}.{self.confirm_text()}{'.' if old.supply_end else ''} Interval: "
-            f"{basis_row.shown_cite}{unverified}."
+            f"{when}.{self.confirm_text()}{'.' if old.supply_end else ''}{self._not_during()}"
+            f" Interval: {basis_row.shown_cite}{unverified}."
+        )
+
+    def _not_during(self) -> str:
+        """An MAOI ordered over a drug taken as needed (a triptan, WashoutRow.kind): stopping
+        it once does not end it, the pack stays at home, so the card says it is not to be taken
+        during the MAOI nor for the MAOI's interval after it (review s23 RD leftover 1)."""
+        if not self.into_maoi or self.old.row.kind not in AS_NEEDED_KINDS:
+            return ""
+        after = self.old.row.days_after_maoi
+        if after is None:
+            return ""
+        name, new = drug_names.shown(self.old.ingredient), drug_names.shown(self.new)
+        return (
+            f" Nor is {name} to be taken while {new} is taken or within "
+            f"{plural(after, 'day')} of its last dose: plan another acute treatment."
         )
 
     @property

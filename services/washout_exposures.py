@@ -59,6 +59,9 @@ class Exposure:
     # stands: the safer reading), named "listed", never "running" (review s22 RR finding 8).
     unconfirmed_since: date | None = None
     unconfirmed_order: bool = False
+    # That order is a home medication the patient reported (Trial.patient_reported): named so,
+    # not as a clinic order (taken_to_confirm.unfilled_listing).
+    patient_reported: bool = False
     # A running course whose supply ran out more than statement_confirmed_days ago (Trial.
     # supply_out_since, review s22 RR2 finding 5): listed as above, its last fill named; whether
     # an order keeps it running (the wording).
@@ -91,8 +94,8 @@ class Exposure:
                 return taken_to_confirm.supply_listing(self.start, self.last_fill, self.by_order)
             return ""
         if self.unconfirmed_order:
-            day = (self.start or self.unconfirmed_since).isoformat()
-            return f"order of {day} still active, never filled or renewed"
+            day = self.start or self.unconfirmed_since
+            return taken_to_confirm.unfilled_listing(day, self.patient_reported)
         since = f" since {self.start.isoformat()}" if self.start else ""
         return f"statement active{since}, last confirmed {self.unconfirmed_since.isoformat()}"
 
@@ -143,6 +146,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 end_not_recorded=trial.end_not_recorded,
                 unconfirmed_since=trial.unconfirmed_since if trial.ongoing else None,
                 unconfirmed_order=trial.ongoing and trial.unconfirmed_order,
+                patient_reported=trial.patient_reported,
                 supply_out_since=trial.supply_out_since,
                 last_fill=trial.adherence.last_fill,
                 by_order=_by_order(trial),

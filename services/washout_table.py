@@ -17,12 +17,17 @@ from fhir_mapping.record import Role
 MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting", "maob"})
 # The drugs an MAOI must not meet: antidepressants (serotonergic, noradrenergic), serotonergic
 # opioids and dextromethorphan (serotonin toxicity), sympathomimetic stimulants (hypertensive
-# crisis), serotonergic herbal supplements (St John's wort: the Emsam label).
+# crisis), serotonergic herbal supplements (St John's wort: the Emsam label), and the triptans
+# metabolised by MAO-A (sumatriptan, rizatriptan, zolmitriptan: their labels contraindicate an
+# MAO-A inhibitor and the 2 weeks after one; review s23 RD leftover 1).
 # Which risk a pair carries is each row's `risk` column.
 INTERACTING_KINDS = frozenset(
-    {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant", "herbal"}
+    {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant", "herbal", "triptan"}
 )
-NOT_ANTIDEPRESSANT_KINDS = frozenset({"opioid", "antitussive", "stimulant", "herbal"})
+NOT_ANTIDEPRESSANT_KINDS = frozenset({"opioid", "antitussive", "stimulant", "herbal", "triptan"})
+# Kinds taken as needed, for attacks: an MAOI card says such a drug is not to be taken during the
+# MAOI either (washout.Conflict), not only "stop it" before the first dose.
+AS_NEEDED_KINDS = frozenset({"triptan"})
 # CPS 2023 Table 5 (REFERENCE.md 1.7): to or from an irreversible MAOI, 2 weeks. Used for an
 # antidepressant the table does not list (the safer guess), never instead of a listed value.
 _FALLBACK_DAYS = 14
@@ -32,7 +37,7 @@ _FALLBACK_DAYS = 14
 class WashoutRow:
     ingredient: str
     # maoi | rima | maoi-acting | maob | serotonergic | noradrenergic | opioid | antitussive |
-    # stimulant | herbal | none
+    # stimulant | herbal | triptan | none
     kind: str
     half_life_hours: float | None  # the longest-lived active moiety
     # For an MAOI: days off it before a serotonergic or noradrenergic drug may start. For any
@@ -67,6 +72,14 @@ class WashoutRow:
     # runs says not to stop it for the MAOI and to prefer another antidepressant, never "stop
     # buprenorphine at least 14 days first" (session 21, review RF's interaction fix). Empty: none.
     stopping_harm: str = ""
+    # The MAOI kinds this drug must not meet; empty: every MAOI kind. A triptan's label names
+    # MAO-A inhibitors (sumatriptan, zolmitriptan) or MAO-A and non-selective ones (rizatriptan):
+    # the MAO-B inhibitors for Parkinson disease are not among them (review s23 RD leftover 1).
+    meets_maoi: frozenset[str] = frozenset()
+
+    def meets(self, maoi: WashoutRow) -> bool:
+        """Whether this (non-MAOI) drug conflicts with the MAOI row at all."""
+        return not self.meets_maoi or maoi.kind in self.meets_maoi
 
     @property
     def shown_cite(self) -> str:
@@ -107,6 +120,9 @@ def table() -> dict[str, WashoutRow]:
             ),
             with_running=(row.get("with_running") or "").strip(),
             stopping_harm=(row.get("stopping_harm") or "").strip(),
+            meets_maoi=frozenset(
+                k.strip() for k in (row.get("meets_maoi") or "").split(";") if k.strip()
+            ),
         )
         for row in csv.DictReader(text.splitlines())
     }
@@ -150,12 +166,14 @@ def days_needed(old: WashoutRow, new: WashoutRow) -> int | None:
     if old.is_maoi and new.is_maoi:
         return old.days_after_maoi
     if old.is_maoi and new.interacts:
+        if not new.meets(old):
+            return None
         own = old.days_after_maoi or 0
         # 24 hours after linezolid whatever follows; after a true MAOI the longer of the two
         # (clomipramine and imipramine need 3 weeks, CPS 2023 Table 5).
         return own if old.kind == "maoi-acting" else max(own, new.days_after_maoi or 0)
     if old.interacts and new.is_maoi:
-        return old.days_before_maoi
+        return old.days_before_maoi if old.meets(new) else None
     return None
 
 

@@ -40,6 +40,15 @@ _RISK_WORDS = {
         "hypertensive crisis risk",
         "a hypertensive crisis",
     ),
+    # A triptan metabolised by MAO-A (its label: MAO-A inhibitors raise its exposure, 7-fold
+    # for oral sumatriptan; serotonin syndrome reported with triptans and MAO inhibitors).
+    "triptan": RiskWords(
+        "a several-fold rise in the triptan's blood levels (its label contraindicates the pair) "
+        "and serotonin toxicity",
+        "contraindicated by the triptan's label",
+        "contraindicated by the triptan's label",
+        "serotonin syndrome",
+    ),
     _BOTH: RiskWords(
         "serotonin syndrome or a hypertensive crisis",
         "serotonin syndrome risk",

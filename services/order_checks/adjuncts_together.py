@@ -14,6 +14,16 @@ Only drugs the order STARTS count: a renewal or a new dose of an adjunct the pat
 beside one new adjunct starts a single drug. Silent with bipolar disorder or a primary psychotic
 disorder on record: there an antimanic pair started together (lithium with an antipsychotic in
 mania) is a standard combination (CANMAT/ISBD 2018), not a depression augmentation.
+
+Two antidepressants started together with no antidepressant taken now (mirtazapine and
+venlafaxine on one order: review s23 RD finding 6, leftover 4) are the same question: CANMAT 2023
+adds a second antidepressant as an adjunct after an inadequate response to the first
+(REFERENCE.md 1.7: mirtazapine/mianserin and bupropion 2nd-line adjuncts, other antidepressants in
+combination 3rd-line, Table 7.2; the sequence optimise, then switch or add, para 185-190 and
+Figure 7.1), not as a first start. Said as information (`together_from_nothing`): a combination
+meant from the start (a sedating antidepressant beside another for insomnia) is a deliberate
+choice; the card asks for the reason. With an antidepressant running, the duplicate and
+same-class cards speak instead.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from services import cards
 from services.card_format import count_word
 from services.order_checks.model import ADJUNCTS_TOGETHER, OrderCheck
 from services.order_doses import draft_dose
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 
@@ -88,3 +99,57 @@ def adjuncts_together_check(ctx: RuleContext, selected: Sequence[DraftOrder]) ->
         "Figure 7.1). If they are meant to start together, record why."
     )
     return [OrderCheck(ADJUNCTS_TOGETHER, d, summary, detail) for d in carriers]
+
+
+def _antidepressants_started(ctx: RuleContext) -> list[DraftOrder]:
+    """The order's antidepressant drafts, one per drug, when no antidepressant is taken now and
+    none of them tapers a drug to a stop; empty otherwise."""
+    if any(t.ongoing and t.role is Role.ANTIDEPRESSANT for t in ctx.record.trials):
+        return []
+    kept: list[DraftOrder] = []
+    for d in ctx.record.draft_orders:
+        if d.role is not Role.ANTIDEPRESSANT or d.tapers_to_stop:
+            continue
+        if any(k.ingredient == d.ingredient or d.other_reading(k) for k in kept):
+            continue
+        kept.append(d)
+    return kept
+
+
+def together_from_nothing(ctx: RuleContext, selected: Sequence[DraftOrder]) -> list[OrderCheck]:
+    """Two or more antidepressants started on one order with none taken now (module
+    docstring): one information finding per selected one of them; empty otherwise."""
+    if ctx.facts.bipolar or ctx.facts.psychotic_disorder:
+        return []
+    started = _antidepressants_started(ctx)
+    # Two of one class on the order: the same-class card ("two SSRIs on one order; keep one",
+    # duplicate_drafts.py) already asks for one of them.
+    if len(started) < 2 or len({d.drug_class for d in started}) < len(started):
+        return []
+    chosen = {id(d) for d in selected}
+    carriers = [d for d in started if id(d) in chosen]
+    if not carriers:
+        return []
+    names = cards.and_list([d.ingredient for d in started])
+    lead = names[:1].upper() + names[1:]
+    count = count_word(len(started))
+    summary = cards.fit_summary(
+        f"{lead} started together: {count} antidepressants at once; start one, assess, then add",
+        f"{lead}: {count} antidepressants at once; start one, assess, then add",
+        f"{count.capitalize()} antidepressants on one order: start one, assess, then add",
+    )
+    detail = (
+        "**On this order:** "
+        + "; ".join(f"{d.ingredient} {draft_dose(d)} ({d.drug_class})" for d in started)
+        + ". No antidepressant is taken now. CANMAT 2023 adds a second antidepressant as an "
+        "adjunct after an inadequate response to the first (mirtazapine or bupropion 2nd-line, "
+        "other antidepressants in combination 3rd-line, Table 7.2; para 190 and Figure 7.1), "
+        "not as a first start. Started together, neither a benefit nor a side effect can be put "
+        "down to one of them. Start one, assess its response and tolerability at an adequate "
+        "dose, then add the other if it is still needed. If they are meant to start together, "
+        "record why."
+    )
+    return [
+        OrderCheck(ADJUNCTS_TOGETHER, d, summary, detail, indicator=Indicator.INFO)
+        for d in carriers
+    ]

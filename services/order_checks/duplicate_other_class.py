@@ -116,10 +116,12 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
     dose = draft_dose(draft)
     read = draft.as_needed or draft.mg_per_day is not None or draft.mg_per_day_high is not None
     drafted = f"{name.capitalize()} {dose}" if read else name.capitalize()
+    state = f"runs until {ends.isoformat()}" if ends is not None else is_running(first)
+    question = ": two serotonin reuptake inhibitors; switch or addition?"
     summary = cards.fit_summary(
-        f"{drafted} ordered while {old} ({first.drug_class}) "
-        + (f"runs until {ends.isoformat()}" if ends is not None else is_running(first))
-        + ": two serotonin reuptake inhibitors; switch or addition?",
+        f"{drafted} ordered while {old} ({first.drug_class}) {state}{question}",
+        # A long dose (a combination's, named by its component) gives way before the question.
+        f"{name.capitalize()} ordered while {old} ({first.drug_class}) {state}{question}",
         f"{drafted}: a second serotonin reuptake inhibitor ({running_name(first)})",
         f"{name.capitalize()}: a second serotonin reuptake inhibitor ({running_name(first)})",
     )

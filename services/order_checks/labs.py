@@ -46,6 +46,8 @@ recent_labs.py; this module keeps the sodium check and gathers the three (`lab_c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.record import DraftOrder, LabResult, Role
 from services import cards, lab_safety
 from services.lab_safety import LabRule
@@ -61,10 +63,13 @@ __all__ = ["LITHIUM", "LITHIUM_BASELINE", "QTC", "SODIUM", "lab_checks", "qtc_li
 SODIUM = "order-low-sodium"
 
 
-def lab_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
+def lab_checks(
+    ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder] = ()
+) -> list[OrderCheck]:
+    """`selected`: the drafts the hook checks (a QT pair of two drafts is said once)."""
     found = [
         *lithium_checks(ctx, draft),
-        qtc_check(ctx, draft),
+        qtc_check(ctx, draft, selected),
         _sodium(ctx, draft),
     ]
     return [f for f in found if f is not None]

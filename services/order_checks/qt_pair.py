@@ -17,11 +17,18 @@ card said to stop citalopram (review s23 RD finding 1). So:
   with the "no QTc read" line the antidepressant side carries on its first card
   (unread_labs.py), since the partner draft has no other card to carry it (`unread_card`).
 
+Both drugs drafted on one order, neither running (citalopram and ondansetron signed together), are
+the same pair (review s23 RD leftover 2: no card). It is said once: by the drafted drug with the
+QTc row when its own check runs (it is selected: `drafted_partners` names the partner on its
+card), else by the partner draft, judged by that unselected draft on the order as by a running
+drug (`running_subjects` with `selected`).
+
 Apart from qtc.py because choosing the subject is one idea and the cards' wording another.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.record import DraftOrder
@@ -44,8 +51,13 @@ class Subject:
     drug_class: str
     stop: LabRule | None
     caution: LabRule | None
-    running: Taking | None = None  # the running subject; None: the draft is the subject
-    partner: DraftOrder | None = None  # the QT-prolonging draft beside a running subject
+    # The running subject (or the subject drafted on the same order, unselected, beside a
+    # partner draft: Taking.on_order); None: the draft is the subject.
+    running: Taking | None = None
+    partner: DraftOrder | None = None  # the QT-prolonging draft beside that subject
+    # The QT-prolonging drugs drafted beside a drafted subject (`drafted_partners`): the pair is
+    # said on the subject's card.
+    beside: tuple[DraftOrder, ...] = ()
 
     @property
     def drafted(self) -> bool:
@@ -54,6 +66,11 @@ class Subject:
     @property
     def name(self) -> str:
         return self.ingredient.capitalize()
+
+    @property
+    def where(self) -> str:
+        """ "running", or "on this order" for a subject drafted beside its partner draft."""
+        return "on this order" if self.running is not None and self.running.on_order else "running"
 
 
 def rules_of(ingredient: str, drug_class: str) -> tuple[LabRule | None, LabRule | None]:
@@ -74,10 +91,13 @@ def partner_why(ingredient: str) -> str | None:
     return f"{risk} risk of torsades ({cite})"
 
 
-def running_subjects(ctx: RuleContext, draft: DraftOrder) -> list[Subject]:
+def running_subjects(
+    ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder] = ()
+) -> list[Subject]:
     """For a drafted drug data/qt_drugs.csv lists and with no QTc row of its own: the running
-    drugs with a QTc row, those with a stop line first. Empty for any other draft (the draft
-    with a row is its own subject: qtc.py)."""
+    drugs with a QTc row, and those drafted on the same order but not `selected` (a selected
+    one says the pair on its own card: `drafted_partners`), those with a stop line first. Empty
+    for any other draft (the draft with a row is its own subject: qtc.py)."""
     if any(rules_of(draft.ingredient, draft.drug_class)):
         return []
     if partner_why(draft.ingredient) is None:
@@ -90,7 +110,34 @@ def running_subjects(ctx: RuleContext, draft: DraftOrder) -> list[Subject]:
         if stop is None and caution is None:
             continue
         found.append(Subject(taking.ingredient, drug_class, stop, caution, taking, draft))
+    named = {s.ingredient for s in found}
+    chosen = {d.id for d in selected}
+    for other in ctx.record.draft_orders:
+        if other.id in chosen or other.ingredient in named | {draft.ingredient}:
+            continue
+        if other.id == draft.id or draft.other_reading(other):
+            continue  # one draft read two ways (its code and name disagree) is no pair
+        stop, caution = rules_of(other.ingredient, other.drug_class)
+        if stop is None and caution is None:
+            continue
+        named.add(other.ingredient)
+        taking = on_order([other])[0]
+        found.append(Subject(other.ingredient, other.drug_class, stop, caution, taking, draft))
     return sorted(found, key=lambda s: s.stop is None)
+
+
+def drafted_partners(ctx: RuleContext, draft: DraftOrder) -> tuple[DraftOrder, ...]:
+    """The other drafts of the order data/qt_drugs.csv lists, beside a drafted drug with a QTc
+    row of its own (ondansetron on the order with citalopram): its card names them."""
+    found: dict[str, DraftOrder] = {}
+    for other in ctx.record.draft_orders:
+        if other.ingredient == draft.ingredient or other.ingredient in found:
+            continue
+        if other.id == draft.id or draft.other_reading(other):
+            continue  # one draft read two ways (its code and name disagree) is no pair
+        if partner_why(other.ingredient) is not None:
+            found[other.ingredient] = other
+    return tuple(found.values())
 
 
 def partner_text(subject: Subject) -> str:
@@ -113,8 +160,8 @@ def unread_card(ctx: RuleContext, subject: Subject) -> OrderCheck | None:
         "order-qtc",
         draft,
         cards.fit_summary(
-            f"{partner.capitalize()} ordered with {subject.ingredient} running: no QTc read in "
-            f"the last {ctx.policy.lab_recent_days} days",
+            f"{partner.capitalize()} ordered with {subject.ingredient} {subject.where}: no QTc "
+            f"read in the last {ctx.policy.lab_recent_days} days",
             f"{partner.capitalize()} with {subject.ingredient}: no QTc read",
         ),
         cards.join_sections(
@@ -122,6 +169,35 @@ def unread_card(ctx: RuleContext, subject: Subject) -> OrderCheck | None:
             f"{partner_text(subject)}. More than one QT-prolonging drug is a risk factor for "
             "torsades; the QTc decides whether the pair is safe.",
             unread_line(ctx, draft, ["QTc"]),
+        ),
+        indicator=Indicator.INFO,
+    )
+
+
+def unread_drafted_card(ctx: RuleContext, draft: DraftOrder, subject: Subject) -> OrderCheck | None:
+    """The drafted subject (citalopram) with QT-prolonging drafts beside it on the order and no
+    QTc read: the pair's information card, on the subject's draft (its own "no QTc read" line
+    rides its first card as before; this one names the pair). None without partners or a stop
+    line (as `unread_card`)."""
+    if not subject.beside or subject.stop is None:
+        return None
+    names = " and ".join(d.ingredient for d in subject.beside)
+    lines = "\n".join(
+        f"- {t.text()}: {partner_why(t.ingredient)}." for t in on_order(list(subject.beside))
+    )
+    return OrderCheck(
+        "order-qtc",
+        draft,
+        cards.fit_summary(
+            f"{subject.name} ordered with {names} on this order: no QTc read in the last "
+            f"{ctx.policy.lab_recent_days} days",
+            f"{subject.name} with {names}: no QTc read",
+        ),
+        cards.join_sections(
+            f"{on_order([draft])[0].text()}: its label's QT warning "
+            f"({subject.stop.effect_cite or subject.stop.cite}). More than one QT-prolonging "
+            "drug is a risk factor for torsades; the QTc decides whether the pair is safe. "
+            f"**Also on this order, each prolonging the QT interval:**\n{lines}",
         ),
         indicator=Indicator.INFO,
     )

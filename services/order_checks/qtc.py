@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 
 from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement
 from services import age_limits, cards, lab_safety
+from services.interaction_takings import on_order
 from services.lab_safety import LabRule
 from services.order_checks import qt_pair
 from services.order_checks.model import OrderCheck
@@ -37,8 +39,11 @@ def _stop_line(rule: LabRule) -> str:
     )
 
 
-def qtc_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    found = _qtc_card(ctx, draft)
+def qtc_check(
+    ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder] = ()
+) -> OrderCheck | None:
+    """`selected`: the drafts the hook checks (a QT pair of two drafts is said once: qt_pair)."""
+    found = _qtc_card(ctx, draft, selected)
     line = _age_line(ctx, draft) if found is not None else None
     if found is None or line is None:
         return found
@@ -78,15 +83,21 @@ def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
     return None
 
 
-def _qtc_card(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+def _qtc_card(
+    ctx: RuleContext, draft: DraftOrder, selected: Sequence[DraftOrder] = ()
+) -> OrderCheck | None:
     """The QT pair's card, whichever side is drafted (qt_pair.py): the draft with a QTc row of
-    its own, else a QT-prolonging draft judged by the running drug that has one."""
+    its own (naming the QT-prolonging drafts beside it), else a QT-prolonging draft judged by
+    the running drug that has one, or by an unselected draft that has one."""
     stop, caution = qt_pair.rules_of(draft.ingredient, draft.drug_class)
     if stop is not None or caution is not None:
+        beside = qt_pair.drafted_partners(ctx, draft)
         return _judged(
-            ctx, draft, qt_pair.Subject(draft.ingredient, draft.drug_class, stop, caution)
+            ctx,
+            draft,
+            qt_pair.Subject(draft.ingredient, draft.drug_class, stop, caution, beside=beside),
         )
-    for subject in qt_pair.running_subjects(ctx, draft):
+    for subject in qt_pair.running_subjects(ctx, draft, selected):
         found = _judged(ctx, draft, subject)
         if found is not None:
             return found
@@ -99,8 +110,11 @@ def _judged(ctx: RuleContext, draft: DraftOrder, subject: Subject) -> OrderCheck
         if lab_safety.qtc_missing(ctx.record):
             return _not_checked(ctx, QTC, draft, "QTc")
         # The drafted antidepressant's "no QTc read" line rides on its first card
-        # (unread_labs.py); a partner draft has no other card to carry it.
-        return None if subject.drafted else qt_pair.unread_card(ctx, subject)
+        # (unread_labs.py); a partner draft has no other card to carry it, and a pair of drafts
+        # is named on the subject's own (review s23 RD leftover 2).
+        if subject.drafted:
+            return qt_pair.unread_drafted_card(ctx, draft, subject)
+        return qt_pair.unread_card(ctx, subject)
     if lab_safety.readable(lab):
         return _with_partners(ctx, subject, _qtc_compared(draft, subject, lab))
     # The latest QTc cannot be compared (an ECG that reports none, a QTc sent as text). A
@@ -137,9 +151,9 @@ def _qtc_compared(
         f"{name} with QTc {shown}"
         if subject.drafted
         else f"{draft.ingredient.capitalize()} ordered with QTc {shown} and {subject.ingredient} "
-        "running"
+        f"{subject.where}"
     )
-    running = "" if subject.drafted else " (running)"
+    running = "" if subject.drafted else f" ({subject.where})"
     if stop is not None and lab_safety.above(stop, lab):
         advice = (
             "Choose another antidepressant, or repeat the ECG before deciding."
@@ -207,11 +221,27 @@ def _with_partners(
     if not subject.drafted:
         # The partner draft is named in the card's own text; the other drugs running, if any.
         found = dataclasses.replace(found, indicator=None)
+    if subject.beside:
+        # QT-prolonging drafts beside the drafted subject (review s23 RD leftover 2): the pair
+        # of two drafts, said on this card, a warning as with a running partner.
+        drafted = on_order(list(subject.beside))
+        names = cards.and_list([t.ingredient for t in drafted])
+        lines = "\n".join(f"- {t.text()}: {qt_pair.partner_why(t.ingredient)}." for t in drafted)
+        found = dataclasses.replace(
+            found,
+            summary=cards.fit_summary(f"{found.summary}; {names} on this order", found.summary),
+            detail=cards.join_sections(
+                found.detail,
+                "**Also on this order, each prolonging the QT interval** (more than one such "
+                f"drug is a risk factor for torsades):\n{lines}",
+            ),
+            indicator=None,
+        )
     if not beside:
         return found
     names = cards.and_list([d.taking.ingredient for d in beside])
     lines = "\n".join(f"- {d.taking.text()}: {d.why}." for d in beside)
-    also = "; also " if not subject.drafted else "; "
+    also = "; also " if not subject.drafted or subject.beside else "; "
     return dataclasses.replace(
         found,
         summary=cards.fit_summary(f"{found.summary}{also}{names} running", found.summary),

@@ -32,7 +32,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.combination_products import product_label
-from fhir_mapping.drug_table import component_mg, drug_info
+from fhir_mapping.drug_table import component_mg, components, drug_info
 from fhir_mapping.record import DraftOrder
 from services import cards
 from services.order_checks.failed_component import failed_component_check
@@ -148,7 +148,8 @@ def shared_ingredient_check(
         f"{label} (this order: {draft.ingredient} {draft_dose(draft)})"
         if draft.product is not None
         else f"{draft.ingredient} {draft_dose(draft)} (this order)"
-        if draft.ingredient == part or draft_mg is None
+        # The dose already read in the shared part names it: "(bupropion 210 mg/day)".
+        if draft.ingredient == part or draft_mg is None or components(draft.ingredient)[0] == part
         else f"{draft.ingredient} {draft_dose(draft)} (this order: {part} "
         f"{cards.fmt_mg(draft_mg)} mg/day)"
     )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import DoseBasis, DraftOrder, Trial
 from services import cards, drug_rules, taken_to_confirm, trial_dates
 from services.order_checks.model import STACKING, OrderCheck
+from services.order_doses import in_component
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
 from services.trial_adherence_text import no_supply_since
@@ -87,11 +88,15 @@ def _ran_out(trial: Trial) -> str | None:
 
 
 def _dose(trial: Trial) -> str:
+    # A fixed combination's dose names its component: "(bupropion 210 mg/day)" (in_component).
     last = trial.segments[-1] if trial.segments else None
     if last is not None and last.as_needed:  # no daily dose: "25 mg as needed"
-        return cards.as_needed_text(last.mg_per_day, last.mg_per_day_high, last.as_needed_max_mg)
+        return in_component(
+            trial.ingredient,
+            cards.as_needed_text(last.mg_per_day, last.mg_per_day_high, last.as_needed_max_mg),
+        )
     if trial.dose_basis is DoseBasis.DAILY:
-        return f"{cards.fmt_mg(trial.current_mg_per_day)} mg/day"
+        return in_component(trial.ingredient, f"{cards.fmt_mg(trial.current_mg_per_day)} mg/day")
     return cards.dose_path(trial)
 
 

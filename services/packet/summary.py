@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fhir_mapping.gaps import is_record_status, record_status
-from fhir_mapping.record import FindingKind, PatientRecord, Trial
+from fhir_mapping.record import PatientRecord, Trial
 from services import cards
 from services.packet.html import el, esc, text
 from services.packet.payer import counted_trials, verdict_text
@@ -12,6 +12,7 @@ from services.packet.severity import latest_phq9_text
 from services.packet.wording import code_text, maybe_day, plural
 from services.pathway import PathwayFacts, text_only_line
 from services.payer_criteria import PayerEvaluation
+from services.tms_assessment import depression_in_words
 
 
 def _item(term: str, description: str, target: str) -> str:
@@ -21,7 +22,7 @@ def _item(term: str, description: str, target: str) -> str:
 def _diagnosis(facts: PathwayFacts) -> str:
     finding = facts.depression_finding
     if finding is None:
-        written = facts.findings_of(FindingKind.DEPRESSION_TEXT)  # review 16 W3
+        written = depression_in_words(facts.findings_of)  # review 16 W3, s23 RO finding 4
         return (
             text_only_line(written[0]) if written else "no depression diagnosis on the problem list"
         )

@@ -167,6 +167,9 @@ def _dates(trial: Trial) -> str:
     # A start or duration the record does not state is said so (review 6 finding 8).
     if trial_dates.start_unknown(trial):
         return f"start not recorded – {day_text(trial.end)}"
+    if trial_dates.listed_undated(trial):  # review s23 RT finding 2: listed, not begun, then
+        end = "ongoing" if trial.ongoing else day_text(trial.end)
+        return f"start not recorded (listed {day_text(trial.start)}) – {end}"
     if trial.taken_before is not None:  # a past course of unknown dates (review s19 item 1)
         return f"before {day_text(trial.taken_before)}; dates not recorded"
     assumed = trial_dates.whole_course_assumed(trial)

@@ -12,6 +12,7 @@ from services.payer_criteria.findings import finding_names, findings_of
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
+from services.tms_assessment import depression_in_words
 
 
 def evaluate_age(c: Criterion, x: Inputs) -> CriterionResult:
@@ -51,7 +52,7 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
                     )
                 ),
             )
-        written = context.of(FindingKind.DEPRESSION_TEXT)
+        written = depression_in_words(context.of)
         if written and not x.unseen(c.kind):
             # Major depression in the problem's words only (review 16 W3): recorded, but a
             # referral cites a coded diagnosis.

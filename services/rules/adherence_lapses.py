@@ -34,10 +34,11 @@ def listed_text(trial: Trial) -> str:
     if trial.unconfirmed_order:
         # An order left active, no fill or renewal since (review s21 RN finding 5): never called
         # taken; the question is whether it still is.
+        listing = taken_to_confirm.unfilled_listing(since, trial.patient_reported)
         return (
-            f"order of {since.isoformat()} still active, never filled or renewed since: time "
-            f"after {counted} not counted. Confirm it is still taken (reconcile the medication "
-            "list: still taken? dose?)"
+            f"{listing}{'' if trial.patient_reported else ' since'}: time after {counted} not "
+            "counted. Confirm it is still taken (reconcile the medication list: still taken? "
+            "dose?)"
         )
     return (
         f"listed as active in a statement; not confirmed since {since.isoformat()}: time after "
@@ -226,10 +227,15 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
             )
         if trial.unconfirmed_since is not None and trial.unconfirmed_order:
             since = trial.unconfirmed_since.isoformat()
+            listing = taken_to_confirm.unfilled_listing(
+                trial.unconfirmed_since, trial.patient_reported
+            )
             return cards.fit_summary(
-                f"{trial.ingredient}: order of {since} still active, never filled or renewed: "
-                "confirm it is still taken before counting it as a trial",
-                f"{trial.ingredient}: order of {since} never renewed: confirm it is taken",
+                f"{trial.ingredient}: {listing}: confirm it is still taken before counting it "
+                "as a trial",
+                f"{trial.ingredient}: home medication of {since}, no fill: confirm it is taken"
+                if trial.patient_reported
+                else f"{trial.ingredient}: order of {since} never renewed: confirm it is taken",
             )
         if trial.unconfirmed_since is not None:
             since = trial.unconfirmed_since.isoformat()

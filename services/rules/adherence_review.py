@@ -103,6 +103,16 @@ def _ongoing_but_unfair(ctx: RuleContext, trial: Trial) -> bool:
         # refills_unread.py): adherence is the one question left, as for refills that
         # contradict it (review s21 RC W2).
         return True
+    if trial_dates.listed_undated(trial):
+        # Review s23 RT finding 2 (fhir_mapping/listed_start.py): known only from a listing, long
+        # enough since it and not responding on a PHQ-9: it would be a failed trial if begun by
+        # then, so its start is asked before a switch or TMS rests on it.
+        return (
+            trial.on_treatment is not None
+            and trial.weeks_at_adequate_dose >= ctx.policy.mapping.min_adequate_weeks
+            and trial.response is not True
+            and trial.remission is not True
+        )
     if _now_adequate_dose(trial):
         return False  # titrated into range: a fair trial is now running
     weeks_running = (ctx.record.as_of - trial.start).days / 7
@@ -166,6 +176,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             )
         if trial.written_dates is not None:  # review 10 finding 5: no weeks to quote
             return f"{trial.ingredient} dates {trial.written_dates.precision} only"
+        if trial_dates.listed_undated(trial):  # review s23 RT finding 2
+            return f"{trial.ingredient} {trial_dates.listed_text(trial)}"
         if trial_dates.reported_undated(trial):
             # Reported with a dose and no dates: its start is the day the report was entered,
             # not a day it was taken (recheck 2 of review 16, W2).
@@ -305,6 +317,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # the day a report was entered (recheck 2 of review 16, W2: the reason says "dates
             # not recorded"; the reported dose is named).
             head = f"({trial_dates.start_iso(trial)})"
+            if trial_dates.listed_undated(trial):  # its reason names the start not recorded
+                head = f"(listed {trial.start.isoformat()})"
             if trial_dates.reported_undated(trial):
                 dose = top_dose_text(trial)
                 named = "" if dose == "dose unknown" else f"{dose} "

@@ -268,7 +268,7 @@ def hold_one_click(
 
     Why (the safer choice): the card says suicide risk on the latest PHQ-9 is
     unknown until item 9 is asked. An acute suicide-risk signal already holds these proposals
-    (optimize_switch_augment._acute_risk_line); an unknown one is held the same way, since a new
+    (optimize/suicide_hold.py); an unknown one is held the same way, since a new
     drug one click away (a tricyclic or an MAOI above all, lethal in overdose) would be ordered
     before the question is. Only MedicationRequests are held (one_click_hold.orders_a_drug):
     psychotherapy, ECT and the TMS referral packet do not add means of overdose and stay one

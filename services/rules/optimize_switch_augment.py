@@ -11,7 +11,8 @@ review card says why. Where TMS is not an option (contraindication, psychotic fe
 says why, since there will be no TMS card.
 
 While the suicide-risk signal is acute (audit 13 WRONG 3), the card's first line says so and its
-drug proposals are text, not one click (`rule`): assessment comes first, as that card says.
+drug proposals are text, not one click (optimize/suicide_hold.py): assessment comes first, as
+that card says; an unreadable item 9 holds them too (review s23 RO finding 1).
 While the antidepressant an adjunct would be added to is on hold, the adjuncts are text too
 (optimize/held_base.py): an augmentation presumes the base drug is taken.
 
@@ -42,7 +43,7 @@ Safety rules (issue 11):
   antipsychotic is one click (antipsychotics can worsen catatonia; CANMAT 2023 Table 3.6 pairs a
   benzodiazepine with the antidepressant).
 
-Here: the rule (`rule`, `_rule`) and the acute suicide-risk line it holds the proposals under.
+Here: the rule (`rule`, `_rule`).
 The summaries it chooses among are in optimize/summary.py; the running courses it sets apart (an
 antidepressant tapered to a stop, an antipsychotic taken only as needed) in
 optimize/tapered_and_prn.py.
@@ -53,7 +54,6 @@ from __future__ import annotations
 import dataclasses
 
 from services import cards, phq9_no_total, thyroid_hormone_cautions, tolerability
-from services.acute_risk import SuicideLevel
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
 from services.rules.context import RuleContext
@@ -66,6 +66,7 @@ from services.rules.optimize import (
     not_mdd,
     reassess,
     stale_score,
+    suicide_hold,
     unscored,
     worse_after_raise,
 )
@@ -150,31 +151,11 @@ __all__ = [
 ]
 
 
-def _acute_risk_line(ctx: RuleContext, held: list[Suggestion]) -> str:
-    """The card's first line while the suicide-risk signal is acute (not yet assessed, or
-    assessed as high risk), with the drug proposals it holds as text. The suicide-risk card says
-    "Change medication or start TMS only after this assessment" and an
-    acute signal removes the TMS card (tms_gate.blocks_tms): a one-click adjunct or dose change
-    here would go ahead of it (audit 13 WRONG 3, d10). The ECT referral stays one click: ECT is
-    one of the first options while the risk is acute (that card's own line)."""
-    signal = ctx.facts.suicide
-    high = signal is not None and signal.level is SuicideLevel.HIGH
-    head = (
-        "**Suicide risk card open (high risk found):** same-day psychiatric evaluation and a "
-        "safety plan before changing treatment"
-        if high
-        else "**Suicide risk card open:** assess risk before changing treatment"
-    )
-    if not held:
-        return head + "."
-    return f"{head}; not one click until then: {'; '.join(s.label for s in held)}."
-
-
 def rule(ctx: RuleContext) -> Recommendation | None:
     rec = _rule(ctx)
     if rec is not None:
-        # An adjunct presumes the antidepressant it is added to is taken: while that one is on
-        # hold the adjuncts are named, not one click (review 14 recheck r10b; held_base.py).
+        # An adjunct presumes its antidepressant is taken: while that one is on hold the
+        # adjuncts are named, not one click (review 14 recheck r10b; held_base.py).
         rec = held_base.hold_onto_held(ctx, rec)
         # A depressive disorder other than MDD on record (audit 16 W2): the adjuncts wait for
         # a major depressive episode to be assessed (optimize/not_mdd.py).
@@ -187,13 +168,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # with it and its drug proposals wait for the patient to be seen
         # (optimize/worse_after_raise.py).
         rec = worse_after_raise.hold(ctx, rec)
-    signal = ctx.facts.suicide
-    if rec is not None and signal is not None and signal.acute:
-        rec = one_click_hold.hold_drug_orders(
-            [rec],
-            lambda held: _acute_risk_line(ctx, held),
-            held_by="suicide risk assessment first",
-        )[0]
+    # An open suicide-risk card, acute or with an item 9 that could not be read: the drug
+    # proposals wait for it (audit 13 WRONG 3; review s23 RO finding 1: optimize/suicide_hold.py).
+    rec = suicide_hold.hold(ctx, rec)
     past = postpartum_psychosis.history(ctx) if rec is not None else ()
     if rec is None or not past:
         return rec

@@ -11,7 +11,7 @@ the quantity line) stays with the card.
 from __future__ import annotations
 
 from fhir_mapping.record import CurrentStay, FindingKind, Role
-from services import acute_risk, cards, self_harm_items
+from services import acute_risk, cards, risk_evidence, self_harm_items
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.card_format import plural, record_cite
 from services.rules.context import RuleContext
@@ -277,7 +277,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
             f"Look at it in the chart: {self_harm_items.positive_clause(screens)}, complete a "
             "structured suicide risk assessment today (C-SSRS). The card goes once "
             f"{self_harm_items.superseded_by(screens)} or an assessment is recorded on that day "
-            f"or later, or after {plural(lookback, 'day')}."
+            f"or later, or after {plural(risk_evidence.item9_window_days(ctx.policy), 'day')}."
         )
     if level is SuicideLevel.RESCREENED:
         window = max(lookback, ctx.policy.suicide_unassessed_item9_days)

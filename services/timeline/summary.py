@@ -119,6 +119,8 @@ def _trial_summary(trial: Trial) -> str:
     written = trial_dates.written_text(trial)
     if written is not None:  # dates to the year or month only, as written (review 10 f5)
         text = f"{trial.ingredient} {dose}, {written}"
+    elif trial_dates.listed_undated(trial):  # listed that day, not begun (review s23 RT f2)
+        text = f"{trial.ingredient} {dose}, {trial_dates.dates_text(trial)}"
     else:
         text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
         end = day_text(trial.end)

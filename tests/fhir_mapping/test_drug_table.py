@@ -43,6 +43,7 @@ INTERACTING_CLASSES = {
     "antitussive (serotonergic)",
     "stimulant (sympathomimetic)",
     "MAO-B inhibitor",
+    "triptan (5-HT1B/1D agonist)",  # sumatriptan, rizatriptan, zolmitriptan (s23 RD leftover 1)
     # interaction_partners.csv: the pairs of services/data/drug_interactions.csv (review 7
     # finding 5).
     "antioestrogen",

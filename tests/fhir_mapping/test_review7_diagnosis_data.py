@@ -165,7 +165,9 @@ def test_remission_clinical_status_on_an_active_code_is_in_remission() -> None:
 
 def test_remission_text_alone_names_no_diagnosis() -> None:
     # "in remission" is a qualifier of a coded substance use disorder, never a diagnosis itself.
-    assert text_kinds("Depression in remission") == ()
+    # Its depression word is only DEPRESSION_WORDS (review s23 RO finding 4): named by the cards
+    # as an entry in words, never a diagnosis.
+    assert text_kinds("Depression in remission") == (K.DEPRESSION_WORDS,)
     # The disorder it qualifies is read (context.py then makes it the remission finding:
     # tests/services/test_substance_use_text.py); "in remission" adds no kind of its own.
     assert text_kinds("Alcohol use disorder in sustained remission") == (K.SUBSTANCE_USE,)

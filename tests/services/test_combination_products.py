@@ -87,7 +87,9 @@ def test_bupropion_ordered_while_auvelity_runs_gets_the_total_and_the_seizure_ri
     assert len(card.summary) <= 140
     assert card.indicator is Indicator.WARNING
     assert "bupropion 300 mg/day (this order)" in card.detail
-    assert "dextromethorphan-bupropion 210 mg/day since 2025-03-24" in (card.detail)
+    # Its dose named by the bupropion part (review s23 RD leftover 3: never "210 mg/day" beside
+    # the product's name, which reads as 210 mg of Auvelity).
+    assert "dextromethorphan-bupropion (bupropion 210 mg/day) since 2025-03-24" in (card.detail)
     assert "above the 450 mg/day maximum" in card.detail
     assert "seizure risk rises with the total daily dose" in card.detail
     # A change of treatment, not a renewal of the running drug: the TMS card stays with it.
@@ -106,9 +108,7 @@ def test_auvelity_ordered_while_bupropion_runs_gets_the_same_card(hook: str) -> 
         "Dextromethorphan-bupropion ordered while bupropion 300 mg/day runs: bupropion 510 mg/day "
         "total, above 450; seizure risk; do not combine"
     )
-    assert "dextromethorphan-bupropion 210 mg/day (this order: bupropion 210 mg/day)" in (
-        card.detail
-    )
+    assert "dextromethorphan-bupropion (bupropion 210 mg/day) (this order)" in card.detail
     assert "stop bupropion when dextromethorphan-bupropion starts" in card.detail
 
 

@@ -95,7 +95,13 @@ def test_order_select_uses_selections_and_order_sign_all_drafts(
     selected = evaluate(
         _input("order-select", draft_orders=drafts, selections=("MedicationRequest/b",)), policy
     )
-    assert [r.topic for r in selected.recommendations] == ["order-dose-above-range", "tms-referral"]
+    # Sertraline and bupropion drafted with no antidepressant running: also the two-started-
+    # together information card (review s23 RD leftover 4).
+    assert [r.topic for r in selected.recommendations] == [
+        "order-dose-above-range",
+        "tms-referral",
+        "order-adjuncts-together",
+    ]
     signed = evaluate(
         _input("order-sign", draft_orders=drafts, selections=("MedicationRequest/b",)), policy
     )
@@ -103,6 +109,7 @@ def test_order_select_uses_selections_and_order_sign_all_drafts(
         "order-repeats-failed-trial",
         "order-dose-above-range",
         "tms-referral",
+        "order-adjuncts-together",
     ]
 
 

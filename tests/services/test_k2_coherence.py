@@ -237,11 +237,6 @@ def test_the_suffix_only_where_it_fits_and_is_not_said_already() -> None:
             "**Suicide risk card open (current suicidal thoughts found on assessment):** confirm "
             "the safety plan today, alongside any change in treatment.",
         ),
-        (
-            SuicideLevel.UNREAD,
-            "**Suicide risk card open:** an item 9 answer could not be read: check it in the "
-            "chart today, alongside any change in treatment.",
-        ),
         (SuicideLevel.RESCREENED, f"**Suicide risk card open:** {NOT_HELD}."),
     ],
 )

@@ -304,7 +304,12 @@ def test_every_interval_basis_is_true_arithmetic() -> None:
 
 
 def test_every_interacting_drug_has_a_washout_row_with_the_right_risk() -> None:
-    risks = {"opioid": "serotonin", "antitussive": "serotonin", "stimulant": "hypertensive"}
+    risks = {
+        "opioid": "serotonin",
+        "antitussive": "serotonin",
+        "stimulant": "hypertensive",
+        "triptan": "triptan",  # its label's exposure rise and serotonin toxicity (s23 RD)
+    }
     for drug in _rows("fhir_mapping", "interacting_drugs.csv"):
         row = washout_table.table()[drug["ingredient"]]
         assert row.source and row.status, drug["ingredient"]

@@ -153,11 +153,14 @@ def test_a_coded_item9_whose_text_disagrees_with_its_loinc_answer_is_unread() ->
     assert _value(row, 3) == 0
 
 
-def test_a_coded_rows_words_only_ever_disagree() -> None:
-    """Under a LOINC code (score_values._value) a concept's words were never read: they still
-    are not, on an item or a total; they only make a LOINC answer code unread."""
+def test_a_coded_rows_words_are_read_on_an_items_scale_only() -> None:
+    """Under a LOINC code (score_values._value) a concept's text is read on an item's scale, as a
+    valueString is (review s23 RO finding 1: an Oracle nomenclature answer under 44260-8), its
+    displays never alone; on a total the words are never read, they only make a LOINC answer
+    code unread."""
     assert concept_answer(_concept(text="Several days"), words=False) is None
-    assert _value({"valueCodeableConcept": _concept(text="Several days")}, 3) is None
+    assert _value({"valueCodeableConcept": _concept(text="Several days")}, 3) == 1
+    assert _value({"valueCodeableConcept": _concept((EPIC_ANSWER, "1", "Several days"))}, 3) is None
     assert _value({"valueCodeableConcept": _concept(text="Several days")}, 27) is None
 
 

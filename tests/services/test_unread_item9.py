@@ -26,6 +26,7 @@ from services import tms_gate
 from services.acute_risk import SuicideLevel
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
+from services.risk_evidence import item9_window_days
 from services.rules import suicide_risk
 from tests.fhir_mapping import fhir_resources as fr
 from tests.fhir_mapping.test_suicide_screen import THOUGHTS, WISH_DEAD, cssrs_response
@@ -39,17 +40,19 @@ from tests.services.test_suicide_risk_review import _cards
 Resource = dict[str, Any]
 ITEM9 = "44260-8"
 DAY = date(2025, 5, 20)  # 13 days before the scenario's as-of date (2025-06-02)
-# A vendor's own answer list: the answer is there, but not under LOINC (no LA code).
+# A vendor's own answer list: the answer is there, but not under LOINC (no LA code), in the
+# site's own words. (Its text "More than half the days", the LOINC answer's own words, is read
+# since review s23 RO finding 1: test_oracle23_item9_unread.py.)
 SITE_ANSWER = {
     "valueCodeableConcept": {
         "coding": [
             {
                 "system": "urn:oid:1.2.840.114350.1.13.0.1.7.4.698084.30",
                 "code": "2",
-                "display": "More than half the days",
+                "display": "Over half the days",
             }
         ],
-        "text": "More than half the days",
+        "text": "Over half the days",
     }
 }
 OUT_OF_RANGE = {"valueInteger": 7}
@@ -183,17 +186,23 @@ def test_a_documented_assessment_on_the_same_day_or_later_supersedes_it() -> Non
     assert found_indicator(_cards(s, phq9, before)) is Indicator.WARNING
 
 
-def test_outside_the_item9_lookback_it_is_only_the_data_gap() -> None:
+def test_outside_the_unassessed_item9_window_it_is_only_the_data_gap() -> None:
     # No readable item 9 after the unread one: the chart's latest PHQ-9 (2025-05-12) filed as a
     # total only (a readable answer on it would supersede the unread one).
+    # The window is the one a readable positive answer gets (review s23 RO finding 1: an unread
+    # answer of 31 days had left the 30-day look-back while a readable "2" of that day stayed).
     s = without_item9_on(scenario("trd_meets_tms"), date(2025, 5, 12))
-    lookback = Policy().suicide_item9_lookback_days
-    old = s.as_of - timedelta(days=lookback + 1)
+    window = item9_window_days(Policy())
+    assert window == Policy().suicide_unassessed_item9_days > Policy().suicide_item9_lookback_days
+    old = s.as_of - timedelta(days=window + 1)
     phq9, _ = _unreadable_phq9(s, old, SITE_ANSWER)
     found = _cards(s, phq9)
     assert "suicide-risk" not in found
-    edge, _ = _unreadable_phq9(s, s.as_of - timedelta(days=lookback), SITE_ANSWER)
-    assert found_indicator(_cards(s, edge)) is Indicator.WARNING
+    # Past the 30-day look-back, still a signal (this chart's earlier PHQ-9s answer item 9 after
+    # older days, which supersedes those; the window's far edge: test_oracle23_item9_unread.py).
+    for days in (Policy().suicide_item9_lookback_days, Policy().suicide_item9_lookback_days + 1):
+        edge, _ = _unreadable_phq9(s, s.as_of - timedelta(days=days), SITE_ANSWER)
+        assert found_indicator(_cards(s, edge)) is Indicator.WARNING
 
 
 def test_a_positive_item9_keeps_the_card_critical_and_names_the_unread_answer_too() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DataDomain, FindingKind, Trial
+from fhir_mapping.record import DataDomain, Trial
 from services import cards, pathway_contraindications, pathway_options, tms_course, trial_count
 from services.card_format import plural
 from services.episode_trials import in_episode
@@ -16,12 +16,17 @@ from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import populations, suicide_risk_history
 from services.rules.context import RuleContext
-from services.rules.optimize import declined, held_orders, residual_episode, restarted
+from services.rules.optimize import (
+    declined,
+    held_orders,
+    residual_episode,
+    restarted,
+    suicide_hold,
+)
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
-from services.self_harm_items import named
-from services.tms_assessment import text_only_line
+from services.tms_assessment import depression_in_words, text_only_line
 from services.tms_course import TmsCourse
 from services.tms_full_course import FullCourse, full_course
 
@@ -147,10 +152,10 @@ def _no_diagnosis_line(ctx: RuleContext) -> str:
             + "; ".join(describe(gaps))
             + ". Check the problem list: a TMS referral cites the diagnosis (LCD L37086)."
         )
-    written = ctx.facts.findings_of(FindingKind.DEPRESSION_TEXT)
+    written = depression_in_words(ctx.facts.findings_of)
     if written:
-        # Major depression in the problem's words only (review 16 W3): the problem list is not
-        # silent, it lacks the code a referral cites.
+        # Depression in the problem's words only (review 16 W3, s23 RO finding 4): the problem
+        # list is not silent, it lacks the code a referral cites.
         return f"**No TMS card:** {text_only_line(written[0])} (LCD L37086)."
     return (
         "**No TMS card:** no depression diagnosis on the problem list; a TMS referral cites one "
@@ -322,20 +327,14 @@ def tapering_section(tapered: Sequence[Trial]) -> str:
 def non_acute_risk_line(signal: SuicideSignal) -> str:
     """The line on an open suicide-risk card that is not acute (assessed and not high, a
     positive item 9 re-screened with a 0 since, an unreadable answer): nothing is held for it, so
-    the proposals below stay one click, and the line asks for the step alongside them. "Before
+    the proposals below stay one click, and the line asks for the step alongside them (an
+    unreadable answer holds them: optimize/suicide_hold.py writes its line). "Before
     changing treatment" beside one-click adjuncts said one thing and did another (review 14 audit
     m02); only the acute line, which holds them, says "before" (optimize_switch_augment)."""
     if signal.level is SuicideLevel.FOUND:
         return (
             "**Suicide risk card open (current suicidal thoughts found on assessment):** confirm "
             "the safety plan today, alongside any change in treatment."
-        )
-    if signal.level is SuicideLevel.UNREAD:
-        # The item of the screen the answer belongs to: "an EPDS item 10 answer".
-        item = named(e.screen for e in signal.unread)
-        return (
-            f"**Suicide risk card open:** {item} answer could not be read: check it in the "
-            "chart today, alongside any change in treatment."
         )
     if signal.level is SuicideLevel.ASSESSED:
         # Only a C-SSRS, a documented risk level or a risk-assessment Procedure makes ASSESSED
@@ -349,9 +348,10 @@ def non_acute_risk_line(signal: SuicideSignal) -> str:
 def opening(ctx: RuleContext) -> list[str]:
     sections = []
     signal = ctx.facts.suicide
-    if signal is not None and not signal.acute:
+    if signal is not None and not signal.acute and not suicide_hold.unread_holds(signal):
         # An acute signal's line is written by optimize_switch_augment.rule, which also holds
-        # the drug proposals as text while it is open (audit 13 WRONG 3).
+        # the drug proposals as text while it is open (audit 13 WRONG 3); an unreadable item 9's
+        # by optimize/suicide_hold.py, which holds them too (review s23 RO finding 1).
         sections.append(non_acute_risk_line(signal))
     history = suicide_risk_history.history_line(ctx.record, ctx.policy) if signal is None else ""
     if history:

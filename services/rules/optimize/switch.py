@@ -22,6 +22,7 @@ from services import (
     tolerability,
     washout_switch,
 )
+from services.no_fill_data import no_fill_note
 from services.rules import populations, running_reuptake_pair
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
@@ -229,6 +230,7 @@ def _failed_line(ctx: RuleContext, together: dict[str, tuple[Trial, ...]]) -> st
             )
             continue
         name = t.ingredient + (beside.get(t.ingredient, "") if t.ongoing else "")
+        name += no_fill_note(t, ctx.record)  # on its order alone (services/no_fill_data.py)
         by_failed_class.setdefault(t.drug_class, []).append(name)
     failed = [f"{cls} ({', '.join(ings)})" for cls, ings in by_failed_class.items()]
     if not failed and not combined:

@@ -1,0 +1,56 @@
+"""labs.lab_result builds its LabResult positionally (issue 14, session 23: nine keywords cost
+~3.7 k instructions a lab): the field order it relies on, and the result it gives, pinned."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+
+from fhir_mapping.clinical_records import LabResult
+from fhir_mapping.labs import lab_result
+from fhir_mapping.source_ref import SourceRef
+
+
+def test_lab_result_field_order_is_the_one_lab_result_passes() -> None:
+    assert [f.name for f in fields(LabResult)] == [
+        "test",
+        "value",
+        "unit",
+        "date",
+        "flag",
+        "source",
+        "reported",
+        "comparator",
+        "range_high",
+    ]
+    assert fields(LabResult)[6].default == ()
+
+
+def _alt(**extra: object) -> dict[str, object]:
+    return {
+        "resourceType": "Observation",
+        "id": "alt-1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "1742-6"}]},
+        "effectiveDateTime": "2026-11-02",
+        "valueQuantity": {"value": 130, "unit": "U/L", "comparator": ">"},
+        "referenceRange": [
+            {"low": {"value": 7, "unit": "U/L"}, "high": {"value": 56, "unit": "U/L"}}
+        ],
+        **extra,
+    }
+
+
+def test_each_field_lands_where_it_belongs() -> None:
+    lab = lab_result(_alt(), as_of=date(2026, 12, 1))
+    assert lab == LabResult(
+        test="alt",
+        value=130.0,
+        unit="U/L",
+        date=date(2026, 11, 2),
+        flag="high",
+        source=SourceRef("Observation", "alt-1"),
+        reported=(),
+        comparator=">",
+        range_high=56.0,
+    )
