@@ -243,6 +243,11 @@ class Trial(TrialOutcome):
     # filled: 100 mg/day from fills, 50-100 ordered; fhir_mapping/fill_dose.py). None otherwise.
     ordered_mg_per_day: float | None = None
     ordered_mg_per_day_high: float | None = None
+    # The finished course's last stop reason says nothing of efficacy or tolerability (RC review
+    # s23 finding 5; fhir_mapping/stop_reasons.py): "pregnancy or breastfeeding". A course not
+    # adequate so stopped is "stopped for pregnancy or breastfeeding, not a failure" and no
+    # adherence question. None: no such reason (nearly every course), or it ended for intolerance.
+    stopped_for: str | None = None
     # The course starts at the first fill of an order written earlier (first_fill.py, review s23
     # RT finding 1): that order's authoredOn, the day the decision to treat was made on the
     # PHQ-9 of that visit. The baseline window opens from it (order_day_baseline.py, review s23

@@ -20,7 +20,7 @@ is read by the same rule: its drug "may be running", with a line naming the reco
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +33,8 @@ from fhir_mapping.product_conflict import (
 from fhir_mapping.record import DataGap, SourceRef, Trial
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 
+# How a line writes a date: ISO on the cards, "1 Mar 2024" in the packet and the timeline.
+Day = Callable[[date], str]
 # The gap reasons of a record that may say its drug is taken, and whose drug is to confirm.
 _TO_CONFIRM = frozenset({*TWO_DRUGS_TO_CONFIRM, STATUS_TO_CONFIRM})
 # How the readings of a record whose code and name give different drugs start (`same_record`).
@@ -84,19 +86,21 @@ def course_claim(
     return claim(readings)
 
 
-def supply_listing(start: date | None, last_fill: date | None, by_order: bool) -> str:
+def supply_listing(
+    start: date | None, last_fill: date | None, by_order: bool, day: Day = date.isoformat
+) -> str:
     """What keeps a course whose supply ran out long ago listed (Trial.supply_out_since), as the
     cards say it: "order still active, course from 2024-03-02, last filled 2024-07-30" ("filled
     once on 2024-03-02" when one fill is the whole course). The
     course's start, not the order's: an order its fills show taken counts from its first fill
     (fhir_mapping/first_fill.py, review s23 RT finding 1), so "order of" that day would date
-    the order by its fill."""
+    the order by its fill. `day` writes a date (the packet's "2 Mar 2024")."""
     record = "order" if by_order else "record"
     if start is not None and start == last_fill:
         # One fill started and ended the course: say so once, without nested brackets.
-        return f"{record} still active, filled once on {start.isoformat()}"
-    since = f", course from {start.isoformat()}" if start is not None else ""
-    filled = f", last filled {last_fill.isoformat()}" if last_fill is not None else ""
+        return f"{record} still active, filled once on {day(start)}"
+    since = f", course from {day(start)}" if start is not None else ""
+    filled = f", last filled {day(last_fill)}" if last_fill is not None else ""
     return f"{record} still active{since}{filled}"
 
 
@@ -105,21 +109,21 @@ def by_order(trial: Trial) -> bool:
     return any(s.resource_type == "MedicationRequest" for s in trial.sources)
 
 
-def trial_listing(trial: Trial) -> str:
+def trial_listing(trial: Trial, day: Day = date.isoformat) -> str:
     """What keeps a listed course (Trial.listed) running, as a card says it beside the drug:
     "order of 2024-03-01 still active, last filled 2024-03-02", "order of 2024-03-01 still
     active, never filled or renewed", or "statement active since 2012-04-01, last confirmed
     2016-03-01" (the MAOI card's words, washout_exposures.Exposure.listing). "" for a course
-    the record shows taken."""
+    the record shows taken. `day` writes a date (the packet and the timeline: "1 Mar 2024"):
+    every surface says a listing in these words (review s23 RP findings 2 and 3)."""
     if trial.unconfirmed_since is None:
         if trial.supply_out_since is None:
             return ""
-        return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial))
+        return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial), day)
     if trial.unconfirmed_order:
-        return f"order of {trial.start.isoformat()} still active, never filled or renewed"
+        return f"order of {day(trial.start)} still active, never filled or renewed"
     return (
-        f"statement active since {trial.start.isoformat()}, last confirmed "
-        f"{trial.unconfirmed_since.isoformat()}"
+        f"statement active since {day(trial.start)}, last confirmed {day(trial.unconfirmed_since)}"
     )
 
 

@@ -24,6 +24,7 @@ from services.trial_dose_text import (
     PER_ADMINISTRATION,
     adequate_only_as_needed,
     below_minimum,
+    below_minimum_dose,
     below_only_as_needed,
     dose_unknown_text,
     unknown_dose_weeks,
@@ -99,7 +100,8 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         low = below_minimum(trial)
         # Below the minimum only as needed: the dose per administration, not a mg/day.
         unit = " mg as needed" if below_only_as_needed(trial) else " mg/day"
-        dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {weeks_text(low[1])}"
+        shown = below_minimum_dose(trial)  # a sig's range as the dose cell writes it
+        dose = "a dose" if low is None else f"{shown}{unit} for {weeks_text(low[1])}"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is _TOO_SHORT and trial.dose_basis is not DoseBasis.DAILY:
         # No weeks at a mg/day dose to reach (review s20 item 3): said as the dose reason says
