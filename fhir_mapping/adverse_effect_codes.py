@@ -10,8 +10,8 @@ unspecified; the 7th character A/D/S any). So a code is read against the courses
 that ended near it: a course started on or before the code's day that ended within
 MappingPolicy.adverse_effect_code_days of it (before it, or after it for the rows whose
 `after_end` is yes) is a course stopped for intolerance, and becomes an Intolerance of that drug
-dated by the code, worded "adverse effect of an SSRI (ICD-10-CM T43.225A) read against the course
-2025-06-01 – 2025-06-21" (cards add ", 2025-06-21"), matched to the course as an allergy is
+dated by the code, worded "adverse effect of an SSRI (ICD-10-CM T43.225A) coded as the course begun 2025-06-01
+ended" (cards add the code's day, ", 2025-06-21": the course's end is not said twice), matched to the course as an allergy is
 (episodes._match_intolerances). A course still running is not marked: the drug was continued
 past the adverse effect, so it was tolerated enough to keep taking (its cards stay as they are).
 T43.205 (unspecified) is read only within a course: its inclusion term is antidepressant
@@ -162,8 +162,8 @@ def course_intolerances(
             # The cards add the code's day after it, as after any documented reason
             # (tolerability.brief: "nausea, 2025-06-21").
             reason = (
-                f"adverse effect of {code.row.label} (ICD-10-CM {code.code}) read against the "
-                f"course {course.start.isoformat()} – {course.end.isoformat()}"
+                f"adverse effect of {code.row.label} (ICD-10-CM {code.code}) coded as the course "
+                f"begun {course.start.isoformat()} ended"
             )
             found.append(Intolerance(ingredient, reason, code.day, code.source))
     return found

@@ -78,7 +78,7 @@ def _stopped_order(doc: Doc) -> Doc:
 
 CODED = (
     "**Not tolerated, never proposed:** sertraline (adverse effect of an SSRI (ICD-10-CM "
-    "T43.225A) read against the course 2025-06-01 – 2025-06-21, 2025-06-21)."
+    "T43.225A) coded as the course begun 2025-06-01 ended, 2025-06-21)."
 )
 
 
@@ -110,7 +110,7 @@ def test_the_code_is_read_with_any_seventh_character_and_with_or_without_its_dot
 ) -> None:
     doc = _chart("intolerance_icd_T43225A")
     _adverse_effect(doc)["code"]["coding"][0]["code"] = code
-    assert f"(ICD-10-CM {code}) read against the course" in _switch(doc)
+    assert f"(ICD-10-CM {code}) coded as the course" in _switch(doc)
 
 
 def test_a_code_of_another_class_leaves_the_ssri_course_as_it_was() -> None:
@@ -128,7 +128,7 @@ def test_a_code_more_than_the_policy_days_after_the_stop_is_not_read_against_it(
     assert ADHERENCE in _by_topic(doc)  # 30 days after: not this course's
     wider = Policy(mapping=MappingPolicy(adverse_effect_code_days=45))
     assert ADHERENCE not in _by_topic(doc, policy=wider)
-    assert "read against the course 2025-06-01 – 2025-06-21, 2025-07-21" in _switch(doc, wider)
+    assert "coded as the course begun 2025-06-01 ended, 2025-07-21" in _switch(doc, wider)
 
 
 def test_an_unspecified_antidepressant_code_after_the_stop_may_be_discontinuation() -> None:
