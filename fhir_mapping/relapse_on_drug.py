@@ -23,11 +23,6 @@ from collections.abc import Iterable
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.record import RESPONSE_FRACTION, Score, Trial
 
-# A response held on this many consecutive PHQ-9s on the drug, not one dip: a single low total
-# between higher ones (18, 8 at week 6, 17) is read as no response, as tests/services/
-# test_a4_scales.py pins for every scale. A DESIGN CHOICE (no guideline value; UNVERIFIED).
-HELD_SCORES = 2
-
 
 def improved(score: Score, baseline: Score | None, remission_below: int) -> bool:
     """Remission (below the cut-off) or response (>= 50 % below the baseline), as Trial's
@@ -44,11 +39,16 @@ def improved(score: Score, baseline: Score | None, remission_below: int) -> bool
 
 
 def response_before_relapse(
-    trial: Trial, on_drug: Iterable[Score], baseline: Score | None, outcome: Score | None
+    trial: Trial,
+    on_drug: Iterable[Score],
+    baseline: Score | None,
+    outcome: Score | None,
+    held_scores: int,
 ) -> Score | None:
     """The latest PHQ-9 of `on_drug` (the course's scores from its on-treatment window's first
-    day, oldest first) before `outcome` that showed response or remission held on `HELD_SCORES`
-    consecutive PHQ-9s, when `outcome`, taken on the drug too, shows neither; else None. Not when a supply gap or a hold falls between
+    day, oldest first) before `outcome` that showed response or remission held on `held_scores`
+    consecutive PHQ-9s (MappingPolicy.relapse_held_scores: one low total between higher
+    ones is no response), when `outcome`, taken on the drug too, shows neither; else None. Not when a supply gap or a hold falls between
     them: a rise after it came off the drug (adherence.response_before_gap and
     verdict_before_gap.py read that), not on it."""
     below = trial.remission_below
@@ -67,7 +67,7 @@ def response_before_relapse(
             break
         if improved(score, baseline, below):
             run.append(score)
-            if len(run) >= HELD_SCORES:
+            if len(run) >= held_scores:
                 found = score
         else:
             run = []

@@ -352,7 +352,9 @@ def attach_scores(
         # Response or remission on the drug, then a relapse on it (review s23 RC finding 1).
         first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
         on_drug = phq9.between(first, on_treatment.date) if on_treatment is not None else ()
-        responded = response_before_relapse(trial, on_drug, baseline, on_treatment)
+        responded = response_before_relapse(
+            trial, on_drug, baseline, on_treatment, policy.relapse_held_scores
+        )
         if responded is not None:
             attached[-1] = dataclasses.replace(attached[-1], relapsed_from=responded)
         if disagreeing is not None:

@@ -17,6 +17,7 @@ requests, every prefetch key).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -132,5 +133,18 @@ def test_a_relapse_off_the_drug_is_not_read_as_one_on_it() -> None:
     ]
     record = evaluate_document(
         doc, hook="patient-view", as_of=AS_OF, policy=Policy()
+    ).evaluation.record
+    assert _trial(record, "sertraline").relapsed_from is None
+
+
+def test_how_long_a_response_must_hold_is_the_clinics_policy() -> None:
+    # PHQ-9 6 and 5 on sertraline: held on 2 (the default), not on 3 consecutive PHQ-9s.
+    doc = _chart("sertraline_response_then_relapse_on_it")
+    policy = Policy()
+    stricter = dataclasses.replace(
+        policy, mapping=dataclasses.replace(policy.mapping, relapse_held_scores=3)
+    )
+    record = evaluate_document(
+        doc, hook="patient-view", as_of=AS_OF, policy=stricter
     ).evaluation.record
     assert _trial(record, "sertraline").relapsed_from is None
