@@ -131,6 +131,12 @@ class Trial(TrialOutcome):
     # tuple[Score, ...]: the stored-record codec (cds_hooks/storage/record_codec.py) takes no
     # fixed-length tuple.
     disagreeing: tuple[Score, ...] = ()
+    # The latest PHQ-9 on the drug that showed response or remission, when the outcome score
+    # (`on_treatment`, taken later on the drug too) shows neither: a response, then a relapse on
+    # the drug (relapse_on_drug.py, review s23 RC finding 1: sertraline 21 -> 5 -> 19). Not a
+    # failed trial (`failed`): the clinician judges it; cards name it. None for nearly every
+    # course.
+    relapsed_from: Score | None = None
     # Review 14 M4: the as-of date when an ongoing course ends there by a stated end (an order's
     # boundsPeriod.end dated as-of: course_support._stops_on). FHIR Period.end is inclusive, so the
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say

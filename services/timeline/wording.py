@@ -15,6 +15,7 @@ from fhir_mapping.record import (
     Verdict,
 )
 from fhir_mapping.refills_unread import unknown_words
+from fhir_mapping.relapse_on_drug import relapse_text
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.card_format import plural as plural
@@ -204,6 +205,9 @@ def outcome_text(trial: Trial, raised: str | None = None) -> str:
         return raised[:1].upper() + raised[1:] if raised else ""
     if trial_dates.outcome_to_confirm(trial):  # taken after the last confirmation
         return f"{after.instrument} {before.value} → {after.value}: outcome to confirm"
+    relapsed = relapse_text(trial)
+    if relapsed is not None:  # review s23 RC finding 1: "PHQ-9 21 → 5 → 19", not "21 → 19"
+        return relapsed[:1].upper() + relapsed[1:] + ": not counted as a failed trial"
     if trial.remission:
         outcome = "remission"
     elif trial.mild_residual and trial.episode_baseline is not None:  # review 15 recheck m05
