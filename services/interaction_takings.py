@@ -67,6 +67,10 @@ class Taking:
     # supply_ran_out): why it "may be running" (taken_to_confirm.trial_claim: "no supply since
     # 2025-06-05"), as its trials table's dates cell says it (review s23 RPC). "" else.
     ran_out: str = ""
+    # Known only from statements dated by their dateAsserted (trial_dates.listed_undated): its
+    # `start` is the day it was listed, said "since 2026-11-25 (listed; start not recorded)" as
+    # trial_dates.start_text says it (review s23 RR finding 4).
+    listed_undated: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -106,6 +110,7 @@ class Taking:
             supply_out_since=trial.supply_out_since,
             last_fill=trial.adherence.last_fill,
             ran_out=taken_to_confirm.trial_claim(trial).why,
+            listed_undated=trial_dates.listed_undated(trial),
         )
 
     def claim(self) -> taken_to_confirm.Claim:
@@ -176,7 +181,9 @@ class Taking:
         shown = drug_names.shown(self.ingredient)
         if self.start is None:
             return f"{shown} {dose}", "start not recorded"
-        return trial_dates.named_since(shown, dose, self.start.isoformat(), self.dose_began)
+        # A course known only from a listing: the day it was listed, no start.
+        start = (trial_dates.listed_day if self.listed_undated else date.isoformat)(self.start)
+        return trial_dates.named_since(shown, dose, start, self.dose_began)
 
 
 quick_frozen_init(Taking)

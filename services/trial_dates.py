@@ -95,10 +95,17 @@ def start_text(trial: Trial) -> str:
     written = trial.written_dates
     if written is None or written.start is None:
         if listed_undated(trial):
-            return f"{trial.start.isoformat()} (listed; start not recorded)"
+            return listed_day(trial.start)
         return trial.start.isoformat()
     precision = "year" if len(written.start) == 4 else "month"
     return f"{written.start} ({precision} only)"
+
+
+def listed_day(day: date) -> str:
+    """ "2026-10-02 (listed; start not recorded)": the day a course known only from a listing
+    (`listed_undated`) was listed, where a line says "since" a day (`start_text`, and the
+    safety cards' drug lines, interaction_takings.Taking)."""
+    return f"{day.isoformat()} (listed; start not recorded)"
 
 
 def dates_text(trial: Trial) -> str:

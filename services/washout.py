@@ -162,7 +162,9 @@ class Conflict:
             return f"{old.claim.verb} ({listing}; confirm whether it is taken)"
         if old.running:
             claim = old.claim  # "may be running (since 2025-01-06; no supply since 2025-06-05)"
-            said = "; ".join(w for w in (old.start and f"since {old.start}", claim.why) if w)
+            # "is running (start not recorded; listed 2026-11-25)" for a course known only from
+            # a listing (Exposure.since; review s23 RR finding 4).
+            said = "; ".join(w for w in (old.start and old.since(), claim.why) if w)
             return f"{claim.verb} ({said})" if said else claim.verb
         assert old.end is not None
         ago = (self.as_of - old.end).days

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fhir_mapping.record import DraftOrder
+from fhir_mapping.record import DraftOrder, LabResult
 from services import cards, lab_safety
 from services.interaction_takings import Taking, on_order
 from services.lab_safety import LabRule
@@ -69,8 +69,25 @@ class Subject:
 
     @property
     def where(self) -> str:
-        """ "running", or "on this order" for a subject drafted beside its partner draft."""
-        return "on this order" if self.running is not None and self.running.on_order else "running"
+        """ "on this order" for a subject drafted beside its partner draft, else how the running
+        subject is taken in taken_to_confirm's state words (Taking.state): "running", "possibly
+        running", "listed" (review s23 RR finding 4, e3: a citalopram order filled once in 2024
+        read "citalopram running" beside a QTc of 510 ms)."""
+        if self.running is None:
+            return "running"
+        return "on this order" if self.running.on_order else self.running.state()
+
+    @property
+    def unconfirmed(self) -> str:
+        """The running subject's own sentence when the record does not show it taken now, said
+        after the card's advice: " Citalopram 20 mg/day, listed (order still active, filled once
+        on 2024-01-11): confirm it is still taken." (Taking.text); "" when the record shows it
+        taken, or it is drafted."""
+        taking = self.running
+        if taking is None or taking.on_order or taking.confirmed:
+            return ""
+        text = taking.text()
+        return f" {text[:1].upper()}{text[1:]}."
 
 
 def rules_of(ingredient: str, drug_class: str) -> tuple[LabRule | None, LabRule | None]:
@@ -138,6 +155,56 @@ def drafted_partners(ctx: RuleContext, draft: DraftOrder) -> tuple[DraftOrder, .
         if partner_why(other.ingredient) is not None:
             found[other.ingredient] = other
     return tuple(found.values())
+
+
+def _reading(ctx: RuleContext) -> LabResult | None:
+    """The QTc a pair's cards compare (qtc._judged): the deciding QTc, else the latest readable
+    one, in the window; None when none can be compared."""
+    lab = lab_safety.deciding(ctx.record, "qtc")
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    if not lab_safety.readable(lab):
+        lab = lab_safety.latest_readable(ctx.record, "qtc")
+    if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    return lab
+
+
+def _strength(draft: DraftOrder, lab: LabResult | None) -> int:
+    """How strongly the QTc judges a drafted drug by its own lines: 2 above its stop line, 1
+    above its caution line, 0 otherwise (none read, below both, no line)."""
+    stop, caution = rules_of(draft.ingredient, draft.drug_class)
+    if lab is None:
+        return 0
+    if stop is not None and lab_safety.above(stop, lab):
+        return 2
+    return 1 if caution is not None and lab_safety.above(caution, lab) else 0
+
+
+def said_by_partner(
+    ctx: RuleContext,
+    draft: DraftOrder,
+    beside: Sequence[DraftOrder],
+    selected: Sequence[DraftOrder],
+) -> bool:
+    """Two drafts of the order checked together, each with QTc lines of its own and each in
+    data/qt_drugs.csv (citalopram and escitalopram), name each other on their own cards: the
+    card said the pair twice, each paragraph naming the other (review s23 RR finding 7, e5).
+    The pair is said once, on the card of the draft the QTc judges more strongly (a stop line
+    before a caution line: gepirone above 450 ms beside citalopram at 480 ms leads, the safer
+    reading), the first selected on a tie; True for the other draft, whose card is then left
+    out (the lead's card names it in its "Also on this order" lines)."""
+    order = [d.id for d in selected]
+    if draft.id not in order:
+        return False
+    lab = _reading(ctx)
+    mine = (_strength(draft, lab), -order.index(draft.id))
+    return any(
+        other.id in order
+        and any(rules_of(other.ingredient, other.drug_class))
+        and (_strength(other, lab), -order.index(other.id)) > mine
+        for other in beside
+    )
 
 
 def partner_text(subject: Subject) -> str:

@@ -92,6 +92,10 @@ def _qtc_card(
     stop, caution = qt_pair.rules_of(draft.ingredient, draft.drug_class)
     if stop is not None or caution is not None:
         beside = qt_pair.drafted_partners(ctx, draft)
+        if not lab_safety.qtc_missing(ctx.record) and qt_pair.said_by_partner(
+            ctx, draft, beside, selected
+        ):
+            return None  # two drafts with QTc lines: the pair once, on its lead's card
         return _judged(
             ctx,
             draft,
@@ -170,7 +174,8 @@ def _qtc_compared(
                 f"{head}: above {stop.bounds()}",
             ),
             f"{latest} is {shown}.{then} {name}{running} prolongs the QT interval "
-            f"{_stop_line(stop)} ({stop.cite}){_unverified_for(stop, subject)}. {advice}",
+            f"{_stop_line(stop)} ({stop.cite}){_unverified_for(stop, subject)}. {advice}"
+            f"{subject.unconfirmed}",
         )
     if caution is not None and lab_safety.above(caution, lab):
         advice = (
@@ -189,7 +194,7 @@ def _qtc_compared(
             # A row's own clause (data/lab_safety.csv `stop_line` of a caution row: trazodone,
             # mirtazapine, whose labels claim no dose dependence), else citalopram's.
             f"{caution.stop_line or 'prolongs the QT interval dose-dependently'} "
-            f"({caution.effect_cite}): {advice}",
+            f"({caution.effect_cite}): {advice}{subject.unconfirmed}",
             indicator=Indicator.INFO,
         )
     return None
