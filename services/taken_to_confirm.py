@@ -163,6 +163,27 @@ def trial_listing(trial: Trial, day: Day = date.isoformat) -> str:
     )
 
 
+def listed_brief(
+    start: date | None,
+    unconfirmed_since: date | None,
+    unconfirmed_order: bool,
+    supply_out_since: date | None,
+) -> str:
+    """What keeps a listed course running, in a summary's few words: "last supply ended
+    2024-02-10" (an order left active, its supply run out: Trial.supply_out_since), "order of
+    2024-03-01 never filled" (Trial.unconfirmed_order), "last confirmed 2016-03-01" (an old
+    statement). Review s23 RR finding 5: a summary names a listed partner after those the
+    record shows taken, in these words, with "confirm it is not taken". "" for a course not
+    listed."""
+    if supply_out_since is not None and unconfirmed_since is None:
+        return f"last supply ended {supply_out_since.isoformat()}"
+    if unconfirmed_since is None:
+        return ""
+    if unconfirmed_order:
+        return f"order of {(start or unconfirmed_since).isoformat()} never filled"
+    return f"last confirmed {unconfirmed_since.isoformat()}"
+
+
 def unfilled_listing(day: date, patient_reported: bool) -> str:
     """What keeps a course listed when it is an `active` order no fill or renewal confirms
     (Trial.unconfirmed_order), as every card says it: "order of 2025-05-05 still active, never

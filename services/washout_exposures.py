@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.course_length import listed_undated
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import taken_to_confirm
 from services.washout_table import WashoutRow, row_for
@@ -72,6 +73,10 @@ class Exposure:
     # supply_ran_out): why it "may be running" (taken_to_confirm.trial_claim), as its trials
     # table says it (review s23 RPC). Still running for the washout (the safer reading). "" else.
     ran_out: str = ""
+    # A course known only from statements dated by their dateAsserted (fhir_mapping/
+    # course_length.listed_undated): `start` is the day it was listed, not begun (review s23 RR
+    # finding 4, g1: "phenelzine is running (since 2026-11-25)"). Said by `since`.
+    listed_undated: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -102,6 +107,34 @@ class Exposure:
             return taken_to_confirm.unfilled_listing(day, self.patient_reported)
         since = f" since {self.start.isoformat()}" if self.start else ""
         return f"statement active{since}, last confirmed {self.unconfirmed_since.isoformat()}"
+
+    @property
+    def listed(self) -> bool:
+        """A running course the record no longer shows taken (taken_to_confirm.LISTED)."""
+        return self.running and not self.on_order and self.claim is taken_to_confirm.LISTED
+
+    def listed_brief(self) -> str:
+        """ "listed (last supply ended 2024-02-10): confirm it is not taken", as a summary names
+        a listed partner (taken_to_confirm.listed_brief); "" for any other exposure."""
+        if not self.listed:
+            return ""
+        why = taken_to_confirm.listed_brief(
+            self.start, self.unconfirmed_since, self.unconfirmed_order, self.supply_out_since
+        )
+        return (
+            f"listed ({why}): confirm it is not taken" if why else "listed: confirm it is not taken"
+        )
+
+    def since(self) -> str:
+        """Since when a running course is taken, as a card says it beside the drug: "since
+        2026-01-02"; "start not recorded; listed 2026-11-25" for a course known only from a
+        listing (fhir_mapping/listed_start.py: the listing's day is no start); "start not
+        recorded" without a start."""
+        if self.start is None:
+            return "start not recorded"
+        if self.listed_undated:
+            return f"start not recorded; listed {self.start.isoformat()}"
+        return f"since {self.start.isoformat()}"
 
     def other_reading(self, other: Exposure) -> bool:
         """Whether `other` is this drug's other reading of one record to confirm: no pair."""
@@ -155,6 +188,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 last_fill=trial.adherence.last_fill,
                 by_order=_by_order(trial),
                 ran_out=taken_to_confirm.trial_claim(trial).why,
+                listed_undated=listed_undated(trial),
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no

@@ -37,11 +37,17 @@ def maoi_check(
     partners = _partners_line(ctx, draft, found)
     if watched and len(watched) == len(found):
         return _watch_check(draft, watched, partners)
-    # The summary names the partner with the longest washout, the binding one (review s23 RD
-    # finding 5: phenelzine with sertraline running and fluoxetine on the same order led with
-    # sertraline's 14 days, fluoxetine's 35 only in the detail); its line leads the detail too.
-    first = max(found, key=lambda c: c.days)
-    found = [first, *(c for c in found if c is not first)]
+    # The summary names the partners the record shows taken (running, on the order, stopped
+    # within the washout) first, the longest washout among them leading, the binding one
+    # (review s23 RD finding 5: phenelzine with sertraline running and fluoxetine on the same
+    # order led with sertraline's 14 days); a listed partner, which the record no longer shows
+    # taken (taken_to_confirm.LISTED), after them, "listed (last supply ended DATE): confirm it
+    # is not taken" (review s23 RR finding 5: "stop fluoxetine at least 35 days first; also
+    # sertraline running" for a fluoxetine filled once in 2024). Each line leads the detail in
+    # that order. The card stays critical whoever leads: a listed drug may still be taken, and
+    # no source found says an MAOI may meet it then (the safer reading).
+    found = sorted(found, key=lambda c: (c.old.listed, -c.days))
+    first = found[0]
     # The card's source: each conflict's own cite when one is not the topic's guideline (the
     # FDA methylene blue communication, the Emsam label), with Keks 2016 beside them for the
     # conflicts that do rest on it; none of them: the topic's guideline, as before.
@@ -54,7 +60,7 @@ def maoi_check(
     return OrderCheck(
         MAOI,
         draft,
-        _with_others(_maoi_summary(draft, first), found),
+        _with_others(_listed_summary(draft, first) or _maoi_summary(draft, first), found),
         "\n\n".join(
             [
                 *_confirm(found),
@@ -117,7 +123,7 @@ def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conf
         for e in others:
             info = drug_table.drug_info(e.ingredient)
             drug_class = info.drug_class if info is not None else None
-            since = f"since {e.start.isoformat()}" if e.start else "start not recorded"
+            since = e.since()
             verdict = (
                 "a pair its label does not recommend"
                 if drug_class is not None and drug_class in maoi.row.not_recommended_with
@@ -177,25 +183,72 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
     )
 
 
-def _with_others(summary: str, found: list[washout.Conflict]) -> str:
-    """The lead conflict's summary with the other partners named when it fits ("...; also
-    sertraline"): the detail says each."""
-    others = list(
-        dict.fromkeys(f"{drug_names.shown(c.old.ingredient)} {_state(c)}" for c in found[1:])
+def _with_others(lead: tuple[str, ...], found: list[washout.Conflict]) -> str:
+    """The lead conflict's summary (its long and short forms) with the other partners named
+    when it fits ("...; also sertraline running"); a listed one in full ("fluoxetine listed
+    (last supply ended 2024-02-10): confirm it is not taken") when that fits, else "fluoxetine
+    listed: confirm it is not taken": the detail says each."""
+    full = _others(found[1:], brief=False)
+    if not full:
+        return cards.fit_summary(*lead)
+    brief = _others(found[1:], brief=True)
+    # The short lead beside the others only when one is listed: naming it is then the point.
+    leads = lead if any(c.old.listed for c in found[1:]) else lead[:1]
+    return cards.fit_summary(
+        *(f"{summary}; also {others}" for others in (full, brief) for summary in leads), *lead
     )
-    if not others:
-        return summary
-    return cards.fit_summary(f"{summary}; also {cards.and_list(others)}", summary)
+
+
+def _others(found: list[washout.Conflict], *, brief: bool) -> str:
+    """ "sertraline running and fluoxetine listed (...): confirm it is not taken"."""
+    said = (
+        f"{drug_names.shown(c.old.ingredient)} "
+        + ("listed: confirm it is not taken" if brief and c.old.listed else _state(c))
+        for c in found
+    )
+    return cards.and_list(list(dict.fromkeys(said)))
 
 
 def _state(c: washout.Conflict) -> str:
-    """ "running" ("may be running" for a record to confirm), "on the order", "stopped"."""
+    """ "running" ("may be running" for a record to confirm), "on the order", "stopped",
+    "listed (last supply ended 2024-02-10): confirm it is not taken"."""
     if c.old.on_order:
         return "on the order"
+    if c.old.listed:
+        return c.old.listed_brief()
     return c.old.claim.bare if c.old.running else "stopped"
 
 
-def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
+def _listed_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...] | None:
+    """The summary of a card whose every partner is listed (`c` the lead): what keeps it listed
+    and "confirm it is not taken", then the washout should it be taken (review s23 RR finding
+    5, e1: a PRN sumatriptan filled once in 2024 read "stop sumatriptan at least 14 days
+    first"). None for any other lead (the urgent-use and stop-with-harm wording stand)."""
+    if not c.old.listed or c.urgent_use or _stops_with_harm(c) or c.earliest_start is not None:
+        return None
+    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
+    listed = c.old.listed_brief()
+    if_taken = f"({c.days}-day washout if taken)"
+    if c.into_maoi:
+        label = washout.kind_label(c.new_row)
+        head, short = f"{new} ({label}) ordered while {old} is", f"{new} ({label}) with {old}"
+        first = f"stop it at least {plural(c.days, 'day')} first"
+    else:
+        label = washout.kind_label(c.old.row)
+        head = f"{new} ordered while {old} ({label}) is"
+        short = f"{new} with {old} ({label})"
+        first = f"{washout.days_text(c.days)} off {old} first"
+    brief = "listed: confirm it is not taken"
+    return (
+        f"{head} {listed}; if taken, {first}",
+        f"{head} {listed} {if_taken}",
+        f"{short} {listed} {if_taken}",
+        f"{head} {brief} {if_taken}",
+        f"{short} {brief} {if_taken}",
+    )
+
+
+def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, str]:
     # The display name: "St John's wort", never "st john's wort" (review 14 recheck t04).
     new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
     off = c.days_off()  # "at least 6 days" for a past course of unknown dates
@@ -220,7 +273,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
             steps = f"stop {old}, {give}"
         else:
             steps = give
-        return cards.fit_summary(
+        return (
             f"{new} (acts as an MAOI) with {old} {state}: if urgent {steps} "
             f"({c.risk_short}); else an alternative",
             f"{new} with {old} {state}: if urgent {steps}; else an alternative",
@@ -231,7 +284,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
         new_kind, old_kind = (f" ({label})", "") if c.into_maoi else ("", f" ({label})")
         stop = c.old.end.isoformat()
-        return cards.fit_summary(
+        return (
             f"{new}{new_kind}: {old}{old_kind} order stopped on or before {stop}, last dose not "
             f"recorded: not before {start.isoformat()} unless confirmed earlier",
             f"{new}{new_kind}: not before {start.isoformat()} ({old} stopped on or before {stop}; "
@@ -243,44 +296,44 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> str:
         label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
         kind = f" ({label})" if c.into_maoi else ""
         after = f"{old}'s last dose" if c.tapered else f"{old} stopped"
-        return cards.fit_summary(
+        return (
             f"{new}{kind} starts {c.first_day.isoformat()}, {c.gap_text()} {after}: not before "
             f"{start.isoformat()} ({c.days}-day washout)",
             f"{new}{kind}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
     if c.old.on_order:
-        return cards.fit_summary(
+        return (
             f"{new} and {old} on the same order: {c.maoi} is an MAOI, {c.risk_short}",
             f"{new} and {old} on one order: MAOI combination",
         )
     if c.into_maoi:
         label = washout.kind_label(c.new_row)
         if start is None and _stops_with_harm(c):
-            return cards.fit_summary(
+            return (
                 f"{new} ({label}) ordered while {old} {running.verb}: not to be combined; prefer "
                 f"another antidepressant to stopping {old}",
                 f"{new} ({label}) with {old} {running.bare}: not to be combined; do not stop "
                 f"{old} for it",
             )
         if start is None:
-            return cards.fit_summary(
+            return (
                 f"{new} ({label}) ordered while {old} {running.verb}: stop {old} at least "
                 f"{plural(c.days, 'day')} first",
                 f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
             )
-        return cards.fit_summary(
+        return (
             f"{new} ({label}) ordered {off} after {old} stopped: not before "
             f"{start.isoformat()} ({c.days}-day washout)",
             f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
     label = washout.kind_label(c.old.row)
     if start is None:
-        return cards.fit_summary(
+        return (
             f"{new} ordered while {old} ({label}) {running.verb}: {c.risk_short}; "
             f"{washout.days_text(c.days)} off {old} first",
             f"{new} with {old} ({label}) {running.bare}: {c.days}-day washout needed",
         )
-    return cards.fit_summary(
+    return (
         f"{new} ordered {off} after {old} ({label}) stopped: not before "
         f"{start.isoformat()} ({c.days}-day washout)",
         f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",

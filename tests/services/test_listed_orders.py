@@ -64,8 +64,11 @@ def _maoi_card(doc: Doc) -> dict[str, Any]:
 def test_never_filled_maoi_order_is_listed_not_running(name: str, drug: str) -> None:
     card = _maoi_card(_chart(name))
     assert card["indicator"] == "critical"  # the washout stands: the safer reading
-    assert card["summary"].startswith(f"{drug} ordered while phenelzine (MAOI) is listed: ")
-    assert "14 days off phenelzine first" in card["summary"]
+    # Review s23 RR finding 5: a listed partner is named with what keeps it listed, to confirm.
+    assert card["summary"] == (
+        f"{drug} ordered while phenelzine (MAOI) is listed (order of 2024-03-01 never filled): "
+        "confirm it is not taken (14-day washout if taken)"
+    )
     assert "running" not in card["summary"] + card["detail"]
     assert (
         "phenelzine is listed (order of 2024-03-01 still active, never filled or renewed; "

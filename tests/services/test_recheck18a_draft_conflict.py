@@ -45,8 +45,11 @@ def test_draft_coded_aripiprazole_named_escitalopram_meets_the_running_maoi() ->
     cards = by_topic(_cards_of(_chart("q01_draft_code_arip_name_escitalopram_maoi")))
     maoi = cards["order-maoi-interaction"]
     assert maoi["indicator"] == "critical"
+    # The phenelzine order is listed (review s23 RR finding 5): its wording fits the summary
+    # only in the short form.
     assert maoi["summary"].startswith(
-        "If it is escitalopram: escitalopram ordered while phenelzine (MAOI)"
+        "If escitalopram: escitalopram with phenelzine (MAOI) listed (order of 2025-01-06 never "
+        "filled): confirm it is not taken"
     )
     assert "coded aripiprazole, named escitalopram" in maoi["detail"]
     assert "confirm the drug before signing" in maoi["detail"]

@@ -166,7 +166,8 @@ def test_an_order_on_a_deceased_chart_runs_the_checks_with_the_deceased_line_fir
     # The phenelzine order (30 days, no refill) was never filled while the chart's dispenses
     # carry the escitalopram fills: past its authorised supply it is "listed", not "running"
     # (review s23 RO finding 2, fhir_mapping/unfilled_order.py); the card stays critical.
-    assert maoi["summary"].startswith("Mirtazapine ordered while phenelzine (MAOI) is listed")
+    assert maoi["summary"].startswith("Mirtazapine ordered while phenelzine (MAOI) is listed (")
+    assert "confirm it is not taken" in maoi["summary"]
     # No one-click writes an order on a chart recorded deceased.
     assert all(not c.get("suggestions") for c in cards)
 

@@ -179,7 +179,11 @@ def test_an_order_filled_once_in_2024_is_listed_not_running() -> None:
     """Before: "phenelzine is running (since 2024-03-01)"."""
     card = _maoi_card(_chart("phenelzine_order_2024_filled_once_sertraline_draft"))
     assert card["indicator"] == "critical"  # the washout stands: the safer reading
-    assert card["summary"].startswith(f"{PHENELZINE} listed: serotonin syndrome risk")
+    # Review s23 RR finding 5: the listing's last supply named, to confirm.
+    assert card["summary"] == (
+        f"{PHENELZINE} listed (last supply ended 2024-04-01): confirm it is not taken (14-day "
+        "washout if taken)"
+    )
     # The course counts from the order's fill of 2024-03-02, not its authoredOn of 2024-03-01
     # (review s23 RT finding 1, fhir_mapping/first_fill.py): the listing names the course's
     # start as such, never as the order's date.

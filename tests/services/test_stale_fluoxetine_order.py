@@ -91,7 +91,11 @@ def test_an_maoi_drafted_beside_it_is_still_stopped() -> None:
     doc["context"]["selections"] = ["MedicationRequest/draft-phenelzine-1"]
     first = _cards(doc)[0]
     assert first["indicator"] == "critical"
-    assert first["summary"].startswith("Phenelzine (MAOI) ordered while fluoxetine")
+    # The 1993 order is listed (review s23 RR finding 5): named with what keeps it listed.
+    assert first["summary"].startswith(
+        "Phenelzine (MAOI) ordered while fluoxetine is listed (order of 1993-01-17 never "
+        "filled): confirm it is not taken (35-day washout if taken)"
+    )
 
 
 # --- the Synthea patient of the finding (../shared/fhir/synthea) ------------------------------
