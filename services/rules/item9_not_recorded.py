@@ -39,6 +39,7 @@ from services import cards, item9_unrecorded, screen
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
+from services.rules.measurement_based_care import TOPIC as _MEASUREMENT
 from services.rules.optimize import card as optimise_card
 
 TOPIC = "phq9-item9-not-recorded"
@@ -108,11 +109,26 @@ def hold_one_click(
         return list(recs)
     said = item9_unrecorded.line(ctx.record, score, [])
     return [
-        _carried(ctx, screen.with_fields(r, detail=cards.join_sections(said, r.detail)), score)
-        if r.topic == host
-        else r
-        for r in recs
+        _carried(ctx, _hosting(ctx, r, said, score), score) if r.topic == host else r for r in recs
     ]
+
+
+def _hosting(ctx: RuleContext, rec: Recommendation, said: str, score: Score) -> Recommendation:
+    """`rec` carrying the line on top. The measurement card when it asks nothing itself (it
+    names a week-5 non-response inside its grace days, measurement_due.early_non_response;
+    review s23 RR finding 6) would bury the only ask on the screen in an information card, where
+    the card said alone is a warning: it then leads with that card's summary and is a warning
+    (the safer reading)."""
+    detail = cards.join_sections(said, rec.detail)
+    if rec.topic != _MEASUREMENT or rec.suggestions or rec.indicator is not Indicator.INFO:
+        return screen.with_fields(rec, detail=detail)
+    lead = item9_unrecorded.summary(ctx.record, score)
+    return screen.with_fields(
+        rec,
+        detail=detail,
+        summary=cards.fit_summary(f"{lead}; {rec.summary[:1].lower()}{rec.summary[1:]}", lead),
+        indicator=Indicator.WARNING,
+    )
 
 
 def alone(

@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
 
-from fhir_mapping.record import DataGap
+from fhir_mapping.record import DataGap, Trial
 from services import (
     cards,
     data_gaps,
@@ -61,6 +61,7 @@ from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.measurement_due import (
     due_reason,
+    early_non_response,
     incomplete_phq9,
     newer_preliminary_phq9,
     other_scale_latest,
@@ -111,6 +112,38 @@ def _item9_only(ctx: RuleContext, incomplete: tuple[DataGap, date]) -> Recommend
     )
 
 
+def _early_card(
+    ctx: RuleContext, trial: Trial, ongoing: tuple[Trial, ...], early: str
+) -> Recommendation:
+    """The latest PHQ-9 of the current trial, before it became adequate and inside
+    policy.mbc_adequacy_grace_days, showing no response so far (measurement_due.
+    early_non_response): named as information, with nothing asked (the repeat is not due yet;
+    review s23 RR finding 6)."""
+    adequate = trial.adequate_from
+    assert adequate is not None  # early_non_response reads only a course that became adequate
+    evidence = (
+        cards.trials_evidence(ongoing, ctx.policy.mapping, ctx.record),
+        cards.scores_evidence(ctx.record),
+    )
+    detail = cards.join_sections(
+        f"{early[:1].upper()}{early[1:]} (a response is a drop of at least 50 %). The course "
+        f"on {trial.ingredient} reached adequate duration on {adequate.isoformat()}, after this "
+        "PHQ-9, so it does not "
+        "judge the trial (a score before adequate duration shows no failure); the next PHQ-9 "
+        "does.",
+        *cards.evidence_sections(*evidence),
+        cards.guideline_links("canmat2023", "kroenke2001"),
+    )
+    return cards.make(
+        TOPIC,
+        summary=cards.fit_summary(f"On {trial.ingredient}; {early}"),
+        detail=detail,
+        suggestions=(),
+        indicator=Indicator.INFO,
+        evidence=evidence,
+    )
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     latest = ctx.facts.latest_phq9  # the latest PHQ-9 total (record.latest_phq9)
     # Recheck 2 m09: the latest PHQ-9 with item 9 unanswered is named whatever the interval, the
@@ -132,7 +165,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     unrecognised = data_gaps.unrecognised_phq9(ctx.record)
     why = due_reason(ctx, trial, latest, unrecognised)
     if why is None and incomplete is None:
-        return None
+        early = early_non_response(ctx, trial, latest, unrecognised)
+        return None if early is None else _early_card(ctx, trial, ongoing, early)
     # A preliminary PHQ-9 newer than the latest reviewed total (review 14 U1): "no PHQ-9 total in
     # 147 days" is not said when one was filed a week ago. When it would meet the due checks,
     # the card asks for its review; else the reason names it as well.

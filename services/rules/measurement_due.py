@@ -22,8 +22,15 @@ from services.rules.context import RuleContext
 
 
 def due_reason(
-    ctx: RuleContext, trial: Trial, latest: Score | None, unrecognised: tuple[DataGap, ...]
+    ctx: RuleContext,
+    trial: Trial,
+    latest: Score | None,
+    unrecognised: tuple[DataGap, ...],
+    *,
+    grace: bool = True,
 ) -> str | None:
+    """`grace` False: the adequacy reason is given inside policy.mbc_adequacy_grace_days too
+    (`early_non_response` asks whether the grace days alone keep the card away)."""
     as_of = ctx.record.as_of
     interval = ctx.policy.mbc_interval_days
     # "PHQ-9 total": an item-9 answer on its own (no total) does not measure response. But a
@@ -60,10 +67,8 @@ def due_reason(
     adequate = trial.adequate_from
     if (
         adequate is not None
-        and adequate <= as_of
-        and latest.date < adequate
-        and trial.outcome_unmeasured
-        and (as_of - latest.date).days > ctx.policy.mbc_adequacy_grace_days
+        and _adequate_since_latest(ctx, trial, latest)
+        and (not grace or (as_of - latest.date).days > ctx.policy.mbc_adequacy_grace_days)
     ):
         # Review 7 finding 6: the course became an adequate trial after its last PHQ-9 (a
         # week-5 score does not show that a 6-week trial failed): the outcome needs a PHQ-9.
@@ -74,6 +79,47 @@ def due_reason(
             f"adequate duration reached {adequate.isoformat()}, {none} since: outcome not measured"
         )
     return None
+
+
+def _adequate_since_latest(ctx: RuleContext, trial: Trial, latest: Score) -> bool:
+    """The course became an adequate trial on or before as-of, after its latest PHQ-9 total,
+    so its outcome is not measured (review 7 finding 6)."""
+    adequate = trial.adequate_from
+    return (
+        adequate is not None
+        and adequate <= ctx.record.as_of
+        and latest.date < adequate
+        and trial.outcome_unmeasured
+    )
+
+
+def early_non_response(
+    ctx: RuleContext, trial: Trial, latest: Score | None, unrecognised: tuple[DataGap, ...]
+) -> str | None:
+    """Inside policy.mbc_adequacy_grace_days, where `due_reason` asks for no repeat: the latest
+    PHQ-9, taken before the course became adequate, when it shows no response so far
+    (Trial.response False: under a 50 % drop from the course's baseline) as the card says it:
+    "PHQ-9 20 → 19 on 2026-11-25, 6 days before adequate duration: no response so far". Review s23
+    RR finding 6: with the repeat not asked (RT finding 6), no card named a week-5 PHQ-9 of
+    20 → 19 for up to 7 days, though it says the trial is heading for failure. It does not judge
+    the trial (a score before adequate duration proves no failure: REFERENCE.md 0.2), so the
+    card asks nothing; the next PHQ-9 judges it. None for any other course or score (a mild
+    baseline's pair is not judged: Trial.mild_residual)."""
+    baseline, on = trial.baseline, trial.on_treatment
+    if latest is None or baseline is None or on is None or on != latest:
+        return None
+    if trial.response is not False or due_reason(ctx, trial, latest, (), grace=False) is None:
+        return None  # not a non-response, or something other than the grace days says no card
+    if unrecognised or not _adequate_since_latest(ctx, trial, latest):
+        return None
+    if trial.mild_residual:
+        return None
+    assert trial.adequate_from is not None  # _adequate_since_latest
+    before = plural((trial.adequate_from - latest.date).days, "day")
+    return (
+        f"PHQ-9 {baseline.value} → {latest.value} on {latest.date.isoformat()}, {before} before "
+        "adequate duration: no response so far"
+    )
 
 
 def unread_answers(

@@ -133,8 +133,15 @@ def test_a_date_only_total_and_its_evening_item9_are_one_phq9(zone: str | None) 
 
 
 def test_a_phq9_the_day_before_adequacy_is_not_asked_again() -> None:
-    cards = _at.by_topic(_chart("phq9_day41_adequate_day42"))
-    assert MBC not in cards  # was "adequate duration reached 2026-12-01, ... repeat the PHQ-9"
+    card = _at.by_topic(_chart("phq9_day41_adequate_day42"))[MBC]
+    # Was "adequate duration reached 2026-12-01, ... repeat the PHQ-9". Not asked again; its
+    # non-response is named (review s23 RR finding 6: tests/services/test_rr_state_words.py).
+    assert card["summary"] == (
+        "On escitalopram; PHQ-9 21 → 17 on 2026-11-30, 1 day before adequate duration: no "
+        "response so far"
+    )
+    assert "repeat" not in card["summary"].lower()
+    assert not card.get("suggestions")
 
 
 def test_the_repeat_is_asked_once_the_grace_days_are_past() -> None:
