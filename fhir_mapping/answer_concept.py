@@ -85,8 +85,9 @@ def concept_answer(concept: object, *, words: bool = True) -> int | None:
     return next(iter(read))
 
 
-# A bare whole number: not part of a word, a code ("LA6568-5") or a decimal.
-_NUMBER = re.compile(r"(?<![\w.\-])\d+(?![\w.])")
+# A bare whole number: not part of a word, a code ("LA6568-5"), a decimal, a date ("12/1") or
+# a time ("9:30"); "3-Nearly every day" and "(3)" name 3.
+_NUMBER = re.compile(r"(?<![\w.\-/:])\d+(?![\w./:])")
 
 
 @cache

@@ -42,8 +42,4 @@ def clears_unread(unread: Score, later: Score) -> bool:
     """Whether `later`'s readable item-9 answer clears `unread`'s unreadable one: recorded (not
     inferred from a total) and dated strictly after the last day `unread`'s date allows. The
     caller bounds `later` by as-of."""
-    return (
-        later.item9 is not None
-        and not later.item9_inferred
-        and later.date > unread.latest_day()
-    )
+    return later.item9 is not None and not later.item9_inferred and later.date > unread.latest_day()

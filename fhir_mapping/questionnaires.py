@@ -186,10 +186,7 @@ def read_after_today(
     after today") come from `read_questionnaire_scores`."""
     found, _ = read_questionnaire_scores(resources, as_of=date.max, site_items=site_items)
     return [
-        s
-        for s in found
-        if s.date > as_of
-        and ((s.item9 or 0) > 0 or s.item9_unread is not None)
+        s for s in found if s.date > as_of and ((s.item9 or 0) > 0 or s.item9_unread is not None)
     ]
 
 

@@ -205,8 +205,7 @@ def read_after_today(
             [
                 s
                 for s in (*final, *unfinished)
-                if s.instrument == PHQ9
-                and ((s.item9 or 0) > 0 or s.item9_unread is not None)
+                if s.instrument == PHQ9 and ((s.item9 or 0) > 0 or s.item9_unread is not None)
             ],
             key=score_order,
         )
