@@ -93,7 +93,7 @@ def after_today_item9_event(score: Score, as_of: date) -> RiskEvent:
     Its total is named but judges nothing (it is not among `record.scores`)."""
     day = score.date.isoformat()
     name = _phq9_name(score)
-    if score.item9_unread is not None:  # present but unreadable (beside a 0 too: item9_unread.py)
+    if score.item9_unread is not None or score.item9 is None:  # unreadable (beside a 0 too)
         event = unread_event(score)
         text = f"{name} item 9 answer dated {day}, {_AFTER_TODAY}; it could not be read"
         ref = score.item9_unread
