@@ -1,6 +1,8 @@
-"""Whether a sig contradicts itself about how often the dose is taken (session 23 item L1): a rate
-and the times of day beside it that disagree ("twice daily at bedtime": sig_times.settle). Such
-a sig is read as the range of both (1-2 a day: the low end for adequacy and raises, the high end
+"""Whether a sig leaves unclear how often or how much of the dose is taken (session 23 item L1): a
+rate and the times of day beside it that disagree ("twice daily at bedtime": sig_times.settle),
+and since review s23 RR finding 3 one time said twice ("at bedtime and at 9 PM":
+sig_times.restated; "1 tab qam and 1 tab at 8 AM") or an amount after its times ("8am and 8pm 2
+tabs": sig_clauses.py). Such a sig is read as the range of both (1-2 a day: the low end for adequacy and raises, the high end
 for the too-high checks), and the dose card quotes its words so the clinician checks them
 (medication_event.py leaves the note, services/trial_dose_text.sig_unclear_text writes it)."""
 
