@@ -32,6 +32,7 @@ from fhir_mapping.product_conflict import (
 )
 from fhir_mapping.record import DataGap, SourceRef, Trial
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
+from services.card_format import plural
 
 # How a line writes a date: ISO on the cards, "1 Mar 2024" in the packet and the timeline.
 Day = Callable[[date], str]
@@ -52,6 +53,14 @@ class Claim:
 
     verb: str
     bare: str
+    # Why the record does not show it taken now, said beside the verb: "no supply since
+    # 2025-06-05" for a course whose supply ran out (Trial.supply_ran_out, `supply_why`). ""
+    # for every other claim (a listing says its own words: `trial_listing`).
+    why: str = ""
+
+    def said(self) -> str:
+        """The verb with its reason: "may be running (no supply since 2025-06-05)"."""
+        return f"{self.verb} ({self.why})" if self.why else self.verb
 
 
 RUNNING = Claim("is running", "running")
@@ -70,12 +79,18 @@ def claim(readings: str) -> Claim:
 
 
 def course_claim(
-    readings: str, unconfirmed_since: date | None, supply_out_since: date | None = None
+    readings: str,
+    unconfirmed_since: date | None,
+    supply_out_since: date | None = None,
+    ran_out: str = "",
 ) -> Claim:
     """How every card says a running course is taken: LISTED when nothing has confirmed it for
     statement_confirmed_days (`unconfirmed_since` set: an old statement, or an order never
     filled or renewed; `supply_out_since` set: an order left active whose last fill ran out
-    longer ago, Trial.supply_out_since), else `claim(readings)`. One rule for the interaction
+    longer ago, Trial.supply_out_since); MAY_BE_RUNNING with its reason when its supply ran out
+    a month or more ago, its order still open (`ran_out`: `supply_why`'s words; review s23 RPC:
+    the MAOI card said "escitalopram running since 2025-01-06" beside its trials table's "may
+    be running: no supply since 2025-06-05"); else `claim(readings)`. One rule for the interaction
     pairs (interaction_takings.Taking.state) and the MAOI washout (washout_exposures.Exposure.
     claim): review s22 RR finding 8, a phenelzine order of 2024 never filled read "is running"
     on the MAOI card while the interaction cards said "listed"; RR2 finding 5, the same order
@@ -83,7 +98,28 @@ def course_claim(
     course stays an exposure, and no card's indicator changes (the safer reading)."""
     if unconfirmed_since is not None or supply_out_since is not None:
         return LISTED
+    if ran_out:
+        return Claim(MAY_BE_RUNNING.verb, MAY_BE_RUNNING.bare, ran_out)
     return claim(readings)
+
+
+def trial_claim(trial: Trial, day: Day = date.isoformat) -> Claim:
+    """`course_claim` of a running course (the one rule every surface reads: the trials tables'
+    dates cell, trial_dates.ongoing_text; the order cards, order_checks/stacking.py; the
+    interaction and MAOI cards, by the Taking and Exposure built from the course)."""
+    ran_out = trial.supply_ran_out if trial.ongoing else None
+    why = "" if ran_out is None else supply_why(ran_out, len(trial.unread_fills), day)
+    return course_claim("", trial.unconfirmed_since, trial.supply_out_since, why)
+
+
+def supply_why(ran_out: date, unread: int = 0, day: Day = date.isoformat) -> str:
+    """Why a course whose supply ran out (Trial.supply_ran_out) may be running, not is: "no
+    supply since 2025-06-05"; "supply read to 2025-06-05, 2 fills since not read" when fills
+    after it were left out that could be its own (Trial.unread_fills, review s21 RR2 finding 4:
+    "no supply since" would claim more than the record shows)."""
+    if unread:
+        return f"supply read to {day(ran_out)}, {plural(unread, 'fill')} since not read"
+    return f"no supply since {day(ran_out)}"
 
 
 def supply_listing(

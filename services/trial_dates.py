@@ -50,11 +50,7 @@ from fhir_mapping.course_length import whole_course_assumed as whole_course_assu
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
 from services import taken_to_confirm
 from services.card_format import fmt_weeks, plural, weeks_text
-from services.taken_to_confirm import MAY_BE_RUNNING as _MAY_BE_RUNNING
 from services.taken_to_confirm import Day
-
-# The order cards' words of a course whose supply ran out (taken_to_confirm.MAY_BE_RUNNING).
-MAY_BE_RUNNING = _MAY_BE_RUNNING.verb
 
 
 def start_unknown(trial: Trial) -> bool:
@@ -132,20 +128,21 @@ def ongoing_text(trial: Trial, day: Day = date.isoformat) -> str:
     "may be running: no supply since 2025-04-08" (order_checks/stacking.py). Review s23 RP
     finding 2: such courses read "7 Oct 2024 – ongoing" and "(current)" where the cards ask to
     confirm they are still taken. `day` writes a date as the surface does."""
-    listing = taken_to_confirm.trial_listing(trial, day)
-    if listing:
-        return f"listed: {listing}"
-    if trial.supply_ran_out is not None:
-        return f"{MAY_BE_RUNNING}: no supply since {day(trial.supply_ran_out)}"
+    claim = taken_to_confirm.trial_claim(trial, day)
+    if claim is taken_to_confirm.LISTED:
+        return f"listed: {taken_to_confirm.trial_listing(trial, day)}"
+    if claim.why:  # the order, interaction and MAOI cards' "may be running (no supply since ...)"
+        return f"{claim.verb}: {claim.why}"
     return "ongoing"
 
 
 def running_word(trial: Trial) -> str:
     """What a lane's name says of a running course: "listed", "may be running" (`ongoing_text`'s
     states), else "current"."""
-    if trial.listed:
+    claim = taken_to_confirm.trial_claim(trial)
+    if claim is taken_to_confirm.LISTED:
         return "listed"
-    return MAY_BE_RUNNING if trial.supply_ran_out is not None else "current"
+    return claim.verb if claim.why else "current"
 
 
 def never_filled(trial: Trial) -> bool:
