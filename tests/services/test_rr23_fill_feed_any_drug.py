@@ -98,9 +98,10 @@ def test_at_the_order_hooks_the_unfilled_maoi_is_listed_and_still_critical(hook:
     (card,) = _at.cards(_chart(f"{PHENELZINE}_{hook}"))
     assert card["source"]["topic"]["code"] == MAOI
     assert card["indicator"] == "critical"  # the safety check still sees the listed MAOI
+    # A listed partner named with what keeps it listed, to confirm (review s23 RR finding 5).
     assert card["summary"] == (
-        "Sertraline ordered while phenelzine (MAOI) is listed: serotonin syndrome risk; 14 days "
-        "off phenelzine first"
+        "Sertraline ordered while phenelzine (MAOI) is listed (order of 2024-03-01 never "
+        "filled): confirm it is not taken (14-day washout if taken)"
     )
     assert (
         "phenelzine is listed (order of 2024-03-01 still active, never filled or renewed; "
