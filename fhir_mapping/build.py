@@ -21,7 +21,6 @@ from typing import Any
 
 from fhir_mapping import (
     context,
-    intolerance,
     labs,
     mania_findings,
     pregnancy,
@@ -39,6 +38,7 @@ from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.death_ends_courses import at_death
+from fhir_mapping.documented_intolerances import documented as documented_intolerances
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
@@ -246,15 +246,10 @@ def _build_record(
         else observation_scores  # in score_order already (read_rated; no merge needed)
     )
     all_scores = with_scores(all_scores, named_scores)
-    # Intolerance documented outside the medication resources marks the trial it concerns.
-    documented = kept.get("AllergyIntolerance", []) + kept.get("AdverseEvent", [])
-    intolerances = (
-        intolerance.read_intolerances(documented, medication_resources, as_of=as_of)
-        if documented
-        else ()
-    )
-    # A drug allergy whose allergen text names no drug or class it knows: named, never dropped.
-    gaps.extend(intolerance.unplaced_allergies(documented, as_of=as_of))
+    # Intolerance documented outside the medication resources marks the trial it concerns (an
+    # allergy, an adverse event, an adverse-effect code); an unplaced drug allergy is a gap.
+    documented = documented_intolerances(kept, medication_resources, as_of=as_of)
+    gaps.extend(documented.gaps)
     # C-SSRS screens and documented risk levels (suicide-risk card, issue 11 items 9-10).
     screens, later_screens, screen_gaps = suicide_screen.read_screens_and_later(
         screen_observations, kept.get("QuestionnaireResponse", []), as_of=as_of
@@ -291,7 +286,7 @@ def _build_record(
         events, session_events(procedures, events, as_of=as_of, policy=policy)
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
-    courses = build_trials(events, as_of=as_of, policy=policy, intolerances=intolerances)
+    courses = build_trials(events, as_of=as_of, policy=policy, documented=documented)
     # Refill data not (all) read (s21 RC W2, RR 4); fills left out after a supply ran out (RR2 4).
     courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     courses = with_unread_fills(courses, gaps)
@@ -334,9 +329,9 @@ def _build_record(
                     key=lambda r: (r.authored or date.min, r.kind, str(r.source or "")),
                 )
             )
-    if documented:  # mania recorded as a drug reaction reads as bipolar (review 10 finding 4)
+    if documented.entries:  # mania recorded as a drug reaction reads as bipolar (review 10 f. 4)
         manic, manic_gaps = mania_findings.reaction_findings(
-            documented, medication_resources, as_of=as_of
+            documented.entries, medication_resources, as_of=as_of
         )
         clinical = mania_findings.with_reaction_findings(clinical, manic)
         gaps.extend(manic_gaps)
@@ -388,7 +383,7 @@ def _build_record(
         resources_read=read,
         resources_skipped=skipped,
         gaps=tuple(gaps),
-        intolerances=tuple(intolerances),
+        intolerances=documented.intolerances,
         suicide_screens=screens,
         blood_pressures=blood_pressures,
         pgx_results=pgx_results,

@@ -35,6 +35,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.adverse_effect_codes import names_adverse_effect
 from fhir_mapping.conditions import _SUSPECTED, _condition_state, condition_onset, wants_condition
 from fhir_mapping.fhir_fields import parse_date, source_ref, status_code
 from fhir_mapping.findings import DEPRESSION_DIAGNOSIS_KINDS, Finding
@@ -102,7 +103,9 @@ def wants_condition_or_use(resource: Resource) -> bool:
     """The cheap filter build_record asks of a Condition (resource_routing.WANTS): one a finding
     is read from (conditions.wants_condition), or one naming a use an antidepressant treats, so
     that it reaches `with_condition_indications`."""
-    return wants_condition(resource) or names_treated_use(resource.get("code"))
+    code = resource.get("code")
+    # An antidepressant adverse-effect code (T43.225A) marks the course it ended (RC s23 f. 3).
+    return wants_condition(resource) or names_treated_use(code) or names_adverse_effect(code)
 
 
 def depression_on_record(trials: Iterable[Trial], findings: Iterable[Finding]) -> bool:

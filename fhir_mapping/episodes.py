@@ -118,12 +118,15 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+from fhir_mapping.adverse_effect_codes import course_intolerances
+
 # The `name as name` imports are re-exports, so no importer changed with the split: the rule-2d
 # constant and DrugLookup are public (tests and services/trial_dates.py cite the constant here),
 # and the tests of the issue-14 shortcuts (test_fill_shortcuts, test_episode_fast_paths,
 # test_speed7_shortcuts, test_hot_path) reach the private steps through this module.
 from fhir_mapping.course_clusters import _Cluster as _Cluster
 from fhir_mapping.course_clusters import _cluster as _cluster
+from fhir_mapping.documented_intolerances import Documented
 from fhir_mapping.dose_not_tolerated import across_courses
 from fhir_mapping.dose_timeline import _dose_on as _dose_on
 from fhir_mapping.dose_timeline import _segments as _segments
@@ -140,6 +143,7 @@ from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
 from fhir_mapping.same_day_dose import _combined_fill as _combined_fill
 from fhir_mapping.same_day_dose import _day_dose as _day_dose
+from fhir_mapping.stop_reasons import with_stop_reason
 from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup
 from fhir_mapping.trial_record import _trial
@@ -293,13 +297,18 @@ def build_trials(
     policy: MappingPolicy | None = None,
     drug_lookup: DrugLookup = drug_info,
     intolerances: Iterable[Intolerance] = (),
+    documented: Documented | None = None,
 ) -> tuple[Trial, ...]:
     """Trials from medication events (any order, duplicates allowed), sorted by start.
 
     `intolerances` are those documented outside the medication resources (AllergyIntolerance,
     AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
+    `documented` (build.py) adds its intolerances to them, and its adverse-effect codes mark the
+    courses of their class that ended near them (adverse_effect_codes.py, RC s23 finding 3).
     """
     policy = policy or MappingPolicy()
+    if documented is not None:
+        intolerances = (*intolerances, *documented.intolerances)
     usable = usable_sorted(events, as_of)
     by_ingredient: dict[str, list[tuple[MedicationEvent, _EventKey]]] = {}
     orders: list[MedicationEvent] = []
@@ -361,6 +370,10 @@ def build_trials(
     # A cluster's start is its trial's start, and one drug's clusters never start on one day: the
     # trials come out of this order sorted by (start, ingredient), as they are returned.
     clusters.sort(key=lambda ic: (ic[1].start, ic[0]))
+    if documented is not None and documented.adverse_effects:
+        days = policy.adverse_effect_code_days
+        coded = course_intolerances(documented.adverse_effects, clusters, as_of=as_of, days=days)
+        intolerances = (*intolerances, *coded)
     matched = _match_intolerances(intolerances, clusters) if intolerances else {}
     # Roles are judged in start order, and on one day a drug listed only as an antidepressant
     # before one listed both ways, so the course an adjunct started with is judged first (W7);
@@ -381,7 +394,7 @@ def build_trials(
         trial = _trial(
             ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ())
         )
-        made[index] = trial
+        made[index] = with_stop_reason(trial, cluster.spans)
         courses.append((trial, cluster))
     # A dose not tolerated in one course holds in the drug's later ones (review s20 R3 finding 3).
     return across_courses([made[i] for i in range(len(clusters))])

@@ -131,6 +131,9 @@ class MedicationEvent:
     # the patient reported (reportedBoolean), whose authoredOn is the day it was written down.
     # A course of such records only is Trial.entry_dated.
     entry_dated: bool = False
+    # A stop reason that says nothing of efficacy or tolerability (stop_reasons.py: statusReason
+    # `preg`, `hospadm`, ...): "pregnancy or breastfeeding"; None for every other record.
+    stopped_for: str | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -49,15 +49,18 @@ from fhir_mapping.medication_types import (
     TypeReading,
     not_shown_taken,
 )
+from fhir_mapping.note_intolerance import note_intolerance
 from fhir_mapping.patient_reported import patient_reported
 from fhir_mapping.record import (
     DoseBasis,
+    Intolerance,
     Product,
     SourceRef,
     StatedReason,
     WrittenDates,
 )
 from fhir_mapping.sig_unclear import dosage_unclear
+from fhir_mapping.stop_reasons import stopped_for
 from fhir_mapping.terminology import Component
 
 _DAILY = DoseBasis.DAILY
@@ -141,6 +144,7 @@ def events_of(
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
     # then no intolerance.
     stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
+    noted = "note" in resource and kind is not DISPENSE  # RC s23 3b: "could not tolerate"
     events: list[MedicationEvent] = []
     for component in components:
         info = drug_info(component.ingredient)
@@ -224,7 +228,7 @@ def events_of(
                 source,
                 notes,
                 refills,
-                status_reason_intolerance(resource, info.ingredient, end) if stopped else None,
+                _intolerance(resource, info.ingredient, end, stopped, noted),
                 reported,  # reported_adherence
                 basis,  # dose_basis
                 None if basis is _DAILY else per_administration_mg(mg, resource),
@@ -248,9 +252,20 @@ def events_of(
                 if form is None or form.max_single_mg is None
                 else per_administration_mg(mg_high if mg_high is not None else mg, resource),
                 entry_dated,
+                stopped_for(resource) if stopped else None,  # RC s23 finding 5: `preg`
             )
         )
     return events
+
+
+def _intolerance(
+    resource: Mapping[str, Any], ingredient: str, end: date | None, stopped: bool, noted: bool
+) -> Intolerance | None:
+    """The record's stop reason read as intolerance, else its note's (to confirm), else None."""
+    found = status_reason_intolerance(resource, ingredient, end) if stopped else None
+    if found is None and noted:
+        found = note_intolerance(resource, ingredient, end)
+    return found
 
 
 def _entry_dated(resource: Mapping[str, Any], kind: EventKind, reported: bool) -> bool:

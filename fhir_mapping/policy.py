@@ -83,6 +83,16 @@ class MappingPolicy:
     baseline_days_after: int = 14
     on_treatment_from_week: float = 4.0
     on_treatment_days_after_end: int = 30
+    # An ICD-10-CM adverse-effect code of a class (T43.225A, SSRI) marks a course of that class
+    # stopped for intolerance when the course ended within this many days of the code's day
+    # (fhir_mapping/adverse_effect_codes.py; RC review s23 finding 3). 14 days: about the visit
+    # after a stop for side effects. A DESIGN CHOICE (no guideline value; UNVERIFIED).
+    adverse_effect_code_days: int = 14
+    # A response or remission on a drug is read as lost to a relapse on it (relapse_on_drug.py,
+    # review s23 RC finding 1) only when it held on this many consecutive PHQ-9s on the drug:
+    # one low total between higher ones (18, 8 at week 6, 17) is no response, as
+    # tests/services/test_a4_scales.py pins. A DESIGN CHOICE (no guideline value; UNVERIFIED).
+    relapse_held_scores: int = 2
     # A drug started while the previous antidepressant is stopped within this many weeks (its
     # course ends, or a taper sig "... then stop" starts, within the window) is a switch by
     # cross-taper, not an augmentation (review 10 finding 11). Cross-tapering "can usually be

@@ -3,10 +3,11 @@ on treatment, another depression scale's pair: `attach_scores`, review 13 W10).
 
 Per trial (MappingPolicy): baseline = latest PHQ-9 in the `baseline_days_before` days up to the
 start (from before the order's day when the course starts at its first fill:
-order_day_baseline.py), else the earliest in the first `baseline_days_after` days of treatment (the least treated
-score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the trial to
-`on_treatment_days_after_end` days after it ends, unless the course had shown response or
-remission by its last day (then its latest score up to that day).
+order_day_baseline.py), else the earliest in the first `baseline_days_after` days of treatment
+(the least treated score); on-treatment = latest PHQ-9 from week `on_treatment_from_week` of the
+trial to its last day on the drug, and the latest of the `on_treatment_days_after_end` days after
+it ends only when there is none or when it alone shows response or remission, never the next
+course's baseline (review s23 RC finding 2).
 
 Apart from scores.py: it reads Scores already made (from Observations and QuestionnaireResponses
 alike) and Trials, not FHIR.
@@ -21,9 +22,12 @@ from datetime import date, timedelta
 from operator import attrgetter
 
 from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.next_course_scores import _cut_off, _taken_beside_next, _taken_on_next
 from fhir_mapping.order_day_baseline import baseline_opens
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import RESPONSE_FRACTION, Role, Score, Trial, Verdict
+from fhir_mapping.record import Role, Score, Trial, Verdict
+from fhir_mapping.relapse_on_drug import improved as improved
+from fhir_mapping.relapse_on_drug import response_before_relapse
 from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.score_totals import score_order
@@ -115,19 +119,28 @@ def on_treatment_score(
     phq9: PHQ9ByDate,
     policy: MappingPolicy,
     next_start: date | None = None,
+    next_baseline: Score | None = None,
     baseline: Score | None = None,
 ) -> Score | None:
-    """The latest PHQ-9 from week `on_treatment_from_week` of the trial to
-    `on_treatment_days_after_end` days after it ends, or to `next_start` (the day the next
-    antidepressant started, `_next_courses`) when that comes first: a score taken on the next
-    drug is not this one's outcome (review 10 finding 14). A score of that very day is this
-    one's: it is the score the switch was decided on.
+    """The latest PHQ-9 from week `on_treatment_from_week` of the trial to its last day on the
+    drug; the latest of the `on_treatment_days_after_end` days after it ends only when there is
+    none or when it alone shows response or remission (`baseline`), never one that is the next
+    course's baseline (`next_baseline`).
 
-    A course whose latest score up to its last day already showed response or remission keeps
-    that score (review 11 recheck 2, chart E5): a rise in the days after it stopped is a relapse
-    off the drug, not its non-response, and counting it as a failed trial would move the patient
-    along the TRD pathway (switch, TMS) on a drug that worked. The window after the end exists
-    for the score a switch was decided on, which is a score of a course that had not worked."""
+    Review s23 RC finding 2 (chart s09): sertraline 150 mg, PHQ-9 22 -> 13 on it (41 %, a partial
+    response), stopped; the PHQ-9 of 21 thirty days later, taken off the drug on the day
+    venlafaxine started (venlafaxine's baseline), was sertraline's outcome: the partial response
+    was hidden and one score judged two courses. A score off the drug says nothing more of the
+    drug than the last one taken on it (before, only a response or a remission on the drug kept
+    its score: review 11 recheck 2, chart E5). The days after the end are read for a course with
+    no score on it (the visit the stop or switch was decided at), and for a response or
+    remission after the stop where the last score on the drug showed neither (the drug's effect
+    outlasts its last dose; counting it failed is the less safe reading).
+
+    Either window ends at `next_start` (the day the next antidepressant started, `_next_courses`)
+    when that comes first: a score taken on the next drug is not this one's outcome (review 10
+    finding 14). A score of that very day, taken while this drug was still taken, is this one's:
+    it is the score the switch was decided on."""
     first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
     end = trial.end
     last = end + timedelta(days=policy.on_treatment_days_after_end)
@@ -154,26 +167,24 @@ def on_treatment_score(
     if latest is None or latest.date <= end:
         return latest
     in_course = phq9.latest(first, end)
+    if latest is next_baseline:
+        # The only score after the end is the next course's baseline: an earlier one of those
+        # days, else none (the next course's time is its own: attach_scores says which was left
+        # out).
+        found = [s for s in phq9.between(first, last) if s is not next_baseline]
+        latest = max(found, key=score_order) if found else None
+    if in_course is None or latest is None or latest.date <= end:
+        return in_course or latest
     below = trial.remission_below
     if latest.instrument != PHQ9:  # another scale's pair: its own cut-off (scale_outcomes.py)
         below = scale_remission_below(latest.instrument) or below
-    if in_course is not None and improved(in_course, baseline, below):
-        return in_course
-    return latest
-
-
-def improved(score: Score, baseline: Score | None, remission_below: int) -> bool:
-    """Remission (below the cut-off) or response (>= 50 % below the baseline), as Trial's
-    `remission` and `response` read them. `remission_below` is the cut-off of the score's own
-    scale (the PHQ-9's, or scale_outcomes.remission_below for another)."""
-    value = score.value
-    if value is None:
-        return False
-    if value < remission_below:
-        return True
-    if baseline is None or not baseline.value:
-        return False
-    return value <= baseline.value * RESPONSE_FRACTION
+    if improved(latest, baseline, below) and not improved(in_course, baseline, below):
+        # Response or remission read days after the stop is still read (the drug's effect
+        # outlasts the last dose; review 11 recheck 2 kept it): the safer reading, as counting
+        # the course as failed would move the patient along the pathway. A rise after the stop
+        # never replaces the last score on the drug.
+        return latest
+    return in_course
 
 
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
@@ -208,44 +219,19 @@ def _next_courses(trials: Sequence[Trial], courses: Sequence[Trial]) -> list[Tri
     return found
 
 
-def _cut_off(trial: Trial, following: Trial | None, policy: MappingPolicy) -> date | None:
-    """The last day a score may be this trial's outcome because of the next course: the day it
-    started (review 10 finding 14), or, while this trial was still taken, up to the day before
-    the next one reached week `on_treatment_from_week` (audit 17b W2). A cross-taper's score
-    taken on venlafaxine in week 19, nine days after sertraline started beside it, measures
-    venlafaxine: sertraline had not run long enough for any score to be its outcome (its own
-    window opens at that week), which is the rule a partner drug meets in
-    services/trial_count.taken_with. None: no next course."""
+def _next_baseline(
+    following: Trial | None,
+    scale: PHQ9ByDate,
+    policy: MappingPolicy,
+    course_starts: Sequence[date] = (),
+) -> Score | None:
+    """The baseline, on `scale`, of the course that started next (`_next_courses`), in its own
+    window (order_day_baseline.baseline_opens): a score after this course's end that is that
+    course's baseline is never this one's outcome (`on_treatment_score`, review s23 RC 2)."""
     if following is None:
         return None
-    start = following.start
-    measurable = start + timedelta(days=round(policy.on_treatment_from_week * 7) - 1)
-    return max(start, min(trial.end, measurable))
-
-
-def _taken_beside_next(trial: Trial, score: Score, following: Trial) -> str | None:
-    """ "PHQ-9 16 on 2025-05-23 was taken on both: venlafaxine 19 weeks in, sertraline 9 days
-    in" for an outcome score taken after the next course started (`_cut_off`);
-    None for a score of the day it started or before (the score the switch was decided on)."""
-    if score.date <= following.start:
-        return None
-    weeks = (score.date - trial.start).days // 7
-    return (
-        f"{score.instrument} {score.value} on {score.date.isoformat()} was taken on both: "
-        f"{trial.ingredient} {weeks} weeks in, {following.ingredient} "
-        f"{(score.date - following.start).days} days in"
-    )
-
-
-def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
-    """Why a PHQ-9 after the trial is not its outcome, as cards say it (Trial.outcome_note)."""
-    text = (
-        f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {following.ingredient}, "
-        f"{(score.date - following.start).days} days into it"
-    )
-    if score.date >= trial.end:
-        text += f" and {(score.date - trial.end).days} days after {trial.ingredient} stopped"
-    return text
+    opens = baseline_opens(following, course_starts, policy)
+    return baseline_score(following, scale, policy, opens)
 
 
 def _other_scales(scores: Sequence[Score]) -> list[PHQ9ByDate]:
@@ -262,6 +248,8 @@ def _other_scale_pair(
     policy: MappingPolicy,
     next_start: date | None,
     opens: date | None = None,
+    following: Trial | None = None,
+    course_starts: Sequence[date] = (),
 ) -> tuple[Score, Score] | None:
     """The first other scale (in order of preference) with a score in the baseline window AND
     one in the on-treatment window of the course, the same windows as the PHQ-9's (review 13
@@ -271,7 +259,14 @@ def _other_scale_pair(
         baseline = baseline_score(trial, scale, policy, opens)
         if baseline is None:
             continue
-        on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
+        on_treatment = on_treatment_score(
+            trial,
+            scale,
+            policy,
+            next_start,
+            _next_baseline(following, scale, policy, course_starts),
+            baseline,
+        )
         if on_treatment is not None:
             return baseline, on_treatment
     return None
@@ -283,6 +278,8 @@ def _disagreeing_pair(
     policy: MappingPolicy,
     next_start: date | None,
     opens: date | None = None,
+    following: Trial | None = None,
+    course_starts: Sequence[date] = (),
 ) -> tuple[Score, Score] | None:
     """Another scale's pair, in the PHQ-9's windows, that shows response or remission where the
     PHQ-9 pair does not : the first such scale in order of preference."""
@@ -290,7 +287,14 @@ def _disagreeing_pair(
         baseline = baseline_score(trial, scale, policy, opens)
         if baseline is None:
             continue
-        on_treatment = on_treatment_score(trial, scale, policy, next_start, baseline)
+        on_treatment = on_treatment_score(
+            trial,
+            scale,
+            policy,
+            next_start,
+            _next_baseline(following, scale, policy, course_starts),
+            baseline,
+        )
         below = scale_remission_below(scale.scores[0].instrument)
         if (
             on_treatment is not None
@@ -326,10 +330,14 @@ def attach_scores(
         # Before the order's day when the course starts at its first fill (review s23 RP 6).
         opens = baseline_opens(trial, course_starts, policy)
         baseline = baseline_score(trial, phq9, policy, opens)
-        on_treatment = on_treatment_score(trial, phq9, policy, next_start, baseline)
+        # The next course's baseline, never this one's outcome too (review s23 RC finding 2).
+        taken = _next_baseline(following, phq9, policy, course_starts)
+        on_treatment = on_treatment_score(trial, phq9, policy, next_start, taken, baseline)
         disagreeing = None
         if on_treatment is None and others:
-            pair = _other_scale_pair(trial, others, policy, next_start, opens)
+            pair = _other_scale_pair(
+                trial, others, policy, next_start, opens, following, course_starts
+            )
             if pair is not None:
                 baseline, on_treatment = pair
         elif (
@@ -337,8 +345,18 @@ def attach_scores(
             and others
             and not improved(on_treatment, baseline, trial.remission_below)
         ):
-            disagreeing = _disagreeing_pair(trial, others, policy, next_start, opens)
+            disagreeing = _disagreeing_pair(
+                trial, others, policy, next_start, opens, following, course_starts
+            )
         attached.append(_with_scores(trial, baseline, on_treatment))
+        # Response or remission on the drug, then a relapse on it (review s23 RC finding 1).
+        first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
+        on_drug = phq9.between(first, on_treatment.date) if on_treatment is not None else ()
+        responded = response_before_relapse(
+            trial, on_drug, baseline, on_treatment, policy.relapse_held_scores
+        )
+        if responded is not None:
+            attached[-1] = dataclasses.replace(attached[-1], relapsed_from=responded)
         if disagreeing is not None:
             attached[-1] = dataclasses.replace(attached[-1], disagreeing=disagreeing)
         if on_treatment is not None and following is not None:

@@ -131,6 +131,12 @@ class Trial(TrialOutcome):
     # tuple[Score, ...]: the stored-record codec (cds_hooks/storage/record_codec.py) takes no
     # fixed-length tuple.
     disagreeing: tuple[Score, ...] = ()
+    # The latest PHQ-9 on the drug that showed response or remission, when the outcome score
+    # (`on_treatment`, taken later on the drug too) shows neither: a response, then a relapse on
+    # the drug (relapse_on_drug.py, review s23 RC finding 1: sertraline 21 -> 5 -> 19). Not a
+    # failed trial (`failed`): the clinician judges it; cards name it. None for nearly every
+    # course.
+    relapsed_from: Score | None = None
     # Review 14 M4: the as-of date when an ongoing course ends there by a stated end (an order's
     # boundsPeriod.end dated as-of: course_support._stops_on). FHIR Period.end is inclusive, so the
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
@@ -237,6 +243,11 @@ class Trial(TrialOutcome):
     # filled: 100 mg/day from fills, 50-100 ordered; fhir_mapping/fill_dose.py). None otherwise.
     ordered_mg_per_day: float | None = None
     ordered_mg_per_day_high: float | None = None
+    # The finished course's last stop reason says nothing of efficacy or tolerability (RC review
+    # s23 finding 5; fhir_mapping/stop_reasons.py): "pregnancy or breastfeeding". A course not
+    # adequate so stopped is "stopped for pregnancy or breastfeeding, not a failure" and no
+    # adherence question. None: no such reason (nearly every course), or it ended for intolerance.
+    stopped_for: str | None = None
     # The course starts at the first fill of an order written earlier (first_fill.py, review s23
     # RT finding 1): that order's authoredOn, the day the decision to treat was made on the
     # PHQ-9 of that visit. The baseline window opens from it (order_day_baseline.py, review s23

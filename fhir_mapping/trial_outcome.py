@@ -90,6 +90,7 @@ class TrialOutcome:
         held_scored_until: date | None
         failure_min_baseline: int
         episode_baseline: Score | None
+        relapsed_from: Score | None
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days
@@ -280,6 +281,11 @@ class TrialOutcome:
             # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an
             # inferred failure (outcome_inferred), never a measured one.
             return not self.ongoing
+        if self.relapsed_from is not None:
+            # Response or remission on the drug, then a relapse on it (relapse_on_drug.py, review
+            # s23 RC finding 1): not an inadequate response; the clinician judges whether it
+            # counts (to confirm), the safer reading before a TMS referral rests on it.
+            return False
         if self.scored_while_held(on_treatment.date):
             return False  # scored while the drug was held (review 6 finding 3): to confirm
         if self.unconfirmed_since is not None and (

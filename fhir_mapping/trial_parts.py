@@ -253,6 +253,10 @@ class Intolerance:
     # Criticality high, or anaphylaxis or angioedema recorded (allergy_classes.severe_reaction):
     # re-exposure can be life-threatening, so the order card is critical.
     severe: bool = False
+    # Read from an order's or statement's free-text note, not a coded reason (note_intolerance.py;
+    # RC review s23 finding 3b): named and held back as any intolerance, not counted toward TMS
+    # until confirmed (services/intolerance_count.py).
+    to_confirm: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,7 @@ def standing(
 ) -> Trial:
     """The trial with its verdict before the gap, when that was "adequate, failed" and the whole
     course does not already read as failed; else the trial as judged over the whole course.
-    `next_start`: the last day a score may be this trial's (score_windows._cut_off);
+    `next_start`: the last day a score may be this trial's (next_course_scores._cut_off);
     `restart_baseline`: the baseline of the restart (score_windows.baseline_at its fill)."""
     gap = trial.before_gap
     if gap is None or trial.verdict is _NOT_A_TRIAL or trial.failed:

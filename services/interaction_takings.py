@@ -63,6 +63,10 @@ class Taking:
     # supply_out_since, review s22 RR2 finding 5): named as listed, with its last fill.
     supply_out_since: date | None = None
     last_fill: date | None = None
+    # A running course whose supply ran out a month or more ago, its order still open (Trial.
+    # supply_ran_out): why it "may be running" (taken_to_confirm.trial_claim: "no supply since
+    # 2025-06-05"), as its trials table's dates cell says it (review s23 RPC). "" else.
+    ran_out: str = ""
 
     @property
     def cited(self) -> object | None:
@@ -75,9 +79,7 @@ class Taking:
     def confirmed(self) -> bool:
         """Whether the record shows the drug taken (or ordered) for certain: neither only
         listed by an old statement nor read from a record whose code and name disagree."""
-        return (
-            self.unconfirmed_since is None and self.supply_out_since is None and not self.to_confirm
-        )
+        return self.claim() is taken_to_confirm.RUNNING
 
     def other_reading(self, other: Taking) -> bool:
         """Whether `other` is this drug's other reading of one record to confirm: no pair."""
@@ -103,17 +105,23 @@ class Taking:
             unconfirmed_order=trial.unconfirmed_order,
             supply_out_since=trial.supply_out_since,
             last_fill=trial.adherence.last_fill,
+            ran_out=taken_to_confirm.trial_claim(trial).why,
+        )
+
+    def claim(self) -> taken_to_confirm.Claim:
+        """How the drug is taken (taken_to_confirm.course_claim, the one rule of every card)."""
+        return taken_to_confirm.course_claim(
+            self.to_confirm, self.unconfirmed_since, self.supply_out_since, self.ran_out
         )
 
     def state(self) -> str:
         """How a summary says the drug is taken: "running", "listed" for a course only an old
         active statement or a never-filled old order keeps running, or "possibly running" for
-        a drug read from a record whose code and name disagree. "listed" carries no date: the
-        detail names the last confirmation, and a longer word pushed the pair's advice ("check
-        the INR, adjust warfarin") out of the 140-character summary."""
-        return taken_to_confirm.course_claim(
-            self.to_confirm, self.unconfirmed_since, self.supply_out_since
-        ).bare
+        a drug read from a record whose code and name disagree or whose supply ran out a month
+        or more ago. "listed" carries no date: the detail names the last confirmation, and a
+        longer word pushed the pair's advice ("check the INR, adjust warfarin") out of the
+        140-character summary."""
+        return self.claim().bare
 
     def text(self) -> str:
         """ "clozapine 300 mg/day, running since 2020-03-02", "fluvoxamine 100 mg/day on this
@@ -151,6 +159,9 @@ class Taking:
             # Never "running": the last fill ran out long ago (review s22 RR2 finding 5).
             listing = taken_to_confirm.supply_listing(self.start, self.last_fill, True)
             return f"{named}, listed ({listing}): confirm it is still taken"
+        if self.ran_out:
+            # Never "running": no supply for a month or more, as its trials table says it.
+            return f"{named}, {self.claim().said()}, {when}{cite}"
         if self.to_confirm:
             # Never "running": the record's code and name give different drugs (fix 19a); the
             # card's drug-to-confirm line names both readings.

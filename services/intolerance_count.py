@@ -25,7 +25,11 @@ from services.trial_table import dose_unknown_text, taken_only_as_needed, top_do
 def shortfall(trial: Trial, min_days: int) -> str | None:
     """Why a course ended for intolerance is not counted as a trial ("25 mg/day, below the
     50 mg/day minimum, for 4 days"), or None when it counts: it reached the minimum adequate dose,
-    or ran at least `min_days` (policy.tms_intolerant_min_days)."""
+    or ran at least `min_days` (policy.tms_intolerant_min_days). An intolerance only a note
+    states (Intolerance.to_confirm: RC review s23 finding 3b) is not counted until confirmed:
+    "only a note on the record says so; no coded stop reason"."""
+    if trial.intolerance is not None and trial.intolerance.to_confirm:
+        return "only a note on the record says so; no coded stop reason"
     # The highest DAILY dose: a dose taken only as needed is no daily dose, so it never reaches
     # the minimum adequate dose (DoseSegment.as_needed; safer: not counted toward TMS).
     daily = [s.mg_per_day for s in trial.segments if not s.as_needed and s.mg_per_day is not None]

@@ -156,3 +156,27 @@ def summary(record: PatientRecord, score: Score) -> str:
     if _unrecognised(record, score):
         return f"PHQ-9 {score.value} on {day}: item 9 not recognised (site code) - check or ask it today"
     return f"PHQ-9 {score.value} on {day}, total only: item 9 not recorded - check or ask it today"
+
+
+def packet_line(record: PatientRecord, policy: Policy, signal: SuicideSignal | None) -> str | None:
+    """The referral packet's suicide-risk line when the latest PHQ-9's item 9 is not on record
+    (`unrecorded`, whatever its age: a TMS service reads the packet as the chart's current
+    screen; review s23 RP finding 7: the cards said "item 9 not recorded - check or ask it
+    today" and the packet said nothing): "PHQ-9 item 9 not recorded: the latest PHQ-9 (15 on
+    2026-11-02) is a total only; ... ask it before TMS". None when item 9 is known, or another
+    suicide-risk line says what to do."""
+    score = unrecorded(record, policy, signal, any_age=True)
+    if score is None:
+        return None
+    return (
+        f"PHQ-9 item 9 {_state(record, score)}: {_which(record, score)}; a total does not show "
+        "whether the patient has thoughts of death or self-harm. Check item 9 in the chart or "
+        "ask it (or use the C-SSRS screener) before TMS; if it is above 0, assess suicide risk."
+    )
+
+
+def packet_summary(score_line: str | None) -> str | None:
+    """The summary box's words for the same line: "PHQ-9 item 9 not recorded: ask it"."""
+    if score_line is None:
+        return None
+    return score_line.split(":", 1)[0] + ": ask it"

@@ -20,7 +20,7 @@ is read by the same rule: its drug "may be running", with a line naming the reco
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,7 +32,10 @@ from fhir_mapping.product_conflict import (
 )
 from fhir_mapping.record import DataGap, SourceRef, Trial
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
+from services.card_format import plural
 
+# How a line writes a date: ISO on the cards, "1 Mar 2024" in the packet and the timeline.
+Day = Callable[[date], str]
 # The gap reasons of a record that may say its drug is taken, and whose drug is to confirm.
 _TO_CONFIRM = frozenset({*TWO_DRUGS_TO_CONFIRM, STATUS_TO_CONFIRM})
 # How the readings of a record whose code and name give different drugs start (`same_record`).
@@ -50,6 +53,14 @@ class Claim:
 
     verb: str
     bare: str
+    # Why the record does not show it taken now, said beside the verb: "no supply since
+    # 2025-06-05" for a course whose supply ran out (Trial.supply_ran_out, `supply_why`). ""
+    # for every other claim (a listing says its own words: `trial_listing`).
+    why: str = ""
+
+    def said(self) -> str:
+        """The verb with its reason: "may be running (no supply since 2025-06-05)"."""
+        return f"{self.verb} ({self.why})" if self.why else self.verb
 
 
 RUNNING = Claim("is running", "running")
@@ -68,12 +79,18 @@ def claim(readings: str) -> Claim:
 
 
 def course_claim(
-    readings: str, unconfirmed_since: date | None, supply_out_since: date | None = None
+    readings: str,
+    unconfirmed_since: date | None,
+    supply_out_since: date | None = None,
+    ran_out: str = "",
 ) -> Claim:
     """How every card says a running course is taken: LISTED when nothing has confirmed it for
     statement_confirmed_days (`unconfirmed_since` set: an old statement, or an order never
     filled or renewed; `supply_out_since` set: an order left active whose last fill ran out
-    longer ago, Trial.supply_out_since), else `claim(readings)`. One rule for the interaction
+    longer ago, Trial.supply_out_since); MAY_BE_RUNNING with its reason when its supply ran out
+    a month or more ago, its order still open (`ran_out`: `supply_why`'s words; review s23 RPC:
+    the MAOI card said "escitalopram running since 2025-01-06" beside its trials table's "may
+    be running: no supply since 2025-06-05"); else `claim(readings)`. One rule for the interaction
     pairs (interaction_takings.Taking.state) and the MAOI washout (washout_exposures.Exposure.
     claim): review s22 RR finding 8, a phenelzine order of 2024 never filled read "is running"
     on the MAOI card while the interaction cards said "listed"; RR2 finding 5, the same order
@@ -81,22 +98,45 @@ def course_claim(
     course stays an exposure, and no card's indicator changes (the safer reading)."""
     if unconfirmed_since is not None or supply_out_since is not None:
         return LISTED
+    if ran_out:
+        return Claim(MAY_BE_RUNNING.verb, MAY_BE_RUNNING.bare, ran_out)
     return claim(readings)
 
 
-def supply_listing(start: date | None, last_fill: date | None, by_order: bool) -> str:
+def trial_claim(trial: Trial, day: Day = date.isoformat) -> Claim:
+    """`course_claim` of a running course (the one rule every surface reads: the trials tables'
+    dates cell, trial_dates.ongoing_text; the order cards, order_checks/stacking.py; the
+    interaction and MAOI cards, by the Taking and Exposure built from the course)."""
+    ran_out = trial.supply_ran_out if trial.ongoing else None
+    why = "" if ran_out is None else supply_why(ran_out, len(trial.unread_fills), day)
+    return course_claim("", trial.unconfirmed_since, trial.supply_out_since, why)
+
+
+def supply_why(ran_out: date, unread: int = 0, day: Day = date.isoformat) -> str:
+    """Why a course whose supply ran out (Trial.supply_ran_out) may be running, not is: "no
+    supply since 2025-06-05"; "supply read to 2025-06-05, 2 fills since not read" when fills
+    after it were left out that could be its own (Trial.unread_fills, review s21 RR2 finding 4:
+    "no supply since" would claim more than the record shows)."""
+    if unread:
+        return f"supply read to {day(ran_out)}, {plural(unread, 'fill')} since not read"
+    return f"no supply since {day(ran_out)}"
+
+
+def supply_listing(
+    start: date | None, last_fill: date | None, by_order: bool, day: Day = date.isoformat
+) -> str:
     """What keeps a course whose supply ran out long ago listed (Trial.supply_out_since), as the
     cards say it: "order still active, course from 2024-03-02, last filled 2024-07-30" ("filled
     once on 2024-03-02" when one fill is the whole course). The
     course's start, not the order's: an order its fills show taken counts from its first fill
     (fhir_mapping/first_fill.py, review s23 RT finding 1), so "order of" that day would date
-    the order by its fill."""
+    the order by its fill. `day` writes a date (the packet's "2 Mar 2024")."""
     record = "order" if by_order else "record"
     if start is not None and start == last_fill:
         # One fill started and ended the course: say so once, without nested brackets.
-        return f"{record} still active, filled once on {start.isoformat()}"
-    since = f", course from {start.isoformat()}" if start is not None else ""
-    filled = f", last filled {last_fill.isoformat()}" if last_fill is not None else ""
+        return f"{record} still active, filled once on {day(start)}"
+    since = f", course from {day(start)}" if start is not None else ""
+    filled = f", last filled {day(last_fill)}" if last_fill is not None else ""
     return f"{record} still active{since}{filled}"
 
 
@@ -105,21 +145,21 @@ def by_order(trial: Trial) -> bool:
     return any(s.resource_type == "MedicationRequest" for s in trial.sources)
 
 
-def trial_listing(trial: Trial) -> str:
+def trial_listing(trial: Trial, day: Day = date.isoformat) -> str:
     """What keeps a listed course (Trial.listed) running, as a card says it beside the drug:
     "order of 2024-03-01 still active, last filled 2024-03-02", "order of 2024-03-01 still
     active, never filled or renewed", or "statement active since 2012-04-01, last confirmed
     2016-03-01" (the MAOI card's words, washout_exposures.Exposure.listing). "" for a course
-    the record shows taken."""
+    the record shows taken. `day` writes a date (the packet and the timeline: "1 Mar 2024"):
+    every surface says a listing in these words (review s23 RP findings 2 and 3)."""
     if trial.unconfirmed_since is None:
         if trial.supply_out_since is None:
             return ""
-        return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial))
+        return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial), day)
     if trial.unconfirmed_order:
-        return f"order of {trial.start.isoformat()} still active, never filled or renewed"
+        return f"order of {day(trial.start)} still active, never filled or renewed"
     return (
-        f"statement active since {trial.start.isoformat()}, last confirmed "
-        f"{trial.unconfirmed_since.isoformat()}"
+        f"statement active since {day(trial.start)}, last confirmed {day(trial.unconfirmed_since)}"
     )
 
 

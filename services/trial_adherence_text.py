@@ -12,6 +12,7 @@ from __future__ import annotations
 from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
 from fhir_mapping.refills_unread import REFILLS_UNKNOWN
 from services.card_format import fmt_pct, fmt_weeks, plural
+from services.taken_to_confirm import supply_why
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
 _UNVERIFIED = AdherenceStatus.UNVERIFIED
@@ -150,17 +151,15 @@ def no_supply_since(trial: Trial, *, count: bool = True) -> str:
     if ran_out is None:
         return ""
     unread = trial.unread_fills
+    if not count:  # the words of the claim "may be running (...)" (taken_to_confirm.supply_why)
+        return supply_why(ran_out, len(unread))
     if unread:
         # Fills left out after the supply ran out that could be this course's (review s21 RR2
         # finding 4, fhir_mapping/unread_fills.py): "no supply since" would claim more than the
         # record shows. "supply read to 2026-09-12, 3 fills since could not be read (DATES)".
-        read = f"supply read to {ran_out.isoformat()}"
-        if not count:
-            return f"{read}, {plural(len(unread), 'fill')} since not read"
         days = ", ".join(d.isoformat() for d in unread)
-        return f"{read}, {unread_since(trial)} ({days})"
-    said = f"no supply since {ran_out.isoformat()}"
-    return f"{said} ({plural(no_supply_days(trial), 'day')})" if count else said
+        return f"supply read to {ran_out.isoformat()}, {unread_since(trial)} ({days})"
+    return f"no supply since {ran_out.isoformat()} ({plural(no_supply_days(trial), 'day')})"
 
 
 def unread_since(trial: Trial) -> str:

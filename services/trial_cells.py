@@ -20,7 +20,7 @@ from collections.abc import Callable
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Trial
 from services.trial_adherence_text import adherence_text
-from services.trial_dose_text import dose_path
+from services.trial_dose_text import dose_path, sig_unclear_text
 from services.trial_verdict_text import verdict_text
 
 _DOSE, _ADHERENCE, _VERDICT = 0, 1, 2
@@ -56,8 +56,10 @@ def _worded(
 
 
 def dose(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> str:
-    """dose_path(trial), worded once for `record`."""
-    return _worded(_DOSE, trial, record, policy, lambda: dose_path(trial))
+    """dose_path(trial) and the running dose's unclear sig, as the optimise card's dose line
+    says it ("15-30 (sig unclear: 'twice daily at bedtime')": review s23 RP finding 8, the
+    packet lost the note), worded once for `record`."""
+    return _worded(_DOSE, trial, record, policy, lambda: dose_path(trial) + sig_unclear_text(trial))
 
 
 def adherence(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> str:

@@ -48,7 +48,9 @@ from fhir_mapping.course_length import listed_undated as listed_undated
 from fhir_mapping.course_length import reported_undated as reported_undated
 from fhir_mapping.course_length import whole_course_assumed as whole_course_assumed
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
+from services import taken_to_confirm
 from services.card_format import fmt_weeks, plural, weeks_text
+from services.taken_to_confirm import Day
 
 
 def start_unknown(trial: Trial) -> bool:
@@ -77,7 +79,7 @@ def written_text(trial: Trial) -> str | None:
         return None
     unknown = start_unknown(trial)
     start = "start not recorded" if unknown else (written.start or trial.start.isoformat())
-    end = "ongoing" if trial.ongoing else (written.end or trial.end.isoformat())
+    end = ongoing_text(trial) if trial.ongoing else (written.end or trial.end.isoformat())
     precision = written.precision
     if written.start is not None and written.end is not None:
         return f"{start}–{end} ({precision} only)"
@@ -101,19 +103,90 @@ def start_text(trial: Trial) -> str:
 
 def dates_text(trial: Trial) -> str:
     """A course's dates as a line names them: "2024-01-08 – 2024-01-22", "2024-01-08 – ongoing",
-    or as written when one is a partial date ("2023–2024 (year only)": `written_text`)."""
+    "2024-03-02 – listed: order still active, filled once on 2024-03-02" (`listed_text`), or as
+    written when one is a partial date ("2023–2024 (year only)": `written_text`)."""
     written = written_text(trial)
     if written is not None:
         return written
     if trial.taken_before is not None:
         return f"before {trial.taken_before.isoformat()} (dates not recorded)"
-    end = "ongoing" if trial.ongoing else stopped_by_text(trial, trial.end.isoformat())
+    end = ongoing_text(trial) if trial.ongoing else stopped_by_text(trial, trial.end.isoformat())
     if listed_undated(trial):  # review s23 RT finding 2: the day it was listed, no start
         return f"{listed_text(trial)} – {end}"
     if trial.stops_on is not None:
         # A stop dated as-of is not "ongoing" (review 14 M4): the course ends that day.
         end = f"{trial.stops_on.isoformat()} (stop on record)"
     return f"{trial.start.isoformat()} – {end}"
+
+
+def ongoing_text(trial: Trial, day: Day = date.isoformat) -> str:
+    """The end of a running course's dates, the one rule of every surface (the cards' trials
+    tables, the packet's dates cell, the timeline's lane and summary): "ongoing"; for a listed
+    course (Trial.listed) "listed: " and the cards' listing (taken_to_confirm.trial_listing:
+    "order of 2024-11-04 still active, never filled or renewed"); for a course whose supply ran
+    out a month or more ago, its order still open (Trial.supply_ran_out), the order cards' words
+    "may be running: no supply since 2025-04-08" (order_checks/stacking.py). Review s23 RP
+    finding 2: such courses read "7 Oct 2024 – ongoing" and "(current)" where the cards ask to
+    confirm they are still taken. `day` writes a date as the surface does."""
+    claim = taken_to_confirm.trial_claim(trial, day)
+    if claim is taken_to_confirm.LISTED:
+        return f"listed: {taken_to_confirm.trial_listing(trial, day)}"
+    if claim.why:  # the order, interaction and MAOI cards' "may be running (no supply since ...)"
+        return f"{claim.verb}: {claim.why}"
+    return "ongoing"
+
+
+def running_word(trial: Trial) -> str:
+    """What a lane's name says of a running course: "listed", "may be running" (`ongoing_text`'s
+    states), else "current"."""
+    claim = taken_to_confirm.trial_claim(trial)
+    if claim is taken_to_confirm.LISTED:
+        return "listed"
+    return claim.verb if claim.why else "current"
+
+
+def never_filled(trial: Trial) -> bool:
+    """A listed order no fill or renewal confirms, and no fill of the course at all (rule 2c of
+    fhir_mapping/episodes.py, Trial.unconfirmed_order): the record shows an order, never the
+    drug taken. Its weeks are not counted and no dose or response is drawn for it (review s23
+    RP finding 3: a year-long adequate-dose bar and "no response" on the timeline, "52.1" weeks
+    in the packet)."""
+    return trial.unconfirmed_order and trial.adherence.fills == 0
+
+
+NEVER_FILLED_WEEKS = "not counted: never filled or renewed"
+
+
+def not_shown_from(trial: Trial) -> date | None:
+    """The first day a running course is no longer shown taken (`ongoing_text` says why): the
+    day its supply ran out (Trial.supply_ran_out); for a listed course its start when
+    `never_filled`, else the end of its last covered segment (the time counted, up to the last
+    confirmation or the run-out), else the listing's day; None for a course the record shows
+    taken."""
+    if not trial.listed:
+        return trial.supply_ran_out if trial.ongoing else None
+    if never_filled(trial):
+        return trial.start
+    if trial.segments:
+        return trial.segments[-1].end
+    return trial.supply_out_since or trial.unconfirmed_since
+
+
+def outcome_to_confirm(trial: Trial) -> bool:
+    """Whether a listed course's outcome is to confirm, never a response verdict: it is
+    `never_filled`, or its outcome PHQ-9 was taken after the time the record confirms it taken
+    (an old listing: review 6 finding 11). The packet's outcome cell and the timeline's lane say
+    so alike (review s23 RP finding 3: "PHQ-9 19 → 22: no response" beside "to confirm")."""
+    if never_filled(trial):
+        return True
+    score = trial.on_treatment
+    return (
+        trial.unconfirmed_since is not None
+        and trial.verdict is Verdict.ADEQUATE
+        and bool(trial.segments)
+        and score is not None
+        and score.date >= trial.segments[-1].end
+    )
 
 
 def stopped_by_text(trial: Trial, day: str) -> str:
@@ -213,6 +286,8 @@ def entry_text(trial: Trial) -> str:
 
 def weeks_cell(trial: Trial, weeks: str) -> str:
     """The packet's weeks-at-an-adequate-dose cell: `weeks` (formatted), or what it rests on."""
+    if never_filled(trial):
+        return NEVER_FILLED_WEEKS
     partial = partial_weeks(trial)
     if partial is not None:  # the shortest reading of partial dates (review 10 finding 5)
         return partial

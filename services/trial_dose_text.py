@@ -113,6 +113,23 @@ def below_minimum(trial: Trial) -> tuple[float, float] | None:
     return top, sum(_days(s.start, s.end) for s in low) / 7
 
 
+def below_minimum_dose(trial: Trial) -> str | None:
+    """The highest dose below the minimum adequate dose as the cards write it: "15 mg", or the
+    sig's range when that dose is one ("15-30 mg", never its low end alone: review s23 RP
+    finding 8, the packet said "15 mg/day" where the card and its dose cell say "15-30"); None
+    when no dose is below it. Without its unit (the caller's: mg/day, mg as needed)."""
+    minimum = trial.min_adequate_mg
+    if minimum is None:
+        return None
+    low = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day < minimum]
+    if not low:
+        return None
+    top = max(low, key=lambda s: (s.mg_per_day or 0.0, s.mg_per_day_high or 0.0))
+    high = top.mg_per_day_high
+    shown = fmt_mg(top.mg_per_day)
+    return shown if high is None else f"{shown}-{fmt_mg(high)}"
+
+
 def below_only_as_needed(trial: Trial) -> bool:
     """Every stretch below the minimum adequate dose was taken only as needed: its dose is one
     administration's ("25 mg as needed"), not a mg/day."""

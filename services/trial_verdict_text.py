@@ -16,6 +16,7 @@ from fhir_mapping.partial_response import partial_text
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE, REFILLS_NOT_READ
+from fhir_mapping.relapse_on_drug import relapse_text
 from services import trial_dates, trial_indication
 from services.card_format import fmt_mg, fmt_pct, fmt_weeks, plural, record_cite, weeks_text
 from services.trial_adherence_text import adherence_text
@@ -23,6 +24,7 @@ from services.trial_dose_text import (
     PER_ADMINISTRATION,
     adequate_only_as_needed,
     below_minimum,
+    below_minimum_dose,
     below_only_as_needed,
     dose_unknown_text,
     unknown_dose_weeks,
@@ -98,7 +100,8 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         low = below_minimum(trial)
         # Below the minimum only as needed: the dose per administration, not a mg/day.
         unit = " mg as needed" if below_only_as_needed(trial) else " mg/day"
-        dose = "a dose" if low is None else f"{fmt_mg(low[0])}{unit} for {weeks_text(low[1])}"
+        shown = below_minimum_dose(trial)  # a sig's range as the dose cell writes it
+        dose = "a dose" if low is None else f"{shown}{unit} for {weeks_text(low[1])}"
         return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
     if reason is _TOO_SHORT and trial.dose_basis is not DoseBasis.DAILY:
         # No weeks at a mg/day dose to reach (review s20 item 3): said as the dose reason says
@@ -268,6 +271,10 @@ def _adequate_text(trial: Trial) -> str:
         if trial.ongoing:
             return f"adequate; outcome not measured yet ({trial.unmeasured_text})"
         return f"failed (adequate; {trial.unmeasured_text}: outcome inferred from stopping it)"
+    relapsed = relapse_text(trial)
+    if relapsed is not None:
+        # Review s23 RC finding 1: the response is kept and the relapse named; not a failure.
+        return f"adequate: {relapsed}; not counted as a failed trial: clinician to judge"
     if not trial.failed:
         # Scored with no drug on hand, after a hold or in a supply gap (review 6 findings 1 and
         # 3): not a failure of the drug (Trial.failed); the packet's outcome cell says more.

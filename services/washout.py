@@ -161,8 +161,9 @@ class Conflict:
         if old.running and (listing := old.listing()):
             return f"{old.claim.verb} ({listing}; confirm whether it is taken)"
         if old.running:
-            verb = old.claim.verb
-            return f"{verb} (since {old.start.isoformat()})" if old.start else verb
+            claim = old.claim  # "may be running (since 2025-01-06; no supply since 2025-06-05)"
+            said = "; ".join(w for w in (old.start and f"since {old.start}", claim.why) if w)
+            return f"{claim.verb} ({said})" if said else claim.verb
         assert old.end is not None
         ago = (self.as_of - old.end).days
         if old.ended_by:

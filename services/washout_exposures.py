@@ -68,6 +68,10 @@ class Exposure:
     supply_out_since: date | None = None
     last_fill: date | None = None
     by_order: bool = False
+    # A running course whose supply ran out a month or more ago, its order still open (Trial.
+    # supply_ran_out): why it "may be running" (taken_to_confirm.trial_claim), as its trials
+    # table says it (review s23 RPC). Still running for the washout (the safer reading). "" else.
+    ran_out: str = ""
 
     @property
     def cited(self) -> object | None:
@@ -81,7 +85,7 @@ class Exposure:
         """How a card says it is taken: "is running", "may be running" (to confirm), or "is
         listed" (taken_to_confirm.course_claim, the interaction cards' rule)."""
         return taken_to_confirm.course_claim(
-            self.to_confirm, self.unconfirmed_since, self.supply_out_since
+            self.to_confirm, self.unconfirmed_since, self.supply_out_since, self.ran_out
         )
 
     def listing(self) -> str:
@@ -150,6 +154,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 supply_out_since=trial.supply_out_since,
                 last_fill=trial.adherence.last_fill,
                 by_order=_by_order(trial),
+                ran_out=taken_to_confirm.trial_claim(trial).why,
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no

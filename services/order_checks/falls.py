@@ -90,4 +90,7 @@ def _since(running: Trial) -> str:
     item 1)."""
     if running.listed:
         return f"listed ({taken_to_confirm.trial_listing(running)})"
+    claim = taken_to_confirm.trial_claim(running)  # supply ran out: its table's words (s23 RPC)
+    if claim.why:
+        return f"since {running.start.isoformat()} ({claim.verb}: {claim.why})"
     return f"running since {running.start.isoformat()}"

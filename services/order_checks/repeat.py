@@ -54,6 +54,10 @@ def _dose_when(trial: Trial) -> str:
     dose = trial_dose(trial)
     if trial.listed:  # never "running" (Trial.listed, session 23 L2 item 1)
         return f"{dose}, listed ({taken_to_confirm.trial_listing(trial)})"
+    why = taken_to_confirm.trial_claim(trial).why  # supply ran out: its table's words (s23 RPC)
+    if why:
+        since = f"{dose} since {start}" if began is None else f"since {start}; {dose} since {began}"
+        return f"{since} (may be running: {why})"
     if began is None:
         return f"{dose}, running since {start}"
     return f"running since {start}; {dose} since {began.isoformat()}"
@@ -253,9 +257,10 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         short = f"{name} already failed an adequate trial"
         # Under 18 "a different mechanism" points at the agents not to be used (s22 RR 10).
         minor = minor_advice(ctx, {f.ingredient for f in failures})
+        advice = "consider a different mechanism" if minor is None else minor.same_drug
         summary = cards.fit_summary(
-            f"{name} already failed an adequate trial ({_dose_when(t)}): "
-            + ("consider a different mechanism" if minor is None else minor.same_drug),
+            f"{name} already failed an adequate trial ({_dose_when(t)}): {advice}",
+            f"{short}: {advice}",  # the advice before the dose when both do not fit (s23 RPC)
             short,
         )
         body = cards.join_sections(

@@ -11,7 +11,6 @@ from services.order_checks.model import STACKING, OrderCheck
 from services.order_doses import in_component
 from services.rules.context import RuleContext
 from services.rules.optimize import interacting
-from services.trial_adherence_text import no_supply_since
 
 
 def running_dose(trial: Trial, heading: str = "", *, supply_said: bool = False) -> str:
@@ -83,8 +82,9 @@ def running_heading(trials: Sequence[Trial]) -> str:
 
 
 def _ran_out(trial: Trial) -> str | None:
-    # The day alone: the order card says it inside parentheses, beside the drug's name.
-    return no_supply_since(trial, count=False) or None
+    # The day alone: the order card says it inside parentheses, beside the drug's name. The
+    # claim of the one rule every card and table reads (taken_to_confirm.trial_claim).
+    return taken_to_confirm.trial_claim(trial).why or None
 
 
 def _dose(trial: Trial) -> str:

@@ -82,7 +82,9 @@ def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
             "Mania on an antidepressant (no bipolar diagnosis on record; the unipolar TRD "
             "pathway does not apply until psychiatry has assessed it)"
             if bipolar_findings.reactions_only(facts.bipolar)
-            else "Bipolar disorder"
+            # As the cards name it: "Possible bipolar disorder (problem text)" for words in a
+            # problem's text, never a diagnosis the chart does not code (s23 RP finding 5).
+            else _capital(bipolar_findings.subject(facts.bipolar))
         )
         lines.append(f"{label}: " + "; ".join(finding_text(f) for f in facts.bipolar))
     else:
@@ -107,3 +109,7 @@ def diagnosis_section(record: PatientRecord, facts: PathwayFacts) -> str:
     parts.append(bullets(lines, cls="lines"))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]

@@ -7,6 +7,7 @@ from enum import Enum
 
 from fhir_mapping.ages import span
 from fhir_mapping.record import PatientRecord
+from services import item9_unrecorded
 from services.packet.diagnosis import diagnosis_section
 from services.packet.html import esc, text
 from services.packet.payer import counted_trials, payer_evaluation, payer_section, verdict_text
@@ -130,17 +131,22 @@ def packet_parts(
     # The payer's verdict is said twice too: in the summary and the payer section.
     verdict = verdict_text(payer, facts) if payer is not None else None
     counted = counted_trials(payer, facts)  # in the summary and the trials section
+    # An item 9 not on record: in the safety screen and the summary (s23 RP finding 7).
+    item9 = item9_unrecorded.packet_line(record, policy, facts.suicide)
+    screen = item9_unrecorded.packet_summary(item9)
     return [
         _TOP,
         f"{esc(_patient_line(record))}</p>",  # its own part: " · " is not ASCII
-        f"{summary_box(record, facts, payer, latest=latest, verdict=verdict, counted=counted)}"
-        "</header>",
+        summary_box(
+            record, facts, payer, latest=latest, verdict=verdict, counted=counted, item9=screen
+        )
+        + "</header>",
         diagnosis_section(record, facts),
         severity_section(record, latest=latest),
         trials_section(record, facts, policy.mapping, counted),
         therapy_section(record),
         neuromodulation_section(record, policy),
-        safety_section(record, facts),
+        safety_section(record, facts, item9),
         payer_section(payer, facts, verdict=verdict),
         unread_section(record),
         f"<footer>{esc(footer)}</footer></main></body>\n</html>\n",

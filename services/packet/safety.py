@@ -54,7 +54,8 @@ def _suicide_lines(facts: PathwayFacts) -> list[str]:
     return lines or [f"Suicide-risk signal ({signal.level.value})"]
 
 
-def safety_section(record: PatientRecord, facts: PathwayFacts) -> str:
+def safety_section(record: PatientRecord, facts: PathwayFacts, item9: str | None = None) -> str:
+    """`item9`: item9_unrecorded.packet_line, the latest PHQ-9's item 9 not on record."""
     parts = [_OPEN]
     absolute = facts.tms_contraindications
     cautions = facts.tms_cautions
@@ -76,7 +77,7 @@ def safety_section(record: PatientRecord, facts: PathwayFacts) -> str:
                 cls="alert",
             )
         )
-    suicide = _suicide_lines(facts)
+    suicide = _suicide_lines(facts) + ([item9] if item9 else [])
     if suicide:
         parts.append(_SUICIDE)
         parts.append(bullets(suicide, cls="lines"))

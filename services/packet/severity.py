@@ -7,7 +7,7 @@ from functools import cache
 from operator import attrgetter
 
 from fhir_mapping.record import DataDomain, PatientRecord, Score
-from services import data_gaps, tms_severity
+from services import data_gaps, phq9_disagreements, tms_severity
 from services.packet.html import (
     cell_openings,
     class_attr,
@@ -59,7 +59,10 @@ def latest_phq9_text(record: PatientRecord) -> str:
     latest = tms_severity.severity_score(record, record.latest_phq9())
     if latest is None or latest.value is None:
         return data_gaps.no_phq9_words(record)
-    return f"{latest.instrument} {latest.value} ({band_text(latest)}) on {day_text(latest.date)}"
+    # A total its answers contradict names both (review s23 RP finding 4), as the cards do.
+    doubt = phq9_disagreements.conflict_words(latest, dated=False)
+    band = f"{band_text(latest)}; {doubt}" if doubt else band_text(latest)
+    return f"{latest.instrument} {latest.value} ({band}) on {day_text(latest.date)}"
 
 
 _ORDER = attrgetter("date", "instrument")
@@ -115,6 +118,8 @@ def severity_section(record: PatientRecord, *, latest: str | None = None) -> str
                 shown = "no total"
             elif score.total_computed:
                 shown = f"{value} (sum of the answered items)"
+            elif score.total_conflict is not None:  # review s23 RP finding 4: never plain
+                shown = f"{value} ({phq9_disagreements.conflict_words(score, dated=False)})"
             else:
                 shown = value  # an int: the f-string writes str(value)
             item9 = score.item9

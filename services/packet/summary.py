@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fhir_mapping.gaps import is_record_status, record_status
 from fhir_mapping.record import PatientRecord, Trial
-from services import cards
+from services import bipolar_findings, cards
 from services.packet.html import el, esc, text
 from services.packet.payer import counted_trials, verdict_text
 from services.packet.safety import unchecked_lists
@@ -29,7 +29,10 @@ def _diagnosis(facts: PathwayFacts) -> str:
     code = code_text(finding.system, finding.code)
     # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
     onset = maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)
-    return f"{finding.display or finding.code}{f' ({code})' if code else ''}, since {onset}"
+    line = f"{finding.display or finding.code}{f' ({code})' if code else ''}, since {onset}"
+    if facts.bipolar:  # beside it, as the cards hold the pathway on it (s23 RP finding 5)
+        line += f"; {bipolar_findings.subject(facts.bipolar)}: to confirm"
+    return line
 
 
 def _trials(counted: tuple[Trial, ...]) -> str:
@@ -42,8 +45,10 @@ def _trials(counted: tuple[Trial, ...]) -> str:
     )
 
 
-def _safety(record: PatientRecord, facts: PathwayFacts) -> str:
-    parts = []
+def _safety(record: PatientRecord, facts: PathwayFacts, item9: str | None = None) -> str:
+    parts = [item9] if item9 else []  # "PHQ-9 item 9 not recorded: ask it" (s23 RP finding 7)
+    if facts.bipolar:  # what rules the unipolar TMS pathway out until psychiatry has seen it
+        parts.append(f"{bipolar_findings.subject(facts.bipolar)}: confirm with psychiatry")
     if facts.tms_contraindications:
         parts.append(plural(len(facts.tms_contraindications), "contraindication"))
     if facts.tms_cautions:
@@ -98,9 +103,11 @@ def summary_box(
     latest: str | None = None,
     verdict: str | None = None,
     counted: tuple[Trial, ...] | None = None,
+    item9: str | None = None,
 ) -> str:
     """`latest`: latest_phq9_text(record), `verdict`: the payer's verdict_text, and `counted`:
-    counted_trials(payer, facts), when the caller has them already."""
+    counted_trials(payer, facts), when the caller has them already; `item9`: the summary's words
+    of an item 9 not on record (item9_unrecorded.packet_summary)."""
     unread = f"{_UNREAD}<span>{esc(_unread(record))}</span>{_END}" if record.gaps else ""
     return (
         '<dl class="summary">'
@@ -110,7 +117,7 @@ def summary_box(
         f"{_TRIALS}<span>"
         f"{esc(_trials(counted if counted is not None else counted_trials(payer, facts)))}"
         f"</span>{_END}"
-        f"{_SAFETY}<span>{esc(_safety(record, facts))}</span>{_END}"
+        f"{_SAFETY}<span>{esc(_safety(record, facts, item9))}</span>{_END}"
         f"{_CRITERIA}<span>{esc(verdict if verdict is not None else _criteria(payer, facts))}"
         f"</span>{_END}"
         f"{unread}</dl>"

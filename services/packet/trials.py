@@ -15,7 +15,7 @@ from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
-from services import cards, clinic_courses, trial_cells, trial_dates
+from services import cards, clinic_courses, taken_to_confirm, trial_cells, trial_dates
 from services.card_format import plural
 from services.dose_raises import unjudged_raise
 from services.order_doses import segment_dose
@@ -115,6 +115,10 @@ def outcome_text(
     with no drug on hand (review 6 findings 1 and 3): then the trial is not called failed, and
     the cell says why ("response, then relapse during a supply gap", or "to confirm").
     `record`: the trial's record, when the caller has it (the verdict is then worded once)."""
+    if trial_dates.never_filled(trial):
+        # The cards' words (review s23 RP finding 3): an order, never the drug shown taken.
+        listing = taken_to_confirm.trial_listing(trial, day_text)
+        return f"to confirm: {listing}: confirm it is taken before counting it as a trial"
     score = trial.on_treatment
     if trial.verdict is _NOT_A_TRIAL or score is None or score.value is None:
         return _verdict(trial, policy, record)
@@ -124,12 +128,7 @@ def outcome_text(
             f"(not taken since {day_text(trial.on_hold)} at the latest)"
         )
     listed = trial.unconfirmed_since
-    if (
-        listed is not None
-        and trial.verdict is Verdict.ADEQUATE
-        and trial.segments
-        and score.date >= trial.segments[-1].end
-    ):
+    if listed is not None and trial_dates.outcome_to_confirm(trial):
         # Review 6 finding 11: scored after the time the record confirms the drug was taken.
         return (
             f"to confirm: {score.instrument} {_on(score)} taken after {trial.ingredient} was last confirmed "
@@ -155,11 +154,6 @@ def _on(score: Score) -> str:
 def _dates(trial: Trial) -> str:
     if trial.on_hold is not None:
         return f"{day_text(trial.start)} – on hold (not taken now)"
-    if trial.unconfirmed_since is not None:  # review 6 finding 11
-        return (
-            f"{day_text(trial.start)} – listed as active, not confirmed since "
-            f"{day_text(trial.unconfirmed_since)}"
-        )
     # Dates to the year or month only are shown as written (review 10 finding 5).
     written = trial_dates.written_text(trial)
     if written is not None:
@@ -167,9 +161,12 @@ def _dates(trial: Trial) -> str:
     # A start or duration the record does not state is said so (review 6 finding 8).
     if trial_dates.start_unknown(trial):
         return f"start not recorded – {day_text(trial.end)}"
+    running = trial_dates.ongoing_text(trial, day_text)  # "ongoing", or why not (s23 RP f2)
     if trial_dates.listed_undated(trial):  # review s23 RT finding 2: listed, not begun, then
-        end = "ongoing" if trial.ongoing else day_text(trial.end)
+        end = running if trial.ongoing else day_text(trial.end)
         return f"start not recorded (listed {day_text(trial.start)}) – {end}"
+    if trial.listed:  # the cards' listing (review 6 finding 11; s23 RP findings 2 and 3)
+        return f"{day_text(trial.start)} – {running}"
     if trial.taken_before is not None:  # a past course of unknown dates (review s19 item 1)
         return f"before {day_text(trial.taken_before)}; dates not recorded"
     assumed = trial_dates.whole_course_assumed(trial)
@@ -186,7 +183,7 @@ def _dates(trial: Trial) -> str:
         return (
             f"{day_text(trial.start)} – duration not recorded (counted as {plural(assumed, 'day')})"
         )
-    end = "ongoing" if trial.ongoing else day_text(trial.end)
+    end = running if trial.ongoing else day_text(trial.end)
     return f"{day_text(trial.start)} – {end}"
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from fhir_mapping.ages import youngest
 from fhir_mapping.record import Finding, FindingKind
+from services import bipolar_findings
 from services.episode_codes import earlier_episode_codes, earlier_text
 from services.pathway import finding_line, qualifies_as_mdd, text_only_line
 from services.payer_criteria.findings import finding_names, findings_of
@@ -84,7 +85,26 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
     # Cite the code that says the most: coded severe first, then the most recent.
     best = max(accepted, key=lambda f: (f.severity == "severe", f.onset or date.min))
     severity = f"coded as {best.severity}" if best.severity else "severity not coded"
-    return judged(c, CriterionStatus.MET, (f"{finding_line(best)}; {severity}", *named))
+    return judged(
+        c,
+        CriterionStatus.MET,
+        (f"{finding_line(best)}; {severity}", *named),
+        to_confirm=_bipolar_doubt(x),
+    )
+
+
+def _bipolar_doubt(x: Inputs) -> str | None:
+    """What a met MDD diagnosis leaves to confirm when a bipolar finding is on record beside it
+    (review s23 RP finding 5: "MDD recurrent severe; r/o bipolar II" in the problem text held
+    the TMS card while the packet said the diagnosis "Met"): the cards' words, "problem text
+    mentions possible bipolar disorder (MDD recurrent severe; r/o bipolar II ...)"; None when
+    none is on record. Never "not met": what the chart holds is a question for psychiatry, and
+    the cards already hold the pathway on it (the safer reading for the patient)."""
+    bipolar = x.facts.bipolar
+    if not bipolar:
+        return None
+    named = "; ".join(finding_line(f) for f in bipolar_findings.named(bipolar))
+    return f"{bipolar_findings.head(bipolar)}: {named}; confirm with psychiatry before referral"
 
 
 def _not_mdd(c: Criterion, x: Inputs, coded: tuple[Finding, ...]) -> CriterionResult | None:

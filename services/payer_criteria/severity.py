@@ -35,6 +35,8 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
     evidence: list[str] = []
     met = False
     met_by: list[str] = []
+    confirm: list[str] = []  # totals their answers contradict, the met band on both readings
+    lower_below: list[str] = []  # the same, met by the higher reading only
     for instrument in c.instruments:
         score = current.get(instrument)
         if score is None or score.value is None:
@@ -53,9 +55,19 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
         elif doubt:
             shown += f" ({doubt})"
         cut = c.cut_off(instrument)
-        if cut is not None and score.value >= cut[0]:
+        # A total its answers contradict (Score.total_conflict) is payer evidence on its LOWER
+        # reading only (review s23 RP finding 4): the higher stays what the cards' safety
+        # checks read, but a packet must not claim severity the form may not show.
+        conflict = score.total_conflict
+        lower = score.value if conflict is None else min(conflict.filed, conflict.items_sum)
+        if cut is not None and lower >= cut[0]:
             met = True
             met_by.append(instrument)
+            if conflict is not None:
+                confirm.append(_conflict(score))
+        elif cut is not None and score.value >= cut[0]:
+            shown += f": the lower reading ({lower}) is below {cut[1]}"
+            lower_below.append(_conflict(score))
         elif cut is not None:
             shown += f": below {cut[1]}"
         evidence.append(shown)
@@ -75,9 +87,17 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
             shown_as="To confirm",
         )
     if met:
-        return judged(c, CriterionStatus.MET, tuple(evidence))
+        # "Met, to confirm": the form whose total and answers disagree is checked first.
+        return judged(
+            c, CriterionStatus.MET, tuple(evidence), to_confirm="; ".join(confirm) or None
+        )
     if evidence:
-        return judged(c, CriterionStatus.NOT_MET, tuple(evidence))
+        to_document = (
+            f"{c.to_document} (or check the form: {'; '.join(lower_below)})"
+            if lower_below
+            else None
+        )
+        return judged(c, CriterionStatus.NOT_MET, tuple(evidence), to_document=to_document)
     window = x.policy.payer_score_max_age_days
     if older:
         latest = max(older.values(), key=lambda s: s.date)
@@ -95,3 +115,9 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
         "rating scale scores",
         f"no {'/'.join(c.instruments)} score on record",
     )
+
+
+def _conflict(score: Score) -> str:
+    """ "PHQ-9 on 2026-11-16: total filed 22, items sum to 12: check the form"."""
+    words = phq9_disagreements.conflict_words(score, dated=False)
+    return f"{score.instrument} on {score.date.isoformat()}: {words}"

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from fhir_mapping.partial_response import partial_response, partial_text
-from fhir_mapping.record import Trial
+from fhir_mapping.record import Trial, Verdict
+from fhir_mapping.relapse_on_drug import relapse_text
 from services import (
     cards,
     inducers,
@@ -143,6 +144,13 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         if dated:
             named_out.append(_dated_text(dated))
         summary += "; not counted: " + "; ".join(named_out)
+    # Response, then a relapse on the drug (review s23 RC finding 1): no inadequate response,
+    # so not counted; named for the clinician to judge, as the relapse card says it.
+    relapsed = _relapsed(x, counted)
+    if relapsed:
+        summary += "; not counted: " + "; ".join(
+            f"{t.ingredient}: {relapse_text(t)}, clinician to judge" for t in relapsed
+        )
     # Review 11 finding 4 (F3): counted trials that ended before a treatment-free gap and a new
     # diagnosis may be a previous episode's: kept (no boundary is stated), named to confirm.
     earlier = maybe_previous_episode(x.record, facts.episode_trials, x.policy.mapping)
@@ -217,7 +225,8 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             (summary, "medication history not available in full"),
             details=details,
         )
-    if (unconfirmed or dated) and _would_meet(c, counted, tuple(t for t, _ in unconfirmed) + dated):
+    more = tuple(t for t, _ in unconfirmed) + dated + relapsed
+    if more and _would_meet(c, counted, more):
         # Met only if the unconfirmed intolerances (or the courses dated to the year or month
         # only) counted: what the chart leaves to confirm, so "not on record" (documentation
         # can settle it), never "met".
@@ -228,6 +237,7 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             else f"how long {t.ingredient} was taken"
             for t in dated
         ]
+        confirm += [f"whether {t.ingredient}'s relapse on it counts" for t in relapsed]
         return judged(
             c,
             CriterionStatus.NOT_ON_RECORD,
@@ -239,6 +249,22 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         )
     status = CriterionStatus.NOT_MET if counted else CriterionStatus.NOT_ON_RECORD
     return judged(c, status, (summary,), details=details)
+
+
+def _relapsed(x: Inputs, counted: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    """The episode's adequate courses that responded, then relapsed on the drug
+    (Trial.relapsed_from), one per ingredient not already counted, oldest first."""
+    done = {t.ingredient for t in counted}
+    found: dict[str, Trial] = {}
+    for t in sorted(x.facts.episode_trials, key=_START):
+        if (
+            t.relapsed_from is not None
+            and t.verdict is Verdict.ADEQUATE
+            and t.ingredient not in done
+            and relapse_text(t) is not None
+        ):
+            found.setdefault(t.ingredient, t)
+    return tuple(found.values())
 
 
 def _other_use(x: Inputs) -> list[str]:

@@ -23,6 +23,8 @@ class _MappingPolicyConfig(BaseModel):
     baseline_days_after: int = Field(14, ge=0)
     on_treatment_from_week: float = Field(4.0, ge=0)
     on_treatment_days_after_end: int = Field(30, ge=0)
+    adverse_effect_code_days: int = Field(14, ge=0, le=90)
+    relapse_held_scores: int = Field(2, ge=1, le=6)
     episode_gap_months: int = Field(6, ge=1)
     remission_below: int = Field(5, ge=1, le=27)
     episode_recovery_months: int = Field(2, ge=1, le=60)

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE
 from services import cards, screen, trial_dates
+from services.answered_courses import already_answered
 from services.card_format import weeks_text
 from services.recommendation import Recommendation
 from services.rules import optimize_switch_augment
@@ -80,6 +81,8 @@ def flagged_trials(ctx: RuleContext) -> tuple[Trial, ...]:
     raised = optimize_switch_augment.subtherapeutic(ctx)
     kept: list[Trial] = []
     for trial in flagged:
+        if already_answered(trial, ctx.record.trials):
+            continue  # a later adequate course, or a stop reason (RC s23 findings 4, 5)
         if trial not in raised and trial not in kept:
             kept.append(trial)
     return tuple(sorted(kept, key=lambda t: t.start))

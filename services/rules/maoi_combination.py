@@ -37,6 +37,10 @@ from services import cards, taken_to_confirm, washout, washout_table, washout_wo
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
+# The verbs of taken_to_confirm's claims, as the summary compares them (`_both`).
+_RUNNING = taken_to_confirm.RUNNING.verb
+_LISTED = taken_to_confirm.LISTED.verb
+
 TOPIC = "maoi-combination"
 
 
@@ -99,7 +103,10 @@ def _since(e: washout.Exposure) -> str:
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
     # Named by drug and date; an id only for a record with no readable dates (cards.record_cite).
     cite = cards.record_cite(e.cited, e.start is not None, ", {}")
-    return f"{e.ingredient} ({washout_words.kind_label(e.row)}) {e.claim.bare} {when}{cite}"
+    label = washout_words.kind_label(e.row)
+    if e.claim.why:  # its trials table's words (review s23 RPC): not "running since"
+        return f"{e.ingredient} ({label}) {when}, {e.claim.said()}{cite}"
+    return f"{e.ingredient} ({label}) {e.claim.bare} {when}{cite}"
 
 
 def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exposure) -> str:
@@ -109,13 +116,23 @@ def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exp
         return f"{m} ({label}) stopped {_ago(maoi)}, {o} running"
     if not other.running:
         return f"{m} ({label}) running, {o} stopped {_ago(other)}"
-    if not (maoi.to_confirm or other.to_confirm):
-        return f"{m} ({label}) and {o} both running"
-    if maoi.to_confirm and other.to_confirm:
-        return f"{m} ({label}) and {o} may both be running"
-    if maoi.to_confirm:
-        return f"{m} ({label}) {maoi.claim.verb} with {o}"
-    return f"{m} ({label}) running with {o}, which {other.claim.verb}"
+    # Each drug as its line and its trials table say it (taken_to_confirm.course_claim, review
+    # s23 RPC: "both running" of a listed phenelzine and an escitalopram with no supply since
+    # 2025-06-05).
+    said, other_said = maoi.claim.verb, other.claim.verb
+    if said == other_said:
+        if said == _RUNNING:
+            return f"{m} ({label}) and {o} both running"
+        return (
+            f"{m} ({label}) and {o} {'both listed' if said == _LISTED else 'may both be running'}"
+        )
+    if said == _RUNNING:
+        return f"{m} ({label}) running with {o}, which {other_said}"
+    if other_said == _RUNNING:
+        if said == _LISTED:
+            return f"{m} ({label}) listed, {o} running"
+        return f"{m} ({label}) {said} with {o}"
+    return f"{m} ({label}) {maoi.claim.bare}, {o} {other.claim.bare}"
 
 
 def _ago(e: washout.Exposure) -> str:

@@ -144,11 +144,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # The course named by the day its present dose began (trial_dates.dose_since): "sertraline 150
     # mg/day (running since 2025-01-06)" read as 150 mg since then when 150 began at the relapse.
     named, since_text = trial_dates.dose_since(trial, dose)
-    sections = [
-        f"**Relapse on {named}** (running {since_text}): "
+    held_text = (
         f"in remission on it {held} (PHQ-9 {', '.join(str(s.value) for s in remission)}; "
-        f"remission is PHQ-9 < {below}, CMS159), then PHQ-9 {scores_text(since)} (>= "
-        f"{ctx.policy.mapping.relapse_phq9_at_least} is moderate or worse, Kroenke 2001).",
+        f"remission is PHQ-9 < {below}, CMS159)"
+    )
+    if first.in_episode and trial.baseline is not None and not (low.value or 0) < below:
+        # A response of this episode's course, without remission (review s23 RC finding 1).
+        held_text = (
+            f"response on it on {low.date.isoformat()} (PHQ-9 {trial.baseline.value} -> "
+            f"{low.value}, >= 50 % drop, CANMAT 2023 para 180)"
+        )
+    sections = [
+        f"**Relapse on {named}** (running {since_text}): {held_text}, then PHQ-9 "
+        f"{scores_text(since)} (>= {ctx.policy.mapping.relapse_phq9_at_least} is moderate or "
+        "worse, Kroenke 2001).",
         f"**Adherence on record:** {cards.adherence_text(trial)}.",
         f"**Review first:** {step_text('review')} {step_cite('review', 'CANMAT 2023 para 184')}.",
         *history_lines(ctx),
@@ -157,7 +166,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     others = [r.trial.ingredient for r in found[1:]]
     if others:
         sections.append(f"Also running through the same remission: {cards.and_list(others)}.")
-    sections.append(f"{marked_step('not-counted')} (this episode from {ctx.facts.episode_start}).")
+    if first.in_episode:
+        sections.append(f"{marked_step('not-counted-relapse')}.")
+    else:
+        sections.append(
+            f"{marked_step('not-counted')} (this episode from {ctx.facts.episode_start})."
+        )
     # The scores only: the trials table judges a course by its first and last score ("20 -> 18,
     # failed"), which is what this card says it is not.
     evidence = (cards.scores_evidence(ctx.record),)

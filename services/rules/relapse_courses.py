@@ -25,6 +25,10 @@ class Relapse:
     trial: Trial
     remission: tuple[Score, ...]  # the PHQ-9 run below the remission cut-off, oldest first
     since: tuple[Score, ...]  # the PHQ-9 totals after it, oldest first; the last is the latest
+    # A course of this episode that brought response or remission, then the relapse on it
+    # (Trial.relapsed_from, review s23 RC finding 1): `remission` then holds that one score,
+    # which may be a response without remission.
+    in_episode: bool = False
 
 
 def relapses(ctx: RuleContext, phq9: tuple[Score, ...] | None = None) -> tuple[Relapse, ...]:
@@ -54,4 +58,30 @@ def relapses(ctx: RuleContext, phq9: tuple[Score, ...] | None = None) -> tuple[R
         since = tuple([s for s in phq9 if s.date > remission[-1].date])
         if since:
             found.append(Relapse(trial, remission, since))
-    return tuple(found)
+    return tuple(found) + _in_episode(ctx, phq9, found)
+
+
+def _in_episode(
+    ctx: RuleContext, phq9: tuple[Score, ...], found: list[Relapse]
+) -> tuple[Relapse, ...]:
+    """Running courses of this episode that brought response or remission and relapsed on the
+    drug (Trial.relapsed_from, fhir_mapping/relapse_on_drug.py: sertraline 21 -> 5 -> 19), oldest
+    first: not failed trials, so no other card would say what the latest PHQ-9 asks for."""
+    said = {id(r.trial) for r in found}
+    more = []
+    for trial in sorted(ctx.record.trials, key=lambda t: t.start):
+        responded = trial.relapsed_from
+        if (
+            responded is None
+            or id(trial) in said
+            or trial.role is not _ANTIDEPRESSANT
+            or trial.verdict is not Verdict.ADEQUATE
+            or not trial.ongoing
+            or trial.on_hold is not None
+            or trial.supply_ran_out is not None  # whether it is still taken comes first
+        ):
+            continue
+        since = tuple([s for s in phq9 if s.date > responded.date])
+        if since:
+            more.append(Relapse(trial, (responded,), since, in_episode=True))
+    return tuple(more)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from fhir_mapping.formulations import Formulation
 from fhir_mapping.record import DoseBasis, Trial
-from services import cards, formulation_ceilings, screen, trial_dates
+from services import cards, formulation_ceilings, screen, taken_to_confirm, trial_dates
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation
 from services.rules import running_dose
@@ -90,7 +90,7 @@ def _single_line(trial: Trial, form: Formulation, per_dose: float) -> str:
     why = f": {form.reason}" if form.reason else ""
     return (
         f"**{trial.ingredient.capitalize()} {form.shown_as} {trial_dose(trial)}, "
-        f"{cards.fmt_mg(per_dose)} mg a dose** (running {_since(trial)}): "
+        f"{cards.fmt_mg(per_dose)} mg a dose** ({_running_since(trial)}): "
         f"no single dose of this formulation should exceed {cards.fmt_mg(limit)} mg "
         f"({form.cite}{form.flag}){why}."
     )
@@ -100,6 +100,16 @@ def _since(trial: Trial) -> str:
     """ "since 2024-12-02", or "since 2026-05-04; 450 mg/day since 2026-09-01" when the present
     dose began after the course (trial_dates.dose_since: review s20 item 1)."""
     return trial_dates.dose_since(trial, trial_dose(trial))[1]
+
+
+def _running_since(trial: Trial) -> str:
+    """ "running since 2024-12-02", or "since 2024-12-02; may be running: no supply since
+    2025-06-30" for a course whose supply ran out (taken_to_confirm.trial_claim, the words of
+    its trials table's dates cell: review s23 RPC)."""
+    claim = taken_to_confirm.trial_claim(trial)
+    if claim.why:
+        return f"{_since(trial)}; {claim.verb}: {claim.why}"
+    return f"{claim.bare} {_since(trial)}"
 
 
 def _dose(trial: Trial, read: running_dose.Reading) -> str:
@@ -117,8 +127,8 @@ def _line(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
     )
     why = f": {form.reason}" if form.reason else ""
     return (
-        f"**{trial.ingredient.capitalize()} {form.shown_as} {_dose(trial, read)}** (running "
-        f"{_since(trial)}): the labelled maximum of this formulation is "
+        f"**{trial.ingredient.capitalize()} {form.shown_as} {_dose(trial, read)}** "
+        f"({_running_since(trial)}): the labelled maximum of this formulation is "
         f"{cards.fmt_mg(top)} mg/day{single} ({form.cite}{form.flag}){why}."
     )
 
@@ -128,8 +138,9 @@ def _daily_summary(trial: Trial, form: Formulation, read: running_dose.Reading) 
     dose, top = _dose(trial, read), cards.fmt_mg(form.max_mg_day)
     may = "may be " if read.to_confirm else ""
     why = f": {form.reason}" if form.reason else ""
+    running = taken_to_confirm.trial_claim(trial).bare  # "possibly running": no supply since
     return cards.fit_summary(
-        f"{name} {dose} running: {may}above the {form.shown_as} maximum of {top} mg/day{why}",
+        f"{name} {dose} {running}: {may}above the {form.shown_as} maximum of {top} mg/day{why}",
         f"{name} {dose}: {may}above the {top} mg/day {form.shown_as} maximum",
     )
 
@@ -138,8 +149,9 @@ def _single_summary(trial: Trial, form: Formulation, per_dose: float) -> str:
     name = f"{trial.ingredient.capitalize()} {form.shown_as}"
     dose, limit = cards.fmt_mg(per_dose), cards.fmt_mg(form.max_single_mg)
     why = f": {form.reason}" if form.reason else ""
+    running = taken_to_confirm.trial_claim(trial).bare
     return cards.fit_summary(
-        f"{name} {dose} mg a dose running: above the {form.shown_as} single-dose limit of "
+        f"{name} {dose} mg a dose {running}: above the {form.shown_as} single-dose limit of "
         f"{limit} mg{why}",
         f"{name} {dose} mg a dose: above the {limit} mg {form.shown_as} single-dose limit",
     )

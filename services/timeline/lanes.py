@@ -10,7 +10,9 @@ from services.card_format import plural
 from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.site_ceiling import site_ceiling
+from services.timeline.dose_labels import dose_labels, visible_centre
 from services.timeline.layout import LINE, MARGIN, Layout
+from services.timeline.listed import covered_gaps, lane_name, listed_box, verdict_line
 from services.timeline.scale import TimeScale
 from services.timeline.style import (
     CATEGORY_TEXT,
@@ -20,7 +22,6 @@ from services.timeline.style import (
     dose_category,
 )
 from services.timeline.svg import (
-    HALO,
     INK,
     MUTED,
     Attr,
@@ -56,7 +57,7 @@ def _lane_lines(
     """The text of a lane (in the gutter, or above the bars): (text, font size, weight, colour)
     per line."""
     width = layout.text_width
-    name = display_name(trial.ingredient) + (" (current)" if trial.ongoing else "")
+    name = lane_name(trial)  # "(listed)" for a course only a listing keeps (s23 RP finding 2)
     lines = [(t, 14, 700, INK) for t in wrap(name, 14, width)]
     kind = "augmentation" if trial.role is Role.AUGMENTATION else trial.drug_class
     lines += [
@@ -72,7 +73,7 @@ def _lane_lines(
             verdict = verdict.replace(" · ", " · at least ", 1)
         elif trial.end_not_recorded and not trial.ongoing:  # counted to the day it was recorded
             verdict = verdict.replace(" · ", " · at most ", 1)
-    lines += [(t, 12, 700, INK) for t in wrap(verdict, 12, width)]
+    lines += [(t, 12, 700, INK) for t in wrap(verdict_line(trial, verdict), 12, width)]
     if trial.patient_reported:
         # Only the patient's statements: the cards say "self-reported" where they count the
         # trial; so does its row, under the verdict it qualifies (review 18b M4).
@@ -184,7 +185,10 @@ def trial_lane(
     spans: list[tuple[date, date, float | None, DoseSegment | None]] = [
         (s.start, s.end, s.mg_per_day, s) for s in trial.segments
     ] or [(trial.start, trial.end, None, None)]
-    boxes = gap_boxes(trial)
+    if trial_dates.never_filled(trial):
+        spans = []  # an order never filled: no dose bar, its listed box only (s23 RP finding 3)
+    out.append(listed_box(trial, scale, baseline, room))
+    boxes = covered_gaps(trial, gap_boxes(trial))
     gaps = [(scale.x(g.start), scale.x(g.end)) for g, _, _ in boxes]
     labels: list[tuple[str, float, float]] = []
     for start, end, mg, segment in spans:
@@ -202,7 +206,7 @@ def trial_lane(
             policy=policy,
         )
         out.append(svg)
-        labels.append((label, _visible_centre(x0, x1, gaps), label_y))
+        labels.append((label, visible_centre(x0, x1, gaps), label_y))
     last_gap_label = -1e9
     for gap, long_label, what in boxes:
         gx0, gx1 = scale.x(gap.start), scale.x(gap.end)
@@ -253,7 +257,7 @@ def trial_lane(
             )
         )
     # Labels last: over the bars and the refill-gap boxes.
-    out.extend(_dose_labels(labels, x_start, scale.x1))
+    out.extend(dose_labels(labels, x_start, scale.x1))
     lane = el(
         "g",
         *out,
@@ -354,46 +358,3 @@ def _label(segment: DoseSegment | None, mg: float | None) -> str:
     if segment is not None and segment.as_needed:
         label += " PRN"
     return label
-
-
-def _visible_centre(x0: float, x1: float, gaps: list[tuple[float, float]]) -> float:
-    """The centre of the longest part of [x0, x1] outside the refill gaps, so a dose label sits
-    on the bar that was actually supplied rather than in a gap."""
-    parts = [(x0, x1)]
-    for g0, g1 in gaps:
-        parts = [
-            piece
-            for a, b in parts
-            for piece in ((a, min(b, g0)), (max(a, g1), b))
-            if piece[1] - piece[0] > 0
-        ]
-    if not parts:
-        return (x0 + x1) / 2
-    a, b = max(parts, key=lambda p: p[1] - p[0])
-    return (a + b) / 2
-
-
-def _dose_labels(labels: list[tuple[str, float, float]], left: float, right: float) -> list[str]:
-    """Dose labels over the bars, left to right; one that would overlap the previous one is left
-    out (the bar's tooltip still gives the dose)."""
-    out: list[str] = []
-    last_right = -1e9
-    for label, centre, y in labels:
-        half = text_width(label, 11.5) / 2
-        centre = min(max(centre, left + half), right - half)
-        if centre - half < last_right + 6:
-            continue
-        out.append(
-            svg_text(
-                centre,
-                y,
-                label,
-                font_size=11.5,
-                font_weight=600,
-                text_anchor="middle",
-                fill=INK,
-                **HALO,
-            )
-        )
-        last_right = centre + half
-    return out

@@ -42,10 +42,18 @@ def legend_block(top: float, style: TimelineStyle, layout: Layout) -> tuple[str,
             swatch("#FFFFFF", stroke_width=1.3, stroke_dasharray="4 3"),
             "Refill gap (no supply on hand)",
         ),
+        (  # timeline/listed.py (review s23 RP findings 2, 3)
+            swatch("none", stroke_width=1.3, stroke_dasharray="2 4"),
+            "Listed or no supply: not shown taken",
+        ),
         (
             el("line", x1=0, x2=22, y1=-4, y2=-4, stroke=style.phq9, stroke_width=2.5)
             + el("circle", cx=11, cy=-4, r=5, fill=style.phq9, stroke="#FFFFFF", stroke_width=1.5),
             "PHQ-9 total",
+        ),
+        (  # a total its answers contradict (timeline/phq9.py, review s23 RP finding 4)
+            el("circle", cx=11, cy=-4, r=5, fill="#FFFFFF", stroke=style.phq9, stroke_width=2),
+            "PHQ-9 total its items contradict",
         ),
         (
             el(

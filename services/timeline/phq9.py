@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fhir_mapping.record import PatientRecord, Score
+from services import phq9_disagreements
 from services.timeline.contents import item9_positive
 from services.timeline.layout import MARGIN, PHQ9_HEIGHT, Layout, section_heading
 from services.timeline.scale import TimeScale
@@ -163,6 +164,17 @@ def _phq9_point(
     label = str(value) if value is not None else "?"
     band = style.band_of(value) if value is not None else None
     tip = f"PHQ-9 {label} on {day_text(score.date)}" + (f" ({band.label})" if band else "")
+    conflict = score.total_conflict
+    if conflict is not None:
+        # A total its answers contradict (review s23 RP finding 4): both numbers on the point,
+        # the cards' words in its tooltip, drawn hollow: a reading to check, not a measurement.
+        tip += f"; {phq9_disagreements.conflict_words(score, dated=False)}"
+        other = (
+            f"filed {conflict.filed}"
+            if value == conflict.items_sum
+            else f"items {conflict.items_sum}"
+        )
+        label = f"{label} ({other})"
     if positive:
         tip += f"; item 9 = {score.item9} (thoughts of death or self-harm)"
         shape = el(
@@ -172,6 +184,8 @@ def _phq9_point(
             stroke=INK,
             stroke_width=1.2,
         )
+    elif conflict is not None:
+        shape = el("circle", cx=x, cy=cy, r=5, fill="#FFFFFF", stroke=style.phq9, stroke_width=2)
     else:
         shape = el("circle", cx=x, cy=cy, r=5, fill=style.phq9, stroke="#FFFFFF", stroke_width=1.5)
     label_y = cy - 12 if above else cy + 21
@@ -187,8 +201,9 @@ def _phq9_point(
         tooltip(tip),
         shape,
         text,
-        cls="phq9-point item9-positive" if positive else "phq9-point",
-        data_value=label if value is not None else "",
+        cls=("phq9-point item9-positive" if positive else "phq9-point")
+        + (" total-conflict" if conflict is not None else ""),
+        data_value=str(value) if value is not None else "",
         data_date=score.date.isoformat(),
         data_item9=score.item9,
     )

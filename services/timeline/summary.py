@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
-from services import data_gaps, trial_dates
+from services import data_gaps, phq9_disagreements, trial_dates
 from services.dose_units import per_day
 from services.timeline.contents import (
     PROCEDURE_ROWS,
@@ -67,9 +67,12 @@ def describe(record: PatientRecord) -> str:
     if valued:
         latest = valued[-1]
         band = timeline_style().band_of(latest.value or 0)
+        # A total its answers contradict says so (review s23 RP finding 4).
+        doubt = phq9_disagreements.conflict_words(latest, dated=False)
         sentences.append(
             f"{plural(len(scores), 'PHQ-9 score')} from {day_text(scores[0].date)}; latest "
-            f"{latest.value}{f' ({band.label})' if band else ''} on {day_text(latest.date)}."
+            f"{latest.value}{f' ({band.label})' if band else ''} on {day_text(latest.date)}"
+            f"{f' ({doubt})' if doubt else ''}."
         )
     else:
         # Beside PHQ-9s that could not be read (phq9_lookalike.py), "none" would claim more than
@@ -125,12 +128,14 @@ def _trial_summary(trial: Trial) -> str:
         text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
         end = day_text(trial.end)
         stopped = trial_dates.stopped_by_text(trial, end)  # its stop's day only (W2 item 1)
-        if trial.ongoing:
-            text += ", ongoing"
+        if trial.ongoing:  # "listed: order ... still active, ..." for a listed course
+            text += f", {trial_dates.ongoing_text(trial, day_text)}"
         else:
             text += f" to {end}" if stopped == end else f", {stopped}"
     verdict = fixed_course_text(trial) or _SUMMARY_VERDICT.get(trial.verdict, str(trial.verdict))
-    if trial_dates.duration_to_confirm(trial):
+    if trial_dates.never_filled(trial):  # its listing says why (review s23 RP finding 3)
+        verdict = "not counted as a trial"
+    elif trial_dates.duration_to_confirm(trial):
         # Session 21 F3 item 1: not known to be short; its reason says "adequacy to confirm".
         verdict = "trial"
     text += f", {verdict}"

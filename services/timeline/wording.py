@@ -15,6 +15,7 @@ from fhir_mapping.record import (
     Verdict,
 )
 from fhir_mapping.refills_unread import unknown_words
+from fhir_mapping.relapse_on_drug import relapse_text
 from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.card_format import plural as plural
@@ -198,8 +199,15 @@ def outcome_text(trial: Trial, raised: str | None = None) -> str:
     (timeline/raise_wait.py), said instead of a non-response the raised dose has had no time to
     show (review s20 R4 item 9)."""
     before, after = trial.baseline, trial.on_treatment
+    if trial_dates.never_filled(trial):
+        return ""  # an order never filled: no response to judge (review s23 RP finding 3)
     if before is None or after is None or before.value is None or after.value is None:
         return raised[:1].upper() + raised[1:] if raised else ""
+    if trial_dates.outcome_to_confirm(trial):  # taken after the last confirmation
+        return f"{after.instrument} {before.value} → {after.value}: outcome to confirm"
+    relapsed = relapse_text(trial)
+    if relapsed is not None:  # review s23 RC finding 1: "PHQ-9 21 → 5 → 19", not "21 → 19"
+        return relapsed[:1].upper() + relapsed[1:] + ": not counted as a failed trial"
     if trial.remission:
         outcome = "remission"
     elif trial.mild_residual and trial.episode_baseline is not None:  # review 15 recheck m05

@@ -48,7 +48,7 @@ def test_rendered_dom_has_lanes_points_and_legend(chromium: str, page: str) -> N
     assert len(dom.with_class("refill-gap")) == 1
     assert len(dom.with_class("procedure")) == 12
     assert [t for t, _ in dom.with_id("legend")] == ["g"]
-    assert len(dom.with_class("legend-item")) == 12
+    assert len(dom.with_class("legend-item")) == 14
     assert [t for t, _ in dom.with_id("timeline-title")] == ["title"]
     # The browser fetched the page and nothing else it was not given (at most a favicon probe).
     assert [p for p in requested if p != "/favicon.ico"] == [PATH]

@@ -68,6 +68,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "formulation",  # review 15 W3: SR, XL, CR (formulations.py)
         "mg_per_dose",  # a formulation's single-dose limit (bupropion IR 150 mg)
         "entry_dated",  # recheck 2 of review 16 W2: the only date is the entry's
+        "stopped_for",  # RC review s23 finding 5: statusReason `preg`
     ]
 
 

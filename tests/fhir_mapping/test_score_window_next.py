@@ -129,8 +129,13 @@ def test_control_without_a_next_drug_the_score_after_the_stop_is_the_outcome() -
     assert trial.failed and not trial.outcome_inferred
 
 
-def test_a_score_on_the_day_the_next_drug_starts_is_the_previous_drugs_outcome() -> None:
+def test_a_score_on_the_day_the_next_drug_starts_after_the_stop_is_its_baseline_only() -> None:
+    # Review s23 RC finding 2: taken a week off sertraline, it is venlafaxine's baseline, and one
+    # score judges one course: sertraline's failure is inferred from the stop and said so.
     trial = sertraline(chart(scores=((VENLAFAXINE_START, 20),)))
-    assert trial.on_treatment is not None
-    assert (trial.on_treatment.date, trial.on_treatment.value) == (VENLAFAXINE_START, 20)
-    assert trial.outcome_note is None and not trial.outcome_inferred
+    assert trial.on_treatment is None
+    assert trial.failed and trial.outcome_inferred
+    assert trial.outcome_note == (
+        "PHQ-9 21 on 2024-09-30 was taken on venlafaxine, 14 days into it and 21 days after "
+        "sertraline stopped"
+    )

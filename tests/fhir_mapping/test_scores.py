@@ -216,15 +216,17 @@ def test_baseline_and_on_treatment_windows() -> None:
         s(date(2024, 1, 15), 25, "too-early"),  # 46 days before the start
         s(date(2024, 2, 10), 19, "baseline"),  # latest within 30 days before
         s(date(2024, 3, 20), 14, "week-3"),  # before week 4: neither
-        s(date(2024, 3, 29), 12, "week-4"),
-        s(date(2024, 6, 25), 10, "on-treatment"),  # latest up to 30 days after the end
+        s(date(2024, 3, 29), 12, "on-treatment"),  # week 4: the latest on the drug
+        # After the end, no response (10 > 19 / 2): never replaces the last score on the drug
+        # (review s23 RC finding 2).
+        s(date(2024, 6, 25), 10, "after-the-end"),
         s(date(2024, 7, 2), 3, "too-late"),
         s(date(2024, 6, 20), None, "orphan-item9", item9=1),
     ]
     (with_scores,) = attach_scores([trial], scores, MappingPolicy())
     assert with_scores.baseline == scores[1]
-    assert with_scores.on_treatment == scores[4]
-    assert with_scores.response is False  # 10 > 19 / 2
+    assert with_scores.on_treatment == scores[3]
+    assert with_scores.response is False  # 12 > 19 / 2
     assert with_scores.remission is False
 
 

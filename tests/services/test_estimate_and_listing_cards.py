@@ -91,7 +91,10 @@ def test_the_packet_shows_the_listing_not_an_ongoing_course() -> None:
     record = f.trd_record(trials=(f.sertraline_failed(), listed_venlafaxine(date(2023, 3, 6))))
     html = render_packet(record, POLICY)
     dates = cells(html, "Dates", "trials")
-    assert "6 Mar 2023 – listed as active, not confirmed since 6 Mar 2023" in dates
+    # The cards' listing words (trial_dates.ongoing_text, review s23 RP finding 2).
+    assert (
+        "6 Mar 2023 – listed: statement active since 6 Mar 2023, last confirmed 6 Mar 2023" in dates
+    )
     outcomes = cells(html, "Outcome", "trials")
     assert any(
         o.startswith("to confirm: PHQ-9 17 on") and "last confirmed on 6 Mar 2023" in o

@@ -149,5 +149,6 @@ def test_a_safety_card_is_never_held() -> None:
     # Escitalopram's supply ran out with an MAOI statement active: the MAOI card stays first.
     doc = _READING20("u01_phenelzine_statement_active_on_escitalopram")
     summaries = [c["summary"] for c in _cards(doc, date(2026, 12, 1))]
-    assert summaries[0].startswith("Phenelzine (MAOI) and escitalopram both running")
+    # Each drug as its line and table say it (review s23 RPC): listed, possibly running.
+    assert summaries[0].startswith("Phenelzine (MAOI) listed, escitalopram possibly running")
     assert any("escitalopram: no supply since" in s for s in summaries)

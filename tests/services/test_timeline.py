@@ -354,7 +354,9 @@ def test_legend_lists_every_symbol() -> None:
         "Dose or range unknown",
         "Adequate range (dashed: minimum)",
         "Refill gap (no supply on hand)",
+        "Listed or no supply: not shown taken",
         "PHQ-9 total",
+        "PHQ-9 total its items contradict",
         "PHQ-9 item 9 positive (self-harm thoughts)",
         "TMS",
         "ECT",
@@ -589,7 +591,7 @@ def test_narrow_layout_draws_the_same_marks_as_the_wide_one() -> None:
         ("legend-item", "transform"),
     ):
         if attr == "transform":  # legend items flow over more rows: same count, other places
-            assert len(_by_class(narrow, cls)) == len(_by_class(wide, cls)) == 12
+            assert len(_by_class(narrow, cls)) == len(_by_class(wide, cls)) == 14
         else:
             assert [e.get(attr) for e in _by_class(narrow, cls)] == [
                 e.get(attr) for e in _by_class(wide, cls)

@@ -180,7 +180,12 @@ def test_the_switch_card_comes_back_and_names_the_past_course() -> None:
     cards = _by_topic(_chart(TODAY_PV))
     switch = cards["optimize-switch-augment"]
     assert switch["summary"].startswith("1 adequate trial failed (venlafaxine): ")
-    assert "fluoxetine (tried before 2026-12-01; dose and dates not recorded)" in switch["detail"]
+    # Its note "Took years ago, stopped due to nausea." names it not tolerated, to confirm (RC
+    # review s23 finding 3b); it was "tried before 2026-12-01; dose and dates not recorded".
+    assert (
+        "**Not tolerated, never proposed:** fluoxetine (to confirm: the statement's note says "
+        "nausea, date not recorded" in switch["detail"]
+    )
     assert "2026-12-01 – ongoing" not in "".join(c["detail"] for c in cards.values())
 
 
@@ -198,12 +203,15 @@ def test_venlafaxines_scores_are_not_the_past_courses() -> None:
         False,
     )
     assert fluoxetine.assumed_days is None
-    review = {c["source"]["topic"]["code"]: c for c in cards}["adherence-review"]["detail"]
+    # Stopped for nausea by its note (RC review s23 finding 3b): not tolerated, to confirm, and
+    # no longer asked about on the adherence card ("dose not recorded; dates not recorded").
+    by_topic = {c["source"]["topic"]["code"]: c for c in cards}
+    assert "adherence-review" not in by_topic
     assert (
-        "- **fluoxetine** (tried before 2026-09-01): dose not recorded; dates not recorded: "
-        "confirm the dose and when"
-    ) in review
-    assert "counted as" not in review
+        "fluoxetine (to confirm: the statement's note says nausea"
+        in by_topic["optimize-switch-augment"]["detail"]
+    )
+    assert "counted as" not in "".join(c["detail"] for c in cards)
 
 
 def test_an_entry_made_before_the_episode_neither_dates_it_nor_joins_it() -> None:

@@ -34,7 +34,12 @@ from services.rules.optimize.courses import (
     shares_an_ingredient,
 )
 from services.rules.optimize.partial import partial_running, switch_line
-from services.rules.optimize.switch_history import failed_as_adjunct, tried_courses, unshown_text
+from services.rules.optimize.switch_history import (
+    adjunct_non_response,
+    failed_as_adjunct,
+    tried_courses,
+    unshown_text,
+)
 from services.rules.optimize.switch_other_use import other_use_lines
 
 # How the card names a market (policy.drug_market) in running text.
@@ -62,6 +67,8 @@ def switch_candidates(
         | set(facts.failed_ingredients)
         | set(partners)
         | not_tolerated(ctx)
+        # No response as an adjunct at an adequate dose: named "failed as adjunct" (RC s23 7).
+        | (set(adjunct_non_response(ctx)) if facts.augmentations else set())
     )
     notes: list[str] = []
     names: list[str] = []
@@ -254,6 +261,10 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
         if failed is not None:
             lines.append(failed)  # adequate trials: the summary says so
         lines.extend(switch_line(t) for t in partial)
+    adjunct_failed = adjunct_non_response(ctx) if facts.augmentations else {}
+    if adjunct_failed:
+        named = "; ".join(f"{name} ({text})" for name, text in adjunct_failed.items())
+        lines.append(f"Failed as adjunct, not proposed: {named}.")
     # A course that failed together with a counted one is named on the failed line, not as
     # "a class that already failed".
     failed_names = (

@@ -1,0 +1,60 @@
+"""How a course's outcome score stands beside the course that started next (score_windows.py):
+the last day a score may be its outcome (`_cut_off`), and the words cards say when the score was
+taken beside or on the next drug, or is its baseline (Trial.outcome_note). Apart from the score
+windows because it is the next course's side of them, worded for the cards.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import Score, Trial
+
+
+def _cut_off(trial: Trial, following: Trial | None, policy: MappingPolicy) -> date | None:
+    """The last day a score may be this trial's outcome because of the next course: the day it
+    started (review 10 finding 14), or, while this trial was still taken, up to the day before
+    the next one reached week `on_treatment_from_week` (audit 17b W2). A cross-taper's score
+    taken on venlafaxine in week 19, nine days after sertraline started beside it, measures
+    venlafaxine: sertraline had not run long enough for any score to be its outcome (its own
+    window opens at that week), which is the rule a partner drug meets in
+    services/trial_count.taken_with. None: no next course."""
+    if following is None:
+        return None
+    start = following.start
+    measurable = start + timedelta(days=round(policy.on_treatment_from_week * 7) - 1)
+    return max(start, min(trial.end, measurable))
+
+
+def _taken_beside_next(trial: Trial, score: Score, following: Trial) -> str | None:
+    """ "PHQ-9 16 on 2025-05-23 was taken on both: venlafaxine 19 weeks in, sertraline 9 days
+    in" for an outcome score taken after the next course started (`_cut_off`);
+    None for a score of the day it started or before (the score the switch was decided on)."""
+    if score.date <= following.start:
+        return None
+    weeks = (score.date - trial.start).days // 7
+    return (
+        f"{score.instrument} {score.value} on {score.date.isoformat()} was taken on both: "
+        f"{trial.ingredient} {weeks} weeks in, {following.ingredient} "
+        f"{(score.date - following.start).days} days in"
+    )
+
+
+def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
+    """Why a PHQ-9 after the trial is not its outcome, as cards say it (Trial.outcome_note)."""
+    if score.date == following.start:
+        # The next course's baseline (review s23 RC finding 2): never this one's outcome too.
+        text = (
+            f"PHQ-9 {score.value} on {score.date.isoformat()} is {following.ingredient}'s baseline"
+        )
+        if score.date > trial.end:
+            text += f", taken {(score.date - trial.end).days} days after {trial.ingredient} stopped"
+        return text
+    text = (
+        f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {following.ingredient}, "
+        f"{(score.date - following.start).days} days into it"
+    )
+    if score.date >= trial.end:
+        text += f" and {(score.date - trial.end).days} days after {trial.ingredient} stopped"
+    return text
