@@ -27,13 +27,29 @@ A code of another (local) table is never read on its own nor set against the wor
 their answer lists differently (some from 1), so a local "1" beside "Not at all" is no
 disagreement (screen_lookalike.py: a number under a code not known is not read). Words that are
 no answer of the list ("see note") are neither a reading nor a disagreement.
+
+Review s23 RR finding 2: LA6568-5 ("Not at all") with the text "3" or "Nearly every day (3)"
+read 0, and no suicide-risk card came: only a text that IS an answer's words was set against
+the code, so a text that says another answer in other words passed. A text or display now
+disagrees whenever it NAMES another answer anywhere in it (`_named_in`): an answer's words as a
+whole phrase ("Nearly every day (3)"), or a bare number on the item's scale ("3", "(2)"). Either
+way round: LA6571-9 ("Nearly every day") with the text "0" is unread too. The safer reading: a
+site's own numbering written into a text ("1 - Not at all" under LA6568-5) now reads as a
+disagreement and asks for a look in the chart (a minute), where reading it as agreeing would
+let a self-contradicting "Not at all (3)" pass as 0. Such a mention is never a reading on its
+own: "Nearly every day (3)" with no LOINC code stays unread, as any text that is not exactly an
+answer's words is (codes.answer_words).
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from fhir_mapping.codes import (
     answer_words,
     phq9_answer_codes_without_system,
+    phq9_answer_max,
     phq9_answer_texts,
     phq9_answer_values,
 )
@@ -57,11 +73,38 @@ def concept_answer(concept: object, *, words: bool = True) -> int | None:
             read.add(values[(system, code)])
         elif not system and code in (bare := phq9_answer_codes_without_system()):
             read.add(bare[code])  # "LA6569-3" with its system left out (SDC)
-        if display and (named := texts.get(answer_words(display))) is not None:
-            said.add(named)
+        if display:
+            said |= _named_in(display)
     text = concept.get("text")
-    if isinstance(text, str) and (named := texts.get(answer_words(text))) is not None:
-        (read if words else said).add(named)
+    if isinstance(text, str):
+        if words and (named := texts.get(answer_words(text))) is not None:
+            read.add(named)
+        said |= _named_in(text)
     if len(read) != 1 or not said <= read:
         return None
     return next(iter(read))
+
+
+# A bare whole number: not part of a word, a code ("LA6568-5"), a decimal, a date ("12/1") or
+# a time ("9:30"); "3-Nearly every day" and "(3)" name 3.
+_NUMBER = re.compile(r"(?<![\w.\-/:])\d+(?![\w./:])")
+
+
+@cache
+def _phrases() -> tuple[tuple[re.Pattern[str], int], ...]:
+    """Each answer-list display as a whole phrase (codes.answer_words form) -> its score."""
+    return tuple(
+        (re.compile(rf"(?<!\w){re.escape(words)}(?!\w)"), value)
+        for words, value in phq9_answer_texts().items()
+    )
+
+
+def _named_in(text: str) -> set[int]:
+    """Every answer a text or display names anywhere in it (module docstring, review s23 RR
+    finding 2): an answer's words as a whole phrase, and a bare number on the item's scale.
+    Only ever set against a code's reading, never a reading itself."""
+    words = answer_words(text)
+    named = {value for phrase, value in _phrases() if phrase.search(words)}
+    top = phq9_answer_max()
+    named.update(n for n in map(int, _NUMBER.findall(words)) if n <= top)
+    return named

@@ -286,7 +286,10 @@ def _build_record(
         events, session_events(procedures, events, as_of=as_of, policy=policy)
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
-    courses = build_trials(events, as_of=as_of, policy=policy, documented=documented)
+    # Any drug's fill shows the chart's fill feed (unfilled_order.py, review s23 RR finding 1).
+    courses = build_trials(
+        events, as_of=as_of, policy=policy, documented=documented, resources=medication_resources
+    )
     # Refill data not (all) read (s21 RC W2, RR 4); fills left out after a supply ran out (RR2 4).
     courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
     courses = with_unread_fills(courses, gaps)

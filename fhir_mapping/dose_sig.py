@@ -5,7 +5,7 @@ administrations per day ("bid", "every 4-6 hours", "in the morning and at bedtim
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from fhir_mapping.dose_tables import (
@@ -15,7 +15,9 @@ from fhir_mapping.dose_tables import (
     unit_factor,
 )
 from fhir_mapping.sig_amounts import NUM, UNREAD, SigAmount, alternative, sig_amounts
-from fhir_mapping.sig_times import TimeEvent, clock_events, settle, times_per_day
+from fhir_mapping.sig_clauses import ClauseReading, read_together
+from fhir_mapping.sig_clauses import SigDose as _SigDose
+from fhir_mapping.sig_times import TimeEvent, clock_events, restated, settle, times_per_day
 
 _WORD_NUMBERS = {
     "one and a half": "1.5",
@@ -87,16 +89,6 @@ def _term_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
 
 
-@dataclass(frozen=True, slots=True)
-class ClauseReading:
-    """A clause's (lower, upper) administrations per day (None: it says none), and the words of
-    a rate and times of day that disagree ("twice daily at bedtime"; sig_times.settle), else
-    None."""
-
-    per_day: tuple[float, float] | None
-    unclear: str | None = None
-
-
 def _clause_frequency(clause: str) -> tuple[float, float] | None:
     """(lower, upper) administrations per day said in a piece of sig (`clause_reading`)."""
     return clause_reading(clause).per_day
@@ -143,14 +135,17 @@ def clause_reading(clause: str) -> ClauseReading:
     events.extend(clocks)
     marks.extend((e.start, e.end) for e in clocks)
     times = times_per_day(events, clause)
+    said = tuple(events)
     if not rates:
-        return ClauseReading(times)
+        # "at bedtime and at 9 PM": one time said twice, or two (sig_times.restated).
+        twice = restated(events, clause)
+        return ClauseReading(times, None if twice is None else clause[slice(*twice)], said)
     rate = (max(r[0] for r in rates), max(r[1] for r in rates))
     settled, unclear = settle(rate, times)
     if not unclear:
-        return ClauseReading(settled)
+        return ClauseReading(settled, None, said, True)
     words = clause[min(a for a, _ in marks) : max(b for _, b in marks)]
-    return ClauseReading(settled, words)
+    return ClauseReading(settled, words, said, True)
 
 
 def sig_times_of_day(text: str) -> frozenset[str]:
@@ -218,14 +213,6 @@ def governing_step(text: str) -> str:
     return kept[-1] if kept else text
 
 
-@dataclass(frozen=True, slots=True)
-class _SigDose:
-    value: float  # per administration; the lower end of "1-2 tablets"
-    kind: str
-    per_day: tuple[float, float] | None  # (lower, upper) administrations per day
-    high: float | None = None  # the upper end of "1-2 tablets"; None when no range
-
-
 def sig_doses(text: str) -> list[_SigDose]:
     """The doses a sig gives, each with its administrations a day; [] when it gives none, one
     dose of kind UNREAD when it gives one that cannot be read (sig_amounts.py)."""
@@ -234,25 +221,25 @@ def sig_doses(text: str) -> list[_SigDose]:
     if found is None:
         return [_SigDose(0.0, UNREAD, None)]
     doses: list[_SigDose] = []
+    readings: list[ClauseReading] = []
     for i, amount in enumerate(found):
         begin = 0 if i == 0 else amount.start
         end = found[i + 1].start if i + 1 < len(found) else len(normalised)
-        per_day = _clause_frequency(normalised[begin:end])
+        readings.append(clause_reading(normalised[begin:end]))
         high = amount.high if amount.high != amount.low else None
-        doses.append(_SigDose(amount.low, amount.kind, per_day, high))
+        doses.append(
+            _SigDose(amount.low, amount.kind, readings[-1].per_day, high, readings[-1].unclear)
+        )
     doses = _join_alternatives(normalised, found, doses)
+    if len(doses) == len(found):  # no alternatives: the clauses read together (sig_clauses.py)
+        doses = read_together(normalised, found, readings, doses)
     if len(doses) > 1 and any(d.per_day is not None for d in doses):
         # An amount with no frequency of its own next to one that has one describes the product
         # ("50 mg tablet: take 100 mg daily"), not a further dose.
         doses = [d for d in doses if d.per_day is not None]
     if sig_as_needed(text):
         doses = [
-            _SigDose(
-                d.value,
-                d.kind,
-                (min(d.per_day[0], 1.0), min(d.per_day[1], 1.0)) if d.per_day else d.per_day,
-                d.high,
-            )
+            replace(d, per_day=(min(d.per_day[0], 1.0), min(d.per_day[1], 1.0))) if d.per_day else d
             for d in doses
         ]
     return doses
@@ -276,7 +263,8 @@ def _join_alternatives(text: str, found: list[SigAmount], doses: list[_SigDose])
             return [_SigDose(0.0, UNREAD, None)]
         low = min(one.value, two.value)
         high = max(one.high or one.value, two.high or two.value)
-        out[-1] = _SigDose(low, one.kind, per_day, high if high != low else None)
+        unclear = one.unclear or two.unclear
+        out[-1] = _SigDose(low, one.kind, per_day, high if high != low else None, unclear)
     return out
 
 

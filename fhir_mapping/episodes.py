@@ -115,15 +115,14 @@ it started; the course a documented intolerance belongs to).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from fhir_mapping.adverse_effect_codes import course_intolerances
 
-# The `name as name` imports are re-exports, so no importer changed with the split: the rule-2d
-# constant and DrugLookup are public (tests and services/trial_dates.py cite the constant here),
-# and the tests of the issue-14 shortcuts (test_fill_shortcuts, test_episode_fast_paths,
-# test_speed7_shortcuts, test_hot_path) reach the private steps through this module.
+# `name as name` imports are re-exports (no importer changed with the split): the rule-2d constant
+# and DrugLookup are public (tests and services/trial_dates.py cite it); the issue-14 shortcut
+# tests (test_fill_shortcuts, _episode_fast_paths, _speed7_shortcuts, _hot_path) reach the rest.
 from fhir_mapping.course_clusters import _Cluster as _Cluster
 from fhir_mapping.course_clusters import _cluster as _cluster
 from fhir_mapping.documented_intolerances import Documented
@@ -147,14 +146,13 @@ from fhir_mapping.stop_reasons import with_stop_reason
 from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup
 from fhir_mapping.trial_record import _trial
-from fhir_mapping.unfilled_order import fills_on_record
+from fhir_mapping.unfilled_order import fill_feed
 from fhir_mapping.usable_events import _event_key as _event_key
 from fhir_mapping.usable_events import _EventKey, usable_sorted
 from fhir_mapping.usable_events import _sorted_unique as _sorted_unique
 from fhir_mapping.usable_events import _usable as _usable
 
-# Enum members compared once per event, as module constants: on Python 3.11 reading a member off
-# its Enum class costs about ten times reading a global (issue 14).
+# Enum members as module constants: on Python 3.11 one read off its class costs ~10 globals (#14).
 _ORDER = EventKind.ORDER
 _DISPENSE = EventKind.DISPENSE
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
@@ -298,6 +296,7 @@ def build_trials(
     drug_lookup: DrugLookup = drug_info,
     intolerances: Iterable[Intolerance] = (),
     documented: Documented | None = None,
+    resources: Iterable[Mapping[str, object]] = (),
 ) -> tuple[Trial, ...]:
     """Trials from medication events (any order, duplicates allowed), sorted by start.
 
@@ -305,6 +304,7 @@ def build_trials(
     AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
     `documented` (build.py) adds its intolerances to them, and its adverse-effect codes mark the
     courses of their class that ended near them (adverse_effect_codes.py, RC s23 finding 3).
+    `resources`: the chart's medication resources; a fill of any drug shows a fill feed (rule 2c).
     """
     policy = policy or MappingPolicy()
     if documented is not None:
@@ -322,7 +322,7 @@ def build_trials(
         if event.kind is _ORDER and not (event.entry_dated and undated_past(event)):
             orders.append(event)  # rule 2e: a reported past order's day is no switch
     clusters: list[tuple[str, _Cluster]] = []
-    fills_elsewhere = fills_on_record([e for e, _ in usable])  # rule 2c: unfilled_order.py
+    fills_elsewhere = fill_feed([e for e, _ in usable], resources, as_of)  # rule 2c: any drug
     # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
     intolerances = tuple(intolerances)
     for ingredient, own in by_ingredient.items():

@@ -30,6 +30,7 @@ from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.fill_dose import FILL_DOSE_NOTE
+from fhir_mapping.fill_sig import read_from_sig, said_sig, with_fill
 from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
@@ -151,6 +152,7 @@ def events_of(
         if info is None:
             continue
         notes: tuple[str, ...] = ()
+        fill_noted = False  # a fill that disagrees with its sig said so (fill_sig.py)
         # The lower end of a ranged dose is the dose (adequacy); the upper end rides along for
         # the checks of a dose that may be too high (dose.py docstring).
         mg, mg_high = remembered_dose(
@@ -163,20 +165,44 @@ def events_of(
             supply = stated_supply
             if supply is None:
                 supply = quantity_days(resource.get("quantity"), dosages, component)
-            if mg is None and supply and component.strength_mg is not None:
-                # No sig on the dispense: quantity x strength / daysSupply is the dose claims
-                # data imply (30 x 50 mg tablets for 30 days = 50 mg/day).
+            if supply and component.strength_mg is not None:
                 units = quantity_units(resource.get("quantity"), per_ml=component.per_ml)
-                if units is not None:
+                if units is not None and mg is None:
+                    # No sig on the dispense: quantity x strength / daysSupply is the dose claims
+                    # data imply (30 x 50 mg tablets for 30 days = 50 mg/day).
                     mg = round(units * component.strength_mg / supply, 4)
                     notes = (*notes, FILL_DOSE_NOTE)
+                elif (
+                    units is not None
+                    and mg is not None
+                    and stated_supply
+                    and read_from_sig(dosages)
+                ):
+                    # Its sig beside its quantity over its stated days (fill_sig.py).
+                    fill_mg = round(units * component.strength_mg / stated_supply, 4)
+                    read = with_fill(
+                        (mg, mg_high),
+                        (fill_mg, units, stated_supply),
+                        dosage_unclear(dosages) if mg_high is not None else None,
+                        said_sig(dosages),
+                    )
+                    mg, mg_high = read.mg, read.mg_high
+                    if read.note == FILL_DOSE_NOTE:
+                        notes = (*notes, FILL_DOSE_NOTE)
+                    elif read.note is not None:
+                        notes, fill_noted = (*notes, f"{source}: {read.note}"), True
         # Absurd numbers (1e308 tablets, a supply of 2**64 days) are errors, not history: read
         # them as unknown, which also keeps the date arithmetic on them in range.
         if mg is not None and not isfinite(mg):
             mg = None
         if mg_high is not None and (not isfinite(mg_high) or (mg is not None and mg_high <= mg)):
             mg_high = None  # absurd, or a dose from the quantity at or above the sig's upper end
-        if mg_high is not None and dosages and (unclear := dosage_unclear(dosages)) is not None:
+        if (
+            mg_high is not None
+            and dosages
+            and not fill_noted
+            and (unclear := dosage_unclear(dosages)) is not None
+        ):
             # A ranged dose from a sig that contradicts itself ("twice daily at bedtime"): the
             # dose card quotes it (sig_unclear.py). Only a range can come from one: no cost else.
             notes = (*notes, f"{source}: {unclear}")

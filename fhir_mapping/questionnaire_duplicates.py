@@ -23,6 +23,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import array, ref_id
 from fhir_mapping.item9_floor import PHQ9, infer_item9
+from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.record import Score
 from fhir_mapping.score_totals import score_order
@@ -77,8 +78,12 @@ def _combine(group: list[Score]) -> Score:
     valued = chosen
     if chosen.value is None:
         valued = next((s for s in group if s.value is not None), chosen)
-    # An unreadable item-9 answer of either record stays while none is readable (scores.py).
-    unread = None if recorded else next((s.item9_unread for s in group if s.item9_unread), None)
+    # An unreadable item-9 answer of either record stays unless a readable one is positive
+    # (item9_unread.kept_unread: review s23 RR finding 2).
+    unread = kept_unread(
+        max(recorded) if recorded else None,
+        next((s.item9_unread for s in group if s.item9_unread), None),
+    )
     # A total that disagrees with its answers in either record (phq9_item_sum.checked_total): the
     # higher stands and the conflict is kept, so no outcome rests on it (review s22 RS 1).
     conflicted = next((s for s in group if s.total_conflict is not None), None)

@@ -26,8 +26,9 @@ as `item9_unread` (the response), exactly as scores.py does for an Observation: 
 positive, so the suicide-risk rule raises its "could not be read: check it in the chart" card and
 the TMS card says so (review patient-view finding 3). The Score is built even when nothing else of
 the response is readable (value and item9 None), and for an unfinished form. The precedence is
-scores.py's: a readable item-9 answer on the same score wins (a second, unreadable answer beside a
-readable one is a DataGap only). An item 9 that was asked and not answered (no `answer`) is not
+scores.py's (item9_unread.kept_unread): a second, unreadable answer beside a readable one is a
+DataGap, and stays on the Score too unless the readable one is positive (review s23 RR finding 2:
+a readable 0 does not settle an answer that may be "yes, daily"). An item 9 that was asked and not answered (no `answer`) is not
 unread: it is simply not recorded (`item9` None, as on any PHQ-9 filed without item 9).
 
 A response that is no PHQ-9 this module can read but looks like one (its Questionnaire named
@@ -51,6 +52,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import parse_date, parse_instant
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9, infer_item9
+from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.phq9_item_sum import ItemSum, checked_total
 from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
 from fhir_mapping.questionnaire_answers import _answers
@@ -111,13 +113,14 @@ def _read_one(
     item9 = answers.scores.get(item9_code)
     gaps: list[DataGap] = []
     # An item-9 answer on record that could not be read (module docstring): the Score carries it
-    # so the suicide-risk rule sees it; a readable answer beside it wins (scores.py's rule).
+    # so the suicide-risk rule sees it, beside a readable 0 too (item9_unread.kept_unread).
     unread: SourceRef | None = None
     if item9_code in answers.unreadable:
         gaps.append(gap("PHQ-9 item 9 answer could not be read"))
         unread = SourceRef(QR, source.id if source is not None else "")
     elif item9_code in answers.partly_unreadable:
         gaps.append(gap("PHQ-9 item 9 has an answer that could not be read beside a readable one"))
+        unread = kept_unread(item9, SourceRef(QR, source.id if source is not None else ""))
     if status in _ITEM9_ONLY and item9 is None and unread is None:
         return None, gaps  # an unfinished form without an item-9 answer says nothing yet
     day = parse_date(resource.get("authored"))
@@ -183,10 +186,7 @@ def read_after_today(
     after today") come from `read_questionnaire_scores`."""
     found, _ = read_questionnaire_scores(resources, as_of=date.max, site_items=site_items)
     return [
-        s
-        for s in found
-        if s.date > as_of
-        and ((s.item9 or 0) > 0 or (s.item9 is None and s.item9_unread is not None))
+        s for s in found if s.date > as_of and ((s.item9 or 0) > 0 or s.item9_unread is not None)
     ]
 
 

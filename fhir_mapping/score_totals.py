@@ -20,6 +20,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import parse_instant
 from fhir_mapping.item9_floor import _NO_FLOOR_UP_TO, PHQ9, item9_floor
+from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.record import Score, SourceRef, TotalConflict
 
 Resource = Mapping[str, Any]
@@ -64,8 +65,9 @@ class _Total:
             if floor is not None:
                 item9, inferred = floor, True
         source = SourceRef("Observation", self.obs_id) if self.obs_id else None
-        # An unreadable answer matters only while no readable one was recorded with it.
-        unread = self.unread if self.item9 is None else None
+        # An unreadable answer stays beside a readable 0 (review s23 RR finding 2: a 0 and an
+        # unreadable "yes, daily" of one day gave no card): item9_unread.kept_unread.
+        unread = kept_unread(self.item9, self.unread)
         # The date as written when it names no day ("2026-11": review s23 RT finding 3).
         written = self.resource.get("effectiveDateTime")
         if not isinstance(written, str) or len(written) not in _PARTIAL_LENGTHS:

@@ -29,8 +29,9 @@ Encodings read (LOINC codes in data/observation_codes.csv):
 - An item-9 answer that is present but cannot be read (a code under an unknown system, out of
   range, not a number) is a DataGap as before, and also joins its total the same way as
   `Score.item9_unread` (or stays a Score of its own with value and item9 None): it may be
-  positive, so the suicide-safety rule must see it (review patient-view finding 3). A readable
-  answer on the same score wins (`item9_unread` is set only while `item9` is None).
+  positive, so the suicide-safety rule must see it (review patient-view finding 3). Beside a
+  readable answer on the same score it stays unless that answer is positive (a 0 does not settle
+  it: item9_unread.py, review s23 RR finding 2).
 - Only status final / amended / corrected counts here (data/result_statuses.csv, `all`);
   preliminary and cancelled Observations are read apart by `read_unfinished` into scores with
   `Score.status` set, which no outcome rests on (result_statuses.py; review 14 U1: a preliminary
@@ -204,8 +205,7 @@ def read_after_today(
             [
                 s
                 for s in (*final, *unfinished)
-                if s.instrument == PHQ9
-                and ((s.item9 or 0) > 0 or (s.item9 is None and s.item9_unread is not None))
+                if s.instrument == PHQ9 and ((s.item9 or 0) > 0 or s.item9_unread is not None)
             ],
             key=score_order,
         )

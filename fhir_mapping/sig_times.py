@@ -16,7 +16,11 @@ one: both words name the bedtime slot). Two neighbouring times with no joining w
 - two slots that may overlap ("every evening at bedtime": data/sig_slot_overlaps.csv) are one
   or two: read as 1-2 a day.
 Joined by "and", or each with its own amount (dose_sig.sig_doses cuts a sig at each amount), two
-times are two doses even in one slot window ("1 tab at 8 PM and 1 tab at 9 PM").
+clock times are two doses even in one slot window ("1 tab at 8 PM and 1 tab at 9 PM"). A clock
+time joined to a word of its own slot ("at bedtime and at 9 PM", review s23 RR finding 3) is
+probably the same dose said twice, the word and the hour of it: read as 1-2 a day and marked
+unclear (`restated`), never 2 (read as 2 it doubled a 50 mg dose the fills showed as 50).
+The same time in two clauses of one sig is sig_clauses.py's.
 
 A rate beside the times (`settle`): when it agrees ("every 12 hours (8 am and 8 pm)", "daily at
 bedtime") the rate is the reading; when it does not ("twice daily at bedtime": a rate of 2 and a
@@ -95,6 +99,27 @@ def clock_events(clause: str) -> list[TimeEvent]:
     return found
 
 
+def is_clock(event: TimeEvent) -> bool:
+    """A clock time ("21:00" in the HS slot), not a word for a time of day (its key is its slot)."""
+    return event.key != event.slot
+
+
+def restates(one: TimeEvent, two: TimeEvent) -> bool:
+    """A clock time and a word of the same slot ("at bedtime" and "9 PM"): perhaps one time said
+    twice, whatever joins them (module docstring)."""
+    return one.slot == two.slot and is_clock(one) != is_clock(two)
+
+
+def restated(events: list[TimeEvent], clause: str) -> tuple[int, int] | None:
+    """Where in the clause a clock time is joined by "and" to a word of its own slot ("at
+    bedtime and at 9 PM": one dose or two, the sig unclear), else None."""
+    events = sorted(events, key=lambda e: e.start)
+    for one, two in zip(events, events[1:], strict=False):
+        if restates(one, two) and JOINED.search(clause[one.end : two.start]) is not None:
+            return one.start, two.end
+    return None
+
+
 def times_per_day(events: list[TimeEvent], clause: str) -> tuple[float, float] | None:
     """(lower, upper) administrations a day the times of day of a clause name (module
     docstring), or None when it names none."""
@@ -104,7 +129,11 @@ def times_per_day(events: list[TimeEvent], clause: str) -> tuple[float, float] |
     overlaps = slot_overlaps()
     same = open_pairs = 0
     for one, two in zip(events, events[1:], strict=False):
-        if one.key == two.key or JOINED.search(clause[one.end : two.start]) is not None:
+        if one.key == two.key:
+            continue
+        if JOINED.search(clause[one.end : two.start]) is not None:
+            if restates(one, two):
+                open_pairs += 1  # "at bedtime and at 9 PM": one time or two
             continue
         if one.slot == two.slot:
             same += 1  # "at 9 PM at bedtime": one time, written twice

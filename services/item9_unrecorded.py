@@ -13,7 +13,8 @@ What counts (`unrecorded`), all of:
 - the latest reviewed PHQ-9 total (`PatientRecord.latest_phq9`) has no item 9: none recorded, none
   inferred from a total of 25 or more. One present but unreadable is no answer either (review
   s23 RO finding 1: it was taken as recorded, and a chart whose item 9 could not be read lost
-  the hold a chart with none kept): within the suicide-risk window it is that card's UNREAD
+  the hold a chart with none kept), nor is a readable 0 beside it, and only a readable answer
+  dated strictly later clears it (fhir_mapping/item9_unread.py: review s23 RR finding 2): within the suicide-risk window it is that card's UNREAD
   level, which holds the optimise card's drugs (rules/optimize/suicide_hold.py), and past it, it
   is said here as "could not be read" (`_state`);
 - it is recent: within policy.suicide_item9_lookback_days, the window in which an item 9 answer
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fhir_mapping.item9_unread import clears_unread
 from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
 from services.policy import Policy
@@ -64,18 +66,26 @@ def unrecorded(
     if any(not stay.contradicted for stay in record.current_stays):
         return None  # an inpatient: the ward assesses, and every outpatient order waits
     latest = record.latest_phq9()
-    if latest is None or latest.item9 is not None:
+    if latest is None or (latest.item9 is not None and latest.item9_unread is None):
         return None
     day = latest.date
     if not any_age and day < record.as_of - timedelta(days=policy.suicide_item9_lookback_days):
         return None
-    if any(
-        s.item9 is not None and not s.item9_inferred and s.date >= day for s in item9_scores(record)
-    ):
+    if any(_answers(latest, s) for s in item9_scores(record)):
         return None
     if assessments_since(record, day):
         return None
     return latest
+
+
+def _answers(latest: Score, score: Score) -> bool:
+    """Whether `score`'s readable item 9 answers what `latest` leaves open: one on or after its
+    day when it has none; one strictly after it when its answer could not be read (a 0 of the
+    same day, its own among them, settles nothing: fhir_mapping/item9_unread.py, review s23 RR
+    finding 2)."""
+    if latest.item9_unread is not None:
+        return clears_unread(latest, score)
+    return score.item9 is not None and not score.item9_inferred and score.date >= latest.date
 
 
 def _unread(record: PatientRecord) -> bool:
@@ -97,6 +107,24 @@ def _unrecognised(record: PatientRecord, score: Score) -> int:
     )
 
 
+def _unpaired(record: PatientRecord, score: Score) -> Score | None:
+    """A readable item 9 dated by month or year only whose period holds the total's day (the
+    newest), else None. Review s23 RR finding 9 (f1): an item 9 = 0 of "2026-11" beside a total
+    of 2026-11-20 was said as "item 9 not recorded". It is on record, but it may be from before
+    the total (the 1st) or after it (the 30th), so it answers nothing of that total and the line
+    stays (the safer reading); it is named, so the clinician sees what is there and why it does
+    not count."""
+    found = [
+        s
+        for s in item9_scores(record)
+        if s.written is not None
+        and s.item9 is not None
+        and not s.item9_inferred
+        and s.date <= score.date <= s.latest_day()
+    ]
+    return max(found, key=lambda s: (s.date, s.item9 or 0)) if found else None
+
+
 def _totals_only(record: PatientRecord) -> bool:
     """No PHQ-9 on record answers item 9: the feed carries totals only (a site's flowsheet)."""
     return not any(s.item9 is not None and not s.item9_inferred for s in item9_scores(record))
@@ -115,6 +143,11 @@ def _which(record: PatientRecord, score: Score) -> str:
             "that day on could not be read (codes this service does not know; a site code can "
             "be configured): item 9 may be among them"
         )
+    if month := _unpaired(record, score):
+        return (
+            f"the latest PHQ-9 ({said}) is a total only, and the item 9 on record, "
+            f"{month.item9} dated {month.day_text()}, has no day to pair it with that total"
+        )
     if _totals_only(record):
         return f"the PHQ-9s on record are totals only (latest {said})"
     return f"the latest PHQ-9 ({said}) is a total only"
@@ -130,7 +163,9 @@ def _state(record: PatientRecord, score: Score) -> str:
         return "could not be read"  # an answer is on record: never "not recorded"
     if _unread(record):
         return "not read"
-    return "not recognised" if _unrecognised(record, score) else "not recorded"
+    if _unrecognised(record, score):
+        return "not recognised"
+    return "not paired with the total" if _unpaired(record, score) else "not recorded"
 
 
 def line(record: PatientRecord, score: Score, held: list[str]) -> str:
@@ -155,6 +190,11 @@ def summary(record: PatientRecord, score: Score) -> str:
         return f"PHQ-9 {score.value} on {day}: item 9 not read (scores incomplete) - check or ask it today"
     if _unrecognised(record, score):
         return f"PHQ-9 {score.value} on {day}: item 9 not recognised (site code) - check or ask it today"
+    if month := _unpaired(record, score):
+        return (
+            f"PHQ-9 {score.value} on {day}, total only: item 9 = {month.item9} is dated "
+            f"{month.day_text()}, not paired with it - check or ask it today"
+        )
     return f"PHQ-9 {score.value} on {day}, total only: item 9 not recorded - check or ask it today"
 
 

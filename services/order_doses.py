@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.drug_table import components
 from fhir_mapping.record import DoseBasis, DoseSegment, DraftOrder, Trial
+from fhir_mapping.sig_unclear import MARK as SIG_UNCLEAR
 from services import cards
 from services.dose_units import per_day
 from services.microgram_doses import microgram_dose_text
@@ -106,11 +107,17 @@ def draft_dose(draft: DraftOrder) -> str:
 def fills_basis(trial: Trial) -> str | None:
     """ "dose from fills, ordered 50-100 mg/day" when the running dose is the one the fills
     imply from their quantity and days and the order states another (Trial.ordered_mg_per_day,
-    fhir_mapping/fill_dose.py; s22 RU review finding 6), else None."""
+    fhir_mapping/fill_dose.py; s22 RU review finding 6), else None. An order whose sig is unclear
+    (fhir_mapping/sig_unclear.py: "at bedtime and at 9 PM") is quoted, so the clinician checks
+    the sig the fills were read against (review s23 RR finding 3)."""
     if trial.ordered_mg_per_day is None and trial.ordered_mg_per_day_high is None:
         return None
     ordered = fmt_dose(trial.ordered_mg_per_day, trial.ordered_mg_per_day_high)
-    return f"dose from fills, ordered {ordered} {per_day(trial.ingredient)}"
+    unclear = next(
+        (n[n.find(SIG_UNCLEAR) :] for n in reversed(trial.notes) if SIG_UNCLEAR in n), ""
+    )
+    said = f", {unclear}" if unclear else ""
+    return f"dose from fills, ordered {ordered} {per_day(trial.ingredient)}{said}"
 
 
 def trial_dose(trial: Trial) -> str:

@@ -93,7 +93,7 @@ def after_today_item9_event(score: Score, as_of: date) -> RiskEvent:
     Its total is named but judges nothing (it is not among `record.scores`)."""
     day = score.date.isoformat()
     name = _phq9_name(score)
-    if score.item9 is None:  # present but unreadable
+    if score.item9_unread is not None or score.item9 is None:  # unreadable (beside a 0 too)
         event = unread_event(score)
         text = f"{name} item 9 answer dated {day}, {_AFTER_TODAY}; it could not be read"
         ref = score.item9_unread
@@ -142,6 +142,10 @@ def unread_event(score: Score) -> RiskEvent:
     item = self_harm_item(score.instrument)
     short = f"{_phq9_name(score)} {item} answer on {score.date.isoformat()} could not be read"
     text = f"{short} ({where})"
+    if score.item9 == 0 and not score.item9_inferred:
+        # A readable 0 beside it settles nothing (fhir_mapping/item9_unread.py): said, so the
+        # reader knows why a 0 on record did not close the card.
+        text += ", beside an answer of 0 the same day that does not settle it"
     return RiskEvent(
         SignalKind.UNREAD,
         score.date,

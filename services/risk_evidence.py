@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from fhir_mapping import visit_risk
 from fhir_mapping.code_systems import system_label
+from fhir_mapping.item9_unread import clears_unread
 from fhir_mapping.record import (
     Finding,
     FindingKind,
@@ -51,14 +52,12 @@ from services.risk_wording import (
 
 
 def _unread_superseded(record: PatientRecord, score: Score) -> bool:
-    """A readable item 9 answer or a documented assessment on the same day or later."""
-    day = score.date
-    if any(
-        s.item9 is not None and not s.item9_inferred and day <= s.date <= record.as_of
-        for s in record.phq9()
-    ):
+    """A readable item 9 answer dated strictly after the unreadable one's day (a 0 of the same
+    day settles nothing: fhir_mapping/item9_unread.py, review s23 RR finding 2), or a documented
+    assessment on the same day or later (it asks the question directly)."""
+    if any(clears_unread(score, s) and s.date <= record.as_of for s in record.phq9()):
         return True
-    return bool(_checks(record, day))
+    return bool(_checks(record, score.date))
 
 
 # Said of an ED visit for suicidal ideation or self-harm past the recent window but within
@@ -114,8 +113,8 @@ def _events(
         ):
             events.append(item9_event(score, as_of))
         elif (
+            # Beside a readable 0 too: item9_unread.kept_unread leaves it only then.
             score.item9_unread is not None
-            and score.item9 is None
             # The window a readable positive gets (review s23 RO finding 1): an unread answer
             # may be positive, and at 47 days it had left the 30-day look-back while a readable
             # "2" of that day stayed a signal: the unreadable answer was the lenient one.

@@ -73,7 +73,8 @@ def positive_clause(screens: Iterable[str | None]) -> str:
 
 def superseded_by(screens: Iterable[str | None]) -> str:
     """What closes an unreadable answer besides an assessment (risk_evidence._unread_superseded:
-    a readable PHQ-9 item 9 on its day or later, whichever screen it came from): "a readable
+    a readable PHQ-9 item 9 dated after its day, whichever screen it came from: review s23 RR
+    finding 2): "a readable
     item 9", "a readable PHQ-9 item 9" when an answer was another screen's."""
     if all(i.instrument == PHQ9 for i in _items(screens)):
         return f"a readable {of(PHQ9).named}"

@@ -276,8 +276,9 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
             "know, a value out of range, or text that is not a number), so it may be positive. "
             f"Look at it in the chart: {self_harm_items.positive_clause(screens)}, complete a "
             "structured suicide risk assessment today (C-SSRS). The card goes once "
-            f"{self_harm_items.superseded_by(screens)} or an assessment is recorded on that day "
-            f"or later, or after {plural(risk_evidence.item9_window_days(ctx.policy), 'day')}."
+            f"{self_harm_items.superseded_by(screens)} dated after that day, or an assessment "
+            "on that day or later, is recorded, or after "
+            f"{plural(risk_evidence.item9_window_days(ctx.policy), 'day')}."
         )
     if level is SuicideLevel.RESCREENED:
         window = max(lookback, ctx.policy.suicide_unassessed_item9_days)

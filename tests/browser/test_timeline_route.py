@@ -98,7 +98,7 @@ def test_chromium_renders_the_patients_timeline(chromium: str, served: Served) -
     assert dom.with_class("refill-gap") == []  # fills on time
     assert len(dom.with_class("procedure")) == 11  # eleven psychotherapy sessions
     assert [t for t, _ in dom.with_id("legend")] == ["g"]
-    assert len(dom.with_class("legend-item")) == 12  # every mark the page can draw, always listed
+    assert len(dom.with_class("legend-item")) == 14  # every mark the page can draw, always listed
     assert [t for t, _ in dom.with_id("timeline-title")] == ["title"]
     assert [m for m in run.console_messages() if "Content Security Policy" in m] == []
 

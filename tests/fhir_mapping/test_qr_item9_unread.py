@@ -27,7 +27,12 @@ from tests.fhir_mapping import questionnaire_resources as Q
 from tests.fixtures import builders as b
 from tests.fixtures.scenarios import scenario
 from tests.services.test_suicide_risk_review import _cards
-from tests.services.test_unread_item9 import SITE_ANSWER, _assert_unread_card, _unreadable_phq9
+from tests.services.test_unread_item9 import (
+    SITE_ANSWER,
+    _assert_unread_card,
+    _unreadable_phq9,
+    found_indicator,
+)
 
 Resource = dict[str, Any]
 DAY = date(2025, 5, 20)  # 13 days before the scenario's as-of date (2025-06-02)
@@ -115,13 +120,18 @@ def test_an_unfinished_form_with_an_unreadable_item9_counts_for_item9(status: st
     assert (score.value, score.item9, score.item9_unread) == (None, None, QR_REF)
 
 
-def test_a_readable_answer_beside_an_unreadable_one_wins_and_the_other_is_a_gap() -> None:
+def test_an_unreadable_answer_beside_a_readable_zero_stays_and_is_a_gap() -> None:
+    """Review s23 RR finding 2: a readable 0 beside it settles nothing (it was dropped); beside
+    a readable positive answer it is (item9_unread.kept_unread)."""
     answer: list[Resource] = [
         {"valueCoding": {"code": "Not-at-all", "display": "Not at all"}},
         {"valueInteger": 9},
     ]
     (score,), gaps = _read(_sdc(answer))
-    assert (score.item9, score.item9_unread) == (0, None)
+    assert (score.item9, score.item9_unread) == (0, QR_REF)
+    answer[0] = {"valueCoding": {"code": "Nearly every day", "display": "Nearly every day"}}
+    (score,), _ = _read(_sdc(answer))
+    assert (score.item9, score.item9_unread) == (3, None)
     assert [g.reason for g in gaps] == [
         "PHQ-9 item 9 has an answer that could not be read beside a readable one"
     ]
@@ -137,8 +147,8 @@ def test_an_unreadable_answer_survives_the_merge_with_the_same_administrations_o
     None
 ):
     """The response merged with the Observations filed for the same PHQ-9 (same day, same total)
-    keeps its unreadable answer while neither records a readable one; a readable item 9 in the
-    Observations wins."""
+    keeps its unreadable answer while neither records a readable one, and beside a readable 0 in
+    the Observations too (review s23 RR finding 2: a 0 settles nothing); a positive one wins."""
     qr = _sdc(UNREADABLE["unknown answer code"], patient="p1")
     total_only = b.phq9(DAY, 14, patient="p1")
     record = build_record([qr, *total_only], as_of=date(2025, 6, 2), patient_id="p1")
@@ -147,7 +157,11 @@ def test_an_unreadable_answer_survives_the_merge_with_the_same_administrations_o
     with_item9 = b.phq9(DAY, 14, 0, "integer", patient="p1")
     record = build_record([qr, *with_item9], as_of=date(2025, 6, 2), patient_id="p1")
     (score,) = record.phq9()
-    assert (score.item9, score.item9_unread) == (0, None)
+    assert (score.item9, score.item9_unread) == (0, QR_REF)
+    positive = b.phq9(DAY, 14, 2, "integer", patient="p1")
+    record = build_record([qr, *positive], as_of=date(2025, 6, 2), patient_id="p1")
+    (score,) = record.phq9()
+    assert (score.item9, score.item9_unread) == (2, None)
 
 
 def test_an_unreadable_observation_answer_survives_the_merge_with_a_response() -> None:
@@ -182,18 +196,20 @@ def test_an_unfinished_form_raises_the_same_card() -> None:
     _assert_unread_card(_cards(s, qr), DAY, str(QR_REF))
 
 
-def test_no_card_when_item9_was_not_answered_or_a_readable_answer_is_on_the_same_score() -> None:
+def test_no_card_when_item9_was_not_answered_and_a_zero_beside_it_settles_nothing() -> None:
+    """Review s23 RR finding 2: a readable 0 on the same score no longer hides the unreadable
+    answer (before: no card for either of the last two)."""
     s = scenario("trd_meets_tms")
     assert "suicide-risk" not in _cards(s, _sdc(None, patient=s.patient_id))
     mixed: list[Resource] = [
         {"valueCoding": {"code": "Not-at-all", "display": "Not at all"}},
         {"valueInteger": 9},
     ]
-    assert "suicide-risk" not in _cards(s, _sdc(mixed, patient=s.patient_id))
-    # A readable item 9 = 0 filed as an Observation for the same PHQ-9 wins over the response's.
+    assert found_indicator(_cards(s, _sdc(mixed, patient=s.patient_id))) is Indicator.WARNING
+    # A readable item 9 = 0 filed as an Observation for the same PHQ-9 settles nothing either.
     same = b.phq9(DAY, 14, 0, "integer", patient=s.patient_id)
     unread = _sdc(UNREADABLE["number out of range"], patient=s.patient_id)
-    assert "suicide-risk" not in _cards(s, unread, same)
+    assert found_indicator(_cards(s, unread, same)) is Indicator.WARNING
 
 
 def test_a_positive_readable_item9_elsewhere_keeps_the_card_critical() -> None:

@@ -126,7 +126,10 @@ def test_epds_item10_unread_in_the_epds_words() -> None:
     detail = card["detail"]
     assert "if it is above 'Never' ('hardly ever' or more)" in detail
     assert "several days" not in detail
-    assert "The card goes once a readable PHQ-9 item 9 or an assessment" in detail
+    assert (
+        "The card goes once a readable PHQ-9 item 9 dated after that day, or an assessment"
+        in detail
+    )
     line = "**Suicide risk card open:** an EPDS item 10 answer could not be read"
     assert line in cards[OPTIMISE]["detail"]
     assert "an item 9 answer could not be read" not in cards[OPTIMISE]["detail"]

@@ -156,21 +156,22 @@ def test_item9_text_that_is_not_a_number_with_no_total_that_day_cites_the_answer
     _assert_unread_card(_cards(s, alone), DAY, f"Observation/{item_id}")
 
 
-def test_a_readable_item9_on_the_same_day_or_later_supersedes_it() -> None:
+def test_a_readable_item9_dated_later_supersedes_it_one_of_the_same_day_does_not() -> None:
+    """Review s23 RR finding 2: a 0 of the same day settles nothing (it closed the card)."""
     s = scenario("trd_meets_tms")
     phq9, _ = _unreadable_phq9(s, DAY, OUT_OF_RANGE)
     same_day = b.phq9(DAY, 12, 0, "panel-answer", patient=s.patient_id)
     later = b.phq9(DAY + timedelta(days=3), 11, 0, "integer", patient=s.patient_id)
     earlier = b.phq9(DAY - timedelta(days=3), 13, 0, "integer", patient=s.patient_id)
-    for readable in (same_day, later):
-        found = _cards(s, phq9, readable)
-        assert "suicide-risk" not in found
-        tms = found["tms-referral"]
-        assert "**Suicide risk:**" not in tms.detail
-        # Venlafaxine 17 -> 12 (or 11) is a partial response still running: the referral is
-        # offered after an adjunct, not recommended (audit 17 W3), whatever item 9 says.
-        assert "**Partial response on a running course:**" in tms.detail
-        assert [x.is_recommended for x in tms.suggestions] == [False, False]
+    assert found_indicator(_cards(s, phq9, same_day)) is Indicator.WARNING
+    found = _cards(s, phq9, later)
+    assert "suicide-risk" not in found
+    tms = found["tms-referral"]
+    assert "**Suicide risk:**" not in tms.detail
+    # Venlafaxine 17 -> 11 is a partial response still running: the referral is offered after
+    # an adjunct, not recommended (audit 17 W3), whatever item 9 says.
+    assert "**Partial response on a running course:**" in tms.detail
+    assert [x.is_recommended for x in tms.suggestions] == [False, False]
     # A readable answer before it says nothing about this one.
     assert found_indicator(_cards(s, phq9, earlier)) is Indicator.WARNING
 
@@ -246,7 +247,10 @@ def test_mapping_flags_unreadable_answers_and_keeps_their_gap() -> None:
     assert gaps == {"i1", "i2"}
 
 
-def test_a_readable_answer_on_the_same_score_wins_and_readable_answers_are_never_flagged() -> None:
+def test_a_positive_answer_on_the_same_score_wins_a_zero_does_not() -> None:
+    """Review s23 RR finding 2: beside a readable 0 the unreadable answer stays (it was dropped);
+    beside a positive one it is dropped (that answer raises the higher card); a readable answer
+    alone is never flagged."""
     as_of = date(2025, 6, 2)
     both = [
         fr.phq9_total("t1", DAY, 14),
@@ -254,7 +258,10 @@ def test_a_readable_answer_on_the_same_score_wins_and_readable_answers_are_never
         fr.item9("i2", DAY, 0, answer=True),
     ]
     (score,) = read_scores(both, as_of=as_of)
-    assert (score.item9, score.item9_unread) == (0, None)
+    assert (score.item9, score.item9_unread) == (0, SourceRef("Observation", "i1"))
+    both[2] = fr.item9("i2", DAY, 2, answer=True)
+    (score,) = read_scores(both, as_of=as_of)
+    assert (score.item9, score.item9_unread) == (2, None)
     panel = fr.phq9_panel("p1", DAY, total=14, item9_score=2, answer=True)
     (score,) = read_scores([panel], as_of=as_of)
     assert (score.item9, score.item9_unread) == (2, None)

@@ -1,0 +1,213 @@
+"""Review s23 RR finding 1: the never-filled-order rule (rule 2c, fhir_mapping/unfilled_order.py)
+counted only antidepressant and adjunct dispenses as proof that the chart carries a fill feed.
+
+Charts (tests/services/fill_feed_charts/, US Core / Epic shaped, every prefetch key):
+- phenelzine_unfilled_lisinopril_fills_{pv,select,sign}: phenelzine 15 mg tid, 90 tablets with 2
+  refills, ordered 2024-03-01, `active`, never dispensed; twelve lisinopril 10 mg fills of 90 days
+  (2024-01-02 on) in the same MedicationDispense feed; PHQ-9 18 on 2026-11-20; at the order hooks a
+  sertraline 50 mg draft. Before: "phenelzine 45 mg/day since 2024-03-01 (143 weeks)", "1 adequate
+  trial failed (phenelzine): raise phenelzine from 45 toward 90 mg/day first", a CBT referral for
+  the failure, and at the order hooks "Sertraline ordered while phenelzine (MAOI) is running".
+- escitalopram_unfilled_metformin_fills_pv: escitalopram 20 mg ordered 2025-06-01 (30 tablets, 11
+  refills), never dispensed; metformin fills. Before: a 78-week adequate failed trial, "switch to a
+  non-SSRI mechanism or augment".
+After: the order is listed as the controls already read it (an old mirtazapine fill, lithium
+fills): counted up to its authorised supply, then "order ... still active, never filled or
+renewed: confirm it is still taken before counting it as a trial"; the MAOI card still critical.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fhir_mapping import medications
+from tests.services import chart_files
+from tests.services.helpers import Evaluator
+
+pytestmark = pytest.mark.real_drug_table
+
+Doc = dict[str, Any]
+AS_OF = date(2026, 12, 1)
+ADHERENCE = "adherence-review"
+OPTIMISE = "optimize-switch-augment"
+PSYCHOTHERAPY = "psychotherapy"
+TMS = "tms-referral"
+MAOI = "order-maoi-interaction"
+PHENELZINE = "phenelzine_unfilled_lisinopril_fills"
+ESCITALOPRAM = "escitalopram_unfilled_metformin_fills_pv"
+PHENELZINE_CONFIRM = (
+    "phenelzine: order of 2024-03-01 still active, never filled or renewed: confirm it is still "
+    "taken before counting it as a trial"
+)
+ESCITALOPRAM_CONFIRM = (
+    "escitalopram: order of 2025-06-01 still active, never filled or renewed: confirm it is "
+    "still taken before counting it as a trial"
+)
+# Phenelzine: 30 days x (1 + 2 refills) authorised: 90 days, to 2024-05-30.
+PHENELZINE_UNCOUNTED = "never filled or renewed since: time after 2024-05-30 not counted"
+# Escitalopram: 30 days x (1 + 11 refills): 360 days, to 2026-05-27.
+ESCITALOPRAM_UNCOUNTED = "never filled or renewed since: time after 2026-05-27 not counted"
+
+_chart = chart_files.loader(Path(__file__).parent / "fill_feed_charts")
+_at = Evaluator(AS_OF)
+
+
+def _trial(doc: Doc, ingredient: str) -> Any:
+    _, record = _at.by_topic_and_record(doc)
+    (trial,) = [t for t in record.trials if t.ingredient == ingredient]
+    return trial
+
+
+def _fills(doc: Doc) -> list[Doc]:
+    return [e["resource"] for e in doc["prefetch"]["medicationDispenses"]["entry"]]
+
+
+def _all_text(cards: dict[str, Doc]) -> str:
+    return "\n".join(c["summary"] + "\n" + c["detail"] for c in cards.values())
+
+
+# --- the finding: other drugs' fills show the feed ---------------------------------------------
+
+
+def test_an_unfilled_maoi_order_beside_lisinopril_fills_is_listed_not_a_failed_trial() -> None:
+    doc = _chart(f"{PHENELZINE}_pv")
+    found = _at.by_topic(doc)
+    assert found[ADHERENCE]["summary"] == PHENELZINE_CONFIRM
+    assert (
+        f"**phenelzine** (2024-03-01): order of 2024-03-01 still active, {PHENELZINE_UNCOUNTED}"
+    ) in found[ADHERENCE]["detail"]
+    # No failed trial, no dose raise resting on it, no referral for its failure.
+    assert OPTIMISE not in found
+    assert PSYCHOTHERAPY not in found
+    assert TMS not in found
+    text = _all_text(found)
+    assert "raise phenelzine" not in text
+    assert "adequate trial failed" not in text
+    trial = _trial(doc, "phenelzine")
+    assert trial.unconfirmed_since == date(2024, 3, 1)
+    assert trial.unconfirmed_order
+    assert trial.weeks_at_adequate_dose == pytest.approx(90 / 7)  # was 143.6 weeks
+
+
+@pytest.mark.parametrize("hook", ["select", "sign"])
+def test_at_the_order_hooks_the_unfilled_maoi_is_listed_and_still_critical(hook: str) -> None:
+    (card,) = _at.cards(_chart(f"{PHENELZINE}_{hook}"))
+    assert card["source"]["topic"]["code"] == MAOI
+    assert card["indicator"] == "critical"  # the safety check still sees the listed MAOI
+    assert card["summary"] == (
+        "Sertraline ordered while phenelzine (MAOI) is listed: serotonin syndrome risk; 14 days "
+        "off phenelzine first"
+    )
+    assert (
+        "phenelzine is listed (order of 2024-03-01 still active, never filled or renewed; "
+        "confirm whether it is taken)"
+    ) in card["detail"]
+    assert "running" not in card["summary"] + card["detail"]
+
+
+def test_an_unfilled_escitalopram_order_beside_metformin_fills_is_listed() -> None:
+    doc = _chart(ESCITALOPRAM)
+    found = _at.by_topic(doc)
+    assert list(found) == [ADHERENCE]  # was: a 78-week failed trial, switch or augment, CBT
+    assert found[ADHERENCE]["summary"] == ESCITALOPRAM_CONFIRM
+    assert ESCITALOPRAM_UNCOUNTED in found[ADHERENCE]["detail"]
+    assert _trial(doc, "escitalopram").unconfirmed_since == date(2025, 6, 1)
+
+
+def test_the_off_pathway_fills_are_still_skipped_before_they_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14: a fill of a drug off this pathway is passed over before its drug is read
+    (medication_drug.off_pathway); counting it toward the feed does not read it in full."""
+    read: list[str] = []
+    real = medications.read_drug
+
+    def spy(resource: Any, *args: Any) -> Any:
+        read.append(str(resource.get("resourceType")))
+        return real(resource, *args)
+
+    monkeypatch.setattr(medications, "read_drug", spy)
+    found = _at.by_topic(_chart(ESCITALOPRAM))
+    assert found[ADHERENCE]["summary"] == ESCITALOPRAM_CONFIRM
+    assert "MedicationRequest" in read  # the spy sees what is read ...
+    assert "MedicationDispense" not in read  # ... and no metformin fill is
+
+
+# --- the controls: an antidepressant's or adjunct's fill (already so) --------------------------
+
+
+def test_control_an_old_mirtazapine_fill_lists_the_unfilled_phenelzine_order() -> None:
+    doc = _chart("control_phenelzine_unfilled_old_mirtazapine_fills_pv")
+    found = _at.by_topic(doc)
+    assert found[ADHERENCE]["summary"].startswith("1 trial not adequate (mirtazapine")
+    assert PHENELZINE_UNCOUNTED in found[ADHERENCE]["detail"]
+    assert OPTIMISE not in found
+    assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)
+
+
+def test_control_lithium_fills_list_the_unfilled_escitalopram_order() -> None:
+    doc = _chart("control_escitalopram_unfilled_lithium_fills_pv")
+    found = _at.by_topic(doc)
+    assert list(found) == [ADHERENCE]
+    assert found[ADHERENCE]["summary"] == ESCITALOPRAM_CONFIRM
+    assert ESCITALOPRAM_UNCOUNTED in found[ADHERENCE]["detail"]
+
+
+# --- which other fills show the feed: handed over, by as-of, the patient's ---------------------
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        "preparation",
+        "in-progress",
+        "on-hold",
+        "stopped",
+        "declined",
+        "cancelled",
+        "entered-in-error",
+    ],
+)
+def test_fills_not_handed_over_do_not_show_the_feed(status: str) -> None:
+    """Only a `completed` dispense shows a fill reached the patient, as rule 1 reads a dispense
+    of the pathway's drugs (usable_events.py): the order keeps its own reading."""
+    doc = _chart(f"{PHENELZINE}_pv")
+    for fill in _fills(doc):
+        fill["status"] = status
+    trial = _trial(doc, "phenelzine")
+    assert trial.unconfirmed_since is None
+    assert trial.ongoing
+
+
+def test_one_handed_over_fill_among_others_shows_the_feed() -> None:
+    doc = _chart(f"{PHENELZINE}_pv")
+    for fill in _fills(doc)[1:]:
+        fill["status"] = "in-progress"
+    assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)
+
+
+def test_a_fill_dated_only_by_when_prepared_shows_the_feed() -> None:
+    """medication_dates.py dates a dispense by whenHandedOver, else whenPrepared."""
+    doc = _chart(f"{PHENELZINE}_pv")
+    for fill in _fills(doc):
+        del fill["whenHandedOver"]
+    assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)
+
+
+def test_fills_after_as_of_do_not_show_the_feed() -> None:
+    """A replay sees the chart as it was that day: fills handed over later showed no feed then."""
+    doc = _chart(f"{PHENELZINE}_pv")
+    for fill in _fills(doc):
+        fill["whenHandedOver"] = fill["whenPrepared"] = "2027-01-05T09:30:00-05:00"
+    assert _trial(doc, "phenelzine").unconfirmed_since is None
+
+
+def test_another_patients_fills_do_not_show_the_feed() -> None:
+    doc = _chart(f"{PHENELZINE}_pv")
+    for fill in _fills(doc):
+        fill["subject"] = {"reference": "Patient/someone-else"}
+    assert _trial(doc, "phenelzine").unconfirmed_since is None
