@@ -16,6 +16,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import JSON_OBJECT
 
 _PREFIX = "urn:uuid:"
+_ORDER = "MedicationRequest/"
 
 
 def order_ids(dispense: Mapping[str, Any]) -> tuple[str, ...]:
@@ -46,5 +47,16 @@ def order_ids(dispense: Mapping[str, Any]) -> tuple[str, ...]:
 
 def the_order(dispense: Mapping[str, Any]) -> str | None:
     """The one order a dispense fills, or None when it names none or several."""
+    # One relative "MedicationRequest/<id>" (nearly every fill): its id without order_ids'
+    # split and dict (issue 14: asked of every fill of the pathway). The same answer, as a
+    # reference with a further "/" or the id "_history" goes to order_ids.
+    references = dispense.get("authorizingPrescription")
+    if type(references) is list and len(references) == 1:
+        reference = references[0]
+        target = reference.get("reference") if type(reference) is dict else None
+        if type(target) is str and target.startswith(_ORDER):
+            rid = target[len(_ORDER) :]
+            if rid and rid != "_history" and "/" not in rid:
+                return rid
     ids = order_ids(dispense)
     return ids[0] if len(ids) == 1 else None

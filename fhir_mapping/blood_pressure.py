@@ -17,7 +17,7 @@ dropped in silence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -47,17 +47,27 @@ def codes() -> frozenset[str]:
     return _CODES
 
 
-def _loinc_codes(concept: object) -> set[str]:
-    found: set[str] = set()
+def _loinc_codes(concept: object) -> Collection[str]:
+    """The stripped LOINC codes of a CodeableConcept (only `in` is asked of the answer)."""
     if not isinstance(concept, JSON_OBJECT):
-        return found
-    for coding in array(concept.get("coding")):
+        return ()
+    items = concept.get("coding")
+    # One LOINC coding as written (a panel or a component, nearly every one): its code alone,
+    # no set built and no canonical look-up (issue 14: three concepts per panel, a panel per
+    # visit of a decade). The same answer as the loop below, which reads every other shape.
+    if type(items) is list and len(items) == 1:
+        coding = items[0]
+        if type(coding) is dict and coding.get("system") == LOINC:
+            code = coding.get("code")
+            if type(code) is str:
+                return (code.strip(),)
+    found: set[str] = set()
+    for coding in array(items):
         if not isinstance(coding, JSON_OBJECT):
             continue
         code = coding.get("code")
         system = coding.get("system")
-        # LOINC as written (nearly every coding) needs no canonical look-up (issue 14: three
-        # concepts per panel, a panel per visit of a decade).
+        # LOINC as written needs no canonical look-up.
         if (
             isinstance(code, str)
             and isinstance(system, str)
@@ -72,11 +82,16 @@ def _mm_hg(quantity: object) -> float | None:
     unit of every blood pressure reading in the feeds this service reads)."""
     if not isinstance(quantity, JSON_OBJECT):
         return None
-    value = number(quantity.get("value"))
+    raw = quantity.get("value")
+    # A JSON int or float as parsed (the common case) without number()'s call; a bool or any
+    # other type goes through number(), which reads it as absent.
+    value = float(raw) if type(raw) is int or type(raw) is float else number(raw)
     if value is None or value <= 0:
         return None
     if quantity.get("comparator") is not None:
         return None  # "> 200" is a bound, not a reading
+    if quantity.get("code") == "mm[Hg]":  # UCUM as US Core binds it (nearly every reading)
+        return value
     # Either unit in mm Hg reads as mm Hg; units stated and none of them mm Hg leave the half
     # absent. One loop, no list or generator built (issue 14: two halves per reading).
     stated = False

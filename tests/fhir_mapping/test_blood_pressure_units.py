@@ -1,5 +1,6 @@
 """Issue 14: blood_pressure._mm_hg reads a half's unit in one loop and _loinc_codes takes LOINC
-as written without a canonical look-up. Checked against the plain readings they replaced on
+as written without a canonical look-up; both take the one-LOINC-coding, "mm[Hg]" shape of
+nearly every panel without building a set or lowering a unit. Checked against the plain readings they replaced on
 quantities and concepts built to tell them apart (units in either field, unit text with spaces
 and case, a unit not mm Hg beside one that is, malformed fields; LOINC under another name)."""
 
@@ -64,6 +65,13 @@ def test_loinc_codes_read_as_the_plain_reading() -> None:
             coding["system"] = system
         if code is not None:
             coding["code"] = code
-        for concept in ({"coding": [coding]}, {"coding": ["x", coding, coding]}, {"coding": {}}):
-            assert bp._loinc_codes(concept) == _plain_loinc_codes(concept), concept
-    assert bp._loinc_codes(None) == set()
+        panel = {"system": LOINC, "code": "85354-9"}
+        for concept in (
+            {"coding": [coding]},  # the one-coding shortcut
+            {"coding": ["x", coding, coding]},
+            {"coding": [coding, panel]},
+            {"coding": {}},
+        ):
+            # Only `in` is asked of the answer: a tuple from the shortcut, a set otherwise.
+            assert set(bp._loinc_codes(concept)) == _plain_loinc_codes(concept), concept
+    assert not bp._loinc_codes(None)
