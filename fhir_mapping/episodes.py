@@ -146,7 +146,7 @@ from fhir_mapping.stop_reasons import with_stop_reason
 from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup
 from fhir_mapping.trial_record import _trial
-from fhir_mapping.unfilled_order import fill_feed
+from fhir_mapping.unfilled_order import fill_feed, mark_unfilled
 from fhir_mapping.usable_events import _event_key as _event_key
 from fhir_mapping.usable_events import _EventKey, usable_sorted
 from fhir_mapping.usable_events import _sorted_unique as _sorted_unique
@@ -304,8 +304,7 @@ def build_trials(
     AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
     `documented` (build.py) adds its intolerances to them, and its adverse-effect codes mark the
     courses of their class that ended near them (adverse_effect_codes.py, RC s23 finding 3).
-    `resources`: the chart's medication resources; a fill of any drug shows a fill feed (rule 2c).
-    """
+    `resources`: the chart's medication resources; a fill of any drug shows a fill feed (rule 2c)."""
     policy = policy or MappingPolicy()
     if documented is not None:
         intolerances = (*intolerances, *documented.intolerances)
@@ -396,5 +395,6 @@ def build_trials(
         )
         made[index] = with_stop_reason(trial, cluster.spans)
         courses.append((trial, cluster))
-    # A dose not tolerated in one course holds in the drug's later ones (review s20 R3 finding 3).
-    return across_courses([made[i] for i in range(len(clusters))])
+    # Doses not tolerated carry on (s20 R3 f3); unfilled orders are marked (s23 RR2 f5, f6).
+    trials = across_courses([made[i] for i in range(len(clusters))])
+    return mark_unfilled(trials, resources, fills_elsewhere, as_of)

@@ -84,6 +84,15 @@ class Trial(TrialOutcome):
     # "listed", to confirm, as an old statement (services/taken_to_confirm.course_claim); it
     # stays ongoing for the safety checks (the safer reading). None for every other course.
     supply_out_since: date | None = None
+    # A course only an `active` order keeps, no fill of it yet while the chart carries a fill
+    # feed, inside rule 2c's window (review s23 RR2 finding 6): the order's day. Cards say
+    # "ordered 2026-11-21, no fill yet", never "is running" (taken_to_confirm.course_claim); it
+    # stays an exposure for the safety checks. None for every other course.
+    awaiting_fill: date | None = None
+    # A declined, cancelled or stopped dispense of the course's order (or of its drug, on or
+    # after the order) while no fill shows it taken (fhir_mapping/unfilled_order.py, review s23
+    # RR2 finding 5): "fill declined 2025-06-02", said beside the listing. "" otherwise.
+    fill_refused: str = ""
     # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
     # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).

@@ -20,23 +20,31 @@ medication_supply.order_supply) times (1 + numberOfRepeatsAllowed). Nothing beyo
 can have been dispensed on it, so counting past it claims more than the record shows. Where no
 supply can be read the order already takes rule 2c as it stands (statement_confirmed_days).
 
-Which fills show the chart carries a fill feed (`fill_feed`, review s23 RR finding 1): every
-MedicationDispense of the patient handed over by as-of, WHATEVER ITS DRUG. The rule first asked
-only the antidepressants' and adjuncts' dispenses read as events: a phenelzine 15 mg tid order of
-2024, never filled, beside twelve lisinopril fills in the same feed, read "phenelzine 45 mg/day
-since 2024-03-01 (143 weeks)", an adequate failed trial ("raise phenelzine from 45 toward 90 mg/day
-first", the TMS count, Maudsley), and the order hooks "phenelzine is running"; an escitalopram
-order beside metformin fills a 78-week failed trial. A pharmacy feed that sends a patient's
-lisinopril fills sends the fills of any drug the same pharmacies dispense: the feed is the same,
-whichever drug the fill is of. A dispense counts as a fill as rule 1 counts one (usable_events.py):
-status `completed` ("the dispensed product has been picked up", FHIR R4 MedicationDispense.status;
-not in preparation, in progress, on hold, stopped, declined, cancelled or entered in error), dated
-by whenHandedOver, else whenPrepared (medication_dates.py), on or before as-of (a replay sees the
-chart as it was that day). Drugs off this pathway are skipped before they are read (issue 14:
-medication_drug.off_pathway); `handed_over_on_record` reads only those three fields of each
-dispense, stops at the first one that counts, and is asked only when no dispense event already
-shows the feed. Listing an unfilled order is the safer error: it claims no weeks the record does
-not show, and the safety checks still see the drug (a listed MAOI order is still critical).
+Which dispenses show the chart carries a fill feed (`fill_feed`, review s23 RR finding 1 and RR2
+finding 5): every MedicationDispense of the patient, WHATEVER ITS DRUG AND STATUS but
+entered-in-error, dated (whenHandedOver, else whenPrepared: medication_dates.py) on or before
+as-of or not dated at all. A phenelzine order of 2024, never filled, beside twelve lisinopril fills
+read an adequate failed trial; a pharmacy feed that sends a patient's lisinopril fills sends the
+fills of any drug the same pharmacies dispense. A declined, cancelled or stopped dispense is a
+record of that feed too (FHIR R4 MedicationDispense.status: "declined: the dispense was declined
+and not performed"): an escitalopram order whose only dispense was declined for prior
+authorisation read "2025-06-01 -> 2026-12-01 (548 days), adequate", a failed trial the record
+shows was never dispensed; a chart whose only dispense was a cancelled lisinopril one read the same.
+Only entered-in-error says the record itself was a mistake. A replay still sees the chart as it was
+that day (a dispense dated after as-of is no record yet); an undated one is counted, the safer
+error (it lists an order, it never claims weeks). `handed_over_on_record` reads only the type,
+status and those dates of each dispense and stops at the first that counts; it is asked only when
+no dispense event already shows the feed. Listing an unfilled order is the safer error: it claims
+no weeks the record does not show, and the safety checks still see the drug (a listed MAOI order is
+still critical).
+
+Such a dispense OF THE ORDER (its authorizingPrescription) or of its drug on or after the order
+(`refused_fills`, `mark_unfilled`) is said beside the listing: "fill declined 2025-06-02" (or
+cancelled, stopped; Trial.fill_refused), so the adherence card says why the order is unfilled.
+And an order-only course inside rule 2c's window, no fill of it yet while the feed exists, is
+marked Trial.awaiting_fill (review s23 RR2 finding 6): the order cards said "phenelzine (MAOI) is
+running" of a phenelzine order of ten days ago never filled; they say "ordered 2026-11-21, no fill
+yet" (services/taken_to_confirm.course_claim), the indicator unchanged.
 
 Not when the chart carries no dispense at all (`fill_feed` False): many feeds send none, and
 there an order is all the record has (the TMS card says adherence is not verified by dispensing
@@ -50,15 +58,23 @@ reported_adherence): someone asked whether the patient takes it, and the card na
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from fhir_mapping.authorising_order import the_order
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import parse_date
+from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
+from fhir_mapping.trial import Trial
 
-# The one dispense status that says the product reached the patient, as rule 1 reads a dispense
-# event (usable_events.py): a fill of any drug shows the feed only when it is one.
-_HANDED_OVER = "completed"
+# The one dispense status that says the record itself was a mistake: no record of the feed.
+_VOID = "entered-in-error"
+# The dispense statuses that say a fill was not made (FHIR R4 MedicationDispense.status), as the
+# card says them: "fill declined 2025-06-02".
+_NOT_MADE = {"declined": "declined", "cancelled": "cancelled", "stopped": "stopped"}
+_DISPENSE_TYPE = "MedicationDispense"
+_ORDER_TYPE = "MedicationRequest"
 
 
 def fills_on_record(events: Sequence[MedicationEvent]) -> bool:
@@ -66,19 +82,18 @@ def fills_on_record(events: Sequence[MedicationEvent]) -> bool:
     return any(e.kind is EventKind.DISPENSE for e in events)
 
 
+def _day(resource: Mapping[str, Any]) -> date | None:
+    return parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
+
+
 def handed_over_on_record(resources: Iterable[Mapping[str, Any]], as_of: date) -> bool:
     """Whether `resources` (the patient's medication resources) hold a MedicationDispense of any
-    drug handed over on or before `as_of` (module docstring): only its type, status and dates are
-    read, and the walk stops at the first."""
+    drug, not entered-in-error, dated on or before `as_of` or undated (module docstring): only
+    its type, status and dates are read, and the walk stops at the first."""
     for resource in resources:
-        if (
-            resource.get("resourceType") == "MedicationDispense"
-            and resource.get("status") == _HANDED_OVER
-        ):
-            day = parse_date(resource.get("whenHandedOver")) or parse_date(
-                resource.get("whenPrepared")
-            )
-            if day is not None and day <= as_of:
+        if resource.get("resourceType") == _DISPENSE_TYPE and resource.get("status") != _VOID:
+            day = _day(resource)
+            if day is None or day <= as_of:
                 return True
     return False
 
@@ -87,8 +102,106 @@ def fill_feed(
     usable: Sequence[MedicationEvent], resources: Iterable[Mapping[str, Any]], as_of: date
 ) -> bool:
     """Whether the chart carries a fill feed (module docstring): a dispense among the usable
-    events (rule 1: completed, by as-of), else any drug's dispense handed over by as-of."""
+    events (rule 1: completed, by as-of), else any dispense on record by as-of."""
     return fills_on_record(usable) or handed_over_on_record(resources, as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedFill:
+    """A dispense that says a fill was not made: its status word, day, order and drugs."""
+
+    status: str
+    day: date | None
+    order: str | None  # the id of the one order it names (authorising_order.the_order)
+    ingredients: frozenset[str]
+
+    def words(self) -> str:
+        """ "fill declined 2025-06-02" ("fill declined" when undated)."""
+        when = f" {self.day.isoformat()}" if self.day is not None else ""
+        return f"fill {self.status}{when}"
+
+
+def refused_fills(resources: Iterable[Mapping[str, Any]], as_of: date) -> list[RefusedFill]:
+    """The declined, cancelled and stopped dispenses among `resources`, dated on or before
+    `as_of` or undated (module docstring); [] for nearly every chart, read no further."""
+    resources = list(resources)
+    found = [
+        r
+        for r in resources
+        if r.get("resourceType") == _DISPENSE_TYPE and r.get("status") in _NOT_MADE
+    ]
+    if not found:
+        return []
+    medications: Mapping[str, Mapping[str, Any]] | None = None
+    refused = []
+    for resource in found:
+        day = _day(resource)
+        if day is not None and day > as_of:
+            continue
+        if medications is None and resource.get("medicationReference") is not None:
+            medications = medication_index(resources)
+        components = read_drug(resource, medications or NO_MEDICATIONS)[0]
+        refused.append(
+            RefusedFill(
+                _NOT_MADE[resource["status"]],
+                day,
+                the_order(resource),
+                frozenset(c.ingredient for c in components),
+            )
+        )
+    return refused
+
+
+def _refusal(trial: Trial, refused: Sequence[RefusedFill]) -> str:
+    """The words of the latest refused fill of `trial`'s orders, or of its drug on or after its
+    start (module docstring); "" when none."""
+    orders = {s.id for s in trial.sources if s.resource_type == _ORDER_TYPE}
+    mine = [
+        r
+        for r in refused
+        if r.order in orders
+        or (trial.ingredient in r.ingredients and r.day is not None and r.day >= trial.start)
+    ]
+    if not mine:
+        return ""
+    return max(mine, key=lambda r: r.day or date.min).words()
+
+
+def _order_only(trial: Trial) -> bool:
+    return bool(trial.sources) and all(s.resource_type == _ORDER_TYPE for s in trial.sources)
+
+
+def mark_unfilled(
+    trials: Sequence[Trial],
+    resources: Iterable[Mapping[str, Any]],
+    feed: bool,
+    as_of: date,
+) -> tuple[Trial, ...]:
+    """`trials` with the unfilled orders marked (module docstring): Trial.fill_refused on a
+    listed never-filled order or an order awaiting its fill; Trial.awaiting_fill on a running
+    order-only course inside rule 2c's window while the chart carries a fill feed."""
+    if not feed:
+        return tuple(trials)
+    refused: list[RefusedFill] | None = None
+    out = []
+    for trial in trials:
+        awaiting = (
+            trial.ongoing
+            and not trial.listed
+            and not trial.patient_reported
+            and trial.adherence.last_fill is None
+            and _order_only(trial)
+        )
+        if trial.unconfirmed_order or awaiting:
+            if refused is None:
+                refused = refused_fills(resources, as_of)
+            trial = replace(
+                trial,
+                awaiting_fill=trial.start if awaiting else None,
+                fill_refused=_refusal(trial, refused),
+            )
+        out.append(trial)
+    return tuple(out)
 
 
 def authorised_until(

@@ -71,6 +71,9 @@ class Taking:
     # `start` is the day it was listed, said "since 2026-11-25 (listed; start not recorded)" as
     # trial_dates.start_text says it (review s23 RR finding 4).
     listed_undated: bool = False
+    # An order-only course no fill shows yet (Trial.awaiting_fill, review s23 RR2 finding 6):
+    # the order's day, said "was ordered 2026-11-21, no fill yet" (taken_to_confirm.course_claim).
+    awaiting_fill: date | None = None
 
     @property
     def cited(self) -> object | None:
@@ -111,12 +114,17 @@ class Taking:
             last_fill=trial.adherence.last_fill,
             ran_out=taken_to_confirm.trial_claim(trial).why,
             listed_undated=trial_dates.listed_undated(trial),
+            awaiting_fill=trial.awaiting_fill if trial.ongoing else None,
         )
 
     def claim(self) -> taken_to_confirm.Claim:
         """How the drug is taken (taken_to_confirm.course_claim, the one rule of every card)."""
         return taken_to_confirm.course_claim(
-            self.to_confirm, self.unconfirmed_since, self.supply_out_since, self.ran_out
+            self.to_confirm,
+            self.unconfirmed_since,
+            self.supply_out_since,
+            self.ran_out,
+            self.awaiting_fill,
         )
 
     def state(self) -> str:

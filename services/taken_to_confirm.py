@@ -72,6 +72,10 @@ MAY_BE_RUNNING = Claim("may be running", "possibly running")
 LISTED = Claim("is listed", "listed")
 
 
+# How a summary says an order no fill shows yet (`course_claim`'s `awaiting_fill`).
+AWAITING_FILL = "ordered, no fill yet"
+
+
 def claim(readings: str) -> Claim:
     """MAY_BE_RUNNING for a drug read from a record to confirm (`readings` not empty), else
     RUNNING."""
@@ -83,6 +87,7 @@ def course_claim(
     unconfirmed_since: date | None,
     supply_out_since: date | None = None,
     ran_out: str = "",
+    awaiting_fill: date | None = None,
 ) -> Claim:
     """How every card says a running course is taken: LISTED when nothing has confirmed it for
     statement_confirmed_days (`unconfirmed_since` set: an old statement, or an order never
@@ -95,9 +100,14 @@ def course_claim(
     claim): review s22 RR finding 8, a phenelzine order of 2024 never filled read "is running"
     on the MAOI card while the interaction cards said "listed"; RR2 finding 5, the same order
     filled once in 2024-03 read "is running (since 2024-03-01)" in 2026-12. Wording only: the
-    course stays an exposure, and no card's indicator changes (the safer reading)."""
+    course stays an exposure, and no card's indicator changes (the safer reading). An order-only
+    course no fill shows yet, inside rule 2c's window while the chart has a fill feed
+    (`awaiting_fill`: Trial.awaiting_fill, review s23 RR2 finding 6: a phenelzine order of ten
+    days ago, never filled, read "is running"): "was ordered 2026-11-21, no fill yet"."""
     if unconfirmed_since is not None or supply_out_since is not None:
         return LISTED
+    if awaiting_fill is not None:
+        return Claim(f"was ordered {awaiting_fill.isoformat()}, no fill yet", AWAITING_FILL)
     if ran_out:
         return Claim(MAY_BE_RUNNING.verb, MAY_BE_RUNNING.bare, ran_out)
     return claim(readings)
@@ -109,7 +119,9 @@ def trial_claim(trial: Trial, day: Day = date.isoformat) -> Claim:
     interaction and MAOI cards, by the Taking and Exposure built from the course)."""
     ran_out = trial.supply_ran_out if trial.ongoing else None
     why = "" if ran_out is None else supply_why(ran_out, len(trial.unread_fills), day)
-    return course_claim("", trial.unconfirmed_since, trial.supply_out_since, why)
+    return course_claim(
+        "", trial.unconfirmed_since, trial.supply_out_since, why, trial.awaiting_fill
+    )
 
 
 def supply_why(ran_out: date, unread: int = 0, day: Day = date.isoformat) -> str:
@@ -157,7 +169,8 @@ def trial_listing(trial: Trial, day: Day = date.isoformat) -> str:
             return ""
         return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial), day)
     if trial.unconfirmed_order:
-        return f"order of {day(trial.start)} still active, never filled or renewed"
+        refused = f" ({trial.fill_refused})" if trial.fill_refused else ""
+        return f"order of {day(trial.start)} still active, never filled or renewed{refused}"
     return (
         f"statement active since {day(trial.start)}, last confirmed {day(trial.unconfirmed_since)}"
     )
@@ -184,16 +197,18 @@ def listed_brief(
     return f"last confirmed {unconfirmed_since.isoformat()}"
 
 
-def unfilled_listing(day: date, patient_reported: bool) -> str:
+def unfilled_listing(day: date, patient_reported: bool, refused: str = "") -> str:
     """What keeps a course listed when it is an `active` order no fill or renewal confirms
     (Trial.unconfirmed_order), as every card says it: "order of 2025-05-05 still active, never
     filled or renewed". A home medication the patient reported (Trial.patient_reported:
     reportedBoolean, category patientspecified, no requester) is no order the clinic made, so it
     is said as what it is (review s23 RO finding 3): "patient-reported home medication of
-    2025-05-05, no fill on record"."""
+    2025-05-05, no fill on record". `refused`: a dispense of it declined, cancelled or stopped
+    (Trial.fill_refused, review s23 RR2 finding 5), said after: "(fill declined 2025-06-02)"."""
     if patient_reported:
         return f"patient-reported home medication of {day.isoformat()}, no fill on record"
-    return f"order of {day.isoformat()} still active, never filled or renewed"
+    said = f" ({refused})" if refused else ""
+    return f"order of {day.isoformat()} still active, never filled or renewed{said}"
 
 
 def readings(gap: DataGap) -> str:

@@ -140,6 +140,8 @@ def ongoing_text(trial: Trial, day: Day = date.isoformat) -> str:
         return f"listed: {taken_to_confirm.trial_listing(trial, day)}"
     if claim.why:  # the order, interaction and MAOI cards' "may be running (no supply since ...)"
         return f"{claim.verb}: {claim.why}"
+    if trial.awaiting_fill is not None:  # an order no fill shows yet (review s23 RR2 finding 6)
+        return claim.bare
     return "ongoing"
 
 

@@ -164,7 +164,9 @@ class Conflict:
             claim = old.claim  # "may be running (since 2025-01-06; no supply since 2025-06-05)"
             # "is running (start not recorded; listed 2026-11-25)" for a course known only from
             # a listing (Exposure.since; review s23 RR finding 4).
-            said = "; ".join(w for w in (old.start and old.since(), claim.why) if w)
+            # An order awaiting its fill names its day in its verb (review s23 RR2 finding 6).
+            since = old.start and old.awaiting_fill is None and old.since()
+            said = "; ".join(w for w in (since, claim.why) if w)
             return f"{claim.verb} ({said})" if said else claim.verb
         assert old.end is not None
         ago = (self.as_of - old.end).days

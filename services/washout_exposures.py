@@ -77,6 +77,9 @@ class Exposure:
     # course_length.listed_undated): `start` is the day it was listed, not begun (review s23 RR
     # finding 4, g1: "phenelzine is running (since 2026-11-25)"). Said by `since`.
     listed_undated: bool = False
+    # An order-only course no fill shows yet (Trial.awaiting_fill, review s23 RR2 finding 6):
+    # the order's day, said "was ordered 2026-11-21, no fill yet" (taken_to_confirm.course_claim).
+    awaiting_fill: date | None = None
 
     @property
     def cited(self) -> object | None:
@@ -90,7 +93,11 @@ class Exposure:
         """How a card says it is taken: "is running", "may be running" (to confirm), or "is
         listed" (taken_to_confirm.course_claim, the interaction cards' rule)."""
         return taken_to_confirm.course_claim(
-            self.to_confirm, self.unconfirmed_since, self.supply_out_since, self.ran_out
+            self.to_confirm,
+            self.unconfirmed_since,
+            self.supply_out_since,
+            self.ran_out,
+            self.awaiting_fill,
         )
 
     def listing(self) -> str:
@@ -189,6 +196,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 by_order=_by_order(trial),
                 ran_out=taken_to_confirm.trial_claim(trial).why,
                 listed_undated=listed_undated(trial),
+                awaiting_fill=trial.awaiting_fill if trial.ongoing else None,
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no

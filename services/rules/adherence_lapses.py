@@ -35,8 +35,11 @@ def listed_text(trial: Trial) -> str:
         # An order left active, no fill or renewal since (review s21 RN finding 5): never called
         # taken; the question is whether it still is.
         listing = taken_to_confirm.unfilled_listing(since, trial.patient_reported)
+        # A fill declined or cancelled says why (review s23 RR2 finding 5).
+        refused = f" ({trial.fill_refused})" if trial.fill_refused else ""
         return (
-            f"{listing}{'' if trial.patient_reported else ' since'}: time after {counted} not "
+            f"{listing}{'' if trial.patient_reported else ' since'}{refused}: time after "
+            f"{counted} not "
             "counted. Confirm it is still taken (reconcile the medication list: still taken? "
             "dose?)"
         )
@@ -228,14 +231,16 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
         if trial.unconfirmed_since is not None and trial.unconfirmed_order:
             since = trial.unconfirmed_since.isoformat()
             listing = taken_to_confirm.unfilled_listing(
-                trial.unconfirmed_since, trial.patient_reported
+                trial.unconfirmed_since, trial.patient_reported, trial.fill_refused
             )
+            # A fill declined or cancelled says why (review s23 RR2 finding 5), short form too.
+            unfilled = f", {trial.fill_refused}" if trial.fill_refused else " never renewed"
             return cards.fit_summary(
                 f"{trial.ingredient}: {listing}: confirm it is still taken before counting it "
                 "as a trial",
                 f"{trial.ingredient}: home medication of {since}, no fill: confirm it is taken"
                 if trial.patient_reported
-                else f"{trial.ingredient}: order of {since} never renewed: confirm it is taken",
+                else f"{trial.ingredient}: order of {since}{unfilled}: confirm it is taken",
             )
         if trial.unconfirmed_since is not None:
             since = trial.unconfirmed_since.isoformat()
