@@ -67,6 +67,7 @@ from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import parse_date
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.trial import Trial
+from fhir_mapping.trial_parts import DoseBasis, Role
 
 # The one dispense status that says the record itself was a mistake: no record of the feed.
 _VOID = "entered-in-error"
@@ -168,7 +169,16 @@ def _refusal(trial: Trial, refused: Sequence[RefusedFill]) -> str:
 
 
 def _order_only(trial: Trial) -> bool:
-    return bool(trial.sources) and all(s.resource_type == _ORDER_TYPE for s in trial.sources)
+    """Whether only orders make the course, of a pathway drug the patient takes daily: a drug
+    given in clinic (esketamine sessions, long-acting injections: dose_basis.py) is no pharmacy
+    fill, so a fill feed says nothing of it (its sessions on record show it given); nor is a drug
+    read only as an interaction partner (Role.INTERACTING: St John's wort is bought over the
+    counter, tests/services/test_e2_sources.py)."""
+    if trial.dose_basis is not DoseBasis.DAILY or trial.role is Role.INTERACTING:
+        return False
+    if not trial.sources:
+        return False
+    return all(s.resource_type == _ORDER_TYPE for s in trial.sources)
 
 
 def mark_unfilled(
