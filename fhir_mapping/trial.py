@@ -86,7 +86,7 @@ class Trial(TrialOutcome):
     supply_out_since: date | None = None
     # A course only an `active` order keeps, no fill of it yet while the chart carries a fill
     # feed, inside rule 2c's window (review s23 RR2 finding 6): the order's day. Cards say
-    # "ordered 2026-11-21, no fill yet", never "is running" (taken_to_confirm.course_claim); it
+    # "is ordered (2026-11-21, no fill yet)", never "is running" (taken_to_confirm.course_claim); it
     # stays an exposure for the safety checks. None for every other course.
     awaiting_fill: date | None = None
     # A declined, cancelled or stopped dispense of the course's order (or of its drug, on or

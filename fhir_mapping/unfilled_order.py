@@ -32,7 +32,7 @@ authorisation read "2025-06-01 -> 2026-12-01 (548 days), adequate", a failed tri
 shows was never dispensed; a chart whose only dispense was a cancelled lisinopril one read the same.
 Only entered-in-error says the record itself was a mistake. A replay still sees the chart as it was
 that day (a dispense dated after as-of is no record yet); an undated one is counted, the safer
-error (it lists an order, it never claims weeks). `handed_over_on_record` reads only the type,
+error (it lists an order, it never claims weeks). `dispense_on_record` reads only the type,
 status and those dates of each dispense and stops at the first that counts; it is asked only when
 no dispense event already shows the feed. Listing an unfilled order is the safer error: it claims
 no weeks the record does not show, and the safety checks still see the drug (a listed MAOI order is
@@ -87,7 +87,7 @@ def _day(resource: Mapping[str, Any]) -> date | None:
     return parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
 
 
-def handed_over_on_record(resources: Iterable[Mapping[str, Any]], as_of: date) -> bool:
+def dispense_on_record(resources: Iterable[Mapping[str, Any]], as_of: date) -> bool:
     """Whether `resources` (the patient's medication resources) hold a MedicationDispense of any
     drug, not entered-in-error, dated on or before `as_of` or undated (module docstring): only
     its type, status and dates are read, and the walk stops at the first."""
@@ -104,7 +104,7 @@ def fill_feed(
 ) -> bool:
     """Whether the chart carries a fill feed (module docstring): a dispense among the usable
     events (rule 1: completed, by as-of), else any dispense on record by as-of."""
-    return fills_on_record(usable) or handed_over_on_record(resources, as_of)
+    return fills_on_record(usable) or dispense_on_record(resources, as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,7 @@ class Taking:
     # trial_dates.start_text says it (review s23 RR finding 4).
     listed_undated: bool = False
     # An order-only course no fill shows yet (Trial.awaiting_fill, review s23 RR2 finding 6):
-    # the order's day, said "was ordered 2026-11-21, no fill yet" (taken_to_confirm.course_claim).
+    # the order's day, said "is ordered (2026-11-21, no fill yet)" (taken_to_confirm.course_claim).
     awaiting_fill: date | None = None
 
     @property

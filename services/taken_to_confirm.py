@@ -73,7 +73,7 @@ LISTED = Claim("is listed", "listed")
 
 
 # How a summary says an order no fill shows yet (`course_claim`'s `awaiting_fill`).
-AWAITING_FILL = "ordered, no fill yet"
+AWAITING_FILL = "ordered (no fill yet)"
 
 
 def claim(readings: str) -> Claim:
@@ -103,11 +103,13 @@ def course_claim(
     course stays an exposure, and no card's indicator changes (the safer reading). An order-only
     course no fill shows yet, inside rule 2c's window while the chart has a fill feed
     (`awaiting_fill`: Trial.awaiting_fill, review s23 RR2 finding 6: a phenelzine order of ten
-    days ago, never filled, read "is running"): "was ordered 2026-11-21, no fill yet"."""
+    days ago, never filled, read "is running"): "is ordered (2026-11-21, no fill yet)", and
+    "ordered (no fill yet)" where a summary says a state ("Gepirone ordered (no fill yet) and
+    clarithromycin running")."""
     if unconfirmed_since is not None or supply_out_since is not None:
         return LISTED
     if awaiting_fill is not None:
-        return Claim(f"was ordered {awaiting_fill.isoformat()}, no fill yet", AWAITING_FILL)
+        return Claim(f"is ordered ({awaiting_fill.isoformat()}, no fill yet)", AWAITING_FILL)
     if ran_out:
         return Claim(MAY_BE_RUNNING.verb, MAY_BE_RUNNING.bare, ran_out)
     return claim(readings)

@@ -78,7 +78,7 @@ class Exposure:
     # finding 4, g1: "phenelzine is running (since 2026-11-25)"). Said by `since`.
     listed_undated: bool = False
     # An order-only course no fill shows yet (Trial.awaiting_fill, review s23 RR2 finding 6):
-    # the order's day, said "was ordered 2026-11-21, no fill yet" (taken_to_confirm.course_claim).
+    # the order's day, said "is ordered (2026-11-21, no fill yet)" (taken_to_confirm.course_claim).
     awaiting_fill: date | None = None
 
     @property

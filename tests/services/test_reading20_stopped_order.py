@@ -88,4 +88,6 @@ def test_a_stop_recorded_after_as_of_is_read_as_before() -> None:
             r["meta"]["lastUpdated"] = "2025-06-20T10:00:00-05:00"
     cards, record = _evaluate(doc)
     assert _phenelzine(record).ongoing
-    assert "both running" in cards["maoi-combination"]["summary"]
+    # Still a pair; the phenelzine order has no fill yet (review s23 RR2 finding 6).
+    summary = cards["maoi-combination"]["summary"]
+    assert "Phenelzine (MAOI) is ordered (2025-05-23, no fill yet) with escitalopram" in summary

@@ -9,7 +9,7 @@ order no fill shows yet is said so (fhir_mapping/unfilled_order.py).
   adherence card: "fill declined 2025-06-02".
 - Finding 6: phenelzine ordered 2026-11-21, never filled (the feed carries lisinopril), a
   sertraline draft at order-sign: "Sertraline ordered while phenelzine (MAOI) is running". Now
-  "phenelzine (MAOI) was ordered 2026-11-21, no fill yet", the indicator still critical.
+  "phenelzine (MAOI) is ordered (2026-11-21, no fill yet)", the indicator still critical.
 
 Charts: tests/services/refused_fill_charts/ (US Core shaped requests, every prefetch key).
 """
@@ -89,10 +89,10 @@ def test_unfilled_recent_maoi_order_is_ordered_not_running() -> None:
     maoi = by_topic(cards)["order-maoi-interaction"]
     assert maoi["indicator"] == "critical"
     assert maoi["summary"].startswith(
-        "Sertraline ordered while phenelzine (MAOI) was ordered 2026-11-21, no fill yet: "
+        "Sertraline ordered while phenelzine (MAOI) is ordered (2026-11-21, no fill yet): "
     )
     assert "is running" not in maoi["summary"] + maoi["detail"]
-    assert "phenelzine was ordered 2026-11-21, no fill yet." in maoi["detail"]
+    assert "phenelzine is ordered (2026-11-21, no fill yet)." in maoi["detail"]
 
 
 def test_a_filled_maoi_order_still_reads_running() -> None:

@@ -158,27 +158,27 @@ def test_control_lithium_fills_list_the_unfilled_escitalopram_order() -> None:
     assert ESCITALOPRAM_UNCOUNTED in found[ADHERENCE]["detail"]
 
 
-# --- which other fills show the feed: handed over, by as-of, the patient's ---------------------
+# --- which other fills show the feed: any but entered-in-error, by as-of, the patient's --------
 
 
 @pytest.mark.parametrize(
-    "status",
-    [
-        "preparation",
-        "in-progress",
-        "on-hold",
-        "stopped",
-        "declined",
-        "cancelled",
-        "entered-in-error",
-    ],
+    "status", ["preparation", "in-progress", "on-hold", "stopped", "declined", "cancelled"]
 )
-def test_fills_not_handed_over_do_not_show_the_feed(status: str) -> None:
-    """Only a `completed` dispense shows a fill reached the patient, as rule 1 reads a dispense
-    of the pathway's drugs (usable_events.py): the order keeps its own reading."""
+def test_fills_not_handed_over_show_the_feed_too(status: str) -> None:
+    """Review s23 RR2 finding 5: a dispense not handed over is a record of the same feed (a
+    declined escitalopram fill, its only dispense, read a 548-day adequate trial): the unfilled
+    order takes rule 2c. Was pinned the other way (only `completed` showed the feed)."""
     doc = _chart(f"{PHENELZINE}_pv")
     for fill in _fills(doc):
         fill["status"] = status
+    assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)
+
+
+def test_entered_in_error_fills_do_not_show_the_feed() -> None:
+    """Only entered-in-error says the record itself was a mistake: the order keeps its reading."""
+    doc = _chart(f"{PHENELZINE}_pv")
+    for fill in _fills(doc):
+        fill["status"] = "entered-in-error"
     trial = _trial(doc, "phenelzine")
     assert trial.unconfirmed_since is None
     assert trial.ongoing
