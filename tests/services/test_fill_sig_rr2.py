@@ -55,11 +55,13 @@ def test_a_weekly_capsule_filled_four_a_month_stays_adequate(name: str) -> None:
 
 
 def test_a_weekday_sig_of_a_weekly_capsule_is_not_widened_by_its_fill() -> None:
-    # "every Monday at 8 AM": its fill no longer widens it (the sig reader's own reading of a
-    # weekday name is left alone: see the report).
+    # "every Monday at 8 AM": its fill no longer widens it, and one named weekday is weekly
+    # (sig_frequencies.csv "every monday" ...): 90 mg a week is 20 mg/day of daily fluoxetine,
+    # not 90 mg a day read from the clock time (140 mg/day before the weekday rows).
     text, trial = _read("fluoxetine90_every_monday_8am_fills4_per_28d")
     assert "below the adequate range" not in text
-    assert trial.current_mg_per_day_high is None
+    assert (trial.current_mg_per_day, trial.current_mg_per_day_high) == (20.0, None)
+    assert "raise fluoxetine 20 → 40 mg/day (daily, not weekly) first" in text
     assert not any("filled as" in n for n in trial.notes)
 
 
