@@ -49,8 +49,12 @@ forgiving only case, punctuation, "everyday" for "every day" and a number equal 
 score before or after them ("0 - Not at all", "Nearly every day (3)", a bare "3"); any other
 words are a disagreement and the answer is unread. The safer reading for the patient: "Not at
 all (denies SI)" or "see flowsheet" under LA6568-5 now costs a look at the chart (the unread
-card, adjuncts held), where the old rule let "Yes - passive SI" pass as 0. A local code's row
-(no LOINC answer code) keeps the rule above: its site's words are not the LOINC list's.
+card, adjuncts held), where the old rule let "Yes - passive SI" pass as 0. Only under a code
+that reads 0: other words under a POSITIVE code ("Nearly every day" with "see flowsheet",
+"Several days" with "Daily thoughts") keep the code's reading, which already raises the
+critical "assess today" card; unread would lower it to a warning, the less safe side. Words
+that name another answer (`_named_in`) still unread any code, as above. A local code's row (no
+LOINC answer code) keeps the rule above: its site's words are not the LOINC list's.
 """
 
 from __future__ import annotations
@@ -101,7 +105,9 @@ def concept_answer(concept: object, *, words: bool = True) -> int | None:
     if len(read) != 1 or not said <= read:
         return None
     value = next(iter(read))
-    if coded and not all(_own_words(part, value) for part in parts):
+    # Other words unread only a coded 0: a positive code already asks for an assessment today,
+    # and unread would lower that to a check in the chart (module docstring).
+    if coded and value == 0 and not all(_own_words(part, value) for part in parts):
         return None
     return value
 
