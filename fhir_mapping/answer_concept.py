@@ -39,6 +39,22 @@ disagreement and asks for a look in the chart (a minute), where reading it as ag
 let a self-contradicting "Not at all (3)" pass as 0. Such a mention is never a reading on its
 own: "Nearly every day (3)" with no LOINC code stays unread, as any text that is not exactly an
 answer's words is (codes.answer_words).
+
+Review s23 RR2 findings 1 and 2: a text under LA6568-5 that names another answer in OTHER words
+("Nearly everyday", "More than half of the days", "several day", "Daily thoughts", "Yes -
+passive SI") still read 0: `_named_in` sees only an answer's exact words and numbers, and no
+list of phrasings can be complete. So under a LOINC answer code the rule is now the other way
+round (`_own_words`): every display and the text must BE that code's own answer words,
+forgiving only case, punctuation, "everyday" for "every day" and a number equal to the code's
+score before or after them ("0 - Not at all", "Nearly every day (3)", a bare "3"); any other
+words are a disagreement and the answer is unread. The safer reading for the patient: "Not at
+all (denies SI)" or "see flowsheet" under LA6568-5 now costs a look at the chart (the unread
+card, adjuncts held), where the old rule let "Yes - passive SI" pass as 0. Only under a code
+that reads 0: other words under a POSITIVE code ("Nearly every day" with "see flowsheet",
+"Several days" with "Daily thoughts") keep the code's reading, which already raises the
+critical "assess today" card; unread would lower it to a warning, the less safe side. Words
+that name another answer (`_named_in`) still unread any code, as above. A local code's row (no
+LOINC answer code) keeps the rule above: its site's words are not the LOINC list's.
 """
 
 from __future__ import annotations
@@ -68,21 +84,32 @@ def concept_answer(concept: object, *, words: bool = True) -> int | None:
     texts = phq9_answer_texts()
     read: set[int] = set()
     said: set[int] = set()  # displays, and the text when it is not read: they only disagree
+    coded = False  # a LOINC answer code is among the readings (review s23 RR2 finding 2)
+    parts: list[str] = []  # every display and the text, for `_own_words`
     for system, code, display in codings(concept):
         if (system, code) in values:
             read.add(values[(system, code)])
+            coded = True
         elif not system and code in (bare := phq9_answer_codes_without_system()):
             read.add(bare[code])  # "LA6569-3" with its system left out (SDC)
+            coded = True
         if display:
             said |= _named_in(display)
+            parts.append(display)
     text = concept.get("text")
     if isinstance(text, str):
         if words and (named := texts.get(answer_words(text))) is not None:
             read.add(named)
         said |= _named_in(text)
+        parts.append(text)
     if len(read) != 1 or not said <= read:
         return None
-    return next(iter(read))
+    value = next(iter(read))
+    # Other words unread only a coded 0: a positive code already asks for an assessment today,
+    # and unread would lower that to a check in the chart (module docstring).
+    if coded and value == 0 and not all(_own_words(part, value) for part in parts):
+        return None
+    return value
 
 
 # A bare whole number: not part of a word, a code ("LA6568-5"), a decimal, a date ("12/1") or
@@ -108,3 +135,34 @@ def _named_in(text: str) -> set[int]:
     top = phq9_answer_max()
     named.update(n for n in map(int, _NUMBER.findall(words)) if n <= top)
     return named
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def _plain(text: str) -> tuple[str, ...]:
+    """A text's words as `_own_words` compares them: answer_words, punctuation as space, and
+    "everyday" as "every day" (a common spelling of LA6571-9's words)."""
+    found: list[str] = []
+    for word in _PUNCTUATION.sub(" ", answer_words(text)).split():
+        found.extend(("every", "day") if word == "everyday" else (word,))
+    return tuple(found)
+
+
+@cache
+def _own_phrases() -> dict[int, tuple[str, ...]]:
+    """Each score on the answer list -> its answer's words in `_plain` form."""
+    return {value: _plain(words) for words, value in phq9_answer_texts().items()}
+
+
+def _own_words(text: str, value: int) -> bool:
+    """Whether a display or text under a LOINC answer code of score `value` says nothing but
+    that answer (module docstring, review s23 RR2 finding 2): its words, with at most the
+    score itself before or after them, or the score alone. Blank says nothing, so agrees."""
+    words = list(_plain(text))
+    number = str(value)
+    if words and words[0] == number:
+        words = words[1:]
+    if words and words[-1] == number:
+        words = words[:-1]
+    return not words or tuple(words) == _own_phrases().get(value)

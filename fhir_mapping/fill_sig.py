@@ -6,18 +6,19 @@ once it could be read: "8am and 8pm 2 tabs" on fills of 60 for 30 days read 200 
 tablets each time), and the dose-first raise to 200 was lost though every fill supplied 100.
 
 THE RULE (`with_fill`), for a dispense whose free-text sig gives its dose (`read_from_sig`: no
-structured dose, not as needed) and that states both quantity and daysSupply (a supply worked out
-from the sig itself says nothing new):
-- the fill's rate agrees with the sig's reading (inside its range, give or take `_AGREE` for
-  packs that round a month: 28, 30, 100 for 90 days): the sig's reading stands; but when the sig
-  is unclear (sig_unclear.py: one time said twice, an amount after its times) and its reading is
-  a range, the fill says which reading the pharmacy supplied and is the dose, as a fill without
-  a sig is (fill_dose.py: the card then says "dose from fills, ordered 100-200 mg/day");
-- the fill's rate falls outside it: sig and fill disagree, so the dose is read as the range of
-  both (the low end for adequacy and raises, the high end for the too-high checks, as
-  sig_times.settle reads a rate against its times) and marked unclear, with the fill named, so
-  the card asks the clinician to check the sig ("sig unclear: 'Take 2 tablets 8am and 8pm',
-  filled as 60 for 30 days")."""
+structured dose, not as needed), of a daily product (never a weekly one: its sig's mg are one
+administration's, its fill's a day's; medication_event.py only asks for a daily dose basis), and
+that states both quantity and daysSupply (a supply worked out from the sig itself says nothing new):
+- a CLEAR sig keeps its reading whatever the fill: one odd fill (30 escitalopram tablets for 90
+  days on "1 tablet (20 mg) daily", 90 sertraline 100 for 30 days) is a pack, a stock-up or a
+  typing slip far more often than a dose the prescriber did not write, and reading the fill made
+  a patient at the maximum "below the adequate range: raise" (review s23 RR2 finding 4);
+- an UNCLEAR sig (sig_unclear.py: one time said twice, an amount after its times) read as a
+  range: a fill whose rate falls inside it (give or take `_AGREE` for packs that round a month:
+  28, 30, 100 for 90 days) says which reading the pharmacy supplied and is the dose, as a fill
+  without a sig is (fill_dose.py: the card then says "dose from fills, ordered 100-200 mg/day");
+  a fill outside it settles nothing: the sig's range stands and its note names the fill
+  ("sig unclear: '8am and 8pm 2 tabs', filled as 30 for 90 days"), never a wider range."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from fhir_mapping.dose import as_needed
 from fhir_mapping.dose_amount import ordered_dose
 from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.fill_dose import FILL_DOSE_NOTE
-from fhir_mapping.sig_unclear import MARK
 
 # How far a fill's rate may stand from the sig's reading and still agree with it: a pack rounds
 # a month's supply (28 or 30 tablets, 100 for 90 days: 11 % over). Antidepressant dose steps are
@@ -53,41 +53,21 @@ def _number(value: float) -> str:
 
 
 def with_fill(
-    sig: tuple[float, float | None],
-    fill: tuple[float, float, float],
-    unclear: str | None,
-    said: str,
+    sig: tuple[float, float | None], fill: tuple[float, float, float], unclear: str | None
 ) -> FillReading:
     """The dose of a dispense whose sig reads `sig` (mg, upper mg or None), given its fill
-    (`fill`: mg/day, quantity, days), the note of an unclear sig (`unclear`: sig_unclear's
-    "sig unclear: '...'", or None) and the sig as written (`said`): module docstring."""
+    (`fill`: mg/day, quantity, days) and the note of an unclear sig (`unclear`: sig_unclear's
+    "sig unclear: '...'", or None for a clear sig): module docstring."""
     low, high = sig
+    if unclear is None or high is None:
+        return FillReading(low, high)  # a clear sig, or nothing to settle: the sig stands
     fill_mg, quantity, days = fill
-    top = high if high is not None else low
-    if low * (1 - _AGREE) <= fill_mg <= top * (1 + _AGREE):
-        if high is None or unclear is None:
-            return FillReading(low, high)
+    if low * (1 - _AGREE) <= fill_mg <= high * (1 + _AGREE):
         # An unclear sig the pharmacy read one way: that way, within the sig's range.
         return FillReading(min(max(fill_mg, low), high), None, FILL_DOSE_NOTE)
-    words = unclear if unclear is not None else f"{MARK}'{said}'"
     return FillReading(
-        min(low, fill_mg),
-        max(top, fill_mg),
-        f"{words}, filled as {_number(quantity)} for {_number(days)} days",
+        low, high, f"{unclear}, filled as {_number(quantity)} for {_number(days)} days"
     )
-
-
-def said_sig(dosages: Sequence[Mapping[str, Any]]) -> str:
-    """The dispense's sig as written (its lines' `text`, else `patientInstruction`), for the note;
-    "its dosage" when it has none (a structured dose only)."""
-    said = []
-    for line in dosages:
-        if not isinstance(line, JSON_OBJECT):
-            continue
-        text = line.get("text") or line.get("patientInstruction")
-        if isinstance(text, str) and text.strip():
-            said.append(" ".join(text.split()))
-    return "; ".join(said) or "its dosage"
 
 
 def read_from_sig(dosages: Sequence[Mapping[str, Any]]) -> bool:

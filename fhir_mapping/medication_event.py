@@ -30,7 +30,7 @@ from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.fill_dose import FILL_DOSE_NOTE
-from fhir_mapping.fill_sig import read_from_sig, said_sig, with_fill
+from fhir_mapping.fill_sig import read_from_sig, with_fill
 from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
@@ -151,6 +151,12 @@ def events_of(
         info = drug_info(component.ingredient)
         if info is None:
             continue
+        # Its dose basis (dose_basis.py): daily, or one administration a week (Prozac Weekly).
+        basis = (
+            basis_of(info.ingredient, resource, medication)
+            if info.ingredient in non_daily
+            else _DAILY
+        )
         notes: tuple[str, ...] = ()
         fill_noted = False  # a fill that disagrees with its sig said so (fill_sig.py)
         # The lower end of a ranged dose is the dose (adequacy); the upper end rides along for
@@ -175,16 +181,17 @@ def events_of(
                 elif (
                     units is not None
                     and mg is not None
+                    and mg_high is not None
                     and stated_supply
+                    and basis is _DAILY
                     and read_from_sig(dosages)
                 ):
-                    # Its sig beside its quantity over its stated days (fill_sig.py).
+                    # An unclear sig's range beside its quantity over its stated days, in mg a
+                    # day on both sides: never a weekly product, whose sig's mg are one
+                    # capsule's (fill_sig.py; review s23 RR2 finding 3).
                     fill_mg = round(units * component.strength_mg / stated_supply, 4)
                     read = with_fill(
-                        (mg, mg_high),
-                        (fill_mg, units, stated_supply),
-                        dosage_unclear(dosages) if mg_high is not None else None,
-                        said_sig(dosages),
+                        (mg, mg_high), (fill_mg, units, stated_supply), dosage_unclear(dosages)
                     )
                     mg, mg_high = read.mg, read.mg_high
                     if read.note == FILL_DOSE_NOTE:
@@ -225,11 +232,6 @@ def events_of(
         )
         if equivalent is not None and prn_max is not None:
             prn_max = equivalent.reference_mg(prn_max)
-        basis = (
-            basis_of(info.ingredient, resource, medication)
-            if info.ingredient in non_daily
-            else _DAILY
-        )
         # SR, IR, XL, CR, XR (review 15 W3): the course's ceilings follow the formulation it is
         # taken in, as a draft's do. Not for a dose-equivalent product (Aplenzin HBr): its mg are
         # reference mg, judged against the drug row's ceiling. Nearly every drug has no rows.

@@ -22,7 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.code_systems import LOINC, canonical_system
+from fhir_mapping.codes import phq9_answer_codes_without_system
 from fhir_mapping.fhir_fields import array, number
 from fhir_mapping.questionnaire_codes import (
     _answer_codes,
@@ -50,8 +52,21 @@ def _coding_score(
     system = coding.get("system")
     code = coding.get("code")
     codes = _answer_codes()
-    if isinstance(code, str) and _is_loinc(system) and (LOINC, code) in codes:
-        return codes[(LOINC, code)]
+    if isinstance(code, str) and (
+        (_is_loinc(system) and (LOINC, code) in codes)
+        or (not system and code in phq9_answer_codes_without_system())
+    ):
+        # A LOINC answer code (its system left out too, SDC) reads only when its display agrees
+        # (answer_concept.py, the rule for Observation answers): review s23 RR2 finding 1,
+        # LA6568-5 with the display "Nearly every day" read 0. A disagreement is unread, so the
+        # suicide-risk card asks for a look in the chart.
+        display = coding.get("display")
+        return concept_answer(
+            {"coding": [{"system": LOINC, "code": code, "display": display}]}
+            if isinstance(display, str)
+            else {"coding": [{"system": LOINC, "code": code}]},
+            words=False,
+        )
     weight = _weight(coding)
     if weight is None:
         weight = _weight(answer)

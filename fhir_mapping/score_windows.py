@@ -256,20 +256,29 @@ def _other_scale_pair(
     W10). Both scores of the pair are that one scale's: scales are never mixed (a MADRS 34
     before and a BDI-II 12 after measure nothing together)."""
     for scale in scales:
-        baseline = baseline_score(trial, scale, policy, opens)
-        if baseline is None:
-            continue
-        on_treatment = on_treatment_score(
-            trial,
-            scale,
-            policy,
-            next_start,
-            _next_baseline(following, scale, policy, course_starts),
-            baseline,
+        baseline, on_treatment = _scale_pair(
+            trial, scale, policy, next_start, opens, following, course_starts
         )
-        if on_treatment is not None:
+        if baseline is not None and on_treatment is not None:
             return baseline, on_treatment
     return None
+
+
+def _scale_pair(
+    trial: Trial,
+    scale: PHQ9ByDate,
+    policy: MappingPolicy,
+    next_start: date | None,
+    opens: date | None,
+    following: Trial | None,
+    course_starts: Sequence[date],
+) -> tuple[Score | None, Score | None]:
+    """One scale's (baseline, on-treatment) scores of the course, in the PHQ-9's windows."""
+    baseline = baseline_score(trial, scale, policy, opens)
+    if baseline is None:
+        return None, None
+    nxt = _next_baseline(following, scale, policy, course_starts)
+    return baseline, on_treatment_score(trial, scale, policy, next_start, nxt, baseline)
 
 
 def _disagreeing_pair(
@@ -284,20 +293,13 @@ def _disagreeing_pair(
     """Another scale's pair, in the PHQ-9's windows, that shows response or remission where the
     PHQ-9 pair does not : the first such scale in order of preference."""
     for scale in scales:
-        baseline = baseline_score(trial, scale, policy, opens)
-        if baseline is None:
-            continue
-        on_treatment = on_treatment_score(
-            trial,
-            scale,
-            policy,
-            next_start,
-            _next_baseline(following, scale, policy, course_starts),
-            baseline,
+        baseline, on_treatment = _scale_pair(
+            trial, scale, policy, next_start, opens, following, course_starts
         )
         below = scale_remission_below(scale.scores[0].instrument)
         if (
-            on_treatment is not None
+            baseline is not None
+            and on_treatment is not None
             and below is not None
             and improved(on_treatment, baseline, below)
         ):

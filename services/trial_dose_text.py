@@ -13,7 +13,7 @@ from datetime import date
 
 from fhir_mapping import product_conflict
 from fhir_mapping.dose_basis import shown_dose
-from fhir_mapping.record import DoseBasis, Trial
+from fhir_mapping.record import DoseBasis, DoseSegment, Trial
 from fhir_mapping.sig_unclear import MARK as _SIG_UNCLEAR
 from services.card_format import as_needed_text, fmt_mg, plural
 from services.dose_units import per_day
@@ -101,12 +101,17 @@ def _days(start: date, end: date) -> int:
     return (end - start).days
 
 
-def below_minimum(trial: Trial) -> tuple[float, float] | None:
-    """(highest dose below the minimum adequate dose, weeks spent below it), or None."""
+def _below_minimum_segments(trial: Trial) -> list[DoseSegment]:
+    """The course's dose segments below its minimum adequate dose (none without a minimum)."""
     minimum = trial.min_adequate_mg
     if minimum is None:
-        return None
-    low = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day < minimum]
+        return []
+    return [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day < minimum]
+
+
+def below_minimum(trial: Trial) -> tuple[float, float] | None:
+    """(highest dose below the minimum adequate dose, weeks spent below it), or None."""
+    low = _below_minimum_segments(trial)
     if not low:
         return None
     top = max(s.mg_per_day for s in low if s.mg_per_day is not None)
@@ -118,10 +123,7 @@ def below_minimum_dose(trial: Trial) -> str | None:
     sig's range when that dose is one ("15-30 mg", never its low end alone: review s23 RP
     finding 8, the packet said "15 mg/day" where the card and its dose cell say "15-30"); None
     when no dose is below it. Without its unit (the caller's: mg/day, mg as needed)."""
-    minimum = trial.min_adequate_mg
-    if minimum is None:
-        return None
-    low = [s for s in trial.segments if s.mg_per_day is not None and s.mg_per_day < minimum]
+    low = _below_minimum_segments(trial)
     if not low:
         return None
     top = max(low, key=lambda s: (s.mg_per_day or 0.0, s.mg_per_day_high or 0.0))

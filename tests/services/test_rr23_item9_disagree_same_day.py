@@ -68,8 +68,10 @@ def _concept(code: str | None, display: str = "", text: str | None = None) -> Do
         # Agreeing mentions, and words that name no answer, leave the code's reading.
         (_concept("LA6568-5", "Not at all", "Not at all (0)"), 0),
         (_concept("LA6571-9", "Nearly every day", "3-Nearly every day"), 3),
-        (_concept("LA6568-5", "Not at all", "see flowsheet"), 0),
-        (_concept("LA6568-5", "Not at all", "reviewed 12/1"), 0),  # no bare number on the scale
+        # Review s23 RR2 finding 2: under a LOINC answer code, any words that are not the
+        # code's own are a disagreement now (the cost: a look at the chart), these two included.
+        (_concept("LA6568-5", "Not at all", "see flowsheet"), None),
+        (_concept("LA6568-5", "Not at all", "reviewed 12/1"), None),
         # A mention is never a reading on its own.
         (_concept(None, text="Nearly every day (3)"), None),
     ],

@@ -10,7 +10,8 @@ Once clock times were times of day, three sig shapes doubled a sertraline dose t
 3. "at bedtime and at 9 PM", "1 tab qam and 1 tab at 8 AM": a clock time beside a word of its
    own slot, 100 mg/day; now 1-2 a day and sig unclear, never 2.
 A fill whose quantity over its days disagrees with a clear sig ("Take 2 tablets at 8 AM and
-8 PM", fills of 60 for 30 days) makes the dose the range of both, marked unclear.
+8 PM", fills of 60 for 30 days) leaves the sig's reading (review s23 RR2 finding 4: the fill only
+settles an unclear sig; tests/services/test_fill_sig_rr2.py).
 
 Charts: tests/services/sig_clock_repeat23_charts/ (the review's d0b, d1b, d1c, d3b, d8, d10,
 sertraline 50 mg tablets ordered 2026-06-01 with six monthly fills; two more with the sig
@@ -88,14 +89,13 @@ def test_frequency_of_a_clock_time_beside_its_slot_word() -> None:
 
 def test_a_fill_beside_its_sig() -> None:
     # Agrees with a clear sig (a pack rounding a month): the sig stands.
-    assert with_fill((50.0, None), (46.7, 28, 30), None, "1 tab daily").mg == 50.0
+    assert with_fill((50.0, None), (46.7, 28, 30), None).mg == 50.0
     # Settles an unclear range.
-    settled = with_fill((100.0, 200.0), (100.0, 60, 30), "sig unclear: 'x'", "x")
+    settled = with_fill((100.0, 200.0), (100.0, 60, 30), "sig unclear: 'x'")
     assert (settled.mg, settled.mg_high, settled.note) == (100.0, None, FILL_DOSE_NOTE)
-    # Disagrees: the range of both, the fill named.
-    wide = with_fill((200.0, None), (100.0, 60, 30), None, "2 tabs 8am and 8pm")
-    assert (wide.mg, wide.mg_high) == (100.0, 200.0)
-    assert wide.note == "sig unclear: '2 tabs 8am and 8pm', filled as 60 for 30 days"
+    # Disagrees with a clear sig: the sig stands, nothing widened (review s23 RR2 finding 4).
+    clear = with_fill((200.0, None), (100.0, 60, 30), None)
+    assert (clear.mg, clear.mg_high, clear.note) == (200.0, None, None)
 
 
 # --- the cards -------------------------------------------------------------------------------
@@ -140,14 +140,13 @@ def test_a_clock_time_beside_its_slot_word_is_one_or_two(name: str, words: str) 
     ]
 
 
-def test_a_fill_that_disagrees_with_a_clear_sig_makes_it_unclear() -> None:
+def test_a_fill_that_disagrees_with_a_clear_sig_leaves_its_reading() -> None:
+    # Review s23 RR2 finding 4: "Take 2 tablets by mouth at 8 AM and 8 PM" is clear (200
+    # mg/day); fills of 60 for 30 days no longer widen it to 100-200 nor mark it unclear.
     _, record = _at.cards_and_record(_chart("sertraline50_2tabs_each_8am_8pm_fills60"))
     (trial,) = record.trials
-    assert (trial.current_mg_per_day, trial.current_mg_per_day_high) == (100.0, 200.0)
-    assert any(
-        "sig unclear: 'Take 2 tablets by mouth at 8 AM and 8 PM', filled as 60 for 30 days" in n
-        for n in trial.notes
-    )
+    assert (trial.current_mg_per_day, trial.current_mg_per_day_high) == (200.0, None)
+    assert not any("unclear" in n or "filled as" in n for n in trial.notes)
 
 
 @pytest.mark.parametrize(
