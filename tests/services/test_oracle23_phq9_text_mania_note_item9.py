@@ -13,7 +13,7 @@
   said "PHQ-9 item 9 not recorded" while its own data-not-read line said a PHQ-9 result could not
   be read. It now says "not recognised" and why (services/item9_unrecorded.py).
 
-Charts: tests/services/oracle23_charts/ (from /tmp/trd/s23/ro/charts: o23, o20, o24c, o24).
+Charts: tests/services/oracle23_charts/ (the review s23 RO charts o23, o20, o24c, o24, renamed).
 """
 
 from __future__ import annotations
