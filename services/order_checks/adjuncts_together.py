@@ -80,17 +80,9 @@ def adjuncts_together_check(ctx: RuleContext, selected: Sequence[DraftOrder]) ->
     carriers = [d for d in carriers if any(d.ingredient == s.ingredient for s in started)]
     if not carriers:
         return []
-    names = cards.and_list([d.ingredient for d in started])
-    lead = names[:1].upper() + names[1:]
-    count = count_word(len(started))
-    summary = cards.fit_summary(
-        f"{lead} started together: {count} adjuncts at once; start one, assess, then add",
-        f"{lead}: {count} adjuncts at once; start one, assess, then add",
-        f"{count.capitalize()} adjuncts on one order: start one, assess, then add",
-    )
+    summary, on_order = _together(started, "adjuncts")
     detail = (
-        "**On this order:** "
-        + "; ".join(f"{d.ingredient} {draft_dose(d)} ({d.drug_class})" for d in started)
+        on_order
         + ". Each is an adjunctive (augmenting) agent of CANMAT 2023 Table 7.2, and none is "
         "taken now. Started together, neither a benefit nor a side effect can be put down to "
         "one of them, so whether to keep, raise or stop each becomes a guess. Start one, "
@@ -130,17 +122,9 @@ def together_from_nothing(ctx: RuleContext, selected: Sequence[DraftOrder]) -> l
     carriers = [d for d in started if id(d) in chosen]
     if not carriers:
         return []
-    names = cards.and_list([d.ingredient for d in started])
-    lead = names[:1].upper() + names[1:]
-    count = count_word(len(started))
-    summary = cards.fit_summary(
-        f"{lead} started together: {count} antidepressants at once; start one, assess, then add",
-        f"{lead}: {count} antidepressants at once; start one, assess, then add",
-        f"{count.capitalize()} antidepressants on one order: start one, assess, then add",
-    )
+    summary, on_order = _together(started, "antidepressants")
     detail = (
-        "**On this order:** "
-        + "; ".join(f"{d.ingredient} {draft_dose(d)} ({d.drug_class})" for d in started)
+        on_order
         + ". No antidepressant is taken now. CANMAT 2023 adds a second antidepressant as an "
         "adjunct after an inadequate response to the first (mirtazapine or bupropion 2nd-line, "
         "other antidepressants in combination 3rd-line, Table 7.2; para 190 and Figure 7.1), "
@@ -153,3 +137,18 @@ def together_from_nothing(ctx: RuleContext, selected: Sequence[DraftOrder]) -> l
         OrderCheck(ADJUNCTS_TOGETHER, d, summary, detail, indicator=Indicator.INFO)
         for d in carriers
     ]
+
+
+def _together(started: Sequence[DraftOrder], kind: str) -> tuple[str, str]:
+    """The summary of drugs of one `kind` ("adjuncts", "antidepressants") started together, and
+    the detail's opening "**On this order:** ..." listing each with its dose and class."""
+    names = cards.and_list([d.ingredient for d in started])
+    lead = names[:1].upper() + names[1:]
+    count = count_word(len(started))
+    summary = cards.fit_summary(
+        f"{lead} started together: {count} {kind} at once; start one, assess, then add",
+        f"{lead}: {count} {kind} at once; start one, assess, then add",
+        f"{count.capitalize()} {kind} on one order: start one, assess, then add",
+    )
+    listed = "; ".join(f"{d.ingredient} {draft_dose(d)} ({d.drug_class})" for d in started)
+    return summary, f"**On this order:** {listed}"

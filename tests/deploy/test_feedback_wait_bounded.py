@@ -13,7 +13,6 @@ resend, nor a 500. A card this service never issued is still a 400 `unknown-card
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ from tests.deploy.test_issued_wait_bounded import (  # noqa: F401 - fixtures use
     _committed,
     _Lines,
     _settings,
+    hang_issued_writes,
     lines,
     released,
 )
@@ -108,16 +108,7 @@ def test_a_card_never_issued_is_still_unknown_while_another_commit_is_late(
     app = create_app(_settings(url, issued_wait_seconds=0.5))
     logs.logger.addHandler(lines)
     store: Store = app.state.store
-    gate = threading.Event()
-    released(gate.set)
-    write = store._issued_writer._write
-
-    def blocked(rows: list[dict[str, Any]]) -> None:
-        gate.wait()
-        write(rows)
-
-    store._issued_writer._write = blocked
-    store.write_rows_on_loop = lambda _rows: False  # type: ignore[method-assign]  # the thread
+    release = hang_issued_writes(store, released)
     with TestClient(app) as client:
         answer = client.post(SERVICE, json=sizes.typical())
         assert answer.status_code == 200 and len(lines.named("hook.record_late")) == 1
@@ -128,4 +119,4 @@ def test_a_card_never_issued_is_still_unknown_while_another_commit_is_late(
         assert 0.5 <= elapsed < 3.0, elapsed  # waited the bound for the late batch, no more
         early = client.post(FEEDBACK, json=_overridden(answer.json()["cards"][0]["uuid"]))
         assert early.status_code == 503 and early.json()["error"] == "cards-still-storing"
-        gate.set()
+        release()

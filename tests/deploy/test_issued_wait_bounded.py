@@ -90,6 +90,25 @@ def released() -> Iterator[Callable[[Callable[[], None]], None]]:
             timer.function()
 
 
+def hang_issued_writes(
+    store: Store, released: Callable[[Callable[[], None]], None]
+) -> Callable[[], None]:
+    """Make the store's issued-card writes hang (a slow disk, a network partition) until
+    `released` lets them go, on the writer thread (not the event loop's own write); returns
+    the release, for a test to let them go sooner."""
+    gate = threading.Event()
+    released(gate.set)
+    write = store._issued_writer._write
+
+    def blocked(rows: list[dict[str, Any]]) -> None:
+        gate.wait()
+        write(rows)
+
+    store._issued_writer._write = blocked
+    store.write_rows_on_loop = lambda _rows: False  # type: ignore[method-assign]  # the thread
+    return gate.set
+
+
 def test_a_locked_sqlite_file_delays_the_answer_by_the_bounded_wait_only(
     tmp_path: Path,
     lines: _Lines,
@@ -133,16 +152,7 @@ def test_a_store_whose_commit_blocks_is_waited_for_the_configured_time(
     app = create_app(_settings(database_url, issued_wait_seconds=0.3))
     logs.logger.addHandler(lines)
     store: Store = app.state.store
-    gate = threading.Event()
-    released(gate.set)
-    write = store._issued_writer._write
-
-    def blocked(rows: list[dict[str, Any]]) -> None:
-        gate.wait()
-        write(rows)
-
-    store._issued_writer._write = blocked
-    store.write_rows_on_loop = lambda _rows: False  # type: ignore[method-assign]  # the thread
+    release = hang_issued_writes(store, released)
     with TestClient(app) as client:
         started = time.monotonic()
         response = client.post(SERVICE, json=sizes.typical())
@@ -153,7 +163,7 @@ def test_a_store_whose_commit_blocks_is_waited_for_the_configured_time(
         assert 0.3 <= elapsed < 2.0, elapsed
         assert len(lines.named("hook.record_late")) == 1
         assert lines.named("hook.record_committed_late") == []
-        gate.set()
+        release()
         assert _committed(database_url, uuids) == []
         deadline = time.monotonic() + 5
         while not lines.named("hook.record_committed_late"):
