@@ -105,7 +105,13 @@ def _item9(ctx: RuleContext) -> Held | None:
         if unanswered is not None or score is None
         else item9_unrecorded.held_by(ctx.record, score).split(",")[0].removeprefix("PHQ-9 ")
     )
-    act = "check item 9" if "read" in state or "recognised" in state else "ask item 9"
+    unreadable = "read" in state or "recognised" in state
+    if unanswered is None and not unreadable:
+        # A total filed alone (a flowsheet that files totals only): the item-9 line is carried
+        # on the TMS card when no optimise card is shown (rules/item9_not_recorded.py); whether
+        # it should also hold the referral is left to the next round (see the s24 FA report).
+        return None
+    act = "check item 9" if unreadable else "ask item 9"
     return Held(
         act,
         f"{_NOT_RECOMMENDED} until item 9 is known:** {state} on the latest PHQ-9, so suicide "

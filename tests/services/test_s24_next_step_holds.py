@@ -70,11 +70,6 @@ def _referral(card: Doc) -> Doc:
             "check item 9 first, then consider TMS referral",
         ),
         (
-            "phq9_partial_items_charts",
-            "total17_items1to8_sum16_item9_missing",
-            "ask item 9 first, then consider TMS referral",
-        ),
-        (
             "trial_reasons_charts",
             "mirtazapine_failed_adjunct",
             "raise bupropion first, then consider TMS referral",
