@@ -208,5 +208,9 @@ def hold_one_click(
         )
 
     return one_click_hold.hold_for_drugs(
-        ctx, recs, names, line, held_by="a dose beyond its hepatic limit"
+        ctx,
+        recs,
+        names,
+        line,
+        held_by=f"the {cards.and_list(sorted(names))} dose beyond its hepatic limit",
     )
