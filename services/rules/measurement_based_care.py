@@ -53,6 +53,7 @@ from services import (
     phq9_disagreements,
     phq9_no_total,
     suggestions,
+    taken_to_confirm,
     tms_course,
     trial_dates,
 )
@@ -80,10 +81,30 @@ from services.rules.measurement_lines import (
 )
 from services.rules.optimize import held_base, stale_score
 from services.rules.optimize.card import TOPIC as OPTIMISE_TOPIC
+from services.taken_to_confirm import RUNNING
 
 TOPIC = "measurement-based-care"
 # The same card while the latest PHQ-9 leaves item 9 unanswered: never snoozed (module docstring).
 ITEM9_TOPIC = "phq9-item9-unanswered"
+
+
+def measured(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The running courses this card measures: those every card says are running
+    (taken_to_confirm.trial_claim is RUNNING), one state on every card. A listed course
+    (Trial.listed: an old `active` statement, an order never filled or renewed, or one whose last
+    fill ran out over statement_confirmed_days ago) is not a drug taken now, so no "On fluoxetine
+    since 1993: measure response" (review s21 RN finding 5; session 23 L2 item 1). Nor is one
+    that "may be running" (its supply ran out a month or more ago, its order still open:
+    Trial.supply_ran_out) or one "ordered (no fill yet)" (Trial.awaiting_fill): "On venlafaxine
+    since 2025-02-10; no PHQ-9 total in 568 days: repeat the PHQ-9" sat beside "venlafaxine: no
+    supply since 2025-06-10 (539 days), its order still open: confirm whether it is still taken"
+    (review s24 RN finding 2; the supply_ran_out_hold that drops it did not run with psychotic
+    features or with the no-supply card snoozed). The adherence card asks to confirm such a
+    course; the PHQ-9 is the next step once it is confirmed taken. An unanswered item 9 is
+    still asked (`_item9_only`) whatever the courses."""
+    return tuple(
+        t for t in ctx.facts.ongoing_trials if taken_to_confirm.trial_claim(t) is RUNNING
+    )
 
 
 def _item9_only(ctx: RuleContext, incomplete: tuple[DataGap, date]) -> Recommendation:
@@ -151,12 +172,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # due PHQ-9 (90 days) leaves it unasked. Warning, not info (m11): it asks for a question
     # today, and is not the suicide-risk card's critical level since nothing says it is positive.
     incomplete = incomplete_phq9(ctx, latest)
-    # A listed course (Trial.listed: an old `active` statement, an order never filled or
-    # renewed, or one whose last fill ran out over statement_confirmed_days ago) is not a drug
-    # taken now, so no "On fluoxetine since 1993: measure response" (review s21 RN finding 5;
-    # session 23 L2 item 1: an order filled once in 2024-03); the adherence card asks to
-    # confirm it.
-    ongoing = tuple(t for t in ctx.facts.ongoing_trials if not t.listed)
+    ongoing = measured(ctx)
     if not ongoing or tms_course.running_course(ctx.record, ctx.policy) is not None:
         # No trial to measure, or a TMS course (its card asks for the scales weekly): only the
         # unanswered item 9 is left to say.
@@ -348,7 +364,7 @@ def yield_to_optimise(
     if TOPIC not in topics or OPTIMISE_TOPIC not in topics or stale_score.stale(ctx) is None:
         return shown
     latest = ctx.facts.latest_phq9
-    ongoing = [t for t in ctx.facts.ongoing_trials if t.unconfirmed_since is None]
+    ongoing = measured(ctx)
     if latest is None or not ongoing or data_gaps.unrecognised_phq9(ctx.record):
         return shown
     trial = max(ongoing, key=lambda t: t.start)
