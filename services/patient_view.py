@@ -34,6 +34,7 @@ from services.rules import (
     lithium_level,
     maoi_combination,
     measurement_based_care,
+    measurement_yield,
     older_adult_anticholinergic,
     optimize_switch_augment,
     postpartum_psychosis,
@@ -126,7 +127,7 @@ def run_rules(
     shown = supply_ran_out_hold.hold(ctx, cards.ordered(found), hidden)
     # The optimise card asking for the repeat of a stale PHQ-9 is the one request for it (review
     # s23 RT finding 8): the measurement card's own "repeat the PHQ-9" yields.
-    shown = measurement_based_care.yield_to_optimise(ctx, shown, hidden)
+    shown = measurement_yield.yield_to_optimise(ctx, shown, hidden)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
