@@ -60,7 +60,8 @@ def _said_there(
         # The form to check: said alike on the optimise card ("PHQ-9 total filed 22, items sum
         # to 12 on 2026-11-16: check the form before switching or augmenting").
         words = phq9_disagreements.conflict_words(latest)
-        return why == f"PHQ-9 {words}" and words in optimise.summary
+        section = phq9_disagreements.conflict_section(latest)
+        return why == f"PHQ-9 {words}" and words in optimise.summary and section in optimise.detail
     if not why.startswith(_INTERVAL):
         return False  # a form to score (phq9_no_total) and the like: another request
     since, short, line = stale_score.newer_words(ctx, score)

@@ -101,6 +101,10 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
         text += since_line
         if held:
             text += f" Not one click until then: {'; '.join(s.label for s in held)}."
+        if newer is not None:
+            # What the disagreement means, said here once: the measurement card that said it
+            # too yields to this one (measurement_yield.py; review s24 RN finding 5).
+            text += f"\n\n{phq9_disagreements.conflict_section(newer)}"
         return text
 
     (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY)
