@@ -50,8 +50,12 @@ def test_items_already_above_the_total_are_a_conflict_and_item9_is_still_asked()
     assert MEASURE not in by_topic(cards)
     assert "the answers filed, fewer than nine, already sum to 18" in optimise["detail"]
     assert "severity reads the higher (18)" in optimise["detail"]
-    # Severity reads the larger: 18 (moderately severe), never the 4.
-    assert any("PHQ-9 18: consider TMS referral" in c["summary"] for c in cards)
+    # Severity reads the larger: 18 (moderately severe), never the 4; the referral waits for
+    # the form to be checked, as the optimise card does (review s24 RN finding 1).
+    assert any(
+        "PHQ-9 18: check the PHQ-9 form first, then consider TMS referral" in c["summary"]
+        for c in cards
+    )
 
 
 def test_items_summing_to_no_more_than_the_total_prove_nothing() -> None:

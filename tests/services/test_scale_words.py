@@ -138,7 +138,9 @@ def test_phq8_named_not_claimed_as_item9() -> None:
 def test_phq2_named_on_the_card_asking_for_the_phq9() -> None:
     cards = _by_topic(_chart("phq2_latest_no_item9"))
     assert MBC not in cards
-    asks = [c for c in cards.values() if "repeat" in c["summary"]]
+    # The TMS card's "repeat the PHQ-9 first, then consider TMS referral" is its hold, not a
+    # request (review s24 RN finding 1).
+    asks = [c for c in cards.values() if "repeat" in c["summary"] and "TMS" not in c["summary"]]
     assert [c["summary"] for c in asks] == [
         "Last PHQ-9 17 on 2026-06-01 (6 months ago); PHQ-2 6 on 2026-11-16: not a PHQ-9, item 9 "
         "not asked: repeat before switching or augmenting"
