@@ -34,9 +34,11 @@ Resource = Mapping[str, Any]
 
 # The reason's words (reasons go to the logs: the test's name, no patient data).
 _PREFIX = "named "
+# The fix an integration engineer needs is named: `[codes]` maps a local lab code to the LOINC
+# code the service reads (README "Site code maps"; review s24 RM finding 2).
 _SUFFIX = (
-    " under a code this service does not know; a site code can be configured; its value is "
-    "not read as a result"
+    " under a code this service does not know; a site code can be configured ([codes]: map it "
+    "to the test's LOINC code); its value is not read as a result"
 )
 # Observation statuses that are results: the `all` rows of data/result_statuses.csv.
 _RESULT = statuses(OBSERVATION, Reads.ALL)
