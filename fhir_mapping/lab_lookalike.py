@@ -43,6 +43,7 @@ _SUFFIX = (
 # Observation statuses that are results: the `all` rows of data/result_statuses.csv.
 _RESULT = statuses(OBSERVATION, Reads.ALL)
 
+
 @cache
 def _terms() -> tuple[tuple[str, re.Pattern[str], str, re.Pattern[str] | None], ...]:
     """(normalised term, its whole-word pattern, test, the whole-word pattern of its `unless`
