@@ -51,7 +51,7 @@ from services.rules.diagnosis_psychiatric import psychiatric_items
 
 # The names other modules and tests use, kept importable from here (diagnosis_item.py's and
 # diagnosis_medical.py's among them).
-__all__ = ["TOPIC", "_finding_ref", "_latest_labs", "hold_one_click", "rule"]
+__all__ = ["TOPIC", "_finding_ref", "_latest_labs", "alongside_only", "hold_one_click", "rule"]
 
 TOPIC = "diagnosis-review"
 _AGO = re.compile(r"\d+ (?:day|week|month|year)s? ago")
@@ -90,6 +90,19 @@ def _context_findings(ctx: RuleContext) -> tuple[Item, ...]:
     this card, the hold on the optimise card's one-clicks and the TMS card's "not marked
     recommended" line (`settle_first`) each read them in one evaluation."""
     return tuple(_findings(ctx, _latest_labs(ctx)))
+
+
+def alongside_only(ctx: RuleContext) -> tuple[Item, ...]:
+    """The card's lines when they are all contributors another card can carry (each with its
+    `advice`, said alongside escalation, no missing-TSH line joining them): the alcohol lines
+    the running-drug card takes up when it names the same drinking (rules/alcohol_once.py);
+    () otherwise."""
+    items = _context_findings(ctx)
+    if not items or not all(i.alongside and i.advice and not i.info for i in items):
+        return ()
+    if tsh_missing(ctx, _latest_labs(ctx)):
+        return ()  # a TSH line (and its order) joins them: the card stays
+    return items
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
