@@ -150,9 +150,12 @@ def _with_level(
     if timing is not None and timing.checked:
         lead = "long-standing, level due" if timing.due() else "long-standing"
         bases = (f"{head}; {lead}; {said}", f"{head}; {lead}; {short}", f"{head}; {short}")
+    elif timing is not None:
+        # A new pair: its ask before the level, which predates it (the detail names it).
+        ask = timing.act()
+        bases = (f"{head}; {said}; {ask}", f"{head}; {short}; {ask}", f"{head}; {ask}")
     else:
-        ask = timing.act() if timing is not None else row.act
-        bases = (f"{head}; {said}; {ask}", f"{head}; {said}", f"{head}; {short}")
+        bases = (f"{head}; {said}; {row.act}", f"{head}; {said}", f"{head}; {short}")
     # The other pairs by name when they fit, else counted (Pair.summary's rule).
     named = "; also " + ", ".join(p.names_text() for p in others) if others else ""
     counted = f" (+{len(others)} more)" if others else ""

@@ -77,7 +77,7 @@ class PairTiming:
             return f"long-standing, last level {self._short_level()}"
         if (self.as_of - self.began).days <= self.steady.steady_to_days:
             return f"lithium level {self.steady.steady_days()} after {self.began.isoformat()}"
-        return f"no lithium level since {self.began.isoformat()}: check one"
+        return f"no steady-state lithium level since {self.began.isoformat()}: check one"
 
     def line(self) -> str:
         """The detail's sentence on the pair's dates and what follows from them."""
@@ -100,10 +100,16 @@ class PairTiming:
                 f"{began}: a new pair; check a lithium level {self.steady.steady_days()} after "
                 "that day, when it is at steady state."
             )
+        elif self.level is not None and self.level.date >= self.began:
+            days = (self.level.date - self.began).days
+            said = (
+                f"{began}: the last level came {days} day{'s' if days != 1 else ''} after it, "
+                f"before steady state ({self.steady.steady_days()}): check one now."
+            )
         else:
             said = (
-                f"{began}: no lithium level at steady state since ({self.steady.steady_days()} "
-                "after that day): check one."
+                f"{began}: no lithium level since; steady state is {self.steady.steady_days()} "
+                "after it: check one now."
             )
         return said + self._lithium_change()
 
