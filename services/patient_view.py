@@ -23,9 +23,9 @@ from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import (
     adherence_review,
-    alcohol_once,
     adjunct_harm,
     age_dose_limit,
+    alcohol_once,
     angle_closure_hold,
     diagnosis_review,
     inpatient_hold,

@@ -7,14 +7,15 @@ label 5.2) and the diagnosis review ("Review alcohol use disorder alongside esca
 dependence, uncomplicated (ICD-10-CM F10.20); AUDIT-C 0 on 2026-11-02", CANMAT 2023 para 181).
 One finding, two consequences: here they become ONE card, the finding named once in its summary
 and at the head of its detail, each consequence a line of its own (the drug to review, the
-drinking to address alongside escalation).
+drinking to address alongside escalation); the diagnosis review keeps its other lines (a TSH, a
+bipolar history), without the alcohol one, and leaves the screen when that was its only line.
 
 The card kept is the running-drug caution card (a safety card: whatever the pathway stage, its
 indicator, its snooze fingerprint and the optimise card's hold that points to it stay); the
-diagnosis review leaves the screen only when every line it has is such an alcohol line (its
-`advice` carried here: diagnosis_review.alongside_only) and the caution card's one pair is the
-alcohol row (`code_set` "alcohol-use"). Any other line (a bipolar history, a TSH, a second
-running-drug pair) keeps both cards as they were: nothing is dropped to fold. While either card
+diagnosis review's alcohol line (its `advice` carried here: diagnosis_review.alcohol_lines) moves
+only when the caution card's one pair is the alcohol row (`code_set` "alcohol-use"). A second
+running-drug pair, or alcohol with other substance use, keeps both cards as they were: nothing
+is dropped to fold. While either card
 is snoozed, nothing is folded: the one on the screen says its part in full.
 """
 
@@ -51,14 +52,26 @@ def fold(
     found = running_cautions.pairs(ctx)
     if len(found) != 1 or found[0].code_set != _ALCOHOL:
         return list(recs)
-    items = diagnosis_review.alongside_only(ctx)
+    items = diagnosis_review.alcohol_lines(ctx)
     if len(items) != 1:
         return list(recs)
     pair, item = found[0], items[0]
     merged = screen.with_fields(
         caution, summary=_summary(pair, item), detail=_detail(ctx, pair, item)
     )
-    return [merged if r is caution else r for r in recs if r is not review]
+    # The diagnosis review without the line (None when it was its only one). Its hold on the
+    # optimise card is unchanged: an alcohol line is said alongside escalation and holds nothing.
+    rest = diagnosis_review.card(ctx, leave_out=items)
+    out: list[Recommendation] = []
+    for rec in recs:
+        if rec is caution:
+            out.append(merged)
+        elif rec is review:
+            if rest is not None:
+                out.append(rest)
+        else:
+            out.append(rec)
+    return out
 
 
 def _summary(pair: Pair, item: Item) -> str:

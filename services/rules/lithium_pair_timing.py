@@ -77,7 +77,10 @@ class PairTiming:
             return f"long-standing, last level {self._short_level()}"
         if (self.as_of - self.began).days <= self.steady.steady_to_days:
             return f"lithium level {self.steady.steady_days()} after {self.began.isoformat()}"
-        return f"no steady-state lithium level since {self.began.isoformat()}: check one"
+        if self.level is not None and self.level.date >= self.began:
+            # A level since, drawn before steady state (L1's 3 days): not the pair's level.
+            return f"no steady-state lithium level since {self.began.isoformat()}: check one"
+        return f"no lithium level since {self.began.isoformat()}: check one"
 
     def line(self) -> str:
         """The detail's sentence on the pair's dates and what follows from them."""
@@ -135,9 +138,7 @@ def of(ctx: RuleContext, pair: Pair) -> PairTiming | None:
     if pair.ordered or LITHIUM not in pair.names():
         return None
     lithium, partner = (
-        (pair.first, pair.second)
-        if pair.first.ingredient == LITHIUM
-        else (pair.second, pair.first)
+        (pair.first, pair.second) if pair.first.ingredient == LITHIUM else (pair.second, pair.first)
     )
     steady = level_monitoring.interval_for(LITHIUM)
     if lithium.start is None or partner.start is None or steady is None:
