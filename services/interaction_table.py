@@ -244,8 +244,8 @@ class Pair:
             # Neither is shown taken: the ask first, the row's action for once both are.
             lines.insert(
                 0,
-                "Neither is shown taken now: confirm whether each is taken before any dose "
-                "change or level; what follows applies if both are.",
+                "Neither is shown taken now: confirm whether each is taken before acting on "
+                "this; what follows applies if both are.",
             )
         return head + " " + " ".join(lines)
 
