@@ -25,6 +25,7 @@ from services.rules import (
     adherence_review,
     adjunct_harm,
     age_dose_limit,
+    alcohol_once,
     angle_closure_hold,
     diagnosis_review,
     inpatient_hold,
@@ -171,6 +172,9 @@ def run_rules(
     # names what it holds and words the summary; this one takes what they left, its line on top.
     shown = item9_not_recorded.hold_one_click(ctx, shown, hidden)
     shown = item9_not_recorded.alone(ctx, shown, hidden)
+    # Drinking said once (review s24 RN finding 7): the diagnosis review's alcohol line rides on
+    # the running-drug card that names the same drinking (duloxetine), one card, two lines.
+    shown = alcohol_once.fold(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 
