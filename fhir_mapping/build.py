@@ -43,8 +43,8 @@ from fhir_mapping.documented_intolerances import documented as documented_intole
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
-from fhir_mapping.episodes import build_trials
 from fhir_mapping.excluded_resources import replaced_record_gaps
+from fhir_mapping.feed_courses import feed_courses
 from fhir_mapping.fhir_fields import SITE_ZONE
 from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
@@ -63,7 +63,6 @@ from fhir_mapping.record import (
     PgxResult,
 )
 from fhir_mapping.referrals import all_referrals, draft_referrals, with_booked
-from fhir_mapping.refills_unread import refills_judged
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the protocol
 # layer imports patient_counts and has_own_resource from here, and the tests of the issue-14
@@ -90,7 +89,6 @@ from fhir_mapping.score_totals import with_scores
 from fhir_mapping.screen_lookalike import read_lookalikes
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
-from fhir_mapping.unread_fills import with_unread_fills
 from fhir_mapping.visit_substance import with_visit_substance
 
 # ... and the names those tests use for what is public now.
@@ -291,13 +289,11 @@ def _build_record(
         events, session_events(procedures, events, as_of=as_of, policy=policy)
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
-    # Any drug's fill shows the chart's fill feed (unfilled_order.py, review s23 RR finding 1).
-    courses = build_trials(
-        events, as_of=as_of, policy=policy, documented=documented, resources=medication_resources
+    # Any drug's fill shows the chart's fill feed (unfilled_order.py, review s23 RR finding 1), not
+    # one read in part; refill data not (all) read (s21 RC W2, RR 4): feed_courses.py (s24 RS W1).
+    courses = feed_courses(
+        events, as_of, policy, documented, medication_resources, read_failed, incomplete or {}, gaps
     )
-    # Refill data not (all) read (s21 RC W2, RR 4); fills left out after a supply ran out (RR2 4).
-    courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
-    courses = with_unread_fills(courses, gaps)
     days = [*(s.date for s in all_scores), *(p.date for p in procedures), as_of if drafts else None]
     courses, patient = at_death(courses, kept, patient_id, as_of, events, days, walk.own)  # died
     listed = kept.get("Condition", [])

@@ -30,10 +30,12 @@ from services.rules import (
     inpatient_hold,
     interactions,
     item9_not_recorded,
+    label_dose_hold,
     lithium_ect,
     lithium_level,
     maoi_combination,
     measurement_based_care,
+    measurement_yield,
     older_adult_anticholinergic,
     optimize_switch_augment,
     postpartum_psychosis,
@@ -126,7 +128,7 @@ def run_rules(
     shown = supply_ran_out_hold.hold(ctx, cards.ordered(found), hidden)
     # The optimise card asking for the repeat of a stale PHQ-9 is the one request for it (review
     # s23 RT finding 8): the measurement card's own "repeat the PHQ-9" yields.
-    shown = measurement_based_care.yield_to_optimise(ctx, shown, hidden)
+    shown = measurement_yield.yield_to_optimise(ctx, shown, hidden)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
@@ -145,6 +147,8 @@ def run_rules(
     shown = interactions.hold_one_click(ctx, shown, hidden)
     shown = running_cautions.hold_one_click(ctx, shown, hidden)
     shown = running_hepatic.hold_one_click(ctx, shown, hidden)
+    # A running dose above its formulation's or the market's label maximum (review s24 RN 11).
+    shown = label_dose_hold.hold_one_click(ctx, shown, hidden)
     shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
     # Two serotonin reuptake inhibitors running together (review 17 recheck R3): a line on the
     # optimise card when it speaks, else a warning card of its own, whatever the stage.

@@ -156,7 +156,7 @@ def gather(
             # The Medications the chart's and the drafts' references name that nobody sent:
             # no server to read them from, said on the cards as such (review 19 R2 M1).
             drafts = draft_order_resources(request)
-            unread = unresolved_medications([*result.resources, *drafts])
+            unread = unresolved_medications([*result.resources, *drafts], request.fhirServer)
             why = source_problem or "no FHIR server to read it from"
             result.unread_medications.update(dict.fromkeys(sorted(unread), why))
         return result
@@ -165,7 +165,8 @@ def gather(
     pages = next_pages(result.pages, request.fhirServer or "", result)
     if to_fetch or pages:
         fetch(to_fetch, source, executor, deadline, result, pages=pages, problems=problems)
-    resolve_medications(source, executor, deadline, result, draft_order_resources(request))
+    drafts = draft_order_resources(request)
+    resolve_medications(source, executor, deadline, result, drafts, request.fhirServer)
     unknown_patient(request, result)
     return result
 
