@@ -38,6 +38,7 @@ from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.death_ends_courses import at_death
+from fhir_mapping.device_course_scores import DEFAULT_COURSE_GAP_DAYS, device_course_starts
 from fhir_mapping.documented_intolerances import documented as documented_intolerances
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
@@ -61,7 +62,7 @@ from fhir_mapping.record import (
     PatientRecord,
     PgxResult,
 )
-from fhir_mapping.referrals import all_referrals, draft_referrals
+from fhir_mapping.referrals import all_referrals, draft_referrals, with_booked
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the protocol
 # layer imports patient_counts and has_own_resource from here, and the tests of the issue-14
@@ -109,6 +110,7 @@ def build_record(
     unavailable: Mapping[str, str] | None = None,
     incomplete: Mapping[str, str] | None = None,
     read_failed: AbstractSet[str] = frozenset(),
+    course_gap_days: int = DEFAULT_COURSE_GAP_DAYS,
 ) -> PatientRecord:
     """Build the record of one patient.
 
@@ -121,7 +123,8 @@ def build_record(
     could not obtain (a prefetch key neither sent nor fetchable) or obtained only in part (a
     Bundle page it could not follow); they become domain DataGaps on the record, so cards say
     "not available" instead of "not on record". `read_failed`: the feeds of `unavailable` whose
-    read was tried and failed (GapCause.NOT_READ), not merely not offered.
+    read was tried and failed (GapCause.NOT_READ), not merely not offered. `course_gap_days`: the
+    clinic's TMS course gap (policy.tms_course_gap_days; device_course_scores.py).
 
     With `policy.site_zone` set, every dateTime sent as an instant is read as the site's date
     (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
@@ -138,6 +141,7 @@ def build_record(
             unavailable=unavailable,
             incomplete=incomplete,
             read_failed=read_failed,
+            course_gap_days=course_gap_days,
         )
     finally:
         SITE_ZONE.reset(token)
@@ -153,6 +157,7 @@ def _build_record(
     unavailable: Mapping[str, str] | None,
     incomplete: Mapping[str, str] | None,
     read_failed: AbstractSet[str],
+    course_gap_days: int,
 ) -> PatientRecord:
     unique, skipped = dedupe(resources)
     site = policy.site_codes
@@ -293,7 +298,9 @@ def _build_record(
     courses, patient = at_death(courses, kept, patient_id, as_of, events, days, walk.own)  # died
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
-    trials = scores.attach_scores(courses, all_scores, policy)
+    # A TMS or ECT course begun beside a drug ends its scoring window (s24 RJ finding 1).
+    devices = device_course_starts(procedures, course_gap_days)
+    trials = scores.attach_scores(courses, all_scores, policy, devices)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()
@@ -321,13 +328,7 @@ def _build_record(
         sessions_seen, booked = read_visits(visits, as_of=as_of)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)
-        if booked:
-            referrals = tuple(
-                sorted(
-                    {*referrals, *booked},
-                    key=lambda r: (r.authored or date.min, r.kind, str(r.source or "")),
-                )
-            )
+        referrals = with_booked(referrals, booked)
     if documented.entries:  # mania recorded as a drug reaction reads as bipolar (review 10 f. 4)
         manic, manic_gaps = mania_findings.reaction_findings(
             documented.entries, medication_resources, as_of=as_of
