@@ -227,7 +227,7 @@ def hold_one_click(
 
     # The optimise card through the shared hold, so its summary says what is held.
     out = one_click_hold.hold_drug_orders(
-        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=HELD_BY
+        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=HELD_BY, whole=True
     )
     result: list[Recommendation] = []
     for rec in out:

@@ -75,12 +75,17 @@ def hold_drug_orders(
     holds: Callable[[Suggestion], bool] = orders_a_drug,
     *,
     held_by: str,
+    whole: bool,
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals taken off as one-click actions and a
     line at the top of its detail: `line_for(held)` (the proposals taken off, maybe none) writes
     it; None leaves the card as it is. `holds`: which proposals (default: every one that orders a
     drug; `keeps_running` for a card about one drug). `held_by`: the holding card's reason (its
-    short finding, or what the raise waits for), as the summary says it (`held_summary`)."""
+    short finding, or what the raise waits for), as the summary says it (`held_summary`).
+    `whole`: the hold is about the patient's whole drug plan (a suicide-risk check, a stay in
+    hospital), not about one drug; the summary then holds every step, a switch too, after the
+    check (hold_words). Said by each hold, never read off `holds` (review s24 FH: a stay that
+    holds everything through its own predicate read as a hold about one drug)."""
     out: list[Recommendation] = []
     for rec in recs:
         if rec.topic != optimise_card.TOPIC:
@@ -99,7 +104,7 @@ def hold_drug_orders(
                 ),
                 held,
                 held_by,
-                whole=holds is orders_a_drug,
+                whole=whole,
             )
         )
     return out
@@ -212,7 +217,7 @@ def hold_for_drugs(
         return keeps_running(suggestion, drugs, antidepressants)
 
     return hold_drug_orders(
-        recs, lambda held: line_for(held) if held else None, holds, held_by=held_by
+        recs, lambda held: line_for(held) if held else None, holds, held_by=held_by, whole=False
     )
 
 
@@ -241,4 +246,4 @@ def hold_while_shown(
             f"{'; '.join(s.label for s in held)}. {why}"
         )
 
-    return hold_drug_orders(recs, line, held_by=while_)
+    return hold_drug_orders(recs, line, held_by=while_, whole=True)

@@ -212,5 +212,5 @@ def hold_one_click(
         recs,
         names,
         line,
-        held_by=f"the {cards.and_list(sorted(names))} dose beyond its hepatic limit",
+        held_by=f"{cards.and_list(sorted(names))} beyond its hepatic limit",
     )

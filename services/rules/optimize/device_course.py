@@ -29,7 +29,9 @@ from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.tms_course import RESPONSE_DROP, TmsCourse
 
-HELD_BY = "TMS course first"
+# A course ended whose response still holds: the summary says to keep the treatment
+# (hold_words: "keep the current treatment while the TMS response holds; ... if it fades").
+RESPONDED_HELD_BY = "TMS response still holding"
 
 
 def _still_responding(ctx: RuleContext, course: TmsCourse) -> bool:
@@ -41,6 +43,13 @@ def _still_responding(ctx: RuleContext, course: TmsCourse) -> bool:
     if baseline is None or baseline.value is None or latest.date < course.start:
         return False
     return latest.value <= baseline.value * (1 - RESPONSE_DROP)
+
+
+def _running_held_by(ctx: RuleContext) -> str:
+    """What a running course's hold waits for, as the optimise summary says it: "judge the TMS
+    course at week 4-6 first" (policy.tms_response_check_weeks, tms_course_weeks)."""
+    first, last = ctx.policy.tms_response_check_weeks, ctx.policy.tms_course_weeks
+    return f"judge the TMS course at week {first:g}-{last:g} first"
 
 
 def _line(ctx: RuleContext, course: TmsCourse) -> str:
@@ -79,5 +88,6 @@ def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
             return line
         return f"{line} Not one click until then: {'; '.join(s.label for s in held)}."
 
-    (held,) = one_click_hold.hold_drug_orders([rec], text, held_by=HELD_BY)
+    held_by = _running_held_by(ctx) if course.running else RESPONDED_HELD_BY
+    (held,) = one_click_hold.hold_drug_orders([rec], text, held_by=held_by, whole=True)
     return held
