@@ -168,8 +168,9 @@ def _steps(held_by: str) -> list[str]:
     (one_click_hold.short_reason's cut: "duloxetine with alcohol dependence" of "..., uncomplicated
     on record"), then without what it says of the finding in brackets ("confirm sertraline is
     still taken" of "... (no supply since 2025-06-10)")."""
-    said = _step(held_by) or [step(held_by)]
-    said += _step(re.split(r", |; ", held_by, maxsplit=1)[0])
+    said = _step(held_by) + _step(re.split(r", |; ", held_by, maxsplit=1)[0])
+    if not said:
+        return [step(held_by)]  # a reason the table does not know: said whole, as it is
     said += [_TRAILING_BRACKET.sub("", s) for s in said]
     return list(dict.fromkeys(said))
 
