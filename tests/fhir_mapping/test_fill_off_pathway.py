@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from fhir_mapping import medications
-from fhir_mapping.medication_drug import NO_MEDICATIONS, off_pathway, read_drug
+from fhir_mapping.medication_drug import NO_MEDICATIONS, drug_look, off_pathway, read_drug
 from tests.fixtures import builders
 
 DAY = date(2024, 5, 1)
@@ -43,7 +43,7 @@ def test_off_the_pathway_exactly_when_read_drug_skips_the_fill_in_silence(
     components, unreadable, _ = read_drug(fill, NO_MEDICATIONS)
     concept = fill.get("medicationCodeableConcept")
     by_concept = isinstance(concept, dict)
-    assert off_pathway(fill) is (by_concept and not components and unreadable is None)
+    assert off_pathway(drug_look(fill)) is (by_concept and not components and unreadable is None)
 
 
 def test_fills_of_another_drug_give_no_event_and_no_gap() -> None:
@@ -56,4 +56,4 @@ def test_fills_of_another_drug_give_no_event_and_no_gap() -> None:
 
 
 def test_only_the_identified_other_drug_is_off_the_pathway() -> None:
-    assert [off_pathway(fill) for fill in FILLS[:3]] == [False, True, False]
+    assert [off_pathway(drug_look(fill)) for fill in FILLS[:3]] == [False, True, False]
