@@ -30,6 +30,7 @@ from services.rules import (
     inpatient_hold,
     interactions,
     item9_not_recorded,
+    label_dose_hold,
     lithium_ect,
     lithium_level,
     maoi_combination,
@@ -145,6 +146,8 @@ def run_rules(
     shown = interactions.hold_one_click(ctx, shown, hidden)
     shown = running_cautions.hold_one_click(ctx, shown, hidden)
     shown = running_hepatic.hold_one_click(ctx, shown, hidden)
+    # A running dose above its formulation's or the market's label maximum (review s24 RN 11).
+    shown = label_dose_hold.hold_one_click(ctx, shown, hidden)
     shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
     # Two serotonin reuptake inhibitors running together (review 17 recheck R3): a line on the
     # optimise card when it speaks, else a warning card of its own, whatever the stage.

@@ -42,8 +42,23 @@ def confirm_reasons(trial: Trial, record: PatientRecord) -> tuple[str, ...]:
         trial_indication.to_confirm_text(trial),
         inducers.note(trial, record),
         disagreeing_text(trial),
+        unconfirmed_text(trial),
     ]
     return tuple([text for text in found if text is not None])
+
+
+def unconfirmed_text(trial: Trial) -> str | None:
+    """ "listed as active, not confirmed since 2025-05-05: to confirm": a course the record
+    lists as taken with nothing since to show it is (Trial.unconfirmed_since: a statement or an
+    order never renewed or filled). The adherence card asks to reconcile it "before counting it
+    as a trial" (rules/adherence_lapses.py); a card that counts it says the same (review s24 RN
+    finding 3: "2 adequate trials failed" beside that request), the safer reading before a
+    switch or a TMS referral rests on it. None: nothing to reconcile."""
+    since = trial.unconfirmed_since
+    if since is None:
+        return None
+    what = "order never renewed" if trial.unconfirmed_order else "listed as active"
+    return f"{what}, not confirmed since {since.isoformat()}: to confirm"
 
 
 def disagreeing_text(trial: Trial) -> str | None:

@@ -209,6 +209,11 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             joined = "; ".join(indication)
             to_check = f"{to_check}; {joined}" if to_check else joined
         # Another scale shows response where the PHQ-9 does not.
+        # A course the adherence card asks to reconcile (review s24 RN finding 3).
+        for t in counted:
+            if (text := trial_count.unconfirmed_text(t)) is not None:
+                said = f"{t.ingredient} {text}"
+                to_check = f"{to_check}; {said}" if to_check else said
         for t in counted:
             if (text := trial_count.disagreeing_text(t)) is not None:
                 said = f"{t.ingredient} {text}"

@@ -338,8 +338,14 @@ def hold_one_click(
 
     # The summary names what is reviewed when it is short ("raise held (review TSH high 7.8
     # first)"), else the card it waits for.
-    held_by = f"review {named} first" if len(named) <= _HELD_BY_MAX else "diagnosis review first"
-    return one_click_hold.hold_drug_orders(recs, line, held_by=held_by)
+    return one_click_hold.hold_drug_orders(recs, line, held_by=f"{review_words(before)} first")
+
+
+def review_words(before: Sequence[Item]) -> str:
+    """What a held step waits for, as a summary says it: "review TSH high 7.8" when the findings
+    are short, else "diagnosis review" (the optimise card's hold, the TMS card's)."""
+    named = "; ".join(i.short for i in before)
+    return f"review {named}" if len(named) <= _HELD_BY_MAX else "diagnosis review"
 
 
 def settle_first(ctx: RuleContext) -> list[Item]:

@@ -300,11 +300,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         # Dose first (review s19 item 3; optimize/dose_first.py): a failed trial running below
         # the top of its range for this patient is raised before an adjunct or a switch, its
         # raise the first one-click; an earlier response to the same drug is named.
-        first = (
-            dose_first.rooms(ctx, current, tapered)
-            if facts.failed_trials
-            and not (low or weak or occasional or blind or facts.not_mdd or catatonia.findings(ctx))
-            else ()
+        first = dose_first.leading(
+            ctx, current, tapered, after=bool(low or weak or occasional or blind)
         )
         for space in first:
             sections.append(dose_first.section(ctx, space))

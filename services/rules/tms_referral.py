@@ -251,6 +251,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     partial = awaiting_adjunct(ctx)
     first = f"an adjunct to {cards.names(partial)} first, then " if partial else ""
     first_short = "an adjunct first, then " if partial else ""
+    # A check the optimise card holds its next step for (tms_referral_held.py: a stale PHQ-9,
+    # item 9 unknown, a dose to raise first...): said in the summary, before the referral, in
+    # place of the adjunct step (the detail keeps that line).
+    held = tms_referral_held.held(ctx)
+    if held is not None:
+        first = first_short = f"{held.first} first, then "
     # A TMS safety item (a pacemaker) is why the referral waits on a screen and why the criteria
     # are not met: the summary names it (review 19 D2, chart k02: only the detail did). It gives
     # way after the payer's name and before nothing else.
@@ -317,11 +323,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         *cards.linked_evidence(ctx.record, pointer=LINKED),
         ctx.staging_evidence,  # built once for the cards that carry it
     )
-    # A check the optimise card holds its drug one-clicks for (recheck 17-2 M5).
-    held = tms_referral_held.reason(ctx)
     sections += [
         _criteria(ctx, evaluation),
-        held or "",
+        held.line if held is not None else "",
         partial_adjunct_line(partial),
         anxiety_line(ctx),
         earlier_course_line(ctx, evaluation),

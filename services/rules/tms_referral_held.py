@@ -1,44 +1,182 @@
-"""Why the TMS referral is offered but not the recommended step while the optimise card's drug
-one-clicks are held for a check first (recheck 17-2 M5).
+"""What the TMS referral waits for while the optimise card holds the next step (recheck 17-2 M5;
+review s24 RN finding 1): one rule, the optimise card's own predicates, so the two cards never
+tell two stories ("repeat the PHQ-9 before switching or augmenting" beside "PHQ-9 18: consider
+TMS referral").
 
-The choice, for both holds, the safer one for the patient: the referral stays one click (a
-clinician who has settled the check loses nothing), but it is not marked recommended beside an
-optimise card that says "not one click before ...", which told two stories.
+How a hold is said: the summary names it ("repeat the PHQ-9 first, then consider TMS referral",
+as a partial response's "an adjunct to venlafaxine first, then consider TMS referral" does),
+the detail says why, and the referral is not marked recommended. It stays one click: a
+referral orders no drug and adds no means of overdose (optimize/suicide_hold.py), the TMS
+service does its own intake, and a clinician who has settled the check today loses nothing.
 
+Each hold, and why it holds the referral (the safer choice for the patient each time):
 - A PHQ-9 of unconfirmed subject that would be a suicide signal (services/unconfirmed_signal.py):
-  if it is this patient's, the TMS card itself would not be recommended (tms_referral: only with
-  no suicide signal) and suicide risk is assessed first; the check bears on TMS as on any step.
+  if it is this patient's, suicide risk is assessed first and the TMS card would not be
+  recommended at all (tms_referral: only with no suicide signal).
+- Item 9 of the latest PHQ-9 unknown: an answer that could not be read (suicide_hold
+  .unread_holds), a form with items and no item 9 (measurement_due.incomplete_phq9), a total
+  with no item 9 on record (item9_unrecorded.unrecorded, whatever its age, as the optimise card
+  reads it). A known positive item 9 removes the TMS card (tms_gate.blocks_tms: payer policies
+  exclude acute suicidal risk); an unknown one may be that, so the referral waits until the item
+  is checked or asked.
+- The score the judgement rests on older than the measurement interval (optimize/stale_score
+  .stale), or a newer form whose total and items disagree: the severity the referral and the
+  payer criteria quote would be old, or unknown (which total is right), and a depression that
+  has remitted or worsened since is not the one referred. Likewise a running trial not measured
+  yet (courses.unmeasured): it may be working.
 - A finding the diagnosis review asks to settle before escalating (an abnormal TSH, a low B12,
-  bipolar features: diagnosis_review.settle_first): CANMAT 2023 para 184 re-evaluates the
-  diagnosis and rules out medical contributors on poor response before the next step, and TMS is
-  an escalation as an adjunct is (a depression kept going by hypothyroidism is treated by
-  correcting it; bipolar depression is another pathway). Items the card reviews alongside
-  escalation (substance use, a missing TSH) leave the referral recommended.
+  untreated sleep apnea, bipolar features: diagnosis_review.settle_first): CANMAT 2023 para 184
+  re-evaluates the diagnosis and rules out medical contributors on poor response before the next
+  step, and TMS is an escalation as an adjunct is. Items the card reviews alongside escalation
+  (substance use, a missing TSH) leave the referral recommended, as they leave the adjuncts.
+- A dose to raise first (optimize/first_steps.raise_first: below its range, lithium below its
+  target level, a failed drug with room to the top of its range): CANMAT 2023 paras 185-187 put
+  dose optimisation before the next step.
 """
 
 from __future__ import annotations
 
-from services import tables, unconfirmed_signal
+from dataclasses import dataclass
+
+from services import cards, item9_unrecorded, phq9_disagreements, tables, unconfirmed_signal
 from services.rules import diagnosis_review
 from services.rules.context import RuleContext
+from services.rules.measurement_due import incomplete_phq9
+from services.rules.optimize import stale_score, suicide_hold
+from services.rules.optimize.courses import unmeasured
+from services.rules.optimize.first_steps import raise_first
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """Why the referral is not the recommended step now: `first`, what the summary says comes
+    before it ("repeat the PHQ-9"); `line`, the detail's sentence."""
+
+    first: str
+    line: str
+
+
+_NOT_RECOMMENDED = "**Referral not marked recommended"
+
+
+def held(ctx: RuleContext) -> Held | None:
+    """The first hold that applies (module docstring, in that order), or None (nearly always)."""
+    for find in _HOLDS:
+        found = find(ctx)
+        if found is not None:
+            return found
+    return None
 
 
 def reason(ctx: RuleContext) -> str | None:
-    """The line the TMS card says why its referral is not recommended, or None (nearly always)."""
+    """The detail's line of `held`, or None."""
+    found = held(ctx)
+    return found.line if found is not None else None
+
+
+def _unconfirmed(ctx: RuleContext) -> Held | None:
     gaps = ctx.record.gaps
-    if gaps and unconfirmed_signal.signal_gaps(gaps):
-        return (
-            "**Referral not marked recommended:** a PHQ-9 of unconfirmed subject would be a "
-            "suicide-risk signal if it were this patient's (data-quality card): check whose it "
-            "is and, if it is hers or his, assess suicide risk first."
+    if not (gaps and unconfirmed_signal.signal_gaps(gaps)):
+        return None
+    return Held(
+        "check whose PHQ-9 it is",
+        f"{_NOT_RECOMMENDED}:** a PHQ-9 of unconfirmed subject would be a suicide-risk signal "
+        "if it were this patient's (data-quality card): check whose it is and, if it is hers "
+        "or his, assess suicide risk first.",
+    )
+
+
+def _item9(ctx: RuleContext) -> Held | None:
+    facts = ctx.facts
+    if suicide_hold.unread_holds(facts.suicide):
+        return Held(
+            "check item 9",
+            f"{_NOT_RECOMMENDED} until item 9 is checked:** a self-harm answer on record could "
+            "not be read (suicide risk card); if it is positive, suicide risk is assessed first "
+            "and TMS is not the next step while the risk is acute.",
         )
-    before = diagnosis_review.settle_first(ctx)
-    if before:
-        named = "; ".join(i.short for i in before)
-        display = tables.topic(diagnosis_review.TOPIC).display
-        return (
-            f"**Referral not marked recommended before the diagnosis review** ({named}; "
-            f"{display} card): CANMAT 2023 para 184 re-evaluates the diagnosis and rules out "
-            "medical contributors on poor response before the next step."
+    unanswered = incomplete_phq9(ctx, facts.latest_phq9)
+    score = item9_unrecorded.unrecorded(ctx.record, ctx.policy, facts.suicide, any_age=True)
+    if unanswered is None and score is None:
+        return None
+    # "item 9 not recorded", "item 9 could not be read" (item9_unrecorded's own words).
+    state = (
+        "item 9 unanswered"
+        if unanswered is not None or score is None
+        else item9_unrecorded.held_by(ctx.record, score).split(",")[0].removeprefix("PHQ-9 ")
+    )
+    unreadable = "read" in state or "recognised" in state
+    if unanswered is None and not unreadable:
+        # A total filed alone (a flowsheet that files totals only): the item-9 line is carried
+        # on the TMS card when no optimise card is shown (rules/item9_not_recorded.py); whether
+        # it should also hold the referral is left to the next round (see the s24 FA report).
+        return None
+    act = "check item 9" if unreadable else "ask item 9"
+    return Held(
+        act,
+        f"{_NOT_RECOMMENDED} until item 9 is known:** {state} on the latest PHQ-9, so suicide "
+        "risk is unknown; a positive answer would make TMS not the next step while the risk is "
+        "acute (payer TMS policies exclude it).",
+    )
+
+
+def _score(ctx: RuleContext) -> Held | None:
+    score = stale_score.stale(ctx)
+    if score is not None:
+        newer = phq9_disagreements.latest_conflict(ctx.record)
+        if newer is not None:
+            return Held(
+                "check the PHQ-9 form",
+                f"{_NOT_RECOMMENDED} until the PHQ-9 form is checked:** "
+                f"{phq9_disagreements.conflict_words(newer)}, so the severity this referral "
+                f"quotes is not known; the PHQ-9 judged before it is {stale_score.lead(ctx, score)}"
+                ", older than the clinic's measurement interval.",
+            )
+        return Held(
+            "repeat the PHQ-9",
+            f"{_NOT_RECOMMENDED} until the PHQ-9 is repeated:** "
+            f"{stale_score.lead(ctx, score)}, older than the clinic's "
+            f"{ctx.policy.mbc_interval_days}-day measurement interval (CANMAT 2023 Table 5.1): "
+            "the severity this referral and the payer criteria quote would be old.",
+        )
+    blind = unmeasured(ctx)
+    if blind:
+        names = cards.names(blind)
+        return Held(
+            "repeat the PHQ-9",
+            f"{_NOT_RECOMMENDED} until the PHQ-9 is repeated:** {names} not measured yet "
+            "(it may be working); the optimise card asks for a PHQ-9 on it first.",
         )
     return None
+
+
+def _diagnosis(ctx: RuleContext) -> Held | None:
+    before = diagnosis_review.settle_first(ctx)
+    if not before:
+        return None
+    named = "; ".join(i.short for i in before)
+    display = tables.topic(diagnosis_review.TOPIC).display
+    return Held(
+        diagnosis_review.review_words(before),
+        f"{_NOT_RECOMMENDED} before the diagnosis review** ({named}; {display} card): CANMAT "
+        "2023 para 184 re-evaluates the diagnosis and rules out medical contributors on poor "
+        "response before the next step.",
+    )
+
+
+def _dose(ctx: RuleContext) -> Held | None:
+    found = raise_first(ctx)
+    if not found:
+        return None
+    first = found[0]
+    name = first.trial.ingredient
+    act = f"raise {name} to its target level" if first.by_level else f"raise {name}"
+    return Held(
+        act,
+        f"{_NOT_RECOMMENDED} while a dose is raised first:** the optimise card raises "
+        f"{cards.names([f.trial for f in found])} first (CANMAT 2023 paras 185-187: dose "
+        "optimisation before the next step).",
+    )
+
+
+_HOLDS = (_unconfirmed, _item9, _score, _diagnosis, _dose)

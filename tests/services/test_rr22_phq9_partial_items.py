@@ -49,8 +49,12 @@ def test_items_already_above_the_total_are_a_conflict_and_item9_is_still_asked()
     assert f"PHQ-9 {WORDS} on 2026-11-16: check the form" in measure["summary"]
     assert "the answers filed, fewer than nine, already sum to 18" in measure["detail"]
     assert "severity reads the higher (18)" in measure["detail"]
-    # Severity reads the larger: 18 (moderately severe), never the 4.
-    assert any("PHQ-9 18: consider TMS referral" in c["summary"] for c in cards)
+    # Severity reads the larger: 18 (moderately severe), never the 4; the referral waits for
+    # the form to be checked, as the optimise card does (review s24 RN finding 1).
+    assert any(
+        "PHQ-9 18: check the PHQ-9 form first, then consider TMS referral" in c["summary"]
+        for c in cards
+    )
 
 
 def test_items_summing_to_no_more_than_the_total_prove_nothing() -> None:

@@ -47,7 +47,7 @@ from services.order_doses import fills_basis, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import fixed_partner, orders
+from services.rules.optimize import catatonia, fixed_partner, orders
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
@@ -101,6 +101,19 @@ def rooms(
         if space is not None:
             found.append(space)
     return tuple(found)
+
+
+def leading(
+    ctx: RuleContext, current: tuple[Trial, ...], skip: tuple[Trial, ...], *, after: bool
+) -> tuple[Room, ...]:
+    """The rooms the optimise card leads with (`rooms`), or none: with no failed trial, while
+    another section of the card comes first (`after`: a course below its range, taken as needed
+    or not measured), with a diagnosis other than MDD or with catatonia. THE rule both the
+    optimise card and the TMS card's hold (optimize/first_steps.py) read."""
+    facts = ctx.facts
+    if not facts.failed_trials or after or facts.not_mdd or catatonia.findings(ctx):
+        return ()
+    return rooms(ctx, current, skip)
 
 
 def _held_below_stopped(trial: Trial) -> Room | None:

@@ -1,0 +1,62 @@
+"""What the optimise card does first, before any switch, adjunct or TMS referral: a dose to raise
+(review s24 RN finding 1, "optimise first").
+
+The optimise card leads with raising a course when one is below its range (an antidepressant
+below its adequate dose: courses.subtherapeutic; an adjunct below its dose or, lithium, below its
+target level: courses.below_range_adjuncts) or when a failed antidepressant still has room to the
+top of its range (dose_first.leading). The TMS card beside it offered the referral as the next
+step ("raise bupropion from 300 toward 450 mg/day first" next to "consider TMS referral"): two
+next steps. Here the optimise card's own predicates, read for the TMS card's hold
+(rules/tms_referral_held.py), so the two cards cannot disagree on what comes first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import Trial
+from services.rules import adjunct_harm
+from services.rules.context import RuleContext
+from services.rules.optimize import as_needed, dose_first
+from services.rules.optimize.below_range import level_guided_summary
+from services.rules.optimize.courses import (
+    below_range_adjuncts,
+    current_trials,
+    subtherapeutic,
+    unmeasured,
+)
+from services.rules.optimize.tapered_and_prn import tapering
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseFirst:
+    """A course the optimise card raises before the next step; `by_level`: dosed by its level
+    (lithium), raised toward its target level rather than by mg/day."""
+
+    trial: Trial
+    by_level: bool
+
+
+def _current(ctx: RuleContext) -> tuple[Trial, ...]:
+    # As the optimise card reads them (optimize_switch_augment._rule): an adjunct with an
+    # adverse effect on record is its own card's, never raised.
+    harmed = adjunct_harm.harmed_ingredients(ctx)
+    return tuple([t for t in current_trials(ctx) if t.ingredient not in harmed])
+
+
+def raise_first(ctx: RuleContext) -> tuple[RaiseFirst, ...]:
+    """The courses the optimise card raises first, in the order its summary names them; () for
+    nearly every chart."""
+    current = _current(ctx)
+    low = subtherapeutic(ctx)
+    weak = below_range_adjuncts(ctx, current)
+    if low or weak:
+        return tuple(
+            [RaiseFirst(t, False) for t in low]
+            + [RaiseFirst(t, level_guided_summary(ctx, t) is not None) for t in weak]
+        )
+    before = as_needed.as_needed_courses(current, low) or unmeasured(ctx, current)
+    rooms = dose_first.leading(ctx, current, tapering(ctx), after=bool(before))
+    # A raise the card holds as text (Room.hold: a label limit, a reaction) is not what its
+    # summary leads with, so not a step before the referral either.
+    return tuple([RaiseFirst(r.trial, False) for r in rooms if r.hold is None])
