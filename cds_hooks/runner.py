@@ -265,7 +265,9 @@ class HookRunner:
         key, prepared = self.evaluations.lookup(call, _origin(request, caller))
         if prepared is None:
             # The draft orders' references too: the full path reads them (review 15 U2).
-            if unresolved_medications([*gathered.resources, *call.draft_orders]):
+            if unresolved_medications(
+                [*gathered.resources, *call.draft_orders], request.fhirServer
+            ):
                 return None  # Medications to read by id: the full path gathers with the server
             # Exactly what `answer` would gather: nothing to fetch, no page, no Medication to read.
             require_one_patient(request, gathered.resources)

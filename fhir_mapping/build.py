@@ -38,12 +38,13 @@ from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.death_ends_courses import at_death
+from fhir_mapping.device_course_scores import DEFAULT_COURSE_GAP_DAYS, device_course_starts
 from fhir_mapping.documented_intolerances import documented as documented_intolerances
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
-from fhir_mapping.episodes import build_trials
 from fhir_mapping.excluded_resources import replaced_record_gaps
+from fhir_mapping.feed_courses import feed_courses
 from fhir_mapping.fhir_fields import SITE_ZONE
 from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
@@ -61,8 +62,7 @@ from fhir_mapping.record import (
     PatientRecord,
     PgxResult,
 )
-from fhir_mapping.referrals import all_referrals, draft_referrals
-from fhir_mapping.refills_unread import refills_judged
+from fhir_mapping.referrals import all_referrals, draft_referrals, with_booked
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the protocol
 # layer imports patient_counts and has_own_resource from here, and the tests of the issue-14
@@ -89,7 +89,6 @@ from fhir_mapping.score_totals import with_scores
 from fhir_mapping.screen_lookalike import read_lookalikes
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
-from fhir_mapping.unread_fills import with_unread_fills
 from fhir_mapping.visit_substance import with_visit_substance
 
 # ... and the names those tests use for what is public now.
@@ -111,6 +110,7 @@ def build_record(
     unavailable: Mapping[str, str] | None = None,
     incomplete: Mapping[str, str] | None = None,
     read_failed: AbstractSet[str] = frozenset(),
+    course_gap_days: int = DEFAULT_COURSE_GAP_DAYS,
 ) -> PatientRecord:
     """Build the record of one patient.
 
@@ -123,7 +123,8 @@ def build_record(
     could not obtain (a prefetch key neither sent nor fetchable) or obtained only in part (a
     Bundle page it could not follow); they become domain DataGaps on the record, so cards say
     "not available" instead of "not on record". `read_failed`: the feeds of `unavailable` whose
-    read was tried and failed (GapCause.NOT_READ), not merely not offered.
+    read was tried and failed (GapCause.NOT_READ), not merely not offered. `course_gap_days`: the
+    clinic's TMS course gap (policy.tms_course_gap_days; device_course_scores.py).
 
     With `policy.site_zone` set, every dateTime sent as an instant is read as the site's date
     (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
@@ -140,6 +141,7 @@ def build_record(
             unavailable=unavailable,
             incomplete=incomplete,
             read_failed=read_failed,
+            course_gap_days=course_gap_days,
         )
     finally:
         SITE_ZONE.reset(token)
@@ -155,6 +157,7 @@ def _build_record(
     unavailable: Mapping[str, str] | None,
     incomplete: Mapping[str, str] | None,
     read_failed: AbstractSet[str],
+    course_gap_days: int,
 ) -> PatientRecord:
     unique, skipped = dedupe(resources)
     site = policy.site_codes
@@ -286,18 +289,18 @@ def _build_record(
         events, session_events(procedures, events, as_of=as_of, policy=policy)
     )
     # After the findings: a course taken for a condition on record is no trial (review 19 I2).
-    # Any drug's fill shows the chart's fill feed (unfilled_order.py, review s23 RR finding 1).
-    courses = build_trials(
-        events, as_of=as_of, policy=policy, documented=documented, resources=medication_resources
+    # Any drug's fill shows the chart's fill feed (unfilled_order.py, review s23 RR finding 1), not
+    # one read in part; refill data not (all) read (s21 RC W2, RR 4): feed_courses.py (s24 RS W1).
+    courses = feed_courses(
+        events, as_of, policy, documented, medication_resources, read_failed, incomplete or {}, gaps
     )
-    # Refill data not (all) read (s21 RC W2, RR 4); fills left out after a supply ran out (RR2 4).
-    courses = refills_judged(courses, read_failed, incomplete or {}, medication_resources)
-    courses = with_unread_fills(courses, gaps)
     days = [*(s.date for s in all_scores), *(p.date for p in procedures), as_of if drafts else None]
     courses, patient = at_death(courses, kept, patient_id, as_of, events, days, walk.own)  # died
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
-    trials = scores.attach_scores(courses, all_scores, policy)
+    # A TMS or ECT course begun beside a drug ends its scoring window (s24 RJ finding 1).
+    devices = device_course_starts(procedures, course_gap_days)
+    trials = scores.attach_scores(courses, all_scores, policy, devices)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()
@@ -325,13 +328,7 @@ def _build_record(
         sessions_seen, booked = read_visits(visits, as_of=as_of)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)
-        if booked:
-            referrals = tuple(
-                sorted(
-                    {*referrals, *booked},
-                    key=lambda r: (r.authored or date.min, r.kind, str(r.source or "")),
-                )
-            )
+        referrals = with_booked(referrals, booked)
     if documented.entries:  # mania recorded as a drug reaction reads as bipolar (review 10 f. 4)
         manic, manic_gaps = mania_findings.reaction_findings(
             documented.entries, medication_resources, as_of=as_of

@@ -31,23 +31,22 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
         show. The cost is an under-counted trial, which delays a TMS suggestion (the adherence
         card then asks for the history); an over-counted one would claim adequacy falsely.
       An order's fill is cut at the next order of another drug of the same role (a switch).
-   c. An `active` order or an `active` statement without an explicit end runs to
-      as-of. An `on-hold` statement does not (the drug is held, not taken): medication_dates.py ends it
-      at its dateAsserted, else its start (duration not recorded), and the trial says "on hold".
-      Nor does an `on-hold` order: it covers no time of its own, filled or not (its dispenses
-      carry the time taken; no fill is assumed for it), and the trial says "on hold" (review 6
-      finding 3, review 14 W6). An `active` statement (or an `active` order that states no
-      supply and no fill confirms: review s21 RN finding 5) counts only up to
-      `statement_confirmed_days` after the record last confirms it (its
-      dateAsserted, else its start, or a later record of the drug; review 6 finding 11): past
-      that it is only listed, and the trial says "listed as active; not confirmed since".
-      Such an order first filled more than `statement_confirmed_days` after it was written
-      counts from that fill (review s22 RR finding 9: one fill in 2026-11 after an order of
-      2024-03 read as 143 weeks at an adequate dose): nothing shows the drug taken before it.
-      Held and listed courses still run to as-of for the safety checks (an MAOI held or listed
-      is kept in view: the safer reading), but that time is not covered (`_Span.covered_until`).
-      A supply gap of >= supply_gap_days between dispenses is cut out of the covered time even
-      where an open order spans it (review 6 finding 1).
+   c. An `active` order or an `active` statement without an explicit end runs to as-of. An `on-hold`
+      statement does not (the drug is held, not taken): medication_dates.py ends it at its
+      dateAsserted, else its start (duration not recorded), and the trial says "on hold". Nor does
+      an `on-hold` order: it covers no time of its own, filled or not (its dispenses carry the time
+      taken; no fill is assumed for it), and the trial says "on hold" (review 6 finding 3, review 14
+      W6). An `active` statement (or an `active` order that states no supply and no fill confirms:
+      review s21 RN finding 5) counts only up to `statement_confirmed_days` after the record last
+      confirms it (its dateAsserted, else its start, or a later record of the drug; review 6 finding
+      11): past that it is only listed, and the trial says "listed as active; not confirmed since".
+      Such an order first filled more than `statement_confirmed_days` after it was written counts
+      from that fill (review s22 RR finding 9: one fill in 2026-11 after an order of 2024-03 read as
+      143 weeks at an adequate dose): nothing shows the drug taken before it. Held and listed
+      courses still run to as-of for the safety checks (an MAOI held or listed is kept in view: the
+      safer reading), but that time is not covered (`_Span.covered_until`). A supply gap of >=
+      supply_gap_days between dispenses is cut out of the covered time even where an open order
+      spans it (review 6 finding 1).
    d. An order or statement with none of these (typically `stopped` / `completed` without a
       duration, as Synthea writes them), and a dispense without daysSupply, ends at the next event
       of the same ingredient when that comes within `refill_gap_weeks` (Fabbri 2021:
@@ -297,6 +296,7 @@ def build_trials(
     intolerances: Iterable[Intolerance] = (),
     documented: Documented | None = None,
     resources: Iterable[Mapping[str, object]] = (),
+    partial_feed: bool = False,
 ) -> tuple[Trial, ...]:
     """Trials from medication events (any order, duplicates allowed), sorted by start.
 
@@ -304,7 +304,7 @@ def build_trials(
     AdverseEvent: intolerance.read_intolerances); each marks the trial of its drug it belongs to.
     `documented` (build.py) adds its intolerances to them, and its adverse-effect codes mark the
     courses of their class that ended near them (adverse_effect_codes.py, RC s23 finding 3).
-    `resources`: the chart's medication resources; a fill of any drug shows a fill feed (rule 2c)."""
+    `resources`: medication resources; a fill shows a fill feed (rule 2c) unless `partial_feed`."""
     policy = policy or MappingPolicy()
     if documented is not None:
         intolerances = (*intolerances, *documented.intolerances)
@@ -321,7 +321,7 @@ def build_trials(
         if event.kind is _ORDER and not (event.entry_dated and undated_past(event)):
             orders.append(event)  # rule 2e: a reported past order's day is no switch
     clusters: list[tuple[str, _Cluster]] = []
-    fills_elsewhere = fill_feed([e for e, _ in usable], resources, as_of)  # rule 2c: any drug
+    fills_elsewhere = not partial_feed and fill_feed([e for e, _ in usable], resources, as_of)
     # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
     intolerances = tuple(intolerances)
     for ingredient, own in by_ingredient.items():

@@ -119,6 +119,12 @@ class FindingKind(StrEnum):
     # (anorexia or bulimia nervosa: counts when resolved) and an active alcohol or sedative
     # withdrawal (abrupt discontinuation lowers the seizure threshold).
     EATING_DISORDER = "eating-disorder"
+    # An eating disorder coded without its type (ICD-10-CM F50.9; SNOMED CT 72366004): it may
+    # have been anorexia or bulimia, which contraindicate bupropion, or another eating disorder
+    # (binge eating, ARFID), which do not. An information line asking which it was
+    # (services/data/condition_drug_rules.csv; review s24 RM finding 4), never the
+    # contraindication itself.
+    EATING_DISORDER_UNSPECIFIED = "eating-disorder-unspecified"
     ALCOHOL_SEDATIVE_WITHDRAWAL = "alcohol-sedative-withdrawal"
     # Frailty coded on the chart (ICD-10-CM R54, SNOMED frailty findings; condition_codes.csv). Kept in
     # ClinicalContext.frailty, not in `findings`: it only qualifies "older adult" (issue 12).
@@ -196,6 +202,13 @@ class FindingKind(StrEnum):
     # labels ask for close watch in cardiovascular disorders, a caution line on a tricyclic
     # order (services/order_checks/cautions.py), never the acute-MI contraindication.
     OLD_MI = "old-mi"
+    # A cardiac conduction disease: atrioventricular block of any degree, a bundle-branch or
+    # fascicular block, another conduction disorder (ICD-10-CM I44.x, I45.x; SNOMED CT complete
+    # and second-degree AV block, bundle-branch blocks). Tricyclics slow intraventricular
+    # conduction: with a pre-existing bundle-branch block second-degree AV block came in 9 %
+    # at therapeutic levels against 0.7 % with a normal ECG (Roose 1987; review s24 RM finding 1),
+    # a warning on a tricyclic order or running (services/data/drug_cautions.csv).
+    CONDUCTION_DISEASE = "conduction-disease"
     # Adverse effects of a running augmenting agent (review 13 U2, U3, W9):
     # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
     # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);

@@ -40,6 +40,11 @@ NOUN = {
     DataDomain.VISITS: "visit",
 }
 
+# The nouns above (and "medication order", "fill") whose plural is not the singular plus "s"
+# (review s24 M6: "2 diagnosiss of another patient excluded"). Each noun ends in its head word,
+# so the plural replaces the last word only ("SI-unit or assay-coded ... result" + "s").
+_IRREGULAR = {"diagnosis": "diagnoses"}
+
 _ORDER = "MedicationRequest"
 
 # One record left out, and how many fills of it (0: none, or not an order) are counted with it.
@@ -47,12 +52,18 @@ Folded = list[tuple[DataGap, int]]
 
 
 def noun(domain: DataDomain, count: int) -> str:
-    """ "1 medication record", "3 rating-scale results"."""
-    return f"{count} {NOUN[domain]}{'' if count == 1 else 's'}"
+    """ "1 medication record", "3 rating-scale results", "2 diagnoses"."""
+    return _plural(count, NOUN[domain])
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """ "1 fill", "5 fills"; "2 diagnoses" (`_IRREGULAR`). Every count this module says goes
+    through here."""
+    if count == 1:
+        return f"{count} {word}"
+    head, _, last = word.rpartition(" ")
+    plural = _IRREGULAR.get(last, f"{last}s")
+    return f"{count} {head} {plural}" if head else f"{count} {plural}"
 
 
 def fold(
@@ -90,7 +101,7 @@ def phrase(domain: DataDomain, folded: Folded) -> str:
         )
     if rest:
         other = "other " if orders else ""
-        parts.append(f"{rest} {other}{NOUN[domain]}{'' if rest == 1 else 's'}")
+        parts.append(_plural(rest, f"{other}{NOUN[domain]}"))
     return join(parts)
 
 

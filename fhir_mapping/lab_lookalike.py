@@ -34,33 +34,51 @@ Resource = Mapping[str, Any]
 
 # The reason's words (reasons go to the logs: the test's name, no patient data).
 _PREFIX = "named "
+# The fix an integration engineer needs is named: `[codes]` maps a local lab code to the LOINC
+# code the service reads (README "Site code maps"; review s24 RM finding 2).
 _SUFFIX = (
-    " under a code this service does not know; a site code can be configured; its value is "
-    "not read as a result"
+    " under a code this service does not know; a site code can be configured ([codes]: map it "
+    "to the test's LOINC code); its value is not read as a result"
 )
 # Observation statuses that are results: the `all` rows of data/result_statuses.csv.
 _RESULT = statuses(OBSERVATION, Reads.ALL)
 
-# The cheap first look (resource_routing.py): every term of the table, lower-cased, holds one of
-# these (tests/services/test_tsh_local_code.py checks it).
-FIRST_LOOK = ("tsh", "thyrotropin", "thyroid")
-
 
 @cache
-def _terms() -> tuple[tuple[str, re.Pattern[str], str], ...]:
-    """(normalised term, its whole-word pattern, test) per term, longest first."""
+def _terms() -> tuple[tuple[str, re.Pattern[str], str, re.Pattern[str] | None], ...]:
+    """(normalised term, its whole-word pattern, test, the whole-word pattern of its `unless`
+    words or None) per term, longest first. `unless`: words that, anywhere in the same text,
+    make it another test ("urine sodium", "albumin/creatinine ratio": review s24 RM finding 2)."""
     text = resources.files("fhir_mapping").joinpath("data/lab_lookalike_terms.csv")
     rows = [
-        (normalise_text(row["term"]), row["test"])
+        (normalise_text(row["term"]), row["test"], _words(row.get("unless") or ""))
         for row in csv.DictReader(text.read_text("utf-8").splitlines())
     ]
     rows.sort(key=lambda row: len(row[0]), reverse=True)
-    return tuple((term, re.compile(r"\b" + re.escape(term) + r"\b"), test) for term, test in rows)
+    return tuple(
+        (term, _whole(term), test, _whole(*unless) if unless else None)
+        for term, test, unless in rows
+    )
+
+
+def _words(cell: str) -> tuple[str, ...]:
+    return tuple(normalise_text(w) for w in cell.split(";") if w.strip())
+
+
+def _whole(*words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
 def terms() -> tuple[str, ...]:
     """The table's terms, normalised (the first-look test reads them)."""
-    return tuple(term for term, _, _ in _terms())
+    return tuple(term for term, _, _, _ in _terms())
+
+
+# The cheap first look (resource_routing.py): the longest word of every term of the table (a
+# raw text keeps its hyphens: "q-t interval corrected" holds "corrected", never the "q t" the
+# term is normalised to), so a term added to the table is looked for with no change here
+# (review s24 RM finding 2).
+FIRST_LOOK = tuple(dict.fromkeys(max(term.split(), key=len) for term in terms()))
 
 
 def words_name_lab(words: str) -> bool:
@@ -72,10 +90,13 @@ def words_name_lab(words: str) -> bool:
 
 
 def lab_named(resource: Resource) -> str | None:
-    """The test an Observation's code text or displays name, not negated ("tsh"), else None."""
+    """The test an Observation's code text or displays name, not negated and with none of its
+    row's `unless` words in the same text ("tsh", "sodium"), else None."""
     for raw in code_texts(resource):
         text = normalise_text(raw)
-        for _, pattern, test in _terms():
+        for _, pattern, test, unless in _terms():
+            if unless is not None and unless.search(text):
+                continue
             if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):
                 return test
     return None

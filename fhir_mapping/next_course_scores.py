@@ -1,15 +1,51 @@
 """How a course's outcome score stands beside the course that started next (score_windows.py):
-the last day a score may be its outcome (`_cut_off`), and the words cards say when the score was
-taken beside or on the next drug, or is its baseline (Trial.outcome_note). Apart from the score
-windows because it is the next course's side of them, worded for the cards.
+which course started next (`_next_courses`), the last day a score may be its outcome
+(`_cut_off`), and the words cards say when the score was taken beside or on the next drug, or is
+its baseline (Trial.outcome_note). Apart from the score windows because it is the next course's
+side of them, worded for the cards.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date, timedelta
+from operator import attrgetter
 
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Score, Trial
+from fhir_mapping.record import Role, Score, Trial, Verdict
+
+_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+_START = attrgetter("start")
+
+
+def _courses(trials: Sequence[Trial]) -> list[Trial]:
+    """The antidepressant courses in start order (any drug, the same one ordered again included;
+    a low-dose use such as trazodone for sleep is no course)."""
+    # A course of unknown dates (Trial.taken_before, episodes.py rule 2e) started on no known day:
+    # its entry day cuts no other course's window.
+    return sorted(
+        [
+            t
+            for t in trials
+            if t.role is _ANTIDEPRESSANT
+            and t.verdict is not _NOT_A_TRIAL
+            and t.taken_before is None
+        ],
+        key=_START,
+    )
+
+
+def _next_courses(trials: Sequence[Trial], courses: Sequence[Trial]) -> list[Trial | None]:
+    """For each trial, the course of `courses` (`_courses`) that started next after it, else
+    None."""
+    starts = [t.start for t in courses]
+    found: list[Trial | None] = []
+    for trial in trials:
+        index = bisect_right(starts, trial.start)
+        found.append(courses[index] if index < len(courses) else None)
+    return found
 
 
 def _cut_off(trial: Trial, following: Trial | None, policy: MappingPolicy) -> date | None:

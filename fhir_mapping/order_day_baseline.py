@@ -22,7 +22,7 @@ started between that opening and this course's start (a drug begun while the ord
 the pharmacy, or a course started just before the order was written), the widened window opens
 no earlier than that course's start. A score before it was taken before that drug, and measures
 nothing of this one beside it (the same courses cut off an outcome window:
-score_windows._next_courses). A score of that course's own first day is before its first dose
+next_course_scores._next_courses). A score of that course's own first day is before its first dose
 and stays in. The opening never moves later than the policy's own window: a course whose start
 was not moved is read exactly as before.
 """

@@ -30,6 +30,11 @@ def _band() -> tuple[float, float]:
     raise LookupError("data/response_bands.csv has no 'partial' row")
 
 
+def partial_from() -> float:
+    """The smallest drop, in percent, read as a partial response (data/response_bands.csv)."""
+    return _band()[0]
+
+
 def drop_percent(trial: Trial) -> float | None:
     """The drop from the course's baseline to its score on treatment, in percent (may be
     negative: a rise), or None without both scores or with a baseline of 0."""

@@ -114,3 +114,19 @@ def draft_referrals(drafts: Iterable[Resource]) -> tuple[Referral, ...]:
                 Referral(kind, status if isinstance(status, str) else "draft", authored, source)
             ] = None
     return tuple(sorted(found, key=lambda r: (r.authored or date.min, r.kind, str(r.source))))
+
+
+def with_booked(
+    referrals: tuple[Referral, ...], booked: Iterable[Referral]
+) -> tuple[Referral, ...]:
+    """`referrals` with the visits booked for a psychotherapy (encounters.read_visits), each
+    once, in date order: `referrals` itself when none is booked."""
+    booked = tuple(booked)
+    if not booked:
+        return referrals
+    return tuple(
+        sorted(
+            {*referrals, *booked},
+            key=lambda r: (r.authored or date.min, r.kind, str(r.source or "")),
+        )
+    )

@@ -45,7 +45,14 @@ Which reading applies is `dispense_read`, the one place it is decided (review s2
   becomes "not known (refill data incomplete)" (`refills_incomplete`), never "adherence
   contradicted by refill data", and its POOR_ADHERENCE reason becomes ADHERENCE_NOT_READ: not a
   failed adequate trial until confirmed, as above. Documented non-compliance stays POOR (the
-  record's own word, whatever the fills).
+  record's own word, whatever the fills). A course judged by refills of which NO fill was read
+  (review s24 RS W1: venlafaxine's fills all on the `next` page not followed, the sertraline
+  fills on page 1 read) is read exactly as in a feed NOT READ (`_unread`), its adherence "not
+  known (refill data incomplete)": it read "order of 2025-03-10 still active, never filled or
+  renewed" and counted as the second failed adequate trial (switch, augment, TMS referral) on
+  the strength of the page not read. Nor does such a feed show an order never filled (rule 2c's
+  fill feed, fhir_mapping/unfilled_order.py): build.py asks `dispense_read` before the courses
+  are built and tells episodes.build_trials (`partial_feed`).
 """
 
 from __future__ import annotations
@@ -100,15 +107,9 @@ def dispense_read(
     return DispenseRead.READ
 
 
-def refills_judged(
-    trials: Sequence[Trial],
-    read_failed: AbstractSet[str],
-    incomplete: Mapping[str, str],
-    medication_resources: Iterable[Mapping[str, Any]],
-) -> tuple[Trial, ...]:
+def refills_judged(trials: Sequence[Trial], reading: DispenseRead) -> tuple[Trial, ...]:
     """`trials` as the dispense feed's reading (`dispense_read`) leaves them: `refills_unread`
     when it was not read, `refills_incomplete` when read in part, else as they are."""
-    reading = dispense_read(read_failed, incomplete, medication_resources)
     if reading is DispenseRead.NOT_READ:
         return refills_unread(trials)
     if reading is DispenseRead.PARTIAL:
@@ -145,7 +146,7 @@ def _judged_by_refills(trial: Trial) -> bool:
     return any(s.resource_type in _JUDGED_BY_REFILLS for s in trial.sources)
 
 
-def _unread(trial: Trial) -> Trial:
+def _unread(trial: Trial, words: str = REFILLS_NOT_READ) -> Trial:
     if not _judged_by_refills(trial):
         return trial  # no order or statement whose refills were missed
     if trial.adherence.status is _POOR or _INTOLERANCE in trial.reasons:
@@ -153,7 +154,7 @@ def _unread(trial: Trial) -> Trial:
     adherence = Adherence(
         AdherenceStatus.UNVERIFIED,
         documented=trial.adherence.documented,
-        not_verified=REFILLS_NOT_READ,
+        not_verified=words,
     )
     if trial.verdict is not _ADEQUATE:
         return replace(trial, adherence=adherence)
@@ -168,12 +169,16 @@ def _unread(trial: Trial) -> Trial:
 
 def refills_incomplete(trials: Sequence[Trial]) -> tuple[Trial, ...]:
     """`trials` with the PARTIAL rule applied (module docstring): a POOR adherence built from
-    refill data read only in part is not known, and no course is not adequate for it."""
+    refill data read only in part is not known, and no course is not adequate for it; a course
+    none of whose fills was read is read as `refills_unread` reads it."""
     return tuple([_incomplete(t) for t in trials])
 
 
 def _incomplete(trial: Trial) -> Trial:
     adherence = trial.adherence
+    if adherence.fills == 0:
+        # None of its fills read: they may all be on the page not read (module docstring).
+        return _unread(trial, REFILLS_INCOMPLETE)
     # `documented` set on a POOR course: non-compliance the record states (adherence_documented).
     if adherence.status is not _POOR or adherence.documented is not None:
         return trial

@@ -21,11 +21,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from operator import attrgetter
 
+from fhir_mapping.device_course_scores import DeviceCourse, cut_off, read_through, with_device_note
 from fhir_mapping.item9_floor import PHQ9
-from fhir_mapping.next_course_scores import _cut_off, _taken_beside_next, _taken_on_next
+from fhir_mapping.next_course_scores import (
+    _courses,
+    _next_courses,
+    _taken_beside_next,
+    _taken_on_next,
+)
 from fhir_mapping.order_day_baseline import baseline_opens
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Role, Score, Trial, Verdict
+from fhir_mapping.record import Score, Trial
 from fhir_mapping.relapse_on_drug import improved as improved
 from fhir_mapping.relapse_on_drug import response_before_relapse
 from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
@@ -87,7 +93,6 @@ class PHQ9ByDate:
 
 
 _DATE = attrgetter("date")
-_START = attrgetter("start")
 
 
 def baseline_score(
@@ -187,38 +192,6 @@ def on_treatment_score(
     return in_course
 
 
-_NOT_A_TRIAL = Verdict.NOT_A_TRIAL
-_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
-
-
-def _courses(trials: Sequence[Trial]) -> list[Trial]:
-    """The antidepressant courses in start order (any drug, the same one ordered again included;
-    a low-dose use such as trazodone for sleep is no course)."""
-    # A course of unknown dates (Trial.taken_before, episodes.py rule 2e) started on no known day:
-    # its entry day cuts no other course's window.
-    return sorted(
-        [
-            t
-            for t in trials
-            if t.role is _ANTIDEPRESSANT
-            and t.verdict is not _NOT_A_TRIAL
-            and t.taken_before is None
-        ],
-        key=_START,
-    )
-
-
-def _next_courses(trials: Sequence[Trial], courses: Sequence[Trial]) -> list[Trial | None]:
-    """For each trial, the course of `courses` (`_courses`) that started next after it, else
-    None."""
-    starts = [t.start for t in courses]
-    found: list[Trial | None] = []
-    for trial in trials:
-        index = bisect_right(starts, trial.start)
-        found.append(courses[index] if index < len(courses) else None)
-    return found
-
-
 def _next_baseline(
     following: Trial | None,
     scale: PHQ9ByDate,
@@ -308,7 +281,10 @@ def _disagreeing_pair(
 
 
 def attach_scores(
-    trials: Iterable[Trial], scores: Iterable[Score], policy: MappingPolicy
+    trials: Iterable[Trial],
+    scores: Iterable[Score],
+    policy: MappingPolicy,
+    devices: Sequence[DeviceCourse] = (),
 ) -> tuple[Trial, ...]:
     """Each trial with its PHQ-9 baseline and on-treatment score. A course with no PHQ-9 on
     treatment but another depression scale before and on it (HAM-D17, MADRS, QIDS-SR16,
@@ -328,13 +304,21 @@ def attach_scores(
             # that the record shows (the scores around its entry day are another drug's).
             attached.append(trial)
             continue
-        next_start = _cut_off(trial, following, policy)
+        next_start, device, cut = cut_off(trial, following, devices, policy)
         # Before the order's day when the course starts at its first fill (review s23 RP 6).
         opens = baseline_opens(trial, course_starts, policy)
         baseline = baseline_score(trial, phq9, policy, opens)
         # The next course's baseline, never this one's outcome too (review s23 RC finding 2).
         taken = _next_baseline(following, phq9, policy, course_starts)
         on_treatment = on_treatment_score(trial, phq9, policy, next_start, taken, baseline)
+        if device is not None and (  # none (since adequate) before a TMS/ECT course
+            on_treatment is None
+            or _with_scores(trial, baseline, on_treatment).outcome_before_adequate
+        ):
+            later = on_treatment_score(trial, phq9, policy, cut, taken, baseline)
+            since = phq9.between(device.first, later.date) if later is not None else []
+            through = read_through(later, since, baseline, device, policy, trial.remission_below)
+            on_treatment = through or on_treatment
         disagreeing = None
         if on_treatment is None and others:
             pair = _other_scale_pair(
@@ -373,6 +357,8 @@ def attach_scores(
                 attached[-1] = dataclasses.replace(
                     attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
                 )
+        if device is not None:  # the scores from the course's first day on are not its outcome
+            attached[-1] = with_device_note(attached[-1], device, phq9.after, policy)
         gap = trial.before_gap
         if gap is not None:
             # Session 21 G (verdict_before_gap.py): "adequate, failed" before a long supply gap

@@ -36,6 +36,7 @@ from services import (
     unconfirmed_signal,
     unconfirmed_subject,
     unidentified_running,
+    unread_lab_gaps,
 )
 
 # Re-exported: card_evidence needs these words without importing this module (which imports
@@ -197,6 +198,11 @@ def annotate(
         and g not in unconfirmed
         and g not in washout_unchecked
     ]
+    # A safety lab under a local code only, where a drug on this screen is judged by it (a sodium
+    # beside venlafaxine at 78: review s24 RM finding 2), is as decisive: no other card says it.
+    unreported.extend(
+        [g for g in unread_lab_gaps.decisive(record) if g not in reported and g not in quiet]
+    )
     # Whatever their domain, and even beside a hidden card: the card is the only place they are.
     unreported.extend([g for g in record.gaps if g in unconfirmed or g in washout_unchecked])
     for i in own:

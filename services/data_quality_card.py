@@ -167,6 +167,8 @@ _MAY_HIDE = {
     DataDomain.MEDICATIONS.value: "a failed trial",
     DataDomain.PARTNER_DRUGS.value: "a drug interacting with one running",
     DataDomain.CONDITIONS.value: "a diagnosis",
+    # A safety lab named under a local code only (services/unread_lab_gaps.py; review s24 RM 2).
+    DataDomain.LABS.value: "a safety lab result (sodium, QTc, kidney or liver tests)",
     "pregnancy status": "a pregnancy",
 }
 

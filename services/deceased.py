@@ -13,8 +13,10 @@ contraindication) run as for a living patient: if the status is wrong, the patie
 lost safety card is the harm (recheck 18a d03: phenelzine running, mirtazapine drafted, the MAOI
 card suppressed); if it is right, they cost a card a clinician reads past.
 
-The status is said first, on a card of its own, so no one reads the cards below as if for a living
-patient, and every one-click is held (an order written from a card would be written on a chart
+The status is said on a card of its own, first but for a critical safety card (critical goes
+first, as on every screen, led by a line naming the status: `_in_order`, review s24 RN finding
+13), so no one reads a card as if for a living patient, and every one-click
+is held (an order written from a card would be written on a chart
 recorded deceased; the cards keep their text):
 - at an order (order-select, order-sign), when a drug or TMS draft this service reads is selected:
   a warning, "check the chart before signing" (an order on a wrong chart is a safety matter);
@@ -123,7 +125,28 @@ def deceased_cards(
             indicator=min(card.indicator, quality.indicator, key=INDICATOR_ORDER.__getitem__),
         )
     # Said with each call until the status is corrected: no snooze, no dedupe key.
-    return (screen.with_fields(card, snoozable=False, dedupe_key=None), *others)
+    return _in_order(record, screen.with_fields(card, snoozable=False, dedupe_key=None), others)
+
+
+def _in_order(
+    record: PatientRecord, card: Recommendation, others: Sequence[Recommendation]
+) -> tuple[Recommendation, ...]:
+    """The status card after the critical safety cards and before the rest: critical first, as
+    on every screen (review s24 RN finding 13: an information "pathway cards not shown" sat
+    above a critical "stop one"); above a warning or information card it stays, so the status is
+    read before them. A critical card starts with the status line, so no one reads it as if
+    for a living patient before reaching the status card."""
+    above = tuple(r for r in others if r.indicator is Indicator.CRITICAL)
+    below = tuple(r for r in others if r.indicator is not Indicator.CRITICAL)
+    line = (
+        f"**Patient recorded deceased ({_when(record)}):** this safety card is shown as for a "
+        "living patient (if the status is wrong, a safety finding must not be lost); its "
+        "one-click orders are held. See the patient-status card."
+    )
+    flagged = tuple(
+        screen.with_fields(r, detail=cards.join_sections(line, r.detail)) for r in above
+    )
+    return (*flagged, card, *below)
 
 
 _ORDER_CHECKS = "This service's safety checks of the order"
@@ -173,7 +196,7 @@ def _when(record: PatientRecord) -> str:
 
 
 def _ran(checks: Sequence[Recommendation], what: str) -> str:
-    """What the safety checks (`what`) found: their cards follow (one-clicks held), or nothing."""
+    """What the safety checks (`what`) found: their cards are shown (one-clicks held), or nothing."""
     ran = (
         f"{what} ran as for a living patient (if the status is wrong, a safety finding must not "
         "be lost)"
@@ -182,10 +205,10 @@ def _ran(checks: Sequence[Recommendation], what: str) -> str:
         return f"{ran} and found nothing to say."
     held = any(r.suggestions for r in checks)
     return ran + (
-        ": their cards follow, with their one-click orders held (they would be written on this "
-        "chart)."
+        ": their cards are shown, with their one-click orders held (they would be written on "
+        "this chart)."
         if held
-        else ": their cards follow."
+        else ": their cards are shown."
     )
 
 
@@ -221,6 +244,10 @@ def _chart_card(
         "Patient record: the pathway cards come back."
     )
     summary = f"Patient recorded deceased ({when}): treatment-pathway cards not shown"
+    if checks:
+        # The safety cards follow (module docstring): the summary says so, never that no card
+        # is shown (review s24 RN finding 13).
+        summary += "; safety cards still shown"
     later = conflict_day(record, policy) if conflict else None
     if later is not None:
         summary = (

@@ -85,6 +85,7 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
             unavailable=hook_input.unavailable,
             incomplete=hook_input.incomplete,
             read_failed=hook_input.read_failed,
+            course_gap_days=policy.tms_course_gap_days,
         )
     # An esketamine order left open after its sessions stopped is a course that ended, for every
     # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).

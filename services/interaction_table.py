@@ -78,6 +78,9 @@ __all__ = [
 
 # Said on every interaction card: the table is short on purpose, so a card must not read as "all
 # interactions were checked".
+# What a pair neither of whose drugs is shown taken asks first (Pair.confirm_first).
+CONFIRM_FIRST = "confirm each first"
+
 NOT_CHECKED = (
     "Only the interactions in this service's short interaction table and MAOI "
     "combinations are checked here; use the EHR's interaction screening for the rest."
@@ -127,11 +130,34 @@ class Pair:
     def names(self) -> frozenset[str]:
         return frozenset({self.first.ingredient, self.second.ingredient})
 
-    def summary(self, others: Sequence[Pair] = ()) -> str:
+    @property
+    def neither_shown_taken(self) -> bool:
+        """Two drugs of the chart, neither of which the record shows taken now: each only
+        listed or possibly running (taken_to_confirm.course_claim: an old statement, an order
+        never filled, a supply run out long ago, a record to confirm). Review s24 RN finding 4:
+        "Nortriptyline possibly running and fluoxetine possibly running: ...; lower tricyclic
+        dose, check its level" sat beside "no supply for 518 days": nothing is lowered before
+        either is confirmed taken."""
+        return not self.ordered and not self.first.confirmed and not self.second.confirmed
+
+    @property
+    def confirm_first(self) -> bool:
+        """Whether the pair is worded from its courses' state, not as two drugs running
+        (`neither_shown_taken`), and its action waits for the patient's answer. Never for a
+        critical pair (thioridazine listed beside fluoxetine listed: torsades if both are
+        taken; the safer reading keeps the table's action in the summary, as `severity`
+        keeps its indicator) and never for an MAOI, which the washout card says (services/
+        washout.py: not this table)."""
+        return self.neither_shown_taken and self.severity is not Indicator.CRITICAL
+
+    def summary(self, others: Sequence[Pair] = (), *, act: str = "") -> str:
         """ "Fluvoxamine ordered with clozapine running: raises clozapine levels; a third of the
         clozapine dose, or avoid", then the card's other pairs by name ("; also tramadol +
         bupropion, ibuprofen + sertraline": review 20 RB finding 7, where "(+2 more)" hid a
-        seizure warning); "(+n more)" only when the names do not fit."""
+        seizure warning); "(+n more)" only when the names do not fit. `act`: what to do in
+        place of the row's `act` (the lithium card's wording from the pair's dates:
+        rules/interactions.py); a pair neither of whose drugs is shown taken says to confirm
+        them first (`confirm_first`)."""
         first, second = self.first, self.second
         # Display names ("St John's wort": review 14 recheck t04).
         a, b = drug_names.shown_first(first.ingredient), drug_names.shown(second.ingredient)
@@ -161,9 +187,18 @@ class Pair:
                 f"{pair}: {said}",
                 f"{a} with {b}: {said}",
             ]
+        elif self.confirm_first:
+            # Said from the courses' state: the risk if both are taken, then the ask that
+            # comes first; the row's action is the detail's, for once both are confirmed.
+            bases = [
+                f"{pair}: {row.short} if both are taken; {CONFIRM_FIRST}",
+                f"{pair}: {row.short} if both taken; {CONFIRM_FIRST}",
+                f"{a} with {b}: {row.short} if both taken; {CONFIRM_FIRST}",
+                f"{a} with {b}, if both taken: {row.short}",
+            ]
         else:
             bases = [
-                f"{pair}: {row.short}; {row.act}",
+                f"{pair}: {row.short}; {act or row.act}",
                 f"{pair}: {row.short}",
                 f"{a} with {b}: {row.short}",
             ]
@@ -205,6 +240,13 @@ class Pair:
             f"{drug_names.shown(self.second.ingredient)}** "
             f"({self.severity.value}): {self.first.text()}; {self.second.text()}."
         )
+        if self.confirm_first:
+            # Neither is shown taken: the ask first, the row's action for once both are.
+            lines.insert(
+                0,
+                "Neither is shown taken now: confirm whether each is taken before acting on "
+                "this; what follows applies if both are.",
+            )
         return head + " " + " ".join(lines)
 
 

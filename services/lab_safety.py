@@ -51,7 +51,7 @@ LABEL = LAB_NAMES
 
 @dataclass(frozen=True, slots=True)
 class LabRule:
-    check: str  # "lithium-target" | "qtc-stop" | "qtc-caution" | "sodium-low"
+    check: str  # "lithium-target" | "qtc-stop" | "qtc-warning" | "qtc-caution" | "sodium-low"
     test: str
     drugs: frozenset[str]
     classes: tuple[str, ...]

@@ -25,6 +25,7 @@ from services.rules import (
     adherence_review,
     adjunct_harm,
     age_dose_limit,
+    alcohol_once,
     angle_closure_hold,
     diagnosis_review,
     inpatient_hold,
@@ -35,6 +36,7 @@ from services.rules import (
     lithium_level,
     maoi_combination,
     measurement_based_care,
+    measurement_yield,
     older_adult_anticholinergic,
     optimize_switch_augment,
     postpartum_psychosis,
@@ -127,7 +129,7 @@ def run_rules(
     shown = supply_ran_out_hold.hold(ctx, cards.ordered(found), hidden)
     # The optimise card asking for the repeat of a stale PHQ-9 is the one request for it (review
     # s23 RT finding 8): the measurement card's own "repeat the PHQ-9" yields.
-    shown = measurement_based_care.yield_to_optimise(ctx, shown, hidden)
+    shown = measurement_yield.yield_to_optimise(ctx, shown, hidden)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
@@ -170,6 +172,9 @@ def run_rules(
     # names what it holds and words the summary; this one takes what they left, its line on top.
     shown = item9_not_recorded.hold_one_click(ctx, shown, hidden)
     shown = item9_not_recorded.alone(ctx, shown, hidden)
+    # Drinking said once (review s24 RN finding 7): the diagnosis review's alcohol line rides on
+    # the running-drug card that names the same drinking (duloxetine), one card, two lines.
+    shown = alcohol_once.fold(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

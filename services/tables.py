@@ -233,6 +233,11 @@ class DrugCaution:
     # What to choose instead, said after the line (audit 16 f03: a critical card with no way on:
     # "a non-tricyclic antidepressant instead: sertraline ..."); "" on most rows.
     instead: str = ""
+    # The row's risk is of exposure before this week of pregnancy (paroxetine: the first
+    # trimester, < 14 weeks): at a pregnancy the record dates later, the line of that stage leads
+    # the card and this one is said as past (order_checks/pregnancy_lines.past_stage; review s24
+    # RN finding 13). None: the row holds at any stage.
+    until_weeks: int | None = None
 
     @property
     def contraindication(self) -> bool:
@@ -276,6 +281,7 @@ def drug_cautions() -> tuple[DrugCaution, ...]:
             kind=r["kind"].strip(),
             indicator=(r.get("indicator") or "").strip(),
             instead=(r.get("instead") or "").strip(),
+            until_weeks=_int_or_none(r.get("until_weeks") or ""),
         )
         for r in _rows("drug_cautions.csv")
     )

@@ -31,6 +31,7 @@ from fhir_mapping.product_conflict import (
     TWO_DRUGS_TO_CONFIRM,
 )
 from fhir_mapping.record import DataGap, SourceRef, Trial
+from fhir_mapping.refills_unread import REFILLS_INCOMPLETE, REFILLS_UNKNOWN
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 from services.card_format import plural
 
@@ -70,6 +71,21 @@ MAY_BE_RUNNING = Claim("may be running", "possibly running")
 # A course only an old active statement or a never-filled old order keeps running
 # (Trial.unconfirmed_since): the record shows a list entry, not that the drug is taken now.
 LISTED = Claim("is listed", "listed")
+
+
+# How a listing says an order no fill or renewal confirms (Trial.unconfirmed_order): `unfilled`.
+NEVER_FILLED = "never filled or renewed"
+
+
+def unfilled(not_verified: str | None = "") -> str:
+    """NEVER_FILLED; "not renewed, no fill read (refill data incomplete)" when the course's refill
+    data were not (all) read (Adherence.not_verified in refills_unread.REFILLS_UNKNOWN; review s24
+    RS W1: a dispense feed whose `next` page was not followed, every venlafaxine fill on it, read
+    "order of 2025-03-10 still active, never filled or renewed"): its fills may exist unread."""
+    if not_verified not in REFILLS_UNKNOWN:
+        return NEVER_FILLED
+    why = "incomplete" if not_verified == REFILLS_INCOMPLETE else "could not be read"
+    return f"not renewed, no fill read (refill data {why})"
 
 
 # How a summary says an order no fill shows yet (`course_claim`'s `awaiting_fill`).
@@ -172,7 +188,8 @@ def trial_listing(trial: Trial, day: Day = date.isoformat) -> str:
         return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial), day)
     if trial.unconfirmed_order:
         refused = f" ({trial.fill_refused})" if trial.fill_refused else ""
-        return f"order of {day(trial.start)} still active, never filled or renewed{refused}"
+        said = unfilled(trial.adherence.not_verified)
+        return f"order of {day(trial.start)} still active, {said}{refused}"
     return (
         f"statement active since {day(trial.start)}, last confirmed {day(trial.unconfirmed_since)}"
     )
@@ -183,34 +200,40 @@ def listed_brief(
     unconfirmed_since: date | None,
     unconfirmed_order: bool,
     supply_out_since: date | None,
+    refills: str | None = "",
 ) -> str:
     """What keeps a listed course running, in a summary's few words: "last supply ended
     2024-02-10" (an order left active, its supply run out: Trial.supply_out_since), "order of
     2024-03-01 never filled" (Trial.unconfirmed_order), "last confirmed 2016-03-01" (an old
     statement). Review s23 RR finding 5: a summary names a listed partner after those the
     record shows taken, in these words, with "confirm it is not taken". "" for a course not
-    listed."""
+    listed. `refills`: Adherence.not_verified ("order of 2024-03-01, no fill read" when the refill
+    data were not all read: `unfilled`)."""
     if supply_out_since is not None and unconfirmed_since is None:
         return f"last supply ended {supply_out_since.isoformat()}"
     if unconfirmed_since is None:
         return ""
     if unconfirmed_order:
-        return f"order of {(start or unconfirmed_since).isoformat()} never filled"
+        said = " never filled" if unfilled(refills) == NEVER_FILLED else ", no fill read"
+        return f"order of {(start or unconfirmed_since).isoformat()}{said}"
     return f"last confirmed {unconfirmed_since.isoformat()}"
 
 
-def unfilled_listing(day: date, patient_reported: bool, refused: str = "") -> str:
+def unfilled_listing(
+    day: date, patient_reported: bool, refused: str = "", refills: str | None = ""
+) -> str:
     """What keeps a course listed when it is an `active` order no fill or renewal confirms
     (Trial.unconfirmed_order), as every card says it: "order of 2025-05-05 still active, never
     filled or renewed". A home medication the patient reported (Trial.patient_reported:
     reportedBoolean, category patientspecified, no requester) is no order the clinic made, so it
     is said as what it is (review s23 RO finding 3): "patient-reported home medication of
     2025-05-05, no fill on record". `refused`: a dispense of it declined, cancelled or stopped
-    (Trial.fill_refused, review s23 RR2 finding 5), said after: "(fill declined 2025-06-02)"."""
+    (Trial.fill_refused, review s23 RR2 finding 5), said after: "(fill declined 2025-06-02)".
+    `refills`: Adherence.not_verified, the refill data not all read (`unfilled`)."""
     if patient_reported:
         return f"patient-reported home medication of {day.isoformat()}, no fill on record"
     said = f" ({refused})" if refused else ""
-    return f"order of {day.isoformat()} still active, never filled or renewed{said}"
+    return f"order of {day.isoformat()} still active, {unfilled(refills)}{said}"
 
 
 def readings(gap: DataGap) -> str:

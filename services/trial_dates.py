@@ -163,7 +163,11 @@ def never_filled(trial: Trial) -> bool:
     return trial.unconfirmed_order and trial.adherence.fills == 0
 
 
-NEVER_FILLED_WEEKS = "not counted: never filled or renewed"
+def never_filled_weeks(trial: Trial) -> str:
+    """What stands for the weeks of a `never_filled` course: "not counted: never filled or
+    renewed" ("not counted: not renewed, no fill read (refill data incomplete)" when its refill
+    data were not all read: taken_to_confirm.unfilled, review s24 RS W1)."""
+    return f"not counted: {taken_to_confirm.unfilled(trial.adherence.not_verified)}"
 
 
 def not_shown_from(trial: Trial) -> date | None:
@@ -296,7 +300,7 @@ def entry_text(trial: Trial) -> str:
 def weeks_cell(trial: Trial, weeks: str) -> str:
     """The packet's weeks-at-an-adequate-dose cell: `weeks` (formatted), or what it rests on."""
     if never_filled(trial):
-        return NEVER_FILLED_WEEKS
+        return never_filled_weeks(trial)
     partial = partial_weeks(trial)
     if partial is not None:  # the shortest reading of partial dates (review 10 finding 5)
         return partial

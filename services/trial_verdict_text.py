@@ -161,9 +161,10 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
     if reason is InadequacyReason.ADHERENCE_NOT_READ:
         # fhir_mapping/refills_unread.py (review s21 RC W2): the weeks may be enough, but the
         # refill data that would show the drug taken could not be read; or were read only in
-        # part (review s21 RR finding 4): the weeks are those the fills read show.
+        # part (review s21 RR finding 4): the weeks are those the fills read show; none read of
+        # it (review s24 RS W1), they are the orders' ("on the fills read" would claim fills).
         in_part = trial.adherence.not_verified == REFILLS_INCOMPLETE
-        shown = " on the fills read" if in_part else ""
+        shown = " on the fills read" if in_part and trial.adherence.fills else ""
         return (
             f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose{shown}; "
             f"adherence {REFILLS_INCOMPLETE if in_part else REFILLS_NOT_READ}: not counted as a failed "

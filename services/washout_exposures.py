@@ -80,6 +80,9 @@ class Exposure:
     # An order-only course no fill shows yet (Trial.awaiting_fill, review s23 RR2 finding 6):
     # the order's day, said "is ordered (2026-11-21, no fill yet)" (taken_to_confirm.course_claim).
     awaiting_fill: date | None = None
+    # Adherence.not_verified of its course: a listing says "no fill read" when the refill data
+    # were not all read (taken_to_confirm.unfilled, review s24 RS W1), never "never filled".
+    refills: str | None = ""
 
     @property
     def cited(self) -> object | None:
@@ -111,7 +114,9 @@ class Exposure:
             return ""
         if self.unconfirmed_order:
             day = self.start or self.unconfirmed_since
-            return taken_to_confirm.unfilled_listing(day, self.patient_reported)
+            return taken_to_confirm.unfilled_listing(
+                day, self.patient_reported, refills=self.refills
+            )
         since = f" since {self.start.isoformat()}" if self.start else ""
         return f"statement active{since}, last confirmed {self.unconfirmed_since.isoformat()}"
 
@@ -126,7 +131,11 @@ class Exposure:
         if not self.listed:
             return ""
         why = taken_to_confirm.listed_brief(
-            self.start, self.unconfirmed_since, self.unconfirmed_order, self.supply_out_since
+            self.start,
+            self.unconfirmed_since,
+            self.unconfirmed_order,
+            self.supply_out_since,
+            self.refills,
         )
         return (
             f"listed ({why}): confirm it is not taken" if why else "listed: confirm it is not taken"
@@ -197,6 +206,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 ran_out=taken_to_confirm.trial_claim(trial).why,
                 listed_undated=listed_undated(trial),
                 awaiting_fill=trial.awaiting_fill if trial.ongoing else None,
+                refills=trial.adherence.not_verified,
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no

@@ -11,7 +11,10 @@ The five cases of a prefetch key (CDS Hooks 2.0.1 #prefetch-template):
   ignored, but an issue code saying results were cut short or withheld (`incomplete`,
   `suppressed`, ... from the severity fhir_mapping/data/outcome_issue_codes.csv names) leaves
   that data incomplete (the server answered, not with everything).
-Resources are recognised by `resourceType`, never by the key's name. Absent keys are fetched
+Resources are recognised by `resourceType`, never by the key's name; but a key of the service's
+that holds none of the type its template asks for (`conditions` holding a Patient, or a Bundle of
+Observations) is a failed prefetch too, fetched or missing, not "no data", and one mixing others
+with its own type keeps its own (prefetch_types.py; review s24 W2). Absent keys are fetched
 concurrently. Keys that stay missing are reported; the caller answers 412 when a required one is.
 A searchset whose `total` is larger than its match entries, with no `next` link, is incomplete;
 so is a key with entries that hold no FHIR resource (counted and said, never dropped in silence:
@@ -58,6 +61,7 @@ from cds_hooks.fhir_data.prefetch_fetch import (
 )
 from cds_hooks.fhir_data.prefetch_gathered import Gathered
 from cds_hooks.fhir_data.prefetch_templates import render_template, template_type
+from cds_hooks.fhir_data.prefetch_types import keep_own_type
 from cds_hooks.fhir_data.prefetch_values import _type_named_by, read_value, resources_in
 from cds_hooks.fhir_data.search_bundles import unread_entries
 from cds_hooks.models.request import HookRequest
@@ -107,14 +111,21 @@ def gather(
         value = prefetch.get(key, _ABSENT)
         if value is None:
             continue  # the EHR says: no data
-        if value is not _ABSENT and _is_data(value) and key not in result.failed:
+        if (
+            value is not _ABSENT
+            and _is_data(value)
+            and key not in result.failed
+            and key not in result.wrong_type
+        ):
             continue  # already collected above
         if value is _ABSENT and _covered(kind, covered, keys_of_type[kind]):
             continue  # the EHR sent this kind of data under a key of its own naming
         if value is not _ABSENT:
-            problems[key] = _prefetch_problem(value, result.failed.get(key))
-        # Absent, an OperationOutcome (or junk) in place of data, or a Bundle reporting a failed
-        # search: the EHR's prefetch failed.
+            problems[key] = _prefetch_problem(
+                value, result.failed.get(key), result.wrong_type.get(key)
+            )
+        # Absent, an OperationOutcome (or junk) in place of data, a Bundle reporting a failed
+        # search, or a value holding none of the key's type: the EHR's prefetch failed.
         query = render_template(template, request)
         if query is None:
             result.mark_missing(
@@ -156,7 +167,7 @@ def gather(
             # The Medications the chart's and the drafts' references name that nobody sent:
             # no server to read them from, said on the cards as such (review 19 R2 M1).
             drafts = draft_order_resources(request)
-            unread = unresolved_medications([*result.resources, *drafts])
+            unread = unresolved_medications([*result.resources, *drafts], request.fhirServer)
             why = source_problem or "no FHIR server to read it from"
             result.unread_medications.update(dict.fromkeys(sorted(unread), why))
         return result
@@ -165,7 +176,8 @@ def gather(
     pages = next_pages(result.pages, request.fhirServer or "", result)
     if to_fetch or pages:
         fetch(to_fetch, source, executor, deadline, result, pages=pages, problems=problems)
-    resolve_medications(source, executor, deadline, result, draft_order_resources(request))
+    drafts = draft_order_resources(request)
+    resolve_medications(source, executor, deadline, result, drafts, request.fhirServer)
     unknown_patient(request, result)
     return result
 
@@ -193,9 +205,11 @@ def _kind_of_key(typed: tuple[tuple[str, str, str], ...]) -> Mapping[str, str]:
     return MappingProxyType({key: kind for key, _template, kind in typed})
 
 
-def _prefetch_problem(value: Any, failed: str | None) -> str:
+def _prefetch_problem(value: Any, failed: str | None, wrong_type: str | None = None) -> str:
     """What was wrong with a prefetched value that is not data (only issue codes: an outcome's
-    diagnostics may quote the patient)."""
+    diagnostics may quote the patient; only resource types for a value of the wrong type)."""
+    if wrong_type is not None:
+        return f"the prefetched value {wrong_type}"
     if failed is not None:
         return f"the EHR's prefetch search failed (OperationOutcome: {failed})"
     if isinstance(value, dict) and value.get("resourceType") == "OperationOutcome":
@@ -239,15 +253,20 @@ def _collect(
     for key, value in prefetch.items():
         if not _is_data(value):
             continue
-        types = covered.setdefault(key, set())
         if isinstance(value, list):  # tolerated: a bare array of resources
-            skipped = 0
-            for item in value:
-                if isinstance(item, dict) and isinstance(item.get("resourceType"), str):
-                    result.resources.append(item)
-                    types.add(item["resourceType"])
-                else:
-                    skipped += 1
+            items = [
+                item
+                for item in value
+                if isinstance(item, dict) and isinstance(item.get("resourceType"), str)
+            ]
+            skipped = len(value) - len(items)
+            kept = keep_own_type(
+                key, value, items, {i["resourceType"] for i in items}, kind_of_key, result
+            )
+            if kept is None:
+                continue  # none of the key's type: a failed prefetch (gather)
+            result.resources.extend(kept)
+            types = covered.setdefault(key, {i["resourceType"] for i in kept})
             if skipped:
                 feeds = [feed(kind, key) for kind in sorted(types)]
                 _unread_entries(
@@ -259,19 +278,26 @@ def _collect(
             # Even beside some entries: a failed search's Bundle is not the chart's data.
             result.failed[key] = reading.failure
             continue
-        resources = reading.resources
+        match_types = reading.match_types
+        all_types = {*match_types, *reading.other_types}
+        resources = keep_own_type(key, value, reading.resources, all_types, kind_of_key, result)
+        if resources is None:
+            continue  # none of the key's type: a failed prefetch (gather), covering nothing
+        types = covered.setdefault(key, set())
         if resources:
             result.resources.extend(resources)
+            if resources is not reading.resources:  # some of another type were left out
+                all_types = {r["resourceType"] for r in resources}
+                match_types = [t for t in match_types if t in all_types]
             # The types of all of `resources`: the match entries' and the others' (read_value).
-            types.update(reading.match_types)
-            types.update(reading.other_types)
+            types.update(all_types)
         named: str | None = None
         if value.get("resourceType") == "Bundle" and not resources and not reading.skipped:
             named = _type_named_by(key, value)
             if named:
                 types.add(named)
         if reading.skipped:
-            feeds = [feed(kind, key) for kind in reading.match_types]
+            feeds = [feed(kind, key) for kind in match_types]
             where = f"the prefetched {key!r} Bundle"
             _unread_entries(result, key, where, reading.skipped, feeds, kind_of_key)
         following = next_link(value)
@@ -282,9 +308,9 @@ def _collect(
             continue  # the whole answer, on this page: nothing to report by feed
         # Only now, for the few values that report something (issue 14: most keys of a call
         # are complete, and naming their feeds on every call cost more than reading them).
-        if not reading.match_types and named is None:
+        if not match_types and named is None:
             named = _type_named_by(key, value)
-        feeds = [feed(kind, key) for kind in reading.match_types] or [feed(named or key, key)]
+        feeds = [feed(kind, key) for kind in match_types] or [feed(named or key, key)]
         if reading.incomplete is not None:
             # The server answered but says not with everything (review 15 M4: a warning
             # "incomplete", results truncated): incomplete, as a Bundle short of its total is.

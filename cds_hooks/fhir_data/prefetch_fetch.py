@@ -163,9 +163,11 @@ def resolve_medications(
     deadline: float,
     result: Gathered,
     drafts: Sequence[Mapping[str, Any]] = (),
+    server: str | None = None,
 ) -> None:
     """Read the Medications that medication resources, the chart's and the hook's draft orders'
-    (review 15 U2), reference but nobody sent.
+    (review 15 U2), reference but nobody sent; only those `server` (the call's fhirServer, which
+    `source` reads) answers: "Medication/<id>" or a URL under it (medication_references.py).
 
     The recommended prefetch syntax has no `_include`, so a MedicationRequest written with
     `medicationReference` arrives without its drug. Dropping it would silently lose a trial (a
@@ -180,7 +182,7 @@ def resolve_medications(
     """
     futures = {
         mid: executor.submit(source.search, f"Medication/{mid}", deadline=deadline)
-        for mid in sorted(unresolved_medications([*result.resources, *drafts]))
+        for mid in sorted(unresolved_medications([*result.resources, *drafts], server))
     }
     for mid, future in futures.items():
         try:

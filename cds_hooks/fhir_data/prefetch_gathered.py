@@ -19,6 +19,9 @@ class Gathered:
     missing: dict[str, str] = field(default_factory=dict)  # key -> why it could not be had
     # Prefetched Bundles that report a failed search: key -> the OperationOutcome's issue codes.
     failed: dict[str, str] = field(default_factory=dict)
+    # Prefetched values holding none of their key's resource type (prefetch_types.py): key ->
+    # what they hold ("holds Patient, not Condition"), a failed prefetch as `failed` is.
+    wrong_type: dict[str, str] = field(default_factory=dict)
     skipped: int = 0  # entries that were not FHIR resources
     # The same, by feed (a resource type, or "Observation:labs": fhir_mapping/gap_feeds.py `feed`), for
     # the mapping: "not available" rather than "not on record".

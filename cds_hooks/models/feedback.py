@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cds_hooks.models.card import Coding
 from cds_hooks.models.text import OptionalStoredText, StoredText
+
+# RFC 3339 section 5.6 `date-time`, as CDS Hooks 2.0 #feedback asks of outcomeTimestamp: a full
+# date, "T", a full time and an offset ("Z" or +hh:mm). A date alone, a number (epoch seconds?
+# milliseconds?) and a time with no offset (whose zone?) do not say when the card was answered,
+# and the snooze runs from that moment (review s24 M3). Letters case-insensitive (RFC 3339 5.6
+# NOTE); the values themselves are checked by the datetime parse after.
+_RFC3339_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
+)
 
 
 class AcceptedSuggestion(BaseModel):
@@ -38,13 +48,24 @@ class FeedbackItem(BaseModel):
     overrideReason: OverrideReason | None = None
     outcomeTimestamp: datetime
 
+    @field_validator("outcomeTimestamp", mode="before")
+    @classmethod
+    def _rfc3339(cls, value: Any) -> Any:
+        """Only an RFC 3339 date-time string (`_RFC3339_DATE_TIME`); the 400 names the field."""
+        if not isinstance(value, str) or _RFC3339_DATE_TIME.fullmatch(value) is None:
+            raise ValueError(
+                "outcomeTimestamp must be an RFC 3339 date-time string with an offset "
+                '("2026-12-05T14:30:00Z")'
+            )
+        return value
+
     @field_validator("outcomeTimestamp")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
-        """The spec's timestamps are UTC: a naive one is read as UTC, an offset one converted
-        (SQLite keeps no offset, so stored times must share one). A time whose UTC form falls
-        outside years 1-9999 ("0001-01-01T00:00:00+14:00") cannot be stored: refused."""
-        if value.tzinfo is None:
+        """The spec's timestamps are UTC: an offset one is converted (SQLite keeps no offset, so
+        stored times must share one). A time whose UTC form falls outside years 1-9999
+        ("0001-01-01T00:00:00+14:00") cannot be stored: refused."""
+        if value.tzinfo is None:  # not after `_rfc3339`; kept for a model built in code
             return value.replace(tzinfo=UTC)
         try:
             return value.astimezone(UTC)

@@ -25,6 +25,12 @@ def strip_reference(value: str | None, resource_type: str) -> str | None:
     return value or None
 
 
+# The fields CDS Hooks 2.0.1 #passing-the-access-token-to-the-cds-service marks REQUIRED besides
+# access_token. Only `token_type` decides how the token is sent; the rest are tolerated when
+# absent (EHRs differ: review s24 M4) and named in the log (`HookRequest.spec_warnings`).
+_AUTHORIZATION_REQUIRED = ("token_type", "expires_in", "scope", "subject")
+
+
 class FhirAuthorization(BaseModel):
     """#passing-the-access-token-to-the-cds-service. Never logged, never stored."""
 
@@ -35,6 +41,21 @@ class FhirAuthorization(BaseModel):
     scope: str | None = None
     subject: str | None = None
     patient: str | None = None
+
+    @field_validator("token_type")
+    @classmethod
+    def _bearer(cls, value: str) -> str:
+        """The spec's only token type is "Bearer" (OAuth 2.0 RFC 6750; the name is
+        case-insensitive, RFC 6749 5.1). The service sends the token as a Bearer token, so any
+        other type (a MAC or DPoP token) would be sent as what it is not: refused, 400, rather
+        than presented in a form its server did not issue (review s24 M4)."""
+        if value.strip().lower() != "bearer":
+            raise ValueError('fhirAuthorization.token_type must be "Bearer"')
+        return "Bearer"
+
+    def absent_fields(self) -> list[str]:
+        """The names (never values) of the spec's required fields the EHR left out."""
+        return [name for name in _AUTHORIZATION_REQUIRED if name not in self.model_fields_set]
 
     def __repr__(self) -> str:  # keep the token out of tracebacks and debug output
         return "FhirAuthorization(access_token='***')"
@@ -95,7 +116,17 @@ class HookRequest(BaseModel):
         accepted, not refused (review 8 finding 7): the data to act on is in prefetch, and a
         400 would leave the clinician with no cards at all over a field the service can do
         without. But it is an EHR misconfiguration that later shows up as unexplained 412s
-        (nothing can be fetched), so the log names it."""
-        if self.fhirAuthorization is not None and not self.fhirServer:
-            return ["fhirAuthorization is given without fhirServer, which the spec then requires"]
-        return []
+        (nothing can be fetched), so the log names it.
+
+        A `fhirAuthorization` without some of its required fields (expires_in, scope, subject,
+        token_type: read as Bearer) is answered too (review s24 M4: EHRs differ), and the log
+        names the fields once, by name: their values (a scope, a client id) are never logged."""
+        problems: list[str] = []
+        authorization = self.fhirAuthorization
+        if authorization is not None and not self.fhirServer:
+            problems.append(
+                "fhirAuthorization is given without fhirServer, which the spec then requires"
+            )
+        if authorization is not None and (absent := authorization.absent_fields()):
+            problems.append(f"fhirAuthorization lacks {', '.join(absent)}, which the spec requires")
+        return problems

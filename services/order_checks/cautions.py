@@ -25,7 +25,12 @@ from services.order_checks.caution_lines import (
     under_min_age_line,
 )
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
-from services.order_checks.pregnancy_lines import late_pregnancy_line, stale_pregnancy_line
+from services.order_checks.pregnancy_lines import (
+    late_pregnancy_line,
+    past_stage,
+    past_words,
+    stale_pregnancy_line,
+)
 from services.pathway_options import unverified_mark
 from services.recommendation import Indicator
 from services.rules import populations
@@ -76,6 +81,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # warning, CPS 2023 Table 6), not the topic's guideline (CANMAT), which says none of it.
     basis: list[str] = []
     said: set[str] = set()  # finding kinds drug_cautions.csv already spoke for
+    past: list[tuple[str, str]] = []  # rows of a pregnancy stage the record dates past
     infos = 0  # lines that are information only (an old MI, an info row): the card is info if all
     # Lines that rule the drug out: a label contraindication (drug_cautions.csv kind) or a "never"
     # row. With one, the card is order-drug-contraindicated; with none, every line is a warning,
@@ -103,24 +109,37 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             bars += caution.contraindication
             critical = critical or caution.critical
             basis.append(caution.cite)
-            found.append(
+            # A row of an earlier pregnancy stage than the record dates (paroxetine's
+            # first-trimester line at 32 weeks): said after the lines of the stage, as past.
+            weeks = past_stage(ctx, caution.until_weeks)
+            summary = cards.fit_summary(
+                f"{name}: {finding_words.with_note(caution.note, on_record)}",
+                f"{name}: {caution.note}",
+                _last_resort(name, caution.note, finding_words.short(on_record)),
+            )
+            # The code system by the name clinicians know (data/code_systems.csv `label`:
+            # "ICD-10-CM I67.1"), never its URI (review 15 U1 chart f08).
+            lead = "- " + finding_words.detail_lead(
+                caution.note,
+                on_record,
+                f"{on_record.display}, {on_record.coding}" + _when(ctx, on_record),
+            )
+            source = (
+                f". {f'Choose {caution.instead}. ' if caution.instead else ''}"
+                f"Source: {caution.cite}{unverified_mark(caution.status)}."
+            )
+            if weeks is None or caution.until_weeks is None:
+                found.append((summary, lead + source))
+                continue
+            # A row of an earlier pregnancy stage than the record dates (paroxetine's
+            # first-trimester line at 32 weeks: review s24 RN finding 13): said after the lines
+            # of the stage, as past; it leads only when no line of the stage is said.
+            past.append(
                 (
                     cards.fit_summary(
-                        f"{name}: {finding_words.with_note(caution.note, on_record)}",
-                        f"{name}: {caution.note}",
-                        _last_resort(name, caution.note, finding_words.short(on_record)),
+                        f"{name}, about {weeks} weeks pregnant: {caution.note}", summary
                     ),
-                    # The code system by the name clinicians know (data/code_systems.csv
-                    # `label`: "ICD-10-CM I67.1"), never its URI (review 15 U1 chart f08).
-                    "- "
-                    + finding_words.detail_lead(
-                        caution.note,
-                        on_record,
-                        f"{on_record.display}, {on_record.coding}" + _when(ctx, on_record),
-                    )
-                    + ". "
-                    + (f"Choose {caution.instead}. " if caution.instead else "")
-                    + f"Source: {caution.cite}{unverified_mark(caution.status)}.",
+                    f"{lead}; {past_words(weeks, caution.until_weeks)}{source}",
                 )
             )
     old_mi = old_mi_line(ctx, draft, said)
@@ -195,6 +214,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             found.append((extra[0], extra[1]))
             basis.append(extra[2])
             infos += 1
+    found += past  # the rows of a stage the pregnancy is past, after its own (above)
     # Below the age the label approves the drug from (escitalopram at 11: review 14 W4), or a
     # guideline makes it a choice from (sertraline at 11: review 14 W2): the age list never
     # proposes it there, and a clinician's own order of it is told so, with the agents

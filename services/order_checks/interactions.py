@@ -8,18 +8,18 @@ stage. MAOI combinations are the MAOI check's (order_checks/maoi.py).
 
 A draft in an interaction on the card must not also read "fine for titration" (the clozapine +
 fluvoxamine draft got it; review 14 i11/i17: clopidogrel and warfarin warnings beside it): its
-below-range finding is reworded to put the interaction first, at any severity.
+below-range finding is a line of this card, after the pairs it waits for, at any severity
+(`_fold_titration`; review s24 RN finding 8: a card of its own only pointed here).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder
 from services import cards, interaction_table
 from services.order_checks.model import BELOW, OrderCheck, joined_key
-from services.recommendation import Indicator, Recommendation
+from services.recommendation import Evidence, Indicator, Recommendation
 from services.rules.context import RuleContext
 
 TOPIC = "order-drug-interaction"
@@ -66,7 +66,9 @@ def interaction_card(
         return None
     severity = interaction_table.highest(found)
     critical = {name for p in found if p.severity is Indicator.CRITICAL for name in p.names()}
-    _temper_titration(by_topic, {name for p in found for name in p.names()}, critical)
+    dose_lines, evidence = _fold_titration(
+        by_topic, {name for p in found for name in p.names()}, critical
+    )
     summary = found[0].summary(found[1:])
     involved = [d for d in selected if any(d.ingredient in p.names() for p in found)]
     keys = joined_key(TOPIC, involved)
@@ -76,46 +78,52 @@ def interaction_card(
         detail=cards.join_sections(
             *interaction_table.confirm_lines(found),
             *(p.text() for p in found),
+            *dose_lines,
             interaction_table.NOT_CHECKED,
         ),
         indicator=severity,
         dedupe_key=keys,
         source=interaction_table.linked_source(TOPIC, found),
+        evidence=evidence,
     )
 
 
-def _temper_titration(
+def _fold_titration(
     by_topic: dict[str, list[OrderCheck]], involved: set[str], critical: set[str]
-) -> None:
-    """A below-range draft in an interaction on the card: "raise it later" is not the advice
-    while the interaction stands (review 7 finding 5: clozapine + fluvoxamine read "fine for
-    titration"; review 14 i11/i17: the same beside the clopidogrel and warfarin warnings, where
-    a higher fluvoxamine dose deepens the CYP2C19 or warfarin effect). Every severity, so one
-    screen never says both. The finding stays (the dose is still below range), worded for the
-    interaction."""
+) -> tuple[list[str], tuple[Evidence, ...]]:
+    """The below-range findings of drafts in an interaction on the card, taken off their own
+    card and returned as lines of this one (with the evidence sections they carried).
+
+    A below-range draft in an interaction: "raise it later" is not the advice while the
+    interaction stands (review 7 finding 5: clozapine + fluvoxamine read "fine for titration";
+    review 14 i11/i17: the same beside the clopidogrel and warfarin warnings, where a higher
+    fluvoxamine dose deepens the CYP2C19 or warfarin effect). Every severity, so one screen never
+    says both. It was a card of its own that said "settle the interaction before any titration"
+    and pointed here (review s24 RN finding 8: rc17_f05, three cards about one clomipramine
+    draft): one concern, so its line is said on this card, under the pairs it waits for. The
+    finding stays (the dose is still below range), worded for the interaction; a draft in no
+    pair keeps its own card."""
     below = by_topic.get(BELOW)
     if not below or not involved:
-        return
-    by_topic[BELOW] = [
-        dataclasses.replace(
-            check,
-            summary=cards.fit_summary(
-                f"{check.draft.ingredient.capitalize()} "
-                f"{cards.fmt_mg(check.draft.mg_per_day)} mg/day is below the minimum adequate "
-                f"dose ({cards.fmt_mg(check.draft.min_adequate_mg)} mg/day); settle the "
-                "interaction before any titration",
-                f"{check.draft.ingredient.capitalize()}: below the adequate dose; settle the "
-                "interaction first",
-            ),
-            # doses.py's "plan the titration" sentence would contradict the line that follows.
-            detail=(
-                check.detail.replace(" Plan the titration to reach it.", "")
-                + (" A critical" if check.draft.ingredient in critical else " An")
-                + " interaction is on this order (see its card): do not raise the dose until "
-                "it is settled."
-            ),
+        return [], ()
+    folded = [c for c in below if c.draft.ingredient in involved]
+    if not folded:
+        return [], ()
+    kept = [c for c in below if c.draft.ingredient not in involved]
+    if kept:
+        by_topic[BELOW] = kept
+    else:
+        del by_topic[BELOW]
+    lines = []
+    for check in dict.fromkeys(folded):
+        draft = check.draft
+        which = "critical " if draft.ingredient in critical else ""
+        # doses.py's "plan the titration" sentence would contradict the line's end.
+        said = check.detail.replace(" Plan the titration to reach it.", "")
+        lines.append(
+            f"**{draft.ingredient.capitalize()} {cards.fmt_mg(draft.mg_per_day)} mg/day is below "
+            f"the minimum adequate dose ({cards.fmt_mg(draft.min_adequate_mg)} mg/day):** {said} "
+            f"Do not raise the dose until the {which}interaction above is settled."
         )
-        if check.draft.ingredient in involved
-        else check
-        for check in below
-    ]
+    evidence = tuple(dict.fromkeys(e for c in folded for e in c.evidence))
+    return list(dict.fromkeys(lines)), evidence

@@ -67,6 +67,27 @@ def late_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, 
     )
 
 
+def past_stage(ctx: RuleContext, until_weeks: int | None) -> int | None:
+    """The weeks the record dates the current pregnancy at when they are `until_weeks` or more (a
+    row whose risk is of an earlier stage: DrugCaution.until_weeks, paroxetine's first-trimester
+    malformations), else None. At 32 weeks the card led with "first-trimester exposure is linked
+    to cardiac malformations" (review s24 RN finding 13): the stage's own line leads instead
+    (`late_pregnancy_line`), and this row is said as past, kept in the detail (cautions.py)."""
+    now = ctx.facts.pregnancy
+    if until_weeks is None or now is None or not now.current or now.weeks is None:
+        return None
+    return now.weeks if now.weeks >= until_weeks else None
+
+
+def past_words(weeks: int, until_weeks: int) -> str:
+    """ "the record dates this pregnancy at about 32 weeks, past the first 14 weeks this line
+    concerns" (`past_stage`)."""
+    return (
+        f"the record dates this pregnancy at about {weeks} weeks, past the first {until_weeks} "
+        "weeks this line concerns"
+    )
+
+
 def _has_pregnancy_row(draft: DraftOrder) -> str | None:
     """The cite of a pregnancy row about this drug (drug_cautions.csv, condition_drug_rules.csv),
     or None."""

@@ -98,6 +98,14 @@ def rules_of(ingredient: str, drug_class: str) -> tuple[LabRule | None, LabRule 
     )
 
 
+def warning_band(subject: Subject, lab: LabResult) -> LabRule | None:
+    """The subject's qtc-warning row (480 ms, ICH E14: citalopram, escitalopram, the
+    tricyclics) when the QTc is above it, else None: the card above the caution line is then a
+    warning, not information (review s24 RM finding 3)."""
+    band = lab_safety.rule_for("qtc-warning", subject.ingredient, subject.drug_class)
+    return band if band is not None and lab_safety.above(band, lab) else None
+
+
 def partner_why(ingredient: str) -> str | None:
     """ "known risk of torsades (CredibleMeds Known Risk (UNVERIFIED))": why data/qt_drugs.csv
     lists the drug; None for a drug it does not list."""

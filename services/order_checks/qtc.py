@@ -178,8 +178,22 @@ def _qtc_compared(
             f"{subject.unconfirmed}",
         )
     if caution is not None and lab_safety.above(caution, lab):
+        # Above the middle band (qtc-warning, 480 ms, ICH E14: review s24 RM finding 3) a
+        # warning naming the stop line it is close to; above the caution line only, information.
+        band = qt_pair.warning_band(subject, lab)
+        line = band or caution
+        near = (
+            f", close to the {stop.bounds()} line where {_says(stop, subject)}"
+            if band and stop
+            else ""
+        )
         advice = (
-            "use the lowest effective dose and repeat the ECG."
+            (
+                "prefer an antidepressant that does not prolong the QT interval, or repeat the ECG "
+                "before deciding."
+                if band
+                else "use the lowest effective dose and repeat the ECG."
+            )
             if subject.drafted
             else "repeat the ECG before adding to it. "
             f"{qt_pair.partner_text(subject)}: prefer a drug that does not prolong the QT "
@@ -188,14 +202,16 @@ def _qtc_compared(
         return OrderCheck(
             QTC,
             draft,
-            cards.fit_summary(f"{head}: above {caution.bounds()}", head),
-            f"{latest} is {shown}, above {caution.bounds()} ({caution.cite}"
-            f"{', UNVERIFIED' if caution.status == 'UNVERIFIED' else ''}).{then} {name}{running} "
+            cards.fit_summary(
+                f"{head}: above {line.bounds()}{near}", f"{head}: above {line.bounds()}", head
+            ),
+            f"{latest} is {shown}, above {line.bounds()} ({line.cite}"
+            f"{', UNVERIFIED' if line.status == 'UNVERIFIED' else ''}){near}.{then} {name}{running} "
             # A row's own clause (data/lab_safety.csv `stop_line` of a caution row: trazodone,
             # mirtazapine, whose labels claim no dose dependence), else citalopram's.
             f"{caution.stop_line or 'prolongs the QT interval dose-dependently'} "
             f"({caution.effect_cite}): {advice}{subject.unconfirmed}",
-            indicator=Indicator.INFO,
+            indicator=None if band else Indicator.INFO,  # None: the topic's warning
         )
     return None
 
@@ -279,7 +295,9 @@ def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:
         if stop is not None and lab_safety.above(stop, readable):
             return f"{shown}, above {stop.bounds()}, where {stop.says}"
         if caution is not None and lab_safety.above(caution, readable):
-            return f"{shown}, above {caution.bounds()}"
+            band = lab_safety.rule_for("qtc-warning", ingredient, drug_class)
+            line = band if band is not None and lab_safety.above(band, readable) else caution
+            return f"{shown}, above {line.bounds()}"
     if lab_safety.readable(lab):
         return None
     if _no_qtc_reported(ctx, lab):

@@ -38,6 +38,14 @@ class TreatmentPolicy:
     # is asked again, so a non-response at week 6 is not left unsaid until the 90-day interval.
     # A DESIGN CHOICE (UNVERIFIED as a guideline value).
     mbc_adequacy_grace_days: int = 7
+    # A responding course not in remission gets the optimise card's "optimise toward remission"
+    # (a dose raise within the range, CANMAT 2023 para 187) only once it has run this many weeks
+    # at its present dose, or sooner when its last two PHQ-9s stop improving (review s24 RJ
+    # finding 3: sertraline 20 -> 6 at week 6, 4 weeks at 100 mg, still falling, remitted by
+    # week 12 unchanged). CANMAT 2023 para 191 (../shared/clinical/REFERENCE.md 1.7) judges
+    # response and remission at 8-12 weeks; 8, its lower end, read as weeks at the present dose:
+    # a DESIGN CHOICE (the guideline times treatment, not a dose; UNVERIFIED as that value).
+    optimise_responder_after_weeks: float = 8.0
     # Order hooks: an antidepressant order starts antidepressant treatment when no antidepressant
     # course runs now or ended within this many days; under 25 it then gets the FDA boxed warning
     # (suicidality, "especially during the initial few months") as an information card when no
@@ -136,6 +144,7 @@ class TreatmentPolicyConfig(BaseModel):
     mbc_interval_days: int = Field(90, ge=1)
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
     mbc_adequacy_grace_days: int = Field(7, ge=0, le=28)
+    optimise_responder_after_weeks: float = Field(8.0, ge=0, le=52)
     antidepressant_new_start_days: int = Field(90, ge=0, le=3660)
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)

@@ -34,11 +34,14 @@ def listed_text(trial: Trial) -> str:
     if trial.unconfirmed_order:
         # An order left active, no fill or renewal since (review s21 RN finding 5): never called
         # taken; the question is whether it still is.
-        listing = taken_to_confirm.unfilled_listing(since, trial.patient_reported)
+        refills = trial.adherence.not_verified
+        listing = taken_to_confirm.unfilled_listing(since, trial.patient_reported, refills=refills)
         # A fill declined or cancelled says why (review s23 RR2 finding 5).
         refused = f" ({trial.fill_refused})" if trial.fill_refused else ""
+        # "never filled or renewed since"; not after "no fill read (refill data incomplete)".
+        never = not trial.patient_reported and listing.endswith(taken_to_confirm.NEVER_FILLED)
         return (
-            f"{listing}{'' if trial.patient_reported else ' since'}{refused}: time after "
+            f"{listing}{' since' if never else ''}{refused}: time after "
             f"{counted} not "
             "counted. Confirm it is still taken (reconcile the medication list: still taken? "
             "dose?)"
@@ -231,7 +234,10 @@ def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
         if trial.unconfirmed_since is not None and trial.unconfirmed_order:
             since = trial.unconfirmed_since.isoformat()
             listing = taken_to_confirm.unfilled_listing(
-                trial.unconfirmed_since, trial.patient_reported, trial.fill_refused
+                trial.unconfirmed_since,
+                trial.patient_reported,
+                trial.fill_refused,
+                trial.adherence.not_verified,
             )
             # A fill declined or cancelled says why (review s23 RR2 finding 5), short form too.
             unfilled = f", {trial.fill_refused}" if trial.fill_refused else " never renewed"

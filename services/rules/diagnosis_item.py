@@ -43,6 +43,11 @@ class Item:
     # offered as an "Order ..." suggestion on the card (review 17 second recheck M6, M7: a line
     # asking for a free T4 or a repeat folate had nothing to order it with); "" when none.
     order: str = ""
+    # What the line asks, without the finding it rests on (the alcohol lines: "Substance use
+    # disorders are associated with poor response ..."): another card that names the finding
+    # can carry it as a line of its own (rules/alcohol_once.py, review s24 RN finding 7); ""
+    # for a line no other card carries.
+    advice: str = ""
 
 
 def _finding_ref(finding: Finding) -> str:

@@ -205,16 +205,20 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
     if substance and facts.episode_trials and not visit_only:
         if what == "alcohol use":  # "active alcohol use disorder", as the code says
             what += " disorder"
+        advice = (
+            "Substance use disorders are associated with poor response (CANMAT 2023 para "
+            "181): ask about current use and offer treatment or referral, alongside any "
+            f"escalation.{remission_ask(ctx, substance)}"
+        )
         items.append(
             Item(
                 f"active {what}",
                 f"**{what[:1].upper()}{what[1:]}:** {_finding_ref(substance[0])}"
-                f"{alcohol_screen(ctx)}. Substance use disorders are associated with poor "
-                "response (CANMAT 2023 para 181): ask about current use and offer treatment or "
-                f"referral, alongside any escalation.{remission_ask(ctx, substance)}",
+                f"{alcohol_screen(ctx)}. {advice}",
                 alongside=True,
                 named=substance_named(ctx, substance[0], f"active {what}"),
                 subject=what,
+                advice=advice,
             )
         )
     elif not substance and facts.episode_trials and (screened := screen_item(ctx)) is not None:

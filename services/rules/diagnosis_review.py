@@ -51,7 +51,15 @@ from services.rules.diagnosis_psychiatric import psychiatric_items
 
 # The names other modules and tests use, kept importable from here (diagnosis_item.py's and
 # diagnosis_medical.py's among them).
-__all__ = ["TOPIC", "_finding_ref", "_latest_labs", "hold_one_click", "rule"]
+__all__ = [
+    "TOPIC",
+    "_finding_ref",
+    "_latest_labs",
+    "alcohol_lines",
+    "card",
+    "hold_one_click",
+    "rule",
+]
 
 TOPIC = "diagnosis-review"
 _AGO = re.compile(r"\d+ (?:day|week|month|year)s? ago")
@@ -92,9 +100,27 @@ def _context_findings(ctx: RuleContext) -> tuple[Item, ...]:
     return tuple(_findings(ctx, _latest_labs(ctx)))
 
 
+# The subjects of the alcohol lines (diagnosis_psychiatric.py, diagnosis_substance.screen_item):
+# alcohol only, never "alcohol and other substance use", whose other part stays here.
+_ALCOHOL_SUBJECTS = frozenset({"alcohol use", "alcohol use disorder"})
+
+
+def alcohol_lines(ctx: RuleContext) -> tuple[Item, ...]:
+    """The card's alcohol lines another card can carry (each with its `advice`): the
+    running-drug card takes them up when it names the same drinking (rules/alcohol_once.py,
+    review s24 RN finding 7), and this card is then built without them (`card`)."""
+    return tuple(i for i in _context_findings(ctx) if i.advice and i.subject in _ALCOHOL_SUBJECTS)
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
+    return card(ctx)
+
+
+def card(ctx: RuleContext, *, leave_out: tuple[Item, ...] = ()) -> Recommendation | None:
+    """The card, without the lines of `leave_out` (said by another card: `alcohol_lines`)."""
     labs = _latest_labs(ctx)  # the TSH is read twice, B12, folate and vitamin D once
-    items = list(_context_findings(ctx))  # a list of its own: the missing TSH may join it
+    # A list of its own: the missing TSH may join it.
+    items = [i for i in _context_findings(ctx) if i not in leave_out]
     suggestion: list[Suggestion] = []
     # What is on record; a missing TSH is not a finding (below), nor an info-only line.
     findings = sum(1 for i in items if not i.info)

@@ -134,13 +134,17 @@ def screen_item(ctx: RuleContext) -> Item | None:
     score = screened.score
     shown = f"{score.instrument} {screened.value} on {score.date.isoformat()}"
     computed = ", computed from items" if score.total_computed else ""
+    advice = (
+        "Alcohol use is associated with poor response (CANMAT 2023 para 181): ask about current "
+        "drinking, assess for an alcohol use disorder and offer treatment or referral, alongside "
+        "any escalation."
+    )
     return Item(
         f"{score.instrument} {screened.value}, no alcohol use disorder coded",
         f"**{shown}{computed}, no alcohol use disorder coded:** at or above the clinic's cut-off "
-        f"({screened.cut_off}), read as substantial alcohol use. Alcohol use is associated with "
-        "poor response (CANMAT 2023 para 181): ask about current drinking, assess for an "
-        "alcohol use disorder and offer treatment or referral, alongside any escalation.",
+        f"({screened.cut_off}), read as substantial alcohol use. {advice}",
         alongside=True,
+        advice=advice,
         named=(
             f"{shown} (clinic cut-off {screened.cut_off}), no alcohol use disorder coded",
             f"{shown}, no alcohol use disorder coded",

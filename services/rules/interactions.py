@@ -43,7 +43,7 @@ from collections.abc import Set as AbstractSet
 from services import card_format, cards, interaction_table, screen
 from services.interaction_table import Pair
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.rules import lithium_level, one_click_hold
+from services.rules import lithium_level, lithium_pair_timing, one_click_hold
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 from services.rules.optimize import dose as optimise_dose
@@ -93,15 +93,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         return None
     # Most severe first (pairs() sorts them): the info pairs come last in the detail.
     others = [p for p in every if p is not found[0]]
-    summary = found[0].summary(others)
+    # A lithium pair leading the card asks from its dates, not always "level in 5-7 days"
+    # (review s24 RN finding 9: rules/lithium_pair_timing.py).
+    timing = lithium_pair_timing.of(ctx, found[0])
+    act = timing.act() if timing is not None else ""
+    summary = found[0].summary(others, act=act)
     level = ""
     if any("lithium" in p.names() for p in found):
         # The last lithium level on record beside the pair that raises it (review 13 U1: "level
         # in 5-7 days" beside a 1.4 mmol/L already on record): rules/lithium_level.py.
         said = lithium_level.level_words(ctx)
-        level = f"**Lithium level:** {said}."
+        dated = f" {timing.line()}" if timing is not None else ""
+        level = f"**Lithium level:** {said}.{dated}"
         if "lithium" in found[0].names() and said.startswith("last level"):
-            summary = _with_level(found[0], said, others) or summary
+            summary = _with_level(found[0], said, others, timing) or summary
     card = cards.make(
         TOPIC,
         summary=summary,
@@ -126,18 +131,31 @@ def rule(ctx: RuleContext) -> Recommendation | None:
 
 
 def _with_level(
-    pair: interaction_table.Pair, said: str, others: Sequence[interaction_table.Pair]
+    pair: interaction_table.Pair,
+    said: str,
+    others: Sequence[interaction_table.Pair],
+    timing: lithium_pair_timing.PairTiming | None,
 ) -> str | None:
     """The pair's summary with the last lithium level in place of the row's action alone:
     "Lithium and lisinopril both running: raises lithium levels (toxicity risk); last level
-    1.4 mmol/L on 2025-05-29, above the 0.5-0.8 mmol/L target"; None when no wording fits."""
+    1.4 mmol/L on 2025-05-29, above the 0.5-0.8 mmol/L target"; None when no wording fits.
+    What it asks follows the pair's dates (`timing`): a long-standing pair asks for no new
+    level ("long-standing; last level ..."), a new one for the level at steady state."""
     first, second = pair.first, pair.second
     if first.on_order or second.on_order or not (first.confirmed and second.confirmed):
         return None  # patient-view pairs are both running; any other wording stays the table's
     row = pair.lead
     head = f"{first.ingredient.capitalize()} and {second.ingredient} both running: {row.short}"
     short = said.split(", above")[0].split(", below")[0]
-    bases = (f"{head}; {said}; {row.act}", f"{head}; {said}", f"{head}; {short}")
+    if timing is not None and timing.checked:
+        lead = "long-standing, level due" if timing.due() else "long-standing"
+        bases = (f"{head}; {lead}; {said}", f"{head}; {lead}; {short}", f"{head}; {short}")
+    elif timing is not None:
+        # A new pair: its ask before the level, which predates it (the detail names it).
+        ask = timing.act()
+        bases = (f"{head}; {said}; {ask}", f"{head}; {short}; {ask}", f"{head}; {ask}")
+    else:
+        bases = (f"{head}; {said}; {row.act}", f"{head}; {said}", f"{head}; {short}")
     # The other pairs by name when they fit, else counted (Pair.summary's rule).
     named = "; also " + ", ".join(p.names_text() for p in others) if others else ""
     counted = f" (+{len(others)} more)" if others else ""

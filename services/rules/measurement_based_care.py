@@ -33,7 +33,8 @@ suicide risk on the latest PHQ-9 is unknown, and a new antidepressant one click 
 or an MAOI above all: lethal in overdose, data/overdose_toxicity.csv) would go ahead of the
 question the card asks today. Referrals (psychotherapy, ECT, the TMS packet) stay one click.
 
-This module holds the card (`rule`, and `hold_one_click` for the optimise card beside it). What
+This module holds the card (`rule`, and `hold_one_click` for the optimise card beside it; its
+yield to the optimise card's own PHQ-9 request is measurement_yield.py). What
 the card reads in the record (why a PHQ-9 is due; the untotalled, preliminary and incomplete
 PHQ-9s; another scale's latest total) is measurement_due.py, and its detail sections and summary
 words are measurement_lines.py: each is read and changed apart from the card's choices.
@@ -53,6 +54,7 @@ from services import (
     phq9_disagreements,
     phq9_no_total,
     suggestions,
+    taken_to_confirm,
     tms_course,
     trial_dates,
 )
@@ -78,12 +80,29 @@ from services.rules.measurement_lines import (
     unread_summaries,
     unrecognised_section,
 )
-from services.rules.optimize import held_base, stale_score
-from services.rules.optimize.card import TOPIC as OPTIMISE_TOPIC
+from services.rules.optimize import held_base
+from services.taken_to_confirm import RUNNING
 
 TOPIC = "measurement-based-care"
 # The same card while the latest PHQ-9 leaves item 9 unanswered: never snoozed (module docstring).
 ITEM9_TOPIC = "phq9-item9-unanswered"
+
+
+def measured(ctx: RuleContext) -> tuple[Trial, ...]:
+    """The running courses this card measures: those every card says are running
+    (taken_to_confirm.trial_claim is RUNNING), one state on every card. A listed course
+    (Trial.listed: an old `active` statement, an order never filled or renewed, or one whose last
+    fill ran out over statement_confirmed_days ago) is not a drug taken now, so no "On fluoxetine
+    since 1993: measure response" (review s21 RN finding 5; session 23 L2 item 1). Nor is one
+    that "may be running" (its supply ran out a month or more ago, its order still open:
+    Trial.supply_ran_out) or one "ordered (no fill yet)" (Trial.awaiting_fill): "On venlafaxine
+    since 2025-02-10; no PHQ-9 total in 568 days: repeat the PHQ-9" sat beside "venlafaxine: no
+    supply since 2025-06-10 (539 days), its order still open: confirm whether it is still taken"
+    (review s24 RN finding 2; the supply_ran_out_hold that drops it did not run with psychotic
+    features or with the no-supply card snoozed). The adherence card asks to confirm such a
+    course; the PHQ-9 is the next step once it is confirmed taken. An unanswered item 9 is
+    still asked (`_item9_only`) whatever the courses."""
+    return tuple(t for t in ctx.facts.ongoing_trials if taken_to_confirm.trial_claim(t) is RUNNING)
 
 
 def _item9_only(ctx: RuleContext, incomplete: tuple[DataGap, date]) -> Recommendation:
@@ -151,12 +170,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # due PHQ-9 (90 days) leaves it unasked. Warning, not info (m11): it asks for a question
     # today, and is not the suicide-risk card's critical level since nothing says it is positive.
     incomplete = incomplete_phq9(ctx, latest)
-    # A listed course (Trial.listed: an old `active` statement, an order never filled or
-    # renewed, or one whose last fill ran out over statement_confirmed_days ago) is not a drug
-    # taken now, so no "On fluoxetine since 1993: measure response" (review s21 RN finding 5;
-    # session 23 L2 item 1: an order filled once in 2024-03); the adherence card asks to
-    # confirm it.
-    ongoing = tuple(t for t in ctx.facts.ongoing_trials if not t.listed)
+    ongoing = measured(ctx)
     if not ongoing or tms_course.running_course(ctx.record, ctx.policy) is not None:
         # No trial to measure, or a TMS course (its card asks for the scales weekly): only the
         # unanswered item 9 is left to say.
@@ -326,39 +340,3 @@ def hold_one_click(
     return one_click_hold.hold_drug_orders(
         recs, line, held_by="PHQ-9 item 9 unanswered: ask it first"
     )
-
-
-# --- one request for the repeat PHQ-9 -----------------------------------------------------------
-
-
-def yield_to_optimise(
-    ctx: RuleContext, shown: list[Recommendation], hidden: AbstractSet[str] = frozenset()
-) -> list[Recommendation]:
-    """`shown` without this card when the optimise card on the screen already asks for the same
-    PHQ-9 (review s23 RT finding 8): "1 adequate trial failed (escitalopram); last PHQ-9 18 on
-    2026-08-23 (3 months ago): repeat before switching or augmenting" beside "On escitalopram
-    since 2026-07-04; no PHQ-9 total in 100 days: repeat the PHQ-9" was one request made twice.
-    The optimise card's is the clearer (it says what the repeat decides and holds the orders
-    until then: optimize/stale_score.py), so this one yields. Only the plain interval reason
-    yields: a form to score or check, a preliminary total to review, unread results or an
-    unanswered item 9 (its own topic), a newer PHQ-2 / PHQ-8 / EPDS it names (item 9 not asked:
-    review s22 RS finding 5) are other requests and stay; so does this card while the
-    optimise card is `hidden` (snoozed: it asks nothing on this screen)."""
-    topics = {rec.topic for rec in shown} - set(hidden)
-    if TOPIC not in topics or OPTIMISE_TOPIC not in topics or stale_score.stale(ctx) is None:
-        return shown
-    latest = ctx.facts.latest_phq9
-    ongoing = [t for t in ctx.facts.ongoing_trials if t.unconfirmed_since is None]
-    if latest is None or not ongoing or data_gaps.unrecognised_phq9(ctx.record):
-        return shown
-    trial = max(ongoing, key=lambda t: t.start)
-    why = due_reason(ctx, trial, latest, ())
-    if why is None or not why.startswith(_INTERVAL) or newer_preliminary_phq9(ctx, latest):
-        return shown
-    if no_phq9_words.newest_other_screen(ctx.record, latest.date) is not None:
-        return shown  # it names a newer PHQ-2 / PHQ-8 / EPDS whose item 9 was not asked
-    return [rec for rec in shown if rec.topic != TOPIC]
-
-
-# The opening of due_reason's interval reason ("no PHQ-9 total in 100 days").
-_INTERVAL = "no PHQ-9 total in "

@@ -60,6 +60,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize import (
     as_needed,
     catatonia,
+    device_course,
     dose_first,
     held_base,
     interacting,
@@ -168,6 +169,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # with it and its drug proposals wait for the patient to be seen
         # (optimize/worse_after_raise.py).
         rec = worse_after_raise.hold(ctx, rec)
+        # A TMS course running, or responded and holding: drug proposals wait (s24 RJ finding 2).
+        rec = device_course.hold(ctx, rec)
     # An open suicide-risk card, acute or with an item 9 that could not be read: the drug
     # proposals wait for it (audit 13 WRONG 3; review s23 RO finding 1: optimize/suicide_hold.py).
     rec = suicide_hold.hold(ctx, rec)

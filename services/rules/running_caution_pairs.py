@@ -52,6 +52,9 @@ class Pair:
     source: str
     unverified: bool = False
     screen: bool = False  # a screening score stands for the finding: no diagnosis coded
+    # The code set a condition row narrows its finding kind to ("alcohol-use": duloxetine's
+    # row); "" for a row about the whole kind.
+    code_set: str = ""
 
     def with_finding(self) -> str:
         """ "with Epilepsy on record", "with AUDIT-C 10 on 2025-05-19" (a screen, not a record
@@ -84,6 +87,21 @@ class Pair:
     def text(self) -> str:
         """One markdown bullet: the drug, the finding, the row's note, what to do, the source."""
         taking = self.taking.text()
+        return (
+            f"- **{self.taking.ingredient.capitalize()} with {self.short}:** "
+            f"{taking[0].upper()}{taking[1:]}; {self.finding}. {self._advice()}"
+        )
+
+    def consequence(self) -> str:
+        """The bullet without the finding, for a card that names the finding once above its
+        lines (rules/alcohol_once.py): "- **Duloxetine 60 mg/day, running since 2025-12-01:**
+        Ordinarily not prescribed ... (Cymbalta label 5.2): review whether it should continue."
+        """
+        taking = self.taking.text()
+        return f"- **{taking[0].upper()}{taking[1:]}:** {self._advice()}"
+
+    def _advice(self) -> str:
+        """The row's note with its cite, what to do, and the source."""
         flag = " (UNVERIFIED)" if self.unverified else ""
         # The flag goes with the cite the bullet prints: after "Source:", else after the note's.
         cite = f" ({self.cite}{'' if self.source else flag})" if self.cite else ""
@@ -95,11 +113,7 @@ class Pair:
             if self.advice == REVIEW
             else f"{note}. {self.advice[0].upper()}{self.advice[1:]}."
         )
-        return (
-            f"- **{self.taking.ingredient.capitalize()} with {self.short}:** "
-            f"{taking[0].upper()}{taking[1:]}; {self.finding}. {advice}"
-            + (f" Source: {self.source}{flag}." if self.source else "")
-        )
+        return advice + (f" Source: {self.source}{flag}." if self.source else "")
 
 
 def _named(finding: Finding) -> str:
@@ -232,6 +246,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     rule.cite,
                     "",  # the cite follows the note
                     screen=not matching,
+                    code_set=rule.finding_codes.name if rule.finding_codes is not None else "",
                 )
             )
     if not found:

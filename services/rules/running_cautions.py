@@ -77,6 +77,7 @@ from services.rules.running_caution_pairs import REVIEW, Pair, pairs, running
 # The names other modules and tests use, kept importable from here (`running`, which the other
 # running-drug cards read, among them).
 __all__ = [
+    "NOT_AN_ORDER",
     "REVIEW",
     "TOPIC",
     "Pair",
@@ -88,6 +89,11 @@ __all__ = [
 ]
 
 TOPIC = "running-drug-caution"
+# The card's closing line (also the alcohol card's: rules/alcohol_once.py).
+NOT_AN_ORDER = (
+    "Not offered as an order: whether to stop, taper or switch is the prescriber's decision "
+    "(stopping some of these drugs abruptly carries its own risk)."
+)
 
 
 def _when(pair: Pair) -> str:
@@ -150,8 +156,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary=_summary(found),
         detail=cards.join_sections(
             "\n".join(p.text() for p in found),
-            "Not offered as an order: whether to stop, taper or switch is the prescriber's "
-            "decision (stopping some of these drugs abruptly carries its own risk).",
+            NOT_AN_ORDER,
         ),
     )
     return screen.with_fields(card, evidence_key=fingerprint(found))
@@ -167,9 +172,11 @@ def hold_one_click(
     as text while the card is on the screen (not in `hidden`): see the module docstring."""
     if not one_click_hold.shown(recs, TOPIC, hidden):
         return list(recs)
-    # The findings are named on that card only (said once a screen, issue 12): the line names
-    # the drug and points to it.
-    drugs = frozenset(pair.taking.ingredient for pair in pairs(ctx))
+    # The findings are named on that card in full (said once a screen, issue 12): the line
+    # names the drug and points to it; the summary names the finding in a few words (review s24
+    # RN finding 7: "held: a condition on record weighs against it" named none).
+    found = pairs(ctx)
+    drugs = frozenset(pair.taking.ingredient for pair in found)
 
     def line(held: list[Suggestion]) -> str:
         antidepressants = one_click_hold.running_antidepressants(ctx)
@@ -186,6 +193,18 @@ def hold_one_click(
             "choose the next step for the new antidepressant.",
         )
 
-    return one_click_hold.hold_for_drugs(
-        ctx, recs, drugs, line, held_by="a condition on record weighs against it"
-    )
+    return one_click_hold.hold_for_drugs(ctx, recs, drugs, line, held_by=_held_by(found))
+
+
+def _held_by(found: Sequence[Pair]) -> str:
+    """The hold's reason as the optimise summary says it: each drug with its finding,
+    "duloxetine with alcohol dependence, uncomplicated on record", "duloxetine with AUDIT-C 9
+    on 2026-11-02"; a display's capital kept for an abbreviation ("PTSD")."""
+    said = []
+    for pair in found:
+        short = pair.short
+        if len(short) > 1 and not short[1].isupper():
+            short = short[:1].lower() + short[1:]
+        on_record = "" if pair.screen else " on record"
+        said.append(f"{pair.taking.ingredient} with {short}{on_record}")
+    return "; ".join(dict.fromkeys(said))

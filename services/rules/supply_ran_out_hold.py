@@ -19,8 +19,10 @@ THE RULE, at patient-view, while the adherence card (the no-supply card) is on t
 - the optimise card folds into it: its summary becomes a line of the no-supply card, its drug
   proposals named there as text, not one click (one_click_hold's rule: a held proposal stays
   named), its other proposals (a referral) kept one click on the no-supply card;
-- the measurement card "On venlafaxine ...: repeat the PHQ-9" for that drug is held (the
-  no-supply card names the last PHQ-9; a repeat is the next step once the drug is confirmed);
+- the measurement card "On venlafaxine ...: repeat the PHQ-9" for that drug is not made (the
+  no-supply card names the last PHQ-9; a repeat is the next step once the drug is confirmed):
+  measurement_based_care.measured leaves out a course that "may be running", whether or not
+  this card is on the screen (review s24 RN finding 2);
 - the TMS card is held while its payer criteria are not met (the count is on the no-supply card;
   a referral card with an old score and unmet criteria is noise); one whose criteria are met
   stays.
@@ -41,7 +43,7 @@ from fhir_mapping.record import Role, Trial
 from services import cards, screen, trial_count
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Recommendation, Suggestion
-from services.rules import adherence_review, measurement_based_care, one_click_hold, tms_referral
+from services.rules import adherence_review, one_click_hold, tms_referral
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 from services.trial_adherence_text import no_supply_for, no_supply_since
@@ -118,13 +120,6 @@ def _line(trials: Sequence[Trial], step: str, held: Sequence[Suggestion]) -> str
     return text
 
 
-def _is_mbc_for(rec: Recommendation, trials: Sequence[Trial]) -> bool:
-    """The measurement card asking for a PHQ-9 on one of `trials` ("On venlafaxine since ...")."""
-    return rec.topic == measurement_based_care.TOPIC and any(
-        rec.summary.startswith(f"On {t.ingredient}") for t in trials
-    )
-
-
 def hold(
     ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str]
 ) -> list[Recommendation]:
@@ -158,7 +153,7 @@ def hold(
     tms_unmet = not evaluate_payer_criteria(ctx.record, ctx.facts, ctx.policy).met
     out: list[Recommendation] = []
     for rec in recs:
-        if rec.topic == optimise_card.TOPIC or _is_mbc_for(rec, trials):
+        if rec.topic == optimise_card.TOPIC:
             continue
         if rec.topic == tms_referral.TOPIC and tms_unmet:
             continue

@@ -37,7 +37,7 @@ def verdict_line(trial: Trial, verdict: str) -> str:
     """The lane's verdict line; for a never-filled order "Listed · not counted: never filled or
     renewed", as the packet's weeks cell says it, never weeks at an adequate dose."""
     if trial_dates.never_filled(trial):
-        return f"Listed · {trial_dates.NEVER_FILLED_WEEKS}"
+        return f"Listed · {trial_dates.never_filled_weeks(trial)}"
     return verdict
 
 

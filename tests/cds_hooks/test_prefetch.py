@@ -66,13 +66,12 @@ def test_render_template_fills_context_tokens() -> None:
     )
 
 
-def test_present_keys_are_used_and_recognised_by_resource_type_not_key() -> None:
-    # The EHR put the Condition under "observations" and a single resource under "patient".
+def test_present_keys_are_used_and_a_single_resource_is_read() -> None:
     request = _request(
         {
             "patient": PATIENT,
-            "conditions": _searchset(OBSERVATION),
-            "observations": _searchset(CONDITION),
+            "conditions": _searchset(CONDITION),
+            "observations": _searchset(OBSERVATION),
         }
     )
     result = _gather(request)
@@ -82,6 +81,26 @@ def test_present_keys_are_used_and_recognised_by_resource_type_not_key() -> None
         "Patient",
     ]
     assert result.missing == {}
+
+
+def test_keys_swapped_by_the_ehr_are_failed_prefetches_not_no_data() -> None:
+    """Review s24 W2: the Condition under `observations` and the Observation under `conditions`
+    (an EHR mapping error) were read as they came, so `conditions` read as "no diagnoses" had
+    it held only Patients. A service key holding none of its template's type is now a failed
+    prefetch, named by what it holds (tests/cds_hooks/test_prefetch_wrong_type.py)."""
+    request = _request(
+        {
+            "patient": PATIENT,
+            "conditions": _searchset(OBSERVATION),
+            "observations": _searchset(CONDITION),
+        }
+    )
+    result = _gather(request)
+    assert [r["resourceType"] for r in result.resources] == ["Patient"]
+    assert result.missing == {
+        "conditions": "the prefetched value holds Observation, not Condition; no server",
+        "observations": "the prefetched value holds Condition, not Observation; no server",
+    }
 
 
 def test_absent_key_is_fetched_from_the_source() -> None:

@@ -57,11 +57,11 @@ def test_a_panel_qtc_component_above_450_is_read_as_that_bound() -> None:
 
 def test_an_exact_component_wins_over_an_upper_bound() -> None:
     # Fridericia 490 ms exact, Bazett "< 500 ms": the bound could be anything below 500 and
-    # cannot say "above", the exact 490 can (above the 450 ms line).
+    # cannot say "above", the exact 490 can (above the 480 ms band: review s24 RM finding 3).
     both = ecg(component(FRIDERICIA, 490, "ms"), bound(BAZETT, 500, "<"), code=QTC)
     record = chart(both)
     assert [(lab.value, lab.comparator) for lab in qtc_results(record)] == [(490.0, None)]
-    assert "QTc 490 ms on 2025-05-20: above 450 ms" in order_cards(record)["order-qtc"].summary
+    assert "QTc 490 ms on 2025-05-20: above 480 ms" in order_cards(record)["order-qtc"].summary
 
 
 def test_a_lower_bound_component_is_compared_as_a_bound_beside_an_exact_one() -> None:

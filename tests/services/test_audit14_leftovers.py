@@ -2,7 +2,7 @@
 true thing.
 
 1. An optimise summary whose one-click raise a holding card takes off names that card's reason
-   ("raise held (a condition on record weighs against it)"), never "see the first line": an EHR
+   ("raise held (duloxetine with unspecified cirrhosis of liver on record)": the finding named since review s24 RN finding 7), never "see the first line": an EHR
    that shows summaries only does not show that line.
 2. A diagnosis review that asks to settle a lab finding before escalating (a high TSH, a low B12)
    holds the optimise card's drug proposals as text (CANMAT 2023 para 184: medical contributors
@@ -70,8 +70,8 @@ def test_a_raise_held_by_a_running_drug_caution_names_the_reason_not_a_line() ->
     assert "running-drug-caution" in cards
     summary = cards[OPTIMISE].summary
     assert summary == (
-        "Duloxetine 20 mg/day is below the adequate range (60-120): raise held (a condition on "
-        "record weighs against it)"
+        "Duloxetine 20 mg/day is below the adequate range (60-120): raise held (duloxetine with "
+        "unspecified cirrhosis of liver on record)"
     )
     assert "first line" not in summary
 

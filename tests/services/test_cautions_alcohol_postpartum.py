@@ -121,27 +121,29 @@ def test_duloxetine_running_with_audit_c_items_of_10_gets_the_cirrhosis_warning(
     cards = _cards(_chart(dul, auditc._panel((4, 4, 2))))
     card = cards[CAUTION]
     assert card.indicator is Indicator.WARNING
-    # The drug, its dose, the score and its date; how the total was got is left to the detail.
-    assert card.summary == f"Duloxetine 60 mg/day with AUDIT-C 10 on 2025-05-19: {LABEL}"
+    # The score once, the drug to review and the drinking to address as two lines of one card
+    # (review s24 RN finding 7: the diagnosis review said the same screen on a card of its own);
+    # how the total was got is left to the detail.
+    assert card.summary == (
+        "AUDIT-C 10, no alcohol use disorder coded: review whether duloxetine continues "
+        "(hepatotoxicity); address drinking alongside escalation"
+    )
     assert "AUDIT-C 10 on 2025-05-19, computed from items: a screen at or above" in card.detail
     assert "(Cymbalta label 5.2): review whether it should continue" in card.detail
-    # The liver caution is said once. The optimise card's bupropion caveat names the score as
-    # its own basis (review 14 M3), a line of its own; and the diagnosis review asks about the
-    # drinking itself, alongside escalation, as it does whatever drug runs (review s22 RX
-    # finding 2: with desvenlafaxine no card spoke of an AUDIT-C of 9).
-    others = "\n".join(
-        c.summary + "\n" + c.detail for t, c in cards.items() if t not in (CAUTION, DIAGNOSIS)
+    assert "- **Alongside escalation:** Alcohol use is associated with poor response" in (
+        card.detail
     )
+    # The diagnosis review keeps its other line (no TSH), not the drinking.
+    assert "AUDIT-C" not in cards[DIAGNOSIS].summary + cards[DIAGNOSIS].detail
+    # The liver caution is said once. The optimise card's bupropion caveat names the score as
+    # its own basis (review 14 M3), a line of its own; its held summary names it as the reason
+    # (review s24 RN finding 7: "held: a condition on record weighs against it" named none).
+    assert cards[OPTIMISE].summary.endswith("held: duloxetine with AUDIT-C 10 on 2025-05-19")
+    others = "\n".join(c.detail for t, c in cards.items() if t != CAUTION)
     assert all(
         "AUDIT-C 10" not in line or line.startswith("**Bupropion, if considered:**")
         for line in others.splitlines()
     )
-    assert (
-        "AUDIT-C 10 on 2025-05-19 (clinic cut-off 8), no alcohol use disorder coded"
-        in cards[DIAGNOSIS].summary
-    )
-    assert "hepatotox" not in cards[DIAGNOSIS].detail
-    assert "duloxetine" not in (cards[DIAGNOSIS].summary + cards[DIAGNOSIS].detail).lower()
     # The same card, and the same indicator, as duloxetine with cirrhosis.
     cirrhosis = _problem("K74.60", "Unspecified cirrhosis of liver", date(2023, 3, 1), "cir")
     liver = _cards(_chart(dul, cirrhosis))[CAUTION]
@@ -153,16 +155,19 @@ def test_a_coded_alcohol_use_disorder_moves_the_drug_to_the_warning_too() -> Non
     dul = _running(DULOXETINE_60, date(2024, 10, 7), "mr-dul")
     aud = _problem("F10.20", "Alcohol dependence, uncomplicated", date(2024, 11, 1), "aud")
     cards = _cards(_chart(dul, aud))
-    assert cards[CAUTION].indicator is Indicator.WARNING
-    assert LABEL in cards[CAUTION].summary
-    # The diagnosis review keeps the substance use itself (reviewed alongside escalation).
-    review = cards[DIAGNOSIS]
-    # Named as alcohol since the review 14 audit (s01).
-    assert review.summary.startswith(
-        "Review alongside escalation: alcohol dependence, uncomplicated"
+    card = cards[CAUTION]
+    assert card.indicator is Indicator.WARNING
+    # One alcohol card (review s24 RN finding 7): the disorder once, named as alcohol (review 14
+    # audit s01), the drug's liver caution and the substance use itself (reviewed alongside
+    # escalation) as its two lines; the diagnosis review keeps only its other line (no TSH).
+    assert card.summary.startswith(
+        "Alcohol dependence, uncomplicated (F10.20): review whether duloxetine continues"
     )
-    assert "**Alcohol use disorder:** Alcohol dependence, uncomplicated" in review.detail
-    assert "duloxetine" not in review.detail.lower()
+    assert "alongside escalation" in card.summary
+    assert f"{LABEL[:1].upper()}{LABEL[1:]} (Cymbalta label 5.2)" in card.detail
+    assert "- **Alongside escalation:** Substance use disorders are associated" in card.detail
+    review = cards[DIAGNOSIS]
+    assert "lcohol" not in review.summary + review.detail
 
 
 def test_below_the_cut_off_no_warning() -> None:

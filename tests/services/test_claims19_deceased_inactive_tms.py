@@ -111,11 +111,19 @@ def test_chart_open_on_a_deceased_patient_says_the_status_and_keeps_the_safety_c
     # A PHQ-9 of 2025-05-26, after the death: the date is doubtful, so phenelzine and
     # escitalopram still run (fhir_mapping/death_ends_courses.py, s21 RN 2) and the card says so.
     cards = _cards(_chart("x02_deceased_maoi_pair_patient_view"))
-    assert topics(cards) == [QUALITY, "maoi-combination"]
-    status, maoi = cards
+    # Critical first, as on every screen (review s24 RN finding 13); the status card's summary
+    # says the safety cards are shown, and the critical card above it names the status.
+    assert topics(cards) == ["maoi-combination", QUALITY]
+    maoi, status = cards
     assert (status["indicator"], status["summary"]) == (
         "info",
-        "Patient recorded deceased (2025-05-20): treatment-pathway cards not shown",
+        "Patient recorded deceased (2025-05-20): treatment-pathway cards not shown; safety cards "
+        "still shown",
+    )
+    assert maoi["detail"].startswith(
+        "**Patient recorded deceased (2025-05-20):** this safety card is shown as for a living "
+        "patient (if the status is wrong, a safety finding must not be lost); its one-click "
+        "orders are held."
     )
     assert status["detail"] == (
         "**Patient status:** the Patient resource records this patient as deceased "
@@ -124,7 +132,7 @@ def test_chart_open_on_a_deceased_patient_says_the_status_and_keeps_the_safety_c
         "This service's treatment-pathway cards (the next step, TMS, "
         "psychotherapy, measurement-based care) are not shown for a patient recorded deceased. "
         "Its safety checks ran as for a living patient (if the status is wrong, a safety "
-        "finding must not be lost): their cards follow. If the patient is alive, correct the "
+        "finding must not be lost): their cards are shown. If the patient is alive, correct the "
         "Patient record: the pathway cards come back."
     )
     assert maoi["indicator"] == "critical"

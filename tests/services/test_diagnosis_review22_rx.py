@@ -84,9 +84,14 @@ def test_high_auditc_without_diagnosis_is_said_alongside_escalation() -> None:
 
 
 def test_high_auditc_is_said_beside_the_duloxetine_caution_too() -> None:
+    # One card since review s24 RN finding 7: the screen once, the liver caution and the
+    # drinking to address as its two lines.
     cards = by_topic(_cards(_chart("auditc9_duloxetine_no_dx")))
-    assert "AUDIT-C 9" in cards[RUNNING]["summary"]  # the drug's liver caution, as before
-    assert "no alcohol use disorder coded" in cards[DIAGNOSIS]["summary"]
+    assert DIAGNOSIS not in cards
+    card = cards[RUNNING]
+    assert card["summary"].startswith("AUDIT-C 9, no alcohol use disorder coded: review whether")
+    assert "(Cymbalta label 5.2): review whether it should continue" in card["detail"]
+    assert "assess for an alcohol use disorder and offer treatment" in card["detail"]
 
 
 @pytest.mark.parametrize(
@@ -260,15 +265,15 @@ def test_a_coded_alcohol_disorder_beside_a_negative_screen_asks_about_remission(
     assert (
         "The latest AUDIT-C (0 on 2026-11-02) is negative: ask whether the disorder is in "
         "remission and, if so, record it so on the problem list."
-    ) in cards[DIAGNOSIS]["detail"]
+    ) in cards[RUNNING]["detail"]  # the diagnosis review's line, on the one alcohol card
     # The coded disorder stays the basis of the duloxetine caution (the safer side).
-    assert RUNNING in cards
+    assert "Ordinarily not prescribed with substantial alcohol use" in cards[RUNNING]["detail"]
 
 
 def test_a_positive_screen_asks_nothing_about_remission() -> None:
     doc = _chart("alcohol_f1020_problem_active_auditc0")
     _auditc(doc)["valueQuantity"]["value"] = 3
-    assert "in remission" not in by_topic(_cards(doc))[DIAGNOSIS]["detail"]
+    assert "in remission" not in by_topic(_cards(doc))[RUNNING]["detail"]
 
 
 # --- finding 10: a TSH under a local code -----------------------------------------------------

@@ -74,8 +74,10 @@ def test_fluvoxamine_over_clozapine_is_critical_and_never_fine_for_titration(hoo
     # Critical first; no "fine for titration" anywhere beside it.
     assert next(iter(recs)) == ORDER
     assert "fine for titration" not in everything(recs).lower()
-    assert "settle the interaction" in recs["order-dose-below-range"].summary
-    assert "Plan the titration" not in recs["order-dose-below-range"].detail
+    # The below-range line is on this card (review s24 RN finding 8), worded for a critical pair.
+    assert "order-dose-below-range" not in recs
+    assert "until the critical interaction above is settled" in card.detail
+    assert "Plan the titration" not in card.detail
 
 
 def test_bupropion_over_running_tramadol_warns_of_seizures() -> None:

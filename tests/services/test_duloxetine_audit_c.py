@@ -396,18 +396,18 @@ def test_a_running_duloxetine_beside_a_high_screen_is_a_running_drug_warning() -
     cards = _cards(record)
     card = cards["running-drug-caution"]
     assert card.indicator is Indicator.WARNING
+    # The score once, the drug to review and the drinking to address (alongside escalation,
+    # holding nothing, as whatever drug runs: review s22 RX finding 2) as two lines of one card
+    # (review s24 RN finding 7); never as a coded use disorder.
     assert card.summary == (
-        "Duloxetine 60 mg/day with AUDIT-C 10 on 2025-05-19: ordinarily not "
-        "prescribed with substantial alcohol use (hepatotoxicity)"
+        "AUDIT-C 10, no alcohol use disorder coded: review whether duloxetine continues "
+        "(hepatotoxicity); address drinking alongside escalation"
     )
     assert "review whether it should continue" in card.detail
-    # The drug's caution is said once: the diagnosis review does not name duloxetine. It asks
-    # about the drinking itself, alongside escalation and holding nothing, as it does whatever
-    # drug runs (review s22 RX finding 2), never as a coded use disorder.
-    review = cards["diagnosis-review"]
-    assert "duloxetine" not in (review.summary + review.detail).lower()
-    assert "**AUDIT-C 10 on 2025-05-19, no alcohol use disorder coded:**" in review.detail
-    assert review.summary.startswith("Review alongside escalation:")
+    assert "**Alcohol use on record:** AUDIT-C 10 on 2025-05-19" in card.detail
+    assert "- **Alongside escalation:** Alcohol use is associated" in card.detail
+    review = cards.get("diagnosis-review")
+    assert review is None or "AUDIT-C" not in review.summary + review.detail
     for found in cards.values():
         assert "Substance use:" not in found.detail, found.topic
     low = _cards(_chart(_auditc(date(2025, 5, 19), 4), _running_duloxetine()))

@@ -32,6 +32,7 @@ class FakeMapping:
         unavailable: Mapping[str, str] | None = None,
         incomplete: Mapping[str, str] | None = None,
         read_failed: frozenset[str] = frozenset(),
+        course_gap_days: int = 30,
     ) -> PatientRecord:
         self.calls.append(
             {

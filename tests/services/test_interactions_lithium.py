@@ -92,8 +92,8 @@ def test_lithium_and_lisinopril_running_give_a_warning_naming_both_with_their_da
     assert card.indicator is Indicator.WARNING
     assert card.summary == (
         "Lithium and lisinopril both running: raises lithium levels (toxicity risk); "
-        "lithium level in 5-7 days"
-    )
+        "no lithium level since 2024-11-04: check one"
+    )  # worded from the pair's dates (review s24 RN finding 9): together since, no level
     assert "**Lithium with lisinopril** (warning)" in card.detail
     assert "lithium 900 mg/day, running since 2024-11-04" in card.detail
     assert "lisinopril 10 mg/day, running since 2023-02-06" in card.detail

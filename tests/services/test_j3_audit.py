@@ -4,7 +4,8 @@
   cuts inside a word, and the measurement card has a shorter wording that keeps the action.
 - r03b/r04: critical item-9 summaries said "higher risk" without "suicide" with room for it.
 - i11/i17: "fine for titration" beside a clopidogrel or warfarin interaction warning: the same
-  words as beside a critical one ("settle the interaction before any titration").
+  words as beside a critical one (since review s24 RN finding 8 a line of the interaction card:
+  "do not raise the dose until the interaction above is settled").
 - k05: the critical lithium card rests on the label's 1.5 mmol/L line: its source is that cite.
 - i16, t04: the methylene blue and St John's wort MAOI cards carried the Keks 2016 source: each
   names its own (the FDA 2011 communication, the Emsam label).
@@ -93,19 +94,21 @@ def test_a_critical_item9_summary_says_suicide(name: str) -> None:
     ],
 )
 def test_below_range_beside_an_interaction_says_settle_it_first(name: str) -> None:
+    # Its line is on the interaction card since review s24 RN finding 8 (a card of its own only
+    # pointed there): the same words, one card.
     shown = _cards(_audit(name))
-    assert "order-drug-interaction" in shown
-    below = shown["order-dose-below-range"]
-    assert below["summary"].endswith("settle the interaction before any titration")
-    assert "fine for titration" not in below["summary"]
-    assert "Plan the titration" not in below["detail"]
-    assert "do not raise the dose until it is settled" in below["detail"]
+    assert "order-dose-below-range" not in shown
+    card = shown["order-drug-interaction"]
+    assert "is below the minimum adequate dose" in card["detail"]
+    assert "fine for titration" not in card["summary"] + card["detail"]
+    assert "Plan the titration" not in card["detail"]
+    assert "interaction above is settled" in card["detail"]
 
 
-def test_a_warning_interaction_is_not_called_critical_on_the_dose_card() -> None:
-    below = _cards(_audit("i11_clopidogrel_running_draft_fluvoxamine"))["order-dose-below-range"]
-    assert "An interaction is on this order" in below["detail"]
-    assert "critical" not in below["detail"]
+def test_a_warning_interaction_is_not_called_critical_on_the_dose_line() -> None:
+    card = _cards(_audit("i11_clopidogrel_running_draft_fluvoxamine"))["order-drug-interaction"]
+    assert "Do not raise the dose until the interaction above is settled." in card["detail"]
+    assert "critical" not in card["detail"]
 
 
 # --- cites ------------------------------------------------------------------------------------

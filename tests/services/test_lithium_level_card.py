@@ -175,9 +175,9 @@ def test_while_it_is_open_the_optimise_card_proposes_no_drug_as_one_click() -> N
 def test_the_interaction_card_names_the_last_level() -> None:
     card = _cards(_review_chart())[INTERACTION]
     assert card.summary == (
-        "Lithium and lisinopril both running: raises lithium levels (toxicity risk); last level "
-        "1.4 mmol/L on 2025-05-29"
-    )
+        "Lithium and lisinopril both running: raises lithium levels (toxicity risk); "
+        "long-standing; last level 1.4 mmol/L on 2025-05-29"
+    )  # a level drawn since the pair began: no new one asked for it (review s24 RN finding 9)
     assert (
         "**Lithium level:** last level 1.4 mmol/L on 2025-05-29, above the 0.5-0.8 mmol/L target."
         in card.detail

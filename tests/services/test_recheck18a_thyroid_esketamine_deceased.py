@@ -153,14 +153,19 @@ def test_sessions_older_than_the_policy_window_are_not_running() -> None:
 # --- d03 / d01: a deceased patient's order ---------------------------------------------------------
 
 
-def test_an_order_on_a_deceased_chart_runs_the_checks_with_the_deceased_line_first() -> None:
+def test_an_order_on_a_deceased_chart_runs_the_checks_critical_first() -> None:
     cards = _cards(_chart("d03_deceased_past_maoi_order"))
-    assert topics(cards)[0] == QUALITY
-    assert cards[0]["summary"] == (
+    # The critical MAOI card first (review s24 RN finding 13), led by the status line; then the
+    # status card.
+    assert topics(cards)[:2] == [MAOI, QUALITY]
+    assert cards[0]["detail"].startswith(
+        "**Patient recorded deceased (2025-05-20):** this safety card is shown as for a living patient"
+    )
+    assert cards[1]["summary"] == (
         "Patient recorded deceased (2025-05-20): check the chart before signing"
     )
-    assert cards[0]["indicator"] == "warning"
-    assert "no checks ran" not in cards[0]["summary"] + cards[0]["detail"]
+    assert cards[1]["indicator"] == "warning"
+    assert "no checks ran" not in cards[1]["summary"] + cards[1]["detail"]
     (maoi,) = [c for c in cards if c["source"]["topic"]["code"] == MAOI]
     assert maoi["indicator"] == "critical"
     # The phenelzine order (30 days, no refill) was never filled while the chart's dispenses
@@ -172,14 +177,15 @@ def test_an_order_on_a_deceased_chart_runs_the_checks_with_the_deceased_line_fir
     assert all(not c.get("suggestions") for c in cards)
 
 
-def test_chart_open_on_a_deceased_patient_keeps_the_safety_card_under_the_status() -> None:
+def test_chart_open_on_a_deceased_patient_keeps_the_safety_card_critical_first() -> None:
     # Review 19 E1: chart open says the status (information) and keeps the MAOI pair's card (if
     # the status is wrong, it must not be lost); no pathway card
     # (test_claims19_deceased_inactive_tms.py).
     doc = _chart("d03_deceased_past_maoi_order")
     doc["hook"] = "patient-view"
     doc["context"] = {k: v for k, v in doc["context"].items() if k in ("userId", "patientId")}
-    assert topics(_cards(doc)) == [QUALITY, "maoi-combination"]
+    # Critical first (review s24 RN finding 13): the MAOI card, naming the status, then it.
+    assert topics(_cards(doc)) == ["maoi-combination", QUALITY]
 
 
 def test_a_date_of_death_in_the_future_is_named_once_and_the_checks_run() -> None:

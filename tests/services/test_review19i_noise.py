@@ -80,7 +80,11 @@ def test_unread_flowsheet_phq9s_are_said_as_what_the_record_shows() -> None:
 
 def test_unread_phq9s_all_older_than_the_interval_still_ask_for_a_repeat() -> None:
     # As of 2027-03-01 the latest unread result is 112 days old: none can be the due PHQ-9.
-    card = _cards(_chart(LOCAL_ONLY), as_of=date(2027, 3, 1))[MBC]
+    # Sertraline's supply runs out on 2026-12-31: with the default 30-day gap it "may be
+    # running" then, a course the measurement card does not measure (review s24 RN finding 2);
+    # a 90-day gap keeps it running, so the card's wording is what is checked here.
+    policy = Policy(mapping=MappingPolicy(supply_gap_days=90))
+    card = _cards(_chart(LOCAL_ONLY), policy, as_of=date(2027, 3, 1))[MBC]
     assert card["summary"].endswith(
         "(latest 2026-11-09): read them in the chart and repeat the PHQ-9; map the site code "
         "([codes])"

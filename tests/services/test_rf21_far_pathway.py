@@ -88,8 +88,8 @@ def test_a_level_past_the_window_is_named_with_its_date_not_read_as_todays() -> 
     doc = _with_level(0.3, "2026-09-25")
     card = by_topic(_at.cards(doc, policy=Policy(adjunct_level_current_days=60)))[OPTIMISE]
     assert card["summary"] == (
-        "Lithium 600 mg/day since 2026-09-10, PHQ-9 23: check a lithium level first "
-        "(last 0.3 on 2026-09-25)"
+        "Lithium 600 mg/day since 2026-09-10: check a lithium level first "
+        "(last 0.3 on 2026-09-25)"  # no PHQ-9 in a level-first summary (review s24 RN f. 9)
     )
     assert _drug_orders(card) == []
     assert (

@@ -45,10 +45,11 @@ def test_items_already_above_the_total_are_a_conflict_and_item9_is_still_asked()
     )
     assert "**PHQ-9 item 9 not recorded:**" in optimise["detail"]
     assert not optimise.get("suggestions")  # nothing one click while the form is in doubt
-    measure = by_topic(cards)[MEASURE]
-    assert f"PHQ-9 {WORDS} on 2026-11-16: check the form" in measure["summary"]
-    assert "the answers filed, fewer than nine, already sum to 18" in measure["detail"]
-    assert "severity reads the higher (18)" in measure["detail"]
+    # The form to check is asked once, on the optimise card, with what the disagreement means;
+    # the measurement card saying it again yields (review s24 RN finding 5).
+    assert MEASURE not in by_topic(cards)
+    assert "the answers filed, fewer than nine, already sum to 18" in optimise["detail"]
+    assert "severity reads the higher (18)" in optimise["detail"]
     # Severity reads the larger: 18 (moderately severe), never the 4; the referral waits for
     # the form to be checked, as the optimise card does (review s24 RN finding 1).
     assert any(

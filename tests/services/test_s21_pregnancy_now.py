@@ -147,7 +147,10 @@ def test_a_pregnancy_coded_in_2022_is_not_current_in_2026_and_asks_to_confirm() 
 def test_control_the_same_codes_within_the_window_are_a_pregnancy() -> None:
     # As of 2022-06-01 the Z34.82 of 2022-03-01 is three months old: current.
     cards = _at.cards(_chart("z3482_coded_2022_paroxetine_select"), as_of=date(2022, 6, 1))
-    assert [c for c in cards if AVOID in c["summary"]]
+    # The record dates it at about 35 weeks then: the late-pregnancy line leads, the
+    # first-trimester row said under it (review s24 RN finding 13).
+    (card,) = [c for c in cards if LATE in c["summary"]]
+    assert AVOID in card["detail"]
 
 
 def _z3a(week: int, day: date) -> Finding:
@@ -195,12 +198,45 @@ def test_the_observation_reading_is_not_windowed_twice() -> None:
 
 
 def test_paroxetine_at_32_weeks_by_edd_names_the_late_pregnancy_risks() -> None:
-    (card,) = [
-        c for c in _at.cards(_chart("edd_32_weeks_paroxetine_sign")) if AVOID in c["summary"]
-    ]
-    assert "At about 32 weeks of pregnancy (dated from the record):" in card["detail"]
-    assert "persistent pulmonary hypertension of the newborn (PPHN)" in card["detail"]
-    assert card["indicator"] == "warning"  # the label's first-trimester line still leads
+    # Review s24 RN finding 13: the summary gave the first-trimester malformation risk at 32
+    # weeks. The late-pregnancy line leads; the first-trimester row is kept, said as past.
+    cards = _at.cards(_chart("edd_32_weeks_paroxetine_sign"))
+    assert not any(AVOID in c["summary"] for c in cards)
+    (card,) = [c for c in cards if LATE in c["summary"]]
+    assert card["summary"].startswith("Paroxetine at about 32 weeks of pregnancy: ")
+    lines = card["detail"].split("\n")
+    late = lines.index(next(x for x in lines if x.startswith("- At about 32 weeks")))
+    first = lines.index(next(x for x in lines if x.startswith("- First-trimester exposure")))
+    assert late < first
+    assert "persistent pulmonary hypertension of the newborn (PPHN)" in lines[late]
+    assert "past the first 14 weeks this line concerns" in lines[first]
+    # Still a warning (the label's row is kept): the safer level.
+    assert card["indicator"] == "warning"
+
+
+@pytest.mark.parametrize(
+    ("edd", "weeks", "avoid"), [("2027-05-30", 14, False), ("2027-06-15", 12, True)]
+)
+def test_paroxetine_first_trimester_row_leads_until_14_weeks(
+    edd: str, weeks: int, avoid: bool
+) -> None:
+    # The same chart with its EDD moved: below 14 weeks the first-trimester row leads as before;
+    # from 14 weeks (no late line yet) it is said with the dated week.
+    doc = _chart("edd_32_weeks_paroxetine_sign")
+    found = 0
+    for entry in doc["prefetch"]["observations"]["entry"]:
+        resource = entry["resource"]
+        if any(c.get("code") == "11778-8" for c in resource["code"].get("coding", [])):
+            resource["valueDateTime"] = edd
+            found += 1
+    assert found == 1
+    summaries = [c["summary"] for c in _at.cards(doc)]
+    assert any(s.startswith("Paroxetine: first-trimester") for s in summaries) is avoid, summaries
+    if not avoid:
+        assert any(
+            s.startswith(f"Paroxetine, about {weeks} weeks pregnant: first-trimester")
+            for s in summaries
+        ), summaries
 
 
 def test_escitalopram_at_32_weeks_by_lmp_gets_an_information_card() -> None:

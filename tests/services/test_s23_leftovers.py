@@ -113,8 +113,10 @@ def test_the_ondansetron_draft_alone_selected_names_the_drafted_citalopram() -> 
 def test_two_qt_drafts_with_a_long_qtc_are_one_warning_naming_the_partner() -> None:
     card = _one("citalopram_and_ondansetron_drafted_qtc485_sign", QTC)
     assert card["indicator"] == "warning"
+    # Above 480 ms the band is named with the stop line it is close to (review s24 RM finding 3).
     assert card["summary"] == (
-        "Citalopram with QTc 485 ms on 2026-11-10: above 450 ms; ondansetron on this order"
+        "Citalopram with QTc 485 ms on 2026-11-10: above 480 ms, close to the 500 ms line where "
+        "the label says to stop it; ondansetron on this order"
     )
     assert card["detail"].count("QTc 485 ms") <= 1 and "Ondansetron ordered" not in card["detail"]
     assert "**Also on this order, each prolonging the QT interval**" in card["detail"]

@@ -70,7 +70,7 @@ def test_ondansetron_drafted_with_citalopram_above_the_caution_line_is_a_warning
     card = _qtc_card("ondansetron_drafted_citalopram_running_qtc485")
     assert card["indicator"] == "warning"
     assert card["summary"].startswith(
-        "Ondansetron ordered with QTc 485 ms on 2026-11-10 and citalopram running: above 450 ms"
+        "Ondansetron ordered with QTc 485 ms on 2026-11-10 and citalopram running: above 480 ms"
     )
     assert "repeat the ECG before adding to it" in card["detail"]
 
@@ -131,10 +131,12 @@ def test_a_non_qt_draft_beside_citalopram_gets_no_qtc_card() -> None:
 def test_citalopram_drafted_beside_ondansetron_keeps_its_own_card() -> None:
     # The other side, unchanged: the drafted antidepressant is its own subject.
     card = _qtc_card("citalopram_drafted_ondansetron_running_qtc485")
+    # Above 480 ms: the band and the stop line it is close to (review s24 RM finding 3).
     assert card["summary"] == (
-        "Citalopram with QTc 485 ms on 2026-11-10: above 450 ms; ondansetron running"
+        "Citalopram with QTc 485 ms on 2026-11-10: above 480 ms, close to the 500 ms line where "
+        "the label says to stop it; ondansetron running"
     )
-    assert "use the lowest effective dose and repeat the ECG" in card["detail"]
+    assert "prefer an antidepressant that does not prolong the QT interval" in card["detail"]
 
 
 # --- finding 2: Auvelity beside an SSRI --------------------------------------------------------

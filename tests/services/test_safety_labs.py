@@ -242,11 +242,20 @@ def test_citalopram_with_qtc_over_500_gets_a_warning_naming_it() -> None:
     assert "discontinue" in card.detail
 
 
-def test_escitalopram_with_qtc_498_is_information_and_430_is_silent() -> None:
+def test_escitalopram_with_qtc_498_is_a_warning_470_information_and_430_silent() -> None:
+    # Review s24 RM finding 3: above 480 ms (ICH E14's middle band) a warning naming the stop
+    # line it is close to; between 450 and 480 the information card.
     long = trd(lab("8636-3", 498, "ms", date(2025, 5, 20)), drafts=(drafted(ESCITALOPRAM_20),))
     card = at_order(long)["order-qtc"]
+    assert card.indicator is Indicator.WARNING
+    assert card.summary == (
+        "Escitalopram with QTc 498 ms on 2025-05-20: above 480 ms, close to the 500 ms line where "
+        "citalopram's label says to stop it"
+    )
+    middle = trd(lab("8636-3", 470, "ms", date(2025, 5, 20)), drafts=(drafted(ESCITALOPRAM_20),))
+    card = at_order(middle)["order-qtc"]
     assert card.indicator is Indicator.INFO
-    assert card.summary == "Escitalopram with QTc 498 ms on 2025-05-20: above 450 ms"
+    assert card.summary == "Escitalopram with QTc 470 ms on 2025-05-20: above 450 ms"
     normal = trd(lab("8636-3", 430, "ms", date(2025, 5, 20)), drafts=(drafted(ESCITALOPRAM_20),))
     assert "order-qtc" not in at_order(normal)
 

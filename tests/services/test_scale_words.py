@@ -97,9 +97,17 @@ def test_epds_item10_raises_the_suicide_risk_card() -> None:
     assert "Observation/8ffda77c-e818-5acf-88c8-9d230e9a4d20" in card["detail"]
 
 
-def test_epds_total_named_on_the_measurement_card() -> None:
-    summary = _by_topic(_chart("epds_item10_words_pregnant"))[MBC]["summary"]
+# Review s24 RN finding 6: the newer screen is named on the optimise card, which asks for the
+# repeat PHQ-9 once ("Last PHQ-9 17 on 2026-06-01 (6 months ago); PHQ-2 6 ...: repeat before
+# switching or augmenting"); the measurement card asking for the same PHQ-9 yields.
+
+
+def test_epds_total_named_on_the_card_asking_for_the_phq9() -> None:
+    cards = _by_topic(_chart("epds_item10_words_pregnant"))
+    assert MBC not in cards
+    summary = cards[OPTIMISE]["summary"]
     assert "EPDS 22 on 2026-11-16: not a PHQ-9, item 9 not asked" in summary
+    assert summary.endswith("repeat before switching or augmenting")
 
 
 def test_old_epds_item10_with_item9_answered_since_raises_nothing() -> None:
@@ -117,16 +125,26 @@ def test_old_epds_item10_with_item9_answered_since_raises_nothing() -> None:
 
 def test_phq8_named_not_claimed_as_item9() -> None:
     cards = _by_topic(_chart("phq8_latest_no_item9"))
+    assert MBC not in cards
+    # The long words do not fit the summary: its short form keeps "item 9 not asked".
+    assert "PHQ-8 on 2026-11-16, item 9 not asked" in cards[OPTIMISE]["summary"]
     assert (
-        "PHQ-8 (value not read) on 2026-11-16: not a PHQ-9, item 9 not asked"
-        in (cards[MBC]["summary"])
+        "Since then: PHQ-8 (value not read) on 2026-11-16: not a PHQ-9, item 9 not asked"
+        in (cards[OPTIMISE]["detail"])
     )
     assert SUICIDE not in cards
 
 
-def test_phq2_named_on_the_measurement_card() -> None:
+def test_phq2_named_on_the_card_asking_for_the_phq9() -> None:
     cards = _by_topic(_chart("phq2_latest_no_item9"))
-    assert "PHQ-2 6 on 2026-11-16: not a PHQ-9, item 9 not asked" in cards[MBC]["summary"]
+    assert MBC not in cards
+    # The TMS card's "repeat the PHQ-9 first, then consider TMS referral" is its hold, not a
+    # request (review s24 RN finding 1).
+    asks = [c for c in cards.values() if "repeat" in c["summary"] and "TMS" not in c["summary"]]
+    assert [c["summary"] for c in asks] == [
+        "Last PHQ-9 17 on 2026-06-01 (6 months ago); PHQ-2 6 on 2026-11-16: not a PHQ-9, item 9 "
+        "not asked: repeat before switching or augmenting"
+    ]
 
 
 def test_control_chart_names_no_other_screen() -> None:

@@ -128,5 +128,7 @@ def test_a_safety_card_keeps_the_status_card_however_long_ago() -> None:
         "x02_deceased_maoi_pair_patient_view"
     )
     cards = _cards(doc)
-    assert cards[0]["summary"].startswith("Patient recorded deceased (2025-05-20)")
-    assert any(c["indicator"] == "critical" for c in cards[1:])
+    # Critical first (review s24 RN finding 13), naming the status; the status card next.
+    assert cards[0]["indicator"] == "critical"
+    assert cards[0]["detail"].startswith("**Patient recorded deceased (2025-05-20):**")
+    assert cards[1]["summary"].startswith("Patient recorded deceased (2025-05-20)")

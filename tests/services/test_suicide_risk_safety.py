@@ -463,8 +463,11 @@ def test_deceased_patient_gets_the_status_and_the_safety_cards_at_any_hook(hook:
     # open as at an order (review 19 E1). At an order, the running drug of the drafted class
     # (said on the repeat card for a living patient) keeps a card of its own.
     same_class = [] if hook == "patient-view" else ["order-same-class-running"]
-    assert [r.topic for r in shown] == ["data-quality", "suicide-risk", *same_class]
-    assert shown[0].summary.startswith("Patient recorded deceased (")
+    # Critical first (review s24 RN finding 13): the suicide-risk card, its detail led by the
+    # status, then the status card.
+    assert [r.topic for r in shown] == ["suicide-risk", "data-quality", *same_class]
+    assert shown[0].detail.startswith("**Patient recorded deceased (")
+    assert shown[1].summary.startswith("Patient recorded deceased (")
     assert all(not r.suggestions for r in shown)
     # A replay as of a day before the death sees a living patient.
     later = _deceased(s, s.as_of + timedelta(days=10))

@@ -180,11 +180,15 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
             f"{name} {dose}: {act} ({found.short()})",
             f"{name}: {act}",
         )
+    # A summary that asks for a level first says no PHQ-9 (review s24 RN finding 9: "Lithium
+    # 900 mg/day, PHQ-9 23: repeat the level"): the score judges the response, which waits for
+    # the level; the detail keeps it. A raise or an adjustment by level still names it (below
+    # the target, it is why the dose goes up).
     if found.state is LevelState.EARLY:
         act = f"{found.repeat_text()} ({found.short()}, too early after the {found.change_words()})"
+        # No "since" the course's start: the dose is that of the change the act names.
         return cards.fit_summary(
-            f"{name} {dose} since {since}, {phq}: {act}",
-            f"{name} {dose}, {phq}: {act}",
+            f"{name} {dose}: {act}",
             f"{name} {dose}: {found.repeat_text()}",
             f"{name}: {found.repeat_text()}",
         )
@@ -194,8 +198,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
         over = "at the toxicity line" if found.toxic is not None else "above target"
         act = f"level {was} ({over}) before the last: check before any dose change"
         return cards.fit_summary(
-            f"{name} {dose} since {since}, {phq}: {act} ({found.short()})",
-            f"{name} {dose}, {phq}: {act}",
+            f"{name} {dose} since {since}: {act} ({found.short()})",
             f"{name} {dose}: {act}",
             f"{name}: check the level before any dose change",
         )
@@ -203,8 +206,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
         act = f"check a {trial.ingredient} level first"
         last = f"last {found.short().removeprefix('level ')}"
         return cards.fit_summary(
-            f"{name} {dose} since {since}, {phq}: {act} ({last})",
-            f"{name} {dose}, {phq}: {act} ({last})",
+            f"{name} {dose} since {since}: {act} ({last})",
             f"{name} {dose}: {act} ({last})",
             f"{name}: {act}",
         )

@@ -22,6 +22,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
 from services.rules.optimize.room import room as room_for
+from services.rules.optimize.still_improving import raise_from, waiting_line
 from services.rules.optimize.stopped_dose import stopped_sentence
 from services.rules.optimize.wording import (
     dose_since_text,
@@ -165,6 +166,9 @@ def toward_remission(
         # The upper end of a ranged dose: no raise toward a top the patient may already take.
         and (space := room_for(ctx, t)) is not None
     }
+    # Still improving, not long at the dose: the raise waits (optimize/still_improving.py).
+    waits = {t: day for t in rooms if (day := raise_from(ctx, t)) is not None}
+    rooms = {t: r for t, r in rooms.items() if t not in waits}
     top.update({t: r.top for t, r in rooms.items()})
     room = list(rooms)
     for t in good:
@@ -175,6 +179,8 @@ def toward_remission(
             f"{ctx.policy.remission_below}, CMS159). Switching or adding an adjunct is not "
             "proposed while the current trial responds."
         )
+        if t in waits:
+            sections.append(waiting_line(t, waits[t]))
     for t, r in rooms.items():
         held = f" {r.hold}" if r.hold else ""
         sections.append(

@@ -16,6 +16,13 @@ Review s22 RS finding 1: a newer PHQ-9 whose total and answers disagree judges n
 (services/phq9_disagreements.py), so the judgement rests on the score before it, which is what
 "older than the interval" is asked of; the card then leads with the form to check, not with a
 repeat two weeks after one was done.
+
+Review s24 RN finding 6: a PHQ-2, PHQ-8 or EPDS newer than the latest PHQ-9 total (item 9 not
+asked) and results named PHQ-9 that could not be read (an item 9 row under a site code) were said
+only on the measurement card, which asked for the same PHQ-9 again ("On venlafaxine; no PHQ-9
+total in 183 days (PHQ-2 6 on 2026-11-16: not a PHQ-9, item 9 not asked): repeat the PHQ-9").
+This card says both (`newer_words`), so one card makes the request with every reason, and the
+measurement card yields to it (measurement_yield.yield_to_optimise).
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fhir_mapping.record import Score
-from services import cards, phq9_disagreements, screen, trial_count
+from services import cards, no_phq9_words, phq9_disagreements, screen, trial_count
 from services.card_format import plural
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -74,6 +81,7 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
     ask = "repeat before switching or augmenting"
     if newer is not None:
         ask = f"{phq9_disagreements.CHECK} before switching or augmenting"
+    since, since_short, since_line = newer_words(ctx, score)
 
     def line(held: list[Suggestion]) -> str:
         text = (
@@ -90,8 +98,13 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
                 "). Check that form, or repeat the PHQ-9 (with item 9), before switching or "
                 "augmenting."
             )
+        text += since_line
         if held:
             text += f" Not one click until then: {'; '.join(s.label for s in held)}."
+        if newer is not None:
+            # What the disagreement means, said here once: the measurement card that said it
+            # too yields to this one (measurement_yield.py; review s24 RN finding 5).
+            text += f"\n\n{phq9_disagreements.conflict_section(newer)}"
         return text
 
     (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY)
@@ -100,9 +113,41 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
     last = head[0].lower() + head[1:]
     if newer is not None:
         last = f"PHQ-9 {phq9_disagreements.conflict_words(newer)}"
+    upper = f"{last[0].upper()}{last[1:]}"
     summary = cards.fit_summary(
-        f"{failed}; {last}: {ask}",
-        f"{failed_short}; {last}: {ask}",
-        f"{last[0].upper()}{last[1:]}: {ask}",
+        f"{failed}; {last}{since}: {ask}",
+        f"{failed_short}; {last}{since}: {ask}",
+        f"{upper}{since}: {ask}",
+        f"{upper}{since_short}: {ask}",
     )
     return screen.with_fields(held, summary=summary, held_summary=None)
+
+
+def newer_words(ctx: RuleContext, score: Score) -> tuple[str, str, str]:
+    """What the record holds after the stale score that is no PHQ-9 total read (module
+    docstring): the newest PHQ-2, PHQ-8 or EPDS after the latest PHQ-9 total, said in the
+    summary ("; PHQ-2 6 on 2026-11-16: not a PHQ-9, item 9 not asked", and a shorter form
+    keeping "item 9 not asked"), and a detail sentence naming it and the results named PHQ-9
+    dated after the score that could not be read. ("", "", "") when there is neither."""
+    latest = ctx.facts.latest_phq9
+    other = no_phq9_words.newest_other_screen(ctx.record, latest.date if latest else None)
+    unread = no_phq9_words.unread_since(ctx.record, score.date)
+    line = ""
+    since = short = ""
+    if other is not None:
+        words = no_phq9_words.other_screen_words(other)
+        since = f"; {words}"
+        short = f"; {other.instrument} on {other.date.isoformat()}, item 9 not asked"
+        line += (
+            f" Since then: {words}; it does not replace the PHQ-9, whose item 9 (the suicide "
+            "item) it does not ask."
+        )
+    if unread:
+        day = no_phq9_words.latest_unread(unread)
+        dated = f", latest {day.isoformat()}" if day is not None else ""
+        line += (
+            f" Since then also: {no_phq9_words.unread_phq9_words(unread)}{dated}, not read: "
+            "their totals and item 9 answers are not known; check them in the chart (if an "
+            "item 9 is above 0, assess suicide risk today): one may be the repeat asked here."
+        )
+    return since, short, line

@@ -1,0 +1,127 @@
+"""Whether a prefetch key holds the resource type its template asks for (review s24 W2).
+
+A key of the service's (services/catalog.py: `conditions` is "Condition?patient=...", so it holds
+Conditions; `prefetch._kind_of_key` reads each key's type from its template) that holds none of
+that type is not "no data": an EHR whose mapping put the Patient read, or a Bundle of
+Observations, under `conditions` has not said the patient has no diagnoses. Read as data, the
+bipolar diagnosis went unseen and the "no mood stabiliser" safety card vanished. So such a value
+is a prefetch problem ("holds Patient, not Condition"), as an error OperationOutcome is: the key
+is fetched, or missing (412 when required, else named on the cards it touches).
+
+A Bundle that holds some of its key's type beside others keeps its own type; the others (match
+entries only) are left out and counted, as entries holding no resource are: that key's data may
+be incomplete, since the EHR's mapping is at fault. Not counted as another type:
+- `include` entries (search.mode "include": sent with the matches on purpose, a Medication with
+  its order);
+- a Medication, which carries no patient data of its own and is read only through the
+  medicationReference of an order, statement, dispense or administration beside it (some EHRs
+  send it as a plain entry, with no search.mode);
+- a key the service does not declare (an EHR's own naming: read by resourceType, as ever).
+An empty Bundle, or one of nothing but OperationOutcome warnings, holds no resource at all: no
+data of that kind, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cds_hooks.fhir_data.prefetch_gathered import Gathered
+from cds_hooks.fhir_data.search_bundles import bundle_entries
+from fhir_mapping.gaps import feed
+
+# Travels with any key's resources without being data about the patient (module docstring).
+_COMPANIONS = frozenset({"Medication"})
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTypes:
+    """What a key's value holds against the type its template asks for."""
+
+    # "holds Patient, not Condition" when no resource of the key's type is among them.
+    none_of_kind: str | None = None
+    # The match resources of another type left out (the same objects as among the read ones).
+    excluded: tuple[Mapping[str, Any], ...] = ()
+
+    def excluded_line(self, kind: str, where: str) -> str:
+        """ "2 entries of the prefetched 'conditions' Bundle hold Observation, not Condition:
+        not read"."""
+        count = len(self.excluded)
+        entries, hold = ("entry", "holds") if count == 1 else ("entries", "hold")
+        return f"{count} {entries} of {where} {hold} {_types(self.excluded)}, not {kind}: not read"
+
+
+FITS = KeyTypes()
+
+
+def key_types(
+    kind: str,
+    value: Mapping[str, Any] | list[Any],
+    resources: Iterable[Mapping[str, Any]],
+    types: Iterable[str],
+) -> KeyTypes:
+    """`value`, the prefetched value of a key whose template asks for `kind`, against that
+    type. `resources`: what was read of it (prefetch_values.read_value, or a bare list's
+    items); `types`: their resource types (match and include), so that a value of the key's own
+    type alone (nearly every one) is settled without another walk."""
+    found = set(types)
+    if not found or found <= {kind} or (kind in found and found <= {kind, *_COMPANIONS}):
+        return FITS
+    read = list(resources)
+    if kind not in found:
+        return KeyTypes(none_of_kind=f"holds {_types(read)}, not {kind}")
+    # Some of the key's type beside others: leave out the match entries of another type.
+    off = {id(r) for r in _matches(value) if r.get("resourceType") not in {kind, *_COMPANIONS}}
+    return KeyTypes(excluded=tuple(r for r in read if id(r) in off))
+
+
+def keep_own_type(
+    key: str,
+    value: Mapping[str, Any] | list[Any],
+    resources: list[dict[str, Any]],
+    types: Iterable[str],
+    kind_of_key: Mapping[str, str],
+    result: Gathered,
+) -> list[dict[str, Any]] | None:
+    """The resources of the prefetched `key` to read (`key_types`); None when it holds none of
+    its template's type: `result.wrong_type` then says what it holds, and `prefetch.gather`
+    treats the key as a failed prefetch. Others left out beside the key's own type are counted
+    in `result.skipped` and leave the key's data incomplete, said in plain words."""
+    kind = kind_of_key.get(key)
+    if kind is None:
+        return resources  # an EHR's own key: read by resourceType
+    checked = key_types(kind, value, resources, types)
+    if checked.none_of_kind is not None:
+        result.wrong_type[key] = checked.none_of_kind
+        return None
+    if not checked.excluded:
+        return resources
+    result.skipped += len(checked.excluded)
+    where = f"the prefetched {key!r} " + ("list" if isinstance(value, list) else "Bundle")
+    result.mark_incomplete([feed(kind, key)], checked.excluded_line(kind, where))
+    off = {id(r) for r in checked.excluded}
+    return [r for r in resources if id(r) not in off]
+
+
+def _matches(value: Mapping[str, Any] | list[Any]) -> list[Mapping[str, Any]]:
+    """The resources of `value`'s match entries (FHIR: an entry with no search.mode is a match);
+    every item of a bare list, or the resource itself, is one."""
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, dict)]
+    if value.get("resourceType") != "Bundle":
+        return [value]
+    out: list[Mapping[str, Any]] = []
+    for entry in bundle_entries(value)[0]:
+        if not isinstance(entry, dict) or not isinstance(resource := entry.get("resource"), dict):
+            continue
+        search = entry.get("search")
+        if (search.get("mode") if isinstance(search, dict) else None) in (None, "match"):
+            out.append(resource)
+    return out
+
+
+def _types(resources: Iterable[Mapping[str, Any]]) -> str:
+    """ "Observation", "Observation and Patient": each type once, sorted."""
+    names = sorted({str(r.get("resourceType")) for r in resources})
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

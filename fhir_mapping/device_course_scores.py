@@ -1,0 +1,199 @@
+"""A TMS or ECT course that started while a drug was taken ends the drug's scoring window at its
+first session (review s24 RJ finding 1): `device_cut_off`, beside next_course_scores._cut_off,
+which ends it where the next antidepressant began.
+
+Journey A of the review: venlafaxine 225 mg for 7 weeks, PHQ-9 18 -> 16 (failed), then a TMS
+course beside it, PHQ-9 16 -> 10 -> 8. The later scores, read as venlafaxine's outcome, turned the
+failure into "1 partial response (venlafaxine, 44 %)" and "venlafaxine responding" while TMS ran,
+next to the TMS-course card claiming the same drop, and back to "2 failed" months later: the
+verdict flipped visit to visit and the cards contradicted each other. A drop during a course
+cannot be told apart from the course's own effect, so the drug is judged on the scores taken
+before it: the PHQ-9 of the first session's day is still the drug's (taken before the first
+session, it is the score the referral was decided on, and the course's own baseline:
+services/tms_course.py). The safer reading too: crediting the device's response to the drug
+hides a failed trial and moves the pathway back (an adjunct to a "partially responding" drug
+instead of counting it toward treatment resistance).
+
+Sessions are grouped into courses as services/tms_course.py groups them: a new course after more
+than the clinic's TMS course gap without a session (policy.tms_course_gap_days, passed down by
+services/evaluation.py; `DEFAULT_COURSE_GAP_DAYS` is that policy's default for a caller of the
+mapping alone). ECT courses are grouped the same way (services/ect_phases.py). Only a course
+that starts on or after the drug's start and before its window would close (its end, plus the
+days after the end a score may still be its outcome) cuts it. A drug started while a course was
+under way (maintenance ECT every few weeks) had no course-free start to measure from: its own
+windows judge it, as before.
+
+A drug with no score of its own before the course (the course began before its week 4), or only
+one from before it became adequate, would be left unjudged for ever, the cards asking for a PHQ-9
+no score could answer. It is judged on the later score when that was taken after the course's own
+outcome window (the drug taken alone again) or shows it did not help even with the course beside
+it (no remission, no drop into the partial band at any score since: what failed with the course
+failed alone); any other drop stays the course's, and the drug unmeasured (`read_through`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from fhir_mapping.clinical_records import ProcedureKind, ProcedureRecord
+from fhir_mapping.next_course_scores import _cut_off
+from fhir_mapping.partial_response import partial_from
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import Score, Trial
+
+# services.policy.TmsPolicy.tms_course_gap_days's default (tests/fhir_mapping pins them equal).
+DEFAULT_COURSE_GAP_DAYS = 30
+
+_DEVICE_KINDS = {ProcedureKind.TMS: "TMS", ProcedureKind.ECT: "ECT"}
+
+
+class DeviceCourse(NamedTuple):
+    """A TMS or ECT course: its first and last sessions, the last day a session would still be
+    part of it (its last session plus the course gap), and "TMS" | "ECT"."""
+
+    first: date
+    last: date
+    reach: date
+    name: str
+
+
+def device_course_starts(
+    procedures: Iterable[ProcedureRecord], gap_days: int = DEFAULT_COURSE_GAP_DAYS
+) -> tuple[DeviceCourse, ...]:
+    """Each TMS and ECT course on record, oldest first: a new course after more than `gap_days`
+    without a session of its kind (a course documented as one Procedure over a period runs to
+    its last day)."""
+    found: list[DeviceCourse] = []
+    gap = timedelta(days=gap_days)
+    for kind, name in _DEVICE_KINDS.items():
+        spans = sorted(
+            (p.date, p.performed_end or p.date)
+            for p in procedures
+            if p.kind is kind and p.date is not None
+        )
+        first: date | None = None
+        last = date.min
+        for start, end in spans:
+            if first is not None and (start - last) <= gap:
+                last = max(last, end)
+                continue
+            if first is not None:
+                found.append(DeviceCourse(first, last, last + gap, name))
+            first, last = start, end
+        if first is not None:
+            found.append(DeviceCourse(first, last, last + gap, name))
+    return tuple(sorted(found))
+
+
+def device_cut_off(
+    trial: Trial, courses: Sequence[DeviceCourse], policy: MappingPolicy
+) -> DeviceCourse | None:
+    """The first of `courses` begun on or after the trial's start and before its scoring window
+    closes: its first day is the last one a score may be the trial's outcome. None: no such
+    course, or the trial was started while a course was under way (maintenance ECT every few
+    weeks: the drug's own windows judge it, its start was no device-free baseline to cut)."""
+    closes = trial.end + timedelta(days=policy.on_treatment_days_after_end)
+    for course in courses:
+        if course.first < trial.start <= course.reach:
+            return None
+    for course in courses:
+        if trial.start <= course.first <= closes:
+            return course
+    return None
+
+
+def cut_off(
+    trial: Trial,
+    following: Trial | None,
+    courses: Sequence[DeviceCourse],
+    policy: MappingPolicy,
+) -> tuple[date | None, DeviceCourse | None, date | None]:
+    """(the last day a score may be the trial's outcome, the TMS/ECT course that sets it or None,
+    the next course's cut-off alone): next_course_scores._cut_off, or the first day of a course
+    begun beside the drug when that comes first."""
+    cut = _cut_off(trial, following, policy)
+    device = device_cut_off(trial, courses, policy)
+    if device is None or (cut is not None and cut < device.first):
+        return cut, None, cut
+    return device.first, device, cut
+
+
+def unhelped(
+    later: Score | None, since: Sequence[Score], baseline: Score | None, remission_below: int
+) -> Score | None:
+    """`later` (the outcome the window would have read but for the course, scored during or
+    after it) when it shows the drug did not help even with the course beside it: neither it nor
+    any score `since` the course began (up to it) shows remission or a drop into the partial band
+    (data/response_bands.csv) from a baseline on record. What did not help with the course did
+    not help alone (a course does not make a drug work less). Any drop of the partial band or
+    more stays the course's (None): it cannot be told apart."""
+    if later is None or baseline is None or not baseline.value:
+        return None
+    for score in (*since, later):
+        if score.value is None or score.value < remission_below:
+            return None
+        if (baseline.value - score.value) * 100 / baseline.value >= partial_from():
+            return None
+    return later
+
+
+def read_through(
+    later: Score | None,
+    since: Sequence[Score],
+    baseline: Score | None,
+    course: DeviceCourse,
+    policy: MappingPolicy,
+    remission_below: int,
+) -> Score | None:
+    """For a drug with no score of its own before the course (or none since it became
+    adequate): `later` when it was taken after the course's own outcome window (its last session
+    plus on_treatment_days_after_end, as services/tms_course.py reads a course), the drug then
+    taken alone again, or when it shows no help even with the course (`unhelped`); else None.
+    Reading nothing would leave the drug unjudged for ever, the cards asking for a PHQ-9 no
+    score could answer (an ECT response, then PHQ-9 18 a month on venlafaxine alone: the
+    relapse on the drug is its outcome)."""
+    window = course.last + timedelta(days=policy.on_treatment_days_after_end)
+    if later is not None and later.date > window:
+        return later
+    return unhelped(later, since, baseline, remission_below)
+
+
+def with_device_note(
+    trial: Trial,
+    device: DeviceCourse,
+    after: Callable[[date, date], Sequence[Score]],
+    policy: MappingPolicy,
+) -> Trial:
+    """The trial with a note (Trial.outcome_note, read by the cards and the timeline) on the
+    course: the latest PHQ-9 its window would have read but for the course ("PHQ-9 8 on
+    2025-10-06 was taken during or after a TMS course (from 2025-08-25): TMS's outcome, not
+    venlafaxine's"), or, for an outcome read through the course (`unhelped`), that it was taken
+    with the course beside the drug. `after`: the PHQ-9s dated after a day up to another
+    (score_windows.PHQ9ByDate.after). A note already there (the next drug's) is kept."""
+    if trial.outcome_note is not None:
+        return trial
+    day, name = device.first.isoformat(), device.name
+    course = f"{'an' if name == 'ECT' else 'a'} {name} course (from {day})"
+    outcome = trial.on_treatment
+    if outcome is not None and outcome.date > device.first:
+        taken = f"{outcome.instrument} {outcome.value} on {outcome.date.isoformat()} was taken"
+        window = device.last + timedelta(days=policy.on_treatment_days_after_end)
+        if outcome.date > window:
+            note = f"{taken} after {course}, none on {trial.ingredient} alone before it"
+        else:
+            note = (
+                f"{taken} during or after {course} beside {trial.ingredient}: no response to both"
+            )
+        return dataclasses.replace(trial, outcome_note=note)
+    left_out = after(device.first, trial.end + timedelta(days=policy.on_treatment_days_after_end))
+    if not left_out:
+        return trial
+    later = left_out[-1]
+    note = (
+        f"{later.instrument} {later.value} on {later.date.isoformat()} was taken during or after "
+        f"{course}: {name}'s outcome, not {trial.ingredient}'s"
+    )
+    return dataclasses.replace(trial, outcome_note=note)

@@ -1,0 +1,154 @@
+"""How the interaction card words a lithium pair from its dates (review s24 RN finding 9).
+
+The lithium rows of data/drug_interactions.csv (an ACE inhibitor, an ARB, a thiazide or an NSAID
+beside lithium) ask for "a lithium level in 5-7 days": the labels' check after either drug is
+started, stopped or its dose changed. Said on every chart open, it fit a NEW pair only: lisinopril
+taken since 2017 beside lithium since 2026-09-10, with a level drawn on 2026-11-20, read as if
+the combination had just begun (rf21, lithium_target_age, lithium_level21 L3 and L4), and beside
+the lithium card's own "repeat the level 5-7 days after" the dose change of 2026-11-17 it asked
+for the same level twice (L1).
+
+Here the pair is dated:
+
+- it began on the later of the two starts, or the partner's latest dose change (`PairTiming.
+  began`): the events the rows name. Lithium's own dose change is not the pair's: a level 5-7
+  days after any lithium change is lithium's own check, with or without the partner, asked by
+  the optimise card's lithium line (optimize/adjunct_level.py); the detail still names it here
+  when no level at steady state follows it, so a chart without that card is not silent;
+- NEW while no level drawn at steady state after it (data/level_monitoring.csv steady_from_days)
+  is on record: "lithium level 5-7 days after 2026-11-28" within the steady window, "no lithium
+  level since 2026-11-02: check one" after it;
+- LONG-STANDING once such a level is on record: the summary cites it ("long-standing, last level
+  0.3 on 2026-11-20") and asks for nothing new; "level due" when it is older than lithium's
+  monitoring interval (level_monitoring.csv due_days);
+- a partner with no readable start (an undated active record) keeps the row's own action: its
+  start says nothing of how long the two have run together, and the safer reading is a new pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhir_mapping.record import LabResult
+from services import cards, drug_names, lab_safety, level_monitoring
+from services.interaction_table import Pair, Taking
+from services.level_monitoring import LevelInterval
+from services.rules.context import RuleContext
+
+LITHIUM = "lithium"
+
+
+@dataclass(frozen=True, slots=True)
+class PairTiming:
+    lithium: Taking
+    partner: Taking
+    began: date  # the pair's latest start (or the partner's dose change)
+    what: str  # what happened that day: "lithium started", "lisinopril dose changed"
+    level: LabResult | None  # the latest readable lithium level
+    steady: LevelInterval
+    as_of: date
+
+    def _settled_by(self) -> date:
+        """The first day a level is that of the pair at steady state."""
+        return self.began + timedelta(days=self.steady.steady_from_days)
+
+    @property
+    def checked(self) -> bool:
+        """A level drawn at steady state after the pair began is on record: long-standing."""
+        return self.level is not None and self.level.date >= self._settled_by()
+
+    def _short_level(self) -> str:
+        """ "0.3 on 2026-11-20": the summary's words for the last level."""
+        assert self.level is not None
+        number = lab_safety.value(self.level)
+        shown = cards.fmt_mg(number) if number is not None else "a level"
+        return f"{shown} on {self.level.date.isoformat()}"
+
+    def due(self) -> bool:
+        """The last level is older than lithium's monitoring interval (level_monitoring.csv)."""
+        return self.level is not None and self.steady.is_due(self.level.date, self.as_of)
+
+    def act(self) -> str:
+        """What the summary asks, in place of the row's "lithium level in 5-7 days"."""
+        if self.checked:
+            if self.due():
+                return f"long-standing, level due (last {self._short_level()})"
+            return f"long-standing, last level {self._short_level()}"
+        if (self.as_of - self.began).days <= self.steady.steady_to_days:
+            return f"lithium level {self.steady.steady_days()} after {self.began.isoformat()}"
+        if self.level is not None and self.level.date >= self.began:
+            # A level since, drawn before steady state (L1's 3 days): not the pair's level.
+            return f"no steady-state lithium level since {self.began.isoformat()}: check one"
+        return f"no lithium level since {self.began.isoformat()}: check one"
+
+    def line(self) -> str:
+        """The detail's sentence on the pair's dates and what follows from them."""
+        began = f"Together since {self.began.isoformat()} ({self.what})"
+        if self.checked:
+            assert self.level is not None
+            due = (
+                f"; the level is due ({self.steady.interval}, {self.steady.cite})"
+                if self.due()
+                else ""
+            )
+            said = (
+                f"{began}, with a level drawn since (on {self.level.date.isoformat()}): a "
+                f"long-standing pair, no new level asked for it{due}. Check one "
+                f"{self.steady.steady_days()} after either drug is started, stopped or its dose "
+                "changed."
+            )
+        elif (self.as_of - self.began).days <= self.steady.steady_to_days:
+            said = (
+                f"{began}: a new pair; check a lithium level {self.steady.steady_days()} after "
+                "that day, when it is at steady state."
+            )
+        elif self.level is not None and self.level.date >= self.began:
+            days = (self.level.date - self.began).days
+            said = (
+                f"{began}: the last level came {days} day{'s' if days != 1 else ''} after it, "
+                f"before steady state ({self.steady.steady_days()}): check one now."
+            )
+        else:
+            said = (
+                f"{began}: no lithium level since; steady state is {self.steady.steady_days()} "
+                "after it: check one now."
+            )
+        return said + self._lithium_change()
+
+    def _lithium_change(self) -> str:
+        """Lithium's own dose change after the pair began, with no level at steady state after
+        it: lithium's own check (module docstring), named so no chart is silent on it."""
+        changed = self.lithium.dose_began
+        if changed is None or changed <= self.began:
+            return ""
+        steady = changed + timedelta(days=self.steady.steady_from_days)
+        if self.level is not None and self.level.date >= steady:
+            return ""
+        return (
+            f" Lithium's dose changed on {changed.isoformat()}: a level "
+            f"{self.steady.steady_days()} after it is lithium's own check, with or without "
+            f"{drug_names.shown(self.partner.ingredient)}."
+        )
+
+
+def of(ctx: RuleContext, pair: Pair) -> PairTiming | None:
+    """The dates of a lithium pair of two drugs taken (not an order's draft); None for any
+    other pair, a partner with no readable start, or no steady window on file."""
+    if pair.ordered or LITHIUM not in pair.names():
+        return None
+    lithium, partner = (
+        (pair.first, pair.second) if pair.first.ingredient == LITHIUM else (pair.second, pair.first)
+    )
+    steady = level_monitoring.interval_for(LITHIUM)
+    if lithium.start is None or partner.start is None or steady is None:
+        return None
+    if not steady.steady_to_days:
+        return None
+    name = drug_names.shown(partner.ingredient)
+    events = [(lithium.start, "lithium started"), (partner.start, f"{name} started")]
+    if partner.dose_began is not None:
+        events.append((partner.dose_began, f"{name} dose changed"))
+    began, what = max(events, key=lambda e: e[0])
+    level = lab_safety.latest_readable(ctx.record, LITHIUM)
+    return PairTiming(lithium, partner, began, what, level, steady, ctx.record.as_of)

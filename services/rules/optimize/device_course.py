@@ -1,0 +1,83 @@
+"""A TMS course running, or one that responded and still holds: the optimise card's drug
+proposals wait for it (review s24 RJ finding 2).
+
+Journey A of the review, TMS week 4-5 beside venlafaxine: the optimise card offered one-click
+aripiprazole and brexpiprazole next to the tms-course card that was still checking the course's
+response. A drug added (or raised, or switched) mid-course confounds that check: a later drop
+could not be told apart from the new drug's, and a side effect from the course's. The response
+check at week 4-6 (policy.tms_response_check_weeks, tms_course_weeks; REFERENCE.md 3.2-3.3) comes
+first, so while a course runs (tms_course.running_course, the same predicate
+measurement_based_care.py steps back for) every proposal that orders a drug is named, not one
+click, and the card says one line: "TMS course running since D: judge it at week 4-6 (tms-course
+card) before changing medication". The raise is held with the adjuncts and switches: fewer
+changes at once is the safer reading, and the clinician can still order any of them by hand.
+
+After the course: a course that responded (a >= 50 % drop, CANMAT 2023 para 180) whose response
+the latest PHQ-9 still shows (at most half the course's baseline) holds them too. Its drop is the
+course's, not the drug's (fhir_mapping/device_course_scores.py scores the drug before it), so the
+drug's "2 adequate trials failed: augment or switch class" stands on the record, yet adding or
+switching a drug while the patient responds to TMS is no step the pathway asks for; once the
+scores return the course is named as responded (a retreatment option: LCD L37086) and the
+proposals are one click again.
+"""
+
+from __future__ import annotations
+
+from services import tms_course
+from services.recommendation import Recommendation, Suggestion
+from services.rules import one_click_hold
+from services.rules.context import RuleContext
+from services.tms_course import RESPONSE_DROP, TmsCourse
+
+HELD_BY = "TMS course first"
+
+
+def _still_responding(ctx: RuleContext, course: TmsCourse) -> bool:
+    """The ended course responded and the latest PHQ-9 (on or after its first session) is still
+    a response against the course's baseline."""
+    latest, baseline = ctx.facts.latest_phq9, course.baseline
+    if course.response is not True or latest is None or latest.value is None:
+        return False
+    if baseline is None or baseline.value is None or latest.date < course.start:
+        return False
+    return latest.value <= baseline.value * (1 - RESPONSE_DROP)
+
+
+def _line(ctx: RuleContext, course: TmsCourse) -> str:
+    """The card's first line for a running course, or one that responded and still holds."""
+    if course.running:
+        first = ctx.policy.tms_response_check_weeks
+        last = ctx.policy.tms_course_weeks
+        return (
+            f"**TMS course running since {course.start.isoformat()}:** judge it at week "
+            f"{first:g}-{last:g} (tms-course card) before changing medication; an adjunct, switch "
+            "or raise now would confound its response check."
+        )
+    latest = ctx.facts.latest_phq9
+    assert latest is not None  # _still_responding
+    return (
+        f"**TMS course responded:** {course.dates()}, {course.outcome()}; PHQ-9 {latest.value} "
+        f"on {latest.date.isoformat()} still shows it. Keep the current treatment; augment or "
+        "switch if symptoms return."
+    )
+
+
+def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
+    """`rec` (the optimise card) with its drug proposals named, not one click, and the course's
+    line first, while a TMS course runs or its response holds; as it is otherwise."""
+    # The predicate measurement_based_care.py steps back for; else the latest ended course.
+    course = tms_course.running_course(ctx.record, ctx.policy)
+    if course is None:
+        ended = tms_course.earlier_courses(ctx.record, ctx.policy)
+        if not ended or not _still_responding(ctx, ended[-1]):
+            return rec
+        course = ended[-1]
+    line = _line(ctx, course)
+
+    def text(held: list[Suggestion]) -> str:
+        if not held:
+            return line
+        return f"{line} Not one click until then: {'; '.join(s.label for s in held)}."
+
+    (held,) = one_click_hold.hold_drug_orders([rec], text, held_by=HELD_BY)
+    return held

@@ -1,0 +1,62 @@
+"""Safety labs named in a result under a code this service does not know, where one could change
+a card (review s24 RM finding 2).
+
+A sodium of 127 filed by Epic under its local component code only, text "Sodium", in a
+78-year-old on venlafaxine: the mapping does not read it (its code is not identified, so its
+value is no result the service vouches for), and made it a DataGap naming the test only for the
+TSH (fhir_mapping/lab_lookalike.py). Now the table names sodium, eGFR, creatinine, ALT, AST and
+QTc too; but a lab gap is listed only on cards resting on labs, and the card this sodium would
+have raised (the low-sodium card) is exactly the one that is missing. So such a gap is decisive,
+as a medication or score gap is (data_gaps.annotate: carried by the data-quality card when no
+other card lists it), when the test is one a drug on this screen is judged by:
+
+- at an order hook, the drafted drugs (not their QTc and sodium, which have a line of their own
+  there: order_checks/unread_labs.py); on chart open, the running courses;
+- a drug's tests: its data/lab_safety.csv rows (sodium for the SSRIs, SNRIs, mirtazapine and
+  tricyclics; QTc for citalopram, escitalopram, gepirone, the tricyclics, trazodone and
+  mirtazapine; the lithium level; TSH for liothyronine), eGFR and creatinine for a drug with a
+  renal band (data/renal_doses.csv), ALT and AST for one with a transaminase caution
+  (data/transaminase_cautions.csv).
+
+The gap's reason already says the fix an integration engineer needs ("a site code can be
+configured": `[codes]` maps a local lab code to its LOINC code, README "Site code maps").
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.lab_lookalike import unread_lab
+from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from services import lab_safety, renal_table, transaminases
+
+
+def _tests(ingredient: str, drug_class: str) -> set[str]:
+    """The labs a card judges `ingredient` by (module docstring)."""
+    found = {r.test for r in lab_safety.rules() if r.applies_to(ingredient, drug_class)}
+    if ingredient in renal_table.drugs():
+        found.update(("egfr", "creatinine"))
+    if transaminases.caution_for(ingredient) is not None:
+        found.update(("alt", "ast"))
+    return found
+
+
+def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
+    """The lab look-alike gaps of a test a drug on this screen is judged by."""
+    labs = record.gaps_in(DataDomain.LABS)
+    if not labs:
+        return ()
+    drugs = [(d.ingredient, d.drug_class) for d in record.draft_orders] or [
+        (t.ingredient, t.drug_class) for t in record.trials if t.ongoing
+    ]
+    tests: set[str] = set()
+    for ingredient, drug_class in drugs:
+        tests |= _tests(ingredient, drug_class)
+    if record.draft_orders:
+        # At an order the QTc and sodium have their own line on the draft's first card where
+        # they matter (order_checks/unread_labs.py: "No sodium read from the EHR ... a result
+        # sent only under a local code is not read"), and none where that module chose silence
+        # (a young patient's escitalopram order: review s21 RR2 finding 6): not twice, not more.
+        tests -= _ORDER_LINE
+    return tuple(g for g in labs if any(unread_lab(g, test) for test in tests))
+
+
+_ORDER_LINE = frozenset({"qtc", "sodium"})
