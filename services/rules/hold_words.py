@@ -42,6 +42,11 @@ _STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"(?P<what>.+) (?P<state>could not be read|not read)(?:, |: )(?:ask|check) it first",
             r"check \g<what> (\g<state>)",
         ),
+        # optimize/suicide_hold._unread_held_by, more than one screen unread.
+        (
+            r"self-harm answer (?P<state>not read), check it first",
+            r"check the self-harm answers (\g<state>)",
+        ),
         # "PHQ-9 item 9 not recorded, ask it first", "PHQ-9 item 9 unanswered: ask it first"
         # (item9_unrecorded, measurement_based_care).
         (

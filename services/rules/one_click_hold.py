@@ -111,7 +111,7 @@ def hold_drug_orders(
 
 
 def held_summary(
-    rec: Recommendation, held: Sequence[Suggestion], held_by: str, *, whole: bool = True
+    rec: Recommendation, held: Sequence[Suggestion], held_by: str, *, whole: bool
 ) -> Recommendation:
     """`rec` with its summary saying why `held` are taken off: THE rule every hold's summary
     follows. An EHR that shows summaries only shows nothing else, so the reason is always said
