@@ -99,9 +99,8 @@ def test_therapy_running_or_arranged_now_keeps_the_card_away(name: str) -> None:
 
 def test_completed_referral_without_a_session_is_named_as_lapsed() -> None:
     card = _by_topic(_chart("referral_completed_no_session"))[THERAPY]
-    assert "psychotherapy referred but no session on record: consider CBT or IPT" in (
-        card["summary"]
-    )
+    summary = card["summary"]
+    assert "psychotherapy referred but no session on record: consider CBT or IPT" in summary
     assert (
         "A psychotherapy referral of 2026-06-15 was closed as completed with no session on "
         "record after it. Ask whether therapy took place elsewhere" in card["detail"]
