@@ -253,24 +253,43 @@ _KEY_OPTIONS = (
     | orjson.OPT_PASSTHROUGH_DATETIME
     | orjson.OPT_PASSTHROUGH_DATACLASS
 )
-_recognised: dict[bytes, tuple[tuple[Component, ...], bool]] = {}
+# A look is (the key, or None when JSON cannot write the concept; the components; names_a_drug):
+# the key rides along so the other readings of the same concept remembered by its JSON
+# (product_conflict.name_reading) do not write it again (issue 14: a fill's concept was written
+# up to three times, for the memo here, read_drug and drug_conflict).
+ConceptLook = tuple[bytes | None, tuple[Component, ...], bool]
+_recognised: dict[bytes, ConceptLook] = {}
+
+
+def concept_key(concept: Mapping[str, Any]) -> bytes | None:
+    """The concept's memo key, as `concept_look` writes it; None when JSON cannot write it."""
+    try:
+        return orjson.dumps(concept, option=_KEY_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError
+        return None
+
+
+def concept_look(concept: Mapping[str, Any]) -> ConceptLook:
+    """(the concept's memo key, `concept_reading`'s two answers), remembered by the key."""
+    try:
+        key = orjson.dumps(concept, option=_KEY_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError
+        return None, _read_concept(concept), names_a_drug(concept)
+    found = _recognised.get(key)
+    if found is None:
+        found = (key, _read_concept(concept), names_a_drug(concept))
+        if len(_recognised) >= _RECOGNISED_MAX:
+            _recognised.clear()  # bounded; refilled by the products now in use
+        _recognised[key] = found
+    return found
 
 
 def concept_reading(concept: Mapping[str, Any]) -> tuple[tuple[Component, ...], bool]:
     """(the antidepressant / augmentation components a CodeableConcept names, `names_a_drug`),
     remembered by the concept's content: what `read_drug` in medication_drug.py asks of every
     medication resource, most of which are off this pathway (lisinopril, metformin)."""
-    try:
-        key = orjson.dumps(concept, option=_KEY_OPTIONS)
-    except TypeError:  # orjson.JSONEncodeError
-        return _read_concept(concept), names_a_drug(concept)
-    found = _recognised.get(key)
-    if found is None:
-        found = (_read_concept(concept), names_a_drug(concept))
-        if len(_recognised) >= _RECOGNISED_MAX:
-            _recognised.clear()  # bounded; refilled by the products now in use
-        _recognised[key] = found
-    return found
+    _, found, named = concept_look(concept)
+    return found, named
 
 
 def _excluded_as(products: list[_Product]) -> tuple[Component, ...]:

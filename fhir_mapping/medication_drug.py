@@ -16,13 +16,15 @@ from fhir_mapping.drug_concept import (
     NDC_ONLY,
     NO_NAME_NO_CODE,
     UNKNOWN_CODE,
+    ConceptLook,
+    concept_look,
     ndc_only,
     unknown_codes,
 )
+from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.terminology import (
     Component,
-    concept_reading,
     names_a_drug,
     recognise,
     unread_reason,
@@ -154,7 +156,9 @@ def _referenced_medication(
 
 
 def read_drug(
-    resource: Mapping[str, Any], medications: Mapping[str, Mapping[str, Any]]
+    resource: Mapping[str, Any],
+    medications: Mapping[str, Mapping[str, Any]],
+    look: ConceptLook | None = None,
 ) -> tuple[tuple[Component, ...], str | None, Mapping[str, Any] | None]:
     """(recognised components, why the drug could not be identified at all or None, the
     Medication its medicationReference points to or None), the reference resolved once.
@@ -167,13 +171,14 @@ def read_drug(
     reference = resource.get("medicationReference")
     # Nearly every resource codes its drug inline: no reference to resolve.
     medication = None if reference is None else _referenced_medication(resource, medications)[0]
-    concept = resource.get("medicationCodeableConcept")
-    if concept is not None and isinstance(concept, JSON_OBJECT):
-        # recognise(concept) and names_a_drug(concept), remembered together (issue 14).
-        found, named = concept_reading(concept)
+    # recognise(concept) and names_a_drug(concept), remembered together (issue 14); `look` is
+    # that reading when the caller had it already (`drug_look`).
+    look = drug_look(resource) if look is None else look
+    if look is not None:
+        _, found, named = look
         if found or named:
             return found, None, medication
-        return (), unread_reason(concept), medication
+        return (), unread_reason(resource["medicationCodeableConcept"]), medication
     display = reference.get("display") if isinstance(reference, JSON_OBJECT) else None
     # A placeholder display ("Medication") names no drug (recheck 18b W2): as no display.
     if isinstance(display, str) and not names_a_drug({"text": display}):
@@ -198,17 +203,35 @@ def read_drug(
     return (), NO_MEDICATION, None
 
 
-def off_pathway(resource: Mapping[str, Any]) -> bool:
-    """Whether `read_drug` identifies the resource's drug, by its own medicationCodeableConcept,
-    as one off this pathway (amlodipine, metformin): its answer then is ((), None, ...) whatever
-    else the resource holds, which medications.py skips in silence. A first look from the
-    concept memo alone, before the repeat key of a fill is written (issue 14, session 22: that
-    key cost about four times the memo look-up, for every fill of every other drug)."""
+def drug_look(resource: Mapping[str, Any]) -> ConceptLook | None:
+    """The look (drug_concept.concept_look) of the resource's own medicationCodeableConcept, or
+    None when it has none that is an object: taken once per resource by medications.py and
+    passed to each reading of that concept (issue 14)."""
     concept = resource.get("medicationCodeableConcept")
     if concept is None or not isinstance(concept, JSON_OBJECT):
+        return None
+    return concept_look(concept)
+
+
+def off_pathway(look: ConceptLook | None) -> bool:
+    """Whether `read_drug` identifies the drug of a resource whose own concept gives `look`
+    (`drug_look`) as one off this pathway (amlodipine, metformin): its answer then is
+    ((), None, ...) whatever else the resource holds, which medications.py skips in silence. A
+    first look from the concept memo alone, before the repeat key of a fill is written (issue
+    14, session 22: that key cost about four times the memo look-up, for every fill of every
+    other drug)."""
+    return look is not None and look[2] and not look[1]
+
+
+def read_only_with_another(look: ConceptLook | None) -> bool:
+    """Whether every drug `look` gives is read only with another (lisinopril with lithium:
+    DrugInfo.read_only_with), so medications.py defers the resource and never remembers it as
+    a repeat fill: its repeat key would find nothing (issue 14: 126 lisinopril fills of the
+    10-year chart each wrote one)."""
+    if look is None or not look[1]:
         return False
-    found, named = concept_reading(concept)
-    return named and not found
+    conditional = conditional_ingredients()
+    return all(c.ingredient in conditional for c in look[1])
 
 
 def unread_codes(resource: Mapping[str, Any], medication: Mapping[str, Any] | None) -> str:

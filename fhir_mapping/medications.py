@@ -24,10 +24,11 @@ authorization, so an order with intent `plan` (or status `unknown`) carries why 
 statement, is no trial (review 14 W5; trial_record.py). Other statuses are kept on the event for
 the episode builder.
 
-Here: the walk of the resources (`medication_events`: what is dropped, read, deferred, or a gap)
-and one resource's dates and gaps (`_read_resource`). The events of one dated resource are built
-in medication_event.py (`events_of`: dose, supply, basis, formulation, stated reasons, one
-positional MedicationEvent per component), and the hook's draft orders are read in
+Here: the walk of the resources (`medication_events`: what is dropped, read, deferred, or a gap).
+One resource's dates and gaps are read in medication_resource.py (`read_resource`), the events
+of one dated resource built in medication_event.py (`events_of`: dose, supply, basis,
+formulation, stated reasons, one positional MedicationEvent per component), and the hook's
+draft orders are read in
 medication_drafts.py (`read_drafts`, `draft_orders`, `flat_drafts`): each apart because it is a
 reading of its own, with its own tests, and this module re-exports the drafts' names so no
 importer changed.
@@ -35,7 +36,7 @@ importer changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -49,18 +50,21 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, string
 from fhir_mapping.fill_order_drug import own_medication_unread
 from fhir_mapping.fill_order_drug import reason as order_reason
 from fhir_mapping.fill_order_mismatch import mismatch_gaps
-from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated_drug
+from fhir_mapping.gaps import resource_gap, undated_drug
 from fhir_mapping.indications import condition_index
-from fhir_mapping.medication_dates import dates_of, parse_date, reversed_period
+from fhir_mapping.medication_dates import parse_date
 from fhir_mapping.medication_drafts import draft_orders, flat_drafts, read_drafts
 from fhir_mapping.medication_drug import (
     NO_MEDICATIONS,
+    drug_look,
     medication_index,
     off_pathway,
     read_drug,
+    read_only_with_another,
     unread_codes,
 )
-from fhir_mapping.medication_event import events_of, source_of
+from fhir_mapping.medication_event import source_of
+from fhir_mapping.medication_resource import read_resource
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
     PendingDispense,
@@ -69,11 +73,9 @@ from fhir_mapping.medication_supply import (
 from fhir_mapping.medication_types import (
     DISPENSE,
     ORDER,
-    STATEMENT,
     TAKEN_NOW,
     TYPE_READINGS,
     TypeReading,
-    dosage_lines,
     not_prescribed,
     resource_dosage_lines,
 )
@@ -81,7 +83,6 @@ from fhir_mapping.order_readings import OrderReadings
 from fhir_mapping.product_conflict import (
     DRUG_TO_CONFIRM,
     drug_conflict,
-    with_stated_dose,
 )
 from fhir_mapping.record import DataGap
 from fhir_mapping.repeat_fills import (
@@ -91,9 +92,6 @@ from fhir_mapping.repeat_fills import (
     repeat_events,
     repeat_key,
 )
-from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM, status_unknown
-from fhir_mapping.status_to_confirm import stated as unknown_stated
-from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
 
 # The entry points, with the names importers took from here before the splits (the drafts' from
@@ -205,10 +203,17 @@ def medication_events(
                 seen.add(key)
         # A fill whose product and sig an earlier fill of this chart had (repeat_fills.py):
         # only its dates and source are read. A fill of a drug off this pathway (most of them)
-        # is passed over first: its key cost four times its concept's memo (off_pathway).
-        if reading.kind is DISPENSE and off_pathway(resource):  # as `not components` below
+        # is passed over first: its key cost four times its concept's memo (off_pathway); and
+        # one deferred below (lisinopril) is never remembered, so it writes no key. Its
+        # concept is read once, here, for every reading of it below (issue 14).
+        look = drug_look(resource)
+        if reading.kind is DISPENSE and off_pathway(look):  # as `not components` below
             continue
-        fill = repeat_key(resource) if reading.kind is DISPENSE else None
+        fill = (
+            repeat_key(resource)
+            if reading.kind is DISPENSE and not read_only_with_another(look)
+            else None
+        )
         if (
             fill is not None
             and (known := repeats.get(fill)) is not None
@@ -217,12 +222,14 @@ def medication_events(
             new = repeat_events(resource, known, source_of(resource, reading), as_of)
             if new is not None:
                 events.extend(new)
-                if new and new[0].days_supply is None:  # as _read_resource does
+                if new and new[0].days_supply is None:  # as read_resource does
                     pending.append((resource, len(events) - len(new), known.components))
                 continue
         if medications is None and resource.get("medicationReference") is not None:
             medications = medication_index(resources)
-        components, unreadable, medication = read_drug(resource, medications or NO_MEDICATIONS)
+        components, unreadable, medication = read_drug(
+            resource, medications or NO_MEDICATIONS, look
+        )
         from_order = ""
         if (
             unreadable is not None
@@ -245,7 +252,7 @@ def medication_events(
             continue  # not on this pathway
         # Its code and its name give different drugs (review 18a W1): neither reading wins.
         # Not a trial of either; named with both readings; both taken now when it says so.
-        conflict = drug_conflict(resource, medication)
+        conflict = drug_conflict(resource, medication, look)
         if conflict is not None:
             now = string(resource.get("status")) in TAKEN_NOW.get(reading.kind, ())
             drugs = tuple(dict.fromkeys((*conflict.code_drugs, *conflict.name_drugs)))
@@ -273,7 +280,7 @@ def medication_events(
             deferred.append((resource, reading, components, medication, from_order))
             continue
         read = len(events)
-        _read_resource(
+        read_resource(
             resource, reading, components, medication, as_of, events, gaps, pending, conditions
         )
         if from_order and len(events) > read:
@@ -285,7 +292,7 @@ def medication_events(
         for resource, reading, components, medication, from_order in deferred:
             if any(conditional[c.ingredient] & present for c in components):
                 read = len(events)
-                _read_resource(
+                read_resource(
                     resource,
                     reading,
                     components,
@@ -311,89 +318,3 @@ def _from_order_gap(
     own Medication was not read; placed by what its drug is, as an undated one would be."""
     domain = undated_drug(c.ingredient for c in components)[1]
     return resource_gap(resource, order_reason(own), domain)
-
-
-def _read_resource(
-    resource: Mapping[str, Any],
-    reading: TypeReading,
-    components: tuple[Component, ...],
-    medication: Mapping[str, Any] | None,
-    as_of: date,
-    events: list[MedicationEvent],
-    gaps: list[DataGap],
-    pending: list[PendingDispense],
-    conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
-) -> None:
-    """Add the events of one resource whose drug is recognised to `events` (or its gap to
-    `gaps`, or it to `pending` when it is a dispense without days of supply). `conditions`
-    gives the chart's Conditions by id, for a reasonReference."""
-    # Its status says the use of the drug is not known (fix 20 item 1): no course, and its drugs
-    # possibly running for the safety checks (status_to_confirm.py).
-    if status_unknown(resource, reading.kind):
-        drugs = tuple(c.ingredient for c in components)
-        domain = undated_drug(drugs)[1]
-        gaps.extend(
-            resource_gap(
-                resource,
-                STATUS_TO_CONFIRM,
-                domain,
-                taken_now=drugs,
-                stated=unknown_stated(resource),
-            )
-        )
-        return
-    # The combination product it names, read here once (Contrave's bupropion is never a trial:
-    # combination_products.py), with the strength the product table gives its component.
-    product, components = product_of(components)
-    dosages = dosage_lines(resource.get(reading.dosage_field))
-    # A partial start reads as its latest day up to as-of (review 10 finding 5: dates_of).
-    start, end, written = dates_of(resource, reading.kind, dosages, as_of)
-    # A statement whose period ends before it starts (review 15 M2): its dates are unreadable,
-    # not a course of 0 weeks; named with both dates so the clinician can correct them.
-    backwards = reversed_period(resource) if reading.kind is STATEMENT else None
-    if start is None or backwards is not None:
-        # Still taken, by its status: the safety checks must see it (DataGap.taken_now).
-        now = string(resource.get("status")) in TAKEN_NOW.get(reading.kind, ())
-        # Worded and placed by what the drug is to this service (review 9 finding 11: an OTC
-        # ibuprofen read because lithium is on the chart is no antidepressant or adjunct).
-        reason, domain = undated_drug(c.ingredient for c in components)
-        stated = ""
-        if backwards is not None:
-            reason = REVERSED_PERIOD
-            stated = f"start {backwards[0]}, end {backwards[1]}"
-        gaps.extend(
-            resource_gap(
-                resource,
-                reason,
-                domain,
-                taken_now=tuple(c.ingredient for c in components) if now else (),
-                stated=stated,
-            )
-        )
-        return
-    if start > as_of:
-        # Dated after today (review 15 M3): not read, and named, never dropped in silence.
-        gaps.extend(future_gap(resource, start, undated_drug(c.ingredient for c in components)[1]))
-        return
-    # A partial date (review 10 finding 5), where it comes from, the patient's report and the
-    # stated reasons are read with the event, not copied onto it afterwards (READ12 finding 3).
-    new = events_of(
-        resource,
-        reading,
-        (components, medication),
-        (start, end),
-        dosages,
-        product,
-        written,
-        conditions,
-    )
-    if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
-        new = with_taper(new, dosages, components)
-    # The dose its code's strength gives against the one its name or sig states (review 18a W1).
-    new = with_stated_dose(new, resource, medication, dosages, components)
-    events.extend(new)
-    # A dispense without days of supply (Oracle Health): estimated after the loop from its
-    # authorising order, which may come later in the chart. A dispense stating daysSupply
-    # (the common case) costs one comparison here (issue 14).
-    if reading.kind is DISPENSE and new and new[0].days_supply is None:
-        pending.append((resource, len(events) - len(new), components))

@@ -36,7 +36,7 @@ import orjson
 from fhir_mapping.code_systems import ATC, RXNORM
 from fhir_mapping.dose import daily_amounts, daily_dose_bounds
 from fhir_mapping.dose_sig import is_taper
-from fhir_mapping.drug_concept import _read_concept, _texts
+from fhir_mapping.drug_concept import ConceptLook, _read_concept, _texts, concept_key
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings
 from fhir_mapping.product_text import parse_product_text
@@ -136,20 +136,25 @@ _MAX = 4096
 _remembered: dict[bytes, NameReading | None] = {}
 
 
-def name_reading(concept: object) -> NameReading | None:
+def name_reading(concept: object, key: bytes | None = None) -> NameReading | None:
     """The disagreement between a CodeableConcept's drug code and its text or displays, or None
-    when they agree, when it has no code the tables know, or no name."""
+    when they agree, when it has no code the tables know, or no name. `key` is the concept's
+    memo key when the caller has it (drug_concept.concept_look), so it is written once."""
     if not isinstance(concept, JSON_OBJECT):
         return None
-    try:
-        key = orjson.dumps(concept)
-    except TypeError:
+    # Written as drug_concept writes it: a value JSON would write like another (a date as its
+    # text) is read every time, not taken for that other.
+    if key is None and (key := concept_key(concept)) is None:
         return _read(concept)
-    if key not in _remembered:
-        if len(_remembered) >= _MAX:
-            _remembered.clear()
-        _remembered[key] = _read(concept)
-    return _remembered[key]
+    try:  # one look-up (a None answer is remembered too)
+        return _remembered[key]
+    except KeyError:
+        pass
+    found = _read(concept)
+    if len(_remembered) >= _MAX:
+        _remembered.clear()
+    _remembered[key] = found
+    return found
 
 
 def record_concept(
@@ -167,10 +172,14 @@ def record_concept(
 
 
 def drug_conflict(
-    resource: Mapping[str, Any], medication: Mapping[str, Any] | None
+    resource: Mapping[str, Any],
+    medication: Mapping[str, Any] | None,
+    look: ConceptLook | None = None,
 ) -> NameReading | None:
-    """The reading of a record whose code and name give different drugs, else None."""
-    found = name_reading(record_concept(resource, medication))
+    """The reading of a record whose code and name give different drugs, else None. `look` is
+    that of the resource's own concept (medication_drug.drug_look), which record_concept reads
+    whenever there is one."""
+    found = name_reading(record_concept(resource, medication), None if look is None else look[0])
     return found if found is not None and found.drug_differs else None
 
 
