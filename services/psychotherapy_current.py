@@ -39,6 +39,8 @@ from services.psychotherapy_sessions import PsychotherapySessions
 _KIND = "psychotherapy"  # Referral.kind of a psychotherapy referral or booked visit
 _ARRANGED = OPEN_REQUEST_STATUSES | BOOKED_STATUSES
 _REVOKED = "revoked"
+# An open status as a sentence says it: "is still active", "is still on hold", "is still a draft".
+_STILL = {"on-hold": "on hold", "draft": "a draft"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def lapsed_referrals_line(
         else:
             parts.append(
                 f"A psychotherapy referral {_written(r, episode_start, days)}, is still "
-                f"{r.status} with no session on record after it."
+                f"{_STILL.get(r.status, r.status)} with no session on record after it."
             )
     parts.append(
         "Ask whether therapy took place elsewhere or why it lapsed before referring again."
