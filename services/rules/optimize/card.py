@@ -62,15 +62,21 @@ def _tms_scores(course: TmsCourse, policy: MappingPolicy) -> str:
 
 
 def tms_episode_line(
-    course: TmsCourse | None, policy: MappingPolicy, full: FullCourse | None = None
+    course: TmsCourse | None, policy: MappingPolicy, full: FullCourse | None = None, short: str = ""
 ) -> str:
     """One line on a TMS course of this episode (review 10 finding 13): it keeps the TMS card
     away, so this card says so, with its dates, sessions and PHQ-9s, and what LCD L37086 asks of
     a retreatment (a documented response > 50 %, then relapse). "" when there is none. `full`:
     the sessions of a full course (services/tms_full_course.py); a course stopped short of it
-    with no response on record is named as stopped early (review s21 RF finding 8)."""
+    with no response on record is named as stopped early (review s21 RF finding 8); `short`:
+    TmsCourse.short_text of one below an adequate course, which bars nothing (s24 RA finding 3)."""
     if course is None:
         return ""
+    if short:
+        return (
+            f"**TMS in this episode:** {course.dates()}, {short}; {_tms_scores(course, policy)}. "
+            "It bars no referral; record why it stopped."
+        )
     short = (
         full is not None
         and course.sessions_counted
@@ -234,10 +240,11 @@ def basis(
         keys.append("nice-ng134")
     keys.extend(extra_guidelines)
     course = episode_tms_course(ctx)
+    short = course.short_text(ctx.policy) if course and course.short(ctx.policy) else ""
     return [
         unshown_line(ctx),
         held_orders.line(ctx),
-        tms_episode_line(course, ctx.policy.mapping, full_course(ctx.policy)),
+        tms_episode_line(course, ctx.policy.mapping, full_course(ctx.policy), short),
         _no_tms_section(ctx, course),
         *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),
