@@ -257,6 +257,14 @@ def failed_course(record: PatientRecord, policy: Policy) -> TmsCourse | None:
     return last if last.response is False and not last.short(policy) else None
 
 
+def stopped_short(record: PatientRecord, policy: Policy) -> TmsCourse | None:
+    """The latest ended course when it stopped short of an adequate course (`TmsCourse.short`):
+    it bars no referral, but why it stopped is not on record (a seizure? intolerance?), so the
+    referral is offered, not marked recommended (rules/tms_referral.py)."""
+    ended = earlier_courses(record, policy)
+    return ended[-1] if ended and ended[-1].short(policy) else None
+
+
 def blocker(record: PatientRecord, policy: Policy) -> str | None:
     """Why a TMS referral is not suggested after an earlier course, or None."""
     course = failed_course(record, policy)
@@ -281,8 +289,9 @@ def retreatment_line(record: PatientRecord, policy: Policy) -> str:
         # new course), so it is asked for; the payer's retreatment criterion is its own line.
         return (
             f"**Earlier TMS course:** {last.dates()}, {last.short_text(policy)}; "
-            f"{last.outcome()}. It bars no referral here; record why it stopped (intolerance? "
-            "a seizure? logistics?) and tell the TMS service."
+            f"{last.outcome()}. It bars no referral here; why it stopped is not on record "
+            "(intolerance? a seizure? logistics?): find out and tell the TMS service (the "
+            "referral is offered, not marked recommended)."
         )
     if last.response is True:
         state = "responded: a retreatment may be considered after relapse"

@@ -166,8 +166,7 @@ def earlier_course_line(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     payer's own retreatment criterion (a line above) already does; one stopped short of an
     adequate course is named either way (the payer line reads it as a course: the pathway does
     not, tms_course.TmsCourse.short)."""
-    ended = tms_course.earlier_courses(ctx.record, ctx.policy)
-    short = bool(ended) and ended[-1].short(ctx.policy)
+    short = tms_course.stopped_short(ctx.record, ctx.policy) is not None
     if not short and any(r.kind is _RETREATMENT for r in evaluation.results):
         return ""
     return tms_course.retreatment_line(ctx.record, ctx.policy)
