@@ -96,6 +96,15 @@ class TmsPolicy:
     tms_scale_interval_days: int = 7
     tms_response_check_weeks: float = 4.0
     tms_course_weeks: float = 6.0
+    # A TMS course that ended with fewer sessions than this is no adequate course (review s24
+    # RA findings 2-3): it does not cut a running drug's scoring window (the drug is judged on
+    # its own later scores: fhir_mapping/device_course_scores.py) and a "no response" from it
+    # does not bar a referral (services/tms_course.py). 20: the Clinical TMS Society consensus
+    # (Perera et al., Brain Stimul 2016;9(3):336, PMC5612370) gives the cleared acute course
+    # as daily sessions over 4-6 weeks, 20-30 sessions, and the response check here starts at
+    # week 4 (tms_response_check_weeks); reading its lower end as the minimum adequate course is
+    # this project's (UNVERIFIED as a stated minimum: no payer text read states one).
+    tms_min_course_sessions: int = 20
     # An ECT course is current (services/lithium_ect.py: lithium drafted or running during it)
     # while its latest session (CPT 90870) is at most this many days old, or an ECT order is
     # open. 42 days: continuation/maintenance ECT is given every one to four weeks, up to
@@ -142,6 +151,7 @@ class TmsPolicyConfig(BaseModel):
     tms_scale_interval_days: int = Field(7, ge=1, le=90)
     tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
+    tms_min_course_sessions: int = Field(20, ge=1, le=60)
     ect_recent_session_days: int = Field(42, ge=1, le=365)
     ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)
     ect_schedule_min_sessions: int = Field(3, ge=2, le=20)
