@@ -197,8 +197,12 @@ class Pair:
                 f"{a} with {b}, if both taken: {row.short}",
             ]
         else:
+            # The action before the other pairs' names: the pair said shorter ("X with Y") keeps
+            # it before any base without it (review s24 RB finding 1: "lithium level 5-7 days
+            # after ..." dropped for "; also ibuprofen + venlafaxine").
             bases = [
                 f"{pair}: {row.short}; {act or row.act}",
+                f"{a} with {b}: {row.short}; {act or row.act}",
                 f"{pair}: {row.short}",
                 f"{a} with {b}: {row.short}",
             ]

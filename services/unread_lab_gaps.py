@@ -24,8 +24,10 @@ configured": `[codes]` maps a local lab code to its LOINC code, README "Site cod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.lab_lookalike import unread_lab
-from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from fhir_mapping.record import DataDomain, DataGap, LabResult, PatientRecord
 from services import lab_safety, renal_table, transaminases
 
 
@@ -56,7 +58,30 @@ def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
         # sent only under a local code is not read"), and none where that module chose silence
         # (a young patient's escitalopram order: review s21 RR2 finding 6): not twice, not more.
         tests -= _ORDER_LINE
-    return tuple(g for g in labs if any(unread_lab(g, test) for test in tests))
+    read = record.context.labs
+    return tuple(
+        g
+        for g in labs
+        if any(unread_lab(g, test) and not _read_since(g, test, read) for test in tests)
+    )
+
+
+def _read_since(gap: DataGap, test: str, read: Sequence[LabResult]) -> bool:
+    """A result of `test` read under a standard code that is newer than the look-alike (its
+    card judges the newer one), or of the same day and value (the same result, sent under the
+    LOINC code and the local one): the gap then changes no card (review s24 RB finding 2). A
+    look-alike newer than every read result stays decisive: the card may rest on an older
+    value (safer said). Same day, another value: which is newer is not known, so it stays."""
+    if gap.date is None:
+        return False
+    for lab in read:
+        if lab.test != test:
+            continue
+        if lab.date > gap.date or (
+            lab.date == gap.date and gap.value is not None and lab.value == gap.value
+        ):
+            return True
+    return False
 
 
 _ORDER_LINE = frozenset({"qtc", "sodium"})
