@@ -67,21 +67,12 @@ def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
 
 
 def _read_since(gap: DataGap, test: str, read: Sequence[LabResult]) -> bool:
-    """A result of `test` read under a standard code that is newer than the look-alike (its
-    card judges the newer one), or of the same day and value (the same result, sent under the
-    LOINC code and the local one): the gap then changes no card (review s24 RB finding 2). A
-    look-alike newer than every read result stays decisive: the card may rest on an older
-    value (safer said). Same day, another value: which is newer is not known, so it stays."""
-    if gap.date is None:
-        return False
-    for lab in read:
-        if lab.test != test:
-            continue
-        if lab.date > gap.date or (
-            lab.date == gap.date and gap.value is not None and lab.value == gap.value
-        ):
-            return True
-    return False
+    """A result of `test` read under a standard code that is newer than the look-alike: its
+    card judges the newer one, so the older value not read changes no card (review s24 RB
+    finding 2; it stays listed on the cards resting on labs). A look-alike newer than every
+    read result stays decisive: the card may rest on an older value (safer said). The same
+    result sent twice is no gap at all (lab_lookalike.without_read_twice)."""
+    return gap.date is not None and any(lab.test == test and lab.date > gap.date for lab in read)
 
 
 _ORDER_LINE = frozenset({"qtc", "sodium"})
