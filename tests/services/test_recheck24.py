@@ -194,3 +194,50 @@ def test_other_specified_eating_disorder_gets_the_bupropion_caveat() -> None:
         "Bupropion: ask whether the eating disorder was anorexia or bulimia (both contraindicate "
         "it) (Other specified eating disorder on record)"
     )
+
+
+# --- finding 10: a citalopram order above the 500 ms line is critical --------------------------
+
+
+def _with_qtc(doc: Doc, value: float) -> Doc:
+    for entry in doc["prefetch"]["observations"]["entry"]:
+        resource = entry["resource"]
+        if any(c.get("code") == "8636-3" for c in resource["code"].get("coding", [])):
+            resource["valueQuantity"]["value"] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("value", "indicator", "summary"),
+    [
+        (495, "warning", "above 480 ms, close to the 500 ms line where the label says to stop it"),
+        (500, "warning", "above 480 ms, close to the 500 ms line where the label says to stop it"),
+        (501, "critical", "above 500 ms, where the label says to stop it"),
+        (520, "critical", "above 500 ms, where the label says to stop it"),
+    ],
+)
+def test_a_citalopram_order_above_500_ms_is_critical(
+    value: float, indicator: str, summary: str
+) -> None:
+    doc = _with_qtc(_chart("qtc501_68yo_citalopram40_select"), value)
+    card = _cards(doc)["order-qtc"]
+    assert card["indicator"] == indicator
+    assert card["summary"] == f"Citalopram with QTc {value:g} ms on 2026-11-10: {summary}"
+
+
+def test_an_escitalopram_order_above_500_ms_is_critical_its_line_unverified() -> None:
+    doc = _chart("qtc501_68yo_citalopram40_select")
+    for entry in doc["context"]["draftOrders"]["entry"]:
+        entry["resource"]["medicationCodeableConcept"] = {
+            "coding": [
+                {
+                    "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                    "code": "351250",
+                    "display": "escitalopram 10 MG Oral Tablet",
+                }
+            ],
+            "text": "escitalopram 10 MG Oral Tablet",
+        }
+    card = _cards(doc)["order-qtc"]
+    assert card["indicator"] == "critical"
+    assert "this line is not read in its own label (UNVERIFIED)" in card["detail"]
