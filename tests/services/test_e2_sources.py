@@ -143,8 +143,11 @@ def test_the_most_severe_pair_leads_the_summary() -> None:
         news=[taking("paroxetine", 20, None, True, None)],
     )
     summary = found[0].summary(found[1:])
-    assert summary.startswith("Paroxetine ordered with thioridazine running: contraindicated")
-    assert summary.endswith("; also paroxetine + metoprolol")
+    # The lead's action kept before the other pair's name (review s24 RB finding 1).
+    assert summary == (
+        "Paroxetine with thioridazine: contraindicated (thioridazine levels, QT prolongation); "
+        "do not combine; also paroxetine + metoprolol"
+    )
 
 
 # --- q02: the date in the critical summary ----------------------------------------------------
