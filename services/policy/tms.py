@@ -55,6 +55,16 @@ class TmsPolicy:
     # sessions"; individual CBT, IPT and behavioural activation for more severe depression usually
     # run 12-16). A clinic whose payer names a number sets it, or the rule set's min_sessions.
     psychotherapy_min_sessions: int = 8
+    # Psychotherapy counts as current for the psychotherapy card (services/psychotherapy_current.py)
+    # when a session of a course falls in this episode or within this many days, or an open
+    # referral was written in this episode or within this many days (review s24 RQ findings 2-3):
+    # a course that ended three years ago, or a referral left `active` since 2023 and never
+    # attended, is history to name, not therapy arranged, and no longer silences the card. 180:
+    # a DESIGN CHOICE (UNVERIFIED as a guideline value): twice the 90-day measurement-based-care
+    # interval, longer than a usual wait for a first therapy appointment and than the gap between
+    # sessions of a running course; shorter asks more often (the safer side: a CBT or IPT prompt
+    # the clinician can dismiss). Undated sessions and referrals count (nothing says they are old).
+    psychotherapy_current_days: int = 180
     # Payer criteria (issue 12): the rule set the TMS card judges a referral against, by id of a
     # shipped set (services/data/payer_criteria: "l34998", "l37086", "l33398",
     # "ambetter-cp-bh-200", "aetna-cpb-0469"). Default L37086: of the Medicare TMS LCDs read it asks
@@ -122,6 +132,7 @@ class TmsPolicyConfig(BaseModel):
         "group",
     )
     psychotherapy_min_sessions: int = Field(8, ge=1, le=100)
+    psychotherapy_current_days: int = Field(180, ge=1, le=3650)
     payer_criteria: str = Field("l37086", min_length=1)
     payer_criteria_file: str | None = None
     tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"

@@ -88,6 +88,7 @@ _AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     psychotherapy.TOPIC: (
         (psychotherapy.CONSIDER[0], ("CBT or IPT referral after discharge",)),
         (psychotherapy.CONSIDER[1], ("CBT or IPT after discharge",)),
+        (psychotherapy.CONSIDER_RESUMING[0], ("resuming CBT or IPT after discharge",)),
     ),
 }
 
