@@ -125,6 +125,20 @@ class HeldSummary:
     adjuncts_held: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class HoldWording:
+    """The holds a summary says (one_click_hold.held_summary): `base`, the summary as built;
+    `base_held`, its HeldSummary then; `reasons`, each hold's reason (`held_by`) with whether it
+    holds the whole drug plan, in the order the holds ran; `held`, every proposal they took off;
+    `said`, the summary they wrote (a rule that rewrites it after them keeps its own words)."""
+
+    base: str
+    base_held: HeldSummary | None
+    reasons: tuple[tuple[str, bool], ...]
+    held: tuple[Suggestion, ...]
+    said: str = ""
+
+
 # Where a HeldSummary's summaries put what is held, and why ("raise held (suicide risk
 # assessment first)").
 HELD = "{held}"
@@ -154,9 +168,10 @@ class Recommendation:
     evidence_key: str | None = None
     # The summary while a safety card holds the suggestion it proposes (one_click_hold).
     held_summary: HeldSummary | None = None
-    # Whether the summary already says why a hold took its proposals off (the first hold words
-    # it: one_click_hold.held_summary), so a later hold does not say a second reason.
-    hold_worded: bool = False
+    # What the holds that took its proposals off said, and the summary before the first of them
+    # (one_click_hold.held_summary): a later hold words every reason again from it, so a second
+    # hold's step is never lost behind the first (recheck s24 RC finding 1).
+    hold_wording: HoldWording | None = None
 
 
 quick_frozen_init(Recommendation)

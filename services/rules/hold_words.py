@@ -22,7 +22,7 @@ Each hold's reason (`held_by`, as the holding rule words it) is turned into the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from services import cards
 
@@ -30,6 +30,9 @@ from services import cards
 PROPOSAL = "{proposal}"
 # Between a step and a shorter form of it, said where the first does not fit.
 _OR = " | "
+# Before the shorter forms said only beside another hold's step (`_joined_steps`): a summary that
+# says one step keeps the forms it had.
+_BESIDE = " || "
 
 # A hold's reason -> the step that settles it, said as an imperative ("check the sodium").
 # Patterns are tried in order; the first that matches the whole reason words the step.
@@ -48,7 +51,13 @@ _STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"check the self-harm answers (\g<state>)",
         ),
         # "PHQ-9 item 9 not recorded, ask it first", "PHQ-9 item 9 unanswered: ask it first"
-        # (item9_unrecorded, measurement_based_care).
+        # (item9_unrecorded, measurement_based_care); "item 9" alone where a second hold's step
+        # is said beside it (recheck s24 RC finding 1: "ask item 9 (not recorded) and check the
+        # sodium first, then ...": the state kept, the scale's name given way).
+        (
+            r"PHQ-9 item 9 (?P<state>not .+|unanswered)(?:, |: )(?P<verb>ask|check) it first",
+            rf"\g<verb> PHQ-9 item 9 (\g<state>){_BESIDE}\g<verb> item 9 (\g<state>)",
+        ),
         (
             r"(?P<what>.+) (?P<state>not .+|unanswered)(?:, |: )(?P<verb>ask|check) it first",
             r"\g<verb> \g<what> (\g<state>)",
@@ -111,6 +120,8 @@ _AUGMENTS = re.compile(r"\baugment\b|\badd an adjunct\b|\banother adjunct\b")
 # A trailing "(…)" of a step: what it says of the finding ("(no supply since 2025-06-10)").
 _TRAILING_BRACKET = re.compile(r" \([^()]*\)$")
 _ELLIPSIS = "…"
+# A hold about whether the patient is safe (`ordered`: its step is said first).
+_SUICIDE = re.compile(r"item 9|self-harm|suicide|unconfirmed subject")
 
 
 def step(held_by: str) -> str:
@@ -121,13 +132,25 @@ def step(held_by: str) -> str:
     return said[0] if said else f"settle this ({held_by})"
 
 
-def _step(held_by: str) -> list[str]:
-    """The table's step for `held_by` and its shorter forms; none when no row words it."""
+def _step(held_by: str, *, beside: bool = False) -> list[str]:
+    """The table's step for `held_by` and its shorter forms (`beside`: with those said only
+    beside another step); none when no row words it."""
     for pattern, words in _STEPS:
         found = pattern.fullmatch(held_by)
         if found is not None:
-            return (words if PROPOSAL in words else found.expand(words)).split(_OR)
+            said = words if PROPOSAL in words else found.expand(words)
+            alone, _, more = said.partition(_BESIDE)
+            return (f"{alone}{_OR}{more}" if beside and more else alone).split(_OR)
     return []
+
+
+def ordered(held_bys: Sequence[str]) -> list[str]:
+    """`held_bys` (the holds' reasons, in the order they ran) with the suicide-risk ones first
+    (item 9 unknown, a self-harm answer unread, suicide risk to assess, a PHQ-9 of unconfirmed
+    subject), each once: a step about whether the patient is safe comes before any other
+    (recheck s24 RC finding 1), the others keep their order."""
+    unique = list(dict.fromkeys(held_bys))
+    return sorted(unique, key=lambda why: _SUICIDE.search(why) is None)
 
 
 def first_then(summary: str, held_by: str, *, whole: bool) -> str:
@@ -137,6 +160,16 @@ def first_then(summary: str, held_by: str, *, whole: bool) -> str:
     head's qualifiers, keeping its drug names ("1 adequate trial with partial response only
     (sertraline)…"); then what the step says of the finding in brackets; then the head's words
     (cut with an ellipsis). The step and the proposal are always said."""
+    return first_then_all(summary, ((held_by, whole),))
+
+
+def first_then_all(summary: str, reasons: Sequence[tuple[str, bool]]) -> str:
+    """`first_then` for every hold on the card (`reasons`: each hold's reason and its `whole`),
+    their steps said once, together, the suicide-risk ones first (`ordered`): "ask PHQ-9 item 9
+    (not recorded) and check the sodium first, then augment or switch class" (recheck s24 RC
+    finding 1: the first hold's step alone was said, item 9 lost behind the sodium). One hold
+    about the whole plan makes the whole plan wait (the safer reading)."""
+    whole = any(every for _, every in reasons)
     head, sep, proposal = summary.partition(": ")
     if not sep:
         head, proposal = "", summary
@@ -146,7 +179,7 @@ def first_then(summary: str, held_by: str, *, whole: bool) -> str:
     switch = _SWITCH.search(proposal)
     one_drug = not whole and switch is not None and _AUGMENTS.search(proposal) is not None
     saids = []
-    for doing in _steps(held_by):
+    for doing in _joined_steps(ordered([why for why, _ in reasons])):
         if PROPOSAL in doing:
             saids.append(doing.replace(PROPOSAL, bare))
         elif one_drug:
@@ -168,12 +201,42 @@ def first_then(summary: str, held_by: str, *, whole: bool) -> str:
     return cards.fit_summary(saids[-1][:1].upper() + saids[-1][1:])
 
 
-def _steps(held_by: str) -> list[str]:
+def steps(held_bys: Sequence[str]) -> list[str]:
+    """The steps that settle every hold of `held_bys`, said together, longest first, the
+    suicide-risk ones first (`ordered`): what another card leads with while the optimise card
+    holds a step it would name (rules/tms_raise_held.py)."""
+    return _joined_steps(ordered(held_bys))
+
+
+def _joined_steps(held_bys: Sequence[str]) -> list[str]:
+    """The steps of `held_bys` said together, longest first: each hold's forms (`_steps`) taken
+    at the same length in turn ("ask PHQ-9 item 9 (not recorded) and check the sodium", then
+    "ask item 9 (not recorded) and check the sodium", ...). A step that says the whole plan
+    itself (PROPOSAL: a TMS response holding) comes last, the others before it ("ask item 9
+    first, then keep the current treatment ...")."""
+    if len(held_bys) == 1:
+        return _steps(held_bys[0])
+    forms = [_steps(why, beside=True) for why in held_bys]
+    said = []
+    for k in range(max(len(f) for f in forms)):
+        parts = list(dict.fromkeys(f[min(k, len(f) - 1)] for f in forms))
+        plans = [p for p in parts if PROPOSAL in p]
+        checks = [p for p in parts if PROPOSAL not in p]
+        if plans and checks:
+            said.append(f"{cards.and_list(checks)} first, then {plans[0]}")
+        else:
+            said.append(cards.and_list(checks or plans[:1]))
+    return list(dict.fromkeys(said))
+
+
+def _steps(held_by: str, *, beside: bool = False) -> list[str]:
     """The step for `held_by`, then shorter forms: for the reason's first clause
     (one_click_hold.short_reason's cut: "duloxetine with alcohol dependence" of "..., uncomplicated
     on record"), then without what it says of the finding in brackets ("confirm sertraline is
-    still taken" of "... (no supply since 2025-06-10)")."""
-    said = _step(held_by) + _step(re.split(r", |; ", held_by, maxsplit=1)[0])
+    still taken" of "... (no supply since 2025-06-10)"). `beside`: said beside another hold's
+    step, with the table's forms for that (`_BESIDE`)."""
+    first = re.split(r", |; ", held_by, maxsplit=1)[0]
+    said = _step(held_by, beside=beside) + _step(first, beside=beside)
     if not said:
         return [step(held_by)]  # a reason the table does not know: said whole, as it is
     said += [_TRAILING_BRACKET.sub("", s) for s in said]

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 
 from fhir_mapping.record import Role
 from services import cards, screen, tables
-from services.recommendation import HELD, HeldSummary, Recommendation, Suggestion
+from services.recommendation import HELD, HeldSummary, HoldWording, Recommendation, Suggestion
 from services.rules import hold_words
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
@@ -119,8 +120,11 @@ def held_summary(
     none). `held_by`, the holding card's reason, as written ("PHQ-9 item 9 not recorded, ask it
     first"); where it does not fit, its first clause (`short_reason`: "PHQ-9 item 9 not
     recorded"); where that does not fit, the summary's own words yield (the detail says them in
-    full), never the reason. The first hold words it (`hold_worded`); later ones find it worded.
-    Nothing held: `rec` as it is.
+    full), never the reason. Every hold on the card is said (recheck s24 RC finding 1: the first
+    to run words the summary, and a second, PHQ-9 item 9 not recorded behind a low sodium, was
+    said on no card): each hold's reason is kept on the card (`hold_wording`) and the summary
+    worded again from the one built, with every reason, the suicide-risk ones first
+    (hold_words.ordered).
 
     How it is said: a summary that proposes a raise of the held drug (its `held_summary`)
     says "<what> held (<why>)" in its place ("Sertraline 50 mg/day is below the adequate range
@@ -129,20 +133,42 @@ def held_summary(
     proposes anything else leads with the check and says the held step after it
     (hold_words.first_then; review s24 RN finding 10: "augment (adjuncts held: ...) or switch
     class" proposed and held in one line). `whole`: the hold takes every drug proposal off (the
-    switch waits too), not only those that keep one drug running."""
-    if not held or rec.hold_worded:
+    switch waits too), not only those that keep one drug running. Nothing held (by this hold or,
+    for a `whole` one, an earlier one): `rec` as it is."""
+    before = rec.hold_wording
+    # A hold about the whole plan finds the proposals an earlier hold took off (the low sodium
+    # before item 9): it holds them too, so its reason is said with the first one's.
+    if not held and (before is None or not whole):
         return rec
-    found = rec.held_summary
-    if found is not None and any(found.orders in ordered_ingredients(s) for s in held):
-        summary = _raise_held(found, held, held_by)
-    elif _ADJUNCTS_HELD in rec.summary:
-        # Built saying what it holds and why (optimize/not_mdd.summary): said once.
-        summary = rec.summary
+    if before is None:
+        wording = HoldWording(rec.summary, rec.held_summary, ((held_by, whole),), tuple(held))
+    elif rec.summary != before.said or any(why == held_by for why, _ in before.reasons):
+        # Reworded since by the rule that held it (a stale score's "repeat the PHQ-9 ...", a
+        # worsening's "assess suicide risk"): its own words for the hold stand; or said already.
+        return rec
     else:
-        # The check first, the held step after it (review s24 RN finding 10: "add an adjunct
-        # to escitalopram first (adjuncts held: the sodium is low)" proposed and held at once).
-        summary = hold_words.first_then(rec.summary, held_by, whole=whole)
-    return screen.with_fields(rec, summary=summary, held_summary=None, hold_worded=True)
+        more = tuple(s for s in held if s not in before.held)
+        wording = replace(
+            before, reasons=(*before.reasons, (held_by, whole)), held=before.held + more
+        )
+    summary = _worded(wording)
+    return screen.with_fields(
+        rec, summary=summary, held_summary=None, hold_wording=replace(wording, said=summary)
+    )
+
+
+def _worded(wording: HoldWording) -> str:
+    """The summary `wording.base` with every hold of `wording` said (`held_summary`)."""
+    found = wording.base_held
+    why = hold_words.ordered([reason for reason, _ in wording.reasons])
+    if found is not None and any(found.orders in ordered_ingredients(s) for s in wording.held):
+        return _raise_held(found, wording.held, why)
+    if _ADJUNCTS_HELD in wording.base:
+        # Built saying what it holds and why (optimize/not_mdd.summary): said once.
+        return wording.base
+    # The check first, the held step after it (review s24 RN finding 10: "add an adjunct
+    # to escitalopram first (adjuncts held: the sodium is low)" proposed and held at once).
+    return hold_words.first_then_all(wording.base, wording.reasons)
 
 
 def short_reason(held_by: str) -> str:
@@ -152,18 +178,24 @@ def short_reason(held_by: str) -> str:
     return re.split(r", |: ", held_by, maxsplit=1)[0]
 
 
-def _fit(candidates: Callable[[str], list[str]], held_by: str, last: Callable[[str], str]) -> str:
-    """The first of `candidates(why)` that fits a summary, `why` the reason as written, then
-    its short form; `last(short form)` when none does (the summary's words yield there)."""
-    for why in dict.fromkeys((held_by, short_reason(held_by))):
+def _fit(
+    candidates: Callable[[str], list[str]], held_by: Sequence[str], last: Callable[[str], str]
+) -> str:
+    """The first of `candidates(why)` that fits a summary, `why` the reasons as written, then
+    their short forms, joined by "; "; `last(short forms)` when none does (the summary's words
+    yield there: every reason is said)."""
+    full = "; ".join(held_by)
+    short = "; ".join(dict.fromkeys(short_reason(why) for why in held_by))
+    for why in dict.fromkeys((full, short)):
         fits = [c for c in candidates(why) if len(c) <= cards.SUMMARY_MAX]
         if fits:
             return fits[0]
-    return last(short_reason(held_by))
+    return last(short)
 
 
-def _raise_held(found: HeldSummary, held: Sequence[Suggestion], held_by: str) -> str:
-    """The summary with "<what> held (<why>)" where the raise was proposed."""
+def _raise_held(found: HeldSummary, held: Sequence[Suggestion], held_by: Sequence[str]) -> str:
+    """The summary with "<what> held (<why>)" where the raise was proposed (`held_by`: every
+    hold's reason, in the order said)."""
     # The adjuncts held with the raise (fix19l item 2): a summary that went on "then an
     # adjunct" or "then switch or augment" proposed what the same hold took off; it names no
     # next step then (the detail's first line lists what is held, the options stay as text).

@@ -54,9 +54,10 @@ def test_a_suppressed_tsh_on_levothyroxine_asks_for_free_t4_and_a_dose_review() 
         f"{REVIEW_DOSE}, unless the suppression is intended (after thyroid cancer)"
     ) in detail
     assert "Order free T4" in labels(card)
-    # The adjuncts wait on it as on any abnormal TSH (CANMAT 2023 para 184), and say why.
+    # The adjuncts wait on it as on any abnormal TSH (CANMAT 2023 para 184), and say why; the
+    # chart's PHQ-9 has no item 9, whose step is said too, first (recheck s24 RC finding 1).
     assert (
-        ": review TSH low 0.01 on levothyroxine first, then augment or switch class"
+        ": ask item 9 and review TSH low 0.01 on levothyroxine first, then augment or switch class"
         in cards[OPTIMISE]["summary"]
     )
 
