@@ -50,10 +50,13 @@ from services.rules.optimize.first_steps import raise_first
 @dataclass(frozen=True, slots=True)
 class Held:
     """Why the referral is not the recommended step now: `first`, what the summary says comes
-    before it ("repeat the PHQ-9"); `line`, the detail's sentence."""
+    before it ("repeat the PHQ-9"); `line`, the detail's sentence; `raises`, the drug `first`
+    raises (a dose to raise first), whose raise a safety card may hold on the optimise card
+    (tms_raise_held.py then leads with that hold's step)."""
 
     first: str
     line: str
+    raises: str = ""
 
 
 _NOT_RECOMMENDED = "**Referral not marked recommended"
@@ -176,6 +179,7 @@ def _dose(ctx: RuleContext) -> Held | None:
         f"{_NOT_RECOMMENDED} while a dose is raised first:** the optimise card raises "
         f"{cards.names([f.trial for f in found])} first (CANMAT 2023 paras 185-187: dose "
         "optimisation before the next step).",
+        raises=name,
     )
 
 
