@@ -53,9 +53,10 @@ def settle() -> bool:
         return True
     os.environ.pop(ENV, None)
     os.environ.pop(LEGACY_ENV, None)
-    values = sys.modules.get("prometheus_client.values")
-    if values is not None:
-        values.ValueClass = values.get_value_class()
+    if "prometheus_client.values" in sys.modules:
+        from prometheus_client import values
+
+        values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
     if why is not None:
         logger.warning(
             "%s=%s: %s; metrics are kept in this process only (multiprocess mode off)",

@@ -66,7 +66,9 @@ def test_db_upgrade_and_current_run_with_the_folder_missing(tmp_path: Path) -> N
 
 
 def test_evaluate_runs_with_the_folder_missing(tmp_path: Path) -> None:
-    result = _cli(tmp_path, str(tmp_path / "absent"), "evaluate", str(CHART), "--as-of", "2025-06-02")
+    result = _cli(
+        tmp_path, str(tmp_path / "absent"), "evaluate", str(CHART), "--as-of", "2025-06-02"
+    )
     _runs_clean(result)
     assert "TMS" in result.stdout  # the cards themselves, not just an exit code
     assert sum(VARIABLE in line for line in result.stderr.splitlines()) == 1
