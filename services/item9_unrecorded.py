@@ -150,7 +150,9 @@ def _which(record: PatientRecord, score: Score) -> str:
         )
     if _totals_only(record):
         return f"the PHQ-9s on record are totals only (latest {said})"
-    return f"the latest PHQ-9 ({said}) is a total only"
+    # Not "a total only": the other eight answers may be on record (a form whose item 9 was
+    # skipped; review s24 RA finding 1), and the Score does not say; what is sure is item 9.
+    return f"the latest PHQ-9 ({said}) has no item 9 answer on record"
 
 
 def held_by(record: PatientRecord, score: Score) -> str:
@@ -195,7 +197,7 @@ def summary(record: PatientRecord, score: Score) -> str:
             f"PHQ-9 {score.value} on {day}, total only: item 9 = {month.item9} is dated "
             f"{month.day_text()}, not paired with it - check or ask it today"
         )
-    return f"PHQ-9 {score.value} on {day}, total only: item 9 not recorded - check or ask it today"
+    return f"PHQ-9 {score.value} on {day}: item 9 not recorded - check or ask it today"
 
 
 def packet_line(record: PatientRecord, policy: Policy, signal: SuicideSignal | None) -> str | None:
