@@ -11,6 +11,8 @@ table that allows more (phenelzine 90, moclobemide 450) is the one a course is j
 A course whose formulation has a ceiling of its own (bupropion SR 400) keeps that card; a course
 above the range also is above any label row below it, so the label card leaves it to this one
 (the order hooks likewise: order_checks/label_doses.py) and this card adds the label's line.
+A course the age-limit card names (citalopram above 20 mg/day from 60) is that card's: its limit
+is the lower one.
 
 A dose the service may have mis-read is never said as taken: the highest reading of a dose to
 confirm (unsequenced dosage lines of unclear shape: running_dose.ceiling_reading) is said as
@@ -29,7 +31,7 @@ from fhir_mapping.record import DoseBasis, Trial
 from services import cards, dose_ceiling_reasons, formulation_ceilings, range_ceiling, screen
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation
-from services.rules import running_dose, running_formulation_dose
+from services.rules import age_dose_limit, running_dose, running_formulation_dose
 from services.rules.context import RuleContext
 
 TOPIC = "running-dose-above-range-max"
@@ -60,9 +62,14 @@ def above_range(ctx: RuleContext, trial: Trial) -> AboveRange | None:
 
 
 def above(ctx: RuleContext) -> list[AboveRange]:
-    """The running courses above their usual maximum, oldest first."""
+    """The running courses above their usual maximum that the age-limit card does not name,
+    oldest first: an age limit is below the usual maximum (citalopram 20 mg/day from 60
+    against 40), and that card says the dose, so it is never flagged twice."""
     found = [a for t in ctx.record.trials if (a := above_range(ctx, t)) is not None]
-    return sorted(found, key=lambda a: a.trial.start)
+    if not found:
+        return []  # nearly every chart: the age-limit card is not asked
+    aged = {t.ingredient for t, _ in age_dose_limit.above_limit(ctx)}
+    return sorted([a for a in found if a.trial.ingredient not in aged], key=lambda a: a.trial.start)
 
 
 def _dose(a: AboveRange) -> str:
