@@ -64,8 +64,14 @@ def held(ctx: RuleContext) -> Held | None:
     """The first hold that applies (module docstring, in that order), or None (nearly always)."""
     for find in _HOLDS:
         found = find(ctx)
-        if found is not None:
-            return found
+        if found is None:
+            continue
+        # Item 9 unknown on a form whose total and answers disagree: both are asked, as the
+        # optimise card asks both (its item-9 line above its "check the form" summary).
+        form = _form(ctx) if find is _item9 else None
+        if form is not None:
+            return Held(f"{found.first} and {form.first}", f"{found.line}\n\n{form.line}")
+        return found
     return None
 
 
@@ -120,24 +126,32 @@ def _item9(ctx: RuleContext) -> Held | None:
     )
 
 
-def _score(ctx: RuleContext) -> Held | None:
-    score = stale_score.stale(ctx)
-    # The latest form's total and answers disagree: the severity quoted is not known, whether
-    # the score before it is stale or not (review s24 RA finding 7: only a stale one held it).
+def _form(ctx: RuleContext) -> Held | None:
+    """The latest form's total and answers disagree: the severity quoted is not known, whether
+    the score before it is stale or not (review s24 RA finding 7: only a stale one held it)."""
     newer = phq9_disagreements.latest_conflict(ctx.record)
-    if newer is not None:
-        before = (
-            f"; the PHQ-9 judged before it is {stale_score.lead(ctx, score)}, older than the "
-            "clinic's measurement interval"
-            if score is not None
-            else ""
-        )
-        return Held(
-            "check the PHQ-9 form",
-            f"{_NOT_RECOMMENDED} until the PHQ-9 form is checked:** "
-            f"{phq9_disagreements.conflict_words(newer)}, so the severity this referral "
-            f"quotes is not known{before}.",
-        )
+    if newer is None:
+        return None
+    score = stale_score.stale(ctx)
+    before = (
+        f"; the PHQ-9 judged before it is {stale_score.lead(ctx, score)}, older than the "
+        "clinic's measurement interval"
+        if score is not None
+        else ""
+    )
+    return Held(
+        "check the PHQ-9 form",
+        f"{_NOT_RECOMMENDED} until the PHQ-9 form is checked:** "
+        f"{phq9_disagreements.conflict_words(newer)}, so the severity this referral "
+        f"quotes is not known{before}.",
+    )
+
+
+def _score(ctx: RuleContext) -> Held | None:
+    form = _form(ctx)
+    if form is not None:
+        return form
+    score = stale_score.stale(ctx)
     if score is not None:
         return Held(
             "repeat the PHQ-9",
