@@ -128,10 +128,7 @@ def test_with_one_trial_enough_the_card_counts_one_failed_and_no_intolerance() -
     policy = Policy(tms_min_failed_trials=1)
     rec = tms_referral.rule(ctx(record_with(sertraline_not_tolerated()), policy))
     assert rec is not None
-    # The PHQ-9 has no item 9: the referral waits for it (review s24 RA F1), and the longer
-    # summary leaves the drug's name to the criteria.
-    assert rec.summary.startswith("1 adequate trial failed; PHQ-9 22: ask item 9 first")
-    assert "venlafaxine (SNRI, failed)" in rec.detail
+    assert rec.summary.startswith("1 adequate trial failed (venlafaxine); PHQ-9 22")
     assert "not tolerated (sertraline)" not in rec.summary
     assert "**Criteria met**" not in rec.detail
     assert "not counted: sertraline not tolerated (to confirm:" in rec.detail
