@@ -160,7 +160,7 @@ def _form_hold(ctx: RuleContext, rec: Recommendation, newer: Score) -> Recommend
         # yields to this one (measurement_yield.py).
         return f"{text}\n\n{phq9_disagreements.conflict_section(newer)}"
 
-    (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY_FORM)
+    (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY_FORM, whole=True)
     summary = cards.fit_summary(
         f"{failed}; PHQ-9 {words}: {ask}",
         f"{failed_short}; PHQ-9 {words}: {ask}",
