@@ -65,7 +65,7 @@ def test_venlafaxine_450_running_gets_a_warning_and_its_adjuncts_wait() -> None:
     assert card.get("suggestions", []) == []  # the prescriber's decision: no one-click order
     optimise = cards[OPTIMISE]
     assert _drug_orders(optimise) == []  # before: aripiprazole and brexpiprazole one click
-    assert "adjuncts held: a dose above its label maximum" in optimise["summary"]
+    assert "review the dose above its label maximum before augmenting" in optimise["summary"]
     assert "Running dose above the drug's usual maximum card asks to review" in optimise["detail"]
 
 
@@ -122,7 +122,7 @@ def test_a_dose_to_confirm_is_said_as_one_never_as_taken() -> None:
 def test_no_item_9_holds_the_tms_referral_as_the_adjuncts() -> None:
     cards = _at.by_topic(_chart("ven_tms_today_no_item9_no_prior_signal"), as_of=date(2025, 11, 15))
     optimise, tms = cards[OPTIMISE], cards[TMS]
-    assert "adjuncts held: PHQ-9 item 9 not recorded, ask it first" in optimise["summary"]
+    assert "ask PHQ-9 item 9 (not recorded) first, then augment" in optimise["summary"]
     assert _drug_orders(optimise) == []
     # Before: "...; PHQ-9 16: consider TMS referral", the referral marked recommended.
     assert "PHQ-9 16: ask item 9 first, then consider TMS referral" in tms["summary"]
