@@ -38,7 +38,7 @@ from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.death_ends_courses import at_death
-from fhir_mapping.device_course_scores import DEFAULT_COURSE_GAP_DAYS, device_course_starts
+from fhir_mapping.device_course_scores import DEFAULT_RULE, CourseRule, device_course_starts
 from fhir_mapping.documented_intolerances import documented as documented_intolerances
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
@@ -48,6 +48,7 @@ from fhir_mapping.feed_courses import feed_courses
 from fhir_mapping.fhir_fields import SITE_ZONE
 from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
+from fhir_mapping.lab_lookalike import without_read_twice
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
@@ -110,7 +111,7 @@ def build_record(
     unavailable: Mapping[str, str] | None = None,
     incomplete: Mapping[str, str] | None = None,
     read_failed: AbstractSet[str] = frozenset(),
-    course_gap_days: int = DEFAULT_COURSE_GAP_DAYS,
+    course_rule: CourseRule = DEFAULT_RULE,
 ) -> PatientRecord:
     """Build the record of one patient.
 
@@ -123,8 +124,9 @@ def build_record(
     could not obtain (a prefetch key neither sent nor fetchable) or obtained only in part (a
     Bundle page it could not follow); they become domain DataGaps on the record, so cards say
     "not available" instead of "not on record". `read_failed`: the feeds of `unavailable` whose
-    read was tried and failed (GapCause.NOT_READ), not merely not offered. `course_gap_days`: the
-    clinic's TMS course gap (policy.tms_course_gap_days; device_course_scores.py).
+    read was tried and failed (GapCause.NOT_READ), not merely not offered. `course_rule`: how the
+    clinic's TMS sessions read as courses (policy.tms_course_gap_days, tms_min_course_sessions,
+    tms_session_recent_days; device_course_scores.py).
 
     With `policy.site_zone` set, every dateTime sent as an instant is read as the site's date
     (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
@@ -141,7 +143,7 @@ def build_record(
             unavailable=unavailable,
             incomplete=incomplete,
             read_failed=read_failed,
-            course_gap_days=course_gap_days,
+            course_rule=course_rule,
         )
     finally:
         SITE_ZONE.reset(token)
@@ -157,7 +159,7 @@ def _build_record(
     unavailable: Mapping[str, str] | None,
     incomplete: Mapping[str, str] | None,
     read_failed: AbstractSet[str],
-    course_gap_days: int,
+    course_rule: CourseRule,
 ) -> PatientRecord:
     unique, skipped = dedupe(resources)
     site = policy.site_codes
@@ -299,7 +301,7 @@ def _build_record(
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     # A TMS or ECT course begun beside a drug ends its scoring window (s24 RJ finding 1).
-    devices = device_course_starts(procedures, course_gap_days)
+    devices = device_course_starts(procedures, course_rule, as_of)
     trials = scores.attach_scores(courses, all_scores, policy, devices)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
@@ -344,6 +346,7 @@ def _build_record(
         clinical = mania_findings.with_reaction_findings(clinical, stopped_manic)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
+    gaps[:] = without_read_twice(gaps, clinical.labs)  # the same result sent twice (s24 RB 2)
     blood_pressures: tuple[BloodPressure, ...] = ()
     if vital_observations:
         blood_pressures, vital_gaps = read_blood_pressures(vital_observations, as_of=as_of)

@@ -92,7 +92,7 @@ class ProcedureCode:
 class Term:
     kind: str
     pattern: re.Pattern[str]
-    applies_to: frozenset[str]  # "procedure" | "service-request" | "device"
+    applies_to: frozenset[str]  # "procedure" | "service-request" | "device" | "encounter" | ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,12 +29,24 @@ no score could answer. It is judged on the later score when that was taken after
 outcome window (the drug taken alone again) or shows it did not help even with the course beside
 it (no remission, no drop into the partial band at any score since: what failed with the course
 failed alone); any other drop stays the course's, and the drug unmeasured (`read_through`).
+
+A TMS course that ended with fewer sessions than the clinic's minimum (policy
+tms_min_course_sessions, `CourseRule.min_sessions`) cuts nothing (review s24 RA finding 2): two
+sessions, then venlafaxine alone with PHQ-9 16 -> 12 -> 7, judged the drug failed on the 16 and
+offered adjuncts at 7. Stopped that early, the course is no treatment the later drop could be
+credited to (TMS acts over weeks of daily sessions), so the drug's own windows judge it. The
+same rule keeps such a course from barring a TMS referral (services/tms_course.py: `short`).
+A course still running (a session in the last `recent_days`) is not short yet: it is given as a
+course, and cutting only once it reached the minimum would flip the drug's verdict mid-course.
+ECT courses are not judged short: ECT acts within a few sessions, so even a short course may
+be what a later drop shows.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -46,6 +58,29 @@ from fhir_mapping.record import Score, Trial
 
 # services.policy.TmsPolicy.tms_course_gap_days's default (tests/fhir_mapping pins them equal).
 DEFAULT_COURSE_GAP_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRule:
+    """How TMS and ECT sessions read as courses, from the clinic's policy (services.policy
+    TmsPolicy tms_course_gap_days, tms_min_course_sessions, tms_session_recent_days, passed down
+    by services/evaluation.py); the defaults are that policy's (tests pin them equal)."""
+
+    gap_days: int = DEFAULT_COURSE_GAP_DAYS
+    min_sessions: int = 20
+    recent_days: int = 7
+
+
+DEFAULT_RULE = CourseRule()
+
+
+def short(name: str, sessions: int | None, running: bool, min_sessions: int) -> bool:
+    """A TMS course that ended with fewer than `min_sessions` sessions: no adequate course (it
+    neither cuts a drug's scoring window nor bars a referral). `sessions` None: a course
+    documented as a period, its sessions not counted, is not judged short; nor is a running
+    one, nor an ECT course (module docstring)."""
+    return name == "TMS" and sessions is not None and not running and sessions < min_sessions
+
 
 _DEVICE_KINDS = {ProcedureKind.TMS: "TMS", ProcedureKind.ECT: "ECT"}
 
@@ -61,30 +96,35 @@ class DeviceCourse(NamedTuple):
 
 
 def device_course_starts(
-    procedures: Iterable[ProcedureRecord], gap_days: int = DEFAULT_COURSE_GAP_DAYS
+    procedures: Iterable[ProcedureRecord],
+    rule: CourseRule | int = DEFAULT_COURSE_GAP_DAYS,
+    as_of: date | None = None,
 ) -> tuple[DeviceCourse, ...]:
-    """Each TMS and ECT course on record, oldest first: a new course after more than `gap_days`
-    without a session of its kind (a course documented as one Procedure over a period runs to
-    its last day)."""
+    """Each TMS and ECT course on record that may cut a drug's window, oldest first: a new
+    course after more than the rule's gap (or `rule` days) without a session of its kind (a
+    course documented as one Procedure over a period runs to its last day). With `as_of`, a
+    TMS course that ended short of the rule's minimum sessions by then is left out (`short`)."""
+    rule = CourseRule(gap_days=rule) if isinstance(rule, int) else rule
     found: list[DeviceCourse] = []
-    gap = timedelta(days=gap_days)
+    gap = timedelta(days=rule.gap_days)
     for kind, name in _DEVICE_KINDS.items():
         spans = sorted(
             (p.date, p.performed_end or p.date)
             for p in procedures
             if p.kind is kind and p.date is not None
         )
-        first: date | None = None
-        last = date.min
+        groups: list[list[tuple[date, date]]] = []
         for start, end in spans:
-            if first is not None and (start - last) <= gap:
-                last = max(last, end)
-                continue
-            if first is not None:
+            if groups and (start - max(e for _, e in groups[-1])) <= gap:
+                groups[-1].append((start, end))
+            else:
+                groups.append([(start, end)])
+        for group in groups:
+            first, last = group[0][0], max(e for _, e in group)
+            counted = len(group) if all(s == e for s, e in group) else None
+            running = as_of is None or (as_of - last).days <= rule.recent_days
+            if not short(name, counted, running, rule.min_sessions):
                 found.append(DeviceCourse(first, last, last + gap, name))
-            first, last = start, end
-        if first is not None:
-            found.append(DeviceCourse(first, last, last + gap, name))
     return tuple(sorted(found))
 
 

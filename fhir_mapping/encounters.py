@@ -17,6 +17,14 @@ psychotherapy concept (code 64 is "Pharmacy"; 141 Psychiatry, 142 Psychology nam
 therapy), so no service-type row is in the table: serviceType is read for the SNOMED CT or CPT
 codes some feeds put there.
 
+Words, when no code is read: Epic writes a clinic's visit types and service types under its own
+local codes ("Psychotherapy", "Behavioral Health Therapy": review s24 RQ findings 4-5). When
+neither `type` nor `serviceType` holds a psychotherapy row's code or any CPT code, their text and
+displays are read through data/procedure_terms.csv (rows applying to `encounter`), and such a
+visit becomes an uncoded psychotherapy session (code and system ""), read as a Procedure named
+only in words is (a standalone session: services/psychotherapy_sessions.py). A CPT code still
+wins: a 90791 evaluation named "Psychotherapy intake" is an evaluation.
+
 Status (FHIR R4 EncounterStatus; `booked` and `noshow` are Appointment statuses some feeds copy):
 - finished, in-progress, arrived, triaged, onleave: a session, dated period.start (a visit
   dated after as-of is not read, as a Procedure's is not);
@@ -44,9 +52,9 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes
+from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes, term_kinds
 from fhir_mapping.code_systems import CPT, canonical_system
-from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
+from fhir_mapping.fhir_fields import JSON_OBJECT, concept_text, parse_date, source_ref
 from fhir_mapping.record import ProcedureKind, ProcedureRecord, Referral
 
 Resource = Mapping[str, Any]
@@ -59,9 +67,15 @@ _READ_STATUSES = SESSION_STATUSES | BOOKED_STATUSES
 # CPT as data/code_systems.csv spells it: its URI and its HL7 OID (C-CDA conversions).
 _CPT_SPELLINGS = frozenset({CPT, "urn:oid:2.16.840.1.113883.6.12"})
 _PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY
+_PSYCHOTHERAPY_KIND = "psychotherapy"  # the kind of procedure_terms.csv rows read here
 # The Referral kind of a psychotherapy visit planned or booked for a day before as-of that was
 # never recorded as attended: not "psychotherapy", so nothing reads it as therapy arranged.
 NOT_ATTENDED = "psychotherapy-not-attended"
+# A visit named psychotherapy only in words (module docstring): no code to cite, so none is
+# invented; the session reads as an uncoded psychotherapy Procedure does.
+_NAMED_IN_WORDS = ProcedureCode(
+    "psychotherapy", "", "", "", "data/procedure_terms.csv (rows applying to encounter)", ""
+)
 
 
 @cache
@@ -118,7 +132,8 @@ def _has_cpt(types: object) -> bool:
 
 def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     """The psychotherapy row of an Encounter's type, else of its serviceType when the type
-    holds no CPT code (module docstring)."""
+    holds no CPT code, else `_NAMED_IN_WORDS` when neither holds a CPT code and their words
+    name psychotherapy (module docstring)."""
     codes = _psychotherapy_codes()
     types = resource.get("type")
     if isinstance(types, list):
@@ -126,10 +141,27 @@ def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
             row = _row_in(concept, codes)
             if row is not None:
                 return row
-    service = resource.get("serviceType")
-    if service is None or _has_cpt(types):  # (most Encounters carry no serviceType)
+    if _has_cpt(types):  # a billed visit code says what the visit was
         return None
-    return _row_in(service, codes)
+    service = resource.get("serviceType")
+    if service is not None:  # (most Encounters carry no serviceType)
+        row = _row_in(service, codes)
+        if row is not None:
+            return row
+        if _has_cpt([service]):
+            return None
+    concepts = [*(types if isinstance(types, list) else ()), service]
+    return _NAMED_IN_WORDS if _named_in_words(concepts) else None
+
+
+def _named_in_words(concepts: Iterable[object]) -> bool:
+    """Whether the text or a display of one of `concepts` names psychotherapy
+    (data/procedure_terms.csv rows applying to `encounter`)."""
+    return any(
+        _PSYCHOTHERAPY_KIND in term_kinds(concept_text(concept), "encounter")
+        for concept in concepts
+        if concept is not None
+    )
 
 
 def wants_encounter(resource: Resource) -> bool:

@@ -62,7 +62,7 @@ def data_quality_card(
         # when only the Observations carrying a pregnancy status were cut (audit 16 W6).
         named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
         head = f"{' and '.join(named).capitalize()} may be incomplete"
-        summary = f"{head}: this chart was judged without the missing part"
+        summary = _incomplete_summary(head, gaps)
     lead = _lead(gaps)
     indicator: Indicator | None = None
     # PHQ-9 results of unconfirmed subject that would be no signal are listed as any score gap,
@@ -173,15 +173,33 @@ _MAY_HIDE = {
 }
 
 
-def _lead(gaps: Sequence[DataGap]) -> str:
-    """ "The decision support read this chart without the data below. A diagnosis in it would
-    not be reflected in any card: check it in the chart.", naming what the gaps' kinds may hide
-    (`_MAY_HIDE`, in its order); the three of the general case when no kind is named there."""
+def _incomplete_summary(head: str, gaps: Sequence[DataGap]) -> str:
+    """ "Scores may be incomplete: not every data source answered the EHR in time; check the
+    chart for a suicide-risk answer": what may be missing, why (when the gaps give one cause),
+    and what it may hide (review s24 RN finding 10: "this chart was judged without the missing
+    part" said neither)."""
+    # type_gaps writes "<feed words>: <cause>" (fhir_mapping/gaps._partial_cause).
+    causes = list(dict.fromkeys(g.reason.partition(": ")[2] or g.reason for g in gaps))
+    check = f"check the chart for {_may_hide(gaps)}"
+    cause = f": {causes[0]}" if len(causes) == 1 else ""
+    return cards.fit_summary(f"{head}{cause}; {check}", f"{head}: {check}")
+
+
+def _may_hide(gaps: Sequence[DataGap]) -> str:
+    """What the gaps' kinds may hide, in `_MAY_HIDE`'s order ("a suicide-risk answer or a
+    pregnancy"); the three of the general case when no kind is named there."""
     kinds = {subject(g) for g in gaps}
     named = [words for kind, words in _MAY_HIDE.items() if kind in kinds]
     if not named:
         named = ["a suicide-risk answer", "a failed trial", "a diagnosis"]
-    said = ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]
+    return ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]
+
+
+def _lead(gaps: Sequence[DataGap]) -> str:
+    """ "The decision support read this chart without the data below. A diagnosis in it would
+    not be reflected in any card: check it in the chart.", naming what the gaps' kinds may hide
+    (`_MAY_HIDE`, in its order); the three of the general case when no kind is named there."""
+    said = _may_hide(gaps)
     return (
         "The decision support read this chart without the data below. "
         f"{said[:1].upper()}{said[1:]} in it would not be reflected in any card: check it in the "

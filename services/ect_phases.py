@@ -74,3 +74,23 @@ def split(days: Sequence[date]) -> EctPhases | None:
     if any((b - a).days < least for a, b in zip(later, later[1:], strict=False)):
         return None  # a second acute run: not a maintenance schedule
     return EctPhases(acute, later)
+
+
+def running_acute(days: Sequence[date], as_of: date, recent_days: int) -> tuple[date, ...]:
+    """The sessions of an acute ECT course still running on `as_of` (review s24 RA finding 4:
+    the optimise card's drug proposals wait for it as for a running TMS course), oldest first,
+    or () when none runs. Running: a session in the last `recent_days` (policy
+    tms_session_recent_days). Acute: the latest session came less than the data table's
+    continuation/maintenance spacing after the one before it, or is the first on record (a
+    course begins acute); a session at that spacing or more is maintenance, whose depression is
+    the ECT service's relapse question, not a course's response check."""
+    ordered = sorted(set(days))
+    if not ordered or (as_of - ordered[-1]).days > recent_days:
+        return ()
+    least = schedule().min_gap_days
+    start = len(ordered) - 1
+    if start and (ordered[start] - ordered[start - 1]).days >= least:
+        return ()
+    while start and (ordered[start] - ordered[start - 1]).days < least:
+        start -= 1
+    return tuple(ordered[start:])

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import build
+from fhir_mapping.device_course_scores import CourseRule
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
@@ -85,7 +86,11 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
             unavailable=hook_input.unavailable,
             incomplete=hook_input.incomplete,
             read_failed=hook_input.read_failed,
-            course_gap_days=policy.tms_course_gap_days,
+            course_rule=CourseRule(
+                policy.tms_course_gap_days,
+                policy.tms_min_course_sessions,
+                policy.tms_session_recent_days,
+            ),
         )
     # An esketamine order left open after its sessions stopped is a course that ended, for every
     # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fhir_mapping.record import PatientRecord, ProcedureKind, Referral
+from services import tms_course
 from services.episode_trials import in_episode
 from services.policy import Policy
 
@@ -26,7 +27,7 @@ _TMS = ProcedureKind.TMS
 _ECT = ProcedureKind.ECT
 
 
-def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
+def _tms_open(record: PatientRecord, episode_start: date | None, policy: Policy) -> bool:
     referred = any(
         r.kind == "tms"
         and r.status not in VOID_REQUEST_STATUSES
@@ -34,8 +35,15 @@ def _tms_open(record: PatientRecord, episode_start: date | None) -> bool:
         for r in record.referrals
     )
     # The procedures (many on a chart in therapy) are read only when no referral says it already.
-    return referred or any(
+    if referred or not any(
         p.kind is _TMS and in_episode(p.date, episode_start) for p in record.procedures
+    ):
+        return referred
+    # A course that ended short of policy.tms_min_course_sessions is no course given: the
+    # referral stays available (review s24 RA finding 3; tms_course.TmsCourse.short).
+    return any(
+        in_episode(c.start, episode_start) and not c.short(policy)
+        for c in tms_course.courses(record, policy)
     )
 
 

@@ -318,7 +318,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     contraindications = tuple(
         [f for kind in TMS_CONTRAINDICATION_KINDS for f in by_kind.get(kind, ())]
     )
-    tms_open = _tms_open(record, episode_start)
+    tms_open = _tms_open(record, episode_start, policy)
     suicide = suicide_signal(record, policy)
     ect_open = _ect_open(record, policy)
     not_mdd = not_mdd_diagnosis(by_kind)

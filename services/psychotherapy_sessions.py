@@ -94,8 +94,12 @@ def psychotherapy_sessions(record: PatientRecord, policy: Policy) -> Psychothera
 
 
 def _procedure_name(system: str, code: str) -> str:
+    """The code's display and the code, "Psychotherapy, 45 minutes with patient (90834)"; a
+    session named only in words has no code to show: "psychotherapy", not "psychotherapy ()"
+    (review s24 RQ finding 9)."""
     row = procedure_codes().get((canonical_system(system), code))
-    return f"{row.display if row else 'psychotherapy'} ({code})"
+    name = row.display if row else "psychotherapy"
+    return f"{name} ({code})" if code else name
 
 
 def _noun(sessions: Sequence[ProcedureRecord]) -> str:

@@ -16,7 +16,12 @@ What follows from a course:
   L37086 permits retreatment only for patients who responded (> 50 % improvement) and relapsed,
   and a non-responder is unlikely to respond again (pathway.py names it as a TMS blocker);
 - an earlier course with a response, or one whose response is not on record, is named on the TMS
-  card (the payer's own retreatment criterion, where its rule set has one, says the rest).
+  card (the payer's own retreatment criterion, where its rule set has one, says the rest);
+- a course that ended with fewer sessions than policy.tms_min_course_sessions is no adequate
+  course (review s24 RA finding 3: two sessions, then "No response: no new referral" hid a
+  referral at PHQ-9 18): it bars nothing and is named "stopped after N sessions, not an adequate
+  course" (`TmsCourse.short`, the rule fhir_mapping/device_course_scores.py applies to a drug's
+  scoring window).
 A referral marked completed with no sessions on record is an earlier course whose sessions are
 not in the chart: it is never ignored either (the payer criterion says "not on record").
 
@@ -28,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fhir_mapping.device_course_scores import short
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
 from fhir_mapping.score_windows import improved
 from services.card_format import plural
@@ -70,6 +76,18 @@ class TmsCourse:
         if not self.sessions_counted:
             return "sessions not counted (documented as a period)"
         return "1 session" if self.sessions == 1 else f"{self.sessions} sessions"
+
+    def short(self, policy: Policy) -> bool:
+        """Ended with fewer sessions than policy.tms_min_course_sessions: no adequate course."""
+        counted = self.sessions if self.sessions_counted else None
+        return short("TMS", counted, self.running, policy.tms_min_course_sessions)
+
+    def short_text(self, policy: Policy) -> str:
+        """ "stopped after 2 sessions, not an adequate course (fewer than 20)"."""
+        return (
+            f"stopped after {self.sessions_text()}, not an adequate course (fewer than "
+            f"{policy.tms_min_course_sessions})"
+        )
 
     @property
     def change(self) -> float | None:
@@ -229,13 +247,22 @@ def earlier_courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, .
 
 
 def failed_course(record: PatientRecord, policy: Policy) -> TmsCourse | None:
-    """The latest ended course when it is measured and brought no response: no retreatment on
-    this pathway (L37086: retreatment only for patients who responded and relapsed)."""
+    """The latest ended course when it is measured, an adequate course (`TmsCourse.short`), and
+    brought no response: no retreatment on this pathway (L37086: retreatment only for patients
+    who responded and relapsed)."""
     ended = earlier_courses(record, policy)
     if not ended:
         return None
     last = ended[-1]
-    return last if last.response is False else None
+    return last if last.response is False and not last.short(policy) else None
+
+
+def stopped_short(record: PatientRecord, policy: Policy) -> TmsCourse | None:
+    """The latest ended course when it stopped short of an adequate course (`TmsCourse.short`):
+    it bars no referral, but why it stopped is not on record (a seizure? intolerance?), so the
+    referral is offered, not marked recommended (rules/tms_referral.py)."""
+    ended = earlier_courses(record, policy)
+    return ended[-1] if ended and ended[-1].short(policy) else None
 
 
 def blocker(record: PatientRecord, policy: Policy) -> str | None:
@@ -257,6 +284,15 @@ def retreatment_line(record: PatientRecord, policy: Policy) -> str:
     if not ended:
         return ""
     last = ended[-1]
+    if last.short(policy):
+        # Why it stopped decides what comes next (a seizure or intolerance bars or changes a
+        # new course), so it is asked for; the payer's retreatment criterion is its own line.
+        return (
+            f"**Earlier TMS course:** {last.dates()}, {last.short_text(policy)}; "
+            f"{last.outcome()}. It bars no referral here; why it stopped is not on record "
+            "(intolerance? a seizure? logistics?): find out and tell the TMS service (the "
+            "referral is offered, not marked recommended)."
+        )
     if last.response is True:
         state = "responded: a retreatment may be considered after relapse"
     else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from fhir_mapping.record import DraftOrder
 from services import card_evidence, cards, lab_safety, renal_doses
 from services.order_checks.model import OrderCheck
-from services.order_checks.renal_band import RENAL, _dose, _Said
+from services.order_checks.renal_band import RENAL, _dose, _Said, _upper
 from services.recommendation import Indicator
 from services.renal_doses import Egfr, RenalRow
 from services.rules.context import RuleContext
@@ -24,6 +24,22 @@ def _older(ctx: RuleContext) -> int | None:
     """The patient's age when at or above policy.older_adult_age, else None."""
     age = ctx.record.patient.age
     return age if age is not None and age >= ctx.policy.older_adult_age else None
+
+
+def within_every_band(draft: DraftOrder) -> bool:
+    """Whether the drafted daily dose is within every band of its label: each band a labelled
+    maximum ("max") and the dose at or below the lowest (paroxetine 20 mg/day: at most 40 mg/day
+    below 30 mL/min). No kidney function could place it beyond a band then, so the card would ask
+    for a measurement that changes nothing (review s24 RN finding 12, "asks for nothing"), as the
+    banded check says nothing of a dose within a band's maximum (renal_band._card). A band the
+    label says to avoid, reduce in or use with caution always leaves the card."""
+    upper = _upper(draft)
+    bands = [r for r in renal_doses.rows() if r.ingredient == draft.ingredient]
+    if upper is None or not bands:
+        return False
+    if any(r.action != "max" or r.max_mg is None for r in bands):
+        return False
+    return upper <= min(r.max_mg for r in bands if r.max_mg is not None)
 
 
 def _band_words(row: RenalRow) -> str:
@@ -92,7 +108,7 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     assay, so it is never compared there): the lab's flag is the only threshold, and no CrCl
     band is inferred from it; the card still asks for the estimate."""
     age = _older(ctx)
-    if age is None or not renal_doses.limits_dose(draft.ingredient):
+    if age is None or not renal_doses.limits_dose(draft.ingredient) or within_every_band(draft):
         return None
     name = draft.ingredient.capitalize()
     dose = _dose(draft)
@@ -150,7 +166,7 @@ def _old_above_bands(ctx: RuleContext, draft: DraftOrder, egfr: Egfr) -> _Said |
     """An eGFR above every band of the drug but older than the window, at policy.older_adult_age
     or more: named as old, never as current (information)."""
     age = _older(ctx)
-    if age is None or not renal_doses.limits_dose(draft.ingredient):
+    if age is None or not renal_doses.limits_dose(draft.ingredient) or within_every_band(draft):
         return None
     name = draft.ingredient.capitalize()
     dose = _dose(draft)

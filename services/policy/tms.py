@@ -55,6 +55,16 @@ class TmsPolicy:
     # sessions"; individual CBT, IPT and behavioural activation for more severe depression usually
     # run 12-16). A clinic whose payer names a number sets it, or the rule set's min_sessions.
     psychotherapy_min_sessions: int = 8
+    # Psychotherapy counts as current for the psychotherapy card (services/psychotherapy_current.py)
+    # when a session of a course falls in this episode or within this many days, or an open
+    # referral was written in this episode or within this many days (review s24 RQ findings 2-3):
+    # a course that ended three years ago, or a referral left `active` since 2023 and never
+    # attended, is history to name, not therapy arranged, and no longer silences the card. 180:
+    # a DESIGN CHOICE (UNVERIFIED as a guideline value): twice the 90-day measurement-based-care
+    # interval, longer than a usual wait for a first therapy appointment and than the gap between
+    # sessions of a running course; shorter asks more often (the safer side: a CBT or IPT prompt
+    # the clinician can dismiss). Undated sessions and referrals count (nothing says they are old).
+    psychotherapy_current_days: int = 180
     # Payer criteria (issue 12): the rule set the TMS card judges a referral against, by id of a
     # shipped set (services/data/payer_criteria: "l34998", "l37086", "l33398",
     # "ambetter-cp-bh-200", "aetna-cpb-0469"). Default L37086: of the Medicare TMS LCDs read it asks
@@ -86,6 +96,15 @@ class TmsPolicy:
     tms_scale_interval_days: int = 7
     tms_response_check_weeks: float = 4.0
     tms_course_weeks: float = 6.0
+    # A TMS course that ended with fewer sessions than this is no adequate course (review s24
+    # RA findings 2-3): it does not cut a running drug's scoring window (the drug is judged on
+    # its own later scores: fhir_mapping/device_course_scores.py) and a "no response" from it
+    # does not bar a referral (services/tms_course.py). 20: the Clinical TMS Society consensus
+    # (Perera et al., Brain Stimul 2016;9(3):336, PMC5612370) gives the cleared acute course
+    # as daily sessions over 4-6 weeks, 20-30 sessions, and the response check here starts at
+    # week 4 (tms_response_check_weeks); reading its lower end as the minimum adequate course is
+    # this project's (UNVERIFIED as a stated minimum: no payer text read states one).
+    tms_min_course_sessions: int = 20
     # An ECT course is current (services/lithium_ect.py: lithium drafted or running during it)
     # while its latest session (CPT 90870) is at most this many days old, or an ECT order is
     # open. 42 days: continuation/maintenance ECT is given every one to four weeks, up to
@@ -122,6 +141,7 @@ class TmsPolicyConfig(BaseModel):
         "group",
     )
     psychotherapy_min_sessions: int = Field(8, ge=1, le=100)
+    psychotherapy_current_days: int = Field(180, ge=1, le=3650)
     payer_criteria: str = Field("l37086", min_length=1)
     payer_criteria_file: str | None = None
     tms_card_when_payer_criteria_unmet: bool | Literal["patient-view"] = "patient-view"
@@ -131,6 +151,7 @@ class TmsPolicyConfig(BaseModel):
     tms_scale_interval_days: int = Field(7, ge=1, le=90)
     tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
+    tms_min_course_sessions: int = Field(20, ge=1, le=60)
     ect_recent_session_days: int = Field(42, ge=1, le=365)
     ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)
     ect_schedule_min_sessions: int = Field(3, ge=2, le=20)

@@ -237,7 +237,7 @@ def _hold_for_current(
         )
 
     return one_click_hold.hold_drug_orders(
-        recs, line, held_by="an adjunct's adverse effect on record"
+        recs, line, held_by="an adjunct's adverse effect on record", whole=True
     )
 
 
@@ -282,5 +282,5 @@ def hold_antipsychotics(ctx: RuleContext, recs: Sequence[Recommendation]) -> lis
         )
 
     return one_click_hold.hold_drug_orders(
-        recs, line, _orders_antipsychotic, held_by="tardive dyskinesia on record"
+        recs, line, _orders_antipsychotic, held_by="tardive dyskinesia on record", whole=False
     )

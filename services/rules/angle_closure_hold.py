@@ -82,6 +82,7 @@ def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Rec
                 ),
                 held,
                 "angle-closure glaucoma on record",
+                whole=False,  # only the running tricyclic's raise is held
             )
         )
     return out

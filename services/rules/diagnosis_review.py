@@ -364,7 +364,9 @@ def hold_one_click(
 
     # The summary names what is reviewed when it is short ("raise held (review TSH high 7.8
     # first)"), else the card it waits for.
-    return one_click_hold.hold_drug_orders(recs, line, held_by=f"{review_words(before)} first")
+    return one_click_hold.hold_drug_orders(
+        recs, line, held_by=f"{review_words(before)} first", whole=True
+    )
 
 
 def review_words(before: Sequence[Item]) -> str:

@@ -88,6 +88,7 @@ _AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     psychotherapy.TOPIC: (
         (psychotherapy.CONSIDER[0], ("CBT or IPT referral after discharge",)),
         (psychotherapy.CONSIDER[1], ("CBT or IPT after discharge",)),
+        (psychotherapy.CONSIDER_RESUMING[0], ("resuming CBT or IPT after discharge",)),
     ),
 }
 
@@ -227,7 +228,7 @@ def hold_one_click(
 
     # The optimise card through the shared hold, so its summary says what is held.
     out = one_click_hold.hold_drug_orders(
-        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=HELD_BY
+        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=HELD_BY, whole=True
     )
     result: list[Recommendation] = []
     for rec in out:

@@ -208,7 +208,7 @@ def hold_one_click(
         )
 
     held = one_click_hold.hold_drug_orders(
-        recs, line, holds, held_by="settle the interaction first"
+        recs, line, holds, held_by="settle the interaction first", whole=False
     )
     critical = {d for p in found if p.severity is Indicator.CRITICAL for d in p.names()}
     return _without_raise_summary(ctx, held, critical) if critical else held

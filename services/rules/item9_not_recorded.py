@@ -101,7 +101,7 @@ def hold_one_click(
             return item9_unrecorded.line(ctx.record, score, [s.label for s in held])
 
         held = one_click_hold.hold_drug_orders(
-            recs, line, held_by=item9_unrecorded.held_by(ctx.record, score)
+            recs, line, held_by=item9_unrecorded.held_by(ctx.record, score), whole=True
         )
         return [_carried(ctx, r, score) if r.topic == optimise_card.TOPIC else r for r in held]
     host = next((t for t in _HOSTS if t in shown), None)

@@ -338,5 +338,5 @@ def hold_one_click(
         )
 
     return one_click_hold.hold_drug_orders(
-        recs, line, held_by="PHQ-9 item 9 unanswered: ask it first"
+        recs, line, held_by="PHQ-9 item 9 unanswered: ask it first", whole=True
     )

@@ -190,5 +190,5 @@ def hold_one_click(
         )
 
     return one_click_hold.hold_drug_orders(
-        recs, line, held_by=f"strongly anticholinergic at {f.age}"
+        recs, line, held_by=f"strongly anticholinergic at {f.age}", whole=True
     )

@@ -19,6 +19,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import Role
 from services import cards, screen, tables
 from services.recommendation import HELD, HeldSummary, Recommendation, Suggestion
+from services.rules import hold_words
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 from services.rules.optimize import orders as optimise_orders
@@ -74,12 +75,17 @@ def hold_drug_orders(
     holds: Callable[[Suggestion], bool] = orders_a_drug,
     *,
     held_by: str,
+    whole: bool,
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals taken off as one-click actions and a
     line at the top of its detail: `line_for(held)` (the proposals taken off, maybe none) writes
     it; None leaves the card as it is. `holds`: which proposals (default: every one that orders a
     drug; `keeps_running` for a card about one drug). `held_by`: the holding card's reason (its
-    short finding, or what the raise waits for), as the summary says it (`held_summary`)."""
+    short finding, or what the raise waits for), as the summary says it (`held_summary`).
+    `whole`: the hold is about the patient's whole drug plan (a suicide-risk check, a stay in
+    hospital), not about one drug; the summary then holds every step, a switch too, after the
+    check (hold_words). Said by each hold, never read off `holds` (review s24 FH: a stay that
+    holds everything through its own predicate read as a hold about one drug)."""
     out: list[Recommendation] = []
     for rec in recs:
         if rec.topic != optimise_card.TOPIC:
@@ -98,12 +104,15 @@ def hold_drug_orders(
                 ),
                 held,
                 held_by,
+                whole=whole,
             )
         )
     return out
 
 
-def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) -> Recommendation:
+def held_summary(
+    rec: Recommendation, held: Sequence[Suggestion], held_by: str, *, whole: bool
+) -> Recommendation:
     """`rec` with its summary saying why `held` are taken off: THE rule every hold's summary
     follows. An EHR that shows summaries only shows nothing else, so the reason is always said
     (session 21 F4 item 1: "...or augment (aripiprazole or brexpiprazole); adjuncts held" named
@@ -117,8 +126,10 @@ def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) 
     says "<what> held (<why>)" in its place ("Sertraline 50 mg/day is below the adequate range
     (100-200 mg/day): raise held (suicide risk assessment first)"; review 14: a summary that
     said "raise it" beside a held raise proposed what the screen had just withheld); one that
-    proposes an adjunct says "adjuncts held (<why>)" (audit 14 leftover); any other says
-    "held: <why>" (a switch, an antipsychotic with psychotic features)."""
+    proposes anything else leads with the check and says the held step after it
+    (hold_words.first_then; review s24 RN finding 10: "augment (adjuncts held: ...) or switch
+    class" proposed and held in one line). `whole`: the hold takes every drug proposal off (the
+    switch waits too), not only those that keep one drug running."""
     if not held or rec.hold_worded:
         return rec
     found = rec.held_summary
@@ -127,14 +138,10 @@ def held_summary(rec: Recommendation, held: Sequence[Suggestion], held_by: str) 
     elif _ADJUNCTS_HELD in rec.summary:
         # Built saying what it holds and why (optimize/not_mdd.summary): said once.
         summary = rec.summary
-    elif _PROPOSES_ADJUNCT.search(rec.summary) and any(_is_adjunct(s) for s in held):
-        summary = _adjuncts_held(rec.summary, held_by)
     else:
-        summary = _fit(
-            lambda why: [f"{rec.summary}; held: {why}"],
-            held_by,
-            lambda why: cards.fit_with_tail(rec.summary, f"; held: {why}"),
-        )
+        # The check first, the held step after it (review s24 RN finding 10: "add an adjunct
+        # to escitalopram first (adjuncts held: the sodium is low)" proposed and held at once).
+        summary = hold_words.first_then(rec.summary, held_by, whole=whole)
     return screen.with_fields(rec, summary=summary, held_summary=None, hold_worded=True)
 
 
@@ -181,33 +188,7 @@ def _is_adjunct(suggestion: Suggestion) -> bool:
     return suggestion.label.startswith(optimise_orders.ADJUNCT_LABEL)
 
 
-# "augment (aripiprazole or brexpiprazole)": the adjuncts a summary proposes, in brackets.
-_AUGMENT = re.compile(r"\baugment \([^)]*\)")
-# A summary that proposes an adjunct in other words (review s20 R3 finding 9: the partial
-# response's "add an adjunct to escitalopram first (CANMAT para 190)"; optimize/summary.py).
-_PROPOSES_ADJUNCT = re.compile(r"\baugment\b|\badd an adjunct\b|\banother adjunct\b")
-# The guideline cite that closes such a summary: the held reason may take its place.
-_CITE = re.compile(r" \(CANMAT (?:2023 )?para \d+\)")
 _ADJUNCTS_HELD = "adjuncts held"
-
-
-def _adjuncts_held(summary: str, held_by: str) -> str:
-    """`summary` with "adjuncts held (<why>)" while a hold takes its adjunct one-clicks off:
-    the adjuncts' names and the guideline cite give way first (the detail names them), then
-    "held" alone beside the proposal, then the summary's own words."""
-    bare = _CITE.sub("", _AUGMENT.sub("augment", summary, 1), 1)
-
-    def candidates(why: str) -> list[str]:
-        found = [f"{summary}; {_ADJUNCTS_HELD} ({why})"]
-        if _AUGMENT.search(summary):
-            found.append(_AUGMENT.sub(f"augment ({_ADJUNCTS_HELD}: {why})", summary, 1))
-        if _CITE.search(summary):
-            found.append(_CITE.sub(f" ({_ADJUNCTS_HELD}: {why})", summary, 1))
-        return [*found, f"{bare}; {_ADJUNCTS_HELD}: {why}", f"{bare}; held: {why}"]
-
-    return _fit(
-        candidates, held_by, lambda why: cards.fit_with_tail(bare, f"; {_ADJUNCTS_HELD}: {why}")
-    )
 
 
 def shown(recs: Sequence[Recommendation], topic: str, hidden: AbstractSet[str]) -> bool:
@@ -236,7 +217,7 @@ def hold_for_drugs(
         return keeps_running(suggestion, drugs, antidepressants)
 
     return hold_drug_orders(
-        recs, lambda held: line_for(held) if held else None, holds, held_by=held_by
+        recs, lambda held: line_for(held) if held else None, holds, held_by=held_by, whole=False
     )
 
 
@@ -265,4 +246,4 @@ def hold_while_shown(
             f"{'; '.join(s.label for s in held)}. {why}"
         )
 
-    return hold_drug_orders(recs, line, held_by=while_)
+    return hold_drug_orders(recs, line, held_by=while_, whole=True)

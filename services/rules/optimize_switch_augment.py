@@ -185,6 +185,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         [rec],
         lambda held: postpartum_psychosis.history_line(past, bool(held), pregnancy=pregnancy),
         held_by="screen for bipolarity first",
+        whole=True,
     )[0]
 
 

@@ -4,10 +4,14 @@ CANMAT 2023 adds psychological treatment early in difficult-to-treat depression 
 CBT and IPT have the evidence (CBT more effective at 6-12 months, para 73). LCD L37086 and several
 payers also want a psychotherapy trial before TMS. "On record" = a session of a kind that makes a
 course of therapy (standalone or group psychotherapy: services/psychotherapy_sessions.py, policy
-psychotherapy_course_kinds) at any time, charted as a Procedure or only as a visit (an Encounter
-whose type carries the code, review 14 M2), or a psychotherapy referral that is open or was
-completed, or a psychotherapy visit booked (fhir_mapping/encounters.py): therapy running or
-arranged gets no card, as it did when charted as a Procedure. A crisis session (CPT 90839/90840) or psychotherapy added to a medication visit
+psychotherapy_course_kinds) charted as a Procedure or only as a visit (an Encounter whose type
+carries the code or names it, review 14 M2, review s24 RQ finding 4), or a psychotherapy
+referral still open, or a psychotherapy visit booked (fhir_mapping/encounters.py): therapy
+running or arranged gets no card. Only when current, in this episode or within
+policy.psychotherapy_current_days (services/psychotherapy_current.py, review s24 RQ findings
+1-3): a course that ended before this episode is named with "consider resuming CBT or IPT"; a
+referral closed as completed, or left open past the window, with no session after it is named as
+lapsed, and a revoked one as revoked. A crisis session (CPT 90839/90840) or psychotherapy added to a medication visit
 (90833/90836/90838) is not a trial of CBT or IPT: it keeps the card, which names it (review 6
 finding 4).
 
@@ -26,11 +30,18 @@ from __future__ import annotations
 from fhir_mapping.encounters import NOT_ATTENDED
 from fhir_mapping.record import DataDomain, FindingKind, PatientRecord, SourceRef
 from services import cards, suggestions, trial_count
-from services.pathway import VOID_REQUEST_STATUSES
+from services.psychotherapy_current import (
+    PsychotherapyStanding,
+    lapsed_referrals_line,
+    past_course_words,
+    psychotherapy_standing,
+    revoked_line,
+)
 from services.psychotherapy_sessions import (
     PsychotherapySessions,
     not_a_course_line,
     psychotherapy_sessions,
+    sessions_line,
 )
 from services.recommendation import Recommendation
 from services.rules import psychotherapy_responding
@@ -41,19 +52,22 @@ TOPIC = "psychotherapy"
 # What the summary proposes, longest form first; an inpatient stay in progress rewords it
 # (services/rules/inpatient_hold.py), as the outpatient referral then waits for discharge.
 CONSIDER = ("consider a CBT or IPT referral", "consider CBT or IPT")
+# ... and after a course that ended before this episode (review s24 RQ finding 3).
+CONSIDER_RESUMING = ("consider resuming CBT or IPT", "consider resuming CBT or IPT")
 THERAPIES = (("cbt", "CBT"), ("ipt", "IPT"))  # concepts in data/order_codes.csv
 
 
-def psychotherapy_on_record(ctx: RuleContext, found: PsychotherapySessions | None = None) -> bool:
-    """A course of therapy had or started (a session of a course kind), or referred for."""
-    record = ctx.record
+def standing(ctx: RuleContext, found: PsychotherapySessions | None = None) -> PsychotherapyStanding:
+    """The record's psychotherapy read against this episode (services/psychotherapy_current.py)."""
     if found is None:
-        found = psychotherapy_sessions(record, ctx.policy)
-    referred = any(
-        r.kind == "psychotherapy" and r.status not in VOID_REQUEST_STATUSES
-        for r in record.referrals
-    )
-    return bool(found.course) or referred
+        found = psychotherapy_sessions(ctx.record, ctx.policy)
+    return psychotherapy_standing(ctx.record, ctx.policy, ctx.facts.episode_start, found)
+
+
+def psychotherapy_on_record(ctx: RuleContext, found: PsychotherapySessions | None = None) -> bool:
+    """A course of therapy running (a session of a course kind in this episode or the policy
+    window), or an open referral for one written then."""
+    return standing(ctx, found).current
 
 
 def history_unavailable(ctx: RuleContext) -> bool:
@@ -100,7 +114,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if facts.findings_of(FindingKind.CATATONIA) or facts.psychotic:
         return None  # ECT, an antipsychotic or a benzodiazepine first (module docstring)
     sessions = psychotherapy_sessions(ctx.record, ctx.policy)
-    if psychotherapy_on_record(ctx, sessions):
+    found_now = standing(ctx, sessions)
+    if found_now.current:
         return None
     # A course responding now: the failures are history, not the state the card leads with
     # (rules/psychotherapy_responding.py says what the card does then, and why).
@@ -111,12 +126,26 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     failed, failed_short = trial_count.failed_words(facts.failed_trials, ctx.record)
     unseen = history_unavailable(ctx)
     lapsed = not_attended_line(ctx.record)
+    episode_start = facts.episode_start
+    lapsed_referrals = lapsed_referrals_line(found_now, episode_start, ctx.policy)
+    revoked = revoked_line(found_now)
+    consider = CONSIDER
+    past = found_now.past_course
     if unseen:
         absence = "psychotherapy history not available"
+    elif past:
+        # A course on record, none of it current (review s24 RQ finding 3): said with its last
+        # day, so the card is not read as missing it, and resuming is what it proposes.
+        absence, past_why = past_course_words(found_now, episode_start, ctx.policy)
+        consider = CONSIDER_RESUMING
     elif sessions.other:
         absence = "no course of psychotherapy on record"
+    elif lapsed_referrals is not None:
+        absence = "psychotherapy referred but no session on record"
     elif lapsed is not None:
         absence = "psychotherapy booked but not attended"
+    elif revoked is not None:
+        absence = "psychotherapy referral revoked, no session on record"
     else:
         # What this card reads, named (review 14 M2): psychotherapy Procedures, visits (an
         # Encounter whose type carries a psychotherapy code: fhir_mapping/encounters.py) and
@@ -124,11 +153,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # evaluation, a clinic's own visit type) is not read as therapy.
         absence = "no psychotherapy procedure, visit or referral on record"
     if good:
-        summary = psychotherapy_responding.summary(good, absence, CONSIDER)
+        summary = psychotherapy_responding.summary(good, absence, consider)
     else:
         summary = cards.fit_summary(
-            f"{failed} and {absence}: {CONSIDER[0]}",
-            f"{failed_short}; {absence}: {CONSIDER[1]}",
+            f"{failed} and {absence}: {consider[0]}",
+            f"{failed_short}; {absence}: {consider[1]}",
         )
     reasons: list[SourceRef] = []
     depression = facts.depression_finding
@@ -155,6 +184,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             "The psychotherapy history could not be read (procedures, visits or referrals not "
             "available: see below); check whether CBT or IPT has been tried."
         )
+    elif past:
+        seen = f"Psychotherapy on record: {sessions_line(past)}; {past_why}."
+        if sessions.other:
+            seen += f" Also on record: {not_a_course_line(sessions)}."
     elif sessions.other:
         # Said as what it is, so the card is not read as missing the therapy on record.
         seen = f"On record: {not_a_course_line(sessions)}."
@@ -167,15 +200,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # Family psychotherapy (CPT 90846/90847) is not counted by default (policy
             # psychotherapy_course_kinds): the safer reading keeps the card, saying why.
             seen += " Family psychotherapy is not a course of CBT or IPT for the patient."
-    elif lapsed is not None:
+    elif lapsed_referrals is not None:
+        seen = "No psychotherapy session is on record."
+    elif lapsed is not None or revoked is not None:
         seen = "No psychotherapy session or open psychotherapy referral is on record."
     else:
         seen = (
             "No psychotherapy procedure, visit (an encounter coded as psychotherapy) or referral "
             "is on record."
         )
-    if lapsed is not None:
-        seen += f" {lapsed}"
+    # What lapsed or was revoked is named whatever the branch: the clinician asks about it
+    # before referring again.
+    for line in (lapsed_referrals, lapsed, revoked):
+        if line is not None:
+            seen += f" {line}"
     if good:
         basis = psychotherapy_responding.basis(good, seen, failed, ctx.policy.remission_below)
     else:
@@ -187,7 +225,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # the clinic's threshold): after one failure the reason for a referral is CANMAT's, and an
     # LCD named then reads as a TMS step nobody proposes (review 19 I8).
     # Not while a course responds: the TMS criteria hold it (episode_trials._responding).
-    tms_in_view = not good and len(facts.tms_trials) >= ctx.policy.tms_min_failed_trials
+    # Nor beside a course before this episode: the payer reads therapy at any time, and the TMS
+    # card says whether that course meets it (review s24 RQ finding 3).
+    tms_in_view = (
+        not good and not past and len(facts.tms_trials) >= ctx.policy.tms_min_failed_trials
+    )
     if tms_in_view and not facts.psychotic:
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
     evidence = (

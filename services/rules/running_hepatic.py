@@ -208,5 +208,9 @@ def hold_one_click(
         )
 
     return one_click_hold.hold_for_drugs(
-        ctx, recs, names, line, held_by="a dose beyond its hepatic limit"
+        ctx,
+        recs,
+        names,
+        line,
+        held_by=f"{cards.and_list(sorted(names))} beyond its hepatic limit",
     )

@@ -260,4 +260,9 @@ def hold_one_click(
             f"higher dose builds on it.{proposals}"
         )
 
-    return one_click_hold.hold_drug_orders(recs, line, held_by="a dose beyond its renal limit")
+    # Named (hold_words: "review lithium (renal limit) first, then ..."): a
+    # summary cut to fit kept no drug name (review s24 RN finding 10).
+    drugs = cards.and_list(sorted({d.name for d in found.drugs}))
+    return one_click_hold.hold_drug_orders(
+        recs, line, held_by=f"{drugs} beyond its renal limit", whole=True
+    )

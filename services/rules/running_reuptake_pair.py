@@ -206,6 +206,7 @@ def on_screen(
             line_for,
             lambda s: one_click_hold.keeps_running(s, drugs, antidepressants),
             held_by=held_by,
+            whole=False,
         )
     if TOPIC in hidden or not said:
         return list(recs)

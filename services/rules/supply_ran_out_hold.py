@@ -51,8 +51,11 @@ from services.trial_adherence_text import no_supply_for, no_supply_since
 
 def held_by(trials: Sequence[Trial]) -> str:
     """Why the optimise card's proposals are held, as its summary says it
-    (one_click_hold.held_summary): "no supply since 2025-05-04" (the latest to run out)."""
-    return no_supply_since(trials[0], count=False)
+    (one_click_hold.held_summary): "sertraline: no supply since 2025-05-04" (the latest to run
+    out), named so the summary's step says which drug to confirm (hold_words: "confirm sertraline
+    is still taken"; review s24 FH: "confirm it is still taken" named none)."""
+    names = cards.and_list(list(dict.fromkeys(t.ingredient for t in trials)))
+    return f"{names}: {no_supply_since(trials[0], count=False)}"
 
 
 def ran_out(ctx: RuleContext) -> tuple[Trial, ...]:
@@ -146,7 +149,7 @@ def hold(
                 text += f" Not one click until then: {'; '.join(s.label for s in held)}."
             return text
 
-        return one_click_hold.hold_drug_orders(recs, line_for, held_by=held_by(trials))
+        return one_click_hold.hold_drug_orders(recs, line_for, held_by=held_by(trials), whole=True)
     optimise = next((r for r in recs if r.topic == optimise_card.TOPIC), None)
     held = [s for s in optimise.suggestions if one_click_hold.orders_a_drug(s)] if optimise else []
     kept = [s for s in optimise.suggestions if s not in held] if optimise else []

@@ -356,7 +356,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
                     recommended=facts.suicide is None
                     and not partial
                     and not unchecked_lists(ctx)
-                    and held is None,
+                    and held is None
+                    # Nor after a course stopped short for a reason not on record (a seizure?).
+                    and tms_course.stopped_short(ctx.record, ctx.policy) is None,
                 ),
                 ctx.record,
                 facts,

@@ -163,8 +163,11 @@ def anxiety_line(ctx: RuleContext) -> str:
 
 def earlier_course_line(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     """An earlier TMS course is never ignored (issue 12): named with its response, unless the
-    payer's own retreatment criterion (a line above) already does."""
-    if any(r.kind is _RETREATMENT for r in evaluation.results):
+    payer's own retreatment criterion (a line above) already does; one stopped short of an
+    adequate course is named either way (the payer line reads it as a course: the pathway does
+    not, tms_course.TmsCourse.short)."""
+    short = tms_course.stopped_short(ctx.record, ctx.policy) is not None
+    if not short and any(r.kind is _RETREATMENT for r in evaluation.results):
         return ""
     return tms_course.retreatment_line(ctx.record, ctx.policy)
 
@@ -225,5 +228,7 @@ def retreatment_words(ctx: RuleContext) -> str:
     last = ended[-1]
     start, end = f"{last.start:%Y-%m}", f"{last.end:%Y-%m}"
     months = start if start == end else f"{start}..{end[-2:] if start[:4] == end[:4] else end}"
+    if last.short(ctx.policy):  # no adequate course: no retreatment (tms_course.TmsCourse.short)
+        return f" (earlier course {months} stopped after {last.sessions_text()})"
     state = "responded" if last.response is True else "response not on record"
     return f" (a retreatment: earlier course {months} {state})"

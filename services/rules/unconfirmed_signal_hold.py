@@ -33,4 +33,4 @@ def hold_one_click(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Rec
     def line(held: list[Suggestion]) -> str | None:
         return unconfirmed_signal.held_line(gaps, [s.label for s in held])
 
-    return one_click_hold.hold_drug_orders(recs, line, held_by=HELD_BY)
+    return one_click_hold.hold_drug_orders(recs, line, held_by=HELD_BY, whole=True)

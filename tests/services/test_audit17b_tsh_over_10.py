@@ -78,7 +78,10 @@ def test_tsh_12_keeps_the_hold_on_the_one_click_adjuncts() -> None:
     # A hypothyroidism the guideline treats is a medical contributor (CANMAT 2023 para 184).
     cards = _cards(answered(_chart(CHART)))
     assert cards[DIAGNOSIS]["summary"] == "Confirm the diagnosis before escalating: TSH high 12"
-    assert "adjuncts held" in cards[OPTIMISE]["summary"]
+    assert cards[OPTIMISE]["summary"] == (
+        "2 adequate trials failed (sertraline, venlafaxine): review TSH high 12 first, then augment "
+        "or switch class"
+    )
     assert _drug_orders(cards[OPTIMISE]) == []
 
 

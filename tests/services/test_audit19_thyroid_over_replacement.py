@@ -55,7 +55,10 @@ def test_a_suppressed_tsh_on_levothyroxine_asks_for_free_t4_and_a_dose_review() 
     ) in detail
     assert "Order free T4" in labels(card)
     # The adjuncts wait on it as on any abnormal TSH (CANMAT 2023 para 184), and say why.
-    assert "adjuncts held: review TSH low 0.01 on levothyroxine first" in cards[OPTIMISE]["summary"]
+    assert (
+        ": review TSH low 0.01 on levothyroxine first, then augment or switch class"
+        in cards[OPTIMISE]["summary"]
+    )
 
 
 def test_a_low_tsh_on_desiccated_thyroid_with_a_free_t4_asks_for_the_t3_only() -> None:

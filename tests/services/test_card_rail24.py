@@ -130,7 +130,8 @@ def test_duloxetine_with_alcohol_is_one_card_with_two_lines(
     assert f"- **Alongside escalation:** {line}" in detail
     held = shown[OPTIMISE]["summary"]
     assert "a condition on record weighs against it" not in held
-    assert "held: duloxetine with " in held
+    assert "switch class; review duloxetine with " in held
+    assert held.endswith(" before augmenting")
 
 
 def test_a_snoozed_caution_card_gives_the_alcohol_line_back_its_own_card() -> None:

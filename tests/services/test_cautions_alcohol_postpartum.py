@@ -138,7 +138,9 @@ def test_duloxetine_running_with_audit_c_items_of_10_gets_the_cirrhosis_warning(
     # The liver caution is said once. The optimise card's bupropion caveat names the score as
     # its own basis (review 14 M3), a line of its own; its held summary names it as the reason
     # (review s24 RN finding 7: "held: a condition on record weighs against it" named none).
-    assert cards[OPTIMISE].summary.endswith("held: duloxetine with AUDIT-C 10 on 2025-05-19")
+    assert cards[OPTIMISE].summary.endswith(
+        ": switch class; review duloxetine with AUDIT-C 10 on 2025-05-19 before augmenting"
+    )
     others = "\n".join(c.detail for t, c in cards.items() if t != CAUTION)
     assert all(
         "AUDIT-C 10" not in line or line.startswith("**Bupropion, if considered:**")

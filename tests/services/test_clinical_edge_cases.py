@@ -287,7 +287,10 @@ def test_open_ect_referral_blocks_a_parallel_tms_card_and_is_not_proposed_twice(
     assert "tms-referral" not in found
     optimise = found["optimize-switch-augment"]
     # The item 9 hold's reason follows it (session 21 F4 item 1: every hold says why).
-    assert optimise.summary.endswith("; ECT referral already open; held: PHQ-9 item 9 not recorded")
+    assert optimise.summary == (
+        "2 adequate trials failed (sertraline, venlafaxine): ask PHQ-9 item 9 first, then augment or "
+        "switch class; ECT referral already open"
+    )
     assert "an ECT referral is already open (active on 2025-05-26)" in optimise.detail
 
 

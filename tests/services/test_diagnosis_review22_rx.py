@@ -152,7 +152,9 @@ def test_a_later_low_b12_still_holds() -> None:
     later["interpretation"][0]["coding"][0]["code"] = "L"
     cards = by_topic(_cards(doc))
     assert cards[DIAGNOSIS]["summary"] == "Confirm the diagnosis before escalating: B12 deficiency"
-    assert "adjuncts held" in cards[OPTIMISE]["summary"]
+    assert cards[OPTIMISE]["summary"].endswith(
+        ": review B12 deficiency first, then augment or switch class"
+    )
 
 
 def test_a_normal_b12_before_the_coded_deficiency_does_not_lift_it() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from fhir_mapping import build
+from fhir_mapping.device_course_scores import DEFAULT_RULE, CourseRule
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord
 from services.evaluation import HookInput, evaluate
@@ -32,7 +33,7 @@ class FakeMapping:
         unavailable: Mapping[str, str] | None = None,
         incomplete: Mapping[str, str] | None = None,
         read_failed: frozenset[str] = frozenset(),
-        course_gap_days: int = 30,
+        course_rule: CourseRule = DEFAULT_RULE,
     ) -> PatientRecord:
         self.calls.append(
             {

@@ -254,8 +254,8 @@ def test_explain_lists_the_gap_inside_a_hold_as_held() -> None:
 def test_augment_summary_says_the_adjuncts_are_held() -> None:
     card = _by_topic(_with_item9(_without_aneurysm(_chart(F07))))[OPTIMISE]
     assert card["summary"] == (
-        "2 adequate trials failed (sertraline, venlafaxine): augment (adjuncts held: suicide "
-        "risk assessment first) or switch class"
+        "2 adequate trials failed (sertraline, venlafaxine): suicide risk assessment first, then "
+        "augment or switch class"
     )
     assert not any(s["label"].startswith("Propose adjunctive") for s in card.get("suggestions", []))
 

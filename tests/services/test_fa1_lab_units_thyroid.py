@@ -50,7 +50,8 @@ _by_topic = _at.by_topic
 def _held(cards: dict[str, Doc]) -> bool:
     optimise = cards[OPTIMISE]
     adjuncts = [s for s in optimise.get("suggestions", []) if "adjunctive" in s["label"]]
-    return "held" in optimise["summary"] and not adjuncts
+    # The check leads the summary, the plan after it (hold_words: "review low B12 first, then ...").
+    return " first, then augment or switch class" in optimise["summary"] and not adjuncts
 
 
 def _lab(doc: Doc, loinc: str) -> Doc:

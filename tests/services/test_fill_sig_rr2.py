@@ -49,7 +49,7 @@ def test_a_weekly_capsule_filled_four_a_month_stays_adequate(name: str) -> None:
     text, trial = _read(name)
     assert "below the adequate range" not in text
     assert "1 adequate trial failed (fluoxetine)" in text
-    assert "raise fluoxetine 20 → 40 mg/day (daily, not weekly) first" in text
+    assert "first, then raise fluoxetine 20 → 40 mg/day (daily, not weekly), then switch" in text
     assert (trial.current_mg_per_day, trial.current_mg_per_day_high) == (20.0, None)
     assert not any("filled as" in n for n in trial.notes)
 
@@ -61,14 +61,17 @@ def test_a_weekday_sig_of_a_weekly_capsule_is_not_widened_by_its_fill() -> None:
     text, trial = _read("fluoxetine90_every_monday_8am_fills4_per_28d")
     assert "below the adequate range" not in text
     assert (trial.current_mg_per_day, trial.current_mg_per_day_high) == (20.0, None)
-    assert "raise fluoxetine 20 → 40 mg/day (daily, not weekly) first" in text
+    assert "first, then raise fluoxetine 20 → 40 mg/day (daily, not weekly), then switch" in text
     assert not any("filled as" in n for n in trial.notes)
 
 
 def test_one_short_fill_does_not_lower_a_clear_maximum_dose() -> None:
     text, trial = _read("escitalopram20_daily_last_fill30_for_90d")
     assert "below the adequate range" not in text
-    assert "1 adequate trial failed (escitalopram): switch to a non-SSRI mechanism" in text
+    assert (
+        "(escitalopram): ask PHQ-9 item 9 (not recorded) first, then switch to a non-SSRI mechanism"
+        in text
+    )
     assert [(s.mg_per_day, s.mg_per_day_high) for s in trial.segments] == [(20.0, None)]
 
 

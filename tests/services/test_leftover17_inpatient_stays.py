@@ -107,7 +107,9 @@ def test_a_medical_stay_in_progress_holds_the_outpatient_one_clicks(name: str) -
         assert _labels(cards[topic]) == [], topic
     # The proposals are named on the card, not listed again by their button labels (audit 17 M4).
     assert "Propose adjunctive aripiprazole" not in cards[OPTIMISE]["detail"].split("\n")[0]
-    assert "inpatient stay in progress" in cards[OPTIMISE]["summary"]
+    assert cards[OPTIMISE]["summary"].endswith(
+        ": ask the inpatient team (stay in progress) first, then augment or switch class"
+    )
     assert "TMS referral after discharge" in cards[TMS]["summary"]
     assert SUICIDE not in cards
 

@@ -77,7 +77,10 @@ def test_the_oracle_answer_text_under_loinc_item9_is_read() -> None:
         "PHQ-9 item 9 = 2 (more than half the days) on 2026-10-15, no assessment on record"
     )
     optimise = found[OPTIMISE]
-    assert "adjuncts held: suicide risk assessment first" in optimise["summary"]
+    assert optimise["summary"] == (
+        "2 adequate trials failed (sertraline, escitalopram): suicide risk assessment first, then "
+        "augment or switch class"
+    )
     assert _drug_orders(optimise) == []
 
 
@@ -95,8 +98,8 @@ def test_an_unreadable_oracle_answer_47_days_old_raises_the_unread_card_and_hold
     assert "or after 365 days." in risk["detail"]
     optimise = found[OPTIMISE]
     assert optimise["summary"] == (
-        "2 adequate trials failed (sertraline, escitalopram): augment (adjuncts held: PHQ-9 "
-        "item 9 not read, check it first) or switch class"
+        "2 adequate trials failed (sertraline, escitalopram): check PHQ-9 item 9 (not read) first, "
+        "then augment or switch class"
     )
     assert _drug_orders(optimise) == []
     assert optimise["detail"].startswith(
@@ -110,7 +113,7 @@ def test_an_unreadable_oracle_answer_47_days_old_raises_the_unread_card_and_hold
 def test_the_unread_answer_is_held_no_less_than_a_missing_one() -> None:
     """Control: the same chart with item 9 left out holds the adjuncts (item9_not_recorded)."""
     missing = _topics(_without_item9(_chart("item9_oracle_answer_unread_47d")))[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not" in missing["summary"]
+    assert ": check PHQ-9 item 9 (not read) first, then augment" in missing["summary"]
     unread = _topics(_chart("item9_oracle_answer_unread_47d"))[OPTIMISE]
     assert _drug_orders(missing) == _drug_orders(unread) == []
 
@@ -120,7 +123,8 @@ def test_past_the_window_the_unread_answer_is_said_could_not_be_read_and_still_h
     found = _topics(_chart("item9_oracle_answer_unread_47d"), policy=policy)
     assert RISK not in found
     optimise = found[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 could not be read" in optimise["summary"]
+    # An answer on record that could not be read is checked, not asked again.
+    assert ": check PHQ-9 item 9 (could not be read) first, then augment" in optimise["summary"]
     assert _drug_orders(optimise) == []
     assert optimise["detail"].startswith(
         "**PHQ-9 item 9 could not be read:** the latest PHQ-9 (17 on 2026-10-15) has an item 9 "

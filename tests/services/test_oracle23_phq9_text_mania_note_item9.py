@@ -163,8 +163,8 @@ def test_item9_under_a_site_code_is_not_recognised_not_not_recorded() -> None:
     topics = _at.by_topic(_chart("item9_site_code_only"))
     card = topics[OPTIMISE]
     assert card["summary"] == (
-        "2 adequate trials failed (sertraline, escitalopram): augment (adjuncts held: PHQ-9 item 9 "
-        "not recognised, ask it first) or switch class"
+        "2 adequate trials failed (sertraline, escitalopram): ask PHQ-9 item 9 (not recognised) "
+        "first, then augment or switch class"
     )
     assert card["detail"].startswith(
         "**PHQ-9 item 9 not recognised:** the latest PHQ-9 read (17 on 2026-10-15) is a total "
@@ -185,4 +185,4 @@ def test_site_coded_result_older_than_the_total_leaves_not_recorded() -> None:
         if resource["code"].get("text") == "Thoughts better off dead/hurting self":
             resource["effectiveDateTime"] = "2026-06-01T09:30:00-06:00"
     card = _at.by_topic(doc)[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not recorded, ask it first" in card["summary"]
+    assert ": ask PHQ-9 item 9 (not recorded) first, then augment" in card["summary"]

@@ -133,8 +133,12 @@ def test_tms_referral_or_course_already_open() -> None:
         referrals=(f.referral("tms", "completed", authored=date(2020, 1, 1)),)
     )
     assert facts(completed_last_episode).tms_open is False
-    course = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2024, 2, 1), "90868"),))
+    # A course still running (a session in the last policy.tms_session_recent_days) is open; one
+    # that ended short of policy.tms_min_course_sessions is no course given (review s24 RA F3).
+    course = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2024, 5, 31), "90868"),))
     assert facts(course).tms_open is True
+    ended = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2024, 2, 1), "90868"),))
+    assert facts(ended).tms_open is False
 
 
 def test_suicide_signal_window_and_any_positive_answer() -> None:

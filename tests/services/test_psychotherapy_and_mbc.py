@@ -27,8 +27,13 @@ def test_psychotherapy_after_a_failure_without_therapy() -> None:
 
 def test_no_psychotherapy_card_when_on_record_or_no_failure() -> None:
     assert psychotherapy.rule(ctx(f.trd_record())) is None  # procedure on record
-    referred = f.trd_record(procedures=(), referrals=(f.referral("psychotherapy", "completed"),))
+    referred = f.trd_record(procedures=(), referrals=(f.referral("psychotherapy", "active"),))
     assert psychotherapy.rule(ctx(referred)) is None
+    # A completed referral closed the order, with no session after it: named as lapsed, not
+    # read as therapy had (review s24 RQ finding 1).
+    closed = f.trd_record(procedures=(), referrals=(f.referral("psychotherapy", "completed"),))
+    lapsed = psychotherapy.rule(ctx(closed))
+    assert lapsed is not None and "closed as completed" in lapsed.detail
     revoked = f.trd_record(procedures=(), referrals=(f.referral("psychotherapy", "revoked"),))
     assert psychotherapy.rule(ctx(revoked)) is not None
     assert psychotherapy.rule(ctx(f.record(findings=(f.mdd(),)))) is None

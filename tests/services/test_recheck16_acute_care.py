@@ -87,7 +87,9 @@ def test_a_resolved_ed_encounter_diagnosis_of_suicidal_ideation_raises_the_card(
     assert len(record.context.of(FindingKind.SUICIDAL_IDEATION)) == 1
     # The adjuncts wait for the assessment, as with any acute signal.
     assert not any("adjunctive" in label for label in labels(cards[OPTIMISE]))
-    assert "adjuncts held" in cards[OPTIMISE]["summary"]
+    assert cards[OPTIMISE]["summary"].endswith(
+        ": suicide risk assessment first, then augment or switch class"
+    )
 
 
 def test_an_active_ed_encounter_diagnosis_is_not_called_a_problem_list_entry() -> None:
@@ -230,7 +232,9 @@ def test_an_admission_in_progress_holds_the_outpatient_one_clicks_and_names_the_
     assert cards[TMS]["detail"].startswith("**Currently admitted** (named on the Optimise")
     for topic in (OPTIMISE, TMS):
         assert labels(cards[topic]) == [], topic
-    assert "inpatient stay in progress" in cards[OPTIMISE]["summary"]
+    assert cards[OPTIMISE]["summary"].endswith(
+        ": ask the inpatient team (stay in progress) first, then augment or switch class"
+    )
 
 
 def test_a_stay_discharged_since_holds_nothing() -> None:

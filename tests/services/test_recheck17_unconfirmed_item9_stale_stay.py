@@ -105,7 +105,9 @@ def test_an_unconfirmed_item9_holds_the_drug_one_clicks() -> None:
         "unconfirmed subject (data-quality card)"
     )
     assert "Propose adjunctive aripiprazole" in optimise["detail"]
-    assert "held" in optimise["summary"]
+    assert optimise["summary"].endswith(
+        ": check whose PHQ-9 it is first, then augment or switch class"
+    )
     # A referral adds no means of overdose: it stays one click (as for an unanswered item 9).
     assert cards[TMS].get("suggestions")
 

@@ -92,7 +92,9 @@ def test_hypothyroidism_without_replacement_still_asks_if_it_is_treated_and_hold
     )
     cards = _by_topic(doc)
     assert "check it is treated" in cards[REVIEW]["detail"]
-    assert "held" in cards[OPTIMISE]["summary"]
+    assert cards[OPTIMISE]["summary"].endswith(
+        ": review hypothyroidism first, then augment or switch class"
+    )
 
 
 def test_treated_hypothyroidism_with_no_tsh_asks_for_one_alongside_escalation() -> None:
@@ -144,7 +146,7 @@ def test_revoked_or_declined_cpap_order_stays_untreated(field: str, value: objec
     _cpap_order(doc)[field] = value
     cards = _by_topic(doc)
     assert "Sleep apnea without treatment on record" in cards[REVIEW]["detail"]
-    assert "held" in cards[OPTIMISE]["summary"]
+    assert ": review untreated sleep apnea first, then augment" in cards[OPTIMISE]["summary"]
 
 
 def test_untreated_sleep_apnea_control_keeps_its_line() -> None:
@@ -161,7 +163,8 @@ def test_low_free_t4_with_a_normal_tsh_is_named_with_the_central_pattern() -> No
     assert "**Abnormal free T4:** 0.6 ng/dL, low, 2025-05-08" in detail
     assert "TSH 1.1 mIU/L, normal, 2025-05-08" in detail  # audit 17 M7: not UCUM's m[IU]/L
     assert "central hypothyroidism pattern" in detail
-    assert "held" in cards[OPTIMISE]["summary"]  # a thyroid contributor, as an abnormal TSH
+    # A thyroid contributor holds, as an abnormal TSH does.
+    assert ": review free T4 low 0.6 first, then augment" in cards[OPTIMISE]["summary"]
 
 
 def test_raised_tsh_names_the_same_day_free_t4_and_the_subclinical_pattern() -> None:

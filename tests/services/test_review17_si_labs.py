@@ -52,7 +52,7 @@ def test_a19_b12_in_pmol_with_a_text_range_is_low_and_holds_the_adjuncts() -> No
     cards, record = _evaluate(_chart("a19_b12_low_pmol_L_no_range_no_flag"))
     assert _lab(record, "b12").flag == "low"
     assert "low B12" in cards[DIAGNOSIS]["summary"]
-    assert "adjuncts held: review low B12 first" in cards[OPTIMISE]["summary"]
+    assert ": review low B12 first, then augment or switch class" in cards[OPTIMISE]["summary"]
 
 
 def test_a20_folate_in_nmol_is_converted_and_low() -> None:

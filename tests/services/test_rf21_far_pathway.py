@@ -18,6 +18,7 @@ Core shaped requests, every prefetch key).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -152,8 +153,16 @@ def test_one_ketamine_dose_or_an_anaesthetic_use_stays_unnamed() -> None:
 # --- finding 8: a TMS course stopped after 7 sessions ------------------------------------------
 
 
+# Review s24 RA finding 3: 7 sessions are below policy.tms_min_course_sessions (20), no adequate
+# course, so they bar no referral: the TMS card shows, asks why the course stopped, and does not
+# mark the referral recommended (test_device_course24.py). A course of 20 or more sessions short
+# of a full one keeps this finding's reading (`_ADEQUATE_AT_7`).
+_ADEQUATE_AT_7 = {"tms_min_course_sessions": 7}
+
+
 def test_tms_stopped_after_7_sessions_asks_why_and_refers_no_one() -> None:
-    cards = by_topic(_cards(_chart("tms_stopped_after_7_sessions")))
+    policy = dataclasses.replace(Policy(), **_ADEQUATE_AT_7)
+    cards = by_topic(_at.cards(_chart("tms_stopped_after_7_sessions"), policy=policy))
     assert TMS not in cards  # no new referral: unchanged
     detail = cards[OPTIMISE]["detail"]
     assert (
@@ -164,8 +173,18 @@ def test_tms_stopped_after_7_sessions_asks_why_and_refers_no_one() -> None:
     assert "Response not on record (document it)" not in detail
 
 
+def test_tms_stopped_below_an_adequate_course_offers_the_referral_not_recommended() -> None:
+    cards = by_topic(_cards(_chart("tms_stopped_after_7_sessions")))
+    card = cards[TMS]
+    assert card["summary"].endswith("(earlier course 2026-05 stopped after 7 sessions)")
+    assert "why it stopped is not on record (intolerance? a seizure? logistics?)" in card["detail"]
+    (refer,) = [s for s in card["suggestions"] if s["label"] == "Refer for TMS evaluation"]
+    assert not refer.get("isRecommended")
+    assert "no new referral" not in cards[OPTIMISE]["detail"]
+
+
 def test_the_full_course_is_the_active_rule_sets_own_number() -> None:
-    policy = Policy(payer_criteria="ambetter-cp-bh-200")
+    policy = Policy(payer_criteria="ambetter-cp-bh-200", **_ADEQUATE_AT_7)
     detail = by_topic(_at.cards(_chart("tms_stopped_after_7_sessions"), policy=policy))[OPTIMISE][
         "detail"
     ]

@@ -62,7 +62,10 @@ def test_items_summing_to_no_more_than_the_total_prove_nothing() -> None:
     cards = _cards(_chart("total17_items1to8_sum16_item9_missing"))
     assert not any("total filed" in c["summary"] for c in cards)
     optimise = by_topic(cards)[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not recorded" in optimise["summary"]
+    assert optimise["summary"] == (
+        "1 adequate trial failed (venlafaxine)…: ask PHQ-9 item 9 (not recorded) first, then augment "
+        "or switch class"
+    )
     assert any("PHQ-9 17: consider TMS referral" in c["summary"] for c in cards)
 
 

@@ -90,7 +90,10 @@ def _assert_unread_and_held(doc: Doc) -> dict[str, Doc]:
     cards = _at.by_topic(doc)
     assert cards[SUICIDE]["summary"].startswith(UNREAD)
     optimise = cards[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not read" in optimise["summary"]
+    assert optimise["summary"] == (
+        "1 adequate trial failed (escitalopram): check PHQ-9 item 9 (not read) first, then switch to "
+        "a non-SSRI mechanism or augment"
+    )
     labels = [s["label"] for s in optimise.get("suggestions", [])]
     assert not [label for label in labels if "aripiprazole" in label or "brexpiprazole" in label]
     return cards
@@ -150,7 +153,9 @@ def test_a_month_only_item9_is_named_not_called_unrecorded() -> None:
     """f1: before, "**PHQ-9 item 9 not recorded:** the latest PHQ-9 (19 on 2026-11-20) is a
     total only". The hold stays (the 0 may be from before the total)."""
     optimise = _at.by_topic(_chart("month_only_item9_zero"))[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not paired with the total" in optimise["summary"]
+    assert (
+        ": ask PHQ-9 item 9 (not paired with the total) first, then switch" in optimise["summary"]
+    )
     assert "not recorded" not in optimise["detail"]
     assert (
         "**PHQ-9 item 9 not paired with the total:** the latest PHQ-9 (19 on 2026-11-20) is a "

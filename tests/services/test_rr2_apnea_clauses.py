@@ -66,7 +66,10 @@ def test_a_current_not_in_use_clause_still_wins_over_the_device() -> None:
         "Confirm the diagnosis before escalating: untreated sleep apnea"
     )
     assert 'the entry says "On CPAP 2024; stopped using mask 2026"' in topics[DIAGNOSIS]["detail"]
-    assert "held: review untreated sleep apnea first" in topics[OPTIMISE]["summary"]
+    assert (
+        ": review untreated sleep apnea first, then augment or switch class"
+        in topics[OPTIMISE]["summary"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,10 @@ def _assert_unread_and_held(doc: Doc) -> None:
     assert cards[SUICIDE]["summary"].startswith(UNREAD)
     assert cards[SUICIDE]["indicator"] in {"warning", "critical"}
     optimise = cards[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not read" in optimise["summary"]
+    assert optimise["summary"] == (
+        "1 adequate trial failed (escitalopram): check PHQ-9 item 9 (not read) first, then switch to "
+        "a non-SSRI mechanism or augment"
+    )
     labels = [s["label"] for s in optimise.get("suggestions", [])]
     assert not [label for label in labels if "aripiprazole" in label or "brexpiprazole" in label]
 

@@ -57,7 +57,7 @@ def test_qt_pair_card_says_a_listed_citalopram_is_listed() -> None:
         "Citalopram 20 mg/day, listed (order still active, filled once on 2024-01-11): confirm "
         "it is still taken."
     ) in card["detail"]
-    assert card["indicator"] == "warning"  # wording only
+    assert card["indicator"] == "critical"  # above 500 ms (review s24 RB finding 10)
 
 
 def test_qt_pair_card_says_a_citalopram_taken_now_is_running() -> None:

@@ -167,9 +167,9 @@ def test_a_hold_of_the_raise_alone_keeps_the_adjunct_as_the_next_step() -> None:
     raise_first, *adjuncts = card.suggestions
     assert raise_first.label.startswith("Raise escitalopram") and adjuncts
     why = "QTc first"  # short, so the longer summary fits
-    alone = one_click_hold.held_summary(card, [raise_first], why)
+    alone = one_click_hold.held_summary(card, [raise_first], why, whole=False)
     assert alone.summary.endswith(f"raise held ({why}), then an adjunct")
-    every = one_click_hold.held_summary(card, list(card.suggestions), why)
+    every = one_click_hold.held_summary(card, list(card.suggestions), why, whole=True)
     assert every.summary.endswith(f"raise held ({why})")
 
 

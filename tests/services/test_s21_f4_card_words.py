@@ -90,8 +90,8 @@ def test_item1_adjuncts_held_for_no_supply_say_why_in_the_summary() -> None:
         hidden=frozenset({"adherence-review"}),
     )
     assert card.summary == (
-        "1 adequate trial failed (duloxetine): switch to a non-SNRI mechanism or augment "
-        "(adjuncts held: no supply since 2025-05-04)"
+        "1 adequate trial failed (duloxetine): confirm duloxetine is still taken first, then switch "
+        "to a non-SNRI mechanism or augment"
     )
 
 
@@ -99,7 +99,12 @@ def test_item1_a_summary_proposing_no_raise_or_adjunct_by_name_says_held_and_why
     # Before: "Psychotic features: antidepressant plus antipsychotic ..., or ECT" with the
     # antipsychotic one-clicks held and no word of why.
     card = _optimise(_held("h01_psychotic_sertraline_no_supply"), AS_OF)
-    assert card.summary.endswith("or ECT; held: no supply since 2025-06-01")
+    # The head is kept whole (review s24 FH: it was cut away, the summary began "confirm it ..."),
+    # the supply's date gives way (its own card says it).
+    assert card.summary == (
+        "Psychotic features: confirm sertraline is still taken first, then antidepressant plus "
+        "antipsychotic at antipsychotic-range dose, or ECT"
+    )
     assert len(card.summary) <= card_format.SUMMARY_MAX
 
 
@@ -107,8 +112,11 @@ def test_item1_a_long_summary_yields_its_own_words_not_the_reason() -> None:
     # Before: "...lithium added 2026-05-04 (30 wk): optimise its dose or the next step" while
     # the renal card held the lithium raise: no reason.
     card = _optimise(_held("h03_lithium_egfr45_renal_limit_epic"), AS_OF)
-    assert card.summary.endswith("…; held: a dose beyond its renal limit")
-    assert card.summary.startswith("1 adequate trial with partial response only (sertraline")
+    # The head's qualifiers yield, its drug name stays (review s24 FH).
+    assert card.summary == (
+        "1 adequate trial with partial response only (sertraline)…: review lithium (renal limit) "
+        "first, then optimise its dose or the next step"
+    )
     assert len(card.summary) <= card_format.SUMMARY_MAX
 
 

@@ -59,7 +59,10 @@ def test_the_card_carrying_the_item9_line_leaves_the_snooze_given_before_it() ->
     before = _keys(_evaluation("v0_trd_meets_tms", V0))
     after = _by_topic(_evaluation("d14_phq9_total_only_same_band", D14).recommendations)
     optimise = after[OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not recorded, ask it first" in optimise.summary
+    assert optimise.summary == (
+        "2 adequate trials failed (sertraline, venlafaxine): ask PHQ-9 item 9 (not recorded) first, "
+        "then augment or switch class"
+    )
     assert "item 9" in optimise.detail.split("\n\n")[0]
     # The new total-only PHQ-9 is in the fingerprint of the card that says it: the snooze given
     # at v0 no longer matches. The TMS card says nothing new: its snooze holds (no noise).

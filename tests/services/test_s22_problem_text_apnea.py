@@ -158,7 +158,9 @@ def test_cpap_intolerant_on_the_apnea_entry_wins_over_a_cpap_device() -> None:
         'mask 2026-06; declined oral appliance", while CPAP is on record (Device: Home continuous '
         "positive airway pressure unit (physical object)), which does not show use."
     ) in review["detail"]
-    assert cards[OPTIMISE]["summary"].endswith("held: review untreated sleep apnea first")
+    assert cards[OPTIMISE]["summary"].endswith(
+        ": review untreated sleep apnea first, then augment or switch class"
+    )
 
 
 def test_a_cpap_device_still_treats_and_a_plan_word_does_not_override_it() -> None:

@@ -117,7 +117,10 @@ def test_the_item9_hold_outlasts_the_30_day_window() -> None:
     # The last total (14, totals only) is 70 days old: the adjuncts stay held until item 9 is
     # asked, as they were at 30 days.
     card = _optimise(_chart("totals_only_item9_70_days"), date(2024, 12, 2))
-    assert "adjuncts held: PHQ-9 item 9 not recorded" in card["summary"]
+    assert card["summary"] == (
+        "1 adequate trial failed (escitalopram): ask PHQ-9 item 9 (not recorded) first, then switch to "
+        "a non-SSRI mechanism or augment"
+    )
     assert "**PHQ-9 item 9 not recorded:**" in card["detail"]
     assert _drug_orders(card) == []
 

@@ -107,8 +107,11 @@ def test_existing_referral_or_course() -> None:
     assert _run(f.trd_record(referrals=(f.referral("tms", "active"),))) is None
     assert _run(f.trd_record(referrals=(f.referral("tms", "draft"),))) is None
     assert _run(f.trd_record(referrals=(f.referral("tms", "entered-in-error"),))) is not None
-    course = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2024, 1, 8), "90867"),))
+    # A course running (review s24 RA F3: one session ended months ago is no course given).
+    course = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2024, 5, 31), "90867"),))
     assert _run(course) is None
+    stopped = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2024, 1, 8), "90867"),))
+    assert _run(stopped) is not None
     earlier = f.trd_record(procedures=(f.procedure(ProcedureKind.TMS, date(2020, 1, 8), "90867"),))
     assert _run(earlier) is not None
 

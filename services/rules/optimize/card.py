@@ -12,6 +12,7 @@ from fhir_mapping.record import DataDomain, Trial
 from services import cards, pathway_contraindications, pathway_options, tms_course, trial_count
 from services.card_format import plural
 from services.episode_trials import in_episode
+from services.policy import Policy
 from services.recommendation import Evidence
 from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import populations, suicide_risk_history
@@ -28,7 +29,7 @@ from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
 from services.tms_assessment import depression_in_words, text_only_line
 from services.tms_course import TmsCourse
-from services.tms_full_course import FullCourse, full_course
+from services.tms_full_course import full_course
 
 TOPIC = "optimize-switch-augment"
 
@@ -61,16 +62,21 @@ def _tms_scores(course: TmsCourse, policy: MappingPolicy) -> str:
     return f"{first}; none during it or in the {plural(policy.on_treatment_days_after_end, 'day')} after"
 
 
-def tms_episode_line(
-    course: TmsCourse | None, policy: MappingPolicy, full: FullCourse | None = None
-) -> str:
+def tms_episode_line(course: TmsCourse | None, policy: Policy) -> str:
     """One line on a TMS course of this episode (review 10 finding 13): it keeps the TMS card
     away, so this card says so, with its dates, sessions and PHQ-9s, and what LCD L37086 asks of
-    a retreatment (a documented response > 50 %, then relapse). "" when there is none. `full`:
-    the sessions of a full course (services/tms_full_course.py); a course stopped short of it
-    with no response on record is named as stopped early (review s21 RF finding 8)."""
+    a retreatment (a documented response > 50 %, then relapse). "" when there is none. A course
+    stopped short of a full one (services/tms_full_course.py)
+    with no response on record is named as stopped early (review s21 RF finding 8), one below an
+    adequate course as no course (s24 RA finding 3: TmsCourse.short)."""
     if course is None:
         return ""
+    full, mapping = full_course(policy), policy.mapping
+    if course.short(policy):  # its "no response" bars no referral (tms_course.failed_course)
+        return (
+            f"**TMS in this episode:** {course.dates()}, {course.short_text(policy)}; "
+            f"{_tms_scores(course, mapping)}. Record why it stopped."
+        )
     short = (
         full is not None
         and course.sessions_counted
@@ -89,7 +95,7 @@ def tms_episode_line(
         )
         return (
             f"**TMS in this episode:** {course.dates()}, {course.sessions_text()}; "
-            f"{_tms_scores(course, policy)}. {state}."
+            f"{_tms_scores(course, mapping)}. {state}."
         )
     if course.response is True:
         state = "It responded: a retreatment may be considered after relapse"
@@ -102,7 +108,7 @@ def tms_episode_line(
         )
     return (
         f"**TMS in this episode:** {course.dates()}, {course.sessions_text()}; "
-        f"{_tms_scores(course, policy)}. {state} (LCD L37086)."
+        f"{_tms_scores(course, mapping)}. {state} (LCD L37086)."
     )
 
 
@@ -237,7 +243,7 @@ def basis(
     return [
         unshown_line(ctx),
         held_orders.line(ctx),
-        tms_episode_line(course, ctx.policy.mapping, full_course(ctx.policy)),
+        tms_episode_line(course, ctx.policy),
         _no_tms_section(ctx, course),
         *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),

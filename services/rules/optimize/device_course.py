@@ -19,17 +19,32 @@ drug's "2 adequate trials failed: augment or switch class" stands on the record,
 switching a drug while the patient responds to TMS is no step the pathway asks for; once the
 scores return the course is named as responded (a retreatment option: LCD L37086) and the
 proposals are one click again.
+
+An acute ECT course running holds them the same way (review s24 RA finding 4): a drug added
+mid-course confounds its response as it would a TMS course's, and the ECT service judges that
+response. Maintenance ECT does not (services/ect_phases.running_acute): sessions a week or more
+apart are a relapse-prevention schedule, and depression on it is a reason to act, not to wait.
+
+Before the TMS response check's week the tms-course card carries no check (it may not show at
+all), so the line gives the date the check is due instead of naming that card (s24 RA finding
+8: "judge it at week 4-6 (tms-course card)" on day 25, with no such card on the screen).
 """
 
 from __future__ import annotations
 
-from services import tms_course
+from datetime import date, timedelta
+
+from services import ect_phases, open_referrals, tms_course
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.tms_course import RESPONSE_DROP, TmsCourse
 
-HELD_BY = "TMS course first"
+# A course ended whose response still holds: the summary says to keep the treatment
+# (hold_words: "keep the current treatment while the TMS response holds; ... if it fades").
+RESPONDED_HELD_BY = "TMS response still holding"
+# An acute ECT course running (hold_words reads "... first" as the step itself).
+ECT_HELD_BY = "judge the ECT course with the ECT service first"
 
 
 def _still_responding(ctx: RuleContext, course: TmsCourse) -> bool:
@@ -43,14 +58,25 @@ def _still_responding(ctx: RuleContext, course: TmsCourse) -> bool:
     return latest.value <= baseline.value * (1 - RESPONSE_DROP)
 
 
+def _running_held_by(ctx: RuleContext) -> str:
+    """What a running course's hold waits for, as the optimise summary says it: "judge the TMS
+    course at week 4-6 first" (policy.tms_response_check_weeks, tms_course_weeks)."""
+    first, last = ctx.policy.tms_response_check_weeks, ctx.policy.tms_course_weeks
+    return f"judge the TMS course at week {first:g}-{last:g} first"
+
+
 def _line(ctx: RuleContext, course: TmsCourse) -> str:
     """The card's first line for a running course, or one that responded and still holds."""
     if course.running:
         first = ctx.policy.tms_response_check_weeks
         last = ctx.policy.tms_course_weeks
+        # From the check's week the tms-course card always shows it (rules/tms_course.py
+        # _response_lines); before, the card may be absent: the date, not the card.
+        due = course.start + timedelta(weeks=first)
+        where = "tms-course card" if ctx.record.as_of >= due else f"due {due.isoformat()}"
         return (
             f"**TMS course running since {course.start.isoformat()}:** judge it at week "
-            f"{first:g}-{last:g} (tms-course card) before changing medication; an adjunct, switch "
+            f"{first:g}-{last:g} ({where}) before changing medication; an adjunct, switch "
             "or raise now would confound its response check."
         )
     latest = ctx.facts.latest_phq9
@@ -62,22 +88,43 @@ def _line(ctx: RuleContext, course: TmsCourse) -> str:
     )
 
 
+def _acute_ect(ctx: RuleContext) -> tuple[date, ...]:
+    """The sessions of an acute ECT course running today, or ()."""
+    days = open_referrals.ect_sessions(ctx.record)
+    if not days:
+        return ()  # nearly every chart
+    return ect_phases.running_acute(days, ctx.record.as_of, ctx.policy.tms_session_recent_days)
+
+
+def _ect_line(sessions: tuple[date, ...]) -> str:
+    count = "1 session" if len(sessions) == 1 else f"{len(sessions)} sessions"
+    return (
+        f"**Acute ECT course running since {sessions[0].isoformat()}:** {count} so far; judge "
+        "its response with the ECT service before changing medication; an adjunct, switch or "
+        "raise now would confound it."
+    )
+
+
 def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
     """`rec` (the optimise card) with its drug proposals named, not one click, and the course's
-    line first, while a TMS course runs or its response holds; as it is otherwise."""
+    line first, while a TMS course or an acute ECT course runs, or a TMS response holds; as it
+    is otherwise."""
     # The predicate measurement_based_care.py steps back for; else the latest ended course.
     course = tms_course.running_course(ctx.record, ctx.policy)
-    if course is None:
+    if course is not None:
+        line, held_by = _line(ctx, course), _running_held_by(ctx)
+    elif ect := _acute_ect(ctx):
+        line, held_by = _ect_line(ect), ECT_HELD_BY
+    else:
         ended = tms_course.earlier_courses(ctx.record, ctx.policy)
         if not ended or not _still_responding(ctx, ended[-1]):
             return rec
-        course = ended[-1]
-    line = _line(ctx, course)
+        line, held_by = _line(ctx, ended[-1]), RESPONDED_HELD_BY
 
     def text(held: list[Suggestion]) -> str:
         if not held:
             return line
         return f"{line} Not one click until then: {'; '.join(s.label for s in held)}."
 
-    (held,) = one_click_hold.hold_drug_orders([rec], text, held_by=HELD_BY)
+    (held,) = one_click_hold.hold_drug_orders([rec], text, held_by=held_by, whole=True)
     return held

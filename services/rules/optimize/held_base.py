@@ -107,4 +107,4 @@ def hold_onto_held(ctx: RuleContext, rec: Recommendation) -> Recommendation:
         return _line(held, proposals, adjuncts=adjuncts)
 
     on_hold = f"{cards.and_list(sorted(names))} on hold"
-    return one_click_hold.hold_drug_orders([rec], line_for, holds, held_by=on_hold)[0]
+    return one_click_hold.hold_drug_orders([rec], line_for, holds, held_by=on_hold, whole=False)[0]

@@ -109,5 +109,5 @@ def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
     if not ctx.facts.not_mdd:
         return rec
     return one_click_hold.hold_drug_orders(
-        [rec], lambda held: line(ctx, held), _adjunct, held_by=HELD_BY
+        [rec], lambda held: line(ctx, held), _adjunct, held_by=HELD_BY, whole=False
     )[0]

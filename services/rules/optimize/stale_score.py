@@ -107,7 +107,7 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
             text += f"\n\n{phq9_disagreements.conflict_section(newer)}"
         return text
 
-    (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY)
+    (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY, whole=True)
     # The failed trials first, as every summary of this card counts them ("1 adequate trial
     # failed (sertraline); venlafaxine not measured yet: repeat the PHQ-9 ..."), then the score.
     last = head[0].lower() + head[1:]

@@ -81,6 +81,6 @@ def hold(ctx: RuleContext, rec: Recommendation | None) -> Recommendation | None:
         head, held_by = _unread_head(signal), _unread_held_by(signal)
     else:
         return rec
-    return one_click_hold.hold_drug_orders([rec], lambda held: _line(head, held), held_by=held_by)[
-        0
-    ]
+    return one_click_hold.hold_drug_orders(
+        [rec], lambda held: _line(head, held), held_by=held_by, whole=True
+    )[0]

@@ -100,7 +100,9 @@ def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
     dose = segment_dose(first.trial, first.raised.segment)
     day = first.raised.segment.start.isoformat()
     worse, short = _scores(first)[0], _assess().short
-    (held,) = one_click_hold.hold_drug_orders([rec], lambda held: _line(found, held), held_by=short)
+    (held,) = one_click_hold.hold_drug_orders(
+        [rec], lambda held: _line(found, held), held_by=short, whole=True
+    )
     summary = cards.fit_summary(
         f"{name.capitalize()} raised to {dose} on {day}, PHQ-9 worse since ({worse}): {short}",
         f"PHQ-9 worse since {name} was raised to {dose} ({worse}): {short}",

@@ -1,0 +1,198 @@
+"""How an optimise card's summary says a held proposal (review s24 RN finding 10): what can be done
+now first, the held step after what it waits for. A summary that proposed a step and held it in
+the same breath ("add an adjunct to escitalopram first (adjuncts held: the sodium is low)",
+"augment (adjuncts held: PHQ-9 item 9 not recorded, ask it first) or switch class") read as
+advice and its withdrawal at once; a clinician who reads summaries only had to work out the order.
+
+Two shapes, chosen by the hold itself (one_click_hold.hold_drug_orders' `whole`):
+- The hold takes every drug proposal off (a suicide-risk check, an unknown item 9, a low sodium,
+  a stale score, an inpatient stay, a TMS course): the check leads, the whole plan follows it.
+  "check the sodium first, then add an adjunct to escitalopram"; "ask PHQ-9 item 9 (not
+  recorded) first, then augment or switch class". A switch waits too there: it is a medication
+  change as an adjunct is, and the hold is about the patient, not about one drug (the safer
+  reading).
+- The hold is about one running drug (a dose above its label maximum, a condition that weighs
+  against it): a switch away from it settles it, so the switch leads and the adjunct follows the
+  check. "switch class; review the dose above its label maximum before augmenting".
+
+Each hold's reason (`held_by`, as the holding rule words it) is turned into the step to take
+(`step`), here in one table, so the holding rules keep their own words for the detail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from services import cards
+
+# Where a step says the whole plan itself ("keep ..., {proposal} if it fades").
+PROPOSAL = "{proposal}"
+# Between a step and a shorter form of it, said where the first does not fit.
+_OR = " | "
+
+# A hold's reason -> the step that settles it, said as an imperative ("check the sodium").
+# Patterns are tried in order; the first that matches the whole reason words the step.
+_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), step)
+    for pattern, step in (
+        # An answer on record that could not be read is checked in the chart, not asked again
+        # (item9_unrecorded._state: "could not be read", "not read").
+        (
+            r"(?P<what>.+) (?P<state>could not be read|not read)(?:, |: )(?:ask|check) it first",
+            r"check \g<what> (\g<state>)",
+        ),
+        # optimize/suicide_hold._unread_held_by, more than one screen unread.
+        (
+            r"self-harm answer (?P<state>not read), check it first",
+            r"check the self-harm answers (\g<state>)",
+        ),
+        # "PHQ-9 item 9 not recorded, ask it first", "PHQ-9 item 9 unanswered: ask it first"
+        # (item9_unrecorded, measurement_based_care).
+        (
+            r"(?P<what>.+) (?P<state>not .+|unanswered)(?:, |: )(?P<verb>ask|check) it first",
+            r"\g<verb> \g<what> (\g<state>)",
+        ),
+        (r"a PHQ-9 of unconfirmed subject to check first", "check whose PHQ-9 it is"),
+        # optimize/device_course.py: a course whose response still holds ("judge the TMS
+        # course at week 4-6 first" of a running one is a step already, below).
+        (
+            r"TMS response still holding",
+            f"keep the current treatment while the TMS response holds; {PROPOSAL} if it fades"
+            f"{_OR}keep the treatment while TMS response holds; {PROPOSAL} if it fades",
+        ),
+        # Already a step: "suicide risk assessment first", "repeat the PHQ-9 first",
+        # "review untreated sleep apnea first", "screen for bipolarity first".
+        (r"(?P<step>.+) first", r"\g<step>"),
+        (r"the sodium is low", "check the sodium"),
+        (r"the QTc is long", "review the QTc"),
+        (r"the lithium level is above its target", "settle the lithium level"),
+        (r"a dose above its label maximum", "review the dose above its label maximum"),
+        # "lithium beyond its renal limit" (running_renal, running_hepatic): short, so a cut
+        # head keeps its drug names; the bracket goes first when even that does not fit.
+        (r"(?P<what>.+) beyond its renal limit", r"review \g<what> (renal limit)"),
+        (r"(?P<what>.+) beyond its hepatic limit", r"review \g<what> (hepatic limit)"),
+        (r"a condition on record weighs against it", "review the condition on record"),
+        (
+            r"strongly anticholinergic at (?P<age>\d+)",
+            r"review the strongly anticholinergic drug at \g<age>",
+        ),
+        (
+            r"two serotonin reuptake inhibitors",
+            f"settle which reuptake inhibitor continues{_OR}keep one reuptake inhibitor",
+        ),
+        (r"(?P<why>.+) if both are taken", r"confirm whether both are taken (\g<why>)"),
+        # supply_ran_out_hold.held_by: "sertraline: no supply since 2025-06-10".
+        (
+            r"(?P<drugs>.+ and .+): no supply since (?P<day>.+)",
+            r"confirm \g<drugs> are still taken (no supply since \g<day>)",
+        ),
+        (
+            r"(?P<drug>.+): no supply since (?P<day>.+)",
+            r"confirm \g<drug> is still taken (no supply since \g<day>)",
+        ),
+        (r"inpatient stay in progress", "ask the inpatient team (stay in progress)"),
+        (r"(?P<drugs>.+ and .+) on hold", r"record why \g<drugs> are on hold"),
+        (r"(?P<drugs>.+) on hold", r"record why \g<drugs> is on hold"),
+        # running_cautions._held_by: "duloxetine with AUDIT-C 9 on 2026-11-02".
+        (r"(?P<pair>[a-z]+ with .+)", r"review \g<pair>"),
+        (r"(?:an? |the )?(?P<what>.+) on record", r"review the \g<what> on record"),
+    )
+)
+
+# "augment (aripiprazole or brexpiprazole)": the adjuncts named in brackets (the detail names them).
+_AUGMENT_NAMED = re.compile(r"\baugment \([^)]*\)")
+# The guideline cite a proposal closes with (the detail keeps it).
+_CITE = re.compile(r" \(CANMAT (?:2023 )?para \d+\)")
+# The switch a summary offers beside augmenting: "switch class", "switch to a non-SSRI
+# mechanism", "switch to another mechanism" (a combination's).
+_SWITCH = re.compile(r"\bswitch (?:class|to a non-\S+ mechanism|to another mechanism)")
+_AUGMENTS = re.compile(r"\baugment\b|\badd an adjunct\b|\banother adjunct\b")
+# A trailing "(…)" of a step: what it says of the finding ("(no supply since 2025-06-10)").
+_TRAILING_BRACKET = re.compile(r" \([^()]*\)$")
+_ELLIPSIS = "…"
+
+
+def step(held_by: str) -> str:
+    """What to do to settle a hold: "check the sodium" for "the sodium is low"; "ask PHQ-9 item
+    9 (not recorded)" for "PHQ-9 item 9 not recorded, ask it first". A reason not in the table is
+    said as it is, as the thing to settle ("settle this (<reason>)")."""
+    said = _step(held_by)
+    return said[0] if said else f"settle this ({held_by})"
+
+
+def _step(held_by: str) -> list[str]:
+    """The table's step for `held_by` and its shorter forms; none when no row words it."""
+    for pattern, words in _STEPS:
+        found = pattern.fullmatch(held_by)
+        if found is not None:
+            return (words if PROPOSAL in words else found.expand(words)).split(_OR)
+    return []
+
+
+def first_then(summary: str, held_by: str, *, whole: bool) -> str:
+    """`summary` (the optimise card's, as built) said with its held step after its check (module
+    docstring); `whole`: the hold takes every drug proposal off. Within SUMMARY_MAX, shortest
+    last: the named adjuncts and the cite always give way (the detail names them); then the
+    head's qualifiers, keeping its drug names ("1 adequate trial with partial response only
+    (sertraline)…"); then what the step says of the finding in brackets; then the head's words
+    (cut with an ellipsis). The step and the proposal are always said."""
+    head, sep, proposal = summary.partition(": ")
+    if not sep:
+        head, proposal = "", summary
+    bare = _CITE.sub("", _AUGMENT_NAMED.sub("augment", proposal))
+    # "add an adjunct to escitalopram first": the check now comes first.
+    bare = re.sub(r" first\b", "", bare).strip(" ;,")
+    switch = _SWITCH.search(proposal)
+    one_drug = not whole and switch is not None and _AUGMENTS.search(proposal) is not None
+    saids = []
+    for doing in _steps(held_by):
+        if PROPOSAL in doing:
+            saids.append(doing.replace(PROPOSAL, bare))
+        elif one_drug:
+            assert switch is not None
+            saids.append(f"{switch.group(0)}; {doing} before augmenting")
+        else:
+            saids.append(f"{doing} first, then {bare}")
+    if not head:
+        return cards.fit_summary(*(s[:1].upper() + s[1:] for s in saids))
+    for said in saids:
+        for shorter in _heads(head):
+            text = f"{shorter}: {said}"
+            if len(text) <= cards.SUMMARY_MAX:
+                return text
+    # None fits with the head's names: its words yield, the step and proposal stay whole.
+    for said in saids:
+        if len(said) + 3 < cards.SUMMARY_MAX:
+            return cards.fit_with_tail(head, f": {said}")
+    return cards.fit_summary(saids[-1][:1].upper() + saids[-1][1:])
+
+
+def _steps(held_by: str) -> list[str]:
+    """The step for `held_by`, then shorter forms: for the reason's first clause
+    (one_click_hold.short_reason's cut: "duloxetine with alcohol dependence" of "..., uncomplicated
+    on record"), then without what it says of the finding in brackets ("confirm sertraline is
+    still taken" of "... (no supply since 2025-06-10)")."""
+    said = _step(held_by) + _step(re.split(r", |; ", held_by, maxsplit=1)[0])
+    if not said:
+        return [step(held_by)]  # a reason the table does not know: said whole, as it is
+    said += [_TRAILING_BRACKET.sub("", s) for s in said]
+    return list(dict.fromkeys(said))
+
+
+def _heads(head: str) -> Iterator[str]:
+    """`head`, then shorter forms that keep its drug names, each closed by an ellipsis: up to its
+    first "; " ("...(sertraline, 35 %); lithium added ..." -> "...(sertraline, 35 %)…"), without
+    what follows its last bracket (", self-reported"), without the percentages in its brackets
+    ("(sertraline, 35 %)" -> "(sertraline)"), then up to its first bracket's close."""
+    yield head
+    shorter = head.split("; ", 1)[0]
+    shorter = re.sub(r"\)[^()]+$", ")", shorter)
+    if shorter != head:
+        yield shorter + _ELLIPSIS
+    bare = re.sub(r", \d+(?:\.\d+)? ?%\)", ")", shorter)
+    if bare != shorter:
+        yield bare + _ELLIPSIS
+    close = bare.find(")")
+    if 0 < close < len(bare) - 1:
+        yield bare[: close + 1] + _ELLIPSIS
