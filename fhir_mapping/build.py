@@ -48,6 +48,7 @@ from fhir_mapping.feed_courses import feed_courses
 from fhir_mapping.fhir_fields import SITE_ZONE
 from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
+from fhir_mapping.lab_lookalike import without_read_twice
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
@@ -345,6 +346,7 @@ def _build_record(
         clinical = mania_findings.with_reaction_findings(clinical, stopped_manic)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
+    gaps[:] = without_read_twice(gaps, clinical.labs)  # the same result sent twice (s24 RB 2)
     blood_pressures: tuple[BloodPressure, ...] = ()
     if vital_observations:
         blood_pressures, vital_gaps = read_blood_pressures(vital_observations, as_of=as_of)

@@ -131,6 +131,10 @@ class DataGap:
     orders: tuple[str, ...] = ()
     # A record to confirm whose `taken_now` was set aside (SetAside): its drugs, and why.
     set_aside: SetAside | None = None
+    # The number a lab look-alike states (fhir_mapping/lab_lookalike.py), never read as a
+    # result: only to tell it is the result read under a standard code the same day, sent twice
+    # (services/unread_lab_gaps.py; review s24 RB finding 2). None for every other gap.
+    value: float | None = None
 
     def line(self) -> str:
         if self.whole_domain:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.fhir_fields import code_texts, effective_date, string
+from fhir_mapping.clinical_records import LabResult
+from fhir_mapping.fhir_fields import code_texts, codings, effective_date, number, string
 from fhir_mapping.lab_names import LAB_NAMES
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
@@ -89,13 +90,32 @@ def words_name_lab(words: str) -> bool:
     return False
 
 
+@cache
+def _other_codes() -> frozenset[tuple[str, str]]:
+    """(system, code) of data/lab_lookalike_other_codes.csv: standard codes of other tests named
+    like one of the table's (a LOINC urine sodium, text "Sodium": review s24 RB finding 3)."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_lookalike_other_codes.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return frozenset((row["system"], row["code"]) for row in rows)
+
+
 def lab_named(resource: Resource) -> str | None:
     """The test an Observation's code text or displays name, not negated and with none of its
-    row's `unless` words in the same text ("tsh", "sodium"), else None."""
-    for raw in code_texts(resource):
-        text = normalise_text(raw)
+    row's `unless` words in ANY of the code's texts ("tsh", "sodium"), else None.
+
+    Across the texts, not per text (review s24 RB finding 3): text "Sodium" beside the display
+    "SODIUM, URINE RANDOM" is one code, a urine sodium. None too for a code carrying a standard
+    coding the service knows is another test (data/lab_lookalike_other_codes.csv). Any other
+    LOINC coding still names its test: a serum sodium under a LOINC code the service does not
+    list (a blood-gas sodium) said as not read is safer than one dropped in silence."""
+    if _other_codes() and any(
+        (system, code) in _other_codes() for system, code, _ in codings(resource.get("code"))
+    ):
+        return None
+    texts = [normalise_text(raw) for raw in code_texts(resource)]
+    for text in texts:
         for _, pattern, test, unless in _terms():
-            if unless is not None and unless.search(text):
+            if unless is not None and any(unless.search(t) for t in texts):
                 continue
             if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):
                 return test
@@ -110,6 +130,26 @@ def lab_reason(test: str) -> str:
 def unread_lab(gap: DataGap, test: str) -> bool:
     """Whether `gap` is this module's gap of `test`."""
     return gap.domain is DataDomain.LABS and gap.reason == lab_reason(test)
+
+
+def without_read_twice(gaps: list[DataGap], read: Sequence[LabResult]) -> list[DataGap]:
+    """`gaps` without this module's gaps that are a result read under a standard code, sent
+    twice (the LOINC coding and the local one as two Observations): a read result of the same
+    test, day and value (review s24 RB finding 2: "1 lab result could not be read (named
+    sodium ...)" under the low-sodium card that read it). Same day, another value: two results,
+    the gap stays. A newer read result leaves the gap on record (an older value not read) but
+    not decisive: services/unread_lab_gaps.py."""
+    if not read or not any(g.value is not None and g.domain is DataDomain.LABS for g in gaps):
+        return gaps
+    tests = {lab_reason(test): test for _, _, test, _ in _terms()}
+    same = {(lab.test, lab.date, lab.value) for lab in read if lab.value is not None}
+    return [
+        g
+        for g in gaps
+        if g.value is None
+        or g.domain is not DataDomain.LABS
+        or (tests.get(g.reason), g.date, g.value) not in same
+    ]
 
 
 def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[DataGap]:
@@ -128,5 +168,7 @@ def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[D
             continue
         rid = resource.get("id")
         source = SourceRef("Observation", rid) if isinstance(rid, str) and rid else None
-        gaps.append(DataGap(DataDomain.LABS, lab_reason(test), source, date=day))
+        quantity = resource.get("valueQuantity")
+        value = number(quantity.get("value")) if isinstance(quantity, Mapping) else None
+        gaps.append(DataGap(DataDomain.LABS, lab_reason(test), source, date=day, value=value))
     return gaps

@@ -202,6 +202,12 @@ class Pair:
                 f"{pair}: {row.short}",
                 f"{a} with {b}: {row.short}",
             ]
+            if others:
+                # Beside the other pairs' names the action stays, the pair said shorter ("X with
+                # Y": its state is the detail's first line), before any base without it (review
+                # s24 RB finding 1: "lithium level 5-7 days after ..." dropped for "; also
+                # ibuprofen + venlafaxine"). A lone pair keeps its state words first, as before.
+                bases.insert(1, f"{a} with {b}: {row.short}; {act or row.act}")
         if not others:
             return cards.fit_summary(*bases)
         named = "; also " + ", ".join(p.names_text() for p in others)

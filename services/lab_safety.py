@@ -78,6 +78,10 @@ class LabRule:
     # The row applies from this age (years, on the evaluation date) only; None: at any age.
     # lithium-high-older (recheck 2 m23): NICE NG222's lower lithium range at 65 and over.
     min_age: int | None = None
+    # The order card's indicator above the line where it is not the topic's ("critical": a
+    # citalopram or escitalopram order with a QTc above 500 ms, where citalopram's label says
+    # to discontinue it; review s24 RB finding 10); "" for the topic's own.
+    indicator: str = ""
 
     def applies_to(self, ingredient: str, drug_class: str) -> bool:
         return ingredient in self.drugs or drug_class in self.classes
@@ -116,6 +120,7 @@ def rules() -> tuple[LabRule, ...]:
             falls=row["falls"].strip(),
             stop_line=(row.get("stop_line") or "").strip(),
             min_age=int(age) if (age := (row.get("min_age") or "").strip()) else None,
+            indicator=(row.get("indicator") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     )

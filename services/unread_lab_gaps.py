@@ -24,8 +24,10 @@ configured": `[codes]` maps a local lab code to its LOINC code, README "Site cod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.lab_lookalike import unread_lab
-from fhir_mapping.record import DataDomain, DataGap, PatientRecord
+from fhir_mapping.record import DataDomain, DataGap, LabResult, PatientRecord
 from services import lab_safety, renal_table, transaminases
 
 
@@ -56,7 +58,21 @@ def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
         # sent only under a local code is not read"), and none where that module chose silence
         # (a young patient's escitalopram order: review s21 RR2 finding 6): not twice, not more.
         tests -= _ORDER_LINE
-    return tuple(g for g in labs if any(unread_lab(g, test) for test in tests))
+    read = record.context.labs
+    return tuple(
+        g
+        for g in labs
+        if any(unread_lab(g, test) and not _read_since(g, test, read) for test in tests)
+    )
+
+
+def _read_since(gap: DataGap, test: str, read: Sequence[LabResult]) -> bool:
+    """A result of `test` read under a standard code that is newer than the look-alike: its
+    card judges the newer one, so the older value not read changes no card (review s24 RB
+    finding 2; it stays listed on the cards resting on labs). A look-alike newer than every
+    read result stays decisive: the card may rest on an older value (safer said). The same
+    result sent twice is no gap at all (lab_lookalike.without_read_twice)."""
+    return gap.date is not None and any(lab.test == test and lab.date > gap.date for lab in read)
 
 
 _ORDER_LINE = frozenset({"qtc", "sodium"})

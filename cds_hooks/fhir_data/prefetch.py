@@ -62,7 +62,12 @@ from cds_hooks.fhir_data.prefetch_fetch import (
 from cds_hooks.fhir_data.prefetch_gathered import Gathered
 from cds_hooks.fhir_data.prefetch_templates import render_template, template_type
 from cds_hooks.fhir_data.prefetch_types import keep_own_type
-from cds_hooks.fhir_data.prefetch_values import _type_named_by, read_value, resources_in
+from cds_hooks.fhir_data.prefetch_values import (
+    _type_named_by,
+    list_items,
+    read_value,
+    resources_in,
+)
 from cds_hooks.fhir_data.search_bundles import unread_entries
 from cds_hooks.models.request import HookRequest
 from fhir_mapping.gaps import feed
@@ -254,12 +259,10 @@ def _collect(
         if not _is_data(value):
             continue
         if isinstance(value, list):  # tolerated: a bare array of resources
-            items = [
-                item
-                for item in value
-                if isinstance(item, dict) and isinstance(item.get("resourceType"), str)
-            ]
-            skipped = len(value) - len(items)
+            items, skipped, failure = list_items(value)  # its OperationOutcomes left out
+            if failure is not None:
+                result.failed[key] = failure
+                continue
             kept = keep_own_type(
                 key, value, items, {i["resourceType"] for i in items}, kind_of_key, result
             )

@@ -18,7 +18,8 @@ be incomplete, since the EHR's mapping is at fault. Not counted as another type:
   send it as a plain entry, with no search.mode);
 - a key the service does not declare (an EHR's own naming: read by resourceType, as ever).
 An empty Bundle, or one of nothing but OperationOutcome warnings, holds no resource at all: no
-data of that kind, as before.
+data of that kind, as before; so does one whose only entries are includes and companions (a
+Medication included with no order matched: an empty search, review s24 RB finding 7).
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ def key_types(
         return FITS
     read = list(resources)
     if kind not in found:
+        if all(r.get("resourceType") in _COMPANIONS for r in _matches(value)):
+            # No match of any other type: only what travels with matches (an included
+            # Medication, total 0) is an empty search, not a wrong type (review s24 RB
+            # finding 7: a 412 "holds Medication, not MedicationRequest").
+            return FITS
         return KeyTypes(none_of_kind=f"holds {_types(read)}, not {kind}")
     # Some of the key's type beside others: leave out the match entries of another type.
     off = {id(r) for r in _matches(value) if r.get("resourceType") not in {kind, *_COMPANIONS}}

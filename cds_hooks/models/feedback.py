@@ -16,8 +16,11 @@ from cds_hooks.models.text import OptionalStoredText, StoredText
 # milliseconds?) and a time with no offset (whose zone?) do not say when the card was answered,
 # and the snooze runs from that moment (review s24 M3). Letters case-insensitive (RFC 3339 5.6
 # NOTE); the values themselves are checked by the datetime parse after.
+# An offset written without its colon ("+0000": ISO 8601's basic form, which Java's `Z` pattern
+# letter writes) is accepted too and normalised to "+00:00": the moment is as unambiguous, and
+# refusing it lost the EHR's whole feedback batch (review s24 RB finding 8).
 _RFC3339_DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2}|(?P<basic>[+-]\d{4}))"
 )
 
 
@@ -51,12 +54,16 @@ class FeedbackItem(BaseModel):
     @field_validator("outcomeTimestamp", mode="before")
     @classmethod
     def _rfc3339(cls, value: Any) -> Any:
-        """Only an RFC 3339 date-time string (`_RFC3339_DATE_TIME`); the 400 names the field."""
-        if not isinstance(value, str) or _RFC3339_DATE_TIME.fullmatch(value) is None:
+        """Only an RFC 3339 date-time string, or one whose offset lacks its colon
+        (`_RFC3339_DATE_TIME`); the 400 names the field."""
+        found = _RFC3339_DATE_TIME.fullmatch(value) if isinstance(value, str) else None
+        if found is None:
             raise ValueError(
                 "outcomeTimestamp must be an RFC 3339 date-time string with an offset "
                 '("2026-12-05T14:30:00Z")'
             )
+        if found["basic"] is not None:  # "+0000" -> "+00:00" (`_RFC3339_DATE_TIME`)
+            return f"{value[:-2]}:{value[-2:]}"
         return value
 
     @field_validator("outcomeTimestamp")

@@ -21,7 +21,7 @@ the order and that the service used to fetch and ignore.
   on an earlier course (lithium_level.toxic_history: a restart after a toxicity admission), said
   on the level card, else as a warning of its own with when to check the next level;
 - citalopram or escitalopram with a recent QTc above 500 ms ("qtc-stop": Celexa label 5.2, FDA
-  2011/2012), above 480 ms as a warning naming that stop line ("qtc-warning", ICH E14: review s24
+  2011/2012; critical, the row's `indicator`: review s24 RB finding 10), above 480 ms as a warning naming that stop line ("qtc-warning", ICH E14: review s24
   RM finding 3), or above 450 ms as an information card ("qtc-caution"); a latest QTc that cannot be
   compared says so, with what the ECG did report (its QT interval and heart rate, as sent: never
   a QTc computed from them); when the drug's older-adult limit is exceeded too (the age-limit

@@ -176,6 +176,7 @@ def _qtc_compared(
             f"{latest} is {shown}.{then} {name}{running} prolongs the QT interval "
             f"{_stop_line(stop)} ({stop.cite}){_unverified_for(stop, subject)}. {advice}"
             f"{subject.unconfirmed}",
+            indicator=Indicator(stop.indicator) if stop.indicator else None,  # s24 RB 10
         )
     if caution is not None and lab_safety.above(caution, lab):
         # Above the middle band (qtc-warning, 480 ms, ICH E14: review s24 RM finding 3) a
@@ -239,9 +240,10 @@ def _with_partners(
         for d in running_qtc.running_beside(ctx, subject.ingredient)
         if subject.partner is None or d.taking.ingredient != subject.partner.ingredient
     ]
+    raised = found.indicator if found.indicator is Indicator.CRITICAL else None  # kept, not lowered
     if not subject.drafted:
         # The partner draft is named in the card's own text; the other drugs running, if any.
-        found = dataclasses.replace(found, indicator=None)
+        found = dataclasses.replace(found, indicator=raised)
     if subject.beside:
         # QT-prolonging drafts beside the drafted subject (review s23 RD leftover 2): the pair
         # of two drafts, said on this card, a warning as with a running partner.
@@ -256,7 +258,7 @@ def _with_partners(
                 "**Also on this order, each prolonging the QT interval** (more than one such "
                 f"drug is a risk factor for torsades):\n{lines}",
             ),
-            indicator=None,
+            indicator=raised,
         )
     if not beside:
         return found
@@ -271,7 +273,7 @@ def _with_partners(
             "**Also running, each prolonging the QT interval** (more than one such drug is a "
             f"risk factor for torsades):\n{lines}",
         ),
-        indicator=None,  # the topic's warning, also for a caution line
+        indicator=raised,  # the topic's warning, also for a caution line; critical kept
     )
 
 

@@ -52,3 +52,36 @@ def test_anything_else_is_refused_naming_the_field(stamp: Any) -> None:
     (error,) = raised.value.errors()
     assert error["loc"] == ("outcomeTimestamp",)
     assert "RFC 3339 date-time" in error["msg"]
+
+
+# --- review s24 RB finding 8: an offset written without its colon -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("stamp", "utc"),
+    [
+        # Java's SimpleDateFormat "Z" (and many EHR integration engines) write "+0000".
+        ("2026-12-05T05:00:00.000+0000", datetime(2026, 12, 5, 5, 0, tzinfo=UTC)),
+        ("2026-12-05T10:30:00+0530", datetime(2026, 12, 5, 5, 0, tzinfo=UTC)),
+        ("2026-12-04T23:00:00.5-0600", datetime(2026, 12, 5, 5, 0, 0, 500000, tzinfo=UTC)),
+    ],
+)
+def test_an_offset_without_its_colon_is_read_and_normalised(stamp: str, utc: datetime) -> None:
+    assert _item(stamp).outcomeTimestamp == utc
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2026-12-05T05:00:00+000",  # three digits: no offset
+        "2026-12-05T05:00:00+00",  # hours alone
+        "2026-12-05T05:00:00+00000",
+        "2026-12-05T05:00:00 +0000",
+    ],
+)
+def test_an_offset_of_another_shape_is_still_refused(stamp: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        _item(stamp)
+    (error,) = raised.value.errors()
+    assert error["loc"] == ("outcomeTimestamp",)
+    assert "RFC 3339 date-time" in error["msg"]

@@ -92,3 +92,25 @@ def test_a_bare_token_names_every_missing_field(
         "fhirAuthorization lacks token_type, expires_in, scope, subject, which the spec requires"
     ]
     _no_secrets(caplog)
+
+
+def test_a_null_token_type_is_read_as_missing_and_named(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Review s24 RB finding 9: "token_type": null was a 400 ("Input should be a valid string")
+    while a token_type left out is read as Bearer; null is now read as left out."""
+    response = client.post(URL, json=_body(**{**FULL, "token_type": None}))
+    assert response.status_code == 200, response.text[:300]
+    assert _warnings(caplog) == ["fhirAuthorization lacks token_type, which the spec requires"]
+    _no_secrets(caplog)
+
+
+def test_null_required_fields_are_named_as_missing(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = client.post(URL, json=_body(token_type="Bearer", expires_in=None, scope=None))
+    assert response.status_code == 200, response.text[:300]
+    assert _warnings(caplog) == [
+        "fhirAuthorization lacks expires_in, scope, subject, which the spec requires"
+    ]
+    _no_secrets(caplog)

@@ -177,3 +177,56 @@ def test_the_key_types_are_the_catalog_templates() -> None:
         "the prefetched value holds Patient, not Procedure"
     )
     assert "conditions" not in result.missing
+
+
+# --- review s24 RB findings 6 and 7 ------------------------------------------------------------
+
+NOTICE = {
+    "resourceType": "OperationOutcome",
+    "issue": [
+        {
+            "severity": "information",
+            "code": "informational",
+            "details": {"coding": [{"code": "4119"}], "text": "may not contain the entire record"},
+        }
+    ],
+}
+
+
+def test_an_operation_outcome_in_a_bare_list_is_left_out_as_in_a_bundle() -> None:
+    """Finding 6: a bare list of Conditions with an Epic 4119 notice said "1 entry of the
+    prefetched 'conditions' list holds OperationOutcome, not Condition"."""
+    result = _gather(_request({"conditions": [CONDITION, NOTICE]}))
+    assert result.missing == {}
+    assert result.incomplete == {}
+    assert result.skipped == 0
+    assert _ids(result) == ["Condition/c1", "Patient/p1"]
+
+
+def test_an_error_outcome_in_a_bare_list_is_a_failed_search() -> None:
+    error = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "exception"}],
+    }
+    result = _gather(_request({"conditions": [CONDITION, error]}))
+    assert "conditions" in result.missing
+    assert "Condition/c1" not in _ids(result)
+
+
+def test_a_bundle_holding_only_an_included_medication_is_an_empty_search() -> None:
+    """Finding 7: `medicationRequests` total 0 with only the Medication its _include brought
+    was a 412 "holds Medication, not MedicationRequest"."""
+    bundle = _bundle({"resource": MEDICATION, "search": {"mode": "include"}}) | {"total": 0}
+    result = _gather(_request({"medicationRequests": bundle, "conditions": _bundle()}))
+    assert result.missing == {}
+    assert result.incomplete == {}
+    plain = _bundle({"resource": MEDICATION})  # no search.mode: a match, but a companion
+    assert _gather(_request({"medicationRequests": plain, "conditions": _bundle()})).missing == {}
+
+
+def test_an_included_patient_beside_no_match_is_an_empty_search_too() -> None:
+    bundle = _bundle({"resource": PATIENT, "search": {"mode": "include"}})
+    assert _gather(_request({"conditions": bundle})).missing == {}
+    # A match entry of another type still makes the key a wrong type.
+    result = _gather(_request({"conditions": _bundle({"resource": OBSERVATION})}))
+    assert "holds Observation, not Condition" in result.missing["conditions"]

@@ -164,9 +164,9 @@ def qtc_results(record: PatientRecord) -> list[LabResult]:
 # --- the card ------------------------------------------------------------------------------------
 
 
-def test_citalopram_with_an_ecg_panel_qtc_of_520_ms_gets_the_warning() -> None:
+def test_citalopram_with_an_ecg_panel_qtc_of_520_ms_is_critical() -> None:
     card = order_cards(chart(panel(520)))["order-qtc"]
-    assert card.indicator is Indicator.WARNING
+    assert card.indicator is Indicator.CRITICAL
     assert card.summary.startswith("Citalopram with QTc 520 ms on 2025-05-20: above 500 ms")
     assert "discontinue" in card.detail
 
@@ -182,7 +182,7 @@ def test_the_same_panel_with_a_qtc_of_430_ms_raises_no_qtc_card() -> None:
 
 def test_a_qtc_component_in_seconds_is_compared_in_ms() -> None:
     long = order_cards(chart(panel(0.52, "s")))["order-qtc"]
-    assert long.indicator is Indicator.WARNING
+    assert long.indicator is Indicator.CRITICAL
     # Shown in the unit compared, with what was sent (review 9 finding 14).
     assert long.summary.startswith(
         "Citalopram with QTc 520 ms (sent as 0.52 s) on 2025-05-20: above 500 ms"
@@ -213,7 +213,7 @@ def test_a_qtc_with_only_bazett_and_fridericia_components_reads_the_longer() -> 
     # The longer (Bazett 512 ms) decides: the check errs toward saying the QTc is long.
     both = ecg(component(FRIDERICIA, 478, "ms"), component(BAZETT, 512, "ms"), code=QTC)
     card = order_cards(chart(both))["order-qtc"]
-    assert card.indicator is Indicator.WARNING
+    assert card.indicator is Indicator.CRITICAL
     assert "QTc 512 ms on 2025-05-20" in card.summary
 
 

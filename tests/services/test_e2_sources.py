@@ -121,12 +121,13 @@ def test_codeine_and_metoprolol_on_one_card_lead_with_one_pair_and_count_the_oth
     card = _cards("x01_codeine_prn_and_metoprolol_draft_paroxetine")["order-drug-interaction"]
     # Both pairs in one summary take 150 characters (CDS Hooks: under 140): one leads, the other
     # is named (review 20 RB finding 7: a count hid which drugs), and each is complete in the
-    # detail; the lead's action gives way to the name.
-    # Metoprolol's order of 2022-01-01, no supply stated, never renewed, is listed, not running
-    # (review s22); "listed" carries no year, so the lead keeps its full form.
+    # detail. The lead's action is kept before the other pair's name, the lead said shorter
+    # (review s24 RB finding 1: a lithium level request dropped for "; also ..."): metoprolol's
+    # order of 2022-01-01, never renewed, listed, not running (review s22), is said so in the
+    # detail.
     assert card["summary"] == (
-        "Paroxetine ordered with metoprolol listed: raises metoprolol levels (bradycardia, "
-        "hypotension); also paroxetine + codeine"
+        "Paroxetine with metoprolol: raises metoprolol levels (bradycardia, hypotension); pulse "
+        "and blood pressure; also paroxetine + codeine"
     )
     assert "**Paroxetine with metoprolol** (warning)" in card["detail"]
     assert "**Paroxetine with codeine** (warning)" in card["detail"]
@@ -142,8 +143,11 @@ def test_the_most_severe_pair_leads_the_summary() -> None:
         news=[taking("paroxetine", 20, None, True, None)],
     )
     summary = found[0].summary(found[1:])
-    assert summary.startswith("Paroxetine ordered with thioridazine running: contraindicated")
-    assert summary.endswith("; also paroxetine + metoprolol")
+    # The lead's action kept before the other pair's name (review s24 RB finding 1).
+    assert summary == (
+        "Paroxetine with thioridazine: contraindicated (thioridazine levels, QT prolongation); "
+        "do not combine; also paroxetine + metoprolol"
+    )
 
 
 # --- q02: the date in the critical summary ----------------------------------------------------

@@ -228,7 +228,7 @@ def test_the_latest_result_decides_and_a_readable_qtc_wins_its_day() -> None:
     # The same day: the QTc Observation sent beside the panel decides.
     beside = chart(intervals_only(), qtc(512, ECG_DAY))
     card = order_cards(beside)["order-qtc"]
-    assert card.indicator is Indicator.WARNING
+    assert card.indicator is Indicator.CRITICAL
     assert card.summary.startswith("Citalopram with QTc 512 ms on 2025-05-20: above 500 ms")
     assert beside.gaps_in(DataDomain.QTC) == ()
     # A later ECG without QTc is the latest: the normal QTc before it is named, not relied on.
@@ -239,7 +239,7 @@ def test_the_latest_result_decides_and_a_readable_qtc_wins_its_day() -> None:
 
 def test_a_later_ecg_without_qtc_does_not_turn_an_earlier_long_qtc_into_information() -> None:
     card = order_cards(chart(qtc(520, date(2025, 3, 3)), intervals_only()))["order-qtc"]
-    assert card.indicator is Indicator.WARNING
+    assert card.indicator is Indicator.CRITICAL
     assert card.summary.startswith("Citalopram with QTc 520 ms on 2025-03-03: above 500 ms")
     assert (
         "The latest QTc that could be read is 520 ms on 2025-03-03. The later ECG of 2025-05-20 "

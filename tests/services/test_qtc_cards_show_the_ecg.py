@@ -234,7 +234,7 @@ def test_an_ecg_whose_qtc_text_cannot_be_read_shows_them_too() -> None:
 def test_a_qtc_component_sent_as_text_is_compared() -> None:
     text_qtc = ecg(component(HEART_RATE, 88, "/min"), component(QTC, "512 ms (prolonged)"))
     card = order_cards(chart(text_qtc))["order-qtc"]
-    assert card.indicator is Indicator.WARNING
+    assert card.indicator is Indicator.CRITICAL
     assert card.summary.startswith("Citalopram with QTc 512 ms on 2025-05-20: above 500 ms")
     assert "Data not read" not in card.detail
 

@@ -50,9 +50,9 @@ def _qtc_card(name: str, **kw: Any) -> Doc:
 # --- finding 1: the QT pair from the partner's side --------------------------------------------
 
 
-def test_ondansetron_drafted_with_citalopram_above_the_stop_line_is_a_warning() -> None:
+def test_ondansetron_drafted_with_citalopram_above_the_stop_line_is_critical() -> None:
     card = _qtc_card("ondansetron_drafted_citalopram_running_qtc510")
-    assert card["indicator"] == "warning"
+    assert card["indicator"] == "critical"
     assert card["summary"] == (
         "Ondansetron ordered with QTc 510 ms on 2026-11-10 and citalopram running: above "
         "500 ms, where the label says to stop citalopram"

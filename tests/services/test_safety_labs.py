@@ -234,10 +234,10 @@ def test_lithium_lowered_or_level_in_target_or_old_gets_no_level_card() -> None:
 # --- finding 4: QTc, sodium, metabolic monitoring -------------------------------------------------
 
 
-def test_citalopram_with_qtc_over_500_gets_a_warning_naming_it() -> None:
+def test_citalopram_with_qtc_over_500_is_critical_naming_it() -> None:
     record = trd(lab("8636-3", 512, "ms", date(2025, 5, 20), "H"), drafts=(drafted(CITALOPRAM_40),))
     card = at_order(record)["order-qtc"]
-    assert card.indicator is Indicator.WARNING
+    assert card.indicator is Indicator.CRITICAL
     assert card.summary.startswith("Citalopram with QTc 512 ms on 2025-05-20: above 500 ms")
     assert "discontinue" in card.detail
 
@@ -314,7 +314,7 @@ def test_a_qtc_sent_in_seconds_is_compared_in_ms() -> None:
     # US Core's and ECG devices' shape: QTc 0.512 s is 512 ms (data/lab_unit_factors.csv).
     record = trd(lab("8636-3", 0.512, "s", date(2025, 5, 20)), drafts=(drafted(CITALOPRAM_40),))
     card = at_order(record)["order-qtc"]
-    assert card.indicator is Indicator.WARNING
+    assert card.indicator is Indicator.CRITICAL
     assert "above 500 ms" in card.summary
     normal = trd(lab("8636-3", 0.43, "s", date(2025, 5, 20)), drafts=(drafted(CITALOPRAM_40),))
     assert "order-qtc" not in at_order(normal)
