@@ -208,10 +208,13 @@ def _raise_held(found: HeldSummary, held: Sequence[Suggestion], held_by: Sequenc
     # None fits: the shortest one's words before the act yield, the act is said whole (what
     # follows it, a next step, is left to the detail).
     head = texts[-1].split(HELD, 1)[0]
+    # The colon before the act kept where the head is cut ("...minimum…: raise held (...)"):
+    # "75…raise held" read as one phrase.
+    sep = ": " if head.endswith(": ") else ""
     return _fit(
         lambda why: [text.replace(HELD, act(why)) for text in texts],
         held_by,
-        lambda why: cards.fit_with_tail(head, act(why)),
+        lambda why: cards.fit_with_tail(head.removesuffix(sep), f"{sep}{act(why)}"),
     )
 
 
