@@ -47,6 +47,7 @@ from datetime import timedelta
 from fhir_mapping.item9_unread import clears_unread
 from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
+from services.last_answer import kept
 from services.policy import Policy
 from services.risk_evidence import assessments_since, item9_scores
 from services.risk_signal import SuicideLevel, SuicideSignal
@@ -61,6 +62,16 @@ def unrecorded(
 ) -> Score | None:
     """The latest PHQ-9 total when its item 9 is not on record (module docstring), else None.
     `any_age`: whatever the total's age (the optimise card's hold of its drug one-clicks)."""
+    return _unrecorded(record, policy, signal, any_age)
+
+
+# The item-9 holds of the optimise and TMS cards and the packet ask with the same frozen record,
+# policy and signal in one evaluation (issue 14): answered once, positionally (services/last_answer.py
+# keeps no call with keyword arguments).
+@kept
+def _unrecorded(
+    record: PatientRecord, policy: Policy, signal: SuicideSignal | None, any_age: bool
+) -> Score | None:
     if signal is not None and signal.level is not SuicideLevel.ASSESSED:
         return None
     if any(not stay.contradicted for stay in record.current_stays):
