@@ -75,10 +75,17 @@ def sequence_steps(dosages: Sequence[Mapping[str, Any]] | None) -> tuple[Step, .
 
 def governing_lines(dosages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The lines whose doses add up to the dose the patient is on (dose.py, dose_basis.py): the
-    lines of the last `sequence` when the numbered lines are steps, else every line (one
-    number, none, or numbered lines that are one day's doses: `_numbered_one_day`)."""
+    lines of the last `sequence` when the numbered lines are steps, the last line when lines
+    with no number follow one another (`unsequenced_shape`: "1 tablet daily for 7 days" +
+    "then 2 tablets daily"), else every line (one number, none taken apart, or numbered lines
+    that are one day's doses: `_numbered_one_day`). Unnumbered steps were added up before: a
+    dispense, which taper.py gives no steps, read 1 + 2 tablets of 100 mg as 300 mg/day, above
+    sertraline's maximum (session 24 FP); an order's steps are taper.py's, its first step."""
     lines = [d for d in dosages if isinstance(d, JSON_OBJECT)]
     numbers = {d["sequence"] for d in lines if isinstance(d.get("sequence"), int)}
+    if not numbers and len(lines) > 1:
+        steps = unsequenced_shape(lines).steps
+        return list(steps[-1]) if steps else lines
     if len(numbers) <= 1:
         return lines
     by_number = [tuple(d for d in lines if d.get("sequence") == n) for n in sorted(numbers)]

@@ -104,7 +104,7 @@ def read_resource(
         written,
         conditions,
     )
-    if dosages and reading.kind is not DISPENSE:  # "... then stop" (review 10 finding 11)
+    if dosages:  # "... then stop" (review 10 finding 11); lines to confirm, a dispense's too
         new = with_taper(new, dosages, components)
     # The dose its code's strength gives against the one its name or sig states (review 18a W1).
     new = with_stated_dose(new, resource, medication, dosages, components)

@@ -41,10 +41,17 @@ def with_taper(
     dosages: Sequence[Mapping[str, Any]],
     components: Sequence[Component],
 ) -> list[MedicationEvent]:
-    """`events` (one resource's) with the taper their sig describes, else as they are. Only an
-    order or a statement of one drug: the steps of a combination product's sig do not say which
-    component they dose."""
-    if not events or events[0].kind is _DISPENSE or len(components) != 1:
+    """`events` (one resource's) with the taper their sig describes, else as they are. Only of
+    one drug: the steps of a combination product's sig do not say which component they dose.
+
+    Lines to confirm (`_to_confirm`) are read so for every kind of record, a dispense's sig as
+    an order's (session 24 FP: the pharmacy's copy of "Take 2 tablets daily" + "Then take 3
+    tablets daily" was added up to a proven 500 mg/day, a false overdose card and an inflated
+    adequacy, while the order with the same lines was "up to 300, to confirm"). The steps and
+    tapers below stay an order's or a statement's: a dispense repeats its order's sig on every
+    refill, and each refill restarting the first step would step the dose down and up again
+    every month (a dispense's lines in steps read as their last step: dose_steps.governing_lines)."""
+    if not events or len(components) != 1:
         return events
     # Lines with no sequence that are neither steps nor one day's doses (dose_steps.py): no
     # dose is proven, and no one line's sig is read as the whole order's taper.
@@ -52,6 +59,8 @@ def with_taper(
     if shape.to_confirm:
         highest = _highest_line(dosages, components[0]) if shape.highest_line else None
         return [_to_confirm(event, shape, len(dosages), highest) for event in events]
+    if events[0].kind is _DISPENSE:
+        return events
     # Dosage lines in sequence (review 12 finding 10) are the order's steps, read before any
     # one line's sig: the sig of the last line alone ("then 1 capsule every other day for 7
     # days, then stop") is only its last step.
@@ -181,8 +190,8 @@ def draft_steps(
         )
         uppers.append(high if high is not None else low)
         last = (low, high)
-    # Unsequenced lines were added up by dose.py: the dose is the last step's, as for lines in
-    # sequence (dose.py reads the last sequence).
+    # The dose is the last step's, as dose.py reads it (dose_steps.governing_lines: the last
+    # sequence, or the last of unnumbered lines that follow one another).
     mg, mg_high = last
     known = [(u, n) for n, u in enumerate(uppers, start=1) if u is not None]
     end = mg_high if mg_high is not None else mg
