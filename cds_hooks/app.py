@@ -263,7 +263,7 @@ def _log_start(settings: Settings, host: str, *, auth: bool) -> None:
         **{k: v for k, v in _database_fields(settings.database.url).items() if k == "database"},
         "listen": host,
         "publicUrl": settings.server.public_url or None,
-        "metricsMultiprocess": bool(os.environ.get(metrics.MULTIPROC_ENV)),
+        "metricsMultiprocess": metrics.MULTIPROCESS,
     }
     if source.environment:
         fields["environment"] = list(source.environment)  # keys only: values may be secrets

@@ -48,11 +48,20 @@ control_socket_disable = True
 _METRICS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 
-def on_starting(_server: Any) -> None:
+def on_starting(server: Any) -> None:
     """An empty metrics directory: files left by a previous run would be counted again."""
     if _METRICS_DIR:
         shutil.rmtree(_METRICS_DIR, ignore_errors=True)
-        os.makedirs(_METRICS_DIR, exist_ok=True)
+        try:
+            os.makedirs(_METRICS_DIR, exist_ok=True)
+        except OSError as error:
+            # No writable /tmp: the service still starts, each worker counting on its own (and
+            # saying so: cds_hooks/observability/multiproc.py). Metrics never stop the service.
+            server.log.warning(
+                "PROMETHEUS_MULTIPROC_DIR=%s cannot be created (%s)",
+                _METRICS_DIR,
+                type(error).__name__,
+            )
 
 
 def child_exit(_server: Any, worker: Any) -> None:

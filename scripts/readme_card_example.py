@@ -41,6 +41,9 @@ EXAMPLE_MARK = (
 FIRST_CALL_MARK = "<!-- generated: scripts/readme_card_example.py (first call) -->"
 FIRST_CALL_DAY = date(2026, 12, 2)
 BASE = "http://127.0.0.1:8080"
+# The shape of the service's own ids (cds_hooks/observability/middleware.py: a random 12-hex-digit
+# prefix per process, a hex counter): a fresh server's second request, discovery being the first.
+SAMPLE_REQUEST_ID = "656b6cb822c0-2"
 _NAMESPACE = uuid.UUID("8f1b8b5e-3a8c-4f0e-9d63-6d0d7b1f2a10")
 
 INTRO = """\
@@ -129,7 +132,7 @@ def first_call_block() -> str:
         f"POST {BASE}/cds-services/trd-patient-view (patient-view, {len(document['prefetch'])} "
         "prefetch keys; dates moved "
         f"{days} days: {FIXTURES_AS_OF} is today ({FIRST_CALL_DAY}))",
-        "200 in 0.19 s, request id 3f1c0c8e-…",
+        f"200 in 0.19 s, request id {SAMPLE_REQUEST_ID}",
         f"{n} card{'' if n == 1 else 's'}:",
         *render_cards(response["cards"], Style(colour=False)),
         "```",

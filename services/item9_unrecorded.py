@@ -47,6 +47,7 @@ from datetime import timedelta
 from fhir_mapping.item9_unread import clears_unread
 from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
+from services.last_answer import kept
 from services.policy import Policy
 from services.risk_evidence import assessments_since, item9_scores
 from services.risk_signal import SuicideLevel, SuicideSignal
@@ -61,6 +62,16 @@ def unrecorded(
 ) -> Score | None:
     """The latest PHQ-9 total when its item 9 is not on record (module docstring), else None.
     `any_age`: whatever the total's age (the optimise card's hold of its drug one-clicks)."""
+    return _unrecorded(record, policy, signal, any_age)
+
+
+# The item-9 holds of the optimise and TMS cards and the packet ask with the same frozen record,
+# policy and signal in one evaluation (issue 14): answered once, positionally (services/last_answer.py
+# keeps no call with keyword arguments).
+@kept
+def _unrecorded(
+    record: PatientRecord, policy: Policy, signal: SuicideSignal | None, any_age: bool
+) -> Score | None:
     if signal is not None and signal.level is not SuicideLevel.ASSESSED:
         return None
     if any(not stay.contradicted for stay in record.current_stays):
@@ -150,7 +161,9 @@ def _which(record: PatientRecord, score: Score) -> str:
         )
     if _totals_only(record):
         return f"the PHQ-9s on record are totals only (latest {said})"
-    return f"the latest PHQ-9 ({said}) is a total only"
+    # Not "a total only": the other eight answers may be on record (a form whose item 9 was
+    # skipped; review s24 RA finding 1), and the Score does not say; what is sure is item 9.
+    return f"the latest PHQ-9 ({said}) has no item 9 answer on record"
 
 
 def held_by(record: PatientRecord, score: Score) -> str:
@@ -195,7 +208,7 @@ def summary(record: PatientRecord, score: Score) -> str:
             f"PHQ-9 {score.value} on {day}, total only: item 9 = {month.item9} is dated "
             f"{month.day_text()}, not paired with it - check or ask it today"
         )
-    return f"PHQ-9 {score.value} on {day}, total only: item 9 not recorded - check or ask it today"
+    return f"PHQ-9 {score.value} on {day}: item 9 not recorded - check or ask it today"
 
 
 def packet_line(record: PatientRecord, policy: Policy, signal: SuicideSignal | None) -> str | None:

@@ -49,6 +49,7 @@ from services.rules import (
     running_hepatic,
     running_label_dose,
     running_qtc,
+    running_range_dose,
     running_renal,
     running_reuptake_pair,
     running_sodium,
@@ -115,6 +116,9 @@ def run_rules(
     # A running course above the market's labelled maximum (mirtazapine 60 mg/day at a US site:
     # session 20) that no renal, hepatic or age-limit card names.
     found.append(running_label_dose.rule(ctx))
+    # A running course above the drug's usual maximum (venlafaxine 450 mg/day against 225:
+    # review s24 RA finding 5), the ceiling a draft is checked against, whatever the stage.
+    found.append(running_range_dose.rule(ctx))
     if ctx.facts.active:
         # PMDD, or another condition, coded with no depression diagnosis (PathwayFacts.pmdd_only,
         # other_disorder_only): no TRD step; the diagnosis review alone asks for an assessment

@@ -31,6 +31,7 @@ from fhir_mapping.record import (
 )
 from fhir_mapping.suicide_screen import INSTRUMENT
 from services.card_format import plural
+from services.last_answer import kept
 from services.policy import Policy
 from services.risk_events import (
     after_today_item9_event,
@@ -195,7 +196,11 @@ def _events(
     return events, history, current
 
 
-def item9_scores(record: PatientRecord) -> list[Score]:
+# Asked of one record by several cards of one evaluation (the suicide signal, the item-9 lines of
+# the optimise, TMS and measurement cards, the packet): up to a dozen times (issue 14). Pure of the
+# frozen record; a tuple back: services/last_answer.py.
+@kept
+def item9_scores(record: PatientRecord) -> tuple[Score, ...]:
     """The PHQ-9s whose item 9 can raise the signal, oldest first: the reviewed ones and those
     of preliminary or cancelled Observations (`PatientRecord.unfinished_scores`; review 14 U1: a
     patient's "nearly every day" on a portal form nobody has reviewed yet is exactly the answer
@@ -213,8 +218,8 @@ def item9_scores(record: PatientRecord) -> list[Score]:
         if s.instrument != "PHQ-9" and s.item9_unread is not None
     ]
     if not unfinished and not other:
-        return list(reviewed)
-    return sorted([*reviewed, *unfinished, *other], key=lambda s: s.date)
+        return tuple(reviewed)
+    return tuple(sorted([*reviewed, *unfinished, *other], key=lambda s: s.date))
 
 
 def _rescreens(record: PatientRecord, since: date) -> list[RiskCheck]:

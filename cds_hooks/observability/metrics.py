@@ -23,7 +23,9 @@ Each reason-like label keeps at most MAX_LABEL_VALUES distinct values per metric
 
 Several gunicorn workers: set PROMETHEUS_MULTIPROC_DIR to an empty, writable directory before the
 server starts (the container image and the Kubernetes manifests do: /tmp/trd-cds-metrics);
-deploy/gunicorn.conf.py empties it at start and marks exited workers dead. Every worker then writes
+deploy/gunicorn.conf.py empties it at start and marks exited workers dead. Where the variable names
+no writable directory (any other command run from the image), the process counts on its own and
+logs one warning (multiproc.py): a missing metrics folder never stops a command. Every worker then writes
 its counts to memory-mapped files there and any worker's /metrics adds them all up. Without it,
 each worker reports only its own requests (fine with one worker, which is what `trd-cds serve`
 runs). In multiprocess mode the process_* and python_* collectors are not available.
@@ -31,7 +33,6 @@ runs). In multiprocess mode the process_* and python_* collectors are not availa
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -53,10 +54,13 @@ from prometheus_client import (
 )
 from requests.adapters import BaseAdapter
 
+from cds_hooks.observability import multiproc
 from cds_hooks.observability.version import VERSION
 from services import catalog
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+MULTIPROC_ENV = multiproc.ENV
+# Decided once, before the first metric below is created (each one picks its value class then).
+MULTIPROCESS = multiproc.settle()
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 MAX_LABEL_VALUES = 100
 MAX_LABEL_CHARS = 120
@@ -143,7 +147,7 @@ BUILD_INFO.labels(version=VERSION).set(1)
 
 def exposition() -> bytes:
     """The text a scrape gets: every worker's counts in multiprocess mode, else this process's."""
-    if os.environ.get(MULTIPROC_ENV):
+    if MULTIPROCESS:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry)

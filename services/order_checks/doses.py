@@ -21,7 +21,7 @@ from services import (
     drug_rules,
     drugs,
     pathway_options,
-    tables,
+    range_ceiling,
 )
 from services.card_format import weeks_text
 from services.order_checks import formulation_doses, label_doses
@@ -44,19 +44,11 @@ def _dose_cite(draft: DraftOrder) -> str | None:
 
 
 def _range_cite(draft: DraftOrder) -> str:
-    """ "CANMAT 2023 Table 3.3 range (50-200 mg/day, from product monographs)"; a drug CANMAT
-    2023 does not list (gepirone, zuranolone: review 10 finding 2) has its label's range
-    ("labelled range (18.2-72.6 mg/day, EXXUA label)"), and a drug with no minimum adequate dose
-    (zuranolone's fixed course) only its maximum. The cite is the row's own (`_dose_cite`)."""
-    top = cards.fmt_mg(draft.max_mg)
-    low = draft.min_adequate_mg
-    span = f"{cards.fmt_mg(low)}-{top}" if low is not None else f"up to {top}"
-    cite = _dose_cite(draft)
-    if cite is None or drugs.is_label_cite(cite):
-        return f"labelled range ({span} mg/day{f', {cite}' if cite else ''})"
-    # CANMAT 2023 Table 3.3's ranges are those of the product monographs (its note).
-    note = ", from product monographs" if cite.startswith("CANMAT") else ""
-    return f"{cite} range ({span} mg/day{note})"
+    """The draft's range and its cite (range_ceiling.range_cite: one wording with the running
+    card's)."""
+    return range_ceiling.range_cite(
+        draft.ingredient, draft.role, draft.min_adequate_mg, draft.max_mg
+    )
 
 
 def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
@@ -81,11 +73,8 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
     elif formulation_doses.own_wording(draft):
         if ceiling is not None and upper > ceiling and not _treats_mania_or_psychosis(ctx, draft):
             found.append(formulation_doses.above_daily(draft, _reaches(draft)))
-    elif (
-        draft.max_mg is not None
-        and upper > draft.max_mg
-        and not _treats_mania_or_psychosis(ctx, draft)
-    ):
+    elif range_ceiling.above(ctx, draft.ingredient, draft.max_mg, upper):
+        # The one "above the usual maximum" rule, a running course's too (range_ceiling.py).
         top = cards.fmt_mg(draft.max_mg)
         plain = f"{name} {shown} {_reaches(draft)} above the usual maximum of {top} mg/day"
         detail = (
@@ -172,12 +161,8 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
 
 
 def _treats_mania_or_psychosis(ctx: RuleContext, draft: DraftOrder) -> bool:
-    """An antimanic agent (data/mood_stabilisers.csv) with bipolar disorder or psychotic features
-    on record: its depression range (quetiapine 150-300 mg/day) is not its ceiling there
-    (antimanic and antipsychotic doses are higher), so no "above the range" card."""
-    return bool(ctx.facts.bipolar or ctx.facts.psychotic) and (
-        draft.ingredient.lower() in tables.mood_stabilisers()
-    )
+    """range_ceiling.treats_mania_or_psychosis for the draft's drug."""
+    return range_ceiling.treats_mania_or_psychosis(ctx, draft.ingredient)
 
 
 def augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:

@@ -6,7 +6,8 @@ running: above the SR maximum of 400 mg/day: seizure risk is dose-related": the 
 built on a dose over the label without naming it. As the renal and hepatic cards do
 (rules/running_renal.py, running_hepatic.py), the cards of a running dose above its
 formulation's maximum (running_formulation_dose) or the market's label maximum
-(running_label_dose) hold what keeps that drug going (one_click_hold.keeps_running: a higher
+(running_label_dose) or the drug's usual maximum (running_range_dose: venlafaxine 450 mg/day
+against 225, review s24 RA finding 5) hold what keeps that drug going (one_click_hold.keeps_running: a higher
 dose of it, an adjunct to it), under one line that names the card; a switch that starts another
 antidepressant stays one click. The safer choice: an adjunct added to a drug taken above its
 label (a seizure risk with bupropion) settles in a dose the prescriber was asked to review first.
@@ -20,7 +21,12 @@ from collections.abc import Set as AbstractSet
 
 from services import cards, tables
 from services.recommendation import Recommendation, Suggestion
-from services.rules import one_click_hold, running_formulation_dose, running_label_dose
+from services.rules import (
+    one_click_hold,
+    running_formulation_dose,
+    running_label_dose,
+    running_range_dose,
+)
 from services.rules.context import RuleContext
 
 HELD_BY = "a dose above its label maximum"
@@ -37,6 +43,10 @@ def _drugs(
             found.setdefault(trial.ingredient, display)
         for trial, _, _ in running_formulation_dose.above_single_dose(ctx):
             found.setdefault(trial.ingredient, display)
+    if one_click_hold.shown(recs, running_range_dose.TOPIC, hidden):
+        display = tables.topic(running_range_dose.TOPIC).display
+        for r in running_range_dose.above(ctx):
+            found.setdefault(r.trial.ingredient, display)
     if one_click_hold.shown(recs, running_label_dose.TOPIC, hidden):
         display = tables.topic(running_label_dose.TOPIC).display
         for a in running_label_dose.above(ctx):

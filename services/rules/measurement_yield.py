@@ -38,8 +38,10 @@ def yield_to_optimise(
     score = stale_score.stale(ctx)
     latest = ctx.facts.latest_phq9
     ongoing = measured(ctx)
-    if score is None or latest is None or not ongoing:
+    if latest is None or not ongoing:
         return shown
+    if score is None and latest.total_conflict is None:
+        return shown  # a recent score and no form to check: the optimise card asks nothing
     optimise = next(rec for rec in shown if rec.topic == OPTIMISE_TOPIC)
     if not _said_there(ctx, optimise, max(ongoing, key=lambda t: t.start), latest, score):
         return shown
@@ -47,7 +49,7 @@ def yield_to_optimise(
 
 
 def _said_there(
-    ctx: RuleContext, optimise: Recommendation, trial: Trial, latest: Score, score: Score
+    ctx: RuleContext, optimise: Recommendation, trial: Trial, latest: Score, score: Score | None
 ) -> bool:
     """Whether the optimise card says every reason this card would give for its PHQ-9
     (`yield_to_optimise`): read from what it says, so a card whose stale line was not added
@@ -62,7 +64,7 @@ def _said_there(
         words = phq9_disagreements.conflict_words(latest)
         section = phq9_disagreements.conflict_section(latest)
         return why == f"PHQ-9 {words}" and words in optimise.summary and section in optimise.detail
-    if not why.startswith(_INTERVAL):
+    if score is None or not why.startswith(_INTERVAL):
         return False  # a form to score (phq9_no_total) and the like: another request
     since, short, line = stale_score.newer_words(ctx, score)
     if since and since[2:] not in optimise.summary and short[2:] not in optimise.summary:

@@ -35,7 +35,7 @@ from services.rules.context import RuleContext
 TOPIC = "running-dose-above-formulation-max"
 
 
-def _judged(trial: Trial) -> Formulation | None:
+def judged(trial: Trial) -> Formulation | None:
     """The course's formulation when this card judges it: a ceiling of its own or a reason."""
     form = formulation_ceilings.formulation(trial)
     if form is None or form.max_mg_day is None:
@@ -52,7 +52,7 @@ def above(ctx: RuleContext) -> list[tuple[Trial, Formulation, running_dose.Readi
     for trial in ctx.record.trials:
         if not _running(trial):
             continue
-        form = _judged(trial)
+        form = judged(trial)
         if form is None or form.max_mg_day is None:
             continue
         read = running_dose.ceiling_reading(trial)
@@ -90,7 +90,7 @@ def _single_line(trial: Trial, form: Formulation, per_dose: float) -> str:
     why = f": {form.reason}" if form.reason else ""
     return (
         f"**{trial.ingredient.capitalize()} {form.shown_as} {trial_dose(trial)}, "
-        f"{cards.fmt_mg(per_dose)} mg a dose** ({_running_since(trial)}): "
+        f"{cards.fmt_mg(per_dose)} mg a dose** ({running_since(trial)}): "
         f"no single dose of this formulation should exceed {cards.fmt_mg(limit)} mg "
         f"({form.cite}{form.flag}){why}."
     )
@@ -102,7 +102,7 @@ def _since(trial: Trial) -> str:
     return trial_dates.dose_since(trial, trial_dose(trial))[1]
 
 
-def _running_since(trial: Trial) -> str:
+def running_since(trial: Trial) -> str:
     """ "running since 2024-12-02", or "since 2024-12-02; may be running: no supply since
     2025-06-30" for a course whose supply ran out (taken_to_confirm.trial_claim, the words of
     its trials table's dates cell: review s23 RPC)."""
@@ -128,7 +128,7 @@ def _line(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
     why = f": {form.reason}" if form.reason else ""
     return (
         f"**{trial.ingredient.capitalize()} {form.shown_as} {_dose(trial, read)}** "
-        f"({_running_since(trial)}): the labelled maximum of this formulation is "
+        f"({running_since(trial)}): the labelled maximum of this formulation is "
         f"{cards.fmt_mg(top)} mg/day{single} ({form.cite}{form.flag}){why}."
     )
 

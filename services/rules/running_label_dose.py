@@ -8,7 +8,8 @@ Canadian monographs) goes to 60, and no running course is judged against the dru
 open. The market's label (label_maximums.binding, policy drug_market) is read once, in
 running_dose.above_label. The renal, hepatic and age-limit cards say it beside the drug they
 speak of (running_dose.label_note); this card carries it only for a course none of them names,
-so the same dose is never flagged twice. A dose within the label is never named.
+so the same dose is never flagged twice. A dose within the label is never named, and one above
+the range's own top is the range card's (running_range_dose.py, which adds the label's line).
 
 A warning, whatever the pathway stage (the label's limit does not end with remission);
 snoozable with a reason (a deliberate dose within CANMAT's range, recorded); no one-click order:
@@ -21,7 +22,13 @@ from __future__ import annotations
 from services import cards, screen, trial_dates
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation
-from services.rules import age_dose_limit, running_dose, running_hepatic, running_renal
+from services.rules import (
+    age_dose_limit,
+    running_dose,
+    running_hepatic,
+    running_range_dose,
+    running_renal,
+)
 from services.rules.context import RuleContext
 from services.site_ceiling import site_words
 
@@ -39,7 +46,14 @@ def _carried(ctx: RuleContext) -> frozenset[str]:
 
 def above(ctx: RuleContext) -> list[running_dose.AboveLabel]:
     """The running courses above the market's label no other card names, oldest first."""
-    found = [a for t in ctx.record.trials if (a := running_dose.above_label(ctx, t)) is not None]
+    found = [
+        a
+        for t in ctx.record.trials
+        if (a := running_dose.above_label(ctx, t)) is not None
+        # Above the range's own top too: that card names it, with this label's line
+        # (running_range_dose.py), as the order hooks leave it to the range's card.
+        and running_range_dose.above_range(ctx, t) is None
+    ]
     if not found:
         return []  # nearly every chart: the other cards are not asked
     carried = _carried(ctx)

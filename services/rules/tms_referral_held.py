@@ -21,7 +21,8 @@ Each hold, and why it holds the referral (the safer choice for the patient each 
   is checked or asked.
 - The score the judgement rests on older than the measurement interval (optimize/stale_score
   .stale), or a newer form whose total and items disagree: the severity the referral and the
-  payer criteria quote would be old, or unknown (which total is right), and a depression that
+  payer criteria quote would be old, or unknown (which total is right: whatever the age of the
+  score before it, phq9_disagreements.latest_conflict), and a depression that
   has remitted or worsened since is not the one referred. Likewise a running trial not measured
   yet (courses.unmeasured): it may be working.
 - A finding the diagnosis review asks to settle before escalating (an abnormal TSH, a low B12,
@@ -63,8 +64,14 @@ def held(ctx: RuleContext) -> Held | None:
     """The first hold that applies (module docstring, in that order), or None (nearly always)."""
     for find in _HOLDS:
         found = find(ctx)
-        if found is not None:
-            return found
+        if found is None:
+            continue
+        # Item 9 unknown on a form whose total and answers disagree: both are asked, as the
+        # optimise card asks both (its item-9 line above its "check the form" summary).
+        form = _form(ctx) if find is _item9 else None
+        if form is not None:
+            return Held(f"{found.first} and {form.first}", f"{found.line}\n\n{form.line}")
+        return found
     return None
 
 
@@ -105,12 +112,11 @@ def _item9(ctx: RuleContext) -> Held | None:
         if unanswered is not None or score is None
         else item9_unrecorded.held_by(ctx.record, score).split(",")[0].removeprefix("PHQ-9 ")
     )
+    # A total filed with no item 9 (a flowsheet that files totals only, a form whose item 9
+    # was skipped) holds the referral as it holds the optimise card's adjuncts (review s24 RA
+    # finding 1: "adjuncts held: PHQ-9 item 9 not recorded, ask it first" beside a recommended
+    # "consider TMS referral"): one rule, item9_unrecorded.unrecorded, for both cards.
     unreadable = "read" in state or "recognised" in state
-    if unanswered is None and not unreadable:
-        # A total filed alone (a flowsheet that files totals only): the item-9 line is carried
-        # on the TMS card when no optimise card is shown (rules/item9_not_recorded.py); whether
-        # it should also hold the referral is left to the next round (see the s24 FA report).
-        return None
     act = "check item 9" if unreadable else "ask item 9"
     return Held(
         act,
@@ -120,18 +126,33 @@ def _item9(ctx: RuleContext) -> Held | None:
     )
 
 
+def _form(ctx: RuleContext) -> Held | None:
+    """The latest form's total and answers disagree: the severity quoted is not known, whether
+    the score before it is stale or not (review s24 RA finding 7: only a stale one held it)."""
+    newer = phq9_disagreements.latest_conflict(ctx.record)
+    if newer is None:
+        return None
+    score = stale_score.stale(ctx)
+    before = (
+        f"; the PHQ-9 judged before it is {stale_score.lead(ctx, score)}, older than the "
+        "clinic's measurement interval"
+        if score is not None
+        else ""
+    )
+    return Held(
+        "check the PHQ-9 form",
+        f"{_NOT_RECOMMENDED} until the PHQ-9 form is checked:** "
+        f"{phq9_disagreements.conflict_words(newer)}, so the severity this referral "
+        f"quotes is not known{before}.",
+    )
+
+
 def _score(ctx: RuleContext) -> Held | None:
+    form = _form(ctx)
+    if form is not None:
+        return form
     score = stale_score.stale(ctx)
     if score is not None:
-        newer = phq9_disagreements.latest_conflict(ctx.record)
-        if newer is not None:
-            return Held(
-                "check the PHQ-9 form",
-                f"{_NOT_RECOMMENDED} until the PHQ-9 form is checked:** "
-                f"{phq9_disagreements.conflict_words(newer)}, so the severity this referral "
-                f"quotes is not known; the PHQ-9 judged before it is {stale_score.lead(ctx, score)}"
-                ", older than the clinic's measurement interval.",
-            )
         return Held(
             "repeat the PHQ-9",
             f"{_NOT_RECOMMENDED} until the PHQ-9 is repeated:** "

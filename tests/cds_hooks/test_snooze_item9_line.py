@@ -77,7 +77,7 @@ def test_a_total_only_phq9_after_the_pathway_snoozes_is_said(client: TestClient)
 
     later = _cards(client, "d14_phq9_total_only_same_band")
     assert list(later) == [OPTIMISE]
-    assert "adjuncts held: PHQ-9 item 9 not recorded" in later[OPTIMISE]["summary"]
+    assert "ask PHQ-9 item 9 (not recorded) first, then" in later[OPTIMISE]["summary"]
 
     _override(client, later[OPTIMISE])
     alone = _cards(client, "d14_phq9_total_only_same_band")

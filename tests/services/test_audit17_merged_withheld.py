@@ -107,7 +107,11 @@ def test_a_withheld_problem_list_gives_no_seizure_clearance_and_no_recommended_r
 def test_a_complete_problem_list_keeps_the_clearance_and_the_recommended_referral() -> None:
     tms = by_topic(_cards(_review("e01_other_patient_in_prefetch")))[TMS]
     assert "- No epilepsy/seizure disorder, metal or stimulator near the head" in tms["detail"]
-    assert tms["suggestions"][0].get("isRecommended") is True
+    # Its only hold is the latest PHQ-9's missing item 9 (review s24 RA finding 1: as the
+    # adjuncts are held), never the problem list.
+    assert "**Referral not marked recommended until item 9 is known:**" in tms["detail"]
+    assert "problem list" not in tms["detail"].split("**Referral not marked")[1]
+    assert tms["suggestions"][0].get("isRecommended") is None
 
 
 # --- M1: an MAOI order of unconfirmed subject -------------------------------------------------------

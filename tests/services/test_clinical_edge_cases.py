@@ -227,7 +227,8 @@ def test_cross_taper_overlap_keeps_two_trials_and_counts_both_failures() -> None
         ("venlafaxine", Role.ANTIDEPRESSANT, date(2024, 10, 1), AS_OF, Verdict.ADEQUATE),
     ]
     assert cards(record)["tms-referral"].summary == (
-        "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 17: consider TMS referral"
+        # Totals only: the referral waits for item 9 as the adjuncts do (review s24 RA F1).
+        "2 adequate trials failed; PHQ-9 17: ask item 9 first, then consider TMS referral"
         "; payer criteria not yet met (clinic default rule set)"  # PHQ-9 17 is not "severe"
     )
 

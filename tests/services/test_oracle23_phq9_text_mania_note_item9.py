@@ -51,7 +51,9 @@ def test_total_sent_as_concept_text_is_read_as_the_latest_phq9() -> None:
     latest = record.latest_phq9()
     assert latest is not None and (latest.value, latest.date) == (21, date(2026, 11, 16))
     topics = by_topic(cards)
-    assert "PHQ-9 21: consider TMS referral" in topics[TMS]["summary"]
+    # Read as the latest PHQ-9: its 21 is the severity quoted; a total with no item 9 holds the
+    # referral until item 9 is asked, as it holds the adjuncts (review s24 RA finding 1).
+    assert "PHQ-9 21: ask item 9 first, then consider TMS referral" in topics[TMS]["summary"]
     assert MBC not in topics  # was "no PHQ-9 total in 183 days"
     for card in cards:
         assert "last PHQ-9 16" not in card["summary"]

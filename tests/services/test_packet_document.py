@@ -150,7 +150,9 @@ def test_the_referral_is_also_offered_alone_for_an_ehr_that_creates_no_documents
     """Review 8 finding 6: a suggestion's actions are AND'd, so an EHR that creates orders but not
     DocumentReferences could not accept the referral at all. The second suggestion proposes the
     same ServiceRequest alone, not recommended over the first."""
-    rec = tms_card(f.trd_record())
+    # Item 9 answered (0): with no item 9 the referral waits for it and neither is recommended
+    # (review s24 RA finding 1).
+    rec = tms_card(f.trd_record(scores=(f.score(17, date(2024, 5, 20), item9=0),)))
     with_summary, order_only = rec.suggestions
     assert (with_summary.label, with_summary.is_recommended) == ("Refer for TMS evaluation", True)
     assert order_only.label == tms_referral.ORDER_ONLY_LABEL

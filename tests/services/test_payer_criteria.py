@@ -101,10 +101,12 @@ def psychotherapy(sessions: int = 8) -> tuple[Any, ...]:
 
 def meets_all(**overrides: Any) -> PatientRecord:
     """Severe MDD (F33.2), sertraline (SSRI) and venlafaxine (SNRI) failed, an aripiprazole
-    adjunct, eight psychotherapy sessions, PHQ-9 22 two weeks ago, nothing against TMS."""
+    adjunct, eight psychotherapy sessions, PHQ-9 22 two weeks ago with item 9 answered 0 (a
+    total with no item 9 holds the referral until it is asked: review s24 RA finding 1),
+    nothing against TMS."""
     args: dict[str, Any] = {
         "trials": (f.sertraline_failed(), f.venlafaxine_failed(), aripiprazole_added()),
-        "scores": (f.score(22, RECENT),),
+        "scores": (f.score(22, RECENT, item9=0),),
         "findings": (severe_mdd(),),
         "procedures": psychotherapy(),
     }

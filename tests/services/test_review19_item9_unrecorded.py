@@ -181,7 +181,7 @@ def test_week_3_with_nothing_else_to_say_gets_the_card_of_its_own() -> None:
     card = cards[ITEM9]
     assert card["indicator"] == "warning"
     assert card["summary"] == (
-        "PHQ-9 17 on 2026-11-10, total only: item 9 not recorded - check or ask it today"
+        "PHQ-9 17 on 2026-11-10: item 9 not recorded - check or ask it today"
     )
     assert card["detail"].startswith(
         "**PHQ-9 item 9 not recorded:** the PHQ-9s on record are totals only (latest 17 on "

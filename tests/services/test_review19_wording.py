@@ -185,8 +185,10 @@ def test_a_pacemaker_is_named_in_the_tms_referral_summary(name: str, item: str) 
     summary = card["summary"]
     assert len(summary) <= 140
     assert summary == (
-        f"2 adequate trials failed; PHQ-9 18: consider TMS referral; safety screen first: {item}; "
-        "payer criteria not yet met"
+        # The chart's PHQ-9 has no item 9: the referral waits for it (review s24 RA F1), and
+        # the payer clause no longer fits in 140 characters (the detail gives it).
+        f"2 adequate trials failed; PHQ-9 18: ask item 9 first, then consider TMS referral; "
+        f"safety screen first: {item}"
     )
     # The detail and the criteria still give the item with its code, date and resource.
     assert card["detail"].startswith("**TMS safety screen required:** ")
@@ -197,6 +199,6 @@ def test_a_chart_with_no_safety_item_keeps_its_summary() -> None:
     doc["prefetch"]["devices"] = {"resourceType": "Bundle", "type": "searchset", "total": 0}
     summary = _cards(doc)["tms-referral"]["summary"]
     assert summary == (
-        "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 18: consider TMS referral; "
+        "2 adequate trials failed; PHQ-9 18: ask item 9 first, then consider TMS referral; "
         "payer criteria not yet met (clinic default rule set)"  # review 19 I8: the clinic's set
     )

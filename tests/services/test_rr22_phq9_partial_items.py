@@ -51,9 +51,11 @@ def test_items_already_above_the_total_are_a_conflict_and_item9_is_still_asked()
     assert "the answers filed, fewer than nine, already sum to 18" in optimise["detail"]
     assert "severity reads the higher (18)" in optimise["detail"]
     # Severity reads the larger: 18 (moderately severe), never the 4; the referral waits for
-    # the form to be checked, as the optimise card does (review s24 RN finding 1).
+    # the form to be checked and for item 9, as the optimise card does (review s24 RN finding 1,
+    # RA finding 1).
     assert any(
-        "PHQ-9 18: check the PHQ-9 form first, then consider TMS referral" in c["summary"]
+        "PHQ-9 18: ask item 9 and check the PHQ-9 form first, then consider TMS referral"
+        in c["summary"]
         for c in cards
     )
 
@@ -66,7 +68,10 @@ def test_items_summing_to_no_more_than_the_total_prove_nothing() -> None:
         "1 adequate trial failed (venlafaxine)…: ask PHQ-9 item 9 (not recorded) first, then augment "
         "or switch class"
     )
-    assert any("PHQ-9 17: consider TMS referral" in c["summary"] for c in cards)
+    # The referral waits for item 9 as the adjuncts do (review s24 RA finding 1).
+    assert any(
+        "PHQ-9 17: ask item 9 first, then consider TMS referral" in c["summary"] for c in cards
+    )
 
 
 def test_a_questionnaire_response_without_item9_is_checked_too() -> None:

@@ -153,7 +153,7 @@ def test_week5_non_response_is_named_without_asking_a_repeat() -> None:
     assert not card.get("suggestions")  # nothing asked: the next PHQ-9 judges the trial
     # It carries the item-9 line, so it leads with it as that card did, a warning.
     assert card["summary"].startswith(
-        "PHQ-9 19 on 2026-11-25, total only: item 9 not recorded - check or ask it today"
+        "PHQ-9 19 on 2026-11-25: item 9 not recorded - check or ask it today"
     )
     assert card["indicator"] == "warning"
 

@@ -65,10 +65,12 @@ def test_the_card_carrying_the_item9_line_leaves_the_snooze_given_before_it() ->
     )
     assert "item 9" in optimise.detail.split("\n\n")[0]
     # The new total-only PHQ-9 is in the fingerprint of the card that says it: the snooze given
-    # at v0 no longer matches. The TMS card says nothing new: its snooze holds (no noise).
+    # at v0 no longer matches. The TMS card does not carry the line: its snooze holds (no
+    # noise); its referral waits for item 9 as the adjuncts do (review s24 RA finding 1).
     assert optimise.evidence_key != before[OPTIMISE]
     assert after[TMS].evidence_key == before[TMS]
-    assert "item 9" not in after[TMS].detail
+    assert "**PHQ-9 item 9 not recorded:**" not in after[TMS].detail
+    assert "**Referral not marked recommended until item 9 is known:**" in after[TMS].detail
 
 
 def test_with_the_optimise_card_snoozed_the_tms_card_carries_the_line() -> None:
@@ -86,9 +88,7 @@ def test_with_both_carriers_snoozed_the_item9_card_shows_on_its_own() -> None:
     shown = _by_topic(screen_without(evaluation, Policy(), frozenset({OPTIMISE, TMS})))
     assert list(shown) == [ITEM9]
     card = shown[ITEM9]
-    assert card.summary == (
-        "PHQ-9 17 on 2025-06-16, total only: item 9 not recorded - check or ask it today"
-    )
+    assert card.summary == ("PHQ-9 17 on 2025-06-16: item 9 not recorded - check or ask it today")
     assert card.indicator is Indicator.WARNING
     assert card.snoozable and card.evidence_key is not None
 

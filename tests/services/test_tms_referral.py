@@ -28,8 +28,9 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     assert rec is not None
     assert (
         rec.summary
-        == "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 17: consider TMS referral"
-        # PHQ-9 17 is not "severe" (issue 12); the set is the clinic's (review 19 I8)
+        == "2 adequate trials failed; PHQ-9 17: ask item 9 first, then consider TMS referral"
+        # PHQ-9 17 is not "severe" (issue 12); the set is the clinic's (review 19 I8); the
+        # fixture's PHQ-9s are totals only, so the referral waits for item 9 (review s24 RA F1)
         "; payer criteria not yet met (clinic default rule set)"
     )
     assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.INFO, True, True)
@@ -65,8 +66,8 @@ def test_policy_minimum_trials() -> None:
     rec = _run(one, Policy(tms_min_failed_trials=1))
     assert rec is not None
     assert rec.summary == (
-        "1 adequate trial failed (sertraline); PHQ-9 17: consider TMS referral; payer criteria "
-        "not yet met (clinic default rule set)"
+        "1 adequate trial failed; PHQ-9 17: ask item 9 first, then consider TMS referral; payer "
+        "criteria not yet met (clinic default rule set)"
     )
     assert _run(f.trd_record(), Policy(tms_min_failed_trials=3)) is None
 

@@ -38,6 +38,7 @@ from services.rules.context import RuleContext
 from services.staging_duration import months_between
 
 HELD_BY = "repeat the PHQ-9 first"
+HELD_BY_FORM = "check the PHQ-9 form first"
 
 
 def stale(ctx: RuleContext) -> Score | None:
@@ -53,6 +54,18 @@ def stale(ctx: RuleContext) -> Score | None:
     if latest.date >= ctx.record.as_of - timedelta(days=ctx.policy.mbc_interval_days):
         return None
     return latest
+
+
+def form_to_check(ctx: RuleContext) -> Score | None:
+    """The latest PHQ-9 whose total and answers disagree (phq9_disagreements.latest_conflict)
+    when the card's judgement rests on PHQ-9 outcomes (as `stale`), whatever the age of the
+    score before it, else None. Review s24 RA finding 7: a form filed today with a total of 12
+    and answers summing to 16 held the card only when the score before it was stale; the
+    severity now is unknown either way, so the drug proposals wait for the form as the TMS
+    referral does (tms_referral_held._score)."""
+    if not ctx.facts.failed_trials or ctx.facts.psychotic:
+        return None
+    return phq9_disagreements.latest_conflict(ctx.record)
 
 
 def _age(ctx: RuleContext, score: Score) -> str:
@@ -73,8 +86,11 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
     already asks for a PHQ-9 for a running course (not measured on it, a form with no total:
     optimize/unscored.py), holds its options and says why more precisely; no second ask."""
     score = stale(ctx)
-    if score is None or asks_already:
+    if asks_already:
         return rec
+    if score is None:
+        newer = form_to_check(ctx)
+        return rec if newer is None else _form_hold(ctx, rec, newer)
     head = lead(ctx, score)
     failed, failed_short = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
     newer = phq9_disagreements.latest_conflict(ctx.record)
@@ -119,6 +135,36 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
         f"{failed_short}; {last}{since}: {ask}",
         f"{upper}{since}: {ask}",
         f"{upper}{since_short}: {ask}",
+    )
+    return screen.with_fields(held, summary=summary, held_summary=None)
+
+
+def _form_hold(ctx: RuleContext, rec: Recommendation, newer: Score) -> Recommendation:
+    """`rec` led by the latest form whose total and answers disagree (`form_to_check`) while
+    the score before it is recent: the outcome judged stands on that score, but the severity
+    now is not known, so the drug proposals wait for the form, as with a stale score before it
+    (`hold`, whose words these follow)."""
+    failed, failed_short = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
+    words = phq9_disagreements.conflict_words(newer)
+    ask = f"{phq9_disagreements.CHECK} before switching or augmenting"
+
+    def line(held: list[Suggestion]) -> str:
+        text = (
+            f"**PHQ-9 {words}:** the newest PHQ-9 judges nothing, and which total is right "
+            "decides how severe the depression is now. Check that form, or repeat the PHQ-9 "
+            "(with item 9), before switching or augmenting."
+        )
+        if held:
+            text += f" Not one click until then: {'; '.join(s.label for s in held)}."
+        # What the disagreement means, said here once: the measurement card that said it too
+        # yields to this one (measurement_yield.py).
+        return f"{text}\n\n{phq9_disagreements.conflict_section(newer)}"
+
+    (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY_FORM, whole=True)
+    summary = cards.fit_summary(
+        f"{failed}; PHQ-9 {words}: {ask}",
+        f"{failed_short}; PHQ-9 {words}: {ask}",
+        f"PHQ-9 {words}: {ask}",
     )
     return screen.with_fields(held, summary=summary, held_summary=None)
 

@@ -1,0 +1,148 @@
+"""patient-view: a running daily course above the drug's usual maximum (review s24 RA finding 5).
+
+Venlafaxine running at 450 mg/day (range top 225) got no card on chart open, and the optimise
+card offered one-click adjuncts to it; sertraline 250 mg/day (top 200) likewise. A draft of
+either was flagged "above the usual maximum" (order_checks/doses.py), but a running course was
+judged only against a market's label below the range (running_label_dose.py) or its release
+formulation's own ceiling (running_formulation_dose.py). The ceiling here is the one the order
+check reads (services/range_ceiling.py: the drug table's `max_mg_day`, never a literal), so a
+table that allows more (phenelzine 90, moclobemide 450) is the one a course is judged by.
+
+A course whose formulation has a ceiling of its own (bupropion SR 400) keeps that card; a course
+above the range also is above any label row below it, so the label card leaves it to this one
+(the order hooks likewise: order_checks/label_doses.py) and this card adds the label's line.
+A course the age-limit card names (citalopram above 20 mg/day from 60) is that card's: its limit
+is the lower one.
+
+A dose the service may have mis-read is never said as taken: the highest reading of a dose to
+confirm (unsequenced dosage lines of unclear shape: running_dose.ceiling_reading) is said as
+"up to N mg/day (dose to confirm)" and "may be above", and asks to confirm the dose first; a
+dose not read (unknown unit, unclear sig) is not compared at all. A warning, whatever the pathway
+stage; snoozable with a reason (a deliberate high-dose trial, recorded); no one-click order:
+whether and how to lower the dose is the prescriber's. While it is shown, the optimise card's
+raises of and adjuncts to that drug wait (label_dose_hold.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import DoseBasis, Trial
+from services import cards, dose_ceiling_reasons, formulation_ceilings, range_ceiling, screen
+from services.order_doses import trial_dose
+from services.recommendation import Recommendation
+from services.rules import age_dose_limit, running_dose, running_formulation_dose
+from services.rules.context import RuleContext
+
+TOPIC = "running-dose-above-range-max"
+
+
+@dataclass(frozen=True, slots=True)
+class AboveRange:
+    """A running daily course above the drug's usual maximum (`top`, the table's)."""
+
+    trial: Trial
+    read: running_dose.Reading
+    top: float
+
+
+def above_range(ctx: RuleContext, trial: Trial) -> AboveRange | None:
+    """The course when it is running (not held), dosed daily, not judged by its formulation's
+    own ceiling (running_formulation_dose), and its dose read at its upper end (a dose to
+    confirm at its highest reading) is above the table's maximum (range_ceiling.above)."""
+    if not trial.ongoing or trial.on_hold is not None or trial.dose_basis is not DoseBasis.DAILY:
+        return None
+    if running_formulation_dose.judged(trial) is not None:
+        return None  # bupropion SR 400, paroxetine CR 62.5: that card names it
+    read = running_dose.ceiling_reading(trial)
+    if not range_ceiling.above(ctx, trial.ingredient, trial.max_mg, read.mg):
+        return None
+    assert trial.max_mg is not None  # range_ceiling.above
+    return AboveRange(trial, read, trial.max_mg)
+
+
+def above(ctx: RuleContext) -> list[AboveRange]:
+    """The running courses above their usual maximum that the age-limit card does not name,
+    oldest first: an age limit is below the usual maximum (citalopram 20 mg/day from 60
+    against 40), and that card says the dose, so it is never flagged twice."""
+    found = [a for t in ctx.record.trials if (a := above_range(ctx, t)) is not None]
+    if not found:
+        return []  # nearly every chart: the age-limit card is not asked
+    aged = {t.ingredient for t, _ in age_dose_limit.above_limit(ctx)}
+    return sorted([a for a in found if a.trial.ingredient not in aged], key=lambda a: a.trial.start)
+
+
+def _dose(a: AboveRange) -> str:
+    if a.read.to_confirm and a.read.mg is not None:
+        return running_dose.to_confirm_text(a.read.mg)
+    return trial_dose(a.trial)
+
+
+def _setting_line(a: AboveRange) -> str:
+    """The formulation label's higher maximum for a setting (venlafaxine IR: up to 375 mg/day
+    in more severely depressed inpatients), named, never taken as the ceiling: the service does
+    not know the setting (the outpatient maximum is the safer reading)."""
+    form = formulation_ceilings.formulation(a.trial)
+    if form is None or form.higher_max_mg_day is None or not form.higher_max_when:
+        return ""
+    within = a.read.mg is not None and a.read.mg <= form.higher_max_mg_day
+    return (
+        f"The {form.shown_as} label allows up to {cards.fmt_mg(form.higher_max_mg_day)} mg/day "
+        f"in {form.higher_max_when} ({form.cite}{form.flag})"
+        + (": above the usual maximum only there." if within else "; this dose is above that too.")
+    )
+
+
+def _line(ctx: RuleContext, a: AboveRange) -> str:
+    trial = a.trial
+    may = "may be " if a.read.to_confirm else ""
+    cite = range_ceiling.range_cite(trial.ingredient, trial.role, trial.min_adequate_mg, a.top)
+    text = (
+        f"**{trial.ingredient.capitalize()} {_dose(a)}** "
+        f"({running_formulation_dose.running_since(trial)}): {may}above the usual maximum of "
+        f"{cards.fmt_mg(a.top)} mg/day, the {cite}."
+    )
+    if a.read.to_confirm:
+        text += (
+            " Its dosage lines do not say which dose is taken (read at their highest): "
+            "confirm the dose first."
+        )
+    why = dose_ceiling_reasons.reason_for(trial.ingredient)
+    extra = [
+        why.line() if why is not None else "",
+        _setting_line(a),
+        running_dose.label_note(ctx, trial.ingredient),
+    ]
+    return " ".join([text, *[e for e in extra if e]])
+
+
+def _summary(a: AboveRange) -> str:
+    name = a.trial.ingredient.capitalize()
+    may = "may be " if a.read.to_confirm else ""
+    top = cards.fmt_mg(a.top)
+    why = dose_ceiling_reasons.reason_for(a.trial.ingredient)
+    plain = f"{name} {_dose(a)} running: {may}above the usual maximum of {top} mg/day"
+    return cards.fit_summary(
+        f"{plain} ({why.short})" if why is not None else plain,
+        plain,
+        f"{name} {_dose(a)}: {may}above the {top} mg/day maximum",
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    found = above(ctx)
+    if not found:
+        return None
+    detail = cards.join_sections(
+        *[_line(ctx, a) for a in found],
+        "Review the dose with the prescriber: lower it to the usual maximum, or, if the dose "
+        "is meant (a documented higher-dose trial), record why.",
+        cards.trial_table([a.trial for a in found], ctx.policy.mapping),
+    )
+    # The snooze fingerprint: each drug with its dose and maximum, so a snooze ends with a
+    # higher dose or another drug (screen.pairs_key).
+    key = screen.pairs_key(
+        [f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{cards.fmt_mg(a.top)}" for a in found]
+    )
+    card = cards.make(TOPIC, summary=_summary(found[0]), detail=detail)
+    return screen.with_fields(card, evidence_key=key)
