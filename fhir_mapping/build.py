@@ -126,7 +126,7 @@ def build_record(
     "not available" instead of "not on record". `read_failed`: the feeds of `unavailable` whose
     read was tried and failed (GapCause.NOT_READ), not merely not offered. `course_rule`: how the
     clinic's TMS sessions read as courses (policy.tms_course_gap_days, tms_min_course_sessions,
-    tms_session_recent_days; device_course_scores.py).
+    tms_session_recent_days, tms_outcome_days_after_end; device_course_scores.py).
 
     With `policy.site_zone` set, every dateTime sent as an instant is read as the site's date
     (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
@@ -301,7 +301,9 @@ def _build_record(
     listed = kept.get("Condition", [])
     courses = with_condition_indications(courses, listed, clinical.findings, as_of=as_of)
     # A TMS or ECT course begun beside a drug ends its scoring window (s24 RJ finding 1).
-    devices = device_course_starts(procedures, course_rule, as_of)
+    # ... and a short TMS course that responded cuts it too (s24 RC finding 4): read on the PHQ-9.
+    phq9 = sorted((s for s in all_scores if s.instrument == "PHQ-9"), key=lambda s: s.date)
+    devices = device_course_starts(procedures, course_rule, as_of, phq9, policy)
     trials = scores.attach_scores(courses, all_scores, policy, devices)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")

@@ -39,7 +39,11 @@ same rule keeps such a course from barring a TMS referral (services/tms_course.p
 A course still running (a session in the last `recent_days`) is not short yet: it is given as a
 course, and cutting only once it reached the minimum would flip the drug's verdict mid-course.
 ECT courses are not judged short: ECT acts within a few sessions, so even a short course may
-be what a later drop shows.
+be what a later drop shows. Nor is a TMS course that responded, whatever its length (review s24
+RC finding 4: 19 sessions, PHQ-9 16 -> 7, was dropped as short and the drop credited to
+venlafaxine, "18 -> 7, adequate: response", the documented TMS response lost): a response is
+what a course is given for, and it is the course's, so it cuts the drug's window
+(device_course_outcome.responded, with the course's own outcome window).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from fhir_mapping.clinical_records import ProcedureKind, ProcedureRecord
+from fhir_mapping.device_course_outcome import course_scores, responded
 from fhir_mapping.next_course_scores import _cut_off
 from fhir_mapping.partial_response import partial_from
 from fhir_mapping.policy import MappingPolicy
@@ -69,17 +74,28 @@ class CourseRule:
     gap_days: int = DEFAULT_COURSE_GAP_DAYS
     min_sessions: int = 20
     recent_days: int = 7
+    # TmsPolicy tms_outcome_days_after_end: a TMS course's own outcome window after its last
+    # session (fhir_mapping/device_course_outcome.py); an ECT course's is a drug's.
+    outcome_days: int = 42
 
 
 DEFAULT_RULE = CourseRule()
 
 
-def short(name: str, sessions: int | None, running: bool, min_sessions: int) -> bool:
-    """A TMS course that ended with fewer than `min_sessions` sessions: no adequate course (it
-    neither cuts a drug's scoring window nor bars a referral). `sessions` None: a course
-    documented as a period, its sessions not counted, is not judged short; nor is a running
-    one, nor an ECT course (module docstring)."""
-    return name == "TMS" and sessions is not None and not running and sessions < min_sessions
+def short(
+    name: str, sessions: int | None, running: bool, min_sessions: int, responded: bool = False
+) -> bool:
+    """A TMS course that ended with fewer than `min_sessions` sessions and brought no response:
+    no adequate course (it neither cuts a drug's scoring window nor bars a referral). `sessions`
+    None: a course documented as a period, its sessions not counted, is not judged short; nor is
+    a running one, nor an ECT course, nor one that `responded` (module docstring)."""
+    return (
+        name == "TMS"
+        and sessions is not None
+        and not running
+        and sessions < min_sessions
+        and not responded
+    )
 
 
 _DEVICE_KINDS = {ProcedureKind.TMS: "TMS", ProcedureKind.ECT: "ECT"}
@@ -87,24 +103,40 @@ _DEVICE_KINDS = {ProcedureKind.TMS: "TMS", ProcedureKind.ECT: "ECT"}
 
 class DeviceCourse(NamedTuple):
     """A TMS or ECT course: its first and last sessions, the last day a session would still be
-    part of it (its last session plus the course gap), and "TMS" | "ECT"."""
+    part of it (its last session plus the course gap), "TMS" | "ECT", and the days after its
+    last session its own outcome is read (None: a drug's, MappingPolicy
+    on_treatment_days_after_end)."""
 
     first: date
     last: date
     reach: date
     name: str
+    outcome_days: int | None = None
+
+    def window_end(self, policy: MappingPolicy) -> date:
+        """The last day a score may be the course's own outcome (services/tms_course.py)."""
+        days = (
+            policy.on_treatment_days_after_end if self.outcome_days is None else self.outcome_days
+        )
+        return self.last + timedelta(days=days)
 
 
 def device_course_starts(
     procedures: Iterable[ProcedureRecord],
     rule: CourseRule | int = DEFAULT_COURSE_GAP_DAYS,
     as_of: date | None = None,
+    phq9: Sequence[Score] = (),
+    policy: MappingPolicy | None = None,
 ) -> tuple[DeviceCourse, ...]:
     """Each TMS and ECT course on record that may cut a drug's window, oldest first: a new
     course after more than the rule's gap (or `rule` days) without a session of its kind (a
     course documented as one Procedure over a period runs to its last day). With `as_of`, a
-    TMS course that ended short of the rule's minimum sessions by then is left out (`short`)."""
+    TMS course that ended short of the rule's minimum sessions by then is left out (`short`),
+    unless it responded on `phq9` (PHQ-9 totals, oldest first; measured with `policy`'s
+    baseline window as services/tms_course.py measures it): a response is the course's,
+    whatever its length (review s24 RC finding 4), so it cuts the drug's window."""
     rule = CourseRule(gap_days=rule) if isinstance(rule, int) else rule
+    valued = [s for s in phq9 if s.value is not None]
     found: list[DeviceCourse] = []
     gap = timedelta(days=rule.gap_days)
     for kind, name in _DEVICE_KINDS.items():
@@ -123,9 +155,26 @@ def device_course_starts(
             first, last = group[0][0], max(e for _, e in group)
             counted = len(group) if all(s == e for s, e in group) else None
             running = as_of is None or (as_of - last).days <= rule.recent_days
-            if not short(name, counted, running, rule.min_sessions):
-                found.append(DeviceCourse(first, last, last + gap, name))
+            days = rule.outcome_days if name == "TMS" else None
+            if short(name, counted, running, rule.min_sessions) and not _responded(
+                valued, first, last, rule, policy
+            ):
+                continue
+            found.append(DeviceCourse(first, last, last + gap, name, days))
     return tuple(sorted(found))
+
+
+def _responded(
+    phq9: Sequence[Score], first: date, last: date, rule: CourseRule, policy: MappingPolicy | None
+) -> bool:
+    """An ended TMS course brought a response on `phq9` (device_course_outcome.responded)."""
+    if not phq9 or policy is None:
+        return False
+    horizon = last + timedelta(days=rule.outcome_days)
+    scores = course_scores(
+        phq9, first, last, False, horizon, policy.baseline_days_before, policy.remission_below
+    )
+    return responded(scores)
 
 
 def device_cut_off(
@@ -190,12 +239,12 @@ def read_through(
 ) -> Score | None:
     """For a drug with no score of its own before the course (or none since it became
     adequate): `later` when it was taken after the course's own outcome window (its last session
-    plus on_treatment_days_after_end, as services/tms_course.py reads a course), the drug then
+    plus its outcome window, `DeviceCourse.window_end`, as services/tms_course.py reads it), the drug then
     taken alone again, or when it shows no help even with the course (`unhelped`); else None.
     Reading nothing would leave the drug unjudged for ever, the cards asking for a PHQ-9 no
     score could answer (an ECT response, then PHQ-9 18 a month on venlafaxine alone: the
     relapse on the drug is its outcome)."""
-    window = course.last + timedelta(days=policy.on_treatment_days_after_end)
+    window = course.window_end(policy)
     if later is not None and later.date > window:
         return later
     return unhelped(later, since, baseline, remission_below)
@@ -220,8 +269,7 @@ def with_device_note(
     outcome = trial.on_treatment
     if outcome is not None and outcome.date > device.first:
         taken = f"{outcome.instrument} {outcome.value} on {outcome.date.isoformat()} was taken"
-        window = device.last + timedelta(days=policy.on_treatment_days_after_end)
-        if outcome.date > window:
+        if outcome.date > device.window_end(policy):
             note = f"{taken} after {course}, none on {trial.ingredient} alone before it"
         else:
             note = (

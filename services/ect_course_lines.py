@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fhir_mapping.device_course_outcome import outcome_score
 from fhir_mapping.record import PatientRecord, ProcedureKind, Score
 from services import ect_phases, tms_course
 from services.card_format import plural
@@ -73,7 +74,7 @@ def _ect_scores(course: TmsCourse, policy: Policy, *, latest: bool = True) -> st
                 f"PHQ-9 {after.value} on {after.date.isoformat()} (none in the {plural(window, 'day')} "
                 f"before it){later}"
             )
-        # A score after the stop kept out of the outcome (tms_course.outcome_score: the course
+        # A score after the stop kept out of the outcome (device_course_outcome.outcome_score: the course
         # had remitted) is `later`: "none within 30 days after it" is then said only when true.
         within = course.later is not None and course.later.date <= course.end + timedelta(
             days=after_days
@@ -315,7 +316,7 @@ def _measured(
     before = [s for s in scores if first <= s.date <= start]
     after = [s for s in scores if start < s.date <= last]
     baseline = before[-1] if before else None
-    latest = tms_course.outcome_score(after, end, running, baseline, policy.remission_below)
+    latest = outcome_score(after, end, running, baseline, policy.remission_below)
     return TmsCourse(
         start=start,
         end=end,

@@ -90,6 +90,7 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
                 policy.tms_course_gap_days,
                 policy.tms_min_course_sessions,
                 policy.tms_session_recent_days,
+                policy.tms_outcome_days_after_end,
             ),
         )
     # An esketamine order left open after its sessions stopped is a course that ended, for every

@@ -4,8 +4,10 @@ A course is the TMS sessions on record (Procedures, CPT 90867-90869: ProcedureKi
 than policy.tms_course_gap_days apart; one with a session in the last
 policy.tms_session_recent_days is running. Its response is measured as the pathway measures a
 trial: the latest PHQ-9 total up to policy.mapping.baseline_days_before before its first session
-is the baseline, the latest from its first session to policy.mapping.on_treatment_days_after_end
-after its last is the outcome; response = a drop of at least 50 % (CANMAT 2023 para 180; the
+is the baseline; the outcome is read from its first session to policy.tms_outcome_days_after_end
+after its last (an ECT course: policy.mapping.on_treatment_days_after_end), the best score there
+when it is a response or remission, else the latest (fhir_mapping/device_course_outcome.py,
+review s24 RC finding 3); response = a drop of at least 50 % (CANMAT 2023 para 180; the
 retreatment criterion of LCD L37086 uses the same 50 %: data/payer_criteria/l37086.toml), remission
 = below policy.remission_below (CMS159).
 
@@ -17,11 +19,14 @@ What follows from a course:
   and a non-responder is unlikely to respond again (pathway.py names it as a TMS blocker);
 - an earlier course with a response, or one whose response is not on record, is named on the TMS
   card (the payer's own retreatment criterion, where its rule set has one, says the rest);
-- a course that ended with fewer sessions than policy.tms_min_course_sessions is no adequate
-  course (review s24 RA finding 3: two sessions, then "No response: no new referral" hid a
-  referral at PHQ-9 18): it bars nothing and is named "stopped after N sessions, not an adequate
-  course" (`TmsCourse.short`, the rule fhir_mapping/device_course_scores.py applies to a drug's
-  scoring window).
+- a course that ended with fewer sessions than policy.tms_min_course_sessions and brought no
+  response is no adequate course (review s24 RA finding 3: two sessions, then "No response: no
+  new referral" hid a referral at PHQ-9 18): it bars nothing and is named "stopped after N
+  sessions, not an adequate course" (`TmsCourse.short`, the rule
+  fhir_mapping/device_course_scores.py applies to a drug's scoring window). One that responded is
+  a response whatever its length (review s24 RC finding 4: 19 sessions, PHQ-9 16 -> 7, was
+  dropped and the drop credited to the drug): it cuts the drug's window and counts for a
+  retreatment.
 A referral marked completed with no sessions on record is an earlier course whose sessions are
 not in the chart: it is never ignored either (the payer criterion says "not on record").
 
@@ -33,9 +38,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fhir_mapping.device_course_outcome import course_scores
 from fhir_mapping.device_course_scores import short
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
-from fhir_mapping.score_windows import improved
 from services.card_format import plural
 from services.last_answer import kept
 from services.policy import Policy
@@ -78,9 +83,13 @@ class TmsCourse:
         return "1 session" if self.sessions == 1 else f"{self.sessions} sessions"
 
     def short(self, policy: Policy) -> bool:
-        """Ended with fewer sessions than policy.tms_min_course_sessions: no adequate course."""
+        """Ended with fewer sessions than policy.tms_min_course_sessions and brought no
+        response: no adequate course. One that responded is a response, whatever its length
+        (review s24 RC finding 4)."""
         counted = self.sessions if self.sessions_counted else None
-        return short("TMS", counted, self.running, policy.tms_min_course_sessions)
+        return short(
+            "TMS", counted, self.running, policy.tms_min_course_sessions, self.response is True
+        )
 
     def short_text(self, policy: Policy) -> str:
         """ "stopped after 2 sessions, not an adequate course (fewer than 20)"."""
@@ -161,21 +170,28 @@ def courses(
         return ()
     mapping = policy.mapping
     scores = [s for s in record.phq9() if s.value is not None]
+    # A TMS course's outcome window is the clinic's (policy.tms_outcome_days_after_end: TMS keeps
+    # acting after its last session); an ECT course's is a drug's.
+    after_days = (
+        policy.tms_outcome_days_after_end
+        if kind is ProcedureKind.TMS
+        else mapping.on_treatment_days_after_end
+    )
     found = []
     for group in _groups(sessions, policy.tms_course_gap_days):
         start, end = group[0][0], max(item[1] for item in group)
         running = (record.as_of - end).days <= policy.tms_session_recent_days
-        before = [
-            s
-            for s in scores
-            if start - timedelta(days=mapping.baseline_days_before) <= s.date <= start
-        ]
-        horizon = (
-            record.as_of if running else end + timedelta(days=mapping.on_treatment_days_after_end)
+        horizon = record.as_of if running else end + timedelta(days=after_days)
+        measured = course_scores(
+            scores,
+            start,
+            end,
+            running,
+            horizon,
+            mapping.baseline_days_before,
+            policy.remission_below,
         )
-        after = [s for s in scores if start < s.date <= horizon]
-        baseline = before[-1] if before else None
-        latest = outcome_score(after, end, running, baseline, policy.remission_below)
+        latest = measured.outcome
         found.append(
             TmsCourse(
                 start=start,
@@ -183,35 +199,16 @@ def courses(
                 sessions=len(group),
                 sessions_counted=all(first == last for first, last, _ in group),
                 running=running,
-                baseline=baseline,
+                baseline=measured.baseline,
                 latest=latest,
                 sources=tuple(s for _, _, s in group if s is not None),
-                later=later_score(scores, later_from(after, latest, end, horizon), record.as_of),
-                after_days=mapping.on_treatment_days_after_end,
+                later=later_score(
+                    scores, later_from(measured.after, latest, end, horizon), record.as_of
+                ),
+                after_days=after_days,
             )
         )
     return tuple(found)
-
-
-def outcome_score(
-    after: list[Score], end: date, running: bool, baseline: Score | None, remission_below: int
-) -> Score | None:
-    """The score that judges a course from its scores after its start (`after`, oldest first,
-    up to the window's end): the latest, unless the course had shown response or remission by
-    its last session and a later score, taken after it stopped, has not (review 11 recheck 2,
-    chart E5, as score_windows.on_treatment_score reads a drug course). A responder who relapsed
-    in the month after the course is exactly whom L37086 allows a retreatment: the relapse must
-    not be read as the course's non-response. A running course has no "after": its latest
-    score is its outcome so far."""
-    if not after:
-        return None
-    latest = after[-1]
-    if running or latest.date <= end:
-        return latest
-    in_course = [s for s in after if s.date <= end]
-    if in_course and improved(in_course[-1], baseline, remission_below):
-        return in_course[-1]
-    return latest
 
 
 def later_from(after: list[Score], latest: Score | None, end: date, horizon: date) -> date:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from fhir_mapping.device_course_outcome import outcome_score
 from fhir_mapping.record import DataDomain, ProcedureKind
 from services.card_format import record_cite
 from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
-from services.tms_course import outcome_score
 
 _HISTORY = (DataDomain.PROCEDURES, DataDomain.REFERRALS)  # where an earlier course is recorded
 _TMS = ProcedureKind.TMS  # compared per procedure: a module constant (issue 14)
@@ -64,7 +64,7 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
         for s in phq9
         if start + timedelta(weeks=mapping.on_treatment_from_week)
         <= s.date
-        <= end + timedelta(days=mapping.on_treatment_days_after_end)
+        <= end + timedelta(days=x.policy.tms_outcome_days_after_end)  # as tms_course reads it
     ]
     course = f"TMS course {start.isoformat()} - {end.isoformat()}"
     if not before or not after:

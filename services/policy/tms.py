@@ -105,6 +105,17 @@ class TmsPolicy:
     # week 4 (tms_response_check_weeks); reading its lower end as the minimum adequate course is
     # this project's (UNVERIFIED as a stated minimum: no payer text read states one).
     tms_min_course_sessions: int = 20
+    # A TMS course's outcome is read from the PHQ-9s up to this many days after its last session,
+    # the best of them when it is a response or remission (fhir_mapping/device_course_outcome.py,
+    # review s24 RC finding 3: PHQ-9 16 -> 12 three days after a 20-session course -> 7 a month
+    # on was "No response" and drugs were proposed at 7). TMS keeps acting after its last session
+    # and the post-course score is taken at a follow-up visit weeks on; a drug's 30-day window
+    # (mapping on_treatment_days_after_end) missed a visit on day 31. 42 days (6 weeks): a
+    # follow-up a month after the course, late by up to two weeks. A DESIGN CHOICE (UNVERIFIED
+    # as a guideline value: no guideline or payer text read states a post-course window).
+    # Longer credits TMS with more of a later drop (the drug beside it is judged before the
+    # course either way: fhir_mapping/device_course_scores.py).
+    tms_outcome_days_after_end: int = 42
     # An ECT course is current (services/lithium_ect.py: lithium drafted or running during it)
     # while its latest session (CPT 90870) is at most this many days old, or an ECT order is
     # open. 42 days: continuation/maintenance ECT is given every one to four weeks, up to
@@ -152,6 +163,7 @@ class TmsPolicyConfig(BaseModel):
     tms_response_check_weeks: float = Field(4.0, gt=0, le=26)
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
     tms_min_course_sessions: int = Field(20, ge=1, le=60)
+    tms_outcome_days_after_end: int = Field(42, ge=0, le=180)
     ect_recent_session_days: int = Field(42, ge=1, le=365)
     ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)
     ect_schedule_min_sessions: int = Field(3, ge=2, le=20)

@@ -122,7 +122,9 @@ def test_course_starts_leave_out_only_an_ended_tms_course_below_the_minimum() ->
     start = date(2025, 8, 25)
     two = [_session(start), _session(start + timedelta(days=1))]
     rule = CourseRule(min_sessions=20, recent_days=7)
-    tms = DeviceCourse(start, start + timedelta(days=1), start + timedelta(days=31), "TMS")
+    tms = DeviceCourse(
+        start, start + timedelta(days=1), start + timedelta(days=31), "TMS", rule.outcome_days
+    )
     # Ended (no session in the last 7 days): left out.
     assert device_course_starts(two, rule, date(2025, 10, 20)) == ()
     # Still running: a course being given cuts as before.
@@ -144,10 +146,11 @@ def test_course_starts_leave_out_only_an_ended_tms_course_below_the_minimum() ->
 
 def test_the_mapping_defaults_are_the_policys() -> None:
     policy, rule = Policy(), CourseRule()
-    assert (rule.gap_days, rule.min_sessions, rule.recent_days) == (
+    assert (rule.gap_days, rule.min_sessions, rule.recent_days, rule.outcome_days) == (
         policy.tms_course_gap_days,
         policy.tms_min_course_sessions,
         policy.tms_session_recent_days,
+        policy.tms_outcome_days_after_end,
     )
 
 

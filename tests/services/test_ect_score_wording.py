@@ -113,6 +113,13 @@ def test_a_tms_course_outcome_says_none_within_the_window_when_a_later_score_exi
         b.procedure(b.CPT, "90868", "TMS subsequent delivery", d, patient=PID, id=f"tms-{d}")
         for d in MARCH
     ]
-    (course,) = tms_course.courses(record(tms, [(date(2025, 3, 14), 22)]), POLICY)
+    # The scenario's PHQ-9 of 2025-05-12 is 38 days after the last session: inside the TMS
+    # outcome window (policy.tms_outcome_days_after_end, 42: review s24 RC finding 3) it is the
+    # course's outcome; with a 30-day window it is the later score the wording names.
+    chart = record(tms, [(date(2025, 3, 14), 22)])
+    (course,) = tms_course.courses(chart, POLICY)
+    assert course.latest is not None and course.latest.date == date(2025, 5, 12)
+    assert course.later is None
+    (course,) = tms_course.courses(chart, Policy(tms_outcome_days_after_end=30))
     assert course.later is not None and course.later.date == date(2025, 5, 12)
     assert course.outcome() == "PHQ-9 22 (2025-03-14) before it; none within 30 days after it"
