@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fhir_mapping.record import PatientRecord, ProcedureKind, Referral
-from services import tms_course
+from services import tms_course, tms_retreatment
 from services.episode_trials import in_episode
 from services.policy import Policy
 
@@ -28,16 +28,27 @@ _ECT = ProcedureKind.ECT
 
 
 def _tms_open(record: PatientRecord, episode_start: date | None, policy: Policy) -> bool:
+    referrals = [
+        r for r in record.referrals if r.kind == "tms" and r.status not in VOID_REQUEST_STATUSES
+    ]
+    sessions = any(p.kind is _TMS and in_episode(p.date, episode_start) for p in record.procedures)
+    # Nearly every chart: no TMS referral, no session in this episode; nothing more is read.
+    if not referrals and not sessions:
+        return False
+    # A course that responded, then a relapse (services/tms_retreatment.py): the course is over
+    # and a retreatment is what comes next (LCD L37086), so neither it nor a referral written by
+    # its last session (that course's or an earlier one's, whatever status the EHR left it in:
+    # completed, or still active as EHRs often leave a ServiceRequest) is "already referred".
+    # Only a referral written after it (the retreatment's, already placed) is (review s24 RJ
+    # finding 6). An undated one still counts: nothing says it is old.
+    again = tms_retreatment.retreatment(record, policy)
+    done = again.course.end if again is not None else None
     referred = any(
-        r.kind == "tms"
-        and r.status not in VOID_REQUEST_STATUSES
-        and (r.status in OPEN_REQUEST_STATUSES or in_episode(r.authored, episode_start))
-        for r in record.referrals
+        (r.status in OPEN_REQUEST_STATUSES or in_episode(r.authored, episode_start))
+        and (done is None or r.authored is None or r.authored > done)
+        for r in referrals
     )
-    # The procedures (many on a chart in therapy) are read only when no referral says it already.
-    if referred or not any(
-        p.kind is _TMS and in_episode(p.date, episode_start) for p in record.procedures
-    ):
+    if referred or not sessions or again is not None:
         return referred
     # A course that ended short of policy.tms_min_course_sessions is no course given: the
     # referral stays available (review s24 RA finding 3; tms_course.TmsCourse.short).

@@ -116,6 +116,13 @@ class TmsCourse:
         last = as_of if self.running else self.end
         return (last - self.start).days / 7
 
+    def months(self) -> str:
+        """ "2025-08..10" (or "2025-12..2026-01", or "2025-08" within one month)."""
+        start, end = f"{self.start:%Y-%m}", f"{self.end:%Y-%m}"
+        if start == end:
+            return start
+        return f"{start}..{end[-2:] if start[:4] == end[:4] else end}"
+
     def dates(self) -> str:
         end = "ongoing" if self.running else self.end.isoformat()
         return f"{self.start.isoformat()} - {end}"

@@ -81,6 +81,13 @@ HELD_BY = "inpatient stay in progress"
 _AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     tms_referral.TOPIC: (
         (
+            tms_referral.CONSIDER_AGAIN,
+            (
+                f"TMS retreatment after discharge (held: {HELD_BY})",
+                "TMS retreatment after discharge",
+            ),
+        ),
+        (
             tms_referral.CONSIDER,
             (f"TMS referral after discharge (held: {HELD_BY})", "TMS referral after discharge"),
         ),

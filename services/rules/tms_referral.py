@@ -50,6 +50,7 @@ from services import (
     tables,
     tms_course,
     tms_gate,
+    tms_retreatment,
     tms_severity,
 )
 from services.card_format import plural
@@ -86,6 +87,8 @@ TOPIC = "tms-referral"
 # What the summary proposes; an inpatient stay in progress rewords it ("TMS referral after
 # discharge": services/rules/inpatient_hold.py), as the referral then waits for discharge.
 CONSIDER = "consider TMS referral"
+# ... and after a course that responded, then a relapse (services/tms_retreatment.py).
+CONSIDER_AGAIN = "consider TMS retreatment"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
 # documents (the summary is then sent from the card's link).
 ORDER_ONLY_LABEL = "Refer for TMS evaluation (order only, summary not attached)"
@@ -263,17 +266,28 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     screen = screen_first(ctx)
     scored_short = f"{latest.instrument} {latest.value}"
     # An earlier TMS course on record: the referral is a retreatment, said in the summary
-    # (review s21 RF finding 9); it gives way before the payer's name does.
+    # (review s21 RF finding 9); it gives way before the payer's name does. A course that
+    # responded, then a relapse (tms_retreatment.py, review s24 RJ finding 6), leads the summary:
+    # "TMS responded 2025-08..10 (50 % better), relapsed: PHQ-9 16: consider TMS retreatment".
+    relapsed = tms_retreatment.retreatment(ctx.record, ctx.policy)
     again = retreatment_words(ctx)
-    retreatment = (
-        (
+    if relapsed is not None:
+        lead = f"TMS responded {relapsed.months()} ({relapsed.better()}), relapsed"
+        retreatment: tuple[str, ...] = (
+            f"{lead}: {scored_short}: {first}{CONSIDER_AGAIN}{screen}{payer}",
+            f"{lead}: {scored_short}: {first_short}{CONSIDER_AGAIN}{screen}{payer}",
+            f"{lead}: {scored_short}: {first_short}{CONSIDER_AGAIN}{screen}"
+            + ("; payer criteria not yet met" if payer else ""),
+            f"{lead}: {scored_short}: {first_short}{CONSIDER_AGAIN}{screen}",
+        )
+    elif again:
+        retreatment = (
             f"{counted_named}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
             f"{counted_plain}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
             f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{again}{screen}",
         )
-        if again
-        else ()
-    )
+    else:
+        retreatment = ()
     summary = cards.fit_summary(
         *retreatment,
         f"{counted_named}; {scored_short}: {first}{CONSIDER}{screen}{payer}",

@@ -226,8 +226,7 @@ def retreatment_words(ctx: RuleContext) -> str:
     if not ended:
         return ""
     last = ended[-1]
-    start, end = f"{last.start:%Y-%m}", f"{last.end:%Y-%m}"
-    months = start if start == end else f"{start}..{end[-2:] if start[:4] == end[:4] else end}"
+    months = last.months()
     if last.short(ctx.policy):  # no adequate course: no retreatment (tms_course.TmsCourse.short)
         return f" (earlier course {months} stopped after {last.sessions_text()})"
     state = "responded" if last.response is True else "response not on record"

@@ -30,6 +30,7 @@ from services.rules.population_notes import population_notes
 from services.tms_assessment import depression_in_words, text_only_line
 from services.tms_course import TmsCourse
 from services.tms_full_course import full_course
+from services.tms_retreatment import retreatment
 
 TOPIC = "optimize-switch-augment"
 
@@ -37,8 +38,9 @@ TOPIC = "optimize-switch-augment"
 def episode_tms_course(ctx: RuleContext) -> TmsCourse | None:
     """The latest TMS course of this episode that has ended, or None. A running one has the
     tms-course card (rules/tms_course.py)."""
-    if not ctx.facts.tms_open:
-        return None  # nearly every chart: no TMS referral or session in this episode
+    # Nothing open (nearly every chart), and no relapse after a TMS response (tms_retreatment).
+    if not ctx.facts.tms_open and retreatment(ctx.record, ctx.policy) is None:
+        return None
     start = ctx.facts.episode_start
     ended = [
         c for c in tms_course.earlier_courses(ctx.record, ctx.policy) if in_episode(c.start, start)

@@ -1,0 +1,66 @@
+"""A TMS retreatment: the latest TMS course has ended, it responded, and the patient relapsed since
+(review s24 RJ finding 6).
+
+LCD L37086 permits retreatment "only for patients who met initial criteria and previously
+responded (>50% improvement) and subsequently relapsed" (data/payer_criteria/l37086.toml, the
+`retreatment` criterion). Before this rule a course in the episode read as "already referred"
+(open_referrals._tms_open) whatever followed it, so a responder back at PHQ-9 16 three months on
+got no TMS card, only a line inside the optimise card. One rule, here, for the three readers: the
+open-referral check (the course and the referral it fulfilled no longer count as open), the TMS
+card (worded as a retreatment) and the optimise card's line on the course.
+
+The definitions are the existing ones: the course's response is TmsCourse.response (>= 50 % PHQ-9
+drop, the trials' RESPONSE_FRACTION and the criterion's min_improvement 0.5); a relapse is the
+latest PHQ-9 after the course's outcome score at or above MappingPolicy.relapse_phq9_at_least,
+the threshold services/rules/relapse.py reads after a remission on a drug (the moderate band's
+floor). Whether a payer covers it is still the payer criterion's to say on the card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.record import PatientRecord, Score
+from services import tms_course
+from services.last_answer import kept
+from services.policy import Policy
+from services.tms_course import TmsCourse
+
+
+@dataclass(frozen=True, slots=True)
+class Retreatment:
+    course: TmsCourse  # the latest course: ended, responded
+    relapse: Score  # the latest PHQ-9 since its outcome, at or above the relapse threshold
+
+    def months(self) -> str:
+        """ "2025-08..10": the course's months (tms_course.TmsCourse.months)."""
+        return self.course.months()
+
+    def better(self) -> str:
+        """ "50 % better": the course's response."""
+        return f"{round((self.course.change or 0.0) * 100)} % better"
+
+
+@kept  # the open-referral check and two cards of one evaluation ask
+def retreatment(record: PatientRecord, policy: Policy) -> Retreatment | None:
+    """The latest TMS course when it has ended, responded, and a relapse followed it (see the
+    module docstring), else None."""
+    ended = tms_course.earlier_courses(record, policy)
+    found = tms_course.courses(record, policy)
+    # Only the latest course: a running one is under way, and an older response does not make a
+    # retreatment of a later course that did not respond.
+    if not ended or found[-1] is not ended[-1]:
+        return None
+    course = ended[-1]
+    outcome = course.latest
+    if course.response is not True or outcome is None:
+        return None
+    since = [s for s in record.phq9() if s.value is not None and outcome.date < s.date]
+    since = [s for s in since if s.date <= record.as_of]
+    if not since:
+        return None
+    latest = max(since, key=lambda s: s.date)
+    assert latest.value is not None
+    if latest.value < policy.mapping.relapse_phq9_at_least:
+        return None
+    return Retreatment(course=course, relapse=latest)
