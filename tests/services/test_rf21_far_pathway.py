@@ -196,9 +196,10 @@ def test_the_full_course_is_the_active_rule_sets_own_number() -> None:
 
 def test_the_tms_summary_says_retreatment_after_an_earlier_course() -> None:
     card = by_topic(_cards(_chart("tms_earlier_course_responded_relapsed")))[TMS]
+    # Responded, then relapsed: the retreatment leads the summary (review s24 RJ finding 6,
+    # services/tms_retreatment.py); the trials are on the criteria's lines.
     assert card["summary"] == (
-        "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 23: consider TMS referral "
-        "(a retreatment: earlier course 2026-01..02 responded)"
+        "TMS responded 2026-01..02 (73 % better), relapsed: PHQ-9 23: consider TMS retreatment"
     )
 
 
