@@ -76,7 +76,10 @@ _STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"the sodium is low", "check the sodium"),
         (r"the QTc is long", "review the QTc"),
         (r"the lithium level is above its target", "settle the lithium level"),
-        (r"a dose above its label maximum", "review the dose above its label maximum"),
+        (
+            r"a dose above its (?P<which>label|usual) maximum",
+            r"review the dose above its \g<which> maximum",
+        ),
         # "lithium beyond its renal limit" (running_renal, running_hepatic): short, so a cut
         # head keeps its drug names; the bracket goes first when even that does not fit.
         (r"(?P<what>.+) beyond its renal limit", r"review \g<what> (renal limit)"),

@@ -30,6 +30,9 @@ from services.rules import (
 from services.rules.context import RuleContext
 
 HELD_BY = "a dose above its label maximum"
+# Only the usual-maximum card (running_range_dose) holds: a label may allow more (fluoxetine's US
+# label 80 mg/day over CANMAT's 60), so the summary must not say "label" (review s24 RD finding 3).
+USUAL_HELD_BY = "a dose above its usual maximum"
 
 
 def _drugs(
@@ -64,13 +67,15 @@ def hold_one_click(
         return list(recs)
     names = sorted(found)
     where = "; ".join(dict.fromkeys(found.values()))
+    usual = set(found.values()) == {tables.topic(running_range_dose.TOPIC).display}
+    held_by, which = (USUAL_HELD_BY, "usual") if usual else (HELD_BY, "label")
 
     def line(held: list[Suggestion]) -> str:
         return one_click_hold.held_line(
-            "while a dose is above its label maximum",
+            f"while a dose is above its {which} maximum",
             held,
             f"Each raises or keeps running {cards.and_list(names)}, whose dose the {where} card "
             "asks to review: settle the dose first.",
         )
 
-    return one_click_hold.hold_for_drugs(ctx, recs, frozenset(names), line, held_by=HELD_BY)
+    return one_click_hold.hold_for_drugs(ctx, recs, frozenset(names), line, held_by=held_by)

@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.dose import daily_dose_bounds
 from fhir_mapping.dose_steps import governing_lines
 from fhir_mapping.record import PatientRecord, Trial
+from services import catalog
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
 
@@ -103,3 +105,28 @@ def test_unnumbered_lines_in_steps_govern_by_their_last_step() -> None:
     ]
     assert governing_lines(together) == together
     assert daily_dose_bounds(together, strength_mg=100, per_ml=False) == (300, None)
+
+
+# --- s24 review RD finding 1: "in AM" is a time of day ----------------------------------------
+# "Take 1 tab in AM and 1 tab at bedtime" (sertraline 150 mg capsules, order and fill) read 150
+# mg/day: the "in AM" clause had no daily rate and was dropped, so a 300 mg/day course showed no
+# above-maximum card. "in AM", "in the AM", "every AM" and their PM forms are rows of
+# sig_frequencies.csv now; two lines at different times of day add up.
+
+
+@pytest.mark.parametrize("name", ["sert_am_and_bedtime_one_line", "sert_am_line_and_bedtime_line"])
+def test_a_morning_and_a_bedtime_tablet_add_up(name: str) -> None:
+    cards, record = _at.by_topic_and_record(_chart(name))
+    assert _running_mg(_sertraline(record)) == (300, 300)
+    assert cards[RANGE]["summary"] == (
+        "Sertraline 300 mg/day running: above the usual maximum of 200 mg/day"
+    )
+
+
+@pytest.mark.parametrize("name", ["sert_am_and_bedtime_one_line", "sert_am_line_and_bedtime_line"])
+def test_the_am_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
+    doc = _chart(name)
+    declared = {key for s in catalog.services() for key, _template in s.prefetch}
+    assert declared <= set(doc["prefetch"])
+    for resource in chart_files.prefetch_resources(doc):
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)

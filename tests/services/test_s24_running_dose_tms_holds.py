@@ -65,7 +65,7 @@ def test_venlafaxine_450_running_gets_a_warning_and_its_adjuncts_wait() -> None:
     assert card.get("suggestions", []) == []  # the prescriber's decision: no one-click order
     optimise = cards[OPTIMISE]
     assert _drug_orders(optimise) == []  # before: aripiprazole and brexpiprazole one click
-    assert "review the dose above its label maximum before augmenting" in optimise["summary"]
+    assert "review the dose above its usual maximum before augmenting" in optimise["summary"]
     assert "Running dose above the drug's usual maximum card asks to review" in optimise["detail"]
 
 
