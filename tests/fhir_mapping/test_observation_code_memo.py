@@ -16,7 +16,7 @@ import pytest
 
 from bench.inprocess import hook_input
 from fhir_mapping import build
-from fhir_mapping.lab_lookalike import words_name_lab
+from fhir_mapping.lab_lookalike import lab_named, words_name_lab
 from fhir_mapping.phq9_lookalike import code_words, may_name_phq9
 from fhir_mapping.scale_lookalike import may_name_scale
 from fhir_mapping.screen_lookalike import words_name_screen_item
@@ -55,13 +55,20 @@ def _plain(resource: Mapping[str, Any]) -> tuple[object, bool]:
     """Every first look the memo's reading makes, one by one: a PHQ-9, another scale, a screen
     item, a lab look-alike (a lab named under a local code, whose table now names sodium,
     creatinine and others: "Microalbumin/Creatinine [Mass Ratio] in Urine" passes the first look
-    and is left out by the table's `unless` words afterwards; review s24 RM finding 2)."""
+    and is left out by the table's `unless` words, in the memo since the s24 bench found it read
+    again for every result; review s24 RM finding 2)."""
     reads = build._observation_reads(resource)
     words = code_words(resource)
     named = reads is build._NO_READER and (
         may_name_phq9(resource)
         or may_name_scale(resource)
-        or (bool(words) and (words_name_screen_item(words) or words_name_lab(words)))
+        or (
+            bool(words)
+            and (
+                words_name_screen_item(words)
+                or (words_name_lab(words) and lab_named(resource) is not None)
+            )
+        )
     )
     return reads, named
 
