@@ -21,8 +21,10 @@ from dataclasses import dataclass
 
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import DoseBasis, Trial
-from services import cards, formulation_ceilings, label_maximums
+from services import cards, formulation_ceilings, label_maximums, screen
 from services.interaction_table import Taking
+from services.order_doses import trial_dose
+from services.recommendation import Recommendation
 from services.rules.context import RuleContext
 
 
@@ -139,3 +141,29 @@ def to_confirm_text(mg_per_day: float) -> str:
     """ "up to 40 mg/day (dose to confirm)": the most a dose to confirm may be, never a dose
     taken."""
     return f"up to {cards.fmt_mg(mg_per_day)} mg/day (dose to confirm)"
+
+
+def said_dose(trial: Trial, read: Reading) -> str:
+    """The dose a running-dose card says: a dose to confirm at its highest reading, as such
+    ("up to 300 mg/day (dose to confirm)"), never as taken; else the course's own."""
+    if read.to_confirm and read.mg is not None:
+        return to_confirm_text(read.mg)
+    return trial_dose(trial)
+
+
+def dose_card(
+    ctx: RuleContext,
+    topic: str,
+    *,
+    summary: str,
+    lines: list[str],
+    advice: str,
+    courses: list[Trial],
+    fingerprints: list[str],
+) -> Recommendation:
+    """A running-dose card (range, label, formulation maximum): each course's line, the advice,
+    the courses' table; snoozed until a fingerprint (each drug with its dose and maximum)
+    changes, so a snooze ends with a higher dose or another drug (screen.pairs_key)."""
+    detail = cards.join_sections(*lines, advice, cards.trial_table(courses, ctx.policy.mapping))
+    card = cards.make(topic, summary=summary, detail=detail)
+    return screen.with_fields(card, evidence_key=screen.pairs_key(fingerprints))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from fhir_mapping.formulations import Formulation
 from fhir_mapping.record import DoseBasis, Trial
-from services import cards, formulation_ceilings, screen, taken_to_confirm, trial_dates
+from services import cards, formulation_ceilings, taken_to_confirm, trial_dates
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation
 from services.rules import running_dose
@@ -113,9 +113,7 @@ def running_since(trial: Trial) -> str:
 
 
 def _dose(trial: Trial, read: running_dose.Reading) -> str:
-    if read.to_confirm and read.mg is not None:
-        return running_dose.to_confirm_text(read.mg)
-    return trial_dose(trial)
+    return running_dose.said_dose(trial, read)
 
 
 def _line(trial: Trial, form: Formulation, read: running_dose.Reading) -> str:
@@ -176,18 +174,20 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             "Split the day's dose into more doses of at most the single-dose limit, or use "
             "another formulation, with the prescriber."
         )
-    courses = list(dict.fromkeys([t for t, _, _ in daily] + [t for t, _, _ in single]))
-    detail = cards.join_sections(
-        *[_line(t, f, r) for t, f, r in daily],
-        *[_single_line(t, f, d) for t, f, d in single],
-        " ".join(advice),
-        cards.trial_table(courses, ctx.policy.mapping),
+    return running_dose.dose_card(
+        ctx,
+        TOPIC,
+        summary=summary,
+        lines=[
+            *[_line(t, f, r) for t, f, r in daily],
+            *[_single_line(t, f, d) for t, f, d in single],
+        ],
+        advice=" ".join(advice),
+        courses=list(dict.fromkeys([t for t, _, _ in daily] + [t for t, _, _ in single])),
+        # The courses, their formulations and doses: a snooze ends with a higher dose or
+        # another formulation.
+        fingerprints=[
+            f"{t.ingredient}|{f.key}|{cards.fmt_mg(r.mg)}" for t, f, r in daily if r.mg is not None
+        ]
+        + [f"{t.ingredient}|{f.key}|{cards.fmt_mg(d)} a dose" for t, f, d in single],
     )
-    # The snooze fingerprint: the courses, their formulations and doses, so a snooze ends with a
-    # higher dose or another formulation (screen.pairs_key).
-    key = screen.pairs_key(
-        [f"{t.ingredient}|{f.key}|{cards.fmt_mg(r.mg)}" for t, f, r in daily if r.mg is not None]
-        + [f"{t.ingredient}|{f.key}|{cards.fmt_mg(d)} a dose" for t, f, d in single]
-    )
-    card = cards.make(TOPIC, summary=summary, detail=detail)
-    return screen.with_fields(card, evidence_key=key)

@@ -19,7 +19,7 @@ whether to lower the dose is the prescriber's, and the label allows more in some
 
 from __future__ import annotations
 
-from services import cards, screen, trial_dates
+from services import cards, trial_dates
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation
 from services.rules import (
@@ -63,9 +63,7 @@ def above(ctx: RuleContext) -> list[running_dose.AboveLabel]:
 
 
 def _dose(a: running_dose.AboveLabel) -> str:
-    if a.read.to_confirm and a.read.mg is not None:
-        return running_dose.to_confirm_text(a.read.mg)
-    return trial_dose(a.trial)
+    return running_dose.said_dose(a.trial, a.read)
 
 
 def _line(ctx: RuleContext, a: running_dose.AboveLabel) -> str:
@@ -93,16 +91,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = above(ctx)
     if not found:
         return None
-    detail = cards.join_sections(
-        *[_line(ctx, a) for a in found],
-        "Review the dose with the prescriber: lower it to the label's maximum, or, if the dose "
-        "is meant, record why.",
-        cards.trial_table([a.trial for a in found], ctx.policy.mapping),
+    return running_dose.dose_card(
+        ctx,
+        TOPIC,
+        summary=_summary(found[0]),
+        lines=[_line(ctx, a) for a in found],
+        advice="Review the dose with the prescriber: lower it to the label's maximum, or, if the "
+        "dose is meant, record why.",
+        courses=[a.trial for a in found],
+        fingerprints=[
+            f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{a.label.market}" for a in found
+        ],
     )
-    # The snooze fingerprint: each drug with its dose and the label's maximum, so a snooze ends
-    # with a higher dose or another drug (screen.pairs_key).
-    key = screen.pairs_key(
-        [f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{a.label.market}" for a in found]
-    )
-    card = cards.make(TOPIC, summary=_summary(found[0]), detail=detail)
-    return screen.with_fields(card, evidence_key=key)

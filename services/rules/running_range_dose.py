@@ -28,8 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, Trial
-from services import cards, dose_ceiling_reasons, formulation_ceilings, range_ceiling, screen
-from services.order_doses import trial_dose
+from services import cards, dose_ceiling_reasons, formulation_ceilings, range_ceiling
 from services.recommendation import Recommendation
 from services.rules import age_dose_limit, running_dose, running_formulation_dose
 from services.rules.context import RuleContext
@@ -73,9 +72,7 @@ def above(ctx: RuleContext) -> list[AboveRange]:
 
 
 def _dose(a: AboveRange) -> str:
-    if a.read.to_confirm and a.read.mg is not None:
-        return running_dose.to_confirm_text(a.read.mg)
-    return trial_dose(a.trial)
+    return running_dose.said_dose(a.trial, a.read)
 
 
 def _setting_line(a: AboveRange) -> str:
@@ -133,16 +130,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = above(ctx)
     if not found:
         return None
-    detail = cards.join_sections(
-        *[_line(ctx, a) for a in found],
-        "Review the dose with the prescriber: lower it to the usual maximum, or, if the dose "
-        "is meant (a documented higher-dose trial), record why.",
-        cards.trial_table([a.trial for a in found], ctx.policy.mapping),
+    return running_dose.dose_card(
+        ctx,
+        TOPIC,
+        summary=_summary(found[0]),
+        lines=[_line(ctx, a) for a in found],
+        advice="Review the dose with the prescriber: lower it to the usual maximum, or, if the "
+        "dose is meant (a documented higher-dose trial), record why.",
+        courses=[a.trial for a in found],
+        fingerprints=[
+            f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{cards.fmt_mg(a.top)}" for a in found
+        ],
     )
-    # The snooze fingerprint: each drug with its dose and maximum, so a snooze ends with a
-    # higher dose or another drug (screen.pairs_key).
-    key = screen.pairs_key(
-        [f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{cards.fmt_mg(a.top)}" for a in found]
-    )
-    card = cards.make(TOPIC, summary=_summary(found[0]), detail=detail)
-    return screen.with_fields(card, evidence_key=key)
