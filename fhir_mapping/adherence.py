@@ -37,6 +37,10 @@
   covered nor missed, as a PDC leaves out days in hospital). It is still no time on the drug.
   A stretch longer than the refill-gap threshold stays a refill gap whatever its reason: a
   treatment break of over 14 weeks splits a course (Fabbri 2021), held or not.
+- Ward doses (review s25 RI finding 2): a day a ward dose was given (the MAR, ward_adherence.py)
+  is covered whatever the home fills say; a supply gap the ward doses leave no
+  `supply_gap_days` stretch of is `Adherence.ward_covered`, not a supply gap (home fills pause
+  during a long stay while the ward gives the drug).
 
 Documented adherence (the US Core extension read from an order or statement, and its
 correction of the dispense-based adherence: `reported_adherence`, `with_reported`) is
