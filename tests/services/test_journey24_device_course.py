@@ -174,12 +174,17 @@ def test_course_starts_group_sessions_by_the_gap() -> None:
     # A TMS course carries its own outcome window (s24 RC finding 3); ECT a drug's (None).
     tms_window = Policy().tms_outcome_days_after_end
     assert device_course_starts(sessions, 30) == (
-        DeviceCourse(date(2025, 1, 1), date(2025, 1, 20), date(2025, 2, 19), "TMS", tms_window),
+        # Sessions 19 days apart: the acute run ends at the first (s25 FB item 1).
+        DeviceCourse(
+            date(2025, 1, 1), date(2025, 1, 20), date(2025, 2, 19), "TMS", tms_window, date(2025, 1, 1)
+        ),
         DeviceCourse(date(2025, 2, 1), date(2025, 2, 1), date(2025, 3, 3), "ECT"),
         DeviceCourse(date(2025, 3, 1), date(2025, 3, 1), date(2025, 3, 31), "TMS", tms_window),
     )
     assert device_course_starts(sessions, 60) == (
-        DeviceCourse(date(2025, 1, 1), date(2025, 3, 1), date(2025, 4, 30), "TMS", tms_window),
+        DeviceCourse(
+            date(2025, 1, 1), date(2025, 3, 1), date(2025, 4, 30), "TMS", tms_window, date(2025, 1, 1)
+        ),
         DeviceCourse(date(2025, 2, 1), date(2025, 2, 1), date(2025, 4, 2), "ECT"),
     )
     assert Policy().tms_course_gap_days == DEFAULT_COURSE_GAP_DAYS
