@@ -193,10 +193,14 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
         measured = f"{_ect_scores(course, policy, latest=False)}{_ect_state(course)}"
     horizon = min(record.as_of, later[-1] + timedelta(days=after_days))
     on_later = [s for s in record.phq9() if s.value is not None and later[0] < s.date <= horizon]
-    wording = ect_phases.schedule().wording
+    # Maintenance only after an acute response on record (s25 FB item 3).
+    phase = ect_phases.later_phase(course.response)
+    wording = phase.wording
     spacing = phases.spacing()
     n = len(later)
     sessions = f"{n} {wording} session{'' if n == 1 else 's'}{f' {spacing}' if spacing else ''}"
+    if course.response is not True:
+        sessions = f"{sessions} ({phase.means})"
     span = later[0].isoformat() if n == 1 else f"{later[0].isoformat()} to {later[-1].isoformat()}"
     head = (
         f"**ECT in this episode:** acute course, {len(acute)} sessions, "
@@ -217,8 +221,8 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
     if course.response is True:
         state = f"relapse on {wording} ECT after a response to the acute course"
     else:
-        measured = "" if course.response is False else " (acute response not measured)"
-        state = f"not in remission on {wording} ECT{measured}"
+        measured = "no response to" if course.response is False else "no response measured on"
+        state = f"not in remission, {measured} the acute course or since"
     return (
         f"{head}; PHQ-9 {scores}: {state}. The ECT service decides the next step, including "
         "whether TMS has a place."
@@ -250,12 +254,14 @@ def ect_service_line(record: PatientRecord, policy: Policy, episode_start: date 
             )
         return ""
     acute, later = phases.acute, phases.later
-    wording = ect_phases.schedule().wording
+    course = _measured(record, policy, acute[0], acute[-1], False, len(acute))
+    phase = ect_phases.later_phase(course.response)  # s25 FB item 3
+    means = "" if course.response is True else f" ({phase.means})"
     return (
         f"**ECT in this episode:** acute course {acute[0].isoformat()} to "
-        f"{acute[-1].isoformat()}, then {len(later)} {wording} "
-        f"session{'' if len(later) == 1 else 's'} to {later[-1].isoformat()}: the ECT service "
-        "decides whether TMS comes next; agree it with them before referring."
+        f"{acute[-1].isoformat()}, then {len(later)} {phase.wording} "
+        f"session{'' if len(later) == 1 else 's'} to {later[-1].isoformat()}{means}: the ECT "
+        "service decides whether TMS comes next; agree it with them before referring."
     )
 
 

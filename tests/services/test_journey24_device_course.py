@@ -176,14 +176,24 @@ def test_course_starts_group_sessions_by_the_gap() -> None:
     assert device_course_starts(sessions, 30) == (
         # Sessions 19 days apart: the acute run ends at the first (s25 FB item 1).
         DeviceCourse(
-            date(2025, 1, 1), date(2025, 1, 20), date(2025, 2, 19), "TMS", tms_window, date(2025, 1, 1)
+            date(2025, 1, 1),
+            date(2025, 1, 20),
+            date(2025, 2, 19),
+            "TMS",
+            tms_window,
+            date(2025, 1, 1),
         ),
         DeviceCourse(date(2025, 2, 1), date(2025, 2, 1), date(2025, 3, 3), "ECT"),
         DeviceCourse(date(2025, 3, 1), date(2025, 3, 1), date(2025, 3, 31), "TMS", tms_window),
     )
     assert device_course_starts(sessions, 60) == (
         DeviceCourse(
-            date(2025, 1, 1), date(2025, 3, 1), date(2025, 4, 30), "TMS", tms_window, date(2025, 1, 1)
+            date(2025, 1, 1),
+            date(2025, 3, 1),
+            date(2025, 4, 30),
+            "TMS",
+            tms_window,
+            date(2025, 1, 1),
         ),
         DeviceCourse(date(2025, 2, 1), date(2025, 2, 1), date(2025, 4, 2), "ECT"),
     )
