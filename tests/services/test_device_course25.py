@@ -143,8 +143,9 @@ def test_a_rise_smaller_than_the_policys_points_is_not_named() -> None:
     assert "It responded: a retreatment may be considered" in detail
     assert "rising" not in detail
     one = dataclasses.replace(Policy(), tms_rise_points=1)
-    assert "PHQ-9 rising since the course (8 -> 9 on 2025-11-17)" in (
-        _cards(RISING, policy=one)[OPTIMISE]["detail"]
+    assert (
+        "PHQ-9 rising since the course (8 -> 9 on 2025-11-17)"
+        in (_cards(RISING, policy=one)[OPTIMISE]["detail"])
     )
 
 
