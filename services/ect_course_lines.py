@@ -199,7 +199,7 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
     spacing = phases.spacing()
     n = len(later)
     sessions = f"{n} {wording} session{'' if n == 1 else 's'}{f' {spacing}' if spacing else ''}"
-    if course.response is not True:
+    if course.response is False:
         sessions = f"{sessions} ({phase.means})"
     span = later[0].isoformat() if n == 1 else f"{later[0].isoformat()} to {later[-1].isoformat()}"
     head = (
@@ -220,9 +220,10 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
         return f"{head}; PHQ-9 {scores}: in remission (PHQ-9 < {policy.remission_below}, CMS159)."
     if course.response is True:
         state = f"relapse on {wording} ECT after a response to the acute course"
+    elif course.response is False:
+        state = "not in remission, no response to the acute course or since"
     else:
-        measured = "no response to" if course.response is False else "no response measured on"
-        state = f"not in remission, {measured} the acute course or since"
+        state = f"not in remission on {wording} ECT (acute response not measured)"
     return (
         f"{head}; PHQ-9 {scores}: {state}. The ECT service decides the next step, including "
         "whether TMS has a place."
@@ -256,7 +257,7 @@ def ect_service_line(record: PatientRecord, policy: Policy, episode_start: date 
     acute, later = phases.acute, phases.later
     course = _measured(record, policy, acute[0], acute[-1], False, len(acute))
     phase = ect_phases.later_phase(course.response)  # s25 FB item 3
-    means = "" if course.response is True else f" ({phase.means})"
+    means = f" ({phase.means})" if course.response is False else ""
     return (
         f"**ECT in this episode:** acute course {acute[0].isoformat()} to "
         f"{acute[-1].isoformat()}, then {len(later)} {phase.wording} "

@@ -13,8 +13,9 @@ period) is not split: the caller names the latest course as before.
 
 The later sessions are called continuation/maintenance only after an acute course that responded
 (`later_phase`, s25 FB item 3): maintenance ECT presupposes a response; weekly sessions after a
-course that did not respond (or whose response is not on record) are an extended or tapered
-course, and the cards say what the record shows: "further sessions", with why not maintenance.
+course that did not respond are an extended or tapered course, and the cards say what the
+record shows: "further sessions", with why not maintenance. An acute response not measured keeps
+the spacing's name, with "(acute response not measured)" beside it, as before.
 """
 
 from __future__ import annotations
@@ -53,10 +54,11 @@ def schedule() -> EctSchedule:
 
 
 def later_phase(acute_responded: bool | None) -> EctSchedule:
-    """How to name the spaced sessions after an acute course: continuation/maintenance after a
-    response on record, else the data table's row for sessions after no acute response (module
-    docstring): maintenance presupposes a response."""
-    return _phase(_LATER if acute_responded is True else _NO_RESPONSE)
+    """How to name the spaced sessions after an acute course: the data table's row for sessions
+    after an acute course that did not respond (False: module docstring, maintenance presupposes
+    a response), else continuation/maintenance (a response, or one not measured: the cards then
+    say it was not measured)."""
+    return _phase(_NO_RESPONSE if acute_responded is False else _LATER)
 
 
 _LATER = "continuation-maintenance"

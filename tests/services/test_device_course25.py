@@ -174,4 +174,4 @@ def test_the_tms_cards_ect_line_says_further_sessions_too() -> None:
 def test_after_an_acute_response_the_sessions_are_still_maintenance() -> None:
     assert ect_phases.later_phase(True).wording == "continuation/maintenance"
     assert ect_phases.later_phase(False).wording == "further"
-    assert ect_phases.later_phase(None).wording == "further"
+    assert ect_phases.later_phase(None).wording == "continuation/maintenance"

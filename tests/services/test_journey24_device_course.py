@@ -238,7 +238,11 @@ def test_after_a_relapse_the_drug_proposals_are_one_click_again() -> None:
     card = by_topic(_cards(RELAPSE))[OPTIMISE]
     assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _one_clicks(card)
     assert "TMS course running" not in card["detail"]
-    assert "It responded: a retreatment may be considered after relapse" in card["detail"]
+    # The relapse is named on the course's line too (s25 FB item 2, tms_retreatment.rising).
+    assert (
+        "It responded; PHQ-9 rising since the course (8 -> 16 on 2026-01-05): a retreatment "
+        "may be considered after relapse"
+    ) in card["detail"]
 
 
 def test_before_the_course_the_drug_proposals_are_one_click() -> None:
