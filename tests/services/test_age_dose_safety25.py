@@ -7,11 +7,18 @@
   the labelled dose. Amitriptyline has no row (its label's 50 mg/day is for patients intolerant of
   more, not a recommended or maximum dose).
 
+- Finding 3: escitalopram 10 -> 20 mg/day ordered at 16 and at 24 got no card. The boxed warning
+  (under 25) asks for close monitoring "after dose changes": an order that raises or lowers a
+  running antidepressant's daily dose now gets the warning as an information card when no card
+  about the drug carries it (order_checks/boxed_warning.py `boxed_warning_dose_change`). A renewal
+  at the same dose, or 25 and over, still gets none.
+
 Charts: tests/services/age_dose_safety_charts/ (US Core / Epic shaped requests, every prefetch key).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -57,3 +64,65 @@ def test_nortriptyline_at_64_keeps_the_adult_range() -> None:
     cards = _by_topic(doc)
     assert AGE_CARD not in cards
     assert "raise nortriptyline from 75 toward 150 mg/day" in cards[OPTIMISE]["summary"]
+
+
+# --- finding 3: the boxed warning at a dose change under 25 -------------------------------------
+
+BOXED_LINE = (
+    "monitor closely for clinical worsening and suicidality, especially in the first months and "
+    "after dose changes (FDA boxed warning)."
+)
+
+
+def _draft_dose(doc: Doc, mg: int, rxcui: str) -> Doc:
+    """The chart with its escitalopram draft written as `mg` mg tablets, once daily."""
+    draft = doc["context"]["draftOrders"]["entry"][0]["resource"]
+    draft["medicationCodeableConcept"]["coding"][0]["code"] = rxcui
+    words = f"escitalopram {mg} MG Oral Tablet"
+    draft["medicationCodeableConcept"]["coding"][0]["display"] = words
+    draft["medicationCodeableConcept"]["text"] = words
+    draft["dosageInstruction"][0]["text"] = f"Take 1 tablet ({mg} mg) by mouth daily"
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("chart", "age"),
+    [("escitalopram_raise_10_to_20_at_16", 16), ("escitalopram_raise_10_to_20_at_24", 24)],
+)
+def test_a_raise_under_25_gets_the_boxed_warning(chart: str, age: int) -> None:
+    cards = _at.cards(_chart(chart))
+    assert [c["summary"] for c in cards] == [
+        f"Escitalopram dose change at age {age}: monitor closely for suicidal thinking and "
+        "behaviour (FDA boxed warning, under 25)"
+    ]
+    (card,) = cards
+    assert card["indicator"] == "info"
+    assert BOXED_LINE in card["detail"]
+    assert (
+        "This order raises escitalopram from 10 mg/day to 20 mg/day: the warning asks for close "
+        "monitoring after a dose change, as at a start."
+    ) in card["detail"]
+    assert not card.get("suggestions")
+
+
+def test_a_lower_dose_under_25_is_a_dose_change_too() -> None:
+    """The label's words: "at times of dose changes, either increases or decreases"."""
+    doc = _chart("escitalopram_raise_10_to_20_at_24")
+    # The running course at 20 mg/day (its orders and fills), the draft at 10.
+    text = json.dumps(doc["prefetch"])
+    for old, new in (("349332", "351250"), ("escitalopram 10 MG", "escitalopram 20 MG")):
+        text = text.replace(old, new)
+    doc["prefetch"] = json.loads(text.replace("(10 mg)", "(20 mg)"))
+    cards = _at.cards(_draft_dose(doc, 10, "349332"))
+    assert len(cards) == 1
+    assert "This order lowers escitalopram from 20 mg/day to 10 mg/day" in cards[0]["detail"]
+
+
+def test_a_renewal_at_the_same_dose_gets_no_card() -> None:
+    assert _at.cards(_draft_dose(_chart("escitalopram_raise_10_to_20_at_24"), 10, "349332")) == []
+
+
+def test_a_raise_at_25_gets_no_card() -> None:
+    doc = _chart("escitalopram_raise_10_to_20_at_24")
+    doc["prefetch"]["patient"]["birthDate"] = "2001-05-05"
+    assert _at.cards(doc) == []
