@@ -13,6 +13,13 @@
   about the drug carries it (order_checks/boxed_warning.py `boxed_warning_dose_change`). A renewal
   at the same dose, or 25 and over, still gets none.
 
+- Finding 9: QTc 485 ms on citalopram 20 mg/day at 78 gave no card on chart open (the running
+  QTc card spoke at 500 ms, or at 450 with a second QT drug). It now speaks at the 480 ms middle
+  band (where an order of the drug is warned about) and, at 450 ms, when the patient is at or
+  above the age of the drug's QT-driven older-adult limit (citalopram from 60: FDA 2011/2012;
+  data/lab_safety.csv qtc-older rows). The switch list's "mirtazapine prolong it" reads
+  "prolongs".
+
 Charts: tests/services/age_dose_safety_charts/ (US Core / Epic shaped requests, every prefetch key).
 """
 
@@ -126,3 +133,56 @@ def test_a_raise_at_25_gets_no_card() -> None:
     doc = _chart("escitalopram_raise_10_to_20_at_24")
     doc["prefetch"]["patient"]["birthDate"] = "2001-05-05"
     assert _at.cards(doc) == []
+
+
+# --- finding 9: a long QTc on a running citalopram in an older adult --------------------------
+
+QTC_CARD = "running-drug-qtc"
+
+
+def _qtc(doc: Doc, ms: int) -> Doc:
+    """The chart with its one QTc observation at `ms`."""
+    for resource in chart_files.prefetch_resources(doc):
+        quantity = resource.get("valueQuantity", {})
+        if resource.get("resourceType") == "Observation" and quantity.get("unit") == "ms":
+            quantity["value"] = ms
+            return doc
+    raise AssertionError("no QTc")
+
+
+def test_qtc_485_on_citalopram_at_78_gets_the_running_qtc_card() -> None:
+    cards = _by_topic(_chart("citalopram20_qtc485_at_78"))
+    card = cards[QTC_CARD]
+    assert card["indicator"] == "warning"
+    assert card["summary"] == "QTc 485 ms on 2026-11-20 with citalopram running: above 480 ms"
+    assert card["detail"].startswith(
+        "**QTc 485 ms on 2026-11-20**: above 480 ms (ICH E14: the middle band, where an order of "
+        "the drug gets a warning), with these QT-prolonging drugs running:\n- citalopram 20 "
+        "mg/day, running since 2026-07-05"
+    )
+    assert not card.get("suggestions")
+    # The optimise card's adjuncts are text while it is open.
+    assert not cards[OPTIMISE].get("suggestions")
+    assert "mirtazapine prolongs it." in cards[OPTIMISE]["detail"]
+
+
+def test_qtc_465_on_citalopram_speaks_from_60_for_the_age() -> None:
+    card = _by_topic(_qtc(_chart("citalopram20_qtc485_at_78"), 465))[QTC_CARD]
+    assert card["summary"] == (
+        "QTc 465 ms on 2026-11-20 with citalopram running: above 450 ms at age 78"
+    )
+    assert card["detail"].startswith(
+        "**QTc 465 ms on 2026-11-20 at age 78**: above 450 ms (ICH E14; FDA 2011/2012); from age "
+        "60 the age itself is a risk factor for torsades"
+    )
+
+
+def test_qtc_465_on_citalopram_at_59_gets_no_card() -> None:
+    doc = _qtc(_chart("citalopram20_qtc485_at_78"), 465)
+    doc["prefetch"]["patient"]["birthDate"] = "1967-06-01"
+    assert QTC_CARD not in _by_topic(doc)
+
+
+def test_qtc_450_on_citalopram_at_78_gets_no_card() -> None:
+    """The line is "above 450": 450 itself is not."""
+    assert QTC_CARD not in _by_topic(_qtc(_chart("citalopram20_qtc485_at_78"), 450))
