@@ -20,6 +20,11 @@
   data/lab_safety.csv qtc-older rows). The switch list's "mirtazapine prolong it" reads
   "prolongs".
 
+- Finding 8: duloxetine 60 -> 120 mg/day proposed at 78 with a fall coded said nothing of the
+  fall (the falls card speaks at the order hooks only). The raise the optimise card proposes now
+  carries the order hook's falls line (older_adult_cautions.raise_falls_line: the same falls row
+  and falls codes), with no card of its own.
+
 Charts: tests/services/age_dose_safety_charts/ (US Core / Epic shaped requests, every prefetch key).
 """
 
@@ -186,3 +191,50 @@ def test_qtc_465_on_citalopram_at_59_gets_no_card() -> None:
 def test_qtc_450_on_citalopram_at_78_gets_no_card() -> None:
     """The line is "above 450": 450 itself is not."""
     assert QTC_CARD not in _by_topic(_qtc(_chart("citalopram20_qtc485_at_78"), 450))
+
+
+# --- finding 8: the falls line on a proposed raise ---------------------------------------------
+
+FALLS_LINE = (
+    "**Falls on record:** History of falling (ICD-10-CM Z91.81, since 2026-09-01; Condition/"
+)
+BEERS_FALLS = (
+    "AGS Beers 2023: with a history of falls or fractures, avoid antidepressants (TCAs, SSRIs, "
+    "SNRIs) unless safer alternatives are not available (UNVERIFIED). If the dose is raised, go "
+    "slowly and review falls at each follow-up."
+)
+
+
+def _without_falls(doc: Doc) -> Doc:
+    entries = doc["prefetch"]["conditions"]["entry"]
+    doc["prefetch"]["conditions"]["entry"] = [
+        e for e in entries if "Z91.81" not in json.dumps(e["resource"].get("code", {}))
+    ]
+    assert len(doc["prefetch"]["conditions"]["entry"]) == len(entries) - 1
+    return doc
+
+
+def test_the_raise_of_duloxetine_at_78_says_the_fall() -> None:
+    cards = _at.cards(_chart("duloxetine60_partial_falls_at_78"))
+    optimise = next(c for c in cards if c["source"]["topic"]["code"] == OPTIMISE)
+    assert optimise["summary"].endswith("raise duloxetine from 60 toward 120 mg/day first")
+    dose_first = next(
+        p for p in optimise["detail"].split("\n\n") if p.startswith("**Dose first:**")
+    )
+    assert FALLS_LINE in dose_first
+    assert dose_first.endswith(BEERS_FALLS)
+    # No card of its own at chart open.
+    assert not any("fall" in c["summary"].lower() for c in cards)
+
+
+def test_no_fall_on_record_no_falls_line() -> None:
+    cards = _by_topic(_without_falls(_chart("duloxetine60_partial_falls_at_78")))
+    assert "**Dose first:**" in cards[OPTIMISE]["detail"]
+    assert "Falls on record" not in cards[OPTIMISE]["detail"]
+
+
+def test_the_falls_line_is_the_order_hooks_own() -> None:
+    """The drafted duloxetine at 78 gets the falls card with the same line (one rule)."""
+    card = _by_topic(_chart("draft_duloxetine_falls_at_78"))["order-older-adult-falls"]
+    assert FALLS_LINE in card["detail"]
+    assert BEERS_FALLS.split(" If the dose")[0] in card["detail"]
