@@ -325,7 +325,7 @@ def _build_record(
         )
         # ... and substance use a status-less visit diagnosis records, told as such (s22 RX 7).
         clinical = with_visit_substance(clinical, kept.get("Condition", []))
-        sessions_seen, booked = read_visits(visits, as_of=as_of)
+        sessions_seen, booked = read_visits(visits, as_of=as_of, conditions=listed)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)
         referrals = with_booked(referrals, booked)

@@ -47,7 +47,8 @@ class TmsPolicy:
     # psychotherapy (group CBT is a NICE NG222 first-line format). Not add-on psychotherapy to a
     # medication visit (CPT 90833/90836/90838) nor crisis psychotherapy (90839/90840): neither is
     # a trial of CBT, IPT or behavioural activation (CANMAT 2023), so neither satisfies a payer's
-    # "adequate psychotherapy trial" nor silences the psychotherapy card.
+    # "adequate psychotherapy trial" nor silences the psychotherapy card. Nor "substance-use":
+    # an H0004 whose only diagnosis is a substance-use disorder (fhir_mapping/session_kinds.py).
     psychotherapy_course_kinds: tuple[str, ...] = ("standalone", "group")
     # Sessions that make "an adequate psychotherapy trial" where the payer's text states no number
     # (none of the shipped rule sets does): fewer is "to confirm", not "met". 8: the shortest
@@ -154,7 +155,7 @@ class TmsPolicyConfig(BaseModel):
     tms_count_intolerant_trials: bool = True
     tms_intolerant_min_days: int = Field(14, ge=0, le=365)
     psychotherapy_course_kinds: tuple[
-        Literal["standalone", "group", "family", "add-on", "crisis"], ...
+        Literal["standalone", "group", "family", "add-on", "crisis", "substance-use"], ...
     ] = (
         "standalone",
         "group",
