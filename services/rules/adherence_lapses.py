@@ -105,7 +105,8 @@ def ward_hold(ctx: RuleContext, trial: Trial) -> CurrentStay | None:
     """The inpatient stay in progress (not contradicted by later outpatient evidence) that a
     course was put on hold in: the course shows it taken up to the admission day or later. None
     for a course held before the admission (nobody on the ward decided that hold) or never
-    filled (`_held_unfilled`: whether it was ever taken is the question, stay or not)."""
+    filled (`_held_unfilled`: whether it was ever taken is the question, stay or not). An ED
+    visit is no ward: a home drug is not held there."""
     held = trial.on_hold
     if held is None or _held_unfilled(trial):
         return None
@@ -113,7 +114,10 @@ def ward_hold(ctx: RuleContext, trial: Trial) -> CurrentStay | None:
         (
             stay
             for stay in ctx.record.current_stays
-            if not stay.contradicted and stay.start is not None and held >= stay.start
+            if not stay.contradicted
+            and not stay.ed_visit
+            and stay.start is not None
+            and held >= stay.start
         ),
         None,
     )
