@@ -92,7 +92,12 @@ def hold_drug_orders(
         if rec.topic != optimise_card.TOPIC:
             out.append(rec)
             continue
-        held = [s for s in rec.suggestions if holds(s)]
+        # The proposals an earlier hold took off that this one holds too (s25 FA item 3: an
+        # acute suicide risk took every drug proposal off first, and the dose above its usual
+        # maximum, or the low sodium, found none left: its step was said on no summary). They
+        # wait for both, so both are said, the suicide-risk step first (hold_words.ordered).
+        taken = [s for s in rec.suggestions if holds(s)]
+        held = taken + _earlier_held(rec, holds)
         line = line_for(held)
         if line is None:
             out.append(rec)
@@ -101,7 +106,7 @@ def hold_drug_orders(
         out.append(
             held_summary(
                 screen.with_fields(
-                    rec, suggestions=kept, detail=cards.join_sections(line, rec.detail)
+                    rec, suggestions=kept, detail=_with_line(rec.detail, line, taken, held_by)
                 ),
                 held,
                 held_by,
@@ -109,6 +114,23 @@ def hold_drug_orders(
             )
         )
     return out
+
+
+def _earlier_held(rec: Recommendation, holds: Callable[[Suggestion], bool]) -> list[Suggestion]:
+    """The proposals an earlier hold on `rec` took off (its `hold_wording`) that `holds` holds too:
+    still held by this hold, though no longer on the card to take off."""
+    before = rec.hold_wording
+    return [] if before is None else [s for s in before.held if holds(s)]
+
+
+def _with_line(detail: str, line: str, taken: Sequence[Suggestion], held_by: str) -> str:
+    """`detail` with a hold's line on top; beneath the top line (the hold that took them off)
+    when this hold takes nothing new off, unless it is a suicide-risk one: what the summary says
+    first (hold_words.ordered) is read first."""
+    if taken or hold_words.about_safety(held_by):
+        return cards.join_sections(line, detail)
+    top, sep, rest = detail.partition("\n\n")
+    return cards.join_sections(top, line, rest) if sep else cards.join_sections(detail, line)
 
 
 def held_summary(
