@@ -147,19 +147,13 @@ def _step(held_by: str, *, beside: bool = False) -> list[str]:
     return []
 
 
-def about_safety(held_by: str) -> bool:
-    """Whether a hold's reason is a suicide-risk one (item 9 unknown, a self-harm answer unread,
-    suicide risk to assess, a PHQ-9 of unconfirmed subject): its step is said first."""
-    return _SUICIDE.search(held_by) is not None
-
-
 def ordered(held_bys: Sequence[str]) -> list[str]:
     """`held_bys` (the holds' reasons, in the order they ran) with the suicide-risk ones first
     (item 9 unknown, a self-harm answer unread, suicide risk to assess, a PHQ-9 of unconfirmed
     subject), each once: a step about whether the patient is safe comes before any other
     (recheck s24 RC finding 1), the others keep their order."""
     unique = list(dict.fromkeys(held_bys))
-    return sorted(unique, key=lambda why: not about_safety(why))
+    return sorted(unique, key=lambda why: _SUICIDE.search(why) is None)
 
 
 def first_then(summary: str, held_by: str, *, whole: bool) -> str:

@@ -92,22 +92,26 @@ def hold_drug_orders(
         if rec.topic != optimise_card.TOPIC:
             out.append(rec)
             continue
-        # The proposals an earlier hold took off that this one holds too (s25 FA item 3: an
-        # acute suicide risk took every drug proposal off first, and the dose above its usual
-        # maximum, or the low sodium, found none left: its step was said on no summary). They
-        # wait for both, so both are said, the suicide-risk step first (hold_words.ordered).
-        taken = [s for s in rec.suggestions if holds(s)]
-        held = taken + _earlier_held(rec, holds)
+        held = [s for s in rec.suggestions if holds(s)]
         line = line_for(held)
+        below = False
+        if line is None:
+            # A hold with nothing left to take off says nothing by its own line (the low sodium,
+            # a dose above its maximum), though the proposals an earlier hold took off wait for
+            # it too (s25 FA item 3: behind an acute suicide risk its step was said on no
+            # summary). It says them, under the earlier hold's line, and its step joins the
+            # summary's (hold_words.ordered: the suicide-risk step first).
+            held = _earlier_held(rec, holds)
+            line = line_for(held) if held else None
+            below = True
         if line is None:
             out.append(rec)
             continue
         kept = tuple(s for s in rec.suggestions if not holds(s))
+        detail = _under_top(rec.detail, line) if below else cards.join_sections(line, rec.detail)
         out.append(
             held_summary(
-                screen.with_fields(
-                    rec, suggestions=kept, detail=_with_line(rec.detail, line, taken, held_by)
-                ),
+                screen.with_fields(rec, suggestions=kept, detail=detail),
                 held,
                 held_by,
                 whole=whole,
@@ -123,12 +127,9 @@ def _earlier_held(rec: Recommendation, holds: Callable[[Suggestion], bool]) -> l
     return [] if before is None else [s for s in before.held if holds(s)]
 
 
-def _with_line(detail: str, line: str, taken: Sequence[Suggestion], held_by: str) -> str:
-    """`detail` with a hold's line on top; beneath the top line (the hold that took them off)
-    when this hold takes nothing new off, unless it is a suicide-risk one: what the summary says
-    first (hold_words.ordered) is read first."""
-    if taken or hold_words.about_safety(held_by):
-        return cards.join_sections(line, detail)
+def _under_top(detail: str, line: str) -> str:
+    """`detail` with `line` under its first section, the line of the hold that took the
+    proposals off (a suicide-risk one first: what the summary says first is read first)."""
     top, sep, rest = detail.partition("\n\n")
     return cards.join_sections(top, line, rest) if sep else cards.join_sections(detail, line)
 
