@@ -18,7 +18,7 @@ from fhir_mapping.device_course_scores import CourseRule
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
-from services import age_note, clinic_courses, data_gaps
+from services import age_note, clinic_courses, data_gaps, ect_phases
 from services.deceased import deceased_cards, future_death_line, quiet
 from services.order_hooks import order_hook
 from services.patient_view import patient_view
@@ -91,6 +91,8 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
                 policy.tms_min_course_sessions,
                 policy.tms_session_recent_days,
                 policy.tms_outcome_days_after_end,
+                # ECT sessions this far apart: no longer the acute run (data/ect_schedule.csv).
+                ect_phases.schedule().min_gap_days,
             ),
         )
     # An esketamine order left open after its sessions stopped is a course that ended, for every

@@ -42,14 +42,13 @@ class Retreatment:
         return f"{round((self.course.change or 0.0) * 100)} % better"
 
 
-@kept  # the open-referral check and two cards of one evaluation ask
-def retreatment(record: PatientRecord, policy: Policy) -> Retreatment | None:
-    """The latest TMS course when it has ended, responded, and a relapse followed it (see the
-    module docstring), else None."""
+def _after_response(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, Score] | None:
+    """The latest TMS course, ended, that responded, and the latest PHQ-9 (valued, up to as-of)
+    after its outcome score; None when any is missing. Only the latest course: a running one is
+    under way, and an older response does not make a retreatment of a later course that did not
+    respond."""
     ended = tms_course.earlier_courses(record, policy)
     found = tms_course.courses(record, policy)
-    # Only the latest course: a running one is under way, and an older response does not make a
-    # retreatment of a later course that did not respond.
     if not ended or found[-1] is not ended[-1]:
         return None
     course = ended[-1]
@@ -74,6 +73,36 @@ def relapse_after(
     since = [s for s in record.phq9() if s.value is not None and outcome.date < s.date <= last]
     if not since:
         return None
-    latest = max(since, key=lambda s: s.date)
+    return course, max(since, key=lambda s: s.date)
+
+
+def rising(record: PatientRecord, policy: Policy) -> str:
+    """ "PHQ-9 rising since the course (8 -> 13 on 2025-11-17)" when the latest PHQ-9 after a
+    responded course's outcome is policy.tms_rise_points or more above it (s25 FB item 2: the
+    card naming the course said "It responded" beside a PHQ-9 back up from 8 to 13); "" else.
+    Below the relapse threshold too: a response fading is what a clinician watches for before
+    it becomes a relapse (`retreatment`)."""
+    found = _after_response(record, policy)
+    if found is None:
+        return ""
+    course, latest = found
+    outcome = course.latest
+    assert outcome is not None and outcome.value is not None and latest.value is not None
+    if latest.value - outcome.value < policy.tms_rise_points:
+        return ""
+    return (
+        f"PHQ-9 rising since the course ({outcome.value} -> {latest.value} on "
+        f"{latest.date.isoformat()})"
+    )
+
+
+@kept  # the open-referral check and two cards of one evaluation ask
+def retreatment(record: PatientRecord, policy: Policy) -> Retreatment | None:
+    """The latest TMS course when it has ended, responded, and a relapse followed it (see the
+    module docstring), else None."""
+    found = _after_response(record, policy)
+    if found is None:
+        return None
+    course, latest = found
     assert latest.value is not None
     return latest if latest.value >= policy.mapping.relapse_phq9_at_least else None

@@ -116,6 +116,14 @@ class TmsPolicy:
     # Longer credits TMS with more of a later drop (the drug beside it is judged before the
     # course either way: fhir_mapping/device_course_scores.py).
     tms_outcome_days_after_end: int = 42
+    # After a TMS course that responded, a PHQ-9 this many points or more above the course's
+    # outcome is named as rising on the card that names the course ("PHQ-9 rising since the
+    # course (8 -> 13 on ...)", services/tms_retreatment.rising; s25 FB item 2), whether or not
+    # it reaches the relapse threshold (mapping relapse_phq9_at_least). 5: the minimal clinically
+    # important PHQ-9 change (../shared/clinical/REFERENCE.md: CMS159 citing Trivedi 2009, stated
+    # for a drop; read here for a rise too, UNVERIFIED as a stated rise threshold). Lower says it
+    # sooner (the safer direction: a line, no order); below 5 a rise is within a score's noise.
+    tms_rise_points: int = 5
     # An ECT course is current (services/lithium_ect.py: lithium drafted or running during it)
     # while its latest session (CPT 90870) is at most this many days old, or an ECT order is
     # open. 42 days: continuation/maintenance ECT is given every one to four weeks, up to
@@ -164,6 +172,7 @@ class TmsPolicyConfig(BaseModel):
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
     tms_min_course_sessions: int = Field(20, ge=1, le=60)
     tms_outcome_days_after_end: int = Field(42, ge=0, le=180)
+    tms_rise_points: int = Field(5, ge=1, le=27)
     ect_recent_session_days: int = Field(42, ge=1, le=365)
     ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)
     ect_schedule_min_sessions: int = Field(3, ge=2, le=20)

@@ -114,4 +114,8 @@ def test_no_retreatment_while_the_response_holds() -> None:
 
 def test_the_optimise_card_still_names_the_course() -> None:
     card = by_topic(_at.cards(_relapse()))[OPTIMISE]
-    assert "It responded: a retreatment may be considered after relapse" in card["detail"]
+    # With the rise since the course named (s25 FB item 2, tms_retreatment.rising).
+    assert (
+        "It responded; PHQ-9 rising since the course (8 -> 16 on 2026-01-05): a retreatment "
+        "may be considered after relapse"
+    ) in card["detail"]
