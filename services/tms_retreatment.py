@@ -54,8 +54,18 @@ def _after_response(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, S
     course = ended[-1]
     if course.response is not True:
         return None
-    relapse = relapse_after(record, policy, course)
-    return None if relapse is None else Retreatment(course=course, relapse=relapse)
+    latest = _latest_after(record, course, None)
+    return None if latest is None else (course, latest)
+
+
+def _latest_after(record: PatientRecord, course: TmsCourse, until: date | None) -> Score | None:
+    """The latest valued PHQ-9 after `course`'s outcome score, up to `until` (as-of when None)."""
+    outcome = course.latest
+    if outcome is None:
+        return None
+    last = record.as_of if until is None else min(until, record.as_of)
+    since = [s for s in record.phq9() if s.value is not None and outcome.date < s.date <= last]
+    return max(since, key=lambda s: s.date) if since else None
 
 
 def relapse_after(
@@ -65,15 +75,12 @@ def relapse_after(
     `until` (as-of by default; a later course's first session for an earlier course, whose own
     scores are the later course's), when at or above MappingPolicy.relapse_phq9_at_least. None:
     no score since, or the latest is below the threshold (the response holds). The one rule the
-    cards and the payer's retreatment criterion (services/payer_criteria/retreatment.py) read."""
-    outcome = course.latest
-    if outcome is None:
+    cards (`retreatment`) and the payer's retreatment criterion
+    (services/payer_criteria/retreatment.py) read (review s25 RT finding 2)."""
+    latest = _latest_after(record, course, until)
+    if latest is None or latest.value is None:
         return None
-    last = record.as_of if until is None else min(until, record.as_of)
-    since = [s for s in record.phq9() if s.value is not None and outcome.date < s.date <= last]
-    if not since:
-        return None
-    return course, max(since, key=lambda s: s.date)
+    return latest if latest.value >= policy.mapping.relapse_phq9_at_least else None
 
 
 def rising(record: PatientRecord, policy: Policy) -> str:
@@ -103,6 +110,6 @@ def retreatment(record: PatientRecord, policy: Policy) -> Retreatment | None:
     found = _after_response(record, policy)
     if found is None:
         return None
-    course, latest = found
-    assert latest.value is not None
-    return latest if latest.value >= policy.mapping.relapse_phq9_at_least else None
+    course = found[0]
+    relapse = relapse_after(record, policy, course)
+    return None if relapse is None else Retreatment(course=course, relapse=relapse)
