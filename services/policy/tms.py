@@ -85,8 +85,8 @@ class TmsPolicy:
     # so a patient on the pathway has a score this recent; payers' own windows were not read.
     payer_score_max_age_days: int = 90
     # TMS course management (issue 12, services/tms_course.py). Sessions (CPT 90867-90869) more
-    # than tms_course_gap_days apart start a new course (the payer rule sets' own grouping,
-    # payer_criteria.Criterion.course_gap_days); a course with a session in the last
+    # than tms_course_gap_days apart start a new course (for the cards, the packet, the
+    # timeline and the payer's retreatment criterion alike: review s25 RT 3); a course with a session in the last
     # tms_session_recent_days is running (TMS runs 5 days a week: REFERENCE.md 3.3).
     tms_course_gap_days: int = 30
     tms_session_recent_days: int = 7
