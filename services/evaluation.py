@@ -20,11 +20,12 @@ from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
 from services import age_note, clinic_courses, data_gaps, ect_phases
 from services.deceased import deceased_cards, future_death_line, quiet
-from services.order_hooks import order_hook
+from services.order_hooks import run_order_checks, selected_drafts
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
-from services.rules import merged_record_hold, suicide_risk_history
+from services.rules import merged_record_hold, suicide_risk, suicide_risk_history
+from services.rules.context import build_context
 
 ORDER_HOOKS = frozenset({"order-select", "order-sign"})
 
@@ -131,15 +132,22 @@ def _screen(
     if hook == "patient-view":
         recommendations = patient_view(record, policy, hidden=hidden)
     elif hook in ORDER_HOOKS:
-        recommendations = order_hook(
-            record, policy, hook=hook, selections=selections, hidden=hidden
+        ctx = build_context(record, policy, hook=hook)
+        recommendations = run_order_checks(ctx, selections, hidden)
+        # A card the order hook leaves to patient-view (an unread item 9 beside a renewal:
+        # rules/suicide_risk.py) carries its gaps there, as a hidden card does below.
+        carried = hidden | suicide_risk.left_to_patient_view(
+            ctx, selected_drafts(record, selections)
         )
     else:
         return ()
     # Gaps a hidden card carries count as reported: hiding a card the clinician has seen never
     # raises a data-quality card of its own.
     recommendations = data_gaps.annotate(
-        recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
+        recommendations,
+        record,
+        hidden=hidden if hook == "patient-view" else carried,
+        lab_lookback_days=policy.tsh_lookback_days,
     )
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations

@@ -47,7 +47,8 @@ class TmsPolicy:
     # psychotherapy (group CBT is a NICE NG222 first-line format). Not add-on psychotherapy to a
     # medication visit (CPT 90833/90836/90838) nor crisis psychotherapy (90839/90840): neither is
     # a trial of CBT, IPT or behavioural activation (CANMAT 2023), so neither satisfies a payer's
-    # "adequate psychotherapy trial" nor silences the psychotherapy card.
+    # "adequate psychotherapy trial" nor silences the psychotherapy card. Nor "substance-use":
+    # an H0004 whose only diagnosis is a substance-use disorder (fhir_mapping/session_kinds.py).
     psychotherapy_course_kinds: tuple[str, ...] = ("standalone", "group")
     # Sessions that make "an adequate psychotherapy trial" where the payer's text states no number
     # (none of the shipped rule sets does): fewer is "to confirm", not "met". 8: the shortest
@@ -84,8 +85,8 @@ class TmsPolicy:
     # so a patient on the pathway has a score this recent; payers' own windows were not read.
     payer_score_max_age_days: int = 90
     # TMS course management (issue 12, services/tms_course.py). Sessions (CPT 90867-90869) more
-    # than tms_course_gap_days apart start a new course (the payer rule sets' own grouping,
-    # payer_criteria.Criterion.course_gap_days); a course with a session in the last
+    # than tms_course_gap_days apart start a new course (for the cards, the packet, the
+    # timeline and the payer's retreatment criterion alike: review s25 RT 3); a course with a session in the last
     # tms_session_recent_days is running (TMS runs 5 days a week: REFERENCE.md 3.3).
     tms_course_gap_days: int = 30
     tms_session_recent_days: int = 7
@@ -154,7 +155,7 @@ class TmsPolicyConfig(BaseModel):
     tms_count_intolerant_trials: bool = True
     tms_intolerant_min_days: int = Field(14, ge=0, le=365)
     psychotherapy_course_kinds: tuple[
-        Literal["standalone", "group", "family", "add-on", "crisis"], ...
+        Literal["standalone", "group", "family", "add-on", "crisis", "substance-use"], ...
     ] = (
         "standalone",
         "group",
