@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.adherence_record import Adherence, AdherenceStatus, DoseReading, WardDose
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.percent import pct
 from fhir_mapping.policy import MappingPolicy
 
 _TAKEN = DoseReading.TAKEN
@@ -46,10 +47,6 @@ def ward_days(events: Iterable[MedicationEvent]) -> tuple[WardDose, ...]:
 def given_days(doses: Sequence[WardDose]) -> frozenset[int]:
     """Day numbers (ordinals) a ward dose was given, for adherence.dispense_adherence."""
     return frozenset(d.day.toordinal() for d in doses if d.reading is _TAKEN)
-
-
-def _pct(value: float) -> str:
-    return f"{round(value * 100)} %"
 
 
 def _unfilled_days(
@@ -100,7 +97,7 @@ def with_ward(
     why = sorted({d.why for d in mine if d.reading is not _TAKEN and d.why})
     parts = [
         f"ward MAR {first.isoformat()} – {last.isoformat()}{where}: given on {taken} of "
-        f"{days} days ({_pct(ward_pdc)})"
+        f"{days} days ({pct(ward_pdc, policy.pdc_threshold)})"
     ]
     if not_given:
         parts.append(
@@ -124,4 +121,5 @@ def with_ward(
         first_fill=None if status is _VERIFIED else adherence.first_fill,
         ward="; ".join(parts),
         ward_pdc=ward_pdc,
+        pdc_line=policy.pdc_threshold,
     )
