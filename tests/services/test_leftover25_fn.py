@@ -103,8 +103,9 @@ def test_nortriptyline_50_at_78_is_not_called_below_range() -> None:
         "Nortriptyline 50 mg/day at 78: check a nortriptyline level before any raise (label's "
         "older-adult range 30-50 mg/day)"
     )
-    assert "The level, not the mg/day, says whether this trial has had a fair dose." in (
-        card["detail"]
+    assert (
+        "The level, not the mg/day, says whether this trial has had a fair dose."
+        in (card["detail"])
     )
     assert "Raise nortriptyline to 75" not in _text(card)
     assert not [label for label in _labels(card) if label.startswith("Raise nortriptyline")]
