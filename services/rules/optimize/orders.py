@@ -174,7 +174,9 @@ def raise_dose_suggestion(
     table."""
     if trial.ingredient in not_tolerated(ctx) or dosed_by_level(trial.ingredient):
         return None
-    mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    mg = age_limits.capped(
+        trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg, trial.formulation
+    )
     # Never above the formulation's own ceiling either (review 15 W3: bupropion SR 400 mg/day).
     ceiling = formulation_ceilings.daily_ceiling(trial)
     if mg is not None and ceiling is not None:
