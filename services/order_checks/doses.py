@@ -225,18 +225,19 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     age = ctx.record.patient.age
     # The upper end of a ranged order: the patient may take that much (the safe reading).
-    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper)
+    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper, draft.formulation)
     if limit is None:
         # Within the older-adult maximum: a new start above the label's older-adult start dose
         # is said instead (s25 FA item 2); above the maximum, that card says the dose.
         return start_check(ctx, draft)
+    form = limit.form()  # " CR": the limit is that formulation's own (age_limits.py)
     name, mg, top = (
-        draft.ingredient.capitalize(),
+        f"{draft.ingredient.capitalize()}{form}",
         draft_dose(draft),
         cards.fmt_mg(limit.max_mg),
     )
     detail = (
-        f"{draft.ingredient} {mg} for a patient aged {age}: the {limit.words()} from age "
+        f"{draft.ingredient}{form} {mg} for a patient aged {age}: the {limit.words()} from age "
         f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
         "another antidepressant."
     )
@@ -270,7 +271,7 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
     if draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day_upper is None:
         cite = _dose_cite(draft)
         checks = f"the dose range ({cite})" if cite else "the dose range"
-        limit = age_limits.limit_for(draft.ingredient, age)
+        limit = age_limits.limit_for(draft.ingredient, age, draft.formulation)
         if limit is not None:
             checks += (
                 f" and the {cards.fmt_mg(limit.max_mg)} mg/day maximum from age {limit.min_age}"

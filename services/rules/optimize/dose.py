@@ -89,7 +89,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
         f"is below {target}{f' ({cite})' if cite else ''}{cap}; raise it before judging "
         "response (not an adequate trial until then)."
     )
-    limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
+    limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age, trial.formulation)
     ceiling = site_ceiling(ctx.policy, trial)
     if limit is not None and ceiling is not None and limit.max_mg < ceiling:
         text += (

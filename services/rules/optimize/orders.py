@@ -179,7 +179,9 @@ def raise_dose_suggestion(
     # level decides a raise, never the mg/day range (the dose section says so).
     if older_adult_levels.for_patient(trial.ingredient, ctx.record.patient.age) is not None:
         return None
-    mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    mg = age_limits.capped(
+        trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg, trial.formulation
+    )
     # Never above the formulation's own ceiling either (review 15 W3: bupropion SR 400 mg/day).
     ceiling = formulation_ceilings.daily_ceiling(trial)
     if mg is not None and ceiling is not None:

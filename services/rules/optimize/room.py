@@ -80,7 +80,7 @@ def _caps(ctx: RuleContext, trial: Trial, organs: _Organs) -> list[tuple[float, 
     name, record = trial.ingredient, ctx.record
     site = site_ceiling(ctx.policy, trial)
     found = [] if site is None else [(site, site_words(ctx.policy, trial, site))]
-    limit = age_limits.limit_for(name, record.patient.age)
+    limit = age_limits.limit_for(name, record.patient.age, trial.formulation)
     if limit is not None:
         found.append(
             (limit.max_mg, f" (the {limit.words()} from age {limit.min_age}, {limit.cite})")
