@@ -89,7 +89,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_boxed, order_doses
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
-from services.order_checks import draft_readings, formulation_doses
+from services.order_checks import device_course, draft_readings, formulation_doses
 from services.order_checks.adjuncts_together import adjuncts_together_check, together_from_nothing
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
@@ -231,6 +231,7 @@ def run_order_checks(
                 stacking_check(ctx, draft),
                 metabolic_check(ctx, draft),
                 maoi_diet_check(ctx, draft),  # an MAOI dose that brings the diet (s22 RU 3)
+                device_course.device_course_check(ctx, draft),  # mid TMS/ECT course (s25 RO 1)
             ):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
