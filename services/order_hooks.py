@@ -93,9 +93,8 @@ from services.order_checks import device_course, draft_readings, formulation_dos
 from services.order_checks.adjuncts_together import adjuncts_together_check, together_from_nothing
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
-from services.order_checks.cautions import (
-    caution_check,
-)
+from services.order_checks.age_fold import fold_above_into_age
+from services.order_checks.cautions import caution_check
 from services.order_checks.discontinuation import discontinuation_check
 from services.order_checks.doses import (
     age_check,
@@ -337,7 +336,7 @@ def run_order_checks(
             # A product sharing an ingredient with one that failed (bupropion after
             # dextromethorphan-bupropion): on the repeat card, after the drug's own failure.
             checks.append(failed_component_check(ctx, draft))
-        for finding in checks:
+        for finding in fold_above_into_age(ctx, checks):  # one card, the age limit's (s25 RO 4)
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)
         # Angle-closure glaucoma, urinary retention (review 13 W5): after the Beers check, whose
