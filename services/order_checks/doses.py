@@ -113,6 +113,10 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         and not low_dose_use  # e.g. trazodone for sleep: a low dose is not meant as a trial
         # A taper to a stop ends low by design and is no trial (fhir_mapping/taper.py).
         and not draft.tapers_to_stop
+        # A first dose with nothing of the drug running is the titration's start (review s25
+        # RO finding 5: "fine for titration" on every new start was noise); an as-needed one
+        # still is said, it never counts as a trial.
+        and (draft.as_needed or _runs(ctx, draft))
     ):
         minimum = cards.fmt_mg(draft.min_adequate_mg)
         cite = _dose_cite(draft)
@@ -194,6 +198,11 @@ def augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck 
         f"CANMAT 2023 Table 7.2 range ({low}-{top} mg/day). Check the dose and the "
         f"indication.{check}",
     )
+
+
+def _runs(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """A course of the drafted drug runs now (a renewal, raise or lowering of it)."""
+    return any(t.ingredient == draft.ingredient for t in ctx.facts.ongoing_trials)
 
 
 def _weeks_already_below(ctx: RuleContext, draft: DraftOrder) -> float | None:
