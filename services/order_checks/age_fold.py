@@ -57,7 +57,9 @@ def fold_above_into_age(
     ages = [c for c in found if c is not None and c.topic == AGE_LIMIT]
     for age_card in ages:
         draft = age_card.draft
-        limit = age_limits.exceeded(draft.ingredient, ctx.record.patient.age, draft.mg_per_day_upper)
+        limit = age_limits.exceeded(
+            draft.ingredient, ctx.record.patient.age, draft.mg_per_day_upper
+        )
         if limit is None or draft.max_mg is None or limit.max_mg > draft.max_mg:
             continue
         above = [c for c in found if c is not None and c.topic == ABOVE and c.draft is draft]

@@ -51,7 +51,12 @@ def _range_cite(draft: DraftOrder) -> str:
     )
 
 
-def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
+def dose_checks(
+    ctx: RuleContext, draft: DraftOrder, *, new_start_too: bool = False
+) -> list[OrderCheck]:
+    """The dose findings of a draft. A below-range first start (nothing of the drug running) is
+    left out unless `new_start_too`: the interaction card still says "do not raise the dose
+    until the interaction is settled" for one (order_checks/interactions.py)."""
     # The upper end of a ranged order: the patient may take that much, so "above the maximum"
     # reads it (the safe reading for a dose that may be too high).
     upper = draft.mg_per_day_upper
@@ -116,7 +121,7 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         # A first dose with nothing of the drug running is the titration's start (review s25
         # RO finding 5: "fine for titration" on every new start was noise); an as-needed one
         # still is said, it never counts as a trial.
-        and (draft.as_needed or _runs(ctx, draft))
+        and (new_start_too or draft.as_needed or _runs(ctx, draft))
     ):
         minimum = cards.fmt_mg(draft.min_adequate_mg)
         cite = _dose_cite(draft)
