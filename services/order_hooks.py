@@ -91,9 +91,9 @@ from services import cards, order_boxed, order_doses
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
 from services.order_checks import device_course, draft_readings, formulation_doses
 from services.order_checks.adjuncts_together import adjuncts_together_check, together_from_nothing
+from services.order_checks.age_fold import fold_above_into_age
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
-from services.order_checks.age_fold import fold_above_into_age
 from services.order_checks.cautions import caution_check
 from services.order_checks.discontinuation import discontinuation_check
 from services.order_checks.doses import (
