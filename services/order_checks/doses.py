@@ -25,6 +25,7 @@ from services import (
 )
 from services.card_format import weeks_text
 from services.order_checks import formulation_doses, label_doses
+from services.order_checks.age_unit import unit_above_age
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
 from services.order_doses import draft_dose
@@ -229,7 +230,8 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # The upper end of a ranged order: the patient may take that much (the safe reading).
     limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper)
     if limit is None:
-        return None
+        # No dose read, one unit already above the limit (review s25 RO finding 3).
+        return unit_above_age(ctx, draft)
     name, mg, top = (
         draft.ingredient.capitalize(),
         draft_dose(draft),
@@ -271,7 +273,8 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
         cite = _dose_cite(draft)
         checks = f"the dose range ({cite})" if cite else "the dose range"
         limit = age_limits.limit_for(draft.ingredient, age)
-        if limit is not None:
+        # One unit above the limit is said on the age-limit card (age_unit.py): it was checked.
+        if limit is not None and age_limits.exceeded(draft.ingredient, age, draft.unit_mg) is None:
             checks += (
                 f" and the {cards.fmt_mg(limit.max_mg)} mg/day maximum from age {limit.min_age}"
             )

@@ -222,6 +222,39 @@ def test_citalopram_40_at_70_keeps_the_age_card_alone() -> None:
     assert "Also above the maximum" not in card["detail"]
 
 
+# --- 3: a dose not read, of a unit already above the age limit ---------------------------------
+
+
+def test_a_40_mg_tablet_as_directed_at_70_is_above_the_age_limit_by_one_unit() -> None:
+    shown = _cards(_chart("age70_citalopram40_tablet_as_directed_select"))
+    assert "data-quality" not in shown  # before: "dose not read, so the dose checks were not done"
+    card = shown[AGE_LIMIT]
+    assert card["indicator"] == "warning"
+    assert card["summary"] == (
+        "Citalopram 40 mg unit, dose not read, at age 70: one unit is above the labelled "
+        "20 mg/day maximum from age 60"
+    )
+    assert "Write the dose on the order: 20 mg/day or less" in card["detail"]
+    # The dose line still says what was not checked, no longer the age maximum.
+    assert "so the dose range (CANMAT 2023 Table 3.3) could not be checked" in card["detail"]
+
+
+def test_a_20_mg_tablet_as_directed_at_70_is_still_a_dose_not_read() -> None:
+    doc = _chart("age70_citalopram40_tablet_as_directed_select")
+    concept = doc["context"]["draftOrders"]["entry"][0]["resource"]["medicationCodeableConcept"]
+    concept["coding"] = [
+        {
+            "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+            "code": "200371",
+            "display": "citalopram 20 MG Oral Tablet",
+        }
+    ]
+    concept["text"] = "citalopram 20 MG Oral Tablet"
+    shown = _cards(doc)
+    assert AGE_LIMIT not in shown
+    assert "20 mg/day maximum from age 60 could not be checked" in shown["data-quality"]["detail"]
+
+
 # --- 5: no "fine for titration" card for a first start -------------------------------------
 
 
