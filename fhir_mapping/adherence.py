@@ -37,6 +37,10 @@
   covered nor missed, as a PDC leaves out days in hospital). It is still no time on the drug.
   A stretch longer than the refill-gap threshold stays a refill gap whatever its reason: a
   treatment break of over 14 weeks splits a course (Fabbri 2021), held or not.
+- Ward doses (review s25 RI finding 2): a day a ward dose was given (the MAR, ward_adherence.py)
+  is covered whatever the home fills say; a supply gap the ward doses leave no
+  `supply_gap_days` stretch of is `Adherence.ward_covered`, not a supply gap (home fills pause
+  during a long stay while the ward gives the drug).
 
 Documented adherence (the US Core extension read from an order or statement, and its
 correction of the dispense-based adherence: `reported_adherence`, `with_reported`) is
@@ -47,6 +51,7 @@ of the PDC in it. Its names stay importable from here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from datetime import date, timedelta
 from operator import attrgetter, lt
@@ -135,10 +140,13 @@ def dispense_adherence(
     window_end: date,
     policy: MappingPolicy,
     holds: Sequence[tuple[date, date]] = (),
+    given: AbstractSet[int] = frozenset(),
 ) -> Adherence:
     """PDC, refill gaps and supply gaps of the dispenses among `events`, up to `window_end`
     (exclusive). `holds`: (from, until) days a documented hold may span (module docstring); a
-    supply gap inside one is a held gap."""
+    supply gap inside one is a held gap. `given`: the day numbers (ordinals) a ward dose was
+    given (ward_adherence.given_days): covered days whatever the home fills say, and a supply
+    gap they leave no `supply_gap_days` stretch of is `ward_covered`, no gap."""
     dispenses = [e for e in events if e.kind is _DISPENSE]
     starts = [e.start for e in dispenses]
     # Order of hand-over (same day: the larger supply first). A trial's dispenses usually come in
@@ -166,6 +174,7 @@ def dispense_adherence(
     gaps: list[RefillGap] = []
     lapses: list[RefillGap] = []
     on_hold: list[RefillGap] = []  # supply gaps inside a documented hold
+    by_ward: list[RefillGap] = []  # supply gaps ward doses filled (`given`)
     held_days = 0
     # Day numbers, as the loop's: asked only of a course with a held order (most have none).
     hold_days = [(a.toordinal(), b.toordinal()) for a, b in holds]
@@ -196,9 +205,15 @@ def dispense_adherence(
             held = (end if end < window else window) - (supply_end if supply_end > begin else begin)
         else:
             previous_day = start
-            if start - supply_end > gap_days:
+            stretch = start - supply_end
+            if given and stretch > 0:  # ward doses in a gap (rare: a stay during the course)
+                stretch, ward_days = _uncovered(supply_end, start, window, given)
+                covered += ward_days
+                if start - supply_end >= lapse_days > stretch:
+                    by_ward.append(RefillGap(date.fromordinal(supply_end), event.start))
+            if stretch > gap_days:
                 gaps.append(RefillGap(date.fromordinal(supply_end), event.start))
-            if start - supply_end >= lapse_days:
+            if stretch >= lapse_days:
                 lapse = RefillGap(date.fromordinal(supply_end), event.start)
                 if start - supply_end <= gap_days and _inside(supply_end, start, hold_days):
                     on_hold.append(lapse)
@@ -216,9 +231,15 @@ def dispense_adherence(
             covered += held
         if end > supply_end:
             supply_end = end
-    if window - supply_end > gap_days:
+    stretch = window - supply_end
+    if given and stretch > 0:
+        stretch, ward_days = _uncovered(supply_end, window, window, given)
+        covered += ward_days
+        if window - supply_end >= lapse_days > stretch:
+            by_ward.append(RefillGap(date.fromordinal(supply_end), window_end))
+    if stretch > gap_days:
         gaps.append(RefillGap(date.fromordinal(supply_end), window_end))
-    if window - supply_end >= lapse_days:
+    if stretch >= lapse_days:
         lapse = RefillGap(date.fromordinal(supply_end), window_end)
         if window - supply_end <= gap_days and _inside(supply_end, window, hold_days):
             on_hold.append(lapse)
@@ -240,6 +261,7 @@ def dispense_adherence(
                 refill_gaps=tuple(gaps),
                 supply_gaps=tuple(lapses),
                 held_gaps=tuple(on_hold),
+                ward_covered=tuple(by_ward),
                 fills=len(dispenses),
                 estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
                 first_fill=Fill(first, first_days),
@@ -252,6 +274,7 @@ def dispense_adherence(
         refill_gaps=tuple(gaps),
         supply_gaps=tuple(lapses),
         held_gaps=tuple(on_hold),
+        ward_covered=tuple(by_ward),
         fills=len(dispenses),
         # Days of some fills estimated from quantity and the order's dose (review 6 finding 9):
         # the cards and packet say so beside the PDC.
@@ -259,6 +282,20 @@ def dispense_adherence(
         supply_until=until,
         last_fill=None if until is None else last_fill,
     )
+
+
+def _uncovered(first: int, end: int, window: int, given: AbstractSet[int]) -> tuple[int, int]:
+    """(The longest stretch of days `first` to `end` (day numbers, end exclusive) with no ward
+    dose given, how many of those days before `window` a ward dose was given on)."""
+    longest = run = ward = 0
+    for day in range(first, end):
+        if day in given:
+            run = 0
+            ward += day < window
+        else:
+            run += 1
+            longest = max(longest, run)
+    return longest, ward
 
 
 def _inside(first: int, end: int, holds: Sequence[tuple[int, int]]) -> bool:

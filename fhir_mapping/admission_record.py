@@ -33,11 +33,13 @@ class StaySetting(Enum):
     """What a stay in progress is for, as the card names it (the value): psychiatric (a
     psychiatric reason, principal diagnosis or unit: admission_codes.py `psychiatric_reason`),
     medical (a reason or principal diagnosis on record, and not a psychiatric one) or
-    unspecified (nothing says)."""
+    unspecified (nothing says); or an emergency-department visit in progress (class EMER:
+    current_stays.py, review s25 RI finding 5), whatever it is for."""
 
     PSYCHIATRIC = "psychiatric"
     MEDICAL = "medical"
     UNSPECIFIED = "unspecified"
+    ED_VISIT = "ED visit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +76,11 @@ class CurrentStay:
     @property
     def psychiatric(self) -> bool:
         return self.setting is StaySetting.PSYCHIATRIC
+
+    @property
+    def ed_visit(self) -> bool:
+        """An emergency-department visit in progress, not an inpatient stay: the outpatient
+        one-clicks wait for its end as for a stay's (services/rules/inpatient_hold.py); nothing
+        read of an inpatient ward (an item 9 the ward asks, a home drug the ward holds)
+        applies."""
+        return self.setting is StaySetting.ED_VISIT

@@ -30,7 +30,7 @@ from fhir_mapping import (
     visit_pregnancy,
     visit_risk,
 )
-from fhir_mapping.administered_courses import course_events, with_course_events
+from fhir_mapping.administered_courses import with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
 from fhir_mapping.admissions import read_admissions, read_current_stays
@@ -91,6 +91,7 @@ from fhir_mapping.screen_lookalike import read_lookalikes
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.visit_substance import with_visit_substance
+from fhir_mapping.ward_courses import read_mar
 
 # ... and the names those tests use for what is public now.
 _dedupe = dedupe
@@ -213,16 +214,11 @@ def _build_record(
     skipped += len({g.source for g in medication_gaps if not from_order(g)})
     # A record to confirm that a later record ends, or stale, is not running (to_confirm_settled).
     gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=policy.maybe_running_days))
-    if administrations:
-        # A fixed-course drug given on the ward (brexanolone's 60-hour infusion, review 15 W1):
-        # its course joins the history; the rest of the MAR is read for sessions below.
-        given, given_gaps, administrations = course_events(
-            administrations, medication_resources, as_of=as_of
-        )
-        if given or given_gaps:
-            events = with_course_events(events, given)
-            skipped += len({g.source for g in given_gaps})
-            gaps.extend(given_gaps)
+    if administrations:  # a fixed course (review 15 W1) and ward doses (s25 RI 2-4) on the MAR:
+        # courses and adherence (ward_courses.py); the rest is read for sessions below.
+        mar = read_mar(events, walk, as_of=as_of, policy=policy)
+        events, administrations, skipped = mar.events, mar.rest, skipped + mar.skipped
+        gaps.extend(mar.gaps)
     # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration
     # recorded both ways counts once (questionnaires.merge_scores).
     questionnaire_scores, questionnaire_gaps = questionnaires.read_questionnaire_scores(
@@ -329,7 +325,7 @@ def _build_record(
         )
         # ... and substance use a status-less visit diagnosis records, told as such (s22 RX 7).
         clinical = with_visit_substance(clinical, kept.get("Condition", []))
-        sessions_seen, booked = read_visits(visits, as_of=as_of)
+        sessions_seen, booked = read_visits(visits, as_of=as_of, conditions=listed)
         # One session per kind and day: a visit billed as a Procedure too is one session.
         procedures = merge_sessions(procedures, sessions_seen)
         referrals = with_booked(referrals, booked)

@@ -136,6 +136,10 @@ class ProcedureRecord:
     # one Procedure); None for a procedure on one day. A course's dates must come from the record,
     # not be cut to its first day (patient-view review finding 9).
     performed_end: _Day | None = None
+    # A psychotherapy session's kind when its code alone does not say it (session_kinds.py): a
+    # session named "Crisis psychotherapy" only in words ("crisis"), an H0004 whose only
+    # diagnosis is a substance-use disorder ("substance-use"); "" otherwise (the code's kind).
+    session_kind: str = ""
 
 
 quick_frozen_init(ProcedureRecord)

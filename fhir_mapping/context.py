@@ -42,6 +42,7 @@ from fhir_mapping.record import (
     LabResult,
     ProcedureRecord,
 )
+from fhir_mapping.session_kinds import chart_conditions
 
 # What other modules read from here, wherever it is defined.
 __all__ = [
@@ -112,10 +113,13 @@ def clinical_context(
     routing walk read it (issue 14: each lab Observation's codings walked once, not twice)."""
     findings: set[Finding] = set(pregnancy)
     records: set[ProcedureRecord] = set()
+    conditions = list(conditions)
     for resource in conditions:
         findings.update(condition_findings(resource, as_of=as_of))
+    # The diagnoses a psychotherapy session's kind may rest on (session_kinds.py), indexed once.
+    chart = chart_conditions(conditions) if procedures else None
     for resource in procedures:
-        recs, found = procedure_facts(resource, as_of=as_of)
+        recs, found = procedure_facts(resource, as_of=as_of, conditions=chart)
         records.update(recs)
         findings.update(found)
     for resource in devices:

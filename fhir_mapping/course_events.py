@@ -132,3 +132,11 @@ def _intolerance(
     if not found:
         return None
     return max(found, key=lambda i: (i.date or date.min, str(i.source)))
+
+
+def _as_needed(events: Sequence[MedicationEvent]) -> bool:
+    """Mirtazapine for sleep (review 6 finding 10): every dosage on record for the course says
+    "as needed" (events without a dosage, such as a dispense without a sig, say nothing). A
+    course with one scheduled dosage is a course, not a sleep aid."""
+    stated = [e.as_needed for e in events if e.as_needed is not None]
+    return bool(stated) and all(stated)

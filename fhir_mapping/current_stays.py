@@ -16,6 +16,14 @@ Apart from admissions.py (the psychiatric stays that ended) because a stay in pr
 whatever it was for and against the chart's later visits and fills (`_outpatient_days`,
 `_fill_days`, `_contradicted`), none of which a discharge needs; admissions.py re-exports
 `read_current_stay` and `read_current_stays`.
+
+An emergency-department visit in progress (class EMER, data/admission_codes.csv `emergency`
+row; status in-progress, arrived or triaged: FHIR R4 EncounterStatus, the patient is in the
+department) is read here too, as a `CurrentStay` of setting ED_VISIT (review s25 RI finding 5:
+a patient in the ED with chest pain got the outpatient pathway's one-clicks, "Propose adjunctive
+aripiprazole", "Refer for TMS evaluation"). The ED team decides what is ordered now; the
+outpatient orders wait for the visit's end (services/rules/inpatient_hold.py). Its later
+outpatient evidence contradicts it as a stay's does: an ED visit left open is a record to fix.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from fhir_mapping.admission_codes import (
     code_table,
     codings,
     diagnoses,
+    is_emergency,
     psychiatric_reason,
     wants_admission,
     wants_outpatient,
@@ -61,6 +70,10 @@ def _stated_reason(
 # Encounter statuses of a stay the patient has not left: in progress, or on leave from the ward
 # (FHIR R4 EncounterStatus). `arrived` and `triaged` precede an admission and are not read.
 _IN_STAY = frozenset({"in-progress", "onleave"})
+# ... and of an ED visit the patient is at: arrived ("the patient is present for the encounter,
+# however is not currently meeting with a practitioner"), triaged, in progress (FHIR R4
+# EncounterStatus). An ED patient is not "on leave".
+_IN_ED = frozenset({"in-progress", "arrived", "triaged"})
 
 
 def read_current_stay(
@@ -68,7 +81,8 @@ def read_current_stay(
 ) -> CurrentStay | None:
     """The inpatient stay an Encounter records as still in progress on as-of, psychiatric,
     medical or unspecified (module docstring), or None."""
-    if not wants_admission(resource):
+    emergency = is_emergency(resource)
+    if not emergency and not wants_admission(resource):
         return None
     status = resource.get("status")
     status = status if isinstance(status, str) else None  # a malformed status counts as absent
@@ -78,12 +92,17 @@ def read_current_stay(
     end = parse_date(period.get("end"))
     if start is not None and start > as_of:
         return None
-    if status in _IN_STAY:
+    if status in (_IN_ED if emergency else _IN_STAY):
         if end is not None and end <= as_of:
             return None  # an end on record by as-of: discharged, whatever the status says
     elif status != "finished" or end is None or end <= as_of:
         return None  # (a finished stay ending after as-of is a replay of one in progress)
     found = psychiatric_reason(resource, conditions)
+    if emergency:
+        # Named by what it is for (an overdose, a chest pain), never a psychiatric stay: only
+        # an admission changes the suicide-risk card's words (suicide_risk_text.py).
+        named = found or _stated_reason(resource, conditions) or ("", "", "")
+        return CurrentStay(start, *named, source_ref(resource), StaySetting.ED_VISIT)
     if found is not None:
         code, reason, display = found
         return CurrentStay(start, code, reason, display, source_ref(resource))
@@ -176,6 +195,11 @@ def read_current_stays(
     return tuple(sorted(stays, key=lambda s: (s.start or date.min, str(s.source or ""))))
 
 
+# The statuses a stay or an ED visit is left in by mistake once the patient has gone (a stay
+# `onleave` is not: a patient on leave may attend a visit or collect a fill).
+_LEFT_OPEN = frozenset({"in-progress", "arrived", "triaged"})
+
+
 def _contradicted(
     resource: Resource,
     stay: CurrentStay,
@@ -190,7 +214,7 @@ def _contradicted(
     admission, or any of it `stay_left_single_after_days` or more after it (MappingPolicy:
     review 17 second recheck M3, one consult coded ambulatory on day 2 of a 3-day stay released
     the hold). Less than that keeps the hold, with the evidence named on its line."""
-    if resource.get("status") != "in-progress" or stay.start is None:
+    if resource.get("status") not in _LEFT_OPEN or stay.start is None:
         return stay
     start = stay.start
     later_visits = tuple(sorted({d for d in visits if d > start}))

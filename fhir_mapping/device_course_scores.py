@@ -19,9 +19,19 @@ than the clinic's TMS course gap without a session (policy.tms_course_gap_days, 
 services/evaluation.py; `DEFAULT_COURSE_GAP_DAYS` is that policy's default for a caller of the
 mapping alone). ECT courses are grouped the same way (services/ect_phases.py). Only a course
 that starts on or after the drug's start and before its window would close (its end, plus the
-days after the end a score may still be its outcome) cuts it. A drug started while a course was
-under way (maintenance ECT every few weeks) had no course-free start to measure from: its own
-windows judge it, as before.
+days after the end a score may still be its outcome) cuts it.
+
+A drug started DURING a course's acute run (session 12 of a daily TMS course, or between the
+sessions of an acute ECT course) is cut too (s25 FB item 1): escitalopram ordered at TMS session
+12 was judged "14 -> 7, adequate: response" on the PHQ-9s that fell as the course ended,
+crediting TMS's response to the drug. Its window starts inside the course, so no score during
+the course or its outcome window is its own: it is read as a drug with no score before the
+course (`read_through`, below), and the note says the change cannot be attributed to it
+(`with_device_note`). One rule (`device_cut_off`) for a course begun beside a drug and a drug
+begun during a course. A drug started after the acute run, among sessions a week or more apart
+(maintenance ECT every few weeks; CourseRule.acute_gap_days, from services/data/ect_schedule.csv),
+is judged by its own windows, as before: those sessions are a relapse-prevention schedule, and
+its start no course's response.
 
 A drug with no score of its own before the course (the course began before its week 4), or only
 one from before it became adequate, would be left unjudged for ever, the cards asking for a PHQ-9
@@ -77,6 +87,10 @@ class CourseRule:
     # TmsPolicy tms_outcome_days_after_end: a TMS course's own outcome window after its last
     # session (fhir_mapping/device_course_outcome.py); an ECT course's is a drug's.
     outcome_days: int = 42
+    # Sessions this many days apart or more are no longer a course's acute run (services
+    # ect_phases.schedule().min_gap_days, data/ect_schedule.csv; tests pin them equal): a drug
+    # started after the acute run, among maintenance sessions, is not cut (module docstring).
+    acute_gap_days: int = 7
 
 
 DEFAULT_RULE = CourseRule()
@@ -112,6 +126,14 @@ class DeviceCourse(NamedTuple):
     reach: date
     name: str
     outcome_days: int | None = None
+    # The last session of the course's acute run (sessions closer than CourseRule.acute_gap_days)
+    # when spaced sessions followed it; None: the run is the whole course.
+    acute_last: date | None = None
+
+    def under_way(self, day: date) -> bool:
+        """`day` falls after the course's first session and by the last of its acute run: a drug
+        started then has no course-free baseline (module docstring, s25 FB item 1)."""
+        return self.first < day <= (self.acute_last or self.last)
 
     def window_end(self, policy: MappingPolicy) -> date:
         """The last day a score may be the course's own outcome (services/tms_course.py)."""
@@ -160,8 +182,22 @@ def device_course_starts(
                 valued, first, last, rule, policy
             ):
                 continue
-            found.append(DeviceCourse(first, last, last + gap, name, days))
+            acute = _acute_last(group, rule.acute_gap_days)
+            spaced = acute if acute < last else None  # later sessions spaced out after it
+            found.append(DeviceCourse(first, last, last + gap, name, days, spaced))
     return tuple(sorted(found))
+
+
+def _acute_last(group: Sequence[tuple[date, date]], gap_days: int) -> date:
+    """The last day of the run of sessions, from the first, each less than `gap_days` after the
+    one before (the acute run; maintenance sessions follow it further apart)."""
+    spans = sorted(group)
+    last = spans[0][1]
+    for start, end in spans[1:]:
+        if (start - last).days >= gap_days:
+            break
+        last = max(last, end)
+    return last
 
 
 def _responded(
@@ -180,12 +216,16 @@ def _responded(
 def device_cut_off(
     trial: Trial, courses: Sequence[DeviceCourse], policy: MappingPolicy
 ) -> DeviceCourse | None:
-    """The first of `courses` begun on or after the trial's start and before its scoring window
-    closes: its first day is the last one a score may be the trial's outcome. None: no such
-    course, or the trial was started while a course was under way (maintenance ECT every few
-    weeks: the drug's own windows judge it, its start was no device-free baseline to cut)."""
+    """The course that cuts the trial's scoring window: one whose acute run was under way when
+    the trial started (`DeviceCourse.under_way`: no score from its start on is the drug's alone),
+    else the first begun on or after the trial's start and before its scoring window closes (its
+    first day is the last one a score may be the trial's outcome). None: no such course, or the
+    trial was started among a course's later, spaced sessions (maintenance ECT every few weeks:
+    its own windows judge it; module docstring)."""
     closes = trial.end + timedelta(days=policy.on_treatment_days_after_end)
     for course in courses:
+        if course.under_way(trial.start):
+            return course
         if course.first < trial.start <= course.reach:
             return None
     for course in courses:
@@ -266,6 +306,8 @@ def with_device_note(
         return trial
     day, name = device.first.isoformat(), device.name
     course = f"{'an' if name == 'ECT' else 'a'} {name} course (from {day})"
+    if device.under_way(trial.start):
+        return _started_during(trial, device, after, policy, course)
     outcome = trial.on_treatment
     if outcome is not None and outcome.date > device.first:
         taken = f"{outcome.instrument} {outcome.value} on {outcome.date.isoformat()} was taken"
@@ -283,5 +325,41 @@ def with_device_note(
     note = (
         f"{later.instrument} {later.value} on {later.date.isoformat()} was taken during or after "
         f"{course}: {name}'s outcome, not {trial.ingredient}'s"
+    )
+    return dataclasses.replace(trial, outcome_note=note)
+
+
+def _started_during(
+    trial: Trial,
+    device: DeviceCourse,
+    after: Callable[[date, date], Sequence[Score]],
+    policy: MappingPolicy,
+    course: str,
+) -> Trial:
+    """`with_device_note` for a trial started during the course's acute run (s25 FB item 1): no
+    score up to the course's own outcome window is the drug's alone, so a change in them cannot
+    be attributed to it ("PHQ-9 7 on 2025-11-03 cannot be attributed to escitalopram: it was
+    started during a TMS course (from 2025-08-25), and the course's effect cannot be told apart
+    from the drug's").
+    An outcome read after that window, or one that shows no help even with the course
+    (`read_through`), is said to be read so."""
+    start = f"{trial.ingredient} was started during {course}"
+    outcome = trial.on_treatment
+    if outcome is not None:
+        taken = f"{outcome.instrument} {outcome.value} on {outcome.date.isoformat()}"
+        if outcome.date > device.window_end(policy):
+            note = f"{start}; {taken} was taken after the course's outcome window"
+        else:
+            note = f"{start}; {taken}, with the course beside it: no response to both"
+        return dataclasses.replace(trial, outcome_note=note)
+    left_out = after(trial.start, trial.end + timedelta(days=policy.on_treatment_days_after_end))
+    if not left_out:
+        note = f"{start}: its response cannot be attributed to it until the course's effect is past"
+        return dataclasses.replace(trial, outcome_note=note)
+    later = left_out[-1]
+    note = (
+        f"{later.instrument} {later.value} on {later.date.isoformat()} cannot be attributed to "
+        f"{trial.ingredient}: it was started during {course}, and the course's effect cannot "
+        "be told apart from the drug's"
     )
     return dataclasses.replace(trial, outcome_note=note)

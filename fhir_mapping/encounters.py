@@ -56,6 +56,12 @@ from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes, term_kin
 from fhir_mapping.code_systems import CPT, canonical_system
 from fhir_mapping.fhir_fields import JSON_OBJECT, concept_text, parse_date, source_ref
 from fhir_mapping.record import ProcedureKind, ProcedureRecord, Referral
+from fhir_mapping.session_kinds import (
+    ChartConditions,
+    chart_conditions,
+    kind_from_reasons,
+    kind_in_words,
+)
 
 Resource = Mapping[str, Any]
 
@@ -177,9 +183,25 @@ def _start(resource: Resource) -> date | None:
     return parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
 
 
-def visit_facts(resource: Resource, *, as_of: date) -> ProcedureRecord | Referral | None:
+def _session_kind(row: ProcedureCode, resource: Resource, chart: ChartConditions | None) -> str:
+    """A visit's kind where its code does not say it (fhir_mapping/session_kinds.py): the words
+    of a visit named only in words ("Crisis psychotherapy"), else the diagnoses of a visit whose
+    code is billed for more than depression care (H0004)."""
+    if row is _NAMED_IN_WORDS:
+        types = resource.get("type")
+        concepts = [*(types if isinstance(types, list) else ()), resource.get("serviceType")]
+        return next(
+            (k for c in concepts if c is not None and (k := kind_in_words(concept_text(c)))), ""
+        )
+    return kind_from_reasons(row.system, row.code, resource, chart)
+
+
+def visit_facts(
+    resource: Resource, *, as_of: date, conditions: ChartConditions | None = None
+) -> ProcedureRecord | Referral | None:
     """A psychotherapy session (a visit that took place), a psychotherapy referral (a visit
-    arranged), a `NOT_ATTENDED` referral (a visit arranged for a day now past), or None."""
+    arranged), a `NOT_ATTENDED` referral (a visit arranged for a day now past), or None.
+    `conditions`: the chart's, for the diagnoses a session's kind may rest on."""
     status = resource.get("status")
     if not isinstance(status, str) or status not in _READ_STATUSES:
         return None
@@ -190,7 +212,14 @@ def visit_facts(resource: Resource, *, as_of: date) -> ProcedureRecord | Referra
     if status in SESSION_STATUSES:
         if when is not None and when > as_of:
             return None
-        return ProcedureRecord(_PSYCHOTHERAPY, row.code, row.system, when, source_ref(resource))
+        return ProcedureRecord(
+            _PSYCHOTHERAPY,
+            row.code,
+            row.system,
+            when,
+            source_ref(resource),
+            session_kind=_session_kind(row, resource, conditions),
+        )
     if when is not None and when < as_of:
         # A booking whose day has passed with no visit (module docstring): named, never read
         # as therapy arranged.
@@ -199,14 +228,15 @@ def visit_facts(resource: Resource, *, as_of: date) -> ProcedureRecord | Referra
 
 
 def read_visits(
-    resources: Iterable[Resource], *, as_of: date
+    resources: Iterable[Resource], *, as_of: date, conditions: Iterable[Resource] = ()
 ) -> tuple[tuple[ProcedureRecord, ...], tuple[Referral, ...]]:
     """The psychotherapy sessions and the booked psychotherapy visits of `resources` (those
-    booked for a day now past as `NOT_ATTENDED` referrals)."""
+    booked for a day now past as `NOT_ATTENDED` referrals). `conditions`: the chart's."""
+    chart = chart_conditions(conditions)
     sessions: list[ProcedureRecord] = []
     booked: list[Referral] = []
     for resource in resources:
-        fact = visit_facts(resource, as_of=as_of)
+        fact = visit_facts(resource, as_of=as_of, conditions=chart)
         if isinstance(fact, ProcedureRecord):
             sessions.append(fact)
         elif fact is not None:

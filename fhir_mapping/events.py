@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from fhir_mapping.adherence_record import WardDose
 from fhir_mapping.dose_sig import Taper
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import (
@@ -134,6 +135,10 @@ class MedicationEvent:
     # A stop reason that says nothing of efficacy or tolerability (stop_reasons.py: statusReason
     # `preg`, `hospadm`, ...): "pregnancy or breastfeeding"; None for every other record.
     stopped_for: str | None = None
+    # The ward's MAR days of this course's drug that ward_courses.py gave this event (the
+    # inpatient order they name, else the record of the course they fall in; a MAR-only run is a
+    # STATEMENT event of its own): read as adherence by ward_adherence.py.
+    ward_doses: tuple[WardDose, ...] = ()
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -32,6 +32,7 @@ from fhir_mapping.fhir_fields import (
     string,
 )
 from fhir_mapping.record import Finding, FindingKind, ProcedureKind, ProcedureRecord
+from fhir_mapping.session_kinds import ChartConditions, kind_from_reasons, kind_in_words
 
 Resource = Mapping[str, Any]
 
@@ -139,10 +140,26 @@ def _declined(resource: Resource, as_of: date) -> tuple[Finding, ...]:
     return (Finding(FindingKind.ECT_DECLINED, code, system, reason, when, source_ref(resource)),)
 
 
+def _session_kind(
+    coded: Sequence[tuple[str, str, str]],
+    text: str,
+    resource: Resource,
+    chart: ChartConditions | None,
+) -> str:
+    """A psychotherapy Procedure's kind where its code does not say it (session_kinds.py): its
+    words when no code of the table is on it, its diagnoses for a code billed for more than
+    depression care (H0004)."""
+    row = any_code_in(coded, procedure_codes())
+    if row is None:
+        return kind_in_words(text)
+    return kind_from_reasons(row.system, row.code, resource, chart)
+
+
 def procedure_facts(
-    resource: Resource, *, as_of: date
+    resource: Resource, *, as_of: date, conditions: ChartConditions | None = None
 ) -> tuple[tuple[ProcedureRecord, ...], tuple[Finding, ...]]:
-    """ProcedureRecords and findings (CPAP, implants) from one Procedure."""
+    """ProcedureRecords and findings (CPAP, implants) from one Procedure. `conditions`: the
+    chart's, for the diagnoses of a session whose kind they decide (session_kinds.py)."""
     if string(resource.get("status")) not in _COUNTED_PROCEDURE:
         return (), _declined(resource, as_of)
     when = _performed(resource)
@@ -165,6 +182,11 @@ def procedure_facts(
                     when,
                     source,
                     performed_end=_performed_end(resource, when),
+                    session_kind=(
+                        _session_kind(coded, text, resource, conditions)
+                        if kind == "psychotherapy"
+                        else ""
+                    ),
                 )
             )
         if kind == "cpap":

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from fhir_mapping.adherence_record import Adherence as Adherence
+from fhir_mapping.adherence_record import AdherenceStatus as AdherenceStatus
+from fhir_mapping.adherence_record import Fill as Fill
+from fhir_mapping.adherence_record import RefillGap as RefillGap
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
 
@@ -32,12 +36,6 @@ class DoseBasis(StrEnum):
     DAILY = "daily"
     SESSION = "session"  # esketamine: 56 or 84 mg per session in clinic
     INTERVAL = "interval"  # long-acting injectables: mg per injection every few weeks
-
-
-class AdherenceStatus(StrEnum):
-    VERIFIED = "verified"  # refill data exist and PDC >= policy threshold, no refill gap
-    POOR = "poor"  # refill data contradict adherence (PDC below threshold or a refill gap)
-    UNVERIFIED = "unverified"  # no refill data: not contradicted, but the card says so
 
 
 class Verdict(StrEnum):
@@ -139,74 +137,6 @@ class DoseSegment:
 
 
 quick_frozen_init(DoseSegment)
-
-
-@dataclass(frozen=True, slots=True)
-class RefillGap:
-    """A stretch with no supply on hand longer than the policy's refill-gap threshold."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-
-@dataclass(frozen=True, slots=True)
-class Fill:
-    """A trial's first hand-over day and the days' supply handed over then (the longest of the
-    day's fills: two strengths handed over together cover the same days)."""
-
-    date: date
-    days: int
-
-
-@dataclass(frozen=True, slots=True)
-class Adherence:
-    status: AdherenceStatus
-    pdc: float | None = None  # proportion of days covered, 0..1, from MedicationDispense
-    refill_gaps: tuple[RefillGap, ...] = ()
-    # Adherence documented on the order or statement (US Core medication-adherence extension),
-    # e.g. "Drugs - partial non-compliance (finding), 2023-08-11, MedicationRequest/abc".
-    documented: str | None = None
-    # Stretches of >= MappingPolicy.supply_gap_days with no dispensed supply on hand (review 6
-    # finding 1): named on the cards and the packet, not counted as time on the drug, and a PHQ-9
-    # taken in one does not decide a failure. They do not change `status` (PDC and
-    # `refill_gaps` do).
-    supply_gaps: tuple[RefillGap, ...] = ()
-    # Supply gaps inside a documented hold (an order of the drug now on hold, up to the record
-    # that took it up again: adherence.py; review 14 audit W4): not missed doses (left out of
-    # the PDC, no gap card), still no time on the drug. Never also in `supply_gaps`.
-    held_gaps: tuple[RefillGap, ...] = ()
-    # The trial's dispenses on record (review 6 finding 9): fills without daysSupply are still
-    # fills, so "no dispensing data" is never said when this is above 0.
-    fills: int = 0
-    # Some days of supply were estimated (quantity / the authorising order's daily dose).
-    estimated: bool = False
-    # Set when the fills state their days but no PDC is given (`pdc` None, adherence.py): the
-    # course is no longer than its first fill's supply (no refill was due), or it has one fill
-    # day only (a PDC of one fill is that fill's days over the course). The first fill, so cards
-    # say "one fill (2025-05-01, 30 days)" instead of a "PDC 100 %" that says nothing.
-    first_fill: Fill | None = None
-    # Days at the course's end that only a statement covers (an outside organisation's
-    # continuation or a report, no fills seen: adherence.outside_tail), e.g. "adherence not
-    # verified 2024-06-06 – 2024-08-12: outside record from ..., no fills seen (...)". Its own
-    # field, never `documented`: cards read `documented` as the adherence a clinician recorded,
-    # and this is neither non-adherence nor compliance (wave 4 K1).
-    not_verified: str | None = None
-    # The first day with no supply on hand, when the fills ran out before the end of the window
-    # they were judged over (the last fill's days used up, no later fill yet), else None. The
-    # trial reads it to judge an adequate course on the days its supply made it adequate (review
-    # s20 RA finding 4: supply_breaks.py), never on the days after it.
-    supply_until: date | None = None
-    # The day of the latest fill judged (its hand-over), set only with `supply_until` (the fills
-    # ran out): a running course whose supply ran out long ago is "last filled" then (review s22
-    # RR2 finding 5, Trial.supply_out_since).
-    last_fill: date | None = None
-
-
-quick_frozen_init(Adherence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, outside_tail,
 from fhir_mapping.combination_products import course_product
 from fhir_mapping.course_clusters import _Cluster, _coverage, _without, statement_tail
 from fhir_mapping.course_events import (
+    _as_needed,
     _dose_basis,
     _ended_by_mania,
     _equivalence,
@@ -57,7 +58,7 @@ from fhir_mapping.dose_not_tolerated import doses_not_tolerated
 from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline, with_todays_dose
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
-from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.events import EventKind
 from fhir_mapping.fill_dose import ordered_beside_fills
 from fhir_mapping.first_fill import dose_dated, ordered_on
 from fhir_mapping.fixed_course import fixed_course
@@ -80,6 +81,7 @@ from fhir_mapping.record import (
 from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.taper import taper_timeline
 from fhir_mapping.verdict_before_gap import before_gap
+from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
 
@@ -106,14 +108,6 @@ def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
     have both an antidepressant and an adjunct row)."""
     other = _AUGMENTATION if role is _ANTIDEPRESSANT else _ANTIDEPRESSANT
     return lookup(ingredient, role) or lookup(ingredient, other)
-
-
-def _as_needed(events: Sequence[MedicationEvent]) -> bool:
-    """Mirtazapine for sleep (review 6 finding 10): every dosage on record for the course says
-    "as needed" (events without a dosage, such as a dispense without a sig, say nothing). A
-    course with one scheduled dosage is a course, not a sleep aid."""
-    stated = [e.as_needed for e in events if e.as_needed is not None]
-    return bool(stated) and all(stated)
 
 
 def _trial(
@@ -147,14 +141,18 @@ def _trial(
         # Review 14 W6: a deliberate hold is no missed dose. The refill data are judged up to
         # the hold (the last supply, when the record gives no hold date), never over it.
         window_end = on_hold
+    ward = ward_days(events)  # the ward's MAR (ward_adherence.py, s25 RI findings 2-4)
+    given = given_days(ward)
     adherence = with_reported(
         dispense_adherence(
-            dispenses, window_end=window_end, policy=policy, holds=_hold_windows(spans)
+            dispenses, window_end=window_end, policy=policy, holds=_hold_windows(spans), given=given
         )
         if dispenses
         else UNVERIFIED,
         events,
     )
+    if ward or adherence.ward_covered:
+        adherence = with_ward(adherence, ward, events, start, window_end, policy)
     if tail is not None:
         adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
     timeline = _timeline(dose_dated(spans) or events)  # an order's dose from its first fill
@@ -172,10 +170,11 @@ def _trial(
     if until is not None and tail is None and on_hold is None and minimum is not None:
         judged = with_reported(
             dispense_adherence(
-                dispenses, window_end=until, policy=policy, holds=_hold_windows(spans)
+                dispenses, window_end=until, policy=policy, holds=_hold_windows(spans), given=given
             ),
             events,
         )
+        judged = with_ward(judged, ward, events, start, until, policy) if ward else judged
         if adequate_on_supply(spans, judged, until, timeline, minimum, policy) is not None:
             adherence = judged
             if (end - until).days >= policy.supply_gap_days:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from services.drug_rule_rows import optional_number
+
 
 @dataclass(frozen=True, slots=True)
 class AgeLimit:
@@ -35,6 +37,10 @@ class AgeLimit:
     # communication for citalopram only, the drug's own label (fda-labels) for the others
     # (audit 13 WRONG 11).
     guideline: str = "fda-labels"
+    # The label's older-adult start dose (column start_mg_day: Paxil "10 mg/day for elderly or
+    # debilitated patients", Tofranil "30 to 40 mg/day" read at 40), or None where the label gives
+    # none: a NEW start above it gets a caution (order_checks/older_adult_start.py, s25 FA item 2).
+    start_mg: float | None = None
 
     def words(self) -> str:
         """ "labelled maximum" or "labelled recommended dose", as the label says it."""
@@ -65,6 +71,7 @@ def limits() -> dict[str, AgeLimit]:
             status=row["status"].strip(),
             kind=row["limit_kind"].strip(),
             guideline=(row.get("guideline") or "").strip() or "fda-labels",
+            start_mg=optional_number(row.get("start_mg_day") or ""),
         )
         for row in csv.DictReader(text.splitlines())
     }
@@ -85,6 +92,15 @@ def exceeded(ingredient: str, age: int | None, mg_per_day: float | None) -> AgeL
     if limit is None or mg_per_day is None or mg_per_day <= limit.max_mg:
         return None
     return limit
+
+
+def start_above(ingredient: str, age: int | None, mg_per_day: float | None) -> AgeLimit | None:
+    """The older-adult row whose labelled start dose a daily dose is above, or None (no start in
+    the label, the age unknown or below the row's, the dose not read or within the start)."""
+    limit = limit_for(ingredient, age)
+    if limit is None or limit.start_mg is None or mg_per_day is None:
+        return None
+    return limit if mg_per_day > limit.start_mg else None
 
 
 def capped(ingredient: str, age: int | None, mg_per_day: float | None) -> float | None:

@@ -8,9 +8,9 @@ one read (review s25 RO finding 1).
 
 A TMS course runs while its latest session is within policy.tms_session_recent_days
 (tms_course.running_course, the same predicate measurement_based_care.py steps back for). An
-acute ECT course runs while its sessions keep an acute schedule (ect_phases.running_acute);
-maintenance ECT, sessions a week or more apart, is a relapse-prevention schedule and holds
-nothing. A TMS course is read first: two courses at once is not a schedule any service runs,
+acute ECT course runs while its sessions keep an acute schedule (open_referrals.acute_ect_course,
+which the TMS referral also waits for); maintenance ECT, sessions a week or more apart, is a
+relapse-prevention schedule and holds nothing. A TMS course is read first: two courses at once is not a schedule any service runs,
 and TMS has the response check of a named week (tms-course card).
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import PatientRecord
-from services import ect_phases, open_referrals, tms_course
+from services import open_referrals, tms_course
 from services.policy import Policy
 from services.tms_course import TmsCourse
 
@@ -45,18 +45,10 @@ class CourseNow:
         return self.tms.end if self.tms is not None else self.ect_sessions[-1]
 
 
-def acute_ect(record: PatientRecord, policy: Policy) -> tuple[date, ...]:
-    """The sessions of an acute ECT course running today, or ()."""
-    days = open_referrals.ect_sessions(record)
-    if not days:
-        return ()  # nearly every chart
-    return ect_phases.running_acute(days, record.as_of, policy.tms_session_recent_days)
-
-
 def running(record: PatientRecord, policy: Policy) -> CourseNow | None:
     """The TMS course running today, else the acute ECT course running today, else None."""
     course = tms_course.running_course(record, policy)
     if course is not None:
         return CourseNow(tms=course)
-    sessions = acute_ect(record, policy)
+    sessions = open_referrals.acute_ect_course(record, policy)
     return CourseNow(ect_sessions=sessions) if sessions else None

@@ -193,10 +193,14 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
         measured = f"{_ect_scores(course, policy, latest=False)}{_ect_state(course)}"
     horizon = min(record.as_of, later[-1] + timedelta(days=after_days))
     on_later = [s for s in record.phq9() if s.value is not None and later[0] < s.date <= horizon]
-    wording = ect_phases.schedule().wording
+    # Maintenance only after an acute response on record (s25 FB item 3).
+    phase = ect_phases.later_phase(course.response)
+    wording = phase.wording
     spacing = phases.spacing()
     n = len(later)
     sessions = f"{n} {wording} session{'' if n == 1 else 's'}{f' {spacing}' if spacing else ''}"
+    if course.response is False:
+        sessions = f"{sessions} ({phase.means})"
     span = later[0].isoformat() if n == 1 else f"{later[0].isoformat()} to {later[-1].isoformat()}"
     head = (
         f"**ECT in this episode:** acute course, {len(acute)} sessions, "
@@ -216,9 +220,10 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
         return f"{head}; PHQ-9 {scores}: in remission (PHQ-9 < {policy.remission_below}, CMS159)."
     if course.response is True:
         state = f"relapse on {wording} ECT after a response to the acute course"
+    elif course.response is False:
+        state = "not in remission, no response to the acute course or since"
     else:
-        measured = "" if course.response is False else " (acute response not measured)"
-        state = f"not in remission on {wording} ECT{measured}"
+        state = f"not in remission on {wording} ECT (acute response not measured)"
     return (
         f"{head}; PHQ-9 {scores}: {state}. The ECT service decides the next step, including "
         "whether TMS has a place."
@@ -250,12 +255,14 @@ def ect_service_line(record: PatientRecord, policy: Policy, episode_start: date 
             )
         return ""
     acute, later = phases.acute, phases.later
-    wording = ect_phases.schedule().wording
+    course = _measured(record, policy, acute[0], acute[-1], False, len(acute))
+    phase = ect_phases.later_phase(course.response)  # s25 FB item 3
+    means = f" ({phase.means})" if course.response is False else ""
     return (
         f"**ECT in this episode:** acute course {acute[0].isoformat()} to "
-        f"{acute[-1].isoformat()}, then {len(later)} {wording} "
-        f"session{'' if len(later) == 1 else 's'} to {later[-1].isoformat()}: the ECT service "
-        "decides whether TMS comes next; agree it with them before referring."
+        f"{acute[-1].isoformat()}, then {len(later)} {phase.wording} "
+        f"session{'' if len(later) == 1 else 's'} to {later[-1].isoformat()}{means}: the ECT "
+        "service decides whether TMS comes next; agree it with them before referring."
     )
 
 

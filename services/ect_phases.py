@@ -10,6 +10,12 @@ continuation/maintenance spacing: an acute course is given two to three times a 
 sessions after it, when every one of those is at least that spacing apart
 (data/ect_schedule.csv). Anything else (a second acute course, sessions documented as a
 period) is not split: the caller names the latest course as before.
+
+The later sessions are called continuation/maintenance only after an acute course that responded
+(`later_phase`, s25 FB item 3): maintenance ECT presupposes a response; weekly sessions after a
+course that did not respond are an extended or tapered course, and the cards say what the
+record shows: "further sessions", with why not maintenance. An acute response not measured keeps
+the spacing's name, with "(acute response not measured)" beside it, as before.
 """
 
 from __future__ import annotations
@@ -28,18 +34,35 @@ from services.card_format import plural
 class EctSchedule:
     min_gap_days: int  # sessions this far apart or more: continuation/maintenance spacing
     wording: str  # how a card names those sessions: "continuation/maintenance"
+    means: str  # what such sessions are, for a card that says why ("relapse prevention ...")
     source: str
     status: str
 
 
 @cache
-def schedule() -> EctSchedule:
+def _phase(phase: str) -> EctSchedule:
     text = resources.files("services").joinpath("data/ect_schedule.csv").read_text("utf-8")
-    (row,) = [r for r in csv.DictReader(text.splitlines()) if r["phase"] == _LATER]
-    return EctSchedule(int(row["min_gap_days"]), row["wording"], row["source"], row["status"])
+    (row,) = [r for r in csv.DictReader(text.splitlines()) if r["phase"] == phase]
+    return EctSchedule(
+        int(row["min_gap_days"]), row["wording"], row["means"], row["source"], row["status"]
+    )
+
+
+def schedule() -> EctSchedule:
+    """The continuation/maintenance row: its spacing splits the acute run from later sessions."""
+    return _phase(_LATER)
+
+
+def later_phase(acute_responded: bool | None) -> EctSchedule:
+    """How to name the spaced sessions after an acute course: the data table's row for sessions
+    after an acute course that did not respond (False: module docstring, maintenance presupposes
+    a response), else continuation/maintenance (a response, or one not measured: the cards then
+    say it was not measured)."""
+    return _phase(_NO_RESPONSE if acute_responded is False else _LATER)
 
 
 _LATER = "continuation-maintenance"
+_NO_RESPONSE = "after-no-response"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,13 +18,14 @@ from fhir_mapping.device_course_scores import CourseRule
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
-from services import age_note, clinic_courses, data_gaps
+from services import age_note, clinic_courses, data_gaps, ect_phases
 from services.deceased import deceased_cards, future_death_line, quiet
-from services.order_hooks import order_hook
+from services.order_hooks import run_order_checks, selected_drafts
 from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Recommendation
-from services.rules import merged_record_hold, suicide_risk_history
+from services.rules import merged_record_hold, suicide_risk, suicide_risk_history
+from services.rules.context import build_context
 
 ORDER_HOOKS = frozenset({"order-select", "order-sign"})
 
@@ -91,6 +92,8 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
                 policy.tms_min_course_sessions,
                 policy.tms_session_recent_days,
                 policy.tms_outcome_days_after_end,
+                # ECT sessions this far apart: no longer the acute run (data/ect_schedule.csv).
+                ect_phases.schedule().min_gap_days,
             ),
         )
     # An esketamine order left open after its sessions stopped is a course that ended, for every
@@ -129,15 +132,22 @@ def _screen(
     if hook == "patient-view":
         recommendations = patient_view(record, policy, hidden=hidden)
     elif hook in ORDER_HOOKS:
-        recommendations = order_hook(
-            record, policy, hook=hook, selections=selections, hidden=hidden
+        ctx = build_context(record, policy, hook=hook)
+        recommendations = run_order_checks(ctx, selections, hidden)
+        # A card the order hook leaves to patient-view (an unread item 9 beside a renewal:
+        # rules/suicide_risk.py) carries its gaps there, as a hidden card does below.
+        carried = hidden | suicide_risk.left_to_patient_view(
+            ctx, selected_drafts(record, selections)
         )
     else:
         return ()
     # Gaps a hidden card carries count as reported: hiding a card the clinician has seen never
     # raises a data-quality card of its own.
     recommendations = data_gaps.annotate(
-        recommendations, record, hidden=hidden, lab_lookback_days=policy.tsh_lookback_days
+        recommendations,
+        record,
+        hidden=hidden if hook == "patient-view" else carried,
+        lab_lookback_days=policy.tsh_lookback_days,
     )
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations

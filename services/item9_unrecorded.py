@@ -74,8 +74,10 @@ def _unrecorded(
 ) -> Score | None:
     if signal is not None and signal.level is not SuicideLevel.ASSESSED:
         return None
-    if any(not stay.contradicted for stay in record.current_stays):
-        return None  # an inpatient: the ward assesses, and every outpatient order waits
+    if any(not stay.contradicted and not stay.ed_visit for stay in record.current_stays):
+        # An inpatient: the ward assesses, and every outpatient order waits. Not at an ED visit
+        # (no ward to ask it): the item-9 card speaks as before (review s25 RI finding 5).
+        return None
     latest = record.latest_phq9()
     if latest is None or (latest.item9 is not None and latest.item9_unread is None):
         return None

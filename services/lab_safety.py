@@ -330,5 +330,7 @@ def switch_lines(record: PatientRecord, policy: Policy, options: list[str]) -> l
             # "citalopram, escitalopram and mirtazapine": three once mirtazapine has its own
             # caution line.
             listed = ", ".join(drugs[:-1]) + f" and {drugs[-1]}" if len(drugs) > 1 else drugs[0]
-            lines.append(f"QTc {text(qtc)}, above {worst.bounds()}: {listed} prolong it.")
+            # One drug "prolongs" it, two or more "prolong" it (review s25 RA finding 9).
+            verb = "prolong" if len(drugs) > 1 else "prolongs"
+            lines.append(f"QTc {text(qtc)}, above {worst.bounds()}: {listed} {verb} it.")
     return lines

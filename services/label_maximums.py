@@ -13,7 +13,11 @@ already follows): "US" the US rows, "Canada" none (the ranges are Canada's monog
 every market's, the lowest binding (a site that names no market is held to the lowest labelled
 maximum: the safer reading). A label row binds only where it is below the range's own top (the
 drug row's, or the release formulation's): a US label that allows more (fluoxetine 80 mg/day
-against CANMAT's 60) changes nothing, as the lower ceiling is the safer one.
+against CANMAT's 60) never raises the ceiling, as the lower one is the safer. Such a row only
+lets a dose between the two be said for what it is (`allowing`, s25 FA item 1): "above CANMAT's
+usual range, within the US label's 80 mg/day", information, where a dose above the label stays
+a warning. Only the clinic's own market's row allows: under "any" the lowest labelled maximum
+is the Canadian monographs' (the range itself), so nothing allows more there.
 
 `binding` is the one rule: the optimise card's ranges and raises (rules/optimize/wording.py,
 services/dose_room.py) and the order dose check (order_checks/label_doses.py) all ask it, so the
@@ -99,6 +103,17 @@ def binding(ingredient: str, range_top: float | None, market: DrugMarket) -> Lab
     if lowest is None or (range_top is not None and lowest.max_mg >= range_top):
         return None
     return lowest
+
+
+def allowing(ingredient: str, range_top: float | None, market: DrugMarket) -> LabelMaximum | None:
+    """The clinic market's labelled maximum that is above `range_top` (the drug row's maximum:
+    fluoxetine's US label 80 mg/day over CANMAT's 60), or None: no range top, a market of "any"
+    (module docstring), no row of the market, or a row at or below the top (that one binds)."""
+    if range_top is None or market == "any":
+        return None
+    found = [r for r in _by_ingredient().get(ingredient.lower(), ()) if r.market == market]
+    lowest = min(found, key=lambda r: r.max_mg, default=None)
+    return lowest if lowest is not None and lowest.max_mg > range_top else None
 
 
 def capped(ingredient: str, range_top: float | None, market: DrugMarket) -> float | None:

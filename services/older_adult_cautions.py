@@ -10,7 +10,10 @@ a word. The table holds the Beers lines, each row with its source and status:
   alternatives are not available. Said on the anticholinergic card when that one is raised, and
   on its own order card otherwise (order_checks/falls.py, review s21 RD finding 2: sertraline
   drafted at 85 after a fall said nothing; one card per draft at the order hooks only, not at
-  chart open, so it is not repeated for a drug already running).
+  chart open, so it is not repeated for a drug already running). A raise the optimise card
+  proposes carries it as one line (`raise_falls_line`; session 25 review RA finding 8:
+  duloxetine 60 -> 120 mg/day proposed at 78 with a fall coded said nothing of it): the raise is
+  the order the falls card would warn about, and the prescriber reads it before drafting.
 
 A dose that cannot be read does not clear doxepin: the safer reading names the line and says the
 dose was not read (a card that stays silent would read as "checked").
@@ -141,6 +144,21 @@ def falls_line(caution: OlderAdultCaution | None, falls: tuple[Finding, ...]) ->
         return said
     flag = " (UNVERIFIED)" if caution.unverified else ""
     return f"{said} {caution.cite}: {caution.line}{flag}."
+
+
+def raise_falls_line(ctx: RuleContext, drug_class: str) -> str:
+    """The falls line for a raise the service proposes of a running drug of this class, or "":
+    the same rule as the order hook's falls card (order_checks/falls.py: `falls_row` for the
+    class and age, a fall on record), said where the raise is proposed, with what the raise asks
+    (module docstring). No card of its own: the order of the raise gets the falls card."""
+    row = falls_row(drug_class, ctx.record.patient.age)
+    falls = falls_on_record(ctx) if row is not None else ()
+    if row is None or not falls:
+        return ""
+    return (
+        f"{falls_line(row, falls)} If the dose is raised, go slowly and review falls at each "
+        "follow-up."
+    )
 
 
 def source_line(*cautions: OlderAdultCaution | None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fhir_mapping.record import PatientRecord, ProcedureKind, Referral
-from services import tms_course, tms_retreatment
+from services import ect_phases, tms_course, tms_retreatment
 from services.episode_trials import in_episode
 from services.policy import Policy
 
@@ -129,3 +129,15 @@ def _ect_open(record: PatientRecord, policy: Policy) -> Referral | None:
         ),
         None,
     )
+
+
+def acute_ect_course(record: PatientRecord, policy: Policy) -> tuple[date, ...]:
+    """The sessions of an acute ECT course running on as-of (ect_phases.running_acute: a
+    session within policy.tms_session_recent_days, at acute spacing), oldest first, or ().
+    One rule for what waits on it: the optimise card's drug proposals
+    (rules/optimize/device_course.py) and the TMS referral (tms_assessment.py: as an open ECT
+    referral, review s25 RI finding 6)."""
+    days = ect_sessions(record)
+    if not days:
+        return ()  # nearly every chart
+    return ect_phases.running_acute(days, record.as_of, policy.tms_session_recent_days)

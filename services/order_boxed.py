@@ -11,8 +11,11 @@ RD finding 9).
   (boxed_warning_new_drug), gets the warning as an information card of its own. The label asks
   for close monitoring "especially during the initial few months" of a drug: a drug new to the
   patient is at that point, and a card about something else is not where it is looked for.
-- A renewal or dose change of a drug taken within the window, with no order card: the line rides
-  on the first card shown, as before; with no card at all, nothing (noise: boxed_warning.py).
+- An order that raises or lowers the daily dose of a running antidepressant, with no order card,
+  gets it as an information card too (boxed_warning_dose_change; review s25 RA finding 3: the
+  warning's own words are "especially in the first months and after dose changes").
+- A renewal at the running dose, or a drug taken within the window, with no order card: the line
+  rides on the first card shown, as before; with no card at all, nothing (noise: boxed_warning.py).
 
 Under 18, a running drug the age list says is not for use at that age (venlafaxine at 16) is
 named before the boxed warning wherever it goes, in the words patient-view uses
@@ -32,6 +35,7 @@ from services import cards, screen
 from services.order_cards import _merge, _with_boxed_warning
 from services.order_checks import draft_readings
 from services.order_checks.boxed_warning import (
+    boxed_warning_dose_change,
     boxed_warning_line,
     boxed_warning_new_drug,
     boxed_warning_start,
@@ -66,7 +70,11 @@ def screen_with_boxed_warning(
     running = running_never_line(ctx) or ""
     own = next((i for i, r in enumerate(shown) if r.topic.startswith(ORDER_TOPIC_PREFIX)), None)
     if own is None:
-        alone = boxed_warning_start(ctx, drafts) or boxed_warning_new_drug(ctx, drafts)
+        alone = (
+            boxed_warning_start(ctx, drafts)
+            or boxed_warning_new_drug(ctx, drafts)
+            or boxed_warning_dose_change(ctx, drafts)
+        )
         if running and (alone is not None or not shown):
             alone = _running_alone(ctx, drafts, running, alone.detail if alone else boxed)
         if alone is not None:

@@ -2,7 +2,8 @@
 card, a contraindication on record or any critical card says must not start now
 (`no_titration_beside_washout`: audit 15 M1, review 16 M1, review 16 recheck a06), and the TMS card for
 a draft that only renews or re-doses the running drug (`renews_running`: issue 12; a product
-that shares an ingredient with the running one is no renewal, review 10 finding 1).
+that shares an ingredient with the running one is no renewal, review 10 finding 1); and which
+drafts start or raise a drug (`starts_or_raises`: the unread item-9 card at an order, session 25).
 
 Apart from the hook because each is one rule about what not to say, read from the findings or
 the running courses, and the hook's loop reads more plainly without them.
@@ -10,7 +11,7 @@ the running courses, and the hook's loop reads more plainly without them.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DoseBasis, DraftOrder, Trial
+from fhir_mapping.record import DoseBasis, DraftOrder, Role, Trial
 from services.order_checks.model import BELOW, CONTRAINDICATED, MAOI, OrderCheck
 from services.order_checks.shared_ingredient_others import in_other_product
 from services.recommendation import Indicator
@@ -89,3 +90,18 @@ def continues_running(ctx: RuleContext, draft: DraftOrder) -> Trial | None:
         if now is not None and mg <= now:
             return t
     return None
+
+
+# The drafts the service reads that change the depression regimen (an INTERACTING draft, such as
+# linezolid, is read only for the MAOI check: no antidepressant course starts with it).
+_REGIMEN_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
+
+
+def starts_or_raises(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """The draft starts an antidepressant or an adjunct, or raises its dose: anything but a
+    renewal of the running course at its dose or lower (`continues_running`; a dose that cannot
+    be compared counts as a raise, the safer reading). The label's boxed warning asks for close
+    monitoring when treatment starts and when the dose changes (FDA class labeling; the
+    adjuncts approved for depression, aripiprazole, brexpiprazole, quetiapine XR, carry it too),
+    so this is when an unread suicide item matters at an order (rules/suicide_risk.py)."""
+    return draft.role in _REGIMEN_ROLES and continues_running(ctx, draft) is None

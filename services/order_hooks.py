@@ -50,10 +50,11 @@ and for each draft antidepressant:
   features on record is not held to its depression range (review findings 3 and 4);
 - two or more adjuncts (augmentation table rows) started on one order: "start one, assess, then
   add" (order_checks/adjuncts_together.py; review 20 RB finding 4);
-and, once per hook, the TMS card when the patient already meets the criteria and a draft starts a
-drug the patient does not take now (a renewal or dose change of the current drug gets no TMS card:
-issue 12; none during an inpatient stay in progress: rules/inpatient_hold.py), and the suicide-risk
-card when it applies. Each evidence section (trials, scores) is shown once per hook call
+and, once per hook (services/order_hook_cards.py), the TMS card when the patient already meets the
+criteria and an antidepressant draft starts a drug the patient does not take now (a renewal or
+dose change of the current drug gets no TMS card: issue 12; none during an inpatient stay in
+progress: rules/inpatient_hold.py), and the suicide-risk card when it applies, beside an
+antidepressant or an augmentation draft (review s25 RI finding 1). Each evidence section (trials, scores) is shown once per hook call
 (services/screen.py).
 
 Which checks need an active depression: the repeat, below-range and TMS checks only speak while the
@@ -87,21 +88,17 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
-from services import cards, order_boxed, order_doses
-from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning, keyed
+from services import cards, order_boxed, order_doses, order_hook_cards
+from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning
 from services.order_checks import device_course, draft_readings, formulation_doses
+from services.order_checks.adjunct_drafts import adjunct_checks
 from services.order_checks.adjuncts_together import adjuncts_together_check, together_from_nothing
 from services.order_checks.age_fold import fold_above_into_age
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.cautions import caution_check
 from services.order_checks.discontinuation import discontinuation_check
-from services.order_checks.doses import (
-    age_check,
-    augmentation_above_range,
-    carry_not_checked,
-    dose_checks,
-)
+from services.order_checks.doses import age_check, carry_not_checked, dose_checks
 from services.order_checks.drug_disease import drug_disease_check
 from services.order_checks.duplicate import same_class_check
 from services.order_checks.falls import falls_check
@@ -109,7 +106,7 @@ from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labs import lab_checks
-from services.order_checks.lithium_ect import ect_draft_check, lithium_draft_check
+from services.order_checks.lithium_ect import ect_draft_check
 from services.order_checks.maoi import maoi_check
 from services.order_checks.maoi_diet import fold_beside_washout, maoi_diet_check
 from services.order_checks.metabolic import metabolic_check
@@ -136,7 +133,6 @@ from services.order_checks.puerperal_psychosis import puerperal_psychosis_card
 from services.order_checks.release_mix import mixed_release_above, mixed_release_within
 from services.order_checks.renal import renal_card
 from services.order_checks.repeat import repeat_check
-from services.order_checks.repeat_adjunct import adjunct_repeat_check
 from services.order_checks.shared_ingredient import (
     failed_component_check,
     shared_ingredient_check,
@@ -145,11 +141,11 @@ from services.order_checks.sodium_draft import siadh_check
 from services.order_checks.stacking import stacking_check
 from services.order_checks.tms_draft import tms_draft_check
 from services.order_checks.unread_labs import carry_unread_labs
-from services.order_hook_skips import no_titration_beside_washout, renews_running
+from services.order_hook_skips import no_titration_beside_washout
 from services.order_statement import with_statement
 from services.policy import Policy
 from services.recommendation import Recommendation
-from services.rules import inpatient_hold, suicide_risk, tms_referral
+from services.rules import inpatient_hold
 from services.rules.context import RuleContext, build_context
 
 # The topics and the check model are re-exported here: callers and tests name the order cards
@@ -253,28 +249,10 @@ def run_order_checks(
             if pgx is not None and pgx.draft is draft:
                 by_topic.setdefault(pgx.topic, []).append(pgx)
         if draft.role is Role.AUGMENTATION:
-            above = augmentation_above_range(ctx, draft)
-            if above is not None:
-                by_topic.setdefault(above.topic, []).append(above)
-            # Label cautions and population caveats for an adjunct too (review 7 finding 10:
-            # esketamine or lithium ordered in pregnancy); antidepressants get theirs below.
-            caution = caution_check(ctx, draft)
-            if caution is not None:
-                by_topic.setdefault(caution.topic, []).append(caution)
-            # An adjunct that failed in this episode drafted again (review 16 W5): the repeat
-            # card, as for a failed antidepressant (order_checks/repeat_adjunct.py).
-            again = adjunct_repeat_check(ctx, draft) if ctx.facts.active else None
-            if again is not None:
-                by_topic.setdefault(again.topic, []).append(again)
-            # Esketamine with uncontrolled blood pressure (review 18b W3): the table's rows
-            # decide, an adjunct's as an antidepressant's (antidepressants: below).
-            pressure = blood_pressure_check(ctx, draft)
-            if pressure is not None:
-                by_topic.setdefault(pressure.topic, []).append(pressure)
-            # Lithium drafted during an ECT course (review 21 RF finding 1).
-            with_ect = lithium_draft_check(ctx, draft)
-            if with_ect is not None:
-                by_topic.setdefault(with_ect.topic, []).append(with_ect)
+            # An adjunct's own checks (order_checks/adjunct_drafts.py): its range, cautions, a
+            # repeat in this episode, blood pressure, lithium during an ECT course.
+            for check in adjunct_checks(ctx, draft):
+                by_topic.setdefault(check.topic, []).append(check)
         elif draft.role is Role.INTERACTING:
             # A drug outside the pathway tables ordered for this patient still meets the
             # condition rules that bar it (review 13 W3: methylphenidate or an amphetamine as
@@ -368,15 +346,10 @@ def run_order_checks(
     drafted_lithium = any(d.ingredient == "lithium" for d in selected)
     found_recs.append(ect_draft_check(ctx, selections, drafted_lithium))
     found_recs.append(puerperal_psychosis_card(ctx, selected))  # an emergency first (G3)
-    if drafts:
-        # The selected drafts: a drug dangerous in overdose among them adds the quantity line.
-        found_recs.insert(0, keyed(suicide_risk.rule(ctx, drafts=selected), drafts[0]))
-        changing = [d for d in drafts if not renews_running(ctx, d)]
-        if ctx.facts.active and changing:
-            # The TMS card belongs with a change of treatment (a new drug: the moment the
-            # alternative matters), not with every renewal or dose change of the drug the
-            # patient takes now (issue 12: patient-view shows it on the chart).
-            found_recs.append(keyed(tms_referral.rule(ctx), changing[0]))
+    # The suicide-risk card beside any pathway draft, an adjunct too, and the TMS card beside an
+    # antidepressant that changes treatment (order_hook_cards.py; review s25 RI finding 1).
+    found_recs.insert(0, order_hook_cards.suicide_risk_card(ctx, selected))
+    found_recs.append(order_hook_cards.tms_card(ctx, drafts))
     # An inpatient stay in progress (review 16 second recheck; audit 17 M4): the TMS card, whose
     # referral would wait for discharge, is left out; the draft itself is the inpatient team's
     # order and the safety cards' suggestions stay (rules/inpatient_hold.py).

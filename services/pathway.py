@@ -68,7 +68,7 @@ from services.mood_stabilisers import (
 )
 from services.open_referrals import OPEN_REQUEST_STATUSES as OPEN_REQUEST_STATUSES
 from services.open_referrals import VOID_REQUEST_STATUSES as VOID_REQUEST_STATUSES
-from services.open_referrals import _ect_open, _tms_open
+from services.open_referrals import _ect_open, _tms_open, acute_ect_course
 from services.pathway_findings import (
     drug_cautions_on_record,
     group_findings,
@@ -369,6 +369,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             # (review 19 D4).
             age=youngest(record.patient.age),
             ect_open=ect_open,
+            ect_running=acute_ect_course(record, policy),
             acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
             responding=_responding(episode_trials, record, episode_start),
             earlier_course=tms_course.blocker(record, policy),

@@ -13,7 +13,10 @@ or brief therapy added to a medication check is not a trial of CBT, IPT or behav
 session with the family, at times without the patient): the safer reading keeps the CBT/IPT
 card, which names it. A psychotherapy Procedure whose code is not in the table (read from its
 text, "psychotherapy", "cognitive behavioural therapy": procedure_terms.csv) counts as a
-standalone session, as it did before kinds were read: its text named a therapy.
+standalone session, as it did before kinds were read: its text named a therapy, unless its words
+name a kind that is no course ("Crisis psychotherapy"), and an H0004 whose only diagnosis is a
+substance-use disorder is counseling for it, not therapy for depression: the ProcedureRecord's
+`session_kind`, read at mapping (fhir_mapping/session_kinds.py; session 25 items 2-3).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
+from fhir_mapping.session_kinds import reason_rows
 from services.last_answer import kept
 from services.policy import Policy
 
@@ -40,6 +44,7 @@ _NOT_A_COURSE = {
     "family": "family psychotherapy",
     "group": "group psychotherapy",
     "standalone": "individual psychotherapy",
+    "substance-use": "counseling for a substance-use disorder",
 }
 
 
@@ -53,6 +58,8 @@ def _kind_in(codes: Mapping[tuple[str, str], ProcedureCode], procedure: Procedur
     # The system as written first: nearly every chart writes the canonical URI the table is keyed
     # by, and canonical_system returns such a URI unchanged (tests/services/
     # test_code_table_shortcuts.py), so the second look-up is needed only for an alias.
+    if procedure.session_kind:  # what its words or diagnoses say (session_kinds.py)
+        return procedure.session_kind
     row = codes.get((procedure.system, procedure.code))
     if row is None:
         row = codes.get((canonical_system(procedure.system), procedure.code))
@@ -97,8 +104,14 @@ def _procedure_name(system: str, code: str) -> str:
     """The code's display and the code, "Psychotherapy, 45 minutes with patient (90834)"; a
     session named only in words has no code to show: "psychotherapy", not "psychotherapy ()"
     (review s24 RQ finding 9)."""
-    row = procedure_codes().get((canonical_system(system), code))
+    key = (canonical_system(system), code)
+    row = procedure_codes().get(key)
     name = row.display if row else "psychotherapy"
+    # A code billed for more than depression care says so, for the clinician to check (H0004:
+    # fhir_mapping/data/session_reason_kinds.csv `named_as`; session 25 item 3).
+    check = reason_rows().get(key)
+    if check is not None:
+        return f"{name} ({check.named_as})"
     return f"{name} ({code})" if code else name
 
 
@@ -135,3 +148,15 @@ def not_a_course_line(found: PsychotherapySessions) -> str:
     not a course of therapy: 1 session, 2024-07-02: Psychotherapy for crisis; ... (90839)"."""
     what = " and ".join(_NOT_A_COURSE.get(k, k) for k in found.other_kinds)
     return f"{what}, not a course of therapy: {sessions_line(found.other)}"
+
+
+def to_check(sessions: Sequence[ProcedureRecord]) -> str | None:
+    """What counted sessions of a code billed for more than depression care leave to confirm
+    (fhir_mapping/data/session_reason_kinds.csv `check`), each once; None: nothing."""
+    rows = reason_rows()
+    checks = [
+        row.check
+        for key in dict.fromkeys((canonical_system(p.system), p.code) for p in sessions)
+        if (row := rows.get(key)) is not None
+    ]
+    return "; ".join(checks) or None

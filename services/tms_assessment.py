@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Finding, FindingKind, Referral, Score, Trial
 from services import bipolar_findings, finding_words, intolerance_count, tms_severity
-from services.card_format import record_cite
+from services.card_format import plural, record_cite
 from services.policy import Policy
 from services.tms_gate import TmsExclusions
 
@@ -143,6 +144,7 @@ def _tms_assessment(
     tms_open: bool,
     age: int | None = None,
     ect_open: Referral | None = None,
+    ect_running: tuple[date, ...] = (),
     acute: TmsExclusions | None = None,
     responding: tuple[Trial, ...] = (),
     earlier_course: str | None = None,
@@ -263,6 +265,16 @@ def _tms_assessment(
     if ect_open is not None:
         when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
         after.append(f"an ECT referral is already open ({ect_open.status}{when})")
+    elif ect_running:
+        # An acute ECT course running with no open order on record (the order closed once the
+        # course was scheduled, or never sent): neuromodulation is under way just as with an
+        # open referral, and TMS waits for the ECT service's judgement of its response
+        # (review s25 RI finding 6: "consider TMS referral" one click during session 8). Not an
+        # exclusion of a drafted TMS order (`exclusions`): that order's check is its own. Not a
+        # `clinical` line either: the optimise card leads with the running course and names it
+        # again under "ECT in this episode", and its "Why no TMS referral" words (payer
+        # policies, "discuss ECT") would not fit a course already under way.
+        blockers.append(ect_running_line(ect_running))
     if earlier_course is not None:
         # A measured earlier course without response (issue 12; services/tms_course.py): no
         # retreatment on this pathway (L37086), and the optimise card says why.
@@ -278,6 +290,15 @@ def _tms_assessment(
         clinical=tuple(clinical),
         acute=acute.lines,
         exclusions=exclusions,
+    )
+
+
+def ect_running_line(sessions: tuple[date, ...]) -> str:
+    """ "an acute ECT course is running (since 2026-11-10, 8 sessions): the ECT service judges
+    its response first"."""
+    return (
+        f"an acute ECT course is running (since {sessions[0].isoformat()}, "
+        f"{plural(len(sessions), 'session')}): the ECT service judges its response first"
     )
 
 

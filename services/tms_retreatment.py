@@ -19,6 +19,7 @@ floor). Whether a payer covers it is still the payer criterion's to say on the c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from fhir_mapping.record import PatientRecord, Score
 from services import tms_course
@@ -41,26 +42,74 @@ class Retreatment:
         return f"{round((self.course.change or 0.0) * 100)} % better"
 
 
+def _after_response(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, Score] | None:
+    """The latest TMS course, ended, that responded, and the latest PHQ-9 (valued, up to as-of)
+    after its outcome score; None when any is missing. Only the latest course: a running one is
+    under way, and an older response does not make a retreatment of a later course that did not
+    respond."""
+    ended = tms_course.earlier_courses(record, policy)
+    found = tms_course.courses(record, policy)
+    if not ended or found[-1] is not ended[-1]:
+        return None
+    course = ended[-1]
+    if course.response is not True:
+        return None
+    latest = _latest_after(record, course, None)
+    return None if latest is None else (course, latest)
+
+
+def _latest_after(record: PatientRecord, course: TmsCourse, until: date | None) -> Score | None:
+    """The latest valued PHQ-9 after `course`'s outcome score, up to `until` (as-of when None)."""
+    outcome = course.latest
+    if outcome is None:
+        return None
+    last = record.as_of if until is None else min(until, record.as_of)
+    since = [s for s in record.phq9() if s.value is not None and outcome.date < s.date <= last]
+    return max(since, key=lambda s: s.date) if since else None
+
+
+def relapse_after(
+    record: PatientRecord, policy: Policy, course: TmsCourse, until: date | None = None
+) -> Score | None:
+    """The relapse after `course`'s outcome score: the latest valued PHQ-9 after it, up to
+    `until` (as-of by default; a later course's first session for an earlier course, whose own
+    scores are the later course's), when at or above MappingPolicy.relapse_phq9_at_least. None:
+    no score since, or the latest is below the threshold (the response holds). The one rule the
+    cards (`retreatment`) and the payer's retreatment criterion
+    (services/payer_criteria/retreatment.py) read (review s25 RT finding 2)."""
+    latest = _latest_after(record, course, until)
+    if latest is None or latest.value is None:
+        return None
+    return latest if latest.value >= policy.mapping.relapse_phq9_at_least else None
+
+
+def rising(record: PatientRecord, policy: Policy) -> str:
+    """ "PHQ-9 rising since the course (8 -> 13 on 2025-11-17)" when the latest PHQ-9 after a
+    responded course's outcome is policy.tms_rise_points or more above it (s25 FB item 2: the
+    card naming the course said "It responded" beside a PHQ-9 back up from 8 to 13); "" else.
+    Below the relapse threshold too: a response fading is what a clinician watches for before
+    it becomes a relapse (`retreatment`)."""
+    found = _after_response(record, policy)
+    if found is None:
+        return ""
+    course, latest = found
+    outcome = course.latest
+    assert outcome is not None and outcome.value is not None and latest.value is not None
+    if latest.value - outcome.value < policy.tms_rise_points:
+        return ""
+    return (
+        f"PHQ-9 rising since the course ({outcome.value} -> {latest.value} on "
+        f"{latest.date.isoformat()})"
+    )
+
+
 @kept  # the open-referral check and two cards of one evaluation ask
 def retreatment(record: PatientRecord, policy: Policy) -> Retreatment | None:
     """The latest TMS course when it has ended, responded, and a relapse followed it (see the
     module docstring), else None."""
-    ended = tms_course.earlier_courses(record, policy)
-    found = tms_course.courses(record, policy)
-    # Only the latest course: a running one is under way, and an older response does not make a
-    # retreatment of a later course that did not respond.
-    if not ended or found[-1] is not ended[-1]:
+    found = _after_response(record, policy)
+    if found is None:
         return None
-    course = ended[-1]
-    outcome = course.latest
-    if course.response is not True or outcome is None:
-        return None
-    since = [s for s in record.phq9() if s.value is not None and outcome.date < s.date]
-    since = [s for s in since if s.date <= record.as_of]
-    if not since:
-        return None
-    latest = max(since, key=lambda s: s.date)
-    assert latest.value is not None
-    if latest.value < policy.mapping.relapse_phq9_at_least:
-        return None
-    return Retreatment(course=course, relapse=latest)
+    course = found[0]
+    relapse = relapse_after(record, policy, course)
+    return None if relapse is None else Retreatment(course=course, relapse=relapse)

@@ -68,7 +68,13 @@ def adherence_text(trial: Trial) -> str:
     status, pdc = adherence.status, adherence.pdc
     lapses = supply_lapses(adherence)
     parts: list[str] = []
-    if status is _VERIFIED and pdc is not None:
+    if adherence.ward and not adherence.fills:  # ward doses only (ward_adherence.py): no refills
+        parts.append(
+            adherence.ward
+            if status is _VERIFIED
+            else f"{_ADHERENCE_WORDS[status]}: {adherence.ward}"
+        )
+    elif status is _VERIFIED and pdc is not None:
         shown = pdc_text(adherence, pdc)
         parts.append(f"refills: {shown}" if lapses else f"refills on time ({shown})")
     elif status is not _VERIFIED or adherence.documented is None:
@@ -95,9 +101,13 @@ def adherence_text(trial: Trial) -> str:
         parts.append(adherence.documented)
     if adherence.not_verified:  # days only a statement covers (adherence.outside_tail)
         parts.append(adherence.not_verified)
+    if adherence.ward and adherence.fills:  # the MAR beside the fills (ward_adherence.py)
+        parts.append(adherence.ward)
     if trial.patient_reported:  # review 12 finding 14: a home medication, no order or fill
         parts.append("patient-reported, no order or fill on record: confirm it was taken")
-    noted = adherence.documented or adherence.not_verified or trial.patient_reported
+    noted = (
+        adherence.documented or adherence.not_verified or trial.patient_reported or adherence.ward
+    )
     if not noted and status is _UNVERIFIED and adherence.first_fill is None:
         fills = adherence.fills
         parts.append(

@@ -155,6 +155,9 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             tail = trial.adherence.not_verified
             outside = f"; {tail}" if tail else ""
             return f"non-adherence {trial.adherence.documented}{outside}{refills}"
+        ward = trial.adherence.ward_pdc
+        if ward is not None and ward < policy.pdc_threshold:  # the MAR (ward_adherence.py)
+            return f"adherence contradicted by the ward MAR ({adherence_text(trial)})"
         return f"adherence contradicted by refill data ({adherence_text(trial)})"
     if reason is InadequacyReason.INTOLERANCE:
         return intolerance_text(trial)

@@ -1,7 +1,9 @@
 """The FDA boxed warning on suicidality for a patient under 25 at an order (review 14 W4): the
 line itself (`boxed_warning_line`, which order_hooks puts on any card such an order gets), and
 its own information check for an order that starts antidepressant treatment
-(`boxed_warning_start`): no antidepressant course running or taken within the policy's window.
+(`boxed_warning_start`): no antidepressant course running or taken within the policy's window;
+one that starts a drug new to the patient (`boxed_warning_new_drug`); and one that changes the
+daily dose of a running antidepressant (`boxed_warning_dose_change`, review s25 RA finding 3).
 
 Apart from the drug-condition cautions (cautions.py) because it is about the patient's age and
 course history, never a condition on record, and it is one check for all drafts together.
@@ -56,8 +58,9 @@ def boxed_warning_new_drug(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Or
     carried the warning only as "; boxed warning (under 25)" on the TMS card). The label's
     "initial few months of a course of drug therapy" are this drug's first months, so the
     warning belongs to this order; a renewal or dose change of a drug already taken stays
-    without a card of its own (boxed_warning_start says why). `boxed_warning_start` words a
-    first start (no course at all in the window); this one the new drug beside the others."""
+    without a card of its own unless the dose changes (`boxed_warning_dose_change`).
+    `boxed_warning_start` words a first start (no course at all in the window); this one the new
+    drug beside the others."""
     line = boxed_warning_line(ctx)
     if not line or not drafts:
         return None
@@ -92,10 +95,10 @@ def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Order
     within policy.antidepressant_new_start_days. The label asks for close monitoring "especially
     during the initial few months", so the start is when the prescriber needs it.
 
-    Not on a renewal or dose change of a running antidepressant, nor on a switch from one taken
-    within the window: the warning was due when that treatment started, and a card on every dose
-    change of a young patient's drug would be read past (noise); the line still rides on any card
-    such an order gets (order_hooks). Not on patient-view either: review 13 y3 put the reminder
+    Not on a renewal of a running antidepressant at its dose, nor on a switch from one taken
+    within the window: the warning was due when that treatment started; the line still rides on
+    any card such an order gets (order_hooks). A dose change has its own check
+    (`boxed_warning_dose_change`). Not on patient-view either: review 13 y3 put the reminder
     at the order, where the decision is made. The order hook shows it only when no other card
     does, so the screen holds one card, not two."""
     line = boxed_warning_line(ctx)
@@ -129,6 +132,72 @@ def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Order
         f"record in the last {plural(window, 'day')}{before}.",
         indicator=Indicator.INFO,
         basis=(warning.cite,),
+    )
+
+
+def _changed(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> list[tuple[DraftOrder, Trial]]:
+    """The drafts that change the daily dose of a running antidepressant course, each with it. A
+    dose either side cannot read (as needed, unclear sig) is no change the record shows: the
+    boxed-warning line still rides on any card the order gets."""
+    running = {
+        t.ingredient: t
+        for t in ctx.record.antidepressant_trials()
+        if t.ongoing and t.verdict is not _NOT_A_TRIAL
+    }
+    found = []
+    for draft in drafts:
+        trial = running.get(draft.ingredient)
+        if trial is None:
+            continue
+        new, now = draft.mg_per_day_upper, trial.current_mg_per_day_upper
+        if new is not None and now is not None and new != now:
+            found.append((draft, trial))
+    return found
+
+
+def boxed_warning_dose_change(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> OrderCheck | None:
+    """The boxed warning as an information card of its own when the order raises or lowers the
+    daily dose of a running antidepressant under 25 (review s25 RA finding 3: escitalopram 10 ->
+    20 mg/day at 16 and at 24 got no card at all). The warning's own words (data/
+    age_restricted_antidepressants.csv: "especially in the first months and after dose
+    changes") and the FDA Medication Guide for antidepressants ("very important when an
+    antidepressant medicine is started or when the dose is changed", DailyMed) put a dose change
+    beside a start; the prescribing information's "at times of dose changes, either increases or
+    decreases" (Warnings, Clinical Worsening and Suicide Risk) was not read here. Both
+    directions, as the label says: a lower dose is a change too, and the safer reading for a
+    young patient is to say it. Shown only when no card about the drafted drug carries the line
+    (order_boxed.py), so the screen holds one card."""
+    line = boxed_warning_line(ctx)
+    changed = _changed(ctx, drafts) if line else []
+    if not changed:
+        return None
+    warning = populations.boxed_warning(ctx)
+    assert warning is not None  # boxed_warning_line said it applies
+    years = populations.age(ctx)
+    first, trial = changed[0]
+    name = first.ingredient.capitalize()
+    moves = cards.and_list([_move(d, t) for d, t in changed])
+    return OrderCheck(
+        CAUTION,
+        first,
+        cards.fit_summary(
+            f"{name} dose change at age {years}: monitor closely for suicidal thinking and "
+            f"behaviour ({warning.cite}, under 25)",
+            f"{name} dose change at age {years}: suicidality under 25 ({warning.cite})",
+        ),
+        f"{line}\n\nThis order {moves}: the warning asks for close monitoring after a dose "
+        "change, as at a start.",
+        indicator=Indicator.INFO,
+        basis=(warning.cite,),
+    )
+
+
+def _move(draft: DraftOrder, trial: Trial) -> str:
+    """ "raises escitalopram from 10 mg/day to 20 mg/day" (both doses read: `_changed`)."""
+    up = (draft.mg_per_day_upper or 0.0) > (trial.current_mg_per_day_upper or 0.0)
+    return (
+        f"{'raises' if up else 'lowers'} {draft.ingredient} from {order_doses.trial_dose(trial)} "
+        f"to {order_doses.draft_dose(draft)}"
     )
 
 

@@ -26,8 +26,10 @@ from services import (
 from services.card_format import weeks_text
 from services.order_checks import formulation_doses, label_doses
 from services.order_checks.age_unit import unit_above_age
+from services.order_checks.label_allows import within_label_check
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
+from services.order_checks.older_adult_start import start_check
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 
@@ -79,6 +81,12 @@ def dose_checks(
     elif formulation_doses.own_wording(draft):
         if ceiling is not None and upper > ceiling and not _treats_mania_or_psychosis(ctx, draft):
             found.append(formulation_doses.above_daily(draft, _reaches(draft)))
+    elif (
+        allows := range_ceiling.within_label(ctx, draft.ingredient, draft.max_mg, upper)
+    ) is not None:
+        # Above the range, within the market's label that allows more (fluoxetine 80 mg/day on
+        # the US label): information, the same words as the running card's (s25 FA item 1).
+        found.append(within_label_check(draft, allows))
     elif range_ceiling.above(ctx, draft.ingredient, draft.max_mg, upper):
         # The one "above the usual maximum" rule, a running course's too (range_ceiling.py).
         top = cards.fmt_mg(draft.max_mg)
@@ -101,6 +109,10 @@ def dose_checks(
         inpatient = formulation_doses.higher_max_line(draft)
         if inpatient is not None:
             detail = cards.join_sections(detail, inpatient)
+        # A label that allows more than the range, but not this much (fluoxetine 100 mg/day).
+        detail = cards.join_sections(
+            detail, range_ceiling.beyond_label_line(ctx, draft.ingredient, draft.max_mg)
+        )
         found.append(OrderCheck(ABOVE, draft, summary, detail))
     # Between the market's labelled maximum and the range's top (mirtazapine 60 mg/day at a US
     # clinic: review s19 item 4): the ceiling the optimise card raises toward.
@@ -230,8 +242,9 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # The upper end of a ranged order: the patient may take that much (the safe reading).
     limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper)
     if limit is None:
-        # No dose read, one unit already above the limit (review s25 RO finding 3).
-        return unit_above_age(ctx, draft)
+        # No dose read and one unit above the limit (s25 RO 3); else a new start above the
+        # label's older-adult start dose (s25 FA item 2); above the maximum, that card says it.
+        return unit_above_age(ctx, draft) or start_check(ctx, draft)
     name, mg, top = (
         draft.ingredient.capitalize(),
         draft_dose(draft),

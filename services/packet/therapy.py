@@ -1,5 +1,5 @@
-"""Psychotherapy (type, dates, sessions) and earlier neuromodulation (TMS, ECT: each ECT course
-with its PHQ-9 before and after), from the procedures, visits and referrals on record.
+"""Psychotherapy (type, dates, sessions) and earlier neuromodulation (TMS, ECT: each course with
+its state and its PHQ-9 before and after, as the cards read them), from the procedures, visits and referrals on record.
 
 A psychotherapy session read from a visit (an Encounter whose type carries the code:
 fhir_mapping/encounters.py, review 14 M2) is named as one ("charted as a visit"), and a booked
@@ -24,8 +24,7 @@ _NEUROMODULATION = section_open("neuromodulation", "Earlier TMS and ECT")
 # Compared per procedure: module constants (issue 14: an Enum member read off its class costs
 # about ten globals on Python 3.11).
 _PSYCHOTHERAPY = ProcedureKind.PSYCHOTHERAPY
-_ECT = ProcedureKind.ECT
-_NEUROMODULATION_KINDS = ((ProcedureKind.TMS, "TMS"), (_ECT, "ECT"))
+_NEUROMODULATION_KINDS = ((ProcedureKind.TMS, "TMS"), (ProcedureKind.ECT, "ECT"))
 
 
 _VISIT = "Encounter"
@@ -138,9 +137,10 @@ def _score_text(score: Score) -> str:
     return f"{score.value} ({day_text(score.date)})"
 
 
-def _ect_scores(course: TmsCourse, policy: Policy) -> str:
-    """The PHQ-9 before and after an ECT course, each dated (the course's windows:
-    services/tms_course.py), or which is missing: no response is claimed without both."""
+def _course_scores(course: TmsCourse, policy: Policy) -> str:
+    """The PHQ-9 before and after a TMS or ECT course, each dated (the course's windows:
+    services/tms_course.py, as the cards read them), or which is missing: no response is
+    claimed without both."""
     before, after = course.baseline, course.latest
     window = policy.mapping.baseline_days_before
     if before is None or before.value is None:
@@ -158,16 +158,34 @@ def _ect_scores(course: TmsCourse, policy: Policy) -> str:
     )
 
 
-def _ect_lines(record: PatientRecord, policy: Policy, done: list[ProcedureRecord]) -> list[str]:
-    """One line per ECT course with its sessions, dates and the PHQ-9 before and after (review
-    6 finding 7: the evidence a payer asks of an ECT failure); sessions that cannot be placed
-    in a course (undated, or dated after as-of) on a line of their own, never dropped."""
+def _state(course: TmsCourse, policy: Policy, name: str) -> str:
+    """ " (running)", ", stopped after 2 sessions, not an adequate course (fewer than 20)" (a
+    TMS course ended short with no response: TmsCourse.short, the rule the cards and the payer
+    criterion read), or "" for a course that ended."""
+    if course.running:
+        return " (running)"
+    if name == "TMS" and course.short(policy):
+        return f", {course.short_text(policy)}"
+    return ""
+
+
+def _course_lines(
+    record: PatientRecord,
+    policy: Policy,
+    kind: ProcedureKind,
+    name: str,
+    done: list[ProcedureRecord],
+) -> list[str]:
+    """One line per TMS or ECT course with its sessions, dates, state and the PHQ-9 before and
+    after (review 6 finding 7: the evidence a payer asks of an ECT failure; review s25 RT
+    finding 8: a TMS course the same, so the packet says what the cards say of it); sessions
+    that cannot be placed in a course (undated, or dated after as-of) on a line of their own,
+    never dropped."""
     lines = []
-    for course in tms_course.ect_courses(record, policy):
-        running = " (running)" if course.running else ""
+    for course in tms_course.courses(record, policy, kind):
         lines.append(
-            f"ECT: {course.sessions_text()}, {span_text(course.start, course.end)}{running}; "
-            f"{_ect_scores(course, policy)}"
+            f"{name}: {course.sessions_text()}, {span_text(course.start, course.end)}"
+            f"{_state(course, policy, name)}; {_course_scores(course, policy)}"
         )
     rest = [p for p in done if p.date is None or p.date > record.as_of]
     if rest:
@@ -175,7 +193,7 @@ def _ect_lines(record: PatientRecord, policy: Policy, done: list[ProcedureRecord
         later = len(rest) - undated
         what = [f"{undated} undated"] if undated else []
         what += [f"{later} dated after {day_text(record.as_of)}"] if later else []
-        lines.append(f"ECT: {plural(len(rest), 'session')} not in a course ({', '.join(what)})")
+        lines.append(f"{name}: {plural(len(rest), 'session')} not in a course ({', '.join(what)})")
     return lines
 
 
@@ -186,13 +204,8 @@ def neuromodulation_section(record: PatientRecord, policy: Policy) -> str:
     lines: list[str] = []
     for kind, name in _NEUROMODULATION_KINDS:
         done = [p for p in record.procedures if p.kind is kind]
-        if done and kind is _ECT:
-            lines += _ect_lines(record, policy, done)
-        elif done:
-            dated = sorted(p.date for p in done if p.date is not None)
-            undated = len(done) - len(dated)
-            when = f", {span_text(dated[0], dated[-1])}" if dated else ""
-            lines.append(f"{name}: {_sessions(dated, undated)}{when}")
+        if done:
+            lines += _course_lines(record, policy, kind, name, done)
         else:
             lines.append(_absence(record, name))
         lines += _referral_lines(record, kind, name)  # a StrEnum: equal to its value

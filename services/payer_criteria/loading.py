@@ -42,7 +42,7 @@ class _CriterionFile(BaseModel):
     cautions: Literal["screen", "ignore"] | None = None
     ingredients: list[str] = []
     min_improvement: float | None = Field(None, gt=0, le=1)
-    course_gap_days: int | None = Field(None, ge=1, le=365)
+    improvement_more_than: bool | None = None
 
     @model_validator(mode="after")
     def _parameters(self) -> _CriterionFile:
@@ -66,7 +66,7 @@ class _CriterionFile(BaseModel):
             CriterionKind.TRIALS: {"min_classes"},
             CriterionKind.PSYCHOTHERAPY: {"min_sessions", "to_confirm"},
             CriterionKind.CONTRAINDICATIONS: {"cautions"},
-            CriterionKind.RETREATMENT: {"min_improvement", "course_gap_days"},
+            CriterionKind.RETREATMENT: {"min_improvement", "improvement_more_than"},
         }
         given = {
             name
@@ -121,7 +121,7 @@ class _CriterionFile(BaseModel):
             cautions=self.cautions or "screen",
             ingredients=tuple(i.strip().lower() for i in self.ingredients),
             min_improvement=self.min_improvement or 0.5,
-            course_gap_days=self.course_gap_days or 30,
+            improvement_more_than=bool(self.improvement_more_than),
         )
 
 

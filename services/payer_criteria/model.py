@@ -75,7 +75,11 @@ class Criterion:
     cautions: Literal["screen", "ignore"] = "screen"
     ingredients: tuple[str, ...] = ()
     min_improvement: float = 0.5
-    course_gap_days: int = 30
+    # The policy says "more than" min_improvement (L37086 "> 50 %"): exactly at it is "Met, to
+    # confirm", never a plain "Met" (services/payer_criteria/retreatment.py). False: "at least".
+    # How TMS sessions group into courses is the clinic's (policy.tms_course_gap_days), one rule
+    # for the cards, the packet and this criterion: no payer file sets its own (review s25 RT 3).
+    improvement_more_than: bool = False
 
     def cut_off(self, instrument: str) -> tuple[int, str] | None:
         """The least score of `instrument` that meets this severity criterion, and how a card

@@ -8,7 +8,8 @@ nor is a crisis session or psychotherapy added to a medication visit (review 6 f
   "adequate".
 - Met, the criterion still names what the chart cannot show (`to_confirm`, L37086 "without
   improvement"), so the card and the packet say "Met, to confirm", not a plain "Met".
-- Crisis and add-on sessions are listed for the reviewer, never counted.
+- Crisis and add-on sessions are listed for the reviewer, never counted; counted sessions of a
+  code billed for more than depression care (H0004) add what to confirm (session 25 item 3).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from services.psychotherapy_sessions import (
     not_a_course_line,
     psychotherapy_sessions,
     sessions_line,
+    to_check,
 )
 
 
@@ -32,10 +34,12 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
     other = (not_a_course_line(found),) if found.other else ()
     if found.course:
         line = sessions_line(found.course)
+        # An H0004 counted (no substance-use-only diagnosis read): met, with what to check.
+        confirm = "; ".join(t for t in (c.to_confirm, to_check(found.course)) if t) or None
         n = len(found.course)
         if c.min_sessions is not None:  # the payer's own number: met or not met on it
             if n >= c.min_sessions:
-                return judged(c, CriterionStatus.MET, (line, *other), to_confirm=c.to_confirm)
+                return judged(c, CriterionStatus.MET, (line, *other), to_confirm=confirm)
             return judged(
                 c,
                 CriterionStatus.NOT_MET,
@@ -43,7 +47,7 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
             )
         need = x.policy.psychotherapy_min_sessions
         if n >= need:
-            return judged(c, CriterionStatus.MET, (line, *other), to_confirm=c.to_confirm)
+            return judged(c, CriterionStatus.MET, (line, *other), to_confirm=confirm)
         # The payer states no number: fewer sessions than the clinic's default may still be an
         # adequate trial, but the chart does not show it. Safer "to confirm" than "met" on a
         # packet a reviewer would refuse.

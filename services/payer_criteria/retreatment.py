@@ -1,48 +1,86 @@
-"""The `retreatment` criterion: an earlier TMS course must show its response on the PHQ-9."""
+"""The `retreatment` criterion: an earlier TMS course must show its response on the PHQ-9, and a
+relapse since (L37086: "previously responded (>50% improvement) and subsequently relapsed").
+
+One rule for the cards, the packet and this criterion (review s25 RT findings 1-4): the courses
+are services/tms_course.py's (the clinic's tms_course_gap_days grouping, its baseline and its
+outcome read by fhir_mapping/device_course_outcome.py up to tms_outcome_days_after_end after the
+last session), and the relapse is services/tms_retreatment.relapse_after's. Before, this module
+grouped sessions itself (the payer file's own gap) and read the outcome from week 4 of the course,
+so the same course was "31 % better, no response" on a card and "no PHQ-9 after it" in the
+packet, and it never looked for a relapse ("Met" for a responder still well).
+
+What is not an earlier course: one still running (it is the current course, not its own
+predecessor), and one that stopped short of policy.tms_min_course_sessions with no response
+(TmsCourse.short: no adequate course; the TMS card says it "bars no referral here", so the payer
+row does not judge it as a failed course either).
+
+At the payer's boundary ("> 50 %" where the policy says more than, `improvement_more_than`),
+exactly 50 % is "Met, to confirm", never a plain "Met": the PHQ-9 is an integer scale, so 16 -> 8
+is a response by the pathway's own definition (CANMAT: >= 50 %), and refusing it would bar a
+responder's retreatment on arithmetic; claiming it met outright would send the payer a packet
+whose own numbers contradict its row. The clinician confirms (a second scale, the payer's reading).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+import math
+from datetime import date
 
-from fhir_mapping.device_course_outcome import outcome_score
 from fhir_mapping.record import DataDomain, ProcedureKind
+from services import tms_course
 from services.card_format import record_cite
 from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
+from services.tms_course import TmsCourse
+from services.tms_retreatment import relapse_after
 
 _HISTORY = (DataDomain.PROCEDURES, DataDomain.REFERRALS)  # where an earlier course is recorded
 _TMS = ProcedureKind.TMS  # compared per procedure: a module constant (issue 14)
 
 
-def _courses(sessions: Sequence[date], gap_days: int) -> list[tuple[date, date]]:
-    """TMS sessions grouped into courses: more than `gap_days` apart starts a new one."""
-    courses: list[list[date]] = []
-    for day in sorted(sessions):
-        if courses and (day - courses[-1][-1]).days <= gap_days:
-            courses[-1].append(day)
-        else:
-            courses.append([day])
-    return [(c[0], c[-1]) for c in courses]
+def _course_text(course: TmsCourse) -> str:
+    return f"TMS course {course.dates()} ({course.sessions_text()})"
 
 
-def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
-    record, mapping = x.record, x.policy.mapping
-    dates = [p.date for p in record.procedures if p.kind is _TMS and p.date]
+def _not_earlier(course: TmsCourse, x: Inputs) -> str:
+    """Why a course on record is not judged as an earlier course."""
+    if course.running:
+        return (
+            f"the TMS course running since {course.start.isoformat()} ({course.sessions_text()}) "
+            "is that course, not an earlier one"
+        )
+    return (
+        f"TMS course {course.dates()} {course.short_text(x.policy)}, no response: not judged "
+        "as an earlier course"
+    )
+
+
+def _needs(c: Criterion) -> str:
+    """ "more than 50 %" (L37086 "> 50 %") or "at least 50 %"."""
+    return f"{'more than' if c.improvement_more_than else 'at least'} {round(c.min_improvement * 100)} %"
+
+
+def _without_course(c: Criterion, x: Inputs, skipped: tuple[str, ...]) -> CriterionResult:
+    """No earlier adequate course on record: an initial course, or what keeps it from being said."""
+    record = x.record
+    undated = sum(1 for p in record.procedures if p.kind is _TMS and p.date is None)
+    if undated:
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            (
+                f"{undated} undated TMS session{'s' if undated > 1 else ''} on record: the course "
+                "and its response cannot be placed",
+                *skipped,
+            ),
+        )
     referred = [
         r
         for r in record.referrals
         if r.kind == "tms" and r.status == "completed" and r.authored is not None
     ]
-    if not dates and not referred:
-        # No earlier course is an absence in the procedures and referrals alone: the scores are
-        # read only to judge a course's response (audit 15 W4: an `observations` Bundle cut short
-        # made "TMS history not available" though every procedure and referral was read).
-        if any(record.incomplete(d) for d in _HISTORY):
-            return judged(c, CriterionStatus.NOT_AVAILABLE, ("TMS history not available",))
-        return judged(c, CriterionStatus.MET, ("no earlier TMS course on record: initial course",))
-    if not dates:
+    if referred and not skipped:
         r = max(referred, key=lambda r: r.authored or date.min)
         return judged(
             c,
@@ -54,39 +92,51 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
                 "sessions or response on record",
             ),
         )
-    start, end = _courses(dates, c.course_gap_days)[-1]
-    phq9 = [s for s in record.phq9() if s.value is not None]
-    before = [
-        s for s in phq9 if start - timedelta(days=mapping.baseline_days_before) <= s.date <= start
-    ]
-    after = [
-        s
-        for s in phq9
-        if start + timedelta(weeks=mapping.on_treatment_from_week)
-        <= s.date
-        <= end + timedelta(days=x.policy.tms_outcome_days_after_end)  # as tms_course reads it
-    ]
-    course = f"TMS course {start.isoformat()} - {end.isoformat()}"
-    if not before or not after:
+    # No earlier course is an absence in the procedures and referrals alone: the scores are read
+    # only to judge a course's response (audit 15 W4).
+    if any(record.incomplete(d) for d in _HISTORY):
+        return judged(c, CriterionStatus.NOT_AVAILABLE, ("TMS history not available", *skipped))
+    return judged(
+        c, CriterionStatus.MET, ("no earlier TMS course on record: initial course", *skipped)
+    )
+
+
+def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
+    policy = x.policy
+    found = tms_course.courses(x.record, policy)
+    earlier = [k for k in found if not k.running and not k.short(policy)]
+    if not earlier:
+        return _without_course(c, x, tuple(_not_earlier(k, x) for k in found))
+    course = earlier[-1]
+    line = f"{_course_text(course)}: {course.outcome()}"
+    change = course.change
+    if change is None:
+        return judged(c, CriterionStatus.NOT_ON_RECORD, (f"{line}: the response is not on record",))
+    at_boundary = math.isclose(change, c.min_improvement, abs_tol=1e-9)
+    if change < c.min_improvement and not at_boundary:
+        return judged(c, CriterionStatus.NOT_MET, (f"{line}; retreatment needs {_needs(c)}",))
+    # The relapse up to the next course's first session: that course's own scores are its own.
+    following = [k for k in found if k.start > course.end and not k.short(policy)]
+    relapse = relapse_after(x.record, policy, course, following[0].start if following else None)
+    if relapse is None:
         return judged(
             c,
             CriterionStatus.NOT_ON_RECORD,
-            (f"{course}: no PHQ-9 {'before' if not before else 'after'} it to show the response",),
+            (
+                f"{line}; no relapse on record since (no later PHQ-9 of "
+                f"{policy.mapping.relapse_phq9_at_least} or more)",
+            ),
+            to_document="a relapse after the earlier TMS course's response (a current rating-scale score)",
         )
-    b = before[-1]
-    # A response by the last session is the course's, not the relapse in the month after it
-    # (review 11 recheck 2, E5): that relapse is what L37086 retreats.
-    a = outcome_score(after, end, False, b, x.policy.remission_below) or after[-1]
-    assert b.value is not None and a.value is not None
-    improvement = (b.value - a.value) / b.value if b.value else 0.0
-    line = (
-        f"{course}: PHQ-9 {b.value} ({b.date.isoformat()}) -> {a.value} ({a.date.isoformat()}), "
-        f"{round(improvement * 100)} % improvement"
-    )
-    if improvement >= c.min_improvement:
-        return judged(c, CriterionStatus.MET, (line,))
+    boundary = at_boundary and c.improvement_more_than
     return judged(
         c,
-        CriterionStatus.NOT_MET,
-        (f"{line}; retreatment needs {round(c.min_improvement * 100)} %",),
+        CriterionStatus.MET,
+        (f"{line}; relapse: PHQ-9 {relapse.value} ({relapse.date.isoformat()})",),
+        to_confirm=(
+            f"a response of {_needs(c)} (exactly {round(c.min_improvement * 100)} % on the "
+            "PHQ-9 here)"
+            if boundary
+            else None
+        ),
     )

@@ -47,7 +47,8 @@ class TmsPolicy:
     # psychotherapy (group CBT is a NICE NG222 first-line format). Not add-on psychotherapy to a
     # medication visit (CPT 90833/90836/90838) nor crisis psychotherapy (90839/90840): neither is
     # a trial of CBT, IPT or behavioural activation (CANMAT 2023), so neither satisfies a payer's
-    # "adequate psychotherapy trial" nor silences the psychotherapy card.
+    # "adequate psychotherapy trial" nor silences the psychotherapy card. Nor "substance-use":
+    # an H0004 whose only diagnosis is a substance-use disorder (fhir_mapping/session_kinds.py).
     psychotherapy_course_kinds: tuple[str, ...] = ("standalone", "group")
     # Sessions that make "an adequate psychotherapy trial" where the payer's text states no number
     # (none of the shipped rule sets does): fewer is "to confirm", not "met". 8: the shortest
@@ -84,8 +85,8 @@ class TmsPolicy:
     # so a patient on the pathway has a score this recent; payers' own windows were not read.
     payer_score_max_age_days: int = 90
     # TMS course management (issue 12, services/tms_course.py). Sessions (CPT 90867-90869) more
-    # than tms_course_gap_days apart start a new course (the payer rule sets' own grouping,
-    # payer_criteria.Criterion.course_gap_days); a course with a session in the last
+    # than tms_course_gap_days apart start a new course (for the cards, the packet, the
+    # timeline and the payer's retreatment criterion alike: review s25 RT 3); a course with a session in the last
     # tms_session_recent_days is running (TMS runs 5 days a week: REFERENCE.md 3.3).
     tms_course_gap_days: int = 30
     tms_session_recent_days: int = 7
@@ -116,6 +117,14 @@ class TmsPolicy:
     # Longer credits TMS with more of a later drop (the drug beside it is judged before the
     # course either way: fhir_mapping/device_course_scores.py).
     tms_outcome_days_after_end: int = 42
+    # After a TMS course that responded, a PHQ-9 this many points or more above the course's
+    # outcome is named as rising on the card that names the course ("PHQ-9 rising since the
+    # course (8 -> 13 on ...)", services/tms_retreatment.rising; s25 FB item 2), whether or not
+    # it reaches the relapse threshold (mapping relapse_phq9_at_least). 5: the minimal clinically
+    # important PHQ-9 change (../shared/clinical/REFERENCE.md: CMS159 citing Trivedi 2009, stated
+    # for a drop; read here for a rise too, UNVERIFIED as a stated rise threshold). Lower says it
+    # sooner (the safer direction: a line, no order); below 5 a rise is within a score's noise.
+    tms_rise_points: int = 5
     # An ECT course is current (services/lithium_ect.py: lithium drafted or running during it)
     # while its latest session (CPT 90870) is at most this many days old, or an ECT order is
     # open. 42 days: continuation/maintenance ECT is given every one to four weeks, up to
@@ -146,7 +155,7 @@ class TmsPolicyConfig(BaseModel):
     tms_count_intolerant_trials: bool = True
     tms_intolerant_min_days: int = Field(14, ge=0, le=365)
     psychotherapy_course_kinds: tuple[
-        Literal["standalone", "group", "family", "add-on", "crisis"], ...
+        Literal["standalone", "group", "family", "add-on", "crisis", "substance-use"], ...
     ] = (
         "standalone",
         "group",
@@ -164,6 +173,7 @@ class TmsPolicyConfig(BaseModel):
     tms_course_weeks: float = Field(6.0, gt=0, le=26)
     tms_min_course_sessions: int = Field(20, ge=1, le=60)
     tms_outcome_days_after_end: int = Field(42, ge=0, le=180)
+    tms_rise_points: int = Field(5, ge=1, le=27)
     ect_recent_session_days: int = Field(42, ge=1, le=365)
     ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)
     ect_schedule_min_sessions: int = Field(3, ge=2, le=20)

@@ -6,14 +6,24 @@ and the card's summary when they are all it says.
 
 Apart from the card because it reads gaps, holds and listings, nothing of the adequacy verdicts
 the card's other sections word.
+
+A course put on hold during an inpatient stay still in progress (`ward_hold`; review s25 RI
+finding 7: a home SSRI held on a pneumonia admission was a warning of its own, "record why it was
+held") is a line, and when the card says nothing else the card is information, not a warning
+(`lapses_indicator`): holding home medicines on admission is routine ward practice, the ward records
+the reason on its own MAR, and the inpatient team is the reader. What matters to the pathway is
+said: the time on hold is not counted as a trial nor as missed doses, and whether it restarts is
+the discharge question. After discharge (no stay in progress) a hold that persists is the
+warning it was: then nobody may have decided it.
 """
 
 from __future__ import annotations
 
 from fhir_mapping.adherence import response_before_gap
-from fhir_mapping.record import InadequacyReason, Trial, Verdict
+from fhir_mapping.record import CurrentStay, InadequacyReason, Trial, Verdict
 from services import cards, taken_to_confirm, trial_dates
 from services.card_format import plural
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 from services.trial_adherence_text import no_supply_for, no_supply_since
 
@@ -91,6 +101,49 @@ def _held_unfilled(trial: Trial) -> bool:
     return trial.on_hold is not None and InadequacyReason.NOT_SHOWN_TAKEN in trial.reasons
 
 
+def ward_hold(ctx: RuleContext, trial: Trial) -> CurrentStay | None:
+    """The inpatient stay in progress (not contradicted by later outpatient evidence) that a
+    course was put on hold in: the course shows it taken up to the admission day or later. None
+    for a course held before the admission (nobody on the ward decided that hold) or never
+    filled (`_held_unfilled`: whether it was ever taken is the question, stay or not). An ED
+    visit is no ward: a home drug is not held there."""
+    held = trial.on_hold
+    if held is None or _held_unfilled(trial):
+        return None
+    return next(
+        (
+            stay
+            for stay in ctx.record.current_stays
+            if not stay.contradicted
+            and not stay.ed_visit
+            and stay.start is not None
+            and held >= stay.start
+        ),
+        None,
+    )
+
+
+def lapses_indicator(
+    ctx: RuleContext, flagged: tuple[Trial, ...], lapsed: tuple[Trial, ...], trd: bool
+) -> Indicator | None:
+    """Information when the card's only lapses are holds during the stay in progress (module
+    docstring); the topic's own indicator (None) otherwise."""
+    if flagged or trd or not lapsed or not all(ward_hold(ctx, t) for t in lapsed):
+        return None
+    return Indicator.INFO
+
+
+def _ward_hold_line(ctx: RuleContext, trial: Trial, stay: CurrentStay) -> str:
+    assert trial.on_hold is not None and stay.start is not None
+    return (
+        f"on hold during the {stay.setting.value} stay in progress since "
+        f"{stay.start.isoformat()} (not taken since {trial.on_hold.isoformat()} at the latest): "
+        "a hold on admission is the ward's decision; time on hold is not counted as a trial, "
+        f"nor as missed doses.{_held_score_text(ctx, trial)} At discharge, confirm whether it "
+        "is restarted."
+    )
+
+
 def lapse_line(ctx: RuleContext, trial: Trial) -> str:
     """One bullet: the gap (or the hold), what it does to the trial, what to ask."""
     # Dates to the year or month only as written (review 10 finding 5).
@@ -104,6 +157,9 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
             f"{head}on hold, never filled in this record: not counted as a trial until the "
             "record shows it was taken. Confirm whether and when it was taken, and why it is held."
         )
+    stay = ward_hold(ctx, trial)
+    if stay is not None:
+        return f"{head}{_ward_hold_line(ctx, trial, stay)}"
     if trial.on_hold is not None:
         # The record gives no hold date (review 14 W6): the last day it shows the drug taken.
         return (
@@ -208,7 +264,24 @@ def _counted(trial: Trial) -> bool:
     return trial.verdict is Verdict.ADEQUATE and trial.on_treatment is not None
 
 
-def lapse_summary(lapsed: tuple[Trial, ...]) -> str:
+def lapses_title(lapsed: tuple[Trial, ...]) -> str:
+    """The heading of the card's lapses section."""
+    if any(map(listing_said, lapsed)):
+        return "Supply gaps, holds and unconfirmed listings"
+    return "Supply gaps and holds"
+
+
+def lapse_summary(ctx: RuleContext, lapsed: tuple[Trial, ...]) -> str:
+    if all(ward_hold(ctx, t) for t in lapsed):
+        # Held on the ward (module docstring): what it means for the count, and when to ask.
+        first = ward_hold(ctx, lapsed[0])
+        assert first is not None and first.start is not None
+        held = cards.names(lapsed)
+        return cards.fit_summary(
+            f"{held} on hold during the stay (since {first.start.isoformat()}): not counted as "
+            "missed doses; confirm at discharge whether it restarts",
+            f"{held} on hold during the stay: confirm at discharge whether it restarts",
+        )
     if len(lapsed) == 1:
         trial = lapsed[0]
         if _held_unfilled(trial):

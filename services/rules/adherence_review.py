@@ -43,6 +43,8 @@ from services.rules.adherence_lapses import (
     lapse_line,
     lapse_summary,
     lapsed_trials,
+    lapses_indicator,
+    lapses_title,
     listed_text,
     listing_said,
 )
@@ -331,12 +333,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         sections.append(f"**{heading}:**\n" + "\n".join(bullets))
     if lapsed:
         if not summary:
-            summary = lapse_summary(lapsed)
-        title = (
-            "Supply gaps, holds and unconfirmed listings"
-            if any(map(listing_said, lapsed))
-            else "Supply gaps and holds"
-        )
+            summary = lapse_summary(ctx, lapsed)
+        title = lapses_title(lapsed)
         sections.append(f"**{title}:**\n" + "\n".join(lapse_line(ctx, t) for t in lapsed))
     trials = ctx.facts.episode_trials
     # On a screen the table and scores go behind the timeline (this card wants it: topics.csv):
@@ -363,7 +361,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         cards.guideline_links("canmat2023"),
     )
     evidence = (table, scores) if table is not None else (scores,)
-    card = cards.make(TOPIC, summary=summary, detail=detail, evidence=evidence)
+    shown = lapses_indicator(ctx, flagged, lapsed, trd)  # ward holds alone: information
+    card = cards.make(TOPIC, summary=summary, detail=detail, evidence=evidence, indicator=shown)
     return screen.with_fields(card, evidence_key=fingerprint(ctx, flagged, lapsed, trd))
 
 

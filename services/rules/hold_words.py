@@ -104,6 +104,7 @@ _STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"confirm \g<drug> is still taken (no supply since \g<day>)",
         ),
         (r"inpatient stay in progress", "ask the inpatient team (stay in progress)"),
+        (r"ED visit in progress", "ask the ED team (visit in progress)"),
         (r"(?P<drugs>.+ and .+) on hold", r"record why \g<drugs> are on hold"),
         (r"(?P<drugs>.+) on hold", r"record why \g<drugs> is on hold"),
         # running_cautions._held_by: "duloxetine with AUDIT-C 9 on 2026-11-02".

@@ -29,6 +29,16 @@ its referral would wait for discharge, so it would say only that the patient is 
 suggestions (a same-day psychiatric assessment for a suicide-risk or puerperal-psychosis
 finding) are not outpatient orders and stay.
 
+An emergency-department visit in progress (fhir_mapping/current_stays.py: class EMER, status
+in-progress, arrived or triaged; review s25 RI finding 5) holds the same one-clicks "after the ED
+visit", and also the diagnosis review's lab orders ("Order TSH"): a non-urgent outpatient test
+ordered from an ED screen is resulted after the patient has left, to a team that did not ask for
+it, while a ward's TSH is resulted to the team still caring for the patient. The ED team's line
+names the visit; at the order hooks the TMS card is left out as during a stay. Nothing else read
+of a ward applies to it: the suicide-risk card keeps its ED words (fhir_mapping/visit_risk.py),
+an unrecorded item 9 is still asked, a home drug is not "held on the ward". When an inpatient
+stay is also open (admitted from the ED, the ED visit not yet closed), the stay is named.
+
 Why this and not a card of its own, or no pathway cards at all (the least noisy safe answer):
 - no new card: the stay is not a finding anyone must act on today (the inpatient team knows the
   patient is admitted), and a card on every chart open during a stay would be noise; the line
@@ -51,6 +61,7 @@ from services import cards, screen, tables
 from services.card_format import record_cite
 from services.recommendation import Recommendation, Suggestion
 from services.rules import (
+    diagnosis_review,
     one_click_hold,
     psychotherapy,
     recurrence,
@@ -75,6 +86,9 @@ _HELD_TOPICS = frozenset(
     }
 )
 HELD_BY = "inpatient stay in progress"
+ED_HELD_BY = "ED visit in progress"
+# During an ED visit also the diagnosis review's lab orders (module docstring).
+_ED_HELD_TOPICS = _HELD_TOPICS | {diagnosis_review.TOPIC}
 
 # A held card's summary that proposed the referral: its words, and what they become (longest
 # first; the first that fits the summary's length is taken).
@@ -100,11 +114,27 @@ _AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
+# An ED visit's summaries: the referral proposal waits for the visit's end.
+_AFTER_ED: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    topic: tuple(
+        (said, tuple(i.replace("after discharge", "after the ED visit") for i in instead))
+        for said, instead in wordings
+    )
+    for topic, wordings in _AFTER_DISCHARGE.items()
+}
+
+
 def _shown_stay(stays: Sequence[CurrentStay]) -> CurrentStay:
-    """The stay the line names: the latest psychiatric one, else the latest (two open at once
-    is a transfer not yet closed on one of them; the psychiatric one says more)."""
+    """The stay the line names: the latest psychiatric one, else the latest inpatient one, else
+    the ED visit (two open at once is a transfer, or an admission from the ED, not yet closed
+    on one of them; the psychiatric one says more, and a ward's team decides over the ED's)."""
     psychiatric = [s for s in stays if s.psychiatric]
-    return psychiatric[-1] if psychiatric else stays[-1]
+    inpatient = [s for s in stays if not s.ed_visit]
+    return psychiatric[-1] if psychiatric else inpatient[-1] if inpatient else stays[-1]
+
+
+def _held_topics(stay: CurrentStay) -> frozenset[str]:
+    return _ED_HELD_TOPICS if stay.ed_visit else _HELD_TOPICS
 
 
 def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
@@ -121,9 +151,14 @@ def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     why = f" ({what})" if what else ""
     # The Encounter's id only for a stay with no start to name it by (cards.record_cite).
     where = record_cite(stay.source, stay.start is not None, " [{}]")
+    if stay.ed_visit:
+        return (
+            f"**In the emergency department{since}**{why}{where}: the ED team decides what is "
+            f"ordered now; {_held_words(held, stay)}.{_doubt(stay)}"
+        )
     return (
         f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: the inpatient team "
-        f"decides treatment now; {_held_words(held)}.{_doubt(stay)}"
+        f"decides treatment now; {_held_words(held, stay)}.{_doubt(stay)}"
     )
 
 
@@ -149,14 +184,22 @@ def _doubt(stay: CurrentStay) -> str:
     )
 
 
-def pointer(first_topic: str, held: Sequence[Suggestion]) -> str:
+def pointer(first_topic: str, held: Sequence[Suggestion], stay: CurrentStay) -> str:
     """The short line of a held card after the first: "**Currently admitted** (named on the
     Optimise, switch or augment card): this card's orders are outpatient orders, ..." """
     where = tables.topic(first_topic).display
-    return f"**Currently admitted** (named on the {where} card): {_held_words(held)}."
+    head = "In the emergency department" if stay.ed_visit else "Currently admitted"
+    return f"**{head}** (named on the {where} card): {_held_words(held, stay)}."
 
 
-def _held_words(held: Sequence[Suggestion]) -> str:
+def _held_words(held: Sequence[Suggestion], stay: CurrentStay) -> str:
+    if stay.ed_visit:
+        if not held:
+            return "outpatient orders wait until after the ED visit"
+        return (
+            "this card's orders are outpatient orders, shown as text until after the ED visit "
+            "(the team that follows the patient up orders them)"
+        )
     if not held:
         return "outpatient orders wait for discharge"
     return (
@@ -165,10 +208,11 @@ def _held_words(held: Sequence[Suggestion]) -> str:
     )
 
 
-def _after_discharge(rec: Recommendation) -> str:
+def _after_discharge(rec: Recommendation, stay: CurrentStay) -> str:
     """The summary of a held card with its referral proposal worded as waiting for discharge
-    (`_AFTER_DISCHARGE`); the summary as it is when it proposes none."""
-    for said, instead in _AFTER_DISCHARGE.get(rec.topic, ()):
+    (`_AFTER_DISCHARGE`) or the ED visit's end; the summary as it is when it proposes none."""
+    wordings = _AFTER_ED if stay.ed_visit else _AFTER_DISCHARGE
+    for said, instead in wordings.get(rec.topic, ()):
         if said in rec.summary:
             return cards.fit_summary(*(rec.summary.replace(said, i, 1) for i in instead))
     return rec.summary
@@ -223,29 +267,31 @@ def hold_one_click(
         conflicts = ctx.record.current_stays
         return _with_conflict(recs, conflicts[-1]) if conflicts else list(recs)
     stay = _shown_stay(stays)
-    first = next((r.topic for r in recs if r.topic in _HELD_TOPICS and r.topic not in hidden), "")
+    topics = _held_topics(stay)
+    first = next((r.topic for r in recs if r.topic in topics and r.topic not in hidden), "")
 
     def line(topic: str, held: Sequence[Suggestion]) -> str:
         if topic == first or not first:
             return stay_line(stay, held)
-        return pointer(first, held)
+        return pointer(first, held, stay)
 
     def every(_suggestion: Suggestion) -> bool:
         return True
 
     # The optimise card through the shared hold, so its summary says what is held.
+    held_by = ED_HELD_BY if stay.ed_visit else HELD_BY
     out = one_click_hold.hold_drug_orders(
-        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=HELD_BY, whole=True
+        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=held_by, whole=True
     )
     result: list[Recommendation] = []
     for rec in out:
-        if rec.topic not in _HELD_TOPICS or rec.topic == optimise_card.TOPIC:
+        if rec.topic not in topics or rec.topic == optimise_card.TOPIC:
             result.append(rec)
             continue
         result.append(
             screen.with_fields(
                 rec,
-                summary=_after_discharge(rec),
+                summary=_after_discharge(rec, stay),
                 suggestions=(),
                 detail=cards.join_sections(line(rec.topic, rec.suggestions), rec.detail),
             )
@@ -260,8 +306,10 @@ def at_order(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommend
     only that the patient is admitted, which the inpatient team placing the order knows (audit
     17 M4: the one card at a bupropion draft during a stay). The patient-view TMS card keeps
     the work-up for the discharge plan. The drafted drug's own cards and the safety cards stay."""
-    if not any(not s.contradicted for s in ctx.record.current_stays):
+    stays = [s for s in ctx.record.current_stays if not s.contradicted]
+    if not stays:
         # No stay, or only one that later outpatient visits contradict: nothing is held, and
         # the contradicted one is said as a record to correct (`hold_one_click`).
         return hold_one_click(ctx, recs)
-    return [r for r in recs if r.topic not in _HELD_TOPICS]
+    topics = _held_topics(_shown_stay(stays))
+    return [r for r in recs if r.topic not in topics]

@@ -49,7 +49,10 @@ def _drugs(
     if one_click_hold.shown(recs, running_range_dose.TOPIC, hidden):
         display = tables.topic(running_range_dose.TOPIC).display
         for r in running_range_dose.above(ctx):
-            found.setdefault(r.trial.ingredient, display)
+            # A dose within the label that allows it (fluoxetine 80 mg/day on the US label) asks
+            # for no change: nothing waits for it (s25 FA item 1).
+            if r.beyond_label:
+                found.setdefault(r.trial.ingredient, display)
     if one_click_hold.shown(recs, running_label_dose.TOPIC, hidden):
         display = tables.topic(running_label_dose.TOPIC).display
         for a in running_label_dose.above(ctx):

@@ -94,21 +94,44 @@ def hold_drug_orders(
             continue
         held = [s for s in rec.suggestions if holds(s)]
         line = line_for(held)
+        below = False
+        if line is None:
+            # A hold with nothing left to take off says nothing by its own line (the low sodium,
+            # a dose above its maximum), though the proposals an earlier hold took off wait for
+            # it too (s25 FA item 3: behind an acute suicide risk its step was said on no
+            # summary). It says them, under the earlier hold's line, and its step joins the
+            # summary's (hold_words.ordered: the suicide-risk step first).
+            held = _earlier_held(rec, holds)
+            line = line_for(held) if held else None
+            below = True
         if line is None:
             out.append(rec)
             continue
         kept = tuple(s for s in rec.suggestions if not holds(s))
+        detail = _under_top(rec.detail, line) if below else cards.join_sections(line, rec.detail)
         out.append(
             held_summary(
-                screen.with_fields(
-                    rec, suggestions=kept, detail=cards.join_sections(line, rec.detail)
-                ),
+                screen.with_fields(rec, suggestions=kept, detail=detail),
                 held,
                 held_by,
                 whole=whole,
             )
         )
     return out
+
+
+def _earlier_held(rec: Recommendation, holds: Callable[[Suggestion], bool]) -> list[Suggestion]:
+    """The proposals an earlier hold on `rec` took off (its `hold_wording`) that `holds` holds too:
+    still held by this hold, though no longer on the card to take off."""
+    before = rec.hold_wording
+    return [] if before is None else [s for s in before.held if holds(s)]
+
+
+def _under_top(detail: str, line: str) -> str:
+    """`detail` with `line` under its first section, the line of the hold that took the
+    proposals off (a suicide-risk one first: what the summary says first is read first)."""
+    top, sep, rest = detail.partition("\n\n")
+    return cards.join_sections(top, line, rest) if sep else cards.join_sections(detail, line)
 
 
 def held_summary(

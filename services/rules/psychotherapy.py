@@ -191,11 +191,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     elif sessions.other:
         # Said as what it is, so the card is not read as missing the therapy on record.
         seen = f"On record: {not_a_course_line(sessions)}."
-        if set(sessions.other_kinds) - {"family"}:
+        if set(sessions.other_kinds) - {"family", "substance-use"}:
             seen += (
                 " A crisis session or psychotherapy added to a medication visit is not a course of "
                 "CBT or IPT."
             )
+        if "substance-use" in sessions.other_kinds:
+            # H0004 with only a substance-use diagnosis read (fhir_mapping/session_kinds.py).
+            seen += " Counseling for a substance-use disorder is not a course of CBT or IPT."
         if "family" in sessions.other_kinds:
             # Family psychotherapy (CPT 90846/90847) is not counted by default (policy
             # psychotherapy_course_kinds): the safer reading keeps the card, saying why.

@@ -24,7 +24,7 @@ from fhir_mapping.record import DoseBasis, Trial
 from services import cards, formulation_ceilings, label_maximums, screen
 from services.interaction_table import Taking
 from services.order_doses import trial_dose
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
 
@@ -160,10 +160,12 @@ def dose_card(
     advice: str,
     courses: list[Trial],
     fingerprints: list[str],
+    indicator: Indicator | None = None,
 ) -> Recommendation:
     """A running-dose card (range, label, formulation maximum): each course's line, the advice,
     the courses' table; snoozed until a fingerprint (each drug with its dose and maximum)
-    changes, so a snooze ends with a higher dose or another drug (screen.pairs_key)."""
+    changes, so a snooze ends with a higher dose or another drug (screen.pairs_key). `indicator`:
+    instead of the topic's (a dose within a label that allows more: running_range_dose)."""
     detail = cards.join_sections(*lines, advice, cards.trial_table(courses, ctx.policy.mapping))
-    card = cards.make(topic, summary=summary, detail=detail)
+    card = cards.make(topic, summary=summary, detail=detail, indicator=indicator)
     return screen.with_fields(card, evidence_key=screen.pairs_key(fingerprints))

@@ -10,11 +10,20 @@ each with its source. It speaks when:
 
 - the QTc is above a running antidepressant's own stop line (qtc-stop: citalopram's 500 ms,
   gepirone's 450 ms, the tricyclics' 500 ms), or
+- the QTc is above a running antidepressant's middle band (qtc-warning: 480 ms, ICH E14), where
+  an order of the same drug already gets a warning (order_checks/qtc.py: review s24 RM finding
+  3); session 25 review RA finding 9: QTc 485 ms on citalopram at 78 gave no card on chart open,
+  though the patient is already taking the drug an order of which would be warned about, or
 - the QTc is above a running antidepressant's caution line (qtc-caution: 450 ms, ICH E14) and
   another QT-prolonging drug runs beside it: the combination is the risk factor the literature
-  names (Wenzel-Seifert 2011: torsades "as a rule" only with additional risk factors).
+  names (Wenzel-Seifert 2011: torsades "as a rule" only with additional risk factors), or
+- the QTc is above a drug's older-adult line (qtc-older: citalopram 450 ms from 60, the age the
+  FDA gave its 20 mg/day cap for because of QT prolongation; escitalopram from 65, MHRA 2011),
+  the patient's age being that added risk factor (session 25 review RA finding 9).
 
-A long QTc with one drug under its stop line, or QT-prolonging drugs with a normal QTc, makes no
+The safer reading for these two middle cases: the order hook already warns at them, and a
+prescriber opening the chart of a patient taking the drug is deciding whether to keep it. A long
+QTc under 480 with one drug and no older age, or QT-prolonging drugs with a normal QTc, makes no
 card (noise): the order checks and switch list still say the QTc where a drug is chosen. The card
 names the result, each drug with its dose, start and source and why it is listed, and the rows'
 advice; nothing is offered as an order (what to change is the prescriber's decision). Warning,
@@ -52,10 +61,11 @@ class QtDrug:
 @dataclass(frozen=True, slots=True)
 class LongQtc:
     lab: LabResult  # the latest comparable QTc: recent, above `line`
-    line: LabRule  # the stop line crossed, else the caution line crossed with a second drug
+    line: LabRule  # the line crossed: stop, middle band, caution (with a second drug) or older
     stop: bool  # `line` is a stop line
     drugs: tuple[QtDrug, ...]  # the running QT-prolonging drugs, antidepressants first
     unread: LabResult | None  # a later QTc that could not be compared
+    age: int | None = None  # the patient's age, said with the older-adult line
 
 
 @cache
@@ -113,8 +123,11 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
         return None
     listed = qt_drugs()
+    age = ctx.record.patient.age
     stops: list[LabRule] = []
+    bands: list[LabRule] = []  # qtc-warning (480 ms) crossed: speaks with one drug
     cautions: list[LabRule] = []
+    older: list[LabRule] = []  # qtc-older crossed at or above the row's age: speaks alone
     labelled: list[QtDrug] = []  # antidepressants with a QTc row of their own: named first
     others: list[QtDrug] = []  # data/qt_drugs.csv drugs running beside them
     for taking, drug_class in running_cautions.running(ctx):
@@ -126,18 +139,38 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
                 QtDrug(taking, f"its label's QT warning ({cite.effect_cite or cite.cite})")
             )
             stops += [r for r in own_stop if lab_safety.above(r, lab)]
+            bands += [
+                r for r in _rows_for("qtc-warning", taking, drug_class) if lab_safety.above(r, lab)
+            ]
             cautions += [r for r in own_caution if lab_safety.above(r, lab)]
+            older += [
+                r
+                for r in _rows_for("qtc-older", taking, drug_class)
+                if age is not None
+                and r.min_age is not None
+                and age >= r.min_age
+                and lab_safety.above(r, lab)
+            ]
         elif taking.ingredient in listed:
             risk, listed_cite = listed[taking.ingredient]
             others.append(QtDrug(taking, f"{risk} risk of torsades ({listed_cite})"))
     drugs = (*labelled, *others)
+    unread = lab_safety.unread_after(ctx.record, lab)
     if stops:
-        line = min(stops, key=lambda r: r.high or 0.0)
-        return LongQtc(lab, line, True, drugs, lab_safety.unread_after(ctx.record, lab))
+        return LongQtc(lab, _lowest(stops), True, drugs, unread)
+    # A second QT-prolonging drug is named as the combination whatever the band (its card's
+    # words); one drug alone at the middle band or at an older age gets that line's words.
     if cautions and len(drugs) >= 2:
-        line = min(cautions, key=lambda r: r.high or 0.0)
-        return LongQtc(lab, line, False, drugs, lab_safety.unread_after(ctx.record, lab))
+        return LongQtc(lab, _lowest(cautions), False, drugs, unread)
+    if bands:
+        return LongQtc(lab, _lowest(bands), False, drugs, unread)
+    if older:
+        return LongQtc(lab, _lowest(older), False, drugs, unread, age)
     return None
+
+
+def _lowest(lines: list[LabRule]) -> LabRule:
+    return min(lines, key=lambda r: r.high or 0.0)
 
 
 def _names(found: LongQtc) -> str:
@@ -151,10 +184,20 @@ def _summary(found: LongQtc) -> str:
             f"{qtc} with {_names(found)} running: above {found.line.bounds()}, {found.line.says}",
             f"{qtc} with {_names(found)} running: above {found.line.bounds()}",
         )
+    if found.line.check == "qtc-caution":
+        return cards.fit_summary(
+            f"{qtc} with {_names(found)} running: each prolongs the QT interval",
+            f"{qtc} with {_names(found)} running",
+        )
     return cards.fit_summary(
-        f"{qtc} with {_names(found)} running: each prolongs the QT interval",
+        f"{qtc} with {_names(found)} running: above {found.line.bounds()}{_at_age(found)}",
         f"{qtc} with {_names(found)} running",
     )
+
+
+def _at_age(found: LongQtc) -> str:
+    """ " at age 78" for the older-adult line, else ""."""
+    return f" at age {found.age}" if found.line.check == "qtc-older" else ""
 
 
 def detail(found: LongQtc) -> str:
@@ -163,6 +206,19 @@ def detail(found: LongQtc) -> str:
     if found.stop:
         head = (
             f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({line.says}{cite}), with "
+            "these QT-prolonging drugs running:"
+        )
+    elif line.check == "qtc-warning":
+        head = (
+            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({line.cite}: the middle "
+            "band, where an order of the drug gets a warning), with these QT-prolonging drugs "
+            "running:"
+        )
+    elif line.check == "qtc-older":
+        head = (
+            f"**QTc {lab_safety.text(lab)} at age {found.age}**: above {line.bounds()} "
+            f"({line.cite}); from age {line.min_age} the age itself is a risk factor for torsades "
+            f"(the reason for the older-adult dose limit, {line.effect_cite or line.cite}), with "
             "these QT-prolonging drugs running:"
         )
     else:

@@ -21,6 +21,12 @@ dose not read (unknown unit, unclear sig) is not compared at all. A warning, wha
 stage; snoozable with a reason (a deliberate high-dose trial, recorded); no one-click order:
 whether and how to lower the dose is the prescriber's. While it is shown, the optimise card's
 raises of and adjuncts to that drug wait (label_dose_hold.py).
+
+A dose above the range but within the clinic market's label maximum where that label allows more
+(fluoxetine 80 mg/day: CANMAT 60, Prozac US label 80; range_ceiling.within_label) is said as
+information, "above CANMAT's usual range (up to 60 mg/day), within the US label's maximum of 80
+mg/day", asks no change and holds nothing: the dose is one the label allows (s25 FA item 1). A
+card naming a dose above a label and one within it is a warning, the one above the label first.
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import DoseBasis, Trial
 from services import cards, dose_ceiling_reasons, formulation_ceilings, range_ceiling
-from services.recommendation import Recommendation
+from services.label_maximums import LabelMaximum
+from services.recommendation import Indicator, Recommendation
 from services.rules import age_dose_limit, running_dose, running_formulation_dose
 from services.rules.context import RuleContext
 
@@ -43,6 +50,13 @@ class AboveRange:
     trial: Trial
     read: running_dose.Reading
     top: float
+    # The market's label that allows the dose (range_ceiling.within_label), or None: above it.
+    label: LabelMaximum | None = None
+
+    @property
+    def beyond_label(self) -> bool:
+        """Above every maximum a label of the clinic's market allows: a dose to review."""
+        return self.label is None
 
 
 def above_range(ctx: RuleContext, trial: Trial) -> AboveRange | None:
@@ -57,18 +71,22 @@ def above_range(ctx: RuleContext, trial: Trial) -> AboveRange | None:
     if not range_ceiling.above(ctx, trial.ingredient, trial.max_mg, read.mg):
         return None
     assert trial.max_mg is not None  # range_ceiling.above
-    return AboveRange(trial, read, trial.max_mg)
+    label = range_ceiling.within_label(ctx, trial.ingredient, trial.max_mg, read.mg)
+    return AboveRange(trial, read, trial.max_mg, label)
 
 
 def above(ctx: RuleContext) -> list[AboveRange]:
     """The running courses above their usual maximum that the age-limit card does not name,
-    oldest first: an age limit is below the usual maximum (citalopram 20 mg/day from 60
+    those above a label first, then oldest first: an age limit is below the usual maximum (citalopram 20 mg/day from 60
     against 40), and that card says the dose, so it is never flagged twice."""
     found = [a for t in ctx.record.trials if (a := above_range(ctx, t)) is not None]
     if not found:
         return []  # nearly every chart: the age-limit card is not asked
     aged = {t.ingredient for t, _ in age_dose_limit.above_limit(ctx)}
-    return sorted([a for a in found if a.trial.ingredient not in aged], key=lambda a: a.trial.start)
+    return sorted(
+        [a for a in found if a.trial.ingredient not in aged],
+        key=lambda a: (not a.beyond_label, a.trial.start),
+    )
 
 
 def _dose(a: AboveRange) -> str:
@@ -94,10 +112,11 @@ def _line(ctx: RuleContext, a: AboveRange) -> str:
     trial = a.trial
     may = "may be " if a.read.to_confirm else ""
     cite = range_ceiling.range_cite(trial.ingredient, trial.role, trial.min_adequate_mg, a.top)
+    within = f"; within {a.label.maximum()}" if a.label is not None else ""
     text = (
         f"**{trial.ingredient.capitalize()} {_dose(a)}** "
         f"({running_formulation_dose.running_since(trial)}): {may}above the usual maximum of "
-        f"{cards.fmt_mg(a.top)} mg/day, the {cite}."
+        f"{cards.fmt_mg(a.top)} mg/day, the {cite}{within}."
     )
     if a.read.to_confirm:
         text += (
@@ -107,6 +126,9 @@ def _line(ctx: RuleContext, a: AboveRange) -> str:
     why = dose_ceiling_reasons.reason_for(trial.ingredient)
     extra = [
         why.line() if why is not None else "",
+        ""
+        if a.label is not None
+        else range_ceiling.beyond_label_line(ctx, trial.ingredient, a.top, may=a.read.to_confirm),
         _setting_line(a),
         running_dose.label_note(ctx, trial.ingredient),
     ]
@@ -117,6 +139,13 @@ def _summary(a: AboveRange) -> str:
     name = a.trial.ingredient.capitalize()
     may = "may be " if a.read.to_confirm else ""
     top = cards.fmt_mg(a.top)
+    if a.label is not None:
+        words = range_ceiling.within_label_words(a.trial.ingredient, a.trial.role, a.label, a.top)
+        return cards.fit_summary(
+            f"{name} {_dose(a)} running: {may}{words}",
+            f"{name} {_dose(a)}: {may}above the {top} mg/day usual maximum, within the "
+            f"{a.label.market} label's {cards.fmt_mg(a.label.max_mg)}",
+        )
     why = dose_ceiling_reasons.reason_for(a.trial.ingredient)
     plain = f"{name} {_dose(a)} running: {may}above the usual maximum of {top} mg/day"
     return cards.fit_summary(
@@ -130,13 +159,21 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = above(ctx)
     if not found:
         return None
+    beyond = any(a.beyond_label for a in found)
     return running_dose.dose_card(
         ctx,
         TOPIC,
         summary=_summary(found[0]),
         lines=[_line(ctx, a) for a in found],
         advice="Review the dose with the prescriber: lower it to the usual maximum, or, if the "
-        "dose is meant (a documented higher-dose trial), record why.",
+        "dose is meant (a documented higher-dose trial), record why."
+        if beyond
+        else "A dose the label allows: no change is asked for. Above the usual range, "
+        "adverse effects are more likely: review tolerability, and record why the higher "
+        "dose is meant.",
+        # Within what the label allows: information (s25 FA item 1); above it, the topic's
+        # warning.
+        indicator=None if beyond else Indicator.INFO,
         courses=[a.trial for a in found],
         fingerprints=[
             f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{cards.fmt_mg(a.top)}" for a in found

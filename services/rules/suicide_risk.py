@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.record import DraftOrder, SourceRef
+from fhir_mapping.record import DraftOrder, Role, SourceRef
 from services import (
     cards,
     pathway_contraindications,
@@ -57,6 +57,7 @@ from services import (
     tms_gate,
 )
 from services.acute_risk import SuicideLevel, SuicideSignal
+from services.order_hook_skips import starts_or_raises
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.risk_signal import RiskCheck, RiskEvent
@@ -257,6 +258,36 @@ def _rescreened_suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestio
     )
 
 
+def _unread_left_out(
+    ctx: RuleContext,
+    signal: SuicideSignal,
+    discharge: suicide_risk_discharge.Discharge | None,
+    drafted: Sequence[DraftOrder],
+) -> bool:
+    """An order hook's card for an unread item 9 answer alone (UNREAD), when no draft starts or
+    raises a drug (order_hook_skips.starts_or_raises) and no discharge awaits its assessment.
+    The card stays at patient-view until a readable answer or an assessment supersedes it (up to
+    policy.suicide_unassessed_item9_days); at an order it was on every renewal for that year, the
+    noise that teaches clinicians to dismiss the suicide card (session 25 item 4). A start or a
+    raise keeps it: the boxed warning's close monitoring is for that moment."""
+    if signal.level is not SuicideLevel.UNREAD or ctx.hook == "patient-view":
+        return False
+    if discharge is not None and discharge.assessed is None:
+        return False
+    return not any(starts_or_raises(ctx, d) for d in drafted)
+
+
+def left_to_patient_view(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> frozenset[str]:
+    """{TOPIC} when the order hook leaves this card out for patient-view to carry
+    (`_unread_left_out`): its gaps (the unread answer itself) are then carried by that card, not
+    raised again as a data-quality card saying the same thing at every renewal."""
+    signal = ctx.facts.suicide
+    if signal is None or not any(d.role is Role.ANTIDEPRESSANT for d in drafts):
+        return frozenset()  # no card at this order either way (order_hooks.run_order_checks)
+    discharge = suicide_risk_discharge.recent_discharge(ctx.record, ctx.policy)
+    return frozenset({TOPIC}) if _unread_left_out(ctx, signal, discharge, drafts) else frozenset()
+
+
 def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recommendation | None:
     """The card. `drafts`: the draft orders the order hook is about (default: every draft on the
     record); at order hooks a drafted drug that is dangerous in overdose adds a quantity line."""
@@ -277,6 +308,8 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
         and signal.level is SuicideLevel.ASSESSED
     )
     if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view" and not owed:
+        return None
+    if _unread_left_out(ctx, signal, discharge, drafted):
         return None
     found = _suggestion(ctx, signal)
     detail = _detail(ctx, signal, discharge)

@@ -100,7 +100,7 @@ def render_svg(
             )
         )
         y += 50
-    procedures, height = procedure_rows(record, scale, y + 22, style, layout)
+    procedures, height = procedure_rows(record, scale, y + 22, style, layout, policy)
     if procedures:
         body.append(procedures)
         y += 22 + height

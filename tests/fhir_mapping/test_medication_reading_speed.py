@@ -69,6 +69,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "mg_per_dose",  # a formulation's single-dose limit (bupropion IR 150 mg)
         "entry_dated",  # recheck 2 of review 16 W2: the only date is the entry's
         "stopped_for",  # RC review s23 finding 5: statusReason `preg`
+        "ward_doses",  # review s25 RI 2-4: the MAR days, given by ward_courses.py (default ())
     ]
 
 

@@ -128,11 +128,14 @@ def test_no_boxed_warning_card_at_30() -> None:
     )
 
 
-def test_raising_a_running_drug_at_20_gets_no_boxed_warning_card() -> None:
+def test_raising_a_running_drug_at_20_gets_the_boxed_warning_card() -> None:
+    """Session 25 review RA finding 3: the warning asks for close monitoring after dose changes
+    (before: no card for a raise; order_checks/boxed_warning.boxed_warning_dose_change)."""
     running = taking(SERTRALINE_50, date(2025, 3, 3), rid="rx-sert")
     recs = at_order(chart(*depressed(), running, drafts=(drafted(SERTRALINE_100),), birth=AGED_20))
-    assert BOXED not in _all(recs)
-    assert order_hooks.CAUTION not in recs
+    rec = recs[order_hooks.CAUTION]
+    assert rec.summary.startswith("Sertraline dose change at age 20: monitor closely")
+    assert "This order raises sertraline from 50 mg/day to 100 mg/day" in rec.detail
 
 
 def test_a_switch_weeks_after_a_stop_is_no_start_but_after_the_window_it_is() -> None:

@@ -32,7 +32,7 @@ from tests.services.test_safety_followups import P as PATIENT
 def test_the_qtc_switch_line_names_only_the_drugs_offered() -> None:
     record = f.record(labs=(f.lab("qtc", 505, date(2024, 5, 1), flag="high", unit="ms"),))
     (line,) = lab_safety.switch_lines(record, Policy(), ["SSRI: escitalopram, sertraline"])
-    assert line.endswith(": escitalopram prolong it.")
+    assert line.endswith(": escitalopram prolongs it.")
     assert "citalopram and" not in line
     (both,) = lab_safety.switch_lines(record, Policy(), ["SSRI: citalopram, escitalopram"])
     assert both.endswith(": citalopram and escitalopram prolong it.")

@@ -265,3 +265,19 @@ def test_phenelzine_with_normal_blood_pressure_gets_no_blood_pressure_card() -> 
             code = component["code"]["coding"][0]["code"]
             component["valueQuantity"]["value"] = 78 if code == "8462-4" else 128
     assert BP not in _cards(doc)
+
+
+def test_isocarboxazid_with_uncontrolled_blood_pressure_names_its_label_contraindication() -> None:
+    """Session 25 FV: the Marplan label contraindicates isocarboxazid with hypertension (MPR,
+    drugs.com and patient monographs agree), which the row had recalled as "measure blood pressure
+    before and during"; the phenelzine chart's draft is swapped for isocarboxazid 10 mg (RxNorm
+    SCD 104837, ../shared/clinical/antidepressant_scd_to_ingredient.csv)."""
+    doc = _chart("bp178_106_phenelzine_select")
+    draft = doc["context"]["draftOrders"]["entry"][0]["resource"]["medicationCodeableConcept"]
+    draft["coding"][0].update(code="104837", display="isocarboxazid 10 MG Oral Tablet")
+    draft["text"] = "isocarboxazid 10 MG Oral Tablet"
+    card = _cards(doc)[BP]
+    assert card["summary"].startswith("Isocarboxazid ordered with blood pressure 178/106 mm Hg")
+    assert "contraindicated by its label in hypertension" in card["detail"]
+    assert "(Marplan label, Contraindications and Warnings)" in card["detail"]
+    assert "choose an antidepressant without a blood-pressure warning" in card["detail"]

@@ -40,7 +40,12 @@ def test_a_tms_response_before_a_relapse_in_the_month_after_meets_retreatment() 
     assert tms_course.failed_course(record, Policy()) is None
     found = {r.id: r for r in evaluation(record, Policy()).results}
     assert found["retreatment"].status is CriterionStatus.MET
-    assert "60 % improvement" in found["retreatment"].evidence[0]
+    # The course's outcome as the cards read it (the best in its window, 2021-04-08), and the
+    # relapse since (the chart's PHQ-9 22): review s25 RT findings 2 and 4.
+    assert found["retreatment"].evidence[0] == (
+        "TMS course 2021-03-01 - 2021-04-10 (21 sessions): PHQ-9 20 (2021-02-25) -> 8 "
+        "(2021-04-08), 60 % better; relapse: PHQ-9 22 (2024-05-20)"
+    )
 
 
 def test_control_no_response_during_the_tms_course_the_score_after_it_decides() -> None:

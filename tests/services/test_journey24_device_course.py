@@ -174,12 +174,27 @@ def test_course_starts_group_sessions_by_the_gap() -> None:
     # A TMS course carries its own outcome window (s24 RC finding 3); ECT a drug's (None).
     tms_window = Policy().tms_outcome_days_after_end
     assert device_course_starts(sessions, 30) == (
-        DeviceCourse(date(2025, 1, 1), date(2025, 1, 20), date(2025, 2, 19), "TMS", tms_window),
+        # Sessions 19 days apart: the acute run ends at the first (s25 FB item 1).
+        DeviceCourse(
+            date(2025, 1, 1),
+            date(2025, 1, 20),
+            date(2025, 2, 19),
+            "TMS",
+            tms_window,
+            date(2025, 1, 1),
+        ),
         DeviceCourse(date(2025, 2, 1), date(2025, 2, 1), date(2025, 3, 3), "ECT"),
         DeviceCourse(date(2025, 3, 1), date(2025, 3, 1), date(2025, 3, 31), "TMS", tms_window),
     )
     assert device_course_starts(sessions, 60) == (
-        DeviceCourse(date(2025, 1, 1), date(2025, 3, 1), date(2025, 4, 30), "TMS", tms_window),
+        DeviceCourse(
+            date(2025, 1, 1),
+            date(2025, 3, 1),
+            date(2025, 4, 30),
+            "TMS",
+            tms_window,
+            date(2025, 1, 1),
+        ),
         DeviceCourse(date(2025, 2, 1), date(2025, 2, 1), date(2025, 4, 2), "ECT"),
     )
     assert Policy().tms_course_gap_days == DEFAULT_COURSE_GAP_DAYS
@@ -223,7 +238,11 @@ def test_after_a_relapse_the_drug_proposals_are_one_click_again() -> None:
     card = by_topic(_cards(RELAPSE))[OPTIMISE]
     assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _one_clicks(card)
     assert "TMS course running" not in card["detail"]
-    assert "It responded: a retreatment may be considered after relapse" in card["detail"]
+    # The relapse is named on the course's line too (s25 FB item 2, tms_retreatment.rising).
+    assert (
+        "It responded; PHQ-9 rising since the course (8 -> 16 on 2026-01-05): a retreatment "
+        "may be considered after relapse"
+    ) in card["detail"]
 
 
 def test_before_the_course_the_drug_proposals_are_one_click() -> None:

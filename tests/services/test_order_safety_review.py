@@ -435,12 +435,14 @@ def test_a_dose_made_of_two_strengths_is_not_called_below_the_minimum() -> None:
 
 
 def test_two_fluoxetine_orders_above_the_maximum_together_get_the_card() -> None:
+    # 60 + 60: above the US label's 80 mg/day too (80 in all is said within that label as
+    # information: s25 FA item 1, tests/services/test_s25_dose_safety.py).
     drafts = (
-        drafted(FLUOXETINE_20, tablets=2, rid="d1"),
-        drafted(FLUOXETINE_20, tablets=2, rid="d2"),
+        drafted(FLUOXETINE_20, tablets=3, rid="d1"),
+        drafted(FLUOXETINE_20, tablets=3, rid="d2"),
     )
     card = at_order(chart(*depressed(), drafts=drafts))[order_hooks.ABOVE]
-    assert card.summary == "Fluoxetine 80 mg/day is above the usual maximum of 60 mg/day"
+    assert card.summary == "Fluoxetine 120 mg/day is above the usual maximum of 60 mg/day"
 
 
 # --- adjuncts drafted above their augmentation range (review finding 4) -------------------------

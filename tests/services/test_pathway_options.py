@@ -356,7 +356,9 @@ def test_an_earlier_course_with_response_is_named_on_the_tms_card() -> None:
     # L37086 judges it itself; its retreatment line keeps its evidence (never just a name).
     card = tms_referral.rule(ctx(record))
     assert card is not None and "**Earlier TMS course:**" not in card.detail
-    assert "- **Met** · Earlier TMS: TMS course 2021-03-01 - 2021-04-09: PHQ-9 20" in card.detail
+    assert (
+        "- **Met** · Earlier TMS: TMS course 2021-03-01 - 2021-04-09 (30 sessions): PHQ-9 20"
+    ) in card.detail
 
 
 def test_acute_risk_names_ect_and_esketamine_first_whatever_the_trials() -> None:

@@ -407,8 +407,8 @@ def test_the_missing_evidence_says_why() -> None:
     )
     found = {r.id: r for r in evaluation(_prior_tms_without_response(meets_all()), policy).results}
     assert found["retreatment"].evidence == (
-        "TMS course 2021-03-01 - 2021-04-10: PHQ-9 20 (2021-02-25) -> 16 (2021-04-12), 20 % "
-        "improvement; retreatment needs 50 %",
+        "TMS course 2021-03-01 - 2021-04-10 (21 sessions): PHQ-9 20 (2021-02-25) -> 16 "
+        "(2021-04-12), 20 % better; retreatment needs more than 50 %",
     )
 
 
@@ -422,7 +422,7 @@ def test_an_earlier_tms_course_that_responded_meets_retreatment() -> None:
     )
     found = {r.id: r for r in evaluation(responded, Policy()).results}
     assert found["retreatment"].status is CriterionStatus.MET
-    assert "60 % improvement" in found["retreatment"].evidence[0]
+    assert "60 % better; relapse: PHQ-9 22 (2024-05-20)" in found["retreatment"].evidence[0]
     # Sessions without scores around them: the response is not on record.
     no_scores = dataclasses.replace(record, scores=(f.score(22, RECENT),))
     found = {r.id: r for r in evaluation(no_scores, Policy()).results}

@@ -493,3 +493,20 @@ def test_an_onset_written_to_the_year_is_said_so() -> None:
     assert "G40.909, since 2019 (year only))" in card.detail
     assert "Condition/epilepsy" not in card.detail
     assert "2019-01-01" not in card.detail
+
+
+def test_bupropion_during_alcohol_withdrawal_coded_in_snomed() -> None:
+    # SNOMED CT 191480000 (the syndrome; 8635005 is its delirium) had only its substance-use
+    # row, so a chart coding withdrawal this way got no caution (session 25 FV).
+    withdrawal = _problem(
+        "191480000",
+        "Alcohol withdrawal syndrome (disorder)",
+        date(2025, 5, 28),
+        system="http://snomed.info/sct",
+    )
+    card = _cards(_chart(_running(BUPROPION_XL_300), withdrawal))[TOPIC]
+    assert card.summary == (
+        "Bupropion 300 mg/day with Alcohol withdrawal syndrome (disorder) on record: "
+        "review whether it should continue"
+    )
+    assert "(SNOMED CT 191480000, since 2025-05-28)" in card.detail

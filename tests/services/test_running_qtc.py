@@ -50,9 +50,17 @@ def test_a_long_qtc_with_a_tricyclic_and_methadone_running_is_a_warning() -> Non
     assert card.suggestions == ()
 
 
-def test_control_one_tricyclic_below_its_stop_line_makes_no_card() -> None:
-    cards = view_cards(chart(qtc(492), draft=None, running=AMITRIPTYLINE_100))
+def test_control_one_tricyclic_below_its_middle_band_makes_no_card() -> None:
+    cards = view_cards(chart(qtc(475), draft=None, running=AMITRIPTYLINE_100))
     assert TOPIC not in cards
+
+
+def test_one_tricyclic_above_its_middle_band_is_a_warning() -> None:
+    """Session 25 review RA finding 9: above the 480 ms band (qtc-warning, ICH E14) the drug
+    alone speaks on chart open, as an order of it is warned about (before: no card below 500)."""
+    card = view_cards(chart(qtc(492), draft=None, running=AMITRIPTYLINE_100))[TOPIC]
+    assert card.indicator is Indicator.WARNING
+    assert card.summary == "QTc 492 ms on 2025-05-20 with amitriptyline running: above 480 ms"
 
 
 def test_control_a_normal_qtc_with_both_drugs_makes_no_card() -> None:

@@ -340,7 +340,9 @@ def test_procedures_are_markers_and_cpap_is_not_drawn() -> None:
     ]
     group = root.find(".//svg:g[@id='procedures']", NS)
     assert group is not None
-    assert "TMS · 5 sessions" in _texts(group)
+    # Five sessions, the last months ago: a course stopped short of the clinic's 20 (review s25
+    # RT finding 8: the timeline says the state the cards say).
+    assert "TMS · 5 sessions, stopped early" in _texts(group)
 
 
 def test_legend_lists_every_symbol() -> None:

@@ -64,8 +64,13 @@ def test_a_relapse_after_a_tms_response_gets_the_tms_card_as_a_retreatment() -> 
         "TMS responded 2025-08..10 (50 % better), relapsed: PHQ-9 16: consider TMS "
         "retreatment; payer criteria not yet met (clinic default rule set)"
     )
-    # The payer's retreatment criterion judges the earlier course on the same card.
-    assert "**Met** · Earlier TMS: TMS course 2025-08-25 - 2025-10-03" in card["detail"]
+    # The payer's retreatment criterion judges the earlier course on the same card: PHQ-9
+    # 16 -> 8 is exactly 50 %, and L37086 asks more than 50 % (review s25 RT finding 1).
+    assert (
+        "**Met, to confirm** · Earlier TMS: TMS course 2025-08-25 - 2025-10-03 (30 sessions): "
+        "PHQ-9 16 (2025-08-25) -> 8 (2025-10-06), 50 % better; relapse: PHQ-9 16 (2026-01-05); "
+        "to confirm: a response of more than 50 % (exactly 50 % on the PHQ-9 here)"
+    ) in card["detail"]
 
 
 def test_the_retreatment_card_keeps_the_tms_cards_holds() -> None:
@@ -109,4 +114,8 @@ def test_no_retreatment_while_the_response_holds() -> None:
 
 def test_the_optimise_card_still_names_the_course() -> None:
     card = by_topic(_at.cards(_relapse()))[OPTIMISE]
-    assert "It responded: a retreatment may be considered after relapse" in card["detail"]
+    # With the rise since the course named (s25 FB item 2, tms_retreatment.rising).
+    assert (
+        "It responded; PHQ-9 rising since the course (8 -> 16 on 2026-01-05): a retreatment "
+        "may be considered after relapse"
+    ) in card["detail"]

@@ -30,7 +30,7 @@ from services.rules.population_notes import population_notes
 from services.tms_assessment import depression_in_words, text_only_line
 from services.tms_course import TmsCourse
 from services.tms_full_course import full_course
-from services.tms_retreatment import retreatment
+from services.tms_retreatment import retreatment, rising
 
 TOPIC = "optimize-switch-augment"
 
@@ -64,7 +64,7 @@ def _tms_scores(course: TmsCourse, policy: MappingPolicy) -> str:
     return f"{first}; none during it or in the {plural(policy.on_treatment_days_after_end, 'day')} after"
 
 
-def tms_episode_line(course: TmsCourse | None, policy: Policy) -> str:
+def tms_episode_line(course: TmsCourse | None, policy: Policy, rise: str = "") -> str:
     """One line on a TMS course of this episode (review 10 finding 13): it keeps the TMS card
     away, so this card says so, with its dates, sessions and PHQ-9s, and what LCD L37086 asks of
     a retreatment (a documented response > 50 %, then relapse). "" when there is none. A course
@@ -99,8 +99,8 @@ def tms_episode_line(course: TmsCourse | None, policy: Policy) -> str:
             f"**TMS in this episode:** {course.dates()}, {course.sessions_text()}; "
             f"{_tms_scores(course, mapping)}. {state}."
         )
-    if course.response is True:
-        state = "It responded: a retreatment may be considered after relapse"
+    if course.response is True:  # `rise`: tms_retreatment.rising (s25 FB item 2)
+        state = f"It responded{f'; {rise}' if rise else ''}: a retreatment may be considered after relapse"
     elif course.response is False:
         state = "No response: no new referral; a retreatment needs a documented response"
     else:
@@ -245,7 +245,7 @@ def basis(
     return [
         unshown_line(ctx),
         held_orders.line(ctx),
-        tms_episode_line(course, ctx.policy),
+        tms_episode_line(course, ctx.policy, rising(ctx.record, ctx.policy) if course else ""),
         _no_tms_section(ctx, course),
         *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
-from services import age_limits, cards, drugs, tolerability
+from services import age_limits, cards, drugs, older_adult_cautions, tolerability
 from services.card_format import weeks_text
 from services.dose_units import per_day
 from services.order_doses import fmt_dose, trial_dose
@@ -85,6 +85,10 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
             f" A reaction to it is on record ({tolerability.brief(course)}): raise it only if "
             "it is tolerated now; not offered as a ready-to-accept order."
         )
+    # Falls on record at an age and class AGS Beers names (review s25 RA finding 8).
+    falls = older_adult_cautions.raise_falls_line(ctx, trial.drug_class)
+    if falls:
+        text += f" {falls}"
     # The dose the raise would go to may be one stopped for an adverse effect (stopped_dose.stopped_cap).
     return text + stopped_sentence(trial)
 
@@ -183,6 +187,8 @@ def toward_remission(
             sections.append(waiting_line(t, waits[t]))
     for t, r in rooms.items():
         held = f" {r.hold}" if r.hold else ""
+        falls = older_adult_cautions.raise_falls_line(ctx, t.drug_class)
+        held += f" {falls}" if falls else ""
         sections.append(
             f"**Optimise toward remission:** higher doses within the range are more effective "
             f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "

@@ -38,6 +38,7 @@ from services import (
     drugs,
     formulation_ceilings,
     maoi_diet,
+    older_adult_cautions,
     start_doses,
     suggestions,
     trial_dates,
@@ -195,7 +196,8 @@ def _raise_lines(ctx: RuleContext, space: Room, to: float | None) -> list[str]:
     applies (review s22 RU findings 3 and 7): a product with no higher strength of its own
     (Prozac Weekly 90 mg: a higher dose is a daily product; data/dose_equivalents.csv), the other
     part of a combination tablet (chlordiazepoxide: fixed_partner.py), and a raise that crosses
-    an MAOI's diet threshold (the selegiline patch from 9 mg/24 h: data/maoi_diet.csv)."""
+    an MAOI's diet threshold (the selegiline patch from 9 mg/24 h: data/maoi_diet.csv), and falls
+    on record in an older adult (older_adult_cautions.raise_falls_line)."""
     trial = space.trial
     lines = []
     means = raise_means(trial.dose_equivalence)
@@ -207,6 +209,10 @@ def _raise_lines(ctx: RuleContext, space: Room, to: float | None) -> list[str]:
     diet = maoi_diet.raise_line(trial.ingredient, space.now, space.top if to is None else to)
     if diet is not None:
         lines.append(f"**MAOI diet:** {diet}")
+    # Falls on record at an age and class AGS Beers names (review s25 RA finding 8).
+    falls = older_adult_cautions.raise_falls_line(ctx, trial.drug_class)
+    if falls:
+        lines.append(falls)
     return lines
 
 

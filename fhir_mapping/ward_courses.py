@@ -1,0 +1,136 @@
+"""The MAR read for the medication history (review 15 W1, review s25 RI findings 2-4): a fixed
+course given on the ward (administered_courses.py), and a pathway drug's ward days
+(ward_doses.py) given to the course they belong to, a run with no other record of the drug being
+a course of its own.
+
+Rules for a drug's ward days:
+- they split into runs where more than `policy.supply_gap_days` pass between two of them (a
+  readmission months later is another stay);
+- a run goes to the record it was given under (a dose's `request`, the inpatient order), else to
+  the latest record of the drug dated before the run ends and not ended before it begins, within
+  `policy.refill_gap_weeks` (a longer break splits a course: Fabbri 2021, adherence.py);
+- a run with no such record and a dose given is a MAR-only course: a MedicationEvent of kind
+  STATEMENT (the record says the drug was taken; no order, no fill), as administered_courses.py
+  makes one for brexanolone, from the first to the last day given, its mg/day the median of the
+  days given; still running (no end) when its last dose is within a day of as-of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from statistics import median
+from typing import Any
+
+from fhir_mapping.adherence_record import DoseReading, WardDose
+from fhir_mapping.administered_courses import course_events, with_course_events
+from fhir_mapping.chart_walk import ChartWalk
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import DataGap, SourceRef
+from fhir_mapping.ward_doses import WardDoses, read_ward_doses
+
+Resource = Mapping[str, Any]
+
+_TAKEN = DoseReading.TAKEN
+# A MAR-only run whose last dose is this close to as-of is running (today's dose may not be
+# charted yet: the MAR is charted when the dose is given).
+_RUNNING_DAYS = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MarReading:
+    events: list[MedicationEvent]
+    gaps: list[DataGap]
+    skipped: int  # administrations dropped as gaps (each counted once)
+    rest: list[Resource]  # left for administrations.read_sessions
+
+
+def read_mar(
+    events: list[MedicationEvent], walk: ChartWalk, *, as_of: date, policy: MappingPolicy
+) -> MarReading:
+    """`events` with the MAR's courses and ward days (module docstring): `walk`'s
+    administrations, read with its Medications and Encounters."""
+    administrations, medication_resources = walk.administrations, walk.medication_resources
+    encounters = walk.kept.get("Encounter", ())
+    given, gaps, rest = course_events(administrations, medication_resources, as_of=as_of)
+    if given:
+        events = with_course_events(events, given)
+    doses, ward_gaps, rest = read_ward_doses(rest, medication_resources, encounters, as_of=as_of)
+    gaps = [*gaps, *ward_gaps]
+    if doses:
+        events = with_ward_doses(events, doses, as_of=as_of, policy=policy)
+    return MarReading(events, gaps, len({g.source for g in gaps}), rest)
+
+
+def _runs(doses: Sequence[WardDose], break_days: int) -> list[tuple[WardDose, ...]]:
+    runs: list[list[WardDose]] = []
+    for dose in doses:
+        if runs and (dose.day - runs[-1][-1].day).days <= break_days:
+            runs[-1].append(dose)
+        else:
+            runs.append([dose])
+    return [tuple(r) for r in runs]
+
+
+def _home(
+    run: tuple[WardDose, ...], events: Sequence[MedicationEvent], policy: MappingPolicy
+) -> int | None:
+    """The index in `events` (one drug's) of the record the run belongs to, else None."""
+    named = {d.request for d in run if d.request}
+    for i, event in enumerate(events):
+        if str(event.source) in named:
+            return i
+    first, last = run[0].day, run[-1].day
+    earliest = first - timedelta(days=round(policy.refill_gap_weeks * 7))
+    near = [
+        i
+        for i, e in enumerate(events)
+        if earliest <= e.start <= last and (e.end is None or e.end >= first)
+    ]
+    return max(near, key=lambda i: (events[i].start, i)) if near else None
+
+
+def _mar_course(ingredient: str, run: tuple[WardDose, ...], as_of: date) -> MedicationEvent | None:
+    taken = [d for d in run if d.reading is _TAKEN]
+    info = drug_info(ingredient)
+    if not taken or info is None:
+        return None
+    mgs = [d.mg for d in taken if d.mg is not None]
+    running = (as_of - taken[-1].day).days <= _RUNNING_DAYS
+    return MedicationEvent(
+        kind=EventKind.STATEMENT,
+        ingredient=info.ingredient,
+        drug_class=info.drug_class,
+        role=info.role,
+        start=taken[0].day,
+        end=None if running else taken[-1].day,
+        mg_per_day=float(median(mgs)) if mgs else None,
+        days_supply=None,
+        status="active" if running else "completed",
+        source=SourceRef("MedicationAdministration", taken[0].source_id),
+        notes=("given on the ward (MAR), no order or fill of it on record",),
+        ward_doses=run,
+    )
+
+
+def with_ward_doses(
+    events: list[MedicationEvent], doses: WardDoses, *, as_of: date, policy: MappingPolicy
+) -> list[MedicationEvent]:
+    """`events` with each drug's ward days on the record they belong to (module docstring)."""
+    out = list(events)
+    added: list[MedicationEvent] = []
+    for ingredient, days in doses.items():
+        mine = [i for i, e in enumerate(out) if e.ingredient == ingredient]
+        for run in _runs(days, policy.supply_gap_days):
+            at = _home(run, [out[i] for i in mine], policy)
+            if at is not None:
+                index = mine[at]
+                out[index] = replace(out[index], ward_doses=out[index].ward_doses + run)
+                continue
+            course = _mar_course(ingredient, run, as_of)
+            if course is not None:
+                added.append(course)
+    return with_course_events(out, added)

@@ -1,0 +1,219 @@
+"""A pathway drug's doses on the ward's MAR (MedicationAdministration), read as days given, missed
+or held (review s25 RI findings 2-4).
+
+Before, the MAR was read only for esketamine sessions (administrations.py) and fixed courses
+(administered_courses.py): an oral antidepressant refused on 39 of 52 ward days still counted as an
+adequate failed trial, all ward doses given still read "adherence not verified", a drug given only
+on the ward was unseen (and offered as untried), and a home-fill gap during a long stay with daily
+ward doses read as nonadherence. Here each administration of a drug with a drug-table row
+(antidepressant or adjunct; not a fixed-course drug, not a session drug: those have their readers)
+becomes one day of a WardDose, keyed by the drug's ingredient; ward_courses.py hands them to the
+course they belong to and ward_adherence.py reads them as adherence.
+
+Rules:
+- the status reads as data/administration_statuses.csv says (the FHIR R4 value set
+  medication-admin-status): completed / in-progress = taken; not-done / stopped = missed (the
+  statusReason is named); on-hold = held (neither taken nor missed); entered-in-error / unknown /
+  none = nothing;
+- the day is effectiveDateTime, else effectivePeriod's start; an undated dose is a DataGap; one
+  after as-of is ignored;
+- one day per drug: a dose given on a day makes it TAKEN, whatever else that day says (a
+  twice-daily dose with one refusal is a day on the drug);
+- the stay is the dose's `context` Encounter, named by its dates and reason.
+
+Bench (issue 14): a 10-year chart may carry hundreds of administrations. The drug of each is read
+once per concept (the same RxNorm code on every daily dose), not per resource.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.adherence_record import DoseReading, WardDose
+from fhir_mapping.administrations import session_drugs
+from fhir_mapping.drug_table import drug_info
+from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
+from fhir_mapping.gaps import resource_gap
+from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
+from fhir_mapping.named_doses import named_drugs
+from fhir_mapping.record import DataGap, Role
+
+Resource = Mapping[str, Any]
+WardDoses = Mapping[str, tuple[WardDose, ...]]  # by ingredient, in day order
+
+_PATHWAY = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
+# Which reading wins when a day has several doses.
+_RANK = {DoseReading.TAKEN: 0, DoseReading.MISSED: 1, DoseReading.HELD: 2}
+
+
+@cache
+def status_readings() -> dict[str, DoseReading | None]:
+    """MedicationAdministration.status -> what the day reads as (None: nothing)."""
+    path = resources.files("fhir_mapping").joinpath("data/administration_statuses.csv")
+    rows = csv.DictReader(path.read_text("utf-8").splitlines())
+    return {
+        r["status"].strip(): None if r["reading"] == "none" else DoseReading(r["reading"].strip())
+        for r in rows
+    }
+
+
+def _concept_key(resource: Resource) -> object:
+    """What names the drug: the reference, else the concept's codings and text (hashable)."""
+    reference = resource.get("medicationReference")
+    if isinstance(reference, JSON_OBJECT):
+        return ("ref", reference.get("reference"), reference.get("display"))
+    concept = resource.get("medicationCodeableConcept")
+    if not isinstance(concept, JSON_OBJECT):
+        return None
+    coded = tuple(
+        (c.get("system"), c.get("code"), c.get("display"))
+        for c in array(concept.get("coding"))
+        if isinstance(c, JSON_OBJECT)
+    )
+    return ("concept", coded, concept.get("text"))
+
+
+def _text(concept: object) -> str:
+    if not isinstance(concept, JSON_OBJECT):
+        return ""
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return text.strip()
+    return next(
+        (
+            c["display"]
+            for c in array(concept.get("coding"))
+            if isinstance(c, JSON_OBJECT) and isinstance(c.get("display"), str)
+        ),
+        "",
+    )
+
+
+def _mg(resource: Resource) -> float | None:
+    dosage = resource.get("dosage")
+    dose = dosage.get("dose") if isinstance(dosage, JSON_OBJECT) else None
+    if not isinstance(dose, JSON_OBJECT):
+        return None
+    value, unit = dose.get("value"), str(dose.get("code") or dose.get("unit") or "").lower()
+    return float(value) if isinstance(value, int | float) and unit == "mg" else None
+
+
+def _stay(resource: Resource, stays: Mapping[str, Resource]) -> str:
+    """ "stay 2026-07-20 – 2026-09-18 (Non-ST elevation (NSTEMI) myocardial infarction)"."""
+    context = resource.get("context")
+    reference = context.get("reference") if isinstance(context, JSON_OBJECT) else None
+    encounter = stays.get(reference) if isinstance(reference, str) else None
+    if encounter is None:
+        return ""
+    period = encounter.get("period")
+    start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+    end = parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None
+    when = f"{start.isoformat() if start else '?'} – {end.isoformat() if end else 'in progress'}"
+    reason = next(filter(None, map(_text, array(encounter.get("reasonCode")))), "")
+    return f"stay {when}" + (f" ({reason})" if reason else "")
+
+
+def read_ward_doses(
+    administrations: Sequence[Resource],
+    medication_resources: Iterable[Resource] = (),
+    encounters: Iterable[Resource] = (),
+    *,
+    as_of: Any,
+) -> tuple[dict[str, tuple[WardDose, ...]], list[DataGap], list[Resource]]:
+    """(the ward days of each pathway drug by ingredient, the doses left out as gaps, the
+    administrations of other drugs, left for the session and fixed-course readers)."""
+    readings = status_readings()
+    fixed_or_session = {*session_drugs(), *named_drugs()}
+    medications: Mapping[str, Resource] | None = None
+    stays: dict[str, Resource] | None = None
+    drugs: dict[object, str | None] = {}  # concept key -> ingredient (None: not read here)
+    by_day: dict[tuple[str, Any], WardDose] = {}
+    gaps: list[DataGap] = []
+    rest: list[Resource] = []
+    for resource in administrations:
+        key = _concept_key(resource)
+        if key not in drugs:
+            if medications is None and resource.get("medicationReference") is not None:
+                medications = medication_index(medication_resources)
+            components, unreadable, _ = read_drug(resource, medications or NO_MEDICATIONS)
+            found = None
+            for c in components if unreadable is None else ():
+                info = drug_info(c.ingredient)
+                if (
+                    info is not None
+                    and info.role in _PATHWAY
+                    and info.fixed_course_days is None
+                    and info.ingredient not in fixed_or_session
+                ):
+                    found = info.ingredient
+                    break
+            drugs[key] = found
+        ingredient = drugs[key]
+        if ingredient is None:
+            rest.append(resource)
+            continue
+        status = resource.get("status")
+        reading = readings.get(status) if isinstance(status, str) else None
+        if reading is None:
+            continue  # entered in error, unknown, none: no day
+        day = parse_date(resource.get("effectiveDateTime"))
+        if day is None:
+            period = resource.get("effectivePeriod")
+            day = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+        if day is None:
+            gaps.extend(resource_gap(resource, f"{ingredient} given with no usable date"))
+            continue
+        if day > as_of:
+            continue
+        if stays is None:
+            stays = {f"Encounter/{e.get('id')}": e for e in encounters}
+        request = resource.get("request")
+        rid = resource.get("id")
+        dose = WardDose(
+            day=day,
+            reading=reading,
+            mg=_mg(resource) if reading is DoseReading.TAKEN else None,
+            why=""
+            if reading is DoseReading.TAKEN
+            else "; ".join(filter(None, map(_text, array(resource.get("statusReason"))))),
+            stay=_stay(resource, stays),
+            request=str(request.get("reference") or "") if isinstance(request, JSON_OBJECT) else "",
+            source_id=rid if isinstance(rid, str) else "",
+        )
+        by_day[(ingredient, day)] = _same_day(by_day.get((ingredient, day)), dose)
+    found_doses: dict[str, list[WardDose]] = {}
+    for (ingredient, _), dose in sorted(by_day.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        found_doses.setdefault(ingredient, []).append(dose)
+    return {k: tuple(v) for k, v in found_doses.items()}, gaps, rest
+
+
+def _same_day(earlier: WardDose | None, dose: WardDose) -> WardDose:
+    """One day of several doses: the day reads TAKEN if any dose was given; the mg given add."""
+    if earlier is None:
+        return dose
+    first, other = sorted((earlier, dose), key=lambda d: _RANK[d.reading])
+    if first.reading is DoseReading.TAKEN and other.reading is DoseReading.TAKEN:
+        mg = None if first.mg is None or other.mg is None else first.mg + other.mg
+        return WardDose(
+            first.day,
+            first.reading,
+            mg,
+            "",
+            first.stay or other.stay,
+            first.request or other.request,
+            first.source_id,
+        )
+    why = "; ".join(dict.fromkeys(filter(None, (first.why, other.why))))
+    return WardDose(
+        first.day,
+        first.reading,
+        first.mg,
+        why,
+        first.stay or other.stay,
+        first.request or other.request,
+        first.source_id,
+    )
