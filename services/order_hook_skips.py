@@ -18,17 +18,9 @@ from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 
-def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
-    """Takes the below-range finding off a draft the MAOI card (critical) says must not start
-    now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
-    "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
-    (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
-    also carried the same "Data not read" block a second time. A draft a condition on record
-    rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
-    a "never" row) is not to be started either: "fine for titration" beside it is the same
-    contradiction (review 16 M1). So is any critical card on the draft: a class allergy with
-    anaphylaxis ("Nortriptyline is in a class with a documented allergy") beside "fine for
-    titration" (review 16 recheck a06). In place."""
+def held_drafts(by_topic: dict[str, list[OrderCheck]]) -> set[tuple[str, str]]:
+    """(draft id, ingredient) of the drafts not to be started now: an MAOI washout, a
+    contraindication on record, or any critical card on the draft (`no_titration_beside_washout`)."""
     held = {
         (c.draft.id, c.draft.ingredient)
         for topic in (MAOI, CONTRAINDICATED)
@@ -40,6 +32,21 @@ def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
         for c in checks
         if c.indicator is Indicator.CRITICAL
     }
+    return held
+
+
+def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
+    """Takes the below-range finding off a draft the MAOI card (critical) says must not start
+    now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
+    "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
+    (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
+    also carried the same "Data not read" block a second time. A draft a condition on record
+    rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
+    a "never" row) is not to be started either: "fine for titration" beside it is the same
+    contradiction (review 16 M1). So is any critical card on the draft: a class allergy with
+    anaphylaxis ("Nortriptyline is in a class with a documented allergy") beside "fine for
+    titration" (review 16 recheck a06). In place."""
+    held = held_drafts(by_topic)
     below = by_topic.get(BELOW)
     if not held or not below:
         return
