@@ -114,3 +114,6 @@ class WardDose:
     stay: str  # the stay the dose names (its `context` Encounter), as the card says it; "" none
     request: str  # "MedicationRequest/<id>" the dose was given under, "" when it names none
     source_id: str  # the (first) MedicationAdministration's id
+    # Given under an as-needed order (ward_courses.py, review s25 RK1 finding 5): a night
+    # without a dose is no missed dose, so its run gives no ward PDC (ward_adherence.py).
+    as_needed: bool = False
