@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.record import DraftOrder, Role, SourceRef
+from fhir_mapping.record import DraftOrder, SourceRef
 from services import (
     cards,
     pathway_contraindications,
@@ -57,7 +57,7 @@ from services import (
     tms_gate,
 )
 from services.acute_risk import SuicideLevel, SuicideSignal
-from services.order_hook_skips import starts_or_raises
+from services.order_hook_skips import PATHWAY_ROLES, starts_or_raises
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.risk_signal import RiskCheck, RiskEvent
@@ -287,7 +287,10 @@ def left_to_patient_view(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> froz
     (`_unread_left_out`): its gaps (the unread answer itself) are then carried by that card, not
     raised again as a data-quality card saying the same thing at every renewal."""
     signal = ctx.facts.suicide
-    if signal is None or not any(d.role is Role.ANTIDEPRESSANT for d in drafts):
+    # The card speaks beside any pathway draft, an adjunct too (order_hook_cards.suicide_risk_card):
+    # an antidepressant-only test here raised the data-quality card "1 rating-scale result could
+    # not be read" at every lithium renewal instead (review s25 RK2 finding 1).
+    if signal is None or not any(d.role in PATHWAY_ROLES for d in drafts):
         return frozenset()  # no card at this order either way (order_hooks.run_order_checks)
     discharge = suicide_risk_discharge.recent_discharge(ctx.record, ctx.policy)
     return frozenset({TOPIC}) if _unread_left_out(ctx, signal, discharge, drafts) else frozenset()
