@@ -7,6 +7,7 @@ from datetime import date
 from fhir_mapping.ages import youngest
 from fhir_mapping.record import Finding, FindingKind
 from services import bipolar_findings
+from services.diagnosis_onset import first_onset
 from services.episode_codes import earlier_episode_codes, earlier_text
 from services.pathway import finding_line, qualifies_as_mdd, text_only_line
 from services.payer_criteria.findings import finding_names, findings_of
@@ -85,10 +86,13 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
     # Cite the code that says the most: coded severe first, then the most recent.
     best = max(accepted, key=lambda f: (f.severity == "severe", f.onset or date.min))
     severity = f"coded as {best.severity}" if best.severity else "severity not coded"
+    # An entry dated only by its recordedDate names its code's earliest onset (s25 RT finding 5).
+    first = first_onset(x.record, best)
+    onset = f"; {first.code} on record since {first.onset_text} (its onset)" if first else ""
     return judged(
         c,
         CriterionStatus.MET,
-        (f"{finding_line(best)}; {severity}", *named),
+        (f"{finding_line(best)}{onset}; {severity}", *named),
         to_confirm=_bipolar_doubt(x),
     )
 
