@@ -78,7 +78,7 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
             c,
             CriterionStatus.NOT_MET,
             (
-                f"{finding_line(f)}: coded as {f.severity}; the policy asks for "
+                f"{_dated_line(f, x)}: coded as {f.severity}; the policy asks for "
                 f"{c.wording.lower().rstrip('.')}",
                 *named,
             ),
@@ -86,15 +86,21 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
     # Cite the code that says the most: coded severe first, then the most recent.
     best = max(accepted, key=lambda f: (f.severity == "severe", f.onset or date.min))
     severity = f"coded as {best.severity}" if best.severity else "severity not coded"
-    # An entry dated only by its recordedDate names its code's earliest onset (s25 RT finding 5).
-    first = first_onset(x.record, best)
-    onset = f"; {first.code} on record since {first.onset_text} (its onset)" if first else ""
     return judged(
         c,
         CriterionStatus.MET,
-        (f"{finding_line(best)}{onset}; {severity}", *named),
+        (f"{_dated_line(best, x)}; {severity}", *named),
         to_confirm=_bipolar_doubt(x),
     )
+
+
+def _dated_line(finding: Finding, x: Inputs) -> str:
+    """finding_line, and for an entry dated only by its recordedDate ("F33.2, recorded
+    2026-01-05") its code's earliest onset on record (services/diagnosis_onset.py; s25 RT
+    finding 5): "...; F33.2 on record since 2025-01-06 (its onset)"."""
+    first = first_onset(x.record, finding)
+    onset = f"; {first.code} on record since {first.onset_text} (its onset)" if first else ""
+    return finding_line(finding) + onset
 
 
 def _bipolar_doubt(x: Inputs) -> str | None:
