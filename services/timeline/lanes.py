@@ -10,6 +10,7 @@ from services.card_format import fmt_mg, plural
 from services.dose_units import per_day
 from services.order_doses import fmt_dose
 from services.policy import Policy
+from services.scored_weeks import scored_text
 from services.site_ceiling import site_ceiling
 from services.timeline.dose_labels import dose_labels, visible_centre
 from services.timeline.layout import LINE, MARGIN, Layout
@@ -74,7 +75,10 @@ def _lane_lines(
     # A fixed course (zuranolone) or a drug dosed per session (esketamine: review s20 item 3) has
     # no weeks at a mg/day dose to reach.
     if fixed_course_text(trial) is None and weeks_not_applicable(trial) is None:
-        verdict += f" · {num(trial.weeks_at_adequate_dose)} wk at adequate dose"
+        weeks = f"{num(trial.weeks_at_adequate_dose)} wk at adequate dose"
+        # Cut by a TMS/ECT course: the weeks scored first, as the packet says (s25 RT finding 9).
+        scored = scored_text(trial, lambda w: f"{num(w)} wk", day_text)
+        verdict += f" · {weeks}" if scored is None else f" · {scored}, {weeks} in all"
         if trial.written_dates is not None:  # the shortest reading of partial dates
             verdict = verdict.replace(" · ", " · at least ", 1)
         elif trial.end_not_recorded and not trial.ongoing:  # counted to the day it was recorded
