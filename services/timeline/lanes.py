@@ -10,8 +10,9 @@ from services.card_format import fmt_mg, plural
 from services.dose_units import per_day
 from services.order_doses import fmt_dose
 from services.policy import Policy
-from services.scored_weeks import scored_text
+from services.scored_weeks import weeks_scored
 from services.site_ceiling import site_ceiling
+from services.timeline.cut_mark import cut_line, cut_tick
 from services.timeline.dose_labels import dose_labels, visible_centre
 from services.timeline.layout import LINE, MARGIN, Layout
 from services.timeline.listed import covered_gaps, lane_name, listed_box, verdict_line
@@ -75,10 +76,14 @@ def _lane_lines(
     # A fixed course (zuranolone) or a drug dosed per session (esketamine: review s20 item 3) has
     # no weeks at a mg/day dose to reach.
     if fixed_course_text(trial) is None and weeks_not_applicable(trial) is None:
-        weeks = f"{num(trial.weeks_at_adequate_dose)} wk at adequate dose"
-        # Cut by a TMS/ECT course: the weeks scored first, as the packet says (s25 RT finding 9).
-        scored = scored_text(trial, lambda w: f"{num(w)} wk", day_text)
-        verdict += f" · {weeks}" if scored is None else f" · {scored}, {weeks} in all"
+        # Cut by a TMS/ECT course: the weeks scored first, as the packet says (s25 RT finding
+        # 9); the day of the cut has its own line (cut_mark.cut_line).
+        weeks, scored = num(trial.weeks_at_adequate_dose), weeks_scored(trial)
+        verdict += (
+            f" · {weeks} wk at adequate dose"
+            if scored is None
+            else f" · {num(scored)} wk at adequate dose scored ({weeks} in all)"
+        )
         if trial.written_dates is not None:  # the shortest reading of partial dates
             verdict = verdict.replace(" · ", " · at least ", 1)
         elif trial.end_not_recorded and not trial.ongoing:  # counted to the day it was recorded
@@ -104,6 +109,9 @@ def _lane_lines(
         lines += [(t, 12, 400, INK) for t in wrap(outcome, 12, width, max_lines=4)]
     elif outcome:
         lines.append((outcome, 12, 400, INK))
+    cut = cut_line(trial)  # a TMS/ECT course ended its scoring window (s25 RT finding 7)
+    if cut is not None:
+        lines += [(t, 12, 400, INK) for t in wrap(cut, 12, width)]
     return lines
 
 
@@ -266,6 +274,7 @@ def trial_lane(
                 data_days=gap.days,
             )
         )
+    out.append(cut_tick(trial, scale, baseline, room))
     # Labels last: over the bars and the refill-gap boxes.
     out.extend(dose_labels(labels, x_start, scale.x1))
     lane = el(
