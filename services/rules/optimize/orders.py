@@ -18,7 +18,7 @@ from services import (
 from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import interacting
+from services.rules.optimize import interacting, young_ect
 from services.rules.optimize.adjunct_level import dosed_by_level as dosed_by_level
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
 from services.rules.optimize.stopped_dose import stopped_cap
@@ -200,7 +200,11 @@ def raise_dose_suggestion(
     return suggestions.create(label, resource, recommended=True)
 
 
-def ect_suggestion(ctx: RuleContext, *, recommended: bool = False) -> Suggestion:
+def ect_suggestion(ctx: RuleContext, *, recommended: bool = False) -> Suggestion | None:
+    """ "Refer for ECT evaluation" for psychotic features, or None below the age whose ECT row
+    holds the one click (optimize/young_ect.py says why and what the card says instead)."""
+    if young_ect.held(ctx) is not None:
+        return None
     refs = [f.source for f in ctx.facts.psychotic if f.source is not None] + finding_refs(ctx)
     resource = None
     if ctx.patient_id is not None:
