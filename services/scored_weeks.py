@@ -18,10 +18,25 @@ from fhir_mapping.adequacy import adequate_weeks_until
 from fhir_mapping.record import Trial
 
 
-def weeks_scored(trial: Trial) -> float | None:
-    """The weeks at an adequate dose up to the TMS/ECT course that cut the trial's scoring
-    window, when fewer than its weeks in all; None when no course cut it (nearly every trial)."""
+def scored_to(trial: Trial) -> date | None:
+    """The day a TMS/ECT course ended the trial's scoring window, when its verdict rests on the
+    scores up to it: None when no course cut it (nearly every trial), when the trial began
+    after the course's first session (started during the course: its note says why no score
+    is its own), or when its outcome was read on a score after the course
+    (device_course_scores.read_through: the drug alone again), which the verdict then rests on."""
     cut = trial.device_cut_on
+    if cut is None or cut <= trial.start:
+        return None
+    outcome = trial.on_treatment
+    if outcome is not None and outcome.date > cut:
+        return None
+    return cut
+
+
+def weeks_scored(trial: Trial) -> float | None:
+    """The weeks at an adequate dose up to `scored_to`, when fewer than the trial's weeks in
+    all; None otherwise."""
+    cut = scored_to(trial)
     if cut is None:
         return None
     scored = adequate_weeks_until(trial.segments, trial.min_adequate_mg, cut)
@@ -35,9 +50,13 @@ def scored_text(
 ) -> str | None:
     """ "19 scored (to the TMS course from 25 Aug 2025)": the weeks the verdict rests on, each
     number written by `weeks` and the day by `day`; None when no course cut the window short."""
-    scored = weeks_scored(trial)
-    if scored is None or trial.device_cut_on is None:
+    scored, cut = weeks_scored(trial), scored_to(trial)
+    if scored is None or cut is None:
         return None
+    return f"{weeks(scored)} scored (to {course_words(trial)} from {day(cut)})"
+
+
+def course_words(trial: Trial) -> str:
+    """ "a TMS course", "an ECT course": the course that cut the trial's window."""
     name = trial.device_cut or "TMS/ECT"
-    article = "an" if name == "ECT" else "a"
-    return f"{weeks(scored)} scored (to {article} {name} course from {day(trial.device_cut_on)})"
+    return f"{'an' if name == 'ECT' else 'a'} {name} course"

@@ -204,3 +204,20 @@ def test_10_packet_says_a_course_before_this_episode_is_not_current() -> None:
 def test_10_current_psychotherapy_gets_no_such_line() -> None:
     result = Evaluator(date(2026, 12, 1)).result(_therapy_chart("cpt90834_weekly_ongoing"))
     assert "Not current:" not in _packet(result.evaluation.record)
+
+
+def test_9_a_verdict_read_after_the_course_keeps_its_weeks_in_all() -> None:
+    # Sertraline had no score of its own before the ECT course: it is judged on PHQ-9 17 taken
+    # after the course, on sertraline alone (device_course_scores.read_through). Its verdict
+    # does not rest on the weeks up to the course, so none are said "scored" and no cut drawn.
+    doc = chart_files.loader(HERE / "lithium_level21_charts")("E1_lithium_stopped_before_ect")
+    record = Evaluator(date(2026, 12, 1)).result(doc).evaluation.record
+    sertraline = _trial(record, "sertraline")
+    assert sertraline.device_cut == "ECT"
+    assert sertraline.on_treatment is not None and sertraline.device_cut_on is not None
+    assert sertraline.on_treatment.date > sertraline.device_cut_on
+    packet = _packet(record)
+    assert "| 10 Apr 2026 – 31 Jul 2026 | 16 | refills on time" in packet
+    assert "scored (to an ECT course" not in packet
+    svg = render_svg(record, policy=Policy())
+    assert "scoring-cut" not in svg and "Scored to" not in svg
