@@ -100,7 +100,10 @@ def dose_path(trial: Trial) -> str:
             doses.append(text)
     top = to_confirm_mg(trial)
     if top is not None and doses:  # the latest dose as the running-dose cards say it
-        doses[-1] += f", {to_confirm_text(top, '')}"
+        known = trial.segments[-1].mg_per_day_upper is not None
+        said = to_confirm_text(top, "")
+        # "50 → 200, up to 300 (dose to confirm)"; "up to 40 (dose to confirm)", not "unknown, ..."
+        doses[-1] = f"{doses[-1]}, {said}" if known else said
     return " → ".join(doses) if doses else "unknown"
 
 

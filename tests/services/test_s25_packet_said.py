@@ -221,3 +221,15 @@ def test_9_a_verdict_read_after_the_course_keeps_its_weeks_in_all() -> None:
     assert "scored (to an ECT course" not in packet
     svg = render_svg(record, policy=Policy())
     assert "scoring-cut" not in svg and "Scored to" not in svg
+
+
+def test_6_an_unread_latest_dose_is_said_as_its_dose_to_confirm_alone() -> None:
+    # Citalopram 20 MG by code, 40 MG by name and sig, age 76: no dose read, up to 40 to confirm.
+    doc = chart_files.loader(HERE / "review18a_charts")("m17b_code_20mg_text_40mg_age75")
+    cards = Evaluator(date(2026, 12, 1)).result(doc).response.to_json()["cards"]
+    rows = [
+        line for c in cards for line in c["detail"].splitlines() if line.startswith("| citalopram")
+    ]
+    assert rows and all(
+        r.startswith("| citalopram (SSRI) | up to 40 (dose to confirm) |") for r in rows
+    )
