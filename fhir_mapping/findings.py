@@ -296,6 +296,11 @@ class Finding:
     # tell the gestational age (services/pregnancy_now.py; review s21 RD findings 8, 11).
     edd: date | None = None
     lmp: date | None = None
+    # The entry states no onset, so `onset` is its recordedDate: the day it was entered (often an
+    # encounter diagnosis at a follow-up visit), not the day the condition began. Said
+    # "recorded", never "since" (s25 RT finding 5: F33.2 coded at a 2026-01-05 visit read as
+    # depression "since 5 Jan 2026" beside the problem-list F33.2 with onset 2025-01-06).
+    onset_recorded: bool = False
 
     @property
     def onset_latest(self) -> date | None:
@@ -309,6 +314,12 @@ class Finding:
             return date(onset.year, 12, 31)
         following = date(onset.year + onset.month // 12, onset.month % 12 + 1, 1)
         return date.fromordinal(following.toordinal() - 1)
+
+    @property
+    def onset_word(self) -> str:
+        """The word before the finding's date: "since" for an onset, "recorded" for a
+        recordedDate standing in for one (`onset_recorded`)."""
+        return "recorded" if self.onset_recorded else "since"
 
     @property
     def onset_text(self) -> str | None:
@@ -334,7 +345,7 @@ class Finding:
             return f"recorded at the {self.visit}"
         if self.recorded is not None:
             return f"recorded ({self.recorded}) on {self.onset.isoformat()}"
-        return f"since {self.onset_text}"
+        return f"{self.onset_word} {self.onset_text}"
 
     @property
     def coding(self) -> str:
