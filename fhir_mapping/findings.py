@@ -209,6 +209,14 @@ class FindingKind(StrEnum):
     # at therapeutic levels against 0.7 % with a normal ECG (Roose 1987; review s24 RM finding 1),
     # a warning on a tricyclic order or running (services/data/drug_cautions.csv).
     CONDUCTION_DISEASE = "conduction-disease"
+    # Second-degree or complete (third-degree) AV block, or an AV block whose degree is not coded
+    # (ICD-10-CM I44.1, I44.2, I44.3x; SNOMED CT second-degree, complete and unspecified AV
+    # block): its own kind (review s25 RO finding 2), not CONDUCTION_DISEASE, because the UK
+    # tricyclic SmPCs contraindicate heart block (amitriptyline 4.3: "any degree of heart
+    # block") and a block already this far along is where the tricyclics' further slowing risks
+    # asystole: a critical contraindication line on a tricyclic order (drug_cautions.csv). An
+    # uncoded degree is read as high-grade (the safer reading: the ECG decides).
+    HIGH_GRADE_AV_BLOCK = "high-grade-av-block"
     # Adverse effects of a running augmenting agent (review 13 U2, U3, W9):
     # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
     # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);

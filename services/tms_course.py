@@ -40,6 +40,7 @@ from datetime import date, timedelta
 
 from fhir_mapping.device_course_outcome import course_scores
 from fhir_mapping.device_course_scores import short
+from fhir_mapping.percent import pct
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
 from services.card_format import plural
 from services.last_answer import kept
@@ -151,8 +152,16 @@ class TmsCourse:
         end = "ongoing" if self.running else self.end.isoformat()
         return f"{self.start.isoformat()} - {end}"
 
-    def outcome(self) -> str:
-        """ "PHQ-9 19 (2025-01-06) -> 8 (2025-02-17), 58 % better" or what is missing."""
+    def percent(self, *against: float) -> str:
+        """ "58 %": the change shown on its own side of the response line (and of `against`, a
+        payer's min_improvement): "49.6 %", never "50 %" for a course short of it (s25 FN item
+        2, fhir_mapping/percent.py)."""
+        change = self.change or 0.0
+        return pct(abs(change), RESPONSE_DROP, *against) if change >= 0 else pct(-change)
+
+    def outcome(self, *against: float) -> str:
+        """ "PHQ-9 19 (2025-01-06) -> 8 (2025-02-17), 58 % better" or what is missing;
+        `against`: the thresholds the caller compares it with besides the response line."""
         b, a = self.baseline, self.latest
         if b is None or b.value is None:
             return "no PHQ-9 before the course on record"
@@ -162,7 +171,7 @@ class TmsCourse:
         word = "better" if change >= 0 else "worse"
         return (
             f"PHQ-9 {b.value} ({b.date.isoformat()}) -> {a.value} ({a.date.isoformat()}), "
-            f"{round(abs(change) * 100)} % {word}"
+            f"{self.percent(*against)} {word}"
         )
 
 

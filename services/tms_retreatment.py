@@ -39,7 +39,7 @@ class Retreatment:
 
     def better(self) -> str:
         """ "50 % better": the course's response."""
-        return f"{round((self.course.change or 0.0) * 100)} % better"
+        return f"{self.course.percent()} better"
 
 
 def _after_response(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, Score] | None:

@@ -152,10 +152,7 @@ def _course_scores(course: TmsCourse, policy: Policy) -> str:
     change = course.change or 0.0
     word = "better" if change >= 0 else "worse"
     state = "response (≥ 50 % drop)" if course.response else "no response (< 50 % drop)"
-    return (
-        f"PHQ-9 {_score_text(before)} → {_score_text(after)}, {round(abs(change) * 100)} % "
-        f"{word}: {state}"
-    )
+    return f"PHQ-9 {_score_text(before)} → {_score_text(after)}, {course.percent()} {word}: {state}"
 
 
 def _state(course: TmsCourse, policy: Policy, name: str) -> str:

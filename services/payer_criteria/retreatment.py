@@ -158,7 +158,7 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
         skipped = tuple(_not_earlier(k, x) for k in found)
         return _without_course(c, x, skipped, any(_just_ended(k, x) for k in found))
     course = earlier[-1]
-    line = f"{_course_text(course)}: {course.outcome()}"
+    line = f"{_course_text(course)}: {course.outcome(c.min_improvement)}"
     change = course.change
     if change is None:
         return judged(c, CriterionStatus.NOT_ON_RECORD, (f"{line}: the response is not on record",))

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services import open_referrals, tms_course
+from services import device_course_now, open_referrals, tms_course
 from services.card_format import plural
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -123,12 +123,14 @@ def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
     """`rec` (the optimise card) with its drug proposals named, not one click, and the course's
     line first, while a TMS course or an acute ECT course runs, or a TMS response holds; as it
     is otherwise."""
-    # The predicate measurement_based_care.py steps back for; else the latest ended course.
-    course = tms_course.running_course(ctx.record, ctx.policy)
-    if course is not None:
-        line, held_by = _line(ctx, course), _running_held_by(ctx)
-    elif ect := open_referrals.acute_ect_course(ctx.record, ctx.policy):
-        line, held_by = _ect_line(ect), ECT_HELD_BY
+    # The course running today (device_course_now: the predicate the order hooks read too, and
+    # measurement_based_care.py steps back for); else an acute ECT course ended with its outcome
+    # not on record; else the latest ended TMS course.
+    now = device_course_now.running(ctx.record, ctx.policy)
+    if now is not None and now.tms is not None:
+        line, held_by = _line(ctx, now.tms), _running_held_by(ctx)
+    elif now is not None:
+        line, held_by = _ect_line(now.ect_sessions), ECT_HELD_BY
     elif ect := open_referrals.ect_outcome_pending(ctx.record, ctx.policy):
         line, held_by = ect_outcome_line(ect), ECT_OUTCOME_HELD_BY
     else:
