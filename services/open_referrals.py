@@ -145,24 +145,26 @@ def acute_ect_course(record: PatientRecord, policy: Policy) -> tuple[date, ...]:
 
 def ect_outcome_pending(record: PatientRecord, policy: Policy) -> tuple[date, ...]:
     """The sessions of an acute ECT course that has ended (`acute_ect_course` no longer
-    running) with its outcome not on record: its last session within the ECT course's outcome
-    window (policy.mapping.on_treatment_days_after_end, the window tms_course.ect_courses and the
-    optimise card's ECT line read its outcome in) and no valued PHQ-9 on or after that session;
-    oldest first, or (). Review s25 RK2 finding 10: 13 days after 8 sessions, no PHQ-9 since,
-    the TMS card offered "consider TMS referral" without naming the course and the optimise card
+    running) with its outcome not on record: no valued PHQ-9 after its last session
+    (tms_course.scored_after: strictly after, the rule the ECT line reads "during it" by, so a
+    PHQ-9 on the last session's day, usually that session's pre-treatment rating, is no outcome:
+    review s25 RK3 finding 3), its last session at most policy.ect_outcome_hold_max_days ago
+    (never less than the outcome window, policy.mapping.on_treatment_days_after_end); oldest
+    first, or (). Review s25 RK2 finding 10: 13 days after 8 sessions, no PHQ-9 since, the TMS
+    card offered "consider TMS referral" without naming the course and the optimise card
     offered adjuncts one click. A response to ECT changes what comes next (continuation, not a
     new treatment), so its outcome is asked first: one rule for the optimise card's hold
     (rules/optimize/device_course.py) and the TMS referral's (rules/tms_referral_held.py). The
-    same window as the course's outcome, so a score that releases the hold is the one the ECT
-    line reads as its outcome."""
+    hold outlasts the 30-day outcome window (review s25 RK3 finding 4: on day 31 the adjuncts
+    came back one click while the ECT line still said "none within 30 days after it"): any
+    PHQ-9 after the course releases it, up to the cap."""
     days = ect_sessions(record)
     if not days or acute_ect_course(record, policy):
         return ()  # nearly every chart; or a course still running (held as running)
-    window = policy.mapping.on_treatment_days_after_end
+    window = max(policy.ect_outcome_hold_max_days, policy.mapping.on_treatment_days_after_end)
     acute = ect_phases.running_acute(days, record.as_of, window)
     if not acute:
-        return ()  # none within the window, or the latest session is maintenance spacing
-    last = acute[-1]
-    if any(s.value is not None and last <= s.date <= record.as_of for s in record.phq9()):
+        return ()  # none within the cap, or the latest session is maintenance spacing
+    if tms_course.scored_after(record.phq9(), acute[-1], record.as_of):
         return ()
     return acute

@@ -35,6 +35,7 @@ This module imports nothing from pathway.py (pathway.py imports it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -246,10 +247,18 @@ def courses(
                     scores, later_from(measured.after, latest, end, horizon), record.as_of
                 ),
                 after_days=after_days,
-                scored_after_last=any(end < s.date <= record.as_of for s in scores),
+                scored_after_last=scored_after(scores, end, record.as_of),
             )
         )
     return tuple(found)
+
+
+def scored_after(scores: Sequence[Score], last: date, as_of: date) -> bool:
+    """A valued PHQ-9 after a course's last session (strictly: one on that session's day is
+    "during it", as the ECT line says, usually the session's own pre-treatment rating), up to
+    as-of. One rule for "a score after the course": `TmsCourse.scored_after_last` and the ECT
+    outcome hold (open_referrals.ect_outcome_pending; review s25 RK3 finding 3)."""
+    return any(s.value is not None and last < s.date <= as_of for s in scores)
 
 
 def later_from(after: list[Score], latest: Score | None, end: date, horizon: date) -> date:

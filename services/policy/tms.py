@@ -145,6 +145,18 @@ class TmsPolicy:
     # it the course has ended or paused and the lithium-ECT line no longer applies by itself.
     ect_schedule_min_sessions: int = 3
     ect_session_window_max_days: int = 90
+    # After an acute ECT course the optimise card's drug steps and the TMS referral wait for its
+    # outcome, a PHQ-9 after the last session (services/open_referrals.ect_outcome_pending), up to
+    # this many days after that session (never less than mapping on_treatment_days_after_end,
+    # the course's outcome window). Review s25 RK3 finding 4: the hold dropped on day 31 with no
+    # PHQ-9 since, and adjuncts came back one click beside "none within 30 days after it". A cap
+    # still: past it the ECT course is history, and what the next step turns on is the patient's
+    # state now, which the measurement-based-care card then asks for (its interval,
+    # mbc_interval_days, is 90 days too: the last PHQ-9, at the latest during the course, is then
+    # over 90 days old). 90 days: that interval, a DESIGN CHOICE (UNVERIFIED as a guideline
+    # value). Longer keeps drugs off one click longer (the safer side: they can still be ordered
+    # by hand, and a PHQ-9 releases them at once).
+    ect_outcome_hold_max_days: int = 90
 
 
 class TmsPolicyConfig(BaseModel):
@@ -178,3 +190,4 @@ class TmsPolicyConfig(BaseModel):
     ect_session_gap_factor: float = Field(1.5, ge=1.0, le=4.0)
     ect_schedule_min_sessions: int = Field(3, ge=2, le=20)
     ect_session_window_max_days: int = Field(90, ge=1, le=365)
+    ect_outcome_hold_max_days: int = Field(90, ge=0, le=365)

@@ -24,8 +24,9 @@ An acute ECT course running holds them the same way (review s24 RA finding 4): a
 mid-course confounds its response as it would a TMS course's, and the ECT service judges that
 response. Maintenance ECT does not (services/ect_phases.running_acute): sessions a week or more
 apart are a relapse-prevention schedule, and depression on it is a reason to act, not to wait.
-Once the acute course has ended, they wait for its outcome while none is on record within the
-ECT outcome window (open_referrals.ect_outcome_pending, review s25 RK2 finding 10): a response to
+Once the acute course has ended, they wait for its outcome, a PHQ-9 after its last session (not
+on that day: "during it", as the ECT line says), up to policy.ect_outcome_hold_max_days
+(open_referrals.ect_outcome_pending, review s25 RK2 finding 10, RK3 findings 3-4): a response to
 ECT is continued, so the next drug step depends on it.
 
 Before the TMS response check's week the tms-course card carries no check (it may not show at
@@ -109,13 +110,15 @@ _BEFORE_DRUGS = "before changing medication; a response is continued, not change
 def ect_outcome_line(sessions: tuple[date, ...], before: str = _BEFORE_DRUGS) -> str:
     """The line on an acute ECT course ended with no PHQ-9 since its last session
     (open_referrals.ect_outcome_pending): "Acute ECT course ended D (since D0, 8 sessions), no
-    PHQ-9 since its last session: record its outcome (a PHQ-9) and the ECT service's view of
-    its response <before>". The TMS card's hold names the same course (`before` its own)."""
+    PHQ-9 after its last session, its outcome unknown: record it (a PHQ-9) and the ECT
+    service's view of its response <before>". "After": one on the last session's day is that
+    session's (review s25 RK3 finding 3). The TMS card's hold names the same course (`before`
+    its own)."""
     return (
         f"**Acute ECT course ended {sessions[-1].isoformat()}** (since "
-        f"{sessions[0].isoformat()}, {plural(len(sessions), 'session')}), no PHQ-9 since its "
-        f"last session: record its outcome (a PHQ-9) and the ECT service's view of its response "
-        f"{before}."
+        f"{sessions[0].isoformat()}, {plural(len(sessions), 'session')}), no PHQ-9 after its "
+        f"last session, its outcome unknown: record it (a PHQ-9) and the ECT service's view of "
+        f"its response {before}."
     )
 
 
