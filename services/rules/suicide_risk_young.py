@@ -5,11 +5,14 @@ too:
 
 - esketamine below 18: approved for adults only (SPRAVATO label), so it is left out, as where its
   label contraindicates it (the acute_risk.csv "-no-esketamine" rows);
-- ECT from 12 to 17: still named (NICE NG134 keeps it for very severe depression with
-  life-threatening symptoms, suicidal behaviour among them), with the row's line saying it is
-  decided with child and adolescent psychiatry, never a one-click referral;
 - ECT below 12: not recommended (NICE NG134), so neither it nor esketamine is named (the
   "-child" rows), and the card says why in one line;
+- ECT from 12 to 17: the same "-child" rows lead ("the plan is child and adolescent
+  psychiatry's, the same day"), and the age line after them gives NICE NG134's ECT row as the
+  qualifier (kept for very severe depression with life-threatening symptoms, suicidal behaviour
+  among them, decided with child and adolescent psychiatry, never a one-click referral). Review
+  s25 RK3 finding 10: at 12-17 the card led with the adult "ECT (CANMAT 2023 para 215)", a
+  treatment NICE keeps for a minor to specialists, and only the age line below limited it;
 - the adult line of ECT after a discharge (CANMAT 2023 para 215) is not said below 18.
 
 The age is the one the rules below an age read (the youngest a birth year allows: the safer
@@ -42,12 +45,14 @@ def adult_ect(ctx: RuleContext) -> bool:
 
 def row_key(ctx: RuleContext, base: str, *, no_esketamine: bool) -> str:
     """The data/acute_risk.csv row to say for `base` ("suicide-risk", "suicide-risk-treatment"):
-    its "-child" row where ECT is not named at this age (neither is esketamine then), its
-    "-no-esketamine" row where esketamine is left out (its label's contraindication,
-    `no_esketamine`, or an age below its labelled one), else `base` itself."""
-    left_out = {r.treatment for r in _rows(ctx) if not r.named}
-    if _ECT in left_out:
+    its "-child" row wherever an ECT age row applies (below 18: ECT not recommended, or kept to
+    child and adolescent psychiatry, which `age_line` then says; esketamine is below its
+    labelled age too), its "-no-esketamine" row where esketamine is left out (its label's
+    contraindication, `no_esketamine`), else `base` itself."""
+    rows = _rows(ctx)
+    if any(r.treatment == _ECT for r in rows):
         return f"{base}-child"
+    left_out = {r.treatment for r in rows if not r.named}
     if no_esketamine or _ESKETAMINE in left_out:
         return f"{base}-no-esketamine"
     return base

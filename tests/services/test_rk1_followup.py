@@ -216,11 +216,13 @@ def test_mild_scores_on_maintenance_are_no_relapse() -> None:
 
 
 def test_suicide_risk_card_at_16_leaves_out_esketamine_and_says_ect_is_specialist() -> None:
+    # Led by the child row since review s25 RK3 finding 10 (tests/services/test_young_acute_risk.py).
     detail = _topics(_chart("item9_2_age16"))[SUICIDE]["detail"]
     assert (
-        "**If the assessment finds acute risk:** ECT (CANMAT 2023 para 215); it does not replace "
-        "hospitalisation when needed."
+        "**If the assessment finds acute risk:** the plan is child and adolescent psychiatry's, "
+        "the same day; hospitalisation when needed."
     ) in detail
+    assert "ECT (CANMAT" not in detail
     assert "**At age 16:** NICE NG134 keeps ECT under 18 for very severe depression" in detail
     assert (
         "esketamine nasal spray is approved for adults only: its safety and effectiveness below "
