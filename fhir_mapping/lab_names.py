@@ -12,6 +12,7 @@ LAB_NAMES = {
     "folate": "folate",
     "vitamin-d": "vitamin D",
     "lithium": "lithium level",
+    "nortriptyline": "nortriptyline level",
     "qtc": "QTc",
     "sodium": "sodium",
     "creatinine": "creatinine",

@@ -6,7 +6,9 @@ data/lab_si_units.csv). It also carries the TSH codes of named assays, third-gen
 and second-generation 11579-0 (data/lab_assay_codes.csv; review s19 M3): US labs send a current
 TSH under them, and `labs` has no room left under the prefetch byte limit (catalog.py
 MAX_QUERY_BYTES). So a chart sent without `labsSI` may hide a TSH as well as an SI-unit vitamin
-lab: `key_tests` says which tests, for the checks that would otherwise call one absent, and
+lab. And it carries the drug levels of data/lab_level_codes.csv (the nortriptyline level, LOINC
+3872-9, that an older adult's nortriptyline dose is judged by: review s25 RK3 finding 7), for the
+same reason. `key_tests` says which tests, for the checks that would otherwise call one absent, and
 `key_words` names them on the gap lines (fhir_mapping/gaps.py: "not received", "may be
 incomplete"), read from the two tables, never a list written out (review s20 item 5: the partial
 line named none, and TSH was left out of the count's noun).
@@ -30,6 +32,13 @@ def _assay_rows() -> tuple[dict[str, str], ...]:
 
 
 @cache
+def _level_rows() -> tuple[dict[str, str], ...]:
+    """The rows of data/lab_level_codes.csv: drug levels asked for under `labsSI`."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_level_codes.csv").read_text("utf-8")
+    return tuple(row for row in csv.DictReader(text.splitlines()) if row["loinc"].strip())
+
+
+@cache
 def _si_rows() -> tuple[dict[str, str], ...]:
     """The rows of data/lab_si_units.csv with a code (lab_units.py reads the file once)."""
     return tuple(row for row in si_rows() if row["loinc"].strip())
@@ -43,14 +52,22 @@ def assay_codes() -> frozenset[tuple[str, str]]:
 
 @cache
 def key_codes() -> frozenset[tuple[str, str]]:
-    """(test, LOINC code) asked for under `labsSI`: the SI codes and the assay codes."""
-    return si_codes() | assay_codes()
+    """(test, LOINC code) asked for under `labsSI`: the SI codes, the assay codes and the drug
+    level codes."""
+    levels = frozenset((row["test"].strip(), row["loinc"].strip()) for row in _level_rows())
+    return si_codes() | assay_codes() | levels
+
+
+@cache
+def level_tests() -> frozenset[str]:
+    """The drug levels of data/lab_level_codes.csv ("nortriptyline"): each named by its drug."""
+    return frozenset(row["test"].strip() for row in _level_rows())
 
 
 @cache
 def key_tests() -> frozenset[str]:
     """The tests a result of which may come under `labsSI` only: "b12", "folate", "vitamin-d",
-    "tsh"."""
+    "tsh", "nortriptyline"."""
     return frozenset(test for test, _ in key_codes())
 
 
@@ -62,9 +79,10 @@ def _names(tests: list[str], conj: str = "and") -> str:
 
 @cache
 def key_words() -> str:
-    """What the key carries, in plain words from data/lab_si_units.csv and
-    data/lab_assay_codes.csv: "vitamin B12, folate and vitamin D reported in SI units (pmol/L,
-    nmol/L), and TSH under an assay method's code (LOINC 11580-8, 11579-0)"."""
+    """What the key carries, in plain words from data/lab_si_units.csv,
+    data/lab_assay_codes.csv and data/lab_level_codes.csv: "vitamin B12, folate and vitamin D
+    reported in SI units (pmol/L, nmol/L), TSH under an assay method's code (LOINC 11580-8,
+    11579-0), and the nortriptyline level (LOINC 3872-9)"."""
     si = _si_rows()
     assay = _assay_rows()
     parts = []
@@ -77,7 +95,13 @@ def key_words() -> str:
         codes = ", ".join(row["loinc"].strip() for row in assay)
         tests = _names([row["test"].strip() for row in assay])
         parts.append(f"{tests} under an assay method's code (LOINC {codes})")
-    return ", and ".join(parts)
+    levels = _level_rows()
+    if levels:
+        codes = ", ".join(row["loinc"].strip() for row in levels)
+        parts.append(f"the {_names([row['test'].strip() for row in levels])} (LOINC {codes})")
+    if len(parts) < 3:
+        return ", and ".join(parts)
+    return f"{', '.join(parts[:-1])}, and {parts[-1]}"
 
 
 @cache

@@ -8,14 +8,17 @@ unseen, and the diagnosis-review card names the gap. Each of these tests has a c
 look-back (policy.tsh_lookback_days, the window the card judges a lab recent by), a result
 under `labsSI` could add nothing the card does not already read, and naming the gap on every
 such card is noise. Otherwise the gap stays, in the plain words of
-fhir_mapping.gaps.SI_LABS_NOT_RECEIVED.
+fhir_mapping.gaps.SI_LABS_NOT_RECEIVED. A drug level the key carries (the nortriptyline level,
+data/lab_level_codes.csv: review s25 RK3 finding 7) has no code under `labs`; it is needed only
+while the patient has a course of that drug on record, so only then does its absence keep the
+gap.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from fhir_mapping.lab_si_key import key_tests
+from fhir_mapping.lab_si_key import key_tests, level_tests
 from fhir_mapping.record import DataDomain, DataGap, GapCause, PatientRecord
 
 
@@ -32,6 +35,7 @@ def moot(record: PatientRecord, lookback_days: int) -> frozenset[DataGap]:
     if not gaps:
         return frozenset()
     since = record.as_of - timedelta(days=lookback_days)
-    tests = key_tests()
+    taken = {trial.ingredient for trial in record.trials}
+    tests = key_tests() - {test for test in level_tests() if test not in taken}
     recent = {lab.test for lab in record.context.labs if lab.date >= since and lab.test in tests}
     return frozenset(gaps) if recent >= tests else frozenset()

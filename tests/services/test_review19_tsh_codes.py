@@ -75,8 +75,9 @@ def test_the_assay_codes_are_asked_for_under_labs_si_and_labs_is_unchanged() -> 
         assert code not in templates["labs"]
     assert query_bytes(templates["labs"]) == 1738  # as it was: no room taken from site codes
     assert query_bytes(templates["labsSI"]) <= MAX_QUERY_BYTES
-    # creatinine 14682-9 in umol/L (review s21 RD finding 6)
-    assert key_tests() == {"tsh", "b12", "folate", "vitamin-d", "creatinine"}
+    # creatinine 14682-9 in umol/L (review s21 RD finding 6); the nortriptyline level 3872-9
+    # (review s25 RK3 finding 7)
+    assert key_tests() == {"tsh", "b12", "folate", "vitamin-d", "creatinine", "nortriptyline"}
 
 
 def _without_labs_si(chart: str) -> Doc:
@@ -101,7 +102,11 @@ def test_without_the_labs_si_key_no_tsh_is_not_said_as_a_fact() -> None:
     ) in review["detail"]
     # The gap line names the TSH too, in plain words (no key or resource names).
     # (Its tests read from the key's tables: review s20 item 5.)
-    line = "and TSH under an assay method's code (LOINC 11580-8, 11579-0) were not received"
+    # (The key also carries the nortriptyline level since review s25 RK3 finding 7.)
+    line = (
+        "TSH under an assay method's code (LOINC 11580-8, 11579-0), and the nortriptyline level "
+        "(LOINC 3872-9) were not received"
+    )
     assert line in review["detail"]
     assert "labsSI" not in review["detail"] and "prefetch" not in review["detail"]
 

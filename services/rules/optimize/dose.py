@@ -18,7 +18,7 @@ from services import (
     cards,
     drugs,
     older_adult_cautions,
-    older_adult_levels,
+    older_adult_level_reading,
     tolerability,
 )
 from services.card_format import weeks_text
@@ -74,7 +74,7 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
     )
     # The row's own cite (column dose_source): fluvoxamine's 150 mg/day is CPS 2023 Table 6's.
     cite = drugs.dose_cite(trial.ingredient, trial.role)
-    levelled = older_adult_levels.for_patient(trial.ingredient, age)
+    levelled = older_adult_level_reading.for_trial(ctx.record, ctx.policy, trial)
     if levelled is not None and age is not None:
         # Dosed by level at this age (s25 FN item 1): the adult range does not make the trial
         # short; the level says whether it is adequate and whether to raise it.
@@ -121,7 +121,7 @@ def raise_dose(
 
 
 def low_summary(ctx: RuleContext, t: Trial) -> str:
-    levelled = older_adult_levels.for_patient(t.ingredient, ctx.record.patient.age)
+    levelled = older_adult_level_reading.for_trial(ctx.record, ctx.policy, t)
     if levelled is not None:
         # Dosed by level at this age (s25 FN item 1): the level first, never "raise the dose".
         head = f"{t.ingredient.capitalize()} {trial_dose(t)} at {ctx.record.patient.age}"

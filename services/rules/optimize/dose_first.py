@@ -39,7 +39,7 @@ from services import (
     formulation_ceilings,
     maoi_diet,
     older_adult_cautions,
-    older_adult_levels,
+    older_adult_level_reading,
     start_doses,
     suggestions,
     trial_dates,
@@ -202,11 +202,12 @@ def section(ctx: RuleContext, space: Room) -> str:
     return " ".join([text, *_raise_lines(ctx, space, to), *([space.hold] if space.hold else [])])
 
 
-def _levelled(ctx: RuleContext, space: Room) -> older_adult_levels.LevelDosed | None:
-    """The older-adult level row that holds this raise (room._hold), or None."""
+def _levelled(ctx: RuleContext, space: Room) -> older_adult_level_reading.LevelAdvice | None:
+    """The older-adult level row that holds this raise (room._hold) with the level on record,
+    or None."""
     if space.hold is None:
         return None
-    return older_adult_levels.for_patient(space.trial.ingredient, ctx.record.patient.age)
+    return older_adult_level_reading.for_trial(ctx.record, ctx.policy, space.trial)
 
 
 def _raise_lines(ctx: RuleContext, space: Room, to: float | None) -> list[str]:

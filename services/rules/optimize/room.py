@@ -32,7 +32,7 @@ from fhir_mapping.record import DoseBasis, Trial
 from services import (
     age_limits,
     hepatic_doses,
-    older_adult_levels,
+    older_adult_level_reading,
     pgx_doses,
     renal_doses,
     tolerability,
@@ -105,7 +105,7 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
     name, record = trial.ingredient, ctx.record
     # An older adult's label that doses the drug by plasma level (nortriptyline: 30-50 mg/day,
     # levels 50-150 ng/mL; older_adult_levels.py): the mg/day alone never justifies a raise.
-    levelled = older_adult_levels.for_patient(name, record.patient.age)
+    levelled = older_adult_level_reading.for_trial(record, ctx.policy, trial)
     if levelled is not None and record.patient.age is not None:
         return levelled.hold_sentence(record.patient.age), levelled.step()
     course = tolerability.not_tolerated(record).get(name)
