@@ -48,6 +48,16 @@ class MappingPolicy:
     # with no fill the cards say "no supply since DATE" (review s20 RA finding 4:
     # supply_breaks.py).
     supply_gap_days: int = 30
+    # Ward MAR days (ward_adherence.py, review s25 RK1 finding 1): a course's ward days judge its
+    # adherence on their own (a ward PDC below pdc_threshold makes it POOR whatever the fills
+    # say) once at least this many are counted (given or not given; held days left out). Fewer
+    # are weighed with the fill days (the course PDC with the ward days read in): one dose
+    # refused on a 2-day stay does not outweigh a year of on-time fills. 7 days (one week of
+    # observed doses) is a DESIGN CHOICE (no guideline value found; UNVERIFIED), kept short on
+    # purpose: a week or more of observed refusals is direct evidence the drug was not taken, and
+    # reading it as poor adherence asks for a review before an escalation (augment, TMS) rests on
+    # the course, the safer error for the patient.
+    ward_alone_days: int = 7
     # An `active` MedicationStatement with no end counts as time on the drug only up to this many
     # days after the record last confirms it: its dateAsserted, else its start, or a later order,
     # dispense or statement of the drug (review 6 finding 11). C-CDA medication lists are
@@ -177,3 +187,17 @@ class MappingPolicy:
     stay_left_min_days: int = 2
     stay_left_after_days: int = 7
     stay_left_single_after_days: int = 30
+    # An emergency-department visit recorded in progress (fhir_mapping/current_stays.py) is read
+    # as left open (nothing held on it; "ED visit recorded open since ...", its status to check)
+    # once its arrival day is more than this many days before the as-of date (review s25 RK2
+    # finding 2: an ED visit left "in-progress" since August held every outpatient one-click for
+    # three months). ED visits last hours: mean length of stay 7.8 h for adults with a primary
+    # psychiatric diagnosis (Florida 2010-2013, Psychiatric Services 2016, doi
+    # 10.1176/appi.ps.201500283), 11.5 h for psychiatric patients at five EDs (Weiss, Ann Emerg
+    # Med 2012); boarding awaiting a transfer had a median of 13.9 h (IQR 9.3-20.2) and ran up to
+    # 243 h at one centre (O'Neil, West J Emerg Med 2016). Three days covers all but the rare
+    # boarder past that; dates, not times, are read (a visit from late evening counts its
+    # arrival day). A DESIGN CHOICE from those figures (no guideline value; UNVERIFIED).
+    # The `stay_left_*` thresholds above are for ward stays: one outpatient event after an ED
+    # visit's arrival day ends it.
+    ed_visit_max_days: int = 3

@@ -1,10 +1,21 @@
 """A course's ward doses (the MAR, ward_doses.py) read as adherence (review s25 RI findings 2-4).
 
-- Ward PDC: over the days from the course's first to its last ward day (the days the MAR covers;
-  a day with no dose charted between them counts as not given), the share of days a dose was
-  given, held days (on-hold) left out as the refill PDC leaves a hold out. It is judged against
-  the refill PDC's threshold (`policy.pdc_threshold`): below it the course is POOR whatever the
-  fills say (the ward saw the doses refused), and the card names the days not given and why.
+- Ward runs: the course's ward days split where more than `policy.supply_gap_days` pass between
+  two (ward_runs; a readmission months later is another stay, and the days between are no ward
+  days). Ward PDC: over the days from each run's first to its last ward day (a day with no dose
+  charted between them counts as not given), the share of days a dose was given, held days
+  (on-hold, or not done for a clinical reason: administration_reasons.py) left out as the refill
+  PDC leaves a hold out.
+- Judged within the course (review s25 RK1 finding 1: one dose withheld on a 2-day stay made a
+  99 % PDC course POOR and dropped a failed trial). Ward days that stand alone (at least
+  `policy.ward_alone_days` counted, a week of observed doses; or a course with no refill PDC,
+  where the ward is all the record shows) are judged against `policy.pdc_threshold`: below it
+  the course is POOR whatever the fills say (the ward saw the doses refused). Fewer are weighed
+  with the fill days: the refill PDC with each ward day not given that a fill covered taken off,
+  and each held ward day left out (`Adherence.pdc` becomes that course PDC); POOR below the
+  threshold. A long stretch of refusals is evidence on its own; two days are not.
+- Runs under an as-needed order (WardDose.as_needed, ward_courses.py): no ward PDC (a night a
+  PRN dose was not wanted is no missed dose); the days given are named.
 - At or above it: fills or a record that contradict adherence keep POOR; VERIFIED fills stay
   VERIFIED; a course with no refill PDC to judge (no fills, or one fill that covers the rest) is
   VERIFIED when the days outside the ward run that no fill covers are fewer than
@@ -20,10 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from fhir_mapping.adherence_record import Adherence, AdherenceStatus, DoseReading, WardDose
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.percent import pct
 from fhir_mapping.policy import MappingPolicy
 
 _TAKEN = DoseReading.TAKEN
@@ -48,24 +60,82 @@ def given_days(doses: Sequence[WardDose]) -> frozenset[int]:
     return frozenset(d.day.toordinal() for d in doses if d.reading is _TAKEN)
 
 
-def _pct(value: float) -> str:
-    return f"{round(value * 100)} %"
+def ward_runs(doses: Sequence[WardDose], break_days: int) -> list[tuple[WardDose, ...]]:
+    """`doses` (in day order) split where more than `break_days` pass between two (one stay's
+    days; ward_courses gives each run to its course by the same rule)."""
+    runs: list[list[WardDose]] = []
+    for dose in doses:
+        if runs and (dose.day - runs[-1][-1].day).days <= break_days:
+            runs[-1].append(dose)
+        else:
+            runs.append([dose])
+    return [tuple(r) for r in runs]
+
+
+def _fill_days(dispenses: Sequence[MedicationEvent], end: date) -> set[int]:
+    """Day numbers before `end` with home supply on hand, as adherence.dispense_adherence counts
+    them: each fill from the later of its day and the supply already on hand; fills of one day
+    side by side (the day's longest)."""
+    fills = sorted(
+        (e for e in dispenses if e.days_supply),
+        key=lambda e: (e.start, -(e.days_supply or 0.0)),
+    )
+    covered: set[int] = set()
+    supply_end = 0
+    previous: tuple[int, int] | None = None  # (hand-over day, first day it covered)
+    for fill in fills:
+        day, length = fill.start.toordinal(), round(fill.days_supply or 0)
+        begin = previous[1] if previous and previous[0] == day else max(day, supply_end)
+        previous = (day, begin)
+        covered.update(range(begin, min(begin + length, end.toordinal())))
+        supply_end = max(supply_end, begin + length)
+    return covered
 
 
 def _unfilled_days(
-    start: date, end: date, first: date, last: date, dispenses: Sequence[MedicationEvent]
+    start: date, end: date, spans: Sequence[tuple[date, date]], filled: set[int]
 ) -> int:
-    """Days of `start`..`end` outside the ward run `first`..`last` that no fill's supply covers."""
-    covered: set[date] = set()
-    for fill in dispenses:
-        for n in range(round(fill.days_supply or 0)):
-            covered.add(fill.start + timedelta(days=n))
-    day, count = start, 0
-    while day < end:
-        if not first <= day <= last and day not in covered:
-            count += 1
-        day += timedelta(days=1)
-    return count
+    """Days of `start`..`end` outside the ward runs' `spans` that no fill's supply covers."""
+    return sum(
+        1
+        for n in range(start.toordinal(), end.toordinal())
+        if n not in filled and not any(a.toordinal() <= n <= b.toordinal() for a, b in spans)
+    )
+
+
+def _course_pdc(
+    adherence: Adherence,
+    dispenses: Sequence[MedicationEvent],
+    end: date,
+    filled: set[int],
+    missed: Sequence[int],
+    held: Sequence[int],
+) -> float | None:
+    """The refill PDC with the ward days read in (module docstring): a day not given that a fill
+    covered is uncovered, a held day leaves the days counted. None without a refill PDC."""
+    if adherence.pdc is None or not dispenses:
+        return None
+    first = min(e.start for e in dispenses).toordinal()
+    last = end.toordinal()
+    days = last - first - sum(g.days for g in adherence.held_gaps)
+    held_in = [d for d in held if first <= d < last]
+    counted = days - len(held_in)
+    if counted <= 0:
+        return None
+    covered = round(adherence.pdc * days)
+    covered -= sum(1 for d in missed if first <= d < last and d in filled)
+    covered -= sum(1 for d in held_in if d in filled)
+    return round(max(covered, 0) / counted, 4)
+
+
+def _covered_text(adherence: Adherence, doses: Sequence[WardDose]) -> str:
+    return "; ".join(
+        f"no home supply {g.start.isoformat()} – {g.end.isoformat()}: given on the ward"
+        + (
+            f" ({'; '.join(sorted({d.stay for d in doses if g.start <= d.day < g.end and d.stay}))})"
+        )
+        for g in adherence.ward_covered
+    )
 
 
 def with_ward(
@@ -77,51 +147,89 @@ def with_ward(
     policy: MappingPolicy,
 ) -> Adherence:
     """`adherence` with the course's ward days read in (module docstring); `end` exclusive."""
-    mine = [d for d in doses if start <= d.day <= end]
+    within = [d for d in doses if start <= d.day <= end]
+    covered = _covered_text(adherence, doses)
+    mine = [d for d in within if not d.as_needed]
+    prn = [d for d in within if d.as_needed and d.reading is _TAKEN]
+    if not mine:
+        if prn:  # an as-needed order: the nights given, no PDC (module docstring)
+            covered = "; ".join(
+                filter(
+                    None,
+                    (
+                        f"ward MAR {prn[0].day.isoformat()} – {prn[-1].day.isoformat()}: given "
+                        f"as needed on {len(prn)} days (an as-needed order: no ward PDC)",
+                        covered,
+                    ),
+                )
+            )
+        return replace(adherence, ward=covered) if covered else adherence
     stays = sorted({d.stay for d in mine if d.stay})
     where = f" ({'; '.join(stays)})" if stays else ""
-    covered = "; ".join(
-        f"no home supply {g.start.isoformat()} – {g.end.isoformat()}: given on the ward"
-        + (
-            f" ({'; '.join(sorted({d.stay for d in doses if g.start <= d.day < g.end and d.stay}))})"
-        )
-        for g in adherence.ward_covered
-    )
-    if not mine:
-        return replace(adherence, ward=covered) if covered else adherence
-    first, last = mine[0].day, mine[-1].day
-    held = sum(d.reading is _HELD for d in mine)
-    taken = sum(d.reading is _TAKEN for d in mine)
-    days = (last - first).days + 1 - held
+    runs = ward_runs(mine, policy.supply_gap_days)
+    spans = [(r[0].day, r[-1].day) for r in runs]
+    held_days = sorted({d.day.toordinal() for d in mine if d.reading is _HELD})
+    held_set = set(held_days)
+    given = {d.day.toordinal() for d in mine if d.reading is _TAKEN}
+    missed = [
+        n
+        for a, b in spans
+        for n in range(a.toordinal(), b.toordinal() + 1)
+        if n not in given and n not in held_set
+    ]
+    held, taken = len(held_days), len(given)
+    days = taken + len(missed)
     if days <= 0:
         return adherence
     ward_pdc = round(taken / days, 4)
-    not_given = days - taken
-    why = sorted({d.why for d in mine if d.reading is not _TAKEN and d.why})
+    why = sorted(
+        {d.why for d in mine if d.reading is not _TAKEN and d.reading is not _HELD and d.why}
+    )
+    held_why = sorted({d.why for d in mine if d.reading is _HELD and d.why})
+    when = ", ".join(f"{a.isoformat()} – {b.isoformat()}" for a, b in spans)
     parts = [
-        f"ward MAR {first.isoformat()} – {last.isoformat()}{where}: given on {taken} of "
-        f"{days} days ({_pct(ward_pdc)})"
+        f"ward MAR {when}{where}: given on {taken} of {days} days "
+        f"({pct(ward_pdc, policy.pdc_threshold)})"
     ]
-    if not_given:
+    if missed:
         parts.append(
-            f"not given on {not_given}" + (f" ({', '.join(why)})" if why else " (no reason stated)")
+            f"not given on {len(missed)}"
+            + (f" ({', '.join(why)})" if why else " (no reason stated)")
         )
     if held:
-        parts.append(f"held on {held}, not counted")
+        parts.append(
+            f"held on {held}" + (f" ({', '.join(held_why)})" if held_why else "") + ", not counted"
+        )
+    dispenses = [e for e in events if e.kind is EventKind.DISPENSE]
+    filled = _fill_days(dispenses, end)
+    course = (
+        None
+        if days >= policy.ward_alone_days
+        else _course_pdc(adherence, dispenses, end, filled, missed, held_days)
+    )
+    status, pdc = adherence.status, adherence.pdc
+    if course is not None:  # weighed with the fill days
+        if course < policy.pdc_threshold:
+            status = _POOR
+        if missed or held:
+            parts.append(f"course PDC with the ward days {pct(course, policy.pdc_threshold)}")
+            pdc = course
+    elif ward_pdc < policy.pdc_threshold:  # stands alone
+        status = _POOR
     if covered:
         parts.append(covered)
-    status = adherence.status
-    if ward_pdc < policy.pdc_threshold:
-        status = _POOR
-    elif status is not _POOR and status is not _VERIFIED:
-        dispenses = [e for e in events if e.kind is EventKind.DISPENSE]
-        if _unfilled_days(start, end, first, last, dispenses) < policy.supply_gap_days:
-            status = _VERIFIED
+    if (
+        status is not _POOR
+        and status is not _VERIFIED
+        and _unfilled_days(start, end, spans, filled) < policy.supply_gap_days
+    ):
+        status = _VERIFIED
     return replace(
         adherence,
         status=status,
-        pdc=adherence.pdc if adherence.pdc is not None else ward_pdc,
+        pdc=pdc if pdc is not None else ward_pdc,
         first_fill=None if status is _VERIFIED else adherence.first_fill,
         ward="; ".join(parts),
         ward_pdc=ward_pdc,
+        pdc_line=policy.pdc_threshold,
     )

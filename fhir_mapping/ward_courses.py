@@ -12,7 +12,15 @@ Rules for a drug's ward days:
 - a run with no such record and a dose given is a MAR-only course: a MedicationEvent of kind
   STATEMENT (the record says the drug was taken; no order, no fill), as administered_courses.py
   makes one for brexanolone, from the first to the last day given, its mg/day the median of the
-  days given; still running (no end) when its last dose is within a day of as-of.
+  days given; still running (no end) when its last dose is within a day of as-of;
+- a run given under an order (its doses name it) at less than the order's mg/day is that
+  order's dose as given: the order's mg/day becomes the ward's (the lower middle of the days
+  given, a dose the MAR shows), noted on it (review s25 RK1 finding 2: 30 mg given daily on a
+  60 mg duloxetine order counted as an adequate trial). A dose above the order is left as
+  ordered (the order is the dose a card can propose from);
+- a run whose record is an as-needed order (asNeededBoolean / asNeededCodeableConcept) is
+  marked so (WardDose.as_needed): a night it was not wanted is no missed dose, and the run gives
+  no ward PDC (review s25 RK1 finding 5).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from statistics import median
+from statistics import median, median_low
 from typing import Any
 
 from fhir_mapping.adherence_record import DoseReading, WardDose
@@ -30,6 +38,7 @@ from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, SourceRef
+from fhir_mapping.ward_adherence import ward_runs
 from fhir_mapping.ward_doses import WardDoses, read_ward_doses
 
 Resource = Mapping[str, Any]
@@ -63,16 +72,6 @@ def read_mar(
     if doses:
         events = with_ward_doses(events, doses, as_of=as_of, policy=policy)
     return MarReading(events, gaps, len({g.source for g in gaps}), rest)
-
-
-def _runs(doses: Sequence[WardDose], break_days: int) -> list[tuple[WardDose, ...]]:
-    runs: list[list[WardDose]] = []
-    for dose in doses:
-        if runs and (dose.day - runs[-1][-1].day).days <= break_days:
-            runs[-1].append(dose)
-        else:
-            runs.append([dose])
-    return [tuple(r) for r in runs]
 
 
 def _home(
@@ -124,13 +123,40 @@ def with_ward_doses(
     added: list[MedicationEvent] = []
     for ingredient, days in doses.items():
         mine = [i for i, e in enumerate(out) if e.ingredient == ingredient]
-        for run in _runs(days, policy.supply_gap_days):
+        for run in ward_runs(days, policy.supply_gap_days):
             at = _home(run, [out[i] for i in mine], policy)
             if at is not None:
                 index = mine[at]
-                out[index] = replace(out[index], ward_doses=out[index].ward_doses + run)
+                out[index] = _given_under(out[index], run)
                 continue
             course = _mar_course(ingredient, run, as_of)
             if course is not None:
                 added.append(course)
     return with_course_events(out, added)
+
+
+def _given_under(event: MedicationEvent, run: tuple[WardDose, ...]) -> MedicationEvent:
+    """`event` with the ward `run` on it (module docstring: as-needed runs marked, a run given
+    under the order at a lower dose sets the order's dose)."""
+    if event.as_needed:
+        run = tuple(replace(d, as_needed=True) for d in run)
+    ward = _ward_mg(run, str(event.source))
+    if ward is None or event.mg_per_day is None or ward >= event.mg_per_day:
+        return replace(event, ward_doses=event.ward_doses + run)
+    note = (
+        f"given at {ward:g} mg/day on the ward (MAR), below the {event.mg_per_day:g} mg/day ordered"
+    )
+    return replace(
+        event,
+        mg_per_day=ward,
+        mg_per_day_high=None,
+        notes=(*event.notes, note),
+        ward_doses=event.ward_doses + run,
+    )
+
+
+def _ward_mg(run: tuple[WardDose, ...], order: str) -> float | None:
+    """The mg/day given under `order` on the run's days given (the lower middle: a dose the MAR
+    shows, never an average of two), None when the run names no such dose."""
+    mgs = [d.mg for d in run if d.reading is _TAKEN and d.mg is not None and d.request == order]
+    return float(median_low(mgs)) if mgs else None

@@ -13,8 +13,9 @@ course they belong to and ward_adherence.py reads them as adherence.
 Rules:
 - the status reads as data/administration_statuses.csv says (the FHIR R4 value set
   medication-admin-status): completed / in-progress = taken; not-done / stopped = missed (the
-  statusReason is named); on-hold = held (neither taken nor missed); entered-in-error / unknown /
-  none = nothing;
+  statusReason is named), or held when the statusReason is a clinical one (NPO, a procedure, a
+  prescriber's hold: administration_reasons.py, review s25 RK1 finding 1); on-hold = held
+  (neither taken nor missed); entered-in-error / unknown / none = nothing;
 - the day is effectiveDateTime, else effectivePeriod's start; an undated dose is a DataGap; one
   after as-of is ignored;
 - one day per drug: a dose given on a day makes it TAKEN, whatever else that day says (a
@@ -34,6 +35,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.adherence_record import DoseReading, WardDose
+from fhir_mapping.administration_reasons import reason_reading
 from fhir_mapping.administrations import session_drugs
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
@@ -160,6 +162,8 @@ def read_ward_doses(
         reading = readings.get(status) if isinstance(status, str) else None
         if reading is None:
             continue  # entered in error, unknown, none: no day
+        if reading is DoseReading.MISSED:
+            reading = reason_reading(resource.get("statusReason"))
         day = parse_date(resource.get("effectiveDateTime"))
         if day is None:
             period = resource.get("effectivePeriod")

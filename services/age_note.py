@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.ages import span
 from fhir_mapping.record import DataDomain, PatientRecord
-from services import age_limits, cards, drug_rules, screen
+from services import age_limits, cards, drug_rules, pathway_options, screen
 from services.data_gap_section import card_domains
 from services.drug_rules import Choice
 from services.policy import Policy
@@ -49,8 +49,9 @@ def _rules(record: PatientRecord, policy: Policy) -> list[_AgeRule]:
     found = [
         _AgeRule(
             policy.older_adult_age,
-            f"the older-adult rules from {policy.older_adult_age} (ECT first, CANMAT 2023 para "
-            "215; the AGS Beers 2023 cautions; the sodium and kidney checks)",
+            f"the older-adult rules from {policy.older_adult_age} (ECT listed first: "
+            f"{pathway_options.options()['ect'].older_adult}; the AGS Beers 2023 cautions; the "
+            "sodium and kidney checks)",
             True,
         ),
         _AgeRule(

@@ -97,6 +97,18 @@ def join_sections(*sections: str) -> str:
 
 
 @lru_cache(maxsize=64)
+def guideline_source(topic_code: str, key: str) -> Source | None:
+    """The card's source when a guideline other than its topic's is its basis (guidelines.csv
+    `key`: NICE NG134 for a minor's psychotherapy card); None when it is the topic's own."""
+    topic = tables.topic(topic_code)
+    if key == topic.guideline:
+        return None
+    g = tables.guideline(key)
+    return Source(
+        label=g.label, url=g.url or None, topic_code=topic.code, topic_display=topic.display
+    )
+
+
 def source_for(topic_code: str) -> Source:
     """The topic's guideline as a card's source: the same (immutable) Source for every card of
     the topic, built once per topic (a handful in topics.csv)."""

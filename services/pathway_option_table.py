@@ -34,6 +34,10 @@ class PathwayOption:
     # Labelled for major depression only (esketamine: SPRAVATO's indications are TRD and MDD with
     # suicidal ideation): not named while another depressive disorder is the diagnosis.
     mdd_only: bool = False
+    # Why it is listed first for an older adult, as the source says it (ECT: "may be especially
+    # effective in older patients", CANMAT 2023 para 215; review s25 RA finding 4: the card said
+    # "first choice", which para 215 does not); "" for the others.
+    older_adult: str = ""
 
 
 @cache
@@ -49,6 +53,7 @@ def options() -> dict[str, PathwayOption]:
             source=r["source"],
             status=r["status"],
             mdd_only=r.get("mdd_only", "").strip().lower() == "true",
+            older_adult=r.get("older_adult", "").strip(),
         )
         for r in _rows("pathway_options.csv")
     }

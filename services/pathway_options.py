@@ -164,9 +164,11 @@ def _beyond(
     items = []
     for o in chosen:
         grade = "" if len(shared) == 1 else f"{o.line}, {o.level}; ".replace(", ;", ";")
+        # Listed first for an older adult, saying why in the source's words (the table's
+        # `older_adult`: "may be especially effective", never "first choice": s25 RA finding 4).
         first = (
-            f"; first choice at age {age} (CANMAT 2023 para 215){_frailty_basis(frailty)}"
-            if older and "older-adult" in o.when
+            f"; at age {age}: {o.older_adult}{_frailty_basis(frailty)}"
+            if older and "older-adult" in o.when and o.older_adult
             else ""
         )
         # No status mark: it is for the data table's status column, not the card (audit 15 M9:

@@ -13,11 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Finding, FindingKind, Referral, Score, Trial
-from services import bipolar_findings, finding_words, intolerance_count, tms_severity
+from services import (
+    bipolar_findings,
+    finding_words,
+    intolerance_count,
+    tms_severity,
+    young_age_treatments,
+)
 from services.card_format import plural, record_cite
 from services.policy import Policy
 from services.tms_gate import TmsExclusions
@@ -30,7 +37,8 @@ def finding_line(f: Finding) -> str:
     Condition/abc)": cards.record_cite, session 20). Devices carry no implant date: say so rather
     than leave it out."""
     # onset_text: a partial onset as written, "2024 (year only)" (review 10 recheck R7).
-    when = f"since {f.onset_text}" if f.onset else "date not recorded"
+    # "recorded 2026-01-05" for an entry dated only by its recordedDate (s25 RT finding 5).
+    when = f"{f.onset_word} {f.onset_text}" if f.onset else "date not recorded"
     # An ICD-10-CM code reads as itself to a US clinician; another system's bare number
     # ("231504006") does not: it is named with its system, "SNOMED CT 231504006" (audit 16
     # minor, a11).
@@ -191,11 +199,14 @@ def _tms_assessment(
             f"{past.onset_text}): TMS is not proposed until it is recorded as resolved"
         )
     if age is not None and age < policy.adult_age:
-        # Safer: no adult pathway card for a minor; the adolescent clearance is adjunct-only.
+        # Safer: no adult pathway card for a minor. What the clearances say at this age is data
+        # (data/young_age_treatments.csv): below 15 none applies, from 15 the one found is
+        # adjunct-only (review s25 RA finding 6: a 13-year-old was given the 16-year-old's line).
+        cleared = young_age_treatments.row_for("tms", youngest(age))
         clinical.append(
             f"patient is {age}: the TMS criteria here are for adults (policy: {policy.adult_age}+"
-            "); the adolescent clearance found (NeuroStar, ages 15-21) is as an adjunct only: "
-            "decide with child and adolescent psychiatry"
+            f"){f'; {cleared.line}' if cleared is not None else ''}: decide with child and "
+            "adolescent psychiatry"
         )
     blockers.extend(clinical)
     excluded = len(blockers)  # the blockers so far are about the patient, not the count

@@ -282,7 +282,11 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # Under 18 "another class" points at the agents not to be used (review s22 RR 10).
         minor = minor_advice(ctx, {t.ingredient for t in failures})
         step = None if minor is None else minor.step(draft.ingredient)
-        advice = "consider another class" if minor is None else (step or minor.summary)
+        advice = (
+            "consider another class"
+            if minor is None
+            else (step or minor.summary_for(draft.ingredient))
+        )
         if step is not None:
             # The draft is the under-18 list's own next step (escitalopram after sertraline
             # failed): information, not a warning against it, said short enough to leave room

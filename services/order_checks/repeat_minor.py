@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from services import drugs
+from services import drug_rules, drugs
 from services.drug_rules import Choice
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -37,6 +37,18 @@ class MinorAdvice:
     # ingredient -> "next on the under-18 list (FDA 2009)", for each agent of the
     # list not failed: the draft is then the list's own next step (module docstring)
     steps: dict[str, str]
+    # The age the list was read at (the youngest a birth year allows: populations.age).
+    age: int | None = None
+
+    def summary_for(self, ingredient: str) -> str:
+        """What the summary says of a drafted `ingredient` whose class failed: below the age its
+        row starts at, that row's own words ("not a choice for depression under 12 (NICE
+        NG134)": citalopram at 11 is on the list, from 12; review s25 RA finding 10), else
+        `summary` (not on the list at all)."""
+        row = drug_rules.under_min_age(self.age, ingredient)
+        if row is None:
+            return self.summary
+        return f"{row.under_min_age_short()} ({row.under_min_age_cite or row.cite})"
 
     def step(self, ingredient: str) -> str | None:
         """The list's wording for `ingredient` as its next step, or None (not on the list, or
@@ -85,4 +97,5 @@ def minor_advice(ctx: RuleContext, failed: Collection[str]) -> MinorAdvice | Non
             "adolescent psychiatry."
         ),
         steps=steps,
+        age=populations.age(ctx),
     )

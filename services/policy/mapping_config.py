@@ -17,6 +17,7 @@ class _MappingPolicyConfig(BaseModel):
     refill_gap_weeks: float = Field(14.0, gt=0)
     renewal_join_days: int = Field(400, ge=1, le=3660)
     supply_gap_days: int = Field(30, ge=1, le=365)
+    ward_alone_days: int = Field(7, ge=1, le=365)
     statement_confirmed_days: int = Field(365, ge=1, le=3660)
     maybe_running_days: int = Field(365, ge=1, le=3660)
     baseline_days_before: int = Field(30, ge=0)
@@ -37,6 +38,7 @@ class _MappingPolicyConfig(BaseModel):
     stay_left_min_days: int = Field(2, ge=1, le=30)
     stay_left_after_days: int = Field(7, ge=1, le=365)
     stay_left_single_after_days: int = Field(30, ge=1, le=365)
+    ed_visit_max_days: int = Field(3, ge=1, le=30)
 
     @field_validator("maybe_running_days")
     @classmethod

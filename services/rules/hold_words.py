@@ -129,6 +129,9 @@ _STEPS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         ),
         (r"inpatient stay in progress", "ask the inpatient team (stay in progress)"),
         (r"ED visit in progress", "ask the ED team (visit in progress)"),
+        # optimize/held_base: a hold the ward made during the stay in progress is the ward's;
+        # nothing to record, the stay's own step (said once beside the inpatient hold's).
+        (r".+ on hold during the stay", "ask the inpatient team (stay in progress)"),
         (r"(?P<drugs>.+ and .+) on hold", r"record why \g<drugs> are on hold"),
         (r"(?P<drugs>.+) on hold", r"record why \g<drugs> is on hold"),
         # running_cautions._held_by: "duloxetine with AUDIT-C 9 on 2026-11-02".

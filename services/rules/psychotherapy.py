@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from fhir_mapping.encounters import NOT_ATTENDED
 from fhir_mapping.record import DataDomain, FindingKind, PatientRecord, SourceRef
-from services import cards, suggestions, trial_count
+from services import cards, suggestions, trial_count, young_age_treatments
 from services.psychotherapy_current import (
     PsychotherapyStanding,
     lapsed_referrals_line,
@@ -44,7 +44,7 @@ from services.psychotherapy_sessions import (
     sessions_line,
 )
 from services.recommendation import Recommendation
-from services.rules import psychotherapy_responding
+from services.rules import populations, psychotherapy_responding
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import responding
 
@@ -217,8 +217,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     for line in (lapsed_referrals, lapsed, revoked):
         if line is not None:
             seen += f" {line}"
+    # Below 18 the basis is NICE NG134's (an antidepressant only alongside a psychological
+    # therapy), at the row's indicator, and no adult payer's TMS criterion follows (review s25
+    # RA finding 7: CANMAT and Medicare LCD L37086 were named for a 13-year-old).
+    # A course responding now keeps its own basis (rules/psychotherapy_responding.py).
+    young = None if good else young_age_treatments.row_for("psychotherapy", populations.age(ctx))
     if good:
         basis = psychotherapy_responding.basis(good, seen, failed, ctx.policy.remission_below)
+    elif young is not None:
+        basis = f"{seen} {young.said()}."
     else:
         basis = (
             f"{seen} CANMAT 2023 recommends adding a psychological treatment (CBT, IPT) early "
@@ -231,7 +238,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Nor beside a course before this episode: the payer reads therapy at any time, and the TMS
     # card says whether that course meets it (review s24 RQ finding 3).
     tms_in_view = (
-        not good and not past and len(facts.tms_trials) >= ctx.policy.tms_min_failed_trials
+        young is None
+        and not good
+        and not past
+        and len(facts.tms_trials) >= ctx.policy.tms_min_failed_trials
     )
     if tms_in_view and not facts.psychotic:
         basis += " Medicare LCD L37086 also expects a psychotherapy trial before TMS."
@@ -242,6 +252,17 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     detail = cards.join_sections(
         basis,
         *cards.evidence_sections(*evidence),
-        cards.guideline_links("canmat2023", *(("lcd-l37086",) if tms_in_view else ())),
+        cards.guideline_links(
+            "canmat2023" if young is None else "nice-ng134",
+            *(("lcd-l37086",) if tms_in_view else ()),
+        ),
     )
-    return cards.make(TOPIC, summary=summary, detail=detail, suggestions=found, evidence=evidence)
+    return cards.make(
+        TOPIC,
+        summary=summary,
+        detail=detail,
+        suggestions=found,
+        evidence=evidence,
+        indicator=young.indicator if young is not None else None,
+        source=cards.guideline_source(TOPIC, "nice-ng134") if young is not None else None,
+    )

@@ -306,7 +306,7 @@ def test_sixteen_year_old_gets_no_tms_card_and_is_told_why() -> None:
     optimise = found["optimize-switch-augment"]
     # Issue 11 item 11: under 18 the switch follows the age list (NICE NG134), not adult classes.
     assert optimise.summary == (
-        "2 adequate trials failed: switch to fluoxetine or citalopram (NICE NG134) or augment; "
+        "2 adequate trials failed: switch to fluoxetine or citalopram (NICE NG134); "
         "TMS: outside adult payer policy (age 16)"
     )
     assert "**Age 16:** antidepressant choices follow the under-18 list (NICE NG134, FDA)" in (

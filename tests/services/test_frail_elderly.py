@@ -29,7 +29,7 @@ CODED = date(2024, 3, 1)
 FAILED = 2  # trd_meets_tms: sertraline and venlafaxine, both adequate and failed
 ECT_FIRST_AT_78 = (
     "**Beyond medication** (CANMAT 2023 second line, Level 1): ECT (65-75 % response; "
-    "anaesthesia, transient memory effects; first choice at age 78 (CANMAT 2023 para 215)"
+    "anaesthesia, transient memory effects; at age 78: may be especially effective in older patients (CANMAT 2023 para 215)"
 )
 FRAILTY_BASIS = "; frailty coded (R54, 2024-03-01))"
 NOT_RANKED = (

@@ -107,7 +107,7 @@ def test_an_older_adult_gets_ect_named_first() -> None:
     options = next(s for s in rec.detail.split("\n\n") if s.startswith("**Beyond medication**"))
     assert options.startswith(
         "**Beyond medication** (CANMAT 2023 second line, Level 1): ECT (65-75 % response; "
-        "anaesthesia, transient memory effects; first choice at age 72 (CANMAT 2023 para 215));"
+        "anaesthesia, transient memory effects; at age 72: may be especially effective in older patients (CANMAT 2023 para 215));"
     )
     # The age is policy: a clinic that draws the line at 75 does not name ECT first at 72.
     later = optimise(aged(f.trd_record(), 72), Policy(older_adult_age=75))

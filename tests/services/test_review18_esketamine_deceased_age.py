@@ -164,7 +164,10 @@ def test_a_deceased_patient_gets_only_the_status_on_chart_open() -> None:
 
 def test_the_optimise_card_says_once_that_the_65_plus_ordering_was_not_applied() -> None:
     card = by_topic(_cards(_chart("p05_no_birthdate_trd_patient_view")))[OPTIMISE]
-    said = "the older-adult rules from 65 (ECT first, CANMAT 2023 para 215;"
+    said = (
+        "the older-adult rules from 65 (ECT listed first: may be especially effective in older "
+        "patients (CANMAT 2023 para 215);"
+    )
     assert card["detail"].count(said) == 1
     # First, where it is seen (review 19 D3), not after the options it qualifies.
     assert card["detail"].startswith("**Age not on record:**")

@@ -53,8 +53,8 @@ def test_no_birth_date_is_said_first_with_what_could_not_be_checked() -> None:
     assert first["source"]["topic"]["code"] == OPTIMISE
     assert first["detail"].startswith(
         "**Age not on record:** no birth date could be read from the Patient resource, so the "
-        "age rules were not checked: the older-adult rules from 65 (ECT first, CANMAT 2023 para "
-        "215; the AGS Beers 2023 cautions; the sodium and kidney checks), the under-18 rules "
+        "age rules were not checked: the older-adult rules from 65 (ECT listed first: may be "
+        "especially effective in older patients (CANMAT 2023 para 215); the AGS Beers 2023 cautions; the sodium and kidney checks), the under-18 rules "
         "(NICE NG134 antidepressant list; the TMS criteria are for adults) and the under-25 "
         "suicidality warning (FDA boxed warning). Check the age.\n\n"
     )
@@ -99,7 +99,7 @@ def test_at_an_order_the_drafts_age_line_comes_first_on_its_card() -> None:
 
 def test_a_birth_year_only_is_worded_as_the_range_it_allows() -> None:
     detail = _by_topic(_chart("y01_birth_year_only_1951_trd"))[OPTIMISE]["detail"]
-    assert "first choice at age 73-74 (birth year only) (CANMAT 2023 para 215)" in detail
+    assert "at age 73-74 (birth year only): may be especially effective in older patients" in detail
     assert "at age 74 " not in detail
     # 73-74 is either side of no age rule: nothing changes, so no line of its own.
     assert "**Age 73-74" not in detail
@@ -110,9 +110,10 @@ def test_either_side_of_65_the_older_adult_rules_apply_and_the_card_says_so() ->
     assert detail.startswith(
         "**Age 64-65 (birth year only):** the birth date gives the year only, so the patient may "
         "be 64 or 65, either side of 65. Read on the safer side, these apply: the older-adult "
-        "rules from 65 (ECT first, CANMAT 2023 para 215;"
+        "rules from 65 (ECT listed first: may be especially effective in older patients "
+        "(CANMAT 2023 para 215);"
     )
-    assert "first choice at age 64-65 (birth year only)" in detail
+    assert "at age 64-65 (birth year only): may be especially effective" in detail
 
 
 def test_either_side_of_25_the_boxed_warning_applies() -> None:
@@ -137,7 +138,9 @@ def test_either_side_of_18_no_adult_tms_referral() -> None:
 def test_a_birth_month_leaving_one_age_is_a_plain_age() -> None:
     # Born in March 1960: 65 on 2025-06-02 whichever day.
     detail = _by_topic(_born("1960-03"))[OPTIMISE]["detail"]
-    assert "first choice at age 65 (CANMAT 2023 para 215)" in detail
+    assert (
+        "at age 65: may be especially effective in older patients (CANMAT 2023 para 215)" in detail
+    )
     assert "birth" not in detail.split("\n\n")[0]
 
 
@@ -148,8 +151,11 @@ def test_an_order_either_side_of_an_age_dose_maximum_says_the_range() -> None:
     card = found["order-dose-above-age-limit"]
     assert card["summary"] == (
         "Citalopram 60 mg/day at age 59-60 (birth year only): above the labelled 20 mg/day "
-        "maximum from age 60"
+        "maximum from age 60: QT prolongation"
     )
+    # The range maximum's card is folded into this stricter one (review s25 RO finding 4).
+    assert "order-dose-above-range" not in found
+    assert "**Also above the maximum at any age:** citalopram 60 mg/day exceeds" in card["detail"]
     shown = _cards(doc)[0]["detail"]
     assert shown.startswith(
         "**Age 59-60 (birth year only):** the birth date gives the year only, so the patient may "

@@ -462,5 +462,7 @@ def test_beyond_medication_for_adults_is_built_once_and_reads_as_built_afresh() 
                 # the card (review 19 D3).
                 assert got == fresh
                 # ECT is the option named first for an older adult (when the card lists it).
-                assert ("first choice at age" in got) == (older and "ect" not in exclude)
+                assert ("may be especially effective in older patients" in got) == (
+                    older and "ect" not in exclude
+                )
     assert pathway_options.beyond_medication(0, 30, POLICY) == ""

@@ -495,7 +495,7 @@ def test_sixteen_year_old_after_fluoxetine_gets_the_next_ssri_never_venlafaxine(
     card = _chart_cards(chart)[TOPIC]
     assert card.summary == (
         "1 adequate trial failed (fluoxetine): switch to sertraline or citalopram (NICE NG134, "
-        "age 16) or augment"
+        "age 16); adjuncts: child psychiatry"
     )
     assert _switch_line(card) == (
         "Switch options at age 16, in guideline order: sertraline (next; NICE NG134); then "

@@ -154,9 +154,18 @@ def augment_section(
         remaining = first_line_adjuncts(ctx, used, screen)
     lines.extend(screen.left_out(first_line_left_out(ctx, used, screen)))
     offered: list[str] = []  # the adjuncts this list offers (for the renal line)
+    # Below the adult age the adjuncts are named without CANMAT's adult doses and targets (review
+    # s25 RA finding 11: lithium 0.5-0.8 mmol/L and liothyronine 25-50 µg/day printed for an
+    # 11-year-old): the dose is child and adolescent psychiatry's, as the age line says.
+    minor = populations.is_minor(ctx)
     if remaining:
         ranges = [
-            f"{d.ingredient} {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"
+            d.ingredient
+            + (
+                ""
+                if minor
+                else f" {cards.fmt_mg(d.min_adequate_mg)}-{cards.fmt_mg(d.max_mg)} mg/day"
+            )
             + _same_mechanism(ctx, d.ingredient)
             for d in remaining
         ]
@@ -165,7 +174,8 @@ def augment_section(
             if any(drug_rules.is_antipsychotic(d.drug_class) for d in remaining)
             else ""
         )
-        lines.append(f"First-line adjuncts (CANMAT 2023 Table 7.2): {', '.join(ranges)}{watch}.")
+        table = "CANMAT 2023 Table 7.2" + (", adult doses not shown under 18" if minor else "")
+        lines.append(f"First-line adjuncts ({table}): {', '.join(ranges)}{watch}.")
         first = [d.ingredient for d in remaining]
         lines.extend(screen.cautioned(screen.cautions(first), first))
         named, left_out = _second_line(ctx, used, screen)
@@ -176,7 +186,8 @@ def augment_section(
         second = [text for text in targets.values() if text is not None]
         offered = first + [n for n, text in targets.items() if text is not None]
         if second:
-            lines.append(f"Second line: {', '.join(second)}.")
+            shown = [n for n, text in targets.items() if text is not None] if minor else second
+            lines.append(f"Second line: {', '.join(shown)}.")
         lines.extend(
             _interaction_lines(
                 screen,

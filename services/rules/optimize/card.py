@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.episode import in_current_episode
-from fhir_mapping.gaps import describe
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DataDomain, Trial
+from fhir_mapping.record import Trial
 from services import cards, pathway_contraindications, pathway_options, tms_course, trial_count
 from services.card_format import plural
 from services.episode_trials import in_episode
@@ -20,6 +19,7 @@ from services.rules.context import RuleContext
 from services.rules.optimize import (
     declined,
     held_orders,
+    no_tms,
     residual_episode,
     restarted,
     suicide_hold,
@@ -27,7 +27,6 @@ from services.rules.optimize import (
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
 from services.rules.optimize.wording import dose_text
 from services.rules.population_notes import population_notes
-from services.tms_assessment import depression_in_words, text_only_line
 from services.tms_course import TmsCourse
 from services.tms_full_course import full_course
 from services.tms_retreatment import retreatment, rising
@@ -114,63 +113,6 @@ def tms_episode_line(course: TmsCourse | None, policy: Policy, rise: str = "") -
     )
 
 
-def _no_tms_section(ctx: RuleContext, named: TmsCourse | None = None) -> str:
-    """`named`: the episode's TMS course the card names in its own line (`tms_episode_line`):
-    its "brought no response" blocker is not said twice."""
-    facts = ctx.facts
-    if facts.tms.eligible or len(facts.failed_trials) < ctx.policy.tms_min_failed_trials:
-        return ""
-    # A depressive disorder other than MDD: optimize/not_mdd.py's first line names it and why no
-    # TMS (audit 16 W2); "no depression diagnosis" or "code it F32.x" would be false (W1).
-    if facts.depression_finding is None and len(facts.tms.blockers) == 1 and not facts.not_mdd:
-        return _no_diagnosis_line(ctx)
-    blockers = facts.tms.clinical
-    if named is not None and named.response is False:
-        said = tms_course.blocker(ctx.record, ctx.policy)
-        blockers = tuple(b for b in blockers if b != said)
-    if facts.psychotic:
-        # Psychotic features appear once (issue 12): the card's own psychotic section already
-        # says that TMS policies exclude them and that ECT is preferred.
-        blockers = tuple(b for b in blockers if not b.startswith("psychotic features on record"))
-    if not blockers:
-        return ""
-    text = (
-        "**Why no TMS referral:** "
-        + "; ".join(blockers)
-        + " (LCD L34998/L37086 and payer policies). Discuss ECT or other options with psychiatry."
-    )
-    if populations.is_minor(ctx):
-        text += " " + cards.guideline_links("fda-k231926")
-    return text
-
-
-def _no_diagnosis_line(ctx: RuleContext) -> str:
-    """Why no TMS card when the failed trials would give one and the only blocker is that no
-    depression diagnosis was read (review 10 finding 9): one line, naming the Conditions left
-    unread when there are any (a diagnosis may be among them), else saying none is on the problem
-    list. Never "could be read" when every Condition was read."""
-    gaps = [
-        g
-        for g in ctx.record.gaps_in(DataDomain.CONDITIONS)
-        if g.source is None or g.source.resource_type == "Condition"
-    ]
-    if gaps:
-        return (
-            "**No TMS card:** no depression diagnosis could be read; "
-            + "; ".join(describe(gaps))
-            + ". Check the problem list: a TMS referral cites the diagnosis (LCD L37086)."
-        )
-    written = depression_in_words(ctx.facts.findings_of)
-    if written:
-        # Depression in the problem's words only (review 16 W3, s23 RO finding 4): the problem
-        # list is not silent, it lacks the code a referral cites.
-        return f"**No TMS card:** {text_only_line(written[0])} (LCD L37086)."
-    return (
-        "**No TMS card:** no depression diagnosis on the problem list; a TMS referral cites one "
-        "(LCD L37086): record it if this is depression."
-    )
-
-
 def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
     """The trials (with the adjuncts), scores and, after a failure, the stage: the evidence this
     card shares with the others of its screen (services/screen.py keeps it once)."""
@@ -246,7 +188,7 @@ def basis(
         unshown_line(ctx),
         held_orders.line(ctx),
         tms_episode_line(course, ctx.policy, rising(ctx.record, ctx.policy) if course else ""),
-        _no_tms_section(ctx, course),
+        no_tms.section(ctx, course),
         *cards.evidence_sections(*evidence),
         cards.guideline_links(*keys),
     ]

@@ -16,6 +16,7 @@ from fhir_mapping.record import Finding, FindingKind, SourceRef, Trial
 from services import cards, drug_rules, suggestions, tms_gate
 from services.recommendation import Suggestion
 from services.rules.context import RuleContext
+from services.rules.optimize import young_ect
 from services.rules.optimize.orders import finding_refs
 
 # The drug-table class of the benzodiazepines the service reads (interaction_partners.csv).
@@ -76,8 +77,10 @@ def summary(ctx: RuleContext, failed: str, failed_short: str) -> str:
     code = findings(ctx)[0].code
     benzo = _benzo_words(ctx)
     opened = ctx.facts.ect_open is not None
-    ect = "ECT referral open" if opened else "consider ECT evaluation"
-    cite = "" if opened else " (CANMAT 2023)"  # the guideline backs the proposal, not the status
+    ect = "ECT referral open" if opened else young_ect.words(ctx, "consider ECT evaluation")
+    cite = (
+        "" if opened or young_ect.unnamed(ctx) else " (CANMAT 2023)"
+    )  # the guideline backs the proposal, not the status
     return cards.fit_summary(
         f"Catatonia ({code}) and {failed}: {benzo}; {ect}{cite}",
         f"Catatonia ({code}) and {failed}: {benzo}; {ect}",
@@ -97,7 +100,11 @@ def psychotic_summary(
     that failed."""
     code = findings(ctx)[0].code
     benzo = _benzo_words(ctx)
-    ect = "ECT referral open" if ctx.facts.ect_open is not None else "ECT evaluation"
+    ect = (
+        "ECT referral open"
+        if ctx.facts.ect_open is not None
+        else young_ect.words(ctx, "ECT evaluation")
+    )
     if failed is not None:
         ect = f"{failed} with an antidepressant failed: {ect}"
     if antipsychotic is not None:
@@ -126,8 +133,9 @@ def prefix(ctx: RuleContext) -> str:
 
 
 def ect_suggestion(ctx: RuleContext) -> Suggestion | None:
-    """ "Refer for ECT evaluation" (recommended), or None when an ECT referral is already open."""
-    if ctx.facts.ect_open is not None:
+    """ "Refer for ECT evaluation" (recommended), or None when an ECT referral is already open
+    or the patient's age holds it (optimize/young_ect.py)."""
+    if ctx.facts.ect_open is not None or young_ect.held(ctx) is not None:
         return None
     reasons: list[SourceRef] = [f.source for f in findings(ctx) if f.source is not None]
     reasons += finding_refs(ctx)
@@ -143,7 +151,10 @@ def ect_suggestion(ctx: RuleContext) -> Suggestion | None:
 
 
 def ect_line(ctx: RuleContext) -> str:
-    """The card's line when an ECT referral is already open (none otherwise)."""
-    if ctx.facts.ect_open is None or not findings(ctx):
+    """The card's line when an ECT referral is already open, or what the guideline says of ECT
+    at a minor's age (optimize/young_ect.py); none otherwise."""
+    if not findings(ctx):
         return ""
+    if ctx.facts.ect_open is None:
+        return young_ect.section(ctx)
     return "**ECT:** a referral is already open; not proposed again."

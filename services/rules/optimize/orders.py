@@ -13,12 +13,13 @@ from services import (
     drug_rules,
     drugs,
     formulation_ceilings,
+    older_adult_levels,
     suggestions,
 )
 from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import interacting
+from services.rules.optimize import interacting, young_ect
 from services.rules.optimize.adjunct_level import dosed_by_level as dosed_by_level
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
 from services.rules.optimize.stopped_dose import stopped_cap
@@ -174,7 +175,13 @@ def raise_dose_suggestion(
     table."""
     if trial.ingredient in not_tolerated(ctx) or dosed_by_level(trial.ingredient):
         return None
-    mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    # An older adult's label that doses it by plasma level (nortriptyline; s25 FN item 1): the
+    # level decides a raise, never the mg/day range (the dose section says so).
+    if older_adult_levels.for_patient(trial.ingredient, ctx.record.patient.age) is not None:
+        return None
+    mg = age_limits.capped(
+        trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg, trial.formulation
+    )
     # Never above the formulation's own ceiling either (review 15 W3: bupropion SR 400 mg/day).
     ceiling = formulation_ceilings.daily_ceiling(trial)
     if mg is not None and ceiling is not None:
@@ -200,7 +207,11 @@ def raise_dose_suggestion(
     return suggestions.create(label, resource, recommended=True)
 
 
-def ect_suggestion(ctx: RuleContext, *, recommended: bool = False) -> Suggestion:
+def ect_suggestion(ctx: RuleContext, *, recommended: bool = False) -> Suggestion | None:
+    """ "Refer for ECT evaluation" for psychotic features, or None below the age whose ECT row
+    holds the one click (optimize/young_ect.py says why and what the card says instead)."""
+    if young_ect.held(ctx) is not None:
+        return None
     refs = [f.source for f in ctx.facts.psychotic if f.source is not None] + finding_refs(ctx)
     resource = None
     if ctx.patient_id is not None:

@@ -26,7 +26,7 @@ from services.pathway import in_episode
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia, titration
+from services.rules.optimize import catatonia, titration, young_ect
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import responding, running_antipsychotics, subtherapeutic
 from services.rules.optimize.dose import raise_dose
@@ -148,6 +148,8 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
             "Psychotic features: antidepressant plus antipsychotic at antipsychotic-range dose, "
             "or ECT",
         )
+    if young_ect.unnamed(ctx) is not None:
+        summary = young_ect.psychotic_summary(ctx, finding.display)  # no ECT under 12
     if catatonia.findings(ctx):
         # Catatonia first (recheck 11 finding 4): ECT leads the summary, as in the plan.
         summary = catatonia.psychotic_summary(
@@ -160,7 +162,11 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
         # Recommended after a failed combination, and with catatonia: ECT is especially
         # effective with catatonic and with psychotic features (CANMAT 2023 para 215).
         recommended = failed is not None or bool(catatonia.findings(ctx))
-        found.append(ect_suggestion(ctx, recommended=recommended))
+        ect = ect_suggestion(ctx, recommended=recommended)
+        if ect is not None:
+            found.append(ect)
+        else:  # held below 18: what NICE NG134 says instead (optimize/young_ect.py)
+            sections.append(young_ect.section(ctx))
     else:
         sections.append("**ECT:** a referral is already open; not proposed again.")
     # An ECT course on record is named beside the ECT proposal, with its dates and PHQ-9s

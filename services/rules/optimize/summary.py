@@ -64,12 +64,18 @@ def next_step_summary(
         # Under 18 the guideline's next step is the next agent of the age list (NICE NG134);
         # the adult adjuncts are named on the card as text only.
         age = populations.age(ctx)
+        # Not "or augment": the adjuncts are adult guidelines' (CANMAT 2023 Table 7.2), named on
+        # the card without doses, a specialist's decision (review s25 RA finding 11).
+        adjunct = "; adjuncts: child psychiatry"
         return cards.fit_summary(
-            f"{failed}: switch to {young} (NICE NG134, age {age}) or augment" + no_tms,
-            f"{failed}: switch to {young} (NICE NG134) or augment" + no_tms,
-            # The TMS words outlast the failed drugs' names (they are in the detail's table).
-            f"{failed_short}: switch to {young} (NICE NG134) or augment" + no_tms,
-            f"{failed_short}: switch to {young} (NICE NG134) or augment",
+            f"{failed}: switch to {young} (NICE NG134, age {age}){adjunct}" + no_tms,
+            f"{failed}: switch to {young} (NICE NG134){adjunct}" + no_tms,
+            # The TMS words outlast the failed drugs' names (they are in the detail's table),
+            # and then the adjunct words (the detail's augment section says them).
+            f"{failed_short}: switch to {young} (NICE NG134){adjunct}" + no_tms,
+            f"{failed_short}: switch to {young} (NICE NG134)" + no_tms,
+            f"{failed_short}: switch to {young} (NICE NG134){adjunct}",
+            f"{failed_short}: switch to {young} (NICE NG134)",
         )
     alone = _antipsychotic_alone(ctx)
     if alone:

@@ -1,0 +1,88 @@
+"""Why a ward dose was not given (MedicationAdministration.statusReason), read as missed or held
+(review s25 RK1 finding 1; data/administration_reasons.csv).
+
+A not-done (or stopped) dose read as missed whatever its reason turned a clinical hold into
+non-adherence: one oral dose withheld "NPO for procedure" on a 2-day stay made a 99 % PDC course
+"poor". A dose the ward withheld on a clinical reason (NPO, a procedure, a prescriber's hold,
+vomiting) is not the patient's choice: it reads HELD, left out of the PDC as an on-hold dose is.
+
+Rules:
+- a coding of the table's code rows reads as its row (FHIR R4's example value set
+  reason-medication-not-given: None, Away, Asleep, Vomit);
+- the text (statusReason.text and the codings' displays; Epic sends text only) reads as the
+  table's text rows, each term a whole word or phrase, case-insensitive;
+- a reason that reads missed anywhere wins ("held - patient refused" is a refusal): counting a
+  refusal as held could call a trial adequate that the MAR shows refused;
+- no reason, or none the table knows: missed, as before (the safer reading).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.adherence_record import DoseReading
+from fhir_mapping.fhir_fields import JSON_OBJECT, array
+
+
+@dataclass(frozen=True, slots=True)
+class _Reasons:
+    codes: dict[tuple[str, str], DoseReading]
+    missed: re.Pattern[str] | None  # the text terms that read missed
+    held: re.Pattern[str] | None
+
+
+def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    found = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not found:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, found)) + r")\b", re.IGNORECASE)
+
+
+@cache
+def _reasons() -> _Reasons:
+    path = resources.files("fhir_mapping").joinpath("data/administration_reasons.csv")
+    rows = list(csv.DictReader(path.read_text("utf-8").splitlines()))
+    codes = {
+        (r["system"].strip(), r["term"].strip()): DoseReading(r["reading"].strip())
+        for r in rows
+        if r["match"].strip() == "code"
+    }
+    texts = [r for r in rows if r["match"].strip() == "text"]
+    return _Reasons(
+        codes,
+        _pattern(r["term"].strip() for r in texts if r["reading"].strip() == "missed"),
+        _pattern(r["term"].strip() for r in texts if r["reading"].strip() == "held"),
+    )
+
+
+def reason_reading(status_reasons: object) -> DoseReading:
+    """MISSED or HELD for a dose not given with these statusReason CodeableConcepts (module
+    docstring)."""
+    table = _reasons()
+    readings: set[DoseReading] = set()
+    for concept in array(status_reasons):
+        if not isinstance(concept, JSON_OBJECT):
+            continue
+        words = [concept.get("text")]
+        for coding in array(concept.get("coding")):
+            if not isinstance(coding, JSON_OBJECT):
+                continue
+            words.append(coding.get("display"))
+            system, code = coding.get("system"), coding.get("code")
+            if isinstance(system, str) and isinstance(code, str):
+                found = table.codes.get((system, code))
+                if found is not None:
+                    readings.add(found)
+        text = " ".join(w for w in words if isinstance(w, str))
+        if table.missed is not None and table.missed.search(text):
+            readings.add(DoseReading.MISSED)
+        elif table.held is not None and table.held.search(text):
+            readings.add(DoseReading.HELD)
+    if readings == {DoseReading.HELD}:
+        return DoseReading.HELD
+    return DoseReading.MISSED
