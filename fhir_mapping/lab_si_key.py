@@ -79,10 +79,11 @@ def _names(tests: list[str], conj: str = "and") -> str:
 
 @cache
 def key_words() -> str:
-    """What the key carries, in plain words from data/lab_si_units.csv,
-    data/lab_assay_codes.csv and data/lab_level_codes.csv: "vitamin B12, folate and vitamin D
-    reported in SI units (pmol/L, nmol/L), TSH under an assay method's code (LOINC 11580-8,
-    11579-0), and the nortriptyline level (LOINC 3872-9)"."""
+    """What the key carries, in plain words from data/lab_si_units.csv and
+    data/lab_assay_codes.csv: "vitamin B12, folate and vitamin D reported in SI units (pmol/L,
+    nmol/L), and TSH under an assay method's code (LOINC 11580-8, 11579-0)". Not the drug levels
+    of data/lab_level_codes.csv: a level matters only on its drug, so the card that reads it says
+    it was not received (services/older_adult_level_reading.py), not every card's gap line."""
     si = _si_rows()
     assay = _assay_rows()
     parts = []
@@ -95,13 +96,7 @@ def key_words() -> str:
         codes = ", ".join(row["loinc"].strip() for row in assay)
         tests = _names([row["test"].strip() for row in assay])
         parts.append(f"{tests} under an assay method's code (LOINC {codes})")
-    levels = _level_rows()
-    if levels:
-        codes = ", ".join(row["loinc"].strip() for row in levels)
-        parts.append(f"the {_names([row['test'].strip() for row in levels])} (LOINC {codes})")
-    if len(parts) < 3:
-        return ", and ".join(parts)
-    return f"{', '.join(parts[:-1])}, and {parts[-1]}"
+    return ", and ".join(parts)
 
 
 @cache

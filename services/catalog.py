@@ -77,6 +77,11 @@ the EHR's registration already holds: only its query grew. A chart sent without 
 hide a TSH too, so its gap covers TSH (services/si_lab_gaps.py, services/lab_readings.py
 `tsh_unread`): the cards then say the TSH is not known, never "No TSH".
 
+Drug levels (review s25 RK3 finding 7): the nortriptyline level 3872-9
+(fhir_mapping/data/lab_level_codes.csv) goes under `labsSI` for the same reason (66 bytes under
+both spellings); a chart sent without the key has the nortriptyline card say levels were not
+received (services/older_adult_level_reading.py).
+
 Pharmacogenomic results (review 13 W4): a fifth Observation key, `pgx`, asks for the CYP2C19
 and CYP2D6 phenotype codes (LOINC 79714-2, 79715-9) and the Genomics Reporting IG genotype code
 (84413-4), each also under its OID (fhir_mapping/pgx.py, data/pgx_codes.csv). Its own key, not

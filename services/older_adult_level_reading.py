@@ -8,7 +8,8 @@ nortriptyline level (and an ECG) before any raise", and with 180 ng/mL at 78 it 
 while the level is below 50 ng/mL", with no word of the high level. Now:
 
 - no level on the current dose: as before, a level (and an ECG) before any raise; a level taken
-  before the current dose started is named, not used (it measured another dose);
+  before the current dose started is named, not used (it measured another dose); when the
+  `labsSI` key was not received, the card says levels were not received (one may be on record);
 - below the range: a raise may be considered, with an ECG before it and a level after; still
   text, not a ready-to-accept order (an older adult on a tricyclic: the Beers card and the ECG
   come first, the safer reading);
@@ -32,7 +33,7 @@ from fhir_mapping.clinical_records import LabResult
 from fhir_mapping.record import PatientRecord
 from fhir_mapping.trial import Trial
 from services import cards
-from services.lab_readings import is_recent, newest_first, text, value
+from services.lab_readings import is_recent, labs_si_missing, newest_first, text, value
 from services.older_adult_levels import LevelDosed, for_patient
 from services.policy import Policy
 
@@ -51,6 +52,9 @@ class LevelAdvice:
     level: LabResult | None  # the latest readable level on the current dose, recent enough
     earlier: LabResult | None  # else the latest one from before the current dose (named only)
     dose_since: date | None  # when the current dose started
+    # No level read while the `labsSI` key that carries it could not all be had
+    # (lab_readings.labs_si_missing): one may be on record unseen.
+    unreceived: bool = False
 
     @property
     def state(self) -> LevelState | None:
@@ -101,7 +105,12 @@ class LevelAdvice:
                 f" (the last, {text(self.earlier)}, was before the current dose of "
                 f"{self.dose_since.isoformat()})"
             )
-        return f"{self.row.check_words()[:-1]}{earlier}."
+        unseen = (
+            " (levels were not received from the EHR: check the chart for one first)"
+            if self.unreceived
+            else ""
+        )
+        return f"{self.row.check_words()[:-1]}{earlier}{unseen}."
 
     def hold_sentence(self, age: int) -> str:
         """Why a raise is text only: "At 78 its label gives ...: <check_words>"."""
@@ -162,4 +171,5 @@ def for_trial(record: PatientRecord, policy: Policy, trial: Trial) -> LevelAdvic
     earlier = None
     if current is None and since is not None:
         earlier = next((lab for lab in readable if lab.date < since), None)
-    return LevelAdvice(row, current, earlier, since)
+    unreceived = current is None and labs_si_missing(record, row.ingredient)
+    return LevelAdvice(row, current, earlier, since, unreceived)

@@ -170,3 +170,18 @@ def test_off_nortriptyline_the_level_does_not_keep_the_gap() -> None:
     )
     record = dataclasses.replace(record, trials=())
     assert si_lab_gaps.moot(record, 365)
+
+
+def test_without_the_labs_si_key_the_card_says_levels_were_not_received() -> None:
+    doc = _chart("nortriptyline50_at_78_level95")
+    del doc["prefetch"]["labsSI"]
+    detail = _optimise(doc)["detail"]
+    assert CHECK_FIRST in detail
+    assert "(levels were not received from the EHR: check the chart for one first)" in detail
+    # With the key received and holding no level, no such words.
+    doc = _chart("nortriptyline50_at_78_level95")
+    doc["prefetch"]["labsSI"]["entry"] = []
+    doc["prefetch"]["labsSI"]["total"] = 0
+    detail = _optimise(doc)["detail"]
+    assert CHECK_FIRST in detail
+    assert "not received" not in detail

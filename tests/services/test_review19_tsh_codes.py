@@ -102,11 +102,7 @@ def test_without_the_labs_si_key_no_tsh_is_not_said_as_a_fact() -> None:
     ) in review["detail"]
     # The gap line names the TSH too, in plain words (no key or resource names).
     # (Its tests read from the key's tables: review s20 item 5.)
-    # (The key also carries the nortriptyline level since review s25 RK3 finding 7.)
-    line = (
-        "TSH under an assay method's code (LOINC 11580-8, 11579-0), and the nortriptyline level "
-        "(LOINC 3872-9) were not received"
-    )
+    line = "and TSH under an assay method's code (LOINC 11580-8, 11579-0) were not received"
     assert line in review["detail"]
     assert "labsSI" not in review["detail"] and "prefetch" not in review["detail"]
 
