@@ -31,7 +31,7 @@ import pytest
 from cds_hooks.offline import OfflineResult
 from fhir_mapping.gaps import SI_LABS_NOT_RECEIVED
 from fhir_mapping.lab_names import LAB_NAMES
-from fhir_mapping.lab_si_key import key_tests
+from fhir_mapping.lab_si_key import key_tests, level_tests
 from services.packet.page import render_packet
 from services.policy import Policy
 from services.timeline.summary import describe
@@ -134,7 +134,12 @@ def test_a_partial_labs_si_page_names_the_tests_it_may_hide_tsh_among_them() -> 
 
 
 def test_the_labs_si_lines_name_every_test_of_the_key_from_its_tables() -> None:
-    # Every test the key carries (the SI and the assay tables) is named on the not-received line.
-    for test in key_tests():
+    # Every test the key carries (the SI and the assay tables) is named on the not-received line;
+    # not the drug levels (lab_level_codes.csv): a level matters only on its drug, so the card
+    # that reads it says it was not received (review s25 RK3 finding 7;
+    # tests/services/test_nortriptyline_level.py).
+    for test in key_tests() - level_tests():
         assert LAB_NAMES[test].lower() in SI_LABS_NOT_RECEIVED.lower(), test
+    for test in level_tests():
+        assert LAB_NAMES[test].lower() not in SI_LABS_NOT_RECEIVED.lower(), test
     assert "LOINC 11580-8, 11579-0" in SI_LABS_NOT_RECEIVED
