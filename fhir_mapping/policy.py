@@ -187,11 +187,13 @@ class MappingPolicy:
     stay_left_min_days: int = 2
     stay_left_after_days: int = 7
     stay_left_single_after_days: int = 30
-    # An emergency-department visit recorded in progress (fhir_mapping/current_stays.py) is read
-    # as left open (nothing held on it; "ED visit recorded open since ...", its status to check)
-    # once its arrival day is more than this many days before the as-of date (review s25 RK2
-    # finding 2: an ED visit left "in-progress" since August held every outpatient one-click for
-    # three months). ED visits last hours: mean length of stay 7.8 h for adults with a primary
+    # An emergency-department visit recorded in progress (fhir_mapping/current_stays.py) is said
+    # as open too long ("ED visit open since ... (N days)", its status to check, the hold KEPT:
+    # review s25 RK4 finding 11) once its arrival day is more than this many days before the
+    # as-of date, and within this many days of its arrival a PHQ-9 or fill naming no encounter
+    # is no evidence the patient left (RK4 finding 10). (Review s25 RK2 finding 2, an ED visit
+    # left "in-progress" since August holding every one-click for three months, had made the
+    # ceiling lift the hold; a psychiatric boarder on day 5 then lost it.) ED visits last hours: mean length of stay 7.8 h for adults with a primary
     # psychiatric diagnosis (Florida 2010-2013, Psychiatric Services 2016, doi
     # 10.1176/appi.ps.201500283), 11.5 h for psychiatric patients at five EDs (Weiss, Ann Emerg
     # Med 2012); boarding awaiting a transfer had a median of 13.9 h (IQR 9.3-20.2) and ran up to

@@ -178,8 +178,8 @@ def _overdue_why(held: Sequence[Suggestion], stay: CurrentStay) -> str:
     for psychiatric care may board for days, and nothing since shows the patient left."""
     return (
         "check its status in the chart. An ED visit usually lasts hours, but a patient waiting "
-        "for a psychiatric bed may board for days, and nothing recorded since shows the patient "
-        f"left, so {_held_words(held, stay)}."
+        "for a bed (a psychiatric one above all) may board for days, and nothing recorded since "
+        f"shows the patient left, so {_held_words(held, stay)}."
     )
 
 
@@ -294,8 +294,9 @@ def hold_one_click(
     .contradicted; review 17 recheck R2) holds nothing: the later visits show the patient
     left, and a hold kept on a stay left open by mistake would last for ever. So is an ED
     visit with any outpatient event since its arrival day (fhir_mapping/current_stays.py
-    `_ed_left`); one past `ed_visit_max_days` with nothing since holds, its status to check. It is said once, as a record to correct, when no
-    real stay is in progress."""
+    `_ed_left`); one past `ed_visit_max_days` with nothing since holds, its status to check
+    (`stay_line`). It is said once, as a record to correct, when no real stay is in
+    progress."""
     stays = [s for s in ctx.record.current_stays if not s.contradicted]
     if not stays:
         conflicts = ctx.record.current_stays
