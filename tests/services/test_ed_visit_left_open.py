@@ -4,10 +4,11 @@ Encounter stayed open, and was read against the ward-stay thresholds (`stay_left
 
 - Finding 2: an ED visit "in-progress" since 2026-08-28, nothing but a PHQ-9 since, still said
   "In the emergency department since 2026-08-28 ... shown as text until after the ED visit" on
-  2026-12-01; one with no period at all held the one-clicks despite monthly fills. Now an ED
-  visit whose arrival is more than `MappingPolicy.ed_visit_max_days` (3) days old is read as
-  left open, a PHQ-9 after its arrival day counts as outpatient evidence, and an undated one is
-  not a current visit.
+  2026-12-01; one with no period at all held the one-clicks despite monthly fills. Now a PHQ-9
+  after its arrival day counts as outpatient evidence, and an undated one is not a current
+  visit. (Its age alone lifted the hold too, past `MappingPolicy.ed_visit_max_days`; review s25
+  RK4 finding 11 reversed that: with nothing since, the hold stays and the visit is said as
+  open, its status to check: test_ed_boarding_holds.py.)
 - Finding 3: a clinic visit four days after the ED arrival kept the hold ("a consult or test
   during a stay may be filed as outpatient ... if the patient was discharged, close the stay"):
   ward words and ward thresholds. Now one outpatient event after the arrival day ends it.
