@@ -131,3 +131,7 @@ class WardDose:
     # Given under an as-needed order (ward_courses.py, review s25 RK1 finding 5): a night
     # without a dose is no missed dose, so its run gives no ward PDC (ward_adherence.py).
     as_needed: bool = False
+    # The stay's Encounter reference ("Encounter/<id>", "" when the dose names none): runs split
+    # where it changes (ward_adherence.ward_runs, review s25 RK4 finding 1), so the days between
+    # two stays are never read as days not given.
+    encounter: str = ""

@@ -61,15 +61,25 @@ def given_days(doses: Sequence[WardDose]) -> frozenset[int]:
 
 
 def ward_runs(doses: Sequence[WardDose], break_days: int) -> list[tuple[WardDose, ...]]:
-    """`doses` (in day order) split where more than `break_days` pass between two (one stay's
-    days; ward_courses gives each run to its course by the same rule)."""
+    """`doses` (in day order) split where the stay they name changes, or where more than
+    `break_days` pass between two (one stay's days; ward_courses gives each run to its course by
+    the same rule). A run's days from its first to its last are read as ward days, so two stays
+    25 days apart are two runs: the days at home between them are never days not given (review
+    s25 RK4 finding 1). Doses naming no stay go with their neighbours by the gap alone."""
     runs: list[list[WardDose]] = []
     for dose in doses:
-        if runs and (dose.day - runs[-1][-1].day).days <= break_days:
+        if runs and not _new_stay(runs[-1], dose, break_days):
             runs[-1].append(dose)
         else:
             runs.append([dose])
     return [tuple(r) for r in runs]
+
+
+def _new_stay(run: Sequence[WardDose], dose: WardDose, break_days: int) -> bool:
+    if (dose.day - run[-1].day).days > break_days:
+        return True
+    stay = next((d.encounter for d in reversed(run) if d.encounter), "")
+    return bool(stay and dose.encounter and dose.encounter != stay)
 
 
 def _fill_days(dispenses: Sequence[MedicationEvent], end: date) -> set[int]:
