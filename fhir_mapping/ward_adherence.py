@@ -7,13 +7,14 @@
   (on-hold, or not done for a clinical reason: administration_reasons.py) left out as the refill
   PDC leaves a hold out.
 - Judged within the course (review s25 RK1 finding 1: one dose withheld on a 2-day stay made a
-  99 % PDC course POOR and dropped a failed trial). Ward days that stand alone (at least
-  `policy.ward_alone_days` counted, a week of observed doses; or a course with no refill PDC,
-  where the ward is all the record shows) are judged against `policy.pdc_threshold`: below it
-  the course is POOR whatever the fills say (the ward saw the doses refused). Fewer are weighed
-  with the fill days: the refill PDC with each ward day not given that a fill covered taken off,
-  and each held ward day left out (`Adherence.pdc` becomes that course PDC); POOR below the
-  threshold. A long stretch of refusals is evidence on its own; two days are not.
+  99 % PDC course POOR and dropped a failed trial). When the fills give the course a refill
+  PDC, the ward days are weighed with the fill days: the refill PDC with each ward day not
+  given that a fill covered taken off, and each held ward day left out (`Adherence.pdc` becomes
+  that course PDC); POOR below `policy.pdc_threshold`. Ward days stand alone (a ward PDC below
+  the threshold makes the course POOR whatever the fills say) only where there is no refill
+  PDC (the ward is all the record shows) or they are more than `policy.ward_alone_share` of the
+  course's days counted (review s25 RK4 finding 2: a fixed count of 7 ward days flipped a 99 %
+  PDC course with 2 refusals to POOR, where 6 did not).
 - Runs under an as-needed order (WardDose.as_needed, ward_courses.py): no ward PDC (a night a
   PRN dose was not wanted is no missed dose); the days given are named.
 - At or above it: fills or a record that contradict adherence keep POOR; VERIFIED fills stay
@@ -120,9 +121,10 @@ def _course_pdc(
     filled: set[int],
     missed: Sequence[int],
     held: Sequence[int],
-) -> float | None:
+) -> tuple[float, int] | None:
     """The refill PDC with the ward days read in (module docstring): a day not given that a fill
-    covered is uncovered, a held day leaves the days counted. None without a refill PDC."""
+    covered is uncovered, a held day leaves the days counted; with the days counted. None
+    without a refill PDC."""
     if adherence.pdc is None or not dispenses:
         return None
     first = min(e.start for e in dispenses).toordinal()
@@ -135,7 +137,7 @@ def _course_pdc(
     covered = round(adherence.pdc * days)
     covered -= sum(1 for d in missed if first <= d < last and d in filled)
     covered -= sum(1 for d in held_in if d in filled)
-    return round(max(covered, 0) / counted, 4)
+    return round(max(covered, 0) / counted, 4), counted
 
 
 def _covered_text(adherence: Adherence, doses: Sequence[WardDose]) -> str:
@@ -212,11 +214,10 @@ def with_ward(
         )
     dispenses = [e for e in events if e.kind is EventKind.DISPENSE]
     filled = _fill_days(dispenses, end)
-    course = (
-        None
-        if days >= policy.ward_alone_days
-        else _course_pdc(adherence, dispenses, end, filled, missed, held_days)
-    )
+    weighed = _course_pdc(adherence, dispenses, end, filled, missed, held_days)
+    # The ward stands alone only where it is most of the course (review s25 RK4 finding 2: at
+    # a fixed 7 ward days, 2 refusals flipped a 99 % PDC course to POOR).
+    course = None if weighed is None or days > policy.ward_alone_share * weighed[1] else weighed[0]
     status, pdc = adherence.status, adherence.pdc
     if course is not None:  # weighed with the fill days
         if course < policy.pdc_threshold:
