@@ -35,6 +35,7 @@ from dataclasses import replace
 from datetime import date
 
 from fhir_mapping.adherence_record import Adherence, AdherenceStatus, DoseReading, WardDose
+from fhir_mapping.administration_reasons import names_side_effect
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.percent import pct
 from fhir_mapping.policy import MappingPolicy
@@ -208,6 +209,9 @@ def with_ward(
             f"not given on {len(missed)}"
             + (f" ({', '.join(why)})" if why else " (no reason stated)")
         )
+    side = [w for w in why if names_side_effect(w)]
+    if side:  # review s25 RK4 finding 5: the tolerability signal is said, not only the refusal
+        parts.append("a side effect named: ask about tolerability")
     if held:
         parts.append(
             f"held on {held}" + (f" ({', '.join(held_why)})" if held_why else "") + ", not counted"

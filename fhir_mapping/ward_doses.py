@@ -35,7 +35,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.adherence_record import DoseReading, WardDose
-from fhir_mapping.administration_reasons import reason_reading
+from fhir_mapping.administration_reasons import reason_reading, reason_words
 from fhir_mapping.administrations import session_drugs
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
@@ -189,7 +189,7 @@ def read_ward_doses(
             mg=_mg(resource) if reading is DoseReading.TAKEN else None,
             why=""
             if reading is DoseReading.TAKEN
-            else "; ".join(filter(None, map(_text, array(resource.get("statusReason"))))),
+            else reason_words(resource.get("statusReason")),
             stay=_stay(resource, stays),
             request=str(request.get("reference") or "") if isinstance(request, JSON_OBJECT) else "",
             source_id=rid if isinstance(rid, str) else "",
