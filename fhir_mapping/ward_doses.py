@@ -187,9 +187,7 @@ def read_ward_doses(
             day=day,
             reading=reading,
             mg=_mg(resource) if reading is DoseReading.TAKEN else None,
-            why=""
-            if reading is DoseReading.TAKEN
-            else reason_words(resource.get("statusReason")),
+            why="" if reading is DoseReading.TAKEN else reason_words(resource.get("statusReason")),
             stay=_stay(resource, stays),
             request=str(request.get("reference") or "") if isinstance(request, JSON_OBJECT) else "",
             source_id=rid if isinstance(rid, str) else "",
