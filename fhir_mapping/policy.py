@@ -48,16 +48,16 @@ class MappingPolicy:
     # with no fill the cards say "no supply since DATE" (review s20 RA finding 4:
     # supply_breaks.py).
     supply_gap_days: int = 30
-    # Ward MAR days (ward_adherence.py, review s25 RK1 finding 1): a course's ward days judge its
-    # adherence on their own (a ward PDC below pdc_threshold makes it POOR whatever the fills
-    # say) once at least this many are counted (given or not given; held days left out). Fewer
-    # are weighed with the fill days (the course PDC with the ward days read in): one dose
-    # refused on a 2-day stay does not outweigh a year of on-time fills. 7 days (one week of
-    # observed doses) is a DESIGN CHOICE (no guideline value found; UNVERIFIED), kept short on
-    # purpose: a week or more of observed refusals is direct evidence the drug was not taken, and
-    # reading it as poor adherence asks for a review before an escalation (augment, TMS) rests on
-    # the course, the safer error for the patient.
-    ward_alone_days: int = 7
+    # Ward MAR days (ward_adherence.py, review s25 RK1 finding 1, RK4 finding 2): a course whose
+    # fills give a refill PDC has its ward days weighed with the fill days (the course PDC with
+    # the ward days read in): one dose refused on a 2-day stay, or 2 in a week, does not outweigh
+    # a year of on-time fills. The ward days judge the adherence on their own (a ward PDC below
+    # pdc_threshold makes it POOR whatever the fills say) only when there are no fills, or when
+    # they are more than this share of the course's days counted: the ward is then most of what
+    # is known of the course. 0.5 ("most of the course") is a DESIGN CHOICE (no guideline value
+    # found; UNVERIFIED). A fixed day count (7, before) made the reading flip between 6 and 7 ward
+    # days whatever the course's length.
+    ward_alone_share: float = 0.5
     # An `active` MedicationStatement with no end counts as time on the drug only up to this many
     # days after the record last confirms it: its dateAsserted, else its start, or a later order,
     # dispense or statement of the drug (review 6 finding 11). C-CDA medication lists are
