@@ -1,0 +1,93 @@
+"""Review s25 RK4 findings 13-17: the TMS packet's and the payer rows' own readings.
+
+- 17: the day after the 22nd TMS session the cards and the packet's TMS section said the course
+  was running, while the payer's "Earlier TMS" row judged it an earlier course ("the response to
+  the earlier TMS course"). One rule now (the cards' running window): the row says "running or
+  just ended" and asks whether it has ended.
+
+Charts: tests/services/packet_rows_charts/ (the review's probes, built from
+packet_said25_charts; every prefetch key).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B import get_fhir_model_class
+
+from services import catalog
+from services.packet import render_packet
+from services.pathway import derive_facts
+from services.payer_criteria import CriterionResult, CriterionStatus
+from services.payer_criteria.evaluate import evaluate_payer_criteria
+from services.policy import Policy
+from tests.services import chart_files
+from tests.services.helpers import Evaluator, by_topic
+
+pytestmark = pytest.mark.real_drug_table
+
+Doc = dict[str, Any]
+DIR = Path(__file__).parent / "packet_rows_charts"
+CHARTS = sorted(p.stem for p in DIR.glob("*.json"))
+
+_chart = chart_files.loader(DIR)
+_at = Evaluator(date(2026, 12, 1))
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
+    doc = _chart(name)
+    declared = {key for s in catalog.services() for key, _template in s.prefetch}
+    assert declared <= set(doc["prefetch"])
+    for resource in chart_files.prefetch_resources(doc):
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+
+
+def _rows(doc: Doc, as_of: date) -> dict[str, CriterionResult]:
+    policy = Policy()
+    record = _at.result(doc, as_of=as_of).evaluation.record
+    found = evaluate_payer_criteria(record, derive_facts(record, policy), policy)
+    return {r.id: r for r in found.results}
+
+
+def _packet(doc: Doc, as_of: date) -> str:
+    record = _at.result(doc, as_of=as_of).evaluation.record
+    text = html.unescape(re.sub(r"<[^>]+>", " ", render_packet(record, Policy())))
+    return " ".join(text.split())
+
+
+# --- 17: the day after the last TMS session ---------------------------------------------------
+
+TMS_CHART = "tms_22_sessions_then_sertraline"
+
+
+def test_the_day_after_the_last_session_the_row_reads_the_cards_running_course() -> None:
+    doc = _chart(TMS_CHART)
+    day_after = date(2025, 3, 26)  # the 22nd session was on 2025-03-25
+    row = _rows(doc, day_after)["retreatment"]
+    assert row.status is CriterionStatus.NOT_ON_RECORD
+    assert row.evidence == (
+        "the TMS course since 2025-02-24 (22 sessions) is running or just ended (last session "
+        "2025-03-25)",
+    )
+    assert row.to_document is not None and "whether the TMS course has ended" in row.to_document
+    packet = _packet(doc, day_after)
+    assert "to the earlier TMS course" not in packet
+    assert "running or just ended" in packet
+    # The card's reading, the same course running.
+    cards = _at.cards(doc, as_of=day_after)
+    assert any(c["summary"].startswith("TMS course since 2025-02-24") for c in cards)
+
+
+def test_past_the_running_window_it_is_the_earlier_course_on_every_reading() -> None:
+    doc = _chart(TMS_CHART)
+    later = date(2025, 4, 4)
+    row = _rows(doc, later)["retreatment"]
+    assert "TMS course 2025-02-24 - 2025-03-25 (22 sessions)" in row.evidence[0]
+    cards = by_topic(_at.cards(doc, as_of=later))
+    assert "TMS course 2025-02-24 - 2025-03-25 ended" in cards["tms-course"]["summary"]
