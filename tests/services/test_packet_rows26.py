@@ -91,3 +91,35 @@ def test_past_the_running_window_it_is_the_earlier_course_on_every_reading() -> 
     assert "TMS course 2025-02-24 - 2025-03-25 (22 sessions)" in row.evidence[0]
     cards = by_topic(_at.cards(doc, as_of=later))
     assert "TMS course 2025-02-24 - 2025-03-25 ended" in cards["tms-course"]["summary"]
+
+
+# --- 16: fills that cover less than the order's steps ------------------------------------------
+
+SERTRALINE = "sertraline_fills_100_order_200_then_300"
+
+
+def _with_quantity(doc: Doc, tablets: int) -> Doc:
+    """The chart with its 100 mg fill after the order holding `tablets` for its 30 days."""
+    for entry in doc["prefetch"]["medicationDispenses"]["entry"]:
+        if entry["resource"]["whenHandedOver"].startswith("2025-01-20"):
+            entry["resource"]["quantity"]["value"] = tablets
+    return doc
+
+
+def test_fills_covering_100_mg_bound_the_orders_300_mg_step() -> None:
+    as_of = date(2025, 3, 24)
+    result = _at.result(_chart(SERTRALINE), as_of=as_of)
+    said = "50 → 100 (order says up to 300, fills cover 100: confirm the dose taken)"
+    assert f"sertraline (SSRI) {said} " in _packet(_chart(SERTRALINE), as_of)
+    cards = result.response.to_json()["cards"]
+    assert not any("above the usual maximum" in c["summary"] for c in cards)
+    assert not any("up to 300 mg/day (dose to confirm)" in c["detail"] for c in cards)
+    assert any(f"| sertraline (SSRI) | {said} |" in c["detail"] for c in cards)
+
+
+def test_fills_covering_300_mg_are_the_dose_and_draw_the_above_maximum_card() -> None:
+    doc = _with_quantity(_chart(SERTRALINE), 90)
+    cards = _at.cards(doc, as_of=date(2025, 3, 24))
+    above = [c for c in cards if "above the usual maximum" in c["summary"]]
+    assert above and "300 mg/day" in above[0]["summary"]
+    assert "order says" not in _packet(doc, date(2025, 3, 24))
