@@ -5,6 +5,17 @@
   the earlier TMS course"). One rule now (the cards' running window): the row says "running or
   just ended" and asks whether it has ended.
 
+- 16: fills of 30 x 100 mg per 30 days under "200 mg, then 300 mg": the packet said "50 → 100, up
+  to 300 (dose to confirm)" and a card "up to 300 mg/day ... may be above the usual maximum".
+  The fills bound the dose: "50 → 100 (order says up to 300, fills cover 100: confirm the dose
+  taken)", no above-maximum card from the order's step alone.
+- 14: problem-list F32.2 with onset 6 Jan 2025 (the episode's start) beside F33.2 coded at visits
+  from 3 Feb 2025: the payer row called F32.2 "an earlier episode's code" (F33.2 dated by its
+  latest visit, 5 Jan 2026) and the header said "F33.2, recorded 5 Jan 2026 (no onset on
+  record)". The code's first record dates it now.
+- 13: a problem-list onset (20 Jan 2026) later than its entry's recordedDate (6 Jan 2025) was
+  said "since 20 Jan 2026"; now "recorded 6 Jan 2025 (onset given 20 Jan 2026)".
+
 Charts: tests/services/packet_rows_charts/ (the review's probes, built from
 packet_said25_charts; every prefetch key).
 """
@@ -123,3 +134,45 @@ def test_fills_covering_300_mg_are_the_dose_and_draw_the_above_maximum_card() ->
     above = [c for c in cards if "above the usual maximum" in c["summary"]]
     assert above and "300 mg/day" in above[0]["summary"]
     assert "order says" not in _packet(doc, date(2025, 3, 24))
+
+
+# --- 14: the current code dated by its first record ------------------------------------------
+
+TWO_CODES = "problem_list_f32_2_encounters_f33_2"
+ONSET_LATER = "onset_later_than_recorded"
+VISIT_DAY = date(2026, 2, 2)
+
+
+def test_a_code_from_the_episodes_start_is_not_an_earlier_episodes() -> None:
+    doc = _chart(TWO_CODES)
+    row = _rows(doc, VISIT_DAY)["diagnosis"]
+    text = " ".join(row.evidence)
+    assert "earlier episode" not in text
+    assert row.evidence[0] == (
+        "Major depressive disorder, recurrent severe without psychotic features (F33.2, "
+        "recorded 2026-01-05); F33.2 recorded since 2025-02-03 (no onset on record); coded as "
+        "severe"
+    )
+    packet = _packet(doc, VISIT_DAY)
+    assert "Current episode from 6 Jan 2025" in packet
+    assert (
+        "(ICD-10-CM F33.2), recorded 5 Jan 2026; F33.2 recorded since 3 Feb 2025 (no onset on "
+        "record)" in packet
+    )
+
+
+# --- 13: an onset later than its entry's recordedDate ----------------------------------------
+
+
+def test_an_onset_later_than_its_record_is_said_with_the_earlier_day() -> None:
+    doc = _chart(ONSET_LATER)
+    packet = _packet(doc, VISIT_DAY)
+    assert "(ICD-10-CM F33.2), recorded 6 Jan 2025 (onset given 20 Jan 2026)" in packet
+    assert "since 20 Jan 2026" not in packet
+    # The table's date column of the same entry.
+    assert "ICD-10-CM F33.2 recorded 6 Jan 2025 (onset given 20 Jan 2026) severe" in packet
+    row = _rows(doc, VISIT_DAY)["diagnosis"]
+    assert (
+        "(F33.2, since 2026-01-20); recorded 2025-01-06, before the onset given"
+        in (row.evidence[0])
+    )
