@@ -15,6 +15,9 @@
   record)". The code's first record dates it now.
 - 13: a problem-list onset (20 Jan 2026) later than its entry's recordedDate (6 Jan 2025) was
   said "since 20 Jan 2026"; now "recorded 6 Jan 2025 (onset given 20 Jan 2026)".
+- 15: "18 scored (to a TMS course ...); 32.4 in all | poor; PDC 66 %; no supply 60 days from
+  2025-09-16 | failed (adequate)": the PDC covered the whole course, the verdict the weeks scored.
+  The PDC now says "over the whole course" and a gap after the cut "after the weeks scored".
 
 Charts: tests/services/packet_rows_charts/ (the review's probes, built from
 packet_said25_charts; every prefetch key).
@@ -175,4 +178,15 @@ def test_an_onset_later_than_its_record_is_said_with_the_earlier_day() -> None:
     assert (
         "(F33.2, since 2026-01-20); recorded 2025-01-06, before the onset given"
         in (row.evidence[0])
+    )
+
+
+# --- 15: the adherence column beside weeks scored to a TMS course --------------------------------
+
+
+def test_the_pdc_says_it_covers_the_whole_course_beside_the_weeks_scored() -> None:
+    packet = _packet(_chart("venlafaxine_gap_after_tms"), VISIT_DAY)
+    assert (
+        "18 scored (to a TMS course from 25 Aug 2025); 32.4 in all poor; PDC 66 % over the whole "
+        "course; no supply 60 days from 2025-09-16, after the weeks scored " in packet
     )
