@@ -96,13 +96,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # A row on record replaces the rows it supersedes (rk3 finding 1: a complete heart block's
     # contraindication, not a first-degree block's warning, with both on record): one line per
     # danger, the most severe.
-    on_record = {c.finding for c in rows if ctx.facts.findings_of(FindingKind(c.finding))}
-    superseded = {k for c in rows if c.finding in on_record for k in c.supersedes}
+    coded = {c.finding for c in rows if ctx.facts.findings_of(FindingKind(c.finding))}
+    superseded = {k for c in rows if c.finding in coded for k in c.supersedes}
     # A pacemaker on record makes a row with an `if_paced` note a warning naming it (rk3
     # finding 5: a paced heart block is not the unpaced block's critical contraindication).
-    paced = (
-        pacing.pacemaker(ctx) if any(c.if_paced and c.finding in on_record for c in rows) else None
-    )
+    paced = pacing.pacemaker(ctx) if any(c.if_paced and c.finding in coded for c in rows) else None
     # The line a card leads with: its most severe row (critical, then a contraindication), not
     # the table's first (rk3 finding 1).
     lead_line: tuple[str, str] | None = None
