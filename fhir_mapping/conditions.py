@@ -71,8 +71,13 @@ _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # A heart failure no longer active is HEART_FAILURE_HISTORY alone, likewise (review 14 recheck t01).
 # Esketamine's vascular contraindications (SPRAVATO 4), named by the Condition's own words.
 _VASCULAR = (FindingKind.ANEURYSM_AVM, FindingKind.INTRACEREBRAL_HEMORRHAGE)
+# A high-grade AV block no longer active is HIGH_GRADE_AV_BLOCK_HISTORY alone (rk3 finding 6).
 _RESOLVED_ONLY = frozenset(
-    {FindingKind.PUERPERAL_PSYCHOSIS_HISTORY, FindingKind.HEART_FAILURE_HISTORY}
+    {
+        FindingKind.PUERPERAL_PSYCHOSIS_HISTORY,
+        FindingKind.HEART_FAILURE_HISTORY,
+        FindingKind.HIGH_GRADE_AV_BLOCK_HISTORY,
+    }
 )
 
 

@@ -217,6 +217,12 @@ class FindingKind(StrEnum):
     # asystole: a critical contraindication line on a tricyclic order (drug_cautions.csv). An
     # uncoded degree is read as high-grade (the safer reading: the ECG decides).
     HIGH_GRADE_AV_BLOCK = "high-grade-av-block"
+    # The same codes once resolved, inactive or abated (review s25 rk3 finding 6: a resolved
+    # complete heart block gave no card): never HIGH_GRADE_AV_BLOCK (not current), but a block
+    # that was high-grade may recur, so a tricyclic order gets a "history of heart block"
+    # warning (services/data/drug_cautions.csv). Read like HEART_FAILURE_HISTORY
+    # (conditions.py `_RESOLVED_ONLY`).
+    HIGH_GRADE_AV_BLOCK_HISTORY = "high-grade-av-block-history"
     # Adverse effects of a running augmenting agent (review 13 U2, U3, W9):
     # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
     # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);

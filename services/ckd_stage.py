@@ -71,9 +71,7 @@ class CkdStage:
         found = [
             r
             for r in rows()
-            if r.ingredient == ingredient
-            and r.egfr_from < s.egfr_below
-            and r.egfr_below > s.egfr_from
+            if r.key == ingredient and r.egfr_from < s.egfr_below and r.egfr_below > s.egfr_from
         ]
         return min(found, key=lambda r: r.egfr_from) if found else None
 

@@ -93,8 +93,9 @@ def test_running_tricyclic_beside_complete_heart_block_is_named_on_chart_open() 
     assert "review with cardiology now whether it should continue" in card["detail"]
 
 
-def test_a_resolved_conduction_block_is_no_caution() -> None:
-    """counts_when_resolved=no: a block recorded as resolved (a transient one) is not read."""
+def test_a_resolved_complete_block_is_a_history_warning_not_the_contraindication() -> None:
+    """A high-grade block recorded as resolved is not the current block's contraindication, but
+    no longer silence either (review s25 rk3 finding 6): a "history of heart block" warning."""
     doc = _chart("heart_block_i442_nortriptyline_select")
     for entry in doc["prefetch"]["conditions"]["entry"]:
         concept = entry["resource"]["code"]
@@ -102,7 +103,9 @@ def test_a_resolved_conduction_block_is_no_caution() -> None:
             entry["resource"]["clinicalStatus"]["coding"][0]["code"] = "resolved"
             entry["resource"]["abatementDateTime"] = "2026-09-20"
     shown = _cards(doc)
-    assert CAUTION not in shown and "order-drug-contraindicated" not in shown
+    assert "order-drug-contraindicated" not in shown
+    assert shown[CAUTION]["indicator"] == "warning"
+    assert shown[CAUTION]["summary"].startswith("Nortriptyline: history of heart block")
 
 
 # --- finding 2: a safety lab under a local code only ------------------------------------------

@@ -90,7 +90,9 @@ def test_a_raise_mid_tms_is_a_dose_change_with_no_seizure_line() -> None:
     shown = _cards(_chart("tms_running_draft_venlafaxine300_raise_select"))
     card = shown[DURING]
     assert card["summary"] == (
-        "Venlafaxine ordered during a TMS course: a dose change now confounds the course's response"
+        # The change's kind (review s25 rk3 finding 8): a raise, not "a dose change".
+        "Venlafaxine ordered during a TMS course: a dose increase now confounds the course's "
+        "response"
     )
     assert "Seizure" not in card["detail"]
     assert ABOVE in shown  # the range card stays its own concern
