@@ -163,3 +163,22 @@ def _route(scope: Scope, pristine: dict[str, Any]) -> str:
         if match is not Match.NONE:  # PARTIAL: the path matched, the method did not (405)
             return str(getattr(candidate, "path", "unmatched"))
     return "unmatched"
+
+
+# A first path segment logged as typed: lower-case words as URLs are spelled ("cds-service",
+# "fhir"); anything else (digits, capitals) may be a patient's name or number.
+_PLAIN_SEGMENT = re.compile(r"[a-z][a-z._-]{0,39}")
+
+
+def refused_where(scope: Scope) -> dict[str, str]:
+    """Where a 404/405 was asked, for its log line, never the caller's path (review s25 RP L2: a
+    segment may hold a name or MRN, "/cds-services/Marisol"): the matched route's template
+    ("route", the path matched but not the method), else "path", the first segment when it is
+    a plain word ("/cds-service/*": the typo an engineer looks for), else "/{segment}"."""
+    route = _route(scope, scope)
+    if route != "unmatched":
+        return {"route": route}
+    segments = str(scope.get("path", "")).split("/")[1:]
+    first = segments[0] if segments else ""
+    shown = first if _PLAIN_SEGMENT.fullmatch(first) or not first else "{segment}"
+    return {"path": f"/{shown}" + ("/*" if len(segments) > 1 else "")}

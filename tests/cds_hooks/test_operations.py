@@ -340,11 +340,40 @@ def test_discovery_404_and_405_are_logged(tmp_path: Path, lines: Lines) -> None:
     (served,) = lines.records("discovery.served")
     assert served["status"] == 200 and served["services"] == 3
     refused = lines.records("request.refused")
-    assert [(r["status"], r["method"], r["path"]) for r in refused] == [
-        (404, "POST", "/cds-service/trd-patient-view"),  # the query string is not logged
-        (405, "PUT", "/cds-services"),
+    assert [(r["status"], r["method"], r.get("path"), r.get("route")) for r in refused] == [
+        (404, "POST", "/cds-service/*", None),  # the typo's first segment, no more
+        (405, "PUT", None, "/cds-services"),
     ]
     assert all(r["requestId"] for r in refused)
+
+
+@pytest.mark.parametrize(
+    "method, url, where",
+    [
+        ("GET", "/cds-services/Marisol?mrn=E1234567", {"route": "/cds-services/{service_id}"}),
+        (
+            "POST",
+            "/cds-services/Marisol/feedback",
+            {"route": "/cds-services/{service_id}/feedback"},
+        ),
+        ("GET", "/987-65-4329", {"path": "/{segment}"}),
+        ("GET", "/Quintanilla/E1234567", {"path": "/{segment}/*"}),
+        ("GET", "/patients/E1234567", {"path": "/patients/*"}),
+    ],
+)
+def test_a_404_or_405_line_never_carries_the_callers_path(
+    tmp_path: Path, lines: Lines, method: str, url: str, where: dict[str, str]
+) -> None:
+    """Review s25 RP L2: GET /cds-services/Marisol?mrn=... logged "path": "/cds-services/Marisol".
+    Now the route matched (405: the path matched, not the method), else the first segment when
+    it is a plain lower-case word."""
+    with _started(_settings(tmp_path), lines) as client:
+        response = client.request(method, url)
+    assert response.status_code in (404, 405)
+    (line,) = lines.records("request.refused")
+    assert {k: line[k] for k in ("route", "path") if k in line} == where
+    for value in ("Marisol", "E1234567", "987-65-4329", "Quintanilla"):
+        assert value not in "".join(lines.lines)
 
 
 def test_a_412_line_says_why_each_required_key_could_not_be_had(
