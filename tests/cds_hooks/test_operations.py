@@ -352,7 +352,7 @@ def test_discovery_404_and_405_are_logged(tmp_path: Path, lines: Lines) -> None:
     [
         ("GET", "/cds-services/Marisol?mrn=E1234567", {"route": "/cds-services/{service_id}"}),
         (
-            "POST",
+            "DELETE",
             "/cds-services/Marisol/feedback",
             {"route": "/cds-services/{service_id}/feedback"},
         ),
