@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.routing import Match
@@ -150,7 +151,7 @@ class RequestContext:
             logs.request_id.reset(token)
 
 
-def _route(scope: Scope, pristine: dict[str, Any]) -> str:
+def _route(scope: Scope, pristine: Mapping[str, Any]) -> str:
     """The matched route's template ("/cds-services/{service_id}"), never the raw path: paths
     hold timeline tokens and whatever a caller typed. Unmatched paths are "unmatched"."""
     route: Any = scope.get("route")
