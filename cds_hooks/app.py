@@ -289,6 +289,16 @@ def _log_start(settings: Settings, host: str, *, auth: bool) -> None:
             hint="auth is off and the service listens beyond loopback: any caller can send it "
             "charts and read cards; set [auth] required = true (README, Security)",
         )
+    if auth and "*" in settings.server.cors_origins:
+        # Review s25 RP L4: no cookies, so no CSRF, but a script on any web page may call the
+        # service with a token it holds and read the pages a link opens. A warning: the
+        # sandbox's origin varies, and a refusal would stop a deployment over it.
+        logs.event(
+            "service.cors_any_origin",
+            logging.WARNING,
+            hint='auth is on and [server] cors_origins allows any origin ("*"): list the EHR\'s '
+            "origins (README, Security)",
+        )
 
 
 def _timeline_store(settings: Settings, store: Store) -> TimelineStore[PatientRecord]:
