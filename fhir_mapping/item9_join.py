@@ -3,7 +3,8 @@
 The order: first a total linked to it (hasMember / derivedFrom either way, or members of the same
 panel), else one of the same encounter, else one of the same day, the nearest in days first;
 (or, when one of them is dated by a date alone, one whose date is written on the same day:
-item9_index.written_day); otherwise it stays a PHQ-9 Score of its own, so the suicide-safety rule still sees it. When two
+item9_index.written_day); otherwise it stays a PHQ-9 Score of its own, so the suicide-safety
+rule still sees it. The totals are looked up by these keys, not scanned (item9_index.py). When two
 item-9 answers meet on one total, the higher is kept (safer). Apart from scores.py's walk: only a
 chart with a standalone item 9 needs it, and only then are the links read (issue 14).
 """
