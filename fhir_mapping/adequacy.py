@@ -149,11 +149,33 @@ def adequate_from(
     needed = math.ceil(policy.min_adequate_weeks * 7)
     counted = 0
     for segment in segments:
-        mg = segment.mg_per_day
-        if mg is None or mg < minimum or segment.as_needed:
+        if not _at_adequate_dose(segment, minimum):
             continue
         days = (segment.end - segment.start).days
         if counted + days >= needed:
             return segment.start + timedelta(days=needed - counted)
         counted += days
     return None
+
+
+def _at_adequate_dose(segment: DoseSegment, minimum: float) -> bool:
+    """A segment whose days count as weeks at an adequate dose (as `judge` counts them): a
+    known daily dose at or above the minimum, not taken only as needed."""
+    mg = segment.mg_per_day
+    return mg is not None and mg >= minimum and not segment.as_needed
+
+
+def adequate_weeks_until(
+    segments: Sequence[DoseSegment], minimum: float | None, until: date
+) -> float | None:
+    """The weeks at an adequate dose before `until` (a TMS or ECT course's first session, which
+    ends the drug's scoring window: Trial.device_cut_on), counted as weeks_at_adequate_dose is;
+    None without a minimum. The weeks the verdict's scores cover (s25 RT finding 9: "41 weeks"
+    beside a verdict read on the scores up to week 19)."""
+    if minimum is None:
+        return None
+    days = 0
+    for segment in segments:
+        if _at_adequate_dose(segment, minimum) and segment.start < until:
+            days += (min(segment.end, until) - segment.start).days
+    return days / 7

@@ -281,6 +281,7 @@ def dispense_adherence(
         estimated=any(map(_SUPPLY_ESTIMATED, dispenses)),
         supply_until=until,
         last_fill=None if until is None else last_fill,
+        pdc_line=policy.pdc_threshold,
     )
 
 

@@ -5,11 +5,12 @@ without that module passing 400 lines."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.percent import pct
 
 
 class AdherenceStatus(StrEnum):
@@ -88,6 +89,19 @@ class Adherence:
     ward: str | None = None
     ward_pdc: float | None = None
     ward_covered: tuple[RefillGap, ...] = ()
+    # The line `pdc` was judged against (policy.pdc_threshold), so every text shows the PDC on
+    # its own side of it (`pdc_percent`; s25 FN item 2: 79.6 %, never "80 %" beside "PDC at
+    # least 80 %" on a course counted as poorly adhered to). How it is shown, not what the
+    # adherence is: left out of equality.
+    pdc_line: float | None = field(default=None, compare=False)
+
+    def pdc_percent(self, value: float | None = None) -> str:
+        """The PDC (or `value`, the ward PDC judged on the same line) as a percent: "79.6 %"
+        where a whole percent would meet the line the course was judged below."""
+        shown = self.pdc if value is None else value
+        if shown is None:
+            return ""
+        return pct(shown, *(() if self.pdc_line is None else (self.pdc_line,)))
 
 
 quick_frozen_init(Adherence)

@@ -66,12 +66,19 @@ class CurrentStay:
     # oldest first: what the card names ("outpatient visits since", "pharmacy fills since").
     visit_days: tuple[date, ...] = ()
     fill_days: tuple[date, ...] = ()
+    # ... and, for an ED visit only, the days of the PHQ-9s after its arrival day (a ward gives
+    # its own PHQ-9s, so they say nothing of a stay: current_stays.py `_ed_left`).
+    score_days: tuple[date, ...] = ()
     # Recorded in progress, with outpatient evidence since that the mapping policy reads as the
     # patient having left (`MappingPolicy.stay_left_*`: several days of it, or one a month
     # after the admission): no evidence the patient is on a ward now, so nothing is held on it;
     # its status is to check. Evidence short of that (one consult coded ambulatory during a
     # 3-day stay, second recheck M3) keeps the hold, and the hold's line names it.
     contradicted: bool = False
+    # An ED visit recorded in progress past `MappingPolicy.ed_visit_max_days` with no outpatient
+    # evidence since (review s25 RK2 finding 2): read as left open (`contradicted` too), and
+    # said so with no evidence to name.
+    overdue: bool = False
 
     @property
     def psychiatric(self) -> bool:

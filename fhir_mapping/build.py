@@ -317,6 +317,8 @@ def _build_record(
             dispenses=[
                 r for r in medication_resources if r["resourceType"] == "MedicationDispense"
             ],
+            # (a PHQ-9 after an ED visit's arrival day shows it ended: review s25 RK2 finding 2)
+            score_days=[s.date for s in phq9],
             policy=policy,
         )
         # ... and suicidal ideation or self-harm an ED visit records (review 16 recheck U-b)

@@ -350,6 +350,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     written = _onset_written(resource) if onset is not None else None
     if written is not None:
         found = {k: replace(f, onset_written=written) for k, f in found.items()}
+    if onset is not None and condition_onset(resource) is None:
+        # Dated by recordedDate alone: the day entered, not an onset (Finding.onset_recorded).
+        found = {k: replace(f, onset_recorded=True) for k, f in found.items()}
     if suspected:
         # Kept, but marked: a card must not call a differential diagnosis one on record
         # (review 14 M1).

@@ -22,8 +22,13 @@ row; status in-progress, arrived or triaged: FHIR R4 EncounterStatus, the patien
 department) is read here too, as a `CurrentStay` of setting ED_VISIT (review s25 RI finding 5:
 a patient in the ED with chest pain got the outpatient pathway's one-clicks, "Propose adjunctive
 aripiprazole", "Refer for TMS evaluation"). The ED team decides what is ordered now; the
-outpatient orders wait for the visit's end (services/rules/inpatient_hold.py). Its later
-outpatient evidence contradicts it as a stay's does: an ED visit left open is a record to fix.
+outpatient orders wait for the visit's end (services/rules/inpatient_hold.py). An ED visit lasts
+hours, not weeks (review s25 RK2 findings 2 and 3: one left "in-progress" for three months held
+every one-click): one outpatient event after its arrival day (a visit that took place, a fill
+not to the ward, a PHQ-9) ends it, and so does `MappingPolicy.ed_visit_max_days` passing since
+its arrival (`_ed_left`); one with no start date is not read as current (nothing says it is
+today's). The `stay_left_*` thresholds are for ward stays, where a consult filed as outpatient
+during the stay is common. An ED visit left open is a record to fix, said as such.
 """
 
 from __future__ import annotations
@@ -92,6 +97,8 @@ def read_current_stay(
     end = parse_date(period.get("end"))
     if start is not None and start > as_of:
         return None
+    if emergency and start is None:
+        return None  # an undated ED visit is no current one (module docstring)
     if status in (_IN_ED if emergency else _IN_STAY):
         if end is not None and end <= as_of:
             return None  # an end on record by as-of: discharged, whatever the status says
@@ -165,9 +172,12 @@ def read_current_stays(
     *,
     as_of: date,
     dispenses: Iterable[Resource] = (),
+    score_days: Iterable[date] = (),
     policy: MappingPolicy | None = None,
 ) -> tuple[CurrentStay, ...]:
-    """The inpatient stays in progress on as-of, of any kind, latest admission last.
+    """The inpatient stays in progress on as-of, of any kind, and the ED visits in progress,
+    latest admission last. `score_days`: the days of the PHQ-9s on record (read against an ED
+    visit only: `_ed_left`).
 
     A stay with status in-progress followed by outpatient evidence is `contradicted` when the
     evidence is enough (`_contradicted`; review 17 recheck R2: an admission left "in-progress"
@@ -191,7 +201,13 @@ def read_current_stays(
     visits = _outpatient_days(resources, as_of=as_of)
     fills = _fill_days(dispenses, as_of=as_of)
     rule = policy or MappingPolicy()
-    stays = [_contradicted(r, s, visits, fills, rule) for r, s in found]
+    scores = sorted(d for d in score_days if d <= as_of)
+    stays = [
+        _ed_left(r, s, visits, fills, scores, as_of, rule)
+        if s.ed_visit
+        else _contradicted(r, s, visits, fills, rule)
+        for r, s in found
+    ]
     return tuple(sorted(stays, key=lambda s: (s.start or date.min, str(s.source or ""))))
 
 
@@ -232,4 +248,41 @@ def _contradicted(
         visit_days=later_visits,
         fill_days=later_fills,
         contradicted=left,
+    )
+
+
+def _ed_left(
+    resource: Resource,
+    visit: CurrentStay,
+    visits: Sequence[date],
+    fills: Sequence[date],
+    scores: Sequence[date],
+    as_of: date,
+    policy: MappingPolicy,
+) -> CurrentStay:
+    """`visit` (an ED visit in progress) read as left open (`contradicted`) when any outpatient
+    evidence falls after its arrival day, or when its arrival is more than
+    `ed_visit_max_days` before as-of (`overdue`, when nothing since says so); as it is
+    otherwise. An event on the arrival day itself may have preceded it (a clinic that sent the
+    patient to the ED). One event is enough, unlike a ward stay's (`_contradicted`): an ED team
+    files no outpatient visits or fills of its own, and a PHQ-9 a day or more after arrival is
+    the clinic's or the patient's own (module docstring; review s25 RK2 findings 2, 3)."""
+    if resource.get("status") not in _LEFT_OPEN or visit.start is None:
+        return visit
+    start = visit.start
+    later_visits = tuple(sorted({d for d in visits if d > start}))
+    later_fills = tuple(sorted({d for d in fills if d > start}))
+    later_scores = tuple(sorted({d for d in scores if d > start}))
+    days = sorted({*later_visits, *later_fills, *later_scores})
+    overdue = (as_of - start).days > policy.ed_visit_max_days
+    if not days and not overdue:
+        return visit
+    return dataclasses.replace(
+        visit,
+        outpatient_since=days[0] if days else None,
+        visit_days=later_visits,
+        fill_days=later_fills,
+        score_days=later_scores,
+        contradicted=True,
+        overdue=overdue and not days,
     )

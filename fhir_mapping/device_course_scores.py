@@ -33,6 +33,15 @@ begun during a course. A drug started after the acute run, among sessions a week
 is judged by its own windows, as before: those sessions are a relapse-prevention schedule, and
 its start no course's response.
 
+A drug started AFTER the acute run's last session but within the course's own outcome window
+(`DeviceCourse.after_effect`: its last session plus policy tms_outcome_days_after_end for TMS,
+the drug's on_treatment_days_after_end for ECT) is cut the same way (s25 FN item 3): escitalopram
+started 7 days after a TMS course's last session, PHQ-9 10 -> 5 in the weeks the course's outcome
+is read, was "responding" on TMS's response. The course gap (30 days, which only says whether a
+later session belongs to the course) is not how long the course's effect lasts; its outcome
+window is, and the safer reading does not credit the course's effect to a drug. A course with
+spaced maintenance sessions after its acute run keeps the rule above (the drug's own windows).
+
 A drug with no score of its own before the course (the course began before its week 4), or only
 one from before it became adequate, would be left unjudged for ever, the cards asking for a PHQ-9
 no score could answer. It is judged on the later score when that was taken after the course's own
@@ -135,6 +144,17 @@ class DeviceCourse(NamedTuple):
         started then has no course-free baseline (module docstring, s25 FB item 1)."""
         return self.first < day <= (self.acute_last or self.last)
 
+    def after_effect(self, day: date, policy: MappingPolicy) -> bool:
+        """`day` falls after the course's last session and within its own outcome window
+        (`window_end`), the acute run being the whole course: a drug started then has no
+        course-free baseline either (its first weeks' PHQ-9 still carry the course's effect;
+        module docstring, s25 FN item 3)."""
+        return self.acute_last is None and self.last < day <= self.window_end(policy)
+
+    def carried(self, day: date, policy: MappingPolicy) -> bool:
+        """A drug started on `day` is started during the course or in its after-effect."""
+        return self.under_way(day) or self.after_effect(day, policy)
+
     def window_end(self, policy: MappingPolicy) -> date:
         """The last day a score may be the course's own outcome (services/tms_course.py)."""
         days = (
@@ -224,7 +244,7 @@ def device_cut_off(
     its own windows judge it; module docstring)."""
     closes = trial.end + timedelta(days=policy.on_treatment_days_after_end)
     for course in courses:
-        if course.under_way(trial.start):
+        if course.carried(trial.start, policy):
             return course
         if course.first < trial.start <= course.reach:
             return None
@@ -306,7 +326,7 @@ def with_device_note(
         return trial
     day, name = device.first.isoformat(), device.name
     course = f"{'an' if name == 'ECT' else 'a'} {name} course (from {day})"
-    if device.under_way(trial.start):
+    if device.carried(trial.start, policy):
         return _started_during(trial, device, after, policy, course)
     outcome = trial.on_treatment
     if outcome is not None and outcome.date > device.first:
@@ -344,6 +364,12 @@ def _started_during(
     An outcome read after that window, or one that shows no help even with the course
     (`read_through`), is said to be read so."""
     start = f"{trial.ingredient} was started during {course}"
+    if device.after_effect(trial.start, policy):
+        days = (trial.start - device.last).days
+        start = (
+            f"{trial.ingredient} was started {days} day{'s' if days != 1 else ''} after the last "
+            f"session of {course}, within its outcome window"
+        )
     outcome = trial.on_treatment
     if outcome is not None:
         taken = f"{outcome.instrument} {outcome.value} on {outcome.date.isoformat()}"
@@ -359,7 +385,7 @@ def _started_during(
     later = left_out[-1]
     note = (
         f"{later.instrument} {later.value} on {later.date.isoformat()} cannot be attributed to "
-        f"{trial.ingredient}: it was started during {course}, and the course's effect cannot "
-        "be told apart from the drug's"
+        f"{trial.ingredient}: it {start.removeprefix(f'{trial.ingredient} ')}, and the course's "
+        "effect cannot be told apart from the drug's"
     )
     return dataclasses.replace(trial, outcome_note=note)

@@ -209,6 +209,14 @@ class FindingKind(StrEnum):
     # at therapeutic levels against 0.7 % with a normal ECG (Roose 1987; review s24 RM finding 1),
     # a warning on a tricyclic order or running (services/data/drug_cautions.csv).
     CONDUCTION_DISEASE = "conduction-disease"
+    # Second-degree or complete (third-degree) AV block, or an AV block whose degree is not coded
+    # (ICD-10-CM I44.1, I44.2, I44.3x; SNOMED CT second-degree, complete and unspecified AV
+    # block): its own kind (review s25 RO finding 2), not CONDUCTION_DISEASE, because the UK
+    # tricyclic SmPCs contraindicate heart block (amitriptyline 4.3: "any degree of heart
+    # block") and a block already this far along is where the tricyclics' further slowing risks
+    # asystole: a critical contraindication line on a tricyclic order (drug_cautions.csv). An
+    # uncoded degree is read as high-grade (the safer reading: the ECG decides).
+    HIGH_GRADE_AV_BLOCK = "high-grade-av-block"
     # Adverse effects of a running augmenting agent (review 13 U2, U3, W9):
     # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
     # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);
@@ -288,6 +296,11 @@ class Finding:
     # tell the gestational age (services/pregnancy_now.py; review s21 RD findings 8, 11).
     edd: date | None = None
     lmp: date | None = None
+    # The entry states no onset, so `onset` is its recordedDate: the day it was entered (often an
+    # encounter diagnosis at a follow-up visit), not the day the condition began. Said
+    # "recorded", never "since" (s25 RT finding 5: F33.2 coded at a 2026-01-05 visit read as
+    # depression "since 5 Jan 2026" beside the problem-list F33.2 with onset 2025-01-06).
+    onset_recorded: bool = False
 
     @property
     def onset_latest(self) -> date | None:
@@ -301,6 +314,12 @@ class Finding:
             return date(onset.year, 12, 31)
         following = date(onset.year + onset.month // 12, onset.month % 12 + 1, 1)
         return date.fromordinal(following.toordinal() - 1)
+
+    @property
+    def onset_word(self) -> str:
+        """The word before the finding's date: "since" for an onset, "recorded" for a
+        recordedDate standing in for one (`onset_recorded`)."""
+        return "recorded" if self.onset_recorded else "since"
 
     @property
     def onset_text(self) -> str | None:
@@ -326,7 +345,7 @@ class Finding:
             return f"recorded at the {self.visit}"
         if self.recorded is not None:
             return f"recorded ({self.recorded}) on {self.onset.isoformat()}"
-        return f"since {self.onset_text}"
+        return f"{self.onset_word} {self.onset_text}"
 
     @property
     def coding(self) -> str:

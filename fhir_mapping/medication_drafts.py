@@ -192,12 +192,24 @@ def read_drafts(
                         stated_reasons=stated_reasons(
                             resource, SourceRef("MedicationRequest", rid), {}
                         ),
+                        unit_mg=_unit_mg(component, mg, mg_high, len(components), equivalent),
                     ),
                     resource,
                     medication,
                 )
             )
     return tuple(orders), gaps
+
+
+def _unit_mg(
+    component: Component, mg: float | None, mg_high: float | None, count: int, equivalent: object
+) -> float | None:
+    """One solid unit's mg of a single-drug draft whose dose was not read (DraftOrder.unit_mg);
+    None for a read dose, a solution (mg per mL is no unit), a combination or a dose-equivalent
+    product (its mg are not the reference's)."""
+    if mg is not None or mg_high is not None or count != 1 or equivalent is not None:
+        return None
+    return None if component.per_ml else component.strength_mg
 
 
 def _stated_dose(

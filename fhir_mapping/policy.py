@@ -187,3 +187,17 @@ class MappingPolicy:
     stay_left_min_days: int = 2
     stay_left_after_days: int = 7
     stay_left_single_after_days: int = 30
+    # An emergency-department visit recorded in progress (fhir_mapping/current_stays.py) is read
+    # as left open (nothing held on it; "ED visit recorded open since ...", its status to check)
+    # once its arrival day is more than this many days before the as-of date (review s25 RK2
+    # finding 2: an ED visit left "in-progress" since August held every outpatient one-click for
+    # three months). ED visits last hours: mean length of stay 7.8 h for adults with a primary
+    # psychiatric diagnosis (Florida 2010-2013, Psychiatric Services 2016, doi
+    # 10.1176/appi.ps.201500283), 11.5 h for psychiatric patients at five EDs (Weiss, Ann Emerg
+    # Med 2012); boarding awaiting a transfer had a median of 13.9 h (IQR 9.3-20.2) and ran up to
+    # 243 h at one centre (O'Neil, West J Emerg Med 2016). Three days covers all but the rare
+    # boarder past that; dates, not times, are read (a visit from late evening counts its
+    # arrival day). A DESIGN CHOICE from those figures (no guideline value; UNVERIFIED).
+    # The `stay_left_*` thresholds above are for ward stays: one outpatient event after an ED
+    # visit's arrival day ends it.
+    ed_visit_max_days: int = 3

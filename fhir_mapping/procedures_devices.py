@@ -118,6 +118,20 @@ def _performed_end(resource: Resource, start: date | None) -> date | None:
     return end if end is not None and end > start else None
 
 
+def _known_coding(coded: Sequence[tuple[str, str, str]]) -> tuple[str, str, str]:
+    """The coding the record is kept under: the first the procedure table knows, wherever it
+    stands in the CodeableConcept, else the first (s25 FN item 5: Epic sends its local
+    procedure record first and the billed CPT after it; kept under the local code, a CPT 90839
+    crisis session was read as a standalone session by services/psychotherapy_sessions.py,
+    which reads a session's kind from the record's code)."""
+    row = any_code_in(coded, procedure_codes())
+    if row is not None:
+        for coding in coded:
+            if (coding[0], coding[1]) == (row.system, row.code):
+                return coding
+    return coded[0] if coded else ("", "", "")
+
+
 def _first_coding(concept: object) -> tuple[str, str, str]:
     for coding in codings(concept):
         return coding
@@ -136,7 +150,7 @@ def _declined(resource: Resource, as_of: date) -> tuple[Finding, ...]:
     when = procedure_refusals.recorded_on(resource, _performed(resource))
     if when is not None and when > as_of:
         return ()
-    system, code, _ = coded[0] if coded else ("", "", "")
+    system, code, _ = _known_coding(coded)
     return (Finding(FindingKind.ECT_DECLINED, code, system, reason, when, source_ref(resource)),)
 
 
@@ -169,7 +183,7 @@ def procedure_facts(
     concept = resource.get("code")
     coded = codings(concept)
     text = concept_text(concept, coded)
-    system, code, display = coded[0] if coded else ("", "", "")
+    system, code, display = _known_coding(coded)
     records: list[ProcedureRecord] = []
     findings: list[Finding] = []
     for kind in _procedure_kinds(coded, text):

@@ -190,6 +190,10 @@ class DraftOrder:
     # The order's stated reasons (reasonCode / reasonReference: fhir_mapping/indications.py), so
     # a card can fit its words to what the drug is drafted for (review 19 a04: neuropathy).
     stated_reasons: tuple[StatedReason, ...] = ()
+    # A daily draft whose dose was not read ("take as directed") of a product whose unit
+    # states its mg (a 40 mg tablet): one unit's mg, the least a whole-unit dose implies (the
+    # age limit checks it: review s25 RO finding 3). None when the dose was read or no unit mg.
+    unit_mg: float | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

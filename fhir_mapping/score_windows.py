@@ -358,7 +358,10 @@ def attach_scores(
                     attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
                 )
         if device is not None:  # the scores from the course's first day on are not its outcome
-            attached[-1] = with_device_note(attached[-1], device, phq9.after, policy)
+            marked = dataclasses.replace(
+                attached[-1], device_cut=device.name, device_cut_on=device.first
+            )
+            attached[-1] = with_device_note(marked, device, phq9.after, policy)
         gap = trial.before_gap
         if gap is not None:
             # Session 21 G (verdict_before_gap.py): "adequate, failed" before a long supply gap

@@ -16,11 +16,15 @@ resource is at hand, and kept on the ProcedureRecord (`session_kind`):
   F10-F19 less F17, condition_codes.csv). The diagnoses read for a session: its reasonCode, the
   Conditions its reasonReference names (and an Encounter's diagnosis[].condition), and the
   chart's Conditions recorded at its visit (Condition.encounter: Epic's encounter diagnoses).
-  Any other diagnosis among them (F33.1 beside F10.20), or none read at all, keeps the session
-  counted: the code names therapy, its line names it as `named_as` ("H0004, behavioral health
-  counseling") and the payer criterion it meets asks to confirm `check` (that it was therapy for
-  depression: services/payer_criteria/psychotherapy.py), for the clinician to check. Not
-  counting a session keeps the CBT/IPT card: the safer side when the only diagnosis is another.
+  A depressive or other non-substance psychiatric diagnosis among them (F33.1 beside F10.20;
+  data/session_therapy_kinds.csv), or none read at all, keeps the session counted: the code
+  names therapy, its line names it as `named_as` ("H0004, behavioral health counseling") and the
+  payer criterion it meets asks to confirm `check` (that it was therapy for depression:
+  services/payer_criteria/psychotherapy.py), for the clinician to check. A medical diagnosis
+  beside the substance use does not (review s25 RK2 finding 5: F10.239, which is also alcohol
+  withdrawal, or F10.20 with K70.30 alcoholic cirrhosis, counted the session as therapy, since
+  any second kind broke the "only substance use" test). Not counting a session keeps the
+  CBT/IPT card: the safer side when no psychiatric diagnosis is among them.
 """
 
 from __future__ import annotations
@@ -77,6 +81,13 @@ def reason_rows() -> dict[tuple[str, str], ReasonRow]:
         )
         for row in _rows("session_reason_kinds.csv")
     }
+
+
+@cache
+def therapy_kinds() -> frozenset[str]:
+    """The condition-table kinds that keep a session of a `reason_rows` code counted as therapy
+    (data/session_therapy_kinds.csv)."""
+    return frozenset(row["kind"] for row in _rows("session_therapy_kinds.csv"))
 
 
 class ChartConditions:
@@ -143,8 +154,9 @@ def _diagnoses(resource: Resource, chart: ChartConditions) -> list[tuple[str, st
 def kind_from_reasons(
     system: str, code: str, resource: Resource, chart: ChartConditions | None
 ) -> str:
-    """The row's `session_kind` when every diagnosis the condition table knows among the
-    session's is of the row's `reason_kind`, and there is at least one; else ""."""
+    """The row's `session_kind` when a diagnosis of the row's `reason_kind` is among the
+    session's and none of the `therapy_kinds` (a depressive or other non-substance psychiatric
+    diagnosis) is; else "" (module docstring)."""
     row = reason_rows().get((system, code))
     if row is None or chart is None:
         return ""
@@ -155,4 +167,6 @@ def kind_from_reasons(
     }
     # substance-use-in-remission is the same disorder (condition_codes.csv F1x.11/.21/.91)
     kinds = {k.removesuffix("-in-remission") for k in kinds}
-    return row.session_kind if kinds == {row.reason_kind} else ""
+    if row.reason_kind not in kinds or kinds & therapy_kinds():
+        return ""
+    return row.session_kind

@@ -113,6 +113,12 @@ class Trial(TrialOutcome):
     # course started beside this one (audit 17b W2), that it was taken on both: "PHQ-9 16 on
     # 2025-05-23 was taken on both: venlafaxine 19 weeks in, sertraline 9 days in". None: neither.
     outcome_note: str | None = None
+    # A TMS or ECT course ended the drug's scoring window (device_course_scores.device_cut_off):
+    # its name ("TMS", "ECT") and first session, the last day a score may be the drug's outcome;
+    # None when no course did. Services say the weeks scored up to it beside the weeks in all
+    # (s25 RT finding 9) and mark the cut on the timeline (finding 7).
+    device_cut: str | None = None
+    device_cut_on: date | None = None
     # The combination product the course was read from (every record of it, or some of them when
     # the same drug was also taken on its own), else None: a structured fact, never a note.
     product: Product | None = None
@@ -292,6 +298,13 @@ class Trial(TrialOutcome):
     def current_mg_per_day_high(self) -> float | None:
         """The latest segment's upper end when its dose is a range, else None."""
         return self.segments[-1].mg_per_day_high if self.segments else None
+
+    def __hash__(self) -> int:
+        # Equal trials give equal keys (these are fields __eq__ compares), so sets and dicts of
+        # trials hold what they held. The generated hash walked every field, the dose segments
+        # and scores within them included: 25-60 us a trial, a set or dict.fromkeys of a few
+        # trials on every optimise card (issue 14).
+        return hash((self.ingredient, self.role, self.start, self.end))
 
 
 quick_frozen_init(Trial)

@@ -35,6 +35,7 @@ from datetime import date
 
 from fhir_mapping.adherence_record import Adherence, AdherenceStatus, DoseReading, WardDose
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.percent import pct
 from fhir_mapping.policy import MappingPolicy
 
 _TAKEN = DoseReading.TAKEN
@@ -57,10 +58,6 @@ def ward_days(events: Iterable[MedicationEvent]) -> tuple[WardDose, ...]:
 def given_days(doses: Sequence[WardDose]) -> frozenset[int]:
     """Day numbers (ordinals) a ward dose was given, for adherence.dispense_adherence."""
     return frozenset(d.day.toordinal() for d in doses if d.reading is _TAKEN)
-
-
-def _pct(value: float) -> str:
-    return f"{round(value * 100)} %"
 
 
 def ward_runs(doses: Sequence[WardDose], break_days: int) -> list[tuple[WardDose, ...]]:
@@ -190,7 +187,10 @@ def with_ward(
     )
     held_why = sorted({d.why for d in mine if d.reading is _HELD and d.why})
     when = ", ".join(f"{a.isoformat()} – {b.isoformat()}" for a, b in spans)
-    parts = [f"ward MAR {when}{where}: given on {taken} of {days} days ({_pct(ward_pdc)})"]
+    parts = [
+        f"ward MAR {when}{where}: given on {taken} of {days} days "
+        f"({pct(ward_pdc, policy.pdc_threshold)})"
+    ]
     if missed:
         parts.append(
             f"not given on {len(missed)}"
@@ -212,7 +212,7 @@ def with_ward(
         if course < policy.pdc_threshold:
             status = _POOR
         if missed or held:
-            parts.append(f"course PDC with the ward days {_pct(course)}")
+            parts.append(f"course PDC with the ward days {pct(course, policy.pdc_threshold)}")
             pdc = course
     elif ward_pdc < policy.pdc_threshold:  # stands alone
         status = _POOR
@@ -231,4 +231,5 @@ def with_ward(
         first_fill=None if status is _VERIFIED else adherence.first_fill,
         ward="; ".join(parts),
         ward_pdc=ward_pdc,
+        pdc_line=policy.pdc_threshold,
     )

@@ -116,8 +116,9 @@ def named(findings: Sequence[Finding]) -> tuple[Finding, ...]:
 
 
 def when_word(finding: Finding) -> str:
-    """ "on" for a reaction (a dated event), "since" for a diagnosis (a condition's onset)."""
-    return "on" if is_reaction(finding) else "since"
+    """ "on" for a reaction (a dated event), "since" for a diagnosis (a condition's onset),
+    "recorded" for one dated only by the day it was entered (Finding.onset_word)."""
+    return "on" if is_reaction(finding) else finding.onset_word
 
 
 def refuting(findings: Sequence[Finding], refuted: Sequence[Finding]) -> Finding | None:

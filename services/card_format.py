@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from fhir_mapping.percent import pct
 from fhir_mapping.record import Trial
 
 SUMMARY_MAX = 139  # CDS Hooks 2.0: summary "<140 characters"
@@ -64,8 +65,10 @@ def count_word(count: int) -> str:
     return _COUNT_WORDS.get(count, str(count))
 
 
-def fmt_pct(fraction: float) -> str:
-    return f"{round(fraction * 100)} %"
+def fmt_pct(fraction: float, *against: float) -> str:
+    """ "58 %"; to one decimal where a whole percent would land on or across a threshold in
+    `against` the value is not on (fhir_mapping/percent.py: "49.6 %" beside "more than 50 %")."""
+    return pct(fraction, *against)
 
 
 def names(trials: Iterable[Trial]) -> str:

@@ -219,7 +219,7 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
     if latest < policy.remission_below:
         return f"{head}; PHQ-9 {scores}: in remission (PHQ-9 < {policy.remission_below}, CMS159)."
     if course.response is True:
-        state = f"relapse on {wording} ECT after a response to the acute course"
+        state = _after_response(on_later, wording, policy)
     elif course.response is False:
         state = "not in remission, no response to the acute course or since"
     else:
@@ -227,6 +227,31 @@ def _phased_ect(phases: ect_phases.EctPhases, record: PatientRecord, policy: Pol
     return (
         f"{head}; PHQ-9 {scores}: {state}. The ECT service decides the next step, including "
         "whether TMS has a place."
+    )
+
+
+def _after_response(on_later: list[Score], wording: str, policy: Policy) -> str:
+    """Where the patient stands on the later sessions after an acute response, the latest PHQ-9
+    not in remission: a relapse only while the latest is at the relapse cut-off
+    (policy.mapping.relapse_phq9_at_least, as services/rules/relapse.py reads one); a relapse
+    that came and went (PHQ-9 20, then 7) is said as past (s25 RK1 finding 11: "relapse on
+    continuation/maintenance ECT" beside a latest PHQ-9 of 7); mild scores throughout are no
+    relapse at all."""
+    cut = policy.mapping.relapse_phq9_at_least
+    latest = on_later[-1]
+    if latest.value is not None and latest.value >= cut:
+        return f"relapse on {wording} ECT after a response to the acute course"
+    past = [s for s in on_later[:-1] if s.value is not None and s.value >= cut]
+    if past:
+        peak = max(past, key=lambda s: s.value or 0)
+        return (
+            f"a past relapse on {wording} ECT after a response to the acute course (PHQ-9 "
+            f"{peak.value} on {peak.date.isoformat()}); better since, not in remission (PHQ-9 < "
+            f"{policy.remission_below}, CMS159)"
+        )
+    return (
+        f"response kept on {wording} ECT, not in remission (PHQ-9 < {policy.remission_below}, "
+        "CMS159)"
     )
 
 

@@ -141,3 +141,28 @@ def acute_ect_course(record: PatientRecord, policy: Policy) -> tuple[date, ...]:
     if not days:
         return ()  # nearly every chart
     return ect_phases.running_acute(days, record.as_of, policy.tms_session_recent_days)
+
+
+def ect_outcome_pending(record: PatientRecord, policy: Policy) -> tuple[date, ...]:
+    """The sessions of an acute ECT course that has ended (`acute_ect_course` no longer
+    running) with its outcome not on record: its last session within the ECT course's outcome
+    window (policy.mapping.on_treatment_days_after_end, the window tms_course.ect_courses and the
+    optimise card's ECT line read its outcome in) and no valued PHQ-9 on or after that session;
+    oldest first, or (). Review s25 RK2 finding 10: 13 days after 8 sessions, no PHQ-9 since,
+    the TMS card offered "consider TMS referral" without naming the course and the optimise card
+    offered adjuncts one click. A response to ECT changes what comes next (continuation, not a
+    new treatment), so its outcome is asked first: one rule for the optimise card's hold
+    (rules/optimize/device_course.py) and the TMS referral's (rules/tms_referral_held.py). The
+    same window as the course's outcome, so a score that releases the hold is the one the ECT
+    line reads as its outcome."""
+    days = ect_sessions(record)
+    if not days or acute_ect_course(record, policy):
+        return ()  # nearly every chart; or a course still running (held as running)
+    window = policy.mapping.on_treatment_days_after_end
+    acute = ect_phases.running_acute(days, record.as_of, window)
+    if not acute:
+        return ()  # none within the window, or the latest session is maintenance spacing
+    last = acute[-1]
+    if any(s.value is not None and last <= s.date <= record.as_of for s in record.phq9()):
+        return ()
+    return acute

@@ -24,21 +24,22 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, Role
 from services.order_cards import keyed
-from services.order_hook_skips import renews_running
+from services.order_hook_skips import PATHWAY_ROLES, renews_running
 from services.recommendation import Recommendation
 from services.rules import suicide_risk, tms_referral
 from services.rules.context import RuleContext
-
-# The drafts whose order is a treatment step of the pathway: the suicide-risk card speaks beside
-# them (module docstring).
-_PATHWAY_ROLES = (Role.ANTIDEPRESSANT, Role.AUGMENTATION)
 
 
 def suicide_risk_card(ctx: RuleContext, selected: Sequence[DraftOrder]) -> Recommendation | None:
     """The suicide-risk card at an order of a pathway drug, keyed on its first antidepressant
     draft (else its first adjunct draft), with the quantity line for any selected draft
     dangerous in overdose; None when no pathway drug is drafted or the rule has nothing to say."""
-    pathway = [d for role in _PATHWAY_ROLES for d in selected if d.role is role]
+    # The drafts whose order is a treatment step of the pathway (module docstring), the
+    # antidepressants first (a stable sort keeps the order within each role).
+    pathway = sorted(
+        (d for d in selected if d.role in PATHWAY_ROLES),
+        key=lambda d: d.role is not Role.ANTIDEPRESSANT,
+    )
     if not pathway:
         return None
     return keyed(suicide_risk.rule(ctx, drafts=selected), pathway[0])

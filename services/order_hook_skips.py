@@ -3,7 +3,8 @@ card, a contraindication on record or any critical card says must not start now
 (`no_titration_beside_washout`: audit 15 M1, review 16 M1, review 16 recheck a06), and the TMS card for
 a draft that only renews or re-doses the running drug (`renews_running`: issue 12; a product
 that shares an ingredient with the running one is no renewal, review 10 finding 1); and which
-drafts start or raise a drug (`starts_or_raises`: the unread item-9 card at an order, session 25).
+drafts start or raise a drug (`starts_or_raises`: the unread item-9 card at an order, session 25;
+an adjunct renewed at its running dose is no start, review s25 RK2 finding 1).
 
 Apart from the hook because each is one rule about what not to say, read from the findings or
 the running courses, and the hook's loop reads more plainly without them.
@@ -18,17 +19,9 @@ from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 
-def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
-    """Takes the below-range finding off a draft the MAOI card (critical) says must not start
-    now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
-    "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
-    (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
-    also carried the same "Data not read" block a second time. A draft a condition on record
-    rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
-    a "never" row) is not to be started either: "fine for titration" beside it is the same
-    contradiction (review 16 M1). So is any critical card on the draft: a class allergy with
-    anaphylaxis ("Nortriptyline is in a class with a documented allergy") beside "fine for
-    titration" (review 16 recheck a06). In place."""
+def held_drafts(by_topic: dict[str, list[OrderCheck]]) -> set[tuple[str, str]]:
+    """(draft id, ingredient) of the drafts not to be started now: an MAOI washout, a
+    contraindication on record, or any critical card on the draft (`no_titration_beside_washout`)."""
     held = {
         (c.draft.id, c.draft.ingredient)
         for topic in (MAOI, CONTRAINDICATED)
@@ -40,6 +33,21 @@ def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
         for c in checks
         if c.indicator is Indicator.CRITICAL
     }
+    return held
+
+
+def no_titration_beside_washout(by_topic: dict[str, list[OrderCheck]]) -> None:
+    """Takes the below-range finding off a draft the MAOI card (critical) says must not start
+    now: "Tranylcypromine 20 mg/day is below the minimum adequate dose; fine for titration" beside
+    "stop fluoxetine at least 35 days first" gave titration advice for an order to hold
+    (audit 15 M1). The dose is for the prescriber to plan once the washout is done; the card
+    also carried the same "Data not read" block a second time. A draft a condition on record
+    rules out (order-drug-contraindicated: a tricyclic in the acute recovery period after an MI,
+    a "never" row) is not to be started either: "fine for titration" beside it is the same
+    contradiction (review 16 M1). So is any critical card on the draft: a class allergy with
+    anaphylaxis ("Nortriptyline is in a class with a documented allergy") beside "fine for
+    titration" (review 16 recheck a06). In place."""
+    held = held_drafts(by_topic)
     below = by_topic.get(BELOW)
     if not held or not below:
         return
@@ -67,6 +75,15 @@ def renews_running(ctx: RuleContext, draft: DraftOrder) -> bool:
     )
 
 
+def running_courses(ctx: RuleContext) -> tuple[Trial, ...]:
+    """Every pathway course running on the as-of date: the antidepressants
+    (`PathwayFacts.ongoing_trials`) and the adjuncts (`PathwayFacts.augmentations`, which also
+    holds the episode's ended adjuncts, hence the `ongoing` filter). Lithium or aripiprazole sit
+    only in the second: reading the first alone made every adjunct renewal a new start, and the
+    unread item-9 card stood on each one (review s25 RK2 finding 1)."""
+    return ctx.facts.ongoing_trials + tuple(t for t in ctx.facts.augmentations if t.ongoing)
+
+
 def continues_running(ctx: RuleContext, draft: DraftOrder) -> Trial | None:
     """The running course this draft renews at its dose or lower (review s21 RR finding 8), or
     None: a new start, a raise, or a dose that cannot be compared (either not read as a daily
@@ -76,7 +93,7 @@ def continues_running(ctx: RuleContext, draft: DraftOrder) -> Trial | None:
     mg = draft.mg_per_day_upper if draft.dose_basis is DoseBasis.DAILY else None
     if mg is None:
         return None
-    for t in ctx.facts.ongoing_trials:
+    for t in running_courses(ctx):
         if t.ingredient != draft.ingredient or in_other_product(t, draft):
             continue
         now = t.current_mg_per_day_upper if t.dose_basis is DoseBasis.DAILY else None
@@ -86,8 +103,10 @@ def continues_running(ctx: RuleContext, draft: DraftOrder) -> Trial | None:
 
 
 # The drafts the service reads that change the depression regimen (an INTERACTING draft, such as
-# linezolid, is read only for the MAOI check: no antidepressant course starts with it).
-_REGIMEN_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
+# linezolid, is read only for the MAOI check: no antidepressant course starts with it). The
+# suicide-risk card speaks at an order of any of them (order_hook_cards.suicide_risk_card), and
+# its gaps are left to patient-view on the same drafts (rules/suicide_risk.left_to_patient_view).
+PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
 
 
 def starts_or_raises(ctx: RuleContext, draft: DraftOrder) -> bool:
@@ -97,4 +116,4 @@ def starts_or_raises(ctx: RuleContext, draft: DraftOrder) -> bool:
     monitoring when treatment starts and when the dose changes (FDA class labeling; the
     adjuncts approved for depression, aripiprazole, brexpiprazole, quetiapine XR, carry it too),
     so this is when an unread suicide item matters at an order (rules/suicide_risk.py)."""
-    return draft.role in _REGIMEN_ROLES and continues_running(ctx, draft) is None
+    return draft.role in PATHWAY_ROLES and continues_running(ctx, draft) is None

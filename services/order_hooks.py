@@ -90,14 +90,13 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import DraftOrder, PatientRecord, Role
 from services import cards, order_boxed, order_doses, order_hook_cards
 from services.order_cards import BOXED_SUFFIX, _merge, _with_boxed_warning
-from services.order_checks import draft_readings, formulation_doses
+from services.order_checks import device_course, draft_readings, formulation_doses
 from services.order_checks.adjunct_drafts import adjunct_checks
 from services.order_checks.adjuncts_together import adjuncts_together_check, together_from_nothing
+from services.order_checks.age_fold import fold_above_into_age
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
-from services.order_checks.cautions import (
-    caution_check,
-)
+from services.order_checks.cautions import caution_check
 from services.order_checks.discontinuation import discontinuation_check
 from services.order_checks.doses import age_check, carry_not_checked, dose_checks
 from services.order_checks.drug_disease import drug_disease_check
@@ -227,6 +226,7 @@ def run_order_checks(
                 stacking_check(ctx, draft),
                 metabolic_check(ctx, draft),
                 maoi_diet_check(ctx, draft),  # an MAOI dose that brings the diet (s22 RU 3)
+                device_course.device_course_check(ctx, draft),  # mid TMS/ECT course (s25 RO 1)
             ):
                 if check is not None:
                     by_topic.setdefault(check.topic, []).append(check)
@@ -314,7 +314,7 @@ def run_order_checks(
             # A product sharing an ingredient with one that failed (bupropion after
             # dextromethorphan-bupropion): on the repeat card, after the drug's own failure.
             checks.append(failed_component_check(ctx, draft))
-        for finding in checks:
+        for finding in fold_above_into_age(ctx, checks):  # one card, the age limit's (s25 RO 4)
             if finding is not None:
                 by_topic.setdefault(finding.topic, []).append(finding)
         # Angle-closure glaucoma, urinary retention (review 13 W5): after the Beers check, whose

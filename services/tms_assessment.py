@@ -37,7 +37,8 @@ def finding_line(f: Finding) -> str:
     Condition/abc)": cards.record_cite, session 20). Devices carry no implant date: say so rather
     than leave it out."""
     # onset_text: a partial onset as written, "2024 (year only)" (review 10 recheck R7).
-    when = f"since {f.onset_text}" if f.onset else "date not recorded"
+    # "recorded 2026-01-05" for an entry dated only by its recordedDate (s25 RT finding 5).
+    when = f"{f.onset_word} {f.onset_text}" if f.onset else "date not recorded"
     # An ICD-10-CM code reads as itself to a US clinician; another system's bare number
     # ("231504006") does not: it is named with its system, "SNOMED CT 231504006" (audit 16
     # minor, a11).

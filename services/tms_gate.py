@@ -83,16 +83,6 @@ def line(condition: str) -> str:
     return _tms_lines()[condition]
 
 
-def suicide_alternatives() -> str:
-    """What comes instead of TMS while suicide risk is acute (data/acute_risk.csv)."""
-    return _tms_lines()["suicide-risk"]
-
-
-def acute_treatment() -> str:
-    """The first options while suicide risk is acute, whatever the trials (data/acute_risk.csv)."""
-    return _tms_lines()["suicide-risk-treatment"]
-
-
 def blocks_tms(suicide: SuicideSignal | None, record: PatientRecord) -> bool:
     """True while the patient is acutely at risk: an acute suicide-risk signal, psychotic
     features or catatonia on record (issue 11 item 8). The TMS card checks it itself, so no

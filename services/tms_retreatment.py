@@ -39,7 +39,7 @@ class Retreatment:
 
     def better(self) -> str:
         """ "50 % better": the course's response."""
-        return f"{round((self.course.change or 0.0) * 100)} % better"
+        return f"{self.course.percent()} better"
 
 
 def _after_response(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, Score] | None:
@@ -58,14 +58,21 @@ def _after_response(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, S
     return None if latest is None else (course, latest)
 
 
-def _latest_after(record: PatientRecord, course: TmsCourse, until: date | None) -> Score | None:
-    """The latest valued PHQ-9 after `course`'s outcome score, up to `until` (as-of when None)."""
+def _since(record: PatientRecord, course: TmsCourse, until: date | None) -> list[Score]:
+    """The valued PHQ-9s after `course`'s outcome score, up to `until` (as-of when None), oldest
+    first."""
     outcome = course.latest
     if outcome is None:
-        return None
+        return []
     last = record.as_of if until is None else min(until, record.as_of)
     since = [s for s in record.phq9() if s.value is not None and outcome.date < s.date <= last]
-    return max(since, key=lambda s: s.date) if since else None
+    return sorted(since, key=lambda s: s.date)
+
+
+def _latest_after(record: PatientRecord, course: TmsCourse, until: date | None) -> Score | None:
+    """The latest valued PHQ-9 after `course`'s outcome score, up to `until` (as-of when None)."""
+    since = _since(record, course, until)
+    return since[-1] if since else None
 
 
 def relapse_after(
@@ -81,6 +88,23 @@ def relapse_after(
     if latest is None or latest.value is None:
         return None
     return latest if latest.value >= policy.mapping.relapse_phq9_at_least else None
+
+
+def recovered_relapse(
+    record: PatientRecord, policy: Policy, course: TmsCourse, until: date | None = None
+) -> tuple[Score, Score] | None:
+    """A relapse after `course`'s outcome that has since passed: (the latest PHQ-9 at or above
+    MappingPolicy.relapse_phq9_at_least after the outcome, the latest PHQ-9 after that, below
+    it), up to `until` as `relapse_after` reads it; None when the latest score is itself a
+    relapse (`relapse_after`) or none since reached the threshold. The payer row said "no relapse
+    on record since" beside a PHQ-9 16 on record, then 5 (review s25 RK2 finding 6): the relapse
+    happened and is named, and "well since" says why it is no retreatment now."""
+    since = _since(record, course, until)
+    at_least = policy.mapping.relapse_phq9_at_least
+    high = [s for s in since if s.value is not None and s.value >= at_least]
+    if not high or high[-1] is since[-1]:
+        return None  # no relapse since, or the latest score is one (`relapse_after`)
+    return high[-1], since[-1]
 
 
 def rising(record: PatientRecord, policy: Policy) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
 from fhir_mapping.refills_unread import REFILLS_UNKNOWN
-from services.card_format import fmt_pct, fmt_weeks, plural
+from services.card_format import fmt_weeks, plural
 from services.taken_to_confirm import supply_why
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
@@ -50,7 +50,8 @@ def supply_lapses(adherence: Adherence) -> list[RefillGap]:
 def pdc_text(adherence: Adherence, pdc: float) -> str:
     """ "PDC 100 %", with "; held ... , not counted" after it when a hold left days out."""
     held = held_text(adherence)
-    return f"PDC {fmt_pct(pdc)}; {held}" if held else f"PDC {fmt_pct(pdc)}"
+    shown = adherence.pdc_percent(pdc)
+    return f"PDC {shown}; {held}" if held else f"PDC {shown}"
 
 
 def adherence_text(trial: Trial) -> str:

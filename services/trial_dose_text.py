@@ -51,6 +51,30 @@ def weeks_not_applicable(trial: Trial, sessions: int | None = None) -> str | Non
     return f"{said}; {plural(sessions, 'session')} on record"
 
 
+def to_confirm_mg(trial: Trial, segment: DoseSegment | None = None) -> float | None:
+    """The most the course's latest dose may be a day when its dosage lines leave it to confirm
+    (Trial.dose_to_confirm_mg: "Take 2 tablets (200 mg) daily" beside "Then take 3 tablets (300
+    mg) daily", unsequenced), when that is above what its latest segment reads; None otherwise,
+    and for any `segment` but the latest. The one rule the packet, the card tables and the
+    timeline mark a to-confirm dose by, as the running-dose cards say it ("up to 300 mg/day
+    (dose to confirm)"; s25 RT finding 6: the packet said "50 → 200" and the timeline "200
+    mg/day ... adequate dose" beside that card). Adequacy still reads the segment's own dose."""
+    top = trial.dose_to_confirm_mg
+    if top is None or not trial.segments:
+        return None
+    latest = trial.segments[-1]
+    if segment is not None and segment is not latest and segment != latest:
+        return None
+    upper = latest.mg_per_day_upper
+    return None if upper is not None and upper >= top else top
+
+
+def to_confirm_text(mg_per_day: float, unit: str = "mg/day") -> str:
+    """ "up to 40 mg/day (dose to confirm)": the most a dose to confirm may be, never a dose
+    taken; `unit` "" where a column names it ("Doses, mg/day")."""
+    return f"up to {fmt_mg(mg_per_day)}{f' {unit}' if unit else ''} (dose to confirm)"
+
+
 def dose_path(trial: Trial) -> str:
     """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
     per session or injection (its segments hold a time average, not a dose)."""
@@ -74,6 +98,12 @@ def dose_path(trial: Trial) -> str:
             text = fmt_mg(segment.mg_per_day)
         if not doses or doses[-1] != text:
             doses.append(text)
+    top = to_confirm_mg(trial)
+    if top is not None and doses:  # the latest dose as the running-dose cards say it
+        known = trial.segments[-1].mg_per_day_upper is not None
+        said = to_confirm_text(top, "")
+        # "50 → 200, up to 300 (dose to confirm)"; "up to 40 (dose to confirm)", not "unknown, ..."
+        doses[-1] = f"{doses[-1]}, {said}" if known else said
     return " → ".join(doses) if doses else "unknown"
 
 

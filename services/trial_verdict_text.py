@@ -18,7 +18,7 @@ from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE, REFILLS_NOT_READ
 from fhir_mapping.relapse_on_drug import relapse_text
 from services import trial_dates, trial_indication
-from services.card_format import fmt_mg, fmt_pct, fmt_weeks, plural, record_cite, weeks_text
+from services.card_format import fmt_mg, fmt_weeks, plural, record_cite, weeks_text
 from services.trial_adherence_text import adherence_text
 from services.trial_dose_text import (
     PER_ADMINISTRATION,
@@ -149,7 +149,9 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
     if reason is InadequacyReason.POOR_ADHERENCE:
         if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
             pdc = trial.adherence.pdc
-            refills = f"; refill data PDC {fmt_pct(pdc)}" if pdc is not None else ""
+            refills = (
+                f"; refill data PDC {trial.adherence.pdc_percent()}" if pdc is not None else ""
+            )
             # Days only a statement covers are named too, never as part of the documented
             # non-adherence (adherence.outside_tail; wave 4 K1).
             tail = trial.adherence.not_verified

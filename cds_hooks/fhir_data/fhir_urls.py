@@ -10,6 +10,10 @@ path with a dot segment ("/fhir/../fhir2") is under nothing, since the HTTP clie
 it to a path outside the base (RFC 3986 5.2.4). Scheme and host compare case-insensitively and an
 absent port is the scheme's default (RFC 3986 6.2.2.1 and 6.2.3: "HTTPS://EHR.example:443/fhir" is
 "https://ehr.example/fhir"); the path compares as written (RFC 3986 6.2.2.1: case-sensitive).
+A URL with userinfo ("https://user@ehr.example/fhir", or an empty user "https://:pw@...") has no
+origin here, so neither check accepts it (review s25 RK2 finding 12: `same_origin` accepted one
+that `url_allowed` refused; RFC 3986 3.2.1 deprecates a password in userinfo, and the HTTP
+client would send those credentials as Basic auth in place of the bearer token).
 
 Apart from fhir_source.py because they are pure URL checks, used before any request is built
 (server_access.py, prefetch.py). Importable from fhir_source.py too.
@@ -33,8 +37,11 @@ def under_base(path: str, base_path: str) -> bool:
 
 
 def _origin(parts: SplitResult) -> tuple[str, str | None, int | None] | None:
-    """(scheme, host, port) with the scheme's default port filled in; None for a malformed port.
-    urlsplit lower-cases the scheme and `hostname` the host (RFC 3986 6.2.2.1)."""
+    """(scheme, host, port) with the scheme's default port filled in; None for a malformed port
+    or any userinfo (module docstring). urlsplit lower-cases the scheme and `hostname` the host
+    (RFC 3986 6.2.2.1)."""
+    if "@" in parts.netloc:
+        return None
     try:
         port = parts.port
     except ValueError:
@@ -53,7 +60,7 @@ def same_origin(url: str, base: str) -> bool:
 def url_allowed(url: str, prefixes: tuple[str, ...]) -> bool:
     """True when `url` is under one of the allowed prefixes (scheme, host, port and path prefix)."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
     origin = _origin(parts)
     if origin is None:

@@ -45,7 +45,7 @@ def blood_pressure_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
     name = draft.ingredient.capitalize()
     latest = pair[0]
     summary = cards.fit_summary(
-        f"{name} ordered with blood pressure {latest.text()} and the reading before as high: "
+        f"{name} ordered with blood pressure {latest.text()} and the reading before also high: "
         "control it first",
         f"{name} ordered with uncontrolled blood pressure ({latest.text()}): control it first",
         f"{name} ordered with uncontrolled blood pressure: control it first ({caution.cite})",

@@ -25,6 +25,7 @@ from services import (
 )
 from services.card_format import weeks_text
 from services.order_checks import formulation_doses, label_doses
+from services.order_checks.age_unit import unit_above_age
 from services.order_checks.label_allows import within_label_check
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
@@ -53,7 +54,12 @@ def _range_cite(draft: DraftOrder) -> str:
     )
 
 
-def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
+def dose_checks(
+    ctx: RuleContext, draft: DraftOrder, *, new_start_too: bool = False
+) -> list[OrderCheck]:
+    """The dose findings of a draft. A below-range first start (nothing of the drug running) is
+    left out unless `new_start_too`: the interaction card still says "do not raise the dose
+    until the interaction is settled" for one (order_checks/interactions.py)."""
     # The upper end of a ranged order: the patient may take that much, so "above the maximum"
     # reads it (the safe reading for a dose that may be too high).
     upper = draft.mg_per_day_upper
@@ -125,6 +131,10 @@ def dose_checks(ctx: RuleContext, draft: DraftOrder) -> list[OrderCheck]:
         and not low_dose_use  # e.g. trazodone for sleep: a low dose is not meant as a trial
         # A taper to a stop ends low by design and is no trial (fhir_mapping/taper.py).
         and not draft.tapers_to_stop
+        # A first dose with nothing of the drug running is the titration's start (review s25
+        # RO finding 5: "fine for titration" on every new start was noise); an as-needed one
+        # still is said, it never counts as a trial.
+        and (new_start_too or draft.as_needed or _runs(ctx, draft))
     ):
         minimum = cards.fmt_mg(draft.min_adequate_mg)
         cite = _dose_cite(draft)
@@ -208,6 +218,11 @@ def augmentation_above_range(ctx: RuleContext, draft: DraftOrder) -> OrderCheck 
     )
 
 
+def _runs(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """A course of the drafted drug runs now (a renewal, raise or lowering of it)."""
+    return any(t.ingredient == draft.ingredient for t in ctx.facts.ongoing_trials)
+
+
 def _weeks_already_below(ctx: RuleContext, draft: DraftOrder) -> float | None:
     """Weeks the running course of the drafted drug has spent below its minimum, when that is
     already a full trial's length (policy min_adequate_weeks); else None."""
@@ -225,18 +240,19 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     age = ctx.record.patient.age
     # The upper end of a ranged order: the patient may take that much (the safe reading).
-    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper)
+    limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper, draft.formulation)
     if limit is None:
-        # Within the older-adult maximum: a new start above the label's older-adult start dose
-        # is said instead (s25 FA item 2); above the maximum, that card says the dose.
-        return start_check(ctx, draft)
+        # No dose read and one unit above the limit (s25 RO 3); else a new start above the
+        # label's older-adult start dose (s25 FA item 2); above the maximum, that card says it.
+        return unit_above_age(ctx, draft) or start_check(ctx, draft)
+    form = limit.form()  # " CR": the limit is that formulation's own (age_limits.py)
     name, mg, top = (
-        draft.ingredient.capitalize(),
+        f"{draft.ingredient.capitalize()}{form}",
         draft_dose(draft),
         cards.fmt_mg(limit.max_mg),
     )
     detail = (
-        f"{draft.ingredient} {mg} for a patient aged {age}: the {limit.words()} from age "
+        f"{draft.ingredient}{form} {mg} for a patient aged {age}: the {limit.words()} from age "
         f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
         "another antidepressant."
     )
@@ -270,8 +286,12 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
     if draft.dose_basis is DoseBasis.DAILY and draft.mg_per_day_upper is None:
         cite = _dose_cite(draft)
         checks = f"the dose range ({cite})" if cite else "the dose range"
-        limit = age_limits.limit_for(draft.ingredient, age)
-        if limit is not None:
+        limit = age_limits.limit_for(draft.ingredient, age, draft.formulation)
+        # One unit above the limit is said on the age-limit card (age_unit.py): it was checked.
+        if (
+            limit is not None
+            and age_limits.exceeded(draft.ingredient, age, draft.unit_mg, draft.formulation) is None
+        ):
             checks += (
                 f" and the {cards.fmt_mg(limit.max_mg)} mg/day maximum from age {limit.min_age}"
             )

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.record import DraftOrder
+from fhir_mapping.record import DraftOrder, Role
 from services import cards, interaction_table
+from services.order_checks import doses
 from services.order_checks.model import BELOW, OrderCheck, joined_key
+from services.order_hook_skips import held_drafts
 from services.recommendation import Evidence, Indicator, Recommendation
 from services.rules.context import RuleContext
 
@@ -66,9 +68,9 @@ def interaction_card(
         return None
     severity = interaction_table.highest(found)
     critical = {name for p in found if p.severity is Indicator.CRITICAL for name in p.names()}
-    dose_lines, evidence = _fold_titration(
-        by_topic, {name for p in found for name in p.names()}, critical
-    )
+    names = {name for p in found for name in p.names()}
+    _add_new_starts(ctx, selected, names, by_topic)
+    dose_lines, evidence = _fold_titration(by_topic, names, critical)
     summary = found[0].summary(found[1:])
     involved = [d for d in selected if any(d.ingredient in p.names() for p in found)]
     keys = joined_key(TOPIC, involved)
@@ -86,6 +88,28 @@ def interaction_card(
         source=interaction_table.linked_source(TOPIC, found),
         evidence=evidence,
     )
+
+
+def _add_new_starts(
+    ctx: RuleContext,
+    selected: Sequence[DraftOrder],
+    involved: set[str],
+    by_topic: dict[str, list[OrderCheck]],
+) -> None:
+    """The below-range findings of first starts in a pair of the card, which doses.py leaves
+    out as titration (review s25 RO finding 5), added for `_fold_titration` to word: beside an
+    interaction "do not raise the dose until it is settled" is advice, not noise."""
+    have = {c.draft.id for c in by_topic.get(BELOW, ())}
+    # A draft not to be started now gets no titration line (order_hook_skips, audit 15 M1).
+    held = held_drafts(by_topic)
+    for draft in selected:
+        if draft.role is not Role.ANTIDEPRESSANT or draft.ingredient not in involved:
+            continue
+        if draft.id in have or (draft.id, draft.ingredient) in held:
+            continue
+        for check in doses.dose_checks(ctx, draft, new_start_too=True):
+            if check.topic == BELOW:
+                by_topic.setdefault(BELOW, []).append(check)
 
 
 def _fold_titration(

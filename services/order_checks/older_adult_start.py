@@ -15,6 +15,10 @@ upper end: the patient may take that much on day 1 (the safer reading).
 A warning, as the older-adult maximum's card is: the label's start is lower because plasma levels
 run higher and elimination is slower at that age (Paxil), and the first weeks are when adverse
 effects (falls, hyponatraemia) show. Not snoozable: a check of one order.
+
+A release form with its own older-adult row is judged by it (age_limits.py): paroxetine CR starts
+older adults at 12.5 mg/day and stops at 50 (Paxil CR label), so a CR 25 mg start at 80 is told
+12.5, not the immediate-release 10 mg/day (a strength CR does not come in; s25 RK1 finding 3).
 """
 
 from __future__ import annotations
@@ -38,14 +42,16 @@ def start_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     if draft.dose_basis is not DoseBasis.DAILY or draft.dose_note is not None:
         return None  # a dose per session, or in steps: module docstring
     age = ctx.record.patient.age
-    limit = age_limits.start_above(draft.ingredient, age, draft.mg_per_day_upper)
+    limit = age_limits.start_above(draft.ingredient, age, draft.mg_per_day_upper, draft.formulation)
     if limit is None or limit.start_mg is None or not _new_start(ctx, draft):
         return None
-    name, shown, start = draft.ingredient.capitalize(), draft_dose(draft), limit.start_mg
+    # "Paroxetine CR": a formulation's own row names the form its start is the label's for.
+    form = limit.form()
+    name, shown, start = f"{draft.ingredient.capitalize()}{form}", draft_dose(draft), limit.start_mg
     flag = "; UNVERIFIED" if limit.status == "UNVERIFIED" else ""
     said = f"{cards.fmt_mg(start)} mg/day"
     detail = (
-        f"{draft.ingredient} {shown} starts a drug the patient is not taking now, at age {age}: "
+        f"{draft.ingredient}{form} {shown} starts a drug the patient is not taking now, at age {age}: "
         f"the label's older-adult start dose from age {limit.min_age} is {said} "
         f"({limit.cite}{flag}). Consider starting at {said} and raising it as tolerated, "
         f"within the {limit.words()} of {cards.fmt_mg(limit.max_mg)} mg/day."

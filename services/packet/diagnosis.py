@@ -31,8 +31,11 @@ def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
     return (
         finding.display or finding.code,
         code_text(finding.system, finding.code) or "no code (read from text)",
-        # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
-        maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text),
+        # A partial onset as written, "2024 (year only)" (review 10 recheck R7); an entry dated
+        # only by its recordedDate says so (s25 RT finding 5): the code's earliest onset is on
+        # its own row, and the summary names it beside the cited entry.
+        ("recorded " if finding.onset_recorded else "")
+        + (maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)),
         finding.severity or "not coded",
         kind,
         (str(finding.source), "ref") if finding.source else "–",

@@ -144,7 +144,7 @@ def packet_parts(
         diagnosis_section(record, facts),
         severity_section(record, latest=latest),
         trials_section(record, facts, policy.mapping, counted),
-        therapy_section(record),
+        therapy_section(record, policy, facts.episode_start),
         neuromodulation_section(record, policy),
         safety_section(record, facts, item9),
         payer_section(payer, facts, verdict=verdict),

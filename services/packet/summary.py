@@ -5,11 +5,12 @@ from __future__ import annotations
 from fhir_mapping.gaps import is_record_status, record_status
 from fhir_mapping.record import PatientRecord, Trial
 from services import bipolar_findings, cards
+from services.diagnosis_onset import dating_text
 from services.packet.html import el, esc, text
 from services.packet.payer import counted_trials, verdict_text
 from services.packet.safety import unchecked_lists
 from services.packet.severity import latest_phq9_text
-from services.packet.wording import code_text, maybe_day, plural
+from services.packet.wording import code_text, day_text, plural
 from services.pathway import PathwayFacts, text_only_line
 from services.payer_criteria import PayerEvaluation
 from services.tms_assessment import depression_in_words
@@ -19,7 +20,7 @@ def _item(term: str, description: str, target: str) -> str:
     return el("div", text("dt", term), el("dd", el("a", description, href=f"#{target}")))
 
 
-def _diagnosis(facts: PathwayFacts) -> str:
+def _diagnosis(record: PatientRecord, facts: PathwayFacts) -> str:
     finding = facts.depression_finding
     if finding is None:
         written = depression_in_words(facts.findings_of)  # review 16 W3, s23 RO finding 4
@@ -27,9 +28,10 @@ def _diagnosis(facts: PathwayFacts) -> str:
             text_only_line(written[0]) if written else "no depression diagnosis on the problem list"
         )
     code = code_text(finding.system, finding.code)
-    # A partial onset as written, "2024 (year only)" (review 10 recheck R7).
-    onset = maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)
-    line = f"{finding.display or finding.code}{f' ({code})' if code else ''}, since {onset}"
+    # "since" an onset, "recorded" a recordedDate with the code's earliest onset beside it (s25
+    # RT finding 5); a partial onset as written, "2024 (year only)" (review 10 recheck R7).
+    when = dating_text(record, finding, day_text)
+    line = f"{finding.display or finding.code}{f' ({code})' if code else ''}, {when}"
     if facts.bipolar:  # beside it, as the cards hold the pathway on it (s23 RP finding 5)
         line += f"; {bipolar_findings.subject(facts.bipolar)}: to confirm"
     return line
@@ -111,7 +113,7 @@ def summary_box(
     unread = f"{_UNREAD}<span>{esc(_unread(record))}</span>{_END}" if record.gaps else ""
     return (
         '<dl class="summary">'
-        f"{_DIAGNOSIS}<span>{esc(_diagnosis(facts))}</span>{_END}"
+        f"{_DIAGNOSIS}<span>{esc(_diagnosis(record, facts))}</span>{_END}"
         f"{_SEVERITY}<span>{esc(latest if latest is not None else latest_phq9_text(record))}"
         f"</span>{_END}"
         f"{_TRIALS}<span>"

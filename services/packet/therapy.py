@@ -16,6 +16,8 @@ from services.card_format import record_cite
 from services.packet.html import bullets, section_open, table, text
 from services.packet.wording import code_text, day_text, maybe_day, plural, span_text
 from services.policy import Policy
+from services.psychotherapy_current import past_course_words, psychotherapy_standing
+from services.psychotherapy_sessions import psychotherapy_sessions
 from services.tms_course import TmsCourse
 
 # The sections' openings, built once (issue 14, speed).
@@ -98,7 +100,26 @@ def _absence(
     return f"{what}: {none}."
 
 
-def therapy_section(record: PatientRecord) -> str:
+def _not_current(record: PatientRecord, policy: Policy, episode_start: date | None) -> str | None:
+    """ "Not current: before this episode (since 2025-12-01), none in the last 180 days", the
+    psychotherapy card's words, when no course session is current (the card's
+    rule, services/psychotherapy_current.py; s25 RT finding 10: the packet listed 2023 therapy
+    with no word that it predates this episode); None otherwise."""
+    found = psychotherapy_standing(
+        record, policy, episode_start, psychotherapy_sessions(record, policy)
+    )
+    if found.current or not found.past_course:
+        return None
+    _, why = past_course_words(found, episode_start, policy)
+    return f"Not current: {why}."
+
+
+def therapy_section(
+    record: PatientRecord, policy: Policy | None = None, episode_start: date | None = None
+) -> str:
+    """`policy` and `episode_start` (PathwayFacts.episode_start) let the section say, as the
+    psychotherapy card does, that the therapy on record is not current; without a policy it
+    lists what is on record only."""
     parts = [_THERAPY]
     sessions = [p for p in record.procedures if p.kind is _PSYCHOTHERAPY]
     if sessions:
@@ -114,6 +135,9 @@ def therapy_section(record: PatientRecord) -> str:
                 cls="therapy",
             )
         )
+        note = None if policy is None else _not_current(record, policy, episode_start)
+        if note is not None:
+            parts.append(text("p", note, cls="lines"))
     referrals = _referral_lines(record, "psychotherapy", "Psychotherapy")
     if not sessions:
         # What is read: psychotherapy Procedures, visits (Encounters coded as psychotherapy) and
@@ -152,10 +176,7 @@ def _course_scores(course: TmsCourse, policy: Policy) -> str:
     change = course.change or 0.0
     word = "better" if change >= 0 else "worse"
     state = "response (≥ 50 % drop)" if course.response else "no response (< 50 % drop)"
-    return (
-        f"PHQ-9 {_score_text(before)} → {_score_text(after)}, {round(abs(change) * 100)} % "
-        f"{word}: {state}"
-    )
+    return f"PHQ-9 {_score_text(before)} → {_score_text(after)}, {course.percent()} {word}: {state}"
 
 
 def _state(course: TmsCourse, policy: Policy, name: str) -> str:

@@ -22,6 +22,7 @@ from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
 from services.pathway import PathwayFacts
+from services.scored_weeks import scored_text
 from services.trial_dose_text import weeks_not_applicable
 
 _HEADER = (
@@ -194,7 +195,10 @@ def _weeks(trial: Trial, record: PatientRecord | None) -> str:
     instead = weeks_not_applicable(trial, sessions)
     if instead is not None:
         return instead
-    return trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose))
+    cell = trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose))
+    # Cut by a TMS/ECT course: the weeks the verdict was scored over first (s25 RT finding 9).
+    scored = scored_text(trial, cards.fmt_weeks, day_text)
+    return cell if scored is None else f"{scored}; {cell} in all"
 
 
 def _row(

@@ -7,6 +7,7 @@ from datetime import date
 from fhir_mapping.ages import youngest
 from fhir_mapping.record import Finding, FindingKind
 from services import bipolar_findings
+from services.diagnosis_onset import first_onset
 from services.episode_codes import earlier_episode_codes, earlier_text
 from services.pathway import finding_line, qualifies_as_mdd, text_only_line
 from services.payer_criteria.findings import finding_names, findings_of
@@ -77,7 +78,7 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
             c,
             CriterionStatus.NOT_MET,
             (
-                f"{finding_line(f)}: coded as {f.severity}; the policy asks for "
+                f"{_dated_line(f, x)}: coded as {f.severity}; the policy asks for "
                 f"{c.wording.lower().rstrip('.')}",
                 *named,
             ),
@@ -88,9 +89,18 @@ def evaluate_diagnosis(c: Criterion, x: Inputs) -> CriterionResult:
     return judged(
         c,
         CriterionStatus.MET,
-        (f"{finding_line(best)}; {severity}", *named),
+        (f"{_dated_line(best, x)}; {severity}", *named),
         to_confirm=_bipolar_doubt(x),
     )
+
+
+def _dated_line(finding: Finding, x: Inputs) -> str:
+    """finding_line, and for an entry dated only by its recordedDate ("F33.2, recorded
+    2026-01-05") its code's earliest onset on record (services/diagnosis_onset.py; s25 RT
+    finding 5): "...; F33.2 on record since 2025-01-06 (its onset)"."""
+    first = first_onset(x.record, finding)
+    onset = f"; {first.code} on record since {first.onset_text} (its onset)" if first else ""
+    return finding_line(finding) + onset
 
 
 def _bipolar_doubt(x: Inputs) -> str | None:

@@ -33,7 +33,7 @@ from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
 from services.tms_course import TmsCourse
-from services.tms_retreatment import relapse_after
+from services.tms_retreatment import recovered_relapse, relapse_after
 
 _HISTORY = (DataDomain.PROCEDURES, DataDomain.REFERRALS)  # where an earlier course is recorded
 _TMS = ProcedureKind.TMS  # compared per procedure: a module constant (issue 14)
@@ -43,8 +43,19 @@ def _course_text(course: TmsCourse) -> str:
     return f"TMS course {course.dates()} ({course.sessions_text()})"
 
 
+def _just_ended(course: TmsCourse, x: Inputs) -> bool:
+    """A course inside its running window whose last session is past and whose end the record
+    does not show (TmsCourse.ended_on_record): running, or just ended."""
+    return course.running and course.end < x.record.as_of
+
+
 def _not_earlier(course: TmsCourse, x: Inputs) -> str:
     """Why a course on record is not judged as an earlier course."""
+    if _just_ended(course, x):
+        return (
+            f"the TMS course since {course.start.isoformat()} ({course.sessions_text()}) is "
+            f"running or just ended (last session {course.end.isoformat()})"
+        )
     if course.running:
         return (
             f"the TMS course running since {course.start.isoformat()} ({course.sessions_text()}) "
@@ -61,7 +72,9 @@ def _needs(c: Criterion) -> str:
     return f"{'more than' if c.improvement_more_than else 'at least'} {round(c.min_improvement * 100)} %"
 
 
-def _without_course(c: Criterion, x: Inputs, skipped: tuple[str, ...]) -> CriterionResult:
+def _without_course(
+    c: Criterion, x: Inputs, skipped: tuple[str, ...], unsettled: bool = False
+) -> CriterionResult:
     """No earlier adequate course on record: an initial course, or what keeps it from being said."""
     record = x.record
     undated = sum(1 for p in record.procedures if p.kind is _TMS and p.date is None)
@@ -96,19 +109,56 @@ def _without_course(c: Criterion, x: Inputs, skipped: tuple[str, ...]) -> Criter
     # only to judge a course's response (audit 15 W4).
     if any(record.incomplete(d) for d in _HISTORY):
         return judged(c, CriterionStatus.NOT_AVAILABLE, ("TMS history not available", *skipped))
+    if unsettled:
+        # Never "initial course" to the payer beside a course that may have ended (review s25
+        # RK2 finding 7): if it has, a new course is a retreatment, judged on its response and a
+        # relapse since. The safer claim is the one the record supports: not on record.
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            skipped,
+            to_document=(
+                "whether the TMS course has ended (if it has, a new referral is a retreatment: "
+                "its response and a relapse since)"
+            ),
+        )
     return judged(
         c, CriterionStatus.MET, ("no earlier TMS course on record: initial course", *skipped)
     )
 
 
+def _no_relapse_now(x: Inputs, course: TmsCourse, until: date | None) -> str:
+    """Why no relapse is judged now: none on record since the course, or one that has passed
+    ("relapsed (PHQ-9 16, 2026-02-02), well since (PHQ-9 5, 2026-03-30, below 10)": review s25
+    RK2 finding 6, where "no relapse on record" stood beside the 16). Still no retreatment now:
+    L37086's relapse is the depression a retreatment would treat, and the latest score shows
+    none (tms_retreatment.recovered_relapse)."""
+    at_least = x.policy.mapping.relapse_phq9_at_least
+    passed = recovered_relapse(x.record, x.policy, course, until)
+    if passed is None:
+        return f"no relapse on record since (no later PHQ-9 of {at_least} or more)"
+    high, latest = passed
+    return (
+        f"relapsed (PHQ-9 {high.value}, {high.date.isoformat()}), well since (PHQ-9 "
+        f"{latest.value}, {latest.date.isoformat()}, below {at_least}): no relapse now"
+    )
+
+
 def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
     policy = x.policy
-    found = tms_course.courses(x.record, policy)
+    as_of = x.record.as_of
+    # A course inside the cards' running window that the record shows has ended is judged as an
+    # ended course here (TmsCourse.ended_on_record, review s25 RK2 finding 7).
+    found = [
+        k.as_ended() if k.running and k.ended_on_record(as_of, policy) else k
+        for k in tms_course.courses(x.record, policy)
+    ]
     earlier = [k for k in found if not k.running and not k.short(policy)]
     if not earlier:
-        return _without_course(c, x, tuple(_not_earlier(k, x) for k in found))
+        skipped = tuple(_not_earlier(k, x) for k in found)
+        return _without_course(c, x, skipped, any(_just_ended(k, x) for k in found))
     course = earlier[-1]
-    line = f"{_course_text(course)}: {course.outcome()}"
+    line = f"{_course_text(course)}: {course.outcome(c.min_improvement)}"
     change = course.change
     if change is None:
         return judged(c, CriterionStatus.NOT_ON_RECORD, (f"{line}: the response is not on record",))
@@ -122,10 +172,7 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
         return judged(
             c,
             CriterionStatus.NOT_ON_RECORD,
-            (
-                f"{line}; no relapse on record since (no later PHQ-9 of "
-                f"{policy.mapping.relapse_phq9_at_least} or more)",
-            ),
+            (f"{line}; {_no_relapse_now(x, course, following[0].start if following else None)}",),
             to_document="a relapse after the earlier TMS course's response (a current rating-scale score)",
         )
     boundary = at_boundary and c.improvement_more_than

@@ -38,6 +38,7 @@ class _MappingPolicyConfig(BaseModel):
     stay_left_min_days: int = Field(2, ge=1, le=30)
     stay_left_after_days: int = Field(7, ge=1, le=365)
     stay_left_single_after_days: int = Field(30, ge=1, le=365)
+    ed_visit_max_days: int = Field(3, ge=1, le=30)
 
     @field_validator("maybe_running_days")
     @classmethod

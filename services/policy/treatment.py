@@ -7,7 +7,7 @@ The settings' defaults, with their sources, and their `[policy]` table bounds (R
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -136,6 +136,19 @@ class TreatmentPolicy:
     # a pregnancy now than her age and sex do, and the service does not ask that of every woman
     # (a 2022 Z34.82 read in 2026 was noise). Longer asks more often (the cautious side).
     stale_pregnancy_ask_years: float = 2.0
+
+    def __post_init__(self) -> None:
+        # The `[policy]` table is checked at the edge (TreatmentPolicyConfig, pydantic: the
+        # Literal). A Policy built in code (an offline script, a test) was not: Policy(
+        # drug_market="CA") ran silently as a market no drug-table row names, so neither the US
+        # nor the Canadian labels applied (s25 RK1 finding 10). The same Literal refuses it here,
+        # naming the field and the values allowed.
+        allowed = get_args(DrugMarket)
+        if self.drug_market not in allowed:
+            raise ValueError(
+                f"drug_market: {self.drug_market!r} is not allowed; use one of "
+                f"{', '.join(repr(v) for v in allowed)}"
+            )
 
 
 class TreatmentPolicyConfig(BaseModel):

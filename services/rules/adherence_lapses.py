@@ -177,7 +177,7 @@ def lapse_line(ctx: RuleContext, trial: Trial) -> str:
     estimated = (
         ", estimated from quantity and the order's dose" if trial.adherence.estimated else ""
     )
-    refills = f" (PDC {cards.fmt_pct(pdc)}{estimated})" if pdc is not None else ""
+    refills = f" (PDC {trial.adherence.pdc_percent()}{estimated})" if pdc is not None else ""
     line = f"{head}no supply dispensed for {lapses}{refills}: not counted as time on the drug."
     score = trial.on_treatment
     if trial.before_gap is not None and trial.before_gap.failed:

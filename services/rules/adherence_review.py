@@ -163,7 +163,7 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             return f"{trial.ingredient} non-adherence documented"
         if trial.adherence.pdc is not None:
             estimated = " (estimated)" if trial.adherence.estimated else ""
-            return f"{trial.ingredient} PDC {cards.fmt_pct(trial.adherence.pdc)}{estimated}"
+            return f"{trial.ingredient} PDC {trial.adherence.pdc_percent()}{estimated}"
         return f"{trial.ingredient} refill gaps"
     if (
         InadequacyReason.TOO_SHORT in reasons

@@ -58,7 +58,10 @@ def above_limit(ctx: RuleContext) -> list[tuple[Trial, age_limits.AgeLimit]]:
         # The upper end of a ranged dose, the highest reading of one to confirm: the safe
         # reading for "above the limit".
         limit = age_limits.exceeded(
-            trial.ingredient, ctx.record.patient.age, running_dose.ceiling_reading(trial).mg
+            trial.ingredient,
+            ctx.record.patient.age,
+            running_dose.ceiling_reading(trial).mg,
+            trial.formulation,
         )
         if limit is not None:
             found.append((trial, limit))

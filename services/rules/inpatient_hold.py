@@ -218,11 +218,14 @@ def _after_discharge(rec: Recommendation, stay: CurrentStay) -> str:
     return rec.summary
 
 
-def conflict_line(stay: CurrentStay) -> str:
+def conflict_line(stay: CurrentStay, max_ed_days: int) -> str:
     """ "**Inpatient stay recorded open since 2023-05-10** [Encounter/x], with outpatient
     visits since (first 2024-10-21): check its status in the chart; nothing is held on it."
     Pharmacy fills when no visit says it (review 17 second recheck M2: monthly fills, no
-    visit)."""
+    visit), PHQ-9 results when neither does (an ED visit only). An ED visit says "ED visit"
+    (review s25 RK2 finding 4: a stale ED visit was called an inpatient stay), and one read as
+    left open only for its length (`CurrentStay.overdue`) says that, with `max_ed_days` (the
+    mapping policy's `ed_visit_max_days`)."""
     since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
     first: date | None = stay.outpatient_since
     what = "outpatient visits"
@@ -230,21 +233,36 @@ def conflict_line(stay: CurrentStay) -> str:
         first = stay.visit_days[0]
     elif stay.fill_days:
         what, first = "pharmacy fills", stay.fill_days[0]
+    elif stay.score_days:
+        what, first = "PHQ-9 results", stay.score_days[0]
     first_day = first.isoformat() if first is not None else ""
     where = record_cite(stay.source, stay.start is not None, " [{}]")
+    head = "ED visit" if stay.ed_visit else "Inpatient stay"
+    if stay.overdue:
+        evidence = (
+            f", more than {max_ed_days} days ago with nothing recorded since (an ED visit lasts "
+            "hours)"
+        )
+    else:
+        evidence = f", with {what} since (first {first_day})"
     return (
-        f"**Inpatient stay recorded open{since}**{where}, with {what} since (first "
-        f"{first_day}): check its status in the chart; nothing is held on it."
+        f"**{head} recorded open{since}**{where}{evidence}: check its status in the chart; "
+        "nothing is held on it."
     )
 
 
-def _with_conflict(recs: Sequence[Recommendation], stay: CurrentStay) -> list[Recommendation]:
+def _with_conflict(
+    ctx: RuleContext, recs: Sequence[Recommendation], stay: CurrentStay
+) -> list[Recommendation]:
     """`recs` with `conflict_line` once, at the top of the first card whose one-clicks a stay
-    would hold (review 17 recheck R2: said once, no hold); none such: as they are."""
+    (or the ED visit) would hold (review 17 recheck R2: said once, no hold); none such: as they
+    are."""
     out = list(recs)
+    topics = _held_topics(stay)
+    line = conflict_line(stay, ctx.policy.mapping.ed_visit_max_days)
     for i, rec in enumerate(out):
-        if rec.topic in _HELD_TOPICS:
-            detail = cards.join_sections(conflict_line(stay), rec.detail)
+        if rec.topic in topics:
+            detail = cards.join_sections(line, rec.detail)
             out[i] = screen.with_fields(rec, detail=detail)
             break
     return out
@@ -260,12 +278,14 @@ def hold_one_click(
     stay is in progress (nearly always).
     A stay recorded in progress that outpatient visits since contradict (CurrentStay
     .contradicted; review 17 recheck R2) holds nothing: the later visits show the patient
-    left, and a hold kept on a stay left open by mistake would last for ever. It is said once,
-    as a record to correct, when no real stay is in progress."""
+    left, and a hold kept on a stay left open by mistake would last for ever. So is an ED
+    visit past `ed_visit_max_days` or with any outpatient event since its arrival day
+    (fhir_mapping/current_stays.py `_ed_left`). It is said once, as a record to correct, when no
+    real stay is in progress."""
     stays = [s for s in ctx.record.current_stays if not s.contradicted]
     if not stays:
         conflicts = ctx.record.current_stays
-        return _with_conflict(recs, conflicts[-1]) if conflicts else list(recs)
+        return _with_conflict(ctx, recs, conflicts[-1]) if conflicts else list(recs)
     stay = _shown_stay(stays)
     topics = _held_topics(stay)
     first = next((r.topic for r in recs if r.topic in topics and r.topic not in hidden), "")

@@ -102,7 +102,7 @@ def hold_drug_orders(
             # summary). It says them, under the earlier hold's line, and its step joins the
             # summary's (hold_words.ordered: the suicide-risk step first).
             held = _earlier_held(rec, holds)
-            line = line_for(held) if held else None
+            line = _listed_above(line_for(held), held) if held else None
             below = True
         if line is None:
             out.append(rec)
@@ -125,6 +125,22 @@ def _earlier_held(rec: Recommendation, holds: Callable[[Suggestion], bool]) -> l
     still held by this hold, though no longer on the card to take off."""
     before = rec.hold_wording
     return [] if before is None else [s for s in before.held if holds(s)]
+
+
+# What a second hold's line says in place of proposals an earlier hold's line lists already.
+LISTED_ABOVE = "also held (listed above)"
+
+
+def _listed_above(line: str | None, held: Sequence[Suggestion]) -> str | None:
+    """A later hold's `line` with the proposals it names cut to `LISTED_ABOVE` where they are the
+    `held` an earlier hold's line lists already: its reason and what to settle are its own, the
+    list is not (s25 RK1 finding 4: an item 9 of 2 and a long QTc listed "Propose adjunctive
+    aripiprazole ...; brexpiprazole ..." twice, one under the other). A line that does not name
+    them as one "; " run (its own wording) stands as written."""
+    labels = "; ".join(s.label for s in held)
+    if line is None or not labels or labels not in line:
+        return line
+    return line.replace(labels, LISTED_ABOVE, 1)
 
 
 def _under_top(detail: str, line: str) -> str:

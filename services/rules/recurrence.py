@@ -236,7 +236,7 @@ def _restart_step(
         )
     text = f"{trial.ingredient} {dose}: {step_text('restart')} {step_cite('restart', 'APA 2010')}"
     mg = segment.mg_per_day_upper if segment is not None else None
-    limit = age_limits.exceeded(trial.ingredient, ctx.record.patient.age, mg)
+    limit = age_limits.exceeded(trial.ingredient, ctx.record.patient.age, mg, trial.formulation)
     if limit is not None:
         text += (
             f", at most {cards.fmt_mg(limit.max_mg)} mg/day at age {ctx.record.patient.age} "

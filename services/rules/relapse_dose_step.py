@@ -121,7 +121,7 @@ def _dose_step(
     # The formulation's own ceiling where its label sets one (bupropion SR 400: review 15 W3),
     # the market's label where it stops lower (mirtazapine 45 in the US: review s19 item 4).
     top = age_limits.capped(
-        trial.ingredient, ctx.record.patient.age, site_ceiling(ctx.policy, trial)
+        trial.ingredient, ctx.record.patient.age, site_ceiling(ctx.policy, trial), trial.formulation
     )
     upper = trial.current_mg_per_day_upper
     at_top = top is not None and upper is not None and upper >= top

@@ -79,14 +79,14 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     latest = pair[0]
     if drugs or sessions:
         summary = cards.fit_summary(
-            f"Blood pressure {latest.text()} and the reading before as high, with {names}: review",
+            f"Blood pressure {latest.text()} and the reading before also high, with {names}: review",
             f"Uncontrolled blood pressure ({latest.text()}) with {names}: review",
             f"Uncontrolled blood pressure with {names}: review",
         )
     else:  # only courses that ended: the caution is for a restart
         ended_names = f"{names}, course ended: treat the pressure before any restart"
         summary = cards.fit_summary(
-            f"Blood pressure {latest.text()} and the reading before as high; {ended_names}",
+            f"Blood pressure {latest.text()} and the reading before also high; {ended_names}",
             f"Uncontrolled blood pressure ({latest.text()}); {ended_names}",
             f"Uncontrolled blood pressure; {ended_names}",
         )

@@ -26,6 +26,7 @@ from services.interaction_table import Taking
 from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
+from services.trial_dose_text import to_confirm_text as to_confirm_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +136,6 @@ def dosed(ingredient: str, mg_per_day: float | None, *, to_confirm: bool = False
     if to_confirm:
         return f"{ingredient} {to_confirm_text(mg_per_day)}"
     return f"{ingredient} {cards.fmt_mg(mg_per_day)} mg/day"
-
-
-def to_confirm_text(mg_per_day: float) -> str:
-    """ "up to 40 mg/day (dose to confirm)": the most a dose to confirm may be, never a dose
-    taken."""
-    return f"up to {cards.fmt_mg(mg_per_day)} mg/day (dose to confirm)"
 
 
 def said_dose(trial: Trial, read: Reading) -> str:

@@ -30,6 +30,12 @@ advice; nothing is offered as an order (what to change is the prescriber's decis
 snoozable with a reason; its fingerprint is the result and the drugs, so a new ECG ends a snooze.
 While it is shown, the optimise card's medication proposals are text, not one click: a higher
 dose or an added drug can lengthen the QTc further.
+
+A drug started after the ECG is named as such ("QTc 485 ms on 2026-08-20, before citalopram
+started"; its line "This ECG predates it: no QTc on it since"), never "with
+citalopram running" (s25 RK1 finding 7): the reading is not the drug's effect, but a long QTc
+before a QT-prolonging drug is the baseline its label warns about, so the card still speaks (the
+safer reading) and asks for an ECG on the drug.
 """
 
 from __future__ import annotations
@@ -173,26 +179,50 @@ def _lowest(lines: list[LabRule]) -> LabRule:
     return min(lines, key=lambda r: r.high or 0.0)
 
 
+def started_after(drug: QtDrug, lab: LabResult) -> bool:
+    """The drug began after the ECG was taken: the reading is not on it. A start known only as
+    the day it was listed (trial_dates.listed_undated) is not its start and is not read so."""
+    start = drug.taking.start
+    return start is not None and not drug.taking.listed_undated and start > lab.date
+
+
 def _names(found: LongQtc) -> str:
-    return cards.and_list([d.taking.ingredient for d in found.drugs])
+    """ "with citalopram running", ", before citalopram started" (every drug began after the
+    ECG), or both ("with methadone running, before citalopram started")."""
+    later = [d.taking.ingredient for d in found.drugs if started_after(d, found.lab)]
+    during = [d.taking.ingredient for d in found.drugs if not started_after(d, found.lab)]
+    said = [f" with {cards.and_list(during)} running"] if during else []
+    if later:
+        said.append(f"{',' if not said else ''} before {cards.and_list(later)} started")
+    return ",".join(said)
 
 
 def _summary(found: LongQtc) -> str:
     qtc = f"QTc {lab_safety.text(found.lab)}"
+    names = _names(found)
     if found.stop:
         return cards.fit_summary(
-            f"{qtc} with {_names(found)} running: above {found.line.bounds()}, {found.line.says}",
-            f"{qtc} with {_names(found)} running: above {found.line.bounds()}",
+            f"{qtc}{names}: above {found.line.bounds()}, {found.line.says}",
+            f"{qtc}{names}: above {found.line.bounds()}",
         )
     if found.line.check == "qtc-caution":
         return cards.fit_summary(
-            f"{qtc} with {_names(found)} running: each prolongs the QT interval",
-            f"{qtc} with {_names(found)} running",
+            f"{qtc}{names}: each prolongs the QT interval",
+            f"{qtc}{names}",
         )
     return cards.fit_summary(
-        f"{qtc} with {_names(found)} running: above {found.line.bounds()}{_at_age(found)}",
-        f"{qtc} with {_names(found)} running",
+        f"{qtc}{names}: above {found.line.bounds()}{_at_age(found)}",
+        f"{qtc}{names}",
     )
+
+
+def _drug_line(drug: QtDrug, lab: LabResult) -> str:
+    """A drug's bullet: what it is and why listed, and, when it began after the ECG, that no QTc
+    has been read on it (the card's QTc is the latest this service compares)."""
+    line = f"- {drug.taking.text()}: {drug.why}."
+    if started_after(drug, lab):
+        line += " This ECG predates it: no QTc on it since."
+    return line
 
 
 def _at_age(found: LongQtc) -> str:
@@ -227,7 +257,7 @@ def detail(found: LongQtc) -> str:
             "), with more than one QT-prolonging drug running (the combination is a risk factor "
             "for torsades):"
         )
-    lines = [head, *(f"- {d.taking.text()}: {d.why}." for d in found.drugs)]
+    lines = [head, *(_drug_line(d, lab) for d in found.drugs)]
     advice = line.if_running or "repeat the ECG and review the QT-prolonging drugs"
     unread = (
         f"A later QTc ({found.unread.date.isoformat()}) could not be compared: read it before "

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.record import DraftOrder, Role, SourceRef
+from fhir_mapping.record import DraftOrder, SourceRef
 from services import (
     cards,
     pathway_contraindications,
@@ -57,11 +57,11 @@ from services import (
     tms_gate,
 )
 from services.acute_risk import SuicideLevel, SuicideSignal
-from services.order_hook_skips import starts_or_raises
+from services.order_hook_skips import PATHWAY_ROLES, starts_or_raises
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.risk_signal import RiskCheck, RiskEvent
-from services.rules import suicide_risk_discharge, suicide_risk_text
+from services.rules import suicide_risk_discharge, suicide_risk_text, suicide_risk_young
 from services.rules.context import RuleContext
 from services.rules.suicide_risk_overdose import (
     OverdoseRisk,
@@ -118,8 +118,10 @@ def _detail(
 ) -> str:
     sections = ["**Found:**\n" + "\n".join(found_lines(signal))]
     if discharge is not None:
-        # The acute-risk treatment lines below name ECT (CANMAT para 215) already.
-        sections.append(suicide_risk_discharge.section(discharge, ctx, ect=not signal.acute))
+        # The acute-risk treatment lines below name ECT (CANMAT para 215) already; below 18 the
+        # adult line is not said (NICE NG134 keeps ECT for a minor to specialists: s25 RK1 extra).
+        ect = not signal.acute and suicide_risk_young.adult_ect(ctx)
+        sections.append(suicide_risk_discharge.section(discharge, ctx, ect=ect))
     # Not the screen the Found line names already: a C-SSRS that found the risk is both the
     # signal and its own assessment, and was listed twice (review s22 RS finding 7).
     later = [
@@ -142,13 +144,14 @@ def _detail(
     # the decision the optimise card makes (pathway_contraindications) leaves it out here too and
     # one line says why.
     no_esketamine = pathway_contraindications.why_not(ctx.facts, _ESKETAMINE)
+    # What the age rows say of ECT and esketamine below 18, said where either is spoken of.
+    young = suicide_risk_young.age_line(ctx)
     if signal.acute and ctx.facts.tms.only_acute:
         # Issue 11 item 8: the patient otherwise meets the TMS criteria, so say here (the card
         # that is always shown while the risk is acute) what comes instead.
-        alternatives = (
-            tms_gate.line("suicide-risk-no-esketamine")
-            if no_esketamine
-            else tms_gate.suicide_alternatives()
+        # Below an age ECT or esketamine is left out too (suicide_risk_young, s25 RK1 extra).
+        alternatives = tms_gate.line(
+            suicide_risk_young.row_key(ctx, "suicide-risk", no_esketamine=bool(no_esketamine))
         )
         # "Otherwise met" only when the payer rule set the TMS card judges by is met as well
         # (audit 15 W1: two SSRIs of one class and no psychotherapy meet the clinic's count but
@@ -167,10 +170,10 @@ def _detail(
         # failed trials (CANMAT 2023 para 215; esketamine's FDA indication for MDD with acute
         # suicidal ideation or behaviour). Psychotic features have their own path (optimise card:
         # antipsychotic combination or ECT), and esketamine is not indicated there.
-        treatment = (
-            tms_gate.line("suicide-risk-treatment-no-esketamine")
-            if no_esketamine
-            else tms_gate.acute_treatment()
+        treatment = tms_gate.line(
+            suicide_risk_young.row_key(
+                ctx, "suicide-risk-treatment", no_esketamine=bool(no_esketamine)
+            )
         )
         head = (
             "**If the assessment finds acute risk:** "
@@ -180,8 +183,10 @@ def _detail(
         sections.append(head + treatment + ".")
     else:
         no_esketamine = ""  # esketamine is not named on this card: nothing to explain
+        young = ""
     if no_esketamine:
         sections.append(f"**Esketamine not offered (contraindicated):** {no_esketamine}.")
+    sections.append(young)
     keys = ("simon2013", "cssrs", "chung2017") if discharge is not None else ("simon2013", "cssrs")
     sections.append(cards.guideline_links(*keys))
     return cards.join_sections(*sections)
@@ -282,7 +287,10 @@ def left_to_patient_view(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> froz
     (`_unread_left_out`): its gaps (the unread answer itself) are then carried by that card, not
     raised again as a data-quality card saying the same thing at every renewal."""
     signal = ctx.facts.suicide
-    if signal is None or not any(d.role is Role.ANTIDEPRESSANT for d in drafts):
+    # The card speaks beside any pathway draft, an adjunct too (order_hook_cards.suicide_risk_card):
+    # an antidepressant-only test here raised the data-quality card "1 rating-scale result could
+    # not be read" at every lithium renewal instead (review s25 RK2 finding 1).
+    if signal is None or not any(d.role in PATHWAY_ROLES for d in drafts):
         return frozenset()  # no card at this order either way (order_hooks.run_order_checks)
     discharge = suicide_risk_discharge.recent_discharge(ctx.record, ctx.policy)
     return frozenset({TOPIC}) if _unread_left_out(ctx, signal, discharge, drafts) else frozenset()

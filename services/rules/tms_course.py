@@ -70,7 +70,6 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
             ],
             "response not measurable",
         )
-    change = course.change or 0.0
     if response:
         state = (
             f"response (>= 50 %, CANMAT 2023 para 180); remission below "
@@ -81,7 +80,7 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
                 f"**Response check (week {week}):** {course.outcome()}: {state}. A response on "
                 "record is what a later retreatment needs (LCD L37086)."
             ],
-            f"responding ({round(change * 100)} % better)",
+            f"responding ({course.percent()} better)",
         )
     lines = [
         f"**Response check (week {week}):** {course.outcome()}: no response yet (response = a "
@@ -108,7 +107,7 @@ def _response_lines(ctx: RuleContext, course: TmsCourse) -> tuple[list[str], str
         )
         lines.extend(line for line in (options, ect.line) if line)
         return lines, f"no response by week {week}: review the course"
-    return lines, f"no response yet ({round(change * 100)} % better)"
+    return lines, f"no response yet ({course.percent()} better)"
 
 
 def _during(f: Finding, course: TmsCourse) -> bool:

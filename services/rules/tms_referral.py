@@ -165,7 +165,7 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     # Review 11 finding 6: local fills verified up to a stretch only a statement covers (an
     # outside organisation's continuation; adherence.outside_tail, the one UNVERIFIED with a PDC).
     lines.extend(
-        f"- {t.ingredient}: PDC {cards.fmt_pct(t.adherence.pdc)} over the local fills; "
+        f"- {t.ingredient}: PDC {t.adherence.pdc_percent()} over the local fills; "
         f"{t.adherence.not_verified}"
         for t in unverified
         if t.adherence.pdc is not None and t.adherence.not_verified

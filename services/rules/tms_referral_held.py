@@ -39,12 +39,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services import cards, item9_unrecorded, phq9_disagreements, tables, unconfirmed_signal
+from services import (
+    cards,
+    item9_unrecorded,
+    open_referrals,
+    phq9_disagreements,
+    tables,
+    unconfirmed_signal,
+)
+from services.last_answer import kept
 from services.rules import diagnosis_review
 from services.rules.context import RuleContext
 from services.rules.measurement_due import incomplete_phq9
 from services.rules.optimize import stale_score, suicide_hold
 from services.rules.optimize.courses import unmeasured
+from services.rules.optimize.device_course import ect_outcome_line
 from services.rules.optimize.first_steps import raise_first
 
 
@@ -63,6 +72,7 @@ class Held:
 _NOT_RECOMMENDED = "**Referral not marked recommended"
 
 
+@kept  # the TMS card and the optimise card's raise hold (tms_raise_held.py) both ask (issue 14)
 def held(ctx: RuleContext) -> Held | None:
     """The first hold that applies (module docstring, in that order), or None (nearly always)."""
     for find in _HOLDS:
@@ -204,4 +214,23 @@ def _dose(ctx: RuleContext) -> Held | None:
     )
 
 
-_HOLDS = (_unconfirmed, _item9, _score, _diagnosis, _dose)
+def _ect_outcome(ctx: RuleContext) -> Held | None:
+    """An acute ECT course ended with no PHQ-9 since (open_referrals.ect_outcome_pending, the
+    rule the optimise card holds its drug steps on): the referral names it and waits for its
+    outcome (review s25 RK2 finding 10: "consider TMS referral" 13 days after 8 sessions, the
+    course unnamed). A response to ECT is continued, not followed by TMS; no response is a
+    reason the TMS service will want to know."""
+    sessions = open_referrals.ect_outcome_pending(ctx.record, ctx.policy)
+    if not sessions:
+        return None
+    return Held(
+        "record the ECT course's outcome (a PHQ-9)",
+        f"{_NOT_RECOMMENDED} until the ECT course's outcome is recorded:** "
+        + ect_outcome_line(
+            sessions,
+            "first: a response is continued, and the ECT service weighs whether TMS comes next",
+        ).replace("**", ""),
+    )
+
+
+_HOLDS = (_unconfirmed, _item9, _ect_outcome, _score, _diagnosis, _dose)

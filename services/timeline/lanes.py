@@ -6,10 +6,13 @@ from datetime import date
 
 from fhir_mapping.record import DoseBasis, DoseSegment, RefillGap, Role, Trial
 from services import trial_dates
-from services.card_format import plural
+from services.card_format import fmt_mg, plural
+from services.dose_units import per_day
 from services.order_doses import fmt_dose
 from services.policy import Policy
+from services.scored_weeks import weeks_scored
 from services.site_ceiling import site_ceiling
+from services.timeline.cut_mark import cut_line, cut_tick
 from services.timeline.dose_labels import dose_labels, visible_centre
 from services.timeline.layout import LINE, MARGIN, Layout
 from services.timeline.listed import covered_gaps, lane_name, listed_box, verdict_line
@@ -47,7 +50,12 @@ from services.timeline.wording import (
     written_dates_text,
 )
 from services.trial_adherence_text import supply_lapses
-from services.trial_dose_text import per_administration, weeks_not_applicable
+from services.trial_dose_text import (
+    per_administration,
+    to_confirm_mg,
+    to_confirm_text,
+    weeks_not_applicable,
+)
 from services.trial_table import fixed_course_text
 
 
@@ -68,7 +76,14 @@ def _lane_lines(
     # A fixed course (zuranolone) or a drug dosed per session (esketamine: review s20 item 3) has
     # no weeks at a mg/day dose to reach.
     if fixed_course_text(trial) is None and weeks_not_applicable(trial) is None:
-        verdict += f" · {num(trial.weeks_at_adequate_dose)} wk at adequate dose"
+        # Cut by a TMS/ECT course: the weeks scored first, as the packet says (s25 RT finding
+        # 9); the day of the cut has its own line (cut_mark.cut_line).
+        weeks, scored = num(trial.weeks_at_adequate_dose), weeks_scored(trial)
+        verdict += (
+            f" · {weeks} wk at adequate dose"
+            if scored is None
+            else f" · {num(scored)} wk at adequate dose scored ({weeks} in all)"
+        )
         if trial.written_dates is not None:  # the shortest reading of partial dates
             verdict = verdict.replace(" · ", " · at least ", 1)
         elif trial.end_not_recorded and not trial.ongoing:  # counted to the day it was recorded
@@ -94,6 +109,9 @@ def _lane_lines(
         lines += [(t, 12, 400, INK) for t in wrap(outcome, 12, width, max_lines=4)]
     elif outcome:
         lines.append((outcome, 12, 400, INK))
+    cut = cut_line(trial)  # a TMS/ECT course ended its scoring window (s25 RT finding 7)
+    if cut is not None:
+        lines += [(t, 12, 400, INK) for t in wrap(cut, 12, width)]
     return lines
 
 
@@ -256,6 +274,7 @@ def trial_lane(
                 data_days=gap.days,
             )
         )
+    out.append(cut_tick(trial, scale, baseline, room))
     # Labels last: over the bars and the refill-gap boxes.
     out.extend(dose_labels(labels, x_start, scale.x1))
     lane = el(
@@ -313,6 +332,10 @@ def _segment(
     # Esketamine per session: never the segments' time-averaged mg/day (review s19 M2).
     per_dose = per_administration(trial.dose_basis, trial.mg_per_administration)
     dose = per_dose or (segment_dose_text(segment, trial.ingredient) if segment else "dose unknown")
+    # The latest dose its lines leave to confirm, as the cards say it (s25 RT finding 6).
+    top = None if per_dose or segment is None else to_confirm_mg(trial, segment)
+    if top is not None:
+        dose += f", {to_confirm_text(top, per_day(trial.ingredient))}"
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)
@@ -344,14 +367,19 @@ def _segment(
     if per_dose:  # "56 mg per session", as the tooltip says it
         label = per_dose if trial.mg_per_administration is not None else "dose ?"
     else:
-        label = _label(segment, mg)
+        label = _label(segment, mg, top)
     return svg, (label, x0, x1, baseline - height - 5)
 
 
-def _label(segment: DoseSegment | None, mg: float | None) -> str:
+def _label(segment: DoseSegment | None, mg: float | None, to_confirm: float | None = None) -> str:
     """ "100 mg"; "100-150 mg" for a sig's range, written by the rule the cards write it with
-    (order_doses.fmt_dose; review s20 R4 item 5: the label said "100 mg"); "25 mg PRN"; "dose ?"."""
+    (order_doses.fmt_dose; review s20 R4 item 5: the label said "100 mg"); "25 mg PRN"; "dose ?";
+    "200-300 mg ?" up to a dose to confirm (trial_dose_text.to_confirm_mg)."""
     high = segment.mg_per_day_high if segment is not None else None
+    if to_confirm is not None:
+        return (
+            f"{fmt_dose(mg, to_confirm) if mg is not None else f'up to {fmt_mg(to_confirm)}'} mg ?"
+        )
     if mg is None and high is None:
         return "dose ?"
     label = f"{fmt_dose(mg, high)} mg"

@@ -168,7 +168,7 @@ def adherence_text(trial: Trial) -> str:
     }.get(adherence.status, "Adherence unverified")
     parts = [status]
     if adherence.pdc is not None:
-        parts.append(f"PDC {round(adherence.pdc * 100)} %")
+        parts.append(f"PDC {adherence.pdc_percent()}")
         held = held_text(adherence)  # a hold's days are out of the PDC: say so (audit 14)
         if held:
             parts.append(held)

@@ -206,6 +206,10 @@ def test_a_context_only_request_is_run_as_the_hook_given_or_refused_naming_no_ho
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     whole = _order_select_request()
+    # Sertraline 300 mg/day (12 tablets of 25): a card to compare (a first start at 25 mg is
+    # titration and gets none: review s25 RO finding 5).
+    draft = whole["context"]["draftOrders"]["entry"][0]["resource"]
+    draft["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] = 12
     fragment = {"context": whole["context"], "prefetch": whole["prefetch"]}
     path = _write(tmp_path, fragment)
     assert main(["evaluate", str(path), "--as-of", "2025-06-02"]) == 2

@@ -32,9 +32,10 @@ REQUEST = (
     / "patients"
     / "order_select_low_dose.order-select.request.json"
 )
-DOSE_CARD = (
-    "Sertraline 25 mg/day is below the minimum adequate dose (50 mg/day); fine for titration"
-)
+# Sertraline 300 mg/day (12 tablets of 25): above the maximum. The fixture's own 25 mg first
+# start is titration and gets no card (review s25 RO finding 5), so the draft is raised here.
+DOSE_CARD = "Sertraline 300 mg/day is above the usual maximum of 200 mg/day"
+TABLETS = 12
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-def _request(instance: str, hook: str = "order-select", tablets: float = 1) -> dict[str, Any]:
+def _request(instance: str, hook: str = "order-select", tablets: float = TABLETS) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(REQUEST.read_text("utf-8"))
     body = copy.deepcopy(body)
     body["hook"] = hook
@@ -64,7 +65,7 @@ def _cards(client: TestClient, body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _dose_cards(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [c for c in cards if c["source"]["topic"]["code"] == "order-dose-below-range"]
+    return [c for c in cards if c["source"]["topic"]["code"] == "order-dose-above-range"]
 
 
 def _override(client: TestClient, card: dict[str, Any], service: str = "order-select") -> None:
@@ -80,8 +81,11 @@ def _override_body(card: dict[str, Any]) -> dict[str, Any]:
                 "outcome": "overridden",
                 "outcomeTimestamp": "2026-01-05T10:00:00Z",
                 "overrideReason": {
-                    "reason": {"code": "titration", "system": "urn:trd-cds:override-reason"},
-                    "userComment": "starting low, will titrate",
+                    "reason": {
+                        "code": "expert-contradicts",
+                        "system": "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes",
+                    },
+                    "userComment": "high dose agreed with the consultant",
                 },
             }
         ]
@@ -122,12 +126,12 @@ def test_overriding_a_later_copy_of_the_card_counts_too(client: TestClient) -> N
 def test_a_changed_dose_shows_the_card_again(client: TestClient) -> None:
     card = _dose_cards(_cards(client, _request("select-1")))[0]
     _override(client, card)
-    # 1.5 tablets = 37.5 mg/day: still below 50, a different dose, so a different card.
-    changed = _dose_cards(_cards(client, _request("select-2", tablets=1.5)))
+    # 13 tablets = 325 mg/day: still above 200, a different dose, so a different card.
+    changed = _dose_cards(_cards(client, _request("select-2", tablets=13)))
     assert [c["summary"] for c in changed] == [
-        "Sertraline 37.5 mg/day is below the minimum adequate dose (50 mg/day); fine for titration"
+        "Sertraline 325 mg/day is above the usual maximum of 200 mg/day"
     ]
-    # ... and back to the overridden 25 mg: that answer still stands.
+    # ... and back to the overridden 300 mg: that answer still stands.
     assert _dose_cards(_cards(client, _request("select-3"))) == []
 
 

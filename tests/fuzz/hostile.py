@@ -46,10 +46,12 @@ FUZZ = settings(
     ],
 )
 
-# (service path, hook, scenario): realistic requests built by tests/fixtures/scenarios.py.
+# (service path, hook, scenario): realistic requests built by tests/fixtures/scenarios.py. The
+# order hooks' base is a chart with order cards (order_select_low_dose has none since a first
+# start below the range is titration: review s25 RO finding 5).
 BASES: dict[str, tuple[str, str, str]] = {
     "patient-view": (PATIENT_VIEW, "patient-view", "trd_meets_tms"),
-    "order-select": (ORDER_SELECT, "order-select", "order_select_low_dose"),
+    "order-select": (ORDER_SELECT, "order-select", "order_select_failed_class"),
     "order-sign": (ORDER_SIGN, "order-sign", "order_select_failed_class"),
 }
 

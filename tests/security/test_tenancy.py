@@ -33,7 +33,7 @@ ORDER_REQUEST = (
     / "patients"
     / "order_select_low_dose.order-select.request.json"
 )
-DOSE_TOPIC = "order-dose-below-range"
+DOSE_TOPIC = "order-dose-above-range"
 
 
 def _service_url(service: str) -> str:
@@ -84,6 +84,10 @@ def override(
 def order_request(instance: str) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(ORDER_REQUEST.read_text("utf-8"))
     body["hookInstance"] = instance
+    # Sertraline 300 mg/day (12 tablets of 25): above the maximum, a dose card to answer (a
+    # first start at 25 mg is titration and gets none: review s25 RO finding 5).
+    draft = body["context"]["draftOrders"]["entry"][0]["resource"]
+    draft["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] = 12
     return body
 
 

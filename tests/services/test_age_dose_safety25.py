@@ -1,10 +1,9 @@
 """Session 25 review RA (age at both ends): older-adult and under-25 dose safety.
 
-- Finding 1 (nortriptyline 30-50 mg/day in the Pamelor label for elderly patients) is NOT fixed
-  here: an older_adult_doses.csv row below the drug's minimum adequate dose (75 mg/day) breaks
-  test_order_safety's invariant and reads "below the adequate range (50, also the maximum at age
-  78)" at 50 mg/day; it needs an adequate dose by age first (session 25 report). Its chart stays
-  as the probe.
+- Finding 1 (nortriptyline 30-50 mg/day in the Pamelor label for elderly patients) is not an
+  older_adult_doses.csv row (one below the drug's minimum adequate dose, 75 mg/day, breaks
+  test_order_safety's invariant): session 25 FN item 1 judges it by level in an older adult
+  (services/older_adult_levels.py; test_leftover25_fn.py, on this folder's chart).
 - Finding 3: escitalopram 10 -> 20 mg/day ordered at 16 and at 24 got no card. The boxed warning
   (under 25) asks for close monitoring "after dose changes": an order that raises or lowers a
   running antidepressant's daily dose now gets the warning as an information card when no card

@@ -71,7 +71,8 @@ def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("heart_block_i442_nortriptyline_select", "I44.2"),
+        # Complete heart block (I44.2) is the high-grade kind now, a critical contraindication
+        # (review s25 RO finding 2: tests/services/test_order_review25.py).
         ("lbbb_i447_nortriptyline_select", "I44.7"),
     ],
 )
@@ -87,7 +88,9 @@ def test_running_tricyclic_beside_complete_heart_block_is_named_on_chart_open() 
     card = _cards(_chart("heart_block_i442_nortriptyline_running_pv"))[RUNNING]
     assert card["summary"].startswith("Nortriptyline 50 mg/day")
     assert "Atrioventricular block, complete" in card["summary"]
-    assert "review with cardiology whether it should continue" in card["detail"]
+    # The high-grade block's own line (review s25 RO finding 2).
+    assert "contraindicated: heart block" in card["detail"]
+    assert "review with cardiology now whether it should continue" in card["detail"]
 
 
 def test_a_resolved_conduction_block_is_no_caution() -> None:
@@ -98,7 +101,8 @@ def test_a_resolved_conduction_block_is_no_caution() -> None:
         if any(c.get("code") == "I44.2" for c in concept.get("coding", [])):
             entry["resource"]["clinicalStatus"]["coding"][0]["code"] = "resolved"
             entry["resource"]["abatementDateTime"] = "2026-09-20"
-    assert CAUTION not in _cards(doc)
+    shown = _cards(doc)
+    assert CAUTION not in shown and "order-drug-contraindicated" not in shown
 
 
 # --- finding 2: a safety lab under a local code only ------------------------------------------

@@ -76,7 +76,10 @@ def test_every_drug_row_with_a_dose_names_its_dose_source() -> None:
 
 
 def test_fluvoxamine_100_ordered_cites_cps_2023_not_canmat() -> None:
-    record = chart(*depressed(), drafts=(drafted(FLUVOXAMINE_100),))
+    # Renewed while it runs: a first start below the range gets no below-range card (review
+    # s25 RO finding 5), a renewal does.
+    running = taking(FLUVOXAMINE_100, date(2025, 1, 6), rid="mr-fvx")
+    record = chart(*depressed(), running, drafts=(drafted(FLUVOXAMINE_100),))
     card = at_order(record)[BELOW]
     assert "fluvoxamine" in card.summary.lower()
     # Before: "... for 6 weeks (CANMAT 2023 Table 3.3)."
@@ -85,7 +88,8 @@ def test_fluvoxamine_100_ordered_cites_cps_2023_not_canmat() -> None:
 
 
 def test_sertraline_25_ordered_still_cites_canmat() -> None:
-    record = chart(*depressed(), drafts=(drafted(SERTRALINE_25),))
+    running = taking(SERTRALINE_25, date(2025, 1, 6), rid="mr-sert")
+    record = chart(*depressed(), running, drafts=(drafted(SERTRALINE_25),))
     card = at_order(record)[BELOW]
     assert "(CANMAT 2023 Table 3.3)" in card.detail
 

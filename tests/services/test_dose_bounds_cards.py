@@ -16,7 +16,15 @@ from datetime import date
 from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.build import build_record
-from fhir_mapping.record import DoseSegment, DraftOrder, FindingKind, PatientRecord, Role, Trial
+from fhir_mapping.record import (
+    DoseSegment,
+    DraftOrder,
+    FindingKind,
+    PatientRecord,
+    Role,
+    Trial,
+    Verdict,
+)
 from services import cards, order_doses
 from services.order_hooks import order_hook
 from services.policy import Policy
@@ -64,8 +72,12 @@ def test_a_range_reaching_above_the_maximum_gets_the_above_card_with_the_range()
 def test_a_range_starting_below_the_minimum_gets_the_below_card() -> None:
     # 25-100 mg/day (minimum 50): the record proves only 25, so the order is not yet an adequate
     # dose. Read at 100, no card said so.
+    # Sertraline 25 running (a first start gets no below-range card: review s25 RO finding 5).
     draft = _ranged(f.draft("sertraline", mg=25, min_mg=50, max_mg=200), 100)
-    recs = _orders(f.trd_record(draft_orders=(draft,)))
+    running = f.trial(
+        "sertraline", start=date(2024, 5, 20), mg=25, ongoing=True, verdict=Verdict.ONGOING
+    )
+    recs = _orders(f.trd_record(trials=(f.venlafaxine_failed(), running), draft_orders=(draft,)))
     rec = recs["order-dose-below-range"]
     assert rec.summary == (
         "Sertraline 25-100 mg/day starts below the minimum adequate dose (50 mg/day); counted at "

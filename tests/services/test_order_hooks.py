@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import FindingKind, PatientRecord, Role, Verdict
+from fhir_mapping.record import FindingKind, PatientRecord, Role, Trial, Verdict
 from services.order_hooks import order_hook
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
@@ -65,8 +65,32 @@ def test_new_mechanism_is_not_flagged_and_continuation_is_not_a_repeat() -> None
     assert "order-repeats-failed-trial" not in _run(renewal)
 
 
+def _bupropion_75_running() -> Trial:
+    """Bupropion 75 mg/day started two weeks ago and running (titration under way)."""
+    return f.trial(
+        "bupropion",
+        "NDRI",
+        start=date(2024, 5, 20),
+        mg=75,
+        min_mg=150,
+        max_mg=450,
+        ongoing=True,
+        verdict=Verdict.ONGOING,
+    )
+
+
 def test_dose_below_minimum_and_above_maximum() -> None:
-    low = f.trd_record(draft_orders=(f.draft("bupropion", "NDRI", mg=75, min_mg=150, max_mg=450),))
+    # A first start below the minimum is the titration's start: no card (review s25 RO
+    # finding 5: "fine for titration" on every new start was noise).
+    start = f.trd_record(
+        draft_orders=(f.draft("bupropion", "NDRI", mg=75, min_mg=150, max_mg=450),)
+    )
+    assert "order-dose-below-range" not in _run(start)
+    # The same dose renewed while it runs still says it.
+    low = f.trd_record(
+        trials=(f.sertraline_failed(), f.venlafaxine_failed(), _bupropion_75_running()),
+        draft_orders=(f.draft("bupropion", "NDRI", mg=75, min_mg=150, max_mg=450),),
+    )
     rec = _run(low)["order-dose-below-range"]
     assert (
         rec.summary

@@ -239,7 +239,12 @@ def test_problem_text_bipolar_makes_diagnosis_met_to_confirm() -> None:
     )
     assert "Possible bipolar disorder (problem text): MDD recurrent severe" in packet
     assert "Bipolar disorder: MDD" not in packet
-    assert "since 2 Nov 2026; possible bipolar disorder (problem text): to confirm" in packet
+    # The visit's F33.2 has only a recordedDate: said "recorded", with the problem-list F33.2's
+    # onset beside it (s25 RT finding 5).
+    assert (
+        "recorded 2 Nov 2026; F33.2 on record since 14 Jul 2025 (its onset); possible bipolar "
+        "disorder (problem text): to confirm" in packet
+    )
     assert (
         "Safety screenpossible bipolar disorder (problem text): confirm with psychiatry" in packet
     )

@@ -151,8 +151,11 @@ def test_an_order_either_side_of_an_age_dose_maximum_says_the_range() -> None:
     card = found["order-dose-above-age-limit"]
     assert card["summary"] == (
         "Citalopram 60 mg/day at age 59-60 (birth year only): above the labelled 20 mg/day "
-        "maximum from age 60"
+        "maximum from age 60: QT prolongation"
     )
+    # The range maximum's card is folded into this stricter one (review s25 RO finding 4).
+    assert "order-dose-above-range" not in found
+    assert "**Also above the maximum at any age:** citalopram 60 mg/day exceeds" in card["detail"]
     shown = _cards(doc)[0]["detail"]
     assert shown.startswith(
         "**Age 59-60 (birth year only):** the birth date gives the year only, so the patient may "

@@ -72,7 +72,8 @@ def test_ro_bipolar_in_a_coded_mdd_entry_blocks_the_unipolar_pathway() -> None:
     # Said as what the text says, never as a bipolar diagnosis on record.
     assert review["detail"].startswith(
         "- **Problem text mentions possible bipolar disorder:** MDD recurrent moderate; r/o "
-        "bipolar II (hypomanic episodes 2019?) (typed in, since 2026-11-02). Until psychiatry "
+        # Dated by the visit entry's recordedDate alone: "recorded" (s25 RT finding 5).
+        "bipolar II (hypomanic episodes 2019?) (typed in, recorded 2026-11-02). Until psychiatry "
         "confirms or refutes it, the unipolar TRD pathway does not apply"
     )
     assert "Bipolar disorder on record" not in review["detail"]

@@ -151,7 +151,11 @@ def test_a_relapse_that_settled_is_no_relapse_now() -> None:
     _add_phq9(doc, "2026-02-16", 9)
     row = _row(doc, date(2026, 2, 18))
     assert row.status is CriterionStatus.NOT_ON_RECORD
-    assert "no relapse on record since" in row.evidence[0]
+    # The 16 is named, not denied (review s25 RK2 finding 6).
+    assert (
+        "relapsed (PHQ-9 16, 2026-02-02), well since (PHQ-9 9, 2026-02-16, below 10): no relapse "
+        "now" in row.evidence[0]
+    )
 
 
 # --- finding 3: an abandoned short course is not an earlier course ----------------------------

@@ -98,7 +98,9 @@ def suggestion(ctx: RuleContext, trial: Trial) -> Suggestion | None:
     for a drug with a reaction on record (more of it is never one click) or no minimum."""
     if trial.ingredient in not_tolerated(ctx) or trial.min_adequate_mg is None:
         return None
-    mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    mg = age_limits.capped(
+        trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg, trial.formulation
+    )
     label = f"Order {trial.ingredient} {cards.fmt_mg(mg)} mg/day as a daily dose"
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     note = (

@@ -24,6 +24,9 @@ An acute ECT course running holds them the same way (review s24 RA finding 4): a
 mid-course confounds its response as it would a TMS course's, and the ECT service judges that
 response. Maintenance ECT does not (services/ect_phases.running_acute): sessions a week or more
 apart are a relapse-prevention schedule, and depression on it is a reason to act, not to wait.
+Once the acute course has ended, they wait for its outcome while none is on record within the
+ECT outcome window (open_referrals.ect_outcome_pending, review s25 RK2 finding 10): a response to
+ECT is continued, so the next drug step depends on it.
 
 Before the TMS response check's week the tms-course card carries no check (it may not show at
 all), so the line gives the date the check is due instead of naming that card (s24 RA finding
@@ -34,7 +37,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services import open_referrals, tms_course
+from services import device_course_now, open_referrals, tms_course
+from services.card_format import plural
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -45,6 +49,8 @@ from services.tms_course import RESPONSE_DROP, TmsCourse
 RESPONDED_HELD_BY = "TMS response still holding"
 # An acute ECT course running (hold_words reads "... first" as the step itself).
 ECT_HELD_BY = "judge the ECT course with the ECT service first"
+# An acute ECT course ended, its outcome not on record (open_referrals.ect_outcome_pending).
+ECT_OUTCOME_HELD_BY = "record the ECT course's outcome (a PHQ-9) first"
 
 
 def _still_responding(ctx: RuleContext, course: TmsCourse) -> bool:
@@ -97,16 +103,36 @@ def _ect_line(sessions: tuple[date, ...]) -> str:
     )
 
 
+_BEFORE_DRUGS = "before changing medication; a response is continued, not changed"
+
+
+def ect_outcome_line(sessions: tuple[date, ...], before: str = _BEFORE_DRUGS) -> str:
+    """The line on an acute ECT course ended with no PHQ-9 since its last session
+    (open_referrals.ect_outcome_pending): "Acute ECT course ended D (since D0, 8 sessions), no
+    PHQ-9 since its last session: record its outcome (a PHQ-9) and the ECT service's view of
+    its response <before>". The TMS card's hold names the same course (`before` its own)."""
+    return (
+        f"**Acute ECT course ended {sessions[-1].isoformat()}** (since "
+        f"{sessions[0].isoformat()}, {plural(len(sessions), 'session')}), no PHQ-9 since its "
+        f"last session: record its outcome (a PHQ-9) and the ECT service's view of its response "
+        f"{before}."
+    )
+
+
 def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
     """`rec` (the optimise card) with its drug proposals named, not one click, and the course's
     line first, while a TMS course or an acute ECT course runs, or a TMS response holds; as it
     is otherwise."""
-    # The predicate measurement_based_care.py steps back for; else the latest ended course.
-    course = tms_course.running_course(ctx.record, ctx.policy)
-    if course is not None:
-        line, held_by = _line(ctx, course), _running_held_by(ctx)
-    elif ect := open_referrals.acute_ect_course(ctx.record, ctx.policy):
-        line, held_by = _ect_line(ect), ECT_HELD_BY
+    # The course running today (device_course_now: the predicate the order hooks read too, and
+    # measurement_based_care.py steps back for); else an acute ECT course ended with its outcome
+    # not on record; else the latest ended TMS course.
+    now = device_course_now.running(ctx.record, ctx.policy)
+    if now is not None and now.tms is not None:
+        line, held_by = _line(ctx, now.tms), _running_held_by(ctx)
+    elif now is not None:
+        line, held_by = _ect_line(now.ect_sessions), ECT_HELD_BY
+    elif ect := open_referrals.ect_outcome_pending(ctx.record, ctx.policy):
+        line, held_by = ect_outcome_line(ect), ECT_OUTCOME_HELD_BY
     else:
         ended = tms_course.earlier_courses(ctx.record, ctx.policy)
         if not ended or not _still_responding(ctx, ended[-1]):

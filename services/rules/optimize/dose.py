@@ -13,7 +13,14 @@ from datetime import timedelta
 
 from fhir_mapping.dose_basis import shown_dose
 from fhir_mapping.record import Trial
-from services import age_limits, cards, drugs, older_adult_cautions, tolerability
+from services import (
+    age_limits,
+    cards,
+    drugs,
+    older_adult_cautions,
+    older_adult_levels,
+    tolerability,
+)
 from services.card_format import weeks_text
 from services.dose_units import per_day
 from services.order_doses import fmt_dose, trial_dose
@@ -67,12 +74,22 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
     )
     # The row's own cite (column dose_source): fluvoxamine's 150 mg/day is CPS 2023 Table 6's.
     cite = drugs.dose_cite(trial.ingredient, trial.role)
+    levelled = older_adult_levels.for_patient(trial.ingredient, age)
+    if levelled is not None and age is not None:
+        # Dosed by level at this age (s25 FN item 1): the adult range does not make the trial
+        # short; the level says whether it is adequate and whether to raise it.
+        return (
+            f"**Dose:** {trial.ingredient} {trial_dose(trial)}{sig_unclear_text(trial)}{so_far} "
+            f"is below the adult range {range_label(ctx, trial)} {unit}{f' ({cite})' if cite else ''}, "
+            f"but {levelled.label_words(age)}: {levelled.check_words()} The level, not the "
+            "mg/day, says whether this trial has had a fair dose."
+        )
     text = (
         f"**Dose:** {trial.ingredient} {trial_dose(trial)}{sig_unclear_text(trial)}{so_far} "
         f"is below {target}{f' ({cite})' if cite else ''}{cap}; raise it before judging "
         "response (not an adequate trial until then)."
     )
-    limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age)
+    limit = age_limits.limit_for(trial.ingredient, ctx.record.patient.age, trial.formulation)
     ceiling = site_ceiling(ctx.policy, trial)
     if limit is not None and ceiling is not None and limit.max_mg < ceiling:
         text += (
@@ -104,6 +121,14 @@ def raise_dose(
 
 
 def low_summary(ctx: RuleContext, t: Trial) -> str:
+    levelled = older_adult_levels.for_patient(t.ingredient, ctx.record.patient.age)
+    if levelled is not None:
+        # Dosed by level at this age (s25 FN item 1): the level first, never "raise the dose".
+        head = f"{t.ingredient.capitalize()} {trial_dose(t)} at {ctx.record.patient.age}"
+        return cards.fit_summary(
+            f"{head}: {levelled.step()} (label's older-adult range {levelled.label_range()})",
+            f"{head}: {levelled.step()}",
+        )
     return cards.fit_summary(
         *(
             text.replace(HELD, act)

@@ -39,6 +39,7 @@ from services import (
     formulation_ceilings,
     maoi_diet,
     older_adult_cautions,
+    older_adult_levels,
     start_doses,
     suggestions,
     trial_dates,
@@ -173,9 +174,19 @@ def section(ctx: RuleContext, space: Room) -> str:
             f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
             f"({short_drop(trial)}): {space.hold} The options below come next."
         )
+    unit = per_day(trial.ingredient)
+    levelled = _levelled(ctx, space)
+    age = ctx.record.patient.age
+    if levelled is not None and age is not None:
+        # Dosed by level at this age (older_adult_levels.py): no "raise it first" on the mg/day.
+        return (
+            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
+            f"({short_drop(trial)}); range up to {cards.fmt_mg(space.top)} {unit}{where} in "
+            f"adults, but {levelled.label_words(age)}: {levelled.check_words()} Then repeat "
+            "the PHQ-9; the options below come next."
+        )
     start = start_doses.start_dose(trial.ingredient)
     to = _step(space)
-    unit = per_day(trial.ingredient)
     how = (
         f": to {cards.fmt_mg(to)} {unit} ({steps(start)}, {start.cite})"
         if start is not None and to is not None
@@ -189,6 +200,13 @@ def section(ctx: RuleContext, space: Room) -> str:
         "come next."
     )
     return " ".join([text, *_raise_lines(ctx, space, to), *([space.hold] if space.hold else [])])
+
+
+def _levelled(ctx: RuleContext, space: Room) -> older_adult_levels.LevelDosed | None:
+    """The older-adult level row that holds this raise (room._hold), or None."""
+    if space.hold is None:
+        return None
+    return older_adult_levels.for_patient(space.trial.ingredient, ctx.record.patient.age)
 
 
 def _raise_lines(ctx: RuleContext, space: Room, to: float | None) -> list[str]:
@@ -266,11 +284,23 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
     para 187), then switch or augment"; None when this card holds the raise as text
     (`Room.hold`: a reaction, a QTc, a label limit to settle first), so the summary stays the
     next step's and the section says why the raise waits."""
-    if space.hold is not None:
-        return None
     long, short = failed
     name = space.trial.ingredient
     then = _then(ctx, partial_response(space.trial) is not None)
+    levelled = _levelled(ctx, space)
+    if levelled is not None:
+        # The level is the step (s25 FN item 1): said, never dropped for the next step.
+        check = levelled.step()
+        label = f"label's older-adult range {levelled.label_range()}"
+        return cards.fit_summary(
+            f"{long}: {check} ({label}), {then}",
+            f"{long}: {check}, {then}",
+            f"{short}: {check} ({label}), {then}",
+            f"{short}: {check}, {then}",
+            f"{short}: {check}",
+        )
+    if space.hold is not None:
+        return None
     # A product with no higher strength says what the raise means (s22 RU 7: "daily, not weekly").
     means = raise_means(space.trial.dose_equivalence)
     act = f"raise {name} {_target(space)}{f' ({means[1]})' if means else ''} first"

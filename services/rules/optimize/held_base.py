@@ -20,6 +20,7 @@ from fhir_mapping.record import InadequacyReason, Role, Trial
 from services import cards
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
+from services.rules.adherence_lapses import ward_hold
 from services.rules.context import RuleContext
 
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
@@ -106,5 +107,10 @@ def hold_onto_held(ctx: RuleContext, rec: Recommendation) -> Recommendation:
             return None  # another antidepressant is taken and nothing builds on the held one
         return _line(held, proposals, adjuncts=adjuncts)
 
-    on_hold = f"{cards.and_list(sorted(names))} on hold"
+    # Held on the ward during the stay in progress (adherence_lapses.ward_hold): the ward's
+    # decision, which the adherence card names as information; nothing to record, so the
+    # summary's step is the stay's own, "ask the inpatient team" (hold_words; s25 FN item 4),
+    # never "record why it is on hold".
+    ward = all(ward_hold(ctx, t) is not None for t in held)
+    on_hold = f"{cards.and_list(sorted(names))} on hold{' during the stay' if ward else ''}"
     return one_click_hold.hold_drug_orders([rec], line_for, holds, held_by=on_hold, whole=False)[0]

@@ -13,6 +13,7 @@ from services import (
     drug_rules,
     drugs,
     formulation_ceilings,
+    older_adult_levels,
     suggestions,
 )
 from services.recommendation import Suggestion
@@ -174,7 +175,13 @@ def raise_dose_suggestion(
     table."""
     if trial.ingredient in not_tolerated(ctx) or dosed_by_level(trial.ingredient):
         return None
-    mg = age_limits.capped(trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg)
+    # An older adult's label that doses it by plasma level (nortriptyline; s25 FN item 1): the
+    # level decides a raise, never the mg/day range (the dose section says so).
+    if older_adult_levels.for_patient(trial.ingredient, ctx.record.patient.age) is not None:
+        return None
+    mg = age_limits.capped(
+        trial.ingredient, ctx.record.patient.age, trial.min_adequate_mg, trial.formulation
+    )
     # Never above the formulation's own ceiling either (review 15 W3: bupropion SR 400 mg/day).
     ceiling = formulation_ceilings.daily_ceiling(trial)
     if mg is not None and ceiling is not None:

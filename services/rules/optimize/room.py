@@ -32,6 +32,7 @@ from fhir_mapping.record import DoseBasis, Trial
 from services import (
     age_limits,
     hepatic_doses,
+    older_adult_levels,
     pgx_doses,
     renal_doses,
     tolerability,
@@ -79,7 +80,7 @@ def _caps(ctx: RuleContext, trial: Trial, organs: _Organs) -> list[tuple[float, 
     name, record = trial.ingredient, ctx.record
     site = site_ceiling(ctx.policy, trial)
     found = [] if site is None else [(site, site_words(ctx.policy, trial, site))]
-    limit = age_limits.limit_for(name, record.patient.age)
+    limit = age_limits.limit_for(name, record.patient.age, trial.formulation)
     if limit is not None:
         found.append(
             (limit.max_mg, f" (the {limit.words()} from age {limit.min_age}, {limit.cite})")
@@ -102,6 +103,11 @@ def _caps(ctx: RuleContext, trial: Trial, organs: _Organs) -> list[tuple[float, 
 def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | None:
     """Why a raise of this course is text only (the card's sentence, a few words), or None."""
     name, record = trial.ingredient, ctx.record
+    # An older adult's label that doses the drug by plasma level (nortriptyline: 30-50 mg/day,
+    # levels 50-150 ng/mL; older_adult_levels.py): the mg/day alone never justifies a raise.
+    levelled = older_adult_levels.for_patient(name, record.patient.age)
+    if levelled is not None and record.patient.age is not None:
+        return levelled.hold_sentence(record.patient.age), levelled.step()
     course = tolerability.not_tolerated(record).get(name)
     if course is not None:
         return (

@@ -30,7 +30,7 @@ def range_top(ctx: RuleContext, trial: Trial) -> float | None:
     the clinic's market's label where it stops lower (mirtazapine 45 mg/day in the US: review
     s19 item 4; room.site_ceiling)."""
     return age_limits.capped(
-        trial.ingredient, ctx.record.patient.age, site_ceiling(ctx.policy, trial)
+        trial.ingredient, ctx.record.patient.age, site_ceiling(ctx.policy, trial), trial.formulation
     )
 
 
