@@ -267,7 +267,11 @@ def _when(ctx: RuleContext, finding: Finding) -> str:
     window = _window_words(ctx.policy.recent_mi_days)
     if onset is None:
         return f", no onset date on record: read as within the last {window}"
-    return f", onset {onset}: within the last {window}"
+    # A recordedDate standing in for the onset is said "recorded" (Finding.onset_phrase): the MI
+    # is still read as recent (the safer reading), but the card does not call the day entered its
+    # onset.
+    said = finding.onset_phrase if finding.onset_recorded else f"onset {onset}"
+    return f", {said}: within the last {window}"
 
 
 def _window_words(days: int) -> str:
