@@ -71,4 +71,6 @@ def earlier_text(finding: Finding) -> str:
     recorded 2019-02-01 ..." for an entry dated only by its recordedDate)."""
     year = (finding.onset_latest or finding.onset or date.min).year
     code = finding.code or finding.display
-    return f"{code} {finding.onset_phrase} is an earlier episode's code ({year}), not this episode's"
+    return (
+        f"{code} {finding.onset_phrase} is an earlier episode's code ({year}), not this episode's"
+    )
