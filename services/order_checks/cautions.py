@@ -11,7 +11,7 @@ boxed_warning.py. `boxed_warning_start` and `boxed_warning_line` stay importable
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cardiac, cards, finding_words, tables, thyroid_hormone_cautions
+from services import cardiac, cards, finding_words, order_doses, tables, thyroid_hormone_cautions
 from services.card_format import plural
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.boxed_warning import boxed_warning_line, boxed_warning_start
@@ -247,8 +247,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     return OrderCheck(
         CONTRAINDICATED if bars else CAUTION,
         draft,
-        found[0][0],
-        f"{name} and what is on record:\n\n" + "\n".join(line for _, line in found),
+        order_doses.dosed_summary(draft, found[0][0]),
+        f"{order_doses.draft_named(draft)} and what is on record:\n\n"
+        + "\n".join(line for _, line in found),
         # An old MI (the labels' "watch closely") or an info row (a history to weigh) is a
         # caution line, not a bar: info when every line is one.
         indicator=(
