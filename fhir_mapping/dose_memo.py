@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.dose import as_needed, as_needed_max_mg, daily_dose_bounds
 
 # mg/day by the sig's content (issue 14): a patient's fills and refills repeat the same dosage
@@ -72,9 +73,7 @@ def remembered_dose(
     # A null may be a NaN as JSON writes it: such lines are read every time (see above). find,
     # not `in`: `in` first tries its operand as a byte value and formats the TypeError of that.
     if text.find(b"null") == -1:
-        if len(remembered_doses) >= _DOSE_MEMO_MAX:
-            remembered_doses.clear()
-        remembered_doses[key] = mg
+        remember(remembered_doses, key, mg, _DOSE_MEMO_MAX)
     return mg
 
 
@@ -106,7 +105,5 @@ def as_needed_reading(
         else None,
     )
     if key is not None and key[0].find(b"null") == -1:
-        if len(remembered_as_needed) >= _DOSE_MEMO_MAX:
-            remembered_as_needed.clear()
-        remembered_as_needed[key] = reading
+        remember(remembered_as_needed, key, reading, _DOSE_MEMO_MAX)
     return reading

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.code_systems import ATC, RXNORM
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.drug_vocabulary import (
@@ -278,9 +279,7 @@ def concept_look(concept: Mapping[str, Any]) -> ConceptLook:
     found = _recognised.get(key)
     if found is None:
         found = (key, _read_concept(concept), names_a_drug(concept))
-        if len(_recognised) >= _RECOGNISED_MAX:
-            _recognised.clear()  # bounded; refilled by the products now in use
-        _recognised[key] = found
+        remember(_recognised, key, found, _RECOGNISED_MAX)  # refilled by the products in use
     return found
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.dose_basis import product_names, term_pattern
 from fhir_mapping.fhir_fields import JSON_OBJECT
 
@@ -138,11 +139,9 @@ def formulation_of(
         return _formulation_of(rows, resource, medication, display)
     if key in _remembered:
         return _remembered[key]
-    found = _formulation_of(rows, resource, medication, display)
-    if len(_remembered) >= _MEMO_MAX:
-        _remembered.clear()
-    _remembered[key] = found
-    return found
+    return remember(
+        _remembered, key, _formulation_of(rows, resource, medication, display), _MEMO_MAX
+    )
 
 
 _MEMO_MAX = 4096

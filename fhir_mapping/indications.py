@@ -54,6 +54,7 @@ from typing import Any
 
 import orjson
 
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import ICD10CM, SNOMED, canonical_system
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings
@@ -217,11 +218,7 @@ def _remembered_reading(concept: object) -> _Reading | None:
     found = _remembered.get(key, _UNREAD)
     if found is not _UNREAD:
         return found  # type: ignore[return-value]
-    reading = _reading(concept)
-    if len(_remembered) >= _READING_MEMO_MAX:
-        _remembered.clear()
-    _remembered[key] = reading
-    return reading
+    return remember(_remembered, key, _reading(concept), _READING_MEMO_MAX)
 
 
 def read_concept(concept: object, source: SourceRef) -> StatedReason | None:

@@ -33,6 +33,7 @@ from typing import Any
 
 import orjson
 
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.code_systems import ATC, RXNORM
 from fhir_mapping.dose import daily_amounts, daily_dose_bounds
 from fhir_mapping.dose_sig import is_taper
@@ -150,11 +151,7 @@ def name_reading(concept: object, key: bytes | None = None) -> NameReading | Non
         return _remembered[key]
     except KeyError:
         pass
-    found = _read(concept)
-    if len(_remembered) >= _MAX:
-        _remembered.clear()
-    _remembered[key] = found
-    return found
+    return remember(_remembered, key, _read(concept), _MAX)
 
 
 def record_concept(
@@ -206,11 +203,7 @@ def _sig_mg(dosages: Sequence[Mapping[str, Any]]) -> tuple[float | None, float |
         return _SIG_MG_SEEN[key]
     except KeyError:
         pass
-    found = _sig_mg_of(line)
-    if len(_SIG_MG_SEEN) >= _SIG_MG_MAX:
-        _SIG_MG_SEEN.clear()
-    _SIG_MG_SEEN[key] = found
-    return found
+    return remember(_SIG_MG_SEEN, key, _sig_mg_of(line), _SIG_MG_MAX)
 
 
 def _sig_mg_of(line: Mapping[str, Any]) -> tuple[float | None, float | None] | None:

@@ -27,6 +27,7 @@ from fhir_mapping import (
 )
 from fhir_mapping.admissions import wants_admission, wants_outpatient
 from fhir_mapping.blood_pressure import codes as blood_pressure_codes
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
@@ -198,10 +199,7 @@ def observation_routing(resource: Resource) -> _ObservationRouting:
         return _read_code(resource)
     found = _remembered_codes.get(key)
     if found is None:
-        found = _read_code(resource)
-        if len(_remembered_codes) >= _CODE_MEMO_MAX:
-            _remembered_codes.clear()
-        _remembered_codes[key] = found
+        found = remember(_remembered_codes, key, _read_code(resource), _CODE_MEMO_MAX)
     return found
 
 

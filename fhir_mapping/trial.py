@@ -304,5 +304,12 @@ class Trial(TrialOutcome):
         """The latest segment's upper end when its dose is a range, else None."""
         return self.segments[-1].mg_per_day_high if self.segments else None
 
+    def __hash__(self) -> int:
+        # Equal trials give equal keys (these are fields __eq__ compares), so sets and dicts of
+        # trials hold what they held. The generated hash walked every field, the dose segments
+        # and scores within them included: 25-60 us a trial, a set or dict.fromkeys of a few
+        # trials on every optimise card (issue 14).
+        return hash((self.ingredient, self.role, self.start, self.end))
+
 
 quick_frozen_init(Trial)

@@ -14,6 +14,7 @@ from typing import Any, cast
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.record import SourceRef
 from services import tables
 from services.cards import fmt_mg
@@ -139,9 +140,7 @@ def _validated_as(
     resource = model.model_validate(data)
     dumped: dict[str, Any] = resource.model_dump(mode="json", exclude_none=True)
     if template is not None and dumped == data:
-        if len(_checked) >= _CHECKED_MAX:
-            _checked.clear()
-        _checked[(model, template)] = _plan(data, _order(dumped))
+        remember(_checked, (model, template), _plan(data, _order(dumped)), _CHECKED_MAX)
     return dumped
 
 

@@ -17,26 +17,29 @@ course of it was taken since.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from fhir_mapping import allergy_classes, drug_table
 from fhir_mapping.intolerance import record_kind
 from fhir_mapping.record import Intolerance, PatientRecord, Role, Trial
 from services import cards, trial_dates
+from services.last_answer import kept
 from services.order_doses import trial_dose
 
 _PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
 
 
-def not_tolerated(record: PatientRecord) -> dict[str, Trial]:
+@kept  # asked about a dozen times an evaluation, by most cards that propose a drug (issue 14)
+def not_tolerated(record: PatientRecord) -> Mapping[str, Trial]:
     """Ingredient -> its latest course, for the drugs whose latest course was not tolerated, in
-    the order the courses ended."""
+    the order the courses ended. Read-only: the same answer is handed to every caller."""
     latest: dict[str, Trial] = {}
     for trial in sorted(record.trials, key=lambda t: (t.end, t.start)):
         latest[trial.ingredient] = trial
-    return {name: t for name, t in latest.items() if t.intolerance is not None}
+    return MappingProxyType({name: t for name, t in latest.items() if t.intolerance is not None})
 
 
 def documented_without_a_course(record: PatientRecord) -> dict[str, Intolerance]:

@@ -34,10 +34,34 @@ _OR = " | "
 # says one step keeps the forms it had.
 _BESIDE = " || "
 
-# A hold's reason -> the step that settles it, said as an imperative ("check the sodium").
-# Patterns are tried in order; the first that matches the whole reason words the step.
-_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), step)
+# A `\g<name>` group reference of a step's template.
+_GROUP_REFERENCE = re.compile(r"\\g<(\w+)>")
+
+
+def _template(words: str) -> tuple[str, ...]:
+    """`words` split at its group references: literal, group name, literal, ... Match.expand
+    parses its template again on every call (Python 3.11), most of what wording a hold cost
+    (issue 14); split once here. A template with any other escape fails at import, never
+    silently."""
+    parts = tuple(_GROUP_REFERENCE.split(words))
+    if any("\\" in literal for literal in parts[::2]):
+        raise ValueError(f"hold_words: only \\g<name> references are expanded: {words!r}")
+    return parts
+
+
+def _expand(found: re.Match[str], parts: tuple[str, ...]) -> str:
+    """found.expand(the template `parts` was split from): a group that did not take part is ""."""
+    said = list(parts)
+    for i in range(1, len(parts), 2):
+        said[i] = found.group(parts[i]) or ""
+    return "".join(said)
+
+
+# A hold's reason -> the step that settles it, said as an imperative ("check the sodium"), and
+# the step's template split (`_template`). Patterns are tried in order; the first that matches
+# the whole reason words the step.
+_STEPS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), step, _template(step))
     for pattern, step in (
         # An answer on record that could not be read is checked in the chart, not asked again
         # (item9_unrecorded._state: "could not be read", "not read").
@@ -142,10 +166,10 @@ def step(held_by: str) -> str:
 def _step(held_by: str, *, beside: bool = False) -> list[str]:
     """The table's step for `held_by` and its shorter forms (`beside`: with those said only
     beside another step); none when no row words it."""
-    for pattern, words in _STEPS:
+    for pattern, words, parts in _STEPS:
         found = pattern.fullmatch(held_by)
         if found is not None:
-            said = words if PROPOSAL in words else found.expand(words)
+            said = words if PROPOSAL in words else _expand(found, parts)
             alone, _, more = said.partition(_BESIDE)
             return (f"{alone}{_OR}{more}" if beside and more else alone).split(_OR)
     return []

@@ -47,6 +47,7 @@ from services import (
     tables,
     unconfirmed_signal,
 )
+from services.last_answer import kept
 from services.rules import diagnosis_review
 from services.rules.context import RuleContext
 from services.rules.measurement_due import incomplete_phq9
@@ -71,6 +72,7 @@ class Held:
 _NOT_RECOMMENDED = "**Referral not marked recommended"
 
 
+@kept  # the TMS card and the optimise card's raise hold (tms_raise_held.py) both ask (issue 14)
 def held(ctx: RuleContext) -> Held | None:
     """The first hold that applies (module docstring, in that order), or None (nearly always)."""
     for find in _HOLDS:
