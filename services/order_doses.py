@@ -133,6 +133,14 @@ def dosed_summary(draft: DraftOrder, *candidates: str) -> str:
     return cards.fit_summary(*dosed, *candidates)
 
 
+def undosed(draft: DraftOrder, summary: str) -> str:
+    """`summary` without the drafted dose dosed_summary put after the drug's name: a card that
+    adds more to it (another QT-prolonging drug on the order) keeps that rather than the dose
+    when both do not fit, the detail naming the dose."""
+    name, named = draft.ingredient.capitalize(), draft_named(draft)
+    return name + summary[len(named) :] if summary.startswith(named) else summary
+
+
 def fills_basis(trial: Trial) -> str | None:
     """ "dose from fills, ordered 50-100 mg/day" when the running dose is the one the fills
     imply from their quantity and days and the order states another (Trial.ordered_mg_per_day,

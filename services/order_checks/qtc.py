@@ -18,7 +18,7 @@ from services.order_checks.ecg_measured import measured_text
 from services.order_checks.model import OrderCheck
 from services.order_checks.qt_pair import Subject
 from services.order_checks.recent_labs import not_checked as _not_checked
-from services.order_doses import dosed_summary, draft_dose, draft_named, trial_dose
+from services.order_doses import dosed_summary, draft_dose, draft_named, trial_dose, undosed
 from services.recommendation import Indicator
 from services.rules import running_dose, running_qtc
 from services.rules.context import RuleContext
@@ -258,7 +258,13 @@ def _with_partners(
         lines = "\n".join(f"- {t.text()}: {qt_pair.partner_why(t.ingredient)}." for t in drafted)
         found = dataclasses.replace(
             found,
-            summary=cards.fit_summary(f"{found.summary}; {names} on this order", found.summary),
+            summary=cards.fit_summary(  # the other QT drug before the dose, when not both
+                *(
+                    f"{s}; {names} on this order"
+                    for s in (found.summary, undosed(found.draft, found.summary))
+                ),
+                found.summary,
+            ),
             detail=cards.join_sections(
                 found.detail,
                 "**Also on this order, each prolonging the QT interval** (more than one such "
@@ -273,7 +279,13 @@ def _with_partners(
     also = "; also " if not subject.drafted or subject.beside else "; "
     return dataclasses.replace(
         found,
-        summary=cards.fit_summary(f"{found.summary}{also}{names} running", found.summary),
+        summary=cards.fit_summary(  # the drug running before the dose, when not both
+            *(
+                f"{s}{also}{names} running"
+                for s in (found.summary, undosed(found.draft, found.summary))
+            ),
+            found.summary,
+        ),
         detail=cards.join_sections(
             found.detail,
             "**Also running, each prolonging the QT interval** (more than one such drug is a "

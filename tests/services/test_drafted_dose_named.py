@@ -52,3 +52,13 @@ def test_a_summary_with_no_room_keeps_its_words_and_the_detail_names_the_dose() 
     card = _cards("comorbidity24_charts", "lbbb_i447_nortriptyline_select")["order-drug-caution"]
     assert card.summary.startswith("Nortriptyline: slows cardiac conduction")  # 143 with the dose
     assert (card.detail or "").startswith("Nortriptyline 25 mg/day and what is on record")
+
+
+def test_another_qt_drug_keeps_its_place_in_the_summary_before_the_dose() -> None:
+    # Both do not fit 140 characters: the combination is the risk factor (Wenzel-Seifert 2011),
+    # so the running ondansetron stays in the summary and the detail names the 40 mg/day.
+    card = _cards("s23_order_drafts_charts", "citalopram_drafted_ondansetron_running_qtc485")[
+        "order-qtc"
+    ]
+    assert card.summary.endswith("; ondansetron running")
+    assert "Citalopram 40 mg/day prolongs the QT interval" in (card.detail or "")
