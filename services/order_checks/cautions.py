@@ -247,7 +247,10 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     return OrderCheck(
         CONTRAINDICATED if bars else CAUTION,
         draft,
-        order_doses.dosed_summary(draft, found[0][0]),
+        # The summary as the lines wrote it: the boxed warning and other lines are appended to it
+        # after (order_hooks), and crowding them out with the dose would lose a warning; the
+        # detail's first words name the drafted dose (order_doses.draft_named; s25 FW item 2).
+        found[0][0],
         f"{order_doses.draft_named(draft)} and what is on record:\n\n"
         + "\n".join(line for _, line in found),
         # An old MI (the labels' "watch closely") or an info row (a history to weigh) is a

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from functools import partial
 
 from fhir_mapping.labs import ECG_WITHOUT_QTC
 from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult
@@ -160,6 +161,9 @@ def _qtc_compared(
     running = "" if subject.drafted else f" ({subject.where})"
     # The drafted drug with its dose in the detail, whether or not the summary had room for it.
     named = draft_named(draft) if subject.ingredient == draft.ingredient else name
+    # The dose leads only the drafted drug's own card; a partner draft's (ondansetron beside
+    # citalopram) keeps its room for the QT drug's stop line.
+    fit = partial(dosed_summary, draft) if named != name else cards.fit_summary
     if stop is not None and lab_safety.above(stop, lab):
         advice = (
             "Choose another antidepressant, or repeat the ECG before deciding."
@@ -171,8 +175,7 @@ def _qtc_compared(
         return OrderCheck(
             QTC,
             draft,
-            dosed_summary(
-                draft,
+            fit(
                 f"{head}: above {stop.bounds()}, where {_says(stop, subject)}",
                 f"{head}: above {stop.bounds()}",
             ),
@@ -206,8 +209,7 @@ def _qtc_compared(
         return OrderCheck(
             QTC,
             draft,
-            dosed_summary(
-                draft,
+            fit(
                 f"{head}: above {line.bounds()}{near}",
                 f"{head}: above {line.bounds()}",
                 head,

@@ -2,9 +2,10 @@
 
 "Citalopram with QTc 485 ms on 2026-11-10: above 480 ms, ..." never said the 40 mg/day the order
 asks for, though the dose was read (and citalopram's QT effect is dose-dependent). The QTc,
-drug-caution (and contraindication, pregnancy lines) and blood-pressure cards now name the drug
-as order_doses.draft_named writes it ("Citalopram 40 mg/day"), in the summary when a form with
-it fits the 140 characters (order_doses.dosed_summary), and always in the detail.
+blood-pressure cards now name the drug as order_doses.draft_named writes it ("Citalopram 40
+mg/day") in the summary when a form with it fits the 140 characters (order_doses.dosed_summary)
+and in the detail; the drug-caution and contraindication cards (pregnancy lines among them) in
+the detail's first words ("Nortriptyline 25 mg/day and what is on record:").
 
 Charts: tests/services/drafted_dose_charts/citalopram40_qtc485_select.json (Epic shaped, a QTc of
 485 ms and citalopram 40 mg drafted at 68), and existing charts for the other topics.
@@ -44,7 +45,9 @@ def test_blood_pressure_card_names_the_drafted_dose() -> None:
 def test_pregnancy_caution_names_the_drafted_dose() -> None:
     cards = _cards("pregnancy_now_charts", "lmp_32_weeks_with_status_escitalopram_select")
     card = cards["order-drug-caution"]
-    assert card.summary.startswith("Escitalopram 10 mg/day at about 32 weeks of pregnancy")
+    # The caution card's summary is left as its lines wrote it (a boxed warning is appended to
+    # it after, and the dose would crowd it out); its detail leads with the dose.
+    assert card.summary.startswith("Escitalopram at about 32 weeks of pregnancy")
     assert (card.detail or "").startswith("Escitalopram 10 mg/day and what is on record")
 
 
