@@ -353,6 +353,10 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     if onset is not None and condition_onset(resource) is None:
         # Dated by recordedDate alone: the day entered, not an onset (Finding.onset_recorded).
         found = {k: replace(f, onset_recorded=True) for k, f in found.items()}
+    elif onset is not None and (entered := parse_date(resource.get("recordedDate"))) is not None:
+        # On record before its stated onset (Finding.recorded_before).
+        before = entered if entered < onset else None
+        found = {k: replace(f, recorded_before=before) for k, f in found.items()}
     if suspected:
         # Kept, but marked: a card must not call a differential diagnosis one on record
         # (review 14 M1).

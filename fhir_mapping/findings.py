@@ -301,6 +301,11 @@ class Finding:
     # "recorded", never "since" (s25 RT finding 5: F33.2 coded at a 2026-01-05 visit read as
     # depression "since 5 Jan 2026" beside the problem-list F33.2 with onset 2025-01-06).
     onset_recorded: bool = False
+    # The entry's recordedDate when it is earlier than the onset it states (review s25 RK4
+    # finding 13: a problem-list onset of 2026-01-20 on an entry recorded 2025-01-06): the
+    # condition was on record before the day given as its start, so the packet says both and
+    # dates "on record" by the earlier (services/diagnosis_onset.py). None otherwise.
+    recorded_before: date | None = None
 
     @property
     def onset_latest(self) -> date | None:
