@@ -333,6 +333,16 @@ class Finding:
         return "recorded" if self.onset_recorded else "since"
 
     @property
+    def onset_phrase(self) -> str | None:
+        """The finding's date as every card says it: "since 2024-05-20", "since 2024 (year
+        only)", or "recorded 2026-01-05" for an entry dated only by its recordedDate (the day
+        entered, not the day the condition began: s25 RT finding 5); None when undated. The one
+        rule: a card never writes "since" before a finding's date itself."""
+        if self.onset is None:
+            return None
+        return f"{self.onset_word} {self.onset_text}"
+
+    @property
     def onset_text(self) -> str | None:
         """The onset as the record states it: "2024-05-20", "2024 (year only)", "2024-05
         (month only)"; None when there is none."""
@@ -356,7 +366,7 @@ class Finding:
             return f"recorded at the {self.visit}"
         if self.recorded is not None:
             return f"recorded ({self.recorded}) on {self.onset.isoformat()}"
-        return f"{self.onset_word} {self.onset_text}"
+        return self.onset_phrase or ""
 
     @property
     def coding(self) -> str:

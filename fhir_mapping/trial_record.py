@@ -79,7 +79,7 @@ from fhir_mapping.record import (
     Verdict,
 )
 from fhir_mapping.supply_breaks import adequate_on_supply
-from fhir_mapping.taper import taper_timeline
+from fhir_mapping.taper import taper_start, taper_timeline
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
 
@@ -395,5 +395,6 @@ def _trial(
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
+            taper_from=taper_start(events),
         )
     )

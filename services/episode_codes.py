@@ -79,7 +79,10 @@ def earlier_episode_codes(record: PatientRecord, gap_months: int) -> tuple[Findi
 
 
 def earlier_text(finding: Finding) -> str:
-    """ "F33.2 since 2019-02-01 is an earlier episode's code (2019), not this episode's"."""
+    """ "F33.2 since 2019-02-01 is an earlier episode's code (2019), not this episode's" ("F33.2
+    recorded 2019-02-01 ..." for an entry dated only by its recordedDate)."""
     year = (finding.onset_latest or finding.onset or date.min).year
     code = finding.code or finding.display
-    return f"{code} since {finding.onset_text} is an earlier episode's code ({year}), not this episode's"
+    return (
+        f"{code} {finding.onset_phrase} is an earlier episode's code ({year}), not this episode's"
+    )

@@ -11,7 +11,15 @@ boxed_warning.py. `boxed_warning_start` and `boxed_warning_line` stay importable
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cardiac, cards, finding_words, pacing, tables, thyroid_hormone_cautions
+from services import (
+    cardiac,
+    cards,
+    finding_words,
+    order_doses,
+    pacing,
+    tables,
+    thyroid_hormone_cautions,
+)
 from services.card_format import plural
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.boxed_warning import boxed_warning_line, boxed_warning_start
@@ -275,8 +283,12 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     return OrderCheck(
         CONTRAINDICATED if bars else CAUTION,
         draft,
+        # The summary as the lines wrote it: the boxed warning and other lines are appended to it
+        # after (order_hooks), and crowding them out with the dose would lose a warning; the
+        # detail's first words name the drafted dose (order_doses.draft_named; s25 FW item 2).
         found[0][0],
-        f"{name} and what is on record:\n\n" + "\n".join(line for _, line in found),
+        f"{order_doses.draft_named(draft)} and what is on record:\n\n"
+        + "\n".join(line for _, line in found),
         # An old MI (the labels' "watch closely") or an info row (a history to weigh) is a
         # caution line, not a bar: info when every line is one.
         indicator=(
@@ -295,7 +307,11 @@ def _when(ctx: RuleContext, finding: Finding) -> str:
     window = _window_words(ctx.policy.recent_mi_days)
     if onset is None:
         return f", no onset date on record: read as within the last {window}"
-    return f", onset {onset}: within the last {window}"
+    # A recordedDate standing in for the onset is said "recorded" (Finding.onset_phrase): the MI
+    # is still read as recent (the safer reading), but the card does not call the day entered its
+    # onset.
+    said = finding.onset_phrase if finding.onset_recorded else f"onset {onset}"
+    return f", {said}: within the last {window}"
 
 
 def _pacemaker_named(finding: Finding) -> str:

@@ -261,7 +261,7 @@ def _undocumented_trd_text(ctx: RuleContext) -> tuple[str, str]:
     """(summary, detail bullet) for TRD on the problem list without the trials to show for it."""
     finding = ctx.facts.findings_of(FindingKind.TRD)[0]
     count = len(ctx.facts.failed_trials)
-    onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
+    onset = f" {finding.onset_phrase}" if finding.onset_phrase else ""
     if ctx.record.antidepressant_trials():
         chart = f"{count} adequate failed trial{'' if count == 1 else 's'} in the chart"
     else:

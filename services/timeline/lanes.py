@@ -19,6 +19,7 @@ from services.timeline.listed import covered_gaps, lane_name, listed_box, verdic
 from services.timeline.scale import TimeScale
 from services.timeline.style import (
     CATEGORY_TEXT,
+    TAPER_TEXT,
     DoseCategory,
     TimelineStyle,
     category_fill,
@@ -341,6 +342,8 @@ def _segment(
     elif beside is not None and segment is not None and segment == trial.segments[-1]:
         dose += f" ({beside})"  # the fills' dose, the order's higher one beside (RK4 16)
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
+    if trial.taper_from is not None and start >= trial.taper_from:
+        what = TAPER_TEXT  # a step off the drug, never "adequate dose" (s25 FW item 3)
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)
     when = written if written is not None else f"{day_text(start)} to {day_text(end)}"

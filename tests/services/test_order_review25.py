@@ -277,7 +277,7 @@ def test_a_first_start_below_the_minimum_gets_no_below_range_card(name: str) -> 
 def test_two_high_readings_read_also_high() -> None:
     card = _cards(_chart("bp176_104_draft_phenelzine_sign"))["order-blood-pressure"]
     assert card["summary"] == (
-        "Phenelzine ordered with blood pressure 176/104 mm Hg on 2026-11-20 and the reading "
+        "Phenelzine 45 mg/day ordered with blood pressure 176/104 mm Hg on 2026-11-20 and the reading "
         "before also high: control it first"
     )
 
