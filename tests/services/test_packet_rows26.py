@@ -8,7 +8,7 @@
 - 16: fills of 30 x 100 mg per 30 days under "200 mg, then 300 mg": the packet said "50 → 100, up
   to 300 (dose to confirm)" and a card "up to 300 mg/day ... may be above the usual maximum".
   The fills bound the dose: "50 → 100 (order says up to 300, fills cover 100: confirm the dose
-  taken)", no above-maximum card from the order's step alone.
+  taken)"; the above-maximum card says the order's dose beside the fills' (s25 FZ2).
 - 14: problem-list F32.2 with onset 6 Jan 2025 (the episode's start) beside F33.2 coded at visits
   from 3 Feb 2025: the payer row called F32.2 "an earlier episode's code" (F33.2 dated by its
   latest visit, 5 Jan 2026) and the header said "F33.2, recorded 5 Jan 2026 (no onset on
@@ -126,7 +126,13 @@ def test_fills_covering_100_mg_bound_the_orders_300_mg_step() -> None:
     said = "50 → 100 (order says up to 300, fills cover 100: confirm the dose taken)"
     assert f"sertraline (SSRI) {said} " in _packet(_chart(SERTRALINE), as_of)
     cards = result.response.to_json()["cards"]
-    assert not any("above the usual maximum" in c["summary"] for c in cards)
+    # The order's step is said as the order's, never as a dose taken or to confirm (s25 FZ2:
+    # before, no card at all; tests/services/test_s25_order_above_fills.py).
+    above = [c for c in cards if "above the usual maximum" in c["summary"]]
+    assert [c["summary"] for c in above] == [
+        "Sertraline order says up to 300 mg/day (above the usual maximum of 200); fills cover "
+        "100 mg/day: confirm the dose taken"
+    ]
     assert not any("up to 300 mg/day (dose to confirm)" in c["detail"] for c in cards)
     assert any(f"| sertraline (SSRI) | {said} |" in c["detail"] for c in cards)
 

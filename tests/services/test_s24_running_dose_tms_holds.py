@@ -107,11 +107,15 @@ def test_a_dose_to_confirm_is_said_as_one_never_as_taken() -> None:
     # Two unsequenced lines ("2 tablets daily", "then 3 tablets daily"), fills at 2 a day: the
     # record proves 200 mg/day, the lines may mean 300. Review s25 RK4 finding 16 bounds the
     # dose to confirm by the fills (fhir_mapping/fill_dose.within_fills): they cover no more
-    # than 200 mg a day, so the order's step is said beside the fills' dose, to confirm, and no
-    # above-maximum card fires from that step alone (before: "Sertraline up to 300 mg/day (dose
-    # to confirm) running: may be above the usual maximum of 200 mg/day").
+    # than 200 mg a day, so the order's step is said beside the fills' dose, to confirm (before:
+    # "Sertraline up to 300 mg/day (dose to confirm) running: may be above the usual maximum of
+    # 200 mg/day"). The order still directs 300, so the card says the order's dose (s25 FZ2).
     cards = _at.by_topic(_chart("sert_lines_to_confirm"), as_of=date(2025, 3, 24))
-    assert RANGE not in cards and LABEL not in cards
+    assert LABEL not in cards
+    assert cards[RANGE]["summary"] == (
+        "Sertraline order says up to 300 mg/day (above the usual maximum of 200); fills cover "
+        "200 mg/day: confirm the dose taken"
+    )
     rows = [
         line
         for card in cards.values()
