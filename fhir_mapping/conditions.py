@@ -324,6 +324,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         onset=onset,
         source=source,
         coded=coded,
+        state=state,
+        abated=abated_on if state != "active" else None,
     )
     # Z96.89 named as the chart wrote it ("Spinal cord stimulator"; review s21 RR finding 6).
     for finding in tms_removals.with_written_type(screened, label, "condition"):

@@ -238,6 +238,16 @@ def procedure_facts(
     return tuple(records), tuple(findings)
 
 
+# Device.status (R4: active | inactive | entered-in-error | unknown; optional) as Finding.state:
+# the screen counts a device whatever its status (metal stays in place), but a pacemaker paces
+# only while active (services/pacing.py; review s25 rk5 finding 2). Unknown or not sent: "unknown".
+_DEVICE_STATES = {"active": "active", "inactive": "inactive"}
+
+
+def _device_state(resource: Resource) -> str:
+    return _DEVICE_STATES.get(string(resource.get("status")) or "", "unknown")
+
+
 def device_findings(resource: Resource) -> tuple[Finding, ...]:
     if resource.get("status") == "entered-in-error":
         return ()
@@ -263,6 +273,7 @@ def device_findings(resource: Resource) -> tuple[Finding, ...]:
             active=True,
             onset=None,
             source=source,
+            state=_device_state(resource),
         )
         if f.kind not in kinds
     )

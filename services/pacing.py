@@ -11,6 +11,14 @@ Z95.0 or SNOMED CT 441509002, a Device typed 706004007: FindingKind.TMS_CAUTION;
 implanted-device kind too, in case a table files one there). Only codes that say pacing count:
 an implantable defibrillator or "other cardiac implants" code, or a free-text match, keeps the
 critical card (the safer reading: a card that says too much, not a contraindication withdrawn).
+
+Only a pacemaker in use counts (review s25 rk5 finding 2): a Device with status "active", or a
+Z95.0 / SNOMED CT Condition active and not abated on the day (Finding.state as
+fhir_mapping/conditions.py and procedures_devices.py read it). An inactive Device (explanted,
+switched off) or a resolved / abated Condition paces nothing: the critical card stays. A Device
+whose status is not sent or "unknown" is `unrecorded`: the card stays critical and says the
+pacemaker's status is not recorded (the safer reading: a contraindication withdrawn on a device
+that may no longer pace is the harm; an extra ECG and cardiology review is not).
 """
 
 from __future__ import annotations
@@ -40,7 +48,27 @@ def is_pacemaker(finding: Finding) -> bool:
     return key in _codes()
 
 
-def pacemaker(ctx: RuleContext) -> Finding | None:
-    """The latest-dated pacemaker finding on record (undated last), or None."""
-    found = [f for kind in _KINDS for f in ctx.facts.findings_of(kind) if is_pacemaker(f)]
+# Finding.state of a pacemaker in use; "unknown": a Device whose status was not sent.
+_IN_USE = "active"
+_UNRECORDED = "unknown"
+
+
+def _latest(ctx: RuleContext, state: str) -> Finding | None:
+    found = [
+        f
+        for kind in _KINDS
+        for f in ctx.facts.findings_of(kind)
+        if f.state == state and f.abated is None and is_pacemaker(f)
+    ]
     return max(found, key=lambda f: f.onset or date.min) if found else None
+
+
+def pacemaker(ctx: RuleContext) -> Finding | None:
+    """The latest-dated pacemaker in use on record (undated last), or None."""
+    return _latest(ctx, _IN_USE)
+
+
+def unrecorded(ctx: RuleContext) -> Finding | None:
+    """A pacemaker Device whose status is not recorded, when none in use is: it does not count
+    as pacing (the card stays critical) but the card names it, so the prescriber can confirm."""
+    return None if pacemaker(ctx) is not None else _latest(ctx, _UNRECORDED)

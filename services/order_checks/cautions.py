@@ -108,7 +108,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     superseded = {k for c in rows if c.finding in coded for k in c.supersedes}
     # A pacemaker on record makes a row with an `if_paced` note a warning naming it (rk3
     # finding 5: a paced heart block is not the unpaced block's critical contraindication).
-    paced = pacing.pacemaker(ctx) if any(c.if_paced and c.finding in coded for c in rows) else None
+    pace_rows = any(c.if_paced and c.finding in coded for c in rows)
+    paced = pacing.pacemaker(ctx) if pace_rows else None
+    # A pacemaker Device with no status recorded: not counted as pacing (the row stays as it
+    # is), but named so the prescriber can confirm it (review s25 rk5 finding 2).
+    unpaced = pacing.unrecorded(ctx) if pace_rows else None
     # The line a card leads with: its most severe row (critical, then a contraindication), not
     # the table's first (rk3 finding 1).
     lead_line: tuple[str, str] | None = None
@@ -152,7 +156,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 on_record,
                 f"{on_record.display}, {on_record.coding}"
                 + _when(ctx, on_record)
-                + (f"; pacemaker: {_pacemaker_named(paced)}" if is_paced and paced else ""),
+                + (f"; pacemaker: {_pacemaker_named(paced)}" if is_paced and paced else "")
+                + (
+                    f"; pacemaker status not recorded ({_pacemaker_named(unpaced)}): read as"
+                    " not pacing until confirmed"
+                    if unpaced and caution.if_paced
+                    else ""
+                ),
             )
             source = (
                 f"{f'. {why}' if why else ''}"
