@@ -75,3 +75,12 @@ def test_the_charts_are_valid_r4b_with_every_prefetch_key(path: Path) -> None:
     assert {"encounters", "labsSI", "devices", "conditions"} <= doc["prefetch"].keys()
     for resource in chart_files.prefetch_resources(doc):
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+
+
+def test_a_resolved_block_beside_a_running_tricyclic_asks_no_start_step() -> None:
+    # rk5 finding 3: the history row said "before starting" to a drug running since 2026-10-01.
+    card = _heart_block_card("resolved_i442_running_nortriptyline_pv")
+    assert card["indicator"] == "warning"
+    detail = str(card["detail"])
+    assert "now resolved): ECG and cardiology review first" in detail
+    assert "before starting" not in detail
