@@ -79,7 +79,8 @@ def test_the_charts_are_valid_r4b_with_every_prefetch_key(path: Path) -> None:
 
 def test_a_resolved_block_beside_a_running_tricyclic_asks_no_start_step() -> None:
     # rk5 finding 3: the history row said "before starting" to a drug running since 2026-10-01.
-    card = _heart_block_card("resolved_i442_running_nortriptyline_pv")
+    cards = _cards(_chart("resolved_i442_running_nortriptyline_pv"))
+    (card,) = [c for c in cards if "with Complete heart block on record" in c["summary"]]
     assert card["indicator"] == "warning"
     detail = str(card["detail"])
     assert "now resolved): ECG and cardiology review first" in detail
