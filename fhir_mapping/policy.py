@@ -58,6 +58,13 @@ class MappingPolicy:
     # found; UNVERIFIED). A fixed day count (7, before) made the reading flip between 6 and 7 ward
     # days whatever the course's length.
     ward_alone_share: float = 0.5
+    # ... or when one ward run (one stay's days, first to last, held days left out) counts at
+    # least this many days (review s25 RK5 finding 1: a 21-day stay with every dose refused,
+    # weighed with a year of fills, read 93 % and the trial counted as failed, with an augment
+    # one click). A fortnight of directly observed doses not given is evidence the fills cannot
+    # outweigh: the safer reading before an escalation. 14 is a DESIGN CHOICE (no guideline
+    # value found; UNVERIFIED); 2 refusals in a 7-day stay stay weighed.
+    ward_alone_days: int = 14
     # An `active` MedicationStatement with no end counts as time on the drug only up to this many
     # days after the record last confirms it: its dateAsserted, else its start, or a later order,
     # dispense or statement of the drug (review 6 finding 11). C-CDA medication lists are

@@ -12,9 +12,12 @@
   given that a fill covered taken off, and each held ward day left out (`Adherence.pdc` becomes
   that course PDC); POOR below `policy.pdc_threshold`. Ward days stand alone (a ward PDC below
   the threshold makes the course POOR whatever the fills say) only where there is no refill
-  PDC (the ward is all the record shows) or they are more than `policy.ward_alone_share` of the
+  PDC (the ward is all the record shows), they are more than `policy.ward_alone_share` of the
   course's days counted (review s25 RK4 finding 2: a fixed count of 7 ward days flipped a 99 %
-  PDC course with 2 refusals to POOR, where 6 did not).
+  PDC course with 2 refusals to POOR, where 6 did not), or one run counts at least
+  `policy.ward_alone_days` days (review s25 RK5 finding 1: a fortnight of directly observed
+  refusals is not outweighed by a year of fills). The weighed course PDC stands as the course's
+  PDC whenever a ward day was not given: a stay's fill days are not home supply taken.
 - Runs under an as-needed order (WardDose.as_needed, ward_courses.py): no ward PDC (a night a
   PRN dose was not wanted is no missed dose); the days given are named.
 - At or above it: fills or a record that contradict adherence keep POOR; VERIFIED fills stay
@@ -141,6 +144,32 @@ def _course_pdc(
     return round(max(covered, 0) / counted, 4), counted
 
 
+def _stands_alone(
+    runs: Sequence[Sequence[WardDose]],
+    given: set[int],
+    days: int,
+    weighed: tuple[float, int] | None,
+    policy: MappingPolicy,
+) -> bool:
+    """Whether the ward days judge the course's adherence on their own (module docstring): no
+    refill PDC to weigh them with, more than `policy.ward_alone_share` of the course's days, or
+    a run of at least `policy.ward_alone_days` days counted (review s25 RK5 finding 1: a 21-day
+    stay with every dose refused, weighed with a year of fills, read 93 % and the trial failed;
+    the share alone let a long course dilute any stay). Share and length both, so 2 refusals in
+    a 7-day stay stay weighed (review s25 RK4 finding 2)."""
+    if weighed is None or days > policy.ward_alone_share * weighed[1]:
+        return True
+    return any(_run_days(run, given) >= policy.ward_alone_days for run in runs)
+
+
+def _run_days(run: Sequence[WardDose], given: set[int]) -> int:
+    """A run's days counted: its first to its last ward day, held days left out (a held day
+    has its dose reading HELD and is never given)."""
+    first, last = run[0].day.toordinal(), run[-1].day.toordinal()
+    held = {d.day.toordinal() for d in run if d.reading is _HELD} - given
+    return last - first + 1 - len(held)
+
+
 def _covered_text(adherence: Adherence, doses: Sequence[WardDose]) -> str:
     return "; ".join(
         f"no home supply {g.start.isoformat()} – {g.end.isoformat()}: given on the ward"
@@ -219,17 +248,14 @@ def with_ward(
     dispenses = [e for e in events if e.kind is EventKind.DISPENSE]
     filled = _fill_days(dispenses, end)
     weighed = _course_pdc(adherence, dispenses, end, filled, missed, held_days)
-    # The ward stands alone only where it is most of the course (review s25 RK4 finding 2: at
-    # a fixed 7 ward days, 2 refusals flipped a 99 % PDC course to POOR).
-    course = None if weighed is None or days > policy.ward_alone_share * weighed[1] else weighed[0]
     status, pdc = adherence.status, adherence.pdc
-    if course is not None:  # weighed with the fill days
-        if course < policy.pdc_threshold:
+    if weighed is not None:  # the fill days weighed with the ward days (module docstring)
+        if weighed[0] < policy.pdc_threshold:
             status = _POOR
-        if missed or held:
-            parts.append(f"course PDC with the ward days {pct(course, policy.pdc_threshold)}")
-            pdc = course
-    elif ward_pdc < policy.pdc_threshold:  # stands alone
+        if missed or held:  # a stay's fill days are not home supply taken where it was not given
+            parts.append(f"course PDC with the ward days {pct(weighed[0], policy.pdc_threshold)}")
+            pdc = weighed[0]
+    if ward_pdc < policy.pdc_threshold and _stands_alone(runs, given, days, weighed, policy):
         status = _POOR
     if covered:
         parts.append(covered)

@@ -18,6 +18,7 @@ class _MappingPolicyConfig(BaseModel):
     renewal_join_days: int = Field(400, ge=1, le=3660)
     supply_gap_days: int = Field(30, ge=1, le=365)
     ward_alone_share: float = Field(0.5, gt=0.0, le=1.0)
+    ward_alone_days: int = Field(14, ge=1, le=3660)
     statement_confirmed_days: int = Field(365, ge=1, le=3660)
     maybe_running_days: int = Field(365, ge=1, le=3660)
     baseline_days_before: int = Field(30, ge=0)

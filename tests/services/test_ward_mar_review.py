@@ -90,13 +90,25 @@ def test_four_npo_days_of_a_ten_day_stay_do_not_make_the_course_poor() -> None:
 
 
 def test_a_ward_stretch_within_a_year_of_fills_is_weighed_with_them() -> None:
-    # 16 ward days counted, 8 refused, inside a year of on-time fills: weighed with the fill
-    # days (review s25 RK4 finding 2: the ward stands alone only where it is most of the
-    # course), the course PDC with the 8 refusals taken off.
+    # 16 ward days counted, 8 refused, inside a year of on-time fills: with a run shorter than
+    # the clinic's `ward_alone_days`, weighed with the fill days (review s25 RK4 finding 2: the
+    # ward stands alone only where it is most of the course), the course PDC with the 8
+    # refusals taken off.
     doc = load("stay_refused_8_of_16_days")
-    trial = _trial(doc, "escitalopram")
+    trial = _trial(doc, "escitalopram", MappingPolicy(ward_alone_days=17))
     assert trial.adherence.status is not AdherenceStatus.POOR
     assert "course PDC with the ward days 96 %" in (trial.adherence.ward or "")
+
+
+def test_a_fortnight_on_the_ward_half_refused_stands_alone() -> None:
+    # Review s25 RK5 finding 1: at the default `ward_alone_days` (14) the 16 counted days,
+    # half refused, stand alone (the safer reading before an escalation: a fortnight of directly
+    # observed refusals is not outweighed by the fills): not counted as a failed trial.
+    doc = load("stay_refused_8_of_16_days")
+    trial = _trial(doc, "escitalopram")
+    assert trial.adherence.status is AdherenceStatus.POOR
+    assert "course PDC with the ward days 96 %" in (trial.adherence.ward or "")
+    assert "1 trial not adequate (escitalopram ward MAR 50 % given)" in _text(doc)
 
 
 def test_ward_days_that_are_most_of_the_course_stand_alone() -> None:

@@ -9,6 +9,8 @@
 5. "refused - nausea" adds "ask about tolerability". 6. A bare code c reads "Asleep".
 7. The summary names the ward figure when it decided. 8. 20 mg charted on a 10 mg order read
    "raise escitalopram 10 -> 20 mg/day" with a one-click raise.
+Review s25 RK5 finding 1: a 21-day stay with every dose refused, weighed with a year of fills,
+read "2 adequate trials failed ... augment": a run of `ward_alone_days` (14) stands alone.
 
 Charts: tests/services/ward_mar_stays_charts/ (the RK4 review's, valid R4B, every prefetch key).
 """
@@ -118,3 +120,36 @@ def test_a_run_given_above_its_order_sets_the_dose() -> None:
     labels = [s.get("label", "") for c in cards for s in c.get("suggestions") or []]
     assert not any(label.startswith("Raise escitalopram") for label in labels)
     assert "2 adequate trials failed (sertraline, escitalopram)" in text
+
+
+@pytest.mark.parametrize("name", ["ward_refused_all_21d_discharged", "ward_refused_all_35d"])
+def test_a_stay_of_a_fortnight_or_more_all_refused_stands_alone(name: str) -> None:
+    # Review s25 RK5 finding 1: every dose refused on a 21-day (35-day) stay, inside a year of
+    # monthly fills, read "2 adequate trials failed ... augment" with one-click adjuncts and the
+    # refusals on no card. A run of `ward_alone_days` (14) days stands alone.
+    doc = load(name)
+    adherence = _adherence(doc)
+    assert adherence.status is AdherenceStatus.POOR
+    assert "(Patient refused)" in adherence.ward
+    text = _text(doc)
+    assert "1 trial not adequate (escitalopram ward MAR 0 % given)" in text
+    assert "adherence contradicted by the ward MAR" in text
+    assert "2 adequate trials failed" not in text
+    labels = [s.get("label", "") for c in _cards(doc) for s in c.get("suggestions") or []]
+    assert not any("aripiprazole" in label or "brexpiprazole" in label for label in labels)
+
+
+def test_the_stay_s_fill_days_are_not_counted_as_taken() -> None:
+    # The 21 refused days a monthly fill covered are taken off the course PDC (93 %, not the
+    # refill 99 %), which the card shows as the course's PDC.
+    adherence = _adherence(load("ward_refused_all_21d_discharged"))
+    assert adherence.pdc is not None and adherence.pdc < 0.94
+    assert "course PDC with the ward days 93 %" in adherence.ward
+
+
+def test_the_run_length_is_a_clinic_policy() -> None:
+    # Above the stay's 21 days the share rule alone decides: weighed, as before the fix.
+    policy = MappingPolicy(ward_alone_days=22)
+    assert _adherence(load("ward_refused_all_21d_discharged"), policy).status is not (
+        AdherenceStatus.POOR
+    )
