@@ -7,7 +7,7 @@ Each point is timed two ways:
 - repeat: the same hook input again and again (what a per-resource cache inside `evaluate()`
   would speed up; there is none since the mapping reads tolerantly, so the two should agree).
 
-Three series, each like-for-like: at every point the evaluation gives the same cards, word for
+Four series, each like-for-like: at every point the evaluation gives the same cards, word for
 word, so a series' slope is the cost of reading one more resource of its kind and nothing else (a
 card gained or lost between two points would add a step that the line spreads over every
 resource; tests/bench/test_structure.py checks the cards and that every added resource is read):
@@ -18,6 +18,8 @@ resource; tests/bench/test_structure.py checks the cards and that every added re
   visits with none of them, so the slope is the cost of a resource the service does not read;
 - `relevant`: the same small chart plus k weekly PHQ-9s from before its episode (`with_phq9s`),
   so only what the rules read grows;
+- `relevant_item9`: the same, each PHQ-9 with its standalone item 9 (0), 25 to 2,500 of them: a
+  long history whose answers join their totals (fhir_mapping/item9_join.py; review s25 RP H1);
 - `relevant_fills`: a small chart with a long venlafaxine trial (`fills_base`) plus k more daily
   fills of its order inside that trial (`with_fills`): medication events, the costliest relevant
   resources to read.
@@ -53,6 +55,10 @@ from tests.fixtures.scenarios import (
 
 IRRELEVANT_SIZES = (10, 25, 50, 100, 250, 500, 1000, 2000, 3500, 5000)
 RELEVANT_EXTRA = (0, 25, 50, 100, 200, 400)
+# The long-history series: PHQ-9s each with its standalone item 9, up to a long registry history
+# (review s25 RP H1: 2,500 such PHQ-9s took ~70 s on first sight when the item-9 join compared
+# every answer with every total; a line through these points shows a square term as a bad fit).
+ITEM9_EXTRA = (25, 250, 500, 1000, 2500)
 FIRST_SIGHT_CHARTS = 7  # never-seen variants per point; the median is reported
 _clock = time.thread_time  # CPU seconds of this thread
 
@@ -158,7 +164,7 @@ PHQ9_TOTAL = "44261-6"  # LOINC: PHQ-9 total score
 PHQ9_LEAD = timedelta(weeks=20)
 
 
-def with_phq9s(request: dict[str, Any], extra: int) -> dict[str, Any]:
+def with_phq9s(request: dict[str, Any], extra: int, *, item9: bool = False) -> dict[str, Any]:
     """The request plus `extra` weekly PHQ-9 totals (44261-6, as builders.phq9 writes them) from
     before its current episode: the newest PHQ9_LEAD before the request's earliest PHQ-9, the
     others a week apart going back (400 reach back about eight years).
@@ -177,6 +183,9 @@ def with_phq9s(request: dict[str, Any], extra: int) -> dict[str, Any]:
       registries, but a chart of 400 monthly PHQ-9s would have to reach back 33 years.
     Within the episode they could not be like for like: 400 of them would not fit an episode of
     months at any sane rate, and each would change the scores the cards list.
+
+    `item9`: each total with its item 9 (0, a standalone Observation as a flowsheet sends it),
+    which joins its total (fhir_mapping/item9_join.py): the `relevant_item9` series.
     """
     patient = request["context"]["patientId"]
     first = _earliest(
@@ -187,7 +196,8 @@ def with_phq9s(request: dict[str, Any], extra: int) -> dict[str, Any]:
     newest = first - PHQ9_LEAD
     added = []
     for week in range(extra):
-        added.extend(builders.phq9(newest - timedelta(weeks=week), 6 + week % 4, patient=patient))
+        when, total = newest - timedelta(weeks=week), 6 + week % 4
+        added.extend(builders.phq9(when, total, 0 if item9 else None, patient=patient))
     return _with_entries(request, "observations", added)
 
 
@@ -370,6 +380,7 @@ def plans(as_of: date) -> tuple[SeriesPlan, ...]:
         SeriesPlan("irrelevant", IRRELEVANT_SIZES, sizes.sized_unread),
         SeriesPlan("relevant", RELEVANT_EXTRA, lambda k: with_phq9s(base, k)),
         SeriesPlan("relevant_fills", RELEVANT_EXTRA, lambda k: with_fills(fills, k)),
+        SeriesPlan("relevant_item9", ITEM9_EXTRA, lambda k: with_phq9s(base, k, item9=True)),
     )
 
 

@@ -38,6 +38,7 @@ SERIES = {
     "irrelevant": "irrelevant (vitals, unread labs, other drugs)",
     "relevant": "relevant (PHQ-9s)",
     "relevant_fills": "relevant (antidepressant fills)",
+    "relevant_item9": "relevant (PHQ-9s with their item 9, a long history)",
 }
 
 
@@ -121,7 +122,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             issue="14",
         ),
     ]
-    for key in ("relevant", "relevant_fills") if evaluation else ():
+    for key in ("relevant", "relevant_fills", "relevant_item9") if evaluation else ():
         out.append(
             _target(
                 f"in process, first sight: per added {SERIES[key]} resource",

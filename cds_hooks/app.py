@@ -32,7 +32,7 @@ from cds_hooks.config.settings import ConfigError, Settings, load_settings
 from cds_hooks.errors import CdsError, Unauthorized
 from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
 from cds_hooks.observability import logs, metrics
-from cds_hooks.observability.middleware import REQUEST_ID_HEADER, RequestContext
+from cds_hooks.observability.middleware import REQUEST_ID_HEADER, RequestContext, refused_where
 from cds_hooks.observability.version import VERSION
 from cds_hooks.performance.gc_tuning import CollectBetweenRequests, settle_gc
 from cds_hooks.responses import JsonResponse
@@ -289,6 +289,16 @@ def _log_start(settings: Settings, host: str, *, auth: bool) -> None:
             hint="auth is off and the service listens beyond loopback: any caller can send it "
             "charts and read cards; set [auth] required = true (README, Security)",
         )
+    if auth and "*" in settings.server.cors_origins:
+        # Review s25 RP L4: no cookies, so no CSRF, but a script on any web page may call the
+        # service with a token it holds and read the pages a link opens. A warning: the
+        # sandbox's origin varies, and a refusal would stop a deployment over it.
+        logs.event(
+            "service.cors_any_origin",
+            logging.WARNING,
+            hint='auth is on and [server] cors_origins allows any origin ("*"): list the EHR\'s '
+            "origins (README, Security)",
+        )
 
 
 def _timeline_store(settings: Settings, store: Store) -> TimelineStore[PatientRecord]:
@@ -363,15 +373,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         message = exc.detail if isinstance(exc.detail, str) else "request refused"
         # A wrong URL or method is an integration engineer's most common first error: logged
-        # with the method and the path (without its query string, capped), which is what they
-        # typed. Paths here hold no tokens: /timeline/{token} answers its own 404 page.
+        # with the method and the route matched, else the first segment of the path, never the
+        # path itself, whose segments may name a patient (middleware.refused_where).
         logs.event(
             "request.refused",
             logging.INFO,
             status=exc.status_code,
             error=code,
             method=request.method,
-            path=request.url.path[:200],
+            **refused_where(request.scope),
         )
         return JsonResponse(
             {"error": code, "message": message},

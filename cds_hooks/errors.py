@@ -87,6 +87,10 @@ class UnknownService(CdsError):
     code = "unknown-service"
 
 
+# Its message names the field, not the id the caller sent (review s25 RP L3).
+UNKNOWN_SERVICE_MESSAGE = "no CDS service has the id in the URL path (GET /cds-services lists them)"
+
+
 class PayloadTooLarge(CdsError):
     status_code = 413
     code = "payload-too-large"

@@ -74,8 +74,8 @@ class FeedbackStored(BaseModel):
     refused: list[dict[str, Any]] | None = Field(
         None,
         description="Items naming a card issued to the caller but not stored: `error` "
-        "`unknown-suggestion` (accepting suggestions the card was not issued with, listed in "
-        "`unknownSuggestions`) or `feedback-conflict` (contradicting the feedback stored for the "
+        "`unknown-suggestion` (accepting suggestions the card was not issued with, named by "
+        "their paths in the request in `unknownSuggestions`) or `feedback-conflict` (contradicting the feedback stored for the "
         "card, or sent earlier in the batch, `conflictsWith`: its `storedOutcome` and "
         "`storedAcceptedSuggestions` are kept). Each names its `item` (`feedback.2`), `card` "
         "and `message`. Absent when there are none; when no item is stored the answer is 400 "

@@ -21,7 +21,7 @@ from typing import Any
 from cds_hooks.card_issuer import CardIssuer
 from cds_hooks.cards import IssuedCards, card_template
 from cds_hooks.config.settings import Settings
-from cds_hooks.errors import BadRequest, PreconditionFailed, UnknownService
+from cds_hooks.errors import UNKNOWN_SERVICE_MESSAGE, BadRequest, PreconditionFailed, UnknownService
 from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
 from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
 from cds_hooks.fhir_data.prefetch import Gathered, gather, hook_input, unresolved_medications
@@ -331,10 +331,12 @@ def _definition(service_id: str, request: HookRequest, policy: Policy) -> Servic
     # With the site's local codes ([codes]) in its templates: absent keys are fetched with them.
     definition = catalog.by_id(service_id, policy.mapping.site_codes)
     if definition is None:
-        raise UnknownService(f"no CDS service with id {service_id!r}")
+        raise UnknownService(UNKNOWN_SERVICE_MESSAGE)
     if request.hook != definition.hook:
         raise BadRequest(
-            f"hook {request.hook!r} does not match service {service_id!r}, which handles {definition.hook!r}",
+            # The service's own id and hook, never the caller's hook (review s25 RP L3).
+            f"the request's hook does not match service {service_id!r}, which handles "
+            f"{definition.hook!r}",
             cause="hook-mismatch",
             fields=("hook",),
         )

@@ -95,6 +95,16 @@ class Adherence:
     # adherence is: left out of equality.
     pdc_line: float | None = field(default=None, compare=False)
 
+    def ward_deciding(self) -> str | None:
+        """The ward PDC as a percent when the ward MAR's figure, not the fill PDC, made the
+        course poor (the ward stood alone below the line the fills met: ward_adherence.py), else
+        None. The card names the deciding figure (review s25 RK4 finding 7: "PDC 99 %" on a
+        course judged by a ward 60 %)."""
+        line, ward = self.pdc_line, self.ward_pdc
+        if line is None or ward is None or self.pdc is None or not ward < line <= self.pdc:
+            return None
+        return self.pdc_percent(ward)
+
     def pdc_percent(self, value: float | None = None) -> str:
         """The PDC (or `value`, the ward PDC judged on the same line) as a percent: "79.6 %"
         where a whole percent would meet the line the course was judged below."""
@@ -131,3 +141,7 @@ class WardDose:
     # Given under an as-needed order (ward_courses.py, review s25 RK1 finding 5): a night
     # without a dose is no missed dose, so its run gives no ward PDC (ward_adherence.py).
     as_needed: bool = False
+    # The stay's Encounter reference ("Encounter/<id>", "" when the dose names none): runs split
+    # where it changes (ward_adherence.ward_runs, review s25 RK4 finding 1), so the days between
+    # two stays are never read as days not given.
+    encounter: str = ""

@@ -13,7 +13,15 @@ Rules:
   table's text rows, each term a whole word or phrase, case-insensitive;
 - a reason that reads missed anywhere wins ("held - patient refused" is a refusal): counting a
   refusal as held could call a trial adequate that the MAR shows refused;
-- no reason, or none the table knows: missed, as before (the safer reading).
+- no reason, or none the table knows: missed, as before (the safer reading);
+- a supply problem ("pharmacy unavailable") is not the patient's doing: held (review s25 RK4
+  finding 4); "patient unavailable" is the patient away: missed;
+- the words said for a reason (`reason_words`): its text, else its codings' displays, else the
+  table's display for its code (review s25 RK4 finding 6: a bare code c reads "Asleep", never
+  "no reason stated");
+- a dose not given whose reason names a side effect (`names_side_effect`, the adverse-reaction
+  words of data/intolerance_reasons.csv: "refused - nausea") is still missed, and the card asks
+  about tolerability beside it (review s25 RK4 finding 5).
 """
 
 from __future__ import annotations
@@ -27,11 +35,13 @@ from importlib import resources
 
 from fhir_mapping.adherence_record import DoseReading
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
+from fhir_mapping.intolerance_reasons import intolerance_reason
 
 
 @dataclass(frozen=True, slots=True)
 class _Reasons:
     codes: dict[tuple[str, str], DoseReading]
+    displays: dict[tuple[str, str], str]  # the code system's display of a code row
     missed: re.Pattern[str] | None  # the text terms that read missed
     held: re.Pattern[str] | None
 
@@ -52,9 +62,15 @@ def _reasons() -> _Reasons:
         for r in rows
         if r["match"].strip() == "code"
     }
+    displays = {
+        (r["system"].strip(), r["term"].strip()): r["display"].strip()
+        for r in rows
+        if r["match"].strip() == "code" and r["display"].strip()
+    }
     texts = [r for r in rows if r["match"].strip() == "text"]
     return _Reasons(
         codes,
+        displays,
         _pattern(r["term"].strip() for r in texts if r["reading"].strip() == "missed"),
         _pattern(r["term"].strip() for r in texts if r["reading"].strip() == "held"),
     )
@@ -86,3 +102,38 @@ def reason_reading(status_reasons: object) -> DoseReading:
     if readings == {DoseReading.HELD}:
         return DoseReading.HELD
     return DoseReading.MISSED
+
+
+def reason_words(status_reasons: object) -> str:
+    """What the ward said for a dose not given ("Patient refused"; "Asleep" for a bare code c),
+    "" when nothing: each concept's text, else its codings' displays, else the table's display
+    of its code."""
+    table = _reasons()
+    said: list[str] = []
+    for concept in array(status_reasons):
+        if not isinstance(concept, JSON_OBJECT):
+            continue
+        text = concept.get("text")
+        if isinstance(text, str) and text.strip():
+            said.append(text.strip())
+            continue
+        codings = [c for c in array(concept.get("coding")) if isinstance(c, JSON_OBJECT)]
+        displays = [
+            c["display"].strip()
+            for c in codings
+            if isinstance(c.get("display"), str) and c["display"].strip()
+        ]
+        if not displays:
+            displays = [
+                table.displays[(c["system"], c["code"])]
+                for c in codings
+                if (c.get("system"), c.get("code")) in table.displays
+            ]
+        said.extend(displays[:1])
+    return "; ".join(dict.fromkeys(said))
+
+
+def names_side_effect(words: str) -> bool:
+    """Whether a reason for a dose not given names an adverse reaction or a side effect
+    ("refused - nausea"), by the words a stop reason is read with (intolerance_reasons.py)."""
+    return bool(words) and intolerance_reason({"text": words}) is not None

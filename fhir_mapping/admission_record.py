@@ -76,9 +76,13 @@ class CurrentStay:
     # 3-day stay, second recheck M3) keeps the hold, and the hold's line names it.
     contradicted: bool = False
     # An ED visit recorded in progress past `MappingPolicy.ed_visit_max_days` with no outpatient
-    # evidence since (review s25 RK2 finding 2): read as left open (`contradicted` too), and
-    # said so with no evidence to name.
+    # evidence since (review s25 RK2 finding 2): NOT read as left open (review s25 RK4 finding
+    # 11: a psychiatric boarder on day 5 lost the hold): the hold stays and its line says the
+    # visit is open longer than an ED visit lasts, its status to check (current_stays.py).
     overdue: bool = False
+    # An ED visit's days from its arrival day to the as-of date (0 on the arrival day); None
+    # for a ward stay or an ED visit not read against the as-of date.
+    open_days: int | None = None
 
     @property
     def psychiatric(self) -> bool:

@@ -33,10 +33,11 @@ from fhir_mapping import (
 from fhir_mapping.administered_courses import with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
-from fhir_mapping.admissions import read_admissions, read_current_stays
+from fhir_mapping.admissions import read_admissions
 from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
+from fhir_mapping.current_stays import filed_under, read_current_stays
 from fhir_mapping.death_ends_courses import at_death
 from fhir_mapping.device_course_scores import DEFAULT_RULE, CourseRule, device_course_starts
 from fhir_mapping.documented_intolerances import documented as documented_intolerances
@@ -317,8 +318,8 @@ def _build_record(
             dispenses=[
                 r for r in medication_resources if r["resourceType"] == "MedicationDispense"
             ],
-            # (a PHQ-9 after an ED visit's arrival day shows it ended: review s25 RK2 finding 2)
-            score_days=[s.date for s in phq9],
+            # (a PHQ-9 after an ED visit's arrival day, not filed under it: s25 RK2 2, RK4 10)
+            scores=filed_under(phq9, [*observations, *kept.get("QuestionnaireResponse", [])]),
             policy=policy,
         )
         # ... and suicidal ideation or self-harm an ED visit records (review 16 recheck U-b)

@@ -137,9 +137,13 @@ class ProcedureRecord:
     # not be cut to its first day (patient-view review finding 9).
     performed_end: _Day | None = None
     # A psychotherapy session's kind when its code alone does not say it (session_kinds.py): a
-    # session named "Crisis psychotherapy" only in words ("crisis"), an H0004 whose only
-    # diagnosis is a substance-use disorder ("substance-use"); "" otherwise (the code's kind).
+    # session named "Crisis psychotherapy" only in words ("crisis"), an H0004 whose diagnoses
+    # include no depressive one ("substance-use", "counseling-other"); "" otherwise (the
+    # code's kind).
     session_kind: str = ""
+    # ... and, when its diagnoses made that kind, those diagnoses as its line names them
+    # ("Generalized anxiety disorder (F41.1)"; review s25 RK4 finding 12).
+    session_reasons: tuple[str, ...] = ()
 
 
 quick_frozen_init(ProcedureRecord)

@@ -71,8 +71,13 @@ _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # A heart failure no longer active is HEART_FAILURE_HISTORY alone, likewise (review 14 recheck t01).
 # Esketamine's vascular contraindications (SPRAVATO 4), named by the Condition's own words.
 _VASCULAR = (FindingKind.ANEURYSM_AVM, FindingKind.INTRACEREBRAL_HEMORRHAGE)
+# A high-grade AV block no longer active is HIGH_GRADE_AV_BLOCK_HISTORY alone (rk3 finding 6).
 _RESOLVED_ONLY = frozenset(
-    {FindingKind.PUERPERAL_PSYCHOSIS_HISTORY, FindingKind.HEART_FAILURE_HISTORY}
+    {
+        FindingKind.PUERPERAL_PSYCHOSIS_HISTORY,
+        FindingKind.HEART_FAILURE_HISTORY,
+        FindingKind.HIGH_GRADE_AV_BLOCK_HISTORY,
+    }
 )
 
 
@@ -319,6 +324,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         onset=onset,
         source=source,
         coded=coded,
+        state=state,
+        abated=abated_on if state != "active" else None,
     )
     # Z96.89 named as the chart wrote it ("Spinal cord stimulator"; review s21 RR finding 6).
     for finding in tms_removals.with_written_type(screened, label, "condition"):
@@ -353,6 +360,10 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     if onset is not None and condition_onset(resource) is None:
         # Dated by recordedDate alone: the day entered, not an onset (Finding.onset_recorded).
         found = {k: replace(f, onset_recorded=True) for k, f in found.items()}
+    elif onset is not None and (entered := parse_date(resource.get("recordedDate"))) is not None:
+        # On record before its stated onset (Finding.recorded_before).
+        before = entered if entered < onset else None
+        found = {k: replace(f, recorded_before=before) for k, f in found.items()}
     if suspected:
         # Kept, but marked: a card must not call a differential diagnosis one on record
         # (review 14 M1).

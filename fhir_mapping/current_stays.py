@@ -25,10 +25,26 @@ aripiprazole", "Refer for TMS evaluation"). The ED team decides what is ordered 
 outpatient orders wait for the visit's end (services/rules/inpatient_hold.py). An ED visit lasts
 hours, not weeks (review s25 RK2 findings 2 and 3: one left "in-progress" for three months held
 every one-click): one outpatient event after its arrival day (a visit that took place, a fill
-not to the ward, a PHQ-9) ends it, and so does `MappingPolicy.ed_visit_max_days` passing since
-its arrival (`_ed_left`); one with no start date is not read as current (nothing says it is
-today's). The `stay_left_*` thresholds are for ward stays, where a consult filed as outpatient
-during the stay is common. An ED visit left open is a record to fix, said as such.
+not to the ward, a PHQ-9) ends it (`_ed_left`); one with no start date is not read as current
+(nothing says it is today's). The `stay_left_*` thresholds are for ward stays, where a consult
+filed as outpatient during the stay is common. An ED visit left open is a record to fix, said
+as such.
+
+What is no evidence the patient left (review s25 RK4 finding 10: a PHQ-9 taken in the ED on
+day 2 of a psychiatric hold released the hold and brought back "Refer for CBT"):
+- an event the chart files under the ED visit itself (an Observation's or QuestionnaireResponse's
+  `encounter`, a dispense's `context`, a visit's `partOf` naming it): it happened in the ED;
+- a PHQ-9 or a fill that names no encounter, dated within `MappingPolicy.ed_visit_max_days` of
+  the arrival. The safer reading: a PHQ-9 is asked in the ED too (a feed may leave its encounter
+  out), and a refill is handed over by mail order or to a relative while the patient boards, so
+  neither places the patient outside the ED; after that span the visit is overdue and an
+  unlinked event is the best sign the patient is back in outpatient care. A clinic visit that
+  took place is an encounter of its own and counts whenever it falls.
+Its length alone never ends it (review s25 RK4 finding 11: a psychiatric boarder on day 5 lost
+the hold; boarding for a psychiatric bed lasts days): past `ed_visit_max_days` with nothing since
+it is `overdue`, and the hold stays with its status to check. Holding the outpatient one-clicks
+of a visit left open by mistake costs a click once its status is corrected; releasing them for
+a patient still held in the ED would put outpatient orders around the ED team.
 """
 
 from __future__ import annotations
@@ -49,8 +65,9 @@ from fhir_mapping.admission_codes import (
 )
 from fhir_mapping.admission_record import CurrentStay, StaySetting
 from fhir_mapping.code_systems import canonical_system, system_label
-from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref, string
+from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, ref_id, source_ref, string
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.trial_parts import Score
 
 
 def _stated_reason(
@@ -125,17 +142,39 @@ def read_current_stay(
 _VISITED = frozenset({"finished", "in-progress", "arrived", "triaged"})
 
 
-def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[date]:
-    """The days of the ambulatory visits that took place by as-of, oldest first."""
-    days: list[date] = []
+# An outpatient event's day and the Encounter id it is filed under (None: it names none).
+Event = tuple[date, str | None]
+
+
+def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[Event]:
+    """The ambulatory visits that took place by as-of (day, `partOf` id), oldest first."""
+    days: list[Event] = []
     for resource in resources:
         if string(resource.get("status")) not in _VISITED or not wants_outpatient(resource):
             continue
         period = resource.get("period")
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
         if start is not None and start <= as_of:
-            days.append(start)
-    return sorted(days)
+            days.append((start, ref_id(resource.get("partOf"))))
+    return sorted(days, key=_day)
+
+
+def _day(event: Event) -> date:
+    return event[0]
+
+
+def filed_under(scores: Iterable[Score], resources: Iterable[Resource]) -> list[Event]:
+    """Each score's day with the Encounter its resource (of `resources`: the Observations and
+    QuestionnaireResponses read) is filed under, None when it names none: a PHQ-9 taken in
+    the ED is filed under the ED visit (review s25 RK4 finding 10)."""
+    filed = {
+        (string(r.get("resourceType")), string(r.get("id"))): ref_id(r.get("encounter"))
+        for r in resources
+    }
+    return [
+        (s.date, filed.get((s.source.resource_type, s.source.id)) if s.source else None)
+        for s in scores
+    ]
 
 
 # A dispense that was handed over (FHIR R4 MedicationDispenseStatus): the medicine left the
@@ -143,13 +182,14 @@ def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[date
 _HANDED_OVER = frozenset({"completed"})
 
 
-def _fill_days(dispenses: Iterable[Resource], *, as_of: date) -> list[date]:
+def _fill_days(dispenses: Iterable[Resource], *, as_of: date) -> list[Event]:
     """The days of the dispenses handed over by as-of that were not the ward's supply (a
     `category` of inpatient, `inpatient-dispense` rows), oldest first. A community or outpatient
     fill, or one that states no category (Epic and Oracle Health dispenses are pharmacy fills:
-    the ward's doses are MedicationAdministrations), is picked up by someone outside the ward."""
+    the ward's doses are MedicationAdministrations), is picked up by someone outside the ward.
+    Each with the Encounter its `context` names (None: none)."""
     ward = code_table().inpatient_dispense
-    days: list[date] = []
+    days: list[Event] = []
     for resource in dispenses:
         if string(resource.get("status")) not in _HANDED_OVER:
             continue
@@ -162,8 +202,8 @@ def _fill_days(dispenses: Iterable[Resource], *, as_of: date) -> list[date]:
             continue
         day = parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
         if day is not None and day <= as_of:
-            days.append(day)
-    return sorted(days)
+            days.append((day, ref_id(resource.get("context"))))
+    return sorted(days, key=_day)
 
 
 def read_current_stays(
@@ -172,12 +212,12 @@ def read_current_stays(
     *,
     as_of: date,
     dispenses: Iterable[Resource] = (),
-    score_days: Iterable[date] = (),
+    scores: Iterable[Event] = (),
     policy: MappingPolicy | None = None,
 ) -> tuple[CurrentStay, ...]:
     """The inpatient stays in progress on as-of, of any kind, and the ED visits in progress,
-    latest admission last. `score_days`: the days of the PHQ-9s on record (read against an ED
-    visit only: `_ed_left`).
+    latest admission last. `scores`: the PHQ-9s on record, each (day, the Encounter id it is
+    filed under or None) (read against an ED visit only: `_ed_left`).
 
     A stay with status in-progress followed by outpatient evidence is `contradicted` when the
     evidence is enough (`_contradicted`; review 17 recheck R2: an admission left "in-progress"
@@ -201,11 +241,11 @@ def read_current_stays(
     visits = _outpatient_days(resources, as_of=as_of)
     fills = _fill_days(dispenses, as_of=as_of)
     rule = policy or MappingPolicy()
-    scores = sorted(d for d in score_days if d <= as_of)
+    phq9 = sorted((e for e in scores if e[0] <= as_of), key=_day)
     stays = [
-        _ed_left(r, s, visits, fills, scores, as_of, rule)
+        _ed_left(r, s, (visits, fills, phq9), as_of, rule)
         if s.ed_visit
-        else _contradicted(r, s, visits, fills, rule)
+        else _contradicted(r, s, [d for d, _ in visits], [d for d, _ in fills], rule)
         for r, s in found
     ]
     return tuple(sorted(stays, key=lambda s: (s.start or date.min, str(s.source or ""))))
@@ -254,35 +294,47 @@ def _contradicted(
 def _ed_left(
     resource: Resource,
     visit: CurrentStay,
-    visits: Sequence[date],
-    fills: Sequence[date],
-    scores: Sequence[date],
+    events: tuple[Sequence[Event], Sequence[Event], Sequence[Event]],
     as_of: date,
     policy: MappingPolicy,
 ) -> CurrentStay:
     """`visit` (an ED visit in progress) read as left open (`contradicted`) when any outpatient
-    evidence falls after its arrival day, or when its arrival is more than
-    `ed_visit_max_days` before as-of (`overdue`, when nothing since says so); as it is
-    otherwise. An event on the arrival day itself may have preceded it (a clinic that sent the
-    patient to the ED). One event is enough, unlike a ward stay's (`_contradicted`): an ED team
-    files no outpatient visits or fills of its own, and a PHQ-9 a day or more after arrival is
-    the clinic's or the patient's own (module docstring; review s25 RK2 findings 2, 3)."""
+    evidence (`events`: the clinic visits, fills and PHQ-9s, `_shows_left`) falls after its
+    arrival day; as it is otherwise, `overdue` when its arrival is more than `ed_visit_max_days`
+    before as-of with no such evidence (the hold stays: module docstring). An event on the
+    arrival day itself may have preceded it (a clinic that sent the patient to the ED). One
+    event is enough, unlike a ward stay's (`_contradicted`): an ED team files no outpatient
+    visits or fills of its own (review s25 RK2 findings 2, 3; RK4 findings 10, 11)."""
     if resource.get("status") not in _LEFT_OPEN or visit.start is None:
         return visit
-    start = visit.start
-    later_visits = tuple(sorted({d for d in visits if d > start}))
-    later_fills = tuple(sorted({d for d in fills if d > start}))
-    later_scores = tuple(sorted({d for d in scores if d > start}))
-    days = sorted({*later_visits, *later_fills, *later_scores})
-    overdue = (as_of - start).days > policy.ed_visit_max_days
-    if not days and not overdue:
-        return visit
+    start, own = visit.start, visit.source.id if visit.source is not None else None
+    span = policy.ed_visit_max_days
+    visits, fills, scores = (
+        tuple(sorted({d for d, ref in found if _shows_left(d, ref, start, own, span, anywhen)}))
+        for found, anywhen in ((events[0], True), (events[1], False), (events[2], False))
+    )
+    days = sorted({*visits, *fills, *scores})
+    open_days = (as_of - start).days
+    if not days:
+        return dataclasses.replace(visit, open_days=open_days, overdue=open_days > span)
     return dataclasses.replace(
         visit,
-        outpatient_since=days[0] if days else None,
-        visit_days=later_visits,
-        fill_days=later_fills,
-        score_days=later_scores,
+        outpatient_since=days[0],
+        visit_days=visits,
+        fill_days=fills,
+        score_days=scores,
         contradicted=True,
-        overdue=overdue and not days,
+        open_days=open_days,
     )
+
+
+def _shows_left(
+    day: date, ref: str | None, start: date, own: str | None, span: int, anywhen: bool
+) -> bool:
+    """An outpatient event on `day` (filed under Encounter `ref`) shows the patient left an ED
+    visit that arrived on `start` (Encounter `own`): after the arrival day and not filed under
+    the visit itself; one that names no encounter only past the visit's usual span `span`
+    unless it counts `anywhen` (a clinic visit; module docstring)."""
+    if day <= start or (own is not None and ref == own):
+        return False
+    return ref is not None or anywhen or (day - start).days > span

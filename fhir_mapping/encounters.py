@@ -58,6 +58,7 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, concept_text, parse_date, sour
 from fhir_mapping.record import ProcedureKind, ProcedureRecord, Referral
 from fhir_mapping.session_kinds import (
     ChartConditions,
+    SessionKind,
     chart_conditions,
     kind_from_reasons,
     kind_in_words,
@@ -183,15 +184,20 @@ def _start(resource: Resource) -> date | None:
     return parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
 
 
-def _session_kind(row: ProcedureCode, resource: Resource, chart: ChartConditions | None) -> str:
+def _session_kind(
+    row: ProcedureCode, resource: Resource, chart: ChartConditions | None
+) -> SessionKind:
     """A visit's kind where its code does not say it (fhir_mapping/session_kinds.py): the words
     of a visit named only in words ("Crisis psychotherapy"), else the diagnoses of a visit whose
     code is billed for more than depression care (H0004)."""
     if row is _NAMED_IN_WORDS:
         types = resource.get("type")
         concepts = [*(types if isinstance(types, list) else ()), resource.get("serviceType")]
-        return next(
-            (k for c in concepts if c is not None and (k := kind_in_words(concept_text(c)))), ""
+        return SessionKind(
+            next(
+                (k for c in concepts if c is not None and (k := kind_in_words(concept_text(c)))),
+                "",
+            )
         )
     return kind_from_reasons(row.system, row.code, resource, chart)
 
@@ -212,13 +218,15 @@ def visit_facts(
     if status in SESSION_STATUSES:
         if when is not None and when > as_of:
             return None
+        kind = _session_kind(row, resource, conditions)
         return ProcedureRecord(
             _PSYCHOTHERAPY,
             row.code,
             row.system,
             when,
             source_ref(resource),
-            session_kind=_session_kind(row, resource, conditions),
+            session_kind=kind.kind,
+            session_reasons=kind.reasons,
         )
     if when is not None and when < as_of:
         # A booking whose day has passed with no visit (module docstring): named, never read

@@ -7,6 +7,14 @@ fills and its order states another dose ("1-2 tablets" of 50 mg: 50-100 mg/day),
 writes "100 mg/day" and offers a raise to 150 claims more than the record shows: 100 mg/day is
 what the fills imply, and the order allows 50-100. The order's dose is kept beside the course
 (Trial.ordered_mg_per_day, Trial.ordered_mg_per_day_high) so the card can say both.
+
+The same fills bound a dose to confirm (`within_fills`, review s25 RK4 finding 16): an order of
+"200 mg" beside "then 300 mg", unsequenced, reads "up to 300 (dose to confirm)"; with fills of
+30 x 100 mg per 30 days after it, the packet said "50 -> 100, up to 300 (dose to confirm)" and a
+card "up to 300 mg/day ... may be above the usual maximum". The fills cannot cover more than
+100 mg a day, so the order's upper step alone is no dose to warn of: the dose is the fills', and
+the order's reading stays beside it ("order says up to 300 mg/day, fills cover 100 mg/day:
+confirm the dose taken", services/trial_dose_text.fills_below_order).
 """
 
 from __future__ import annotations
@@ -51,3 +59,17 @@ def ordered_beside_fills(
     if (order.mg_per_day, order.mg_per_day_high) == (present.mg_per_day, present.mg_per_day_high):
         return None, None
     return order.mg_per_day, order.mg_per_day_high
+
+
+def within_fills(
+    to_confirm: float | None, ordered: tuple[float | None, float | None]
+) -> float | None:
+    """The course's dose to confirm (Trial.dose_to_confirm_mg) bounded by its fills' supply: None
+    when the present dose is the one the latest fills imply and the order states another
+    (`ordered_beside_fills` found one), since the fills cover no more than that dose a day and
+    the order's reading is kept as Trial.ordered_mg_per_day(_high) to be said beside it; else
+    unchanged. Fills dated before the order do not bound it (`ordered_beside_fills` then finds
+    the order latest: its new dose is not filled yet)."""
+    if to_confirm is None or ordered == (None, None):
+        return to_confirm
+    return None

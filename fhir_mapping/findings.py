@@ -217,6 +217,12 @@ class FindingKind(StrEnum):
     # asystole: a critical contraindication line on a tricyclic order (drug_cautions.csv). An
     # uncoded degree is read as high-grade (the safer reading: the ECG decides).
     HIGH_GRADE_AV_BLOCK = "high-grade-av-block"
+    # The same codes once resolved, inactive or abated (review s25 rk3 finding 6: a resolved
+    # complete heart block gave no card): never HIGH_GRADE_AV_BLOCK (not current), but a block
+    # that was high-grade may recur, so a tricyclic order gets a "history of heart block"
+    # warning (services/data/drug_cautions.csv). Read like HEART_FAILURE_HISTORY
+    # (conditions.py `_RESOLVED_ONLY`).
+    HIGH_GRADE_AV_BLOCK_HISTORY = "high-grade-av-block-history"
     # Adverse effects of a running augmenting agent (review 13 U2, U3, W9):
     # atrial fibrillation or flutter and other tachyarrhythmias, and thyrotoxicosis, with
     # liothyronine running (Cytomel label 5.1: overtreatment may precipitate arrhythmias);
@@ -301,6 +307,11 @@ class Finding:
     # "recorded", never "since" (s25 RT finding 5: F33.2 coded at a 2026-01-05 visit read as
     # depression "since 5 Jan 2026" beside the problem-list F33.2 with onset 2025-01-06).
     onset_recorded: bool = False
+    # The entry's recordedDate when it is earlier than the onset it states (review s25 RK4
+    # finding 13: a problem-list onset of 2026-01-20 on an entry recorded 2025-01-06): the
+    # condition was on record before the day given as its start, so the packet says both and
+    # dates "on record" by the earlier (services/diagnosis_onset.py). None otherwise.
+    recorded_before: date | None = None
 
     @property
     def onset_latest(self) -> date | None:
@@ -320,6 +331,16 @@ class Finding:
         """The word before the finding's date: "since" for an onset, "recorded" for a
         recordedDate standing in for one (`onset_recorded`)."""
         return "recorded" if self.onset_recorded else "since"
+
+    @property
+    def onset_phrase(self) -> str | None:
+        """The finding's date as every card says it: "since 2024-05-20", "since 2024 (year
+        only)", or "recorded 2026-01-05" for an entry dated only by its recordedDate (the day
+        entered, not the day the condition began: s25 RT finding 5); None when undated. The one
+        rule: a card never writes "since" before a finding's date itself."""
+        if self.onset is None:
+            return None
+        return f"{self.onset_word} {self.onset_text}"
 
     @property
     def onset_text(self) -> str | None:
@@ -345,7 +366,7 @@ class Finding:
             return f"recorded at the {self.visit}"
         if self.recorded is not None:
             return f"recorded ({self.recorded}) on {self.onset.isoformat()}"
-        return f"{self.onset_word} {self.onset_text}"
+        return self.onset_phrase or ""
 
     @property
     def coding(self) -> str:

@@ -48,16 +48,23 @@ class MappingPolicy:
     # with no fill the cards say "no supply since DATE" (review s20 RA finding 4:
     # supply_breaks.py).
     supply_gap_days: int = 30
-    # Ward MAR days (ward_adherence.py, review s25 RK1 finding 1): a course's ward days judge its
-    # adherence on their own (a ward PDC below pdc_threshold makes it POOR whatever the fills
-    # say) once at least this many are counted (given or not given; held days left out). Fewer
-    # are weighed with the fill days (the course PDC with the ward days read in): one dose
-    # refused on a 2-day stay does not outweigh a year of on-time fills. 7 days (one week of
-    # observed doses) is a DESIGN CHOICE (no guideline value found; UNVERIFIED), kept short on
-    # purpose: a week or more of observed refusals is direct evidence the drug was not taken, and
-    # reading it as poor adherence asks for a review before an escalation (augment, TMS) rests on
-    # the course, the safer error for the patient.
-    ward_alone_days: int = 7
+    # Ward MAR days (ward_adherence.py, review s25 RK1 finding 1, RK4 finding 2): a course whose
+    # fills give a refill PDC has its ward days weighed with the fill days (the course PDC with
+    # the ward days read in): one dose refused on a 2-day stay, or 2 in a week, does not outweigh
+    # a year of on-time fills. The ward days judge the adherence on their own (a ward PDC below
+    # pdc_threshold makes it POOR whatever the fills say) only when there are no fills, or when
+    # they are more than this share of the course's days counted: the ward is then most of what
+    # is known of the course. 0.5 ("most of the course") is a DESIGN CHOICE (no guideline value
+    # found; UNVERIFIED). A fixed day count (7, before) made the reading flip between 6 and 7 ward
+    # days whatever the course's length.
+    ward_alone_share: float = 0.5
+    # ... or when one ward run (one stay's days, first to last, held days left out) counts at
+    # least this many days (review s25 RK5 finding 1: a 21-day stay with every dose refused,
+    # weighed with a year of fills, read 93 % and the trial counted as failed, with an augment
+    # one click). A fortnight of directly observed doses not given is evidence the fills cannot
+    # outweigh: the safer reading before an escalation. 14 is a DESIGN CHOICE (no guideline
+    # value found; UNVERIFIED); 2 refusals in a 7-day stay stay weighed.
+    ward_alone_days: int = 14
     # An `active` MedicationStatement with no end counts as time on the drug only up to this many
     # days after the record last confirms it: its dateAsserted, else its start, or a later order,
     # dispense or statement of the drug (review 6 finding 11). C-CDA medication lists are
@@ -187,11 +194,13 @@ class MappingPolicy:
     stay_left_min_days: int = 2
     stay_left_after_days: int = 7
     stay_left_single_after_days: int = 30
-    # An emergency-department visit recorded in progress (fhir_mapping/current_stays.py) is read
-    # as left open (nothing held on it; "ED visit recorded open since ...", its status to check)
-    # once its arrival day is more than this many days before the as-of date (review s25 RK2
-    # finding 2: an ED visit left "in-progress" since August held every outpatient one-click for
-    # three months). ED visits last hours: mean length of stay 7.8 h for adults with a primary
+    # An emergency-department visit recorded in progress (fhir_mapping/current_stays.py) is said
+    # as open too long ("ED visit open since ... (N days)", its status to check, the hold KEPT:
+    # review s25 RK4 finding 11) once its arrival day is more than this many days before the
+    # as-of date, and within this many days of its arrival a PHQ-9 or fill naming no encounter
+    # is no evidence the patient left (RK4 finding 10). (Review s25 RK2 finding 2, an ED visit
+    # left "in-progress" since August holding every one-click for three months, had made the
+    # ceiling lift the hold; a psychiatric boarder on day 5 then lost it.) ED visits last hours: mean length of stay 7.8 h for adults with a primary
     # psychiatric diagnosis (Florida 2010-2013, Psychiatric Services 2016, doi
     # 10.1176/appi.ps.201500283), 11.5 h for psychiatric patients at five EDs (Weiss, Ann Emerg
     # Med 2012); boarding awaiting a transfer had a median of 13.9 h (IQR 9.3-20.2) and ran up to

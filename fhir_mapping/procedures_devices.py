@@ -32,7 +32,12 @@ from fhir_mapping.fhir_fields import (
     string,
 )
 from fhir_mapping.record import Finding, FindingKind, ProcedureKind, ProcedureRecord
-from fhir_mapping.session_kinds import ChartConditions, kind_from_reasons, kind_in_words
+from fhir_mapping.session_kinds import (
+    ChartConditions,
+    SessionKind,
+    kind_from_reasons,
+    kind_in_words,
+)
 
 Resource = Mapping[str, Any]
 
@@ -159,13 +164,13 @@ def _session_kind(
     text: str,
     resource: Resource,
     chart: ChartConditions | None,
-) -> str:
+) -> SessionKind:
     """A psychotherapy Procedure's kind where its code does not say it (session_kinds.py): its
     words when no code of the table is on it, its diagnoses for a code billed for more than
     depression care (H0004)."""
     row = any_code_in(coded, procedure_codes())
     if row is None:
-        return kind_in_words(text)
+        return SessionKind(kind_in_words(text))
     return kind_from_reasons(row.system, row.code, resource, chart)
 
 
@@ -188,6 +193,11 @@ def procedure_facts(
     findings: list[Finding] = []
     for kind in _procedure_kinds(coded, text):
         if kind in _PROCEDURE_KINDS:
+            session = (
+                _session_kind(coded, text, resource, conditions)
+                if kind == "psychotherapy"
+                else SessionKind()
+            )
             records.append(
                 ProcedureRecord(
                     _PROCEDURE_KINDS[kind],
@@ -196,11 +206,8 @@ def procedure_facts(
                     when,
                     source,
                     performed_end=_performed_end(resource, when),
-                    session_kind=(
-                        _session_kind(coded, text, resource, conditions)
-                        if kind == "psychotherapy"
-                        else ""
-                    ),
+                    session_kind=session.kind,
+                    session_reasons=session.reasons,
                 )
             )
         if kind == "cpap":
@@ -231,6 +238,16 @@ def procedure_facts(
     return tuple(records), tuple(findings)
 
 
+# Device.status (R4: active | inactive | entered-in-error | unknown; optional) as Finding.state:
+# the screen counts a device whatever its status (metal stays in place), but a pacemaker paces
+# only while active (services/pacing.py; review s25 rk5 finding 2). Unknown or not sent: "unknown".
+_DEVICE_STATES = {"active": "active", "inactive": "inactive"}
+
+
+def _device_state(resource: Resource) -> str:
+    return _DEVICE_STATES.get(string(resource.get("status")) or "", "unknown")
+
+
 def device_findings(resource: Resource) -> tuple[Finding, ...]:
     if resource.get("status") == "entered-in-error":
         return ()
@@ -256,6 +273,7 @@ def device_findings(resource: Resource) -> tuple[Finding, ...]:
             active=True,
             onset=None,
             source=source,
+            state=_device_state(resource),
         )
         if f.kind not in kinds
     )

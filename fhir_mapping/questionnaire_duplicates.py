@@ -22,9 +22,10 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping.fhir_fields import array, ref_id
-from fhir_mapping.item9_floor import PHQ9, infer_item9
+from fhir_mapping.item9_floor import infer_item9
 from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.questionnaire_codes import QR
+from fhir_mapping.questionnaire_pool import ANY_TOTAL, ScorePool
 from fhir_mapping.record import Score
 from fhir_mapping.score_totals import score_order
 
@@ -102,13 +103,6 @@ def _combine(group: list[Score]) -> Score:
     return infer_item9(merged)
 
 
-def _same_instant(a: Score, b: Score) -> bool:
-    """Both state the instant they were taken, and it is one instant: the same PHQ-9 written in
-    two zones falls on two written days (a flowsheet at 2026-11-30T23:30:00-05:00, its response
-    at 2026-12-01T04:30:00Z; fix 20 item 3)."""
-    return a.instant is not None and b.instant is not None and a.instant == b.instant
-
-
 def _local_day(group: list[Score], chosen: Score) -> date:
     """The day the merged score is shown on: the chosen record's, unless the records' written
     days differ (one instant in two zones), then the day of one written in a zone other than
@@ -120,26 +114,24 @@ def _local_day(group: list[Score], chosen: Score) -> date:
     return local[0].date if local else chosen.date
 
 
-def _same_administration(
-    response: Score, candidates: list[Score], derived: Mapping[str, set[str]]
-) -> list[Score]:
-    """The Observation scores that record the same PHQ-9 as `response`: every one derived from
-    it, else the first of the same day with the same total, else the first of the same day
-    where either has no total."""
+def _same_administration(response: Score, pool: ScorePool) -> list[int]:
+    """The Observation scores (positions in `pool`) that record the same PHQ-9 as `response`:
+    every one derived from it, else the first of the same day (or instant: questionnaire_pool._whens) with
+    the same total, else the first of the same day where either has no total."""
     qr_id = response.source.id if response.source is not None else None
     if qr_id is not None:
-        linked = [
-            s for s in candidates if s.source is not None and qr_id in derived.get(s.source.id, ())
-        ]
+        linked = pool.derived_from(qr_id)
         if linked:
             return linked
-    same_day = [s for s in candidates if s.date == response.date or _same_instant(s, response)]
+    day, instant = response.date, response.instant
     if response.value is not None:
-        same_total = [s for s in same_day if s.value == response.value]
-        if same_total:
-            return same_total[:1]
-    partial = [s for s in same_day if s.value is None or response.value is None]
-    return partial[:1]
+        same_total = pool.first(day, instant, response.value)
+        if same_total is not None:
+            return [same_total]
+        partial = pool.first(day, instant, None)  # a score with no total
+    else:
+        partial = pool.first(day, instant, ANY_TOTAL)  # the response has none: any score
+    return [] if partial is None else [partial]
 
 
 def merge_scores(
@@ -148,14 +140,14 @@ def merge_scores(
     observations: Iterable[Resource] = (),
 ) -> tuple[Score, ...]:
     """All scores, oldest first, with each PHQ-9 administration recorded both as Observations
-    and as a QuestionnaireResponse counted once (module docstring, "Duplicates")."""
-    pool = list(observation_scores)
-    derived = _derived(observations)
+    and as a QuestionnaireResponse counted once (module docstring, "Duplicates"). The scores are
+    looked up by what makes them one administration (questionnaire_pool.py), not scanned for each
+    response (review s25 RP H1)."""
+    pool = ScorePool(observation_scores, _derived(observations))
     out: list[Score] = []
     for response in questionnaire_scores:
-        candidates = [s for s in pool if s.instrument == PHQ9]
-        group = _same_administration(response, candidates, derived)
-        for score in group:
-            pool.remove(score)
-        out.append(_combine([response, *group]) if group else response)
-    return tuple(sorted([*pool, *out], key=score_order))
+        group = _same_administration(response, pool)
+        pool.take(group)
+        scores = [pool.scores[p] for p in group]
+        out.append(_combine([response, *scores]) if scores else response)
+    return tuple(sorted([*pool.left(), *out], key=score_order))

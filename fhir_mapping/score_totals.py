@@ -151,6 +151,7 @@ def _local_days(totals: list[_Total]) -> None:
         instant = parse_instant(effective)
         if instant is not None:
             by_instant.setdefault((total.instrument, instant, total.value), []).append(total)
+    removed: set[int] = set()  # by identity: `totals.remove` compared every field of each total
     for copies in by_instant.values():
         if len(copies) < 2 or len({t.day for t in copies}) < 2:
             continue
@@ -164,7 +165,13 @@ def _local_days(totals: list[_Total]) -> None:
             kept.item9 = _merge_item9(kept.item9, total.item9)
             kept.unread = kept.unread or total.unread
             kept.conflict = kept.conflict or total.conflict
-            totals.remove(total)
+            removed.add(id(total))
+    if removed:
+        # One pass, not a list.remove per copy: that scanned (and compared field by field) the
+        # whole list for each, quadratic in a history sent twice (review s25 RP H1). And by
+        # identity: remove() took the first *equal* total, which could be `kept` itself when a
+        # copy of it was sent twice, dropping the item-9 answers merged into it.
+        totals[:] = [t for t in totals if id(t) not in removed]
 
 
 def _offset(total: _Total) -> bool:

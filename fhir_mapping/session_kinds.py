@@ -11,20 +11,22 @@ resource is at hand, and kept on the ProcedureRecord (`session_kind`):
   same words name the same service: data/psychotherapy_kind_terms.csv gives the kind such words
   make. A code in the table always wins over words (a CPT 90834 named "crisis" is a 90834).
 - Reasons (item 3). A code billed for more than depression care (HCPCS H0004: mental health and
-  substance-use counseling alike; data/session_reason_kinds.csv) takes another kind when the
-  only diagnoses read for the session are of the row's `reason_kind` (substance-use: ICD-10-CM
-  F10-F19 less F17, condition_codes.csv). The diagnoses read for a session: its reasonCode, the
-  Conditions its reasonReference names (and an Encounter's diagnosis[].condition), and the
-  chart's Conditions recorded at its visit (Condition.encounter: Epic's encounter diagnoses).
-  A depressive or other non-substance psychiatric diagnosis among them (F33.1 beside F10.20;
-  data/session_therapy_kinds.csv), or none read at all, keeps the session counted: the code
-  names therapy, its line names it as `named_as` ("H0004, behavioral health counseling") and the
-  payer criterion it meets asks to confirm `check` (that it was therapy for depression:
-  services/payer_criteria/psychotherapy.py), for the clinician to check. A medical diagnosis
-  beside the substance use does not (review s25 RK2 finding 5: F10.239, which is also alcohol
-  withdrawal, or F10.20 with K70.30 alcoholic cirrhosis, counted the session as therapy, since
-  any second kind broke the "only substance use" test). Not counting a session keeps the
-  CBT/IPT card: the safer side when no psychiatric diagnosis is among them.
+  substance-use counseling alike; data/session_reason_kinds.csv) counts toward the depression
+  psychotherapy trial only when a depressive diagnosis (data/session_therapy_kinds.csv: the
+  condition table's depression kinds) is among the diagnoses read for the session: its
+  reasonCode, the Conditions its reasonReference names (and an Encounter's
+  diagnosis[].condition), and the chart's Conditions recorded at its visit (Condition.encounter:
+  Epic's encounter diagnoses). Counted, its line names it as `named_as` ("H0004, behavioral
+  health counseling") and the payer criterion it meets asks to confirm `check`
+  (services/payer_criteria/psychotherapy.py). Diagnoses read with none depressive make it
+  another kind, listed and not counted, with the diagnoses named (`SessionKind.reasons`):
+  the row's `session_kind` when one is of its `reason_kind` (substance use: ICD-10-CM F10-F19
+  less F17, condition_codes.csv), else `OTHER_REASONS_KIND`. Review s25 RK4 finding 12: H0004
+  with only F41.1, F43.10, Z63.0 + Z56.0 or Z13.31 was counted as depression therapy, its check
+  naming substance use none was coded for; RK2 finding 5 before it (F10.239 alone). Not
+  counting keeps the CBT/IPT card: the safer side. No diagnosis read at all keeps it counted,
+  with the check: the code names therapy and nothing says what for (a Procedure feed often
+  carries no reason), and the check asks the clinician to confirm it was for depression.
 """
 
 from __future__ import annotations
@@ -151,22 +153,46 @@ def _diagnoses(resource: Resource, chart: ChartConditions) -> list[tuple[str, st
     return found
 
 
+# The kind of a session of a `reason_rows` code whose diagnoses are read and none is depressive
+# or of the row's `reason_kind` (anxiety, PTSD, Z codes): not therapy for depression.
+OTHER_REASONS_KIND = "counseling-other"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionKind:
+    """A session's kind read from its diagnoses, and those diagnoses as its line names them
+    ("Generalized anxiety disorder (F41.1)"), when they made it a kind that is not counted."""
+
+    kind: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+def _named(code: str, display: str) -> str:
+    return f"{display.strip()} ({code})" if display.strip() else code
+
+
 def kind_from_reasons(
     system: str, code: str, resource: Resource, chart: ChartConditions | None
-) -> str:
-    """The row's `session_kind` when a diagnosis of the row's `reason_kind` is among the
-    session's and none of the `therapy_kinds` (a depressive or other non-substance psychiatric
-    diagnosis) is; else "" (module docstring)."""
+) -> SessionKind:
+    """Counted (an empty kind) when no diagnosis is read or a `therapy_kinds` one (depressive)
+    is among them; else the row's `session_kind` when one is of its `reason_kind`, else
+    `OTHER_REASONS_KIND`, with the diagnoses named (module docstring)."""
     row = reason_rows().get((system, code))
     if row is None or chart is None:
-        return ""
+        return SessionKind()
+    found = [(s, c.strip(), d) for s, c, d in _diagnoses(resource, chart) if c.strip()]
+    if not found:
+        return SessionKind()
     kinds = {
         match.kind.value
-        for d_system, d_code, _ in _diagnoses(resource, chart)
+        for d_system, d_code, _ in found
         for match in condition_matches(d_system, d_code)
     }
+    if kinds & therapy_kinds():
+        return SessionKind()
     # substance-use-in-remission is the same disorder (condition_codes.csv F1x.11/.21/.91)
     kinds = {k.removesuffix("-in-remission") for k in kinds}
-    if row.reason_kind not in kinds or kinds & therapy_kinds():
-        return ""
-    return row.session_kind
+    kind = row.session_kind if row.reason_kind in kinds else OTHER_REASONS_KIND
+    # One name per diagnosis: a Condition coded in ICD-10-CM and SNOMED is named once.
+    named = {(d.strip().lower() or c): _named(c, d) for _, c, d in found}
+    return SessionKind(kind, tuple(named.values()))

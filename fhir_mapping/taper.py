@@ -262,6 +262,13 @@ def _note(event: MedicationEvent, taper: Taper) -> str:
     return f"{event.source}: taper to a stop: " + ", then ".join(steps)
 
 
+def taper_start(events: Sequence[MedicationEvent]) -> date | None:
+    """The first day of the course's first record whose sig takes the drug down to a stop
+    (Taper.stops), None when none does: from that day the doses are steps off the drug, never a
+    dose the course is being tried at (Trial.taper_from)."""
+    return min((e.start for e in events if e.taper is not None and e.taper.stops), default=None)
+
+
 def taper_timeline(
     timeline: Sequence[tuple[date, Any]], events: Sequence[MedicationEvent]
 ) -> list[tuple[date, Any]]:

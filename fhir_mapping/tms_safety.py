@@ -276,6 +276,8 @@ def findings(
     onset: date | None,
     source: SourceRef | None,
     coded: Coded | None = None,
+    state: str = "active",
+    abated: date | None = None,
 ) -> tuple[Finding, ...]:
     """At most one finding per severity for one resource.
 
@@ -284,7 +286,10 @@ def findings(
     (the concept text or device name as the chart wrote it; None: `concept_label`, read only when
     a text matched, which is seldom); `active` is False for a resolved
     or inactive Condition, whose rows count only where counts_when_resolved says so; `coded` is
-    `codings(concept)` when the caller has it.
+    `codings(concept)` when the caller has it. `state` and `abated` are kept on each finding as
+    the resource said them (a Condition's state as of the day, a Device's status: "unknown" when
+    not sent), so a reader that needs the thing in use (a pacemaker pacing: services/pacing.py)
+    can tell; the screen itself counts by `active` and counts_when_resolved.
     """
     if coded is None:
         coded = codings(concept)
@@ -293,7 +298,14 @@ def findings(
         for row in code_rows(system, code, applies_to):
             if (active or row.counts_when_resolved) and row.severity not in found:
                 found[row.severity] = Finding(
-                    KIND_OF[row.severity], code, system, display or row.display, onset, source
+                    KIND_OF[row.severity],
+                    code,
+                    system,
+                    display or row.display,
+                    onset,
+                    source,
+                    state=state,
+                    abated=abated,
                 )
     first = coded[0] if coded else ("", "", "")
     for term in text_rows(text, applies_to):
@@ -303,7 +315,14 @@ def findings(
         if label is None:
             label = concept_label(concept, coded)
         found[term.severity] = Finding(
-            KIND_OF[term.severity], first[1], first[0], label or first[2], onset, source
+            KIND_OF[term.severity],
+            first[1],
+            first[0],
+            label or first[2],
+            onset,
+            source,
+            state=state,
+            abated=abated,
         )
     if not found:  # nearly every resource: no walk of the severities
         return ()

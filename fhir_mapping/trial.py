@@ -157,6 +157,11 @@ class Trial(TrialOutcome):
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
     # "stop dated <day>", never "still running". None for every other course.
     stops_on: date | None = None
+    # The first day of a record of the course whose sig takes the drug down to a stop ("100 mg
+    # daily for 7 days, then 50 mg daily for 7 days, then stop": taper.taper_start). A dose
+    # from that day on is a step off the drug: the timeline says "taper step", never "adequate
+    # dose" (s25 FW item 3: a 50 mg sertraline step read as an adequate dose). None: no taper.
+    taper_from: date | None = None
     # An ongoing course whose records all end by a stated end (an order's boundsPeriod.end, a
     # statement's effectivePeriod.end) after as-of, within MappingPolicy.cross_taper_weeks: that
     # end (course_support._ends_soon). A drug drafted beside it may be a planned cross-taper, and

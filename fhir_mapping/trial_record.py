@@ -59,7 +59,7 @@ from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline,
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind
-from fhir_mapping.fill_dose import ordered_beside_fills
+from fhir_mapping.fill_dose import ordered_beside_fills, within_fills
 from fhir_mapping.first_fill import dose_dated, ordered_on
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.indications import course_indication
@@ -79,7 +79,7 @@ from fhir_mapping.record import (
     Verdict,
 )
 from fhir_mapping.supply_breaks import adequate_on_supply
-from fhir_mapping.taper import taper_timeline
+from fhir_mapping.taper import taper_start, taper_timeline
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
 
@@ -384,7 +384,7 @@ def _trial(
             end_not_recorded=end_not_recorded,
             shown_until=to_confirm_from,
             stated_reasons=stated,
-            dose_to_confirm_mg=_to_confirm_upper(events),
+            dose_to_confirm_mg=within_fills(_to_confirm_upper(events), ordered),
             stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
             ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
             newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
@@ -395,5 +395,6 @@ def _trial(
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
+            taper_from=taper_start(events),
         )
     )

@@ -7,13 +7,17 @@
   (on-hold, or not done for a clinical reason: administration_reasons.py) left out as the refill
   PDC leaves a hold out.
 - Judged within the course (review s25 RK1 finding 1: one dose withheld on a 2-day stay made a
-  99 % PDC course POOR and dropped a failed trial). Ward days that stand alone (at least
-  `policy.ward_alone_days` counted, a week of observed doses; or a course with no refill PDC,
-  where the ward is all the record shows) are judged against `policy.pdc_threshold`: below it
-  the course is POOR whatever the fills say (the ward saw the doses refused). Fewer are weighed
-  with the fill days: the refill PDC with each ward day not given that a fill covered taken off,
-  and each held ward day left out (`Adherence.pdc` becomes that course PDC); POOR below the
-  threshold. A long stretch of refusals is evidence on its own; two days are not.
+  99 % PDC course POOR and dropped a failed trial). When the fills give the course a refill
+  PDC, the ward days are weighed with the fill days: the refill PDC with each ward day not
+  given that a fill covered taken off, and each held ward day left out (`Adherence.pdc` becomes
+  that course PDC); POOR below `policy.pdc_threshold`. Ward days stand alone (a ward PDC below
+  the threshold makes the course POOR whatever the fills say) only where there is no refill
+  PDC (the ward is all the record shows), they are more than `policy.ward_alone_share` of the
+  course's days counted (review s25 RK4 finding 2: a fixed count of 7 ward days flipped a 99 %
+  PDC course with 2 refusals to POOR, where 6 did not), or one run counts at least
+  `policy.ward_alone_days` days (review s25 RK5 finding 1: a fortnight of directly observed
+  refusals is not outweighed by a year of fills). The weighed course PDC stands as the course's
+  PDC whenever a ward day was not given: a stay's fill days are not home supply taken.
 - Runs under an as-needed order (WardDose.as_needed, ward_courses.py): no ward PDC (a night a
   PRN dose was not wanted is no missed dose); the days given are named.
 - At or above it: fills or a record that contradict adherence keep POOR; VERIFIED fills stay
@@ -34,6 +38,7 @@ from dataclasses import replace
 from datetime import date
 
 from fhir_mapping.adherence_record import Adherence, AdherenceStatus, DoseReading, WardDose
+from fhir_mapping.administration_reasons import names_side_effect
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.percent import pct
 from fhir_mapping.policy import MappingPolicy
@@ -61,15 +66,25 @@ def given_days(doses: Sequence[WardDose]) -> frozenset[int]:
 
 
 def ward_runs(doses: Sequence[WardDose], break_days: int) -> list[tuple[WardDose, ...]]:
-    """`doses` (in day order) split where more than `break_days` pass between two (one stay's
-    days; ward_courses gives each run to its course by the same rule)."""
+    """`doses` (in day order) split where the stay they name changes, or where more than
+    `break_days` pass between two (one stay's days; ward_courses gives each run to its course by
+    the same rule). A run's days from its first to its last are read as ward days, so two stays
+    25 days apart are two runs: the days at home between them are never days not given (review
+    s25 RK4 finding 1). Doses naming no stay go with their neighbours by the gap alone."""
     runs: list[list[WardDose]] = []
     for dose in doses:
-        if runs and (dose.day - runs[-1][-1].day).days <= break_days:
+        if runs and not _new_stay(runs[-1], dose, break_days):
             runs[-1].append(dose)
         else:
             runs.append([dose])
     return [tuple(r) for r in runs]
+
+
+def _new_stay(run: Sequence[WardDose], dose: WardDose, break_days: int) -> bool:
+    if (dose.day - run[-1].day).days > break_days:
+        return True
+    stay = next((d.encounter for d in reversed(run) if d.encounter), "")
+    return bool(stay and dose.encounter and dose.encounter != stay)
 
 
 def _fill_days(dispenses: Sequence[MedicationEvent], end: date) -> set[int]:
@@ -110,9 +125,10 @@ def _course_pdc(
     filled: set[int],
     missed: Sequence[int],
     held: Sequence[int],
-) -> float | None:
+) -> tuple[float, int] | None:
     """The refill PDC with the ward days read in (module docstring): a day not given that a fill
-    covered is uncovered, a held day leaves the days counted. None without a refill PDC."""
+    covered is uncovered, a held day leaves the days counted; with the days counted. None
+    without a refill PDC."""
     if adherence.pdc is None or not dispenses:
         return None
     first = min(e.start for e in dispenses).toordinal()
@@ -125,7 +141,33 @@ def _course_pdc(
     covered = round(adherence.pdc * days)
     covered -= sum(1 for d in missed if first <= d < last and d in filled)
     covered -= sum(1 for d in held_in if d in filled)
-    return round(max(covered, 0) / counted, 4)
+    return round(max(covered, 0) / counted, 4), counted
+
+
+def _stands_alone(
+    runs: Sequence[Sequence[WardDose]],
+    given: set[int],
+    days: int,
+    weighed: tuple[float, int] | None,
+    policy: MappingPolicy,
+) -> bool:
+    """Whether the ward days judge the course's adherence on their own (module docstring): no
+    refill PDC to weigh them with, more than `policy.ward_alone_share` of the course's days, or
+    a run of at least `policy.ward_alone_days` days counted (review s25 RK5 finding 1: a 21-day
+    stay with every dose refused, weighed with a year of fills, read 93 % and the trial failed;
+    the share alone let a long course dilute any stay). Share and length both, so 2 refusals in
+    a 7-day stay stay weighed (review s25 RK4 finding 2)."""
+    if weighed is None or days > policy.ward_alone_share * weighed[1]:
+        return True
+    return any(_run_days(run, given) >= policy.ward_alone_days for run in runs)
+
+
+def _run_days(run: Sequence[WardDose], given: set[int]) -> int:
+    """A run's days counted: its first to its last ward day, held days left out (a held day
+    has its dose reading HELD and is never given)."""
+    first, last = run[0].day.toordinal(), run[-1].day.toordinal()
+    held = {d.day.toordinal() for d in run if d.reading is _HELD} - given
+    return last - first + 1 - len(held)
 
 
 def _covered_text(adherence: Adherence, doses: Sequence[WardDose]) -> str:
@@ -196,25 +238,24 @@ def with_ward(
             f"not given on {len(missed)}"
             + (f" ({', '.join(why)})" if why else " (no reason stated)")
         )
+    side = [w for w in why if names_side_effect(w)]
+    if side:  # review s25 RK4 finding 5: the tolerability signal is said, not only the refusal
+        parts.append("a side effect named: ask about tolerability")
     if held:
         parts.append(
             f"held on {held}" + (f" ({', '.join(held_why)})" if held_why else "") + ", not counted"
         )
     dispenses = [e for e in events if e.kind is EventKind.DISPENSE]
     filled = _fill_days(dispenses, end)
-    course = (
-        None
-        if days >= policy.ward_alone_days
-        else _course_pdc(adherence, dispenses, end, filled, missed, held_days)
-    )
+    weighed = _course_pdc(adherence, dispenses, end, filled, missed, held_days)
     status, pdc = adherence.status, adherence.pdc
-    if course is not None:  # weighed with the fill days
-        if course < policy.pdc_threshold:
+    if weighed is not None:  # the fill days weighed with the ward days (module docstring)
+        if weighed[0] < policy.pdc_threshold:
             status = _POOR
-        if missed or held:
-            parts.append(f"course PDC with the ward days {pct(course, policy.pdc_threshold)}")
-            pdc = course
-    elif ward_pdc < policy.pdc_threshold:  # stands alone
+        if missed or held:  # a stay's fill days are not home supply taken where it was not given
+            parts.append(f"course PDC with the ward days {pct(weighed[0], policy.pdc_threshold)}")
+            pdc = weighed[0]
+    if ward_pdc < policy.pdc_threshold and _stands_alone(runs, given, days, weighed, policy):
         status = _POOR
     if covered:
         parts.append(covered)

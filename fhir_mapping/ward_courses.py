@@ -13,11 +13,14 @@ Rules for a drug's ward days:
   STATEMENT (the record says the drug was taken; no order, no fill), as administered_courses.py
   makes one for brexanolone, from the first to the last day given, its mg/day the median of the
   days given; still running (no end) when its last dose is within a day of as-of;
-- a run given under an order (its doses name it) at less than the order's mg/day is that
+- a run given under an order (its doses name it) at another mg/day than the order's is that
   order's dose as given: the order's mg/day becomes the ward's (the lower middle of the days
-  given, a dose the MAR shows), noted on it (review s25 RK1 finding 2: 30 mg given daily on a
-  60 mg duloxetine order counted as an adequate trial). A dose above the order is left as
-  ordered (the order is the dose a card can propose from);
+  given, a dose the MAR shows), noted on it, below (review s25 RK1 finding 2: 30 mg given daily
+  on a 60 mg duloxetine order counted as an adequate trial) or above it (review s25 RK4 finding
+  8: 20 mg charted daily on a 10 mg order read "raise 10 -> 20 mg/day", a dose already given);
+  (A finished stay order still sets the dose until a later record of another dose: the dose
+  timeline keeps a day's dose until the next event, and an order outranks a fill of the same
+  day; not changed here, see the s25 FX report);
 - a run whose record is an as-needed order (asNeededBoolean / asNeededCodeableConcept) is
   marked so (WardDose.as_needed): a night it was not wanted is no missed dose, and the run gives
   no ward PDC (review s25 RK1 finding 5).
@@ -137,14 +140,16 @@ def with_ward_doses(
 
 def _given_under(event: MedicationEvent, run: tuple[WardDose, ...]) -> MedicationEvent:
     """`event` with the ward `run` on it (module docstring: as-needed runs marked, a run given
-    under the order at a lower dose sets the order's dose)."""
+    under the order at another dose sets the order's dose)."""
     if event.as_needed:
         run = tuple(replace(d, as_needed=True) for d in run)
     ward = _ward_mg(run, str(event.source))
-    if ward is None or event.mg_per_day is None or ward >= event.mg_per_day:
+    if ward is None or event.mg_per_day is None or ward == event.mg_per_day:
         return replace(event, ward_doses=event.ward_doses + run)
+    side = "below" if ward < event.mg_per_day else "above"
     note = (
-        f"given at {ward:g} mg/day on the ward (MAR), below the {event.mg_per_day:g} mg/day ordered"
+        f"given at {ward:g} mg/day on the ward (MAR), {side} the {event.mg_per_day:g} mg/day "
+        "ordered"
     )
     return replace(
         event,

@@ -35,7 +35,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.adherence_record import DoseReading, WardDose
-from fhir_mapping.administration_reasons import reason_reading
+from fhir_mapping.administration_reasons import reason_reading, reason_words
 from fhir_mapping.administrations import session_drugs
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
@@ -104,10 +104,16 @@ def _mg(resource: Resource) -> float | None:
     return float(value) if isinstance(value, int | float) and unit == "mg" else None
 
 
-def _stay(resource: Resource, stays: Mapping[str, Resource]) -> str:
-    """ "stay 2026-07-20 – 2026-09-18 (Non-ST elevation (NSTEMI) myocardial infarction)"."""
+def _encounter(resource: Resource) -> str:
+    """The dose's `context` reference ("Encounter/<id>"), "" when it names none."""
     context = resource.get("context")
     reference = context.get("reference") if isinstance(context, JSON_OBJECT) else None
+    return reference if isinstance(reference, str) else ""
+
+
+def _stay(resource: Resource, stays: Mapping[str, Resource]) -> str:
+    """ "stay 2026-07-20 – 2026-09-18 (Non-ST elevation (NSTEMI) myocardial infarction)"."""
+    reference = _encounter(resource)
     encounter = stays.get(reference) if isinstance(reference, str) else None
     if encounter is None:
         return ""
@@ -181,12 +187,11 @@ def read_ward_doses(
             day=day,
             reading=reading,
             mg=_mg(resource) if reading is DoseReading.TAKEN else None,
-            why=""
-            if reading is DoseReading.TAKEN
-            else "; ".join(filter(None, map(_text, array(resource.get("statusReason"))))),
+            why="" if reading is DoseReading.TAKEN else reason_words(resource.get("statusReason")),
             stay=_stay(resource, stays),
             request=str(request.get("reference") or "") if isinstance(request, JSON_OBJECT) else "",
             source_id=rid if isinstance(rid, str) else "",
+            encounter=_encounter(resource),
         )
         by_day[(ingredient, day)] = _same_day(by_day.get((ingredient, day)), dose)
     found_doses: dict[str, list[WardDose]] = {}
@@ -210,6 +215,7 @@ def _same_day(earlier: WardDose | None, dose: WardDose) -> WardDose:
             first.stay or other.stay,
             first.request or other.request,
             first.source_id,
+            encounter=first.encounter or other.encounter,
         )
     why = "; ".join(dict.fromkeys(filter(None, (first.why, other.why))))
     return WardDose(
@@ -220,4 +226,5 @@ def _same_day(earlier: WardDose | None, dose: WardDose) -> WardDose:
         first.stay or other.stay,
         first.request or other.request,
         first.source_id,
+        encounter=first.encounter or other.encounter,
     )

@@ -71,9 +71,7 @@ class CkdStage:
         found = [
             r
             for r in rows()
-            if r.ingredient == ingredient
-            and r.egfr_from < s.egfr_below
-            and r.egfr_below > s.egfr_from
+            if r.key == ingredient and r.egfr_from < s.egfr_below and r.egfr_below > s.egfr_from
         ]
         return min(found, key=lambda r: r.egfr_from) if found else None
 
@@ -116,7 +114,7 @@ class CkdStage:
         f = self.finding
         # The Condition's id only when it has no onset to name it by (cards.record_cite).
         ref = cards.record_cite(f.source, f.onset is not None, "; {}")
-        when = f"since {f.onset_text}" if f.onset else "date not recorded"
+        when = f.onset_phrase or "date not recorded"
         return (
             f"CKD stage {self.stage.stage} coded: {f.display} ({f.coding}, {when}{ref}), "
             f"{self.stage.text()}; {self.missing()}"
@@ -126,7 +124,7 @@ class CkdStage:
         f = self.finding
         # The Condition's id only when it has no onset to name it by (cards.record_cite).
         ref = cards.record_cite(f.source, f.onset is not None, "; {}")
-        when = f"since {f.onset_text}" if f.onset else "date not recorded"
+        when = f.onset_phrase or "date not recorded"
         bound = self.may_be(row)
         where = (
             f"may be {bound} mL/min, in the {row.band} band"

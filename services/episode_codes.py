@@ -28,6 +28,7 @@ from datetime import date
 
 from fhir_mapping.months import add_months
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
+from services.diagnosis_onset import first_day
 from services.last_answer import kept
 from services.pathway import qualifies_as_mdd
 
@@ -57,17 +58,31 @@ def earlier_episode_codes(record: PatientRecord, gap_months: int) -> tuple[Findi
     current = current_code(coded)
     if current is None or current.onset is None:
         return ()
-    cutoff = add_months(current.onset_latest or current.onset, -gap_months)
+    # The current code dated by its first record, not its latest visit's (review s25 RK4
+    # finding 14: F33.2 coded at visits from 2025-02-03 was dated by its 2026-01-05 entry, and
+    # the problem list's F32.2 of 2025-01-06, the episode's own start, read "an earlier
+    # episode's code" beside "Current episode from 6 Jan 2025").
+    first = first_day(record, current) or current.onset_latest or current.onset
+    cutoff = add_months(first, -gap_months)
+    # A code dated after the episode's start is this episode's, by the packet's own dating
+    # (fhir_mapping/episode.py); one dated on it may be the older code that placed it (rule 3).
+    start = record.episode_start
     older = [
         f
         for f in coded
-        if f.onset_latest is not None and f.onset_latest <= cutoff and f.code != current.code
+        if f.onset_latest is not None
+        and f.onset_latest <= cutoff
+        and (start is None or f.onset_latest <= start)
+        and f.code != current.code
     ]
     return tuple(sorted(older, key=lambda f: f.onset_latest or date.min))
 
 
 def earlier_text(finding: Finding) -> str:
-    """ "F33.2 since 2019-02-01 is an earlier episode's code (2019), not this episode's"."""
+    """ "F33.2 since 2019-02-01 is an earlier episode's code (2019), not this episode's" ("F33.2
+    recorded 2019-02-01 ..." for an entry dated only by its recordedDate)."""
     year = (finding.onset_latest or finding.onset or date.min).year
     code = finding.code or finding.display
-    return f"{code} since {finding.onset_text} is an earlier episode's code ({year}), not this episode's"
+    return (
+        f"{code} {finding.onset_phrase} is an earlier episode's code ({year}), not this episode's"
+    )

@@ -102,7 +102,7 @@ class Liver:
     def text(self) -> str:
         """ "Unspecified cirrhosis of liver (http://hl7.org/fhir/sid/icd-10-cm K74.60, since
         2023-01-10)"."""
-        since = f", since {self.finding.onset_text}" if self.finding.onset_text else ""
+        since = f", {self.finding.onset_phrase}" if self.finding.onset_phrase else ""
         return f"{self.finding.display} ({self.finding.coding}{since})"
 
     def short(self) -> str:
@@ -180,7 +180,7 @@ class Unread:
     def why(self) -> str:
         """Why the liver code is not read as hepatic impairment, naming it and its date."""
         f = self.finding
-        since = f", since {f.onset_text}" if f.onset_text else ""
+        since = f", {f.onset_phrase}" if f.onset_phrase else ""
         if self.transplant is not None:
             t = self.transplant
             when = f", {t.onset_text}" if t.onset_text else ""

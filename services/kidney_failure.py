@@ -44,7 +44,7 @@ class KidneyFailure:
         if self.sessions is not None:
             return f"last {self.sessions.last_day.isoformat()}"
         f = self.finding
-        return f"since {f.onset_text}" if f.onset else "date not recorded"
+        return f.onset_phrase or "date not recorded"
 
     def coded(self) -> str:
         """ "Z99.2 since 2023-02-01", "N18.6, date not recorded", "haemodialysis, CPT 90935, last

@@ -135,7 +135,7 @@ def falls_line(caution: OlderAdultCaution | None, falls: tuple[Finding, ...]) ->
     if not falls:
         return ""
     latest = falls[0]
-    when = f"since {latest.onset_text}" if latest.onset else "date not recorded"
+    when = latest.onset_phrase or "date not recorded"
     ref = f"; {latest.source}" if latest.source is not None else ""
     more = len(falls) - 1
     others = f", and {more} more fall record{'s' if more > 1 else ''}" if more else ""

@@ -104,6 +104,43 @@ def draft_dose(draft: DraftOrder) -> str:
     )
 
 
+def draft_named(draft: DraftOrder) -> str:
+    """The drafted drug as a card about the draft names it: with the dose it was read at
+    ("Citalopram 40 mg/day"; s25 FW item 2: "Citalopram with QTc 485 ms" never said the 40 mg
+    the order asks for), or its name alone when no daily dose was read or the drug is dosed per
+    session or injection (esketamine: a per-session dose is no mg/day to name here)."""
+    name = draft.ingredient.capitalize()
+    if draft.dose_basis is not DoseBasis.DAILY or draft.mg_per_day_upper is None:
+        return name
+    return f"{name} {draft_dose(draft)}"
+
+
+def dosed_summary(draft: DraftOrder, *candidates: str) -> str:
+    """cards.fit_summary of `candidates` with the drafted dose named first: each candidate that
+    leads with the drug's name is tried with its dose (draft_named) before any is tried without,
+    so the summary names the dose whenever a form with it fits the 140 characters. A candidate
+    that leads with another name (a partner drug) is left as it is. The card's detail names the
+    dose when no form with it fits."""
+    name, named = draft.ingredient.capitalize(), draft_named(draft)
+    dosed = [
+        named + c[len(name) :]
+        for c in candidates
+        if named != name
+        and c.startswith(name)
+        and c[len(name) : len(name) + 1] in (" ", ":", ",")
+        and not c[len(name) + 1 : len(name) + 2].isdigit()  # a dose said already
+    ]
+    return cards.fit_summary(*dosed, *candidates)
+
+
+def undosed(draft: DraftOrder, summary: str) -> str:
+    """`summary` without the drafted dose dosed_summary put after the drug's name: a card that
+    adds more to it (another QT-prolonging drug on the order) keeps that rather than the dose
+    when both do not fit, the detail naming the dose."""
+    name, named = draft.ingredient.capitalize(), draft_named(draft)
+    return name + summary[len(named) :] if summary.startswith(named) else summary
+
+
 def fills_basis(trial: Trial) -> str | None:
     """ "dose from fills, ordered 50-100 mg/day" when the running dose is the one the fills
     imply from their quantity and days and the order states another (Trial.ordered_mg_per_day,

@@ -48,8 +48,8 @@ def _named(finding: Finding) -> str:
     parts = [finding.coding] if finding.code else []
     if finding.state != "active":
         parts.append(f"{finding.onset_text or 'onset not recorded'}, {_resolved(finding)}")
-    elif finding.onset_text:
-        parts.append(f"since {finding.onset_text}")
+    elif finding.onset_phrase:
+        parts.append(finding.onset_phrase)
     # The Condition's id only when it has no onset to name it by (cards.record_cite).
     cite = record_cite(finding.source, finding.onset is not None, "{}")
     if cite:

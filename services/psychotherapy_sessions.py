@@ -15,8 +15,10 @@ card, which names it. A psychotherapy Procedure whose code is not in the table (
 text, "psychotherapy", "cognitive behavioural therapy": procedure_terms.csv) counts as a
 standalone session, as it did before kinds were read: its text named a therapy, unless its words
 name a kind that is no course ("Crisis psychotherapy"), and an H0004 whose only diagnosis is a
-substance-use disorder is counseling for it, not therapy for depression: the ProcedureRecord's
-`session_kind`, read at mapping (fhir_mapping/session_kinds.py; session 25 items 2-3).
+substance-use disorder is counseling for it, not therapy for depression, nor is one whose
+diagnoses include no depressive one (anxiety, PTSD, Z codes: "counseling-other", its line
+naming them; review s25 RK4 finding 12): the ProcedureRecord's `session_kind` and
+`session_reasons`, read at mapping (fhir_mapping/session_kinds.py; session 25 items 2-3).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ _NOT_A_COURSE = {
     "group": "group psychotherapy",
     "standalone": "individual psychotherapy",
     "substance-use": "counseling for a substance-use disorder",
+    "counseling-other": "counseling with no depressive diagnosis",
 }
 
 
@@ -147,6 +150,10 @@ def not_a_course_line(found: PsychotherapySessions) -> str:
     """The sessions that do not make a course, said as what they are: "crisis psychotherapy,
     not a course of therapy: 1 session, 2024-07-02: Psychotherapy for crisis; ... (90839)"."""
     what = " and ".join(_NOT_A_COURSE.get(k, k) for k in found.other_kinds)
+    # The diagnoses that made a session one of these (H0004: fhir_mapping/session_kinds.py).
+    reasons = dict.fromkeys(r for p in found.other for r in p.session_reasons)
+    if reasons:
+        what += f" (its diagnoses: {'; '.join(reasons)})"
     return f"{what}, not a course of therapy: {sessions_line(found.other)}"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from fhir_mapping import formulations
 from services import tables
 from services.card_format import fmt_mg
 from services.label_columns import cite as cite
@@ -51,6 +52,16 @@ class RenalRow:
     at_order: bool
     source: str
     status: str
+    # The formulations.csv key of a row that holds for one release form only ("paroxetine-cr":
+    # Paxil CR's 12.5/50 below 30 mL/min, not the IR label's 10/40; rk3 finding 11), as
+    # age_limits.py reads the older-adult rows; None for the drug's own rows.
+    formulation: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What the band lookups below match: the release form's key for its own rows, else the
+        ingredient (`key_for`)."""
+        return self.formulation or self.ingredient
 
     def holds(self, egfr: float) -> bool:
         return self.egfr_from <= egfr < self.egfr_below
@@ -75,9 +86,29 @@ def rows() -> tuple[RenalRow, ...]:
             band=row["band"].strip(),
             egfr_from=float(row["egfr_from"]) if row["egfr_from"].strip() else 0.0,
             egfr_below=float(row["egfr_below"]),
+            formulation=(row.get("formulation") or "").strip() or None,
         )
         for row in tables._rows("renal_doses.csv")
     )
+
+
+def key_for(ingredient: str, formulation: str | None) -> str:
+    """The lookup key of a drug in a release form: the form's key when the table has rows of its
+    own for it (paroxetine CR), else the ingredient, whose rows hold for every form. The band
+    functions below take this key where they say `ingredient`; a patient-view caller passing
+    the bare ingredient reads the drug's own rows, as before."""
+    if formulation and any(r.formulation == formulation for r in rows()):
+        return formulation
+    return ingredient
+
+
+def drug_words(key: str) -> str:
+    """ "paroxetine CR" for a release form's key, else the ingredient as given."""
+    for r in rows():
+        if r.formulation == key:
+            form = formulations.get(key)
+            return f"{r.ingredient} {form.shown_as}" if form is not None else r.ingredient
+    return key
 
 
 @cache
@@ -88,21 +119,21 @@ def drugs() -> frozenset[str]:
 
 def row_for(ingredient: str, egfr: float) -> RenalRow | None:
     """The band of `ingredient`'s label that `egfr` falls in, or None (no limit at this eGFR)."""
-    return next((r for r in rows() if r.ingredient == ingredient and r.holds(egfr)), None)
+    return next((r for r in rows() if r.key == ingredient and r.holds(egfr)), None)
 
 
 def limits_dose(ingredient: str) -> bool:
     """Whether the drug's label avoids it or limits or reduces its dose in some band: only then
     is a missing eGFR worth a card at the order (a label that only asks for caution, mirtazapine
     or bupropion, would make one on every order of an older adult: noise)."""
-    return any(r.ingredient == ingredient and r.action != "caution" for r in rows())
+    return any(r.key == ingredient and r.action != "caution" for r in rows())
 
 
 def top_band(ingredient: str) -> float | None:
     """The eGFR below which the drug's label sets a limit an order card names ("below 60"), or
     None: the mild bands (at_order false) are left out, so an old eGFR of 75 is never called
     "above the bands" of lithium's label (below 90) while 75 is in its mild band."""
-    found = [r.egfr_below for r in rows() if r.ingredient == ingredient and r.at_order]
+    found = [r.egfr_below for r in rows() if r.key == ingredient and r.at_order]
     return max(found) if found else None
 
 
@@ -122,7 +153,6 @@ def lowest_below(ingredient: str, bound: float, inclusive: bool) -> RenalRow | N
     found = [
         r
         for r in rows()
-        if r.ingredient == ingredient
-        and (r.egfr_from < bound or (inclusive and r.egfr_from <= bound))
+        if r.key == ingredient and (r.egfr_from < bound or (inclusive and r.egfr_from <= bound))
     ]
     return min(found, key=lambda r: r.egfr_from) if found else None

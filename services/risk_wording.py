@@ -54,7 +54,7 @@ def at_visit(finding: Finding, name: str) -> str:
 
 
 def history_line(finding: Finding, note: str) -> str:
-    onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
+    onset = f" {finding.onset_phrase}" if finding.onset_phrase else ""
     where = recorded_where(finding)
     return f"{finding.display} ({finding.coding}){onset}{', ' + where if where else ''}: {note}"
 

@@ -238,6 +238,14 @@ class DrugCaution:
     # the card and this one is said as past (order_checks/pregnancy_lines.past_stage; review s24
     # RN finding 13). None: the row holds at any stage.
     until_weeks: int | None = None
+    # The finding kinds whose rows of the same drug this row replaces when both are on record
+    # (a complete heart block's contraindication replaces a first-degree block's warning: rk3
+    # finding 1): one line per danger, the most severe.
+    supersedes: frozenset[str] = frozenset()
+    # The row's note when a cardiac pacemaker is on record (services/pacing.py): a warning, not
+    # the row's contraindication (a paced heart block: rk3 finding 5). Its first sentence is
+    # the note (the summary's words), the rest why, said in the detail. "" on most rows.
+    if_paced: str = ""
 
     @property
     def contraindication(self) -> bool:
@@ -282,6 +290,10 @@ def drug_cautions() -> tuple[DrugCaution, ...]:
             indicator=(r.get("indicator") or "").strip(),
             instead=(r.get("instead") or "").strip(),
             until_weeks=_int_or_none(r.get("until_weeks") or ""),
+            supersedes=frozenset(
+                p.strip() for p in (r.get("supersedes") or "").split(";") if p.strip()
+            ),
+            if_paced=(r.get("if_paced") or "").strip(),
         )
         for r in _rows("drug_cautions.csv")
     )

@@ -38,7 +38,7 @@ def finding_line(f: Finding) -> str:
     than leave it out."""
     # onset_text: a partial onset as written, "2024 (year only)" (review 10 recheck R7).
     # "recorded 2026-01-05" for an entry dated only by its recordedDate (s25 RT finding 5).
-    when = f"{f.onset_word} {f.onset_text}" if f.onset else "date not recorded"
+    when = f.onset_phrase or "date not recorded"
     # An ICD-10-CM code reads as itself to a US clinician; another system's bare number
     # ("231504006") does not: it is named with its system, "SNOMED CT 231504006" (audit 16
     # minor, a11).
@@ -53,7 +53,7 @@ def text_only_line(finding: Finding) -> str:
     depression (FindingKind.DEPRESSION_WORDS: "Depression, recurrent; failed sertraline and
     Lexapro", review s23 RO finding 4) is said as seen and not read as a diagnosis: the card
     said "no depression diagnosis on the problem list" beside it."""
-    when = f", since {finding.onset_text}" if finding.onset else ""
+    when = f", {finding.onset_phrase}" if finding.onset_phrase else ""
     if finding.kind is FindingKind.DEPRESSION_WORDS:
         return (
             f'a problem-list entry mentions depression in text only ("{finding.display}"{when}), '
@@ -106,7 +106,7 @@ def not_mdd_line(findings: tuple[Finding, ...]) -> str:
     return "; ".join(
         dict.fromkeys(
             f"{f.display or f.code} ({f.coding}"
-            + (f", since {f.onset_text}" if f.onset else "")
+            + (f", {f.onset_phrase}" if f.onset_phrase else "")
             + f"): {_not_mdd_kind(f)}"
             for f in findings
         )

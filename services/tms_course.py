@@ -36,7 +36,7 @@ This module imports nothing from pathway.py (pathway.py imports it).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.device_course_outcome import course_scores
@@ -68,9 +68,6 @@ class TmsCourse:
     # a PHQ-9 21 twelve weeks after an ECT course is what judges its non-response).
     later: Score | None = None
     after_days: int = 0
-    # A valued PHQ-9 after the last session, up to as-of: with the sessions given, what says a
-    # course inside its running window has ended (`ended_on_record`).
-    scored_after_last: bool = False
 
     def after_window(self) -> str:
         """ "none since", or "none within 30 days after it" when a later score is on record (the
@@ -79,27 +76,6 @@ class TmsCourse:
         if self.later is None:
             return "none since"
         return f"none within {plural(self.after_days, 'day')} after it"
-
-    def ended_on_record(self, as_of: date, policy: Policy) -> bool:
-        """Ended, on the record's evidence: past the running window (policy
-        .tms_session_recent_days), or inside it with its last session before as-of and either
-        policy.tms_min_course_sessions sessions given (an adequate course) or a PHQ-9 after the
-        last session (its outcome is being read). Review s25 RK2 finding 7: 30 sessions, the
-        last three days before, a PHQ-9 since, read "running" and the payer row said "initial
-        course". Read by the payer's retreatment row only (payer_criteria/retreatment.py): the
-        cards keep the window, as a weekend between two sessions of a running course looks the
-        same (a drug added then would confound the course's response check)."""
-        if not self.running:
-            return True
-        if self.end >= as_of:
-            return False  # a session today: under way
-        given = self.sessions_counted and self.sessions >= policy.tms_min_course_sessions
-        return given or self.scored_after_last
-
-    def as_ended(self) -> TmsCourse:
-        """This course read as ended (`ended_on_record`): its end date and adequacy as an
-        ended course's."""
-        return replace(self, running=False)
 
     def sessions_text(self) -> str:
         """ "12 sessions" / "1 session", or "sessions not counted" for a course documented as a
@@ -247,7 +223,6 @@ def courses(
                     scores, later_from(measured.after, latest, end, horizon), record.as_of
                 ),
                 after_days=after_days,
-                scored_after_last=scored_after(scores, end, record.as_of),
             )
         )
     return tuple(found)
@@ -256,8 +231,9 @@ def courses(
 def scored_after(scores: Sequence[Score], last: date, as_of: date) -> bool:
     """A valued PHQ-9 after a course's last session (strictly: one on that session's day is
     "during it", as the ECT line says, usually the session's own pre-treatment rating), up to
-    as-of. One rule for "a score after the course": `TmsCourse.scored_after_last` and the ECT
-    outcome hold (open_referrals.ect_outcome_pending; review s25 RK3 finding 3)."""
+    as-of. The ECT outcome hold's rule (open_referrals.ect_outcome_pending; review s25 RK3
+    finding 3), the same as the ECT line's "during it" (a score on or before the last session:
+    ect_course_lines._ect_scores)."""
     return any(s.value is not None and last < s.date <= as_of for s in scores)
 
 

@@ -9,9 +9,12 @@ Apart from trial_table.py because its adherence column, the adherence reason of 
 
 from __future__ import annotations
 
+from datetime import date
+
 from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, RefillGap, Trial
 from fhir_mapping.refills_unread import REFILLS_UNKNOWN
 from services.card_format import fmt_weeks, plural
+from services.scored_weeks import scored_to
 from services.taken_to_confirm import supply_why
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
@@ -47,11 +50,28 @@ def supply_lapses(adherence: Adherence) -> list[RefillGap]:
     return [g for g in adherence.supply_gaps if g not in adherence.refill_gaps]
 
 
-def pdc_text(adherence: Adherence, pdc: float) -> str:
-    """ "PDC 100 %", with "; held ... , not counted" after it when a hold left days out."""
+def pdc_text(adherence: Adherence, pdc: float, whole: bool = False) -> str:
+    """ "PDC 100 %", with "; held ... , not counted" after it when a hold left days out; "PDC
+    66 % over the whole course" (`whole`) when the verdict was scored over fewer weeks
+    (`scored_cut`)."""
     held = held_text(adherence)
-    shown = adherence.pdc_percent(pdc)
+    shown = adherence.pdc_percent(pdc) + (" over the whole course" if whole else "")
     return f"PDC {shown}; {held}" if held else f"PDC {shown}"
+
+
+def scored_cut(trial: Trial) -> date | None:
+    """The day a TMS/ECT course ended the trial's scoring window when the trial ran on past it
+    (scored_weeks.scored_to), else None. Review s25 RK4 finding 15: "18 scored (to a TMS course
+    from 25 Aug 2025); 32.4 in all | poor; PDC 66 %; no supply 60 days from 2025-09-16 | failed
+    (adequate)": the PDC and the gap covered the whole course, the verdict only the weeks scored,
+    and the row read as a failure judged on a poorly taken drug. The PDC says it covers the whole
+    course, and a gap begun on or after the cut says it came after the weeks scored."""
+    cut = scored_to(trial)
+    return cut if cut is not None and trial.end > cut else None
+
+
+def _after_cut(start: date, cut: date | None) -> str:
+    return ", after the weeks scored" if cut is not None and start >= cut else ""
 
 
 def adherence_text(trial: Trial) -> str:
@@ -68,6 +88,7 @@ def adherence_text(trial: Trial) -> str:
         return "; ".join([unknown, *filter(None, [adherence.documented])])
     status, pdc = adherence.status, adherence.pdc
     lapses = supply_lapses(adherence)
+    cut = scored_cut(trial)
     parts: list[str] = []
     if adherence.ward and not adherence.fills:  # ward doses only (ward_adherence.py): no refills
         parts.append(
@@ -76,19 +97,25 @@ def adherence_text(trial: Trial) -> str:
             else f"{_ADHERENCE_WORDS[status]}: {adherence.ward}"
         )
     elif status is _VERIFIED and pdc is not None:
-        shown = pdc_text(adherence, pdc)
+        shown = pdc_text(adherence, pdc, cut is not None)
         parts.append(f"refills: {shown}" if lapses else f"refills on time ({shown})")
     elif status is not _VERIFIED or adherence.documented is None:
         # VERIFIED without PDC rests on a report: the report alone says so (below).
         parts.append(_ADHERENCE_WORDS[status])
         if pdc is not None:
-            parts.append(pdc_text(adherence, pdc))
+            parts.append(pdc_text(adherence, pdc, cut is not None))
     if adherence.first_fill is not None:  # no refill to judge: the fill, not a PDC (adherence.py)
         parts.append(first_fill_text(trial))
     for gap in adherence.refill_gaps:
-        parts.append(f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}")
+        parts.append(
+            f"gap {fmt_weeks(gap.days / 7)} wk from {gap.start.isoformat()}"
+            + _after_cut(gap.start, cut)
+        )
     for gap in lapses:
-        parts.append(f"no supply {plural(gap.days, 'day')} from {gap.start.isoformat()}")
+        parts.append(
+            f"no supply {plural(gap.days, 'day')} from {gap.start.isoformat()}"
+            + _after_cut(gap.start, cut)
+        )
     if trial.supply_ran_out is not None:
         parts.append(ran_out_text(trial))
     outcome_gap = trial.outcome_gap if lapses or adherence.refill_gaps else None

@@ -75,6 +75,47 @@ def to_confirm_text(mg_per_day: float, unit: str = "mg/day") -> str:
     return f"up to {fmt_mg(mg_per_day)}{f' {unit}' if unit else ''} (dose to confirm)"
 
 
+def order_above_fills(trial: Trial) -> tuple[float, float] | None:
+    """(the order's upper mg/day, the fills' mg/day) when the running dose is the one the latest
+    fills imply and the order states more (Trial.ordered_mg_per_day(_high), fhir_mapping/
+    fill_dose.py); None otherwise (an order within the fills' dose: "1-2 tablets" beside fills of
+    2 a day). The one rule `fills_below_order` and the running-dose card
+    (rules/running_range_dose.py: an order above the usual maximum, s25 FZ2) read."""
+    low, high = trial.ordered_mg_per_day, trial.ordered_mg_per_day_high
+    ordered = high if high is not None else low
+    filled = trial.segments[-1].mg_per_day if trial.segments else None
+    if ordered is None or filled is None or ordered <= filled:
+        return None
+    return ordered, filled
+
+
+def order_says(trial: Trial, unit: str = "mg/day") -> str:
+    """The course's order dose as its record states it beside fills: "up to 300 mg/day",
+    "200-300 mg/day", "300 mg/day"."""
+    low, high = trial.ordered_mg_per_day, trial.ordered_mg_per_day_high
+    said = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"{fmt_mg(low)}-{fmt_mg(high)}{said}"
+    return f"up to {fmt_mg(high)}{said}" if low is None else f"{fmt_mg(low)}{said}"
+
+
+def fills_below_order(trial: Trial, unit: str = "mg/day") -> str | None:
+    """ "order says up to 300 mg/day, fills cover 100 mg/day: confirm the dose taken" when the
+    running dose is the one the latest fills imply and the order states more (`order_above_fills`;
+    review s25 RK4 finding 16: fills of 30 x 100 mg per 30 days beside "200 mg, then 300 mg"
+    read "up to 300 (dose to confirm)" and drew an above-maximum card). The fills bound the dose
+    (fill_dose.within_fills); the order's higher reading is said, not dropped, so the clinician
+    confirms which is taken. None otherwise."""
+    found = order_above_fills(trial)
+    if found is None:
+        return None
+    said = f" {unit}" if unit else ""
+    return (
+        f"order says {order_says(trial, unit)}, fills cover {fmt_mg(found[1])}{said}: "
+        "confirm the dose taken"
+    )
+
+
 def dose_path(trial: Trial) -> str:
     """Consecutive distinct doses, e.g. "25 → 50 → 100"; "56 mg per session" for a drug dosed
     per session or injection (its segments hold a time average, not a dose)."""
@@ -104,6 +145,9 @@ def dose_path(trial: Trial) -> str:
         said = to_confirm_text(top, "")
         # "50 → 200, up to 300 (dose to confirm)"; "up to 40 (dose to confirm)", not "unknown, ..."
         doses[-1] = f"{doses[-1]}, {said}" if known else said
+    beside = fills_below_order(trial, "")
+    if beside is not None and doses:  # "50 → 100 (order says up to 300, fills cover 100: ...)"
+        doses[-1] = f"{doses[-1]} ({beside})"
     return " → ".join(doses) if doses else "unknown"
 
 

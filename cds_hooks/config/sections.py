@@ -80,6 +80,11 @@ class FhirSettings(_Strict):
     total_timeout: float = Field(5.0, gt=0, le=300)
     max_pages: int = Field(20, ge=1, le=1000)
     max_response_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    # All FHIR responses of one hook call together (fhir_data/byte_budget.py; review s25 RP M1):
+    # twice [server] max_body_bytes, since a search answer carries whole resources in Bundle
+    # wrappers where a prefetch may be trimmed. The longest charts seen are 2-6 MB; a call that
+    # reads more fails the key being read, as an oversized response does.
+    max_call_bytes: int = Field(32 * 1024 * 1024, ge=1024)
     # The longest query string a prefetch template may send (services/catalog.py MAX_QUERY_BYTES:
     # under IIS's default 2,048, which fronts Epic Interconnect). The `[codes]` local codes lengthen
     # the Observation templates; one over this stops the service at start-up rather than have every

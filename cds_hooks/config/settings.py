@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -76,6 +77,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# An origin for CSP frame-ancestors: https (or http on loopback tests) host[:port], nothing that
+# could end the directive (";", spaces, quotes).
+_FRAME_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
 class ServerSettings(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
@@ -88,6 +94,10 @@ class ServerSettings(_Strict):
     # times its size in memory while it is evaluated (README, "Sizing").
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     cors_origins: tuple[str, ...] = ("*",)
+    # The origins that may show the timeline and referral-summary pages in a frame (CSP
+    # frame-ancestors): none by default (review s25 RP L6); list the EHR's web origin if it shows
+    # card links inside its own page (routes/page_headers.py).
+    frame_ancestors: tuple[str, ...] = ()
     # The site's time zone (IANA name): "today" for every hook call is the date there, since
     # chart dates are the clinic's calendar dates (review 8 finding 9). UTC would judge a chart
     # opened after 19:00 in New York as of tomorrow (item-9 look-back, intervals, trial weeks).
@@ -97,6 +107,17 @@ class ServerSettings(_Strict):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in value:
+            if not _FRAME_ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"frame_ancestors entry {origin!r} is not an origin such as "
+                    "'https://ehr.example-hospital.org' (scheme, host, optional port; no path)"
+                )
+        return value
 
     @field_validator("timezone")
     @classmethod

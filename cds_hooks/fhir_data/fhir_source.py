@@ -7,7 +7,7 @@ Exception tree (like httpx's, so callers catch what they can handle):
     ├── FhirAuthError      401/403 from the FHIR server
     ├── FhirNotFound       404
     ├── FhirUnavailable    connection refused, 429 or 5xx after retries, too many pages
-    ├── FhirBadResponse    not JSON, not FHIR, larger than the cap
+    ├── FhirBadResponse    not JSON, not FHIR, larger than the cap (one response's, or the call's)
     └── FhirForbiddenUrl   the URL is not on the allowlist (no request was sent)
 
 The access token travels only in the Authorization header, only to URLs under the allowed base,
@@ -35,6 +35,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from cds_hooks.config.settings import FhirSettings
+from cds_hooks.fhir_data.byte_budget import ByteBudget
 from cds_hooks.fhir_data.fhir_errors import (
     FhirAuthError,
     FhirBadResponse,
@@ -149,6 +150,8 @@ class BoundFhirSource:
         self._settings = settings
         self._base = base_url.rstrip("/") + "/"
         self._token = access_token
+        # One per hook call (source_for binds once a call): every search and page draws on it.
+        self._budget = ByteBudget(settings.max_call_bytes)
 
     def __repr__(self) -> str:
         return "BoundFhirSource(<redacted>)"
@@ -295,6 +298,7 @@ class BoundFhirSource:
                 size += len(chunk)
                 if size > cap:
                     raise FhirBadResponse(f"a FHIR response exceeded {cap} bytes")
+                self._budget.charge(len(chunk))
                 if time.monotonic() > deadline:
                     raise FhirTimeout("the FHIR fetch budget ran out while reading")
                 chunks.append(chunk)

@@ -74,10 +74,16 @@ def configure(level: str = "INFO") -> None:
 # may quote a request (a patient's name in a ValueError). Their error loggers go through the JSON
 # formatter, which keeps the exception's type only.
 SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "gunicorn.error")
+# The HTTP clients' loggers write every URL they fetch at DEBUG ("GET /fhir/Observation?patient=
+# <id>..."), and a patient id is PHI: they stay at WARNING whatever the root logger's level, which
+# an operator may lower to DEBUG (review s25 RP L5). Only `[logging] level` moves our own logger.
+QUIET_LIBRARY_LOGGERS = ("urllib3", "requests", "httpx", "httpcore")
 
 
 def route_server_loggers() -> None:
     """Re-applied at start-up (lifespan): uvicorn.run configures its loggers after create_app."""
+    for name in QUIET_LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     for name in SERVER_LOGGERS:

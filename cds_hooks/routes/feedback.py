@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from cds_hooks.body import MAX_FIELDS, parse_model, read_json
 from cds_hooks.deps import AuthenticatorDep, RunnerDep, SettingsDep, StoreDep
 from cds_hooks.errors import (
+    UNKNOWN_SERVICE_MESSAGE,
     CardsStillStoring,
     FeedbackConflict,
     FeedbackRefused,
@@ -102,7 +103,7 @@ async def feedback(
         also_audiences=(service,),
     )
     if catalog.by_id(service_id) is None:
-        raise UnknownService(f"no CDS service with id {service_id!r}")
+        raise UnknownService(UNKNOWN_SERVICE_MESSAGE)
     body = parse_model(FeedbackRequest, await read_json(request, settings.server.max_body_bytes))
     records = [
         FeedbackRecord(
@@ -254,7 +255,7 @@ def _refused_json(refused: RefusedItem) -> dict[str, Any]:
         "message": _message(refused),
     }
     if refused.error == UNKNOWN_SUGGESTION:
-        item["unknownSuggestions"] = list(refused.unknown_suggestions)
+        item["unknownSuggestions"] = _suggestion_paths(refused)
     else:
         item["storedOutcome"] = refused.stored_outcome
         if refused.stored_suggestions:
@@ -264,12 +265,21 @@ def _refused_json(refused: RefusedItem) -> dict[str, Any]:
     return item
 
 
+def _suggestion_paths(refused: RefusedItem) -> list[str]:
+    """The unknown suggestions as paths into the request, never the ids sent: a caller's value
+    is not echoed (review s25 RP L3: an id "987-65-4329" came back in the 400). The card's uuid
+    and the stored suggestions are the service's own ids."""
+    where = f"feedback.{refused.position}.acceptedSuggestions"
+    return [f"{where}.{i}.id" for i in refused.unknown_at]
+
+
 def _message(refused: RefusedItem) -> str:
     where = f"feedback.{refused.position}"
     if refused.error == UNKNOWN_SUGGESTION:
-        ids = ", ".join(repr(s) for s in refused.unknown_suggestions)
+        paths = ", ".join(_suggestion_paths(refused))
         return (
-            f"{where} accepts suggestions the card {refused.card_uuid!r} was not issued with: {ids}"
+            f"{where} accepts suggestions the card {refused.card_uuid!r} was not issued with: "
+            f"{paths}"
         )
     on_record = f"{refused.stored_outcome}"
     if refused.stored_suggestions:

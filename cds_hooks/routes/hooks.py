@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from cds_hooks.body import parse_model, read_json
 from cds_hooks.deps import HookServicesDep
-from cds_hooks.errors import UnknownService
+from cds_hooks.errors import UNKNOWN_SERVICE_MESSAGE, UnknownService
 from cds_hooks.hook_answer import Answer, LoopMiss
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
@@ -80,7 +80,7 @@ async def call_service(
     if catalog.by_id(service_id) is None:
         # Before the body is read (review 8 finding 12): a wrong URL is named as such (404), not
         # as whatever the body lacks, as the feedback route does. The catalog is cached: cheap.
-        raise UnknownService(f"no CDS service with id {service_id!r}")
+        raise UnknownService(UNKNOWN_SERVICE_MESSAGE)
     data = await read_json(request, settings.server.max_body_bytes)
     hook_request = parse_model(HookRequest, data)
     for problem in hook_request.spec_warnings():  # tolerated, but said (never the token)

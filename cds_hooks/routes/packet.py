@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from cds_hooks.deps import RunnerDep, TimelinesDep
+from cds_hooks.deps import RunnerDep, SettingsDep, TimelinesDep
+from cds_hooks.routes.page_headers import page_headers
 
 router = APIRouter(tags=["packet"])
 
@@ -21,22 +22,19 @@ _NOT_FOUND = (
     "<h1>Referral summary not available</h1><p>This link has expired or is unknown. Open the "
     "patient's chart again to get a fresh link.</p></body></html>"
 )
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 @router.get("/packet/{token}", response_class=HTMLResponse)
-def packet(token: str, timelines: TimelinesDep, runner: RunnerDep) -> HTMLResponse:
+def packet(
+    token: str, timelines: TimelinesDep, runner: RunnerDep, settings: SettingsDep
+) -> HTMLResponse:
+    headers = page_headers(settings)
     entry = timelines.get(token) if len(token) <= 100 else None
     if entry is None:
-        return HTMLResponse(_NOT_FOUND, status_code=404, headers=_HEADERS)
+        return HTMLResponse(_NOT_FOUND, status_code=404, headers=headers)
     from services.packet import render_packet  # loaded on first use, as the timeline's renderer
 
     page = render_packet(
         entry.value, runner.policy, expires_at=datetime.fromtimestamp(entry.expires_at, UTC)
     )
-    return HTMLResponse(page, headers=_HEADERS)
+    return HTMLResponse(page, headers=headers)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from cds_hooks.deps import RunnerDep, TimelinesDep
+from cds_hooks.deps import RunnerDep, SettingsDep, TimelinesDep
+from cds_hooks.routes.page_headers import page_headers
 
 router = APIRouter(tags=["timeline"])
 
@@ -16,19 +17,16 @@ _NOT_FOUND = (
     "<body><h1>Timeline not available</h1><p>This link has expired or is unknown. Open the patient's chart "
     "again to get a fresh link.</p></body></html>"
 )
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 @router.get("/timeline/{token}", response_class=HTMLResponse)
-def timeline(token: str, timelines: TimelinesDep, runner: RunnerDep) -> HTMLResponse:
+def timeline(
+    token: str, timelines: TimelinesDep, runner: RunnerDep, settings: SettingsDep
+) -> HTMLResponse:
+    headers = page_headers(settings)
     entry = timelines.get(token) if len(token) <= 100 else None
     if entry is None:
-        return HTMLResponse(_NOT_FOUND, status_code=404, headers=_HEADERS)
+        return HTMLResponse(_NOT_FOUND, status_code=404, headers=headers)
     from services.timeline import render_page  # the renderer is heavy-ish; load on first use
 
     # The site's policy, as the packet page takes it: its market sets each range's top as the
@@ -38,4 +36,4 @@ def timeline(token: str, timelines: TimelinesDep, runner: RunnerDep) -> HTMLResp
         expires_at=datetime.fromtimestamp(entry.expires_at, UTC),
         policy=runner.policy,
     )
-    return HTMLResponse(page, headers=_HEADERS)
+    return HTMLResponse(page, headers=headers)

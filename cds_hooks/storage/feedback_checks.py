@@ -119,8 +119,13 @@ def refusal_of(
         issued = set(json.loads(card.suggestion_ids))
         unknown = tuple(dict.fromkeys(s for s in item.accepted_suggestions if s not in issued))
         if unknown:
+            at = tuple(i for i, s in enumerate(item.accepted_suggestions) if s not in issued)
             return RefusedItem(
-                position, UNKNOWN_SUGGESTION, item.card_uuid, unknown_suggestions=unknown
+                position,
+                UNKNOWN_SUGGESTION,
+                item.card_uuid,
+                unknown_suggestions=unknown,
+                unknown_at=at,
             )
     mine = answer_of(item)
     for answer, earlier in answers:

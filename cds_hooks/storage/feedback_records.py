@@ -33,6 +33,9 @@ class RefusedItem:
     error: str
     card_uuid: str
     unknown_suggestions: tuple[str, ...] = ()
+    # Their places in the item's acceptedSuggestions: the answer names these, never the ids a
+    # caller sent (review s25 RP L3).
+    unknown_at: tuple[int, ...] = ()
     stored_outcome: str | None = None
     stored_suggestions: tuple[str, ...] = ()
     # The position of the earlier item of the same batch it contradicts (None: a stored row).

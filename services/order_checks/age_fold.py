@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from services import age_limits, cards, dose_ceiling_reasons
+from services.order_checks.formulation_doses import daily_ceiling
 from services.order_checks.model import ABOVE, AGE_LIMIT, OrderCheck
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
@@ -26,14 +27,18 @@ def _folded(ctx: RuleContext, age_card: OrderCheck, above: list[OrderCheck]) -> 
     draft = age_card.draft
     age = ctx.record.patient.age
     limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper, draft.formulation)
-    assert limit is not None and draft.max_mg is not None  # fold_above_into_age
-    name, mg = draft.ingredient.capitalize(), draft_dose(draft)
-    top, range_top = cards.fmt_mg(limit.max_mg), cards.fmt_mg(draft.max_mg)
+    ceiling = daily_ceiling(draft)
+    assert limit is not None and ceiling is not None  # fold_above_into_age
+    # The release form's name and maximum (rk3 finding 2: paroxetine CR 75 at 80 read "the 50
+    # mg/day maximum", the IR one, and dropped "CR"); the age row's form names the draft too.
+    form = limit.form()
+    name, mg = f"{draft.ingredient.capitalize()}{form}", draft_dose(draft)
+    top, range_top = cards.fmt_mg(limit.max_mg), cards.fmt_mg(ceiling)
     head = f"{name} {mg} at age {age}: above the {limit.labelled(top)} from age {limit.min_age}"
     why = dose_ceiling_reasons.reason_for(draft.ingredient)
     tail = f": {why.short}" if why is not None else ""
     summary = cards.fit_summary(
-        f"{head} and the {range_top} mg/day maximum{tail}",
+        f"{head} and the {range_top} mg/day{form} maximum{tail}",
         f"{head}{tail}",
         age_card.summary,
     )
@@ -60,7 +65,8 @@ def fold_above_into_age(
         limit = age_limits.exceeded(
             draft.ingredient, ctx.record.patient.age, draft.mg_per_day_upper, draft.formulation
         )
-        if limit is None or draft.max_mg is None or limit.max_mg > draft.max_mg:
+        ceiling = daily_ceiling(draft)  # the release form's maximum (paroxetine CR 62.5)
+        if limit is None or ceiling is None or limit.max_mg > ceiling:
             continue
         above = [c for c in found if c is not None and c.topic == ABOVE and c.draft is draft]
         if not above:

@@ -50,3 +50,9 @@ def unit_above_age(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         ),
         detail,
     )
+
+
+def unit_said(draft: DraftOrder, age: int | None) -> bool:
+    """Whether one unit of `draft` is above its age limit: the age-limit card says it, so the
+    age check counts as done."""
+    return age_limits.exceeded(draft.ingredient, age, draft.unit_mg, draft.formulation) is not None

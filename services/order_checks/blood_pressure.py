@@ -14,7 +14,7 @@ change: services/data/topic_data.csv).
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Role
-from services import blood_pressure, cards
+from services import blood_pressure, order_doses
 from services.order_checks.model import OrderCheck
 from services.rules.context import RuleContext
 
@@ -44,7 +44,8 @@ def blood_pressure_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
         return None
     name = draft.ingredient.capitalize()
     latest = pair[0]
-    summary = cards.fit_summary(
+    summary = order_doses.dosed_summary(
+        draft,
         f"{name} ordered with blood pressure {latest.text()} and the reading before also high: "
         "control it first",
         f"{name} ordered with uncontrolled blood pressure ({latest.text()}): control it first",

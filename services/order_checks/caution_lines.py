@@ -56,7 +56,7 @@ def old_mi_line(ctx: RuleContext, draft: DraftOrder, said: set[str]) -> tuple[st
         return None
     row, mi = rows[0], latest_first(tuple(old))[0]
     name = draft.ingredient.capitalize()
-    since = f", since {mi.onset.isoformat()}" if mi.onset else ""
+    since = f", {mi.onset_phrase}" if mi.onset_phrase else ""
     return (
         cards.fit_summary(
             f"{name} with an old myocardial infarction on record: use with caution ({row['cite']})",
@@ -177,7 +177,7 @@ def lactation_line(
     infant if the record is right."""
     rule = restriction.rule
     feeding = ctx.population.lactation
-    since = f", since {feeding.onset.isoformat()}" if feeding and feeding.onset else ""
+    since = f", {feeding.onset_phrase}" if feeding and feeding.onset_phrase else ""
     if ctx.population.lactation_sex_male:
         code = feeding.code if feeding is not None else "breastfeeding"
         shown = f"{feeding.display}, {feeding.coding}" if feeding is not None else "on record"

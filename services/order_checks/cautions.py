@@ -11,7 +11,15 @@ boxed_warning.py. `boxed_warning_start` and `boxed_warning_line` stay importable
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cardiac, cards, finding_words, tables, thyroid_hormone_cautions
+from services import (
+    cardiac,
+    cards,
+    finding_words,
+    order_doses,
+    pacing,
+    tables,
+    thyroid_hormone_cautions,
+)
 from services.card_format import plural
 from services.drug_rules import Choice, DrugRule
 from services.order_checks.boxed_warning import boxed_warning_line, boxed_warning_start
@@ -92,8 +100,26 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # intracerebral haemorrhage: review 15 U1) makes the card critical, as an MAOI combination's.
     critical = False
     name = draft.ingredient.capitalize()
-    for caution in tables.drug_cautions():
-        if caution.ingredient != draft.ingredient.lower():
+    rows = [c for c in tables.drug_cautions() if c.ingredient == draft.ingredient.lower()]
+    # A row on record replaces the rows it supersedes (rk3 finding 1: a complete heart block's
+    # contraindication, not a first-degree block's warning, with both on record): one line per
+    # danger, the most severe.
+    coded = {c.finding for c in rows if ctx.facts.findings_of(FindingKind(c.finding))}
+    superseded = {k for c in rows if c.finding in coded for k in c.supersedes}
+    # A pacemaker on record makes a row with an `if_paced` note a warning naming it (rk3
+    # finding 5: a paced heart block is not the unpaced block's critical contraindication).
+    pace_rows = any(c.if_paced and c.finding in coded for c in rows)
+    paced = pacing.pacemaker(ctx) if pace_rows else None
+    # A pacemaker Device with no status recorded: not counted as pacing (the row stays as it
+    # is), but named so the prescriber can confirm it (review s25 rk5 finding 2).
+    unpaced = pacing.unrecorded(ctx) if pace_rows else None
+    # The line a card leads with: its most severe row (critical, then a contraindication), not
+    # the table's first (rk3 finding 1).
+    lead_line: tuple[str, str] | None = None
+    lead_rank = 0
+    for caution in rows:
+        if caution.finding in superseded:
+            said.add(caution.finding)
             continue
         kind = FindingKind(caution.finding)
         # The pathway facts' findings: an acute MI there is a recent one (policy.recent_mi_days,
@@ -106,30 +132,47 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             # seizure is said as one, held as the row says (finding_words; review 19 D1).
             on_record = finding_words.named_first(findings)
             said.add(caution.finding)
-            bars += caution.contraindication
-            critical = critical or caution.critical
+            note, why, instead = caution.note, "", caution.instead
+            is_paced = paced is not None and bool(caution.if_paced)
+            if is_paced:
+                note, _, why = caution.if_paced.partition(". ")
+                instead = ""
+            rank = 0 if is_paced else 2 if caution.critical else int(caution.contraindication)
+            bars += caution.contraindication and not is_paced
+            critical = critical or (caution.critical and not is_paced)
             basis.append(caution.cite)
             # A row of an earlier pregnancy stage than the record dates (paroxetine's
             # first-trimester line at 32 weeks): said after the lines of the stage, as past.
             weeks = past_stage(ctx, caution.until_weeks)
             summary = cards.fit_summary(
-                f"{name}: {finding_words.with_note(caution.note, on_record)}",
-                f"{name}: {caution.note}",
-                _last_resort(name, caution.note, finding_words.short(on_record)),
+                f"{name}: {finding_words.with_note(note, on_record)}",
+                f"{name}: {note}",
+                _last_resort(name, note, finding_words.short(on_record)),
             )
             # The code system by the name clinicians know (data/code_systems.csv `label`:
             # "ICD-10-CM I67.1"), never its URI (review 15 U1 chart f08).
             lead = "- " + finding_words.detail_lead(
-                caution.note,
+                note,
                 on_record,
-                f"{on_record.display}, {on_record.coding}" + _when(ctx, on_record),
+                f"{on_record.display}, {on_record.coding}"
+                + _when(ctx, on_record)
+                + (f"; pacemaker: {_pacemaker_named(paced)}" if is_paced and paced else "")
+                + (
+                    f"; pacemaker status not recorded ({_pacemaker_named(unpaced)}): read as"
+                    " not pacing until confirmed"
+                    if unpaced and caution.if_paced
+                    else ""
+                ),
             )
             source = (
-                f". {f'Choose {caution.instead}. ' if caution.instead else ''}"
+                f"{f'. {why}' if why else ''}"
+                f". {f'Choose {instead}. ' if instead else ''}"
                 f"Source: {caution.cite}{unverified_mark(caution.status)}."
             )
             if weeks is None or caution.until_weeks is None:
                 found.append((summary, lead + source))
+                if rank > lead_rank:
+                    lead_line, lead_rank = found[-1], rank
                 continue
             # A row of an earlier pregnancy stage than the record dates (paroxetine's
             # first-trimester line at 32 weeks: review s24 RN finding 13): said after the lines
@@ -244,11 +287,18 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             infos += 1
     if not found:
         return None
+    if lead_line is not None and found[0] is not lead_line:
+        found.remove(lead_line)
+        found.insert(0, lead_line)
     return OrderCheck(
         CONTRAINDICATED if bars else CAUTION,
         draft,
+        # The summary as the lines wrote it: the boxed warning and other lines are appended to it
+        # after (order_hooks), and crowding them out with the dose would lose a warning; the
+        # detail's first words name the drafted dose (order_doses.draft_named; s25 FW item 2).
         found[0][0],
-        f"{name} and what is on record:\n\n" + "\n".join(line for _, line in found),
+        f"{order_doses.draft_named(draft)} and what is on record:\n\n"
+        + "\n".join(line for _, line in found),
         # An old MI (the labels' "watch closely") or an info row (a history to weigh) is a
         # caution line, not a bar: info when every line is one.
         indicator=(
@@ -267,7 +317,17 @@ def _when(ctx: RuleContext, finding: Finding) -> str:
     window = _window_words(ctx.policy.recent_mi_days)
     if onset is None:
         return f", no onset date on record: read as within the last {window}"
-    return f", onset {onset}: within the last {window}"
+    # A recordedDate standing in for the onset is said "recorded" (Finding.onset_phrase): the MI
+    # is still read as recent (the safer reading), but the card does not call the day entered its
+    # onset.
+    said = finding.onset_phrase if finding.onset_recorded else f"onset {onset}"
+    return f", {said}: within the last {window}"
+
+
+def _pacemaker_named(finding: Finding) -> str:
+    """ "Presence of cardiac pacemaker, ICD-10-CM Z95.0, since 2019-03-04"; a Device has no
+    implant date in R4: its display and code alone."""
+    return f"{finding.display}, {finding.coding}" + (f", {finding.dated}" if finding.onset else "")
 
 
 def _window_words(days: int) -> str:

@@ -9,7 +9,9 @@ effect from the course's). A clinician's own draft of the same change got no wor
 
 Which drafts: an antidepressant or an adjunct (Role.ANTIDEPRESSANT / AUGMENTATION) that starts a
 drug or changes the running one's daily dose, a reduction included (it changes the course's
-comparison as a raise does). A renewal at the running dose changes nothing and is left out; a
+comparison as a raise does). A reduction (usually for side effects, blood pressure or sodium) is
+information that the team should hear of it, never advice to delay it (rk3 finding 8). From the
+response check's week the card says the check is due now (rk3 finding 9). A renewal at the running dose changes nothing and is left out; a
 dose that cannot be compared counts as a change (the safer reading: one line too many, not a
 confounded course unremarked). Lithium during an acute ECT course is left to its own card
 (order_checks/lithium_ect.py), which already names the course and the ECT team.
@@ -33,6 +35,7 @@ from services import cards, device_course_now, tables
 from services.device_course_now import CourseNow
 from services.lithium_ect import LITHIUM
 from services.order_checks.model import OrderCheck
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 TOPIC = "order-during-device-course"
@@ -72,40 +75,92 @@ def _running_mg(ctx: RuleContext, draft: DraftOrder) -> tuple[bool, float | None
     return False, None
 
 
+# What a draft does to the running drug (rk3 finding 8): a reduction (usually made for side
+# effects, blood pressure or sodium) is never told to wait for the response check; the team is
+# told of it. A dose that cannot be compared is "a dose change" (the safer reading).
+NEW, RAISE, REDUCTION, CHANGE = "a new drug", "a dose increase", "a dose reduction", "a dose change"
+
+
 def _change(ctx: RuleContext, draft: DraftOrder) -> str | None:
-    """ "a new drug" / "a dose change" the draft makes, or None for a renewal at the running
+    """NEW / RAISE / REDUCTION / CHANGE the draft makes, or None for a renewal at the running
     dose. Doses that cannot be compared count as a change (module docstring)."""
     runs, now = _running_mg(ctx, draft)
     if not runs:
-        return "a new drug"
+        return NEW
     drafted = draft.mg_per_day_upper if draft.dose_basis is DoseBasis.DAILY else None
-    if drafted is not None and now is not None and drafted == now:
+    if drafted is None or now is None:
+        return CHANGE
+    if drafted == now:
         return None
-    return "a dose change"
+    return RAISE if drafted > now else REDUCTION
 
 
 def _course_line(ctx: RuleContext, now: CourseNow, change: str) -> str:
-    """The course, when to judge it, and why the change confounds it."""
+    """The course, when to judge it, and why the change confounds it; for a reduction, that the
+    team should hear of it (never "order it after the response check": rk3 finding 8)."""
     last = f"last session {now.last.isoformat()}"
     if now.tms is not None:
         first, end = ctx.policy.tms_response_check_weeks, ctx.policy.tms_course_weeks
         due = now.start + timedelta(weeks=first)
-        # From the check's week the tms-course card shows it (as the optimise line says).
-        where = "tms-course card" if ctx.record.as_of >= due else f"due {due.isoformat()}"
-        return (
+        head = (
             f"**TMS course running since {now.start.isoformat()}** "
-            f"({now.tms.sessions_text()}, {last}): its response is judged at week "
-            f"{first:g}-{end:g} ({where}). {change.capitalize()} now confounds that check: a "
-            "later drop could not be told apart from the drug's, nor a side effect from the "
-            "course's. Unless it cannot wait, order it after the response check."
+            f"({now.tms.sessions_text()}, {last}): "
+        )
+        if ctx.record.as_of >= due:
+            # The check's week is reached (rk3 finding 9: 30 sessions, the last yesterday, was
+            # still told to wait for a check already due). The check is due now, as the
+            # tms-course card shows it; a drug started now or in the course's outcome window
+            # (policy tms_outcome_days_after_end) is judged with the course cut from it
+            # (fhir_mapping/device_course_scores.py), so the PHQ-9 of the check goes first.
+            after = ctx.policy.tms_outcome_days_after_end
+            when = (
+                f"its response check is due now (week {first:g}-{end:g}, from "
+                f"{due.isoformat()}: tms-course card). "
+            )
+            if change == REDUCTION:
+                return head + when + _REDUCTION_TMS
+            return (
+                head + when + f"{change.capitalize()} now, or within {after} days of the last "
+                "session, is judged apart from the course's effect, and a later drop could not "
+                "be told apart from the drug's. Unless it cannot wait, record the response "
+                "check's PHQ-9 first."
+            )
+        head += f"its response is judged at week {first:g}-{end:g} (due {due.isoformat()}). "
+        if change == REDUCTION:
+            return head + _REDUCTION_TMS
+        return head + (
+            f"{change.capitalize()} now confounds that check: a later drop could not be told "
+            "apart from the drug's, nor a side effect from the course's. Unless it cannot wait, "
+            "order it after the response check."
         )
     count = cards.plural(len(now.ect_sessions), "session")
-    return (
+    head = (
         f"**Acute ECT course running since {now.start.isoformat()}** ({count}, {last}): its "
-        f"response is judged with the ECT service. {change.capitalize()} now confounds it: a "
-        "later drop could not be told apart from the drug's. Unless it cannot wait, agree it "
-        "with the ECT service first."
+        "response is judged with the ECT service. "
     )
+    if change == REDUCTION:
+        return head + (
+            "A dose reduction need not wait for the course: tell the ECT service of it, so its "
+            "response is judged knowing of it."
+        )
+    return head + (
+        f"{change.capitalize()} now confounds it: a later drop could not be told apart from the "
+        "drug's. Unless it cannot wait, agree it with the ECT service first."
+    )
+
+
+_REDUCTION_TMS = (
+    "A dose reduction need not wait for the response check: tell the TMS team of it, so the "
+    "check is read knowing of it."
+)
+
+# The seizure line's "if ..." by change kind (rk3 finding 8: a dose change was told "If it is
+# started").
+_SEIZURE_IF = {
+    NEW: "If it is started",
+    RAISE: "If the dose changes",
+    REDUCTION: "As the dose changes",
+}
 
 
 def device_course_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -122,7 +177,13 @@ def device_course_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
     name = draft.ingredient.capitalize()
     seizure = seizure_row(draft.ingredient) if now.tms is not None else None
     course = "a TMS course" if now.tms is not None else "an acute ECT course"
-    if seizure is not None:
+    if change == REDUCTION:
+        team = "TMS team" if now.tms is not None else "ECT service"
+        summary = cards.fit_summary(
+            f"{name} dose reduction ordered during {course}: tell the {team}",
+            f"{name} ordered during {course}: tell the {team}",
+        )
+    elif seizure is not None:
         summary = cards.fit_summary(
             f"{name} ordered during {course}: it lowers the seizure threshold, and {change} "
             "now confounds the course's response",
@@ -139,9 +200,17 @@ def device_course_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
         sections.append(
             f"**Seizure risk:** {seizure.line}. Seizures are the main serious risk of TMS and a "
             "drug that lowers the threshold is a risk factor to screen for; each session's "
-            "intensity is set from a motor threshold measured on the current medication. If it "
-            "is started, tell the TMS team before the next session (they may re-measure the "
-            f"motor threshold) ({seizure.cite})."
+            "intensity is set from a motor threshold measured on the current medication. "
+            f"{_SEIZURE_IF.get(change, 'If the dose changes')}, tell the TMS team before the "
+            f"next session (they may re-measure the motor threshold) ({seizure.cite})."
         )
     basis = (seizure.cite,) if seizure is not None else ()
-    return OrderCheck(TOPIC, draft, summary, cards.join_sections(*sections), basis=basis)
+    return OrderCheck(
+        TOPIC,
+        draft,
+        summary,
+        cards.join_sections(*sections),
+        # A reduction is no risk to warn of: the team hearing of it is information.
+        indicator=Indicator.INFO if change == REDUCTION else None,
+        basis=basis,
+    )

@@ -25,7 +25,7 @@ from services import (
 )
 from services.card_format import weeks_text
 from services.order_checks import formulation_doses, label_doses
-from services.order_checks.age_unit import unit_above_age
+from services.order_checks.age_unit import unit_above_age, unit_said
 from services.order_checks.label_allows import within_label_check
 from services.order_checks.labs import qtc_line
 from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
@@ -288,10 +288,7 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
         checks = f"the dose range ({cite})" if cite else "the dose range"
         limit = age_limits.limit_for(draft.ingredient, age, draft.formulation)
         # One unit above the limit is said on the age-limit card (age_unit.py): it was checked.
-        if (
-            limit is not None
-            and age_limits.exceeded(draft.ingredient, age, draft.unit_mg, draft.formulation) is None
-        ):
+        if limit is not None and not unit_said(draft, age):
             checks += (
                 f" and the {cards.fmt_mg(limit.max_mg)} mg/day maximum from age {limit.min_age}"
             )

@@ -145,7 +145,7 @@ def named(finding: Finding, *, display: bool = True) -> str:
     (cards.record_cite, session 20: "..., ICD-10-CM H40.20X0, Condition/c-1")."""
     parts = [finding.display if display else "", finding.coding]
     if finding.onset is not None:
-        parts.append(f"since {finding.onset.isoformat()}")
+        parts.append(finding.onset_phrase or "")
     parts.append(record_cite(finding.source, finding.onset is not None, "{}"))
     return ", ".join(p for p in parts if p)
 

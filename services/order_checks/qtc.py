@@ -6,19 +6,20 @@ it did report), the QT-prolonging partner drugs running, and the age-limit card'
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
+from functools import partial
 
-from fhir_mapping.labs import ECG_WITHOUT_QTC, LAB_NAMES
-from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult, Measurement
+from fhir_mapping.labs import ECG_WITHOUT_QTC
+from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult
 from services import age_limits, cards, lab_safety
 from services.interaction_takings import on_order
 from services.lab_safety import LabRule
 from services.order_checks import qt_pair
+from services.order_checks.ecg_measured import measured_text
 from services.order_checks.model import OrderCheck
 from services.order_checks.qt_pair import Subject
 from services.order_checks.recent_labs import not_checked as _not_checked
-from services.order_doses import draft_dose, trial_dose
+from services.order_doses import dosed_summary, draft_dose, draft_named, trial_dose, undosed
 from services.recommendation import Indicator
 from services.rules import running_dose, running_qtc
 from services.rules.context import RuleContext
@@ -158,6 +159,11 @@ def _qtc_compared(
         f"{subject.where}"
     )
     running = "" if subject.drafted else f" ({subject.where})"
+    # The drafted drug with its dose in the detail, whether or not the summary had room for it.
+    named = draft_named(draft) if subject.ingredient == draft.ingredient else name
+    # The dose leads only the drafted drug's own card; a partner draft's (ondansetron beside
+    # citalopram) keeps its room for the QT drug's stop line.
+    fit = partial(dosed_summary, draft) if named != name else cards.fit_summary
     if stop is not None and lab_safety.above(stop, lab):
         advice = (
             "Choose another antidepressant, or repeat the ECG before deciding."
@@ -169,11 +175,11 @@ def _qtc_compared(
         return OrderCheck(
             QTC,
             draft,
-            cards.fit_summary(
+            fit(
                 f"{head}: above {stop.bounds()}, where {_says(stop, subject)}",
                 f"{head}: above {stop.bounds()}",
             ),
-            f"{latest} is {shown}.{then} {name}{running} prolongs the QT interval "
+            f"{latest} is {shown}.{then} {named}{running} prolongs the QT interval "
             f"{_stop_line(stop)} ({stop.cite}){_unverified_for(stop, subject)}. {advice}"
             f"{subject.unconfirmed}",
             indicator=Indicator(stop.indicator) if stop.indicator else None,  # s24 RB 10
@@ -203,11 +209,13 @@ def _qtc_compared(
         return OrderCheck(
             QTC,
             draft,
-            cards.fit_summary(
-                f"{head}: above {line.bounds()}{near}", f"{head}: above {line.bounds()}", head
+            fit(
+                f"{head}: above {line.bounds()}{near}",
+                f"{head}: above {line.bounds()}",
+                head,
             ),
             f"{latest} is {shown}, above {line.bounds()} ({line.cite}"
-            f"{', UNVERIFIED' if line.status == 'UNVERIFIED' else ''}){near}.{then} {name}{running} "
+            f"{', UNVERIFIED' if line.status == 'UNVERIFIED' else ''}){near}.{then} {named}{running} "
             # A row's own clause (data/lab_safety.csv `stop_line` of a caution row: trazodone,
             # mirtazapine, whose labels claim no dose dependence), else citalopram's.
             f"{caution.stop_line or 'prolongs the QT interval dose-dependently'} "
@@ -252,7 +260,13 @@ def _with_partners(
         lines = "\n".join(f"- {t.text()}: {qt_pair.partner_why(t.ingredient)}." for t in drafted)
         found = dataclasses.replace(
             found,
-            summary=cards.fit_summary(f"{found.summary}; {names} on this order", found.summary),
+            summary=cards.fit_summary(  # the other QT drug before the dose, when not both
+                *(
+                    f"{s}; {names} on this order"
+                    for s in (found.summary, undosed(found.draft, found.summary))
+                ),
+                found.summary,
+            ),
             detail=cards.join_sections(
                 found.detail,
                 "**Also on this order, each prolonging the QT interval** (more than one such "
@@ -267,7 +281,13 @@ def _with_partners(
     also = "; also " if not subject.drafted or subject.beside else "; "
     return dataclasses.replace(
         found,
-        summary=cards.fit_summary(f"{found.summary}{also}{names} running", found.summary),
+        summary=cards.fit_summary(  # the drug running before the dose, when not both
+            *(
+                f"{s}{also}{names} running"
+                for s in (found.summary, undosed(found.draft, found.summary))
+            ),
+            found.summary,
+        ),
         detail=cards.join_sections(
             found.detail,
             "**Also running, each prolonging the QT interval** (more than one such drug is a "
@@ -355,7 +375,7 @@ def _qtc_not_compared(
     what = f"{draft.ingredient} order"
     what += "" if subject.drafted else f" beside {subject.ingredient}"
     before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
-    measured = _measured(lab.reported)
+    measured = measured_text(lab.reported)
     if _no_qtc_reported(ctx, lab):
         return OrderCheck(
             QTC,
@@ -376,25 +396,3 @@ def _qtc_not_compared(
         "ordering.",
         indicator=Indicator.INFO,
     )
-
-
-def _measured(reported: tuple[Measurement, ...]) -> str:
-    """ "The ECG reports QT interval 460 ms and heart rate 88/min; no QTc was computed from
-    them." (as sent: fhir_mapping/lab_measures.py), or "No QTc is computed here." when it
-    reports neither: a QTc computed from them would claim more than the ECG reported."""
-    if not reported:
-        return "No QTc is computed here."
-    parts = [f"{LAB_NAMES.get(m.test, m.test)} {_quantity(m)}" for m in reported]
-    return (
-        f"The ECG reports {' and '.join(parts)}; no QTc was computed from "
-        f"{'them' if len(parts) > 1 else 'it'}."
-    )
-
-
-def _quantity(measure: Measurement) -> str:
-    """ "460 ms", "0.46 s", "88/min" (a UCUM annotation such as {beats} left out)."""
-    unit = re.sub(r"\{[^}]*\}", "", measure.unit or "").strip()
-    if not unit:
-        return cards.fmt_mg(measure.value)
-    space = "" if unit.startswith("/") else " "
-    return f"{cards.fmt_mg(measure.value)}{space}{unit}"

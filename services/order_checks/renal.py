@@ -51,7 +51,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, Role
-from services import cards, order_doses, renal_doses
+from services import cards, order_doses, renal_doses, renal_table
 from services.order_checks.model import OrderCheck
 from services.order_checks.renal_band import RENAL, _card, _Said
 from services.order_checks.renal_no_egfr import _no_egfr, _old_above_bands, label_bands
@@ -113,7 +113,8 @@ def _each(ctx: RuleContext, selected: Sequence[DraftOrder]) -> list[_Said]:
 def _judge(ctx: RuleContext, draft: DraftOrder, kidney: Kidney | None) -> _Said | None:
     if kidney is None:
         return _no_egfr(ctx, draft)
-    row = kidney.row(draft.ingredient)
+    # The release form's own rows when the table has them (paroxetine CR: rk3 finding 11).
+    row = kidney.row(renal_table.key_for(draft.ingredient, draft.formulation))
     if row is not None and not row.at_order:
         row = None  # a mild band: no order card (see the module doc)
     if row is None:

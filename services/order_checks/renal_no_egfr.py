@@ -12,7 +12,7 @@ what the label says at every band.
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder
-from services import card_evidence, cards, lab_safety, renal_doses
+from services import card_evidence, cards, lab_safety, renal_doses, renal_table
 from services.order_checks.model import OrderCheck
 from services.order_checks.renal_band import RENAL, _dose, _Said, _upper
 from services.recommendation import Indicator
@@ -34,7 +34,8 @@ def within_every_band(draft: DraftOrder) -> bool:
     banded check says nothing of a dose within a band's maximum (renal_band._card). A band the
     label says to avoid, reduce in or use with caution always leaves the card."""
     upper = _upper(draft)
-    bands = [r for r in renal_doses.rows() if r.ingredient == draft.ingredient]
+    key = renal_table.key_for(draft.ingredient, draft.formulation)
+    bands = [r for r in renal_doses.rows() if r.key == key]
     if upper is None or not bands:
         return False
     if any(r.action != "max" or r.max_mg is None for r in bands):
@@ -70,7 +71,7 @@ def label_bands(ingredient: str) -> tuple[str, str]:
     label as caution from 90 and not recommended below 30. The summary names the lowest band
     and the highest (where the label starts to say anything), once when their words agree."""
     bands = sorted(
-        (r for r in renal_doses.rows() if r.ingredient == ingredient), key=lambda r: r.egfr_from
+        (r for r in renal_doses.rows() if r.key == ingredient), key=lambda r: r.egfr_from
     )
     if not bands:
         return "", ""
@@ -91,7 +92,7 @@ def label_bands(ingredient: str) -> tuple[str, str]:
     cites = "; ".join(dict.fromkeys(r.cite for r in bands))
     return (
         f"label: {', '.join(parts)} mL/min",
-        f"The {ingredient} label ({cites}) in renal impairment: {spans}.",
+        f"The {renal_table.drug_words(ingredient)} label ({cites}) in renal impairment: {spans}.",
     )
 
 
@@ -108,11 +109,13 @@ def _no_egfr(ctx: RuleContext, draft: DraftOrder) -> _Said | None:
     assay, so it is never compared there): the lab's flag is the only threshold, and no CrCl
     band is inferred from it; the card still asks for the estimate."""
     age = _older(ctx)
-    if age is None or not renal_doses.limits_dose(draft.ingredient) or within_every_band(draft):
+    key = renal_table.key_for(draft.ingredient, draft.formulation)  # paroxetine CR: its rows
+    if age is None or not renal_doses.limits_dose(key) or within_every_band(draft):
         return None
-    name = draft.ingredient.capitalize()
+    words = renal_table.drug_words(key)
+    name = words[:1].upper() + words[1:]  # "Paroxetine CR"
     dose = _dose(draft)
-    bands, spans = label_bands(draft.ingredient)
+    bands, spans = label_bands(key)
     creatinine = lab_safety.latest(ctx.record, "creatinine")
     known = (
         f" The latest creatinine is {lab_safety.text(creatinine)}"
@@ -166,12 +169,14 @@ def _old_above_bands(ctx: RuleContext, draft: DraftOrder, egfr: Egfr) -> _Said |
     """An eGFR above every band of the drug but older than the window, at policy.older_adult_age
     or more: named as old, never as current (information)."""
     age = _older(ctx)
-    if age is None or not renal_doses.limits_dose(draft.ingredient) or within_every_band(draft):
+    key = renal_table.key_for(draft.ingredient, draft.formulation)  # paroxetine CR: its rows
+    if age is None or not renal_doses.limits_dose(key) or within_every_band(draft):
         return None
-    name = draft.ingredient.capitalize()
+    words = renal_table.drug_words(key)
+    name = words[:1].upper() + words[1:]  # "Paroxetine CR"
     dose = _dose(draft)
-    below = cards.fmt_mg(renal_doses.top_band(draft.ingredient))
-    bands, spans = label_bands(draft.ingredient)
+    below = cards.fmt_mg(renal_doses.top_band(key))
+    bands, spans = label_bands(key)
     check = OrderCheck(
         RENAL,
         draft,

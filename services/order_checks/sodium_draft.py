@@ -72,6 +72,6 @@ def _coded(finding: Finding) -> str:
     # code, an ICD-10 one only matched by a substring of its URI.
     parts = [finding.coding]
     if finding.onset is not None:
-        parts.append(f"since {finding.onset.isoformat()}")
+        parts.append(finding.onset_phrase or "")
     parts.append(record_cite(finding.source, finding.onset is not None, "{}"))
     return f"SIADH ({', '.join(p for p in parts if p)})"

@@ -22,6 +22,19 @@ _KIND_TEXT = {
 _OPEN = section_open("diagnosis", "Diagnosis")  # built once (issue 14, speed)
 
 
+def _date_cell(finding: Finding) -> str:
+    """The table's date: a partial onset as written, "2024 (year only)" (review 10 recheck R7);
+    an entry dated only by its recordedDate says so (s25 RT finding 5: the code's earliest onset
+    is on its own row, and the summary names it beside the cited entry); one recorded before the
+    onset it states says both, the earlier first (review s25 RK4 finding 13)."""
+    onset = maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)
+    if finding.onset_recorded:
+        return f"recorded {onset}"
+    if finding.recorded_before is not None:
+        return f"recorded {maybe_day(finding.recorded_before)} (onset given {onset})"
+    return onset
+
+
 def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
     kind = _KIND_TEXT.get(finding.kind) or finding.kind.value
     # `is` first: the cited finding is usually this very record, and a dataclass's == compares
@@ -31,11 +44,7 @@ def _row(finding: Finding, cited: Finding | None) -> tuple[Cell, ...]:
     return (
         finding.display or finding.code,
         code_text(finding.system, finding.code) or "no code (read from text)",
-        # A partial onset as written, "2024 (year only)" (review 10 recheck R7); an entry dated
-        # only by its recordedDate says so (s25 RT finding 5): the code's earliest onset is on
-        # its own row, and the summary names it beside the cited entry.
-        ("recorded " if finding.onset_recorded else "")
-        + (maybe_day(finding.onset) if finding.onset_written is None else str(finding.onset_text)),
+        _date_cell(finding),
         finding.severity or "not coded",
         kind,
         (str(finding.source), "ref") if finding.source else "–",

@@ -7,7 +7,7 @@ from datetime import date
 from fhir_mapping.ages import youngest
 from fhir_mapping.record import Finding, FindingKind
 from services import bipolar_findings
-from services.diagnosis_onset import first_onset
+from services.diagnosis_onset import dated_suffix
 from services.episode_codes import earlier_episode_codes, earlier_text
 from services.pathway import finding_line, qualifies_as_mdd, text_only_line
 from services.payer_criteria.findings import finding_names, findings_of
@@ -98,9 +98,7 @@ def _dated_line(finding: Finding, x: Inputs) -> str:
     """finding_line, and for an entry dated only by its recordedDate ("F33.2, recorded
     2026-01-05") its code's earliest onset on record (services/diagnosis_onset.py; s25 RT
     finding 5): "...; F33.2 on record since 2025-01-06 (its onset)"."""
-    first = first_onset(x.record, finding)
-    onset = f"; {first.code} on record since {first.onset_text} (its onset)" if first else ""
-    return finding_line(finding) + onset
+    return finding_line(finding) + dated_suffix(x.record, finding)
 
 
 def _bipolar_doubt(x: Inputs) -> str | None:

@@ -44,8 +44,9 @@ def _course_text(course: TmsCourse) -> str:
 
 
 def _just_ended(course: TmsCourse, x: Inputs) -> bool:
-    """A course inside its running window whose last session is past and whose end the record
-    does not show (TmsCourse.ended_on_record): running, or just ended."""
+    """A course inside the cards' running window (TmsCourse.running, the one rule the cards, the
+    packet's TMS section and this row read) whose last session is past: running, or just
+    ended. The record cannot tell which, so the row says both (review s25 RK4 finding 17)."""
     return course.running and course.end < x.record.as_of
 
 
@@ -146,13 +147,15 @@ def _no_relapse_now(x: Inputs, course: TmsCourse, until: date | None) -> str:
 
 def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
     policy = x.policy
-    as_of = x.record.as_of
-    # A course inside the cards' running window that the record shows has ended is judged as an
-    # ended course here (TmsCourse.ended_on_record, review s25 RK2 finding 7).
-    found = [
-        k.as_ended() if k.running and k.ended_on_record(as_of, policy) else k
-        for k in tms_course.courses(x.record, policy)
-    ]
+    # One rule for "running" with the cards and the packet's TMS section (review s25 RK4 finding
+    # 17): the day after a 22nd session the card held drug steps for the running course while
+    # this row, reading its own "ended on the record's evidence" test, judged it an earlier
+    # course whose response was not on record. A course inside the running window is never an
+    # earlier course here; with its last session past it is "running or just ended" and the
+    # row asks whether it has ended (`_without_course`), never "initial course". Why not the
+    # other way round: with 20 sessions given, every weekend of a 30-session course would read
+    # "ended" on the cards and release drug steps mid-course (confounding its response check).
+    found = list(tms_course.courses(x.record, policy))
     earlier = [k for k in found if not k.running and not k.short(policy)]
     if not earlier:
         skipped = tuple(_not_earlier(k, x) for k in found)

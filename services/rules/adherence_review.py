@@ -10,8 +10,7 @@ assess adherence before concluding that an antidepressant failed. Also listed:
 - 4 to < 6 weeks at an adequate dose: "possibly adequate - review" (REFERENCE.md 0.2), not counted;
 - treatment-resistant depression on the problem list (SNOMED 1153570009) while the chart documents
   fewer adequate failed trials than the TRD definition needs: the history is outside the chart, so
-  the card asks for it to be recorded before anything is escalated on it (no TMS on zero
-  documented trials).
+  the card asks for it to be recorded before anything is escalated on it (no TMS on zero trials).
 - supply gaps (review 6 finding 1): a stretch of >= supply_gap_days (policy, default 30) with no
   drug dispensed inside a trial of this episode, named even when the PDC looks fine; when the
   trial's outcome PHQ-9 was taken in the gap the trial is not counted as failed, and a response
@@ -161,6 +160,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
     if InadequacyReason.POOR_ADHERENCE in reasons or trial.adherence.status is AdherenceStatus.POOR:
         if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
             return f"{trial.ingredient} non-adherence documented"
+        if (ward := trial.adherence.ward_deciding()) is not None:  # s25 RK4 finding 7
+            return f"{trial.ingredient} ward MAR {ward} given"
         if trial.adherence.pdc is not None:
             estimated = " (estimated)" if trial.adherence.estimated else ""
             return f"{trial.ingredient} PDC {trial.adherence.pdc_percent()}{estimated}"
@@ -260,7 +261,7 @@ def _undocumented_trd_text(ctx: RuleContext) -> tuple[str, str]:
     """(summary, detail bullet) for TRD on the problem list without the trials to show for it."""
     finding = ctx.facts.findings_of(FindingKind.TRD)[0]
     count = len(ctx.facts.failed_trials)
-    onset = f" since {finding.onset.isoformat()}" if finding.onset else ""
+    onset = f" {finding.onset_phrase}" if finding.onset_phrase else ""
     if ctx.record.antidepressant_trials():
         chart = f"{count} adequate failed trial{'' if count == 1 else 's'} in the chart"
     else:

@@ -151,6 +151,8 @@ def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     why = f" ({what})" if what else ""
     # The Encounter's id only for a stay with no start to name it by (cards.record_cite).
     where = record_cite(stay.source, stay.start is not None, " [{}]")
+    if stay.ed_visit and stay.overdue:
+        return f"{_overdue_head(stay)}{why}{where}: {_overdue_why(held, stay)}"
     if stay.ed_visit:
         return (
             f"**In the emergency department{since}**{why}{where}: the ED team decides what is "
@@ -159,6 +161,25 @@ def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
     return (
         f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: the inpatient team "
         f"decides treatment now; {_held_words(held, stay)}.{_doubt(stay)}"
+    )
+
+
+def _overdue_head(stay: CurrentStay) -> str:
+    """ "**ED visit open since 2026-11-26 (5 days)**": an ED visit recorded in progress past the
+    mapping policy's `ed_visit_max_days` with nothing since (CurrentStay.overdue)."""
+    since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
+    days = f" ({stay.open_days} days)" if stay.open_days is not None else ""
+    return f"**ED visit open{since}{days}**"
+
+
+def _overdue_why(held: Sequence[Suggestion], stay: CurrentStay) -> str:
+    """Why an overdue ED visit still holds (review s25 RK4 finding 11; the safer side:
+    fhir_mapping/current_stays.py): longer than an ED visit usually lasts, but a patient held
+    for psychiatric care may board for days, and nothing since shows the patient left."""
+    return (
+        "check its status in the chart. An ED visit usually lasts hours, but a patient waiting "
+        "for a bed (a psychiatric one above all) may board for days, and nothing recorded since "
+        f"shows the patient left, so {_held_words(held, stay)}."
     )
 
 
@@ -189,6 +210,7 @@ def pointer(first_topic: str, held: Sequence[Suggestion], stay: CurrentStay) -> 
     Optimise, switch or augment card): this card's orders are outpatient orders, ..." """
     where = tables.topic(first_topic).display
     head = "In the emergency department" if stay.ed_visit else "Currently admitted"
+    head = "ED visit open" if stay.overdue else head
     return f"**{head}** (named on the {where} card): {_held_words(held, stay)}."
 
 
@@ -218,14 +240,13 @@ def _after_discharge(rec: Recommendation, stay: CurrentStay) -> str:
     return rec.summary
 
 
-def conflict_line(stay: CurrentStay, max_ed_days: int) -> str:
+def conflict_line(stay: CurrentStay) -> str:
     """ "**Inpatient stay recorded open since 2023-05-10** [Encounter/x], with outpatient
     visits since (first 2024-10-21): check its status in the chart; nothing is held on it."
     Pharmacy fills when no visit says it (review 17 second recheck M2: monthly fills, no
     visit), PHQ-9 results when neither does (an ED visit only). An ED visit says "ED visit"
-    (review s25 RK2 finding 4: a stale ED visit was called an inpatient stay), and one read as
-    left open only for its length (`CurrentStay.overdue`) says that, with `max_ed_days` (the
-    mapping policy's `ed_visit_max_days`)."""
+    (review s25 RK2 finding 4: a stale ED visit was called an inpatient stay). Its length alone
+    releases nothing (`CurrentStay.overdue` keeps the hold: `stay_line`; RK4 finding 11)."""
     since = f" since {stay.start.isoformat()}" if stay.start is not None else ""
     first: date | None = stay.outpatient_since
     what = "outpatient visits"
@@ -238,16 +259,9 @@ def conflict_line(stay: CurrentStay, max_ed_days: int) -> str:
     first_day = first.isoformat() if first is not None else ""
     where = record_cite(stay.source, stay.start is not None, " [{}]")
     head = "ED visit" if stay.ed_visit else "Inpatient stay"
-    if stay.overdue:
-        evidence = (
-            f", more than {max_ed_days} days ago with nothing recorded since (an ED visit lasts "
-            "hours)"
-        )
-    else:
-        evidence = f", with {what} since (first {first_day})"
     return (
-        f"**{head} recorded open{since}**{where}{evidence}: check its status in the chart; "
-        "nothing is held on it."
+        f"**{head} recorded open{since}**{where}, with {what} since (first {first_day}): check "
+        "its status in the chart; nothing is held on it."
     )
 
 
@@ -259,7 +273,7 @@ def _with_conflict(
     are."""
     out = list(recs)
     topics = _held_topics(stay)
-    line = conflict_line(stay, ctx.policy.mapping.ed_visit_max_days)
+    line = conflict_line(stay)
     for i, rec in enumerate(out):
         if rec.topic in topics:
             detail = cards.join_sections(line, rec.detail)
@@ -279,9 +293,10 @@ def hold_one_click(
     A stay recorded in progress that outpatient visits since contradict (CurrentStay
     .contradicted; review 17 recheck R2) holds nothing: the later visits show the patient
     left, and a hold kept on a stay left open by mistake would last for ever. So is an ED
-    visit past `ed_visit_max_days` or with any outpatient event since its arrival day
-    (fhir_mapping/current_stays.py `_ed_left`). It is said once, as a record to correct, when no
-    real stay is in progress."""
+    visit with any outpatient event since its arrival day (fhir_mapping/current_stays.py
+    `_ed_left`); one past `ed_visit_max_days` with nothing since holds, its status to check
+    (`stay_line`). It is said once, as a record to correct, when no real stay is in
+    progress."""
     stays = [s for s in ctx.record.current_stays if not s.contradicted]
     if not stays:
         conflicts = ctx.record.current_stays

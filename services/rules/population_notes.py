@@ -112,7 +112,7 @@ def _zuranolone_line(ppd: Finding) -> str:
     """Zuranolone for a coded postpartum depression (review 11 finding 10): a text option with
     its label notes (data/pathway_options.csv), never a ready-to-accept order."""
     option = pathway_options.options()["zuranolone"]
-    since = f" since {ppd.onset.isoformat()}" if ppd.onset else ""
+    since = f" {ppd.onset_phrase}" if ppd.onset_phrase else ""
     unverified = pathway_options.unverified_mark(option.status)
     return (
         f"**Postpartum depression on record** ({ppd.coding}{since}): {option.label} "
@@ -198,7 +198,7 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     postpartum = ctx.population.postpartum
     ppd = ctx.population.ppd if not tms else None
     if postpartum is not None and postpartum != ppd:
-        since = f" since {postpartum.onset.isoformat()}" if postpartum.onset else ""
+        since = f" {postpartum.onset_phrase}" if postpartum.onset_phrase else ""
         lines.append(
             f"**Postpartum onset on record:** {postpartum.display} ({postpartum.coding}"
             f"{since}). " + _choose(ctx, asked)

@@ -177,7 +177,7 @@ def _together(pp: PuerperalPsychosis) -> str:
             f"a delivery on {other.onset_text}, within the postnatal year ({plural(days, 'day')})"
         )
     else:
-        when = f"since {other.onset_text}" if other.onset is not None else "undated"
+        when = other.onset_phrase or "undated"
         what = f"a postpartum onset ({other.code}, {when})"
     return (
         f"**Read together:** psychotic features ({pp.psychotic.code}) and {what} are on two "

@@ -23,7 +23,7 @@ _DELIVERY = FindingKind.DELIVERY
 
 
 def _onset(finding: Finding) -> str:
-    return f"since {finding.onset_text}" if finding.onset is not None else "onset not recorded"
+    return finding.onset_phrase or "onset not recorded"
 
 
 def _sentence(text: str) -> str:

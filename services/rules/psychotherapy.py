@@ -191,7 +191,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     elif sessions.other:
         # Said as what it is, so the card is not read as missing the therapy on record.
         seen = f"On record: {not_a_course_line(sessions)}."
-        if set(sessions.other_kinds) - {"family", "substance-use"}:
+        if set(sessions.other_kinds) - {"family", "substance-use", "counseling-other"}:
             seen += (
                 " A crisis session or psychotherapy added to a medication visit is not a course of "
                 "CBT or IPT."
@@ -199,6 +199,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if "substance-use" in sessions.other_kinds:
             # H0004 with only a substance-use diagnosis read (fhir_mapping/session_kinds.py).
             seen += " Counseling for a substance-use disorder is not a course of CBT or IPT."
+        if "counseling-other" in sessions.other_kinds:
+            # H0004 with no depressive diagnosis read (review s25 RK4 finding 12).
+            seen += " Counseling with no depressive diagnosis is not therapy for depression."
         if "family" in sessions.other_kinds:
             # Family psychotherapy (CPT 90846/90847) is not counted by default (policy
             # psychotherapy_course_kinds): the safer reading keeps the card, saying why.

@@ -42,7 +42,7 @@ class Pair:
     # For the summary: the finding's display, or "AUDIT-C 10 on 2025-05-19" (never how the total
     # was got: "computed from items" is said in `finding`).
     short: str
-    onset: str | None  # as the record states it (Finding.onset_text: "2024 (year only)")
+    onset: str | None  # Finding.onset_phrase: "since 2024 (year only)", "recorded 2026-01-05"
     note: str
     advice: str  # what to do with the running course
     cite: str  # the short citation ("Cymbalta label 5.2"); "" for drug_cautions.csv rows
@@ -117,7 +117,7 @@ class Pair:
 
 
 def _named(finding: Finding) -> str:
-    when = f"since {finding.onset_text}" if finding.onset else "date not recorded"
+    when = finding.onset_phrase or "date not recorded"
     # The Condition's id only when it has no onset to name it by (cards.record_cite).
     source = record_cite(finding.source, finding.onset is not None, "; {}")
     return f"{finding.display} ({finding.coding}, {when}{source})"
@@ -205,7 +205,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     caution.finding,
                     _named(finding) + (f", {held}" if held else ""),
                     finding_words.short(finding),
-                    finding.onset_text,
+                    finding.onset_phrase,
                     caution.note,
                     caution.if_running or REVIEW,
                     "",
@@ -227,7 +227,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
             seen.add((taking.ingredient, kind))
             if matching:  # a coded finding
                 latest = _latest(matching)
-                named, short, onset = _named(latest), latest.display, latest.onset_text
+                named, short, onset = _named(latest), latest.display, latest.onset_phrase
             else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
                 named, short, onset = (
                     f"{restriction.why}: {restriction.basis}",

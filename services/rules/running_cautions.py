@@ -97,7 +97,7 @@ NOT_AN_ORDER = (
 
 
 def _when(pair: Pair) -> str:
-    return f" since {pair.onset}" if pair.onset else ""
+    return f" {pair.onset}" if pair.onset else ""
 
 
 def _summary(found: list[Pair]) -> str:

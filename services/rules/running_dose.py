@@ -26,16 +26,20 @@ from services.interaction_table import Taking
 from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
+from services.trial_dose_text import order_above_fills, order_says
 from services.trial_dose_text import to_confirm_text as to_confirm_text
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
     """The daily dose a ceiling is compared with: `mg` None when not read; `to_confirm` when it
-    is the highest reading of a dose to confirm, not a dose the record shows taken."""
+    is the highest reading of a dose to confirm, not a dose the record shows taken; `filled` the
+    fills' daily dose when `mg` is the order's upper dose above it (`order_reading`): a dose the
+    order directs, not one the record shows taken."""
 
     mg: float | None
     to_confirm: bool = False
+    filled: float | None = None
 
 
 quick_frozen_init(Reading)
@@ -49,6 +53,16 @@ def ceiling_reading(trial: Trial) -> Reading:
     if unsure is not None and (upper is None or unsure > upper):
         return Reading(unsure, to_confirm=True)
     return Reading(upper)
+
+
+def order_reading(trial: Trial) -> Reading | None:
+    """The order's upper daily dose, with the fills' dose beside it, when the running dose is
+    the one the latest fills imply and the order states more (trial_dose_text.order_above_fills:
+    "200 mg, then 300 mg" beside fills covering 200 mg/day); None otherwise. The fills bound the
+    dose said taken (fhir_mapping/fill_dose.within_fills), but the order still directs its dose:
+    the patient may have other supply, and a refill at the order's dose gives it (s25 FZ2)."""
+    found = order_above_fills(trial)
+    return None if found is None else Reading(found[0], filled=found[1])
 
 
 def _running_course(ctx: RuleContext, ingredient: str) -> Trial | None:
@@ -140,7 +154,10 @@ def dosed(ingredient: str, mg_per_day: float | None, *, to_confirm: bool = False
 
 def said_dose(trial: Trial, read: Reading) -> str:
     """The dose a running-dose card says: a dose to confirm at its highest reading, as such
-    ("up to 300 mg/day (dose to confirm)"), never as taken; else the course's own."""
+    ("up to 300 mg/day (dose to confirm)"), never as taken; an order's dose above its fills as
+    the order's ("order says up to 300 mg/day"); else the course's own."""
+    if read.filled is not None:
+        return f"order says {order_says(trial)}"
     if read.to_confirm and read.mg is not None:
         return to_confirm_text(read.mg)
     return trial_dose(trial)

@@ -17,7 +17,15 @@ is the lower one.
 A dose the service may have mis-read is never said as taken: the highest reading of a dose to
 confirm (unsequenced dosage lines of unclear shape: running_dose.ceiling_reading) is said as
 "up to N mg/day (dose to confirm)" and "may be above", and asks to confirm the dose first; a
-dose not read (unknown unit, unclear sig) is not compared at all. A warning, whatever the pathway
+dose not read (unknown unit, unclear sig) is not compared at all. Fills that cover less than an
+order's dose bound the dose said taken (fhir_mapping/fill_dose.within_fills), not what the order
+directs: an order above the maximum beside them ("200 mg, then 300 mg" of sertraline, fills of 60
+x 100 mg per 30 days) keeps this card, said from the record ("Sertraline order says up to 300
+mg/day (above the usual maximum of 200); fills cover 200 mg/day: confirm the dose taken":
+running_dose.order_reading), never claiming 300 taken (s25 FZ2: after RK4 finding 16's fix it
+drew no card, and a refill at the order's dose, or other supply, gives it). A warning like any
+dose above the maximum: the service cannot tell which dose is taken, and the safer reading
+keeps the optimise card's raises of and adjuncts to the drug waiting until it is confirmed. A warning, whatever the pathway
 stage; snoozable with a reason (a deliberate high-dose trial, recorded); no one-click order:
 whether and how to lower the dose is the prescriber's. While it is shown, the optimise card's
 raises of and adjuncts to that drug wait (label_dose_hold.py).
@@ -69,7 +77,11 @@ def above_range(ctx: RuleContext, trial: Trial) -> AboveRange | None:
         return None  # bupropion SR 400, paroxetine CR 62.5: that card names it
     read = running_dose.ceiling_reading(trial)
     if not range_ceiling.above(ctx, trial.ingredient, trial.max_mg, read.mg):
-        return None
+        # The fills bound the dose said taken, not what the order directs (module docstring).
+        order = running_dose.order_reading(trial)
+        if order is None or not range_ceiling.above(ctx, trial.ingredient, trial.max_mg, order.mg):
+            return None
+        read = order
     assert trial.max_mg is not None  # range_ceiling.above
     label = range_ceiling.within_label(ctx, trial.ingredient, trial.max_mg, read.mg)
     return AboveRange(trial, read, trial.max_mg, label)
@@ -123,6 +135,12 @@ def _line(ctx: RuleContext, a: AboveRange) -> str:
             " Its dosage lines do not say which dose is taken (read at their highest): "
             "confirm the dose first."
         )
+    if a.read.filled is not None:
+        text += (
+            f" Its fills cover {cards.fmt_mg(a.read.filled)} mg/day (their quantity over their "
+            "days supply): confirm the dose taken. The patient may have other supply, and a "
+            "refill at the order's dose would give it."
+        )
     why = dose_ceiling_reasons.reason_for(trial.ingredient)
     extra = [
         why.line() if why is not None else "",
@@ -135,7 +153,25 @@ def _line(ctx: RuleContext, a: AboveRange) -> str:
     return " ".join([text, *[e for e in extra if e]])
 
 
+def _order_summary(a: AboveRange, filled: float) -> str:
+    """ "Sertraline order says up to 300 mg/day (above the usual maximum of 200); fills cover
+    200 mg/day: confirm the dose taken": the order's dose, never said taken."""
+    name = a.trial.ingredient.capitalize()
+    top, covered = cards.fmt_mg(a.top), cards.fmt_mg(filled)
+    above = (
+        range_ceiling.within_label_words(a.trial.ingredient, a.trial.role, a.label, a.top)
+        if a.label is not None
+        else f"above the usual maximum of {top}"
+    )
+    return cards.fit_summary(
+        f"{name} {_dose(a)} ({above}); fills cover {covered} mg/day: confirm the dose taken",
+        f"{name} {_dose(a)} (above the usual {top}); fills cover {covered}: confirm the dose",
+    )
+
+
 def _summary(a: AboveRange) -> str:
+    if a.read.filled is not None:
+        return _order_summary(a, a.read.filled)
     name = a.trial.ingredient.capitalize()
     may = "may be " if a.read.to_confirm else ""
     top = cards.fmt_mg(a.top)
@@ -160,15 +196,19 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not found:
         return None
     beyond = any(a.beyond_label for a in found)
+    first = (
+        "Confirm the dose taken first. " if any(a.read.filled is not None for a in found) else ""
+    )
     return running_dose.dose_card(
         ctx,
         TOPIC,
         summary=_summary(found[0]),
         lines=[_line(ctx, a) for a in found],
-        advice="Review the dose with the prescriber: lower it to the usual maximum, or, if the "
+        advice=first
+        + "Review the dose with the prescriber: lower it to the usual maximum, or, if the "
         "dose is meant (a documented higher-dose trial), record why."
         if beyond
-        else "A dose the label allows: no change is asked for. Above the usual range, "
+        else first + "A dose the label allows: no change is asked for. Above the usual range, "
         "adverse effects are more likely: review tolerability, and record why the higher "
         "dose is meant.",
         # Within what the label allows: information (s25 FA item 1); above it, the topic's
@@ -176,6 +216,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=None if beyond else Indicator.INFO,
         courses=[a.trial for a in found],
         fingerprints=[
-            f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{cards.fmt_mg(a.top)}" for a in found
+            f"{a.trial.ingredient}|{cards.fmt_mg(a.read.mg)}|{cards.fmt_mg(a.top)}"
+            + ("" if a.read.filled is None else f"|fills {cards.fmt_mg(a.read.filled)}")
+            for a in found
         ],
     )

@@ -234,7 +234,7 @@ def _falls_line(found: LowSodium) -> str:
     if not found.falls:
         return ""
     latest = found.falls[0]
-    when = f"since {latest.onset_text}" if latest.onset else "date not recorded"
+    when = latest.onset_phrase or "date not recorded"
     ref = f"; {latest.source}" if latest.source is not None else ""
     more = len(found.falls) - 1
     others = f", and {more} more fall record{'s' if more > 1 else ''}" if more else ""

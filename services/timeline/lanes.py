@@ -19,6 +19,7 @@ from services.timeline.listed import covered_gaps, lane_name, listed_box, verdic
 from services.timeline.scale import TimeScale
 from services.timeline.style import (
     CATEGORY_TEXT,
+    TAPER_TEXT,
     DoseCategory,
     TimelineStyle,
     category_fill,
@@ -51,6 +52,7 @@ from services.timeline.wording import (
 )
 from services.trial_adherence_text import supply_lapses
 from services.trial_dose_text import (
+    fills_below_order,
     per_administration,
     to_confirm_mg,
     to_confirm_text,
@@ -334,9 +336,14 @@ def _segment(
     dose = per_dose or (segment_dose_text(segment, trial.ingredient) if segment else "dose unknown")
     # The latest dose its lines leave to confirm, as the cards say it (s25 RT finding 6).
     top = None if per_dose or segment is None else to_confirm_mg(trial, segment)
+    beside = fills_below_order(trial, per_day(trial.ingredient)) if not per_dose else None
     if top is not None:
         dose += f", {to_confirm_text(top, per_day(trial.ingredient))}"
+    elif beside is not None and segment is not None and segment == trial.segments[-1]:
+        dose += f" ({beside})"  # the fills' dose, the order's higher one beside (RK4 16)
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
+    if trial.taper_from is not None and start >= trial.taper_from:
+        what = TAPER_TEXT  # a step off the drug, never "adequate dose" (s25 FW item 3)
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)
     when = written if written is not None else f"{day_text(start)} to {day_text(end)}"

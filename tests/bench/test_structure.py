@@ -136,7 +136,7 @@ def _venlafaxine(record: PatientRecord) -> Trial:
 
 
 @pytest.mark.parametrize("as_of", SERIES_AS_OF, ids=str)
-@pytest.mark.parametrize("label", ["irrelevant", "relevant", "relevant_fills"])
+@pytest.mark.parametrize("label", ["irrelevant", "relevant", "relevant_fills", "relevant_item9"])
 def test_every_point_of_an_in_process_series_gives_the_same_cards(label: str, as_of: date) -> None:
     plan = _plan(label, as_of)
     evaluations = [_evaluated(plan.request(n), as_of) for n in _steps(plan)]
@@ -171,6 +171,24 @@ def test_every_phq9_the_relevant_series_adds_is_read_and_changes_no_trial(as_of:
 
 
 @pytest.mark.parametrize("as_of", SERIES_AS_OF, ids=str)
+def test_every_item9_the_long_history_series_adds_joins_its_total(as_of: date) -> None:
+    """The series measures the item-9 join (review s25 RP H1): every added answer must reach it
+    and join the total of its day, so the slope is the join's cost per PHQ-9."""
+    plan = _plan("relevant_item9", as_of)
+    smallest, *larger = [plan.request(n) for n in _steps(plan)]
+    base = _evaluated(smallest, as_of).record
+    for request, extra in zip(larger, _steps(plan)[1:], strict=True):
+        added = _added(smallest, request)
+        assert len(added) == 2 * (extra - plan.steps[0])  # a total and its item 9 each
+        record = _evaluated(request, as_of).record
+        assert len(record.scores) == len(base.scores) + len(added) // 2  # each item 9 joined
+        joined = {s.source: s.item9 for s in record.phq9()}
+        totals = [r for r in added if "44261-6" in str(r["code"])]
+        assert {joined[SourceRef("Observation", r["id"])] for r in totals} == {0}
+        assert record.trials == base.trials
+
+
+@pytest.mark.parametrize("as_of", SERIES_AS_OF, ids=str)
 def test_every_fill_the_fills_series_adds_is_an_event_of_the_same_trial(as_of: date) -> None:
     plan = _plan("relevant_fills", as_of)
     smallest, *larger = [plan.request(n) for n in _steps(plan)]
@@ -196,7 +214,7 @@ def test_every_fill_the_fills_series_adds_is_an_event_of_the_same_trial(as_of: d
 
 
 def test_the_relevant_series_add_valid_fhir() -> None:
-    for label in ("relevant", "relevant_fills"):
+    for label in ("relevant", "relevant_fills", "relevant_item9"):
         plan = _plan(label, AS_OF)
         for resource in sizes.flatten(plan.request(plan.steps[1])):
             get_fhir_model_class(resource["resourceType"]).model_validate(resource)

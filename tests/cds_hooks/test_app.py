@@ -166,13 +166,19 @@ def test_malformed_bodies_get_400_naming_the_problem(
 def test_unknown_service_is_404(client: TestClient, fake: FakeServices) -> None:
     response = client.post("/cds-services/no-such-service", json=_body())
     assert response.status_code == 404
-    assert "no-such-service" in response.json()["message"]
+    # The field named, not the caller's value (review s25 RP L3).
+    assert response.json()["message"] == (
+        "no CDS service has the id in the URL path (GET /cds-services lists them)"
+    )
 
 
 def test_hook_mismatch_is_400(client: TestClient, fake: FakeServices) -> None:
-    response = client.post("/cds-services/trd-patient-view", json=_body(hook="order-sign"))
+    response = client.post("/cds-services/trd-patient-view", json=_body(hook="Quintanilla-Brandt"))
     assert response.status_code == 400
-    assert "order-sign" in response.json()["message"]
+    # The service's own id and hook, never the caller's hook (review s25 RP L3).
+    assert response.json()["message"] == (
+        "the request's hook does not match service 'trd-patient-view', which handles 'patient-view'"
+    )
 
 
 def test_body_over_the_limit_is_413(tmp_path: Path) -> None:

@@ -55,20 +55,26 @@ def _rows(client: TestClient) -> list[dict[str, Any]]:
     return client.app.state.store.feedback_rows()  # type: ignore[attr-defined, no-any-return]
 
 
-def test_a_suggestion_the_card_never_had_is_refused_naming_the_id_and_the_card(
+def test_a_suggestion_the_card_never_had_is_refused_naming_its_place_and_the_card(
     client: TestClient,
 ) -> None:
+    """The unknown suggestion is named by its place in the request, never by the id sent (review
+    s25 RP L3: an accepted suggestion id "987-65-4329" was echoed in the 400)."""
     plain, suggesting = _cards(client)
     own = suggesting["suggestions"][0]["uuid"]
-    for card, ids in ((suggesting, (own, "not-a-suggestion")), (plain, ("not-a-suggestion",))):
+    for card, ids, at in (
+        (suggesting, (own, "987-65-4329"), "feedback.0.acceptedSuggestions.1.id"),
+        (plain, ("987-65-4329",), "feedback.0.acceptedSuggestions.0.id"),
+    ):
         response = client.post(FEEDBACK, json={"feedback": [_accepted(card, *ids)]})
         assert response.status_code == 400, response.text
         body = response.json()
         assert body["error"] == "unknown-suggestion"
-        assert "'not-a-suggestion'" in body["message"] and card["uuid"] in body["message"]
+        assert at in body["message"] and card["uuid"] in body["message"]
+        assert "987-65-4329" not in response.text
         (refused,) = body["details"]["refused"]
         assert refused["item"] == "feedback.0" and refused["card"] == card["uuid"]
-        assert refused["unknownSuggestions"] == ["not-a-suggestion"]  # not the card's own id
+        assert refused["unknownSuggestions"] == [at]  # not the card's own id
     # Another card's suggestion is not this card's either.
     response = client.post(FEEDBACK, json={"feedback": [_accepted(plain, own)]})
     assert response.status_code == 400 and response.json()["error"] == "unknown-suggestion"

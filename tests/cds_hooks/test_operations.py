@@ -283,22 +283,44 @@ def test_a_generated_request_id_is_echoed_and_on_every_line_of_the_request(
     assert answered["requestId"] == rid
 
 
+UUID = "3f2c9a1e-5b7d-4c8e-9f0a-1b2c3d4e5f60"
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
 @pytest.mark.parametrize(
     "headers, expected",
     [
-        ({"X-Request-ID": "ehr-7f3a:42"}, "ehr-7f3a:42"),
-        ({"X-Correlation-ID": "corr.123"}, "corr.123"),
-        ({"X-Request-ID": "a" * 128, "X-Correlation-ID": "b"}, "a" * 128),
-        ({"X-Request-ID": "Marisol Quintanilla", "X-Correlation-ID": "c-1"}, "c-1"),
+        ({"X-Request-ID": UUID}, UUID),
+        ({"X-Correlation-ID": TRACE}, TRACE),
+        ({"X-Request-ID": f"00-{TRACE}-00f067aa0ba902b7-01"}, f"00-{TRACE}-00f067aa0ba902b7-01"),
+        ({"X-Request-ID": "Marisol Quintanilla", "X-Correlation-ID": UUID}, UUID),
     ],
 )
-def test_the_callers_id_is_used_when_it_is_a_plain_identifier(
+def test_the_callers_id_is_used_when_it_looks_random(
     tmp_path: Path, lines: Lines, fake: None, headers: dict[str, str], expected: str
 ) -> None:
     with _started(_settings(tmp_path), lines) as client:
         response = client.post(HOOK, json=_body(), headers=headers)
     assert response.headers["x-request-id"] == expected
     assert lines.records("hook.answered")[0]["requestId"] == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["987-65-4329", "MRN:E1234567", "ENC-2026-000123456", "5551234567890123", "a" * 128]
+)
+def test_a_plain_caller_id_that_may_name_a_patient_is_logged_as_a_keyed_hash(
+    tmp_path: Path, lines: Lines, value: str
+) -> None:
+    """Review s25 RP L1: an EHR using an SSN, MRN or encounter number as its correlation id put
+    it on every log line. Now a keyed hash stands for it, the same for the same id (a retry is
+    found with its first try), echoed so the caller can still find our lines."""
+    with _started(_settings(tmp_path), lines) as client:
+        first = client.get("/cds-services", headers={"X-Request-ID": value})
+        again = client.get("/cds-services", headers={"X-Correlation-ID": value})
+    rid = first.headers["x-request-id"]
+    assert re.fullmatch(r"h-[0-9a-f]{20}", rid) and again.headers["x-request-id"] == rid
+    assert [r["requestId"] for r in lines.records("discovery.served")] == [rid, rid]
+    assert value not in "".join(lines.lines)
 
 
 @pytest.mark.parametrize("value", ["has space", "a" * 129, "x\ty", "semi;colon", "a/b", ""])
@@ -318,11 +340,40 @@ def test_discovery_404_and_405_are_logged(tmp_path: Path, lines: Lines) -> None:
     (served,) = lines.records("discovery.served")
     assert served["status"] == 200 and served["services"] == 3
     refused = lines.records("request.refused")
-    assert [(r["status"], r["method"], r["path"]) for r in refused] == [
-        (404, "POST", "/cds-service/trd-patient-view"),  # the query string is not logged
-        (405, "PUT", "/cds-services"),
+    assert [(r["status"], r["method"], r.get("path"), r.get("route")) for r in refused] == [
+        (404, "POST", "/cds-service/*", None),  # the typo's first segment, no more
+        (405, "PUT", None, "/cds-services"),
     ]
     assert all(r["requestId"] for r in refused)
+
+
+@pytest.mark.parametrize(
+    "method, url, where",
+    [
+        ("GET", "/cds-services/Marisol?mrn=E1234567", {"route": "/cds-services/{service_id}"}),
+        (
+            "DELETE",
+            "/cds-services/Marisol/feedback",
+            {"route": "/cds-services/{service_id}/feedback"},
+        ),
+        ("GET", "/987-65-4329", {"path": "/{segment}"}),
+        ("GET", "/Quintanilla/E1234567", {"path": "/{segment}/*"}),
+        ("GET", "/patients/E1234567", {"path": "/patients/*"}),
+    ],
+)
+def test_a_404_or_405_line_never_carries_the_callers_path(
+    tmp_path: Path, lines: Lines, method: str, url: str, where: dict[str, str]
+) -> None:
+    """Review s25 RP L2: GET /cds-services/Marisol?mrn=... logged "path": "/cds-services/Marisol".
+    Now the route matched (405: the path matched, not the method), else the first segment when
+    it is a plain lower-case word."""
+    with _started(_settings(tmp_path), lines) as client:
+        response = client.request(method, url)
+    assert response.status_code in (404, 405)
+    (line,) = lines.records("request.refused")
+    assert {k: line[k] for k in ("route", "path") if k in line} == where
+    for value in ("Marisol", "E1234567", "987-65-4329", "Quintanilla"):
+        assert value not in "".join(lines.lines)
 
 
 def test_a_412_line_says_why_each_required_key_could_not_be_had(

@@ -24,7 +24,7 @@ from cds_hooks.cards import (
     to_card,
 )
 from cds_hooks.cli import main
-from cds_hooks.config.settings import load_settings
+from cds_hooks.config.settings import ConfigError, load_settings
 from services.evaluation import Evaluation, HookInput
 from services.policy import Policy
 from services.recommendation import Recommendation
@@ -120,7 +120,7 @@ def test_the_link_opens_the_summary_from_either_store(
         assert response.headers["referrer-policy"] == "no-referrer"
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["content-security-policy"] == (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *"
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
         )
         html = response.text
         for section in SECTIONS:
@@ -157,3 +157,32 @@ def test_evaluate_says_when_the_packet_cannot_be_written(
     out = tmp_path / "missing-dir" / "packet.html"
     assert main(["evaluate", str(request), "--as-of", "2025-06-02", "--packet", str(out)]) == 2
     assert f"trd-cds: error: cannot write {out}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "frame_ancestors, framing",
+    [((), "'none'"), (("https://ehr.example-hospital.org",), "https://ehr.example-hospital.org")],
+)
+def test_the_linked_pages_may_be_framed_only_by_the_origins_the_site_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frame_ancestors: tuple[str, ...], framing: str
+) -> None:
+    """Review s25 RP L6: both pages allowed any site to frame them (`frame-ancestors *`). Now
+    none by default; a site whose EHR shows card links inside its own page lists its origin."""
+    monkeypatch.setattr(runner_module, "evaluate", _TmsOnly())
+    settings = load_settings(
+        None,
+        database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"},
+        server={"frame_ancestors": list(frame_ancestors)},
+    )
+    with TestClient(create_app(settings)) as client:
+        (card,) = client.post("/cds-services/trd-patient-view", json=_body()).json()["cards"]
+        urls = [link["url"].removeprefix("http://testserver") for link in card["links"]]
+        for url in [*urls, "/timeline/" + "x" * 43, "/packet/" + "x" * 43]:
+            csp = client.get(url).headers["content-security-policy"]
+            assert csp.endswith(f"; frame-ancestors {framing}"), (url, csp)
+
+
+@pytest.mark.parametrize("bad", ["*", "https://ehr.example.org/path", "https://a; script-src *"])
+def test_a_frame_ancestor_that_is_not_an_origin_stops_the_service(bad: str) -> None:
+    with pytest.raises(ConfigError, match="frame_ancestors"):
+        load_settings(None, server={"frame_ancestors": [bad]})

@@ -50,7 +50,9 @@ def test_a_panel_qtc_component_above_450_is_read_as_that_bound() -> None:
     card = order_cards(record)["order-qtc"]
     # "> 450" is above the 450 ms caution line for certain; whether it is above 500 is not known,
     # so the card claims neither "below 500" nor "above 500".
-    assert card.summary.startswith("Citalopram with QTc > 450 ms on 2025-05-20: above 450 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc > 450 ms on 2025-05-20: above 450 ms"
+    )
     assert "below 500" not in card.summary + card.detail
     assert "above 500" not in card.summary
 
@@ -69,7 +71,9 @@ def test_a_lower_bound_component_is_compared_as_a_bound_beside_an_exact_one() ->
     record = chart(both)
     assert [(lab.value, lab.comparator) for lab in qtc_results(record)] == [(510.0, ">")]
     card = order_cards(record)["order-qtc"]
-    assert card.summary.startswith("Citalopram with QTc > 510 ms on 2025-05-20: above 500 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc > 510 ms on 2025-05-20: above 500 ms"
+    )
 
 
 @pytest.mark.parametrize("where", ["result", "component"])

@@ -167,7 +167,9 @@ def qtc_results(record: PatientRecord) -> list[LabResult]:
 def test_citalopram_with_an_ecg_panel_qtc_of_520_ms_is_critical() -> None:
     card = order_cards(chart(panel(520)))["order-qtc"]
     assert card.indicator is Indicator.CRITICAL
-    assert card.summary.startswith("Citalopram with QTc 520 ms on 2025-05-20: above 500 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc 520 ms on 2025-05-20: above 500 ms"
+    )
     assert "discontinue" in card.detail
 
 
@@ -185,7 +187,7 @@ def test_a_qtc_component_in_seconds_is_compared_in_ms() -> None:
     assert long.indicator is Indicator.CRITICAL
     # Shown in the unit compared, with what was sent (review 9 finding 14).
     assert long.summary.startswith(
-        "Citalopram with QTc 520 ms (sent as 0.52 s) on 2025-05-20: above 500 ms"
+        "Citalopram 40 mg/day with QTc 520 ms (sent as 0.52 s) on 2025-05-20: above 500 ms"
     )
     assert "order-qtc" not in order_cards(chart(panel(0.43, "s")))
 

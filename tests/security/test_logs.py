@@ -230,3 +230,30 @@ def test_server_loggers_log_exceptions_by_type_only_even_after_uvicorn_configure
         line = _log_exception_through(name)
         assert chart.GIVEN not in line and "Traceback" not in line
         assert json.loads(line)["exception"] == "ValueError"
+
+
+def test_http_client_loggers_stay_quiet_when_the_root_logger_is_at_debug(
+    auth_client: Callable[..., TestClient], es_minter: Minter
+) -> None:
+    """Review s25 RP L5: with the root logger at DEBUG (an operator's logging.basicConfig, a
+    debugging session), urllib3 wrote every FHIR query URL, `patient=<id>` in it. The HTTP
+    clients' loggers are held at WARNING by the service's logging set-up."""
+    root = logging.getLogger()
+    capture = LogCapture()
+    capture.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    level = root.level
+    root.addHandler(capture)
+    try:
+        with RecordingServer(fhir_server()) as fhir:
+            client = auth_client(sandbox_fhir=(f"{fhir.base}/fhir",))
+            root.setLevel(logging.DEBUG)  # after start-up, as an operator would
+            body = chart.hook_request(prefetch_keys={"patient"}, fhir_server=f"{fhir.base}/fhir")
+            headers = {"Authorization": f"Bearer {es_minter.token()}"}
+            assert client.post(HOOK_URL, json=body, headers=headers).status_code == 200
+            assert fhir.hits > 0
+    finally:
+        root.setLevel(level)
+        root.removeHandler(capture)
+    assert not [line for line in capture.lines if chart.PATIENT_ID in line]
+    for name in ("urllib3", "requests", "httpx", "httpcore"):
+        assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING

@@ -157,7 +157,7 @@ def test_withheld_observations_card_names_what_and_why_once_in_plain_words(
 def test_tca_after_recent_mi_card_reads_as_a_sentence_with_a_way_on() -> None:
     card = _cards(_chart("f03_recent_mi_draft_nortriptyline"))["order-drug-contraindicated"]
     detail = card["detail"]
-    assert detail.startswith("Nortriptyline and what is on record:")
+    assert detail.startswith("Nortriptyline 25 mg/day and what is on record:")  # s25 FW item 2
     assert "onset 2025-05-05: within the last 6 months" in detail
     assert "183" not in detail
     assert "Choose a non-tricyclic antidepressant instead: sertraline" in detail

@@ -93,8 +93,9 @@ def test_running_tricyclic_beside_complete_heart_block_is_named_on_chart_open() 
     assert "review with cardiology now whether it should continue" in card["detail"]
 
 
-def test_a_resolved_conduction_block_is_no_caution() -> None:
-    """counts_when_resolved=no: a block recorded as resolved (a transient one) is not read."""
+def test_a_resolved_complete_block_is_a_history_warning_not_the_contraindication() -> None:
+    """A high-grade block recorded as resolved is not the current block's contraindication, but
+    no longer silence either (review s25 rk3 finding 6): a "history of heart block" warning."""
     doc = _chart("heart_block_i442_nortriptyline_select")
     for entry in doc["prefetch"]["conditions"]["entry"]:
         concept = entry["resource"]["code"]
@@ -102,7 +103,9 @@ def test_a_resolved_conduction_block_is_no_caution() -> None:
             entry["resource"]["clinicalStatus"]["coding"][0]["code"] = "resolved"
             entry["resource"]["abatementDateTime"] = "2026-09-20"
     shown = _cards(doc)
-    assert CAUTION not in shown and "order-drug-contraindicated" not in shown
+    assert "order-drug-contraindicated" not in shown
+    assert shown[CAUTION]["indicator"] == "warning"
+    assert shown[CAUTION]["summary"].startswith("Nortriptyline: history of heart block")
 
 
 # --- finding 2: a safety lab under a local code only ------------------------------------------
@@ -210,7 +213,7 @@ def test_qtc_495_at_a_citalopram_order_is_a_warning_near_the_stop_line() -> None
     card = _cards(_chart("qtc495_68yo_citalopram40_select"))[QTC]
     assert card["indicator"] == "warning"
     assert card["summary"] == (
-        "Citalopram with QTc 495 ms on 2026-11-10: above 480 ms, close to the 500 ms line where "
+        "Citalopram 40 mg/day with QTc 495 ms on 2026-11-10: above 480 ms, close to the 500 ms line where "
         "the label says to stop it"
     )
     assert "prefer an antidepressant that does not prolong the QT interval" in card["detail"]
@@ -219,7 +222,7 @@ def test_qtc_495_at_a_citalopram_order_is_a_warning_near_the_stop_line() -> None
 def test_qtc_470_stays_an_information_card() -> None:
     card = _cards(_qtc(_chart("qtc495_68yo_citalopram40_select"), 470))[QTC]
     assert card["indicator"] == "info"
-    assert card["summary"] == "Citalopram with QTc 470 ms on 2026-11-10: above 450 ms"
+    assert card["summary"] == "Citalopram 40 mg/day with QTc 470 ms on 2026-11-10: above 450 ms"
 
 
 # --- finding 4: an eating disorder without its type -------------------------------------------
@@ -253,7 +256,9 @@ def test_unspecified_eating_disorder_is_named_beside_bupropion_on_the_switch_lis
 def test_phenelzine_with_uncontrolled_blood_pressure_gets_the_blood_pressure_warning() -> None:
     cards = _cards(_chart("bp178_106_phenelzine_select"))
     card = cards[BP]
-    assert card["summary"].startswith("Phenelzine ordered with blood pressure 178/106 mm Hg")
+    assert card["summary"].startswith(
+        "Phenelzine 15 mg/day ordered with blood pressure 178/106 mm Hg"
+    )
     assert "hypertensive crises" in card["detail"]
     assert "Nardil label" in card["detail"]
 
@@ -277,7 +282,9 @@ def test_isocarboxazid_with_uncontrolled_blood_pressure_names_its_label_contrain
     draft["coding"][0].update(code="104837", display="isocarboxazid 10 MG Oral Tablet")
     draft["text"] = "isocarboxazid 10 MG Oral Tablet"
     card = _cards(doc)[BP]
-    assert card["summary"].startswith("Isocarboxazid ordered with blood pressure 178/106 mm Hg")
+    assert card["summary"].startswith(
+        "Isocarboxazid up to 15 mg/day ordered with blood pressure 178/106 mm Hg"
+    )
     assert "contraindicated by its label in hypertension" in card["detail"]
     assert "(Marplan label, Contraindications and Warnings)" in card["detail"]
     assert "choose an antidepressant without a blood-pressure warning" in card["detail"]

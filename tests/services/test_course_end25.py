@@ -6,11 +6,10 @@
   not on record (tms_retreatment.recovered_relapse).
 - 7: 30 sessions, the last three days before, a PHQ-9 since: inside the cards' 7-day running
   window, so the row said "Met: no earlier TMS course on record: initial course" beside "the TMS
-  course running since ... is that course". The row now reads a course ended on the record's
-  evidence (TmsCourse.ended_on_record: the adequate number of sessions given, or a PHQ-9 after
-  the last session) as ended, and one it cannot tell as "running or just ended (last session
-  D)", never "initial course" (not on record). The cards keep the window (a weekend inside a
-  running course looks the same).
+  course running since ... is that course". The row now says a course inside the window whose
+  last session is past is "running or just ended (last session D)", never "initial course" (not
+  on record). The cards' window is the one rule (review s25 RK4 finding 17 removed the row's
+  own "ended on the record's evidence" test, which judged a course the card held as running).
 - 10: 13 days after an acute ECT course of 8 sessions with no PHQ-9 since: the TMS card said
   "consider TMS referral" without naming the course and the optimise card offered adjuncts one
   click. Both now name the course and ask for its outcome first
@@ -116,10 +115,17 @@ def test_a_full_course_ended_three_days_ago_is_no_initial_course() -> None:
     row = _row(doc, as_of)
     text = " ".join(row.evidence)
     assert "initial course" not in text and "is that course" not in text
-    # Read as the ended course it is, as eight days on (same row).
-    assert row == _row(_chart("tms_30_sessions_ended_8d_ago"), date(2025, 10, 11))
-    assert "TMS course 2025-08-25 - 2025-10-03 (30 sessions)" in text
+    # Inside the cards' running window the row reads the cards' rule (review s25 RK4 finding
+    # 17: one rule for the card, the packet and this row): running or just ended, the question
+    # asked; eight days on, past the window, it is the ended course with its response.
+    assert row.evidence == (
+        "the TMS course since 2025-08-25 (30 sessions) is running or just ended (last session "
+        "2025-10-03)",
+    )
+    assert row.to_document is not None and "retreatment" in row.to_document
     assert row.status is CriterionStatus.NOT_ON_RECORD
+    later = _row(_chart("tms_30_sessions_ended_8d_ago"), date(2025, 10, 11))
+    assert "TMS course 2025-08-25 - 2025-10-03 (30 sessions)" in " ".join(later.evidence)
     assert "initial course" not in _packet(doc, as_of)
 
 

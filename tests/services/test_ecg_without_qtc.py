@@ -229,7 +229,9 @@ def test_the_latest_result_decides_and_a_readable_qtc_wins_its_day() -> None:
     beside = chart(intervals_only(), qtc(512, ECG_DAY))
     card = order_cards(beside)["order-qtc"]
     assert card.indicator is Indicator.CRITICAL
-    assert card.summary.startswith("Citalopram with QTc 512 ms on 2025-05-20: above 500 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc 512 ms on 2025-05-20: above 500 ms"
+    )
     assert beside.gaps_in(DataDomain.QTC) == ()
     # A later ECG without QTc is the latest: the normal QTc before it is named, not relied on.
     later = order_cards(chart(intervals_only(), qtc(430, date(2025, 3, 3))))["order-qtc"]
@@ -240,7 +242,9 @@ def test_the_latest_result_decides_and_a_readable_qtc_wins_its_day() -> None:
 def test_a_later_ecg_without_qtc_does_not_turn_an_earlier_long_qtc_into_information() -> None:
     card = order_cards(chart(qtc(520, date(2025, 3, 3)), intervals_only()))["order-qtc"]
     assert card.indicator is Indicator.CRITICAL
-    assert card.summary.startswith("Citalopram with QTc 520 ms on 2025-03-03: above 500 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc 520 ms on 2025-03-03: above 500 ms"
+    )
     assert (
         "The latest QTc that could be read is 520 ms on 2025-03-03. The later ECG of 2025-05-20 "
         "reports no QTc: read it on the tracing." in card.detail
@@ -272,7 +276,7 @@ def test_a_qtc_in_seconds_is_shown_in_the_ms_it_is_compared_in() -> None:
     study = ecg(component(HEART_RATE, 75, "/min"), component(QTC, 0.508, "s"), code=STUDY)
     card = order_cards(chart(study, draft=ESCITALOPRAM_20))["order-qtc"]
     assert card.summary == (
-        "Escitalopram with QTc 508 ms (sent as 0.508 s) on 2025-05-20: above 500 ms, where "
+        "Escitalopram 20 mg/day with QTc 508 ms (sent as 0.508 s) on 2025-05-20: above 500 ms, where "
         "citalopram's label says to stop it"  # the line is citalopram's (lab_safety.csv)
     )
     assert "0.508 s on" not in card.summary.replace("(sent as 0.508 s) on", "")

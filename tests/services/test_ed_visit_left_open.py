@@ -4,10 +4,11 @@ Encounter stayed open, and was read against the ward-stay thresholds (`stay_left
 
 - Finding 2: an ED visit "in-progress" since 2026-08-28, nothing but a PHQ-9 since, still said
   "In the emergency department since 2026-08-28 ... shown as text until after the ED visit" on
-  2026-12-01; one with no period at all held the one-clicks despite monthly fills. Now an ED
-  visit whose arrival is more than `MappingPolicy.ed_visit_max_days` (3) days old is read as
-  left open, a PHQ-9 after its arrival day counts as outpatient evidence, and an undated one is
-  not a current visit.
+  2026-12-01; one with no period at all held the one-clicks despite monthly fills. Now a PHQ-9
+  after its arrival day counts as outpatient evidence, and an undated one is not a current
+  visit. (Its age alone lifted the hold too, past `MappingPolicy.ed_visit_max_days`; review s25
+  RK4 finding 11 reversed that: with nothing since, the hold stays and the visit is said as
+  open, its status to check: test_ed_boarding_holds.py.)
 - Finding 3: a clinic visit four days after the ED arrival kept the hold ("a consult or test
   during a stay may be filed as outpatient ... if the patient was discharged, close the stay"):
   ward words and ward thresholds. Now one outpatient event after the arrival day ends it.
@@ -87,26 +88,40 @@ def test_an_ed_visit_since_yesterday_still_holds() -> None:
     assert _held(_at.by_topic(_chart("ed_triaged_yesterday")))
 
 
-@pytest.mark.parametrize(("arrival", "held"), [("2026-11-28", True), ("2026-11-27", False)])
-def test_an_ed_visit_past_the_ceiling_is_read_as_left_open(arrival: str, held: bool) -> None:
-    # Fills and PHQ-9s all before the arrival: only its age says it was left open.
+OVERDUE = "**ED visit open since"
+
+
+def _overdue(cards: dict[str, Doc]) -> bool:
+    """The hold is on, said as an ED visit open past the ceiling (review s25 RK4 finding 11)."""
+    held = (OPTIMISE, TMS, DIAGNOSIS, "psychotherapy")
+    return OVERDUE in _details(cards) and not any(
+        labels(card) for topic, card in cards.items() if topic in held
+    )
+
+
+@pytest.mark.parametrize(("arrival", "days"), [("2026-11-28", 3), ("2026-11-27", 4)])
+def test_an_ed_visit_past_the_ceiling_keeps_the_hold_and_says_so(arrival: str, days: int) -> None:
+    # Fills and PHQ-9s all before the arrival: its age alone releases nothing (review s25 RK4
+    # finding 11 reversed RK2 finding 2 here: a psychiatric boarder may wait days).
     doc = _chart("ed_triaged_yesterday")
     _ed(doc)["period"]["start"] = f"{arrival}T02:10:00-05:00"
     cards = _at.by_topic(doc)
-    assert _held(cards) is held
-    if not held:
-        assert labels(cards[OPTIMISE])  # the one-clicks are back
+    assert not labels(cards[OPTIMISE])
+    assert "nothing is held on it" not in _details(cards)
+    if days <= 3:
+        assert _held(cards)
+    else:
+        assert _overdue(cards)
         assert cards[OPTIMISE]["detail"].startswith(
-            f"**ED visit recorded open since {arrival}**, more than 3 days ago with nothing "
-            "recorded since (an ED visit lasts hours): check its status in the chart; nothing "
-            "is held on it."
+            f"**ED visit open since {arrival} ({days} days)** (ICD-10-CM R07.9 Chest pain, "
+            "unspecified): check its status in the chart."
         )
 
 
 def test_the_ceiling_is_the_clinics_to_set() -> None:
     doc = _chart("ed_triaged_yesterday")
     _ed(doc)["period"]["start"] = "2026-11-24T02:10:00-05:00"
-    assert not _held(_at.by_topic(doc))
+    assert _overdue(_at.by_topic(doc))
     longer = Policy(mapping=MappingPolicy(ed_visit_max_days=10))
     assert _held(_at.by_topic(doc, policy=longer))
 
@@ -121,7 +136,7 @@ def test_three_months_open_with_only_a_phq9_since_holds_nothing() -> None:
     ) in _details(cards)
 
 
-def test_three_months_open_with_nothing_since_is_said_as_left_open() -> None:
+def test_three_months_open_with_nothing_since_holds_and_says_check_it() -> None:
     doc = _chart("ed_open_3mo_phq9_since_no_fills")
     observations = doc["prefetch"]["observations"]["entry"]
     observations[:] = [
@@ -130,11 +145,10 @@ def test_three_months_open_with_nothing_since_is_said_as_left_open() -> None:
         if not e["resource"].get("effectiveDateTime", "").startswith("2026-10-05")
     ]
     cards = _at.by_topic(doc)
-    assert IN_ED not in _details(cards)
-    assert (
-        "**ED visit recorded open since 2026-08-28**, more than 3 days ago with nothing "
-        "recorded since"
-    ) in _details(cards)
+    # Nothing since says the patient left: the safer side holds (review s25 RK4 finding 11).
+    assert _overdue(cards)
+    assert "**ED visit open since 2026-08-28 (95 days)**" in _details(cards)
+    assert labels(cards[DIAGNOSIS]) == []
 
 
 @pytest.mark.parametrize(

@@ -72,8 +72,16 @@ def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
 def test_the_therapy_kinds_are_condition_table_kinds_and_no_substance_use() -> None:
     known = {k.value for k in FindingKind}
     assert therapy_kinds() <= known
-    assert {"depression", "anxiety", "bipolar"} <= therapy_kinds()
-    assert not therapy_kinds() & {"substance-use", "alcohol-sedative-withdrawal", "liver-disease"}
+    assert {"depression", "depression-unspecified", "trd"} <= therapy_kinds()
+    # Only depressive kinds since review s25 RK4 finding 12 (test_h0004_depressive_reason.py).
+    assert not therapy_kinds() & {
+        "substance-use",
+        "alcohol-sedative-withdrawal",
+        "liver-disease",
+        "anxiety",
+        "ptsd",
+        "bipolar",
+    }
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -82,13 +90,15 @@ def test_substance_use_with_only_a_medical_kind_is_counselling_not_therapy(name:
     assert _kinds(doc) == {"substance-use"}
     cards = _at.by_topic(doc)
     assert NO_COURSE in cards[THERAPY]["summary"]
+    # ... its diagnoses named (review s25 RK4 finding 12)
     assert (
-        "On record: counseling for a substance-use disorder, not a course of therapy: 12 "
+        "On record: counseling for a substance-use disorder (its diagnoses: Alcohol "
         in cards[THERAPY]["detail"]
     )
+    assert "), not a course of therapy: 12 " in cards[THERAPY]["detail"]
     assert (
-        "**Not on record** · Psychotherapy: counseling for a substance-use disorder, not a "
-        "course of therapy" in cards[TMS]["detail"]
+        "**Not on record** · Psychotherapy: counseling for a substance-use disorder (its "
+        "diagnoses: " in cards[TMS]["detail"]
     )
     assert "Psychotherapy (to confirm" not in cards[TMS]["detail"]
 
@@ -103,10 +113,16 @@ def test_a_depressive_diagnosis_beside_them_still_counts_the_session() -> None:
     assert "Psychotherapy (to confirm: no improvement after it; H0004" in cards[TMS]["detail"]
 
 
-def test_a_medical_diagnosis_alone_is_left_as_before() -> None:
-    # No substance use read: the row's reading does not apply; the code names therapy and the
-    # payer row asks to confirm it (unchanged).
+def test_a_medical_diagnosis_alone_is_no_depression_therapy() -> None:
+    # No depressive diagnosis read (review s25 RK4 finding 12; it counted before): listed as
+    # counseling with no depressive diagnosis, the cirrhosis named.
     doc = _chart("h0004_reason_alcohol_and_cirrhosis")
     for session in _sessions(doc):
         session["reasonCode"] = session["reasonCode"][1:]
-    assert _kinds(doc) == {""}
+    assert _kinds(doc) == {"counseling-other"}
+    cards = _at.by_topic(doc)
+    assert NO_COURSE in cards[THERAPY]["summary"]
+    assert (
+        "On record: counseling with no depressive diagnosis (its diagnoses: Alcoholic cirrhosis "
+        "of liver without ascites (K70.30)), not a course of therapy: 12 "
+    ) in cards[THERAPY]["detail"]

@@ -90,7 +90,9 @@ def test_a_raise_mid_tms_is_a_dose_change_with_no_seizure_line() -> None:
     shown = _cards(_chart("tms_running_draft_venlafaxine300_raise_select"))
     card = shown[DURING]
     assert card["summary"] == (
-        "Venlafaxine ordered during a TMS course: a dose change now confounds the course's response"
+        # The change's kind (review s25 rk3 finding 8): a raise, not "a dose change".
+        "Venlafaxine ordered during a TMS course: a dose increase now confounds the course's "
+        "response"
     )
     assert "Seizure" not in card["detail"]
     assert ABOVE in shown  # the range card stays its own concern
@@ -275,7 +277,7 @@ def test_a_first_start_below_the_minimum_gets_no_below_range_card(name: str) -> 
 def test_two_high_readings_read_also_high() -> None:
     card = _cards(_chart("bp176_104_draft_phenelzine_sign"))["order-blood-pressure"]
     assert card["summary"] == (
-        "Phenelzine ordered with blood pressure 176/104 mm Hg on 2026-11-20 and the reading "
+        "Phenelzine 45 mg/day ordered with blood pressure 176/104 mm Hg on 2026-11-20 and the reading "
         "before also high: control it first"
     )
 

@@ -143,7 +143,7 @@ def test_an_old_prenatal_visit_is_asked_about_as_the_visit_it_is() -> None:
         "confirm she is not pregnant"
     )
     assert card["detail"].startswith(
-        "Paroxetine and what is on record:\n\n- A pregnancy was recorded at the visit of "
+        "Paroxetine 20 mg/day and what is on record:\n\n- A pregnancy was recorded at the visit of "
         "2025-12-01 (Encounter for supervision"
     )
 

@@ -86,10 +86,9 @@ def test_h0004_for_a_substance_use_disorder_only_is_not_a_course(name: str) -> N
     assert set(_kinds(doc)) == {"substance-use"}
     card = _at.by_topic(doc)[THERAPY]
     assert NO_COURSE in card["summary"]
-    assert (
-        "On record: counseling for a substance-use disorder, not a course of therapy: 12 "
-        in card["detail"]
-    )
+    # ... its diagnoses named (review s25 RK4 finding 12)
+    assert "On record: counseling for a substance-use disorder (its diagnoses: " in card["detail"]
+    assert "), not a course of therapy: 12 " in card["detail"]
     assert "(H0004, behavioral health counseling)" in card["detail"]
     assert (
         "Counseling for a substance-use disorder is not a course of CBT or IPT." in card["detail"]

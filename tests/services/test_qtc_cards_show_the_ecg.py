@@ -235,14 +235,16 @@ def test_a_qtc_component_sent_as_text_is_compared() -> None:
     text_qtc = ecg(component(HEART_RATE, 88, "/min"), component(QTC, "512 ms (prolonged)"))
     card = order_cards(chart(text_qtc))["order-qtc"]
     assert card.indicator is Indicator.CRITICAL
-    assert card.summary.startswith("Citalopram with QTc 512 ms on 2025-05-20: above 500 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc 512 ms on 2025-05-20: above 500 ms"
+    )
     assert "Data not read" not in card.detail
 
 
 def test_a_qtc_observation_sent_as_text_in_seconds_is_compared_in_ms() -> None:
     card = order_cards(chart(qtc("0.512 s")))["order-qtc"]
     assert card.summary.startswith(
-        "Citalopram with QTc 512 ms (sent as 0.512 s) on 2025-05-20: above 500 ms"
+        "Citalopram 40 mg/day with QTc 512 ms (sent as 0.512 s) on 2025-05-20: above 500 ms"
     )
 
 
@@ -272,7 +274,9 @@ def test_and_the_qtc_card_of_a_citalopram_40_order_names_the_age_limit() -> None
     cards = order_cards(record)
     assert "order-dose-above-age-limit" in cards
     card = cards["order-qtc"]
-    assert card.summary.startswith("Citalopram with QTc 470 ms on 2025-05-20: above 450 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc 470 ms on 2025-05-20: above 450 ms"
+    )
     assert (
         "**Age-limit card:** at 65, 40 mg/day is above the labelled 20 mg/day maximum from "
         "age 60." in card.detail

@@ -197,7 +197,7 @@ def test_escitalopram_with_qtc_under_a_local_code_only_says_no_qtc_was_read() ->
 def test_control_qtc_read_by_loinc_gets_the_qtc_card_and_no_line() -> None:
     cards = _at.cards(_chart("qtc_loinc_escitalopram_sign"))
     text = _all_text(cards)
-    assert "Escitalopram with QTc 510 ms on 2026-11-10" in text
+    assert "Escitalopram 20 mg/day with QTc 510 ms on 2026-11-10" in text
     assert "read from the EHR" not in text
 
 

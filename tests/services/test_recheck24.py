@@ -222,7 +222,7 @@ def test_a_citalopram_order_above_500_ms_is_critical(
     doc = _with_qtc(_chart("qtc501_68yo_citalopram40_select"), value)
     card = _cards(doc)["order-qtc"]
     assert card["indicator"] == indicator
-    assert card["summary"] == f"Citalopram with QTc {value:g} ms on 2026-11-10: {summary}"
+    assert card["summary"] == f"Citalopram 40 mg/day with QTc {value:g} ms on 2026-11-10: {summary}"
 
 
 def test_an_escitalopram_order_above_500_ms_is_critical_its_line_unverified() -> None:

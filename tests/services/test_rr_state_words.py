@@ -133,7 +133,7 @@ def test_two_drafted_qt_drugs_are_said_once() -> None:
     assert len(qt) == 1
     card = qt[0]
     assert card["summary"] == (
-        "Citalopram with QTc 480 ms on 2026-11-10: above 450 ms; escitalopram on this order"
+        "Citalopram 20 mg/day with QTc 480 ms on 2026-11-10: above 450 ms; escitalopram on this order"
     )
     assert card["detail"].count("The latest QTc is 480 ms") == 1
     assert card["detail"].count("**Also on this order, each prolonging the QT interval**") == 1

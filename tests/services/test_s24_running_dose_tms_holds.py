@@ -105,15 +105,29 @@ def test_sertraline_at_its_maximum_gets_no_card() -> None:
 
 def test_a_dose_to_confirm_is_said_as_one_never_as_taken() -> None:
     # Two unsequenced lines ("2 tablets daily", "then 3 tablets daily"), fills at 2 a day: the
-    # record proves 200 mg/day, the lines may mean 300.
+    # record proves 200 mg/day, the lines may mean 300. Review s25 RK4 finding 16 bounds the
+    # dose to confirm by the fills (fhir_mapping/fill_dose.within_fills): they cover no more
+    # than 200 mg a day, so the order's step is said beside the fills' dose, to confirm (before:
+    # "Sertraline up to 300 mg/day (dose to confirm) running: may be above the usual maximum of
+    # 200 mg/day"). The order still directs 300, so the card says the order's dose (s25 FZ2).
     cards = _at.by_topic(_chart("sert_lines_to_confirm"), as_of=date(2025, 3, 24))
-    card = cards[RANGE]
-    assert card["summary"] == (
-        "Sertraline up to 300 mg/day (dose to confirm) running: may be above the usual maximum "
-        "of 200 mg/day"
+    assert LABEL not in cards
+    assert cards[RANGE]["summary"] == (
+        "Sertraline order says up to 300 mg/day (above the usual maximum of 200); fills cover "
+        "200 mg/day: confirm the dose taken"
     )
-    assert "confirm the dose first" in card["detail"]
-    assert "sertraline 300 mg/day" not in (card["summary"] + card["detail"]).lower()
+    rows = [
+        line
+        for card in cards.values()
+        for line in card["detail"].splitlines()
+        if line.startswith("| sertraline")
+    ]
+    assert rows and all(
+        "50 → 200 (order says up to 300, fills cover 200: confirm the dose taken)" in r
+        for r in rows
+    )
+    said = " ".join(c["summary"] + c["detail"] for c in cards.values()).lower()
+    assert "sertraline 300 mg/day" not in said
 
 
 # --- F1: item 9 not recorded holds the TMS referral as it holds the adjuncts ---------------------

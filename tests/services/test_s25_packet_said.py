@@ -135,24 +135,27 @@ def test_5_a_code_with_its_own_onset_is_still_said_since() -> None:
 
 
 def test_6_dose_to_confirm_on_the_packet_and_card_tables() -> None:
+    # Review s25 RK4 finding 16 bounds the dose to confirm by the fills: 60 x 100 mg per 30 days
+    # cover 200 mg a day, so the order's "then 300 mg" is said beside the fills' dose, to
+    # confirm, with no above-maximum card from that step alone (fill_dose.within_fills).
     result = _result(_chart(SERTRALINE), date(2025, 3, 24))
     record = result.evaluation.record
-    assert _trial(record, "sertraline").dose_to_confirm_mg == 300
-    said = "50 → 200, up to 300 (dose to confirm)"
+    assert _trial(record, "sertraline").dose_to_confirm_mg is None
+    said = "50 → 200 (order says up to 300, fills cover 200: confirm the dose taken)"
     assert f"| sertraline (SSRI) | {said} |" in _packet(record)
     cards = result.response.to_json()["cards"]
-    running = next(c for c in cards if c["summary"].startswith("Sertraline up to 300 mg/day"))
-    assert f"| sertraline (SSRI) | {said} |" in running["detail"]
+    assert not any(c["summary"].startswith("Sertraline up to 300 mg/day") for c in cards)
+    assert any(f"| sertraline (SSRI) | {said} |" in c["detail"] for c in cards)
 
 
 def test_6_dose_to_confirm_on_the_timeline() -> None:
     record = _record(SERTRALINE, date(2025, 3, 24))
     lane = _lane(render_svg(record, policy=Policy()), "sertraline")
     assert (
-        "Sertraline 200 mg/day, up to 300 mg/day (dose to confirm), 20 Jan 2025 to 24 Mar 2025"
-        in lane
+        "Sertraline 200 mg/day (order says up to 300 mg/day, fills cover 200 mg/day: confirm the "
+        "dose taken), 20 Jan 2025 to 24 Mar 2025" in lane
     )
-    assert ">200-300 mg ?<" in lane
+    assert ">200 mg<" in lane
     # The 50 mg segment before it is a dose on record: no mark.
     assert "Sertraline 50 mg/day, 6 Jan 2025 to 20 Jan 2025: adequate dose" in lane
 

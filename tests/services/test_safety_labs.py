@@ -238,7 +238,9 @@ def test_citalopram_with_qtc_over_500_is_critical_naming_it() -> None:
     record = trd(lab("8636-3", 512, "ms", date(2025, 5, 20), "H"), drafts=(drafted(CITALOPRAM_40),))
     card = at_order(record)["order-qtc"]
     assert card.indicator is Indicator.CRITICAL
-    assert card.summary.startswith("Citalopram with QTc 512 ms on 2025-05-20: above 500 ms")
+    assert card.summary.startswith(
+        "Citalopram 40 mg/day with QTc 512 ms on 2025-05-20: above 500 ms"
+    )
     assert "discontinue" in card.detail
 
 
@@ -249,13 +251,13 @@ def test_escitalopram_with_qtc_498_is_a_warning_470_information_and_430_silent()
     card = at_order(long)["order-qtc"]
     assert card.indicator is Indicator.WARNING
     assert card.summary == (
-        "Escitalopram with QTc 498 ms on 2025-05-20: above 480 ms, close to the 500 ms line where "
+        "Escitalopram 20 mg/day with QTc 498 ms on 2025-05-20: above 480 ms, close to the 500 ms line where "
         "citalopram's label says to stop it"
     )
     middle = trd(lab("8636-3", 470, "ms", date(2025, 5, 20)), drafts=(drafted(ESCITALOPRAM_20),))
     card = at_order(middle)["order-qtc"]
     assert card.indicator is Indicator.INFO
-    assert card.summary == "Escitalopram with QTc 470 ms on 2025-05-20: above 450 ms"
+    assert card.summary == "Escitalopram 20 mg/day with QTc 470 ms on 2025-05-20: above 450 ms"
     normal = trd(lab("8636-3", 430, "ms", date(2025, 5, 20)), drafts=(drafted(ESCITALOPRAM_20),))
     assert "order-qtc" not in at_order(normal)
 

@@ -176,11 +176,11 @@ def test_a_gepirone_draft_with_qtc_470_gets_the_qtc_card(hook: str) -> None:
     card = at_order(chart(*depressed(), qtc(470), drafts=(drafted(EXXUA_18),)), hook)["order-qtc"]
     assert card.indicator is Indicator.WARNING
     assert card.summary == (
-        "Gepirone with QTc 470 ms on 2025-05-20: above 450 ms, where the label says not to start "
+        "Gepirone 18.2 mg/day with QTc 470 ms on 2025-05-20: above 450 ms, where the label says not to start "
         "or raise it"
     )
     assert (
-        "Gepirone prolongs the QT interval (Exxua label 5.2); its label contraindicates it with a "
+        "Gepirone 18.2 mg/day prolongs the QT interval (Exxua label 5.2); its label contraindicates it with a "
         "QTc above 450 ms at baseline and says not to raise its dose with a QTcF above 450 ms "
         "(Exxua label 4)."
     ) in card.detail

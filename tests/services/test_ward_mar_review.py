@@ -3,8 +3,8 @@
 
 1. A 2-day stay with one dose not done "NPO for procedure" (12 fills, PDC 99 %) read the course
    POOR: "1 trial not adequate (escitalopram PDC 99 %)" and one failed trial less. A clinical
-   reason now reads held; fewer than `ward_alone_days` ward days are weighed with the fill days
-   (one refusal does not outweigh a year of fills); a week and more still stands alone.
+   reason now reads held; ward days are weighed with the fill days (RK4 finding 2)
+   (one refusal does not outweigh a year of fills); the ward stands alone only as most of it.
 2. 30 mg given daily on a 60 mg duloxetine order counted as an adequate trial ("3 adequate
    trials failed (sertraline, escitalopram, duloxetine)"): the order's dose is now the ward's.
 5. A PRN trazodone order's MAR read "given on 6 of 28 days (21 %)", POOR: no ward PDC for it.
@@ -89,13 +89,34 @@ def test_four_npo_days_of_a_ten_day_stay_do_not_make_the_course_poor() -> None:
     assert "2 adequate trials failed (sertraline, escitalopram)" in _text(doc)
 
 
-def test_a_week_and_more_of_refusals_still_stands_alone() -> None:
-    # 16 ward days counted, 8 refused: direct evidence, POOR whatever the fills say (the safer
-    # reading: a review before an escalation rests on the course).
+def test_a_ward_stretch_within_a_year_of_fills_is_weighed_with_them() -> None:
+    # 16 ward days counted, 8 refused, inside a year of on-time fills: with a run shorter than
+    # the clinic's `ward_alone_days`, weighed with the fill days (review s25 RK4 finding 2: the
+    # ward stands alone only where it is most of the course), the course PDC with the 8
+    # refusals taken off.
+    doc = load("stay_refused_8_of_16_days")
+    trial = _trial(doc, "escitalopram", MappingPolicy(ward_alone_days=17))
+    assert trial.adherence.status is not AdherenceStatus.POOR
+    assert "course PDC with the ward days 96 %" in (trial.adherence.ward or "")
+
+
+def test_a_fortnight_on_the_ward_half_refused_stands_alone() -> None:
+    # Review s25 RK5 finding 1: at the default `ward_alone_days` (14) the 16 counted days,
+    # half refused, stand alone (the safer reading before an escalation: a fortnight of directly
+    # observed refusals is not outweighed by the fills): not counted as a failed trial.
     doc = load("stay_refused_8_of_16_days")
     trial = _trial(doc, "escitalopram")
     assert trial.adherence.status is AdherenceStatus.POOR
-    assert "adherence contradicted by the ward MAR" in _text(doc)
+    assert "course PDC with the ward days 96 %" in (trial.adherence.ward or "")
+    assert "1 trial not adequate (escitalopram ward MAR 50 % given)" in _text(doc)
+
+
+def test_ward_days_that_are_most_of_the_course_stand_alone() -> None:
+    # The same chart with the clinic's share set so low that 16 ward days are "most" of it: the
+    # ward PDC (50 %) then decides, POOR whatever the fills say.
+    doc = load("stay_refused_8_of_16_days")
+    trial = _trial(doc, "escitalopram", MappingPolicy(ward_alone_share=0.01))
+    assert trial.adherence.status is AdherenceStatus.POOR
 
 
 @pytest.mark.parametrize(

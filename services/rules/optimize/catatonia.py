@@ -38,7 +38,7 @@ def holds(ctx: RuleContext, drug_class: str) -> bool:
 
 
 def _named(finding: Finding) -> str:
-    when = f"since {finding.onset_text}" if finding.onset is not None else "onset not recorded"
+    when = finding.onset_phrase or "onset not recorded"
     return f"{finding.display} ({finding.coding}, {when})"
 
 

@@ -47,7 +47,7 @@ def _unspecified(findings: Sequence[Finding]) -> str:
     named = "; ".join(
         dict.fromkeys(
             f"{f.display or f.code} ({f.coding}"
-            + (f", since {f.onset_text}" if f.onset else "")
+            + (f", {f.onset_phrase}" if f.onset_phrase else "")
             + ")"
             for f in findings
         )
@@ -60,7 +60,7 @@ def _unspecified(findings: Sequence[Finding]) -> str:
 
 def _named(finding: Finding) -> str:
     """ "Dysthymic disorder (F34.1) since 2010": a diagnosis as a summary names it."""
-    since = f" since {finding.onset.year}" if finding.onset is not None else ""
+    since = f" {finding.onset_word} {finding.onset.year}" if finding.onset is not None else ""
     return f"{finding.display or finding.code} ({finding.code}){since}"
 
 

@@ -1,0 +1,74 @@
+"""A cardiac pacemaker on record (data/pacemaker_codes.csv; review s25 rk3 finding 5).
+
+A heart block with a pacemaker is paced: the pacing guards against the block's bradycardia and
+asystole, not against a tricyclic's QRS widening and ventricular arrhythmia. A tricyclic order
+beside a high-grade AV block and a pacemaker is therefore a warning naming the pacemaker ("ECG
+(QRS) and cardiology before starting"), not the unpaced block's critical contraindication
+(order_checks/cautions.py, drug_cautions.csv `if_paced`).
+
+The codes are read from the findings the TMS safety screen already keeps (a Condition coded
+Z95.0 or SNOMED CT 441509002, a Device typed 706004007: FindingKind.TMS_CAUTION; the
+implanted-device kind too, in case a table files one there). Only codes that say pacing count:
+an implantable defibrillator or "other cardiac implants" code, or a free-text match, keeps the
+critical card (the safer reading: a card that says too much, not a contraindication withdrawn).
+
+Only a pacemaker in use counts (review s25 rk5 finding 2): a Device with status "active", or a
+Z95.0 / SNOMED CT Condition active and not abated on the day (Finding.state as
+fhir_mapping/conditions.py and procedures_devices.py read it). An inactive Device (explanted,
+switched off) or a resolved / abated Condition paces nothing: the critical card stays. A Device
+whose status is not sent or "unknown" is `unrecorded`: the card stays critical and says the
+pacemaker's status is not recorded (the safer reading: a contraindication withdrawn on a device
+that may no longer pace is the harm; an extra ECG and cardiology review is not).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from fhir_mapping.clinical_codes import normalise_code
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.record import Finding, FindingKind
+from services import tables
+from services.rules.context import RuleContext
+
+_KINDS = (FindingKind.TMS_CAUTION, FindingKind.IMPLANTED_DEVICE)
+
+
+@cache
+def _codes() -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (canonical_system(r["system"]), normalise_code(r["system"], r["code"]))
+        for r in tables._rows("pacemaker_codes.csv")
+    )
+
+
+def is_pacemaker(finding: Finding) -> bool:
+    key = (canonical_system(finding.system), normalise_code(finding.system, finding.code))
+    return key in _codes()
+
+
+# Finding.state of a pacemaker in use; "unknown": a Device whose status was not sent.
+_IN_USE = "active"
+_UNRECORDED = "unknown"
+
+
+def _latest(ctx: RuleContext, state: str) -> Finding | None:
+    found = [
+        f
+        for kind in _KINDS
+        for f in ctx.facts.findings_of(kind)
+        if f.state == state and f.abated is None and is_pacemaker(f)
+    ]
+    return max(found, key=lambda f: f.onset or date.min) if found else None
+
+
+def pacemaker(ctx: RuleContext) -> Finding | None:
+    """The latest-dated pacemaker in use on record (undated last), or None."""
+    return _latest(ctx, _IN_USE)
+
+
+def unrecorded(ctx: RuleContext) -> Finding | None:
+    """A pacemaker Device whose status is not recorded, when none in use is: it does not count
+    as pacing (the card stays critical) but the card names it, so the prescriber can confirm."""
+    return None if pacemaker(ctx) is not None else _latest(ctx, _UNRECORDED)
