@@ -36,11 +36,8 @@ def unit_above_age(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         f"mg/day, for a patient aged {age}. {age_limits.label(limit)} Write the dose on the "
         f"order: {top} mg/day or less, or another antidepressant."
     )
-    qtc = qtc_line(ctx, draft.ingredient, draft.drug_class)
-    if qtc is not None:
-        detail = cards.join_sections(detail, f"**QTc card:** {qtc}.")
-    return OrderCheck(
-        AGE_LIMIT,
+    return age_limit_card(
+        ctx,
         draft,
         cards.fit_summary(
             f"{name} {one} mg unit, dose not read, at age {age}: one unit is above the "
@@ -50,6 +47,16 @@ def unit_above_age(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         ),
         detail,
     )
+
+
+def age_limit_card(ctx: RuleContext, draft: DraftOrder, summary: str, detail: str) -> OrderCheck:
+    """The age-limit finding of `draft`, with this order's QTc card named in one line, as the
+    patient-view age-limit card names it (services/rules/age_dose_limit.py): the age limit and
+    the QTc are one QT risk."""
+    qtc = qtc_line(ctx, draft.ingredient, draft.drug_class)
+    if qtc is not None:
+        detail = cards.join_sections(detail, f"**QTc card:** {qtc}.")
+    return OrderCheck(AGE_LIMIT, draft, summary, detail)
 
 
 def unit_said(draft: DraftOrder, age: int | None) -> bool:

@@ -25,10 +25,9 @@ from services import (
 )
 from services.card_format import weeks_text
 from services.order_checks import formulation_doses, label_doses
-from services.order_checks.age_unit import unit_above_age, unit_said
+from services.order_checks.age_unit import age_limit_card, unit_above_age, unit_said
 from services.order_checks.label_allows import within_label_check
-from services.order_checks.labs import qtc_line
-from services.order_checks.model import ABOVE, AGE_LIMIT, BELOW, NOT_CHECKED, OrderCheck
+from services.order_checks.model import ABOVE, BELOW, NOT_CHECKED, OrderCheck
 from services.order_checks.older_adult_start import start_check
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
@@ -256,13 +255,8 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         f"{limit.min_age} is {top} mg/day. {age_limits.label(limit)} Consider {top} mg/day or "
         "another antidepressant."
     )
-    # The QTc card of this order, named in one line as the patient-view age-limit card names
-    # it (services/rules/age_dose_limit.py): the age limit and the QTc are one QT risk.
-    qtc = qtc_line(ctx, draft.ingredient, draft.drug_class)
-    if qtc is not None:
-        detail = cards.join_sections(detail, f"**QTc card:** {qtc}.")
-    return OrderCheck(
-        AGE_LIMIT,
+    return age_limit_card(
+        ctx,
         draft,
         cards.fit_summary(
             f"{name} {mg} at age {age}: above the {limit.labelled(top)} from age {limit.min_age}",
