@@ -50,9 +50,7 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
     )
     # A critical card offers to remove the draft it is about (draft_removal.py, s26 LC item 3).
     removals = (
-        draft_removal.removals(f.draft for f in findings)
-        if indicator is Indicator.CRITICAL
-        else ()
+        draft_removal.removals(f.draft for f in findings) if indicator is Indicator.CRITICAL else ()
     )
     return cards.make(
         topic,
