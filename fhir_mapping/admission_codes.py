@@ -144,7 +144,8 @@ def unread_class(resource: Resource) -> str | None:
     local code whose display holds no word of the table, or words of two classes), for the
     card line ('class "Support OP Encounter" (urn:oid:... 13)'); None when read or not now.
     Never silent (issue 10): an ED visit or a stay under such a class holds nothing."""
-    if resource.get("status") not in _NOW or _class_key(resource) is not None:
+    status = resource.get("status")  # read tolerantly: a malformed one (a list) is absent
+    if not isinstance(status, str) or status not in _NOW or _class_key(resource) is not None:
         return None
     cls = resource.get("class")
     if not isinstance(cls, JSON_OBJECT):
