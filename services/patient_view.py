@@ -56,7 +56,7 @@ from services.rules import (
     suicide_risk,
     supply_ran_out_hold,
     tms_course,
-    tms_raise_held,
+    tms_follows_optimise,
     tms_referral,
     unconfirmed_signal_hold,
 )
@@ -177,9 +177,10 @@ def run_rules(
     # names what it holds and words the summary; this one takes what they left, its line on top.
     shown = item9_not_recorded.hold_one_click(ctx, shown, hidden)
     shown = item9_not_recorded.alone(ctx, shown, hidden)
-    # The TMS card's "raise <drug> first" led instead by what holds that raise on the optimise
-    # card (recheck s24 RC finding 2): after every hold, so it reads the holds said.
-    shown = tms_raise_held.follow_optimise(ctx, shown)
+    # The TMS card's "raise <drug> first" or "an adjunct first" led instead by what holds that
+    # step on the optimise card (recheck s24 RC finding 2, review s26 RN finding 7): after every
+    # hold, so it reads the holds said.
+    shown = tms_follows_optimise.follow_optimise(ctx, shown)
     # Drinking said once (review s24 RN finding 7): the diagnosis review's alcohol line rides on
     # the running-drug card that names the same drinking (duloxetine), one card, two lines.
     shown = alcohol_once.fold(ctx, shown, hidden)
