@@ -43,6 +43,7 @@ from services.rules import (
     psychotherapy,
     recurrence,
     relapse,
+    relapse_hold,
     running_blood_pressure,
     running_cautions,
     running_formulation_dose,
@@ -164,6 +165,9 @@ def run_rules(
     shown = lithium_ect.on_screen(ctx, shown, hidden)
     # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
     shown = angle_closure_hold.hold_one_click(ctx, shown)
+    # A relapse on a running antidepressant (review s26 RN finding 4): its review, and the dose
+    # it optimises, come before the optimise card's switch or adjunct.
+    shown = relapse_hold.hold_one_click(ctx, shown, hidden)
     # Last: a diagnosis review asking to settle a finding before escalating (an abnormal TSH)
     # holds what no safety card above has held already, under its own line.
     shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
