@@ -87,10 +87,12 @@ class LabRule:
     # than 481 (review s26 RG finding 4; data/lab_safety.csv `at_line`, with its source).
     at_line: bool = False
 
-    def beyond(self) -> str:
-        """The words of a result past the upper line: "above 450 ms", or "at or above 480 ms"
-        for a row whose line itself counts (`at_line`)."""
-        return f"{'at or above' if self.at_line else 'above'} {self.bounds()}"
+    def beyond(self, lab: LabResult) -> str:
+        """The words of `lab` past the upper line: "above 480 ms", or "at the 480 ms line" for
+        a result exactly at the line of a row whose line itself counts (`at_line`)."""
+        if self.at_line and value(lab) == self.high:
+            return f"at the {self.bounds()} line"
+        return f"above {self.bounds()}"
 
     def applies_to(self, ingredient: str, drug_class: str) -> bool:
         return ingredient in self.drugs or drug_class in self.classes

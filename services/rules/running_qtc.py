@@ -202,8 +202,8 @@ def _summary(found: LongQtc) -> str:
     names = _names(found)
     if found.stop:
         return cards.fit_summary(
-            f"{qtc}{names}: {found.line.beyond()}, {found.line.says}",
-            f"{qtc}{names}: {found.line.beyond()}",
+            f"{qtc}{names}: {found.line.beyond(found.lab)}, {found.line.says}",
+            f"{qtc}{names}: {found.line.beyond(found.lab)}",
         )
     if found.line.check == "qtc-caution":
         return cards.fit_summary(
@@ -211,7 +211,7 @@ def _summary(found: LongQtc) -> str:
             f"{qtc}{names}",
         )
     return cards.fit_summary(
-        f"{qtc}{names}: {found.line.beyond()}{_at_age(found)}",
+        f"{qtc}{names}: {found.line.beyond(found.lab)}{_at_age(found)}",
         f"{qtc}{names}",
     )
 
@@ -235,25 +235,25 @@ def detail(found: LongQtc) -> str:
     cite = f"; {line.cite}" if line.cite else ""
     if found.stop:
         head = (
-            f"**QTc {lab_safety.text(lab)}**: {line.beyond()} ({line.says}{cite}), with "
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.says}{cite}), with "
             "these QT-prolonging drugs running:"
         )
     elif line.check == "qtc-warning":
         head = (
-            f"**QTc {lab_safety.text(lab)}**: {line.beyond()} ({line.cite}: the middle "
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.cite}: the middle "
             "band, where an order of the drug gets a warning), with these QT-prolonging drugs "
             "running:"
         )
     elif line.check == "qtc-older":
         head = (
-            f"**QTc {lab_safety.text(lab)} at age {found.age}**: {line.beyond()} "
+            f"**QTc {lab_safety.text(lab)} at age {found.age}**: {line.beyond(lab)} "
             f"({line.cite}); from age {line.min_age} the age itself is a risk factor for torsades "
             f"(the reason for the older-adult dose limit, {line.effect_cite or line.cite}), with "
             "these QT-prolonging drugs running:"
         )
     else:
         head = (
-            f"**QTc {lab_safety.text(lab)}**: {line.beyond()} ({cite.lstrip('; ') or 'caution'}"
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({cite.lstrip('; ') or 'caution'}"
             "), with more than one QT-prolonging drug running (the combination is a risk factor "
             "for torsades):"
         )
