@@ -73,8 +73,7 @@ def labelled_use_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None
         CAUTION,
         draft,
         f"{name}: {use.note} ({use.cite})",
-        f"{draft_named(draft)}: {use.detail} "
-        f"(Source: {use.cite}{unverified_mark(use.status)}.)",
+        f"{draft_named(draft)}: {use.detail} (Source: {use.cite}{unverified_mark(use.status)}.)",
         indicator=Indicator.INFO,
         basis=(use.cite,),
     )
