@@ -235,6 +235,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                         else []
                     ),
                     f"{name}: {rule.note} ({rule.cite})",
+                    # The row's risk in a few words (its `short_note`), before the short forms
+                    # that name no risk at all (review s26 RG finding 2).
+                    *(
+                        [f"{name}: {rule.short_note} ({rule.cite})", f"{name}: {rule.short_note}"]
+                        if rule.short_note
+                        else []
+                    ),
                     f"{name}: not to be used for this patient ({rule.cite})"
                     if rule.choice not in _NOT_A_BAR
                     # A caveat or an info row is not a bar: its short form never says "not to be
