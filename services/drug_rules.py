@@ -258,6 +258,10 @@ class RunningCaution:
     source: str
     status: str
     cite: str = ""  # what the card prints ("Cymbalta label 2 and 5.2"); `source` stays in the table
+    # The row's words beside a pacemaker in use (services/pacing.py), for a running course:
+    # first sentence the note, the rest what to do; "" on the rows a pacemaker does not soften
+    # (s26 item 2; the order's words are `if_paced`, tables.DrugCaution).
+    if_paced_running: str = ""
 
 
 @cache
@@ -272,6 +276,7 @@ def running_cautions() -> tuple[RunningCaution, ...]:
             source=row["source"].strip(),
             status=row["status"].strip(),
             cite=row["cite"].strip(),
+            if_paced_running=(row.get("if_paced_running") or "").strip(),
         )
         for row in data_rows("drug_cautions.csv")
     )
