@@ -79,6 +79,7 @@ from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.taper import taper_start, taper_timeline
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
+from fhir_mapping.ward_orders import after_the_ward
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
 
@@ -96,6 +97,7 @@ _NOTE_ORDER = attrgetter("start", "end", "key")
 _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
 _TAPER = attrgetter("taper")
+_WARD_ORDER = attrgetter("ward_order")
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
@@ -153,6 +155,8 @@ def _trial(
     timeline = _timeline(dose_dated(spans) or events)  # an order's dose from its first fill
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
+    if any(map(_WARD_ORDER, events)):
+        timeline = after_the_ward(timeline, events)  # session 26 LA: the stay's dose ends with it
     minimum, maximum = (info.min_adequate_mg, info.max_mg) if info is not None else (None, None)
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
     basis, per_administration = _dose_basis(events)
