@@ -205,6 +205,10 @@ def _trial(
     intolerance = _intolerance(events, documented)
     as_needed = _as_needed(events) if info is not None and info.low_dose_only_as_needed else False
 
+    # Where a taper to a stop begins (taper_weeks.py): its weeks are no weeks at a dose tried.
+    taper_from = taper_start(events)
+    ends_soon = _ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None
+
     def verdict_of(
         judged: Sequence[DoseSegment],
     ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
@@ -218,6 +222,8 @@ def _trial(
             policy,
             intolerant=intolerance is not None,
             as_needed=as_needed,
+            taper_from=taper_from,
+            ends_soon=ends_soon,
         )
 
     verdict, reasons, weeks, verdict_notes = verdict_of(segments)
@@ -351,7 +357,7 @@ def _trial(
             stated_reasons=stated,
             dose_to_confirm_mg=within_fills(_to_confirm_upper(events), ordered),
             stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
-            ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
+            ends_soon=ends_soon,
             newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
             order_stopped=_order_stopped(spans) if ongoing else None,
             doses_not_tolerated=doses_not_tolerated(events),
@@ -360,6 +366,6 @@ def _trial(
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
-            taper_from=taper_start(events),
+            taper_from=taper_from,
         )
     )
