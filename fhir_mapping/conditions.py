@@ -27,11 +27,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import tms_removals, tms_safety, vascular_text
+from fhir_mapping import self_harm_text, tms_removals, tms_safety, vascular_text
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
-from fhir_mapping import self_harm_text
-from fhir_mapping.self_harm_text import INTENT_UNKNOWN
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -44,6 +42,7 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.self_harm_text import INTENT_UNKNOWN
 from fhir_mapping.sleep_apnea_text import apnea_treatment
 
 Resource = Mapping[str, Any]
