@@ -82,10 +82,14 @@ def text_findings(
     onset: date | None,
     source: SourceRef | None,
     coded: AbstractSet[FindingKind] = frozenset(),
+    *,
+    intent_coded: bool = False,
 ) -> dict[FindingKind, Finding]:
     """Findings named in the Condition's text (`text`: its concept_text; `label`: its
     concept_label, what the card shows). `coded`: the kinds its codes gave (frailty left out);
-    when there are any, only the `_GATING` kinds they did not give, marked TEXT_MENTION."""
+    when there are any, only the `_GATING` kinds they did not give, marked TEXT_MENTION.
+    `intent_coded`: a poisoning code states the intent (self_harm_text.intent_coded), so the
+    words are not read for self-harm."""
     found: dict[FindingKind, Finding] = {}
     for kind in text_kinds(text):
         if coded and (kind not in _GATING or kind in coded):
@@ -110,7 +114,7 @@ def text_findings(
             verification=TEXT_MENTION if coded else None,
             named_as=_MENTION_WORDS.get(kind) if coded else None,
         )
-    harm = self_harm_text.reading(text) if not coded else None
+    harm = self_harm_text.reading(text) if not coded and not intent_coded else None
     if harm is not None:
         # Self-harm or an overdose in words on an entry no code mapped (self_harm_text.py),
         # whatever the status (_TEXT_COUNTS_WHEN_RESOLVED); marked, so the suicide-risk card says

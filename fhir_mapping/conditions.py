@@ -42,7 +42,6 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
 from fhir_mapping.record import Finding, FindingKind, SourceRef
-from fhir_mapping.self_harm_text import INTENT_UNKNOWN
 from fhir_mapping.sleep_apnea_text import apnea_treatment
 
 Resource = Mapping[str, Any]
@@ -102,7 +101,7 @@ def wants_condition(resource: Resource) -> bool:
         bool(term_kinds(text, "condition"))
         or tms_safety.wanted(concept, "condition", text, coded)
         or bool(text_kinds(text))
-        or self_harm_text.reading(text) is not None  # review s26 RC finding 1
+        or (self_harm_text.reading(text) is not None and not self_harm_text.intent_coded(coded))
         or bool(vascular_text.text_kinds(text))
         or has_mania_note(resource)  # "hypomanic episode on sertraline" (mania_notes.py)
     )
@@ -307,8 +306,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         found[treatment.kind] = treatment
     # The text's diagnoses: all of them when no code matched (frailty alone does not stop them),
     # else the ones that gate treatment which no code gave (condition_text.py).
+    kinds, harm_coded = found.keys() - _CONFIRMED_ONLY, self_harm_text.intent_coded(coded)
     for kind, finding in text_findings(
-        text, label, state, onset, source, found.keys() - _CONFIRMED_ONLY
+        text, label, state, onset, source, kinds, intent_coded=harm_coded
     ).items():
         found.setdefault(kind, finding)
     # ... and mania or hypomania in the entry's notes (mania_notes.py; review s23 RO finding 6).
@@ -374,7 +374,7 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         # (self_harm_text.py): its card asks to confirm either way.
         found = {
             k: f
-            if f.verification in (TEXT_MENTION, INTENT_UNKNOWN)
+            if f.verification in (TEXT_MENTION, self_harm_text.INTENT_UNKNOWN)
             else replace(f, verification=verification)
             for k, f in found.items()
         }

@@ -24,6 +24,11 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
   never assessed by a mental health professional (NICE CG133 introduction). The card then asks
   to confirm the intent and assess today, never claims a suicide attempt.
 
+A Condition coded by a poisoning code whose own character states the intent (ICD-10-CM
+T36-T65, T71: data/self_harm_intent_codes.csv) is not read by its words: the code decides, as
+"T43.211A Poisoning by tricyclic antidepressants, accidental" is not self-harm
+(`intent_coded`).
+
 The finding is marked in `Finding.verification` (TEXT_ONLY, INTENT_UNKNOWN) so the suicide-risk
 card says "text only: confirm" (services/risk_wording.py). Apart from diagnosis_text.py because
 self-harm has an intent to read besides the words, and two readers (condition_text.py,
@@ -35,10 +40,13 @@ from __future__ import annotations
 import csv
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping.clinical_codes import normalise_code
+from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.text_negation import negated, normalise_text
 
 # Finding.verification of a self-harm finding read from words only (module docstring).
@@ -110,6 +118,31 @@ def reading(text: str) -> Reading | None:
     if accident and not intent:
         return None
     return Reading.INTENT_UNKNOWN
+
+
+@cache
+def _intent_codes() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    text = (
+        resources.files("fhir_mapping")
+        .joinpath("data/self_harm_intent_codes.csv")
+        .read_text("utf-8")
+    )
+    return tuple(
+        (canonical_system(row["system"]), re.compile(row["code"]))
+        for row in csv.DictReader(text.splitlines())
+    )
+
+
+def intent_coded(coded: Iterable[tuple[str, str, str]]) -> bool:
+    """Whether any (system, code, display) of a Condition is a poisoning code that states its
+    intent (data/self_harm_intent_codes.csv): its words are then not read (module docstring)."""
+    rows = _intent_codes()
+    for system, code, _ in coded:
+        system = canonical_system(system)
+        key = normalise_code(system, code)
+        if any(s == system and p.match(key) for s, p in rows):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)

@@ -66,7 +66,8 @@ def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, s
                 if row.kind in _KINDS:
                     coded = True
                     yield row.kind, system, code, display or row.display, None
-        if not coded:
+        # A poisoning code that states its intent (T43.211A, accidental) decides, not the words.
+        if not coded and not self_harm_text.intent_coded(codings(concept)):
             yield from _text_kinds(concept)
 
 

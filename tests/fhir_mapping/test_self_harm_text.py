@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fhir_mapping.self_harm_text import Reading, names_poisoning, reading
+from fhir_mapping.self_harm_text import Reading, intent_coded, names_poisoning, reading
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,20 @@ def test_names_poisoning() -> None:
     assert names_poisoning("Intentional overdose of sertraline")
     assert names_poisoning("Deliberate self-poisoning")
     assert not names_poisoning("Self-harm by cutting")
+
+
+@pytest.mark.parametrize(
+    ("code", "coded"),
+    [
+        ("T43.211A", True),  # accidental: the code decides, its words are not read
+        ("T43.214A", True),  # undetermined: likewise (left to the code tables)
+        ("T43.222A", True),
+        ("X78.9XXA", True),
+        ("F33.1", False),
+        ("R45.88", False),  # no intent character: "Nonsuicidal self-harm" is read by its words
+    ],
+)
+def test_intent_coded(code: str, coded: bool) -> None:
+    icd = "http://hl7.org/fhir/sid/icd-10-cm"
+    assert intent_coded([(icd, code, "")]) is coded
+    assert not intent_coded([("http://www.imohealth.com", code, "")])
