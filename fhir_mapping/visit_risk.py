@@ -33,13 +33,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_text
+from fhir_mapping import self_harm_intent, self_harm_text
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, parse_date, source_ref
 from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.self_harm_intent import UNDETERMINED
 from fhir_mapping.tms_safety import concept_label
 
 Resource = Mapping[str, Any]
@@ -66,8 +67,21 @@ def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, s
                 if row.kind in _KINDS:
                     coded = True
                     yield row.kind, system, code, display or row.display, None
-        # A poisoning code that states its intent (T43.211A, accidental) decides, not the words.
-        if not coded and not self_harm_text.intent_coded(codings(concept)):
+        # A poisoning code that states its intent (T43.211A, accidental) decides, not the words;
+        # one of undetermined intent (T43.224A) is asked as an unknown intent is
+        # (self_harm_intent.py).
+        if coded:
+            continue
+        if (found := self_harm_intent.undetermined(codings(concept))) is not None:
+            system, code, display = found
+            yield (
+                FindingKind.SELF_HARM,
+                system,
+                code,
+                display or concept_label(concept),
+                UNDETERMINED,
+            )
+        elif not self_harm_intent.intent_coded(codings(concept)):
             yield from _text_kinds(concept)
 
 
