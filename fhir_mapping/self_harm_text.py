@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.self_harm_intent import intent_coded, undetermined
+from fhir_mapping.self_harm_intent import intent_coded
 from fhir_mapping.text_negation import negated, normalise_text
 
 __all__ = [
@@ -139,7 +139,7 @@ def names_poisoning(text: str) -> bool:
 
 def wanted(text: str, coded: Sequence[tuple[str, str, str]]) -> bool:
     """Whether a Condition says anything of self-harm: its words when no code states the intent,
-    or a code of undetermined intent (self_harm_intent.py): the routing filter (conditions.py)."""
-    if undetermined(coded) is not None:
-        return True
-    return reading(text) is not None and not intent_coded(coded)
+    or a code that states one (self_harm_intent.py): the routing filter (conditions.py). An
+    accidental code is kept too, though it raises nothing: it tells visit_risk.py that the visit's
+    reason "Overdose" has its intent coded (review s26 UD finding 2)."""
+    return intent_coded(coded) or reading(text) is not None
