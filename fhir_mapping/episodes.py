@@ -84,6 +84,10 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 3. Events of one ingredient merge into one trial (re-orders, statements, dispenses alike); a gap of
    more than `new_trial_gap_weeks` (26) between the end of the covered time and the next start
    starts a new trial. Gaps inside a trial are not counted as time on the drug.
+   a. An order a late-filled order renews (a renewal counted from a fill more than
+      `statement_confirmed_days` after it, rule 2c), with no fill of the drug between them, covers
+      no time of its own: it joins the course at that fill (renewal_fill.py, review s26 RN
+      finding 8: an old order completed on renewal read as a second, 30-day course).
 4. Dose timeline: the dose of the latest event with a known dose holds until an event with another
    known dose starts (a dose change is a new DoseSegment, not a new trial); an event with an
    unknown dose does not erase a known one. On one day an order's dose wins over a statement's,
@@ -140,6 +144,7 @@ from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import span_order
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
+from fhir_mapping.renewal_fill import start_renewed_at_fill
 from fhir_mapping.same_day_dose import _combined_fill as _combined_fill
 from fhir_mapping.same_day_dose import _day_dose as _day_dose
 from fhir_mapping.stop_reasons import with_stop_reason
@@ -275,6 +280,7 @@ def build_trials(
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
+        start_renewed_at_fill(spans, policy)  # rule 3a: renewal_fill.py
         if any(s.start > s.key[0] for s in spans):
             # An order counted from its first fill (first_fill.py): joined at that day.
             spans.sort(key=span_order)
