@@ -17,8 +17,8 @@ this order, each step repeated until the text fits:
 2. a clause before the action (the trial count every card of the screen repeats: review s26 RN
    findings 9 and 10), the first first;
 3. a qualifier, the last first;
-4. a bracket of the action's finding, before its last ": ", the last first (the detail names
-   it).
+4. a bracket closing the action's act, then a bracket of its finding (before its last ": "),
+   the last first (the detail names them).
 What never gives way: the action. A text with no such clause loses no clause (which one is the
 act is not known). When even that does not fit, None (the caller has no whole
 clause to say: card_format then cuts between words, as before, which no chart of the tests
@@ -72,6 +72,11 @@ def _action_unbracketed(clause: str) -> str | None:
     "If sertraline: sertraline already failed an adequate trial (150 mg/day, ended 2024-09-23):
     consider ..." -> "...failed an adequate trial: consider ..."; None when it has none."""
     parts = _split(clause, ": ")
+    act = _unbracketed(parts[-1]) if len(parts) > 1 else None
+    if act is not None:
+        # The act's closing aside first ("(14-day washout if taken)": the detail says it); the
+        # finding's status stays longer ("listed (order of 2025-01-06 never filled)": s23 RR f5).
+        return ": ".join([*parts[:-1], act])
     for index in reversed(range(len(parts) - 1)):
         found = list(_BRACKET.finditer(parts[index]))
         if found:
