@@ -235,7 +235,7 @@ def first_then_all(summary: str, reasons: Sequence[tuple[str, bool]]) -> str:
 def steps(held_bys: Sequence[str]) -> list[str]:
     """The steps that settle every hold of `held_bys`, said together, longest first, the
     suicide-risk ones first (`ordered`): what another card leads with while the optimise card
-    holds a step it would name (rules/tms_raise_held.py)."""
+    holds a step it would name (rules/tms_follows_optimise.py)."""
     return _joined_steps(ordered(held_bys))
 
 
