@@ -181,6 +181,12 @@ def order_code(concept: str) -> CodeRow:
 
 
 @cache
+def order_code_rows() -> tuple[dict[str, str], ...]:
+    """data/order_codes.csv's rows as read, `hold_kind` among them (services/hold_survival.py)."""
+    return tuple(_rows("order_codes.csv"))
+
+
+@cache
 def mood_stabilisers() -> frozenset[str]:
     """Ingredients that count as mood-stabilising cover for an antidepressant in bipolar disorder
     (ISBD 2013): the antimanic ones. Lamotrigine is a mood stabiliser without antimanic efficacy,

@@ -44,6 +44,7 @@ from fhir_mapping.record import AdherenceStatus
 from services import (
     cards,
     data_gaps,
+    hold_survival,
     pathway_options,
     preliminary_phq9,
     suggestions,
@@ -351,7 +352,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # follows (policy.tms_min_failed_trials: its TRD definition), linked once (on a screen whose
     # optimise card has it as its source, named only: services/screen.py).
     links = cards.guideline_links("canmat2023", linked=body)
-    return cards.make(
+    # "X first, then consider TMS referral": the referral waits for X (services/hold_survival.py).
+    step = held.first if held is not None else f"an adjunct to {cards.names(partial)}"
+    card = cards.make(
         TOPIC,
         summary=summary,
         detail=cards.join_sections(body, links),
@@ -386,3 +389,4 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             *((suggestions.create(ORDER_ONLY_LABEL, sent_alone(resource)),) if resource else ()),
         ),
     )
+    return hold_survival.step_held(card, step) if first else card
