@@ -108,11 +108,10 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     superseded = {k for c in rows if c.finding in coded for k in c.supersedes}
     # A pacemaker on record makes a row with an `if_paced` note a warning naming it (rk3
     # finding 5: a paced heart block is not the unpaced block's critical contraindication).
-    pace_rows = any(c.if_paced and c.finding in coded for c in rows)
-    paced = pacing.pacemaker(ctx) if pace_rows else None
     # A pacemaker Device with no status recorded: not counted as pacing (the row stays as it
     # is), but named so the prescriber can confirm it (review s25 rk5 finding 2).
-    unpaced = pacing.unrecorded(ctx) if pace_rows else None
+    pace_rows = any(c.if_paced and c.finding in coded for c in rows)
+    paced = pacing.reading(ctx) if pace_rows else pacing.NOT_PACED
     # The line a card leads with: its most severe row (critical, then a contraindication), not
     # the table's first (rk3 finding 1).
     lead_line: tuple[str, str] | None = None
@@ -133,7 +132,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             on_record = finding_words.named_first(findings)
             said.add(caution.finding)
             note, why, instead = caution.note, "", caution.instead
-            is_paced = paced is not None and bool(caution.if_paced)
+            is_paced = paced.softens(caution.if_paced)
             if is_paced:
                 note, _, why = caution.if_paced.partition(". ")
                 instead = ""
@@ -156,13 +155,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 on_record,
                 f"{on_record.display}, {on_record.coding}"
                 + _when(ctx, on_record)
-                + (f"; pacemaker: {_pacemaker_named(paced)}" if is_paced and paced else "")
-                + (
-                    f"; pacemaker status not recorded ({_pacemaker_named(unpaced)}): read as"
-                    " not pacing until confirmed"
-                    if unpaced and caution.if_paced
-                    else ""
-                ),
+                + paced.words(caution.if_paced),
             )
             source = (
                 f"{f'. {why}' if why else ''}"
@@ -235,6 +228,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                         else []
                     ),
                     f"{name}: {rule.note} ({rule.cite})",
+                    # The row's risk in a few words (its `short_note`), before the short forms
+                    # that name no risk at all (review s26 RG finding 2).
+                    *(
+                        [f"{name}: {rule.short_note} ({rule.cite})", f"{name}: {rule.short_note}"]
+                        if rule.short_note
+                        else []
+                    ),
                     f"{name}: not to be used for this patient ({rule.cite})"
                     if rule.choice not in _NOT_A_BAR
                     # A caveat or an info row is not a bar: its short form never says "not to be
@@ -322,12 +322,6 @@ def _when(ctx: RuleContext, finding: Finding) -> str:
     # onset.
     said = finding.onset_phrase if finding.onset_recorded else f"onset {onset}"
     return f", {said}: within the last {window}"
-
-
-def _pacemaker_named(finding: Finding) -> str:
-    """ "Presence of cardiac pacemaker, ICD-10-CM Z95.0, since 2019-03-04"; a Device has no
-    implant date in R4: its display and code alone."""
-    return f"{finding.display}, {finding.coding}" + (f", {finding.dated}" if finding.onset else "")
 
 
 def _window_words(days: int) -> str:

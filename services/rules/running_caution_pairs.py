@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs, finding_words, transaminases, trial_dates
+from services import cards, drug_rules, drugs, finding_words, pacing, transaminases, trial_dates
 from services.card_format import record_cite
 from services.drug_rules import Choice
+from services.finding_words import resolved_text
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
 from services.rules.context import RuleContext
@@ -55,11 +56,18 @@ class Pair:
     # The code set a condition row narrows its finding kind to ("alcohol-use": duloxetine's
     # row); "" for a row about the whole kind.
     code_set: str = ""
+    # What the record adds to the finding in the summary, after its date: " (resolved
+    # 2025-01-10)" for a finding no longer active, whose onset ("since ...") is then left out
+    # (s26 item 1: a resolved complete heart block read "on record since 2026-09-01" as a
+    # current block); " and a pacemaker in use" beside a paced block (s26 item 2). "" mostly.
+    state: str = ""
 
-    def with_finding(self) -> str:
+    def with_finding(self, dated: bool = False) -> str:
         """ "with Epilepsy on record", "with AUDIT-C 10 on 2025-05-19" (a screen, not a record
-        of a diagnosis)."""
-        return f"with {self.short}" if self.screen else f"with {self.short} on record"
+        of a diagnosis); `dated`: with the finding's onset ("on record since 2024-03-01")."""
+        head = f"with {self.short}" if self.screen else f"with {self.short} on record"
+        when = f" {self.onset}" if dated and self.onset else ""
+        return f"{head}{when}{self.state}"
 
     def dosed(self) -> str:
         """ "bupropion 300 mg/day", "paroxetine (dose not read)", "thioridazine 50 mg/day listed
@@ -118,9 +126,21 @@ class Pair:
 
 def _named(finding: Finding) -> str:
     when = finding.onset_phrase or "date not recorded"
+    if finding.state != "active":
+        # History with its dates (as pathway_contraindications names one): "since" alone read a
+        # resolved heart block as current (s26 item 1).
+        when = f"{finding.onset_text or 'onset not recorded'}, {resolved_text(finding)}"
     # The Condition's id only when it has no onset to name it by (cards.record_cite).
     source = record_cite(finding.source, finding.onset is not None, "; {}")
     return f"{finding.display} ({finding.coding}, {when}{source})"
+
+
+def _state(finding: Finding) -> tuple[str | None, str]:
+    """(the onset a summary dates the finding by, what it adds after it): a finding no longer
+    active is dated by when it ended, never "since" its onset (s26 item 1)."""
+    if finding.state == "active":
+        return finding.onset_phrase, ""
+    return None, f" ({resolved_text(finding, '')})"
 
 
 def _latest(found: tuple[Finding, ...]) -> Finding:
@@ -185,6 +205,13 @@ def pairs(ctx: RuleContext) -> list[Pair]:
     taken = running(ctx)
     if not taken:
         return []
+    # A pacemaker in use makes a row with paced words say them (services/pacing.py, the rule the
+    # order hooks follow: s26 item 2); a Device with no status is named, the row unchanged.
+    paced = (
+        pacing.reading(ctx)
+        if any(c.if_paced_running for c in drug_rules.running_cautions())
+        else None
+    )
     found: list[Pair] = []
     seen: set[tuple[str, FindingKind]] = set()
     for caution in drug_rules.running_cautions():
@@ -195,6 +222,14 @@ def pairs(ctx: RuleContext) -> list[Pair]:
         # a seizure), a single event said as one (finding_words; review 19 D1).
         finding = _latest(tuple(f for f in of_kind if f.named_as is None) or of_kind)
         held = finding_words.applied(finding)
+        onset, state = _state(finding)
+        note, advice = caution.note, caution.if_running or REVIEW
+        pacer = ""
+        if paced is not None and caution.if_paced_running:
+            pacer = paced.words(caution.if_paced_running)
+            if paced.softens(caution.if_paced_running):
+                note, _, advice = caution.if_paced_running.partition(". ")
+                state += " and a pacemaker in use"
         for taking, _ in taken:
             if taking.ingredient != caution.ingredient:
                 continue
@@ -203,14 +238,15 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                 Pair(
                     taking,
                     caution.finding,
-                    _named(finding) + (f", {held}" if held else ""),
+                    _named(finding) + (f", {held}" if held else "") + pacer,
                     finding_words.short(finding),
-                    finding.onset_phrase,
-                    caution.note,
-                    caution.if_running or REVIEW,
+                    onset,
+                    note,
+                    advice,
                     "",
                     caution.cite,
                     caution.status == "UNVERIFIED",
+                    state=state,
                 )
             )
     if raised is not None:
@@ -225,9 +261,11 @@ def pairs(ctx: RuleContext) -> list[Pair]:
             if (taking.ingredient, kind) in seen or not rule.covers(taking.ingredient, drug_class):
                 continue
             seen.add((taking.ingredient, kind))
+            state = ""
             if matching:  # a coded finding
                 latest = _latest(matching)
-                named, short, onset = _named(latest), latest.display, latest.onset_phrase
+                named, short = _named(latest), latest.display
+                onset, state = _state(latest)
             else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
                 named, short, onset = (
                     f"{restriction.why}: {restriction.basis}",
@@ -247,6 +285,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     "",  # the cite follows the note
                     screen=not matching,
                     code_set=rule.finding_codes.name if rule.finding_codes is not None else "",
+                    state=state,
                 )
             )
     if not found:

@@ -96,10 +96,6 @@ NOT_AN_ORDER = (
 )
 
 
-def _when(pair: Pair) -> str:
-    return f" {pair.onset}" if pair.onset else ""
-
-
 def _summary(found: list[Pair]) -> str:
     first = found[0]
     if len(found) == 1:
@@ -108,13 +104,14 @@ def _summary(found: list[Pair]) -> str:
         # fits. The finding's code, the sources and the note in full are in the detail.
         drug, dosed = first.drug(), first.dosed()
         dosed = f"{dosed[0].upper()}{dosed[1:]}"
-        with_finding = first.with_finding()
+        # The finding's state (resolved, paced) is in every alternative, its date in the first.
+        with_finding, dated = first.with_finding(), first.with_finding(dated=True)
         return cards.fit_summary(
-            f"{drug} {with_finding}{_when(first)}: {first.note}",
+            f"{drug} {dated}: {first.note}",
             f"{drug} {with_finding}: {first.note}",
             f"{dosed} {with_finding}: {first.note}",
             f"{first.taking.ingredient.capitalize()} {with_finding}: {first.note}",
-            f"{drug} {with_finding}{_when(first)}: {REVIEW}",
+            f"{drug} {dated}: {REVIEW}",
             f"{dosed} {with_finding}: {REVIEW}",
             f"{first.taking.ingredient.capitalize()} running {with_finding}: {REVIEW}",
         )
@@ -206,5 +203,5 @@ def _held_by(found: Sequence[Pair]) -> str:
         if len(short) > 1 and not short[1].isupper():
             short = short[:1].lower() + short[1:]
         on_record = "" if pair.screen else " on record"
-        said.append(f"{pair.taking.ingredient} with {short}{on_record}")
+        said.append(f"{pair.taking.ingredient} with {short}{on_record}{pair.state}")
     return "; ".join(dict.fromkeys(said))

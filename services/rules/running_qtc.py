@@ -217,7 +217,7 @@ def _summary(found: LongQtc) -> str:
     names = _names(found)
     acts = _acts(found)
     if found.stop:
-        head = f"{qtc}{names}: above {found.line.bounds()}"
+        head = f"{qtc}{names}: {found.line.beyond(found.lab)}"
         return cards.fit_summary(
             *(f"{head}, {found.line.says}{act}" for act in acts),
             *(f"{head}{act}" for act in acts),
@@ -231,7 +231,7 @@ def _summary(found: LongQtc) -> str:
             head,
             f"{qtc}{names}",
         )
-    head = f"{qtc}{names}: above {found.line.bounds()}{_at_age(found)}"
+    head = f"{qtc}{names}: {found.line.beyond(found.lab)}{_at_age(found)}"
     return cards.fit_summary(
         *(f"{head}{act}" for act in acts),
         head,
@@ -258,25 +258,25 @@ def detail(found: LongQtc) -> str:
     cite = f"; {line.cite}" if line.cite else ""
     if found.stop:
         head = (
-            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({line.says}{cite}), with "
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.says}{cite}), with "
             "these QT-prolonging drugs running:"
         )
     elif line.check == "qtc-warning":
         head = (
-            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({line.cite}: the middle "
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.cite}: the middle "
             "band, where an order of the drug gets a warning), with these QT-prolonging drugs "
             "running:"
         )
     elif line.check == "qtc-older":
         head = (
-            f"**QTc {lab_safety.text(lab)} at age {found.age}**: above {line.bounds()} "
+            f"**QTc {lab_safety.text(lab)} at age {found.age}**: {line.beyond(lab)} "
             f"({line.cite}); from age {line.min_age} the age itself is a risk factor for torsades "
             f"(the reason for the older-adult dose limit, {line.effect_cite or line.cite}), with "
             "these QT-prolonging drugs running:"
         )
     else:
         head = (
-            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({cite.lstrip('; ') or 'caution'}"
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({cite.lstrip('; ') or 'caution'}"
             "), with more than one QT-prolonging drug running (the combination is a risk factor "
             "for torsades):"
         )
