@@ -107,7 +107,9 @@ def step_held(rec: Recommendation, step: str) -> Recommendation:
     kept, held = split(STEP, rec.topic, rec.suggestions)
     if not held:
         return rec
-    labels = "; ".join(dict.fromkeys(s.label for s in held))
+    # Each proposal once, by its label's head: the referral and the same referral sent alone
+    # ("... (order only, summary not attached)") are one proposal to the reader (audit 17 M4).
+    labels = "; ".join(dict.fromkeys(s.label.split(" (")[0] for s in held))
     line = (
         f'**Not one click yet:** {labels}; this card puts "{step}" first, and the one-click comes '
         "back once that is on record."
