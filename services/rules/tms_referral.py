@@ -44,7 +44,6 @@ from fhir_mapping.record import AdherenceStatus
 from services import (
     cards,
     data_gaps,
-    hold_survival,
     pathway_options,
     preliminary_phq9,
     suggestions,
@@ -352,9 +351,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # follows (policy.tms_min_failed_trials: its TRD definition), linked once (on a screen whose
     # optimise card has it as its source, named only: services/screen.py).
     links = cards.guideline_links("canmat2023", linked=body)
-    # "X first, then consider TMS referral": the referral waits for X (services/hold_survival.py).
-    step = held.first if held is not None else f"an adjunct to {cards.names(partial)}"
-    card = cards.make(
+    return cards.make(
         TOPIC,
         summary=summary,
         detail=cards.join_sections(body, links),
@@ -389,4 +386,3 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             *((suggestions.create(ORDER_ONLY_LABEL, sent_alone(resource)),) if resource else ()),
         ),
     )
-    return hold_survival.step_held(card, step) if first else card

@@ -5,12 +5,9 @@ TMS referral").
 
 How a hold is said: the summary names it ("repeat the PHQ-9 first, then consider TMS referral",
 as a partial response's "an adjunct to venlafaxine first, then consider TMS referral" does),
-the detail says why, and the referral is not marked recommended, nor one click (review s26 RN
-finding 6: it stayed one click on all 77 such cards while the optimise card held its drugs for
-the same check): a step hold takes it off until the step is on record, as for every hold
-(services/hold_survival.py, data/hold_survival.csv); the card names it. Why (the safer choice):
-the card says the referral comes second, and an item 9 never asked may be the acute risk the
-payer policies exclude; a clinician who settled the check today orders it from the chart.
+the detail says why, and the referral is not marked recommended. It stays one click: a
+referral orders no drug and adds no means of overdose (optimize/suicide_hold.py), the TMS
+service does its own intake, and a clinician who has settled the check today loses nothing.
 
 Each hold, and why it holds the referral (the safer choice for the patient each time):
 - A PHQ-9 of unconfirmed subject that would be a suicide signal (services/unconfirmed_signal.py):
