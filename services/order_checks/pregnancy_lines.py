@@ -121,8 +121,16 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
     male = (
         " (the recorded sex is male: check whether the code is an error)" if now.stale_male else ""
     )
+    # A passed due date says why in the summary itself: "pregnancy on record, due date passed"
+    # (review s26 GB item 1), not a bare "not read as current".
+    lead = (
+        f"{name}: pregnancy on record, due date {now.due_passed.isoformat()} passed with no "
+        "delivery recorded"
+        if now.due_passed is not None
+        else f"{name}: a pregnancy{since} is not read as current"
+    )
     return (
-        f"{name}: a pregnancy{since} is not read as current: confirm {now.whom} is not pregnant",
+        f"{lead}: confirm {now.whom} is not pregnant",
         f"- A pregnancy was{since} ({stale.display}, {stale.coding}){male}; {why}, so it "
         f"is not read as current. {name} carries a pregnancy caution ({cite}): confirm "
         f"{now.whom} is not pregnant before starting it.",
