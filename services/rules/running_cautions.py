@@ -105,9 +105,12 @@ def _summary(found: list[Pair]) -> str:
         name, more = first.taking.ingredient.capitalize(), len(found) - 1
         plus = f" (+{more} more)" if more else ""
         with_finding = first.with_finding()
+        dosed = f"{first.dosed()[0].upper()}{first.dosed()[1:]}"
         return cards.fit_summary(
             f"{first.drug()} {first.with_finding(dated=True)}: {first.ask}{plus}",
-            f"{first.dosed()[0].upper()}{first.dosed()[1:]} {with_finding}: {first.ask}{plus}",
+            f"{dosed} {with_finding}: {first.ask}{plus}",
+            # "on record" gives way before the dose and its listing ("50 mg/day listed").
+            f"{dosed} with {first.short}{first.state}: {first.ask}{plus}",
             f"{name} {with_finding}: {first.ask}{plus}",
             f"{name} with {first.short}: {first.ask}{plus}",
         )
