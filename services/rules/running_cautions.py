@@ -218,10 +218,11 @@ def _held_by(found: Sequence[Pair]) -> str:
     "duloxetine with alcohol dependence, uncomplicated on record", "duloxetine with AUDIT-C 9
     on 2026-11-02"; a display's capital kept for an abbreviation ("PTSD")."""
     said = []
+    # The critical card says the finding and what to do; the hold points at it, never restates
+    # it, nor the drug's other pairs on it (review s26 RN finding 3: three cards on one drug).
+    ruled_out = {p.taking.ingredient for p in found if p.critical}
     for pair in found:
-        if pair.critical:
-            # The critical card says the finding and what to do; the hold points at it, never
-            # restates it (review s26 RN finding 3: three cards on one drug).
+        if pair.taking.ingredient in ruled_out:
             said.append(f"see the {pair.taking.ingredient} contraindication card")
             continue
         short = pair.short
