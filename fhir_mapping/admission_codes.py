@@ -59,6 +59,8 @@ class _Table:
     outpatient: frozenset[tuple[str, str]]  # (canonical system, code) of an ambulatory visit
     # (canonical system, code) of a MedicationDispense.category that is the ward's supply
     inpatient_dispense: frozenset[tuple[str, str]]
+    # (canonical system, code) of a MedicationRequest.category that is a ward's order
+    inpatient_order: frozenset[tuple[str, str]]
     # (word, the v3-ActCode class it reads as) of a local class's display (`*-word` rows)
     class_words: tuple[tuple[str, str], ...] = ()
 
@@ -74,6 +76,7 @@ def code_table() -> _Table:
     emergency: set[tuple[str, str]] = set()
     outpatient: set[tuple[str, str]] = set()
     inpatient_dispense: set[tuple[str, str]] = set()
+    inpatient_order: set[tuple[str, str]] = set()
     words: list[tuple[str, str]] = []
     for row in csv.DictReader(text.splitlines()):
         kind = row["kind"]
@@ -89,6 +92,8 @@ def code_table() -> _Table:
             outpatient.add((canonical_system(row["system"]), row["code"]))
         elif kind == "inpatient-dispense":
             inpatient_dispense.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "inpatient-order":
+            inpatient_order.add((canonical_system(row["system"]), row["code"]))
         elif kind == "reason-kind":
             kinds.add(row["code"])
         elif kind == "reason":
@@ -104,6 +109,7 @@ def code_table() -> _Table:
         frozenset(emergency),
         frozenset(outpatient),
         frozenset(inpatient_dispense),
+        frozenset(inpatient_order),
         tuple(words),
     )
 
@@ -172,6 +178,21 @@ def wants_outpatient(resource: Resource) -> bool:
     """An ambulatory Encounter (class AMB): read only to tell whether a stay recorded in
     progress was left (`read_current_stays`; the routing filter keeps it for that)."""
     return _class_key(resource) in code_table().outpatient
+
+
+def is_ward_order(resource: Resource) -> bool:
+    """A MedicationRequest whose `category` says the ward gives it (FHIR medicationrequest-category
+    `inpatient`, `inpatient-order` rows): a drug the ward's MAR records, never a prescription a
+    pharmacy fills for home (ward_orders.py). Most orders state no category: one lookup."""
+    if "category" not in resource:
+        return False
+    ward = code_table().inpatient_order
+    return any(
+        isinstance(c.get("code"), str)
+        and isinstance(c.get("system"), str)
+        and (canonical_system(c["system"]), c["code"].strip()) in ward
+        for c in codings(resource.get("category"))
+    )
 
 
 def codings(concepts: object) -> Iterable[Mapping[str, Any]]:
