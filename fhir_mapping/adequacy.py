@@ -3,7 +3,9 @@
 - weeks_at_adequate_dose = days in segments with mg/day >= the drug's minimum adequate dose / 7
   (antidepressants: lower bound of the CANMAT 2023 range; augmentation agents: lower bound of
   their CANMAT 2023 target range). A dose taken only as needed (DoseSegment.as_needed) is no
-  daily dose: its days never count, whatever its mg (the card says why: `judge`'s note).
+  daily dose: its days never count, whatever its mg (the card says why: `judge`'s note); nor
+  do the days of a taper to a stop (taper_weeks.py, session 26 LA item 2), which the note
+  names too.
 - Verdict:
    - NOT_A_TRIAL: the drug has a low-dose use (DrugInfo.low_dose_use, e.g. trazodone for sleep)
      and the highest known dose stays below the minimum: not a trial of that drug as treatment.
@@ -35,6 +37,7 @@ from fhir_mapping.record import (
     InadequacyReason,
     Verdict,
 )
+from fhir_mapping.taper_weeks import taper_cut, taper_note
 
 
 def _fmt(mg: float) -> str:
@@ -52,10 +55,17 @@ def judge(
     *,
     intolerant: bool = False,
     as_needed: bool = False,
+    taper_from: date | None = None,
+    ends_soon: date | None = None,
 ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
     """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments.
     `as_needed`: every dosage line of the course says "as needed" (a drug whose low-dose use is
-    as-needed only, DrugInfo.low_dose_only_as_needed, is a low-dose use only then)."""
+    as-needed only, DrugInfo.low_dose_only_as_needed, is a low-dose use only then).
+    `taper_from` (Trial.taper_from) and `ends_soon` (Trial.ends_soon, a running course's stated
+    end) say where a taper to a stop begins (taper_weeks.taper_cut): its days are not counted."""
+    ends_on = (segments[-1].end if segments else None) if not ongoing else ends_soon
+    cut = taper_cut(segments, taper_from, ends_on, policy.cross_taper_weeks)
+    tapered_days = 0  # days of the taper at a dose that would otherwise count
     # One pass over the segments gathers every sum the verdict needs (issue 14).
     unknown_days = total_days = adequate_days = 0
     top: float | None = None  # the highest known dose
@@ -64,6 +74,12 @@ def judge(
     for segment in segments:
         days = (segment.end - segment.start).days
         total_days += days
+        if cut is not None and segment.start >= cut:
+            # A step of a taper (taper_weeks.py): time on the drug, never at a dose tried (nor
+            # "below the minimum": a step below it is the way off the drug, not a dose too low).
+            if minimum is not None and segment.mg_per_day is not None:
+                tapered_days += days if segment.mg_per_day >= minimum else 0
+            continue
         mg = segment.mg_per_day
         if mg is None:
             if not segment.as_needed:  # unknown as-needed time could never make it adequate
@@ -107,6 +123,8 @@ def judge(
         verdict = Verdict.ONGOING if ongoing else Verdict.INADEQUATE
         return verdict, (InadequacyReason.INTOLERANCE,), weeks, ()
     reasons: list[InadequacyReason] = []
+    if tapered_days and cut is not None:
+        notes.append(taper_note(ingredient, cut, _fmt(round(tapered_days / 7, 1))))
     if as_needed_days:
         notes.append(
             f"{ingredient} taken only as needed for {_fmt(round(as_needed_days / 7, 1))} weeks: "

@@ -59,6 +59,10 @@ class _Table:
     outpatient: frozenset[tuple[str, str]]  # (canonical system, code) of an ambulatory visit
     # (canonical system, code) of a MedicationDispense.category that is the ward's supply
     inpatient_dispense: frozenset[tuple[str, str]]
+    # (canonical system, code) of a MedicationRequest.category that is a ward's order
+    inpatient_order: frozenset[tuple[str, str]]
+    # (word, the v3-ActCode class it reads as) of a local class's display (`*-word` rows)
+    class_words: tuple[tuple[str, str], ...] = ()
 
 
 @cache
@@ -72,9 +76,13 @@ def code_table() -> _Table:
     emergency: set[tuple[str, str]] = set()
     outpatient: set[tuple[str, str]] = set()
     inpatient_dispense: set[tuple[str, str]] = set()
+    inpatient_order: set[tuple[str, str]] = set()
+    words: list[tuple[str, str]] = []
     for row in csv.DictReader(text.splitlines()):
         kind = row["kind"]
-        if kind == "class":
+        if kind in _WORD_CLASSES:
+            words.append((row["code"].strip().lower(), _WORD_CLASSES[kind]))
+        elif kind == "class":
             classes.add((canonical_system(row["system"]), row["code"]))
         elif kind == "principal-role":
             roles.add((canonical_system(row["system"]), row["code"]))
@@ -84,6 +92,8 @@ def code_table() -> _Table:
             outpatient.add((canonical_system(row["system"]), row["code"]))
         elif kind == "inpatient-dispense":
             inpatient_dispense.add((canonical_system(row["system"]), row["code"]))
+        elif kind == "inpatient-order":
+            inpatient_order.add((canonical_system(row["system"]), row["code"]))
         elif kind == "reason-kind":
             kinds.add(row["code"])
         elif kind == "reason":
@@ -99,17 +109,59 @@ def code_table() -> _Table:
         frozenset(emergency),
         frozenset(outpatient),
         frozenset(inpatient_dispense),
+        frozenset(inpatient_order),
+        tuple(words),
     )
 
 
+_ACT_CODE = canonical_system("http://terminology.hl7.org/CodeSystem/v3-ActCode")
+# The `*-word` rows of the table and the v3-ActCode class their word reads as.
+_WORD_CLASSES = {"emergency-word": "EMER", "inpatient-word": "IMP", "outpatient-word": "AMB"}
+
+
 def _class_key(resource: Resource) -> tuple[str, str] | None:
+    """(canonical system, code) of the Encounter's class: as coded under v3-ActCode; a local
+    class (Epic's own system, s26 LC item 1) read by the words of its display (`*-word` rows:
+    "Emergency" is EMER, "Inpatient" IMP, "Hospital Outpatient" AMB), or None when it says none
+    or words of two classes (an "ED to inpatient" class is not guessed: `unread_class`)."""
     cls = resource.get("class")
     if not isinstance(cls, JSON_OBJECT):
         return None
     code, system = cls.get("code"), cls.get("system")
-    if not isinstance(code, str) or not isinstance(system, str):
+    if isinstance(system, str) and canonical_system(system) == _ACT_CODE:
+        return (_ACT_CODE, code.strip()) if isinstance(code, str) else None
+    display = cls.get("display")
+    if not isinstance(display, str):
         return None
-    return canonical_system(system), code.strip()
+    said = set(re.findall(r"[a-z]+", display.lower()))
+    found = {target for word, target in code_table().class_words if word in said}
+    if len(found) != 1:
+        return None
+    return _ACT_CODE, found.pop()
+
+
+# Statuses of an Encounter the patient is at now (FHIR R4 EncounterStatus): where a class not
+# read could hide an ED visit or an inpatient stay in progress, so the hold off (`unread_class`).
+_NOW = frozenset({"in-progress", "arrived", "triaged", "onleave"})
+
+
+def unread_class(resource: Resource) -> str | None:
+    """What an Encounter in progress states of its class when the service cannot read it (a
+    local code whose display holds no word of the table, or words of two classes), for the
+    card line ('class "Support OP Encounter" (urn:oid:... 13)'); None when read or not now.
+    Never silent (issue 10): an ED visit or a stay under such a class holds nothing."""
+    status = resource.get("status")  # read tolerantly: a malformed one (a list) is absent
+    if not isinstance(status, str) or status not in _NOW or _class_key(resource) is not None:
+        return None
+    cls = resource.get("class")
+    if not isinstance(cls, JSON_OBJECT):
+        return "no class"
+    parts = [cls.get(k) for k in ("system", "code")]
+    coded = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    display = cls.get("display")
+    named = f'"{display.strip()}"' if isinstance(display, str) and display.strip() else ""
+    said = " ".join(p for p in (named, f"({coded})" if coded else "") if p)
+    return f"class {said}" if said else "no class"
 
 
 def wants_admission(resource: Resource) -> bool:
@@ -126,6 +178,21 @@ def wants_outpatient(resource: Resource) -> bool:
     """An ambulatory Encounter (class AMB): read only to tell whether a stay recorded in
     progress was left (`read_current_stays`; the routing filter keeps it for that)."""
     return _class_key(resource) in code_table().outpatient
+
+
+def is_ward_order(resource: Resource) -> bool:
+    """A MedicationRequest whose `category` says the ward gives it (FHIR medicationrequest-category
+    `inpatient`, `inpatient-order` rows): a drug the ward's MAR records, never a prescription a
+    pharmacy fills for home (ward_orders.py). Most orders state no category: one lookup."""
+    if "category" not in resource:
+        return False
+    ward = code_table().inpatient_order
+    return any(
+        isinstance(c.get("code"), str)
+        and isinstance(c.get("system"), str)
+        and (canonical_system(c["system"]), c["code"].strip()) in ward
+        for c in codings(resource.get("category"))
+    )
 
 
 def codings(concepts: object) -> Iterable[Mapping[str, Any]]:

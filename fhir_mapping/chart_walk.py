@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from fhir_mapping import visit_pregnancy
+from fhir_mapping.admission_codes import unread_class
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.excluded_resources import excluded_gaps
-from fhir_mapping.record import DataGap
+from fhir_mapping.fhir_fields import source_ref
+from fhir_mapping.record import DataDomain, DataGap
 from fhir_mapping.request_resources import OwnIdentifiers, Resource, not_belonging
 from fhir_mapping.resource_routing import (
     NO_READER,
@@ -26,6 +28,13 @@ from fhir_mapping.site_codes import SiteCodes
 
 _MEDICATION_TYPES = frozenset(
     {"MedicationRequest", "MedicationStatement", "MedicationDispense", "Medication"}
+)
+
+
+# The reason of a visit in progress whose class is not read (admission_codes.unread_class).
+UNREAD_CLASS = (
+    "visit in progress, its class not read: if it is an emergency-department visit or an "
+    "inpatient stay, the outpatient one-clicks are not held for it"
 )
 
 
@@ -153,6 +162,12 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
             continue
         if kind == "Encounter" and visit_pregnancy.wants_visit(resource):
             pregnancy_visits.append(resource)
+        if kind == "Encounter" and (stated := unread_class(resource)) is not None:
+            # A visit in progress whose class is not read: an ED visit or an inpatient stay
+            # under it would hold nothing, so it is said (s26 LC item 1, issue 10).
+            gaps.append(
+                DataGap(DataDomain.VISITS, UNREAD_CLASS, source_ref(resource), stated=stated)
+            )
         wants = wants_by_kind.get(kind)
         if wants is None or not wants(resource):
             skipped += 1

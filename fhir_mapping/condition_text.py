@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from datetime import date
 
+from fhir_mapping import self_harm_text
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 
@@ -60,8 +61,18 @@ _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # disorders are lifelong (as their codes are, condition_codes.csv counts_when_resolved: an
 # "inactive" schizoaffective disorder is an inter-episode period, not a revised diagnosis, review
 # 9 finding 6; a revised one is recorded as refuted or entered-in-error, which drops it); the
-# others only while active.
-_TEXT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.BIPOLAR, FindingKind.PSYCHOTIC_DISORDER})
+# others only while active. Self-harm and suicidal ideation count whatever the status, as their
+# code rows do (condition_codes.csv counts_when_resolved): an ED encounter diagnosis is resolved
+# once the visit closes, which says the visit ended, not the risk (visit_risk.py; review s26 RC
+# finding 1: "Intentional overdose of sertraline, suicide attempt" as text only).
+_TEXT_COUNTS_WHEN_RESOLVED = frozenset(
+    {
+        FindingKind.BIPOLAR,
+        FindingKind.PSYCHOTIC_DISORDER,
+        FindingKind.SELF_HARM,
+        FindingKind.SUICIDAL_IDEATION,
+    }
+)
 
 
 def text_findings(
@@ -71,10 +82,14 @@ def text_findings(
     onset: date | None,
     source: SourceRef | None,
     coded: AbstractSet[FindingKind] = frozenset(),
+    *,
+    intent_coded: bool = False,
 ) -> dict[FindingKind, Finding]:
     """Findings named in the Condition's text (`text`: its concept_text; `label`: its
     concept_label, what the card shows). `coded`: the kinds its codes gave (frailty left out);
-    when there are any, only the `_GATING` kinds they did not give, marked TEXT_MENTION."""
+    when there are any, only the `_GATING` kinds they did not give, marked TEXT_MENTION.
+    `intent_coded`: a poisoning code states the intent (self_harm_text.intent_coded), so the
+    words are not read for self-harm."""
     found: dict[FindingKind, Finding] = {}
     for kind in text_kinds(text):
         if coded and (kind not in _GATING or kind in coded):
@@ -98,5 +113,19 @@ def text_findings(
             source=source,
             verification=TEXT_MENTION if coded else None,
             named_as=_MENTION_WORDS.get(kind) if coded else None,
+        )
+    harm = self_harm_text.reading(text) if not coded and not intent_coded else None
+    if harm is not None:
+        # Self-harm or an overdose in words on an entry no code mapped (self_harm_text.py),
+        # whatever the status (_TEXT_COUNTS_WHEN_RESOLVED); marked, so the suicide-risk card says
+        # "text only: confirm".
+        found[FindingKind.SELF_HARM] = Finding(
+            kind=FindingKind.SELF_HARM,
+            code="",
+            system="text",
+            display=label,
+            onset=onset,
+            source=source,
+            verification=harm.value,
         )
     return found

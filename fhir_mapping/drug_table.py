@@ -26,11 +26,15 @@ from fhir_mapping.record import Role
 # 5); a file of its own because every row of interacting_drugs.csv has an MAOI washout row. Its
 # `read_only_with` column names the drugs without which a row's drug is not read at all (the
 # NSAIDs, ACE inhibitors, ARBs and thiazides that raise a lithium level: lithium).
+# other_psychotropics.csv: psychotropics off the pathway that interact with none of it but carry
+# a safety row of their own (valproate in pregnancy, services/data/condition_drug_rules.csv:
+# review s26 RG finding 1, a divalproex draft in pregnancy went unread); the same shape and role.
 _FILES = (
     "data/antidepressants.csv",
     "data/augmentation_agents.csv",
     "data/interacting_drugs.csv",
     "data/interaction_partners.csv",
+    "data/other_psychotropics.csv",
 )
 
 

@@ -139,6 +139,10 @@ class MedicationEvent:
     # inpatient order they name, else the record of the course they fall in; a MAR-only run is a
     # STATEMENT event of its own): read as adherence by ward_adherence.py.
     ward_doses: tuple[WardDose, ...] = ()
+    # An order the ward gives (its category `inpatient`, admission_codes.is_ward_order, or the MAR
+    # doses that name it): no pharmacy fills it for home, so its dose holds over the stay only
+    # (ward_orders.py, session 26 LA item 1).
+    ward_order: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

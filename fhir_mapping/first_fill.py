@@ -63,6 +63,8 @@ def first_fill_in_window(
     order's fills could cover (its fills x (1 + refills), else refill_gap_weeks) and before the
     next order of the drug (a dispense after a re-order fills the re-order); else None.
     `dispense_starts` and `order_starts` are sorted (episodes.build_trials)."""
+    if event.ward_order:
+        return None  # the ward gives it, no pharmacy fills it for home (ward_orders.py)
     if event.days_supply is not None and event.days_supply > 0:
         window = timedelta(days=round(event.days_supply * (1 + event.refills)))
     else:

@@ -16,6 +16,7 @@ from math import isfinite
 from typing import Any
 
 from fhir_mapping.adherence import reported_adherence
+from fhir_mapping.admission_codes import is_ward_order
 from fhir_mapping.dose import quantity_units
 from fhir_mapping.dose_basis import (
     basis_of,
@@ -146,6 +147,8 @@ def events_of(
     # then no intolerance.
     stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
     noted = "note" in resource and kind is not DISPENSE  # RC s23 3b: "could not tolerate"
+    # A ward's order (category inpatient): never filled for home (ward_orders.py).
+    ward = kind is ORDER and is_ward_order(resource)
     events: list[MedicationEvent] = []
     for component in components:
         info = drug_info(component.ingredient)
@@ -281,6 +284,7 @@ def events_of(
                 else per_administration_mg(mg_high if mg_high is not None else mg, resource),
                 entry_dated,
                 stopped_for(resource) if stopped else None,  # RC s23 finding 5: `preg`
+                ward_order=ward,
             )
         )
     return events

@@ -117,7 +117,11 @@ class MappingPolicy:
     # switching strategies", with the Maudsley Prescribing Guidelines' 4-week example; found with
     # the search tool, not in ../shared/clinical: corroborated). Longer would call a true
     # augmentation whose base drug was stopped weeks later a switch; the staging then counts one
-    # augmentation fewer, the smaller error.
+    # augmentation fewer, the smaller error. The same window says a course that ended (or states
+    # its end) within it of its last step down was tapered to a stop: those weeks are not weeks
+    # at an adequate dose (taper_weeks.py, session 26 LA item 2). Longer would drop a reduced
+    # dose's weeks from more trials (a trial "too short" longer); shorter would count more tapers
+    # as tried doses (a drug called failed on weeks off it), the larger error.
     cross_taper_weeks: float = 4.0
     # The current episode ends after >= 6 months of remission (PHQ-9 < 5) or a treatment-free gap
     # of that length ending in a PHQ-9 < 5 (ATHF long form separates episodes by 2 months of

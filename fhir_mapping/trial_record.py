@@ -25,7 +25,6 @@ from operator import attrgetter
 
 from fhir_mapping.adequacy import adequate_from, judge
 from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, outside_tail, with_reported
-from fhir_mapping.combination_products import course_product
 from fhir_mapping.course_clusters import _Cluster, _coverage, _without, statement_tail
 from fhir_mapping.course_events import (
     _as_needed,
@@ -54,6 +53,7 @@ from fhir_mapping.course_support import (
     _unconfirmed_since,
     _written_dates,
 )
+from fhir_mapping.course_use import course_use
 from fhir_mapping.dose_not_tolerated import doses_not_tolerated
 from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline, with_todays_dose
 from fhir_mapping.drug_table import DrugInfo
@@ -62,7 +62,6 @@ from fhir_mapping.events import EventKind
 from fhir_mapping.fill_dose import ordered_beside_fills, within_fills
 from fhir_mapping.first_fill import dose_dated, ordered_on
 from fhir_mapping.fixed_course import fixed_course
-from fhir_mapping.indications import course_indication
 from fhir_mapping.listed_start import listed_to_confirm
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -71,10 +70,8 @@ from fhir_mapping.record import (
     DoseBasis,
     DoseSegment,
     InadequacyReason,
-    IndicationCategory,
     Intolerance,
     Role,
-    StatedReason,
     Trial,
     Verdict,
 )
@@ -82,6 +79,7 @@ from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.taper import taper_start, taper_timeline
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
+from fhir_mapping.ward_orders import after_the_ward
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
 
@@ -99,8 +97,7 @@ _NOTE_ORDER = attrgetter("start", "end", "key")
 _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
 _TAPER = attrgetter("taper")
-_REASONS = attrgetter("reasons")
-_DEPRESSION_REASON = IndicationCategory.DEPRESSION
+_WARD_ORDER = attrgetter("ward_order")
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
@@ -158,6 +155,8 @@ def _trial(
     timeline = _timeline(dose_dated(spans) or events)  # an order's dose from its first fill
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
+    if any(map(_WARD_ORDER, events)):
+        timeline = after_the_ward(timeline, events)  # session 26 LA: the stay's dose ends with it
     minimum, maximum = (info.min_adequate_mg, info.max_mg) if info is not None else (None, None)
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
     basis, per_administration = _dose_basis(events)
@@ -206,6 +205,10 @@ def _trial(
     intolerance = _intolerance(events, documented)
     as_needed = _as_needed(events) if info is not None and info.low_dose_only_as_needed else False
 
+    # Where a taper to a stop begins (taper_weeks.py): its weeks are no weeks at a dose tried.
+    taper_from = taper_start(events)
+    ends_soon = _ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None
+
     def verdict_of(
         judged: Sequence[DoseSegment],
     ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
@@ -219,6 +222,8 @@ def _trial(
             policy,
             intolerant=intolerance is not None,
             as_needed=as_needed,
+            taper_from=taper_from,
+            ends_soon=ends_soon,
         )
 
     verdict, reasons, weeks, verdict_notes = verdict_of(segments)
@@ -249,43 +254,9 @@ def _trial(
     fixed = fixed_course(info, ingredient, policy)
     if fixed is not None:
         verdict, reasons, verdict_notes = fixed
-    # Contrave's bupropion (a weight-management product) is never a trial (combination_products).
-    product, not_a_trial = course_product([e.product for e in events], ingredient)
-    before_product = (verdict, reasons, verdict_notes)
-    if not_a_trial is not None:
-        verdict, reasons, verdict_notes = not_a_trial
-    # The orders' and statements' stated reasons (indications.py): a course whose every order
-    # and statement states a non-psychiatric reason (Zyban for smoking, duloxetine for
-    # neuropathy) is no depression trial. Most courses state none: one attribute read per event
-    # (issue 14).
-    stated: tuple[StatedReason, ...] = ()
-    if any(map(_REASONS, events)):
-        # READ12 finding 1: an order or statement stating no reason counts as it always has (a
-        # dispense states none in R4, so it says nothing either way).
-        unstated = any(not e.reasons and e.kind is not _DISPENSE for e in events)
-        stated, other_use = course_indication(
-            [r for e in events for r in e.reasons], ingredient, unstated=unstated
-        )
-        depression = [r for r in stated if r.category is _DEPRESSION_REASON]
-        if not_a_trial is not None and product is not None and depression:
-            # A product labelled for another use (Zyban, Contrave) whose order states depression:
-            # the prescriber's stated reason is the record's word on it, so the course is judged
-            # as any (recheck of review 12, q29: Zyban with no reason is no trial).
-            verdict, reasons, verdict_notes = before_product
-            verdict_notes = (
-                *verdict_notes,
-                f"{ingredient} taken in {product.brand or product.name}, ordered for "
-                f"{depression[0].text}: judged as a depression trial",
-            )
-        if other_use is not None:
-            # The order's own stated reason says more than the product's label (Zyban ordered for
-            # Z72.0: "ordered for smoking cessation (Z72.0)"), so it replaces the product's no.
-            if verdict is Verdict.NOT_A_TRIAL and not_a_trial is None:
-                # Already no trial (low dose, a fixed course, Contrave): its own reason stays,
-                # and the stated indication is said beside it.
-                verdict_notes = (*verdict_notes, other_use[2])
-            else:
-                verdict, reasons, verdict_notes = other_use[0], other_use[1], (other_use[2],)
+    (verdict, reasons, verdict_notes), product, stated = course_use(
+        events, ingredient, (verdict, reasons, verdict_notes)
+    )
     unshown = _not_shown_taken(events)
     if unshown is not None and verdict is not Verdict.NOT_A_TRIAL:
         # Review 14 W5, W6: orders that authorise nothing (intent plan), of unknown status, or
@@ -386,7 +357,7 @@ def _trial(
             stated_reasons=stated,
             dose_to_confirm_mg=within_fills(_to_confirm_upper(events), ordered),
             stops_on=_stops_on(spans, cluster.end, as_of) if ongoing else None,
-            ends_soon=_ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None,
+            ends_soon=ends_soon,
             newer_order_on_hold=_newer_order_on_hold(spans) if on_hold is None else None,
             order_stopped=_order_stopped(spans) if ongoing else None,
             doses_not_tolerated=doses_not_tolerated(events),
@@ -395,6 +366,6 @@ def _trial(
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
-            taper_from=taper_start(events),
+            taper_from=taper_from,
         )
     )

@@ -16,7 +16,10 @@ here:
   `Finding.visit` "ED visit on 2025-05-23"), so the card no longer says "on the problem list";
 - only the Encounter's `reasonCode` (no Condition): a finding of its own, dated the visit's
   start and citing the Encounter, unless a Condition already records the same kind for that
-  visit (one visit, one line).
+  visit (one visit, one line). A reason with no code of either kind is read by its words, as a
+  text-only Condition is (review s26 RC finding 1: Oracle Health's ED reason "Overdose" is text
+  only): self-harm or an overdose (self_harm_text.py, marked to confirm) and suicidal ideation
+  (diagnosis_text.py), whatever the visit's status (in progress or finished).
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
@@ -30,11 +33,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from fhir_mapping import self_harm_text
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
-from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date, source_ref
+from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, parse_date, source_ref
 from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.tms_safety import concept_label
 
 Resource = Mapping[str, Any]
 
@@ -49,14 +55,34 @@ REASON = "visit reason"
 ED_VISIT = "ED visit"
 
 
-def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, str]]:
-    """(kind, system, code, display) of each reasonCode coding of a suicide-risk kind."""
+def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
+    """(kind, system, code, display, verification) of each reasonCode coding of a suicide-risk
+    kind; for a reason no coding of which gives one, what its words say (`_text_kinds`)."""
     reasons = resource.get("reasonCode")
     for concept in reasons if isinstance(reasons, list) else ():
+        coded = False
         for system, code, display in codings(concept):
             for row in condition_matches(system, code):
                 if row.kind in _KINDS:
-                    yield row.kind, system, code, display or row.display
+                    coded = True
+                    yield row.kind, system, code, display or row.display, None
+        # A poisoning code that states its intent (T43.211A, accidental) decides, not the words.
+        if not coded and not self_harm_text.intent_coded(codings(concept)):
+            yield from _text_kinds(concept)
+
+
+def _text_kinds(concept: object) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
+    """A reason's words (text and displays): self-harm or an overdose (self_harm_text.py; its
+    `Finding.verification` marks it text only or of intent not recorded) and suicidal ideation
+    (diagnosis_text.py), system "text" as a text-only Condition's finding."""
+    text = concept_text(concept)
+    if not text:
+        return
+    harm = self_harm_text.reading(text)
+    if harm is not None:
+        yield FindingKind.SELF_HARM, "text", "", concept_label(concept), harm.value
+    if FindingKind.SUICIDAL_IDEATION in text_kinds(text):
+        yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), None
 
 
 def wants_visit(resource: Resource) -> bool:
@@ -156,7 +182,7 @@ def with_visit_findings(
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
         if start is not None and start > as_of:
             continue
-        for kind, system, code, display in _reason_kinds(visit):
+        for kind, system, code, display, verification in _reason_kinds(visit):
             # One visit, one line: a Condition of the same kind for this visit (or dated its
             # day) already says it.
             if (kind, rid) in seen or (kind, start) in dated:
@@ -172,6 +198,7 @@ def with_visit_findings(
                     source=source_ref(visit),
                     recorded=REASON,
                     visit=_visit_words(visit),
+                    verification=verification,
                 )
             )
     if not changed and not added:

@@ -18,9 +18,9 @@ Rules for a drug's ward days:
   given, a dose the MAR shows), noted on it, below (review s25 RK1 finding 2: 30 mg given daily
   on a 60 mg duloxetine order counted as an adequate trial) or above it (review s25 RK4 finding
   8: 20 mg charted daily on a 10 mg order read "raise 10 -> 20 mg/day", a dose already given);
-  (A finished stay order still sets the dose until a later record of another dose: the dose
-  timeline keeps a day's dose until the next event, and an order outranks a fill of the same
-  day; not changed here, see the s25 FX report);
+  an order the run's doses name is the ward's order, and a finished one ends after its last
+  dose given (ward_orders.py, session 26 LA: it no longer sets the dose against later home
+  fills);
 - a run whose record is an as-needed order (asNeededBoolean / asNeededCodeableConcept) is
   marked so (WardDose.as_needed): a night it was not wanted is no missed dose, and the run gives
   no ward PDC (review s25 RK1 finding 5).
@@ -43,6 +43,7 @@ from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, SourceRef
 from fhir_mapping.ward_adherence import ward_runs
 from fhir_mapping.ward_doses import WardDoses, read_ward_doses
+from fhir_mapping.ward_orders import ended_on_ward
 
 Resource = Mapping[str, Any]
 
@@ -143,6 +144,8 @@ def _given_under(event: MedicationEvent, run: tuple[WardDose, ...]) -> Medicatio
     under the order at another dose sets the order's dose)."""
     if event.as_needed:
         run = tuple(replace(d, as_needed=True) for d in run)
+    if any(d.request == str(event.source) for d in run):
+        event = ended_on_ward(event, run)  # the ward gave it: its dose holds over the stay
     ward = _ward_mg(run, str(event.source))
     if ward is None or event.mg_per_day is None or ward == event.mg_per_day:
         return replace(event, ward_doses=event.ward_doses + run)

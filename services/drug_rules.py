@@ -117,6 +117,10 @@ class DrugRule:
     # approves them for pediatric depression at all). Only "label" rows are named as
     # "FDA-approved at <age>" (`labelled_at`). "" on every other row.
     min_age_basis: str = ""
+    # Condition rows whose note is too long for a summary: the risk in a few words, so the summary
+    # states it rather than "see the caveat" (review s26 RG finding 2: lithium in pregnancy). ""
+    # on the rows whose note fits, and on every age row.
+    short_note: str = ""
 
     def under_min_age_short(self) -> str:
         """The few words a short summary says below `min_age`: "not established for depression
@@ -234,6 +238,7 @@ def condition_rules() -> tuple[DrugRule, ...]:
             source=row["source"].strip(),
             finding=FindingKind(row["finding"].strip()),
             finding_codes=code_set_named(row.get("finding_codes") or ""),
+            short_note=(row.get("short_note") or "").strip(),
         )
         for row in data_rows("condition_drug_rules.csv")
     )
@@ -253,6 +258,19 @@ class RunningCaution:
     source: str
     status: str
     cite: str = ""  # what the card prints ("Cymbalta label 2 and 5.2"); `source` stays in the table
+    # The row's words beside a pacemaker in use (services/pacing.py), for a running course:
+    # first sentence the note, the rest what to do; "" on the rows a pacemaker does not soften
+    # (s26 item 2; the order's words are `if_paced`, tables.DrugCaution).
+    if_paced_running: str = ""
+    # The running card's indicator for this row (`running_indicator`; "" is the topic's
+    # warning): "critical" on the tricyclics' active high-grade AV block and acute-MI rows, the
+    # order card's severity (review s26 RN finding 3); a pacemaker that softens the row
+    # makes it a warning again (pacing.Pacing.severity, the one rule for both hooks).
+    indicator: str = ""
+    # The summary's words for what to do with the running course (`running_short`), said while
+    # the row is not softened: "contraindicated (ECG and cardiology now; do not stop it
+    # abruptly)"; "" asks to review whether it should continue (running_caution_pairs.REVIEW).
+    short: str = ""
 
 
 @cache
@@ -267,6 +285,9 @@ def running_cautions() -> tuple[RunningCaution, ...]:
             source=row["source"].strip(),
             status=row["status"].strip(),
             cite=row["cite"].strip(),
+            if_paced_running=(row.get("if_paced_running") or "").strip(),
+            indicator=(row.get("running_indicator") or "").strip(),
+            short=(row.get("running_short") or "").strip(),
         )
         for row in data_rows("drug_cautions.csv")
     )

@@ -94,3 +94,13 @@ def applied(finding: Finding) -> str:
 def _mention(finding: Finding) -> bool:
     """Named only in the text of an entry coded as another diagnosis (no code of its own)."""
     return finding.verification == TEXT_MENTION
+
+
+def resolved_text(finding: Finding, undated: str = " (no date on record)") -> str:
+    """A finding no longer active as the record dates it: "resolved 2025-01-10", "in remission
+    2025-01-10", "resolved (no date on record)" (`undated` follows the word when no abatement
+    date is on record: ", no date on record" inside a parenthesis). The one wording of a past
+    finding on the cards that keep it (a resolved heart block beside a running tricyclic, s26
+    item 1; a clipped aneurysm, a past tardive dyskinesia): said as history, never as current."""
+    word = "in remission" if finding.state == "remission" else "resolved"
+    return f"{word} {finding.abated.isoformat()}" if finding.abated else f"{word}{undated}"

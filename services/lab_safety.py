@@ -82,6 +82,17 @@ class LabRule:
     # citalopram or escitalopram order with a QTc above 500 ms, where citalopram's label says
     # to discontinue it; review s24 RB finding 10); "" for the topic's own.
     indicator: str = ""
+    # The upper line itself counts as beyond it (`above`: at or above): the qtc-warning rows,
+    # where a QTc of exactly 480 ms is prolonged by the AHA/ACCF values and is no lesser risk
+    # than 481 (review s26 RG finding 4; data/lab_safety.csv `at_line`, with its source).
+    at_line: bool = False
+
+    def beyond(self, lab: LabResult) -> str:
+        """The words of `lab` past the upper line: "above 480 ms", or "at the 480 ms line" for
+        a result exactly at the line of a row whose line itself counts (`at_line`)."""
+        if self.at_line and value(lab) == self.high:
+            return f"at the {self.bounds()} line"
+        return f"above {self.bounds()}"
 
     def applies_to(self, ingredient: str, drug_class: str) -> bool:
         return ingredient in self.drugs or drug_class in self.classes
@@ -121,6 +132,7 @@ def rules() -> tuple[LabRule, ...]:
             stop_line=(row.get("stop_line") or "").strip(),
             min_age=int(age) if (age := (row.get("min_age") or "").strip()) else None,
             indicator=(row.get("indicator") or "").strip(),
+            at_line=(row.get("at_line") or "").strip() == "true",
         )
         for row in csv.DictReader(text.splitlines())
     )
@@ -145,12 +157,15 @@ def level_target(ingredient: str, age: int | None, policy: Policy) -> LabRule | 
 
 
 def above(rule: LabRule, lab: LabResult) -> bool | None:
-    """Whether the result is above the rule's upper bound: by its value in a known unit, else by
-    the lab's own interpretation (H/HH) when the rule has an upper bound; None: not known."""
+    """Whether the result is above the rule's upper bound (at or above it for an `at_line` row):
+    by its value in a known unit, else by the lab's own interpretation (H/HH) when the rule has
+    an upper bound; None: not known."""
     if rule.high is None:
         return None
     number = value(lab)
     if number is not None:
+        if rule.at_line and number == rule.high and lab.comparator in (None, ">", ">="):
+            return True  # the line itself counts; "<=" or "<" at the line may be below it
         return _beyond(number, rule.high, lab.comparator, upper=True)
     return True if lab.flag == "high" else None
 

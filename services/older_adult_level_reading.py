@@ -80,14 +80,16 @@ class LevelAdvice:
         assert self.level is not None
         return f"{self.row.ingredient} level {text(self.level)}"
 
-    def check_words(self) -> str:
+    def check_words(self, *, at_order: bool = False) -> str:
         """What the level on record means for the dose (module docstring), one or two
-        sentences ending in a full stop."""
+        sentences ending in a full stop; `at_order`: said on the prescriber's own order
+        (order_checks/older_adult_level_dose.py), which is no ready-to-accept proposal."""
         state, bounds = self.state, self.row.level_range()
         if state is LevelState.BELOW:
+            tail = "." if at_order else "; not offered as a ready-to-accept order."
             return (
                 f"{self._level()} is below the {bounds} range: a raise may be considered, with "
-                "an ECG before it and a level after; not offered as a ready-to-accept order."
+                f"an ECG before it and a level after{tail}"
             )
         if state is LevelState.IN_RANGE:
             return (
@@ -110,7 +112,7 @@ class LevelAdvice:
             if self.unreceived
             else ""
         )
-        return f"{self.row.check_words()[:-1]}{earlier}{unseen}."
+        return f"{self.row.check_words(at_order=at_order)[:-1]}{earlier}{unseen}."
 
     def hold_sentence(self, age: int) -> str:
         """Why a raise is text only: "At 78 its label gives ...: <check_words>"."""

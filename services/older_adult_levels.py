@@ -51,12 +51,14 @@ class LevelDosed:
             f"responses at plasma levels of {self.level_range()} ({self.cite}{flag})"
         )
 
-    def check_words(self) -> str:
-        """ "check a nortriptyline level (and an ECG) before any raise, ..."."""
+    def check_words(self, *, at_order: bool = False) -> str:
+        """ "check a nortriptyline level (and an ECG) before any raise, ..."; `at_order`: said
+        on the prescriber's own order (order_checks/older_adult_level_dose.py), which is no
+        ready-to-accept proposal."""
+        tail = "." if at_order else "; not offered as a ready-to-accept order."
         return (
             f"check a {self.ingredient} level (and an ECG) before any raise, and raise it only "
-            f"while the level is below {cards.fmt_mg(self.level_low)} {self.level_unit}; not "
-            "offered as a ready-to-accept order."
+            f"while the level is below {cards.fmt_mg(self.level_low)} {self.level_unit}{tail}"
         )
 
     def hold_sentence(self, age: int) -> str:

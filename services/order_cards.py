@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 
 from fhir_mapping.record import DraftOrder
-from services import cards, tables
+from services import cards, draft_removal, tables
 from services.order_checks.model import OrderCheck, dedupe_key, joined_key
-from services.recommendation import INDICATOR_ORDER, Recommendation
+from services.recommendation import INDICATOR_ORDER, Indicator, Recommendation
 
 
 def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
@@ -48,10 +48,15 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
         if basis
         else None
     )
+    # A critical card offers to remove the draft it is about (draft_removal.py, s26 LC item 3).
+    removals = (
+        draft_removal.removals(f.draft for f in findings) if indicator is Indicator.CRITICAL else ()
+    )
     return cards.make(
         topic,
         summary=first.summary,
         detail=detail,
+        suggestions=removals,
         dedupe_key=keys,
         indicator=indicator,
         source=source,

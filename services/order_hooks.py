@@ -105,6 +105,7 @@ from services.order_checks.falls import falls_check
 from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
 from services.order_checks.intolerance import intolerance_check
+from services.order_checks.labelled_use import labelled_use_check
 from services.order_checks.labs import lab_checks
 from services.order_checks.lithium_ect import ect_draft_check
 from services.order_checks.maoi import maoi_check
@@ -278,6 +279,8 @@ def run_order_checks(
             falls_check(ctx, draft),  # Beers 2023 Table 3 falls (review s21 RD finding 2)
             # A short half-life SSRI/SNRI just stopped untapered (review 14 M4).
             discontinuation_check(ctx, draft),
+            # Zuranolone with no postpartum depression on record (review s26 RG finding 3).
+            labelled_use_check(ctx, draft),
         ]
         both = combined.get(draft.ingredient)
         if both is None:

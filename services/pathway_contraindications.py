@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding, FindingKind
-from services import tables
+from services import finding_words, tables
 from services.card_format import record_cite
 from services.pathway import PathwayFacts
 from services.pathway_option_table import options
@@ -32,13 +32,6 @@ class Blocked:
 NONE = Blocked()
 
 
-def _resolved(finding: Finding) -> str:
-    """ "resolved 2015-06-01", "in remission 2015-06-01", "resolved (no date on record)"."""
-    word = "in remission" if finding.state == "remission" else "resolved"
-    when = finding.abated.isoformat() if finding.abated else "(no date on record)"
-    return f"{word} {when}"
-
-
 def _named(finding: Finding) -> str:
     """ "Cerebral aneurysm, nonruptured (ICD-10-CM I67.1, since 2023-04-01, Condition/c-1)";
     a Condition no longer active is history with its dates: "Left MCA aneurysm, clipped 2015
@@ -47,7 +40,9 @@ def _named(finding: Finding) -> str:
     is still aneurysmal vascular disease: the safer reading)."""
     parts = [finding.coding] if finding.code else []
     if finding.state != "active":
-        parts.append(f"{finding.onset_text or 'onset not recorded'}, {_resolved(finding)}")
+        parts.append(
+            f"{finding.onset_text or 'onset not recorded'}, {finding_words.resolved_text(finding)}"
+        )
     elif finding.onset_phrase:
         parts.append(finding.onset_phrase)
     # The Condition's id only when it has no onset to name it by (cards.record_cite).

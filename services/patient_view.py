@@ -27,6 +27,7 @@ from services.rules import (
     age_dose_limit,
     alcohol_once,
     angle_closure_hold,
+    contraindicated_once,
     diagnosis_review,
     inpatient_hold,
     interactions,
@@ -43,6 +44,7 @@ from services.rules import (
     psychotherapy,
     recurrence,
     relapse,
+    relapse_hold,
     running_blood_pressure,
     running_cautions,
     running_formulation_dose,
@@ -56,7 +58,7 @@ from services.rules import (
     suicide_risk,
     supply_ran_out_hold,
     tms_course,
-    tms_raise_held,
+    tms_follows_optimise,
     tms_referral,
     unconfirmed_signal_hold,
 )
@@ -164,6 +166,9 @@ def run_rules(
     shown = lithium_ect.on_screen(ctx, shown, hidden)
     # A raise of a running tricyclic with angle-closure glaucoma coded (review 13 W5).
     shown = angle_closure_hold.hold_one_click(ctx, shown)
+    # A relapse on a running antidepressant (review s26 RN finding 4): its review, and the dose
+    # it optimises, come before the optimise card's switch or adjunct.
+    shown = relapse_hold.hold_one_click(ctx, shown, hidden)
     # Last: a diagnosis review asking to settle a finding before escalating (an abnormal TSH)
     # holds what no safety card above has held already, under its own line.
     shown = diagnosis_review.hold_one_click(ctx, shown, hidden)
@@ -177,12 +182,17 @@ def run_rules(
     # names what it holds and words the summary; this one takes what they left, its line on top.
     shown = item9_not_recorded.hold_one_click(ctx, shown, hidden)
     shown = item9_not_recorded.alone(ctx, shown, hidden)
-    # The TMS card's "raise <drug> first" led instead by what holds that raise on the optimise
-    # card (recheck s24 RC finding 2): after every hold, so it reads the holds said.
-    shown = tms_raise_held.follow_optimise(ctx, shown)
+    # The TMS card's "raise <drug> first" or "an adjunct first" led instead by what holds that
+    # step on the optimise card (recheck s24 RC finding 2, review s26 RN finding 7): after every
+    # hold, so it reads the holds said.
+    shown = tms_follows_optimise.follow_optimise(ctx, shown)
     # Drinking said once (review s24 RN finding 7): the diagnosis review's alcohol line rides on
     # the running-drug card that names the same drinking (duloxetine), one card, two lines.
     shown = alcohol_once.fold(ctx, shown, hidden)
+    # A running drug a critical row rules out (an unpaced complete heart block beside a
+    # tricyclic: review s26 RN finding 3): its supply question rides on that card, the
+    # adherence review leaves when it was all it said.
+    shown = contraindicated_once.fold(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

@@ -44,11 +44,14 @@ from services.risk_events import unread_line as unread_line  # acute_risk reads 
 from services.risk_signal import CheckKind, RiskCheck, RiskEvent, SignalKind
 from services.risk_wording import (
     at_visit,
+    coding_words,
     history_line,
     ideation_words,
+    intent_unknown,
     recorded_where,
     screen_text,
-    summary_name,
+    self_harm_name,
+    text_only,
 )
 
 
@@ -174,18 +177,23 @@ def _events(
             current.append(finding)
             # A recent attempt is the strongest short-term risk factor: escalated wording.
             # Recorded at a visit, the visit is named (its words hold the date).
+            # Named in words alone (no mapped code): worded "text only: confirm"; an overdose
+            # whose intent the words do not give is not escalated as an attempt (review s26 RC
+            # finding 1; fhir_mapping/self_harm_text.py).
             where = recorded_where(finding)
-            name = summary_name(finding, "Self-harm or suicide attempt")
+            name = self_harm_name(finding)
             events.append(
                 RiskEvent(
                     SignalKind.SELF_HARM,
                     finding.onset,
-                    f"{finding.display} ({finding.coding})" + (f", {where}" if where else ""),
+                    f"{finding.display} ({coding_words(finding)})"
+                    + (f", {where}" if where else ""),
                     at_visit(finding, name) if where else name,
-                    True,
+                    not intent_unknown(finding),
                     finding.source,
                     weight=3,
                     dated=finding.visit is not None,
+                    to_confirm=text_only(finding),
                 )
             )
         else:

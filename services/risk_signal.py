@@ -63,6 +63,9 @@ class RiskEvent:
     # (Score.day_text): `day` is then the latest day it allows, up to as-of (review s23 RT
     # finding 3), and the card names the month, never that day.
     written: str | None = None
+    # Self-harm named in words alone, no mapped code (services/risk_wording.text_only): the card
+    # asks to confirm it (review s26 RC finding 1).
+    to_confirm: bool = False
 
     def when(self) -> str:
         if self.written is not None:

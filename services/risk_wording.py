@@ -10,7 +10,7 @@ window, no policy; the events (risk_events.py) and the assessments word screens 
 
 from __future__ import annotations
 
-from fhir_mapping import visit_risk
+from fhir_mapping import self_harm_text, visit_risk
 from fhir_mapping.record import Finding
 from fhir_mapping.suicide_screen import INSTRUMENT, SuicideScreen
 
@@ -56,7 +56,50 @@ def at_visit(finding: Finding, name: str) -> str:
 def history_line(finding: Finding, note: str) -> str:
     onset = f" {finding.onset_phrase}" if finding.onset_phrase else ""
     where = recorded_where(finding)
-    return f"{finding.display} ({finding.coding}){onset}{', ' + where if where else ''}: {note}"
+    return (
+        f"{finding.display} ({coding_words(finding)}){onset}{', ' + where if where else ''}: {note}"
+    )
+
+
+def text_only(finding: Finding) -> bool:
+    """A self-harm or overdose finding read from words alone (fhir_mapping/self_harm_text.py: a
+    Condition no code mapped, a visit reason in text): the card asks to confirm it."""
+    return finding.system == "text" and finding.verification in (
+        self_harm_text.TEXT_ONLY,
+        self_harm_text.INTENT_UNKNOWN,
+    )
+
+
+def intent_unknown(finding: Finding) -> bool:
+    """An overdose or poisoning in words that do not say whether it was intentional."""
+    return finding.verification == self_harm_text.INTENT_UNKNOWN
+
+
+def _text_source(finding: Finding) -> str:
+    return "visit reason" if finding.recorded == visit_risk.REASON else "diagnosis"
+
+
+def coding_words(finding: Finding) -> str:
+    """What stands in a line's parenthesis for the code: "ICD-10-CM T43.222A"; for self-harm in
+    words alone "diagnosis text only, no mapped code: confirm" (review s26 RC finding 1)."""
+    if not text_only(finding):
+        return finding.coding
+    intent = "intent not recorded, " if intent_unknown(finding) else ""
+    return f"{intent}{_text_source(finding)} text only, no mapped code: confirm"
+
+
+def self_harm_name(finding: Finding) -> str:
+    """The summary's name of a current self-harm finding: the chart's display when short, else
+    the kind and its code; in words alone, what it may be and "text only: confirm", never the
+    claim of an attempt the words do not make (an overdose whose intent is not recorded)."""
+    if not text_only(finding):
+        return summary_name(finding, "Self-harm or suicide attempt")
+    what = (
+        "Overdose, intent not recorded"
+        if intent_unknown(finding)
+        else "Self-harm or suicide attempt"
+    )
+    return f"{what} ({_text_source(finding)} text only: confirm)"
 
 
 def ideation_words(finding: Finding) -> tuple[str, str, bool]:

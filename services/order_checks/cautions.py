@@ -34,6 +34,7 @@ from services.order_checks.caution_lines import (
 )
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.order_checks.pregnancy_lines import (
+    feeding_unknown_line,
     late_pregnancy_line,
     past_stage,
     past_words,
@@ -105,14 +106,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # contraindication, not a first-degree block's warning, with both on record): one line per
     # danger, the most severe.
     coded = {c.finding for c in rows if ctx.facts.findings_of(FindingKind(c.finding))}
-    superseded = {k for c in rows if c.finding in coded for k in c.supersedes}
+    superseded = tables.superseded(draft.ingredient.lower(), coded)
     # A pacemaker on record makes a row with an `if_paced` note a warning naming it (rk3
     # finding 5: a paced heart block is not the unpaced block's critical contraindication).
-    pace_rows = any(c.if_paced and c.finding in coded for c in rows)
-    paced = pacing.pacemaker(ctx) if pace_rows else None
     # A pacemaker Device with no status recorded: not counted as pacing (the row stays as it
     # is), but named so the prescriber can confirm it (review s25 rk5 finding 2).
-    unpaced = pacing.unrecorded(ctx) if pace_rows else None
+    pace_rows = any(c.if_paced and c.finding in coded for c in rows)
+    paced = pacing.reading(ctx) if pace_rows else pacing.NOT_PACED
     # The line a card leads with: its most severe row (critical, then a contraindication), not
     # the table's first (rk3 finding 1).
     lead_line: tuple[str, str] | None = None
@@ -133,13 +133,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             on_record = finding_words.named_first(findings)
             said.add(caution.finding)
             note, why, instead = caution.note, "", caution.instead
-            is_paced = paced is not None and bool(caution.if_paced)
+            is_paced = paced.softens(caution.if_paced)
             if is_paced:
                 note, _, why = caution.if_paced.partition(". ")
                 instead = ""
             rank = 0 if is_paced else 2 if caution.critical else int(caution.contraindication)
             bars += caution.contraindication and not is_paced
-            critical = critical or (caution.critical and not is_paced)
+            critical = critical or paced.critical(caution.indicator, caution.if_paced)
             basis.append(caution.cite)
             # A row of an earlier pregnancy stage than the record dates (paroxetine's
             # first-trimester line at 32 weeks): said after the lines of the stage, as past.
@@ -156,13 +156,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 on_record,
                 f"{on_record.display}, {on_record.coding}"
                 + _when(ctx, on_record)
-                + (f"; pacemaker: {_pacemaker_named(paced)}" if is_paced and paced else "")
-                + (
-                    f"; pacemaker status not recorded ({_pacemaker_named(unpaced)}): read as"
-                    " not pacing until confirmed"
-                    if unpaced and caution.if_paced
-                    else ""
-                ),
+                + paced.words(caution.if_paced),
             )
             source = (
                 f"{f'. {why}' if why else ''}"
@@ -235,6 +229,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                         else []
                     ),
                     f"{name}: {rule.note} ({rule.cite})",
+                    # The row's risk in a few words (its `short_note`), before the short forms
+                    # that name no risk at all (review s26 RG finding 2).
+                    *(
+                        [f"{name}: {rule.short_note} ({rule.cite})", f"{name}: {rule.short_note}"]
+                        if rule.short_note
+                        else []
+                    ),
                     f"{name}: not to be used for this patient ({rule.cite})"
                     if rule.choice not in _NOT_A_BAR
                     # A caveat or an info row is not a bar: its short form never says "not to be
@@ -252,7 +253,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # The record dates the pregnancy in its third trimester (an SSRI or SNRI), or names only a
     # pregnancy past its window (a drug with a pregnancy row): information lines
     # (pregnancy_lines.py; review s21 RD findings 8, 5).
-    for extra in (late_pregnancy_line(ctx, draft), stale_pregnancy_line(ctx, draft)):
+    # A birth on record with breastfeeding not recorded: the lactation row asked, not assumed
+    # (review s26 GB item 1).
+    for extra in (
+        late_pregnancy_line(ctx, draft),
+        stale_pregnancy_line(ctx, draft),
+        feeding_unknown_line(ctx, draft),
+    ):
         if extra is not None:
             found.append((extra[0], extra[1]))
             basis.append(extra[2])
@@ -322,12 +329,6 @@ def _when(ctx: RuleContext, finding: Finding) -> str:
     # onset.
     said = finding.onset_phrase if finding.onset_recorded else f"onset {onset}"
     return f", {said}: within the last {window}"
-
-
-def _pacemaker_named(finding: Finding) -> str:
-    """ "Presence of cardiac pacemaker, ICD-10-CM Z95.0, since 2019-03-04"; a Device has no
-    implant date in R4: its display and code alone."""
-    return f"{finding.display}, {finding.coding}" + (f", {finding.dated}" if finding.onset else "")
 
 
 def _window_words(days: int) -> str:

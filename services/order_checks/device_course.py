@@ -31,7 +31,7 @@ from datetime import timedelta
 from functools import cache
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Role
-from services import cards, device_course_now, tables
+from services import cards, device_course_now, open_referrals, tables
 from services.device_course_now import CourseNow
 from services.lithium_ect import LITHIUM
 from services.order_checks.model import OrderCheck
@@ -168,7 +168,7 @@ def device_course_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
         return None
     now = device_course_now.running(ctx.record, ctx.policy)
     if now is None:
-        return None  # nearly every chart
+        return _outcome_pending_check(ctx, draft)  # nearly every chart: None
     if now.tms is None and draft.ingredient == LITHIUM:
         return None  # the lithium-ECT card names the course (module docstring)
     change = _change(ctx, draft)
@@ -213,4 +213,48 @@ def device_course_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
         # A reduction is no risk to warn of: the team hearing of it is information.
         indicator=Indicator.INFO if change == REDUCTION else None,
         basis=basis,
+    )
+
+
+def _outcome_pending_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """A drug change drafted after an acute ECT course ended with its outcome not on record
+    (open_referrals.ect_outcome_pending, the rule the optimise card's hold reads; s26 LC item 2:
+    aripiprazole or lithium drafted there got no card while patient-view held the same adjuncts
+    one click). A response to ECT is continued, so the next drug step depends on it. Lithium
+    too: the lithium-ECT card speaks only while the course runs."""
+    sessions = open_referrals.ect_outcome_pending(ctx.record, ctx.policy)
+    if not sessions:
+        return None  # nearly every chart
+    change = _change(ctx, draft)
+    if change is None:
+        return None
+    name = draft.ingredient.capitalize()
+    ended = sessions[-1].isoformat()
+    count = cards.plural(len(sessions), "session")
+    head = (
+        f"**Acute ECT course ended {ended}** (since {sessions[0].isoformat()}, {count}), no "
+        "PHQ-9 after its last session: its outcome is not recorded yet. "
+    )
+    if change == REDUCTION:
+        summary = cards.fit_summary(
+            f"{name} dose reduction ordered after an ECT course ({ended}): outcome not recorded",
+            f"{name} ordered after an ECT course: outcome not recorded",
+        )
+        line = head + (
+            "A dose reduction need not wait: record the outcome (a PHQ-9) and tell the ECT "
+            "service of it."
+        )
+    else:
+        summary = cards.fit_summary(
+            f"{name} ordered after an ECT course ended {ended}: its outcome (a PHQ-9) is not "
+            "recorded yet",
+            f"{name} ordered after an ECT course ({ended}): outcome not recorded",
+        )
+        line = head + (
+            f"A response to ECT is continued, so what comes next depends on it: {change} now "
+            "could not be told apart from the course's effect. Unless it cannot wait, record "
+            "the outcome (a PHQ-9) and the ECT service's view first."
+        )
+    return OrderCheck(
+        TOPIC, draft, summary, line, indicator=Indicator.INFO if change == REDUCTION else None
     )

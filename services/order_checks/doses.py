@@ -28,6 +28,7 @@ from services.order_checks import formulation_doses, label_doses
 from services.order_checks.age_unit import age_limit_card, unit_above_age, unit_said
 from services.order_checks.label_allows import within_label_check
 from services.order_checks.model import ABOVE, BELOW, NOT_CHECKED, OrderCheck
+from services.order_checks.older_adult_level_dose import level_dose_check
 from services.order_checks.older_adult_start import start_check
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
@@ -242,8 +243,9 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     limit = age_limits.exceeded(draft.ingredient, age, draft.mg_per_day_upper, draft.formulation)
     if limit is None:
         # No dose read and one unit above the limit (s25 RO 3); else a new start above the
-        # label's older-adult start dose (s25 FA item 2); above the maximum, that card says it.
-        return unit_above_age(ctx, draft) or start_check(ctx, draft)
+        # label's older-adult start dose (s25 FA item 2); above the maximum, that card says it;
+        # else a dose above the label's older-adult range of a drug dosed by level (s26 item 3).
+        return unit_above_age(ctx, draft) or start_check(ctx, draft) or level_dose_check(ctx, draft)
     form = limit.form()  # " CR": the limit is that formulation's own (age_limits.py)
     name, mg, top = (
         f"{draft.ingredient.capitalize()}{form}",

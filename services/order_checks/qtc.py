@@ -176,8 +176,8 @@ def _qtc_compared(
             QTC,
             draft,
             fit(
-                f"{head}: above {stop.bounds()}, where {_says(stop, subject)}",
-                f"{head}: above {stop.bounds()}",
+                f"{head}: {stop.beyond(lab)}, where {_says(stop, subject)}",
+                f"{head}: {stop.beyond(lab)}",
             ),
             f"{latest} is {shown}.{then} {named}{running} prolongs the QT interval "
             f"{_stop_line(stop)} ({stop.cite}){_unverified_for(stop, subject)}. {advice}"
@@ -210,11 +210,11 @@ def _qtc_compared(
             QTC,
             draft,
             fit(
-                f"{head}: above {line.bounds()}{near}",
-                f"{head}: above {line.bounds()}",
+                f"{head}: {line.beyond(lab)}{near}",
+                f"{head}: {line.beyond(lab)}",
                 head,
             ),
-            f"{latest} is {shown}, above {line.bounds()} ({line.cite}"
+            f"{latest} is {shown}, {line.beyond(lab)} ({line.cite}"
             f"{', UNVERIFIED' if line.status == 'UNVERIFIED' else ''}){near}.{then} {named}{running} "
             # A row's own clause (data/lab_safety.csv `stop_line` of a caution row: trazodone,
             # mirtazapine, whose labels claim no dose dependence), else citalopram's.
@@ -315,11 +315,11 @@ def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:
     if readable is not None and lab_safety.is_recent(ctx.record, ctx.policy, readable):
         shown = f"QTc {lab_safety.text(readable)}"
         if stop is not None and lab_safety.above(stop, readable):
-            return f"{shown}, above {stop.bounds()}, where {stop.says}"
+            return f"{shown}, {stop.beyond(readable)}, where {stop.says}"
         if caution is not None and lab_safety.above(caution, readable):
             band = lab_safety.rule_for("qtc-warning", ingredient, drug_class)
             line = band if band is not None and lab_safety.above(band, readable) else caution
-            return f"{shown}, above {line.bounds()}"
+            return f"{shown}, {line.beyond(readable)}"
     if lab_safety.readable(lab):
         return None
     if _no_qtc_reported(ctx, lab):

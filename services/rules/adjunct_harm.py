@@ -56,6 +56,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import Finding, FindingKind, Role
 from services import cards, drug_rules, screen, screen_refs, tables, trial_dates
+from services.finding_words import resolved_text
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -65,7 +66,6 @@ from services.rules.adjunct_harm_signs import (
     harm_of,
     harmed_ingredients,
     harms,
-    resolved_text,
     rows,
 )
 from services.rules.context import RuleContext

@@ -16,6 +16,7 @@ from functools import cache
 
 from fhir_mapping.record import Finding, FindingKind, LabResult, Trial
 from services import cards, drug_rules, lab_safety, tables
+from services.finding_words import resolved_text
 from services.pathway_options import unverified_mark
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import running_antipsychotics
@@ -68,12 +69,6 @@ class Sign:
             return f"{self.row.harm}|{self.finding.code}|{self.finding.onset_text}"
         assert self.lab is not None
         return f"{self.row.harm}|{self.lab.date.isoformat()}|{self.lab.value}"
-
-
-def resolved_text(f: Finding) -> str:
-    """ "resolved 2018-06-01", "inactive 2018-06-01", or "resolved (no date on record)"."""
-    word = "in remission" if f.state == "remission" else "resolved"
-    return f"{word} {f.abated.isoformat()}" if f.abated else f"{word} (no date on record)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,7 +235,7 @@ def first_then_all(summary: str, reasons: Sequence[tuple[str, bool]]) -> str:
 def steps(held_bys: Sequence[str]) -> list[str]:
     """The steps that settle every hold of `held_bys`, said together, longest first, the
     suicide-risk ones first (`ordered`): what another card leads with while the optimise card
-    holds a step it would name (rules/tms_raise_held.py)."""
+    holds a step it would name (rules/tms_follows_optimise.py)."""
     return _joined_steps(ordered(held_bys))
 
 
@@ -283,10 +283,10 @@ def _heads(head: str) -> Iterator[str]:
     shorter = head.split("; ", 1)[0]
     shorter = re.sub(r"\)[^()]+$", ")", shorter)
     if shorter != head:
-        yield shorter + _ELLIPSIS
+        yield shorter
     bare = re.sub(r", \d+(?:\.\d+)? ?%\)", ")", shorter)
     if bare != shorter:
-        yield bare + _ELLIPSIS
+        yield bare
     close = bare.find(")")
     if 0 < close < len(bare) - 1:
-        yield bare[: close + 1] + _ELLIPSIS
+        yield bare[: close + 1]

@@ -238,7 +238,7 @@ def _raise_held(found: HeldSummary, held: Sequence[Suggestion], held_by: Sequenc
     # The adjuncts held with the raise (fix19l item 2): a summary that went on "then an
     # adjunct" or "then switch or augment" proposed what the same hold took off; it names no
     # next step then (the detail's first line lists what is held, the options stay as text).
-    both = bool(found.adjuncts_held) and any(_is_adjunct(s) for s in held)
+    both = bool(found.adjuncts_held) and any(is_adjunct(s) for s in held)
     texts = found.adjuncts_held if both else found.summaries
 
     def act(why: str) -> str:
@@ -257,7 +257,7 @@ def _raise_held(found: HeldSummary, held: Sequence[Suggestion], held_by: Sequenc
     )
 
 
-def _is_adjunct(suggestion: Suggestion) -> bool:
+def is_adjunct(suggestion: Suggestion) -> bool:
     """Whether a proposal is one of the optimise card's adjuncts (its label says so)."""
     return suggestion.label.startswith(optimise_orders.ADJUNCT_LABEL)
 

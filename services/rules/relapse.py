@@ -51,13 +51,16 @@ the lines shared with recurrence.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from services import cards, trial_dates
+from services.last_answer import kept
 from services.order_doses import trial_dose
 from services.recommendation import Recommendation
 from services.rules.context import RuleContext
-from services.rules.relapse_courses import relapses
-from services.rules.relapse_dose_history import _lowered, _raise
-from services.rules.relapse_dose_step import _dose_step
+from services.rules.relapse_courses import Relapse, relapses
+from services.rules.relapse_dose_history import Raise, _lowered, _raise
+from services.rules.relapse_dose_step import OPTIMISE_BRIEF, DoseStep, _dose_step
 from services.rules.relapse_steps import (
     history_lines,
     marked_step,
@@ -71,7 +74,16 @@ from services.rules.relapse_steps import (
 TOPIC = "relapse-on-treatment"
 
 
-def rule(ctx: RuleContext) -> Recommendation | None:
+@dataclass(frozen=True, slots=True)
+class _Found:
+    relapses: tuple[Relapse, ...]  # the relapsed courses, the card's first
+    found_raise: Raise | None  # a raise made at the relapse (relapse_dose_history._raise)
+    step: DoseStep
+
+
+@kept  # the card and its hold on the optimise card (relapse_hold.py) both ask
+def _found(ctx: RuleContext) -> _Found | None:
+    """The card's one decision (relapse_dose_step._dose_step) and what it rests on, or None."""
     # Another card speaks (steps_aside): a "raise the antidepressant" line would contradict it.
     if steps_aside(ctx):
         return None
@@ -80,15 +92,40 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not found:
         return None
     first = found[0]
+    found_raise = _raise(first.trial, first, phq9)
+    lowered = _lowered(first.trial, first, phq9) if found_raise is None else None
+    return _Found(tuple(found), found_raise, _dose_step(ctx, first, found_raise, lowered))
+
+
+def first_step(ctx: RuleContext) -> str | None:
+    """What the card puts before any other treatment change, as another card says it before its
+    own "first, then" (relapse_hold.py: the optimise card's proposals wait for it): "review the
+    relapse and optimise sertraline" (a dose with room: the card's "review, then optimise the
+    dose first"), "screen for bipolarity and review the relapse on sertraline" (a past puerperal
+    psychosis), else "review the relapse on sertraline"; None without a relapse card."""
+    found = _found(ctx)
+    if found is None:
+        return None
+    drug = found.relapses[0].trial.ingredient
+    if ctx.facts.puerperal_past:
+        return f"screen for bipolarity and review the relapse on {drug}"
+    if found.step.brief == OPTIMISE_BRIEF:
+        return f"review the relapse and optimise {drug}"
+    return f"review the relapse on {drug}"
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    decided = _found(ctx)
+    if decided is None:
+        return None
+    found, found_raise, step = decided.relapses, decided.found_raise, decided.step
+    first = found[0]
     trial, remission, since = first.trial, first.remission, first.since
     low, high = remission[-1], since[-1]
     dose = trial_dose(trial)
     arrow = (
         f"PHQ-9 {low.value} on {low.date.isoformat()} -> {high.value} on {high.date.isoformat()}"
     )
-    found_raise = _raise(trial, first, phq9)
-    lowered = _lowered(trial, first, phq9) if found_raise is None else None
-    step = _dose_step(ctx, first, found_raise, lowered)
     if step.shorter:
         # The raise tried and undone leads (`_lowered_step`): the relapse's low is in the detail.
         summary = cards.fit_summary(

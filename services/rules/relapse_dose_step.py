@@ -85,6 +85,11 @@ def _as_needed_step(trial: Trial) -> DoseStep:
     )
 
 
+# The brief of the step that raises the dose within its range first (relapse.first_step names
+# the drug for it).
+OPTIMISE_BRIEF = "optimise the dose"
+
+
 @dataclass(frozen=True, slots=True)
 class DoseStep:
     summary: str  # the summary's closing words
@@ -140,7 +145,7 @@ def _dose_step(
         return DoseStep(
             "review, then optimise the dose first",
             f"{trial.ingredient} {trial_dose(trial)}{reach}: {marked_step('optimise')}.",
-            brief="optimise the dose",
+            brief=OPTIMISE_BRIEF,
         )
     base, latest = found.baseline, found.latest
     days = (latest.date - found.segment.start).days

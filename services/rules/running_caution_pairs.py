@@ -17,9 +17,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs, finding_words, transaminases, trial_dates
+from services import (
+    cards,
+    drug_rules,
+    drugs,
+    finding_words,
+    pacing,
+    tables,
+    transaminases,
+    trial_dates,
+)
 from services.card_format import record_cite
 from services.drug_rules import Choice
+from services.finding_words import resolved_text
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
 from services.rules.context import RuleContext
@@ -57,11 +67,26 @@ class Pair:
     # The code set a condition row narrows its finding kind to ("alcohol-use": duloxetine's
     # row); "" for a row about the whole kind.
     code_set: str = ""
+    # What the record adds to the finding in the summary, after its date: " (resolved
+    # 2025-01-10)" for a finding no longer active, whose onset ("since ...") is then left out
+    # (s26 item 1: a resolved complete heart block read "on record since 2026-09-01" as a
+    # current block); " and a pacemaker in use" beside a paced block (s26 item 2). "" mostly.
+    state: str = ""
+    # The row is critical for a running course (drug_rules.RunningCaution.indicator, as the
+    # record's pacing leaves it: pacing.Pacing.critical): the card is critical, as the order
+    # card for the same row is (review s26 RN finding 3: an unpaced complete heart block beside
+    # running nortriptyline was a warning that only asked to review).
+    critical: bool = False
+    # What the summary asks of the running course: the row's `running_short` while it is
+    # critical ("contraindicated (ECG and cardiology now; do not stop it abruptly)"), else REVIEW.
+    ask: str = REVIEW
 
-    def with_finding(self) -> str:
+    def with_finding(self, dated: bool = False) -> str:
         """ "with Epilepsy on record", "with AUDIT-C 10 on 2025-05-19" (a screen, not a record
-        of a diagnosis)."""
-        return f"with {self.short}" if self.screen else f"with {self.short} on record"
+        of a diagnosis); `dated`: with the finding's onset ("on record since 2024-03-01")."""
+        head = f"with {self.short}" if self.screen else f"with {self.short} on record"
+        when = f" {self.onset}" if dated and self.onset else ""
+        return f"{head}{when}{self.state}"
 
     def dosed(self) -> str:
         """ "bupropion 300 mg/day", "paroxetine (dose not read)", "thioridazine 50 mg/day listed
@@ -120,9 +145,21 @@ class Pair:
 
 def _named(finding: Finding) -> str:
     when = finding.onset_phrase or "date not recorded"
+    if finding.state != "active":
+        # History with its dates (as pathway_contraindications names one): "since" alone read a
+        # resolved heart block as current (s26 item 1).
+        when = f"{finding.onset_text or 'onset not recorded'}, {resolved_text(finding)}"
     # The Condition's id only when it has no onset to name it by (cards.record_cite).
     source = record_cite(finding.source, finding.onset is not None, "; {}")
     return f"{finding.display} ({finding.coding}, {when}{source})"
+
+
+def _state(finding: Finding) -> tuple[str | None, str]:
+    """(the onset a summary dates the finding by, what it adds after it): a finding no longer
+    active is dated by when it ended, never "since" its onset (s26 item 1)."""
+    if finding.state == "active":
+        return finding.onset_phrase, ""
+    return None, f" ({resolved_text(finding, '')})"
 
 
 def _latest(found: tuple[Finding, ...]) -> Finding:
@@ -190,16 +227,36 @@ def pairs(ctx: RuleContext) -> list[Pair]:
     taken = running(ctx)
     if not taken:
         return []
+    # A pacemaker in use makes a row with paced words say them (services/pacing.py, the rule the
+    # order hooks follow: s26 item 2); a Device with no status is named, the row unchanged.
+    paced = (
+        pacing.reading(ctx)
+        if any(c.if_paced_running for c in drug_rules.running_cautions())
+        else pacing.NOT_PACED
+    )
+    # A row on record replaces the rows of the same drug it supersedes (a complete heart
+    # block's row, a first-degree block's and a past block's), as at an order (tables.superseded,
+    # the one rule; review s26 RN finding 3: this card said both pairs).
+    coded = {
+        c.finding.value for c in drug_rules.running_cautions() if ctx.facts.findings_of(c.finding)
+    }
     found: list[Pair] = []
     seen: set[tuple[str, FindingKind]] = set()
     for caution in drug_rules.running_cautions():
         of_kind = ctx.facts.findings_of(caution.finding)
-        if not of_kind:
+        if not of_kind or caution.finding in tables.superseded(caution.ingredient, coded):
             continue
         # The latest of the kind itself before a single event of it (a seizure disorder before
         # a seizure), a single event said as one (finding_words; review 19 D1).
         finding = _latest(tuple(f for f in of_kind if f.named_as is None) or of_kind)
         held = finding_words.applied(finding)
+        onset, state = _state(finding)
+        note, advice = caution.note, caution.if_running or REVIEW
+        pacer = paced.words(caution.if_paced_running)
+        if paced.softens(caution.if_paced_running):
+            note, _, advice = caution.if_paced_running.partition(". ")
+            state += " and a pacemaker in use"
+        critical = paced.critical(caution.indicator, caution.if_paced_running)
         for taking, _ in taken:
             if taking.ingredient != caution.ingredient:
                 continue
@@ -208,14 +265,17 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                 Pair(
                     taking,
                     caution.finding,
-                    _named(finding) + (f", {held}" if held else ""),
+                    _named(finding) + (f", {held}" if held else "") + pacer,
                     finding_words.short(finding),
-                    finding.onset_phrase,
-                    caution.note,
-                    caution.if_running or REVIEW,
+                    onset,
+                    note,
+                    advice,
                     "",
                     caution.cite,
                     caution.status == "UNVERIFIED",
+                    state=state,
+                    critical=critical,
+                    ask=caution.short if critical and caution.short else REVIEW,
                 )
             )
     if raised is not None:
@@ -230,9 +290,11 @@ def pairs(ctx: RuleContext) -> list[Pair]:
             if (taking.ingredient, kind) in seen or not rule.covers(taking.ingredient, drug_class):
                 continue
             seen.add((taking.ingredient, kind))
+            state = ""
             if matching:  # a coded finding
                 latest = _latest(matching)
-                named, short, onset = _named(latest), latest.display, latest.onset_phrase
+                named, short = _named(latest), latest.display
+                onset, state = _state(latest)
             else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
                 named, short, onset = (
                     f"{restriction.why}: {restriction.basis}",
@@ -252,6 +314,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     "",  # the cite follows the note
                     screen=not matching,
                     code_set=rule.finding_codes.name if rule.finding_codes is not None else "",
+                    state=state,
                 )
             )
     if not found:

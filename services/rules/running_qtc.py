@@ -197,21 +197,44 @@ def _names(found: LongQtc) -> str:
     return ",".join(said)
 
 
+def _advice(found: LongQtc) -> str:
+    """What the crossed line's row says to do (data/lab_safety.csv if_running)."""
+    return found.line.if_running or "repeat the ECG and review the QT-prolonging drugs"
+
+
+def _acts(found: LongQtc) -> tuple[str, ...]:
+    """The row's advice as a summary closes with it, longest first: whole ("repeat the ECG,
+    check potassium and magnesium, and review the QT-prolonging drugs"), then its first clause
+    ("repeat the ECG"). A summary that named the finding and no action (review s26 RN finding 7:
+    "QTc 485 ms ... above 480 ms") left a clinician who reads summaries only with nothing to do;
+    the first step is the row's, never a drug change (the prescriber's decision: `detail`)."""
+    advice = _advice(found)
+    return tuple(dict.fromkeys((f"; {advice}", f"; {advice.split(', ', 1)[0]}")))
+
+
 def _summary(found: LongQtc) -> str:
     qtc = f"QTc {lab_safety.text(found.lab)}"
     names = _names(found)
+    acts = _acts(found)
     if found.stop:
+        head = f"{qtc}{names}: {found.line.beyond(found.lab)}"
         return cards.fit_summary(
-            f"{qtc}{names}: above {found.line.bounds()}, {found.line.says}",
-            f"{qtc}{names}: above {found.line.bounds()}",
+            *(f"{head}, {found.line.says}{act}" for act in acts),
+            *(f"{head}{act}" for act in acts),
+            f"{head}, {found.line.says}",
+            head,
         )
     if found.line.check == "qtc-caution":
+        head = f"{qtc}{names}: each prolongs the QT interval"
         return cards.fit_summary(
-            f"{qtc}{names}: each prolongs the QT interval",
+            *(f"{head}{act}" for act in acts),
+            head,
             f"{qtc}{names}",
         )
+    head = f"{qtc}{names}: {found.line.beyond(found.lab)}{_at_age(found)}"
     return cards.fit_summary(
-        f"{qtc}{names}: above {found.line.bounds()}{_at_age(found)}",
+        *(f"{head}{act}" for act in acts),
+        head,
         f"{qtc}{names}",
     )
 
@@ -235,30 +258,30 @@ def detail(found: LongQtc) -> str:
     cite = f"; {line.cite}" if line.cite else ""
     if found.stop:
         head = (
-            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({line.says}{cite}), with "
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.says}{cite}), with "
             "these QT-prolonging drugs running:"
         )
     elif line.check == "qtc-warning":
         head = (
-            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({line.cite}: the middle "
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.cite}: the middle "
             "band, where an order of the drug gets a warning), with these QT-prolonging drugs "
             "running:"
         )
     elif line.check == "qtc-older":
         head = (
-            f"**QTc {lab_safety.text(lab)} at age {found.age}**: above {line.bounds()} "
+            f"**QTc {lab_safety.text(lab)} at age {found.age}**: {line.beyond(lab)} "
             f"({line.cite}); from age {line.min_age} the age itself is a risk factor for torsades "
             f"(the reason for the older-adult dose limit, {line.effect_cite or line.cite}), with "
             "these QT-prolonging drugs running:"
         )
     else:
         head = (
-            f"**QTc {lab_safety.text(lab)}**: above {line.bounds()} ({cite.lstrip('; ') or 'caution'}"
+            f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({cite.lstrip('; ') or 'caution'}"
             "), with more than one QT-prolonging drug running (the combination is a risk factor "
             "for torsades):"
         )
     lines = [head, *(_drug_line(d, lab) for d in found.drugs)]
-    advice = line.if_running or "repeat the ECG and review the QT-prolonging drugs"
+    advice = _advice(found)
     unread = (
         f"A later QTc ({found.unread.date.isoformat()}) could not be compared: read it before "
         "acting on this one."

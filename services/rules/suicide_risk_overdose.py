@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping import self_harm_text
 from fhir_mapping.clinical_codes import normalise_code
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import DraftOrder, Finding, FindingKind, PatientRecord, Role
@@ -91,7 +92,14 @@ def _self_poisoning_codes() -> tuple[tuple[str, str, re.Pattern[str] | None], ..
 
 
 def is_overdose(finding: Finding) -> bool:
-    """A self-harm finding coded as an intentional overdose of a drug (T43.222A, 86849004)."""
+    """A self-harm finding coded as an intentional overdose of a drug (T43.222A, 86849004), or
+    one whose words alone state an intentional overdose or self-poisoning ("Intentional overdose
+    of sertraline", fhir_mapping/self_harm_text.py; review s26 RC finding 1). An overdose whose
+    intent is not recorded is not called "an intentional overdose" here."""
+    if finding.system == "text":
+        return finding.verification == self_harm_text.TEXT_ONLY and self_harm_text.names_poisoning(
+            finding.display
+        )
     system = canonical_system(finding.system)
     key = normalise_code(system, finding.code)
     return any(
@@ -120,13 +128,14 @@ def running_supply_line(record: PatientRecord, findings: Sequence[Finding]) -> s
         return None
     latest = max(overdoses, key=lambda f: f.onset.toordinal() if f.onset else 0)
     when = f" on {latest.onset.isoformat()}" if latest.onset is not None else ""
+    how = "in text only" if latest.system == "text" else latest.coding
     verb = "is" if len(running) == 1 else "are"
     named = "; ".join(
         f"{r.ingredient} is {r.why}" + (" (UNVERIFIED)" if r.status == "UNVERIFIED" else "")
         for r in (drugs[i] for i in running if i in drugs)
     )
     return (
-        f"**Quantity supplied:** an intentional overdose is on record ({latest.coding}{when}) "
+        f"**Quantity supplied:** an intentional overdose is on record ({how}{when}) "
         f"and {', '.join(running)} {verb} running"
         + (f": {named}" if named else "")
         + f". {advice[0].upper()}{advice[1:]}."

@@ -237,6 +237,16 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
                 "risk of a suicide attempt (Simon 2013): assess today, make a safety plan and "
                 f"{evaluate}."
             )
+        elif SignalKind.SELF_HARM in open_kinds and all(
+            e.to_confirm for e in signal.open if e.kind is SignalKind.SELF_HARM
+        ):
+            # Words alone, no mapped code (review s26 RC finding 1): asking is safer than
+            # missing an attempt, so the card stays, and says what to confirm.
+            text = (
+                "Self-harm, a suicide attempt or an overdose is recorded in text only (no mapped "
+                "code): confirm with the patient and the visit record what happened and whether "
+                f"it was intentional. Assess today, make a safety plan and {evaluate}."
+            )
         elif SignalKind.SELF_HARM in open_kinds:
             text = (
                 "Recent self-harm or a suicide attempt is on record: assess today, make a safety "

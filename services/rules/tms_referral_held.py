@@ -62,7 +62,7 @@ class Held:
     """Why the referral is not the recommended step now: `first`, what the summary says comes
     before it ("repeat the PHQ-9"); `line`, the detail's sentence; `raises`, the drug `first`
     raises (a dose to raise first), whose raise a safety card may hold on the optimise card
-    (tms_raise_held.py then leads with that hold's step)."""
+    (tms_follows_optimise.py then leads with that hold's step)."""
 
     first: str
     line: str
@@ -72,7 +72,7 @@ class Held:
 _NOT_RECOMMENDED = "**Referral not marked recommended"
 
 
-@kept  # the TMS card and the optimise card's raise hold (tms_raise_held.py) both ask (issue 14)
+@kept  # the TMS card and tms_follows_optimise.py both ask (issue 14)
 def held(ctx: RuleContext) -> Held | None:
     """The first hold that applies (module docstring, in that order), or None (nearly always)."""
     for find in _HOLDS:
@@ -204,9 +204,18 @@ def _dose(ctx: RuleContext) -> Held | None:
         return None
     first = found[0]
     name = first.trial.ingredient
-    act = f"raise {name} to its target level" if first.by_level else f"raise {name}"
+    if not first.raises:
+        # A level drawn too early, or not today's: the optimise card asks for the level first
+        # and raises nothing on it (review s26 RN finding 1: "raise lithium to its target level
+        # first" beside "repeat the level 5-7 days after it").
+        return Held(
+            first.step,
+            f"{_NOT_RECOMMENDED} while the {name} level is settled first:** the optimise card "
+            f"does not judge {name} on the level on record ({first.step} first); CANMAT 2023 "
+            "paras 185-187 put dose optimisation before the next step.",
+        )
     return Held(
-        act,
+        first.step,
         f"{_NOT_RECOMMENDED} while a dose is raised first:** the optimise card raises "
         f"{cards.names([f.trial for f in found])} first (CANMAT 2023 paras 185-187: dose "
         "optimisation before the next step).",

@@ -47,6 +47,8 @@ INTERACTING_CLASSES = {
     # interaction_partners.csv: the pairs of services/data/drug_interactions.csv (review 7
     # finding 5).
     "antioestrogen",
+    # other_psychotropics.csv: psychotropics with a safety row of their own (review s26 RG 1).
+    "anticonvulsant (valproate)",
     "muscle relaxant",
     "hypnotic (melatonin agonist)",
     # Drugs that raise lithium levels (review 7 leftover: drug_interactions.csv lithium-* rows), and

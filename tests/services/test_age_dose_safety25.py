@@ -128,7 +128,9 @@ def test_qtc_485_on_citalopram_at_78_gets_the_running_qtc_card() -> None:
     cards = _by_topic(_chart("citalopram20_qtc485_at_78"))
     card = cards[QTC_CARD]
     assert card["indicator"] == "warning"
-    assert card["summary"] == "QTc 485 ms on 2026-11-20 with citalopram running: above 480 ms"
+    assert card["summary"] == (
+        "QTc 485 ms on 2026-11-20 with citalopram running: above 480 ms; repeat the ECG"
+    )
     assert card["detail"].startswith(
         "**QTc 485 ms on 2026-11-20**: above 480 ms (ICH E14: the middle band, where an order of "
         "the drug gets a warning), with these QT-prolonging drugs running:\n- citalopram 20 "
@@ -143,7 +145,7 @@ def test_qtc_485_on_citalopram_at_78_gets_the_running_qtc_card() -> None:
 def test_qtc_465_on_citalopram_speaks_from_60_for_the_age() -> None:
     card = _by_topic(_qtc(_chart("citalopram20_qtc485_at_78"), 465))[QTC_CARD]
     assert card["summary"] == (
-        "QTc 465 ms on 2026-11-20 with citalopram running: above 450 ms at age 78"
+        "QTc 465 ms on 2026-11-20 with citalopram running: above 450 ms at age 78; repeat the ECG"
     )
     assert card["detail"].startswith(
         "**QTc 465 ms on 2026-11-20 at age 78**: above 450 ms (ICH E14; FDA 2011/2012); from age "

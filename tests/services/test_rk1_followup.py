@@ -133,7 +133,9 @@ def test_a_single_hold_still_lists_its_proposals() -> None:
 
 def test_qtc_before_the_drug_started_says_so() -> None:
     card = _topics(_chart("qtc485_taken_before_citalopram_age70"))[QTC]
-    assert card["summary"] == "QTc 485 ms on 2026-08-20, before citalopram started: above 480 ms"
+    assert card["summary"] == (
+        "QTc 485 ms on 2026-08-20, before citalopram started: above 480 ms; repeat the ECG"
+    )
     assert "with citalopram running" not in card["summary"]
     assert (
         "- citalopram 20 mg/day, running since 2026-09-01: its label's QT warning (FDA 2011/2012). "
@@ -143,7 +145,9 @@ def test_qtc_before_the_drug_started_says_so() -> None:
 
 def test_qtc_on_the_drug_still_reads_with_it_running() -> None:
     card = _topics(_chart("two_holds_item9_and_qtc_age78"))[QTC]
-    assert card["summary"] == "QTc 485 ms on 2026-11-20 with citalopram running: above 480 ms"
+    assert card["summary"] == (
+        "QTc 485 ms on 2026-11-20 with citalopram running: above 480 ms; repeat the ECG"
+    )
     assert "predates" not in card["detail"]
 
 

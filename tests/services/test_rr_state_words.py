@@ -132,9 +132,13 @@ def test_two_drafted_qt_drugs_are_said_once() -> None:
     qt = [c for c in cards if "QTc" in c["summary"]]
     assert len(qt) == 1
     card = qt[0]
+    # At the 480 ms line: the warning band (review s26 RG finding 4), as a QTc above it; the
+    # partner on this order is named in the detail below.
     assert card["summary"] == (
-        "Citalopram 20 mg/day with QTc 480 ms on 2026-11-10: above 450 ms; escitalopram on this order"
+        "Citalopram 20 mg/day with QTc 480 ms on 2026-11-10: at the 480 ms line, close to the"
+        " 500 ms line where the label says to stop it"
     )
+    assert card["indicator"] == "warning"
     assert card["detail"].count("The latest QTc is 480 ms") == 1
     assert card["detail"].count("**Also on this order, each prolonging the QT interval**") == 1
     assert "- citalopram 20 mg/day on this order" not in card["detail"]

@@ -208,12 +208,14 @@ def test_auvelity_with_a_resolved_bulimia_is_named_with_its_unverified_row() -> 
         "F50.2", "Bulimia nervosa", date(2012, 4, 2), status="resolved", rid="bulimia"
     )
     card = _cards(_chart(_running(AUVELITY), bulimia))[TOPIC]
+    # Said as history with the date it resolved, never "since" its onset (s26 item 1: a
+    # resolved finding read as current).
     assert card.summary == (
-        "Dextromethorphan-bupropion 105 mg/day since 2024-10-01 with Bulimia nervosa on record "
-        "since 2012-04-02: review whether it should continue"
+        "Dextromethorphan-bupropion 105 mg/day with Bulimia nervosa on record (resolved "
+        "2016-05-01): review whether it should continue"
     )
     assert "Contains bupropion: contraindicated with a current or prior diagnosis" in card.detail
-    assert "(ICD-10-CM F50.2, since 2012-04-02)" in (card.detail)
+    assert "(ICD-10-CM F50.2, 2012-04-02, resolved 2016-05-01)" in (card.detail)
     # The row is UNVERIFIED in drug_cautions.csv: the card says so.
     assert "Source: Auvelity label, Contraindications (UNVERIFIED)." in card.detail
 

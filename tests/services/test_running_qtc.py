@@ -42,7 +42,7 @@ def test_a_long_qtc_with_a_tricyclic_and_methadone_running_is_a_warning() -> Non
     assert card.indicator is Indicator.WARNING
     assert card.summary == (
         "QTc 492 ms on 2025-05-20 with amitriptyline and methadone running: each prolongs the "
-        "QT interval"
+        "QT interval; repeat the ECG"
     )
     assert "above 450 ms (ICH E14)" in card.detail
     assert "methadone" in card.detail and "known risk of torsades" in card.detail
@@ -60,7 +60,9 @@ def test_one_tricyclic_above_its_middle_band_is_a_warning() -> None:
     alone speaks on chart open, as an order of it is warned about (before: no card below 500)."""
     card = view_cards(chart(qtc(492), draft=None, running=AMITRIPTYLINE_100))[TOPIC]
     assert card.indicator is Indicator.WARNING
-    assert card.summary == "QTc 492 ms on 2025-05-20 with amitriptyline running: above 480 ms"
+    assert card.summary == (
+        "QTc 492 ms on 2025-05-20 with amitriptyline running: above 480 ms; repeat the ECG"
+    )
 
 
 def test_control_a_normal_qtc_with_both_drugs_makes_no_card() -> None:

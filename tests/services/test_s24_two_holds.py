@@ -11,7 +11,7 @@ beside a held raise.
 - Finding 2: with sertraline suspected of SIADH (sodium 128), the TMS card said "raise sertraline
   first, then consider TMS referral" while the optimise card held that raise. It now leads with
   what holds the raise ("check the sodium first, then consider TMS referral",
-  rules/tms_raise_held.py).
+  rules/tms_follows_optimise.py).
 
 Charts: tests/services/two_holds24_charts/ (h1-h3 built by the recheck from the session's
 Oracle / Epic charts with the w02 sodium results added, h2 the w02 chart with its item-9

@@ -173,8 +173,9 @@ def test_9_weeks_at_adequate_dose_are_said_up_to_the_tms_cut() -> None:
     assert "| 18 scored (to a TMS course from 25 Aug 2025); 41 in all |" in packet
     words = _lane_words(render_svg(record, policy=Policy()), "venlafaxine")
     assert "18 wk at adequate dose scored (41 in all)" in words
-    # Sertraline ended before the course: its weeks are said as before.
-    assert "| 16 | refills on time" in packet
+    # Sertraline ended before the course: its weeks are said as before, less its taper's two
+    # weeks at 50 mg/day (session 26 LA item 2: 150 -> 50 for 14 days, then stop; was 16).
+    assert "| 14 | refills on time" in packet
 
 
 # --- finding 7: the cut on the timeline ------------------------------------------------------

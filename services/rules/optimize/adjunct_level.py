@@ -154,6 +154,48 @@ class LevelReading:
         return f"level {shown} on {lab.date.isoformat()}"
 
 
+class LevelStep(Enum):
+    """What the optimise card does first with a course dosed by its level: the one decision its
+    summary (below_range.level_guided_summary) and every other card that waits on it (the TMS
+    card's "X first": tms_referral_held) read, so no card says "raise lithium" beside an optimise
+    card that asks for the level again (review s26 RN finding 1: a level drawn 3 days after a
+    dose change, read by the TMS card as below target)."""
+
+    RAISE = "raise"  # BELOW: a current level below the target, raised toward it
+    REPEAT = "repeat"  # EARLY: drawn before steady state after the change, repeated
+    CHECK_HIGH = "check high"  # HIGH_BEFORE: a high level before the low one, checked first
+    CHECK = "check"  # a level not today's (old, before the dose), a new one first
+    ADJUST = "adjust"  # any other: adjust by level (or check level and eGFR)
+
+
+def level_step(found: LevelReading) -> LevelStep:
+    """The step `found` leads with (LevelStep)."""
+    if found.state is LevelState.BELOW:
+        return LevelStep.RAISE
+    if found.state is LevelState.EARLY:
+        return LevelStep.REPEAT
+    if found.state is LevelState.HIGH_BEFORE and found.high is not None:
+        return LevelStep.CHECK_HIGH
+    if not found.todays and found.lab is not None:
+        return LevelStep.CHECK
+    return LevelStep.ADJUST
+
+
+def first_words(found: LevelReading) -> str:
+    """The step of `found` (level_step) as another card says it, naming the drug, before its
+    own "first, then ...": "raise lithium to its target level", "repeat the lithium level",
+    "check the lithium level and eGFR" (a high level before the low one), "check a lithium
+    level" (not today's)."""
+    name = found.trial.ingredient
+    return {
+        LevelStep.RAISE: f"raise {name} to its target level",
+        LevelStep.REPEAT: f"repeat the {name} level",
+        LevelStep.CHECK_HIGH: f"check the {name} level and eGFR",
+        LevelStep.CHECK: f"check a {name} level",
+        LevelStep.ADJUST: f"check the {name} level and eGFR",
+    }[level_step(found)]
+
+
 def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
     """The level of a running course dosed by its level; None for any other drug."""
     if not dosed_by_level(trial.ingredient):

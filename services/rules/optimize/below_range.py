@@ -16,7 +16,13 @@ from services import cards, interaction_table, lab_safety, level_monitoring
 from services.card_format import plural
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
-from services.rules.optimize.adjunct_level import LevelState, dosed_by_level, reading
+from services.rules.optimize.adjunct_level import (
+    LevelState,
+    LevelStep,
+    dosed_by_level,
+    level_step,
+    reading,
+)
 from services.rules.optimize.courses import not_tolerated
 from services.rules.optimize.stopped_dose import stopped_sentence
 from services.rules.optimize.wording import dose_text, drop_text, range_top
@@ -172,7 +178,9 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
     )
     since = trial.start.isoformat()
     weeks = (trial.end - trial.start).days // 7
-    if found.state is LevelState.BELOW:
+    # The step is adjunct_level.level_step's, the one other cards say first (first_words).
+    step = level_step(found)
+    if step is LevelStep.RAISE:
         act = f"raise {trial.ingredient} toward {found.bounds()} first"
         return cards.fit_summary(
             f"{name} {dose} since {since}, {phq}: {act} ({found.short()})",
@@ -184,7 +192,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
     # 900 mg/day, PHQ-9 23: repeat the level"): the score judges the response, which waits for
     # the level; the detail keeps it. A raise or an adjustment by level still names it (below
     # the target, it is why the dose goes up).
-    if found.state is LevelState.EARLY:
+    if step is LevelStep.REPEAT:
         act = f"{found.repeat_text()} ({found.short()}, too early after the {found.change_words()})"
         # No "since" the course's start: the dose is that of the change the act names.
         return cards.fit_summary(
@@ -192,7 +200,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
             f"{name} {dose}: {found.repeat_text()}",
             f"{name}: {found.repeat_text()}",
         )
-    if found.state is LevelState.HIGH_BEFORE and found.high is not None:
+    if step is LevelStep.CHECK_HIGH and found.high is not None:
         high = lab_safety.value(found.high)
         was = f"{cards.fmt_mg(high) if high is not None else 'a high level'} on {found.high.date}"
         over = "at the toxicity line" if found.toxic is not None else "above target"
@@ -202,7 +210,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
             f"{name} {dose}: {act}",
             f"{name}: check the level before any dose change",
         )
-    if not found.todays and found.lab is not None:
+    if step is LevelStep.CHECK:
         act = f"check a {trial.ingredient} level first"
         last = f"last {found.short().removeprefix('level ')}"
         return cards.fit_summary(

@@ -18,7 +18,7 @@ from fhir_mapping.record import Trial
 from services.rules import adjunct_harm
 from services.rules.context import RuleContext
 from services.rules.optimize import as_needed, dose_first
-from services.rules.optimize.below_range import level_guided_summary
+from services.rules.optimize.adjunct_level import LevelStep, first_words, level_step, reading
 from services.rules.optimize.courses import (
     below_range_adjuncts,
     current_trials,
@@ -30,11 +30,24 @@ from services.rules.optimize.tapered_and_prn import tapering
 
 @dataclass(frozen=True, slots=True)
 class RaiseFirst:
-    """A course the optimise card raises before the next step; `by_level`: dosed by its level
-    (lithium), raised toward its target level rather than by mg/day."""
+    """A course the optimise card settles before the next step: `step`, what it does first, as
+    another card says it before its own "first, then" ("raise sertraline"; for a course dosed by
+    its level, adjunct_level.first_words: "raise lithium to its target level", or "repeat the
+    lithium level" where the level was drawn too early after a change: review s26 RN finding 1);
+    `raises`, whether that step raises the dose (a level to draw first raises nothing yet)."""
 
     trial: Trial
-    by_level: bool
+    step: str
+    raises: bool = True
+
+
+def _settled(ctx: RuleContext, trial: Trial) -> RaiseFirst:
+    """The first step of a course below its range: raised, or, dosed by its level, the step its
+    level reading leads the optimise card with (adjunct_level.level_step)."""
+    found = reading(ctx, trial)
+    if found is None:
+        return RaiseFirst(trial, f"raise {trial.ingredient}")
+    return RaiseFirst(trial, first_words(found), level_step(found) is LevelStep.RAISE)
 
 
 def _current(ctx: RuleContext) -> tuple[Trial, ...]:
@@ -52,11 +65,12 @@ def raise_first(ctx: RuleContext) -> tuple[RaiseFirst, ...]:
     weak = below_range_adjuncts(ctx, current)
     if low or weak:
         return tuple(
-            [RaiseFirst(t, False) for t in low]
-            + [RaiseFirst(t, level_guided_summary(ctx, t) is not None) for t in weak]
+            [RaiseFirst(t, f"raise {t.ingredient}") for t in low] + [_settled(ctx, t) for t in weak]
         )
     before = as_needed.as_needed_courses(current, low) or unmeasured(ctx, current)
     rooms = dose_first.leading(ctx, current, tapering(ctx), after=bool(before))
     # A raise the card holds as text (Room.hold: a label limit, a reaction) is not what its
     # summary leads with, so not a step before the referral either.
-    return tuple([RaiseFirst(r.trial, False) for r in rooms if r.hold is None])
+    return tuple(
+        [RaiseFirst(r.trial, f"raise {r.trial.ingredient}") for r in rooms if r.hold is None]
+    )
