@@ -90,9 +90,7 @@ def _seg(start: str, end: str, mg: float) -> DoseSegment:
     return DoseSegment(date.fromisoformat(start), date.fromisoformat(end), mg)
 
 
-def _cut(
-    segments: list[DoseSegment], taper_from: str | None, ends_on: str | None
-) -> date | None:
+def _cut(segments: list[DoseSegment], taper_from: str | None, ends_on: str | None) -> date | None:
     """The first day `taper_cut` does not count (venlafaxine, minimum 75, window 4 weeks)."""
     tapers = (TaperSpan(date.fromisoformat(taper_from)),) if taper_from else ()
     end = date.fromisoformat(ends_on) if ends_on else None
