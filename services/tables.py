@@ -7,6 +7,7 @@ The rules read facts from here (thresholds, codes, guideline links, card topics)
 from __future__ import annotations
 
 import csv
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -56,11 +57,14 @@ class Topic:
     guideline: str  # key into guidelines.csv
     snoozable: bool
     wants_timeline: bool
-    rank: int  # row order: ties within one indicator keep this order
+    rank: int  # row order: ties within one indicator and tier keep this order
+    # data/topic_tiers.csv: safety (1) before review (2) before strategy (3) at one indicator.
+    tier: int
 
 
 @cache
 def topics() -> dict[str, Topic]:
+    tiers = _topic_tiers()
     return {
         row["topic"]: Topic(
             code=row["topic"],
@@ -70,9 +74,17 @@ def topics() -> dict[str, Topic]:
             snoozable=_flag(row["snoozable"]),
             wants_timeline=_flag(row["wants_timeline"]),
             rank=rank,
+            tier=tiers[row["topic"]],
         )
         for rank, row in enumerate(_rows("topics.csv"))
     }
+
+
+def _topic_tiers() -> dict[str, int]:
+    """Each topic's tier (data/topic_tiers.csv); a topic without one is a table error, raised at
+    load, not a card sorted anywhere (review s26 RN finding 2: the lithium interaction warning
+    sorted below the augment card because rank was only the row order of topics.csv)."""
+    return {row["topic"]: int(row["tier"]) for row in _rows("topic_tiers.csv")}
 
 
 def topic(code: str) -> Topic:
@@ -170,6 +182,12 @@ def order_code(concept: str) -> CodeRow:
 
 
 @cache
+def order_code_rows() -> tuple[dict[str, str], ...]:
+    """data/order_codes.csv's rows as read, `hold_kind` among them (services/hold_survival.py)."""
+    return tuple(_rows("order_codes.csv"))
+
+
+@cache
 def mood_stabilisers() -> frozenset[str]:
     """Ingredients that count as mood-stabilising cover for an antidepressant in bipolar disorder
     (ISBD 2013): the antimanic ones. Lamotrigine is a mood stabiliser without antimanic efficacy,
@@ -254,6 +272,20 @@ class DrugCaution:
     @property
     def critical(self) -> bool:
         return self.indicator == "critical"
+
+
+def superseded(ingredient: str, on_record: AbstractSet[str]) -> frozenset[str]:
+    """The finding kinds whose drug_cautions.csv rows of `ingredient` are replaced by a row of
+    it whose finding is `on_record` (`supersedes`: a complete heart block's contraindication
+    replaces a first-degree block's warning, rk3 finding 1): one line per danger, the most
+    severe. The one rule for the order hooks (order_checks/cautions.py) and the running-drug
+    card (rules/running_caution_pairs.py; review s26 RN finding 3: it said both)."""
+    return frozenset(
+        kind
+        for c in drug_cautions()
+        if c.ingredient == ingredient and c.finding in on_record
+        for kind in c.supersedes
+    )
 
 
 @cache

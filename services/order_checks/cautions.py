@@ -34,6 +34,7 @@ from services.order_checks.caution_lines import (
 )
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.order_checks.pregnancy_lines import (
+    feeding_unknown_line,
     late_pregnancy_line,
     past_stage,
     past_words,
@@ -105,7 +106,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # contraindication, not a first-degree block's warning, with both on record): one line per
     # danger, the most severe.
     coded = {c.finding for c in rows if ctx.facts.findings_of(FindingKind(c.finding))}
-    superseded = {k for c in rows if c.finding in coded for k in c.supersedes}
+    superseded = tables.superseded(draft.ingredient.lower(), coded)
     # A pacemaker on record makes a row with an `if_paced` note a warning naming it (rk3
     # finding 5: a paced heart block is not the unpaced block's critical contraindication).
     # A pacemaker Device with no status recorded: not counted as pacing (the row stays as it
@@ -138,7 +139,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 instead = ""
             rank = 0 if is_paced else 2 if caution.critical else int(caution.contraindication)
             bars += caution.contraindication and not is_paced
-            critical = critical or (caution.critical and not is_paced)
+            critical = critical or paced.critical(caution.indicator, caution.if_paced)
             basis.append(caution.cite)
             # A row of an earlier pregnancy stage than the record dates (paroxetine's
             # first-trimester line at 32 weeks): said after the lines of the stage, as past.
@@ -252,7 +253,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # The record dates the pregnancy in its third trimester (an SSRI or SNRI), or names only a
     # pregnancy past its window (a drug with a pregnancy row): information lines
     # (pregnancy_lines.py; review s21 RD findings 8, 5).
-    for extra in (late_pregnancy_line(ctx, draft), stale_pregnancy_line(ctx, draft)):
+    # A birth on record with breastfeeding not recorded: the lactation row asked, not assumed
+    # (review s26 GB item 1).
+    for extra in (
+        late_pregnancy_line(ctx, draft),
+        stale_pregnancy_line(ctx, draft),
+        feeding_unknown_line(ctx, draft),
+    ):
         if extra is not None:
             found.append((extra[0], extra[1]))
             basis.append(extra[2])
