@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from fhir_mapping.percent import pct
 from fhir_mapping.record import Trial
+from services.summary_shortening import shorten
 
 SUMMARY_MAX = 139  # CDS Hooks 2.0: summary "<140 characters"
 
@@ -132,14 +133,22 @@ def fit_with_tail(head: str, tail: str) -> str:
     text = head + tail
     if len(text) <= SUMMARY_MAX:
         return text
+    alone = tail.lstrip(" ;:,")
+    if len(alone) > SUMMARY_MAX:
+        # The tail is too long by itself (review s26 RK1 finding 1: three hold reasons behind a
+        # raise made 201 characters, the card model rejected it and the patient got no card at
+        # all): the last resort, by whole clauses, the head yielding first (summary_shortening).
+        return shorten(text, SUMMARY_MAX)
     room = SUMMARY_MAX - len(tail) - 1  # the ellipsis
+    if room < 1:
+        return alone  # a negative room would slice the head from its end
     cut = head[:room]
     if room < len(head) and head[room] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]  # the word the limit falls in is left out whole
     if cut.count("(") > cut.count(")"):
         cut = cut[: cut.rindex("(")]  # a bracket left open ("(30…") reads as a cut figure
     cut = cut.rstrip(" ,;:(")
-    return f"{cut}…{tail}" if cut else tail.lstrip(" ;:,")
+    return f"{cut}…{tail}" if cut else alone
 
 
 def _cell(text: str) -> str:
