@@ -71,7 +71,7 @@ def _dosed(draft: DraftOrder) -> str:
 
 
 def _stepped(draft: DraftOrder) -> str:
-    """ `_dosed` with the draft's dose steps ("150 mg/day for 7 days, then stop") when it has
+    """`_dosed` with the draft's dose steps ("150 mg/day for 7 days, then stop") when it has
     them."""
     steps = draft.timing.steps_text()
     return f"{_dosed(draft)} ({steps})" if steps else _dosed(draft)
