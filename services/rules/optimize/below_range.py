@@ -52,12 +52,12 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
         return _level_section(ctx, trial)
     # Only an adjunct dosed by its level reaches here at or above its mg/day minimum
     # (courses.below_range_adjuncts: its level below the target).
-    weeks = (trial.end - trial.start).days // 7
     top = range_top(ctx, trial)
     # The market's label where it stops below Table 7.2 (mirtazapine 45 in the US: review s19
     # item 4) says so; else the table alone.
     table = "CANMAT 2023 Table 7.2"
     where = site_words(ctx.policy, trial, top, table) or f" ({table})"
+    weeks = (trial.end - trial.start).days // 7
     text = (
         f"**Adjunct below its range:** {dose_text(trial)} added {trial.start.isoformat()} "
         f"({plural(weeks, 'week')}) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
@@ -102,7 +102,6 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
     running now) is named with its date and a new one asked for first."""
     found = reading(ctx, trial)
     assert found is not None  # dosed_by_level: the caller's test
-    weeks = (trial.end - trial.start).days // 7
     target = f"a level of {found.bounds()}" if found.rule is not None else "its serum level"
     if found.rule is not None and found.rule.check.endswith("-older"):
         # The older-adult target (lab_safety.csv lithium-target-older): say whose it is.
@@ -178,7 +177,6 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
         else "no PHQ-9 on it"
     )
     since = _present_since(trial)
-    weeks = (trial.end - trial.start).days // 7
     # The step is adjunct_level.level_step's, the one other cards say first (first_words).
     step = level_step(found)
     if step is LevelStep.RAISE:
