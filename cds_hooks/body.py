@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from cds_hooks.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from cds_hooks.json_text import utf8_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,8 +84,10 @@ async def read_json(request: Request, max_bytes: int) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        if _bad_utf8(raw):
-            raise BadRequest("request body is not valid UTF-8", cause="invalid-utf8") from exc
+        # Decoded only when orjson refuses the body: a good body is not read twice.
+        problem = utf8_problem(raw)
+        if problem is not None:
+            raise BadRequest(f"request body is {problem}", cause="invalid-utf8") from exc
         raise BadRequest(
             f"request body is not valid JSON ({exc.msg} at position {exc.pos})",
             cause="invalid-json",
@@ -99,14 +102,6 @@ def _too_large(max_bytes: int) -> str:
         "the service's operator can raise it with the setting [server] max_body_bytes "
         "(environment variable TRD_CDS_SERVER__MAX_BODY_BYTES)"
     )
-
-
-def _bad_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
 
 
 def parse_model(model: type[M], data: Any) -> M:

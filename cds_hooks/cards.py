@@ -26,8 +26,8 @@ from annotated_types import MaxLen
 
 from cds_hooks.models.card import Action, Card, Coding, Link, Source, Suggestion, prune
 from cds_hooks.observability import logs
+from services.card_format import shortened
 from services.recommendation import Indicator, Recommendation
-from services.summary_shortening import shorten
 
 
 def to_card(
@@ -79,7 +79,7 @@ def to_card(
 
 def wire_summary(rec: Recommendation) -> str:
     """The card's summary within the wire model's limit: a longer one is shortened by whole
-    clauses, its action kept (services/summary_shortening.py), and `card.summary_shortened` is
+    clauses, its action kept (services/card_format.shortened), and `card.summary_shortened` is
     logged with the card's topic and the lengths only (no patient data). Never a validation
     error: one over-long summary failed the whole evaluation, every card lost, offline and as an
     HTTP 500 (review s26 RK1 finding 1). The services fit their summaries themselves; this is the
@@ -94,7 +94,7 @@ def wire_summary(rec: Recommendation) -> str:
         length=len(summary),
         limit=_SUMMARY_MAX,
     )
-    return shorten(summary, _SUMMARY_MAX)
+    return shortened(summary)
 
 
 def to_cards(

@@ -3,9 +3,9 @@ saved `request` to a running service.
 
     trd-cds --version
     trd-cds serve [--host 127.0.0.1] [--port 8080] [--config FILE]
-    trd-cds evaluate FILE [--hook patient-view] [--as-of YYYY-MM-DD] [--timezone ZONE]
-                          [--config FILE]
-                          [--explain] [--timeline out.svg] [--packet out.html] [--strict]
+    trd-cds evaluate FILE|- [--hook patient-view] [--as-of YYYY-MM-DD] [--timezone ZONE]
+                            [--config FILE]
+                            [--explain] [--timeline out.svg] [--packet out.html] [--strict]
     trd-cds request FILE [--url http://127.0.0.1:8080] [--service ID] [--shift-dates-to-today]
                          [--as-of YYYY-MM-DD] [--bearer TOKEN] [--json] [--config FILE]
     trd-cds db upgrade|current [--config FILE]
@@ -41,6 +41,7 @@ from cds_hooks.observability.version import VERSION
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_CONFORMANT = 3
+STDIN_NAME = "standard input"  # what `evaluate -` calls the file it reads
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "evaluate", help="evaluate a FHIR Bundle or a CDS Hooks request offline"
     )
     ev.add_argument(
-        "file", help="a FHIR Bundle with one patient's record, or a whole CDS Hooks request"
+        "file",
+        help="a FHIR Bundle with one patient's record, or a whole CDS Hooks request; - reads "
+        "standard input",
     )
     ev.add_argument(
         "--hook",
@@ -274,6 +277,7 @@ def _request(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from cds_hooks.json_text import JsonTextError, load_json
     from cds_hooks.offline import OfflineInputError, evaluate_document
 
     try:
@@ -293,15 +297,16 @@ def _evaluate(args: argparse.Namespace) -> int:
     # One policy for the cards, the explanation, the timeline and the packet: each states a
     # range's top as the site's market sets it.
     policy = settings.clinical_policy()
-    path = Path(args.file)
+    # "-" is standard input, as for most Unix tools (review s26 RX finding 4).
+    name = STDIN_NAME if args.file == "-" else str(args.file)
     try:
-        raw = path.read_bytes()
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except OSError as exc:
-        return _fail(f"cannot read {path}: {exc.strerror or exc}")
+        return _fail(f"cannot read {name}: {exc.strerror or exc}")
     try:
-        document = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        return _fail(f"{path} is not valid JSON ({exc.msg} at position {exc.pos})")
+        document = load_json(raw, name)
+    except JsonTextError as exc:
+        return _fail(str(exc))
     try:
         result = evaluate_document(document, hook=args.hook, as_of=as_of, policy=policy)
     except OfflineInputError as exc:

@@ -39,6 +39,7 @@ from cds_hooks.card_text import Style, colour_wanted, render_cards
 from cds_hooks.config.settings import ServerSettings
 from cds_hooks.date_shift import days_between, shift_json
 from cds_hooks.examples import FIXTURES_AS_OF
+from cds_hooks.json_text import JsonTextError, load_json
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 EXIT_OK = 0
@@ -66,9 +67,9 @@ def load_request(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise FirstCallError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
-        document = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise FirstCallError(f"{path} is not valid JSON ({exc.msg} at position {exc.pos})") from exc
+        document = load_json(raw, str(path))
+    except JsonTextError as exc:
+        raise FirstCallError(str(exc)) from exc
     if not isinstance(document, dict) or not isinstance(document.get("hook"), str):
         raise FirstCallError(
             f"{path} is not a CDS Hooks request (an object with hook, context and prefetch)"

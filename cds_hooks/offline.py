@@ -12,6 +12,7 @@ as having "no hook/context").
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,11 @@ from typing import Any
 
 from cds_hooks.cards import to_cards
 from cds_hooks.errors import BadRequest
-from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
+from cds_hooks.fhir_data.hook_context import (
+    REQUIRED_CONTEXT,
+    require_context,
+    require_one_patient,
+)
 from cds_hooks.fhir_data.prefetch import gather, hook_input, resources_in
 from cds_hooks.models.card import CdsResponse
 from cds_hooks.models.request import HookRequest
@@ -36,6 +41,8 @@ class OfflineInputError(ValueError):
 
 
 BUNDLE_HOOK = "patient-view"  # the hook a Bundle is run as when none is asked for
+# A FHIR resource type name (FHIR R4 "Resource.resourceType"; the longest R4 name is 38 letters).
+_TYPE_NAME = re.compile(r"[A-Z][A-Za-z]{0,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +64,7 @@ def evaluate_document(
         return _from_bundle(document, hook=hook or BUNDLE_HOOK, as_of=as_of, policy=policy)
     if "context" not in document:
         raise OfflineInputError(
-            "the file is neither a FHIR Bundle nor a CDS Hooks request (no context)"
+            f"the file is neither a FHIR Bundle nor a CDS Hooks request ({_found(document)})"
         )
     if "hook" not in document:
         if hook is None:
@@ -77,6 +84,18 @@ def evaluate_document(
     return result
 
 
+def _found(document: Mapping[str, Any]) -> str:
+    """What a file that is neither holds: its resourceType when that reads as a type name (a
+    misspelt "Bundel" is then plain to see: review s26 RX finding 5), and no context. No other
+    value of the file is repeated."""
+    kind = document.get("resourceType")
+    if isinstance(kind, str) and _TYPE_NAME.fullmatch(kind):
+        return f"resourceType {kind!r}, no context"
+    if kind is not None:
+        return "a resourceType that is not a FHIR type name, no context"
+    return "no resourceType, no context"
+
+
 def _service_for(hook: str) -> catalog.ServiceDefinition:
     for service in catalog.services():
         if service.hook == hook:
@@ -94,6 +113,7 @@ def _from_bundle(
         raise OfflineInputError(f"the Bundle must hold exactly one Patient, found {len(patients)}")
     patient_id = str(next(iter(patients)))
     service = _service_for(hook)
+    _refuse_order_hook(hook)
     call = HookInput(
         service_id=service.id,
         hook=hook,
@@ -104,6 +124,19 @@ def _from_bundle(
     )
     evaluation = evaluate(call, policy)
     return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)
+
+
+def _refuse_order_hook(hook: str) -> None:
+    """A Bundle holds a record, never the orders being placed: run as an order hook it gave
+    `{"cards": []}`, read as "nothing to act on" though nothing was checked (review s26 RX
+    finding 3). Over HTTP the same call lacks its required context and is a 400
+    (hook_context.REQUIRED_CONTEXT, the one list of what each hook needs)."""
+    needed = [f"context.{n}" for n in REQUIRED_CONTEXT.get(hook, ()) if n != "patientId"]
+    if needed:
+        raise OfflineInputError(
+            f"{hook} needs {' and '.join(needed)}; a Bundle has none: send a CDS Hooks request "
+            "(hook, context with the draft orders, prefetch), or run the Bundle as patient-view"
+        )
 
 
 def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -> OfflineResult:
@@ -133,14 +166,23 @@ def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -
         require_one_patient(request, gathered.resources)
     except BadRequest as exc:
         raise OfflineInputError(exc.message) from exc
-    missing = sorted(set(gathered.missing) & service.required)
+    missing = gathered.required_missing(service.required)
     if missing:
-        raise OfflineInputError(f"the request lacks required prefetch keys: {', '.join(missing)}")
+        raise OfflineInputError(f"required prefetch data could not be had: {_reasons(missing)}")
     # The order hooks' context checked as the HTTP path checks it (runner.py): a draft whose
     # medication has no readable shape is named offline too, not only over HTTP.
     call = checked_drafts(hook_input(service.id, request, gathered, as_of))
     evaluation = evaluate(call, policy)
     return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)
+
+
+def _reasons(missing: Mapping[str, str]) -> str:
+    """ "a, b (why); c (why)": the keys with one reason named together, as the 412's
+    `details.missing` gives them one by one."""
+    by_reason: dict[str, list[str]] = {}
+    for key, why in missing.items():
+        by_reason.setdefault(why, []).append(key)
+    return "; ".join(f"{', '.join(keys)} ({why})" for why, keys in by_reason.items())
 
 
 def document_resources(document: Any) -> list[dict[str, Any]]:

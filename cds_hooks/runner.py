@@ -138,9 +138,7 @@ class HookRunner:
         require_one_patient(request, gathered.resources, gathered.served)
         # The required keys; else a key `gather` found fatal (the FHIR server does not know the
         # patient: review 16 W1).
-        missing_required = sorted(set(gathered.missing) & definition.required) or sorted(
-            gathered.fatal_missing
-        )
+        missing_required = gathered.required_missing(definition.required)
         if missing_required:
             logs.event(
                 "hook.precondition_failed",
@@ -148,12 +146,12 @@ class HookRunner:
                 status=412,
                 **fields,
                 # Why each required key could not be had (the service's own texts, no PHI).
-                reasons={k: gathered.missing[k] for k in missing_required},
+                reasons=missing_required,
                 durationMs=round((time.perf_counter() - started) * 1000, 2),
             )
             raise PreconditionFailed(
                 "required FHIR data could not be obtained from prefetch or the FHIR server",
-                details={"missing": {k: gathered.missing[k] for k in missing_required}},
+                details={"missing": missing_required},
             )
         call = checked_drafts(hook_input(service_id, request, gathered, as_of or self.today()))
         return self._evaluate_and_finish(request, caller, base_url, gathered, call, started)

@@ -84,6 +84,10 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
 3. Events of one ingredient merge into one trial (re-orders, statements, dispenses alike); a gap of
    more than `new_trial_gap_weeks` (26) between the end of the covered time and the next start
    starts a new trial. Gaps inside a trial are not counted as time on the drug.
+   a. An order a late-filled order renews (a renewal counted from a fill more than
+      `statement_confirmed_days` after it, rule 2c), with no fill of the drug between them, covers
+      no time of its own: it joins the course at that fill (renewal_fill.py, review s26 RN
+      finding 8: an old order completed on renewal read as a second, 30-day course).
 4. Dose timeline: the dose of the latest event with a known dose holds until an event with another
    known dose starts (a dose change is a new DoseSegment, not a new trial); an event with an
    unknown dose does not erase a known one. On one day an order's dose wins over a statement's,
@@ -108,14 +112,14 @@ Where each rule lives: 1 (which events count, the order they are read in) usable
 course_clusters.py; 4 same_day_dose.py and dose_timeline.py; 5 adequacy.py; 6 and 7 for one course
 (adherence, intolerance, verdict, notes) trial_record.py. Here: `build_trials`, which runs them in
 that order, and what relates courses to one another (a drug's role from the courses running when
-it started; the course a documented intolerance belongs to).
+it started: course_role.py; the course a documented intolerance belongs to).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from fhir_mapping.adverse_effect_codes import course_intolerances
 
@@ -124,6 +128,7 @@ from fhir_mapping.adverse_effect_codes import course_intolerances
 # tests (test_fill_shortcuts, _episode_fast_paths, _speed7_shortcuts, _hot_path) reach the rest.
 from fhir_mapping.course_clusters import _Cluster as _Cluster
 from fhir_mapping.course_clusters import _cluster as _cluster
+from fhir_mapping.course_role import course_role
 from fhir_mapping.documented_intolerances import Documented
 from fhir_mapping.dose_not_tolerated import across_courses
 from fhir_mapping.dose_timeline import _dose_on as _dose_on
@@ -139,6 +144,7 @@ from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import span_order
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
+from fhir_mapping.renewal_fill import start_renewed_at_fill
 from fhir_mapping.same_day_dose import _combined_fill as _combined_fill
 from fhir_mapping.same_day_dose import _day_dose as _day_dose
 from fhir_mapping.stop_reasons import with_stop_reason
@@ -154,9 +160,7 @@ from fhir_mapping.usable_events import _usable as _usable
 # Enum members as module constants: on Python 3.11 one read off its class costs ~10 globals (#14).
 _ORDER = EventKind.ORDER
 _DISPENSE = EventKind.DISPENSE
-_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _AUGMENTATION = Role.AUGMENTATION
-_INTERACTING = Role.INTERACTING
 
 
 def _match_intolerances(
@@ -205,86 +209,6 @@ def _past_course(
         return None, stated
     day = own[0].start
     return _Cluster(own, day, day, taken_before=day), stated
-
-
-def _role(
-    ingredient: str,
-    cluster: _Cluster,
-    earlier: Sequence[tuple[Trial, _Cluster]],
-    lookup: DrugLookup,
-    as_of: date,
-    policy: MappingPolicy,
-) -> Role:
-    """Augmentation when every event says so; for a drug listed both as an antidepressant and as
-    an adjunct (bupropion, mirtazapine, mianserin, quetiapine: CANMAT 2023 Tables 3.3 and 7.2),
-    augmentation when it was started while another antidepressant course was running (added on)
-    and that course was not being stopped (`_stopping`: a cross-taper is a switch), else
-    antidepressant."""
-    spans = cluster.spans
-    if all(s.event.role is _INTERACTING for s in spans):
-        return _INTERACTING  # linezolid: kept for the MAOI check, never a pathway trial
-    if all(s.event.role is _AUGMENTATION for s in spans):
-        return _AUGMENTATION
-    if cluster.taken_before is not None:
-        # Rule 2e: when it was taken is not known, so it was not shown added to another course.
-        return _ANTIDEPRESSANT
-    start = cluster.start
-    # Started with (the same day) or during another antidepressant's course: an add-on to it
-    # (review 13 W7: quetiapine started with escitalopram is one combined treatment, not a
-    # second trial). A same-day course counts as the base only when it is no adjunct itself
-    # (`_base_on`): two drugs listed both ways started together stay two antidepressants.
-    running = [
-        course
-        for t, course in earlier
-        if t.role is _ANTIDEPRESSANT
-        and t.ingredient != ingredient
-        and (t.start < start or (t.start == start and _base_on(t.ingredient, ingredient, lookup)))
-        and (t.end > start or t.ongoing)
-    ]
-    # The table is asked only when another antidepressant course was running at the start.
-    if (
-        running
-        and lookup(ingredient, _ANTIDEPRESSANT) is not None
-        and lookup(ingredient, _AUGMENTATION) is not None
-        and not all(_stopping(course, start, as_of, policy) for course in running)
-    ):
-        return _AUGMENTATION
-    return _ANTIDEPRESSANT
-
-
-def _base_on(base: str, added: str, lookup: DrugLookup) -> bool:
-    """Whether `base`, started on the same day as `added`, is the course `added` augments: `base`
-    has no adjunct row (an antidepressant only), or `added` is an antipsychotic and `base` is not
-    (an antipsychotic beside an antidepressant is the augmentation: CANMAT 2023 Table 7.2)."""
-    if lookup(base, _AUGMENTATION) is None:
-        return True
-    added_info, base_info = lookup(added, _AUGMENTATION), lookup(base, _AUGMENTATION)
-    return (
-        added_info is not None
-        and base_info is not None
-        and "antipsychotic" in added_info.drug_class
-        and "antipsychotic" not in base_info.drug_class
-    )
-
-
-def _stopping(course: _Cluster, start: date, as_of: date, policy: MappingPolicy) -> bool:
-    """Whether a course running when another drug starts on `start` is being stopped around then
-    (review 10 finding 11, a cross-taper): a record of it with a taper sig ("... then stop",
-    "taper", "decrease ... discontinue") starts within policy.cross_taper_weeks of `start`, or
-    the course ends within that time after `start`: it ended before as-of, or it ends on a
-    stated date (a boundsPeriod end, a taper's last step) rather than running on to as-of."""
-    window = timedelta(weeks=policy.cross_taper_weeks)
-    for span in course.spans:
-        # Dosage lines in sequence that do not stop (Taper.stops False, review 12 finding 10: a
-        # titration up) are dose steps, not a taper.
-        taper = span.event.taper
-        if taper is not None and taper.stops and abs(span.start - start) <= window:
-            return True
-    if course.end - start > window:
-        return False
-    return course.end < as_of or any(
-        s.end == course.end and s.event.end is not None for s in course.spans
-    )
 
 
 def build_trials(
@@ -356,6 +280,7 @@ def build_trials(
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
+        start_renewed_at_fill(spans, policy)  # rule 3a: renewal_fill.py
         if any(s.start > s.key[0] for s in spans):
             # An order counted from its first fill (first_fill.py): joined at that day.
             spans.sort(key=span_order)
@@ -389,7 +314,7 @@ def build_trials(
     courses: list[tuple[Trial, _Cluster]] = []
     for index in order:
         ingredient, cluster = clusters[index]
-        role = _role(ingredient, cluster, courses, drug_lookup, as_of, policy)
+        role = course_role(ingredient, cluster, courses, drug_lookup, as_of, policy)
         trial = _trial(
             ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ())
         )

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from fhir_mapping.percent import pct
 from fhir_mapping.record import Trial
-from services.summary_shortening import shorten
+from services.summary_clauses import drop_bracket_items, drop_clauses, drop_head_clauses
 
 SUMMARY_MAX = 139  # CDS Hooks 2.0: summary "<140 characters"
 
@@ -114,12 +114,16 @@ def and_list(items: Sequence[str]) -> str:
 
 
 def fit_summary(*candidates: str) -> str:
-    """The first candidate that fits; the last one shortened with an ellipsis otherwise, cut
-    between words: a word cut off ("repeat the P…", review 14 q07) reads as a typo or as a
-    different word, so callers give a shorter candidate that keeps the action instead."""
+    """The first candidate that fits; else the last one with whole clauses left out, the action
+    kept (summary_clauses.py, review s26 RN finding 9: a clause cut mid-word read as a typo or as
+    another fact). Only when not even its action fits is it cut between words, with an ellipsis
+    (no chart of the tests reaches that)."""
     for text in candidates:
         if len(text) <= SUMMARY_MAX:
             return text
+    shorter = drop_clauses(candidates[-1], SUMMARY_MAX)
+    if shorter is not None:
+        return shorter
     head = candidates[-1][: SUMMARY_MAX - 1]
     if candidates[-1][SUMMARY_MAX - 1] != " " and " " in head:
         head = head.rsplit(" ", 1)[0]  # the word the limit falls in is left out whole
@@ -127,28 +131,31 @@ def fit_summary(*candidates: str) -> str:
 
 
 def fit_with_tail(head: str, tail: str) -> str:
-    """`head + tail` within SUMMARY_MAX, `head` shortened first (cut between words, with an
-    ellipsis): `tail` is what must be said whole (why a proposal is held: one_click_hold), the
-    head the finding the detail says in full. `tail` alone when no word of `head` fits."""
+    """`head + tail` within SUMMARY_MAX, `head` shortened first by whole clauses (summary_clauses.
+    drop_head_clauses, review s26 RN finding 9: "2 adequate…: judge the ECT course"): `tail` is
+    what must be said whole (why a proposal is held: one_click_hold), the head the finding the
+    detail says in full. `tail` alone (capitalised) when no whole clause of `head` fits."""
     text = head + tail
     if len(text) <= SUMMARY_MAX:
         return text
+    cut = drop_head_clauses(head, SUMMARY_MAX - len(tail))
+    if cut:
+        return cut + tail
     alone = tail.lstrip(" ;:,")
-    if len(alone) > SUMMARY_MAX:
-        # The tail is too long by itself (review s26 RK1 finding 1: three hold reasons behind a
-        # raise made 201 characters, the card model rejected it and the patient got no card at
-        # all): the last resort, by whole clauses, the head yielding first (summary_shortening).
-        return shorten(text, SUMMARY_MAX)
-    room = SUMMARY_MAX - len(tail) - 1  # the ellipsis
-    if room < 1:
-        return alone  # a negative room would slice the head from its end
-    cut = head[:room]
-    if room < len(head) and head[room] != " " and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]  # the word the limit falls in is left out whole
-    if cut.count("(") > cut.count(")"):
-        cut = cut[: cut.rindex("(")]  # a bracket left open ("(30…") reads as a cut figure
-    cut = cut.rstrip(" ,;:(")
-    return f"{cut}…{tail}" if cut else alone
+    # Too long even alone (review s26 RK1 finding 1: three hold reasons made 201 characters,
+    # which the card model rejected, and the patient got no card at all): the last resort.
+    return shortened(alone[:1].upper() + alone[1:])
+
+
+def shortened(text: str) -> str:
+    """The last resort for a summary over SUMMARY_MAX, wherever it is found (fit_with_tail's
+    tail, the Recommendation -> Card conversion: cds_hooks/cards.wire_summary): the items of
+    its last bracket from the last (a held act's reasons, the first kept: summary_clauses.
+    drop_bracket_items), else `fit_summary`'s whole clauses, the action kept, then words. Always
+    within the limit; `text` itself when it fits."""
+    if len(text) <= SUMMARY_MAX:
+        return text
+    return drop_bracket_items(text, SUMMARY_MAX) or fit_summary(text)
 
 
 def _cell(text: str) -> str:

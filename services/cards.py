@@ -220,8 +220,9 @@ MERGED_TOPICS = frozenset({"data-quality"})
 
 
 def ordered(recommendations: Iterable[Recommendation | None]) -> tuple[Recommendation, ...]:
-    """One per topic, ordered critical, warning, info, then by topic rank. For most topics the
-    first card wins; a card of a MERGED_TOPICS topic is merged into the first (`merged`)."""
+    """One per topic, ordered critical, warning, info, then by topic tier (safety, review,
+    strategy: data/topic_tiers.csv), then by topic rank. For most topics the first card wins; a
+    card of a MERGED_TOPICS topic is merged into the first (`merged`)."""
     seen: dict[str, Recommendation] = {}
     for rec in recommendations:
         if rec is None:
@@ -234,9 +235,17 @@ def ordered(recommendations: Iterable[Recommendation | None]) -> tuple[Recommend
     return tuple(
         sorted(
             seen.values(),
-            key=lambda r: (INDICATOR_ORDER[r.indicator], tables.topic(r.topic).rank),
+            key=lambda r: sort_key(tables.topic(r.topic), r.indicator),
         )
     )
+
+
+def sort_key(topic: tables.Topic, indicator: Indicator) -> tuple[int, int, int]:
+    """Where a card of `topic` at `indicator` sits on the rail: by indicator, then a safety topic
+    before a review topic before a strategy topic (review s26 RN finding 2: "Lithium and
+    lisinopril both running: raises lithium levels" sorted below "augment or switch class"),
+    then by row order of data/topics.csv."""
+    return (INDICATOR_ORDER[indicator], topic.tier, topic.rank)
 
 
 def merged(first: Recommendation, other: Recommendation) -> Recommendation:

@@ -18,7 +18,19 @@ A pregnancy finding is not current when:
   (42) after the day the pregnancy began, or after its own date when its week is not recorded. No
   pregnancy lasts longer (post-term from 42 0/7 weeks, ACOG): a Z34.82 coded in 2022 is not a
   pregnancy in 2026 (`stale` names the latest such one, so a teratogen drafted on that chart asks
-  to confirm she is not pregnant rather than asserting that she is).
+  to confirm she is not pregnant rather than asserting that she is);
+- it comes from a diagnosis dated on or before (or undated beside) an estimated delivery date
+  that has passed by more than policy.mapping.pregnancy_edd_overdue_days with no delivery
+  recorded (the POSTPARTUM "EDD passed" finding fhir_mapping/pregnancy.py reads; review s26 GB
+  item 1). A Z33.1 coded at 12 weeks stays inside the 42-week window until well after its own
+  due date: on 2026-12-01 a Z33.1 of 2026-03-05 with an EDD of 2026-09-01 read "avoid starting
+  it in pregnancy" as fact, three months past the due date. The EDD dates that pregnancy better
+  than the code's own date does, so it ends it; the code is still named (`stale`, with
+  `due_passed` the EDD) and the cards ask to confirm she is not pregnant, beside the passed
+  EDD's "probably postpartum: check breastfeeding" line (rules/population_notes.py). The safer
+  reading: asserting a pregnancy drops nothing but keeps a teratogen card firing as fact on a
+  woman who is probably postpartum and may be breastfeeding, where the lactation questions
+  matter; the question keeps a missed (mis-dated) pregnancy in view.
 
 The window runs from the diagnosis's own date, never from unrelated later visits: a problem-list
 Z34.x left `active` for years, with routine encounters since, is a list nobody cleaned, not a
@@ -60,11 +72,13 @@ from importlib import resources
 
 from fhir_mapping.ages import youngest
 from fhir_mapping.code_systems import ICD10CM
+from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, GapCause, Patient
 from services.policy import Policy
 
 _PREGNANCY = FindingKind.PREGNANCY
 _DELIVERY = FindingKind.DELIVERY
+_POSTPARTUM = FindingKind.POSTPARTUM
 # The Pregnancy Status / EDD Observation's finding is windowed where it is read
 # (fhir_mapping/pregnancy.py: its EDD, or pregnancy_status_weeks after the status).
 _WINDOWED_AT_READ = "Observation"
@@ -98,6 +112,9 @@ class PregnancyNow:
     stale_male: bool = False
     # Whether the visits and conditions were read, so "nothing newer records one" holds.
     newer_read: bool = True
+    # The passed estimated delivery date that ended the stale one (module docstring), or None
+    # when the pregnancy window did.
+    due_passed: date | None = None
 
     @property
     def whom(self) -> str:
@@ -117,6 +134,11 @@ def newer_read(gaps: tuple[DataGap, ...]) -> bool:
 
 def stale_reason(now: PregnancyNow, weeks: float) -> str:
     """Why the stale pregnancy is not read as current, as the cards say it."""
+    if now.due_passed is not None:
+        return (
+            f"its estimated delivery date, {now.due_passed.isoformat()}, has passed and no "
+            "delivery is recorded"
+        )
     lasts = f"no pregnancy lasts more than {weeks:g} weeks"
     if now.newer_read:
         return f"{lasts} and nothing newer records one"
@@ -126,12 +148,14 @@ def stale_reason(now: PregnancyNow, weeks: float) -> str:
     )
 
 
-def _asked(stale: Finding, patient: Patient | None, as_of: date, policy: Policy) -> bool:
+def _asked(
+    stale: Finding, patient: Patient | None, as_of: date, policy: Policy, by_due: bool = False
+) -> bool:
     """Whether a stale pregnancy is still worth the question (module docstring)."""
     years = youngest(patient.age) if patient is not None else None
     if years is not None and years > policy.pregnancy_possible_max_age:
         return False
-    if stale.onset is None:
+    if stale.onset is None or by_due:
         return True
     return (as_of - stale.onset).days <= policy.stale_pregnancy_ask_years * 365.25
 
@@ -159,6 +183,24 @@ def _past_window(finding: Finding, as_of: date, window: timedelta) -> bool:
     return began is not None and as_of > began + window
 
 
+def _due_passed(by_kind: Mapping[FindingKind, tuple[Finding, ...]]) -> date | None:
+    """The latest estimated delivery date on record that has passed beyond the overdue days (the
+    POSTPARTUM findings fhir_mapping/pregnancy.py reads from an EDD), or None."""
+    dues = [f.onset for f in by_kind.get(_POSTPARTUM, ()) if edd_passed(f) and f.onset]
+    return max(dues, default=None)
+
+
+def _before_due(finding: Finding, due: date | None) -> bool:
+    """Whether a pregnancy diagnosis belongs to the pregnancy a passed EDD dates: coded on or
+    before it, or undated (nothing says it is a newer one). The Pregnancy Status Observation's
+    finding is weighed against its EDD where it is read."""
+    if due is None:
+        return False
+    if finding.source is not None and finding.source.resource_type == _WINDOWED_AT_READ:
+        return False
+    return finding.onset is None or finding.onset <= due
+
+
 def _latest(found: list[Finding]) -> Finding | None:
     return max(found, key=lambda f: f.onset or date.min) if found else None
 
@@ -181,6 +223,9 @@ def read(
     ended = [f for f in pregnancy if last_birth and f.onset is not None and f.onset <= last_birth]
     rest = [f for f in pregnancy if f not in ended]
     stale = [f for f in rest if _past_window(f, as_of, window)]
+    due = _due_passed(by_kind)
+    overdue = [f for f in rest if _before_due(f, due)]
+    stale += [f for f in overdue if f not in stale]
     current = tuple(f for f in rest if f not in stale)
     dated = [(f, s) for f in current if (s := _start(f)) is not None]
     weeks = None
@@ -188,7 +233,10 @@ def read(
         _, began = max(dated, key=lambda pair: (pair[0].onset or date.min, pair[1]))
         weeks = (as_of - began).days // 7
     last_stale = None if current else _latest(stale)
-    if last_stale is not None and not _asked(last_stale, patient, as_of, policy):
+    # A code its passed EDD ended is asked whatever its age (the EDD is within the postnatal
+    # year, fhir_mapping/pregnancy.py); the age limit still holds.
+    by_due = last_stale is not None and last_stale in overdue
+    if last_stale is not None and not _asked(last_stale, patient, as_of, policy, by_due):
         last_stale = None
     return PregnancyNow(
         current=current,
@@ -197,6 +245,7 @@ def read(
         weeks=weeks,
         stale_male=last_stale is not None and patient is not None and patient.sex == "male",
         newer_read=newer_read(gaps),
+        due_passed=due if by_due else None,
     )
 
 

@@ -56,11 +56,14 @@ class Topic:
     guideline: str  # key into guidelines.csv
     snoozable: bool
     wants_timeline: bool
-    rank: int  # row order: ties within one indicator keep this order
+    rank: int  # row order: ties within one indicator and tier keep this order
+    # data/topic_tiers.csv: safety (1) before review (2) before strategy (3) at one indicator.
+    tier: int
 
 
 @cache
 def topics() -> dict[str, Topic]:
+    tiers = _topic_tiers()
     return {
         row["topic"]: Topic(
             code=row["topic"],
@@ -70,9 +73,17 @@ def topics() -> dict[str, Topic]:
             snoozable=_flag(row["snoozable"]),
             wants_timeline=_flag(row["wants_timeline"]),
             rank=rank,
+            tier=tiers[row["topic"]],
         )
         for rank, row in enumerate(_rows("topics.csv"))
     }
+
+
+def _topic_tiers() -> dict[str, int]:
+    """Each topic's tier (data/topic_tiers.csv); a topic without one is a table error, raised at
+    load, not a card sorted anywhere (review s26 RN finding 2: the lithium interaction warning
+    sorted below the augment card because rank was only the row order of topics.csv)."""
+    return {row["topic"]: int(row["tier"]) for row in _rows("topic_tiers.csv")}
 
 
 def topic(code: str) -> Topic:
@@ -167,6 +178,12 @@ def order_codes() -> dict[str, CodeRow]:
 
 def order_code(concept: str) -> CodeRow:
     return order_codes()[concept]
+
+
+@cache
+def order_code_rows() -> tuple[dict[str, str], ...]:
+    """data/order_codes.csv's rows as read, `hold_kind` among them (services/hold_survival.py)."""
+    return tuple(_rows("order_codes.csv"))
 
 
 @cache

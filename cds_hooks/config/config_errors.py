@@ -10,6 +10,7 @@ content is never echoed) (review RI finding 7).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,9 @@ _SECRET_WORDS = ("url", "password", "secret", "token", "key")
 _LONGEST_SHOWN = 80
 _VALUE_ERROR = "Value error, "
 _SHOULD_BE = "Input should be "
+# pydantic's error types for a list, tuple or set key given something else.
+_LIST_TYPES = frozenset({"list_type", "tuple_type", "set_type", "frozen_set_type"})
+LIST_EXAMPLE = '["https://ehr.example.org"]'  # a list key's example value (JSON and TOML alike)
 
 
 Loc = tuple[int | str, ...]
@@ -40,10 +44,13 @@ def refused_key(errors: Sequence[ErrorDetails]) -> Loc:
     return loc
 
 
-def field_problem(errors: Sequence[ErrorDetails], *, secret: bool = False) -> tuple[str, str]:
+def field_problem(
+    errors: Sequence[ErrorDetails], *, secret: bool = False, environment: bool = False
+) -> tuple[str, str]:
     """(the dotted key, the problem) for the first refused key among `errors`.
 
-    `secret`: the value came from a secret file, so it is not shown whatever the key."""
+    `secret`: the value came from a secret file, so it is not shown whatever the key.
+    `environment`: it came from an environment variable, where a list is written as JSON."""
     first = errors[0]
     loc = refused_key(errors)
     # A union (bool | Literal["patient-view"]) fails once per alternative, each error's location
@@ -60,9 +67,25 @@ def field_problem(errors: Sequence[ErrorDetails], *, secret: bool = False) -> tu
         return where, message.removeprefix(_VALUE_ERROR)
     if first["type"] == "extra_forbidden":
         return where, "not a known key (check its spelling and its table)"
+    if first["type"] in _LIST_TYPES:
+        expected = list_expected(
+            first["input"], environment, shown=not (secret or looks_secret(where))
+        )
+        return where, f"{_given(where, first['input'], secret)}expected {expected}"
     if message.startswith(_SHOULD_BE):
         return where, f"{_given(where, first['input'], secret)}expected {_expected(first)}"
     return where, message
+
+
+def list_expected(value: Any, environment: bool, *, shown: bool) -> str:
+    """What a list key expects, with an example to copy: the one string given, as a list, when
+    it may be shown. pydantic says "a valid tuple" (review s26 RX finding 6): a site that set
+    TRD_CDS_SERVER__FRAME_ANCESTORS='"https://ehr.example.org"' was not told to add brackets."""
+    item = value if shown and isinstance(value, str) and 0 < len(value) <= _LONGEST_SHOWN else None
+    example = json.dumps([item]) if item is not None else LIST_EXAMPLE
+    if environment:
+        return f"a JSON list, e.g. '{example}'"
+    return f"a list, e.g. {example}"
 
 
 def _is_alternative(error: ErrorDetails) -> bool:

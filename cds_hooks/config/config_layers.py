@@ -40,7 +40,7 @@ from pydantic_settings.sources import (
     SecretsSettingsSource,
 )
 
-from cds_hooks.config.config_errors import looks_secret
+from cds_hooks.config.config_errors import LIST_EXAMPLE, looks_secret
 
 ENV_PREFIX = "TRD_CDS_"
 NESTED_DELIMITER = "__"
@@ -194,7 +194,7 @@ def _setting_names(
     return found
 
 
-_JSON_HINT = " (lists and tables are written as JSON, e.g. '[\"https://ehr.example.org\"]')"
+_JSON_HINT = f" (lists and tables are written as JSON, e.g. '{LIST_EXAMPLE}')"
 
 
 def _require_json(model: type[BaseModel], path: Path_, text: str, what: str, *, show: bool) -> None:
@@ -211,7 +211,7 @@ def _require_json(model: type[BaseModel], path: Path_, text: str, what: str, *, 
         shown = show and not _is_model(annotation) and not looks_secret(".".join(path))
         given = f"got {text[:80]!r}; " if shown else ""
         kind = "a table" if _is_model(annotation) else "a list"
-        example = '{"key": "value"}' if kind == "a table" else '["https://ehr.example.org"]'
+        example = '{"key": "value"}' if kind == "a table" else LIST_EXAMPLE
         raise LayerError(
             f"{what} sets {'.'.join(path)}: {given}expected {kind} written as JSON, "
             f"e.g. '{example}'"

@@ -283,7 +283,9 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         errors = exc.errors()
         loc = config_errors.refused_key(errors)
         secret = secrets.origin_of(loc) is not None and environment.origin_of(loc) is None
-        where, problem = config_errors.field_problem(errors, secret=secret)
+        where, problem = config_errors.field_problem(
+            errors, secret=secret, environment=environment.origin_of(loc) is not None
+        )
         source = _origin(loc, overrides, environment, secrets, file)
         raise ConfigError(f"invalid configuration at {where}{source}: {problem}") from exc
     settings._source = ConfigSource(

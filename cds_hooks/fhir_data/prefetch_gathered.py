@@ -8,6 +8,7 @@ it in. Importable from prefetch.py too.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,14 @@ class Gathered:
         self.unavailable.setdefault(fed, long or f"prefetch key {key!r}: {reason}")
         if failed:
             self.read_failed.add(fed)
+
+    def required_missing(self, required: AbstractSet[str]) -> dict[str, str]:
+        """Why each key the call cannot go without could not be had: the required keys missing,
+        else the keys `gather` found fatal. One rule for the HTTP 412 (runner.py) and offline
+        evaluation (offline.py), so both name the same keys with the same reasons (review s26 RX
+        finding 2: offline called a key sent as an OperationOutcome "lacking")."""
+        keys = sorted(set(self.missing) & required) or sorted(self.fatal_missing)
+        return {key: self.missing[key] for key in keys}
 
     def mark_incomplete(self, feeds: Sequence[str], reason: str) -> None:
         for fed in feeds:

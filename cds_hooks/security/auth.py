@@ -9,7 +9,9 @@ and the hook may then fetch only from that issuer's `fhir_servers` (the SSRF gua
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -42,6 +44,11 @@ def bearer_token(authorization: str | None) -> str:
     if match is None:
         raise Unauthorized("Authorization header is not 'Bearer <token>'")
     return match.group(1)
+
+
+def _is_bearer(authorization: str | None) -> bool:
+    """An `Authorization: Bearer <token>` header (its token is never read here)."""
+    return authorization is not None and authorization.strip()[:7].lower() == "bearer "
 
 
 def _refuse_issuers_alike(issuers: Sequence[str]) -> None:
@@ -79,6 +86,8 @@ class Authenticator:
         self._verifier: JwtVerifier | None = None
         self._key_sets: dict[str, KeySet] = {}
         self._replay: ReplayStore | None = None
+        self._token_ignored_said = False  # auth.token_ignored logged (once per service)
+        self._said_lock = threading.Lock()
         if not auth.required:
             return
         from cds_hooks.security.jwks import JwksError, describe
@@ -144,6 +153,8 @@ class Authenticator:
         """Who is calling. `audience` is the exact URL the JWT's `aud` must name; the feedback
         route also accepts its service's URL (`also_audiences`). Raises Unauthorized."""
         if self._verifier is None:
+            if not self._token_ignored_said and _is_bearer(authorization):
+                self._say_token_ignored()
             return Caller()
         token = bearer_token(authorization)
         verified = self._verifier.verify(token, audiences=(audience, *also_audiences))
@@ -151,6 +162,21 @@ class Authenticator:
             issuer=verified.issuer,
             fhir_servers=self._fhir_servers[verified.issuer],
             tenant=verified.tenant,
+        )
+
+    def _say_token_ignored(self) -> None:
+        """With auth off, an EHR that sends a bearer token expects it checked: a site that forgot
+        `[auth] required = true` learns it from one warning (review s26 RX finding 8). Once per
+        service process (one Authenticator per app): not a line per call. Never the token."""
+        with self._said_lock:  # the feedback route authenticates on worker threads
+            if self._token_ignored_said:
+                return
+            self._token_ignored_said = True
+        logs.event(
+            "auth.token_ignored",
+            logging.WARNING,
+            reason="a bearer token was sent but [auth] required is false: tokens are not "
+            "checked and every caller is trusted; set [auth] required = true to check them",
         )
 
     def close(self) -> None:

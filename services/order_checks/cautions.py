@@ -34,6 +34,7 @@ from services.order_checks.caution_lines import (
 )
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.order_checks.pregnancy_lines import (
+    feeding_unknown_line,
     late_pregnancy_line,
     past_stage,
     past_words,
@@ -252,7 +253,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # The record dates the pregnancy in its third trimester (an SSRI or SNRI), or names only a
     # pregnancy past its window (a drug with a pregnancy row): information lines
     # (pregnancy_lines.py; review s21 RD findings 8, 5).
-    for extra in (late_pregnancy_line(ctx, draft), stale_pregnancy_line(ctx, draft)):
+    # A birth on record with breastfeeding not recorded: the lactation row asked, not assumed
+    # (review s26 GB item 1).
+    for extra in (
+        late_pregnancy_line(ctx, draft),
+        stale_pregnancy_line(ctx, draft),
+        feeding_unknown_line(ctx, draft),
+    ):
         if extra is not None:
             found.append((extra[0], extra[1]))
             basis.append(extra[2])

@@ -31,6 +31,7 @@ from services import cards
 from services.order_checks.duplicate_other_class import RUNNING_LINE_HEADINGS
 from services.order_checks.model import OrderCheck
 from services.recommendation import Recommendation
+from services.summary_clauses import drop_clauses
 
 
 def _confirm_words(line: str) -> str:
@@ -136,13 +137,15 @@ def _with_other_readings(checks: list[OrderCheck], said: dict[int, tuple[str, st
     names = " or ".join(dict.fromkeys(checks[i].draft.ingredient for i in others))
     long, short = said[0]
     pointer = f"; if {names}: see the detail"
+    room = cards.SUMMARY_MAX - len(pointer)
     summary = cards.fit_summary(
         "; ".join([long, *(_lower(said[i][0]) for i in others)]),
         "; ".join([short, *(_lower(said[i][1]) for i in others)]),
         long + pointer,
         short + pointer,
-        # Cut the first reading, never the pointer to the others.
-        _cut(short, cards.SUMMARY_MAX - len(pointer)) + pointer,
+        # The first reading shortened by whole clauses (review s26 RN finding 9), never the
+        # pointer to the others.
+        (drop_clauses(short, room) or _cut(short, room)) + pointer,
     )
     return dataclasses.replace(first, summary=summary)
 

@@ -63,10 +63,19 @@ def labelled_uses() -> dict[str, LabelledUse]:
     return found
 
 
+def outside_label(ingredient: str, population: Population) -> bool:
+    """Whether the drug's one labelled indication is not on record for this patient (False for
+    a drug the table does not hold). The optimise card never proposes such a drug, so its
+    population caveats ("Zuranolone, if considered": review s26 GB item 4) are not said there
+    either; a clinician's own order of it still gets them (order_checks/cautions.py)."""
+    use = labelled_uses().get(ingredient)
+    return use is not None and not _ON_RECORD[use.labelled_for](population)
+
+
 def labelled_use_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     """The information card of a drug drafted outside the one indication its label names."""
     use = labelled_uses().get(draft.ingredient)
-    if use is None or _ON_RECORD[use.labelled_for](ctx.population):
+    if use is None or not outside_label(draft.ingredient, ctx.population):
         return None
     name = draft.ingredient.capitalize()
     return OrderCheck(

@@ -10,6 +10,13 @@ and 8), read from the one pregnancy reading (services/pregnancy_now.py):
   antipsychotic) drafted when the only pregnancy on record is a diagnosis older than the
   pregnancy window. It is no longer asserted as a pregnancy, but the drug is one whose harm
   falls on a fetus, so the card asks to confirm she is not pregnant (information).
+- breastfeeding not recorded after a birth: a drug with a lactation row (lithium, esketamine,
+  zuranolone, aripiprazole, brexpiprazole) drafted when a delivery in the postnatal year, or an
+  estimated delivery date passed in it, is on record and no breastfeeding answer is (review s26
+  GB item 1). The lactation caveat was said only once breastfeeding was recorded, so a lithium
+  start 13 weeks past the EDD said nothing of a breastfed infant. She may breastfeed: the card
+  asks, and says the row's caveat for if she does (information; the patient-view card already
+  asks "check breastfeeding before choosing a drug").
 """
 
 from __future__ import annotations
@@ -20,12 +27,13 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import DraftOrder, FindingKind
-from services import drug_rules, tables
+from services import cards, drug_rules, tables
 from services.pathway_options import unverified_mark
 from services.pregnancy_now import stale_reason
 from services.rules.context import RuleContext
 
 _PREGNANCY = FindingKind.PREGNANCY
+_LACTATION = FindingKind.LACTATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +129,71 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
     male = (
         " (the recorded sex is male: check whether the code is an error)" if now.stale_male else ""
     )
+    # A passed due date says why in the summary itself: "pregnancy on record, due date passed"
+    # (review s26 GB item 1), not a bare "not read as current".
+    lead = (
+        f"{name}: pregnancy on record, due date {now.due_passed.isoformat()} passed with no "
+        "delivery recorded"
+        if now.due_passed is not None
+        else f"{name}: a pregnancy{since} is not read as current"
+    )
     return (
-        f"{name}: a pregnancy{since} is not read as current: confirm {now.whom} is not pregnant",
+        f"{lead}: confirm {now.whom} is not pregnant",
         f"- A pregnancy was{since} ({stale.display}, {stale.coding}){male}; {why}, so it "
         f"is not read as current. {name} carries a pregnancy caution ({cite}): confirm "
         f"{now.whom} is not pregnant before starting it.",
         cite,
+    )
+
+
+def _after_birth(ctx: RuleContext) -> tuple[str, str] | None:
+    """(the words, their short form) for why she may be breastfeeding: a delivery in the
+    postnatal year, else a passed EDD (populations.py reads both within
+    policy.mapping.postpartum_after_edd_days); None when neither is on record or breastfeeding
+    is already answered either way."""
+    population = ctx.population
+    if population.lactation is not None or population.not_breastfeeding is not None:
+        return None
+    delivery = population.delivery
+    if delivery is not None:
+        when = f" {delivery.onset.isoformat()}" if delivery.onset else ""
+        return f"a delivery on record{when} ({delivery.display})", f"delivery on record{when}"
+    passed = population.edd_passed
+    if passed is not None and passed.onset is not None and population.pregnancy is None:
+        edd = passed.onset.isoformat()
+        return (
+            f"probably postpartum: estimated delivery date {edd} passed",
+            f"due date {edd} passed",
+        )
+    return None
+
+
+def feeding_unknown_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, str] | None:
+    """(summary, detail line, cite) for a drug with a lactation row drafted after a birth on
+    record with no breastfeeding answer (module docstring)."""
+    after = _after_birth(ctx)
+    if after is None:
+        return None
+    rule = next(
+        (
+            r
+            for r in drug_rules.condition_rules()
+            if r.finding is _LACTATION and r.covers(draft.ingredient, draft.drug_class)
+        ),
+        None,
+    )
+    if rule is None:
+        return None
+    why, short = after
+    name = draft.ingredient.capitalize()
+    return (
+        cards.fit_summary(
+            f"{name}: {why}; breastfeeding not recorded: ask before starting it ({rule.cite})",
+            f"{name}: {short}, breastfeeding not recorded: ask before starting it ({rule.cite})",
+            f"{name}: {short}, breastfeeding not recorded: ask before starting it",
+            f"{name}: breastfeeding not recorded after a birth: ask before starting it",
+        ),
+        f"- {why[:1].upper()}{why[1:]}, and no breastfeeding status is recorded: ask whether "
+        f"she breastfeeds. If she does: {rule.note} ({rule.cite}).",
+        rule.cite,
     )

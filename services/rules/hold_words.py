@@ -283,10 +283,10 @@ def _heads(head: str) -> Iterator[str]:
     shorter = head.split("; ", 1)[0]
     shorter = re.sub(r"\)[^()]+$", ")", shorter)
     if shorter != head:
-        yield shorter + _ELLIPSIS
+        yield shorter
     bare = re.sub(r", \d+(?:\.\d+)? ?%\)", ")", shorter)
     if bare != shorter:
-        yield bare + _ELLIPSIS
+        yield bare
     close = bare.find(")")
     if 0 < close < len(bare) - 1:
-        yield bare[: close + 1] + _ELLIPSIS
+        yield bare[: close + 1]

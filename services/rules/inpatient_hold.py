@@ -33,7 +33,10 @@ An emergency-department visit in progress (fhir_mapping/current_stays.py: class 
 in-progress, arrived or triaged; review s25 RI finding 5) holds the same one-clicks "after the ED
 visit", and also the diagnosis review's lab orders ("Order TSH"): a non-urgent outpatient test
 ordered from an ED screen is resulted after the patient has left, to a team that did not ask for
-it, while a ward's TSH is resulted to the team still caring for the patient. The ED team's line
+it, while a ward's TSH is resulted to the team still caring for the patient. Which one-click
+stays is not decided here, by topic, but by the one rule of every hold (services/hold_survival.py,
+data/hold_survival.csv: per setting and kind of proposal, a drug, a referral, a lab, a scale, an
+assessment; review s26 RN finding 6): a card here only says what its hold took off. The ED team's line
 names the visit; at the order hooks the TMS card is left out as during a stay. Nothing else read
 of a ward applies to it: the suicide-risk card keeps its ED words (fhir_mapping/visit_risk.py),
 an unrecorded item 9 is still asked, a home drug is not "held on the ward". When an inpatient
@@ -57,11 +60,10 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 
 from fhir_mapping.record import CurrentStay
-from services import cards, screen, tables
+from services import cards, hold_survival, screen, tables
 from services.card_format import record_cite
 from services.recommendation import Recommendation, Suggestion
 from services.rules import (
-    diagnosis_review,
     one_click_hold,
     psychotherapy,
     recurrence,
@@ -72,9 +74,9 @@ from services.rules import (
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
 
-# The pathway cards whose one-clicks are outpatient orders: a drug to start, raise, add or
-# restart; a TMS or psychotherapy referral. The measurement-based-care, adherence and diagnosis
-# review cards ask for a scale or a review, which an inpatient stay does not change.
+# The pathway cards whose proposals are outpatient orders (a drug to start, raise, add or restart;
+# a TMS or psychotherapy referral): each names the stay even with nothing left to take off (its
+# referral waits for discharge). Which one-clicks any card keeps is hold_survival's rule.
 _HELD_TOPICS = frozenset(
     {
         optimise_card.TOPIC,
@@ -87,8 +89,6 @@ _HELD_TOPICS = frozenset(
 )
 HELD_BY = "inpatient stay in progress"
 ED_HELD_BY = "ED visit in progress"
-# During an ED visit also the diagnosis review's lab orders (module docstring).
-_ED_HELD_TOPICS = _HELD_TOPICS | {diagnosis_review.TOPIC}
 
 # A held card's summary that proposed the referral: its words, and what they become (longest
 # first; the first that fits the summary's length is taken).
@@ -133,8 +133,17 @@ def _shown_stay(stays: Sequence[CurrentStay]) -> CurrentStay:
     return psychiatric[-1] if psychiatric else inpatient[-1] if inpatient else stays[-1]
 
 
-def _held_topics(stay: CurrentStay) -> frozenset[str]:
-    return _ED_HELD_TOPICS if stay.ed_visit else _HELD_TOPICS
+def _hold(stay: CurrentStay) -> str:
+    """The stay's hold in data/hold_survival.csv."""
+    return hold_survival.ED if stay.ed_visit else hold_survival.INPATIENT
+
+
+def _touched(stay: CurrentStay, rec: Recommendation) -> bool:
+    """Whether the stay's hold speaks on `rec`: a pathway card, or any card it takes a one-click
+    off (the diagnosis review's TSH during an ED visit)."""
+    if rec.topic in _HELD_TOPICS:
+        return True
+    return bool(hold_survival.split(_hold(stay), rec.topic, rec.suggestions)[1])
 
 
 def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
@@ -272,10 +281,9 @@ def _with_conflict(
     (or the ED visit) would hold (review 17 recheck R2: said once, no hold); none such: as they
     are."""
     out = list(recs)
-    topics = _held_topics(stay)
     line = conflict_line(stay)
     for i, rec in enumerate(out):
-        if rec.topic in topics:
+        if _touched(stay, rec):
             detail = cards.join_sections(line, rec.detail)
             out[i] = screen.with_fields(rec, detail=detail)
             break
@@ -302,33 +310,34 @@ def hold_one_click(
         conflicts = ctx.record.current_stays
         return _with_conflict(ctx, recs, conflicts[-1]) if conflicts else list(recs)
     stay = _shown_stay(stays)
-    topics = _held_topics(stay)
-    first = next((r.topic for r in recs if r.topic in topics and r.topic not in hidden), "")
+    hold = _hold(stay)
+    first = next((r.topic for r in recs if _touched(stay, r) and r.topic not in hidden), "")
 
     def line(topic: str, held: Sequence[Suggestion]) -> str:
         if topic == first or not first:
             return stay_line(stay, held)
         return pointer(first, held, stay)
 
-    def every(_suggestion: Suggestion) -> bool:
-        return True
+    def held_here(suggestion: Suggestion) -> bool:
+        return not hold_survival.survives(hold, optimise_card.TOPIC, suggestion)
 
     # The optimise card through the shared hold, so its summary says what is held.
     held_by = ED_HELD_BY if stay.ed_visit else HELD_BY
     out = one_click_hold.hold_drug_orders(
-        recs, lambda held: line(optimise_card.TOPIC, held), every, held_by=held_by, whole=True
+        recs, lambda held: line(optimise_card.TOPIC, held), held_here, held_by=held_by, whole=True
     )
     result: list[Recommendation] = []
     for rec in out:
-        if rec.topic not in topics or rec.topic == optimise_card.TOPIC:
+        if not _touched(stay, rec) or rec.topic == optimise_card.TOPIC:
             result.append(rec)
             continue
+        kept, held = hold_survival.split(hold, rec.topic, rec.suggestions)
         result.append(
             screen.with_fields(
                 rec,
                 summary=_after_discharge(rec, stay),
-                suggestions=(),
-                detail=cards.join_sections(line(rec.topic, rec.suggestions), rec.detail),
+                suggestions=kept,
+                detail=cards.join_sections(line(rec.topic, held), rec.detail),
             )
         )
     return result
@@ -346,5 +355,11 @@ def at_order(ctx: RuleContext, recs: Sequence[Recommendation]) -> list[Recommend
         # No stay, or only one that later outpatient visits contradict: nothing is held, and
         # the contradicted one is said as a record to correct (`hold_one_click`).
         return hold_one_click(ctx, recs)
-    topics = _held_topics(_shown_stay(stays))
-    return [r for r in recs if r.topic not in topics]
+    # A card the stay holds whose every one-click it takes off (the TMS referral) says nothing a
+    # ward team placing an order needs; a card keeping a one-click (a safety card's) stays.
+    stay = _shown_stay(stays)
+    return [
+        r
+        for r in recs
+        if not _touched(stay, r) or hold_survival.split(_hold(stay), r.topic, r.suggestions)[0]
+    ]

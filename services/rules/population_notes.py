@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from fhir_mapping.record import Finding, FindingKind
 from services import pathway_options
 from services.card_format import plural
+from services.order_checks.labelled_use import outside_label
 from services.pregnancy_now import stale_reason
 from services.rules.populations import (
     _CAVEAT,
@@ -63,6 +64,16 @@ def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -
 
 # What a perinatal paragraph asks when the record says nothing of breastfeeding.
 _CHECK_FEEDING = "check breastfeeding before choosing a drug"
+# TMS in pregnancy, as far as the sources read go (review s26 GB item 3): no drug reaches the
+# fetus; the evidence is small (Kim DR et al. 2019 Brain Stimul 12:96-102, an RCT of TMS in
+# pregnant women with MDD; Pridmore S et al. 2021 Australas Psychiatry 29:226-229, ten reports,
+# 67 births, no evidence of fetal harm; both read via the search tool as abstracts). CANMAT 2023
+# and perinatal guidance on TMS in pregnancy were not read: UNVERIFIED that a guideline
+# recommends it, so the line says no more than that.
+_TMS_IN_PREGNANCY = (
+    "TMS exposes the fetus to no drug; its evidence in pregnancy is small studies (Kim 2019 RCT; "
+    "Pridmore 2021 review: no fetal harm found in 67 births): weigh it with perinatal psychiatry."
+)
 
 
 def _feeding_clause(population: Population) -> str | None:
@@ -152,12 +163,13 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         # Finding.dated: "since <onset>", or "recorded at the visit of <day>" for a pregnancy a
         # prenatal visit records (not the day it began).
         since = f" {pregnancy.dated}" if pregnancy.onset else ""
-        what = "medication and TMS options" if tms else "medication options"
+        # TMS is not lumped with the drugs (review s26 GB item 3): it exposes the fetus to no
+        # drug, and the studies of it in pregnancy are small (_TMS_IN_PREGNANCY, its sources).
         lines.append(
             f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}"
-            f"{since}). The {what} on this card come from guidelines that do not cover "
-            "pregnancy: confirm it is current and weigh each change with obstetric or perinatal "
-            "psychiatry input."
+            f"{since}). The medication options on this card come from guidelines that do not "
+            "cover pregnancy: confirm it is current and weigh each change with obstetric or "
+            "perinatal psychiatry input." + (f" {_TMS_IN_PREGNANCY}" if tms else "")
         )
     stale = ctx.population.stale_pregnancy
     if stale is not None and not tms:
@@ -187,6 +199,9 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             + (f"{r.rule.note} ({r.rule.cite})." if r.rule.finding in _HEADED else f"{r.reason()}.")
             for r in ctx.population.applying
             if r.rule.choice is _CAVEAT
+            # Not for a drug this card never proposes (zuranolone or brexanolone in pregnancy
+            # with no postpartum depression on record: review s26 GB item 4).
+            and not (r.rule.ingredient and outside_label(r.rule.ingredient, ctx.population))
         )
     passed = ctx.population.edd_passed
     # Breastfeeding is asked about (or its recorded "no" named) in one paragraph only: the

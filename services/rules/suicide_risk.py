@@ -30,8 +30,10 @@ of the overdose table is running, the card says the same of the running supply (
 the next prescription of the drug the patient holds is the supply a clinician decides.
 
 A psychiatric inpatient stay discharged within policy.suicide_post_discharge_days is named on the
-card, and makes a warning card of its own when nothing else raises one (review 16 W4):
-suicide_risk_discharge.py.
+card, and makes a card of its own when nothing else raises one (review 16 W4):
+suicide_risk_discharge.py. Both cards read their indicator, the assessment's priority and the
+one-click label from one table keyed by urgency (services/suicide_urgency.py): "assess today" is
+critical whichever of them asks it (review s26 RN finding 5).
 
 Override reasons (data/override_reasons.csv) include "assessment completed today" (the chart the
 service reads can lag the visit) and "under crisis team care". The topic is never snoozed
@@ -53,13 +55,14 @@ from services import (
     cards,
     pathway_contraindications,
     suggestions,
+    suicide_urgency,
     tables,
     tms_gate,
 )
 from services.acute_risk import SuicideLevel, SuicideSignal
 from services.order_hook_skips import PATHWAY_ROLES, starts_or_raises
 from services.payer_criteria import evaluate_payer_criteria
-from services.recommendation import Indicator, Recommendation, Suggestion
+from services.recommendation import Recommendation, Suggestion
 from services.risk_signal import RiskCheck, RiskEvent
 from services.rules import suicide_risk_discharge, suicide_risk_text, suicide_risk_young
 from services.rules.context import RuleContext
@@ -74,8 +77,6 @@ from services.rules.suicide_risk_text import card_advice, card_summary, found_li
 # The names other modules and tests use, kept importable from here (the quantity line's among
 # them); evaluate_payer_criteria stays a name of this module, where tests replace it.
 __all__ = [
-    "PRIORITY",
-    "RESCREENED_PRIORITY",
     "TOPIC",
     "OverdoseRisk",
     "evaluate_payer_criteria",
@@ -87,22 +88,19 @@ __all__ = [
 TOPIC = "suicide-risk"
 # The pathway option (data/pathway_options.csv) the acute-risk treatments name beside ECT.
 _ESKETAMINE = "esketamine"
-# Same day: FHIR request-priority "asap" (above "urgent", below the emergency "stat").
-PRIORITY = "asap"
-# An older answer re-screened negative since: the assessment is still owed, not today's emergency.
-RESCREENED_PRIORITY = "routine"
-
-_INDICATOR = {
-    SuicideLevel.UNASSESSED: Indicator.CRITICAL,
-    SuicideLevel.HIGH: Indicator.CRITICAL,
-    SuicideLevel.FOUND: Indicator.WARNING,
-    SuicideLevel.RESCREENED: Indicator.WARNING,
+# Each level's urgency (data/suicide_urgency.csv gives its indicator, priority and label).
+_URGENCY = {
+    SuicideLevel.UNASSESSED: suicide_urgency.ASSESS_TODAY,
+    SuicideLevel.HIGH: suicide_urgency.ASSESS_TODAY_HIGH,
+    SuicideLevel.FOUND: suicide_urgency.REVIEW_FINDING,
+    # An older answer re-screened negative since: the assessment is still owed, not today's.
+    SuicideLevel.RESCREENED: suicide_urgency.RECORD_ASSESSMENT,
     # An item 9 answer that could not be read: a warning, not critical. Nothing on record says it
     # is positive (most answers are 0), the first step is a look at the chart, and a critical card
     # for every mis-coded answer would wear down the one card that must never be dismissed
     # (acute_risk module docstring). It still may not sit as a data-gap footnote (finding 3).
-    SuicideLevel.UNREAD: Indicator.WARNING,
-    SuicideLevel.ASSESSED: Indicator.INFO,
+    SuicideLevel.UNREAD: suicide_urgency.CHECK_CHART,
+    SuicideLevel.ASSESSED: suicide_urgency.REASSESS_AT_VISITS,
 }
 
 
@@ -211,6 +209,7 @@ def _suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion | None:
     reasons: list[SourceRef] = signal.reasons()
     cssrs = tables.order_code("cssrs-screener")
     high = signal.level is SuicideLevel.HIGH
+    urgency = suicide_urgency.urgency(_URGENCY[signal.level])
     resource = None
     if ctx.patient_id is not None:
         resource = suggestions.service_request(
@@ -222,32 +221,23 @@ def _suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion | None:
                 else "Same-day structured suicide risk assessment"
             ),
             reasons=reasons,
-            priority=PRIORITY,
+            priority=urgency.priority,
             note=(
                 "Psychiatric evaluation and safety plan today."
                 if high
                 else f"For example the C-SSRS screener (LOINC {cssrs.code}); record the answers."
             ),
         )
-    label = (
-        "Order a same-day psychiatric suicide risk assessment"
-        if high
-        else "Order a same-day suicide risk assessment (C-SSRS)"
-    )
-    if on_ward(ctx):
-        # A psychiatric stay in progress: the assessment is the ward's today (review 16 second
-        # recheck c02), not a same-day evaluation to arrange for an outpatient.
-        label = (
-            "Order a psychiatric suicide risk assessment on the ward today"
-            if high
-            else "Order a suicide risk assessment on the ward today (C-SSRS)"
-        )
+    # A psychiatric stay in progress: the assessment is the ward's today (review 16 second
+    # recheck c02), not a same-day evaluation to arrange for an outpatient.
+    label = urgency.label_for(ward=on_ward(ctx))
     return suggestions.create(label, resource, recommended=True)
 
 
 def _rescreened_suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion:
     """The assessment an older, never-assessed answer still needs, at routine priority."""
     cssrs = tables.order_code("cssrs-screener")
+    urgency = suicide_urgency.urgency(suicide_urgency.RECORD_ASSESSMENT)
     resource = None
     if ctx.patient_id is not None:
         resource = suggestions.service_request(
@@ -255,12 +245,10 @@ def _rescreened_suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestio
             concept="suicide-risk-assessment",
             text="Structured suicide risk assessment (earlier positive PHQ-9 item 9 not assessed)",
             reasons=[e.source for e in signal.lowered if e.source is not None],
-            priority=RESCREENED_PRIORITY,
+            priority=urgency.priority,
             note=f"For example the C-SSRS screener (LOINC {cssrs.code}); record the answers.",
         )
-    return suggestions.create(
-        "Order a suicide risk assessment (C-SSRS)", resource, recommended=True
-    )
+    return suggestions.create(urgency.label_for(ward=False), resource, recommended=True)
 
 
 def _unread_left_out(
@@ -326,7 +314,7 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
         if quantity is not None:
             detail = cards.join_sections(quantity, detail)
     summary = card_summary(signal, ward=on_ward(ctx))
-    indicator = _INDICATOR[signal.level]
+    indicator = suicide_urgency.urgency(_URGENCY[signal.level]).indicator
     if owed and discharge is not None:
         summary = suicide_risk_discharge.summary(discharge)
         indicator = suicide_risk_discharge.indicator(discharge)

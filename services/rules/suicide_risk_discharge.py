@@ -10,14 +10,18 @@ highest suicide risk; assess suicide risk today".
 - Beside a current signal (acute_risk.py) it is one more section of that card, and the card's
   level is the signal's (or warning, when the signal was assessed and found nothing but no
   assessment followed the discharge).
-- Alone it makes a card of its own, at WARNING, proposing a structured assessment today
-  (ServiceRequest, priority asap, citing the Encounter). Why warning and not critical: a
-  discharge is a period of raised risk, not a finding of current suicidal thoughts or
-  behaviour; critical is kept for those (the card that must never be dismissed), and a
-  critical card holds TMS and the adjunct one-clicks back (tms_gate.py, the optimise card),
-  which a risk period with no current finding should not do. Why a card at all (not a line on
-  another card): the risk is the highest of the patient's course, the patient may have no
-  other signal on record, and an assessment is what is owed (safety first).
+- Alone it makes a card of its own proposing a structured assessment today (ServiceRequest,
+  citing the Encounter), at the urgency "assess-today" of data/suicide_urgency.csv: CRITICAL,
+  priority asap, the same label as the PHQ-9 item 9 card's (services/suicide_urgency.py). It
+  was a warning beside a critical item 9 = 1 card that asked the same thing (review s26 RN
+  finding 5); the first month after discharge carries a suicide rate of 2,060 per 100,000
+  person-years (Chung 2019), above the 1-year risk an item 9 answer predicts (Simon 2013), so
+  the same ask takes the same, higher, severity (the safer when unsure). The card's indicator
+  holds nothing back by itself: TMS and the adjunct one-clicks are held by an acute signal
+  (SuicideSignal.acute: tms_gate.py, the optimise card), which a discharge alone is not, as
+  before. Why a card at all (not a line on another card): the risk is the highest of the
+  patient's course, the patient may have no other signal on record, and an assessment is what
+  is owed (safety first).
 - Once a documented assessment (a C-SSRS that asked about ideation, a documented risk level, a
   risk-assessment Procedure: risk_evidence._checks) is dated on or after the discharge day, the
   card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.record import Admission, PatientRecord
-from services import cards, suggestions, tables
+from services import cards, suggestions, suicide_urgency, tables
 from services.card_format import plural, record_cite
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation, Suggestion
@@ -43,8 +47,6 @@ from services.risk_signal import RiskCheck
 from services.rules.context import RuleContext
 
 TOPIC = "suicide-risk"
-# Same day, as the suicide-risk card's own assessment (rules/suicide_risk.py PRIORITY).
-PRIORITY = "asap"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,7 @@ def suggestion(ctx: RuleContext, discharge: Discharge) -> Suggestion | None:
     """A same-day structured assessment, citing the Encounter; None once one is on record."""
     if discharge.assessed is not None:
         return None
+    urgency = suicide_urgency.urgency(_urgency(discharge))
     cssrs = tables.order_code("cssrs-screener")
     resource = None
     if ctx.patient_id is not None:
@@ -152,16 +155,21 @@ def suggestion(ctx: RuleContext, discharge: Discharge) -> Suggestion | None:
             concept="suicide-risk-assessment",
             text="Same-day structured suicide risk assessment (recent psychiatric discharge)",
             reasons=[source] if source is not None else [],
-            priority=PRIORITY,
+            priority=urgency.priority,
             note=f"For example the C-SSRS screener (LOINC {cssrs.code}); record the answers.",
         )
-    return suggestions.create(
-        "Order a same-day suicide risk assessment (C-SSRS)", resource, recommended=True
-    )
+    return suggestions.create(urgency.label_for(ward=False), resource, recommended=True)
+
+
+def _urgency(discharge: Discharge) -> str:
+    """Assess today until an assessment followed the discharge, then reassess at each visit."""
+    if discharge.assessed is None:
+        return suicide_urgency.ASSESS_TODAY
+    return suicide_urgency.REASSESS_AT_VISITS
 
 
 def indicator(discharge: Discharge) -> Indicator:
-    return Indicator.INFO if discharge.assessed is not None else Indicator.WARNING
+    return suicide_urgency.urgency(_urgency(discharge)).indicator
 
 
 def card(

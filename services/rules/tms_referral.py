@@ -78,6 +78,7 @@ from services.rules.tms_referral_notes import (
     revoked_referral_line,
     rule_set_words,
     screen_first,
+    screen_forms,
     sent_alone,
     tms_safety_items,
     unmet_words,
@@ -264,6 +265,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # are not met: the summary names it (review 19 D2, chart k02: only the detail did). It gives
     # way after the payer's name and before nothing else.
     screen = screen_first(ctx)
+    screens = screen_forms(screen)
     scored_short = f"{latest.instrument} {latest.value}"
     # An earlier TMS course on record: the referral is a retreatment, said in the summary
     # (review s21 RF finding 9); it gives way before the payer's name does. A course that
@@ -297,6 +299,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}"
         + ("; payer criteria not yet met" if payer else ""),
         f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}",
+        # A long safety item's name gives way by whole clauses, then the trial count (review s26
+        # RN finding 9: the item is what the referral waits on; the count is on the criteria).
+        *(
+            text
+            for s in screens
+            for text in (
+                f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{s}",
+                f"{scored_short}: {first_short}{CONSIDER}{s}",
+            )
+        ),
     )
     depression = facts.depression_finding
     # Esketamine sessions running: the overlap named, the card not held (review s21 RF finding 6).

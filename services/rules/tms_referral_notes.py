@@ -74,6 +74,26 @@ def screen_first(ctx: RuleContext) -> str:
     )
 
 
+_SCREEN_UNNAMED = "; TMS safety screen first (the item is in the detail)"
+
+
+def screen_forms(screen: str) -> list[str]:
+    """`screen` (screen_first's words), then shorter forms by whole clauses of the item's name
+    (review s26 RN finding 9: "safety screen first: Cochlear implant removed: removal recorded:
+    confirm…" was cut mid-clause): up to its first ": " ("Vagus nerve stimulator generator
+    removed; leads left in situ"), then up to its first "; " or ", " as well, then no name ("the item is in the
+    detail"). The screen is never dropped: it is why the referral waits (review 19 D2)."""
+    head = "; safety screen first: "
+    if not screen.startswith(head):
+        return [screen]
+    name = screen.removeprefix(head)
+    first = name.split(": ", 1)[0]
+    shortest = re.split(r"; |, ", first, maxsplit=1)[0]
+    # An item whose name has no short clause is named by the detail, never left out.
+    forms = [head + n for n in (name, first, shortest)] + [_SCREEN_UNNAMED]
+    return list(dict.fromkeys(forms))
+
+
 def _counted(trials: tuple[Trial, ...], record: PatientRecord) -> tuple[str, str]:
     """What the TMS count rests on, in words, with and without the drugs' names: failed trials,
     said as every card says them (trial_count.failed_words: stopped unmeasured, self-reported,

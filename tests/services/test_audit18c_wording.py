@@ -210,11 +210,14 @@ def test_the_drug_to_confirm_line_stands_once_on_the_first_card_of_the_draft(hoo
     assert carrying[0] is cards[0]
     assert carrying[0]["detail"].count(CONFIRM) == 1
     assert carrying[0]["detail"].startswith(f"**Drug to confirm:** {CONFIRM} (code: escitalopram")
-    # The other card of the draft names both drugs as to confirm in its readings' headings.
-    age = by_topic(cards)[AGE]
-    assert age is not cards[0]
-    assert "**If it is escitalopram** (escitalopram or citalopram: to confirm):" in age["detail"]
-    assert "**If it is citalopram** (escitalopram or citalopram: to confirm):" in age["detail"]
+    # The other card of the draft names both drugs as to confirm in its readings' headings. The
+    # age-limit card (safety) comes before the repeated-failed-trial card (review s26 RN finding 2).
+    assert by_topic(cards)[AGE] is cards[0]
+    repeats = by_topic(cards)[REPEATS]
+    assert (
+        "**If it is escitalopram** (escitalopram or citalopram: to confirm):" in repeats["detail"]
+    )
+    assert "**If it is citalopram** (escitalopram or citalopram: to confirm):" in repeats["detail"]
 
 
 @pytest.mark.parametrize("hook", ["order-select", "order-sign"])
@@ -226,10 +229,9 @@ def test_a_dose_judgement_on_a_drug_to_confirm_says_which_reading_it_rests_on(ho
         "If escitalopram: escitalopram 20 mg/day at age 75: above the labelled recommended 10 "
         "mg/day from age 65; if citalopram: see the detail"
     )
-    citalopram = age["detail"].split("**If it is citalopram**", 1)[1]
-    assert citalopram.startswith(
-        " (escitalopram or citalopram: to confirm):\n\ncitalopram 30 mg/day"
-    )
+    # The first card of the draft: its headings plain, the drug to confirm said above them.
+    citalopram = age["detail"].split("**If it is citalopram:**", 1)[1]
+    assert citalopram.startswith("\n\ncitalopram 30 mg/day")
     repeats = cards[REPEATS]
     assert repeats["summary"].startswith("If escitalopram: escitalopram is in the class of")
     assert repeats["summary"].endswith("; if citalopram: see the detail")
@@ -253,11 +255,12 @@ def test_the_drug_to_confirm_line_moves_to_the_first_card_still_shown() -> None:
     selections = doc["context"]["selections"]
     shown = order_hook(record, Policy(), hook="order-select", selections=selections)
     fewer = order_hook(
-        record, Policy(), hook="order-select", selections=selections, hidden=frozenset({REPEATS})
+        record, Policy(), hook="order-select", selections=selections, hidden=frozenset({AGE})
     )
-    assert [r.topic for r in shown][:2] == [REPEATS, AGE]
-    age = next(r for r in fewer if r.topic == AGE)
-    assert fewer[0] is age
-    assert age.detail.startswith(f"**Drug to confirm:** {CONFIRM}")
-    assert "**If it is citalopram:**" in age.detail
-    assert age.dedupe_key == next(r for r in shown if r.topic == AGE).dedupe_key
+    # The age-limit card (safety) first (review s26 RN finding 2); answered, the line moves on.
+    assert [r.topic for r in shown][:2] == [AGE, REPEATS]
+    repeats = next(r for r in fewer if r.topic == REPEATS)
+    assert fewer[0] is repeats
+    assert repeats.detail.startswith(f"**Drug to confirm:** {CONFIRM}")
+    assert "**If it is citalopram:**" in repeats.detail
+    assert repeats.dedupe_key == next(r for r in shown if r.topic == REPEATS).dedupe_key

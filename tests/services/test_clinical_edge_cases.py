@@ -327,7 +327,10 @@ def test_pregnancy_on_record_is_named_where_treatment_changes_are_proposed() -> 
         "(ICD-10-CM Z33.1 since 2025-03-01). The "
     )
     assert expected + "medication options on this card" in found["optimize-switch-augment"].detail
-    assert expected + "medication and TMS options on this card" in found["tms-referral"].detail
+    # TMS is not lumped with the drugs (review s26 GB item 3).
+    tms = found["tms-referral"].detail
+    assert expected + "medication options on this card" in tms
+    assert "TMS exposes the fetus to no drug" in tms
     assert "Pregnancy" not in found["psychotherapy"].detail
 
 

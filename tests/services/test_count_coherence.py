@@ -188,7 +188,12 @@ def test_a_course_ordered_for_pmdd_is_to_confirm_on_every_card_that_counts_it() 
     assert "sertraline" in facts.failed_ingredients
     cards = on_chart(record)
     counting = {t: r for t, r in cards.items() if "adequate trial" in r.summary}
-    assert {"optimize-switch-augment", "psychotherapy"} <= counting.keys()
+    assert {"optimize-switch-augment", "tms-referral"} <= counting.keys()
+    # The psychotherapy card's count gave way whole to its action (review s26 RN finding 9:
+    # it read "...; no psychotherapy procedure, visit or referral on record: consider…").
+    assert cards["psychotherapy"].summary == (
+        "No psychotherapy procedure, visit or referral on record: consider CBT or IPT"
+    )
     for topic, rec in counting.items():
         # Before: only the TMS criterion said so; the summaries stated a failed depression trial.
         assert "sertraline to confirm" in rec.summary, (topic, rec.summary)

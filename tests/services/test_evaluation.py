@@ -99,19 +99,20 @@ def test_order_select_uses_selections_and_order_sign_all_drafts(
     )
     # Sertraline and bupropion drafted with no antidepressant running: also the two-started-
     # together information card (review s23 RD leftover 4).
+    # At one indicator a safety topic before a strategy one (review s26 RN finding 2).
     assert [r.topic for r in selected.recommendations] == [
         "order-dose-above-range",
-        "tms-referral",
         "order-adjuncts-together",
+        "tms-referral",
     ]
     signed = evaluate(
         _input("order-sign", draft_orders=drafts, selections=("MedicationRequest/b",)), policy
     )
     assert [r.topic for r in signed.recommendations] == [
-        "order-repeats-failed-trial",
         "order-dose-above-range",
-        "tms-referral",
+        "order-repeats-failed-trial",
         "order-adjuncts-together",
+        "tms-referral",
     ]
 
 

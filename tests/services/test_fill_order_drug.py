@@ -120,7 +120,10 @@ def test_statement_only_course_with_dispenses_not_sent_keeps_its_reading() -> No
     doc = load(STATEMENTS)
     doc["prefetch"].pop("medicationDispenses")
     result = _run(doc)
-    assert any("1 adequate trial failed" in c.summary for c in result.response.cards)
+    # The failed trial stays counted; the psychotherapy card that said the count now leads
+    # with its action (review s26 RN finding 9: the count prefix gives way whole).
+    assert sum(t.failed for t in result.evaluation.record.trials) == 1
+    assert any(c.summary.endswith(": consider CBT or IPT") for c in result.response.cards)
 
 
 def test_unread_item9_answer_is_said_on_a_warning_card() -> None:

@@ -310,12 +310,17 @@ def test_a_lithium_order_for_a_breastfeeding_mother_gets_a_card(hook: str) -> No
         "Lithium: not recommended while breastfeeding (passes into milk); if breastfed, monitor "
         "the infant (lithium label 8.2, UNVERIFIED)"
     )
-    # No breastfeeding recorded: no lactation card for the same order.
+    # No breastfeeding recorded: the caveat is not asserted, but the order asks (information:
+    # review s26 GB item 1, a lithium start after a birth said nothing of a breastfed infant).
     plain = base._chart(delivered, drafts=(draft,))
     cards = {r.topic: r for r in order_hook(plain, Policy(), hook=hook)}
-    assert "breastfeeding" not in (
-        cards[CONTRAINDICATED].summary if CONTRAINDICATED in cards else ""
+    asked = cards[CONTRAINDICATED]
+    assert asked.indicator is Indicator.INFO
+    assert asked.summary == (
+        "Lithium: delivery on record 2025-03-10, breastfeeding not recorded: ask before starting "
+        "it (lithium label 8.2, UNVERIFIED)"
     )
+    assert "If she does: not recommended while breastfeeding" in asked.detail
 
 
 # --- 10: zuranolone for a coded postpartum depression ----------------------------------------

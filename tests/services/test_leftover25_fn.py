@@ -82,7 +82,7 @@ def test_nortriptyline_75_at_78_asks_for_a_level_before_any_raise() -> None:
     # Before: "...: review the strongly anticholinergic drug at 78 first, then raise
     # nortriptyline from 75 toward 150 mg/day".
     assert card["summary"] == (
-        "1 adequate trial…: review the strongly anticholinergic drug at 78 first, then check a "
+        "Review the strongly anticholinergic drug at 78 first, then check a "
         "nortriptyline level before any raise, then an adjunct"
     )
     assert "toward 150" not in _text(card)

@@ -49,7 +49,7 @@ def _row(packet: str, drug: str) -> str:
 def test_a_partial_response_is_one_verdict_in_the_packet() -> None:
     cards, packet = _run("escitalopram_partial_28pct_20_mg", date(2026, 3, 2))
     # The hold's step fits only without the percentage (the packet row below says it).
-    assert "partial response only (escitalopram)…: ask PHQ-9 item 9" in cards[0]["summary"]
+    assert "partial response only (escitalopram): ask PHQ-9 item 9" in cards[0]["summary"]
     row = _row(packet, "escitalopram")
     assert "| adequate: partial response (28 %) |" in row
     assert "failed" not in row

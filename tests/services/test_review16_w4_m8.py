@@ -3,8 +3,9 @@
 - W4 (e03): an inpatient stay (Encounter class IMP, 28 Apr - 9 May 2025, reasonCode F33.2, an
   encounter-diagnosis Condition pointing back at it) was not read at all. The first 3 months
   after a psychiatric discharge carry the highest suicide risk (Chung 2017): the suicide-risk
-  card names the discharge and, with nothing else raising it, fires at warning with a same-day
-  assessment; once an assessment follows the discharge it is information (patient-view only).
+  card names the discharge and, with nothing else raising it, fires with a same-day assessment,
+  critical since review s26 RN finding 5 (it was a warning: the same "assess today" as a
+  positive item 9, services/data/suicide_urgency.csv); once an assessment follows the discharge it is information (patient-view only).
 - M8 (e01): after an intentional SSRI overdose (T43.222A, 13 days ago) the critical card did not
   ask to limit the quantity of the running antidepressant (venlafaxine) supplied at a time.
 
@@ -92,11 +93,11 @@ def _order_select(doc: Doc) -> Doc:
 # --- W4: a psychiatric discharge 24 days ago ---------------------------------------------------
 
 
-def test_recent_psychiatric_discharge_makes_a_warning_suicide_risk_card_first() -> None:
+def test_recent_psychiatric_discharge_makes_a_critical_suicide_risk_card_first() -> None:
     cards = _cards(_chart("e03_inpatient_admission_last_month"))
     first = cards[0]
     assert first["source"]["topic"]["code"] == SUICIDE
-    assert first["indicator"] == "warning"
+    assert first["indicator"] == "critical"  # review s26 RN finding 5 (was warning)
     summary = first["summary"]
     assert summary.startswith("Discharged 2025-05-09 after a psychiatric admission (F33.2)")
     assert "assess today" in summary
@@ -121,7 +122,7 @@ def test_discharge_card_also_at_order_select() -> None:
     # A draft of the running antidepressant: the order hook sees the same unassessed period.
     doc = _order_select(_chart("e03_inpatient_admission_last_month"))
     card = _by_topic(doc)[SUICIDE]
-    assert card["indicator"] == "warning"
+    assert card["indicator"] == "critical"
     # venlafaxine is in the overdose table: the order hooks' quantity line comes too.
     assert (
         "**Quantity on this order:** venlafaxine is an SNRI whose case fatality" in card["detail"]
@@ -162,7 +163,7 @@ def test_assessment_before_discharge_does_not_count() -> None:
             id="w4-risk-assessment-inpatient",
         ),
     )
-    assert _by_topic(doc)[SUICIDE]["indicator"] == "warning"
+    assert _by_topic(doc)[SUICIDE]["indicator"] == "critical"
 
 
 def test_discharge_older_than_the_window_makes_no_card() -> None:

@@ -65,7 +65,7 @@ def test_items_summing_to_no_more_than_the_total_prove_nothing() -> None:
     assert not any("total filed" in c["summary"] for c in cards)
     optimise = by_topic(cards)[OPTIMISE]
     assert optimise["summary"] == (
-        "1 adequate trial failed (venlafaxine)…: ask PHQ-9 item 9 (not recorded) first, then augment "
+        "1 adequate trial failed (venlafaxine): ask PHQ-9 item 9 (not recorded) first, then augment "
         "or switch class"
     )
     # The referral waits for item 9 as the adjuncts do (review s24 RA finding 1).

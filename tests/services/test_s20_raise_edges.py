@@ -148,7 +148,7 @@ def test_partial_response_summary_says_adjuncts_held() -> None:
     # Held, and why: the check first, the adjunct after it (session 21 F4 item 1: "; adjuncts
     # held" alone named no reason; review s24 RN finding 10: "...first; held: ..." said both).
     assert card["summary"] == (
-        "1 adequate trial with partial response only (escitalopram)…: ask PHQ-9 item 9 (not "
+        "1 adequate trial with partial response only (escitalopram): ask PHQ-9 item 9 (not "
         "recorded) first, then add an adjunct to escitalopram"
     )
     assert len(card["summary"]) <= 140

@@ -114,16 +114,17 @@ def test_item1_a_long_summary_yields_its_own_words_not_the_reason() -> None:
     card = _optimise(_held("h03_lithium_egfr45_renal_limit_epic"), AS_OF)
     # The head's qualifiers yield, its drug name stays (review s24 FH).
     assert card.summary == (
-        "1 adequate trial with partial response only (sertraline)…: review lithium (renal limit) "
+        "1 adequate trial with partial response only (sertraline, 35 %): review lithium (renal limit) "
         "first, then optimise its dose or the next step"
     )
     assert len(card.summary) <= card_format.SUMMARY_MAX
 
 
-def test_fit_with_tail_keeps_the_tail_whole_and_cuts_the_head_between_words() -> None:
+def test_fit_with_tail_keeps_the_tail_whole_and_drops_the_head_whole() -> None:
+    # Review s26 RN finding 9: a head with no whole clause that fits is left out, never cut.
     head = "word " * 40
     text = card_format.fit_with_tail(head.strip(), "; held: the reason")
-    assert text.endswith("word…; held: the reason")
+    assert text == "Held: the reason"
     assert len(text) <= card_format.SUMMARY_MAX
     assert card_format.fit_with_tail("short", "; held: x") == "short; held: x"
     # A bracket the cut would leave open goes with it ("(30…" reads as a cut figure).

@@ -119,7 +119,7 @@ def test_a_cut_head_keeps_its_drug_names() -> None:
         whole=True,
     )
     assert said == (
-        "1 adequate trial with partial response only (sertraline)…: review lithium (renal limit) "
+        "1 adequate trial with partial response only (sertraline, 35 %): review lithium (renal limit) "
         "first, then optimise its dose or the next step"
     )
 
@@ -209,7 +209,7 @@ def test_a_hold_with_its_own_predicate_says_whole_or_not_itself(whole: bool, exp
         (
             "wording20_charts",
             "w04_bupropion_sr_300_to_450",
-            "1 adequate trial with partial response only (bupropion)…: review the dose above its "
+            "1 adequate trial with partial response only (bupropion): review the dose above its "
             "label maximum first, then add an adjunct to bupropion",
         ),
         (
@@ -221,7 +221,7 @@ def test_a_hold_with_its_own_predicate_says_whole_or_not_itself(whole: bool, exp
         (
             "wording20_charts",
             "w01_lithium_600_to_900_egfr45_lisinopril",
-            "1 adequate trial with partial response only (sertraline)…: review lithium (renal "
+            "1 adequate trial with partial response only (sertraline, 35 %): review lithium (renal "
             "limit) first, then optimise its dose or the next step",
         ),
         (

@@ -121,7 +121,7 @@ def test_adjunct_to_a_dose_above_its_label_is_held_and_sorted_below_it() -> None
     assert order.index(FORMULATION) < order.index(OPTIMISE)
     optimise = next(c for c in cards if c["source"]["topic"]["code"] == OPTIMISE)
     assert optimise["summary"] == (
-        "1 adequate trial with partial response only (bupropion)…: review the dose above its label "
+        "1 adequate trial with partial response only (bupropion): review the dose above its label "
         "maximum first, then add an adjunct to bupropion"
     )
     assert not any(

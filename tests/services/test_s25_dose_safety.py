@@ -171,8 +171,9 @@ def test_acute_item9_and_a_dose_above_its_maximum_are_both_said() -> None:
 def test_acute_item9_a_low_sodium_and_a_dose_above_its_maximum_are_all_said() -> None:
     optimise = _risk.by_topic(_chart("ven_450mg_item9_acute_low_sodium"))[OPTIMISE]
     summary = optimise["summary"]
-    assert summary.endswith(
-        ": suicide risk assessment, check the sodium and review the dose above its usual "
+    # The count prefix gave way whole (review s26 RN finding 9), the steps said whole.
+    assert summary == (
+        "Suicide risk assessment, check the sodium and review the dose above its usual "
         "maximum first, then augment or switch class"
     )
     assert len(summary) <= 140

@@ -41,7 +41,9 @@ def _running_card(name: str) -> dict[str, object]:
 
 
 def _optimise_summary(name: str) -> str:
-    (summary,) = [str(c["summary"]) for c in _cards(_chart(name)) if "raise held" in c["summary"]]
+    (summary,) = [
+        str(c["summary"]) for c in _cards(_chart(name)) if "raise held" in str(c["summary"]).lower()
+    ]
     return summary
 
 

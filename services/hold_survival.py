@@ -1,0 +1,99 @@
+"""Which one-clicks survive a hold: one rule for every hold (review s26 RN finding 6).
+
+Two setting holds take one-clicks off cards that otherwise stay: an inpatient stay in progress
+and an emergency-department visit in progress (rules/inpatient_hold.py). They chose by topic
+lists of their own (the ED's list added the diagnosis review, so its "Order TSH" went while a
+stay kept it, and a PHQ-9 order on a held topic went while the measurement card's stayed). Now
+each suggestion is read as
+a kind from what it would create (`kind`: a drug, a referral, a lab, a scale, a suicide
+assessment, a draft's removal) and data/hold_survival.csv says, per hold and kind, whether it
+stays one click, with the reason. A safety card's suggestions (tier 1 of data/topic_tiers.csv:
+the suicide-risk card, a lower dose for an older adult) survive every hold: a safety action is
+never deferred. What a held card says instead (the line naming the hold) stays with each hold.
+
+Not yet here (review s26 RN finding 6, left for a follow-up: branch s26-nb-step): the step
+hold, a card's "X first, then ..." (the TMS card's "ask item 9 first, then consider TMS
+referral" keeps its one-click referral; rules/tms_referral_held.py says why it was kept).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from services import tables
+from services.recommendation import Suggestion
+
+INPATIENT = "inpatient"
+ED = "ed"
+
+SAFETY_TIER = 1
+# A request wanted today is an assessment (a same-day psychiatric or suicide risk assessment),
+# whatever code it shares with an elective referral (SNOMED 183524004: data/order_codes.csv).
+_URGENT = frozenset({"asap", "stat", "urgent"})
+_RESOURCE_KINDS = {"MedicationRequest": "drug", "DocumentReference": "referral"}
+
+
+@cache
+def _survives() -> dict[tuple[str, str], bool]:
+    text = resources.files("services").joinpath("data/hold_survival.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return {(r["hold"], r["kind"]): r["survives"].strip() == "true" for r in rows}
+
+
+@cache
+def _code_kinds() -> dict[tuple[str, str], frozenset[str]]:
+    """(system, code) -> the hold kinds of data/order_codes.csv's concepts with that code."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for row in tables.order_code_rows():
+        found.setdefault((row["system"], row["code"]), set()).add(row["hold_kind"])
+    return {key: frozenset(kinds) for key, kinds in found.items()}
+
+
+def _service_request_kind(resource: dict[str, Any]) -> str | None:
+    if resource.get("priority") in _URGENT:
+        return "assessment"
+    codings = (resource.get("code") or {}).get("coding") or []
+    for coding in codings:
+        kinds = _code_kinds().get((coding.get("system", ""), coding.get("code", "")), frozenset())
+        elective = sorted(kinds - {"assessment"}) or sorted(kinds)
+        if elective:
+            return elective[0]
+    return None
+
+
+def action_kind(action_type: str, resource: dict[str, Any] | None) -> str | None:
+    """The kind of one action; None when it cannot be read (then it survives no hold)."""
+    if action_type == "delete":
+        return "removal"
+    if resource is None:
+        return None
+    rtype = resource.get("resourceType")
+    if rtype == "ServiceRequest":
+        return _service_request_kind(resource)
+    return _RESOURCE_KINDS.get(str(rtype))
+
+
+def survives(hold: str, topic: str, suggestion: Suggestion) -> bool:
+    """Whether `suggestion` on a card of `topic` stays one click under `hold` (module
+    docstring). A suggestion with no action (no patient to address it to) or an action of no
+    known kind survives no hold: nothing is one click that the rule cannot vouch for."""
+    if tables.topic(topic).tier == SAFETY_TIER:
+        return True
+    if not suggestion.actions:
+        return False
+    table = _survives()
+    return all(
+        table.get((hold, action_kind(a.type, a.resource) or ""), False) for a in suggestion.actions
+    )
+
+
+def split(
+    hold: str, topic: str, offered: Sequence[Suggestion]
+) -> tuple[tuple[Suggestion, ...], tuple[Suggestion, ...]]:
+    """(kept, held): `offered` divided by `survives`, each in its order."""
+    kept = tuple(s for s in offered if survives(hold, topic, s))
+    return kept, tuple(s for s in offered if s not in kept)
