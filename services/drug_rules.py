@@ -262,6 +262,15 @@ class RunningCaution:
     # first sentence the note, the rest what to do; "" on the rows a pacemaker does not soften
     # (s26 item 2; the order's words are `if_paced`, tables.DrugCaution).
     if_paced_running: str = ""
+    # The running card's indicator for this row (`running_indicator`; "" is the topic's
+    # warning): "critical" on the tricyclics' active high-grade AV block and acute-MI rows, the
+    # order card's severity (review s26 RN finding 3); a pacemaker that softens the row
+    # makes it a warning again (pacing.Pacing.severity, the one rule for both hooks).
+    indicator: str = ""
+    # The summary's words for what to do with the running course (`running_short`), said while
+    # the row is not softened: "contraindicated (ECG and cardiology now; do not stop it
+    # abruptly)"; "" asks to review whether it should continue (running_caution_pairs.REVIEW).
+    short: str = ""
 
 
 @cache
@@ -277,6 +286,8 @@ def running_cautions() -> tuple[RunningCaution, ...]:
             status=row["status"].strip(),
             cite=row["cite"].strip(),
             if_paced_running=(row.get("if_paced_running") or "").strip(),
+            indicator=(row.get("running_indicator") or "").strip(),
+            short=(row.get("running_short") or "").strip(),
         )
         for row in data_rows("drug_cautions.csv")
     )

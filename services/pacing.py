@@ -23,7 +23,8 @@ that may no longer pace is the harm; an extra ECG and cardiology review is not).
 The one rule for both hooks (s26 item 2: patient-view still said "contraindicated" of a running
 tricyclic beside a paced block while the order hooks had softened it): `reading(ctx)` says
 whether a row with an `if_paced` note is softened (`softens`) and how the pacemaker is named
-(`words`); order_checks/cautions.py and rules/running_caution_pairs.py both ask it.
+(`words`), and whether the row is then critical (`critical`); order_checks/cautions.py and
+rules/running_caution_pairs.py both ask it.
 """
 
 from __future__ import annotations
@@ -92,6 +93,14 @@ class Pacing:
         """Whether a row with this `if_paced` note is said as its paced warning: only a row
         that has one, and only beside a pacemaker in use."""
         return self.paced is not None and bool(if_paced)
+
+    def critical(self, indicator: str, if_paced: str) -> bool:
+        """Whether a drug_cautions.csv row is critical as the record's pacing leaves it: its
+        own indicator ("critical": `indicator` at an order, `running_indicator` for a running
+        course), unless a pacemaker in use softens it to its paced warning. The one rule for
+        both hooks (review s26 RN finding 3: patient-view called an unpaced complete heart
+        block a warning beside a running tricyclic while order-select called it critical)."""
+        return indicator == "critical" and not self.softens(if_paced)
 
     def words(self, if_paced: str) -> str:
         """The clause a row with an `if_paced` note adds after the finding it names: "; pacemaker:

@@ -27,6 +27,7 @@ from services.rules import (
     age_dose_limit,
     alcohol_once,
     angle_closure_hold,
+    contraindicated_once,
     diagnosis_review,
     inpatient_hold,
     interactions,
@@ -188,6 +189,10 @@ def run_rules(
     # Drinking said once (review s24 RN finding 7): the diagnosis review's alcohol line rides on
     # the running-drug card that names the same drinking (duloxetine), one card, two lines.
     shown = alcohol_once.fold(ctx, shown, hidden)
+    # A running drug a critical row rules out (an unpaced complete heart block beside a
+    # tricyclic: review s26 RN finding 3): its supply question rides on that card, the
+    # adherence review leaves when it was all it said.
+    shown = contraindicated_once.fold(ctx, shown, hidden)
     # One screen (issue 12): each evidence section once, snooze fingerprints set.
     return screen.compose(shown, ctx.facts, hidden)
 

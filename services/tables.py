@@ -7,6 +7,7 @@ The rules read facts from here (thresholds, codes, guideline links, card topics)
 from __future__ import annotations
 
 import csv
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -271,6 +272,20 @@ class DrugCaution:
     @property
     def critical(self) -> bool:
         return self.indicator == "critical"
+
+
+def superseded(ingredient: str, on_record: AbstractSet[str]) -> frozenset[str]:
+    """The finding kinds whose drug_cautions.csv rows of `ingredient` are replaced by a row of
+    it whose finding is `on_record` (`supersedes`: a complete heart block's contraindication
+    replaces a first-degree block's warning, rk3 finding 1): one line per danger, the most
+    severe. The one rule for the order hooks (order_checks/cautions.py) and the running-drug
+    card (rules/running_caution_pairs.py; review s26 RN finding 3: it said both)."""
+    return frozenset(
+        kind
+        for c in drug_cautions()
+        if c.ingredient == ingredient and c.finding in on_record
+        for kind in c.supersedes
+    )
 
 
 @cache

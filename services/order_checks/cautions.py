@@ -106,7 +106,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # contraindication, not a first-degree block's warning, with both on record): one line per
     # danger, the most severe.
     coded = {c.finding for c in rows if ctx.facts.findings_of(FindingKind(c.finding))}
-    superseded = {k for c in rows if c.finding in coded for k in c.supersedes}
+    superseded = tables.superseded(draft.ingredient.lower(), coded)
     # A pacemaker on record makes a row with an `if_paced` note a warning naming it (rk3
     # finding 5: a paced heart block is not the unpaced block's critical contraindication).
     # A pacemaker Device with no status recorded: not counted as pacing (the row stays as it
@@ -139,7 +139,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 instead = ""
             rank = 0 if is_paced else 2 if caution.critical else int(caution.contraindication)
             bars += caution.contraindication and not is_paced
-            critical = critical or (caution.critical and not is_paced)
+            critical = critical or paced.critical(caution.indicator, caution.if_paced)
             basis.append(caution.cite)
             # A row of an earlier pregnancy stage than the record dates (paroxetine's
             # first-trimester line at 32 weeks): said after the lines of the stage, as past.

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import Finding, FindingKind, Trial
-from services import cards, drug_rules, drugs, finding_words, pacing, transaminases, trial_dates
+from services import (
+    cards,
+    drug_rules,
+    drugs,
+    finding_words,
+    pacing,
+    tables,
+    transaminases,
+    trial_dates,
+)
 from services.card_format import record_cite
 from services.drug_rules import Choice
 from services.finding_words import resolved_text
@@ -67,6 +76,14 @@ class Pair:
     # finding before the same code resolved (`one_per_finding`).
     code: str = ""
     active: bool = True
+    # The row is critical for a running course (drug_rules.RunningCaution.indicator, as the
+    # record's pacing leaves it: pacing.Pacing.critical): the card is critical, as the order
+    # card for the same row is (review s26 RN finding 3: an unpaced complete heart block beside
+    # running nortriptyline was a warning that only asked to review).
+    critical: bool = False
+    # What the summary asks of the running course: the row's `running_short` while it is
+    # critical ("contraindicated (ECG and cardiology now; do not stop it abruptly)"), else REVIEW.
+    ask: str = REVIEW
 
     def with_finding(self, dated: bool = False) -> str:
         """ "with Epilepsy on record", "with AUDIT-C 10 on 2025-05-19" (a screen, not a record
@@ -236,13 +253,19 @@ def pairs(ctx: RuleContext) -> list[Pair]:
     paced = (
         pacing.reading(ctx)
         if any(c.if_paced_running for c in drug_rules.running_cautions())
-        else None
+        else pacing.NOT_PACED
     )
+    # A row on record replaces the rows of the same drug it supersedes (a complete heart
+    # block's row, a first-degree block's and a past block's), as at an order (tables.superseded,
+    # the one rule; review s26 RN finding 3: this card said both pairs).
+    coded = {
+        c.finding.value for c in drug_rules.running_cautions() if ctx.facts.findings_of(c.finding)
+    }
     found: list[Pair] = []
     seen: set[tuple[str, FindingKind]] = set()
     for caution in drug_rules.running_cautions():
         of_kind = ctx.facts.findings_of(caution.finding)
-        if not of_kind:
+        if not of_kind or caution.finding in tables.superseded(caution.ingredient, coded):
             continue
         # The latest of the kind itself before a single event of it (a seizure disorder before
         # a seizure), a single event said as one (finding_words; review 19 D1).
@@ -250,12 +273,11 @@ def pairs(ctx: RuleContext) -> list[Pair]:
         held = finding_words.applied(finding)
         onset, state = _state(finding)
         note, advice = caution.note, caution.if_running or REVIEW
-        pacer = ""
-        if paced is not None and caution.if_paced_running:
-            pacer = paced.words(caution.if_paced_running)
-            if paced.softens(caution.if_paced_running):
-                note, _, advice = caution.if_paced_running.partition(". ")
-                state += " and a pacemaker in use"
+        pacer = paced.words(caution.if_paced_running)
+        if paced.softens(caution.if_paced_running):
+            note, _, advice = caution.if_paced_running.partition(". ")
+            state += " and a pacemaker in use"
+        critical = paced.critical(caution.indicator, caution.if_paced_running)
         for taking, _ in taken:
             if taking.ingredient != caution.ingredient:
                 continue
@@ -275,6 +297,8 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     state=state,
                     code=_code(finding),
                     active=finding.state == "active",
+                    critical=critical,
+                    ask=caution.short if critical and caution.short else REVIEW,
                 )
             )
     if raised is not None:

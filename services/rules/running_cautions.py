@@ -69,7 +69,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from services import cards, screen
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.running_caution_pairs import REVIEW, Pair, one_per_finding, pairs, running
@@ -97,7 +97,23 @@ NOT_AN_ORDER = (
 
 
 def _summary(found: list[Pair]) -> str:
-    first = found[0]
+    # A critical pair leads (review s26 RN finding 3): its summary says the row's own words for
+    # a running course (Pair.ask: "contraindicated (ECG and cardiology now; do not stop it
+    # abruptly)"), never the note's "cardiology first" of a new start nor only "review".
+    first = next((p for p in found if p.critical), found[0])
+    if first.critical:
+        name, more = first.taking.ingredient.capitalize(), len(found) - 1
+        plus = f" (+{more} more)" if more else ""
+        with_finding = first.with_finding()
+        dosed = f"{first.dosed()[0].upper()}{first.dosed()[1:]}"
+        return cards.fit_summary(
+            f"{first.drug()} {first.with_finding(dated=True)}: {first.ask}{plus}",
+            f"{dosed} {with_finding}: {first.ask}{plus}",
+            # "on record" gives way before the dose and its listing ("50 mg/day listed").
+            f"{dosed} with {first.short}{first.state}: {first.ask}{plus}",
+            f"{name} {with_finding}: {first.ask}{plus}",
+            f"{name} with {first.short}: {first.ask}{plus}",
+        )
     if len(found) == 1:
         # Most to least: the finding's date, then the course's start give way before the row's
         # note (why it matters); the note before the dose; what to do is said when nothing else
@@ -148,8 +164,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = pairs(ctx)
     if not found:
         return None
+    # Critical when a pair's row is (drug_cautions.csv `running_indicator`, as pacing leaves
+    # it: running_caution_pairs), as the order card for the same row; else the topic's warning.
+    critical = any(p.critical for p in found)
     card = cards.make(
         TOPIC,
+        indicator=Indicator.CRITICAL if critical else None,
         summary=_summary(found),
         detail=cards.join_sections(
             "\n".join(p.text() for p in found),
@@ -199,7 +219,13 @@ def _held_by(found: Sequence[Pair]) -> str:
     "duloxetine with alcohol dependence, uncomplicated on record", "duloxetine with AUDIT-C 9
     on 2026-11-02"; a display's capital kept for an abbreviation ("PTSD")."""
     said = []
+    # The critical card says the finding and what to do; the hold points at it, never restates
+    # it, nor the drug's other pairs on it (review s26 RN finding 3: three cards on one drug).
+    ruled_out = {p.taking.ingredient for p in found if p.critical}
     for pair in one_per_finding(found):
+        if pair.taking.ingredient in ruled_out:
+            said.append(f"see the {pair.taking.ingredient} contraindication card")
+            continue
         short = pair.short
         if len(short) > 1 and not short[1].isupper():
             short = short[:1].lower() + short[1:]

@@ -102,7 +102,12 @@ def test_a_paced_block_softens_the_running_card_as_the_order_hooks_do(
 
 def test_an_unpaced_block_keeps_the_contraindication_on_the_running_card() -> None:
     card = _running_card("unpaced_i442_running_nortriptyline_pv")
-    assert "since 2024-03-01: review whether it should continue" in str(card["summary"])
+    # Critical and said contraindicated since review s26 RN finding 3 (test_hb26_heart_block).
+    assert card["indicator"] == "critical"
+    assert str(card["summary"]).endswith(
+        "Complete heart block on record: contraindicated (ECG and cardiology now; do not stop it "
+        "abruptly)"
+    )
     assert "Contraindicated with heart block" in str(card["detail"])
     assert "pacemaker in use" not in str(card["summary"])
 
