@@ -99,8 +99,7 @@ def test_the_supply_question_rides_on_the_critical_card_and_the_adherence_review
 def test_the_optimise_card_keeps_its_held_raise_and_points_at_the_critical_card() -> None:
     (optimise,) = of_topic(_cards(_chart(UNFILLED)), OPTIMISE)
     summary = optimise["summary"]
-    # "Raise held (...)" alone where no whole clause of the head fits (s26-nc's fit_with_tail
-    # capitalises the tail said alone), "...: raise held (...)" after a head.
+    # Case-blind: the summary may start at "Raise held" when its head does not fit (summary_clauses).
     assert summary.lower().endswith(
         "raise held (phq-9 item 9 not recorded; see the nortriptyline contraindication card)"
     )
