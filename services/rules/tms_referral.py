@@ -229,7 +229,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Acute risk first (issue 11 item 8): with an acute suicide-risk signal, psychotic features or
     # catatonia TMS is not the next step (the optimise card names ECT / esketamine instead). Checked
     # here as well as in the eligibility, so no change to the TMS criteria can bring it back.
-    if not facts.tms.eligible or tms_gate.blocks_tms(facts.suicide, ctx.record):
+    if not facts.tms.eligible or tms_gate.blocks_tms(facts.suicide, ctx.record, ctx.policy):
         return None
     evaluation = evaluate_payer_criteria(ctx.record, facts, ctx.policy)
     met = evaluation.met
