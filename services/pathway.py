@@ -78,11 +78,11 @@ from services.pathway_findings import (
 )
 from services.policy import Policy
 from services.pregnancy_now import PregnancyNow, current_by_kind
+from services.psychiatric_discharge import recent_discharge
 from services.tms_assessment import TmsAssessment as TmsAssessment
 from services.tms_assessment import _tms_assessment, depression_in_words
 from services.tms_assessment import finding_line as finding_line
 from services.tms_assessment import text_only_line as text_only_line
-from services.psychiatric_discharge import recent_discharge
 from services.tms_gate import tms_exclusions
 
 TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
