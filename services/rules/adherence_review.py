@@ -47,7 +47,8 @@ from services.rules.adherence_lapses import (
     listed_text,
     listing_said,
 )
-from services.rules.adherence_trd import undocumented_trd, undocumented_trd_text
+from services.rules.adherence_trd import undocumented_trd as undocumented_trd
+from services.rules.adherence_trd import undocumented_trd_text
 from services.rules.context import RuleContext
 from services.trial_table import (
     adequate_only_as_needed,

@@ -102,6 +102,12 @@ def test_an_unassessed_recent_psychiatric_discharge_is_critical_as_item9_is() ->
     assert _labels(card) == [today.label]
     resource = card["suggestions"][0]["actions"][0]["resource"]
     assert resource["priority"] == today.priority == "asap"
+    # The same ask holds the same things as every other "assess today" (review s26 RK2 finding
+    # 2; services/suicide_today.py): no one-click adjunct, no TMS card until it is done.
+    optimise = _card(cards, "optimize-switch-augment")
+    assert "suicide risk assessment first" in optimise["summary"]
+    assert not any(label.startswith("Propose adjunctive") for label in _labels(optimise))
+    assert "tms-referral" not in _topics(cards)
 
 
 def test_the_urgency_table_gives_assess_today_critical_and_one_label() -> None:

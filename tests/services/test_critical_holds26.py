@@ -87,8 +87,9 @@ def test_an_unassessed_discharge_holds_the_adjunct_one_clicks_and_the_tms_card()
     # What comes instead of TMS is said where the TMS card would have been looked for, once:
     # the "Not TMS now" line names ECT after a hospitalised episode, so the discharge section
     # does not say it again.
-    assert "**Not TMS now:** The risk assessment comes first; if it finds acute risk:" in (
-        suicide["detail"]
+    assert (
+        "**Not TMS now:** The risk assessment comes first; if it finds acute risk:"
+        in (suicide["detail"])
     )
     assert suicide["detail"].count("CANMAT 2023 para 215") == 1
     # The assessment itself stays one click.
