@@ -245,8 +245,10 @@ def test_a_stay_discharged_since_holds_nothing() -> None:
     cards, record = _evaluate(doc)
     assert record.current_stays == ()
     assert "Currently admitted" not in " ".join(c["detail"] for c in cards.values())
-    assert labels(cards[TMS])
     assert "after a psychiatric admission" in cards[SUICIDE]["summary"]
+    # The ward's hold is gone; what holds now is the discharge's own "assess today" (review s26
+    # RK2 finding 2, services/suicide_today.py): no TMS card until the assessment is recorded.
+    assert TMS not in cards
 
 
 # --- the intentional overdose of 2023 ---------------------------------------------------------
