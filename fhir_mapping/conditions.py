@@ -29,6 +29,7 @@ from typing import Any
 
 from fhir_mapping import self_harm_text, tms_removals, tms_safety, vascular_text
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
+from fhir_mapping.condition_category import categories
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
 from fhir_mapping.fhir_fields import (
@@ -366,6 +367,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         # On record before its stated onset (Finding.recorded_before).
         before = entered if entered < onset else None
         found = {k: replace(f, recorded_before=before) for k, f in found.items()}
+    if listed := categories(resource):  # where it was recorded (Finding.categories)
+        found = {k: replace(f, categories=listed) for k, f in found.items()}
     if suspected:
         # Kept, but marked: a card must not call a differential diagnosis one on record
         # (review 14 M1).

@@ -179,10 +179,13 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         since = f" on {stale.onset.isoformat()}" if stale.onset else ""
         why = stale_reason(now, ctx.policy.mapping.pregnancy_status_weeks) if now else ""
         whom = now.whom if now else "she"
+        # Still active on the problem list: said, as the order card says it (review s26 GC).
+        listed = now is not None and now.stale_listed and now.due_passed is None
+        still = ", still active on the problem list" if listed else ""
         lines.append(
-            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}); {why}, so it is not "
-            f"read as current: confirm {whom} is not pregnant before a drug with pregnancy "
-            "cautions."
+            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}){still}; {why}, so it "
+            f"is not read as current: confirm {whom} is not pregnant before a drug with "
+            "pregnancy cautions."
         )
     delivery = ctx.population.delivery
     if delivery is not None:
