@@ -196,6 +196,13 @@ def _start(finding: Finding) -> date | None:
     return None
 
 
+def began(finding: Finding) -> date | None:
+    """The day this pregnancy finding dates gestation week 0 from, else its own date (None when
+    undated): for a reader that asks what was given during the pregnancy (services/rules/
+    postpartum_only_courses.py)."""
+    return _start(finding) or finding.onset
+
+
 def _past_window(finding: Finding, as_of: date, window: timedelta) -> bool:
     if finding.source is not None and finding.source.resource_type == _WINDOWED_AT_READ:
         return False
