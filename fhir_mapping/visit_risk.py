@@ -37,6 +37,7 @@ from fhir_mapping import self_harm_intent, self_harm_text
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
+from fhir_mapping.condition_category import is_encounter_diagnosis
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -57,7 +58,6 @@ _KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
 _NO_VISIT = frozenset({"planned", "cancelled", "entered-in-error"})
 # Condition verificationStatus codes that record nothing (conditions.DROPPED_VERIFICATION).
 _VOID = frozenset({"refuted", "entered-in-error"})
-_ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"  # US Core / FHIR condition-category
 # `Finding.recorded` of each shape.
 DIAGNOSIS = "encounter diagnosis"
 REASON = "visit reason"
@@ -143,15 +143,6 @@ def _reference_id(reference: object, resource_type: str) -> str | None:
     return parts[-1] if len(parts) >= 2 and parts[-2] == resource_type else None
 
 
-def _is_encounter_diagnosis(condition: Resource) -> bool:
-    categories = condition.get("category")
-    return any(
-        code == _ENCOUNTER_DIAGNOSIS
-        for concept in (categories if isinstance(categories, list) else ())
-        for _system, code, _display in codings(concept)
-    )
-
-
 def _key(f: Finding) -> tuple[str, date, str, str, str]:
     # context._finding_key's order, so the findings stay as clinical_context sorts them.
     return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
@@ -203,7 +194,7 @@ def with_visit_findings(
         visit_id = _reference_id(condition.get("encounter"), "Encounter")
         if visit_id is not None:
             seen.add((finding.kind, visit_id))
-        if not _is_encounter_diagnosis(condition):
+        if not is_encounter_diagnosis(condition):
             continue
         visit = visits.get(visit_id) if visit_id is not None else None
         words = _visit_words(visit) if visit is not None else None

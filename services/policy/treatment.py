@@ -127,14 +127,16 @@ class TreatmentPolicy:
     # age at which every woman may stop contraception, conception being exceptionally rare after
     # it (FSRH 2017 Contraception for Women Aged over 40, as summarised by Guidelines in Practice
     # and patient.info; corroborated). The youngest age the record allows is compared, so a
-    # birth year alone never drops the question early.
+    # birth year alone never drops the question early. The same age ends the childbearing-age
+    # line of a teratogen drafted with no pregnancy on record (order_checks/childbearing.py).
     pregnancy_possible_max_age: int = 55
     # ... nor when the stale pregnancy was coded more than this many years ago. A DESIGN CHOICE
     # (UNVERIFIED as a guideline value): a pregnancy coded within the last 2 years (the
     # postnatal year and the year after) marks someone recently pregnant, or a current pregnancy
     # whose code kept an old date, and is worth the question; an older code says no more about
     # a pregnancy now than her age and sex do, and the service does not ask that of every woman
-    # (a 2022 Z34.82 read in 2026 was noise). Longer asks more often (the cautious side).
+    # (a 2022 Z34.82 read in 2026 was noise). Longer asks more often (the cautious side). An
+    # ACTIVE problem-list entry is asked whatever its age (services/pregnancy_now.py; s26 GC).
     stale_pregnancy_ask_years: float = 2.0
 
     def __post_init__(self) -> None:
