@@ -51,6 +51,7 @@ from services.rules import (
     running_hepatic,
     running_label_dose,
     running_qtc,
+    tca_level,
     running_range_dose,
     running_renal,
     running_reuptake_pair,
@@ -104,6 +105,7 @@ def run_rules(
     found.append(running_sodium.rule(ctx))
     found.append(running_qtc.rule(ctx))  # a long QTc on QT-prolonging drugs (review 12)
     found.append(lithium_level.rule(ctx))  # lithium above its target level (review 13 U1)
+    found.append(tca_level.rule(ctx))  # a tricyclic level above its range (review s26 RQ 1)
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # An adverse effect of a running augmenting agent: T3 with thyrotoxicosis or AF, an
@@ -147,6 +149,7 @@ def run_rules(
     shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)
     shown = lithium_level.hold_one_click(shown, hidden)
+    shown = tca_level.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)
     shown = adjunct_harm.hold_one_click(ctx, shown, hidden)
