@@ -139,6 +139,8 @@ def run_rules(
     # The optimise card asking for the repeat of a stale PHQ-9 is the one request for it (review
     # s23 RT finding 8): the measurement card's own "repeat the PHQ-9" yields.
     shown = measurement_yield.yield_to_optimise(ctx, shown, hidden)
+    # At 65 and over the optimise card's dose line already says a level above its range.
+    shown = tca_level.yield_to_optimise(ctx, shown, hidden)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.

@@ -43,6 +43,7 @@ from services.rules import one_click_hold
 from services.rules.context import RuleContext
 
 TOPIC = "running-drug-level"
+OPTIMISE_TOPIC = "optimize-switch-augment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +213,27 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=Indicator.CRITICAL if first.toxic is not None else None,
     )
     return screen.with_fields(card, evidence_key=fingerprint(first))
+
+
+def yield_to_optimise(
+    ctx: RuleContext, shown: list[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`shown` without this card when the optimise card on the screen already says this level
+    (at 65 and over its older-adult dose line reads it: "nortriptyline level 180 ng/mL, above
+    50-150 ng/mL: lower the dose"): one card per finding (review s26 RQ finding 1: the new rule
+    adds no second card there). A level above the toxic line keeps this card: it is critical
+    and asks for a toxicity assessment now, which the optimise card does not."""
+    topics = {rec.topic for rec in shown} - set(hidden)
+    if TOPIC not in topics or OPTIMISE_TOPIC not in topics:
+        return shown
+    optimise = next(rec for rec in shown if rec.topic == OPTIMISE_TOPIC)
+    found = high_levels(ctx)
+    if not found or any(f.toxic is not None for f in found):
+        return shown
+    said = all(
+        f"{f.trial.ingredient} level {lab_safety.text(f.lab)}" in optimise.detail for f in found
+    )
+    return [rec for rec in shown if rec.topic != TOPIC] if said else shown
 
 
 def hold_one_click(

@@ -103,3 +103,12 @@ def test_qtc_above_500_with_sertraline_is_a_card() -> None:
 
 def test_qtc_495_with_sertraline_stays_quiet() -> None:
     assert QTC not in by_topic(_cards(_chart("man70_sertraline50_qtc495_pv")))
+
+
+def test_older_adult_with_the_optimise_line_gets_no_second_card() -> None:
+    """At 78 the optimise card's older-adult dose line already says the level above its range:
+    the level card yields (no second card for one finding)."""
+    folder = Path(__file__).parent / "nortriptyline_level_charts"
+    cards = _cards(chart_files.loader(folder)("nortriptyline50_at_78_level180"))
+    assert LEVEL not in by_topic(cards)
+    assert sum("nortriptyline level 180 ng/mL" in c["summary"] for c in cards) == 1
