@@ -141,3 +141,21 @@ def drop_head_clauses(head: str, room: int) -> str:
             return ""
         clauses[0] = shorter
     return ""
+
+
+def drop_act(text: str, room: int) -> str | None:
+    """`text` within `room` with its action's act left out whole, the finding said ("If
+    escitalopram: escitalopram is in the class of sertraline (SSRI), which failed an adequate
+    trial"), then clauses given way as `drop_clauses` does; None when it has no act to leave out
+    or not even that fits. Only for a caller whose text goes on to point at the detail, which
+    says the act (draft_readings: "; if citalopram: see the detail"): there the act gives way
+    before the finding is cut between words (session 26 NW item 3: "...which failed an adequate
+    trial…", the act lost anyway and the clause read as cut)."""
+    if len(text) <= room:
+        return text
+    clauses = _split(text, "; ")
+    action = next((i for i, c in enumerate(clauses) if len(_split(c, ": ")) > 1), None)
+    if action is None:
+        return None
+    finding = ": ".join(_split(clauses[action], ": ")[:-1])
+    return drop_clauses("; ".join([*clauses[:action], finding, *clauses[action + 1 :]]), room)
