@@ -22,7 +22,8 @@ this order, each step repeated until the text fits:
 What never gives way: the action. A text with no such clause loses no clause (which one is the
 act is not known). When even that does not fit, None (the caller has no whole
 clause to say: card_format then cuts between words, as before, which no chart of the tests
-reaches: tests/services/test_summary_clauses.py).
+reaches: tests/services/test_summary_clauses.py). A caller whose text goes on to point at the
+detail, which says the act, may leave the act out whole before that (`drop_act`: draft_readings).
 
 A head said before a tail that must stay whole (fit_with_tail: a held act) is all finding: its
 clauses give way from the last, then the brackets closing the first, and no head at all is said
