@@ -26,7 +26,10 @@ from pathlib import Path
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
+from cds_hooks.offline import evaluate_document
 from services import card_format, catalog
+from services.evaluation import screen_without
+from services.policy import Policy
 from services.summary_clauses import drop_act
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, by_topic, of_topic
@@ -115,10 +118,6 @@ def test_the_critical_card_asks_once_whether_the_listed_drug_is_still_taken() ->
 
 def test_a_listing_keeps_its_question_where_no_supply_line_asks_it() -> None:
     # The adherence review snoozed: nothing folds, the pair's listing asks on its own.
-    from cds_hooks.offline import evaluate_document
-    from services.policy import Policy
-    from services.evaluation import screen_without
-
     result = evaluate_document(
         _chart(UNFILLED), hook="patient-view", as_of=date(2026, 12, 1), policy=Policy()
     )
