@@ -12,6 +12,7 @@ hepatic, blood pressure, anticholinergic burden, lithium level) as well.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,7 @@ from services.finding_words import resolved_text
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
 from services.rules.context import RuleContext
+from services.rules.per_context import once_per_context
 from services.rules.populations import Restriction
 
 # What the card asks when a row says nothing of its own about a running course.
@@ -168,7 +170,10 @@ def _latest(found: tuple[Finding, ...]) -> Finding:
     return max(found, key=lambda f: f.onset or date.min)
 
 
-def running(ctx: RuleContext) -> list[tuple[Taking, str]]:
+# Asked by every running-drug card of an evaluation (sodium, QTc, renal, hepatic, blood pressure,
+# anticholinergic, lithium): read once per evaluation (issue 14).
+@once_per_context
+def running(ctx: RuleContext) -> tuple[tuple[Taking, str], ...]:
     """Each running drug once, with its drug-table class: the latest running course of each
     ingredient (not on hold), then the drugs an active resource lists without a readable date
     (also the drugs the low-sodium card weighs: rules/running_sodium.py)."""
@@ -185,7 +190,7 @@ def running(ctx: RuleContext) -> list[tuple[Taking, str]]:
                 info = drugs.info(ingredient)
                 taking = Taking(ingredient, None, None, False, gap.source)
                 found.append((taking, info.drug_class if info is not None else ""))
-    return found
+    return tuple(found)
 
 
 def _barring_rows(ctx: RuleContext) -> list[Restriction]:
@@ -321,7 +326,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
 
 
 def _transaminase_pairs(
-    taken: list[tuple[Taking, str]],
+    taken: Sequence[tuple[Taking, str]],
     raised: transaminases.Raised,
     seen: set[tuple[str, FindingKind]],
 ) -> list[Pair]:
