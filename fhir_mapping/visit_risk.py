@@ -148,16 +148,22 @@ def _key(f: Finding) -> tuple[str, date, str, str, str]:
     return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
 
 
-def _intent_coded_visits(conditions: Sequence[Resource]) -> frozenset[str]:
-    """The Encounter ids a Condition (not refuted or entered in error) codes a poisoning or an
-    external cause with its intent for (T40.1X1A, T43.224A: self_harm_intent.py)."""
+def _intent_stated_visits(conditions: Sequence[Resource]) -> frozenset[str]:
+    """The Encounter ids a Condition (not refuted or entered in error) states the intent of a
+    poisoning for: by a code (T40.1X1A, T43.224A: self_harm_intent.py), or in words that state
+    an accident ("Overdose, no suicidal intent, accidental overdose": self_harm_text.py; review
+    s26 RK2 finding 6). Words of intent or doubt need no entry here: they give a finding of
+    their own for the visit, which already stands for the reason."""
     return frozenset(
         visit
         for c in conditions
         if isinstance(c, JSON_OBJECT)
         and status_code(c.get("verificationStatus")) not in _VOID
         and (visit := _reference_id(c.get("encounter"), "Encounter")) is not None
-        and self_harm_intent.intent_coded(codings(c.get("code")))
+        and (
+            self_harm_intent.intent_coded(codings(c.get("code")))
+            or self_harm_text.states_accident(concept_text(c.get("code")))
+        )
     )
 
 
@@ -201,7 +207,7 @@ def with_visit_findings(
         changed[finding] = replace(finding, recorded=DIAGNOSIS, visit=words)
     added: list[Finding] = []
     dated = {(f.kind, f.onset) for f in risky}
-    intent_coded = _intent_coded_visits(conditions)
+    intent_stated = _intent_stated_visits(conditions)
     for rid, visit in visits.items():
         status = visit.get("status")
         if not isinstance(status, str) or status in _NO_VISIT:
@@ -216,9 +222,12 @@ def with_visit_findings(
             if (kind, rid) in seen or (kind, start) in dated:
                 continue
             # "Overdose" as the reason of a visit whose diagnosis codes the intent (T40.1X1A,
-            # accidental): the code says what the reason's words leave open (review s26 UD
-            # finding 2), as it does on the Condition itself (self_harm_intent.py).
-            if verification == self_harm_text.INTENT_UNKNOWN and rid in intent_coded:
+            # accidental) or states an accident in words: the diagnosis says what the reason's
+            # words leave open (review s26 UD finding 2, RK2 finding 6), as a code does on the
+            # Condition itself (self_harm_intent.py). Only a bare reason: one naming self-harm
+            # or suicide ("Suicide attempt - intentional overdose"), or saying the intent could
+            # not be told, still raises its own finding.
+            if verification == self_harm_text.INTENT_UNKNOWN and rid in intent_stated:
                 continue
             seen.add((kind, rid))
             added.append(
