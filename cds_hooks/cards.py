@@ -89,8 +89,9 @@ PACKET_LINK_LABEL = "TMS referral summary"
 
 def attaches_document(rec: Recommendation) -> bool:
     """A suggestion of the card creates a DocumentReference (a summary attached to the request
-    it proposes): the card links to the page that shows it."""
-    return any(
+    it proposes), or one did before a hold took it off (`Recommendation.wants_packet`): the card
+    links to the page that shows it."""
+    return rec.wants_packet or any(
         action.type == "create"
         and action.resource is not None
         and action.resource.get("resourceType") == "DocumentReference"
@@ -186,7 +187,11 @@ def card_template(rec: Recommendation) -> CardTemplate:
         direct = None
     if direct is not None and direct[1] in _checked:
         body, _, wants_packet = direct
-        return CardTemplate(body=body, wants_timeline=rec.wants_timeline, wants_packet=wants_packet)
+        return CardTemplate(
+            body=body,
+            wants_timeline=rec.wants_timeline,
+            wants_packet=wants_packet or rec.wants_packet,
+        )
     template = _modelled(rec)
     if direct is not None and _same_json(direct[0], template.body):
         if len(_checked) >= _CHECKED_MAX:
