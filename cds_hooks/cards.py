@@ -15,6 +15,7 @@ rendered again from the same record.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,8 @@ from typing import Any
 from annotated_types import MaxLen
 
 from cds_hooks.models.card import Action, Card, Coding, Link, Source, Suggestion, prune
+from cds_hooks.observability import logs
+from services.card_format import shortened
 from services.recommendation import Indicator, Recommendation
 
 
@@ -61,7 +64,7 @@ def to_card(
     if packet_url and attaches_document(rec):
         links.append(Link(label=PACKET_LINK_LABEL, url=packet_url, type="absolute"))
     return Card(
-        summary=rec.summary,
+        summary=wire_summary(rec),
         detail=rec.detail or None,
         indicator=rec.indicator.value,
         source=source,
@@ -72,6 +75,26 @@ def to_card(
         ],
         links=links,
     )
+
+
+def wire_summary(rec: Recommendation) -> str:
+    """The card's summary within the wire model's limit: a longer one is shortened by whole
+    clauses, its action kept (services/card_format.shortened), and `card.summary_shortened` is
+    logged with the card's topic and the lengths only (no patient data). Never a validation
+    error: one over-long summary failed the whole evaluation, every card lost, offline and as an
+    HTTP 500 (review s26 RK1 finding 1). The services fit their summaries themselves; this is the
+    guard for a combination they did not foresee."""
+    summary = rec.summary
+    if type(summary) is not str or len(summary) <= _SUMMARY_MAX:
+        return summary  # the model judges anything else (a blank one is a services defect)
+    logs.event(
+        "card.summary_shortened",
+        logging.WARNING,
+        topic=rec.topic,
+        length=len(summary),
+        limit=_SUMMARY_MAX,
+    )
+    return shortened(summary)
 
 
 def to_cards(

@@ -35,6 +35,7 @@ from fhir_mapping.record import (
     AdherenceStatus,
     DoseSegment,
     InadequacyReason,
+    TaperSpan,
     Verdict,
 )
 from fhir_mapping.taper_weeks import taper_cut, taper_note
@@ -55,16 +56,17 @@ def judge(
     *,
     intolerant: bool = False,
     as_needed: bool = False,
-    taper_from: date | None = None,
+    tapers: Sequence[TaperSpan] = (),
     ends_soon: date | None = None,
 ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
     """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments.
     `as_needed`: every dosage line of the course says "as needed" (a drug whose low-dose use is
     as-needed only, DrugInfo.low_dose_only_as_needed, is a low-dose use only then).
-    `taper_from` (Trial.taper_from) and `ends_soon` (Trial.ends_soon, a running course's stated
-    end) say where a taper to a stop begins (taper_weeks.taper_cut): its days are not counted."""
+    `tapers` (Trial.taper_spans) and `ends_soon` (Trial.ends_soon, a running course's stated
+    end) say where the course steps off the drug (taper_weeks.taper_cut): those days are not
+    counted."""
     ends_on = (segments[-1].end if segments else None) if not ongoing else ends_soon
-    cut = taper_cut(segments, taper_from, ends_on, policy.cross_taper_weeks)
+    cuts = taper_cut(segments, minimum, tapers, ends_on, policy.cross_taper_weeks)
     tapered_days = 0  # days of the taper at a dose that would otherwise count
     # One pass over the segments gathers every sum the verdict needs (issue 14).
     unknown_days = total_days = adequate_days = 0
@@ -74,12 +76,15 @@ def judge(
     for segment in segments:
         days = (segment.end - segment.start).days
         total_days += days
-        if cut is not None and segment.start >= cut:
-            # A step of a taper (taper_weeks.py): time on the drug, never at a dose tried (nor
+        cut_days = sum(span.days_of(segment.start, segment.end) for span in cuts)
+        if cut_days or (not days and any(span.covers(segment.start) for span in cuts)):
+            # Steps of a taper (taper_weeks.py): time on the drug, never at a dose tried (nor
             # "below the minimum": a step below it is the way off the drug, not a dose too low).
             if minimum is not None and segment.mg_per_day is not None:
-                tapered_days += days if segment.mg_per_day >= minimum else 0
-            continue
+                tapered_days += cut_days if segment.mg_per_day >= minimum else 0
+            days -= cut_days
+            if days <= 0:
+                continue
         mg = segment.mg_per_day
         if mg is None:
             if not segment.as_needed:  # unknown as-needed time could never make it adequate
@@ -123,8 +128,8 @@ def judge(
         verdict = Verdict.ONGOING if ongoing else Verdict.INADEQUATE
         return verdict, (InadequacyReason.INTOLERANCE,), weeks, ()
     reasons: list[InadequacyReason] = []
-    if tapered_days and cut is not None:
-        notes.append(taper_note(ingredient, cut, _fmt(round(tapered_days / 7, 1))))
+    if tapered_days and cuts:
+        notes.append(taper_note(ingredient, cuts[0].start, _fmt(round(tapered_days / 7, 1))))
     if as_needed_days:
         notes.append(
             f"{ingredient} taken only as needed for {_fmt(round(as_needed_days / 7, 1))} weeks: "

@@ -63,6 +63,8 @@ class _Table:
     inpatient_order: frozenset[tuple[str, str]]
     # (word, the v3-ActCode class it reads as) of a local class's display (`*-word` rows)
     class_words: tuple[tuple[str, str], ...] = ()
+    # lower-case displays of local classes known to be clinic or support contacts (`clinic-display`)
+    clinic_displays: frozenset[str] = frozenset()
 
 
 @cache
@@ -78,9 +80,12 @@ def code_table() -> _Table:
     inpatient_dispense: set[tuple[str, str]] = set()
     inpatient_order: set[tuple[str, str]] = set()
     words: list[tuple[str, str]] = []
+    clinic: set[str] = set()
     for row in csv.DictReader(text.splitlines()):
         kind = row["kind"]
-        if kind in _WORD_CLASSES:
+        if kind == "clinic-display":
+            clinic.add(row["code"].strip().lower())
+        elif kind in _WORD_CLASSES:
             words.append((row["code"].strip().lower(), _WORD_CLASSES[kind]))
         elif kind == "class":
             classes.add((canonical_system(row["system"]), row["code"]))
@@ -111,6 +116,7 @@ def code_table() -> _Table:
         frozenset(inpatient_dispense),
         frozenset(inpatient_order),
         tuple(words),
+        frozenset(clinic),
     )
 
 
@@ -148,7 +154,8 @@ _NOW = frozenset({"in-progress", "arrived", "triaged", "onleave"})
 def unread_class(resource: Resource) -> str | None:
     """What an Encounter in progress states of its class when the service cannot read it (a
     local code whose display holds no word of the table, or words of two classes), for the
-    card line ('class "Support OP Encounter" (urn:oid:... 13)'); None when read or not now.
+    card line ('class "Preadmission" (urn:oid:... 9)'); None when read, not now, or a clinic
+    contact's class (`clinic-display` rows: Epic's "Support OP Encounter").
     Never silent (issue 10): an ED visit or a stay under such a class holds nothing."""
     status = resource.get("status")  # read tolerantly: a malformed one (a list) is absent
     if not isinstance(status, str) or status not in _NOW or _class_key(resource) is not None:
@@ -156,9 +163,15 @@ def unread_class(resource: Resource) -> str | None:
     cls = resource.get("class")
     if not isinstance(cls, JSON_OBJECT):
         return "no class"
+    # Epic's own clinic and support contacts ("Support OP Encounter": the office visit, a refill,
+    # a call) are neither an ED visit nor a stay: naming them put a line on every Epic clinic chart
+    # opened during a visit. Not read as AMB either: a refill contact during a stay is no
+    # evidence the patient left (read_current_stays).
+    display = cls.get("display")
+    if isinstance(display, str) and display.strip().lower() in code_table().clinic_displays:
+        return None
     parts = [cls.get(k) for k in ("system", "code")]
     coded = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-    display = cls.get("display")
     named = f'"{display.strip()}"' if isinstance(display, str) and display.strip() else ""
     said = " ".join(p for p in (named, f"({coded})" if coded else "") if p)
     return f"class {said}" if said else "no class"

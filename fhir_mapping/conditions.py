@@ -27,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_text, tms_removals, tms_safety, vascular_text
+from fhir_mapping import self_harm_intent, self_harm_text, tms_removals, tms_safety, vascular_text
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
@@ -101,7 +101,7 @@ def wants_condition(resource: Resource) -> bool:
         bool(term_kinds(text, "condition"))
         or tms_safety.wanted(concept, "condition", text, coded)
         or bool(text_kinds(text))
-        or (self_harm_text.reading(text) is not None and not self_harm_text.intent_coded(coded))
+        or self_harm_text.wanted(text, coded)
         or bool(vascular_text.text_kinds(text))
         or has_mania_note(resource)  # "hypomanic episode on sertraline" (mania_notes.py)
     )
@@ -306,11 +306,14 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         found[treatment.kind] = treatment
     # The text's diagnoses: all of them when no code matched (frailty alone does not stop them),
     # else the ones that gate treatment which no code gave (condition_text.py).
-    kinds, harm_coded = found.keys() - _CONFIRMED_ONLY, self_harm_text.intent_coded(coded)
+    kinds, harm_coded = found.keys() - _CONFIRMED_ONLY, self_harm_intent.intent_coded(coded)
     for kind, finding in text_findings(
         text, label, state, onset, source, kinds, intent_coded=harm_coded
     ).items():
         found.setdefault(kind, finding)
+    # A poisoning coded with undetermined intent (T43.224A): asked as an unknown intent is.
+    if harm := self_harm_intent.undetermined_finding(coded, label, onset, source, state):
+        found.setdefault(FindingKind.SELF_HARM, harm)
     # ... and mania or hypomania in the entry's notes (mania_notes.py; review s23 RO finding 6).
     if FindingKind.BIPOLAR not in found and (noted := note_mania(resource, as_of=as_of)):
         found[FindingKind.BIPOLAR] = note_finding(noted, label, source, state)
@@ -374,7 +377,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         # (self_harm_text.py): its card asks to confirm either way.
         found = {
             k: f
-            if f.verification in (TEXT_MENTION, self_harm_text.INTENT_UNKNOWN)
+            if f.verification
+            in (TEXT_MENTION, self_harm_text.INTENT_UNKNOWN, self_harm_intent.UNDETERMINED)
             else replace(f, verification=verification)
             for k, f in found.items()
         }

@@ -1,8 +1,9 @@
 """Encounter -> inpatient stays still in progress on the as-of date (review 16 recheck W-c), and
 the outpatient evidence that such a stay was left (review 17 recheck R2, second recheck M2).
 
-A stay still in progress on the as-of date (status in-progress or onleave with no `period.end`
-or one after as-of, or finished with an end after as-of: a replay) is a `CurrentStay`
+A stay still in progress on the as-of date (status in-progress or onleave, or arrived or triaged
+on the way to the ward, with no `period.end` or one after as-of, or finished with an end after
+as-of: a replay) is a `CurrentStay`
 (`read_current_stays`; review 16 recheck W-c): the patient is an inpatient. Whatever the stay is
 for: psychiatric (admission_codes.py `psychiatric_reason`), "medical" when its reason or
 principal diagnosis is coded and not psychiatric (a pneumonia, with or without a depression
@@ -89,13 +90,17 @@ def _stated_reason(
     return None
 
 
-# Encounter statuses of a stay the patient has not left: in progress, or on leave from the ward
-# (FHIR R4 EncounterStatus). `arrived` and `triaged` precede an admission and are not read.
-_IN_STAY = frozenset({"in-progress", "onleave"})
-# ... and of an ED visit the patient is at: arrived ("the patient is present for the encounter,
-# however is not currently meeting with a practitioner"), triaged, in progress (FHIR R4
-# EncounterStatus). An ED patient is not "on leave".
+# Encounter statuses of an ED visit the patient is at: arrived ("the patient is present for the
+# encounter, however is not currently meeting with a practitioner"), triaged ("assessed for the
+# priority of their treatment"), in progress (FHIR R4 EncounterStatus).
 _IN_ED = frozenset({"in-progress", "arrived", "triaged"})
+# ... and of a stay the patient has not left: the same, or on leave from the ward. `arrived` and
+# `triaged` precede the admission itself, but the patient is then in the hospital being admitted
+# (review s26 RK1 finding 6: a triaged "Inpatient" class held nothing while a triaged ED visit
+# held the one-clicks). The safer reading is the ED's: the hospital team decides what is ordered
+# now, and an outpatient one-click waits; one left open by mistake is released by the outpatient
+# evidence after it as an in-progress stay is (`_contradicted`, `_LEFT_OPEN`).
+_IN_STAY = _IN_ED | {"onleave"}
 
 
 def read_current_stay(

@@ -118,8 +118,9 @@ class MappingPolicy:
     # the search tool, not in ../shared/clinical: corroborated). Longer would call a true
     # augmentation whose base drug was stopped weeks later a switch; the staging then counts one
     # augmentation fewer, the smaller error. The same window says a course that ended (or states
-    # its end) within it of its last step down was tapered to a stop: those weeks are not weeks
-    # at an adequate dose (taper_weeks.py, session 26 LA item 2). Longer would drop a reduced
+    # its end) within it of its step down to the bottom of the adequate range was tapered to a
+    # stop: those weeks are not weeks at an adequate dose (taper_weeks.py, session 26 LA item 2,
+    # RK1 finding 7: a step that stays above the minimum still counts). Longer would drop a reduced
     # dose's weeks from more trials (a trial "too short" longer); shorter would count more tapers
     # as tried doses (a drug called failed on weeks off it), the larger error.
     cross_taper_weeks: float = 4.0

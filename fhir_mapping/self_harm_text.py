@@ -26,8 +26,8 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
 
 A Condition coded by a poisoning code whose own character states the intent (ICD-10-CM
 T36-T65, T71: data/self_harm_intent_codes.csv) is not read by its words: the code decides, as
-"T43.211A Poisoning by tricyclic antidepressants, accidental" is not self-harm
-(`intent_coded`).
+"T43.211A Poisoning by tricyclic antidepressants, accidental" is not self-harm, and a code of
+undetermined intent is read as such (self_harm_intent.py, `intent_coded` re-exported here).
 
 The finding is marked in `Finding.verification` (TEXT_ONLY, INTENT_UNKNOWN) so the suicide-risk
 card says "text only: confirm" (services/risk_wording.py). Apart from diagnosis_text.py because
@@ -40,14 +40,23 @@ from __future__ import annotations
 import csv
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.clinical_codes import normalise_code
-from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.self_harm_intent import intent_coded
 from fhir_mapping.text_negation import negated, normalise_text
+
+__all__ = [
+    "INTENT_UNKNOWN",
+    "TEXT_ONLY",
+    "Reading",
+    "intent_coded",
+    "names_poisoning",
+    "reading",
+    "wanted",
+]
 
 # Finding.verification of a self-harm finding read from words only (module docstring).
 TEXT_ONLY = "self-harm-text"
@@ -120,34 +129,17 @@ def reading(text: str) -> Reading | None:
     return Reading.INTENT_UNKNOWN
 
 
-@cache
-def _intent_codes() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    text = (
-        resources.files("fhir_mapping")
-        .joinpath("data/self_harm_intent_codes.csv")
-        .read_text("utf-8")
-    )
-    return tuple(
-        (canonical_system(row["system"]), re.compile(row["code"]))
-        for row in csv.DictReader(text.splitlines())
-    )
-
-
-def intent_coded(coded: Iterable[tuple[str, str, str]]) -> bool:
-    """Whether any (system, code, display) of a Condition is a poisoning code that states its
-    intent (data/self_harm_intent_codes.csv): its words are then not read (module docstring)."""
-    rows = _intent_codes()
-    for system, code, _ in coded:
-        system = canonical_system(system)
-        key = normalise_code(system, code)
-        if any(s == system and p.match(key) for s, p in rows):
-            return True
-    return False
-
-
 @lru_cache(maxsize=1024)
 def names_poisoning(text: str) -> bool:
     """Whether `text` names an overdose or a poisoning (not negated): a self-harm finding in words
     that is an overdose of a drug, for the card's quantity line (the role the self-poisoning codes
     play for a coded finding: services/rules/suicide_risk_overdose.py)."""
     return _said(normalise_text(text), _terms().event)
+
+
+def wanted(text: str, coded: Sequence[tuple[str, str, str]]) -> bool:
+    """Whether a Condition says anything of self-harm: its words when no code states the intent,
+    or a code that states one (self_harm_intent.py): the routing filter (conditions.py). An
+    accidental code is kept too, though it raises nothing: it tells visit_risk.py that the visit's
+    reason "Overdose" has its intent coded (review s26 UD finding 2)."""
+    return intent_coded(coded) or reading(text) is not None

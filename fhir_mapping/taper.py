@@ -23,6 +23,7 @@ from fhir_mapping.draft_timing import NO_TIMING, DraftStep, DraftTiming
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import dosage_bounds, step_spans
 from fhir_mapping.terminology import Component
+from fhir_mapping.trial_parts import TaperSpan
 
 _DISPENSE = EventKind.DISPENSE
 
@@ -262,11 +263,46 @@ def _note(event: MedicationEvent, taper: Taper) -> str:
     return f"{event.source}: taper to a stop: " + ", then ".join(steps)
 
 
-def taper_start(events: Sequence[MedicationEvent]) -> date | None:
-    """The first day of the course's first record whose sig takes the drug down to a stop
-    (Taper.stops), None when none does: from that day the doses are steps off the drug, never a
-    dose the course is being tried at (Trial.taper_from)."""
-    return min((e.start for e in events if e.taper is not None and e.taper.stops), default=None)
+def _goes_on(event: MedicationEvent, taper: MedicationEvent) -> bool:
+    """Whether `event`, a record of the course after `taper` (a record whose sig takes the drug
+    down to a stop), goes on at a steady dose: the taper was not followed through (s26 RK1
+    finding 2: "75 mg daily for 14 days, then stop", then an order for 75 mg daily filled
+    monthly for 7 months). An order or a statement, or a fill handed over on or after the day
+    the taper said stop (one before it may be the taper's own fill), at no less than the
+    taper's first step (a lower dose is a further step down), itself no taper to a stop. A dose
+    not read closes nothing: its days stay the taper's, the under-count (taper_weeks.py)."""
+    if event.start <= taper.start or (event.taper is not None and event.taper.stops):
+        return False
+    first, mg = taper.mg_per_day, event.mg_per_day
+    if first is None or mg is None or event.as_needed or mg < first:
+        return False
+    if event.kind is _DISPENSE:
+        return taper.end is not None and event.start >= taper.end
+    return True
+
+
+def taper_spans(events: Sequence[MedicationEvent]) -> tuple[TaperSpan, ...]:
+    """The days the course's records said were steps off the drug (Trial.taper_spans): from
+    each record whose sig takes the drug down to a stop (Taper.stops) up to the first later
+    record that goes on at a steady dose (`_goes_on`), else to the course's end. A dose on those
+    days is a step off the drug, never a dose the course is being tried at; a dose after a
+    taper not followed through is the dose tried again (its weeks count, and no card says the
+    drug is being stopped). () when no record tapers the drug (nearly every course)."""
+    if not any(e.taper is not None and e.taper.stops for e in events):
+        return ()
+    spans: list[TaperSpan] = []
+    start: date | None = None
+    latest: MedicationEvent | None = None  # the open taper's latest record
+    for event in sorted(events, key=lambda e: e.start):
+        if event.taper is not None and event.taper.stops:
+            start = event.start if start is None else start
+            latest = event
+        elif start is not None and latest is not None and _goes_on(event, latest):
+            spans.append(TaperSpan(start, event.start))
+            start = latest = None
+    if start is not None:
+        spans.append(TaperSpan(start))
+    return tuple(spans)
 
 
 def taper_timeline(

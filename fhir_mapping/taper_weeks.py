@@ -7,17 +7,30 @@ range), so 4 weeks at 150 and 2 weeks of the taper read "adequate", a failed tri
 TMS. The taper is the way off the drug once it has been judged, not time it was tried at: its
 weeks count toward the course's length, never toward its weeks at an adequate dose.
 
-`taper_cut` finds the day the course's doses start stepping off the drug: the first step down of
-the run of doses that never rise again up to the course's end (its trailing run), when
-- a record of the course takes the drug down to a stop (a taper sig, Trial.taper_from:
-  "then 1/2 tab daily for 1 week then stop"): from its first step down on or after that record,
-  however long the steps last: the record says they lead off the drug; or
+`taper_cut` finds the days the course's doses step off the drug:
+- a record of the course takes the drug down to a stop (a taper sig: Trial.taper_spans,
+  "then 1/2 tab daily for 1 week then stop"): from the first step down on or after that record
+  (the record says the steps lead off the drug), up to the day a later record went on at a
+  steady dose (TaperSpan.end; s26 RK1 finding 2: "75 mg for 14 days, then stop" and then 75 mg
+  filled for 7 months cut those 7 months), else to the course's end, however long the steps
+  last. A taper running to the end must lie in the course's trailing run of doses that never
+  rise again (a dose raised after it is the drug tried again); or
 - the course has ended, or its records state its end within `policy.cross_taper_weeks`
-  (Trial.ends_soon), and the first step down came no more than `cross_taper_weeks` before that
-  end (a lower order or fill, an order with a stop date after a step down). A taper to a stop
-  usually runs over 2 to 4 weeks (the NHS Specialist Pharmacy Service figure the cross-taper
-  window rests on, README `mapping.cross_taper_weeks`): a lower dose kept longer than that before
-  the end is a dose the drug was taken at, and its weeks count as any.
+  (Trial.ends_soon), and its trailing run steps down to the bottom of the adequate range or
+  below (the drug's minimum adequate dose) no more than `cross_taper_weeks` before that end: from
+  that step to the end. A taper to a stop usually runs over 2 to 4 weeks (the NHS Specialist
+  Pharmacy Service figure the cross-taper window rests on, README `mapping.cross_taper_weeks`):
+  a lower dose kept longer than that before the end is a dose the drug was taken at.
+
+Why the step to the minimum, not the first step down of the run (s26 RK1 finding 7): a step
+down that stays above the minimum is still a treating dose (venlafaxine 300 reduced to 150 for
+nausea for 3 weeks, then 75 for a week, then stopped: the 3 weeks at 150 count); the step to the
+bottom of the range is where the dose leaves the range the drug is judged in, and a course that
+comes down to it and stops within the window is being taken off (venlafaxine 150, then 75 for 2
+weeks, then 37.5 for 1, then stopped: the 2 weeks at 75 stay uncounted, session 26 LA item 2).
+Not the last step below the minimum: that would count the 75 mg weeks of that taper, and its 4
+weeks at 150 would read as an adequate, failed trial. A sig's taper is cut from its first step
+down whatever the dose: the record says the steps lead off the drug.
 
 A course still running with no taper sig and no stated end is not cut: a lower dose that goes
 on is the dose now tried. Why the safer reading: an over-counted trial calls a drug failed and
@@ -30,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from fhir_mapping.record import DoseSegment
+from fhir_mapping.record import DoseSegment, TaperSpan
 
 
 def _trailing_run(segments: Sequence[DoseSegment]) -> Sequence[DoseSegment]:
@@ -50,34 +63,62 @@ def _trailing_run(segments: Sequence[DoseSegment]) -> Sequence[DoseSegment]:
     return segments[first:]
 
 
-def taper_cut(
-    segments: Sequence[DoseSegment],
-    taper_from: date | None,
-    ends_on: date | None,
-    weeks: float,
-) -> date | None:
-    """The day from which the course's doses are steps off the drug (module docstring), None
-    when none are. `taper_from`: the first day of a record whose sig tapers to a stop
-    (Trial.taper_from); `ends_on`: the course's end when it has ended or its records state one
-    soon (Trial.ends_soon), None for a course running on; `weeks`: policy.cross_taper_weeks."""
-    if len(segments) < 2:
-        return None
-    run = _trailing_run(segments)
-    downs = [
-        later.start
-        for earlier, later in zip(run, run[1:], strict=False)
+def _downs(segments: Sequence[DoseSegment]) -> list[DoseSegment]:
+    """The segments that start a step down from the one before (both doses known)."""
+    return [
+        later
+        for earlier, later in zip(segments, segments[1:], strict=False)
         if later.mg_per_day is not None
         and earlier.mg_per_day is not None
         and later.mg_per_day < earlier.mg_per_day
     ]
-    if not downs:
-        return None
-    cuts: list[date] = []
-    if taper_from is not None and taper_from >= run[0].start:
-        cuts.extend([day for day in downs if day >= taper_from][:1])
-    if ends_on is not None and ends_on - downs[0] <= timedelta(weeks=weeks):
-        cuts.append(downs[0])
-    return min(cuts, default=None)
+
+
+def _merged(spans: list[TaperSpan]) -> tuple[TaperSpan, ...]:
+    """`spans` in order, overlapping ones joined (no day counted twice)."""
+    out: list[TaperSpan] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        last = out[-1] if out else None
+        if last is not None and (last.end is None or span.start <= last.end):
+            end = None if last.end is None or span.end is None else max(last.end, span.end)
+            out[-1] = TaperSpan(last.start, end)
+        else:
+            out.append(span)
+    return tuple(out)
+
+
+def taper_cut(
+    segments: Sequence[DoseSegment],
+    minimum: float | None,
+    tapers: Sequence[TaperSpan],
+    ends_on: date | None,
+    weeks: float,
+) -> tuple[TaperSpan, ...]:
+    """The days from which the course's doses are steps off the drug (module docstring), ()
+    when none are. `minimum`: the drug's minimum adequate dose (None: not known, then any step
+    down of the trailing run); `tapers`: the spans records said were a taper to a stop
+    (Trial.taper_spans); `ends_on`: the course's end when it has ended or its records state one
+    soon (Trial.ends_soon), None for a course running on; `weeks`: policy.cross_taper_weeks."""
+    if len(segments) < 2:
+        return ()
+    run = _trailing_run(segments)
+    cuts: list[TaperSpan] = []
+    for taper in tapers:
+        if taper.end is None and taper.start < run[0].start:
+            continue  # a dose raised after the taper record: the drug tried again
+        steps = _downs(segments if taper.end is not None else run)
+        first = next((s.start for s in steps if taper.covers(s.start)), None)
+        if first is not None:
+            cuts.append(TaperSpan(first, taper.end))
+    if ends_on is not None:
+        to_bottom = [
+            s.start
+            for s in _downs(run)
+            if minimum is None or (s.mg_per_day is not None and s.mg_per_day <= minimum)
+        ]
+        if to_bottom and ends_on - to_bottom[0] <= timedelta(weeks=weeks):
+            cuts.append(TaperSpan(to_bottom[0]))
+    return _merged(cuts)
 
 
 # The words of the note `taper_note` writes; `taper_cut_in` finds it again (one place for both).

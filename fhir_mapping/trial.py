@@ -22,6 +22,7 @@ from fhir_mapping.trial_parts import (
     Role,
     Score,
     StatedReason,
+    TaperSpan,
     Verdict,
     WrittenDates,
 )
@@ -157,11 +158,12 @@ class Trial(TrialOutcome):
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
     # "stop dated <day>", never "still running". None for every other course.
     stops_on: date | None = None
-    # The first day of a record of the course whose sig takes the drug down to a stop ("100 mg
-    # daily for 7 days, then 50 mg daily for 7 days, then stop": taper.taper_start). A dose
-    # from that day on is a step off the drug: the timeline says "taper step", never "adequate
-    # dose" (s25 FW item 3: a 50 mg sertraline step read as an adequate dose). None: no taper.
-    taper_from: date | None = None
+    # The days records of the course said were steps off the drug ("100 mg daily for 7 days,
+    # then 50 mg daily for 7 days, then stop": taper.taper_spans), each up to the day a later
+    # record went on at a steady dose (s26 RK1 finding 2), else to the course's end. A dose on
+    # such a day is a step off the drug: the timeline says "taper step", never "adequate dose"
+    # (s25 FW item 3: a 50 mg sertraline step read as an adequate dose). (): no taper.
+    taper_spans: tuple[TaperSpan, ...] = ()
     # An ongoing course whose records all end by a stated end (an order's boundsPeriod.end, a
     # statement's effectivePeriod.end) after as-of, within MappingPolicy.cross_taper_weeks: that
     # end (course_support._ends_soon). A drug drafted beside it may be a planned cross-taper, and
@@ -283,6 +285,26 @@ class Trial(TrialOutcome):
         the measurement card said "On fluoxetine since 2024-03-01" of an order filled once in
         2024-03); it stays ongoing for the safety checks."""
         return self.unconfirmed_since is not None or self.supply_out_since is not None
+
+    @property
+    def taper_from(self) -> date | None:
+        """The first day a record of the course said was a step off the drug; None: no taper."""
+        return self.taper_spans[0].start if self.taper_spans else None
+
+    @property
+    def being_tapered(self) -> bool:
+        """Whether the course's last taper still runs: no later record went on at a steady
+        dose (TaperSpan.end). The optimise card then offers no adjunct (card.taper_steps)."""
+        return bool(self.taper_spans) and self.taper_spans[-1].end is None
+
+    def tapered_throughout(self, start: date, end: date) -> bool:
+        """Whether every day from `start` up to `end` is a step off the drug (`taper_spans`):
+        the timeline's "taper step". A bar that goes on past a taper not followed through
+        (TaperSpan.end) is the dose tried again, and keeps its range word."""
+        return any(
+            span.covers(start) and (span.end is None or end <= span.end)
+            for span in self.taper_spans
+        )
 
     @property
     def max_mg_per_day(self) -> float | None:

@@ -140,6 +140,28 @@ quick_frozen_init(DoseSegment)
 
 
 @dataclass(frozen=True, slots=True)
+class TaperSpan:
+    """Days a record of a course said were steps off the drug (a sig "..., then stop":
+    taper.taper_spans), from `start` up to `end`, the day a later record of the course went on
+    at a steady dose (the taper not followed through); `end` None: the taper runs to the
+    course's end, the course being taken off the drug (s26 RK1 finding 2)."""
+
+    start: date
+    end: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def days_of(self, start: date, end: date) -> int:
+        """How many of the days [start, end) the span covers."""
+        last = end if self.end is None else min(end, self.end)
+        return max(0, (last - max(start, self.start)).days)
+
+
+quick_frozen_init(TaperSpan)
+
+
+@dataclass(frozen=True, slots=True)
 class BeforeGap:
     """A course judged up to its first supply gap (a stretch of >= supply_gap_days with no supply
     on hand, the supply taken up again after it): fhir_mapping/verdict_before_gap.py. Set only

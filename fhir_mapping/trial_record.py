@@ -76,7 +76,7 @@ from fhir_mapping.record import (
     Verdict,
 )
 from fhir_mapping.supply_breaks import adequate_on_supply
-from fhir_mapping.taper import taper_start, taper_timeline
+from fhir_mapping.taper import taper_spans, taper_timeline
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
 from fhir_mapping.ward_orders import after_the_ward
@@ -205,8 +205,8 @@ def _trial(
     intolerance = _intolerance(events, documented)
     as_needed = _as_needed(events) if info is not None and info.low_dose_only_as_needed else False
 
-    # Where a taper to a stop begins (taper_weeks.py): its weeks are no weeks at a dose tried.
-    taper_from = taper_start(events)
+    # Where records said the course steps off the drug (taper_weeks.py): no weeks at a dose tried.
+    tapers = taper_spans(events)
     ends_soon = _ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None
 
     def verdict_of(
@@ -222,7 +222,7 @@ def _trial(
             policy,
             intolerant=intolerance is not None,
             as_needed=as_needed,
-            taper_from=taper_from,
+            tapers=tapers,
             ends_soon=ends_soon,
         )
 
@@ -366,6 +366,6 @@ def _trial(
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
-            taper_from=taper_from,
+            taper_spans=tapers,
         )
     )

@@ -33,13 +33,21 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_text
+from fhir_mapping import self_harm_intent, self_harm_text
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
 from fhir_mapping.diagnosis_text import text_kinds
-from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, parse_date, source_ref
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    codings,
+    concept_text,
+    parse_date,
+    source_ref,
+    status_code,
+)
 from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.self_harm_intent import UNDETERMINED
 from fhir_mapping.tms_safety import concept_label
 
 Resource = Mapping[str, Any]
@@ -47,6 +55,8 @@ Resource = Mapping[str, Any]
 _KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
 # Encounter statuses that record no visit that took place (FHIR R4 EncounterStatus).
 _NO_VISIT = frozenset({"planned", "cancelled", "entered-in-error"})
+# Condition verificationStatus codes that record nothing (conditions.DROPPED_VERIFICATION).
+_VOID = frozenset({"refuted", "entered-in-error"})
 _ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"  # US Core / FHIR condition-category
 # `Finding.recorded` of each shape.
 DIAGNOSIS = "encounter diagnosis"
@@ -66,8 +76,21 @@ def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, s
                 if row.kind in _KINDS:
                     coded = True
                     yield row.kind, system, code, display or row.display, None
-        # A poisoning code that states its intent (T43.211A, accidental) decides, not the words.
-        if not coded and not self_harm_text.intent_coded(codings(concept)):
+        # A poisoning code that states its intent (T43.211A, accidental) decides, not the words;
+        # one of undetermined intent (T43.224A) is asked as an unknown intent is
+        # (self_harm_intent.py).
+        if coded:
+            continue
+        if (found := self_harm_intent.undetermined(codings(concept))) is not None:
+            system, code, display = found
+            yield (
+                FindingKind.SELF_HARM,
+                system,
+                code,
+                display or concept_label(concept),
+                UNDETERMINED,
+            )
+        elif not self_harm_intent.intent_coded(codings(concept)):
             yield from _text_kinds(concept)
 
 
@@ -134,6 +157,19 @@ def _key(f: Finding) -> tuple[str, date, str, str, str]:
     return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
 
 
+def _intent_coded_visits(conditions: Sequence[Resource]) -> frozenset[str]:
+    """The Encounter ids a Condition (not refuted or entered in error) codes a poisoning or an
+    external cause with its intent for (T40.1X1A, T43.224A: self_harm_intent.py)."""
+    return frozenset(
+        visit
+        for c in conditions
+        if isinstance(c, JSON_OBJECT)
+        and status_code(c.get("verificationStatus")) not in _VOID
+        and (visit := _reference_id(c.get("encounter"), "Encounter")) is not None
+        and self_harm_intent.intent_coded(codings(c.get("code")))
+    )
+
+
 def with_visit_findings(
     context: ClinicalContext,
     encounters: Sequence[Resource],
@@ -174,6 +210,7 @@ def with_visit_findings(
         changed[finding] = replace(finding, recorded=DIAGNOSIS, visit=words)
     added: list[Finding] = []
     dated = {(f.kind, f.onset) for f in risky}
+    intent_coded = _intent_coded_visits(conditions)
     for rid, visit in visits.items():
         status = visit.get("status")
         if not isinstance(status, str) or status in _NO_VISIT:
@@ -186,6 +223,11 @@ def with_visit_findings(
             # One visit, one line: a Condition of the same kind for this visit (or dated its
             # day) already says it.
             if (kind, rid) in seen or (kind, start) in dated:
+                continue
+            # "Overdose" as the reason of a visit whose diagnosis codes the intent (T40.1X1A,
+            # accidental): the code says what the reason's words leave open (review s26 UD
+            # finding 2), as it does on the Condition itself (self_harm_intent.py).
+            if verification == self_harm_text.INTENT_UNKNOWN and rid in intent_coded:
                 continue
             seen.add((kind, rid))
             added.append(

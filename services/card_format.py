@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from fhir_mapping.percent import pct
 from fhir_mapping.record import Trial
-from services.summary_clauses import drop_clauses, drop_head_clauses
+from services.summary_clauses import drop_bracket_items, drop_clauses, drop_head_clauses
 
 SUMMARY_MAX = 139  # CDS Hooks 2.0: summary "<140 characters"
 
@@ -142,7 +142,20 @@ def fit_with_tail(head: str, tail: str) -> str:
     if cut:
         return cut + tail
     alone = tail.lstrip(" ;:,")
-    return alone[:1].upper() + alone[1:]
+    # Too long even alone (review s26 RK1 finding 1: three hold reasons made 201 characters,
+    # which the card model rejected, and the patient got no card at all): the last resort.
+    return shortened(alone[:1].upper() + alone[1:])
+
+
+def shortened(text: str) -> str:
+    """The last resort for a summary over SUMMARY_MAX, wherever it is found (fit_with_tail's
+    tail, the Recommendation -> Card conversion: cds_hooks/cards.wire_summary): the items of
+    its last bracket from the last (a held act's reasons, the first kept: summary_clauses.
+    drop_bracket_items), else `fit_summary`'s whole clauses, the action kept, then words. Always
+    within the limit; `text` itself when it fits."""
+    if len(text) <= SUMMARY_MAX:
+        return text
+    return drop_bracket_items(text, SUMMARY_MAX) or fit_summary(text)
 
 
 def _cell(text: str) -> str:

@@ -233,7 +233,7 @@ def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
             policy.mapping,
             intolerant=trial.intolerance is not None,
             as_needed=all(s.as_needed for s in segments),
-            taper_from=trial.taper_from,
+            tapers=trial.taper_spans,
         )
         notes = tuple(dict.fromkeys((*notes, *judged)))
     return dataclasses.replace(

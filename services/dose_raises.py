@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseSegment, Score, Trial
+from services import trial_dates
+from services.card_format import fmt_mg
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +66,20 @@ def unjudged_raise(
     if any(s.value is not None and s.date >= judge for s in scores):
         return None
     return found
+
+
+def change_from(trial: Trial) -> str | None:
+    """How the running dose came to be, for a line that dates it from its own start
+    (trial_dates.dose_began): "raised from 600", "lowered from 1200" (the dose of the run
+    before it, in the present dose's unit as the line says it); None when the course has had
+    one dose, or the dose before is not a daily one the record states (as needed, not read)."""
+    run = trial_dates.present_dose_run(trial)
+    if not run or trial_dates.dose_began(trial) is None:
+        return None
+    before = trial.segments[len(trial.segments) - len(run) - 1]
+    now = run[0].mg_per_day
+    if before.as_needed or before.mg_per_day is None or now is None:
+        return None
+    if before.mg_per_day_high is not None:  # a range: neither raised nor lowered as a whole
+        return f"changed from {fmt_mg(before.mg_per_day)}-{fmt_mg(before.mg_per_day_high)}"
+    return f"{'raised' if now > before.mg_per_day else 'lowered'} from {fmt_mg(before.mg_per_day)}"

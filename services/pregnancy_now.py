@@ -148,12 +148,20 @@ def stale_reason(now: PregnancyNow, weeks: float) -> str:
     )
 
 
+def past_pregnancy_age(age: int | None, policy: Policy) -> bool:
+    """Whether the patient is past the age a pregnancy is asked about: the youngest age the record
+    allows above policy.pregnancy_possible_max_age (an age not on record is not past it). One
+    rule for the stale-pregnancy question (`_asked`) and the childbearing-age line of a
+    teratogen drafted (services/order_checks/childbearing.py)."""
+    years = youngest(age)
+    return years is not None and years > policy.pregnancy_possible_max_age
+
+
 def _asked(
     stale: Finding, patient: Patient | None, as_of: date, policy: Policy, by_due: bool = False
 ) -> bool:
     """Whether a stale pregnancy is still worth the question (module docstring)."""
-    years = youngest(patient.age) if patient is not None else None
-    if years is not None and years > policy.pregnancy_possible_max_age:
+    if past_pregnancy_age(patient.age if patient is not None else None, policy):
         return False
     if stale.onset is None or by_due:
         return True

@@ -45,6 +45,7 @@ from services.risk_signal import CheckKind, RiskCheck, RiskEvent, SignalKind
 from services.risk_wording import (
     at_visit,
     coding_words,
+    harm_words,
     history_line,
     ideation_words,
     intent_unknown,
@@ -199,7 +200,9 @@ def _events(
         else:
             when = "date not recorded" if finding.onset is None else "history"
             year = _ED_YEAR if in_ed_history_year(finding, as_of, policy) else ""
-            history.append(history_line(finding, f"past self-harm ({when}): a risk factor{year}"))
+            history.append(
+                history_line(finding, f"past {harm_words(finding)} ({when}): a risk factor{year}")
+            )
     events.sort(key=lambda e: (e.day or date.min, e.kind.value, str(e.source or "")))
     return events, history, current
 

@@ -10,7 +10,7 @@ window, no policy; the events (risk_events.py) and the assessments word screens 
 
 from __future__ import annotations
 
-from fhir_mapping import self_harm_text, visit_risk
+from fhir_mapping import self_harm_intent, self_harm_text, visit_risk
 from fhir_mapping.record import Finding
 from fhir_mapping.suicide_screen import INSTRUMENT, SuicideScreen
 
@@ -71,8 +71,14 @@ def text_only(finding: Finding) -> bool:
 
 
 def intent_unknown(finding: Finding) -> bool:
-    """An overdose or poisoning in words that do not say whether it was intentional."""
-    return finding.verification == self_harm_text.INTENT_UNKNOWN
+    """An overdose or poisoning in words that do not say whether it was intentional, or coded
+    with undetermined intent (fhir_mapping/self_harm_intent.py: T43.224A): the card asks to
+    confirm the intent, never claims an attempt (review s26 UD finding 1)."""
+    return finding.verification in (self_harm_text.INTENT_UNKNOWN, self_harm_intent.UNDETERMINED)
+
+
+def _coded_undetermined(finding: Finding) -> bool:
+    return finding.verification == self_harm_intent.UNDETERMINED and finding.system != "text"
 
 
 def _text_source(finding: Finding) -> str:
@@ -82,6 +88,8 @@ def _text_source(finding: Finding) -> str:
 def coding_words(finding: Finding) -> str:
     """What stands in a line's parenthesis for the code: "ICD-10-CM T43.222A"; for self-harm in
     words alone "diagnosis text only, no mapped code: confirm" (review s26 RC finding 1)."""
+    if _coded_undetermined(finding):
+        return f"{finding.coding}, intent undetermined: confirm"
     if not text_only(finding):
         return finding.coding
     intent = "intent not recorded, " if intent_unknown(finding) else ""
@@ -92,6 +100,10 @@ def self_harm_name(finding: Finding) -> str:
     """The summary's name of a current self-harm finding: the chart's display when short, else
     the kind and its code; in words alone, what it may be and "text only: confirm", never the
     claim of an attempt the words do not make (an overdose whose intent is not recorded)."""
+    if _coded_undetermined(finding):
+        return (
+            f"{self_harm_intent.undetermined_name(finding.system, finding.code)} ({finding.code})"
+        )
     if not text_only(finding):
         return summary_name(finding, "Self-harm or suicide attempt")
     what = (
@@ -100,6 +112,14 @@ def self_harm_name(finding: Finding) -> str:
         else "Self-harm or suicide attempt"
     )
     return f"{what} ({_text_source(finding)} text only: confirm)"
+
+
+def harm_words(finding: Finding) -> str:
+    """What a self-harm finding is called in a history line: "self-harm", or for one whose
+    intent is not recorded or undetermined what it is, never self-harm it may not be."""
+    if _coded_undetermined(finding):
+        return self_harm_intent.undetermined_name(finding.system, finding.code).lower()
+    return "overdose, intent not recorded" if intent_unknown(finding) else "self-harm"
 
 
 def ideation_words(finding: Finding) -> tuple[str, str, bool]:

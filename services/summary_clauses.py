@@ -141,3 +141,31 @@ def drop_head_clauses(head: str, room: int) -> str:
             return ""
         clauses[0] = shorter
     return ""
+
+
+def drop_bracket_items(text: str, room: int) -> str | None:
+    """`text` within `room` with the "; " items of its last bracket left out from the last, "…"
+    in their place, the first kept: a held act's reasons ("raise held (PHQ-9 item 9 not
+    recorded; nortriptyline with complete heart block on record; …)", the suicide-risk ones
+    ordered first by rules/hold_words.ordered, so the least urgent go). None when it has no such
+    bracket or not even its first item fits (review s26 RK1 finding 1: three reasons made a
+    201-character summary, which no rule shortened, and the card model failed the whole answer)."""
+    close = text.rfind(")")
+    depth, open_at = 0, -1
+    for index in range(close, -1, -1):
+        if text[index] == ")":
+            depth += 1
+        elif text[index] == "(":
+            depth -= 1
+            if depth == 0:
+                open_at = index
+                break
+    if close < 0 or open_at < 0:
+        return None
+    items = _split(text[open_at + 1 : close], "; ")
+    while len(items) > 1:
+        items.pop()
+        said = f"{text[: open_at + 1]}{'; '.join(items)}; …{text[close:]}"
+        if len(said) <= room:
+            return said
+    return None

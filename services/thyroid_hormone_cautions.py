@@ -24,7 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from fhir_mapping.record import Finding, FindingKind
-from services import interaction_table, tables
+from services import tables
 from services.interaction_table import Taking
 from services.pathway_options import unverified_mark
 
@@ -142,7 +142,7 @@ def cautions(ctx: RuleContext, ingredient: str) -> tuple[Caution, ...]:
                 found.append(Caution(row, finding=latest))
         elif row.when == _RUNNING:
             if taken is None:
-                taken = {t.ingredient: t for t in interaction_table.running(ctx.record)}
+                taken = {t.ingredient: t for t in ctx.running_takings}
             if row.what in taken:
                 found.append(Caution(row, taking=taken[row.what]))
     return tuple(found)

@@ -32,6 +32,7 @@ from services.order_checks.caution_lines import (
     transaminase_line,
     under_min_age_line,
 )
+from services.order_checks.childbearing import childbearing_line
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.order_checks.pregnancy_lines import (
     feeding_unknown_line,
@@ -264,6 +265,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             found.append((extra[0], extra[1]))
             basis.append(extra[2])
             infos += 1
+    # A teratogen drafted for a patient who could become pregnant, no pregnancy on record
+    # (childbearing.py; review s26 RK1 finding 3): valproate's warning, carbamazepine's info.
+    childbearing = childbearing_line(ctx, draft)
+    if childbearing is not None:
+        found.append((childbearing.summary, childbearing.detail))
+        basis.append(childbearing.cite)
+        infos += childbearing.info
     found += past  # the rows of a stage the pregnancy is past, after its own (above)
     # Below the age the label approves the drug from (escitalopram at 11: review 14 W4), or a
     # guideline makes it a choice from (sertraline at 11: review 14 W2): the age list never

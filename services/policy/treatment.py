@@ -127,7 +127,8 @@ class TreatmentPolicy:
     # age at which every woman may stop contraception, conception being exceptionally rare after
     # it (FSRH 2017 Contraception for Women Aged over 40, as summarised by Guidelines in Practice
     # and patient.info; corroborated). The youngest age the record allows is compared, so a
-    # birth year alone never drops the question early.
+    # birth year alone never drops the question early. The same age ends the childbearing-age
+    # line of a teratogen drafted with no pregnancy on record (order_checks/childbearing.py).
     pregnancy_possible_max_age: int = 55
     # ... nor when the stale pregnancy was coded more than this many years ago. A DESIGN CHOICE
     # (UNVERIFIED as a guideline value): a pregnancy coded within the last 2 years (the

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from fhir_mapping.record import PatientRecord
-from services import cards, drugs, tolerability
+from services import cards, drugs, interaction_takings, tolerability
 from services.pathway import PathwayFacts, derive_facts
 from services.policy import Policy
 from services.recommendation import Evidence
@@ -36,6 +36,13 @@ class RuleContext:
         return self.record.patient.id
 
     @cached_property
+    def kept(self) -> dict[object, tuple[object, object]]:
+        """Answers of pure functions of this context kept for its life (rules/per_context.py):
+        what several cards ask of the same trial or of the same running drugs is computed once
+        per evaluation, and dies with the context (issue 14)."""
+        return {}
+
+    @cached_property
     def stage(self) -> MaudsleyStage:
         """The Maudsley stage (services/staging.py), staged on first use: only the cards that
         rest on a failed trial show it."""
@@ -57,6 +64,13 @@ class RuleContext:
         """Ingredients no card may propose for intolerance (tolerability.held_back), read on
         first use: the switch, the adjuncts and the dose raise each ask."""
         return tolerability.held_back(self.record)
+
+    @cached_property
+    def running_takings(self) -> tuple[interaction_takings.Taking, ...]:
+        """What the patient takes on the as-of date (interaction_takings.running), read on
+        first use: the interaction card, the thyroid review and the thyroid-hormone cautions
+        each ask."""
+        return tuple(interaction_takings.running(self.record))
 
     @cached_property
     def drug_lines(self) -> drugs.Lines:

@@ -37,7 +37,7 @@ from importlib import resources
 
 from fhir_mapping.ages import youngest
 from fhir_mapping.record import FindingKind, LabResult
-from services import drug_names, interaction_takings, lab_readings
+from services import drug_names, lab_readings
 from services.card_format import plural
 from services.interaction_takings import Taking
 from services.rules import adjunct_harm, thyroid_over_replacement
@@ -141,7 +141,7 @@ def _flag(lab: LabResult) -> str:
 def replacement_taken(ctx: RuleContext) -> Taking | None:
     """The thyroid replacement running (levothyroxine first, in table order), if any."""
     wanted = replacements()
-    for taking in interaction_takings.running(ctx.record):
+    for taking in ctx.running_takings:
         if taking.ingredient in wanted:
             return taking
     return None

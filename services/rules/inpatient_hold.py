@@ -3,7 +3,8 @@ medical stay too since the second recheck, c01 / c01b).
 
 The record reads an inpatient stay still in progress on the as-of date
 (fhir_mapping/admissions.py `read_current_stays`: class IMP / ACUTE / NONAC, status in-progress
-or onleave, no discharge by as-of), psychiatric (a psychiatric reason, principal diagnosis or
+or onleave, or arrived or triaged on the way to the ward (review s26 RK1 finding 6), no
+discharge by as-of), psychiatric (a psychiatric reason, principal diagnosis or
 unit), medical (another reason coded: a pneumonia) or unspecified (no reason coded). While it
 is on record the patient is an inpatient: the treatment is the inpatient team's, and an
 outpatient TMS referral, psychotherapy referral or a new outpatient prescription placed from a
@@ -70,6 +71,7 @@ from services.rules import (
     relapse,
     tms_course,
     tms_referral,
+    unread_class_note,
 )
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
@@ -308,7 +310,10 @@ def hold_one_click(
     stays = [s for s in ctx.record.current_stays if not s.contradicted]
     if not stays:
         conflicts = ctx.record.current_stays
-        return _with_conflict(ctx, recs, conflicts[-1]) if conflicts else list(recs)
+        said = _with_conflict(ctx, recs, conflicts[-1]) if conflicts else list(recs)
+        # A visit in progress whose class is not read: said where the drug one-clicks are, not
+        # held (rules/unread_class_note.py; review s26 RK1 finding 6).
+        return unread_class_note.with_unread_class_line(ctx, said)
     stay = _shown_stay(stays)
     hold = _hold(stay)
     first = next((r.topic for r in recs if _touched(stay, r) and r.topic not in hidden), "")

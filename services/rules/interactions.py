@@ -54,7 +54,7 @@ TOPIC = "drug-interaction"
 def _card_pairs(ctx: RuleContext) -> tuple[list[Pair], list[Pair]]:
     """Every pair among the running drugs, and those the card is shown for (not info, not a
     settled warning pair: `_settled`)."""
-    every = interaction_table.pairs(interaction_table.running(ctx.record))
+    every = interaction_table.pairs(ctx.running_takings)
     shown = [p for p in every if p.severity is not Indicator.INFO and not _settled(ctx, p)]
     return every, shown
 

@@ -12,6 +12,7 @@ hepatic, blood pressure, anticholinergic burden, lithium level) as well.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,7 @@ from services.finding_words import resolved_text
 from services.interaction_table import Taking
 from services.rules import optimize_switch_augment, populations
 from services.rules.context import RuleContext
+from services.rules.per_context import once_per_context
 from services.rules.populations import Restriction
 
 # What the card asks when a row says nothing of its own about a running course.
@@ -70,6 +72,11 @@ class Pair:
     # (s26 item 1: a resolved complete heart block read "on record since 2026-09-01" as a
     # current block); " and a pacemaker in use" beside a paced block (s26 item 2). "" mostly.
     state: str = ""
+    # The finding's code ("system|code"; "" for a screen or a result standing for it) and whether
+    # it is active: the optimise card's hold names one reason per drug and code, the active
+    # finding before the same code resolved (`one_per_finding`).
+    code: str = ""
+    active: bool = True
     # The row is critical for a running course (drug_rules.RunningCaution.indicator, as the
     # record's pacing leaves it: pacing.Pacing.critical): the card is critical, as the order
     # card for the same row is (review s26 RN finding 3: an unpaced complete heart block beside
@@ -160,13 +167,36 @@ def _state(finding: Finding) -> tuple[str | None, str]:
     return None, f" ({resolved_text(finding, '')})"
 
 
+def _code(finding: Finding) -> str:
+    return f"{finding.system}|{finding.code}"
+
+
+def one_per_finding(found: Sequence[Pair]) -> list[Pair]:
+    """One pair per drug and finding code, in order: the active finding's pair where the same
+    code is on record active and resolved (two table rows, the current block's and the past
+    block's, each found the Condition of its own state). The optimise card's hold names each
+    reason once (review s26 RK1 finding 1: "nortriptyline with complete heart block on record;
+    nortriptyline with complete heart block on record (resolved 2025-01-10)"); the active one is
+    what holds the raise now. A pair with no code (a screen) is one finding by its words."""
+    kept: dict[tuple[str, str], Pair] = {}
+    for pair in found:
+        key = (pair.taking.ingredient, pair.code or pair.short.casefold())
+        before = kept.get(key)
+        if before is None or (pair.active and not before.active):
+            kept[key] = pair  # a replaced value keeps its key's place: the order stands
+    return list(kept.values())
+
+
 def _latest(found: tuple[Finding, ...]) -> Finding:
     """The finding with the latest onset (undated ones count as oldest), as populations.py
     names it."""
     return max(found, key=lambda f: f.onset or date.min)
 
 
-def running(ctx: RuleContext) -> list[tuple[Taking, str]]:
+# Asked by every running-drug card of an evaluation (sodium, QTc, renal, hepatic, blood pressure,
+# anticholinergic, lithium): read once per evaluation (issue 14).
+@once_per_context
+def running(ctx: RuleContext) -> tuple[tuple[Taking, str], ...]:
     """Each running drug once, with its drug-table class: the latest running course of each
     ingredient (not on hold), then the drugs an active resource lists without a readable date
     (also the drugs the low-sodium card weighs: rules/running_sodium.py)."""
@@ -183,7 +213,7 @@ def running(ctx: RuleContext) -> list[tuple[Taking, str]]:
                 info = drugs.info(ingredient)
                 taking = Taking(ingredient, None, None, False, gap.source)
                 found.append((taking, info.drug_class if info is not None else ""))
-    return found
+    return tuple(found)
 
 
 def _barring_rows(ctx: RuleContext) -> list[Restriction]:
@@ -269,6 +299,8 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     caution.cite,
                     caution.status == "UNVERIFIED",
                     state=state,
+                    code=_code(finding),
+                    active=finding.state == "active",
                     critical=critical,
                     ask=caution.short if critical and caution.short else REVIEW,
                 )
@@ -285,11 +317,12 @@ def pairs(ctx: RuleContext) -> list[Pair]:
             if (taking.ingredient, kind) in seen or not rule.covers(taking.ingredient, drug_class):
                 continue
             seen.add((taking.ingredient, kind))
-            state = ""
+            state, code, active = "", "", True
             if matching:  # a coded finding
                 latest = _latest(matching)
                 named, short = _named(latest), latest.display
                 onset, state = _state(latest)
+                code, active = _code(latest), latest.state == "active"
             else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
                 named, short, onset = (
                     f"{restriction.why}: {restriction.basis}",
@@ -310,6 +343,8 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                     screen=not matching,
                     code_set=rule.finding_codes.name if rule.finding_codes is not None else "",
                     state=state,
+                    code=code,
+                    active=active,
                 )
             )
     if not found:
@@ -319,7 +354,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
 
 
 def _transaminase_pairs(
-    taken: list[tuple[Taking, str]],
+    taken: Sequence[tuple[Taking, str]],
     raised: transaminases.Raised,
     seen: set[tuple[str, FindingKind]],
 ) -> list[Pair]:

@@ -72,7 +72,7 @@ from services import cards, screen
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
-from services.rules.running_caution_pairs import REVIEW, Pair, pairs, running
+from services.rules.running_caution_pairs import REVIEW, Pair, one_per_finding, pairs, running
 
 # The names other modules and tests use, kept importable from here (`running`, which the other
 # running-drug cards read, among them).
@@ -214,14 +214,15 @@ def hold_one_click(
 
 
 def _held_by(found: Sequence[Pair]) -> str:
-    """The hold's reason as the optimise summary says it: each drug with its finding,
+    """The hold's reason as the optimise summary says it: each drug with its finding once (the
+    active one where the same code is also on record resolved: `one_per_finding`),
     "duloxetine with alcohol dependence, uncomplicated on record", "duloxetine with AUDIT-C 9
     on 2026-11-02"; a display's capital kept for an abbreviation ("PTSD")."""
     said = []
     # The critical card says the finding and what to do; the hold points at it, never restates
     # it, nor the drug's other pairs on it (review s26 RN finding 3: three cards on one drug).
     ruled_out = {p.taking.ingredient for p in found if p.critical}
-    for pair in found:
+    for pair in one_per_finding(found):
         if pair.taking.ingredient in ruled_out:
             said.append(f"see the {pair.taking.ingredient} contraindication card")
             continue

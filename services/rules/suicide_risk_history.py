@@ -25,6 +25,7 @@ from services.card_format import plural
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.risk_evidence import in_ed_history_year
+from services.risk_wording import harm_words
 
 HEAD = "**Suicide risk history:**"
 # The suicide-risk card names the visit among its risk factors (risk_evidence._ED_YEAR).
@@ -38,6 +39,11 @@ _WHAT = {
     FindingKind.SUICIDAL_IDEATION: "suicidal ideation",
     FindingKind.SELF_HARM: "self-harm",
 }
+
+
+def _what(finding: Finding) -> str:
+    # An overdose of undetermined intent is not called self-harm (review s26 UD finding 1).
+    return harm_words(finding) if finding.kind is FindingKind.SELF_HARM else _WHAT[finding.kind]
 
 
 def ed_visit_history(record: PatientRecord, policy: Policy) -> tuple[Finding, ...]:
@@ -64,7 +70,7 @@ def history_line(record: PatientRecord, policy: Policy) -> str:
         ago = (record.as_of - f.onset).days
         # Named by its day and code: no resource id (cards.record_cite, session 20).
         visits.append(
-            f"ED visit for {_WHAT[f.kind]} on {f.onset.isoformat()} ({plural(ago, 'day')} ago; {f.coding})"
+            f"ED visit for {_what(f)} on {f.onset.isoformat()} ({plural(ago, 'day')} ago; {f.coding})"
         )
     return (
         f"{HEAD} "

@@ -228,7 +228,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
         "involve the ward psychiatrist" if ward else "consider same-day psychiatric evaluation"
     )
     level = signal.level
-    open_kinds = {e.kind for e in signal.open}
+    harm = [e for e in signal.open if e.kind is SignalKind.SELF_HARM]
     if level is SuicideLevel.UNASSESSED:
         escalated = [e for e in signal.urgent if e.escalate]
         if any(e.kind is SignalKind.ITEM9 for e in escalated):
@@ -237,9 +237,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
                 "risk of a suicide attempt (Simon 2013): assess today, make a safety plan and "
                 f"{evaluate}."
             )
-        elif SignalKind.SELF_HARM in open_kinds and all(
-            e.to_confirm for e in signal.open if e.kind is SignalKind.SELF_HARM
-        ):
+        elif harm and all(e.to_confirm for e in harm):
             # Words alone, no mapped code (review s26 RC finding 1): asking is safer than
             # missing an attempt, so the card stays, and says what to confirm.
             text = (
@@ -247,7 +245,16 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
                 "code): confirm with the patient and the visit record what happened and whether "
                 f"it was intentional. Assess today, make a safety plan and {evaluate}."
             )
-        elif SignalKind.SELF_HARM in open_kinds:
+        elif harm and not any(e.escalate for e in harm):
+            # Coded with undetermined intent (T43.224A; fhir_mapping/self_harm_intent.py): the
+            # record could not settle the intent, so the card asks it, never claims an attempt
+            # (review s26 UD finding 1).
+            text = (
+                "An overdose, poisoning or injury is coded with its intent undetermined: confirm "
+                "with the patient and the visit record whether it was intentional. Assess today, "
+                f"make a safety plan and {evaluate}."
+            )
+        elif harm:
             text = (
                 "Recent self-harm or a suicide attempt is on record: assess today, make a safety "
                 f"plan and {evaluate}."

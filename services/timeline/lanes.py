@@ -342,7 +342,7 @@ def _segment(
     elif beside is not None and segment is not None and segment == trial.segments[-1]:
         dose += f" ({beside})"  # the fills' dose, the order's higher one beside (RK4 16)
     what = "taken only as needed, not a daily dose" if as_needed else CATEGORY_TEXT[category]
-    if trial.taper_from is not None and start >= trial.taper_from:
+    if trial.tapered_throughout(start, end):
         what = TAPER_TEXT  # a step off the drug, never "adequate dose" (s25 FW item 3)
     # Dates to the year or month only: the bar's days are a reading, not the record's.
     written = trial_dates.written_text(trial)

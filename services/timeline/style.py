@@ -101,8 +101,8 @@ CATEGORY_TEXT = {
     DoseCategory.ABOVE: "above maximum dose",
     DoseCategory.UNKNOWN: "dose or range unknown",
 }
-# A dose on or after the day a sig takes the drug down to a stop (Trial.taper_from): a step off
-# the drug, whatever its place in the range (s25 FW item 3).
+# A dose on days a sig said were steps down to a stop (Trial.tapered_throughout): a step off the
+# drug, whatever its place in the range (s25 FW item 3).
 TAPER_TEXT = "taper step, the drug being stopped"
 
 

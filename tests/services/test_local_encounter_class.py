@@ -68,11 +68,23 @@ def test_an_epic_local_emergency_class_holds_the_one_clicks_as_emer_does() -> No
     assert "visit in progress, its class not read" not in _details(cards)
 
 
-def test_a_class_not_read_on_a_visit_in_progress_is_named_and_holds_nothing() -> None:
+def test_epics_office_visit_class_in_progress_holds_nothing_and_is_not_named() -> None:
+    # "Support OP Encounter" is Epic's clinic contact (the office visit itself): naming it put a
+    # "class not read" line on every Epic clinic chart opened during a visit (clinic-display rows).
     cards = _at.by_topic(_chart(UNREAD))
     assert labels(cards[OPTIMISE])  # an office visit in progress: nothing to hold
+    assert "class not read" not in _details(cards)
+
+
+def test_a_class_not_read_on_a_visit_in_progress_is_named_and_holds_nothing() -> None:
+    doc = _chart(UNREAD)
+    for resource in chart_files.prefetch_resources(doc):
+        if resource["resourceType"] == "Encounter" and resource["class"].get("code") == "13":
+            resource["class"]["display"] = "Preadmission"
+    cards = _at.by_topic(doc)
+    assert labels(cards[OPTIMISE])  # not read: said, not held
     line = next(x for x in cards[TMS]["detail"].splitlines() if "its class not read" in x)
-    assert f'class "Support OP Encounter" ({EPIC_CLASS} 13)' in line
+    assert f'class "Preadmission" ({EPIC_CLASS} 13)' in line
 
 
 def _encounter(display: str, status: str = "in-progress") -> Doc:
@@ -84,25 +96,29 @@ def _encounter(display: str, status: str = "in-progress") -> Doc:
 
 
 @pytest.mark.parametrize(
-    ("display", "emergency", "inpatient", "outpatient"),
+    ("display", "emergency", "inpatient", "outpatient", "said"),
     [
-        ("Emergency", True, False, False),
-        ("Inpatient", False, True, False),
-        ("Hospital Outpatient", False, False, True),
-        ("Ambulatory", False, False, True),
+        ("Emergency", True, False, False, False),
+        ("Inpatient", False, True, False, False),
+        ("Hospital Outpatient", False, False, True, False),
+        ("Ambulatory", False, False, True, False),
         # Words of two classes are not guessed at: not read, and said (unread_class).
-        ("Emergency Inpatient", False, False, False),
-        ("Support OP Encounter", False, False, False),
+        ("Emergency Inpatient", False, False, False, True),
+        ("Preadmission", False, False, False, True),
+        # Epic's clinic contacts: not read as a class, not said either (clinic-display rows).
+        ("Support OP Encounter", False, False, False, False),
+        ("support op encounter ", False, False, False, False),
+        ("HOV", False, False, False, False),
     ],
 )
 def test_local_class_words(
-    display: str, emergency: bool, inpatient: bool, outpatient: bool
+    display: str, emergency: bool, inpatient: bool, outpatient: bool, said: bool
 ) -> None:
     resource = _encounter(display)
     assert is_emergency(resource) is emergency
     assert wants_admission(resource) is inpatient
     assert wants_outpatient(resource) is outpatient
-    assert (unread_class(resource) is None) is (emergency or inpatient or outpatient)
+    assert (unread_class(resource) is not None) is said
 
 
 def test_a_finished_visit_of_unread_class_is_not_said() -> None:

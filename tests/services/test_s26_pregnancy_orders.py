@@ -89,13 +89,17 @@ def test_carbamazepine_in_pregnancy_is_a_warning(text: str) -> None:
 
 
 def test_divalproex_without_pregnancy_gets_no_pregnancy_card() -> None:
+    """No pregnancy row without a pregnancy; since s26 RK1 finding 3 the childbearing-age
+    warning instead (a woman of 44 could become pregnant: test_childbearing_teratogen_orders)."""
     doc = _drafted(
         _load("not_pregnant_lithium_drafted_select"),
         {"text": "divalproex sodium 500 MG Delayed Release Oral Tablet"},
     )
     cards = _at.cards(doc)
     assert not _topic(cards, CONTRAINDICATED)
-    assert not any("pregnan" in c["summary"].lower() for c in cards)
+    assert not any("perinatal psychiatry" in c["detail"] for c in cards)  # the pregnancy row
+    [card] = _topic(cards, CAUTION)
+    assert card["summary"].startswith("Valproate in a female patient aged 44: fetal risk")
 
 
 # --- finding 2: the lithium caveat states its risk ----------------------------------------------

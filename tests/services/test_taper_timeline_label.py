@@ -4,8 +4,8 @@ item 3).
 Sertraline 100 mg/day from 2025-11-30, then an order "100 mg daily for 7 days, then 50 mg daily
 for 7 days, then stop" (2026-03-22) before mirtazapine: the 50 mg step (29 Mar to 5 Apr 2026)
 read "Sertraline 50 mg/day ...: adequate dose" on the timeline, as if the course were being tried
-at 50 mg. The course records the day its taper began (Trial.taper_from, fhir_mapping/taper.py
-taper_start); a bar from that day on says "taper step".
+at 50 mg. The course records the day its taper began (Trial.taper_spans, fhir_mapping/taper.py
+taper_spans); a bar from that day on says "taper step".
 
 Chart: tests/services/taper_timeline_charts/sertraline_taper_then_mirtazapine.json (US Core
 shaped, every prefetch key).

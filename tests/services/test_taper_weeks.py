@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
+from fhir_mapping.record import DoseSegment, InadequacyReason, TaperSpan, Trial, Verdict
 from fhir_mapping.taper_weeks import taper_cut
 from services import catalog
 from tests.services import chart_files
@@ -90,7 +90,15 @@ def _seg(start: str, end: str, mg: float) -> DoseSegment:
     return DoseSegment(date.fromisoformat(start), date.fromisoformat(end), mg)
 
 
-def test_the_cut_is_the_first_step_down_of_the_doses_that_never_rise_again() -> None:
+def _cut(segments: list[DoseSegment], taper_from: str | None, ends_on: str | None) -> date | None:
+    """The first day `taper_cut` does not count (venlafaxine, minimum 75, window 4 weeks)."""
+    tapers = (TaperSpan(date.fromisoformat(taper_from)),) if taper_from else ()
+    end = date.fromisoformat(ends_on) if ends_on else None
+    cuts = taper_cut(segments, 75, tapers, end, 4)
+    return cuts[0].start if cuts else None
+
+
+def test_the_cut_is_the_step_to_the_bottom_of_the_doses_that_never_rise_again() -> None:
     up_then_down = [
         _seg("2026-01-05", "2026-02-02", 75),
         _seg("2026-02-02", "2026-03-02", 150),
@@ -98,14 +106,14 @@ def test_the_cut_is_the_first_step_down_of_the_doses_that_never_rise_again() -> 
         _seg("2026-03-16", "2026-03-23", 37.5),
     ]
     # Ended 3 weeks after the step down: a taper (cross_taper_weeks 4).
-    assert taper_cut(up_then_down, None, date(2026, 3, 23), 4) == date(2026, 3, 2)
+    assert _cut(up_then_down, None, "2026-03-23") == date(2026, 3, 2)
     # Running on with no taper sig and no stated end: a lower dose now tried, not cut.
-    assert taper_cut(up_then_down, None, None, 4) is None
+    assert _cut(up_then_down, None, None) is None
     # Ended 5 weeks after the step down, no taper sig: the lower dose counts.
-    assert taper_cut(up_then_down, None, date(2026, 4, 6), 4) is None
+    assert _cut(up_then_down, None, "2026-04-06") is None
     # A taper sig from the step down: cut, however long the steps.
-    assert taper_cut(up_then_down, date(2026, 3, 2), None, 4) == date(2026, 3, 2)
+    assert _cut(up_then_down, "2026-03-02", None) == date(2026, 3, 2)
     # A taper sig on the last step only, the step before it long: cut at the last step.
     long_middle = [*up_then_down[:2], _seg("2026-03-02", "2026-09-01", 75)]
     long_middle.append(_seg("2026-09-01", "2026-09-08", 37.5))
-    assert taper_cut(long_middle, date(2026, 9, 1), date(2026, 9, 8), 4) == date(2026, 9, 1)
+    assert _cut(long_middle, "2026-09-01", "2026-09-08") == date(2026, 9, 1)

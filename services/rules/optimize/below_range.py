@@ -12,8 +12,9 @@ an adjunct already given, and reads its levels and interactions.
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import cards, interaction_table, lab_safety, level_monitoring
+from services import cards, interaction_table, lab_safety, level_monitoring, trial_dates
 from services.card_format import plural
+from services.dose_raises import change_from
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 from services.rules.optimize.adjunct_level import (
@@ -51,12 +52,12 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
         return _level_section(ctx, trial)
     # Only an adjunct dosed by its level reaches here at or above its mg/day minimum
     # (courses.below_range_adjuncts: its level below the target).
-    weeks = (trial.end - trial.start).days // 7
     top = range_top(ctx, trial)
     # The market's label where it stops below Table 7.2 (mirtazapine 45 in the US: review s19
     # item 4) says so; else the table alone.
     table = "CANMAT 2023 Table 7.2"
     where = site_words(ctx.policy, trial, top, table) or f" ({table})"
+    weeks = (trial.end - trial.start).days // 7
     text = (
         f"**Adjunct below its range:** {dose_text(trial)} added {trial.start.isoformat()} "
         f"({plural(weeks, 'week')}) is below the adjunct range {cards.fmt_mg(trial.min_adequate_mg)}-"
@@ -101,7 +102,6 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
     running now) is named with its date and a new one asked for first."""
     found = reading(ctx, trial)
     assert found is not None  # dosed_by_level: the caller's test
-    weeks = (trial.end - trial.start).days // 7
     target = f"a level of {found.bounds()}" if found.rule is not None else "its serum level"
     if found.rule is not None and found.rule.check.endswith("-older"):
         # The older-adult target (lab_safety.csv lithium-target-older): say whose it is.
@@ -151,8 +151,8 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
     else:
         way = "Adjust it to the level, or change strategy (below: replace it or switch)."
     return (
-        f"**Adjunct dosed by its level:** {dose_text(trial)} added {trial.start.isoformat()} "
-        f"({plural(weeks, 'week')}); {_phq_text(trial)}: adjust {trial.ingredient} to {target} (check "
+        f"**Adjunct dosed by its level:** {_course_text(trial)}; "
+        f"{_phq_text(trial)}: adjust {trial.ingredient} to {target} (check "
         f"level, renal function, interacting drugs); {labs}{running}. Its dose is set by the "
         f"level, not by the {cards.fmt_mg(trial.min_adequate_mg)}-"
         f"{cards.fmt_mg(range_top(ctx, trial))} mg/day range (CANMAT 2023 Table 7.2), so no dose "
@@ -176,8 +176,7 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
         if score is not None and score.value is not None
         else "no PHQ-9 on it"
     )
-    since = trial.start.isoformat()
-    weeks = (trial.end - trial.start).days // 7
+    since = _present_since(trial)
     # The step is adjunct_level.level_step's, the one other cards say first (first_words).
     step = level_step(found)
     if step is LevelStep.RAISE:
@@ -225,10 +224,54 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
     )
     level = found.words()
     return cards.fit_summary(
-        f"{name} {dose} added {since} ({plural(weeks, 'week')}), {level}; {phq}: {act}",
+        f"{name} {dose} {_added(trial)}, {level}; {phq}: {act}",
         f"{name} {dose}, {level}; {phq}: {act}",
         f"{name} {dose}, {level}: {act}",
         f"{name} is dosed by its level: {act}",
+    )
+
+
+# The running dose dated from its own start (review s26 RK1 finding 4: "Lithium 900 mg/day since
+# 2026-09-10" and "900 mg/day added 2026-09-10 (11 weeks)" for a dose raised from 600 five days
+# before its level: a level of 0.3 read as eleven weeks on 900), as the antidepressant cards date
+# it (trial_dates.dose_since), with the dose it came from (dose_raises.change_from).
+
+
+def _present_since(trial: Trial) -> str:
+    """ "since 2026-09-10" (one dose the whole course); "since 2026-11-17, raised from 600" (the
+    dose began later: its own start and the dose before it)."""
+    began = trial_dates.dose_began(trial)
+    if began is None:
+        return trial.start.isoformat()
+    change = change_from(trial)
+    return f"{began.isoformat()}{f', {change}' if change else ''}"
+
+
+def _added(trial: Trial) -> str:
+    """ "added 2026-09-10 (11 weeks)"; "since 2026-11-17 (2 weeks), raised from 600" when the
+    running dose began after the course (its time that at the dose: days under a week)."""
+    began = trial_dates.dose_began(trial)
+    if began is None:
+        return f"added {trial.start.isoformat()} ({_length(trial.end.toordinal() - trial.start.toordinal())})"
+    change = change_from(trial)
+    length = _length(trial.end.toordinal() - began.toordinal())
+    return f"since {began.isoformat()} ({length}){f', {change}' if change else ''}"
+
+
+def _length(days: int) -> str:
+    """ "11 weeks", "5 days" (under a week: "0 weeks" said nothing)."""
+    return plural(days // 7, "week") if days >= 7 else plural(days, "day")
+
+
+def _course_text(trial: Trial) -> str:
+    """The detail's course: "lithium 900 mg/day added 2026-09-10 (11 weeks)"; "lithium added
+    2026-09-10 (11 weeks); 900 mg/day since 2026-11-17 (0 weeks), raised from 600"."""
+    if trial_dates.dose_began(trial) is None:
+        return f"{dose_text(trial)} {_added(trial)}"
+    course = plural((trial.end - trial.start).days // 7, "week")
+    return (
+        f"{trial.ingredient} added {trial.start.isoformat()} ({course}); "
+        f"{trial_dose(trial)} {_added(trial)}"
     )
 
 

@@ -244,8 +244,9 @@ def taper_steps(trial: Trial) -> str | None:
     """The steps of the taper a running course's order describes ("75 mg/day for 14 days"; ""
     when the sig names none it can be read by), or None when it is not being tapered (review 10
     recheck R4). Read from the note fhir_mapping/taper.py leaves on the course, without the
-    resource id it starts with."""
-    if not trial.ongoing:
+    resource id it starts with. None too when a later record went on at a steady dose
+    (Trial.being_tapered, s26 RK1 finding 2): that taper was not followed through."""
+    if not trial.ongoing or not trial.being_tapered:
         return None
     for note in reversed(trial.notes):
         at = note.find(_TAPER_NOTE)

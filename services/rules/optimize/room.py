@@ -41,6 +41,7 @@ from services.order_checks.qtc import qtc_line
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
 from services.rules.optimize.stopped_dose import stopped_cap
+from services.rules.per_context import per_context
 from services.site_ceiling import site_ceiling, site_words
 
 
@@ -162,6 +163,9 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
     return None
 
 
+# Asked by the dose-first section and the fixed-combination line of one card: once per
+# evaluation and course (issue 14).
+@per_context
 def room(ctx: RuleContext, trial: Trial) -> Room | None:
     """The course's room to raise, or None: no daily dose read (or one to confirm), no top on
     record, or the running dose already at the top for this patient."""
