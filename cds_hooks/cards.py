@@ -112,8 +112,7 @@ PACKET_LINK_LABEL = "TMS referral summary"
 
 def attaches_document(rec: Recommendation) -> bool:
     """A suggestion of the card creates a DocumentReference (a summary attached to the request
-    it proposes), or one did before a hold took it off (`Recommendation.wants_packet`): the card
-    links to the page that shows it."""
+    it proposes; or did, before a hold took it off: `wants_packet`): the card links to its page."""
     return rec.wants_packet or any(
         action.type == "create"
         and action.resource is not None
@@ -210,11 +209,7 @@ def card_template(rec: Recommendation) -> CardTemplate:
         direct = None
     if direct is not None and direct[1] in _checked:
         body, _, wants_packet = direct
-        return CardTemplate(
-            body=body,
-            wants_timeline=rec.wants_timeline,
-            wants_packet=wants_packet or rec.wants_packet,
-        )
+        return CardTemplate(body=body, wants_timeline=rec.wants_timeline, wants_packet=wants_packet)
     template = _modelled(rec)
     if direct is not None and _same_json(direct[0], template.body):
         if len(_checked) >= _CHECKED_MAX:
@@ -380,7 +375,7 @@ def _direct(rec: Recommendation) -> tuple[dict[str, Any], tuple[Any, ...], bool]
         tuple(suggestion_shapes),
         reason_shapes,
     )
-    return body, shape, wants_packet
+    return body, shape, wants_packet or rec.wants_packet
 
 
 # Card.summary's max_length ("<140 characters"), read from the model: a longer summary takes the
