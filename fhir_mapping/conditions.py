@@ -29,8 +29,9 @@ from typing import Any
 
 from fhir_mapping import self_harm_intent, self_harm_text, tms_removals, tms_safety, vascular_text
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
+from fhir_mapping.condition_category import categories
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
-from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
+from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     codings,
@@ -43,6 +44,7 @@ from fhir_mapping.fhir_fields import (
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.sleep_apnea_text import apnea_treatment
+from fhir_mapping.substance_remission import substance_in_remission
 
 Resource = Mapping[str, Any]
 
@@ -299,7 +301,7 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
                     row, kind, system, code, display, onset, source, state, abated_on
                 )
     if _SUBSTANCE_USE in found:
-        _substance_in_remission(found, text)
+        substance_in_remission(found, text)
     apnea = found.get(FindingKind.SLEEP_APNEA)
     treatment = apnea_treatment(resource, text, apnea) if apnea is not None else None
     if treatment is not None:  # the entry's words on its treatment (sleep_apnea_text.py)
@@ -369,6 +371,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         # On record before its stated onset (Finding.recorded_before).
         before = entered if entered < onset else None
         found = {k: replace(f, recorded_before=before) for k, f in found.items()}
+    if listed := categories(resource):  # where it was recorded (Finding.categories)
+        found = {k: replace(f, categories=listed) for k, f in found.items()}
     if suspected:
         # Kept, but marked: a card must not call a differential diagnosis one on record
         # (review 14 M1).
@@ -383,18 +387,3 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
             for k, f in found.items()
         }
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
-
-
-def _substance_in_remission(found: dict[FindingKind, Finding], text: str) -> None:
-    """One Condition's substance-use finding, made SUBSTANCE_USE_IN_REMISSION when one of its
-    codes (F10.21 beside the F10 family row) or its text says so. In place: the remission reading
-    wins over the family code ("Alcohol dependence, uncomplicated" with text "in sustained
-    remission" is the clinician's current word)."""
-    if _IN_REMISSION not in found:
-        if not says_in_remission(text):
-            return
-        active = found[_SUBSTANCE_USE]
-        found[_IN_REMISSION] = Finding(
-            _IN_REMISSION, active.code, active.system, active.display, active.onset, active.source
-        )
-    del found[_SUBSTANCE_USE]

@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from fhir_mapping.code_systems import system_label
+from fhir_mapping.condition_category import PROBLEM_LIST_ITEM
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
 
@@ -312,6 +313,17 @@ class Finding:
     # condition was on record before the day given as its start, so the packet says both and
     # dates "on record" by the earlier (services/diagnosis_onset.py). None otherwise.
     recorded_before: date | None = None
+    # The Condition's category codes as written (fhir_mapping/condition_category.py:
+    # "problem-list-item", "encounter-diagnosis", ...); () for a finding of another resource or
+    # a Condition that states none. An active problem-list entry is the list's statement now,
+    # an encounter diagnosis that day's: the stale-pregnancy question weighs them apart
+    # (services/pregnancy_now.py; review s26 GC item 1).
+    categories: tuple[str, ...] = ()
+
+    @property
+    def on_problem_list(self) -> bool:
+        """Whether the Condition is on the problem list (category problem-list-item)."""
+        return PROBLEM_LIST_ITEM in self.categories
 
     @property
     def onset_latest(self) -> date | None:

@@ -12,17 +12,35 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
 - `act`: words that state self-harm themselves ("suicide attempt", "self-harm",
   "self-poisoning"): read as self-harm, intent stated (`Reading.STATED`);
 - `event`: an overdose or poisoning, whose intent is its own axis (ICD-10-CM's 6th character:
-  accidental, intentional self-harm, undetermined). With an `intent` word in the same text
-  ("Intentional drug overdose", "overdose, suicidal") it is read as STATED;
-- with an `accidental` word ("accidental overdose of insulin", "unintentional poisoning") and no
-  intent word, nothing is read: the record states the intent and it is not self-harm (NICE CG133
-  excludes accidental harm to oneself), as the code table reads no accidental T-code;
-- with neither ("Overdose", the ED's reason for the visit), or both ("intentional vs
-  accidental"), it is read as an overdose whose intent is not recorded (`Reading.INTENT_UNKNOWN`).
+  accidental, intentional self-harm, undetermined). With an `intent` or `suicidal` word in the
+  same text ("Intentional drug overdose", "overdose, suicidal") it is read as STATED; the event
+  words include a few ways a patient's own overdose is written without the word ("took extra
+  pills", "took too many pills": UNVERIFIED rows, each starting "took" so a refill or a dose
+  change is not read; review s26 RK2 finding 7);
+- with an `accidental` word ("accidental overdose of insulin", "unintentional poisoning"), or a
+  negated `intent` word ("overdose, not intentional"), and no intent word, nothing is read: the
+  record states the intent and it is not self-harm (NICE CG133 excludes accidental harm to
+  oneself), as the code table reads no accidental T-code. A negated `suicidal` word does NOT
+  state an accident (review s26 RK2 finding 1): "Overdose of sertraline, denies suicidal
+  intent" says the patient's purpose, not that the overdose was unintended, and self-poisoning
+  is self-harm whatever its purpose (NICE CG133/NG225), so it reads as an overdose whose intent
+  is not recorded and the card asks; "Intentional overdose; denies suicide attempt" reads as
+  STATED (self-harm), its denial shown in the card's detail with the entry's words;
+- with an `undetermined` word ("Overdose - intent unclear"), whatever else is said beside it, it
+  is read as an overdose of undetermined intent (`Reading.UNDETERMINED`: the record says the
+  intent could not be told, as a code of undetermined intent does, and the card says so rather
+  than "not recorded"; review s26 RK2 finding 6);
+- with none of these ("Overdose", the ED's reason for the visit), or both an intent and an
+  accident ("intentional vs accidental"), it is read as an overdose whose intent is not
+  recorded (`Reading.INTENT_UNKNOWN`).
   Decision (the safer one for the patient): asking about intent costs a question, missing a
   suicide attempt costs a life, and about half the people seen in an ED after self-harm are
   never assessed by a mental health professional (NICE CG133 introduction). The card then asks
   to confirm the intent and assess today, never claims a suicide attempt.
+
+`states_accident` tells the words that state an accident from those that say nothing: a visit's
+diagnosis whose words state one silences the bare reason "Overdose" of that visit, as an
+accidental code does (visit_risk.py; review s26 RK2 finding 6).
 
 A Condition coded by a poisoning code whose own character states the intent (ICD-10-CM
 T36-T65, T71: data/self_harm_intent_codes.csv) is not read by its words: the code decides, as
@@ -45,7 +63,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.self_harm_intent import intent_coded
+from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.text_negation import negated, normalise_text
 
 __all__ = [
@@ -55,6 +73,7 @@ __all__ = [
     "intent_coded",
     "names_poisoning",
     "reading",
+    "states_accident",
     "wanted",
 ]
 
@@ -66,6 +85,18 @@ INTENT_UNKNOWN = "overdose-intent-not-recorded"
 class Reading(enum.Enum):
     STATED = TEXT_ONLY  # self-harm or an intentional overdose, in words
     INTENT_UNKNOWN = INTENT_UNKNOWN  # an overdose or poisoning, intent not recorded
+    # An overdose whose words say the intent could not be told ("intent unclear"): marked as a
+    # code of undetermined intent is (self_harm_intent.UNDETERMINED), with system "text".
+    UNDETERMINED = UNDETERMINED
+
+
+class _Verdict(enum.Enum):
+    """What the words say: a Reading, or that they state an accident (read as nothing)."""
+
+    STATED = Reading.STATED
+    INTENT_UNKNOWN = Reading.INTENT_UNKNOWN
+    UNDETERMINED = Reading.UNDETERMINED
+    ACCIDENT = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +104,9 @@ class _Terms:
     act: tuple[re.Pattern[str], ...]
     event: tuple[re.Pattern[str], ...]
     intent: tuple[re.Pattern[str], ...]
+    suicidal: tuple[re.Pattern[str], ...]
     accidental: tuple[re.Pattern[str], ...]
+    undetermined: tuple[re.Pattern[str], ...]
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -93,7 +126,9 @@ def _terms() -> _Terms:
         act=tuple(by_role.get("act", ())),
         event=tuple(by_role.get("event", ())),
         intent=tuple(by_role.get("intent", ())),
+        suicidal=tuple(by_role.get("suicidal", ())),
         accidental=tuple(by_role.get("accidental", ())),
+        undetermined=tuple(by_role.get("undetermined", ())),
     )
 
 
@@ -102,31 +137,63 @@ def _said(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
     return any(not negated(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
 
 
-def _negated_intent(text: str) -> bool:
-    """ "overdose, not intentional": an intent word that is negated states the accident."""
-    return any(negated(text, m.start(), m.end()) for p in _terms().intent for m in p.finditer(text))
+def _negated(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
+    """Whether any of `patterns` occurs in `text` negated ("overdose, not intentional")."""
+    return any(negated(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
+
+
+def _masked(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    """`text` with each occurrence of `patterns` that is not negated blanked out (same length,
+    so the positions negation reads stay)."""
+    for p in patterns:
+        for m in p.finditer(text):
+            if not negated(text, m.start(), m.end()):
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
 
 
 @lru_cache(maxsize=4096)
-def reading(text: str) -> Reading | None:
-    """What `text` (a Condition's text and displays, a reasonCode's) says of self-harm: STATED,
-    INTENT_UNKNOWN (an overdose whose intent the words do not give), or None (module
-    docstring)."""
+def _verdict(text: str) -> _Verdict | None:
+    """The one reading of the words (module docstring); None: nothing of self-harm said."""
     text = normalise_text(text)
     if not text:
         return None
     terms = _terms()
     if _said(text, terms.act):
-        return Reading.STATED
+        return _Verdict.STATED
     if not _said(text, terms.event):
         return None
-    intent = _said(text, terms.intent)
-    accident = _said(text, terms.accidental) or _negated_intent(text)
+    # Only a negated intentional/deliberate states the accident; a denied suicidal intent
+    # does not (review s26 RK2 finding 1: module docstring).
+    accident = _said(text, terms.accidental) or _negated(text, terms.intent)
+    doubt = _masked(text, terms.undetermined)
+    if doubt != text:
+        # "Intentional overdose, suicidal intent unclear": intentional self-poisoning is
+        # self-harm whatever its purpose (NICE CG133/NG225), so only an intent word outside
+        # the doubt ("unclear if intentional" holds one) states it; else undetermined.
+        stated = _said(doubt, terms.intent) and not accident
+        return _Verdict.STATED if stated else _Verdict.UNDETERMINED
+    intent = _said(text, terms.intent) or _said(text, terms.suicidal)
     if intent and not accident:
-        return Reading.STATED
+        return _Verdict.STATED
     if accident and not intent:
-        return None
-    return Reading.INTENT_UNKNOWN
+        return _Verdict.ACCIDENT
+    return _Verdict.INTENT_UNKNOWN
+
+
+def reading(text: str) -> Reading | None:
+    """What `text` (a Condition's text and displays, a reasonCode's) says of self-harm: STATED,
+    INTENT_UNKNOWN (an overdose whose intent the words do not give), UNDETERMINED (one whose
+    words say the intent could not be told), or None (nothing, or an accident: module
+    docstring)."""
+    verdict = _verdict(text)
+    return None if verdict is None else verdict.value
+
+
+def states_accident(text: str) -> bool:
+    """Whether `text` names an overdose or poisoning and states it was an accident ("Overdose,
+    no suicidal intent, accidental overdose"), with no intent or doubt beside it."""
+    return _verdict(text) is _Verdict.ACCIDENT
 
 
 @lru_cache(maxsize=1024)
@@ -141,5 +208,6 @@ def wanted(text: str, coded: Sequence[tuple[str, str, str]]) -> bool:
     """Whether a Condition says anything of self-harm: its words when no code states the intent,
     or a code that states one (self_harm_intent.py): the routing filter (conditions.py). An
     accidental code is kept too, though it raises nothing: it tells visit_risk.py that the visit's
-    reason "Overdose" has its intent coded (review s26 UD finding 2)."""
-    return intent_coded(coded) or reading(text) is not None
+    reason "Overdose" has its intent coded (review s26 UD finding 2); so are words that state an
+    accident, for the same reason (review s26 RK2 finding 6)."""
+    return intent_coded(coded) or _verdict(text) is not None

@@ -37,6 +37,7 @@ from fhir_mapping import self_harm_intent, self_harm_text
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
+from fhir_mapping.condition_category import is_encounter_diagnosis
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -57,7 +58,6 @@ _KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
 _NO_VISIT = frozenset({"planned", "cancelled", "entered-in-error"})
 # Condition verificationStatus codes that record nothing (conditions.DROPPED_VERIFICATION).
 _VOID = frozenset({"refuted", "entered-in-error"})
-_ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"  # US Core / FHIR condition-category
 # `Finding.recorded` of each shape.
 DIAGNOSIS = "encounter diagnosis"
 REASON = "visit reason"
@@ -143,30 +143,27 @@ def _reference_id(reference: object, resource_type: str) -> str | None:
     return parts[-1] if len(parts) >= 2 and parts[-2] == resource_type else None
 
 
-def _is_encounter_diagnosis(condition: Resource) -> bool:
-    categories = condition.get("category")
-    return any(
-        code == _ENCOUNTER_DIAGNOSIS
-        for concept in (categories if isinstance(categories, list) else ())
-        for _system, code, _display in codings(concept)
-    )
-
-
 def _key(f: Finding) -> tuple[str, date, str, str, str]:
     # context._finding_key's order, so the findings stay as clinical_context sorts them.
     return (f.kind.value, f.onset or date.min, f.system, f.code, str(f.source or ""))
 
 
-def _intent_coded_visits(conditions: Sequence[Resource]) -> frozenset[str]:
-    """The Encounter ids a Condition (not refuted or entered in error) codes a poisoning or an
-    external cause with its intent for (T40.1X1A, T43.224A: self_harm_intent.py)."""
+def _intent_stated_visits(conditions: Sequence[Resource]) -> frozenset[str]:
+    """The Encounter ids a Condition (not refuted or entered in error) states the intent of a
+    poisoning for: by a code (T40.1X1A, T43.224A: self_harm_intent.py), or in words that state
+    an accident ("Overdose, no suicidal intent, accidental overdose": self_harm_text.py; review
+    s26 RK2 finding 6). Words of intent or doubt need no entry here: they give a finding of
+    their own for the visit, which already stands for the reason."""
     return frozenset(
         visit
         for c in conditions
         if isinstance(c, JSON_OBJECT)
         and status_code(c.get("verificationStatus")) not in _VOID
         and (visit := _reference_id(c.get("encounter"), "Encounter")) is not None
-        and self_harm_intent.intent_coded(codings(c.get("code")))
+        and (
+            self_harm_intent.intent_coded(codings(c.get("code")))
+            or self_harm_text.states_accident(concept_text(c.get("code")))
+        )
     )
 
 
@@ -203,14 +200,14 @@ def with_visit_findings(
         visit_id = _reference_id(condition.get("encounter"), "Encounter")
         if visit_id is not None:
             seen.add((finding.kind, visit_id))
-        if not _is_encounter_diagnosis(condition):
+        if not is_encounter_diagnosis(condition):
             continue
         visit = visits.get(visit_id) if visit_id is not None else None
         words = _visit_words(visit) if visit is not None else None
         changed[finding] = replace(finding, recorded=DIAGNOSIS, visit=words)
     added: list[Finding] = []
     dated = {(f.kind, f.onset) for f in risky}
-    intent_coded = _intent_coded_visits(conditions)
+    intent_stated = _intent_stated_visits(conditions)
     for rid, visit in visits.items():
         status = visit.get("status")
         if not isinstance(status, str) or status in _NO_VISIT:
@@ -225,9 +222,12 @@ def with_visit_findings(
             if (kind, rid) in seen or (kind, start) in dated:
                 continue
             # "Overdose" as the reason of a visit whose diagnosis codes the intent (T40.1X1A,
-            # accidental): the code says what the reason's words leave open (review s26 UD
-            # finding 2), as it does on the Condition itself (self_harm_intent.py).
-            if verification == self_harm_text.INTENT_UNKNOWN and rid in intent_coded:
+            # accidental) or states an accident in words: the diagnosis says what the reason's
+            # words leave open (review s26 UD finding 2, RK2 finding 6), as a code does on the
+            # Condition itself (self_harm_intent.py). Only a bare reason: one naming self-harm
+            # or suicide ("Suicide attempt - intentional overdose"), or saying the intent could
+            # not be told, still raises its own finding.
+            if verification == self_harm_text.INTENT_UNKNOWN and rid in intent_stated:
                 continue
             seen.add((kind, rid))
             added.append(

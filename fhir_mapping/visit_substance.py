@@ -19,24 +19,19 @@ from dataclasses import replace
 from typing import Any
 
 from fhir_mapping.clinical_records import ClinicalContext
-from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date
+from fhir_mapping.condition_category import is_encounter_diagnosis
+from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date
 from fhir_mapping.record import Finding, FindingKind
 
 Resource = Mapping[str, Any]
 
-_ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"  # US Core / FHIR condition-category
 DIAGNOSIS = "encounter diagnosis"  # `Finding.recorded`, as visit_risk.DIAGNOSIS
 
 
 def _status_less_visit_diagnosis(condition: Resource) -> bool:
     if condition.get("clinicalStatus") is not None:
         return False
-    categories = condition.get("category")
-    return any(
-        code == _ENCOUNTER_DIAGNOSIS
-        for concept in (categories if isinstance(categories, list) else ())
-        for _system, code, _display in codings(concept)
-    )
+    return is_encounter_diagnosis(condition)
 
 
 def with_visit_substance(

@@ -130,11 +130,14 @@ def fit_summary(*candidates: str) -> str:
     return head.rstrip(" ,;:") + "…"
 
 
-def fit_with_tail(head: str, tail: str) -> str:
+def fit_with_tail(head: str, tail: str, subject: str = "") -> str:
     """`head + tail` within SUMMARY_MAX, `head` shortened first by whole clauses (summary_clauses.
     drop_head_clauses, review s26 RN finding 9: "2 adequate…: judge the ECT course"): `tail` is
     what must be said whole (why a proposal is held: one_click_hold), the head the finding the
-    detail says in full. `tail` alone (capitalised) when no whole clause of `head` fits."""
+    detail says in full. When no whole clause of `head` fits, "`subject`: `tail`" (what the head
+    is about, the drug and its dose: "Nortriptyline 25 mg/day: raise held (...)"; session 26
+    NW item 1: "Raise held (...)" named neither, the reader left to guess which drug waits);
+    `tail` alone (capitalised) when there is no subject or not even it fits."""
     text = head + tail
     if len(text) <= SUMMARY_MAX:
         return text
@@ -142,6 +145,9 @@ def fit_with_tail(head: str, tail: str) -> str:
     if cut:
         return cut + tail
     alone = tail.lstrip(" ;:,")
+    led = f"{subject}: {alone}"
+    if subject and len(led) <= SUMMARY_MAX:
+        return led
     # Too long even alone (review s26 RK1 finding 1: three hold reasons made 201 characters,
     # which the card model rejected, and the patient got no card at all): the last resort.
     return shortened(alone[:1].upper() + alone[1:])

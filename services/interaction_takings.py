@@ -20,6 +20,9 @@ from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import cards, drug_names, taken_to_confirm, trial_dates
 from services.trial_dose_text import per_administration
 
+# What a listing (a course the record lists but does not show taken now) asks of it.
+CONFIRM_TAKEN = ": confirm it is still taken"
+
 
 @dataclass(frozen=True, slots=True)
 class Taking:
@@ -136,12 +139,15 @@ class Taking:
         140-character summary."""
         return self.claim().bare
 
-    def text(self) -> str:
+    def text(self, ask: bool = True) -> str:
         """ "clozapine 300 mg/day, running since 2020-03-02", "fluvoxamine 100 mg/day on this
         order", "thioridazine 50 mg/day, listed as active since 2012-04-01, last confirmed
         2016-03-01: confirm it is still taken"; what is not recorded is said, never guessed.
         No resource id (review 19 b01s): the drug, dose and dates find the record; `source`
-        stays for the machine (the to-confirm pairing, the de-duplication keys)."""
+        stays for the machine (the to-confirm pairing, the de-duplication keys). `ask` False: a
+        listing said without its CONFIRM_TAKEN, for a card whose supply line about the course
+        asks it (rules/contraindicated_once.py; session 26 NW item 2: asked twice)."""
+        confirm = CONFIRM_TAKEN if ask else ""
         if self.per_dose:
             dose = self.per_dose
         elif self.as_needed:
@@ -166,12 +172,12 @@ class Taking:
             since = f" {when}" if self.start else ""
             return (
                 f"{named}, listed as active{since}, last confirmed "
-                f"{self.unconfirmed_since.isoformat()}: confirm it is still taken"
+                f"{self.unconfirmed_since.isoformat()}{confirm}"
             )
         if self.supply_out_since is not None:
             # Never "running": the last fill ran out long ago (review s22 RR2 finding 5).
             listing = taken_to_confirm.supply_listing(self.start, self.last_fill, True)
-            return f"{named}, listed ({listing}): confirm it is still taken"
+            return f"{named}, listed ({listing}){confirm}"
         if self.ran_out:
             # Never "running": no supply for a month or more, as its trials table says it.
             return f"{named}, {self.claim().said()}, {when}{cite}"

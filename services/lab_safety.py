@@ -86,6 +86,9 @@ class LabRule:
     # where a QTc of exactly 480 ms is prolonged by the AHA/ACCF values and is no lesser risk
     # than 481 (review s26 RG finding 4; data/lab_safety.csv `at_line`, with its source).
     at_line: bool = False
+    # Days after a start or dose change before a level is the dose's steady state (the
+    # nortriptyline level rows: 5, a design value with its source); None: not said.
+    steady_days: int | None = None
 
     def beyond(self, lab: LabResult) -> str:
         """The words of `lab` past the upper line: "above 480 ms", or "at the 480 ms line" for
@@ -133,6 +136,7 @@ def rules() -> tuple[LabRule, ...]:
             min_age=int(age) if (age := (row.get("min_age") or "").strip()) else None,
             indicator=(row.get("indicator") or "").strip(),
             at_line=(row.get("at_line") or "").strip() == "true",
+            steady_days=int(days) if (days := (row.get("steady_days") or "").strip()) else None,
         )
         for row in csv.DictReader(text.splitlines())
     )

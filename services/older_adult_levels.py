@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from services import cards
+from services import cards, lab_safety
 from services.drug_rule_rows import data_rows
 
 
@@ -27,7 +27,7 @@ class LevelDosed:
     min_age: int  # from this age (inclusive)
     label_low: float  # the label's older-adult daily range, mg/day
     label_high: float
-    level_low: float  # the label's optimal plasma level range
+    level_low: float  # the label's optimal plasma level range (data/lab_safety.csv level-above)
     level_high: float
     level_unit: str
     cite: str  # what a card prints
@@ -71,17 +71,27 @@ class LevelDosed:
         return f"check a {self.ingredient} level before any raise"
 
 
+def level_range(ingredient: str) -> lab_safety.LabRule:
+    """The drug's optimal level range, the level-above row of data/lab_safety.csv: one range at
+    every age (the age-free level card, rules/tca_level.py, reads the same row; review s26 RQ
+    finding 1). A row of this table without one is a data error, caught on load."""
+    row = lab_safety.rule_for("level-above", ingredient, "")
+    if row is None or row.low is None or row.high is None:
+        raise ValueError(f"older_adult_level_doses.csv: no level-above range for {ingredient}")
+    return row
+
+
 @cache
 def _rows() -> dict[str, LevelDosed]:
     return {
-        row["ingredient"].strip().lower(): LevelDosed(
-            ingredient=row["ingredient"].strip().lower(),
+        (name := row["ingredient"].strip().lower()): LevelDosed(
+            ingredient=name,
             min_age=int(row["min_age"]),
             label_low=float(row["label_low_mg_day"]),
             label_high=float(row["label_high_mg_day"]),
-            level_low=float(row["level_low"]),
-            level_high=float(row["level_high"]),
-            level_unit=row["level_unit"].strip(),
+            level_low=level_range(name).low or 0.0,
+            level_high=level_range(name).high or 0.0,
+            level_unit=level_range(name).unit,
             cite=row["cite"].strip(),
             source=row["source"].strip(),
             status=row["status"].strip(),

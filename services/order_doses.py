@@ -157,6 +157,12 @@ def fills_basis(trial: Trial) -> str | None:
     return f"dose from fills, ordered {ordered} {per_day(trial.ingredient)}{said}"
 
 
+def dosed_subject(trial: Trial) -> str:
+    """ "Nortriptyline 25 mg/day": the drug and its running dose (`trial_dose`) as a summary's
+    subject, what a held act is said of when no longer head fits (HeldSummary.subject)."""
+    return f"{trial.ingredient.capitalize()} {trial_dose(trial)}"
+
+
 def trial_dose(trial: Trial) -> str:
     """The running dose of a trial as `dose_text` writes it (with its unit); in micrograms for a
     drug dosed in them ("liothyronine 25 µg/day", recheck 2 m25: microgram_doses.py)."""

@@ -57,6 +57,7 @@ from services.rules import (
     running_sodium,
     suicide_risk,
     supply_ran_out_hold,
+    tca_level,
     tms_course,
     tms_follows_optimise,
     tms_referral,
@@ -104,6 +105,7 @@ def run_rules(
     found.append(running_sodium.rule(ctx))
     found.append(running_qtc.rule(ctx))  # a long QTc on QT-prolonging drugs (review 12)
     found.append(lithium_level.rule(ctx))  # lithium above its target level (review 13 U1)
+    found.append(tca_level.rule(ctx))  # a tricyclic level above its range (review s26 RQ 1)
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # An adverse effect of a running augmenting agent: T3 with thyrotoxicosis or AF, an
@@ -137,6 +139,8 @@ def run_rules(
     # The optimise card asking for the repeat of a stale PHQ-9 is the one request for it (review
     # s23 RT finding 8): the measurement card's own "repeat the PHQ-9" yields.
     shown = measurement_yield.yield_to_optimise(ctx, shown, hidden)
+    # At 65 and over the optimise card's dose line already says a level above its range.
+    shown = tca_level.yield_to_optimise(ctx, shown, hidden)
     # While item 9 of the latest PHQ-9 is unanswered (suicide risk unknown), the optimise card
     # proposes no drug as one click. First: its line is the one the
     # optimise card shows, as the acute suicide-risk line comes before the others.
@@ -147,6 +151,7 @@ def run_rules(
     shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)
     shown = lithium_level.hold_one_click(shown, hidden)
+    shown = tca_level.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)
     shown = adjunct_harm.hold_one_click(ctx, shown, hidden)

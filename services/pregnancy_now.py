@@ -44,7 +44,15 @@ old; the card asks to confirm it is current).
 Whether the stale one is named at all (review s21 RR finding 7, one rule here): not when the
 patient is older than policy.pregnancy_possible_max_age (the youngest age the record allows), nor
 when it was coded more than policy.stale_pregnancy_ask_years ago (a 2008 O09 on a woman of 71, a
-2022 Z34 read in 2026: noise). A recorded male sex does not drop it: Patient.gender is
+2022 Z34 read in 2026: noise). The years limit is for a diagnosis entered at a visit (an
+encounter diagnosis, or a Condition that states no category): it said what was true that day. An
+ACTIVE problem-list entry (Finding.on_problem_list) is asked whatever its age (review s26 GC item
+1: a Z33.1 problem-list entry of 2024-06-15 left active went unnamed in 2026 beside a paroxetine
+draft): the list is the chart's standing statement that she is pregnant now, which every other
+reader of the chart sees, so the card says why it does not believe it and asks, rather than
+disagreeing silently. The safer reading: a needless question costs a click and cleans the list; a
+pregnancy whose later visits were coded elsewhere (another clinic, a paper record) would lose the
+teratogen caveats. The age limit still holds. A recorded male sex does not drop it: Patient.gender is
 administrative, a trans man can be pregnant and the code may be the error, as for lactation
 (rules/populations.py `lactation_sex_male`); within those years the question stays, worded as a
 record check for "the patient" (`stale_male`). The safer reading: a needless question costs a
@@ -117,6 +125,12 @@ class PregnancyNow:
     due_passed: date | None = None
 
     @property
+    def stale_listed(self) -> bool:
+        """Whether the stale one is an active problem-list entry (`_listed_now`): the cards say
+        it is "still active on the problem list", which is why it is asked and what to clean."""
+        return self.stale is not None and _listed_now(self.stale)
+
+    @property
     def whom(self) -> str:
         """Who the stale line asks about: "she", or "the patient" when the sex recorded is male."""
         return "the patient" if self.stale_male else "she"
@@ -163,9 +177,15 @@ def _asked(
     """Whether a stale pregnancy is still worth the question (module docstring)."""
     if past_pregnancy_age(patient.age if patient is not None else None, policy):
         return False
-    if stale.onset is None or by_due:
+    if stale.onset is None or by_due or _listed_now(stale):
         return True
     return (as_of - stale.onset).days <= policy.stale_pregnancy_ask_years * 365.25
+
+
+def _listed_now(stale: Finding) -> bool:
+    """Whether the stale pregnancy is an active problem-list entry: the list still says she is
+    pregnant today, whatever the entry's age (module docstring; review s26 GC item 1)."""
+    return stale.on_problem_list and stale.state == "active"
 
 
 def _start(finding: Finding) -> date | None:
@@ -182,6 +202,13 @@ def _start(finding: Finding) -> date | None:
             if facts.z3a_first_week <= week <= facts.z3a_last_week:
                 return finding.onset - timedelta(weeks=week)
     return None
+
+
+def began(finding: Finding) -> date | None:
+    """The day this pregnancy finding dates gestation week 0 from, else its own date (None when
+    undated): for a reader that asks what was given during the pregnancy (services/rules/
+    postpartum_only_courses.py)."""
+    return _start(finding) or finding.onset
 
 
 def _past_window(finding: Finding, as_of: date, window: timedelta) -> bool:

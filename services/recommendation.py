@@ -123,6 +123,11 @@ class HeldSummary:
     # the next step ("raise held (...), then an adjunct": fix19l item 2): they name no next
     # step. Empty: `summaries` serve whatever is held.
     adjuncts_held: tuple[str, ...] = ()
+    # What the summaries are about, the drug and its running dose ("Nortriptyline 25 mg/day"):
+    # said before the held act when no whole clause of any summary's head fits beside it
+    # (card_format.fit_with_tail; session 26 NW item 1: "Raise held (...)" named no drug). "":
+    # the act alone then.
+    subject: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,7 @@ def text_only(finding: Finding) -> bool:
     return finding.system == "text" and finding.verification in (
         self_harm_text.TEXT_ONLY,
         self_harm_text.INTENT_UNKNOWN,
+        self_harm_intent.UNDETERMINED,  # "Overdose - intent unclear" (self_harm_text.py)
     )
 
 
@@ -85,6 +86,14 @@ def _text_source(finding: Finding) -> str:
     return "visit reason" if finding.recorded == visit_risk.REASON else "diagnosis"
 
 
+def _intent_words(finding: Finding) -> str:
+    """ "intent undetermined" when the words say it could not be told ("Overdose - intent
+    unclear": review s26 RK2 finding 6, truer than "not recorded"), else "intent not
+    recorded"."""
+    undetermined = finding.verification == self_harm_intent.UNDETERMINED
+    return "intent undetermined" if undetermined else "intent not recorded"
+
+
 def coding_words(finding: Finding) -> str:
     """What stands in a line's parenthesis for the code: "ICD-10-CM T43.222A"; for self-harm in
     words alone "diagnosis text only, no mapped code: confirm" (review s26 RC finding 1)."""
@@ -92,7 +101,7 @@ def coding_words(finding: Finding) -> str:
         return f"{finding.coding}, intent undetermined: confirm"
     if not text_only(finding):
         return finding.coding
-    intent = "intent not recorded, " if intent_unknown(finding) else ""
+    intent = f"{_intent_words(finding)}, " if intent_unknown(finding) else ""
     return f"{intent}{_text_source(finding)} text only, no mapped code: confirm"
 
 
@@ -107,7 +116,7 @@ def self_harm_name(finding: Finding) -> str:
     if not text_only(finding):
         return summary_name(finding, "Self-harm or suicide attempt")
     what = (
-        "Overdose, intent not recorded"
+        f"Overdose, {_intent_words(finding)}"
         if intent_unknown(finding)
         else "Self-harm or suicide attempt"
     )
@@ -119,7 +128,7 @@ def harm_words(finding: Finding) -> str:
     intent is not recorded or undetermined what it is, never self-harm it may not be."""
     if _coded_undetermined(finding):
         return self_harm_intent.undetermined_name(finding.system, finding.code).lower()
-    return "overdose, intent not recorded" if intent_unknown(finding) else "self-harm"
+    return f"overdose, {_intent_words(finding)}" if intent_unknown(finding) else "self-harm"
 
 
 def ideation_words(finding: Finding) -> tuple[str, str, bool]:

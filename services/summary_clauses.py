@@ -22,7 +22,8 @@ this order, each step repeated until the text fits:
 What never gives way: the action. A text with no such clause loses no clause (which one is the
 act is not known). When even that does not fit, None (the caller has no whole
 clause to say: card_format then cuts between words, as before, which no chart of the tests
-reaches: tests/services/test_summary_clauses.py).
+reaches: tests/services/test_summary_clauses.py). A caller whose text goes on to point at the
+detail, which says the act, may leave the act out whole before that (`drop_act`: draft_readings).
 
 A head said before a tail that must stay whole (fit_with_tail: a held act) is all finding: its
 clauses give way from the last, then the brackets closing the first, and no head at all is said
@@ -141,6 +142,24 @@ def drop_head_clauses(head: str, room: int) -> str:
             return ""
         clauses[0] = shorter
     return ""
+
+
+def drop_act(text: str, room: int) -> str | None:
+    """`text` within `room` with its action's act left out whole, the finding said ("If
+    escitalopram: escitalopram is in the class of sertraline (SSRI), which failed an adequate
+    trial"), then clauses given way as `drop_clauses` does; None when it has no act to leave out
+    or not even that fits. Only for a caller whose text goes on to point at the detail, which
+    says the act (draft_readings: "; if citalopram: see the detail"): there the act gives way
+    before the finding is cut between words (session 26 NW item 3: "...which failed an adequate
+    trial…", the act lost anyway and the clause read as cut)."""
+    if len(text) <= room:
+        return text
+    clauses = _split(text, "; ")
+    action = next((i for i, c in enumerate(clauses) if len(_split(c, ": ")) > 1), None)
+    if action is None:
+        return None
+    finding = ": ".join(_split(clauses[action], ": ")[:-1])
+    return drop_clauses("; ".join([*clauses[:action], finding, *clauses[action + 1 :]]), room)
 
 
 def drop_bracket_items(text: str, room: int) -> str | None:

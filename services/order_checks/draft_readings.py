@@ -31,7 +31,7 @@ from services import cards
 from services.order_checks.duplicate_other_class import RUNNING_LINE_HEADINGS
 from services.order_checks.model import OrderCheck
 from services.recommendation import Recommendation
-from services.summary_clauses import drop_clauses
+from services.summary_clauses import drop_act, drop_clauses
 
 
 def _confirm_words(line: str) -> str:
@@ -144,8 +144,9 @@ def _with_other_readings(checks: list[OrderCheck], said: dict[int, tuple[str, st
         long + pointer,
         short + pointer,
         # The first reading shortened by whole clauses (review s26 RN finding 9), never the
-        # pointer to the others.
-        (drop_clauses(short, room) or _cut(short, room)) + pointer,
+        # pointer to the others; its act left out before its finding is cut (drop_act: the
+        # pointer sends to the detail, which says it).
+        (drop_clauses(short, room) or drop_act(short, room) or _cut(short, room)) + pointer,
     )
     return dataclasses.replace(first, summary=summary)
 

@@ -131,17 +131,27 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
     )
     # A passed due date says why in the summary itself: "pregnancy on record, due date passed"
     # (review s26 GB item 1), not a bare "not read as current".
-    lead = (
-        f"{name}: pregnancy on record, due date {now.due_passed.isoformat()} passed with no "
-        "delivery recorded"
-        if now.due_passed is not None
-        else f"{name}: a pregnancy{since} is not read as current"
-    )
+    # A problem-list entry still active says so (review s26 GC item 1): the list asserts the
+    # pregnancy today, which is why it is asked past the years an encounter diagnosis is, and
+    # the entry to resolve once she is confirmed not pregnant.
+    listed = now.stale_listed and now.due_passed is None
+    if now.due_passed is not None:
+        lead = (
+            f"{name}: pregnancy on record, due date {now.due_passed.isoformat()} passed with no "
+            "delivery recorded"
+        )
+    elif listed:
+        when = f" from {stale.onset.isoformat()}" if stale.onset else ""
+        lead = f"{name}: pregnancy code{when} still active on the problem list"
+    else:
+        lead = f"{name}: a pregnancy{since} is not read as current"
+    still = ", still active on the problem list" if listed else ""
+    then = f" (and resolve the problem-list entry if {now.whom} is not)" if listed else ""
     return (
         f"{lead}: confirm {now.whom} is not pregnant",
-        f"- A pregnancy was{since} ({stale.display}, {stale.coding}){male}; {why}, so it "
-        f"is not read as current. {name} carries a pregnancy caution ({cite}): confirm "
-        f"{now.whom} is not pregnant before starting it.",
+        f"- A pregnancy was{since} ({stale.display}, {stale.coding}){still}{male}; {why}, so "
+        f"it is not read as current. {name} carries a pregnancy caution ({cite}): confirm "
+        f"{now.whom} is not pregnant before starting it{then}.",
         cite,
     )
 

@@ -135,7 +135,8 @@ class TreatmentPolicy:
     # postnatal year and the year after) marks someone recently pregnant, or a current pregnancy
     # whose code kept an old date, and is worth the question; an older code says no more about
     # a pregnancy now than her age and sex do, and the service does not ask that of every woman
-    # (a 2022 Z34.82 read in 2026 was noise). Longer asks more often (the cautious side).
+    # (a 2022 Z34.82 read in 2026 was noise). Longer asks more often (the cautious side). An
+    # ACTIVE problem-list entry is asked whatever its age (services/pregnancy_now.py; s26 GC).
     stale_pregnancy_ask_years: float = 2.0
 
     def __post_init__(self) -> None:

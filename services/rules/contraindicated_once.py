@@ -26,7 +26,7 @@ from collections.abc import Set as AbstractSet
 from services import cards, screen
 from services.recommendation import Indicator, Recommendation
 from services.rules import adherence_review, running_cautions
-from services.rules.adherence_lapses import lapse_line, lapsed_trials, lapses_title
+from services.rules.adherence_lapses import lapse_line, lapsed_trials, lapses_title, listed_text
 from services.rules.context import RuleContext
 
 
@@ -49,9 +49,17 @@ def fold(
         return list(recs)
     if any(t.ingredient not in ruled_out for t in lapsed):
         return list(recs)
-    supply = f"**{lapses_title(lapsed)}:**\n" + "\n".join(lapse_line(ctx, t) for t in lapsed)
+    lines = {t.ingredient: lapse_line(ctx, t) for t in lapsed}
+    supply = f"**{lapses_title(lapsed)}:**\n" + "\n".join(lines.values())
     # The supply lines after the pairs, before the closing "not offered as an order" line.
     closing = running_cautions.NOT_AN_ORDER
     pairs = caution.detail.removesuffix(closing).rstrip()
+    # A listed course's supply line asks whether it is still taken (listed_text: "Confirm it is
+    # still taken (reconcile the medication list ...)"), beside why (never filled, ran out): its
+    # pair says the listing without asking it again (session 26 NW item 2: asked twice).
+    asked = {t.ingredient for t in lapsed if listed_text(t) in lines[t.ingredient]}
+    for pair in running_cautions.pairs(ctx):
+        if pair.taking.ingredient in asked:
+            pairs = pairs.replace(pair.text(), pair.text(ask=False))
     merged = screen.with_fields(caution, detail=cards.join_sections(pairs, supply, closing))
     return [merged if rec is caution else rec for rec in recs if rec is not review]

@@ -253,7 +253,7 @@ def _raise_held(found: HeldSummary, held: Sequence[Suggestion], held_by: Sequenc
     return _fit(
         lambda why: [text.replace(HELD, act(why)) for text in texts],
         held_by,
-        lambda why: cards.fit_with_tail(head.removesuffix(sep), f"{sep}{act(why)}"),
+        lambda why: cards.fit_with_tail(head.removesuffix(sep), f"{sep}{act(why)}", found.subject),
     )
 
 

@@ -25,6 +25,10 @@ from services.rules.populations import (
     boxed_warning,
     is_minor,
 )
+from services.rules.postpartum_only_courses import (
+    given_after_birth_clause,
+    given_in_pregnancy_line,
+)
 from services.rules.running_never import running_never_line
 
 if TYPE_CHECKING:  # hints only, as in populations.py
@@ -171,6 +175,9 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             "cover pregnancy: confirm it is current and weigh each change with obstetric or "
             "perinatal psychiatry input." + (f" {_TMS_IN_PREGNANCY}" if tms else "")
         )
+        # A postpartum-only drug given during it (review s26 GC item 2).
+        if (given := given_in_pregnancy_line(ctx)) is not None:
+            lines.append(given)
     stale = ctx.population.stale_pregnancy
     if stale is not None and not tms:
         # Past the pregnancy window (services/pregnancy_now.py; review s21 RD finding 5): not a
@@ -179,10 +186,13 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         since = f" on {stale.onset.isoformat()}" if stale.onset else ""
         why = stale_reason(now, ctx.policy.mapping.pregnancy_status_weeks) if now else ""
         whom = now.whom if now else "she"
+        # Still active on the problem list: said, as the order card says it (review s26 GC).
+        listed = now is not None and now.stale_listed and now.due_passed is None
+        still = ", still active on the problem list" if listed else ""
         lines.append(
-            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}); {why}, so it is not "
-            f"read as current: confirm {whom} is not pregnant before a drug with pregnancy "
-            "cautions."
+            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}){still}; {why}, so it "
+            f"is not read as current: confirm {whom} is not pregnant before a drug with "
+            "pregnancy cautions."
         )
     delivery = ctx.population.delivery
     if delivery is not None:
@@ -223,7 +233,8 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         # The postpartum depression and its onset are one fact: one paragraph (review 11
         # finding 10 saw "Postpartum onset on record" and "Postpartum depression on record" for
         # the same F53.0).
-        line = _zuranolone_line(ppd)
+        # ... naming a brexanolone infusion already given for it (review s26 GC item 2).
+        line = _zuranolone_line(ppd) + given_after_birth_clause(ctx)
         if ppd == postpartum:
             line += " " + _choose(ctx, asked)
         lines.append(line)

@@ -116,9 +116,11 @@ class Pair:
         )
         return f"{named[0].upper()}{named[1:]} {since}"
 
-    def text(self) -> str:
-        """One markdown bullet: the drug, the finding, the row's note, what to do, the source."""
-        taking = self.taking.text()
+    def text(self, ask: bool = True) -> str:
+        """One markdown bullet: the drug, the finding, the row's note, what to do, the source.
+        `ask` False: a listed course said without asking whether it is still taken (Taking.text:
+        another line of the card asks it)."""
+        taking = self.taking.text(ask)
         return (
             f"- **{self.taking.ingredient.capitalize()} with {self.short}:** "
             f"{taking[0].upper()}{taking[1:]}; {self.finding}. {self._advice()}"

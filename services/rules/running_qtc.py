@@ -19,7 +19,10 @@ each with its source. It speaks when:
   names (Wenzel-Seifert 2011: torsades "as a rule" only with additional risk factors), or
 - the QTc is above a drug's older-adult line (qtc-older: citalopram 450 ms from 60, the age the
   FDA gave its 20 mg/day cap for because of QT prolongation; escitalopram from 65, MHRA 2011),
-  the patient's age being that added risk factor (session 25 review RA finding 9).
+  the patient's age being that added risk factor (session 25 review RA finding 9), or
+- the QTc is above 500 ms with any running antidepressant that has no QTc row of its own
+  (qtc-high: sertraline at 520 ms gave no card, review s26 RQ finding 2): above 500 ms the QTc is
+  high-risk whatever the drug (AHA/ACCF 2010, APA 2018); kept to > 500 to stay quiet at 450-500.
 
 The safer reading for these two middle cases: the order hook already warns at them, and a
 prescriber opening the chart of a patient taking the drug is deciding whether to keep it. A long
@@ -134,6 +137,9 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
     bands: list[LabRule] = []  # qtc-warning (480 ms) crossed: speaks with one drug
     cautions: list[LabRule] = []
     older: list[LabRule] = []  # qtc-older crossed at or above the row's age: speaks alone
+    # qtc-high crossed by an antidepressant with no QTc row of its own (sertraline at 520 ms:
+    # review s26 RQ finding 2): above 500 ms the QTc is high-risk whatever the drug.
+    high: list[LabRule] = []
     labelled: list[QtDrug] = []  # antidepressants with a QTc row of their own: named first
     others: list[QtDrug] = []  # data/qt_drugs.csv drugs running beside them
     for taking, drug_class in running_cautions.running(ctx):
@@ -160,10 +166,17 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
         elif taking.ingredient in listed:
             risk, listed_cite = listed[taking.ingredient]
             others.append(QtDrug(taking, f"{risk} risk of torsades ({listed_cite})"))
+        elif crossed := [
+            r for r in _rows_for("qtc-high", taking, drug_class) if lab_safety.above(r, lab)
+        ]:
+            high += crossed
+            others.append(QtDrug(taking, "an antidepressant whose label sets no QTc line"))
     drugs = (*labelled, *others)
     unread = lab_safety.unread_after(ctx.record, lab)
     if stops:
         return LongQtc(lab, _lowest(stops), True, drugs, unread)
+    if high:
+        return LongQtc(lab, _lowest(high), True, drugs, unread)
     # A second QT-prolonging drug is named as the combination whatever the band (its card's
     # words); one drug alone at the middle band or at an older age gets that line's words.
     if cautions and len(drugs) >= 2:
@@ -259,7 +272,7 @@ def detail(found: LongQtc) -> str:
     if found.stop:
         head = (
             f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.says}{cite}), with "
-            "these QT-prolonging drugs running:"
+            f"these {'drugs' if line.check == 'qtc-high' else 'QT-prolonging drugs'} running:"
         )
     elif line.check == "qtc-warning":
         head = (

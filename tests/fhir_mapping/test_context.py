@@ -62,6 +62,7 @@ def test_bipolar_depressed_icd_code_is_bipolar_and_depression() -> None:
         ONSET,
         SourceRef("Condition", "c1"),
         "mild",
+        categories=("problem-list-item",),  # the builder's category (Finding.categories)
     )
 
 

@@ -100,6 +100,7 @@ def test_frailty_on_the_problem_list_is_a_coded_fact_with_its_code_and_date() ->
             "Age-related physical debility",
             CODED,
             SourceRef("Condition", "cond-frailty"),
+            categories=("problem-list-item",),
         ),
     )
     # Its own field: the findings every other rule reads are unchanged.

@@ -40,6 +40,8 @@ _cards = Evaluator(AS_OF).cards
 
 AVOID = "Paroxetine: first-trimester exposure is linked to cardiac malformations: avoid starting it"
 STALE = "is not read as current: confirm"
+# An active problem-list entry says so instead (review s26 GC item 1).
+LISTED = "still active on the problem list: confirm"
 NOTHING_NEWER = "nothing newer records one"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 
@@ -49,7 +51,7 @@ def _summaries(cards: list[Doc]) -> list[str]:
 
 
 def _stale_card(cards: list[Doc]) -> Doc | None:
-    return next((c for c in cards if STALE in c["summary"]), None)
+    return next((c for c in cards if STALE in c["summary"] or LISTED in c["summary"]), None)
 
 
 def _prenatal_visit(doc: Doc) -> Doc:
@@ -187,9 +189,10 @@ def test_with_no_newer_record_the_stale_line_says_nothing_newer_records_one() ->
     )
     card = _stale_card(cards)
     assert card is not None
+    # The Z34.90 is an active problem-list entry: said so (review s26 GC item 1).
     assert card["summary"] == (
-        "Paroxetine: a pregnancy coded on 2025-11-01 is not read as current: confirm she is not "
-        "pregnant"
+        "Paroxetine: pregnancy code from 2025-11-01 still active on the problem list: confirm "
+        "she is not pregnant"
     )
     assert "no pregnancy lasts more than 42 weeks and nothing newer records one" in card["detail"]
 

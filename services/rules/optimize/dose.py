@@ -23,7 +23,7 @@ from services import (
 )
 from services.card_format import weeks_text
 from services.dose_units import per_day
-from services.order_doses import fmt_dose, trial_dose
+from services.order_doses import dosed_subject, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
@@ -144,15 +144,13 @@ def low_summary(ctx: RuleContext, t: Trial) -> str:
 def low_summary_while_held(ctx: RuleContext, t: Trial) -> HeldSummary:
     """`low_summary` while a safety card holds the raise (one_click_hold.held_summary):
     "Sertraline 50 mg/day is below the adequate range (100-200 mg/day): raise held (...)"."""
-    return HeldSummary(t.ingredient, _low_summaries(ctx, t))
+    return HeldSummary(t.ingredient, _low_summaries(ctx, t), subject=dosed_subject(t))
 
 
 def _low_summaries(ctx: RuleContext, t: Trial) -> tuple[str, str]:
     return (
-        f"{t.ingredient.capitalize()} {trial_dose(t)} is below the "
-        f"adequate range ({range_label(ctx, t)}): {HELD}",
-        f"{t.ingredient.capitalize()} {trial_dose(t)} is below "
-        f"the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} {per_day(t.ingredient)}: {HELD}",
+        f"{dosed_subject(t)} is below the adequate range ({range_label(ctx, t)}): {HELD}",
+        f"{dosed_subject(t)} is below the minimum adequate {cards.fmt_mg(t.min_adequate_mg)} {per_day(t.ingredient)}: {HELD}",
     )
 
 

@@ -45,7 +45,7 @@ from services import (
     trial_dates,
 )
 from services.dose_units import per_day
-from services.order_doses import fills_basis, fmt_dose, trial_dose
+from services.order_doses import dosed_subject, fills_basis, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -340,6 +340,7 @@ def held_summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> Held
         (f"{long}: {room_words}: {HELD}, {then}", f"{long}: {trial.ingredient} {HELD}, {then}")
         + alone[1:],
         adjuncts_held=alone,
+        subject=dosed_subject(trial),
     )
 
 

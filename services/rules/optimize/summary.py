@@ -20,7 +20,7 @@ from fhir_mapping.record import Trial
 from services import cards, drugs, thyroid_hormone_cautions, trial_count
 from services.card_format import plural
 from services.microgram_doses import microgram_dose_text
-from services.order_doses import trial_dose
+from services.order_doses import dosed_subject, trial_dose
 from services.recommendation import HELD, HeldSummary
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -267,7 +267,11 @@ def below_range_summary(ctx: RuleContext, trial: Trial) -> str:
 def _below_range_while_held(ctx: RuleContext, trial: Trial) -> HeldSummary:
     """`below_range_summary` while a safety card holds the raise (one_click_hold.held_summary):
     "...; PHQ-9 21: raise held (suicide risk assessment first)"."""
-    return HeldSummary(trial.ingredient, tuple(t for t, _ in _below_range_summaries(ctx, trial)))
+    return HeldSummary(
+        trial.ingredient,
+        tuple(t for t, _ in _below_range_summaries(ctx, trial)),
+        subject=dosed_subject(trial),
+    )
 
 
 def _below_range_summaries(ctx: RuleContext, trial: Trial) -> tuple[tuple[str, bool], ...]:
