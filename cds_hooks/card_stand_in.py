@@ -86,7 +86,7 @@ def stand_in(rec: Recommendation, topic: str) -> Recommendation:
         summary=stand_in_summary(topic),
         detail=STAND_IN_DETAIL,
         source=Source(label=STAND_IN_SOURCE, topic_code=topic, topic_display=STAND_IN_DISPLAY),
-        snoozable=False,
+        topic_snoozable=False,
         wants_timeline=True,
     )
 
