@@ -177,6 +177,10 @@ class Recommendation:
     # (one_click_hold.held_summary): a later hold words every reason again from it, so a second
     # hold's step is never lost behind the first (recheck s24 RC finding 1).
     hold_wording: HoldWording | None = None
+    # The card links the referral summary (services/packet) with no suggestion attaching it: a
+    # hold took the referral off the card (hold_survival.step_held), and the summary its criteria
+    # and the other cards' pointers cite stays one click away (review s26 RN finding 6).
+    wants_packet: bool = False
 
 
 quick_frozen_init(Recommendation)
