@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DraftOrder
-from services import cards, screen
+from services import cards, screen, tables
 from services.order_cards import _merge, _with_boxed_warning
 from services.order_checks import draft_readings
 from services.order_checks.boxed_warning import (
@@ -78,7 +78,12 @@ def screen_with_boxed_warning(
         if running and (alone is not None or not shown):
             alone = _running_alone(ctx, drafts, running, alone.detail if alone else boxed)
         if alone is not None:
-            return compose([with_statement(_merge(alone.topic, [alone])), *held])
+            # Placed by the rail's order like every card (review s26 RK4 finding 3: the boxed
+            # warning's info card sat above a critical post-discharge suicide card).
+            recs = [with_statement(_merge(alone.topic, [alone])), *held]
+            return compose(
+                sorted(recs, key=lambda r: cards.sort_key(tables.topic(r.topic), r.indicator))
+            )
     if not shown:
         return shown
     at = own if own is not None else 0
