@@ -99,11 +99,11 @@ def split(
     return kept, tuple(s for s in offered if s not in kept)
 
 
-def step_held(rec: Recommendation, step: str) -> Recommendation:
+def step_held(rec: Recommendation, step: str, back: str = "") -> Recommendation:
     """`rec`, a card whose summary puts `step` first ("ask item 9" first, then consider TMS
     referral), without the one-clicks a step hold takes off, named in a line at the top of its
     detail so the clinician still sees what comes once the step is done; as it is when nothing
-    is held."""
+    is held. `back`: when the one-click comes back, where not once the step is on record."""
     kept, held = split(STEP, rec.topic, rec.suggestions)
     if not held:
         return rec
@@ -112,7 +112,7 @@ def step_held(rec: Recommendation, step: str) -> Recommendation:
     labels = "; ".join(dict.fromkeys(s.label.split(" (")[0] for s in held))
     line = (
         f'**Not one click yet:** {labels}; this card puts "{step}" first, and the one-click comes '
-        "back once that is on record."
+        f"back once {back or 'that is on record'}."
     )
     return screen.with_fields(
         rec,

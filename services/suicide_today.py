@@ -41,6 +41,14 @@ def signal_holds(signal: SuicideSignal | None) -> bool:
     return signal is not None and suicide_urgency.urgency(LEVEL_URGENCY[signal.level]).holds_changes
 
 
+def referral_first(signal: SuicideSignal | None) -> str | None:
+    """What the TMS card puts before its referral for the card's ask (data/suicide_urgency.csv
+    referral_first: "confirm the safety plan" after a finding that is not high), or None."""
+    if signal is None:
+        return None
+    return suicide_urgency.urgency(LEVEL_URGENCY[signal.level]).referral_first
+
+
 def discharge_holds(discharge: Discharge | None) -> bool:
     """A recent psychiatric discharge no assessment has followed yet."""
     return discharge is not None and suicide_urgency.urgency(discharge.urgency).holds_changes

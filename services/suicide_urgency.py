@@ -39,6 +39,10 @@ class Urgency:
     # While the card asks this, a change of treatment waits for the assessment: the optimise
     # card's drug proposals are text and the TMS card waits (services/suicide_today.py).
     holds_changes: bool = False
+    # What the TMS card puts before its referral while the card asks this ("confirm the safety
+    # plan"): a step first, so the referral is not one click (services/hold_survival.py step
+    # hold; review s26 RK4 finding 1). None: the TMS card waits for nothing here (or is gone).
+    referral_first: str | None = None
 
     def label_for(self, *, ward: bool) -> str:
         """The one-click's label (on the ward its own wording when the row has one)."""
@@ -59,6 +63,7 @@ def _table() -> dict[str, Urgency]:
             label=row["label"] or None,
             ward_label=row["ward_label"] or None,
             holds_changes=row["holds_changes"] == "yes",
+            referral_first=row["referral_first"] or None,
         )
         for row in csv.DictReader(text.splitlines())
     }

@@ -126,10 +126,14 @@ def referral_note(signal: SuicideSignal) -> str:
 
 
 def _referral_note(signal: SuicideSignal) -> str:
+    # The step said before the referral is the one the TMS card's summary puts first and its
+    # step hold waits for (data/suicide_urgency.csv referral_first; rules/tms_referral_held.py):
+    # one set of words (review s26 RK4 finding 1: this line said it, the one-click did not).
+    step = suicide_today.referral_first(signal)
     if signal.level is SuicideLevel.FOUND:
         return (
             "**Suicide risk:** assessed, and current suicidal thoughts were found (see that card): "
-            "confirm the safety plan before referring."
+            f"{step} before referring."
         )
     if signal.level is SuicideLevel.RESCREENED:
         event = signal.lowered[-1]
@@ -137,7 +141,7 @@ def _referral_note(signal: SuicideSignal) -> str:
         later = f"; a later PHQ-9 item 9 = 0 on {again.day.isoformat()} is not one" if again else ""
         return (
             f"**Suicide risk:** {event.short}{event.at()} was never followed by a risk "
-            f"assessment{later}. See that card: record an assessment before referring."
+            f"assessment{later}. See that card: {step} before referring."
         )
     if signal.level is SuicideLevel.ASSESSED:
         # Only a C-SSRS, a documented risk level or a risk-assessment Procedure makes ASSESSED

@@ -397,4 +397,4 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             *((suggestions.create(ORDER_ONLY_LABEL, sent_alone(resource)),) if resource else ()),
         ),
     )
-    return hold_survival.step_held(card, step) if step else card
+    return hold_survival.step_held(card, step, held.back if held else "") if step else card

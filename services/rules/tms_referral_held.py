@@ -27,6 +27,14 @@ names the referral, keeps its summary one link away, and offers it again once th
 record.
 
 Each hold, and why it holds the referral (the safer choice for the patient each time):
+- The suicide-risk card's ask names a step before referring (data/suicide_urgency.csv
+  referral_first): an assessment that found current suicidal thoughts, not high ("confirm the
+  safety plan"), or an older positive item 9 never assessed ("record a suicide risk
+  assessment"). Neither blocks TMS (not the acute risk payer policies exclude), but the card
+  says the step comes first, so the referral is not endorsed as the next act until it is done
+  (review s26 RK4 finding 1). The safety plan is not read from the chart, so that hold lasts
+  while the finding does; the cost is a referral ordered by hand, against a one-click sent
+  before the plan was confirmed.
 - A PHQ-9 of unconfirmed subject that would be a suicide signal (services/unconfirmed_signal.py):
   if it is this patient's, suicide risk is assessed first and the TMS card would not be
   recommended at all (tms_referral: only with no suicide signal).
@@ -61,9 +69,11 @@ from services import (
     item9_unrecorded,
     open_referrals,
     phq9_disagreements,
+    suicide_today,
     tables,
     unconfirmed_signal,
 )
+from services.acute_risk import SuicideLevel
 from services.last_answer import kept
 from services.rules import diagnosis_review
 from services.rules.context import RuleContext
@@ -79,11 +89,15 @@ class Held:
     """Why the referral is not the recommended step now: `first`, what the summary says comes
     before it ("repeat the PHQ-9"); `line`, the detail's sentence; `raises`, the drug `first`
     raises (a dose to raise first), whose raise a safety card may hold on the optimise card
-    (tms_follows_optimise.py then leads with that hold's step)."""
+    (tms_follows_optimise.py then leads with that hold's step); `back`, when the one-click
+    comes back, if not once `first` is on record."""
 
     first: str
     line: str
     raises: str = ""
+    # When the one-click comes back, where "once that is on record" would not be true (a
+    # safety plan is not read from the chart): hold_survival.step_held says it.
+    back: str = ""
 
 
 _NOT_RECOMMENDED = "**Referral not marked recommended"
@@ -109,6 +123,27 @@ def reason(ctx: RuleContext) -> str | None:
     """The detail's line of `held`, or None."""
     found = held(ctx)
     return found.line if found is not None else None
+
+
+# The safety plan is not read from the chart: the finding itself has to change.
+_FOUND_BACK = (
+    "a later assessment finds no current suicidal thoughts (a safety plan is not read from the "
+    "chart: once it is confirmed, order the referral by hand)"
+)
+
+
+def _suicide_step(ctx: RuleContext) -> Held | None:
+    """The suicide-risk card's ask names a step before the referral (data/suicide_urgency.csv
+    referral_first: "confirm the safety plan" after a finding that is not high, "record a
+    suicide risk assessment" after an older positive item 9 screened 0 since): the TMS card's
+    suicide-risk line says it (tms_gate.referral_note), so its summary leads with it and the
+    referral waits as for every step (review s26 RK4 finding 1: "confirm the safety plan before
+    referring" beside a one-click referral). The line is that note's, said once at the top."""
+    signal = ctx.facts.suicide
+    step = suicide_today.referral_first(signal)
+    if signal is None or step is None:
+        return None
+    return Held(step, "", back=_FOUND_BACK if signal.level is SuicideLevel.FOUND else "")
 
 
 def _unconfirmed(ctx: RuleContext) -> Held | None:
@@ -259,4 +294,4 @@ def _ect_outcome(ctx: RuleContext) -> Held | None:
     )
 
 
-_HOLDS = (_unconfirmed, _item9, _ect_outcome, _score, _diagnosis, _dose)
+_HOLDS = (_suicide_step, _unconfirmed, _item9, _ect_outcome, _score, _diagnosis, _dose)
