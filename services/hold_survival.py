@@ -4,7 +4,10 @@ Three holds take one-clicks off cards that otherwise stay:
 - a step hold: a card that says "X first, then ..." (the TMS card's "ask item 9 first, then
   consider TMS referral", the optimise card's "raise held (item 9 not recorded, ask it first)");
 - an inpatient stay in progress (rules/inpatient_hold.py);
-- an emergency-department visit in progress (the same module).
+- an emergency-department visit in progress (the same module);
+- a critical safety card open on the screen (`critical_card_held`: a toxic lithium or tricyclic
+  level, a running drug a condition rules out): the TMS referral waits for it (review s26 RK4
+  finding 2).
 They held unevenly: all 77 TMS cards with "X first" kept the one-click referral while the
 optimise card beside them held its drugs for the same X; an ED visit dropped the diagnosis
 review's "Order TSH" that a stay kept, by a topic list of its own. Now each suggestion is read as
@@ -19,16 +22,18 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from services import cards, screen, tables
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Indicator, Recommendation, Suggestion
 
 STEP = "step"
 INPATIENT = "inpatient"
 ED = "ed"
+CRITICAL_CARD = "critical-card"
 
 SAFETY_TIER = 1
 # A request wanted today is an assessment (a same-day psychiatric or suicide risk assessment),
@@ -130,4 +135,56 @@ def keeps_packet(rec: Recommendation, held: Sequence[Suggestion]) -> bool:
         a.type == "create" and (a.resource or {}).get("resourceType") == "DocumentReference"
         for s in held
         for a in s.actions
+    )
+
+
+# The card a critical safety card holds: the TMS referral, an escalation whose one-click sends
+# the referral summary (trials and scores), which does not carry the safety card's finding. The
+# optimise card's drugs each holding card holds itself, in its own words
+# (rules/one_click_hold.py); a psychotherapy referral escalates no drug and sends no summary.
+_HELD_BY_CRITICAL = "tms-referral"
+
+
+def critical_card_held(
+    recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+) -> list[Recommendation]:
+    """`recs` with the TMS referral's one-clicks off while a critical card of the safety tier
+    (data/topic_tiers.csv) is on the screen, not hidden: one rule for every such card, not one
+    per card (review s26 RK4 finding 2: beside "Lithium 1.6 mmol/L ...: hold, assess toxicity
+    now" the referral stayed one click and its summary would have gone out without the level,
+    while the optimise card held its drugs). What stays is data/hold_survival.csv's
+    critical-card rows. A line at the top of the detail names the open card; the referral comes
+    back once that card is gone (the level repeated below it, the drug stopped). Why hold an
+    evaluation referral (the safer choice): the critical card asks for action now on a drug
+    running today, and a one-click referral sent beside it endorses escalation as the next act
+    before the finding is settled; the cost is one referral ordered by hand."""
+    critical = [
+        r
+        for r in recs
+        if r.indicator is Indicator.CRITICAL
+        and r.topic not in hidden
+        and tables.topic(r.topic).tier == SAFETY_TIER
+    ]
+    if not critical:
+        return list(recs)
+    return [_critical_held(r, critical) if r.topic == _HELD_BY_CRITICAL else r for r in recs]
+
+
+def _critical_held(rec: Recommendation, critical: Sequence[Recommendation]) -> Recommendation:
+    kept, held = split(CRITICAL_CARD, rec.topic, rec.suggestions)
+    if not held:
+        return rec
+    labels = "; ".join(dict.fromkeys(s.label.split(" (")[0] for s in held))
+    names = [tables.topic(r.topic).display for r in critical]
+    more = f" (and {len(names) - 1} more critical card)" if len(names) > 1 else ""
+    line = (
+        f'**Not one click yet:** {labels}; the critical card "{names[0]}"{more} comes first '
+        "(the referral summary does not carry its finding), and the one-click comes back once "
+        "that card is closed."
+    )
+    return screen.with_fields(
+        rec,
+        suggestions=kept,
+        detail=cards.join_sections(line, rec.detail),
+        wants_packet=keeps_packet(rec, held),
     )

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import PatientRecord
-from services import cards, screen
+from services import cards, hold_survival, screen
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import (
@@ -191,6 +191,8 @@ def run_rules(
     # step on the optimise card (recheck s24 RC finding 2, review s26 RN finding 7): after every
     # hold, so it reads the holds said.
     shown = tms_follows_optimise.follow_optimise(ctx, shown)
+    # A critical safety card (a toxic lithium level) holds the TMS referral (review s26 RK4 2).
+    shown = hold_survival.critical_card_held(shown, hidden)
     # Drinking said once (review s24 RN finding 7): the diagnosis review's alcohol line rides on
     # the running-drug card that names the same drinking (duloxetine), one card, two lines.
     shown = alcohol_once.fold(ctx, shown, hidden)
