@@ -92,14 +92,14 @@ def _candidates(found: HighLevel, level: str) -> tuple[str, ...]:
     dose = _mg(found)
     on = f" on {cards.fmt_mg(dose)} mg/day" if dose is not None else ""
     if found.lowered_from is not None and found.toxic is None:
-        days, was = found.days_on_dose, cards.fmt_mg(found.lowered_from)
+        drawn, was = found.days_on_dose, cards.fmt_mg(found.lowered_from)
         return (
-            f"{level}{on}: {line}, {days} days after the dose was lowered from {was} mg/day: "
+            f"{level}{on}: {line}, {drawn} days after the dose was lowered from {was} mg/day: "
             f"still falling; {advice}",
-            f"{level}, {days} days after the dose was lowered from {was} mg/day: still "
+            f"{level}, {drawn} days after the dose was lowered from {was} mg/day: still "
             f"falling; {advice}",
-            f"{level}, {days} days after lowering from {was} mg/day: still falling; {advice}",
-            f"{level}, {days} days after a decrease: still falling; {advice}",
+            f"{level}, {drawn} days after lowering from {was} mg/day: still falling; {advice}",
+            f"{level}, {drawn} days after a decrease: still falling; {advice}",
         )
     return (
         f"{level}{on}: {line}; {advice}",
