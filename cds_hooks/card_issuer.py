@@ -13,14 +13,8 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import Any
 
-from cds_hooks.cards import (
-    CardTemplate,
-    IssuedCards,
-    card_template,
-    new_uuids,
-    packet_link,
-    timeline_link,
-)
+from cds_hooks.card_links import new_uuids, packet_link, timeline_link
+from cds_hooks.cards import CardTemplate, IssuedCards, card_template
 from cds_hooks.config.settings import Settings
 from cds_hooks.fhir_data.prefetch import Gathered
 from cds_hooks.hook_answer import UNSET_KEY, Answer, MayWait, Prepared, UnsetKey
@@ -194,15 +188,19 @@ class CardIssuer:
                 hook_instance=request.hookInstance,
                 topic=snooze_key(r.topic, r.evidence_key),
                 patient_key=patient_key,
-                dedupe_key=r.dedupe_key,
-                snoozable=r.snoozable,
+                # A stand-in for a card not built (card_stand_in.py) is never snoozed and answers
+                # no order: dismissing it must not hide the real card once it builds again.
+                dedupe_key=None if template.stand_in else r.dedupe_key,
+                snoozable=r.snoozable and not template.stand_in,
                 issuer=caller.issuer,
                 tenant=caller.tenant,
                 suggestion_ids=tuple(s["uuid"] for s in card.get("suggestions") or ()),
                 # Only these snooze the card (issued_cards.snoozes_with, review 18b M1).
-                override_reasons=tuple((o.system, o.code) for o in r.override_reasons),
+                override_reasons=()
+                if template.stand_in
+                else tuple((o.system, o.code) for o in r.override_reasons),
             )
-            for card, (r, _template) in zip(cards, kept, strict=True)
+            for card, (r, template) in zip(cards, kept, strict=True)
         )
         logs.event(
             "hook.answered",

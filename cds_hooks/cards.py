@@ -15,15 +15,17 @@ rendered again from the same record.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from annotated_types import MaxLen
 
+from cds_hooks.card_links import PACKET_LINK_LABEL, TIMELINE_LINK_LABEL
+from cds_hooks.card_stand_in import built
 from cds_hooks.models.card import Action, Card, Coding, Link, Source, Suggestion, prune
 from cds_hooks.observability import logs
 from services.card_format import shortened
@@ -103,17 +105,17 @@ def to_cards(
     timeline_url: str | None = None,
     packet_url: str | None = None,
 ) -> list[Card]:
-    return [to_card(r, timeline_url=timeline_url, packet_url=packet_url) for r in recs]
-
-
-TIMELINE_LINK_LABEL = "View treatment timeline"
-PACKET_LINK_LABEL = "TMS referral summary"
+    """The offline answer's cards: one that cannot be built is a stand-in (card_stand_in.py)."""
+    return [
+        built(r, lambda rec: to_card(rec, timeline_url=timeline_url, packet_url=packet_url))[0]
+        for r in recs
+    ]
 
 
 def attaches_document(rec: Recommendation) -> bool:
     """A suggestion of the card creates a DocumentReference (a summary attached to the request
-    it proposes): the card links to the page that shows it."""
-    return any(
+    it proposes; or did, before a hold took it off: `wants_packet`): the card links to its page."""
+    return rec.wants_packet or any(
         action.type == "create"
         and action.resource is not None
         and action.resource.get("resourceType") == "DocumentReference"
@@ -129,6 +131,7 @@ class CardTemplate:
     body: dict[str, Any]
     wants_timeline: bool
     wants_packet: bool = False  # links to the referral summary (`attaches_document`)
+    stand_in: bool = False  # in place of a card that could not be built (card_stand_in.py)
 
     @property
     def uuid_count(self) -> int:
@@ -163,44 +166,14 @@ class CardTemplate:
         return card
 
 
-def new_uuids(count: int) -> list[str]:
-    """`count` random (version 4, RFC 4122) UUIDs from one read of the OS's random source: an
-    answer needs one per card and per suggestion, and `uuid.uuid4()` costs 2.5 µs each."""
-    raw = bytearray(os.urandom(16 * count))
-    out = []
-    for start in range(0, 16 * count, 16):
-        raw[start + 6] = (raw[start + 6] & 0x0F) | 0x40  # version 4
-        raw[start + 8] = (raw[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
-        h = raw[start : start + 16].hex()
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return out
-
-
-def timeline_link(url: str) -> dict[str, Any]:
-    """The card link to the treatment-timeline page: the wire model's JSON with this url (its
-    shape is validated once, below; only the url changes per call and it is never empty)."""
-    if not url:
-        raise ValueError("a timeline link needs a url")
-    return {**_TIMELINE_LINK, "url": url}
-
-
-def packet_link(url: str) -> dict[str, Any]:
-    """The card link to the referral-summary page, like `timeline_link`."""
-    if not url:
-        raise ValueError("a referral-summary link needs a url")
-    return {**_PACKET_LINK, "url": url}
-
-
-# Validated through the wire model once: absolute links (appContext is for smart links only).
-_TIMELINE_LINK: dict[str, Any] = Link(
-    label=TIMELINE_LINK_LABEL, url="https://placeholder.invalid/", type="absolute"
-).model_dump(mode="json", exclude_none=True)
-_PACKET_LINK: dict[str, Any] = Link(
-    label=PACKET_LINK_LABEL, url="https://placeholder.invalid/", type="absolute"
-).model_dump(mode="json", exclude_none=True)
-
-
 def card_template(rec: Recommendation) -> CardTemplate:
+    """The card as validated wire JSON, or the stand-in when it cannot be built (one rule with
+    `to_cards`: card_stand_in.built)."""
+    template, replaced = built(rec, _template)
+    return dataclasses.replace(template, stand_in=True) if replaced else template
+
+
+def _template(rec: Recommendation) -> CardTemplate:
     """The card as validated wire JSON (the wire model is the authority): built directly when a
     card of the same shape has validated to the same JSON before, else through the model."""
     try:
@@ -375,7 +348,7 @@ def _direct(rec: Recommendation) -> tuple[dict[str, Any], tuple[Any, ...], bool]
         tuple(suggestion_shapes),
         reason_shapes,
     )
-    return body, shape, wants_packet
+    return body, shape, wants_packet or rec.wants_packet
 
 
 # Card.summary's max_length ("<140 characters"), read from the model: a longer summary takes the

@@ -206,7 +206,7 @@ def make(
         source=source,
         suggestions=tuple(suggestions),
         override_reasons=tables.override_reasons(topic.code),
-        snoozable=topic.snoozable,
+        topic_snoozable=topic.snoozable,
         wants_timeline=topic.wants_timeline,
         dedupe_key=dedupe_key,
         evidence=tuple(kept),
@@ -275,7 +275,7 @@ def merged(first: Recommendation, other: Recommendation) -> Recommendation:
         suggestions=first.suggestions
         + tuple([s for s in other.suggestions if s not in first.suggestions]),
         # A part that may not be snoozed keeps the whole card from being snoozed (the safer way).
-        snoozable=first.snoozable and other.snoozable,
+        topic_snoozable=first.topic_snoozable and other.topic_snoozable,
         wants_timeline=first.wants_timeline or other.wants_timeline,
         dedupe_key=first.dedupe_key if first.dedupe_key == other.dedupe_key else None,
         evidence=tuple(dict.fromkeys(first.evidence + other.evidence)),

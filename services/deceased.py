@@ -125,7 +125,9 @@ def deceased_cards(
             indicator=min(card.indicator, quality.indicator, key=INDICATOR_ORDER.__getitem__),
         )
     # Said with each call until the status is corrected: no snooze, no dedupe key.
-    return _in_order(record, screen.with_fields(card, snoozable=False, dedupe_key=None), others)
+    return _in_order(
+        record, screen.with_fields(card, topic_snoozable=False, dedupe_key=None), others
+    )
 
 
 def _in_order(

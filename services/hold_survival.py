@@ -1,19 +1,18 @@
 """Which one-clicks survive a hold: one rule for every hold (review s26 RN finding 6).
 
-Two setting holds take one-clicks off cards that otherwise stay: an inpatient stay in progress
-and an emergency-department visit in progress (rules/inpatient_hold.py). They chose by topic
-lists of their own (the ED's list added the diagnosis review, so its "Order TSH" went while a
-stay kept it, and a PHQ-9 order on a held topic went while the measurement card's stayed). Now
-each suggestion is read as
+Three holds take one-clicks off cards that otherwise stay:
+- a step hold: a card that says "X first, then ..." (the TMS card's "ask item 9 first, then
+  consider TMS referral", the optimise card's "raise held (item 9 not recorded, ask it first)");
+- an inpatient stay in progress (rules/inpatient_hold.py);
+- an emergency-department visit in progress (the same module).
+They held unevenly: all 77 TMS cards with "X first" kept the one-click referral while the
+optimise card beside them held its drugs for the same X; an ED visit dropped the diagnosis
+review's "Order TSH" that a stay kept, by a topic list of its own. Now each suggestion is read as
 a kind from what it would create (`kind`: a drug, a referral, a lab, a scale, a suicide
 assessment, a draft's removal) and data/hold_survival.csv says, per hold and kind, whether it
 stays one click, with the reason. A safety card's suggestions (tier 1 of data/topic_tiers.csv:
 the suicide-risk card, a lower dose for an older adult) survive every hold: a safety action is
 never deferred. What a held card says instead (the line naming the hold) stays with each hold.
-
-Not yet here (review s26 RN finding 6, left for a follow-up: branch s26-nb-step): the step
-hold, a card's "X first, then ..." (the TMS card's "ask item 9 first, then consider TMS
-referral" keeps its one-click referral; rules/tms_referral_held.py says why it was kept).
 """
 
 from __future__ import annotations
@@ -24,9 +23,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from services import tables
-from services.recommendation import Suggestion
+from services import cards, screen, tables
+from services.recommendation import Recommendation, Suggestion
 
+STEP = "step"
 INPATIENT = "inpatient"
 ED = "ed"
 
@@ -97,3 +97,37 @@ def split(
     """(kept, held): `offered` divided by `survives`, each in its order."""
     kept = tuple(s for s in offered if survives(hold, topic, s))
     return kept, tuple(s for s in offered if s not in kept)
+
+
+def step_held(rec: Recommendation, step: str) -> Recommendation:
+    """`rec`, a card whose summary puts `step` first ("ask item 9" first, then consider TMS
+    referral), without the one-clicks a step hold takes off, named in a line at the top of its
+    detail so the clinician still sees what comes once the step is done; as it is when nothing
+    is held."""
+    kept, held = split(STEP, rec.topic, rec.suggestions)
+    if not held:
+        return rec
+    # Each proposal once, by its label's head: the referral and the same referral sent alone
+    # ("... (order only, summary not attached)") are one proposal to the reader (audit 17 M4).
+    labels = "; ".join(dict.fromkeys(s.label.split(" (")[0] for s in held))
+    line = (
+        f'**Not one click yet:** {labels}; this card puts "{step}" first, and the one-click comes '
+        "back once that is on record."
+    )
+    return screen.with_fields(
+        rec,
+        suggestions=kept,
+        detail=cards.join_sections(line, rec.detail),
+        wants_packet=keeps_packet(rec, held),
+    )
+
+
+def keeps_packet(rec: Recommendation, held: Sequence[Suggestion]) -> bool:
+    """Whether `rec` still links the referral summary once `held` are off it: the summary a
+    held referral attached (a DocumentReference it created) is what the card's criteria and the
+    other cards' "Trials and scores" pointers cite, and reading it orders nothing."""
+    return rec.wants_packet or any(
+        a.type == "create" and (a.resource or {}).get("resourceType") == "DocumentReference"
+        for s in held
+        for a in s.actions
+    )

@@ -78,6 +78,7 @@ from services.pathway_findings import (
 )
 from services.policy import Policy
 from services.pregnancy_now import PregnancyNow, current_by_kind
+from services.psychiatric_discharge import recent_discharge
 from services.tms_assessment import TmsAssessment as TmsAssessment
 from services.tms_assessment import _tms_assessment, depression_in_words
 from services.tms_assessment import finding_line as finding_line
@@ -370,7 +371,9 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             age=youngest(record.patient.age),
             ect_open=ect_open,
             ect_running=acute_ect_course(record, policy),
-            acute=tms_exclusions(suicide, by_kind.get(_CATATONIA, ())),
+            acute=tms_exclusions(
+                suicide, by_kind.get(_CATATONIA, ()), recent_discharge(record, policy)
+            ),
             responding=_responding(episode_trials, record, episode_start),
             earlier_course=tms_course.blocker(record, policy),
             no_phq9=data_gaps.no_phq9_words(record),

@@ -158,8 +158,9 @@ class Recommendation:
     source: Source
     suggestions: tuple[Suggestion, ...] = ()
     override_reasons: tuple[OverrideReason, ...] = ()
-    # False for topics that must never be snoozed by feedback (suicide-risk).
-    snoozable: bool = True
+    # False for topics that must never be snoozed by feedback (suicide-risk; data/topics.csv).
+    # Whether THIS card may be snoozed is `snoozable` below: never when it is critical.
+    topic_snoozable: bool = True
     # Cards that discuss trials carry a link to the treatment timeline.
     wants_timeline: bool = False
     # Order hooks: a key (draft id + topic + dose) so order-sign does not repeat a card already
@@ -177,6 +178,23 @@ class Recommendation:
     # (one_click_hold.held_summary): a later hold words every reason again from it, so a second
     # hold's step is never lost behind the first (recheck s24 RC finding 1).
     hold_wording: HoldWording | None = None
+    # The card links the referral summary (services/packet) with no suggestion attaching it: a
+    # hold took the referral off the card (hold_survival.step_held), and the summary its criteria
+    # and the other cards' pointers cite stays one click away (review s26 RN finding 6).
+    wants_packet: bool = False
+
+    @property
+    def snoozable(self) -> bool:
+        """A snooze may hide this card: its topic allows one and the card is not critical.
+
+        One rule for every card, whatever its topic or whichever step set its indicator (a
+        running-drug card made critical by its row, a lithium level at or above 1.5 mmol/L, a
+        data gap raising a card): a critical card is never snoozed (review s26 RK2 finding 3:
+        "Nortriptyline 25 mg/day with Complete heart block on record: contraindicated (ECG and
+        cardiology now)" could be snoozed under topic running-drug-caution, while every topic
+        that is critical by itself never could). A snooze recorded while the card was a warning
+        does not hide it once it turns critical (cds_hooks/card_issuer.py asks this)."""
+        return self.topic_snoozable and self.indicator is not Indicator.CRITICAL
 
 
 quick_frozen_init(Recommendation)

@@ -6,7 +6,9 @@ Two cards asking the same thing ("assess suicide risk today") had two severities
 item 9 card critical, the recent-psychiatric-discharge card a warning. Each now names its urgency
 (rules/suicide_risk.py from the signal's level, rules/suicide_risk_discharge.py from whether an
 assessment followed the discharge) and reads its indicator, priority and label here, so the same
-ask cannot be worded or ranked two ways."""
+ask cannot be worded or ranked two ways. The table also says which urgencies hold a change of
+treatment until the assessment is done (`holds_changes`; services/suicide_today.py reads it for
+the optimise card and the TMS gate, review s26 RK2 finding 2)."""
 
 from __future__ import annotations
 
@@ -34,6 +36,9 @@ class Urgency:
     priority: str | None  # FHIR request-priority of the proposed assessment; None: nothing to order
     label: str | None  # the one-click's label; None: nothing to order
     ward_label: str | None  # the label on a psychiatric ward (the assessment is the ward's today)
+    # While the card asks this, a change of treatment waits for the assessment: the optimise
+    # card's drug proposals are text and the TMS card waits (services/suicide_today.py).
+    holds_changes: bool = False
 
     def label_for(self, *, ward: bool) -> str:
         """The one-click's label (on the ward its own wording when the row has one)."""
@@ -53,6 +58,7 @@ def _table() -> dict[str, Urgency]:
             priority=row["priority"] or None,
             label=row["label"] or None,
             ward_label=row["ward_label"] or None,
+            holds_changes=row["holds_changes"] == "yes",
         )
         for row in csv.DictReader(text.splitlines())
     }

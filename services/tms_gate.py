@@ -1,8 +1,9 @@
 """The acute-risk gate on TMS: what an open suicide-risk signal, psychotic features or catatonia
 mean for a TMS referral, and the TMS card's line about the suicide-risk card.
 
-The TMS gate (issue 11 item 8): while the suicide-risk level is acute (UNASSESSED or HIGH), or
-psychotic features or catatonia are on record, TMS is not the next step (payer TMS policies
+The TMS gate (issue 11 item 8): while the suicide-risk level is acute (UNASSESSED or HIGH) or a
+recent psychiatric discharge awaits its assessment (the card's "assess today":
+services/suicide_today.py, review s26 RK2 finding 2), or psychotic features or catatonia are on record, TMS is not the next step (payer TMS policies
 exclude acute suicidal risk, psychosis and catatonia; data/acute_risk.csv). What comes instead is
 named once, where it is always seen: for suicide risk on the suicide-risk card, and only when the
 TMS criteria are otherwise met (ECT, CANMAT 2023 para 215; esketamine with an oral
@@ -24,7 +25,10 @@ from importlib import resources
 
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import Finding, FindingKind, PatientRecord
+from services import suicide_today
 from services.acute_risk import SuicideLevel, SuicideSignal, unread_line
+from services.policy import Policy
+from services.psychiatric_discharge import Discharge, recent_discharge
 
 
 @cache
@@ -60,14 +64,28 @@ class TmsExclusions:
 quick_frozen_init(TmsExclusions)
 
 
-def tms_exclusions(suicide: SuicideSignal | None, catatonia: tuple[Finding, ...]) -> TmsExclusions:
-    """The acute-risk exclusions of TMS; empty when nothing acute is on record."""
+def _suicide_brief(suicide: SuicideSignal | None, discharge: Discharge | None) -> str | None:
+    """What holds TMS on the suicide-risk card's side (services/suicide_today.py), or None."""
+    if suicide is not None and suicide_today.signal_holds(suicide):
+        return _brief(suicide)
+    if discharge is not None and suicide_today.discharge_holds(discharge):
+        return f"{discharge.head}, not yet assessed"
+    return None
+
+
+def tms_exclusions(
+    suicide: SuicideSignal | None,
+    catatonia: tuple[Finding, ...],
+    discharge: Discharge | None = None,
+) -> TmsExclusions:
+    """The acute-risk exclusions of TMS; empty when nothing acute is on record. `discharge`: a
+    recent psychiatric discharge, which holds TMS while no assessment followed it, as any
+    "assess today" does (services/suicide_today.py; review s26 RK2 finding 2)."""
     lines = _tms_lines()
+    brief = _suicide_brief(suicide, discharge)
     return TmsExclusions(
         suicide=(
-            f"acute suicide risk ({_brief(suicide)}): {lines['suicide-risk']}"
-            if suicide is not None and suicide.acute
-            else None
+            f"acute suicide risk ({brief}): {lines['suicide-risk']}" if brief is not None else None
         ),
         catatonia=(
             f"catatonic features on record ({catatonia[0].display}): {lines['catatonia']}"
@@ -83,13 +101,15 @@ def line(condition: str) -> str:
     return _tms_lines()[condition]
 
 
-def blocks_tms(suicide: SuicideSignal | None, record: PatientRecord) -> bool:
-    """True while the patient is acutely at risk: an acute suicide-risk signal, psychotic
-    features or catatonia on record (issue 11 item 8). The TMS card checks it itself, so no
-    later change to TMS eligibility can put TMS forward as the next step for such a patient."""
+def blocks_tms(suicide: SuicideSignal | None, record: PatientRecord, policy: Policy) -> bool:
+    """True while the patient is acutely at risk: the suicide-risk card asks for an assessment
+    before any change of treatment (an acute signal, or a recent psychiatric discharge nobody
+    assessed since: services/suicide_today.py), psychotic features or catatonia on record (issue
+    11 item 8). The TMS card checks it itself, so no later change to TMS eligibility can put TMS
+    forward as the next step for such a patient."""
     context = record.context
     return (
-        (suicide is not None and suicide.acute)
+        suicide_today.holds(suicide, recent_discharge(record, policy))
         or context.has(FindingKind.PSYCHOTIC)
         or context.has(FindingKind.CATATONIA)
     )

@@ -82,7 +82,7 @@ def with_unidentified_drafts(
         evidence_key=_fingerprint(refs),
         # Beside an MAOI it stands in for the MAOI check, which is never snoozed (topics.csv
         # order-maoi-interaction).
-        snoozable=not maois,
+        topic_snoozable=not maois,
     )
     # Its key ends with the fingerprint of what it states: an answer given before an MAOI was
     # on record (an information card) does not hide the critical card an MAOI makes of it

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.record import AdherenceStatus, FindingKind, InadequacyReason, Trial, Verdict
+from fhir_mapping.record import AdherenceStatus, InadequacyReason, Trial, Verdict
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE
 from services import cards, screen, trial_dates
 from services.answered_courses import already_answered
 from services.card_format import weeks_text
 from services.recommendation import Recommendation
-from services.rules import optimize_switch_augment
+from services.rules import contraindicated_trials, optimize_switch_augment
 from services.rules.adherence_lapses import (
     lapse_line,
     lapse_summary,
@@ -47,6 +47,8 @@ from services.rules.adherence_lapses import (
     listed_text,
     listing_said,
 )
+from services.rules.adherence_trd import undocumented_trd as undocumented_trd
+from services.rules.adherence_trd import undocumented_trd_text
 from services.rules.context import RuleContext
 from services.trial_table import (
     adequate_only_as_needed,
@@ -249,36 +251,42 @@ def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
     return lines
 
 
-def undocumented_trd(ctx: RuleContext) -> bool:
-    """TRD coded on the problem list but fewer adequate failed trials in the chart than TRD needs."""
-    return (
-        bool(ctx.facts.findings_of(FindingKind.TRD))
-        and len(ctx.facts.failed_trials) < ctx.policy.trd_min_failed_trials
+def _flagged_summary(ctx: RuleContext, flagged: Sequence[Trial]) -> str:
+    count = len(flagged)
+    noun = "trial" if count == 1 else "trials"
+    parts = "; ".join(_short_reason(ctx, t) for t in flagged)
+    if all(unjudged(t) for t in flagged):
+        # No dose range to judge by (review 17 M9): said as such, not as "not adequate".
+        return cards.fit_summary(
+            f"Adequacy not judged for {count} {noun} ({parts}): judge the dose clinically "
+            "before counting failures",
+            f"Adequacy not judged for {count} {noun} ({parts})",
+            f"Adequacy not judged for {count} {noun} ({cards.names(flagged)}): no dose "
+            "range on file",
+        )
+    judged = "not adequate or not judged" if any(map(unjudged, flagged)) else "not adequate"
+    return cards.fit_summary(
+        f"{count} {noun} {judged} ({parts}): review dose and adherence before counting failures",
+        f"{count} {noun} {judged} ({parts}): review before counting as failed",
+        f"{count} antidepressant {noun} {judged} ({cards.names(flagged)}): review dose, "
+        "duration and adherence",
+        f"{count} antidepressant {noun} {judged}: review dose, duration and adherence",
     )
 
 
-def _undocumented_trd_text(ctx: RuleContext) -> tuple[str, str]:
-    """(summary, detail bullet) for TRD on the problem list without the trials to show for it."""
-    finding = ctx.facts.findings_of(FindingKind.TRD)[0]
-    count = len(ctx.facts.failed_trials)
-    onset = f" {finding.onset_phrase}" if finding.onset_phrase else ""
-    if ctx.record.antidepressant_trials():
-        chart = f"{count} adequate failed trial{'' if count == 1 else 's'} in the chart"
-    else:
-        chart = "no antidepressant trial in the chart"
-    summary = cards.fit_summary(
-        f"Treatment-resistant depression on the problem list but {chart}: record the treatment "
-        "history",
-        f"TRD on the problem list but {chart}: record the treatment history",
-    )
-    bullet = (
-        f"- **{finding.display}** ({finding.coding}{onset}) is on the problem list, "
-        f"but the chart documents {chart} (TRD needs "
-        f"{ctx.policy.trd_min_failed_trials}). Record the earlier trials (drug, mg/day, weeks, "
-        "adherence, response) and confirm adherence with the patient or pharmacy before "
-        "escalating; until then no TMS referral is suggested on this basis."
-    )
-    return summary, bullet
+def _bullet(ctx: RuleContext, trial: Trial, then: str = "") -> str:
+    why = "; ".join([*_reason_lines(ctx, trial), *([then] if then else [])])
+    # A start the record does not state is not shown as one (review 6 finding 8), nor the day a
+    # report was entered (recheck 2 of review 16, W2: the reason says "dates not recorded"; the
+    # reported dose is named).
+    head = f"({trial_dates.start_iso(trial)})"
+    if trial_dates.listed_undated(trial):  # its reason names the start not recorded
+        head = f"(listed {trial.start.isoformat()})"
+    if trial_dates.reported_undated(trial):
+        dose = top_dose_text(trial)
+        named = "" if dose == "dose unknown" else f"{dose} "
+        head = f"{named}({trial_dates.entry_text(trial)})"
+    return f"- **{trial.ingredient}** {head}: {why}"
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
@@ -290,48 +298,25 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     mapping = ctx.policy.mapping
     sections: list[str] = []
     summary = ""
+    # Whether the card asks to review a dose or adherence: not of a trial not to retry alone.
+    review = bool(trd or lapsed)
     if trd:
-        summary, bullet = _undocumented_trd_text(ctx)
+        summary, bullet = undocumented_trd_text(ctx)
         sections.append("**Treatment history not in the chart:**\n" + bullet)
     if flagged:
-        count = len(flagged)
-        noun = "trial" if count == 1 else "trials"
-        parts = "; ".join(_short_reason(ctx, t) for t in flagged)
-        if all(unjudged(t) for t in flagged):
-            # No dose range to judge by (review 17 M9): said as such, not as "not adequate".
-            summary = cards.fit_summary(
-                f"Adequacy not judged for {count} {noun} ({parts}): judge the dose clinically "
-                "before counting failures",
-                f"Adequacy not judged for {count} {noun} ({parts})",
-                f"Adequacy not judged for {count} {noun} ({cards.names(flagged)}): no dose "
-                "range on file",
+        # A trial of a drug an active, critical contraindication rules out is not one to review
+        # the dose of: "not to retry", in a section of its own (rules/contraindicated_trials.py).
+        fair, barred = contraindicated_trials.split(ctx, flagged)
+        review = review or bool(fair)
+        summary = _flagged_summary(ctx, fair) if fair else contraindicated_trials.summary(barred)
+        if fair:
+            heading = "Adequacy not judged" if all(map(unjudged, fair)) else "Not a fair test yet"
+            sections.append(f"**{heading}:**\n" + "\n".join(_bullet(ctx, t) for t in fair))
+        if barred:
+            sections.append(
+                "**Not to retry (contraindicated on record):**\n"
+                + "\n".join(_bullet(ctx, b.trial, b.line) for b in barred)
             )
-        else:
-            judged = "not adequate or not judged" if any(map(unjudged, flagged)) else "not adequate"
-            summary = cards.fit_summary(
-                f"{count} {noun} {judged} ({parts}): review dose and adherence before counting "
-                "failures",
-                f"{count} {noun} {judged} ({parts}): review before counting as failed",
-                f"{count} antidepressant {noun} {judged} ({cards.names(flagged)}): review dose, "
-                "duration and adherence",
-                f"{count} antidepressant {noun} {judged}: review dose, duration and adherence",
-            )
-        bullets = []
-        for trial in flagged:
-            why = "; ".join(_reason_lines(ctx, trial))
-            # A start the record does not state is not shown as one (review 6 finding 8), nor
-            # the day a report was entered (recheck 2 of review 16, W2: the reason says "dates
-            # not recorded"; the reported dose is named).
-            head = f"({trial_dates.start_iso(trial)})"
-            if trial_dates.listed_undated(trial):  # its reason names the start not recorded
-                head = f"(listed {trial.start.isoformat()})"
-            if trial_dates.reported_undated(trial):
-                dose = top_dose_text(trial)
-                named = "" if dose == "dose unknown" else f"{dose} "
-                head = f"{named}({trial_dates.entry_text(trial)})"
-            bullets.append(f"- **{trial.ingredient}** {head}: {why}")
-        heading = "Adequacy not judged" if all(map(unjudged, flagged)) else "Not a fair test yet"
-        sections.append(f"**{heading}:**\n" + "\n".join(bullets))
     if lapsed:
         if not summary:
             summary = lapse_summary(ctx, lapsed)
@@ -355,8 +340,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             f"{weeks_text(mapping.refill_gap_weeks)}); "
             f"{cards.fmt_weeks(mapping.possibly_adequate_weeks)} to under "
             f"{weeks_text(mapping.min_adequate_weeks)} is possibly adequate and needs "
-            "review. Ask about missed doses, side effects and cost; confirm the dose taken; record "
-            "intolerance if the drug was stopped for side effects."
+            "review."
+            + (
+                " Ask about missed doses, side effects and cost; confirm the dose taken; record "
+                "intolerance if the drug was stopped for side effects."
+                if review
+                else ""
+            )
         ),
         scores.text,
         cards.guideline_links("canmat2023"),

@@ -343,6 +343,7 @@ def hold_one_click(
                 summary=_after_discharge(rec, stay),
                 suggestions=kept,
                 detail=cards.join_sections(line(rec.topic, held), rec.detail),
+                wants_packet=hold_survival.keeps_packet(rec, held),
             )
         )
     return result

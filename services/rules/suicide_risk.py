@@ -55,6 +55,7 @@ from services import (
     cards,
     pathway_contraindications,
     suggestions,
+    suicide_today,
     suicide_urgency,
     tables,
     tms_gate,
@@ -88,20 +89,8 @@ __all__ = [
 TOPIC = "suicide-risk"
 # The pathway option (data/pathway_options.csv) the acute-risk treatments name beside ECT.
 _ESKETAMINE = "esketamine"
-# Each level's urgency (data/suicide_urgency.csv gives its indicator, priority and label).
-_URGENCY = {
-    SuicideLevel.UNASSESSED: suicide_urgency.ASSESS_TODAY,
-    SuicideLevel.HIGH: suicide_urgency.ASSESS_TODAY_HIGH,
-    SuicideLevel.FOUND: suicide_urgency.REVIEW_FINDING,
-    # An older answer re-screened negative since: the assessment is still owed, not today's.
-    SuicideLevel.RESCREENED: suicide_urgency.RECORD_ASSESSMENT,
-    # An item 9 answer that could not be read: a warning, not critical. Nothing on record says it
-    # is positive (most answers are 0), the first step is a look at the chart, and a critical card
-    # for every mis-coded answer would wear down the one card that must never be dismissed
-    # (acute_risk module docstring). It still may not sit as a data-gap footnote (finding 3).
-    SuicideLevel.UNREAD: suicide_urgency.CHECK_CHART,
-    SuicideLevel.ASSESSED: suicide_urgency.REASSESS_AT_VISITS,
-}
+# Each level's urgency: services/suicide_today.py (the hold reads the same map).
+_URGENCY = suicide_today.LEVEL_URGENCY
 
 
 def _same_record(check: RiskCheck, event: RiskEvent) -> bool:
@@ -144,20 +133,8 @@ def _detail(
     no_esketamine = pathway_contraindications.why_not(ctx.facts, _ESKETAMINE)
     # What the age rows say of ECT and esketamine below 18, said where either is spoken of.
     young = suicide_risk_young.age_line(ctx)
-    if signal.acute and ctx.facts.tms.only_acute:
-        # Issue 11 item 8: the patient otherwise meets the TMS criteria, so say here (the card
-        # that is always shown while the risk is acute) what comes instead.
-        # Below an age ECT or esketamine is left out too (suicide_risk_young, s25 RK1 extra).
-        alternatives = tms_gate.line(
-            suicide_risk_young.row_key(ctx, "suicide-risk", no_esketamine=bool(no_esketamine))
-        )
-        # "Otherwise met" only when the payer rule set the TMS card judges by is met as well
-        # (audit 15 W1: two SSRIs of one class and no psychotherapy meet the clinic's count but
-        # not L37086, and the TMS card on the same chart says "not met"); else the line claims
-        # nothing about the criteria.
-        met = evaluate_payer_criteria(ctx.record, ctx.facts, ctx.policy).met
-        claim = "the TMS criteria are otherwise met. " if met else ""
-        sections.append("**Not TMS now:** " + claim + _until_assessed(signal) + alternatives + ".")
+    if suicide_today.holds(signal, discharge) and ctx.facts.tms.only_acute:
+        sections.append(not_tms_line(ctx, signal.level is SuicideLevel.HIGH))
     elif (
         signal.acute
         and ctx.facts.active
@@ -190,13 +167,33 @@ def _detail(
     return cards.join_sections(*sections)
 
 
-def _until_assessed(signal: SuicideSignal) -> str:
+def not_tms_line(ctx: RuleContext, found_high: bool) -> str:
+    """ "Not TMS now: ..." while the card's ask holds TMS (services/suicide_today.py) and the
+    patient otherwise meets the TMS criteria (issue 11 item 8): said here, on the card that is
+    always shown while the risk is acute, with what comes instead. Below an age ECT or
+    esketamine is left out too (suicide_risk_young, s25 RK1 extra). `found_high`: an assessment
+    found high risk, so no assessment comes first."""
+    no_esketamine = pathway_contraindications.why_not(ctx.facts, _ESKETAMINE)
+    alternatives = tms_gate.line(
+        suicide_risk_young.row_key(ctx, "suicide-risk", no_esketamine=bool(no_esketamine))
+    )
+    # "Otherwise met" only when the payer rule set the TMS card judges by is met as well
+    # (audit 15 W1: two SSRIs of one class and no psychotherapy meet the clinic's count but
+    # not L37086, and the TMS card on the same chart says "not met"); else the line claims
+    # nothing about the criteria.
+    met = evaluate_payer_criteria(ctx.record, ctx.facts, ctx.policy).met
+    claim = "the TMS criteria are otherwise met. " if met else ""
+    return "**Not TMS now:** " + claim + _until_assessed(found_high) + alternatives + "."
+
+
+def _until_assessed(found_high: bool) -> str:
     """What comes before the acute-risk treatments (ECT, esketamine) on the card: nothing once an
-    assessment found high risk; before any assessment (UNASSESSED) the assessment is the step
-    today, so they are named as what follows if it finds acute risk (review 19, b03: "Treatment
-    while the risk is acute" stood under an item 9 = 1 nobody had assessed yet). The safer
-    reading keeps them on the card, named: the assessment may find acute risk today."""
-    if signal.level is SuicideLevel.UNASSESSED:
+    assessment found high risk; before any assessment (an unassessed signal, or a discharge
+    nobody assessed since) the assessment is the step today, so they are named as what follows
+    if it finds acute risk (review 19, b03: "Treatment while the risk is acute" stood under an
+    item 9 = 1 nobody had assessed yet). The safer reading keeps them on the card, named: the
+    assessment may find acute risk today."""
+    if not found_high:
         return "The risk assessment comes first; if it finds acute risk: "
     return ""
 
@@ -295,7 +292,14 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
         if discharge is None:
             return None
         quantity = means_restriction_line(drafted) if ctx.hook != "patient-view" else None
-        return suicide_risk_discharge.card(ctx, discharge, quantity)
+        # The discharge holds TMS while nobody assessed it (services/suicide_today.py): say so
+        # here, as the signal's card does, when TMS would otherwise be the next step.
+        not_tms = (
+            not_tms_line(ctx, found_high=False)
+            if suicide_today.discharge_holds(discharge) and ctx.facts.tms.only_acute
+            else ""
+        )
+        return suicide_risk_discharge.card(ctx, discharge, quantity, not_tms)
     # An assessed signal beside a discharge no assessment followed: the discharge sets the
     # card (warning, assess today), the signal's lines stay in the detail.
     owed = (

@@ -34,53 +34,26 @@ not already name ECT (the acute-risk treatment line does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-
-from fhir_mapping.record import Admission, PatientRecord
 from services import cards, suggestions, suicide_urgency, tables
 from services.card_format import plural, record_cite
-from services.policy import Policy
+from services.psychiatric_discharge import Discharge, recent_discharge
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.risk_evidence import _checks
-from services.risk_signal import RiskCheck
 from services.rules.context import RuleContext
 
+# Discharge and recent_discharge live in services/psychiatric_discharge.py (the hold reads them
+# too: services/suicide_today.py); their names stay importable from here.
+__all__ = [
+    "TOPIC",
+    "Discharge",
+    "card",
+    "indicator",
+    "recent_discharge",
+    "section",
+    "suggestion",
+    "summary",
+]
+
 TOPIC = "suicide-risk"
-
-
-@dataclass(frozen=True, slots=True)
-class Discharge:
-    """A recent psychiatric discharge and the assessment that followed it, if any."""
-
-    admission: Admission
-    until: date  # the last day of the post-discharge period
-    assessed: RiskCheck | None  # the latest documented assessment on or after discharge
-
-    @property
-    def head(self) -> str:
-        """ "discharged 2025-05-09 after a psychiatric admission (F33.2)" """
-        code = f" ({self.admission.code})" if self.admission.code else ""
-        return (
-            f"discharged {self.admission.discharged.isoformat()} after a psychiatric "
-            f"admission{code}"
-        )
-
-
-def recent_discharge(record: PatientRecord, policy: Policy) -> Discharge | None:
-    """The latest psychiatric discharge within the post-discharge period, or None."""
-    if not record.admissions:
-        return None
-    latest = record.admissions[-1]
-    days = policy.suicide_post_discharge_days
-    if (record.as_of - latest.discharged).days > days:
-        return None
-    checks = _checks(record, latest.discharged)
-    return Discharge(
-        latest,
-        latest.discharged + timedelta(days=days),
-        max(checks, key=lambda c: c.day) if checks else None,
-    )
 
 
 def section(discharge: Discharge, ctx: RuleContext, *, ect: bool) -> str:
@@ -145,7 +118,7 @@ def suggestion(ctx: RuleContext, discharge: Discharge) -> Suggestion | None:
     """A same-day structured assessment, citing the Encounter; None once one is on record."""
     if discharge.assessed is not None:
         return None
-    urgency = suicide_urgency.urgency(_urgency(discharge))
+    urgency = suicide_urgency.urgency(discharge.urgency)
     cssrs = tables.order_code("cssrs-screener")
     resource = None
     if ctx.patient_id is not None:
@@ -161,30 +134,26 @@ def suggestion(ctx: RuleContext, discharge: Discharge) -> Suggestion | None:
     return suggestions.create(urgency.label_for(ward=False), resource, recommended=True)
 
 
-def _urgency(discharge: Discharge) -> str:
-    """Assess today until an assessment followed the discharge, then reassess at each visit."""
-    if discharge.assessed is None:
-        return suicide_urgency.ASSESS_TODAY
-    return suicide_urgency.REASSESS_AT_VISITS
-
-
 def indicator(discharge: Discharge) -> Indicator:
-    return suicide_urgency.urgency(_urgency(discharge)).indicator
+    return suicide_urgency.urgency(discharge.urgency).indicator
 
 
 def card(
-    ctx: RuleContext, discharge: Discharge, quantity: str | None = None
+    ctx: RuleContext, discharge: Discharge, quantity: str | None = None, not_tms: str = ""
 ) -> Recommendation | None:
     """The card of a recent discharge when no other suicide-risk signal is current (module
     docstring); None at the order hooks once an assessment followed the discharge. `quantity`:
     the order hooks' line on a drafted drug dangerous in overdose (rules/suicide_risk.py), first
-    as on the signal's card: the post-discharge period is a time of raised risk too."""
+    as on the signal's card: the post-discharge period is a time of raised risk too. `not_tms`: the
+    "Not TMS now" line (rules/suicide_risk.py) while the discharge holds TMS."""
     if discharge.assessed is not None and ctx.hook != "patient-view":
         return None
     found = suggestion(ctx, discharge)
     detail = cards.join_sections(
         quantity or "",
-        section(discharge, ctx, ect=True),
+        # The "Not TMS now" line names ECT after a hospitalised episode already.
+        section(discharge, ctx, ect=not not_tms),
+        not_tms,
         "Item 9 alone is not a risk assessment, and a 0 does not rule risk out.",
         cards.guideline_links("chung2017", "cssrs"),
     )

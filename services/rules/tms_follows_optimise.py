@@ -12,7 +12,8 @@ citalopram), the TMS card said the held step as the next one: "raise sertraline 
 beside "review the QTc first, then add an adjunct to citalopram". It now leads with the step
 that settles the hold, in the optimise card's words (hold_words.steps: "check the sodium first",
 "review the QTc first"), and its detail says the held step waits too. The referral stays not
-recommended (it was already, for the step it waited on) and one click: it orders no drug.
+recommended and not one click (services/hold_survival.py: a step hold takes it off until the
+step is on record); its line names the step the summary now leads with.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def _led(rec: Recommendation, waits: _Waits, reasons: list[str], said: list[str]
         f"**The {held} waits too:** the optimise card holds {waits.what} "
         f"({'; '.join(reasons)}): {said[0]} first."
     )
-    detail = rec.detail.replace(waits.anchor, f"{waits.anchor}\n\n{line}", 1)
-    if detail == rec.detail:
-        detail = cards.join_sections(line, rec.detail)
+    # The step hold's line (hold_survival.step_held) names the step the summary now leads with.
+    base = rec.detail.replace(f'"{waits.firsts[0]}" first', f'"{said[0]}" first', 1)
+    detail = base.replace(waits.anchor, f"{waits.anchor}\n\n{line}", 1)
+    if detail == base:
+        detail = cards.join_sections(line, base)
     return screen.with_fields(rec, summary=summary, detail=detail)

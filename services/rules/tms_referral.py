@@ -44,6 +44,7 @@ from fhir_mapping.record import AdherenceStatus
 from services import (
     cards,
     data_gaps,
+    hold_survival,
     pathway_options,
     preliminary_phq9,
     suggestions,
@@ -229,7 +230,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Acute risk first (issue 11 item 8): with an acute suicide-risk signal, psychotic features or
     # catatonia TMS is not the next step (the optimise card names ECT / esketamine instead). Checked
     # here as well as in the eligibility, so no change to the TMS criteria can bring it back.
-    if not facts.tms.eligible or tms_gate.blocks_tms(facts.suicide, ctx.record):
+    if not facts.tms.eligible or tms_gate.blocks_tms(facts.suicide, ctx.record, ctx.policy):
         return None
     evaluation = evaluate_payer_criteria(ctx.record, facts, ctx.policy)
     met = evaluation.met
@@ -244,23 +245,21 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # clinic counts intolerance), said as what it is.
     counted = facts.tms_trials
     payer = "" if met else f"; {unmet_words(ctx.policy)}"
-    counted_named, counted_plain = _counted(
-        counted, ctx.record
-    )  # said in the summary and the referral
+    counted_named, counted_plain = _counted(counted, ctx.record)  # summary and referral
     safety_items = tms_safety_items(ctx) if facts.tms_cautions else ""
     # A partial response on the antidepressant still running (audit 17 W3): CANMAT 2023 para 190
     # puts an adjunct to it first, as the optimise card does; the referral stays on the card (the
-    # course counts: partial_adjunct_line) but is no longer the recommended step.
+    # course counts: partial_adjunct_line), as text until the adjunct is added (step_held below).
     # Not once an adjunct was added to it (recheck 17-2 W1: para 190's step was taken).
     partial = awaiting_adjunct(ctx)
-    first = f"an adjunct to {cards.names(partial)} first, then " if partial else ""
-    first_short = "an adjunct first, then " if partial else ""
     # A check the optimise card holds its next step for (tms_referral_held.py: a stale PHQ-9,
     # item 9 unknown, a dose to raise first...): said in the summary, before the referral, in
-    # place of the adjunct step (the detail keeps that line).
+    # place of the adjunct step (the detail keeps that line). The referral is not one click
+    # until the step is done (services/hold_survival.py: a step hold).
     held = tms_referral_held.held(ctx)
-    if held is not None:
-        first = first_short = f"{held.first} first, then "
+    step = held.first if held else (f"an adjunct to {cards.names(partial)}" if partial else "")
+    first = f"{step} first, then " if step else ""
+    first_short = "an adjunct first, then " if partial and not held else first
     # A TMS safety item (a pacemaker) is why the referral waits on a screen and why the criteria
     # are not met: the summary names it (review 19 D2, chart k02: only the detail did). It gives
     # way after the payer's name and before nothing else.
@@ -363,7 +362,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # follows (policy.tms_min_failed_trials: its TRD definition), linked once (on a screen whose
     # optimise card has it as its source, named only: services/screen.py).
     links = cards.guideline_links("canmat2023", linked=body)
-    return cards.make(
+    card = cards.make(
         TOPIC,
         summary=summary,
         detail=cards.join_sections(body, links),
@@ -398,3 +397,4 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             *((suggestions.create(ORDER_ONLY_LABEL, sent_alone(resource)),) if resource else ()),
         ),
     )
+    return hold_survival.step_held(card, step) if step else card

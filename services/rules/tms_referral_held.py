@@ -5,9 +5,26 @@ TMS referral").
 
 How a hold is said: the summary names it ("repeat the PHQ-9 first, then consider TMS referral",
 as a partial response's "an adjunct to venlafaxine first, then consider TMS referral" does),
-the detail says why, and the referral is not marked recommended. It stays one click: a
-referral orders no drug and adds no means of overdose (optimize/suicide_hold.py), the TMS
-service does its own intake, and a clinician who has settled the check today loses nothing.
+the detail says why, and the referral is not marked recommended, nor one click (review s26 RN
+finding 6: it stayed one click on all 77 such cards while the optimise card held its drugs for
+the same check): a step hold takes it off until the step is on record, as for every hold
+(services/hold_survival.py, data/hold_survival.csv); the card names it ("**Not one click yet:**
+Refer for TMS evaluation; this card puts "ask item 9" first ..."). The same holds for a partial
+response's adjunct (tms_referral.py) and for the optimise card's hold on the step the referral
+waits for ("check the sodium first", "review the QTc first": tms_follows_optimise.py).
+
+Why withhold the one-click, when a TMS referral is an evaluation, not a treatment (the safer
+choice, decided per kind of step): a one-click is the card's own endorsement of the next act,
+and the card says that act comes second. Item 9 never asked or not readable, or a possible
+suicide signal of unconfirmed subject, may be the acute risk that makes TMS not the next step
+(payer policies exclude it; ../shared/clinical/REFERENCE.md 0.6: suicide risk before any TMS
+suggestion); a stale or disputed severity, an ECT outcome not recorded, or a trial not measured
+yet means the referral would quote a depression that may not be the current one; a dose to
+raise (or a level, sodium or QTc that holds the raise), a finding the diagnosis review settles,
+or a partial response's adjunct are the steps CANMAT 2023 puts before the next line (paras
+184-190). The cost is one manual order for a clinician who has done the step today; the card
+names the referral, keeps its summary one link away, and offers it again once the step is on
+record.
 
 Each hold, and why it holds the referral (the safer choice for the patient each time):
 - A PHQ-9 of unconfirmed subject that would be a suicide signal (services/unconfirmed_signal.py):

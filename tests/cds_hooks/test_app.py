@@ -392,7 +392,9 @@ def test_override_without_reason_does_not_snooze(client: TestClient, fake: FakeS
 
 
 def test_unsnoozable_topics_are_never_snoozed(client: TestClient, fake: FakeServices) -> None:
-    fake.recommendations = (_rec("suicide-risk", indicator=Indicator.CRITICAL, snoozable=False),)
+    fake.recommendations = (
+        _rec("suicide-risk", indicator=Indicator.CRITICAL, topic_snoozable=False),
+    )
     card = client.post("/cds-services/trd-patient-view", json=_body()).json()["cards"][0]["uuid"]
     client.post("/cds-services/trd-patient-view/feedback", json=_feedback(card))
     assert (

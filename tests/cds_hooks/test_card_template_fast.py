@@ -18,6 +18,7 @@ import pytest
 from pydantic import ValidationError
 
 from cds_hooks import cards as cards_module
+from cds_hooks.card_stand_in import STAND_IN_DISPLAY
 from cds_hooks.cards import attaches_document, card_template, to_card
 from cds_hooks.models.card import Card, prune
 from cds_hooks.offline import evaluate_document
@@ -188,16 +189,25 @@ def test_a_summary_over_the_limit_is_shortened_as_the_model_path_does_on_a_known
     ids=["empty-summary", "unknown-indicator", "empty-label", "delete-without-id", "no-display"],
 )
 def test_an_invalid_card_raises_as_before(change: dict[str, Any]) -> None:
+    """The build itself (`_template`) rejects it as the model does; `card_template` answers with
+    the stand-in (cds_hooks/card_stand_in.py: one card not built never costs the others), and the
+    invalid shape is never trusted."""
     tms = _tms()
     card_template(tms)
+    trusted = set(cards_module._checked)
     bad = dataclasses.replace(tms, **change)
     with pytest.raises(ValidationError) as before:
         model_body(bad)
     with pytest.raises(ValidationError) as now:
-        card_template(bad)
+        cards_module._template(bad)
     assert [e["type"] for e in now.value.errors()] == [e["type"] for e in before.value.errors()]
-    with pytest.raises(ValidationError):  # and again: an invalid shape is never trusted
-        card_template(bad)
+    for _ in range(2):  # and again: an invalid shape is never trusted
+        template = card_template(bad)
+        assert template.stand_in
+        assert template.body["summary"].startswith("A card could not be built (topic tms-referral)")
+        # Only the stand-in's own (valid) shape is added: (indicator, detail?, url, code,
+        # system, display, ...).
+        assert {shape[5] for shape in cards_module._checked - trusted} <= {STAND_IN_DISPLAY}
 
 
 def test_a_plain_string_indicator_fails_as_before() -> None:
@@ -205,7 +215,8 @@ def test_a_plain_string_indicator_fails_as_before() -> None:
     with pytest.raises(AttributeError):
         model_body(bad)
     with pytest.raises(AttributeError):
-        card_template(bad)
+        cards_module._template(bad)
+    assert card_template(bad).stand_in
 
 
 @pytest.mark.parametrize(

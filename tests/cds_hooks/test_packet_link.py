@@ -14,15 +14,14 @@ from fastapi.testclient import TestClient
 
 from cds_hooks import runner as runner_module
 from cds_hooks.app import create_app
-from cds_hooks.cards import (
+from cds_hooks.card_links import (
     PACKET_LINK_LABEL,
     TIMELINE_LINK_LABEL,
-    card_template,
     new_uuids,
     packet_link,
     timeline_link,
-    to_card,
 )
+from cds_hooks.cards import card_template, to_card
 from cds_hooks.cli import main
 from cds_hooks.config.settings import ConfigError, load_settings
 from services.evaluation import Evaluation, HookInput

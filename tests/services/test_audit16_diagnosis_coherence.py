@@ -129,7 +129,11 @@ def test_severity_coded_for_this_episode_is_scored_and_named() -> None:
     # F33.2 coded at an admission 14 days before the PHQ-9 of 18: the same measurement interval
     # (Policy.mbc_interval_days), so the clinician's rating grades it (the safer, higher stage).
     # An older code is named instead (tests/services/test_minors20.py, review 19 b01).
-    stage = line_with(_by_topic("e03_inpatient_admission_last_month")[TMS], "**Maudsley staging**")
+    # Read on the optimise card: the discharge nobody assessed since holds TMS (review s26 RK2
+    # finding 2), so no TMS card speaks here.
+    stage = line_with(
+        _by_topic("e03_inpatient_admission_last_month")[OPTIMISE], "**Maudsley staging**"
+    )
     assert "Severity 4 (severe without psychosis; coded F33.2);" in stage
 
 

@@ -26,6 +26,7 @@ import pytest
 
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, by_topic
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -46,7 +47,9 @@ _cards = _at.cards
 
 
 def test_a_merged_record_holds_every_one_click_and_says_so_first() -> None:
-    cards = _cards(_review("e02_patient_link_replaced_by"))
+    # Item 9 answered: with it unrecorded the TMS card puts "ask item 9" first and its referral
+    # is not one click already (review s26 RN finding 6), leaving the merge nothing to hold.
+    cards = _cards(answered(_review("e02_patient_link_replaced_by")))
     assert cards
     assert all(not c.get("suggestions") for c in cards)
     first = cards[0]
@@ -77,7 +80,7 @@ def test_a_merged_record_holds_the_order_hook_cards_too() -> None:
 
 
 def test_the_surviving_record_keeps_its_one_clicks() -> None:
-    doc = _review("e02_patient_link_replaced_by")
+    doc = answered(_review("e02_patient_link_replaced_by"))  # no "ask item 9" step first
     doc["prefetch"]["patient"]["link"][0]["type"] = "replaces"  # this record is the survivor
     doc["prefetch"]["patient"]["active"] = True
     cards = by_topic(_cards(doc))
@@ -89,7 +92,8 @@ def test_the_surviving_record_keeps_its_one_clicks() -> None:
 
 
 def test_a_withheld_problem_list_gives_no_seizure_clearance_and_no_recommended_referral() -> None:
-    tms = by_topic(_cards(_leftover("conditions_withheld_patient_view")))[TMS]
+    # Item 9 answered: no step first, so the referral is offered, not recommended.
+    tms = by_topic(_cards(answered(_leftover("conditions_withheld_patient_view"))))[TMS]
     detail = tms["detail"]
     assert "No epilepsy/seizure disorder" not in detail
     assert (
@@ -111,7 +115,12 @@ def test_a_complete_problem_list_keeps_the_clearance_and_the_recommended_referra
     # adjuncts are held), never the problem list.
     assert "**Referral not marked recommended until item 9 is known:**" in tms["detail"]
     assert "problem list" not in tms["detail"].split("**Referral not marked")[1]
-    assert tms["suggestions"][0].get("isRecommended") is None
+    # ... which the card puts first: the referral is not one click until it is asked (review
+    # s26 RN finding 6).
+    assert "suggestions" not in tms
+    assert tms["detail"].startswith(
+        '**Not one click yet:** Refer for TMS evaluation; this card puts "ask item 9" first'
+    )
 
 
 # --- M1: an MAOI order of unconfirmed subject -------------------------------------------------------

@@ -9,11 +9,10 @@ of "assess suicide risk today", and which one-clicks survive a hold.
   months; assess today" was a warning while "PHQ-9 item 9 = 1 ...: complete a suicide risk
   assessment today" was critical. One table (services/data/suicide_urgency.csv) gives each
   urgency its indicator, priority and label: assess today is critical on both, with one label.
-- Finding 6 (in part): the ED hold dropped the TSH a stay kept, by a topic list of its own. One
-  table (services/data/hold_survival.csv) now decides per setting hold and kind of proposal; the
-  ED/ward TSH difference is kept, with its reason. The TMS card's "ask item 9 first, then
-  consider TMS referral" still keeps its one-click referral (pinned below as it is: the step
-  hold is left for a follow-up, branch s26-nb-step).
+- Finding 6: the TMS card's "ask item 9 first, then consider TMS referral" kept the one-click
+  referral while the optimise card held its drugs for the same step; the ED hold dropped the
+  TSH a stay kept, by a topic list of its own. One table (services/data/hold_survival.csv) now
+  decides per hold and kind of proposal; the ED/ward TSH difference is kept, with its reason.
 
 Charts: tests/services/card_rail26_charts/ (copies of earlier review charts, renamed: Epic /
 US Core shaped requests, every prefetch key).
@@ -102,6 +101,12 @@ def test_an_unassessed_recent_psychiatric_discharge_is_critical_as_item9_is() ->
     assert _labels(card) == [today.label]
     resource = card["suggestions"][0]["actions"][0]["resource"]
     assert resource["priority"] == today.priority == "asap"
+    # The same ask holds the same things as every other "assess today" (review s26 RK2 finding
+    # 2; services/suicide_today.py): no one-click adjunct, no TMS card until it is done.
+    optimise = _card(cards, "optimize-switch-augment")
+    assert "suicide risk assessment first" in optimise["summary"]
+    assert not any(label.startswith("Propose adjunctive") for label in _labels(optimise))
+    assert "tms-referral" not in _topics(cards)
 
 
 def test_the_urgency_table_gives_assess_today_critical_and_one_label() -> None:
@@ -121,16 +126,18 @@ def test_the_urgency_table_gives_assess_today_critical_and_one_label() -> None:
 # Finding 6: one rule for which one-clicks survive a hold.
 
 
-def test_the_tms_referral_still_keeps_its_one_click_while_its_card_puts_item9_first() -> None:
-    """Left as it is here (module docstring): the optimise card holds its drugs for the step,
-    the TMS card keeps its referral one click; the TSH is kept by both."""
+def test_the_tms_referral_is_not_one_click_while_its_card_puts_item9_first() -> None:
     cards = _cards(_chart("item9_not_recorded_tms_waits"))
     optimise = _card(cards, "optimize-switch-augment")
     tms = _card(cards, "tms-referral")
     assert "raise held (PHQ-9 item 9 not recorded, ask it first)" in optimise["summary"]
     assert _labels(optimise) == []
     assert "ask item 9 first, then consider TMS referral" in tms["summary"]
-    assert _labels(tms)[0] == "Refer for TMS evaluation"
+    assert _labels(tms) == []
+    assert tms["detail"].startswith(
+        '**Not one click yet:** Refer for TMS evaluation; this card puts "ask item 9" first'
+    )
+    # The TSH of the diagnosis review is how a first step is done: no step holds it.
     assert _labels(_card(cards, "diagnosis-review")) == ["Order TSH"]
 
 
@@ -186,13 +193,13 @@ def test_the_hold_table_decides_every_hold_and_kind_and_safety_cards_keep_theirs
         rows = list(csv.DictReader(f))
     pairs = {(r["hold"], r["kind"]) for r in rows}
     kinds = {"drug", "referral", "lab", "scale", "assessment", "removal"}
-    assert pairs == {(h, k) for h in ("inpatient", "ed") for k in kinds}
+    assert pairs == {(h, k) for h in ("step", "inpatient", "ed") for k in kinds}
     assert all(r["source"] for r in rows)
     tsh = _proposal(_request("3016-3", LOINC))
     assert hold_survival.survives(hold_survival.INPATIENT, "diagnosis-review", tsh)
     assert not hold_survival.survives(hold_survival.ED, "diagnosis-review", tsh)
     drug = _proposal({"resourceType": "MedicationRequest"})
-    for hold in (hold_survival.INPATIENT, hold_survival.ED):
+    for hold in (hold_survival.STEP, hold_survival.INPATIENT, hold_survival.ED):
         assert not hold_survival.survives(hold, "optimize-switch-augment", drug)
         # A safety card's proposal (a lower dose for an older adult) is never deferred.
         assert hold_survival.survives(hold, "dose-above-age-limit", drug)

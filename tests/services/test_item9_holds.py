@@ -134,9 +134,16 @@ def test_an_unanswered_item_9_holds_the_drug_one_clicks_and_says_why() -> None:
     proposed = _drug_one_clicks(_card(_evaluate(s), OPTIMISE))
     assert proposed
     assert first.endswith(f"not one click until then: {'; '.join(proposed)}.")
-    # Referrals are not held: the TMS referral card keeps its one-click referral.
+    # The TMS card puts the same step first ("ask item 9 first, then consider TMS referral"):
+    # its referral is not one click either, and is named (review s26 RN finding 6).
     tms = _card(result, "tms-referral")
-    assert tms.suggestions and all(s.actions for s in tms.suggestions)
+    assert "ask item 9 first, then consider TMS referral" in tms.summary
+    assert tms.suggestions == ()
+    assert tms.detail.startswith(
+        '**Not one click yet:** Refer for TMS evaluation; this card puts "ask item 9" first'
+    )
+    # Without the panel nothing comes first: the referral is one click.
+    assert _card(_evaluate(s), "tms-referral").suggestions
 
 
 def test_item_9_answered_0_keeps_the_drug_one_clicks() -> None:

@@ -199,7 +199,9 @@ def test_the_order_hook_raises_no_tms_card_during_a_stay(name: str) -> None:
 
 
 def test_the_order_hook_keeps_the_referral_when_no_stay_is_in_progress() -> None:
-    doc = _chart("stay_medical_order_select_bupropion")
+    # Item 9 answered: unrecorded, it comes first and the referral waits for it (review s26 RN
+    # finding 6), whatever the stay.
+    doc = answered(_chart("stay_medical_order_select_bupropion"))
     stay = _stay(doc)
     stay["status"] = "finished"
     stay["period"]["end"] = "2025-06-01T12:00:00-05:00"

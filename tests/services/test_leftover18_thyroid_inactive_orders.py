@@ -142,7 +142,9 @@ INACTIVE_LINE = (
 
 
 def test_an_inactive_patient_holds_every_one_click_and_says_so_first() -> None:
-    cards = _cards(_chart("e02b_patient_inactive_no_link"))
+    # Item 9 answered, so a one-click is there to hold (unrecorded, it comes first on both
+    # cards and nothing is one click already: review s26 RN finding 6).
+    cards = _cards(answered(_chart("e02b_patient_inactive_no_link")))
     assert cards
     assert all(not c.get("suggestions") for c in cards)
     first = cards[0]
@@ -245,7 +247,9 @@ def _staging(card: Doc) -> str:
 def test_the_tms_summary_for_a_partial_responder_reads_as_a_sequence() -> None:
     tms = by_topic(_cards(_chart("c01_partial_response_40pct")))[TMS]
     assert "an adjunct first, then consider TMS referral" in tms["summary"]
-    assert not any(s.get("isRecommended") for s in tms["suggestions"])
+    # ... and the referral waits for the adjunct: named, not one click (review s26 RN finding 6).
+    assert "suggestions" not in tms
+    assert '; this card puts "an adjunct to venlafaxine" first' in tms["detail"]
 
 
 def test_the_staging_line_says_partial_response_not_failed() -> None:

@@ -153,6 +153,10 @@ def test_a_level_of_1_4_with_lisinopril_is_a_warning_card_with_level_date_and_do
 def test_at_or_above_the_labels_toxicity_line_it_is_critical() -> None:
     card = _cards(_review_chart(1.5))[TOPIC]
     assert card.indicator is Indicator.CRITICAL
+    # A critical card is never snoozed, whatever its topic (review s26 RK2 finding 3); the same
+    # topic's warning at 1.4 mmol/L still can be.
+    assert card.snoozable is False and card.topic_snoozable is True
+    assert _cards(_review_chart(1.4))[TOPIC].snoozable is True
     assert "(at or above 1.5, toxicity risk)" in card.summary
     assert "hold" in card.summary
     assert "at or above 1.5 mmol/L, where the lithium label puts a greater risk" in card.detail

@@ -690,15 +690,21 @@ def test_lamotrigine_alone_is_not_antimanic_cover_for_an_antidepressant() -> Non
 # --- item 16: referrals are referrals --------------------------------------------------------------
 
 
+# Item 9 answered (0): with none on record the TMS card puts "ask item 9" first and its referral
+# is not one click (review s26 RN finding 6), so there would be no proposal to read here.
+def _trd_item9_answered() -> PatientRecord:
+    return f.trd_record(scores=(f.score(17, date(2024, 5, 20), item9=0),))
+
+
 def test_tms_and_ect_proposals_are_referrals_not_treatment_cpt_codes() -> None:
-    tms = {r.topic: r for r in patient_view(f.trd_record(), Policy())}["tms-referral"]
+    tms = {r.topic: r for r in patient_view(_trd_item9_answered(), Policy())}["tms-referral"]
     resource, order_only = proposals(tms)  # with its summary attached, and alone
     assert codes(resource) == codes(order_only) == [("http://snomed.info/sct", "183524004")]
     assert resource["code"]["coding"][0]["display"] == "Referral to psychiatry service"
     assert "transcranial magnetic stimulation (TMS) evaluation" in resource["code"]["text"]
     everything_proposed = [
         c
-        for rec in patient_view(f.trd_record(), Policy())
+        for rec in patient_view(_trd_item9_answered(), Policy())
         for r in proposals(rec)
         for c in codes(r)
     ]
@@ -714,7 +720,7 @@ def test_tms_and_ect_proposals_are_referrals_not_treatment_cpt_codes() -> None:
 def test_an_accepted_tms_referral_read_back_stops_the_next_proposal() -> None:
     """The accepted proposal comes back coded as a psychiatry referral with TMS in its text: it is
     read as a TMS referral, so the TMS card is not proposed again."""
-    tms = {r.topic: r for r in patient_view(f.trd_record(), Policy())}["tms-referral"]
+    tms = {r.topic: r for r in patient_view(_trd_item9_answered(), Policy())}["tms-referral"]
     proposal, _order_only = proposals(tms)
     signed = {
         **proposal,

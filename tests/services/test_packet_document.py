@@ -34,6 +34,12 @@ POLICY = Policy()
 HTML = "<!doctype html><p>summary</p>"
 
 
+def trd_record() -> PatientRecord:
+    """f.trd_record with item 9 answered (0): with none on record the TMS card puts "ask item 9"
+    first and its referral is not one click (review s26 RN finding 6), nothing to attach to."""
+    return f.trd_record(scores=(f.score(17, date(2024, 5, 20), item9=0),))
+
+
 def tms_card(record: PatientRecord) -> Recommendation:
     rec = tms_referral.rule(ctx(record))
     assert rec is not None
@@ -92,7 +98,7 @@ def test_the_codes_come_from_a_table_with_sources() -> None:
 
 
 def test_the_tms_referral_creates_the_request_and_its_summary_together() -> None:
-    record = f.trd_record()  # built once: the factories number their resources
+    record = trd_record()  # built once: the factories number their resources
     rec = tms_card(record)
     suggestion, _order_only = rec.suggestions
     request_action, document_action = suggestion.actions
@@ -121,17 +127,17 @@ def test_the_tms_referral_creates_the_request_and_its_summary_together() -> None
 
 
 def test_attaching_changes_nothing_else_of_the_referral() -> None:
-    record = f.trd_record()
+    record = trd_record()
     rec = tms_card(record)
     suggestion, _order_only = rec.suggestions
     request = suggestion.actions[0].resource
     assert request is not None
     without = {k: v for k, v in request.items() if k != "supportingInfo"}
-    plain = create("Refer for TMS evaluation", without)
+    plain = create("Refer for TMS evaluation", without, recommended=True)
     again = attach_packet(plain, record, derive_facts(record, POLICY), POLICY)
     assert again.actions[0].resource == request
     assert again.actions[1].resource == suggestion.actions[1].resource
-    assert (again.label, again.is_recommended) == (suggestion.label, False)
+    assert (again.label, again.is_recommended) == (suggestion.label, True)
 
 
 def test_nothing_is_attached_without_a_request_to_attach_it_to() -> None:
@@ -171,7 +177,7 @@ def test_the_referral_is_also_offered_alone_for_an_ehr_that_creates_no_documents
 
 
 def test_without_a_patient_id_there_is_one_suggestion_and_nothing_to_create() -> None:
-    record = f.trd_record()
+    record = trd_record()
     no_patient = dataclasses.replace(record, patient=dataclasses.replace(record.patient, id=None))
     rec = tms_card(no_patient)
     (suggestion,) = rec.suggestions

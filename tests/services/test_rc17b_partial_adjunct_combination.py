@@ -146,11 +146,11 @@ def test_score_taken_on_two_running_antidepressants_is_the_combinations(
         ("rc17b_lb08_tsh_12_free_t4_normal", "before the diagnosis review** (TSH high 12"),
     ],
 )
-def test_referral_not_recommended_while_drug_one_clicks_wait_for_a_check(
-    name: str, why: str
-) -> None:
+def test_referral_not_one_click_while_drug_one_clicks_wait_for_a_check(name: str, why: str) -> None:
     tms = _topic(_cards(name, item9_answered=True), TMS)
-    assert not _referral_recommended(tms)
+    # Named, not one click, while the card puts the check first (review s26 RN finding 6).
+    assert not tms["suggestions"]
+    assert tms["detail"].startswith("**Not one click yet:** Refer for TMS evaluation; ")
     assert "Referral not marked recommended" in tms["detail"]
     assert why in tms["detail"]
 

@@ -32,6 +32,7 @@ from fhir_mapping.record import FindingKind, PatientRecord
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import labels
+from tests.services.item9_answers import answered
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -238,15 +239,19 @@ def test_an_admission_in_progress_holds_the_outpatient_one_clicks_and_names_the_
 
 
 def test_a_stay_discharged_since_holds_nothing() -> None:
-    doc = _chart("c04_admission_in_progress")
+    # Item 9 answered: unrecorded, it comes first and the referral waits for it (review s26 RN
+    # finding 6), which is not what this test is about.
+    doc = answered(_chart("c04_admission_in_progress"))
     stay, _ = _stay(doc)
     stay["status"] = "finished"
     stay["period"]["end"] = "2025-06-01T12:00:00-05:00"
     cards, record = _evaluate(doc)
     assert record.current_stays == ()
     assert "Currently admitted" not in " ".join(c["detail"] for c in cards.values())
-    assert labels(cards[TMS])
     assert "after a psychiatric admission" in cards[SUICIDE]["summary"]
+    # The ward's hold is gone; what holds now is the discharge's own "assess today" (review s26
+    # RK2 finding 2, services/suicide_today.py): no TMS card until the assessment is recorded.
+    assert TMS not in cards
 
 
 # --- the intentional overdose of 2023 ---------------------------------------------------------

@@ -108,8 +108,13 @@ def test_an_unconfirmed_item9_holds_the_drug_one_clicks() -> None:
     assert optimise["summary"].endswith(
         ": check whose PHQ-9 it is first, then augment or switch class"
     )
-    # A referral adds no means of overdose: it stays one click (as for an unanswered item 9).
-    assert cards[TMS].get("suggestions")
+    # The TMS card puts the same check first: a possible suicide signal is settled before the
+    # referral, which is named, not one click, until then (review s26 RN finding 6).
+    assert not cards[TMS].get("suggestions")
+    assert cards[TMS]["detail"].startswith(
+        "**Not one click yet:** Refer for TMS evaluation; this card puts "
+        '"check whose PHQ-9 it is" first'
+    )
 
 
 def test_a_severe_total_alone_of_unconfirmed_subject_is_said_by_its_value() -> None:

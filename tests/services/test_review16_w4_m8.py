@@ -110,7 +110,10 @@ def test_recent_psychiatric_discharge_makes_a_critical_suicide_risk_card_first()
     assert "ICD-10-CM F33.2" in detail and ADMISSION not in detail  # named by its dates
     assert "Chung et al., JAMA Psychiatry 2017" in detail
     assert "until 2025-08-07" in detail  # 90 days after discharge
-    assert "**ECT after a hospitalised episode:**" in detail and "para 215" in detail
+    # ECT after a hospitalised episode (CANMAT para 215) is named once: on the "Not TMS now"
+    # line, now that the unassessed discharge holds TMS (review s26 RK2 finding 2).
+    assert "**Not TMS now:**" in detail and detail.count("para 215") == 1
+    assert "after a hospitalised episode it lowers suicide risk" in detail
     (suggestion,) = first["suggestions"]
     request = suggestion["actions"][0]["resource"]
     assert request["resourceType"] == "ServiceRequest"

@@ -190,8 +190,11 @@ def test_a_pacemaker_is_named_in_the_tms_referral_summary(name: str, item: str) 
         f"2 adequate trials failed; PHQ-9 18: ask item 9 first, then consider TMS referral; "
         f"safety screen first: {item}"
     )
-    # The detail and the criteria still give the item with its code, date and resource.
-    assert card["detail"].startswith("**TMS safety screen required:** ")
+    # The detail and the criteria still give the item with its code, date and resource, next
+    # to the line naming the referral that waits for item 9 (review s26 RN finding 6).
+    first, second = card["detail"].split("\n\n")[:2]
+    assert first.startswith('**Not one click yet:** Refer for TMS evaluation; this card puts "ask')
+    assert second.startswith("**TMS safety screen required:** ")
 
 
 def test_a_chart_with_no_safety_item_keeps_its_summary() -> None:

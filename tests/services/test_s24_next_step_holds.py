@@ -90,7 +90,12 @@ def test_tms_summary_says_the_optimise_hold(folder: str, name: str, first: str) 
     cards = _at.by_topic(_chart(folder, name))
     tms = cards[TMS]
     assert first in tms["summary"], tms["summary"]
-    assert not _referral(tms).get("isRecommended"), "referral recommended while a hold stands"
+    # Not one click while the card puts the step first (review s26 RN finding 6), named instead.
+    assert "suggestions" not in tms, "referral one click while a hold stands"
+    step = first.removesuffix(" first, then consider TMS referral")
+    assert tms["detail"].startswith(
+        f'**Not one click yet:** Refer for TMS evaluation; this card puts "{step}" first'
+    )
     assert "**Referral not marked recommended" in tms["detail"]
 
 

@@ -86,10 +86,11 @@ def test_tms_card_leads_with_the_hold_on_the_raise() -> None:
     assert ": check the sodium first, then consider TMS referral" in tms["summary"]
     assert "raise sertraline" not in tms["summary"]
     assert "**The raise waits too:** the optimise card holds raising sertraline" in tms["detail"]
-    # Still one click, not recommended (a referral orders no drug).
-    referral = tms["suggestions"][0]
-    assert referral["label"] == "Refer for TMS evaluation"
-    assert not referral.get("isRecommended", False)
+    # Named, not one click, while the card puts the sodium first (review s26 RN finding 6).
+    assert "suggestions" not in tms
+    assert tms["detail"].startswith(
+        '**Not one click yet:** Refer for TMS evaluation; this card puts "check the sodium" first'
+    )
 
 
 def test_suicide_risk_steps_lead_whatever_order_the_holds_ran() -> None:

@@ -63,7 +63,9 @@ def test_a_lithium_level_drawn_too_early_is_repeated_first_on_the_tms_card_too()
     assert "raise lithium" not in tms["summary"]
     assert "raises lithium first" not in tms["detail"]
     assert "(repeat the lithium level first)" in tms["detail"]
-    assert not any(s.get("isRecommended") for s in tms["suggestions"])
+    # Named, not one click, until the level is repeated (review s26 RN finding 6).
+    assert "suggestions" not in tms
+    assert '; this card puts "repeat the lithium level" first' in tms["detail"]
 
 
 def test_a_low_lithium_level_after_a_toxic_one_is_never_raise_on_the_tms_card() -> None:

@@ -148,7 +148,7 @@ def test_old_unassessed_answer_rescreened_negative_is_a_warning_asking_for_the_a
     assert request["priority"] == "routine"
     assert_valid_proposals(card)
     # Not acute: TMS is not blocked, and its line says the truth about the answer.
-    assert not tms_gate.blocks_tms(signal, record)
+    assert not tms_gate.blocks_tms(signal, record, Policy())
     note = tms_gate.referral_note(signal)
     assert "never followed by a risk assessment" in note
     assert "a later PHQ-9 item 9 = 0 on 2024-05-14 is not one" in note

@@ -431,12 +431,12 @@ def test_the_gate_itself_covers_psychosis_catatonia_and_acute_suicide_risk() -> 
     catatonia = f.finding(FindingKind.CATATONIA, code="247917007", onset=date(2024, 5, 1))
     for findings in ((f.mdd(), psychotic), (f.mdd(), catatonia)):
         record = f.trd_record(findings=findings)
-        assert tms_gate.blocks_tms(None, record)
+        assert tms_gate.blocks_tms(None, record, Policy())
     acute = f.trd_record(scores=(f.score(19, D, item9=1),))
-    assert tms_gate.blocks_tms(ctx(acute).facts.suicide, acute)
+    assert tms_gate.blocks_tms(ctx(acute).facts.suicide, acute, Policy())
     assessed = _with(acute, _screen(D))
-    assert not tms_gate.blocks_tms(ctx(assessed).facts.suicide, assessed)
-    assert not tms_gate.blocks_tms(None, f.trd_record())
+    assert not tms_gate.blocks_tms(ctx(assessed).facts.suicide, assessed, Policy())
+    assert not tms_gate.blocks_tms(None, f.trd_record(), Policy())
 
 
 # --- item 14: deceased patients ---------------------------------------------------------------------

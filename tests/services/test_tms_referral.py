@@ -35,8 +35,17 @@ def test_trd_patient_gets_a_referral_citing_the_condition() -> None:
     )
     assert (rec.indicator, rec.wants_timeline, rec.snoozable) == (Indicator.INFO, True, True)
     assert_valid_proposals(rec)
-    # The referral with its summary, and the same referral alone (order only).
-    resource, order_only = resources(rec)
+    # Item 9 comes first: the referral is named, not one click, until it is asked (review s26
+    # RN finding 6: a step hold, services/hold_survival.py).
+    assert rec.suggestions == ()
+    assert rec.detail.startswith(
+        '**Not one click yet:** Refer for TMS evaluation; this card puts "ask item 9" first'
+    )
+    # With item 9 answered: the referral with its summary, and the same referral alone.
+    answered = _run(f.trd_record(scores=(f.score(17, date(2024, 5, 20), item9=0),)))
+    assert answered is not None
+    assert_valid_proposals(answered)
+    resource, order_only = resources(answered)
     # The same request, with no summary attached and its note saying so (review 9 finding 10).
     same = {k: v for k, v in resource.items() if k not in ("supportingInfo", "note")}
     assert {k: v for k, v in order_only.items() if k != "note"} == same
@@ -121,7 +130,8 @@ def test_trd_diagnosis_code_is_cited_when_it_is_the_only_one() -> None:
     trd = f.finding(
         FindingKind.TRD, code="1153570009", display="Treatment resistant depression", rid="trd-1"
     )
-    rec = _run(f.trd_record(findings=(trd,)))
+    # Item 9 answered (0): no step first, so the referral is one click to read.
+    rec = _run(f.trd_record(findings=(trd,), scores=(f.score(17, date(2024, 5, 20), item9=0),)))
     assert rec is not None
     assert resources(rec)[0]["reasonReference"] == [{"reference": "Condition/trd-1"}]
 

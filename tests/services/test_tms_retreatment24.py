@@ -85,7 +85,9 @@ def test_the_retreatment_card_keeps_the_tms_cards_holds() -> None:
     held = _tms_card(_relapse(), as_of=date(2026, 2, 10), policy=monthly)
     assert held is not None
     assert "first, then consider TMS retreatment" in held["summary"], held["summary"]
-    assert not held["suggestions"][0].get("isRecommended")
+    # ... and the referral waits for it: named, not one click (review s26 RN finding 6).
+    assert "suggestions" not in held
+    assert held["detail"].startswith("**Not one click yet:** Refer for TMS evaluation; ")
 
 
 def test_the_best_score_after_the_course_is_its_response_and_a_later_rise_the_relapse() -> None:

@@ -113,10 +113,14 @@ def _assert_unread_card(found: dict[str, Recommendation], day: date, ref: str) -
     assert f"- {full}\n" in card.detail
     assert list(found)[0] == "suicide-risk"
     # Not acute (nothing says the answer is positive): TMS is still shown, but the referral is
-    # not the recommended action and the card's suicide-risk line says what to check.
+    # not one click until item 9 is checked (services/hold_survival.py: a step hold, review s26
+    # RN finding 6) and the card's suicide-risk line says what to check.
     tms = found["tms-referral"]
     assert f"**Suicide risk:** {_expected(day, ref)}." in tms.detail
-    assert [s.is_recommended for s in tms.suggestions] == [False, False]
+    assert tms.suggestions == ()
+    assert tms.detail.startswith(
+        '**Not one click yet:** Refer for TMS evaluation; this card puts "check item 9" first'
+    )
 
 
 # --- the card on EHR-shaped charts ----------------------------------------------------------------
@@ -168,10 +172,12 @@ def test_a_readable_item9_dated_later_supersedes_it_one_of_the_same_day_does_not
     assert "suicide-risk" not in found
     tms = found["tms-referral"]
     assert "**Suicide risk:**" not in tms.detail
-    # Venlafaxine 17 -> 11 is a partial response still running: the referral is offered after
-    # an adjunct, not recommended (audit 17 W3), whatever item 9 says.
+    # Venlafaxine 17 -> 11 is a partial response still running: the referral comes after an
+    # adjunct (audit 17 W3), whatever item 9 says, and is not one click until then (review s26
+    # RN finding 6: a step hold).
     assert "**Partial response on a running course:**" in tms.detail
-    assert [x.is_recommended for x in tms.suggestions] == [False, False]
+    assert tms.suggestions == ()
+    assert '; this card puts "an adjunct to venlafaxine" first' in tms.detail
     # A readable answer before it says nothing about this one.
     assert found_indicator(_cards(s, phq9, earlier)) is Indicator.WARNING
 

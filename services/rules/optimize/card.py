@@ -299,7 +299,11 @@ def non_acute_risk_line(signal: SuicideSignal) -> str:
 def opening(ctx: RuleContext) -> list[str]:
     sections = []
     signal = ctx.facts.suicide
-    if signal is not None and not signal.acute and not suicide_hold.unread_holds(signal):
+    if (
+        signal is not None
+        and not suicide_hold.today_holds(ctx)
+        and not suicide_hold.unread_holds(signal)
+    ):
         # An acute signal's line is written by optimize_switch_augment.rule, which also holds
         # the drug proposals as text while it is open (audit 13 WRONG 3); an unreadable item 9's
         # by optimize/suicide_hold.py, which holds them too (review s23 RO finding 1).

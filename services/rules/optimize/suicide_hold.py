@@ -3,7 +3,9 @@ acute signal (audit 13 WRONG 3) or a self-harm answer on record that could not b
 RO finding 1). One place for both: the card's first line says why, the proposals stay named as
 text (one_click_hold), and the summary names the reason.
 
-Acute (not yet assessed, or assessed as high risk): the suicide-risk card says "Change medication
+Acute (not yet assessed, or assessed as high risk), or a recent psychiatric discharge nobody
+assessed since (one rule keyed on the card's "assess today": services/suicide_today.py; review
+s26 RK2 finding 2, where a discharge alone held nothing): the suicide-risk card says "Change medication
 or start TMS only after this assessment" and an acute signal removes the TMS card
 (tms_gate.blocks_tms): a one-click adjunct or dose change here would go ahead of it (audit 13
 WRONG 3, d10). The ECT referral stays one click: ECT is one of the first options while the risk is
@@ -25,6 +27,8 @@ suicide-risk window is the item-9 line's (item9_unrecorded.py).
 
 from __future__ import annotations
 
+from services import suicide_today
+from services.psychiatric_discharge import recent_discharge
 from services.recommendation import Recommendation, Suggestion
 from services.risk_signal import SuicideLevel, SuicideSignal
 from services.rules import one_click_hold
@@ -39,8 +43,14 @@ def unread_holds(signal: SuicideSignal | None) -> bool:
     return signal is not None and not signal.acute and bool(signal.unread)
 
 
-def _acute_head(signal: SuicideSignal) -> str:
-    if signal.level is SuicideLevel.HIGH:
+def today_holds(ctx: RuleContext) -> bool:
+    """The suicide-risk card asks for an assessment before any change of treatment: an acute
+    signal or a recent psychiatric discharge nobody assessed since (services/suicide_today.py)."""
+    return suicide_today.holds(ctx.facts.suicide, recent_discharge(ctx.record, ctx.policy))
+
+
+def _acute_head(signal: SuicideSignal | None) -> str:
+    if signal is not None and signal.level is SuicideLevel.HIGH:
         return (
             "**Suicide risk card open (high risk found):** same-day psychiatric evaluation and a "
             "safety plan before changing treatment"
@@ -73,11 +83,11 @@ def hold(ctx: RuleContext, rec: Recommendation | None) -> Recommendation | None:
     """`rec` (the optimise card) with its drug proposals as text under the line while the signal
     is acute or an unread answer is open (module docstring); else `rec` as it is."""
     signal = ctx.facts.suicide
-    if rec is None or signal is None:
+    if rec is None:
         return rec
-    if signal.acute:
+    if today_holds(ctx):
         head, held_by = _acute_head(signal), ACUTE_HELD_BY
-    elif unread_holds(signal):
+    elif signal is not None and unread_holds(signal):
         head, held_by = _unread_head(signal), _unread_held_by(signal)
     else:
         return rec
