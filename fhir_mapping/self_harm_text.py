@@ -30,6 +30,14 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
   is read as an overdose of undetermined intent (`Reading.UNDETERMINED`: the record says the
   intent could not be told, as a code of undetermined intent does, and the card says so rather
   than "not recorded"; review s26 RK2 finding 6);
+- `negated_accident`: words that exclude an accident ("Overdose, not accidental", "non-accidental
+  overdose", "not an accident", "not by mistake") are read as the intent word "intentional"
+  before anything else (review s26 RK3 finding 5). ICD-10-CM's intent axis is accidental,
+  intentional self-harm, assault or undetermined, and "undetermined" only when the record says
+  the intent cannot be told, so a person's own overdose that was not an accident is intentional
+  self-poisoning: self-harm whatever its purpose (NICE NG225/CG133). Read before the negation
+  too, so the "not" of "Not accidental overdose" does not negate the overdose (it silenced the
+  card). An assault poisoning written so is read as self-harm to confirm: the safer mistake;
 - with none of these ("Overdose", the ED's reason for the visit), or both an intent and an
   accident ("intentional vs accidental"), it is read as an overdose whose intent is not
   recorded (`Reading.INTENT_UNKNOWN`).
@@ -107,6 +115,7 @@ class _Terms:
     suicidal: tuple[re.Pattern[str], ...]
     accidental: tuple[re.Pattern[str], ...]
     undetermined: tuple[re.Pattern[str], ...]
+    negated_accident: tuple[re.Pattern[str], ...]
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -129,7 +138,26 @@ def _terms() -> _Terms:
         suicidal=tuple(by_role.get("suicidal", ())),
         accidental=tuple(by_role.get("accidental", ())),
         undetermined=tuple(by_role.get("undetermined", ())),
+        negated_accident=tuple(by_role.get("negated_accident", ())),
     )
+
+
+# What a `negated_accident` phrase is read as: the first `intent` word of the table's own
+# kind (ICD-10-CM's "intentional self-harm"; module docstring).
+_STATED_INTENT = "intentional"
+
+
+def _read(text: str) -> str:
+    """`text` normalised, each phrase that excludes an accident ("not accidental") replaced by
+    "intentional" (module docstring): the one place the words are prepared for reading. One
+    itself negated ("no evidence it was not accidental") is blanked, not read as an accident:
+    a double negation is a doubt, and the card then asks the intent."""
+    text = normalise_text(text)
+    for p in _terms().negated_accident:
+        for m in reversed(list(p.finditer(text))):
+            said = " " if negated(text, m.start(), m.end()) else _STATED_INTENT
+            text = text[: m.start()] + said + text[m.end() :]
+    return text
 
 
 def _said(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
@@ -155,7 +183,7 @@ def _masked(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
 @lru_cache(maxsize=4096)
 def _verdict(text: str) -> _Verdict | None:
     """The one reading of the words (module docstring); None: nothing of self-harm said."""
-    text = normalise_text(text)
+    text = _read(text)
     if not text:
         return None
     terms = _terms()
@@ -201,7 +229,7 @@ def names_poisoning(text: str) -> bool:
     """Whether `text` names an overdose or a poisoning (not negated): a self-harm finding in words
     that is an overdose of a drug, for the card's quantity line (the role the self-poisoning codes
     play for a coded finding: services/rules/suicide_risk_overdose.py)."""
-    return _said(normalise_text(text), _terms().event)
+    return _said(_read(text), _terms().event)
 
 
 def wanted(text: str, coded: Sequence[tuple[str, str, str]]) -> bool:

@@ -24,6 +24,13 @@ from fhir_mapping.self_harm_text import Reading, intent_coded, names_poisoning, 
         ("Accidental overdose of insulin", None),
         ("Unintentional poisoning by paracetamol", None),
         ("Overdose, not intentional", None),
+        # A doubt about the intent is no denial of it: "not sure if" once read the "not" as an
+        # accident and raised nothing (s26 KH note); each asks, worded undetermined.
+        ("Overdose, not sure if intentional", Reading.UNDETERMINED),
+        ("Overdose, not clear whether intentional", Reading.UNDETERMINED),
+        ("Overdose, not known if it was intentional", Reading.UNDETERMINED),
+        ("Overdose, unsure if intentional", Reading.UNDETERMINED),
+        ("Overdose, questionable intent", Reading.UNDETERMINED),
         ("denies suicide attempt", None),
         ("No self-harm", None),
         ("History negative for overdose", None),
