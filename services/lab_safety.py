@@ -87,8 +87,13 @@ class LabRule:
     # than 481 (review s26 RG finding 4; data/lab_safety.csv `at_line`, with its source).
     at_line: bool = False
     # Days after a start or dose change before a level is the dose's steady state (the
-    # nortriptyline level rows: 5, a design value with its source); None: not said.
+    # nortriptyline level rows: 7, UNVERIFIED, with its source); None: not said.
     steady_days: int | None = None
+    # What the running-drug-level card asks of a level beyond the line drawn after the course's
+    # recorded end (`if_stopped`), or under steady_days after the dose was lowered, still falling
+    # (`if_lowered`; review s26 RK3 findings 1 and 2); "": the row's if_running.
+    if_stopped: str = ""
+    if_lowered: str = ""
 
     def beyond(self, lab: LabResult) -> str:
         """The words of `lab` past the upper line: "above 480 ms", or "at the 480 ms line" for
@@ -137,6 +142,8 @@ def rules() -> tuple[LabRule, ...]:
             indicator=(row.get("indicator") or "").strip(),
             at_line=(row.get("at_line") or "").strip() == "true",
             steady_days=int(days) if (days := (row.get("steady_days") or "").strip()) else None,
+            if_stopped=(row.get("if_stopped") or "").strip(),
+            if_lowered=(row.get("if_lowered") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     )

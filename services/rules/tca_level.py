@@ -16,8 +16,20 @@ range is a toxicity signal at any age. Here, on chart open:
   since, or the same dose, keeps the card: nothing says the level came down);
 - however old the level, as the lithium level card (rules/lithium_level.py): it is the last one on
   this course and the drug still runs (the safer reading; its date is said);
-- a level drawn fewer than the row's `steady_days` after the current dose started is not at
-  steady state: the card says so (it may still rise), as the lithium cards do.
+- a level drawn fewer than the row's `steady_days` (7, UNVERIFIED) after the current dose
+  started is not at steady state: the card says so, as the lithium cards do: after a raise it
+  may still rise; after a decrease it is still falling, so the card asks for a repeat, not a
+  second decrease (`if_lowered`; a toxic level keeps its assess-now advice: review s26 RK3
+  findings 2 and 4);
+- a recent level above the range drawn after the drug's latest course ended (review s26 RK3
+  finding 1: 600 ng/mL two months after a stop gave no card): still taken, or an overdose
+  (`if_stopped`): critical above the toxic line, else a warning "still taking it?" (the safer
+  reading: with a half-life of about 30 hours little is left a week after a stop). Recent is
+  policy.lab_recent_days; a level drawn on or before the end is the one the stop acted on;
+- a running course's last level in a unit no table converts is named, never silent (review s26
+  RK3 finding 3; nmol/L and ug/L convert: services/data/lab_unit_factors.csv).
+
+The card's words are tca_level_text.py's.
 
 At 65 and over the optimise card's dose line also reads the level (lower the dose, no raise);
 this card is the one that speaks whatever the pathway stage. While it is shown, the optimise
@@ -35,11 +47,11 @@ from datetime import date
 
 from fhir_mapping.record import LabResult
 from fhir_mapping.trial import Trial
-from services import cards, lab_safety, level_monitoring, screen, screen_refs
-from services.interaction_table import Taking
+from fhir_mapping.trial_parts import DoseSegment
+from services import cards, lab_safety, screen
 from services.lab_safety import LabRule
 from services.recommendation import Indicator, Recommendation
-from services.rules import one_click_hold
+from services.rules import one_click_hold, tca_level_text
 from services.rules.context import RuleContext
 
 TOPIC = "running-drug-level"
@@ -52,8 +64,16 @@ class HighLevel:
     lab: LabResult
     line: LabRule  # the level-above row: the range
     toxic: LabRule | None  # the level-toxic row, when the level is above it
-    dose_since: date | None  # the current dose's first day
+    dose_since: date | None  # the current dose's first day (None for an ended course)
     unread: LabResult | None  # a later level that could not be compared
+    # The course's recorded end, when the level was drawn after it (review s26 RK3 finding 1).
+    ended: date | None = None
+    # The higher daily dose before the current one, when the level was drawn under steady_days
+    # after the decrease: the level is still falling (review s26 RK3 finding 2).
+    lowered_from: float | None = None
+    # The level itself could not be compared (a unit neither table converts): named, never
+    # silent (review s26 RK3 finding 3); `toxic` is None and `lab` is the unread result.
+    not_read: bool = False
 
     @property
     def days_on_dose(self) -> int | None:
@@ -68,18 +88,31 @@ class HighLevel:
         days, steady = self.days_on_dose, self.line.steady_days
         return days is not None and steady is not None and days < steady
 
+    @property
+    def advice(self) -> str:
+        """What the card asks: the toxic row's when above it, else the range row's; after the
+        course's end the row's `if_stopped`, just after a decrease (below the toxic line) the
+        range row's `if_lowered`: a falling level is repeated, not acted on again."""
+        row = self.toxic or self.line
+        if self.ended is not None:
+            return row.if_stopped or row.if_running
+        if self.lowered_from is not None and self.toxic is None:
+            return self.line.if_lowered or self.line.if_running
+        return row.if_running
 
-def _dose_since(trial: Trial) -> date | None:
-    """The first day of the current daily dose (a renewal at the same dose is no change)."""
+
+def _dose_run(trial: Trial) -> tuple[date | None, DoseSegment | None]:
+    """The first day of the current daily dose (a renewal at the same dose is no change), and
+    the segment before that run (another dose), when there is one."""
     segments = trial.segments
     if not segments:
-        return None
+        return None, None
     dose, start = segments[-1].mg_per_day, segments[-1].start
-    for segment in reversed(segments[:-1]):
-        if segment.mg_per_day != dose:
-            break
-        start = segment.start
-    return start
+    for index in range(len(segments) - 2, -1, -1):
+        if segments[index].mg_per_day != dose:
+            return start, segments[index]
+        start = segments[index].start
+    return start, None
 
 
 def _dose_on(trial: Trial, day: date) -> float | None:
@@ -95,101 +128,83 @@ def _lowered_since(trial: Trial, lab: LabResult) -> bool:
     return then is not None and now is not None and now < then
 
 
-def _running(ctx: RuleContext) -> list[Trial]:
+def _still_falling(trial: Trial, line: LabRule, lab: LabResult) -> float | None:
+    """The higher dose before the current one, when the level was drawn after the decrease and
+    fewer than the row's steady_days after the higher dose's last day: the level still carries
+    it and is falling, not the new dose's steady state (review s26 RK3 finding 2)."""
+    since, before = _dose_run(trial)
+    now = trial.segments[-1].mg_per_day if trial.segments else None
+    steady = line.steady_days
+    if since is None or before is None or now is None or before.mg_per_day is None:
+        return None
+    if steady is None or lab.date < since or before.mg_per_day <= now:
+        return None
+    return before.mg_per_day if (lab.date - before.end).days < steady else None
+
+
+def _latest_courses(ctx: RuleContext) -> list[Trial]:
+    """Each drug's latest course, running or ended (a running one ends on the as-of day)."""
     latest: dict[str, Trial] = {}
     for trial in sorted(ctx.record.trials, key=lambda t: (t.end, t.start)):
-        if trial.ongoing and trial.on_hold is None:
-            latest[trial.ingredient] = trial
+        latest[trial.ingredient] = trial
     return list(latest.values())
 
 
+def _toxic(trial: Trial, lab: LabResult) -> LabRule | None:
+    toxic = lab_safety.rule_for("level-toxic", trial.ingredient, trial.drug_class)
+    return toxic if toxic is not None and lab_safety.above(toxic, lab) else None
+
+
+def _running(ctx: RuleContext, trial: Trial, line: LabRule) -> HighLevel | None:
+    """The running course's last comparable level, above the range and not acted on since; else
+    its last level when no check can read it (a unit neither table converts)."""
+    lab = lab_safety.latest_readable(ctx.record, line.test)
+    if lab is not None and lab.date >= trial.start and lab_safety.above(line, lab):
+        if _lowered_since(trial, lab):
+            return None
+        unread = lab_safety.unread_after(ctx.record, lab)
+        since, _ = _dose_run(trial)
+        falling = _still_falling(trial, line, lab)
+        toxic = _toxic(trial, lab)
+        return HighLevel(trial, lab, line, toxic, since, unread, lowered_from=falling)
+    last = lab_safety.latest(ctx.record, line.test)
+    if last is None or last.date < trial.start or last.value is None:
+        return None
+    if lab_safety.readable(last):
+        return None
+    return HighLevel(trial, last, line, None, None, None, not_read=True)
+
+
+def _after_end(ctx: RuleContext, trial: Trial, line: LabRule) -> HighLevel | None:
+    """A recent level above the range drawn after the course's recorded end: the drug is still
+    being taken, or was taken in overdose (review s26 RK3 finding 1). A level drawn on or before
+    the end is the one the stop acted on: nothing to say."""
+    lab = lab_safety.latest_readable(ctx.record, line.test)
+    if lab is None or lab.date <= trial.end or not lab_safety.above(line, lab):
+        return None
+    if not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    unread = lab_safety.unread_after(ctx.record, lab)
+    toxic = _toxic(trial, lab)
+    return HighLevel(trial, lab, line, toxic, None, unread, ended=trial.end)
+
+
 def high_levels(ctx: RuleContext) -> list[HighLevel]:
-    """Each running level-dosed drug whose last level on this course is above its range."""
+    """Each level-dosed drug whose last level is above its range: on its running course, or
+    drawn after its latest course ended; and a running course's level no check can read."""
     found = []
-    for trial in _running(ctx):
+    for trial in _latest_courses(ctx):
         line = lab_safety.rule_for("level-above", trial.ingredient, trial.drug_class)
         if line is None:
             continue
-        lab = lab_safety.latest_readable(ctx.record, line.test)
-        if lab is None or lab.date < trial.start or not lab_safety.above(line, lab):
-            continue
-        if _lowered_since(trial, lab):
-            continue
-        toxic = lab_safety.rule_for("level-toxic", trial.ingredient, trial.drug_class)
-        toxic = toxic if toxic is not None and lab_safety.above(toxic, lab) else None
-        unread = lab_safety.unread_after(ctx.record, lab)
-        found.append(HighLevel(trial, lab, line, toxic, _dose_since(trial), unread))
+        if trial.ongoing:
+            # A course on hold is neither running nor ended: its level is not read here.
+            finding = _running(ctx, trial, line) if trial.on_hold is None else None
+        else:
+            finding = _after_end(ctx, trial, line)
+        if finding is not None:
+            found.append(finding)
     return found
-
-
-def _summary(found: HighLevel) -> str:
-    """ "Nortriptyline level 400 ng/mL on 2026-09-14 on 75 mg/day: above 50-150 ng/mL; check for
-    toxicity (ECG, QRS) and lower the dose"."""
-    name = found.trial.ingredient
-    level = f"{name[0].upper()}{name[1:]} level {lab_safety.text(found.lab)}"
-    dose = found.trial.segments[-1].mg_per_day if found.trial.segments else None
-    on = f" on {cards.fmt_mg(dose)} mg/day" if dose is not None else ""
-    line = f"above {found.line.bounds()}"
-    if found.toxic is not None:
-        line = f"above the {found.toxic.bounds()} toxic line"
-    advice = (found.toxic or found.line).if_running
-    short = advice.split(", ", 1)[0]
-    return cards.fit_summary(
-        f"{level}{on}: {line}; {advice}",
-        f"{level}: {line}; {advice}",
-        f"{level}: {line}; {short}",
-        f"{level}: {line}",
-    )
-
-
-def _timing(found: HighLevel) -> str:
-    """Whether the level measured the current dose at steady state."""
-    since = found.dose_since
-    if since is None:
-        return ""
-    if found.lab.date < since:
-        return (
-            f"It was taken before the current dose started on {since.isoformat()}: it measured "
-            "an earlier, lower dose; repeat the level on this one."
-        )
-    if found.unsteady:
-        return (
-            f"It was drawn {found.days_on_dose} days after the current dose started on "
-            f"{since.isoformat()}: not yet at steady state ({found.line.steady_days} days or "
-            "more), so the level may still rise; repeat it."
-        )
-    return ""
-
-
-def detail(ctx: RuleContext, found: HighLevel) -> str:
-    line, lab = found.line, found.lab
-    age = level_monitoring.age_text(lab.date, ctx.record.as_of)
-    head = (
-        f"**{found.trial.ingredient.capitalize()} level {lab_safety.text(lab)}** ({age} ago, the "
-        f"last comparable level on this course): above {line.bounds()}, {line.says} ({line.cite}: "
-        "higher concentrations may bring more adverse effects)"
-    )
-    toxic = found.toxic
-    if toxic is not None:
-        head += f", and above {toxic.bounds()}, {toxic.says} ({toxic.cite})"
-        if toxic.cause:
-            head += f". Look for {toxic.cause}"
-    taking = Taking.of_trial(found.trial).text()
-    advice = (toxic or line).if_running
-    unread = (
-        f"A later level ({found.unread.date.isoformat()}) could not be compared: read it before "
-        "acting on this one."
-        if found.unread is not None
-        else ""
-    )
-    return cards.join_sections(
-        f"{head}.\n- {taking[0].upper()}{taking[1:]}.",
-        _timing(found),
-        f"{advice[0].upper()}{advice[1:]}.",
-        unread,
-        "Not offered as an order: how far to lower the dose is the prescriber's decision. "
-        f"{screen_refs.HOLDS_OPTIMISE}",
-    )
 
 
 def fingerprint(found: HighLevel) -> str:
@@ -208,8 +223,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     first = sorted(found, key=lambda f: f.toxic is None)[0]
     card = cards.make(
         TOPIC,
-        summary=_summary(first),
-        detail=detail(ctx, first),
+        summary=tca_level_text.summary(first),
+        detail=tca_level_text.detail(ctx, first),
         indicator=Indicator.CRITICAL if first.toxic is not None else None,
     )
     return screen.with_fields(card, evidence_key=fingerprint(first))

@@ -27,6 +27,24 @@ def loader(folder: Path) -> Callable[[str], Doc]:
     return load
 
 
+def check_chart(doc: Doc) -> None:
+    """A probe chart as an EHR sends it: every prefetch key the services declare, and each
+    prefetch resource and draft order valid FHIR R4B (the check each chart folder's tests ran
+    in its own copy)."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    from services import catalog
+
+    declared = {key for s in catalog.services() for key, _template in s.prefetch}
+    missing = declared - set(doc["prefetch"])
+    assert not missing, f"prefetch keys missing: {sorted(missing)}"
+    for resource in prefetch_resources(doc):
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    for entry in ((doc.get("context") or {}).get("draftOrders") or {}).get("entry", []):
+        resource = entry["resource"]
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+
+
 def prefetch_resources(doc: Doc) -> Iterator[Doc]:
     """Every resource of the request's prefetch, bundled or not (Bundles themselves left out)."""
 

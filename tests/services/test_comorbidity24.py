@@ -30,7 +30,6 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.lab_lookalike import lab_named
-from services import catalog
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, by_topic
 
@@ -57,10 +56,7 @@ def _cards(doc: Doc, hook: str | None = None) -> dict[str, Doc]:
 @pytest.mark.parametrize("name", sorted(p.stem for p in _DIR.glob("*.json")))
 def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
     doc = _chart(name)
-    declared = {key for s in catalog.services() for key, _template in s.prefetch}
-    assert declared <= set(doc["prefetch"])
-    for resource in chart_files.prefetch_resources(doc):
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    chart_files.check_chart(doc)
     for entry in doc["context"].get("draftOrders", {}).get("entry", []):
         get_fhir_model_class("MedicationRequest").model_validate(entry["resource"])
 

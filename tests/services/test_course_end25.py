@@ -33,7 +33,6 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from services import catalog
 from services.packet import render_packet
 from services.pathway import derive_facts
 from services.payer_criteria import CriterionResult, CriterionStatus
@@ -58,10 +57,7 @@ _at = Evaluator(date(2026, 12, 1))
 @pytest.mark.parametrize("name", CHARTS)
 def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
     doc = _chart(name)
-    declared = {key for s in catalog.services() for key, _template in s.prefetch}
-    assert declared <= set(doc["prefetch"])
-    for resource in chart_files.prefetch_resources(doc):
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    chart_files.check_chart(doc)
     for entry in (doc["context"].get("draftOrders") or {}).get("entry", []):
         resource = entry["resource"]
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)

@@ -27,7 +27,6 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from services import catalog
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, labels
 
@@ -90,10 +89,7 @@ def _add_fill(doc: Doc, day: str, context: str | None) -> None:
 @pytest.mark.parametrize("name", CHARTS)
 def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
     doc = _chart(name)
-    declared = {key for s in catalog.services() for key, _template in s.prefetch}
-    assert declared <= set(doc["prefetch"])
-    for resource in chart_files.prefetch_resources(doc):
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    chart_files.check_chart(doc)
 
 
 def test_day_2_of_a_psychiatric_hold_holds() -> None:

@@ -19,10 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.policy import MappingPolicy
-from services import catalog
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -44,10 +42,7 @@ _at = Evaluator(AS_OF)
 @pytest.mark.parametrize("name", [PATIENT_VIEW, SELECT])
 def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
     doc = _chart(name)
-    declared = {key for s in catalog.services() for key, _template in s.prefetch}
-    assert declared <= set(doc["prefetch"])
-    for resource in chart_files.prefetch_resources(doc):
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    chart_files.check_chart(doc)
 
 
 def test_a_course_last_filled_in_2024_gets_no_measurement_card() -> None:

@@ -26,12 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.score_values import _value
-from services import catalog
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -63,10 +61,7 @@ CHARTS = [
 @pytest.mark.parametrize("name", CHARTS)
 def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
     doc = _chart(name)
-    declared = {key for s in catalog.services() for key, _template in s.prefetch}
-    assert declared <= set(doc["prefetch"])
-    for resource in chart_files.prefetch_resources(doc):
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    chart_files.check_chart(doc)
 
 
 # --- finding 4: an answer whose parts disagree is unread --------------------------------------

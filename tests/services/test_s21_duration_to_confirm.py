@@ -24,12 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B import get_fhir_model_class
 
 from cds_hooks.offline import evaluate_document
 from fhir_mapping.explain import explain
 from fhir_mapping.record import InadequacyReason, PatientRecord, Verdict
-from services import catalog
 from services.packet import render_packet
 from services.policy import Policy
 from services.timeline.summary import describe
@@ -75,10 +73,7 @@ def _codes(cards: list[Doc]) -> set[str]:
 @pytest.mark.parametrize("name", sorted(p.stem for p in _FOLDER.glob("*.json")))
 def test_the_charts_are_valid_r4_and_carry_every_prefetch_key(name: str) -> None:
     doc = _chart(name)
-    declared = {key for s in catalog.services() for key, _template in s.prefetch}
-    assert declared <= set(doc["prefetch"])
-    for resource in chart_files.prefetch_resources(doc):
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    chart_files.check_chart(doc)
 
 
 @pytest.mark.parametrize("name", TO_CONFIRM)

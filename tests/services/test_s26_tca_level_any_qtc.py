@@ -5,7 +5,8 @@ QTc above 500 ms with any running antidepressant.
    reading was the older-adult one (from 65, inside the optimise card). Now the
    `running-drug-level` card (services/rules/tca_level.py; data/lab_safety.csv level-above, the
    label's 50-150 ng/mL, and level-toxic, 500 ng/mL) speaks at any age: a warning, critical above
-   500; a level drawn under 5 days after a dose change is said not to be at steady state.
+   500; a level drawn under 7 days (5 until review s26 RK3 finding 4) after a dose change is said
+   not to be at steady state.
 2. Sertraline 50 mg at 70 with a QTc of 520 ms gave no card: only citalopram, escitalopram,
    gepirone and the tricyclics had QTc rows. The qtc-high row (> 500 ms, any antidepressant with
    no QTc row of its own) makes the running-drug-qtc card speak; 495 ms stays quiet.

@@ -17,9 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fhir.resources.R4B import get_fhir_model_class
 
-from services import catalog
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, by_topic
 
@@ -48,10 +46,7 @@ def _detail(name: str) -> str:
 @pytest.mark.parametrize("name", CHARTS)
 def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
     doc = _chart(name)
-    declared = {key for s in catalog.services() for key, _template in s.prefetch}
-    assert declared <= set(doc["prefetch"])
-    for resource in chart_files.prefetch_resources(doc):
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    chart_files.check_chart(doc)
 
 
 @pytest.mark.parametrize(
