@@ -175,10 +175,12 @@ def _critical_held(rec: Recommendation, critical: Sequence[Recommendation]) -> R
     if not held:
         return rec
     labels = "; ".join(dict.fromkeys(s.label.split(" (")[0] for s in held))
-    names = [tables.topic(r.topic).display for r in critical]
-    more = f" (and {len(names) - 1} more critical card)" if len(names) > 1 else ""
+    # Named by its finding, the head of its summary ("Nortriptyline level 527 ng/mL on
+    # 2026-11-20"), which the clinician sees above: the topic's name is the kind of card.
+    named = critical[0].summary.split(": ", 1)[0]
+    more = f" (and {len(critical) - 1} more critical card)" if len(critical) > 1 else ""
     line = (
-        f'**Not one click yet:** {labels}; the critical card "{names[0]}"{more} comes first '
+        f'**Not one click yet:** {labels}; the critical card "{named}"{more} comes first '
         "(the referral summary does not carry its finding), and the one-click comes back once "
         "that card is closed."
     )

@@ -27,14 +27,6 @@ names the referral, keeps its summary one link away, and offers it again once th
 record.
 
 Each hold, and why it holds the referral (the safer choice for the patient each time):
-- The suicide-risk card's ask names a step before referring (data/suicide_urgency.csv
-  referral_first): an assessment that found current suicidal thoughts, not high ("confirm the
-  safety plan"), or an older positive item 9 never assessed ("record a suicide risk
-  assessment"). Neither blocks TMS (not the acute risk payer policies exclude), but the card
-  says the step comes first, so the referral is not endorsed as the next act until it is done
-  (review s26 RK4 finding 1). The safety plan is not read from the chart, so that hold lasts
-  while the finding does; the cost is a referral ordered by hand, against a one-click sent
-  before the plan was confirmed.
 - A PHQ-9 of unconfirmed subject that would be a suicide signal (services/unconfirmed_signal.py):
   if it is this patient's, suicide risk is assessed first and the TMS card would not be
   recommended at all (tms_referral: only with no suicide signal).
@@ -58,6 +50,16 @@ Each hold, and why it holds the referral (the safer choice for the patient each 
 - A dose to raise first (optimize/first_steps.raise_first: below its range, lithium below its
   target level, a failed drug with room to the top of its range): CANMAT 2023 paras 185-187 put
   dose optimisation before the next step.
+- The suicide-risk card's ask names a step before referring (data/suicide_urgency.csv
+  referral_first): an assessment that found current suicidal thoughts, not high ("confirm the
+  safety plan"), or an older positive item 9 never assessed ("assess suicide risk"). Neither
+  blocks TMS (not the acute risk payer policies exclude), but the card says the step comes
+  first, so the referral is not endorsed as the next act until it is done (review s26 RK4
+  finding 1). The safety plan is not read from the chart, so that hold lasts
+  while the finding does; the cost is a referral ordered by hand, against a one-click sent
+  before the plan was confirmed. Checked last: where another step is first (a stale PHQ-9, a
+  partial response's adjunct) the referral is held already and the summary names that step;
+  the suicide-risk line at the top of the detail still says this one.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ from services.rules.optimize import stale_score, suicide_hold
 from services.rules.optimize.courses import unmeasured
 from services.rules.optimize.device_course import ect_outcome_line
 from services.rules.optimize.first_steps import raise_first
+from services.rules.optimize.partial import awaiting_adjunct
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +137,16 @@ _FOUND_BACK = (
 
 def _suicide_step(ctx: RuleContext) -> Held | None:
     """The suicide-risk card's ask names a step before the referral (data/suicide_urgency.csv
-    referral_first: "confirm the safety plan" after a finding that is not high, "record a
-    suicide risk assessment" after an older positive item 9 screened 0 since): the TMS card's
+    referral_first: "confirm the safety plan" after a finding that is not high, "assess
+    suicide risk" after an older positive item 9 screened 0 since): the TMS card's
     suicide-risk line says it (tms_gate.referral_note), so its summary leads with it and the
     referral waits as for every step (review s26 RK4 finding 1: "confirm the safety plan before
     referring" beside a one-click referral). The line is that note's, said once at the top."""
     signal = ctx.facts.suicide
     step = suicide_today.referral_first(signal)
-    if signal is None or step is None:
+    # Last, and not beside a partial response's adjunct: another step first holds the referral
+    # already, and the suicide-risk line still says this one (the summary names one step).
+    if signal is None or step is None or awaiting_adjunct(ctx):
         return None
     return Held(step, "", back=_FOUND_BACK if signal.level is SuicideLevel.FOUND else "")
 
@@ -294,4 +299,4 @@ def _ect_outcome(ctx: RuleContext) -> Held | None:
     )
 
 
-_HOLDS = (_suicide_step, _unconfirmed, _item9, _ect_outcome, _score, _diagnosis, _dose)
+_HOLDS = (_unconfirmed, _item9, _ect_outcome, _score, _diagnosis, _dose, _suicide_step)

@@ -193,13 +193,16 @@ def test_the_hold_table_decides_every_hold_and_kind_and_safety_cards_keep_theirs
         rows = list(csv.DictReader(f))
     pairs = {(r["hold"], r["kind"]) for r in rows}
     kinds = {"drug", "referral", "lab", "scale", "assessment", "removal"}
-    assert pairs == {(h, k) for h in ("step", "inpatient", "ed") for k in kinds}
+    # critical-card: a critical safety card on the screen (review s26 RK4 finding 2).
+    holds = ("step", "inpatient", "ed", "critical-card")
+    assert pairs == {(h, k) for h in holds for k in kinds}
     assert all(r["source"] for r in rows)
     tsh = _proposal(_request("3016-3", LOINC))
     assert hold_survival.survives(hold_survival.INPATIENT, "diagnosis-review", tsh)
     assert not hold_survival.survives(hold_survival.ED, "diagnosis-review", tsh)
     drug = _proposal({"resourceType": "MedicationRequest"})
-    for hold in (hold_survival.STEP, hold_survival.INPATIENT, hold_survival.ED):
+    every = (hold_survival.STEP, hold_survival.INPATIENT, hold_survival.ED)
+    for hold in (*every, hold_survival.CRITICAL_CARD):
         assert not hold_survival.survives(hold, "optimize-switch-augment", drug)
         # A safety card's proposal (a lower dose for an older adult) is never deferred.
         assert hold_survival.survives(hold, "dose-above-age-limit", drug)

@@ -156,17 +156,20 @@ def test_the_mapping_defaults_are_the_policys() -> None:
 def test_two_tms_sessions_do_not_block_a_tms_referral() -> None:
     found = by_topic(_cards(ABANDONED_18))
     card = found[TMS]
+    # An item 9 never assessed on this chart: a step first (review s26 RK4 finding 1).
     assert card["summary"].endswith(
-        "PHQ-9 17: consider TMS referral (earlier course 2025-08 stopped after 2 sessions)"
+        "PHQ-9 17: assess suicide risk first, then consider TMS referral (earlier course 2025-08 "
+        "stopped after 2 sessions)"
     )
     assert (
         "**Earlier TMS course:** 2025-08-25 - 2025-08-26, stopped after 2 sessions, not an "
         "adequate course (fewer than 20); PHQ-9 16 (2025-08-04) -> 12 (2025-09-22), 25 % better. "
         "It bars no referral here; why it stopped is not on record"
     ) in card["detail"]
-    # Offered, not marked recommended: why it stopped (a seizure?) is not known.
-    (refer,) = [s for s in card["suggestions"] if s["label"] == "Refer for TMS evaluation"]
-    assert not refer.get("isRecommended")
+    # Not one click while the assessment is owed (before: offered, not marked recommended, as
+    # why it stopped, a seizure?, is not known).
+    assert "suggestions" not in card
+    assert card["detail"].startswith("**Not one click yet:** Refer for TMS evaluation; ")
     assert "no new referral" not in found[OPTIMISE]["detail"]
     # The old reading: "No response: no new referral" and no TMS card.
     old = by_topic(_cards(ABANDONED_18, policy=ANY_COURSE))

@@ -60,9 +60,11 @@ def _with_referral(doc: Doc, status: str, authored: str) -> Doc:
 def test_a_relapse_after_a_tms_response_gets_the_tms_card_as_a_retreatment() -> None:
     card = _tms_card(_relapse())
     assert card is not None, "the responder's relapse had no TMS card"
+    # The item 9 = 1 never assessed is a step first (review s26 RK4 finding 1), said before
+    # the retreatment; the payer's words yield to it (the criteria say them).
     assert card["summary"] == (
-        "TMS responded 2025-08..10 (50 % better), relapsed: PHQ-9 16: consider TMS "
-        "retreatment; payer criteria not yet met (clinic default rule set)"
+        "TMS responded 2025-08..10 (50 % better), relapsed: PHQ-9 16: assess suicide risk "
+        "first, then consider TMS retreatment"
     )
     # The payer's retreatment criterion judges the earlier course on the same card: PHQ-9
     # 16 -> 8 is exactly 50 %, and L37086 asks more than 50 % (review s25 RT finding 1).
@@ -74,12 +76,17 @@ def test_a_relapse_after_a_tms_response_gets_the_tms_card_as_a_retreatment() -> 
 
 
 def test_the_retreatment_card_keeps_the_tms_cards_holds() -> None:
-    # Item 9 = 1 never followed by an assessment: the card says so and the referral is not
-    # marked recommended, as for a first referral.
+    # Item 9 = 1 never followed by an assessment: the card says so and the referral waits for
+    # it, named, not one click, as for a first referral (review s26 RK4 finding 1: it was one
+    # click, not marked recommended, beside "record an assessment before referring").
     card = _tms_card(_relapse())
     assert card is not None
-    assert "record an assessment before referring" in card["detail"]
-    assert not card["suggestions"][0].get("isRecommended")
+    assert "See that card: assess suicide risk before referring." in card["detail"]
+    assert "suggestions" not in card
+    assert card["detail"].startswith(
+        '**Not one click yet:** Refer for TMS evaluation; this card puts "assess suicide risk" '
+        "first"
+    )
     # A score older than the clinic's measurement interval holds the referral too.
     monthly = dataclasses.replace(Policy(), mbc_interval_days=30)
     held = _tms_card(_relapse(), as_of=date(2026, 2, 10), policy=monthly)
@@ -94,7 +101,8 @@ def test_the_best_score_after_the_course_is_its_response_and_a_later_rise_the_re
     card = _tms_card(_with_relapse(_outcome_chart(TWENTY)), as_of=date(2025, 10, 27))
     assert card is not None
     assert card["summary"].startswith(
-        "TMS responded 2025-08..09 (56 % better), relapsed: PHQ-9 15: consider TMS retreatment"
+        "TMS responded 2025-08..09 (56 % better), relapsed: PHQ-9 15: assess suicide risk first, "
+        "then consider TMS retreatment"
     )
 
 
