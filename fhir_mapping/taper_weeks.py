@@ -121,6 +121,23 @@ def taper_cut(
     return _merged(cuts)
 
 
+def course_cut(
+    segments: Sequence[DoseSegment],
+    minimum: float | None,
+    tapers: Sequence[TaperSpan],
+    ongoing: bool,
+    ends_soon: date | None,
+    weeks: float,
+) -> tuple[TaperSpan, ...]:
+    """`taper_cut` of a course: the end it is judged against is its last segment's end once it
+    has ended, else its stated end soon (Trial.ends_soon), else none. The one cut the course's
+    weeks at an adequate dose leave out (adequacy.judge) and the timeline draws as taper steps
+    (Trial.taper_cut, Trial.tapered_throughout; s26 TT item 1: a bar the card did not count read
+    "adequate dose")."""
+    ends_on = (segments[-1].end if segments else None) if not ongoing else ends_soon
+    return taper_cut(segments, minimum, tapers, ends_on, weeks)
+
+
 # The words of the note `taper_note` writes; `taper_cut_in` finds it again (one place for both).
 _NOTE = " stepped down to a stop from "
 _NOTE_END = " of the taper not counted as weeks at an adequate dose"
