@@ -40,7 +40,7 @@ dose; an under-counted one only keeps the trial "too short" until the record sho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from fhir_mapping.record import DoseSegment, TaperSpan
@@ -158,3 +158,13 @@ def taper_cut_in(ingredient: str, notes: Sequence[str]) -> date | None:
         if note.startswith(prefix) and note.endswith(_NOTE_END):
             return date.fromisoformat(note[len(prefix) : len(prefix) + 10])
     return None
+
+
+def not_counting_taper(
+    ingredient: str, notes: Sequence[str], day: Callable[[date], str] = date.isoformat
+) -> str | None:
+    """ "not counting the taper from 2026-04-06": what the cards' weeks and the packet's weeks
+    cell say of the taper `taper_note` left out (s26 TT item 2: the packet showed the reduced
+    weeks with no word why), `day` writing the date as the surface does; None: nothing left out."""
+    cut = taper_cut_in(ingredient, notes)
+    return None if cut is None else f"not counting the taper from {day(cut)}"
