@@ -38,7 +38,7 @@ from fhir_mapping.record import (
     TaperSpan,
     Verdict,
 )
-from fhir_mapping.taper_weeks import taper_cut, taper_note
+from fhir_mapping.taper_weeks import taper_note
 
 
 def _fmt(mg: float) -> str:
@@ -56,17 +56,14 @@ def judge(
     *,
     intolerant: bool = False,
     as_needed: bool = False,
-    tapers: Sequence[TaperSpan] = (),
-    ends_soon: date | None = None,
+    cuts: Sequence[TaperSpan] = (),
 ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
     """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments.
     `as_needed`: every dosage line of the course says "as needed" (a drug whose low-dose use is
     as-needed only, DrugInfo.low_dose_only_as_needed, is a low-dose use only then).
-    `tapers` (Trial.taper_spans) and `ends_soon` (Trial.ends_soon, a running course's stated
-    end) say where the course steps off the drug (taper_weeks.taper_cut): those days are not
+    `cuts`: where the course steps off the drug (taper_weeks.course_cut of these segments, the
+    caller's, kept on the trial as Trial.taper_cut for the timeline): those days are not
     counted."""
-    ends_on = (segments[-1].end if segments else None) if not ongoing else ends_soon
-    cuts = taper_cut(segments, minimum, tapers, ends_on, policy.cross_taper_weeks)
     tapered_days = 0  # days of the taper at a dose that would otherwise count
     # One pass over the segments gathers every sum the verdict needs (issue 14).
     unknown_days = total_days = adequate_days = 0

@@ -40,7 +40,7 @@ dose; an under-counted one only keeps the trial "too short" until the record sho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from fhir_mapping.record import DoseSegment, TaperSpan
@@ -121,6 +121,23 @@ def taper_cut(
     return _merged(cuts)
 
 
+def course_cut(
+    segments: Sequence[DoseSegment],
+    minimum: float | None,
+    tapers: Sequence[TaperSpan],
+    ongoing: bool,
+    ends_soon: date | None,
+    weeks: float,
+) -> tuple[TaperSpan, ...]:
+    """`taper_cut` of a course: the end it is judged against is its last segment's end once it
+    has ended, else its stated end soon (Trial.ends_soon), else none. The one cut the course's
+    weeks at an adequate dose leave out (adequacy.judge) and the timeline draws as taper steps
+    (Trial.taper_cut, Trial.tapered_throughout; s26 TT item 1: a bar the card did not count read
+    "adequate dose")."""
+    ends_on = (segments[-1].end if segments else None) if not ongoing else ends_soon
+    return taper_cut(segments, minimum, tapers, ends_on, weeks)
+
+
 # The words of the note `taper_note` writes; `taper_cut_in` finds it again (one place for both).
 _NOTE = " stepped down to a stop from "
 _NOTE_END = " of the taper not counted as weeks at an adequate dose"
@@ -141,3 +158,13 @@ def taper_cut_in(ingredient: str, notes: Sequence[str]) -> date | None:
         if note.startswith(prefix) and note.endswith(_NOTE_END):
             return date.fromisoformat(note[len(prefix) : len(prefix) + 10])
     return None
+
+
+def not_counting_taper(
+    ingredient: str, notes: Sequence[str], day: Callable[[date], str] = date.isoformat
+) -> str | None:
+    """ "not counting the taper from 2026-04-06": what the cards' weeks and the packet's weeks
+    cell say of the taper `taper_note` left out (s26 TT item 2: the packet showed the reduced
+    weeks with no word why), `day` writing the date as the surface does; None: nothing left out."""
+    cut = taper_cut_in(ingredient, notes)
+    return None if cut is None else f"not counting the taper from {day(cut)}"

@@ -160,10 +160,15 @@ class Trial(TrialOutcome):
     stops_on: date | None = None
     # The days records of the course said were steps off the drug ("100 mg daily for 7 days,
     # then 50 mg daily for 7 days, then stop": taper.taper_spans), each up to the day a later
-    # record went on at a steady dose (s26 RK1 finding 2), else to the course's end. A dose on
-    # such a day is a step off the drug: the timeline says "taper step", never "adequate dose"
-    # (s25 FW item 3: a 50 mg sertraline step read as an adequate dose). (): no taper.
+    # record went on at a steady dose (s26 RK1 finding 2), else to the course's end. (): no taper.
     taper_spans: tuple[TaperSpan, ...] = ()
+    # The days `weeks_at_adequate_dose` leaves out as steps off the drug (taper_weeks.course_cut:
+    # a taper sig's steps from its first step down, or the step to the minimum at the end of a
+    # course that ended within cross_taper_weeks), the very cut the verdict was judged with. A
+    # dose on such a day is a step off the drug: the timeline says "taper step", never "adequate
+    # dose" (s25 FW item 3; s26 TT item 1: a step cut at the end of a course read "adequate
+    # dose" beside a card that did not count it). (): nothing cut.
+    taper_cut: tuple[TaperSpan, ...] = ()
     # An ongoing course whose records all end by a stated end (an order's boundsPeriod.end, a
     # statement's effectivePeriod.end) after as-of, within MappingPolicy.cross_taper_weeks: that
     # end (course_support._ends_soon). A drug drafted beside it may be a planned cross-taper, and
@@ -298,12 +303,12 @@ class Trial(TrialOutcome):
         return bool(self.taper_spans) and self.taper_spans[-1].end is None
 
     def tapered_throughout(self, start: date, end: date) -> bool:
-        """Whether every day from `start` up to `end` is a step off the drug (`taper_spans`):
-        the timeline's "taper step". A bar that goes on past a taper not followed through
-        (TaperSpan.end) is the dose tried again, and keeps its range word."""
+        """Whether every day from `start` up to `end` is a step off the drug the weeks at an
+        adequate dose left out (`taper_cut`): the timeline's "taper step", so it says what the
+        cards count. A bar that goes on past a taper not followed through (TaperSpan.end) is the
+        dose tried again, and keeps its range word."""
         return any(
-            span.covers(start) and (span.end is None or end <= span.end)
-            for span in self.taper_spans
+            span.covers(start) and (span.end is None or end <= span.end) for span in self.taper_cut
         )
 
     @property

@@ -72,11 +72,13 @@ from fhir_mapping.record import (
     InadequacyReason,
     Intolerance,
     Role,
+    TaperSpan,
     Trial,
     Verdict,
 )
 from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.taper import taper_spans, taper_timeline
+from fhir_mapping.taper_weeks import course_cut
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
 from fhir_mapping.ward_orders import after_the_ward
@@ -209,8 +211,11 @@ def _trial(
     tapers = taper_spans(events)
     ends_soon = _ends_soon(spans, as_of, policy.cross_taper_weeks) if ongoing else None
 
+    def cut_of(judged: Sequence[DoseSegment]) -> tuple[TaperSpan, ...]:
+        return course_cut(judged, minimum, tapers, ongoing, ends_soon, policy.cross_taper_weeks)
+
     def verdict_of(
-        judged: Sequence[DoseSegment],
+        judged: Sequence[DoseSegment], cuts: tuple[TaperSpan, ...]
     ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
         return judge(
             judged,
@@ -222,11 +227,12 @@ def _trial(
             policy,
             intolerant=intolerance is not None,
             as_needed=as_needed,
-            tapers=tapers,
-            ends_soon=ends_soon,
+            cuts=cuts,
         )
 
-    verdict, reasons, weeks, verdict_notes = verdict_of(segments)
+    # The days the weeks leave out, kept for the timeline (Trial.taper_cut): one cut, read twice.
+    cut = cut_of(segments)
+    verdict, reasons, weeks, verdict_notes = verdict_of(segments, cut)
     end_not_recorded = not ongoing and _end_not_recorded(spans, end)
     to_confirm_from: date | None = None  # Trial.shown_until
     if verdict is Verdict.ADEQUATE and end_not_recorded:
@@ -235,7 +241,8 @@ def _trial(
         # weeks stay those counted up to the recorded stop ("at most").
         shown = shown_until(spans, end)
         if shown < end:
-            on_record = verdict_of(shown_segments(spans, shown, timeline, adherence, start))
+            shown_only = shown_segments(spans, shown, timeline, adherence, start)
+            on_record = verdict_of(shown_only, cut_of(shown_only))
             if on_record[0] is not Verdict.ADEQUATE:
                 verdict, reasons, _, verdict_notes = on_record
                 to_confirm_from = shown
@@ -367,5 +374,6 @@ def _trial(
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
             taper_spans=tapers,
+            taper_cut=cut,
         )
     )

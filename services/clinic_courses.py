@@ -47,6 +47,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
+from fhir_mapping.taper_weeks import course_cut
 from services.card_format import plural
 from services.policy import Policy
 
@@ -221,8 +222,17 @@ def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
         or trial.segments[:1]
     )
     verdict, reasons = trial.verdict, trial.reasons
-    weeks, notes = trial.weeks_at_adequate_dose, trial.notes
+    weeks, notes, cut = trial.weeks_at_adequate_dose, trial.notes, trial.taper_cut
     if verdict is Verdict.ONGOING:
+        # Judged as ended on `last`, with the taper cut of an ended course (kept for the timeline).
+        cut = course_cut(
+            segments,
+            trial.min_adequate_mg,
+            trial.taper_spans,
+            False,
+            None,
+            policy.mapping.cross_taper_weeks,
+        )
         verdict, reasons, weeks, judged = judge(
             segments,
             trial.min_adequate_mg,
@@ -233,7 +243,7 @@ def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
             policy.mapping,
             intolerant=trial.intolerance is not None,
             as_needed=all(s.as_needed for s in segments),
-            tapers=trial.taper_spans,
+            cuts=cut,
         )
         notes = tuple(dict.fromkeys((*notes, *judged)))
     return dataclasses.replace(
@@ -245,6 +255,7 @@ def _ended(trial: Trial, last: date, policy: Policy) -> Trial:
         reasons=reasons,
         weeks_at_adequate_dose=weeks,
         notes=notes,
+        taper_cut=cut,
         stops_on=None,
         ends_soon=None,
         sessions_ended=last,

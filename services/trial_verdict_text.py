@@ -17,7 +17,7 @@ from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE, REFILLS_NOT_READ
 from fhir_mapping.relapse_on_drug import relapse_text
-from fhir_mapping.taper_weeks import taper_cut_in
+from fhir_mapping.taper_weeks import not_counting_taper
 from services import trial_dates, trial_indication
 from services.card_format import fmt_mg, fmt_weeks, plural, record_cite, weeks_text
 from services.trial_adherence_text import adherence_text
@@ -141,12 +141,11 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
                 return f"weeks at an adequate dose unknown {needs}"
             return f"weeks at an adequate dose unknown: {not_recorded} {needs}"
         weeks = f"{weeks_text(trial.weeks_at_adequate_dose)} at an adequate dose {needs}"
-        tapered = taper_cut_in(trial.ingredient, trial.notes)
+        tapered = not_counting_taper(trial.ingredient, trial.notes)
         if tapered is not None:
             # Session 26 LA item 2: the taper's weeks were left out (taper_weeks.py).
             weeks = (
-                f"{weeks_text(trial.weeks_at_adequate_dose)} at an adequate dose, not counting "
-                f"the taper from {tapered.isoformat()} {needs}"
+                f"{weeks_text(trial.weeks_at_adequate_dose)} at an adequate dose, {tapered} {needs}"
             )
         if adequate_only_as_needed(trial):
             # Days of an as-needed order are not days the dose was taken (DoseSegment).

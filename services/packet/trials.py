@@ -15,6 +15,7 @@ from fhir_mapping.adherence import response_before_gap
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
+from fhir_mapping.taper_weeks import not_counting_taper
 from services import cards, clinic_courses, taken_to_confirm, trial_cells, trial_dates
 from services.card_format import plural
 from services.dose_raises import unjudged_raise
@@ -196,6 +197,10 @@ def _weeks(trial: Trial, record: PatientRecord | None) -> str:
     if instead is not None:
         return instead
     cell = trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose))
+    # The taper the weeks left out, in the cards' words from the same note (s26 TT item 2).
+    tapered = not_counting_taper(trial.ingredient, trial.notes, day_text)
+    if tapered is not None:
+        cell = f"{cell} ({tapered})"
     # Cut by a TMS/ECT course: the weeks the verdict was scored over first (s25 RT finding 9).
     scored = scored_text(trial, cards.fmt_weeks, day_text)
     return cell if scored is None else f"{scored}; {cell} in all"

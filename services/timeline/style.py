@@ -101,8 +101,9 @@ CATEGORY_TEXT = {
     DoseCategory.ABOVE: "above maximum dose",
     DoseCategory.UNKNOWN: "dose or range unknown",
 }
-# A dose on days a sig said were steps down to a stop (Trial.tapered_throughout): a step off the
-# drug, whatever its place in the range (s25 FW item 3).
+# A dose on days the weeks at an adequate dose left out as steps down to a stop (a taper sig, or
+# the step to the minimum at a course's end: Trial.tapered_throughout reads Trial.taper_cut): a
+# step off the drug, whatever its place in the range (s25 FW item 3, s26 TT item 1).
 TAPER_TEXT = "taper step, the drug being stopped"
 
 
