@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -45,6 +45,10 @@ from fhir_mapping.code_systems import canonical_system, system_label
 from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many
 
 Resource = Mapping[str, Any]
+# (canonical system, code) of an Encounter's class as read (`class_key`), None when not read.
+ClassKey = tuple[str, str] | None
+# How a reader reads a class: `class_key` itself, or one build's memo of it (visit_reads.py).
+ClassOf = Callable[[Resource], ClassKey]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +129,7 @@ _ACT_CODE = canonical_system("http://terminology.hl7.org/CodeSystem/v3-ActCode")
 _WORD_CLASSES = {"emergency-word": "EMER", "inpatient-word": "IMP", "outpatient-word": "AMB"}
 
 
-def _class_key(resource: Resource) -> tuple[str, str] | None:
+def class_key(resource: Resource) -> ClassKey:
     """(canonical system, code) of the Encounter's class: as coded under v3-ActCode; a local
     class (Epic's own system, s26 LC item 1) read by the words of its display (`*-word` rows:
     "Emergency" is EMER, "Inpatient" IMP, "Hospital Outpatient" AMB), or None when it says none
@@ -151,14 +155,14 @@ def _class_key(resource: Resource) -> tuple[str, str] | None:
 _NOW = frozenset({"in-progress", "arrived", "triaged", "onleave"})
 
 
-def unread_class(resource: Resource) -> str | None:
+def unread_class(resource: Resource, class_of: ClassOf = class_key) -> str | None:
     """What an Encounter in progress states of its class when the service cannot read it (a
     local code whose display holds no word of the table, or words of two classes), for the
     card line ('class "Preadmission" (urn:oid:... 9)'); None when read, not now, or a clinic
     contact's class (`clinic-display` rows: Epic's "Support OP Encounter").
     Never silent (issue 10): an ED visit or a stay under such a class holds nothing."""
     status = resource.get("status")  # read tolerantly: a malformed one (a list) is absent
-    if not isinstance(status, str) or status not in _NOW or _class_key(resource) is not None:
+    if not isinstance(status, str) or status not in _NOW or class_of(resource) is not None:
         return None
     cls = resource.get("class")
     if not isinstance(cls, JSON_OBJECT):
@@ -177,20 +181,20 @@ def unread_class(resource: Resource) -> str | None:
     return f"class {said}" if said else "no class"
 
 
-def wants_admission(resource: Resource) -> bool:
+def wants_admission(resource: Resource, class_of: ClassOf = class_key) -> bool:
     """An inpatient Encounter (class IMP / ACUTE / NONAC): the cheap filter."""
-    return _class_key(resource) in code_table().classes
+    return class_of(resource) in code_table().classes
 
 
-def is_emergency(resource: Resource) -> bool:
+def is_emergency(resource: Resource, class_of: ClassOf = class_key) -> bool:
     """An emergency-department Encounter (class EMER)."""
-    return _class_key(resource) in code_table().emergency
+    return class_of(resource) in code_table().emergency
 
 
-def wants_outpatient(resource: Resource) -> bool:
+def wants_outpatient(resource: Resource, class_of: ClassOf = class_key) -> bool:
     """An ambulatory Encounter (class AMB): read only to tell whether a stay recorded in
     progress was left (`read_current_stays`; the routing filter keeps it for that)."""
-    return _class_key(resource) in code_table().outpatient
+    return class_of(resource) in code_table().outpatient
 
 
 def is_ward_order(resource: Resource) -> bool:

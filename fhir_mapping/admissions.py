@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from fhir_mapping.admission_codes import Resource, psychiatric_reason
+from fhir_mapping.admission_codes import ClassOf, Resource, class_key, psychiatric_reason
 from fhir_mapping.admission_codes import is_emergency as is_emergency
 from fhir_mapping.admission_codes import wants_admission as wants_admission
 from fhir_mapping.admission_codes import wants_outpatient as wants_outpatient
@@ -39,11 +39,15 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
 
 
 def read_admission(
-    resource: Resource, conditions: Sequence[Resource], *, as_of: date
+    resource: Resource,
+    conditions: Sequence[Resource],
+    *,
+    as_of: date,
+    class_of: ClassOf = class_key,
 ) -> Admission | None:
     """The psychiatric inpatient stay an Encounter records, when it ended by as-of (module
-    docstring), or None."""
-    if not wants_admission(resource) or resource.get("status") != "finished":
+    docstring), or None. `class_of`: how its class is read (the build's memo: visit_reads.py)."""
+    if not wants_admission(resource, class_of) or resource.get("status") != "finished":
         return None
     period = resource.get("period")
     if not isinstance(period, JSON_OBJECT):
@@ -60,8 +64,16 @@ def read_admission(
 
 
 def read_admissions(
-    resources: Iterable[Resource], conditions: Sequence[Resource], *, as_of: date
+    resources: Iterable[Resource],
+    conditions: Sequence[Resource],
+    *,
+    as_of: date,
+    class_of: ClassOf = class_key,
 ) -> tuple[Admission, ...]:
     """The psychiatric inpatient stays that ended by as-of, latest discharge last."""
-    found = [a for r in resources if (a := read_admission(r, conditions, as_of=as_of)) is not None]
+    found = [
+        a
+        for r in resources
+        if (a := read_admission(r, conditions, as_of=as_of, class_of=class_of)) is not None
+    ]
     return tuple(sorted(found, key=lambda a: (a.discharged, str(a.source or ""))))

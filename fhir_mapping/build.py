@@ -28,20 +28,17 @@ from fhir_mapping import (
     scores,
     suicide_screen,
     visit_pregnancy,
-    visit_risk,
 )
 from fhir_mapping.administered_courses import with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
-from fhir_mapping.admissions import read_admissions
 from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
-from fhir_mapping.current_stays import filed_under, read_current_stays
+from fhir_mapping.current_stays import filed_under
 from fhir_mapping.death_ends_courses import at_death
 from fhir_mapping.device_course_scores import DEFAULT_RULE, CourseRule, device_course_starts
 from fhir_mapping.documented_intolerances import documented as documented_intolerances
-from fhir_mapping.encounters import read_visits
 from fhir_mapping.episode import current_episode_start, undated_ends
 from fhir_mapping.episode_baseline import with_episode_baselines
 from fhir_mapping.excluded_resources import replaced_record_gaps
@@ -91,7 +88,8 @@ from fhir_mapping.score_totals import with_scores
 from fhir_mapping.screen_lookalike import read_lookalikes
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
-from fhir_mapping.visit_substance import with_visit_substance
+from fhir_mapping.visit_reads import VisitReads
+from fhir_mapping.visit_records import read_visit_records
 from fhir_mapping.ward_courses import read_mar
 
 # ... and the names those tests use for what is public now.
@@ -173,7 +171,9 @@ def _build_record(
         draft_resources = [site.with_standard_codes(d) for d in draft_resources]
     read = len(unique) + skipped
     gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}, read_failed))
-    walk = walk_chart(unique, patient_id, site)
+    # Each Encounter's class and psychotherapy code, read once for this build (visit_reads.py).
+    reads = VisitReads()
+    walk = walk_chart(unique, patient_id, site, reads)
     skipped += walk.skipped
     gaps.extend(walk.gaps)
     kept = walk.kept
@@ -306,32 +306,23 @@ def _build_record(
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()
     current_stays: tuple[CurrentStay, ...] = ()
-    if visits:  # psychotherapy charted only as visits (review 14 M2, encounters.py)
-        # ... and psychiatric inpatient stays (review 16 W4, admissions.py)
-        admissions = read_admissions(visits, kept.get("Condition", []), as_of=as_of)
-        # ... and a psychiatric stay still in progress (review 16 recheck W-c)
-        # (outpatient fills after a stay's start show it was left: review 17 second recheck M2)
-        current_stays = read_current_stays(
+    if visits:  # psychotherapy, stays and ED visits charted as visits (visit_records.py)
+        seen = read_visit_records(
             visits,
-            kept.get("Condition", []),
+            listed,
             as_of=as_of,
+            clinical=clinical,
             dispenses=[
                 r for r in medication_resources if r["resourceType"] == "MedicationDispense"
             ],
-            # (a PHQ-9 after an ED visit's arrival day, not filed under it: s25 RK2 2, RK4 10)
             scores=filed_under(phq9, [*observations, *kept.get("QuestionnaireResponse", [])]),
             policy=policy,
+            reads=reads,
         )
-        # ... and suicidal ideation or self-harm an ED visit records (review 16 recheck U-b)
-        clinical = visit_risk.with_visit_findings(
-            clinical, visits, kept.get("Condition", []), as_of=as_of
-        )
-        # ... and substance use a status-less visit diagnosis records, told as such (s22 RX 7).
-        clinical = with_visit_substance(clinical, kept.get("Condition", []))
-        sessions_seen, booked = read_visits(visits, as_of=as_of, conditions=listed)
+        admissions, current_stays, clinical = seen.admissions, seen.current_stays, seen.clinical
         # One session per kind and day: a visit billed as a Procedure too is one session.
-        procedures = merge_sessions(procedures, sessions_seen)
-        referrals = with_booked(referrals, booked)
+        procedures = merge_sessions(procedures, seen.sessions)
+        referrals = with_booked(referrals, seen.booked)
     if documented.entries:  # mania recorded as a drug reaction reads as bipolar (review 10 f. 4)
         manic, manic_gaps = mania_findings.reaction_findings(
             documented.entries, medication_resources, as_of=as_of

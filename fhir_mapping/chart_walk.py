@@ -21,10 +21,12 @@ from fhir_mapping.resource_routing import (
     PREGNANCY_READER,
     VITALS_READER,
     WANTS,
+    encounter_filter,
     observation_routing,
     wants_questionnaire_response,
 )
 from fhir_mapping.site_codes import SiteCodes
+from fhir_mapping.visit_reads import VisitReads
 
 _MEDICATION_TYPES = frozenset(
     {"MedicationRequest", "MedicationStatement", "MedicationDispense", "Medication"}
@@ -65,8 +67,12 @@ class ChartWalk:
     own: list[Resource] = field(default_factory=list)
 
 
-def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) -> ChartWalk:
-    """Each resource of `unique` (de-duplicated, the site's codes read as standard) to its reader."""
+def walk_chart(
+    unique: list[Resource], patient_id: str | None, site: SiteCodes, visits: VisitReads
+) -> ChartWalk:
+    """Each resource of `unique` (de-duplicated, the site's codes read as standard) to its reader.
+    `visits`: the build's memo of what each Encounter's class and code read as (visit_reads.py),
+    which the visit readers after the walk ask again."""
     skipped = 0
     gaps: list[DataGap] = []
     kept: dict[str, list[Resource]] = {}
@@ -79,10 +85,10 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
     lab_observations: list[Resource] = []
     lab_tests: list[str] = []  # the test of each, from the routing walk (labs.lab_result's `test`)
     screen_observations: list[Resource] = []
-    wants_by_kind = WANTS
+    wants_by_kind = {**WANTS, "Encounter": encounter_filter(visits)}
     if site:  # a site's own PHQ-9 forms (site map)
         wants_by_kind = {
-            **WANTS,
+            **wants_by_kind,
             "QuestionnaireResponse": partial(
                 wants_questionnaire_response, site_items=site.questionnaire_items
             ),
@@ -162,7 +168,7 @@ def walk_chart(unique: list[Resource], patient_id: str | None, site: SiteCodes) 
             continue
         if kind == "Encounter" and visit_pregnancy.wants_visit(resource):
             pregnancy_visits.append(resource)
-        if kind == "Encounter" and (stated := unread_class(resource)) is not None:
+        if kind == "Encounter" and (stated := unread_class(resource, visits.class_key)) is not None:
             # A visit in progress whose class is not read: an ED visit or an inpatient stay
             # under it would hold nothing, so it is said (s26 LC item 1, issue 10).
             gaps.append(

@@ -55,7 +55,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from fhir_mapping.admission_codes import (
+    ClassOf,
     Resource,
+    class_key,
     code_table,
     codings,
     diagnoses,
@@ -104,12 +106,17 @@ _IN_STAY = _IN_ED | {"onleave"}
 
 
 def read_current_stay(
-    resource: Resource, conditions: Sequence[Resource], *, as_of: date
+    resource: Resource,
+    conditions: Sequence[Resource],
+    *,
+    as_of: date,
+    class_of: ClassOf = class_key,
 ) -> CurrentStay | None:
     """The inpatient stay an Encounter records as still in progress on as-of, psychiatric,
-    medical or unspecified (module docstring), or None."""
-    emergency = is_emergency(resource)
-    if not emergency and not wants_admission(resource):
+    medical or unspecified (module docstring), or None. `class_of`: how its class is read (the
+    build's memo: visit_reads.py)."""
+    emergency = is_emergency(resource, class_of)
+    if not emergency and not wants_admission(resource, class_of):
         return None
     status = resource.get("status")
     status = status if isinstance(status, str) else None  # a malformed status counts as absent
@@ -151,11 +158,15 @@ _VISITED = frozenset({"finished", "in-progress", "arrived", "triaged"})
 Event = tuple[date, str | None]
 
 
-def _outpatient_days(resources: Iterable[Resource], *, as_of: date) -> list[Event]:
+def _outpatient_days(
+    resources: Iterable[Resource], *, as_of: date, class_of: ClassOf = class_key
+) -> list[Event]:
     """The ambulatory visits that took place by as-of (day, `partOf` id), oldest first."""
     days: list[Event] = []
     for resource in resources:
-        if string(resource.get("status")) not in _VISITED or not wants_outpatient(resource):
+        if string(resource.get("status")) not in _VISITED:
+            continue
+        if not wants_outpatient(resource, class_of):
             continue
         period = resource.get("period")
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
@@ -219,10 +230,12 @@ def read_current_stays(
     dispenses: Iterable[Resource] = (),
     scores: Iterable[Event] = (),
     policy: MappingPolicy | None = None,
+    class_of: ClassOf = class_key,
 ) -> tuple[CurrentStay, ...]:
     """The inpatient stays in progress on as-of, of any kind, and the ED visits in progress,
     latest admission last. `scores`: the PHQ-9s on record, each (day, the Encounter id it is
-    filed under or None) (read against an ED visit only: `_ed_left`).
+    filed under or None) (read against an ED visit only: `_ed_left`). `class_of`: how each
+    visit's class is read (the build's memo: visit_reads.py).
 
     A stay with status in-progress followed by outpatient evidence is `contradicted` when the
     evidence is enough (`_contradicted`; review 17 recheck R2: an admission left "in-progress"
@@ -239,11 +252,11 @@ def read_current_stays(
     found = [
         (r, s)
         for r in resources
-        if (s := read_current_stay(r, conditions, as_of=as_of)) is not None
+        if (s := read_current_stay(r, conditions, as_of=as_of, class_of=class_of)) is not None
     ]
     if not found:
         return ()
-    visits = _outpatient_days(resources, as_of=as_of)
+    visits = _outpatient_days(resources, as_of=as_of, class_of=class_of)
     fills = _fill_days(dispenses, as_of=as_of)
     rule = policy or MappingPolicy()
     phq9 = sorted((e for e in scores if e[0] <= as_of), key=_day)

@@ -47,7 +47,7 @@ anything else (no model validation, no system canonicalised unless the code is o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -137,7 +137,7 @@ def _has_cpt(types: object) -> bool:
     return False
 
 
-def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
+def psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     """The psychotherapy row of an Encounter's type, else of its serviceType when the type
     holds no CPT code, else `_NAMED_IN_WORDS` when neither holds a CPT code and their words
     name psychotherapy (module docstring)."""
@@ -171,12 +171,17 @@ def _named_in_words(concepts: Iterable[object]) -> bool:
     )
 
 
-def wants_encounter(resource: Resource) -> bool:
+# How a reader reads a visit's psychotherapy row: `psychotherapy_code` itself, or one build's
+# memo of it (visit_reads.py).
+TherapyOf = Callable[[Resource], ProcedureCode | None]
+
+
+def wants_encounter(resource: Resource, therapy_of: TherapyOf = psychotherapy_code) -> bool:
     """A psychotherapy visit that took place or is arranged (module docstring)."""
     status = resource.get("status")  # a malformed (unhashable) status counts as absent
     if not isinstance(status, str) or status not in _READ_STATUSES:
         return False
-    return _psychotherapy_code(resource) is not None
+    return therapy_of(resource) is not None
 
 
 def _start(resource: Resource) -> date | None:
@@ -203,15 +208,20 @@ def _session_kind(
 
 
 def visit_facts(
-    resource: Resource, *, as_of: date, conditions: ChartConditions | None = None
+    resource: Resource,
+    *,
+    as_of: date,
+    conditions: ChartConditions | None = None,
+    therapy_of: TherapyOf = psychotherapy_code,
 ) -> ProcedureRecord | Referral | None:
     """A psychotherapy session (a visit that took place), a psychotherapy referral (a visit
     arranged), a `NOT_ATTENDED` referral (a visit arranged for a day now past), or None.
-    `conditions`: the chart's, for the diagnoses a session's kind may rest on."""
+    `conditions`: the chart's, for the diagnoses a session's kind may rest on. `therapy_of`:
+    how the visit's psychotherapy row is read (the build's memo: visit_reads.py)."""
     status = resource.get("status")
     if not isinstance(status, str) or status not in _READ_STATUSES:
         return None
-    row = _psychotherapy_code(resource)
+    row = therapy_of(resource)
     if row is None:
         return None
     when = _start(resource)
@@ -236,15 +246,20 @@ def visit_facts(
 
 
 def read_visits(
-    resources: Iterable[Resource], *, as_of: date, conditions: Iterable[Resource] = ()
+    resources: Iterable[Resource],
+    *,
+    as_of: date,
+    conditions: Iterable[Resource] = (),
+    therapy_of: TherapyOf = psychotherapy_code,
 ) -> tuple[tuple[ProcedureRecord, ...], tuple[Referral, ...]]:
     """The psychotherapy sessions and the booked psychotherapy visits of `resources` (those
-    booked for a day now past as `NOT_ATTENDED` referrals). `conditions`: the chart's."""
+    booked for a day now past as `NOT_ATTENDED` referrals). `conditions`: the chart's.
+    `therapy_of`: as `visit_facts`."""
     chart = chart_conditions(conditions)
     sessions: list[ProcedureRecord] = []
     booked: list[Referral] = []
     for resource in resources:
-        fact = visit_facts(resource, as_of=as_of, conditions=chart)
+        fact = visit_facts(resource, as_of=as_of, conditions=chart, therapy_of=therapy_of)
         if isinstance(fact, ProcedureRecord):
             sessions.append(fact)
         elif fact is not None:

@@ -8,7 +8,10 @@ para 190 ("add adjunct first when partial response and good tolerability") chang
 optimise card puts first for the drug still running.
 
 Apart from trial.py: a reading of a Trial's pair, asked only where a card or --explain words an
-outcome, so Trial itself (read on every card, issue 14) is not touched.
+outcome, so Trial itself (read on every card, issue 14) is not touched. Kept once read, in a slot
+of the trial (trial_outcome.py `kept`): the cards of one evaluation ask it again of the same
+trials (23 readings of 3 trials on a typical first sight), and it reads only the trial's own
+fields and a table read once per process.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import Trial
+from fhir_mapping.trial_outcome import kept
 
 
 @cache
@@ -63,6 +67,7 @@ def baseline_on_treatment(trial: Trial) -> bool:
     )
 
 
+@kept("_kept_partial_response")
 def partial_response(trial: Trial) -> float | None:
     """The drop in percent when the course's outcome is a partial response (no response by the
     50 % rule, a drop of 25 % or more), else None. Not for a pair the mild-baseline rule does

@@ -13,6 +13,7 @@ build.py holds the loop itself; build.py re-exports the names those tests reach 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import orjson
 
@@ -25,6 +26,7 @@ from fhir_mapping import (
     suicide_screen,
     visit_risk,
 )
+from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import wants_admission, wants_outpatient
 from fhir_mapping.blood_pressure import codes as blood_pressure_codes
 from fhir_mapping.bounded_memo import remember
@@ -32,7 +34,7 @@ from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import ObservationCode, observation_code_rows
 from fhir_mapping.condition_indications import wants_condition_or_use
-from fhir_mapping.encounters import wants_encounter
+from fhir_mapping.encounters import TherapyOf, psychotherapy_code, wants_encounter
 from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.lab_lookalike import lab_named, words_name_lab
 from fhir_mapping.pgx import codes as pgx_codes
@@ -41,6 +43,7 @@ from fhir_mapping.referrals import wants_service_request
 from fhir_mapping.request_resources import Resource
 from fhir_mapping.scale_lookalike import words_name_scale
 from fhir_mapping.screen_lookalike import words_name_screen_item
+from fhir_mapping.visit_reads import VisitReads
 
 
 def _observation_readers() -> dict[
@@ -235,18 +238,28 @@ def wants_questionnaire_response(
     ) or suicide_screen.wants_questionnaire_response(resource)
 
 
-def _wants_encounter(resource: Resource) -> bool:
+def _wants_encounter(
+    resource: Resource,
+    class_of: ClassOf = class_key,
+    therapy_of: TherapyOf = psychotherapy_code,
+) -> bool:
     """A psychotherapy visit (encounters.py), an inpatient stay (admissions.py, review 16 W4), or
     an ED visit or a visit for suicidal ideation or self-harm (visit_risk.py, review 16 recheck
     U-b)."""
     return (
-        wants_encounter(resource)
-        or wants_admission(resource)
-        or visit_risk.wants_visit(resource)
+        wants_encounter(resource, therapy_of)
+        or wants_admission(resource, class_of)
+        or visit_risk.wants_visit(resource, class_of)
         # An ambulatory visit: tells whether a stay recorded in progress was left (admissions.py
         # `read_current_stays`, review 17 recheck R2).
-        or wants_outpatient(resource)
+        or wants_outpatient(resource, class_of)
     )
+
+
+def encounter_filter(reads: VisitReads) -> Callable[[Resource], bool]:
+    """`WANTS["Encounter"]` reading each visit's class and psychotherapy code through one build's
+    memo (visit_reads.py): the readers after the walk ask the same again."""
+    return partial(_wants_encounter, class_of=reads.class_key, therapy_of=reads.psychotherapy)
 
 
 def _wants_patient(resource: Resource) -> bool:

@@ -43,16 +43,23 @@ _KEPT_SLOTS = (
     "_kept_mild_residual",
 )
 
+# ... and one per judgement another module computes and keeps here the same way, with `kept` on
+# a function of the trial: partial_response.py's (it imports Trial, so Trial cannot import it;
+# asked 23 times of 3 trials on a typical first sight, issue 14).
+_KEPT_ELSEWHERE = ("_kept_partial_response",)
+
 T = TypeVar("T")
+S = TypeVar("S", bound="TrialOutcome")
 
 
-def kept(slot: str) -> Callable[[Callable[[TrialOutcome], T]], Callable[[TrialOutcome], T]]:
-    """A judgement computed on its first reading and kept in `slot` (one of _KEPT_SLOTS): the
-    slot's own descriptor stores it, as the frozen dataclass's `__setattr__` would refuse. An
-    unset slot reads as AttributeError, once per trial and judgement."""
+def kept(slot: str) -> Callable[[Callable[[S], T]], Callable[[S], T]]:
+    """A judgement computed on its first reading and kept in `slot` (one of _KEPT_SLOTS or
+    _KEPT_ELSEWHERE): the slot's own descriptor stores it, as the frozen dataclass's
+    `__setattr__` would refuse. An unset slot reads as AttributeError, once per trial and
+    judgement."""
 
-    def keep(compute: Callable[[TrialOutcome], T]) -> Callable[[TrialOutcome], T]:
-        def read(self: TrialOutcome) -> T:
+    def keep(compute: Callable[[S], T]) -> Callable[[S], T]:
+        def read(self: S) -> T:
             try:
                 value: T = getattr(self, slot)
             except AttributeError:
@@ -72,7 +79,7 @@ def kept(slot: str) -> Callable[[Callable[[TrialOutcome], T]], Callable[[TrialOu
 class TrialOutcome:
     """The outcome judgements of a Trial, read off its fields (declared on Trial itself)."""
 
-    __slots__ = _KEPT_SLOTS
+    __slots__ = _KEPT_SLOTS + _KEPT_ELSEWHERE
 
     if TYPE_CHECKING:  # Trial's fields these judgements read (trial.py documents each)
         ongoing: bool
@@ -319,5 +326,5 @@ class TrialOutcome:
 
 # Each kept slot's own descriptor stores a value (a frozen dataclass refuses `setattr`).
 _STORES: dict[str, Callable[[TrialOutcome, object], None]] = {
-    name: TrialOutcome.__dict__[name].__set__ for name in _KEPT_SLOTS
+    name: TrialOutcome.__dict__[name].__set__ for name in _KEPT_SLOTS + _KEPT_ELSEWHERE
 }

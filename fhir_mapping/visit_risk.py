@@ -34,6 +34,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import self_harm_intent, self_harm_text
+from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
@@ -108,23 +109,23 @@ def _text_kinds(concept: object) -> Iterable[tuple[FindingKind, str, str, str, s
         yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), None
 
 
-def wants_visit(resource: Resource) -> bool:
+def wants_visit(resource: Resource, class_of: ClassOf = class_key) -> bool:
     """An ED visit (its encounter diagnoses are named by it), or a visit whose reason is
     suicidal ideation or self-harm: the routing filter (cheap: the class, then the reasons)."""
-    if is_emergency(resource):
+    if is_emergency(resource, class_of):
         return True
     if not resource.get("reasonCode"):
         return False
     return any(True for _ in _reason_kinds(resource))
 
 
-def _visit_words(resource: Resource) -> str:
+def _visit_words(resource: Resource, class_of: ClassOf) -> str:
     """ "ED visit on 2025-05-23", "inpatient stay from 2025-05-01", "visit on 2025-05-23"."""
     period = resource.get("period")
     start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
-    if wants_admission(resource):
+    if wants_admission(resource, class_of):
         return f"inpatient stay from {start.isoformat()}" if start else "inpatient stay"
-    what = ED_VISIT if is_emergency(resource) else "visit"
+    what = ED_VISIT if is_emergency(resource, class_of) else "visit"
     return f"{what} on {start.isoformat()}" if start else what
 
 
@@ -173,15 +174,17 @@ def with_visit_findings(
     conditions: Sequence[Resource],
     *,
     as_of: date,
+    class_of: ClassOf = class_key,
 ) -> ClinicalContext:
     """`context` with its suicidal-ideation and self-harm findings told where a visit recorded
-    them, and those only a visit's reasonCode records added (module docstring)."""
+    them, and those only a visit's reasonCode records added (module docstring). `class_of`: how
+    each visit's class is read (the build's memo: visit_reads.py)."""
     visits = {
         rid: r
         for r in encounters
         if isinstance(r, JSON_OBJECT) and isinstance(rid := r.get("id"), str)
     }
-    reasons = [r for r in visits.values() if r.get("reasonCode") and wants_visit(r)]
+    reasons = [r for r in visits.values() if r.get("reasonCode") and wants_visit(r, class_of)]
     risky = [f for f in context.findings if f.kind in _KINDS]
     if not reasons and not risky:
         return context  # nearly every chart
@@ -203,7 +206,7 @@ def with_visit_findings(
         if not is_encounter_diagnosis(condition):
             continue
         visit = visits.get(visit_id) if visit_id is not None else None
-        words = _visit_words(visit) if visit is not None else None
+        words = _visit_words(visit, class_of) if visit is not None else None
         changed[finding] = replace(finding, recorded=DIAGNOSIS, visit=words)
     added: list[Finding] = []
     dated = {(f.kind, f.onset) for f in risky}
@@ -239,7 +242,7 @@ def with_visit_findings(
                     onset=start,
                     source=source_ref(visit),
                     recorded=REASON,
-                    visit=_visit_words(visit),
+                    visit=_visit_words(visit, class_of),
                     verification=verification,
                 )
             )

@@ -33,7 +33,10 @@ A psychiatric inpatient stay discharged within policy.suicide_post_discharge_day
 card, and makes a card of its own when nothing else raises one (review 16 W4):
 suicide_risk_discharge.py. Both cards read their indicator, the assessment's priority and the
 one-click label from one table keyed by urgency (services/suicide_urgency.py): "assess today" is
-critical whichever of them asks it (review s26 RN finding 5).
+critical whichever of them asks it (review s26 RN finding 5). The card has one urgency, the row
+the hold of a change of treatment reads too (services/suicide_today.card_urgency): beside a
+signal that asks less, an unassessed discharge sets it (s26 KE follow-up), and the acute-risk
+treatment lines (`treatment_lines`) follow the same hold, whichever finding asks it.
 
 Override reasons (data/override_reasons.csv) include "assessment completed today" (the chart the
 service reads can lag the visit) and "under crisis team care". The topic is never snoozed
@@ -105,10 +108,11 @@ def _detail(
 ) -> str:
     sections = ["**Found:**\n" + "\n".join(found_lines(signal))]
     if discharge is not None:
-        # The acute-risk treatment lines below name ECT (CANMAT para 215) already; below 18 the
-        # adult line is not said (NICE NG134 keeps ECT for a minor to specialists: s25 RK1 extra).
-        ect = not signal.acute and suicide_risk_young.adult_ect(ctx)
-        sections.append(suicide_risk_discharge.section(discharge, ctx, ect=ect))
+        sections.append(
+            suicide_risk_discharge.section(
+                discharge, ctx, ect=_discharge_ect(ctx, signal, discharge)
+            )
+        )
     # Not the screen the Found line names already: a C-SSRS that found the risk is both the
     # signal and its own assessment, and was listed twice (review s22 RS finding 7).
     later = [
@@ -126,45 +130,79 @@ def _detail(
     sections.append(card_advice(ctx, signal))
     if ctx.hook == "patient-view":  # the order hooks name the drafted supply (rule)
         sections.append(running_supply_line(ctx.record, signal.findings) or "")
+    sections.append(treatment_lines(ctx, signal, discharge))
+    keys = ("simon2013", "cssrs", "chung2017") if discharge is not None else ("simon2013", "cssrs")
+    sections.append(cards.guideline_links(*keys))
+    return cards.join_sections(*sections)
+
+
+def _discharge_ect(
+    ctx: RuleContext,
+    signal: SuicideSignal | None,
+    discharge: suicide_risk_discharge.Discharge,
+) -> bool:
+    """Whether the discharge section says its own ECT line (CANMAT 2023 para 215: after a
+    hospitalised episode ECT lowers suicide risk in the year after discharge). Not while the
+    card's ask holds a change of treatment: the treatment lines name ECT then, citing the same
+    paragraph (`treatment_lines`); below 18 the adult line is not said (NICE NG134 keeps ECT for
+    a minor to specialists: s25 RK1 extra)."""
+    return not suicide_today.holds(signal, discharge) and suicide_risk_young.adult_ect(ctx)
+
+
+def treatment_lines(
+    ctx: RuleContext,
+    signal: SuicideSignal | None,
+    discharge: suicide_risk_discharge.Discharge | None,
+) -> str:
+    """What the card says of treatment while its ask holds a change of treatment
+    (services/suicide_today.py: an acute signal, or a recent psychiatric discharge nobody
+    assessed since), or "". One rule for every such card, the signal's and the discharge's
+    alone: the hold keys on the card's urgency, and so do these lines. They keyed on
+    SuicideSignal.acute, so a discharge-only "assess today" said "Not TMS now" but named no ECT
+    or esketamine when TMS was not the next step, and an assessed signal beside it said
+    "Treatment while the risk is acute" nowhere (s26 KE follow-up).
+
+    - TMS otherwise the next step: "Not TMS now: ..." with what comes instead (`not_tms_line`).
+    - Else, depression active and treated, no psychotic features: issue 12, in the acute-risk
+      case ECT and esketamine come first, whatever the number of failed trials (CANMAT 2023
+      para 215; esketamine's FDA indication for MDD with acute suicidal ideation or behaviour).
+      Psychotic features have their own path (optimise card: antipsychotic combination or ECT),
+      and esketamine is not indicated there.
+    Either names them as what follows if the assessment finds acute risk, unless an assessment
+    already found high risk (`_until_assessed`)."""
+    if not suicide_today.holds(signal, discharge):
+        return ""
+    found_high = signal is not None and signal.level is SuicideLevel.HIGH
     # Esketamine's label contraindications (aneurysmal vascular disease, an AVM, a history of
     # intracerebral haemorrhage: SPRAVATO label 4; review 15 U1) hold whatever the indication, so
     # the decision the optimise card makes (pathway_contraindications) leaves it out here too and
     # one line says why.
     no_esketamine = pathway_contraindications.why_not(ctx.facts, _ESKETAMINE)
-    # What the age rows say of ECT and esketamine below 18, said where either is spoken of.
-    young = suicide_risk_young.age_line(ctx)
-    if suicide_today.holds(signal, discharge) and ctx.facts.tms.only_acute:
-        sections.append(not_tms_line(ctx, signal.level is SuicideLevel.HIGH))
+    if ctx.facts.tms.only_acute:
+        line = not_tms_line(ctx, found_high)
     elif (
-        signal.acute
-        and ctx.facts.active
+        ctx.facts.active
         and not ctx.facts.psychotic
         and suicide_risk_text.treated_for_depression(ctx)
     ):
-        # Issue 12: in the acute-risk case ECT and esketamine come first, whatever the number of
-        # failed trials (CANMAT 2023 para 215; esketamine's FDA indication for MDD with acute
-        # suicidal ideation or behaviour). Psychotic features have their own path (optimise card:
-        # antipsychotic combination or ECT), and esketamine is not indicated there.
         treatment = tms_gate.line(
             suicide_risk_young.row_key(
                 ctx, "suicide-risk-treatment", no_esketamine=bool(no_esketamine)
             )
         )
         head = (
-            "**If the assessment finds acute risk:** "
-            if signal.level is SuicideLevel.UNASSESSED
-            else "**Treatment while the risk is acute:** "
+            "**Treatment while the risk is acute:** "
+            if found_high
+            else "**If the assessment finds acute risk:** "
         )
-        sections.append(head + treatment + ".")
+        line = head + treatment + "."
     else:
-        no_esketamine = ""  # esketamine is not named on this card: nothing to explain
-        young = ""
-    if no_esketamine:
-        sections.append(f"**Esketamine not offered (contraindicated):** {no_esketamine}.")
-    sections.append(young)
-    keys = ("simon2013", "cssrs", "chung2017") if discharge is not None else ("simon2013", "cssrs")
-    sections.append(cards.guideline_links(*keys))
-    return cards.join_sections(*sections)
+        return ""  # ECT and esketamine are not named on this card: nothing to explain
+    why_not = (
+        f"**Esketamine not offered (contraindicated):** {no_esketamine}." if no_esketamine else ""
+    )
+    # What the age rows say of ECT and esketamine below 18, said where either is spoken of.
+    return cards.join_sections(line, why_not, suicide_risk_young.age_line(ctx))
 
 
 def not_tms_line(ctx: RuleContext, found_high: bool) -> str:
@@ -292,21 +330,20 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
         if discharge is None:
             return None
         quantity = means_restriction_line(drafted) if ctx.hook != "patient-view" else None
-        # The discharge holds TMS while nobody assessed it (services/suicide_today.py): say so
-        # here, as the signal's card does, when TMS would otherwise be the next step.
-        not_tms = (
-            not_tms_line(ctx, found_high=False)
-            if suicide_today.discharge_holds(discharge) and ctx.facts.tms.only_acute
-            else ""
+        # The discharge holds a change of treatment while nobody assessed it
+        # (services/suicide_today.py): its card says the treatment lines the signal's does.
+        return suicide_risk_discharge.card(
+            ctx,
+            discharge,
+            quantity,
+            treatment_lines(ctx, None, discharge),
+            ect=_discharge_ect(ctx, None, discharge),
         )
-        return suicide_risk_discharge.card(ctx, discharge, quantity, not_tms)
-    # An assessed signal beside a discharge no assessment followed: the discharge sets the
-    # card (warning, assess today), the signal's lines stay in the detail.
-    owed = (
-        discharge is not None
-        and discharge.assessed is None
-        and signal.level is SuicideLevel.ASSESSED
-    )
+    # One card, one urgency (services/suicide_today.card_urgency): a discharge no assessment
+    # followed, beside a signal whose level asks less (assessed, found not high, re-screened,
+    # unread), sets the card (critical, assess today): its summary and its one-click; the
+    # signal's lines stay in the detail.
+    owed = suicide_today.discharge_leads(signal, discharge)
     if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view" and not owed:
         return None
     if _unread_left_out(ctx, signal, discharge, drafted):
@@ -318,10 +355,9 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
         if quantity is not None:
             detail = cards.join_sections(quantity, detail)
     summary = card_summary(signal, ward=on_ward(ctx))
-    indicator = suicide_urgency.urgency(_URGENCY[signal.level]).indicator
+    indicator = suicide_today.card_urgency(signal, discharge).indicator
     if owed and discharge is not None:
         summary = suicide_risk_discharge.summary(discharge)
-        indicator = suicide_risk_discharge.indicator(discharge)
         found = suicide_risk_discharge.suggestion(ctx, discharge)
     return cards.make(
         TOPIC,

@@ -7,19 +7,24 @@ first month, Chung et al., BMJ Open 2019) is named on the suicide-risk card: "di
 2025-05-09 after a psychiatric admission (F33.2): the first months after discharge carry the
 highest suicide risk; assess suicide risk today".
 
-- Beside a current signal (acute_risk.py) it is one more section of that card, and the card's
-  level is the signal's (or warning, when the signal was assessed and found nothing but no
-  assessment followed the discharge).
+- Beside a current signal (acute_risk.py) it is one more section of that card. The card has one
+  urgency (services/suicide_today.card_urgency): the signal level's, or, when no assessment
+  followed the discharge and the signal's level asks less than "assess today" (assessed, found
+  current risk that is not high, re-screened, unread), the discharge's: critical, its summary
+  and its same-day one-click (s26 KE follow-up: such a card stayed a warning while its detail
+  said "assess suicide risk today" and the hold treated it as "assess today").
 - Alone it makes a card of its own proposing a structured assessment today (ServiceRequest,
   citing the Encounter), at the urgency "assess-today" of data/suicide_urgency.csv: CRITICAL,
   priority asap, the same label as the PHQ-9 item 9 card's (services/suicide_urgency.py). It
   was a warning beside a critical item 9 = 1 card that asked the same thing (review s26 RN
   finding 5); the first month after discharge carries a suicide rate of 2,060 per 100,000
   person-years (Chung 2019), above the 1-year risk an item 9 answer predicts (Simon 2013), so
-  the same ask takes the same, higher, severity (the safer when unsure). The card's indicator
-  holds nothing back by itself: TMS and the adjunct one-clicks are held by an acute signal
-  (SuicideSignal.acute: tms_gate.py, the optimise card), which a discharge alone is not, as
-  before. Why a card at all (not a line on another card): the risk is the highest of the
+  the same ask takes the same, higher, severity (the safer when unsure). Until an assessment
+  follows, it holds what every "assess today" holds (services/suicide_today.py: the optimise
+  card's drug proposals, the TMS card; review s26 RK2 finding 2), and the card says the
+  acute-risk treatment lines the signal's card says (rules/suicide_risk.treatment_lines: "Not
+  TMS now", or "If the assessment finds acute risk: ECT ... or esketamine ...").
+  Why a card at all (not a line on another card): the risk is the highest of the
   patient's course, the patient may have no other signal on record, and an assessment is what
   is owed (safety first).
 - Once a documented assessment (a C-SSRS that asked about ideation, a documented risk level, a
@@ -28,8 +33,9 @@ highest suicide risk; assess suicide risk today".
   <end of the period>"), as an assessed signal's is, and is left out at the order hooks.
 
 After a hospitalised episode ECT lowers the suicide risk in the year after discharge (CANMAT
-2023 para 215, REFERENCE.md): the card says so when depression is active and the card does
-not already name ECT (the acute-risk treatment line does).
+2023 para 215, REFERENCE.md): the card says so when depression is active, the patient is an
+adult, and the card does not already name ECT (while it holds a change of treatment its
+treatment lines do, citing the same paragraph).
 """
 
 from __future__ import annotations
@@ -139,21 +145,27 @@ def indicator(discharge: Discharge) -> Indicator:
 
 
 def card(
-    ctx: RuleContext, discharge: Discharge, quantity: str | None = None, not_tms: str = ""
+    ctx: RuleContext,
+    discharge: Discharge,
+    quantity: str | None = None,
+    treatment: str = "",
+    *,
+    ect: bool,
 ) -> Recommendation | None:
     """The card of a recent discharge when no other suicide-risk signal is current (module
     docstring); None at the order hooks once an assessment followed the discharge. `quantity`:
     the order hooks' line on a drafted drug dangerous in overdose (rules/suicide_risk.py), first
-    as on the signal's card: the post-discharge period is a time of raised risk too. `not_tms`: the
-    "Not TMS now" line (rules/suicide_risk.py) while the discharge holds TMS."""
+    as on the signal's card: the post-discharge period is a time of raised risk too.
+    `treatment`: the acute-risk treatment lines while the discharge holds a change of treatment
+    and `ect`: whether the section says its own ECT line (both rules/suicide_risk.py, the same
+    as on the signal's card)."""
     if discharge.assessed is not None and ctx.hook != "patient-view":
         return None
     found = suggestion(ctx, discharge)
     detail = cards.join_sections(
         quantity or "",
-        # The "Not TMS now" line names ECT after a hospitalised episode already.
-        section(discharge, ctx, ect=not not_tms),
-        not_tms,
+        section(discharge, ctx, ect=ect),
+        treatment,
         "Item 9 alone is not a risk assessment, and a 0 does not rule risk out.",
         cards.guideline_links("chung2017", "cssrs"),
     )

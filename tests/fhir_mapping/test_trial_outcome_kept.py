@@ -14,6 +14,7 @@ import orjson
 import pytest
 
 from cds_hooks.offline import OfflineInputError, evaluate_document
+from fhir_mapping.partial_response import partial_response
 from fhir_mapping.trial import Trial
 from fhir_mapping.trial_outcome import _KEPT_SLOTS, TrialOutcome
 from services.policy import Policy
@@ -90,3 +91,18 @@ def test_kept_values_are_no_fields_and_leave_equality_and_hash_alone(trials: lis
         # TypeError for a frozen slotted dataclass's non-field names, not FrozenInstanceError).
         with pytest.raises((dataclasses.FrozenInstanceError, TypeError, AttributeError)):
             trial.failed = not trial.failed  # type: ignore[misc]
+
+
+def test_partial_response_is_kept_and_is_what_it_computes_afresh(trials: list[Trial]) -> None:
+    """partial_response.py keeps its answer in the trial's slot (`_KEPT_ELSEWHERE`): the same
+    answer as computed now, on a first and a second reading, and a copy computes its own."""
+    afresh = partial_response.__wrapped__  # type: ignore[attr-defined]
+    partial = 0
+    for trial in trials:
+        expected = afresh(trial)
+        assert partial_response(trial) == expected, trial.ingredient
+        assert partial_response(trial) == expected  # from its slot
+        partial += expected is not None
+        copy = dataclasses.replace(trial, on_treatment=None)
+        assert partial_response(copy) is None  # no pair on the copy: not the original's answer
+    assert partial  # some trials are partial responders: the checks above are not vacuous

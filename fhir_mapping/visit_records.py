@@ -1,0 +1,81 @@
+"""The patient's Encounters read, after the walk (build.py's step for the visits): psychotherapy
+charted only as visits (review 14 M2, encounters.py), psychiatric inpatient stays that ended
+(review 16 W4, admissions.py), a stay or an ED visit still in progress (review 16 recheck W-c,
+current_stays.py), suicidal ideation or self-harm an ED visit records (review 16 recheck U-b,
+visit_risk.py) and substance use a status-less visit diagnosis records (s22 RX 7,
+visit_substance.py).
+
+Apart from build.py as one idea, and so that every one of these readers reads each visit's class
+and psychotherapy code through the build's one memo (`reads`, visit_reads.py: issue 14), the
+memo the routing filter filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping import visit_risk
+from fhir_mapping.admissions import read_admissions
+from fhir_mapping.current_stays import Event, read_current_stays
+from fhir_mapping.encounters import read_visits
+from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.record import (
+    Admission,
+    ClinicalContext,
+    CurrentStay,
+    ProcedureRecord,
+    Referral,
+)
+from fhir_mapping.request_resources import Resource
+from fhir_mapping.visit_reads import VisitReads
+from fhir_mapping.visit_substance import with_visit_substance
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRecords:
+    """What the visits say (module docstring)."""
+
+    admissions: tuple[Admission, ...]
+    current_stays: tuple[CurrentStay, ...]
+    clinical: ClinicalContext  # the context given, with what the visits record of risk and use
+    sessions: tuple[ProcedureRecord, ...]  # psychotherapy sessions charted as visits
+    booked: tuple[Referral, ...]  # psychotherapy visits booked (encounters.read_visits)
+
+
+def read_visit_records(
+    visits: Sequence[Resource],
+    conditions: Sequence[Resource],
+    *,
+    as_of: date,
+    clinical: ClinicalContext,
+    dispenses: Sequence[Resource],
+    scores: Sequence[Event],
+    policy: MappingPolicy,
+    reads: VisitReads,
+) -> VisitRecords:
+    """The records of `visits` (the Encounters the walk kept), against the chart's `conditions`
+    (kept ones). `dispenses`: the chart's MedicationDispenses (an outpatient fill after a stay's
+    start shows it was left: review 17 second recheck M2); `scores`: the PHQ-9s, each with the
+    Encounter it is filed under (a PHQ-9 after an ED visit's arrival day not filed under it: s25
+    RK2 2, RK4 10). `reads`: the build's memo (visit_reads.py)."""
+    class_of = reads.class_key
+    admissions = read_admissions(visits, conditions, as_of=as_of, class_of=class_of)
+    current_stays = read_current_stays(
+        visits,
+        conditions,
+        as_of=as_of,
+        dispenses=dispenses,
+        scores=scores,
+        policy=policy,
+        class_of=class_of,
+    )
+    clinical = visit_risk.with_visit_findings(
+        clinical, visits, conditions, as_of=as_of, class_of=class_of
+    )
+    clinical = with_visit_substance(clinical, conditions)
+    sessions, booked = read_visits(
+        visits, as_of=as_of, conditions=conditions, therapy_of=reads.psychotherapy
+    )
+    return VisitRecords(admissions, current_stays, clinical, sessions, booked)
