@@ -121,3 +121,19 @@ def maybe_previous_episode(
     ):
         return None
     return onset, tuple(sorted(before, key=_START))
+
+
+def episode_augmentations(record: PatientRecord, episode_start: date | None) -> tuple[Trial, ...]:
+    """The adjunct courses of this episode (PathwayFacts.augmentations): an adjunct still running
+    augments this episode's trials whatever its start (review 13 W8: lithium since before the
+    episode was left out of the optimise card, proposed-around and scored "Augmentation 0" in
+    the Maudsley staging)."""
+    return tuple(
+        [
+            t
+            for t in record.trials
+            if t.role is Role.AUGMENTATION
+            and t.verdict is not Verdict.NOT_A_TRIAL
+            and (in_current_episode(t, episode_start) or (t.ongoing and t.on_hold is None))
+        ]
+    )

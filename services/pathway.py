@@ -37,7 +37,6 @@ from fhir_mapping.record import (
     FindingKind,
     PatientRecord,
     Referral,
-    Role,
     Score,
     Trial,
     Verdict,
@@ -58,6 +57,7 @@ from services.episode_trials import (
     _failed_one_per_ingredient,
     _intolerant_one_per_ingredient,
     _responding,
+    episode_augmentations,
 )
 from services.episode_trials import in_episode as in_episode
 from services.mdd_diagnosis import depression_finding, not_mdd_diagnosis
@@ -91,7 +91,6 @@ TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE
 # Enum class costs about ten times reading a global (issue 14).
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _INADEQUATE = Verdict.INADEQUATE
-_AUGMENTATION = Role.AUGMENTATION
 # Trials sorted by start, oldest first, several times per evaluation: a C-level key.
 _START = attrgetter("start")
 _DEPRESSION = FindingKind.DEPRESSION
@@ -333,18 +332,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
         ongoing_trials=tuple(
             [t for t in episode_trials if t.ongoing and t.verdict is not _NOT_A_TRIAL]
         ),
-        augmentations=tuple(
-            [
-                t
-                for t in record.trials
-                if t.role is _AUGMENTATION
-                and t.verdict is not _NOT_A_TRIAL
-                # An adjunct still running augments this episode's trials whatever its start
-                # (review 13 W8: lithium since before the episode was left out of the optimise
-                # card, proposed-around and scored "Augmentation 0" in the Maudsley staging).
-                and (in_current_episode(t, episode_start) or (t.ongoing and t.on_hold is None))
-            ]
-        ),
+        augmentations=episode_augmentations(record, episode_start),
         latest_phq9=latest,
         meets_trd=meets_trd,
         is_depressed=is_depressed,
