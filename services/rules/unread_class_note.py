@@ -8,10 +8,11 @@ the outpatient one-clicks (rules/inpatient_hold.py). Until now only the TMS card
 section named it, while the optimise card beside it offered "Propose adjunctive aripiprazole"
 as one click with nothing said.
 
-Said, not held: Epic's own clinic office visit is an Encounter in progress under a local class
-the service does not read either ("Support OP Encounter", s26 LC item 1), so holding on an
-unread class would take the one-clicks off every Epic clinic chart while the clinician sees the
-patient in clinic, and a hold nobody can clear teaches the team to ignore holds. The line sits
+Said, not held: a clinic office visit is an Encounter in progress under a site's local class.
+Epic's known clinic classes ("Support OP Encounter", "Appointment", "HOV") are quiet
+(admission_codes.csv `clinic-display` rows), but another site's clinic class the table does not
+know would, if held, take the one-clicks off every clinic chart while the clinician sees the
+patient, and a hold nobody can clear teaches the team to ignore holds. The line sits
 where the one-clicks are, names the visit and its class so the clinician can tell, and says
 what to do if it is an ED visit or a hospital stay: the cost is one line on a clinic chart,
 never an order placed around an ED team unwarned. On the optimise card only: its one-clicks are
