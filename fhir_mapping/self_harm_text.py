@@ -46,6 +46,20 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
   never assessed by a mental health professional (NICE CG133 introduction). The card then asks
   to confirm the intent and assess today, never claims a suicide attempt.
 
+Denials (session 27 fix fx-selfharm): beside the shared cues ("no", "denies", "without"), the
+table holds self-harm's own, read in the same scope (five words of the clause, up to a "but"):
+`negation` cues before a term ("never attempted suicide", "patient didn't overdose", "wasn't a
+suicide attempt": the shared "not" does not match inside a contraction, and "never" is not a
+shared cue because "never treated for bipolar" must not negate bipolar there), `negation_answer`
+cues after a colon or dash ("Self-harm: denies", "Prior attempts: never"). A denied mention
+raises nothing: a suicide-risk card on "never attempted suicide" is a false critical card.
+`negation_pseudo` phrases undo any cue in that scope ("not the first suicide attempt", "never
+self-harmed until last week", "could not rule out overdose"). Decision for a mixed sentence
+("denies current SI but attempted overdose last week"): the denial is read only up to the
+conjunction, so the overdose after it is read and the card asks; where the words leave it in
+doubt whether a denial reaches the mention, the mention is read (a question costs less than a
+missed attempt). The cues are data (data/self_harm_terms.csv, roles `negation*`), not literals.
+
 `states_accident` tells the words that state an accident from those that say nothing: a visit's
 diagnosis whose words state one silences the bare reason "Overdose" of that visit, as an
 accidental code does (visit_risk.py; review s26 RK2 finding 6).
@@ -72,7 +86,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
-from fhir_mapping.text_negation import negated, normalise_text
+from fhir_mapping.text_negation import negated, normalise_text, scope_after, scope_before
 
 __all__ = [
     "INTENT_UNKNOWN",
@@ -116,6 +130,10 @@ class _Terms:
     accidental: tuple[re.Pattern[str], ...]
     undetermined: tuple[re.Pattern[str], ...]
     negated_accident: tuple[re.Pattern[str], ...]
+    # Self-harm's own negation cues, beside the shared ones (module docstring: Denials).
+    negation: re.Pattern[str] | None
+    negation_answer: re.Pattern[str] | None
+    negation_pseudo: re.Pattern[str] | None
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -125,11 +143,27 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"\b" + body)
 
 
+def _cues(terms: list[str], answer: bool = False) -> re.Pattern[str] | None:
+    """One alternation of negation cues, longest first ("wasn't the first" before "wasn't");
+    an `answer` cue only right after a colon, dash or question mark ("Self-harm: denies"), as
+    text_negation.py reads its own answers."""
+    if not terms:
+        return None
+    body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(
+        (r"^\s*[:?\-]\s*" if answer else "") + r"(?<![\w'])(?:" + body + r")(?![\w'])"
+    )
+
+
 @cache
 def _terms() -> _Terms:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
     by_role: dict[str, list[re.Pattern[str]]] = {}
+    cues: dict[str, list[str]] = {}
     for row in csv.DictReader(text.splitlines()):
+        if row["role"].startswith("negation"):
+            cues.setdefault(row["role"], []).append(_plain(row["term"]))
+            continue
         by_role.setdefault(row["role"], []).append(_pattern(row["term"]))
     return _Terms(
         act=tuple(by_role.get("act", ())),
@@ -139,6 +173,37 @@ def _terms() -> _Terms:
         accidental=tuple(by_role.get("accidental", ())),
         undetermined=tuple(by_role.get("undetermined", ())),
         negated_accident=tuple(by_role.get("negated_accident", ())),
+        negation=_cues(cues.get("negation", [])),
+        negation_answer=_cues(cues.get("negation_answer", []), answer=True),
+        negation_pseudo=_cues(cues.get("negation_pseudo", [])),
+    )
+
+
+def _plain(text: str) -> str:
+    """`normalise_text` with a typographic apostrophe read as a straight one ("didn’t"): the
+    cues are written with the straight one."""
+    return normalise_text(text.replace("\u2019", "'"))
+
+
+def _denied(text: str, start: int, end: int) -> bool:
+    """Whether the phrase at text[start:end] is negated: the shared cues (text_negation.py) and
+    self-harm's own (`negation`: "never attempted suicide", "didn't overdose", "wasn't a
+    suicide attempt"; `negation_answer`: "Self-harm: denies"), in the same scope (five words
+    of the clause, up to a "but"). A `negation_pseudo` phrase in that scope or in the rest of
+    the clause ("not the first suicide attempt", "never self-harmed until last week") undoes
+    any of them: the mention is read, the safer mistake (module docstring: Denials)."""
+    terms = _terms()
+    before = scope_before(text, start)
+    if terms.negation_pseudo is not None and (
+        terms.negation_pseudo.search(before) or terms.negation_pseudo.search(scope_after(text, end))
+    ):
+        return False
+    if negated(text, start, end):
+        return True
+    if terms.negation is not None and terms.negation.search(before):
+        return True
+    return (
+        terms.negation_answer is not None and terms.negation_answer.search(text[end:]) is not None
     )
 
 
@@ -152,22 +217,22 @@ def _read(text: str) -> str:
     "intentional" (module docstring): the one place the words are prepared for reading. One
     itself negated ("no evidence it was not accidental") is blanked, not read as an accident:
     a double negation is a doubt, and the card then asks the intent."""
-    text = normalise_text(text)
+    text = _plain(text)
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):
-            said = " " if negated(text, m.start(), m.end()) else _STATED_INTENT
+            said = " " if _denied(text, m.start(), m.end()) else _STATED_INTENT
             text = text[: m.start()] + said + text[m.end() :]
     return text
 
 
 def _said(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
     """Whether any of `patterns` occurs in `text` (normalised) and is not negated there."""
-    return any(not negated(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
+    return any(not _denied(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
 
 
 def _negated(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
     """Whether any of `patterns` occurs in `text` negated ("overdose, not intentional")."""
-    return any(negated(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
+    return any(_denied(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
 
 
 def _masked(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
@@ -175,7 +240,7 @@ def _masked(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
     so the positions negation reads stay)."""
     for p in patterns:
         for m in p.finditer(text):
-            if not negated(text, m.start(), m.end()):
+            if not _denied(text, m.start(), m.end()):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text
 

@@ -102,25 +102,39 @@ def _negations() -> _Negations:
     )
 
 
+def scope_before(text: str, start: int) -> str:
+    """The words a `pre` cue of the phrase starting at `start` may stand in: the last five of
+    its clause, after the last conjunction (NegEx's window). Shared with readers that add cues of
+    their own (self_harm_text.py), so both read the same scope."""
+    stop = _negations().stop
+    before = _CLAUSE_END.split(text[:start])[-1]
+    if stop is not None:
+        stops = list(stop.finditer(before))
+        if stops:
+            before = before[stops[-1].end() :]
+    return " ".join(before.split()[-_SCOPE_WORDS:])
+
+
+def scope_after(text: str, end: int) -> str:
+    """The rest of the clause after the phrase ending at `end`, up to a conjunction."""
+    stop = _negations().stop
+    after = _CLAUSE_END.split(text[end:])[0]
+    if stop is not None:
+        found = stop.search(after)
+        if found is not None:
+            after = after[: found.start()]
+    return after
+
+
 def negated(text: str, start: int, end: int) -> bool:
     """Whether the phrase at text[start:end] (of `normalise_text` output) is negated."""
     neg = _negations()
-    before = _CLAUSE_END.split(text[:start])[-1]
-    if neg.stop is not None:
-        stops = list(neg.stop.finditer(before))
-        if stops:
-            before = before[stops[-1].end() :]
-    window = " ".join(before.split()[-_SCOPE_WORDS:])
+    window = scope_before(text, start)
     if any(p.search(window) for p in neg.pre):
         return True
-    rest = text[end:]
-    if neg.answer is not None and neg.answer.search(rest):
+    if neg.answer is not None and neg.answer.search(text[end:]):
         return True
-    after = _CLAUSE_END.split(rest)[0]
-    if neg.stop is not None:
-        stop = neg.stop.search(after)
-        if stop is not None:
-            after = after[: stop.start()]
+    after = scope_after(text, end)
     if neg.pseudo is not None and neg.pseudo.search(after):
         # "bipolar not ruled out", "cannot be excluded": a doubt, not a negation.
         return False
