@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.code_systems import ICD9CM, ICD10CM, canonical_system
+from fhir_mapping.code_systems import ICD9CM, ICD10, ICD10CM, canonical_system
 from fhir_mapping.record import FindingKind
 
 
@@ -117,10 +117,10 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def normalise_code(system: str, code: str) -> str:
-    """ICD-10-CM and ICD-9-CM codes are compared without the dot and in upper case (F32.1 ==
-    F321 == f321; 296.89 == 29689, as VSAC lists them), whichever name the system goes by (the
-    URI or its OID, code_systems.py)."""
-    if canonical_system(system) in (ICD10CM, ICD9CM):
+    """ICD-10-CM, WHO ICD-10 and ICD-9-CM codes are compared without the dot and in upper case
+    (F32.1 == F321 == f321; 296.89 == 29689, as VSAC lists them), whichever name the system
+    goes by (the URI or its OID, code_systems.py)."""
+    if canonical_system(system) in (ICD10CM, ICD10, ICD9CM):
         return code.replace(".", "").replace(" ", "").upper()
     return code.strip()
 
@@ -169,16 +169,18 @@ def _condition_index() -> tuple[
 # and an ICD-10-CM code is checked against every family row.
 @lru_cache(maxsize=4096)
 def condition_matches(system: str, code: str) -> tuple[ConditionCode, ...]:
-    """Every table row a (system, code) falls under: exact rows, then ICD-10-CM families."""
+    """Every table row a (system, code) falls under: exact rows, then the ICD-10-CM (and WHO
+    ICD-10) families of the same system."""
     exact, prefixes = _condition_index()
     system = canonical_system(system)
     key = normalise_code(system, code)
     found = list(exact.get((system, key), ()))
-    if system == ICD10CM:
+    if system in (ICD10CM, ICD10):
         found.extend(
             p
             for p in prefixes
-            if (p.pattern.match(key) if p.pattern is not None else key.startswith(p.code))
+            if p.system == system
+            and (p.pattern.match(key) if p.pattern is not None else key.startswith(p.code))
         )
     return tuple(found)
 

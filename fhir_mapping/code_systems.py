@@ -34,6 +34,9 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+# WHO ICD-10, its own code system (not ICD-10-CM: a WHO code is never read as a CM one); read
+# only where a table has rows for it (self-harm: WHO X60-X84, Y10-Y34; session 27 fx-selfharm).
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
 ICD9CM = "http://hl7.org/fhir/sid/icd-9-cm"
 CPT = "http://www.ama-assn.org/go/cpt"
 NDC = "http://hl7.org/fhir/sid/ndc"

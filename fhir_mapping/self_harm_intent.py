@@ -5,6 +5,11 @@ one reader of that table, for a Condition (conditions.py) and a visit's reasonCo
 ICD-10-CM carries the intent inside the code: T36-T65 and T71 in the 6th character (or the 5th
 where there is no 6th level: T43.94XA), 1 accidental, 2 intentional self-harm, 3 assault,
 4 undetermined; chapter 20 by block (X71-X83 intentional self-harm, Y21-Y33 undetermined intent).
+WHO ICD-10 (system http://hl7.org/fhir/sid/icd-10, its own: code_systems.py) has no intent
+character: its chapter XX blocks state the intent of a poisoning too (X60-X84 intentional
+self-harm, read by condition_codes.csv; Y10-Y19 poisoning and Y20-Y34 other events of
+undetermined intent, read here as the ICD-10-CM undetermined rows are; session 27 fix
+fx-selfharm: a WHO Y14 was read only by its words, if any).
 Two readings follow:
 
 - `intent_coded`: any such code states the intent, so the entry's words are not read for

@@ -19,6 +19,7 @@ from fhir_mapping.code_systems import (
     ATC,
     CPT,
     ICD9CM,
+    ICD10,
     ICD10CM,
     LOINC,
     NDC,
@@ -79,6 +80,10 @@ AS_OF = date(2025, 6, 2)
         # SNOMED CT edition and version URIs sent as the system.
         ("http://snomed.info/sct/731000124108", SNOMED),
         ("http://snomed.info/sct/900000000000207008/version/20240301", SNOMED),
+        # WHO ICD-10: its own system, never ICD-10-CM (session 27 fix fx-selfharm).
+        ("http://hl7.org/fhir/sid/icd-10", ICD10),
+        ("urn:oid:2.16.840.1.113883.6.3", ICD10),
+        ("https://hl7.org/fhir/sid/icd-10/", ICD10),
     ],
 )
 def test_known_systems_under_any_name_are_canonical(system: str, canonical: str) -> None:
@@ -88,8 +93,6 @@ def test_known_systems_under_any_name_are_canonical(system: str, canonical: str)
 @pytest.mark.parametrize(
     "system",
     [
-        "http://hl7.org/fhir/sid/icd-10",  # WHO ICD-10 is another code system, not ICD-10-CM
-        "urn:oid:2.16.840.1.113883.6.3",
         "urn:oid:1.2.840.114350.1.13.0.1.7.2.707679",  # an Epic flowsheet-row system
         "http://terminology.hl7.org/CodeSystem/condition-clinical",
         "http://snomed.info/id/83225003",  # a concept IRI, not the code system
@@ -107,6 +110,7 @@ def test_canonical_uris_are_the_fhir_r4_ones() -> None:
     assert set(table.values()) == {
         RXNORM,
         ICD10CM,
+        ICD10,
         SNOMED,
         LOINC,
         ICD9CM,

@@ -8,6 +8,7 @@ from fhir_mapping.self_harm_intent import intent_coded, undetermined, undetermin
 
 ICD = "http://hl7.org/fhir/sid/icd-10-cm"
 SCT = "http://snomed.info/sct"
+WHO = "http://hl7.org/fhir/sid/icd-10"
 
 
 @pytest.mark.parametrize(
@@ -22,6 +23,13 @@ SCT = "http://snomed.info/sct"
         (ICD, "Y30.XXXA", "Injury of undetermined intent"),
         (SCT, "269736006", "Poisoning of undetermined intent"),
         (SCT, "371341003", "Poisoning of undetermined intent"),
+        # WHO ICD-10 Y10-Y34 (session 27 fix fx-selfharm), under its URI or its OID.
+        (WHO, "Y10", "Poisoning of undetermined intent"),
+        (WHO, "Y19", "Poisoning of undetermined intent"),
+        (WHO, "Y14.9", "Poisoning of undetermined intent"),
+        ("urn:oid:2.16.840.1.113883.6.3", "Y12.0", "Poisoning of undetermined intent"),
+        (WHO, "Y20", "Injury of undetermined intent"),
+        (WHO, "Y34", "Injury of undetermined intent"),
     ],
 )
 def test_undetermined(system: str, code: str, name: str) -> None:
@@ -54,3 +62,22 @@ def test_other_codes_state_nothing() -> None:
     assert not intent_coded([(ICD, "F33.1", "")])
     # An IMO or site code with the same characters is not ICD-10-CM.
     assert undetermined([("http://www.imohealth.com", "T43.224A", "")]) is None
+
+
+@pytest.mark.parametrize("code", ["X61", "X84", "X44", "Y09", "Y35.0", "V89.2"])
+def test_who_blocks_that_state_an_intent(code: str) -> None:
+    # WHO ICD-10 chapter XX: V01-X59 accidents, X60-X84 self-harm, X85-Y09 assault, Y35-Y36.
+    assert undetermined([(WHO, code, "")]) is None
+    assert intent_coded([(WHO, code, "")])
+
+
+@pytest.mark.parametrize("code", ["Y40", "T43.2", "F33.1"])
+def test_who_codes_outside_the_blocks_state_nothing(code: str) -> None:
+    # Y40-Y84 complications of care, a WHO T-code (no intent character): the words are read.
+    assert undetermined([(WHO, code, "")]) is None
+    assert not intent_coded([(WHO, code, "")])
+
+
+def test_icd10cm_y14_is_not_a_who_code() -> None:
+    # ICD-10-CM's undetermined block is Y21-Y33 (poisoning moved to the T-codes): no Y14 there.
+    assert undetermined([(ICD, "Y14", "")]) is None

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.real_drug_table
 AS_OF = date(2026, 12, 1)
 RISK = "suicide-risk"
 ICD = "http://hl7.org/fhir/sid/icd-10-cm"
+WHO = "http://hl7.org/fhir/sid/icd-10"
 Doc = dict[str, Any]
 
 _chart = chart_files.loader(Path(__file__).parent / "undetermined_intent_charts")
@@ -124,6 +125,15 @@ def test_t4394xa_fifth_character_form_asks() -> None:
          "Injury of undetermined intent"),
         ("http://snomed.info/sct", "269736006", "Poisoning of undetermined intent",
          "Poisoning of undetermined intent"),
+        # WHO ICD-10 chapter XX Y10-Y34 (session 27 fix fx-selfharm): read as the ICD-10-CM
+        # rows are; before, only the words of the display or the visit's reason asked.
+        (WHO, "Y14", "Poisoning by and exposure to other and unspecified drugs, medicaments "
+         "and biological substances, undetermined intent", "Poisoning of undetermined intent"),
+        ("urn:oid:2.16.840.1.113883.6.3", "Y11.0", "Poisoning by psychotropic drugs, "
+         "undetermined intent", "Poisoning of undetermined intent"),
+        (WHO, "Y20", "Hanging, strangulation and suffocation, undetermined intent",
+         "Injury of undetermined intent"),
+        (WHO, "Y34", "Unspecified event, undetermined intent", "Injury of undetermined intent"),
     ],
 )  # fmt: skip
 def test_other_codes_of_undetermined_intent_ask(
@@ -209,3 +219,36 @@ def test_accidental_diagnosis_of_another_visit_does_not_silence_the_reason() -> 
     doc = _chart("oracle_ed_heroin_poisoning_accidental_t401x1a")
     _diagnosis(doc)["encounter"] = {"reference": "Encounter/1111111"}
     assert _by_topic(doc)[RISK]["summary"].startswith("Overdose, intent not recorded")
+
+
+def test_who_code_is_named_as_who_icd10() -> None:
+    # The code alone decides (display "x": no words to read); the card names the WHO system.
+    card = _by_topic(_coded(WHO, "Y12.0", "x"))[RISK]
+    assert card["summary"].startswith("Poisoning of undetermined intent (Y12.0) at the ED visit")
+    assert "(ICD-10 (WHO) Y12.0, intent undetermined: confirm)" in card["detail"]
+
+
+def test_who_intentional_self_poisoning_is_self_harm() -> None:
+    # WHO X60-X84 (condition_codes.csv), as ICD-10-CM X71-X83 and T-codes with 6th character 2.
+    card = _by_topic(_coded(WHO, "X61", "Intentional self-poisoning by psychotropic drugs"))[RISK]
+    assert card["summary"] == (
+        "Intentional self-poisoning by psychotropic drugs at the ED visit on 2026-11-25: higher "
+        "suicide risk, assess today (C-SSRS) and plan safety"
+    )
+    assert "(ICD-10 (WHO) X61)" in card["detail"]
+
+
+def test_who_accidental_poisoning_silences_the_overdose_reason() -> None:
+    # WHO X41 states an accident (block V01-X59), as T43.221A does: the reason "Overdose" of
+    # the same visit is not asked over it.
+    doc = _coded(WHO, "X41", "Accidental poisoning by psychotropic drugs")
+    _diagnosis(doc)["code"]["text"] = "Poisoning"
+    assert _encounter(doc)["reasonCode"][0]["text"] == "Overdose"
+    assert RISK not in _by_topic(doc)
+
+
+def test_who_y_code_is_not_read_as_icd10cm() -> None:
+    # ICD-10-CM has no Y14 (Y21-Y33 only): the same code under the CM system reads nothing by
+    # its code, only its words.
+    card = _by_topic(_coded(ICD, "Y14", "x")).get(RISK)
+    assert card is None or "Y14" not in card["summary"]
