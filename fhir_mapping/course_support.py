@@ -174,6 +174,19 @@ def _order_stopped(spans: Sequence[_Span]) -> date | None:
     return event.end or event.asserted or event.start
 
 
+def _supply_after_stop(spans: Sequence[_Span], end: date) -> date | None:
+    """The day an ended course's latest order was stopped, as the record dates it (its stated
+    end, else its stop recorded: meta.lastUpdated), when its supply on record ran on after it
+    (the day is before the course's `end`): Trial.supply_after_stop (session 27 item 1). Not the
+    order's own date, _order_stopped's last resort: its fills after that day show the stop came
+    later, on a day the record does not give. None otherwise."""
+    if _order_stopped(spans) is None:
+        return None
+    event = max((s for s in spans if s.event.kind is not _DISPENSE), key=lambda s: s.event.start)
+    stop = event.event.end or event.event.asserted
+    return stop if stop is not None and stop < end else None
+
+
 def _on_hold(spans: Sequence[_Span], as_of: date) -> tuple[date | None, bool]:
     """The date a course on hold was last taken by the record (review 6 finding 3), when its
     latest order or statement is `on-hold` and no record of the drug after it takes it up

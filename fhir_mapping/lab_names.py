@@ -13,6 +13,9 @@ LAB_NAMES = {
     "vitamin-d": "vitamin D",
     "lithium": "lithium level",
     "nortriptyline": "nortriptyline level",
+    # The combined totals labs report for an amitriptyline or imipramine course (session 27).
+    "amitriptyline-nortriptyline": "amitriptyline + nortriptyline level",
+    "imipramine-desipramine": "imipramine + desipramine level",
     "qtc": "QTc",
     "sodium": "sodium",
     "creatinine": "creatinine",

@@ -225,6 +225,12 @@ class Trial(TrialOutcome):
     # day the drug may have been taken. Not time on the drug (`end` stays the supply's end);
     # the washout before an MAOI counts from it (services/washout.exposures). None otherwise.
     stop_recorded: date | None = None
+    # An ended course whose latest order was recorded `stopped` before its supply on record ran
+    # out (course_support._order_stopped: the order's stated end, its stop recorded, else its own
+    # date), when that day is before `end`: `end` is the supply's end, as the fills count on
+    # after a stop (`order_stopped` for a running course), so between the two the tablets may
+    # still have been at hand (session 27 item 1: a toxic level then was quiet). None otherwise.
+    supply_after_stop: date | None = None
     # An ended course whose `end` is only the day its stop was recorded by: an order `stopped`
     # cut at its meta.lastUpdated, or at as-of when it gives no day (episodes.py rules 2f/2g,
     # event_spans._Span.stopped), not a recorded last dose (review s20 r4 finding 3: "was last

@@ -80,7 +80,8 @@ hide a TSH too, so its gap covers TSH (services/si_lab_gaps.py, services/lab_rea
 Drug levels (review s25 RK3 finding 7): the nortriptyline level 3872-9
 (fhir_mapping/data/lab_level_codes.csv) goes under `labsSI` for the same reason (66 bytes under
 both spellings); a chart sent without the key has the nortriptyline card say levels were not
-received (services/older_adult_level_reading.py).
+received (services/older_adult_level_reading.py). The combined totals amitriptyline +
+nortriptyline 3335-7 and imipramine + desipramine 9627-1 join them there (session 27).
 
 Pharmacogenomic results (review 13 W4): a fifth Observation key, `pgx`, asks for the CYP2C19
 and CYP2D6 phenotype codes (LOINC 79714-2, 79715-9) and the Genomics Reporting IG genotype code

@@ -7,8 +7,10 @@ so even at 70 a patient in remission with that level got nothing. A tricyclic le
 range is a toxicity signal at any age. Here, on chart open:
 
 - a running course of a drug with a `level-above` row in data/lab_safety.csv (nortriptyline,
-  the only tricyclic level the service maps: LOINC 3872-9), and its latest comparable level taken
-  on this course (on or after its start: an earlier course's level says nothing of this one);
+  LOINC 3872-9; since session 27 item 3 the combined totals of amitriptyline + nortriptyline,
+  3335-7, and imipramine + desipramine, 9627-1, on an amitriptyline or imipramine course, with
+  their laboratory lines), and its latest comparable level taken on this course (on or after its
+  start: an earlier course's level says nothing of this one);
 - the level above that row's range (the label's 50-150 ng/mL: the one range, which the
   older-adult reading reads too, older_adult_levels.level_range): a warning; above the
   `level-toxic` row (500 ng/mL, where major cardiac toxicity is reported): critical;
@@ -27,7 +29,14 @@ range is a toxicity signal at any age. Here, on chart open:
   reading: with a half-life of about 30 hours little is left a week after a stop). Recent is
   policy.lab_recent_days; a level drawn on or before the end is the one the stop acted on;
 - a running course's last level in a unit no table converts is named, never silent (review s26
-  RK3 finding 3; nmol/L and ug/L convert: services/data/lab_unit_factors.csv).
+  RK3 finding 3; nmol/L and ug/L convert: services/data/lab_unit_factors.csv);
+- a recent level above the range drawn after the order's recorded stop but on or before the end
+  of the supply dispensed (session 27 item 1: quiet before, read as the one the stop acted on):
+  the tablets may still have been at hand, so it is read as after the end, and the card says
+  the stop and the supply's end (Trial.supply_after_stop; a stop the record does not date is
+  none);
+- a recent level above the toxic line on a course on hold (session 27 item 2: not read before): a
+  hold is not a stop. Only the toxic line: a level just above the range may be why it was held.
 
 The card's words are tca_level_text.py's.
 
@@ -74,6 +83,13 @@ class HighLevel:
     # The level itself could not be compared (a unit neither table converts): named, never
     # silent (review s26 RK3 finding 3); `toxic` is None and `lab` is the unread result.
     not_read: bool = False
+    # The day the course's order was stopped, when the level was drawn after it but on or
+    # before `ended`, the end of the supply dispensed (session 27 item 1): the tablets may still
+    # have been at hand, so the stop did not act on this level.
+    stopped: date | None = None
+    # The course is on hold (Trial.on_hold, the last day the record shows it taken) and the
+    # level is above the toxic line (session 27 item 2): a hold is not a stop.
+    held: date | None = None
 
     @property
     def days_on_dose(self) -> int | None:
@@ -91,10 +107,10 @@ class HighLevel:
     @property
     def advice(self) -> str:
         """What the card asks: the toxic row's when above it, else the range row's; after the
-        course's end the row's `if_stopped`, just after a decrease (below the toxic line) the
+        course's end or its order's stop, or on hold, the row's `if_stopped`, just after a decrease (below the toxic line) the
         range row's `if_lowered`: a falling level is repeated, not acted on again."""
         row = self.toxic or self.line
-        if self.ended is not None:
+        if self.ended is not None or self.held is not None:
             return row.if_stopped or row.if_running
         if self.lowered_from is not None and self.toxic is None:
             return self.line.if_lowered or self.line.if_running
@@ -178,15 +194,38 @@ def _running(ctx: RuleContext, trial: Trial, line: LabRule) -> HighLevel | None:
 def _after_end(ctx: RuleContext, trial: Trial, line: LabRule) -> HighLevel | None:
     """A recent level above the range drawn after the course's recorded end: the drug is still
     being taken, or was taken in overdose (review s26 RK3 finding 1). A level drawn on or before
-    the end is the one the stop acted on: nothing to say."""
+    the end is the one the stop acted on: nothing to say, unless the order was stopped before
+    the end and the level drawn after the stop (session 27 item 1): the end is the supply's, as
+    the mapping counts a course on by its fills after a stop (Trial.order_stopped), so the
+    tablets may still have been at hand; the card says the stop and the supply's end."""
     lab = lab_safety.latest_readable(ctx.record, line.test)
-    if lab is None or lab.date <= trial.end or not lab_safety.above(line, lab):
+    if lab is None or not lab_safety.above(line, lab):
+        return None
+    stop = trial.supply_after_stop
+    stopped = stop if stop is not None and stop < lab.date <= trial.end else None
+    if lab.date <= trial.end and stopped is None:
         return None
     if not lab_safety.is_recent(ctx.record, ctx.policy, lab):
         return None
     unread = lab_safety.unread_after(ctx.record, lab)
     toxic = _toxic(trial, lab)
-    return HighLevel(trial, lab, line, toxic, None, unread, ended=trial.end)
+    return HighLevel(trial, lab, line, toxic, None, unread, ended=trial.end, stopped=stopped)
+
+
+def _on_hold(ctx: RuleContext, trial: Trial, line: LabRule) -> HighLevel | None:
+    """A recent level above the toxic line on a course on hold (session 27 item 2): a hold is
+    not a stop; the drug may still be taken (tablets at hand, a restart not on record) or be
+    in the body. Drawn on this course (on or after its start). Only the toxic line: a level
+    just above the range may be the very reason for the hold, which the record cannot date
+    (FHIR R4 records no hold date), and is left to the prescriber who held it."""
+    lab = lab_safety.latest_readable(ctx.record, line.test)
+    if lab is None or lab.date < trial.start or trial.on_hold is None:
+        return None
+    toxic = _toxic(trial, lab)
+    if toxic is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
+        return None
+    unread = lab_safety.unread_after(ctx.record, lab)
+    return HighLevel(trial, lab, line, toxic, None, unread, held=trial.on_hold)
 
 
 def high_levels(ctx: RuleContext) -> list[HighLevel]:
@@ -197,11 +236,13 @@ def high_levels(ctx: RuleContext) -> list[HighLevel]:
         line = lab_safety.rule_for("level-above", trial.ingredient, trial.drug_class)
         if line is None:
             continue
-        if trial.ongoing:
-            # A course on hold is neither running nor ended: its level is not read here.
-            finding = _running(ctx, trial, line) if trial.on_hold is None else None
+        if trial.ongoing and trial.on_hold is None:
+            finding = _running(ctx, trial, line)
+        elif trial.ongoing:
+            # On hold: neither running nor ended; only a toxic level is said (session 27 item 2).
+            finding = _on_hold(ctx, trial, line)
         else:
-            finding = _after_end(ctx, trial, line)
+            finding = _after_end(ctx, trial, line) or _on_hold(ctx, trial, line)
         if finding is not None:
             found.append(finding)
     return found
@@ -219,7 +260,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = high_levels(ctx)
     if not found:
         return None
-    # One drug has a level row today (nortriptyline): the highest risk first should more come.
+    # The highest risk first when more than one drug's level is high.
     first = sorted(found, key=lambda f: f.toxic is None)[0]
     card = cards.make(
         TOPIC,

@@ -31,6 +31,13 @@ def _name(found: HighLevel) -> str:
     return f"{name[0].upper()}{name[1:]}"
 
 
+def _level_name(found: HighLevel) -> str:
+    """ "Nortriptyline level", or for a combined total "Amitriptyline + nortriptyline level"
+    (session 27 item 3): the lab's test as the mapping names it, never the course's drug alone."""
+    name = lab_safety.LABEL.get(found.lab.test, f"{found.trial.ingredient} level")
+    return f"{name[0].upper()}{name[1:]}"
+
+
 def _mg(found: HighLevel) -> float | None:
     return found.trial.segments[-1].mg_per_day if found.trial.segments else None
 
@@ -48,9 +55,9 @@ def _short_level(found: HighLevel) -> str:
     as sent when it was not converted."""
     lab, number = found.lab, lab_safety.value(found.lab)
     if number is None or lab.unit is None or lab.unit.lower() == found.line.unit.lower():
-        return f"{_name(found)} level {lab_safety.text(lab)}"
+        return f"{_level_name(found)} {lab_safety.text(lab)}"
     sign = f"{lab.comparator} " if lab.comparator else ""
-    return f"{_name(found)} level {sign}{round(number):g} {found.line.unit} on {lab.date}"
+    return f"{_level_name(found)} {sign}{round(number):g} {found.line.unit} on {lab.date}"
 
 
 def summary(found: HighLevel) -> str:
@@ -58,7 +65,7 @@ def summary(found: HighLevel) -> str:
     toxicity (ECG, QRS) and lower the dose"; after the course's end, "Nortriptyline level 600
     ng/mL on 2026-11-28, after its recorded end on 2026-10-30: ..."; a converted level with what
     was sent ("526.76 ng/mL (sent as 2000 nmol/L)") when that fits, else rounded alone."""
-    full = _candidates(found, f"{_name(found)} level {lab_safety.text(found.lab)}")
+    full = _candidates(found, f"{_level_name(found)} {lab_safety.text(found.lab)}")
     short = _candidates(found, _short_level(found))
     # Each wording with what was sent, then without it, before a clause is given up.
     return cards.fit_summary(*(text for pair in zip(full, short, strict=True) for text in pair))
@@ -80,6 +87,25 @@ def _candidates(found: HighLevel, level: str) -> tuple[str, ...]:
         line = f"above the {found.toxic.bounds()} toxic line"
     advice = found.advice
     short = advice.split(", ", 1)[0]
+    if found.held is not None:
+        held = found.held.isoformat()
+        return (
+            f"{level}, its order on hold (supply on record to {held}): {line}; {advice}",
+            f"{level}, its order on hold: {line}; {advice}",
+            f"{level}, its order on hold: {advice}",
+            f"{level}, on hold: {advice}",
+            f"{level}: {line}",
+        )
+    if found.ended is not None and found.stopped is not None:
+        stop, end = found.stopped.isoformat(), found.ended.isoformat()
+        return (
+            f"{level}, after its order was stopped on {stop} (supply on record to {end}): "
+            f"{line}; {advice}",
+            f"{level}, after its order was stopped on {stop}: {line}; {advice}",
+            f"{level}, after its order was stopped on {stop}: {advice}",
+            f"{level}, after its order was stopped: {advice}",
+            f"{level}: {line}",
+        )
     if found.ended is not None:
         end, days = found.ended.isoformat(), (found.lab.date - found.ended).days
         # The action is never the clause given up: the dates shorten first.
@@ -137,12 +163,30 @@ def _timing(found: HighLevel) -> str:
 
 
 def _course(found: HighLevel) -> str:
-    """The course as the card names it: running now, or its dates when it has ended."""
+    """The course as the card names it: running now, on hold, or its dates when it has ended
+    (or its order was stopped before its supply ran out)."""
+    dose = _mg(found)
+    at = f" {cards.fmt_mg(dose)} mg/day" if dose is not None else ""
+    if found.held is not None:
+        return (
+            f"{_name(found)}{at} from {found.trial.start.isoformat()}, its order on hold, the "
+            f"supply on record to {found.held.isoformat()}. A hold is not a stop: a level this "
+            "high means it may still be taken (tablets at hand, a restart not on record) or was "
+            "taken in overdose."
+        )
     if found.ended is None:
         taking = Taking.of_trial(found.trial).text()
         return f"{taking[0].upper()}{taking[1:]}."
-    dose = _mg(found)
-    at = f" {cards.fmt_mg(dose)} mg/day" if dose is not None else ""
+    if found.stopped is not None:
+        return (
+            f"{_name(found)}{at} from {found.trial.start.isoformat()}; its order was stopped on "
+            f"{found.stopped.isoformat()}, but the supply dispensed lasted to "
+            f"{found.ended.isoformat()}: the level was drawn "
+            f"{(found.lab.date - found.stopped).days} days after the stop, while tablets may "
+            "still have been at hand. A level this high means it may still be taken (the supply "
+            "on hand, another prescriber's order, a restart not on record) or was taken in "
+            "overdose."
+        )
     return (
         f"{_name(found)}{at} from {found.trial.start.isoformat()} to its recorded end on "
         f"{found.ended.isoformat()}; the level was drawn "
@@ -155,7 +199,9 @@ def _course(found: HighLevel) -> str:
 def _whose(found: HighLevel) -> str:
     """What the card leaves to the prescriber: how far to lower the dose, unless the course has
     ended or the dose was just lowered (the level is repeated first)."""
-    if found.ended is not None or (found.lowered_from is not None and found.toxic is None):
+    if found.ended is not None or found.held is not None:
+        return "what to do next"
+    if found.lowered_from is not None and found.toxic is None:
         return "what to do next"
     return "how far to lower the dose"
 
@@ -163,17 +209,17 @@ def _whose(found: HighLevel) -> str:
 def detail(ctx: RuleContext, found: HighLevel) -> str:
     line, lab = found.line, found.lab
     age = level_monitoring.age_text(lab.date, ctx.record.as_of)
-    name = _name(found)
+    name = _level_name(found)
     if found.not_read:
         return cards.join_sections(
-            f"**{name} level {lab_safety.text(lab)}** ({age} ago, the last level on this "
+            f"**{name} {lab_safety.text(lab)}** ({age} ago, the last level on this "
             f"course): sent in a unit this service does not convert, so it was not compared "
             f"with {_lines(found)} ({line.cite}).\n- {_course(found)}",
             "Read the value and its unit in the lab's report before acting on the dose.",
         )
-    which = "on this course" if found.ended is None else "on record"
+    which = "on this course" if found.ended is None and found.held is None else "on record"
     head = (
-        f"**{name} level {lab_safety.text(lab)}** ({age} ago, the last comparable level "
+        f"**{name} {lab_safety.text(lab)}** ({age} ago, the last comparable level "
         f"{which}): above {line.bounds()}, {line.says} ({line.cite}: higher concentrations may "
         "bring more adverse effects)"
     )

@@ -76,8 +76,18 @@ def test_the_assay_codes_are_asked_for_under_labs_si_and_labs_is_unchanged() -> 
     assert query_bytes(templates["labs"]) == 1738  # as it was: no room taken from site codes
     assert query_bytes(templates["labsSI"]) <= MAX_QUERY_BYTES
     # creatinine 14682-9 in umol/L (review s21 RD finding 6); the nortriptyline level 3872-9
-    # (review s25 RK3 finding 7)
-    assert key_tests() == {"tsh", "b12", "folate", "vitamin-d", "creatinine", "nortriptyline"}
+    # (review s25 RK3 finding 7); the combined totals amitriptyline + nortriptyline and
+    # imipramine + desipramine (session 27)
+    assert key_tests() == {
+        "tsh",
+        "b12",
+        "folate",
+        "vitamin-d",
+        "creatinine",
+        "nortriptyline",
+        "amitriptyline-nortriptyline",
+        "imipramine-desipramine",
+    }
 
 
 def _without_labs_si(chart: str) -> Doc:
