@@ -268,7 +268,14 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
             text, short = screen_text(screen)
             checks.append(
                 RiskCheck(
-                    CheckKind.SCREEN, screen.date, text, short, screen.is_positive, screen.source
+                    CheckKind.SCREEN,
+                    screen.date,
+                    text,
+                    short,
+                    screen.is_positive,
+                    screen.source,
+                    screen.at,
+                    screen.encounters,
                 )
             )
     for proc in record.procedures:
@@ -285,6 +292,8 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
                     "risk assessment documented",
                     False,
                     proc.source,
+                    proc.at,
+                    (proc.encounter,) if proc.encounter else (),
                 )
             )
     checks.sort(key=lambda c: (c.day, c.kind.value, str(c.source or "")))

@@ -12,7 +12,7 @@ the cards (rules/suicide_risk.py) and the TMS gate (tms_gate.py) read these reco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from fhir_mapping.record import Finding, Score, SourceRef
@@ -93,6 +93,11 @@ class RiskCheck:
     short: str  # for a card summary: "C-SSRS negative", "item 9 = 0", ...
     positive: bool  # it found current risk
     source: SourceRef | None = None
+    # When it was taken beyond the day, and the Encounters it names (SuicideScreen.at and
+    # .encounters, ProcedureRecord.at and .encounter): whether it followed a discharge
+    # (services/psychiatric_discharge.py `shown_after`).
+    at: datetime | None = None
+    encounters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,9 @@ highest suicide risk; assess suicide risk today".
   patient's course, the patient may have no other signal on record, and an assessment is what
   is owed (safety first).
 - Once a documented assessment (a C-SSRS that asked about ideation, a documented risk level, a
-  risk-assessment Procedure: risk_evidence._checks) is dated on or after the discharge day, the
-  card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
+  risk-assessment Procedure: risk_evidence._checks) is shown to follow the discharge (a later
+  day, or a later instant on the discharge day; not one at the stay's own Encounter:
+  psychiatric_discharge.shown_after, review s27 RE finding 1), the card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
   <end of the period>"), as an assessed signal's is, and is left out at the order hooks.
 
 After a hospitalised episode ECT lowers the suicide risk in the year after discharge (CANMAT
