@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
+from fhir_mapping.disposition_record import Disposition
 from fhir_mapping.source_ref import SourceRef
 
 
@@ -31,6 +32,9 @@ class Admission:
     # assessment on the discharge day follows the discharge only when its own instant is later
     # (services/psychiatric_discharge.py `shown_after`; review s27 RE finding 1).
     discharged_at: datetime | None = None
+    # Encounter.hospitalization.dischargeDisposition when a card names it ("left against
+    # medical advice": fhir_mapping/discharge_disposition.py, review s27 RE finding 6).
+    disposition: Disposition | None = None
 
 
 class StaySetting(Enum):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fhir_mapping.disposition_record import AGAINST_ADVICE, Disposition
 from fhir_mapping.record import Admission, PatientRecord
 from services import suicide_urgency
 from services.policy import Policy
@@ -31,10 +32,19 @@ class Discharge:
     def head(self) -> str:
         """ "discharged 2025-05-09 after a psychiatric admission (F33.2)" """
         code = f" ({self.admission.code})" if self.admission.code else ""
+        left = f", {self.against_advice.words}" if self.against_advice is not None else ""
         return (
             f"discharged {self.admission.discharged.isoformat()} after a psychiatric "
-            f"admission{code}"
+            f"admission{code}{left}"
         )
+
+    @property
+    def against_advice(self) -> Disposition | None:
+        """The stay's discharge disposition when the patient left against medical advice (HL7
+        discharge-disposition `aadvice`; fhir_mapping/discharge_disposition.py): named on the
+        card, a discharge that carried a higher suicide risk (review s27 RE finding 6)."""
+        found = self.admission.disposition
+        return found if found is not None and found.kind == AGAINST_ADVICE else None
 
     @property
     def urgency(self) -> str:

@@ -163,6 +163,7 @@ def _events(
                     False,
                     finding.source,
                     dated=dated,
+                    visit_disposition=finding.visit_disposition,
                 )
             )
         else:
@@ -195,6 +196,7 @@ def _events(
                     weight=3,
                     dated=finding.visit is not None,
                     to_confirm=text_only(finding),
+                    visit_disposition=finding.visit_disposition,
                 )
             )
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from fhir_mapping.disposition_record import Disposition
 from fhir_mapping.record import Finding, Score, SourceRef
 
 
@@ -66,6 +67,10 @@ class RiskEvent:
     # Self-harm named in words alone, no mapped code (services/risk_wording.text_only): the card
     # asks to confirm it (review s26 RC finding 1).
     to_confirm: bool = False
+    # A finding recorded at a visit whose discharge disposition a card names (Finding.
+    # visit_disposition: an ED visit that ended in a transfer to a psychiatric facility, review
+    # s27 RE finding 6); None otherwise.
+    visit_disposition: Disposition | None = None
 
     def when(self) -> str:
         if self.written is not None:

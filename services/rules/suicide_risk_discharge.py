@@ -92,6 +92,10 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool) -> str:
             f"reassess at each visit until {discharge.until.isoformat()}."
         )
     lines = [f"**Recent psychiatric discharge:** {found} {ask}"]
+    left = discharge.against_advice
+    if left is not None:
+        # Named, with what it asks, from data/discharge_dispositions.csv (review s27 RE 6).
+        lines.append(f"**{left.words[0].upper()}{left.words[1:]}:** {left.note}.")
     if ect and ctx.facts.active:
         lines.append(
             "**ECT after a hospitalised episode:** ECT significantly reduced the risk of suicide "

@@ -24,8 +24,9 @@ from typing import Any
 
 import pytest
 
+from fhir_mapping.discharge_disposition import read_disposition
 from fhir_mapping.record import Admission, SourceRef
-from services.psychiatric_discharge import shown_after
+from services.psychiatric_discharge import Discharge, shown_after
 from services.risk_signal import CheckKind, RiskCheck
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -167,3 +168,87 @@ _DATE_ONLY_STAY = Admission(
 )
 def test_shown_after(stay: Admission, check: RiskCheck, after: bool) -> None:
     assert shown_after(check, stay) is after
+
+
+# --- Finding 6 ---------------------------------------------------------------------------------
+
+
+def test_a_stay_left_against_medical_advice_is_named_on_the_post_discharge_section() -> None:
+    suicide = _suicide(_cards(_chart("psychiatric_discharge_against_advice")))
+    assert suicide["indicator"] == "critical"
+    assert (
+        "**Left against medical advice:** a psychiatric discharge against medical advice "
+        "carried a higher suicide risk than a regular discharge (Kuo et al., J Clin Psychiatry "
+        "2010)" in suicide["detail"]
+    )
+
+
+def test_the_disposition_is_read_from_the_hl7_code_system_only() -> None:
+    doc = _chart("psychiatric_discharge_against_advice")
+    for entry in doc["prefetch"]["encounters"]["entry"]:
+        stay = entry["resource"].get("hospitalization")
+        if stay:
+            stay["dischargeDisposition"]["coding"][0]["system"] = "urn:oid:1.2.3.local"
+    assert "against medical advice" not in _suicide(_cards(doc))["detail"]
+
+
+def test_a_discharge_alone_left_against_advice_says_so_in_the_summary() -> None:
+    left = Admission(
+        date(2026, 11, 10),
+        date(2026, 11, 30),
+        "F33.2",
+        "ICD-10-CM F33.2",
+        "",
+        None,
+        None,
+        read_disposition(
+            {
+                "hospitalization": {
+                    "dischargeDisposition": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/"
+                                "discharge-disposition",
+                                "code": "aadvice",
+                            }
+                        ]
+                    }
+                }
+            }
+        ),
+    )
+    discharge = Discharge(left, date(2027, 2, 28), None)
+    assert discharge.head == (
+        "discharged 2026-11-30 after a psychiatric admission (F33.2), left against medical advice"
+    )
+
+
+def test_an_ed_visit_transferred_to_a_psychiatric_facility_is_not_assessed_as_in_clinic() -> None:
+    cards = _cards(_chart("ed_visit_si_transferred_to_psychiatric"))
+    suicide = _suicide(cards)
+    # Still critical and still holding the outpatient steps: nothing says it was assessed.
+    assert suicide["indicator"] == "critical"
+    assert TMS not in _topics(cards)
+    assert suicide["summary"] == (
+        "Suicidal ideations at the ED visit on 2026-11-29, transferred to a psychiatric "
+        "facility: confirm with the receiving unit"
+    )
+    assert "complete a suicide risk assessment today" not in suicide["summary"]
+    assert (
+        "**Transferred to a psychiatric facility:** the patient may be on that unit now: "
+        "confirm with the receiving unit" in suicide["detail"]
+    )
+    assert "A positive screen calls for a structured assessment today" not in suicide["detail"]
+
+
+def test_an_ed_visit_sent_home_still_asks_for_the_assessment_today() -> None:
+    doc = _chart("ed_visit_si_transferred_to_psychiatric")
+    for entry in doc["prefetch"]["encounters"]["entry"]:
+        stay = entry["resource"].get("hospitalization")
+        if stay:
+            stay["dischargeDisposition"]["coding"][0]["code"] = "home"
+    suicide = _suicide(_cards(doc))
+    assert suicide["summary"] == (
+        "Suicidal ideations at the ED visit on 2026-11-29: complete a suicide risk assessment "
+        "today (e.g. C-SSRS)"
+    )
