@@ -6,9 +6,10 @@ recheck c01b)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 
+from fhir_mapping.disposition_record import Disposition
 from fhir_mapping.source_ref import SourceRef
 
 
@@ -27,6 +28,13 @@ class Admission:
     # The reason's display ("Major depressive disorder, recurrent severe ..."), or "".
     reason_display: str
     source: SourceRef | None
+    # The discharge instant when period.end states a time with an offset, else None: an
+    # assessment on the discharge day follows the discharge only when its own instant is later
+    # (services/psychiatric_discharge.py `shown_after`; review s27 RE finding 1).
+    discharged_at: datetime | None = None
+    # Encounter.hospitalization.dischargeDisposition when a card names it ("left against
+    # medical advice": fhir_mapping/discharge_disposition.py, review s27 RE finding 6).
+    disposition: Disposition | None = None
 
 
 class StaySetting(Enum):

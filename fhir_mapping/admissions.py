@@ -35,7 +35,8 @@ from fhir_mapping.admission_codes import wants_outpatient as wants_outpatient
 from fhir_mapping.admission_record import Admission
 from fhir_mapping.current_stays import read_current_stay as read_current_stay
 from fhir_mapping.current_stays import read_current_stays as read_current_stays
-from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, source_ref
+from fhir_mapping.discharge_disposition import read_disposition
+from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, parse_instant, source_ref
 
 
 def read_admission(
@@ -60,7 +61,17 @@ def read_admission(
         return None
     code, reason, display = found
     start = parse_date(period.get("start"))
-    return Admission(start, discharged, code, reason, display, source_ref(resource))
+    at = parse_instant(period.get("end"))
+    return Admission(
+        start,
+        discharged,
+        code,
+        reason,
+        display,
+        source_ref(resource),
+        at,
+        read_disposition(resource),
+    )
 
 
 def read_admissions(

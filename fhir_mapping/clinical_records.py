@@ -5,7 +5,7 @@ record.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from fhir_mapping.findings import Finding, FindingKind
@@ -144,6 +144,11 @@ class ProcedureRecord:
     # ... and, when its diagnoses made that kind, those diagnoses as its line names them
     # ("Generalized anxiety disorder (F41.1)"; review s25 RK4 finding 12).
     session_reasons: tuple[str, ...] = ()
+    # A suicide risk assessment's instant and the Encounter it names (fhir_mapping/recorded_at.py):
+    # one on the ward on the discharge day is not "since discharge" (review s27 RE finding 1).
+    # Read for that kind only; None for the others.
+    at: datetime | None = None
+    encounter: str | None = None
 
 
 quick_frozen_init(ProcedureRecord)

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from fhir_mapping.code_systems import system_label
 from fhir_mapping.condition_category import PROBLEM_LIST_ITEM
+from fhir_mapping.disposition_record import Disposition
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
 
@@ -319,6 +320,10 @@ class Finding:
     # an encounter diagnosis that day's: the stale-pregnancy question weighs them apart
     # (services/pregnancy_now.py; review s26 GC item 1).
     categories: tuple[str, ...] = ()
+    # The discharge disposition of the visit it was recorded at, when a card must name it (an
+    # ED visit that ended in a transfer to a psychiatric facility: visit_risk.py, review s27 RE
+    # finding 6); None otherwise.
+    visit_disposition: Disposition | None = None
 
     @property
     def on_problem_list(self) -> bool:

@@ -32,6 +32,7 @@ from fhir_mapping.fhir_fields import (
     string,
 )
 from fhir_mapping.record import Finding, FindingKind, ProcedureKind, ProcedureRecord
+from fhir_mapping.recorded_at import encounter_id, performed_instant
 from fhir_mapping.session_kinds import (
     ChartConditions,
     SessionKind,
@@ -112,6 +113,13 @@ def _performed(resource: Resource) -> date | None:
         if isinstance(period, JSON_OBJECT):
             when = parse_date(period.get("start")) or parse_date(period.get("end"))
     return when
+
+
+def _assessment_timing(kind: str, resource: Resource) -> dict[str, Any]:
+    """A suicide risk assessment's instant and Encounter (ProcedureRecord.at, .encounter)."""
+    if _PROCEDURE_KINDS[kind] is not ProcedureKind.SUICIDE_RISK_ASSESSMENT:
+        return {}
+    return {"at": performed_instant(resource), "encounter": encounter_id(resource)}
 
 
 def _performed_end(resource: Resource, start: date | None) -> date | None:
@@ -208,6 +216,7 @@ def procedure_facts(
                     performed_end=_performed_end(resource, when),
                     session_kind=session.kind,
                     session_reasons=session.reasons,
+                    **_assessment_timing(kind, resource),
                 )
             )
         if kind == "cpap":

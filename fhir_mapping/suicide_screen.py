@@ -47,11 +47,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from fhir_mapping.fhir_fields import array, effective_date, parse_date, source_ref
+from fhir_mapping.fhir_fields import array, effective_date, parse_date, parse_instant, source_ref
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
+from fhir_mapping.recorded_at import effective_instant, encounter_id
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
 from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no
 from fhir_mapping.suicide_screen_codes import (
@@ -100,6 +101,11 @@ class SuicideScreen:
     risk_level: str | None = None  # "low" | "moderate" | "high" (LOINC 93374-7)
     source: SourceRef | None = None
     asked_ideation: bool = False  # at least one ideation question was answered
+    # The earliest instant its resources state (None if any states none: one administration is
+    # later than an instant only when all of it is) and the Encounters they name: a ward C-SSRS on
+    # the discharge day is not "since discharge" (psychiatric_discharge.py `shown_after`).
+    at: datetime | None = None
+    encounters: tuple[str, ...] = ()
 
     @property
     def is_positive(self) -> bool:
@@ -123,6 +129,8 @@ class _Day:
     levels: list[str] = field(default_factory=list)
     complete: bool = False
     sources: list[tuple[int, SourceRef]] = field(default_factory=list)
+    instants: list[datetime | None] = field(default_factory=list)  # one per resource
+    encounters: set[str] = field(default_factory=set)
 
     def answer(self, concept: str, yes: bool, *, full: bool) -> None:
         if not full and not yes:
@@ -145,13 +153,19 @@ class _Reader:
     def gap(self, resource: Resource, reason: str) -> None:
         self.gaps.append(DataGap(DataDomain.SCORES, reason, source_ref(resource)))
 
-    def day(self, when: date, resource: Resource, rank: int, *, full: bool) -> _Day:
+    def day(
+        self, when: date, resource: Resource, rank: int, *, full: bool, at: datetime | None
+    ) -> _Day:
         days = self.days if when <= self.as_of else self.later
         found = days.setdefault(when, _Day())
         found.complete = found.complete or full
         source = source_ref(resource)
         if source is not None:
             found.sources.append((rank, source))
+        found.instants.append(at)
+        visit = encounter_id(resource)
+        if visit is not None:
+            found.encounters.add(visit)
         return found
 
     def element(self, concept: str, element: Mapping[str, Any], resource: Resource) -> bool | None:
@@ -173,6 +187,7 @@ class _Reader:
         if when is None:
             self.gap(resource, "C-SSRS / suicide risk level without a date")
             return
+        at = effective_instant(resource)
         parts: list[tuple[str, Mapping[str, Any]]] = []
         # Which resource a screen cites: a response (0), else the panel (1), else a question or
         # level Observation (2).
@@ -182,7 +197,7 @@ class _Reader:
             if level is None:
                 self.gap(resource, "suicide risk level could not be read")
                 return
-            self.day(when, resource, rank, full=full).level(level, full=full)
+            self.day(when, resource, rank, full=full, at=at).level(level, full=full)
             return
         if concept == _PANEL:
             for component in array(resource.get("component")):
@@ -199,12 +214,12 @@ class _Reader:
                 if level is None:
                     self.gap(resource, "suicide risk level could not be read")
                 else:
-                    self.day(when, resource, rank, full=full).level(level, full=full)
+                    self.day(when, resource, rank, full=full, at=at).level(level, full=full)
             else:
                 readable.append((part, element))
         if not readable:
             return  # a panel whose questions are separate Observations
-        day = self.day(when, resource, rank, full=full)
+        day = self.day(when, resource, rank, full=full, at=at)
         for part, element in readable:
             yes = self.element(part, element, resource)
             if yes is not None:
@@ -224,7 +239,8 @@ class _Reader:
         if when is None:
             self.gap(resource, "C-SSRS questionnaire response without a date")
             return
-        day = self.day(when, resource, 0, full=full)
+        at = parse_instant(resource.get("authored"))
+        day = self.day(when, resource, 0, full=full, at=at)
         for concept, item in found:
             for answer in array(item.get("answer")):
                 if not isinstance(answer, Mapping):
@@ -322,7 +338,15 @@ def _screen(when: date, day: _Day) -> SuicideScreen:
         risk_level=level,
         source=ranked[0][1] if ranked else None,
         asked_ideation=any(table[c].meaning == "ideation" for c in day.answers),
+        at=_earliest(day.instants),
+        encounters=tuple(sorted(day.encounters)),
     )
+
+
+def _earliest(instants: list[datetime | None]) -> datetime | None:
+    """The earliest instant, or None when any resource of the day stated none (SuicideScreen.at)."""
+    timed = [at for at in instants if at is not None]
+    return min(timed) if timed and len(timed) == len(instants) else None
 
 
 # --- public surface --------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
 from fhir_mapping.condition_category import is_encounter_diagnosis
 from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.discharge_disposition import read_disposition
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     codings,
@@ -207,7 +208,12 @@ def with_visit_findings(
             continue
         visit = visits.get(visit_id) if visit_id is not None else None
         words = _visit_words(visit, class_of) if visit is not None else None
-        changed[finding] = replace(finding, recorded=DIAGNOSIS, visit=words)
+        changed[finding] = replace(
+            finding,
+            recorded=DIAGNOSIS,
+            visit=words,
+            visit_disposition=read_disposition(visit) if visit is not None else None,
+        )
     added: list[Finding] = []
     dated = {(f.kind, f.onset) for f in risky}
     intent_stated = _intent_stated_visits(conditions)
@@ -244,6 +250,7 @@ def with_visit_findings(
                     recorded=REASON,
                     visit=_visit_words(visit, class_of),
                     verification=verification,
+                    visit_disposition=read_disposition(visit),
                 )
             )
     if not changed and not added:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fhir_mapping.disposition_record import AGAINST_ADVICE, Disposition
 from fhir_mapping.record import Admission, PatientRecord
 from services import suicide_urgency
 from services.policy import Policy
@@ -25,16 +26,25 @@ class Discharge:
 
     admission: Admission
     until: date  # the last day of the post-discharge period
-    assessed: RiskCheck | None  # the latest documented assessment on or after discharge
+    assessed: RiskCheck | None  # the latest documented assessment shown to follow the discharge
 
     @property
     def head(self) -> str:
         """ "discharged 2025-05-09 after a psychiatric admission (F33.2)" """
         code = f" ({self.admission.code})" if self.admission.code else ""
+        left = f", {self.against_advice.words}" if self.against_advice is not None else ""
         return (
             f"discharged {self.admission.discharged.isoformat()} after a psychiatric "
-            f"admission{code}"
+            f"admission{code}{left}"
         )
+
+    @property
+    def against_advice(self) -> Disposition | None:
+        """The stay's discharge disposition when the patient left against medical advice (HL7
+        discharge-disposition `aadvice`; fhir_mapping/discharge_disposition.py): named on the
+        card, a discharge that carried a higher suicide risk (review s27 RE finding 6)."""
+        found = self.admission.disposition
+        return found if found is not None and found.kind == AGAINST_ADVICE else None
 
     @property
     def urgency(self) -> str:
@@ -53,9 +63,34 @@ def recent_discharge(record: PatientRecord, policy: Policy) -> Discharge | None:
     days = policy.suicide_post_discharge_days
     if (record.as_of - latest.discharged).days > days:
         return None
-    checks = _checks(record, latest.discharged)
+    checks = [c for c in _checks(record, latest.discharged) if shown_after(c, latest)]
     return Discharge(
         latest,
         latest.discharged + timedelta(days=days),
         max(checks, key=lambda c: c.day) if checks else None,
     )
+
+
+def shown_after(check: RiskCheck, stay: Admission) -> bool:
+    """Whether an assessment is shown to follow the discharge (review s27 RE finding 1).
+
+    Dates alone said so for any assessment dated on or after the discharge day, so a negative
+    C-SSRS the ward took at 09:00 before an 11:00 discharge read "Assessed since discharge",
+    released the critical post-discharge card and put a one-click TMS referral beside it. An
+    assessment during the stay is not the one the post-discharge period asks for: the risk it
+    measures is the one after leaving the ward (Chung et al. 2017).
+
+    - One that names the stay's own Encounter was taken during the stay, whatever its date.
+    - When both carry a time with an offset, the instants decide: later than the discharge.
+    - Otherwise the dates: a later day follows it. On the discharge day itself, with a date
+      alone on either side, the order is not known, and the safer reading is "not shown to be
+      after discharge": the card stays critical and asks for the assessment (one more C-SSRS
+      costs minutes; a released hold after a ward screen costs the assessment the first days
+      after discharge call for).
+    """
+    stay_id = stay.source.id if stay.source and stay.source.resource_type == "Encounter" else None
+    if stay_id is not None and stay_id in check.encounters:
+        return False
+    if check.at is not None and stay.discharged_at is not None:
+        return check.at > stay.discharged_at
+    return check.day > stay.discharged

@@ -163,6 +163,7 @@ def _events(
                     False,
                     finding.source,
                     dated=dated,
+                    visit_disposition=finding.visit_disposition,
                 )
             )
         else:
@@ -195,6 +196,7 @@ def _events(
                     weight=3,
                     dated=finding.visit is not None,
                     to_confirm=text_only(finding),
+                    visit_disposition=finding.visit_disposition,
                 )
             )
         else:
@@ -268,7 +270,14 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
             text, short = screen_text(screen)
             checks.append(
                 RiskCheck(
-                    CheckKind.SCREEN, screen.date, text, short, screen.is_positive, screen.source
+                    CheckKind.SCREEN,
+                    screen.date,
+                    text,
+                    short,
+                    screen.is_positive,
+                    screen.source,
+                    screen.at,
+                    screen.encounters,
                 )
             )
     for proc in record.procedures:
@@ -285,6 +294,8 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
                     "risk assessment documented",
                     False,
                     proc.source,
+                    proc.at,
+                    (proc.encounter,) if proc.encounter else (),
                 )
             )
     checks.sort(key=lambda c: (c.day, c.kind.value, str(c.source or "")))

@@ -12,9 +12,10 @@ the cards (rules/suicide_risk.py) and the TMS gate (tms_gate.py) read these reco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
+from fhir_mapping.disposition_record import Disposition
 from fhir_mapping.record import Finding, Score, SourceRef
 
 
@@ -66,6 +67,10 @@ class RiskEvent:
     # Self-harm named in words alone, no mapped code (services/risk_wording.text_only): the card
     # asks to confirm it (review s26 RC finding 1).
     to_confirm: bool = False
+    # A finding recorded at a visit whose discharge disposition a card names (Finding.
+    # visit_disposition: an ED visit that ended in a transfer to a psychiatric facility, review
+    # s27 RE finding 6); None otherwise.
+    visit_disposition: Disposition | None = None
 
     def when(self) -> str:
         if self.written is not None:
@@ -93,6 +98,11 @@ class RiskCheck:
     short: str  # for a card summary: "C-SSRS negative", "item 9 = 0", ...
     positive: bool  # it found current risk
     source: SourceRef | None = None
+    # When it was taken beyond the day, and the Encounters it names (SuicideScreen.at and
+    # .encounters, ProcedureRecord.at and .encounter): whether it followed a discharge
+    # (services/psychiatric_discharge.py `shown_after`).
+    at: datetime | None = None
+    encounters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,9 @@ highest suicide risk; assess suicide risk today".
   patient's course, the patient may have no other signal on record, and an assessment is what
   is owed (safety first).
 - Once a documented assessment (a C-SSRS that asked about ideation, a documented risk level, a
-  risk-assessment Procedure: risk_evidence._checks) is dated on or after the discharge day, the
-  card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
+  risk-assessment Procedure: risk_evidence._checks) is shown to follow the discharge (a later
+  day, or a later instant on the discharge day; not one at the stay's own Encounter:
+  psychiatric_discharge.shown_after, review s27 RE finding 1), the card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
   <end of the period>"), as an assessed signal's is, and is left out at the order hooks.
 
 After a hospitalised episode ECT lowers the suicide risk in the year after discharge (CANMAT
@@ -91,6 +92,10 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool) -> str:
             f"reassess at each visit until {discharge.until.isoformat()}."
         )
     lines = [f"**Recent psychiatric discharge:** {found} {ask}"]
+    left = discharge.against_advice
+    if left is not None:
+        # Named, with what it asks, from data/discharge_dispositions.csv (review s27 RE 6).
+        lines.append(f"**{left.words[0].upper()}{left.words[1:]}:** {left.note}.")
     if ect and ctx.facts.active:
         lines.append(
             "**ECT after a hospitalised episode:** ECT significantly reduced the risk of suicide "

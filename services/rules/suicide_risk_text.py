@@ -10,6 +10,7 @@ the quantity line) stays with the card.
 
 from __future__ import annotations
 
+from fhir_mapping.disposition_record import PSYCHIATRIC_TRANSFER
 from fhir_mapping.record import CurrentStay, FindingKind, Role
 from services import acute_risk, cards, risk_evidence, self_harm_items
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
@@ -49,16 +50,39 @@ def stay_words(ctx: RuleContext) -> str:
     return f"**Currently admitted (psychiatric){since}**{where}: assess on the ward today."
 
 
+def transferred(signal: SuicideSignal) -> RiskEvent | None:
+    """The finding an unassessed card leads with when its visit ended in a transfer to a
+    psychiatric facility (HL7 discharge disposition `psy`: fhir_mapping/discharge_disposition.py),
+    else None. The patient left the ED for psychiatric inpatient care, so the card does not ask
+    the clinic to "complete a suicide risk assessment today" as if the patient were in front of
+    it: it says where the patient went and asks to confirm with the receiving unit (review s27
+    RE finding 6). It stays critical and keeps holding the outpatient steps: nothing on record
+    says the risk was assessed."""
+    if signal.level is not SuicideLevel.UNASSESSED:
+        return None
+    event = _lead(_unassessed(signal))
+    found = event.visit_disposition
+    return event if found is not None and found.kind == PSYCHIATRIC_TRANSFER else None
+
+
+def _unassessed(signal: SuicideSignal) -> tuple[RiskEvent, ...]:
+    return tuple(e for e in signal.urgent if e.kind is not SignalKind.SCREEN or not e.assessed)
+
+
 def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
     """The card's summary; `ward`: a psychiatric stay is in progress (`on_ward`), so a high
     risk asks for the ward's psychiatric evaluation today, not a same-day one to arrange."""
     level = signal.level
     if level is SuicideLevel.UNASSESSED:
-        unassessed = tuple(
-            e for e in signal.urgent if e.kind is not SignalKind.SCREEN or not e.assessed
-        )
-        event = _lead(unassessed)
+        event = _lead(_unassessed(signal))
         head = f"{event.short}{event.at()}"
+        if event.visit_disposition is not None and transferred(signal) is not None:
+            went = event.visit_disposition.words
+            return cards.fit_summary(
+                f"{head}, {went}: confirm with the receiving unit before outpatient steps",
+                f"{head}, {went}: confirm with the receiving unit",
+                f"{event.short}, {went}: confirm with the receiving unit",
+            )
         if signal.rescreen(event) is not None or signal.older(event):
             # Said in the summary: a later item 9 = 0 or the time since does not make it assessed.
             head += ", no assessment on record"
@@ -261,6 +285,16 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
             )
         else:
             text = "A positive screen calls for a structured assessment today (C-SSRS screener)."
+        moved = transferred(signal)
+        if moved is not None and moved.visit_disposition is not None:
+            # What the visit's disposition changes: where the patient is (table note).
+            went = moved.visit_disposition
+            # A self-harm line still says what to confirm; the generic "assessment today"
+            # line is what the transfer answers, so it goes.
+            text = cards.join_sections(
+                f"**{went.words[0].upper()}{went.words[1:]}:** {went.note}.",
+                text if harm else "",
+            )
         # Worded to hold on any screen: "suggestions on other cards" was
         # said on a screen with no other card (the item9_positive chart).
         caveat = "Item 9 alone is not a risk assessment, and a 0 does not rule risk out."
