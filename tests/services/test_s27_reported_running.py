@@ -1,5 +1,6 @@
-"""Review s27 RA finding 1: a reuptake inhibitor the record says is taken now counts in the
-chart-open pair.
+"""Review s27 RA findings 1 and 5: a reuptake inhibitor the record says is taken now counts in
+the chart-open pair, and a status-unknown statement whose stated period ended long ago is a past
+course, not a drug that may be running.
 
 - Finding 1 (UNSAFE): sertraline 100 mg daily since 2026-10-01 on an `active`
   MedicationStatement (the patient's report, r01; a practitioner's, r02) beside venlafaxine
@@ -9,6 +10,11 @@ chart-open pair.
   course running only with a fill. Now a course a statement or the patient's report says is
   taken, with no fill, is running for the pair, worded "reported taken"; the adjuncts are held
   as for the prescribed pair. A listing nothing has confirmed for a year (Trial.listed) is not.
+- Finding 5 (NOISE): a fluoxetine statement `unknown` of period 2025-03-02 to 2025-08-31, 40 mg,
+  asserted 2026-07-08 (r04) read "may be running ... no course read: dose and start not known"
+  and held the adjuncts in 2026-12. Now (fhir_mapping/status_to_confirm.ended_long_ago) a stated
+  end more than MappingPolicy.unknown_ended_days (35) before today is the past course it states
+  (a patient-reported trial, to confirm); a recent, partial or absent end keeps "may be running".
 
 Charts: tests/services/s27_reported_running_charts/, the reviewer's scratch charts (US Core
 shaped RxNorm MedicationRequest, MedicationDispense and MedicationStatement, LOINC PHQ-9), with
@@ -23,7 +29,9 @@ from typing import Any
 
 import pytest
 
+from fhir_mapping.status_to_confirm import ended_long_ago
 from services.card_format import SUMMARY_MAX
+from services.policy import load_policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
 
@@ -39,7 +47,9 @@ PAIR = "running-reuptake-pair"
 PATIENT = "r01_sertraline_reported_by_patient_beside_filled_venlafaxine"
 PRACTITIONER = "r02_sertraline_statement_by_practitioner_beside_filled_venlafaxine"
 CONTROL = "r03_control_sertraline_ordered_and_filled_beside_venlafaxine"
+UNKNOWN_ENDED = "r04_fluoxetine_statement_unknown_period_ended_2025_08"
 PHQ9_NOVEMBER = "08e29765-397e-51e4-8e6a-8e631b7521f9"
+FLUOXETINE = "st-fluox-2023"
 SERTRALINE = "st-sert-now"
 PAIR_LINE = "**Two serotonin reuptake inhibitors running:**"
 HELD = "**Not one click while both run:** Propose adjunctive aripiprazole"
@@ -124,6 +134,60 @@ def test_a_listing_nothing_confirmed_for_a_year_makes_no_pair() -> None:
     statement["dateAsserted"] = "2024-09-01T09:30:00-05:00"
     cards = _at.by_topic(doc)
     assert not _said(cards)
+
+
+def test_an_unknown_statement_whose_period_ended_long_ago_is_a_past_course() -> None:
+    cards, record = _at.by_topic_and_record(_chart(UNKNOWN_ENDED))
+    (fluoxetine,) = [t for t in record.trials if t.ingredient == "fluoxetine"]
+    assert (fluoxetine.start, fluoxetine.end) == (date(2025, 3, 2), date(2025, 8, 31))
+    assert not fluoxetine.ongoing and fluoxetine.patient_reported
+    assert fluoxetine.segments[-1].mg_per_day == 40
+    assert not [g for g in record.gaps if g.source is not None and g.source.id == FLUOXETINE]
+    everything = " ".join(c["summary"] + c["detail"] for c in cards.values())
+    assert "may be running" not in everything and "dose and start not known" not in everything
+    assert not _said(cards)
+    # Before: held "until it is confirmed"; the adjuncts are one click again.
+    assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _suggestions(
+        cards[OPTIMISE]
+    )
+    # A trial to confirm: patient-reported where the TMS criterion counts it.
+    assert "sertraline and fluoxetine patient-reported" in cards["tms-referral"]["detail"]
+
+
+@pytest.mark.parametrize(
+    "end", ["2026-11-15", "2025-08", None], ids=["recent", "partial", "no-end"]
+)
+def test_a_recent_partial_or_absent_end_keeps_may_be_running(end: str | None) -> None:
+    doc = _chart(UNKNOWN_ENDED)
+    period = _resource(doc, FLUOXETINE)["effectivePeriod"]
+    if end is None:
+        del period["end"]
+    else:
+        period["end"] = end
+    cards, record = _at.by_topic_and_record(doc)
+    assert "fluoxetine" not in {t.ingredient for t in record.trials}
+    detail = cards[OPTIMISE]["detail"]
+    assert "**Two serotonin reuptake inhibitors if both are taken:**" in detail
+    assert _suggestions(cards[OPTIMISE]) == []
+
+
+def test_the_days_are_the_clinics_policy() -> None:
+    policy = load_policy({"mapping": {"unknown_ended_days": 3650}})
+    cards = _at.by_topic(_chart(UNKNOWN_ENDED), policy=policy)
+    assert "if both are taken" in cards[OPTIMISE]["detail"]
+
+
+def test_ended_long_ago_reads_a_full_end_date_only() -> None:
+    def statement(end: object) -> Doc:
+        return {"resourceType": "MedicationStatement", "effectivePeriod": {"end": end}}
+
+    assert ended_long_ago(statement("2025-08-31"), AS_OF, 35)
+    assert not ended_long_ago(statement("2026-10-27"), AS_OF, 35)  # 35 days: not more
+    assert ended_long_ago(statement("2026-10-26"), AS_OF, 35)
+    assert not ended_long_ago(statement("2025-08"), AS_OF, 35)
+    assert not ended_long_ago(statement(20250831), AS_OF, 35)
+    assert not ended_long_ago({"effectivePeriod": {"start": "2025-01-01"}}, AS_OF, 35)
+    assert not ended_long_ago({"effectiveDateTime": "2025-01-01"}, AS_OF, 35)
 
 
 def test_a_statement_on_hold_is_not_taken_now() -> None:
