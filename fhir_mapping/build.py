@@ -210,6 +210,7 @@ def _build_record(
         # A lithium draft makes the drugs that raise its level worth reading (drug_table.py).
         drafted=frozenset([d.ingredient for d in drafts]),
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
+        unknown_ended_days=policy.unknown_ended_days,
     )
     # A fill read with its order's drug is read, not skipped (fill_order_drug.py).
     skipped += len({g.source for g in medication_gaps if not from_order(g)})

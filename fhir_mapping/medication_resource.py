@@ -22,9 +22,10 @@ from fhir_mapping.medication_dates import dates_of, reversed_period
 from fhir_mapping.medication_event import events_of
 from fhir_mapping.medication_supply import PendingDispense
 from fhir_mapping.medication_types import DISPENSE, STATEMENT, TAKEN_NOW, TypeReading, dosage_lines
+from fhir_mapping.policy import UNKNOWN_ENDED_DAYS
 from fhir_mapping.product_conflict import with_stated_dose
 from fhir_mapping.record import DataGap
-from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM, status_unknown
+from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM, ended_long_ago, status_unknown
 from fhir_mapping.status_to_confirm import stated as unknown_stated
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
@@ -40,13 +41,17 @@ def read_resource(
     gaps: list[DataGap],
     pending: list[PendingDispense],
     conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
+    unknown_ended_days: int = UNKNOWN_ENDED_DAYS,
 ) -> None:
     """Add the events of one resource whose drug is recognised to `events` (or its gap to
     `gaps`, or it to `pending` when it is a dispense without days of supply). `conditions`
     gives the chart's Conditions by id, for a reasonReference."""
     # Its status says the use of the drug is not known (fix 20 item 1): no course, and its drugs
-    # possibly running for the safety checks (status_to_confirm.py).
-    if status_unknown(resource, reading.kind):
+    # possibly running for the safety checks (status_to_confirm.py); unless its stated period
+    # ended long ago (review s27 RA finding 5): then the past course it states, read below.
+    if status_unknown(resource, reading.kind) and not ended_long_ago(
+        resource, as_of, unknown_ended_days
+    ):
         drugs = tuple(c.ingredient for c in components)
         domain = undated_drug(drugs)[1]
         gaps.extend(

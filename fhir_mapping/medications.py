@@ -80,6 +80,7 @@ from fhir_mapping.medication_types import (
     resource_dosage_lines,
 )
 from fhir_mapping.order_readings import OrderReadings
+from fhir_mapping.policy import UNKNOWN_ENDED_DAYS
 from fhir_mapping.product_conflict import (
     DRUG_TO_CONFIRM,
     drug_conflict,
@@ -123,6 +124,7 @@ def medication_events(
     unique: bool = False,
     drafted: frozenset[str] = frozenset(),
     chart: Sequence[Mapping[str, Any]] | None = None,
+    unknown_ended_days: int = UNKNOWN_ENDED_DAYS,
 ) -> tuple[list[MedicationEvent], list[DataGap]]:
     """(events of the antidepressants and adjuncts among `resources`, what was left out).
 
@@ -140,7 +142,8 @@ def medication_events(
     An order's or statement's stated reasons (reasonCode / reasonReference: indications.py) ride
     on its events; a reasonReference is resolved among the Conditions of `chart` (the whole
     chart's resources, or only its Conditions, as build_record passes them; `resources` when
-    None), indexed only when a resource has one.
+    None), indexed only when a resource has one. A statement `unknown` whose stated period ended
+    more than `unknown_ended_days` ago is read as its past course (status_to_confirm.py).
     """
     # Medications by id, indexed on the first resource that references one: most charts code
     # their drugs inline and never need it.
@@ -281,7 +284,16 @@ def medication_events(
             continue
         read = len(events)
         read_resource(
-            resource, reading, components, medication, as_of, events, gaps, pending, conditions
+            resource,
+            reading,
+            components,
+            medication,
+            as_of,
+            events,
+            gaps,
+            pending,
+            conditions,
+            unknown_ended_days,
         )
         if from_order and len(events) > read:
             gaps.extend(_from_order_gap(resource, from_order, components))
@@ -302,6 +314,7 @@ def medication_events(
                     gaps,
                     pending,
                     conditions,
+                    unknown_ended_days,
                 )
                 if from_order and len(events) > read:
                     gaps.extend(_from_order_gap(resource, from_order, components))

@@ -11,6 +11,10 @@ from datetime import tzinfo
 
 from fhir_mapping.site_codes import SiteCodes
 
+# MappingPolicy.unknown_ended_days's default, named for the readers that take it as a default
+# argument (a slots dataclass's field is no class attribute).
+UNKNOWN_ENDED_DAYS = 35
+
 
 @dataclass(frozen=True, slots=True)
 class MappingPolicy:
@@ -90,6 +94,17 @@ class MappingPolicy:
     # refuses it (services/policy/mapping_config.py), so a record within any washout period is
     # always still read by the MAOI and serotonergic checks, the safer reading.
     maybe_running_days: int = 365
+    # A MedicationStatement `unknown` whose stated effectivePeriod ended more than this many days
+    # before as-of (a full date) is read as the past course it states, not as a drug that may be
+    # taken now (review s27 RA finding 5: fluoxetine 40 mg 2025-03-02 to 2025-08-31, asserted
+    # 2026-07-08, read "may be running ... dose and start not known" in 2026-12 and held the
+    # adjuncts, though its dose and dates were stated). `unknown` says only that today's use is not
+    # known; the period says when it was taken. With an end within these days, or none, it stays
+    # "may be running" (status_to_confirm.py). 35 days: the longest washout of
+    # services/data/maoi_washout.csv (fluoxetine), so a stated end recent enough for a drug to
+    # still act is kept in view as possibly running. A DESIGN CHOICE (no guideline value;
+    # UNVERIFIED).
+    unknown_ended_days: int = UNKNOWN_ENDED_DAYS
     # Score windows around a trial: baseline = latest PHQ-9 in the 30 days before the start, or
     # the first 14 days of treatment; on-treatment = latest from week 4 to 30 days after the end
     # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4, para 191).

@@ -14,6 +14,14 @@ from it, so the record is "to confirm", as a record whose code and name give dif
   reads its drug as possibly running (`DataGap.taken_now`), the safer reading, and the card says
   it "may be running" with a line naming the record to confirm.
 
+A stated past period is no drug possibly taken today (review s27 RA finding 5): a statement
+`unknown` whose effectivePeriod ends on a full date more than MappingPolicy.unknown_ended_days
+before as-of (`ended_long_ago`) states when the drug was taken, and its status only that today's
+use is not known. It is read as the past course it states (an exposure and a trial, counted as a
+`completed` statement's is: patient-reported, to confirm, when the patient is its source), not
+as "may be running ... dose and start not known" holding today's adjuncts. An end within those
+days, a partial end or none keeps the safer reading above.
+
 A MedicationRequest `unknown` is read otherwise and is not changed here: it is an order, kept as
 exposure history but no trial until a fill or statement shows it was taken (medication_types.
 not_shown_taken, review 14 M8).
@@ -22,6 +30,7 @@ not_shown_taken, review 14 M8).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from fhir_mapping.events import EventKind
@@ -52,3 +61,14 @@ def stated(resource: Mapping[str, Any]) -> str:
         resource.get("effectiveDateTime") or start
     )
     return f"status unknown, recorded {day.isoformat()}" if day else "status unknown"
+
+
+def ended_long_ago(resource: Mapping[str, Any], as_of: date, days: int) -> bool:
+    """Whether the record's effectivePeriod states an end on a full date (a partial "2025-08"
+    may mean its last day: not read as ended) more than `days` before `as_of`."""
+    effective = resource.get("effectivePeriod")
+    end = effective.get("end") if isinstance(effective, Mapping) else None
+    if not isinstance(end, str) or len(end) < len("2025-08-31"):
+        return False
+    day = parse_date(end)
+    return day is not None and day + timedelta(days=days) < as_of

@@ -95,6 +95,11 @@ def _dose(trial: Trial) -> str:
             trial.ingredient,
             cards.as_needed_text(last.mg_per_day, last.mg_per_day_high, last.as_needed_max_mg),
         )
+    if trial.dose_basis is DoseBasis.DAILY and trial.current_mg_per_day is None:
+        # No dose read (a statement "1 tab daily" of an ingredient-only code): never "unknown
+        # mg/day", which reads as if "unknown" were a dose (order_doses.dose_text's words;
+        # review s27 RA finding 1's chart v15).
+        return "(dose not read)"
     if trial.dose_basis is DoseBasis.DAILY:
         return in_component(trial.ingredient, f"{cards.fmt_mg(trial.current_mg_per_day)} mg/day")
     return cards.dose_path(trial)

@@ -21,6 +21,7 @@ class _MappingPolicyConfig(BaseModel):
     ward_alone_days: int = Field(14, ge=1, le=3660)
     statement_confirmed_days: int = Field(365, ge=1, le=3660)
     maybe_running_days: int = Field(365, ge=1, le=3660)
+    unknown_ended_days: int = Field(35, ge=0, le=3660)
     baseline_days_before: int = Field(30, ge=0)
     baseline_days_after: int = Field(14, ge=0)
     on_treatment_from_week: float = Field(4.0, ge=0)

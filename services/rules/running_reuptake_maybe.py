@@ -3,7 +3,9 @@ W1).
 
 A drug a record says may be taken with no course read (services/maybe_running.py: a statement
 whose status is `unknown`, a record whose code and name give different drugs, an undated active
-record) is no trial, so the chart-open pair (rules/running_reuptake_pair.py) read only the
+record) is no trial (a statement `unknown` whose stated period ended long ago is the past course
+it states instead, never one that may be running: fhir_mapping/status_to_confirm.py, review s27
+RA finding 5), so the chart-open pair (rules/running_reuptake_pair.py) read only the
 courses: a fluoxetine statement `unknown` beside a running, filled sertraline course got no line
 at chart open, while the order hooks count it (order_checks/duplicate_maybe.py). If the patient
 does take it, that is the combination the pair line is there for (serotonin-syndrome risk); the

@@ -9,9 +9,15 @@ Serotonin Syndrome warnings; Keks et al. 2016) and are no combination CANMAT 202
 evidence for (Table 7.2: other antidepressant combinations third line, Level 3).
 
 Both running means, for each course: ongoing on the as-of date with no stop dated that day
-(Trial.stops_on), at least one fill on record and no supply gap reaching the as-of date (a
-listing with no fill, or one whose supply ran out, may be a stale order: no line, as the brief
-of the recheck asks: "both active, both filled within their days' supply"). A pair where either
+(Trial.stops_on), and either at least one fill on record and no supply gap reaching the as-of
+date, or no fill at all while an `active` MedicationStatement (the patient's report, a
+clinician's reconciliation) or a home medication the patient reports says it is taken now
+(`reported_taken`, review s27 RA finding 1: sertraline 100 mg reported taken since 2026-10-01
+beside filled venlafaxine got no line and the adjuncts stayed one click, while the same drug as
+an order with fills got both, so the more certain-sounding record was the quieter). An order
+with no fill, or one whose supply ran out, may be a stale order: no line, as the brief of the
+recheck asks ("both active, both filled within their days' supply"); so is a listing nothing
+has confirmed for a year (Trial.listed). A pair where either
 course's order ends within the policy's cross-taper window (Trial.ends_soon) is a cross-taper
 under way and is left out; so is a pair sharing an ingredient (the shared-ingredient check's).
 
@@ -38,6 +44,9 @@ from services.rules.optimize import card as optimise_card
 from services.trial_adherence_text import adherence_text
 
 TOPIC = "running-reuptake-pair"
+_STATEMENT = "MedicationStatement"
+# How a course only a report keeps running is said where a filled one has its refills.
+_REPORTED = "reported taken"
 
 
 def _filled_through(trial: Trial) -> bool:
@@ -52,12 +61,29 @@ def _filled_through(trial: Trial) -> bool:
     return not any(g.end >= trial.end for g in gaps)
 
 
+def reported_taken(trial: Trial) -> bool:
+    """A course no fill shows that a statement or the patient's report says is taken now: no
+    fill on record, not a stale listing (Trial.listed), not on hold, not an order awaiting its
+    first fill, and a MedicationStatement among its records or every record the patient's own report
+    (Trial.patient_reported: a home medication). Read as running for the pair, the safer
+    reading: the record says the drug is taken, and two reuptake inhibitors taken together are
+    the serotonin-syndrome risk whoever wrote the record (review s27 RA finding 1)."""
+    if (
+        trial.adherence.fills
+        or trial.listed
+        or trial.awaiting_fill is not None
+        or trial.on_hold is not None  # held: not taken now (Trial.on_hold)
+    ):
+        return False
+    return trial.patient_reported or any(s.resource_type == _STATEMENT for s in trial.sources)
+
+
 def _running(trial: Trial) -> bool:
     return (
         trial.ongoing
         and trial.stops_on is None
         and serotonin_reuptake.inhibits_reuptake(trial.ingredient, trial.drug_class)
-        and _filled_through(trial)
+        and (_filled_through(trial) or reported_taken(trial))
     )
 
 
@@ -89,18 +115,43 @@ def _dosed(trial: Trial) -> str:
     return running_dose(trial).split(" since ", 1)[0]
 
 
+def _taken(trial: Trial) -> str:
+    """The course's adherence words (refills on time, PDC), or, for one only a report keeps
+    running (`reported_taken`), that report: "reported taken by the patient, no order or fill
+    on record"."""
+    if not reported_taken(trial):
+        return adherence_text(trial)
+    if trial.patient_reported:
+        return f"{_REPORTED} by the patient, no order or fill on record"
+    return f"{_REPORTED} (medication statement), no fill on record"
+
+
+def _both(pair: Sequence[Trial], said: Sequence[str]) -> str:
+    """ "venlafaxine 225 mg and sertraline 100 mg both running", or "venlafaxine 225 mg running
+    and sertraline 100 mg reported taken" when a course is only reported (`reported_taken`)."""
+    if not any(reported_taken(t) for t in pair):
+        return f"{cards.and_list(list(said))} both running"
+    return cards.and_list(
+        [
+            f"{w} {_REPORTED if reported_taken(t) else 'running'}"
+            for t, w in zip(pair, said, strict=True)
+        ]
+    )
+
+
 def _summary(pair: Sequence[Trial]) -> str:
     """ "Venlafaxine 225 mg and sertraline 100 mg both running: two serotonin reuptake
-    inhibitors - unfinished switch or third-line combination? ...", longest that fits first."""
-    dosed = cards.and_list([_dosed(t).replace(" mg/day", " mg") for t in pair])
-    names = cards.and_list([t.ingredient for t in pair])
+    inhibitors - unfinished switch or third-line combination? ...", longest that fits first
+    ("... running and sertraline 100 mg reported taken: ..." for a course only reported)."""
+    dosed = _both(pair, [_dosed(t).replace(" mg/day", " mg") for t in pair])
+    names = _both(pair, [t.ingredient for t in pair])
     question = "unfinished switch or third-line combination?"
     candidates = [
-        f"{who} both running: two serotonin reuptake inhibitors - {question} {tail}".rstrip()
+        f"{who}: two serotonin reuptake inhibitors - {question} {tail}".rstrip()
         for who in (dosed, names)
         for tail in ("Serotonin-syndrome risk", "")
     ]
-    candidates.append(f"{names} both running: two serotonin reuptake inhibitors")
+    candidates.append(f"{names}: two serotonin reuptake inhibitors")
     return cards.fit_summary(*(f"{c[:1].upper()}{c[1:]}" for c in candidates))
 
 
@@ -121,10 +172,11 @@ def _taken_on_both(ctx: RuleContext, pair: Sequence[Trial]) -> str:
 
 
 def line(ctx: RuleContext, pair: Sequence[Trial]) -> str:
-    """The pair as one paragraph: each course (dose, start, source, class, refills), since when
-    both run, the question, the risk and its sources, and what a PHQ-9 since then measures."""
+    """The pair as one paragraph: each course (dose, start, source, class, refills or the report
+    it rests on), since when both run, the question, the risk and its sources, and what a PHQ-9
+    since then measures."""
     since = max(t.start for t in pair).isoformat()
-    each = "; ".join(f"{running_dose(t)} ({t.drug_class}; {adherence_text(t)})" for t in pair)
+    each = "; ".join(f"{running_dose(t)} ({t.drug_class}; {_taken(t)})" for t in pair)
     notes = [
         f"{t.ingredient}: {why}"
         for t in pair
