@@ -208,7 +208,7 @@ def _build_record(
         as_of=as_of,
         unique=True,
         # A lithium draft makes the drugs that raise its level worth reading (drug_table.py).
-        drafted=frozenset([d.ingredient for d in drafts]),
+        drafted=frozenset([d.ingredient for d in drafts if not d.timing.halted]),
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
         unknown_ended_days=policy.unknown_ended_days,
     )
@@ -373,7 +373,9 @@ def _build_record(
         context=clinical,
         procedures=procedures,
         referrals=referrals,
-        draft_orders=drafts,
+        # A draft that halts its drug starts nothing: apart (PatientRecord.draft_stops).
+        draft_orders=tuple(d for d in drafts if not d.timing.halted),
+        draft_stops=tuple(d for d in drafts if d.timing.halted),
         draft_referrals=draft_referrals(draft_resources) if draft_resources else (),
         episode_start=episode_start,
         resources_read=read,

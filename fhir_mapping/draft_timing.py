@@ -49,6 +49,12 @@ class DraftTiming:
     days: int | None = None
     # Its dose steps (dose a day, days) when its lines are steps, as the cards say them.
     steps: tuple[DraftStep, ...] = ()
+    # The draft halts its drug: status `stopped` or `cancelled` (FHIR R4 MedicationRequest.status:
+    # "actions implied by the prescription are to be permanently halted" / "withdrawn before
+    # any administrations"), or a dose of 0 on every line (review s27 RD findings 1 and 5). It
+    # gives no dose: its drug stops on the day it is signed (`last_day`), it starts nothing
+    # (medication_drafts.halts, PatientRecord.draft_stops).
+    halted: bool = False
 
     def steps_text(self) -> str:
         """ "150 mg/day for 7 days, then 75 mg/day for 7 days, then stop", "30 mg/day for 7
@@ -59,6 +65,8 @@ class DraftTiming:
             + (f" for {s.days} days" if s.days is not None else "")
             for s in self.steps
         ]
+        if self.halted:
+            return "stopped"
         if not self.stops:
             return ", then ".join(said) if len(said) > 1 else ""
         return ", then ".join([*said, "stop"]) if said else "tapered to a stop"
@@ -74,6 +82,8 @@ class DraftTiming:
         on a day the order does not give (a taper "as directed")."""
         if not self.stops:
             return None
+        if self.halted:
+            return as_of  # stopped when signed: the latest its last dose may be
         if self.ends_on is not None:
             return self.ends_on
         if self.days is not None:
@@ -86,6 +96,8 @@ class DraftTiming:
         taper ending 12-15 and a start on 12-16 is a direct switch, not an overlap "12-16 to
         12-15"). A taper's last day is the later reading of its end (`last_day`), so a start on
         that very day counts as an overlap: the safer side for the serotonin checks."""
+        if self.halted or other.halted:
+            return False  # a halted draft gives no dose: a direct switch, never an overlap
         mine, theirs = self.last_day(as_of), other.last_day(as_of)
         if mine is not None and mine < other.first_day(as_of):
             return False
@@ -93,3 +105,4 @@ class DraftTiming:
 
 
 NO_TIMING = DraftTiming()
+HALTED = DraftTiming(stops=True, halted=True)

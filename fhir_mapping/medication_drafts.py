@@ -4,9 +4,9 @@ MedicationRequests as DraftOrders (`read_drafts`, with the gaps of drafts whose 
 identified; `draft_orders` without them).
 
 Apart from medications.py because a draft is read differently from a course on the chart: any
-status, no dates, no supply, the dose steps read for their highest step (taper.draft_steps), the
-order being signed read even when incomplete. medications.py re-exports these names, so no
-importer changed.
+status (one stopped, cancelled or dosed 0 halts its drug: `halts`), no dates, no supply, the
+dose steps read for their highest step (taper.draft_steps), the order being signed read even
+when incomplete. medications.py re-exports these names, so no importer changed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fhir_mapping.dose import daily_dose_bounds
 from fhir_mapping.dose_basis import equivalence_of, mark_draft, per_administration_mg
 from fhir_mapping.dose_memo import as_needed_reading
 from fhir_mapping.draft_medication import unidentified_draft_gap
-from fhir_mapping.draft_timing import NO_TIMING
+from fhir_mapping.draft_timing import HALTED, NO_TIMING
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_of
@@ -131,6 +131,10 @@ def read_drafts(
             note, timing = None, NO_TIMING
             if len(components) == 1:
                 mg, mg_high, note, timing = draft_steps(dosages, component, mg, mg_high)
+            if halts(resource, dosages):
+                # Stopped, cancelled or dosed 0: no dose is ordered, its drug stops today
+                # (review s27 RD findings 1 and 5); build.py keeps it apart from the starts.
+                note, timing = None, HALTED
             # Aplenzin, Prozac Weekly: judged at the reference dose (dose_basis.py).
             equivalent = equivalence_of(info.ingredient, resource, medication, component.display)
             if equivalent is not None:
@@ -150,6 +154,7 @@ def read_drafts(
                 and confirm is None
                 and equivalent is None
                 and not prn
+                and not timing.halted
             ):
                 mg, mg_high, note = _stated_dose(
                     resource, medication, dosages, component, mg, mg_high
@@ -199,6 +204,33 @@ def read_drafts(
                 )
             )
     return tuple(orders), gaps
+
+
+# FHIR R4 MedicationRequest.status: `stopped` ("actions implied by the prescription are to be
+# permanently halted, before all of them occurred"), `cancelled` ("withdrawn before any
+# administrations occurred"). Either, drafted for a running drug, is its stop.
+_HALTING_STATUSES = frozenset({"stopped", "cancelled"})
+
+
+def halts(resource: Mapping[str, Any], dosages: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the draft orders no dose of its drug: status stopped or cancelled, or a
+    doseQuantity of 0 on every dosage line (review s27 RD finding 5: 0 mg/day was read as "dose
+    not read"; a taper's last step of 0 is a taper, its other lines dosed)."""
+    if resource.get("status") in _HALTING_STATUSES:
+        return True
+    if not dosages:
+        return False
+    for line in dosages:
+        amounts = [
+            rate["doseQuantity"].get("value")
+            for rate in array(line.get("doseAndRate"))
+            if isinstance(rate, Mapping) and isinstance(rate.get("doseQuantity"), Mapping)
+        ]
+        if not amounts or any(
+            isinstance(v, bool) or not isinstance(v, int | float) or v != 0 for v in amounts
+        ):
+            return False
+    return True
 
 
 def _unit_mg(

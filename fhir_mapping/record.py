@@ -231,6 +231,10 @@ class PatientRecord:
     procedures: tuple[ProcedureRecord, ...] = ()
     referrals: tuple[Referral, ...] = ()
     draft_orders: tuple[DraftOrder, ...] = ()
+    # The drafts that halt their drug (DraftTiming.halted: status stopped or cancelled, or a
+    # dose of 0): never a start, so not among `draft_orders` (review s27 RD finding 1: read as
+    # starting sertraline beside the MAOI); the stop of a running course (draft_tapers.py).
+    draft_stops: tuple[DraftOrder, ...] = ()
     # Referrals (TMS, ECT, ...) among the order hooks' draftOrders (review 11 finding 11a).
     draft_referrals: tuple[Referral, ...] = ()
     episode_start: date | None = None  # start of the current depressive episode, where known

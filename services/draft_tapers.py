@@ -33,7 +33,26 @@ def tapers_not_running(record: PatientRecord, draft: DraftOrder) -> bool:
 
 
 def taper_of(record: PatientRecord, ingredient: str) -> DraftOrder | None:
-    """The draft of this order that takes `ingredient` down to a stop, or None."""
+    """The draft of this order that takes `ingredient` down to a stop, or None: a taper, or a
+    draft that halts it (PatientRecord.draft_stops: stopped, cancelled, dosed 0)."""
     return next(
-        (d for d in record.draft_orders if d.timing.stops and d.ingredient == ingredient), None
+        (
+            d
+            for d in (*record.draft_orders, *stops_running(record))
+            if d.timing.stops and d.ingredient == ingredient
+        ),
+        None,
     )
+
+
+def stops_running(record: PatientRecord) -> list[DraftOrder]:
+    """The drafts that halt a course running on the chart (review s27 RD finding 1): each is
+    that course stopped on the day it is signed. A halt of a drug not running stops nothing;
+    nor does one beside another draft of its drug (the old order stopped, a new dose ordered:
+    the drug runs on)."""
+    if not record.draft_stops:
+        return []
+    drafted = {d.ingredient for d in record.draft_orders}
+    return [
+        d for d in record.draft_stops if d.ingredient not in drafted and tapers_running(record, d)
+    ]

@@ -10,6 +10,7 @@ whatever row a pair matches.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from datetime import date
 from fhir_mapping.drug_table import components
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import cards, drug_names, taken_to_confirm, trial_dates
+from services import cards, draft_tapers, drug_names, taken_to_confirm, trial_dates
 from services.trial_dose_text import per_administration
 
 # What a listing (a course the record lists but does not show taken now) asks of it.
@@ -77,6 +78,10 @@ class Taking:
     # An order-only course no fill shows yet (Trial.awaiting_fill, review s23 RR2 finding 6):
     # the order's day, said "is ordered (2026-11-21, no fill yet)" (taken_to_confirm.course_claim).
     awaiting_fill: date | None = None
+    # A running course a draft of this order halts (stopped, cancelled, dosed 0: draft_tapers.
+    # stops_running): the day it is signed, its last dose at the latest. Named "stopped today",
+    # never "running" nor "on this order" as if started (review s27 RD finding 1, x13).
+    stopped_on: date | None = None
 
     @property
     def cited(self) -> object | None:
@@ -136,7 +141,9 @@ class Taking:
         a drug read from a record whose code and name disagree or whose supply ran out a month
         or more ago. "listed" carries no date: the detail names the last confirmation, and a
         longer word pushed the pair's advice ("check the INR, adjust warfarin") out of the
-        140-character summary."""
+        140-character summary. "stopped today" for a course halted on this order."""
+        if self.stopped_on is not None:
+            return "stopped today"
         return self.claim().bare
 
     def text(self, ask: bool = True) -> str:
@@ -186,6 +193,10 @@ class Taking:
             # card's drug-to-confirm line names both readings.
             claim = taken_to_confirm.claim(self.to_confirm)
             return f"{named}, {claim.verb}, {when}{cite}"
+        if self.stopped_on is not None:
+            # Its stop is on this order: the pair stands while the drug is still in the body.
+            day = self.stopped_on.isoformat()
+            return f"{named}, running {when}{cite}, stopped on this order ({day})"
         return f"{named}, running {when}{cite}"
 
     def named_since(self, dose: str) -> tuple[str, str]:
@@ -214,8 +225,12 @@ def _latest_running(trials: Iterable[Trial]) -> dict[str, Trial]:
 def running(record: PatientRecord) -> list[Taking]:
     """What the patient takes on the as-of date: running courses, then undated active ones."""
     found = []
+    halted = {d.ingredient for d in draft_tapers.stops_running(record)}
     for trial in _latest_running(record.trials).values():
-        found.append(Taking.of_trial(trial))
+        taking = Taking.of_trial(trial)
+        if trial.ingredient in halted:
+            taking = dataclasses.replace(taking, stopped_on=record.as_of)
+        found.append(taking)
     known = {t.ingredient for t in found}
     # The drugs a record says for certain before those of a record to confirm (fix 19a).
     for gap in taken_to_confirm.certain_first(record.gaps):

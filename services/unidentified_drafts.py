@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.draft_medication import UNIDENTIFIED_DRAFT
 from fhir_mapping.record import DataGap, PatientRecord, Role
-from services import cards, drug_names, washout
+from services import cards, draft_tapers, drug_names, washout
 from services.order_statement import with_statement
 from services.recommendation import Indicator, Recommendation
 from services.washout_table import table as washout_rows
@@ -104,9 +104,9 @@ def _maoi_conflicts(record: PatientRecord) -> list[washout.Conflict]:
     """The MAOIs an unidentified antidepressant drafted now would meet, as the MAOI order check
     finds them (washout.conflicts_for): running, stopped within the interval an antidepressant
     needs after it, or on this same order."""
-    return washout.conflicts_for(
-        _UNKNOWN_DRUG, Role.ANTIDEPRESSANT, record, drafts=record.draft_orders
-    )
+    # A running MAOI halted on this order ends today (review s27 RD finding 1).
+    drafts = [*record.draft_orders, *draft_tapers.stops_running(record)]
+    return washout.conflicts_for(_UNKNOWN_DRUG, Role.ANTIDEPRESSANT, record, drafts=drafts)
 
 
 def _maoi_state(c: washout.Conflict) -> str:

@@ -153,6 +153,8 @@ class Conflict:
         """Where the old drug stands, as the end of a sentence about it: "is running (since
         2024-01-08)", "was last taken on 2024-05-13 as recorded (20 days ago)"."""
         old = self.old
+        if old.halted and old.end is not None:
+            return f"is stopped on this same order (last dose {old.end.isoformat()} at the latest)"
         if self.tapered:
             assert old.end is not None
             return f"is tapered to a stop on this same order (last dose {old.end.isoformat()})"

@@ -31,11 +31,13 @@ def draft_conflicts(record: PatientRecord, draft: DraftOrder) -> list[Conflict]:
         for d in record.draft_orders
         if (d.id != draft.id or d.ingredient != draft.ingredient) and not draft.other_reading(d)
     ]
+    # A running course halted on this order ends today (review s27 RD finding 1): its stop is
+    # the exposure the washout counts from, never the course running on.
     found = conflicts_for(
         draft.ingredient,
         draft.role,
         record,
-        drafts=others,
+        drafts=[*others, *draft_tapers.stops_running(record)],
         starts=first if first > as_of else None,
     )
     return [

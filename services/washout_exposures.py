@@ -83,6 +83,9 @@ class Exposure:
     # Adherence.not_verified of its course: a listing says "no fill read" when the refill data
     # were not all read (taken_to_confirm.unfilled, review s24 RS W1), never "never filled".
     refills: str | None = ""
+    # A running course a draft of this order halts (DraftTiming.halted: stopped, cancelled, dosed
+    # 0): `end` is the day it is signed, said "is stopped on this same order" (review s27 RD 1).
+    halted: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -222,7 +225,18 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
             continue
         last = draft.timing.last_day(record.as_of)
         start = draft.timing.first_day(record.as_of)
-        found.append(Exposure(draft.ingredient, row, last is None, True, start, last, draft.source))
+        found.append(
+            Exposure(
+                draft.ingredient,
+                row,
+                last is None,
+                True,
+                start,
+                last,
+                draft.source,
+                halted=draft.timing.halted,
+            )
+        )
     return found
 
 

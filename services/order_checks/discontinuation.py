@@ -6,8 +6,9 @@ data/discontinuation_symptoms.csv names the drugs (paroxetine, venlafaxine, desv
 duloxetine: the labels recommend a gradual reduction rather than abrupt cessation), how recently
 the stop must lie to matter (`within_days`), and the classes whose drafted drug carries on the
 reuptake inhibition and so covers a direct switch (`covered_by_classes`: SSRI, SNRI). A course
-counts when it ended within that window, or ends on the day of the draft (Trial.stops_on), with no
-dose step down on record before its end (no taper). Its line goes on the order-drug-caution card:
+counts when it ended within that window, or ends on the day of the draft (Trial.stops_on, or a
+draft of the order that halts it: draft_tapers.stops_running), with no dose step down on record
+before its end (no taper). Its line goes on the order-drug-caution card:
 a label caution for this order, not a contraindication.
 """
 
@@ -19,7 +20,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards
+from services import cards, draft_tapers
 from services.order_checks.model import CAUTION, OrderCheck
 from services.pathway_options import unverified_mark
 from services.rules.context import RuleContext
@@ -71,13 +72,21 @@ def _stopped_recently(ctx: RuleContext, row: DiscontinuationRow) -> Trial | None
     for t in ctx.record.trials:
         if t.ingredient != row.ingredient or t.role is Role.INTERACTING:
             continue
-        if t.ongoing and t.stops_on is None:
+        if t.ongoing and t.stops_on is None and not _halted(ctx, t):
             continue  # still taken: not stopped
         if (as_of - t.end).days > row.within_days or not _untapered(t):
             continue
         if found is None or t.end > found.end:
             found = t
     return found
+
+
+def _halted(ctx: RuleContext, trial: Trial) -> bool:
+    """Whether a draft of this order halts the running course (stopped, cancelled, dosed 0:
+    draft_tapers.stops_running): stopped today, abruptly (review s27 RD finding 1)."""
+    return trial.ongoing and any(
+        d.ingredient == trial.ingredient for d in draft_tapers.stops_running(ctx.record)
+    )
 
 
 def discontinuation_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -97,6 +106,8 @@ def discontinuation_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | N
         when = (
             f"stop dated {stopped.stops_on.isoformat()}"
             if stopped.stops_on is not None
+            else f"stopped on this order ({ctx.record.as_of.isoformat()})"
+            if _halted(ctx, stopped)
             else f"ended {stopped.end.isoformat()}"
         )
         cite = f"{row.cite}{unverified_mark(row.status)}"
