@@ -85,7 +85,7 @@ from fhir_mapping.resource_routing import _observation_reads as _observation_rea
 from fhir_mapping.resource_routing import _remembered_codes as _remembered_codes
 from fhir_mapping.resource_routing import _wants_observation as _wants_observation
 from fhir_mapping.score_totals import with_scores
-from fhir_mapping.screen_lookalike import read_lookalikes
+from fhir_mapping.screen_lookalike import read_lookalikes, unread_results
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.visit_reads import VisitReads
@@ -258,6 +258,8 @@ def _build_record(
         screen_observations, kept.get("QuestionnaireResponse", []), as_of=as_of
     )
     gaps.extend(screen_gaps)
+    # A valued C-SSRS panel whose value is no risk level: an unread self-harm answer.
+    all_scores = with_scores(all_scores, unread_results(screen_gaps))
     pregnant: tuple[Finding, ...] = ()
     if pregnancy_observations:
         pregnant, pregnancy_gaps = pregnancy.read_pregnancy(

@@ -24,6 +24,12 @@ are not on this list). A row that names no PHQ-9 (an EPDS item) and is not read 
 DataGap (`UNREAD_SELF_HARM`), so "Data not read" lists it; a row named PHQ-9 is phq9_lookalike.py's
 gap already.
 
+A C-SSRS row (review s27 RF finding 2): an Epic flowsheet row "C-SSRS Risk Level" = "High Risk"
+under a local code raised nothing. A row whose words name the C-SSRS (data/screen_item_terms.csv,
+no item) is now an unread self-harm answer of instrument C-SSRS, whatever its value (a level or an
+answer under a code not known is not read), with its own gap reason (`unread_result`); a valued
+93373-9 panel whose value names no level becomes the same (`unread_results`, suicide_screen.py).
+
 Another depression screen (finding 5): an Observation named PHQ-8 (the PHQ-9 without item 9) that
 no reader took is a Score of instrument "PHQ-8" with no value, dated, so the measurement card can
 name it ("a PHQ-8 on 2026-11-16: not a PHQ-9, item 9 not asked") rather than leave a recent screen
@@ -54,7 +60,7 @@ from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.screen_wording import SELF_HARM, named, self_harm_item
 
-__all__ = ["FIRST_LOOK", "read_lookalikes", "read_named", "self_harm_item"]
+__all__ = ["FIRST_LOOK", "read_lookalikes", "read_named", "self_harm_item", "unread_results"]
 
 Resource = Mapping[str, Any]
 
@@ -65,6 +71,17 @@ UNREAD_SELF_HARM = (
     "worded as a self-harm question of a depression screen but coded with codes this service "
     "does not know; a site code can be configured; its answer is not read"
 )
+
+
+def unread_result(instrument: str) -> str:
+    """The gap's reason for a row that names a screen's result under a code not known ("named
+    C-SSRS ..."): no item is named, so not "a self-harm question" (review s27 RF finding 2)."""
+    return (
+        f"named {instrument} but coded with codes this service does not know; a site code can "
+        "be configured; its value is not read"
+    )
+
+
 # The cheap first look (resource_routing.py): every term of the table, lower-cased, holds one of
 # these, so a text with none of them names nothing here (tests/services/test_screen_lookalike.py).
 FIRST_LOOK = (
@@ -74,6 +91,8 @@ FIRST_LOOK = (
     "phq",
     "patient health",
     "epds",
+    "ssrs",  # "C-SSRS", "CSSRS" (review s27 RF finding 2)
+    "columbia",
 )
 
 _RESULT = statuses(OBSERVATION, Reads.ALL)
@@ -126,7 +145,9 @@ def read_named(
             (found if final else unfinished).append(score)
             if answer is None and not observation_looks_like_phq9(resource):
                 # A PHQ-9 row has its gap already (phq9_lookalike.py).
-                gaps.append(DataGap(DataDomain.SCORES, UNREAD_SELF_HARM, source, date=day))
+                # A screen's result as a whole (no item: a C-SSRS row) is named as such.
+                reason = UNREAD_SELF_HARM if term.item else unread_result(term.instrument)
+                gaps.append(DataGap(DataDomain.SCORES, reason, source, date=day))
         elif final and (term.instrument, day) not in seen_screens:
             # One per screen and day: its items and total filed as rows of their own.
             seen_screens.add((term.instrument, day))
@@ -162,6 +183,26 @@ def read_lookalikes(
         scores,
         unfinished,
     )
+
+
+def unread_results(gaps: Iterable[DataGap]) -> list[Score]:
+    """The C-SSRS results the screen reader could not read (suicide_screen.UNREAD_RESULT: a
+    valued panel whose value names no risk level), each as an unread self-harm answer of the
+    C-SSRS, as a C-SSRS row under a local code is here (`read_named`): the suicide-risk card
+    then names it and asks to check it in the chart (review s27 RF finding 2)."""
+    from fhir_mapping.suicide_screen import INSTRUMENT, UNREAD_RESULT  # no cycle at import
+
+    return [
+        Score(
+            INSTRUMENT,
+            None,
+            gap.date,
+            source=gap.source,
+            item9_unread=gap.source or SourceRef("Observation", ""),
+        )
+        for gap in gaps
+        if gap.reason == UNREAD_RESULT and gap.date is not None
+    ]
 
 
 def listed_answer(resource: Resource) -> int | None:

@@ -19,6 +19,13 @@ Encodings read:
   a linkId that is the LOINC code (LHC-Forms "/93246-7", also the last segment of a nested path);
   items nest (`item.item`, `answer.item`). Date = `authored`.
 
+A valued panel (review s27 RF finding 2): the screener's result filed under the panel code itself,
+93373-9 = "High Risk" (an EHR screen shows 93373-9 valued "MEDIUM": code-index id 69484624841).
+A value naming a risk level (`_level`) is that day's documented level, as under 93374-7; any other
+value is a gap (`UNREAD_RESULT`) dated with the panel, which build.py makes an unread self-harm
+answer (the suicide-risk card: check it in the chart; drug proposals wait). A C-SSRS row under a
+local code only is screen_lookalike.py's (data/screen_item_terms.csv): the same unread answer.
+
 One screen per day: every answer and level recorded the same day is one administration (a
 QuestionnaireResponse and the Observations extracted from it count once); two answers to one
 question that disagree read as yes (the safer reading).
@@ -67,6 +74,7 @@ from fhir_mapping.suicide_screen_codes import (
 # What other modules read from here, wherever it is defined (build.py: `screen_concepts`).
 __all__ = [
     "INSTRUMENT",
+    "UNREAD_RESULT",
     "SuicideScreen",
     "questions",
     "read_screens",
@@ -78,6 +86,9 @@ __all__ = [
 Resource = Mapping[str, Any]
 
 INSTRUMENT = "C-SSRS"
+# The gap of a valued panel whose value is no risk level (`_Reader.panel_value`); reasons go to
+# the logs: no patient data.
+UNREAD_RESULT = "C-SSRS screener result (the panel's own value) could not be read"
 _LIFETIME = "cssrs-behaviour"
 _RECENT = "cssrs-behaviour-recent"
 # data/result_statuses.csv, shared with scores.py and questionnaires.py (review 14 U1).
@@ -200,6 +211,7 @@ class _Reader:
             self.day(when, resource, rank, full=full, at=at).level(level, full=full)
             return
         if concept == _PANEL:
+            self.panel_value(resource, when, full=full)
             for component in array(resource.get("component")):
                 if isinstance(component, Mapping):
                     part = _concept_of(component.get("code"))
@@ -224,6 +236,18 @@ class _Reader:
             yes = self.element(part, element, resource)
             if yes is not None:
                 day.answer(part, yes, full=full)
+
+    def panel_value(self, resource: Resource, when: date, *, full: bool) -> None:
+        """The panel's own value (module docstring, "A valued panel"): a risk level it names is
+        the day's documented level; any other value is an unread C-SSRS result (a gap dated
+        `when`, which build.py turns into an unread self-harm answer)."""
+        if not any(k.startswith("value") and v is not None for k, v in resource.items()):
+            return  # the usual panel: its questions are components or Observations of their own
+        level = _level(resource)
+        if level is not None:
+            self.day(when, resource, 1, full=full).level(level, full=full)
+            return
+        self.gaps.append(DataGap(DataDomain.SCORES, UNREAD_RESULT, source_ref(resource), date=when))
 
     def response(self, resource: Resource) -> None:
         status = resource.get("status")

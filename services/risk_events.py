@@ -140,7 +140,9 @@ def unread_event(score: Score) -> RiskEvent:
     where = str(source) if source is not None else "no resource id"
     # The screen's self-harm question: PHQ-9 item 9, EPDS item 10 (screen_lookalike.py).
     item = self_harm_item(score.instrument)
-    short = f"{_phq9_name(score)} {item} answer on {score.date.isoformat()} could not be read"
+    # A C-SSRS result has no item: the result itself was not read (review s27 RF finding 2).
+    what = f"{item} answer" if item else "result"
+    short = f"{_phq9_name(score)} {what} on {score.date.isoformat()} could not be read"
     text = f"{short} ({where})"
     if score.item9 == 0 and not score.item9_inferred:
         # A readable 0 beside it settles nothing (fhir_mapping/item9_unread.py): said, so the

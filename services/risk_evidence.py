@@ -30,6 +30,7 @@ from fhir_mapping.record import (
     Score,
 )
 from fhir_mapping.suicide_screen import INSTRUMENT
+from services import self_harm_items
 from services.card_format import plural
 from services.last_answer import kept
 from services.policy import Policy
@@ -60,7 +61,10 @@ def _unread_superseded(record: PatientRecord, score: Score) -> bool:
     """A readable item 9 answer dated strictly after the unreadable one's day (a 0 of the same
     day settles nothing: fhir_mapping/item9_unread.py, review s23 RR finding 2), or a documented
     assessment on the same day or later (it asks the question directly)."""
-    if any(clears_unread(score, s) and s.date <= record.as_of for s in record.phq9()):
+    # A C-SSRS result (no item) is cleared by an assessment only (self_harm_items.item_clears).
+    if self_harm_items.item_clears(score.instrument) and any(
+        clears_unread(score, s) and s.date <= record.as_of for s in record.phq9()
+    ):
         return True
     return bool(_checks(record, score.date))
 

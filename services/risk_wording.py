@@ -25,7 +25,10 @@ def screen_text(screen: SuicideScreen) -> tuple[str, str]:
         parts.append(f"documented risk level {screen.risk_level}")
     if parts:
         first = screen.positive[0] if screen.positive else f"risk level {screen.risk_level}"
-        more = len(screen.positive) - 1 + (screen.risk_level is not None and bool(screen.positive))
+        # A level alone is `first` itself: nothing more (a level-only screen read "(+-1 more)").
+        more = max(len(screen.positive) - 1, 0) + (
+            screen.risk_level is not None and bool(screen.positive)
+        )
         short = f"{INSTRUMENT}{unfinished}: {first.lower()}" + (f" (+{more} more)" if more else "")
         return f"{INSTRUMENT}{unfinished}: " + ", ".join(parts), short
     negatives = "no to " + "; ".join(screen.negative) if screen.negative else "negative"

@@ -31,8 +31,9 @@ class SelfHarmItem:
 
     @property
     def full(self) -> str:
-        """ "PHQ-9 item 9", "EPDS item 10": said so beside another screen's item."""
-        return f"{self.instrument} {self.item}"
+        """ "PHQ-9 item 9", "EPDS item 10": said so beside another screen's item; "C-SSRS" for
+        a screen whose result as a whole was not read (no item)."""
+        return f"{self.instrument} {self.item}" if self.item else self.instrument
 
     @property
     def named(self) -> str:
@@ -71,11 +72,22 @@ def positive_clause(screens: Iterable[str | None]) -> str:
     return "if " + " or ".join(f"the {i.full} answer is {i.positive}" for i in items)
 
 
+def item_clears(instrument: str | None) -> bool:
+    """Whether a later readable PHQ-9 item 9 clears an unread answer of `instrument`: an item's
+    answer, yes; a screen's result as a whole (the C-SSRS, no item), no: its risk level is an
+    assessment, which a re-screen does not replace (review s27 RF finding 2)."""
+    return bool(of(instrument).item)
+
+
 def superseded_by(screens: Iterable[str | None]) -> str:
     """What closes an unreadable answer besides an assessment (risk_evidence._unread_superseded:
     a readable PHQ-9 item 9 dated after its day, whichever screen it came from: review s23 RR
     finding 2): "a readable
-    item 9", "a readable PHQ-9 item 9" when an answer was another screen's."""
+    item 9", "a readable PHQ-9 item 9" when an answer was another screen's; "" when none is an
+    item's answer (`item_clears`)."""
+    screens = list(screens)
+    if not any(item_clears(s) for s in screens):
+        return ""
     if all(i.instrument == PHQ9 for i in _items(screens)):
         return f"a readable {of(PHQ9).named}"
     return f"a readable {of(PHQ9).full}"

@@ -322,13 +322,14 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
     if level is SuicideLevel.UNREAD:
         # Worded from the screen the answer belongs to (PHQ-9 item 9, EPDS item 10).
         screens = [e.screen for e in signal.unread]
+        later = self_harm_items.superseded_by(screens)  # "" for a C-SSRS result alone
         return (
             "The answer is on record but the service could not read it (a code it does not "
             "know, a value out of range, or text that is not a number), so it may be positive. "
             f"Look at it in the chart: {self_harm_items.positive_clause(screens)}, complete a "
             "structured suicide risk assessment today (C-SSRS). The card goes once "
-            f"{self_harm_items.superseded_by(screens)} dated after that day, or an assessment "
-            "on that day or later, is recorded, or after "
+            + (f"{later} dated after that day, or " if later else "")
+            + "an assessment on that day or later, is recorded, or after "
             f"{plural(risk_evidence.item9_window_days(ctx.policy), 'day')}."
         )
     if level is SuicideLevel.RESCREENED:

@@ -165,10 +165,13 @@ def _unconfirmed(ctx: RuleContext) -> Held | None:
 
 def _item9(ctx: RuleContext) -> Held | None:
     facts = ctx.facts
-    if suicide_hold.unread_holds(facts.suicide):
+    if facts.suicide is not None and suicide_hold.unread_holds(facts.suicide):
+        # The unread answer's own item ("item 9", "EPDS item 10", "C-SSRS": review s27 RF
+        # finding 2, where an unread C-SSRS result said "check item 9").
+        what = suicide_hold.unread_item(facts.suicide)
         return Held(
-            "check item 9",
-            f"{_NOT_RECOMMENDED} until item 9 is checked:** a self-harm answer on record could "
+            f"check {what}",
+            f"{_NOT_RECOMMENDED} until {what} is checked:** a self-harm answer on record could "
             "not be read (suicide risk card); if it is positive, suicide risk is assessed first "
             "and TMS is not the next step while the risk is acute.",
         )

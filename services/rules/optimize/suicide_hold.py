@@ -73,6 +73,13 @@ def _unread_held_by(signal: SuicideSignal) -> str:
     return f"{item} not read, check it first"
 
 
+def unread_item(signal: SuicideSignal) -> str:
+    """ "item 9", "EPDS item 10", "C-SSRS": the unread answer's item as a step names it (the
+    TMS card's "check item 9 first"); "the self-harm answers" when more than one screen's."""
+    screens = list(dict.fromkeys(e.screen for e in signal.unread))
+    return of(screens[0]).named if len(screens) == 1 else "the self-harm answers"
+
+
 def _line(head: str, held: list[Suggestion]) -> str:
     if not held:
         return head + "."
