@@ -19,8 +19,16 @@ What each `reads` value means:
   completed. A positive suicide answer given before the form stopped is still the patient's
   answer and raises the card (the safer reading); its total is not a total. With no positive
   answer it is named on --explain only.
-- Any status not in the table (entered-in-error, registered, unknown, or one R4 does not define):
-  not a result, ignored.
+- `none` (entered-in-error): withdrawn, not a result, ignored.
+- A status string no row names (one R4 does not define, "Final", a vendor's own): read as
+  `answers`, named with the status ("status 'x' not recognised"), never dropped in silence
+  (review s27 RF 1: a registered or unknown PHQ-9 item 9 = 3 vanished, no card, no gap). A
+  missing or non-string status is still malformed and read as absent.
+
+`unknown` reads as `interim`: FHIR R4 says one of the listed statuses is presumed to apply, so
+the value may well be final. `registered` ("no result yet") reads as `answers`: a value it
+nevertheless carries is no result, but a positive item 9 there may be the patient's real answer,
+and a card worded with the status costs a look where silence could cost a life.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ class Reads(StrEnum):
     ALL = "all"
     INTERIM = "interim"
     ANSWERS = "answers"
+    NONE = "none"  # entered-in-error: withdrawn, not a result
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +77,20 @@ def _table() -> dict[tuple[str, str], ResultStatus]:
 
 
 def reads(resource: str, status: object) -> Reads | None:
-    """What a `resource` of this status is read for, or None: not a result (ignored)."""
-    if not isinstance(status, str):
+    """What a `resource` of this status is read for, or None: not a result (ignored). A status
+    string no row names reads as `answers` (module docstring)."""
+    if not isinstance(status, str) or not status:
         return None
     entry = _table().get((resource, status))
-    return entry.reads if entry is not None else None
+    if entry is None:
+        return Reads.ANSWERS
+    return None if entry.reads is Reads.NONE else entry.reads
+
+
+def unfinished(resource: str, status: object) -> bool:
+    """Whether a `resource` of this status is read as not final (`interim` or `answers`),
+    unrecognised status strings included: the readers' test, in place of a fixed set."""
+    return reads(resource, status) in (Reads.INTERIM, Reads.ANSWERS)
 
 
 @cache
@@ -90,11 +108,13 @@ def correcting(resource: str) -> frozenset[str]:
 
 def named(resource: str, status: str | None) -> str:
     """How a card names a result of this status: "preliminary (not yet reviewed)"; "" for a
-    result read in full or an unknown status."""
-    if status is None:
+    result read in full; "status 'x' not recognised" for a status string no row names."""
+    if not status:
         return ""
     entry = _table().get((resource, status))
-    return entry.named if entry is not None else ""
+    if entry is None:
+        return f"status '{status[:40]}' not recognised"  # a code, but bounded all the same
+    return entry.named
 
 
 OBSERVATION = "Observation"

@@ -46,6 +46,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping import result_statuses
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
@@ -77,7 +78,6 @@ FIRST_LOOK = (
 )
 
 _RESULT = statuses(OBSERVATION, Reads.ALL)
-_UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 
 
 def words_name_screen_item(words: str) -> bool:
@@ -100,7 +100,9 @@ def read_named(
     seen_screens: set[tuple[str, date]] = set()
     for resource in observations:
         status = resource.get("status")
-        if not isinstance(status, str) or status not in _RESULT | _UNFINISHED:
+        if not isinstance(status, str) or not (
+            status in _RESULT or result_statuses.unfinished(OBSERVATION, status)
+        ):
             continue
         term = named(resource)
         if term is None:

@@ -52,7 +52,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import array, effective_date, parse_date, source_ref
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
-from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
+from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no
 from fhir_mapping.suicide_screen_codes import (
     _LEVEL,
@@ -81,9 +81,7 @@ _LIFETIME = "cssrs-behaviour"
 _RECENT = "cssrs-behaviour-recent"
 # data/result_statuses.csv, shared with scores.py and questionnaires.py (review 14 U1).
 _FULL_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
-_PART_OBSERVATION = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 _FULL_RESPONSE = statuses(RESPONSE, Reads.ALL)
-_PART_RESPONSE = statuses(RESPONSE, Reads.INTERIM, Reads.ANSWERS)
 _MAX_DEPTH = 32  # deeper nesting is not a form a person filled in
 
 
@@ -164,7 +162,7 @@ class _Reader:
     def observation(self, resource: Resource) -> None:
         status = resource.get("status")
         full = status in _FULL_OBSERVATION
-        if not (full or status in _PART_OBSERVATION):
+        if not (full or unfinished(OBSERVATION, status)):  # an unrecognised one too (s27 RF 1)
             return
         concept = _concept_of(resource.get("code"))
         if concept is None:
@@ -215,7 +213,7 @@ class _Reader:
         if not isinstance(status, str):
             return  # a list or object in place of the code: unhashable, and no status
         full = status in _FULL_RESPONSE
-        if not (full or status in _PART_RESPONSE):
+        if not (full or unfinished(RESPONSE, status)):  # an unrecognised one too (s27 RF 1)
             return
         found = list(_response_items(resource))
         if not found:
