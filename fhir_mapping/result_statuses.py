@@ -57,6 +57,9 @@ class ResultStatus:
     # The status says the result was modified after being final (amended, corrected): it
     # supersedes a final result of the same measurement (score_corrections.py, review 17 W2).
     corrects: bool = False
+    # A total of this status is named as a gap, not read ("Data not read"): `registered` says
+    # there is no result yet, so a value it carries is doubtful either way (review s27 RF 1).
+    gap: bool = False
 
 
 @cache
@@ -71,6 +74,7 @@ def _table() -> dict[tuple[str, str], ResultStatus]:
             row["named"],
             row["source"],
             row.get("corrects") == "yes",
+            row.get("gap") == "yes",
         )
         rows[(entry.resource, entry.status)] = entry
     return rows
@@ -104,6 +108,15 @@ def statuses(resource: str, *kinds: Reads) -> frozenset[str]:
 def correcting(resource: str) -> frozenset[str]:
     """The statuses of `resource` that modify a final result (`corrects`: amended, corrected)."""
     return frozenset(e.status for e in _table().values() if e.resource == resource and e.corrects)
+
+
+def named_as_gap(resource: str, status: object) -> bool:
+    """Whether a total of this status is named as a gap, not read: a `gap` row (registered) or a
+    status string no row names (review s27 RF 1: never dropped in silence)."""
+    if not isinstance(status, str) or not status:
+        return False
+    entry = _table().get((resource, status))
+    return entry is None or entry.gap
 
 
 def named(resource: str, status: str | None) -> str:
