@@ -8,8 +8,9 @@ Statuses (data/result_statuses.csv, fhir_mapping/result_statuses.py): `completed
 are read in full. `in-progress` and `stopped` (abandoned)
 forms are read for item 9 only, and only when it is answered: a positive item 9 is the patient's
 statement whether or not the rest was finished (the safer reading: the suicide-safety card must
-see it), while a part-filled total is not a PHQ-9 total. `entered-in-error` and other statuses are
-ignored; so are responses authored after as-of.
+see it), while a part-filled total is not a PHQ-9 total. A status no row names is read as these
+are (review s27 RF 1: never dropped in silence). `entered-in-error` is ignored; so are responses authored after
+as-of.
 
 The total: the recorded 44261-6 answer; when it is missing, unanswered or unreadable, the sum of
 the nine items if all nine are answered (`Score.total_computed`); with fewer than nine no total,

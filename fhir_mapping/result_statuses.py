@@ -25,6 +25,9 @@ What each `reads` value means:
   (review s27 RF 1: a registered or unknown PHQ-9 item 9 = 3 vanished, no card, no gap). A
   missing or non-string status is still malformed and read as absent.
 
+`gap` = yes (registered), and any unrecognised status: a total of it is a DataGap as well
+("Data not read": status_gaps.py), since it could change a conclusion.
+
 `unknown` reads as `interim`: FHIR R4 says one of the listed statuses is presumed to apply, so
 the value may well be final. `registered` ("no result yet") reads as `answers`: a value it
 nevertheless carries is no result, but a positive item 9 there may be the patient's real answer,

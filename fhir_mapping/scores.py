@@ -33,7 +33,8 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   readable answer on the same score it stays unless that answer is positive (a 0 does not settle
   it: item9_unread.py, review s23 RR finding 2).
 - Only status final / amended / corrected counts here (data/result_statuses.csv, `all`);
-  preliminary and cancelled Observations are read apart by `read_unfinished` into scores with
+  preliminary, cancelled, unknown, registered and unrecognised-status Observations (review s27
+  RF 1) are read apart by `read_unfinished` into scores with
   `Score.status` set, which no outcome rests on (result_statuses.py; review 14 U1: a preliminary
   portal PHQ-9 with item 9 = 3 was dropped whole). Observations dated after as-of are ignored;
   values outside the instrument's range (0..max_score) are dropped as data errors.

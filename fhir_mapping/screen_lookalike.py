@@ -34,7 +34,8 @@ with the item's number), never a note or task row about the screen (review s22 R
 Statuses: a result
 (final / amended / corrected) goes to `scores`; a preliminary or cancelled self-harm answer goes to
 the unfinished scores with its status (data/result_statuses.csv: a patient's answer counts
-whether or not the form was finished); other statuses are ignored.
+whether or not the form was finished; so does an unknown, registered or unrecognised one: review
+s27 RF 1); entered-in-error is ignored.
 """
 
 from __future__ import annotations

@@ -28,7 +28,9 @@ final / amended / corrected and responses completed / amended are read in full (
 preliminary or cancelled Observation or an in-progress / stopped response is read for its yes
 answers and a moderate or high level only (a cancelled one since review 14 U1 / M9, as a cancelled
 PHQ-9's item 9 is): a patient's yes counts whether or not the form was
-finished, but an unfinished screen never acknowledges a signal. Other statuses are ignored.
+finished, but an unfinished screen never acknowledges a signal. So are unknown and registered
+ones and a status no row names (review s27 RF 1: a high level was dropped in silence);
+entered-in-error is ignored.
 
 Dated after as-of (review 15 recheck U-a): such a screen is read apart (`read_screens_and_later`:
 its positive screens only), never among the screens, so it neither counts as an assessment nor
