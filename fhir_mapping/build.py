@@ -26,6 +26,7 @@ from fhir_mapping import (
     pregnancy,
     questionnaires,
     scores,
+    status_gaps,
     suicide_screen,
     visit_pregnancy,
 )
@@ -243,6 +244,7 @@ def _build_record(
     # with those read under unknown codes (screen_lookalike.py).
     unread = scores.without_reviewed(scores.read_unfinished(rated, as_of=as_of), observation_scores)
     unfinished = with_scores(unread, named_unfinished)
+    gaps.extend(status_gaps.unread_status_gaps(unread))  # registered / unrecognised (s27 RF 1)
     all_scores = (
         questionnaires.merge_scores(observation_scores, questionnaire_scores, observations)
         if questionnaire_scores

@@ -8,8 +8,9 @@ Statuses (data/result_statuses.csv, fhir_mapping/result_statuses.py): `completed
 are read in full. `in-progress` and `stopped` (abandoned)
 forms are read for item 9 only, and only when it is answered: a positive item 9 is the patient's
 statement whether or not the rest was finished (the safer reading: the suicide-safety card must
-see it), while a part-filled total is not a PHQ-9 total. `entered-in-error` and other statuses are
-ignored; so are responses authored after as-of.
+see it), while a part-filled total is not a PHQ-9 total. A status no row names is read as these
+are (review s27 RF 1: never dropped in silence). `entered-in-error` is ignored; so are responses authored after
+as-of.
 
 The total: the recorded 44261-6 answer; when it is missing, unanswered or unreadable, the sum of
 the nine items if all nine are answered (`Score.total_computed`); with fewer than nine no total,
@@ -64,14 +65,13 @@ from fhir_mapping.questionnaire_duplicates import merge_scores as merge_scores
 from fhir_mapping.questionnaire_items import SiteItems as SiteItems
 from fhir_mapping.questionnaire_items import _form, _is_phq9, _site_lookup
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
-from fhir_mapping.result_statuses import RESPONSE, Reads, statuses
+from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.score_totals import score_order
 
 Resource = Mapping[str, Any]
 # completed / amended, and in-progress / stopped (data/result_statuses.csv, shared with
 # scores.py and suicide_screen.py: one table of which statuses count for what).
 _FULL = statuses(RESPONSE, Reads.ALL)
-_ITEM9_ONLY = statuses(RESPONSE, Reads.INTERIM, Reads.ANSWERS)
 
 
 # --- public surface ------------------------------------------------------------------------------
@@ -106,8 +106,11 @@ def _read_one(
     status = resource.get("status")
     if not isinstance(status, str) or not status:
         return None, [gap("PHQ-9 questionnaire response without a status")]
-    if status not in _FULL and status not in _ITEM9_ONLY:
-        return None, []  # entered-in-error, or a status R4 does not define: not a result
+    if status not in _FULL and not unfinished(RESPONSE, status):
+        return (
+            None,
+            [],
+        )  # entered-in-error: not a result (an unrecognised status reads as unfinished)
     answers = _answers(resource, form, site)
     item9_code = _item9_code()
     item9 = answers.scores.get(item9_code)
@@ -121,7 +124,7 @@ def _read_one(
     elif item9_code in answers.partly_unreadable:
         gaps.append(gap("PHQ-9 item 9 has an answer that could not be read beside a readable one"))
         unread = kept_unread(item9, SourceRef(QR, source.id if source is not None else ""))
-    if status in _ITEM9_ONLY and item9 is None and unread is None:
+    if status not in _FULL and item9 is None and unread is None:
         return None, gaps  # an unfinished form without an item-9 answer says nothing yet
     day = parse_date(resource.get("authored"))
     if day is None:
@@ -169,7 +172,12 @@ def _lookalike(resource: Resource, as_of: date) -> list[DataGap]:
     if not questionnaire_looks_like_phq9(resource):
         return []
     status = resource.get("status")
-    if isinstance(status, str) and status and status not in _FULL and status not in _ITEM9_ONLY:
+    if (
+        isinstance(status, str)
+        and status
+        and status not in _FULL
+        and not unfinished(RESPONSE, status)
+    ):
         return []
     day = parse_date(resource.get("authored"))
     if day is not None and day > as_of:

@@ -19,8 +19,19 @@ What each `reads` value means:
   completed. A positive suicide answer given before the form stopped is still the patient's
   answer and raises the card (the safer reading); its total is not a total. With no positive
   answer it is named on --explain only.
-- Any status not in the table (entered-in-error, registered, unknown, or one R4 does not define):
-  not a result, ignored.
+- `none` (entered-in-error): withdrawn, not a result, ignored.
+- A status string no row names (one R4 does not define, "Final", a vendor's own): read as
+  `answers`, named with the status ("status 'x' not recognised"), never dropped in silence
+  (review s27 RF 1: a registered or unknown PHQ-9 item 9 = 3 vanished, no card, no gap). A
+  missing or non-string status is still malformed and read as absent.
+
+`gap` = yes (registered), and any unrecognised status: a total of it is a DataGap as well
+("Data not read": status_gaps.py), since it could change a conclusion.
+
+`unknown` reads as `interim`: FHIR R4 says one of the listed statuses is presumed to apply, so
+the value may well be final. `registered` ("no result yet") reads as `answers`: a value it
+nevertheless carries is no result, but a positive item 9 there may be the patient's real answer,
+and a card worded with the status costs a look where silence could cost a life.
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ class Reads(StrEnum):
     ALL = "all"
     INTERIM = "interim"
     ANSWERS = "answers"
+    NONE = "none"  # entered-in-error: withdrawn, not a result
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,9 @@ class ResultStatus:
     # The status says the result was modified after being final (amended, corrected): it
     # supersedes a final result of the same measurement (score_corrections.py, review 17 W2).
     corrects: bool = False
+    # A total of this status is named as a gap, not read ("Data not read"): `registered` says
+    # there is no result yet, so a value it carries is doubtful either way (review s27 RF 1).
+    gap: bool = False
 
 
 @cache
@@ -62,17 +77,27 @@ def _table() -> dict[tuple[str, str], ResultStatus]:
             row["named"],
             row["source"],
             row.get("corrects") == "yes",
+            row.get("gap") == "yes",
         )
         rows[(entry.resource, entry.status)] = entry
     return rows
 
 
 def reads(resource: str, status: object) -> Reads | None:
-    """What a `resource` of this status is read for, or None: not a result (ignored)."""
-    if not isinstance(status, str):
+    """What a `resource` of this status is read for, or None: not a result (ignored). A status
+    string no row names reads as `answers` (module docstring)."""
+    if not isinstance(status, str) or not status:
         return None
     entry = _table().get((resource, status))
-    return entry.reads if entry is not None else None
+    if entry is None:
+        return Reads.ANSWERS
+    return None if entry.reads is Reads.NONE else entry.reads
+
+
+def unfinished(resource: str, status: object) -> bool:
+    """Whether a `resource` of this status is read as not final (`interim` or `answers`),
+    unrecognised status strings included: the readers' test, in place of a fixed set."""
+    return reads(resource, status) in (Reads.INTERIM, Reads.ANSWERS)
 
 
 @cache
@@ -88,13 +113,24 @@ def correcting(resource: str) -> frozenset[str]:
     return frozenset(e.status for e in _table().values() if e.resource == resource and e.corrects)
 
 
+def named_as_gap(resource: str, status: object) -> bool:
+    """Whether a total of this status is named as a gap, not read: a `gap` row (registered) or a
+    status string no row names (review s27 RF 1: never dropped in silence)."""
+    if not isinstance(status, str) or not status:
+        return False
+    entry = _table().get((resource, status))
+    return entry is None or entry.gap
+
+
 def named(resource: str, status: str | None) -> str:
     """How a card names a result of this status: "preliminary (not yet reviewed)"; "" for a
-    result read in full or an unknown status."""
-    if status is None:
+    result read in full; "status 'x' not recognised" for a status string no row names."""
+    if not status:
         return ""
     entry = _table().get((resource, status))
-    return entry.named if entry is not None else ""
+    if entry is None:
+        return f"status '{status[:40]}' not recognised"  # a code, but bounded all the same
+    return entry.named
 
 
 OBSERVATION = "Observation"

@@ -22,6 +22,7 @@ from fhir_mapping.questionnaire_codes import phq9_items
 from fhir_mapping.score_alcohol import PanelTotal, item_of, item_points, panel_total
 from fhir_mapping.score_scales import _row
 from fhir_mapping.score_totals import _merge_item9
+from fhir_mapping.score_units import refused_unit
 
 Resource = Mapping[str, Any]
 
@@ -37,6 +38,8 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
             return None if found < 0 or (max_score is not None and found > max_score) else found
         raw = number(found)
     elif isinstance(quantity := element.get("valueQuantity"), JSON_OBJECT):  # dict: C speed
+        if refused_unit(quantity) is not None:
+            return None  # 4 % is no score (score_units.py; scores.py names the gap)
         # `number`, written out: every valueQuantity score comes through here (issue 14).
         found = quantity.get("value")
         if type(found) is int:

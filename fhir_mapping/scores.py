@@ -33,7 +33,8 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   readable answer on the same score it stays unless that answer is positive (a 0 does not settle
   it: item9_unread.py, review s23 RR finding 2).
 - Only status final / amended / corrected counts here (data/result_statuses.csv, `all`);
-  preliminary and cancelled Observations are read apart by `read_unfinished` into scores with
+  preliminary, cancelled, unknown, registered and unrecognised-status Observations (review s27
+  RF 1) are read apart by `read_unfinished` into scores with
   `Score.status` set, which no outcome rests on (result_statuses.py; review 14 U1: a preliminary
   portal PHQ-9 with item 9 = 3 was dropped whole). Observations dated after as-of are ignored;
   values outside the instrument's range (0..max_score) are dropped as data errors.
@@ -78,7 +79,7 @@ from fhir_mapping.phq9_item_sum import (
     summed,
 )
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
-from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
+from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses, unfinished
 from fhir_mapping.score_corrections import _instant, resolve_corrections
 from fhir_mapping.score_scales import is_scale as is_scale
 from fhir_mapping.score_scales import scale_row as scale_row
@@ -87,6 +88,7 @@ from fhir_mapping.score_totals import _dedupe as _dedupe
 from fhir_mapping.score_totals import _merged as _merged
 from fhir_mapping.score_totals import _Total as _Total
 from fhir_mapping.score_totals import score_order as score_order
+from fhir_mapping.score_units import refused_unit
 from fhir_mapping.score_values import (
     _auditc_panel,
     _component_item9,
@@ -106,8 +108,6 @@ Resource = Mapping[str, Any]
 
 # final / amended / corrected (data/result_statuses.csv, `all`).
 _COUNTED = statuses(OBSERVATION, Reads.ALL)
-# preliminary / cancelled: read by `read_unfinished` (module docstring).
-_UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 # The reason's opening for a PHQ-9 panel with items answered but no total and no item 9 (review
 # 13 W11): the measurement card finds these gaps by it.
 INCOMPLETE_PHQ9 = "a PHQ-9 incomplete"
@@ -143,7 +143,9 @@ def read_unfinished(
     by_status: dict[str, list[tuple[Resource, ObservationCode]]] = {}
     for resource, row in rated:
         status = resource.get("status")
-        if isinstance(status, str) and status in _UNFINISHED:
+        # preliminary / cancelled / unknown / registered, and a status no row names (review s27
+        # RF 1: never dropped in silence): result_statuses.unfinished.
+        if isinstance(status, str) and unfinished(OBSERVATION, status):
             by_status.setdefault(status, []).append((resource, row))
     found: list[Score] = []
     for status, group in by_status.items():
@@ -320,6 +322,9 @@ def read_rated(
                 name = row.instrument or PHQ9
                 what = "item 9 answer" if concept == "phq9-item9" else "score"
                 reason = f"{_a(name)} {name} {what} that is missing, not a number or out of range"
+                quantity = resource.get("valueQuantity")
+                if isinstance(quantity, dict) and (unit := refused_unit(quantity)) is not None:
+                    reason = f"not {_a(name)} {name} {what} (unit {unit})"  # review s27 RF 8
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
             if concept == "phq9-item9":  # a standalone answer: its total is found below
                 item9, value = value, None

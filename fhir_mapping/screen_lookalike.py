@@ -40,7 +40,8 @@ with the item's number), never a note or task row about the screen (review s22 R
 Statuses: a result
 (final / amended / corrected) goes to `scores`; a preliminary or cancelled self-harm answer goes to
 the unfinished scores with its status (data/result_statuses.csv: a patient's answer counts
-whether or not the form was finished); other statuses are ignored.
+whether or not the form was finished; so does an unknown, registered or unrecognised one: review
+s27 RF 1); entered-in-error is ignored.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping import result_statuses
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
@@ -96,7 +98,6 @@ FIRST_LOOK = (
 )
 
 _RESULT = statuses(OBSERVATION, Reads.ALL)
-_UNFINISHED = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 
 
 def words_name_screen_item(words: str) -> bool:
@@ -119,7 +120,9 @@ def read_named(
     seen_screens: set[tuple[str, date]] = set()
     for resource in observations:
         status = resource.get("status")
-        if not isinstance(status, str) or status not in _RESULT | _UNFINISHED:
+        if not isinstance(status, str) or not (
+            status in _RESULT or result_statuses.unfinished(OBSERVATION, status)
+        ):
             continue
         term = named(resource)
         if term is None:

@@ -35,7 +35,9 @@ final / amended / corrected and responses completed / amended are read in full (
 preliminary or cancelled Observation or an in-progress / stopped response is read for its yes
 answers and a moderate or high level only (a cancelled one since review 14 U1 / M9, as a cancelled
 PHQ-9's item 9 is): a patient's yes counts whether or not the form was
-finished, but an unfinished screen never acknowledges a signal. Other statuses are ignored.
+finished, but an unfinished screen never acknowledges a signal. So are unknown and registered
+ones and a status no row names (review s27 RF 1: a high level was dropped in silence);
+entered-in-error is ignored.
 
 Dated after as-of (review 15 recheck U-a): such a screen is read apart (`read_screens_and_later`:
 its positive screens only), never among the screens, so it neither counts as an assessment nor
@@ -52,7 +54,7 @@ level is not taken as an assessment (it could say "high").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -60,14 +62,14 @@ from typing import Any
 from fhir_mapping.fhir_fields import array, effective_date, parse_date, parse_instant, source_ref
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.recorded_at import effective_instant, encounter_id
-from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
+from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no
 from fhir_mapping.suicide_screen_codes import (
     _LEVEL,
     _PANEL,
     _concept_of,
-    _loinc_concepts,
     questions,
+    response_items,
     screen_concepts,
 )
 
@@ -93,10 +95,7 @@ _LIFETIME = "cssrs-behaviour"
 _RECENT = "cssrs-behaviour-recent"
 # data/result_statuses.csv, shared with scores.py and questionnaires.py (review 14 U1).
 _FULL_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
-_PART_OBSERVATION = statuses(OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
 _FULL_RESPONSE = statuses(RESPONSE, Reads.ALL)
-_PART_RESPONSE = statuses(RESPONSE, Reads.INTERIM, Reads.ANSWERS)
-_MAX_DEPTH = 32  # deeper nesting is not a form a person filled in
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +188,7 @@ class _Reader:
     def observation(self, resource: Resource) -> None:
         status = resource.get("status")
         full = status in _FULL_OBSERVATION
-        if not (full or status in _PART_OBSERVATION):
+        if not (full or unfinished(OBSERVATION, status)):  # an unrecognised one too (s27 RF 1)
             return
         concept = _concept_of(resource.get("code"))
         if concept is None:
@@ -245,7 +244,9 @@ class _Reader:
             return  # the usual panel: its questions are components or Observations of their own
         level = _level(resource)
         if level is not None:
-            self.day(when, resource, 1, full=full).level(level, full=full)
+            self.day(when, resource, 1, full=full, at=effective_instant(resource)).level(
+                level, full=full
+            )
             return
         self.gaps.append(DataGap(DataDomain.SCORES, UNREAD_RESULT, source_ref(resource), date=when))
 
@@ -254,9 +255,9 @@ class _Reader:
         if not isinstance(status, str):
             return  # a list or object in place of the code: unhashable, and no status
         full = status in _FULL_RESPONSE
-        if not (full or status in _PART_RESPONSE):
+        if not (full or unfinished(RESPONSE, status)):  # an unrecognised one too (s27 RF 1)
             return
-        found = list(_response_items(resource))
+        found = list(response_items(resource))
         if not found:
             return
         when = parse_date(resource.get("authored"))
@@ -279,36 +280,6 @@ class _Reader:
                 yes = self.element(concept, answer, resource)
                 if yes is not None:
                     day.answer(concept, yes, full=full)
-
-
-def _link_concept(link_id: object) -> str | None:
-    """LHC-Forms linkIds: "/93246-7", or a nested path whose last segment is the LOINC code."""
-    if not isinstance(link_id, str):
-        return None
-    segments = [s for s in link_id.strip().split("/") if s]
-    return _loinc_concepts().get(segments[-1]) if segments else None
-
-
-def _response_items(resource: Resource) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """(concept, item) of every C-SSRS question or risk level in a response, at any depth."""
-    stack: list[tuple[object, int]] = [(resource.get("item"), 0)]
-    while stack:
-        items, depth = stack.pop()
-        if depth > _MAX_DEPTH:
-            continue
-        for item in array(items):
-            if not isinstance(item, Mapping):
-                continue
-            concept = None
-            for code in array(item.get("code")):
-                concept = concept or _concept_of({"coding": [code]})
-            concept = concept or _link_concept(item.get("linkId"))
-            if concept is not None and concept != _PANEL:
-                yield concept, item
-            stack.append((item.get("item"), depth + 1))
-            for answer in array(item.get("answer")):
-                if isinstance(answer, Mapping):
-                    stack.append((answer.get("item"), depth + 1))
 
 
 def _severity(concept: str) -> tuple[bool, int]:
@@ -383,7 +354,7 @@ def wants(resource: Resource) -> bool:
 
 def wants_questionnaire_response(resource: Resource) -> bool:
     """Cheap filter: a QuestionnaireResponse holding at least one C-SSRS question."""
-    return next(_response_items(resource), None) is not None
+    return next(response_items(resource), None) is not None
 
 
 def read_screens(

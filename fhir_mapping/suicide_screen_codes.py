@@ -10,12 +10,14 @@ data/suicide_screen_items.csv. build.py's Observation routing table is made from
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from fhir_mapping.codes import observation_code_rows
-from fhir_mapping.fhir_fields import LOINC, codings
+from fhir_mapping.fhir_fields import LOINC, array, codings
 
 _PANEL = "cssrs-panel"
 _LEVEL = "suicide-risk-level"
@@ -76,3 +78,36 @@ def _concept_of(concept: object) -> str | None:
         if found is not None:
             return found
     return None
+
+
+_MAX_DEPTH = 32  # deeper nesting is not a form a person filled in
+
+
+def _link_concept(link_id: object) -> str | None:
+    """LHC-Forms linkIds: "/93246-7", or a nested path whose last segment is the LOINC code."""
+    if not isinstance(link_id, str):
+        return None
+    segments = [s for s in link_id.strip().split("/") if s]
+    return _loinc_concepts().get(segments[-1]) if segments else None
+
+
+def response_items(resource: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(concept, item) of every C-SSRS question or risk level in a response, at any depth."""
+    stack: list[tuple[object, int]] = [(resource.get("item"), 0)]
+    while stack:
+        items, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            continue
+        for item in array(items):
+            if not isinstance(item, Mapping):
+                continue
+            concept = None
+            for code in array(item.get("code")):
+                concept = concept or _concept_of({"coding": [code]})
+            concept = concept or _link_concept(item.get("linkId"))
+            if concept is not None and concept != _PANEL:
+                yield concept, item
+            stack.append((item.get("item"), depth + 1))
+            for answer in array(item.get("answer")):
+                if isinstance(answer, Mapping):
+                    stack.append((answer.get("item"), depth + 1))

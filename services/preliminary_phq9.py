@@ -18,6 +18,7 @@ from fhir_mapping.record import PatientRecord, Score, Trial, Verdict
 from fhir_mapping.result_statuses import Reads
 
 PHQ9 = "PHQ-9"
+PRELIMINARY = "preliminary"  # the FHIR status code (data/result_statuses.csv)
 
 
 def totals(record: PatientRecord) -> list[Score]:
@@ -63,18 +64,43 @@ def on_treatment(trial: Trial, record: PatientRecord, policy: MappingPolicy) -> 
     return found[-1] if found else None
 
 
+def is_preliminary(score: Score) -> bool:
+    """Filed `preliminary`, worded so; another `interim` status (`unknown`: review s27 RF 1, read
+    like preliminary, but nobody said it awaits review) is worded by its status."""
+    return score.status in (None, PRELIMINARY)
+
+
+def _lead_tail(score: Score) -> tuple[str, str]:
+    if is_preliminary(score):
+        return "preliminary PHQ-9", "not yet reviewed"
+    return PHQ9, f"status {score.status}"
+
+
 def row_text(score: Score) -> str:
-    """ "preliminary PHQ-9 2025-05-26: 18 (not yet reviewed)": a trials-table row's words."""
-    return f"preliminary PHQ-9 {score.date.isoformat()}: {score.value} (not yet reviewed)"
+    """ "preliminary PHQ-9 2025-05-26: 18 (not yet reviewed)": a trials-table row's words;
+    "PHQ-9 2025-05-26: 18 (status unknown)" for a status-unknown one."""
+    lead, tail = _lead_tail(score)
+    return f"{lead} {score.date.isoformat()}: {score.value} ({tail})"
 
 
 def severity_text(score: Score) -> str:
     """ "a preliminary PHQ-9 of 2025-05-30 (21) is not yet reviewed": the TMS card's line."""
+    if not is_preliminary(score):
+        return f"the PHQ-9 of {score.date.isoformat()} ({score.value}) is not final (status {score.status})"
     return f"a preliminary PHQ-9 of {score.date.isoformat()} ({score.value}) is not yet reviewed"
+
+
+def short_text(score: Score) -> str:
+    """ "preliminary PHQ-9 24 on 2025-05-31 not yet reviewed": the measurement card's short
+    summary words (before ": review or repeat it")."""
+    lead, tail = _lead_tail(score)
+    when = f"{score.value} on {score.date.isoformat()}"
+    return f"{lead} {when} {tail}" if is_preliminary(score) else f"{lead} {when} ({tail})"
 
 
 def newer_text(score: Score) -> str:
     """ "preliminary PHQ-9 24 on 2025-05-31 (not yet reviewed)": the shared scores section's
     words for one newer than the latest reviewed total (review 14 audit W3: the failure card
     rested on an older reviewed 17 and named no newer preliminary 24)."""
-    return f"preliminary PHQ-9 {score.value} on {score.date.isoformat()} (not yet reviewed)"
+    lead, tail = _lead_tail(score)
+    return f"{lead} {score.value} on {score.date.isoformat()} ({tail})"

@@ -24,11 +24,11 @@ def screen_text(screen: SuicideScreen) -> tuple[str, str]:
     if screen.risk_level is not None:
         parts.append(f"documented risk level {screen.risk_level}")
     if parts:
-        first = screen.positive[0] if screen.positive else f"risk level {screen.risk_level}"
-        # A level alone is `first` itself: nothing more (a level-only screen read "(+-1 more)").
-        more = max(len(screen.positive) - 1, 0) + (
-            screen.risk_level is not None and bool(screen.positive)
-        )
+        # Each finding once, the first named in short and the rest counted: a risk level with no
+        # yes answer is the first and only one (it counted -1, "(+-1 more)": review s27 RF 6).
+        level = [f"risk level {screen.risk_level}"] if screen.risk_level is not None else []
+        found = [*screen.positive, *level]
+        first, more = found[0], len(found) - 1
         short = f"{INSTRUMENT}{unfinished}: {first.lower()}" + (f" (+{more} more)" if more else "")
         return f"{INSTRUMENT}{unfinished}: " + ", ".join(parts), short
     negatives = "no to " + "; ".join(screen.negative) if screen.negative else "negative"

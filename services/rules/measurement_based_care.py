@@ -53,6 +53,7 @@ from services import (
     no_phq9_words,
     phq9_disagreements,
     phq9_no_total,
+    preliminary_phq9,
     suggestions,
     taken_to_confirm,
     tms_course,
@@ -196,10 +197,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         else:
             reviewed = why.replace("no PHQ-9 total", "no reviewed PHQ-9 total", 1)
             why = f"{reviewed}; {preliminary_text(preliminary)}"
-            unreviewed = (
-                f"preliminary PHQ-9 {preliminary.value} on {preliminary.date.isoformat()} "
-                "not yet reviewed: review or repeat it"
-            )
+            unreviewed = f"{preliminary_phq9.short_text(preliminary)}: review or repeat it"
             preliminary_short = [f"{reviewed}; {unreviewed}", unreviewed]
     tail = "review it to measure response" if review_it else "repeat the PHQ-9 to measure response"
     short_tail = "review it" if review_it else "repeat the PHQ-9"

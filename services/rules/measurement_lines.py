@@ -15,7 +15,7 @@ from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text
 from fhir_mapping.scores import INCOMPLETE_PHQ9
-from services import cards, data_gaps
+from services import cards, data_gaps, preliminary_phq9
 from services.card_format import plural
 from services.no_phq9_words import latest_unread, unread_phq9_words
 from services.rules.context import RuleContext
@@ -23,10 +23,20 @@ from services.rules.context import RuleContext
 
 def preliminary_text(score: Score) -> str:
     """ "latest PHQ-9 (preliminary, 2025-05-26): 18, not yet reviewed"."""
+    if not preliminary_phq9.is_preliminary(score):  # status unknown (review s27 RF 1)
+        day = score.date.isoformat()
+        return f"latest PHQ-9 (status {score.status}, {day}): {score.value}, not final"
     return f"latest PHQ-9 (preliminary, {score.date.isoformat()}): {score.value}, not yet reviewed"
 
 
 def preliminary_section(score: Score) -> str:
+    if not preliminary_phq9.is_preliminary(score):  # status unknown (review s27 RF 1)
+        return (
+            f"**Latest PHQ-9 not known to be final:** PHQ-9 {score.value} on "
+            f"{score.date.isoformat()} is filed with status {score.status} (FHIR: one of the "
+            "statuses applies, the sender does not know which). It is not used to judge response "
+            "or TMS eligibility: confirm it with the service that filed it, or repeat the PHQ-9."
+        )
     return (
         f"**Latest PHQ-9 not yet reviewed:** PHQ-9 {score.value} on {score.date.isoformat()} is "
         "filed as preliminary (FHIR: data may be incomplete or unverified; often a form the "

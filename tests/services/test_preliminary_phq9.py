@@ -21,10 +21,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping import questionnaires, scores, suicide_screen
+from fhir_mapping import questionnaires, result_statuses, scores, suicide_screen
 from fhir_mapping.build import build_record
 from fhir_mapping.explain import explain
 from fhir_mapping.record import PatientRecord
+from fhir_mapping.result_statuses import Reads
 from services.recommendation import Indicator, Recommendation
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fhir_mapping.test_suicide_screen import THOUGHTS, WISH_DEAD, cssrs_panel
@@ -189,11 +190,16 @@ def test_a_cancelled_total_is_not_named_by_the_measurement_card() -> None:
 
 def test_the_three_readers_share_one_status_table() -> None:
     assert {"final", "amended", "corrected"} == scores._COUNTED
-    assert {"preliminary", "cancelled"} == scores._UNFINISHED
     assert suicide_screen._FULL_OBSERVATION == scores._COUNTED
-    assert suicide_screen._PART_OBSERVATION == scores._UNFINISHED
     assert questionnaires._FULL == suicide_screen._FULL_RESPONSE == {"completed", "amended"}
-    assert questionnaires._ITEM9_ONLY == suicide_screen._PART_RESPONSE == {"in-progress", "stopped"}
+    # The unfinished ones: one test, result_statuses.unfinished, in all three (review s27 RF 1:
+    # a fixed set left out unknown, registered and any status no row names).
+    readers = (scores, suicide_screen, questionnaires)
+    assert all(vars(m)["unfinished"] is result_statuses.unfinished for m in readers)
+    part = result_statuses.statuses(result_statuses.OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
+    assert part == {"preliminary", "cancelled", "unknown", "registered"}
+    responses = result_statuses.statuses(result_statuses.RESPONSE, Reads.INTERIM, Reads.ANSWERS)
+    assert responses == {"in-progress", "stopped"}
 
 
 def test_a_cancelled_cssrs_yes_is_read_like_a_cancelled_phq9_item9() -> None:
