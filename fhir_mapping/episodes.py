@@ -156,6 +156,7 @@ from fhir_mapping.usable_events import _event_key as _event_key
 from fhir_mapping.usable_events import _EventKey, usable_sorted
 from fhir_mapping.usable_events import _sorted_unique as _sorted_unique
 from fhir_mapping.usable_events import _usable as _usable
+from fhir_mapping.ward_stop import close_at_ward_stop, stays_charted_until
 
 # Enum members as module constants: on Python 3.11 one read off its class costs ~10 globals (#14).
 _ORDER = EventKind.ORDER
@@ -246,6 +247,7 @@ def build_trials(
             orders.append(event)  # rule 2e: a reported past order's day is no switch
     clusters: list[tuple[str, _Cluster]] = []
     fills_elsewhere = not partial_feed and fill_feed([e for e, _ in usable], resources, as_of)
+    charted = stays_charted_until(e for e, _ in usable)  # ward_stop.py
     # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
     intolerances = tuple(intolerances)
     for ingredient, own in by_ingredient.items():
@@ -280,6 +282,7 @@ def build_trials(
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
+        close_at_ward_stop(spans, dispense_starts, charted)  # ward_stop.py: the ward's stop
         start_renewed_at_fill(spans, policy)  # rule 3a: renewal_fill.py
         if any(s.start > s.key[0] for s in spans):
             # An order counted from its first fill (first_fill.py): joined at that day.

@@ -74,6 +74,9 @@ class _Span:
     # end is only the day the stop was recorded by, not a recorded last dose
     # (Trial.end_not_recorded, review s20 r4 finding 3).
     stopped: bool = False
+    # An open home order cut at the ward's later stop (ward_stop.py): the last day the ward gave
+    # the drug, for the "home order is still open: reconcile" line. None for every other span.
+    ward_stop: date | None = None
 
 
 def undated_past(event: MedicationEvent) -> bool:

@@ -236,6 +236,11 @@ class Trial(TrialOutcome):
     # event_spans._Span.stopped), not a recorded last dose (review s20 r4 finding 3: "was last
     # taken on 2025-06-02 as recorded" was the as-of day). Cards say "stopped on or before".
     end_not_recorded: bool = False
+    # An ended course the ward stopped while its home order was left open (fhir_mapping/
+    # ward_stop.py, review s27 RE finding 3): the last day the ward gave it. The course ends at
+    # the ward's stop; the open order is a reconciliation question (tablets may be at home, a
+    # pharmacy may refill it): the suicide card's quantity line says so. None otherwise.
+    home_order_open: date | None = None
     # An `end_not_recorded` course adequate only counted up to that day, and not on the time other
     # records show (fills, a stated end, a later record of the drug: session 21 F3 item 1,
     # fhir_mapping/duration_to_confirm.py): the latest day they show it taken. Its verdict is

@@ -83,6 +83,7 @@ from fhir_mapping.taper_weeks import course_cut
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
 from fhir_mapping.ward_orders import after_the_ward
+from fhir_mapping.ward_stop import ward_stopped
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
 
@@ -360,6 +361,7 @@ def _trial(
             entry_dated=all(e.entry_dated for e in events),
             taken_before=cluster.taken_before,
             stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
+            home_order_open=None if ongoing else ward_stopped(spans),
             end_not_recorded=end_not_recorded,
             shown_until=to_confirm_from,
             stated_reasons=stated,

@@ -11,22 +11,26 @@ finding is an intentional overdose of a drug (data/self_poisoning_codes.csv: ICD
 with the self-harm intent character, SNOMED 86849004), the card asks to limit the quantity of
 each running antidepressant (or drug of the overdose table) supplied at a time
 (`running_supply_line`): the next prescription of what the patient holds is the supply a
-clinician decides.
+clinician decides. A drug the ward stopped whose home order was left open (Trial.
+home_order_open, fhir_mapping/ward_stop.py; review s27 RE finding 3) is not running, but the
+open order may be refilled and its tablets may be at home: the line says it once, "venlafaxine
+stopped on the ward 2026-11-11; the home order is still open: reconcile".
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
 from fhir_mapping import self_harm_text
 from fhir_mapping.clinical_codes import normalise_code
 from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.record import DraftOrder, Finding, FindingKind, PatientRecord, Role
+from fhir_mapping.record import DraftOrder, Finding, FindingKind, PatientRecord, Role, Trial
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +128,10 @@ def running_supply_line(record: PatientRecord, findings: Sequence[Finding]) -> s
             if t.ongoing and (t.role is Role.ANTIDEPRESSANT or t.ingredient in drugs)
         )
     )
-    if not running:
+    # Review s27 RE finding 3: a drug the ward stopped whose home order was left open is not
+    # running, but the open order may still be refilled and tablets from it may be at home.
+    open_home = _open_home_orders(record, drugs, running)
+    if not running and not open_home:
         return None
     latest = max(overdoses, key=lambda f: f.onset.toordinal() if f.onset else 0)
     when = f" on {latest.onset.isoformat()}" if latest.onset is not None else ""
@@ -134,9 +141,32 @@ def running_supply_line(record: PatientRecord, findings: Sequence[Finding]) -> s
         f"{r.ingredient} is {r.why}" + (" (UNVERIFIED)" if r.status == "UNVERIFIED" else "")
         for r in (drugs[i] for i in running if i in drugs)
     )
+    said = f"{', '.join(running)} {verb} running" + (f": {named}" if named else "")
+    stopped = "; ".join(
+        f"{ingredient} stopped on the ward {day.isoformat()}; the home order is still open: "
+        "reconcile"
+        for ingredient, day in open_home
+    )
     return (
         f"**Quantity supplied:** an intentional overdose is on record ({how}{when}) "
-        f"and {', '.join(running)} {verb} running"
-        + (f": {named}" if named else "")
-        + f". {advice[0].upper()}{advice[1:]}."
+        f"and {'; '.join(part for part in (said if running else '', stopped) if part)}"
+        f". {advice[0].upper()}{advice[1:]}."
     )
+
+
+def _open_home_orders(
+    record: PatientRecord, drugs: Mapping[str, OverdoseRisk], running: Sequence[str]
+) -> list[tuple[str, date]]:
+    """(ingredient, last day given on the ward) of each antidepressant (or drug of the overdose
+    table) whose latest course the ward stopped while its home order is still open
+    (Trial.home_order_open), not running now."""
+    latest: dict[str, Trial] = {}
+    for trial in sorted(record.trials, key=lambda t: t.start):
+        latest[trial.ingredient] = trial
+    return [
+        (t.ingredient, t.home_order_open)
+        for t in latest.values()
+        if t.home_order_open is not None
+        and t.ingredient not in running
+        and (t.role is Role.ANTIDEPRESSANT or t.ingredient in drugs)
+    ]
