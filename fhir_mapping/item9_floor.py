@@ -2,7 +2,13 @@
 
 The other eight items score at most 24, so a total of 25 or more proves item 9 >= total - 24:
 `infer_item9` carries that lower bound as `item9` with `item9_inferred` set, so the suicide-safety
-rule sees it. Both score readers use it (scores.py for Observations, questionnaires.py for
+rule sees it. A recorded item 9 BELOW that bound (a total of 25 filed beside item 9 = 0) is a
+contradiction, `checked_item9` (review s27 RF finding 3): the other eight items cannot make up
+the rest, so the total or item 9 is wrong, and nothing says which. The safer reading: item 9 may
+be the wrong one, so the Score carries the bound as `item9_doubt` (the suicide-risk rule asks for
+a look at the form: "if item 9 is above 0, assess today"), and the total as a `TotalConflict`
+with the most the answers allow, so no outcome rests on it and severity is "to confirm" until
+the form is checked (services/phq9_disagreements.py words it). Both score readers use it (scores.py for Observations, questionnaires.py for
 QuestionnaireResponses), with `PHQ9`, the instrument name every PHQ-9 score carries. Apart from
 the readers: it is a fact about the instrument (its maxima come from data/observation_codes.csv),
 not about how a chart records it.
@@ -15,7 +21,7 @@ import math
 from functools import cache
 
 from fhir_mapping.codes import observation_code_rows
-from fhir_mapping.record import Score
+from fhir_mapping.record import Score, TotalConflict
 
 PHQ9 = "PHQ-9"
 
@@ -63,10 +69,37 @@ def infer_item9(score: Score) -> Score:
     """A PHQ-9 with no item-9 answer recorded, whose total proves item 9 >= 1, carries that lower
     bound as `item9` with `item9_inferred` set (issue 10 item 5): the suicide-safety rule must not
     miss a positive item 9 only because the EHR filed the total alone. Recorded answers are never
-    replaced."""
-    if score.instrument != PHQ9 or score.item9 is not None or score.value is None:
+    replaced; one below the bound is a contradiction (`checked_item9`)."""
+    if score.instrument != PHQ9 or score.value is None:
         return score
+    if score.item9 is not None:
+        return checked_item9(score)
     floor = item9_floor(score.value)
     if floor is None:
         return score
     return dataclasses.replace(score, item9=floor, item9_inferred=True)
+
+
+def checked_item9(score: Score) -> Score:
+    """`score` with `item9_doubt` and a `TotalConflict` when its recorded item 9 is below the least
+    answer its FILED total proves (module docstring; review s27 RF finding 3), else as it is.
+
+    The filed total, not `value`: beside answers that sum to another number `value` is already
+    the higher of the two (phq9_item_sum.checked_total), and it is the filed total that claims
+    the item-9 answer (a QuestionnaireResponse total 27 with answers summing to 24, item 9 = 0).
+    That conflict is kept as it is (it already holds the total back); a total filed alone
+    beside item 9 gets one whose `items_sum` is the most the total can be."""
+    item9 = score.item9
+    if score.instrument != PHQ9 or item9 is None or score.item9_inferred:
+        return score
+    conflict = score.total_conflict
+    filed = conflict.filed if conflict is not None else score.value
+    if filed is None or filed <= _NO_FLOOR_UP_TO:  # nearly every score: nothing proved
+        return score
+    floor = item9_floor(filed)
+    if floor is None or item9 >= floor:
+        return score
+    if conflict is None:
+        most = int(_NO_FLOOR_UP_TO) + item9  # the other eight items' maximum, plus item 9
+        conflict = TotalConflict(filed, most, complete=False, item9=item9)
+    return dataclasses.replace(score, item9_doubt=floor, total_conflict=conflict)

@@ -26,7 +26,7 @@ from fhir_mapping.item9_floor import infer_item9
 from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_pool import ANY_TOTAL, ScorePool
-from fhir_mapping.record import Score
+from fhir_mapping.record import Score, TotalConflict
 from fhir_mapping.score_totals import score_order
 
 Resource = Mapping[str, Any]
@@ -94,13 +94,25 @@ def _combine(group: list[Score]) -> Score:
         chosen,
         date=_local_day(group, chosen),
         value=valued.value,
-        total_conflict=conflicted.total_conflict if conflicted is not None else None,
+        # An item-9 contradiction (item9_floor.checked_item9) is found again on the merged score
+        # by infer_item9 below: the merged item 9 may be another record's.
+        total_conflict=_conflict(conflicted),
         total_computed=valued.total_computed,
         item9=max(recorded) if recorded else None,
         item9_inferred=False,
         item9_unread=unread,
+        item9_doubt=None,
     )
     return infer_item9(merged)
+
+
+def _conflict(conflicted: Score | None) -> TotalConflict | None:
+    """The total-and-answers conflict a merged score keeps: not one that only said its item 9
+    was below its total's floor (found again on the merged score)."""
+    if conflicted is None or conflicted.total_conflict is None:
+        return None
+    conflict = conflicted.total_conflict
+    return None if conflict.item9 is not None else conflict
 
 
 def _local_day(group: list[Score], chosen: Score) -> date:

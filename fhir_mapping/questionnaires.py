@@ -30,7 +30,10 @@ the response is readable (value and item9 None), and for an unfinished form. The
 scores.py's (item9_unread.kept_unread): a second, unreadable answer beside a readable one is a
 DataGap, and stays on the Score too unless the readable one is positive (review s23 RR finding 2:
 a readable 0 does not settle an answer that may be "yes, daily"). An item 9 that was asked and not answered (no `answer`) is not
-unread: it is simply not recorded (`item9` None, as on any PHQ-9 filed without item 9).
+unread: it is simply not recorded (`item9` None, as on any PHQ-9 filed without item 9). A
+completed form with items answered but no total and no item 9 is the incomplete PHQ-9 of an
+Observation panel (scores.INCOMPLETE_PHQ9, dated; review s27 RF finding 5): the unanswered-item-9
+card asks item 9, and its reason gives the range the answers allow the total.
 
 A response that is no PHQ-9 this module can read but looks like one (its Questionnaire named
 PHQ-9 or "Patient Health Questionnaire": phq9_lookalike.py) is a DataGap of its own, with
@@ -46,6 +49,7 @@ and its gaps.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -67,6 +71,7 @@ from fhir_mapping.questionnaire_items import _form, _is_phq9, _site_lookup
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.score_totals import score_order
+from fhir_mapping.scores import INCOMPLETE_PHQ9
 
 Resource = Mapping[str, Any]
 # completed / amended, and in-progress / stopped (data/result_statuses.csv, shared with
@@ -144,6 +149,13 @@ def _read_one(
         value, conflict = checked_total(filed, items_sum)
         computed = filed is None and value is not None
     if value is None and item9 is None:
+        if status in _FULL and unread is None and answers.scores:
+            # A completed form with items answered, no total and item 9 unanswered (review s27
+            # RF finding 5): the incomplete PHQ-9 an Observation panel gives (scores.py, review
+            # 13 W11), so the unanswered-item-9 card asks it and says the form is newer than
+            # the last total.
+            gaps.append(dataclasses.replace(gap(_incomplete(answers.scores)), date=day))
+            return None, gaps
         if answers.scores or answers.unreadable:
             reason = "PHQ-9 questionnaire response without a total, all nine items or item 9"
         else:
@@ -163,6 +175,23 @@ def _read_one(
         total_conflict=conflict,
     )
     return infer_item9(score), gaps
+
+
+def _incomplete(scores: Mapping[str, int]) -> str:
+    """The reason of a completed response with items answered, no total and item 9 unanswered:
+    scores.INCOMPLETE_PHQ9's, so the measurement card reads it as it reads an incomplete panel,
+    with the range the answers filed allow the total ("a PHQ-9 incomplete (item 9 unanswered;
+    total 1-4 by the answers filed): item 9 unknown"): a last total of 18 is out of date when
+    the newest form allows 4 at most (review s27 RF finding 5)."""
+    numbered = [i for i in phq9_items().values() if i.number is not None]
+    missing = sorted(i.number for i in numbered if i.loinc not in scores and i.number)
+    low = sum(scores.get(i.loinc, 0) for i in numbered)
+    high = low + sum(i.max_score for i in numbered if i.loinc not in scores)
+    if missing == list(range(missing[0], missing[-1] + 1)) and len(missing) > 1:
+        which = f"items {missing[0]}-{missing[-1]}"
+    else:
+        which = ("item " if len(missing) == 1 else "items ") + ", ".join(map(str, missing))
+    return f"{INCOMPLETE_PHQ9} ({which} unanswered; total {low}-{high} by the answers filed): item 9 unknown"
 
 
 def _lookalike(resource: Resource, as_of: date) -> list[DataGap]:

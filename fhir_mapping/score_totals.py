@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any
 
 from fhir_mapping.fhir_fields import parse_instant
-from fhir_mapping.item9_floor import _NO_FLOOR_UP_TO, PHQ9, item9_floor
+from fhir_mapping.item9_floor import _NO_FLOOR_UP_TO, PHQ9, checked_item9, item9_floor
 from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.record import Score, SourceRef, TotalConflict
 
@@ -52,7 +52,8 @@ class _Total:
 
     def score(self) -> Score:
         """The Score, with the item 9 its total proves where none was recorded: `infer_item9`'s
-        reading, made before the Score is built instead of replacing it after."""
+        reading, made before the Score is built instead of replacing it after; and a recorded
+        item 9 below it checked (`checked_item9`)."""
         item9, inferred = self.item9, False
         value = self.value
         if (
@@ -74,7 +75,7 @@ class _Total:
             written = None
         # Every field positional, in Score's order: keywords cost the call a third more, and a
         # Score is built for every score of the chart (issue 14).
-        return Score(
+        score = Score(
             self.instrument,
             self.value,
             self.day,
@@ -89,6 +90,11 @@ class _Total:
             self.conflict,  # total_conflict
             written,
         )
+        if self.item9 is not None and value is not None and value > _NO_FLOOR_UP_TO:
+            # A recorded item 9 below what the total proves (review s27 RF finding 3): asked
+            # only of a total of 25-27 (`value` is never below the filed total).
+            return checked_item9(score)
+        return score
 
     @property
     def ref(self) -> str:

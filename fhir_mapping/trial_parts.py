@@ -233,6 +233,10 @@ class TotalConflict:
     # All nine answers read (`items_sum` is the total); False: fewer were filed and already sum
     # to more than `filed`, so the total is at least `items_sum` (review s22 RR finding 4).
     complete: bool = True
+    # The item-9 answer filed, when it is below what `filed` proves (item9_floor.checked_item9,
+    # review s27 RF finding 3: a total of 25 beside item 9 = 0): `items_sum` is then the MOST the
+    # total can be (the other eight items' maximum plus that answer), not a sum. None otherwise.
+    item9: int | None = None
 
 
 # `date` inside Score names its field: its methods say the type by this name.
@@ -280,6 +284,13 @@ class Score:
     # the cards say "in 2026-11 (month only)", never a day the record does not give (review s23
     # RT finding 3). None: a full date or dateTime.
     written: str | None = field(default=None, compare=False)
+    # The item-9 answer on record is below the least one its filed total proves (item9_floor:
+    # the other eight items score at most 24, so a total of 25 needs item 9 >= 1; review s27 RF
+    # finding 3): that least answer. One of the two numbers is wrong, and it may be item 9, so
+    # the suicide-risk rule asks for a look at the form (risk_events.doubt_event) and no outcome
+    # or severity rests on the total until it is checked (`total_conflict` says both). None:
+    # no such contradiction (nearly always).
+    item9_doubt: int | None = None
 
     def latest_day(self) -> _Day:
         """The last day the written date allows: the month's or year's last day for a partial

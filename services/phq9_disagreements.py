@@ -17,6 +17,10 @@ score is named.
 
 RR finding 4: fewer than nine answers that already sum to more than the filed total are the same
 conflict (phq9_item_sum.py), worded "items filed sum to at least 18" (`items_words`).
+
+s27 RF finding 3: a total of 25 filed beside item 9 = 0 (the other eight items score at most 24)
+is the same conflict the other way round (fhir_mapping/item9_floor.checked_item9), worded
+"item 9 = 0 allows at most 24"; the suicide-risk card asks for the form too.
 """
 
 from __future__ import annotations
@@ -31,7 +35,10 @@ REPEAT_LABEL = "Repeat the PHQ-9 if that form cannot be checked"
 
 
 def items_words(conflict: TotalConflict) -> str:
-    """ "items sum to 18" (all nine read), or "items filed sum to at least 18" (fewer)."""
+    """ "items sum to 18" (all nine read), "items filed sum to at least 18" (fewer), or
+    "item 9 = 0 allows at most 24" (a total above what its item 9 allows: s27 RF finding 3)."""
+    if conflict.item9 is not None:
+        return f"item 9 = {conflict.item9} allows at most {conflict.items_sum}"
     if conflict.complete:
         return f"items sum to {conflict.items_sum}"
     return f"items filed sum to at least {conflict.items_sum}"
@@ -69,6 +76,17 @@ def conflict_section(score: Score) -> str:
     if conflict is None:
         return ""
     higher = max(conflict.filed, conflict.items_sum)
+    if conflict.item9 is not None:
+        # s27 RF finding 3: the total claims an item 9 the form does not show.
+        return (
+            f"**PHQ-9 total and item 9 disagree:** the PHQ-9 of {score.date.isoformat()} was "
+            f"filed with a total of {conflict.filed} and item 9 = {conflict.item9}, but the other "
+            f"eight items score at most {conflict.items_sum - conflict.item9}, so that total "
+            f"needs item 9 of at least {conflict.filed - conflict.items_sum + conflict.item9}. "
+            "One of the two is wrong: no response, remission or failure is judged on it, and "
+            f"severity ({higher}) is to confirm. Check the form in the chart and correct the "
+            "total or item 9; if item 9 is above 0, assess suicide risk today."
+        )
     answers = (
         f"its nine answers sum to {conflict.items_sum}"
         if conflict.complete

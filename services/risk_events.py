@@ -1,6 +1,7 @@
 """The suicide-risk events of PHQ-9 item 9 answers, with the wording the card uses: a positive
 answer (`item9_event`; one inferred from a total of 25-27 said as not recorded), an answer that
-could not be read (`unread_event`, and `unread_line`, what to do about it), and a positive item 9
+could not be read (`unread_event`, and `unread_line`, what to do about it), one its own total
+contradicts (`doubt_event`, review s27 RF finding 3), and a positive item 9
 or C-SSRS dated after today, taken as today's with its date named as suspect (review 15 recheck
 U-a); a PHQ-9 of an unfinished Observation is named as such (review 14 U1).
 
@@ -160,8 +161,37 @@ def unread_event(score: Score) -> RiskEvent:
     )
 
 
+def doubt_event(score: Score) -> RiskEvent:
+    """An item 9 answer below what its filed total proves (Score.item9_doubt; review s27 RF
+    finding 3: a total of 25 beside item 9 = 0, no card): the total or the answer is wrong, and
+    if it is the answer, the patient may have said yes. Read as an unreadable answer is (the
+    card asks for a look at the form, a warning), worded as what the record shows."""
+    conflict = score.total_conflict
+    filed = conflict.filed if conflict is not None else score.value
+    source = score.source if score.source is not None and score.source.id else None
+    where = str(source) if source is not None else "no resource id"
+    short = (
+        f"{_phq9_name(score)} total {filed} on {score.date.isoformat()} needs item 9 >= "
+        f"{score.item9_doubt}, filed as {score.item9}"
+    )
+    return RiskEvent(
+        SignalKind.UNREAD,
+        score.date,
+        f"{short} ({where})",
+        short,
+        False,
+        source,
+        dated=True,
+        screen=score.instrument,
+        doubt=True,
+    )
+
+
 def unread_line(event: RiskEvent) -> str:
     """What to do about an unreadable self-harm answer, in one line (card summary, TMS card),
-    with the positive answers of its screen (services/self_harm_items.py)."""
+    with the positive answers of its screen (services/self_harm_items.py); about an item 9 its
+    total contradicts (`doubt_event`), the form is what to check."""
     positive = self_harm_items.of(event.screen).positive_short
+    if event.doubt:
+        return f"{event.text}: check the form; if item 9 is {positive}, assess suicide risk today"
     return f"{event.text}: check it in the chart; if it is {positive}, assess suicide risk today"

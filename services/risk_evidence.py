@@ -37,6 +37,7 @@ from services.policy import Policy
 from services.risk_events import (
     after_today_item9_event,
     after_today_screen_event,
+    doubt_event,
     item9_event,
     signal_day,
     unread_event,
@@ -131,6 +132,14 @@ def _events(
             and not _unread_superseded(record, score)
         ):
             events.append(unread_event(score))
+        elif (
+            # A readable item 9 below what its total proves (review s27 RF finding 3): the
+            # window and closing rules of an unreadable answer (either may hide a positive one).
+            score.item9_doubt is not None
+            and item9_from <= score.date <= as_of
+            and not _unread_superseded(record, score)
+        ):
+            events.append(doubt_event(score))
     for score in record.after_today_item9:
         events.append(after_today_item9_event(score, as_of))
     for screen in record.after_today_screens:

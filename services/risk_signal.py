@@ -24,7 +24,9 @@ class SignalKind(StrEnum):
     IDEATION = "ideation"
     SELF_HARM = "self-harm"
     SCREEN = "screen"
-    UNREAD = "unread"  # an item 9 answer on record that could not be read (acute_risk.py)
+    # An item 9 answer on record that could not be read (acute_risk.py), or one its own total
+    # contradicts (RiskEvent.doubt): either way the chart must be looked at.
+    UNREAD = "unread"
 
 
 class CheckKind(StrEnum):
@@ -71,6 +73,10 @@ class RiskEvent:
     # visit_disposition: an ED visit that ended in a transfer to a psychiatric facility, review
     # s27 RE finding 6); None otherwise.
     visit_disposition: Disposition | None = None
+    # An UNREAD event for a readable item 9 below what its total proves (risk_events.doubt_event,
+    # review s27 RF finding 3): "filed as 0, but the total needs at least 1", not "could not be
+    # read"; the card words what to check from it.
+    doubt: bool = False
 
     def when(self) -> str:
         if self.written is not None:

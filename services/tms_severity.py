@@ -17,8 +17,9 @@ without a band of that rank or above never passes: nothing is claimed that its b
 
 from __future__ import annotations
 
-from fhir_mapping.record import PatientRecord, Score
+from fhir_mapping.record import DataDomain, PatientRecord, Score
 from fhir_mapping.scale_outcomes import scale_outcomes
+from fhir_mapping.scores import INCOMPLETE_PHQ9
 from services.policy import Policy
 
 PHQ9 = "PHQ-9"
@@ -93,3 +94,30 @@ def score_text(score: Score) -> str:
     band = scale_band(score.instrument, score.value)
     said = f" ({band.label}, {band.citation})" if band is not None else ""
     return f"{score.instrument} {score.value}{said}"
+
+
+def short_text(record: PatientRecord, score: Score) -> str:
+    """The TMS summary's score: "PHQ-9 22", or "PHQ-9 18 of 2025-05-12 (newer form incomplete)"
+    when a PHQ-9 left incomplete (items answered, no total, no item 9: scores.INCOMPLETE_PHQ9)
+    is dated after it. Review s27 RF finding 5: a completed form of 2025-06-10 whose answers
+    allow a total of 1-4 at most, item 9 blank, and the summary still said "PHQ-9 18" as if it
+    were the current severity; the detail says what the newer form allows (tms_referral_held)."""
+    shown = f"{score.instrument} {score.value}"
+    if score.instrument != PHQ9 or newer_incomplete(record, score) is None:
+        return shown
+    return f"{shown} of {score.date.isoformat()} (newer form incomplete)"
+
+
+def newer_incomplete(record: PatientRecord, score: Score) -> tuple[str, str] | None:
+    """The latest incomplete PHQ-9 dated after `score`, as (its day, what it allows: " (item 9
+    unanswered; total 1-4 by the answers filed)"), else None."""
+    found = [
+        g
+        for g in record.gaps_in(DataDomain.SCORES)
+        if g.reason.startswith(INCOMPLETE_PHQ9) and g.date is not None and g.date > score.date
+    ]
+    if not found:
+        return None
+    gap = max(found, key=lambda g: g.date or score.date)
+    said = gap.reason.removeprefix(INCOMPLETE_PHQ9).rsplit(": item 9 unknown", 1)[0]
+    return (gap.date or score.date).isoformat(), said

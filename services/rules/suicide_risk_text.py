@@ -144,6 +144,13 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
         # The resource id often does not fit in 140 characters: the Found line always has it.
         # `short` names the screen and its self-harm item (PHQ-9 item 9, EPDS item 10).
         unread = event.short
+        if event.doubt:  # an item 9 its total contradicts (review s27 RF finding 3)
+            return cards.fit_summary(
+                acute_risk.unread_line(event),
+                f"{unread}: check the form; if item 9 is "
+                f"{self_harm_items.of(event.screen).positive_short}, assess suicide risk today",
+                f"{unread}: check the form",
+            )
         return cards.fit_summary(
             acute_risk.unread_line(event),
             f"{unread}: check it in the chart; if it is "
@@ -323,6 +330,18 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
         # Worded from the screen the answer belongs to (PHQ-9 item 9, EPDS item 10).
         screens = [e.screen for e in signal.unread]
         later = self_harm_items.superseded_by(screens)  # "" for a C-SSRS result alone
+        if all(e.doubt for e in signal.unread):
+            # Review s27 RF finding 3: a readable item 9 below what its total proves.
+            return (
+                "The PHQ-9's total needs a higher item 9 than the answer on record (the other "
+                "eight items score at most 24, Kroenke 2001), so the total or item 9 is wrong, "
+                "and item 9 may be positive. Look at the form in the chart: "
+                f"{self_harm_items.positive_clause(screens)}, complete a structured suicide "
+                "risk assessment today (C-SSRS). The card goes once "
+                f"{later} dated after that day, or an "
+                "assessment on that day or later, is recorded, or after "
+                f"{plural(risk_evidence.item9_window_days(ctx.policy), 'day')}."
+            )
         return (
             "The answer is on record but the service could not read it (a code it does not "
             "know, a value out of range, or text that is not a number), so it may be positive. "

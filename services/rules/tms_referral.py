@@ -265,7 +265,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # way after the payer's name and before nothing else.
     screen = screen_first(ctx)
     screens = screen_forms(screen)
-    scored_short = f"{latest.instrument} {latest.value}"
+    scored_short = tms_severity.short_text(ctx.record, latest)  # "(newer form incomplete)"
     # An earlier TMS course on record: the referral is a retreatment, said in the summary
     # (review s21 RF finding 9); it gives way before the payer's name does. A course that
     # responded, then a relapse (tms_retreatment.py, review s24 RJ finding 6), leads the summary:

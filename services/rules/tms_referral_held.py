@@ -73,6 +73,7 @@ from services import (
     phq9_disagreements,
     suicide_today,
     tables,
+    tms_severity,
     unconfirmed_signal,
 )
 from services.acute_risk import SuicideLevel
@@ -166,14 +167,21 @@ def _unconfirmed(ctx: RuleContext) -> Held | None:
 def _item9(ctx: RuleContext) -> Held | None:
     facts = ctx.facts
     if facts.suicide is not None and suicide_hold.unread_holds(facts.suicide):
+        signal = facts.suicide
         # The unread answer's own item ("item 9", "EPDS item 10", "C-SSRS": review s27 RF
         # finding 2, where an unread C-SSRS result said "check item 9").
-        what = suicide_hold.unread_item(facts.suicide)
+        what = suicide_hold.unread_item(signal)
+        # An item 9 its own total contradicts (review s27 RF finding 3) is readable: said so.
+        found = (
+            "an item 9 answer on record is below what its total needs"
+            if signal.unread and all(e.doubt for e in signal.unread)
+            else "a self-harm answer on record could not be read"
+        )
         return Held(
             f"check {what}",
-            f"{_NOT_RECOMMENDED} until {what} is checked:** a self-harm answer on record could "
-            "not be read (suicide risk card); if it is positive, suicide risk is assessed first "
-            "and TMS is not the next step while the risk is acute.",
+            f"{_NOT_RECOMMENDED} until {what} is checked:** {found} (suicide risk card); if it "
+            "is positive, suicide risk is assessed first and TMS is not the next step while the "
+            "risk is acute.",
         )
     unanswered = incomplete_phq9(ctx, facts.latest_phq9)
     score = item9_unrecorded.unrecorded(ctx.record, ctx.policy, facts.suicide, any_age=True)
@@ -195,7 +203,21 @@ def _item9(ctx: RuleContext) -> Held | None:
         act,
         f"{_NOT_RECOMMENDED} until item 9 is known:** {state} on the latest PHQ-9, so suicide "
         "risk is unknown; a positive answer would make TMS not the next step while the risk is "
-        "acute (payer TMS policies exclude it).",
+        f"acute (payer TMS policies exclude it).{_out_of_date(ctx)}",
+    )
+
+
+def _out_of_date(ctx: RuleContext) -> str:
+    """The newer incomplete form makes the total the card quotes out of date (review s27 RF
+    finding 5: a form allowing 1-4 at most, and the card said "PHQ-9 18")."""
+    latest = tms_severity.severity_score(ctx.record, ctx.facts.latest_phq9)
+    newer = tms_severity.newer_incomplete(ctx.record, latest) if latest is not None else None
+    if latest is None or newer is None or latest.instrument != "PHQ-9":
+        return ""
+    day, said = newer
+    return (
+        f" The PHQ-9 of {day} is incomplete{said}, so PHQ-9 {latest.value} of "
+        f"{latest.date.isoformat()} is out of date: it is not the current severity."
     )
 
 

@@ -172,6 +172,8 @@ def _phq9_point(
         other = (
             f"filed {conflict.filed}"
             if value == conflict.items_sum
+            else f"at most {conflict.items_sum}"
+            if conflict.item9 is not None  # a total above what its item 9 allows (s27 RF 3)
             else f"items {conflict.items_sum}"
         )
         label = f"{label} ({other})"

@@ -11,6 +11,7 @@ they replace:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from datetime import date
 
@@ -18,7 +19,7 @@ import pytest
 
 from fhir_mapping import fhir_fields
 from fhir_mapping.fhir_fields import FIRST_YEAR, LAST_YEAR
-from fhir_mapping.record import Score, SourceRef
+from fhir_mapping.record import Score, SourceRef, TotalConflict
 from fhir_mapping.scores import _Total, _value, read_scores, score_gaps
 from tests.fhir_mapping.fhir_resources import assert_valid, phq9_total
 from tests.fhir_mapping.test_score_value_shortcut import _plain
@@ -89,6 +90,12 @@ def test_a_total_builds_its_score_with_every_field_in_place(
         total_computed=computed,
         item9_unread=total.unread if item9 is None else None,
     )
+    if item9 is not None and item9 < inferred_total - 24:
+        # A recorded item 9 below what the total proves (item9_floor.checked_item9, review s27
+        # RF finding 3): 26 needs item 9 >= 2, so 1 is a contradiction to check.
+        floor = inferred_total - 24
+        conflict = TotalConflict(inferred_total, 24 + item9, complete=False, item9=item9)
+        expected = dataclasses.replace(expected, item9_doubt=floor, total_conflict=conflict)
     assert total.score() == expected
 
 

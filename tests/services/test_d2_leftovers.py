@@ -165,18 +165,20 @@ def test_tms_card_names_a_newer_preliminary_phq9_and_never_uses_it() -> None:
     s = scenario("trd_meets_tms")
     before = scenario_cards(s)["tms-referral"]
     day = s.as_of - timedelta(days=3)
-    # Severe if it were read: it must not meet the severity criterion (not reviewed).
-    prelim = b.phq9(day, 25, 0, "integer", patient=s.patient_id, status="preliminary")
+    # Severe if it were read: it must not meet the severity criterion (not reviewed). 24, not
+    # 25: a total of 25 beside item 9 = 0 is a form to check (item9_floor.checked_item9, review
+    # s27 RF finding 3), which would put "check item 9 first" in the summary.
+    prelim = b.phq9(day, 24, 0, "integer", patient=s.patient_id, status="preliminary")
     card = scenario_cards(s, prelim)["tms-referral"]
     detail = card.detail or ""
     assert (
-        f"- Severity: a preliminary PHQ-9 of {day.isoformat()} (25) is not yet reviewed; "
+        f"- Severity: a preliminary PHQ-9 of {day.isoformat()} (24) is not yet reviewed; "
         "severity and eligibility rest on reviewed scores only"
     ) in detail
     assert card.summary == before.summary  # "PHQ-9 18": the reviewed total
     lines = detail.splitlines()
     severity = next(i for i, line in enumerate(lines) if "· Severity: PHQ-9 18 on" in line)
-    assert lines[severity].startswith("- **Not met**")  # as before: 25 is not used
+    assert lines[severity].startswith("- **Not met**")  # as before: 24 is not used
     assert lines[severity + 1].startswith("- Severity: a preliminary PHQ-9")
     assert "preliminary" not in (before.detail or "")
 

@@ -58,7 +58,19 @@ def _acute_head(signal: SuicideSignal | None) -> str:
     return "**Suicide risk card open:** assess risk before changing treatment"
 
 
+def _doubt(signal: SuicideSignal) -> bool:
+    """Every open unread event is a readable item 9 its own total contradicts (review s27 RF
+    finding 3: risk_events.doubt_event): worded as that, never "could not be read"."""
+    return all(e.doubt for e in signal.unread)
+
+
 def _unread_head(signal: SuicideSignal) -> str:
+    if _doubt(signal):
+        return (
+            "**Suicide risk card open:** the PHQ-9 total needs a higher item 9 than the answer "
+            "on record: check the form before changing treatment (if item 9 is positive, "
+            "assess suicide risk today)"
+        )
     item = named(e.screen for e in signal.unread)  # "an item 9", "an EPDS item 10"
     return (
         f"**Suicide risk card open:** {item} answer could not be read: check it in the chart "
@@ -70,6 +82,8 @@ def _unread_held_by(signal: SuicideSignal) -> str:
     """ "PHQ-9 item 9 not read, check it first" (the summary's reason: one_click_hold)."""
     screens = list(dict.fromkeys(e.screen for e in signal.unread))
     item = of(screens[0]).full if len(screens) == 1 else "self-harm answer"
+    if _doubt(signal):
+        return f"{item} below its total, check it first"
     return f"{item} not read, check it first"
 
 
