@@ -1,11 +1,13 @@
 """The admission code table (data/admission_codes.csv) and what it says of an Encounter: its class
 (inpatient, emergency, ambulatory: the cheap filters) and what an inpatient stay was for.
 
-A stay is inpatient when its `class` (a Coding in R4) is v3-ActCode IMP, or its specialisations
-ACUTE and NONAC (data/admission_codes.csv `class` rows). US Core, Epic and Oracle Health send IMP;
-the vendor samples in ../shared/fhir/vendor hold no inpatient Encounter, so the class text is not
-guessed at: an inpatient stay under a local class code is not read (a data gap the review of a
-live feed must close).
+A stay is inpatient when its `class` (a Coding in R4) is v3-ActCode IMP, its specialisations
+ACUTE and NONAC, or a hospital bed short of an admission, OBSENC (observation) and SS (short stay)
+(data/admission_codes.csv `class` rows; review s27 RE finding 2: an observation stay in progress
+held nothing). A local class is read by its display (`class_key`). Of the other v3-ActCode
+encounter classes, EMER is an ED visit, AMB a clinic visit, and PRENC, HH, VR and FLD are read and
+hold nothing (`no-hold-class` rows: the patient is in no hospital bed); any other v3-ActCode is
+not read, so a visit of it in progress is named (`unread_class`), never taken for a clinic visit.
 
 A stay is psychiatric (`psychiatric_reason`) when what it was for is psychiatric, coded under a
 psychiatric kind of the condition table or in ICD-10-CM F20-F48:
@@ -69,6 +71,10 @@ class _Table:
     class_words: tuple[tuple[str, str], ...] = ()
     # lower-case displays of local classes known to be clinic or support contacts (`clinic-display`)
     clinic_displays: frozenset[str] = frozenset()
+    # (lower-case whole display, the v3-ActCode class it reads as) (`observation-display` rows)
+    class_displays: tuple[tuple[str, str], ...] = ()
+    # v3-ActCode codes of the classes the table reads: any other is not read (`class_key`)
+    act_codes: frozenset[str] = frozenset()
 
 
 @cache
@@ -85,10 +91,16 @@ def code_table() -> _Table:
     inpatient_order: set[tuple[str, str]] = set()
     words: list[tuple[str, str]] = []
     clinic: set[str] = set()
+    displays: list[tuple[str, str]] = []
+    no_hold: set[tuple[str, str]] = set()
     for row in csv.DictReader(text.splitlines()):
         kind = row["kind"]
         if kind == "clinic-display":
             clinic.add(row["code"].strip().lower())
+        elif kind in _DISPLAY_CLASSES:
+            displays.append((row["code"].strip().lower(), _DISPLAY_CLASSES[kind]))
+        elif kind == "no-hold-class":
+            no_hold.add((canonical_system(row["system"]), row["code"]))
         elif kind in _WORD_CLASSES:
             words.append((row["code"].strip().lower(), _WORD_CLASSES[kind]))
         elif kind == "class":
@@ -121,30 +133,47 @@ def code_table() -> _Table:
         frozenset(inpatient_order),
         tuple(words),
         frozenset(clinic),
+        tuple(displays),
+        frozenset(
+            code
+            for system, code in classes | emergency | outpatient | no_hold
+            if system == _ACT_CODE
+        ),
     )
 
 
 _ACT_CODE = canonical_system("http://terminology.hl7.org/CodeSystem/v3-ActCode")
 # The `*-word` rows of the table and the v3-ActCode class their word reads as.
 _WORD_CLASSES = {"emergency-word": "EMER", "inpatient-word": "IMP", "outpatient-word": "AMB"}
+# ... and of the whole-display rows: Oracle Health's "Observation" is an observation stay, but the
+# word alone is not read ("Emergency Department - Observation" is an ED visit).
+_DISPLAY_CLASSES = {"observation-display": "OBSENC"}
 
 
 def class_key(resource: Resource) -> ClassKey:
-    """(canonical system, code) of the Encounter's class: as coded under v3-ActCode; a local
-    class (Epic's own system, s26 LC item 1) read by the words of its display (`*-word` rows:
+    """(canonical system, code) of the Encounter's class: as coded under v3-ActCode when the
+    table reads that code (one it does not is None, named: review s27 RE finding 2); a
+    local class (Epic's, Oracle Health's own system, s26 LC item 1) read by its whole display
+    (`observation-display` rows: "Observation" is OBSENC) or by the words of it (`*-word` rows:
     "Emergency" is EMER, "Inpatient" IMP, "Hospital Outpatient" AMB), or None when it says none
     or words of two classes (an "ED to inpatient" class is not guessed: `unread_class`)."""
     cls = resource.get("class")
     if not isinstance(cls, JSON_OBJECT):
         return None
     code, system = cls.get("code"), cls.get("system")
+    table = code_table()
     if isinstance(system, str) and canonical_system(system) == _ACT_CODE:
-        return (_ACT_CODE, code.strip()) if isinstance(code, str) else None
+        code = code.strip() if isinstance(code, str) else None
+        return (_ACT_CODE, code) if code in table.act_codes else None
     display = cls.get("display")
     if not isinstance(display, str):
         return None
+    whole = " ".join(display.lower().split())
+    for shown, target in table.class_displays:
+        if whole == shown:
+            return _ACT_CODE, target
     said = set(re.findall(r"[a-z]+", display.lower()))
-    found = {target for word, target in code_table().class_words if word in said}
+    found = {target for word, target in table.class_words if word in said}
     if len(found) != 1:
         return None
     return _ACT_CODE, found.pop()
@@ -157,7 +186,7 @@ _NOW = frozenset({"in-progress", "arrived", "triaged", "onleave"})
 
 def unread_class(resource: Resource, class_of: ClassOf = class_key) -> str | None:
     """What an Encounter in progress states of its class when the service cannot read it (a
-    local code whose display holds no word of the table, or words of two classes), for the
+    v3-ActCode the table lacks, a local display of no word of it or of two classes), for the
     card line ('class "Preadmission" (urn:oid:... 9)'); None when read, not now, or a clinic
     contact's class (`clinic-display` rows: Epic's "Support OP Encounter").
     Never silent (issue 10): an ED visit or a stay under such a class holds nothing."""
@@ -182,7 +211,7 @@ def unread_class(resource: Resource, class_of: ClassOf = class_key) -> str | Non
 
 
 def wants_admission(resource: Resource, class_of: ClassOf = class_key) -> bool:
-    """An inpatient Encounter (class IMP / ACUTE / NONAC): the cheap filter."""
+    """An inpatient Encounter (class IMP / ACUTE / NONAC / OBSENC / SS): the cheap filter."""
     return class_of(resource) in code_table().classes
 
 

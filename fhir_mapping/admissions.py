@@ -6,8 +6,9 @@ Psychiatry 2017, PMC5710249), so the suicide-risk card names a recent discharge
 (services/rules/suicide_risk_discharge.py). This module reads the stays; the window is policy.
 
 A stay is read when the Encounter
-- is an inpatient one: `class` v3-ActCode IMP, ACUTE or NONAC (admission_codes.py
-  `wants_admission`; an inpatient stay under a local class code is not read);
+- is an inpatient one: `class` v3-ActCode IMP, ACUTE or NONAC, or an observation or short stay
+  (OBSENC, SS: review s27 RE finding 2), or a local class read as one by its display
+  (admission_codes.py `wants_admission`, `class_key`);
 - has `status` finished (a stay still in progress is no discharge) and a `period.end` on or
   before as-of: the discharge day;
 - is psychiatric (admission_codes.py `psychiatric_reason`): its reason, a principal diagnosis

@@ -55,7 +55,7 @@ def test_reason_code_f33_makes_a_psychiatric_stay() -> None:
     assert stay.source == SourceRef("Encounter", "stay-1")
 
 
-@pytest.mark.parametrize("class_code", ["IMP", "ACUTE", "NONAC"])
+@pytest.mark.parametrize("class_code", ["IMP", "ACUTE", "NONAC", "OBSENC", "SS"])
 def test_inpatient_classes_are_read(class_code: str) -> None:
     assert wants_admission(_stay(class_code=class_code))
 

@@ -1,7 +1,7 @@
 """s26 RK1 finding 6: what a visit in progress holds, by its class and status.
 
-- A class the service cannot read ("Observation", "Emergency Room Outpatient": words of no class
-  or of two) on a visit in progress: the gap was named only in the TMS card's data-gap section
+- A class the service cannot read ("Emergency Room Outpatient": words of two classes; "Observation",
+  of none, until review s27 RE finding 2 read it as an observation stay that holds) on a visit in progress: the gap was named only in the TMS card's data-gap section
   while the optimise card offered "Propose adjunctive aripiprazole" one click. It could be an ED
   visit, so the optimise card now says so at its top; its one-clicks are not held, because
   Epic's own clinic office visit is in progress under a class not read either
@@ -54,10 +54,7 @@ def test_the_charts_are_valid_r4b_with_every_prefetch_key(name: str) -> None:
     chart_files.check_chart(doc)
 
 
-@pytest.mark.parametrize(
-    ("name", "display"),
-    [(OBSERVATION, "Observation"), (ER_OUTPATIENT, "Emergency Room Outpatient")],
-)
+@pytest.mark.parametrize(("name", "display"), [(ER_OUTPATIENT, "Emergency Room Outpatient")])
 def test_a_class_not_read_is_said_on_the_optimise_card_which_keeps_its_one_clicks(
     name: str, display: str
 ) -> None:
@@ -73,8 +70,19 @@ def test_a_class_not_read_is_said_on_the_optimise_card_which_keeps_its_one_click
     assert "class not read**" not in cards[TMS]["detail"]
 
 
+def test_an_observation_class_in_progress_now_holds_as_a_stay() -> None:
+    """Review s27 RE finding 2: the whole display "Observation" is an observation stay
+    (admission_codes.csv `observation-display`, read as v3-ActCode OBSENC): the patient is in a
+    hospital bed, so it holds as a stay in progress; it was said as a class not read."""
+    cards = _at.by_topic(_chart(OBSERVATION))
+    assert "ask the inpatient team (stay in progress) first" in cards[OPTIMISE]["summary"]
+    assert "class not read" not in cards[OPTIMISE]["detail"]
+    assert not labels(cards[OPTIMISE])
+    assert not labels(cards[TMS])
+
+
 def test_a_finished_visit_of_a_class_not_read_says_nothing() -> None:
-    doc = _chart(OBSERVATION)
+    doc = _chart(ER_OUTPATIENT)
     visit = _visit(doc)
     visit["status"] = "finished"
     visit["period"]["end"] = "2026-11-30T06:00:00-05:00"
