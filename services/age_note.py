@@ -64,7 +64,9 @@ def _rules(record: PatientRecord, policy: Policy) -> list[_AgeRule]:
     found += [
         _AgeRule(r.below_age, f"the under-{r.below_age} suicidality warning ({r.cite})", False)
         for r in drug_rules.age_rules()
-        if r.choice is Choice.BOXED_WARNING and r.below_age is not None
+        # The antidepressants' row only: an agent's own-label row (aripiprazole) is the same age,
+        # said once
+        if r.choice is Choice.BOXED_WARNING and r.below_age is not None and r.ingredient is None
     ]
     on_record = {t.ingredient for t in record.trials if t.ongoing} | {
         d.ingredient for d in record.draft_orders

@@ -221,6 +221,17 @@ def _oldest_covered() -> int:
     return max((r.below_age for r in age_rules() if r.below_age is not None), default=0)
 
 
+def own_boxed_warning(ingredient: str, age: int | None) -> DrugRule | None:
+    """The boxed-warning row naming this agent at this age (aripiprazole at 19: its own label
+    carries the antidepressant suicidality boxed warning, review s27 RC findings 1 and 3), or
+    None. The row without an ingredient is the antidepressants' (`populations.boxed_warning`);
+    these rows name the agents outside the antidepressant table whose label carries it too."""
+    for rule in rules_for_age(age):
+        if rule.choice is Choice.BOXED_WARNING and rule.ingredient == ingredient.lower():
+            return rule
+    return None
+
+
 def age_restricted(age: int | None) -> bool:
     """True when the age has an ordered list of agents: only those are proposed as a switch."""
     return any(r.choice in (Choice.FIRST, Choice.NEXT) for r in rules_for_age(age))

@@ -39,6 +39,7 @@ from services.order_checks.boxed_warning import (
     boxed_warning_line,
     boxed_warning_new_drug,
     boxed_warning_start,
+    own_label_lines,
 )
 from services.order_checks.model import CAUTION, ORDER_TOPIC_PREFIX, OrderCheck
 from services.order_statement import with_statement
@@ -87,7 +88,9 @@ def screen_with_boxed_warning(
     if not shown:
         return shown
     at = own if own is not None else 0
-    lines = cards.join_sections(running, boxed)
+    # An adjunct drafted whose own label carries the warning (aripiprazole): said after it, so
+    # the line does not read as if the adjunct were an antidepressant (s27 RC finding 3).
+    lines = cards.join_sections(running, boxed, own_label_lines(ctx, drafts))
     return (*shown[:at], _with_boxed_warning(shown[at], lines), *shown[at + 1 :])
 
 

@@ -73,7 +73,10 @@ findings (cds_hooks/storage/store.py).
 
 The checks live in services/order_checks/, one module per family (model.py holds `OrderCheck`,
 the topics and the dedupe key); this module runs them per draft, merges each topic's findings
-into one card, and adds the hook's TMS and suicide-risk cards.
+into one card, and adds the hook's TMS and suicide-risk cards, and the cards of a drafted TMS or
+ECT referral (a TMS exclusion; lithium during ECT; ECT under 18, order_checks/ect_young.py). The
+under-25 boxed warning covers the antidepressant drafts and the adjuncts whose own label prints
+it (aripiprazole, esketamine: order_checks/boxed_warning.py `own_label_drafts`).
 
 Apart from this module: how the findings become cards (order_cards.py: one card per topic, its
 dedupe key, the boxed-warning line on the first card) and what the hook holds back
@@ -96,11 +99,13 @@ from services.order_checks.adjuncts_together import adjuncts_together_check, tog
 from services.order_checks.age_fold import fold_above_into_age
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
+from services.order_checks.boxed_warning import own_label_drafts
 from services.order_checks.cautions import caution_check
 from services.order_checks.discontinuation import discontinuation_check
 from services.order_checks.doses import age_check, carry_not_checked, dose_checks
 from services.order_checks.drug_disease import drug_disease_check
 from services.order_checks.duplicate import same_class_check
+from services.order_checks.ect_young import ect_young_check
 from services.order_checks.falls import falls_check
 from services.order_checks.hepatic import hepatic_card
 from services.order_checks.interactions import interaction_card
@@ -348,6 +353,7 @@ def run_order_checks(
     # An ECT order with lithium running (review 21 RF finding 1); lithium drafted says it above.
     drafted_lithium = any(d.ingredient == "lithium" for d in selected)
     found_recs.append(ect_draft_check(ctx, selections, drafted_lithium))
+    found_recs.append(ect_young_check(ctx, selections))  # ECT drafted under 18 (s27 RC 2)
     found_recs.append(puerperal_psychosis_card(ctx, selected))  # an emergency first (G3)
     # The suicide-risk card beside any pathway draft, an adjunct too, and the TMS card beside an
     # antidepressant that changes treatment (order_hook_cards.py; review s25 RI finding 1).
@@ -360,8 +366,10 @@ def run_order_checks(
     # a topic are merged and before the screen is composed (services/order_statement.py).
     keyed_recs = tuple(with_statement(r) for r in cards.ordered(found_recs))
     held = inpatient_hold.at_order(ctx, keyed_recs)
-    # The screen, with the under-25 boxed warning placed on it (order_boxed.py).
-    return order_boxed.screen_with_boxed_warning(ctx, drafts, held, hidden, to_confirm)
+    # The screen, with the under-25 boxed warning placed on it (order_boxed.py): for the
+    # antidepressant drafts and the adjuncts whose own label carries it (aripiprazole: s27 RC 3).
+    boxed = [*drafts, *own_label_drafts(ctx, selected)]
+    return order_boxed.screen_with_boxed_warning(ctx, boxed, held, hidden, to_confirm)
 
 
 def order_hook(

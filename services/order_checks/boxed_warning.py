@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from fhir_mapping.record import DraftOrder, Trial, Verdict
-from services import cards, order_doses
+from fhir_mapping.record import DraftOrder, Role, Trial, Verdict
+from services import cards, drug_rules, order_doses
 from services.card_format import plural
 from services.order_checks.model import CAUTION, OrderCheck
 from services.recommendation import Indicator
@@ -23,6 +23,33 @@ from services.rules import populations
 from services.rules.context import RuleContext
 
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
+_ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+
+
+def own_label_drafts(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> list[DraftOrder]:
+    """The drafts outside the antidepressant table whose own label carries the suicidality boxed
+    warning at this patient's age (aripiprazole, brexpiprazole, cariprazine, esketamine: data/
+    age_restricted_antidepressants.csv; review s27 RC findings 1 and 3: aripiprazole at 19 got
+    no warning while quetiapine, an antidepressant-table row, did). The order hook places the
+    warning for them as for an antidepressant draft (order_boxed.py)."""
+    years = populations.age(ctx)
+    return [
+        d
+        for d in drafts
+        if d.role is not _ANTIDEPRESSANT and drug_rules.own_boxed_warning(d.ingredient, years)
+    ]
+
+
+def own_label_lines(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> str:
+    """ "Aripiprazole: its own label carries ... (aripiprazole label)." for each such draft, so
+    the card does not read as if an adjunct were an antidepressant; "" for antidepressants."""
+    years = populations.age(ctx)
+    lines = []
+    for draft in drafts:
+        rule = drug_rules.own_boxed_warning(draft.ingredient, years)
+        if rule is not None and draft.role is not _ANTIDEPRESSANT:
+            lines.append(f"{draft.ingredient.capitalize()}: {rule.note} ({rule.cite}).")
+    return "\n".join(dict.fromkeys(lines))
 
 
 def _last_course(ctx: RuleContext) -> Trial | None:
@@ -65,7 +92,8 @@ def boxed_warning_new_drug(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Or
     if not line or not drafts:
         return None
     window = ctx.policy.antidepressant_new_start_days
-    taken = _taken_within(ctx, ctx.record.as_of - timedelta(days=window))
+    since = ctx.record.as_of - timedelta(days=window)
+    taken = _taken_within(ctx, since) | _adjuncts_taken_within(ctx, drafts, since)
     new = [d for d in drafts if d.ingredient not in taken]
     if not new:
         return None
@@ -82,8 +110,12 @@ def boxed_warning_new_drug(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Or
             f"behaviour under 25 ({warning.cite}): monitor closely",
             f"{name} at age {years}: suicidality under 25 ({warning.cite}): monitor closely",
         ),
-        f"{line}\n\n{ordered}: not taken in the last {window} days, so its first months "
-        "start with this order.",
+        cards.join_sections(
+            line,
+            own_label_lines(ctx, new),
+            f"{ordered}: not taken in the last {window} days, so its first months start with "
+            "this order.",
+        ),
         indicator=Indicator.INFO,
         basis=(warning.cite,),
     )
@@ -102,6 +134,9 @@ def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Order
     at the order, where the decision is made. The order hook shows it only when no other card
     does, so the screen holds one card, not two."""
     line = boxed_warning_line(ctx)
+    # An adjunct alone (aripiprazole with no antidepressant) starts no antidepressant treatment:
+    # `boxed_warning_new_drug` words its warning.
+    drafts = [d for d in drafts if d.role is _ANTIDEPRESSANT]
     if not line or not drafts:
         return None
     last = _last_course(ctx)
@@ -132,6 +167,21 @@ def boxed_warning_start(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Order
         f"record in the last {plural(window, 'day')}{before}.",
         indicator=Indicator.INFO,
         basis=(warning.cite,),
+    )
+
+
+def _adjuncts_taken_within(
+    ctx: RuleContext, drafts: Sequence[DraftOrder], since: date
+) -> frozenset[str]:
+    """The own-label adjuncts drafted (`own_label_drafts`) whose own course was taken on or after
+    `since`: a renewal of aripiprazole is not a new start."""
+    names = {d.ingredient for d in own_label_drafts(ctx, drafts)}
+    if not names:
+        return frozenset()
+    return frozenset(
+        t.ingredient
+        for t in ctx.record.trials
+        if t.ingredient in names and t.verdict is not _NOT_A_TRIAL and _last_taken(t) >= since
     )
 
 

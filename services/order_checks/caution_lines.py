@@ -15,7 +15,14 @@ from datetime import date
 from functools import cache
 
 from fhir_mapping.record import DraftOrder, Finding, FindingKind
-from services import cards, drug_rules, tables, thyroid_hormone_cautions, transaminases
+from services import (
+    cards,
+    drug_rules,
+    tables,
+    thyroid_hormone_cautions,
+    transaminases,
+    young_age_treatments,
+)
 from services.drug_rules import Choice
 from services.pathway_options import unverified_mark
 from services.rules import populations
@@ -107,6 +114,30 @@ def under_min_age_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, s
         ),
         f"- {rule.under_min_age} (age {years}; {cite}).{then}",
         cite,
+    )
+
+
+def young_treatment_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str, str] | None:
+    """An agent data/young_age_treatments.csv names, drafted below its age there (esketamine
+    under 18: SPRAVATO is approved for adults only; review s27 RC finding 1: an esketamine draft
+    at 9 to 17 got no card at all, while the suicide-risk card already left it out below 18):
+    the row's line with the age and cite; (summary, detail line, cite). None otherwise (an
+    adult, no age on record, or no row for the agent). A warning, not a bar: "not established"
+    is no contraindication, as `under_min_age_line`."""
+    years = populations.age(ctx)
+    row = young_age_treatments.row_for(draft.ingredient.lower(), years)
+    if row is None:
+        return None
+    name = draft.ingredient.capitalize()
+    return (
+        cards.fit_summary(
+            f"{name} at age {years}: {row.line} ({row.cite})",
+            # The line's first clause ("esketamine nasal spray is approved for adults only").
+            f"{name} at age {years}: {row.line.split(':')[0]} ({row.cite})",
+            f"{name} at age {years}: outside its {row.cite} (under {row.below_age})",
+        ),
+        f"- {row.said()} (age {years}).",
+        row.cite,
     )
 
 

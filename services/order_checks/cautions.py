@@ -31,6 +31,7 @@ from services.order_checks.caution_lines import (
     thyroid_line,
     transaminase_line,
     under_min_age_line,
+    young_treatment_line,
 )
 from services.order_checks.childbearing import childbearing_line
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
@@ -65,7 +66,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     (rules/populations.py): under 18, paroxetine, venlafaxine and tricyclics are not to be used
     for depression (data/age_restricted_antidepressants.csv, NICE NG134: review finding 1), and
     bupropion is never proposed with psychotic features (data/condition_drug_rules.csv: review
-    finding 7), and the caveat rows (esketamine, lithium in pregnancy: review 7 finding 10). A
+    finding 7), and the caveat rows (esketamine, lithium in pregnancy: review 7 finding 10), and
+    the age row that keeps antipsychotics from one click under 18 (adult doses: decide with child
+    and adolescent psychiatry; a caution, no bar: review s27 RC finding 3). A
     rule both tables hold (paroxetine in pregnancy) is said once. Duloxetine with chronic liver
     disease or cirrhosis is a drug_cautions.csv row (review 7 finding 3); duloxetine with active
     alcohol use a condition_drug_rules.csv row narrowed to the alcohol codes (Cymbalta label 5.2;
@@ -189,8 +192,11 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         basis.append(cite)
     for restriction in populations.restrictions(ctx, draft.ingredient, draft.drug_class):
         rule = restriction.rule
-        if rule.choice not in _ON_ORDER:
-            continue  # "not as one click" rows are about proposals, not a clinician's own order
+        if rule.choice not in _ON_ORDER and not _age_text_only(rule):
+            # A condition's "not as one click" row (antipsychotics in pregnancy) is about
+            # proposals; the age row (antipsychotics under 18: adult doses) is said at the order
+            # too (review s27 RC finding 3: an aripiprazole draft at 16 got no card at all).
+            continue
         if rule.finding is not None and rule.finding.value in said:
             # Said by a drug_cautions.csv line; a "never" row still rules the drug out (paroxetine
             # in pregnancy: the label's warning there, the population table's "never").
@@ -237,15 +243,7 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                         if rule.short_note
                         else []
                     ),
-                    f"{name}: not to be used for this patient ({rule.cite})"
-                    if rule.choice not in _NOT_A_BAR
-                    # A caveat or an info row is not a bar: its short form never says "not to be
-                    # used".
-                    else f"{name} with {_finding_words(rule)} on record"
-                    # A screen stands in for a diagnosis: its score and date, so the summary
-                    # says which (AUDIT-C 8 on 2025-05-12).
-                    + (f" ({restriction.screen})" if restriction.screen else "")
-                    + f": see the caveat ({rule.cite})",
+                    _short_form(name, restriction),
                 ),
                 # The row's cite only: its `source` notes stay in the table (review 11).
                 f"- {rule.note} ({restriction.why}{since}; {rule.cite}).",
@@ -277,11 +275,13 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # guideline makes it a choice from (sertraline at 11: review 14 W2): the age list never
     # proposes it there, and a clinician's own order of it is told so, with the agents
     # labelled at this age. A warning, not a bar: "not established" is no contraindication.
-    young = under_min_age_line(ctx, draft)
-    if young is not None:
-        summary, line, cite = young
-        found.append((summary, line))
-        basis.append(cite)
+    # An agent data/young_age_treatments.csv names below its age (esketamine under 18: review
+    # s27 RC finding 1), likewise a warning.
+    for young in (under_min_age_line(ctx, draft), young_treatment_line(ctx, draft)):
+        if young is not None:
+            summary, line, cite = young
+            found.append((summary, line))
+            basis.append(cite)
     if old_mi is not None:
         summary, line, cite = old_mi
         found.append((summary, line))
@@ -321,6 +321,27 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         ),
         basis=tuple(dict.fromkeys(c for c in basis if c)),
     )
+
+
+def _age_text_only(rule: DrugRule) -> bool:
+    """An age row that keeps a drug from being one click (antipsychotics under 18: adult doses,
+    decided with child and adolescent psychiatry): said at a clinician's own order as a caution,
+    no bar."""
+    return rule.choice is Choice.NOT_ONE_CLICK and rule.finding is None
+
+
+def _short_form(name: str, restriction: populations.Restriction) -> str:
+    """The last summary of a population row's line: "not to be used" only for a "never" row."""
+    rule = restriction.rule
+    if _age_text_only(rule):
+        return f"{name} at {restriction.why}: decide with a specialist ({rule.cite})"
+    if rule.choice not in _NOT_A_BAR:
+        return f"{name}: not to be used for this patient ({rule.cite})"
+    # A caveat or an info row is not a bar: its short form never says "not to be used". A
+    # screen stands in for a diagnosis: its score and date, so the summary says which (AUDIT-C 8
+    # on 2025-05-12).
+    screen = f" ({restriction.screen})" if restriction.screen else ""
+    return f"{name} with {_finding_words(rule)} on record{screen}: see the caveat ({rule.cite})"
 
 
 def _when(ctx: RuleContext, finding: Finding) -> str:

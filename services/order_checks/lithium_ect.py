@@ -49,7 +49,7 @@ def lithium_draft_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
     )
 
 
-def _ect_drafts(ctx: RuleContext, selections: Sequence[str]) -> list[Referral]:
+def ect_drafts(ctx: RuleContext, selections: Sequence[str]) -> list[Referral]:
     """The drafted ECT ServiceRequests the hook is about: those a selection names, else all."""
     found = [r for r in ctx.record.draft_referrals if r.kind == "ect"]
     if not selections:
@@ -64,7 +64,7 @@ def ect_draft_check(
 ) -> Recommendation | None:
     """An ECT order drafted while lithium runs; None when lithium is also on this order (the
     lithium draft's own card says it) or not running."""
-    drafts = _ect_drafts(ctx, selections)
+    drafts = ect_drafts(ctx, selections)
     if not drafts or drafted_lithium:
         return None
     trial = lithium_ect.running_lithium(ctx.facts.augmentations)

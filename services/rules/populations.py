@@ -220,7 +220,11 @@ def population(
         applying=tuple(applying),
         choices=tuple(sorted(chosen, key=lambda r: r.rank if r.rank is not None else 99)),
         never_rows=tuple([r for r in by_age if r.choice is _NEVER]),
-        boxed=next((r for r in by_age if r.choice is _BOXED_WARNING), None),
+        # The antidepressants' row (no ingredient): the rows naming one agent (aripiprazole's
+        # own label) are asked per draft (drug_rules.own_boxed_warning).
+        boxed=next(
+            (r for r in by_age if r.choice is _BOXED_WARNING and r.ingredient is None), None
+        ),
         pregnancy=_latest(pregnancy) if pregnancy else None,
         postpartum=_latest(onset) if onset else None,
         # A recorded delivery in the postnatal year speaks for itself: no "EDD passed" guess.
