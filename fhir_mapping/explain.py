@@ -108,9 +108,14 @@ def _trial_lines(
     site_maximum: SiteMaximum | None = None,
 ) -> list[str]:
     state = "ongoing" if trial.ongoing else "ended"
+    end = trial.end
+    if trial.ongoing and trial.on_hold is not None:
+        # Review s27 RA finding 6: not taken after its hold, as the cards say; still read as
+        # running (ongoing) by the safety checks.
+        end, state = trial.on_hold, "on hold, kept ongoing for the safety checks"
     lines = [
         f"{number}. {trial.ingredient} ({trial.drug_class}, {trial.role.value}) "
-        f"{trial.start.isoformat()} -> {trial.end.isoformat()} ({state})",
+        f"{trial.start.isoformat()} -> {end.isoformat()} ({state})",
     ]
     written = trial.written_dates
     if written is not None:  # review 10 finding 5: the dates above are the shortest reading

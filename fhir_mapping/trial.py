@@ -303,6 +303,19 @@ class Trial(TrialOutcome):
         return self.unconfirmed_since is not None or self.supply_out_since is not None
 
     @property
+    def statement_only(self) -> bool:
+        """Every record of the course is a MedicationStatement whose source is not the patient
+        (`patient_reported` covers theirs): a clinician-entered statement, an Epic or Oracle home
+        medication with no informationSource, an outside organisation's. No order, no fill, no
+        administration is on record, so adherence is no more verified than a patient's word:
+        the trial row and the TMS trial criterion say it, to confirm (review s27 RA finding 2)."""
+        return (
+            not self.patient_reported
+            and bool(self.sources)
+            and all(s.resource_type == "MedicationStatement" for s in self.sources)
+        )
+
+    @property
     def taper_from(self) -> date | None:
         """The first day a record of the course said was a step off the drug; None: no taper."""
         return self.taper_spans[0].start if self.taper_spans else None

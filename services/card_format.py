@@ -83,12 +83,18 @@ def reported_note(trials: Iterable[Trial]) -> str:
     when every one is, ", escitalopram self-reported" when some are, "" when none (nearly every
     chart). After the parenthesis, so a summary keeps its names when it fits."""
     group = list(trials)
-    reported = list(dict.fromkeys([t.ingredient for t in group if t.patient_reported]))
-    if not reported:
-        return ""
-    if len(reported) == len(dict.fromkeys([t.ingredient for t in group])):
-        return ", self-reported"
-    return f", {', '.join(reported)} self-reported"
+    every = len(dict.fromkeys([t.ingredient for t in group]))
+    said = []
+    # Review s27 RA finding 2: a course from a clinician's or an unsourced statement only
+    # (Trial.statement_only) is no order or fill either: marked as the criterion marks it.
+    for label, field in (
+        ("self-reported", "patient_reported"),
+        ("medication list only", "statement_only"),
+    ):
+        marked = list(dict.fromkeys([t.ingredient for t in group if getattr(t, field)]))
+        if marked:
+            said.append(label if len(marked) == every else f"{', '.join(marked)} {label}")
+    return "".join(f", {part}" for part in said)
 
 
 def in_sentence(label: str) -> str:

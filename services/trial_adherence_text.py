@@ -133,8 +133,14 @@ def adherence_text(trial: Trial) -> str:
         parts.append(adherence.ward)
     if trial.patient_reported:  # review 12 finding 14: a home medication, no order or fill
         parts.append("patient-reported, no order or fill on record: confirm it was taken")
+    elif trial.statement_only:  # a clinician's or unsourced statement (review s27 RA 2)
+        parts.append("medication list only, no order or fill on record: confirm it was taken")
     noted = (
-        adherence.documented or adherence.not_verified or trial.patient_reported or adherence.ward
+        adherence.documented
+        or adherence.not_verified
+        or trial.patient_reported
+        or trial.statement_only
+        or adherence.ward
     )
     if not noted and status is _UNVERIFIED and adherence.first_fill is None:
         fills = adherence.fills

@@ -50,6 +50,8 @@ from fhir_mapping.course_length import whole_course_assumed as whole_course_assu
 from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
 from services import taken_to_confirm
 from services.card_format import fmt_weeks, plural, weeks_text
+from services.held_dates import drawn_end as drawn_end
+from services.held_dates import held_text
 from services.taken_to_confirm import Day
 
 
@@ -135,6 +137,9 @@ def ongoing_text(trial: Trial, day: Day = date.isoformat) -> str:
     "may be running: no supply since 2025-04-08" (order_checks/stacking.py). Review s23 RP
     finding 2: such courses read "7 Oct 2024 – ongoing" and "(current)" where the cards ask to
     confirm they are still taken. `day` writes a date as the surface does."""
+    held = held_text(trial, day)
+    if held is not None:
+        return held
     claim = taken_to_confirm.trial_claim(trial, day)
     if claim is taken_to_confirm.LISTED:
         return f"listed: {taken_to_confirm.trial_listing(trial, day)}"
@@ -146,8 +151,10 @@ def ongoing_text(trial: Trial, day: Day = date.isoformat) -> str:
 
 
 def running_word(trial: Trial) -> str:
-    """What a lane's name says of a running course: "listed", "may be running" (`ongoing_text`'s
-    states), else "current"."""
+    """What a lane's name says of a running course: "on hold" (`held_text`), "listed", "may be
+    running" (`ongoing_text`'s states), else "current"."""
+    if held_text(trial) is not None:
+        return "on hold"
     claim = taken_to_confirm.trial_claim(trial)
     if claim is taken_to_confirm.LISTED:
         return "listed"

@@ -58,6 +58,8 @@ def trial_line(trial: Trial) -> str:
         head += f" - {end}"
     # Review 12 finding 14: said after the line's evidence, to confirm for the payer.
     reported = "; patient-reported: no order or fill on record" if trial.patient_reported else ""
+    if trial.statement_only:  # review s27 RA finding 2: whoever entered the statement
+        reported = "; medication list only: no order or fill on record"
     return _evidence(trial, head, dates) + reported
 
 
@@ -200,6 +202,15 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         reported = [t.ingredient for t in counted if t.patient_reported]
         if reported:
             said = f"{' and '.join(reported)} patient-reported (no order or fill on record)"
+            to_check = f"{to_check}; {said}" if to_check else said
+        # Review s27 RA finding 2: a course from statements only, entered by a clinician or with
+        # no source at all (Epic and Oracle home medications often state none), is no order or
+        # fill either: the same "to confirm", never met outright.
+        listed = [t.ingredient for t in counted if t.statement_only]
+        if listed:
+            said = (
+                f"{' and '.join(listed)} on the medication list only (no order or fill on record)"
+            )
             to_check = f"{to_check}; {said}" if to_check else said
         for t in counted:
             if id(t) in induced:

@@ -95,6 +95,10 @@ def _lane_lines(
         # Only the patient's statements: the cards say "self-reported" where they count the
         # trial; so does its row, under the verdict it qualifies (review 18b M4).
         lines += [(t, 12, 700, INK) for t in wrap("Self-reported: no order or fill", 12, width)]
+    elif trial.statement_only:  # a clinician's or unsourced statement (review s27 RA 2)
+        lines += [
+            (t, 12, 700, INK) for t in wrap("Medication list only: no order or fill", 12, width)
+        ]
     written = written_dates_text(trial)
     if written is not None:
         lines += [(t, 12, 400, INK) for t in wrap(written, 12, width)]
@@ -164,7 +168,8 @@ def trial_lane(
             return room * 0.5  # unknown dose: half height and dotted, never read as a dose
         return max(4.0, room * mg / scale_to)
 
-    x_start, x_end = scale.x(trial.start), scale.x(trial.end)
+    end = trial_dates.drawn_end(trial)  # a held course ends at its hold (s27 RA finding 6)
+    x_start, x_end = scale.x(trial.start), scale.x(end)
     width = max(x_end - x_start, 3)
     # The adequate range as a band behind the bars, up to the top of the range at this site (the
     # formulation's ceiling, or the market's label below it): a bar that reaches it is in range,
@@ -204,7 +209,7 @@ def trial_lane(
     # A trial without any dose still shows when it ran (dose unknown), never as adequate.
     spans: list[tuple[date, date, float | None, DoseSegment | None]] = [
         (s.start, s.end, s.mg_per_day, s) for s in trial.segments
-    ] or [(trial.start, trial.end, None, None)]
+    ] or [(trial.start, end, None, None)]
     if trial_dates.never_filled(trial):
         spans = []  # an order never filled: no dose bar, its listed box only (s23 RP finding 3)
     out.append(listed_box(trial, scale, baseline, room))

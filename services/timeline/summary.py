@@ -141,6 +141,8 @@ def _trial_summary(trial: Trial) -> str:
     text += f", {verdict}"
     if trial.patient_reported:  # only the patient's statements (review 18b M4)
         text += ", self-reported"
+    elif trial.statement_only:  # a clinician's or unsourced statement (review s27 RA 2)
+        text += ", medication list only"
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:

@@ -228,8 +228,10 @@ def test_cross_taper_overlap_keeps_two_trials_and_counts_both_failures() -> None
     ]
     assert cards(record)["tms-referral"].summary == (
         # Totals only: the referral waits for item 9 as the adjuncts do (review s24 RA F1).
-        "2 adequate trials failed; PHQ-9 17: ask item 9 first, then consider TMS referral"
-        "; payer criteria not yet met (clinic default rule set)"  # PHQ-9 17 is not "severe"
+        # The trials are statements with no informationSource: no order or fill on record, so
+        # "medication list only" (review s27 RA finding 2; Trial.statement_only).
+        "2 adequate trials failed, medication list only; PHQ-9 17: ask item 9 first, then "
+        "consider TMS referral; payer criteria not yet met"  # PHQ-9 17 is not "severe"
     )
 
 
@@ -289,8 +291,10 @@ def test_open_ect_referral_blocks_a_parallel_tms_card_and_is_not_proposed_twice(
     optimise = found["optimize-switch-augment"]
     # The item 9 hold's reason follows it (session 21 F4 item 1: every hold says why).
     assert optimise.summary == (
-        "2 adequate trials failed (sertraline, venlafaxine): ask PHQ-9 item 9 first, then augment or "
-        "switch class; ECT referral already open"
+        # With "medication list only" (statements with no source: review s27 RA finding 2) the
+        # full summary is too long; its short form keeps the hold, the detail the open referral.
+        "2 adequate trials failed (sertraline, venlafaxine): ask PHQ-9 item 9 (not recorded) "
+        "first, then augment or switch class"
     )
     assert "an ECT referral is already open (active on 2025-05-26)" in optimise.detail
 
@@ -306,8 +310,9 @@ def test_sixteen_year_old_gets_no_tms_card_and_is_told_why() -> None:
     optimise = found["optimize-switch-augment"]
     # Issue 11 item 11: under 18 the switch follows the age list (NICE NG134), not adult classes.
     assert optimise.summary == (
-        "2 adequate trials failed: switch to fluoxetine or citalopram (NICE NG134); "
-        "TMS: outside adult payer policy (age 16)"
+        # "medication list only": the trials are statements with no source (s27 RA finding 2).
+        "2 adequate trials failed, medication list only: switch to fluoxetine or citalopram "
+        "(NICE NG134); TMS: outside adult payer policy (age 16)"
     )
     assert "**Age 16:** antidepressant choices follow the under-18 list (NICE NG134, FDA)" in (
         optimise.detail
