@@ -205,6 +205,15 @@ def stop_recorded(resource: Mapping[str, Any]) -> date | None:
     return parse_date(meta.get("lastUpdated")) if isinstance(meta, JSON_OBJECT) else None
 
 
+def _secondary(resource: Mapping[str, Any]) -> bool:
+    """Whether an order is a reported record (FHIR R4 reported[x]: "a secondary 'reported'
+    record rather than an original primary source-of-truth record"), whoever reported it: its
+    authoredOn is the day it was entered, not the day the drug began."""
+    return resource.get("reportedBoolean") is True or isinstance(
+        resource.get("reportedReference"), JSON_OBJECT
+    )
+
+
 def start_and_end(
     resource: Mapping[str, Any], kind: EventKind, dosages: Sequence[Mapping[str, Any]]
 ) -> tuple[date | None, date | None]:
@@ -231,10 +240,24 @@ def dates_of(
             _period(request.get("validityPeriod"))[0] if isinstance(request, JSON_OBJECT) else None
         )
         start = authored or bounds_start or validity_start
+        past = authored is not None and bounds_end is not None and bounds_end < authored
+        if bounds_start is not None and (past or _secondary(resource)):
+            # The sig's boundsPeriod is the course (review s27 RA finding 3): a reported order's
+            # authoredOn is only the day it was written down (events.py, entry_dated), and an
+            # order written after the course its bounds state had ended records a past course
+            # (a history entered at med-rec, intent order or plan). Read from authoredOn,
+            # "fluoxetine 2025-03-02 to 2025-08-31" entered 2025-12-01 was a 0-week trial on
+            # 2025-12-01.
+            start = bounds_start
+        elif past:
+            # Bounds ending before the order was written, with no start: a past course of
+            # unknown length that had ended by that end (medication_event._entry_dated reads it
+            # as dated by its entry only), never pushed forward to the entry day.
+            start = bounds_end
         # An end before the start is a data error: the course is read as ending where it began.
         end = max(bounds_end, start) if bounds_end and start else bounds_end
         written = None
-        if authored is not None and (partial := _partial(authored_field)) is not None:
+        if start == authored and authored is not None and (partial := _partial(authored_field)):
             assert isinstance(authored_field, str)  # _partial read it
             written = WrittenDates(authored_field, None, partial[0], None)
         return start, end, written
@@ -251,7 +274,12 @@ def dates_of(
         if start is None:
             start_field = resource.get("effectiveDateTime")
             start = _start_day(start_field, as_of)
-        if start is None:
+        if start is None and (
+            period_end is None or (asserted is not None and asserted <= period_end)
+        ):
+            # dateAsserted stands in for a start, never when it falls after the stated end
+            # (review s27 RA finding 4): "end 2025-08-31, asserted 2026-07-08" read as a 0-week
+            # course ending 2026-07-08. The start is then not recorded (below).
             start_field = resource.get("dateAsserted")
             start = _start_day(start_field, as_of)
         if start is None:
