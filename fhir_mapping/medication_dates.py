@@ -3,6 +3,12 @@ start and explicit end of an order, statement or dispense (`start_and_end`, `dat
 authoredOn, the sig's boundsPeriod / boundsDuration, the validity period, effective[x],
 dateAsserted or the hand-over date.
 
+A reported order (reported[x]), or one written after the course its bounds state had ended, is
+the course its boundsPeriod states, not a course begun on its authoredOn, the day it was
+entered (review s27 RA finding 3). A statement's dateAsserted stands in for a missing start
+only on or before its stated end (finding 4). The validity period is how long a prescription
+may be filled, not when the drug was taken: it dates an order only when nothing else does.
+
 Partial dates (review 10 finding 5): a statement "effectivePeriod {start: 2023, end: 2024}" may
 be two days (31 Dec to 1 Jan) or two years. Its start and end are read as the SHORTEST reading:
 the latest day the start allows (never after as-of) and the first day the end allows, so the
@@ -26,7 +32,7 @@ from fhir_mapping.dose_steps import sequence_steps
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, date_bounds, site_date
-from fhir_mapping.medication_types import ORDER, STATEMENT
+from fhir_mapping.medication_types import ORDER, ORDER_ENDED, STATEMENT
 from fhir_mapping.record import WrittenDates
 
 # `isinstance(x, JSON_OBJECT)` on the fields every medication resource passes through: JSON
@@ -240,14 +246,22 @@ def dates_of(
             _period(request.get("validityPeriod"))[0] if isinstance(request, JSON_OBJECT) else None
         )
         start = authored or bounds_start or validity_start
-        past = authored is not None and bounds_end is not None and bounds_end < authored
-        if bounds_start is not None and (past or _secondary(resource)):
+        secondary = (bounds_start is not None or bounds_end is not None) and _secondary(resource)
+        # An order written after the course its bounds state had ended: a reported one, or one
+        # whose status says it has ended (a history entered at med-rec, intent order or plan).
+        # An active order with bounds before it was written (bounds copied from an older order,
+        # then filled: running_to_confirm_charts rc05) keeps its authoredOn, as before.
+        past = (
+            authored is not None
+            and bounds_end is not None
+            and bounds_end < authored
+            and (secondary or resource.get("status") in ORDER_ENDED)
+        )
+        if bounds_start is not None and (past or secondary):
             # The sig's boundsPeriod is the course (review s27 RA finding 3): a reported order's
-            # authoredOn is only the day it was written down (events.py, entry_dated), and an
-            # order written after the course its bounds state had ended records a past course
-            # (a history entered at med-rec, intent order or plan). Read from authoredOn,
-            # "fluoxetine 2025-03-02 to 2025-08-31" entered 2025-12-01 was a 0-week trial on
-            # 2025-12-01.
+            # authoredOn is only the day it was written down (events.py, entry_dated). Read from
+            # authoredOn, "fluoxetine 2025-03-02 to 2025-08-31" entered 2025-12-01 was a 0-week
+            # trial on 2025-12-01.
             start = bounds_start
         elif past:
             # Bounds ending before the order was written, with no start: a past course of

@@ -140,8 +140,16 @@ def _bounded(start: str | None, end: str) -> list[Doc]:
 
 def test_dates_of_an_order_read_from_its_bounds_or_its_authored_day() -> None:
     past = _bounded("2025-03-02", "2025-08-31")
-    assert dates_of(_order(), ORDER, past, AS_OF)[:2] == COURSE
-    assert dates_of(_order(reportedBoolean=True), ORDER, past, AS_OF)[:2] == COURSE
+    assert dates_of(_order(status="completed"), ORDER, past, AS_OF)[:2] == COURSE
+    assert dates_of(_order(status="active", reportedBoolean=True), ORDER, past, AS_OF)[:2] == (
+        COURSE
+    )
+    # An active order of the practice's own with bounds before it was written (bounds copied
+    # from an older order: running_to_confirm_charts rc05): from its authored day, as before.
+    assert dates_of(_order(status="active"), ORDER, past, AS_OF)[:2] == (ENTERED, ENTERED)
+    # A reported order's bounds with a start and no end: the course began on that start.
+    begun = [{"timing": {"repeat": {"boundsPeriod": {"start": "2025-03-02"}}}}]
+    assert dates_of(_order(reportedBoolean=True), ORDER, begun, AS_OF)[:2] == (COURSE[0], None)
     # A reported order's bounds are its course even when they run on after the entry day.
     later = _bounded("2025-11-01", "2026-02-01")
     assert dates_of(_order(reportedBoolean=True), ORDER, later, AS_OF)[:2] == (
@@ -151,10 +159,8 @@ def test_dates_of_an_order_read_from_its_bounds_or_its_authored_day() -> None:
     # A prescription's own bounds starting before it was written: from its authored day, as
     # before (nearly every order).
     assert dates_of(_order(), ORDER, later, AS_OF)[:2] == (ENTERED, date(2026, 2, 1))
-    assert dates_of(_order(), ORDER, _bounded(None, "2025-08-31"), AS_OF)[:2] == (
-        COURSE[1],
-        COURSE[1],
-    )
+    end_only = _bounded(None, "2025-08-31")
+    assert dates_of(_order(status="stopped"), ORDER, end_only, AS_OF)[:2] == (COURSE[1], COURSE[1])
 
 
 def test_dates_of_an_end_only_statement() -> None:
