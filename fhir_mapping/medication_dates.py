@@ -3,6 +3,12 @@ start and explicit end of an order, statement or dispense (`start_and_end`, `dat
 authoredOn, the sig's boundsPeriod / boundsDuration, the validity period, effective[x],
 dateAsserted or the hand-over date.
 
+A reported order (reported[x]), or one written after the course its bounds state had ended, is
+the course its boundsPeriod states, not a course begun on its authoredOn, the day it was
+entered (review s27 RA finding 3). A statement's dateAsserted stands in for a missing start
+only on or before its stated end (finding 4). The validity period is how long a prescription
+may be filled, not when the drug was taken: it dates an order only when nothing else does.
+
 Partial dates (review 10 finding 5): a statement "effectivePeriod {start: 2023, end: 2024}" may
 be two days (31 Dec to 1 Jan) or two years. Its start and end are read as the SHORTEST reading:
 the latest day the start allows (never after as-of) and the first day the end allows, so the
@@ -26,7 +32,7 @@ from fhir_mapping.dose_steps import sequence_steps
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, date_bounds, site_date
-from fhir_mapping.medication_types import ORDER, STATEMENT
+from fhir_mapping.medication_types import ORDER, ORDER_ENDED, STATEMENT
 from fhir_mapping.record import WrittenDates
 
 # `isinstance(x, JSON_OBJECT)` on the fields every medication resource passes through: JSON
@@ -205,6 +211,15 @@ def stop_recorded(resource: Mapping[str, Any]) -> date | None:
     return parse_date(meta.get("lastUpdated")) if isinstance(meta, JSON_OBJECT) else None
 
 
+def _secondary(resource: Mapping[str, Any]) -> bool:
+    """Whether an order is a reported record (FHIR R4 reported[x]: "a secondary 'reported'
+    record rather than an original primary source-of-truth record"), whoever reported it: its
+    authoredOn is the day it was entered, not the day the drug began."""
+    return resource.get("reportedBoolean") is True or isinstance(
+        resource.get("reportedReference"), JSON_OBJECT
+    )
+
+
 def start_and_end(
     resource: Mapping[str, Any], kind: EventKind, dosages: Sequence[Mapping[str, Any]]
 ) -> tuple[date | None, date | None]:
@@ -231,10 +246,32 @@ def dates_of(
             _period(request.get("validityPeriod"))[0] if isinstance(request, JSON_OBJECT) else None
         )
         start = authored or bounds_start or validity_start
+        secondary = (bounds_start is not None or bounds_end is not None) and _secondary(resource)
+        # An order written after the course its bounds state had ended: a reported one, or one
+        # whose status says it has ended (a history entered at med-rec, intent order or plan).
+        # An active order with bounds before it was written (bounds copied from an older order,
+        # then filled: running_to_confirm_charts rc05) keeps its authoredOn, as before.
+        past = (
+            authored is not None
+            and bounds_end is not None
+            and bounds_end < authored
+            and (secondary or resource.get("status") in ORDER_ENDED)
+        )
+        if bounds_start is not None and (past or secondary):
+            # The sig's boundsPeriod is the course (review s27 RA finding 3): a reported order's
+            # authoredOn is only the day it was written down (events.py, entry_dated). Read from
+            # authoredOn, "fluoxetine 2025-03-02 to 2025-08-31" entered 2025-12-01 was a 0-week
+            # trial on 2025-12-01.
+            start = bounds_start
+        elif past:
+            # Bounds ending before the order was written, with no start: a past course of
+            # unknown length that had ended by that end (medication_event._entry_dated reads it
+            # as dated by its entry only), never pushed forward to the entry day.
+            start = bounds_end
         # An end before the start is a data error: the course is read as ending where it began.
         end = max(bounds_end, start) if bounds_end and start else bounds_end
         written = None
-        if authored is not None and (partial := _partial(authored_field)) is not None:
+        if start == authored and authored is not None and (partial := _partial(authored_field)):
             assert isinstance(authored_field, str)  # _partial read it
             written = WrittenDates(authored_field, None, partial[0], None)
         return start, end, written
@@ -251,7 +288,12 @@ def dates_of(
         if start is None:
             start_field = resource.get("effectiveDateTime")
             start = _start_day(start_field, as_of)
-        if start is None:
+        if start is None and (
+            period_end is None or (asserted is not None and asserted <= period_end)
+        ):
+            # dateAsserted stands in for a start, never when it falls after the stated end
+            # (review s27 RA finding 4): "end 2025-08-31, asserted 2026-07-08" read as a 0-week
+            # course ending 2026-07-08. The start is then not recorded (below).
             start_field = resource.get("dateAsserted")
             start = _start_day(start_field, as_of)
         if start is None:

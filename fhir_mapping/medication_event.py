@@ -10,7 +10,7 @@ this is the per-event reading of the fields; medications.py calls it once a reso
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from math import isfinite
 from typing import Any
@@ -142,7 +142,7 @@ def events_of(
         asserted = parse_date(resource.get("dateAsserted"))
     else:
         asserted = stop_recorded(resource) if kind is ORDER and status in ORDER_ENDED else None
-    entry_dated = _entry_dated(resource, kind, reported_by_patient)
+    entry_dated = _entry_dated(resource, kind, reported_by_patient, end)
     # Most resources state no stop reason (the fields status_reason_intolerance reads), and
     # then no intolerance.
     stopped = "statusReason" in resource or "statusReasonCodeableConcept" in resource
@@ -300,10 +300,15 @@ def _intolerance(
     return found
 
 
-def _entry_dated(resource: Mapping[str, Any], kind: EventKind, reported: bool) -> bool:
+def _entry_dated(
+    resource: Mapping[str, Any], kind: EventKind, reported: bool, end: date | None
+) -> bool:
     """Whether the record's start is only the day it was entered (MedicationEvent.entry_dated):
     a statement with no effective[x] but a dateAsserted (medication_dates.py reads that as its
-    start), or a patient-reported order (its authoredOn) that states no bounds of its own."""
+    start), or a patient-reported order (its authoredOn) that states no bounds of its own. Also
+    an order whose bounds ended before it was written and state no start (`end` before its
+    authoredOn, review s27 RA finding 3): medication_dates.dates_of dates it by that end only,
+    the day by which a past course of unknown length had ended."""
     if kind is STATEMENT:
         period = resource.get("effectivePeriod")
         started = isinstance(period, Mapping) and bool(period.get("start") or period.get("end"))
@@ -312,12 +317,19 @@ def _entry_dated(resource: Mapping[str, Any], kind: EventKind, reported: bool) -
             and not resource.get("effectiveDateTime")
             and bool(resource.get("dateAsserted"))
         )
-    if kind is ORDER and reported:
-        return not any(
-            isinstance(d, Mapping)
-            and isinstance(d.get("timing"), Mapping)
-            and isinstance(d["timing"].get("repeat"), Mapping)
-            and "boundsPeriod" in d["timing"]["repeat"]
-            for d in array(resource.get("dosageInstruction"))
-        )
-    return False
+    if kind is not ORDER:
+        return False
+    authored = parse_date(resource.get("authoredOn")) if end is not None else None
+    if authored is not None and end is not None and end < authored:  # a past course
+        return not any(bounds.get("start") for bounds in _bounds_periods(resource))
+    return reported and not any(True for _ in _bounds_periods(resource))
+
+
+def _bounds_periods(resource: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """The timing.repeat.boundsPeriod of each of an order's dosage lines that states one."""
+    for line in array(resource.get("dosageInstruction")):
+        timing = line.get("timing") if isinstance(line, Mapping) else None
+        repeat = timing.get("repeat") if isinstance(timing, Mapping) else None
+        bounds = repeat.get("boundsPeriod") if isinstance(repeat, Mapping) else None
+        if isinstance(bounds, Mapping):
+            yield bounds

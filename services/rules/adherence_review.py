@@ -193,6 +193,10 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
                 f"{trial.ingredient} {top_dose_text(trial)} "
                 f"{trial_dates.entry_text(trial)}, dates not recorded"
             )
+        if trial_dates.start_unknown(trial):
+            # An end-only statement (review s27 RA finding 4): "0 wk" would read as measured,
+            # as the trial line says (trial_verdict_text: "start not recorded").
+            return f"{trial.ingredient} start not recorded"
         if trial_dates.whole_course_assumed(trial) is not None:
             # Its weeks are the assumed 30 days, not a length on record (recheck 16 d05).
             return f"{trial.ingredient} duration not recorded"
