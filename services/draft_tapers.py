@@ -3,12 +3,14 @@ drug of a switch written on the order, never a drug being started (review s20 RB
 
 The one answer the washout check (washout.py: a tapered drug is not started, and it ends on its
 taper's last dose) and the two-drugs-on-one-order checks (order_checks/duplicate.py,
-cross_taper.py: a running course tapered on this order is not "still running") ask.
+cross_taper.py: a running course tapered on this order is not "still running") ask; and which
+re-order a running drug at a lower dose, the first step of a taper whose stop is not written
+yet (`lowers_running`: review s27 RD finding 3).
 """
 
 from __future__ import annotations
 
-from fhir_mapping.record import DraftOrder, PatientRecord
+from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Trial
 
 
 def tapers_running(record: PatientRecord, draft: DraftOrder) -> bool:
@@ -21,6 +23,28 @@ def tapers_running(record: PatientRecord, draft: DraftOrder) -> bool:
         any(t.ongoing and t.ingredient == ingredient for t in record.trials)
         or any(ingredient in gap.taken_now for gap in record.gaps)
     )
+
+
+def lowers_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
+    """The running course `draft` re-orders at a lower daily dose, with no stop (review s27 RD
+    finding 3: sertraline 150 mg/day running, a sertraline 100 mg/day draft beside a
+    venlafaxine start): the first step of a taper whose stop is not on the order yet, or a plain
+    dose reduction. None when the draft stops or halts its drug (`tapers_running`), is one of
+    two drafts of its drug (their doses add up: order_doses.together), is not a daily
+    dose, is another product of the drug (a second product, not a re-order: order_checks/
+    shared_ingredient_others.in_other_product), or is not below the running dose."""
+    mg = draft.mg_per_day_upper
+    if draft.timing.stops or draft.dose_basis is not DoseBasis.DAILY or mg is None:
+        return None
+    if sum(d.ingredient == draft.ingredient for d in record.draft_orders) > 1:
+        return None
+    for t in record.trials:
+        if not t.ongoing or t.ingredient != draft.ingredient or t.product != draft.product:
+            continue
+        now = t.current_mg_per_day if t.dose_basis is DoseBasis.DAILY else None
+        if now is not None and mg < now:
+            return t
+    return None
 
 
 def tapers_not_running(record: PatientRecord, draft: DraftOrder) -> bool:

@@ -17,8 +17,8 @@ from datetime import date
 
 from fhir_mapping.drug_table import components
 from fhir_mapping.frozen_init import quick_frozen_init
-from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import cards, draft_tapers, drug_names, taken_to_confirm, trial_dates
+from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, SourceRef, Trial
+from services import cards, draft_tapers, drug_names, order_doses, taken_to_confirm, trial_dates
 from services.trial_dose_text import per_administration
 
 # What a listing (a course the record lists but does not show taken now) asks of it.
@@ -82,6 +82,11 @@ class Taking:
     # stops_running): the day it is signed, its last dose at the latest. Named "stopped today",
     # never "running" nor "on this order" as if started (review s27 RD finding 1, x13).
     stopped_on: date | None = None
+    # A draft that re-orders a running course (renews, lowers, raises or tapers it to a stop):
+    # that course's line with what the order does to it, "sertraline 150 mg/day, running since
+    # 2026-06-01 (renewed on this order)", never "sertraline 150 mg/day on this order" as if
+    # started (review s27 RD finding 8). "" else (`on_order`).
+    reorders: str = ""
 
     @property
     def cited(self) -> object | None:
@@ -170,7 +175,7 @@ class Taking:
             # "dextromethorphan-quinidine 20 mg/day" never reads as 20 mg of the whole product.
             dose = f"({parts[0]} {dose})"
         if self.on_order:
-            return f"{drug_names.shown(self.ingredient)} {dose} on this order"
+            return self.reorders or f"{drug_names.shown(self.ingredient)} {dose} on this order"
         # No resource id for a dated record (review 19 b01s: cards.record_cite).
         cite = cards.record_cite(self.cited, self.start is not None)
         named, when = self.named_since(dose)
@@ -253,7 +258,40 @@ def running(record: PatientRecord) -> list[Taking]:
     return found
 
 
-def on_order(drafts: Sequence[DraftOrder]) -> list[Taking]:
+def _change(record: PatientRecord, draft: DraftOrder, trial: Trial) -> str:
+    """What `draft` does to the running `trial` of its drug, as the line says it."""
+    if draft_tapers.tapers_running(record, draft):
+        last = draft.timing.last_day(record.as_of)
+        return "tapered to a stop on this order" + (f", last dose {last}" if last else "")
+    daily = draft.dose_basis is DoseBasis.DAILY and trial.dose_basis is DoseBasis.DAILY
+    mg, now = draft.mg_per_day, trial.current_mg_per_day
+    if not daily or draft.as_needed or mg is None or now is None:
+        return f"ordered again on this order: {order_doses.draft_dose(draft)}"
+    high, now_high = draft.mg_per_day_upper or mg, trial.current_mg_per_day_upper or now
+    if (mg, high) == (now, now_high):
+        return "renewed on this order"
+    if high < now:
+        return f"lowered to {order_doses.draft_dose(draft)} on this order"
+    if mg > now_high:
+        return f"raised to {order_doses.draft_dose(draft)} on this order"
+    return f"ordered again on this order: {order_doses.draft_dose(draft)}"
+
+
+def _reorders(record: PatientRecord | None, draft: DraftOrder) -> str:
+    """`Taking.reorders` of `draft`: the running course of its drug (the same product) with
+    what the order does to it; "" for a drug not running (or another product of it: a second
+    product, not a re-order), or with no record."""
+    if record is None:
+        return ""
+    trial = _latest_running(record.trials).get(draft.ingredient)
+    if trial is None or trial.product != draft.product:
+        return ""
+    return f"{Taking.of_trial(trial).text(ask=False)} ({_change(record, draft, trial)})"
+
+
+def on_order(drafts: Sequence[DraftOrder], record: PatientRecord | None = None) -> list[Taking]:
+    """The drafts of an order as a card names them; with `record`, a draft that re-orders a
+    running course is named as that course re-ordered (`Taking.reorders`)."""
     return [
         Taking(
             d.ingredient,
@@ -265,6 +303,7 @@ def on_order(drafts: Sequence[DraftOrder]) -> list[Taking]:
             d.as_needed,
             d.as_needed_max_mg,
             per_dose=per_administration(d.dose_basis, d.mg_per_administration),
+            reorders=_reorders(record, d),
         )
         for d in drafts
     ]

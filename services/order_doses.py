@@ -212,12 +212,16 @@ class Together:
         """The total at every part's upper end; None when no part is a range."""
         return sum(self.parts_high) if self.parts_high else None
 
-    def note(self) -> str:
+    def parts_text(self) -> str:
+        """ "225 + 150": each draft's dose, in draft order."""
         highs = self.parts_high or self.parts
-        parts = " + ".join(
+        return " + ".join(
             fmt_dose(mg, high if high != mg else None)
             for mg, high in zip(self.parts, highs, strict=True)
         )
+
+    def note(self) -> str:
+        parts = self.parts_text()
         return (
             f"**{len(self.parts)} orders of {self.ingredient} together:** {parts} = "
             f"{fmt_dose(self.total, self.total_high)} mg/day, judged as one dose."

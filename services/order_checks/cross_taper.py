@@ -9,6 +9,12 @@ toxicity signs to watch for (`watch`). Information, not a warning: the order is 
 other cards asked for, and what keeps the patient safe is the dated overlap and the signs, which
 the card gives; a warning on a correct switch trains the override a true warning needs.
 
+A draft that re-orders the running drug at a lower dose, with no stop (sertraline 150 mg/day
+running, drafted at 100 beside a venlafaxine start: review s27 RD finding 3), is the same switch
+one step in: the card says the dose lowered, the overlap with the signs to watch for, and that
+the stop is still to be written (data/cross_taper.csv `length`); it read "switch or addition?"
+with 150 mg as the running dose.
+
 Never into or out of an MAOI: an MAOI draft is no partner here (its drafts keep the MAOI
 check's critical, order_checks/maoi.py, which dates the first safe day after the taper).
 """
@@ -26,7 +32,7 @@ from fhir_mapping.record import DraftOrder, Role
 from services import cards, draft_tapers, serotonin_reuptake
 from services.card_format import plural
 from services.order_checks.model import SAME_CLASS, OrderCheck
-from services.order_doses import draft_dose
+from services.order_doses import draft_dose, trial_dose
 from services.pathway_options import unverified_mark
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -71,14 +77,23 @@ def _overlapping(draft: DraftOrder, other: DraftOrder) -> bool:
 
 def tapered_partners(ctx: RuleContext, draft: DraftOrder) -> list[DraftOrder]:
     """The other drafts of the order that take a drug down to a stop while `draft` (not itself
-    a taper) starts one it overlaps with: the old drugs of a cross-taper. [] for an MAOI on
-    either side (the MAOI check's) and for a draft that is itself a taper."""
-    if not _antidepressant(draft) or draft.timing.stops:
+    a taper) starts one it overlaps with: the old drugs of a cross-taper. A draft that lowers
+    a running drug with no stop (draft_tapers.lowers_running) is one too: the taper's first
+    step, its stop not on the order yet (review s27 RD finding 3: sertraline 150 lowered to
+    100 beside a venlafaxine start read "switch or addition?" with 150 mg as running). [] for
+    an MAOI on either side (the MAOI check's) and for a draft that is itself a taper or a
+    lowering."""
+    record = ctx.record
+    if (
+        not _antidepressant(draft)
+        or draft.timing.stops
+        or draft_tapers.lowers_running(record, draft)
+    ):
         return []
     return [
         d
-        for d in ctx.record.draft_orders
-        if d.timing.stops
+        for d in record.draft_orders
+        if (d.timing.stops or draft_tapers.lowers_running(record, d) is not None)
         and d.ingredient != draft.ingredient
         and _antidepressant(d)
         and not draft.other_reading(d)
@@ -98,8 +113,22 @@ def overlapping_tapers(
     return [
         t
         for t in tapers
-        if draft_tapers.tapers_running(ctx.record, t) and t.timing.overlaps(draft.timing, as_of)
+        if (
+            draft_tapers.tapers_running(ctx.record, t)
+            or draft_tapers.lowers_running(ctx.record, t) is not None
+        )
+        and t.timing.overlaps(draft.timing, as_of)
     ]
+
+
+def lowered_beside(ctx: RuleContext, draft: DraftOrder, ingredient: str) -> bool:
+    """Whether a draft lowering the running course of `ingredient` makes a cross-taper with
+    `draft` (`overlapping_tapers`): that course is the cross-taper card's, not "still running"
+    at its old dose beside `draft` (duplicate.py, duplicate_other_class.py)."""
+    return any(
+        t.ingredient == ingredient and not t.timing.stops
+        for t in overlapping_tapers(ctx, draft, tapered_partners(ctx, draft))
+    )
 
 
 def _sentence(text: str) -> str:
@@ -117,17 +146,28 @@ def cross_taper_check(
     ctx: RuleContext, draft: DraftOrder, tapers: Sequence[DraftOrder]
 ) -> OrderCheck:
     """The one card of a cross-taper: `draft` started while `tapers` take their drugs down to
-    a stop on this order. Its overlap is dated where the drafts give the dates."""
-    as_of = ctx.record.as_of
+    a stop on this order, or lower them (draft_tapers.lowers_running). Its overlap is dated
+    where the drafts give the dates."""
+    record = ctx.record
+    as_of = record.as_of
     start = draft.timing.first_day(as_of)
     ends = [t.timing.last_day(as_of) for t in tapers]
     dated = [e for e in ends if e is not None]
     last = max(dated) if len(dated) == len(ends) else None
     old = " and ".join(t.ingredient for t in tapers)
     kind = _kind(draft, tapers)
+    # A draft that only lowers the running dose (review s27 RD finding 3): the cross-taper's
+    # first step, its stop not on this order.
+    lowered = {
+        t.ingredient: trial
+        for t in tapers
+        if (trial := draft_tapers.lowers_running(record, t)) is not None
+    }
     overlap = (
         f"{start.isoformat()} to {last.isoformat()}"
         if last is not None
+        else f"from {start.isoformat()} until {old}'s stop (not on this order)"
+        if lowered
         else f"from {start.isoformat()} until the taper ends (its last day not on the order)"
     )
     lines = _lines()
@@ -146,6 +186,17 @@ def cross_taper_check(
             f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {span}, longer than usual",
             f"Cross-taper to {draft.ingredient}: {span} overlap, longer than usual",
         )
+    elif lowered:
+        cut = "; ".join(
+            f"{t.ingredient} lowered to {draft_dose(t)}" for t in tapers if t.ingredient in lowered
+        )
+        summary = cards.fit_summary(
+            f"Cross-taper {old} to {draft.ingredient} under way ({cut}): {kind} overlap; watch "
+            "for serotonin toxicity",
+            f"Cross-taper {old} to {draft.ingredient} under way ({cut}): watch for serotonin "
+            "toxicity",
+            f"Cross-taper to {draft.ingredient} under way: watch for serotonin toxicity",
+        )
     else:
         summary = cards.fit_summary(
             f"Cross-taper {old} to {draft.ingredient}: {kind} overlap {overlap}; watch for "
@@ -154,20 +205,31 @@ def cross_taper_check(
             f"Cross-taper to {draft.ingredient}: watch for serotonin toxicity",
         )
     tapered = "; ".join(
-        f"{t.ingredient} ({t.drug_class}): {t.timing.steps_text()}"
+        f"{t.ingredient} ({t.drug_class}): "
+        + (
+            f"lowered from {trial_dose(lowered[t.ingredient])} to {draft_dose(t)}, no stop yet"
+            if t.ingredient in lowered
+            else t.timing.steps_text()
+        )
         + (f", last dose {e.isoformat()}" if e is not None else "")
         for t, e in zip(tapers, ends, strict=True)
     )
+    length = lines["length"]
+    if lowered:
+        stop = (
+            f"The stop of {' and '.join(lowered)} is not on this order: write the next steps "
+            f"and the last dose ({length.text}: {length.cited})."
+        )
+    else:
+        stop = f"The stop of {old} is on this order: no other stop date needs recording."
     detail = (
         f"**Cross-taper on this order:** {tapered}; {draft.ingredient} ({draft.drug_class}) "
         f"from {start.isoformat()}: {draft.timing.steps_text() or draft_dose(draft)}. The two "
         f"overlap {overlap}: {kind} taken together. {_sentence(lines['strategy'].text)} "
         f"({lines['strategy'].cited}). During the overlap watch for serotonin toxicity: "
-        f"{lines['watch'].text} ({lines['watch'].cited}). The stop of {old} is on this order: "
-        "no other stop date needs recording."
+        f"{lines['watch'].text} ({lines['watch'].cited}). {stop}"
     )
     if long:
-        length = lines["length"]
         detail += (
             f" **Long overlap:** {kind} are taken together for {span}, longer than the "
             f"{plural(f'{weeks:g}', 'week')} of a routine cross-taper (clinic policy; {length.text}: "
@@ -180,5 +242,5 @@ def cross_taper_check(
         summary,
         detail,
         Indicator.WARNING if long else Indicator.INFO,
-        basis=(lines["strategy"].cite, *((lines["length"].cite,) if long else ())),
+        basis=(lines["strategy"].cite, *((length.cite,) if long or lowered else ())),
     )

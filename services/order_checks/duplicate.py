@@ -42,10 +42,11 @@ from collections.abc import Sequence
 
 from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards, draft_tapers
+from services import cards, draft_tapers, order_doses
 from services.order_checks import duplicate_maybe
 from services.order_checks.cross_taper import (
     cross_taper_check,
+    lowered_beside,
     overlapping_tapers,
     tapered_partners,
 )
@@ -76,6 +77,8 @@ def _running_same_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
         and t.drug_class == draft.drug_class
         # Tapered to a stop on this order: the cross-taper card's (cross_taper.py).
         and draft_tapers.taper_of(ctx.record, t.ingredient) is None
+        # Lowered on this order beside this start (review s27 RD finding 3): the same.
+        and not lowered_beside(ctx, draft, t.ingredient)
     ]
 
 
@@ -296,7 +299,10 @@ def _other_class_checks(
         # A stop dated on the day of the draft is a switch already planned: the two do not
         # overlap (as for one class, Trial.stops_on), and a cross-class switch is routine.
         if pair and not all(t.stops_on is not None for t in pair):
-            return [reuptake_check(draft, pair)]
+            # Two drafts of the drug (venlafaxine XR 75 + IR 37.5 twice a day): the card names
+            # their total, as the dose range card judges it (review s27 RD finding 6).
+            both = order_doses.together(ctx.record.draft_orders).get(draft.ingredient)
+            return [reuptake_check(draft, pair, both)]
     if repeat is None or not other:
         return found
     # Another class running (sertraline drafted on duloxetine: audit 13 WRONG 7): one line on

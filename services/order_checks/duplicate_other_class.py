@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
-from services import cards, draft_tapers, serotonin_reuptake
+from services import cards, draft_tapers, order_doses, serotonin_reuptake
+from services.order_checks.cross_taper import lowered_beside
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_checks.stacking import (
     RUNNING_HEADINGS,
@@ -21,7 +22,6 @@ from services.order_checks.stacking import (
     running_heading,
     running_name,
 )
-from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 from services.trial_adherence_text import adherence_text
 
@@ -45,6 +45,8 @@ def running_other_class(ctx: RuleContext, draft: DraftOrder) -> list[Trial]:
         and not is_maoi_class(t.drug_class)
         # Tapered to a stop on this order: the cross-taper card's (cross_taper.py).
         and draft_tapers.taper_of(ctx.record, t.ingredient) is None
+        # Lowered on this order beside this start (review s27 RD finding 3): the same.
+        and not lowered_beside(ctx, draft, t.ingredient)
     ]
 
 
@@ -102,19 +104,25 @@ def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
     )
 
 
-def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
+def reuptake_check(
+    draft: DraftOrder, pair: list[Trial], both: order_doses.Together | None = None
+) -> OrderCheck:
     """The card of a serotonin reuptake inhibitor drafted while one of another class runs
     (recheck 16-2 m01): a warning, as the same-class card is. It names the running drug, its
     dose and its refills (a drug filled last week is taken, not a stale listing), and asks the
-    one question the order leaves open: a switch or an addition."""
+    one question the order leaves open: a switch or an addition. `both`: the drafts of the
+    drug on this order when there are two or more (order_doses.together): named by their total
+    and parts, never as one draft's dose (review s27 RD finding 6)."""
     first = pair[0]
     name, old = draft.ingredient, first.ingredient
     ends = first.ends_soon
     # The drafted dose, as the running one is (audit 17 M12: "Sertraline ordered while ..." did
     # not say how much); a dose the order does not give is said so in the detail, left out of
     # the summary.
-    dose = draft_dose(draft)
+    dose = order_doses.draft_dose(draft if both is None else order_doses.as_one(draft, both))
     read = draft.as_needed or draft.mg_per_day is not None or draft.mg_per_day_high is not None
+    # "375 mg/day (225 + 150 mg/day, 2 drafts)": the detail names the parts.
+    parts = "" if both is None else f" ({both.parts_text()} mg/day, {len(both.parts)} drafts)"
     drafted = f"{name.capitalize()} {dose}" if read else name.capitalize()
     state = f"runs until {ends.isoformat()}" if ends is not None else is_running(first)
     question = ": two serotonin reuptake inhibitors; switch or addition?"
@@ -141,7 +149,7 @@ def reuptake_check(draft: DraftOrder, pair: list[Trial]) -> OrderCheck:
     cite = serotonin_reuptake.serotonin_syndrome_cite()
     detail = (
         f"{heading} {running}. {name.capitalize()} "
-        f"{dose if read else '(dose not read)'} on this order ({draft.drug_class}) and {old} "
+        f"{dose + parts if read else '(dose not read)'} on this order ({draft.drug_class}) and {old} "
         f"both inhibit serotonin reuptake{members}. If {name} is a switch, "
         f"{_switch_plan(first)}. If it is an addition, two serotonin reuptake inhibitors "
         f"together add serotonin-syndrome risk ({cite}) and are "

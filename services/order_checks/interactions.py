@@ -42,9 +42,10 @@ def interaction_card(
         for d in ctx.record.draft_orders
         if d not in selected and not any(s.other_reading(d) for s in selected)
     ]
+    # A draft that re-orders a running drug is named as that course (review s27 RD finding 8).
     found = interaction_table.pairs(
-        interaction_table.running(ctx.record) + interaction_table.on_order(others),
-        news=interaction_table.on_order(selected),
+        interaction_table.running(ctx.record) + interaction_table.on_order(others, ctx.record),
+        news=interaction_table.on_order(selected, ctx.record),
     )
     # Two readings of one draft whose drug is to confirm meet only as a pair of the order's own
     # drafts: the patient gets one of them, so that pair is no interaction.

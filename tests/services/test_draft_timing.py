@@ -204,15 +204,35 @@ def test_cross_taper_across_classes_is_the_same_card() -> None:
     assert "two serotonin reuptake inhibitors overlap 2026-12-01 to 2026-12-15" in card["summary"]
 
 
-def test_two_new_drugs_of_one_class_still_keep_one() -> None:
-    """No taper: two SNRIs started together are still "keep one" (review 15 W2)."""
+def _venlafaxine_daily(text: str) -> Doc:
+    """The cross-taper chart with venlafaxine (225 mg/day running) drafted at one daily dose,
+    no step and no stop, beside the duloxetine start."""
     doc = _chart("crosstaper_venlafaxine_duloxetine_sign")
     venlafaxine = _drafts(doc)["entry"][0]["resource"]
     venlafaxine["dosageInstruction"] = venlafaxine["dosageInstruction"][:1]
-    venlafaxine["dosageInstruction"][0]["text"] = "Take 2 tablets (150 mg) daily"
+    venlafaxine["dosageInstruction"][0]["text"] = text
     del venlafaxine["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["end"]
+    return doc
+
+
+def test_two_new_drugs_of_one_class_still_keep_one() -> None:
+    """No taper: two SNRIs on one order, venlafaxine at its running dose, are still "keep
+    one" (review 15 W2)."""
+    doc = _venlafaxine_daily("Take 3 tablets (225 mg) daily")
     summaries = [c["summary"] for c in _topic(_cards(doc), SAME_CLASS)]
     assert any("keep one" in s for s in summaries)
+
+
+def test_the_running_drug_lowered_beside_a_start_is_a_cross_taper_under_way() -> None:
+    """Venlafaxine 225 running, drafted at 150 with no stop, beside duloxetine: the taper's
+    first step, its stop not on the order (review s27 RD finding 3), not "keep one"."""
+    (card,) = _topic(_cards(_venlafaxine_daily("Take 2 tablets (150 mg) daily")), SAME_CLASS)
+    assert card["indicator"] == "info"
+    assert card["summary"] == (
+        "Cross-taper venlafaxine to duloxetine under way (venlafaxine lowered to 150 mg/day): "
+        "two SNRIs overlap; watch for serotonin toxicity"
+    )
+    assert "The stop of venlafaxine is not on this order" in card["detail"]
 
 
 def test_maoi_dated_later_while_the_old_drug_runs_on_stays_critical() -> None:

@@ -145,12 +145,16 @@ def test_sertraline_stopped_escitalopram_started_is_no_pair_of_ssris() -> None:
 
 def test_a_stop_beside_a_new_dose_of_the_same_drug_leaves_it_running() -> None:
     # The old sertraline order stopped and a new one drafted: sertraline runs on, so the
-    # venlafaxine start is still two serotonin reuptake inhibitors.
+    # venlafaxine start is still two serotonin reuptake inhibitors. The new order lowers it
+    # (150 to 100 mg/day): a cross-taper under way (review s27 RD finding 3,
+    # test_s27_draft_lower.py), never "stopped".
     cards = _at.cards(_chart("sert_stopped_and_reordered_venla75"))
     card = _one(cards, SAME_CLASS)
-    assert card["summary"].startswith(
-        "Venlafaxine 75 mg/day ordered while sertraline (SSRI) is running"
+    assert card["summary"] == (
+        "Cross-taper sertraline to venlafaxine under way (sertraline lowered to 100 mg/day): "
+        "watch for serotonin toxicity"
     )
+    assert "sertraline (SSRI): lowered from 150 mg/day to 100 mg/day, no stop yet" in card["detail"]
 
 
 def test_venlafaxine_stopped_abruptly_for_bupropion_warns_of_discontinuation() -> None:
