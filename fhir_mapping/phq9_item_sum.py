@@ -14,8 +14,9 @@ s22 RS finding 1): a total 4 filed with items summing to 18 read as remission an
 empty. The total is the sum by definition, so a difference is an error in the form or its
 interface, and nothing says which number is right. The safer reading (the clinic's choice, s22):
 the score keeps the higher of the two, which severity reads (a severe depression is never read
-as mild), carries both (`Score.total_conflict`), and no response, remission or failure rests on
-it (score_windows.PHQ9ByDate); the cards name both numbers and ask to check the form. Each way a
+as mild), carries both (`Score.total_conflict`), and a response, remission or failure rests on
+it only when both numbers give the same one (phq9_conflict_readings.py, review s27 RB 1); the
+cards name both numbers and ask to check the form. Each way a
 form is filed comes through this one rule: a panel's components, a hasMember panel's members,
 and item Observations filed on their own at the instant of their total (scores.py).
 

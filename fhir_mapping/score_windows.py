@@ -30,6 +30,7 @@ from fhir_mapping.next_course_scores import (
     _taken_on_next,
 )
 from fhir_mapping.order_day_baseline import baseline_opens
+from fhir_mapping.phq9_conflict_readings import set_aside
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Score, Trial
 from fhir_mapping.relapse_on_drug import improved as improved
@@ -37,6 +38,7 @@ from fhir_mapping.relapse_on_drug import response_before_relapse
 from fhir_mapping.scale_outcomes import remission_below as scale_remission_below
 from fhir_mapping.scale_outcomes import scale_outcomes
 from fhir_mapping.score_totals import score_order
+from fhir_mapping.trial_scores import with_scores as _with_scores
 from fhir_mapping.verdict_before_gap import standing
 
 
@@ -46,16 +48,21 @@ class PHQ9ByDate:
     Scores of one date keep the order they came in, so max / min by score_order pick the same
     score among equals as a walk of the scores in that order would."""
 
-    def __init__(self, scores: Iterable[Score], instrument: str = PHQ9) -> None:
+    def __init__(
+        self, scores: Iterable[Score], instrument: str = PHQ9, *, conflicted: bool = False
+    ) -> None:
         # `instrument`: another depression scale's totals (MADRS...), for the pair a course
         # without a PHQ-9 on treatment is judged by (`_other_scale_pair`, review 13 W10).
-        # A total that disagrees with its items (Score.total_conflict) judges no course: which
-        # number is right is not known (review s22 RS finding 1; phq9_item_sum.py).
+        # A total that disagrees with its items (Score.total_conflict) is left out unless
+        # `conflicted`: attach_scores judges a course on it only when both its readings give
+        # one outcome (phq9_conflict_readings.py, review s27 RB 1; before, never: s22 RS 1).
         self.scores = sorted(
             [
                 s
                 for s in scores
-                if s.instrument == instrument and s.value is not None and s.total_conflict is None
+                if s.instrument == instrument
+                and s.value is not None
+                and (conflicted or s.total_conflict is None)
             ],
             key=_DATE,
         )
@@ -292,7 +299,9 @@ def attach_scores(
     that scale's cut-offs (`outcome_scale`, `outcome_remission_below`). The PHQ-9 stays first:
     a PHQ-9 on treatment is always the outcome, even beside another scale (review 13 W10)."""
     scores = tuple(scores)
-    phq9 = PHQ9ByDate(scores)
+    # Totals that disagree with their items too: a course is judged on one only when each of
+    # its readings gives the same outcome, else on the others (phq9_conflict_readings.py).
+    phq9, clean = PHQ9ByDate(scores, conflicted=True), PHQ9ByDate(scores)
     others = _other_scales(scores)
     trials = tuple(trials)
     courses = _courses(trials)
@@ -304,86 +313,83 @@ def attach_scores(
             # that the record shows (the scores around its entry day are another drug's).
             attached.append(trial)
             continue
-        next_start, device, cut = cut_off(trial, following, devices, policy)
-        # Before the order's day when the course starts at its first fill (review s23 RP 6).
-        opens = baseline_opens(trial, course_starts, policy)
-        baseline = baseline_score(trial, phq9, policy, opens)
-        # The next course's baseline, never this one's outcome too (review s23 RC finding 2).
-        taken = _next_baseline(following, phq9, policy, course_starts)
-        on_treatment = on_treatment_score(trial, phq9, policy, next_start, taken, baseline)
-        if device is not None and (  # none (since adequate) before a TMS/ECT course
-            on_treatment is None
-            or _with_scores(trial, baseline, on_treatment).outcome_before_adequate
-        ):
-            later = on_treatment_score(trial, phq9, policy, cut, taken, baseline)
-            since = phq9.between(device.first, later.date) if later is not None else []
-            through = read_through(later, since, baseline, device, policy, trial.remission_below)
-            on_treatment = through or on_treatment
-        disagreeing = None
-        if on_treatment is None and others:
-            pair = _other_scale_pair(
-                trial, others, policy, next_start, opens, following, course_starts
-            )
-            if pair is not None:
-                baseline, on_treatment = pair
-        elif (
-            on_treatment is not None
-            and others
-            and not improved(on_treatment, baseline, trial.remission_below)
-        ):
-            disagreeing = _disagreeing_pair(
-                trial, others, policy, next_start, opens, following, course_starts
-            )
-        attached.append(_with_scores(trial, baseline, on_treatment))
-        # Response or remission on the drug, then a relapse on it (review s23 RC finding 1).
-        first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
-        on_drug = phq9.between(first, on_treatment.date) if on_treatment is not None else ()
-        responded = response_before_relapse(
-            trial, on_drug, baseline, on_treatment, policy.relapse_held_scores
-        )
-        if responded is not None:
-            attached[-1] = dataclasses.replace(attached[-1], relapsed_from=responded)
-        if disagreeing is not None:
-            attached[-1] = dataclasses.replace(attached[-1], disagreeing=disagreeing)
-        if on_treatment is not None and following is not None:
-            beside = _taken_beside_next(trial, on_treatment, following)
-            if beside is not None:
-                attached[-1] = dataclasses.replace(attached[-1], outcome_note=beside)
-        if on_treatment is None and following is not None:
-            # Nothing left once the next drug's time is cut off: the failure (if the course
-            # ended adequate) is inferred, and the cards say which score was left out and why.
-            left_out = on_treatment_score(trial, phq9, policy, baseline=baseline)
-            if left_out is not None:
-                attached[-1] = dataclasses.replace(
-                    attached[-1], outcome_note=_taken_on_next(trial, left_out, following)
-                )
-        if device is not None:  # the scores from the course's first day on are not its outcome
-            marked = dataclasses.replace(
-                attached[-1], device_cut=device.name, device_cut_on=device.first
-            )
-            attached[-1] = with_device_note(marked, device, phq9.after, policy)
-        gap = trial.before_gap
-        if gap is not None:
-            # Session 21 G (verdict_before_gap.py): "adequate, failed" before a long supply gap
-            # stands, whatever the refills after it show; the restart is read against its own
-            # baseline too (session 21 G2).
-            restarted = baseline_at(gap.resumed, phq9, policy)
-            attached[-1] = standing(attached[-1], phq9, policy, next_start, restarted)
+        scored = _attach(trial, following, phq9, others, policy, devices, course_starts)
+        named = set_aside(scored, _with_scores)
+        if named:  # (review s27 RB 1)
+            scored = _attach(trial, following, clean, others, policy, devices, course_starts)
+            scored = dataclasses.replace(scored, conflicted=named)
+        attached.append(scored)
     return tuple(attached)
 
 
-# Trial's fields in order, read at C speed: dataclasses.replace walks them in Python (issue 14).
-_TRIAL_FIELDS = tuple(f.name for f in dataclasses.fields(Trial))
-assert all(f.init for f in dataclasses.fields(Trial))  # every field is an __init__ argument
-_trial_values = attrgetter(*_TRIAL_FIELDS)
-_BASELINE, _ON_TREATMENT = _TRIAL_FIELDS.index("baseline"), _TRIAL_FIELDS.index("on_treatment")
-
-
-def _with_scores(trial: Trial, baseline: Score | None, on_treatment: Score | None) -> Trial:
-    """dataclasses.replace(trial, baseline=..., on_treatment=...), built from the field values
-    in order; the trial itself when neither changes."""
-    if baseline is trial.baseline and on_treatment is trial.on_treatment:
-        return trial
-    values = list(_trial_values(trial))
-    values[_BASELINE], values[_ON_TREATMENT] = baseline, on_treatment
-    return Trial(*values)
+def _attach(
+    trial: Trial,
+    following: Trial | None,
+    phq9: PHQ9ByDate,
+    others: list[PHQ9ByDate],
+    policy: MappingPolicy,
+    devices: Sequence[DeviceCourse],
+    course_starts: list[date],
+) -> Trial:
+    """One course of `attach_scores` with its scores, from the PHQ-9 totals `phq9`."""
+    next_start, device, cut = cut_off(trial, following, devices, policy)
+    # Before the order's day when the course starts at its first fill (review s23 RP 6).
+    opens = baseline_opens(trial, course_starts, policy)
+    baseline = baseline_score(trial, phq9, policy, opens)
+    # The next course's baseline, never this one's outcome too (review s23 RC finding 2).
+    taken = _next_baseline(following, phq9, policy, course_starts)
+    on_treatment = on_treatment_score(trial, phq9, policy, next_start, taken, baseline)
+    if device is not None and (  # none (since adequate) before a TMS/ECT course
+        on_treatment is None or _with_scores(trial, baseline, on_treatment).outcome_before_adequate
+    ):
+        later = on_treatment_score(trial, phq9, policy, cut, taken, baseline)
+        since = phq9.between(device.first, later.date) if later is not None else []
+        through = read_through(later, since, baseline, device, policy, trial.remission_below)
+        on_treatment = through or on_treatment
+    disagreeing = None
+    if on_treatment is None and others:
+        pair = _other_scale_pair(trial, others, policy, next_start, opens, following, course_starts)
+        if pair is not None:
+            baseline, on_treatment = pair
+    elif (
+        on_treatment is not None
+        and others
+        and not improved(on_treatment, baseline, trial.remission_below)
+    ):
+        disagreeing = _disagreeing_pair(
+            trial, others, policy, next_start, opens, following, course_starts
+        )
+    attached = _with_scores(trial, baseline, on_treatment)
+    # Response or remission on the drug, then a relapse on it (review s23 RC finding 1).
+    first = trial.start + timedelta(days=round(policy.on_treatment_from_week * 7))
+    on_drug = phq9.between(first, on_treatment.date) if on_treatment is not None else ()
+    responded = response_before_relapse(
+        trial, on_drug, baseline, on_treatment, policy.relapse_held_scores
+    )
+    if responded is not None:
+        attached = dataclasses.replace(attached, relapsed_from=responded)
+    if disagreeing is not None:
+        attached = dataclasses.replace(attached, disagreeing=disagreeing)
+    if on_treatment is not None and following is not None:
+        beside = _taken_beside_next(trial, on_treatment, following)
+        if beside is not None:
+            attached = dataclasses.replace(attached, outcome_note=beside)
+    if on_treatment is None and following is not None:
+        # Nothing left once the next drug's time is cut off: the failure (if the course
+        # ended adequate) is inferred, and the cards say which score was left out and why.
+        left_out = on_treatment_score(trial, phq9, policy, baseline=baseline)
+        if left_out is not None:
+            attached = dataclasses.replace(
+                attached, outcome_note=_taken_on_next(trial, left_out, following)
+            )
+    if device is not None:  # the scores from the course's first day on are not its outcome
+        marked = dataclasses.replace(attached, device_cut=device.name, device_cut_on=device.first)
+        attached = with_device_note(marked, device, phq9.after, policy)
+    gap = trial.before_gap
+    if gap is not None:
+        # Session 21 G (verdict_before_gap.py): "adequate, failed" before a long supply gap
+        # stands, whatever the refills after it show; the restart is read against its own
+        # baseline too (session 21 G2).
+        restarted = baseline_at(gap.resumed, phq9, policy)
+        attached = standing(attached, phq9, policy, next_start, restarted)
+    return attached

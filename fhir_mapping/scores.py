@@ -99,7 +99,6 @@ from fhir_mapping.score_values import (
 )
 from fhir_mapping.score_values import _value as _value
 from fhir_mapping.score_windows import PHQ9ByDate as PHQ9ByDate
-from fhir_mapping.score_windows import _with_scores as _with_scores
 from fhir_mapping.score_windows import attach_scores as attach_scores
 from fhir_mapping.score_windows import baseline_score as baseline_score
 from fhir_mapping.score_windows import on_treatment_score as on_treatment_score

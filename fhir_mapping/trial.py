@@ -153,6 +153,11 @@ class Trial(TrialOutcome):
     # failed trial (`failed`): the clinician judges it; cards name it. None for nearly every
     # course.
     relapsed_from: Score | None = None
+    # PHQ-9s of the course's pair whose filed total disagrees with their items and whose two
+    # readings give different outcomes (phq9_conflict_readings.py, review s27 RB finding 1): the
+    # on-treatment score is set aside, the outcome is not judged (never an inferred failure) and
+    # the cards name these scores. () for nearly every course.
+    conflicted: tuple[Score, ...] = ()
     # Review 14 M4: the as-of date when an ongoing course ends there by a stated end (an order's
     # boundsPeriod.end dated as-of: course_support._stops_on). FHIR Period.end is inclusive, so the
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
+from fhir_mapping.phq9_conflict_readings import conflicted_text
 from fhir_mapping.scale_outcomes import moderate_from as _scale_moderate_from
 from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
 from fhir_mapping.trial_parts import (
@@ -98,6 +99,7 @@ class TrialOutcome:
         failure_min_baseline: int
         episode_baseline: Score | None
         relapsed_from: Score | None
+        conflicted: tuple[Score, ...]
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days
@@ -247,6 +249,12 @@ class TrialOutcome:
     def unmeasured_text(self) -> str:
         """Why the outcome is not measured, as cards say it: "no PHQ-9 on treatment", or "no
         PHQ-9 since it became adequate (2025-05-26)" when the only score predates that."""
+        if self.conflicted:
+            # Set aside: its readings give different outcomes (phq9_conflict_readings.py).
+            return (
+                f"{conflicted_text(self.conflicted)}: each reading gives a different outcome, "
+                "check the form"
+            )
         if self.adequate_from is not None and self.outcome_before_adequate:
             return f"no PHQ-9 since it became adequate ({self.adequate_from.isoformat()})"
         if self.outcome_note is not None:
@@ -282,7 +290,10 @@ class TrialOutcome:
             # Outcome unmeasured: neither remission nor response known. A course stopped for a
             # documented intolerance (nausea) was stopped for that, not for lack of effect: no
             # failure is read from the stop (audit 13 WRONG 4); it counts as not tolerated.
-            return not self.ongoing and self.intolerance is None
+            # Nor from a course whose PHQ-9 was set aside because its total and items give
+            # different outcomes (`conflicted`, review s27 RB 1): the record shows a score, and
+            # which outcome it shows is to check, so no failure is claimed.
+            return not self.ongoing and self.intolerance is None and not self.conflicted
         if self.adequate_from is not None and self.outcome_before_adequate:
             # No PHQ-9 since the course became adequate (review 7 finding 6): read exactly as
             # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an

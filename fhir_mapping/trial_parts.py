@@ -275,7 +275,8 @@ class Score:
     instant: datetime | None = field(default=None, compare=False)
     # The filed total and its nine items' sum when they disagree (phq9_item_sum.checked_total):
     # `value` is then the higher of the two, which severity reads (the safer reading), and no
-    # response, remission or failure rests on the score (score_windows.PHQ9ByDate leaves it out);
+    # response, remission or failure rests on the score unless both numbers give the same one
+    # (phq9_conflict_readings.py, review s27 RB 1; the Maudsley stage reads the lower);
     # the cards name both numbers (services/phq9_total_conflict.py).
     total_conflict: TotalConflict | None = None
     # The date as written when it names no day: "2026-11" (a month) or "2026" (a year), as an HIE

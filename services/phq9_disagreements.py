@@ -3,8 +3,9 @@ answers (review s22 RS finding 1), and two totals of one day (finding 6).
 
 Finding 1: a total 4 filed with nine answers summing to 18 read as remission and the screen was
 empty. fhir_mapping/phq9_item_sum.checked_total keeps the higher of the two on the Score (what
-severity reads), leaves the score out of every response, remission and failure
-(score_windows.PHQ9ByDate) and carries both numbers (`Score.total_conflict`); here are the words
+severity reads) and carries both numbers (`Score.total_conflict`); a course's response,
+remission or failure rests on it only when both numbers give the same one
+(fhir_mapping/phq9_conflict_readings.py, review s27 RB finding 1); here are the words
 that name it ("total filed 4, items sum to 18 on 2026-11-16: check the form"), read by the
 measurement card (it asks to check the form), the optimise card (its options wait for that), the
 scores section and the payer severity line.
@@ -54,6 +55,20 @@ def conflict_words(score: Score, *, dated: bool = True) -> str:
     return f"{text} on {score.date.isoformat()}" if dated else f"{text}: {CHECK}"
 
 
+def pair_words(score: Score) -> str:
+    """ "6 (total filed 6, items sum to 5: same outcome either way)": a disagreeing total in a
+    course's before -> after pair, which judges it only when both readings give one outcome
+    (fhir_mapping/phq9_conflict_readings.py, review s27 RB finding 1); the value alone
+    otherwise ("" for a score without one)."""
+    if score.value is None:
+        return ""
+    if score.total_conflict is None:
+        return str(score.value)
+    conflict = score.total_conflict
+    said = f"total filed {conflict.filed}, {items_words(conflict)}"
+    return f"{score.value} ({said}: same outcome either way)"
+
+
 def latest_conflict(record: PatientRecord) -> Score | None:
     """The latest PHQ-9 total when its filed total and its items disagree, else None."""
     latest = record.latest_phq9()
@@ -95,9 +110,9 @@ def conflict_section(score: Score) -> str:
     return (
         f"**PHQ-9 total and answers disagree:** the PHQ-9 of {score.date.isoformat()} was filed "
         f"with a total of {conflict.filed}, but {answers} (the total is the sum of the nine "
-        "answers, Kroenke 2001). Which is right is not known: no response, remission or failure "
-        f"is judged on it, and severity reads the higher ({higher}). Check the form in the chart "
-        "and correct the total or the answers."
+        "answers, Kroenke 2001). Which is right is not known: a response, remission or failure "
+        "is judged on it only where both numbers give the same one, and severity reads the "
+        f"higher ({higher}). Check the form in the chart and correct the total or the answers."
     )
 
 

@@ -19,6 +19,7 @@ from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score, Sour
 from services import data_gaps, tables
 from services.pathway import PathwayFacts, in_episode
 from services.payer_criteria.bands import ScaleBand, scale_band
+from services.phq9_disagreements import conflict_words
 from services.policy import Policy
 from services.staging_points import StageDimension, points_for, psychosis_points
 
@@ -151,8 +152,8 @@ def stage_severity(
             category, basis = "not measured", f"{no_score}: scored as lowest"
         said = f"{basis}; {disorder}" if disorder else basis
         return StageDimension("Severity", category, said, points, assumed=said)
-    category, points = points_for("severity", latest.value)
-    basis = f"PHQ-9 {latest.value} on {latest.date.isoformat()}"
+    value, basis, checked = _phq9_reading(latest)
+    category, points = points_for("severity", value)
     coded = _coded_severity(record)
     if (
         coded is not None
@@ -174,7 +175,7 @@ def stage_severity(
         if finding.onset is not None and (latest.date - finding.onset).days <= rating_window_days:
             said = (
                 f"coded {finding.coding} on {finding.onset_text}, a clinician's rating; "
-                f"{basis} reads {points_for('severity', latest.value)[0]}"
+                f"{basis} reads {category}"
             )
             short = f"coded {finding.code}"
             if disorder:
@@ -182,8 +183,26 @@ def stage_severity(
             return StageDimension("Severity", coded_category, said, coded_points, assumed=short)
         older = f"coded {coded_category} ({finding.code}) on {finding.onset_text} is older"
         basis = f"{basis}; {older}"
-        short = f"{older}; {disorder}" if disorder else older
+        short = "; ".join(part for part in (checked, older, disorder) if part)
         return StageDimension("Severity", category, basis, points, short)
     if disorder:
-        return StageDimension("Severity", category, f"{basis}; {disorder}", points, disorder)
-    return StageDimension("Severity", category, basis, points)
+        short = f"{checked}; {disorder}" if checked else disorder
+        return StageDimension("Severity", category, f"{basis}; {disorder}", points, short)
+    return StageDimension("Severity", category, basis, points, checked)
+
+
+def _phq9_reading(latest: Score) -> tuple[int, str, str]:
+    """(the total the stage scores, the basis, what is to check) of the latest PHQ-9. A total
+    that disagrees with its items (Score.total_conflict) scores its LOWER reading (review s27
+    RB finding 3): the stage argues for escalation and a TMS referral, so the conservative
+    reading is the one that claims less severity, as the payer severity row reads it
+    (services/payer_criteria); the line says so and asks to check the form, never "severe"
+    on a number the form itself contradicts."""
+    day = latest.date.isoformat()
+    conflict = latest.total_conflict
+    value = latest.value or 0
+    if conflict is None:
+        return value, f"PHQ-9 {value} on {day}", ""
+    lower = min(conflict.filed, conflict.items_sum)
+    words = conflict_words(latest, dated=False)
+    return lower, f"PHQ-9 {lower} on {day}, the lower reading ({words})", f"PHQ-9 {words}"

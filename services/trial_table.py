@@ -32,6 +32,7 @@ from services import (
     trial_dates,
 )
 from services.card_format import fmt_weeks, table
+from services.phq9_disagreements import pair_words
 from services.trial_adherence_text import (
     adherence_text,
     first_fill_text,
@@ -90,7 +91,7 @@ _START = operator.attrgetter("start")  # oldest first: a C-level sort key
 def _score_value(score: Score | None) -> str:
     if score is None or score.value is None:
         return "–"
-    return str(score.value)
+    return pair_words(score)  # names a total that disagrees with its items (s27 RB 1)
 
 
 def _phq9_pair(trial: Trial) -> str:

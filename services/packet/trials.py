@@ -23,6 +23,7 @@ from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import day_text
 from services.pathway import PathwayFacts
+from services.phq9_disagreements import pair_words
 from services.scored_weeks import scored_text
 from services.trial_dose_text import weeks_not_applicable
 
@@ -48,6 +49,10 @@ _AUGMENTATION = Role.AUGMENTATION
 def _score(score: Score | None) -> str:
     if score is None or score.value is None:
         return "–"
+    # A total that disagrees with its items is named (s27 RB 1): "6 (29 Oct 2026; total ...)".
+    if score.total_conflict is not None:
+        said = pair_words(score).removeprefix(f"{score.value} (")
+        return f"{score.value} ({day_text(score.date)}; {said}"
     return f"{score.value} ({day_text(score.date)})"
 
 

@@ -21,7 +21,8 @@ from fhir_mapping.record import (
     SourceRef,
     Trial,
 )
-from fhir_mapping.scores import PHQ9ByDate, _with_scores, read_scores, score_order
+from fhir_mapping.scores import PHQ9ByDate, read_scores, score_order
+from fhir_mapping.trial_scores import with_scores as _with_scores
 from tests.fhir_mapping.fhir_resources import assert_valid, phq9_panel, phq9_total
 from tests.fhir_mapping.test_scores import _trial as trial_between
 
