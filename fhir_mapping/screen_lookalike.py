@@ -26,9 +26,15 @@ gap already.
 
 A C-SSRS row (review s27 RF finding 2): an Epic flowsheet row "C-SSRS Risk Level" = "High Risk"
 under a local code raised nothing. A row whose words name the C-SSRS (data/screen_item_terms.csv,
-no item) is now an unread self-harm answer of instrument C-SSRS, whatever its value (a level or an
-answer under a code not known is not read), with its own gap reason (`unread_result`); a valued
-93373-9 panel whose value names no level becomes the same (`unread_results`, suicide_screen.py).
+no item) is now an unread self-harm answer of instrument C-SSRS (a level or an answer under a code
+not known is not read), with its own gap reason (`unread_result`); a valued 93373-9 panel whose
+value names no level becomes the same (`unread_results`, suicide_screen.py). Unless its value
+clearly says no risk (suicide_screen_answers.says_no_risk: "No", "Negative", "Low Risk", "No
+risk", "Denies", false, LA32-8): Epic sites file every C-SSRS question and the risk level as local
+rows (../shared/fhir/vendor/README.md trap 8), and a warning on each "No" would be on every
+screened chart. Such a row is nothing here: no gap, and no assessment (it closes no earlier
+item 9 signal). A yes, a moderate or high level, a number or other text stays an unread result:
+any of them may be a positive screen.
 
 Another depression screen (finding 5): an Observation named PHQ-8 (the PHQ-9 without item 9) that
 no reader took is a Score of instrument "PHQ-8" with no value, dated, so the measurement card can
@@ -61,6 +67,7 @@ from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.screen_wording import SELF_HARM, named, self_harm_item
+from fhir_mapping.suicide_screen_answers import says_no_risk
 
 __all__ = ["FIRST_LOOK", "read_lookalikes", "read_named", "self_harm_item", "unread_results"]
 
@@ -114,6 +121,8 @@ def read_named(
     """(scores, unfinished scores, gaps) of the Observations no reader took that name a
     self-harm question or another depression screen (module docstring). Undated ones and those
     dated after as-of are left to phq9_lookalike.py's gap (a PHQ-9 row) or skipped."""
+    from fhir_mapping.suicide_screen import INSTRUMENT as cssrs  # no cycle at import
+
     found: list[Score] = []
     unfinished: list[Score] = []
     gaps: list[DataGap] = []
@@ -135,6 +144,10 @@ def read_named(
         source = ref if ref.id else None
         final = status in _RESULT
         if term.kind == SELF_HARM:
+            if term.instrument == cssrs and says_no_risk(resource):
+                # A C-SSRS row that clearly says no risk ("No", "Low Risk": module docstring) is
+                # no signal and no gap; not an assessment either (its code is not known).
+                continue
             answer = listed_answer(resource) if term.instrument == PHQ9 else None
             score = Score(
                 term.instrument,

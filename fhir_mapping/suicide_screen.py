@@ -21,7 +21,8 @@ Encodings read:
 
 A valued panel (review s27 RF finding 2): the screener's result filed under the panel code itself,
 93373-9 = "High Risk" (an EHR screen shows 93373-9 valued "MEDIUM": code-index id 69484624841).
-A value naming a risk level (`_level`) is that day's documented level, as under 93374-7; any other
+A value naming a risk level (`_level`) is that day's documented level, as under 93374-7; one that
+clearly says no risk ("Negative", "No": `says_no_risk`) is neither a gap nor a level; any other
 value is a gap (`UNREAD_RESULT`) dated with the panel, which build.py makes an unread self-harm
 answer (the suicide-risk card: check it in the chart; drug proposals wait). A C-SSRS row under a
 local code only is screen_lookalike.py's (data/screen_item_terms.csv): the same unread answer.
@@ -63,7 +64,7 @@ from fhir_mapping.fhir_fields import array, effective_date, parse_date, parse_in
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.recorded_at import effective_instant, encounter_id
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses, unfinished
-from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no
+from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no, says_no_risk
 from fhir_mapping.suicide_screen_codes import (
     _LEVEL,
     _PANEL,
@@ -248,6 +249,9 @@ class _Reader:
                 level, full=full
             )
             return
+        if says_no_risk(resource):
+            return  # "Negative", "No": a negative screen, no gap; not an assessment (no level)
+        # "Positive", a number, free text: may be a positive screen, so it stays an unread result.
         self.gaps.append(DataGap(DataDomain.SCORES, UNREAD_RESULT, source_ref(resource), date=when))
 
     def response(self, resource: Resource) -> None:

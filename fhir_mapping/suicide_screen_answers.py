@@ -5,6 +5,13 @@ LA32-8 No, SNOMED 373066001 / 373067005, a coding without a system, or only a di
 "Yes" / "No"; valueString), a level as low, moderate (also "medium") or high in a coding display,
 its text or a valueString. It stands apart from suicide_screen.py, which decides what a day's
 answers mean; None here is "could not be read", which suicide_screen.py reports as a DataGap.
+
+A value that clearly says no risk (`says_no_risk`: a no, a low level, or a `no-risk` word such as
+"Negative" or "No risk") is what a C-SSRS result whose code is not known, or a panel's own value
+naming no level, may say and still raise no unread warning (review s27 RF finding 2 follow-up:
+an Epic site files every C-SSRS question as a local flowsheet row, so an unread warning on each
+"No" would be on every screened patient's chart). The `no-risk` words are read only there, never
+as the answer to a known question.
 """
 
 from __future__ import annotations
@@ -34,9 +41,19 @@ def _answers() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, st
             bare[row["code"]] = row["value"]
         elif row["kind"] == "yes-no":
             yes_no[row["term"].lower()] = row["value"]
-        else:
+        elif row["kind"] == "risk-level":
             levels[row["term"].lower()] = row["value"]
     return coded, bare, yes_no, levels
+
+
+@cache
+def _no_risk_words() -> dict[str, str]:
+    """The `no-risk` words (module docstring), lower-cased."""
+    return {
+        row["term"].lower(): row["value"]
+        for row in _read("suicide_screen_answers.csv")
+        if row["kind"] == "no-risk"
+    }
 
 
 def _term(text: object, table: Mapping[str, str]) -> str | None:
@@ -82,9 +99,8 @@ def _yes_no(element: Mapping[str, Any]) -> bool | None:
     return None if found is None else found == "yes"
 
 
-def _level(element: Mapping[str, Any]) -> str | None:
-    """The highest risk level a value names ("Moderate risk" -> moderate), or None."""
-    _, _, _, levels = _answers()
+def _texts(element: Mapping[str, Any]) -> list[str]:
+    """The words of a value: its codings' displays and codes, its text, a valueString."""
     texts: list[str] = []
     concept = element.get("valueCodeableConcept")
     if isinstance(concept, Mapping):
@@ -98,6 +114,13 @@ def _level(element: Mapping[str, Any]) -> str | None:
             texts.append(value)
         elif isinstance(value, Mapping):
             texts.extend(str(value.get(k) or "") for k in ("display", "code"))
+    return texts
+
+
+def _level(element: Mapping[str, Any]) -> str | None:
+    """The highest risk level a value names ("Moderate risk" -> moderate), or None."""
+    _, _, _, levels = _answers()
+    texts = _texts(element)
     found = [
         level
         for text in texts
@@ -105,3 +128,20 @@ def _level(element: Mapping[str, Any]) -> str | None:
         if re.search(rf"\b{re.escape(term)}\b", text.lower())
     ]
     return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None
+
+
+def says_no_risk(element: Mapping[str, Any]) -> bool:
+    """Whether a value clearly says no risk (module docstring): a no (`_yes_no`), a low level and
+    none higher (`_level`), or the whole of a text a `no-risk` word ("Negative", "No risk",
+    "Denies", "None"). A yes, a moderate or high level, a number, other text or no value is not:
+    any of them may be a positive screen, so it stays unread (the safer reading)."""
+    yes = _yes_no(element)
+    if yes is True:
+        return False
+    level = _level(element)
+    if level is not None:
+        return level == "low"
+    if yes is False:
+        return True
+    words = _no_risk_words()
+    return any(_term(text, words) is not None for text in _texts(element))

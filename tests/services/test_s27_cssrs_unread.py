@@ -8,7 +8,8 @@ Now (fhir_mapping/suicide_screen.py, "A valued panel"): a panel value that names
 the day's documented level, as under 93374-7; any other panel value, and a row under a code not
 known whose words name the C-SSRS (data/screen_item_terms.csv), is an unread C-SSRS result: the
 suicide-risk card's UNREAD warning ("check it in the chart"), the drug proposals held, the TMS
-referral waiting for the check. A later PHQ-9 item 9 = 0 does not clear an unread C-SSRS result
+referral waiting for the check (unless the value clearly says no risk: "No", "Low Risk",
+"Negative": test_s27_cssrs_quiet.py). A later PHQ-9 item 9 = 0 does not clear an unread C-SSRS result
 (only an assessment does), as it closes no readable high level either.
 
 Charts: tests/services/s27_cssrs_unread_charts/ (the RF probes: tests/fixtures/patients/
