@@ -54,15 +54,16 @@ def baseline_on_treatment(trial: Trial) -> bool:
     """Whether the course's baseline was taken while the drug was already being taken (review
     s19 a10: an outside psychiatrist's bupropion on the home medication list, PHQ-9 4 at the
     visit that recorded it, 3 later, read as "partial response (25 %)"). A response is measured
-    from the score before the drug started; a course that rests on the patient's report
-    (Trial.patient_reported) or is dated only by the day it was entered (Trial.entry_dated)
-    starts on the day it was written down, when the drug was already taken, so a baseline on or
-    after that day is an on-treatment score. A prescribed course's baseline from its first days
+    from the score before the drug started; a course that rests on reports only (Trial.
+    report_only: the patient's, or a medication-list statement whoever entered it, since branch
+    statementraise) or is dated only by the day it was entered (Trial.entry_dated) starts on the
+    day it was written down, when the drug was already taken, so a baseline on or after that day
+    is an on-treatment score. A prescribed course's baseline from its first days
     (MappingPolicy.baseline_days_after) is the start's own and stays a baseline."""
     baseline = trial.baseline
     return (
         baseline is not None
-        and (trial.patient_reported or trial.entry_dated)
+        and (trial.report_only or trial.entry_dated)
         and baseline.date >= trial.start
     )
 

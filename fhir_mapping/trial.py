@@ -321,6 +321,15 @@ class Trial(TrialOutcome):
         )
 
     @property
+    def report_only(self) -> bool:
+        """Whether the course rests on reports only: the patient's (`patient_reported`) or a
+        medication-list statement whoever entered it (`statement_only`). No order by a
+        clinician and no fill shows the drug dispensed, so its dose is no more than what was
+        written down: no raise of it is one click and no PHQ-9 on or after its stated start is
+        its baseline (review s27 RA finding 2, branch statementraise)."""
+        return self.patient_reported or self.statement_only
+
+    @property
     def taper_from(self) -> date | None:
         """The first day a record of the course said was a step off the drug; None: no taper."""
         return self.taper_spans[0].start if self.taper_spans else None

@@ -25,6 +25,7 @@ from services.rules.optimize.adjunct_level import (
     reading,
 )
 from services.rules.optimize.courses import not_tolerated
+from services.rules.optimize.room import report_hold
 from services.rules.optimize.stopped_dose import stopped_sentence
 from services.rules.optimize.wording import dose_text, drop_text, range_top
 from services.site_ceiling import site_words
@@ -67,6 +68,10 @@ def below_range_section(ctx: RuleContext, trial: Trial) -> str:
     )
     if trial.ingredient in not_tolerated(ctx):
         text += " A reaction to it is on record: raise it only if it is tolerated now."
+    # A dose only reported: confirmed before the raise, which is not one click (room.report_hold).
+    reported = report_hold(trial)
+    if reported is not None:
+        text += f" {reported}"
     # A dose of it stopped for an adverse effect is not proposed again (stopped_dose.stopped_cap, which
     # the raise order reads too: orders.raise_dose_suggestion).
     return text + stopped_sentence(trial)

@@ -28,6 +28,7 @@ from services.recommendation import HELD, HeldSummary, Indicator, Recommendation
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
+from services.rules.optimize.room import report_hold
 from services.rules.optimize.room import room as room_for
 from services.rules.optimize.still_improving import raise_from, waiting_line
 from services.rules.optimize.stopped_dose import stopped_sentence
@@ -102,6 +103,10 @@ def dose_section(ctx: RuleContext, trial: Trial) -> str:
             f" A reaction to it is on record ({tolerability.brief(course)}): raise it only if "
             "it is tolerated now; not offered as a ready-to-accept order."
         )
+    # A dose only reported: confirmed before the raise, which is not one click (room.report_hold).
+    reported = report_hold(trial)
+    if reported is not None:
+        text += f" {reported}"
     # Falls on record at an age and class AGS Beers names (review s25 RA finding 8).
     falls = older_adult_cautions.raise_falls_line(ctx, trial.drug_class)
     if falls:

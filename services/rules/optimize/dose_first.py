@@ -89,9 +89,10 @@ def rooms(
             # No supply for a month or more (Trial.supply_ran_out, review s20 RA finding 4):
             # whether it is still taken comes first; the adherence card asks it.
             or trial.supply_ran_out is not None
-            # A dose only the patient reported (no order or fill): confirming it comes first,
-            # and the cards already say "self-reported".
-            or trial.patient_reported
+            # A dose only reported (Trial.report_only: the patient's, or a medication-list
+            # statement whoever entered it; no order or fill): confirming it comes first, and
+            # the cards already say "self-reported" or "medication list only".
+            or trial.report_only
             or drug_rules.is_antipsychotic(trial.drug_class)
             or adjunct_added(ctx, trial) is not None
             # A drug never proposed for this patient (paroxetine in pregnancy): no "raise",

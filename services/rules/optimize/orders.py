@@ -168,12 +168,16 @@ def raise_dose_suggestion(
 ) -> Suggestion | None:
     """Raise a running dose to the minimum adequate dose (never above the older-adult maximum).
     None for a drug with a recorded reaction: more of it is not offered as one click (the dose
-    section says why). None for a drug dosed to a serum level (lithium, recheck R1): its mg/day
+    section says why); nor for a course that rests on reports only (Trial.report_only). None for a drug dosed to a serum level (lithium, recheck R1): its mg/day
     range says nothing about the level a dose gives at this age, kidney function and with these
     drugs, so the card says to adjust it to its level as text. `adjunct`: the course is an
     adjunct below its Table 7.2 range (review 10 finding 6), and the order's note cites that
     table."""
     if trial.ingredient in not_tolerated(ctx) or dosed_by_level(trial.ingredient):
+        return None
+    # A dose only reported (Trial.report_only: no order or fill shows it dispensed): confirmed
+    # before any raise, which the section says (room.report_hold); never one click.
+    if trial.report_only:
         return None
     # An older adult's label that doses it by plasma level (nortriptyline; s25 FN item 1): the
     # level decides a raise, never the mg/day range (the dose section says so).

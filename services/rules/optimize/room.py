@@ -101,6 +101,25 @@ def _caps(ctx: RuleContext, trial: Trial, organs: _Organs) -> list[tuple[float, 
     return found
 
 
+def report_hold(trial: Trial) -> str | None:
+    """Why a raise of a course that rests on reports only (Trial.report_only: the patient's, or
+    a medication-list statement whoever entered it) is text only, or None: no order or fill shows
+    the dose dispensed, so the dose a raise starts from is to confirm first (the patient's as
+    before; a clinician-entered or unsourced statement the same since branch statementraise).
+    Read by this module's hold and by the below-range sections (dose.py, below_range.py), whose
+    raise order is not offered either (orders.raise_dose_suggestion)."""
+    if trial.patient_reported:
+        said = "the patient's report"
+    elif trial.statement_only:
+        said = "on the medication list only"
+    else:
+        return None
+    return (
+        f"Its dose is {said} (no order or fill on record): confirm it before raising; not "
+        "offered as a ready-to-accept order."
+    )
+
+
 def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | None:
     """Why a raise of this course is text only (the card's sentence, a few words), or None."""
     name, record = trial.ingredient, ctx.record
@@ -116,12 +135,9 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
             "is tolerated now; not offered as a ready-to-accept order.",
             "reaction on record",
         )
-    if trial.patient_reported:
-        return (
-            "Its dose is the patient's report (no order or fill on record): confirm it before "
-            "raising; not offered as a ready-to-accept order.",
-            "dose to confirm",
-        )
+    reported = report_hold(trial)
+    if reported is not None:
+        return reported, "dose to confirm"
     qtc = qtc_line(ctx, name, trial.drug_class)
     if qtc is not None:
         return (
