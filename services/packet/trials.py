@@ -21,7 +21,7 @@ from services.card_format import plural
 from services.dose_raises import unjudged_raise
 from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
-from services.packet.wording import day_text
+from services.packet.wording import STOPPED_UNMEASURED, day_text, inferred_text, is_inferred
 from services.pathway import PathwayFacts
 from services.scored_weeks import scored_text
 from services.trial_dose_text import weeks_not_applicable
@@ -68,6 +68,9 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
         if trial.failed and partial_response(trial) is not None:
             # The rule set's reading, not the course's outcome (review s20 R4 finding 8).
             return "yes: the rule set counts the partial response as an inadequate response"
+        if is_inferred(trial):
+            # The cards' words, never "failed" outright (review s27 RB finding 2).
+            return f"yes, to confirm: {STOPPED_UNMEASURED}"
         return "yes: failed" if trial.failed else "yes: not tolerated"
     if trial not in facts.episode_trials:
         return "no: earlier episode"
@@ -282,7 +285,8 @@ def trials_section(
                 "p",
                 f"Counted for TMS: {len(counted)} "
                 f"({cards.names(counted)}; {len(classes)} "
-                f"{'class' if len(classes) == 1 else 'classes'}: {', '.join(classes)}).",
+                f"{'class' if len(classes) == 1 else 'classes'}: {', '.join(classes)})"
+                f"{inferred_text(counted)}.",
                 cls="lede",
             )
         )

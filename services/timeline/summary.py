@@ -141,6 +141,10 @@ def _trial_summary(trial: Trial) -> str:
     text += f", {verdict}"
     if trial.patient_reported:  # only the patient's statements (review 18b M4)
         text += ", self-reported"
+    if trial.failed and trial.outcome_inferred and verdict != "not counted as a trial":
+        # A failure read from the stop alone, in the cards' words (review s27 RB finding 2:
+        # "adequate trial" where the cards say "stopped, response not measured").
+        text += ", stopped, response not measured"
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:
