@@ -204,6 +204,11 @@ def _weeks(trial: Trial, record: PatientRecord | None) -> str:
     tapered = not_counting_taper(trial.ingredient, trial.notes, day_text)
     if tapered is not None:
         cell = f"{cell} ({tapered})"
+    # Ward doses alone, some not given: the weeks are the order's, not weeks taken (review s27
+    # RB finding 4: "7.4" beside a card's "given on 13 of 52 ward days"), said with the MAR.
+    ward = trial.adherence
+    if ward.ward_alone() and ward.ward_given < ward.ward_counted:
+        cell = f"{cell} on order; {trial.adherence.pdc_words()}"
     # Cut by a TMS/ECT course: the weeks the verdict was scored over first (s25 RT finding 9).
     scored = scored_text(trial, cards.fmt_weeks, day_text)
     return cell if scored is None else f"{scored}; {cell} in all"

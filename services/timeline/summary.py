@@ -148,7 +148,7 @@ def _trial_summary(trial: Trial) -> str:
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:
-        text += f", PDC {trial.adherence.pdc_percent()}"
+        text += f", {trial.adherence.pdc_words()}"  # ward MAR days named as such (s27 RB 4)
         held = held_text(trial.adherence)  # a hold's days are out of the PDC: say so (audit 14)
         if held:
             text += f" ({held})"

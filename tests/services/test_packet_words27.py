@@ -4,6 +4,10 @@
   (sertraline, venlafaxine), 2 classes" and "yes: failed" in the packet and "adequate trial" on
   the timeline, where the cards say "1 adequate trial failed, 1 stopped unmeasured" and the payer
   row "Met, to confirm". Now "to confirm: sertraline (stopped, response not measured)".
+- Finding 4: a venlafaxine order given on the ward 46 of 46 days read "ordered (no fill yet)"
+  (Trial.awaiting_fill is for a pharmacy fill not yet seen, not a course the ward supplies); a
+  ward MAR share was called "PDC 25 %"; the packet's weeks "7.4" beside 13 of 52 days given.
+  Now "ongoing", "given on 13 of 52 ward days (MAR)", "7.4 on order; given on 13 of 52 ...".
 """
 
 from __future__ import annotations
@@ -86,3 +90,46 @@ def test_measured_failure_keeps_yes_failed() -> None:
     assert "venlafaxine 225 mg/day from 5 Jan 2026, ongoing, adequate trial, PDC" in describe(
         record
     )
+
+
+# --- finding 4: a course the ward gave is no order awaiting a fill; MAR days are no PDC ---------
+
+
+def test_ward_given_course_is_ongoing_not_awaiting_fill() -> None:
+    record = _record(_doc("ward_mar_charts", "ward_venlafaxine_all_given"))
+    venlafaxine = next(t for t in record.trials if t.ingredient == "venlafaxine")
+    assert venlafaxine.awaiting_fill is None
+    packet = _text(render_packet(record, Policy()))
+    cells = _row(packet, "venlafaxine (SNRI)")
+    assert cells[2] == "16 Oct 2026 – ongoing"
+    assert cells[3] == "6.6"  # every ward day given: the weeks stand as they are
+    summary = describe(record)
+    assert "no fill yet" not in summary and "no fill yet" not in packet
+    assert (
+        "venlafaxine 150 mg/day from 16 Oct 2026, ongoing, adequate trial, "
+        "given on 46 of 46 ward days (MAR)." in summary
+    )
+
+
+def test_ward_refusals_named_as_mar_days_on_card_packet_and_timeline() -> None:
+    doc = _doc("ward_mar_charts", "ward_venlafaxine_refused_39_of_52")
+    result = evaluate_document(doc, hook="patient-view", as_of=AS_OF, policy=Policy())
+    summaries = [c.summary for c in result.response.cards]
+    said = "venlafaxine given on 13 of 52 ward days (MAR)"
+    assert any(f"1 trial not adequate ({said})" in s for s in summaries), summaries
+    assert not any("PDC 25 %" in s for s in summaries)
+    record = result.evaluation.record
+    cells = _row(_text(render_packet(record, Policy())), "venlafaxine (SNRI)")
+    assert cells[2] == "10 Oct 2026 – ongoing"
+    assert cells[3] == "7.4 on order; given on 13 of 52 ward days (MAR)"
+    summary = describe(record)
+    assert "not yet adequate (poor adherence), given on 13 of 52 ward days (MAR)." in summary
+    assert "PDC 25 %" not in summary
+
+
+def test_fills_weighed_with_ward_days_keep_their_pdc() -> None:
+    """The control: a course with home fills and a stay keeps "PDC" (the fills' figure)."""
+    record = _record(_doc("ward_mar_charts", "medical_stay_fill_gap_ward_doses"))
+    escitalopram = next(t for t in record.trials if t.ingredient == "escitalopram")
+    assert not escitalopram.adherence.ward_alone()
+    assert escitalopram.adherence.pdc_words().startswith("PDC ")
