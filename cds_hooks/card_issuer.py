@@ -16,6 +16,7 @@ from typing import Any
 from cds_hooks.card_links import new_uuids, packet_link, timeline_link
 from cds_hooks.cards import CardTemplate, IssuedCards, card_template
 from cds_hooks.config.settings import Settings
+from cds_hooks.document_stamp import document_stamp
 from cds_hooks.fhir_data.prefetch import Gathered
 from cds_hooks.hook_answer import UNSET_KEY, Answer, MayWait, Prepared, UnsetKey
 from cds_hooks.models.request import HookRequest
@@ -178,8 +179,11 @@ class CardIssuer:
             # The referral summary (cards.py) opens with the same token: one record, two pages.
             packet = packet_link(f"{base}/packet/{token}")
         uuids = iter(new_uuids(sum(template.uuid_count for _r, template in kept)))
+        # The referral summary's date and author, known only now (document_stamp.py).
+        stamp = document_stamp(now, request.context.userId)
         cards = [
-            template.issue(uuids, timeline_link=link, packet_link=packet) for _r, template in kept
+            template.issue(uuids, timeline_link=link, packet_link=packet, stamp=stamp)
+            for _r, template in kept
         ]
         issued = tuple(
             IssuedCard(

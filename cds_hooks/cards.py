@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from annotated_types import MaxLen
 
 from cds_hooks.card_links import PACKET_LINK_LABEL, TIMELINE_LINK_LABEL
 from cds_hooks.card_stand_in import built
+from cds_hooks.document_stamp import stamped
 from cds_hooks.models.card import Action, Card, Coding, Link, Source, Suggestion, prune
 from cds_hooks.observability import logs
 from services.card_format import shortened
@@ -144,15 +145,20 @@ class CardTemplate:
         *,
         timeline_link: dict[str, Any] | None = None,
         packet_link: dict[str, Any] | None = None,
+        stamp: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The card as sent: a new card uuid, new suggestion uuids (taken from `uuids`), the
         timeline link (from `timeline_link()`) when the card wants one, then the referral-summary
-        link (from `packet_link()`) when it wants that. The body's nested content is shared,
-        never mutated (the response is serialised as is)."""
+        link (from `packet_link()`) when it wants that; `stamp` (document_stamp.py: the issue
+        instant, the user) on each DocumentReference a suggestion creates. The body's nested
+        content is shared, never mutated (the response is serialised as is)."""
         card: dict[str, Any] = {"uuid": next(uuids), **self.body}
         suggestions = self.body.get("suggestions")
         if suggestions:
-            card["suggestions"] = [{**s, "uuid": next(uuids)} for s in suggestions]
+            card["suggestions"] = [
+                {**(stamped(s, stamp) if stamp and self.wants_packet else s), "uuid": next(uuids)}
+                for s in suggestions
+            ]
         links = [
             link
             for link, wanted in (

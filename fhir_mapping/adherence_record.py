@@ -89,6 +89,11 @@ class Adherence:
     ward: str | None = None
     ward_pdc: float | None = None
     ward_covered: tuple[RefillGap, ...] = ()
+    # The ward MAR's days given and days counted when `pdc` is that share alone (no fill PDC to
+    # weigh it with: ward_adherence.with_ward), else 0 and 0: `pdc_words` names it as MAR days
+    # given, never a PDC (review s27 RB finding 4: "venlafaxine PDC 25 %" of 13 of 52 ward days).
+    ward_given: int = 0
+    ward_counted: int = 0
     # The line `pdc` was judged against (policy.pdc_threshold), so every text shows the PDC on
     # its own side of it (`pdc_percent`; s25 FN item 2: 79.6 %, never "80 %" beside "PDC at
     # least 80 %" on a course counted as poorly adhered to). How it is shown, not what the
@@ -104,6 +109,18 @@ class Adherence:
         if line is None or ward is None or self.pdc is None or not ward < line <= self.pdc:
             return None
         return self.pdc_percent(ward)
+
+    def pdc_words(self) -> str:
+        """ "PDC 92 %"; "given on 13 of 52 ward days (MAR)" when the figure is the ward MAR's
+        alone (`ward_alone`): doses charted given on a ward are no proportion of days covered
+        by fills."""
+        if self.ward_alone():
+            return f"given on {self.ward_given} of {self.ward_counted} ward days (MAR)"
+        return f"PDC {self.pdc_percent()}"
+
+    def ward_alone(self) -> bool:
+        """Whether `pdc` is the ward MAR's share of days given, no fill PDC beside it."""
+        return self.ward_counted > 0 and self.pdc == self.ward_pdc
 
     def pdc_percent(self, value: float | None = None) -> str:
         """The PDC (or `value`, the ward PDC judged on the same line) as a percent: "79.6 %"

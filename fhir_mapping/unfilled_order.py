@@ -200,6 +200,10 @@ def mark_unfilled(
             and not trial.listed
             and not trial.patient_reported
             and trial.adherence.last_fill is None
+            # A course the ward MAR charts (given or offered) is supplied by the ward, not
+            # awaiting a pharmacy fill (review s27 RB finding 4: "ordered (no fill yet)" of a
+            # venlafaxine given on 46 of 46 ward days).
+            and trial.adherence.ward is None
             and _order_only(trial)
         )
         if trial.unconfirmed_order or awaiting:

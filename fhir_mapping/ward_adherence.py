@@ -272,5 +272,7 @@ def with_ward(
         first_fill=None if status is _VERIFIED else adherence.first_fill,
         ward="; ".join(parts),
         ward_pdc=ward_pdc,
+        ward_given=taken if pdc is None else 0,
+        ward_counted=days if pdc is None else 0,
         pdc_line=policy.pdc_threshold,
     )

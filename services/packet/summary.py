@@ -10,7 +10,7 @@ from services.packet.html import el, esc, text
 from services.packet.payer import counted_trials, verdict_text
 from services.packet.safety import unchecked_lists
 from services.packet.severity import latest_phq9_text
-from services.packet.wording import code_text, day_text, plural
+from services.packet.wording import code_text, day_text, inferred_text, plural
 from services.pathway import PathwayFacts, text_only_line
 from services.payer_criteria import PayerEvaluation
 from services.tms_assessment import depression_in_words
@@ -43,7 +43,7 @@ def _trials(counted: tuple[Trial, ...]) -> str:
     classes = list(dict.fromkeys([t.drug_class for t in counted]))
     return (
         f"{len(counted)} counted ({cards.names(counted)}), "
-        f"{plural(len(classes), 'class', 'classes')}"
+        f"{plural(len(classes), 'class', 'classes')}{inferred_text(counted)}"
     )
 
 

@@ -21,7 +21,7 @@ from services.card_format import plural
 from services.dose_raises import unjudged_raise
 from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
-from services.packet.wording import day_text
+from services.packet.wording import STOPPED_UNMEASURED, day_text, inferred_text, is_inferred
 from services.pathway import PathwayFacts
 from services.phq9_disagreements import pair_words
 from services.scored_weeks import scored_text
@@ -73,6 +73,9 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
         if trial.failed and partial_response(trial) is not None:
             # The rule set's reading, not the course's outcome (review s20 R4 finding 8).
             return "yes: the rule set counts the partial response as an inadequate response"
+        if is_inferred(trial):
+            # The cards' words, never "failed" outright (review s27 RB finding 2).
+            return f"yes, to confirm: {STOPPED_UNMEASURED}"
         return "yes: failed" if trial.failed else "yes: not tolerated"
     if trial not in facts.episode_trials:
         return "no: earlier episode"
@@ -206,6 +209,11 @@ def _weeks(trial: Trial, record: PatientRecord | None) -> str:
     tapered = not_counting_taper(trial.ingredient, trial.notes, day_text)
     if tapered is not None:
         cell = f"{cell} ({tapered})"
+    # Ward doses alone, some not given: the weeks are the order's, not weeks taken (review s27
+    # RB finding 4: "7.4" beside a card's "given on 13 of 52 ward days"), said with the MAR.
+    ward = trial.adherence
+    if ward.ward_alone() and ward.ward_given < ward.ward_counted:
+        cell = f"{cell} on order; {trial.adherence.pdc_words()}"
     # Cut by a TMS/ECT course: the weeks the verdict was scored over first (s25 RT finding 9).
     scored = scored_text(trial, cards.fmt_weeks, day_text)
     return cell if scored is None else f"{scored}; {cell} in all"
@@ -287,7 +295,8 @@ def trials_section(
                 "p",
                 f"Counted for TMS: {len(counted)} "
                 f"({cards.names(counted)}; {len(classes)} "
-                f"{'class' if len(classes) == 1 else 'classes'}: {', '.join(classes)}).",
+                f"{'class' if len(classes) == 1 else 'classes'}: {', '.join(classes)})"
+                f"{inferred_text(counted)}.",
                 cls="lede",
             )
         )

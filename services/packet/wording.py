@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from fhir_mapping.code_systems import CPT, ICD9CM, ICD10CM, LOINC, RXNORM, SNOMED
-from fhir_mapping.record import Finding
+from fhir_mapping.record import Finding, Trial
 from services import bipolar_findings
 from services.card_format import plural as plural
 from services.card_format import record_cite
@@ -57,3 +58,24 @@ def finding_text(finding: Finding) -> str:
         record_cite(finding.source, finding.onset is not None, "{}"),
     ]
     return f"{finding.display or finding.code} ({', '.join(p for p in parts if p)})"
+
+
+# A failure read only from the course having stopped (Trial.outcome_inferred), in the cards'
+# words (services/trial_count.py: "1 trial stopped (sertraline, response not measured)").
+STOPPED_UNMEASURED = "stopped, response not measured"
+
+
+def inferred_text(counted: Sequence[Trial]) -> str:
+    """ "; to confirm: sertraline (stopped, response not measured)" after a count of trials
+    the criteria counted, "" when each counted failure was measured. Review s27 RB finding 2:
+    the summary said "2 counted (sertraline, venlafaxine), 2 classes" where the cards say
+    "1 adequate trial failed, 1 stopped unmeasured" and the payer row "Met, to confirm"."""
+    inferred = list(dict.fromkeys([t.ingredient for t in counted if is_inferred(t)]))
+    if not inferred:
+        return ""
+    return f"; to confirm: {', '.join(inferred)} ({STOPPED_UNMEASURED})"
+
+
+def is_inferred(trial: Trial) -> bool:
+    """A failure read from the stop alone (no PHQ-9 on the drug): counted, to confirm."""
+    return trial.failed and trial.outcome_inferred

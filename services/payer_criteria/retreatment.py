@@ -68,15 +68,30 @@ def _not_earlier(course: TmsCourse, x: Inputs) -> str:
     )
 
 
+def _short_earlier(course: TmsCourse, x: Inputs) -> str:
+    """A short course with no response, said as on record (review s27 RB finding 5: "no earlier
+    TMS course on record: initial course; TMS course ... stopped after 6 sessions" contradicted
+    itself)."""
+    return (
+        f"earlier TMS course {course.dates()} on record: {course.short_text(x.policy)}, no response"
+    )
+
+
 def _needs(c: Criterion) -> str:
     """ "more than 50 %" (L37086 "> 50 %") or "at least 50 %"."""
     return f"{'more than' if c.improvement_more_than else 'at least'} {round(c.min_improvement * 100)} %"
 
 
 def _without_course(
-    c: Criterion, x: Inputs, skipped: tuple[str, ...], unsettled: bool = False
+    c: Criterion,
+    x: Inputs,
+    skipped: tuple[str, ...],
+    unsettled: bool = False,
+    shorts: tuple[TmsCourse, ...] = (),
 ) -> CriterionResult:
-    """No earlier adequate course on record: an initial course, or what keeps it from being said."""
+    """No earlier adequate course on record: an initial course, or what keeps it from being said.
+    `shorts`: the ended courses too short to be an adequate one (their `_not_earlier` words are
+    in `skipped`), named first when the row says "initial course"."""
     record = x.record
     undated = sum(1 for p in record.procedures if p.kind is _TMS and p.date is None)
     if undated:
@@ -123,6 +138,11 @@ def _without_course(
                 "its response and a relapse since)"
             ),
         )
+    if shorts:
+        said = {_not_earlier(k, x) for k in shorts}
+        rest = tuple([s for s in skipped if s not in said])
+        head = "; ".join(_short_earlier(k, x) for k in shorts)
+        return judged(c, CriterionStatus.MET, (f"{head}: judged as an initial course", *rest))
     return judged(
         c, CriterionStatus.MET, ("no earlier TMS course on record: initial course", *skipped)
     )
@@ -159,7 +179,8 @@ def evaluate_retreatment(c: Criterion, x: Inputs) -> CriterionResult:
     earlier = [k for k in found if not k.running and not k.short(policy)]
     if not earlier:
         skipped = tuple(_not_earlier(k, x) for k in found)
-        return _without_course(c, x, skipped, any(_just_ended(k, x) for k in found))
+        shorts = tuple([k for k in found if not k.running])  # each short (`earlier` is empty)
+        return _without_course(c, x, skipped, any(_just_ended(k, x) for k in found), shorts)
     course = earlier[-1]
     line = f"{_course_text(course)}: {course.outcome(c.min_improvement)}"
     change = course.change

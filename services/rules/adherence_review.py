@@ -166,7 +166,8 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             return f"{trial.ingredient} ward MAR {ward} given"
         if trial.adherence.pdc is not None:
             estimated = " (estimated)" if trial.adherence.estimated else ""
-            return f"{trial.ingredient} PDC {trial.adherence.pdc_percent()}{estimated}"
+            # "given on 13 of 52 ward days (MAR)" when the ward alone gave it (s27 RB finding 4).
+            return f"{trial.ingredient} {trial.adherence.pdc_words()}{estimated}"
         return f"{trial.ingredient} refill gaps"
     if (
         InadequacyReason.TOO_SHORT in reasons

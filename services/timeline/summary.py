@@ -143,10 +143,14 @@ def _trial_summary(trial: Trial) -> str:
         text += ", self-reported"
     elif trial.statement_only:  # a clinician's or unsourced statement (review s27 RA 2)
         text += ", medication list only"
+    if trial.failed and trial.outcome_inferred and verdict != "not counted as a trial":
+        # A failure read from the stop alone, in the cards' words (review s27 RB finding 2:
+        # "adequate trial" where the cards say "stopped, response not measured").
+        text += ", stopped, response not measured"
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:
-        text += f", PDC {trial.adherence.pdc_percent()}"
+        text += f", {trial.adherence.pdc_words()}"  # ward MAR days named as such (s27 RB 4)
         held = held_text(trial.adherence)  # a hold's days are out of the PDC: say so (audit 14)
         if held:
             text += f" ({held})"

@@ -168,7 +168,7 @@ def adherence_text(trial: Trial) -> str:
     }.get(adherence.status, "Adherence unverified")
     parts = [status]
     if adherence.pdc is not None:
-        parts.append(f"PDC {adherence.pdc_percent()}")
+        parts.append(adherence.pdc_words())  # ward MAR days named as such (s27 RB finding 4)
         held = held_text(adherence)  # a hold's days are out of the PDC: say so (audit 14)
         if held:
             parts.append(held)

@@ -175,10 +175,11 @@ def test_a_course_stopped_short_with_no_response_is_not_judged_as_an_earlier_cou
     doc = chart_files.loader(folder)(name)
     row = _row(doc, as_of)
     assert row.status is CriterionStatus.MET
+    # Said as on record, never "no earlier TMS course on record" beside it (review s27 RB
+    # finding 5: the row contradicted itself).
     assert row.evidence == (
-        "no earlier TMS course on record: initial course",
-        f"TMS course 2025-08-25 - {end} stopped after {sessions} sessions, not an adequate "
-        "course (fewer than 20), no response: not judged as an earlier course",
+        f"earlier TMS course 2025-08-25 - {end} on record: stopped after {sessions} sessions, "
+        "not an adequate course (fewer than 20), no response: judged as an initial course",
     )
     detail = _tms_detail(doc, as_of)
     # The card's own line and the payer row now say the same: it bars nothing.
