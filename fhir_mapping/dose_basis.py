@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.dose import frequency_per_day, sig_frequency
+from fhir_mapping.dose_amount import ordered_dose, quantity_amount
 from fhir_mapping.dose_steps import governing_lines
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, codings, concept_text
 from fhir_mapping.record import DoseBasis, DraftOrder
@@ -121,13 +122,23 @@ def _administrations_per_day(dosages: Sequence[Mapping[str, Any]]) -> float | No
 
 
 def per_administration_mg(mg_per_day: float | None, resource: Resource) -> float | None:
-    """The dose of one session or injection: the averaged mg/day times the days between doses."""
-    if mg_per_day is None:
-        return None
-    per_day = _administrations_per_day(_dosages(resource))
-    if per_day is None:
-        return None
+    """The dose of one session or injection: the averaged mg/day times the days between doses;
+    else, with no mg/day or no frequency to read (olanzapine 10 mg IM once, timing count 1:
+    review s27 RE finding 8, read as "dose per injection not recorded"), the one governing
+    line's dose in mg, which is the dose of one administration."""
+    dosages = _dosages(resource)
+    per_day = None if mg_per_day is None else _administrations_per_day(dosages)
+    if mg_per_day is None or per_day is None:
+        return _one_dose_mg(dosages)
     return round(mg_per_day / per_day, 2)
+
+
+def _one_dose_mg(dosages: Sequence[Mapping[str, Any]]) -> float | None:
+    """The mg of one administration the single governing dosage line states, else None."""
+    lines = governing_lines(dosages)
+    entry = ordered_dose(lines[0]) if len(lines) == 1 else None
+    amount = quantity_amount(entry.get("doseQuantity")) if entry is not None else None
+    return amount[0] if amount is not None and amount[1] == "mass" else None
 
 
 def mark_draft(draft: DraftOrder, resource: Resource, medication: Resource | None) -> DraftOrder:

@@ -143,6 +143,10 @@ class MedicationEvent:
     # doses that name it): no pharmacy fills it for home, so its dose holds over the stay only
     # (ward_orders.py, session 26 LA item 1).
     ward_order: bool = False
+    # One parenteral dose of an antipsychotic (agitation_doses.one_time_parenteral: IM / IV,
+    # timing count 1 or priority stat; review s27 RE finding 4): with as-needed records, a course
+    # of only these is no augmentation course. False for every other record.
+    one_time_parenteral: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

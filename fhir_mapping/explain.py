@@ -81,6 +81,10 @@ _NOT_A_TRIAL_REASONS = {
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "below the antidepressant dose range: a low-dose use",
     # Stated on the orders, or a condition on record the drug treats (condition_indications.py).
     InadequacyReason.OTHER_INDICATION: "for another indication",
+    # An antipsychotic given only as needed or as one-time injections (agitation_doses.py).
+    InadequacyReason.AS_NEEDED_OR_ONE_TIME: (
+        "given only as needed or as one-time injections (e.g. for agitation): no augmentation course"
+    ),
 }
 
 

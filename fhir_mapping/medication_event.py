@@ -17,6 +17,7 @@ from typing import Any
 
 from fhir_mapping.adherence import reported_adherence
 from fhir_mapping.admission_codes import is_ward_order
+from fhir_mapping.agitation_doses import covers, one_time_parenteral
 from fhir_mapping.dose import quantity_units
 from fhir_mapping.dose_basis import (
     basis_of,
@@ -149,11 +150,14 @@ def events_of(
     noted = "note" in resource and kind is not DISPENSE  # RC s23 3b: "could not tolerate"
     # A ward's order (category inpatient): never filled for home (ward_orders.py).
     ward = kind is ORDER and is_ward_order(resource)
+    once: bool | None = None  # one IM / IV dose (agitation_doses.py): read for an antipsychotic
     events: list[MedicationEvent] = []
     for component in components:
         info = drug_info(component.ingredient)
         if info is None:
             continue
+        if once is None and covers(info.drug_class):
+            once = one_time_parenteral(resource, dosages, medication)
         # Its dose basis (dose_basis.py): daily, or one administration a week (Prozac Weekly).
         basis = (
             basis_of(info.ingredient, resource, medication)
@@ -285,6 +289,7 @@ def events_of(
                 entry_dated,
                 stopped_for(resource) if stopped else None,  # RC s23 finding 5: `preg`
                 ward_order=ward,
+                one_time_parenteral=bool(once),
             )
         )
     return events

@@ -70,6 +70,10 @@ class InadequacyReason(StrEnum):
     # adherence is not known, so weeks at an adequate dose are not confirmed as a fair trial and
     # the course is not counted as a failed adequate trial (fhir_mapping/refills_unread.py).
     ADHERENCE_NOT_READ = "adherence-not-read"
+    # An antipsychotic ordered only as needed or as one-time injections (rapid tranquillisation
+    # for agitation, review s27 RE finding 4; agitation_doses.py): no augmentation course
+    # (Verdict.NOT_A_TRIAL), never an adjunct used nor staged.
+    AS_NEEDED_OR_ONE_TIME = "as-needed-or-one-time"
 
 
 class IndicationCategory(StrEnum):

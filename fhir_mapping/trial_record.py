@@ -25,6 +25,7 @@ from operator import attrgetter
 
 from fhir_mapping.adequacy import adequate_from, judge
 from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, outside_tail, with_reported
+from fhir_mapping.agitation_doses import agitation_course
 from fhir_mapping.course_clusters import _Cluster, _coverage, _without, statement_tail
 from fhir_mapping.course_events import (
     _as_needed,
@@ -263,6 +264,10 @@ def _trial(
     fixed = fixed_course(info, ingredient, policy)
     if fixed is not None:
         verdict, reasons, verdict_notes = fixed
+    # An antipsychotic ordered only as needed or as one-time injections (review s27 RE f. 4).
+    verdict, reasons, verdict_notes = agitation_course(
+        events, ingredient, role, (verdict, reasons, verdict_notes)
+    )
     (verdict, reasons, verdict_notes), product, stated = course_use(
         events, ingredient, (verdict, reasons, verdict_notes)
     )

@@ -46,6 +46,7 @@ _NOT_SHOWN_TAKEN_TEXT = (
     "was taken"
 )
 _OTHER_USE = InadequacyReason.OTHER_INDICATION
+_AGITATION = InadequacyReason.AS_NEEDED_OR_ONE_TIME
 
 
 def fixed_course_text(trial: Trial) -> str | None:
@@ -228,6 +229,9 @@ def _reasons_text(trial: Trial, policy: MappingPolicy, *, too_short: bool = True
 def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
     if trial.verdict is _NOT_A_TRIAL and _NOT_SHOWN_TAKEN in trial.reasons:
         return _NOT_SHOWN_TAKEN_TEXT  # review 14 W5: planned or held, never filled
+    if trial.verdict is _NOT_A_TRIAL and _AGITATION in trial.reasons:
+        # Haloperidol IM PRN for agitation (fhir_mapping/agitation_doses.py, review s27 RE f. 4).
+        return "given only as needed or as one-time injections: not an augmentation course"
     if trial.verdict is _NOT_A_TRIAL:
         # Zuranolone's 14-day course is a treatment given as its label says, not a use of an
         # antidepressant for something else: say what it is (review 10 finding 2).

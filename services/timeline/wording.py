@@ -44,6 +44,8 @@ _REASON_TEXT = {
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "low dose, other indication",
     InadequacyReason.OTHER_INDICATION: "for another indication",  # stated, or a condition on record
     InadequacyReason.NOT_SHOWN_TAKEN: "not shown as taken: to confirm",
+    # An antipsychotic given only as needed or as one-time injections (review s27 RE finding 4).
+    InadequacyReason.AS_NEEDED_OR_ONE_TIME: "as needed or one-time doses only",
     # Refill data could not be read (fhir_mapping/refills_unread.py, review s21 RC W2).
     InadequacyReason.ADHERENCE_NOT_READ: "adherence not known: refill data could not be read",
 }

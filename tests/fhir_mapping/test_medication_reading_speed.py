@@ -71,6 +71,8 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "stopped_for",  # RC review s23 finding 5: statusReason `preg`
         "ward_doses",  # review s25 RI 2-4: the MAR days, given by ward_courses.py (default ())
         "ward_order",  # session 26 LA: an order the ward gives (by keyword, default False)
+        # review s27 RE finding 4: one IM / IV antipsychotic dose (by keyword, default False)
+        "one_time_parenteral",
     ]
 
 
