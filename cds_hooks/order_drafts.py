@@ -39,7 +39,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cds_hooks.observability import logs
-from fhir_mapping.draft_medication import DRAFT_TYPE, shape_problem
+from fhir_mapping.draft_medication import (
+    CHECKED_ALL_THE_SAME,
+    CHECKED_INSTEAD,
+    DRAFT_TYPE,
+    MEDICATION_UNREAD,
+    NOT_AMONG_DRAFTS,
+    shape_problem,
+)
 from fhir_mapping.gaps import ANOTHER_PATIENT
 from fhir_mapping.request_resources import not_belonging
 from services.evaluation import HookInput
@@ -68,25 +75,22 @@ def checked_drafts(call: HookInput) -> HookInput:
         if unmatched and len(unmatched) == len(selections):
             selections = ()  # none names a draft: every draft is checked (order-sign's reading)
             problems.append(
-                f"{_selected(unmatched)} among the draft orders sent with this hook: "
-                f"{_all_drafts(len(drafts))}"
+                f"{_selected(unmatched)} {NOT_AMONG_DRAFTS}: {_all_drafts(len(drafts))}"
             )
         elif unmatched:
-            problems.append(
-                f"{_selected(unmatched)} among the draft orders sent with this hook: not checked"
-            )
+            problems.append(f"{_selected(unmatched)} {NOT_AMONG_DRAFTS}: not checked")
     unreadable = [(draft, why) for draft in drafts if (why := shape_problem(draft)) is not None]
     for why in dict.fromkeys(w for _, w in unreadable):
         refs = [_reference(d) for d, w in unreadable if w == why]
         noun = "draft order" if len(refs) == 1 else "draft orders"
-        problems.append(f"{noun} {_named(refs)}: the medication could not be read ({why})")
+        problems.append(f"{noun} {_named(refs)}: {MEDICATION_UNREAD} ({why})")
     strangers = _other_patients(call.patient_id, _checked(drafts, selections))
     if strangers:
         one = len(strangers) == 1
         problems.append(
             f"{'draft order' if one else 'draft orders'} {_named(strangers)} "
             f"{'names another patient as its' if one else 'name another patient as their'} "
-            "subject; checked against this patient's record all the same"
+            f"subject; {CHECKED_ALL_THE_SAME}"
         )
     if not problems:
         return call
@@ -102,6 +106,7 @@ def checked_drafts(call: HookInput) -> HookInput:
     )
     incomplete = dict(call.incomplete)
     earlier = incomplete.get(DRAFT_TYPE)
+    # One reason, its problems joined by "; " (draft_medication.draft_report splits it there).
     incomplete[DRAFT_TYPE] = "; ".join([*([earlier] if earlier else []), *problems])
     return dataclasses.replace(call, selections=selections, incomplete=incomplete)
 
@@ -165,5 +170,5 @@ def _all_drafts(count: int) -> str:
     if count == 0:
         return "there are none, so no order was checked"
     if count == 1:
-        return "the one draft order was checked instead"
-    return f"all {count} draft orders were checked instead"
+        return f"the one draft order was {CHECKED_INSTEAD}"
+    return f"all {count} draft orders were {CHECKED_INSTEAD}"

@@ -21,7 +21,7 @@ at the order (services/data_gaps.py) rather than a line among the chart's unread
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.record import DataDomain, DataGap
@@ -29,6 +29,67 @@ from fhir_mapping.record import DataDomain, DataGap
 DRAFT_TYPE = "MedicationRequest"
 # The start of the reason of every unidentified draft's gap (`is_unidentified_draft`).
 UNIDENTIFIED_DRAFT = "draft order, drug not identified"
+
+
+# The protocol layer's words for a draft order the order checks did not read as sent
+# (cds_hooks/order_drafts.py), shared so that the data-quality card tells them from a chart record
+# left unread (review s27 RD finding 4: "check the chart for a failed trial" was said of an order
+# whose MAOI, serotonergic and dose checks were not made): a selection naming no draft, and a
+# draft whose medication has no readable shape.
+NOT_AMONG_DRAFTS = "among the draft orders sent with this hook"
+# Said after NOT_AMONG_DRAFTS when every draft was checked in the selection's place.
+CHECKED_INSTEAD = "checked instead"
+MEDICATION_UNREAD = "the medication could not be read"
+# Said of a draft naming another patient: checked all the same, so no check was missed.
+CHECKED_ALL_THE_SAME = "checked against this patient's record all the same"
+# The protocol layer's report is one reason, its problems joined by this.
+_JOINED = "; "
+
+DraftReport = Literal["not-checked", "checked-instead"]
+
+
+def draft_report(gap: DataGap) -> DraftReport | None:
+    """What the protocol layer's report of the draft orders in `gap` means for the order being
+    written: "not-checked" (a draft, or the order a selection names, had no order check),
+    "checked-instead" (no selection named a draft, and every draft was checked in its place),
+    else None (a chart record, a feed cut short, a draft checked all the same)."""
+    kinds = set(_problem_kinds(gap))
+    if "not-checked" in kinds:
+        return "not-checked"
+    return "checked-instead" if "checked-instead" in kinds else None
+
+
+def drafts_only(gap: DataGap) -> bool:
+    """Whether `gap` reports the draft orders and nothing else (no feed cut short beside them)."""
+    kinds = _problem_kinds(gap)
+    return bool(kinds) and None not in kinds
+
+
+def _problem_kinds(gap: DataGap) -> list[str | None]:
+    """Each problem of a protocol-layer medications report: "not-checked", "checked-instead",
+    "checked" (a draft naming another patient), None (not about the drafts); [] for any other
+    gap."""
+    if gap.source is not None or gap.domain is not DataDomain.MEDICATIONS:
+        return []
+    problems: list[str] = []
+    for piece in (gap.reason.partition(": ")[2] or gap.reason).split(_JOINED):
+        if piece.startswith(CHECKED_ALL_THE_SAME) and problems:
+            problems[-1] += _JOINED + piece  # the other-patient problem says it after "; "
+        else:
+            problems.append(piece)
+    kinds: list[str | None] = []
+    for problem in problems:
+        if MEDICATION_UNREAD in problem or (
+            NOT_AMONG_DRAFTS in problem and CHECKED_INSTEAD not in problem
+        ):
+            kinds.append("not-checked")
+        elif NOT_AMONG_DRAFTS in problem:
+            kinds.append("checked-instead")
+        elif CHECKED_ALL_THE_SAME in problem:
+            kinds.append("checked")
+        else:
+            kinds.append(None)
+    return kinds
 
 
 def shape_problem(draft: Mapping[str, Any]) -> str | None:

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 from collections.abc import Sequence
 
+from fhir_mapping.draft_medication import DraftReport, draft_report, drafts_only
 from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import (
@@ -63,6 +64,8 @@ def data_quality_card(
         named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
         head = f"{' and '.join(named).capitalize()} may be incomplete"
         summary = _incomplete_summary(head, gaps)
+        # The order being written was not checked as sent: said first (review s27 RD finding 4).
+        summary = _DRAFT_SUMMARIES.get(_draft_kind(gaps) or "", summary)
     lead = _lead(gaps)
     indicator: Indicator | None = None
     # PHQ-9 results of unconfirmed subject that would be no signal are listed as any score gap,
@@ -198,13 +201,61 @@ def _may_hide(gaps: Sequence[DataGap]) -> str:
 def _lead(gaps: Sequence[DataGap]) -> str:
     """ "The decision support read this chart without the data below. A diagnosis in it would
     not be reflected in any card: check it in the chart.", naming what the gaps' kinds may hide
-    (`_MAY_HIDE`, in its order); the three of the general case when no kind is named there."""
-    said = _may_hide(gaps)
-    return (
+    (`_MAY_HIDE`, in its order); the three of the general case when no kind is named there.
+
+    The protocol layer's report of draft orders not read as sent is no chart data that may hide
+    a failed trial: its own lead says which checks the order missed (review s27 RD finding 4),
+    the general one follows for the other gaps."""
+    kind = _draft_kind(gaps)
+    rest = [g for g in gaps if not drafts_only(g)]
+    if kind is not None and not rest:
+        return _DRAFT_LEADS[kind]
+    said = _may_hide(rest or gaps)
+    general = (
         "The decision support read this chart without the data below. "
         f"{said[:1].upper()}{said[1:]} in it would not be reflected in any card: check it in the "
         "chart."
     )
+    return general if kind is None else f"{_DRAFT_LEADS[kind]} {general}"
+
+
+def _draft_kind(gaps: Sequence[DataGap]) -> DraftReport | None:
+    """ "not-checked" when a draft order (or the order a selection names) had no order check,
+    "checked-instead" when every draft was checked in place of a selection naming none, else
+    None (draft_medication.draft_report)."""
+    kinds = {k for g in gaps if (k := draft_report(g)) is not None}
+    if "not-checked" in kinds:
+        return "not-checked"
+    return "checked-instead" if kinds else None
+
+
+# What the order checks (services/order_hooks.py) look for on a draft, as the card says it.
+_ORDER_CHECKS = (
+    "an MAOI running or within its washout, a serotonergic combination, the dose range, an "
+    "earlier failed trial"
+)
+_DRAFT_SUMMARIES: dict[str, str] = {
+    "not-checked": cards.fit_summary(
+        "A draft order was not checked: no MAOI, serotonergic or dose check was made on it; "
+        "check that order before signing",
+        "A draft order was not checked (MAOI, serotonergic, dose): check that order",
+    ),
+    "checked-instead": cards.fit_summary(
+        "The selected order is not among the draft orders sent: every draft was checked in its "
+        "place; confirm the order being signed is among them",
+        "Selected order not among the drafts sent: every draft checked in its place",
+    ),
+}
+_DRAFT_LEADS: dict[str, str] = {
+    "not-checked": (
+        "The order checks (" + _ORDER_CHECKS + ") were not made on the draft order named "
+        "below: check that order before signing."
+    ),
+    "checked-instead": (
+        "The order selected was not among the draft orders the EHR sent, so every draft order "
+        "was checked in its place: confirm that the order being signed is among them."
+    ),
+}
 
 
 # Review 17 U1: a record sent with this patient's data whose subject is an identifier matching

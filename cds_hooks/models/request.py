@@ -7,6 +7,7 @@ service (hook and hookInstance must be strings, context must be an object).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -107,7 +108,68 @@ class HookContext(BaseModel):
         entries = value.get("entry", [])
         if not isinstance(entries, list):
             raise ValueError("context.draftOrders.entry must be an array")
+        problem = _entries_problem(entries)
+        if problem is not None:
+            raise ValueError(problem)
         return value
+
+
+# A FHIR id (R4 datatypes #id): only one of this shape is repeated in a refusal's message; any
+# other text the caller sent is named by its entry's position alone (review s25 RP L3: a message
+# names the field, not what the caller wrote there).
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+
+
+def _entries_problem(entries: list[Any]) -> str | None:
+    """Why the draftOrders entries cannot be read as draft orders, or None.
+
+    Each entry must be an object carrying a resource object with a resourceType: anything else
+    was left out in silence (review s27 RD finding 2: `entry[0].resource` sent as an array held
+    a phenelzine draft beside running sertraline, and the answer was `{"cards": []}`). A draft
+    the service cannot read may be the order being signed, so the EHR is told (400), as it is for
+    draftOrders that are not a Bundle. A resource of a type the service does not check (a
+    NutritionOrder) is no shape error: it is read as the type it names.
+
+    Two entries with the same resourceType and id are refused too (review s27 RD finding 7: two
+    venlafaxine drafts both `d-ven`, at 75 and 150 mg, were merged without a word): `selections`
+    name draft orders by id, so the order a selection means is ambiguous. Drafts without an id
+    (some EHRs send none) are never compared."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(entries):
+        where = f"context.draftOrders.entry[{i}]"
+        if not isinstance(entry, dict):
+            return f"{where} must be a Bundle entry (an object), not {_json_kind(entry)}"
+        resource = entry.get("resource")
+        if resource is None:
+            return f"{where} has no resource: each draft order entry carries its resource"
+        if not isinstance(resource, dict):
+            return f"{where}.resource must be a FHIR resource (object), not {_json_kind(resource)}"
+        kind = resource.get("resourceType")
+        if not isinstance(kind, str) or not kind.strip():
+            return f"{where}.resource has no resourceType"
+        rid = resource.get("id")
+        if not isinstance(rid, str) or not rid.strip():
+            continue
+        first = seen.setdefault((kind, rid.strip()), i)
+        if first != i:
+            named = f"{kind}/{rid.strip()}" if _FHIR_ID.fullmatch(rid.strip()) else "its id"
+            return (
+                f"{where}.resource repeats {named} of context.draftOrders.entry[{first}]: each "
+                "draft order's id must be unique within the Bundle (selections name orders by id)"
+            )
+    return None
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else "not an object"
 
 
 class HookRequest(BaseModel):
