@@ -66,6 +66,9 @@ class Choice(StrEnum):
     # to weigh, not a bar nor a caveat on every card (a stimulant use disorder in remission with
     # a stimulant ordered: recheck 13 n26). The order card is info when it says nothing more.
     INFO = "info"
+    # The default age row of an antidepressant no other age row names (bupropion under 18: review
+    # s27 RC finding 5): a warning line at a clinician's own order of it, and nowhere else.
+    NOT_LABELLED = "not-labelled"
 
 
 @cache
@@ -201,6 +204,19 @@ def labelled_at(age: int | None) -> tuple[DrugRule, ...]:
         r
         for r in rules_for_age(age)
         if r.under_min_age and r.min_age_basis == "label" and r.ingredient is not None
+    )
+
+
+def age_rows_naming(ingredient: str, drug_class: str) -> tuple[DrugRule, ...]:
+    """The age rows (with an upper age) that apply to this drug, at any age: what an order with
+    no age read could not check. The not-labelled default (every antidepressant no other row
+    names: review s27 RC finding 5) is left out: it would name itself for every drug."""
+    return tuple(
+        r
+        for r in age_rules()
+        if r.below_age is not None
+        and r.choice is not Choice.NOT_LABELLED
+        and r.covers(ingredient, drug_class)
     )
 
 

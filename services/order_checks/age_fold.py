@@ -16,11 +16,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from services import age_limits, cards, dose_ceiling_reasons
+from services import age_limits, cards, dose_ceiling_reasons, pediatric_doses
 from services.order_checks.formulation_doses import daily_ceiling
 from services.order_checks.model import ABOVE, AGE_LIMIT, OrderCheck
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
+from services.rules.populations import age
 
 
 def _folded(ctx: RuleContext, age_card: OrderCheck, above: list[OrderCheck]) -> OrderCheck:
@@ -53,6 +54,26 @@ def _folded(ctx: RuleContext, age_card: OrderCheck, above: list[OrderCheck]) -> 
     )
 
 
+def _folded_young(ctx: RuleContext, age_card: OrderCheck, above: list[OrderCheck]) -> OrderCheck:
+    """The pediatric-dose card taking the range card's reason: "Escitalopram 40 mg/day at age
+    13: above the 20 mg/day pediatric dose (Lexapro label 2.1), and the 20 mg/day maximum"."""
+    draft = age_card.draft
+    ceiling = daily_ceiling(draft)
+    assert ceiling is not None  # fold_above_into_age
+    also = "\n\n".join(c.detail for c in above)
+    return dataclasses.replace(
+        age_card,
+        summary=cards.fit_summary(
+            f"{age_card.summary}, and the {cards.fmt_mg(ceiling)} mg/day maximum at any age",
+            age_card.summary,
+        ),
+        detail=cards.join_sections(
+            age_card.detail, f"**Also above the maximum at any age:** {also}"
+        ),
+        basis=tuple(dict.fromkeys([*age_card.basis, *(b for c in above for b in c.basis)])),
+    )
+
+
 def fold_above_into_age(
     ctx: RuleContext, checks: Iterable[OrderCheck | None]
 ) -> list[OrderCheck | None]:
@@ -66,13 +87,17 @@ def fold_above_into_age(
             draft.ingredient, ctx.record.patient.age, draft.mg_per_day_upper, draft.formulation
         )
         ceiling = daily_ceiling(draft)  # the release form's maximum (paroxetine CR 62.5)
-        if limit is None or ceiling is None or limit.max_mg > ceiling:
+        # Under 18, the label's pediatric dose (escitalopram 40 mg/day at 13: s27 RC finding 4).
+        young = pediatric_doses.exceeded(draft.ingredient, age(ctx), draft.mg_per_day_upper)
+        top = limit.max_mg if limit is not None else young.max_mg if young is not None else None
+        if top is None or ceiling is None or top > ceiling:
             continue
         above = [c for c in found if c is not None and c.topic == ABOVE and c.draft is draft]
         if not above:
             continue
+        fold = _folded if limit is not None else _folded_young
         found = [
-            _folded(ctx, age_card, above) if c is age_card else c
+            fold(ctx, age_card, above) if c is age_card else c
             for c in found
             if not any(c is a for a in above)
         ]

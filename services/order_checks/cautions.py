@@ -35,6 +35,7 @@ from services.order_checks.caution_lines import (
 )
 from services.order_checks.childbearing import childbearing_line
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
+from services.order_checks.not_labelled_young import not_labelled_line
 from services.order_checks.pregnancy_lines import (
     feeding_unknown_line,
     late_pregnancy_line,
@@ -277,7 +278,12 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # labelled at this age. A warning, not a bar: "not established" is no contraindication.
     # An agent data/young_age_treatments.csv names below its age (esketamine under 18: review
     # s27 RC finding 1), likewise a warning.
-    for young in (under_min_age_line(ctx, draft), young_treatment_line(ctx, draft)):
+    # An antidepressant no age row names (bupropion at 13: s27 RC finding 5), likewise.
+    for young in (
+        under_min_age_line(ctx, draft),
+        young_treatment_line(ctx, draft),
+        not_labelled_line(ctx, draft),
+    ):
         if young is not None:
             summary, line, cite = young
             found.append((summary, line))

@@ -30,6 +30,7 @@ from services.order_checks.label_allows import within_label_check
 from services.order_checks.model import ABOVE, BELOW, NOT_CHECKED, OrderCheck
 from services.order_checks.older_adult_level_dose import level_dose_check
 from services.order_checks.older_adult_start import start_check
+from services.order_checks.pediatric_dose import pediatric_dose_check
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
 
@@ -245,7 +246,13 @@ def age_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         # No dose read and one unit above the limit (s25 RO 3); else a new start above the
         # label's older-adult start dose (s25 FA item 2); above the maximum, that card says it;
         # else a dose above the label's older-adult range of a drug dosed by level (s26 item 3).
-        return unit_above_age(ctx, draft) or start_check(ctx, draft) or level_dose_check(ctx, draft)
+        # Under 18, a dose above the label's pediatric dose (s27 RC finding 4: pediatric_dose.py).
+        return (
+            unit_above_age(ctx, draft)
+            or pediatric_dose_check(ctx, draft)
+            or start_check(ctx, draft)
+            or level_dose_check(ctx, draft)
+        )
     form = limit.form()  # " CR": the limit is that formulation's own (age_limits.py)
     name, mg, top = (
         f"{draft.ingredient.capitalize()}{form}",
@@ -293,11 +300,8 @@ def _not_checked(ctx: RuleContext, draft: DraftOrder) -> list[str]:
             f"from the order, so {checks} could not be checked: check the dose."
         )
     if age is None:
-        rules = [
-            f"under {r.below_age}: {r.cite}"
-            for r in drug_rules.age_rules()
-            if r.below_age is not None and r.covers(draft.ingredient, draft.drug_class)
-        ]
+        named = drug_rules.age_rows_naming(draft.ingredient, draft.drug_class)
+        rules = [f"under {r.below_age}: {r.cite}" for r in named]
         limit = age_limits.limits().get(draft.ingredient.lower())
         if limit is not None:
             rules.append(f"from {limit.min_age}: {cards.fmt_mg(limit.max_mg)} mg/day maximum")

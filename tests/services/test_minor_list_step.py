@@ -9,7 +9,9 @@ not use (it names fluoxetine first, then sertraline or citalopram if fluoxetine 
 not tolerated, and agents not to be used: Medscape NG134 summary 2019-03-05). Now: "[info]
 Escitalopram: sertraline (SSRI) failed an adequate trial; next on the under-18 list (FDA 2009)",
 the detail "Under 18 the agents the guidelines name for depression, in order: ...". Mirtazapine
-(named by no list) keeps only its boxed-warning information, as before.
+(named by no list) had only its boxed-warning information; since review s27 RC finding 5 it is a
+warning that neither the FDA labels nor NICE NG134 name it under 18, the boxed warning on it
+(tests/services/test_s27_pediatric_dose.py).
 
 Charts: tests/services/minor_list_step_charts/ (the s22 RR2 recheck's t8 charts, order-select,
 every prefetch key).
@@ -49,12 +51,15 @@ def test_escitalopram_after_sertraline_failed_is_the_lists_next_step() -> None:
     assert "SSRI only" not in cards[0]["summary"]
 
 
-def test_mirtazapine_keeps_only_the_boxed_warning() -> None:
+def test_mirtazapine_is_not_labelled_under_18_with_the_boxed_warning() -> None:
     cards = _cards(_chart("age16_sertraline_failed_mirtazapine_select"))
     assert [(c["indicator"], c["summary"]) for c in cards] == [
         (
-            "info",
-            "Mirtazapine at age 16: antidepressants raise the risk of suicidal thinking and "
-            "behaviour under 25 (FDA boxed warning): monitor closely",
+            "warning",
+            "Mirtazapine: not labelled for depression under 18 (age 16; FDA labels, NICE NG134); "
+            "FDA-approved at 16: fluoxetine (8+), escitalopram (12+)",
         )
     ]
+    assert "**Boxed warning (age 16):**" in cards[0]["detail"]
+    # Not the list's next step: no "next on the under-18 list" line.
+    assert "next on the under-18 list" not in cards[0]["detail"]

@@ -6,7 +6,7 @@ Before: drafting fluoxetine read only "venlafaxine still running" (the class car
 venlafaxine only "not to be used for depression under 18" about the order, and drafting
 mirtazapine only the boxed-warning information card; none said the drug taken now is one not for
 use at 16. Now each names it: on the drafted drug's card, or, with no such card, as a warning
-card whose summary names it.
+card whose summary names it (mirtazapine has its own card since review s27 RC finding 5).
 
 Charts: tests/services/running_never_orders_charts/ (US Core shaped order-select / order-sign
 requests, every prefetch key; made from rd21_populations_charts/age16_escitalopram_select.json).
@@ -45,9 +45,11 @@ _cards = Evaluator(AS_OF).cards
             "Fluoxetine: sertraline (SSRI) failed an adequate trial",
         ),
         ("age16_venlafaxine_renewal_sign", "Venlafaxine: not to be used for depression under 18"),
+        # Mirtazapine has a card of its own since review s27 RC finding 5 (not labelled for
+        # depression under 18): the line rides on it, as on fluoxetine's.
         (
             "age16_venlafaxine_running_mirtazapine_select",
-            "Venlafaxine running at age 16: not to be used for depression under 18 (NICE NG134)",
+            "Mirtazapine: not labelled for depression under 18",
         ),
     ],
 )
@@ -63,14 +65,17 @@ def test_the_running_drug_not_for_use_under_18_is_named_on_the_order_card(
     assert detail.index(RUNNING) < detail.index(BOXED)
 
 
-def test_with_no_card_about_the_draft_it_is_a_warning_citing_both_sources() -> None:
+def test_the_mirtazapine_draft_is_one_warning_with_the_running_line() -> None:
+    # No longer reached by mirtazapine (its own not-labelled card since review s27 RC finding
+    # 5): a drug no age row names gets that card under 18. The line rides on it, one card.
     cards = _cards(_chart("age16_venlafaxine_running_mirtazapine_select"))
     assert len(cards) == 1
     card = cards[0]
     assert card["indicator"] == "warning"
-    assert card["summary"].endswith("; boxed warning (under 25)")
-    assert "mirtazapine 15 mg/day: not taken in the last 90 days" in card["detail"]
-    assert card["source"]["label"] == "NICE NG134; FDA boxed warning"
+    assert card["summary"].startswith("Mirtazapine: not labelled for depression under 18")
+    assert RUNNING in card["detail"]
+    assert BOXED in card["detail"]
+    assert card["source"]["label"] == "FDA labels, NICE NG134"
 
 
 def test_patient_view_says_it_in_the_same_words() -> None:
