@@ -245,11 +245,12 @@ def _build_record(
     unread = scores.without_reviewed(scores.read_unfinished(rated, as_of=as_of), observation_scores)
     unfinished = with_scores(unread, named_unfinished)
     gaps.extend(status_gaps.unread_status_gaps(unread))  # registered / unrecognised (s27 RF 1)
-    all_scores = (
-        questionnaires.merge_scores(observation_scores, questionnaire_scores, observations)
-        if questionnaire_scores
-        else observation_scores  # in score_order already (read_rated; no merge needed)
-    )
+    all_scores = observation_scores  # in score_order already (read_rated; no merge needed)
+    if questionnaire_scores:  # one whose totals disagree is a gap (s27 RF finding 4)
+        all_scores, merge_gaps = questionnaires.merge_read(
+            observation_scores, questionnaire_scores, observations
+        )
+        gaps.extend(merge_gaps)
     all_scores = with_scores(all_scores, named_scores)
     # Intolerance documented outside the medication resources marks the trial it concerns (an
     # allergy, an adverse event, an adverse-effect code); an unplaced drug allergy is a gap.

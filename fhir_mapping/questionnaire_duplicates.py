@@ -10,6 +10,18 @@ written (`_local_day`). The merged score keeps the source that recorded item 9
 (the response when both or neither did), the highest recorded item-9 answer, and the total of
 that source (else the other's).
 
+Disagreeing (review s27 RF finding 4): a response and an Observation total of the same day (or
+instant) that are none of those, two totals that differ with nothing linking them, were two
+scores, and the higher was used ("2 PHQ-9s that day (11, 1): the higher is used"), so a partial
+response was judged on an 11 beside answers summing to 1. Filed both ways on one day they are
+one administration (the premise above), so they are what score_corrections.py calls totals of
+one administration that disagree, neither correcting the other: neither total is used (no
+response, remission, failure or severity rests on it), the item-9 answers stay on a score
+without a value (the higher kept), and a data gap names both totals. The Observation of the same
+instant is taken first, else the first of the day. Two Observations of one day at different
+times stay two administrations (score_corrections.py); only a response and an Observation are
+paired here.
+
 Apart from questionnaires.py: it relates scores already read (by scores.py and questionnaires.py)
 and the Observations' links, not one response's answers.
 """
@@ -26,7 +38,8 @@ from fhir_mapping.item9_floor import infer_item9
 from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_pool import ANY_TOTAL, ScorePool
-from fhir_mapping.record import Score, TotalConflict
+from fhir_mapping.record import DataDomain, DataGap, Score, TotalConflict
+from fhir_mapping.score_corrections import CONFLICTING_TOTALS
 from fhir_mapping.score_totals import score_order
 
 Resource = Mapping[str, Any]
@@ -146,20 +159,84 @@ def _same_administration(response: Score, pool: ScorePool) -> list[int]:
     return [] if partial is None else [partial]
 
 
+def _disagreeing(response: Score, pool: ScorePool) -> int | None:
+    """The Observation total (its position in `pool`) of the response's day that records another
+    total (module docstring, "Disagreeing"): the one of the same instant, else the first of the
+    day; None when the response has no total or the day has no other."""
+    if response.value is None:
+        return None
+    if response.instant is not None:
+        same_instant = pool.first_at(response.instant)
+        if same_instant is not None:
+            return same_instant
+    return pool.first(response.date, response.instant, ANY_TOTAL)
+
+
+def _held(response: Score, observed: Score) -> tuple[Score, DataGap]:
+    """The two disagreeing totals as one score without a value, keeping the higher item-9 answer
+    (recorded, else the least a total proves: the safer reading for the suicide-risk rule), and
+    the gap naming both totals."""
+    group = [response, observed]
+    chosen = next((s for s in group if _recorded(s)), response)
+    item9s = [s for s in group if s.item9 is not None]
+    top = max(item9s, key=lambda s: (s.item9 or 0, _recorded(s))) if item9s else None
+    recorded = [s.item9 for s in group if _recorded(s) and s.item9 is not None]
+    held = dataclasses.replace(
+        chosen,
+        value=None,
+        date=_local_day(group, chosen),
+        total_conflict=None,
+        total_computed=False,
+        item9=None if top is None else top.item9,
+        item9_inferred=top is not None and not _recorded(top),
+        item9_unread=kept_unread(
+            max(recorded) if recorded else None,
+            next((s.item9_unread for s in group if s.item9_unread), None),
+        ),
+        item9_doubt=None,
+    )
+    answers = " answers" if response.total_computed else ""
+    stated = (
+        f"{observed.instrument} totals {observed.value} and {response.value} "
+        f"(questionnaire{answers}) on {held.date.isoformat()}"
+    )
+    gap = DataGap(
+        DataDomain.SCORES, CONFLICTING_TOTALS, observed.source, date=held.date, stated=stated
+    )
+    return held, gap
+
+
+def merge_read(
+    observation_scores: Iterable[Score],
+    questionnaire_scores: Iterable[Score],
+    observations: Iterable[Resource] = (),
+) -> tuple[tuple[Score, ...], list[DataGap]]:
+    """All scores, oldest first, with each PHQ-9 administration recorded both as Observations
+    and as a QuestionnaireResponse counted once (module docstring, "Duplicates"; one whose
+    totals disagree held without a value, "Disagreeing"), and the gaps naming those. The scores
+    are looked up by what makes them one administration (questionnaire_pool.py), not scanned for
+    each response (review s25 RP H1)."""
+    pool = ScorePool(observation_scores, _derived(observations))
+    out: list[Score] = []
+    gaps: list[DataGap] = []
+    for response in questionnaire_scores:
+        group = _same_administration(response, pool)
+        if not group and (other := _disagreeing(response, pool)) is not None:
+            pool.take([other])
+            held, gap = _held(response, pool.scores[other])
+            out.append(held)
+            gaps.append(gap)
+            continue
+        pool.take(group)
+        scores = [pool.scores[p] for p in group]
+        out.append(_combine([response, *scores]) if scores else response)
+    return tuple(sorted([*pool.left(), *out], key=score_order)), gaps
+
+
 def merge_scores(
     observation_scores: Iterable[Score],
     questionnaire_scores: Iterable[Score],
     observations: Iterable[Resource] = (),
 ) -> tuple[Score, ...]:
-    """All scores, oldest first, with each PHQ-9 administration recorded both as Observations
-    and as a QuestionnaireResponse counted once (module docstring, "Duplicates"). The scores are
-    looked up by what makes them one administration (questionnaire_pool.py), not scanned for each
-    response (review s25 RP H1)."""
-    pool = ScorePool(observation_scores, _derived(observations))
-    out: list[Score] = []
-    for response in questionnaire_scores:
-        group = _same_administration(response, pool)
-        pool.take(group)
-        scores = [pool.scores[p] for p in group]
-        out.append(_combine([response, *scores]) if scores else response)
-    return tuple(sorted([*pool.left(), *out], key=score_order))
+    """The scores of `merge_read`, without its gaps."""
+    return merge_read(observation_scores, questionnaire_scores, observations)[0]

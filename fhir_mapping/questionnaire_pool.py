@@ -65,6 +65,10 @@ class ScorePool:
         ]
         return min(found) if found else None
 
+    def first_at(self, instant: datetime) -> int | None:
+        """The first score not taken of this instant, with any total."""
+        return self._head(("instant", instant, ANY_TOTAL))
+
     def take(self, positions: Iterable[int]) -> None:
         """Mark these scores merged."""
         for position in positions:

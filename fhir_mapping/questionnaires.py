@@ -65,6 +65,7 @@ from fhir_mapping.questionnaire_codes import QR, _item9_code, _total_code, phq9_
 
 # The `name as name` imports are re-exports, so no importer changed with the split: build.py and
 # the tests import these from here.
+from fhir_mapping.questionnaire_duplicates import merge_read as merge_read
 from fhir_mapping.questionnaire_duplicates import merge_scores as merge_scores
 from fhir_mapping.questionnaire_items import SiteItems as SiteItems
 from fhir_mapping.questionnaire_items import _form, _is_phq9, _site_lookup

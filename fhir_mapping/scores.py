@@ -70,6 +70,7 @@ from fhir_mapping.item9_floor import PHQ9 as PHQ9
 from fhir_mapping.item9_floor import infer_item9 as infer_item9
 from fhir_mapping.item9_floor import item9_floor as item9_floor
 from fhir_mapping.item9_join import _join_items, _links
+from fhir_mapping.panel_members import NOT_RECEIVED, members_absent
 from fhir_mapping.phq9_item_groups import check, member_totals, standalone_totals
 from fhir_mapping.phq9_item_sum import (
     ItemSum,
@@ -231,6 +232,8 @@ def read_rated(
     item_where: dict[str, tuple[str, date, Resource]] = {}  # their instant, day and resource
     member_panels: list[tuple[Resource, date, str]] = []  # panels listing members
     checked: list[tuple[_Total, ItemSum | None]] = []  # panel totals and their components' sum
+    rated = list(rated)  # walked twice: the ids, then the results
+    ids = {rid for r, _ in rated if isinstance(rid := r.get("id"), str)}  # (panel_members.py)
     for resource, row in rated:
         status = resource.get("status")
         if not isinstance(status, str) or status not in counted:  # malformed reads as absent
@@ -270,7 +273,12 @@ def read_rated(
             else:
                 # A total filed with its nine answers is checked against their sum (s22 RS 1).
                 items_sum = item_sum(component_answers(resource, _value))
-            if value is None and item9 is None and not unread and rid not in parent_of:
+            if value is None and item9 is None and not unread and members_absent(resource, ids):
+                # Members listed, none sent: named, dated (panel_members.py, s27 RF finding 7).
+                reason = f"{INCOMPLETE_PHQ9} ({NOT_RECEIVED}): item 9 unknown"
+                for gap in resource_gap(resource, reason, DataDomain.SCORES):
+                    gaps.append(dataclasses.replace(gap, date=day))
+            elif value is None and item9 is None and not unread and rid not in parent_of:
                 # Items answered, no total and no item 9 (review 13 W11): never dropped in
                 # silence, since the suicide item is unknown. No date in the reason (reasons go
                 # to the logs); the gap's resource names it.

@@ -6,13 +6,19 @@ not one that is missing: the measurement card asks to score it. Audit 17 M5: on 
 the optimise card said "repeat the PHQ-9" of the same course, and the card's one-click asked for
 a new form: three asks for one form. Here once: which form it is (`latest_untotalled`) and how a
 card asks for its total (`ASK`, `ASK_SHORT`, `REPEAT_LABEL`).
+
+Not a form whose totals disagree (fhir_mapping/score_corrections.CONFLICTING_TOTALS: two totals
+of one administration, each set aside, its item-9 answers kept on a score without a value): it
+has totals, and the data gap names them (s27 RF finding 4: "has no total: score it" beside a
+response summing to 1 and a flowsheet total 11 of one visit).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from fhir_mapping.record import PatientRecord, Score
+from fhir_mapping.record import DataDomain, PatientRecord, Score
+from fhir_mapping.score_corrections import CONFLICTING_TOTALS
 
 # The ask, in full (a detail) and short (a summary). Its total is the sum of its nine answers
 # (Kroenke 2001; fhir_mapping/data/phq9_items.csv); the answers that did not come with the chart
@@ -26,7 +32,10 @@ REPEAT_LABEL = "Repeat the PHQ-9 if that form cannot be scored"
 def latest_untotalled(record: PatientRecord, since: date, after: date | None) -> Score | None:
     """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded),
     dated `since` or later and after `after` (the latest total's date, None: no total), else
-    None."""
+    None. Not one of a day whose totals disagree (module docstring)."""
+    disagreeing = {
+        g.date for g in record.gaps_in(DataDomain.SCORES) if g.reason == CONFLICTING_TOTALS
+    }
     found = [
         s
         for s in record.scores
@@ -34,6 +43,7 @@ def latest_untotalled(record: PatientRecord, since: date, after: date | None) ->
         and s.value is None
         and s.item9 is not None
         and s.date >= since
+        and s.date not in disagreeing
         and (after is None or s.date > after)
     ]
     return max(found, key=lambda s: s.date) if found else None

@@ -75,6 +75,7 @@ from services.rules.measurement_lines import (
     incomplete_section,
     item9_summary,
     names_other_scale,
+    not_received,
     outcome_line,
     preliminary_section,
     preliminary_text,
@@ -124,7 +125,7 @@ def _item9_only(ctx: RuleContext, incomplete: tuple[DataGap, date]) -> Recommend
     )
     return cards.make(
         ITEM9_TOPIC,
-        summary=item9_summary(incomplete[1]),
+        summary=item9_summary(incomplete[1], incomplete[0]),
         detail=detail,
         suggestions=(suggestions.create("Ask for a PHQ-9", resource, recommended=True),),
         indicator=Indicator.WARNING,
@@ -247,10 +248,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         candidates = unread_summaries(trial.ingredient, unrecognised, repeat=not answers)
     if incomplete is not None:
         # The unanswered item 9 is said first, dated (review 13 W11; recheck 2 m09).
-        candidates[:0] = [
-            f"{item9_summary(incomplete[1])}; on {trial.ingredient}, repeat the PHQ-9",
-            item9_summary(incomplete[1]),
-        ]
+        item9_words = item9_summary(incomplete[1], incomplete[0])
+        candidates[:0] = [f"{item9_words}; on {trial.ingredient}, repeat the PHQ-9", item9_words]
     summary = cards.fit_summary(*candidates)
     resource = None
     if ctx.patient_id is not None:
@@ -326,15 +325,18 @@ def hold_one_click(
     if incomplete is None:  # the card is shown only with one; kept for the type checker
         return list(recs)
     day = incomplete[1].isoformat()
+    # Its answers not received (measurement_lines.not_received): item 9 not seen, checked.
+    state, step = ("not seen", "check") if not_received(incomplete[0]) else ("unanswered", "ask")
 
     def line(held: list[Suggestion]) -> str | None:
         if not held:
             return None  # nothing one click to take off: nothing to say
         return (
-            f"**One-click orders held:** item 9 of the latest PHQ-9 ({day}) unanswered - ask it "
+            f"**One-click orders held:** item 9 of the latest PHQ-9 ({day}) {state} - {step} it "
             f"first; not one click until then: {'; '.join(s.label for s in held)}."
         )
 
+    sep = ": " if state == "unanswered" else ", "
     return one_click_hold.hold_drug_orders(
-        recs, line, held_by="PHQ-9 item 9 unanswered: ask it first", whole=True
+        recs, line, held_by=f"PHQ-9 item 9 {state}{sep}{step} it first", whole=True
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.panel_members import NOT_RECEIVED
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.record import DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text
@@ -106,12 +107,29 @@ def unrecognised_section(unrecognised: tuple[DataGap, ...], any_total: bool) -> 
     )
 
 
-def item9_summary(day: date) -> str:
-    """Recheck 2 m09: the words the card leads with when the latest PHQ-9 left item 9 unanswered."""
+def not_received(gap: DataGap) -> bool:
+    """The incomplete PHQ-9 is a panel whose answers did not come with the chart
+    (fhir_mapping/panel_members.py, s27 RF finding 7): its item 9 was not seen, not unanswered."""
+    return NOT_RECEIVED in gap.reason
+
+
+def item9_summary(day: date, gap: DataGap | None = None) -> str:
+    """Recheck 2 m09: the words the card leads with when the latest PHQ-9 left item 9 unanswered
+    (or, its answers not received, not seen: `not_received`)."""
+    if gap is not None and not_received(gap):
+        return f"PHQ-9 of {day.isoformat()}: {NOT_RECEIVED}; item 9 not seen - check the form"
     return f"PHQ-9 on {day.isoformat()}: item 9 unanswered - ask it today"
 
 
 def incomplete_section(incomplete: tuple[DataGap, date]) -> str:
+    gap, day = incomplete
+    if not_received(gap):
+        return (
+            f"**Latest PHQ-9 not received:** the PHQ-9 of {day.isoformat()} is filed as a panel "
+            "whose answers did not come with the chart: its total and the suicide item (item 9) "
+            "are not known. Check the form in the chart, or ask item 9 today; if above 0, assess "
+            "suicide risk."
+        )
     return (
         f"**Latest PHQ-9 incomplete:** {_incomplete_text(*incomplete)}: its total and the "
         "suicide item (item 9) are not known. Ask item 9 today; if above 0, assess suicide risk."

@@ -81,6 +81,7 @@ from services.last_answer import kept
 from services.rules import diagnosis_review
 from services.rules.context import RuleContext
 from services.rules.measurement_due import incomplete_phq9
+from services.rules.measurement_lines import not_received
 from services.rules.optimize import stale_score, suicide_hold
 from services.rules.optimize.courses import unmeasured
 from services.rules.optimize.device_course import ect_outcome_line
@@ -189,7 +190,11 @@ def _item9(ctx: RuleContext) -> Held | None:
         return None
     # "item 9 not recorded", "item 9 could not be read" (item9_unrecorded's own words).
     state = (
-        "item 9 unanswered"
+        (
+            "item 9 not seen"
+            if unanswered is not None and not_received(unanswered[0])
+            else "item 9 unanswered"
+        )
         if unanswered is not None or score is None
         else item9_unrecorded.held_by(ctx.record, score).split(",")[0].removeprefix("PHQ-9 ")
     )
@@ -197,7 +202,8 @@ def _item9(ctx: RuleContext) -> Held | None:
     # was skipped) holds the referral as it holds the optimise card's adjuncts (review s24 RA
     # finding 1: "adjuncts held: PHQ-9 item 9 not recorded, ask it first" beside a recommended
     # "consider TMS referral"): one rule, item9_unrecorded.unrecorded, for both cards.
-    unreadable = "read" in state or "recognised" in state
+    # Not seen: its answers not received (measurement_lines.not_received), on the form to check.
+    unreadable = "read" in state or "recognised" in state or "not seen" in state
     act = "check item 9" if unreadable else "ask item 9"
     return Held(
         act,

@@ -18,11 +18,13 @@ from fhir_mapping.build import build_record
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.questionnaires import (
+    merge_read,
     merge_scores,
     read_questionnaire_scores,
     wants_questionnaire_response,
 )
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef, TotalConflict
+from fhir_mapping.score_corrections import CONFLICTING_TOTALS
 from fhir_mapping.scores import read_scores
 from fhir_mapping.site_codes import QuestionnaireLink, SiteCodes
 from tests.fhir_mapping import questionnaire_resources as Q
@@ -408,13 +410,25 @@ def test_same_day_same_total_without_a_link_counts_once() -> None:
     assert scores == (Score("PHQ-9", 14, DAY, 2, qr("qr-uscore")),)
 
 
-def test_same_day_different_totals_stay_apart() -> None:
+def test_same_day_different_totals_disagree_and_neither_is_used() -> None:
+    # Review s27 RF finding 4: once two scores (9 and 14, the higher used as a second
+    # administration). A response and an Observation of one day, unlinked, are one form filed
+    # both ways (questionnaire_duplicates, "Disagreeing"): neither total is used, the item-9
+    # answer stays, and a gap names both totals. Here at different times of the day (09:30 and
+    # 14:05): the day, not the instant, makes them one (as for a same total).
     observation = phq9_total("t1", DAY, 9)
     response = Q.us_core(ANSWERS, 14)
-    scores = merge_scores(read_scores([observation], as_of=AS_OF), read(response)[0], [observation])
-    assert [(s.value, s.source) for s in scores] == [
-        (9, SourceRef("Observation", "t1")),
-        (14, qr("qr-uscore")),
+    scores, gaps = merge_read(
+        read_scores([observation], as_of=AS_OF), read(response)[0], [observation]
+    )
+    assert scores == (Score("PHQ-9", None, DAY, 2, qr("qr-uscore")),)
+    assert [(g.reason, g.source, g.date, g.stated) for g in gaps] == [
+        (
+            CONFLICTING_TOTALS,
+            SourceRef("Observation", "t1"),
+            DAY,
+            f"PHQ-9 totals 9 and 14 (questionnaire) on {DAY.isoformat()}",
+        )
     ]
 
 

@@ -102,10 +102,32 @@ def _old_merge_scores(
     for response in questionnaire_scores:
         candidates = [s for s in pool if s.instrument == PHQ9]
         group = _old_same_administration(response, candidates, derived)
+        if not group and (other := _old_disagreeing(response, candidates)) is not None:
+            # Totals of one day that disagree (review s27 RF finding 4): held without a value.
+            pool.remove(other)
+            out.append(questionnaire_duplicates._held(response, other)[0])
+            continue
         for score in group:
             pool.remove(score)
         out.append(questionnaire_duplicates._combine([response, *group]) if group else response)
     return tuple(sorted([*pool, *out], key=score_order))
+
+
+def _old_disagreeing(response: Score, candidates: list[Score]) -> Score | None:
+    """The scanning reading of questionnaire_duplicates._disagreeing (s27 RF finding 4): the
+    first score of the response's instant, else the first of its day or instant."""
+    if response.value is None:
+        return None
+    if response.instant is not None:
+        at = [s for s in candidates if s.instant is not None and s.instant == response.instant]
+        if at:
+            return at[0]
+    same = [
+        s
+        for s in candidates
+        if s.date == response.date or (s.instant is not None and s.instant == response.instant)
+    ]
+    return same[0] if same else None
 
 
 def _old_same_administration(
