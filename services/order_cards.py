@@ -11,6 +11,7 @@ underscore: tests import them by that name from order_hooks.py.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from fhir_mapping.record import DraftOrder
 from services import cards, draft_removal, tables
@@ -72,19 +73,36 @@ def keyed(rec: Recommendation | None, draft: DraftOrder) -> Recommendation | Non
 
 # Added to the summary of the card the boxed warning rides on (`_with_boxed_warning`).
 BOXED_SUFFIX = "; boxed warning (under 25)"
+_BOXED_SHORT = "; boxed warning"
+# A bracket holding a dose or a date ("(40 mg/day, ended 2026-03-22)"): said again in the
+# detail, so it is what goes first when the warning needs room in the summary (never a cite's
+# bracket: "(NICE NG134)", "(CANMAT 2023 Table 7.2; ...)").
+_NUMBERED_BRACKET = re.compile(r" \((?=[^()]*(?:\d mg|\d{4}-\d\d-\d\d))[^()]*\)")
+
+
+def _boxed_summary(summary: str) -> str:
+    """`summary` with the boxed warning said at its end, within SUMMARY_MAX: in full, else in
+    short, else with the numbered brackets the detail repeats left out (review s27 RC finding
+    10: at 19 and 23 a long same-class or serotonin-pair summary left the warning to the detail,
+    while at 13 the shorter summary said it). `summary` itself when none fits."""
+    bare = _NUMBERED_BRACKET.sub("", summary)
+    for head in dict.fromkeys((summary, bare)):
+        for tail in (BOXED_SUFFIX, _BOXED_SHORT):
+            # After a question or a sentence the warning is a sentence of its own.
+            if head.endswith(("?", ".")):
+                tail = " B" + tail[3:]
+            if len(head) + len(tail) <= cards.SUMMARY_MAX:
+                return head + tail
+    return summary
 
 
 def _with_boxed_warning(rec: Recommendation, line: str) -> Recommendation:
     """`rec` with the under-25 boxed-warning line at the end of its detail and, when the summary
-    has room for it (CDS Hooks: under 140 characters), "; boxed warning (under 25)" at the end
-    of its summary: a clinician who reads summaries only would otherwise not see it on a card
-    about something else (review 14 audit y03, y05: a tamoxifen card, a same-class card). A
-    summary already cut short ("…") or already naming it is left as it is."""
+    has room for it (CDS Hooks: under 140 characters; `_boxed_summary`), "; boxed warning (under
+    25)" at the end of its summary: a clinician who reads summaries only would otherwise not see
+    it on a card about something else (review 14 audit y03, y05: a tamoxifen card, a same-class
+    card). A summary already cut short ("…") or already naming it is left as it is."""
     summary = rec.summary
-    if (
-        not summary.endswith("…")
-        and "under 25" not in summary
-        and len(summary) + len(BOXED_SUFFIX) <= cards.SUMMARY_MAX
-    ):
-        summary += BOXED_SUFFIX
+    if not summary.endswith("…") and "under 25" not in summary:
+        summary = _boxed_summary(summary)
     return dataclasses.replace(rec, summary=summary, detail=cards.join_sections(rec.detail, line))

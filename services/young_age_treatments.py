@@ -74,3 +74,18 @@ def ect_one_click(age: int | None) -> bool:
     """Whether an ECT referral may be offered as a ready-to-accept suggestion at this age."""
     row = row_for("ect", age)
     return row is None or row.one_click
+
+
+def tms_uncleared(age: int | None) -> YoungAgeRow | None:
+    """The TMS row when the patient is below every TMS clearance found (the row that starts at
+    no age: under 15, NeuroStar K231926 being 15-21), else None. Below it no adult payer policy
+    or Medicare LCD is the reason TMS is not proposed, and "start TMS" is no step at all (review
+    s27 RC finding 7: a 9-year-old read "outside adult payer policy" and LCD L37086)."""
+    row = row_for("tms", age)
+    return row if row is not None and row.min_age is None else None
+
+
+def tms_uncleared_words(row: YoungAgeRow) -> str:
+    """The few words a summary says below every TMS clearance: "TMS not cleared under 15 (FDA
+    K231926)", from the row's age and cite."""
+    return f"TMS not cleared under {row.below_age} ({row.cite})"

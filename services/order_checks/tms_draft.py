@@ -18,13 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Referral
-from services import cards, tables
+from services import cards, tables, young_age_treatments
 from services.recommendation import Recommendation
+from services.rules import populations
 from services.rules.context import RuleContext
 from services.tms_assessment import finding_line
 
 TOPIC = "order-tms-excluded"
 _TMS = "tms"
+_AGE = "patient is "  # the age exclusion's opening (services/tms_assessment.py)
 
 
 def _selected(record: PatientRecord, selections: Sequence[str]) -> list[Referral]:
@@ -68,11 +70,27 @@ def tms_draft_check(ctx: RuleContext, selections: Sequence[str] = ()) -> Recomme
         return None
     ordered = ", ".join(str(r.source) for r in drafts if r.source is not None) or "TMS order"
     first = exclusions[0]
-    summary = cards.fit_summary(
-        f"TMS ordered with {first}",
-        f"TMS ordered with {first.split(':', 1)[0]}",
-        "TMS ordered with a TMS exclusion on record: see the card",
-    )
+    years = populations.age(ctx)
+    uncleared = young_age_treatments.tms_uncleared(years)
+    age_only = all(e.startswith(_AGE) for e in exclusions)
+    if first.startswith(_AGE):
+        # The age reason reads as a clause ("patient is 9: ..."), not an object of "with"
+        # (review s27 RC finding 8: "TMS ordered with patient is 9").
+        said = (
+            young_age_treatments.tms_uncleared_words(uncleared)
+            if uncleared is not None
+            else "outside adult payer policy"
+        )
+        summary = cards.fit_summary(
+            f"TMS ordered at age {ctx.record.patient.age}: {said}",
+            f"TMS ordered at age {ctx.record.patient.age}: see the card",
+        )
+    else:
+        summary = cards.fit_summary(
+            f"TMS ordered with {first}",
+            f"TMS ordered with {first.split(':', 1)[0]}",
+            "TMS ordered with a TMS exclusion on record: see the card",
+        )
     named = [finding_line(f) for f in _on_record(ctx)]
     guideline = tables.guideline(tables.topic(TOPIC).guideline)
     # The card cites the policy by its short name only; how its criteria were read stays in
@@ -82,9 +100,14 @@ def tms_draft_check(ctx: RuleContext, selections: Sequence[str] = ()) -> Recomme
         f"**TMS ordered** ({ordered}) for a patient the TMS pathway excludes:\n"
         + "\n".join(f"- {line}" for line in exclusions),
         ("**On record:** " + "; ".join(named) + ".") if named else "",
-        "The TMS referral rule does not suggest TMS for these reasons (payer policies such as "
-        f"{payer} list current psychotic symptoms, seizure disorders and implants near the coil "
-        "as contraindications): reconsider the order, or document why TMS is chosen.",
+        # The payer policies' contraindications are no reason for the age alone: below every
+        # clearance no Medicare LCD is named (review s27 RC finding 7).
+        "The TMS referral rule does not suggest TMS for this reason: reconsider the order, or "
+        "document why TMS is chosen."
+        if age_only
+        else "The TMS referral rule does not suggest TMS for these reasons (payer policies such "
+        f"as {payer} list current psychotic symptoms, seizure disorders and implants near the "
+        "coil as contraindications): reconsider the order, or document why TMS is chosen.",
     )
     keys = ",".join(f"{r.source or 'tms'}:{TOPIC}" for r in drafts)
     return cards.make(TOPIC, summary=summary, detail=detail, dedupe_key=keys)

@@ -29,7 +29,7 @@ from services.rules.postpartum_only_courses import (
     given_after_birth_clause,
     given_in_pregnancy_line,
 )
-from services.rules.running_never import running_never_line
+from services.rules.running_never import running_never_line, running_too_young_line
 
 if TYPE_CHECKING:  # hints only, as in populations.py
     from services.rules.context import RuleContext
@@ -254,6 +254,9 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         running_never = running_never_line(ctx)
         if running_never is not None:
             lines.append(running_never)
+        too_young = running_too_young_line(ctx)
+        if too_young is not None:
+            lines.append(too_young)
     warning = boxed_warning(ctx)
     if warning is not None and not tms:
         lines.append(f"**Boxed warning (age {age(ctx)}):** {warning.note} ({warning.cite}).")

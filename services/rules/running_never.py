@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fhir_mapping.record import Trial
-from services.drug_rules import DrugRule
+from services.drug_rules import DrugRule, under_min_age
 from services.order_doses import trial_dose
+from services.rules import populations
 from services.rules.populations import age_never
 
 if TYPE_CHECKING:  # hints only, as in populations.py
@@ -68,4 +69,32 @@ def running_never_line(ctx: RuleContext) -> str | None:
     return (
         f"**Running now, not for use under {found[0].rule.below_age}:** "
         f"{'; '.join(f.text() for f in found)}. Review it with child and adolescent psychiatry."
+    )
+
+
+def running_too_young_line(ctx: RuleContext) -> str | None:
+    """A running antidepressant this patient is below the age its label approves it for
+    depression from, or below the age a guideline makes it a choice from (data/
+    age_restricted_antidepressants.csv `under_min_age`: escitalopram under 12, Lexapro label
+    8.4; sertraline and citalopram under 12, NICE NG134), named as running with its dose and
+    start. Review s27 RC finding 6: a 9-year-old on escitalopram 20 mg/day got no word of it at
+    patient-view, while an escitalopram order at 9 got the label's line. Review, not stop, as
+    `running_never_line`; None when no such drug runs."""
+    years = populations.age(ctx)
+    found: dict[str, tuple[Trial, DrugRule]] = {}
+    for t in ctx.record.trials:
+        if not t.ongoing or t.ingredient in found:
+            continue
+        rule = under_min_age(years, t.ingredient)
+        if rule is not None:
+            found[t.ingredient] = (t, rule)
+    if not found:
+        return None
+    said = "; ".join(
+        f"{t.ingredient} ({trial_dose(t)}, since {t.start.isoformat()}): {rule.under_min_age} "
+        f"({rule.under_min_age_cite or rule.cite})"
+        for t, rule in found.values()
+    )
+    return (
+        f"**Running now, below its age:** {said}. Review it with child and adolescent psychiatry."
     )

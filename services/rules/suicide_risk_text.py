@@ -10,9 +10,10 @@ the quantity line) stays with the card.
 
 from __future__ import annotations
 
+from fhir_mapping.ages import youngest
 from fhir_mapping.disposition_record import PSYCHIATRIC_TRANSFER
 from fhir_mapping.record import CurrentStay, FindingKind, Role
-from services import acute_risk, cards, risk_evidence, self_harm_items
+from services import acute_risk, cards, risk_evidence, self_harm_items, young_age_treatments
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.card_format import plural, record_cite
 from services.rules.context import RuleContext
@@ -306,7 +307,14 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
         # said on a screen with no other card (the item9_positive chart).
         caveat = "Item 9 alone is not a risk assessment, and a 0 does not rule risk out."
         if treated_for_depression(ctx):
-            caveat += " Change medication or start TMS only after this assessment."
+            # Below every TMS clearance (under 15) TMS is no step to wait for (review s27 RC
+            # finding 7: a 9-year-old read "start TMS only after this assessment").
+            tms = (
+                ""
+                if young_age_treatments.tms_uncleared(youngest(ctx.record.patient.age))
+                else " or start TMS"
+            )
+            caveat += f" Change medication{tms} only after this assessment."
         return cards.join_sections(text, caveat)
     if level is SuicideLevel.HIGH:
         return (

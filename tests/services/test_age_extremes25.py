@@ -101,7 +101,14 @@ def test_no_augment_or_adult_adjunct_doses_under_18() -> None:
     assert "0.5-0.8 mmol/L" not in card["detail"]
     assert "25-50 µg/day" not in card["detail"]
     assert "aripiprazole 2-10 mg/day" not in card["detail"]
-    assert "adult doses not shown under 18" in card["detail"]
+    # No adult adjunct list at all under 18 (review s27 RC finding 6): the child's next step.
+    assert "First-line adjuncts" not in card["detail"]
+    assert (
+        "**Augment:** Under 18 no adjunct is proposed (CANMAT 2023 Table 7.2 is adult guidance): "
+        "continue the psychological therapy and decide the next step with child and adolescent "
+        "psychiatry (NICE NG134)."
+    ) in card["detail"]
+    assert "para 190" not in card["detail"] and "Maudsley staging" not in card["detail"]
 
 
 def test_no_one_click_ect_at_16_and_nice_restriction_said() -> None:

@@ -55,7 +55,7 @@ def test_escitalopram_for_an_11_year_old_gets_a_warning_naming_fluoxetine(hook: 
     rec = recs[order_hooks.CAUTION]
     assert rec.summary == (
         "Escitalopram: not established for depression under 12 (age 11; Lexapro label 8.4); "
-        "FDA-approved at 11: fluoxetine (8+)"
+        "FDA-approved at 11: fluoxetine (8+); boxed warning"  # short: review s27 RC finding 10
     )
     assert rec.indicator is Indicator.WARNING  # not established is a warning, not information
     assert (
@@ -81,7 +81,7 @@ def test_fluoxetine_for_a_7_year_old_names_no_labelled_agent() -> None:
     rec = recs[order_hooks.CAUTION]
     assert rec.summary == (
         "Fluoxetine: not established for depression under 8 (age 7; Prozac label 8.4); none of "
-        "the under-18 list is FDA-approved at 7"
+        "the under-18 list is FDA-approved at 7; boxed warning"
     )
     assert (
         "None of the under-18 list is FDA-approved for depression at age 7: decide with child "

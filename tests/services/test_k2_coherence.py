@@ -221,8 +221,23 @@ def test_the_suffix_only_where_it_fits_and_is_not_said_already() -> None:
     room = cards.SUMMARY_MAX - len(order_hooks.BOXED_SUFFIX)
     exact = dataclasses.replace(base, summary="x" * room)
     assert order_hooks._with_boxed_warning(exact, line).summary.endswith("(under 25)")
+    # No room for the whole suffix: the short one (review s27 RC finding 10), then a dose or
+    # date bracket the detail repeats left out, then nothing.
     over = dataclasses.replace(base, summary="x" * (room + 1))
-    assert order_hooks._with_boxed_warning(over, line).summary == "x" * (room + 1)
+    assert order_hooks._with_boxed_warning(over, line).summary == "x" * (room + 1) + (
+        "; boxed warning"
+    )
+    asked = dataclasses.replace(base, summary="x" * (room + 1) + "?")
+    assert order_hooks._with_boxed_warning(asked, line).summary == asked.summary + (
+        " Boxed warning"
+    )
+    dated = "x" * (room - 5) + " (40 mg/day, ended 2026-03-22): act"
+    bracket = dataclasses.replace(base, summary=dated)
+    assert order_hooks._with_boxed_warning(bracket, line).summary == (
+        "x" * (room - 5) + ": act; boxed warning (under 25)"
+    )
+    full = dataclasses.replace(base, summary="x" * (cards.SUMMARY_MAX - 5))
+    assert order_hooks._with_boxed_warning(full, line).summary == full.summary
     cut = dataclasses.replace(base, summary="Cut short…")
     assert order_hooks._with_boxed_warning(cut, line).summary == "Cut short…"
     said = dataclasses.replace(base, summary="Suicidality under 25: monitor closely")

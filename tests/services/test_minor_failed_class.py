@@ -51,7 +51,8 @@ def _repeat_card(cards: list[Doc], head: str) -> Doc:
         ("age16_sertraline_failed_fluoxetine_select", "; boxed warning (under 25)"),
         (
             "age17y11m_sertraline_failed_venlafaxine_running_fluoxetine_select",
-            "; venlafaxine still running",
+            # The boxed warning in short where the whole one has no room (s27 RC finding 10).
+            "; venlafaxine still running; boxed warning",
         ),
     ],
 )
@@ -75,7 +76,7 @@ def test_under_18_the_failed_drug_again_says_the_age_list() -> None:
     )
     assert card["summary"] == (
         "Sertraline already failed an adequate trial (200 mg/day, ended 2026-07-31): "
-        "another SSRI of the under-18 list (NICE NG134)"
+        "another SSRI of the under-18 list (NICE NG134); boxed warning"
     )
     assert "different mechanism" not in card["summary"]
     assert AGE_LIST in card["detail"]

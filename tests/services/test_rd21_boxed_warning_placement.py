@@ -55,7 +55,7 @@ def test_a_running_drug_not_for_minors_stays_in_the_summary() -> None:
     card = next(c for c in cards if c["summary"].startswith("Escitalopram"))
     assert card["summary"] == (
         "Escitalopram: sertraline (SSRI) failed an adequate trial; next on the under-18 list "
-        "(FDA 2009); venlafaxine still running"
+        "(FDA 2009); venlafaxine still running; boxed warning"
     )
     assert card["indicator"] == "warning"
     assert "**Running now, not for use under 18:** venlafaxine" in card["detail"]

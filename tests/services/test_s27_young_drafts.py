@@ -100,7 +100,9 @@ def test_ect_referral_at_15_names_the_nice_criteria_and_child_psychiatry() -> No
     for words in (
         "very severe depression with life-threatening symptoms",
         "intractable severe symptoms",
-        "child and adolescent psychiatry (second opinion)",
+        "child and adolescent psychiatry (an independent second opinion)",
+        # The consent the source names for a minor (review s27 RC finding 9).
+        "written informed consent (the parent's or guardian's, and the young person's)",
         "not a one-click referral",
     ):
         assert words in card["detail"], words

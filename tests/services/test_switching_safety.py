@@ -506,11 +506,10 @@ def test_sixteen_year_old_after_fluoxetine_gets_the_next_ssri_never_venlafaxine(
     ) in card.detail
     for adult_only in ("duloxetine", "bupropion", "mirtazapine", "vortioxetine"):
         assert adult_only not in _switch_line(card)
-    # The adult adjunct doses are named as text, never one click.
+    # No adult adjunct is proposed or listed under 18 (review s27 RC finding 6).
     assert _proposed_ingredients(card) == []
-    assert "aripiprazole and brexpiprazole: named here, not offered as a ready-to-accept order" in (
-        card.detail
-    )
+    assert "aripiprazole" not in card.detail
+    assert "Under 18 no adjunct is proposed" in card.detail
     assert "**Boxed warning (age 16):** antidepressants increase the risk of suicidal" in (
         card.detail
     )

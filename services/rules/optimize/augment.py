@@ -43,6 +43,7 @@ from services.rules.optimize.orders import (
     first_line_left_out,
     same_mechanism_note,
 )
+from services.rules.optimize.partial import MINOR_NEXT
 from services.rules.optimize.running_adjuncts import running_adjunct_lines
 from services.rules.optimize.wording import dose_text
 
@@ -150,6 +151,15 @@ def augment_section(
         screen = interacting.screen(ctx)
     if theirs:
         lines.append(interacting.other_prescriber_line(theirs, _antipsychotic_adjuncts(ctx, used)))
+    if populations.is_minor(ctx):
+        # Under 18 no adult adjunct list (review s27 RC finding 6: a 9-year-old was shown CANMAT's
+        # first and second line): the child's next step (partial.MINOR_NEXT).
+        lines.append(
+            "Under 18 no adjunct is proposed (CANMAT 2023 Table 7.2 is adult guidance): "
+            f"{MINOR_NEXT}."
+        )
+        lines.extend(running_adjunct_lines(ctx))
+        return "**Augment:** " + " ".join(line for line in lines if line)
     if remaining is None:
         remaining = first_line_adjuncts(ctx, used, screen)
     lines.extend(screen.left_out(first_line_left_out(ctx, used, screen)))

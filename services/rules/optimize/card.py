@@ -127,7 +127,9 @@ def card_evidence(ctx: RuleContext) -> tuple[Evidence, ...]:
             cards.trials_evidence(trials, ctx.policy.mapping, ctx.record, deferred=deferred)
         )
     found.append(cards.scores_evidence(ctx.record, deferred=deferred))
-    if facts.failed_trials:
+    # Not under 18: the Maudsley method is adult staging (guidelines.csv maudsley2018; review s27
+    # RC finding 6: a 9-year-old's card reasoned from it); the child's next step is its own line.
+    if facts.failed_trials and not populations.is_minor(ctx):
         found.append(ctx.staging_evidence)  # built once for the cards that carry it
     return tuple(found)
 

@@ -50,17 +50,26 @@ def section(ctx: RuleContext, named: TmsCourse | None = None) -> str:
         blockers = tuple(b for b in blockers if not b.startswith("psychotic features on record"))
     if not blockers:
         return ""
-    text = (
-        "**Why no TMS referral:** "
-        + "; ".join(blockers)
-        + " (LCD L34998/L37086 and payer policies)."
+    # Below every TMS clearance (under 15) the age alone is no payer policy's matter: no Medicare
+    # LCD is cited for it (review s27 RC finding 7); any other blocker still cites them.
+    uncleared = young_age_treatments.tms_uncleared(populations.age(ctx))
+    payer = (
+        ""
+        if uncleared is not None and len(blockers) == 1 and blockers[0] == _age_blocker(ctx)
+        else " (LCD L34998/L37086 and payer policies)"
     )
+    text = "**Why no TMS referral:** " + "; ".join(blockers) + payer + "."
     # With psychotic features the card's own ECT line says it (optimize/young_ect.py).
     if not (facts.psychotic and populations.is_minor(ctx)):
         text += " " + next_sentence(ctx)
     if populations.is_minor(ctx):
         text += " " + cards.guideline_links("fda-k231926")
     return text
+
+
+def _age_blocker(ctx: RuleContext) -> str | None:
+    """The age blocker of the TMS assessment ("patient is 9: ..."), or None."""
+    return next((b for b in ctx.facts.tms.clinical if b.startswith("patient is ")), None)
 
 
 def _no_diagnosis_line(ctx: RuleContext) -> str:

@@ -47,11 +47,28 @@ def awaiting_adjunct(ctx: RuleContext) -> tuple[Trial, ...]:
     return tuple(t for t in partial_running(ctx) if adjunct_added(ctx, t) is None)
 
 
-def switch_line(trial: Trial) -> str:
+# Under 18 the next step after a partial response is no adult guideline's adjunct (CANMAT 2023
+# para 190 and Table 7.2 are adult guidance): NICE NG134 gives an antidepressant to a child or
+# young person only alongside a psychological therapy (data/young_age_treatments.csv, its
+# psychotherapy row), and the next step is child and adolescent psychiatry's (review s27 RC
+# finding 6: a 9-year-old read "CANMAT 2023 prefers adding an adjunct ... (para 190)").
+MINOR_NEXT = (
+    "continue the psychological therapy and decide the next step with child and adolescent "
+    "psychiatry (NICE NG134)"
+)
+
+
+def switch_line(trial: Trial, minor: bool = False) -> str:
     """The switch section's line for a running partial responder, in place of "Failed, not
     proposed". The pair of scores is not repeated: the card names it once elsewhere (it may be
-    another scale's pair, review 13 W10)."""
+    another scale's pair, review 13 W10). `minor`: under 18, no adult reasoning (the augment
+    section says MINOR_NEXT)."""
     drop = partial_response(trial) or 0
+    if minor:
+        return (
+            f"Partial response on {trial.ingredient} ({drop:.0f} % drop): the next step is child "
+            "and adolescent psychiatry's (NICE NG134)."
+        )
     return (
         f"Partial response on {trial.ingredient} ({drop:.0f} % drop): CANMAT 2023 prefers adding "
         "an adjunct to it over switching (para 190); a switch gives up the partial gain."

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Trial
-from services import cards, drugs, thyroid_hormone_cautions, trial_count
+from services import cards, drugs, thyroid_hormone_cautions, trial_count, young_age_treatments
 from services.card_format import plural
 from services.microgram_doses import microgram_dose_text
 from services.order_doses import dosed_subject, trial_dose
@@ -56,7 +56,13 @@ def next_step_summary(
         elif populations.is_minor(ctx):
             # Not "adults only": the detail names an adolescent clearance (NeuroStar, 15-21, as an
             # adjunct; review 13 M4): the summary says what is true, the adult payer policy.
-            no_tms = f"; TMS: outside adult payer policy (age {ctx.record.patient.age})"
+            # Below every clearance no payer policy is the reason (review s27 RC finding 7).
+            uncleared = young_age_treatments.tms_uncleared(populations.age(ctx))
+            no_tms = (
+                f"; {young_age_treatments.tms_uncleared_words(uncleared)}"
+                if uncleared is not None
+                else f"; TMS: outside adult payer policy (age {ctx.record.patient.age})"
+            )
         elif facts.ect_open is not None:
             no_tms = "; ECT referral already open"
     young = age_switch(ctx)

@@ -260,7 +260,7 @@ def switch_section(ctx: RuleContext, screen: interacting.Screen | None = None) -
         failed = _failed_line(ctx, together)
         if failed is not None:
             lines.append(failed)  # adequate trials: the summary says so
-        lines.extend(switch_line(t) for t in partial)
+        lines.extend(switch_line(t, populations.is_minor(ctx)) for t in partial)
     adjunct_failed = adjunct_non_response(ctx) if facts.augmentations else {}
     if adjunct_failed:
         named = "; ".join(f"{name} ({text})" for name, text in adjunct_failed.items())
