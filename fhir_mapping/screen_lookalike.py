@@ -203,10 +203,15 @@ def read_lookalikes(
 
 def unread_results(gaps: Iterable[DataGap]) -> list[Score]:
     """The C-SSRS results the screen reader could not read (suicide_screen.UNREAD_RESULT: a
-    valued panel whose value names no risk level), each as an unread self-harm answer of the
+    valued panel whose value names no risk level; UNREAD_LEVEL, dated: a 93374-7 level that is
+    none, "Not low risk", review s27 K3 finding 1), each as an unread self-harm answer of the
     C-SSRS, as a C-SSRS row under a local code is here (`read_named`): the suicide-risk card
     then names it and asks to check it in the chart (review s27 RF finding 2)."""
-    from fhir_mapping.suicide_screen import INSTRUMENT, UNREAD_RESULT  # no cycle at import
+    from fhir_mapping.suicide_screen import (  # no cycle at import
+        INSTRUMENT,
+        UNREAD_LEVEL,
+        UNREAD_RESULT,
+    )
 
     return [
         Score(
@@ -217,7 +222,7 @@ def unread_results(gaps: Iterable[DataGap]) -> list[Score]:
             item9_unread=gap.source or SourceRef("Observation", ""),
         )
         for gap in gaps
-        if gap.reason == UNREAD_RESULT and gap.date is not None
+        if gap.reason in (UNREAD_RESULT, UNREAD_LEVEL) and gap.date is not None
     ]
 
 

@@ -3,18 +3,19 @@
 A structured suicide screen is both a source of the suicide-risk signal (a yes to an ideation
 question) and the documented risk assessment that acknowledges an earlier positive PHQ-9 item 9
 (issue 11 items 9-10; REFERENCE.md 5). Codes are in data/observation_codes.csv (so the Observation
-prefetch asks for them), the meaning of each question in data/suicide_screen_items.csv and the
-answers in data/suicide_screen_answers.csv.
+prefetch asks for them); which code is which question is suicide_screen_codes.py's
+(data/suicide_screen_items.csv), and what an answer says (yes, no, a level)
+suicide_screen_answers.py's (data/suicide_screen_answers.csv): here one day's screen is read.
 
 Encodings read:
-
 - Observation: the C-SSRS screener panel (LOINC 93373-9, or the full scale 93245-9) with its
   questions as `component`s, or each question as its own Observation (93246-7 wish to be dead ...
   93250-9 plan, 93267-3 suicidal behaviour in the lifetime, 93269-9 "was this within the past 3
   months?"), answered as valueBoolean, valueCodeableConcept (LOINC LA33-6 Yes / LA32-8 No, SNOMED
   373066001 / 373067005; a coding without a system, or only a display or text "Yes" / "No") or
   valueString; and a documented suicide risk level (93374-7) whose value reads low, moderate
-  (also "medium") or high in a coding display, its text or a valueString.
+  (also "medium") or high in a coding display, its text or a valueString (the whole text a level:
+  "Not low risk" is no level, review s27 K3 finding 1; it is `UNREAD_LEVEL`, below).
 - QuestionnaireResponse: the questions found by an `item.code` with the item's LOINC code, else by
   a linkId that is the LOINC code (LHC-Forms "/93246-7", also the last segment of a nested path);
   items nest (`item.item`, `answer.item`). Date = `authored`.
@@ -24,8 +25,8 @@ A valued panel (review s27 RF finding 2): the screener's result filed under the 
 A value naming a risk level (`_level`) is that day's documented level, as under 93374-7; one that
 clearly says no risk ("Negative", "No": `says_no_risk`) is neither a gap nor a level; any other
 value is a gap (`UNREAD_RESULT`) dated with the panel, which build.py makes an unread self-harm
-answer (the suicide-risk card: check it in the chart; drug proposals wait). A C-SSRS row under a
-local code only is screen_lookalike.py's (data/screen_item_terms.csv): the same unread answer.
+answer (the suicide-risk card: check it in the chart; drug proposals wait), as is a C-SSRS row
+under a local code only (screen_lookalike.py).
 
 One screen per day: every answer and level recorded the same day is one administration (a
 QuestionnaireResponse and the Observations extracted from it count once); two answers to one
@@ -33,24 +34,18 @@ question that disagree read as yes (the safer reading).
 
 Statuses (data/result_statuses.csv, shared with scores.py and questionnaires.py): Observations
 final / amended / corrected and responses completed / amended are read in full (`complete`). A
-preliminary or cancelled Observation or an in-progress / stopped response is read for its yes
-answers and a moderate or high level only (a cancelled one since review 14 U1 / M9, as a cancelled
-PHQ-9's item 9 is): a patient's yes counts whether or not the form was
-finished, but an unfinished screen never acknowledges a signal. So are unknown and registered
-ones and a status no row names (review s27 RF 1: a high level was dropped in silence);
-entered-in-error is ignored.
+preliminary, cancelled (review 14 U1 / M9), unknown, registered or unrecognised (review s27 RF 1)
+Observation or an in-progress / stopped response is read for its yes answers and a moderate or
+high level only: a patient's yes counts whether or not the form was finished, but an unfinished
+screen never acknowledges a signal; entered-in-error is ignored.
 
-Dated after as-of (review 15 recheck U-a): such a screen is read apart (`read_screens_and_later`:
-its positive screens only), never among the screens, so it neither counts as an assessment nor
-closes a signal (its date is suspect); but a yes on it is not hidden: the suicide-risk signal
-reads it as current.
-
-Which code is which question lives in suicide_screen_codes.py, and what an answer says (yes, no,
-a level) in suicide_screen_answers.py; this module reads one day's screen from them.
+Dated after as-of (review 15 recheck U-a): read apart (`read_screens_and_later`: its positive
+screens only), never among the screens, so it neither counts as an assessment nor closes a signal
+(its date is suspect); but a yes on it is not hidden: the suicide-risk signal reads it as current.
 
 Never silent: a C-SSRS resource without a date, an answer that reads neither yes nor no and a risk
 level that cannot be read are returned as DataGaps (DataDomain.SCORES), not dropped. An unreadable
-level is not taken as an assessment (it could say "high").
+level is not taken as an assessment (it could say "high"): it is an unread result (`unread_level`).
 """
 
 from __future__ import annotations
@@ -77,6 +72,7 @@ from fhir_mapping.suicide_screen_codes import (
 # What other modules read from here, wherever it is defined (build.py: `screen_concepts`).
 __all__ = [
     "INSTRUMENT",
+    "UNREAD_LEVEL",
     "UNREAD_RESULT",
     "SuicideScreen",
     "questions",
@@ -89,9 +85,10 @@ __all__ = [
 Resource = Mapping[str, Any]
 
 INSTRUMENT = "C-SSRS"
-# The gap of a valued panel whose value is no risk level (`_Reader.panel_value`); reasons go to
-# the logs: no patient data.
+# The gap of a valued panel whose value is no risk level (`_Reader.panel_value`), and of a level
+# (93374-7) that is none (`_Reader.unread_level`); reasons go to the logs: no patient data.
 UNREAD_RESULT = "C-SSRS screener result (the panel's own value) could not be read"
+UNREAD_LEVEL = "suicide risk level could not be read"
 _LIFETIME = "cssrs-behaviour"
 _RECENT = "cssrs-behaviour-recent"
 # data/result_statuses.csv, shared with scores.py and questionnaires.py (review 14 U1).
@@ -206,7 +203,7 @@ class _Reader:
         if concept == _LEVEL:
             level = _level(resource)
             if level is None:
-                self.gap(resource, "suicide risk level could not be read")
+                self.unread_level(resource, resource, when)
                 return
             self.day(when, resource, rank, full=full, at=at).level(level, full=full)
             return
@@ -224,7 +221,7 @@ class _Reader:
             if part == _LEVEL:
                 level = _level(element)
                 if level is None:
-                    self.gap(resource, "suicide risk level could not be read")
+                    self.unread_level(resource, element, when)
                 else:
                     self.day(when, resource, rank, full=full, at=at).level(level, full=full)
             else:
@@ -254,6 +251,11 @@ class _Reader:
         # "Positive", a number, free text: may be a positive screen, so it stays an unread result.
         self.gaps.append(DataGap(DataDomain.SCORES, UNREAD_RESULT, source_ref(resource), date=when))
 
+    def unread_level(self, resource: Resource, value: Mapping[str, Any], when: date) -> None:
+        """A 93374-7 level that is none ("Not low risk", s27 K3 finding 1): an unread result."""
+        dated = None if says_no_risk(value) else when  # "None": an undated gap only, no card
+        self.gaps.append(DataGap(DataDomain.SCORES, UNREAD_LEVEL, source_ref(resource), date=dated))
+
     def response(self, resource: Resource) -> None:
         status = resource.get("status")
         if not isinstance(status, str):
@@ -277,7 +279,7 @@ class _Reader:
                 if concept == _LEVEL:
                     level = _level(answer)
                     if level is None:
-                        self.gap(resource, "suicide risk level could not be read")
+                        self.unread_level(resource, answer, when)
                     else:
                         day.level(level, full=full)
                     continue

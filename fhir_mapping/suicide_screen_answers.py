@@ -3,8 +3,9 @@
 An answer is read as an EHR writes it (valueBoolean; valueCodeableConcept LOINC LA33-6 Yes /
 LA32-8 No, SNOMED 373066001 / 373067005, a coding without a system, or only a display or text
 "Yes" / "No"; valueString), a level as low, moderate (also "medium") or high in a coding display,
-its text or a valueString. It stands apart from suicide_screen.py, which decides what a day's
-answers mean; None here is "could not be read", which suicide_screen.py reports as a DataGap.
+its text or a valueString, read only when the whole text is a level phrase (`_level`). It
+stands apart from suicide_screen.py, which decides what a day's answers mean; None here is
+"could not be read", which suicide_screen.py reports as a DataGap.
 
 A value that clearly says no risk (`says_no_risk`: a no, a low level, or a `no-risk` word such as
 "Negative" or "No risk") is what a C-SSRS result whose code is not known, or a panel's own value
@@ -44,6 +45,18 @@ def _answers() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, st
         elif row["kind"] == "risk-level":
             levels[row["term"].lower()] = row["value"]
     return coded, bare, yes_no, levels
+
+
+@cache
+def _level_suffixes() -> tuple[str, ...]:
+    """The words a level may end with ("High Risk", "Moderate suicide risk"), lower-cased,
+    longest first (`level-suffix` rows)."""
+    found = [
+        row["term"].lower()
+        for row in _read("suicide_screen_answers.csv")
+        if row["kind"] == "level-suffix"
+    ]
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 @cache
@@ -99,34 +112,63 @@ def _yes_no(element: Mapping[str, Any]) -> bool | None:
     return None if found is None else found == "yes"
 
 
-def _texts(element: Mapping[str, Any]) -> list[str]:
-    """The words of a value: its codings' displays and codes, its text, a valueString."""
-    texts: list[str] = []
+def _parts(element: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(words, codes) of a value: its codings' displays, its text and a valueString; the codes
+    of its codings."""
+    words: list[str] = []
+    codes: list[str] = []
     concept = element.get("valueCodeableConcept")
     if isinstance(concept, Mapping):
-        texts.extend(display for _, _, display in codings(concept))
-        texts.extend(code for _, code, _ in codings(concept))
+        words.extend(display for _, _, display in codings(concept))
+        codes.extend(code for _, code, _ in codings(concept))
         if isinstance(concept.get("text"), str):
-            texts.append(concept["text"])
+            words.append(concept["text"])
     for key in ("valueString", "valueCoding"):
         value = element.get(key)
         if isinstance(value, str):
-            texts.append(value)
+            words.append(value)
         elif isinstance(value, Mapping):
-            texts.extend(str(value.get(k) or "") for k in ("display", "code"))
-    return texts
+            words.append(str(value.get("display") or ""))
+            codes.append(str(value.get("code") or ""))
+    return words, codes
+
+
+def _texts(element: Mapping[str, Any]) -> list[str]:
+    """The words of a value and its codes (`_parts`), together."""
+    words, codes = _parts(element)
+    return [*words, *codes]
+
+
+def _level_phrase(text: str) -> str | None:
+    """The level a text is as a whole ("High Risk.", "MEDIUM", "moderate suicide risk"), or
+    None: case and punctuation aside, the text must be a level term, alone or followed by a
+    `level-suffix`. A level word inside other words ("Not low risk", "Low risk, endorses passive
+    ideation", "No high risk factors identified", "low-moderate") is not read (review s27 K3
+    finding 1: a word found anywhere read "Not low risk" as low and dropped the item 9 card)."""
+    _, _, _, levels = _answers()
+    words = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    for suffix in _level_suffixes():
+        if words.endswith(" " + suffix):
+            words = words[: -len(suffix) - 1]
+            break
+    return levels.get(words)
 
 
 def _level(element: Mapping[str, Any]) -> str | None:
-    """The highest risk level a value names ("Moderate risk" -> moderate), or None."""
-    _, _, _, levels = _answers()
-    texts = _texts(element)
-    found = [
-        level
-        for text in texts
-        for term, level in levels.items()
-        if re.search(rf"\b{re.escape(term)}\b", text.lower())
-    ]
+    """The highest risk level a value names ("Moderate risk" -> moderate), or None. Every word
+    of it (coding displays, text, valueString) must be a level phrase (`_level_phrase`): one
+    that is not may say "not low", so the value is unread (the safer reading); codes are read
+    when they are one (a local code "high") and otherwise left aside (a local "3")."""
+    texts, codes = _parts(element)
+    found: list[str] = []
+    for text in texts:
+        if not text.strip():
+            continue
+        level = _level_phrase(text)
+        if level is None:
+            return None
+        found.append(level)
+    found.extend(level for code in codes if (level := _level_phrase(code)) is not None)
     return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None
 
 

@@ -23,16 +23,17 @@ from services.risk_signal import RiskEvent, SignalKind
 from services.risk_wording import screen_text
 
 
-def _phq9_name(score: Score) -> str:
+def _phq9_name(score: Score, *, terse: bool = False) -> str:
     """ "PHQ-9", or "PHQ-9 (preliminary, not yet reviewed)" for a score of an unfinished
     Observation (result_statuses.py; review 14 U1): the clinician sees why it is not in the
-    chart's reviewed results. Another screen's name for its self-harm answer ("EPDS")."""
+    chart's reviewed results. Another screen's name for its self-harm answer ("EPDS"). `terse`:
+    the status word only, "PHQ-9 (registered)" (a summary that must keep its action)."""
     named = result_statuses.named(result_statuses.OBSERVATION, score.status)
     name = score.instrument
     if not named:
         return name
     word, _, why = named.partition(" (")
-    return f"{name} ({word}, {why.rstrip(')')})" if why else f"{name} ({word})"
+    return f"{name} ({word}, {why.rstrip(')')})" if why and not terse else f"{name} ({word})"
 
 
 def signal_day(score: Score, as_of: date) -> date:
@@ -144,6 +145,8 @@ def unread_event(score: Score) -> RiskEvent:
     # A C-SSRS result has no item: the result itself was not read (review s27 RF finding 2).
     what = f"{item} answer" if item else "result"
     short = f"{_phq9_name(score)} {what} on {score.date.isoformat()} could not be read"
+    lead = f"{_phq9_name(score, terse=True)} {what}"
+    terse = (f"{lead} on {score.date.isoformat()} not read", f"{lead} not read")
     text = f"{short} ({where})"
     if score.item9 == 0 and not score.item9_inferred:
         # A readable 0 beside it settles nothing (fhir_mapping/item9_unread.py): said, so the
@@ -158,6 +161,7 @@ def unread_event(score: Score) -> RiskEvent:
         source,
         dated=True,
         screen=score.instrument,
+        terse=terse,
     )
 
 

@@ -77,6 +77,11 @@ class RiskEvent:
     # review s27 RF finding 3): "filed as 0, but the total needs at least 1", not "could not be
     # read"; the card words what to check from it.
     doubt: bool = False
+    # An UNREAD event's lead in fewer words, shortest last: "EPDS (status unknown) item 10 answer
+    # on 2025-06-10 not read", then without the date (risk_events.unread_event): a summary gives
+    # up words of the lead, never the action (review s27 K3 finding 7: the status name cut "if it
+    # is above 'Never', assess ..."). Empty for the others.
+    terse: tuple[str, ...] = ()
 
     def when(self) -> str:
         if self.written is not None:

@@ -152,10 +152,12 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
                 f"{self_harm_items.of(event.screen).positive_short}, assess suicide risk today",
                 f"{unread}: check the form",
             )
+        # The action stays whole: the lead gives up words first (`RiskEvent.terse`: the status
+        # name's reason, "could" and the date; review s27 K3 finding 7).
+        act = f"check it in the chart; if it is {self_harm_items.of(event.screen).positive_short}"
         return cards.fit_summary(
             acute_risk.unread_line(event),
-            f"{unread}: check it in the chart; if it is "
-            f"{self_harm_items.of(event.screen).positive_short}, assess suicide risk today",
+            *(f"{lead}: {act}, assess suicide risk today" for lead in (unread, *event.terse)),
             f"{unread}: check it in the chart",
         )
     event = _lead(signal.signals)
