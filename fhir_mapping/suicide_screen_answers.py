@@ -48,13 +48,11 @@ def _answers() -> tuple[dict[tuple[str, str], str], dict[str, str], dict[str, st
 
 
 @cache
-def _level_suffixes() -> tuple[str, ...]:
-    """The words a level may end with ("High Risk", "Moderate suicide risk"), lower-cased,
-    longest first (`level-suffix` rows)."""
+def _level_words(kind: str) -> tuple[str, ...]:
+    """The words a level may end with (`level-suffix`: "High Risk", "Moderate suicide risk") or
+    begin with (`level-prefix`: "Risk level: high"), lower-cased, longest first."""
     found = [
-        row["term"].lower()
-        for row in _read("suicide_screen_answers.csv")
-        if row["kind"] == "level-suffix"
+        row["term"].lower() for row in _read("suicide_screen_answers.csv") if row["kind"] == kind
     ]
     return tuple(sorted(found, key=len, reverse=True))
 
@@ -147,7 +145,11 @@ def _level_phrase(text: str) -> str | None:
     finding 1: a word found anywhere read "Not low risk" as low and dropped the item 9 card)."""
     _, _, _, levels = _answers()
     words = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-    for suffix in _level_suffixes():
+    for prefix in _level_words("level-prefix"):
+        if words.startswith(prefix + " "):
+            words = words[len(prefix) + 1 :]
+            break
+    for suffix in _level_words("level-suffix"):
         if words.endswith(" " + suffix):
             words = words[: -len(suffix) - 1]
             break

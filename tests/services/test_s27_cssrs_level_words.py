@@ -118,6 +118,14 @@ def test_a_whole_level_phrase_is_still_read() -> None:
         ("No high risk factors identified", None),
         ("risk", None),
         ("see note", None),
+        # Lead-in and trailing words around a whole level (lead check, session 27: "High risk
+        # for suicide" had become an unread warning where a high level is critical).
+        ("High risk for suicide", "high"),
+        ("Low risk of suicide", "low"),
+        ("Risk level: high", "high"),
+        ("Suicide risk level: Moderate", "moderate"),
+        ("Risk level: not low", None),
+        ("risk level", None),
     ],
 )
 def test_level_words_as_a_whole(text: str, level: str | None) -> None:
