@@ -55,6 +55,11 @@ class DraftTiming:
     # gives no dose: its drug stops on the day it is signed (`last_day`), it starts nothing
     # (medication_drafts.halts, PatientRecord.draft_stops).
     halted: bool = False
+    # Halted for now: status `on-hold` ("actions implied by the prescription are to be
+    # temporarily halted, but are expected to continue later"). For a running drug a pause from
+    # the day it is signed: read as a halt (`halted`, the washouts count from that day), said
+    # "on hold" (review s27 K1 recheck finding 2).
+    held: bool = False
 
     def steps_text(self) -> str:
         """ "150 mg/day for 7 days, then 75 mg/day for 7 days, then stop", "30 mg/day for 7
@@ -66,7 +71,7 @@ class DraftTiming:
             for s in self.steps
         ]
         if self.halted:
-            return "stopped"
+            return "on hold" if self.held else "stopped"
         if not self.stops:
             return ", then ".join(said) if len(said) > 1 else ""
         return ", then ".join([*said, "stop"]) if said else "tapered to a stop"
@@ -106,3 +111,4 @@ class DraftTiming:
 
 NO_TIMING = DraftTiming()
 HALTED = DraftTiming(stops=True, halted=True)
+HELD = DraftTiming(stops=True, halted=True, held=True)

@@ -19,7 +19,8 @@ from fhir_mapping.dose import daily_dose_bounds
 from fhir_mapping.dose_basis import equivalence_of, mark_draft, per_administration_mg
 from fhir_mapping.dose_memo import as_needed_reading
 from fhir_mapping.draft_medication import unidentified_draft_gap
-from fhir_mapping.draft_timing import HALTED, NO_TIMING
+from fhir_mapping.draft_statuses import StatusReading, status_reading
+from fhir_mapping.draft_timing import HALTED, HELD, NO_TIMING
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_of
@@ -96,6 +97,10 @@ def read_drafts(
     for resource in flat:
         if resource.get("resourceType") != "MedicationRequest":
             continue
+        # Entered in error: no order at all (draft_statuses.csv, review s27 K1 recheck 2).
+        reading = status_reading(resource)
+        if reading is StatusReading.IGNORED:
+            continue
         components, unidentified, medication = read_drug(resource, medications)
         if unidentified is not None:
             gaps.extend(unidentified_draft_gap(resource, unidentified))
@@ -131,7 +136,11 @@ def read_drafts(
             note, timing = None, NO_TIMING
             if len(components) == 1:
                 mg, mg_high, note, timing = draft_steps(dosages, component, mg, mg_high)
-            if halts(resource, dosages):
+            if reading is StatusReading.HOLDS:
+                # On hold: its drug pauses today, a halt until it resumes (review s27 K1
+                # recheck finding 2); build.py keeps it apart from the starts.
+                note, timing = None, HELD
+            elif halts(resource, dosages):
                 # Stopped, cancelled or dosed 0: no dose is ordered, its drug stops today
                 # (review s27 RD findings 1 and 5); build.py keeps it apart from the starts.
                 note, timing = None, HALTED
@@ -206,19 +215,12 @@ def read_drafts(
     return tuple(orders), gaps
 
 
-# FHIR R4 MedicationRequest.status: `stopped` ("actions implied by the prescription are to be
-# permanently halted, before all of them occurred"), `cancelled` ("withdrawn before any
-# administrations occurred"). Either, drafted for a running drug, is its stop.
-_HALTING_STATUSES = frozenset({"stopped", "cancelled"})
-
-
 def halts(resource: Mapping[str, Any], dosages: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the draft orders no dose of its drug: status stopped or cancelled, or a
     doseQuantity of 0 on every dosage line (review s27 RD finding 5: 0 mg/day was read as "dose
     not read"; a taper's last step of 0 is a taper, its other lines dosed)."""
-    status = resource.get("status")
-    # A list or object in place of the code is no status (unhashable: fuzz, field swaps).
-    if isinstance(status, str) and status in _HALTING_STATUSES:
+    # Stopped or cancelled (data/draft_statuses.csv: FHIR R4 medicationrequest-status).
+    if status_reading(resource) is StatusReading.HALTS:
         return True
     if not dosages:
         return False

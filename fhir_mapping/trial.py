@@ -163,6 +163,11 @@ class Trial(TrialOutcome):
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say
     # "stop dated <day>", never "still running". None for every other course.
     stops_on: date | None = None
+    # The last day of a running course that a draft of the order being signed stops (a halt:
+    # the day it is signed; a dated taper: its last dose), set by the order checks that list the
+    # course (order_checks/repeat.py), never by the mapping: its dates end there, "stop on this
+    # order", never "ongoing" (review s27 K1 recheck finding 6). None for every other course.
+    stopped_on_order: date | None = None
     # The days records of the course said were steps off the drug ("100 mg daily for 7 days,
     # then 50 mg daily for 7 days, then stop": taper.taper_spans), each up to the day a later
     # record went on at a steady dose (s26 RK1 finding 2), else to the course's end. (): no taper.

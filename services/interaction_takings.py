@@ -17,8 +17,15 @@ from datetime import date
 
 from fhir_mapping.drug_table import components
 from fhir_mapping.frozen_init import quick_frozen_init
-from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, SourceRef, Trial
-from services import cards, draft_tapers, drug_names, order_doses, taken_to_confirm, trial_dates
+from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
+from services import (
+    cards,
+    draft_changes,
+    draft_tapers,
+    drug_names,
+    taken_to_confirm,
+    trial_dates,
+)
 from services.trial_dose_text import per_administration
 
 # What a listing (a course the record lists but does not show taken now) asks of it.
@@ -82,6 +89,9 @@ class Taking:
     # stops_running): the day it is signed, its last dose at the latest. Named "stopped today",
     # never "running" nor "on this order" as if started (review s27 RD finding 1, x13).
     stopped_on: date | None = None
+    # That draft holds it (status on-hold, DraftTiming.held): a pause, said "on hold today" /
+    # "on hold on this order", never "stopped" (review s27 K1 recheck finding 2).
+    held: bool = False
     # A draft that re-orders a running course (renews, lowers, raises or tapers it to a stop):
     # that course's line with what the order does to it, "sertraline 150 mg/day, running since
     # 2026-06-01 (renewed on this order)", never "sertraline 150 mg/day on this order" as if
@@ -148,7 +158,7 @@ class Taking:
         longer word pushed the pair's advice ("check the INR, adjust warfarin") out of the
         140-character summary. "stopped today" for a course halted on this order."""
         if self.stopped_on is not None:
-            return "stopped today"
+            return "on hold today" if self.held else "stopped today"
         return self.claim().bare
 
     def text(self, ask: bool = True) -> str:
@@ -201,7 +211,8 @@ class Taking:
         if self.stopped_on is not None:
             # Its stop is on this order: the pair stands while the drug is still in the body.
             day = self.stopped_on.isoformat()
-            return f"{named}, running {when}{cite}, stopped on this order ({day})"
+            done = "on hold" if self.held else "stopped"
+            return f"{named}, running {when}{cite}, {done} on this order ({day})"
         return f"{named}, running {when}{cite}"
 
     def named_since(self, dose: str) -> tuple[str, str]:
@@ -230,11 +241,11 @@ def _latest_running(trials: Iterable[Trial]) -> dict[str, Trial]:
 def running(record: PatientRecord) -> list[Taking]:
     """What the patient takes on the as-of date: running courses, then undated active ones."""
     found = []
-    halted = {d.ingredient for d in draft_tapers.stops_running(record)}
+    halted = {d.ingredient: d for d in draft_tapers.stops_running(record)}
     for trial in _latest_running(record.trials).values():
         taking = Taking.of_trial(trial)
-        if trial.ingredient in halted:
-            taking = dataclasses.replace(taking, stopped_on=record.as_of)
+        if (stop := halted.get(trial.ingredient)) is not None:
+            taking = dataclasses.replace(taking, stopped_on=record.as_of, held=stop.timing.held)
         found.append(taking)
     known = {t.ingredient for t in found}
     # The drugs a record says for certain before those of a record to confirm (fix 19a).
@@ -258,25 +269,6 @@ def running(record: PatientRecord) -> list[Taking]:
     return found
 
 
-def _change(record: PatientRecord, draft: DraftOrder, trial: Trial) -> str:
-    """What `draft` does to the running `trial` of its drug, as the line says it."""
-    if draft_tapers.tapers_running(record, draft):
-        last = draft.timing.last_day(record.as_of)
-        return "tapered to a stop on this order" + (f", last dose {last}" if last else "")
-    daily = draft.dose_basis is DoseBasis.DAILY and trial.dose_basis is DoseBasis.DAILY
-    mg, now = draft.mg_per_day, trial.current_mg_per_day
-    if not daily or draft.as_needed or mg is None or now is None:
-        return f"ordered again on this order: {order_doses.draft_dose(draft)}"
-    high, now_high = draft.mg_per_day_upper or mg, trial.current_mg_per_day_upper or now
-    if (mg, high) == (now, now_high):
-        return "renewed on this order"
-    if high < now:
-        return f"lowered to {order_doses.draft_dose(draft)} on this order"
-    if mg > now_high:
-        return f"raised to {order_doses.draft_dose(draft)} on this order"
-    return f"ordered again on this order: {order_doses.draft_dose(draft)}"
-
-
 def _reorders(record: PatientRecord | None, draft: DraftOrder) -> str:
     """`Taking.reorders` of `draft`: the running course of its drug (the same product) with
     what the order does to it; "" for a drug not running (or another product of it: a second
@@ -286,7 +278,7 @@ def _reorders(record: PatientRecord | None, draft: DraftOrder) -> str:
     trial = _latest_running(record.trials).get(draft.ingredient)
     if trial is None or trial.product != draft.product:
         return ""
-    return f"{Taking.of_trial(trial).text(ask=False)} ({_change(record, draft, trial)})"
+    return f"{Taking.of_trial(trial).text(ask=False)} ({draft_changes.change_words(record, draft, trial)})"
 
 
 def on_order(drafts: Sequence[DraftOrder], record: PatientRecord | None = None) -> list[Taking]:

@@ -125,6 +125,8 @@ def dates_text(trial: Trial) -> str:
     if trial.stops_on is not None:
         # A stop dated as-of is not "ongoing" (review 14 M4): the course ends that day.
         end = f"{trial.stops_on.isoformat()} (stop on record)"
+    if trial.stopped_on_order is not None:  # a draft of this order stops it (review s27 K1 6)
+        end = f"{trial.stopped_on_order.isoformat()} (stop on this order)"
     return f"{trial.start.isoformat()} – {end}"
 
 

@@ -153,6 +153,13 @@ class Conflict:
         """Where the old drug stands, as the end of a sentence about it: "is running (since
         2024-01-08)", "was last taken on 2024-05-13 as recorded (20 days ago)"."""
         old = self.old
+        if old.held and old.end is not None:
+            # On hold (DraftTiming.held): a pause, which the order expects to end (review s27
+            # K1 recheck finding 2); the pair's washout counts from today as for a stop.
+            return (
+                f"is on hold on this same order (last dose {old.end.isoformat()} at the latest; "
+                f"not to be resumed with {drug_names.shown(self.new)})"
+            )
         if old.halted and old.end is not None:
             return f"is stopped on this same order (last dose {old.end.isoformat()} at the latest)"
         if self.tapered:
@@ -168,7 +175,9 @@ class Conflict:
             # a listing (Exposure.since; review s23 RR finding 4).
             # An order awaiting its fill names its day in its verb (review s23 RR2 finding 6).
             since = old.start and old.awaiting_fill is None and old.since()
-            said = "; ".join(w for w in (since, claim.why) if w)
+            # A draft of this order re-orders it (Exposure.reordered, review s27 K1 recheck 1):
+            # "is running (since 2026-06-01; lowered to 100 mg/day on this order)".
+            said = "; ".join(w for w in (since, claim.why, old.reordered) if w)
             return f"{claim.verb} ({said})" if said else claim.verb
         assert old.end is not None
         ago = (self.as_of - old.end).days

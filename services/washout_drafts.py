@@ -11,7 +11,7 @@ taper's last dose, washout.exposures); of two drafts, the one that starts later 
 from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder, PatientRecord
-from services import draft_tapers
+from services import draft_changes, draft_tapers
 from services.washout import Conflict, conflicts_for
 
 
@@ -40,6 +40,14 @@ def draft_conflicts(record: PatientRecord, draft: DraftOrder) -> list[Conflict]:
         drafts=[*others, *draft_tapers.stops_running(record)],
         starts=first if first > as_of else None,
     )
+    # A draft that re-orders its running course with no stop starts nothing (review s27 K1
+    # recheck finding 1): a drug started on this order meets that course in its own check,
+    # where this draft reads as the course running on (washout_exposures.py); here only what
+    # the course already meets is said, never "on the same order" the wrong way round.
+    continues = draft_changes.continues_running(record, draft) is not None
     return [
-        c for c in found if not (c.old.on_order and c.old.start is not None and c.old.start > first)
+        c
+        for c in found
+        if not (c.old.on_order and c.old.start is not None and c.old.start > first)
+        and not (continues and c.old.on_order)
     ]

@@ -20,7 +20,7 @@ from datetime import date
 
 from fhir_mapping.course_length import listed_undated
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import taken_to_confirm
+from services import draft_changes, taken_to_confirm
 from services.washout_table import WashoutRow, row_for
 
 
@@ -86,6 +86,14 @@ class Exposure:
     # A running course a draft of this order halts (DraftTiming.halted: stopped, cancelled, dosed
     # 0): `end` is the day it is signed, said "is stopped on this same order" (review s27 RD 1).
     halted: bool = False
+    # A draft of this order holds it (status on-hold: DraftTiming.held): a pause from the day it
+    # is signed, said "is on hold on this same order" (review s27 K1 recheck finding 2).
+    held: bool = False
+    # A running course a draft of this order re-orders with no stop (draft_changes.
+    # continues_running: renewed, lowered, raised): what the order does to it, "lowered to 100
+    # mg/day on this order", said beside "is running"; the draft is no start of its own (review
+    # s27 K1 recheck finding 1). "" else.
+    reordered: str = ""
 
     @property
     def cited(self) -> object | None:
@@ -181,6 +189,14 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
     # A running course that a draft of this order takes down to a stop on a dated day is that
     # draft's exposure: it ends on the taper's last dose (draft_timing.py, review s20 RB 1).
     tapered = {d.ingredient: d for d in drafts if d.timing.last_day(record.as_of) is not None}
+    # A draft that re-orders a running course with no stop is that course, still running, with
+    # what the order does to it (draft_changes.py, review s27 K1 recheck finding 1): never a
+    # drug started on this order.
+    reordered = {
+        d.ingredient: draft_changes.change_words(record, d, trial)
+        for d in drafts
+        if (trial := draft_changes.continues_running(record, d)) is not None
+    }
     for trial in _latest_per_ingredient(record.trials):
         if trial.ingredient in tapered:
             continue
@@ -210,16 +226,20 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 listed_undated=listed_undated(trial),
                 awaiting_fill=trial.awaiting_fill if trial.ongoing else None,
                 refills=trial.adherence.not_verified,
+                reordered=reordered.get(trial.ingredient, "") if trial.ongoing else "",
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no
     # later record ended it (fhir_mapping/to_confirm_settled.py), so the course's end is not the
     # day its washout counts from (review s21 RR finding 5: an `unknown` fluoxetine of last
     # week beside its order stopped in 2023 raised no MAOI line). A running course stays read.
+    annotated = {e.ingredient for e in found if e.reordered}
     undated = _taken_without_dates(record, {e.ingredient for e in found if e.running})
     replaced = {e.ingredient for e in undated}
     found = [e for e in found if e.ingredient not in replaced] + undated
     for draft in drafts:
+        if draft.ingredient in annotated:
+            continue  # read as its running course above
         row = row_for(draft.ingredient, draft.role)
         if row is None or not (row.is_maoi or row.interacts):
             continue
@@ -235,6 +255,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 last,
                 draft.source,
                 halted=draft.timing.halted,
+                held=draft.timing.held,
             )
         )
     return found

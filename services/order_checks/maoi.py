@@ -255,6 +255,9 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, str]:
     start = c.earliest_start
     # "is running", or "may be running" when only a record to confirm says so (fix 19a).
     running = c.old.claim
+    # A running course this order re-orders (Exposure.reordered): "is running (lowered to 100
+    # mg/day on this order)", never read as a start on the same order (review s27 K1 recheck 1).
+    verb = f"{running.verb} ({c.old.reordered})" if c.old.reordered else running.verb
     if c.urgent_use:
         # Linezolid / IV methylene blue: never "wait weeks" for an antibiotic (review finding
         # 6); the FDA advice (give it if urgent, stop the other drug, monitor) is in the detail.
@@ -317,7 +320,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, str]:
             )
         if start is None:
             return (
-                f"{new} ({label}) ordered while {old} {running.verb}: stop {old} at least "
+                f"{new} ({label}) ordered while {old} {verb}: stop {old} at least "
                 f"{plural(c.days, 'day')} first",
                 f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
             )
@@ -329,7 +332,7 @@ def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, str]:
     label = washout.kind_label(c.old.row)
     if start is None:
         return (
-            f"{new} ordered while {old} ({label}) {running.verb}: {c.risk_short}; "
+            f"{new} ordered while {old} ({label}) {verb}: {c.risk_short}; "
             f"{washout.days_text(c.days)} off {old} first",
             f"{new} with {old} ({label}) {running.bare}: {c.days}-day washout needed",
         )

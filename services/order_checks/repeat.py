@@ -6,10 +6,11 @@ recheck R6: the packet counts it, and lists it to confirm)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, PatientRecord, Trial
-from services import cards, drugs, taken_to_confirm, trial_dates
+from services import cards, draft_tapers, drugs, taken_to_confirm, trial_dates
 from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.repeat_adjunct import adjunct_repeat_check
@@ -24,8 +25,19 @@ from services.trial_table import taken_only_as_needed, top_dose_text
 def _failures(record: PatientRecord) -> tuple[Trial, ...]:
     """Failed antidepressant trials, ended or still running (any episode: a past failure still
     informs). A drug that failed and is still taken counts for its class: ordering escitalopram
-    while the citalopram that failed is still running is a switch within a failed class."""
-    return tuple(t for t in record.antidepressant_trials() if t.failed)
+    while the citalopram that failed is still running is a switch within a failed class. A
+    running one a draft of this order stops on a known day ends there (Trial.stopped_on_order,
+    review s27 K1 recheck finding 6: fluoxetine stopped on the order read "2026-06-01 –
+    ongoing")."""
+    return tuple(_stopped_on_order(record, t) for t in record.antidepressant_trials() if t.failed)
+
+
+def _stopped_on_order(record: PatientRecord, trial: Trial) -> Trial:
+    if not trial.ongoing:
+        return trial
+    stop = draft_tapers.taper_of(record, trial.ingredient)
+    last = None if stop is None else stop.timing.last_day(record.as_of)
+    return trial if last is None else dataclasses.replace(trial, stopped_on_order=last)
 
 
 def _up_to(t: Trial) -> str:
