@@ -118,6 +118,9 @@ def test_beside_negative_rows_only_the_high_level_is_unread() -> None:
         {"valueString": "None"},
         {"valueString": "No risk"},
         {"valueString": "denies."},
+        # Review s27 RQ2 finding 2: flowsheet wordings that warned.
+        {"valueString": "N"},
+        {"valueString": "No Risk Identified"},
         {"valueString": "Low"},
         {"valueBoolean": False},
         {"valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA32-8"}]}},
