@@ -162,3 +162,8 @@ class WardDose:
     # where it changes (ward_adherence.ward_runs, review s25 RK4 finding 1), so the days between
     # two stays are never read as days not given.
     encounter: str = ""
+    # The day that stay ended (its Encounter `finished`, or stating no status, with a
+    # period.end), None when it is in progress, not stated or the dose names no stay: whether the
+    # ward stopped a drug well before the discharge or the patient went home on the home supply
+    # (ward_stop.py, review s27 K2 findings 1, 7, 9).
+    stay_end: date | None = None

@@ -110,6 +110,10 @@ def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
     last: _Span | None = None
     # Whether the current cluster holds a dispense (`_renews`: refills not shown as taken).
     dispensed = False
+    # The end of a home order the ward's stop cut in the current cluster (ward_stop.py), None
+    # when none was: the ward stopped the drug, so a later order (a discharge prescription of
+    # it, review s27 K2 finding 1) is a restart, as after a prescriber's stop, however soon.
+    ward_cut: date | None = None
     for span in spans:
         event = span.event
         is_order = event.kind is _ORDER
@@ -120,13 +124,18 @@ def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
                 current = _Cluster([], span.end, span.start)
                 clusters.append(current)
                 ended, order_day = False, date.min
-                last, dispensed = span, False
-        elif ended and is_order and (span.start - current.end).days >= restart:
+                last, dispensed, ward_cut = span, False, None
+        elif is_order and (
+            (ended and (span.start - current.end).days >= restart)
+            or (ward_cut is not None and span.start >= ward_cut >= current.end)
+        ):
             current.restarted_on = span.start
             current = _Cluster([], span.end, span.start, restarted_after=current.end)
             clusters.append(current)
-            last, dispensed = span, False
+            last, dispensed, ward_cut = span, False, None
         current.spans.append(span)
+        if span.ward_stop is not None:
+            ward_cut = span.end
         if event.kind is _DISPENSE:
             dispensed = True
         if span.end > current.end:

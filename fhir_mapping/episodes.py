@@ -282,9 +282,10 @@ def build_trials(
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
-        close_at_ward_stop(spans, dispense_starts, charted)  # ward_stop.py: the ward's stop
+        # ward_stop.py: the ward's stop (True: a fill during the stay moved to the stop).
+        moved = close_at_ward_stop(spans, dispense_starts, charted, policy)
         start_renewed_at_fill(spans, policy)  # rule 3a: renewal_fill.py
-        if any(s.start > s.key[0] for s in spans):
+        if moved or any(s.start > s.key[0] for s in spans):
             # An order counted from its first fill (first_fill.py): joined at that day.
             spans.sort(key=span_order)
         dated = _cluster(spans, policy)

@@ -69,6 +69,13 @@ class MappingPolicy:
     # outweigh: the safer reading before an escalation. 14 is a DESIGN CHOICE (no guideline
     # value found; UNVERIFIED); 2 refusals in a 7-day stay stay weighed.
     ward_alone_days: int = 14
+    # A ward order finished while its home order was left open is read as the ward's stop of the
+    # drug (fhir_mapping/ward_stop.py) only when its last dose given came more than this many
+    # days before the stay ended (in progress: before the MAR's last day of the stay): a dose or
+    # two not given before discharge (held, refused, the patient on leave) is the usual "resume
+    # home medications", not a stop (review s27 K2 finding 9). 3 days is a DESIGN CHOICE (no
+    # guideline value found; UNVERIFIED).
+    ward_stop_days: int = 3
     # An `active` MedicationStatement with no end counts as time on the drug only up to this many
     # days after the record last confirms it: its dateAsserted, else its start, or a later order,
     # dispense or statement of the drug (review 6 finding 11). C-CDA medication lists are

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -125,6 +126,16 @@ def _stay(resource: Resource, stays: Mapping[str, Resource]) -> str:
     return f"stay {when}" + (f" ({reason})" if reason else "")
 
 
+def _stay_end(resource: Resource, stays: Mapping[str, Resource]) -> date | None:
+    """The day the dose's stay ended (WardDose.stay_end): its Encounter's period.end when the
+    stay is `finished` or states no status; None when in progress or not known."""
+    encounter = stays.get(_encounter(resource))
+    if encounter is None or encounter.get("status", "finished") != "finished":
+        return None
+    period = encounter.get("period")
+    return parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None
+
+
 def read_ward_doses(
     administrations: Sequence[Resource],
     medication_resources: Iterable[Resource] = (),
@@ -192,6 +203,7 @@ def read_ward_doses(
             request=str(request.get("reference") or "") if isinstance(request, JSON_OBJECT) else "",
             source_id=rid if isinstance(rid, str) else "",
             encounter=_encounter(resource),
+            stay_end=_stay_end(resource, stays),
         )
         by_day[(ingredient, day)] = _same_day(by_day.get((ingredient, day)), dose)
     found_doses: dict[str, list[WardDose]] = {}
@@ -216,6 +228,7 @@ def _same_day(earlier: WardDose | None, dose: WardDose) -> WardDose:
             first.request or other.request,
             first.source_id,
             encounter=first.encounter or other.encounter,
+            stay_end=first.stay_end or other.stay_end,
         )
     why = "; ".join(dict.fromkeys(filter(None, (first.why, other.why))))
     return WardDose(
@@ -227,4 +240,5 @@ def _same_day(earlier: WardDose | None, dose: WardDose) -> WardDose:
         first.request or other.request,
         first.source_id,
         encounter=first.encounter or other.encounter,
+        stay_end=first.stay_end or other.stay_end,
     )
