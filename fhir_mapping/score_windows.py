@@ -159,12 +159,13 @@ def on_treatment_score(
     if next_start is not None and next_start < last:
         last = next_start
     held = trial.on_hold
-    until = trial.held_scored_until
+    until = trial.held_scored_until or held  # a held statement: up to its hold (s27 K4 item 5)
     if held is not None and until is not None and phq9.latest(first, min(last, until)):
         # A held order after fills (review 14 recheck r10b): scored as a course that stopped on
-        # its last supply, the days after it included (Trial.held_scored_until). A later score
-        # taken while held is not its outcome; with none in those days the latest is kept and
-        # the cards say it was taken while held (Trial.failed: to confirm).
+        # its last supply, the days after it included (Trial.held_scored_until); a held
+        # statement up to its hold, no day after. A later score taken while held is not its
+        # outcome; with none in those days the latest is kept and the cards say it was taken
+        # while held (Trial.failed: to confirm).
         end = held
         last = min(last, until)
     ran_out = trial.supply_ran_out

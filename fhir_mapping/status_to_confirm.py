@@ -15,12 +15,13 @@ from it, so the record is "to confirm", as a record whose code and name give dif
   it "may be running" with a line naming the record to confirm.
 
 A stated past period is no drug possibly taken today (review s27 RA finding 5): a statement
-`unknown` whose effectivePeriod ends on a full date more than MappingPolicy.unknown_ended_days
-before as-of (`ended_long_ago`) states when the drug was taken, and its status only that today's
-use is not known. It is read as the past course it states (an exposure and a trial, counted as a
-`completed` statement's is: patient-reported, to confirm, when the patient is its source), not
-as "may be running ... dose and start not known" holding today's adjuncts. An end within those
-days, a partial end or none keeps the safer reading above.
+`unknown` whose effectivePeriod ends more than MappingPolicy.unknown_ended_days before as-of
+(`ended_long_ago`; a partial end by its last day, review s27 K4 finding 6) states when the drug
+was taken, and its status only that today's use is not known. It is read as the past course it
+states (an exposure and a trial, counted as a `completed` statement's is: patient-reported, to
+confirm, when the patient is its source), not as "may be running ... dose and start not known"
+holding today's adjuncts. An end within those
+days (a month or year end: its last day) or none keeps the safer reading above.
 
 A MedicationRequest `unknown` is read otherwise and is not changed here: it is an order, kept as
 exposure history but no trial until a fill or statement shows it was taken (medication_types.
@@ -34,8 +35,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from fhir_mapping.events import EventKind
-from fhir_mapping.fhir_fields import string
-from fhir_mapping.medication_dates import parse_date
+from fhir_mapping.fhir_fields import date_bounds, string
+from fhir_mapping.medication_dates import parse_date, reversed_period
 
 # The gap reason (no drug names, no dates: reasons go to the logs).
 STATUS_TO_CONFIRM = "status unknown: whether the drug is taken now is not known"
@@ -64,11 +65,15 @@ def stated(resource: Mapping[str, Any]) -> str:
 
 
 def ended_long_ago(resource: Mapping[str, Any], as_of: date, days: int) -> bool:
-    """Whether the record's effectivePeriod states an end on a full date (a partial "2025-08"
-    may mean its last day: not read as ended) more than `days` before `as_of`."""
+    """Whether the record's effectivePeriod states an end more than `days` before `as_of`. A
+    partial end is judged by the last day it allows ("2024-12" by 2024-12-31, "2024" by
+    2024-12-31: date_bounds), so a drug possibly taken to the end of that month or year is still
+    read as possibly running within those days (review s27 K4 finding 6: an end "2024-12", 23
+    months before as-of, read "may be running" and held the one-click adjuncts). A period that
+    ends before it starts (medication_dates.reversed_period) states no end that can be read:
+    the status alone is read, as with no end."""
     effective = resource.get("effectivePeriod")
-    end = effective.get("end") if isinstance(effective, Mapping) else None
-    if not isinstance(end, str) or len(end) < len("2025-08-31"):
+    bounds = date_bounds(effective.get("end")) if isinstance(effective, Mapping) else None
+    if bounds is None or reversed_period(resource) is not None:
         return False
-    day = parse_date(end)
-    return day is not None and day + timedelta(days=days) < as_of
+    return bounds[1] + timedelta(days=days) < as_of

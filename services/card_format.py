@@ -60,6 +60,11 @@ def weeks_text(weeks: float) -> str:
 
 _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
+# A failure read only from the course having stopped (Trial.outcome_inferred), in the cards'
+# words (services/trial_count.py: "1 trial stopped (sertraline, response not measured)"); the
+# packet's Counted cell and the timeline say it after "to confirm:" (review s27 K4 finding 7).
+STOPPED_UNMEASURED = "stopped, response not measured"
+
 
 def count_word(count: int) -> str:
     """ "two", "three" ... "five" for the drafts on one order; digits beyond (never seen)."""

@@ -260,10 +260,38 @@ def _failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, 
         return f"{stopped} ({names(inferred)}, response not measured){said_inferred}", (
             f"{stopped}, response not measured{said_inferred}"
         )
+    if partial is None:
+        # Review s27 K4 finding 9: "2 adequate trials failed, sertraline self-reported, 1 stopped
+        # unmeasured, self-reported" said the mark twice, the second naming no trial. The mark
+        # is said once, after both counts, naming the trials it applies to unless every one is.
+        marks = _marks_once(measured, inferred)
+        confirm, confirm_inferred = confirm_note(measured, record), confirm_note(inferred, record)
+        head = f"{adequate} ({_names(measured, record)}){confirm}"
+        return (
+            f"{head}, {m} stopped unmeasured ({names(inferred)}){confirm_inferred}{marks}",
+            f"{adequate}{confirm}, {m} stopped unmeasured{confirm_inferred}{marks}",
+        )
     return (
         f"{long_measured}, {m} stopped unmeasured ({names(inferred)}){said_inferred}",
         f"{short_measured}, {m} stopped unmeasured{said_inferred}",
     )
+
+
+def _marks_once(measured: Sequence[Trial], inferred: Sequence[Trial]) -> str:
+    """The reported_note of the failed and the stopped trials together, said once after both
+    counts: ", sertraline, fluoxetine self-reported"; ", both self-reported" ("all" for three or
+    more) when the mark is on every stopped trial and on no failed one, right after their count
+    (their names are in its parenthesis, and the summary keeps its own clauses: the TMS card's
+    "payer criteria not yet met")."""
+    stopped = reported_note(inferred)[2:]
+    count = len(dict.fromkeys([t.ingredient for t in inferred]))
+    if count > 1 and stopped in _UNNAMED_MARKS and not reported_note(measured):
+        return f", {'both' if count == 2 else 'all'} {stopped}"
+    return reported_note([*measured, *inferred])
+
+
+# reported_note's marks when every trial it was given carries one: no names.
+_UNNAMED_MARKS = frozenset({"self-reported", "medication list only"})
 
 
 def partial_words(measured: Sequence[Trial], record: PatientRecord) -> tuple[str, str] | None:

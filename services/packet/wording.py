@@ -8,6 +8,7 @@ from datetime import date
 from fhir_mapping.code_systems import CPT, ICD9CM, ICD10CM, LOINC, RXNORM, SNOMED
 from fhir_mapping.record import Finding, Trial
 from services import bipolar_findings
+from services.card_format import STOPPED_UNMEASURED as STOPPED_UNMEASURED
 from services.card_format import plural as plural
 from services.card_format import record_cite
 from services.timeline.wording import day_text as day_text  # one date style on both pages
@@ -58,11 +59,6 @@ def finding_text(finding: Finding) -> str:
         record_cite(finding.source, finding.onset is not None, "{}"),
     ]
     return f"{finding.display or finding.code} ({', '.join(p for p in parts if p)})"
-
-
-# A failure read only from the course having stopped (Trial.outcome_inferred), in the cards'
-# words (services/trial_count.py: "1 trial stopped (sertraline, response not measured)").
-STOPPED_UNMEASURED = "stopped, response not measured"
 
 
 def inferred_text(counted: Sequence[Trial]) -> str:

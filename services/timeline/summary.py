@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
 from services import data_gaps, phq9_disagreements, trial_dates
+from services.card_format import STOPPED_UNMEASURED
 from services.dose_units import per_day
 from services.timeline.contents import (
     PROCEDURE_ROWS,
@@ -145,8 +146,9 @@ def _trial_summary(trial: Trial) -> str:
         text += ", medication list only"
     if trial.failed and trial.outcome_inferred and verdict != "not counted as a trial":
         # A failure read from the stop alone, in the cards' words (review s27 RB finding 2:
-        # "adequate trial" where the cards say "stopped, response not measured").
-        text += ", stopped, response not measured"
+        # "adequate trial" where the cards say "stopped, response not measured"), to confirm as
+        # the packet's Counted cell says it (review s27 K4 finding 7).
+        text += f", to confirm: {STOPPED_UNMEASURED}"
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:

@@ -14,7 +14,8 @@ course, not a drug that may be running.
   asserted 2026-07-08 (r04) read "may be running ... no course read: dose and start not known"
   and held the adjuncts in 2026-12. Now (fhir_mapping/status_to_confirm.ended_long_ago) a stated
   end more than MappingPolicy.unknown_ended_days (35) before today is the past course it states
-  (a patient-reported trial, to confirm); a recent, partial or absent end keeps "may be running".
+  (a patient-reported trial, to confirm); a recent or absent end keeps "may be running" (a
+  partial end is judged by its last day: recheck K4 finding 6, test_s27_on_hold.py).
 
 Charts: tests/services/s27_reported_running_charts/, the reviewer's scratch charts (US Core
 shaped RxNorm MedicationRequest, MedicationDispense and MedicationStatement, LOINC PHQ-9), with
@@ -155,7 +156,7 @@ def test_an_unknown_statement_whose_period_ended_long_ago_is_a_past_course() -> 
 
 
 @pytest.mark.parametrize(
-    "end", ["2026-11-15", "2025-08", None], ids=["recent", "partial", "no-end"]
+    "end", ["2026-11-15", "2026-10", None], ids=["recent", "partial-recent", "no-end"]
 )
 def test_a_recent_partial_or_absent_end_keeps_may_be_running(end: str | None) -> None:
     doc = _chart(UNKNOWN_ENDED)
@@ -177,14 +178,16 @@ def test_the_days_are_the_clinics_policy() -> None:
     assert "if both are taken" in cards[OPTIMISE]["detail"]
 
 
-def test_ended_long_ago_reads_a_full_end_date_only() -> None:
+def test_ended_long_ago_reads_a_partial_end_by_its_last_day() -> None:
     def statement(end: object) -> Doc:
         return {"resourceType": "MedicationStatement", "effectivePeriod": {"end": end}}
 
     assert ended_long_ago(statement("2025-08-31"), AS_OF, 35)
     assert not ended_long_ago(statement("2026-10-27"), AS_OF, 35)  # 35 days: not more
     assert ended_long_ago(statement("2026-10-26"), AS_OF, 35)
-    assert not ended_long_ago(statement("2025-08"), AS_OF, 35)
+    # Recheck K4 finding 6: a partial end by its last day (2025-08-31; 2026-10-31: 31 days).
+    assert ended_long_ago(statement("2025-08"), AS_OF, 35)
+    assert not ended_long_ago(statement("2026-10"), AS_OF, 35)
     assert not ended_long_ago(statement(20250831), AS_OF, 35)
     assert not ended_long_ago({"effectivePeriod": {"start": "2025-01-01"}}, AS_OF, 35)
     assert not ended_long_ago({"effectiveDateTime": "2025-01-01"}, AS_OF, 35)

@@ -563,11 +563,11 @@ def test_scores_without_trials_and_trials_without_scores() -> None:
 
 def test_description_summarises_the_history() -> None:
     # Sertraline stopped with no PHQ-9 on it: a failure inferred from the stop, said as the cards
-    # say it (review s27 RB finding 2).
+    # say it (review s27 RB finding 2), to confirm as the packet says it (recheck K4 finding 7).
     assert describe(three_drug_record()) == (
         "Treatment timeline as of 1 Mar 2025. 2 antidepressant trials: sertraline 50 to 100 "
-        "mg/day from 8 Jan 2024 to 1 Apr 2024, adequate trial, stopped, response not measured, "
-        "PDC 92 %; venlafaxine 37.5 to "
+        "mg/day from 8 Jan 2024 to 1 Apr 2024, adequate trial, to confirm: stopped, response not "
+        "measured, PDC 92 %; venlafaxine 37.5 to "
         "300 mg/day from 1 Apr 2024 to 2 Sep 2024, inadequate trial (poor adherence), PDC 61 %, "
         "1 refill gap. Augmentation: aripiprazole 2 to 5 mg/day from 3 Jun 2024, ongoing, "
         "adequate trial. 13 PHQ-9 scores from 2 Jan 2024; latest 12 (moderate) on 3 Feb 2025. "
