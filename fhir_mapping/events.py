@@ -147,6 +147,11 @@ class MedicationEvent:
     # timing count 1 or priority stat; review s27 RE finding 4): with as-needed records, a course
     # of only these is no augmentation course. False for every other record.
     one_time_parenteral: bool = False
+    # An order entered as reported by someone other than the patient (patient_reported.
+    # listed_order: reportedReference a Practitioner or Organization): a medication-list entry,
+    # no order for a pharmacy to fill. A course of such orders and statements only is
+    # Trial.listed_order (recheck K4 s27 finding 1). False for every other record.
+    listed_order: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

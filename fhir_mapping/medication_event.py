@@ -53,7 +53,7 @@ from fhir_mapping.medication_types import (
     not_shown_taken,
 )
 from fhir_mapping.note_intolerance import note_intolerance
-from fhir_mapping.patient_reported import patient_reported
+from fhir_mapping.patient_reported import listed_order, patient_reported
 from fhir_mapping.record import (
     DoseBasis,
     Intolerance,
@@ -106,6 +106,8 @@ def events_of(
     outside = outside_source(resource) if kind is STATEMENT else None
     # Resting on the patient's own report (review 12 finding 14): never a dispense.
     reported_by_patient = kind is not DISPENSE and patient_reported(resource)
+    # Reported by a clinician or another organisation (recheck K4 s27 finding 1): a list entry.
+    listed = kind is ORDER and not reported_by_patient and listed_order(resource)
     # An order with intent `plan` or status `unknown` (medication_types.INTENT_READING): kept,
     # but not by itself a course taken (review 14 W5); a home medication the patient reports is
     # read as patient-reported instead.
@@ -290,6 +292,7 @@ def events_of(
                 stopped_for(resource) if stopped else None,  # RC s23 finding 5: `preg`
                 ward_order=ward,
                 one_time_parenteral=bool(once),
+                listed_order=listed,
             )
         )
     return events

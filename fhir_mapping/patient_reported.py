@@ -9,7 +9,8 @@ Read from:
   an original primary source-of-truth record"; US Core's self-prescribed example writes it with
   intent `plan`), or `reportedReference` to a Patient or RelatedPerson. A reportedReference to a
   Practitioner or Organization is another clinician's record, not the patient's word: not read
-  here. reportedBoolean states no source; it is read as the patient's report because a home
+  here (`listed_order` reads it: a medication-list entry, no prescription of this clinic's; recheck K4
+  s27 finding 1). reportedBoolean states no source; it is read as the patient's report because a home
   medication list is where EHRs write it, and the safer error is to ask to confirm a trial.
 - MedicationStatement `informationSource` a Patient or RelatedPerson (by its reference or its
   `type`); an Organization is an outside record (medication_supply.outside_source).
@@ -47,3 +48,17 @@ def patient_reported(resource: Mapping[str, Any]) -> bool:
     if kind == "MedicationStatement":
         return _patient_side(resource.get("informationSource"))
     return False
+
+
+def listed_order(resource: Mapping[str, Any]) -> bool:
+    """Whether a MedicationRequest is a reported order someone other than the patient entered: a
+    reportedReference (a Practitioner, an Organization, ...) that is not the patient's own report
+    (`patient_reported`, which also takes every reportedBoolean true). FHIR R4 reported[x] marks
+    "a secondary 'reported' record rather than an original primary source-of-truth record"
+    whoever reported it (medication_dates._secondary reads it so): a medication-list entry like
+    a clinician's MedicationStatement, no order this clinic wrote for a pharmacy to fill (recheck
+    K4 s27 finding 1: an Epic home medication with reportedReference a Practitioner was read as an
+    order awaiting its first fill). False for any other resource."""
+    if resource.get("resourceType") != "MedicationRequest" or patient_reported(resource):
+        return False
+    return isinstance(resource.get("reportedReference"), JSON_OBJECT)

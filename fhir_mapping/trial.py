@@ -128,6 +128,11 @@ class Trial(TrialOutcome):
     # fhir_mapping/patient_reported.py), with no order by a clinician and no fill: the trial row
     # and the TMS trial criterion say "patient-reported", to confirm (review 12 finding 14).
     patient_reported: bool = False
+    # Every record of the course is a medication-list entry, at least one of them an order
+    # entered as reported by a clinician or another organisation (MedicationEvent.listed_order:
+    # an Epic home medication whose reportedReference is a Practitioner), the rest statements:
+    # no order for a pharmacy to fill and no fill, so `statement_only` (recheck K4 s27 finding 1).
+    listed_order: bool = False
     # The reasons the course's orders and statements state (reasonCode / reasonReference,
     # fhir_mapping/indications.py), one per (category, text), in record order; () when none
     # states one (nearly every course). A course whose every stated reason is non-psychiatric is
@@ -316,12 +321,15 @@ class Trial(TrialOutcome):
     def statement_only(self) -> bool:
         """Every record of the course is a MedicationStatement whose source is not the patient
         (`patient_reported` covers theirs): a clinician-entered statement, an Epic or Oracle home
-        medication with no informationSource, an outside organisation's. No order, no fill, no
-        administration is on record, so adherence is no more verified than a patient's word:
-        the trial row and the TMS trial criterion say it, to confirm (review s27 RA finding 2)."""
-        return (
-            not self.patient_reported
-            and bool(self.sources)
+        medication with no informationSource, an outside organisation's; or a reported order
+        entered so, alone or with such statements (`listed_order`, recheck K4 s27 finding 1). No
+        prescription, no fill, no administration is on record, so adherence is no more verified
+        than a patient's word: the trial row and the TMS trial criterion say it, to confirm
+        (review s27 RA finding 2)."""
+        if self.patient_reported:
+            return False
+        return self.listed_order or (
+            bool(self.sources)
             and all(s.resource_type == "MedicationStatement" for s in self.sources)
         )
 

@@ -91,6 +91,7 @@ DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingr
 # Enum members compared once per event, as module constants: on Python 3.11 reading a member off
 # its Enum class costs about ten times reading a global (issue 14).
 _DISPENSE = EventKind.DISPENSE
+_LISTED = "MedicationStatement"  # a statement's own record (a MAR-only run's is not one)
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _AUGMENTATION = Role.AUGMENTATION
 _DAILY = DoseBasis.DAILY
@@ -363,6 +364,8 @@ def _trial(
             written_dates=_written_dates(spans, start, end, ongoing),
             product=product,
             patient_reported=all(e.patient_reported for e in events),  # review 12 finding 14
+            listed_order=any(e.listed_order for e in events)  # recheck K4 s27 finding 1
+            and all(e.listed_order or e.source.resource_type == _LISTED for e in events),
             entry_dated=all(e.entry_dated for e in events),
             taken_before=cluster.taken_before,
             stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),

@@ -198,7 +198,9 @@ def mark_unfilled(
         awaiting = (
             trial.ongoing
             and not trial.listed
-            and not trial.patient_reported
+            # A medication-list entry (Trial.report_only: the patient's report, or a reported
+            # order a clinician entered, recheck K4 s27 finding 1) awaits no pharmacy fill.
+            and not trial.report_only
             and trial.adherence.last_fill is None
             # A course the ward MAR charts (given or offered) is supplied by the ward, not
             # awaiting a pharmacy fill (review s27 RB finding 4: "ordered (no fill yet)" of a

@@ -21,7 +21,13 @@ from services.card_format import plural
 from services.dose_raises import unjudged_raise
 from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
-from services.packet.wording import STOPPED_UNMEASURED, day_text, inferred_text, is_inferred
+from services.packet.wording import (
+    STOPPED_UNMEASURED,
+    day_text,
+    inferred_text,
+    is_inferred,
+    reported_text,
+)
 from services.pathway import PathwayFacts
 from services.phq9_disagreements import pair_words
 from services.scored_weeks import scored_text
@@ -76,7 +82,11 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
         if is_inferred(trial):
             # The cards' words, never "failed" outright (review s27 RB finding 2).
             return f"yes, to confirm: {STOPPED_UNMEASURED}"
-        return "yes: failed" if trial.failed else "yes: not tolerated"
+        outcome = "failed" if trial.failed else "not tolerated"
+        reported = reported_text(trial)
+        if reported is not None:  # no order or fill shows it taken (recheck K4 s27 finding 3)
+            return f"yes, to confirm: {outcome}, {reported}"
+        return f"yes: {outcome}"
     if trial not in facts.episode_trials:
         return "no: earlier episode"
     if trial.failed:

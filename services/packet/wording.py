@@ -63,13 +63,30 @@ def finding_text(finding: Finding) -> str:
 
 def inferred_text(counted: Sequence[Trial]) -> str:
     """ "; to confirm: sertraline (stopped, response not measured)" after a count of trials
-    the criteria counted, "" when each counted failure was measured. Review s27 RB finding 2:
-    the summary said "2 counted (sertraline, venlafaxine), 2 classes" where the cards say
-    "1 adequate trial failed, 1 stopped unmeasured" and the payer row "Met, to confirm"."""
-    inferred = list(dict.fromkeys([t.ingredient for t in counted if is_inferred(t)]))
-    if not inferred:
+    the criteria counted, "" when each counted failure was measured and rests on an order or a
+    fill. Review s27 RB finding 2: the summary said "2 counted (sertraline, venlafaxine), 2
+    classes" where the cards say "1 adequate trial failed, 1 stopped unmeasured" and the payer
+    row "Met, to confirm". Recheck K4 s27 finding 3: a course only reported (`reported_text`)
+    is named to confirm too, as its adherence cell and the payer row say."""
+    said: dict[str, list[str]] = {}  # why -> the drugs, each named once
+    named: set[str] = set()
+    for t in counted:
+        why = STOPPED_UNMEASURED if is_inferred(t) else reported_text(t)
+        if why is not None and t.ingredient not in named:
+            named.add(t.ingredient)
+            said.setdefault(why, []).append(t.ingredient)
+    if not said:
         return ""
-    return f"; to confirm: {', '.join(inferred)} ({STOPPED_UNMEASURED})"
+    return "; to confirm: " + "; ".join(f"{', '.join(n)} ({why})" for why, n in said.items())
+
+
+def reported_text(trial: Trial) -> str | None:
+    """ "self-reported" for a course only the patient reports, "medication list only" for one
+    only a clinician's or an outside list entry shows (Trial.statement_only: a statement, or a
+    reported order, recheck K4 s27 finding 3), as the trial row says; None for any other."""
+    if trial.patient_reported:
+        return "self-reported"
+    return "medication list only" if trial.statement_only else None
 
 
 def is_inferred(trial: Trial) -> bool:

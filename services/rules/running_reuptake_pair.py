@@ -75,7 +75,8 @@ def reported_taken(trial: Trial) -> bool:
         or trial.on_hold is not None  # held: not taken now (Trial.on_hold)
     ):
         return False
-    return trial.patient_reported or any(s.resource_type == _STATEMENT for s in trial.sources)
+    # Trial.report_only: also a reported order a clinician entered (recheck K4 s27 finding 1).
+    return trial.report_only or any(s.resource_type == _STATEMENT for s in trial.sources)
 
 
 def _held_long(trial: Trial, gap_days: int) -> bool:
@@ -139,6 +140,8 @@ def _taken(trial: Trial) -> str:
         return adherence_text(trial)
     if trial.patient_reported:
         return f"{_REPORTED} by the patient, no order or fill on record"
+    if trial.listed_order:  # a reported order a clinician entered (recheck K4 s27 finding 1)
+        return f"{_REPORTED} (medication list), no fill on record"
     return f"{_REPORTED} (medication statement), no fill on record"
 
 

@@ -73,6 +73,8 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "ward_order",  # session 26 LA: an order the ward gives (by keyword, default False)
         # review s27 RE finding 4: one IM / IV antipsychotic dose (by keyword, default False)
         "one_time_parenteral",
+        # recheck K4 s27 finding 1: a clinician's reported order (by keyword, default False)
+        "listed_order",
     ]
 
 
