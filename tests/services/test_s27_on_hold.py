@@ -150,7 +150,9 @@ def test_a_held_statement_is_judged_by_the_score_taken_before_the_hold() -> None
     packet = _text(render_packet(record, Policy()))
     cells = _row(packet, "fluoxetine (SSRI)")
     assert cells[5] == "21 (2 Mar 2025) → 20 (16 Aug 2025)"
-    assert cells[7] == "yes: failed"
+    # Counted to confirm in the packet's own cell as well since the k4reported merge (a
+    # report-only course is "yes, to confirm: failed, medication list only").
+    assert cells[7] == "yes, to confirm: failed, medication list only"
     assert "taken while fluoxetine was on hold" not in packet
     # Counted, to confirm: on the medication list only (as the order of these dates is counted).
     assert "3 counted from 2 classes" in packet
