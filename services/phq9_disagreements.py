@@ -111,12 +111,18 @@ def conflict_section(score: Score) -> str:
         if conflict.complete
         else f"the answers filed, fewer than nine, already sum to {conflict.items_sum}"
     )
+    # Said as the cards read it (review s27 K3 finding 5: "severity reads the higher (22)" beside
+    # a payer row and a Maudsley stage on the lower): the band shown is the higher's (a severe
+    # depression is never read as milder), a criterion needing a severity reads the lower.
+    lower = min(conflict.filed, conflict.items_sum)
     return (
         f"**PHQ-9 total and answers disagree:** the PHQ-9 of {score.date.isoformat()} was filed "
         f"with a total of {conflict.filed}, but {answers} (the total is the sum of the nine "
         "answers, Kroenke 2001). Which is right is not known: a response, remission or failure "
-        "is judged on it only where both numbers give the same one, and severity reads the "
-        f"higher ({higher}). Check the form in the chart and correct the total or the answers."
+        "is claimed on it only where both numbers give the same one, and its severity is to "
+        f"check: the scores show the higher ({higher}) so a severe depression is not missed, "
+        "while a criterion that needs a severity (payer criteria, the Maudsley stage) reads the "
+        f"lower ({lower}). Check the form in the chart and correct the total or the answers."
     )
 
 

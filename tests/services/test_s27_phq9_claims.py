@@ -115,3 +115,29 @@ def test_an_earlier_remission_both_readings_contradict_is_not_the_outcome() -> N
     details = " ".join(c.get("detail", "") for c in cards)
     assert "adequate: remission" not in details
     assert "each reading gives a different outcome, check the form" in details
+
+
+# --- 5: the disagreement paragraph and the TMS summary say what the cards do --------------------
+
+SEVERITY = [
+    "venlafaxine_17_to_qr_filed22_sum12",
+    "venlafaxine_17_to_qr_filed12_sum22",
+    "venlafaxine_17_to_obs_filed22_items12",
+]
+
+
+@pytest.mark.parametrize("name", SEVERITY)
+def test_the_severity_words_match_the_payer_row_and_the_stage(name: str) -> None:
+    cards = by_topic(_at.cards(_chart(name), as_of=AS_OF))
+    optimise, tms = cards[OPTIMISE], cards[TMS]
+    assert "severity reads the higher" not in optimise["detail"]
+    assert (
+        "its severity is to check: the scores show the higher (22) so a severe depression is not "
+        "missed, while a criterion that needs a severity (payer criteria, the Maudsley stage) "
+        "reads the lower (12)"
+    ) in optimise["detail"]
+    assert "the lower reading (12) is below PHQ-9 >= 20" in tms["detail"]
+    assert "Severity 3 (moderate; PHQ-9 total filed" in tms["detail"]
+    # Never the higher alone as the severity in the headline.
+    assert "PHQ-9 22 or 12: check the PHQ-9 form first" in tms["summary"]
+    assert len(tms["summary"]) <= 140
