@@ -224,6 +224,8 @@ def _trial_lines(
         outcome.append(response_words(trial))
     if trial.remission is not None and not held:
         outcome.append("remission" if trial.remission else "no remission")
+    if trial.unsettled:  # claims its readings give differently (review s27 K3 finding 2)
+        outcome.append(trial.unsettled_text)
     if outcome and not not_a_trial:
         lines.append(f"   outcome: {', '.join(outcome)}")
     why = f" ({', '.join(_reason_value(trial, r) for r in trial.reasons)})" if trial.reasons else ""

@@ -103,4 +103,6 @@ def response_words(trial: Trial) -> str:
         return f"{change} from an on-treatment score"
     if trial.response:
         return "response"
+    if "response" in trial.unsettled:  # its readings differ on it (review s27 K3 finding 2)
+        return "response to confirm"
     return partial_text(trial) or "no response"

@@ -22,6 +22,15 @@ aside (`set_aside`, Trial.conflicted: "PHQ-9 22 on 2026-10-15, total filed 22, i
 always holds on the higher on-treatment reading (the one that claims less improvement) and a
 failure on the lower (the one that claims less failure): no outcome claims more than the record
 shows.
+
+The outcome is compared claim by claim (review s27 K3 finding 2). When every reading agrees on
+whether the course failed and was measured but not on another claim (17 -> filed 4, items 5: a
+response on both, remission on one), the score is not set aside: falling back to an earlier 18
+read "no response" and "2 adequate trials failed", which both readings rule out. The score stays
+the course's outcome; what every reading gives stands (response; not failed) and the claims the
+readings give differently (`CLAIMS`) are not claimed (Trial.unsettled: remission "to confirm").
+Nor does a course fall back to an earlier score whose outcome every reading contradicts (an
+earlier remission beside readings 22 and 12): it is then judged on no score (`contradicted`).
 """
 
 from __future__ import annotations
@@ -54,39 +63,93 @@ def _read_as(score: Score | None) -> Iterator[Score | None]:
         yield dataclasses.replace(score, value=value, total_conflict=None)
 
 
-def _outcome(trial: Trial) -> tuple[object, ...]:
+# The judgements that decide whether a course counts as failed: every reading must give the same
+# for the score to judge the course at all.
+_DECIDING = ("outcome_unmeasured", "failed")
+# The other claims of an outcome: one the readings give differently is not claimed
+# (Trial.unsettled; trial_outcome.py reads it).
+CLAIMS = ("response", "remission", "mild_residual", "episode_responded")
+# How the cards name each of them when it is not claimed ("remission to confirm").
+_CLAIM_WORDS = {
+    "response": "response",
+    "remission": "remission",
+    "mild_residual": "residual mild symptoms",
+    "episode_responded": "the episode's response",
+}
+
+
+def unsettled_words(unsettled: Iterable[str]) -> str:
+    """ "remission to confirm": the claims the readings give differently (Trial.unsettled);
+    "" when none."""
+    names = [_CLAIM_WORDS[c] for c in unsettled]
+    return f"{' and '.join(names)} to confirm" if names else ""
+
+
+def _outcome(trial: Trial) -> dict[str, object]:
     """What the cards claim of a course's outcome (the judgements trial_outcome.py makes)."""
-    return (
-        trial.outcome_unmeasured,
-        trial.response,
-        trial.remission,
-        trial.failed,
-        trial.mild_residual,
-        trial.episode_responded,
-    )
+    return {name: getattr(trial, name) for name in _DECIDING + CLAIMS}
+
+
+def _outcomes(trial: Trial, with_scores: Callable[..., Trial]) -> list[dict[str, object]]:
+    """The outcome on each reading of the pair's scores; [] when no score of it disagrees."""
+    baseline, on_treatment = trial.baseline, trial.on_treatment
+    if not any(s is not None and s.total_conflict is not None for s in (baseline, on_treatment)):
+        return []
+    if trial.unsettled:  # each reading judged afresh, every claim made
+        trial = dataclasses.replace(trial, unsettled=())
+    return [
+        _outcome(with_scores(trial, before, after))
+        for before in _read_as(baseline)
+        for after in _read_as(on_treatment)
+    ]
+
+
+def _differing(outcomes: list[dict[str, object]], names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in names if len({o[n] for o in outcomes}) > 1)
 
 
 def readings_agree(trial: Trial, with_scores: Callable[..., Trial]) -> bool:
     """True when the course's outcome is the same on every reading of its pair's scores (module
     docstring); True when no score of the pair disagrees with its items."""
-    baseline, on_treatment = trial.baseline, trial.on_treatment
-    if not any(s is not None and s.total_conflict is not None for s in (baseline, on_treatment)):
-        return True
-    outcomes = {
-        _outcome(with_scores(trial, before, after))
-        for before in _read_as(baseline)
-        for after in _read_as(on_treatment)
-    }
-    return len(outcomes) == 1
+    return not _differing(_outcomes(trial, with_scores), _DECIDING + CLAIMS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Judged:
+    """How a course's pair with a disagreeing PHQ-9 judges it (module docstring)."""
+
+    set_aside: tuple[Score, ...] = ()  # Trial.conflicted: its readings differ on the failure
+    unsettled: tuple[str, ...] = ()  # Trial.unsettled: the claims not claimed
+
+
+def judge(trial: Trial, with_scores: Callable[..., Trial]) -> Judged:
+    """The scores set aside when their readings differ on whether the course failed or was
+    measured, else the claims (`CLAIMS`) the readings give differently; Judged() when they
+    all agree or no score of the pair disagrees with its items."""
+    outcomes = _outcomes(trial, with_scores)
+    if _differing(outcomes, _DECIDING):
+        pair = (trial.baseline, trial.on_treatment)
+        return Judged(set_aside=tuple(s for s in pair if s is not None and s.total_conflict))
+    return Judged(unsettled=_differing(outcomes, CLAIMS))
 
 
 def set_aside(trial: Trial, with_scores: Callable[..., Trial]) -> tuple[Score, ...]:
-    """The disagreeing scores of the course's pair when their readings give different outcomes
-    (Trial.conflicted: the course is then judged without them, as before s27), else ()."""
-    if readings_agree(trial, with_scores):
-        return ()
-    pair = (trial.baseline, trial.on_treatment)
-    return tuple(s for s in pair if s is not None and s.total_conflict is not None)
+    """The disagreeing scores of the course's pair when their readings differ on whether it
+    failed (Trial.conflicted: the course is then judged without them, as before s27), else ()."""
+    return judge(trial, with_scores).set_aside
+
+
+def contradicted(fallback: Trial, trial: Trial, with_scores: Callable[..., Trial]) -> bool:
+    """True when every reading of `trial`'s disagreeing pair gives one failure, response or
+    remission claim and `fallback` (the course judged without those scores) the opposite one
+    (an earlier remission beside readings 22 and 12): the fallback is then not the outcome."""
+    outcomes = _outcomes(trial, with_scores)
+    for name in ("failed", "response", "remission"):
+        said = {o[name] for o in outcomes}
+        held = getattr(fallback, name)
+        if len(said) == 1 and None not in said and held is not None and held not in said:
+            return True
+    return False
 
 
 def conflicted_text(scores: Iterable[Score]) -> str:

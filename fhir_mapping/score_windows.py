@@ -30,7 +30,7 @@ from fhir_mapping.next_course_scores import (
     _taken_on_next,
 )
 from fhir_mapping.order_day_baseline import baseline_opens
-from fhir_mapping.phq9_conflict_readings import set_aside
+from fhir_mapping.phq9_conflict_readings import contradicted, judge
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Score, Trial
 from fhir_mapping.relapse_on_drug import improved as improved
@@ -315,10 +315,14 @@ def attach_scores(
             attached.append(trial)
             continue
         scored = _attach(trial, following, phq9, others, policy, devices, course_starts)
-        named = set_aside(scored, _with_scores)
-        if named:  # (review s27 RB 1)
-            scored = _attach(trial, following, clean, others, policy, devices, course_starts)
-            scored = dataclasses.replace(scored, conflicted=named)
+        judged = judge(scored, _with_scores)  # (review s27 RB 1, K3 finding 2)
+        if judged.set_aside:
+            fallback = _attach(trial, following, clean, others, policy, devices, course_starts)
+            if contradicted(fallback, scored, _with_scores):  # never an outcome both rule out
+                fallback = _with_scores(fallback, fallback.baseline, None)
+            scored = dataclasses.replace(fallback, conflicted=judged.set_aside)
+        elif judged.unsettled:
+            scored = dataclasses.replace(scored, unsettled=judged.unsettled)
         attached.append(scored)
     return tuple(attached)
 

@@ -163,6 +163,12 @@ class Trial(TrialOutcome):
     # on-treatment score is set aside, the outcome is not judged (never an inferred failure) and
     # the cards name these scores. () for nearly every course.
     conflicted: tuple[Score, ...] = ()
+    # The claims (`phq9_conflict_readings.CLAIMS`: "response", "remission", ...) the readings of
+    # such a PHQ-9 give differently when they agree on whether the course failed (review s27 K3
+    # finding 2: 17 -> filed 4, items 5 is a response either way, remission on one reading
+    # only): the score stays the outcome, the claims both readings give stand, and these are
+    # not claimed (Trial.response / remission None: "to confirm"). () for nearly every course.
+    unsettled: tuple[str, ...] = ()
     # Review 14 M4: the as-of date when an ongoing course ends there by a stated end (an order's
     # boundsPeriod.end dated as-of: course_support._stops_on). FHIR Period.end is inclusive, so the
     # course still covers as-of (ongoing, for the safety checks) but stops that day: cards say

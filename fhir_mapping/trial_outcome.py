@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from fhir_mapping.phq9_conflict_readings import conflicted_text
+from fhir_mapping.phq9_conflict_readings import conflicted_text, unsettled_words
 from fhir_mapping.scale_outcomes import moderate_from as _scale_moderate_from
 from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
 from fhir_mapping.trial_parts import (
@@ -100,6 +100,7 @@ class TrialOutcome:
         episode_baseline: Score | None
         relapsed_from: Score | None
         conflicted: tuple[Score, ...]
+        unsettled: tuple[str, ...]
 
     def scored_while_held(self, day: date) -> bool:
         """True when a score of `day` was taken after the course was put on hold, past the days
@@ -130,8 +131,10 @@ class TrialOutcome:
     @property
     @kept("_kept_response")
     def response(self) -> bool | None:
-        """>= 50 % drop in PHQ-9 from baseline (CANMAT 2023); None when either score is missing."""
-        if not (self.baseline and self.on_treatment):
+        """>= 50 % drop in PHQ-9 from baseline (CANMAT 2023); None when either score is missing,
+        or when the readings of a PHQ-9 of the pair whose total and items disagree give it
+        differently (`unsettled`, review s27 K3 finding 2): not claimed either way."""
+        if not (self.baseline and self.on_treatment) or "response" in self.unsettled:
             return None
         if self.baseline.value is None or self.on_treatment.value is None:
             return None
@@ -142,8 +145,11 @@ class TrialOutcome:
     @property
     def remission(self) -> bool | None:
         """PHQ-9 below the remission cut-off on treatment (CMS159: < 5), or the other scale's
-        own cut-off when the pair is another scale's (`outcome_remission_below`)."""
+        own cut-off when the pair is another scale's (`outcome_remission_below`). None when the
+        readings of a disagreeing PHQ-9 give it differently (`unsettled`: remission to confirm)."""
         if self.on_treatment is None or self.on_treatment.value is None:
+            return None
+        if "remission" in self.unsettled:
             return None
         return self.on_treatment.value < self.outcome_remission_below
 
@@ -184,9 +190,12 @@ class TrialOutcome:
         (`episode_baseline`; CANMAT 2023 para 180): PHQ-9 19 at the episode's start, 9 on
         escitalopram, 8 on sertraline is a response of the episode without remission, whose
         residual symptoms are optimised, not escalated on. Not halved (14 -> 9 -> 8): the
-        episode is failing, and the course is judged on its own pair. False without one."""
+        episode is failing, and the course is judged on its own pair. False without one, or
+        when the readings of a disagreeing PHQ-9 give it differently (`unsettled`)."""
         peak, on_treatment = self.episode_baseline, self.on_treatment
         if peak is None or on_treatment is None or peak.value is None:
+            return False
+        if "episode_responded" in self.unsettled:
             return False
         after = on_treatment.value
         return after is not None and after <= peak.value * RESPONSE_FRACTION
@@ -201,9 +210,10 @@ class TrialOutcome:
         whether the drug failed cannot be judged from such a pair (a 50 % drop from 9 is 4
         points), and the score on it is residual mild symptoms, which CANMAT 2023 meets by
         optimising the dose and adding psychological treatment (Figure 7.1, paras 185-187), not
-        by switching or an adjunct. Never a failed trial (`failed`)."""
+        by switching or an adjunct. Never a failed trial (`failed`). False when the readings of a
+        disagreeing PHQ-9 give it differently (`unsettled`)."""
         baseline, on_treatment = self.baseline, self.on_treatment
-        if baseline is None or on_treatment is None:
+        if baseline is None or on_treatment is None or "mild_residual" in self.unsettled:
             return False
         before, after = baseline.value, on_treatment.value
         if before is None or after is None or before == 0:
@@ -260,6 +270,19 @@ class TrialOutcome:
         if self.outcome_note is not None:
             return f"no PHQ-9 on treatment ({self.outcome_note})"
         return "no PHQ-9 on treatment"
+
+    @property
+    def unsettled_text(self) -> str:
+        """ "remission to confirm (PHQ-9 5 on 2025-06-10, total filed 4, items sum to 5: the
+        readings differ on it, check the form)": the claims the readings of a disagreeing PHQ-9
+        give differently (`unsettled`, review s27 K3 finding 2); "" when none."""
+        if not self.unsettled:
+            return ""
+        pair = (s for s in (self.baseline, self.on_treatment) if s is not None)
+        return (
+            f"{unsettled_words(self.unsettled)} ({conflicted_text(pair)}: "
+            "the readings differ on it, check the form)"
+        )
 
     @property
     @kept("_kept_outcome_inferred")

@@ -26,6 +26,7 @@ is the same conflict the other way round (fhir_mapping/item9_floor.checked_item9
 
 from __future__ import annotations
 
+from fhir_mapping.phq9_conflict_readings import unsettled_words
 from fhir_mapping.record import PatientRecord, Score, TotalConflict
 
 # What a card asks of a form whose total and answers disagree: the total is the sum of its nine
@@ -55,18 +56,21 @@ def conflict_words(score: Score, *, dated: bool = True) -> str:
     return f"{text} on {score.date.isoformat()}" if dated else f"{text}: {CHECK}"
 
 
-def pair_words(score: Score) -> str:
+def pair_words(score: Score, unsettled: tuple[str, ...] = ()) -> str:
     """ "6 (total filed 6, items sum to 5: same outcome either way)": a disagreeing total in a
-    course's before -> after pair, which judges it only when both readings give one outcome
-    (fhir_mapping/phq9_conflict_readings.py, review s27 RB finding 1); the value alone
-    otherwise ("" for a score without one)."""
+    course's before -> after pair, which judges it only when both readings agree on whether it
+    failed (fhir_mapping/phq9_conflict_readings.py, review s27 RB finding 1); "5 (total filed
+    4, items sum to 5: remission to confirm)" when the readings give a claim differently
+    (Trial.unsettled, review s27 K3 finding 2); the value alone otherwise ("" for a score
+    without one)."""
     if score.value is None:
         return ""
     if score.total_conflict is None:
         return str(score.value)
     conflict = score.total_conflict
     said = f"total filed {conflict.filed}, {items_words(conflict)}"
-    return f"{score.value} ({said}: same outcome either way)"
+    outcome = unsettled_words(unsettled) or "same outcome either way"
+    return f"{score.value} ({said}: {outcome})"
 
 
 def latest_conflict(record: PatientRecord) -> Score | None:
@@ -107,12 +111,18 @@ def conflict_section(score: Score) -> str:
         if conflict.complete
         else f"the answers filed, fewer than nine, already sum to {conflict.items_sum}"
     )
+    # Said as the cards read it (review s27 K3 finding 5: "severity reads the higher (22)" beside
+    # a payer row and a Maudsley stage on the lower): the band shown is the higher's (a severe
+    # depression is never read as milder), a criterion needing a severity reads the lower.
+    lower = min(conflict.filed, conflict.items_sum)
     return (
         f"**PHQ-9 total and answers disagree:** the PHQ-9 of {score.date.isoformat()} was filed "
         f"with a total of {conflict.filed}, but {answers} (the total is the sum of the nine "
         "answers, Kroenke 2001). Which is right is not known: a response, remission or failure "
-        "is judged on it only where both numbers give the same one, and severity reads the "
-        f"higher ({higher}). Check the form in the chart and correct the total or the answers."
+        "is claimed on it only where both numbers give the same one, and its severity is to "
+        f"check: the scores show the higher ({higher}) so a severe depression is not missed, "
+        "while a criterion that needs a severity (payer criteria, the Maudsley stage) reads the "
+        f"lower ({lower}). Check the form in the chart and correct the total or the answers."
     )
 
 

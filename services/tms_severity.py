@@ -97,12 +97,19 @@ def score_text(score: Score) -> str:
 
 
 def short_text(record: PatientRecord, score: Score) -> str:
-    """The TMS summary's score: "PHQ-9 22", or "PHQ-9 18 of 2025-05-12 (newer form incomplete)"
+    """The TMS summary's score: "PHQ-9 22" ("PHQ-9 22 or 12" when its total and items
+    disagree), or "PHQ-9 18 of 2025-05-12 (newer form incomplete)"
     when a PHQ-9 left incomplete (items answered, no total, no item 9: scores.INCOMPLETE_PHQ9)
     is dated after it. Review s27 RF finding 5: a completed form of 2025-06-10 whose answers
     allow a total of 1-4 at most, item 9 blank, and the summary still said "PHQ-9 18" as if it
     were the current severity; the detail says what the newer form allows (tms_referral_held)."""
     shown = f"{score.instrument} {score.value}"
+    conflict = score.total_conflict
+    if conflict is not None:
+        # Its total and items disagree (review s27 K3 finding 5): both readings, never the
+        # higher alone as the severity; the summary puts "check the PHQ-9 form" after them.
+        other = min(conflict.filed, conflict.items_sum)
+        shown = f"{shown} or {other}" if other != score.value else shown
     if score.instrument != PHQ9 or newer_incomplete(record, score) is None:
         return shown
     return f"{shown} of {score.date.isoformat()} (newer form incomplete)"

@@ -88,14 +88,19 @@ _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 _START = operator.attrgetter("start")  # oldest first: a C-level sort key
 
 
-def _score_value(score: Score | None) -> str:
+def _score_value(score: Score | None, unsettled: tuple[str, ...]) -> str:
     if score is None or score.value is None:
         return "–"
-    return pair_words(score)  # names a total that disagrees with its items (s27 RB 1)
+    # Names a total that disagrees with its items (s27 RB 1) and a claim its readings give
+    # differently (s27 K3 finding 2).
+    return pair_words(score, unsettled)
 
 
 def _phq9_pair(trial: Trial) -> str:
-    pair = f"{_score_value(trial.baseline)} → {_score_value(trial.on_treatment)}"
+    unsettled = trial.unsettled
+    pair = (
+        f"{_score_value(trial.baseline, unsettled)} → {_score_value(trial.on_treatment, unsettled)}"
+    )
     # Another scale's pair (no PHQ-9 on treatment; review 13 W10) is named: "MADRS 34 → 8".
     scale = trial.outcome_scale
     return pair if scale == "PHQ-9" else f"{scale} {pair}"

@@ -262,6 +262,8 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
         why = _reasons_text(trial, policy)
         return f"not adequate: {why}" if why else "not adequate"
     outcome = _adequate_text(trial)
+    if trial.unsettled:  # claims its readings give differently (review s27 K3 finding 2)
+        outcome = f"{outcome}; {trial.unsettled_text}"
     if trial.intolerance is not None:  # adequate, and documented as not tolerated
         outcome = f"{outcome}; {intolerance_text(trial)}"
     # A failure counted toward TRD / TMS from an order stating no depression reason (PTSD, a
@@ -288,6 +290,8 @@ def _adequate_text(trial: Trial) -> str:
         if trial.ongoing:
             return f"adequate; outcome not measured yet ({trial.unmeasured_text})"
         return f"failed (adequate; {trial.unmeasured_text}: outcome inferred from stopping it)"
+    if trial.unsettled and not trial.failed:
+        return "adequate"  # what is not claimed follows (review s27 K3 finding 2)
     relapsed = relapse_text(trial)
     if relapsed is not None:
         # Review s23 RC finding 1: the response is kept and the relapse named; not a failure.

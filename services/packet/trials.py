@@ -52,12 +52,13 @@ _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _AUGMENTATION = Role.AUGMENTATION
 
 
-def _score(score: Score | None) -> str:
+def _score(score: Score | None, unsettled: tuple[str, ...]) -> str:
     if score is None or score.value is None:
         return "–"
-    # A total that disagrees with its items is named (s27 RB 1): "6 (29 Oct 2026; total ...)".
+    # A total that disagrees with its items is named (s27 RB 1): "6 (29 Oct 2026; total ...)",
+    # with a claim its readings give differently (s27 K3 finding 2: "remission to confirm").
     if score.total_conflict is not None:
-        said = pair_words(score).removeprefix(f"{score.value} (")
+        said = pair_words(score, unsettled).removeprefix(f"{score.value} (")
         return f"{score.value} ({day_text(score.date)}; {said}"
     return f"{score.value} ({day_text(score.date)})"
 
@@ -65,7 +66,8 @@ def _score(score: Score | None) -> str:
 def _phq9(trial: Trial) -> str:
     if trial.verdict is _NOT_A_TRIAL:
         return "–"
-    pair = f"{_score(trial.baseline)} → {_score(trial.on_treatment)}"
+    unsettled = trial.unsettled
+    pair = f"{_score(trial.baseline, unsettled)} → {_score(trial.on_treatment, unsettled)}"
     # Another scale's pair is named (review 13 W10): "MADRS 34 (...) → 8 (...)".
     return pair if trial.outcome_scale == "PHQ-9" else f"{trial.outcome_scale} {pair}"
 

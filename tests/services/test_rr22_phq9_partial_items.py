@@ -49,12 +49,12 @@ def test_items_already_above_the_total_are_a_conflict_and_item9_is_still_asked()
     # the measurement card saying it again yields (review s24 RN finding 5).
     assert MEASURE not in by_topic(cards)
     assert "the answers filed, fewer than nine, already sum to 18" in optimise["detail"]
-    assert "severity reads the higher (18)" in optimise["detail"]
-    # Severity reads the larger: 18 (moderately severe), never the 4; the referral waits for
-    # the form to be checked and for item 9, as the optimise card does (review s24 RN finding 1,
-    # RA finding 1).
+    assert "the scores show the higher (18)" in optimise["detail"]  # (s27 K3 finding 5)
+    # The band shown reads the larger: 18 (moderately severe), never the 4 alone; the summary
+    # names both readings (s27 K3 finding 5); the referral waits for the form to be checked
+    # and for item 9, as the optimise card does (review s24 RN finding 1, RA finding 1).
     assert any(
-        "PHQ-9 18: ask item 9 and check the PHQ-9 form first, then consider TMS referral"
+        "PHQ-9 18 or 4: ask item 9 and check the PHQ-9 form first, then consider TMS referral"
         in c["summary"]
         for c in cards
     )

@@ -157,7 +157,10 @@ def test_a_fresh_form_in_conflict_holds_the_referral_and_the_adjuncts() -> None:
     tms, optimise = cards[TMS], cards[OPTIMISE]
     # Before: "...; PHQ-9 16: consider TMS referral" with no hold (the score before, 2025-08-04,
     # is within the 90-day interval).
-    assert "PHQ-9 16: check the PHQ-9 form first, then consider TMS referral" in tms["summary"]
+    # Both readings named, never the higher alone (review s27 K3 finding 5).
+    assert (
+        "PHQ-9 16 or 12: check the PHQ-9 form first, then consider TMS referral" in tms["summary"]
+    )
     assert (
         "**Referral not marked recommended until the PHQ-9 form is checked:** total filed 12, "
         "items sum to 16 on 2025-09-15, so the severity this referral quotes is not known."

@@ -125,7 +125,8 @@ def test_total25_beside_item9_0_raises_the_item9_warning_and_holds_severity() ->
     assert "**PHQ-9 total and item 9 disagree:**" in optimise["detail"]
     assert "could not be read" not in optimise["detail"]
     tms = cards["tms-referral"]
-    assert "PHQ-9 25: check item 9 and check the PHQ-9 form first" in tms["summary"]
+    # Both readings named, never the higher alone (review s27 K3 finding 5).
+    assert "PHQ-9 25 or 24: check item 9 and check the PHQ-9 form first" in tms["summary"]
     assert "- **Met, to confirm** · Severity: PHQ-9 25 on 2025-06-10" in tms["detail"]
     assert "an item 9 answer on record is below what its total needs" in tms["detail"]
     assert "could not be read" not in tms["detail"]
