@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from datetime import timedelta
 
 from fhir_mapping.draft_medication import is_unidentified_draft
 from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONFIRMED
@@ -108,12 +109,15 @@ def annotate(
     *,
     hidden: AbstractSet[str] = frozenset(),
     lab_lookback_days: int | None = None,
+    score_window_days: int | None = None,
 ) -> tuple[Recommendation, ...]:
     """The recommendations with their gap lines, plus a data-quality card where needed. The
     gaps of `hidden` topics' cards (left off this screen: snoozed, or already answered) count as
     carried: the clinician saw them on that card, so hiding it raises no card of its own.
     `lab_lookback_days` (policy.tsh_lookback_days): the SI-unit labs not received are left
-    unsaid when the labs of every test they carry are on record within it (si_lab_gaps.py)."""
+    unsaid when the labs of every test they carry are on record within it (si_lab_gaps.py).
+    `score_window_days` (risk_evidence.item9_window_days): a score dated before it raises no
+    data-quality card of its own (`_aged_out`); a card resting on scores still lists it."""
     if not record.gaps:
         return tuple(recommendations)
     out: list[Recommendation] = []
@@ -190,6 +194,7 @@ def annotate(
             # The card listing a possible unseen item 9 answer in full is at least a warning.
             rec = dataclasses.replace(rec, indicator=raised(rec.indicator, gaps))
         out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
+    aged_out = _aged_out(record, score_window_days)
     unreported = [
         g
         for g in record.gaps_in(*_DECISIVE)
@@ -197,6 +202,7 @@ def annotate(
         and g.cause is not GapCause.NOT_PROVIDED
         and g not in unconfirmed
         and g not in washout_unchecked
+        and g not in aged_out
     ]
     # A safety lab under a local code only, where a drug on this screen is judged by it (a sodium
     # beside venlafaxine at 78: review s24 RM finding 2), is as decisive: no other card says it.
@@ -244,6 +250,25 @@ def _signal_first(shown: tuple[Recommendation, ...]) -> tuple[Recommendation, ..
     rest = [r for r in shown if r is not card]
     at = sum(1 for r in rest if r.indicator is Indicator.CRITICAL)
     return (*rest[:at], card, *rest[at:])
+
+
+def _aged_out(record: PatientRecord, window_days: int | None) -> frozenset[DataGap]:
+    """The score results that could not be read dated before the item-9 window (review s27 RQ2
+    finding 3: a PHQ-9 panel whose answers did not come, or a total of status registered, of
+    17 months ago raised "1 rating-scale result could not be read ... A suicide-risk answer in
+    it would not be reflected" on every chart open, while a known item 9 = 2 of the same day
+    raises no card: past policy.suicide_unassessed_item9_days an answer is no current signal).
+    What such a gap may hide is a suicide-risk answer (the lead says so) or a total of a course
+    long judged by the scores read since; a card resting on scores still lists it in its "Data
+    not read" block. Only a dated gap: an undated one may be today's."""
+    if window_days is None:
+        return frozenset()
+    start = record.as_of - timedelta(days=window_days)
+    return frozenset(
+        g
+        for g in record.gaps_in(DataDomain.SCORES)
+        if g.date is not None and g.date < start and g.reason != SUBJECT_UNCONFIRMED
+    )
 
 
 def _conditions_without_effect(record: PatientRecord, gaps: Sequence[DataGap]) -> bool:

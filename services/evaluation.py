@@ -18,7 +18,7 @@ from fhir_mapping.device_course_scores import CourseRule
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
-from services import age_note, clinic_courses, data_gaps, ect_phases
+from services import age_note, clinic_courses, data_gaps, ect_phases, risk_evidence
 from services.deceased import deceased_cards, future_death_line, quiet
 from services.order_hooks import run_order_checks, selected_drafts
 from services.patient_view import patient_view
@@ -148,6 +148,8 @@ def _screen(
         record,
         hidden=hidden if hook == "patient-view" else carried,
         lab_lookback_days=policy.tsh_lookback_days,
+        # A score gap past the item-9 window raises no card of its own (review s27 RQ2 finding 3).
+        score_window_days=risk_evidence.item9_window_days(policy),
     )
     shown = (
         tuple(r for r in recommendations if r.topic not in hidden) if hidden else recommendations

@@ -65,6 +65,7 @@ from services import cards, hold_survival, screen, tables
 from services.card_format import record_cite
 from services.recommendation import Recommendation, Suggestion
 from services.rules import (
+    measurement_based_care,
     one_click_hold,
     psychotherapy,
     recurrence,
@@ -89,6 +90,13 @@ _HELD_TOPICS = frozenset(
         psychotherapy.TOPIC,
     }
 )
+# The routine PHQ-9 reminder names the ward stay as the pathway cards do (review s27 RQ2 finding
+# 5: "On venlafaxine since 2026-11-02; no PHQ-9 total since venlafaxine started: repeat the
+# PHQ-9" stood as an outpatient reminder beside cards saying "after discharge" during a
+# psychiatric admission). Its PHQ-9 stays one click (data/hold_survival.csv: inpatient, scale:
+# the ward can record it); its summary says whose it is. Not at an ED visit (its words are the
+# ward's), nor the unanswered-item-9 card (a safety question, asked in every setting).
+_WARD_WORDED = frozenset({measurement_based_care.TOPIC})
 HELD_BY = "inpatient stay in progress"
 ED_HELD_BY = "ED visit in progress"
 
@@ -113,6 +121,16 @@ _AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         (psychotherapy.CONSIDER[1], ("CBT or IPT after discharge",)),
         (psychotherapy.CONSIDER_RESUMING[0], ("resuming CBT or IPT after discharge",)),
     ),
+    measurement_based_care.TOPIC: (
+        (
+            "repeat the PHQ-9 to measure response",
+            (
+                "the inpatient team can repeat the PHQ-9 to measure response",
+                "the inpatient team can repeat the PHQ-9",
+            ),
+        ),
+        ("repeat the PHQ-9", ("the inpatient team can repeat the PHQ-9",)),
+    ),
 }
 
 
@@ -123,6 +141,7 @@ _AFTER_ED: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         for said, instead in wordings
     )
     for topic, wordings in _AFTER_DISCHARGE.items()
+    if topic not in _WARD_WORDED
 }
 
 
@@ -144,6 +163,8 @@ def _touched(stay: CurrentStay, rec: Recommendation) -> bool:
     """Whether the stay's hold speaks on `rec`: a pathway card, or any card it takes a one-click
     off (the diagnosis review's TSH during an ED visit)."""
     if rec.topic in _HELD_TOPICS:
+        return True
+    if rec.topic in _WARD_WORDED and not stay.ed_visit:
         return True
     return bool(hold_survival.split(_hold(stay), rec.topic, rec.suggestions)[1])
 
@@ -321,6 +342,10 @@ def hold_one_click(
     def line(topic: str, held: Sequence[Suggestion]) -> str:
         if topic == first or not first:
             return stay_line(stay, held)
+        if topic in _WARD_WORDED and not held:
+            # Its PHQ-9 is not an outpatient order waiting: the ward records it.
+            where = tables.topic(first).display
+            return f"**Currently admitted** (named on the {where} card): the ward can record the PHQ-9."
         return pointer(first, held, stay)
 
     def held_here(suggestion: Suggestion) -> bool:
