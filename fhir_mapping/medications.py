@@ -155,6 +155,33 @@ def medication_events(
     # Resources whose every drug is read only with another, until the others are known.
     deferred: list[tuple[Mapping[str, Any], TypeReading, tuple[Component, ...], Any, str]] = []
     conditional = conditional_ingredients()
+
+    def read_one(
+        resource: Mapping[str, Any],
+        reading: TypeReading,
+        components: tuple[Component, ...],
+        medication: Any,
+        from_order: str,
+    ) -> int:
+        """Read one resource's events (and the line of a fill read with its order's drug);
+        the number of events before it, so the caller sees what it added."""
+        before = len(events)
+        read_resource(
+            resource,
+            reading,
+            components,
+            medication,
+            as_of,
+            events,
+            gaps,
+            pending,
+            conditions,
+            unknown_ended_days,
+        )
+        if from_order and len(events) > before:
+            gaps.extend(_from_order_gap(resource, from_order, components))
+        return before
+
     found: dict[str, Mapping[str, Any]] | None = None
     orders = OrderReadings(resources)  # each order a fill names, read once: order_readings.py
     repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
@@ -282,42 +309,14 @@ def medication_events(
         ):
             deferred.append((resource, reading, components, medication, from_order))
             continue
-        read = len(events)
-        read_resource(
-            resource,
-            reading,
-            components,
-            medication,
-            as_of,
-            events,
-            gaps,
-            pending,
-            conditions,
-            unknown_ended_days,
-        )
-        if from_order and len(events) > read:
-            gaps.extend(_from_order_gap(resource, from_order, components))
+        read = read_one(resource, reading, components, medication, from_order)
         if fill is not None and len(events) > read and rememberable(fill):
             repeats[fill] = remember(product_of(components)[1], events[read:])
     if deferred:
         present = drafted.union([e.ingredient for e in events])
         for resource, reading, components, medication, from_order in deferred:
             if any(conditional[c.ingredient] & present for c in components):
-                read = len(events)
-                read_resource(
-                    resource,
-                    reading,
-                    components,
-                    medication,
-                    as_of,
-                    events,
-                    gaps,
-                    pending,
-                    conditions,
-                    unknown_ended_days,
-                )
-                if from_order and len(events) > read:
-                    gaps.extend(_from_order_gap(resource, from_order, components))
+                read_one(resource, reading, components, medication, from_order)
     if pending:
         estimate_supplies(events, pending, resources, medications)
     events.sort(key=_EVENT_ORDER)
