@@ -39,6 +39,7 @@ from services.order_checks.boxed_warning import (
     boxed_warning_line,
     boxed_warning_new_drug,
     boxed_warning_start,
+    dose_change_line,
     own_label_lines,
 )
 from services.order_checks.model import CAUTION, ORDER_TOPIC_PREFIX, OrderCheck
@@ -90,7 +91,10 @@ def screen_with_boxed_warning(
     at = own if own is not None else 0
     # An adjunct drafted whose own label carries the warning (aripiprazole): said after it, so
     # the line does not read as if the adjunct were an antidepressant (s27 RC finding 3).
-    lines = cards.join_sections(running, boxed, own_label_lines(ctx, drafts))
+    # A dose change of a running antidepressant is said beside it, as on its own card.
+    lines = cards.join_sections(
+        running, boxed, dose_change_line(ctx, drafts), own_label_lines(ctx, drafts)
+    )
     return (*shown[:at], _with_boxed_warning(shown[at], lines), *shown[at + 1 :])
 
 
