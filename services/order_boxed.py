@@ -27,6 +27,7 @@ NG134 says is not to be used at this age (the safer choice than staying silent).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
@@ -39,11 +40,12 @@ from services.order_checks.boxed_warning import (
     boxed_warning_line,
     boxed_warning_new_drug,
     boxed_warning_start,
+    dose_change_line,
     own_label_lines,
 )
 from services.order_checks.model import CAUTION, ORDER_TOPIC_PREFIX, OrderCheck
 from services.order_statement import with_statement
-from services.recommendation import Recommendation
+from services.recommendation import INDICATOR_ORDER, Indicator, Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.running_never import running_never, running_never_line
@@ -90,8 +92,42 @@ def screen_with_boxed_warning(
     at = own if own is not None else 0
     # An adjunct drafted whose own label carries the warning (aripiprazole): said after it, so
     # the line does not read as if the adjunct were an antidepressant (s27 RC finding 3).
-    lines = cards.join_sections(running, boxed, own_label_lines(ctx, drafts))
-    return (*shown[:at], _with_boxed_warning(shown[at], lines), *shown[at + 1 :])
+    # A dose change of a running antidepressant is said beside it, as on its own card.
+    lines = cards.join_sections(
+        running, boxed, dose_change_line(ctx, drafts), own_label_lines(ctx, drafts)
+    )
+    target = _led_by_running(ctx, shown[at], drafts) if running else shown[at]
+    return (*shown[:at], _with_boxed_warning(target, lines), *shown[at + 1 :])
+
+
+def _led_by_running(
+    ctx: RuleContext, rec: Recommendation, drafts: Sequence[DraftOrder]
+) -> Recommendation:
+    """`rec` (the drafted drug's card) with its summary led by the running drug that is not for
+    use at this age, at least a warning as its own card is (`_running_alone`): review s27 RQ2
+    finding 7 saw "Mirtazapine: not labelled for depression under 18 ..." lead while venlafaxine
+    225 mg/day running at 16 was named only in the detail. The card's own summary follows where
+    it fits, else the drafted drug is named."""
+    first = running_never(ctx)[0]
+    name, years, rule = first.trial.ingredient.capitalize(), populations.age(ctx), first.rule
+    if name.lower() in rec.summary.lower():
+        return rec
+    lead = f"{name} running at age {years}: {rule.note} ({rule.cite})"
+    short = f"{name} running at age {years}: not for use under {rule.below_age} ({rule.cite})"
+    drafted = drafts[0].ingredient
+    # The card's own finding up to its first parenthesis or clause ("Mirtazapine: not labelled
+    # for depression under 18"), when the whole does not fit.
+    head = rec.summary.split(" (")[0].split(";")[0]
+    summary = cards.fit_summary(
+        f"{lead}; {rec.summary}",
+        f"{short}; {rec.summary}",
+        f"{lead}; {head[:1].lower()}{head[1:]}",
+        f"{short}; {head[:1].lower()}{head[1:]}",
+        f"{lead}; {drafted} order: see the detail",
+        f"{short}; {drafted} order: see the detail",
+    )
+    indicator = min(rec.indicator, Indicator.WARNING, key=INDICATOR_ORDER.__getitem__)
+    return dataclasses.replace(rec, summary=summary, indicator=indicator)
 
 
 def _running_alone(

@@ -226,7 +226,6 @@ def boxed_warning_dose_change(ctx: RuleContext, drafts: Sequence[DraftOrder]) ->
     years = populations.age(ctx)
     first, trial = changed[0]
     name = first.ingredient.capitalize()
-    moves = cards.and_list([_move(d, t) for d, t in changed])
     return OrderCheck(
         CAUTION,
         first,
@@ -235,10 +234,24 @@ def boxed_warning_dose_change(ctx: RuleContext, drafts: Sequence[DraftOrder]) ->
             f"behaviour ({warning.cite}, under 25)",
             f"{name} dose change at age {years}: suicidality under 25 ({warning.cite})",
         ),
-        f"{line}\n\nThis order {moves}: the warning asks for close monitoring after a dose "
-        "change, as at a start.",
+        f"{line}\n\n{dose_change_line(ctx, drafts)}",
         indicator=Indicator.INFO,
         basis=(warning.cite,),
+    )
+
+
+def dose_change_line(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> str:
+    """ "This order raises fluoxetine from 20 mg/day to 40 mg/day: the warning asks ...", or ""
+    with no dose change of a running antidepressant under 25. It rides with the boxed-warning
+    line on the drafted drug's own card too (order_boxed.py; review s27 RQ2 finding 1: a raise to
+    40 mg/day at 17 lost it when the pediatric-dose card came)."""
+    changed = _changed(ctx, drafts) if boxed_warning_line(ctx) else []
+    if not changed:
+        return ""
+    moves = cards.and_list([_move(d, t) for d, t in changed])
+    return (
+        f"This order {moves}: the warning asks for close monitoring after a dose change, as at a "
+        "start."
     )
 
 

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from fhir_mapping.record import Finding, FindingKind
-from services import pathway_options
-from services.card_format import plural
+from services import pathway_options, pediatric_doses
+from services.card_format import and_list, plural
 from services.order_checks.labelled_use import outside_label
 from services.pregnancy_now import stale_reason
 from services.rules.populations import (
@@ -241,10 +241,12 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     if is_minor(ctx):
         years = age(ctx)
         if age_choices(ctx):
+            # The doses the label gives under 18 and no adjunct (review s27 RQ2 finding 6: the
+            # line said adjuncts came from CANMAT while the augment section proposes none).
             lines.append(
                 f"**Age {years}:** antidepressant choices follow the under-18 list (NICE NG134, "
-                "FDA); doses and adjuncts come from adult guidelines (CANMAT 2023): decide with "
-                "child and adolescent psychiatry."
+                f"FDA); {_young_doses(years)}; no adjunct is proposed under 18: decide with child "
+                "and adolescent psychiatry."
             )
         else:
             lines.append(
@@ -261,3 +263,21 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     if warning is not None and not tms:
         lines.append(f"**Boxed warning (age {age(ctx)}):** {warning.note} ({warning.cite}).")
     return "\n\n".join(lines)
+
+
+def _young_doses(years: int | None) -> str:
+    """ "doses of fluoxetine and escitalopram from their labels for this age, other doses from
+    adult guidelines (CANMAT 2023)": the agents data/pediatric_doses.csv gives a pediatric dose
+    at this age (optimize/dose.py names it)."""
+    labelled = [
+        r for r in pediatric_doses.rows() if years is not None and r.min_age <= years < r.below_age
+    ]
+    if not labelled:
+        return "doses come from adult guidelines (CANMAT 2023)"
+    names = and_list([r.ingredient for r in labelled])
+    cites = ", ".join(r.cite for r in labelled)
+    label = "its label" if len(labelled) == 1 else "their labels"
+    return (
+        f"doses of {names} from {label} for this age ({cites}), other doses from adult "
+        "guidelines (CANMAT 2023)"
+    )

@@ -46,10 +46,12 @@ _cards = Evaluator(AS_OF).cards
         ),
         ("age16_venlafaxine_renewal_sign", "Venlafaxine: not to be used for depression under 18"),
         # Mirtazapine has a card of its own since review s27 RC finding 5 (not labelled for
-        # depression under 18): the line rides on it, as on fluoxetine's.
+        # depression under 18): the line rides on it, as on fluoxetine's, and the running drug
+        # leads its summary (review s27 RQ2 finding 7: it was named only in the detail).
         (
             "age16_venlafaxine_running_mirtazapine_select",
-            "Mirtazapine: not labelled for depression under 18",
+            "Venlafaxine running at age 16: not to be used for depression under 18 (NICE NG134); "
+            "mirtazapine: not labelled for depression under 18",
         ),
     ],
 )
@@ -72,7 +74,11 @@ def test_the_mirtazapine_draft_is_one_warning_with_the_running_line() -> None:
     assert len(cards) == 1
     card = cards[0]
     assert card["indicator"] == "warning"
-    assert card["summary"].startswith("Mirtazapine: not labelled for depression under 18")
+    # The running drug leads the summary, the drafted drug's finding after it (RQ2 finding 7).
+    assert card["summary"].startswith(
+        "Venlafaxine running at age 16: not to be used for depression under 18 (NICE NG134); "
+        "mirtazapine: not labelled for depression under 18"
+    )
     assert RUNNING in card["detail"]
     assert BOXED in card["detail"]
     assert card["source"]["label"] == "FDA labels, NICE NG134"

@@ -136,3 +136,54 @@ def test_a_listed_agent_gets_no_not_labelled_line() -> None:
 def test_the_default_row_is_no_age_rule_of_an_order_with_no_age() -> None:
     cites = {r.choice for r in drug_rules.age_rows_naming("bupropion", "NDRI")}
     assert drug_rules.Choice.NOT_LABELLED not in cites
+
+
+# Review s27 RQ2 findings 1 and 6 (charts age17_fluoxetine20_responding_pv, patient-view, and
+# age17_fluoxetine_raise20to40_draft, order-sign: the RQ2 review's c02 and d3): one range in both
+# places, the label's pediatric dose; up to the dose TADS 2004 used (fluoxetine 40 mg/day at
+# 12-17) an information line, the dose-change line kept.
+
+OPTIMISE = "optimize-switch-augment"
+
+
+def test_fluoxetine_raise_to_40_at_17_is_information_within_the_trial_dose() -> None:
+    topics = _topics(_chart("age17_fluoxetine_raise20to40_draft"))
+    card = topics[AGE_LIMIT]
+    assert card["indicator"] == "info"
+    assert card["summary"].startswith(
+        "Fluoxetine 40 mg/day at age 17: above the 20 mg/day label dose under 18; trials used up "
+        "to 40 mg/day (TADS 2004)"
+    )
+    assert "trials in adolescents used up to 40 mg/day (TADS 2004)" in card["detail"]
+    assert "consider 20 mg/day or less" not in card["detail"]
+    # The dose change is said beside the boxed warning, as on its own card (finding 1).
+    assert "This order raises fluoxetine from 20 mg/day to 40 mg/day" in card["detail"]
+    assert not [c for c in topics.values() if c["indicator"] != "info"]
+
+
+def test_the_trial_dose_is_only_fluoxetine_s() -> None:
+    rows = {r.ingredient: r for r in pediatric_doses.rows()}
+    assert rows["fluoxetine"].trial_max_mg == 40
+    assert rows["escitalopram"].trial_max_mg is None  # its label's 20 is the adult maximum
+    assert not pediatric_doses.within_trials(rows["fluoxetine"], 60)  # still the warning
+
+
+def test_the_optimise_range_under_18_is_the_label_s() -> None:
+    card = _topics(_chart("age17_fluoxetine20_responding_pv"))[OPTIMISE]
+    assert "optimise fluoxetine within 10-20 mg/day (Prozac label 2.2)" in card["summary"]
+    assert "20-60" not in card["summary"] + card["detail"]
+    assert (
+        "consider raising fluoxetine within 10-20 mg/day, the dose Prozac label 2.2 gives under 18 "
+        "(now 20 mg/day) and repeat the PHQ-9 after the change; trials in adolescents used up to "
+        "40 mg/day (TADS 2004)." in card["detail"]
+    )
+
+
+def test_the_age_line_says_label_doses_and_no_adjunct() -> None:
+    card = _topics(_chart("age17_fluoxetine20_responding_pv"))[OPTIMISE]
+    assert "doses and adjuncts come from adult guidelines" not in card["detail"]
+    assert (
+        "doses of fluoxetine and escitalopram from their labels for this age (Prozac label 2.2, "
+        "Lexapro label 2.1), other doses from adult guidelines (CANMAT 2023); no adjunct is "
+        "proposed under 18" in card["detail"]
+    )

@@ -19,12 +19,14 @@ from services import (
     drugs,
     older_adult_cautions,
     older_adult_level_reading,
+    pediatric_doses,
     tolerability,
 )
 from services.card_format import weeks_text
 from services.dose_units import per_day
 from services.order_doses import dosed_subject, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
+from services.rules import populations
 from services.rules.context import RuleContext
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
@@ -49,6 +51,31 @@ def _bare(trial: Trial) -> str:
     return shown_dose(
         trial.dose_equivalence, trial.current_mg_per_day, trial.current_mg_per_day_high
     ) or fmt_dose(trial.current_mg_per_day, trial.current_mg_per_day_high)
+
+
+def pediatric_row(ctx: RuleContext, trial: Trial) -> pediatric_doses.PediatricDose | None:
+    """The label's pediatric dose of the course's drug at this age (fluoxetine from 8, escitalopram
+    from 12: data/pediatric_doses.csv), or None for an adult or another drug. The age the order
+    card reads (a birth year only: the youngest it allows)."""
+    return pediatric_doses.row_for(trial.ingredient, populations.age(ctx))
+
+
+def _young_within(trial: Trial, row: pediatric_doses.PediatricDose) -> str:
+    """ "10-20 mg/day, the dose Prozac label 2.2 gives under 18 (now 20 mg/day); trials in
+    adolescents used up to 40 mg/day (TADS 2004)": the range the order card reads under 18, not
+    the adult 20-60 (review s27 RQ2 finding 1)."""
+    return (
+        f"{cards.fmt_mg(row.start_mg)}-{cards.fmt_mg(row.max_mg)} {per_day(trial.ingredient)}, "
+        f"the dose {row.cite} gives under {row.below_age} (now {_bare(trial)}"
+        f"{sig_unclear_text(trial)} {per_day(trial.ingredient)})"
+    )
+
+
+def trials_clause(row: pediatric_doses.PediatricDose | None) -> str:
+    """ "; trials in adolescents used up to 40 mg/day (TADS 2004)", or "" (an adult, no trial
+    dose on record)."""
+    trials = pediatric_doses.trials_words(row) if row is not None else ""
+    return f"; {trials}" if trials else ""
 
 
 def dose_section(ctx: RuleContext, trial: Trial) -> str:
@@ -217,11 +244,17 @@ def toward_remission(
         held = f" {r.hold}" if r.hold else ""
         falls = older_adult_cautions.raise_falls_line(ctx, t.drug_class)
         held += f" {falls}" if falls else ""
+        young = pediatric_row(ctx, t)
+        within = (
+            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(r.top)} {per_day(t.ingredient)}"
+            f"{r.ceiling} (now {_bare(t)}{sig_unclear_text(t)})"
+            if young is None
+            else _young_within(t, young)
+        )
         sections.append(
             f"**Optimise toward remission:** higher doses within the range are more effective "
-            f"(CANMAT 2023 para 187): consider raising {t.ingredient} within "
-            f"{cards.fmt_mg(t.min_adequate_mg)}-{cards.fmt_mg(r.top)} {per_day(t.ingredient)}{r.ceiling} "
-            f"(now {_bare(t)}{sig_unclear_text(t)}) and repeat the PHQ-9 after the change.{held}"
+            f"(CANMAT 2023 para 187): consider raising {t.ingredient} within {within} and repeat "
+            f"the PHQ-9 after the change{trials_clause(young)}.{held}"
         )
     for t in low:
         raise_dose(ctx, t, sections, found)
@@ -229,10 +262,21 @@ def toward_remission(
         return None
     first = (low or tuple(room))[0]
     resp = good[0]
+    # Under 18 the label's pediatric dose, as the order card names it (review s27 RQ2 finding 1).
+    young = pediatric_row(ctx, first)
+    span = (
+        f"{cards.fmt_mg(first.min_adequate_mg)}-{cards.fmt_mg(top[first])}"
+        if young is None
+        else f"{cards.fmt_mg(young.start_mg)}-{cards.fmt_mg(young.max_mg)}"
+    )
+    label = "" if young is None else f" ({young.cite})"
     summary = cards.fit_summary(
         f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}), not in remission: "
-        f"optimise {first.ingredient} within {cards.fmt_mg(first.min_adequate_mg)}-"
-        f"{cards.fmt_mg(top[first])} {per_day(first.ingredient)}; no switch or adjunct",
+        f"optimise {first.ingredient} within {span} {per_day(first.ingredient)}{label}; no "
+        "switch or adjunct",
+        f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}), not in remission: "
+        f"optimise {first.ingredient} within {span} {per_day(first.ingredient)}; no switch or "
+        "adjunct",
         f"{resp.ingredient.capitalize()} responding ({short_drop(resp)}): optimise the dose "
         "toward remission; no switch or adjunct",
     )
