@@ -33,6 +33,7 @@ class PediatricDose:
     # label's; None where the label's top is also the adult maximum (escitalopram 20 mg/day).
     trial_max_mg: float | None
     trial_cite: str
+    trial_min_age: int | None  # the trials' youngest age (TADS 2004: 12); below it, the label
     source: str  # how it was read: for maintainers, never printed
     status: str
 
@@ -50,6 +51,7 @@ def rows() -> tuple[PediatricDose, ...]:
             dose_words=r["dose_words"].strip(),
             cite=r["cite"].strip(),
             trial_max_mg=float(r["trial_max_mg_day"]) if r["trial_max_mg_day"].strip() else None,
+            trial_min_age=int(r["trial_min_age"]) if r["trial_min_age"].strip() else None,
             trial_cite=r["trial_cite"].strip(),
             source=r["source"].strip(),
             status=r["status"].strip(),
@@ -76,11 +78,15 @@ def exceeded(ingredient: str, age: int | None, mg_per_day: float | None) -> Pedi
     return row
 
 
-def within_trials(row: PediatricDose, mg_per_day: float | None) -> bool:
+def within_trials(row: PediatricDose, mg_per_day: float | None, years: int | None) -> bool:
     """Whether a dose above the label's pediatric top is still within the dose trials in the age
-    group used (fluoxetine 40 mg/day at 12-17, TADS 2004): then the line is information."""
+    group used (fluoxetine 40 mg/day at 12-17, TADS 2004): then the line is information. Below
+    the trials' youngest age the label's top is all the evidence (a warning, the safer line)."""
     return (
-        row.trial_max_mg is not None and mg_per_day is not None and mg_per_day <= row.trial_max_mg
+        row.trial_max_mg is not None
+        and mg_per_day is not None
+        and mg_per_day <= row.trial_max_mg
+        and (row.trial_min_age is None or (years is not None and years >= row.trial_min_age))
     )
 
 

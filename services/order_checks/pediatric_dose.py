@@ -33,7 +33,7 @@ def pediatric_dose_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
     row = pediatric_doses.exceeded(draft.ingredient, years, draft.mg_per_day_upper)
     if row is None:
         return None
-    if pediatric_doses.within_trials(row, draft.mg_per_day_upper):
+    if pediatric_doses.within_trials(row, draft.mg_per_day_upper, years):
         card = age_limit_card(
             ctx, draft, _trials_summary(draft, row, years), _trials_detail(draft, row, years)
         )

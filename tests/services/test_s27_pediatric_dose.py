@@ -165,7 +165,11 @@ def test_the_trial_dose_is_only_fluoxetine_s() -> None:
     rows = {r.ingredient: r for r in pediatric_doses.rows()}
     assert rows["fluoxetine"].trial_max_mg == 40
     assert rows["escitalopram"].trial_max_mg is None  # its label's 20 is the adult maximum
-    assert not pediatric_doses.within_trials(rows["fluoxetine"], 60)  # still the warning
+    assert not pediatric_doses.within_trials(rows["fluoxetine"], 60, 17)  # still the warning
+    assert pediatric_doses.within_trials(rows["fluoxetine"], 40, 12)
+    # TADS enrolled 12-17: below 12 the label's 20 mg/day is all the evidence (a warning).
+    assert not pediatric_doses.within_trials(rows["fluoxetine"], 40, 11)
+    assert not pediatric_doses.within_trials(rows["fluoxetine"], 40, None)
 
 
 def test_the_optimise_range_under_18_is_the_label_s() -> None:
