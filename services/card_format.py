@@ -86,7 +86,9 @@ def reported_note(trials: Iterable[Trial]) -> str:
     self-reported"): a course only the patient reports (Trial.patient_reported: no order or fill
     on record) is marked where it is counted (review 12 recheck part 1 #14). ", self-reported"
     when every one is, ", escitalopram self-reported" when some are, "" when none (nearly every
-    chart). After the parenthesis, so a summary keeps its names when it fits."""
+    chart). After the parenthesis, so a summary keeps its names when it fits. A course only on
+    the medication list is ", medication list only" when every one is, " (sertraline, fluoxetine:
+    medication list only)" when some are."""
     group = list(trials)
     every = len(dict.fromkeys([t.ingredient for t in group]))
     said = []
@@ -97,9 +99,17 @@ def reported_note(trials: Iterable[Trial]) -> str:
         ("medication list only", "statement_only"),
     ):
         marked = list(dict.fromkeys([t.ingredient for t in group if getattr(t, field)]))
-        if marked:
-            said.append(label if len(marked) == every else f"{', '.join(marked)} {label}")
-    return "".join(f", {part}" for part in said)
+        if not marked:
+            continue
+        if len(marked) == every:
+            said.append(f", {label}")
+        elif field == "statement_only":
+            # Review s27 RQ2 finding 4: "sertraline, fluoxetine medication list only" read as a
+            # list of drugs; bracketed, with a colon, it reads as what is said of them.
+            said.append(f" ({', '.join(marked)}: {label})")
+        else:
+            said.append(f", {', '.join(marked)} {label}")
+    return "".join(said)
 
 
 def in_sentence(label: str) -> str:

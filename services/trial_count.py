@@ -238,41 +238,77 @@ def _kept_failed_words(trials: tuple[Trial, ...], record: PatientRecord) -> tupl
     return _failed_words(trials, record)
 
 
-def _failed_words(trials: Sequence[Trial], record: PatientRecord) -> tuple[str, str]:
+def failed_brief(trials: Sequence[Trial], record: PatientRecord) -> str:
+    """`failed_words`' short form with its marks said as one count: "1 adequate trial failed,
+    2 stopped unmeasured, 2 to confirm" for "..., sertraline self-reported (fluoxetine:
+    medication list only)". For a summary whose action the marks would push past its 140
+    characters (review s27 RQ2 finding 4: "...: augment (aripiprazole or…"): the action stays
+    whole and no mark is lost silently; the card's detail or the TMS card names them."""
+    marked = {
+        t.ingredient
+        for t in trials
+        if t.patient_reported or t.statement_only or confirm_reasons(t, record)
+    }
+    short = _failed_words(trials, record, marks=False)[1]
+    return f"{short}, {len(marked)} to confirm" if marked else short
+
+
+def _named(head: str, inside: str, said: str) -> str:
+    """ "head (inside)said", a mark that is itself a bracket (card_format.reported_note:
+    " (fluoxetine: medication list only)") said inside the names' bracket, after a "; ", never
+    as a second bracket beside it."""
+    if said.startswith(" (") and ")" in said:
+        mark, rest = said[2:].split(")", 1)
+        return f"{head} ({inside}; {mark}){rest}"
+    return f"{head} ({inside}){said}"
+
+
+def _marks(trials: Sequence[Trial], record: PatientRecord, marks: bool) -> str:
+    return reported_note(trials) + confirm_note(trials, record) if marks else ""
+
+
+def _failed_words(
+    trials: Sequence[Trial], record: PatientRecord, marks: bool = True
+) -> tuple[str, str]:
     measured = [t for t in trials if not t.outcome_inferred]
     inferred = [t for t in trials if t.outcome_inferred]
     n, m = len(measured), len(inferred)
     adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
     stopped = "1 trial stopped" if m == 1 else f"{m} trials stopped"
-    said = reported_note(measured) + confirm_note(measured, record)
-    said_inferred = reported_note(inferred) + confirm_note(inferred, record)
-    partial = partial_words(measured, record)
+    said = _marks(measured, record, marks)
+    said_inferred = _marks(inferred, record, marks)
+    partial = partial_words(measured, record, marks)
     if partial is not None:
         long_measured, short_measured = partial
     else:
         long_measured, short_measured = (
-            f"{adequate} ({_names(measured, record)}){said}",
+            _named(adequate, _names(measured, record), said),
             f"{adequate}{said}",
         )
     if not inferred:
         return long_measured, short_measured
     if not measured:
-        return f"{stopped} ({names(inferred)}, response not measured){said_inferred}", (
+        return _named(stopped, f"{names(inferred)}, response not measured", said_inferred), (
             f"{stopped}, response not measured{said_inferred}"
         )
     if partial is None:
         # Review s27 K4 finding 9: "2 adequate trials failed, sertraline self-reported, 1 stopped
         # unmeasured, self-reported" said the mark twice, the second naming no trial. The mark
         # is said once, after both counts, naming the trials it applies to unless every one is.
-        marks = _marks_once(measured, inferred)
-        confirm, confirm_inferred = confirm_note(measured, record), confirm_note(inferred, record)
+        # `marks` False (failed_brief): no mark at all, the caller counts them (RQ2 finding 4).
+        once = _marks_once(measured, inferred) if marks else ""
+        confirm = confirm_note(measured, record) if marks else ""
+        confirm_inferred = confirm_note(inferred, record) if marks else ""
         head = f"{adequate} ({_names(measured, record)}){confirm}"
+        stops = f"{m} stopped unmeasured"
+        # A bracketed mark (" (fluoxetine: medication list only)") goes inside the stopped
+        # trials' bracket, never as a second bracket beside it (_named).
         return (
-            f"{head}, {m} stopped unmeasured ({names(inferred)}){confirm_inferred}{marks}",
-            f"{adequate}{confirm}, {m} stopped unmeasured{confirm_inferred}{marks}",
+            _named(f"{head}, {stops}", names(inferred), f"{confirm_inferred}{once}"),
+            f"{adequate}{confirm}, {stops}{confirm_inferred}{once}",
         )
     return (
-        f"{long_measured}, {m} stopped unmeasured ({names(inferred)}){said_inferred}",
+        _named(f"{long_measured}, {m} stopped unmeasured", names(inferred), said_inferred),
         f"{short_measured}, {m} stopped unmeasured{said_inferred}",
     )
 
@@ -294,7 +330,9 @@ def _marks_once(measured: Sequence[Trial], inferred: Sequence[Trial]) -> str:
 _UNNAMED_MARKS = frozenset({"self-reported", "medication list only"})
 
 
-def partial_words(measured: Sequence[Trial], record: PatientRecord) -> tuple[str, str] | None:
+def partial_words(
+    measured: Sequence[Trial], record: PatientRecord, marks: bool = True
+) -> tuple[str, str] | None:
     """The measured failed trials when some ended in a partial response (a 25-50 % drop:
     fhir_mapping/partial_response.py), with and without their names: "1 adequate trial failed
     (sertraline), 1 partial response (venlafaxine, 40 %)"; None when none did.
@@ -311,18 +349,20 @@ def partial_words(measured: Sequence[Trial], record: PatientRecord) -> tuple[str
     failed = [t for t in measured if id(t) not in said_ids]
     k = len(partial)
     drops = ", ".join(f"{t.ingredient}, {partial_response(t) or 0:.0f} %" for t in partial)
-    said_partial = reported_note(partial) + confirm_note(partial, record)
+    said_partial = _marks(partial, record, marks)
     if not failed:
         head = "1 adequate trial" if k == 1 else f"{k} adequate trials"
         return (
-            f"{head} with partial response only ({drops}){said_partial}",
+            _named(f"{head} with partial response only", drops, said_partial),
             f"{head} with partial response only{said_partial}",
         )
     n = len(failed)
     adequate = "1 adequate trial failed" if n == 1 else f"{n} adequate trials failed"
-    said = reported_note(failed) + confirm_note(failed, record)
+    said = _marks(failed, record, marks)
     responses = "1 partial response" if k == 1 else f"{k} partial responses"
     return (
-        f"{adequate} ({_names(failed, record)}){said}, {responses} ({drops}){said_partial}",
+        _named(
+            f"{_named(adequate, _names(failed, record), said)}, {responses}", drops, said_partial
+        ),
         f"{adequate}{said}, {responses}{said_partial}",
     )

@@ -158,7 +158,7 @@ def card(ctx: RuleContext, *, leave_out: tuple[Item, ...] = ()) -> Recommendatio
         missing = (
             Item(
                 f"TSH not known ({unread_why})",
-                f"**TSH not known:** {why}; after {failed}, check the latest TSH in the chart and consider one if clinically "
+                f"**TSH not known:** {why}. After {failed}: check the latest TSH in the chart and consider one if clinically "
                 "indicated (CANMAT 2023 Table 5.1; thyroid dysfunction is a treatable "
                 "contributor, para 184).",
                 alongside=True,  # as the missing TSH below
@@ -201,9 +201,13 @@ def card(ctx: RuleContext, *, leave_out: tuple[Item, ...] = ()) -> Recommendatio
     # (low vitamin D; Item.minor, audit 15 M11): it holds nothing either.
     indicator = Indicator.INFO if findings == 0 or minor_only else None
     _, counted = trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
+    # Its marks as one count when they would push the act out (review s27 RQ2 finding 4: the
+    # trial count left out whole for ", medication list only"); the detail says them.
+    brief = trial_count.failed_brief(ctx.facts.failed_trials, ctx.record)
     if findings == 0 and labs_unread:
         summary = cards.fit_summary(
             f"TSH not known ({unread_why}) after {counted}: check it in the chart",
+            f"TSH not known ({unread_why}) after {brief}: check it in the chart",
             f"TSH not known ({unread_why}): check it in the chart",
         )
     elif findings == 0 and unrecognised and tsh_missing(ctx, labs):
@@ -211,6 +215,8 @@ def card(ctx: RuleContext, *, leave_out: tuple[Item, ...] = ()) -> Recommendatio
         summary = cards.fit_summary(
             f"No TSH recognised in {plural(days, 'day')} (a TSH{when} under an unknown code "
             f"not read) after {counted}: check it in the chart",
+            f"No TSH recognised in {plural(days, 'day')} (a TSH{when} under an unknown code "
+            f"not read) after {brief}: check it in the chart",
             f"No TSH recognised in {plural(days, 'day')} (a TSH{when} not read): check it in "
             "the chart",
             "No TSH recognised (a TSH not read): check it in the chart",
@@ -223,6 +229,8 @@ def card(ctx: RuleContext, *, leave_out: tuple[Item, ...] = ()) -> Recommendatio
         summary = cards.fit_summary(
             f"No TSH in {plural(ctx.policy.tsh_lookback_days, 'day')}{before} after {counted}: consider "
             "one if clinically indicated",
+            f"No TSH in {plural(ctx.policy.tsh_lookback_days, 'day')}{before} after {brief}: "
+            "consider one if clinically indicated",
             f"No TSH in {plural(ctx.policy.tsh_lookback_days, 'day')}{before}: consider one if clinically "
             "indicated",
             f"No TSH in {plural(ctx.policy.tsh_lookback_days, 'day')}: consider one if clinically indicated",

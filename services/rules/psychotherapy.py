@@ -158,6 +158,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary = cards.fit_summary(
             f"{failed} and {absence}: {consider[0]}",
             f"{failed_short}; {absence}: {consider[1]}",
+            # The marks as one count before the count gives way (review s27 RQ2 finding 4).
+            f"{trial_count.failed_brief(facts.failed_trials, ctx.record)}; {absence}: "
+            f"{consider[1]}",
         )
     reasons: list[SourceRef] = []
     depression = facts.depression_finding

@@ -189,12 +189,16 @@ def test_a_course_ordered_for_pmdd_is_to_confirm_on_every_card_that_counts_it() 
     cards = on_chart(record)
     counting = {t: r for t, r in cards.items() if "adequate trial" in r.summary}
     assert {"optimize-switch-augment", "tms-referral"} <= counting.keys()
-    # The psychotherapy card's count gave way whole to its action (review s26 RN finding 9:
-    # it read "...; no psychotherapy procedure, visit or referral on record: consider…").
+    # The psychotherapy card's count keeps its action whole (review s26 RN finding 9: it read
+    # "...; no psychotherapy procedure, visit or referral on record: consider…"), its mark said
+    # as one count rather than the count left out (review s27 RQ2 finding 4).
     assert cards["psychotherapy"].summary == (
-        "No psychotherapy procedure, visit or referral on record: consider CBT or IPT"
+        "2 adequate trials failed, 1 stopped unmeasured, 1 to confirm; no psychotherapy "
+        "procedure, visit or referral on record: consider CBT or IPT"
     )
     for topic, rec in counting.items():
+        if topic == "psychotherapy":
+            continue
         # Before: only the TMS criterion said so; the summaries stated a failed depression trial.
         assert "sertraline to confirm" in rec.summary, (topic, rec.summary)
     assert (

@@ -69,7 +69,7 @@ def test_labs_not_sent_the_tsh_is_not_known_as_labs_not_available() -> None:
     card = _tsh_card(_labs("not sent"))
     assert card["summary"].startswith("TSH not known (lab results not available) after 2 ")
     assert (
-        "**TSH not known:** lab results not available; after 2 adequate trials" in (card["detail"])
+        "**TSH not known:** lab results not available. After 2 adequate trials" in (card["detail"])
     )
     assert "could not" not in card["detail"].split("**Data not read**")[0]
 
@@ -77,7 +77,7 @@ def test_labs_not_sent_the_tsh_is_not_known_as_labs_not_available() -> None:
 def test_labs_whose_read_failed_could_not_be_read() -> None:
     card = _tsh_card(_labs("failed"))
     assert card["summary"].startswith("TSH not known (lab results could not be read) after 2 ")
-    assert "**TSH not known:** lab results could not be read; after 2" in card["detail"]
+    assert "**TSH not known:** lab results could not be read. After 2" in card["detail"]
     assert "Observation could not be read: prefetch key 'labs'" in card["detail"]
 
 

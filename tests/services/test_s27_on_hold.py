@@ -217,8 +217,11 @@ def test_the_timeline_says_an_inferred_failure_is_to_confirm() -> None:
 
 def test_self_reported_is_said_once_naming_the_trials() -> None:
     cards = _at.by_topic(_chart(UNKNOWN_DATETIME))
-    assert cards[OPTIMISE]["summary"].startswith(
-        "2 adequate trials failed, 1 stopped unmeasured, sertraline, fluoxetine self-reported: "
+    # The named marks do not fit beside the action (141 characters): one count, the action
+    # whole (review s27 RQ2 finding 4: trial_count.failed_brief).
+    assert cards[OPTIMISE]["summary"] == (
+        "2 adequate trials failed, 1 stopped unmeasured, 2 to confirm: augment (aripiprazole or "
+        "brexpiprazole) or switch class"
     )
     assert (
         "2 adequate trials failed (sertraline, venlafaxine), 1 stopped unmeasured (fluoxetine), "

@@ -89,7 +89,8 @@ def test_trials_from_a_clinicians_or_unsourced_statement_are_to_confirm(name: st
     assert line.endswith(f"; to confirm: {LISTED}")
     assert "patient-reported" not in line  # not the patient's word: said as what it is
     cards = _at.by_topic(doc)
-    assert "sertraline, fluoxetine medication list only" in cards[TMS]["summary"]
+    # Bracketed with a colon, never read as a list of drugs (review s27 RQ2 finding 4).
+    assert "(sertraline, fluoxetine: medication list only)" in cards[TMS]["summary"]
     assert "self-reported" not in " ".join(c["summary"] for c in cards.values())
     packet = _packet(doc)
     assert f"to confirm before sending: medication trials: {LISTED}" in packet
@@ -107,7 +108,7 @@ def test_a_practitioners_unknown_statement_of_a_past_period_is_to_confirm() -> N
     assert "sertraline patient-reported (no order or fill on record)" in line
     assert "fluoxetine on the medication list only (no order or fill on record)" in line
     summary = _at.by_topic(doc)[TMS]["summary"]
-    assert "sertraline self-reported, fluoxetine medication list only" in summary
+    assert "sertraline self-reported (fluoxetine: medication list only)" in summary
 
 
 def test_a_statement_on_hold_ends_at_its_hold_on_the_timeline() -> None:

@@ -95,6 +95,7 @@ def next_step_summary(
             "(CANMAT 2023)" + no_tms,
             f"{failed}: switch to or add an antidepressant (CANMAT 2023)",
             f"{failed_short}: switch to or add an antidepressant",
+            f"{_brief(ctx)}: switch to or add an antidepressant",
         )
     tried = _adjunct_tried(ctx, adjunct_text, no_tms)
     if tried is not None:
@@ -112,6 +113,7 @@ def next_step_summary(
             f"{failed}: add an adjunct ({adjunct_text}) to {on} first (CANMAT 2023 para 190)",
             f"{failed}: add an adjunct to {on} first (CANMAT para 190)",
             f"{failed_short}: add an adjunct to {on} first (CANMAT para 190)",
+            f"{_brief(ctx)}: add an adjunct to {on} first (CANMAT para 190)",
         )
     if count == 1:
         cls = facts.failed_classes[0]
@@ -122,11 +124,14 @@ def next_step_summary(
             f"{failed}: switch to {mechanism} or augment ({adjunct_text})",
             f"{failed}: switch mechanism or augment",
             f"{failed_short}: switch mechanism or augment",
+            f"{_brief(ctx)}: switch mechanism or augment",
         )
     return cards.fit_summary(
         f"{failed}: augment ({adjunct_text}) or switch class" + no_tms,
         f"{failed}: augment ({adjunct_text}) or switch class",
         f"{failed_short}: augment ({adjunct_text}) or switch class",
+        # The marks as one count, the action whole (review s27 RQ2 finding 4).
+        f"{_brief(ctx)}: augment ({adjunct_text}) or switch class",
     )
 
 
@@ -203,6 +208,12 @@ def _failed_words(ctx: RuleContext) -> tuple[str, str]:
     trial failed (sertraline)"; an inferred failure is "stopped unmeasured" (review 10 finding
     16). The same words on every card that counts them (services/trial_count.py, audit 13)."""
     return trial_count.failed_words(ctx.facts.failed_trials, ctx.record)
+
+
+def _brief(ctx: RuleContext) -> str:
+    """The count with its marks said as one ("..., 2 to confirm": trial_count.failed_brief), for
+    the last candidate of a summary whose marks would push its action past the limit."""
+    return trial_count.failed_brief(ctx.facts.failed_trials, ctx.record)
 
 
 def tapering_summary(ctx: RuleContext, tapered: tuple[Trial, ...]) -> str:
