@@ -1,5 +1,5 @@
 """The admission code table (data/admission_codes.csv) and what it says of an Encounter: its class
-(inpatient, emergency, ambulatory: the cheap filters) and what an inpatient stay was for.
+(inpatient, emergency, ambulatory: the cheap filters).
 
 A stay is inpatient when its `class` (a Coding in R4) is v3-ActCode IMP, its specialisations
 ACUTE and NONAC, or a hospital bed short of an admission, OBSENC (observation) and SS (short stay)
@@ -9,21 +9,8 @@ encounter classes, EMER is an ED visit, AMB a clinic visit, and PRENC, HH, VR an
 hold nothing (`no-hold-class` rows: the patient is in no hospital bed); any other v3-ActCode is
 not read, so a visit of it in progress is named (`unread_class`), never taken for a clinic visit.
 
-A stay is psychiatric (`psychiatric_reason`) when what it was for is psychiatric, coded under a
-psychiatric kind of the condition table or in ICD-10-CM F20-F48:
-- its `reasonCode`; or
-- a principal diagnosis: an `Encounter.diagnosis` of `rank` 1, or whose `use` is admission
-  diagnosis, discharge diagnosis or chief complaint (FHIR R4 diagnosis-role AD / DD / CC;
-  `principal-role` rows), the Condition it references; or
-- a serviceType, type or location named in psychiatric words ("Inpatient Psychiatry",
-  "Behavioral Health Unit"; `term` rows): a psychiatric unit or service;
-- and only when the stay states no reason and no principal diagnosis at all: any diagnosis
-  of it (a Condition it lists, or one whose `encounter` points back at it: how Epic and US
-  Core send encounter diagnoses), as before.
-A secondary diagnosis does not make a stay psychiatric when its reason or principal
-diagnosis is not (review 16 recheck W-a: a pneumonia admission, reasonCode J18.9, with F33.2
-among its encounter diagnoses was called "a psychiatric admission (F33.2)"; the
-post-discharge risk Chung 2017 measured is that of discharge from psychiatric care).
+What a stay was for (`psychiatric_reason`) and what the card calls it (`stay_word`) are
+stay_reason.py, read through this table.
 
 Apart from admissions.py (the stays that ended) and current_stays.py (the stays in progress)
 because both read a stay through it, and the routing (resource_routing.py) and the visit risk
@@ -36,15 +23,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.clinical_codes import condition_matches, normalise_code
-from fhir_mapping.code_systems import canonical_system, system_label
-from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.fhir_fields import JSON_OBJECT
 
 Resource = Mapping[str, Any]
 # (canonical system, code) of an Encounter's class as read (`class_key`), None when not read.
@@ -251,149 +237,3 @@ def codings(concepts: object) -> Iterable[Mapping[str, Any]]:
         for coding in items if isinstance(items, list) else ():
             if isinstance(coding, JSON_OBJECT):
                 yield coding
-
-
-def _psychiatric_code(concepts: object) -> tuple[str, str, str] | None:
-    """(the first psychiatric coding's code, the card's name of it, its display), or None."""
-    table = code_table()
-    for coding in codings(concepts):
-        code, system = coding.get("code"), coding.get("system")
-        if not isinstance(code, str) or not isinstance(system, str) or not code.strip():
-            continue
-        canonical = canonical_system(system)
-        key = normalise_code(canonical, code)
-        psychiatric = any(m.kind.value in table.kinds for m in condition_matches(system, code))
-        if not psychiatric:
-            psychiatric = any(s == canonical and p.match(key) for s, p in table.patterns)
-        if psychiatric:
-            display = coding.get("display")
-            return (
-                code.strip(),
-                f"{system_label(canonical)} {code.strip()}",
-                display.strip() if isinstance(display, str) else "",
-            )
-    return None
-
-
-def _words(concepts: object) -> Iterable[str]:
-    """The text and coding displays of a CodeableConcept or a list of them."""
-    if isinstance(concepts, JSON_OBJECT):
-        concepts = [concepts]
-    for concept in concepts if isinstance(concepts, list) else ():
-        if not isinstance(concept, JSON_OBJECT):
-            continue
-        text = concept.get("text")
-        if isinstance(text, str):
-            yield text
-        for coding in codings(concept):
-            display = coding.get("display")
-            if isinstance(display, str):
-                yield display
-
-
-def _unit_words(resource: Resource) -> str | None:
-    """The service, type or location name that says the stay was psychiatric, or None."""
-    names = [*_words(resource.get("serviceType")), *_words(resource.get("type"))]
-    locations = resource.get("location")
-    for entry in locations if isinstance(locations, list) else ():
-        where = entry.get("location") if isinstance(entry, JSON_OBJECT) else None
-        display = where.get("display") if isinstance(where, JSON_OBJECT) else None
-        if isinstance(display, str):
-            names.append(display)
-    terms = code_table().terms
-    for name in names:
-        lowered = name.lower()
-        if any(term in lowered for term in terms):
-            return name.strip()
-    return None
-
-
-def _reference_id(reference: object, resource_type: str) -> str | None:
-    ref = reference.get("reference") if isinstance(reference, JSON_OBJECT) else None
-    if not isinstance(ref, str):
-        return None
-    parts = ref.rstrip("/").split("/")
-    if len(parts) >= 2 and parts[-2] == resource_type:
-        return parts[-1]
-    return None
-
-
-def _principal(item: Mapping[str, Any]) -> bool:
-    """An Encounter.diagnosis entry that says what the stay was for: rank 1, or a use of
-    admission / discharge diagnosis or chief complaint (`principal-role` rows)."""
-    if item.get("rank") == 1:
-        return True
-    roles = code_table().principal_roles
-    for coding in codings(item.get("use")):
-        code, system = coding.get("code"), coding.get("system")
-        if (
-            isinstance(code, str)
-            and isinstance(system, str)
-            and (canonical_system(system), code.strip()) in roles
-        ):
-            return True
-    return False
-
-
-def diagnoses(
-    resource: Resource, conditions: Sequence[Resource]
-) -> tuple[list[object], list[object]]:
-    """(the `code` of each principal diagnosis, the `code` of every other Condition the
-    Encounter lists as a diagnosis or that names it as its encounter)."""
-    own = resource.get("id")
-    principal_ids: set[str] = set()
-    listed: set[str] = set()
-    for item in one_or_many(resource.get("diagnosis")):
-        if not isinstance(item, JSON_OBJECT):
-            continue
-        cid = _reference_id(item.get("condition"), "Condition")
-        if cid is None:
-            continue
-        listed.add(cid)
-        if _principal(item):
-            principal_ids.add(cid)
-    principal: list[object] = []
-    others: list[object] = []
-    for condition in conditions:
-        if not isinstance(condition, JSON_OBJECT):
-            continue
-        cid = condition.get("id")
-        back = _reference_id(condition.get("encounter"), "Encounter")
-        if isinstance(cid, str) and cid in principal_ids:
-            principal.append(condition.get("code"))
-        elif (isinstance(cid, str) and cid in listed) or (isinstance(own, str) and back == own):
-            others.append(condition.get("code"))
-    return principal, others
-
-
-def _has_coding(concepts: object) -> bool:
-    return any(True for _ in codings(concepts))
-
-
-def psychiatric_reason(
-    resource: Resource, conditions: Sequence[Resource]
-) -> tuple[str, str, str] | None:
-    """(code, the card's name of it, display) of what makes the stay psychiatric, or None
-    (module docstring: reason, principal diagnosis, unit; a secondary diagnosis only when the
-    stay states no reason and no principal diagnosis)."""
-    reasons = resource.get("reasonCode")
-    found = _psychiatric_code(reasons)
-    if found is not None:
-        return found
-    principal, others = diagnoses(resource, conditions)
-    for code in principal:
-        found = _psychiatric_code(code)
-        if found is not None:
-            return found
-    words = _unit_words(resource)
-    if words is not None:
-        return ("", words, "")
-    if _has_coding(reasons) or any(_has_coding(code) for code in principal):
-        # The stay says what it was for, and that is not psychiatric: a depression among its
-        # secondary diagnoses does not make it a psychiatric admission (review 16 recheck W-a).
-        return None
-    for code in others:
-        found = _psychiatric_code(code)
-        if found is not None:
-            return found
-    return None

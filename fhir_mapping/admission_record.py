@@ -35,6 +35,16 @@ class Admission:
     # Encounter.hospitalization.dischargeDisposition when a card names it ("left against
     # medical advice": fhir_mapping/discharge_disposition.py, review s27 RE finding 6).
     disposition: Disposition | None = None
+    # What the cards call a stay of a class that is not an inpatient admission ("observation
+    # stay" OBSENC, "short stay" SS: stay_reason.py `stay_word`, review s27 K2 finding 5), or
+    # None for an admission, named "a psychiatric admission", "Psychiatric inpatient stay".
+    stay_word: str | None = None
+    # When the patient moved on from this stay to another that is not psychiatric and was then
+    # discharged (fhir_mapping/stay_chains.py, review s27 K2 finding 3): this stay's own end and
+    # what the cards call the stay moved to ("inpatient stay"); `discharged` is then that
+    # stay's discharge. Both None when this stay itself ended in the discharge.
+    stay_end: date | None = None
+    moved_to: str | None = None
 
 
 class StaySetting(Enum):
@@ -91,6 +101,10 @@ class CurrentStay:
     # An ED visit's days from its arrival day to the as-of date (0 on the arrival day); None
     # for a ward stay or an ED visit not read against the as-of date.
     open_days: int | None = None
+    # What the cards call a stay of a class that is not an inpatient admission ("observation
+    # stay", "short stay": stay_reason.py `stay_word`, review s27 K2 finding 5), None for an
+    # admission or an ED visit: "Observation stay in progress", never "Currently admitted".
+    stay_word: str | None = None
 
     @property
     def psychiatric(self) -> bool:

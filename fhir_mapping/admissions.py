@@ -15,7 +15,12 @@ A stay is read when the Encounter
   or its unit is psychiatric; a secondary diagnosis counts only when the stay states no reason
   and no principal diagnosis at all. A medical stay with a depression among its secondary
   diagnoses gets no line at all: a depression on the problem list is read there already, and a
-  medical stay is not the risk period the card names.
+  medical stay is not the risk period the card names; an observation or short stay reads its
+  first reasonCode only (stay_reason.py, review s27 K2 finding 4);
+- ended in a discharge, not a move to another stay (stay_chains.py, review s27 K2 finding 3):
+  an observation stay followed the same day by an admission still in progress is no discharge;
+  followed by one that ended, the chain's discharge is its last stay's (that stay's own line
+  when it was psychiatric too, else this stay's reason with the last stay's discharge).
 
 This module holds the stays that ended (`read_admission`, `read_admissions`). The stays in
 progress on the as-of date, of any kind, and the outpatient evidence that one was left are
@@ -26,10 +31,11 @@ and tests import them from this module.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from fhir_mapping.admission_codes import ClassOf, Resource, class_key, psychiatric_reason
+from fhir_mapping.admission_codes import ClassOf, Resource, class_key
 from fhir_mapping.admission_codes import is_emergency as is_emergency
 from fhir_mapping.admission_codes import wants_admission as wants_admission
 from fhir_mapping.admission_codes import wants_outpatient as wants_outpatient
@@ -38,6 +44,8 @@ from fhir_mapping.current_stays import read_current_stay as read_current_stay
 from fhir_mapping.current_stays import read_current_stays as read_current_stays
 from fhir_mapping.discharge_disposition import read_disposition
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, parse_instant, source_ref
+from fhir_mapping.stay_chains import last_stay, stays
+from fhir_mapping.stay_reason import psychiatric_reason, stay_word
 
 
 def read_admission(
@@ -57,7 +65,7 @@ def read_admission(
     discharged = parse_date(period.get("end"))
     if discharged is None or discharged > as_of:
         return None
-    found = psychiatric_reason(resource, conditions)
+    found = psychiatric_reason(resource, conditions, class_of)
     if found is None:
         return None
     code, reason, display = found
@@ -72,6 +80,7 @@ def read_admission(
         source_ref(resource),
         at,
         read_disposition(resource),
+        stay_word(resource, class_of),
     )
 
 
@@ -82,10 +91,34 @@ def read_admissions(
     as_of: date,
     class_of: ClassOf = class_key,
 ) -> tuple[Admission, ...]:
-    """The psychiatric inpatient stays that ended by as-of, latest discharge last."""
-    found = [
-        a
-        for r in resources
-        if (a := read_admission(r, conditions, as_of=as_of, class_of=class_of)) is not None
-    ]
-    return tuple(sorted(found, key=lambda a: (a.discharged, str(a.source or ""))))
+    """The psychiatric inpatient stays that ended in a discharge by as-of, latest discharge last
+    (module docstring: a stay the patient moved on from to another is read at the chain's end)."""
+    resources = list(resources)
+    chart = stays(resources, as_of=as_of, class_of=class_of)
+    # One line per chain of stays, keyed by its last stay: the chain's latest psychiatric stay
+    # (its own discharge day first, for the order), discharged as the last stay was.
+    chains: dict[int, tuple[date, Admission]] = {}
+    for r in resources:
+        found = read_admission(r, conditions, as_of=as_of, class_of=class_of)
+        if found is None:
+            continue
+        own = found.discharged
+        end = last_stay(r, chart)
+        if end is not None and end.resource is not r:
+            if not end.ended or end.end is None:
+                continue  # moved on to a stay still in progress: no discharge yet
+            found = dataclasses.replace(
+                found,
+                stay_end=own,
+                moved_to=stay_word(end.resource, class_of) or "inpatient stay",
+                discharged=end.end,
+                discharged_at=end.end_at,
+                disposition=read_disposition(end.resource),
+            )
+        key = id(end.resource) if end is not None else id(r)
+        kept = chains.get(key)
+        if kept is None or own > kept[0]:
+            chains[key] = (own, found)
+    return tuple(
+        sorted((a for _, a in chains.values()), key=lambda a: (a.discharged, str(a.source or "")))
+    )

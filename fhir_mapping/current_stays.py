@@ -60,9 +60,7 @@ from fhir_mapping.admission_codes import (
     class_key,
     code_table,
     codings,
-    diagnoses,
     is_emergency,
-    psychiatric_reason,
     wants_admission,
     wants_outpatient,
 )
@@ -70,6 +68,7 @@ from fhir_mapping.admission_record import CurrentStay, StaySetting
 from fhir_mapping.code_systems import canonical_system, system_label
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, ref_id, source_ref, string
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.stay_reason import diagnoses, psychiatric_reason, stay_word
 from fhir_mapping.trial_parts import Score
 
 
@@ -133,20 +132,25 @@ def read_current_stay(
             return None  # an end on record by as-of: discharged, whatever the status says
     elif status != "finished" or end is None or end <= as_of:
         return None  # (a finished stay ending after as-of is a replay of one in progress)
-    found = psychiatric_reason(resource, conditions)
+    found = psychiatric_reason(resource, conditions, class_of)
     if emergency:
         # Named by what it is for (an overdose, a chest pain), never a psychiatric stay: only
         # an admission changes the suicide-risk card's words (suicide_risk_text.py).
         named = found or _stated_reason(resource, conditions) or ("", "", "")
         return CurrentStay(start, *named, source_ref(resource), StaySetting.ED_VISIT)
+    word = stay_word(resource, class_of)
     if found is not None:
         code, reason, display = found
-        return CurrentStay(start, code, reason, display, source_ref(resource))
+        return CurrentStay(start, code, reason, display, source_ref(resource), stay_word=word)
     stated = _stated_reason(resource, conditions)
     if stated is None:
-        return CurrentStay(start, "", "", "", source_ref(resource), StaySetting.UNSPECIFIED)
+        return CurrentStay(
+            start, "", "", "", source_ref(resource), StaySetting.UNSPECIFIED, stay_word=word
+        )
     code, reason, display = stated
-    return CurrentStay(start, code, reason, display, source_ref(resource), StaySetting.MEDICAL)
+    return CurrentStay(
+        start, code, reason, display, source_ref(resource), StaySetting.MEDICAL, stay_word=word
+    )
 
 
 # Statuses of an ambulatory visit that took place, or is taking place (FHIR R4 EncounterStatus):

@@ -51,6 +51,7 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.self_harm_intent import UNDETERMINED
+from fhir_mapping.stay_reason import stay_word
 from fhir_mapping.tms_safety import concept_label
 
 Resource = Mapping[str, Any]
@@ -121,11 +122,14 @@ def wants_visit(resource: Resource, class_of: ClassOf = class_key) -> bool:
 
 
 def _visit_words(resource: Resource, class_of: ClassOf) -> str:
-    """ "ED visit on 2025-05-23", "inpatient stay from 2025-05-01", "visit on 2025-05-23"."""
+    """ "ED visit on 2025-05-23", "inpatient stay from 2025-05-01", "observation stay from
+    2025-05-01" (the class word: stay_reason.py `stay_word`, review s27 K2 finding 5), "visit on
+    2025-05-23"."""
     period = resource.get("period")
     start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
     if wants_admission(resource, class_of):
-        return f"inpatient stay from {start.isoformat()}" if start else "inpatient stay"
+        kind = stay_word(resource, class_of) or "inpatient stay"
+        return f"{kind} from {start.isoformat()}" if start else kind
     what = ED_VISIT if is_emergency(resource, class_of) else "visit"
     return f"{what} on {start.isoformat()}" if start else what
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from fhir_mapping.disposition_record import AGAINST_ADVICE, Disposition
+from fhir_mapping.disposition_record import AGAINST_ADVICE, PSYCHIATRIC_TRANSFER, Disposition
 from fhir_mapping.record import Admission, PatientRecord
 from services import suicide_urgency
 from services.policy import Policy
@@ -30,13 +30,32 @@ class Discharge:
 
     @property
     def head(self) -> str:
-        """ "discharged 2025-05-09 after a psychiatric admission (F33.2)" """
+        """ "discharged 2025-05-09 after a psychiatric admission (F33.2)"; "... after a
+        psychiatric observation stay" (the class word: review s27 K2 finding 5); "transferred to
+        a psychiatric facility 2025-05-09 after ..." when the stay ended so (finding 8)."""
         code = f" ({self.admission.code})" if self.admission.code else ""
         left = f", {self.against_advice.words}" if self.against_advice is not None else ""
+        went = self.transferred
+        ended = f"{went.words} on" if went is not None else "discharged"
         return (
-            f"discharged {self.admission.discharged.isoformat()} after a psychiatric "
-            f"admission{code}{left}"
+            f"{ended} {self.admission.discharged.isoformat()} after a psychiatric "
+            f"{self.stay_name}{code}{left}"
         )
+
+    @property
+    def stay_name(self) -> str:
+        """ "admission", or the class word of a stay that is not one ("observation stay")."""
+        return self.admission.stay_word or "admission"
+
+    @property
+    def transferred(self) -> Disposition | None:
+        """The stay's discharge disposition when the patient was transferred to a psychiatric
+        facility (HL7 discharge-disposition `psy`): the patient went on to psychiatric care, so
+        the card says where, asks to confirm with the receiving unit, and never says
+        "discharged ... ago" as if the patient went home (review s27 K2 finding 8; the ED
+        visit's card says the same: rules/suicide_risk_text.py `transferred`)."""
+        found = self.admission.disposition
+        return found if found is not None and found.kind == PSYCHIATRIC_TRANSFER else None
 
     @property
     def against_advice(self) -> Disposition | None:

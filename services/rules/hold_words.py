@@ -128,6 +128,8 @@ _STEPS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
             r"confirm \g<drug> is still taken (no supply since \g<day>)",
         ),
         (r"inpatient stay in progress", "ask the inpatient team (stay in progress)"),
+        # inpatient_hold.held_by: an observation or short stay (review s27 K2 finding 5).
+        (r"(?P<kind>[a-z]+ stay) in progress", r"ask the hospital team (\g<kind>)"),
         (r"ED visit in progress", "ask the ED team (visit in progress)"),
         # optimize/held_base: a hold the ward made during the stay in progress is the ward's;
         # nothing to record, the stay's own step (said once beside the inpatient hold's).

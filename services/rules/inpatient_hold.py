@@ -191,9 +191,31 @@ def stay_line(stay: CurrentStay, held: Sequence[Suggestion]) -> str:
             f"ordered now; {_held_words(held, stay)}.{_doubt(stay)}"
         )
     return (
-        f"**Currently admitted ({stay.setting.value}){since}**{why}{where}: the inpatient team "
-        f"decides treatment now; {_held_words(held, stay)}.{_doubt(stay)}"
+        f"**{_head(stay)}{since}**{why}{where}: the {_team(stay)} decides treatment now; "
+        f"{_held_words(held, stay)}.{_doubt(stay)}"
     )
+
+
+def _head(stay: CurrentStay) -> str:
+    """ "Currently admitted (psychiatric)"; "Observation stay in progress (psychiatric)" for a
+    stay that is not an admission (the class word: review s27 K2 finding 5)."""
+    if stay.stay_word is None:
+        return f"Currently admitted ({stay.setting.value})"
+    return f"{stay.stay_word[0].upper()}{stay.stay_word[1:]} in progress ({stay.setting.value})"
+
+
+def _team(stay: CurrentStay) -> str:
+    """Who decides during the stay: an observation or short stay is the hospital's, not an
+    inpatient team's (review s27 K2 finding 5)."""
+    return "inpatient team" if stay.stay_word is None else "hospital team"
+
+
+def held_by(stay: CurrentStay) -> str:
+    """What a held card's summary names as holding it: "inpatient stay in progress", or the
+    class word of a stay that is not an admission ("observation stay in progress")."""
+    if stay.ed_visit:
+        return ED_HELD_BY
+    return HELD_BY if stay.stay_word is None else f"{stay.stay_word} in progress"
 
 
 def _overdue_head(stay: CurrentStay) -> str:
@@ -241,7 +263,7 @@ def pointer(first_topic: str, held: Sequence[Suggestion], stay: CurrentStay) -> 
     """The short line of a held card after the first: "**Currently admitted** (named on the
     Optimise, switch or augment card): this card's orders are outpatient orders, ..." """
     where = tables.topic(first_topic).display
-    head = "In the emergency department" if stay.ed_visit else "Currently admitted"
+    head = "In the emergency department" if stay.ed_visit else _head(stay).split(" (")[0]
     head = "ED visit open" if stay.overdue else head
     return f"**{head}** (named on the {where} card): {_held_words(held, stay)}."
 
@@ -256,9 +278,11 @@ def _held_words(held: Sequence[Suggestion], stay: CurrentStay) -> str:
         )
     if not held:
         return "outpatient orders wait for discharge"
+    # An observation or short stay's orders are the hospital's (review s27 K2 finding 5).
+    which = "inpatient" if stay.stay_word is None else "hospital"
     return (
         "this card's orders are outpatient orders, shown as text until discharge (order from "
-        "the inpatient order set)"
+        f"the {which} order set)"
     )
 
 
@@ -352,9 +376,12 @@ def hold_one_click(
         return not hold_survival.survives(hold, optimise_card.TOPIC, suggestion)
 
     # The optimise card through the shared hold, so its summary says what is held.
-    held_by = ED_HELD_BY if stay.ed_visit else HELD_BY
     out = one_click_hold.hold_drug_orders(
-        recs, lambda held: line(optimise_card.TOPIC, held), held_here, held_by=held_by, whole=True
+        recs,
+        lambda held: line(optimise_card.TOPIC, held),
+        held_here,
+        held_by=held_by(stay),
+        whole=True,
     )
     result: list[Recommendation] = []
     for rec in out:

@@ -76,7 +76,13 @@ from services.rules.suicide_risk_overdose import (
     overdose_risks,
     running_supply_line,
 )
-from services.rules.suicide_risk_text import card_advice, card_summary, found_lines, on_ward
+from services.rules.suicide_risk_text import (
+    card_advice,
+    card_summary,
+    found_lines,
+    on_ward,
+    transferred,
+)
 
 # The names other modules and tests use, kept importable from here (the quantity line's among
 # them); evaluate_payer_criteria stays a name of this module, where tests replace it.
@@ -110,7 +116,10 @@ def _detail(
     if discharge is not None:
         sections.append(
             suicide_risk_discharge.section(
-                discharge, ctx, ect=_discharge_ect(ctx, signal, discharge)
+                discharge,
+                ctx,
+                ect=_discharge_ect(ctx, signal, discharge),
+                note=transferred(signal) is None,
             )
         )
     # Not the screen the Found line names already: a C-SSRS that found the risk is both the

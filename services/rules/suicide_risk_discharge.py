@@ -33,6 +33,15 @@ highest suicide risk; assess suicide risk today".
   psychiatric_discharge.shown_after, review s27 RE finding 1), the card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
   <end of the period>"), as an assessed signal's is, and is left out at the order hooks.
 
+- A stay that ended in a transfer to a psychiatric facility (HL7 discharge disposition `psy`:
+  Discharge.transferred) is named so ("Transferred to a psychiatric facility on <date> after a
+  psychiatric admission (F33.2): confirm with the receiving unit"; the section "transferred ...
+  2 days ago" and the table's note), as the ED visit's card names it (suicide_risk_text.py
+  `transferred`; review s27 K2 finding 8): the patient may be on that unit, and the
+  post-discharge period begins at its discharge. It stays critical and keeps the same-day
+  one-click: a patient seen here is assessed today. An observation or short stay is named by its
+  class word ("after a psychiatric observation stay": K2 finding 5).
+
 After a hospitalised episode ECT lowers the suicide risk in the year after discharge (CANMAT
 2023 para 215, REFERENCE.md): the card says so when depression is active, the patient is an
 adult, and the card does not already name ECT (while it holds a change of treatment its
@@ -63,35 +72,52 @@ __all__ = [
 TOPIC = "suicide-risk"
 
 
-def section(discharge: Discharge, ctx: RuleContext, *, ect: bool) -> str:
-    """The card's section naming the stay, the period and what it asks (module docstring)."""
+def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = True) -> str:
+    """The card's section naming the stay, the period and what it asks (module docstring).
+    `note`: whether it says the transfer's note itself (not when the signal's advice already
+    says it: rules/suicide_risk_text.py `transferred`)."""
     adm = discharge.admission
     stay = f"{adm.start.isoformat()} to " if adm.start is not None else "to "
     what = f"{adm.reason} {adm.reason_display}".strip() if adm.reason_display else adm.reason
     # Named by its dates (discharge always dated): no resource id (cards.record_cite).
     where = record_cite(adm.source, True, " [{}]")
     days = (ctx.record.as_of - adm.discharged).days
-    found = (
-        f"Psychiatric inpatient stay {stay}{adm.discharged.isoformat()} ({what}){where}: "
-        f"discharged {plural(days, 'day')} ago."
-    )
+    # The class word as data: "Psychiatric observation stay" for OBSENC (review s27 K2 finding 5).
+    kind = adm.stay_word or "inpatient stay"
+    went = discharge.transferred
+    ended = went.words if went is not None else "discharged"
+    span = f"{stay}{adm.discharged.isoformat()} ({what}){where}"
+    if adm.stay_end is not None:  # moved on to a stay that is not psychiatric (finding 3)
+        span = (
+            f"{stay}{adm.stay_end.isoformat()} ({what}){where}, then the "
+            f"{adm.moved_to or 'inpatient stay'} that followed to {adm.discharged.isoformat()}"
+        )
+    found = f"Psychiatric {kind} {span}: {ended} {plural(days, 'day')} ago."
     why = (
         "The first months after discharge from psychiatric inpatient care carry the highest "
         "suicide risk (about 100 times the global rate in the first 3 months: Chung et al., JAMA "
         "Psychiatry 2017)"
     )
     check = discharge.assessed
-    if check is None:
-        ask = (
-            f"{why}: assess suicide risk today with a structured assessment (C-SSRS), review the "
-            f"safety plan and keep follow-up close until {discharge.until.isoformat()}."
-        )
-    else:
+    if check is not None:
         ask = (
             f"{why}. Assessed since discharge: {check.text} on {check.day.isoformat()}; "
             f"reassess at each visit until {discharge.until.isoformat()}."
         )
-    lines = [f"**Recent psychiatric discharge:** {found} {ask}"]
+    elif went is not None:
+        # Transferred to psychiatric care (review s27 K2 finding 8): the patient may be on that
+        # unit now, so the section says where the patient went and what to confirm (the table's
+        # note, below), never "assess today" as if the patient went home; that risk period
+        # begins at the discharge from the receiving unit.
+        ask = f"{why}; that period begins when the receiving unit discharges the patient."
+    else:
+        ask = (
+            f"{why}: assess suicide risk today with a structured assessment (C-SSRS), review the "
+            f"safety plan and keep follow-up close until {discharge.until.isoformat()}."
+        )
+    lines = [f"**Recent psychiatric {'transfer' if went else 'discharge'}:** {found} {ask}"]
+    if went is not None and note:
+        lines.append(f"**{went.words[0].upper()}{went.words[1:]}:** {went.note}.")
     left = discharge.against_advice
     if left is not None:
         # Named, with what it asks, from data/discharge_dispositions.csv (review s27 RE 6).
@@ -115,13 +141,24 @@ def summary(discharge: Discharge) -> str:
             f"{cap}; assessed {check.day.isoformat()}: reassess at each visit",
             f"{cap}: reassess suicide risk at each visit",
         )
-    date_only = f"Discharged {discharge.admission.discharged.isoformat()}"
+    day = discharge.admission.discharged.isoformat()
+    went = discharge.transferred
+    if went is not None:
+        # As the ED visit's card says it (rules/suicide_risk_text.card_summary; review s27 K2
+        # finding 8): where the patient went, and what to confirm.
+        return cards.fit_summary(
+            f"{cap}: confirm with the receiving unit before outpatient steps",
+            f"{cap}: confirm with the receiving unit",
+            f"{went.words[0].upper()}{went.words[1:]} on {day}: confirm with the receiving unit",
+        )
+    date_only = f"Discharged {day}"
     return cards.fit_summary(
         f"{cap}: the first months after discharge carry the highest suicide risk; assess "
         "suicide risk today",
         f"{cap}: highest suicide risk in the first months; assess today",
         f"{cap}: post-discharge suicide risk; assess today",
-        f"{date_only} after a psychiatric admission: post-discharge suicide risk; assess today",
+        f"{date_only} after a psychiatric {discharge.stay_name}: post-discharge suicide risk; "
+        "assess today",
     )
 
 

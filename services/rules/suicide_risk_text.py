@@ -48,7 +48,13 @@ def stay_words(ctx: RuleContext) -> str:
         return ""
     since = f" since {stay.start.isoformat()}" if stay.start else ""
     where = record_cite(stay.source, stay.start is not None, " [{}]")
-    return f"**Currently admitted (psychiatric){since}**{where}: assess on the ward today."
+    # The class word of a stay that is not an admission (review s27 K2 finding 5).
+    head = (
+        f"{stay.stay_word[0].upper()}{stay.stay_word[1:]} in progress"
+        if stay.stay_word
+        else "Currently admitted"
+    )
+    return f"**{head} (psychiatric){since}**{where}: assess on the ward today."
 
 
 def transferred(signal: SuicideSignal) -> RiskEvent | None:

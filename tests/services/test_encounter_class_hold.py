@@ -75,7 +75,8 @@ def test_an_observation_class_in_progress_now_holds_as_a_stay() -> None:
     (admission_codes.csv `observation-display`, read as v3-ActCode OBSENC): the patient is in a
     hospital bed, so it holds as a stay in progress; it was said as a class not read."""
     cards = _at.by_topic(_chart(OBSERVATION))
-    assert "ask the inpatient team (stay in progress) first" in cards[OPTIMISE]["summary"]
+    # Named by its class word since review s27 K2 finding 5 (not "the inpatient team").
+    assert "ask the hospital team (observation stay) first" in cards[OPTIMISE]["summary"]
     assert "class not read" not in cards[OPTIMISE]["detail"]
     assert not labels(cards[OPTIMISE])
     assert not labels(cards[TMS])

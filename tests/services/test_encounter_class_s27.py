@@ -79,6 +79,16 @@ STAYS = [
     (CERNER, "309312", "Observation"),
     (CERNER, "309313", "Outpatient in a Bed"),
 ]
+# How each class's stay in progress is named (review s27 K2 finding 5: the class word as data,
+# admission_codes.csv `stay-word` rows): an observation stay is not "Currently admitted".
+_OBS = "ask the hospital team (observation stay) first"
+_HEAD = {
+    "OBSENC": ("Observation stay in progress", _OBS),
+    "SS": ("Short stay in progress", "ask the hospital team (short stay) first"),
+    "IMP": ("Currently admitted", "ask the inpatient team (stay in progress) first"),
+    "309312": ("Observation stay in progress", _OBS),
+    "309313": ("Observation stay in progress", _OBS),
+}
 
 
 @pytest.mark.parametrize(("system", "code", "display"), STAYS)
@@ -86,9 +96,10 @@ def test_an_observation_or_short_stay_in_progress_holds_as_an_inpatient_stay(
     system: str, code: str, display: str
 ) -> None:
     cards = _at.by_topic(_with_class(NO_CLASS, system, code, display))
-    assert "ask the inpatient team (stay in progress) first" in cards[OPTIMISE]["summary"]
+    head, ask = _HEAD[code]
+    assert ask in cards[OPTIMISE]["summary"]
     assert "TMS referral after discharge" in cards[TMS]["summary"]
-    assert "Currently admitted" in cards[OPTIMISE]["detail"]
+    assert head in cards[OPTIMISE]["detail"]
     assert "class not read" not in cards[OPTIMISE]["detail"]
     assert not labels(cards[OPTIMISE])
     assert not labels(cards[TMS])
@@ -104,7 +115,7 @@ def test_an_overdose_in_an_observation_bed_is_assessed_on_the_ward(
     cards = _at.by_topic(_with_class(OVERDOSE, system, code, display))
     risk = cards["suicide-risk"]
     assert risk["indicator"] == "critical"
-    assert "Currently admitted (psychiatric)" in risk["detail"]
+    assert f"{_HEAD[code][0]} (psychiatric)" in risk["detail"]
     assert "Order a suicide risk assessment on the ward today (C-SSRS)" in labels(risk)
     assert "after discharge" in cards["psychotherapy"]["summary"]
     assert _outpatient_labels(cards) == []
