@@ -31,6 +31,8 @@ Resource = Mapping[str, Any]
 # The statuses read: open, completed, and revoked (a referral declined or withdrawn is history a
 # card may name). entered-in-error never happened at all.
 _READ_REQUEST = frozenset({"active", "draft", "on-hold", "completed", "revoked"})
+# A draft with these statuses orders nothing (FHIR R4 request-status: revoked, entered-in-error).
+_NOT_ORDERED_DRAFT = frozenset({"revoked", "entered-in-error"})
 _REFERRAL_KINDS = frozenset(
     {"tms", "ect", "psychiatry", "psychotherapy", "suicide-risk-assessment", "cpap"}
 )
@@ -101,12 +103,16 @@ def draft_referrals(drafts: Iterable[Resource]) -> tuple[Referral, ...]:
     client's clock or timezone may put it past as-of), since each dropped draft silenced the
     TMS-exclusion check on the very order being written (review 11 wave 4). A draft with no id is
     read too, named "ServiceRequest/" (no id to cite). Left out: a doNotPerform draft, which
-    orders that the procedure is not done."""
+    orders that the procedure is not done, and a revoked or entered-in-error one, which orders
+    nothing (review s27 K1 finding 3: a revoked ECT draft at 15 got the young-age warning; the
+    medication drafts' halted statuses are read the same way)."""
     found: dict[Referral, None] = {}
     for resource in flat_drafts(drafts):
         if resource.get("resourceType") != "ServiceRequest" or resource.get("doNotPerform") is True:
             continue
         status = resource.get("status")
+        if isinstance(status, str) and status in _NOT_ORDERED_DRAFT:
+            continue
         authored = parse_date(resource.get("authoredOn"))
         source = source_ref(resource) or SourceRef("ServiceRequest", "")
         for kind in _request_kinds(resource):

@@ -119,11 +119,16 @@ def test_a_draft_with_no_id_is_checked() -> None:
 
 def test_a_status_of_the_chart_filter_does_not_hide_a_draft() -> None:
     """A client that sends its unsigned order as "on-hold" or with an unexpected status still
-    has the order it is writing checked; only doNotPerform (an order NOT to do it) is left out."""
+    has the order it is writing checked; only doNotPerform (an order NOT to do it) and a draft
+    that orders nothing (revoked, entered-in-error: review s27 K1 finding 3, read as the halted
+    medication drafts are) are left out."""
     s = scenarios.psychotic_features()
-    for status in ("unknown", "entered-in-error"):
+    for status in ("unknown", "on-hold", "active"):
         record = record_of(s, [tms_draft(s.patient_id, status=status)])
         assert [r.kind for r in record.draft_referrals] == ["tms"]
+    for status in ("revoked", "entered-in-error"):
+        record = record_of(s, [tms_draft(s.patient_id, status=status)])
+        assert record.draft_referrals == ()
     not_done = tms_draft(s.patient_id)
     not_done["doNotPerform"] = True
     assert record_of(s, [not_done]).draft_referrals == ()
