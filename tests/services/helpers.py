@@ -3,7 +3,7 @@ in-process as of a date (`Evaluator`), and the reading of the cards they answer 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -184,6 +184,13 @@ def topics(cards: Iterable[Doc]) -> list[str]:
 def of_topic(cards: Iterable[Doc], topic: str) -> list[Doc]:
     """The JSON cards of one topic, in order."""
     return [c for c in cards if c["source"]["topic"]["code"] == topic]
+
+
+def one_of_topic(cards: Sequence[Doc], topic: str) -> Doc:
+    """The one JSON card of a topic (asserted: exactly one; the summaries shown otherwise)."""
+    found = of_topic(cards, topic)
+    assert len(found) == 1, [c["summary"] for c in cards]
+    return found[0]
 
 
 def labels(card: Doc) -> list[str]:

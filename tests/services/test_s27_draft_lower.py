@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from tests.services import chart_files
-from tests.services.helpers import Evaluator
+from tests.services.helpers import Evaluator, one_of_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -40,12 +40,6 @@ ABOVE = "order-dose-above-range"
 _FOLDER = Path(__file__).parent / "s27_draft_lower_charts"
 _chart = chart_files.loader(_FOLDER)
 _at = Evaluator(date(2026, 12, 1))
-
-
-def _one(cards: list[Doc], topic: str) -> Doc:
-    found = [c for c in cards if c["source"]["topic"]["code"] == topic]
-    assert len(found) == 1, [c["summary"] for c in cards]
-    return found[0]
 
 
 def _topics(cards: list[Doc]) -> list[str]:
@@ -63,7 +57,7 @@ def test_charts_are_complete_requests(path: Path) -> None:
 @pytest.mark.parametrize("name", ["sert_lowered_venla37_start", "select_venla_beside_sert_lowered"])
 def test_a_lowered_dose_beside_a_start_is_a_cross_taper_under_way(name: str) -> None:
     # order-sign with both drafts, and order-select of the venlafaxine draft alone.
-    card = _one(_at.cards(_chart(name)), SAME_CLASS)
+    card = one_of_topic(_at.cards(_chart(name)), SAME_CLASS)
     assert card["indicator"] == "info"
     assert card["summary"] == (
         "Cross-taper sertraline to venlafaxine under way (sertraline lowered to 100 mg/day): "
@@ -83,7 +77,7 @@ def test_a_lowered_dose_beside_a_start_is_a_cross_taper_under_way(name: str) -> 
 
 def test_a_raised_dose_beside_a_start_is_still_switch_or_addition() -> None:
     # Sertraline 200 mg/day drafted (150 running): no taper under way, two reuptake inhibitors.
-    card = _one(_at.cards(_chart("sert_raised_venla37_start")), SAME_CLASS)
+    card = one_of_topic(_at.cards(_chart("sert_raised_venla37_start")), SAME_CLASS)
     assert card["indicator"] == "warning"
     assert card["summary"].endswith("two serotonin reuptake inhibitors; switch or addition?")
 
@@ -93,7 +87,7 @@ def test_a_lowered_dose_alone_is_no_cross_taper() -> None:
 
 
 def test_a_taper_to_a_stop_keeps_its_dated_cross_taper() -> None:
-    card = _one(_at.cards(_chart("sert_tapered_venla_tramadol")), SAME_CLASS)
+    card = one_of_topic(_at.cards(_chart("sert_tapered_venla_tramadol")), SAME_CLASS)
     assert card["summary"] == (
         "Cross-taper sertraline to venlafaxine: two serotonin reuptake inhibitors overlap "
         "2026-12-01 to 2026-12-15; watch for serotonin toxicity"
@@ -105,15 +99,15 @@ def test_a_taper_to_a_stop_keeps_its_dated_cross_taper() -> None:
 
 
 def test_two_venlafaxine_drafts_are_named_by_their_total() -> None:
-    card = _one(_at.cards(_chart("venla_xr_and_ir_sert_running")), SAME_CLASS)
+    card = one_of_topic(_at.cards(_chart("venla_xr_and_ir_sert_running")), SAME_CLASS)
     assert card["summary"].startswith("Venlafaxine 150 mg/day ordered while sertraline (SSRI)")
     assert "Venlafaxine 150 mg/day (75 + 75 mg/day, 2 drafts) on this order" in card["detail"]
 
 
 def test_two_venlafaxine_drafts_over_the_maximum_say_it_once() -> None:
     cards = _at.cards(_chart("venla_two_drafts_over_max_sert_running"))
-    assert _one(cards, ABOVE)["summary"].startswith("Venlafaxine 375 mg/day is above")
-    card = _one(cards, SAME_CLASS)
+    assert one_of_topic(cards, ABOVE)["summary"].startswith("Venlafaxine 375 mg/day is above")
+    card = one_of_topic(cards, SAME_CLASS)
     assert card["summary"].startswith("Venlafaxine 375 mg/day ordered while sertraline (SSRI)")
     assert "Venlafaxine 375 mg/day (225 + 150 mg/day, 2 drafts) on this order" in card["detail"]
     assert card["detail"].count("**Still running:**") == 1
@@ -137,7 +131,7 @@ def test_two_venlafaxine_drafts_over_the_maximum_say_it_once() -> None:
 def test_a_reordered_running_drug_reads_as_running_on_the_interaction_card(
     name: str, said: str
 ) -> None:
-    card = _one(_at.cards(_chart(name)), INTERACTION)
+    card = one_of_topic(_at.cards(_chart(name)), INTERACTION)
     assert f"sertraline 150 mg/day, running since 2026-06-01 {said}" in card["detail"]
     assert "sertraline 150 mg/day on this order" not in card["detail"]
     assert "sertraline 50 mg/day on this order" not in card["detail"]

@@ -30,7 +30,7 @@ import pytest
 from fhir_mapping.draft_timing import HALTED, DraftTiming
 from fhir_mapping.medication_drafts import halts
 from tests.services import chart_files
-from tests.services.helpers import Evaluator
+from tests.services.helpers import Evaluator, one_of_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -58,12 +58,6 @@ def _deleted(card: Doc) -> list[str]:
         for a in s.get("actions") or []
         if a.get("type") == "delete"
     ]
-
-
-def _one(cards: list[Doc], topic: str) -> Doc:
-    found = [c for c in cards if c["source"]["topic"]["code"] == topic]
-    assert len(found) == 1, [c["summary"] for c in cards]
-    return found[0]
 
 
 @pytest.mark.parametrize("path", sorted(_FOLDER.glob("*.json")), ids=lambda p: p.stem)
@@ -149,7 +143,7 @@ def test_a_stop_beside_a_new_dose_of_the_same_drug_leaves_it_running() -> None:
     # (150 to 100 mg/day): a cross-taper under way (review s27 RD finding 3,
     # test_s27_draft_lower.py), never "stopped".
     cards = _at.cards(_chart("sert_stopped_and_reordered_venla75"))
-    card = _one(cards, SAME_CLASS)
+    card = one_of_topic(cards, SAME_CLASS)
     assert card["summary"] == (
         "Cross-taper sertraline to venlafaxine under way (sertraline lowered to 100 mg/day): "
         "watch for serotonin toxicity"
@@ -158,7 +152,7 @@ def test_a_stop_beside_a_new_dose_of_the_same_drug_leaves_it_running() -> None:
 
 
 def test_venlafaxine_stopped_abruptly_for_bupropion_warns_of_discontinuation() -> None:
-    card = _one(_at.cards(_chart("venla_stopped_bupropion_start")), CAUTION)
+    card = one_of_topic(_at.cards(_chart("venla_stopped_bupropion_start")), CAUTION)
     assert card["summary"] == (
         "Bupropion after venlafaxine stopped with no taper: watch for discontinuation symptoms "
         "or taper"
@@ -182,7 +176,7 @@ def test_sertraline_stopped_phenelzine_today_is_dated_from_the_stop(name: str) -
     # Was: a backwards paragraph ("Phenelzine (MAOI) -> sertraline ... 14 days off phenelzine")
     # and "Remove the draft sertraline order", deleting the STOP and leaving sertraline beside
     # the MAOI. The real risk stands: phenelzine today is inside sertraline's 14-day washout.
-    card = _one(_at.cards(_chart(name)), MAOI)
+    card = one_of_topic(_at.cards(_chart(name)), MAOI)
     assert card["indicator"] == "critical"
     assert card["summary"] == (
         "Phenelzine (MAOI) starts 2026-12-01, on the day of sertraline's last dose: not before "
@@ -197,7 +191,7 @@ def test_sertraline_stopped_phenelzine_today_is_dated_from_the_stop(name: str) -
 
 def test_phenelzine_stopped_sertraline_today_keeps_the_maoi_washout() -> None:
     cards = _at.cards(_chart("phenelzine_running_stopped_sert_start"))
-    card = _one(cards, MAOI)
+    card = one_of_topic(cards, MAOI)
     assert card["indicator"] == "critical"
     assert card["summary"] == (
         "Sertraline starts 2026-12-01, on the day of phenelzine's last dose: not before "
@@ -213,7 +207,7 @@ def test_a_stop_of_a_drug_not_running_is_checked_as_nothing() -> None:
     # Escitalopram (ended 2026-06-04) stopped beside a phenelzine start: no start of
     # escitalopram, no pair with it; the running sertraline keeps its critical.
     cards = _at.cards(_chart("escit_stopped_not_running_phenelzine_start"))
-    card = _one(cards, MAOI)
+    card = one_of_topic(cards, MAOI)
     assert card["summary"].startswith("Phenelzine (MAOI) ordered while sertraline is running")
     assert "escitalopram" not in card["detail"].lower()
     assert _deleted(card) == ["MedicationRequest/d-phz"]
@@ -224,7 +218,7 @@ def test_a_stop_of_a_drug_not_running_is_checked_as_nothing() -> None:
 
 def test_sertraline_stopped_with_tramadol_is_named_stopped_not_on_the_order() -> None:
     # Was: "Sertraline and tramadol on one order", "sertraline 150 mg/day on this order".
-    card = _one(_at.cards(_chart("sert_stopped_tramadol")), INTERACTION)
+    card = one_of_topic(_at.cards(_chart("sert_stopped_tramadol")), INTERACTION)
     assert card["summary"] == (
         "Tramadol ordered with sertraline stopped today: serotonin syndrome and seizure risk; "
         "prefer another analgesic"

@@ -29,7 +29,7 @@ import pytest
 
 from fhir_mapping.draft_statuses import StatusReading, status_reading
 from tests.services import chart_files
-from tests.services.helpers import Evaluator
+from tests.services.helpers import Evaluator, one_of_topic
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -40,12 +40,6 @@ REPEATS = "order-repeats-failed-trial"
 _FOLDER = Path(__file__).parent / "s27_maoi_lowered_charts"
 _chart = chart_files.loader(_FOLDER)
 _at = Evaluator(date(2026, 12, 1))
-
-
-def _one(cards: list[Doc], topic: str) -> Doc:
-    found = [c for c in cards if c["source"]["topic"]["code"] == topic]
-    assert len(found) == 1, [c["summary"] for c in cards]
-    return found[0]
 
 
 def _removals(card: Doc) -> list[tuple[str, list[str]]]:
@@ -73,7 +67,7 @@ def test_charts_are_complete_requests(path: Path) -> None:
     ],
 )
 def test_a_re_ordered_running_drug_is_no_start_beside_an_maoi(name: str, change: str) -> None:
-    card = _one(_at.cards(_chart(name)), MAOI)
+    card = one_of_topic(_at.cards(_chart(name)), MAOI)
     assert card["indicator"] == "critical"
     assert card["summary"] == (
         f"Phenelzine (MAOI) ordered while sertraline is running ({change}): stop sertraline "
@@ -92,7 +86,7 @@ def test_a_re_ordered_running_drug_is_no_start_beside_an_maoi(name: str, change:
 def test_a_lowered_dose_beside_a_running_maoi_still_warns() -> None:
     # Control: phenelzine running (ordered 2026-11-20), sertraline lowered on the order. The
     # pair meets whatever the order does to sertraline: critical, as before.
-    card = _one(_at.cards(_chart("c01_sert_lowered_phz_running")), MAOI)
+    card = one_of_topic(_at.cards(_chart("c01_sert_lowered_phz_running")), MAOI)
     assert card["indicator"] == "critical"
     assert card["summary"].startswith("Sertraline ordered while phenelzine (MAOI) is ordered")
 
@@ -101,7 +95,7 @@ def test_a_lowered_dose_beside_a_running_maoi_still_warns() -> None:
 
 
 def test_an_on_hold_draft_pauses_its_drug_from_today() -> None:
-    card = _one(_at.cards(_chart("p11_sert_onhold_phz")), MAOI)
+    card = one_of_topic(_at.cards(_chart("p11_sert_onhold_phz")), MAOI)
     assert card["indicator"] == "critical"
     assert card["summary"] == (
         "Phenelzine (MAOI) starts 2026-12-01, on the day of sertraline's last dose: not before "
@@ -117,7 +111,7 @@ def test_an_on_hold_draft_pauses_its_drug_from_today() -> None:
 
 
 def test_an_entered_in_error_draft_is_no_order() -> None:
-    card = _one(_at.cards(_chart("p10_sert_enteredinerror_phz")), MAOI)
+    card = one_of_topic(_at.cards(_chart("p10_sert_enteredinerror_phz")), MAOI)
     assert card["summary"] == (
         "Phenelzine (MAOI) ordered while sertraline is running: stop sertraline at least 14 "
         "days first"
@@ -147,7 +141,7 @@ def test_draft_status_readings(status: object, reading: StatusReading) -> None:
 
 
 def test_a_failed_course_stopped_on_the_order_ends_at_its_stop() -> None:
-    card = _one(_at.cards(_chart("p17_flx_stop_sert50_direct")), REPEATS)
+    card = one_of_topic(_at.cards(_chart("p17_flx_stop_sert50_direct")), REPEATS)
     detail = card["detail"]
     assert "fluoxetine up to 60 mg/day, 2026-06-01 – 2026-12-01 (stop on this order)" in detail
     assert "| 2026-06-01 – 2026-12-01 (stop on this order) |" in detail
