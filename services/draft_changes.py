@@ -23,9 +23,7 @@ def continues_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
     draft stops its drug (a taper: draft_tapers.tapers_running), is one of two drafts of its
     drug (their doses add up: order_doses.together), is another product of the drug (a second
     product, not a re-order), or no course of its drug runs."""
-    if draft.timing.stops:
-        return None
-    if sum(d.ingredient == draft.ingredient for d in record.draft_orders) > 1:
+    if not draft_tapers.sole_reorder(record, draft):
         return None
     running = [t for t in record.trials if t.ongoing and t.ingredient == draft.ingredient]
     if not running:

@@ -34,9 +34,7 @@ def lowers_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
     dose, is another product of the drug (a second product, not a re-order: order_checks/
     shared_ingredient_others.in_other_product), or is not below the running dose."""
     mg = draft.mg_per_day_upper
-    if draft.timing.stops or draft.dose_basis is not DoseBasis.DAILY or mg is None:
-        return None
-    if sum(d.ingredient == draft.ingredient for d in record.draft_orders) > 1:
+    if not sole_reorder(record, draft) or draft.dose_basis is not DoseBasis.DAILY or mg is None:
         return None
     for t in record.trials:
         if not t.ongoing or t.ingredient != draft.ingredient or t.product != draft.product:
@@ -45,6 +43,15 @@ def lowers_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
         if now is not None and mg < now:
             return t
     return None
+
+
+def sole_reorder(record: PatientRecord, draft: DraftOrder) -> bool:
+    """Whether `draft` can re-order a course of its drug: it does not stop the drug (a taper) and
+    is the only draft of it (two drafts' doses add up: order_doses.together). The guard
+    `lowers_running` and draft_changes.continues_running share."""
+    if draft.timing.stops:
+        return False
+    return sum(d.ingredient == draft.ingredient for d in record.draft_orders) <= 1
 
 
 def tapers_not_running(record: PatientRecord, draft: DraftOrder) -> bool:
