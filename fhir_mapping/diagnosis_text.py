@@ -17,6 +17,11 @@ episode major depressive") is not read as it: the bipolar reading decides. Uncer
 bipolar") is read as the finding: it blocks TMS and raises the diagnosis-review card, the safer
 direction, and the card names the text so the clinician can judge it.
 
+Suicidal ideation is also read as the abbreviation "SI", a whole word only ("+SI", "SI: yes",
+"endorses SI"; not "SIG", "SIADH", "basis"; session 28 fix fx-selfharm2): a problem or a visit
+reason typed "SI" raised no suicide-risk card. Rows of kind `lookalike` are words that hold a term
+and name something else ("SI joint", the sacroiliac joint), blanked before the terms are read.
+
 Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
 diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
 a Condition coded, or named in its text, as substance use (`says_in_remission`, review 7 finding 8).
@@ -36,15 +41,41 @@ from fhir_mapping.tms_safety import negated, normalise_text
 _QUALIFIERS = frozenset({FindingKind.SUBSTANCE_USE_IN_REMISSION})
 
 
+# Rows of this kind are look-alikes, not diagnoses: words that hold a term and name something
+# else ("SI joint", the sacroiliac joint, holds "SI", suicidal ideation), blanked before reading.
+_LOOKALIKE = "lookalike"
+
+
+def _rows() -> list[dict[str, str]]:
+    text = resources.files("fhir_mapping").joinpath("data/diagnosis_terms.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _compiled(term: str) -> re.Pattern[str]:
+    term = term.strip().lower()
+    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
+    return re.compile(r"\b" + body)
+
+
 @cache
 def _all_terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
-    text = resources.files("fhir_mapping").joinpath("data/diagnosis_terms.csv").read_text("utf-8")
-    found = []
-    for row in csv.DictReader(text.splitlines()):
-        term = row["term"].strip().lower()
-        body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
-        found.append((FindingKind(row["kind"]), re.compile(r"\b" + body)))
-    return tuple(found)
+    return tuple(
+        (FindingKind(row["kind"]), _compiled(row["term"]))
+        for row in _rows()
+        if row["kind"] != _LOOKALIKE
+    )
+
+
+@cache
+def _lookalikes() -> tuple[re.Pattern[str], ...]:
+    return tuple(_compiled(row["term"]) for row in _rows() if row["kind"] == _LOOKALIKE)
+
+
+def _blank_lookalikes(text: str) -> str:
+    """`text` with each look-alike phrase ("si joint") blanked, same length (positions stay)."""
+    for pattern in _lookalikes():
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    return text
 
 
 @cache
@@ -72,8 +103,8 @@ def says_in_remission(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def text_kinds(text: str) -> tuple[FindingKind, ...]:
     """The kinds `text` asserts (not negated), in table order, no repeats."""
-    text = normalise_text(text)
-    if not text:
+    text = _blank_lookalikes(normalise_text(text))
+    if not text.strip():
         return ()
     kinds: list[FindingKind] = []
     for kind, pattern in _terms():

@@ -56,7 +56,10 @@ raises nothing: a suicide-risk card on "never attempted suicide" is a false crit
 `negation_pseudo` phrases undo any cue in that scope ("not the first suicide attempt", "never
 self-harmed until last week", "could not rule out overdose"). Decision for a mixed sentence
 ("denies current SI but attempted overdose last week"): the denial is read only up to the
-conjunction, so the overdose after it is read and the card asks; where the words leave it in
+conjunction, so the overdose after it is read and the card asks; so after an "and", "or" or a
+comma when the mention's part has a verb of its own ("denies current SI and attempted overdose
+last week"), while a list of bare nouns stays denied ("no history of suicide attempts or
+self-harm"): self_harm_scope.py (session 28 fix fx-selfharm2); where the words leave it in
 doubt whether a denial reaches the mention, the mention is read (a question costs less than a
 missed attempt). The cues are data (data/self_harm_terms.csv, roles `negation*`), not literals.
 
@@ -86,7 +89,15 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
-from fhir_mapping.text_negation import negated, normalise_text, scope_after, scope_before
+from fhir_mapping.self_harm_scope import cue_window
+from fhir_mapping.text_negation import (
+    ANSWER_LEAD,
+    negated,
+    normalise_text,
+    pre_cued,
+    scope_after,
+    scope_before,
+)
 
 __all__ = [
     "INTENT_UNKNOWN",
@@ -150,9 +161,7 @@ def _cues(terms: list[str], answer: bool = False) -> re.Pattern[str] | None:
     if not terms:
         return None
     body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(
-        (r"^\s*[:?\-]\s*" if answer else "") + r"(?<![\w'])(?:" + body + r")(?![\w'])"
-    )
+    return re.compile((ANSWER_LEAD if answer else "") + r"(?<![\w'])(?:" + body + r")(?![\w'])")
 
 
 @cache
@@ -185,11 +194,12 @@ def _plain(text: str) -> str:
     return normalise_text(text.replace("\u2019", "'"))
 
 
-def _denied(text: str, start: int, end: int) -> bool:
+def _denied(text: str, start: int, end: int, *, listed: bool = False) -> bool:
     """Whether the phrase at text[start:end] is negated: the shared cues (text_negation.py) and
     self-harm's own (`negation`: "never attempted suicide", "didn't overdose", "wasn't a
     suicide attempt"; `negation_answer`: "Self-harm: denies"), in the same scope (five words
-    of the clause, up to a "but"). A `negation_pseudo` phrase in that scope or in the rest of
+    of the mention's own part, or back over a list of bare nouns to its cue: self_harm_scope.py;
+    up to a "but"). A `negation_pseudo` phrase in that scope or in the rest of
     the clause ("not the first suicide attempt", "never self-harmed until last week") undoes
     any of them: the mention is read, the safer mistake (module docstring: Denials)."""
     terms = _terms()
@@ -198,13 +208,24 @@ def _denied(text: str, start: int, end: int) -> bool:
         terms.negation_pseudo.search(before) or terms.negation_pseudo.search(scope_after(text, end))
     ):
         return False
-    if negated(text, start, end):
+    # `listed`: a self-harm or overdose mention, whose denial is read where it reaches in a list
+    # (self_harm_scope.py): "denies SI or self-harm" reaches, "denies SI and attempted overdose
+    # last week" does not (session 28 fix fx-selfharm2). A qualifier ("accidental" in "no
+    # suicidal intent, accidental overdose") keeps NegEx's window: it is no item of a list.
+    window = cue_window(text, start, end, _cued) if listed else before
+    if negated(text, start, end, window=window):
         return True
-    if terms.negation is not None and terms.negation.search(before):
+    if terms.negation is not None and terms.negation.search(window):
         return True
     return (
         terms.negation_answer is not None and terms.negation_answer.search(text[end:]) is not None
     )
+
+
+def _cued(words: str) -> bool:
+    """Whether `words` hold a negation cue, shared or self-harm's own (self_harm_scope.py)."""
+    own = _terms().negation
+    return pre_cued(words) or (own is not None and own.search(words) is not None)
 
 
 # What a `negated_accident` phrase is read as: the first `intent` word of the table's own
@@ -225,9 +246,14 @@ def _read(text: str) -> str:
     return text
 
 
-def _said(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
-    """Whether any of `patterns` occurs in `text` (normalised) and is not negated there."""
-    return any(not _denied(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
+def _said(text: str, patterns: tuple[re.Pattern[str], ...], *, listed: bool = False) -> bool:
+    """Whether any of `patterns` occurs in `text` (normalised) and is not negated there.
+    `listed`: the mentions themselves (act, event), read as items of a list (`_denied`)."""
+    return any(
+        not _denied(text, m.start(), m.end(), listed=listed)
+        for p in patterns
+        for m in p.finditer(text)
+    )
 
 
 def _negated(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
@@ -252,9 +278,9 @@ def _verdict(text: str) -> _Verdict | None:
     if not text:
         return None
     terms = _terms()
-    if _said(text, terms.act):
+    if _said(text, terms.act, listed=True):
         return _Verdict.STATED
-    if not _said(text, terms.event):
+    if not _said(text, terms.event, listed=True):
         return None
     # Only a negated intentional/deliberate states the accident; a denied suicidal intent
     # does not (review s26 RK2 finding 1: module docstring).
@@ -294,7 +320,7 @@ def names_poisoning(text: str) -> bool:
     """Whether `text` names an overdose or a poisoning (not negated): a self-harm finding in words
     that is an overdose of a drug, for the card's quantity line (the role the self-poisoning codes
     play for a coded finding: services/rules/suicide_risk_overdose.py)."""
-    return _said(_read(text), _terms().event)
+    return _said(_read(text), _terms().event, listed=True)
 
 
 def wanted(text: str, coded: Sequence[tuple[str, str, str]]) -> bool:

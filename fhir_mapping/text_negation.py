@@ -43,6 +43,9 @@ _CLAUSE_END = re.compile(r"[.;,]")
 # words of a doubt or a wait among the "by" words ("ruled out by psychiatry pending", "... not").
 _BY_WORD = r"\s+(?!(?:not|no|pending|awaited|awaiting|yet|if|unless)\b)[a-z][a-z'.]*"
 _TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d/()]+)*\s*[)]*\s*$)"
+# What may stand between a term and its checklist answer: up to three slash-joined terms the
+# answer covers too ("SI/HI: denies", "SI/HI/AVH - no"), then a colon, question mark or dash.
+ANSWER_LEAD = r"^(?:\s*/\s*[a-z]+){0,3}\s*[:?\-]\s*"
 # ... and within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
 # out"), narrower than NegEx's five: "bipolar disorder - psychosis ruled out" names another
 # finding in between, and a bipolar disorder read as ruled out is the unsafe mistake.
@@ -92,9 +95,10 @@ def _negations() -> _Negations:
             re.compile(_cue(c).pattern + _TRAILING_REST) for c in by_role.get("trailing", [])
         ),
         pseudo=_alternation(by_role.get("pseudo", [])),
-        # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No".
+        # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No";
+        # also after a slash pair the answer covers ("SI/HI: denies": session 28 fx-selfharm2).
         answer=(
-            re.compile(r"^\s*[:?\-]\s*(?:" + "|".join(re.escape(c) for c in answer) + r")\b")
+            re.compile(ANSWER_LEAD + r"(?:" + "|".join(re.escape(c) for c in answer) + r")\b")
             if answer
             else None
         ),
@@ -102,17 +106,27 @@ def _negations() -> _Negations:
     )
 
 
-def scope_before(text: str, start: int) -> str:
-    """The words a `pre` cue of the phrase starting at `start` may stand in: the last five of
-    its clause, after the last conjunction (NegEx's window). Shared with readers that add cues of
-    their own (self_harm_text.py), so both read the same scope."""
+def after_last_stop(before: str) -> str:
+    """`before` after its last conjunction ("but", "however": the `stop` cues), or whole."""
     stop = _negations().stop
-    before = _CLAUSE_END.split(text[:start])[-1]
     if stop is not None:
         stops = list(stop.finditer(before))
         if stops:
             before = before[stops[-1].end() :]
+    return before
+
+
+def scope_before(text: str, start: int) -> str:
+    """The words a `pre` cue of the phrase starting at `start` may stand in: the last five of
+    its clause, after the last conjunction (NegEx's window). Shared with readers that add cues of
+    their own (self_harm_text.py), so both read the same scope."""
+    before = after_last_stop(_CLAUSE_END.split(text[:start])[-1])
     return " ".join(before.split()[-_SCOPE_WORDS:])
+
+
+def pre_cued(window: str) -> bool:
+    """Whether a shared `pre` cue stands in `window` (a reader's own scope: self_harm_scope.py)."""
+    return any(p.search(window) for p in _negations().pre)
 
 
 def scope_after(text: str, end: int) -> str:
@@ -126,10 +140,13 @@ def scope_after(text: str, end: int) -> str:
     return after
 
 
-def negated(text: str, start: int, end: int) -> bool:
-    """Whether the phrase at text[start:end] (of `normalise_text` output) is negated."""
+def negated(text: str, start: int, end: int, *, window: str | None = None) -> bool:
+    """Whether the phrase at text[start:end] (of `normalise_text` output) is negated. `window`:
+    the words a `pre` cue may stand in, when the reader sets its own scope (self_harm_scope.py);
+    else NegEx's (`scope_before`)."""
     neg = _negations()
-    window = scope_before(text, start)
+    if window is None:
+        window = scope_before(text, start)
     if any(p.search(window) for p in neg.pre):
         return True
     if neg.answer is not None and neg.answer.search(text[end:]):

@@ -1,0 +1,83 @@
+"""How far a denial reaches in a list of self-harm words (session 28 fix fx-selfharm2).
+
+NegEx reads a `pre` cue within five words of the phrase, in the same clause (text_negation.py),
+and an "and" does not end the clause. So "denies current SI and attempted overdose last week"
+read the overdose as denied: a stated attempt read as a denial, and no suicide-risk card (the
+missed critical card). And a list longer than five words lost its denial the other way: "no
+history of suicide attempts or self-harm" read the self-harm as stated, a false critical card.
+
+The rule: the words before the mention, in its sentence (up to a full stop or semicolon) and
+after the last conjunction ("but", the `stop` cues), are split at the list's joints (a comma, a
+slash, "&", "and", "or", "nor", "as well as") into parts; the mention's own part is the last.
+
+- The own part has a verb of its own (data/self_harm_terms.csv role `clause_verb`: "attempted",
+  "took", "overdosed", "cut", "hanged", "reports", "has", "was" ...; the mention's own words
+  count: "and overdosed on sertraline"): it is a clause of its own, and only a cue inside it
+  denies the mention ("denies SI and has never overdosed" is denied). "Denies SI, attempted
+  overdose 2 days ago" is read: the attempt is its own finding.
+- Else (a bare noun phrase, "self-harm" in "denies SI or self-harm") the scope runs back over
+  the parts before it while they hold no verb, to the part holding the cue: a genuine list stays
+  denied however long ("no history of suicide attempts or self-harm", "denies SI, HI, AH/VH,
+  self-harm"). A part with a verb and no cue ends the search ("reports SI, self-harm": read).
+
+Where the words leave a doubt ("denies SI and attempted suicide": a list, or a new clause?), the
+mention is read: a question costs less than a missed attempt (self_harm_text.py, Denials).
+Apart from self_harm_text.py because where a cue reaches is its own idea, whatever the cues.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import after_last_stop, normalise_text
+
+__all__ = ["cue_window"]
+
+# NegEx's window inside the mention's own part (text_negation.py reads the same five words).
+_SCOPE_WORDS = 5
+_SENTENCE_END = re.compile(r"[.;]")
+# The joints of a list: a comma, a slash ("SI/HI"), "&", and the coordinating words.
+_JOINT = re.compile(r",|/|&|\b(?:and|or|nor|as well as)\b")
+
+
+@cache
+def _verbs() -> re.Pattern[str] | None:
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    words = [
+        normalise_text(row["term"])
+        for row in csv.DictReader(text.splitlines())
+        if row["role"] == "clause_verb"
+    ]
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w'])(?:" + body + r")(?![\w'])")
+
+
+def _has_verb(words: str) -> bool:
+    verbs = _verbs()
+    return verbs is not None and verbs.search(words) is not None
+
+
+def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> str:
+    """The words a negation cue of the mention text[start:end] (of `normalise_text` output) may
+    stand in (module docstring). `cued`: whether a part holds a negation cue (the shared ones
+    and self-harm's own)."""
+    clause = after_last_stop(_SENTENCE_END.split(text[:start])[-1])
+    parts = _JOINT.split(clause)
+    own = parts[-1]
+    window = " ".join(own.split()[-_SCOPE_WORDS:])
+    if cued(window) or _has_verb(own + " " + text[start:end]):
+        return window
+    chain = [own]
+    for part in reversed(parts[:-1]):
+        chain.insert(0, part)
+        if cued(part):
+            return " ".join(" ".join(chain).split())
+        if _has_verb(part):
+            break
+    return window
