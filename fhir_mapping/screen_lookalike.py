@@ -19,8 +19,9 @@ phq9_answer_codes.csv, codes.phq9_answer_texts), is read as that answer, 0-3, as
 the same text under LOINC 44260-8 (review 17 M5): the answer says which scale it is on, and the
 row's words are the item's question (screen_wording.py). "Not at all" raises nothing; "Several
 days" is a positive item 9, the same card as a coded 1. Such a row is no "PHQ-9 not read" gap
-either. A number ("1") or any other text stays unread; an EPDS answer is never read (its answers
-are not on this list). A row that names no PHQ-9 (an EPDS item) and is not read is also a
+either. A number ("1") or any other text stays unread. An EPDS item 10 answered in its own
+list's words ("Yes, quite often" ... "Never") is read so, 0-3 (epds_item10.py; session 28 fix
+fx-selfharm2), and raises what a PHQ-9 item 9 of that place on the scale raises. A row that names no PHQ-9 (an EPDS item) and is not read is also a
 DataGap (`UNREAD_SELF_HARM`), so "Data not read" lists it; a row named PHQ-9 is phq9_lookalike.py's
 gap already.
 
@@ -59,7 +60,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping import result_statuses
+from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
@@ -148,7 +149,14 @@ def read_named(
                 # A C-SSRS row that clearly says no risk ("No", "Low Risk": module docstring) is
                 # no signal and no gap; not an assessment either (its code is not known).
                 continue
-            answer = listed_answer(resource) if term.instrument == PHQ9 else None
+            if term.instrument == PHQ9:
+                answer = listed_answer(resource)
+            elif term.instrument == epds_item10.INSTRUMENT:
+                # Its own list's words ("Yes, quite often": epds_item10.py; session 28 fix
+                # fx-selfharm2), 0-3 as the PHQ-9's item 9; a number or other words stay unread.
+                answer = epds_item10.answer(resource)
+            else:
+                answer = None
             score = Score(
                 term.instrument,
                 None,

@@ -52,6 +52,9 @@ from services.policy import Policy
 from services.risk_evidence import assessments_since, item9_scores
 from services.risk_signal import SuicideLevel, SuicideSignal
 
+# Only a PHQ-9's own item 9 answers a PHQ-9 total (an EPDS item 10 is another screen's item).
+_PHQ9 = "PHQ-9"
+
 
 def unrecorded(
     record: PatientRecord,
@@ -96,6 +99,8 @@ def _answers(latest: Score, score: Score) -> bool:
     day when it has none; one strictly after it when its answer could not be read (a 0 of the
     same day, its own among them, settles nothing: fhir_mapping/item9_unread.py, review s23 RR
     finding 2)."""
+    if score.instrument != latest.instrument:
+        return False  # another screen's self-harm item (an EPDS item 10) answers no PHQ-9
     if latest.item9_unread is not None:
         return clears_unread(latest, score)
     return score.item9 is not None and not score.item9_inferred and score.date >= latest.date
@@ -130,7 +135,8 @@ def _unpaired(record: PatientRecord, score: Score) -> Score | None:
     found = [
         s
         for s in item9_scores(record)
-        if s.written is not None
+        if s.instrument == _PHQ9
+        and s.written is not None
         and s.item9 is not None
         and not s.item9_inferred
         and s.date <= score.date <= s.latest_day()
@@ -140,7 +146,10 @@ def _unpaired(record: PatientRecord, score: Score) -> Score | None:
 
 def _totals_only(record: PatientRecord) -> bool:
     """No PHQ-9 on record answers item 9: the feed carries totals only (a site's flowsheet)."""
-    return not any(s.item9 is not None and not s.item9_inferred for s in item9_scores(record))
+    return not any(
+        s.instrument == _PHQ9 and s.item9 is not None and not s.item9_inferred
+        for s in item9_scores(record)
+    )
 
 
 def _which(record: PatientRecord, score: Score) -> str:

@@ -88,7 +88,10 @@ def newest_other_screen(record: PatientRecord, after: date | None) -> Score | No
     found = [
         s
         for s in record.scores
-        if s.instrument in screens and s.item9_unread is None and (after is None or s.date > after)
+        if s.instrument in screens
+        and s.item9_unread is None
+        and s.item9 is None  # a self-harm answer alone (an EPDS item 10 read) is no screen
+        and (after is None or s.date > after)
     ]
     # The newest; of one day, one with a value.
     return max(found, key=lambda s: (s.date, s.value is not None)) if found else None

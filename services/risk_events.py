@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from fhir_mapping import result_statuses
+from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.record import Score
 from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
@@ -58,6 +58,13 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
     answer = tables.item9_answers()[value]
     name = _phq9_name(score)
     short = f"{name} item 9 = {value} ({answer.display.lower()})"
+    escalate = answer.escalate
+    if score.instrument == epds_item10.INSTRUMENT:
+        # An EPDS item 10 read from its words (fhir_mapping/epds_item10.py): named by its own
+        # item and answer, escalated as its table says (as item 9 of the same score).
+        epds = epds_item10.answers()[value]
+        short = f"{name} item 10 = {value} ({epds.display.lower()})"
+        escalate = epds.escalate
     text = short + (f", total {score.value}" if score.value is not None else "")
     dated = score.item9_inferred
     if dated:
@@ -75,7 +82,7 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
         score.date if as_of is None else signal_day(score, as_of),
         text,
         short,
-        answer.escalate,
+        escalate,
         score.source,
         weight=value,
         dated=dated,

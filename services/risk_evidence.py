@@ -241,7 +241,7 @@ def item9_scores(record: PatientRecord) -> tuple[Score, ...]:
     other = [
         s
         for s in (*record.scores, *record.unfinished_scores)
-        if s.instrument != "PHQ-9" and s.item9_unread is not None
+        if s.instrument != "PHQ-9" and (s.item9_unread is not None or (s.item9 or 0) > 0)
     ]
     if not unfinished and not other:
         return tuple(reviewed)

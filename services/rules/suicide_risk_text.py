@@ -10,6 +10,7 @@ the quantity line) stays with the card.
 
 from __future__ import annotations
 
+from fhir_mapping import epds_item10
 from fhir_mapping.ages import youngest
 from fhir_mapping.disposition_record import PSYCHIATRIC_TRANSFER
 from fhir_mapping.record import CurrentStay, FindingKind, Role
@@ -263,6 +264,17 @@ def card_advice(ctx: RuleContext, signal: SuicideSignal) -> str:
     return cards.join_sections(stay_words(ctx), _advice(ctx, signal, ward))
 
 
+def _epds_as_phq9(signal: SuicideSignal) -> str:
+    """What an EPDS item 10 read from its words is taken as (fhir_mapping/epds_item10.py,
+    session 28 fix fx-selfharm2): the evidence below is the PHQ-9's, so the card says so."""
+    if not any(
+        s.instrument == epds_item10.INSTRUMENT and epds_item10.answers()[s.item9 or 0].escalate
+        for s in signal.positive_item9
+    ):
+        return ""
+    return "EPDS item 10 'sometimes' or 'yes, quite often' is taken as PHQ-9 item 9 2 or 3. "
+
+
 def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
     evaluate = (
         "involve the ward psychiatrist" if ward else "consider same-day psychiatric evaluation"
@@ -273,9 +285,9 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
         escalated = [e for e in signal.urgent if e.escalate]
         if any(e.kind is SignalKind.ITEM9 for e in escalated):
             text = (
-                "Answers of 'more than half the days' or 'nearly every day' carry a higher one-year "
-                "risk of a suicide attempt (Simon 2013): assess today, make a safety plan and "
-                f"{evaluate}."
+                f"{_epds_as_phq9(signal)}Answers of 'more than half the days' or 'nearly every "
+                "day' carry a higher one-year risk of a suicide attempt (Simon 2013): assess "
+                f"today, make a safety plan and {evaluate}."
             )
         elif harm and all(e.to_confirm for e in harm):
             # Words alone, no mapped code (review s26 RC finding 1): asking is safer than

@@ -115,8 +115,18 @@ def test_no_response_keeps_the_failure_wording() -> None:
 # --- item 2: an unreadable EPDS item 10 in its own words ---------------------------------------
 
 
+def _item10_unreadable(doc: Doc) -> Doc:
+    """`doc` with its EPDS item 10 answered by a number, which stays unread: its words ("Quite
+    often") are read since session 28 (fhir_mapping/epds_item10.py)."""
+    for resource in chart_files.prefetch_resources(doc):
+        if "harming myself" in resource.get("code", {}).get("text", ""):
+            resource.pop("valueCodeableConcept", None)
+            resource["valueString"] = "2"
+    return doc
+
+
 def test_epds_item10_unread_in_the_epds_words() -> None:
-    cards = _by_topic(_scale_words("epds_item10_words_pregnant"))
+    cards = _by_topic(_item10_unreadable(_scale_words("epds_item10_words_pregnant")))
     card = cards[SUICIDE]
     assert card["summary"].endswith("if it is above 'Never', assess suicide risk today")
     detail = card["detail"]
@@ -132,7 +142,7 @@ def test_epds_item10_unread_in_the_epds_words() -> None:
 
 
 def test_two_screens_unread_each_in_its_own_words() -> None:
-    cards = _by_topic(_chart("epds_item10_and_phq9_item9_unread"))
+    cards = _by_topic(_item10_unreadable(_chart("epds_item10_and_phq9_item9_unread")))
     detail = cards[SUICIDE]["detail"]
     assert (
         "if the EPDS item 10 answer is above 'Never' ('hardly ever' or more) or the PHQ-9 item 9 "

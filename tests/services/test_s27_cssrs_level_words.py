@@ -167,8 +167,27 @@ def test_coded_levels_and_answers() -> None:
     ],
 )
 def test_the_unread_summary_keeps_its_action(name: str, lead: str, positive: str) -> None:
-    risk = _at.by_topic(_chart(name))[RISK]
+    doc = _chart(name)
+    for resource in chart_files.prefetch_resources(doc):
+        if "harming myself" in resource.get("code", {}).get("text", ""):
+            # Its words ("Yes, quite often") are read since session 28 (fhir_mapping/
+            # epds_item10.py): a number stays unread, so the unread summary is still shown.
+            resource.pop("valueCodeableConcept", None)
+            resource["valueString"] = "2"
+    risk = _at.by_topic(doc)[RISK]
     assert risk["summary"] == (
         f"{lead} not read: check it in the chart; if it is {positive}, assess suicide risk today"
     )
     assert len(risk["summary"]) <= SUMMARY_MAX
+
+
+@pytest.mark.parametrize("name", ["i_epds10_unknown_yes", "i2_epds10_unknown_la"])
+def test_epds_item10_words_are_read(name: str) -> None:
+    """ "Yes, quite often" as valueString, or as the display of a code not confirmed (LA15156-9,
+    never read itself): the answer 3, the critical card (session 28 fix fx-selfharm2)."""
+    risk = _at.by_topic(_chart(name))[RISK]
+    assert risk["indicator"] == "critical"
+    assert risk["summary"] == (
+        "EPDS (status unknown) item 10 = 3 (yes, quite often) on 2025-06-10: higher suicide "
+        "risk, assess today (C-SSRS) and plan safety"
+    )

@@ -90,11 +90,27 @@ def test_local_phq9_rows_without_item9_words_raise_no_risk_card() -> None:
 
 
 def test_epds_item10_raises_the_suicide_risk_card() -> None:
+    # Session 28 fix fx-selfharm2: "Quite often" is read as its answer, 3 (fhir_mapping/
+    # epds_item10.py), and raises the critical card a PHQ-9 item 9 of 3 raises.
     cards = _by_topic(_chart("epds_item10_words_pregnant"))
     card = cards[SUICIDE]
+    assert card["indicator"] == "critical"
+    assert card["summary"] == (
+        "EPDS item 10 = 3 (yes, quite often) on 2026-11-16: higher suicide risk, assess today "
+        "(C-SSRS) and plan safety"
+    )
+    assert (
+        "EPDS item 10 'sometimes' or 'yes, quite often' is taken as PHQ-9 item 9"
+        in (card["detail"])
+    )
+
+
+def test_epds_item10_in_other_words_stays_unread() -> None:
+    doc = _chart("epds_item10_words_pregnant")
+    _observation(doc, "harming myself")["valueString"] = "2"  # a number: not read
+    card = _by_topic(doc)[SUICIDE]
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("EPDS item 10 answer on 2026-11-16 could not be read")
-    assert "Observation/8ffda77c-e818-5acf-88c8-9d230e9a4d20" in card["detail"]
 
 
 # Review s24 RN finding 6: the newer screen is named on the optimise card, which asks for the
@@ -117,7 +133,20 @@ def test_old_epds_item10_with_item9_answered_since_raises_nothing() -> None:
     item10 = _observation(doc, "harming myself")
     item10["effectiveDateTime"] = "2026-05-20T09:30:00-05:00"
     item10["issued"] = "2026-05-20T09:30:00-05:00"
+    item10["valueString"] = "2"  # a number: not read
     assert SUICIDE not in _by_topic(doc)  # the PHQ-9 of 2026-06-01 answered item 9 = 0
+
+
+def test_old_read_epds_item10_with_item9_zero_since_is_lowered() -> None:
+    """A read positive answer past the look-back, a PHQ-9 item 9 = 0 since and no assessment:
+    lowered to the warning, as a PHQ-9 item 9 of 3 would be (session 28 fix fx-selfharm2)."""
+    doc = _chart("epds_item10_words_pregnant")
+    item10 = _observation(doc, "harming myself")
+    item10["effectiveDateTime"] = "2026-05-20T09:30:00-05:00"
+    item10["issued"] = "2026-05-20T09:30:00-05:00"
+    card = _by_topic(doc)[SUICIDE]
+    assert card["indicator"] == "warning"
+    assert card["summary"].startswith("EPDS item 10 = 3 (yes, quite often) on 2026-05-20, no risk")
 
 
 # --- finding 5: a newer screen that is not a PHQ-9 ---------------------------------------------
