@@ -40,7 +40,11 @@
 - Ward doses (review s25 RI finding 2): a day a ward dose was given (the MAR, ward_adherence.py)
   is covered whatever the home fills say; a supply gap the ward doses leave no
   `supply_gap_days` stretch of is `Adherence.ward_covered`, not a supply gap (home fills pause
-  during a long stay while the ward gives the drug).
+  during a long stay while the ward gives the drug). The supply runs at least to the last ward
+  day given (`supply_until` is the day after it; review s28 RH finding 1).
+- The window's days are those before `window_end` (as-of for a running course). A fill handed
+  over on `window_end` itself (today's fill) is a fill: it starts supply that day, so no supply
+  ran out, though it covers no day of the window (review s28 RH finding 2).
 
 Documented adherence (the US Core extension read from an order or statement, and its
 correction of the dispense-based adherence: `reported_adherence`, `with_reported`) is
@@ -188,8 +192,13 @@ def dispense_adherence(
     last_fill = first
     for event in dispenses:
         start = event.start.toordinal()
-        if start >= window:
+        if start > window:
             break
+        # A fill handed over ON the window's end (today's fill, the window ending at as-of; review
+        # s28 RH finding 2) is a fill: its supply starts that day, so no supply ran out, though it
+        # covers no day of the window (the window's days are those before it). Read here, it is
+        # the loop's usual arithmetic: the stretch before it is the trailing stretch the window's
+        # end would be, and it covers `window - begin` = 0 days.
         last_fill = event.start
         days = event.days_supply
         if not (days is not None and days > 0):
@@ -248,7 +257,12 @@ def dispense_adherence(
             lapses.append(lapse)
     pdc = round(covered / (window - first_day - held_days), 4)
     # The first day without supply, when the window runs past the last fill's days (review s20
-    # RA finding 4: trial_record reads it; supply_breaks.py says why).
+    # RA finding 4: trial_record reads it; supply_breaks.py says why). A ward dose given after
+    # the last fill's days is supply too (review s28 RH finding 1: a stay that gave the drug
+    # every day up to discharge read "no supply since" the last home fill's end): supply runs at
+    # least to the day after the last ward day given in the window.
+    if given and supply_end < window:
+        supply_end = max(supply_end, _after_ward(given, supply_end, window))
     until = date.fromordinal(supply_end) if supply_end < window else None
     ok = pdc >= policy.pdc_threshold and not gaps
     if ok:
@@ -297,6 +311,13 @@ def _uncovered(first: int, end: int, window: int, given: AbstractSet[int]) -> tu
             run += 1
             longest = max(longest, run)
     return longest, ward
+
+
+def _after_ward(given: AbstractSet[int], first: int, window: int) -> int:
+    """The day after the last ward day given from `first` to `window` (day numbers, window
+    exclusive); `first` when none was."""
+    last = max((day for day in given if first <= day < window), default=first - 1)
+    return last + 1
 
 
 def _inside(first: int, end: int, holds: Sequence[tuple[int, int]]) -> bool:

@@ -13,6 +13,11 @@ THE RULE. A trial is judged on the time its supply made it a trial:
   for the safety checks while its order is open. trial_record._trial applies it
   (`adequate_on_supply`).
 
+Ward doses given after the last fill's days are supply too (review s28 RH finding 1: a stay that
+gave the drug every day to discharge read "no supply since" the home fills' end, "likely
+stopped"): the supply ran out the day after the last ward dose (adherence.py), and the course's
+weeks run over the ward days. A fill handed over today starts supply today (finding 2).
+
 A course not adequate by the day its supply ran out is judged to as-of as before: the days
 without supply are part of why it was not a fair test (POOR adherence, a refill gap).
 

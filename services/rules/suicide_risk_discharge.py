@@ -92,7 +92,9 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
             f"{stay}{adm.stay_end.isoformat()} ({what}){where}, then the "
             f"{adm.moved_to or 'inpatient stay'} that followed to {adm.discharged.isoformat()}"
         )
-    found = f"Psychiatric {kind} {span}: {ended} {plural(days, 'day')} ago."
+    # Discharged on as-of's own day: "today", not "0 days ago" (review s28 RH finding 3).
+    when = "today" if days == 0 else f"{plural(days, 'day')} ago"
+    found = f"Psychiatric {kind} {span}: {ended} {when}."
     why = (
         "The first months after discharge from psychiatric inpatient care carry the highest "
         "suicide risk (about 100 times the global rate in the first 3 months: Chung et al., JAMA "
