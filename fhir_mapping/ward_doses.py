@@ -38,6 +38,7 @@ from typing import Any
 from fhir_mapping.adherence_record import DoseReading, WardDose
 from fhir_mapping.administration_reasons import reason_reading, reason_words
 from fhir_mapping.administrations import session_drugs
+from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
 from fhir_mapping.gaps import resource_gap
@@ -178,9 +179,11 @@ def read_ward_doses(
     encounters: Iterable[Resource] = (),
     *,
     as_of: Any,
+    class_of: ClassOf = class_key,
 ) -> tuple[dict[str, tuple[WardDose, ...]], list[DataGap], list[Resource]]:
     """(the ward days of each pathway drug by ingredient, the doses left out as gaps, the
-    administrations of other drugs, left for the session and fixed-course readers)."""
+    administrations of other drugs, left for the session and fixed-course readers). `class_of`:
+    how a stay's class is read (the build's memo: visit_reads.py)."""
     readings = status_readings()
     fixed_or_session = {*session_drugs(), *named_drugs()}
     medications: Mapping[str, Resource] | None = None
@@ -231,7 +234,7 @@ def read_ward_doses(
         if stays is None:
             encounters = list(encounters)
             stays = {f"Encounter/{e.get('id')}": e for e in encounters}
-            chart = chain_stays(encounters, as_of=as_of)
+            chart = chain_stays(encounters, as_of=as_of, class_of=class_of)
         context = _encounter(resource)
         if context not in ends:
             ends[context] = _stay_end(resource, stays, chart)
