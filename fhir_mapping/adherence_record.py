@@ -167,3 +167,8 @@ class WardDose:
     # ward stopped a drug well before the discharge or the patient went home on the home supply
     # (ward_stop.py, review s27 K2 findings 1, 7, 9).
     stay_end: date | None = None
+    # The Encounter reference of the stay that ends the dose's chain of stays (its own stay
+    # unless the patient moved on to another: stay_chains.py, review s28 K5 finding 1); "" when
+    # the dose names no stay. stay_end is that stay's end; ward_stop.stays_charted_until keys by
+    # it, so a chain in progress is read to its last charted day, not the first stay's.
+    chain: str = ""

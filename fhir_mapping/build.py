@@ -219,7 +219,7 @@ def _build_record(
     gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=policy.maybe_running_days))
     if administrations:  # a fixed course (review 15 W1) and ward doses (s25 RI 2-4) on the MAR:
         # courses and adherence (ward_courses.py); the rest is read for sessions below.
-        mar = read_mar(events, walk, as_of=as_of, policy=policy)
+        mar = read_mar(events, walk, as_of=as_of, policy=policy, class_of=reads.class_key)
         events, administrations, skipped = mar.events, mar.rest, skipped + mar.skipped
         gaps.extend(mar.gaps)
     # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration

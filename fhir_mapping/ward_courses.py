@@ -36,6 +36,7 @@ from typing import Any
 
 from fhir_mapping.adherence_record import DoseReading, WardDose
 from fhir_mapping.administered_courses import course_events, with_course_events
+from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.chart_walk import ChartWalk
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
@@ -62,16 +63,24 @@ class MarReading:
 
 
 def read_mar(
-    events: list[MedicationEvent], walk: ChartWalk, *, as_of: date, policy: MappingPolicy
+    events: list[MedicationEvent],
+    walk: ChartWalk,
+    *,
+    as_of: date,
+    policy: MappingPolicy,
+    class_of: ClassOf = class_key,
 ) -> MarReading:
     """`events` with the MAR's courses and ward days (module docstring): `walk`'s
-    administrations, read with its Medications and Encounters."""
+    administrations, read with its Medications and Encounters. `class_of`: how a stay's class
+    is read (the build's memo: visit_reads.py), for the chains of stays (ward_doses.py)."""
     administrations, medication_resources = walk.administrations, walk.medication_resources
     encounters = walk.kept.get("Encounter", ())
     given, gaps, rest = course_events(administrations, medication_resources, as_of=as_of)
     if given:
         events = with_course_events(events, given)
-    doses, ward_gaps, rest = read_ward_doses(rest, medication_resources, encounters, as_of=as_of)
+    doses, ward_gaps, rest = read_ward_doses(
+        rest, medication_resources, encounters, as_of=as_of, class_of=class_of
+    )
     gaps = [*gaps, *ward_gaps]
     if doses:
         events = with_ward_doses(events, doses, as_of=as_of, policy=policy)

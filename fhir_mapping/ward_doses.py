@@ -38,12 +38,15 @@ from typing import Any
 from fhir_mapping.adherence_record import DoseReading, WardDose
 from fhir_mapping.administration_reasons import reason_reading, reason_words
 from fhir_mapping.administrations import session_drugs
+from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.named_doses import named_drugs
 from fhir_mapping.record import DataGap, Role
+from fhir_mapping.stay_chains import Stay, last_stay
+from fhir_mapping.stay_chains import stays as chain_stays
 
 Resource = Mapping[str, Any]
 WardDoses = Mapping[str, tuple[WardDose, ...]]  # by ingredient, in day order
@@ -65,10 +68,19 @@ def status_readings() -> dict[str, DoseReading | None]:
 
 
 def _concept_key(resource: Resource) -> object:
-    """What names the drug: the reference, else the concept's codings and text (hashable)."""
+    """What names the drug: the reference, else the concept's codings and text (hashable).
+
+    A contained Medication ("#m") is named by its own content, not by the reference: every
+    administration may contain its own "#m", one venlafaxine, the next duloxetine (review s28 K5
+    finding 2: keyed by "#m", every ward dose read as the first one's drug, so duloxetine's
+    daily doses ran venlafaxine on past the ward's stop)."""
     reference = resource.get("medicationReference")
     if isinstance(reference, JSON_OBJECT):
-        return ("ref", reference.get("reference"), reference.get("display"))
+        target = reference.get("reference")
+        if isinstance(target, str) and target.startswith("#"):
+            inside = [c for c in array(resource.get("contained")) if isinstance(c, JSON_OBJECT)]
+            return ("contained", target, reference.get("display"), _frozen(inside))
+        return ("ref", target, reference.get("display"))
     concept = resource.get("medicationCodeableConcept")
     if not isinstance(concept, JSON_OBJECT):
         return None
@@ -78,6 +90,15 @@ def _concept_key(resource: Resource) -> object:
         if isinstance(c, JSON_OBJECT)
     )
     return ("concept", coded, concept.get("text"))
+
+
+def _frozen(value: object) -> object:
+    """A JSON value as a hashable one (a contained Medication as part of a concept key)."""
+    if isinstance(value, JSON_OBJECT):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 def _text(concept: object) -> str:
@@ -126,14 +147,30 @@ def _stay(resource: Resource, stays: Mapping[str, Resource]) -> str:
     return f"stay {when}" + (f" ({reason})" if reason else "")
 
 
-def _stay_end(resource: Resource, stays: Mapping[str, Resource]) -> date | None:
-    """The day the dose's stay ended (WardDose.stay_end): its Encounter's period.end when the
-    stay is `finished` or states no status; None when in progress or not known."""
-    encounter = stays.get(_encounter(resource))
-    if encounter is None or encounter.get("status", "finished") != "finished":
-        return None
+def _stay_end(
+    resource: Resource, stays: Mapping[str, Resource], chart: Sequence[Stay]
+) -> tuple[date | None, str]:
+    """(the day the dose's stay ended, the stay that ends its chain: WardDose.stay_end and
+    .chain). A stay the patient moved on from to another (a transfer: stay_chains.py, a stay
+    that began within a day, or linked by partOf) ends where the chain ends: venlafaxine last
+    given on a medical ward two days before the transfer to a psychiatric ward, the patient
+    discharged ten days later, was stopped on the ward, not taken home (review s28 K5 finding 1:
+    read against the medical stay's end, it was "charted up to discharge" and ran on). The
+    chain's end is its last stay's period.end once that stay is finished; None while it is in
+    progress. A stay that is not an inpatient one (stay_chains reads none) is read alone: its
+    Encounter's period.end when `finished` or stating no status."""
+    reference = _encounter(resource)
+    encounter = stays.get(reference)
+    if encounter is None:
+        return None, ""
+    last = last_stay(encounter, chart)
+    if last is not None and last.resource is not encounter:
+        chain = f"Encounter/{last.id}" if last.id is not None else reference
+        return (last.end if last.ended else None), chain
+    if encounter.get("status", "finished") != "finished":
+        return None, reference
     period = encounter.get("period")
-    return parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None
+    return (parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None), reference
 
 
 def read_ward_doses(
@@ -142,13 +179,17 @@ def read_ward_doses(
     encounters: Iterable[Resource] = (),
     *,
     as_of: Any,
+    class_of: ClassOf = class_key,
 ) -> tuple[dict[str, tuple[WardDose, ...]], list[DataGap], list[Resource]]:
     """(the ward days of each pathway drug by ingredient, the doses left out as gaps, the
-    administrations of other drugs, left for the session and fixed-course readers)."""
+    administrations of other drugs, left for the session and fixed-course readers). `class_of`:
+    how a stay's class is read (the build's memo: visit_reads.py)."""
     readings = status_readings()
     fixed_or_session = {*session_drugs(), *named_drugs()}
     medications: Mapping[str, Resource] | None = None
     stays: dict[str, Resource] | None = None
+    chart: tuple[Stay, ...] = ()
+    ends: dict[str, tuple[date | None, str]] = {}  # by the dose's Encounter reference
     drugs: dict[object, str | None] = {}  # concept key -> ingredient (None: not read here)
     by_day: dict[tuple[str, Any], WardDose] = {}
     gaps: list[DataGap] = []
@@ -191,7 +232,13 @@ def read_ward_doses(
         if day > as_of:
             continue
         if stays is None:
+            encounters = list(encounters)
             stays = {f"Encounter/{e.get('id')}": e for e in encounters}
+            chart = chain_stays(encounters, as_of=as_of, class_of=class_of)
+        context = _encounter(resource)
+        if context not in ends:
+            ends[context] = _stay_end(resource, stays, chart)
+        stay_end, chain = ends[context]
         request = resource.get("request")
         rid = resource.get("id")
         dose = WardDose(
@@ -203,7 +250,8 @@ def read_ward_doses(
             request=str(request.get("reference") or "") if isinstance(request, JSON_OBJECT) else "",
             source_id=rid if isinstance(rid, str) else "",
             encounter=_encounter(resource),
-            stay_end=_stay_end(resource, stays),
+            stay_end=stay_end,
+            chain=chain,
         )
         by_day[(ingredient, day)] = _same_day(by_day.get((ingredient, day)), dose)
     found_doses: dict[str, list[WardDose]] = {}
@@ -229,6 +277,7 @@ def _same_day(earlier: WardDose | None, dose: WardDose) -> WardDose:
             first.source_id,
             encounter=first.encounter or other.encounter,
             stay_end=first.stay_end or other.stay_end,
+            chain=first.chain or other.chain,
         )
     why = "; ".join(dict.fromkeys(filter(None, (first.why, other.why))))
     return WardDose(
@@ -241,4 +290,5 @@ def _same_day(earlier: WardDose | None, dose: WardDose) -> WardDose:
         first.source_id,
         encounter=first.encounter or other.encounter,
         stay_end=first.stay_end or other.stay_end,
+        chain=first.chain or other.chain,
     )

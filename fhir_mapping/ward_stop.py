@@ -20,7 +20,7 @@ than the ward's stop when
 - the ward's last dose of it charted (given or not: a dose refused on the day before discharge
   shows the order still in force) came well before the stay's end: more than
   `policy.ward_stop_days` days before the day the stay ended (WardDose.stay_end, its Encounter's
-  period.end), or, for a stay still in progress, before the last day the MAR shows any pathway
+  period.end; after a transfer, the end of the stay it led to: stay_chains.py), or, for a stay still in progress, before the last day the MAR shows any pathway
   drug given in it (`stays_charted_until`). A ward order charted up to discharge, or with only
   its last day or two not charted, is the usual "resume home medications": the patient goes
   back to the home supply, the open home order's reading (ward_orders.after_the_ward; review
@@ -58,23 +58,22 @@ from fhir_mapping.policy import MappingPolicy
 _ORDER = EventKind.ORDER
 _DISPENSE = EventKind.DISPENSE
 _TAKEN = DoseReading.TAKEN
+_HELD = DoseReading.HELD
 # A home order the ward's stop may close: open (an `on-hold` order covers no time of its own:
 # event_spans.py rule 2c).
 _OPEN = "active"
 
 
 def stays_charted_until(events: Iterable[MedicationEvent]) -> dict[str, date]:
-    """The last day the MAR shows any pathway drug given in each stay (WardDose.encounter), for
-    `close_at_ward_stop`: whether the ward went on after a drug's stop."""
+    """The last day the MAR shows any pathway drug given in each chain of stays (keyed by the
+    stay that ends it, WardDose.chain: a transfer is one stay here, review s28 K5 finding 1),
+    for `close_at_ward_stop`: whether the ward went on after a drug's stop."""
     until: dict[str, date] = {}
     for event in events:
         for dose in event.ward_doses:
-            if (
-                dose.reading is _TAKEN
-                and dose.encounter
-                and dose.day > until.get(dose.encounter, date.min)
-            ):
-                until[dose.encounter] = dose.day
+            key = dose.chain or dose.encounter
+            if dose.reading is _TAKEN and key and dose.day > until.get(key, date.min):
+                until[key] = dose.day
     return until
 
 
@@ -108,7 +107,8 @@ def close_at_ward_stop(
         given = _last_given(last)
         if given is None:
             continue
-        ward_until = given.stay_end or (charted.get(given.encounter) if given.encounter else None)
+        stay = given.chain or given.encounter
+        ward_until = given.stay_end or (charted.get(stay) if stay else None)
         if ward_until is None or (ward_until - _last_charted(last)).days <= policy.ward_stop_days:
             continue  # charted up to the stay's end (the home supply taken up again), or not told
         # A fill on or after the discharge (a stay in progress: after its last charted day).
@@ -143,10 +143,23 @@ def _last_given(ward: MedicationEvent) -> WardDose | None:
 
 
 def _last_charted(ward: MedicationEvent) -> date:
-    """The last day the MAR charts a dose under the ward's order at all, given or not (a dose
-    refused or held on the day before discharge shows the order still in force then)."""
+    """The last day the MAR charts a dose under the ward's order, given or missed (a dose the
+    patient refused on the day before discharge was offered: the order was still in force then).
+
+    A dose held (DoseReading.HELD: "Held by provider", NPO, a procedure) does not count: the
+    ward order read here is always finished (`close_at_ward_stop` reads only `stopped` or
+    `completed` ones), and a hold charted against it day after day is the drug not given on
+    purpose, no sign that it goes on (review s28 K5 finding 3: venlafaxine's stopped ward order
+    charted "Held by provider" every day to discharge read as charted up to discharge, so the
+    open home order ran it on beside the duloxetine that replaced it). Of the two readings this
+    is the safer: counted, the drug the ward stopped reads as running (its trial and the later
+    PHQ-9s scored against it, two SNRIs on the cards); not counted, the trial ends at the last
+    dose given and the card still says the home order is open: reconcile. Against an order
+    still active or on hold a held dose is never read here (such an order keeps the course
+    running by itself)."""
     name = str(ward.source)
-    return max(d.day for d in ward.ward_doses if d.request == name)
+    charted = [d.day for d in ward.ward_doses if d.request == name and d.reading is not _HELD]
+    return max(charted) if charted else date.min
 
 
 def ward_stopped(spans: Sequence[_Span]) -> date | None:

@@ -37,10 +37,19 @@ class Discharge:
         left = f", {self.against_advice.words}" if self.against_advice is not None else ""
         went = self.transferred
         ended = f"{went.words} on" if went is not None else "discharged"
-        return (
-            f"{ended} {self.admission.discharged.isoformat()} after a psychiatric "
-            f"{self.stay_name}{code}{left}"
-        )
+        day, then = self.admission.discharged, ""
+        moved = self.admission.moved_to or "inpatient stay"
+        if self.admission.stay_end is not None and went is None:
+            # A psychiatric stay followed by a stay that is not psychiatric (a chest-pain
+            # observation stay 20 hours after the psychiatric discharge: stay_chains.py) is named
+            # by its own discharge day and the stay that followed (review s28 K5 finding 4):
+            # "discharged 2026-12-01 after a psychiatric admission" named the observation
+            # stay's end as a psychiatric discharge. The post-discharge period still runs from
+            # the chain's end (`until`, and an assessment must follow it: the safer reading,
+            # the patient was in hospital care until then); the section names both stays.
+            day = self.admission.stay_end
+            then = f", then {'an' if moved[:1] in 'aeiou' else 'a'} {moved}"
+        return f"{ended} {day.isoformat()} after a psychiatric {self.stay_name}{code}{then}{left}"
 
     @property
     def stay_name(self) -> str:

@@ -143,8 +143,13 @@ def summary(discharge: Discharge) -> str:
             f"{cap}; assessed {check.day.isoformat()}: reassess at each visit",
             f"{cap}: reassess suicide risk at each visit",
         )
-    day = discharge.admission.discharged.isoformat()
+    adm = discharge.admission
     went = discharge.transferred
+    # The psychiatric stay's own discharge day when a stay that is not psychiatric followed it
+    # (Discharge.head, review s28 K5 finding 4); a transfer names the day the chain ended.
+    day = (
+        adm.stay_end if adm.stay_end is not None and went is None else adm.discharged
+    ).isoformat()
     if went is not None:
         # As the ED visit's card says it (rules/suicide_risk_text.card_summary; review s27 K2
         # finding 8): where the patient went, and what to confirm.
