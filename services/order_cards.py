@@ -49,9 +49,12 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
         if basis
         else None
     )
-    # A critical card offers to remove the draft it is about (draft_removal.py, s26 LC item 3).
+    # A critical card offers to remove the draft it is about (draft_removal.py, s26 LC item 3),
+    # when removing it is a fix (OrderCheck.removable: not a re-order of a running course).
     removals = (
-        draft_removal.removals(f.draft for f in findings) if indicator is Indicator.CRITICAL else ()
+        draft_removal.removals(f.draft for f in findings if f.removable)
+        if indicator is Indicator.CRITICAL
+        else ()
     )
     return cards.make(
         topic,

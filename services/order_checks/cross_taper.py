@@ -32,7 +32,7 @@ from fhir_mapping.record import DraftOrder, Role
 from services import cards, draft_tapers, serotonin_reuptake
 from services.card_format import plural
 from services.order_checks.model import SAME_CLASS, OrderCheck
-from services.order_doses import draft_dose, trial_dose
+from services.order_doses import as_one, draft_dose, together, trial_dose
 from services.pathway_options import unverified_mark
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -131,6 +131,20 @@ def lowered_beside(ctx: RuleContext, draft: DraftOrder, ingredient: str) -> bool
     )
 
 
+def _new_dose(ctx: RuleContext, draft: DraftOrder) -> str:
+    """The new drug's dose on the order: its steps, or its daily dose; the total of its drafts
+    when it is drafted more than once ("75 mg/day (50 + 25 mg/day, 2 drafts)", as the reuptake
+    card names them: duplicate_other_class.reuptake_check). Session 28: sertraline 50 mg and 25
+    mg drafted beside a citalopram taper read "sertraline ... from 2026-12-01: 50 mg/day" and,
+    once more, "25 mg/day", never the 75 mg/day taken during the overlap."""
+    same = [d for d in ctx.record.draft_orders if d.ingredient == draft.ingredient]
+    both = together([d for d in same if not d.timing.stops]).get(draft.ingredient)
+    if both is None:
+        return draft.timing.steps_text() or draft_dose(draft)
+    total = draft_dose(as_one(draft, both))
+    return f"{total} ({both.parts_text()} mg/day, {len(both.parts)} drafts)"
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -224,7 +238,7 @@ def cross_taper_check(
         stop = f"The stop of {old} is on this order: no other stop date needs recording."
     detail = (
         f"**Cross-taper on this order:** {tapered}; {draft.ingredient} ({draft.drug_class}) "
-        f"from {start.isoformat()}: {draft.timing.steps_text() or draft_dose(draft)}. The two "
+        f"from {start.isoformat()}: {_new_dose(ctx, draft)}. The two "
         f"overlap {overlap}: {kind} taken together. {_sentence(lines['strategy'].text)} "
         f"({lines['strategy'].cited}). During the overlap watch for serotonin toxicity: "
         f"{lines['watch'].text} ({lines['watch'].cited}). {stop}"

@@ -4,10 +4,21 @@ summary for each shape of conflict (linezolid: never "wait weeks", review findin
 
 from __future__ import annotations
 
+import dataclasses
+
 from fhir_mapping import drug_table
 from fhir_mapping.record import DraftOrder
-from services import cards, drug_names, tables, taken_to_confirm, washout, washout_table
+from services import (
+    cards,
+    draft_changes,
+    drug_names,
+    tables,
+    taken_to_confirm,
+    washout,
+    washout_table,
+)
 from services.card_format import plural
+from services.order_checks import maoi_running
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -47,6 +58,13 @@ def maoi_check(
     # that order. The card stays critical whoever leads: a listed drug may still be taken, and
     # no source found says an MAOI may meet it then (the safer reading).
     found = sorted(found, key=lambda c: (c.old.listed, -c.days))
+    # A draft re-ordering a course that already runs beside the MAOI pair: the chart's pair,
+    # not the order's start (maoi_running.py, s28: no removal that leaves it running).
+    running = maoi_running.already_running(ctx, draft, found)
+    if running is not None:
+        # The drug-to-confirm lines first and an opioid not to be stopped last, as below.
+        lines = [*_confirm(found), running.detail, *_keep_running(found)]
+        return dataclasses.replace(running, detail="\n\n".join(lines))
     first = found[0]
     # The card's source: each conflict's own cite when one is not the topic's guideline (the
     # FDA methylene blue communication, the Emsam label), with Keks 2016 beside them for the
@@ -70,6 +88,9 @@ def maoi_check(
             ]
         ),
         basis=basis,
+        # A draft re-ordering its running course starts nothing: removing it ends no conflict
+        # (a partner only listed, if taken, still meets the course at its old dose).
+        removable=draft_changes.continues_running(ctx.record, draft) is None,
     )
 
 

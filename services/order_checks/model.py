@@ -61,6 +61,11 @@ class OrderCheck:
     # The summary's shorter form, when the check has one: a card that puts another concern in
     # front of this one (two SSRIs before a repeat: duplicate.py) falls back to it.
     short: str | None = None
+    # Whether removing the draft would end what the card is about, so that a critical card may
+    # offer it (order_cards._merge, draft_removal.py). False for a draft that only re-orders a
+    # running course beside an MAOI it already runs with (order_checks/maoi_running.py):
+    # removing it leaves the pair, at the old dose.
+    removable: bool = True
 
 
 def drug_key(draft: DraftOrder) -> str:

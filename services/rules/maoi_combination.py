@@ -147,7 +147,7 @@ def _ago(e: washout.Exposure) -> str:
     return f"on or before {e.end.isoformat()}" if bound else e.end.isoformat()
 
 
-def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:
+def switch_interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) -> str:
     """ "citalopram → phenelzine: at least 14 days (2 weeks) off citalopram" (the washout table's
     interval for a switch from `old` to `new`), or "" when the pair needs none."""
     days = washout_table.days_needed(old.row, new.row)
@@ -160,7 +160,7 @@ def _interval(ctx: RuleContext, old: washout.Exposure, new: washout.Exposure) ->
     )
 
 
-def _sources(a: washout.Exposure, b: washout.Exposure) -> str:
+def interval_sources(a: washout.Exposure, b: washout.Exposure) -> str:
     rows = {a.row.ingredient: a.row, b.row.ingredient: b.row}
     return "; ".join(
         f"{name}: {row.shown_cite}" + (" (UNVERIFIED)" if row.status == "UNVERIFIED" else "")
@@ -168,7 +168,7 @@ def _sources(a: washout.Exposure, b: washout.Exposure) -> str:
     )
 
 
-def _risk_sentence(maoi: washout.Exposure, other: washout.Exposure) -> str:
+def risk_sentence(maoi: washout.Exposure, other: washout.Exposure) -> str:
     if other.row.kind in ("serotonergic", "noradrenergic"):
         # The sentence every antidepressant pair has carried since issue 11.
         return (
@@ -191,26 +191,26 @@ def _pair_text(ctx: RuleContext, maoi: washout.Exposure, other: washout.Exposure
             f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
             f"{_since(other)}: {maoi.row.with_running}. Source: {maoi.row.shown_cite}."
         )
-    ways = [w for w in (_interval(ctx, other, maoi), _interval(ctx, maoi, other)) if w]
+    ways = [w for w in (switch_interval(ctx, other, maoi), switch_interval(ctx, maoi, other)) if w]
     stopped = next((e for e in (maoi, other) if not e.running), None)
     if stopped is not None:
         return (
             f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
-            f"{_since(other)}. {_risk_sentence(maoi, other)}, and a drug stopped within its "
+            f"{_since(other)}. {risk_sentence(maoi, other)}, and a drug stopped within its "
             f"washout still counts: confirm today what the patient takes and when "
             f"{stopped.ingredient} was last taken, and check for signs of "
             f"{washout_words.risk_words(maoi.row, other.row).signs}. Washout: "
             + "; ".join(ways)
-            + f". Intervals: {_sources(maoi, other)}."
+            + f". Intervals: {interval_sources(maoi, other)}."
         )
     return (
         f"**{maoi.ingredient.capitalize()} with {other.ingredient}:** {_since(maoi)}; "
-        f"{_since(other)}. {_risk_sentence(maoi, other)}: confirm today what the patient takes, "
+        f"{_since(other)}. {risk_sentence(maoi, other)}: confirm today what the patient takes, "
         f"check for signs of {washout_words.risk_words(maoi.row, other.row).signs}, and decide with "
         "psychiatry which one "
         "to stop. If one "
         "was already stopped, record its stop date (the card ends then). Washout for a switch "
-        "between them: " + "; ".join(ways) + f". Intervals: {_sources(maoi, other)}."
+        "between them: " + "; ".join(ways) + f". Intervals: {interval_sources(maoi, other)}."
     )
 
 

@@ -85,10 +85,16 @@ def test_a_re_ordered_running_drug_is_no_start_beside_an_maoi(name: str, change:
 
 def test_a_lowered_dose_beside_a_running_maoi_still_warns() -> None:
     # Control: phenelzine running (ordered 2026-11-20), sertraline lowered on the order. The
-    # pair meets whatever the order does to sertraline: critical, as before.
+    # pair meets whatever the order does to sertraline: critical, as before. Session 28: the
+    # pair is the chart's, not the order's (order_checks/maoi_running.py), and removing the
+    # lowering would leave 150 mg/day beside the MAOI: no removal offered.
     card = one_of_topic(_at.cards(_chart("c01_sert_lowered_phz_running")), MAOI)
     assert card["indicator"] == "critical"
-    assert card["summary"].startswith("Sertraline ordered while phenelzine (MAOI) is ordered")
+    assert card["summary"] == (
+        "Phenelzine (MAOI) ordered (no fill yet) and sertraline running already; this order "
+        "only lowers sertraline, not starting the pair: stop one"
+    )
+    assert _removals(card) == []
 
 
 # --- finding 2: on-hold and entered-in-error drafts ----------------------------------------------

@@ -1,0 +1,199 @@
+"""An MAOI pair the chart already holds, met by a draft that only re-orders one of the two
+(session 28 leftover 1 of the s27 K1 recheck).
+
+Phenelzine running (or tranylcypromine, isocarboxazid, transdermal selegiline), sertraline
+running beside it, and a draft lowering sertraline: the MAOI card read the draft as a sertraline
+start ("Sertraline ordered while phenelzine (MAOI) is ordered: ... 14 days off phenelzine
+first") and offered "Remove the draft sertraline order", which removes only the lowering and
+leaves 150 mg/day running beside the MAOI: the one click made things worse. A draft that
+re-orders its running course with no stop starts nothing (services/draft_changes.py), so the
+pair is not the order's: the card says the two are already taken together, names both courses
+with their doses and dates and what the order does to one of them, and asks, as the chart-open
+MAOI combination card does (rules/maoi_combination.py), to confirm what is taken, check for the
+signs and decide which one to stop. It stays critical (the pair must not continue) and offers
+no removal (OrderCheck.removable): which drug to stop is the prescriber's decision, and removing
+the re-order would only undo the change it makes. A draft that STARTS the second drug keeps the
+MAOI check's card and its removal (order_checks/maoi.py). A partner stopped within its washout
+is such a pair too (the two met while both were taken): said with its stop, and with the
+chart-open card's "confirm what is taken" in place of "stop one".
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DraftOrder, Trial
+from services import cards, draft_changes, drug_names, taken_to_confirm, washout, washout_words
+from services.order_checks.model import MAOI, OrderCheck
+from services.order_doses import draft_dose, trial_dose
+from services.rules import maoi_combination
+from services.rules.context import RuleContext
+from services.trial_dates import dose_since
+
+
+def already_running(
+    ctx: RuleContext, draft: DraftOrder, found: list[washout.Conflict]
+) -> OrderCheck | None:
+    """The card of a draft that re-orders its running course (draft_changes.continues_running)
+    while a partner it must not meet runs too (neither on this order nor only listed): the pair
+    the chart already holds. None for any other draft: a start keeps the MAOI check's card."""
+    record = ctx.record
+    trial = draft_changes.continues_running(record, draft)
+    if trial is None:
+        return None
+    # A partner running, or stopped within its washout (its washout still counts: the pair
+    # met while both were taken); one only listed keeps the MAOI check's words.
+    # A running partner leads the summary (the MAOI check's order after that: longest washout).
+    partners = sorted(
+        (c for c in found if not c.old.on_order and not c.old.listed),
+        key=lambda c: not c.old.running,
+    )
+    own = next(
+        (
+            e
+            for e in washout.exposures(record, drafts=record.draft_orders)
+            if e.ingredient == draft.ingredient and e.running and not e.on_order
+        ),
+        None,
+    )
+    if not partners or own is None:
+        return None
+    change = draft_changes.change_words(record, draft, trial)
+    lines = [_pair_line(ctx, draft, trial, own, c, change) for c in partners]
+    # What else the draft meets (a partner only listed): said as before, the draft still no
+    # start of it.
+    rest = [c.why() for c in found if c not in partners]
+    return OrderCheck(
+        MAOI,
+        draft,
+        _summary(draft, own, partners[0], change),
+        "\n\n".join([*lines, *rest]),
+        removable=False,
+    )
+
+
+def _maoi_first(own: washout.Exposure, c: washout.Conflict) -> tuple[washout.Exposure, ...]:
+    """(the MAOI, the other drug) of the pair the draft's course `own` makes with `c.old`."""
+    return (own, c.old) if c.into_maoi else (c.old, own)
+
+
+def _summary(draft: DraftOrder, own: washout.Exposure, c: washout.Conflict, change: str) -> str:
+    """ "Phenelzine (MAOI) and sertraline both running already; this order only lowers
+    sertraline (100 mg/day), not starting the pair: serotonin syndrome risk; stop one"."""
+    maoi, other = _maoi_first(own, c)
+    m, o = drug_names.shown_first(maoi.ingredient), drug_names.shown(other.ingredient)
+    label = washout_words.kind_label(maoi.row)
+    running = taken_to_confirm.RUNNING.verb
+    # As the chart-open card says a pair (maoi_combination._both): a stopped partner's stop,
+    # and then no "stop one" but what the chart-open card asks of it.
+    act = "stop one" if c.old.running else "confirm what is taken"
+    if not maoi.running:
+        both = f"{m} ({label}) stopped {c.days_off()} ago, {o} running"
+    elif not other.running:
+        both = f"{m} ({label}) running, {o} stopped {c.days_off()} ago"
+    elif maoi.claim.verb == running and other.claim.verb == running:
+        both = f"{m} ({label}) and {o} both running"
+    else:
+        # "Phenelzine (MAOI) ordered (no fill yet) and sertraline running": each as its claim.
+        both = f"{m} ({label}) {maoi.claim.bare} and {o} {other.claim.bare}"
+    risk = washout_words.risk_words(maoi.row, other.row).short
+    name = drug_names.shown(draft.ingredient)
+    verb = next((v for k, v in _VERBS.items() if change.startswith(k)), "re-orders")
+    dose = draft_dose(draft)
+    return cards.fit_summary(
+        f"{both} already; this order only {verb} {name} ({dose}), not starting the pair: "
+        f"{risk}; {act}",
+        f"{both} already; this order only {verb} {name} ({dose}), not starting the pair: {act}",
+        f"{both} already; this order only {verb} {name}, not starting the pair: {act}",
+        f"{both} already; this order only {verb} {name}: {act}",
+        f"{m} and {o} already taken together: MAOI combination",
+    )
+
+
+# What the order does to the running course, as a summary's verb, by the head of its
+# draft_changes.change_words ("lowered to 100 mg/day on this order": "lowers").
+_VERBS = {"lowered": "lowers", "raised": "raises", "renewed": "renews"}
+
+
+def _pair_line(
+    ctx: RuleContext,
+    draft: DraftOrder,
+    trial: Trial,
+    own: washout.Exposure,
+    c: washout.Conflict,
+    change: str,
+) -> str:
+    """The pair's paragraph: both courses with their doses and dates, what the order does to the
+    drafted one, why removing the draft is no fix, and the chart-open card's advice and
+    intervals (rules/maoi_combination.py)."""
+    maoi, other = _maoi_first(own, c)
+    name = drug_names.shown(draft.ingredient)
+    partner = c.old
+    courses = [
+        f"{_course(own, trial)}, {change}",
+        _course(c, _latest_trial(ctx, partner.ingredient)),
+    ]
+    ways = [
+        w
+        for w in (
+            maoi_combination.switch_interval(ctx, other, maoi),
+            maoi_combination.switch_interval(ctx, maoi, other),
+        )
+        if w
+    ]
+    signs = washout_words.risk_words(maoi.row, other.row).signs
+    head = drug_names.shown_first(maoi.ingredient)
+    shown = drug_names.shown(partner.ingredient)
+    if partner.running:
+        beside = f"beside {shown}"
+        advice = (
+            f": confirm today what the patient takes, check for signs of {signs}, and decide "
+            "with psychiatry which one to stop"
+        )
+    else:
+        # The chart-open card's words for a partner stopped within its washout.
+        beside = f"within {shown}'s washout"
+        advice = (
+            ", and a drug stopped within its washout still counts: confirm today what the "
+            f"patient takes and when {shown} was last taken, and check for signs of {signs}"
+        )
+    return (
+        f"**{head} ({washout_words.kind_label(maoi.row)}) and {drug_names.shown(other.ingredient)}"
+        f" already taken together:** {'; '.join(courses)}. This order does not start the "
+        f"pair: it re-orders {name}, which runs already, and removing the draft would leave "
+        f"{name} at {trial_dose(trial)} {beside}. "
+        f"{maoi_combination.risk_sentence(maoi, other)}{advice}. Washout for "
+        f"a switch between them: {'; '.join(ways)}. Intervals: "
+        f"{maoi_combination.interval_sources(maoi, other)}."
+    )
+
+
+def _latest_trial(ctx: RuleContext, ingredient: str) -> Trial | None:
+    """The drug's latest course (a running one before an ended one), whose dose a line names."""
+    trials = [t for t in ctx.record.trials if t.ingredient == ingredient]
+    return max(trials, key=lambda t: (t.ongoing, t.end, t.start)) if trials else None
+
+
+def _course(of: washout.Exposure | washout.Conflict, trial: Trial | None) -> str:
+    """ "sertraline 150 mg/day, running since 2026-06-01", "phenelzine 45 mg/day, ordered
+    2026-11-20 (no fill yet)": the course by its present dose and its dates (trial_dates.
+    dose_since), as its claim says it is taken (taken_to_confirm.course_claim); a partner
+    stopped within its washout (`of` its conflict) as the MAOI card says its stop
+    (washout.Conflict.state: "phenelzine 45 mg/day, last taken on 2026-11-20 as recorded (11
+    days ago)")."""
+    if isinstance(of, washout.Conflict):
+        e = of.old
+        if not e.running:
+            dose = f" {trial_dose(trial)}" if trial is not None else ""
+            return f"{drug_names.shown(e.ingredient)}{dose}, {of.state().removeprefix('was ')}"
+    else:
+        e = of
+    if trial is not None:
+        named, since = dose_since(trial, trial_dose(trial))
+        named = drug_names.shown(e.ingredient) + named[len(e.ingredient) :]
+    else:
+        named, since = drug_names.shown(e.ingredient), e.since()
+    cite = cards.record_cite(e.cited, e.start is not None, ", {}")
+    if e.awaiting_fill is not None:
+        return f"{named}, ordered {e.awaiting_fill.isoformat()} (no fill yet){cite}"
+    if e.listed or e.claim.why:
+        return f"{named} {since}, {e.claim.said()}{cite}"
+    return f"{named}, {e.claim.bare} {since}{cite}"
