@@ -145,7 +145,6 @@ from services.order_checks.shared_ingredient import (
 )
 from services.order_checks.sodium_draft import siadh_check
 from services.order_checks.stacking import stacking_check
-from services.order_checks.stop_and_lower import stop_beside_lowering
 from services.order_checks.tms_draft import tms_draft_check
 from services.order_checks.unread_labs import carry_unread_labs
 from services.order_hook_skips import no_titration_beside_washout
@@ -331,9 +330,6 @@ def run_order_checks(
         for extra in (drug_disease_check(ctx, draft, by_topic), blood_pressure_check(ctx, draft)):
             if extra is not None:
                 by_topic.setdefault(extra.topic, []).append(extra)
-    # A stop and a lower dose of one drug on one order: which was meant (stop_and_lower.py).
-    for check in stop_beside_lowering(ctx, selected):
-        by_topic.setdefault(check.topic, []).append(check)
     # Before the lines carried onto a draft's first card: the finding taken off carries none.
     # Also beside a contraindicated start (review 16 M1).
     no_titration_beside_washout(by_topic)
