@@ -161,20 +161,12 @@ def test_one_draft_of_the_new_drug_keeps_its_dose() -> None:
 # --- leftover 3: a stop and a lower dose of one drug on one order --------------------------------
 
 
-def test_a_stop_and_a_lowering_of_one_drug_are_named() -> None:
-    card = one_of_topic(_at.cards(_chart("s01_sert_stopped_and_lowered")), DATA_QUALITY)
-    assert card["indicator"] == "warning"
-    assert card["summary"] == (
-        "Sertraline stopped and lowered to 100 mg/day on one order: read as lowered, running "
-        "on; confirm which is meant"
-    )
-    detail = card["detail"]
-    assert (
-        "one draft has sertraline 150 mg/day stopped, another orders sertraline 100 mg/day "
-        "(sertraline 150 mg/day, running since 2026-06-01)"
-    ) in detail
-    assert "remove the sertraline 100 mg/day draft or write it as a taper to a stop" in detail
-    assert _removals(card) == []
+def test_a_stop_and_a_lowering_of_one_drug_raise_no_line() -> None:
+    # Discontinue the old order, order the new dose: how many order entry systems write a dose
+    # change. Read as a lowering (running on); a data-quality warning here would fire on every
+    # such change (noise), so none is raised.
+    cards = _at.cards(_chart("s01_sert_stopped_and_lowered"))
+    assert DATA_QUALITY not in _topics(cards)
 
 
 def test_a_stop_and_a_renewal_raise_no_line() -> None:
