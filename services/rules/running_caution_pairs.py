@@ -219,9 +219,13 @@ def running(ctx: RuleContext) -> tuple[tuple[Taking, str], ...]:
 
 
 def _barring_rows(ctx: RuleContext) -> list[Restriction]:
-    """The condition_drug_rules.csv "never" rows whose finding (or screen) is on record."""
+    """The condition_drug_rules.csv "never" rows whose finding (or screen) is on record, and the
+    "caveat" rows said for a running drug (populations.running_caveat)."""
     return [
-        r for r in ctx.population.applying if r.rule.choice is _NEVER and r.rule.finding is not None
+        r
+        for r in ctx.population.applying
+        if r.rule.finding is not None
+        and (r.rule.choice is _NEVER or populations.running_caveat(r.rule))
     ]
 
 

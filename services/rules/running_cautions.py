@@ -16,12 +16,17 @@ Which rows apply to a running drug (a clinician's reading):
 - the condition_drug_rules.csv "never" rows (a finding that bars the drug): their risk does not
   end once the order is signed (bupropion with psychotic features; duloxetine with substantial
   alcohol use, Cymbalta label 5.2: an active alcohol use disorder, or a recent AUDIT-C or AUDIT at
-  or above the clinic's cut-off, named as the score and its date). Not the "not-one-click" rows (antipsychotics in pregnancy:
-  about how a card proposes, not about a drug that runs) nor the "caveat" rows (lithium and
-  esketamine in pregnancy: notes for a drug that may come up, said on the optimise card), nor the
-  age rows (no finding on record: the age list is about what is proposed; a running drug the age
-  list says not to use under 18 is named in the card's age paragraph instead,
-  population_notes._running_never_line: review s21 RD finding 11).
+  or above the clinic's cut-off, named as the score and its date);
+- the condition_drug_rules.csv "caveat" rows of a pregnancy (esketamine, lithium, zuranolone,
+  brexanolone: populations.running_caveat): the risk they name is of fetal exposure, which a
+  course running in pregnancy already is (review s28 RI finding 2: esketamine running in
+  pregnancy got no card while its row says to stop it once pregnancy occurs, Spravato label
+  8.1); the optimise card then names the drug as running and points here.
+Not the "not-one-click" rows (antipsychotics in pregnancy: about how a card proposes, not about a
+drug that runs) nor the other "caveat" rows (lactation: a choice about breastfeeding, said on the
+optimise card), nor the age rows (no finding on record: the age list is about what is
+proposed; a running drug the age list says not to use under 18 is named in the card's age
+paragraph instead, population_notes._running_never_line: review s21 RD finding 11).
 
 Duloxetine with heavy alcohol use is said here, as duloxetine with cirrhosis is (review 10 R10):
 the Cymbalta label (5.2) puts "substantial alcohol use" and "chronic liver disease" in one
