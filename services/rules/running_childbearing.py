@@ -21,11 +21,12 @@ from services.order_checks import childbearing
 from services.rules.context import RuleContext
 from services.rules.running_caution_pairs import Pair, running
 
-# What a running course asks, after the row's note (the order line asks the same before a start).
+# What a running course asks, after the row's note: what the order line asks before a start
+# (order_checks/childbearing.py). The row's note names what else its drug needs (valproate: the
+# pregnancy prevention programme and its yearly review), so nothing drug-specific is said here.
 _ASK = (
-    "confirm she is not pregnant, how pregnancy is prevented and when the pregnancy prevention "
-    "programme's yearly review was last done, unless she cannot become pregnant (before puberty, "
-    "after the menopause, sterilisation or hysterectomy)"
+    "confirm she is not pregnant and how pregnancy is prevented, unless she cannot become "
+    "pregnant (before puberty, after the menopause, sterilisation or hysterectomy)"
 )
 # The key the card's snooze fingerprint gives these pairs (running_cautions.fingerprint): never
 # the pregnancy finding's, so a snooze of this question does not hide a pregnancy recorded later.
