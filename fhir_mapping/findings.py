@@ -86,6 +86,11 @@ class FindingKind(StrEnum):
     PSYCHIATRIC_OTHER = "psychiatric-other"
     MOOD_SYMPTOM = "mood-symptom"
     PREGNANCY = "pregnancy"
+    # A signed-off Pregnancy Status Observation answered "Not pregnant" (fhir_mapping/
+    # pregnancy.py), dated that day: its own kind, never PREGNANCY. It ends the Observations'
+    # pregnancy where they are read; a pregnancy diagnosis (a Condition, a prenatal visit) dated
+    # before it is asked about, not asserted (services/pregnancy_now.py; review s28 RI finding 1).
+    NOT_PREGNANT = "not-pregnant"
     # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
     # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).
     POSTPARTUM = "postpartum"

@@ -20,7 +20,10 @@ How the latest reading decides, as a clinician reads a chart:
 - The latest final "Not pregnant" ends what was recorded before it; "Pregnant" or an EDD recorded
   on the same day or later starts again (same day: the pregnancy counts, the safer reading: a
   missed pregnancy drops the caveats, a stale one only asks to confirm). A preliminary or
-  status-less "Not pregnant" ends nothing (not a result a clinician has signed off).
+  status-less "Not pregnant" ends nothing (not a result a clinician has signed off). The latest
+  signed-off one is also returned as a NOT_PREGNANT finding: it ends only these Observations
+  here; a pregnancy diagnosis coded before it is weighed in services/pregnancy_now.py (asked,
+  not asserted: review s28 RI finding 1).
 - "Unknown" neither starts nor ends a pregnancy: it is not evidence either way.
 - "Possible pregnancy" counts as pregnant: the caveats are about harm to a fetus, so they apply
   while pregnancy is possible; the card names it "Possible pregnancy".
@@ -266,7 +269,8 @@ def read_pregnancy(
     observations: Iterable[Resource], *, as_of: date, policy: MappingPolicy | None = None
 ) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
     """The current pregnancy the Observations record, or a passed EDD within the postnatal window
-    (at most one Finding), then every Breastfeeding status answer (`_breastfeeding`), and the
+    (at most one Finding), the latest signed-off "Not pregnant" (`_denied`), then every
+    Breastfeeding status answer (`_breastfeeding`), and the
     Observations that could not be read. `observations`: those build_record routes here (`wants`)."""
     feeding: list[_Feeding] = []
     lmps: list[date] = []
@@ -282,10 +286,47 @@ def _read_pregnancy(
     lmps: list[date],
 ) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
     statuses, edds, gaps = _readings(observations, as_of, feeding, lmps)
-    ended = max(
-        (s.day for s in statuses if s.value.meaning == _NOT_PREGNANT and s.signed_off),
+    denial = max(
+        (s for s in statuses if s.value.meaning == _NOT_PREGNANT and s.signed_off),
+        key=lambda s: s.day,
         default=None,
     )
+    ended = denial.day if denial is not None else None
+    found, gaps_out = _from_readings(statuses, edds, gaps, ended, as_of, policy, lmps)
+    return found + _denied(denial), gaps_out
+
+
+def _denied(denial: _Status | None) -> tuple[Finding, ...]:
+    """The NOT_PREGNANT finding of the latest signed-off "Not pregnant" (FindingKind says why):
+    services/pregnancy_now.py weighs a pregnancy diagnosis coded before it against it (review s28
+    RI finding 1: a Z33.1 of March read "avoid starting it in pregnancy" beside a November
+    "Not pregnant"). Its display is the value's ("Not pregnant")."""
+    if denial is None:
+        return ()
+    value = denial.value
+    return (
+        Finding(
+            FindingKind.NOT_PREGNANT,
+            value.code,
+            value.system,
+            value.display,
+            denial.day,
+            denial.source,
+        ),
+    )
+
+
+def _from_readings(
+    statuses: list[_Status],
+    edds: list[_Edd],
+    gaps: list[DataGap],
+    ended: date | None,
+    as_of: date,
+    policy: MappingPolicy,
+    lmps: list[date],
+) -> tuple[tuple[Finding, ...], tuple[DataGap, ...]]:
+    """The current pregnancy (or the passed EDD) the readings record after `ended`, the day of
+    the latest signed-off "Not pregnant"."""
     pregnant = [
         s for s in statuses if s.value.meaning in _COUNTS and (ended is None or s.day >= ended)
     ]

@@ -30,7 +30,15 @@ A pregnancy finding is not current when:
   EDD's "probably postpartum: check breastfeeding" line (rules/population_notes.py). The safer
   reading: asserting a pregnancy drops nothing but keeps a teratogen card firing as fact on a
   woman who is probably postpartum and may be breastfeeding, where the lactation questions
-  matter; the question keeps a missed (mis-dated) pregnancy in view.
+  matter; the question keeps a missed (mis-dated) pregnancy in view;
+- it comes from a diagnosis dated before (or undated beside) a signed-off Pregnancy Status "Not
+  pregnant" (the NOT_PREGNANT finding fhir_mapping/pregnancy.py reads; review s28 RI finding 1:
+  a Z33.1 of 2026-03-01 read "avoid starting it in pregnancy" as fact beside a "Not pregnant" of
+  2026-11-20). As for a passed EDD, the cards ask rather than assert (`denied` names the status):
+  the status is the newer statement, yet a miscarriage, a termination or a status entered on
+  the wrong chart are all possible, and a problem list often lags. A diagnosis dated the same
+  day or later stays current (the same day counts as pregnant, as the Observations themselves
+  are read: the safer reading).
 
 The window runs from the diagnosis's own date, never from unrelated later visits: a problem-list
 Z34.x left `active` for years, with routine encounters since, is a list nobody cleaned, not a
@@ -87,6 +95,7 @@ from services.policy import Policy
 _PREGNANCY = FindingKind.PREGNANCY
 _DELIVERY = FindingKind.DELIVERY
 _POSTPARTUM = FindingKind.POSTPARTUM
+_NOT_PREGNANT = FindingKind.NOT_PREGNANT
 # The Pregnancy Status / EDD Observation's finding is windowed where it is read
 # (fhir_mapping/pregnancy.py: its EDD, or pregnancy_status_weeks after the status).
 _WINDOWED_AT_READ = "Observation"
@@ -123,6 +132,8 @@ class PregnancyNow:
     # The passed estimated delivery date that ended the stale one (module docstring), or None
     # when the pregnancy window did.
     due_passed: date | None = None
+    # The signed-off "Not pregnant" status dated after the stale one (module docstring), or None.
+    denied: Finding | None = None
 
     @property
     def stale_listed(self) -> bool:
@@ -148,6 +159,11 @@ def newer_read(gaps: tuple[DataGap, ...]) -> bool:
 
 def stale_reason(now: PregnancyNow, weeks: float) -> str:
     """Why the stale pregnancy is not read as current, as the cards say it."""
+    if now.denied is not None and now.denied.onset is not None:
+        return (
+            f"the pregnancy status recorded after it, on {now.denied.onset.isoformat()}, is "
+            f"{now.denied.display}"
+        )
     if now.due_passed is not None:
         return (
             f"its estimated delivery date, {now.due_passed.isoformat()}, has passed and no "
@@ -236,6 +252,23 @@ def _before_due(finding: Finding, due: date | None) -> bool:
     return finding.onset is None or finding.onset <= due
 
 
+def _denied(by_kind: Mapping[FindingKind, tuple[Finding, ...]]) -> Finding | None:
+    """The latest signed-off "Not pregnant" status on record (fhir_mapping/pregnancy.py reads
+    at most one), or None."""
+    return _latest([f for f in by_kind.get(_NOT_PREGNANT, ()) if f.onset is not None])
+
+
+def _before_denial(finding: Finding, denied: Finding | None) -> bool:
+    """Whether a pregnancy diagnosis is older than the "Not pregnant" status (dated before it,
+    or undated: nothing says it is newer). The Observations' own finding is weighed against the
+    status where it is read; the same day stays pregnant (module docstring)."""
+    if denied is None or denied.onset is None:
+        return False
+    if finding.source is not None and finding.source.resource_type == _WINDOWED_AT_READ:
+        return False
+    return finding.onset is None or finding.onset < denied.onset
+
+
 def _latest(found: list[Finding]) -> Finding | None:
     return max(found, key=lambda f: f.onset or date.min) if found else None
 
@@ -261,6 +294,9 @@ def read(
     due = _due_passed(by_kind)
     overdue = [f for f in rest if _before_due(f, due)]
     stale += [f for f in overdue if f not in stale]
+    denied = _denied(by_kind)
+    refuted = [f for f in rest if _before_denial(f, denied)]
+    stale += [f for f in refuted if f not in stale]
     current = tuple(f for f in rest if f not in stale)
     dated = [(f, s) for f in current if (s := _start(f)) is not None]
     weeks = None
@@ -281,6 +317,7 @@ def read(
         stale_male=last_stale is not None and patient is not None and patient.sex == "male",
         newer_read=newer_read(gaps),
         due_passed=due if by_due else None,
+        denied=denied if last_stale is not None and last_stale in refuted else None,
     )
 
 

@@ -28,11 +28,15 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.ages import span
-from fhir_mapping.record import DraftOrder
+from fhir_mapping.record import DraftOrder, FindingKind
 from services import cards
 from services.pathway_option_table import unverified_mark
 from services.pregnancy_now import past_pregnancy_age
 from services.rules.context import RuleContext
+
+# The finding kind the rows stand in for (no finding is coded: the patient could become pregnant):
+# the running-drug card's pairs carry it (rules/running_childbearing.py).
+PREGNANCY = FindingKind.PREGNANCY
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,7 @@ class ChildbearingLine:
     info: bool  # an information line (cautions.py counts it so)
 
 
-def _could_become_pregnant(ctx: RuleContext, row: ChildbearingRow) -> bool:
+def could_become_pregnant(ctx: RuleContext, row: ChildbearingRow) -> bool:
     """Not recorded male, not past the pregnancy age, not below the row's age (module
     docstring); an age not on record does not rule it out."""
     patient = ctx.record.patient
@@ -83,13 +87,13 @@ def _could_become_pregnant(ctx: RuleContext, row: ChildbearingRow) -> bool:
     return ages is None or ages[1] >= row.from_age
 
 
-def _pregnancy_on_record(ctx: RuleContext) -> bool:
+def pregnancy_on_record(ctx: RuleContext) -> bool:
     """A current pregnancy, or a stale one the order asks about (module docstring)."""
     now = ctx.facts.pregnancy
     return bool(now is not None and now.current) or ctx.population.stale_pregnancy is not None
 
 
-def _whom(ctx: RuleContext) -> str:
+def patient_words(ctx: RuleContext) -> str:
     """ "a female patient aged 16"; what is not recorded, said."""
     patient = ctx.record.patient
     sex = patient.sex
@@ -105,10 +109,10 @@ def childbearing_line(ctx: RuleContext, draft: DraftOrder) -> ChildbearingLine |
     """The line for a drug of the table drafted for a patient who could become pregnant with no
     pregnancy on record, else None."""
     row = rows().get(draft.ingredient.lower())
-    if row is None or not _could_become_pregnant(ctx, row) or _pregnancy_on_record(ctx):
+    if row is None or not could_become_pregnant(ctx, row) or pregnancy_on_record(ctx):
         return None
     name = draft.ingredient.capitalize()
-    whom = _whom(ctx)
+    whom = patient_words(ctx)
     return ChildbearingLine(
         cards.fit_summary(
             f"{name} in {whom}: {row.short_note} ({row.cite})",

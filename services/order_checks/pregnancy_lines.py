@@ -135,7 +135,16 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
     # pregnancy today, which is why it is asked past the years an encounter diagnosis is, and
     # the entry to resolve once she is confirmed not pregnant.
     listed = now.stale_listed and now.due_passed is None
-    if now.due_passed is not None:
+    denied = now.denied
+    if denied is not None and denied.onset is not None:
+        # A newer "Not pregnant" status (review s28 RI finding 1) says why in the summary, as a
+        # passed due date does: the code and the status, each with its date.
+        coded = f" of {stale.onset.isoformat()}" if stale.onset else ""
+        lead = (
+            f"{name}: pregnancy code{coded}, then status {denied.display} on "
+            f"{denied.onset.isoformat()}"
+        )
+    elif now.due_passed is not None:
         lead = (
             f"{name}: pregnancy on record, due date {now.due_passed.isoformat()} passed with no "
             "delivery recorded"

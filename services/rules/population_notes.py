@@ -20,10 +20,12 @@ from services.pregnancy_now import stale_reason
 from services.rules.populations import (
     _CAVEAT,
     Population,
+    Restriction,
     age,
     age_choices,
     boxed_warning,
     is_minor,
+    running_caveat,
 )
 from services.rules.postpartum_only_courses import (
     given_after_birth_clause,
@@ -169,11 +171,14 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         since = f" {pregnancy.dated}" if pregnancy.onset else ""
         # TMS is not lumped with the drugs (review s26 GB item 3): it exposes the fetus to no
         # drug, and the studies of it in pregnancy are small (_TMS_IN_PREGNANCY, its sources).
+        # The TMS card offers no medication (review s28 RI finding 4): its paragraph says none.
+        head = f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}{since})"
         lines.append(
-            f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}"
-            f"{since}). The medication options on this card come from guidelines that do not "
+            f"{head}: confirm it is current. {_TMS_IN_PREGNANCY}"
+            if tms
+            else f"{head}. The medication options on this card come from guidelines that do not "
             "cover pregnancy: confirm it is current and weigh each change with obstetric or "
-            "perinatal psychiatry input." + (f" {_TMS_IN_PREGNANCY}" if tms else "")
+            "perinatal psychiatry input."
         )
         # A postpartum-only drug given during it (review s26 GC item 2).
         if (given := given_in_pregnancy_line(ctx)) is not None:
@@ -204,14 +209,19 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         # Drug caveats of the condition rows (esketamine and lithium in pregnancy: review 7
         # finding 10), beside the header that names the finding. A finding with no header of its
         # own here (alcohol use with bupropion: review 14 M3) is named on the caveat line.
+        # A drug already running is named as running, never "if considered" (review s28 RI
+        # finding 2: "Esketamine, if considered" beside "Esketamine ... running since").
+        taken = _running(ctx)
         lines.extend(
-            f"**{r.rule.label().capitalize()}, if considered:** "
-            + (f"{r.rule.note} ({r.rule.cite})." if r.rule.finding in _HEADED else f"{r.reason()}.")
+            _caveat_line(r, running=r.rule.ingredient in taken)
             for r in ctx.population.applying
             if r.rule.choice is _CAVEAT
             # Not for a drug this card never proposes (zuranolone or brexanolone in pregnancy
-            # with no postpartum depression on record: review s26 GB item 4).
-            and not (r.rule.ingredient and outside_label(r.rule.ingredient, ctx.population))
+            # with no postpartum depression on record: review s26 GB item 4), unless it runs.
+            and (
+                r.rule.ingredient in taken
+                or not (r.rule.ingredient and outside_label(r.rule.ingredient, ctx.population))
+            )
         )
     passed = ctx.population.edd_passed
     # Breastfeeding is asked about (or its recorded "no" named) in one paragraph only: the
@@ -263,6 +273,32 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     if warning is not None and not tms:
         lines.append(f"**Boxed warning (age {age(ctx)}):** {warning.note} ({warning.cite}).")
     return "\n\n".join(lines)
+
+
+def _running(ctx: RuleContext) -> frozenset[str]:
+    """The ingredients running now: a course ongoing and not on hold, or a drug an active
+    resource lists without a readable date (as running_caution_pairs.running reads them)."""
+    trials = {t.ingredient for t in ctx.record.trials if t.ongoing and t.on_hold is None}
+    listed = {i for gap in ctx.record.gaps for i in gap.taken_now}
+    return frozenset(trials | listed)
+
+
+def _caveat_line(restriction: Restriction, *, running: bool) -> str:
+    """A caveat row's line: "if considered" for a drug that may come up; for a running one, its
+    note as running, or a pointer to the running-drug caution card that names it in full with
+    the finding (populations.running_caveat: said once a screen, issue 12)."""
+    rule = restriction.rule
+    label = rule.label().capitalize()
+    said = f"{rule.note} ({rule.cite})" if rule.finding in _HEADED else restriction.reason()
+    if not running:
+        return f"**{label}, if considered:** {said}."
+    if running_caveat(rule):
+        finding = rule.finding.value if rule.finding is not None else ""
+        return (
+            f"**{label} running:** its {finding} caution ({rule.cite}) is on the running-drug "
+            "caution card: decide there whether it continues."
+        )
+    return f"**{label} running:** {said}."
 
 
 def _young_doses(years: int | None) -> str:

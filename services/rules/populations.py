@@ -364,3 +364,17 @@ def age_never(ctx: RuleContext) -> tuple[DrugRule, ...]:
 
 def boxed_warning(ctx: RuleContext) -> DrugRule | None:
     return ctx.population.boxed
+
+
+# The findings whose "caveat" rows are said for a running drug too (running_caution_pairs.py): a
+# pregnancy caveat is about fetal exposure, which a course running in pregnancy already is
+# (esketamine: the Spravato label 8.1 says to stop it once pregnancy occurs; lithium: decide and
+# monitor levels; review s28 RI finding 2). A lactation caveat is not: it weighs a choice about
+# breastfeeding, asked on the optimise card (population_notes.py), not a drug to review.
+_RUNNING_CAVEATS = frozenset({FindingKind.PREGNANCY})
+
+
+def running_caveat(rule: DrugRule) -> bool:
+    """Whether a caveat row is said for a running drug on the running-drug caution card, so the
+    optimise card names it as running (population_notes.py) rather than "if considered"."""
+    return rule.choice is _CAVEAT and rule.finding in _RUNNING_CAVEATS

@@ -85,6 +85,13 @@ class Pair:
     # What the summary asks of the running course: the row's `running_short` while it is
     # critical ("contraindicated (ECG and cardiology now; do not stop it abruptly)"), else REVIEW.
     ask: str = REVIEW
+    # An information pair (a teratogen running where pregnancy is possible, none on record:
+    # rules/running_childbearing.py): the card is information when its pairs all are, and the
+    # optimise card holds nothing for it. `key` stands for the kind in the snooze fingerprint;
+    # `short_note` for the note in the summary ("" for both: the kind's value, the note).
+    info: bool = False
+    key: str = ""
+    short_note: str = ""
 
     def with_finding(self, dated: bool = False) -> str:
         """ "with Epilepsy on record", "with AUDIT-C 10 on 2025-05-19" (a screen, not a record
@@ -219,9 +226,13 @@ def running(ctx: RuleContext) -> tuple[tuple[Taking, str], ...]:
 
 
 def _barring_rows(ctx: RuleContext) -> list[Restriction]:
-    """The condition_drug_rules.csv "never" rows whose finding (or screen) is on record."""
+    """The condition_drug_rules.csv "never" rows whose finding (or screen) is on record, and the
+    "caveat" rows said for a running drug (populations.running_caveat)."""
     return [
-        r for r in ctx.population.applying if r.rule.choice is _NEVER and r.rule.finding is not None
+        r
+        for r in ctx.population.applying
+        if r.rule.finding is not None
+        and (r.rule.choice is _NEVER or populations.running_caveat(r.rule))
     ]
 
 

@@ -16,12 +16,17 @@ Which rows apply to a running drug (a clinician's reading):
 - the condition_drug_rules.csv "never" rows (a finding that bars the drug): their risk does not
   end once the order is signed (bupropion with psychotic features; duloxetine with substantial
   alcohol use, Cymbalta label 5.2: an active alcohol use disorder, or a recent AUDIT-C or AUDIT at
-  or above the clinic's cut-off, named as the score and its date). Not the "not-one-click" rows (antipsychotics in pregnancy:
-  about how a card proposes, not about a drug that runs) nor the "caveat" rows (lithium and
-  esketamine in pregnancy: notes for a drug that may come up, said on the optimise card), nor the
-  age rows (no finding on record: the age list is about what is proposed; a running drug the age
-  list says not to use under 18 is named in the card's age paragraph instead,
-  population_notes._running_never_line: review s21 RD finding 11).
+  or above the clinic's cut-off, named as the score and its date);
+- the condition_drug_rules.csv "caveat" rows of a pregnancy (esketamine, lithium, zuranolone,
+  brexanolone: populations.running_caveat): the risk they name is of fetal exposure, which a
+  course running in pregnancy already is (review s28 RI finding 2: esketamine running in
+  pregnancy got no card while its row says to stop it once pregnancy occurs, Spravato label
+  8.1); the optimise card then names the drug as running and points here.
+Not the "not-one-click" rows (antipsychotics in pregnancy: about how a card proposes, not about a
+drug that runs) nor the other "caveat" rows (lactation: a choice about breastfeeding, said on the
+optimise card), nor the age rows (no finding on record: the age list is about what is
+proposed; a running drug the age list says not to use under 18 is named in the card's age
+paragraph instead, population_notes._running_never_line: review s21 RD finding 11).
 
 Duloxetine with heavy alcohol use is said here, as duloxetine with cirrhosis is (review 10 R10):
 the Cymbalta label (5.2) puts "substantial alcohol use" and "chronic liver disease" in one
@@ -70,9 +75,10 @@ from collections.abc import Set as AbstractSet
 
 from services import cards, screen
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.rules import one_click_hold
+from services.rules import one_click_hold, running_caution_pairs
 from services.rules.context import RuleContext
-from services.rules.running_caution_pairs import REVIEW, Pair, one_per_finding, pairs, running
+from services.rules.running_caution_pairs import REVIEW, Pair, one_per_finding, running
+from services.rules.running_childbearing import childbearing_pairs
 
 # The names other modules and tests use, kept importable from here (`running`, which the other
 # running-drug cards read, among them).
@@ -119,14 +125,15 @@ def _summary(found: list[Pair]) -> str:
         # note (why it matters); the note before the dose; what to do is said when nothing else
         # fits. The finding's code, the sources and the note in full are in the detail.
         drug, dosed = first.drug(), first.dosed()
+        note = first.short_note or first.note
         dosed = f"{dosed[0].upper()}{dosed[1:]}"
         # The finding's state (resolved, paced) is in every alternative, its date in the first.
         with_finding, dated = first.with_finding(), first.with_finding(dated=True)
         return cards.fit_summary(
-            f"{drug} {dated}: {first.note}",
-            f"{drug} {with_finding}: {first.note}",
-            f"{dosed} {with_finding}: {first.note}",
-            f"{first.taking.ingredient.capitalize()} {with_finding}: {first.note}",
+            f"{drug} {dated}: {note}",
+            f"{drug} {with_finding}: {note}",
+            f"{dosed} {with_finding}: {note}",
+            f"{first.taking.ingredient.capitalize()} {with_finding}: {note}",
             f"{drug} {dated}: {REVIEW}",
             f"{dosed} {with_finding}: {REVIEW}",
             f"{first.taking.ingredient.capitalize()} running {with_finding}: {REVIEW}",
@@ -157,7 +164,15 @@ def fingerprint(found: list[Pair]) -> str:
     """The card's own snooze fingerprint (screen.pairs_key): each pair as its drug and the kind
     of finding. A snooze of the card for bupropion beside epilepsy ends when paroxetine in a
     pregnancy joins it; a new code or date of the same finding, or a dose change, does not."""
-    return screen.pairs_key(f"{p.taking.ingredient}|{p.kind.value}" for p in found)
+    return screen.pairs_key(f"{p.taking.ingredient}|{p.key or p.kind.value}" for p in found)
+
+
+def pairs(ctx: RuleContext) -> list[Pair]:
+    """The card's pairs (running_caution_pairs.pairs), then the information pairs of a teratogen
+    running where pregnancy is possible (rules/running_childbearing.py)."""
+    found = running_caution_pairs.pairs(ctx)
+    said = frozenset(p.taking.ingredient for p in found)
+    return found + childbearing_pairs(ctx, said)
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
@@ -165,11 +180,13 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not found:
         return None
     # Critical when a pair's row is (drug_cautions.csv `running_indicator`, as pacing leaves
-    # it: running_caution_pairs), as the order card for the same row; else the topic's warning.
+    # it: running_caution_pairs), as the order card for the same row; information when every
+    # pair is (running_childbearing.py); else the topic's warning.
     critical = any(p.critical for p in found)
+    indicator = Indicator.INFO if all(p.info for p in found) else None
     card = cards.make(
         TOPIC,
-        indicator=Indicator.CRITICAL if critical else None,
+        indicator=Indicator.CRITICAL if critical else indicator,
         summary=_summary(found),
         detail=cards.join_sections(
             "\n".join(p.text() for p in found),
@@ -191,8 +208,11 @@ def hold_one_click(
         return list(recs)
     # The findings are named on that card in full (said once a screen, issue 12): the line
     # names the drug and points to it; the summary names the finding in a few words (review s24
-    # RN finding 7: "held: a condition on record weighs against it" named none).
-    found = pairs(ctx)
+    # RN finding 7: "held: a condition on record weighs against it" named none). An information
+    # pair holds nothing (running_childbearing.py).
+    found = [p for p in pairs(ctx) if not p.info]
+    if not found:
+        return list(recs)
     drugs = frozenset(pair.taking.ingredient for pair in found)
 
     def line(held: list[Suggestion]) -> str:

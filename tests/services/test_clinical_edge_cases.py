@@ -332,9 +332,15 @@ def test_pregnancy_on_record_is_named_where_treatment_changes_are_proposed() -> 
         "(ICD-10-CM Z33.1 since 2025-03-01). The "
     )
     assert expected + "medication options on this card" in found["optimize-switch-augment"].detail
-    # TMS is not lumped with the drugs (review s26 GB item 3).
+    # TMS is not lumped with the drugs (review s26 GB item 3), and the TMS card, which offers no
+    # medication, does not speak of "the medication options on this card" (review s28 RI
+    # finding 4).
     tms = found["tms-referral"].detail
-    assert expected + "medication options on this card" in tms
+    assert (
+        "**Pregnancy on record:** Pregnant state, incidental (ICD-10-CM Z33.1 since 2025-03-01): "
+        "confirm it is current. TMS exposes" in tms
+    )
+    assert "medication options" not in tms
     assert "TMS exposes the fetus to no drug" in tms
     assert "Pregnancy" not in found["psychotherapy"].detail
 

@@ -131,8 +131,12 @@ def test_pregnancy_status_observation_brings_the_pregnancy_caveats(client: TestC
         "(SNOMED CT 77386006 since 2025-05-19). The "
     )
     assert header + "medication options on this card" in optimise
-    assert header + "medication options on this card" in tms
-    assert "TMS exposes the fetus to no drug" in tms  # review s26 GB item 3
+    # The TMS card offers no medication: no "medication options" sentence (review s28 RI 4).
+    assert (
+        "**Pregnancy on record:** Pregnancy status: Pregnant (SNOMED CT 77386006 since "
+        "2025-05-19): confirm it is current. TMS exposes the fetus to no drug" in tms
+    )  # review s26 GB item 3
+    assert "medication options" not in tms
     assert "**Esketamine, if considered:** not recommended during pregnancy" in optimise
     assert "**Lithium, if considered:** first-trimester exposure" in optimise
     assert "not offered as a ready-to-accept order: antipsychotics in pregnancy" in optimise

@@ -116,7 +116,7 @@ def test_the_pregnancy_paragraph_names_the_visit_not_a_start() -> None:
     tms = next(c for c in cards if "consider TMS referral" in c["summary"])
     assert (
         "**Pregnancy on record:** Encounter for supervision of other normal pregnancy, third "
-        "trimester (ICD-10-CM Z34.83 recorded at the visit of 2026-11-20)."
+        "trimester (ICD-10-CM Z34.83 recorded at the visit of 2026-11-20): confirm it is current."
     ) in tms["detail"]
 
 
