@@ -33,7 +33,7 @@ from services.order_checks.caution_lines import (
     under_min_age_line,
     young_treatment_line,
 )
-from services.order_checks.childbearing import childbearing_line
+from services.order_checks.childbearing import childbearing_line, warns_if_pregnant
 from services.order_checks.model import CAUTION, CONTRAINDICATED, OrderCheck
 from services.order_checks.not_labelled_young import not_labelled_line
 from services.order_checks.pregnancy_lines import (
@@ -255,15 +255,15 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     # (pregnancy_lines.py; review s21 RD findings 8, 5).
     # A birth on record with breastfeeding not recorded: the lactation row asked, not assumed
     # (review s26 GB item 1).
-    for extra in (
-        late_pregnancy_line(ctx, draft),
-        stale_pregnancy_line(ctx, draft),
-        feeding_unknown_line(ctx, draft),
-    ):
+    # A stale pregnancy asked about stays a warning for a drug whose childbearing row warns
+    # (valproate): "confirm she is not pregnant" must not soften it below what the same order
+    # says with no pregnancy on record (review s28 RI finding 1 follow-up).
+    stale = stale_pregnancy_line(ctx, draft)
+    for extra in (late_pregnancy_line(ctx, draft), stale, feeding_unknown_line(ctx, draft)):
         if extra is not None:
             found.append((extra[0], extra[1]))
             basis.append(extra[2])
-            infos += 1
+            infos += not (extra is stale and warns_if_pregnant(ctx, draft))
     # A teratogen drafted for a patient who could become pregnant, no pregnancy on record
     # (childbearing.py; review s26 RK1 finding 3): valproate's warning, carbamazepine's info.
     childbearing = childbearing_line(ctx, draft)

@@ -87,6 +87,12 @@ def could_become_pregnant(ctx: RuleContext, row: ChildbearingRow) -> bool:
     return ages is None or ages[1] >= row.from_age
 
 
+def warns_if_pregnant(ctx: RuleContext, draft: DraftOrder) -> bool:
+    """The drug's row is a warning (valproate) and the patient could become pregnant."""
+    row = rows().get(draft.ingredient.lower())
+    return row is not None and row.warning and could_become_pregnant(ctx, row)
+
+
 def pregnancy_on_record(ctx: RuleContext) -> bool:
     """A current pregnancy, or a stale one the order asks about (module docstring)."""
     now = ctx.facts.pregnancy
