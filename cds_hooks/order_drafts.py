@@ -6,7 +6,8 @@ CDS Hooks order-select: "`selections` ... The FHIR id of the newly selected orde
 this (a stale id, a temporary id replaced when the draft was saved) would otherwise get a quiet
 `{"cards": []}`: the rules look only at the selected drafts, and none is. So:
 
-- when no selection names a draft, every draft order is checked, as order-sign does. Checking all
+- when no selection names a draft (`selections: []` included), every draft order is checked, as
+  order-sign does. Checking all
   drafts is the safer reading for the patient: a check of an order the clinician did not select
   just now can at worst repeat a card, while checking none hides an MAOI or a failed class on the
   order being written. A selection that names no draft is said on the cards all the same;
@@ -79,6 +80,13 @@ def checked_drafts(call: HookInput) -> HookInput:
             )
         elif unmatched:
             problems.append(f"{_selected(unmatched)} {NOT_AMONG_DRAFTS}: not checked")
+    elif call.hook == "order-select":
+        # `selections: []` (CDS Hooks 2.0 sets no minimum): read as selections that name no
+        # draft, every draft checked and said so (review s28 RG finding 4; before, a 400).
+        problems.append(
+            f"context.selections is empty, naming no order {NOT_AMONG_DRAFTS}: "
+            f"{_all_drafts(len(drafts))}"
+        )
     unreadable = [(draft, why) for draft in drafts if (why := shape_problem(draft)) is not None]
     for why in dict.fromkeys(w for _, w in unreadable):
         refs = [_reference(d) for d, w in unreadable if w == why]
@@ -100,7 +108,7 @@ def checked_drafts(call: HookInput) -> HookInput:
         service=call.service_id,
         hookInstance=call.hook_instance,
         unmatchedSelections=len(unmatched),
-        allDraftsChecked=not selections and bool(call.selections),
+        allDraftsChecked=not selections and (bool(call.selections) or call.hook == "order-select"),
         unreadableDrafts=len(unreadable),
         otherPatientDrafts=len(strangers),
     )

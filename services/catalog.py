@@ -385,8 +385,9 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
             hook="order-sign",
             title="Antidepressant order check (sign)",
             description=(
-                "When an antidepressant order is signed: the same checks as order-select, without "
-                "repeating a card already shown for the same draft."
+                "When an antidepressant order is signed: the same checks as order-select, on every "
+                "draft of the order. A card shown at order-select is shown again unless it was "
+                "accepted or overridden for the same draft, drug and dose."
             ),
             prefetch=common,
             required=required,

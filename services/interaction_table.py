@@ -212,7 +212,23 @@ class Pair:
             return cards.fit_summary(*bases)
         named = "; also " + ", ".join(p.names_text() for p in others)
         counted = f" (+{len(others)} more)"
-        return cards.fit_summary(*(b + named for b in bases), *(b + counted for b in bases))
+        # The action kept beside the first other pairs by name and the rest counted, before any
+        # base without it (review s28 RG finding 5: lithium + ibuprofen at sign lost "lithium
+        # level in 5-7 days" to a third pair's name, which select, with two pairs, kept).
+        act_said = act or row.act
+        acting = [b for b in bases if act_said and b.endswith(f"; {act_said}")]
+        some = [
+            "; also "
+            + ", ".join(p.names_text() for p in others[:k])
+            + f" (+{len(others) - k} more)"
+            for k in range(len(others) - 1, 0, -1)
+        ]
+        return cards.fit_summary(
+            *(b + named for b in acting),
+            *(b + part for b in acting for part in some),
+            *(b + named for b in bases),
+            *(b + counted for b in bases),
+        )
 
     def names_text(self) -> str:
         """ "tramadol + bupropion": the pair by its drugs, for another pair's summary."""

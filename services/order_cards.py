@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder
 from services import cards, draft_removal, tables
@@ -19,7 +20,9 @@ from services.order_checks.model import OrderCheck, dedupe_key, joined_key
 from services.recommendation import INDICATOR_ORDER, Indicator, Recommendation
 
 
-def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
+def _merge(
+    topic: str, findings: list[OrderCheck], order: Sequence[DraftOrder] = ()
+) -> Recommendation:
     first = findings[0]
     # A check that names what it rests on (OrderCheck.basis: a label's boxed warning) gets that as
     # the card's source, and no guideline line: the topic's guideline (CANMAT) is not its basis.
@@ -31,7 +34,9 @@ def _merge(topic: str, findings: list[OrderCheck]) -> Recommendation:
         *dict.fromkeys(f.detail for f in findings),
         "" if basis else cards.guideline_links(tables.topic(topic).guideline),
     )
-    keys = joined_key(topic, (f.draft for f in findings))
+    # Every draft the card names (OrderCheck.named), in the order's own order (`order`: the
+    # record's drafts): one key at order-select and order-sign (review s28 RG finding 2).
+    keys = joined_key(topic, (d for f in findings for d in (f.draft, *f.named)), order)
     # The most severe finding's indicator (a finding's None is the topic's): one measured
     # failure among inferred ones keeps the topic's warning, and a critical lithium finding
     # merged with an information one stays critical (before, any disagreement fell back to the

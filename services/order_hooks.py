@@ -3,7 +3,9 @@
 For each draft (only the selected ones at order-select when selections are given):
 - MAOI washout (critical; any draft the washout table knows, linezolid included): an MAOI with a
   serotonergic or noradrenergic antidepressant that runs, stopped within its washout, or is on
-  the same order, in both directions (REFERENCE.md 1.7; Keks 2016; services/washout.py);
+  the same order, in both directions (REFERENCE.md 1.7; Keks 2016; services/washout.py); at
+  order-select a draft not selected is checked too, about the selected drafts only (a renewal
+  selected beside an MAOI drafted earlier: order_checks/maoi.toward_selected);
 - not tolerated before (warning; any pathway draft): the drug's latest course carries a documented
   intolerance (stop reason, AllergyIntolerance, AdverseEvent; services/tolerability.py) and it is
   not running now; the card names the reason, date and resource;
@@ -62,8 +64,9 @@ patient is depressed and not in remission (like patient-view). MAOI washout, dos
 maximum or the age limit, bipolar without antimanic cover, contraindications, a drug not tolerated
 before, a second antipsychotic and suicide risk are safety checks of the order and always speak.
 
-Every card carries `dedupe_key` = "{draft id}:{drug}:{topic}:{mg/day}" (a card covering several
-drafts joins their keys with ",", hashed when longer than DEDUPE_KEY_MAX), then "#" and the
+Every card carries `dedupe_key` = "{draft id}:{drug}:{topic}:{mg/day}" (a card naming several
+drafts joins the keys of every draft it names, selected or not, in the order's own order, hashed
+when longer than DEDUPE_KEY_MAX: the same key at order-select and order-sign), then "#" and the
 fingerprint of what the card states (services/order_statement.py: its indicator and the
 findings its text names; review 18b U1, U2). The protocol layer shows the
 card again on every call (an EHR re-calls order-select as the form changes, may drop earlier cards
@@ -113,7 +116,7 @@ from services.order_checks.intolerance import intolerance_check
 from services.order_checks.labelled_use import labelled_use_check
 from services.order_checks.labs import lab_checks
 from services.order_checks.lithium_ect import ect_draft_check
-from services.order_checks.maoi import maoi_check
+from services.order_checks.maoi import maoi_check, toward_selected
 from services.order_checks.maoi_diet import fold_beside_washout, maoi_diet_check
 from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
@@ -270,6 +273,9 @@ def run_order_checks(
             # citalopram side (order_checks/qt_pair.py; review s23 RD finding 1).
             for check in lab_checks(ctx, draft, selected):
                 by_topic.setdefault(check.topic, []).append(check)
+    # An MAOI drafted and not selected meets a selected draft from its own side (s28 RG 1).
+    for check in toward_selected(ctx, selected, reported):
+        by_topic.setdefault(check.topic, []).append(check)
     # Two adjuncts started on one order (review 20 RB finding 4), or two antidepressants with
     # none taken now (review s23 RD leftover 4): one card naming them.
     for check in [*adjuncts_together_check(ctx, selected), *together_from_nothing(ctx, selected)]:
@@ -347,7 +353,9 @@ def run_order_checks(
     # naming both readings goes on the draft's first card shown, once (draft_readings.py).
     draft_readings.per_reading(by_topic, ctx.record.draft_orders)
     to_confirm = draft_readings.topics_of(by_topic)
-    found_recs: list[Recommendation | None] = [_merge(t, items) for t, items in by_topic.items()]
+    found_recs: list[Recommendation | None] = [
+        _merge(t, items, ctx.record.draft_orders) for t, items in by_topic.items()
+    ]
     found_recs.append(interactions)
     found_recs.append(tms_draft_check(ctx, selections))  # a TMS order with a TMS exclusion
     # An ECT order with lithium running (review 21 RF finding 1); lithium drafted says it above.

@@ -30,12 +30,20 @@ def missing_context(request: HookRequest) -> list[str]:
     return [name for name in REQUIRED_CONTEXT.get(request.hook, ()) if _state(request, name)]
 
 
+# Required fields an empty list still fills. CDS Hooks 2.0 order-select makes `selections`
+# REQUIRED, an array of the newly selected orders' ids, and sets no minimum: `selections: []` is
+# sent, and read as selections that name no draft order (cds_hooks/order_drafts.py: every draft
+# is checked, and the cards say so), never refused (review s28 RG finding 4; before, a 400).
+EMPTY_ALLOWED = frozenset({"selections"})
+
+
 def _state(request: HookRequest, name: str) -> str | None:
-    """ "missing", "empty" (a list with nothing in it), or None when the field is there."""
+    """ "missing", "empty" (a list with nothing in it, for a field an empty list does not fill),
+    or None when the field is there."""
     value = getattr(request.context, name, None)
     if value is None:
         return "missing"
-    if isinstance(value, list) and not value:
+    if isinstance(value, list) and not value and name not in EMPTY_ALLOWED:
         return "empty"
     return None
 
@@ -44,7 +52,7 @@ def require_context(request: HookRequest) -> None:
     absent = missing_context(request)
     if not absent:
         return
-    # An empty `selections: []` is sent, not missing: saying "missing" sends an integration
+    # A field sent empty is said to be empty, not missing: saying "missing" sends an integration
     # engineer looking for a field their EHR does send (review 19 R2 M4).
     states = {name: _state(request, name) for name in absent}
     empty = [name for name in absent if states[name] == "empty"]

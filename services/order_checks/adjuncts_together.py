@@ -90,7 +90,11 @@ def adjuncts_together_check(ctx: RuleContext, selected: Sequence[DraftOrder]) ->
         "still needed (CANMAT 2023: add an adjunct after a partial response, para 190 and "
         "Figure 7.1). If they are meant to start together, record why."
     )
-    return [OrderCheck(ADJUNCTS_TOGETHER, d, summary, detail) for d in carriers]
+    # The card names every adjunct started: its key does too, whichever is selected (s28 RG 2).
+    return [
+        OrderCheck(ADJUNCTS_TOGETHER, d, summary, detail, named=_others(started, d))
+        for d in carriers
+    ]
 
 
 def _antidepressants_started(ctx: RuleContext) -> list[DraftOrder]:
@@ -134,9 +138,21 @@ def together_from_nothing(ctx: RuleContext, selected: Sequence[DraftOrder]) -> l
         "record why."
     )
     return [
-        OrderCheck(ADJUNCTS_TOGETHER, d, summary, detail, indicator=Indicator.INFO)
+        OrderCheck(
+            ADJUNCTS_TOGETHER,
+            d,
+            summary,
+            detail,
+            indicator=Indicator.INFO,
+            named=_others(started, d),
+        )
         for d in carriers
     ]
+
+
+def _others(started: Sequence[DraftOrder], carrier: DraftOrder) -> tuple[DraftOrder, ...]:
+    """The drafts a card of drugs started together names beside its carrier."""
+    return tuple(d for d in started if d is not carrier)
 
 
 def _together(started: Sequence[DraftOrder], kind: str) -> tuple[str, str]:

@@ -257,4 +257,5 @@ def cross_taper_check(
         detail,
         Indicator.WARNING if long else Indicator.INFO,
         basis=(lines["strategy"].cite, *((length.cite,) if long or lowered else ())),
+        named=tuple(tapers),  # the drafts tapered beside it: in its key too (s28 RG 2)
     )

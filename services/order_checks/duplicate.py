@@ -309,16 +309,29 @@ def _other_class_checks(
     # the draft's card. No card of its own (noise): a cross-class combination is a CANMAT
     # strategy and a switch's stop is often ordered separately; on the repeat card the line
     # says what the trial history card otherwise leaves out.
+    # The drafts of its class the repeat card names with it (fluoxetine and escitalopram): the
+    # line asks about them together, the same line whichever carries it (review s28 RG 2, 5).
+    order = list(ctx.record.draft_orders)
+    group = [draft, *repeat.named] if repeat.named else []
+    mates = sorted(group, key=lambda d: order.index(d) if d in order else len(order))
+    # On a card naming several drafts the running drug stays in the summary when the full one
+    # leaves it no room: the short form beside it, since the drafts and the drug running make
+    # three reuptake inhibitors (two SSRIs drafted over venlafaxine: review s28 RG finding 5).
+    # One draft's card keeps its advice first (citalopram "not a choice under 12").
+    heads = (repeat.summary, repeat.short) if repeat.named else (repeat.summary,)
     return [
         dataclasses.replace(
             repeat,
             summary=cards.fit_summary(
-                f"{repeat.summary}; {_running_words(other[0])}",
-                # Too long with its supply's day (W2 item 2): the drug is still named.
-                f"{repeat.summary}; {_running_words(other[0], brief=True)}",
+                *(
+                    f"{head}; {_running_words(other[0], brief=brief)}"
+                    for head in dict.fromkeys(h for h in heads if h)
+                    # Too long with its supply's day (W2 item 2): the drug is still named.
+                    for brief in (False, True)
+                ),
                 repeat.summary,
             ),
-            detail=cards.join_sections(repeat.detail, _other_class_line(draft, other)),
+            detail=cards.join_sections(repeat.detail, _other_class_line(draft, other, mates)),
         )
     ]
 

@@ -44,4 +44,5 @@ def drafted_check(ctx: RuleContext, draft: DraftOrder, others: list[DraftOrder])
         f"the {count} orders; if one is meant to replace the other, order the new one alone "
         "and plan the switch (direct, or a short cross-taper)."
     )
-    return OrderCheck(SAME_CLASS, draft, summary, detail)
+    named = tuple(d for d in together if d is not draft)
+    return OrderCheck(SAME_CLASS, draft, summary, detail, named=named)

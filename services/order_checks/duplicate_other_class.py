@@ -10,9 +10,12 @@ draft's own class: a combination CANMAT may make, save for two reuptake inhibito
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role, Trial
 from services import cards, draft_tapers, order_doses, serotonin_reuptake
+from services.card_format import count_word
 from services.order_checks.cross_taper import lowered_beside
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_checks.stacking import (
@@ -81,26 +84,42 @@ def reuptake_pair(draft: DraftOrder, running: list[Trial]) -> list[Trial]:
     ]
 
 
-def other_class_line(draft: DraftOrder, running: list[Trial]) -> str:
+def other_class_line(
+    draft: DraftOrder, running: list[Trial], mates: Sequence[DraftOrder] = ()
+) -> str:
     """ "**Still running:** duloxetine 60 mg/day since 2024-04-01 (SNRI). ..." ("**May be
-    running:**" for a drug whose supply ran out: stacking.running_heading)."""
+    running:**" for a drug whose supply ran out: stacking.running_heading). `mates`: the drafts
+    of the draft's class the card names with it, `draft` among them, in the order's order (the
+    repeat card of fluoxetine and escitalopram): the line asks about them together, the same
+    line whichever of them carries it (review s28 RG findings 2 and 5)."""
     plan = _switch_plan(running[0])
+    drugs = list(dict.fromkeys(d.ingredient for d in mates)) or [draft.ingredient]
+    reuptake = [d for d in mates or [draft] if reuptake_pair(d, running)]
+    # Two serotonin reuptake inhibitors (audit 13 WRONG 7's sertraline on duloxetine): not the
+    # different mechanisms CANMAT combines, so the line no longer says it is; with two drafted
+    # over one running, three (review s28 RG finding 5).
+    taken = len(drugs) + len(running) if len(drugs) > 1 else 2
+    count = (
+        len(dict.fromkeys(d.ingredient for d in reuptake)) + len(reuptake_pair(draft, running))
+        if len(drugs) > 1
+        else 2
+    )
     combination = (
-        # Two serotonin reuptake inhibitors (audit 13 WRONG 7's sertraline on duloxetine): not
-        # the different mechanisms CANMAT combines, so the line no longer says it is.
-        "two serotonin reuptake inhibitors: serotonin-syndrome risk; CANMAT 3rd line"
-        if reuptake_pair(draft, running)
+        f"{count_word(count)} serotonin reuptake inhibitors: serotonin-syndrome risk; CANMAT 3rd line"
+        if reuptake
         else "serotonergic load; CANMAT 2023 combines different mechanisms"
     )
     # A draft whose drug is to confirm (code and name disagree) is asked about as the draft, not
     # as one reading: the line is the same for each reading that reaches it, and is said once
     # for them (draft_readings.per_reading; fix19l item 3).
-    drafted = "this order" if draft.drug_to_confirm is not None else draft.ingredient
+    drafted = "this order" if draft.drug_to_confirm is not None else cards.and_list(drugs)
     heading = running_heading(running)
+    verb, every = ("Is", "both") if taken == 2 else ("Are", "all")
     return (
         f"{heading} "
         + "; ".join(f"{running_dose(t, heading)} ({t.drug_class})" for t in running)
-        + f". Is {drafted} a switch ({plan}) or a combination (both continue: {combination})?"
+        + f". {verb} {drafted} a switch ({plan}) or a combination ({every} continue: "
+        + f"{combination})?"
     )
 
 

@@ -73,8 +73,11 @@ def interaction_card(
     _add_new_starts(ctx, selected, names, by_topic)
     dose_lines, evidence = _fold_titration(by_topic, names, critical)
     summary = found[0].summary(found[1:])
-    involved = [d for d in selected if any(d.ingredient in p.names() for p in found)]
-    keys = joined_key(TOPIC, involved)
+    # Every draft the card names, selected or not, in the order's own order (review s28 RG
+    # finding 2: the lithium + ibuprofen card keyed the selected draft only at order-select).
+    drafts = ctx.record.draft_orders
+    involved = [d for d in (*selected, *drafts) if any(d.ingredient in p.names() for p in found)]
+    keys = joined_key(TOPIC, involved, drafts)
     return cards.make(
         TOPIC,
         summary=summary,

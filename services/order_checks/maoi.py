@@ -5,6 +5,7 @@ summary for each shape of conflict (linezolid: never "wait weeks", review findin
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Sequence
 
 from fhir_mapping import drug_table
 from fhir_mapping.record import DraftOrder
@@ -19,6 +20,7 @@ from services import (
 )
 from services.card_format import plural
 from services.order_checks import maoi_running
+from services.order_checks.maoi_diet import maoi_diet_check
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -26,13 +28,19 @@ from services.washout_drafts import draft_conflicts
 
 
 def maoi_check(
-    ctx: RuleContext, draft: DraftOrder, reported: set[frozenset[str]]
+    ctx: RuleContext,
+    draft: DraftOrder,
+    reported: set[frozenset[str]],
+    partners: Collection[str] | None = None,
 ) -> OrderCheck | None:
     """An MAOI meeting a serotonergic or noradrenergic antidepressant, either way round.
     `reported` holds the pairs of drafts on the same order already reported (one card line for
-    citalopram + phenelzine ordered together, not two)."""
+    citalopram + phenelzine ordered together, not two). `partners`: only the conflicts with
+    these drugs (`toward_selected`); None, every conflict."""
     found = []
     for conflict in draft_conflicts(ctx.record, draft):
+        if partners is not None and conflict.old.ingredient not in partners:
+            continue
         if conflict.old.on_order:
             pair = frozenset({conflict.new, conflict.old.ingredient})
             if pair in reported:
@@ -92,6 +100,28 @@ def maoi_check(
         # (a partner only listed, if taken, still meets the course at its old dose).
         removable=draft_changes.continues_running(ctx.record, draft) is None,
     )
+
+
+def toward_selected(
+    ctx: RuleContext, selected: Sequence[DraftOrder], reported: set[frozenset[str]]
+) -> list[OrderCheck]:
+    """At order-select, the MAOI check of each draft not selected, about the selected drafts
+    only: the pair is one whichever of its drafts is selected (review s28 RG finding 1: a
+    renewal of the running venlafaxine selected beside an MAOI drafted earlier raised no card,
+    since a renewal starts nothing and meets the MAOI only in the MAOI's own check, which sign
+    ran and select did not). The card is the MAOI draft's own, as sign shows it (its diet line
+    too: maoi_diet.fold_beside_washout), so an answer given at select holds at sign; a pair the
+    selected draft's check already reported (on the same order) is not said twice."""
+    chosen = {id(d) for d in selected}
+    names = {d.ingredient for d in selected}
+    found = []
+    for draft in ctx.record.draft_orders:
+        if id(draft) in chosen:
+            continue
+        check = maoi_check(ctx, draft, reported, partners=names)
+        if check is not None:
+            found += [check, *filter(None, [maoi_diet_check(ctx, draft)])]
+    return found
 
 
 def _stops_with_harm(c: washout.Conflict) -> bool:

@@ -4,7 +4,7 @@ dedupe key a card carries (one place, so every check module and the hook agree o
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.record import DraftOrder
@@ -66,6 +66,10 @@ class OrderCheck:
     # running course beside an MAOI it already runs with (order_checks/maoi_running.py):
     # removing it leaves the pair, at the old dose.
     removable: bool = True
+    # The other drafts of the order the card names beside `draft` ("Fluoxetine and escitalopram
+    # are both drafted"): the card's dedupe key names them too, so it is the same key whichever
+    # of them is selected at order-select and at order-sign (review s28 RG finding 2).
+    named: tuple[DraftOrder, ...] = ()
 
 
 def drug_key(draft: DraftOrder) -> str:
@@ -84,11 +88,17 @@ def dedupe_key(draft: DraftOrder, topic: str) -> str:
     return f"{draft.id}:{drug_key(draft)}:{topic}:{cards.fmt_mg(draft.mg_per_day)}"
 
 
-def joined_key(topic: str, drafts: Iterable[DraftOrder]) -> str:
-    """The dedupe key of a card covering several drafts: their keys joined with ",", hashed when
-    longer than DEDUPE_KEY_MAX (the same drafts and doses give the same key at order-select and
-    order-sign)."""
-    keys = ",".join(dedupe_key(d, topic) for d in drafts)
+def joined_key(topic: str, drafts: Iterable[DraftOrder], order: Sequence[DraftOrder] = ()) -> str:
+    """The dedupe key of a card covering several drafts: their keys, each once, joined with ","
+    in the order's own order (`order`: the record's drafts; a draft not in it after them, as
+    met), hashed when longer than DEDUPE_KEY_MAX. The same drafts and doses give the same key
+    at order-select and order-sign, whichever draft carried the finding (s28 RG finding 2)."""
+    place = {(d.id, d.ingredient): i for i, d in reversed(list(enumerate(order)))}
+    met = list(dict.fromkeys(drafts))
+    ranked = sorted(
+        range(len(met)), key=lambda i: (place.get((met[i].id, met[i].ingredient), len(order)), i)
+    )
+    keys = ",".join(dict.fromkeys(dedupe_key(met[i], topic) for i in ranked))
     if len(keys) > DEDUPE_KEY_MAX:
         return f"{topic}:sha256:{hashlib.sha256(keys.encode()).hexdigest()}"
     return keys

@@ -182,16 +182,16 @@ def _restart_with_added(
 
 def _class_mates(
     ctx: RuleContext, draft: DraftOrder, current: set[str], failures: Sequence[Trial]
-) -> list[str]:
-    """`draft`'s drug and the other drugs of its class drafted on the same order that meet the
-    same failed class (none of them running, none failed itself, none a low-dose use), in the
-    order's own order: sertraline and fluoxetine drafted after escitalopram failed are one
-    sentence and one table, "Sertraline and fluoxetine are in the class of escitalopram". Each
-    draft said its own sentence with the same table, and the card printed the table twice with a
-    summary naming sertraline alone (audit 15 M4)."""
+) -> list[DraftOrder]:
+    """`draft` and the other drafts of its class on the same order that meet the same failed
+    class (none of them running, none failed itself, none a low-dose use), in the order's own
+    order: sertraline and fluoxetine drafted after escitalopram failed are one sentence and one
+    table, "Sertraline and fluoxetine are in the class of escitalopram". Each draft said its own
+    sentence with the same table, and the card printed the table twice with a summary naming
+    sertraline alone (audit 15 M4). The card names each of them: its key does too (s28 RG 2)."""
     failed_drugs = {t.ingredient for t in failures}
-    names = [
-        d.ingredient
+    mates = [
+        d
         for d in ctx.record.draft_orders
         if d is draft
         or (
@@ -204,7 +204,7 @@ def _class_mates(
             and (d.product is None or d.product.counts_as_trial)
         )
     ]
-    return list(dict.fromkeys(names)) or [draft.ingredient]
+    return mates or [draft]
 
 
 def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -253,6 +253,7 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     name = draft.ingredient.capitalize()
     indicator: Indicator | None = None
     short: str | None = None
+    named: tuple[DraftOrder, ...] = ()
     if measured_drug and added:
         running = [
             r.ingredient
@@ -284,7 +285,9 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         others = cards.names(measured_class)
         count = len(dict.fromkeys(t.ingredient for t in measured_class))
         failed = "failed an adequate trial" if count == 1 else f"failed {count} adequate trials"
-        drafted = _class_mates(ctx, draft, current, failures)
+        mates = _class_mates(ctx, draft, current, failures)
+        named = tuple(d for d in mates if d is not draft)
+        drafted = list(dict.fromkeys(d.ingredient for d in mates))
         lead = cards.and_list(drafted)
         name = lead[:1].upper() + lead[1:]
         are, belong = ("is", "belongs") if len(drafted) == 1 else ("are", "belong")
@@ -352,5 +355,11 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                 + f". {_ASK_CLASS_OUTCOME}"
             )
     return OrderCheck(
-        REPEATS, draft, summary, cards.join_sections(body, table), indicator, short=short
+        REPEATS,
+        draft,
+        summary,
+        cards.join_sections(body, table),
+        indicator,
+        short=short,
+        named=named,
     )

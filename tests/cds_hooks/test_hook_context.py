@@ -62,12 +62,20 @@ def test_a_hook_without_its_required_context_is_a_400_naming_it(
         assert f"context.{name}" in error["message"]
 
 
-def test_empty_selections_count_as_missing(client: TestClient) -> None:
+def test_empty_selections_check_every_draft_and_say_so(client: TestClient) -> None:
+    """CDS Hooks 2.0 order-select: `selections` is REQUIRED, an array with no minimum, so `[]`
+    is sent, not missing: read as selections naming no draft (every draft checked, as when the
+    selections name none of them), never a 400 (review s28 RG finding 4)."""
     body = _request("order_select_low_dose.order-select.request.json")
+    named = client.post("/cds-services/trd-order-select", json=body)
     body["context"]["selections"] = []
     response = client.post("/cds-services/trd-order-select", json=body)
-    assert response.status_code == 400
-    assert response.json()["details"]["missingContext"] == ["selections"]
+    assert response.status_code == 200, response.text
+    cards = response.json()["cards"]
+    # The selected draft's cards still come (it is the only draft), with the line saying why.
+    assert {c["summary"] for c in named.json()["cards"]} <= {c["summary"] for c in cards}
+    assert "context.selections is empty" in json.dumps(cards)
+    assert "draft order was checked instead" in json.dumps(cards)
 
 
 def test_a_prefetch_that_is_all_another_patients_is_a_400(client: TestClient) -> None:

@@ -159,7 +159,8 @@ def test_failed_ssri_on_running_ssri_leads_with_two_ssris() -> None:
 
 def test_pairs_that_do_not_fit_by_name_are_counted() -> None:
     """Too many pairs to name within the summary limit: the others are counted, the lead pair
-    whole (the count stays the fallback; every pair is in the detail)."""
+    whole with its action, and as many other pairs named as fit before the count (review s28
+    RG finding 5: the action was dropped before a count; every pair is in the detail)."""
     taking = interaction_table.Taking
     found = interaction_table.pairs(
         [
@@ -171,7 +172,10 @@ def test_pairs_that_do_not_fit_by_name_are_counted() -> None:
     assert len(found) == 5
     summary = found[0].summary(found[1:])
     assert len(summary) <= SUMMARY_MAX
-    assert summary.endswith("(+4 more)")
+    assert summary == (
+        "Fluvoxamine with clozapine: raises clozapine levels; a third of the clozapine dose, or "
+        "avoid; also fluvoxamine + tizanidine (+3 more)"
+    )
 
 
 def test_two_ssris_with_an_inferred_failure_is_a_warning() -> None:
