@@ -72,6 +72,7 @@ from services.rules import (
     relapse,
     tms_course,
     tms_referral,
+    tms_summary,
     unread_class_note,
 )
 from services.rules.context import RuleContext
@@ -104,14 +105,14 @@ _WARD_WORDED = frozenset({measurement_based_care.TOPIC})
 _AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     tms_referral.TOPIC: (
         (
-            tms_referral.CONSIDER_AGAIN,
+            tms_summary.CONSIDER_AGAIN,
             (
                 f"TMS retreatment after discharge (held: {HELD_BY})",
                 "TMS retreatment after discharge",
             ),
         ),
         (
-            tms_referral.CONSIDER,
+            tms_summary.CONSIDER,
             (f"TMS referral after discharge (held: {HELD_BY})", "TMS referral after discharge"),
         ),
     ),
