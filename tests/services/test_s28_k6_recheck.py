@@ -118,13 +118,24 @@ def test_an_unknown_statement_of_a_past_month_is_a_past_course() -> None:
     )
 
 
-def test_a_recent_unknown_statement_still_may_be_running_its_dose_not_denied() -> None:
+@pytest.mark.parametrize(
+    ("effective", "asserted"),
+    [("2026-10", "2026-11-20T09:30:00-05:00"), ("2026-06", "2026-07-08T09:30:00-05:00")],
+    ids=["recent-day", "asserted-that-month"],
+)
+def test_a_recent_unknown_statement_still_may_be_running_its_dose_not_denied(
+    effective: str, asserted: str
+) -> None:
+    """A day 31 days before as-of is recent; a day asserted about when it was may be the start
+    of a drug then current, whose stop nothing states (status_to_confirm._recorded_later)."""
     doc = _chart("h11_stmt_unknown_effectiveDateTime_2024_12")
     (statement,) = [r for r in chart_files.prefetch_resources(doc) if r.get("id") == "st-fluox-u"]
-    statement["effectiveDateTime"] = "2026-10"  # its last day 31 days before as-of
+    statement["effectiveDateTime"] = effective
+    statement["dateAsserted"] = asserted
     card = _at.by_topic(doc)[OPTIMISE]
+    day = asserted[:10]
     assert (
-        "fluoxetine (SSRI; the statement of 2026-07-08; no course read: dose and dates not "
+        f"fluoxetine (SSRI; the statement of {day}; no course read: dose and dates not "
         "counted) may be running"
     ) in card["detail"]
     assert "dose and start not known" not in card["detail"]
