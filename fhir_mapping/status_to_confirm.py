@@ -91,7 +91,7 @@ def ended_long_ago(resource: Mapping[str, Any], as_of: date, days: int) -> bool:
     return bounds[1] + timedelta(days=days) < as_of
 
 
-def _recorded_later(resource: Mapping[str, Any], days: int) -> tuple[date, date] | None:
+def _recorded_later(resource: Mapping[str, Any], days: int) -> tuple[date, date, str | None] | None:
     """The bounds of the record's effectiveDateTime when the record was asserted more than
     `days` after its last day (module docstring): a day the drug was taken, written down long
     after, is history. One asserted about that day (or not dated) may be the start of a drug
