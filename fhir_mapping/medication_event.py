@@ -110,8 +110,14 @@ def events_of(
     listed = kind is ORDER and not reported_by_patient and listed_order(resource)
     # An order with intent `plan` or status `unknown` (medication_types.INTENT_READING): kept,
     # but not by itself a course taken (review 14 W5); a home medication the patient reports is
-    # read as patient-reported instead.
-    unshown = not_shown_taken(resource) if kind is ORDER and not reported_by_patient else None
+    # read as patient-reported instead, and one a clinician listed as a medication-list entry
+    # (recheck K6 s28 finding 1: an Epic home medication, intent plan, reported by a Practitioner,
+    # read both "reported taken (medication list)" and "not shown taken" on one card).
+    unshown = (
+        not_shown_taken(resource)
+        if kind is ORDER and not reported_by_patient and not listed
+        else None
+    )
     # The stated reasons (indications.py). Epic states one on nearly every order (READ12 finding
     # 3), Synthea on many; two dict lookups for a resource without one (a dispense states none
     # in R4). The Conditions are indexed only for a reasonReference.

@@ -26,6 +26,10 @@ from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import PatientRecord, Role, SourceRef
 from services import card_format, taken_to_confirm
 
+# What a card says of a drug read from no course: its record's dose and dates, stated or not,
+# are not counted (`described`).
+NOT_COUNTED = "no course read: dose and dates not counted"
+
 
 @dataclass(frozen=True, slots=True)
 class MaybeRunning:
@@ -107,9 +111,9 @@ def concern(drug_class: str, same_class: bool) -> str:
 
 
 def described(maybes: Sequence[MaybeRunning]) -> str:
-    """ "fluoxetine (SSRI; the statement of 2025-05-26; no course read: dose and start not known)":
-    what the card can say of drugs read from no course, one entry a record, with the record to
-    find it by ("escitalopram or fluoxetine (SSRI; ...)" for the two readings of one record)."""
+    """ "fluoxetine (SSRI; the statement of 2025-05-26; no course read: dose and dates not
+    counted)": what the card can say of drugs read from no course, one entry a record, with the
+    record to find it by ("escitalopram or fluoxetine (SSRI; ...)" for the two readings of one record)."""
     records: list[list[MaybeRunning]] = []
     for m in maybes:
         group = next((g for g in records if g[0].other_reading(m)), None)
@@ -122,7 +126,10 @@ def described(maybes: Sequence[MaybeRunning]) -> str:
         classes = "/".join(dict.fromkeys(m.drug_class for m in group))
         record = group[0].record_alone
         cite = f"{record}; " if record else ""
-        words.append(f"{named(group)} ({classes}; {cite}no course read: dose and start not known)")
+        # Not "dose and start not known" (recheck K6 s28 finding 3): a statement `unknown` may
+        # state both (fluoxetine 40 mg/day from 2024-12); no course is read from it, so neither
+        # is counted, which is what the card can say of every such record.
+        words.append(f"{named(group)} ({classes}; {cite}{NOT_COUNTED})")
     return "; ".join(words)
 
 

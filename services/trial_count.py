@@ -21,7 +21,7 @@ The counts themselves (which trials failed, one per drug) stay PathwayFacts.fail
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from fhir_mapping.partial_response import partial_response
@@ -244,13 +244,25 @@ def failed_brief(trials: Sequence[Trial], record: PatientRecord) -> str:
     medication list only)". For a summary whose action the marks would push past its 140
     characters (review s27 RQ2 finding 4: "...: augment (aripiprazole or…"): the action stays
     whole and no mark is lost silently; the card's detail or the TMS card names them."""
-    marked = {
+    marked = to_confirm(trials, record)
+    short = failed_unmarked(trials, record)
+    return f"{short}, {len(marked)} to confirm" if marked else short
+
+
+def failed_unmarked(trials: Sequence[Trial], record: PatientRecord) -> str:
+    """`failed_words`' short form without a mark: "1 adequate trial failed, 2 stopped
+    unmeasured", for a caller that counts the marks itself (`failed_brief`)."""
+    return _failed_words(trials, record, marks=False)[1]
+
+
+def to_confirm(trials: Iterable[Trial], record: PatientRecord) -> frozenset[str]:
+    """The ingredients of `trials` carrying any mark (self-reported, medication list only, a
+    reason to confirm): the count `failed_brief` says, and the TMS card's brief count."""
+    return frozenset(
         t.ingredient
         for t in trials
         if t.patient_reported or t.statement_only or confirm_reasons(t, record)
-    }
-    short = _failed_words(trials, record, marks=False)[1]
-    return f"{short}, {len(marked)} to confirm" if marked else short
+    )
 
 
 def _named(head: str, inside: str, said: str) -> str:

@@ -22,7 +22,7 @@ from services.dose_raises import unjudged_raise
 from services.order_doses import segment_dose
 from services.packet.html import Cell, section_open, table, text
 from services.packet.wording import (
-    STOPPED_UNMEASURED,
+    confirm_marks,
     day_text,
     inferred_text,
     is_inferred,
@@ -82,8 +82,9 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
             # The rule set's reading, not the course's outcome (review s20 R4 finding 8).
             return "yes: the rule set counts the partial response as an inadequate response"
         if is_inferred(trial):
-            # The cards' words, never "failed" outright (review s27 RB finding 2).
-            return f"yes, to confirm: {STOPPED_UNMEASURED}"
+            # The cards' words, never "failed" outright (review s27 RB finding 2), and what the
+            # course rests on when that is to confirm too (recheck K6 s28 finding 5).
+            return f"yes, to confirm: {'; '.join(confirm_marks(trial))}"
         outcome = "failed" if trial.failed else "not tolerated"
         reported = reported_text(trial)
         if reported is not None:  # no order or fill shows it taken (recheck K4 s27 finding 3)

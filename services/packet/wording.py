@@ -71,13 +71,24 @@ def inferred_text(counted: Sequence[Trial]) -> str:
     said: dict[str, list[str]] = {}  # why -> the drugs, each named once
     named: set[str] = set()
     for t in counted:
-        why = STOPPED_UNMEASURED if is_inferred(t) else reported_text(t)
+        # Every mark of the course, not only the first (recheck K6 s28 finding 5: fluoxetine,
+        # self-reported and stopped unmeasured, was named only as stopped).
+        why = "; ".join(confirm_marks(t)) or None
         if why is not None and t.ingredient not in named:
             named.add(t.ingredient)
             said.setdefault(why, []).append(t.ingredient)
     if not said:
         return ""
     return "; to confirm: " + "; ".join(f"{', '.join(n)} ({why})" for why, n in said.items())
+
+
+def confirm_marks(trial: Trial) -> list[str]:
+    """What is to confirm of a counted course, each mark once: what it rests on
+    (`reported_text`), then its failure read from the stop (`is_inferred`); [] for a measured
+    failure an order or a fill shows."""
+    reported = reported_text(trial)
+    marks = [reported] if reported is not None else []
+    return marks + [STOPPED_UNMEASURED] if is_inferred(trial) else marks
 
 
 def reported_text(trial: Trial) -> str | None:

@@ -60,8 +60,9 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
 
+from fhir_mapping.admission_record import StaySetting
 from fhir_mapping.record import CurrentStay
-from services import cards, hold_survival, screen, tables
+from services import cards, hold_survival, screen
 from services.card_format import record_cite
 from services.recommendation import Recommendation, Suggestion
 from services.rules import (
@@ -72,11 +73,19 @@ from services.rules import (
     relapse,
     tms_course,
     tms_referral,
+    tms_summary,
     unread_class_note,
 )
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
-from services.rules.stay_words import HELD_BY, held_by, pointer, stay_line
+from services.rules.stay_words import (
+    HELD_BY,
+    held_by,
+    pointer,
+    stay_line,
+    ward_pointer,
+    ward_team,
+)
 
 # The pathway cards whose proposals are outpatient orders (a drug to start, raise, add or restart;
 # a TMS or psychotherapy referral): each names the stay even with nothing left to take off (its
@@ -96,7 +105,12 @@ _HELD_TOPICS = frozenset(
 # PHQ-9" stood as an outpatient reminder beside cards saying "after discharge" during a
 # psychiatric admission). Its PHQ-9 stays one click (data/hold_survival.csv: inpatient, scale:
 # the ward can record it); its summary says whose it is. Not at an ED visit (its words are the
-# ward's), nor the unanswered-item-9 card (a safety question, asked in every setting).
+# ward's), nor the unanswered-item-9 card (a safety question, asked in every setting). Nor on a
+# medical stay (`_ward_worded`; recheck K6 s28 finding 4: "the inpatient team can repeat the
+# PHQ-9" during an appendicitis admission): there the inpatient team treats the medical illness
+# and a psychiatrist is a consultant (module docstring), so it is no ward team's measure; the
+# reminder stays as the outpatient one it is (its PHQ-9 one click in every setting,
+# data/hold_survival.csv), not "after discharge", which its one-click would contradict.
 _WARD_WORDED = frozenset({measurement_based_care.TOPIC})
 
 # A held card's summary that proposed the referral: its words, and what they become (longest
@@ -104,14 +118,14 @@ _WARD_WORDED = frozenset({measurement_based_care.TOPIC})
 _AFTER_DISCHARGE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     tms_referral.TOPIC: (
         (
-            tms_referral.CONSIDER_AGAIN,
+            tms_summary.CONSIDER_AGAIN,
             (
                 f"TMS retreatment after discharge (held: {HELD_BY})",
                 "TMS retreatment after discharge",
             ),
         ),
         (
-            tms_referral.CONSIDER,
+            tms_summary.CONSIDER,
             (f"TMS referral after discharge (held: {HELD_BY})", "TMS referral after discharge"),
         ),
     ),
@@ -158,12 +172,18 @@ def _hold(stay: CurrentStay) -> str:
     return hold_survival.ED if stay.ed_visit else hold_survival.INPATIENT
 
 
+def _ward_worded(stay: CurrentStay) -> bool:
+    """Whether the measurement card names the stay (`_WARD_WORDED`): a psychiatric or
+    unspecified stay (an observation one too), not an ED visit nor a medical stay."""
+    return not stay.ed_visit and stay.setting is not StaySetting.MEDICAL
+
+
 def _touched(stay: CurrentStay, rec: Recommendation) -> bool:
     """Whether the stay's hold speaks on `rec`: a pathway card, or any card it takes a one-click
     off (the diagnosis review's TSH during an ED visit)."""
     if rec.topic in _HELD_TOPICS:
         return True
-    if rec.topic in _WARD_WORDED and not stay.ed_visit:
+    if rec.topic in _WARD_WORDED and _ward_worded(stay):
         return True
     return bool(hold_survival.split(_hold(stay), rec.topic, rec.suggestions)[1])
 
@@ -174,7 +194,9 @@ def _after_discharge(rec: Recommendation, stay: CurrentStay) -> str:
     wordings = _AFTER_ED if stay.ed_visit else _AFTER_DISCHARGE
     for said, instead in wordings.get(rec.topic, ()):
         if said in rec.summary:
-            return cards.fit_summary(*(rec.summary.replace(said, i, 1) for i in instead))
+            return cards.fit_summary(
+                *(ward_team(rec.summary.replace(said, i, 1), stay) for i in instead)
+            )
     return rec.summary
 
 
@@ -249,9 +271,7 @@ def hold_one_click(
         if topic == first or not first:
             return stay_line(stay, held)
         if topic in _WARD_WORDED and not held:
-            # Its PHQ-9 is not an outpatient order waiting: the ward records it.
-            where = tables.topic(first).display
-            return f"**Currently admitted** (named on the {where} card): the ward can record the PHQ-9."
+            return ward_pointer(first, stay)  # its PHQ-9 is no outpatient order waiting
         return pointer(first, held, stay)
 
     def held_here(suggestion: Suggestion) -> bool:

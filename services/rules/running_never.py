@@ -68,8 +68,13 @@ def running_never_line(ctx: RuleContext) -> str | None:
         return None
     return (
         f"**Running now, not for use under {found[0].rule.below_age}:** "
-        f"{'; '.join(f.text() for f in found)}. Review it with child and adolescent psychiatry."
+        f"{'; '.join(f.text() for f in found)}. {_review(len(found))}"
     )
+
+
+def _review(drugs: int) -> str:
+    """ "Review it with ..."; "them" after two drugs or more (recheck K6 s28 finding 6)."""
+    return f"Review {'it' if drugs == 1 else 'them'} with child and adolescent psychiatry."
 
 
 def running_too_young_line(ctx: RuleContext) -> str | None:
@@ -95,6 +100,4 @@ def running_too_young_line(ctx: RuleContext) -> str | None:
         f"({rule.under_min_age_cite or rule.cite})"
         for t, rule in found.values()
     )
-    return (
-        f"**Running now, below its age:** {said}. Review it with child and adolescent psychiatry."
-    )
+    return f"**Running now, below its age:** {said}. {_review(len(found))}"

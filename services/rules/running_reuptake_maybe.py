@@ -153,7 +153,7 @@ def others(ctx: RuleContext, named: AbstractSet[str]) -> tuple[MaybeRunning, ...
 
 def others_line(maybes: Sequence[MaybeRunning]) -> str:
     """The drug-to-confirm line of each record once, then "**May also be running:** bupropion
-    (NDRI; MedicationStatement/x; no course read: dose and start not known): confirm whether the
+    (NDRI; MedicationStatement/x; no course read: dose and dates not counted): confirm whether the
     patient takes it before a switch or an augmentation." ("**Also running (dates not read):**"
     for an undated active record, which says it is taken); "" for none."""
     if not maybes:

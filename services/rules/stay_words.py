@@ -57,6 +57,24 @@ def _team(stay: CurrentStay) -> str:
     return "inpatient team" if stay.stay_word is None else "hospital team"
 
 
+def ward_team(text: str, stay: CurrentStay) -> str:
+    """`text` with "the inpatient team" said as the stay's team ("the hospital team" during an
+    observation or short stay: recheck K6 s28 finding 4, the PHQ-9 reminder said "the inpatient
+    team" of an observation stay)."""
+    return text.replace("the inpatient team", f"the {_team(stay)}")
+
+
+def ward_pointer(first_topic: str, stay: CurrentStay) -> str:
+    """The measurement card's line when another card names the stay: "**Currently admitted**
+    (named on the TMS referral card): the ward can record the PHQ-9." ("**Observation stay in
+    progress** ...: the hospital team can record the PHQ-9.": recheck K6 s28 finding 4). Its
+    PHQ-9 is no outpatient order waiting: the stay's team records it."""
+    where = tables.topic(first_topic).display
+    who = "the ward" if stay.stay_word is None else f"the {_team(stay)}"
+    head = _head(stay).split(" (")[0]
+    return f"**{head}** (named on the {where} card): {who} can record the PHQ-9."
+
+
 def held_by(stay: CurrentStay) -> str:
     """What a held card's summary names as holding it: "inpatient stay in progress", or the
     class word of a stay that is not an admission ("observation stay in progress")."""

@@ -51,14 +51,13 @@ from services import (
     tables,
     tms_course,
     tms_gate,
-    tms_retreatment,
     tms_severity,
 )
 from services.card_format import plural
 from services.packet import attach_packet
 from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_payer_criteria
 from services.recommendation import Recommendation, Source
-from services.rules import tms_referral_held
+from services.rules import tms_referral_held, tms_summary
 from services.rules.context import RuleContext
 from services.rules.optimize.partial import awaiting_adjunct
 from services.rules.population_notes import population_notes
@@ -75,22 +74,15 @@ from services.rules.tms_referral_notes import (
     earlier_course_line,
     partial_adjunct_line,
     payer_note,
-    retreatment_words,
     revoked_referral_line,
     rule_set_words,
     screen_first,
-    screen_forms,
     sent_alone,
     tms_safety_items,
     unmet_words,
 )
 
 TOPIC = "tms-referral"
-# What the summary proposes; an inpatient stay in progress rewords it ("TMS referral after
-# discharge": services/rules/inpatient_hold.py), as the referral then waits for discharge.
-CONSIDER = "consider TMS referral"
-# ... and after a course that responded, then a relapse (services/tms_retreatment.py).
-CONSIDER_AGAIN = "consider TMS retreatment"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
 # documents (the summary is then sent from the card's link).
 ORDER_ONLY_LABEL = "Refer for TMS evaluation (order only, summary not attached)"
@@ -264,50 +256,16 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # are not met: the summary names it (review 19 D2, chart k02: only the detail did). It gives
     # way after the payer's name and before nothing else.
     screen = screen_first(ctx)
-    screens = screen_forms(screen)
     scored_short = tms_severity.short_text(ctx.record, latest)  # "(newer form incomplete)"
-    # An earlier TMS course on record: the referral is a retreatment, said in the summary
-    # (review s21 RF finding 9); it gives way before the payer's name does. A course that
-    # responded, then a relapse (tms_retreatment.py, review s24 RJ finding 6), leads the summary:
-    # "TMS responded 2025-08..10 (50 % better), relapsed: PHQ-9 16: consider TMS retreatment".
-    relapsed = tms_retreatment.retreatment(ctx.record, ctx.policy)
-    again = retreatment_words(ctx)
-    if relapsed is not None:
-        lead = f"TMS responded {relapsed.months()} ({relapsed.better()}), relapsed"
-        retreatment: tuple[str, ...] = (
-            f"{lead}: {scored_short}: {first}{CONSIDER_AGAIN}{screen}{payer}",
-            f"{lead}: {scored_short}: {first_short}{CONSIDER_AGAIN}{screen}{payer}",
-            f"{lead}: {scored_short}: {first_short}{CONSIDER_AGAIN}{screen}"
-            + ("; payer criteria not yet met" if payer else ""),
-            f"{lead}: {scored_short}: {first_short}{CONSIDER_AGAIN}{screen}",
-        )
-    elif again:
-        retreatment = (
-            f"{counted_named}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
-            f"{counted_plain}; {scored_short}: {first}{CONSIDER}{again}{screen}{payer}",
-            f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{again}{screen}",
-        )
-    else:
-        retreatment = ()
-    summary = cards.fit_summary(
-        *retreatment,
-        f"{counted_named}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
-        f"{counted_plain}; {scored_short}: {first}{CONSIDER}{screen}{payer}",
-        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}{payer}",
-        # The rule set's kind gives way before the adjunct step does (the criteria name it).
-        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}"
-        + ("; payer criteria not yet met" if payer else ""),
-        f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{screen}",
-        # A long safety item's name gives way by whole clauses, then the trial count (review s26
-        # RN finding 9: the item is what the referral waits on; the count is on the criteria).
-        *(
-            text
-            for s in screens
-            for text in (
-                f"{counted_plain}; {scored_short}: {first_short}{CONSIDER}{s}",
-                f"{scored_short}: {first_short}{CONSIDER}{s}",
-            )
-        ),
+    # The summary's candidates, longest first (tms_summary.py: the count said briefly before it
+    # gives way, recheck K6 s28 finding 2).
+    summary = tms_summary.summary(
+        ctx,
+        (counted_named, counted_plain, tms_summary.counted_brief(counted, ctx.record)),
+        scored_short,
+        (first, first_short),
+        screen,
+        payer,
     )
     depression = facts.depression_finding
     # Esketamine sessions running: the overlap named, the card not held (review s21 RF finding 6).

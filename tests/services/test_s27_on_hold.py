@@ -212,7 +212,10 @@ def test_the_timeline_says_an_inferred_failure_is_to_confirm() -> None:
         "to confirm: stopped, response not measured;"
     ) in summary
     packet = _text(render_packet(record, Policy()))
-    assert _row(packet, "sertraline (SSRI)")[7] == "yes, to confirm: stopped, response not measured"
+    # Recheck K6 s28 finding 5: what it rests on is to confirm too, said in the same cell.
+    assert _row(packet, "sertraline (SSRI)")[7] == (
+        "yes, to confirm: self-reported; stopped, response not measured"
+    )
 
 
 def test_self_reported_is_said_once_naming_the_trials() -> None:

@@ -145,7 +145,7 @@ def test_an_unknown_statement_whose_period_ended_long_ago_is_a_past_course() -> 
     assert fluoxetine.segments[-1].mg_per_day == 40
     assert not [g for g in record.gaps if g.source is not None and g.source.id == FLUOXETINE]
     everything = " ".join(c["summary"] + c["detail"] for c in cards.values())
-    assert "may be running" not in everything and "dose and start not known" not in everything
+    assert "may be running" not in everything and "no course read" not in everything
     assert not _said(cards)
     # Before: held "until it is confirmed"; the adjuncts are one click again.
     assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _suggestions(
@@ -190,7 +190,26 @@ def test_ended_long_ago_reads_a_partial_end_by_its_last_day() -> None:
     assert not ended_long_ago(statement("2026-10"), AS_OF, 35)
     assert not ended_long_ago(statement(20250831), AS_OF, 35)
     assert not ended_long_ago({"effectivePeriod": {"start": "2025-01-01"}}, AS_OF, 35)
+    # Recheck K6 s28 finding 3: an effectiveDateTime is when the drug was taken (FHIR R4): one
+    # asserted long after it is judged as an end, a partial one by its last day; one asserted
+    # about that day (or undated) may be a current drug's start, and is not.
     assert not ended_long_ago({"effectiveDateTime": "2025-01-01"}, AS_OF, 35)
+    assert not ended_long_ago(
+        {"effectiveDateTime": "2025-01-01", "dateAsserted": "2025-02-05"}, AS_OF, 35
+    )
+    assert ended_long_ago(
+        {"effectiveDateTime": "2025-01-01", "dateAsserted": "2025-02-06"}, AS_OF, 35
+    )
+    assert ended_long_ago({"effectiveDateTime": "2024-12", "dateAsserted": "2026-07-08"}, AS_OF, 35)
+    assert not ended_long_ago(
+        {"effectiveDateTime": "2024-12", "dateAsserted": "2025-01-20"}, AS_OF, 35
+    )
+    assert not ended_long_ago(
+        {"effectiveDateTime": "2026-10", "dateAsserted": "2026-11-30"}, AS_OF, 35
+    )
+    assert not ended_long_ago(
+        {"effectiveDateTime": "2026", "dateAsserted": "2026-11-30"}, AS_OF, 35
+    )
 
 
 def test_a_statement_on_hold_is_not_taken_now() -> None:
