@@ -17,6 +17,7 @@ from typing import Any
 from fhir_mapping.combination_products import product_of
 from fhir_mapping.dose import daily_dose_bounds
 from fhir_mapping.dose_basis import equivalence_of, mark_draft, per_administration_mg
+from fhir_mapping.dose_entered import entered_dose
 from fhir_mapping.dose_memo import as_needed_reading
 from fhir_mapping.draft_medication import unidentified_draft_gap
 from fhir_mapping.draft_statuses import StatusReading, status_reading
@@ -207,6 +208,7 @@ def read_drafts(
                             resource, SourceRef("MedicationRequest", rid), {}
                         ),
                         unit_mg=_unit_mg(component, mg, mg_high, len(components), equivalent),
+                        dose_entered=entered_dose(dosages),
                     ),
                     resource,
                     medication,

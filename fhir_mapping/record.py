@@ -196,6 +196,11 @@ class DraftOrder:
     # states its mg (a 40 mg tablet): one unit's mg, the least a whole-unit dose implies (the
     # age limit checks it: review s25 RO finding 3). None when the dose was read or no unit mg.
     unit_mg: float | None = None
+    # The dose as entered on its one dosage line ("100 tablets": fhir_mapping/dose_entered.py),
+    # named when the dose read is so far above the maximum that the entry is the likelier error.
+    # Words only, read from the dose the other fields already hold: not compared (two readings
+    # of one order are the same draft whatever their words).
+    dose_entered: str | None = field(default=None, compare=False)
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -100,6 +100,7 @@ from services.order_checks import device_course, draft_readings, formulation_dos
 from services.order_checks.adjunct_drafts import adjunct_checks
 from services.order_checks.adjuncts_together import adjuncts_together_check, together_from_nothing
 from services.order_checks.age_fold import fold_above_into_age
+from services.order_checks.as_needed import as_needed_check
 from services.order_checks.bipolar import bipolar_check
 from services.order_checks.blood_pressure import blood_pressure_check
 from services.order_checks.boxed_warning import own_label_drafts
@@ -320,6 +321,7 @@ def run_order_checks(
             # One dose is one draft's (bupropion IR 200 mg a dose against 150), never the
             # total's: each draft of the drug meets its formulation's single-dose limit.
             checks.append(formulation_doses.above_single_dose(draft))
+        checks.append(as_needed_check(draft, checks))  # review s28 RG finding 3
         repeat = repeat_check(ctx, draft) if ctx.facts.active else None
         # A class that failed and still runs is one concern: said on the repeat card; another
         # draft of the class on this order is said once for the pair (review 15 W2).

@@ -24,7 +24,7 @@ from services import (
     range_ceiling,
 )
 from services.card_format import weeks_text
-from services.order_checks import formulation_doses, label_doses
+from services.order_checks import dose_entry_error, formulation_doses, label_doses
 from services.order_checks.age_unit import age_limit_card, unit_above_age, unit_said
 from services.order_checks.label_allows import within_label_check
 from services.order_checks.model import ABOVE, BELOW, NOT_CHECKED, OrderCheck
@@ -180,7 +180,7 @@ def dose_checks(
                 f"{weeks_text(stuck)}; this order keeps it there. {rule_text}"
             )
         found.append(OrderCheck(BELOW, draft, summary, detail))
-    return found
+    return dose_entry_error.marked(ctx, draft, found)  # 5x the maximum: an entry error
 
 
 def _treats_mania_or_psychosis(ctx: RuleContext, draft: DraftOrder) -> bool:

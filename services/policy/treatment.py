@@ -138,6 +138,16 @@ class TreatmentPolicy:
     # (a 2022 Z34.82 read in 2026 was noise). Longer asks more often (the cautious side). An
     # ACTIVE problem-list entry is asked whatever its age (services/pregnancy_now.py; s26 GC).
     stale_pregnancy_ask_years: float = 2.0
+    # An order's daily dose at or above this many times the drug's usual maximum (the dose
+    # table's max, as "above the usual maximum" reads it) is said to be probably a unit or entry
+    # error, naming the dose as entered ("100 tablets"), not worded as a dose to reconsider
+    # (services/order_checks/dose_entry_error.py; review s28 RG finding 2). A DESIGN CHOICE
+    # (UNVERIFIED as a guideline value): the higher ceilings a label allows beyond the range
+    # (data/label_maximums.csv, formulation ceilings) sit well under twice the range's top, so
+    # 5 times it is no intended regimen, while a tablet count entered as mg, or mg as a count,
+    # is out by the tablet's strength (10 to 100 times). Below it the usual "above the maximum"
+    # card speaks, the right words for a deliberate high dose.
+    dose_entry_error_factor: float = 5.0
 
     def __post_init__(self) -> None:
         # The `[policy]` table is checked at the edge (TreatmentPolicyConfig, pydantic: the
@@ -172,3 +182,4 @@ class TreatmentPolicyConfig(BaseModel):
     drug_market: DrugMarket = "US"
     pregnancy_possible_max_age: int = Field(55, ge=40, le=120)
     stale_pregnancy_ask_years: float = Field(2.0, ge=0, le=50)
+    dose_entry_error_factor: float = Field(5.0, ge=2, le=100)

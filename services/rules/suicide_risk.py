@@ -68,7 +68,12 @@ from services.order_hook_skips import PATHWAY_ROLES, starts_or_raises
 from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Recommendation, Suggestion
 from services.risk_signal import RiskCheck, RiskEvent
-from services.rules import suicide_risk_discharge, suicide_risk_text, suicide_risk_young
+from services.rules import (
+    suicide_risk_discharge,
+    suicide_risk_ordered,
+    suicide_risk_text,
+    suicide_risk_young,
+)
 from services.rules.context import RuleContext
 from services.rules.suicide_risk_overdose import (
     OverdoseRisk,
@@ -80,6 +85,7 @@ from services.rules.suicide_risk_text import (
     card_advice,
     card_summary,
     found_lines,
+    lead_event,
     on_ward,
     transferred,
 )
@@ -368,6 +374,19 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
     if owed and discharge is not None:
         summary = suicide_risk_discharge.summary(discharge)
         found = suicide_risk_discharge.suggestion(ctx, discharge)
+    elif found is not None:
+        # The assessment the one-click proposes is already ordered (on record, or on this very
+        # order): no second order; the card stays at its level and says to complete it
+        # (suicide_risk_ordered.py, review s28 RG finding 1).
+        events = suicide_risk_ordered.card_events(signal)
+        ordered = suicide_risk_ordered.ordered(ctx, events) if events else None
+        if ordered is not None:
+            found = None
+            if transferred(signal) is None:  # else the summary says where the patient went
+                summary = suicide_risk_ordered.summary(
+                    lead_event(events), ordered, today=signal.acute
+                )
+            detail = cards.join_sections(suicide_risk_ordered.line(ordered), detail)
     return cards.make(
         TOPIC,
         summary=summary,

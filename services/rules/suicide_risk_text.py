@@ -20,7 +20,7 @@ from services.card_format import plural, record_cite
 from services.rules.context import RuleContext
 
 
-def _lead(events: tuple[RiskEvent, ...]) -> RiskEvent:
+def lead_event(events: tuple[RiskEvent, ...]) -> RiskEvent:
     """The finding a summary leads with: escalated first, then the strongest, then the latest."""
     return max(events, key=lambda e: (e.escalate, e.weight, e.day.toordinal() if e.day else 0))
 
@@ -68,7 +68,7 @@ def transferred(signal: SuicideSignal) -> RiskEvent | None:
     says the risk was assessed."""
     if signal.level is not SuicideLevel.UNASSESSED:
         return None
-    event = _lead(_unassessed(signal))
+    event = lead_event(_unassessed(signal))
     found = event.visit_disposition
     return event if found is not None and found.kind == PSYCHIATRIC_TRANSFER else None
 
@@ -82,7 +82,7 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
     risk asks for the ward's psychiatric evaluation today, not a same-day one to arrange."""
     level = signal.level
     if level is SuicideLevel.UNASSESSED:
-        event = _lead(_unassessed(signal))
+        event = lead_event(_unassessed(signal))
         head = f"{event.short}{event.at()}"
         if event.visit_disposition is not None and transferred(signal) is not None:
             went = event.visit_disposition.words
@@ -116,7 +116,7 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
             f"{event.short}: assess suicide risk today",
         )
     if level is SuicideLevel.HIGH:
-        event = _lead(tuple(e for e in signal.open if e.escalate))
+        event = lead_event(tuple(e for e in signal.open if e.escalate))
         if ward:
             return cards.fit_summary(
                 f"{event.short}{event.at()}: high suicide risk, psychiatric evaluation on the "
@@ -131,14 +131,14 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
             "C-SSRS found high suicide risk: same-day psychiatric evaluation",
         )
     if level is SuicideLevel.FOUND:
-        event = _lead(signal.open)
+        event = lead_event(signal.open)
         return cards.fit_summary(
             f"{event.short}{event.at()}: risk assessed; keep a safety plan and follow up closely",
             f"{event.short}{event.at()}: risk assessed; safety plan and follow-up",
             "Suicidal thoughts found on assessment: safety plan and follow-up",
         )
     if level is SuicideLevel.RESCREENED:
-        event = _lead(signal.lowered)
+        event = lead_event(signal.lowered)
         again = signal.rescreen(event)
         zero = f" (item 9 = 0 on {again.day.isoformat()})" if again is not None else ""
         return cards.fit_summary(
@@ -167,7 +167,7 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
             *(f"{lead}: {act}, assess suicide risk today" for lead in (unread, *event.terse)),
             f"{unread}: check it in the chart",
         )
-    event = _lead(signal.signals)
+    event = lead_event(signal.signals)
     check = signal.closing(event)
     after = f"; {check.short} on {check.day.isoformat()}" if check is not None else ""
     return cards.fit_summary(
