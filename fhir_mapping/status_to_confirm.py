@@ -22,14 +22,12 @@ states (an exposure and a trial, counted as a `completed` statement's is: patien
 confirm, when the patient is its source), not as "may be running ... dose and start not known"
 holding today's adjuncts. An end within those
 days (a month or year end: its last day) or none keeps the safer reading above. A statement
-stating no period but an effectiveDateTime (FHIR R4 MedicationStatement.effective[x]: when the
-drug was taken) that was asserted more than those days after it (dateAsserted) is judged by
-that day as by an end, a partial one by its last day (recheck K6 s28 finding 3: fluoxetine 40 mg
-`unknown`, effectiveDateTime "2024-12", asserted 2026-07-08, still "may be running" in 2026-12
-and held the adjuncts); it is then read as a `completed` statement of that day is. A day written
-about when it was asserted (or with no dateAsserted) may be a current drug's start, which EHRs
-write there: nothing states its stop, so the status reading stays (a phenelzine `unknown` beside
-escitalopram keeps its MAOI check).
+stating no period but an effectiveDateTime is not judged by that day, however long before it was
+asserted (FHIR R4 MedicationStatement.effective[x]: when the drug was taken; EHRs and converters
+write a list entry's *start* there, and a start reconciled long afterwards is the usual case):
+nothing states its stop, so the status reading stays (recheck K7 s28 finding 2: a phenelzine
+`unknown` of "2024-12", asserted 2026-07-08, read as a past course lost its MAOI check beside
+venlafaxine; the adjuncts held to confirm a fluoxetine of that shape are the safer cost).
 
 A MedicationRequest `unknown` is read otherwise and is not changed here: it is an order, kept as
 exposure history but no trial until a fill or statement shows it was taken (medication_types.
@@ -73,8 +71,7 @@ def stated(resource: Mapping[str, Any]) -> str:
 
 
 def ended_long_ago(resource: Mapping[str, Any], as_of: date, days: int) -> bool:
-    """Whether the record's effectivePeriod states an end (else its effectiveDateTime a day,
-    module docstring) more than `days` before `as_of`. A
+    """Whether the record's effectivePeriod states an end more than `days` before `as_of`. A
     partial end is judged by the last day it allows ("2024-12" by 2024-12-31, "2024" by
     2024-12-31: date_bounds), so a drug possibly taken to the end of that month or year is still
     read as possibly running within those days (review s27 K4 finding 6: an end "2024-12", 23
@@ -82,24 +79,7 @@ def ended_long_ago(resource: Mapping[str, Any], as_of: date, days: int) -> bool:
     ends before it starts (medication_dates.reversed_period) states no end that can be read:
     the status alone is read, as with no end."""
     effective = resource.get("effectivePeriod")
-    if isinstance(effective, Mapping):
-        bounds = date_bounds(effective.get("end"))
-    else:
-        bounds = _recorded_later(resource, days)
+    bounds = date_bounds(effective.get("end")) if isinstance(effective, Mapping) else None
     if bounds is None or reversed_period(resource) is not None:
         return False
     return bounds[1] + timedelta(days=days) < as_of
-
-
-def _recorded_later(resource: Mapping[str, Any], days: int) -> tuple[date, date, str | None] | None:
-    """The bounds of the record's effectiveDateTime when the record was asserted more than
-    `days` after its last day (module docstring): a day the drug was taken, written down long
-    after, is history. One asserted about that day (or not dated) may be the start of a drug
-    then current, whose stop nothing states (EHRs write a list entry's start there): None, the
-    status alone is read (a phenelzine statement `unknown` of 2025-05-01, asserted 2025-05-26,
-    stays possibly running beside escitalopram)."""
-    bounds = date_bounds(resource.get("effectiveDateTime"))
-    asserted = parse_date(resource.get("dateAsserted"))
-    if bounds is None or asserted is None or asserted <= bounds[1] + timedelta(days=days):
-        return None
-    return bounds

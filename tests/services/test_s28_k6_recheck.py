@@ -98,24 +98,36 @@ def test_the_tms_summary_keeps_the_count_and_its_marks(name: str, count: int) ->
     assert "**Met, to confirm** · Medication trials" in card["detail"]
 
 
-def test_an_unknown_statement_of_a_past_month_is_a_past_course() -> None:
+def test_an_unknown_statement_of_a_past_month_still_may_be_running() -> None:
+    """Recheck K7 s28 finding 2 undid K6 finding 3's reading: an effectiveDateTime is when the
+    drug was taken, often the start a list entry was reconciled with long after, so nothing
+    states its stop; the status reading stays (a phenelzine of this shape lost its MAOI check
+    when read as a past course). Its adjuncts are held to confirm: the safer cost."""
     cards, record = _at.by_topic_and_record(_chart("h11_stmt_unknown_effectiveDateTime_2024_12"))
-    (fluoxetine,) = [t for t in record.trials if t.ingredient == "fluoxetine"]
-    assert not fluoxetine.ongoing and fluoxetine.patient_reported
-    assert fluoxetine.segments[-1].mg_per_day == 40  # the record's dose, read
-    everything = " ".join(c["summary"] + c["detail"] for c in cards.values())
-    assert "may be running" not in everything and "no course read" not in everything
-    assert "if both are taken" not in everything
-    # Before: held "until it is confirmed"; one click again, as beside a completed statement.
-    assert _labels(cards[OPTIMISE]) == [
-        "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)",
-        "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)",
-    ]
-    # Read as a completed statement of that month is: a course whose weeks are not known.
-    assert cards[ADHERENCE]["summary"] == (
-        "1 trial not adequate (fluoxetine dates month only): review dose and adherence before "
-        "counting failures"
-    )
+    assert not [t for t in record.trials if t.ingredient == "fluoxetine"]
+    detail = cards[OPTIMISE]["detail"]
+    assert (
+        "fluoxetine (SSRI; the statement of 2026-07-08; no course read: dose and dates not "
+        "counted) may be running"
+    ) in detail
+    assert _labels(cards[OPTIMISE]) == []
+
+
+def test_a_phenelzine_unknown_of_a_past_month_keeps_its_maoi_check() -> None:
+    doc = _chart("h11_stmt_unknown_effectiveDateTime_2024_12")
+    (statement,) = [r for r in chart_files.prefetch_resources(doc) if r.get("id") == "st-fluox-u"]
+    statement["medicationCodeableConcept"] = {
+        "coding": [
+            {
+                "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                "code": "8123",
+                "display": "phenelzine",
+            }
+        ],
+        "text": "phenelzine",
+    }
+    summaries = [c["summary"] for c in _at.cards(doc)]
+    assert any("Phenelzine (MAOI) may be running" in s for s in summaries), summaries
 
 
 @pytest.mark.parametrize(
@@ -126,8 +138,8 @@ def test_an_unknown_statement_of_a_past_month_is_a_past_course() -> None:
 def test_a_recent_unknown_statement_still_may_be_running_its_dose_not_denied(
     effective: str, asserted: str
 ) -> None:
-    """A day 31 days before as-of is recent; a day asserted about when it was may be the start
-    of a drug then current, whose stop nothing states (status_to_confirm._recorded_later)."""
+    """A recent day, or one asserted about when it was, may be the start of a drug then current,
+    whose stop nothing states (status_to_confirm.ended_long_ago)."""
     doc = _chart("h11_stmt_unknown_effectiveDateTime_2024_12")
     (statement,) = [r for r in chart_files.prefetch_resources(doc) if r.get("id") == "st-fluox-u"]
     statement["effectiveDateTime"] = effective
