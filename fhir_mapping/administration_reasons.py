@@ -13,7 +13,11 @@ Rules:
   table's text rows, each term a whole word or phrase, case-insensitive;
 - a reason that reads missed anywhere wins ("held - patient refused" is a refusal): counting a
   refusal as held could call a trial adequate that the MAR shows refused;
-- no reason, or none the table knows: missed, as before (the safer reading);
+- no reason, or none the table knows: missed, as before (the safer reading); on an on-hold dose,
+  held (its status says so), but a reason that reads missed wins there too (review s28 RH
+  finding 1: "Patient refused" charted on-hold);
+- the patient as the agent beside "held" ("Held at patient request", "Held - patient wants to
+  discuss with MD") reads missed: the patient's choice, as a refusal (review s28 RH finding 2);
 - a supply problem ("pharmacy unavailable") is not the patient's doing: held (review s25 RK4
   finding 4); "patient unavailable" is the patient away: missed;
 - the words said for a reason (`reason_words`): its text, else its codings' displays, else the
@@ -76,9 +80,12 @@ def _reasons() -> _Reasons:
     )
 
 
-def reason_reading(status_reasons: object) -> DoseReading:
+def reason_reading(
+    status_reasons: object, *, unnamed: DoseReading = DoseReading.MISSED
+) -> DoseReading:
     """MISSED or HELD for a dose not given with these statusReason CodeableConcepts (module
-    docstring)."""
+    docstring); `unnamed` when no reason the table knows is stated: MISSED for a dose not done,
+    HELD for one on hold (review s28 RH finding 1: a refusal named on an on-hold dose wins)."""
     table = _reasons()
     readings: set[DoseReading] = set()
     for concept in array(status_reasons):
@@ -99,6 +106,8 @@ def reason_reading(status_reasons: object) -> DoseReading:
             readings.add(DoseReading.MISSED)
         elif table.held is not None and table.held.search(text):
             readings.add(DoseReading.HELD)
+    if not readings:
+        return unnamed
     if readings == {DoseReading.HELD}:
         return DoseReading.HELD
     return DoseReading.MISSED

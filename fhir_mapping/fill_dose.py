@@ -52,7 +52,10 @@ def ordered_beside_fills(
         or latest.mg_per_day != present.mg_per_day
     ):
         return None, None
-    orders = [e for e in dosed if e.kind is not _DISPENSE and not e.as_needed]
+    # A ward's order (MedicationEvent.ward_order) is the stay's dose, never the one home fills
+    # are taken against (review s28 RH finding 5: "dose from fills, ordered 200 mg/day" quoted
+    # the finished ward order beside 50 mg home fills).
+    orders = [e for e in dosed if e.kind is not _DISPENSE and not e.as_needed and not e.ward_order]
     if not orders:
         return None, None
     order = orders[-1]

@@ -25,6 +25,9 @@
   VERIFIED when the days outside the ward run that no fill covers are fewer than
   `policy.supply_gap_days` (the stretch that would be a supply gap), else it stays UNVERIFIED
   (a 5-day stay does not verify a year of unfilled orders).
+- A ward run with no dose given (every day refused or missed, none given) is never VERIFIED,
+  however short and whatever the fills say: UNVERIFIED (POOR where the rules above say so), and,
+  unless POOR, the run is named ("no dose given on the ward ...": review s28 RH finding 4).
 - Home-fill gaps the ward doses filled (adherence.dispense_adherence `given`, `ward_covered`):
   no longer supply gaps, named with the stay they fell in.
 Wording: "ward MAR 2026-10-10 – 2026-11-30 (stay ...): given on 13 of 52 days (25 %); not given
@@ -47,6 +50,7 @@ _TAKEN = DoseReading.TAKEN
 _HELD = DoseReading.HELD
 _POOR = AdherenceStatus.POOR
 _VERIFIED = AdherenceStatus.VERIFIED
+_UNVERIFIED = AdherenceStatus.UNVERIFIED
 
 
 def ward_days(events: Iterable[MedicationEvent]) -> tuple[WardDose, ...]:
@@ -170,6 +174,23 @@ def _run_days(run: Sequence[WardDose], given: set[int]) -> int:
     return last - first + 1 - len(held)
 
 
+def _nothing_given(runs: Sequence[Sequence[WardDose]]) -> str:
+    """ "no dose given on the ward 2026-11-01 – 2026-11-12: adherence not verified" for the runs
+    in which no dose was given and one at least was not (held days alone are no such run); ""
+    when every run has a dose given. Review s28 RH finding 4: 12 of 12 doses refused on a 12-day stay after
+    8 months of fills read "adherence verified, PDC 95 %" and no card named a refusal; shorter
+    than `policy.ward_alone_days`, the run is still weighed with the fills (it does not by
+    itself make the course POOR), but directly observed doses all refused are not verified."""
+    spans = [
+        f"{r[0].day.isoformat()} – {r[-1].day.isoformat()}"
+        for r in runs
+        if not any(d.reading is _TAKEN for d in r) and any(d.reading is not _HELD for d in r)
+    ]
+    if not spans:
+        return ""
+    return f"no dose given on the ward {', '.join(spans)}: adherence not verified"
+
+
 def _covered_text(adherence: Adherence, doses: Sequence[WardDose]) -> str:
     return "; ".join(
         f"no home supply {g.start.isoformat()} – {g.end.isoformat()}: given on the ward"
@@ -257,11 +278,17 @@ def with_ward(
             pdc = weighed[0]
     if ward_pdc < policy.pdc_threshold and _stands_alone(runs, given, days, weighed, policy):
         status = _POOR
+    refused = _nothing_given(runs)
+    if refused and status is not _POOR:  # never "verified" (module docstring): named on the
+        parts.append(refused)  # trial line; a POOR line says "given on 0 of 12 days" already
+        if status is _VERIFIED:
+            status = _UNVERIFIED
     if covered:
         parts.append(covered)
     if (
         status is not _POOR
         and status is not _VERIFIED
+        and not refused
         and _unfilled_days(start, end, spans, filled) < policy.supply_gap_days
     ):
         status = _VERIFIED

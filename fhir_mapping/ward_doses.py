@@ -15,9 +15,11 @@ Rules:
   medication-admin-status): completed / in-progress = taken; not-done / stopped = missed (the
   statusReason is named), or held when the statusReason is a clinical one (NPO, a procedure, a
   prescriber's hold: administration_reasons.py, review s25 RK1 finding 1); on-hold = held
-  (neither taken nor missed); entered-in-error / unknown / none = nothing;
-- the day is effectiveDateTime, else effectivePeriod's start; an undated dose is a DataGap; one
-  after as-of is ignored;
+  (neither taken nor missed) unless its statusReason reads missed (a refusal, the patient's
+  request: review s28 RH findings 1-2); entered-in-error / unknown / none = nothing;
+- the mg given: dosage.dose in mg, or in tablets (mL) x the product's strength (`_mg`);
+- the day is effectiveDateTime, else effectivePeriod's start, else its end (as administrations.py);
+  an undated dose is a DataGap; one after as-of is ignored;
 - one day per drug: a dose given on a day makes it TAKEN, whatever else that day says (a
   twice-daily dose with one refusal is a day on the drug);
 - the stay is the dose's `context` Encounter, named by its dates and reason.
@@ -39,11 +41,14 @@ from fhir_mapping.adherence_record import DoseReading, WardDose
 from fhir_mapping.administration_reasons import reason_reading, reason_words
 from fhir_mapping.administrations import session_drugs
 from fhir_mapping.admission_codes import ClassOf, class_key
+from fhir_mapping.dose import quantity_units
+from fhir_mapping.dose_amount import quantity_amount
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.named_doses import named_drugs
+from fhir_mapping.product_text import Component
 from fhir_mapping.record import DataGap, Role
 from fhir_mapping.stay_chains import Stay, last_stay
 from fhir_mapping.stay_chains import stays as chain_stays
@@ -117,13 +122,37 @@ def _text(concept: object) -> str:
     )
 
 
-def _mg(resource: Resource) -> float | None:
+def _mg(resource: Resource, component: Component | None) -> float | None:
+    """The mg of a dose given: dosage.dose in mg (mcg, g converted), or in units of the product
+    (tablets; mL of a solution) x the strength of the product the dose names (its RxNorm code,
+    its Medication's ingredient strength or its text: read_drug's Component, the strength the
+    dispense reader multiplies a fill's quantity by). Review s28 RH finding 3: half a 10 mg
+    tablet under a 20 mg order was unread and the order's 20 mg credited. None when the
+    strength is unknown (an ingredient-level code) or the dose is in no unit read here."""
     dosage = resource.get("dosage")
     dose = dosage.get("dose") if isinstance(dosage, JSON_OBJECT) else None
-    if not isinstance(dose, JSON_OBJECT):
+    amount = quantity_amount(dose)
+    if amount is None:
         return None
-    value, unit = dose.get("value"), str(dose.get("code") or dose.get("unit") or "").lower()
-    return float(value) if isinstance(value, int | float) and unit == "mg" else None
+    value, kind = amount
+    if kind == "mass":
+        return value
+    if component is None or component.strength_mg is None:
+        return None
+    units = quantity_units(dose, per_ml=component.per_ml)
+    return None if units is None else round(units * component.strength_mg, 4)
+
+
+def _day(resource: Resource) -> date | None:
+    """effectiveDateTime, else effectivePeriod's start, else its end: as administrations.py
+    reads a session's day (review s28 RH finding 6: a period with only an end was a gap here and
+    a session there)."""
+    day = parse_date(resource.get("effectiveDateTime"))
+    if day is None:
+        period = resource.get("effectivePeriod")
+        if isinstance(period, JSON_OBJECT):
+            day = parse_date(period.get("start")) or parse_date(period.get("end"))
+    return day
 
 
 def _encounter(resource: Resource) -> str:
@@ -190,7 +219,8 @@ def read_ward_doses(
     stays: dict[str, Resource] | None = None
     chart: tuple[Stay, ...] = ()
     ends: dict[str, tuple[date | None, str]] = {}  # by the dose's Encounter reference
-    drugs: dict[object, str | None] = {}  # concept key -> ingredient (None: not read here)
+    # concept key -> (ingredient, its component: the product's strength) (None: not read here)
+    drugs: dict[object, tuple[str, Component] | None] = {}
     by_day: dict[tuple[str, Any], WardDose] = {}
     gaps: list[DataGap] = []
     rest: list[Resource] = []
@@ -200,7 +230,7 @@ def read_ward_doses(
             if medications is None and resource.get("medicationReference") is not None:
                 medications = medication_index(medication_resources)
             components, unreadable, _ = read_drug(resource, medications or NO_MEDICATIONS)
-            found = None
+            found: tuple[str, Component] | None = None
             for c in components if unreadable is None else ():
                 info = drug_info(c.ingredient)
                 if (
@@ -209,23 +239,24 @@ def read_ward_doses(
                     and info.fixed_course_days is None
                     and info.ingredient not in fixed_or_session
                 ):
-                    found = info.ingredient
+                    found = info.ingredient, c
                     break
             drugs[key] = found
-        ingredient = drugs[key]
-        if ingredient is None:
+        read = drugs[key]
+        if read is None:
             rest.append(resource)
             continue
+        ingredient, component = read
         status = resource.get("status")
         reading = readings.get(status) if isinstance(status, str) else None
         if reading is None:
             continue  # entered in error, unknown, none: no day
-        if reading is DoseReading.MISSED:
-            reading = reason_reading(resource.get("statusReason"))
-        day = parse_date(resource.get("effectiveDateTime"))
-        if day is None:
-            period = resource.get("effectivePeriod")
-            day = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
+        if reading is not DoseReading.TAKEN:
+            # On hold reads as not done does: a refusal named in the reason wins (review s28 RH
+            # finding 1: "Patient refused" charted on-hold read as held, the refusals gone);
+            # with no reason the table names, on-hold stays held and not-done missed.
+            reading = reason_reading(resource.get("statusReason"), unnamed=reading)
+        day = _day(resource)
         if day is None:
             gaps.extend(resource_gap(resource, f"{ingredient} given with no usable date"))
             continue
@@ -244,7 +275,7 @@ def read_ward_doses(
         dose = WardDose(
             day=day,
             reading=reading,
-            mg=_mg(resource) if reading is DoseReading.TAKEN else None,
+            mg=_mg(resource, component) if reading is DoseReading.TAKEN else None,
             why="" if reading is DoseReading.TAKEN else reason_words(resource.get("statusReason")),
             stay=_stay(resource, stays),
             request=str(request.get("reference") or "") if isinstance(request, JSON_OBJECT) else "",
