@@ -19,6 +19,7 @@ import orjson
 
 from fhir_mapping import (
     context,
+    epds_forms,
     intolerance,
     pregnancy,
     questionnaires,
@@ -232,10 +233,13 @@ def _wants_observation(resource: Resource) -> bool:
 def wants_questionnaire_response(
     resource: Resource, site_items: questionnaires.SiteItems | None = None
 ) -> bool:
-    """A PHQ-9 (questionnaires.py) or a C-SSRS screen (suicide_screen.py)."""
-    return questionnaires.wants_questionnaire_response(
-        resource, site_items=site_items
-    ) or suicide_screen.wants_questionnaire_response(resource)
+    """A PHQ-9 (questionnaires.py), a C-SSRS screen (suicide_screen.py) or a form with an EPDS
+    item 10 (epds_forms.py, review s28 RI finding 1)."""
+    return (
+        questionnaires.wants_questionnaire_response(resource, site_items=site_items)
+        or suicide_screen.wants_questionnaire_response(resource)
+        or epds_forms.wants_response(resource)
+    )
 
 
 def _wants_encounter(
