@@ -43,6 +43,7 @@ from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
 from fhir_mapping.referrals import wants_service_request
 from fhir_mapping.request_resources import Resource
 from fhir_mapping.scale_lookalike import words_name_scale
+from fhir_mapping.score_scales import item_worded
 from fhir_mapping.screen_lookalike import words_name_screen_item
 from fhir_mapping.visit_reads import VisitReads
 
@@ -161,6 +162,8 @@ def _reads_and_lab_test(resource: Resource) -> tuple[_Reads, str | None]:
             lab_test = row.concept
         lab = lab or is_lab
         screen = screen or is_screen
+    if scale is not None and item_worded(scale, resource):
+        scale = None  # an EPDS item 10 under the panel's code: a row screen_lookalike.py reads
     if scale is None and not lab and not screen:  # (the common case: no coding in the table)
         if pregnant:
             return PREGNANCY_READER, None

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from fhir_mapping import epds_forms
+from fhir_mapping.score_scales import scale_row
 from fhir_mapping.suicide_screen_answers import _level
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -142,3 +143,20 @@ def test_item10_by_link_id_on_an_epds_form(link_id: str, item10: bool) -> None:
     assert epds_forms.wants_response(form) is item10
     other = {**form, "questionnaire": "Questionnaire/1234567"}
     assert epds_forms.wants_response(other) is False  # an unknown form: by its words only
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("Edinburgh Postnatal Depression Scale [EPDS]", True),
+        ("The thought of harming myself has occurred to me", False),  # K3 chart i_epds10_*
+    ],
+)
+def test_panel_code_worded_as_item10_is_no_total(text: str, total: bool) -> None:
+    """71354-5 read as the EPDS total (finding 2) unless the row is worded as item 10: then it is
+    the item, read by its words (s27 chart i_epds10_unknown_yes stays critical)."""
+    row = {
+        "resourceType": "Observation",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "71354-5"}], "text": text},
+    }
+    assert (scale_row(row) is not None) is total
