@@ -191,8 +191,10 @@ def _build_record(
     pgx_observations = walk.pgx_observations
     chart_conditions = walk.chart_conditions
 
-    # PHQ-9s, scales, self-harm answers and screens under unknown codes (screen_lookalike.py).
-    named_gaps, named_scores, named_unfinished = read_lookalikes(lookalikes, as_of=as_of)
+    # PHQ-9s, scales, self-harm answers, screens under unknown codes; EPDS item 10 in forms.
+    named_gaps, named_scores, named_unfinished = read_lookalikes(
+        lookalikes, as_of=as_of, forms=(kept.get("QuestionnaireResponse", []), observations)
+    )
     gaps.extend(named_gaps)
     # A draft's medicationReference resolves against the chart's Medications too (prefetch
     # include entries, or read from the FHIR server): review 15 U2. A draft whose drug cannot be

@@ -19,6 +19,7 @@ import orjson
 
 from fhir_mapping import (
     context,
+    epds_forms,
     intolerance,
     pregnancy,
     questionnaires,
@@ -42,6 +43,7 @@ from fhir_mapping.phq9_lookalike import code_words, words_name_phq9
 from fhir_mapping.referrals import wants_service_request
 from fhir_mapping.request_resources import Resource
 from fhir_mapping.scale_lookalike import words_name_scale
+from fhir_mapping.score_scales import item_worded
 from fhir_mapping.screen_lookalike import words_name_screen_item
 from fhir_mapping.visit_reads import VisitReads
 
@@ -160,6 +162,8 @@ def _reads_and_lab_test(resource: Resource) -> tuple[_Reads, str | None]:
             lab_test = row.concept
         lab = lab or is_lab
         screen = screen or is_screen
+    if scale is not None and item_worded(scale, resource):
+        scale = None  # an EPDS item 10 under the panel's code: a row screen_lookalike.py reads
     if scale is None and not lab and not screen:  # (the common case: no coding in the table)
         if pregnant:
             return PREGNANCY_READER, None
@@ -232,10 +236,13 @@ def _wants_observation(resource: Resource) -> bool:
 def wants_questionnaire_response(
     resource: Resource, site_items: questionnaires.SiteItems | None = None
 ) -> bool:
-    """A PHQ-9 (questionnaires.py) or a C-SSRS screen (suicide_screen.py)."""
-    return questionnaires.wants_questionnaire_response(
-        resource, site_items=site_items
-    ) or suicide_screen.wants_questionnaire_response(resource)
+    """A PHQ-9 (questionnaires.py), a C-SSRS screen (suicide_screen.py) or a form with an EPDS
+    item 10 (epds_forms.py, review s28 RI finding 1)."""
+    return (
+        questionnaires.wants_questionnaire_response(resource, site_items=site_items)
+        or suicide_screen.wants_questionnaire_response(resource)
+        or epds_forms.wants_response(resource)
+    )
 
 
 def _wants_encounter(

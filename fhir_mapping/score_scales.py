@@ -14,6 +14,7 @@ from typing import Any
 
 from fhir_mapping.codes import ObservationCode, observation_code_rows
 from fhir_mapping.fhir_fields import codings
+from fhir_mapping.screen_wording import SELF_HARM, named
 
 Resource = Mapping[str, Any]
 
@@ -56,11 +57,30 @@ def is_scale(row: ObservationCode) -> bool:
     return row.concept in _SCORE_CONCEPTS
 
 
+# Totals whose code a site may also put on the screen's self-harm question: an Observation
+# 71354-5 (the EPDS panel code, read as its total: review s28 RI finding 2) worded "The thought of
+# harming myself has occurred to me" is item 10, not a total (review s27 K3 chart
+# i_epds10_unknown_yes): read as screen_lookalike.py reads the item under a code not known.
+_ITEM_WORDED = frozenset({"epds-total"})
+
+
+def item_worded(row: ObservationCode, resource: Resource) -> bool:
+    """Whether an Observation of a total's row is worded as the screen's self-harm question
+    (screen_wording.named), so no total (`_ITEM_WORDED`)."""
+    if row.concept not in _ITEM_WORDED:
+        return False
+    term = named(resource)
+    return term is not None and term.kind == SELF_HARM
+
+
 def scale_row(resource: Resource) -> ObservationCode | None:
     """The row an Observation is read by (the first of its codings in data/observation_codes.csv),
-    when that row is a scale; else None."""
+    when that row is a scale and the Observation is no self-harm question (`item_worded`); else
+    None."""
     row = _row(resource.get("code"))
-    return row if row is not None and row.concept in _SCORE_CONCEPTS else None
+    if row is None or row.concept not in _SCORE_CONCEPTS or item_worded(row, resource):
+        return None
+    return row
 
 
 def wants(resource: Resource) -> bool:

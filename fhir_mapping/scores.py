@@ -325,7 +325,10 @@ def read_rated(
                 gaps.extend(future_gap(resource, day, DataDomain.SCORES))
                 continue
             value = _value(resource, row.max_score)
-            if value is None and not _has_components(resource):
+            # An EPDS panel (71354-5) listing its members has no value of its own: no gap
+            # (it is read as the total only when valued; review s28 RI finding 2).
+            member_panel = concept == "epds-total" and bool(_links(resource))
+            if value is None and not _has_components(resource) and not member_panel:
                 name = row.instrument or PHQ9
                 what = "item 9 answer" if concept == "phq9-item9" else "score"
                 reason = f"{_a(name)} {name} {what} that is missing, not a number or out of range"

@@ -21,7 +21,9 @@ row's words are the item's question (screen_wording.py). "Not at all" raises not
 days" is a positive item 9, the same card as a coded 1. Such a row is no "PHQ-9 not read" gap
 either. A number ("1") or any other text stays unread. An EPDS item 10 answered in its own
 list's words ("Yes, quite often" ... "Never") is read so, 0-3 (epds_item10.py; session 28 fix
-fx-selfharm2), and raises what a PHQ-9 item 9 of that place on the scale raises. A row that names no PHQ-9 (an EPDS item) and is not read is also a
+fx-selfharm2), and raises what a PHQ-9 item 9 of that place on the scale raises; so is the
+item asked in a QuestionnaireResponse or as an Observation's component (epds_forms.py, review s28
+RI finding 1: `read_lookalikes` `forms`). A row that names no PHQ-9 (an EPDS item) and is not read is also a
 DataGap (`UNREAD_SELF_HARM`), so "Data not read" lists it; a row named PHQ-9 is phq9_lookalike.py's
 gap already.
 
@@ -60,7 +62,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping import epds_item10, result_statuses
+from fhir_mapping import epds_forms, epds_item10, result_statuses
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
@@ -180,12 +182,17 @@ def read_named(
 
 
 def read_lookalikes(
-    lookalikes: Iterable[Resource], *, as_of: date
+    lookalikes: Iterable[Resource],
+    *,
+    as_of: date,
+    forms: tuple[Iterable[Resource], Iterable[Resource]] = ((), ()),
 ) -> tuple[list[DataGap], list[Score], list[Score]]:
     """(gaps, scores, unfinished scores) of the Observations no reader took that a text names
     (build.py): a PHQ-9 not read (phq9_lookalike.py), another depression scale not read
     (scale_lookalike.py), a self-harm answer or another screen (`read_named`), and a lab the
-    diagnosis review reads (lab_lookalike.py)."""
+    diagnosis review reads (lab_lookalike.py). `forms`: (QuestionnaireResponses, Observations
+    read) in which an EPDS item 10 is an item or a component, read as such a row is
+    (epds_forms.py; review s28 RI finding 1)."""
     # Imported here: scale_lookalike imports phq9_lookalike, as this module does; one place
     # for build.py to ask.
     from fhir_mapping.lab_lookalike import observation_gaps as lab_gaps
@@ -194,6 +201,12 @@ def read_lookalikes(
 
     rows = list(lookalikes)
     scores, unfinished, gaps = read_named(rows, as_of=as_of)
+    responses, observations = forms
+    for more, later, missing in (
+        epds_forms.read_responses(responses, as_of=as_of),
+        epds_forms.read_components([*observations, *rows], as_of=as_of),
+    ):
+        scores, unfinished, gaps = [*scores, *more], [*unfinished, *later], [*gaps, *missing]
     # An item 9 read from its answer (`listed_answer`) is no PHQ-9 "not read".
     read = {s.source for s in (*scores, *unfinished) if s.item9 is not None and s.source}
     not_read = [g for g in phq9_gaps(rows, as_of=as_of) if g.source is None or g.source not in read]

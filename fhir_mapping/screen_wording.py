@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -150,7 +150,13 @@ def _names(term: Term, text: str) -> bool:
 def named(resource: Resource) -> Term | None:
     """The first term (self-harm questions first) an Observation's texts name as the row's
     question or name (module docstring); None for a note or task row about a screen."""
-    texts = [normalise_text(raw) for raw in code_texts(resource)]
+    return named_in(code_texts(resource))
+
+
+def named_in(raw_texts: Iterable[str]) -> Term | None:
+    """`named` of any texts: a form item's or an Observation component's question (epds_forms.py)
+    is held to the same rule as a row's."""
+    texts = [normalise_text(raw) for raw in raw_texts]
     notes = _notes()
     texts = [text for text in texts if not notes.search(text)]
     for term in terms():

@@ -27,6 +27,8 @@ from fhir_mapping.suicide_screen_codes import _read
 
 # Levels in order of risk (a semantic order, not a clinical threshold).
 _LEVEL_RANK = {"low": 0, "moderate": 1, "high": 2}
+# A question mark in a level's text: the writer was not sure of it (`_level_phrase`).
+_UNCERTAIN = "?"
 
 
 @cache
@@ -142,8 +144,13 @@ def _level_phrase(text: str) -> str | None:
     None: case and punctuation aside, the text must be a level term, alone or followed by a
     `level-suffix`. A level word inside other words ("Not low risk", "Low risk, endorses passive
     ideation", "No high risk factors identified", "low-moderate") is not read (review s27 K3
-    finding 1: a word found anywhere read "Not low risk" as low and dropped the item 9 card)."""
+    finding 1: a word found anywhere read "Not low risk" as low and dropped the item 9 card);
+    nor is one with a question mark ("Low risk?": review s28 K5 recheck finding 4)."""
     _, _, _, levels = _answers()
+    if _UNCERTAIN in text:
+        # "Low risk?" is a level in doubt, not a level: punctuation aside below would read it
+        # low and close a PHQ-9 item 9 of 3 (review s28 K5 recheck finding 4). Unread instead.
+        return None
     words = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
     for prefix in _level_words("level-prefix"):
         if words.startswith(prefix + " "):

@@ -1,0 +1,229 @@
+"""EPDS item 10 sent as a form: a QuestionnaireResponse item or an Observation's component
+(review s28 RI finding 1).
+
+An EPDS item 10 "The thought of harming myself has occurred to me" = "Yes, quite often" raised
+the critical card when it was an Observation row of its own (screen_lookalike.py, epds_item10.py)
+and nothing at all when the same answer came as an item of a QuestionnaireResponse (LOINC's form
+http://loinc.org/q/71354-5, a contained Questionnaire titled "Edinburgh Postnatal Depression
+Scale (EPDS)", an Epic form under an opaque canonical) or as a component of an Observation 71354-5
+valued 24: no card, no "not read" line. Each is now read as the row is, into the same Score
+(instrument "EPDS", `item9` the answer 0-3, or `item9_unread` when it cannot be read), so the
+suicide-risk rule raises the same card, and an answer it cannot read the same "could not be
+read: check it in the chart" warning with a DataGap ("Data not read"). "Never" stays quiet.
+
+Which item is item 10, first match wins:
+
+- its text names the item as a row's label must (screen_wording.named_in: the question's words
+  at its start after what may lead it, "In the past 7 days: The thought of harming myself ...",
+  or with the item's number): on any form, as a row under an unknown code is read by its words;
+- on a form known to be the EPDS (data/epds_forms.csv: LOINC's canonical http://loinc.org/q/
+  71354-5, or a contained Questionnaire whose name or title names the EPDS), its linkId's last
+  segment numbered as the item ("10", "q10", "epds-10": the number of screen_item_terms.csv's
+  EPDS self-harm row). A linkId with more than one number in that segment is not read so.
+
+The answer: a valueCoding's display or a valueString in the item's own words (epds_item10.py:
+codes and numbers are never read, sites number their lists differently); two answers count the
+higher, and a "Never" beside an answer that cannot be read leaves the item unread (as
+item9_unread.kept_unread does for a PHQ-9: a 0 settles nothing beside a possible "yes"). An
+item asked and not answered is not recorded. Statuses are the PHQ-9 forms' (data/
+result_statuses.csv, questionnaires.py): completed, amended, in-progress, stopped and any status
+no row names are read (a patient's answer counts whether or not the form was finished), as
+scores; entered-in-error is ignored. A component's Observation is read as a row is
+(screen_lookalike.read_named: a preliminary one is an unfinished score with its status). A form
+or Observation without a date or dated after as-of is left aside, as read_named leaves a row. The EPDS total of a form is
+not read here (an Observation's total is scores.py's: 99046-5, 71354-5).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping import epds_item10, result_statuses
+from fhir_mapping.fhir_fields import array, code_texts, effective_date, parse_date, string
+from fhir_mapping.questionnaire_codes import QR, canonical
+from fhir_mapping.questionnaire_items import _contained_questionnaire, _walk
+from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
+from fhir_mapping.screen_wording import SELF_HARM, named_in, self_harm_item
+from fhir_mapping.tms_safety import normalise_text
+
+__all__ = ["UNREAD_FORM_ITEM", "read_components", "read_responses", "wants_response"]
+
+Resource = Mapping[str, Any]
+Read = tuple[list[Score], list[Score], list[DataGap]]  # (scores, unfinished scores, gaps)
+
+# The gap's reason (reasons go to the logs: no patient data), ending with what is not known.
+UNREAD_FORM_ITEM = (
+    "an EPDS item 10 answer (the self-harm question) in a form or a panel's component that is "
+    "none of the item's answers; its answer is not read"
+)
+
+_DIGITS = re.compile(r"\d+")
+
+
+@cache
+def _forms() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """(canonicals, words) of data/epds_forms.csv: the words as one whole-word pattern."""
+    text = resources.files("fhir_mapping").joinpath("data/epds_forms.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    found = frozenset(c for r in rows if r["kind"] == "canonical" and (c := canonical(r["value"])))
+    words = [normalise_text(r["value"]) for r in rows if r["kind"] == "words"]
+    either = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return found, re.compile(rf"\b(?:{either})\b") if words else None
+
+
+@cache
+def _item_number() -> str:
+    """The EPDS self-harm item's number ("10"), from data/screen_item_terms.csv."""
+    return "".join(_DIGITS.findall(self_harm_item(epds_item10.INSTRUMENT)))
+
+
+def _is_epds_form(resource: Resource) -> bool:
+    """Whether a response's Questionnaire is the EPDS (module docstring)."""
+    known, words = _forms()
+    reference = canonical(resource.get("questionnaire"))
+    if reference in known:
+        return True
+    contained = _contained_questionnaire(resource, reference)
+    if contained is None:
+        return False
+    if canonical(contained.get("url")) in known:
+        return True
+    names = (string(contained.get(key)) for key in ("name", "title"))
+    return words is not None and any(n and words.search(normalise_text(n)) for n in names)
+
+
+def _names_item10(texts: Iterable[str]) -> bool:
+    term = named_in(texts)
+    return term is not None and term.kind == SELF_HARM and term.instrument == epds_item10.INSTRUMENT
+
+
+def _numbered_item10(link_id: object) -> bool:
+    """A linkId whose last segment carries the item's number and no other ("q10", "epds-10")."""
+    if not isinstance(link_id, str):
+        return False
+    last = link_id.rstrip("/").rsplit("/", 1)[-1]
+    return _DIGITS.findall(last) == [_item_number()]
+
+
+def _item10s(resource: Resource) -> Iterator[Mapping[str, Any]]:
+    """The items of a response that are EPDS item 10 (module docstring)."""
+    epds = _is_epds_form(resource)
+    for item in _walk(resource.get("item")):
+        text = item.get("text")
+        if _names_item10([text] if isinstance(text, str) else []) or (
+            epds and _numbered_item10(item.get("linkId"))
+        ):
+            yield item
+
+
+def wants_response(resource: Resource) -> bool:
+    """Cheap filter (resource_routing.py): a QuestionnaireResponse with an EPDS item 10."""
+    return resource.get("resourceType") == QR and next(_item10s(resource), None) is not None
+
+
+def _one_answer(answer: Mapping[str, Any]) -> int | None:
+    """One answer in the item's words (epds_item10.answer), else None."""
+    text = answer.get("valueString")
+    if isinstance(text, str):
+        return epds_item10.answer({"valueString": text})
+    coding = answer.get("valueCoding")
+    if isinstance(coding, Mapping):
+        # A display without a code is an answer too (codings() keeps coded ones only).
+        concept: dict[str, Any] = {"coding": [coding]}
+        if isinstance(coding.get("display"), str):
+            concept["text"] = coding["display"]
+        return epds_item10.answer({"valueCodeableConcept": concept})
+    return None  # a number, a boolean, a date: not read (module docstring)
+
+
+def _answered(answers: list[Mapping[str, Any]]) -> int | None:
+    """The item's answer from all its answers (module docstring), else None (unread)."""
+    read = [_one_answer(a) for a in answers]
+    values = [v for v in read if v is not None]
+    if not values:
+        return None
+    best = max(values)
+    if best == 0 and len(values) < len(read):
+        return None  # "Never" beside an answer not read settles nothing
+    return best
+
+
+def _score(
+    answer: int | None, day: date, source: SourceRef, final: bool, status: str
+) -> tuple[Score, DataGap | None]:
+    score = Score(
+        epds_item10.INSTRUMENT,
+        None,
+        day,
+        item9=answer,
+        source=source if source.id else None,
+        item9_unread=source if answer is None else None,
+        status=None if final else status,
+    )
+    gap = None
+    if answer is None:
+        gap = DataGap(DataDomain.SCORES, UNREAD_FORM_ITEM, score.source, date=day)
+    return score, gap
+
+
+def _add(read: Read, pair: tuple[Score, DataGap | None], final: bool) -> None:
+    scores, unfinished, gaps = read
+    score, gap = pair
+    (scores if final else unfinished).append(score)
+    if gap is not None:
+        gaps.append(gap)
+
+
+def read_responses(responses: Iterable[Resource], *, as_of: date) -> Read:
+    """The EPDS item 10 answers of QuestionnaireResponses (module docstring)."""
+    full = statuses(RESPONSE, Reads.ALL)
+    read: Read = ([], [], [])
+    for resource in responses:
+        status = resource.get("status") if isinstance(resource, Mapping) else None
+        status = status if isinstance(status, str) and status else "unknown"
+        if status not in full and not result_statuses.unfinished(RESPONSE, status):
+            continue  # entered-in-error: not a result
+        day = parse_date(resource.get("authored"))
+        if day is None or day > as_of:
+            continue
+        rid = string(resource.get("id")) or ""
+        for item in _item10s(resource):
+            answers = [a for a in array(item.get("answer")) if isinstance(a, Mapping)]
+            if answers:  # asked and not answered: not recorded
+                # An unfinished form's answer is a score as a finished one's is, as
+                # questionnaires.py reads a PHQ-9 form's item 9 (no Observation status to name).
+                _add(read, _score(_answered(answers), day, SourceRef(QR, rid), True, status), True)
+    return read
+
+
+def read_components(observations: Iterable[Resource], *, as_of: date) -> Read:
+    """The EPDS item 10 answers given as components of Observations (module docstring): a panel
+    71354-5 valued with its total and carrying the item among its components."""
+    full = statuses(OBSERVATION, Reads.ALL)
+    read: Read = ([], [], [])
+    for resource in observations:
+        parts = [c for c in array(resource.get("component")) if isinstance(c, Mapping)]
+        if not parts:
+            continue
+        status = resource.get("status")
+        if not isinstance(status, str) or not (
+            status in full or result_statuses.unfinished(OBSERVATION, status)
+        ):
+            continue
+        day = effective_date(resource)
+        if day is None or day > as_of:
+            continue
+        source = SourceRef("Observation", string(resource.get("id")) or "")
+        for part in parts:
+            if not _names_item10(code_texts(part)):
+                continue
+            answer = epds_item10.answer(part)
+            _add(read, _score(answer, day, source, status in full, status), status in full)
+    return read
