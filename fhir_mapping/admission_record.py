@@ -45,6 +45,10 @@ class Admission:
     # stay's discharge. Both None when this stay itself ended in the discharge.
     stay_end: date | None = None
     moved_to: str | None = None
+    # False when the stay is recorded finished with no period.end: `discharged` is then the last
+    # day the record places the patient on it (fhir_mapping/stay_evidence.py), the discharge that
+    # day or later; the cards say the date is not recorded (review s28 K5 finding 3).
+    end_recorded: bool = True
 
 
 class StaySetting(Enum):

@@ -10,7 +10,11 @@ A stay is read when the Encounter
   (OBSENC, SS: review s27 RE finding 2), or a local class read as one by its display
   (admission_codes.py `wants_admission`, `class_key`);
 - has `status` finished (a stay still in progress is no discharge) and a `period.end` on or
-  before as-of: the discharge day;
+  before as-of: the discharge day; with no `period.end`, the last day the record places the
+  patient on it (stay_evidence.py, review s28 K5 finding 3: such a stay was skipped in
+  silence), `Admission.end_recorded` False so the card says the date is not recorded;
+- is no treatment session given as a day case (day_cases.py, review s28 K5 finding 1: ECT
+  sessions charted as short stays with F33.2 made a critical post-discharge card each);
 - is psychiatric (admission_codes.py `psychiatric_reason`): its reason, a principal diagnosis
   or its unit is psychiatric; a secondary diagnosis counts only when the stay states no reason
   and no principal diagnosis at all. A medical stay with a depression among its secondary
@@ -42,9 +46,11 @@ from fhir_mapping.admission_codes import wants_outpatient as wants_outpatient
 from fhir_mapping.admission_record import Admission
 from fhir_mapping.current_stays import read_current_stay as read_current_stay
 from fhir_mapping.current_stays import read_current_stays as read_current_stays
+from fhir_mapping.day_cases import session_day_case
 from fhir_mapping.discharge_disposition import read_disposition
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, parse_instant, source_ref
 from fhir_mapping.stay_chains import last_stay, stays
+from fhir_mapping.stay_evidence import NO_EVIDENCE, StayEvidence
 from fhir_mapping.stay_reason import psychiatric_reason, stay_word
 
 
@@ -54,15 +60,24 @@ def read_admission(
     *,
     as_of: date,
     class_of: ClassOf = class_key,
+    evidence: StayEvidence = NO_EVIDENCE,
 ) -> Admission | None:
     """The psychiatric inpatient stay an Encounter records, when it ended by as-of (module
-    docstring), or None. `class_of`: how its class is read (the build's memo: visit_reads.py)."""
+    docstring), or None. `class_of`: how its class is read (the build's memo: visit_reads.py);
+    `evidence`: the chart's session days (a session given as a day case is no stay:
+    day_cases.py, review s28 K5 finding 1) and resources (a finished stay with no end ends on
+    the last day the record places the patient on it: stay_evidence.py, finding 3)."""
     if not wants_admission(resource, class_of) or resource.get("status") != "finished":
+        return None
+    if session_day_case(resource, evidence.sessions, class_of) is not None:
         return None
     period = resource.get("period")
     if not isinstance(period, JSON_OBJECT):
         return None
     discharged = parse_date(period.get("end"))
+    recorded = discharged is not None
+    if discharged is None:  # finished, its end not recorded (stay_evidence.py)
+        discharged = evidence.last_day(resource, as_of=as_of)
     if discharged is None or discharged > as_of:
         return None
     found = psychiatric_reason(resource, conditions, class_of)
@@ -81,6 +96,7 @@ def read_admission(
         at,
         read_disposition(resource),
         stay_word(resource, class_of),
+        end_recorded=recorded,
     )
 
 
@@ -90,16 +106,17 @@ def read_admissions(
     *,
     as_of: date,
     class_of: ClassOf = class_key,
+    evidence: StayEvidence = NO_EVIDENCE,
 ) -> tuple[Admission, ...]:
     """The psychiatric inpatient stays that ended in a discharge by as-of, latest discharge last
     (module docstring: a stay the patient moved on from to another is read at the chain's end)."""
     resources = list(resources)
-    chart = stays(resources, as_of=as_of, class_of=class_of)
+    chart = stays(resources, as_of=as_of, class_of=class_of, evidence=evidence)
     # One line per chain of stays, keyed by its last stay: the chain's latest psychiatric stay
     # (its own discharge day first, for the order), discharged as the last stay was.
     chains: dict[int, tuple[date, Admission]] = {}
     for r in resources:
-        found = read_admission(r, conditions, as_of=as_of, class_of=class_of)
+        found = read_admission(r, conditions, as_of=as_of, class_of=class_of, evidence=evidence)
         if found is None:
             continue
         own = found.discharged
@@ -114,6 +131,7 @@ def read_admissions(
                 discharged=end.end,
                 discharged_at=end.end_at,
                 disposition=read_disposition(end.resource),
+                end_recorded=end.end_recorded,
             )
         key = id(end.resource) if end is not None else id(r)
         kept = chains.get(key)

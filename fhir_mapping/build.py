@@ -90,7 +90,7 @@ from fhir_mapping.screen_lookalike import read_lookalikes, unread_results
 from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.visit_reads import VisitReads
-from fhir_mapping.visit_records import read_visit_records
+from fhir_mapping.visit_records import read_visit_records, stay_evidence
 from fhir_mapping.ward_courses import read_mar
 
 # ... and the names those tests use for what is public now.
@@ -326,6 +326,7 @@ def _build_record(
             scores=filed_under(phq9, [*observations, *kept.get("QuestionnaireResponse", [])]),
             policy=policy,
             reads=reads,
+            evidence=stay_evidence(procedures, walk.own),
         )
         admissions, current_stays, clinical = seen.admissions, seen.current_stays, seen.clinical
         # One session per kind and day: a visit billed as a Procedure too is one session.

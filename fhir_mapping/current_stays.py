@@ -68,17 +68,18 @@ from fhir_mapping.admission_record import CurrentStay, StaySetting
 from fhir_mapping.code_systems import canonical_system, system_label
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, ref_id, source_ref, string
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.stay_reason import diagnoses, psychiatric_reason, stay_word
+from fhir_mapping.stay_reason import diagnoses, psychiatric_reason, stated_reasons, stay_word
 from fhir_mapping.trial_parts import Score
 
 
 def _stated_reason(
-    resource: Resource, conditions: Sequence[Resource]
+    resource: Resource, conditions: Sequence[Resource], class_of: ClassOf = class_key
 ) -> tuple[str, str, str] | None:
-    """(code, the card's name of it, display) of the first coded reason of a stay, else of its
+    """(code, the card's name of it, display) of the first coded reason of a stay (a reasonCode,
+    or a Condition its reasonReference names: stay_reason.py `stated_reasons`), else of its
     first coded principal diagnosis, or None: what a medical stay in progress was for."""
     principal, _ = diagnoses(resource, conditions)
-    for concepts in (resource.get("reasonCode"), *principal):
+    for concepts in (*stated_reasons(resource, conditions, class_of), *principal):
         for coding in codings(concepts):
             code, system = coding.get("code"), coding.get("system")
             if not isinstance(code, str) or not code.strip():
@@ -136,13 +137,13 @@ def read_current_stay(
     if emergency:
         # Named by what it is for (an overdose, a chest pain), never a psychiatric stay: only
         # an admission changes the suicide-risk card's words (suicide_risk_text.py).
-        named = found or _stated_reason(resource, conditions) or ("", "", "")
+        named = found or _stated_reason(resource, conditions, class_of) or ("", "", "")
         return CurrentStay(start, *named, source_ref(resource), StaySetting.ED_VISIT)
     word = stay_word(resource, class_of)
     if found is not None:
         code, reason, display = found
         return CurrentStay(start, code, reason, display, source_ref(resource), stay_word=word)
-    stated = _stated_reason(resource, conditions)
+    stated = _stated_reason(resource, conditions, class_of)
     if stated is None:
         return CurrentStay(
             start, "", "", "", source_ref(resource), StaySetting.UNSPECIFIED, stay_word=word

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from fhir_mapping.admission_codes import ClassOf, Resource, class_key, wants_admission
+from fhir_mapping.day_cases import session_day_case
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, parse_instant, ref_id
+from fhir_mapping.stay_evidence import NO_EVIDENCE, StayEvidence
 
 # Within a day of a stay's end, a stay that begins is the one the patient moved to (module
 # docstring): a readmission is a new stay after a discharge, not charted on the same or next day
@@ -48,18 +50,27 @@ class Stay:
     end: date | None  # None: open (in progress, or no end on record)
     end_at: datetime | None  # the end instant when period.end states a time with an offset
     ended: bool  # finished, with an end on or before as-of: the patient left it
+    # False when a finished stay has no period.end and `end` is the last day the record places
+    # the patient on it (stay_evidence.py, review s28 K5 finding 3).
+    end_recorded: bool = True
 
 
 def stays(
-    resources: Iterable[Resource], *, as_of: date, class_of: ClassOf = class_key
+    resources: Iterable[Resource],
+    *,
+    as_of: date,
+    class_of: ClassOf = class_key,
+    evidence: StayEvidence = NO_EVIDENCE,
 ) -> tuple[Stay, ...]:
-    """The inpatient stays that took place by as-of (a planned or cancelled one is none)."""
+    """The inpatient stays that took place by as-of (a planned or cancelled one is none, nor a
+    treatment session given as a day case: day_cases.py). A finished stay with no end ends on
+    the last day `evidence` places the patient on it (stay_evidence.py)."""
     found = []
     for r in resources:
         status = r.get("status")
         if not isinstance(status, str) or status in _NO_STAY:
             continue
-        if not wants_admission(r, class_of):
+        if not wants_admission(r, class_of) or session_day_case(r, evidence.sessions, class_of):
             continue
         period = r.get("period")
         period = period if isinstance(period, JSON_OBJECT) else {}
@@ -67,6 +78,9 @@ def stays(
         if start is not None and start > as_of:
             continue
         end = parse_date(period.get("end"))
+        recorded = end is not None
+        if status == "finished" and end is None:
+            end = evidence.last_day(r, as_of=as_of)
         rid = r.get("id")
         found.append(
             Stay(
@@ -77,6 +91,7 @@ def stays(
                 end,
                 parse_instant(period.get("end")),
                 status == "finished" and end is not None and end <= as_of,
+                recorded,
             )
         )
     return tuple(found)

@@ -6,7 +6,9 @@ psychiatric kind of the condition table or in ICD-10-CM F20-F48:
 - its `reasonCode` (of an observation or short stay, OBSENC / SS: only its FIRST reasonCode, the
   primary reason, `first-reason-class` rows; review s27 K2 finding 4: an observation stay for
   chest pain, R07.9, with F33.2 listed second was called "a psychiatric admission (F33.2)" and
-  got the critical post-discharge card); or
+  got the critical post-discharge card), or a Condition its `reasonReference` names (one of the
+  chart's Conditions, or one contained in the Encounter), read as a reasonCode after them
+  (`stated_reasons`; US Core allows either, review s28 K5 finding 2); or
 - a principal diagnosis: an `Encounter.diagnosis` of `rank` 1, or whose `use` is admission
   diagnosis, discharge diagnosis or chief complaint (FHIR R4 diagnosis-role AD / DD / CC;
   `principal-role` rows), the Condition it references; or
@@ -187,6 +189,57 @@ def diagnoses(
     return principal, others
 
 
+def _referenced(resource: Resource, conditions: Sequence[Resource]) -> list[object]:
+    """The `code` of each Condition the stay's `reasonReference` names, in its order (None for
+    one not among `conditions`): one of the chart's Conditions (by id) or one contained in the
+    Encounter ("#c1"). US Core lets a stay
+    state its reason so, by reference alone (review s28 K5 finding 2: an observation stay and an
+    admission whose only reason was Condition F33.2 by reference were no psychiatric stays)."""
+    refs = [r for r in one_or_many(resource.get("reasonReference")) if isinstance(r, JSON_OBJECT)]
+    if not refs:
+        return []
+    by_id: dict[str, Resource] = {}
+    for listed in conditions:
+        cid = listed.get("id") if isinstance(listed, JSON_OBJECT) else None
+        if isinstance(cid, str):
+            by_id.setdefault(cid, listed)
+    contained: dict[object, Resource] = {
+        c.get("id"): c
+        for c in one_or_many(resource.get("contained"))
+        if isinstance(c, JSON_OBJECT) and c.get("resourceType") == "Condition"
+    }
+    found: list[object] = []
+    for ref in refs:
+        target = ref.get("reference")
+        condition: Resource | None
+        if isinstance(target, str) and target.startswith("#"):
+            condition = contained.get(target[1:])
+        else:
+            cid = _reference_id(ref, "Condition")
+            condition = by_id.get(cid) if cid is not None else None
+        # None keeps its place when it is not among the Conditions read: the walk keeps the
+        # Conditions a reader wants (a chest pain is none of them), and an observation stay's
+        # FIRST reason is its primary one (an unread first reason is stated, not psychiatric).
+        found.append(condition.get("code") if condition is not None else None)
+    return found
+
+
+def stated_reasons(
+    resource: Resource, conditions: Sequence[Resource], class_of: ClassOf = class_key
+) -> list[object]:
+    """The stay's reasons as CodeableConcepts: its `reasonCode`, then the `code` of each
+    Condition its `reasonReference` names (`_referenced`), read as reasonCodes. An observation
+    or short stay keeps its primary reason only: its first reasonCode, or, with none, its first
+    referenced Condition (module docstring)."""
+    codes: list[object] = [
+        c for c in one_or_many(resource.get("reasonCode")) if isinstance(c, JSON_OBJECT)
+    ]
+    referenced = _referenced(resource, conditions)
+    if _first_reason_only(resource, class_of):
+        return (codes or referenced)[:1]
+    return [*codes, *referenced]
+
+
 def _has_coding(concepts: object) -> bool:
     return any(True for _ in codings(concepts))
 
@@ -198,9 +251,8 @@ def psychiatric_reason(
     (module docstring: reason, principal diagnosis, unit; a secondary diagnosis only when the
     stay states no reason and no principal diagnosis). `class_of`: how its class is read (an
     observation or short stay reads its first reasonCode only)."""
-    reasons = resource.get("reasonCode")
-    if _first_reason_only(resource, class_of) and isinstance(reasons, list):
-        reasons = reasons[:1]  # the primary reason (module docstring)
+    # The primary reason only, of an observation or short stay (module docstring).
+    reasons = stated_reasons(resource, conditions, class_of)
     found = _psychiatric_code(reasons)
     if found is not None:
         return found
@@ -212,7 +264,8 @@ def psychiatric_reason(
     words = _unit_words(resource)
     if words is not None:
         return ("", words, "")
-    if _has_coding(reasons) or any(_has_coding(code) for code in principal):
+    stated = _has_coding(reasons) or any(r is None for r in reasons)  # None: unread Condition
+    if stated or any(_has_coding(code) for code in principal):
         # The stay says what it was for, and that is not psychiatric: a depression among its
         # secondary diagnoses does not make it a psychiatric admission (review 16 recheck W-a).
         return None

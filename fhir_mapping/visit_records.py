@@ -29,6 +29,8 @@ from fhir_mapping.record import (
     Referral,
 )
 from fhir_mapping.request_resources import Resource
+from fhir_mapping.stay_evidence import NO_EVIDENCE, StayEvidence
+from fhir_mapping.stay_evidence import stay_evidence as stay_evidence
 from fhir_mapping.visit_reads import VisitReads
 from fhir_mapping.visit_substance import with_visit_substance
 
@@ -54,14 +56,19 @@ def read_visit_records(
     scores: Sequence[Event],
     policy: MappingPolicy,
     reads: VisitReads,
+    evidence: StayEvidence = NO_EVIDENCE,
 ) -> VisitRecords:
     """The records of `visits` (the Encounters the walk kept), against the chart's `conditions`
     (kept ones). `dispenses`: the chart's MedicationDispenses (an outpatient fill after a stay's
     start shows it was left: review 17 second recheck M2); `scores`: the PHQ-9s, each with the
     Encounter it is filed under (a PHQ-9 after an ED visit's arrival day not filed under it: s25
-    RK2 2, RK4 10). `reads`: the build's memo (visit_reads.py)."""
+    RK2 2, RK4 10). `reads`: the build's memo (visit_reads.py). `evidence`: the session days
+    and resources the stays are read against (stay_evidence.py: a short stay on a session's day
+    is that session, day_cases.py; a finished stay with no end ends on its last day on record)."""
     class_of = reads.class_key
-    admissions = read_admissions(visits, conditions, as_of=as_of, class_of=class_of)
+    admissions = read_admissions(
+        visits, conditions, as_of=as_of, class_of=class_of, evidence=evidence
+    )
     current_stays = read_current_stays(
         visits,
         conditions,

@@ -49,6 +49,14 @@ class Discharge:
             # the patient was in hospital care until then); the section names both stays.
             day = self.admission.stay_end
             then = f", then {'an' if moved[:1] in 'aeiou' else 'a'} {moved}"
+        if not self.admission.end_recorded:
+            # Finished with no end on record (review s28 K5 finding 3): the day is the last the
+            # record places the patient on the stay, never said as a discharge date.
+            ended = went.words if went is not None else "discharged"
+            return (
+                f"{ended} after a psychiatric {self.stay_name}{code}{then}, date not recorded "
+                f"(last on record {day.isoformat()}){left}"
+            )
         return f"{ended} {day.isoformat()} after a psychiatric {self.stay_name}{code}{then}{left}"
 
     @property
@@ -110,7 +118,9 @@ def shown_after(check: RiskCheck, stay: Admission) -> bool:
 
     - One that names the stay's own Encounter was taken during the stay, whatever its date.
     - When both carry a time with an offset, the instants decide: later than the discharge.
-    - Otherwise the dates: a later day follows it. On the discharge day itself, with a date
+    - Otherwise the dates: a later day follows it. A stay finished with no end on record has
+      no instant: its day is the last the record places the patient on it (review s28 K5
+      finding 3), so only an assessment on a later day follows it. On the discharge day itself, with a date
       alone on either side, the order is not known, and the safer reading is "not shown to be
       after discharge": the card stays critical and asks for the assessment (one more C-SSRS
       costs minutes; a released hold after a ward screen costs the assessment the first days

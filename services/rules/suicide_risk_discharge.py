@@ -94,17 +94,32 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
         )
     # Discharged on as-of's own day: "today", not "0 days ago" (review s28 RH finding 3).
     when = "today" if days == 0 else f"{plural(days, 'day')} ago"
+    if not adm.end_recorded:
+        # Finished with no end on record (fhir_mapping/stay_evidence.py, review s28 K5 finding 3):
+        # the period is counted from the last day the record places the patient on the stay,
+        # so the discharge was then or later; said, never a date the record does not hold.
+        begun = f"from {adm.start.isoformat()} " if adm.start is not None else ""
+        span = span.replace(f"{stay}{adm.discharged.isoformat()} ", begun)
+        span = span.replace(f" to {adm.discharged.isoformat()}", "")
+        span = f"{span}, finished with no discharge date recorded"
+        when = f"at most {when}" if days else "today"
     found = f"Psychiatric {kind} {span}: {ended} {when}."
+    if not adm.end_recorded:
+        found += (
+            f" The last day on record on the stay is {adm.discharged.isoformat()}: the period "
+            f"below is counted from it; confirm the discharge date."
+        )
     why = (
         "The first months after discharge from psychiatric inpatient care carry the highest "
         "suicide risk (about 100 times the global rate in the first 3 months: Chung et al., JAMA "
         "Psychiatry 2017)"
     )
     check = discharge.assessed
+    least = "" if adm.end_recorded else "at least "  # counted from the last day on record
     if check is not None:
         ask = (
             f"{why}. Assessed since discharge: {check.text} on {check.day.isoformat()}; "
-            f"reassess at each visit until {discharge.until.isoformat()}."
+            f"reassess at each visit until {least}{discharge.until.isoformat()}."
         )
     elif went is not None:
         # Transferred to psychiatric care (review s27 K2 finding 8): the patient may be on that
@@ -115,7 +130,7 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
     else:
         ask = (
             f"{why}: assess suicide risk today with a structured assessment (C-SSRS), review the "
-            f"safety plan and keep follow-up close until {discharge.until.isoformat()}."
+            f"safety plan and keep follow-up close until {least}{discharge.until.isoformat()}."
         )
     lines = [f"**Recent psychiatric {'transfer' if went else 'discharge'}:** {found} {ask}"]
     if went is not None and note:
@@ -158,7 +173,7 @@ def summary(discharge: Discharge) -> str:
             f"{cap}: confirm with the receiving unit",
             f"{went.words[0].upper()}{went.words[1:]} on {day}: confirm with the receiving unit",
         )
-    date_only = f"Discharged {day}"
+    date_only = f"Discharged {day}" if adm.end_recorded else f"Discharged (last on record {day})"
     return cards.fit_summary(
         f"{cap}: the first months after discharge carry the highest suicide risk; assess "
         "suicide risk today",

@@ -70,7 +70,6 @@ def test_other_classes_are_not(class_code: str) -> None:
     ("status", "end"),
     [
         ("in-progress", None),  # still an inpatient: no discharge yet
-        ("finished", None),  # no discharge day
         ("finished", "2025-06-10T09:00:00-05:00"),  # after as-of
         ("cancelled", "2025-05-09T09:30:00-05:00"),
         ("entered-in-error", "2025-05-09T09:30:00-05:00"),
@@ -78,6 +77,14 @@ def test_other_classes_are_not(class_code: str) -> None:
 )
 def test_no_discharge_on_record_is_no_stay(status: str, end: str | None) -> None:
     assert read_admission(_stay(status=status, end=end), [], as_of=AS_OF) is None
+
+
+def test_a_finished_stay_with_no_end_ends_on_its_last_day_on_record() -> None:
+    """Review s28 K5 finding 3: it was no stay at all (the post-discharge period skipped in
+    silence); now read as ended on its last day on record (its start here), not recorded."""
+    found = read_admission(_stay(end=None), [], as_of=AS_OF)
+    assert found is not None and not found.end_recorded
+    assert found.discharged == date(2025, 4, 28) and found.discharged_at is None
 
 
 def test_stay_for_a_medical_reason_is_not_psychiatric() -> None:
