@@ -320,9 +320,7 @@ def _build_record(
             listed,
             as_of=as_of,
             clinical=clinical,
-            dispenses=[
-                r for r in medication_resources if r["resourceType"] == "MedicationDispense"
-            ],
+            medications=medication_resources,
             scores=filed_under(phq9, [*observations, *kept.get("QuestionnaireResponse", [])]),
             policy=policy,
             reads=reads,

@@ -52,15 +52,16 @@ def read_visit_records(
     *,
     as_of: date,
     clinical: ClinicalContext,
-    dispenses: Sequence[Resource],
+    medications: Sequence[Resource],
     scores: Sequence[Event],
     policy: MappingPolicy,
     reads: VisitReads,
     evidence: StayEvidence = NO_EVIDENCE,
 ) -> VisitRecords:
     """The records of `visits` (the Encounters the walk kept), against the chart's `conditions`
-    (kept ones). `dispenses`: the chart's MedicationDispenses (an outpatient fill after a stay's
-    start shows it was left: review 17 second recheck M2); `scores`: the PHQ-9s, each with the
+    (kept ones). `medications`: the chart's medication resources, whose MedicationDispenses
+    (an outpatient fill after a stay's start) show it was left (review 17 second recheck M2);
+    `scores`: the PHQ-9s, each with the
     Encounter it is filed under (a PHQ-9 after an ED visit's arrival day not filed under it: s25
     RK2 2, RK4 10). `reads`: the build's memo (visit_reads.py). `evidence`: the session days
     and resources the stays are read against (stay_evidence.py: a short stay on a session's day
@@ -73,7 +74,7 @@ def read_visit_records(
         visits,
         conditions,
         as_of=as_of,
-        dispenses=dispenses,
+        dispenses=[r for r in medications if r["resourceType"] == "MedicationDispense"],
         scores=scores,
         policy=policy,
         class_of=class_of,
