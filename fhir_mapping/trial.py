@@ -65,10 +65,10 @@ class Trial(TrialOutcome):
     dose_equivalence: str | None = None
     # The course's latest statement or order is `on-hold`, nothing taking it up again after it
     # (review 6 finding 3): the drug is not taken now. The date is the last one the record
-    # supports, never after as-of (review 14 W6): a statement's dateAsserted, else its start;
-    # for a held order (FHIR R4 records no hold date) the end of its last fill's supply, or,
-    # never filled, the order's own date.
+    # supports, never after as-of (review 14 W6): a statement's dateAsserted, else its start; a
+    # held order's (FHIR R4 records no hold date) its last supply's end, or its own date unfilled.
     on_hold: date | None = None
+    held_long: bool = False  # that date supply_gap_days or more ago (course_support.held_long)
     # The course runs on only because a MedicationStatement lists it `active` and nothing has
     # confirmed it for MappingPolicy.statement_confirmed_days (review 6 finding 11): the last
     # date the record confirms it. Time after that + the policy's days is not covered (the

@@ -254,7 +254,7 @@ def _others(found: list[washout.Conflict], *, brief: bool) -> str:
     """ "sertraline running and fluoxetine listed (...): confirm it is not taken"."""
     said = (
         f"{drug_names.shown(c.old.ingredient)} "
-        + ("listed: confirm it is not taken" if brief and c.old.listed else _state(c))
+        + (c.old.listed_short() if brief and c.old.listed else _state(c))
         for c in found
     )
     return cards.and_list(list(dict.fromkeys(said)))
@@ -289,7 +289,7 @@ def _listed_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...] |
         head = f"{new} ordered while {old} ({label}) is"
         short = f"{new} with {old} ({label})"
         first = f"{washout.days_text(c.days)} off {old} first"
-    brief = "listed: confirm it is not taken"
+    brief = c.old.listed_short()
     return (
         f"{head} {listed}; if taken, {first}",
         f"{head} {listed} {if_taken}",
