@@ -179,6 +179,7 @@ class Trial(TrialOutcome):
     # course (order_checks/repeat.py), never by the mapping: its dates end there, "stop on this
     # order", never "ongoing" (review s27 K1 recheck finding 6). None for every other course.
     stopped_on_order: date | None = None
+    held_on_order: bool = False  # that draft only holds it (DraftTiming.held): "on hold", no stop
     # The days records of the course said were steps off the drug ("100 mg daily for 7 days,
     # then 50 mg daily for 7 days, then stop": taper.taper_spans), each up to the day a later
     # record went on at a steady dose (s26 RK1 finding 2), else to the course's end. (): no taper.
