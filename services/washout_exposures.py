@@ -130,6 +130,8 @@ class Exposure:
         still active, never filled or renewed" (the adherence card's words), or "statement
         active since 2012-04-01, last confirmed 2016-03-01" (an old statement). "" for a course
         the record confirms."""
+        if self.held_long:  # on hold long: the claim says so; its start, to confirm
+            return self.since()
         if self.unconfirmed_since is None:
             if self.supply_out_since is not None:
                 return taken_to_confirm.supply_listing(self.start, self.last_fill, self.by_order)
