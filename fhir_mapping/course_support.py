@@ -187,6 +187,19 @@ def _supply_after_stop(spans: Sequence[_Span], end: date) -> date | None:
     return stop if stop is not None and stop < end else None
 
 
+def held_long(on_hold: date | None, end: date, gap_days: int) -> bool:
+    """Whether a course on hold (Trial.on_hold) was last shown taken `gap_days`
+    (MappingPolicy.supply_gap_days) or more before its last day (review s27 K4 finding 4: a
+    fluoxetine order on hold, its supply ended 15 months ago, read as "running" beside
+    venlafaxine). A held order's adherence is judged only up to the hold, so no supply gap and
+    no Trial.supply_ran_out says the supply ended: this is the same month with no supply that
+    makes an order not held stop counting. The one rule of the reuptake pair (rules/
+    running_reuptake_pair.py) and the MAOI washout's wording (washout_exposures.Exposure.held:
+    recheck K6 s28 finding 1). A hold whose supply ended within it stays running, the safer
+    reading (tablets may still be at home)."""
+    return on_hold is not None and (end - on_hold).days >= gap_days
+
+
 def _on_hold(spans: Sequence[_Span], as_of: date) -> tuple[date | None, bool]:
     """The date a course on hold was last taken by the record (review 6 finding 3), when its
     latest order or statement is `on-hold` and no record of the drug after it takes it up

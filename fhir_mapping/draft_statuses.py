@@ -1,6 +1,7 @@
 """How a draft order's MedicationRequest.status is read (data/draft_statuses.csv): one that
 halts its drug (stopped, cancelled), one that holds it for now (on-hold), one that is no order
-at all (entered-in-error). Any other status (draft, active, ...) orders its dose as written.
+at all (entered-in-error), one whose actions are all complete (completed: no new order, left out
+with a data-quality line; recheck K5 s28 finding 9, read as a sertraline dose change). Any other status (draft, active, ...) orders its dose as written.
 
 A table, not literals: which statuses do what is FHIR's definition, cited per row (review s27
 K1 recheck finding 2: an on-hold or entered-in-error sertraline draft beside a phenelzine start
@@ -23,6 +24,7 @@ class StatusReading(Enum):
     HALTS = "halts"  # its drug stops on the day it is signed
     HOLDS = "holds"  # its drug pauses from the day it is signed
     IGNORED = "ignored"  # no order at all: left out
+    DONE = "done"  # no new order (completed): left out, said as a data-quality line
 
 
 @cache

@@ -25,6 +25,7 @@ from fhir_mapping.draft_timing import HALTED, HELD, NO_TIMING
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.formulations import formulation_of
+from fhir_mapping.gaps import resource_gap
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.medication_types import resource_dosage_lines
@@ -35,9 +36,15 @@ from fhir_mapping.product_conflict import (
     name_components,
     stated_doses,
 )
-from fhir_mapping.record import DataGap, DraftOrder, SourceRef
+from fhir_mapping.record import DataDomain, DataGap, DraftOrder, SourceRef
 from fhir_mapping.taper import draft_steps
 from fhir_mapping.terminology import Component
+
+# A draft whose status says its actions are all complete (draft_statuses.csv: completed).
+_DONE = (
+    "draft order with status completed: a completed prescription orders nothing new, so it was "
+    "left out of the order checks; the running course is read as recorded"
+)
 
 
 def flat_drafts(resources: Iterable[object]) -> list[Mapping[str, Any]]:
@@ -101,6 +108,11 @@ def read_drafts(
         # Entered in error: no order at all (draft_statuses.csv, review s27 K1 recheck 2).
         reading = status_reading(resource)
         if reading is StatusReading.IGNORED:
+            continue
+        if reading is StatusReading.DONE:
+            # Completed: no new order (draft_statuses.csv, recheck K5 s28 finding 9); the
+            # running course stands as recorded (the safer reading for the MAOI check).
+            gaps.extend(resource_gap(resource, _DONE, DataDomain.MEDICATIONS))
             continue
         components, unidentified, medication = read_drug(resource, medications)
         if unidentified is not None:

@@ -65,10 +65,10 @@ class Trial(TrialOutcome):
     dose_equivalence: str | None = None
     # The course's latest statement or order is `on-hold`, nothing taking it up again after it
     # (review 6 finding 3): the drug is not taken now. The date is the last one the record
-    # supports, never after as-of (review 14 W6): a statement's dateAsserted, else its start;
-    # for a held order (FHIR R4 records no hold date) the end of its last fill's supply, or,
-    # never filled, the order's own date.
+    # supports, never after as-of (review 14 W6): a statement's dateAsserted, else its start; a
+    # held order's (FHIR R4 records no hold date) its last supply's end, or its own date unfilled.
     on_hold: date | None = None
+    held_long: bool = False  # that date supply_gap_days or more ago (course_support.held_long)
     # The course runs on only because a MedicationStatement lists it `active` and nothing has
     # confirmed it for MappingPolicy.statement_confirmed_days (review 6 finding 11): the last
     # date the record confirms it. Time after that + the policy's days is not covered (the
@@ -179,6 +179,7 @@ class Trial(TrialOutcome):
     # course (order_checks/repeat.py), never by the mapping: its dates end there, "stop on this
     # order", never "ongoing" (review s27 K1 recheck finding 6). None for every other course.
     stopped_on_order: date | None = None
+    held_on_order: bool = False  # that draft only holds it (DraftTiming.held): "on hold", no stop
     # The days records of the course said were steps off the drug ("100 mg daily for 7 days,
     # then 50 mg daily for 7 days, then stop": taper.taper_spans), each up to the day a later
     # record went on at a steady dose (s26 RK1 finding 2), else to the course's end. (): no taper.

@@ -54,6 +54,7 @@ from fhir_mapping.course_support import (
     _unconfirmed_order,
     _unconfirmed_since,
     _written_dates,
+    held_long,
 )
 from fhir_mapping.course_use import course_use
 from fhir_mapping.dose_not_tolerated import doses_not_tolerated
@@ -345,6 +346,7 @@ def _trial(
             formulation=formulation,
             mg_per_dose=_per_dose(events, formulation),
             on_hold=on_hold,
+            held_long=held_long(on_hold, end, policy.supply_gap_days),
             # Review 14 recheck r10b: a held order's date is the end of its last supply, the last
             # day the record shows the drug taken: a PHQ-9 in the days after it is still the
             # course's, as it is after a course that ran out of supply and stopped (score_windows:

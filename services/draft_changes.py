@@ -21,15 +21,17 @@ def continues_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
     or a higher dose of the same product (a stop and a new order of the drug on one order
     are such a re-order too: PatientRecord.draft_stops keeps the stop apart). None when the
     draft stops its drug (a taper: draft_tapers.tapers_running), is one of two drafts of its
-    drug (their doses add up: order_doses.together), is another product of the drug (a second
+    drug that cannot be read as one dose (draft_tapers.as_reorder: a split dose of one product
+    is one re-order, its doses added), is another product of the drug (a second
     product, not a re-order), or no course of its drug runs."""
-    if not draft_tapers.sole_reorder(record, draft):
+    one = draft_tapers.as_reorder(record, draft)
+    if one is None:
         return None
     running = [t for t in record.trials if t.ongoing and t.ingredient == draft.ingredient]
     if not running:
         return None
     latest = max(running, key=lambda t: (t.end, t.start))
-    return latest if latest.product == draft.product else None
+    return latest if latest.product == one.product else None
 
 
 def change_words(record: PatientRecord, draft: DraftOrder, trial: Trial) -> str:
@@ -39,6 +41,8 @@ def change_words(record: PatientRecord, draft: DraftOrder, trial: Trial) -> str:
     if draft_tapers.tapers_running(record, draft):
         last = draft.timing.last_day(record.as_of)
         return "tapered to a stop on this order" + (f", last dose {last}" if last else "")
+    # A split dose (two drafts of one product) is said by its total (draft_tapers.as_reorder).
+    draft = draft_tapers.as_reorder(record, draft) or draft
     daily = draft.dose_basis is DoseBasis.DAILY and trial.dose_basis is DoseBasis.DAILY
     mg, now = draft.mg_per_day, trial.current_mg_per_day
     if not daily or draft.as_needed or mg is None or now is None:

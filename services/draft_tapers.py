@@ -11,6 +11,7 @@ yet (`lowers_running`: review s27 RD finding 3).
 from __future__ import annotations
 
 from fhir_mapping.record import DoseBasis, DraftOrder, PatientRecord, Trial
+from services import order_doses
 
 
 def tapers_running(record: PatientRecord, draft: DraftOrder) -> bool:
@@ -43,6 +44,26 @@ def lowers_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
         if now is not None and mg < now:
             return t
     return None
+
+
+def as_reorder(record: PatientRecord, draft: DraftOrder) -> DraftOrder | None:
+    """The order's re-order of `draft`'s drug read as one draft: `draft` itself when it is the
+    only draft of its drug (`sole_reorder`); when the drug is drafted more than once, each a
+    daily dose of one product with no stop (an Epic split dose: sertraline 50 mg mornings and
+    25 mg evenings), the first of them carrying their total (order_doses.together, as_one;
+    recheck K5 s28 finding 1: two sertraline drafts lowering the running course beside a
+    phenelzine start read as a sertraline start, and the removal offered deleted one of them).
+    None when a draft stops the drug (a taper), when the drafts are of different products, or
+    when a dose cannot be added (order_doses.together leaves it out)."""
+    if sole_reorder(record, draft):
+        return draft
+    same = [d for d in record.draft_orders if d.ingredient == draft.ingredient]
+    if any(d.timing.stops or d.product != draft.product for d in same):
+        return None
+    found = order_doses.together(same).get(draft.ingredient)
+    if found is None or len(found.parts) != len(same):
+        return None
+    return order_doses.as_one(same[0], found)
 
 
 def sole_reorder(record: PatientRecord, draft: DraftOrder) -> bool:

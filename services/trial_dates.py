@@ -127,6 +127,8 @@ def dates_text(trial: Trial) -> str:
         end = f"{trial.stops_on.isoformat()} (stop on record)"
     if trial.stopped_on_order is not None:  # a draft of this order stops it (review s27 K1 6)
         end = f"{trial.stopped_on_order.isoformat()} (stop on this order)"
+        if trial.held_on_order:  # a hold, no stop (recheck K5 s28 finding 8)
+            end = f"{trial.stopped_on_order.isoformat()} (on hold on this order)"
     return f"{trial.start.isoformat()} – {end}"
 
 

@@ -368,7 +368,9 @@ def conflicts_for(
         if days is None:
             continue
         day = starts if starts is not None else record.as_of
-        if old.running or old.end is None or (day - old.end).days < days:
+        # A drug put on hold on this order (Exposure.held) is expected to continue later: a
+        # pair whatever the washout (order_checks/maoi_held.py, recheck K5 s28 finding 5).
+        if old.running or old.end is None or old.held or (day - old.end).days < days:
             found.append(Conflict(new.ingredient, new, old, days, record.as_of, starts))
     return found
 

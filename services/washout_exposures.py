@@ -20,7 +20,7 @@ from datetime import date
 
 from fhir_mapping.course_length import listed_undated
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
-from services import draft_changes, taken_to_confirm
+from services import draft_changes, held_dates, taken_to_confirm
 from services.washout_table import WashoutRow, row_for
 
 
@@ -94,6 +94,14 @@ class Exposure:
     # mg/day on this order", said beside "is running"; the draft is no start of its own (review
     # s27 K1 recheck finding 1). "" else.
     reordered: str = ""
+    # A running course on hold (Trial.on_hold): "on hold, not taken since 2026-05-15 at the
+    # latest" (held_dates.held_text), said in place of "is running"; and whether that day is
+    # supply_gap_days or more ago (Trial.held_long), when the card asks to confirm it is not
+    # taken, as of a listed course, rather than declare it running (recheck K6 s28 finding 1:
+    # "Phenelzine (MAOI) ordered while fluoxetine is running" of an order held for 200 days).
+    # Still an exposure: a held drug may be taken up again (the safer reading). "" / False else.
+    on_hold: str = ""
+    held_long: bool = False
 
     @property
     def cited(self) -> object | None:
@@ -105,7 +113,10 @@ class Exposure:
     @property
     def claim(self) -> taken_to_confirm.Claim:
         """How a card says it is taken: "is running", "may be running" (to confirm), or "is
-        listed" (taken_to_confirm.course_claim, the interaction cards' rule)."""
+        listed" (taken_to_confirm.course_claim, the interaction cards' rule); "is on hold, not
+        taken since 2026-05-15 at the latest" for a course on hold (`on_hold`)."""
+        if self.on_hold:
+            return taken_to_confirm.Claim(f"is {self.on_hold}", self.on_hold)
         return taken_to_confirm.course_claim(
             self.to_confirm,
             self.unconfirmed_since,
@@ -119,6 +130,8 @@ class Exposure:
         still active, never filled or renewed" (the adherence card's words), or "statement
         active since 2012-04-01, last confirmed 2016-03-01" (an old statement). "" for a course
         the record confirms."""
+        if self.held_long:  # on hold long: the claim says so; its start, to confirm
+            return self.since()
         if self.unconfirmed_since is None:
             if self.supply_out_since is not None:
                 return taken_to_confirm.supply_listing(self.start, self.last_fill, self.by_order)
@@ -134,13 +147,22 @@ class Exposure:
     @property
     def listed(self) -> bool:
         """A running course the record no longer shows taken (taken_to_confirm.LISTED)."""
+        if self.running and not self.on_order and self.held_long:
+            return True  # held long: to confirm as a listing is (`on_hold`)
         return self.running and not self.on_order and self.claim is taken_to_confirm.LISTED
+
+    def listed_short(self) -> str:
+        """ "listed: confirm it is not taken", "on hold: confirm it is not taken" (held long),
+        as a short summary names a listed partner."""
+        return f"{'on hold' if self.held_long else 'listed'}: confirm it is not taken"
 
     def listed_brief(self) -> str:
         """ "listed (last supply ended 2024-02-10): confirm it is not taken", as a summary names
         a listed partner (taken_to_confirm.listed_brief); "" for any other exposure."""
         if not self.listed:
             return ""
+        if self.held_long:
+            return f"{self.on_hold}: confirm it is not taken"
         why = taken_to_confirm.listed_brief(
             self.start,
             self.unconfirmed_since,
@@ -227,6 +249,8 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 awaiting_fill=trial.awaiting_fill if trial.ongoing else None,
                 refills=trial.adherence.not_verified,
                 reordered=reordered.get(trial.ingredient, "") if trial.ongoing else "",
+                on_hold=held_dates.held_text(trial) or "",
+                held_long=trial.ongoing and trial.held_long,
             )
         )
     # A record that says a drug is (or may be) taken now outranks an ENDED course of it: no

@@ -19,7 +19,7 @@ from services import (
     washout_table,
 )
 from services.card_format import plural
-from services.order_checks import maoi_running
+from services.order_checks import maoi_held, maoi_running
 from services.order_checks.maoi_diet import maoi_diet_check
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
@@ -49,6 +49,8 @@ def maoi_check(
         found.append(conflict)
     if not found:
         return None
+    if all(maoi_held.past_washout(c) for c in found):
+        return maoi_held.held_check(draft, found)  # only if the held drug is resumed
     # A running MAO-B inhibitor whose label only advises against this class (rasagiline with an
     # SSRI, audit 16 f01; safinamide with an SSRI, review 16 second recheck W1): a warning that
     # says what to watch, not a washout. The other drugs running with it are named too (m01).
@@ -254,7 +256,7 @@ def _others(found: list[washout.Conflict], *, brief: bool) -> str:
     """ "sertraline running and fluoxetine listed (...): confirm it is not taken"."""
     said = (
         f"{drug_names.shown(c.old.ingredient)} "
-        + ("listed: confirm it is not taken" if brief and c.old.listed else _state(c))
+        + (c.old.listed_short() if brief and c.old.listed else _state(c))
         for c in found
     )
     return cards.and_list(list(dict.fromkeys(said)))
@@ -289,7 +291,7 @@ def _listed_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...] |
         head = f"{new} ordered while {old} ({label}) is"
         short = f"{new} with {old} ({label})"
         first = f"{washout.days_text(c.days)} off {old} first"
-    brief = "listed: confirm it is not taken"
+    brief = c.old.listed_short()
     return (
         f"{head} {listed}; if taken, {first}",
         f"{head} {listed} {if_taken}",

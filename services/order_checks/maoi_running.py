@@ -20,8 +20,16 @@ chart-open card's "confirm what is taken" in place of "stop one".
 
 from __future__ import annotations
 
-from fhir_mapping.record import DraftOrder, Trial
-from services import cards, draft_changes, drug_names, taken_to_confirm, washout, washout_words
+from fhir_mapping.record import DraftOrder, PatientRecord, Trial
+from services import (
+    cards,
+    draft_changes,
+    draft_tapers,
+    drug_names,
+    taken_to_confirm,
+    washout,
+    washout_words,
+)
 from services.order_checks.model import MAOI, OrderCheck
 from services.order_doses import draft_dose, trial_dose
 from services.rules import maoi_combination
@@ -64,7 +72,7 @@ def already_running(
     return OrderCheck(
         MAOI,
         draft,
-        _summary(draft, own, partners[0], change),
+        _summary(record, draft, own, partners[0], change),
         "\n\n".join([*lines, *rest]),
         removable=False,
     )
@@ -75,7 +83,13 @@ def _maoi_first(own: washout.Exposure, c: washout.Conflict) -> tuple[washout.Exp
     return (own, c.old) if c.into_maoi else (c.old, own)
 
 
-def _summary(draft: DraftOrder, own: washout.Exposure, c: washout.Conflict, change: str) -> str:
+def _summary(
+    record: PatientRecord,
+    draft: DraftOrder,
+    own: washout.Exposure,
+    c: washout.Conflict,
+    change: str,
+) -> str:
     """ "Phenelzine (MAOI) and sertraline both running already; this order only lowers
     sertraline (100 mg/day), not starting the pair: serotonin syndrome risk; stop one"."""
     maoi, other = _maoi_first(own, c)
@@ -97,7 +111,8 @@ def _summary(draft: DraftOrder, own: washout.Exposure, c: washout.Conflict, chan
     risk = washout_words.risk_words(maoi.row, other.row).short
     name = drug_names.shown(draft.ingredient)
     verb = next((v for k, v in _VERBS.items() if change.startswith(k)), "re-orders")
-    dose = draft_dose(draft)
+    # A split dose (two drafts of the drug) by its total (draft_tapers.as_reorder).
+    dose = draft_dose(draft_tapers.as_reorder(record, draft) or draft)
     return cards.fit_summary(
         f"{both} already; this order only {verb} {name} ({dose}), not starting the pair: "
         f"{risk}; {act}",

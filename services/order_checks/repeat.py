@@ -37,7 +37,10 @@ def _stopped_on_order(record: PatientRecord, trial: Trial) -> Trial:
         return trial
     stop = draft_tapers.taper_of(record, trial.ingredient)
     last = None if stop is None else stop.timing.last_day(record.as_of)
-    return trial if last is None else dataclasses.replace(trial, stopped_on_order=last)
+    if stop is None or last is None:
+        return trial
+    # A hold is no stop (FHIR on-hold: expected to continue later; recheck K5 s28 finding 8).
+    return dataclasses.replace(trial, stopped_on_order=last, held_on_order=stop.timing.held)
 
 
 def _up_to(t: Trial) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Trial
-from services import cards, drug_rules, taken_to_confirm, trial_dates
+from services import cards, drug_rules, held_dates, taken_to_confirm, trial_dates
 from services.order_checks.model import STACKING, OrderCheck
 from services.order_doses import in_component
 from services.rules.context import RuleContext
@@ -45,6 +45,10 @@ def running_name(trial: Trial, verb: str = "running") -> str:
     filled 2024-03-02", never running (session 23 L2 item 1)."""
     if trial.listed:
         return f"{trial.ingredient} listed: {taken_to_confirm.trial_listing(trial)}"
+    # A course on hold is not taken now (recheck K6 s28 finding 1: "Two SSRIs (fluoxetine
+    # running)" of an order held for 200 days): "fluoxetine on hold, not taken since ...".
+    if (held := held_dates.held_text(trial)) is not None:
+        return f"{trial.ingredient} {held}"
     ran_out = _ran_out(trial)
     if ran_out is None:
         return f"{trial.ingredient} {verb}"
@@ -57,6 +61,8 @@ def is_running(trial: Trial) -> str:
     listed course (Trial.listed: its listing is on the card's detail line, `running_dose`)."""
     if trial.listed:
         return "is listed"
+    if (held := held_dates.held_text(trial)) is not None:
+        return f"is {held}"
     ran_out = _ran_out(trial)
     return "is running" if ran_out is None else f"may be running ({ran_out})"
 

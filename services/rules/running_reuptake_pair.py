@@ -79,25 +79,13 @@ def reported_taken(trial: Trial) -> bool:
     return trial.report_only or any(s.resource_type == _STATEMENT for s in trial.sources)
 
 
-def _held_long(trial: Trial, gap_days: int) -> bool:
-    """A course on hold (Trial.on_hold) whose last supply ended `gap_days`
-    (MappingPolicy.supply_gap_days) or more before its last day (review s27 K4 finding 4: a
-    fluoxetine order on hold, its supply ended 15 months ago, read as "running" beside
-    venlafaxine). A held order's adherence is judged only up to the hold, so no supply gap and
-    no Trial.supply_ran_out says the supply ended: this is the same month with no supply that
-    makes an order not held stop counting (`_filled_through`). A hold whose supply ended within
-    it stays running for the pair, the safer reading (tablets may still be at home); the line
-    says "on hold" (adherence_text)."""
-    held = trial.on_hold
-    return held is not None and (trial.end - held).days >= gap_days
-
-
-def _running(trial: Trial, gap_days: int) -> bool:
+def _running(trial: Trial) -> bool:
     return (
         trial.ongoing
         and trial.stops_on is None
         and serotonin_reuptake.inhibits_reuptake(trial.ingredient, trial.drug_class)
-        and not _held_long(trial, gap_days)
+        # Held supply_gap_days or more (Trial.held_long): not taken now.
+        and not trial.held_long
         and (_filled_through(trial) or reported_taken(trial))
     )
 
@@ -105,9 +93,8 @@ def _running(trial: Trial, gap_days: int) -> bool:
 def _running_courses(ctx: RuleContext) -> list[Trial]:
     """The serotonin reuptake inhibitor courses running, earliest start first, one per
     ingredient (a course sharing an ingredient with an earlier one is left out)."""
-    gap_days = ctx.policy.mapping.supply_gap_days
     found: list[Trial] = []
-    running = (t for t in ctx.record.trials if _running(t, gap_days))
+    running = (t for t in ctx.record.trials if _running(t))
     for t in sorted(running, key=lambda t: t.start):
         if any(
             t.ingredient == f.ingredient or shared_ingredients(t.ingredient, f.ingredient)

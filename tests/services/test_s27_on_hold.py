@@ -6,7 +6,7 @@
   running beside venlafaxine: failed?" and the adjuncts held: a held order's refills are judged
   only up to the hold, so no supply gap said its supply had ended. Now a held course whose supply
   ended MappingPolicy.supply_gap_days or more ago is not running for the pair
-  (rules/running_reuptake_pair._held_long); one whose supply ended days ago (h02) still is, and
+  (fhir_mapping/course_support.held_long, Trial.held_long); one whose supply ended days ago (h02) still is, and
   the line says "on hold".
 - Finding 5 (WRONG): a fluoxetine statement on hold, 2 Mar - 31 Aug 2025, PHQ-9 21 -> 20 on
   16 Aug 2025 (h03) was judged on a PHQ-9 of 8 Jul 2026 taken while held ("to confirm", not
