@@ -114,6 +114,20 @@ def text_findings(
             verification=TEXT_MENTION if coded else None,
             named_as=_MENTION_WORDS.get(kind) if coded else None,
         )
+    if not coded and not intent_coded and self_harm_text.ideation(text):
+        # "SI with plan to overdose", "thoughts of self harm": ideation with a plan, not an act
+        # (self_harm_ideation.py; recheck K7 s28 finding 5), whatever the status, as above.
+        found.setdefault(
+            FindingKind.SUICIDAL_IDEATION,
+            Finding(
+                kind=FindingKind.SUICIDAL_IDEATION,
+                code="",
+                system="text",
+                display=label,
+                onset=onset,
+                source=source,
+            ),
+        )
     harm = self_harm_text.reading(text) if not coded and not intent_coded else None
     if harm is not None:
         # Self-harm or an overdose in words on an entry no code mapped (self_harm_text.py),

@@ -20,7 +20,11 @@ direction, and the card names the text so the clinician can judge it.
 Suicidal ideation is also read as the abbreviation "SI", a whole word only ("+SI", "SI: yes",
 "endorses SI"; not "SIG", "SIADH", "basis"; session 28 fix fx-selfharm2): a problem or a visit
 reason typed "SI" raised no suicide-risk card. Rows of kind `lookalike` are words that hold a term
-and name something else ("SI joint", the sacroiliac joint), blanked before the terms are read.
+and name something else ("SI joint", the sacroiliac joint), blanked before the terms are read; so
+is "SI" beside the sacroiliac joint's words ("Left SI inj", "SI arthritis": abbreviation_context.py,
+recheck K7 s28 finding 3). Suicidal ideation in words as EDs write it ("Suicidal", "suicidal
+thoughts", "thoughts of killing herself", "wants to kill himself") is rows of its own (recheck K7
+s28 finding 1).
 
 Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
 diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
@@ -34,6 +38,7 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.record import FindingKind
 from fhir_mapping.tms_safety import negated, normalise_text
 
@@ -72,10 +77,12 @@ def _lookalikes() -> tuple[re.Pattern[str], ...]:
 
 
 def _blank_lookalikes(text: str) -> str:
-    """`text` with each look-alike phrase ("si joint") blanked, same length (positions stay)."""
+    """`text` with each look-alike phrase ("si joint") blanked, same length (positions stay), and
+    each abbreviation written in another meaning's context ("Left SI inj": abbreviation_context.py;
+    recheck K7 s28 finding 3)."""
     for pattern in _lookalikes():
         text = pattern.sub(lambda m: " " * len(m.group()), text)
-    return text
+    return blank_out_of_context(text)
 
 
 @cache
@@ -100,6 +107,20 @@ def says_in_remission(text: str) -> bool:
     )
 
 
+def _inside_longer(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
+    """Whether a longer term of the same kind holds this mention ("suicidal" in "Suicidal
+    ideation/homicidal ideation: denies"): the longer term's reading decides, its checklist
+    answer included (recheck K7 s28 finding 4)."""
+    return any(
+        m.start() <= found.start()
+        and m.end() >= found.end()
+        and m.end() - m.start() > found.end() - found.start()
+        for other, pattern in _terms()
+        if other is kind
+        for m in pattern.finditer(text)
+    )
+
+
 @lru_cache(maxsize=4096)
 def text_kinds(text: str) -> tuple[FindingKind, ...]:
     """The kinds `text` asserts (not negated), in table order, no repeats."""
@@ -110,7 +131,10 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
     for kind, pattern in _terms():
         if kind in kinds:
             continue
-        if any(not negated(text, m.start(), m.end()) for m in pattern.finditer(text)):
+        if any(
+            not negated(text, m.start(), m.end()) and not _inside_longer(text, kind, m)
+            for m in pattern.finditer(text)
+        ):
             kinds.append(kind)
     if FindingKind.BIPOLAR in kinds and FindingKind.DEPRESSION_TEXT in kinds:
         # "Bipolar II disorder, most recent episode major depressive" is bipolar depression, not

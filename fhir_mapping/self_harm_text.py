@@ -88,6 +88,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping.self_harm_ideation import qualified
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.text_negation import (
@@ -103,6 +104,7 @@ __all__ = [
     "INTENT_UNKNOWN",
     "TEXT_ONLY",
     "Reading",
+    "ideation",
     "intent_coded",
     "names_poisoning",
     "reading",
@@ -147,10 +149,16 @@ class _Terms:
     negation_pseudo: re.Pattern[str] | None
 
 
+# What "#" in a term reads: a count of three or more ("took 30 tablets"), not one or two, a
+# usual single dose ("took 2 tablets of ibuprofen"; recheck K7 s28 finding 2, design choice).
+_COUNT = r"(?:[3-9]|[1-9]\d+)"
+
+
 def _pattern(term: str) -> re.Pattern[str]:
-    # "self harm*" -> any ending ("self-harming"); else the whole word.
+    # "self harm*" -> any ending ("self-harming"); else the whole word; "#" a count (_COUNT).
     term = normalise_text(term)
-    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
+    body = _COUNT.join(re.escape(part) for part in term.rstrip("*").split("#"))
+    body += r"\w*" if term.endswith("*") else r"\b"
     return re.compile(r"\b" + body)
 
 
@@ -248,10 +256,28 @@ def _read(text: str) -> str:
 
 def _said(text: str, patterns: tuple[re.Pattern[str], ...], *, listed: bool = False) -> bool:
     """Whether any of `patterns` occurs in `text` (normalised) and is not negated there.
-    `listed`: the mentions themselves (act, event), read as items of a list (`_denied`)."""
+    `listed`: the mentions themselves (act, event), read as items of a list (`_denied`); one
+    after an ideation qualifier ("plan to overdose") is a thought, not an act, and not read
+    here (`ideation`)."""
     return any(
-        not _denied(text, m.start(), m.end(), listed=listed)
+        not (listed and qualified(text, m.start()))
+        and not _denied(text, m.start(), m.end(), listed=listed)
         for p in patterns
+        for m in p.finditer(text)
+    )
+
+
+@lru_cache(maxsize=1024)
+def ideation(text: str) -> bool:
+    """Whether `text` names self-harm or an overdose as a thought, plan or threat ("SI with plan
+    to overdose", "thoughts of self harm", "threatened to overdose"), not denied: suicidal
+    ideation with a plan, which the readers raise as such (self_harm_ideation.py; recheck K7 s28
+    finding 5)."""
+    text = _read(text)
+    terms = _terms()
+    return any(
+        qualified(text, m.start()) and not _denied(text, m.start(), m.end(), listed=True)
+        for p in terms.act + terms.event
         for m in p.finditer(text)
     )
 
@@ -329,4 +355,4 @@ def wanted(text: str, coded: Sequence[tuple[str, str, str]]) -> bool:
     accidental code is kept too, though it raises nothing: it tells visit_risk.py that the visit's
     reason "Overdose" has its intent coded (review s26 UD finding 2); so are words that state an
     accident, for the same reason (review s26 RK2 finding 6)."""
-    return intent_coded(coded) or _verdict(text) is not None
+    return intent_coded(coded) or _verdict(text) is not None or ideation(text)

@@ -43,9 +43,18 @@ _CLAUSE_END = re.compile(r"[.;,]")
 # words of a doubt or a wait among the "by" words ("ruled out by psychiatry pending", "... not").
 _BY_WORD = r"\s+(?!(?:not|no|pending|awaited|awaiting|yet|if|unless)\b)[a-z][a-z'.]*"
 _TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d/()]+)*\s*[)]*\s*$)"
-# What may stand between a term and its checklist answer: up to three slash-joined terms the
-# answer covers too ("SI/HI: denies", "SI/HI/AVH - no"), then a colon, question mark or dash.
-ANSWER_LEAD = r"^(?:\s*/\s*[a-z]+){0,3}\s*[:?\-]\s*"
+# What may stand between a term and its checklist answer: up to four more items the answer
+# covers too, each joined by a slash or comma and of up to three words ("SI/HI: denies",
+# "SI, HI: denies", "SI/HI/self harm: none", "Suicidal ideation/homicidal ideation: denies";
+# recheck K7 s28 finding 4: only slash-joined single words were read, so these raised a critical
+# card), then a colon, question mark or dash. An item holding a negation word ("SI, no plan:")
+# is no item of the checklist: the answer is then not read as covering the term.
+_ITEM = r"(?!(?:no|not|denies|without)\b)[a-z]+"
+ANSWER_LEAD = r"^(?:\s*[/,]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
+# An answer followed by the word it qualifies is no answer: "SI: no plan", "SI - no intent" say
+# the ideation is there, without a plan (recheck K7 s28 finding 4, read as a denial before); an
+# answer closes its item ("SI: no", "SI: none.", "SI: denies, HI: denies").
+_NOT_A_QUALIFIER = r"(?!\s+(?:plan|intent|method|means|specific|active)\b)"
 # ... and within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
 # out"), narrower than NegEx's five: "bipolar disorder - psychosis ruled out" names another
 # finding in between, and a bipolar disorder read as ruled out is the unsafe mistake.
@@ -98,7 +107,13 @@ def _negations() -> _Negations:
         # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No";
         # also after a slash pair the answer covers ("SI/HI: denies": session 28 fx-selfharm2).
         answer=(
-            re.compile(ANSWER_LEAD + r"(?:" + "|".join(re.escape(c) for c in answer) + r")\b")
+            re.compile(
+                ANSWER_LEAD
+                + r"(?:"
+                + "|".join(re.escape(c) for c in answer)
+                + r")\b"
+                + _NOT_A_QUALIFIER
+            )
             if answer
             else None
         ),

@@ -107,7 +107,9 @@ def _text_kinds(concept: object) -> Iterable[tuple[FindingKind, str, str, str, s
     harm = self_harm_text.reading(text)
     if harm is not None:
         yield FindingKind.SELF_HARM, "text", "", concept_label(concept), harm.value
-    if FindingKind.SUICIDAL_IDEATION in text_kinds(text):
+    # "SI with plan to overdose", "thoughts of overdosing": ideation, not an act (recheck K7 s28
+    # finding 5: self_harm_ideation.py).
+    if FindingKind.SUICIDAL_IDEATION in text_kinds(text) or self_harm_text.ideation(text):
         yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), None
 
 

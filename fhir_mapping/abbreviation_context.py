@@ -1,0 +1,102 @@
+"""An abbreviation of a diagnosis term written beside words of another meaning: "SI" (suicidal
+ideation) beside the words of the sacroiliac joint (recheck K7 s28 finding 3).
+
+"SI" is read as suicidal ideation (diagnosis_terms.csv, session 28 fix fx-selfharm2), but the
+same two letters are the sacroiliac joint: "SI arthritis", "Left SI inj", "Sprain of left SI
+ligament", "Low back pain radiating to SI region", "Sacroiliitis, SI", "SI tenderness on exam"
+each raised the critical suicide-risk card. Listing every such phrase as a look-alike row does not
+end (each anatomy word times each side, laterality, abbreviation), so the rule reads the context:
+an abbreviation is not read when, in its own clause (up to a comma, full stop or semicolon),
+one of its context words stands within two words `before` it (laterality: "left SI", "R SI" is
+not read, a side names a body part) or `after` it (what the joint has: "SI joint", "SI inj",
+"SI arthritis", "SI tenderness"), or when a `text` word stands anywhere in the text
+("sacroili*": the text is about the sacroiliac joint). The words are data
+(data/abbreviation_contexts.csv), not literals.
+
+Why the context and not "SI only in psychiatric phrasing": psychiatric "SI" is mostly written
+alone or with words that say nothing of anatomy ("+SI", "SI w/o plan", "passive SI", "c/o SI
+after argument", "r/o SI"), and an ED reason is often that abbreviation alone; requiring a
+psychiatric word beside it would miss the bare "SI" visit reason, the unsafe mistake. The
+sacroiliac "SI" on the other hand is nearly always written with its anatomy or procedure. The
+words were chosen so that a reason listing SI beside an unrelated complaint stays read: pain
+counts only after SI ("SI pain"), not before ("Chest pain SI"), and no word of the back or hip
+counts ("SI and back pain" is read), the safer mistake for a critical card.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = ["blank_out_of_context"]
+
+# Words either side that are read (a laterality or what the joint has is the next word or one
+# after: "left SI", "Sprain of left SI ligament", "SI jt dysfunction").
+_NEAR_WORDS = 2
+_CLAUSE_END = re.compile(r"[.;,]")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    abbreviation: re.Pattern[str]
+    before: tuple[re.Pattern[str], ...]
+    after: tuple[re.Pattern[str], ...]
+    text: tuple[re.Pattern[str], ...]
+
+
+def _word(term: str) -> re.Pattern[str]:
+    # "inj*" -> any ending ("injection"); else the whole word.
+    body = re.escape(term.rstrip("*")) + (r"[a-z0-9]*" if term.endswith("*") else "")
+    return re.compile(r"^" + body + r"$")
+
+
+def _in_text(term: str) -> re.Pattern[str]:
+    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
+    return re.compile(r"\b" + body)
+
+
+@cache
+def _contexts() -> tuple[_Context, ...]:
+    data = resources.files("fhir_mapping").joinpath("data/abbreviation_contexts.csv")
+    by_abbreviation: dict[str, dict[str, list[str]]] = {}
+    for row in csv.DictReader(data.read_text("utf-8").splitlines()):
+        sides = by_abbreviation.setdefault(row["abbreviation"].strip().lower(), {})
+        sides.setdefault(row["side"], []).append(row["word"].strip().lower())
+    return tuple(_context(abbreviation, sides) for abbreviation, sides in by_abbreviation.items())
+
+
+def _context(abbreviation: str, sides: Mapping[str, list[str]]) -> _Context:
+    return _Context(
+        abbreviation=re.compile(r"\b" + re.escape(abbreviation) + r"\b"),
+        before=tuple(_word(w) for w in sides.get("before", ())),
+        after=tuple(_word(w) for w in sides.get("after", ())),
+        text=tuple(_in_text(w) for w in sides.get("text", ())),
+    )
+
+
+def _any(words: list[str], patterns: tuple[re.Pattern[str], ...]) -> bool:
+    return any(p.match(w) for w in words for p in patterns)
+
+
+def _out_of_context(text: str, start: int, end: int, context: _Context) -> bool:
+    before = _WORD.findall(_CLAUSE_END.split(text[:start])[-1])[-_NEAR_WORDS:]
+    after = _WORD.findall(_CLAUSE_END.split(text[end:])[0])[:_NEAR_WORDS]
+    return _any(before, context.before) or _any(after, context.after)
+
+
+def blank_out_of_context(text: str) -> str:
+    """`text` (lower case, normalised) with each abbreviation written in another meaning's context
+    blanked, same length (positions stay; module docstring)."""
+    for context in _contexts():
+        if any(p.search(text) for p in context.text):
+            text = context.abbreviation.sub(lambda m: " " * len(m.group()), text)
+            continue
+        for m in reversed(list(context.abbreviation.finditer(text))):
+            if _out_of_context(text, m.start(), m.end(), context):
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text

@@ -1,0 +1,53 @@
+"""Self-harm words that say a thought, a plan or a threat, not an act (recheck K7 s28 finding 5).
+
+"SI with plan to overdose on sertraline", "thoughts of overdosing", "threatened to overdose" and
+"passive SI, thoughts of self harm, no attempt" were read as an overdose or a self-harm act, and
+the suicide-risk card said "Overdose, intent not recorded ... what happened" or "Self-harm or
+suicide attempt": critical was right, the words were not (nothing happened). An act or event
+term (data/self_harm_terms.csv `act`, `event`) right after a qualifier of the `ideation_lead`
+role ("plan to", "thoughts of", "threatened to", "urges to", "wants to"), with at most a verb of
+taking and an article between ("plan to take an overdose"), names suicidal ideation with that
+plan or thought: self_harm_text.py then reads no act from it, and the readers
+(condition_text.py, visit_risk.py) raise the suicidal-ideation finding instead, whose card asks
+for a suicide risk assessment today (C-SSRS items 2-5: thoughts, method, intent, plan; Posner et
+al., Am J Psychiatry 2011;168:1266-1277).
+
+The qualifier must stand right before the term, so "wanted to sleep so took extra pills" is still
+an overdose. Apart from self_harm_text.py because what a qualifier does to a term is its own idea.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import normalise_text
+
+__all__ = ["qualified"]
+
+# What may stand between the qualifier and the term: a verb of taking or doing, then an article
+# ("threatened to take an overdose", "thoughts of taking pills"), nothing else.
+_BETWEEN = r"(?:\s+(?:take|taking|took|do|doing))?(?:\s+(?:a|an|another|more))?\s*$"
+
+
+@cache
+def _leads() -> re.Pattern[str] | None:
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    words = [
+        normalise_text(row["term"])
+        for row in csv.DictReader(text.splitlines())
+        if row["role"] == "ideation_lead"
+    ]
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w'])(?:" + body + r")" + _BETWEEN)
+
+
+def qualified(text: str, start: int) -> bool:
+    """Whether the act or event term starting at text[start] (of `normalise_text` output) follows
+    an ideation qualifier ("plan to", "thoughts of": module docstring)."""
+    leads = _leads()
+    return leads is not None and leads.search(text[:start]) is not None
