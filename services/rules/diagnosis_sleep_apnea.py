@@ -54,13 +54,18 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
         return []
     treated = facts.findings_of(FindingKind.SLEEP_APNEA_TREATED)
     procedures = _procedures(ctx, treated)
-    current = [f for f in treated if not _from(f, "Procedure")]  # entry words, a Device
+    # A CPAP Device marked inactive is not one in use (review s28 RJ finding 5): named, never
+    # counted as treatment. Not sent or unknown: counted, as before (most device lists).
+    stopped = [f for f in treated if _from(f, "Device") and f.state == "inactive"]
+    current = [f for f in treated if not _from(f, "Procedure") and f not in stopped]
     since = ctx.record.as_of - timedelta(days=ctx.policy.cpap_current_days)
     recent = [f for f in procedures if f.onset is not None and f.onset >= since]
     ordered = _cpap_order(ctx)
     not_in_use = facts.findings_of(FindingKind.SLEEP_APNEA_NOT_IN_USE)
     if not_in_use and (current or procedures or ordered is not None):
-        return [_not_in_use(apnea[0], not_in_use[0], (*current, *procedures), ordered)]
+        return [
+            _not_in_use(apnea[0], not_in_use[0], (*current, *stopped, *procedures), ordered)
+        ]
     if current or recent:
         return []
     if ordered is not None:
@@ -95,6 +100,14 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
                 f"CPAP not known ({why}), check it is used",
                 f"**Sleep apnea, CPAP not known ({why}):** {_finding_ref(apnea[0])}. A CPAP may "
                 f"be on record unseen: check it is used. {_WHY}",
+            )
+        ]
+    if stopped:  # the device list says the CPAP is not in use: untreated, naming it
+        return [
+            Item(
+                "untreated sleep apnea",
+                f"**Sleep apnea, CPAP marked inactive:** {_finding_ref(apnea[0])}; the device "
+                f"list marks {stopped[0].display or 'the CPAP'} inactive, not in use. {_WHY}",
             )
         ]
     return [
