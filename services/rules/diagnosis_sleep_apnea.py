@@ -30,6 +30,7 @@ from fhir_mapping.record import DataDomain, Finding, FindingKind, ProcedureKind,
 from services.card_format import record_cite
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
+from services.rules.diagnosis_substance import old_visit_year
 from services.rules.tms_referral_criteria import unchecked_lists
 
 # Where a CPAP would be on record: the lists whose gap leaves the treatment not known.
@@ -68,6 +69,8 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
         ]
     if current or recent:
         return []
+    if visit := _old_visit(ctx, apnea):
+        return [visit]
     if ordered is not None:
         # An order is not proof of use: the line rides along on the card (review 17 W5).
         when = ordered.authored.isoformat() if ordered.authored else "date not recorded"
@@ -116,6 +119,23 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
             f"**Sleep apnea without treatment on record:** {_finding_ref(apnea[0])}. {_WHY}",
         )
     ]
+
+
+def _old_visit(ctx: RuleContext, apnea: tuple[Finding, ...]) -> Item | None:
+    """When every apnea record is an old visit's status-less encounter diagnosis, the question
+    whether it is current (review s28 RJ finding 6), by the substance line's own rule and window
+    (diagnosis_substance.old_visit_year, policy.substance_visit_current_days); else None."""
+    years = [old_visit_year(ctx, f) for f in apnea]
+    if not all(years):
+        return None
+    f = apnea[0]
+    year = max(y for y in years if y is not None)
+    return _ask(
+        f"recorded at a {year} visit, ask",
+        f"**Sleep apnea recorded at a {year} visit:** {f.display} ({f.coding}, encounter "
+        f"diagnosis of the {f.visit}, no status since). Ask whether it is current and treated "
+        f"(CPAP), and update the problem list either way. {_WHY}",
+    )
 
 
 def _ask(what: str, text: str) -> Item:
