@@ -64,9 +64,7 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
     ordered = _cpap_order(ctx)
     not_in_use = facts.findings_of(FindingKind.SLEEP_APNEA_NOT_IN_USE)
     if not_in_use and (current or procedures or ordered is not None):
-        return [
-            _not_in_use(apnea[0], not_in_use[0], (*current, *stopped, *procedures), ordered)
-        ]
+        return [_not_in_use(apnea[0], not_in_use[0], (*current, *stopped, *procedures), ordered)]
     if current or recent:
         return []
     if visit := _old_visit(ctx, apnea):
