@@ -265,8 +265,19 @@ def device_findings(resource: Resource) -> tuple[Finding, ...]:
     found: list[Finding] = []
     for kind in _device_kinds(resource):
         if kind == "cpap":
+            # The state rides along: a CPAP marked inactive is not one in use (review s28 RJ
+            # finding 5; rules/diagnosis_sleep_apnea.py), while the TMS screen below stays
+            # status-blind (a device in the body is there whatever its status).
             found.append(
-                Finding(FindingKind.SLEEP_APNEA_TREATED, code, system, display, None, source)
+                Finding(
+                    FindingKind.SLEEP_APNEA_TREATED,
+                    code,
+                    system,
+                    display,
+                    None,
+                    source,
+                    state=_device_state(resource),
+                )
             )
         elif kind == "implanted-device":
             found.append(Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, None, source))

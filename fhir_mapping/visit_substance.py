@@ -10,6 +10,10 @@ visit_risk.py tells a suicidal-ideation finding, so the diagnosis review can wor
 visit and decide how old is too old to call current (services/rules/diagnosis_substance.py,
 policy.substance_visit_current_days). A problem-list entry, or an encounter diagnosis that states
 its status, is left as it is: a clinician said whether it is current.
+
+Sleep apnea is told the same way (review s28 RJ finding 6: an OSA encounter diagnosis of a 2018
+visit held escalation as "untreated sleep apnea"): the one rule and the one window serve both
+(services/rules/diagnosis_sleep_apnea.py reads `old_visit_year` as the substance line does).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from fhir_mapping.record import Finding, FindingKind
 Resource = Mapping[str, Any]
 
 DIAGNOSIS = "encounter diagnosis"  # `Finding.recorded`, as visit_risk.DIAGNOSIS
+# The kinds whose status-less visit diagnosis is told by its visit (module docstring).
+_VISIT_KINDS = frozenset({FindingKind.SUBSTANCE_USE, FindingKind.SLEEP_APNEA})
 
 
 def _status_less_visit_diagnosis(condition: Resource) -> bool:
@@ -37,9 +43,9 @@ def _status_less_visit_diagnosis(condition: Resource) -> bool:
 def with_visit_substance(
     context: ClinicalContext, conditions: Sequence[Resource]
 ) -> ClinicalContext:
-    """`context` with each substance-use finding of a status-less encounter diagnosis told where
-    it was recorded (module docstring)."""
-    used = [f for f in context.findings if f.kind is FindingKind.SUBSTANCE_USE]
+    """`context` with each substance-use or sleep-apnea finding of a status-less encounter
+    diagnosis told where it was recorded (module docstring)."""
+    used = [f for f in context.findings if f.kind in _VISIT_KINDS]
     if not used:
         return context  # nearly every chart
     by_id = {

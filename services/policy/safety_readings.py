@@ -68,11 +68,13 @@ class SafetyReadingPolicy:
     # a patient screened as advised has one in the window; AUDIT questions ask about the last year.
     alcohol_screen_recent_days: int = 365
     # Substance use recorded only as a visit's encounter diagnosis with no clinical status
-    # (fhir_mapping/visit_substance.py; review s22 RX finding 7) older than this many days is
+    # (fhir_mapping/visit_substance.py; review s22 RX finding 7), and sleep apnea so recorded
+    # (review s28 RJ finding 6: the same rule, shared), older than this many days is
     # worded "recorded at a <year> visit: ask", not as current use. 365: the same yearly interval
     # as the alcohol screens above (screen annually: VA/DoD 2015 SUD guideline), a DESIGN CHOICE
-    # (UNVERIFIED as a guideline value). The line is said either way (never dropped), and holds
-    # nothing either way; a longer window calls more old visits current.
+    # (UNVERIFIED as a guideline value). The line is said either way (never dropped); the substance
+    # line holds nothing either way, the apnea line holds only when the visit is recent (read as
+    # untreated apnea); a longer window calls more old visits current.
     substance_visit_current_days: int = 365
     # Transaminases for the nefazodone and duloxetine checks (review 12 H10; services/
     # transaminases.py): the latest ALT or AST of the last lab_recent_days at or above this

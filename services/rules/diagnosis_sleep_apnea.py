@@ -30,6 +30,7 @@ from fhir_mapping.record import DataDomain, Finding, FindingKind, ProcedureKind,
 from services.card_format import record_cite
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
+from services.rules.diagnosis_substance import old_visit_year
 from services.rules.tms_referral_criteria import unchecked_lists
 
 # Where a CPAP would be on record: the lists whose gap leaves the treatment not known.
@@ -54,15 +55,20 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
         return []
     treated = facts.findings_of(FindingKind.SLEEP_APNEA_TREATED)
     procedures = _procedures(ctx, treated)
-    current = [f for f in treated if not _from(f, "Procedure")]  # entry words, a Device
+    # A CPAP Device marked inactive is not one in use (review s28 RJ finding 5): named, never
+    # counted as treatment. Not sent or unknown: counted, as before (most device lists).
+    stopped = [f for f in treated if _from(f, "Device") and f.state == "inactive"]
+    current = [f for f in treated if not _from(f, "Procedure") and f not in stopped]
     since = ctx.record.as_of - timedelta(days=ctx.policy.cpap_current_days)
     recent = [f for f in procedures if f.onset is not None and f.onset >= since]
     ordered = _cpap_order(ctx)
     not_in_use = facts.findings_of(FindingKind.SLEEP_APNEA_NOT_IN_USE)
     if not_in_use and (current or procedures or ordered is not None):
-        return [_not_in_use(apnea[0], not_in_use[0], (*current, *procedures), ordered)]
+        return [_not_in_use(apnea[0], not_in_use[0], (*current, *stopped, *procedures), ordered)]
     if current or recent:
         return []
+    if visit := _old_visit(ctx, apnea):
+        return [visit]
     if ordered is not None:
         # An order is not proof of use: the line rides along on the card (review 17 W5).
         when = ordered.authored.isoformat() if ordered.authored else "date not recorded"
@@ -97,12 +103,37 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
                 f"be on record unseen: check it is used. {_WHY}",
             )
         ]
+    if stopped:  # the device list says the CPAP is not in use: untreated, naming it
+        return [
+            Item(
+                "untreated sleep apnea",
+                f"**Sleep apnea, CPAP marked inactive:** {_finding_ref(apnea[0])}; the device "
+                f"list marks {stopped[0].display or 'the CPAP'} inactive, not in use. {_WHY}",
+            )
+        ]
     return [
         Item(
             "untreated sleep apnea",
             f"**Sleep apnea without treatment on record:** {_finding_ref(apnea[0])}. {_WHY}",
         )
     ]
+
+
+def _old_visit(ctx: RuleContext, apnea: tuple[Finding, ...]) -> Item | None:
+    """When every apnea record is an old visit's status-less encounter diagnosis, the question
+    whether it is current (review s28 RJ finding 6), by the substance line's own rule and window
+    (diagnosis_substance.old_visit_year, policy.substance_visit_current_days); else None."""
+    years = [old_visit_year(ctx, f) for f in apnea]
+    if not all(years):
+        return None
+    f = apnea[0]
+    year = max(y for y in years if y is not None)
+    return _ask(
+        f"recorded at a {year} visit, ask",
+        f"**Sleep apnea recorded at a {year} visit:** {f.display} ({f.coding}, encounter "
+        f"diagnosis of the {f.visit}, no status since). Ask whether it is current and treated "
+        f"(CPAP), and update the problem list either way. {_WHY}",
+    )
 
 
 def _ask(what: str, text: str) -> Item:
