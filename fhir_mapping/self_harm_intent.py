@@ -42,6 +42,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.clinical_codes import normalise_code
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import Finding, FindingKind, SourceRef
@@ -81,7 +82,24 @@ def _rows() -> tuple[IntentCode, ...]:
 
 
 def intent_of(system: str, code: str) -> IntentCode | None:
-    """The first row of the table the code matches (the undetermined rows come first)."""
+    """The first row of the table the code matches (the undetermined rows come first),
+    remembered by (system, code) as sent: every coding of every Condition and visit reason asks,
+    and the same few codes come back chart after chart, while the answer walked the table's
+    patterns each time (issue 14). The answer depends on the table alone, so a remembered one is
+    the same answer."""
+    key = (system, code)
+    found = _remembered_intents.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = remember(_remembered_intents, key, _intent_of(system, code), _INTENT_MEMO_MAX)
+    return found  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+_INTENT_MEMO_MAX = 4096  # bounded (bounded_memo.py): codes are the sender's to choose
+_remembered_intents: dict[tuple[str, str], IntentCode | None | object] = {}
+
+
+def _intent_of(system: str, code: str) -> IntentCode | None:
     system = canonical_system(system)
     key = normalise_code(system, code)
     return next((r for r in _rows() if r.system == system and r.pattern.match(key)), None)

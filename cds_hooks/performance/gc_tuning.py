@@ -15,8 +15,8 @@ benchmark's charts found none).
   automatic collection off while a request is in flight and back on when none is, so a collection
   that falls due runs between requests, when the young generation holds only what outlived them
   (cached evaluations, a few thousand objects). A request stops counting as in flight when the
-  app calls `scope[REQUEST_DONE]` (the hook route does once its answer is sent and the parsed
-  chart let go, before it waits for the issued cards' batch), else when it returns. Should
+  app calls `scope[REQUEST_DONE]` (the hook route does once its answer, issued cards stored, is
+  sent and the parsed chart let go: routes/hooks.py `_let_go`), else when it returns. Should
   requests overlap without a gap for long, the collector is let run anyway once `OVERLAP_LIMIT`
   young containers have piled up, so cyclic garbage stays bounded.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -181,26 +181,48 @@ def test_a_request_that_says_it_is_done_stops_counting_before_it_returns() -> No
     assert gc.isenabled()
 
 
-def test_the_hook_route_lets_go_of_the_chart_before_the_cards_batch(
+def test_the_hook_route_lets_go_of_the_chart_once_the_answer_is_sent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While the issued cards wait for their batch the request no longer counts as in flight:
-    under steady load requests overlap through those waits, and would hold every collection
-    off until the overlap limit."""
+    """The issued cards are recorded with the request in flight (no collection), the answer is
+    sent, and only then is the parsed chart let go and the request no longer counted (issue 14:
+    freeing a chart costs its size in deallocations, which the EHR need not wait for)."""
     from cds_hooks.hook_answer import Answer
+    from cds_hooks.routes import hooks
     from cds_hooks.runner import HookRunner
 
-    while_recording: list[bool] = []
+    steps: list[tuple[str, bool]] = []
+    sent: list[bool] = []
     settings = load_settings(None, database={"url": f"sqlite:///{tmp_path / 'db.sqlite'}"})
     app = create_app(settings)
     real_record = HookRunner.record
+    real_let_go = hooks._let_go
 
     async def record(self: HookRunner, answer: Answer) -> None:
-        while_recording.append(gc.isenabled())
+        steps.append(("record", gc.isenabled()))
         await real_record(self, answer)
 
+    async def let_go(held: list[object], request_done: Callable[[], None] | None) -> None:
+        steps.append(("let go", gc.isenabled()))
+        sent.append(bool(body_sent))
+        await real_let_go(held, request_done)
+        assert not held
+        steps.append(("after", gc.isenabled()))
+
+    body_sent: list[bytes] = []
+
+    async def watched(scope: Scope, receive: Receive, send: Send) -> None:
+        async def watch(message: dict[str, object]) -> None:
+            if message["type"] == "http.response.body":
+                body_sent.append(bytes(message.get("body", b"")))  # type: ignore[arg-type]
+            await send(message)
+
+        await app(scope, receive, watch)  # type: ignore[arg-type]
+
     monkeypatch.setattr(HookRunner, "record", record)
-    with TestClient(app) as client:
+    monkeypatch.setattr(hooks, "_let_go", let_go)
+    with TestClient(watched) as client:  # type: ignore[arg-type]
         response = client.post("/cds-services/trd-patient-view", json=sizes.typical())
         assert response.status_code == 200
-    assert while_recording == [True]
+    assert steps == [("record", False), ("let go", False), ("after", True)]
+    assert sent == [True]  # the answer had left before the chart was let go
