@@ -1,0 +1,51 @@
+"""Smaller findings of session 28's reviews, on the reviewers' charts (tests/services/
+s28_misc_charts/; US Core shaped, every prefetch key sent).
+
+- K7 #7 (WRONG): sertraline as a MedicationRequest, intent `order`, status `unknown`,
+  reportedReference a Practitioner (a clinician's medication-list entry, patient_reported.
+  listed_order), beside filled venlafaxine, counted as one assumed 30-day fill: "1 trial not
+  adequate (sertraline duration not recorded)", and the venlafaxine failure left the card. Such an
+  entry is read as a clinician's MedicationStatement `unknown` is (fhir_mapping/
+  status_to_confirm.py): to confirm, possibly running, no course. `stopped`, it reads as the
+  clinician's stopped statement does (unchanged).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.services import chart_files
+from tests.services.helpers import Evaluator
+
+pytestmark = pytest.mark.real_drug_table
+
+Doc = dict[str, Any]
+_DIR = Path(__file__).parent / "s28_misc_charts"
+_chart = chart_files.loader(_DIR)
+_k7 = Evaluator(date(2026, 12, 1))
+OPTIMISE = "optimize-switch-augment"
+
+
+@pytest.mark.parametrize("path", sorted(_DIR.glob("*.json")), ids=lambda p: p.stem)
+def test_the_charts_send_every_prefetch_key_as_valid_r4b(path: Path) -> None:
+    chart_files.check_chart(_chart(path.stem))
+
+
+def test_a_listed_order_of_unknown_status_is_a_drug_to_confirm_not_a_course() -> None:
+    card = _k7.by_topic(_chart("k7_sert_unknown_order_practitioner"))[OPTIMISE]
+    assert card["summary"].startswith("1 adequate trial failed (venlafaxine): switch to a non-SNRI")
+    assert "duration not recorded" not in card["detail"]
+    assert "sertraline (SSRI; the order of 2026-10-01; no course read" in card["detail"]
+    assert "may be running" in card["detail"]
+
+
+def test_a_listed_order_stopped_reads_as_the_clinicians_stopped_statement() -> None:
+    order = _k7.by_topic(_chart("k7_sert_plan_stopped_practitioner"))
+    statement = _k7.by_topic(_chart("k7_sert_statement_stopped_practitioner"))
+    assert {t: c["summary"] for t, c in order.items()} == {
+        t: c["summary"] for t, c in statement.items()
+    }
