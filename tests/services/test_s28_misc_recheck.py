@@ -8,6 +8,10 @@ s28_misc_charts/; US Core shaped, every prefetch key sent).
   entry is read as a clinician's MedicationStatement `unknown` is (fhir_mapping/
   status_to_confirm.py): to confirm, possibly running, no course. `stopped`, it reads as the
   clinician's stopped statement does (unchanged).
+- K7 #9 (MINOR): divalproex running beside ICD-10-CM Z90.710 (acquired absence of cervix and
+  uterus) said "with childbearing potential"; the order hooks too. A hysterectomy on record
+  (Z90.710, Z90.711, SNOMED CT hysterectomy procedures: FindingKind.PREGNANCY_NOT_POSSIBLE) rules
+  it out (services/order_checks/childbearing.py); Z90.712 (the uterus remains) does not.
 """
 
 from __future__ import annotations
@@ -49,3 +53,26 @@ def test_a_listed_order_stopped_reads_as_the_clinicians_stopped_statement() -> N
     assert {t: c["summary"] for t, c in order.items()} == {
         t: c["summary"] for t, c in statement.items()
     }
+
+
+CHILDBEARING = "with childbearing potential"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["k7_divalproex_running_z90710_view", "k7_divalproex_running_hysterectomy_procedure_view"],
+)
+def test_running_valproate_after_a_hysterectomy_is_not_said_of_childbearing_potential(
+    name: str,
+) -> None:
+    summaries = [c["summary"] for c in _k7.cards(_chart(name))]
+    assert summaries and not any(CHILDBEARING in s for s in summaries)
+
+
+def test_a_cervix_removed_with_the_uterus_remaining_keeps_the_line() -> None:
+    summaries = [c["summary"] for c in _k7.cards(_chart("k7_divalproex_running_z90712_view"))]
+    assert any(s.startswith("Valproate 1000 mg/day") and CHILDBEARING in s for s in summaries)
+
+
+def test_valproate_drafted_after_a_hysterectomy_gets_no_childbearing_warning() -> None:
+    assert _k7.cards(_chart("k7_valproate_woman44_z90710_select")) == []
