@@ -12,6 +12,12 @@ s28_misc_charts/; US Core shaped, every prefetch key sent).
   uterus) said "with childbearing potential"; the order hooks too. A hysterectomy on record
   (Z90.710, Z90.711, SNOMED CT hysterectomy procedures: FindingKind.PREGNANCY_NOT_POSSIBLE) rules
   it out (services/order_checks/childbearing.py); Z90.712 (the uterus remains) does not.
+- K5 #10 (MINOR): venlafaxine 17, then a PHQ-9 filed 3 whose answers sum to 12 (or filed 9, sum
+  8): the form is set aside (its readings differ on the failure: Trial.conflicted) and the course
+  judged failed on the earlier 18, so the headlines said "2 adequate trials failed" though one
+  reading is a remission (or a response). The count marks it to confirm (services/trial_count.
+  form_text): "2 adequate trials failed, venlafaxine to confirm" / "..., 1 to confirm". As of
+  2025-06-15.
 """
 
 from __future__ import annotations
@@ -76,3 +82,26 @@ def test_a_cervix_removed_with_the_uterus_remaining_keeps_the_line() -> None:
 
 def test_valproate_drafted_after_a_hysterectomy_gets_no_childbearing_warning() -> None:
     assert _k7.cards(_chart("k7_valproate_woman44_z90710_select")) == []
+
+
+_k5 = Evaluator(date(2025, 6, 15))
+
+
+@pytest.mark.parametrize(
+    ("name", "filed", "items"),
+    [("k5_venlafaxine_form_filed3_sum12", 3, 12), ("k5_venlafaxine_form_filed9_sum8", 9, 8)],
+)
+def test_a_failure_one_reading_of_the_newest_form_denies_is_counted_to_confirm(
+    name: str, filed: int, items: int
+) -> None:
+    cards = _k5.by_topic(_chart(name))
+    optimise = cards[OPTIMISE]
+    assert optimise["summary"].startswith(
+        f"2 adequate trials failed, 1 to confirm; PHQ-9 total filed {filed}, items sum to {items}"
+    )
+    assert (
+        f"venlafaxine: PHQ-9 {max(filed, items)} on 2025-06-10, total filed {filed}, items sum "
+        f"to {items}: one reading is no failure: to confirm"
+    ) in optimise["detail"]
+    for card in cards.values():
+        assert "2 adequate trials failed;" not in card["summary"]
