@@ -18,6 +18,14 @@ s28_misc_charts/; US Core shaped, every prefetch key sent).
   reading is a remission (or a response). The count marks it to confirm (services/trial_count.
   form_text): "2 adequate trials failed, venlafaxine to confirm" / "..., 1 to confirm". As of
   2025-06-15.
+- RJ #12 (MINOR): F10.21 (alcohol dependence in remission), then AUDIT-C 10: "no alcohol use
+  disorder coded" beside the same card's "Alcohol use disorder in remission (F10.21)"; now
+  "possible relapse of the alcohol use disorder in remission" (rules/diagnosis_substance.py).
+- RJ #13, #14 (MINOR): a bipolar diagnosis the record marks resolved was named as if active; it
+  now says "marked resolved or inactive on the record, abated <date>" (services/
+  bipolar_findings.status_words). "r/o bipolar disorder" typed in read "bipolar disorder on
+  record"; now a differential, as a coded one is (fhir_mapping/differential_text.py).
+  RJ's charts on the trd_meets_tms fixture request, as of 2025-06-01.
 """
 
 from __future__ import annotations
@@ -105,3 +113,44 @@ def test_a_failure_one_reading_of_the_newest_form_denies_is_counted_to_confirm(
     ) in optimise["detail"]
     for card in cards.values():
         assert "2 adequate trials failed;" not in card["summary"]
+
+
+_rj = Evaluator(date(2025, 6, 1))
+DIAGNOSIS = "diagnosis-review"
+
+
+def test_a_high_audit_c_beside_alcohol_in_remission_is_a_possible_relapse() -> None:
+    card = _rj.by_topic(_chart("rj_f1021_remission_auditc_10"))[DIAGNOSIS]
+    assert card["summary"] == (
+        "Review alcohol use alongside escalation: AUDIT-C 10 on 2025-05-12, possible relapse of "
+        "the alcohol use disorder in remission"
+    )
+    assert "no alcohol use disorder coded" not in card["detail"]
+    assert "assess for a relapse of the alcohol use disorder" in card["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "since", "abated"),
+    [
+        ("rj_f31_resolved", "2023-01-10", "2020-01-01"),
+        ("rj_f31_resolved_2016", "2012-01-01", "2016-01-01"),
+    ],
+)
+def test_a_resolved_bipolar_diagnosis_is_named_with_its_status(
+    name: str, since: str, abated: str
+) -> None:
+    card = _rj.by_topic(_chart(name))[DIAGNOSIS]
+    assert card["indicator"] == "warning"  # still counted: bipolar disorder is lifelong
+    assert (
+        f"Bipolar disorder, unspecified (ICD-10-CM F31.9, since {since}; marked resolved or "
+        f"inactive on the record, abated {abated})"
+    ) in card["detail"]
+
+
+def test_rule_out_bipolar_typed_in_is_a_differential_not_a_diagnosis_on_record() -> None:
+    card = _rj.by_topic(_chart("rj_ro_bipolar_text"))[DIAGNOSIS]
+    assert card["summary"].startswith(
+        "Confirm the diagnosis before escalating: bipolar disorder on record (differential, not "
+        "confirmed)"
+    )
+    assert "Until psychiatry confirms or refutes it" in card["detail"]
