@@ -13,7 +13,8 @@ says ("problem text mentions possible bipolar disorder"), never a bipolar diagno
 still block the unipolar pathway until psychiatry settles it, the safer reading (an
 antidepressant without a mood stabiliser risks a switch to mania if it is bipolar disorder). The
 same negation rules apply ("no history of mania", "bipolar disorder ruled out 2024" are not read);
-"r/o" is read as the finding, as diagnosis_text.py reads "rule out"; a relative's diagnosis
+"r/o" is read as the finding, as diagnosis_text.py reads "rule out" (a text-only bipolar entry so
+worded is marked a differential: differential_text.py, review s28 RJ finding 14); a relative's diagnosis
 ("(mother has bipolar d/o)", "FHx epilepsy") is not read (text_negations.csv, ConText experiencer
 cues; review s22 RR2 finding 1).
 
@@ -37,6 +38,7 @@ from datetime import date
 
 from fhir_mapping import self_harm_text
 from fhir_mapping.diagnosis_text import says_in_remission, text_kinds
+from fhir_mapping.differential_text import DIFFERENTIAL, bipolar_to_rule_out
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 
 # Finding.verification of a kind named only in the text of an entry coded as another kind.
@@ -56,6 +58,7 @@ _GATING = frozenset(
 # (services/bipolar_findings.py, by `verification`).
 _MENTION_WORDS = {FindingKind.EPILEPSY: "problem text mentions epilepsy"}
 _SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
+_BIPOLAR = FindingKind.BIPOLAR
 _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # Text-only diagnoses that still count once resolved: bipolar disorder and the primary psychotic
 # disorders are lifelong (as their codes are, condition_codes.csv counts_when_resolved: an
@@ -73,6 +76,12 @@ _TEXT_COUNTS_WHEN_RESOLVED = frozenset(
         FindingKind.SUICIDAL_IDEATION,
     }
 )
+
+
+def _to_rule_out(kind: FindingKind, text: str) -> str | None:
+    """ "differential" for bipolar disorder a text-only entry names after "r/o" / "rule out"
+    (differential_text.py; review s28 RJ finding 14), else None."""
+    return DIFFERENTIAL if kind is _BIPOLAR and bipolar_to_rule_out(text) else None
 
 
 def text_findings(
@@ -111,7 +120,7 @@ def text_findings(
             display=label,
             onset=onset,
             source=source,
-            verification=TEXT_MENTION if coded else None,
+            verification=TEXT_MENTION if coded else _to_rule_out(kind, text),
             named_as=_MENTION_WORDS.get(kind) if coded else None,
         )
     if not coded and not intent_coded and self_harm_text.ideation(text):

@@ -83,6 +83,11 @@ class FindingKind(StrEnum):
     # pregnancy where they are read; a pregnancy diagnosis (a Condition, a prenatal visit) dated
     # before it is asked about, not asserted (services/pregnancy_now.py; review s28 RI finding 1).
     NOT_PREGNANT = "not-pregnant"
+    # A record that she cannot become pregnant: no uterus (ICD-10-CM Z90.710, Z90.711; a
+    # hysterectomy Procedure, SNOMED CT). Read only by the childbearing-potential lines of a
+    # teratogen (services/order_checks/childbearing.py; recheck K7 s28 finding 9), never as
+    # the end of a pregnancy coded after it.
+    PREGNANCY_NOT_POSSIBLE = "pregnancy-not-possible"
     # Onset in the puerperium (ICD-10-CM F53.x, O90.6; SNOMED postpartum-onset MDD): whether it
     # is also depression is the DEPRESSION row's call (O90.6 "postpartum blues" is not MDD).
     POSTPARTUM = "postpartum"

@@ -229,6 +229,10 @@ def procedure_facts(
             )
         elif kind == "delivery":  # ends a pregnancy coded before it (review 11 finding 11c)
             findings.append(Finding(FindingKind.DELIVERY, code, system, display, when, source))
+        elif kind == "pregnancy-not-possible":  # a hysterectomy (recheck K7 s28 finding 9)
+            findings.append(
+                Finding(FindingKind.PREGNANCY_NOT_POSSIBLE, code, system, display, when, source)
+            )
     screened = tms_safety.findings(
         concept,
         applies_to="procedure",

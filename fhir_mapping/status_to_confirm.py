@@ -29,9 +29,14 @@ nothing states its stop, so the status reading stays (recheck K7 s28 finding 2: 
 `unknown` of "2024-12", asserted 2026-07-08, read as a past course lost its MAOI check beside
 venlafaxine; the adjuncts held to confirm a fluoxetine of that shape are the safer cost).
 
-A MedicationRequest `unknown` is read otherwise and is not changed here: it is an order, kept as
-exposure history but no trial until a fill or statement shows it was taken (medication_types.
-not_shown_taken, review 14 M8).
+A MedicationRequest `unknown` is read otherwise: it is an order, kept as exposure history but no
+trial until a fill or statement shows it was taken (medication_types.not_shown_taken, review 14
+M8). Except a reported order a clinician or another organisation entered (patient_reported.
+listed_order): that is a medication-list entry, read as such a statement is (recheck K6 s28
+finding 1), so its status `unknown` is read here as a statement's is (recheck K7 s28 finding 7:
+a sertraline listed `unknown` by a Practitioner, validityPeriod from 2026-10-01, counted as one
+assumed 30-day fill, "duration not recorded", and hid the venlafaxine failure the same entry
+with status `active` leaves in view).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from typing import Any
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import date_bounds, string
 from fhir_mapping.medication_dates import parse_date, reversed_period
+from fhir_mapping.patient_reported import listed_order
 
 # The gap reason (no drug names, no dates: reasons go to the logs).
 STATUS_TO_CONFIRM = "status unknown: whether the drug is taken now is not known"
@@ -54,9 +60,14 @@ _UNKNOWN_STATUSES: Mapping[EventKind, frozenset[str]] = {
 
 
 def status_unknown(resource: Mapping[str, Any], kind: EventKind) -> bool:
-    """Whether the record's status says the use of its drug is not known."""
+    """Whether the record's status says the use of its drug is not known: a statement's, or a
+    listed order's (a medication-list entry: module docstring)."""
     status = string(resource.get("status"))
-    return status is not None and status in _UNKNOWN_STATUSES.get(kind, frozenset())
+    if status is None:
+        return False
+    if kind is EventKind.ORDER:
+        return status in _UNKNOWN_STATUSES[EventKind.STATEMENT] and listed_order(resource)
+    return status in _UNKNOWN_STATUSES.get(kind, frozenset())
 
 
 def stated(resource: Mapping[str, Any]) -> str:
@@ -64,7 +75,8 @@ def stated(resource: Mapping[str, Any]) -> str:
     it was asserted, else the day its use began), so the clinician can find it."""
     effective = resource.get("effectivePeriod")
     start = effective.get("start") if isinstance(effective, Mapping) else None
-    day = parse_date(resource.get("dateAsserted")) or parse_date(
+    # A listed order (status_unknown) is dated by the day it was written.
+    day = parse_date(resource.get("dateAsserted") or resource.get("authoredOn")) or parse_date(
         resource.get("effectiveDateTime") or start
     )
     return f"status unknown, recorded {day.isoformat()}" if day else "status unknown"

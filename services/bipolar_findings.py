@@ -110,9 +110,25 @@ def named(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     """The findings a card names: the first diagnosis (a problem list may hold several codes of
     one disorder) and every manic reaction, each a separate event."""
     diagnoses = [f for f in findings if not is_reaction(f)]
-    # A confirmed code first: beside a differential one, the confirmed diagnosis is the fact.
-    diagnoses.sort(key=lambda f: f.verification in _NOT_CONFIRMED)
+    # A confirmed code first: beside a differential one, the confirmed diagnosis is the fact;
+    # then an active one before one the record marks resolved (`status_words`).
+    diagnoses.sort(key=lambda f: (f.verification in _NOT_CONFIRMED, f.state != "active"))
     return tuple(diagnoses[:1]) + tuple(f for f in findings if is_reaction(f))
+
+
+def status_words(finding: Finding) -> str:
+    """ "; marked resolved or inactive on the record, abated 2016-01-01" for a bipolar diagnosis
+    whose clinicalStatus (or abatement) says it is no longer active (Finding.state; "in
+    remission" for remission), "" for an active one or a reaction. Review s28 RJ finding 13: a
+    resolved F31 was named as if active. It still counts (condition_codes.csv
+    counts_when_resolved: bipolar disorder is lifelong, a resolved entry marks an episode's end,
+    a revised diagnosis is entered refuted), and the card says what the record says so the
+    prescriber can settle it. Finding.state does not tell resolved from inactive: both words."""
+    if is_reaction(finding) or finding.state == "active":
+        return ""
+    what = "in remission" if finding.state == "remission" else "resolved or inactive"
+    abated = f", abated {finding.abated.isoformat()}" if finding.abated is not None else ""
+    return f"; marked {what} on the record{abated}"
 
 
 def when_word(finding: Finding) -> str:

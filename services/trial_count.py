@@ -10,7 +10,8 @@ only reported by the patient was marked "to confirm" on the TMS criterion alone.
 - a course only the patient reports is "self-reported" (card_format.reported_note);
 - a counted course the record leaves open is "to confirm": its stated reason names no depression
   (trial_indication.to_confirm_text), an inducer ran beside it (inducers.note), or another
-  validated scale shows response where the PHQ-9 does not (`disagreeing_text`). The reason is
+  validated scale shows response where the PHQ-9 does not (`disagreeing_text`), or a newer PHQ-9
+  whose total and answers disagree reads as no failure on one reading (`form_text`). The reason is
   said in full by `confirm_lines`; a summary names the drug only.
 
 - a course judged by a PHQ-9 taken while another antidepressant also ran is named with it,
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from fhir_mapping.partial_response import partial_response
+from fhir_mapping.phq9_conflict_readings import conflicted_text
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
 from fhir_mapping.scale_outcomes import remission_below
@@ -43,6 +45,7 @@ def confirm_reasons(trial: Trial, record: PatientRecord) -> tuple[str, ...]:
         inducers.note(trial, record),
         disagreeing_text(trial),
         unconfirmed_text(trial),
+        form_text(trial),
     ]
     return tuple([text for text in found if text is not None])
 
@@ -59,6 +62,19 @@ def unconfirmed_text(trial: Trial) -> str | None:
         return None
     what = "order never renewed" if trial.unconfirmed_order else "listed as active"
     return f"{what}, not confirmed since {since.isoformat()}: to confirm"
+
+
+def form_text(trial: Trial) -> str | None:
+    """ "PHQ-9 12 on 2025-06-10, total filed 3, items sum to 12: one reading is no failure:
+    to confirm": a failed course whose newer PHQ-9 was set aside because its
+    readings differ on the failure (Trial.conflicted, fhir_mapping/phq9_conflict_readings.py),
+    the failure read from an earlier score. Recheck K5 s28 finding 10: "2 adequate trials
+    failed" beside a form one reading of which is a remission; the optimise card already holds
+    its step until the form is checked (services/phq9_disagreements.py), and the count says so.
+    None: no such score (nearly every trial), or the course not counted failed."""
+    if not trial.conflicted or not trial.failed:
+        return None
+    return f"{conflicted_text(trial.conflicted)}: one reading is no failure: to confirm"
 
 
 def disagreeing_text(trial: Trial) -> str | None:

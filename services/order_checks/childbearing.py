@@ -10,7 +10,9 @@ carbamazepine: information, teratogenic and it can make hormonal contraception f
 names the risk and what the prescriber confirms (contraception, the programme).
 
 Who: a patient not recorded male, from the row's `from_age` to policy.pregnancy_possible_max_age
-(the one age past which the service asks no pregnancy question: pregnancy_now.past_pregnancy_age).
+(the one age past which the service asks no pregnancy question: pregnancy_now.past_pregnancy_age),
+with no record that she cannot become pregnant (a hysterectomy coded: `pregnancy_not_possible`;
+recheck K7 s28 finding 9). Menopause codes do not rule it out (condition_codes.csv says why).
 Patient.gender is administrative, but a man is the brief's and the labels' case with nothing to
 say here; a sex or age not recorded is not read as ruling pregnancy out (the safer reading: a
 line read needlessly costs a glance, a teratogen started unwarned cannot be undone), and the
@@ -37,6 +39,7 @@ from services.rules.context import RuleContext
 # The finding kind the rows stand in for (no finding is coded: the patient could become pregnant):
 # the running-drug card's pairs carry it (rules/running_childbearing.py).
 PREGNANCY = FindingKind.PREGNANCY
+_NOT_POSSIBLE = FindingKind.PREGNANCY_NOT_POSSIBLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +80,21 @@ class ChildbearingLine:
     info: bool  # an information line (cautions.py counts it so)
 
 
+def pregnancy_not_possible(ctx: RuleContext) -> bool:
+    """A record that she cannot become pregnant, dated by as-of (a hysterectomy: FindingKind.
+    PREGNANCY_NOT_POSSIBLE, condition_codes.csv / procedure_codes.csv; recheck K7 s28 finding 9:
+    valproate running beside Z90.710 read "with childbearing potential")."""
+    as_of = ctx.record.as_of
+    return any(f.onset is None or f.onset <= as_of for f in ctx.facts.findings_of(_NOT_POSSIBLE))
+
+
 def could_become_pregnant(ctx: RuleContext, row: ChildbearingRow) -> bool:
-    """Not recorded male, not past the pregnancy age, not below the row's age (module
-    docstring); an age not on record does not rule it out."""
+    """Not recorded male, not past the pregnancy age, not below the row's age, no record that
+    she cannot become pregnant (module docstring); an age not on record does not rule it out."""
     patient = ctx.record.patient
     if patient.sex == "male" or past_pregnancy_age(patient.age, ctx.policy):
+        return False
+    if pregnancy_not_possible(ctx):
         return False
     ages = span(patient.age)
     return ages is None or ages[1] >= row.from_age

@@ -36,7 +36,11 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
         # Every manic reaction is named (two switches on two antidepressants make the pattern),
         # and mania recorded only as a reaction is not called a diagnosis (review 10 finding 4;
         # services/bipolar_findings.py).
-        refs = "; ".join(_finding_ref(f) for f in bipolar_findings.named(facts.bipolar))
+        refs = "; ".join(
+            # Its status when the record marks it resolved (review s28 RJ finding 13).
+            f"{_finding_ref(f)[:-1]}{bipolar_findings.status_words(f)})"
+            for f in bipolar_findings.named(facts.bipolar)
+        )
         head = bipolar_findings.head(facts.bipolar)
         # The rule cited and the switch named follow the bipolar type on record (review s21 RD
         # finding 10; services/bipolar_type.py).

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fhir_mapping.record import Finding, Score
+from fhir_mapping.record import Finding, FindingKind, Score
 from fhir_mapping.visit_substance import DIAGNOSIS
 from services import drug_rules
 from services.rules.context import RuleContext
@@ -134,23 +134,45 @@ def screen_item(ctx: RuleContext) -> Item | None:
     score = screened.score
     shown = f"{score.instrument} {screened.value} on {score.date.isoformat()}"
     computed = ", computed from items" if score.total_computed else ""
+    # An alcohol use disorder coded in remission (F10.21) is no active disorder, so the screen
+    # is still said, but not as "no alcohol use disorder coded" beside the card's own line
+    # naming it: as a possible relapse (review s28 RJ finding 12).
+    relapse = _alcohol_in_remission(ctx)
+    what = (
+        "possible relapse of the alcohol use disorder in remission"
+        if relapse
+        else "no alcohol use disorder coded"
+    )
+    assess = (
+        "assess for a relapse of the alcohol use disorder"
+        if relapse
+        else "assess for an alcohol use disorder"
+    )
     advice = (
         "Alcohol use is associated with poor response (CANMAT 2023 para 181): ask about current "
-        "drinking, assess for an alcohol use disorder and offer treatment or referral, alongside "
-        "any escalation."
+        f"drinking, {assess} and offer treatment or referral, alongside any escalation."
     )
     return Item(
-        f"{score.instrument} {screened.value}, no alcohol use disorder coded",
-        f"**{shown}{computed}, no alcohol use disorder coded:** at or above the clinic's cut-off "
+        f"{score.instrument} {screened.value}, {what}",
+        f"**{shown}{computed}, {what}:** at or above the clinic's cut-off "
         f"({screened.cut_off}), read as substantial alcohol use. {advice}",
         alongside=True,
         advice=advice,
         named=(
-            f"{shown} (clinic cut-off {screened.cut_off}), no alcohol use disorder coded",
-            f"{shown}, no alcohol use disorder coded",
-            f"{score.instrument} {screened.value}, no alcohol use disorder coded",
+            f"{shown} (clinic cut-off {screened.cut_off}), {what}",
+            f"{shown}, {what}",
+            f"{score.instrument} {screened.value}, {what}",
         ),
         subject="alcohol use",
+    )
+
+
+def _alcohol_in_remission(ctx: RuleContext) -> bool:
+    """An alcohol use disorder coded in remission (F10.11/.21/.91: FindingKind.
+    SUBSTANCE_USE_IN_REMISSION, the alcohol code set of data/finding_code_sets.csv)."""
+    alcohol = drug_rules.code_sets()[_ALCOHOL_SET]
+    return any(
+        alcohol.holds(f) for f in ctx.facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
     )
 
 

@@ -130,9 +130,13 @@ def hold(ctx: RuleContext, rec: Recommendation, *, asks_already: bool) -> Recomm
     if newer is not None:
         last = f"PHQ-9 {phq9_disagreements.conflict_words(newer)}"
     upper = f"{last[0].upper()}{last[1:]}"
+    # The marks as one count when they do not fit (trial_count.failed_brief): the count kept,
+    # never dropped with them (recheck K5 s28 finding 10).
+    brief = trial_count.failed_brief(ctx.facts.failed_trials, ctx.record)
     summary = cards.fit_summary(
         f"{failed}; {last}{since}: {ask}",
         f"{failed_short}; {last}{since}: {ask}",
+        f"{brief}; {last}{since}: {ask}",
         f"{upper}{since}: {ask}",
         f"{upper}{since_short}: {ask}",
     )
@@ -161,9 +165,11 @@ def _form_hold(ctx: RuleContext, rec: Recommendation, newer: Score) -> Recommend
         return f"{text}\n\n{phq9_disagreements.conflict_section(newer)}"
 
     (held,) = one_click_hold.hold_drug_orders([rec], line, held_by=HELD_BY_FORM, whole=True)
+    brief = trial_count.failed_brief(ctx.facts.failed_trials, ctx.record)
     summary = cards.fit_summary(
         f"{failed}; PHQ-9 {words}: {ask}",
         f"{failed_short}; PHQ-9 {words}: {ask}",
+        f"{brief}; PHQ-9 {words}: {ask}",
         f"PHQ-9 {words}: {ask}",
     )
     return screen.with_fields(held, summary=summary, held_summary=None)
