@@ -23,7 +23,7 @@ from fhir_mapping.result_statuses import OBSERVATION, named
 from services import contributor_timing, low_lab_actions, unit_display
 from services.card_format import plural
 from services.pathway import OPEN_REQUEST_STATUSES
-from services.rules import diagnosis_medical_thyroid
+from services.rules import deficiency_replacement, diagnosis_medical_thyroid
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 from services.rules.diagnosis_sleep_apnea import sleep_apnea_items
@@ -226,7 +226,29 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
         (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
     ):
+        lab, replaced = labs.get(test), deficiency_replacement.taken(ctx, test)
+        if (
+            replaced is not None
+            and lab is not None
+            and lab.flag == "low"
+            and not stale(lab)
+            and deficiency_replacement.treats(replaced[0], lab)
+        ):
+            # Replacement started on or after the low result: the treatment the line asks for
+            # is under way; named with its recheck, holding nothing (deficiency_replacement.py).
+            items.append(
+                deficiency_replacement.under_replacement(
+                    ctx, replaced, lab, label, lab_ref(lab), replaced[1].check_first in labs
+                )
+            )
+            continue
         item = _low(ctx, kind, test, label, labs, lab_ref, stale)
+        if item is not None and replaced is not None and not item.info:
+            # Running, but not the answer to this result (begun before it, or only listed):
+            # the line stands as it was, with the replacement named beside it.
+            item = replace(
+                item, text=f"{item.text[:-1]}{deficiency_replacement.beside(replaced[0])}."
+            )
         timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
         if item is not None and item.info:
             pass  # corrected since (`_corrected`): says so, holds nothing
