@@ -95,6 +95,10 @@ class LabResult:
     # judged as a multiple of the upper limit of normal (ALT, AST: fhir_mapping/labs.py
     # ULN_TESTS, services/transaminases.py); None when not sent or for other tests.
     range_high: float | None = None
+    # The Observation's status when it is read before it is final (a preliminary TSH: labs.py
+    # `INTERIM_TESTS`), so a card names it so ("TSH high 9 (preliminary)", review s28 RJ finding
+    # 4); "" for a result read in full (final, amended, corrected).
+    status: str = ""
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

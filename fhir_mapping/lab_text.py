@@ -27,6 +27,7 @@ import re
 from functools import cache
 
 from fhir_mapping.clinical_codes import lab_ranges
+from fhir_mapping.lab_units import si_rows
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # The number, the spaces after it and the word that follows (its unit).
@@ -57,9 +58,14 @@ def _squeezed_units(test: str) -> frozenset[str]:
     return frozenset("".join(u.split()) for u in known.units) if known else frozenset()
 
 
-def bound_from_text(test: str, text: object) -> tuple[str, float, str] | None:
+def bound_from_text(
+    test: str, text: object, *, unitless: bool = True
+) -> tuple[str, float, str] | None:
     """(comparator, value, unit) of a bound sent as text for `test` (">60" -> (">", 60.0,
-    "mL/min/{1.73_m2}")), or None (see the module doc)."""
+    "mL/min/{1.73_m2}")), or None (see the module doc). A unit named may also be one of the
+    test's SI units (data/lab_si_units.csv: "<110 pmol/L" for B12), kept as written for the
+    conversion; `unitless` False: a bound naming no unit is not read (the result is coded in
+    moles, so the table's mass unit would be a guess: lab_values.py)."""
     if not isinstance(text, str):
         return None
     known = lab_ranges().get(test)
@@ -69,13 +75,25 @@ def bound_from_text(test: str, text: object) -> tuple[str, float, str] | None:
     if found is None:
         return None
     sign, value, unit = found.groups()
+    if unit is None and not unitless:
+        return None
     if unit is not None:
         # "mL/min/1.73m2" and "mL/min/1.73 m2" alike; any other unit (mL/s) or word: not read.
         squeezed = "".join(unit.split()).lower()
+        if squeezed in _si_units(test):
+            return _SIGNS.get(sign, sign), float(value), unit
         if squeezed not in _squeezed_units(test):
             return None
         unit = unit if unit.lower() in known.units else known.text_bound_unit
     return _SIGNS.get(sign, sign), float(value), unit or known.text_bound_unit
+
+
+@cache
+def _si_units(test: str) -> frozenset[str]:
+    """The SI units data/lab_si_units.csv converts for `test`, lower case, without spaces."""
+    return frozenset(
+        "".join(row["unit"].split()).lower() for row in si_rows() if row["test"] == test
+    )
 
 
 def value_from_text(test: str, text: object) -> tuple[float, str] | None:

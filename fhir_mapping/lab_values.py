@@ -23,7 +23,7 @@ from typing import Any
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.fhir_fields import JSON_OBJECT, number, one_or_many
 from fhir_mapping.lab_text import bound_from_text, value_from_text
-from fhir_mapping.lab_units import table_value, text_range
+from fhir_mapping.lab_units import si_codes, table_value, text_range
 
 Resource = Mapping[str, Any]
 
@@ -120,15 +120,32 @@ def range_high(resource: Resource, unit: str | None) -> float | None:
     return None
 
 
-def _flag(part: Resource, test: str, value: float | None, unit: str | None) -> str | None:
+def _flag(
+    part: Resource, test: str, value: float | None, unit: str | None, comparator: str | None = None
+) -> str | None:
     """The flag of a result or component: its interpretation, else its reference range, else the
-    table's default interval in a unit the table knows."""
+    table's default interval in a unit the table knows (a bound only where it decides the side:
+    `bound_flag`)."""
     flag = _interpretation_flag(part)
     if flag is None and value is not None:
         flag = _range_flag(part, value, unit)
         if flag is None:
             flag = _unflagged(part, test, value, unit)
+        flag = bound_flag(flag, comparator)
     return flag
+
+
+def bound_flag(flag: str | None, comparator: str | None) -> str | None:
+    """A range's flag of a bound's number, kept only when the bound decides it (review s28 RJ
+    finding 2): "< 150" pg/mL under a low limit of 180 is low whatever the value, but "< 200"
+    may be either side of 180, so nothing is known (None: not compared, never "normal"); "> 100"
+    above a high limit is high. An exact value (no comparator) keeps its flag. The lab's own
+    interpretation is never passed here: the lab knows the value."""
+    if comparator is None or flag is None:
+        return flag
+    if comparator in _UPPER_BOUNDS:
+        return flag if flag == "low" else None
+    return flag if flag == "high" else None
 
 
 def _unflagged(part: Resource, test: str, value: float, unit: str | None) -> str | None:
@@ -173,7 +190,21 @@ def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | N
     found = value_from_text(test, text)
     if found is not None:
         return found[0], found[1], None
-    bound = bound_from_text(test, text)
+    # A bound with no unit is read in the table's unit, but never under the test's moles code
+    # (data/lab_si_units.csv): "<150" under 14685-2 is pmol/L, not pg/mL (review s28 RJ finding 2).
+    bound = bound_from_text(test, text, unitless=not _si_coded(part, test))
     if bound is not None:
         return bound[1], bound[2], bound[0]
     return None, None, None
+
+
+def _si_coded(part: Resource, test: str) -> bool:
+    """Whether the result is coded with one of `test`'s moles (SI) LOINC codes."""
+    code = part.get("code")
+    if not isinstance(code, JSON_OBJECT):
+        return False
+    wanted = si_codes()
+    for coding in code.get("coding") or ():
+        if isinstance(coding, JSON_OBJECT) and (test, str(coding.get("code") or "")) in wanted:
+            return True
+    return False

@@ -64,6 +64,7 @@ from fhir_mapping.lab_values import (
     _range_flag,
     _unflagged,
     _value,
+    bound_flag,
     range_high,
 )
 from fhir_mapping.record import DataDomain, DataGap, LabResult
@@ -89,6 +90,12 @@ Resource = Mapping[str, Any]
 
 # Results only: the `all` rows of data/result_statuses.csv (final / amended / corrected).
 _COUNTED_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
+# The `interim` rows (preliminary, unknown): read for the diagnosis review's tests only, with
+# the status kept (LabResult.status) so the card names it (review s28 RJ finding 4: a
+# preliminary TSH 9.0 H was dropped in silence). The other labs (lithium and drug levels, QTc,
+# eGFR, ALT/AST) judge a dose or a drug's safety by the value, and wait for the final result.
+_INTERIM_OBSERVATION = statuses(OBSERVATION, Reads.INTERIM)
+INTERIM_TESTS = frozenset({"tsh", "free-t4", "b12", "folate", "vitamin-d"})
 
 
 # Read per lab Observation (issue 14): a dict, not a cached call.
@@ -128,7 +135,7 @@ def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> 
             continue
         test = own
         value, unit, comparator = _value(component, own)
-        found.append((value, unit, _flag(component, own, value, unit), comparator))
+        found.append((value, unit, _flag(component, own, value, unit, comparator), comparator))
     if test is None:
         return None
     valued = [f for f in found if f[0] is not None]
@@ -164,7 +171,13 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
             return None
     # Tolerant reading (issue 10): a status that is not a string counts as absent, not counted.
     status = resource.get("status")
-    if not isinstance(status, str) or status not in _COUNTED_OBSERVATION:
+    if not isinstance(status, str):
+        return None
+    if status in _COUNTED_OBSERVATION:
+        interim = ""
+    elif status in _INTERIM_OBSERVATION and test in INTERIM_TESTS:
+        interim = status
+    else:
         return None
     when = effective_date(resource)
     if when is None or when > as_of:
@@ -196,13 +209,14 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         flag = _range_flag(resource, value, unit)
         if flag is None:
             flag = _unflagged(resource, test, value, unit)
+        flag = bound_flag(flag, comparator)
     if value is None and flag is None and "component" in resource:
         # A QTc with no value of its own and its Bazett / Fridericia values as components.
         found = _from_components(resource, (test,), when)
         if found is not None and (found.value is not None or found.flag is not None):
-            return found
+            return replace(found, status=interim) if interim else found
     # Positionally, in the field order (test, value, unit, date, flag, source, reported,
-    # comparator, range_high): built for every lab of a chart, and nine keywords cost ~3.7 k
+    # comparator, range_high, status): built for every lab of a chart, and nine keywords cost ~3.7 k
     # instructions more than the same call without them (issue 14, session 23).
     return LabResult(
         test,
@@ -214,6 +228,7 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         (),
         comparator,
         range_high(resource, unit) if test in ULN_TESTS else None,
+        interim,
     )
 
 

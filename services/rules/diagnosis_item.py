@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fhir_mapping.record import Finding
+from fhir_mapping.record import Finding, LabResult
 from services import bipolar_findings
 
 
@@ -55,3 +55,17 @@ def _finding_ref(finding: Finding) -> str:
     when = bipolar_findings.when_word(finding)
     onset = f", {when} {finding.onset_text}" if finding.onset else ""
     return f"{finding.display} ({finding.coding}{onset})"
+
+
+def lab_number(lab: LabResult) -> str:
+    """ "8", or "<0.01" for a bound (a valueQuantity.comparator, or text such as "<0.01": review
+    s28 RJ finding 2), so a line never states a bound as the value; "" with no value."""
+    if lab.value is None:
+        return ""
+    return f"{lab.comparator or ''}{lab.value:g}"
+
+
+def status_note(lab: LabResult) -> str:
+    """ " (preliminary)" for a result read before it is final (LabResult.status), "" else: said
+    beside its value wherever a line names it, as the results it may still change."""
+    return f" ({lab.status})" if lab.status else ""

@@ -19,12 +19,13 @@ from datetime import date, timedelta
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import Finding, FindingKind, LabResult
+from fhir_mapping.result_statuses import OBSERVATION, named
 from services import contributor_timing, low_lab_actions, unit_display
 from services.card_format import plural
 from services.pathway import OPEN_REQUEST_STATUSES
-from services.rules import diagnosis_medical_thyroid
+from services.rules import deficiency_replacement, diagnosis_medical_thyroid
 from services.rules.context import RuleContext
-from services.rules.diagnosis_item import Item, _finding_ref
+from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 from services.rules.diagnosis_sleep_apnea import sleep_apnea_items
 
 ABNORMAL = diagnosis_medical_thyroid.ABNORMAL
@@ -38,9 +39,12 @@ def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> st
     value = (
         "no value"
         if lab.value is None
-        else f"{lab.value:g} {unit_display.display(lab.unit)}".strip()
+        else f"{lab_number(lab)} {unit_display.display(lab.unit)}".strip()
     )
     ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
+    if lab.status:
+        # Read before it is final (review s28 RJ finding 4): "preliminary (not yet reviewed)".
+        ref += f", {named(OBSERVATION, lab.status)}"
     if as_of is not None and (as_of - lab.date).days > old_days:
         ref += f" ({_age(lab.date, as_of)} ago: repeat)"
     return ref
@@ -88,7 +92,7 @@ def _low(
             # held the adjuncts): a repeat is what it calls for, not a hold on escalation for a
             # value that may long be corrected.
             # "Order folate" with it (review 17 second recheck M7), unless one is open already.
-            value = "" if lab.value is None else f" {lab.value:g}"
+            value = "" if lab.value is None else f" {lab_number(lab)}{status_note(lab)}"
             return Item(
                 f"low {label}{value} on {lab.date.isoformat()}: repeat",
                 f"**Low {label}, not rechecked:** {lab_ref(lab)}; no {label} since: repeat it.",
@@ -158,31 +162,44 @@ _CARD_TESTS = ("tsh", "free-t4", "b12", "folate", "vitamin-d")
 
 
 def _uncompared(labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]) -> list[Item]:
-    """The latest result of a card test with a value that nothing flagged: no interpretation,
-    no range in its unit, and a unit the service cannot convert (review 17 W1: a B12 in a unit
-    not recognised sat as a data gap no card showed, the adjuncts one click). Said as
-    information that holds nothing (the value may be normal), raising the card when alone:
-    never silent."""
+    """The latest result of a card test that nothing flagged: no interpretation, no range in its
+    unit, and a unit the service cannot convert (review 17 W1: a B12 in a unit not recognised
+    sat as a data gap no card showed, the adjuncts one click); a bound that does not say which
+    side of the interval it is on ("<200" pg/mL B12); or no value read at all (a valueString
+    that is not a bound, review s28 RJ finding 2: never silent). Said as information that holds
+    nothing (the value may be normal), raising the card when alone."""
     items: list[Item] = []
     for test in _CARD_TESTS:
         lab = labs.get(test)
-        if lab is None or lab.value is None or lab.flag is not None or not ranged(test):
+        if lab is None or lab.flag is not None or not ranged(test):
             continue
         name = LAB_NAMES.get(test, test)
-        unit = unit_display.display(lab.unit) or "no unit"
+        head = f"**{name[:1].upper()}{name[1:]} not compared:** {lab_ref(lab)}: "
+        day = lab.date.isoformat()
+        if lab.value is None:
+            short = f"{name} of {day}: no value read"
+            title, long = short, f"{short}: check it in the chart"
+            why = "no number could be read from it (sent as text or without a value)"
+        else:
+            unit = unit_display.display(lab.unit) or "no unit"
+            short = f"{name} {lab_number(lab)} {unit}"
+            title = f"{short} not compared"
+            if lab.comparator is not None:
+                why = "a bound that may be either side of the interval"
+                long = f"{short} of {day} not compared (a bound): check it in the chart"
+            else:
+                why = (
+                    f"its unit ({unit}) is not one the service converts and the lab sent no "
+                    "flag or range"
+                )
+                long = f"{short} of {day} not compared (unit not recognised): check it in the chart"
         items.append(
             Item(
-                f"{name} {lab.value:g} {unit} not compared",
-                f"**{name[:1].upper()}{name[1:]} not compared:** {lab_ref(lab)}: its unit "
-                f"({unit}) is not one the service converts and the lab sent no flag or range; "
-                "check it against the lab's range in the chart.",
+                title,
+                f"{head}{why}; check it against the lab's range in the chart.",
                 alongside=True,
                 minor=True,
-                named=(
-                    f"{name} {lab.value:g} {unit} of {lab.date.isoformat()} not compared (unit "
-                    "not recognised): check it in the chart",
-                    f"{name} {lab.value:g} {unit} not compared: check it in the chart",
-                ),
+                named=(long, f"{title}: check it in the chart"),
             )
         )
     return items
@@ -209,7 +226,29 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
         (FindingKind.VITAMIN_D_DEFICIENCY, "vitamin-d", "vitamin D"),
     ):
+        lab, replaced = labs.get(test), deficiency_replacement.taken(ctx, test)
+        if (
+            replaced is not None
+            and lab is not None
+            and lab.flag == "low"
+            and not stale(lab)
+            and deficiency_replacement.treats(replaced[0], lab)
+        ):
+            # Replacement started on or after the low result: the treatment the line asks for
+            # is under way; named with its recheck, holding nothing (deficiency_replacement.py).
+            items.append(
+                deficiency_replacement.under_replacement(
+                    ctx, replaced, lab, label, lab_ref(lab), replaced[1].check_first in labs
+                )
+            )
+            continue
         item = _low(ctx, kind, test, label, labs, lab_ref, stale)
+        if item is not None and replaced is not None and not item.info:
+            # Running, but not the answer to this result (begun before it, or only listed):
+            # the line stands as it was, with the replacement named beside it.
+            item = replace(
+                item, text=f"{item.text[:-1]}{deficiency_replacement.beside(replaced[0])}."
+            )
         timing = contributor_timing.timing(test)  # low vitamin D: alongside (review 15 h02)
         if item is not None and item.info:
             pass  # corrected since (`_corrected`): says so, holds nothing

@@ -42,7 +42,7 @@ from services.card_format import plural
 from services.interaction_takings import Taking
 from services.rules import adjunct_harm, thyroid_over_replacement
 from services.rules.context import RuleContext
-from services.rules.diagnosis_item import Item, _finding_ref
+from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 
 ABNORMAL = frozenset({"low", "high"})
 
@@ -132,10 +132,16 @@ def _pattern_words(tsh: LabResult, free_t4: LabResult, age: int | None) -> str:
     return f"{pattern.words}: {action}"
 
 
+# The key of a lab nothing compared: it matches no row of data/thyroid_patterns.csv.
+_NOT_COMPARED = "not compared"
+
+
 def _flag(lab: LabResult) -> str:
-    """ "low", "high" or "normal": a lab with a value and no flag is within its interval (the
-    mapping flags by the lab's own range, else lab_ranges.csv)."""
-    return lab.flag or "normal"
+    """ "low", "high" or "normal" as the mapping flagged it (the lab's interpretation, its own
+    range, else lab_ranges.csv in a unit it knows or converts). A lab with no flag was compared
+    with nothing (a unit not converted, no range sent): never read as normal (review s28 RJ
+    finding 1: a free T4 of 8 pmol/L, then not converted, made a raised TSH "subclinical")."""
+    return lab.flag or _NOT_COMPARED
 
 
 def replacement_taken(ctx: RuleContext) -> Taking | None:
@@ -156,6 +162,10 @@ def _free_t4_words(
     if free_t4 is None:
         return ""
     words = f"; free T4 {lab_ref(free_t4)}"
+    if free_t4.flag is None and free_t4.value is not None:
+        # Not compared (`_flag`): the pair's pattern is not known, so the TSH line stays as an
+        # abnormal TSH alone would read (held), never a subclinical one.
+        return f"{words}: not compared, so the pattern is not known"
     if free_t4.date == tsh.date:
         pattern = _pattern_words(tsh, free_t4, age)
         if pattern:
@@ -203,7 +213,7 @@ def _ask_free_t4(tsh: LabResult, lab_ref: LabRef) -> Item:
     until a test not yet ordered would keep the one-clicks as text while nothing asks for it;
     the ask is what changes care. A TSH of 10 or more, or a low one, without a free T4 keeps the
     hold (`thyroid_items`) and asks for the free T4 too."""
-    value = "" if tsh.value is None else f" {tsh.value:g}"
+    value = "" if tsh.value is None else f" {lab_number(tsh)}{status_note(tsh)}"
     return Item(
         f"TSH high{value}, no free T4: add free T4",
         f"**Raised TSH, no free T4 with it:** {lab_ref(tsh)}; no free T4 drawn with it: add a "
@@ -233,7 +243,7 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         # A low TSH taken on liothyronine is the drug's effect, not a thyroid cause of the
         # depression (review 13 U2): said as such, an information line that
         # never asks to confirm the diagnosis; the adverse-effect card says what to do.
-        value = "" if tsh.value is None else f" {tsh.value:g}"
+        value = "" if tsh.value is None else f" {lab_number(tsh)}{status_note(tsh)}"
         return [
             Item(
                 f"TSH low{value} on {taking.ingredient}",
@@ -248,7 +258,7 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
     # either side of the older age reads it too (review 19 D4).
     age = youngest(ctx.record.patient.age)
     if tsh is not None and tsh.flag in ABNORMAL:
-        value = "" if tsh.value is None else f" {tsh.value:g}"
+        value = "" if tsh.value is None else f" {lab_number(tsh)}{status_note(tsh)}"
         if not _recent(ctx, tsh):
             # Older than the look-back and none since (review 17 M6): what it calls for is a
             # repeat, not a hold on escalation for a value that may long be corrected. The line
@@ -327,7 +337,9 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         items.append(
             Item(
                 f"free T4 {free_t4.flag}"
-                + ("" if free_t4.value is None else f" {free_t4.value:g}"),
+                + (
+                    "" if free_t4.value is None else f" {lab_number(free_t4)}{status_note(free_t4)}"
+                ),
                 f"**Abnormal free T4:** {lab_ref(free_t4)}{beside}"
                 + (f": {pattern}" if pattern else "")
                 + ".",

@@ -28,7 +28,7 @@ from importlib import resources
 from fhir_mapping.record import LabResult
 from services import drug_names
 from services.interaction_takings import Taking
-from services.rules.diagnosis_item import Item
+from services.rules.diagnosis_item import Item, lab_number, status_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def item(tsh: LabResult, taking: Taking, ref: str, free_t4_drawn: bool) -> Item 
     if band is None:
         return None
     name = drug_names.shown(taking.ingredient)
-    value = "" if tsh.value is None else f" {tsh.value:g}"
+    value = "" if tsh.value is None else f" {lab_number(tsh)}{status_note(tsh)}"
     since = f" since {taking.start.isoformat()}" if taking.start else ""
     ask = "Add T3 if not drawn, and " if free_t4_drawn else "Add free T4 (and T3), and "
     # `short` is a noun phrase: the summary and the optimise card's hold name it ("review TSH

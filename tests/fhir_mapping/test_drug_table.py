@@ -88,6 +88,9 @@ INTERACTING_CLASSES = {
     # Levothyroxine, named beside a liothyronine proposal or order, and
     # Nuedexta (dextromethorphan/quinidine) for its MAOI, QT and CYP2D6 pairs.
     "thyroid hormone replacement",
+    # B12, folate and vitamin D replacement, named when a low result is under it
+    # (services/data/deficiency_replacements.csv, review s28 RJ finding 3).
+    "vitamin replacement",
     "NMDA antagonist/CYP2D6 inhibitor (pseudobulbar affect)",
     # Ritonavir and cobicistat, strong CYP3A4 inhibitors beside gepirone or zuranolone (review 15
     # W4; the azoles and clarithromycin keep their classes above).
