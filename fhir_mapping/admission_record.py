@@ -49,6 +49,11 @@ class Admission:
     # day the record places the patient on it (fhir_mapping/stay_evidence.py), the discharge that
     # day or later; the cards say the date is not recorded (review s28 K5 finding 3).
     end_recorded: bool = True
+    # True when the stay is not shown to be psychiatric only because its reason is a reference
+    # to a Condition not in the record (stay_reason.py `reason_unread`, review s28 K10 finding
+    # 5): `code` is "" and `reason` says so; the card asks to confirm what it was for
+    # (services/psychiatric_discharge.py), a psychiatric stay always preferred to it.
+    reason_unread: bool = False
 
 
 class StaySetting(Enum):

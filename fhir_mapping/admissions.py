@@ -51,7 +51,7 @@ from fhir_mapping.discharge_disposition import read_disposition
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date, parse_instant, source_ref
 from fhir_mapping.stay_chains import last_stay, stays
 from fhir_mapping.stay_evidence import NO_EVIDENCE, StayEvidence
-from fhir_mapping.stay_reason import psychiatric_reason, stay_word
+from fhir_mapping.stay_reason import psychiatric_reason, reason_unread, stay_word
 
 
 def read_admission(
@@ -80,10 +80,14 @@ def read_admission(
         discharged = evidence.last_day(resource, as_of=as_of)
     if discharged is None or discharged > as_of:
         return None
-    found = psychiatric_reason(resource, conditions, class_of)
-    if found is None:
+    chart = evidence.conditions()
+    found = psychiatric_reason(resource, conditions, class_of, chart)
+    unread = found is None and reason_unread(resource, conditions, class_of, chart)
+    if found is None and not unread:
         return None
-    code, reason, display = found
+    # A reason not in the record (stay_reason.py `reason_unread`, review s28 K10 finding 5):
+    # read, marked, so the card can ask whether the stay was psychiatric.
+    code, reason, display = found or ("", "reason not in the record", "")
     start = parse_date(period.get("start"))
     at = parse_instant(period.get("end"))
     return Admission(
@@ -97,6 +101,7 @@ def read_admission(
         read_disposition(resource),
         stay_word(resource, class_of),
         end_recorded=recorded,
+        reason_unread=unread,
     )
 
 
@@ -135,7 +140,10 @@ def read_admissions(
             )
         key = id(end.resource) if end is not None else id(r)
         kept = chains.get(key)
-        if kept is None or own > kept[0]:
+        # A stay whose reason is not in the record never stands for a psychiatric one of its
+        # chain (finding 5): the psychiatric stay is the chain's line.
+        rank = (not found.reason_unread, own)
+        if kept is None or rank > (not kept[1].reason_unread, kept[0]):
             chains[key] = (own, found)
     return tuple(
         sorted((a for _, a in chains.values()), key=lambda a: (a.discharged, str(a.source or "")))

@@ -71,6 +71,14 @@ class StayEvidence:
     sessions: SessionDays = frozenset()
     resources: Sequence[Resource] = field(default=())
 
+    def conditions(self) -> list[Resource] | None:
+        """Every Condition of the chart, a reader's or not (what a stay's reasonReference is
+        looked for in: stay_reason.py, review s28 K10 finding 5); None with no resources (no
+        evidence: what the chart holds is not known)."""
+        if not self.resources:
+            return None
+        return [r for r in self.resources if r.get("resourceType") == "Condition"]
+
     def last_day(self, stay: Resource, *, as_of: date) -> date | None:
         """The latest day by as-of the record places the patient on `stay` (module docstring),
         or None when nothing dates it."""
@@ -103,4 +111,4 @@ def stay_evidence(
     procedures: Iterable[ProcedureRecord], resources: Sequence[Resource]
 ) -> StayEvidence:
     """The evidence of the chart's `procedures` (sessions) and `resources` (module docstring)."""
-    return StayEvidence(session_days(procedures), resources)
+    return StayEvidence(session_days(procedures, resources), resources)

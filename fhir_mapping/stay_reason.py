@@ -8,7 +8,10 @@ psychiatric kind of the condition table or in ICD-10-CM F20-F48:
   chest pain, R07.9, with F33.2 listed second was called "a psychiatric admission (F33.2)" and
   got the critical post-discharge card), or a Condition its `reasonReference` names (one of the
   chart's Conditions, or one contained in the Encounter), read as a reasonCode after them
-  (`stated_reasons`; US Core allows either, review s28 K5 finding 2); or
+  (`stated_reasons`; US Core allows either, review s28 K5 finding 2): a Condition refuted or
+  entered in error is no stated reason (`_voided`, review s28 K10 finding 2); one nowhere in the
+  chart is read by its reference's display, as a reason typed in (diagnosis_text.py), else
+  marked so the card asks what the stay was for (`reason_unread`, K10 finding 5); or
 - a principal diagnosis: an `Encounter.diagnosis` of `rank` 1, or whose `use` is admission
   diagnosis, discharge diagnosis or chief complaint (FHIR R4 diagnosis-role AD / DD / CC;
   `principal-role` rows), the Condition it references; or
@@ -43,7 +46,9 @@ from typing import Any
 from fhir_mapping.admission_codes import ClassOf, Resource, class_key, code_table, codings
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import canonical_system, system_label
-from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many
+from fhir_mapping.conditions import DROPPED_VERIFICATION
+from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many, status_code
 
 
 @cache
@@ -95,6 +100,21 @@ def _psychiatric_code(concepts: object) -> tuple[str, str, str] | None:
                 f"{system_label(canonical)} {code.strip()}",
                 display.strip() if isinstance(display, str) else "",
             )
+    return None
+
+
+def _psychiatric_words(concepts: object) -> tuple[str, str, str] | None:
+    """("", the words, "") of the first concept with no coding whose text names a psychiatric
+    kind (diagnosis_text.py, the condition-table kinds of the `reason-kind` rows): a reason typed
+    in, or the display of a reference to a Condition not in the record (`_referenced`; review
+    s28 K10 finding 5). Negated words ("no depression") name nothing (text_kinds)."""
+    kinds = code_table().kinds
+    for concept in one_or_many(concepts):
+        if not isinstance(concept, JSON_OBJECT) or _has_coding(concept):
+            continue
+        text = concept.get("text")
+        if isinstance(text, str) and any(k.value in kinds for k in text_kinds(text)):
+            return ("", text.strip(), "")
     return None
 
 
@@ -158,6 +178,14 @@ def _principal(item: Mapping[str, Any]) -> bool:
     return False
 
 
+def _voided(condition: Mapping[str, Any]) -> bool:
+    """A Condition recorded refuted or entered-in-error states no diagnosis, as the Condition
+    reader drops it (conditions.DROPPED_VERIFICATION): no stated reason nor diagnosis of a stay
+    either (review s28 K10 finding 2: a reasonReference to a refuted F33.2 made the critical
+    discharge card)."""
+    return status_code(condition.get("verificationStatus")) in DROPPED_VERIFICATION
+
+
 def diagnoses(
     resource: Resource, conditions: Sequence[Resource]
 ) -> tuple[list[object], list[object]]:
@@ -178,7 +206,7 @@ def diagnoses(
     principal: list[object] = []
     others: list[object] = []
     for condition in conditions:
-        if not isinstance(condition, JSON_OBJECT):
+        if not isinstance(condition, JSON_OBJECT) or _voided(condition):
             continue
         cid = condition.get("id")
         back = _reference_id(condition.get("encounter"), "Encounter")
@@ -189,7 +217,14 @@ def diagnoses(
     return principal, others
 
 
-def _referenced(resource: Resource, conditions: Sequence[Resource]) -> list[object]:
+# A reference to a Condition that is nowhere in the chart (`_referenced` given the chart's
+# Conditions): stated, unread; compared by identity.
+_ABSENT: dict[str, str] = {}
+
+
+def _referenced(
+    resource: Resource, conditions: Sequence[Resource], chart: Sequence[Resource] | None = None
+) -> list[object]:
     """The `code` of each Condition the stay's `reasonReference` names, in its order (None for
     one not among `conditions`): one of the chart's Conditions (by id) or one contained in the
     Encounter ("#c1"). US Core lets a stay
@@ -220,12 +255,33 @@ def _referenced(resource: Resource, conditions: Sequence[Resource]) -> list[obje
         # None keeps its place when it is not among the Conditions read: the walk keeps the
         # Conditions a reader wants (a chest pain is none of them), and an observation stay's
         # FIRST reason is its primary one (an unread first reason is stated, not psychiatric).
+        if condition is not None and _voided(condition):
+            continue  # refuted or entered in error: no stated reason (`_voided`)
+        if condition is None and chart is not None and not _in_chart(ref, chart):
+            # Nowhere in the record (review s28 K10 finding 5): its display, when it has one, is
+            # read as a reason typed in; else it is marked absent (`reason_unread`).
+            display = ref.get("display")
+            has_words = isinstance(display, str) and display.strip()
+            found.append({"text": display} if has_words else _ABSENT)
+            continue
         found.append(condition.get("code") if condition is not None else None)
     return found
 
 
+def _in_chart(ref: Mapping[str, Any], chart: Sequence[Resource]) -> bool:
+    """Whether a reference names a Condition of `chart` (or one contained: read above)."""
+    target = ref.get("reference")
+    if isinstance(target, str) and target.startswith("#"):
+        return True
+    cid = _reference_id(ref, "Condition")
+    return cid is not None and any(c.get("id") == cid for c in chart)
+
+
 def stated_reasons(
-    resource: Resource, conditions: Sequence[Resource], class_of: ClassOf = class_key
+    resource: Resource,
+    conditions: Sequence[Resource],
+    class_of: ClassOf = class_key,
+    chart: Sequence[Resource] | None = None,
 ) -> list[object]:
     """The stay's reasons as CodeableConcepts: its `reasonCode`, then the `code` of each
     Condition its `reasonReference` names (`_referenced`), read as reasonCodes. An observation
@@ -234,7 +290,7 @@ def stated_reasons(
     codes: list[object] = [
         c for c in one_or_many(resource.get("reasonCode")) if isinstance(c, JSON_OBJECT)
     ]
-    referenced = _referenced(resource, conditions)
+    referenced = _referenced(resource, conditions, chart)
     if _first_reason_only(resource, class_of):
         return (codes or referenced)[:1]
     return [*codes, *referenced]
@@ -245,15 +301,18 @@ def _has_coding(concepts: object) -> bool:
 
 
 def psychiatric_reason(
-    resource: Resource, conditions: Sequence[Resource], class_of: ClassOf = class_key
+    resource: Resource,
+    conditions: Sequence[Resource],
+    class_of: ClassOf = class_key,
+    chart: Sequence[Resource] | None = None,
 ) -> tuple[str, str, str] | None:
     """(code, the card's name of it, display) of what makes the stay psychiatric, or None
     (module docstring: reason, principal diagnosis, unit; a secondary diagnosis only when the
     stay states no reason and no principal diagnosis). `class_of`: how its class is read (an
     observation or short stay reads its first reasonCode only)."""
     # The primary reason only, of an observation or short stay (module docstring).
-    reasons = stated_reasons(resource, conditions, class_of)
-    found = _psychiatric_code(reasons)
+    reasons = stated_reasons(resource, conditions, class_of, chart)
+    found = _psychiatric_code(reasons) or _psychiatric_words(reasons)
     if found is not None:
         return found
     principal, others = diagnoses(resource, conditions)
@@ -264,7 +323,8 @@ def psychiatric_reason(
     words = _unit_words(resource)
     if words is not None:
         return ("", words, "")
-    stated = _has_coding(reasons) or any(r is None for r in reasons)  # None: unread Condition
+    # None: a Condition not read; _ABSENT: one not in the chart; a text: words that name none.
+    stated = _has_coding(reasons) or any(r is None or r is _ABSENT for r in reasons)
     if stated or any(_has_coding(code) for code in principal):
         # The stay says what it was for, and that is not psychiatric: a depression among its
         # secondary diagnoses does not make it a psychiatric admission (review 16 recheck W-a).
@@ -274,3 +334,23 @@ def psychiatric_reason(
         if found is not None:
             return found
     return None
+
+
+def reason_unread(
+    resource: Resource,
+    conditions: Sequence[Resource],
+    class_of: ClassOf = class_key,
+    chart: Sequence[Resource] | None = None,
+) -> bool:
+    """Whether the stay states its reason only by references to Conditions not in the record,
+    with no display to read and no coded principal diagnosis (review s28 K10 finding 5): what
+    it was for cannot be read, so it may have been psychiatric; the suicide-risk card asks to
+    confirm rather than say nothing (services/psychiatric_discharge.py). Read only for a stay
+    `psychiatric_reason` found no psychiatric reason for."""
+    if chart is None:
+        return False  # what the chart holds is not known here
+    reasons = stated_reasons(resource, conditions, class_of, chart)
+    if not reasons or any(r is not _ABSENT for r in reasons):
+        return False
+    principal, _ = diagnoses(resource, conditions)
+    return not any(_has_coding(code) for code in principal)

@@ -27,6 +27,10 @@ class Discharge:
     admission: Admission
     until: date  # the last day of the post-discharge period
     assessed: RiskCheck | None  # the latest documented assessment shown to follow the discharge
+    # A stay finished with no end on record whose last day on record is older than the
+    # post-discharge period (review s28 K10 finding 3): the discharge was that day or any day
+    # since, up to today, so the period may still run; `until` is then past (`recent_discharge`).
+    unplaced: bool = False
 
     @property
     def head(self) -> str:
@@ -34,6 +38,8 @@ class Discharge:
         psychiatric observation stay" (the class word: review s27 K2 finding 5); "transferred to
         a psychiatric facility 2025-05-09 after ..." when the stay ended so (finding 8)."""
         code = f" ({self.admission.code})" if self.admission.code else ""
+        if self.admission.reason_unread:  # finding 5: never called psychiatric
+            return self._unread_head()
         left = f", {self.against_advice.words}" if self.against_advice is not None else ""
         went = self.transferred
         ended = f"{went.words} on" if went is not None else "discharged"
@@ -58,6 +64,14 @@ class Discharge:
                 f"(last on record {day.isoformat()}){left}"
             )
         return f"{ended} {day.isoformat()} after a psychiatric {self.stay_name}{code}{then}{left}"
+
+    def _unread_head(self) -> str:
+        """ "discharged 2026-11-25 after an admission whose reason is not in the record"."""
+        adm = self.admission
+        day = adm.discharged.isoformat()
+        when = f"{day}" if adm.end_recorded else f"(date not recorded, last on record {day})"
+        name = self.stay_name
+        return f"discharged {when} after {'an' if name[:1] in 'aeiou' else 'a'} {name} whose reason is not in the record"
 
     @property
     def stay_name(self) -> str:
@@ -87,23 +101,55 @@ class Discharge:
         """Assess today until an assessment followed the discharge, then reassess at each visit
         (data/suicide_urgency.csv)."""
         if self.assessed is None:
-            return suicide_urgency.ASSESS_TODAY
+            # Unplaced (finding 3): the record holds no day within the period, so confirm the
+            # discharge date first (check-chart: a warning, holds nothing), assess today if it
+            # was recent (`recent_discharge`).
+            # A stay whose reason is not in the record (finding 5) asks the same: confirm first.
+            unsure = self.unplaced or self.admission.reason_unread
+            return suicide_urgency.CHECK_CHART if unsure else suicide_urgency.ASSESS_TODAY
         return suicide_urgency.REASSESS_AT_VISITS
 
 
 def recent_discharge(record: PatientRecord, policy: Policy) -> Discharge | None:
-    """The latest psychiatric discharge within policy.suicide_post_discharge_days, or None."""
-    if not record.admissions:
-        return None
-    latest = record.admissions[-1]
+    """The latest psychiatric discharge within policy.suicide_post_discharge_days, or None.
+
+    A stay finished with no end on record (Admission.end_recorded False) is dated by the last day
+    the record places the patient on it: the discharge was then or any day since, up to today.
+    Past the period from that day it is still read, `unplaced` (review s28 K10 finding 3: an
+    admission begun 91 days ago, finished, nothing filed, was dropped without a word though the
+    discharge may have been last week): the card asks to confirm the discharge date and to
+    assess today if it was recent. A WARNING, not the critical "assess today": the record holds
+    no day within the period, and a critical card holds the treatment cards
+    (services/suicide_today.py) on every visit for as long as the record is not corrected,
+    however long ago the stay was; a warning still names it on every visit, which nothing did.
+    Only the latest stay is read, so a stay recorded after it ends the question.
+
+    A stay whose reason is a reference to a Condition not in the record (Admission.reason_unread,
+    review s28 K10 finding 5) is read only when no psychiatric discharge is recent, and only
+    within the period: the card then asks to confirm what it was for (a warning, as above)."""
     days = policy.suicide_post_discharge_days
-    if (record.as_of - latest.discharged).days > days:
+    psychiatric = [a for a in record.admissions if not a.reason_unread]
+    found = _discharge(record, psychiatric[-1], days) if psychiatric else None
+    if found is not None:
+        return found
+    unread = [
+        a
+        for a in record.admissions
+        if a.reason_unread and (record.as_of - a.discharged).days <= days
+    ]
+    return _discharge(record, unread[-1], days) if unread else None
+
+
+def _discharge(record: PatientRecord, latest: Admission, days: int) -> Discharge | None:
+    unplaced = (record.as_of - latest.discharged).days > days
+    if unplaced and latest.end_recorded:
         return None
     checks = [c for c in _checks(record, latest.discharged) if shown_after(c, latest)]
     return Discharge(
         latest,
         latest.discharged + timedelta(days=days),
         max(checks, key=lambda c: c.day) if checks else None,
+        unplaced,
     )
 
 

@@ -104,7 +104,9 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
         span = f"{span}, finished with no discharge date recorded"
         when = f"at most {when}" if days else "today"
     found = f"Psychiatric {kind} {span}: {ended} {when}."
-    if not adm.end_recorded:
+    if adm.reason_unread:  # finding 5: not shown to be psychiatric
+        found = f"{kind[0].upper()}{kind[1:]} {span}: {ended} {when}."
+    if not adm.end_recorded and not discharge.unplaced:  # unplaced: said below
         found += (
             f" The last day on record on the stay is {adm.discharged.isoformat()}: the period "
             f"below is counted from it; confirm the discharge date."
@@ -116,7 +118,25 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
     )
     check = discharge.assessed
     least = "" if adm.end_recorded else "at least "  # counted from the last day on record
-    if check is not None:
+    if adm.reason_unread and check is None:
+        # Its reason is a Condition not in the record (review s28 K10 finding 5).
+        ask = (
+            f"{why}. The stay's reason is a Condition not in the record: confirm what it was "
+            "for; if it was psychiatric, assess suicide risk today with a structured assessment "
+            f"(C-SSRS) and keep follow-up close until {least}{discharge.until.isoformat()}."
+        )
+    elif discharge.unplaced:
+        # The last day on record is older than the period, the discharge any day since (review
+        # s28 K10 finding 3): no period end to name; what it asks is to confirm the date.
+        period = (discharge.until - adm.discharged).days
+        done = f"Assessed since: {check.text} on {check.day.isoformat()}. " if check else ""
+        ask = (
+            f"{why}. {done}The discharge may have been any day since "
+            f"{adm.discharged.isoformat()}: confirm the discharge date; if it was within the last "
+            f"{plural(period, 'day')}, assess suicide risk today with a structured assessment "
+            "(C-SSRS) and review the safety plan."
+        )
+    elif check is not None:
         ask = (
             f"{why}. Assessed since discharge: {check.text} on {check.day.isoformat()}; "
             f"reassess at each visit until {least}{discharge.until.isoformat()}."
@@ -132,7 +152,10 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
             f"{why}: assess suicide risk today with a structured assessment (C-SSRS), review the "
             f"safety plan and keep follow-up close until {least}{discharge.until.isoformat()}."
         )
-    lines = [f"**Recent psychiatric {'transfer' if went else 'discharge'}:** {found} {ask}"]
+    head = f"Recent psychiatric {'transfer' if went else 'discharge'}"
+    if adm.reason_unread:  # finding 5: not shown to be psychiatric
+        head = "Recent discharge, stay reason not in the record"
+    lines = [f"**{head}:** {found} {ask}"]
     if went is not None and note:
         lines.append(f"**{went.words[0].upper()}{went.words[1:]}:** {went.note}.")
     left = discharge.against_advice
@@ -160,6 +183,19 @@ def summary(discharge: Discharge) -> str:
         )
     adm = discharge.admission
     went = discharge.transferred
+    if adm.reason_unread and check is None:
+        return cards.fit_summary(
+            f"{cap}: confirm what it was for; if psychiatric, assess suicide risk today",
+            f"{cap}: confirm what it was for",
+            f"Discharged {adm.discharged.isoformat()}, stay reason not in the record: confirm it",
+        )
+    if discharge.unplaced and check is None:
+        # Unplaced (review s28 K10 finding 3): a warning asking for the date first.
+        return cards.fit_summary(
+            f"{cap}: confirm the discharge date; if recent, assess suicide risk today",
+            f"{cap}: confirm the discharge date",
+            f"Discharged after a psychiatric {discharge.stay_name}, date not recorded: confirm it",
+        )
     # The psychiatric stay's own discharge day when a stay that is not psychiatric followed it
     # (Discharge.head, review s28 K5 finding 4); a transfer names the day the chain ended.
     day = (
@@ -189,6 +225,8 @@ def suggestion(ctx: RuleContext, discharge: Discharge) -> Suggestion | None:
     if discharge.assessed is not None:
         return None
     urgency = suicide_urgency.urgency(discharge.urgency)
+    if urgency.label is None:
+        return None  # unplaced: the date is confirmed first (psychiatric_discharge.py)
     cssrs = tables.order_code("cssrs-screener")
     resource = None
     if ctx.patient_id is not None:
