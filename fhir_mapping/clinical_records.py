@@ -168,6 +168,10 @@ class Referral:
     status: str
     authored: date | None
     source: SourceRef | None = None
+    # Read from a code of the table (data/procedure_codes.csv), not from words in the request's
+    # text (data/procedure_terms.csv): the suicide-risk card counts only a coded assessment
+    # request as ordered (services/rules/suicide_risk_ordered.py, recheck K8 s28 finding 5).
+    coded: bool = True
 
 
 @dataclass(frozen=True, slots=True)

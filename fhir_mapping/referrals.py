@@ -39,6 +39,12 @@ _REFERRAL_KINDS = frozenset(
 
 
 def _request_kinds(resource: Resource) -> tuple[str, ...]:
+    return tuple(kind for kind, _ in _read_kinds(resource))
+
+
+def _read_kinds(resource: Resource) -> tuple[tuple[str, bool], ...]:
+    """The request's kinds, each with whether a code of the tables gave it (Referral.coded)
+    rather than words in its text."""
     concept = resource.get("code")
     kinds: list[str] = []
     concepts = observation_concepts()
@@ -51,6 +57,7 @@ def _request_kinds(resource: Resource) -> tuple[str, ...]:
         lab = concepts.get((system, code))
         if lab in tests and f"lab:{lab}" not in kinds:
             kinds.append(f"lab:{lab}")
+    coded = len(kinds)
     if not kinds:
         text = concept_text(concept)
         kinds.extend(k for k in term_kinds(text, "service-request"))
@@ -69,7 +76,7 @@ def _request_kinds(resource: Resource) -> tuple[str, ...]:
             for k in term_kinds(concept_text(concept), "service-request")
             if k in ("tms", "ect") and k not in kinds
         )
-    return tuple(kinds)
+    return tuple((kind, i < coded) for i, kind in enumerate(kinds))
 
 
 def wants_service_request(resource: Resource) -> bool:
@@ -84,7 +91,10 @@ def referrals(resource: Resource, *, as_of: date) -> tuple[Referral, ...]:
     if authored is not None and authored > as_of:
         return ()
     source = source_ref(resource)
-    return tuple(Referral(kind, str(status), authored, source) for kind in _request_kinds(resource))
+    return tuple(
+        Referral(kind, str(status), authored, source, coded)
+        for kind, coded in _read_kinds(resource)
+    )
 
 
 def all_referrals(requests: Iterable[Resource], *, as_of: date) -> tuple[Referral, ...]:
@@ -115,10 +125,9 @@ def draft_referrals(drafts: Iterable[Resource]) -> tuple[Referral, ...]:
             continue
         authored = parse_date(resource.get("authoredOn"))
         source = source_ref(resource) or SourceRef("ServiceRequest", "")
-        for kind in _request_kinds(resource):
-            found[
-                Referral(kind, status if isinstance(status, str) else "draft", authored, source)
-            ] = None
+        for kind, coded in _read_kinds(resource):
+            state = status if isinstance(status, str) else "draft"
+            found[Referral(kind, state, authored, source, coded)] = None
     return tuple(sorted(found, key=lambda r: (r.authored or date.min, r.kind, str(r.source))))
 
 

@@ -23,7 +23,10 @@ def continues_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
     draft stops its drug (a taper: draft_tapers.tapers_running), is one of two drafts of its
     drug that cannot be read as one dose (draft_tapers.as_reorder: a split dose of one product
     is one re-order, its doses added), is another product of the drug (a second
-    product, not a re-order), or no course of its drug runs."""
+    product, not a re-order), or no course of its drug runs. A course on hold (Trial.on_hold)
+    is not taken (FHIR R4 on-hold: the prescription's actions halted), so re-ordering it
+    resumes the drug: a start, never a re-order (recheck K8 s28 finding 1: fluoxetine on hold
+    renewed beside running phenelzine read "already taken together" with no removal)."""
     one = draft_tapers.as_reorder(record, draft)
     if one is None:
         return None
@@ -31,6 +34,8 @@ def continues_running(record: PatientRecord, draft: DraftOrder) -> Trial | None:
     if not running:
         return None
     latest = max(running, key=lambda t: (t.end, t.start))
+    if latest.on_hold is not None:
+        return None
     return latest if latest.product == one.product else None
 
 

@@ -23,6 +23,19 @@ from services.recommendation import INDICATOR_ORDER, Indicator, Recommendation
 def _merge(
     topic: str, findings: list[OrderCheck], order: Sequence[DraftOrder] = ()
 ) -> Recommendation:
+    default = tables.topic(topic).indicator
+    indicator = min((f.indicator or default for f in findings), key=INDICATOR_ORDER.__getitem__)
+    # A critical card leads with a finding its one-click removes (OrderCheck.removable), never
+    # with one the removal leaves standing (recheck K8 s28 finding 2: sertraline lowered beside
+    # running phenelzine and bupropion started on the same order led "this order only lowers
+    # sertraline ..., not starting the pair: stop one" while its one-click removed the
+    # bupropion start, said only in the detail). Its detail comes first too.
+    if indicator is Indicator.CRITICAL and not findings[0].removable:
+        lead = next(
+            (f for f in findings if f.removable and (f.indicator or default) is indicator), None
+        )
+        if lead is not None:
+            findings = [lead, *(f for f in findings if f is not lead)]
     first = findings[0]
     # A check that names what it rests on (OrderCheck.basis: a label's boxed warning) gets that as
     # the card's source, and no guideline line: the topic's guideline (CANMAT) is not its basis.
@@ -40,9 +53,7 @@ def _merge(
     # The most severe finding's indicator (a finding's None is the topic's): one measured
     # failure among inferred ones keeps the topic's warning, and a critical lithium finding
     # merged with an information one stays critical (before, any disagreement fell back to the
-    # topic's warning, lowering the critical one).
-    default = tables.topic(topic).indicator
-    indicator = min((f.indicator or default for f in findings), key=INDICATOR_ORDER.__getitem__)
+    # topic's warning, lowering the critical one): `indicator`, above.
     # The URL of the first cite that has one (data/cite_urls.csv, guidelines.csv): the label
     # names it first (audit 13 item 15: nine order cards had a label and no link).
     source = (

@@ -29,8 +29,9 @@ from importlib import resources
 
 from fhir_mapping.drug_table import is_maoi_class, shared_ingredients
 from fhir_mapping.record import DraftOrder, Role
-from services import cards, draft_tapers, serotonin_reuptake
+from services import cards, draft_tapers, serotonin_reuptake, washout_drafts
 from services.card_format import plural
+from services.order_checks import maoi_held
 from services.order_checks.model import SAME_CLASS, OrderCheck
 from services.order_doses import as_one, draft_dose, together, trial_dose
 from services.pathway_options import unverified_mark
@@ -119,6 +120,19 @@ def overlapping_tapers(
         )
         and t.timing.overlaps(draft.timing, as_of)
     ]
+
+
+def meets_maoi(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> bool:
+    """Whether one of `drafts` (a cross-taper's drugs) meets an MAOI running, in its washout or
+    on this order (washout_drafts.draft_conflicts: the MAOI check's conflicts), other than a
+    drug held on this order past its washout (maoi_held.past_washout: met only if resumed).
+    The MAOI check's critical card speaks then: a cross-taper between two serotonergic drugs
+    is no plan while an MAOI runs (recheck K8 s28 finding 4)."""
+    return any(
+        not maoi_held.past_washout(c)
+        for d in drafts
+        for c in washout_drafts.draft_conflicts(ctx.record, d)
+    )
 
 
 def lowered_beside(ctx: RuleContext, draft: DraftOrder, ingredient: str) -> bool:

@@ -47,6 +47,7 @@ from services.order_checks import duplicate_maybe
 from services.order_checks.cross_taper import (
     cross_taper_check,
     lowered_beside,
+    meets_maoi,
     overlapping_tapers,
     tapered_partners,
 )
@@ -227,7 +228,11 @@ def same_class_check(
     if drafted:
         found.append(drafted_check(ctx, draft, drafted))
     overlapping = overlapping_tapers(ctx, draft, tapers)
-    if overlapping:
+    # Never beside an MAOI running or in its washout: the MAOI card speaks (recheck K8 s28
+    # finding 4: "Cross-taper sertraline to venlafaxine under way ... watch for serotonin
+    # toxicity" while phenelzine ran). The lowered course stays the switch's (lowered_beside):
+    # no "still running" card either.
+    if overlapping and not meets_maoi(ctx, [draft, *overlapping]):
         found.append(cross_taper_check(ctx, draft, overlapping))
     return found
 

@@ -1,6 +1,7 @@
 """The MAOI check: an MAOI meeting a serotonergic or noradrenergic antidepressant, either way
-round, running, within its washout or on the same order (services/washout.py), and the card
-summary for each shape of conflict (linezolid: never "wait weeks", review finding 6)."""
+round, running, within its washout or on the same order (services/washout.py); the card
+summary for each shape of conflict is maoi_summary.py's (linezolid: never "wait weeks", review
+finding 6)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ from services import (
     washout,
     washout_table,
 )
-from services.card_format import plural
-from services.order_checks import maoi_held, maoi_running
+from services.order_checks import maoi_held, maoi_running, maoi_summary
 from services.order_checks.maoi_diet import maoi_diet_check
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
@@ -55,7 +55,7 @@ def maoi_check(
     # SSRI, audit 16 f01; safinamide with an SSRI, review 16 second recheck W1): a warning that
     # says what to watch, not a washout. The other drugs running with it are named too (m01).
     watched = [c for c in found if _not_recommended(c, draft)]
-    partners = _partners_line(ctx, draft, found)
+    partners, beside = _partners_line(ctx, draft, found)
     if watched and len(watched) == len(found):
         return _watch_check(draft, watched, partners)
     # The summary names the partners the record shows taken (running, on the order, stopped
@@ -88,7 +88,11 @@ def maoi_check(
     return OrderCheck(
         MAOI,
         draft,
-        _with_others(_listed_summary(draft, first) or _maoi_summary(draft, first), found),
+        _with_others(
+            maoi_summary.listed_summary(draft, first) or maoi_summary.maoi_summary(draft, first),
+            found,
+            beside,
+        ),
         "\n\n".join(
             [
                 *_confirm(found),
@@ -126,19 +130,13 @@ def toward_selected(
     return found
 
 
-def _stops_with_harm(c: washout.Conflict) -> bool:
-    """An MAOI ordered while a drug whose stopping has its own harm runs (methadone,
-    buprenorphine: WashoutRow.stopping_harm): the card does not ask to stop it first."""
-    return c.into_maoi and c.old.running and not c.old.on_order and bool(c.old.row.stopping_harm)
-
-
 def _keep_running(found: list[washout.Conflict]) -> list[str]:
     """ "**Do not stop buprenorphine for the MAOI:** stopping or quickly lowering an opioid ..." """
     return [
         f"**Do not stop {drug_names.shown(c.old.ingredient)} for the MAOI:** "
         f"{c.old.row.stopping_harm}."
         for c in found
-        if _stops_with_harm(c)
+        if maoi_summary.stops_with_harm(c)
     ]
 
 
@@ -148,14 +146,19 @@ def _confirm(found: list[washout.Conflict]) -> list[str]:
     return taken_to_confirm.confirm_lines([(c.old.record, c.old.to_confirm) for c in found])
 
 
-def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conflict]) -> str:
+def _partners_line(
+    ctx: RuleContext, draft: DraftOrder, found: list[washout.Conflict]
+) -> tuple[str, list[str]]:
     """The other drugs running with the MAOI the draft meets, which the draft's own conflicts do
     not name (review 16 second recheck m01: rasagiline and venlafaxine running, sertraline
     drafted, and the card named rasagiline alone). Each says whether the MAOI's label only
-    advises against it (not_recommended_with) or contraindicates it. "" when there are none."""
+    advises against it (not_recommended_with) or contraindicates it. ("", []) when there are
+    none; else the line and the drugs' names, which the summary names after its lead ("...;
+    sertraline also running beside it": recheck K8 s28 finding 2)."""
     maois = {c.old.ingredient: c.old for c in found if not c.into_maoi and c.old.running}
     if not maois:
-        return ""
+        return "", []
+    names: list[str] = []
     named = {draft.ingredient, *(c.old.ingredient for c in found)}
     running = [e for e in washout.exposures(ctx.record) if e.running and not e.on_order]
     lines = []
@@ -184,6 +187,10 @@ def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conf
             )
             cls = f"{drug_class}, " if drug_class else ""
             words.append(f"{drug_names.shown(e.ingredient)} ({cls}{since}; {verdict})")
+            # The summary names them beside an MAOI the record shows taken; beside one only
+            # listed, its listing keeps the room (recheck18a d01), the detail names them.
+            if not maoi.listed:
+                names.append(drug_names.shown(e.ingredient))
         lines.append(
             f"**Also running with {drug_names.shown(maoi.ingredient)}:** "
             + "; ".join(words)
@@ -193,7 +200,7 @@ def _partners_line(ctx: RuleContext, draft: DraftOrder, found: list[washout.Conf
             )
             + ": confirm each is meant, and watch for serotonin syndrome."
         )
-    return "\n\n".join(lines)
+    return "\n\n".join(lines), list(dict.fromkeys(names))
 
 
 def _not_recommended(c: washout.Conflict, draft: DraftOrder) -> bool:
@@ -236,20 +243,34 @@ def _watch_check(draft: DraftOrder, found: list[washout.Conflict], partners: str
     )
 
 
-def _with_others(lead: tuple[str, ...], found: list[washout.Conflict]) -> str:
+def _with_others(
+    lead: tuple[str, ...], found: list[washout.Conflict], beside: Sequence[str] = ()
+) -> str:
     """The lead conflict's summary (its long and short forms) with the other partners named
     when it fits ("...; also sertraline running"); a listed one in full ("fluoxetine listed
     (last supply ended 2024-02-10): confirm it is not taken") when that fits, else "fluoxetine
-    listed: confirm it is not taken": the detail says each."""
+    listed: confirm it is not taken": the detail says each. `beside`: the other drugs running
+    with the MAOI (`_partners_line`), named last when it fits ("Bupropion ordered while
+    phenelzine (MAOI) is running: ...; sertraline also running beside it": recheck K8 s28
+    finding 2, where the order lowered sertraline and started bupropion)."""
     full = _others(found[1:], brief=False)
     if not full:
-        return cards.fit_summary(*lead)
-    brief = _others(found[1:], brief=True)
-    # The short lead beside the others only when one is listed: naming it is then the point.
-    leads = lead if any(c.old.listed for c in found[1:]) else lead[:1]
-    return cards.fit_summary(
-        *(f"{summary}; also {others}" for others in (full, brief) for summary in leads), *lead
-    )
+        forms = list(lead)
+    else:
+        brief = _others(found[1:], brief=True)
+        # The short lead beside the others only when one is listed or is an MAOI itself (an
+        # MAOI beside an MAOI or linezolid, recheck K8 s28 v20, v24: tranylcypromine ordered
+        # with sertraline and phenelzine running named sertraline only): naming it is then
+        # the point.
+        leads = lead if any(c.old.listed or c.old.row.is_maoi for c in found[1:]) else lead[:1]
+        forms = [
+            *(f"{summary}; also {others}" for others in (full, brief) for summary in leads),
+            *lead,
+        ]
+    if beside:
+        also = f"{cards.and_list(list(beside))} also running beside it"
+        forms = [*(f"{form}; {also}" for form in forms), *forms]
+    return cards.fit_summary(*forms)
 
 
 def _others(found: list[washout.Conflict], *, brief: bool) -> str:
@@ -270,127 +291,3 @@ def _state(c: washout.Conflict) -> str:
     if c.old.listed:
         return c.old.listed_brief()
     return c.old.claim.bare if c.old.running else "stopped"
-
-
-def _listed_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...] | None:
-    """The summary of a card whose every partner is listed (`c` the lead): what keeps it listed
-    and "confirm it is not taken", then the washout should it be taken (review s23 RR finding
-    5, e1: a PRN sumatriptan filled once in 2024 read "stop sumatriptan at least 14 days
-    first"). None for any other lead (the urgent-use and stop-with-harm wording stand)."""
-    if not c.old.listed or c.urgent_use or _stops_with_harm(c) or c.earliest_start is not None:
-        return None
-    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
-    listed = c.old.listed_brief()
-    if_taken = f"({c.days}-day washout if taken)"
-    if c.into_maoi:
-        label = washout.kind_label(c.new_row)
-        head, short = f"{new} ({label}) ordered while {old} is", f"{new} ({label}) with {old}"
-        first = f"stop it at least {plural(c.days, 'day')} first"
-    else:
-        label = washout.kind_label(c.old.row)
-        head = f"{new} ordered while {old} ({label}) is"
-        short = f"{new} with {old} ({label})"
-        first = f"{washout.days_text(c.days)} off {old} first"
-    brief = c.old.listed_short()
-    return (
-        f"{head} {listed}; if taken, {first}",
-        f"{head} {listed} {if_taken}",
-        f"{short} {listed} {if_taken}",
-        f"{head} {brief} {if_taken}",
-        f"{short} {brief} {if_taken}",
-    )
-
-
-def _maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, str]:
-    # The display name: "St John's wort", never "st john's wort" (review 14 recheck t04).
-    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
-    off = c.days_off()  # "at least 6 days" for a past course of unknown dates
-    start = c.earliest_start
-    # "is running", or "may be running" when only a record to confirm says so (fix 19a).
-    running = c.old.claim
-    # A running course this order re-orders (Exposure.reordered): "is running (lowered to 100
-    # mg/day on this order)", never read as a start on the same order (review s27 K1 recheck 1).
-    verb = f"{running.verb} ({c.old.reordered})" if c.old.reordered else running.verb
-    if c.urgent_use:
-        # Linezolid / IV methylene blue: never "wait weeks" for an antibiotic (review finding
-        # 6); the FDA advice (give it if urgent, stop the other drug, monitor) is in the detail.
-        state = (
-            "on the same order"
-            if c.old.on_order
-            else (running.bare if start is None else f"stopped {off} ago")
-        )
-        # The detail's steps, in the short form too (review 20 RB finding 7: "give it and
-        # monitor" left out the stop of the other drug); one on the same order is held, one
-        # already stopped needs no step.
-        give = f"give {drug_names.shown(draft.ingredient)}, monitor"
-        if c.old.on_order:
-            steps = f"hold {old}, {give}"
-        elif start is None:
-            steps = f"stop {old}, {give}"
-        else:
-            steps = give
-        return (
-            f"{new} (acts as an MAOI) with {old} {state}: if urgent {steps} "
-            f"({c.risk_short}); else an alternative",
-            f"{new} with {old} {state}: if urgent {steps}; else an alternative",
-        )
-    if start is not None and c.old.supply_end is not None and c.old.end is not None:
-        # Review s20 r3 finding 1: the old drug's order was recorded stopped after its supply
-        # ran out; the washout counts from that day, the latest the drug may have been taken.
-        label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
-        new_kind, old_kind = (f" ({label})", "") if c.into_maoi else ("", f" ({label})")
-        stop = c.old.end.isoformat()
-        return (
-            f"{new}{new_kind}: {old}{old_kind} order stopped on or before {stop}, last dose not "
-            f"recorded: not before {start.isoformat()} unless confirmed earlier",
-            f"{new}{new_kind}: not before {start.isoformat()} ({old} stopped on or before {stop}; "
-            "confirm the last dose)",
-        )
-    if start is not None and (c.tapered or c.starts is not None):
-        # A dated switch (review s20 RB 1): the new drug's written start, how it stands to the
-        # old drug's last dose, and the first safe day, never "on the same order" alone.
-        label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
-        kind = f" ({label})" if c.into_maoi else ""
-        after = f"{old}'s last dose" if c.tapered else f"{old} stopped"
-        return (
-            f"{new}{kind} starts {c.first_day.isoformat()}, {c.gap_text()} {after}: not before "
-            f"{start.isoformat()} ({c.days}-day washout)",
-            f"{new}{kind}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
-        )
-    if c.old.on_order:
-        return (
-            f"{new} and {old} on the same order: {c.maoi} is an MAOI, {c.risk_short}",
-            f"{new} and {old} on one order: MAOI combination",
-        )
-    if c.into_maoi:
-        label = washout.kind_label(c.new_row)
-        if start is None and _stops_with_harm(c):
-            return (
-                f"{new} ({label}) ordered while {old} {running.verb}: not to be combined; prefer "
-                f"another antidepressant to stopping {old}",
-                f"{new} ({label}) with {old} {running.bare}: not to be combined; do not stop "
-                f"{old} for it",
-            )
-        if start is None:
-            return (
-                f"{new} ({label}) ordered while {old} {verb}: stop {old} at least "
-                f"{plural(c.days, 'day')} first",
-                f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
-            )
-        return (
-            f"{new} ({label}) ordered {off} after {old} stopped: not before "
-            f"{start.isoformat()} ({c.days}-day washout)",
-            f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
-        )
-    label = washout.kind_label(c.old.row)
-    if start is None:
-        return (
-            f"{new} ordered while {old} ({label}) {verb}: {c.risk_short}; "
-            f"{washout.days_text(c.days)} off {old} first",
-            f"{new} with {old} ({label}) {running.bare}: {c.days}-day washout needed",
-        )
-    return (
-        f"{new} ordered {off} after {old} ({label}) stopped: not before "
-        f"{start.isoformat()} ({c.days}-day washout)",
-        f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
-    )

@@ -16,6 +16,11 @@ the re-order would only undo the change it makes. A draft that STARTS the second
 MAOI check's card and its removal (order_checks/maoi.py). A partner stopped within its washout
 is such a pair too (the two met while both were taken): said with its stop, and with the
 chart-open card's "confirm what is taken" in place of "stop one".
+
+A course on hold is not such a pair: it is not taken, and a draft of it resumes it, a start
+(draft_changes.continues_running; recheck K8 s28 finding 1). Both drugs of the pair re-ordered on
+one order (both renewed) are one statement, the MAOI first, whichever draft is selected, and the
+card's key names every draft it speaks of (OrderCheck.named; recheck K8 s28 finding 3).
 """
 
 from __future__ import annotations
@@ -75,6 +80,26 @@ def already_running(
         _summary(record, draft, own, partners[0], change),
         "\n\n".join([*lines, *rest]),
         removable=False,
+        named=_named(record, draft, partners),
+    )
+
+
+def _named(
+    record: PatientRecord, draft: DraftOrder, partners: list[washout.Conflict]
+) -> tuple[DraftOrder, ...]:
+    """The other drafts the card speaks of (OrderCheck.named, in its key at order-select and
+    order-sign alike: recheck K8 s28 finding 3): the other drafts of a split dose read as one
+    re-order (draft_tapers.as_reorder: sertraline 100 + 25 mg), and the drafts re-ordering a
+    partner's running course (both drugs of the pair renewed)."""
+    reordered = {c.old.ingredient for c in partners if c.old.reordered}
+    return tuple(
+        d
+        for d in record.draft_orders
+        if d is not draft
+        and (
+            d.ingredient == draft.ingredient
+            or (d.ingredient in reordered and draft_changes.continues_running(record, d))
+        )
     )
 
 
@@ -109,18 +134,49 @@ def _summary(
         # "Phenelzine (MAOI) ordered (no fill yet) and sertraline running": each as its claim.
         both = f"{m} ({label}) {maoi.claim.bare} and {o} {other.claim.bare}"
     risk = washout_words.risk_words(maoi.row, other.row).short
-    name = drug_names.shown(draft.ingredient)
-    verb = next((v for k, v in _VERBS.items() if change.startswith(k)), "re-orders")
-    # A split dose (two drafts of the drug) by its total (draft_tapers.as_reorder).
-    dose = draft_dose(draft_tapers.as_reorder(record, draft) or draft)
+    # What the order does to each drug of the pair it re-orders, the MAOI first: one statement
+    # whichever of two re-orders (both renewed) is selected (recheck K8 s28 finding 3: select
+    # said "only renews phenelzine", sign "only renews sertraline").
+    done = [
+        (_verb(words), drug_names.shown(e.ingredient), _dose(record, e.ingredient))
+        for e in (maoi, other)
+        if (words := change if e is own else e.reordered)
+    ]
+    with_dose = _does(done, dosed=True)
+    bare = _does(done, dosed=False)
     return cards.fit_summary(
-        f"{both} already; this order only {verb} {name} ({dose}), not starting the pair: "
-        f"{risk}; {act}",
-        f"{both} already; this order only {verb} {name} ({dose}), not starting the pair: {act}",
-        f"{both} already; this order only {verb} {name}, not starting the pair: {act}",
-        f"{both} already; this order only {verb} {name}: {act}",
-        f"{m} and {o} already taken together: MAOI combination",
+        f"{both} already; this order only {with_dose}, not starting the pair: {risk}; {act}",
+        f"{both} already; this order only {with_dose}, not starting the pair: {act}",
+        f"{both} already; this order only {bare}, not starting the pair: {act}",
+        f"{both} already; this order only {bare}: {act}",
+        # A long state ("on hold, not taken since 2026-12-01 at the latest": recheck K8 s28
+        # h04) left to the detail; the order's change and the action kept.
+        f"{m} ({label}) and {o} already taken together; this order only {bare}: {act}",
+        f"{m} and {o} already taken together: {act}",
     )
+
+
+def _verb(change: str) -> str:
+    """ "lowers" for "lowered to 100 mg/day on this order" (the head of draft_changes.
+    change_words), "re-orders" for any other."""
+    return next((v for k, v in _VERBS.items() if change.startswith(k)), "re-orders")
+
+
+def _dose(record: PatientRecord, ingredient: str) -> str:
+    """The drafted dose of `ingredient`'s re-order, a split dose by its total (draft_tapers.
+    as_reorder)."""
+    draft = next(d for d in record.draft_orders if d.ingredient == ingredient)
+    return draft_dose(draft_tapers.as_reorder(record, draft) or draft)
+
+
+def _does(done: list[tuple[str, str, str]], *, dosed: bool) -> str:
+    """ "lowers sertraline (100 mg/day)", "renews phenelzine (45 mg/day) and sertraline (150
+    mg/day)", "renews phenelzine and lowers sertraline"."""
+    said = []
+    for i, (verb, name, dose) in enumerate(done):
+        head = "" if i and verb == done[0][0] else f"{verb} "
+        said.append(f"{head}{name}" + (f" ({dose})" if dosed else ""))
+    return cards.and_list(said)
 
 
 # What the order does to the running course, as a summary's verb, by the head of its
@@ -142,10 +198,29 @@ def _pair_line(
     maoi, other = _maoi_first(own, c)
     name = drug_names.shown(draft.ingredient)
     partner = c.old
+    theirs = _latest_trial(ctx, partner.ingredient)
     courses = [
         f"{_course(own, trial)}, {change}",
-        _course(c, _latest_trial(ctx, partner.ingredient)),
+        _course(c, theirs) + (f", {partner.reordered}" if partner.reordered else ""),
     ]
+    if partner.reordered and theirs is not None:
+        # Both drugs of the pair re-ordered on this order (recheck K8 s28 finding 3): one
+        # paragraph, the MAOI first, whichever draft's check says it.
+        doses = {own.ingredient: trial_dose(trial), partner.ingredient: trial_dose(theirs)}
+        if own is not maoi:
+            courses.reverse()
+        left = cards.and_list(
+            [f"{drug_names.shown(e.ingredient)} at {doses[e.ingredient]}" for e in (maoi, other)]
+        )
+        what = (
+            "it re-orders both, which run already, and removing the drafts would leave "
+            f"{left} together"
+        )
+    else:
+        what = (
+            f"it re-orders {name}, which runs already, and removing the draft would leave "
+            f"{name} at {trial_dose(trial)} {{beside}}"
+        )
     ways = [
         w
         for w in (
@@ -173,8 +248,7 @@ def _pair_line(
     return (
         f"**{head} ({washout_words.kind_label(maoi.row)}) and {drug_names.shown(other.ingredient)}"
         f" already taken together:** {'; '.join(courses)}. This order does not start the "
-        f"pair: it re-orders {name}, which runs already, and removing the draft would leave "
-        f"{name} at {trial_dose(trial)} {beside}. "
+        f"pair: {what.format(beside=beside)}. "
         f"{maoi_combination.risk_sentence(maoi, other)}{advice}. Washout for "
         f"a switch between them: {'; '.join(ways)}. Intervals: "
         f"{maoi_combination.interval_sources(maoi, other)}."
@@ -209,6 +283,10 @@ def _course(of: washout.Exposure | washout.Conflict, trial: Trial | None) -> str
     cite = cards.record_cite(e.cited, e.start is not None, ", {}")
     if e.awaiting_fill is not None:
         return f"{named}, ordered {e.awaiting_fill.isoformat()} (no fill yet){cite}"
-    if e.listed or e.claim.why:
+    # A course on hold after its dates, as a listed one is: "fluoxetine since 2026-04-21; ...,
+    # is on hold, not taken since 2026-12-01 at the latest" (recheck K8 s28 finding 1, h04: the
+    # hold went between the name and its dates, "on hold, not taken since X at the latest since
+    # 2026-04-21").
+    if e.listed or e.claim.why or e.on_hold:
         return f"{named} {since}, {e.claim.said()}{cite}"
     return f"{named}, {e.claim.bare} {since}{cite}"

@@ -95,7 +95,16 @@ def ordered(ctx: RuleContext, events: Iterable[RiskEvent]) -> OrderedAssessment 
 
 
 def _open(referral: Referral) -> bool:
-    return referral.kind == _KIND and referral.status in OPEN_REQUEST_STATUSES
+    """An open request coded as the assessment (Referral.coded: SNOMED 225337009 or another
+    code data/procedure_codes.csv lists for it). One read from its text alone does not count
+    (recheck K8 s28 finding 5: "Suicide risk assessment not needed", an open request with only
+    that text, dropped the one-click as "assessment already ordered"). Coded only rather than
+    text not negated: a free-text request's words say too little of what was ordered (a
+    screen, a declined or deferred assessment, a note in an order's name) to stand for an
+    assessment nobody might have arranged, and a misread costs the urgent one-click, while a
+    duplicate costs a cancellation (module docstring); the card's own proposal is coded, so an
+    accepted one-click still counts."""
+    return referral.kind == _KIND and referral.coded and referral.status in OPEN_REQUEST_STATUSES
 
 
 def summary(event: RiskEvent, found: OrderedAssessment, *, today: bool) -> str:

@@ -417,7 +417,10 @@ def test_referrals_by_code_or_text_and_status() -> None:
             "psychiatry", "completed", date(2024, 10, 1), SourceRef("ServiceRequest", "psych")
         ),
         Referral("tms", "active", date(2024, 11, 1), SourceRef("ServiceRequest", "tms")),
-        Referral("tms", "draft", date(2024, 11, 2), SourceRef("ServiceRequest", "tms-text")),
+        # Read from its text: not coded (Referral.coded, recheck K8 s28 finding 5).
+        Referral(
+            "tms", "draft", date(2024, 11, 2), SourceRef("ServiceRequest", "tms-text"), coded=False
+        ),
         Referral(
             "suicide-risk-assessment",
             "on-hold",

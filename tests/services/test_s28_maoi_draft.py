@@ -128,9 +128,10 @@ def test_a_lowering_within_the_maoi_washout_is_no_start() -> None:
 def test_a_start_beside_a_running_maoi_keeps_its_removal() -> None:
     card = one_of_topic(_at.cards(_chart("m04_phz_filled_fluoxetine_start")), MAOI)
     assert card["indicator"] == "critical"
+    # Sertraline running beside phenelzine too, named after the start (recheck K8 s28 #2).
     assert card["summary"] == (
-        "Fluoxetine ordered while phenelzine (MAOI) is running: serotonin syndrome risk; 14 "
-        "days off phenelzine first"
+        "Fluoxetine ordered while phenelzine (MAOI) is running: 14 days off phenelzine first; "
+        "sertraline also running beside it"
     )
     assert _removals(card) == [("Remove the draft fluoxetine order", ["MedicationRequest/d-flx"])]
 

@@ -1,0 +1,145 @@
+"""The MAOI check's summary for each shape of conflict (order_checks/maoi.py): a partner only
+listed, linezolid or IV methylene blue (never "wait weeks", review finding 6), a recorded stop
+after the supply, a dated switch, the same order, either way round. Apart from maoi.py to keep
+it under 400 lines (session 28): the words, not which conflicts the card is about.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import DraftOrder
+from services import drug_names, washout
+from services.card_format import plural
+
+
+def stops_with_harm(c: washout.Conflict) -> bool:
+    """An MAOI ordered while a drug whose stopping has its own harm runs (methadone,
+    buprenorphine: WashoutRow.stopping_harm): the card does not ask to stop it first."""
+    return c.into_maoi and c.old.running and not c.old.on_order and bool(c.old.row.stopping_harm)
+
+
+def listed_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...] | None:
+    """The summary of a card whose every partner is listed (`c` the lead): what keeps it listed
+    and "confirm it is not taken", then the washout should it be taken (review s23 RR finding
+    5, e1: a PRN sumatriptan filled once in 2024 read "stop sumatriptan at least 14 days
+    first"). None for any other lead (the urgent-use and stop-with-harm wording stand)."""
+    if not c.old.listed or c.urgent_use or stops_with_harm(c) or c.earliest_start is not None:
+        return None
+    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
+    listed = c.old.listed_brief()
+    if_taken = f"({c.days}-day washout if taken)"
+    if c.into_maoi:
+        label = washout.kind_label(c.new_row)
+        head, short = f"{new} ({label}) ordered while {old} is", f"{new} ({label}) with {old}"
+        first = f"stop it at least {plural(c.days, 'day')} first"
+    else:
+        label = washout.kind_label(c.old.row)
+        head = f"{new} ordered while {old} ({label}) is"
+        short = f"{new} with {old} ({label})"
+        first = f"{washout.days_text(c.days)} off {old} first"
+    brief = c.old.listed_short()
+    return (
+        f"{head} {listed}; if taken, {first}",
+        f"{head} {listed} {if_taken}",
+        f"{short} {listed} {if_taken}",
+        f"{head} {brief} {if_taken}",
+        f"{short} {brief} {if_taken}",
+    )
+
+
+def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
+    # The display name: "St John's wort", never "st john's wort" (review 14 recheck t04).
+    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
+    off = c.days_off()  # "at least 6 days" for a past course of unknown dates
+    start = c.earliest_start
+    # "is running", or "may be running" when only a record to confirm says so (fix 19a).
+    running = c.old.claim
+    # A running course this order re-orders (Exposure.reordered): "is running (lowered to 100
+    # mg/day on this order)", never read as a start on the same order (review s27 K1 recheck 1).
+    verb = f"{running.verb} ({c.old.reordered})" if c.old.reordered else running.verb
+    if c.urgent_use:
+        # Linezolid / IV methylene blue: never "wait weeks" for an antibiotic (review finding
+        # 6); the FDA advice (give it if urgent, stop the other drug, monitor) is in the detail.
+        state = (
+            "on the same order"
+            if c.old.on_order
+            else (running.bare if start is None else f"stopped {off} ago")
+        )
+        # The detail's steps, in the short form too (review 20 RB finding 7: "give it and
+        # monitor" left out the stop of the other drug); one on the same order is held, one
+        # already stopped needs no step.
+        give = f"give {drug_names.shown(draft.ingredient)}, monitor"
+        if c.old.on_order:
+            steps = f"hold {old}, {give}"
+        elif start is None:
+            steps = f"stop {old}, {give}"
+        else:
+            steps = give
+        return (
+            f"{new} (acts as an MAOI) with {old} {state}: if urgent {steps} "
+            f"({c.risk_short}); else an alternative",
+            f"{new} with {old} {state}: if urgent {steps}; else an alternative",
+        )
+    if start is not None and c.old.supply_end is not None and c.old.end is not None:
+        # Review s20 r3 finding 1: the old drug's order was recorded stopped after its supply
+        # ran out; the washout counts from that day, the latest the drug may have been taken.
+        label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
+        new_kind, old_kind = (f" ({label})", "") if c.into_maoi else ("", f" ({label})")
+        stop = c.old.end.isoformat()
+        return (
+            f"{new}{new_kind}: {old}{old_kind} order stopped on or before {stop}, last dose not "
+            f"recorded: not before {start.isoformat()} unless confirmed earlier",
+            f"{new}{new_kind}: not before {start.isoformat()} ({old} stopped on or before {stop}; "
+            "confirm the last dose)",
+        )
+    if start is not None and (c.tapered or c.starts is not None):
+        # A dated switch (review s20 RB 1): the new drug's written start, how it stands to the
+        # old drug's last dose, and the first safe day, never "on the same order" alone.
+        label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
+        kind = f" ({label})" if c.into_maoi else ""
+        after = f"{old}'s last dose" if c.tapered else f"{old} stopped"
+        return (
+            f"{new}{kind} starts {c.first_day.isoformat()}, {c.gap_text()} {after}: not before "
+            f"{start.isoformat()} ({c.days}-day washout)",
+            f"{new}{kind}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
+        )
+    if c.old.on_order:
+        return (
+            f"{new} and {old} on the same order: {c.maoi} is an MAOI, {c.risk_short}",
+            f"{new} and {old} on one order: MAOI combination",
+        )
+    if c.into_maoi:
+        label = washout.kind_label(c.new_row)
+        if start is None and stops_with_harm(c):
+            return (
+                f"{new} ({label}) ordered while {old} {running.verb}: not to be combined; prefer "
+                f"another antidepressant to stopping {old}",
+                f"{new} ({label}) with {old} {running.bare}: not to be combined; do not stop "
+                f"{old} for it",
+            )
+        if start is None:
+            return (
+                f"{new} ({label}) ordered while {old} {verb}: stop {old} at least "
+                f"{plural(c.days, 'day')} first",
+                f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
+            )
+        return (
+            f"{new} ({label}) ordered {off} after {old} stopped: not before "
+            f"{start.isoformat()} ({c.days}-day washout)",
+            f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
+        )
+    label = washout.kind_label(c.old.row)
+    if start is None:
+        # Between the two, the long form without its risk: room for what the summary adds
+        # after it ("; sertraline also running beside it", `_with_others`) with the days kept.
+        return (
+            f"{new} ordered while {old} ({label}) {verb}: {c.risk_short}; "
+            f"{washout.days_text(c.days)} off {old} first",
+            f"{new} ordered while {old} ({label}) {verb}: "
+            f"{washout.days_text(c.days)} off {old} first",
+            f"{new} with {old} ({label}) {running.bare}: {c.days}-day washout needed",
+        )
+    return (
+        f"{new} ordered {off} after {old} ({label}) stopped: not before "
+        f"{start.isoformat()} ({c.days}-day washout)",
+        f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
+    )
