@@ -105,6 +105,12 @@ class Adherence:
     # adherence is: left out of equality.
     pdc_line: float | None = field(default=None, compare=False)
 
+    @property
+    def off_drug(self) -> tuple[RefillGap, ...]:
+        """The stretches that are no time on the drug: supply gaps, documented holds and the
+        ward's held stretches (the trial cuts them from its weeks at dose)."""
+        return self.supply_gaps + self.held_gaps + self.ward_held
+
     def ward_deciding(self) -> str | None:
         """The ward PDC as a percent when the ward MAR's figure, not the fill PDC, made the
         course poor (the ward stood alone below the line the fills met: ward_adherence.py), else

@@ -200,7 +200,7 @@ def _trial(
             policy,
         )
     coverage = _coverage(spans, end if ran_out is None else ran_out)
-    off_drug = adherence.supply_gaps + adherence.held_gaps + adherence.ward_held
+    off_drug = adherence.off_drug
     if off_drug:
         # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
         # on the drug, even where an open order (rule 2c) or a statement spans it; nor is a held

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from fhir_mapping.record import AdherenceStatus, InadequacyReason, Trial, Verdict
+from services.timeline.lanes import gap_boxes
 from services.trial_adherence_text import adherence_text
 from tests.services import chart_files
 from tests.services.helpers import Doc, Evaluator
@@ -80,6 +81,10 @@ def test_a_run_held_throughout_is_no_time_on_the_drug(name: str, why: str) -> No
     assert f"held on the ward 2026-10-15 – 2026-11-07{why}: not counted as time on the drug" in (
         text
     )
+    # The timeline draws the stretch as a hold, as it draws a documented one.
+    assert [
+        (g.start.isoformat(), g.end.isoformat(), label) for g, label, _ in gap_boxes(trial)
+    ] == [("2026-10-15", "2026-11-08", "held")]
     assert text.endswith(
         "no dose given on the ward 2026-10-15 – 2026-11-07: adherence not verified"
     )
