@@ -89,6 +89,11 @@ class Adherence:
     ward: str | None = None
     ward_pdc: float | None = None
     ward_covered: tuple[RefillGap, ...] = ()
+    # Stretches the ward held the drug (no dose given, none refused, from the first held day to
+    # the last) of at least policy.ward_held_days (ward_adherence.py, review s28 K9 finding 1):
+    # no time on the drug, as `held_gaps`, but no supply gap (the hold is the ward's, not an
+    # order on hold), so their own field and words.
+    ward_held: tuple[RefillGap, ...] = ()
     # The ward MAR's days given and days counted when `pdc` is that share alone (no fill PDC to
     # weigh it with: ward_adherence.with_ward), else 0 and 0: `pdc_words` names it as MAR days
     # given, never a PDC (review s27 RB finding 4: "venlafaxine PDC 25 %" of 13 of 52 ward days).
@@ -99,6 +104,12 @@ class Adherence:
     # least 80 %" on a course counted as poorly adhered to). How it is shown, not what the
     # adherence is: left out of equality.
     pdc_line: float | None = field(default=None, compare=False)
+
+    @property
+    def off_drug(self) -> tuple[RefillGap, ...]:
+        """The stretches that are no time on the drug: supply gaps, documented holds and the
+        ward's held stretches (the trial cuts them from its weeks at dose)."""
+        return self.supply_gaps + self.held_gaps + self.ward_held
 
     def ward_deciding(self) -> str | None:
         """The ward PDC as a percent when the ward MAR's figure, not the fill PDC, made the

@@ -18,6 +18,15 @@ Rules:
   finding 1: "Patient refused" charted on-hold);
 - the patient as the agent beside "held" ("Held at patient request", "Held - patient wants to
   discuss with MD") reads missed: the patient's choice, as a refusal (review s28 RH finding 2);
+- word forms: a term ending in "*" is a stem ("refus*": "Pt refusing", "Refuse"; review s28 K9
+  finding 2), and the patient's other words for not taking it ("did not want", "unwilling",
+  "spit out", "cheeked", "noncompliant") read missed;
+- a term followed by a possessive names what the patient has ("Held per patient's psychiatrist"
+  is the prescriber's hold, held; review s28 K9 finding 3), and a refusal word right after a
+  negation is no refusal ("Not refused - held for sedation", "No refusal; held for low BP": K9
+  finding 6);
+- "asleep", "away", "off unit", "LOA", "out on pass" read missed as the codes c (Asleep) and b
+  (Away) do, and win over "held" beside them ("Held - patient asleep"; K9 finding 5);
 - a supply problem ("pharmacy unavailable") is not the patient's doing: held (review s25 RK4
   finding 4); "patient unavailable" is the patient away: missed;
 - the words said for a reason (`reason_words`): its text, else its codings' displays, else the
@@ -50,11 +59,34 @@ class _Reasons:
     held: re.Pattern[str] | None
 
 
+# A term the table ends with "*" is a stem ("refus*": refuse, refusing, refused, refusal: review
+# s28 K9 finding 2, "Pt refusing" read held). A term followed by a possessive ("per patient's
+# psychiatrist") names what the patient has, not the patient's wish (K9 finding 3): no match.
+_POSSESSIVE = r"(?!'s\b)"
+# A refusal word right after a negation ("Not refused - held for sedation", "No refusal") is no
+# refusal (K9 finding 6): only the word just before, so "not given - refused" stays a refusal.
+_NEGATED = re.compile(r"\b(?:not|no|never|without)\s+$", re.IGNORECASE)
+
+
+def _term(term: str) -> str:
+    return re.escape(term[:-1]) + r"\w*" if term.endswith("*") else re.escape(term)
+
+
 def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     found = sorted({t for t in terms if t}, key=len, reverse=True)
     if not found:
         return None
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, found)) + r")\b", re.IGNORECASE)
+    alternatives = "|".join(map(_term, found))
+    return re.compile(r"\b(?:" + alternatives + r")\b" + _POSSESSIVE, re.IGNORECASE)
+
+
+def _names(pattern: re.Pattern[str] | None, text: str, *, negatable: bool = False) -> bool:
+    """Whether `text` names one of the pattern's terms (a negated one not, when `negatable`)."""
+    if pattern is None:
+        return False
+    return any(
+        not (negatable and _NEGATED.search(text, 0, m.start())) for m in pattern.finditer(text)
+    )
 
 
 @cache
@@ -101,10 +133,11 @@ def reason_reading(
                 found = table.codes.get((system, code))
                 if found is not None:
                     readings.add(found)
-        text = " ".join(w for w in words if isinstance(w, str))
-        if table.missed is not None and table.missed.search(text):
+        # A typographic apostrophe reads as the table's ("patient’s request").
+        text = " ".join(w for w in words if isinstance(w, str)).replace("\u2019", "'")
+        if _names(table.missed, text, negatable=True):
             readings.add(DoseReading.MISSED)
-        elif table.held is not None and table.held.search(text):
+        elif _names(table.held, text):
             readings.add(DoseReading.HELD)
     if not readings:
         return unnamed

@@ -47,7 +47,7 @@ def shown_segments(
 ) -> tuple[DoseSegment, ...]:
     """The course's dose segments up to `until` (`shown_until`), its supply gaps and holds cut
     out as for the whole course (trial_record._trial)."""
-    coverage = _without(_coverage(spans, until), adherence.supply_gaps + adherence.held_gaps)
+    coverage = _without(_coverage(spans, until), adherence.off_drug)
     return tuple(_segments(coverage, timeline)) or (
         _segment(start, start, _dose_on(timeline, start)),
     )

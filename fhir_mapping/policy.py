@@ -69,6 +69,15 @@ class MappingPolicy:
     # outweigh: the safer reading before an escalation. 14 is a DESIGN CHOICE (no guideline
     # value found; UNVERIFIED); 2 refusals in a 7-day stay stay weighed.
     ward_alone_days: int = 14
+    # A ward run's stretch of doses held (on hold, or not done for a clinical reason: NPO, a
+    # procedure, a prescriber's hold), none given and none refused between, of at least this
+    # many days is no time on the drug: cut from the weeks at an adequate dose and named on the
+    # trial line (ward_adherence.py, review s28 K9 finding 1: 24 days held read as 7.4 weeks
+    # at dose, adequate). Shorter holds (a day or two NPO for a procedure, a BP hold inside a
+    # long stay) do not break the course: a week is a sixth of the 6-week adequacy minimum,
+    # and shorter holds are within the rounding of weeks at dose the charting allows. 7 is a
+    # DESIGN CHOICE (no guideline value found; UNVERIFIED).
+    ward_held_days: int = 7
     # A ward order finished while its home order was left open is read as the ward's stop of the
     # drug (fhir_mapping/ward_stop.py) only when its last dose given came more than this many
     # days before the stay ended (in progress: before the MAR's last day of the stay): a dose or

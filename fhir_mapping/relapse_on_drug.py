@@ -73,7 +73,7 @@ def response_before_relapse(
             run = []
     if found is None:
         return None
-    gaps = (*trial.adherence.supply_gaps, *trial.adherence.held_gaps)
+    gaps = trial.adherence.off_drug
     if any(gap.start <= outcome.date and found.date < gap.end for gap in gaps):
         return None
     return found

@@ -60,6 +60,6 @@ def adequate_on_supply(
     cut out, and `judged` (its adherence up to then) not POOR. None when it was not."""
     if minimum is None or judged.status is _POOR:
         return None
-    coverage = _without(_coverage(spans, until), judged.supply_gaps + judged.held_gaps)
+    coverage = _without(_coverage(spans, until), judged.off_drug)
     segments = _segments(coverage, timeline)
     return adequate_from(segments, minimum, policy)

@@ -123,7 +123,7 @@ class TrialOutcome:
             if gap.start <= day < gap.end:
                 return gap
         # A score taken while the drug was held says nothing of it either (review 14 audit W4).
-        for gap in self.adherence.held_gaps:
+        for gap in (*self.adherence.held_gaps, *self.adherence.ward_held):
             if gap.start <= day < gap.end:
                 return gap
         return None

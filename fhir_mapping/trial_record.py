@@ -200,11 +200,12 @@ def _trial(
             policy,
         )
     coverage = _coverage(spans, end if ran_out is None else ran_out)
-    if adherence.supply_gaps or adherence.held_gaps:
+    off_drug = adherence.off_drug
+    if off_drug:
         # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
         # on the drug, even where an open order (rule 2c) or a statement spans it; nor is a held
-        # one (review 14 audit W4), though it is no missed dose.
-        coverage = _without(coverage, adherence.supply_gaps + adherence.held_gaps)
+        # one (review 14 audit W4), though it is no missed dose, nor a ward's held run (s28 K9).
+        coverage = _without(coverage, off_drug)
     segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
     if ongoing:
         segments = with_todays_dose(segments, timeline, as_of)

@@ -25,9 +25,16 @@
   VERIFIED when the days outside the ward run that no fill covers are fewer than
   `policy.supply_gap_days` (the stretch that would be a supply gap), else it stays UNVERIFIED
   (a 5-day stay does not verify a year of unfilled orders).
-- A ward run with no dose given (every day refused or missed, none given) is never VERIFIED,
-  however short and whatever the fills say: UNVERIFIED (POOR where the rules above say so), and,
-  unless POOR, the run is named ("no dose given on the ward ...": review s28 RH finding 4).
+- A ward run with no dose given (every day refused, missed or held, none given) is never
+  VERIFIED, however short and whatever the fills say or the reason: UNVERIFIED (POOR where the
+  rules above say so), and, unless POOR, the run is named ("no dose given on the ward ...":
+  review s28 RH finding 4; held runs too, review s28 K9 finding 1).
+- A stretch of a run held (no dose given, none refused or missed, first held day to last) of at
+  least `policy.ward_held_days` days is no time on the drug (`Adherence.ward_held`: the trial
+  cuts it from the weeks at an adequate dose as it cuts a supply gap) and is named ("held on
+  the ward 2026-10-15 – 2026-11-07 (24 days: NPO): not counted as time on the drug"; review s28
+  K9 finding 1: 24 days held on a 7-week course read 7.4 weeks at dose, adequate). Shorter
+  holds (a day NPO for a procedure inside a long stay) leave the course whole.
 - Home-fill gaps the ward doses filled (adherence.dispense_adherence `given`, `ward_covered`):
   no longer supply gaps, named with the stay they fell in.
 Wording: "ward MAR 2026-10-10 – 2026-11-30 (stay ...): given on 13 of 52 days (25 %); not given
@@ -38,9 +45,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
-from fhir_mapping.adherence_record import Adherence, AdherenceStatus, DoseReading, WardDose
+from fhir_mapping.adherence_record import (
+    Adherence,
+    AdherenceStatus,
+    DoseReading,
+    RefillGap,
+    WardDose,
+)
 from fhir_mapping.administration_reasons import names_side_effect
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.percent import pct
@@ -176,19 +189,54 @@ def _run_days(run: Sequence[WardDose], given: set[int]) -> int:
 
 def _nothing_given(runs: Sequence[Sequence[WardDose]]) -> str:
     """ "no dose given on the ward 2026-11-01 – 2026-11-12: adherence not verified" for the runs
-    in which no dose was given and one at least was not (held days alone are no such run); ""
+    in which no dose was given, whatever the reason (held too: review s28 K9 finding 1); ""
     when every run has a dose given. Review s28 RH finding 4: 12 of 12 doses refused on a 12-day stay after
     8 months of fills read "adherence verified, PDC 95 %" and no card named a refusal; shorter
     than `policy.ward_alone_days`, the run is still weighed with the fills (it does not by
-    itself make the course POOR), but directly observed doses all refused are not verified."""
+    itself make the course POOR), but doses none of which was given are not verified."""
     spans = [
         f"{r[0].day.isoformat()} – {r[-1].day.isoformat()}"
         for r in runs
-        if not any(d.reading is _TAKEN for d in r) and any(d.reading is not _HELD for d in r)
+        if not any(d.reading is _TAKEN for d in r)
     ]
     if not spans:
         return ""
     return f"no dose given on the ward {', '.join(spans)}: adherence not verified"
+
+
+def held_runs(
+    runs: Sequence[Sequence[WardDose]], given: set[int], min_days: int
+) -> list[tuple[RefillGap, tuple[WardDose, ...]]]:
+    """The stretches of the runs held on the ward (module docstring) of at least `min_days`
+    days, each as a gap (end exclusive) with its held doses: consecutive held ward days, no day
+    given or charted not given between them (an uncharted day between two held ones is held
+    with them: the ward was holding the drug)."""
+    found: list[tuple[RefillGap, tuple[WardDose, ...]]] = []
+    for run in runs:
+        stretch: list[WardDose] = []
+        for dose in [*run, None]:
+            if dose is not None and dose.reading is _HELD and dose.day.toordinal() not in given:
+                stretch.append(dose)
+                continue
+            if stretch and (stretch[-1].day - stretch[0].day).days + 1 >= min_days:
+                gap = RefillGap(stretch[0].day, stretch[-1].day + timedelta(days=1))
+                found.append((gap, tuple(stretch)))
+            stretch = []
+    return found
+
+
+def _held_text(found: Sequence[tuple[RefillGap, tuple[WardDose, ...]]]) -> str:
+    """ "held on the ward 2026-10-15 – 2026-11-07 (24 days: NPO): not counted as time on the
+    drug" for each held stretch; the last held day is named (the gap's end is the day after)."""
+    parts = []
+    for gap, doses in found:
+        why = ", ".join(sorted({d.why for d in doses if d.why}))
+        last = gap.end - timedelta(days=1)
+        parts.append(
+            f"held on the ward {gap.start.isoformat()} – {last.isoformat()} "
+            f"({gap.days} days{': ' + why if why else ''}): not counted as time on the drug"
+        )
+    return "; ".join(parts)
 
 
 def _covered_text(adherence: Adherence, doses: Sequence[WardDose]) -> str:
@@ -242,9 +290,9 @@ def with_ward(
     ]
     held, taken = len(held_days), len(given)
     days = taken + len(missed)
-    if days <= 0:
-        return adherence
-    ward_pdc = round(taken / days, 4)
+    # Every ward day held: no ward PDC, the held days named (review s28 K9 finding 1).
+    ward_pdc = round(taken / days, 4) if days > 0 else None
+    stretches = held_runs(runs, given, policy.ward_held_days)
     why = sorted(
         {d.why for d in mine if d.reading is not _TAKEN and d.reading is not _HELD and d.why}
     )
@@ -253,6 +301,8 @@ def with_ward(
     parts = [
         f"ward MAR {when}{where}: given on {taken} of {days} days "
         f"({pct(ward_pdc, policy.pdc_threshold)})"
+        if ward_pdc is not None
+        else f"ward MAR {when}{where}"  # every day held: named below, no share of days
     ]
     if missed:
         parts.append(
@@ -262,10 +312,13 @@ def with_ward(
     side = [w for w in why if names_side_effect(w)]
     if side:  # review s25 RK4 finding 5: the tolerability signal is said, not only the refusal
         parts.append("a side effect named: ask about tolerability")
-    if held:
+    in_stretches = {d.day.toordinal() for _, run in stretches for d in run}
+    if held and not held_set <= in_stretches:  # held days the stretches below do not name
         parts.append(
             f"held on {held}" + (f" ({', '.join(held_why)})" if held_why else "") + ", not counted"
         )
+    if stretches:  # no time on the drug (module docstring)
+        parts.append(_held_text(stretches))
     dispenses = [e for e in events if e.kind is EventKind.DISPENSE]
     filled = _fill_days(dispenses, end)
     weighed = _course_pdc(adherence, dispenses, end, filled, missed, held_days)
@@ -276,7 +329,11 @@ def with_ward(
         if missed or held:  # a stay's fill days are not home supply taken where it was not given
             parts.append(f"course PDC with the ward days {pct(weighed[0], policy.pdc_threshold)}")
             pdc = weighed[0]
-    if ward_pdc < policy.pdc_threshold and _stands_alone(runs, given, days, weighed, policy):
+    if (
+        ward_pdc is not None
+        and ward_pdc < policy.pdc_threshold
+        and _stands_alone(runs, given, days, weighed, policy)
+    ):
         status = _POOR
     refused = _nothing_given(runs)
     if refused and status is not _POOR:  # never "verified" (module docstring): named on the
@@ -299,6 +356,7 @@ def with_ward(
         first_fill=None if status is _VERIFIED else adherence.first_fill,
         ward="; ".join(parts),
         ward_pdc=ward_pdc,
+        ward_held=tuple(gap for gap, _ in stretches),
         ward_given=taken if pdc is None else 0,
         ward_counted=days if pdc is None else 0,
         pdc_line=policy.pdc_threshold,

@@ -18,6 +18,7 @@ Rules for a drug's ward days:
   given, a dose the MAR shows), noted on it, below (review s25 RK1 finding 2: 30 mg given daily
   on a 60 mg duloxetine order counted as an adequate trial) or above it (review s25 RK4 finding
   8: 20 mg charted daily on a 10 mg order read "raise 10 -> 20 mg/day", a dose already given);
+  an order that states no dose ("See MAR") takes the dose the run gives (review s28 K9 finding 4);
   an order the run's doses name is the ward's order, and a finished one ends after its last
   dose given (ward_orders.py, session 26 LA: it no longer sets the dose against later home
   fills);
@@ -41,7 +42,7 @@ from fhir_mapping.chart_walk import ChartWalk
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import DataGap, SourceRef
+from fhir_mapping.record import DataGap, DoseBasis, SourceRef
 from fhir_mapping.ward_adherence import ward_runs
 from fhir_mapping.ward_doses import WardDoses, read_ward_doses
 from fhir_mapping.ward_orders import ended_on_ward
@@ -156,6 +157,13 @@ def _given_under(event: MedicationEvent, run: tuple[WardDose, ...]) -> Medicatio
     if any(d.request == str(event.source) for d in run):
         event = ended_on_ward(event, run)  # the ward gave it: its dose holds over the stay
     ward = _ward_mg(run, str(event.source))
+    if ward is not None and event.mg_per_day is None and event.dose_basis is DoseBasis.DAILY:
+        # An order with no structured dose ("See MAR"): the MAR's dose given is its dose (review
+        # s28 K9 finding 4: "dose unknown (40 days)" beside 20 mg charted daily).
+        note = f"given at {ward:g} mg/day on the ward (MAR); the order states no dose"
+        return replace(
+            event, mg_per_day=ward, notes=(*event.notes, note), ward_doses=event.ward_doses + run
+        )
     if ward is None or event.mg_per_day is None or ward == event.mg_per_day:
         return replace(event, ward_doses=event.ward_doses + run)
     side = "below" if ward < event.mg_per_day else "above"

@@ -19,6 +19,7 @@ class _MappingPolicyConfig(BaseModel):
     supply_gap_days: int = Field(30, ge=1, le=365)
     ward_alone_share: float = Field(0.5, gt=0.0, le=1.0)
     ward_alone_days: int = Field(14, ge=1, le=3660)
+    ward_held_days: int = Field(7, ge=1, le=3660)
     ward_stop_days: int = Field(3, ge=0, le=30)
     statement_confirmed_days: int = Field(365, ge=1, le=3660)
     maybe_running_days: int = Field(365, ge=1, le=3660)

@@ -304,6 +304,8 @@ def gap_boxes(trial: Trial) -> list[tuple[RefillGap, str, str]]:
     boxes = [(g, "refill gap", "Refill gap") for g in adherence.refill_gaps]
     boxes += [(g, "no supply", "Supply gap") for g in supply_lapses(adherence)]
     boxes += [(g, "held", "Held, not counted") for g in adherence.held_gaps]
+    # A stretch the ward held the drug (ward_adherence.py, review s28 K9 finding 1).
+    boxes += [(g, "held", "Held on the ward, not counted") for g in adherence.ward_held]
     return sorted(boxes, key=lambda b: b[0].start)
 
 
