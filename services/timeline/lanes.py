@@ -296,15 +296,13 @@ def trial_lane(
 
 
 def gap_boxes(trial: Trial) -> list[tuple[RefillGap, str, str]]:
-    """The stretches with no supply drawn as boxes, by start: (gap, label, tooltip head). The
-    refill gaps; the supply gaps the adherence card names (supply_lapses, its rule) and those
-    inside a documented hold, both still no time on the drug (review s20 R4 item 4: a 33-day
-    gap was drawn as nothing under "Adherence verified")."""
+    """The stretches with no time on the drug as boxes, by start (gap, label, tooltip head): refill
+    and supply gaps (supply_lapses: a 33-day gap drew nothing, review s20 R4 item 4), documented
+    holds, and stretches the ward held the drug (ward_adherence.py, review s28 K9 finding 1)."""
     adherence = trial.adherence
     boxes = [(g, "refill gap", "Refill gap") for g in adherence.refill_gaps]
     boxes += [(g, "no supply", "Supply gap") for g in supply_lapses(adherence)]
     boxes += [(g, "held", "Held, not counted") for g in adherence.held_gaps]
-    # A stretch the ward held the drug (ward_adherence.py, review s28 K9 finding 1).
     boxes += [(g, "held", "Held on the ward, not counted") for g in adherence.ward_held]
     return sorted(boxes, key=lambda b: b[0].start)
 
