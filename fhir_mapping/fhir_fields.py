@@ -20,7 +20,7 @@ from fhir_mapping.code_systems import LOINC as LOINC
 from fhir_mapping.code_systems import SNOMED as SNOMED
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.record import SourceRef
-from fhir_mapping.status_texts import status_from_words
+from fhir_mapping.status_texts import STATUS_SYSTEMS, status_from_words
 
 # What `isinstance(value, JSON_OBJECT)` accepts as a JSON object: `dict` first, as JSON gives it,
 # answered at C speed (the Mapping ABC check alone costs more than most reads, issue 14); any
@@ -260,11 +260,21 @@ def concept_text(concept: object, coded: Iterable[tuple[str, str, str]] | None =
 
 
 def status_code(concept: object) -> str | None:
-    """The first code of a status CodeableConcept (clinicalStatus, verificationStatus); with no
-    coding, its text, or an STU3 bare string, when the words are exactly a status code or its
-    display (status_texts.py; review s28 RJ finding 3). Anything else reads as absent."""
-    for _, code, _ in codings(concept):
-        return code
+    """The code of a status CodeableConcept (clinicalStatus, verificationStatus): its first
+    coding of a FHIR status code system (status_texts.STATUS_SYSTEMS; a coding with no system
+    when its code is a status code); else a local coding's display, the concept's text, or an
+    STU3 bare string, when the words are exactly a status code or its display (status_texts.py;
+    review s28 RJ finding 3, recheck K11 s28 finding 4: a local "3306" "Refuted" coding).
+    Anything else reads as absent."""
+    coded = codings(concept)
+    for system, code, _ in coded:
+        if system in STATUS_SYSTEMS:
+            return code
+        if not system and (said := status_from_words(code)) is not None:
+            return said
+    for _, _, display in coded:
+        if (said := status_from_words(display)) is not None:
+            return said
     if isinstance(concept, str):  # STU3: `"clinicalStatus": "resolved"`
         return status_from_words(concept)
     if isinstance(concept, JSON_OBJECT):  # Oracle Health: `{"text": "Resolved"}`

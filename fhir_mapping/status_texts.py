@@ -9,6 +9,12 @@ and confirmed and held TMS and the adjuncts.
 The words count only when they are exactly a code or display of the FHIR R4 code systems
 (data/status_texts.csv: condition-clinical, condition-ver-status), case-insensitive, with
 "entered in error" for entered-in-error; any other text stays absent, as before.
+
+A coding is read as a status only from the FHIR status code systems (`STATUS_SYSTEMS`; recheck
+K11 s28 finding 4): Oracle Health also sends a local (Millennium code set) coding, code "3306"
+display "Refuted", which was taken as the status code "3306", no known status, so a refuted
+bipolar disorder held TMS. A coding of another system is read by its display, as the words
+above are; a coding with no system only when its code is itself a status code.
 """
 
 from __future__ import annotations
@@ -16,6 +22,22 @@ from __future__ import annotations
 import csv
 from functools import cache
 from importlib import resources
+
+# The code systems of clinicalStatus / verificationStatus (FHIR R4 condition-clinical,
+# condition-ver-status, allergyintolerance-clinical, allergyintolerance-verification; the STU3
+# canonical URLs too). Code system identities, not clinical facts.
+STATUS_SYSTEMS = frozenset(
+    {
+        "http://terminology.hl7.org/CodeSystem/condition-clinical",
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+        "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+        "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
+        "http://hl7.org/fhir/condition-clinical",
+        "http://hl7.org/fhir/condition-ver-status",
+        "http://hl7.org/fhir/allergy-clinical-status",
+        "http://hl7.org/fhir/allergy-verification-status",
+    }
+)
 
 
 def _key(words: str) -> str:

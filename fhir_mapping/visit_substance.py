@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from fhir_mapping.clinical_records import ClinicalContext
@@ -68,3 +69,16 @@ def with_visit_substance(
         return context
     findings = tuple(changed.get(f, f) for f in context.findings)
     return replace(context, findings=findings)
+
+
+def old_visit(finding: Finding, as_of: date, current_days: int) -> int | None:
+    """The year of the visit whose status-less encounter diagnosis is the finding's only record
+    (`with_visit_substance`) when it is more than `current_days` (policy
+    substance_visit_current_days) before `as_of`, else None: a problem-list entry, a stated
+    status or a recent visit is read as it is. One rule for the diagnosis review's substance and
+    sleep apnea lines and the withdrawal readings (services/withdrawal_now.py; recheck K11 s28)."""
+    if finding.recorded != DIAGNOSIS or finding.onset is None:
+        return None
+    if (as_of - finding.onset).days <= current_days:
+        return None
+    return finding.onset.year

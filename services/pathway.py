@@ -84,6 +84,7 @@ from services.tms_assessment import _tms_assessment, depression_in_words
 from services.tms_assessment import finding_line as finding_line
 from services.tms_assessment import text_only_line as text_only_line
 from services.tms_gate import tms_exclusions
+from services.withdrawal_now import current_withdrawal
 
 TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
 
@@ -276,6 +277,8 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     by_kind, pregnancy = current_by_kind(
         by_kind, record.as_of, policy, record.patient, tuple(record.gaps)
     )
+    # An old visit's withdrawal asks, not bars; withdrawal in words is screened for TMS.
+    by_kind = current_withdrawal(by_kind, record.as_of, policy)
     antidepressant = record.antidepressant_trials()
     # A course dated only to the year or month stays in the episode it may have run in
     # (review 10 finding 5: fhir_mapping/episode.py).

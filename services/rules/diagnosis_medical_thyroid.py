@@ -40,7 +40,7 @@ from fhir_mapping.record import FindingKind, LabResult
 from services import drug_names, lab_readings
 from services.card_format import plural
 from services.interaction_takings import Taking
-from services.rules import adjunct_harm, thyroid_over_replacement
+from services.rules import adjunct_harm, thyroid_over_replacement, thyroiditis
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 
@@ -348,7 +348,9 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
     hypothyroid = ctx.facts.findings_of(FindingKind.HYPOTHYROIDISM)
     if not hypothyroid:
         return items
-    if replacement is None:
+    if replacement is None and thyroiditis.settled_by_tsh(hypothyroid, tsh, _recent(ctx, tsh)):
+        pass  # euthyroid autoimmune thyroiditis: no line, nothing held (rules/thyroiditis.py)
+    elif replacement is None:
         items.append(
             Item(
                 "hypothyroidism",

@@ -10,10 +10,10 @@ review; and the line of a high alcohol screen with no substance use coded (`scre
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fhir_mapping.record import Finding, FindingKind, Score
-from fhir_mapping.visit_substance import DIAGNOSIS
+from fhir_mapping.visit_substance import old_visit
 from services import drug_rules
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item
@@ -180,9 +180,4 @@ def old_visit_year(ctx: RuleContext, finding: Finding) -> int | None:
     """The year of the visit whose status-less encounter diagnosis is the finding's only record
     (fhir_mapping/visit_substance.py) when it is older than policy.substance_visit_current_days,
     else None (a problem-list entry, a stated status, or a recent visit: read as it is)."""
-    if finding.recorded != DIAGNOSIS or finding.onset is None:
-        return None
-    day: date = finding.onset
-    if (ctx.record.as_of - day).days <= ctx.policy.substance_visit_current_days:
-        return None
-    return day.year
+    return old_visit(finding, ctx.record.as_of, ctx.policy.substance_visit_current_days)

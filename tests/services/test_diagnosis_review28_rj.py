@@ -194,11 +194,12 @@ def test_resolved_alcohol_dependence_as_text_is_no_substance_line() -> None:
     ("name", "what"),
     [
         ("e890_postprocedural_hypothyroidism_no_tsh", "hypothyroidism"),
-        ("e063_hashimoto_no_tsh", "hypothyroidism"),
         ("g4730_sleep_apnea_unspecified", "untreated sleep apnea"),
     ],
 )
 def test_missing_codes_now_read(name: str, what: str) -> None:
+    # e063_hashimoto_no_tsh holds a TSH in range (2.1 on 2025-03-24): euthyroid autoimmune
+    # thyroiditis holds nothing (recheck K11 s28 finding 3; test_dx29_withdrawal_thyroiditis_status).
     assert _summaries(_chart(name)) == [
         ("warning", f"Confirm the diagnosis before escalating: {what}"),
         (
