@@ -16,10 +16,17 @@ Which item is item 10, first match wins:
 - its text names the item as a row's label must (screen_wording.named_in: the question's words
   at its start after what may lead it, "In the past 7 days: The thought of harming myself ...",
   or with the item's number): on any form, as a row under an unknown code is read by its words;
-- on a form known to be the EPDS (data/epds_forms.csv: LOINC's canonical http://loinc.org/q/
-  71354-5, or a contained Questionnaire whose name or title names the EPDS), its linkId's last
-  segment numbered as the item ("10", "q10", "epds-10": the number of screen_item_terms.csv's
-  EPDS self-harm row). A linkId with more than one number in that segment is not read so.
+- on a form known to be the EPDS alone (data/epds_forms.csv: LOINC's canonical http://loinc.org/
+  q/71354-5, or a contained Questionnaire whose name or title names the EPDS and no `other-scale`
+  beside it), or inside an EPDS group on any form (a group item whose text or linkId names the
+  EPDS, or a linkId path with such a segment, "epds/10"), its linkId's last segment numbered as
+  the item ("10", "q10", "epds-10": the number of screen_item_terms.csv's EPDS self-harm row). A
+  linkId with more than one number in that segment is not read so; nor is an item whose own
+  words name another question (another screen's item, screen_wording.named_in, or an
+  `other-question` row: "how difficult ..."). Review s28 K10 finding 3 (session 28 fix
+  fx-forms2): a form titled "Perinatal depression screen (EPDS and PHQ-9)" read the PHQ-9's
+  difficulty question phq9/10 = "Very difficult" as an unread EPDS item 10 and a GAD-7 "follow-up
+  to EPDS" its q10 so: a warning and the TMS one-click held on noise.
 
 The answer: a valueCoding's display or a valueString in the item's own words (epds_item10.py:
 codes and numbers are never read, sites number their lists differently); two answers count the
@@ -47,7 +54,7 @@ from typing import Any
 from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.fhir_fields import array, code_texts, effective_date, parse_date, string
 from fhir_mapping.questionnaire_codes import QR, canonical
-from fhir_mapping.questionnaire_items import _contained_questionnaire, _walk
+from fhir_mapping.questionnaire_items import _MAX_DEPTH, _contained_questionnaire
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
 from fhir_mapping.screen_wording import SELF_HARM, named_in, self_harm_item
@@ -68,14 +75,33 @@ _DIGITS = re.compile(r"\d+")
 
 
 @cache
+def _rows() -> tuple[dict[str, str], ...]:
+    text = resources.files("fhir_mapping").joinpath("data/epds_forms.csv").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _pattern(kind: str) -> re.Pattern[str] | None:
+    """One whole-word pattern of the `kind` rows of data/epds_forms.csv, None when none."""
+    words = [normalise_text(r["value"]) for r in _rows() if r["kind"] == kind]
+    either = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{either})\b") if words else None
+
+
+@cache
 def _forms() -> tuple[frozenset[str], re.Pattern[str] | None]:
     """(canonicals, words) of data/epds_forms.csv: the words as one whole-word pattern."""
-    text = resources.files("fhir_mapping").joinpath("data/epds_forms.csv").read_text("utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
+    rows = _rows()
     found = frozenset(c for r in rows if r["kind"] == "canonical" and (c := canonical(r["value"])))
-    words = [normalise_text(r["value"]) for r in rows if r["kind"] == "words"]
-    either = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return found, re.compile(rf"\b(?:{either})\b") if words else None
+    return found, _pattern("words")
+
+
+def _says(kind: str, text: object) -> bool:
+    """Whether a text holds words of one kind of data/epds_forms.csv."""
+    pattern = _pattern(kind)
+    return (
+        pattern is not None and isinstance(text, str) and bool(pattern.search(normalise_text(text)))
+    )
 
 
 @cache
@@ -86,7 +112,7 @@ def _item_number() -> str:
 
 def _is_epds_form(resource: Resource) -> bool:
     """Whether a response's Questionnaire is the EPDS (module docstring)."""
-    known, words = _forms()
+    known, _ = _forms()
     reference = canonical(resource.get("questionnaire"))
     if reference in known:
         return True
@@ -95,8 +121,10 @@ def _is_epds_form(resource: Resource) -> bool:
         return False
     if canonical(contained.get("url")) in known:
         return True
-    names = (string(contained.get(key)) for key in ("name", "title"))
-    return words is not None and any(n and words.search(normalise_text(n)) for n in names)
+    names = [n for key in ("name", "title") if (n := string(contained.get(key)))]
+    # The EPDS alone: a title naming another scale beside it is a combined form (module
+    # docstring), whose numbered linkIds may be the other scale's.
+    return any(_says("words", n) for n in names) and not any(_says("other-scale", n) for n in names)
 
 
 def _names_item10(texts: Iterable[str]) -> bool:
@@ -112,13 +140,60 @@ def _numbered_item10(link_id: object) -> bool:
     return _DIGITS.findall(last) == [_item_number()]
 
 
+def _epds_group(item: Mapping[str, Any]) -> bool:
+    """A group (or an item holding others) that names the EPDS by its text or its linkId."""
+    return _says("words", item.get("text")) or _says("words", _linkid_words(item.get("linkId")))
+
+
+def _linkid_words(link_id: object) -> str:
+    return link_id.replace("/", " ") if isinstance(link_id, str) else ""
+
+
+def _in_epds_path(link_id: object) -> bool:
+    """A linkId path whose group segment names the EPDS ("epds/10"): the path of a nested item.
+    The item's own segment does not count ("epds-10" on a form not known is read by its words
+    only, as before)."""
+    if not isinstance(link_id, str):
+        return False
+    segments = [segment for segment in link_id.split("/") if segment]
+    return any(_says("words", segment) for segment in segments[:-1])
+
+
+def _other_question(text: object) -> bool:
+    """An item whose own words name another question (module docstring)."""
+    if not isinstance(text, str):
+        return False
+    if _says("other-question", text):
+        return True
+    term = named_in([text])
+    return term is not None and not _names_item10([text])
+
+
+def _tree(items: object, in_epds: bool, depth: int = 0) -> Iterator[tuple[Mapping[str, Any], bool]]:
+    """Every item of an item tree (questionnaire_items._walk's order) with whether it sits in an
+    EPDS group."""
+    if depth > _MAX_DEPTH:
+        return
+    for item in array(items):
+        if not isinstance(item, Mapping):
+            continue
+        yield item, in_epds
+        inside = in_epds or _epds_group(item)
+        yield from _tree(item.get("item"), inside, depth + 1)
+        for answer in array(item.get("answer")):
+            if isinstance(answer, Mapping):
+                yield from _tree(answer.get("item"), inside, depth + 1)
+
+
 def _item10s(resource: Resource) -> Iterator[Mapping[str, Any]]:
     """The items of a response that are EPDS item 10 (module docstring)."""
     epds = _is_epds_form(resource)
-    for item in _walk(resource.get("item")):
+    for item, in_group in _tree(resource.get("item"), epds):
         text = item.get("text")
         if _names_item10([text] if isinstance(text, str) else []) or (
-            epds and _numbered_item10(item.get("linkId"))
+            (in_group or _in_epds_path(item.get("linkId")))
+            and _numbered_item10(item.get("linkId"))
+            and not _other_question(text)
         ):
             yield item
 

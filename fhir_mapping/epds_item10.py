@@ -17,6 +17,14 @@ one; two answers disagree and the answer stays unread (the "check it in the char
 answer_concept.py does for the PHQ-9). A "Never" is read only when every part says it: any
 other words beside it ("Never (see note)") leave it unread, as a PHQ-9 0 is (a negative read
 from doubtful words silences the card).
+
+Session 28 fix fx-forms2 (review K10 findings 2 and 4): an answer with a question mark
+("Never?") is the writer's doubt, not an answer: unread (the unread warning), as a C-SSRS level
+with one is (suicide_screen_answers._UNCERTAIN); punctuation aside it read as a settled "Never"
+and silenced the item. An Epic display that carries the answer's score, "3 - Yes, quite often",
+"Yes, quite often (3)", "0 - Never", is read as its words when the number is the score those
+words have (data/epds_item10_answers.csv); a number that disagrees ("1 - Yes, quite often")
+leaves the answer unread: one of the two is wrong.
 """
 
 from __future__ import annotations
@@ -44,6 +52,12 @@ class Item10Answer:
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
+# A question mark: the writer was not sure of the answer (module docstring).
+_UNCERTAIN = "?"
+# The answer's score written beside its words (module docstring): "3 - Yes, quite often",
+# "Yes, quite often (3)".
+_SCORE_FIRST = re.compile(r"^\s*(\d+)\s*-\s*(.+)$", re.DOTALL)
+_SCORE_LAST = re.compile(r"^(.+?)\s*\(\s*(\d+)\s*\)\s*$", re.DOTALL)
 
 
 def _plain(text: str) -> str:
@@ -63,6 +77,25 @@ def _by_words() -> dict[str, int]:
     return {_plain(row["words"]): int(row["value"]) for row in _rows()}
 
 
+def _worded(text: str) -> int | None:
+    """The answer one text gives (module docstring): its words, with a score beside them that
+    agrees, else None."""
+    if _UNCERTAIN in text:
+        return None
+    first, last = _SCORE_FIRST.match(text), _SCORE_LAST.match(text)
+    number, words = (
+        (first.group(1), first.group(2))
+        if first
+        else (last.group(2), last.group(1))
+        if last
+        else (None, text)
+    )
+    value = _by_words().get(_plain(words))
+    if value is None or (number is not None and int(number) != value):
+        return None
+    return value
+
+
 @cache
 def answers() -> dict[int, Item10Answer]:
     """Each score of the item -> its answer (the first row of that score: the form's words)."""
@@ -80,14 +113,14 @@ def answer(resource: Mapping[str, Any]) -> int | None:
     docstring)."""
     text = resource.get("valueString")
     if isinstance(text, str):
-        return _by_words().get(_plain(text))
+        return _worded(text)
     concept = resource.get("valueCodeableConcept")
     if not isinstance(concept, JSON_OBJECT):
         return None
     parts = [display for _, _, display in codings(concept) if display]
     if isinstance(concept.get("text"), str):
         parts.append(concept["text"])
-    named = {_by_words().get(_plain(part)) for part in parts if _plain(part)}
+    named = {_worded(part) for part in parts if _plain(part) or _UNCERTAIN in part}
     read = named - {None}
     if len(read) != 1:
         return None

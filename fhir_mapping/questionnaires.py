@@ -58,6 +58,7 @@ from fhir_mapping.fhir_fields import parse_date, parse_instant
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9, infer_item9
 from fhir_mapping.item9_unread import kept_unread
+from fhir_mapping.phq9_form_item9 import read_worded_item9, wants_worded_item9
 from fhir_mapping.phq9_item_sum import ItemSum, checked_total
 from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
 from fhir_mapping.questionnaire_answers import _answers
@@ -88,8 +89,10 @@ def wants_questionnaire_response(resource: Resource, site_items: SiteItems | Non
         return False
     site = _site_lookup(site_items)
     # A response that only looks like a PHQ-9 is kept too: read_questionnaire_scores reports it.
-    return _is_phq9(_form(resource, site), resource.get("item"), site) or (
-        questionnaire_looks_like_phq9(resource)
+    return (
+        _is_phq9(_form(resource, site), resource.get("item"), site)
+        or questionnaire_looks_like_phq9(resource)
+        or wants_worded_item9(resource)  # item 9 on any form (phq9_form_item9.py)
     )
 
 
@@ -103,7 +106,9 @@ def _read_one(
 ) -> tuple[Score | None, list[DataGap]]:
     form = _form(resource, site)
     if not _is_phq9(form, resource.get("item"), site):
-        return None, _lookalike(resource, as_of)
+        # Item 9 on a form not known, by its words (review s28 K10 finding 1).
+        worded, unread_gaps = read_worded_item9(resource, as_of)
+        return worded, [*_lookalike(resource, as_of), *unread_gaps]
     source = _source(resource)
 
     def gap(reason: str) -> DataGap:

@@ -11,12 +11,19 @@ Not a form whose totals disagree (fhir_mapping/score_corrections.CONFLICTING_TOT
 of one administration, each set aside, its item-9 answers kept on a score without a value): it
 has totals, and the data gap names them (s27 RF finding 4: "has no total: score it" beside a
 response summing to 1 and a flowsheet total 11 of one visit).
+
+Nor a form named PHQ-9 that the service does not know (phq9_lookalike.UNRECOGNISED_PHQ9_RESPONSE)
+whose item 9 was read by its words (fhir_mapping/phq9_form_item9.py, review s28 K10 finding 1):
+its ask is the data gap's, "read it in the chart; map the site form", which reads every later
+form too; "score it" is for a form the service reads. A form not named PHQ-9 (an opaque canonical)
+has no such gap, so its item-9-only score is asked here.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
 from fhir_mapping.score_corrections import CONFLICTING_TOTALS
 
@@ -33,9 +40,9 @@ def latest_untotalled(record: PatientRecord, since: date, after: date | None) ->
     """The latest PHQ-9 read with answers but no total (value None, an item-9 answer recorded),
     dated `since` or later and after `after` (the latest total's date, None: no total), else
     None. Not one of a day whose totals disagree (module docstring)."""
-    disagreeing = {
-        g.date for g in record.gaps_in(DataDomain.SCORES) if g.reason == CONFLICTING_TOTALS
-    }
+    gaps = record.gaps_in(DataDomain.SCORES)
+    disagreeing = {g.date for g in gaps if g.reason == CONFLICTING_TOTALS}
+    unmapped = {g.source for g in gaps if is_unrecognised_phq9(g) and g.source}  # docstring
     found = [
         s
         for s in record.scores
@@ -44,6 +51,7 @@ def latest_untotalled(record: PatientRecord, since: date, after: date | None) ->
         and s.item9 is not None
         and s.date >= since
         and s.date not in disagreeing
+        and s.source not in unmapped
         and (after is None or s.date > after)
     ]
     return max(found, key=lambda s: s.date) if found else None

@@ -100,8 +100,10 @@ def test_sdc_canonical_with_a_version_suffix() -> None:
 def test_sdc_linkids_under_an_unknown_questionnaire_are_not_guessed() -> None:
     # "H1/T1/Q9" means item 9 only in SDC's Questionnaire: another form's Q9 is another question.
     response = Q.sdc(ANSWERS, 14, questionnaire="https://forms.example.org/Questionnaire/intake")
-    assert not wants_questionnaire_response(response)
-    assert read(response) == ([], [])
+    # Item 9 alone is read by its words on any form (review s28 K10 finding 1: phq9_form_item9);
+    # the linkIds are not guessed, so no total.
+    assert wants_questionnaire_response(response)
+    assert read(response) == ([Score("PHQ-9", None, DAY, 2, qr("qr-sdc"))], [])
 
 
 def test_lhc_forms_linkids_and_system_less_loinc_answers() -> None:
@@ -207,10 +209,11 @@ def test_site_map_for_a_sites_own_questionnaire() -> None:
     link_ids = [f"phq9_{n}" for n in range(1, 10)] + ["phq9_total", "phq9_difficulty"]
     response = Q.lhc_forms(ANSWERS, 14, link_ids=link_ids, questionnaire=f"{site_form}|3.1")
     valid(response)
-    # Unmapped, it is not read, but it is named PHQ-9: a DataGap, never silence (phq9_lookalike).
+    # Unmapped, its total is not read, but it is named PHQ-9: a DataGap, never silence
+    # (phq9_lookalike); item 9 is read by its words (review s28 K10 finding 1).
     assert wants_questionnaire_response(response)
     assert read(response) == (
-        [],
+        [Score("PHQ-9", None, DAY, 2, qr("qr-lhc"))],
         [DataGap(DataDomain.SCORES, UNRECOGNISED_PHQ9_RESPONSE, qr("qr-lhc"), date=DAY)],
     )
     site_items = {(site_form, f"phq9_{n}"): code for n, code in enumerate(Q.ITEMS, start=1)}
@@ -231,7 +234,8 @@ def test_site_map_wired_through_the_policy_into_build_record() -> None:
     )
     policy = MappingPolicy(site_codes=SiteCodes(questionnaire_links=links))
     without = build_record([response], as_of=AS_OF, patient_id="p-001")
-    assert without.phq9() == ()
+    # Without the map only item 9, by its words (review s28 K10 finding 1): no total.
+    assert without.phq9() == (Score("PHQ-9", None, DAY, 3, qr("qr-lhc")),)
     record = build_record([response], as_of=AS_OF, patient_id="p-001", policy=policy)
     assert record.phq9() == (Score("PHQ-9", 3, DAY, 3, qr("qr-lhc"), total_computed=True),)
 

@@ -159,7 +159,8 @@ def test_only_results_named_phq9_count() -> None:
 
 def test_a_site_phq9_form_not_mapped_is_a_gap_and_other_forms_are_not() -> None:
     record = build_record(_chart(AS_OF, _site_form()), as_of=AS_OF, patient_id=PID)
-    assert record.phq9() == ()
+    # Item 9 alone, read by its words (review s28 K10 finding 1: phq9_form_item9.py); no total.
+    assert [(s.value, s.item9) for s in record.phq9()] == [(None, 2)]
     assert record.gaps_in(DataDomain.SCORES) == (
         DataGap(
             DataDomain.SCORES,
@@ -213,7 +214,13 @@ def test_measurement_card_names_a_site_phq9_form_it_could_not_read() -> None:
     ) in mbc.detail
     assert "no PHQ-9 on record" not in mbc.detail
     assert "no PHQ-9 total on record" not in mbc.summary
-    _assert_item9_not_known(mbc)
+    # Its item 9 of 2 is read by its words (review s28 K10 finding 1): the suicide-risk card,
+    # which lists the form's "total and item 9 not known" line (its total is still not read).
+    risk = _card(result, "suicide-risk")
+    assert risk is not None
+    assert risk.summary.startswith("PHQ-9 item 9 = 2 (more than half the days) on 2024-05-31")
+    assert "listed on the Suicide risk card" in mbc.detail
+    _assert_item9_not_known(risk)
 
 
 def test_without_the_site_form_the_same_chart_says_no_phq9_on_record() -> None:

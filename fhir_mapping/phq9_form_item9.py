@@ -1,0 +1,136 @@
+"""PHQ-9 item 9 asked on a form this service does not read as a PHQ-9, read by its words (review
+s28 K10 finding 1; session 28 fix fx-forms2).
+
+A QuestionnaireResponse under an opaque Epic canonical (http://open.epic.com/fhir/Questionnaire/
+Q998877) with the nine PHQ-9 questions in their own words and item 9 "Thoughts that you would be
+better off dead, or of hurting yourself in some way" = "Nearly every day" raised no card at all:
+questionnaires.py reads a PHQ-9 form only when it knows the form (a known or site canonical, a
+contained Questionnaire's LOINC item codes, LOINC-coded or "/44260-8" items). A combined form
+titled "(EPDS and PHQ-9)" gave only its "questionnaire named PHQ-9 that this service does not
+know" line, an untitled one nothing. The same answer as an Observation row under a local code
+raises the critical card (screen_lookalike.py), and EPDS item 10 is read on any form by its words
+(epds_forms.py). So is PHQ-9 item 9 now, on any response questionnaires.py does not read as a
+PHQ-9:
+
+- the item: its text names PHQ-9 item 9 as a row's label must (screen_wording.named_in with the
+  PHQ-9 self-harm terms of data/screen_item_terms.csv: the question's words at its start, or
+  with the item's number; a note row about the screen names nothing);
+- the answer: an answer of the PHQ-9's own list, LOINC LL358-3, as screen_lookalike.listed_answer
+  reads a row's: the exact text ("Nearly every day", data/phq9_answer_codes.csv) as valueString,
+  or a valueCoding whose LOINC answer code, display and text agree (answer_concept.py). A number
+  or other words are not read: the form is not known, so only an answer that names its scale
+  says what it scores. Two answers count the higher; a 0 beside an answer not read stays unread
+  (item9_unread.kept_unread's rule: a 0 settles nothing beside a possible "yes").
+
+The result is the Score a known form's item 9 gives (instrument "PHQ-9", `item9` 0-3, source the
+response), with no total: the other items of a form not known are not scored (a total the
+service cannot vouch for); the form's PHQ-9 "not known" line, when its title names PHQ-9, stays
+(phq9_lookalike.py: its total is still not read). An answer that cannot be read is
+`item9_unread` with questionnaires.py's "PHQ-9 item 9 answer could not be read" gap. Statuses and
+dates are questionnaires.py's: entered-in-error is nothing, a form not finished still counts for
+item 9, an undated one is left aside and one dated after as-of is its "dated after today" gap
+(read apart for the suicide-risk signal by questionnaires.read_after_today).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from fhir_mapping.answer_concept import concept_answer
+from fhir_mapping.codes import answer_words, phq9_answer_texts
+from fhir_mapping.fhir_fields import array, parse_date, parse_instant, string
+from fhir_mapping.gaps import future_gap
+from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.questionnaire_codes import QR
+from fhir_mapping.questionnaire_items import _walk
+from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
+from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
+from fhir_mapping.screen_wording import SELF_HARM, named_in
+
+__all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9"]
+
+Resource = Mapping[str, Any]
+
+# questionnaires.py's reason for a known form's item 9 not read: the same answer, the same line.
+UNREAD_ITEM9 = "PHQ-9 item 9 answer could not be read"
+
+_FULL = statuses(RESPONSE, Reads.ALL)
+
+
+def _item9s(resource: Resource) -> Iterator[Mapping[str, Any]]:
+    """The items of a response whose text names PHQ-9 item 9 (module docstring)."""
+    for item in _walk(resource.get("item")):
+        text = item.get("text")
+        if not isinstance(text, str):
+            continue
+        term = named_in([text])
+        if term is not None and term.kind == SELF_HARM and term.instrument == PHQ9:
+            yield item
+
+
+def wants_worded_item9(resource: Resource) -> bool:
+    """Cheap filter (questionnaires.wants_questionnaire_response): a response with an item
+    worded as PHQ-9 item 9."""
+    return resource.get("resourceType") == QR and next(_item9s(resource), None) is not None
+
+
+def _one_answer(answer: Mapping[str, Any]) -> int | None:
+    """One answer of the PHQ-9's list (module docstring), else None."""
+    text = answer.get("valueString")
+    if isinstance(text, str):
+        return phq9_answer_texts().get(answer_words(text))
+    coding = answer.get("valueCoding")
+    if isinstance(coding, Mapping):
+        # A display without a code is an answer too, read as a text (codings() keeps coded ones).
+        concept: dict[str, Any] = {"coding": [coding]}
+        if isinstance(coding.get("display"), str):
+            concept["text"] = coding["display"]
+        return concept_answer(concept)
+    return None  # a number, a boolean, a date: not read on a form not known
+
+
+def _answered(answers: list[Mapping[str, Any]]) -> int | None:
+    """The item's answer from all its answers (module docstring), else None (unread)."""
+    read = [_one_answer(a) for a in answers]
+    values = [v for v in read if v is not None]
+    if not values:
+        return None
+    best = max(values)
+    if best == 0 and len(values) < len(read):
+        return None  # a 0 beside an answer not read settles nothing
+    return best
+
+
+def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, list[DataGap]]:
+    """PHQ-9 item 9 of a response questionnaires.py does not read as a PHQ-9 (module docstring):
+    (the Score, or None when the item is not answered or the response is no result; its gaps)."""
+    status = string(resource.get("status")) or "unknown"
+    if status not in _FULL and not unfinished(RESPONSE, status):
+        return None, []  # entered-in-error: not a result
+    answers = [
+        a for item in _item9s(resource) for a in array(item.get("answer")) if isinstance(a, Mapping)
+    ]
+    if not answers:
+        return None, []  # asked and not answered (or not asked): not recorded
+    day = parse_date(resource.get("authored"))
+    if day is None:
+        return None, []
+    if day > as_of:  # a typo to correct: named, and read apart for the signal (module docstring)
+        return None, future_gap(resource, day, DataDomain.SCORES)
+    rid = string(resource.get("id"))
+    source = SourceRef(QR, rid) if rid else None
+    item9 = _answered(answers)
+    unread = SourceRef(QR, rid or "") if item9 is None else None
+    score = Score(
+        PHQ9,
+        None,
+        day,
+        item9,
+        source,
+        item9_unread=unread,
+        instant=parse_instant(resource.get("authored")),
+    )
+    gaps = [DataGap(DataDomain.SCORES, UNREAD_ITEM9, source)] if unread is not None else []
+    return score, gaps
