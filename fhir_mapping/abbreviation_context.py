@@ -19,8 +19,9 @@ after argument", "r/o SI"), and an ED reason is often that abbreviation alone; r
 psychiatric word beside it would miss the bare "SI" visit reason, the unsafe mistake. The
 sacroiliac "SI" on the other hand is nearly always written with its anatomy or procedure. The
 words were chosen so that a reason listing SI beside an unrelated complaint stays read: pain
-counts only after SI ("SI pain"), not before ("Chest pain SI"), and no word of the back or hip
-counts ("SI and back pain" is read), the safer mistake for a critical card.
+counts only after SI ("SI pain"), not before ("Chest pain SI"), and a word of the back counts
+only before it ("Low back pain radiating to SI", "back pain SI": recheck K11 s28 finding 4), so
+"SI and back pain" is read, the safer mistake for a critical card.
 """
 
 from __future__ import annotations

@@ -12,6 +12,11 @@ plan or thought: self_harm_text.py then reads no act from it, and the readers
 for a suicide risk assessment today (C-SSRS items 2-5: thoughts, method, intent, plan; Posner et
 al., Am J Psychiatry 2011;168:1266-1277).
 
+Words that name only what a thought is of (role `ideation_object`: "kill herself", "hurt himself",
+"suicide", "cut" closing its clause) are read the same way, after a qualifier only: "threatened
+to kill herself", "wants to hurt himself", "urges to cut", "thoughts of cutting" raised nothing
+(recheck K11 s28 finding 1); alone they are no act ("cut" is not self-harm by itself).
+
 The qualifier must stand right before the term, so "wanted to sleep so took extra pills" is still
 an overdose. Apart from self_harm_text.py because what a qualifier does to a term is its own idea.
 """

@@ -10,7 +10,8 @@ The rule: the words before the mention, in its sentence (up to a full stop or se
 after the last conjunction ("but", the `stop` cues), are split at the list's joints (a comma, a
 slash, "&", "and", "or", "nor", "as well as") into parts; the mention's own part is the last.
 
-- The own part has a verb of its own (data/self_harm_terms.csv role `clause_verb`: "attempted",
+- The own part has a verb of its own (data/self_harm_terms.csv role `clause_verb`, or a word
+  of past time, role `clause_time`: "denies current SI, past attempt 2015" is read; "attempted",
   "took", "overdosed", "cut", "hanged", "reports", "has", "was" ...; the mention's own words
   count: "and overdosed on sertraline"): it is a clause of its own, and only a cue inside it
   denies the mention ("denies SI and has never overdosed" is denied). "Denies SI, attempted
@@ -40,6 +41,10 @@ __all__ = ["cue_window"]
 # NegEx's window inside the mention's own part (text_negation.py reads the same five words).
 _SCOPE_WORDS = 5
 _SENTENCE_END = re.compile(r"[.;]")
+# Roles whose words make a part a clause of its own: a verb, or a word of time that sets the
+# part apart from a denial of the present ("denies current SI, past attempt 2015": recheck K11
+# s28 finding 1, the denial read over the attempt).
+_CLAUSE_ROLES = frozenset({"clause_verb", "clause_time"})
 # The joints of a list: a comma, a slash ("SI/HI"), "&", and the coordinating words.
 _JOINT = re.compile(r",|/|&|\b(?:and|or|nor|as well as)\b")
 
@@ -50,7 +55,7 @@ def _verbs() -> re.Pattern[str] | None:
     words = [
         normalise_text(row["term"])
         for row in csv.DictReader(text.splitlines())
-        if row["role"] == "clause_verb"
+        if row["role"] in _CLAUSE_ROLES
     ]
     if not words:
         return None

@@ -88,6 +88,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping.self_harm_context import accident_beside, without_usual_doses
 from fhir_mapping.self_harm_ideation import qualified
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
@@ -143,6 +144,9 @@ class _Terms:
     accidental: tuple[re.Pattern[str], ...]
     undetermined: tuple[re.Pattern[str], ...]
     negated_accident: tuple[re.Pattern[str], ...]
+    # Read only right after an ideation lead ("urges to cut", "wants to hurt himself"):
+    # self_harm_ideation.py; never as an act.
+    ideation_object: tuple[re.Pattern[str], ...]
     # Self-harm's own negation cues, beside the shared ones (module docstring: Denials).
     negation: re.Pattern[str] | None
     negation_answer: re.Pattern[str] | None
@@ -154,12 +158,21 @@ class _Terms:
 _COUNT = r"(?:[3-9]|[1-9]\d+)"
 
 
+# What a term ending in "$" must be followed by: the end of its clause ("urges to cut", not
+# "wants to cut down on drinking"; recheck K11 s28 finding 1).
+_CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|$))"
+
+
 def _pattern(term: str) -> re.Pattern[str]:
-    # "self harm*" -> any ending ("self-harming"); else the whole word; "#" a count (_COUNT).
+    # "self harm*" -> any ending ("self-harming"), inside a term too ("attempt* suicide"); else
+    # the whole word; "#" a count (_COUNT); a closing "$" the end of the clause (_CLAUSE_CLOSED).
     term = normalise_text(term)
-    body = _COUNT.join(re.escape(part) for part in term.rstrip("*").split("#"))
+    closed = term.endswith("$")
+    term = term.rstrip("$")
+    parts = term.rstrip("*").split("#")
+    body = _COUNT.join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
     body += r"\w*" if term.endswith("*") else r"\b"
-    return re.compile(r"\b" + body)
+    return re.compile(r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
 
 
 def _cues(terms: list[str], answer: bool = False) -> re.Pattern[str] | None:
@@ -190,6 +203,7 @@ def _terms() -> _Terms:
         accidental=tuple(by_role.get("accidental", ())),
         undetermined=tuple(by_role.get("undetermined", ())),
         negated_accident=tuple(by_role.get("negated_accident", ())),
+        ideation_object=tuple(by_role.get("ideation_object", ())),
         negation=_cues(cues.get("negation", [])),
         negation_answer=_cues(cues.get("negation_answer", []), answer=True),
         negation_pseudo=_cues(cues.get("negation_pseudo", [])),
@@ -245,8 +259,9 @@ def _read(text: str) -> str:
     """`text` normalised, each phrase that excludes an accident ("not accidental") replaced by
     "intentional" (module docstring): the one place the words are prepared for reading. One
     itself negated ("no evidence it was not accidental") is blanked, not read as an accident:
-    a double negation is a doubt, and the card then asks the intent."""
-    text = _plain(text)
+    a double negation is a doubt, and the card then asks the intent. A usual dose taken for a
+    stated purpose is blanked ("took 3 tabs of tylenol for headache": self_harm_context.py)."""
+    text = without_usual_doses(_plain(text))
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):
             said = " " if _denied(text, m.start(), m.end()) else _STATED_INTENT
@@ -254,13 +269,17 @@ def _read(text: str) -> str:
     return text
 
 
-def _said(text: str, patterns: tuple[re.Pattern[str], ...], *, listed: bool = False) -> bool:
+def _said(
+    text: str, patterns: tuple[re.Pattern[str], ...], *, listed: bool = False, act: bool = False
+) -> bool:
     """Whether any of `patterns` occurs in `text` (normalised) and is not negated there.
     `listed`: the mentions themselves (act, event), read as items of a list (`_denied`); one
     after an ideation qualifier ("plan to overdose") is a thought, not an act, and not read
-    here (`ideation`)."""
+    here (`ideation`). `act`: an act with an accident stated after it ("cut arm on broken
+    glass") is not read (self_harm_context.py); an event's accident is read by `_verdict`."""
     return any(
         not (listed and qualified(text, m.start()))
+        and not (act and accident_beside(text, m.end()))
         and not _denied(text, m.start(), m.end(), listed=listed)
         for p in patterns
         for m in p.finditer(text)
@@ -272,12 +291,13 @@ def ideation(text: str) -> bool:
     """Whether `text` names self-harm or an overdose as a thought, plan or threat ("SI with plan
     to overdose", "thoughts of self harm", "threatened to overdose"), not denied: suicidal
     ideation with a plan, which the readers raise as such (self_harm_ideation.py; recheck K7 s28
-    finding 5)."""
+    finding 5); so do the `ideation_object` words, read only there ("wants to hurt himself",
+    "urges to cut": recheck K11 s28 finding 1)."""
     text = _read(text)
     terms = _terms()
     return any(
         qualified(text, m.start()) and not _denied(text, m.start(), m.end(), listed=True)
-        for p in terms.act + terms.event
+        for p in terms.act + terms.event + terms.ideation_object
         for m in p.finditer(text)
     )
 
@@ -304,7 +324,7 @@ def _verdict(text: str) -> _Verdict | None:
     if not text:
         return None
     terms = _terms()
-    if _said(text, terms.act, listed=True):
+    if _said(text, terms.act, listed=True, act=True):
         return _Verdict.STATED
     if not _said(text, terms.event, listed=True):
         return None

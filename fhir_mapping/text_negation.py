@@ -18,6 +18,11 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   excluded"): the post and trailing cues are then not read (NegEx's pseudo-triggers; the
   doubtful reading keeps the finding);
 - `answer`: a checklist answer right after it ("Pacemaker: none", "Shunt - no");
+- `answer_all`: an answer for every item of a list, whose items may be joined by semicolons too
+  ("SI;HI;AVH - all neg"; recheck K11 s28 finding 3);
+- `prefix`: shorthand written right before the phrase ("Neg SI/HI/AVH", "(-) SI", "-SI"; recheck
+  K11 s28 finding 3): only there, so "neg tox screen with SI" is not read as a denial of SI. A
+  cue ending in a dash ("-") is read only attached ("-SI"): "Depression - SI" separates two items;
 - `stop`: a conjunction ending a cue's scope.
 
 Apart from tms_safety.py (moved out in session 22 to keep that module under 400 lines) because
@@ -51,6 +56,9 @@ _TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d
 # is no item of the checklist: the answer is then not read as covering the term.
 _ITEM = r"(?!(?:no|not|denies|without)\b)[a-z]+"
 ANSWER_LEAD = r"^(?:\s*[/,]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
+# An `answer_all` ("all neg") says it covers every item, so a semicolon joins them too
+# ("SI;HI;AVH - all neg"); a plain answer after a semicolon ("SI; HI: denies") covers HI only.
+_ALL_LEAD = r"^(?:\s*[/,;]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
 # An answer followed by the word it qualifies is no answer: "SI: no plan", "SI - no intent" say
 # the ideation is there, without a plan (recheck K7 s28 finding 4, read as a denial before); an
 # answer closes its item ("SI: no", "SI: none.", "SI: denies, HI: denies").
@@ -68,6 +76,8 @@ class _Negations:
     trailing: tuple[re.Pattern[str], ...]
     pseudo: re.Pattern[str] | None
     answer: re.Pattern[str] | None
+    answer_all: re.Pattern[str] | None
+    prefix: re.Pattern[str] | None
     stop: re.Pattern[str] | None
 
 
@@ -79,7 +89,30 @@ def normalise_text(text: str) -> str:
 
 
 def _cue(cue: str) -> re.Pattern[str]:
-    return re.compile(r"\b" + re.escape(cue) + r"\b")
+    # A cue of punctuation ("-": "SI -") has no word boundary: it stands between spaces or ends.
+    left = r"\b" if cue[:1].isalnum() else r"(?<!\S)"
+    right = r"\b" if cue[-1:].isalnum() else r"(?!\S)"
+    return re.compile(left + re.escape(cue) + right)
+
+
+def _answers(lead: str, cues: list[str]) -> re.Pattern[str] | None:
+    if not cues:
+        return None
+    body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(lead + r"(?:" + body + r")\b" + _NOT_A_QUALIFIER)
+
+
+def _prefixes(cues: list[str]) -> re.Pattern[str] | None:
+    """The `prefix` cues, each closing the text before the phrase: after a space or list
+    punctuation (or the start); one ending in a dash attached to the phrase ("-SI"), others up
+    to one space before it ("(-) SI", "Neg SI")."""
+    if not cues:
+        return None
+    body = "|".join(
+        re.escape(c) + ("" if c.endswith("-") else r"\s?")
+        for c in sorted(cues, key=len, reverse=True)
+    )
+    return re.compile(r"(?:^|(?<=[\s,;:(/]))(?:" + body + r")$")
 
 
 def _alternation(cues: list[str]) -> re.Pattern[str] | None:
@@ -106,17 +139,9 @@ def _negations() -> _Negations:
         pseudo=_alternation(by_role.get("pseudo", [])),
         # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No";
         # also after a slash pair the answer covers ("SI/HI: denies": session 28 fx-selfharm2).
-        answer=(
-            re.compile(
-                ANSWER_LEAD
-                + r"(?:"
-                + "|".join(re.escape(c) for c in answer)
-                + r")\b"
-                + _NOT_A_QUALIFIER
-            )
-            if answer
-            else None
-        ),
+        answer=_answers(ANSWER_LEAD, answer),
+        answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
+        prefix=_prefixes(by_role.get("prefix", [])),
         stop=_alternation(by_role.get("stop", [])),
     )
 
@@ -164,7 +189,9 @@ def negated(text: str, start: int, end: int, *, window: str | None = None) -> bo
         window = scope_before(text, start)
     if any(p.search(window) for p in neg.pre):
         return True
-    if neg.answer is not None and neg.answer.search(text[end:]):
+    if neg.prefix is not None and neg.prefix.search(text[:start]):
+        return True
+    if any(a is not None and a.search(text[end:]) for a in (neg.answer, neg.answer_all)):
         return True
     after = scope_after(text, end)
     if neg.pseudo is not None and neg.pseudo.search(after):

@@ -152,11 +152,12 @@ def ideation_words(finding: Finding) -> tuple[str, str, bool]:
 # A chart's own display leads the card summary when it is short; a long one ("Poisoning by
 # selective serotonin and norepinephrine reuptake inhibitors, intentional self-harm, initial
 # encounter") would push "assess today" past the 140-character summary, so the summary names
-# the kind and the code instead and the detail keeps the display.
+# the kind and the code instead and the detail keeps the display. A finding read from words
+# has no code (code ""): the kind alone, not "Suicidal ideation ()" (recheck K11 s28 finding 5).
 _SUMMARY_NAME_MAX = 60
 
 
 def summary_name(finding: Finding, kind: str) -> str:
     if len(finding.display) <= _SUMMARY_NAME_MAX:
         return finding.display
-    return f"{kind} ({finding.code})"
+    return f"{kind} ({finding.code})" if finding.code else kind

@@ -1,0 +1,69 @@
+"""Words beside a self-harm or overdose term that say it was not one (recheck K11 s28 findings
+2 and 4).
+
+- A usual dose taken for a stated purpose ("took 3 tabs of tylenol for headache", "took 4 tabs of
+  ibuprofen for back pain"): the event rows "took # tablets" (data/self_harm_terms.csv) read
+  these as an overdose of intent not recorded, a false critical card. A `usual_dose` term (a
+  count of three or four, written out in the table: "took 3 tab*") followed in its clause by a
+  `purpose` lead ("for <symptom>") is blanked before reading. A bare count ("took 3 tablets"), a
+  larger one ("took 30 tablets for pain": 30 x 325 mg acetaminophen is a toxic dose), or another
+  purpose ("took 3 tablets of her Xanax to sleep") is still read: the card asks, a question
+  costs less than a missed overdose.
+- An accident stated beside a cut ("cut arm on broken glass", "cut self while cooking", "cut arm
+  by accident"): an `act_accident` phrase after an act term in its clause (up to a comma, full
+  stop, semicolon or "but") means the act is not read, as "cut finger on glass" is not (NICE
+  CG133 excludes accidental harm to oneself). Only after the term and in its clause, so
+  "Self-harm, cut arm. Denies accident" and "suicide attempt vs accidental overdose" are read.
+
+Apart from self_harm_text.py (kept under 400 lines) because what surrounding words say of a
+term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import normalise_text, scope_after
+
+__all__ = ["accident_beside", "without_usual_doses"]
+
+_CLAUSE_END = re.compile(r"[.;,]")
+
+
+def _compiled(term: str) -> re.Pattern[str]:
+    # "took 3 tab*" -> any ending ("tablets"); else the whole word.
+    term = normalise_text(term)
+    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
+    return re.compile(r"\b" + body)
+
+
+@cache
+def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    wanted = {"usual_dose", "purpose", "act_accident"}
+    found: dict[str, list[re.Pattern[str]]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row["role"] in wanted:
+            found.setdefault(row["role"], []).append(_compiled(row["term"]))
+    return {role: tuple(found.get(role, ())) for role in wanted}
+
+
+def without_usual_doses(text: str) -> str:
+    """`text` (normalised) with each usual dose taken for a stated purpose blanked, same length
+    (module docstring)."""
+    roles = _roles()
+    for p in roles["usual_dose"]:
+        for m in reversed(list(p.finditer(text))):
+            clause = _CLAUSE_END.split(text[m.end() :])[0]
+            if any(q.search(clause) for q in roles["purpose"]):
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
+def accident_beside(text: str, end: int) -> bool:
+    """Whether an accident is stated after the act term ending at text[end] in its clause."""
+    after = scope_after(text, end)
+    return any(p.search(after) for p in _roles()["act_accident"])
