@@ -21,7 +21,9 @@ from doubtful words silences the card).
 Session 28 fix fx-forms2 (review K10 findings 2 and 4): an answer with a question mark
 ("Never?") is the writer's doubt, not an answer: unread (the unread warning), as a C-SSRS level
 with one is (suicide_screen_answers._UNCERTAIN); punctuation aside it read as a settled "Never"
-and silenced the item. An Epic display that carries the answer's score, "3 - Yes, quite often",
+and silenced the item. A doubted positive answer ("Sometimes?", "Yes, quite often?") still reads
+as that answer: either way the item is above "Never", and reading it as unread would lower a
+critical card to a warning (the lead's recheck of that fix). An Epic display that carries the answer's score, "3 - Yes, quite often",
 "Yes, quite often (3)", "0 - Never", is read as its words when the number is the score those
 words have (data/epds_item10_answers.csv); a number that disagrees ("1 - Yes, quite often")
 leaves the answer unread: one of the two is wrong.
@@ -80,8 +82,8 @@ def _by_words() -> dict[str, int]:
 def _worded(text: str) -> int | None:
     """The answer one text gives (module docstring): its words, with a score beside them that
     agrees, else None."""
-    if _UNCERTAIN in text:
-        return None
+    doubted = _UNCERTAIN in text
+    text = text.replace(_UNCERTAIN, " ")
     first, last = _SCORE_FIRST.match(text), _SCORE_LAST.match(text)
     number, words = (
         (first.group(1), first.group(2))
@@ -93,7 +95,8 @@ def _worded(text: str) -> int | None:
     value = _by_words().get(_plain(words))
     if value is None or (number is not None and int(number) != value):
         return None
-    return value
+    # A doubted "Never" is no answer; a doubted positive answer is still one (the safer reading).
+    return None if doubted and value == 0 else value
 
 
 @cache

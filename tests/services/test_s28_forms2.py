@@ -118,7 +118,8 @@ def test_display_with_its_score_is_read(name: str) -> None:
     [
         ("Never?", None),
         ("? Never", None),
-        ("Sometimes?", None),
+        ("Sometimes?", 2),  # a doubted positive stays positive: the safer reading
+        ("Yes, quite often?", 3),
         ("Never", 0),
         ("3 - Yes, quite often", 3),
         ("Yes, quite often (3)", 3),
