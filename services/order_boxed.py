@@ -34,7 +34,7 @@ from collections.abc import Set as AbstractSet
 from fhir_mapping.record import DraftOrder
 from services import cards, screen, tables
 from services.order_cards import _merge, _with_boxed_warning
-from services.order_checks import draft_readings
+from services.order_checks import draft_readings, pediatric_dose
 from services.order_checks.boxed_warning import (
     boxed_warning_dose_change,
     boxed_warning_line,
@@ -103,26 +103,38 @@ def screen_with_boxed_warning(
 def _led_by_running(
     ctx: RuleContext, rec: Recommendation, drafts: Sequence[DraftOrder]
 ) -> Recommendation:
-    """`rec` (the drafted drug's card) with its summary led by the running drug that is not for
-    use at this age, at least a warning as its own card is (`_running_alone`): review s27 RQ2
+    """`rec` (the drafted drug's card) with its summary led by the running drugs that are not for
+    use at this age, at least a warning as their own card is (`_running_alone`): review s27 RQ2
     finding 7 saw "Mirtazapine: not labelled for depression under 18 ..." lead while venlafaxine
     225 mg/day running at 16 was named only in the detail. The card's own summary follows where
-    it fits, else the drafted drug is named."""
-    first = running_never(ctx)[0]
-    name, years, rule = first.trial.ingredient.capitalize(), populations.age(ctx), first.rule
-    if name.lower() in rec.summary.lower():
+    it fits; else its own point first with the running drugs after it in short (recheck K6 s28
+    finding 4: "Paroxetine running ...; escitalopram order: see the detail" lost escitalopram
+    30 mg/day above its under-18 label dose, and left running venlafaxine unnamed); else the
+    drafted drug is named."""
+    found = running_never(ctx)
+    names = [f.trial.ingredient for f in found]
+    if all(n.lower() in rec.summary.lower() for n in names):
         return rec
-    lead = f"{name} running at age {years}: {rule.note} ({rule.cite})"
-    short = f"{name} running at age {years}: not for use under {rule.below_age} ({rule.cite})"
+    rule, years = found[0].rule, populations.age(ctx)
+    both = ", ".join(names)
+    both = both[:1].upper() + both[1:]
+    lead = f"{both} running at age {years}: {rule.note} ({rule.cite})"
+    short = f"{both} running at age {years}: not for use under {rule.below_age} ({rule.cite})"
+    tail = f"; {', '.join(names)} running: not for use under {rule.below_age}"
     drafted = drafts[0].ingredient
     # The card's own finding up to its first parenthesis or clause ("Mirtazapine: not labelled
-    # for depression under 18"), when the whole does not fit.
+    # for depression under 18"), when the whole does not fit; in few words where the card has
+    # them (a pediatric dose: "Escitalopram 30 mg/day at age 16: above the 20 mg/day label dose").
     head = rec.summary.split(" (")[0].split(";")[0]
+    low = f"{head[:1].lower()}{head[1:]}"
+    compact = pediatric_dose.compact_point(ctx, drafts[0], rec.summary)
     summary = cards.fit_summary(
         f"{lead}; {rec.summary}",
         f"{short}; {rec.summary}",
-        f"{lead}; {head[:1].lower()}{head[1:]}",
-        f"{short}; {head[:1].lower()}{head[1:]}",
+        f"{lead}; {low}",
+        f"{short}; {low}",
+        f"{head}{tail}",
+        *((f"{compact}{tail}",) if compact else ()),
         f"{lead}; {drafted} order: see the detail",
         f"{short}; {drafted} order: see the detail",
     )

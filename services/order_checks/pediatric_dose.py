@@ -53,6 +53,22 @@ def summary_of(draft: DraftOrder, row: pediatric_doses.PediatricDose, years: int
     )
 
 
+def compact_point(ctx: RuleContext, draft: DraftOrder, summary: str) -> str | None:
+    """This draft's pediatric-dose finding in few words ("Escitalopram 30 mg/day at age 16: above
+    the 20 mg/day label dose") when `summary` is that card's summary, for a summary that says a
+    second finding beside it (order_boxed: a running drug not for use at the age; recheck K6 s28
+    finding 4: both did not fit and the card's own point went to the detail). None otherwise."""
+    if draft.dose_basis is not DoseBasis.DAILY:
+        return None
+    years = populations.age(ctx)
+    row = pediatric_doses.exceeded(draft.ingredient, years, draft.mg_per_day_upper)
+    if row is None:
+        return None
+    name, mg, top = draft.ingredient.capitalize(), draft_dose(draft), cards.fmt_mg(row.max_mg)
+    point = f"{name} {mg} at age {years}: above the {top} mg/day"
+    return f"{point} label dose" if summary.startswith(point) else None
+
+
 def _trials_summary(
     draft: DraftOrder, row: pediatric_doses.PediatricDose, years: int | None
 ) -> str:

@@ -1,0 +1,54 @@
+"""Session 28 fix words28 (FW2): three wording leftovers, on the charts the reviews made
+(s28_words3_charts/, copied from the review scratch, every prefetch key; as-of 2026-12-01).
+
+1. Recheck K6 s28 finding 4: escitalopram 30 mg/day drafted at 16 beside running paroxetine and
+   venlafaxine read "Paroxetine running at age 16: ...; escitalopram order: see the detail;
+   boxed warning": the card's own point (above the 20 mg/day under-18 label dose) was left to
+   the detail and venlafaxine was not named (services/order_boxed._led_by_running).
+2. Review RI finding 6: an EPDS of 22 on 2026-11-25, newer than the PHQ-9 of 2026-11-15 (within
+   the measurement interval), was on no card: the optimise card's basis names it now
+   (optimize/stale_score.newer_screen_line).
+3. An item 9 read by its words on a PHQ-A form (LOINC 89204-2, not a PHQ-9 by name) raised "the
+   PHQ-9 of 2026-11-25 has no total: score it before deciding": a safety reading of item 9 is no
+   PHQ-9 to score (Score.item9_only, services/phq9_no_total.py); a positive one stays critical.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.card_format import SUMMARY_MAX
+from tests.services import chart_files
+from tests.services.helpers import Evaluator
+
+pytestmark = pytest.mark.real_drug_table
+
+AS_OF = date(2026, 12, 1)
+_chart = chart_files.loader(Path(__file__).parent / "s28_words3_charts")
+_at = Evaluator(AS_OF)
+
+
+def _checked(name: str) -> dict[str, Any]:
+    doc = _chart(name)
+    chart_files.check_chart(doc)
+    return doc
+
+
+def test_the_under_18_dose_card_keeps_its_point_and_names_every_running_drug() -> None:
+    cards = _at.cards(_checked("p13_age16_paroxetine_venlafaxine_running_draft_escitalopram30"))
+    card = next(c for c in cards if c["summary"].startswith("Escitalopram 30 mg/day"))
+    assert card["summary"] == (
+        "Escitalopram 30 mg/day at age 16: above the 20 mg/day label dose; paroxetine, "
+        "venlafaxine running: not for use under 18; boxed warning"
+    )
+    assert len(card["summary"]) <= SUMMARY_MAX
+    assert card["indicator"] == "warning"
+    assert not any("see the detail" in c["summary"] for c in cards)
+    # The detail still says both running drugs and the label's dose in full.
+    assert "Lexapro label 2.1 gives 10-20 mg/day" in card["detail"]
+    assert "paroxetine (dose not read" in card["detail"]
+    assert "venlafaxine (dose not read" in card["detail"]
