@@ -52,3 +52,13 @@ def test_the_under_18_dose_card_keeps_its_point_and_names_every_running_drug() -
     assert "Lexapro label 2.1 gives 10-20 mg/day" in card["detail"]
     assert "paroxetine (dose not read" in card["detail"]
     assert "venlafaxine (dose not read" in card["detail"]
+
+
+def test_a_newer_epds_is_named_on_the_optimise_card_when_the_phq9_is_recent() -> None:
+    cards = _at.by_topic(_checked("A11_epds_total_22_pregnant_view"))
+    line = (
+        "**Since the PHQ-9 of 2026-11-15:** EPDS 22 on 2026-11-25: not a PHQ-9, item 9 not "
+        "asked; this card judges PHQ-9 totals, so it is named here, not counted."
+    )
+    assert line in cards["optimize-switch-augment"]["detail"]
+    assert sum(c["detail"].count("EPDS 22 on 2026-11-25") for c in cards.values()) == 1

@@ -22,6 +22,7 @@ from services.rules.optimize import (
     no_tms,
     residual_episode,
     restarted,
+    stale_score,
     suicide_hold,
 )
 from services.rules.optimize.courses import PATHWAY_ROLES, ordered_on, shown_not_taken
@@ -189,6 +190,7 @@ def basis(
     return [
         unshown_line(ctx),
         held_orders.line(ctx),
+        stale_score.newer_screen_line(ctx),
         tms_episode_line(course, ctx.policy, rising(ctx.record, ctx.policy) if course else ""),
         no_tms.section(ctx, course),
         *cards.evidence_sections(*evidence),

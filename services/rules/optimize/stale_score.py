@@ -203,3 +203,25 @@ def newer_words(ctx: RuleContext, score: Score) -> tuple[str, str, str]:
             "item 9 is above 0, assess suicide risk today): one may be the repeat asked here."
         )
     return since, short, line
+
+
+def newer_screen_line(ctx: RuleContext) -> str:
+    """A PHQ-2, PHQ-8 or EPDS newer than a PHQ-9 still within the measurement interval, named on
+    the optimise card's basis (review s28 RI finding 6: an EPDS of 22 nine days after a PHQ-9 of
+    23 was on no card, since `newer_words` speaks only beside a stale PHQ-9 and the measurement
+    card only when one is due). The card judges PHQ-9 totals: the screen is named, not counted.
+    "" when there is none, or when the PHQ-9 is older (the stale hold or the measurement card
+    names it then)."""
+    latest = ctx.facts.latest_phq9
+    if latest is None or latest.date < ctx.record.as_of - timedelta(
+        days=ctx.policy.mbc_interval_days
+    ):
+        return ""
+    other = no_phq9_words.newest_other_screen(ctx.record, latest.date)
+    if other is None:
+        return ""
+    return (
+        f"**Since the PHQ-9 of {latest.date.isoformat()}:** "
+        f"{no_phq9_words.other_screen_words(other)}; this card judges PHQ-9 totals, so it is "
+        "named here, not counted."
+    )
