@@ -23,7 +23,8 @@ PHQ-9:
   (item9_unread.kept_unread's rule: a 0 settles nothing beside a possible "yes").
 
 The result is the Score a known form's item 9 gives (instrument "PHQ-9", `item9` 0-3, source the
-response), with no total: the other items of a form not known are not scored (a total the
+response), with no total and marked `item9_only` (a safety reading: no card asks to score it as a
+PHQ-9, services/phq9_no_total.py): the other items of a form not known are not scored (a total the
 service cannot vouch for); the form's PHQ-9 "not known" line, when its title names PHQ-9, stays
 (phq9_lookalike.py: its total is still not read). An answer that cannot be read is
 `item9_unread` with questionnaires.py's "PHQ-9 item 9 answer could not be read" gap. Statuses and
@@ -131,6 +132,7 @@ def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, li
         source,
         item9_unread=unread,
         instant=parse_instant(resource.get("authored")),
+        item9_only=True,
     )
     gaps = [DataGap(DataDomain.SCORES, UNREAD_ITEM9, source)] if unread is not None else []
     return score, gaps

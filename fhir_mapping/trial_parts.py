@@ -296,6 +296,10 @@ class Score:
     # or severity rests on the total until it is checked (`total_conflict` says both). None:
     # no such contradiction (nearly always).
     item9_doubt: int | None = None
+    # Item 9 alone, read by its words on a form not read as a PHQ-9 (phq9_form_item9.py: a PHQ-A,
+    # an opaque site canonical): a safety reading, not a PHQ-9 without its total, so no card asks
+    # to score it (phq9_no_total.py; session 28 fix words28 item 3). False: every other score.
+    item9_only: bool = field(default=False, compare=False)
 
     def latest_day(self) -> _Day:
         """The last day the written date allows: the month's or year's last day for a partial

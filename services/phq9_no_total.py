@@ -15,8 +15,10 @@ response summing to 1 and a flowsheet total 11 of one visit).
 Nor a form named PHQ-9 that the service does not know (phq9_lookalike.UNRECOGNISED_PHQ9_RESPONSE)
 whose item 9 was read by its words (fhir_mapping/phq9_form_item9.py, review s28 K10 finding 1):
 its ask is the data gap's, "read it in the chart; map the site form", which reads every later
-form too; "score it" is for a form the service reads. A form not named PHQ-9 (an opaque canonical)
-has no such gap, so its item-9-only score is asked here.
+form too; "score it" is for a form the service reads. Nor any item-9-only score read by its words
+(Score.item9_only): a form not named PHQ-9 (a PHQ-A, LOINC 89204-2; an opaque canonical) is not a
+PHQ-9 to score (session 28 fix words28 item 3: "the PHQ-9 of 2026-11-25 has no total: score it"
+beside a PHQ-A); its item 9 is a safety reading, and a positive one keeps the critical card.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def latest_untotalled(record: PatientRecord, since: date, after: date | None) ->
         if s.instrument == "PHQ-9"
         and s.value is None
         and s.item9 is not None
+        and not s.item9_only
         and s.date >= since
         and s.date not in disagreeing
         and s.source not in unmapped

@@ -62,3 +62,18 @@ def test_a_newer_epds_is_named_on_the_optimise_card_when_the_phq9_is_recent() ->
     )
     assert line in cards["optimize-switch-augment"]["detail"]
     assert sum(c["detail"].count("EPDS 22 on 2026-11-25") for c in cards.values()) == 1
+
+
+def test_an_item9_only_reading_on_a_phqa_form_asks_no_score() -> None:
+    cards, record = _at.by_topic_and_record(_checked("e09_qr_phqa_item9_not_at_all"))
+    assert not any("has no total" in c["summary"] for c in cards.values())
+    assert "suicide-risk" not in cards
+    item9 = [s for s in record.scores if s.date == date(2026, 11, 25) and s.item9 is not None]
+    assert [(s.value, s.item9, s.item9_only) for s in item9] == [(None, 0, True)]
+
+
+def test_a_positive_item9_on_a_phqa_form_keeps_the_critical_card() -> None:
+    cards = _at.by_topic(_checked("e09p_qr_phqa_item9_nearly_every_day"))
+    assert cards["suicide-risk"]["indicator"] == "critical"
+    assert cards["suicide-risk"]["summary"].startswith("PHQ-9 item 9 = 3 (nearly every day)")
+    assert not any("has no total" in c["summary"] for c in cards.values())
