@@ -12,6 +12,9 @@ Read from:
   here (`listed_order` reads it: a medication-list entry, no prescription of this clinic's; recheck K4
   s27 finding 1). reportedBoolean states no source; it is read as the patient's report because a home
   medication list is where EHRs write it, and the safer error is to ask to confirm a trial.
+  Such an order with status `unknown` is read as a statement `unknown` with the patient as its
+  source is: possibly running, to confirm (status_to_confirm.status_unknown; recheck K13 s28
+  finding 1).
 - MedicationStatement `informationSource` a Patient or RelatedPerson (by its reference or its
   `type`); an Organization is an outside record (medication_supply.outside_source).
 """

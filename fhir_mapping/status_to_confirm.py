@@ -36,7 +36,12 @@ listed_order): that is a medication-list entry, read as such a statement is (rec
 finding 1), so its status `unknown` is read here as a statement's is (recheck K7 s28 finding 7:
 a sertraline listed `unknown` by a Practitioner, validityPeriod from 2026-10-01, counted as one
 assumed 30-day fill, "duration not recorded", and hid the venlafaxine failure the same entry
-with status `active` leaves in view).
+with status `active` leaves in view). So is a reported order the patient is the source of
+(patient_reported.patient_reported: reportedReference a Patient or RelatedPerson, or
+reportedBoolean true): a home medication the patient reports is a statement the patient is the
+source of, and a statement `unknown` with that source is read here (recheck K13 s28 finding 1: a
+sertraline so reported, `unknown`, beside a running venlafaxine read as a past trial "tried
+before", and the two-reuptake-inhibitor caution and the adjunct hold were lost).
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from typing import Any
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import date_bounds, string
 from fhir_mapping.medication_dates import parse_date, reversed_period
-from fhir_mapping.patient_reported import listed_order
+from fhir_mapping.patient_reported import listed_order, patient_reported
 
 # The gap reason (no drug names, no dates: reasons go to the logs).
 STATUS_TO_CONFIRM = "status unknown: whether the drug is taken now is not known"
@@ -61,12 +66,14 @@ _UNKNOWN_STATUSES: Mapping[EventKind, frozenset[str]] = {
 
 def status_unknown(resource: Mapping[str, Any], kind: EventKind) -> bool:
     """Whether the record's status says the use of its drug is not known: a statement's, or a
-    listed order's (a medication-list entry: module docstring)."""
+    reported order's (a medication-list entry, whoever reported it: module docstring)."""
     status = string(resource.get("status"))
     if status is None:
         return False
     if kind is EventKind.ORDER:
-        return status in _UNKNOWN_STATUSES[EventKind.STATEMENT] and listed_order(resource)
+        return status in _UNKNOWN_STATUSES[EventKind.STATEMENT] and (
+            listed_order(resource) or patient_reported(resource)
+        )
     return status in _UNKNOWN_STATUSES.get(kind, frozenset())
 
 

@@ -38,9 +38,9 @@ class Replacement:
     ingredient: str  # as the drug table names it: "cyanocobalamin"
     recheck_months: int
     recheck: str  # "recheck B12 after about 3 months of treatment"
-    # A test to check under this replacement when none is on record and its own replacement is
-    # not running (folic acid: B12, since folic acid alone can let a B12 neuropathy progress),
-    # and why; "" for none.
+    # A test to check under this replacement when none is on record, or to treat when it is low,
+    # and its own replacement is not running (folic acid: B12, since folic acid alone can let a
+    # B12 neuropathy progress), and why; "" for none.
     check_first: str = ""
     check_why: str = ""
 
@@ -88,28 +88,36 @@ def under_replacement(
     lab: LabResult,
     label: str,
     lab_ref: str,
-    checked: bool,
+    checked: LabResult | None,
 ) -> Item:
     """ "Low B12 under replacement: 150 pg/mL, low, 2025-05-01; cyanocobalamin running since
     2025-05-05: recheck B12 after about 3 months of treatment (from about 2025-08-05); not a
     reason to hold escalation." Alongside and minor: it holds nothing (module docstring).
-    `checked`: whether the row's `check_first` test has a result on record; with none, and its
-    own replacement not running, the line asks for it (folic acid: B12), with its order."""
+    `checked`: the latest result of the row's `check_first` test, None when none is on record.
+    With none, and its own replacement not running, the line asks for it (folic acid: B12), with
+    its order; with a low one not replaced, it gives the same caution (recheck K13 s28 finding 2:
+    folic acid beside a low B12 left untreated read "not a reason to hold" with no caution, while
+    with no B12 on record it warned). The low B12 has its own line, which asks to replace it: no
+    order here."""
     taking, row = replaced
     name = drug_names.shown(taking.ingredient)
     due = ""
     if taking.start is not None:
         due = f" (from about {add_months(taking.start, row.recheck_months).isoformat()})"
-    ask = ""
-    if row.check_first and not checked and taken(ctx, row.check_first) is None:
-        ask = f"; no {LAB_NAMES.get(row.check_first, row.check_first)} on record: check it ({row.check_why})"
+    ask, order = "", ""
+    if row.check_first and taken(ctx, row.check_first) is None:
+        first = LAB_NAMES.get(row.check_first, row.check_first)
+        if checked is None:
+            ask, order = f"; no {first} on record: check it ({row.check_why})", row.check_first
+        elif checked.flag == "low":
+            ask = f"; {first} low and not replaced: treat it too ({row.check_why})"
     return Item(
         f"low {label} on {name}{_since(taking)}",
         f"**Low {label}, under replacement:** {lab_ref}; {name} running{_since(taking)}, after "
         f"this result: {row.recheck}{due}{ask}; not a reason to hold escalation.",
         alongside=True,
         minor=not ask,
-        order=row.check_first if ask else "",
+        order=order,
         named=(
             f"low {label} on {name}{_since(taking)}: {row.recheck}",
             f"low {label} on {name}{_since(taking)}",

@@ -238,7 +238,7 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
             # is under way; named with its recheck, holding nothing (deficiency_replacement.py).
             items.append(
                 deficiency_replacement.under_replacement(
-                    ctx, replaced, lab, label, lab_ref(lab), replaced[1].check_first in labs
+                    ctx, replaced, lab, label, lab_ref(lab), labs.get(replaced[1].check_first)
                 )
             )
             continue
