@@ -18,12 +18,19 @@ Which item is item 10, first match wins:
   or with the item's number): on any form, as a row under an unknown code is read by its words;
 - on a form known to be the EPDS alone (data/epds_forms.csv: LOINC's canonical http://loinc.org/
   q/71354-5, or a contained Questionnaire whose name or title names the EPDS and no `other-scale`
-  beside it), or inside an EPDS group on any form (a group item whose text or linkId names the
+  beside it; review s28 K13 findings, session 28 fix fx-forms3: a canonical whose last segment
+  names the EPDS alone, http://open.epic.com/fhir/Questionnaire/EPDS, a display extension on
+  `questionnaire` naming it so, or a form whose items are worded as at least WORDED_ITEMS
+  different EPDS items 1-9, `item-words` rows, and not as the PHQ-9's, phq9_form_item9.
+  worded_form: an Epic form under an opaque canonical, Q55501), or inside an EPDS group on any form (a group item whose text or linkId names the
   EPDS, or a linkId path with such a segment, "epds/10"), its linkId's last segment numbered as
   the item ("10", "q10", "epds-10": the number of screen_item_terms.csv's EPDS self-harm row). A
   linkId with more than one number in that segment is not read so; nor is an item whose own
   words name another question (another screen's item, screen_wording.named_in, or an
-  `other-question` row: "how difficult ..."). Review s28 K10 finding 3 (session 28 fix
+  `other-question` row: "how difficult ..."). On such a form or in such a group an item whose
+  text begins with a site's short label of the item (screen_item_terms.csv `form` rows,
+  "Thoughts of harming self", "Self-harm thoughts": review s28 K13 charts e12, e13) is item 10
+  too, whatever its linkId. Review s28 K10 finding 3 (session 28 fix
   fx-forms2): a form titled "Perinatal depression screen (EPDS and PHQ-9)" read the PHQ-9's
   difficulty question phq9/10 = "Very difficult" as an unread EPDS item 10 and a GAD-7 "follow-up
   to EPDS" its q10 so: a warning and the TMS one-click held on noise.
@@ -53,11 +60,12 @@ from typing import Any
 
 from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.fhir_fields import array, code_texts, effective_date, parse_date, string
+from fhir_mapping.phq9_form_item9 import worded_form
 from fhir_mapping.questionnaire_codes import QR, canonical
 from fhir_mapping.questionnaire_items import _MAX_DEPTH, _contained_questionnaire
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses
-from fhir_mapping.screen_wording import SELF_HARM, named_in, self_harm_item
+from fhir_mapping.screen_wording import SELF_HARM, form_named, named_in, self_harm_item
 from fhir_mapping.tms_safety import normalise_text
 
 __all__ = ["UNREAD_FORM_ITEM", "read_components", "read_responses", "wants_response"]
@@ -72,6 +80,12 @@ UNREAD_FORM_ITEM = (
 )
 
 _DIGITS = re.compile(r"\d+")
+
+# How many different EPDS items 1-9 worded so make a form the EPDS (a project rule, as
+# phq9_form_item9.WORDED_ITEMS: one or two shared phrases may be chance, three are the scale).
+WORDED_ITEMS = 3
+# FHIR's display extension: the name of a reference's target (the form's name on `_questionnaire`).
+_DISPLAY = "http://hl7.org/fhir/StructureDefinition/display"
 
 
 @cache
@@ -110,11 +124,51 @@ def _item_number() -> str:
     return "".join(_DIGITS.findall(self_harm_item(epds_item10.INSTRUMENT)))
 
 
+def _alone(text: object) -> bool:
+    """A name that names the EPDS and no other scale (module docstring)."""
+    return _says("words", text) and not _says("other-scale", text)
+
+
+def _named_form(resource: Resource, reference: str | None) -> bool:
+    """A canonical whose last segment, or a display extension on `questionnaire`, names the
+    EPDS alone (module docstring)."""
+    # "#id" is a contained Questionnaire's: read by its own name and title, not its id.
+    last = reference.rsplit("/", 1)[-1] if reference and not reference.startswith("#") else None
+    element = resource.get("_questionnaire")
+    shown = [
+        e.get("valueString")
+        for e in array(element.get("extension") if isinstance(element, Mapping) else None)
+        if isinstance(e, Mapping) and e.get("url") == _DISPLAY
+    ]
+    return _alone(last) or any(_alone(s) for s in shown)
+
+
+@cache
+def _item_words() -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile(rf"\b{re.escape(epds_item10.plain(r['value']))}\b")
+        for r in _rows()
+        if r["kind"] == "item-words"
+    )
+
+
+def _worded_form(resource: Resource) -> bool:
+    """At least WORDED_ITEMS different EPDS items 1-9 worded so, and not a PHQ-9-worded form
+    (module docstring)."""
+    texts = [
+        epds_item10.plain(text)
+        for item, _ in _tree(resource.get("item"), False)
+        if isinstance(text := item.get("text"), str)
+    ]
+    found = sum(1 for p in _item_words() if any(p.search(t) for t in texts))
+    return found >= WORDED_ITEMS and not worded_form(resource)
+
+
 def _is_epds_form(resource: Resource) -> bool:
     """Whether a response's Questionnaire is the EPDS (module docstring)."""
     known, _ = _forms()
     reference = canonical(resource.get("questionnaire"))
-    if reference in known:
+    if reference in known or _named_form(resource, reference) or _worded_form(resource):
         return True
     contained = _contained_questionnaire(resource, reference)
     if contained is None:
@@ -190,10 +244,12 @@ def _item10s(resource: Resource) -> Iterator[Mapping[str, Any]]:
     epds = _is_epds_form(resource)
     for item, in_group in _tree(resource.get("item"), epds):
         text = item.get("text")
-        if _names_item10([text] if isinstance(text, str) else []) or (
-            (in_group or _in_epds_path(item.get("linkId")))
-            and _numbered_item10(item.get("linkId"))
-            and not _other_question(text)
+        texts = [text] if isinstance(text, str) else []
+        in_epds = in_group or _in_epds_path(item.get("linkId"))
+        if (
+            _names_item10(texts)
+            or (in_epds and _numbered_item10(item.get("linkId")) and not _other_question(text))
+            or (in_epds and form_named(texts, epds_item10.INSTRUMENT) is not None)
         ):
             yield item
 

@@ -41,7 +41,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings
 
-__all__ = ["Item10Answer", "answer", "answers"]
+__all__ = ["Item10Answer", "answer", "answers", "plain", "split_score"]
 
 INSTRUMENT = "EPDS"
 
@@ -62,7 +62,7 @@ _SCORE_FIRST = re.compile(r"^\s*(\d+)\s*-\s*(.+)$", re.DOTALL)
 _SCORE_LAST = re.compile(r"^(.+?)\s*\(\s*(\d+)\s*\)\s*$", re.DOTALL)
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Case folded, punctuation as space, runs of space as one: "Yes, quite often." ->
     "yes quite often"."""
     return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
@@ -76,24 +76,28 @@ def _rows() -> tuple[dict[str, str], ...]:
 
 @cache
 def _by_words() -> dict[str, int]:
-    return {_plain(row["words"]): int(row["value"]) for row in _rows()}
+    return {plain(row["words"]): int(row["value"]) for row in _rows()}
+
+
+def split_score(text: str) -> tuple[int | None, str]:
+    """An answer's words and the score written beside them (module docstring): "3 - Yes, quite
+    often" -> (3, "Yes, quite often"); (None, text) when none. Shared with phq9_form_item9.py
+    (a PHQ-9 item 9 answer "3 - Nearly every day")."""
+    first, last = _SCORE_FIRST.match(text), _SCORE_LAST.match(text)
+    if first:
+        return int(first.group(1)), first.group(2)
+    if last:
+        return int(last.group(2)), last.group(1)
+    return None, text
 
 
 def _worded(text: str) -> int | None:
     """The answer one text gives (module docstring): its words, with a score beside them that
     agrees, else None."""
     doubted = _UNCERTAIN in text
-    text = text.replace(_UNCERTAIN, " ")
-    first, last = _SCORE_FIRST.match(text), _SCORE_LAST.match(text)
-    number, words = (
-        (first.group(1), first.group(2))
-        if first
-        else (last.group(2), last.group(1))
-        if last
-        else (None, text)
-    )
-    value = _by_words().get(_plain(words))
-    if value is None or (number is not None and int(number) != value):
+    number, words = split_score(text.replace(_UNCERTAIN, " "))
+    value = _by_words().get(plain(words))
+    if value is None or (number is not None and number != value):
         return None
     # A doubted "Never" is no answer; a doubted positive answer is still one (the safer reading).
     return None if doubted and value == 0 else value
@@ -123,7 +127,7 @@ def answer(resource: Mapping[str, Any]) -> int | None:
     parts = [display for _, _, display in codings(concept) if display]
     if isinstance(concept.get("text"), str):
         parts.append(concept["text"])
-    named = {_worded(part) for part in parts if _plain(part) or _UNCERTAIN in part}
+    named = {_worded(part) for part in parts if plain(part) or _UNCERTAIN in part}
     read = named - {None}
     if len(read) != 1:
         return None

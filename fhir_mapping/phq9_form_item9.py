@@ -15,9 +15,19 @@ PHQ-9:
 - the item: its text names PHQ-9 item 9 as a row's label must (screen_wording.named_in with the
   PHQ-9 self-harm terms of data/screen_item_terms.csv: the question's words at its start, or
   with the item's number; a note row about the screen names nothing);
+- or, on a form worded as the PHQ-9 (`worded_form`: the texts of at least three different items
+  1-8 begin with the opening words of data/phq9_items.csv's display of that item, "Little
+  interest or pleasure ...", "Feeling bad about yourself"), its text begins with a short label
+  of the item (screen_item_terms.csv `form` rows: "Thoughts of being better off dead or
+  self-harm", "Suicidal thoughts"; review s28 K13 charts f30, f31, session 28 fix fx-forms3).
+  Those labels are no PHQ-9 wording and name the item nowhere else: a C-SSRS, GAD-7 or
+  parent-report form (whose item 9 is about the child: no label matches) stays quiet;
 - the answer: an answer of the PHQ-9's own list, LOINC LL358-3, as screen_lookalike.listed_answer
   reads a row's: the exact text ("Nearly every day", data/phq9_answer_codes.csv) as valueString,
-  or a valueCoding whose LOINC answer code, display and text agree (answer_concept.py). A number
+  or a valueCoding whose LOINC answer code, display and text agree (answer_concept.py). The text
+  may carry its score, "3 - Nearly every day", "Nearly every day (3)" (review s28 K13 charts
+  f07, f07b), read as the EPDS's is (epds_item10.split_score): as its words when the number is
+  the score those words have, unread when it is not ("1 - Nearly every day"). A number
   or other words are not read: the form is not known, so only an answer that names its scale
   says what it scores. Two answers count the higher; a 0 beside an answer not read stays unread
   (item9_unread.kept_unread's rule: a 0 settles nothing beside a possible "yes").
@@ -35,10 +45,14 @@ item 9, an undated one is left aside and one dated after as-of is its "dated aft
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any
 
+from fhir_mapping import epds_item10
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import array, parse_date, parse_instant, string
@@ -48,9 +62,9 @@ from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_items import _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
-from fhir_mapping.screen_wording import SELF_HARM, named_in
+from fhir_mapping.screen_wording import SELF_HARM, form_named, named_in
 
-__all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9"]
+__all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9", "worded_form"]
 
 Resource = Mapping[str, Any]
 
@@ -59,9 +73,40 @@ UNREAD_ITEM9 = "PHQ-9 item 9 answer could not be read"
 
 _FULL = statuses(RESPONSE, Reads.ALL)
 
+# How many different items 1-8 worded as the PHQ-9's make a form worded as it (a project rule:
+# one or two shared openings may be chance, "Poor appetite" on a nutrition form; three are the
+# scale), and how many opening words of an item's display are its wording.
+WORDED_ITEMS = 3
+_OPENING_WORDS = 3
+
+
+@cache
+def _openings() -> tuple[str, ...]:
+    """The opening words of PHQ-9 items 1-8 (data/phq9_items.csv displays), plain."""
+    text = resources.files("fhir_mapping").joinpath("data/phq9_items.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return tuple(
+        " ".join(epds_item10.plain(row["display"]).split()[:_OPENING_WORDS])
+        for row in rows
+        if row["item"].isdigit() and int(row["item"]) != 9
+    )
+
+
+def worded_form(resource: Resource) -> bool:
+    """Whether at least WORDED_ITEMS different items 1-8 of a response are worded as the PHQ-9's
+    (module docstring)."""
+    texts = [
+        " ".join(w for w in epds_item10.plain(t).split() if not w.isdigit())
+        for item in _walk(resource.get("item"))
+        if isinstance(t := item.get("text"), str)
+    ]
+    found = {o for o in _openings() if any(text.startswith(o) for text in texts)}
+    return len(found) >= WORDED_ITEMS
+
 
 def _item9s(resource: Resource) -> Iterator[Mapping[str, Any]]:
-    """The items of a response whose text names PHQ-9 item 9 (module docstring)."""
+    """The items of a response that are PHQ-9 item 9 (module docstring)."""
+    worded: bool | None = None  # found once, when an item could be a short label
     for item in _walk(resource.get("item")):
         text = item.get("text")
         if not isinstance(text, str):
@@ -69,6 +114,10 @@ def _item9s(resource: Resource) -> Iterator[Mapping[str, Any]]:
         term = named_in([text])
         if term is not None and term.kind == SELF_HARM and term.instrument == PHQ9:
             yield item
+        elif term is None and form_named([text], PHQ9) is not None:
+            worded = worded_form(resource) if worded is None else worded
+            if worded:
+                yield item
 
 
 def wants_worded_item9(resource: Resource) -> bool:
@@ -81,8 +130,14 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
     """One answer of the PHQ-9's list (module docstring), else None."""
     text = answer.get("valueString")
     if isinstance(text, str):
-        return phq9_answer_texts().get(answer_words(text))
+        return _worded(text)
     coding = answer.get("valueCoding")
+    if (
+        isinstance(coding, Mapping)
+        and not coding.get("code")
+        and isinstance(coding.get("display"), str)
+    ):
+        return _worded(coding["display"])  # a display alone is a text (module docstring)
     if isinstance(coding, Mapping):
         # A display without a code is an answer too, read as a text (codings() keeps coded ones).
         concept: dict[str, Any] = {"coding": [coding]}
@@ -90,6 +145,14 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
             concept["text"] = coding["display"]
         return concept_answer(concept)
     return None  # a number, a boolean, a date: not read on a form not known
+
+
+def _worded(text: str) -> int | None:
+    """An answer text of the PHQ-9's list, with a score beside it that agrees (module
+    docstring), else None."""
+    number, words = epds_item10.split_score(text)
+    value = phq9_answer_texts().get(answer_words(words))
+    return None if value is None or (number is not None and number != value) else value
 
 
 def _answered(answers: list[Mapping[str, Any]]) -> int | None:

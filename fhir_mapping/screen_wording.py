@@ -16,6 +16,10 @@ A row names the item now only when its words are the row's question (data/screen
   names the item by its number ("Q9", "item 9": `number` rows of the same instrument);
 - `name` words (the item named with its instrument, "PHQ-9 Q9"; a screen's name, "PHQ-8") count
   anywhere;
+- `form` words (a site's short label of the item, "Suicidal thoughts", "Thoughts of harming
+  self") never count in a row: they say the item only on a form whose other items are the
+  instrument's (phq9_form_item9.py, epds_forms.py: review s28 K13 findings, session 28 fix
+  fx-forms3), read by `form_named` at the start of the item's text;
 - a row that reads as a note or a task about the screen rather than its question ("reviewed",
   "denies", "follow-up", "calls": `note` rows) names nothing, whatever else it holds.
 
@@ -45,6 +49,7 @@ SELF_HARM = "self-harm"
 SCREEN = "screen"
 QUESTION = "question"  # the item's wording: at the start of the row's question, or with its number
 NAME = "name"  # the item or screen named outright: anywhere
+FORM = "form"  # a short label of the item: on a form worded as its instrument only (docstring)
 
 # Between two parts of a row label ("PHQ-9 Q9: Thoughts", "9. Thoughts"): no letter or digit.
 _GAP = r"[^a-z0-9]*"
@@ -56,7 +61,7 @@ class Term:
     kind: str  # SELF_HARM | SCREEN
     instrument: str  # "PHQ-9", "EPDS", "PHQ-8"
     item: str  # "item 9", "item 10"; "" for a screen
-    match: str  # QUESTION | NAME
+    match: str  # QUESTION | NAME | FORM
     # QUESTION only: the words at the start of the row's question (after any leads).
     opening: re.Pattern[str] | None = None
 
@@ -110,7 +115,7 @@ def terms() -> tuple[Term, ...]:
     found: list[Term] = []
     for row in rows:
         words = re.escape(normalise_text(row["term"]))
-        opening = re.compile(rf"^{_leads()}{words}\b") if row["match"] == QUESTION else None
+        opening = re.compile(rf"^{_leads()}{words}\b") if row["match"] in (QUESTION, FORM) else None
         found.append(
             Term(
                 re.compile(rf"\b{words}\b"),
@@ -137,8 +142,8 @@ def self_harm_item(instrument: str) -> str:
 def _names(term: Term, text: str) -> bool:
     """Whether one normalised text names `term` (module docstring), not negated."""
     matches = [m for m in term.pattern.finditer(text) if not negated(text, m.start(), m.end())]
-    if not matches:
-        return False
+    if not matches or term.match == FORM:
+        return False  # a form's short label names nothing in a row (module docstring)
     if term.match != QUESTION:
         return True
     if term.opening is not None and term.opening.match(text):
@@ -162,5 +167,22 @@ def named_in(raw_texts: Iterable[str]) -> Term | None:
     for term in terms():
         for text in texts:
             if _names(term, text):
+                return term
+    return None
+
+
+def form_named(raw_texts: Iterable[str], instrument: str) -> Term | None:
+    """The `form` term of `instrument` (a self-harm item's short label, module docstring) that
+    one of the texts begins with, not negated and not a note; None when none. The caller has
+    found the form worded as the instrument."""
+    texts = [normalise_text(raw) for raw in raw_texts]
+    notes = _notes()
+    texts = [text for text in texts if not notes.search(text)]
+    for term in terms():
+        if term.match != FORM or term.instrument != instrument or term.opening is None:
+            continue
+        for text in texts:
+            found = term.opening.match(text)
+            if found and not negated(text, found.start(), found.end()):
                 return term
     return None

@@ -206,5 +206,6 @@ def test_every_term_holds_a_first_look_word() -> None:
     assert rows
     for row in rows:
         term = normalise_text(row["term"])
-        assert any(word in term for word in FIRST_LOOK), row["term"]
+        # A `form` label is read on a form's items only, never in a row (screen_wording.py).
+        assert row["match"] == "form" or any(word in term for word in FIRST_LOOK), row["term"]
         assert row["source"] and row["status"] in {"confirmed", "corroborated", "UNVERIFIED"}
