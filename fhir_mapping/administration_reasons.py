@@ -27,6 +27,10 @@ Rules:
   finding 6);
 - "asleep", "away", "off unit", "LOA", "out on pass" read missed as the codes c (Asleep) and b
   (Away) do, and win over "held" beside them ("Held - patient asleep"; K9 finding 5);
+- precedence tiers (the table's `reading`: session 28 fix dx30): a refusal (`missed`) wins over
+  everything; then an away word (`away`: "off unit", code b) reads missed, unless the same reason
+  names a clinical errand (`clinical-errand`: a procedure, test, dialysis, surgery, ECT): "Off unit
+  for procedure" is a clinical hold, held; then `held` and `clinical-errand` read held;
 - a supply problem ("pharmacy unavailable") is not the patient's doing: held (review s25 RK4
   finding 4); "patient unavailable" is the patient away: missed;
 - the words said for a reason (`reason_words`): its text, else its codings' displays, else the
@@ -50,13 +54,18 @@ from fhir_mapping.adherence_record import DoseReading
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.intolerance_reasons import intolerance_reason
 
+# The table's precedence tiers (column `reading`; module docstring). An away word ("off unit")
+# reads missed unless a clinical-errand word stands beside it ("Off unit for procedure": the ward
+# sent the patient for care, a clinical hold; review of fix FDX4, session 28).
+_MISSED, _AWAY, _ERRAND, _HELD = "missed", "away", "clinical-errand", "held"
+_TIERS = frozenset({_MISSED, _AWAY, _ERRAND, _HELD})
+
 
 @dataclass(frozen=True, slots=True)
 class _Reasons:
-    codes: dict[tuple[str, str], DoseReading]
+    codes: dict[tuple[str, str], str]  # a code row's tier
     displays: dict[tuple[str, str], str]  # the code system's display of a code row
-    missed: re.Pattern[str] | None  # the text terms that read missed
-    held: re.Pattern[str] | None
+    texts: dict[str, re.Pattern[str] | None]  # each tier's text terms
 
 
 # A term the table ends with "*" is a stem ("refus*": refuse, refusing, refused, refusal: review
@@ -93,8 +102,11 @@ def _names(pattern: re.Pattern[str] | None, text: str, *, negatable: bool = Fals
 def _reasons() -> _Reasons:
     path = resources.files("fhir_mapping").joinpath("data/administration_reasons.csv")
     rows = list(csv.DictReader(path.read_text("utf-8").splitlines()))
+    unknown = {r["reading"].strip() for r in rows} - _TIERS
+    if unknown:
+        raise ValueError(f"administration_reasons.csv: unknown reading {sorted(unknown)}")
     codes = {
-        (r["system"].strip(), r["term"].strip()): DoseReading(r["reading"].strip())
+        (r["system"].strip(), r["term"].strip()): r["reading"].strip()
         for r in rows
         if r["match"].strip() == "code"
     }
@@ -107,9 +119,25 @@ def _reasons() -> _Reasons:
     return _Reasons(
         codes,
         displays,
-        _pattern(r["term"].strip() for r in texts if r["reading"].strip() == "missed"),
-        _pattern(r["term"].strip() for r in texts if r["reading"].strip() == "held"),
+        {
+            t: _pattern(r["term"].strip() for r in texts if r["reading"].strip() == t)
+            for t in _TIERS
+        },
     )
+
+
+def _concept_reading(tiers: set[str], text: str) -> DoseReading | None:
+    """One statusReason's reading by the precedence tiers (module docstring): `tiers` are its
+    codings' rows, `text` its words; None when it names nothing the table knows."""
+    pattern = _reasons().texts
+    if _MISSED in tiers or _names(pattern[_MISSED], text, negatable=True):
+        return DoseReading.MISSED
+    errand = _ERRAND in tiers or _names(pattern[_ERRAND], text)
+    if _AWAY in tiers or _names(pattern[_AWAY], text, negatable=True):
+        return DoseReading.HELD if errand else DoseReading.MISSED
+    if errand or _HELD in tiers or _names(pattern[_HELD], text):
+        return DoseReading.HELD
+    return None
 
 
 def reason_reading(
@@ -124,6 +152,7 @@ def reason_reading(
         if not isinstance(concept, JSON_OBJECT):
             continue
         words = [concept.get("text")]
+        tiers: set[str] = set()
         for coding in array(concept.get("coding")):
             if not isinstance(coding, JSON_OBJECT):
                 continue
@@ -132,13 +161,12 @@ def reason_reading(
             if isinstance(system, str) and isinstance(code, str):
                 found = table.codes.get((system, code))
                 if found is not None:
-                    readings.add(found)
+                    tiers.add(found)
         # A typographic apostrophe reads as the table's ("patient’s request").
         text = " ".join(w for w in words if isinstance(w, str)).replace("\u2019", "'")
-        if _names(table.missed, text, negatable=True):
-            readings.add(DoseReading.MISSED)
-        elif _names(table.held, text):
-            readings.add(DoseReading.HELD)
+        reading = _concept_reading(tiers, text)
+        if reading is not None:
+            readings.add(reading)
     if not readings:
         return unnamed
     if readings == {DoseReading.HELD}:

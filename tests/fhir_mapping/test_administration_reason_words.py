@@ -73,3 +73,35 @@ def test_a_stem_row_matches_only_words_beginning_so() -> None:
     assert _read("two refusals today") is MISSED
     assert _read("nonrefusable supply", unnamed=MISSED) is MISSED  # unnamed: no row read
     assert _read("nonrefusable supply", unnamed=HELD) is HELD
+
+
+# Fix FDX4 (session 28, dx30): the precedence tiers. An away word reads missed unless a
+# clinical-errand word stands beside it; a refusal wins over both.
+_AWAY_CODE = {"system": "http://hl7.org/fhir/reason-medication-not-given", "code": "b"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Off unit for procedure",
+        "off the floor - surgery",
+        "Pt unavailable - in MRI",
+        "Off unit for ECT",
+        "Pt at HD",
+        "Hemodialysis",
+    ],
+)
+def test_away_for_a_clinical_errand_reads_held(text: str) -> None:
+    assert _read(text, unnamed=MISSED) is HELD
+
+
+@pytest.mark.parametrize(
+    "text", ["Off unit", "Held - off unit", "Patient unavailable", "Pt refused; off unit for test"]
+)
+def test_away_alone_or_a_refusal_beside_an_errand_reads_missed(text: str) -> None:
+    assert _read(text) is MISSED
+
+
+def test_the_away_code_beside_an_errand_reads_held() -> None:
+    assert reason_reading([{"coding": [_AWAY_CODE]}], unnamed=HELD) is MISSED
+    assert reason_reading([{"coding": [_AWAY_CODE], "text": "at dialysis"}]) is HELD
