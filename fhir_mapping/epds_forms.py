@@ -60,6 +60,7 @@ from typing import Any
 
 from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.fhir_fields import array, code_texts, effective_date, parse_date, string
+from fhir_mapping.form_answers import coding_concept, highest_settled
 from fhir_mapping.phq9_form_item9 import worded_form
 from fhir_mapping.questionnaire_codes import QR, canonical
 from fhir_mapping.questionnaire_items import _MAX_DEPTH, _contained_questionnaire
@@ -266,24 +267,13 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
         return epds_item10.answer({"valueString": text})
     coding = answer.get("valueCoding")
     if isinstance(coding, Mapping):
-        # A display without a code is an answer too (codings() keeps coded ones only).
-        concept: dict[str, Any] = {"coding": [coding]}
-        if isinstance(coding.get("display"), str):
-            concept["text"] = coding["display"]
-        return epds_item10.answer({"valueCodeableConcept": concept})
+        return epds_item10.answer({"valueCodeableConcept": coding_concept(coding)})  # form_answers
     return None  # a number, a boolean, a date: not read (module docstring)
 
 
 def _answered(answers: list[Mapping[str, Any]]) -> int | None:
-    """The item's answer from all its answers (module docstring), else None (unread)."""
-    read = [_one_answer(a) for a in answers]
-    values = [v for v in read if v is not None]
-    if not values:
-        return None
-    best = max(values)
-    if best == 0 and len(values) < len(read):
-        return None  # "Never" beside an answer not read settles nothing
-    return best
+    """The item's answer from all its answers (form_answers.highest_settled), else None."""
+    return highest_settled(_one_answer(a) for a in answers)
 
 
 def _score(

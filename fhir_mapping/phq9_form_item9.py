@@ -56,6 +56,7 @@ from fhir_mapping import epds_item10
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import array, parse_date, parse_instant, string
+from fhir_mapping.form_answers import coding_concept, highest_settled
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.questionnaire_codes import QR
@@ -139,11 +140,7 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
     ):
         return _worded(coding["display"])  # a display alone is a text (module docstring)
     if isinstance(coding, Mapping):
-        # A display without a code is an answer too, read as a text (codings() keeps coded ones).
-        concept: dict[str, Any] = {"coding": [coding]}
-        if isinstance(coding.get("display"), str):
-            concept["text"] = coding["display"]
-        return concept_answer(concept)
+        return concept_answer(coding_concept(coding))  # form_answers.py
     return None  # a number, a boolean, a date: not read on a form not known
 
 
@@ -156,15 +153,8 @@ def _worded(text: str) -> int | None:
 
 
 def _answered(answers: list[Mapping[str, Any]]) -> int | None:
-    """The item's answer from all its answers (module docstring), else None (unread)."""
-    read = [_one_answer(a) for a in answers]
-    values = [v for v in read if v is not None]
-    if not values:
-        return None
-    best = max(values)
-    if best == 0 and len(values) < len(read):
-        return None  # a 0 beside an answer not read settles nothing
-    return best
+    """The item's answer from all its answers (form_answers.highest_settled), else None."""
+    return highest_settled(_one_answer(a) for a in answers)
 
 
 def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, list[DataGap]]:
