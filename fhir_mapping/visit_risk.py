@@ -19,7 +19,10 @@ here:
   visit (one visit, one line). A reason with no code of either kind is read by its words, as a
   text-only Condition is (review s26 RC finding 1: Oracle Health's ED reason "Overdose" is text
   only): self-harm or an overdose (self_harm_text.py, marked to confirm) and suicidal ideation
-  (diagnosis_text.py), whatever the visit's status (in progress or finished).
+  (diagnosis_text.py), whatever the visit's status (in progress or finished). A
+  `reasonReference` to a Condition nowhere in the chart is read by its display as such a reason
+  (absent_reasons.py, as the stay reader reads it; review s28 K12 finding 1: "Suicide attempt"
+  so stated made no card, while the same words as reasonCode text made the critical one).
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
