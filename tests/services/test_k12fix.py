@@ -167,3 +167,12 @@ def test_a_local_code_request_keeps_the_one_click() -> None:
     """m16: an Epic local code only (not a coded assessment request): as before."""
     risk = _risk("m16_sr_epic_local_code")
     assert risk is not None and risk.get("suggestions")
+
+
+def test_a_procedure_coded_as_the_screener_documents_no_assessment() -> None:
+    """m18 (m16 with a completed Procedure coded LOINC 93373-9 the day before): the screener's
+    result is its Observation; the Procedure alone does not clear the card (the LOINC row is
+    read from requests only, kind suicide-risk-assessment-order)."""
+    risk = _risk("m18_proc_loinc_cssrs_completed")
+    assert risk is not None and risk["indicator"] == "critical"
+    assert "assess today (C-SSRS)" in risk["summary"]
