@@ -36,6 +36,10 @@ _NOT_ORDERED_DRAFT = frozenset({"revoked", "entered-in-error"})
 _REFERRAL_KINDS = frozenset(
     {"tms", "ect", "psychiatry", "psychotherapy", "suicide-risk-assessment", "cpap"}
 )
+# Table kinds read only from a request, and the Referral kind each orders: the C-SSRS screener
+# (LOINC 93373-9) ordered is the assessment ordered, while a Procedure so coded documents no
+# assessment (its result is the screener's Observation; review s28 K12 finding 3).
+_ORDER_KINDS = {"suicide-risk-assessment-order": "suicide-risk-assessment"}
 
 
 def _request_kinds(resource: Resource) -> tuple[str, ...]:
@@ -52,8 +56,9 @@ def _read_kinds(resource: Resource) -> tuple[tuple[str, bool], ...]:
     table = procedure_codes()
     for system, code, _ in codings(concept):
         row = table.get((system, code))
-        if row is not None and row.kind in _REFERRAL_KINDS and row.kind not in kinds:
-            kinds.append(row.kind)
+        kind = _ORDER_KINDS.get(row.kind, row.kind) if row is not None else None
+        if kind is not None and kind in _REFERRAL_KINDS and kind not in kinds:
+            kinds.append(kind)
         lab = concepts.get((system, code))
         if lab in tests and f"lab:{lab}" not in kinds:
             kinds.append(f"lab:{lab}")

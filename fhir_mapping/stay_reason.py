@@ -43,6 +43,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.absent_reasons import ABSENT, absent_reason, reference_id
 from fhir_mapping.admission_codes import ClassOf, Resource, class_key, code_table, codings
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import canonical_system, system_label
@@ -151,16 +152,6 @@ def _unit_words(resource: Resource) -> str | None:
     return None
 
 
-def _reference_id(reference: object, resource_type: str) -> str | None:
-    ref = reference.get("reference") if isinstance(reference, JSON_OBJECT) else None
-    if not isinstance(ref, str):
-        return None
-    parts = ref.rstrip("/").split("/")
-    if len(parts) >= 2 and parts[-2] == resource_type:
-        return parts[-1]
-    return None
-
-
 def _principal(item: Mapping[str, Any]) -> bool:
     """An Encounter.diagnosis entry that says what the stay was for: rank 1, or a use of
     admission / discharge diagnosis or chief complaint (`principal-role` rows)."""
@@ -197,7 +188,7 @@ def diagnoses(
     for item in one_or_many(resource.get("diagnosis")):
         if not isinstance(item, JSON_OBJECT):
             continue
-        cid = _reference_id(item.get("condition"), "Condition")
+        cid = reference_id(item.get("condition"), "Condition")
         if cid is None:
             continue
         listed.add(cid)
@@ -209,17 +200,12 @@ def diagnoses(
         if not isinstance(condition, JSON_OBJECT) or _voided(condition):
             continue
         cid = condition.get("id")
-        back = _reference_id(condition.get("encounter"), "Encounter")
+        back = reference_id(condition.get("encounter"), "Encounter")
         if isinstance(cid, str) and cid in principal_ids:
             principal.append(condition.get("code"))
         elif (isinstance(cid, str) and cid in listed) or (isinstance(own, str) and back == own):
             others.append(condition.get("code"))
     return principal, others
-
-
-# A reference to a Condition that is nowhere in the chart (`_referenced` given the chart's
-# Conditions): stated, unread; compared by identity.
-_ABSENT: dict[str, str] = {}
 
 
 def _referenced(
@@ -250,31 +236,22 @@ def _referenced(
         if isinstance(target, str) and target.startswith("#"):
             condition = contained.get(target[1:])
         else:
-            cid = _reference_id(ref, "Condition")
+            cid = reference_id(ref, "Condition")
             condition = by_id.get(cid) if cid is not None else None
         # None keeps its place when it is not among the Conditions read: the walk keeps the
         # Conditions a reader wants (a chest pain is none of them), and an observation stay's
         # FIRST reason is its primary one (an unread first reason is stated, not psychiatric).
         if condition is not None and _voided(condition):
             continue  # refuted or entered in error: no stated reason (`_voided`)
-        if condition is None and chart is not None and not _in_chart(ref, chart):
+        absent = absent_reason(ref, chart) if condition is None and chart is not None else None
+        if absent is not None:
             # Nowhere in the record (review s28 K10 finding 5): its display, when it has one, is
-            # read as a reason typed in; else it is marked absent (`reason_unread`).
-            display = ref.get("display")
-            has_words = isinstance(display, str) and display.strip()
-            found.append({"text": display} if has_words else _ABSENT)
+            # read as a reason typed in; else it is marked absent (`reason_unread`). One reading
+            # with the visit risk reader (absent_reasons.py, review s28 K12 finding 1).
+            found.append(absent)
             continue
         found.append(condition.get("code") if condition is not None else None)
     return found
-
-
-def _in_chart(ref: Mapping[str, Any], chart: Sequence[Resource]) -> bool:
-    """Whether a reference names a Condition of `chart` (or one contained: read above)."""
-    target = ref.get("reference")
-    if isinstance(target, str) and target.startswith("#"):
-        return True
-    cid = _reference_id(ref, "Condition")
-    return cid is not None and any(c.get("id") == cid for c in chart)
 
 
 def stated_reasons(
@@ -323,8 +300,8 @@ def psychiatric_reason(
     words = _unit_words(resource)
     if words is not None:
         return ("", words, "")
-    # None: a Condition not read; _ABSENT: one not in the chart; a text: words that name none.
-    stated = _has_coding(reasons) or any(r is None or r is _ABSENT for r in reasons)
+    # None: a Condition not read; ABSENT: one not in the chart; a text: words that name none.
+    stated = _has_coding(reasons) or any(r is None or r is ABSENT for r in reasons)
     if stated or any(_has_coding(code) for code in principal):
         # The stay says what it was for, and that is not psychiatric: a depression among its
         # secondary diagnoses does not make it a psychiatric admission (review 16 recheck W-a).
@@ -350,7 +327,7 @@ def reason_unread(
     if chart is None:
         return False  # what the chart holds is not known here
     reasons = stated_reasons(resource, conditions, class_of, chart)
-    if not reasons or any(r is not _ABSENT for r in reasons):
+    if not reasons or any(r is not ABSENT for r in reasons):
         return False
     principal, _ = diagnoses(resource, conditions)
     return not any(_has_coding(code) for code in principal)

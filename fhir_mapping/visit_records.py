@@ -80,7 +80,7 @@ def read_visit_records(
         class_of=class_of,
     )
     clinical = visit_risk.with_visit_findings(
-        clinical, visits, conditions, as_of=as_of, class_of=class_of
+        clinical, visits, conditions, as_of=as_of, class_of=class_of, chart=evidence.conditions()
     )
     clinical = with_visit_substance(clinical, conditions)
     sessions, booked = read_visits(

@@ -19,7 +19,10 @@ here:
   visit (one visit, one line). A reason with no code of either kind is read by its words, as a
   text-only Condition is (review s26 RC finding 1: Oracle Health's ED reason "Overdose" is text
   only): self-harm or an overdose (self_harm_text.py, marked to confirm) and suicidal ideation
-  (diagnosis_text.py), whatever the visit's status (in progress or finished).
+  (diagnosis_text.py), whatever the visit's status (in progress or finished). A
+  `reasonReference` to a Condition nowhere in the chart is read by its display as such a reason
+  (absent_reasons.py, as the stay reader reads it; review s28 K12 finding 1: "Suicide attempt"
+  so stated made no card, while the same words as reasonCode text made the critical one).
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
@@ -34,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import self_harm_intent, self_harm_text
+from fhir_mapping.absent_reasons import absent_reason_texts
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
@@ -45,6 +49,7 @@ from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     codings,
     concept_text,
+    one_or_many,
     parse_date,
     source_ref,
     status_code,
@@ -68,11 +73,16 @@ REASON = "visit reason"
 ED_VISIT = "ED visit"
 
 
-def _reason_kinds(resource: Resource) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
+def _reason_kinds(
+    resource: Resource, chart: Sequence[Resource] | None = None
+) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
     """(kind, system, code, display, verification) of each reasonCode coding of a suicide-risk
-    kind; for a reason no coding of which gives one, what its words say (`_text_kinds`)."""
-    reasons = resource.get("reasonCode")
-    for concept in reasons if isinstance(reasons, list) else ():
+    kind; for a reason no coding of which gives one, what its words say (`_text_kinds`). With
+    `chart` (its Conditions), a `reasonReference` to a Condition not in it is read by its
+    display as a reason typed in (absent_reasons.py, as the stay reader reads it: review s28
+    K12 finding 1, a suicide-attempt admission so stated got no card)."""
+    reasons = [*one_or_many(resource.get("reasonCode")), *absent_reason_texts(resource, chart)]
+    for concept in reasons:
         coded = False
         for system, code, display in codings(concept):
             for row in condition_matches(system, code):
@@ -119,7 +129,7 @@ def wants_visit(resource: Resource, class_of: ClassOf = class_key) -> bool:
     if is_emergency(resource, class_of):
         return True
     if not resource.get("reasonCode"):
-        return False
+        return False  # a reason by reference alone: read when the stay or ED visit is kept
     return any(True for _ in _reason_kinds(resource))
 
 
@@ -182,16 +192,23 @@ def with_visit_findings(
     *,
     as_of: date,
     class_of: ClassOf = class_key,
+    chart: Sequence[Resource] | None = None,
 ) -> ClinicalContext:
     """`context` with its suicidal-ideation and self-harm findings told where a visit recorded
     them, and those only a visit's reasonCode records added (module docstring). `class_of`: how
-    each visit's class is read (the build's memo: visit_reads.py)."""
+    each visit's class is read (the build's memo: visit_reads.py). `chart`: every Condition of
+    the chart, a reader's or not (stay_evidence.py), what a reasonReference is looked for in
+    (absent_reasons.py); None when not known (no reference is then read)."""
     visits = {
         rid: r
         for r in encounters
         if isinstance(r, JSON_OBJECT) and isinstance(rid := r.get("id"), str)
     }
-    reasons = [r for r in visits.values() if r.get("reasonCode") and wants_visit(r, class_of)]
+    reasons = [
+        r
+        for r in visits.values()
+        if (r.get("reasonCode") and wants_visit(r, class_of)) or absent_reason_texts(r, chart)
+    ]
     risky = [f for f in context.findings if f.kind in _KINDS]
     if not reasons and not risky:
         return context  # nearly every chart
@@ -231,7 +248,7 @@ def with_visit_findings(
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
         if start is not None and start > as_of:
             continue
-        for kind, system, code, display, verification in _reason_kinds(visit):
+        for kind, system, code, display, verification in _reason_kinds(visit, chart):
             # One visit, one line: a Condition of the same kind for this visit (or dated its
             # day) already says it.
             if (kind, rid) in seen or (kind, start) in dated:

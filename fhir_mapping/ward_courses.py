@@ -18,7 +18,8 @@ Rules for a drug's ward days:
   given, a dose the MAR shows), noted on it, below (review s25 RK1 finding 2: 30 mg given daily
   on a 60 mg duloxetine order counted as an adequate trial) or above it (review s25 RK4 finding
   8: 20 mg charted daily on a 10 mg order read "raise 10 -> 20 mg/day", a dose already given);
-  an order that states no dose ("See MAR") takes the dose the run gives (review s28 K9 finding 4);
+  an order that states no dose ("See MAR") takes the doses the run gives (review s28 K9 finding 4),
+  by day: a step at each change of the dose given (review s28 K12 finding 2);
   an order the run's doses name is the ward's order, and a finished one ends after its last
   dose given (ward_orders.py, session 26 LA: it no longer sets the dose against later home
   fills);
@@ -39,6 +40,7 @@ from fhir_mapping.adherence_record import DoseReading, WardDose
 from fhir_mapping.administered_courses import course_events, with_course_events
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.chart_walk import ChartWalk
+from fhir_mapping.dose_sig import Taper, TaperStep
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.policy import MappingPolicy
@@ -53,6 +55,11 @@ _TAKEN = DoseReading.TAKEN
 # A MAR-only run whose last dose is this close to as-of is running (today's dose may not be
 # charted yet: the MAR is charted when the dose is given).
 _RUNNING_DAYS = 1
+# A dose given on one day only, between or beside days at another dose, is that day's dose, not
+# a change of the order's dose: a twice-daily dose split by midnight or a time zone on the first
+# or last day of a stay (admitted in the evening, discharged in the morning) gives half the
+# dose that day (wa2 of review s28 K12: 10 mg twice daily read 10 mg, 20, then 10 again).
+_ONE_DAY = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +165,11 @@ def _given_under(event: MedicationEvent, run: tuple[WardDose, ...]) -> Medicatio
         event = ended_on_ward(event, run)  # the ward gave it: its dose holds over the stay
     ward = _ward_mg(run, str(event.source))
     if ward is not None and event.mg_per_day is None and event.dose_basis is DoseBasis.DAILY:
-        # An order with no structured dose ("See MAR"): the MAR's dose given is its dose (review
-        # s28 K9 finding 4: "dose unknown (40 days)" beside 20 mg charted daily).
-        note = f"given at {ward:g} mg/day on the ward (MAR); the order states no dose"
-        return replace(
-            event, mg_per_day=ward, notes=(*event.notes, note), ward_doses=event.ward_doses + run
-        )
+        # An order with no structured dose ("See MAR"): the MAR's doses given are its doses
+        # (review s28 K9 finding 4: "dose unknown (40 days)" beside 20 mg charted daily), by day:
+        # each change of the dose given starts a step (`_mar_steps`; review s28 K12 finding 2:
+        # 5 mg for 18 days then 20 mg for 22 days read "20 mg/day (40 days)", one dose for all).
+        return _dosed_by_mar(event, run)
     if ward is None or event.mg_per_day is None or ward == event.mg_per_day:
         return replace(event, ward_doses=event.ward_doses + run)
     side = "below" if ward < event.mg_per_day else "above"
@@ -177,6 +183,62 @@ def _given_under(event: MedicationEvent, run: tuple[WardDose, ...]) -> Medicatio
         mg_per_day_high=None,
         notes=(*event.notes, note),
         ward_doses=event.ward_doses + run,
+    )
+
+
+def _mar_steps(run: tuple[WardDose, ...], order: str) -> list[tuple[date, float]]:
+    """(first day, mg/day) of each dose given under `order`, a new one at each change of the
+    dose given that holds for more than one day given (`_ONE_DAY`); a day given with no mg
+    keeps the dose before it."""
+    held: list[tuple[date, float, int]] = []  # (first day, mg, days given at it) in order
+    for dose in run:
+        if dose.reading is not _TAKEN or dose.mg is None or dose.request != order:
+            continue
+        if held and held[-1][1] == dose.mg:
+            held[-1] = (held[-1][0], dose.mg, held[-1][2] + 1)
+        else:
+            held.append((dose.day, dose.mg, 1))
+    kept = [h for h in held if h[2] > _ONE_DAY] or held
+    steps: list[tuple[date, float]] = []
+    for day, mg, _ in kept:
+        if not steps or steps[-1][1] != mg:
+            steps.append((day, mg))
+    if steps and held:
+        steps[0] = (held[0][0], steps[0][1])  # the order's doses start on its first day given
+    return steps
+
+
+def _dosed_by_mar(event: MedicationEvent, run: tuple[WardDose, ...]) -> MedicationEvent:
+    """`event`, an order stating no dose, with the doses its MAR run gives: its first dose as
+    its mg/day and, when the dose given changed, each later one a step of it (a Taper that does
+    not stop, as dosage lines in sequence are: taper.line_steps), so the course's dose timeline
+    follows the MAR by day (taper.taper_timeline)."""
+    steps = _mar_steps(run, str(event.source))
+    # A change on or before the order's start cannot be a step of it: the dose then given
+    # starts the order.
+    while len(steps) > 1 and steps[1][0] <= event.start:
+        steps.pop(0)
+    ward_doses = event.ward_doses + run
+    if len(steps) < 2 or event.taper is not None:
+        mg = steps[0][1] if len(steps) == 1 else _ward_mg(run, str(event.source))
+        note = f"given at {mg:g} mg/day on the ward (MAR); the order states no dose"
+        return replace(event, mg_per_day=mg, notes=(*event.notes, note), ward_doses=ward_doses)
+    starts = [max(event.start, steps[0][0]), *(day for day, _ in steps[1:])]
+    lengths: list[int | None] = [(b - a).days for a, b in zip(starts, starts[1:], strict=False)]
+    # Anchored at the order's start (taper_timeline): the first step runs from it.
+    lengths[0] = (starts[1] - event.start).days
+    taper = Taper(
+        tuple(TaperStep(mg, days) for (_, mg), days in zip(steps, [*lengths, None], strict=True)),
+        stops=False,
+    )
+    given = ", then ".join(f"{mg:g} mg/day from {day.isoformat()}" for day, mg in steps)
+    note = f"given on the ward (MAR) at {given}; the order states no dose"
+    return replace(
+        event,
+        mg_per_day=steps[0][1],
+        taper=taper,
+        notes=(*event.notes, note),
+        ward_doses=ward_doses,
     )
 
 
