@@ -161,17 +161,19 @@ def named(resource: Resource) -> Term | None:
 def named_in(raw_texts: Iterable[str]) -> Term | None:
     """`named` of any texts: a form item's or an Observation component's question (epds_forms.py)
     is held to the same rule as a row's."""
-    firsts = [_first_named(normalise_text(raw)) for raw in raw_texts]
+    firsts = [_first_named(raw) for raw in raw_texts]
     found = [i for i in firsts if i is not None]
     return terms()[min(found)] if found else None
 
 
 @lru_cache(maxsize=4096)
-def _first_named(text: str) -> int | None:
-    """The index in terms() of the first term one normalised text names, None for none or a note.
-    Remembered by text: a form's item wordings repeat on every form of a chart and across charts
-    (every item of every QuestionnaireResponse is asked, phq9_form_item9.py), and the answer
-    depends on the text and the table alone. The first over several texts is the least index."""
+def _first_named(raw: str) -> int | None:
+    """The index in terms() of the first term one text names, None for none or a note.
+    Remembered by the text as sent: a form's item wordings repeat on every form of a chart and
+    across charts (every item of every QuestionnaireResponse and every Observation component is
+    asked: phq9_form_item9.py, epds_forms.py), and the answer depends on the text and the table
+    alone. The first term over several texts is the least index."""
+    text = normalise_text(raw)
     if _notes().search(text):
         return None
     return next((i for i, term in enumerate(terms()) if _names(term, text)), None)
