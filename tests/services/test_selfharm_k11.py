@@ -140,10 +140,6 @@ def test_no_suicide_risk_card(name: str) -> None:
         ("denies SI, no past attempts", False, None),
         ("no history of suicide attempts or self-harm", False, None),
         ("cut self while cooking", False, None),
-        # An attempt at something else (the lead's recheck of this fix): not self-harm.
-        ("past attempts to quit smoking", False, None),
-        ("Tobacco use disorder, previous attempts to quit", False, None),
-        ("prior attempts at sobriety", False, None),
         ("Suicide attempt vs accidental overdose", False, Reading.STATED),
         ("took 30 tablets of tylenol for headache", False, Reading.INTENT_UNKNOWN),
         ("sertraline 50 mg OD", False, None),
