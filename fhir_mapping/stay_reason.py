@@ -43,13 +43,18 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.absent_reasons import ABSENT, absent_reason, reference_id
+from fhir_mapping.absent_reasons import (
+    ABSENT,
+    absent_reason,
+    contained_condition,
+    reference_id,
+)
+from fhir_mapping.absent_reasons import voided as _voided
 from fhir_mapping.admission_codes import ClassOf, Resource, class_key, code_table, codings
 from fhir_mapping.clinical_codes import condition_matches, normalise_code
 from fhir_mapping.code_systems import canonical_system, system_label
-from fhir_mapping.conditions import DROPPED_VERIFICATION
 from fhir_mapping.diagnosis_text import text_kinds
-from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many, status_code
+from fhir_mapping.fhir_fields import JSON_OBJECT, one_or_many
 
 
 @cache
@@ -169,14 +174,6 @@ def _principal(item: Mapping[str, Any]) -> bool:
     return False
 
 
-def _voided(condition: Mapping[str, Any]) -> bool:
-    """A Condition recorded refuted or entered-in-error states no diagnosis, as the Condition
-    reader drops it (conditions.DROPPED_VERIFICATION): no stated reason nor diagnosis of a stay
-    either (review s28 K10 finding 2: a reasonReference to a refuted F33.2 made the critical
-    discharge card)."""
-    return status_code(condition.get("verificationStatus")) in DROPPED_VERIFICATION
-
-
 def diagnoses(
     resource: Resource, conditions: Sequence[Resource]
 ) -> tuple[list[object], list[object]]:
@@ -224,17 +221,13 @@ def _referenced(
         cid = listed.get("id") if isinstance(listed, JSON_OBJECT) else None
         if isinstance(cid, str):
             by_id.setdefault(cid, listed)
-    contained: dict[object, Resource] = {
-        c.get("id"): c
-        for c in one_or_many(resource.get("contained"))
-        if isinstance(c, JSON_OBJECT) and c.get("resourceType") == "Condition"
-    }
     found: list[object] = []
     for ref in refs:
         target = ref.get("reference")
         condition: Resource | None
         if isinstance(target, str) and target.startswith("#"):
-            condition = contained.get(target[1:])
+            # One lookup with the visit risk reader (absent_reasons.py, recheck K15 s28).
+            condition = contained_condition(resource, ref)
         else:
             cid = reference_id(ref, "Condition")
             condition = by_id.get(cid) if cid is not None else None
@@ -243,7 +236,9 @@ def _referenced(
         # FIRST reason is its primary one (an unread first reason is stated, not psychiatric).
         if condition is not None and _voided(condition):
             continue  # refuted or entered in error: no stated reason (`_voided`)
-        absent = absent_reason(ref, chart) if condition is None and chart is not None else None
+        absent = (
+            absent_reason(ref, chart, resource) if condition is None and chart is not None else None
+        )
         if absent is not None:
             # Nowhere in the record (review s28 K10 finding 5): its display, when it has one, is
             # read as a reason typed in; else it is marked absent (`reason_unread`). One reading

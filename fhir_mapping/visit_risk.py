@@ -37,7 +37,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import self_harm_intent, self_harm_text
-from fhir_mapping.absent_reasons import absent_reason_texts
+from fhir_mapping.absent_reasons import diagnosis_reasons, referenced_reasons
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import is_emergency, wants_admission
 from fhir_mapping.clinical_codes import condition_matches
@@ -77,11 +77,18 @@ def _reason_kinds(
     resource: Resource, chart: Sequence[Resource] | None = None
 ) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
     """(kind, system, code, display, verification) of each reasonCode coding of a suicide-risk
-    kind; for a reason no coding of which gives one, what its words say (`_text_kinds`). With
-    `chart` (its Conditions), a `reasonReference` to a Condition not in it is read by its
-    display as a reason typed in (absent_reasons.py, as the stay reader reads it: review s28
-    K12 finding 1, a suicide-attempt admission so stated got no card)."""
-    reasons = [*one_or_many(resource.get("reasonCode")), *absent_reason_texts(resource, chart)]
+    kind; for a reason no coding of which gives one, what its words say (`_text_kinds`). A
+    `reasonReference` to a Condition the Encounter contains is read by that Condition's code
+    (recheck K15 s28 finding 1); with `chart` (its Conditions), one to a Condition not in it by
+    its display as a reason typed in (absent_reasons.py, as the stay reader reads it: review
+    s28 K12 finding 1, a suicide-attempt admission so stated got no card)."""
+    reasons = [*one_or_many(resource.get("reasonCode")), *referenced_reasons(resource, chart)]
+    yield from _concept_kinds(reasons)
+
+
+def _concept_kinds(
+    reasons: Iterable[object],
+) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
     for concept in reasons:
         coded = False
         for system, code, display in codings(concept):
@@ -128,7 +135,7 @@ def wants_visit(resource: Resource, class_of: ClassOf = class_key) -> bool:
     suicidal ideation or self-harm: the routing filter (cheap: the class, then the reasons)."""
     if is_emergency(resource, class_of):
         return True
-    if not resource.get("reasonCode"):
+    if not resource.get("reasonCode") and not resource.get("contained"):
         return False  # a reason by reference alone: read when the stay or ED visit is kept
     return any(True for _ in _reason_kinds(resource))
 
@@ -207,7 +214,9 @@ def with_visit_findings(
     reasons = [
         r
         for r in visits.values()
-        if (r.get("reasonCode") and wants_visit(r, class_of)) or absent_reason_texts(r, chart)
+        if ((r.get("reasonCode") or r.get("contained")) and wants_visit(r, class_of))
+        or referenced_reasons(r, chart)
+        or diagnosis_reasons(r, chart)
     ]
     risky = [f for f in context.findings if f.kind in _KINDS]
     if not reasons and not risky:
@@ -248,7 +257,12 @@ def with_visit_findings(
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
         if start is not None and start > as_of:
             continue
-        for kind, system, code, display, verification in _reason_kinds(visit, chart):
+        # Its reasons, then the diagnoses it lists that no Condition of the chart records (one
+        # contained, or one the chart did not send, read by its display: K15 finding 2).
+        read = [(r, REASON) for r in _reason_kinds(visit, chart)] + [
+            (r, DIAGNOSIS) for r in _concept_kinds(diagnosis_reasons(visit, chart))
+        ]
+        for (kind, system, code, display, verification), recorded in read:
             # One visit, one line: a Condition of the same kind for this visit (or dated its
             # day) already says it.
             if (kind, rid) in seen or (kind, start) in dated:
@@ -270,7 +284,7 @@ def with_visit_findings(
                     display=display,
                     onset=start,
                     source=source_ref(visit),
-                    recorded=REASON,
+                    recorded=recorded,
                     visit=_visit_words(visit, class_of),
                     verification=verification,
                     visit_disposition=read_disposition(visit),
