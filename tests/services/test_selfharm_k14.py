@@ -1,0 +1,80 @@
+"""Recheck K14 s28 (fix k14fix): "past attempts to quit smoking" is no suicide attempt, and a
+real attempt beside an attempt to quit stays one.
+
+K14's charts (the RC Oracle ED chart, its encounter diagnosis written as each phrase; all 19
+prefetch keys) in selfharm_k14_charts/, as of 2026-12-01:
+
+1. "Past attempts to quit smoking" read as a suicide attempt through the bare row "past
+   attempt*" (noise): now nothing. The lead's first fix (an `act_accident` "to quit") silenced
+   real attempts ("Attempted suicide 2025 after failing to quit heroin"); now only a bare
+   "past/prior/previous attempt" right before an attempt at something else is blanked
+   (data/self_harm_terms.csv roles `act_attempt`, `attempt_other`; self_harm_context.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fhir_mapping import self_harm_text
+from fhir_mapping.self_harm_text import Reading
+from tests.services import chart_files
+from tests.services.helpers import Evaluator
+
+pytestmark = pytest.mark.real_drug_table
+
+AS_OF = date(2026, 12, 1)
+_chart = chart_files.loader(Path(__file__).parent / "selfharm_k14_charts")
+_by_topic = Evaluator(AS_OF).by_topic
+_ACT = (
+    "Self-harm or suicide attempt (diagnosis text only: confirm) at the ED visit on 2026-11-25: "
+    "higher suicide risk, assess today"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "critical"),
+    [
+        ("t01", True),  # Attempted suicide 2025 after failing to quit heroin
+        ("t02", True),  # Tried to kill herself ... trying to quit alcohol
+        ("t03", True),  # Suicide attempt during an attempt to get sober
+        ("t04", False),  # Past attempts to quit smoking
+        ("t05", True),  # Past attempts at suicide
+        ("t06", True),  # Prior attempt to overdose
+        ("t07", True),  # Self-harm ... trying to cut down
+        ("t08", True),  # control: attempted suicide 2025
+        ("t09", True),  # Hx suicide attempt and attempts to quit smoking
+        ("t10", True),  # Attempted suicide 2019 (tried to quit methadone)
+        ("t11", True),  # Self-harm since 14 despite efforts to cut down
+    ],
+)
+def test_attempt_to_quit_is_no_suicide_attempt(name: str, critical: bool) -> None:
+    doc = _chart(name)
+    chart_files.check_chart(doc)
+    card = _by_topic(doc).get("suicide-risk")
+    if critical:
+        assert card is not None
+        assert (card["indicator"], card["summary"]) == ("critical", _ACT)
+    else:
+        assert card is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("Past attempts to quit smoking", None),
+        ("Tobacco use disorder, previous attempts to quit", None),
+        ("prior attempts at sobriety", None),
+        ("past attempt at quitting alcohol", None),
+        ("Past attempts to quit smoking; past suicide attempt 2019", Reading.STATED),
+        ("Previous attempts to hang himself", Reading.STATED),
+        ("prior attempt to OD", Reading.STATED),
+        ("Multiple past attempts - to quit life", Reading.STATED),
+        ("Deliberate self-harm while trying to lose weight", Reading.STATED),
+        ("Attempted suicide after failing to quit heroin", Reading.STATED),
+    ],
+)
+def test_attempt_other_only_after_a_bare_attempt(text: str, reading: Reading | None) -> None:
+    assert self_harm_text.reading(text) is reading
