@@ -78,3 +78,36 @@ def test_attempt_to_quit_is_no_suicide_attempt(name: str, critical: bool) -> Non
 )
 def test_attempt_other_only_after_a_bare_attempt(text: str, reading: Reading | None) -> None:
     assert self_harm_text.reading(text) is reading
+
+
+_PHQ9_ITEM9 = (
+    "PHQ-9 item 9 = {} on 2026-11-25: higher suicide risk, assess today (C-SSRS) and plan safety"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "summary"),
+    [
+        # Finding 2: "Thoughts of being better off dead or hurting yourself" on a PHQ-2 + item 9
+        # form: the form label is refused (fewer than three PHQ-9 items), the question's own
+        # "better off dead" inside it still names the item (screen_wording._in_form_label).
+        ("q08", _PHQ9_ITEM9.format("3 (nearly every day)")),
+        ("q18", _PHQ9_ITEM9.format("3 (nearly every day)")),
+        ("q19", _PHQ9_ITEM9.format("3 (nearly every day)")),
+        # Finding 3: short labels on a form worded as the PHQ-9 (screen_item_terms.csv `form`).
+        ("q11", _PHQ9_ITEM9.format("2 (more than half the days)")),
+        ("q11b", _PHQ9_ITEM9.format("3 (nearly every day)")),
+        ("q04b", _PHQ9_ITEM9.format("3 (nearly every day)")),
+    ],
+)
+def test_worded_item9_read(name: str, summary: str) -> None:
+    doc = _chart(name)
+    chart_files.check_chart(doc)
+    card = _by_topic(doc)["suicide-risk"]
+    assert (card["indicator"], card["summary"]) == ("critical", summary)
+
+
+def test_gad7_only_form_stays_quiet() -> None:
+    doc = _chart("q03b")
+    chart_files.check_chart(doc)
+    assert "suicide-risk" not in _by_topic(doc)
