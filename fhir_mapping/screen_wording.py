@@ -134,11 +134,12 @@ def terms() -> tuple[Term, ...]:
 @cache
 def self_harm_item(instrument: str) -> str:
     """The self-harm question's number in `instrument` ("item 9" for the PHQ-9, "item 10" for
-    the EPDS), from data/screen_item_terms.csv."""
+    the EPDS), from data/screen_item_terms.csv; "" for a screen read as a whole (the C-SSRS) and
+    for a question of no scale (form_self_harm.INSTRUMENT, recheck K14 s28 finding 4)."""
     for term in terms():
         if term.kind == SELF_HARM and term.instrument == instrument:
             return term.item
-    return "item 9"
+    return ""
 
 
 def _names(term: Term, text: str) -> bool:
@@ -197,6 +198,22 @@ def _first_named(raw: str) -> int | None:
     if _notes().search(text):
         return None
     return next((i for i, term in enumerate(terms()) if _names(term, text)), None)
+
+
+@lru_cache(maxsize=4096)
+def self_harm_words(raw: str) -> bool:
+    """Whether one text holds the words of any self-harm term of the table, any instrument and
+    any `match`, anywhere, not negated and not a note: the safety net's wider reading of a form
+    item no reader takes (form_self_harm.py; recheck K14 s28 finding 4), never a row's."""
+    text = normalise_text(raw)
+    if _notes().search(text):
+        return False
+    return any(
+        not negated(text, m.start(), m.end())
+        for term in terms()
+        if term.kind == SELF_HARM
+        for m in term.pattern.finditer(text)
+    )
 
 
 def form_named(raw_texts: Iterable[str], instrument: str) -> Term | None:

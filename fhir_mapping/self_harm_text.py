@@ -202,7 +202,7 @@ def _terms() -> _Terms:
     return _Terms(
         # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
         # something else ("past attempts to quit smoking").
-        act=tuple(by_role.get("act", ()) + by_role.get("act_attempt", [])),
+        act=(*by_role.get("act", []), *by_role.get("act_attempt", [])),
         event=tuple(by_role.get("event", ())),
         intent=tuple(by_role.get("intent", ())),
         suicidal=tuple(by_role.get("suicidal", ())),

@@ -9,6 +9,17 @@ prefetch keys) in selfharm_k14_charts/, as of 2026-12-01:
    real attempts ("Attempted suicide 2025 after failing to quit heroin"); now only a bare
    "past/prior/previous attempt" right before an attempt at something else is blanked
    (data/self_harm_terms.csv roles `act_attempt`, `attempt_other`; self_harm_context.py).
+2. "Thoughts of being better off dead or hurting yourself" = "Nearly every day" on a PHQ-2 +
+   item 9 form (q08) raised nothing: the form label is refused off a PHQ-9-worded form, and the
+   question's own "better off dead" inside it now names the item (screen_wording.py).
+3. "Thoughts of self-harm" / "Self-harm thoughts" on a PHQ-9-worded form (q11, q11b): now PHQ-9
+   `form` labels (data/screen_item_terms.csv).
+4. A self-harm question on a form no reader takes (GAD-7 "Suicidal thoughts" q03, "Thoughts of
+   harming self" q12, the PHQ-A's supplementary questions q04, a PHQ-2 + "Suicidal thoughts"
+   q08b) answered above its lowest answer raised nothing: now the unread warning
+   (fhir_mapping/form_self_harm.py).
+5. EPDS item 10 valueInteger 3 on a form known as the EPDS (q07): read as its score (Cox 1987);
+   a valueBoolean stays unread (q16).
 """
 
 from __future__ import annotations
@@ -18,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from fhir_mapping import self_harm_text
+from fhir_mapping import form_self_harm, self_harm_text
 from fhir_mapping.self_harm_text import Reading
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -111,3 +122,59 @@ def test_gad7_only_form_stays_quiet() -> None:
     doc = _chart("q03b")
     chart_files.check_chart(doc)
     assert "suicide-risk" not in _by_topic(doc)
+
+
+_UNSCALED = (
+    "Self-harm question answer on 2026-11-25 could not be read: check it in the chart; if it is "
+    "above the lowest, assess suicide risk today"
+)
+
+
+@pytest.mark.parametrize("name", ["q03", "q04", "q08b", "q12"])
+def test_self_harm_question_no_reader_takes_is_the_unread_warning(name: str) -> None:
+    """Finding 4: GAD-7 "Suicidal thoughts" / "Thoughts of harming self", the PHQ-A's "serious
+    thoughts about ending your life" / "tried to kill yourself" = "Yes", "Suicidal thoughts" on
+    a PHQ-2 + item 9 form: the safety net (fhir_mapping/form_self_harm.py)."""
+    doc = _chart(name)
+    chart_files.check_chart(doc)
+    cards, record = Evaluator(AS_OF).by_topic_and_record(doc)
+    assert (cards["suicide-risk"]["indicator"], cards["suicide-risk"]["summary"]) == (
+        "warning",
+        _UNSCALED,
+    )
+    assert any(g.reason == form_self_harm.UNREAD_UNSCALED for g in record.gaps)
+
+
+def _answered(doc: dict, value: dict) -> dict:
+    """`doc` with every answer of its QuestionnaireResponses' items set to `value`."""
+    for entry in doc["prefetch"]["questionnaireResponses"]["entry"]:
+        for item in entry["resource"].get("item", []):
+            item["answer"] = [value]
+    return doc
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"valueString": "Not at all"}, {"valueString": "No"}, {"valueBoolean": False}],
+)
+def test_lowest_answer_stays_quiet(value: dict) -> None:
+    doc = _answered(_chart("q03"), value)
+    assert "suicide-risk" not in _by_topic(doc)
+
+
+def test_epds_item10_integer_on_an_epds_form_is_its_score() -> None:
+    """Finding 5: EPDS item 10 valueInteger 3 on a form known as the EPDS (Cox 1987: 0-3)."""
+    doc = _chart("q07")
+    chart_files.check_chart(doc)
+    card = _by_topic(doc)["suicide-risk"]
+    assert (card["indicator"], card["summary"]) == (
+        "critical",
+        "EPDS item 10 = 3 (yes, quite often) on 2026-11-25: higher suicide risk, assess today "
+        "(C-SSRS) and plan safety",
+    )
+
+
+def test_epds_item10_boolean_stays_unread() -> None:
+    card = _by_topic(_chart("q16"))["suicide-risk"]
+    assert card["indicator"] == "warning"
+    assert card["summary"].startswith("EPDS item 10 answer on 2026-11-25 could not be read")
