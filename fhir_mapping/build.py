@@ -192,8 +192,12 @@ def _build_record(
     chart_conditions = walk.chart_conditions
 
     # PHQ-9s, scales, self-harm answers, screens under unknown codes; EPDS item 10 in forms.
+    responses = kept.get("QuestionnaireResponse", [])
     named_gaps, named_scores, named_unfinished = read_lookalikes(
-        lookalikes, as_of=as_of, forms=(kept.get("QuestionnaireResponse", []), observations)
+        lookalikes,
+        as_of=as_of,
+        forms=(responses, observations),
+        site_items=site.questionnaire_items,
     )
     gaps.extend(named_gaps)
     # A draft's medicationReference resolves against the chart's Medications too (prefetch
@@ -224,10 +228,9 @@ def _build_record(
         mar = read_mar(events, walk, as_of=as_of, policy=policy, class_of=reads.class_key)
         events, administrations, skipped = mar.events, mar.rest, skipped + mar.skipped
         gaps.extend(mar.gaps)
-    # PHQ-9 from QuestionnaireResponses joins the Observation scores; one administration
-    # recorded both ways counts once (questionnaires.merge_scores).
+    # Form PHQ-9s join the Observation scores; one given both ways counts once (merge_scores).
     questionnaire_scores, questionnaire_gaps = questionnaires.read_questionnaire_scores(
-        kept.get("QuestionnaireResponse", []), as_of=as_of, site_items=site.questionnaire_items
+        responses, as_of=as_of, site_items=site.questionnaire_items
     )
     gaps.extend(questionnaire_gaps)
     observation_scores, observation_gaps = scores.read_rated(rated, as_of=as_of)
@@ -237,9 +240,7 @@ def _build_record(
     if any(g.reason == DATED_AFTER_TODAY for g in questionnaire_gaps):
         after_today_item9.extend(
             questionnaires.read_after_today(
-                kept.get("QuestionnaireResponse", []),
-                as_of=as_of,
-                site_items=site.questionnaire_items,
+                responses, as_of=as_of, site_items=site.questionnaire_items
             )
         )
     # Preliminary and cancelled PHQ-9s, apart from the scores outcomes rest on (review 14 U1),
@@ -260,7 +261,7 @@ def _build_record(
     gaps.extend(documented.gaps)
     # C-SSRS screens and documented risk levels (suicide-risk card, issue 11 items 9-10).
     screens, later_screens, screen_gaps = suicide_screen.read_screens_and_later(
-        screen_observations, kept.get("QuestionnaireResponse", []), as_of=as_of
+        screen_observations, responses, as_of=as_of
     )
     gaps.extend(screen_gaps)
     # A valued C-SSRS panel whose value is no risk level: an unread self-harm answer.
@@ -321,7 +322,7 @@ def _build_record(
             as_of=as_of,
             clinical=clinical,
             medications=medication_resources,
-            scores=filed_under(phq9, [*observations, *kept.get("QuestionnaireResponse", [])]),
+            scores=filed_under(phq9, [*observations, *responses]),
             policy=policy,
             reads=reads,
             evidence=stay_evidence(procedures, walk.own),

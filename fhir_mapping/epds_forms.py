@@ -36,7 +36,8 @@ Which item is item 10, first match wins:
   to EPDS" its q10 so: a warning and the TMS one-click held on noise.
 
 The answer: a valueCoding's display or a valueString in the item's own words (epds_item10.py:
-codes and numbers are never read, sites number their lists differently); two answers count the
+codes and numbers are never read, sites number their lists differently), or on an EPDS form a
+valueInteger 0-3, the item's score (Cox 1987; recheck K14 s28 chart q07); two answers count the
 higher, and a "Never" beside an answer that cannot be read leaves the item unread (as
 item9_unread.kept_unread does for a PHQ-9: a 0 settles nothing beside a possible "yes"). An
 item asked and not answered is not recorded. Statuses are the PHQ-9 forms' (data/
@@ -260,8 +261,13 @@ def wants_response(resource: Resource) -> bool:
     return resource.get("resourceType") == QR and next(_item10s(resource), None) is not None
 
 
-def _one_answer(answer: Mapping[str, Any]) -> int | None:
-    """One answer in the item's words (epds_item10.answer), else None."""
+def _one_answer(answer: Mapping[str, Any], epds: bool = False) -> int | None:
+    """One answer in the item's words (epds_item10.answer), else None. `epds`: on an EPDS form
+    a valueInteger that is one of the item's scores (0-3, data/epds_item10_answers.csv) is that
+    score (Cox 1987 scores each item 0-3; recheck K14 s28 chart q07); a boolean never is."""
+    number = answer.get("valueInteger")
+    if epds and isinstance(number, int) and not isinstance(number, bool):
+        return number if number in epds_item10.answers() else None
     text = answer.get("valueString")
     if isinstance(text, str):
         return epds_item10.answer({"valueString": text})
@@ -271,9 +277,9 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
     return None  # a number, a boolean, a date: not read (module docstring)
 
 
-def _answered(answers: list[Mapping[str, Any]]) -> int | None:
+def _answered(answers: list[Mapping[str, Any]], epds: bool = False) -> int | None:
     """The item's answer from all its answers (form_answers.highest_settled), else None."""
-    return highest_settled(_one_answer(a) for a in answers)
+    return highest_settled(_one_answer(a, epds) for a in answers)
 
 
 def _score(
@@ -315,12 +321,14 @@ def read_responses(responses: Iterable[Resource], *, as_of: date) -> Read:
         if day is None or day > as_of:
             continue
         rid = string(resource.get("id")) or ""
+        epds = _is_epds_form(resource)  # its numbers are the item's scores (`_one_answer`)
         for item in _item10s(resource):
             answers = [a for a in array(item.get("answer")) if isinstance(a, Mapping)]
             if answers:  # asked and not answered: not recorded
                 # An unfinished form's answer is a score as a finished one's is, as
                 # questionnaires.py reads a PHQ-9 form's item 9 (no Observation status to name).
-                _add(read, _score(_answered(answers), day, SourceRef(QR, rid), True, status), True)
+                read_as = _answered(answers, epds)
+                _add(read, _score(read_as, day, SourceRef(QR, rid), True, status), True)
     return read
 
 

@@ -96,6 +96,13 @@ def wants_questionnaire_response(resource: Resource, site_items: SiteItems | Non
     )
 
 
+def reads_as_phq9(resource: Resource, site_items: SiteItems | None = None) -> bool:
+    """Whether this module reads a response as a PHQ-9 form (known, site or contained), whose
+    items are then the PHQ-9's (form_self_harm.py leaves such a form to it)."""
+    site = _site_lookup(site_items)
+    return _is_phq9(_form(resource, site), resource.get("item"), site)
+
+
 def _source(resource: Resource) -> SourceRef | None:
     rid = resource.get("id")
     return SourceRef(QR, rid) if isinstance(rid, str) and rid else None

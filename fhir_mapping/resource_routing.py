@@ -20,6 +20,7 @@ import orjson
 from fhir_mapping import (
     context,
     epds_forms,
+    form_self_harm,
     intolerance,
     pregnancy,
     questionnaires,
@@ -242,6 +243,7 @@ def wants_questionnaire_response(
         questionnaires.wants_questionnaire_response(resource, site_items=site_items)
         or suicide_screen.wants_questionnaire_response(resource)
         or epds_forms.wants_response(resource)
+        or form_self_harm.wants_response(resource)  # recheck K14 s28 finding 4
     )
 
 

@@ -60,9 +60,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fhir_mapping import epds_forms, epds_item10, result_statuses
+from fhir_mapping import epds_forms, epds_item10, form_self_harm, result_statuses
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
@@ -71,6 +71,9 @@ from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.screen_wording import SELF_HARM, named, self_harm_item
 from fhir_mapping.suicide_screen_answers import says_no_risk
+
+if TYPE_CHECKING:
+    from fhir_mapping.questionnaires import SiteItems
 
 __all__ = ["FIRST_LOOK", "read_lookalikes", "read_named", "self_harm_item", "unread_results"]
 
@@ -186,22 +189,31 @@ def read_lookalikes(
     *,
     as_of: date,
     forms: tuple[Iterable[Resource], Iterable[Resource]] = ((), ()),
+    site_items: SiteItems | None = None,
 ) -> tuple[list[DataGap], list[Score], list[Score]]:
     """(gaps, scores, unfinished scores) of the Observations no reader took that a text names
     (build.py): a PHQ-9 not read (phq9_lookalike.py), another depression scale not read
     (scale_lookalike.py), a self-harm answer or another screen (`read_named`), and a lab the
     diagnosis review reads (lab_lookalike.py). `forms`: (QuestionnaireResponses, Observations
     read) in which an EPDS item 10 is an item or a component, read as such a row is
-    (epds_forms.py; review s28 RI finding 1)."""
+    (epds_forms.py; review s28 RI finding 1), and a self-harm question on a form no reader
+    takes as a scale (form_self_harm.py: not a PHQ-9 form by `site_items`, not a C-SSRS form;
+    recheck K14 s28 finding 4)."""
     # Imported here: scale_lookalike imports phq9_lookalike, as this module does; one place
     # for build.py to ask.
     from fhir_mapping.lab_lookalike import observation_gaps as lab_gaps
     from fhir_mapping.phq9_lookalike import observation_gaps as phq9_gaps
+    from fhir_mapping.questionnaires import reads_as_phq9
     from fhir_mapping.scale_lookalike import observation_gaps as scale_gaps
+    from fhir_mapping.suicide_screen import wants_questionnaire_response as cssrs_form
 
     rows = list(lookalikes)
     scores, unfinished, gaps = read_named(rows, as_of=as_of)
     responses, observations = forms
+    responses = list(responses)
+    unscaled = [r for r in responses if not reads_as_phq9(r, site_items) and not cssrs_form(r)]
+    more_unscaled, unscaled_gaps = form_self_harm.read_responses(unscaled, as_of=as_of)
+    scores, gaps = [*scores, *more_unscaled], [*gaps, *unscaled_gaps]
     for more, later, missing in (
         epds_forms.read_responses(responses, as_of=as_of),
         epds_forms.read_components([*observations, *rows], as_of=as_of),

@@ -19,7 +19,9 @@ A row names the item now only when its words are the row's question (data/screen
 - `form` words (a site's short label of the item, "Suicidal thoughts", "Thoughts of harming
   self") never count in a row: they say the item only on a form whose other items are the
   instrument's (phq9_form_item9.py, epds_forms.py: review s28 K13 findings, session 28 fix
-  fx-forms3), read by `form_named` at the start of the item's text;
+  fx-forms3), read by `form_named` at the start of the item's text; a `question` term inside
+  such a label at the text's start still counts ("Thoughts of being better off dead ...": the
+  question's "better off dead"; recheck K14 s28 finding 2);
 - a row that reads as a note or a task about the screen rather than its question ("reviewed",
   "denies", "follow-up", "calls": `note` rows) names nothing, whatever else it holds.
 
@@ -132,11 +134,12 @@ def terms() -> tuple[Term, ...]:
 @cache
 def self_harm_item(instrument: str) -> str:
     """The self-harm question's number in `instrument` ("item 9" for the PHQ-9, "item 10" for
-    the EPDS), from data/screen_item_terms.csv."""
+    the EPDS), from data/screen_item_terms.csv; "" for a screen read as a whole (the C-SSRS) and
+    for a question of no scale (form_self_harm.INSTRUMENT, recheck K14 s28 finding 4)."""
     for term in terms():
         if term.kind == SELF_HARM and term.instrument == instrument:
             return term.item
-    return "item 9"
+    return ""
 
 
 def _names(term: Term, text: str) -> bool:
@@ -148,8 +151,26 @@ def _names(term: Term, text: str) -> bool:
         return True
     if term.opening is not None and term.opening.match(text):
         return True
+    if _in_form_label(term, text, matches):
+        return True
     numbers = _numbers(term.instrument)
     return numbers is not None and numbers.search(text) is not None
+
+
+def _in_form_label(term: Term, text: str, matches: list[re.Match[str]]) -> bool:
+    """Whether a question term's words lie inside a `form` label of its instrument that the text
+    begins with ("Thoughts of being better off dead or hurting yourself": the form row
+    "thoughts of being better off dead" holds the question's "better off dead"). The form row
+    alone is refused off a form worded as its instrument, but the question's own words still
+    name the item, as they would at the start (recheck K14 s28 finding 2: a PHQ-2 + item 9
+    form answered "Nearly every day" raised nothing)."""
+    for form in terms():
+        if form.match != FORM or form.instrument != term.instrument or form.opening is None:
+            continue
+        found = form.opening.match(text)
+        if found and any(m.end() <= found.end() for m in matches):
+            return True
+    return False
 
 
 def named(resource: Resource) -> Term | None:
@@ -177,6 +198,22 @@ def _first_named(raw: str) -> int | None:
     if _notes().search(text):
         return None
     return next((i for i, term in enumerate(terms()) if _names(term, text)), None)
+
+
+@lru_cache(maxsize=4096)
+def self_harm_words(raw: str) -> bool:
+    """Whether one text holds the words of any self-harm term of the table, any instrument and
+    any `match`, anywhere, not negated and not a note: the safety net's wider reading of a form
+    item no reader takes (form_self_harm.py; recheck K14 s28 finding 4), never a row's."""
+    text = normalise_text(raw)
+    if _notes().search(text):
+        return False
+    return any(
+        not negated(text, m.start(), m.end())
+        for term in terms()
+        if term.kind == SELF_HARM
+        for m in term.pattern.finditer(text)
+    )
 
 
 def form_named(raw_texts: Iterable[str], instrument: str) -> Term | None:

@@ -14,9 +14,17 @@
   stop, semicolon or "but") means the act is not read, as "cut finger on glass" is not (NICE
   CG133 excludes accidental harm to oneself). Only after the term and in its clause, so
   "Self-harm, cut arm. Denies accident" and "suicide attempt vs accidental overdose" are read.
+- An attempt at something else after a bare attempt term ("past attempts to quit smoking",
+  "previous attempts at sobriety": recheck K14 s28 finding 1): an `act_attempt` term (a "past",
+  "prior" or "previous attempt" without the word suicide) whose very next words are an
+  `attempt_other` phrase ("to quit", "at sobriety", "to cut down") is blanked before reading.
+  Only those terms and only right after them: "attempted suicide after failing to quit heroin",
+  "self-harm when trying to cut down" and "prior attempt to overdose" stay read (the lead's
+  first fix, an `act_accident` "to quit", silenced real attempts).
 
 Apart from self_harm_text.py (kept under 400 lines) because what surrounding words say of a
-term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`).
+term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`,
+`act_attempt`, `attempt_other`).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text, scope_after
 
-__all__ = ["accident_beside", "without_usual_doses"]
+__all__ = ["accident_beside", "without_other_attempts", "without_usual_doses"]
 
 _CLAUSE_END = re.compile(r"[.;,]")
 
@@ -43,7 +51,7 @@ def _compiled(term: str) -> re.Pattern[str]:
 @cache
 def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    wanted = {"usual_dose", "purpose", "act_accident"}
+    wanted = {"usual_dose", "purpose", "act_accident", "act_attempt", "attempt_other"}
     found: dict[str, list[re.Pattern[str]]] = {}
     for row in csv.DictReader(text.splitlines()):
         if row["role"] in wanted:
@@ -67,3 +75,15 @@ def accident_beside(text: str, end: int) -> bool:
     """Whether an accident is stated after the act term ending at text[end] in its clause."""
     after = scope_after(text, end)
     return any(p.search(after) for p in _roles()["act_accident"])
+
+
+def without_other_attempts(text: str) -> str:
+    """`text` (normalised) with each bare attempt term whose next words name an attempt at
+    something else ("past attempts to quit smoking") blanked, same length (module docstring)."""
+    roles = _roles()
+    for p in roles["act_attempt"]:
+        for m in reversed(list(p.finditer(text))):
+            after = text[m.end() :].lstrip()
+            if any(q.match(after) for q in roles["attempt_other"]):
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text

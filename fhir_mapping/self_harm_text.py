@@ -88,7 +88,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.self_harm_context import accident_beside, without_usual_doses
+from fhir_mapping.self_harm_context import (
+    accident_beside,
+    without_other_attempts,
+    without_usual_doses,
+)
 from fhir_mapping.self_harm_ideation import qualified
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
@@ -196,7 +200,9 @@ def _terms() -> _Terms:
             continue
         by_role.setdefault(row["role"], []).append(_pattern(row["term"]))
     return _Terms(
-        act=tuple(by_role.get("act", ())),
+        # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
+        # something else ("past attempts to quit smoking").
+        act=(*by_role.get("act", []), *by_role.get("act_attempt", [])),
         event=tuple(by_role.get("event", ())),
         intent=tuple(by_role.get("intent", ())),
         suicidal=tuple(by_role.get("suicidal", ())),
@@ -260,8 +266,9 @@ def _read(text: str) -> str:
     "intentional" (module docstring): the one place the words are prepared for reading. One
     itself negated ("no evidence it was not accidental") is blanked, not read as an accident:
     a double negation is a doubt, and the card then asks the intent. A usual dose taken for a
-    stated purpose is blanked ("took 3 tabs of tylenol for headache": self_harm_context.py)."""
-    text = without_usual_doses(_plain(text))
+    stated purpose is blanked ("took 3 tabs of tylenol for headache"), and so is a bare attempt
+    term before an attempt at something else ("past attempts to quit": self_harm_context.py)."""
+    text = without_other_attempts(without_usual_doses(_plain(text)))
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):
             said = " " if _denied(text, m.start(), m.end()) else _STATED_INTENT

@@ -15,6 +15,7 @@ import dataclasses
 from datetime import date
 
 from fhir_mapping import epds_item10, result_statuses
+from fhir_mapping.form_self_harm import INSTRUMENT as UNSCALED
 from fhir_mapping.record import Score
 from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
@@ -150,11 +151,16 @@ def unread_event(score: Score) -> RiskEvent:
     # The screen's self-harm question: PHQ-9 item 9, EPDS item 10 (screen_lookalike.py).
     item = self_harm_item(score.instrument)
     # A C-SSRS result has no item: the result itself was not read (review s27 RF finding 2).
-    what = f"{item} answer" if item else "result"
+    # A question of no scale (fhir_mapping/form_self_harm.py): its answer, named as on a form
+    # not read as a validated scale on the Found line (the summary keeps its action).
+    unscaled = score.instrument == UNSCALED
+    what = f"{item} answer" if item else ("answer" if unscaled else "result")
     short = f"{_phq9_name(score)} {what} on {score.date.isoformat()} could not be read"
     lead = f"{_phq9_name(score, terse=True)} {what}"
     terse = (f"{lead} on {score.date.isoformat()} not read", f"{lead} not read")
     text = f"{short} ({where})"
+    if unscaled:
+        text = f"{short}, on a form not read as a validated scale ({where})"
     if score.item9 == 0 and not score.item9_inferred:
         # A readable 0 beside it settles nothing (fhir_mapping/item9_unread.py): said, so the
         # reader knows why a 0 on record did not close the card.

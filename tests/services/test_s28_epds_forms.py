@@ -59,6 +59,8 @@ def _checked(name: str) -> dict:
         "epds_qr_epic_valuestring",  # RI B04: opaque canonical, "In the past 7 days: ..." text
         "epds_panel_component_quite_often",  # RI E01: a component of a 71354-5 valued 24
         "epds_qr_in_progress_quite_often",  # a form not finished: the patient's answer counts
+        # On an EPDS form a valueInteger 0-3 is the item's score (recheck K14 s28 chart q07).
+        "epds_qr_loinc_form_number_only",
     ],
 )
 def test_positive_item10_in_a_form_raises_the_critical_card(name: str) -> None:
@@ -70,7 +72,6 @@ def test_positive_item10_in_a_form_raises_the_critical_card(name: str) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "epds_qr_loinc_form_number_only",  # item 10 by linkId on an EPDS form, valueInteger 3
         "epds_panel_component_unreadable",  # component valued "see scanned form"
     ],
 )

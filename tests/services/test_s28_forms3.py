@@ -8,7 +8,9 @@
    (its canonical or display names it, or its items are worded so), its item 10 read: critical.
 2. PHQ-9 item 9 under a short label ("Thoughts of being better off dead or self-harm", f30;
    "Suicidal thoughts", f31) on a form worded as the PHQ-9 is read; a GAD-7, C-SSRS or
-   parent-report form stays quiet (f02, f12, f13, f33).
+   parent-report form is not read as the PHQ-9 (f02, f12, f13, f33); since recheck K14 s28
+   finding 4 a self-harm question answered above its lowest answer there (f13, f33) gives the
+   safety net's unread warning (fhir_mapping/form_self_harm.py).
 3. PHQ-9 item 9 "3 - Nearly every day" (f07), "Nearly every day (3)" (f07b) were unread: read
    when the number agrees (epds_item10.split_score); "1 - Nearly every day" stays unread.
 """
@@ -101,13 +103,25 @@ def test_a_score_that_disagrees_with_the_words_is_unread() -> None:
     assert cards[RISK]["summary"].startswith(PHQ9_UNREAD_START)
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["f02_gad7_all3", "f12_cssrs", "f13_parent_report", "f33_cssrs_suicidal_thoughts"],
-)
+@pytest.mark.parametrize("name", ["f02_gad7_all3", "f12_cssrs"])
 def test_other_forms_stay_quiet(name: str) -> None:
     cards, record = _at.by_topic_and_record(_checked(name))
     assert RISK not in cards
+    assert not [s for s in record.scores if s.date == date(2026, 11, 25) and s.item9 is not None]
+
+
+@pytest.mark.parametrize("name", ["f13_parent_report", "f33_cssrs_suicidal_thoughts"])
+def test_other_forms_give_only_the_unscaled_warning(name: str) -> None:
+    """Not read as PHQ-9 item 9 (no score), but a self-harm question answered above its lowest
+    answer on a form no reader takes is the safety net's warning (fhir_mapping/form_self_harm.py,
+    recheck K14 s28 finding 4): "Thoughts that your child would be better off dead" = "Nearly
+    every day", "Suicidal thoughts" = "Nearly every day" beside a C-SSRS question."""
+    cards, record = _at.by_topic_and_record(_checked(name))
+    assert cards[RISK]["indicator"] == "warning"
+    assert cards[RISK]["summary"] == (
+        "Self-harm question answer on 2026-11-25 could not be read: check it in the chart; if it "
+        "is above the lowest, assess suicide risk today"
+    )
     assert not [s for s in record.scores if s.date == date(2026, 11, 25) and s.item9 is not None]
 
 
