@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.text_negation import term_pattern
+
 __all__ = ["blank_out_of_context"]
 
 # Words either side that are read (a laterality or what the joint has is the next word or one
@@ -57,8 +59,7 @@ def _word(term: str) -> re.Pattern[str]:
 
 
 def _in_text(term: str) -> re.Pattern[str]:
-    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
-    return re.compile(r"\b" + body)
+    return term_pattern(term)
 
 
 @cache

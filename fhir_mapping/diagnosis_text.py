@@ -40,6 +40,7 @@ from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.record import FindingKind
+from fhir_mapping.text_negation import term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 
 # Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
@@ -57,9 +58,7 @@ def _rows() -> list[dict[str, str]]:
 
 
 def _compiled(term: str) -> re.Pattern[str]:
-    term = term.strip().lower()
-    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
-    return re.compile(r"\b" + body)
+    return term_pattern(term.strip().lower())
 
 
 @cache

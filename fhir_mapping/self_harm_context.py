@@ -34,7 +34,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.text_negation import normalise_text, scope_after
+from fhir_mapping.text_negation import normalise_text, scope_after, term_pattern
 
 __all__ = ["accident_beside", "without_other_attempts", "without_usual_doses"]
 
@@ -43,9 +43,7 @@ _CLAUSE_END = re.compile(r"[.;,]")
 
 def _compiled(term: str) -> re.Pattern[str]:
     # "took 3 tab*" -> any ending ("tablets"); else the whole word.
-    term = normalise_text(term)
-    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
-    return re.compile(r"\b" + body)
+    return term_pattern(normalise_text(term))
 
 
 @cache

@@ -44,6 +44,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.text_negation import term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 
 _ROLES = ("treatment", "not-treated", "not-in-use", "pap-clause", "in-use")
@@ -58,9 +59,7 @@ _NOT_IN_USE = "not-in-use"
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    term = normalise_text(term)
-    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
-    return re.compile(r"\b" + body)
+    return term_pattern(normalise_text(term))
 
 
 @cache

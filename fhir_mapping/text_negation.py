@@ -81,6 +81,14 @@ class _Negations:
     stop: re.Pattern[str] | None
 
 
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A table term as a pattern: "self harm*" any ending ("self-harming"), else the whole word;
+    the term as the caller normalised it. One rule for the word tables read in free text
+    (diagnosis_text.py, sleep_apnea_text.py, self_harm_context.py, abbreviation_context.py)."""
+    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
+    return re.compile(r"\b" + body)
+
+
 def normalise_text(text: str) -> str:
     """Lower case, a hyphen or underscore inside a word read as a space ("bone-anchored",
     "VP-shunt"), runs of whitespace as one space. A free-standing dash ("Shunt - no") stays."""
