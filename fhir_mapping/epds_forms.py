@@ -61,7 +61,7 @@ from typing import Any
 
 from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.fhir_fields import array, code_texts, effective_date, parse_date, string
-from fhir_mapping.form_answers import coding_concept, highest_settled
+from fhir_mapping.form_answers import WORDED_ITEMS, coding_concept, highest_settled
 from fhir_mapping.phq9_form_item9 import worded_form
 from fhir_mapping.questionnaire_codes import QR, canonical
 from fhir_mapping.questionnaire_items import _MAX_DEPTH, _contained_questionnaire
@@ -83,9 +83,6 @@ UNREAD_FORM_ITEM = (
 
 _DIGITS = re.compile(r"\d+")
 
-# How many different EPDS items 1-9 worded so make a form the EPDS (a project rule, as
-# phq9_form_item9.WORDED_ITEMS: one or two shared phrases may be chance, three are the scale).
-WORDED_ITEMS = 3
 # FHIR's display extension: the name of a reference's target (the form's name on `_questionnaire`).
 _DISPLAY = "http://hl7.org/fhir/StructureDefinition/display"
 

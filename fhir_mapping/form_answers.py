@@ -13,6 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# How many different items worded as an instrument's make a form the instrument when nothing else
+# names it (epds_forms.py: EPDS items 1-9; phq9_form_item9.py: PHQ-9 items 1-8). A project rule,
+# not a clinical fact: one or two shared phrases may be chance ("Poor appetite" on a nutrition
+# form), three are the scale.
+WORDED_ITEMS = 3
+
 
 def coding_concept(coding: Mapping[str, Any]) -> dict[str, Any]:
     """A valueCoding as a CodeableConcept, its display also the text (module docstring)."""

@@ -56,7 +56,7 @@ from fhir_mapping import epds_item10
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import array, parse_date, parse_instant, string
-from fhir_mapping.form_answers import coding_concept, highest_settled
+from fhir_mapping.form_answers import WORDED_ITEMS, coding_concept, highest_settled
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9
 from fhir_mapping.questionnaire_codes import QR
@@ -74,10 +74,8 @@ UNREAD_ITEM9 = "PHQ-9 item 9 answer could not be read"
 
 _FULL = statuses(RESPONSE, Reads.ALL)
 
-# How many different items 1-8 worded as the PHQ-9's make a form worded as it (a project rule:
-# one or two shared openings may be chance, "Poor appetite" on a nutrition form; three are the
-# scale), and how many opening words of an item's display are its wording.
-WORDED_ITEMS = 3
+# How many opening words of an item's display are its wording (a project rule; how many worded
+# items make the form: form_answers.WORDED_ITEMS).
 _OPENING_WORDS = 3
 
 

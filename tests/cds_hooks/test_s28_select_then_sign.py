@@ -16,16 +16,13 @@ as of today, cds_hooks/date_shift.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from cds_hooks.app import create_app
-from cds_hooks.config.settings import load_settings
 from cds_hooks.date_shift import days_between, shift_json
 
 AS_OF = date(2025, 6, 2)  # the charts' as-of date
@@ -36,11 +33,7 @@ SAME_CLASS = "order-same-class-running"
 Doc = dict[str, Any]
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = load_settings(None, database={"url": f"sqlite:///{tmp_path / 'trd.db'}"})
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+# `client`: tests/conftest.py (a fresh SQLite store per test).
 
 
 def _request(name: str, instance: str, selections: Sequence[str] = ()) -> Doc:

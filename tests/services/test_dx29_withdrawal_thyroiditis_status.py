@@ -28,20 +28,18 @@ from fhir_mapping.fhir_fields import status_code
 from tests.services import chart_files
 from tests.services.helpers import Evaluator, by_topic
 
+# The topics and the control chart's summaries, as the dx28 tests state them (same base chart).
+from tests.services.test_diagnosis_review28_rj import (
+    CONTROL_OPTIMISE,
+    CONTROL_TMS,
+    DIAGNOSIS,
+    OPTIMISE,
+    TMS,
+)
+
 pytestmark = pytest.mark.real_drug_table
 
 Doc = dict[str, Any]
-DIAGNOSIS = "diagnosis-review"
-OPTIMISE = "optimize-switch-augment"
-TMS = "tms-referral"
-CONTROL_OPTIMISE = (
-    "2 adequate trials failed (sertraline, venlafaxine): augment (aripiprazole or brexpiprazole) "
-    "or switch class"
-)
-CONTROL_TMS = (
-    "2 adequate trials failed (sertraline, venlafaxine); PHQ-9 18: consider TMS referral; payer "
-    "criteria not yet met (clinic default rule set)"
-)
 
 _chart = chart_files.loader(Path(__file__).parent / "dx29_charts")
 _at = Evaluator(date(2025, 6, 1))
