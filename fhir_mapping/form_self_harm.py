@@ -19,6 +19,18 @@ assess suicide risk. The lowest answer is what the service can read as one: 0 or
 PHQ-9's "Not at all", the EPDS's "Never", a no or no-risk word
 (suicide_screen_answers.says_no_risk). An answer not read ("Sometimes", free text) is named too:
 a look at a form costs less than a missed answer. Asked and not answered: nothing.
+
+An answer in the PHQ-9's own answer words ("Nearly every day", LOINC LL358-3, read as
+phq9_form_item9.py reads item 9's: the words, a score beside them that agrees, a LOINC answer
+code) is read, 1-3, as `item9` of the INSTRUMENT score with the question's text (`Score.asked`):
+the card quotes the question and its answer, and takes the answer as PHQ-9 item 9's (its level
+and its rules: a later item 9 = 0 closes nothing; services/risk_events.py). Before, a GAD-7
+group's "Suicidal thoughts" = "Nearly every day" beside a PHQ-9 group was read as "PHQ-9 item
+9 = 3" (critical; recheck K14 s28 chart q14), and on a GAD-7 form alone it was this unread
+warning (q03): one question, one answer, two cards. Now both are the critical card that names
+the question asked. Several answers count as phq9_form_item9.py counts them (the highest; a 0
+beside an answer not read settles nothing: the unread warning). Only the PHQ-9's list is read:
+another list's words on a form of no scale ("Yes, quite often") stay the unread warning.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ from typing import Any
 from fhir_mapping import epds_item10
 from fhir_mapping.epds_forms import _item10s
 from fhir_mapping.fhir_fields import array, parse_date, string
+from fhir_mapping.form_answers import highest_settled
 from fhir_mapping.phq9_form_item9 import _item9s, _one_answer
 from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_items import _walk
@@ -96,15 +109,29 @@ def read_responses(
         if day is None or day > as_of:
             continue
         answers = [
-            a
+            (a, str(item.get("text")))
             for item in _unread_items(resource)
             for a in array(item.get("answer"))
             if isinstance(a, Mapping)
         ]
-        if not answers or all(_lowest(a) for a in answers):
+        if not answers or all(_lowest(a) for a, _ in answers):
             continue
         ref = SourceRef(QR, string(resource.get("id")) or "")
         source = ref if ref.id else None
+        value, asked = _worded_answer(answers)
+        if value is not None:
+            scores.append(Score(INSTRUMENT, None, day, value, source, asked=asked))
+            continue  # read: the card quotes it, nothing is left unread
         scores.append(Score(INSTRUMENT, None, day, source=source, item9_unread=ref))
         gaps.append(DataGap(DataDomain.SCORES, UNREAD_UNSCALED, source, date=day))
     return scores, gaps
+
+
+def _worded_answer(answers: list[tuple[Mapping[str, Any], str]]) -> tuple[int | None, str]:
+    """The highest answer in the PHQ-9's words and its question's text (module docstring);
+    (None, "") when it is 0, none is so worded, or a 0 sits beside an answer not read."""
+    values = [_one_answer(a) for a, _ in answers]
+    best = highest_settled(values)
+    if not best:
+        return None, ""
+    return best, " ".join(answers[values.index(best)][1].split())

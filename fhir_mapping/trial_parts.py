@@ -300,6 +300,15 @@ class Score:
     # an opaque site canonical): a safety reading, not a PHQ-9 without its total, so no card asks
     # to score it (phq9_no_total.py; session 28 fix words28 item 3). False: every other score.
     item9_only: bool = field(default=False, compare=False)
+    # A self-harm question of no scale answered in the PHQ-9's own answer words, `item9` that
+    # answer (fhir_mapping/form_self_harm.py: a GAD-7 group's "Suicidal thoughts" = "Nearly every
+    # day"): the question as the form asks it, which the card quotes rather than naming a scale's
+    # item nobody asked. None: every other score.
+    asked: str | None = field(default=None, compare=False)
+    # The form's own scale when an item-9-only reading comes from a version of the PHQ-9 with its
+    # own name (fhir_mapping/phqa_form.py: "PHQ-A"): the name the cards give its item 9; the
+    # score stays a PHQ-9 item 9 in every rule. None: every other score.
+    form: str | None = field(default=None, compare=False)
 
     def latest_day(self) -> _Day:
         """The last day the written date allows: the month's or year's last day for a partial

@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from fhir_mapping.draft_medication import is_unidentified_draft
 from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONFIRMED
-from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSES
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
 from services import (
@@ -338,7 +338,7 @@ def unrecognised_phq9_text(gaps: Sequence[DataGap], *, short: bool = False) -> s
     """ "6 observations named PHQ-9 use codes this service does not know (a site code can be
     configured)": what `unrecognised_phq9` found, counted by kind, with what would fix it.
     `short`: "6 observations named PHQ-9 use unknown codes", for a card summary."""
-    responses = sum(1 for g in gaps if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
+    responses = sum(1 for g in gaps if g.reason in UNRECOGNISED_PHQ9_RESPONSES)
     observations = len(gaps) - responses
     if short:
         counted = " and ".join(

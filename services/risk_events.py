@@ -27,10 +27,11 @@ from services.risk_wording import screen_text
 def _phq9_name(score: Score, *, terse: bool = False) -> str:
     """ "PHQ-9", or "PHQ-9 (preliminary, not yet reviewed)" for a score of an unfinished
     Observation (result_statuses.py; review 14 U1): the clinician sees why it is not in the
-    chart's reviewed results. Another screen's name for its self-harm answer ("EPDS"). `terse`:
+    chart's reviewed results. Another screen's name for its self-harm answer ("EPDS"), a PHQ-A
+    form's own name (Score.form). `terse`:
     the status word only, "PHQ-9 (registered)" (a summary that must keep its action)."""
     named = result_statuses.named(result_statuses.OBSERVATION, score.status)
-    name = score.instrument
+    name = score.form or score.instrument  # a PHQ-A's item 9 by its form (phqa_form.py)
     if not named:
         return name
     word, _, why = named.partition(" (")
@@ -66,7 +67,15 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
         epds = epds_item10.answers()[value]
         short = f"{name} item 10 = {value} ({epds.display.lower()})"
         escalate = epds.escalate
-    text = short + (f", total {score.value}" if score.value is not None else "")
+    text = ""
+    if score.asked is not None:
+        # A question of no scale answered in the PHQ-9's words (fhir_mapping/form_self_harm.py):
+        # quoted as the form asks it (in full on the Found line; its opening words in the
+        # summary, which must keep its action), taken at the PHQ-9 item 9 level of its answer.
+        said = f" = {answer.display.lower()}"
+        short = f'{name} "{_opening(score.asked)}"{said}'
+        text = f'{name} "{score.asked}"{said}'
+    text = (text or short) + (f", total {score.value}" if score.value is not None else "")
     dated = score.item9_inferred
     if dated:
         # The mapping infers item 9 from a total of 25-27 (the other eight items score at most
@@ -89,6 +98,19 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
         dated=dated,
         written=written,
     )
+
+
+# How much of a form's question a card summary quotes (the summary's action must fit beside it:
+# CDS Hooks 2.0 "<140 characters"); a project rule of wording.
+_QUOTED = 32
+
+
+def _opening(question: str) -> str:
+    """The question, or its opening words within _QUOTED characters and an ellipsis."""
+    if len(question) <= _QUOTED:
+        return question
+    cut = question[: _QUOTED - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut}…"
 
 
 # How a result dated after today is named (review 15 recheck U-a): a typing error in the date

@@ -111,18 +111,19 @@ def test_other_forms_stay_quiet(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["f13_parent_report", "f33_cssrs_suicidal_thoughts"])
-def test_other_forms_give_only_the_unscaled_warning(name: str) -> None:
+def test_other_forms_give_only_the_unscaled_reading(name: str) -> None:
     """Not read as PHQ-9 item 9 (no score), but a self-harm question answered above its lowest
-    answer on a form no reader takes is the safety net's warning (fhir_mapping/form_self_harm.py,
+    answer on a form no reader takes is the safety net's (fhir_mapping/form_self_harm.py,
     recheck K14 s28 finding 4): "Thoughts that your child would be better off dead" = "Nearly
     every day", "Suicidal thoughts" = "Nearly every day" beside a C-SSRS question."""
     cards, record = _at.by_topic_and_record(_checked(name))
-    assert cards[RISK]["indicator"] == "warning"
-    assert cards[RISK]["summary"] == (
-        "Self-harm question answer on 2026-11-25 could not be read: check it in the chart; if it "
-        "is above the lowest, assess suicide risk today"
-    )
-    assert not [s for s in record.scores if s.date == date(2026, 11, 25) and s.item9 is not None]
+    # Since session 29 fix forms30 item 1, an answer in the PHQ-9's own words ("Nearly every
+    # day") is read and the question quoted, at the PHQ-9 item 9 level of that answer; still no
+    # PHQ-9 score.
+    assert cards[RISK]["indicator"] == "critical"
+    assert cards[RISK]["summary"].startswith('Self-harm question "')
+    assert "= nearly every day on 2026-11-25: higher suicide risk" in cards[RISK]["summary"]
+    assert not [s for s in record.phq9() if s.date == date(2026, 11, 25)]
 
 
 def test_a_short_label_names_nothing_in_a_row() -> None:

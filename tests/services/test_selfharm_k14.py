@@ -108,7 +108,9 @@ _PHQ9_ITEM9 = (
         # Finding 3: short labels on a form worded as the PHQ-9 (screen_item_terms.csv `form`).
         ("q11", _PHQ9_ITEM9.format("2 (more than half the days)")),
         ("q11b", _PHQ9_ITEM9.format("3 (nearly every day)")),
-        ("q04b", _PHQ9_ITEM9.format("3 (nearly every day)")),
+        # Session 29 fix forms30 item 2: a PHQ-A's item 9 is named by its form
+        # (fhir_mapping/phqa_form.py), at the same level.
+        ("q04b", _PHQ9_ITEM9.format("3 (nearly every day)").replace("PHQ-9", "PHQ-A")),
     ],
 )
 def test_worded_item9_read(name: str, summary: str) -> None:
@@ -130,11 +132,13 @@ _UNSCALED = (
 )
 
 
-@pytest.mark.parametrize("name", ["q03", "q04", "q08b", "q12"])
+@pytest.mark.parametrize("name", ["q04", "q12"])
 def test_self_harm_question_no_reader_takes_is_the_unread_warning(name: str) -> None:
-    """Finding 4: GAD-7 "Suicidal thoughts" / "Thoughts of harming self", the PHQ-A's "serious
-    thoughts about ending your life" / "tried to kill yourself" = "Yes", "Suicidal thoughts" on
-    a PHQ-2 + item 9 form: the safety net (fhir_mapping/form_self_harm.py)."""
+    """Finding 4: GAD-7 "Thoughts of harming self" = "Yes, quite often", the PHQ-A's "serious
+    thoughts about ending your life" / "tried to kill yourself" = "Yes": the safety net
+    (fhir_mapping/form_self_harm.py). GAD-7 "Suicidal thoughts" (q03) and "Suicidal thoughts" on
+    a PHQ-2 + item 9 form (q08b) answered "Nearly every day", the PHQ-9's words, are read since
+    session 29 fix forms30 (test_forms30.py)."""
     doc = _chart(name)
     chart_files.check_chart(doc)
     cards, record = Evaluator(AS_OF).by_topic_and_record(doc)
