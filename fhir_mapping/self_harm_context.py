@@ -17,14 +17,19 @@
 - An attempt at something else after a bare attempt term ("past attempts to quit smoking",
   "previous attempts at sobriety": recheck K14 s28 finding 1): an `act_attempt` term (a "past",
   "prior" or "previous attempt" without the word suicide) whose very next words are an
-  `attempt_other` phrase ("to quit", "at sobriety", "to cut down") is blanked before reading.
+  `attempt_other` phrase ("at sobriety", "to cut down") or an `attempt_verb` with its
+  `attempt_habit` object ("to quit smoking", "to stop drinking") is blanked before reading.
   Only those terms and only right after them: "attempted suicide after failing to quit heroin",
   "self-harm when trying to cut down" and "prior attempt to overdose" stay read (the lead's
-  first fix, an `act_accident` "to quit", silenced real attempts).
+  first fix, an `act_accident` "to quit", silenced real attempts). A verb without a habit is
+  not enough: "prior attempt to quit life", "previous attempts to stop breathing" and "prior
+  attempts to quit - hanging 2020" are suicide attempts (recheck K16 s29 finding 1); only one
+  ending the text after a habit named before it ("Tobacco use disorder, previous attempts to
+  quit") is read as that habit's.
 
 Apart from self_harm_text.py (kept under 400 lines) because what surrounding words say of a
 term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`,
-`act_attempt`, `attempt_other`).
+`act_attempt`, `attempt_other`, `attempt_verb`, `attempt_habit`).
 """
 
 from __future__ import annotations
@@ -49,7 +54,15 @@ def _compiled(term: str) -> re.Pattern[str]:
 @cache
 def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    wanted = {"usual_dose", "purpose", "act_accident", "act_attempt", "attempt_other"}
+    wanted = {
+        "usual_dose",
+        "purpose",
+        "act_accident",
+        "act_attempt",
+        "attempt_other",
+        "attempt_verb",
+        "attempt_habit",
+    }
     found: dict[str, list[re.Pattern[str]]] = {}
     for row in csv.DictReader(text.splitlines()):
         if row["role"] in wanted:
@@ -81,7 +94,25 @@ def without_other_attempts(text: str) -> str:
     roles = _roles()
     for p in roles["act_attempt"]:
         for m in reversed(list(p.finditer(text))):
-            after = text[m.end() :].lstrip()
-            if any(q.match(after) for q in roles["attempt_other"]):
+            if _other_attempt(text[: m.start()], text[m.end() :].lstrip()):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text
+
+
+def _other_attempt(before: str, after: str) -> bool:
+    """Whether the words right `after` a bare attempt term name an attempt at something else:
+    a whole `attempt_other` phrase, or an `attempt_verb` with its `attempt_habit` object; a
+    verb ending the text only after a habit named `before` it (module docstring)."""
+    roles = _roles()
+    if any(q.match(after) for q in roles["attempt_other"]):
+        return True
+    for q in roles["attempt_verb"]:
+        verb = q.match(after)
+        if verb is None:
+            continue
+        rest = after[verb.end() :].lstrip()
+        if any(h.match(rest) for h in roles["attempt_habit"]):
+            return True
+        if not rest.strip(" .;,") and any(h.search(before) for h in roles["attempt_habit"]):
+            return True
+    return False
