@@ -28,11 +28,16 @@ Rules:
 - "asleep", "away", "off unit", "LOA", "out on pass" read missed as the codes c (Asleep) and b
   (Away) do, and win over "held" beside them ("Held - patient asleep"; K9 finding 5);
 - precedence tiers (the table's `reading`: session 28 fix dx30): a refusal (`missed`) wins over
-  everything; then an away word (`away`: "off unit", code b) reads missed, unless the same reason
+  everything; then an eloped word (`eloped`: "eloped", "AWOL", "left AMA", "against medical
+  advice") reads missed, whatever errand stands beside it ("Patient eloped from ECT suite": not
+  there; session 29 fix ward30); then an away word (`away`: "off unit", code b) reads missed, unless the same reason
   names a clinical errand (`clinical-errand`: a procedure, test, dialysis, surgery, ECT): "Off unit
   for procedure" is a clinical hold, held; then `held` and `clinical-errand` read held;
 - a supply problem ("pharmacy unavailable") is not the patient's doing: held (review s25 RK4
   finding 4); "patient unavailable" is the patient away: missed;
+- an `on-unit` phrase ("elopement precautions", "elopement risk", "AWOL risk") is the patient
+  ON the unit under watch: the away and eloped words inside it are not read, and it reads held,
+  a clinical hold, as `held` ("Held, pt on elopement precautions"; session 29 fix ward30);
 - a refusal word inside an `other-refusal` phrase is no refusal of the dose: someone else refused
   ("pharmacy refused to dispense") or the patient refused something else ("Pt refused labs - med
   held per MD"); the rest of the reason reads on (held), and a reason naming nothing else reads
@@ -66,10 +71,15 @@ from fhir_mapping.intolerance_reasons import intolerance_reason
 # reads missed unless a clinical-errand word stands beside it ("Off unit for procedure": the ward
 # sent the patient for care, a clinical hold; review of fix FDX4, session 28).
 _MISSED, _AWAY, _ERRAND, _HELD = "missed", "away", "clinical-errand", "held"
+# The patient gone without leave ("eloped", "AWOL", "left AMA"): missed, an errand beside it or
+# not ("Patient eloped from ECT suite"); and a phrase naming the patient kept ON the unit
+# ("elopement precautions"): the eloped and away words inside it are not read, a clinical hold
+# (session 29 fix ward30, review K16).
+_ELOPED, _ON_UNIT = "eloped", "on-unit"
 # A phrase holding a refusal word that is not the patient refusing the dose ("pharmacy refused",
 # "refused labs"): the refusal words inside it are not read (session 29 fix mar30 item 1).
 _OTHER = "other-refusal"
-_TIERS = frozenset({_MISSED, _AWAY, _ERRAND, _HELD, _OTHER})
+_TIERS = frozenset({_MISSED, _ELOPED, _AWAY, _ERRAND, _HELD, _ON_UNIT, _OTHER})
 # An other-refusal phrase joined to more ("refused labs and meds", "labs/meds"): the refusal may
 # be the dose's too, so the phrase is not read (the safer reading: missed).
 _JOINED = r"(?!\s*(?:and\b|or\b|&|\+|/))"
@@ -163,10 +173,14 @@ def _concept_reading(tiers: set[str], text: str) -> DoseReading | None:
     spans = [m.span() for m in other.finditer(text)] if other is not None else []
     if _MISSED in tiers or _names(pattern[_MISSED], text, negatable=True, inside=spans):
         return DoseReading.MISSED
+    unit = pattern[_ON_UNIT]
+    watched = [m.span() for m in unit.finditer(text)] if unit is not None else []
+    if _ELOPED in tiers or _names(pattern[_ELOPED], text, negatable=True, inside=watched):
+        return DoseReading.MISSED
     errand = _ERRAND in tiers or _names(pattern[_ERRAND], text)
-    if _AWAY in tiers or _names(pattern[_AWAY], text, negatable=True):
+    if _AWAY in tiers or _names(pattern[_AWAY], text, negatable=True, inside=watched):
         return DoseReading.HELD if errand else DoseReading.MISSED
-    if errand or _HELD in tiers or _names(pattern[_HELD], text):
+    if errand or watched or _HELD in tiers or _names(pattern[_HELD], text):
         return DoseReading.HELD
     return None
 

@@ -233,8 +233,14 @@ def _dosed_by_mar(event: MedicationEvent, run: tuple[WardDose, ...]) -> Medicati
     lengths: list[int | None] = [(b - a).days for a, b in zip(starts, starts[1:], strict=False)]
     # Anchored at the order's start (taper_timeline): the first step runs from it.
     lengths[0] = (starts[1] - event.start).days
+    # The last step ends with the order (its end, else the day after its last dose given:
+    # ward_orders.ended_on_ward), as the order's one dose does when the MAR gives one: the dose
+    # after it is the other records' (taper_timeline; review s29 K16: 20 mg 17 days then 5 mg on
+    # the ward, discharged on 20 mg daily, read 5 mg/day on to as-of, "raise" the dose held).
+    end = event.end
+    last = (end - starts[-1]).days if end is not None and end > starts[-1] else None
     taper = Taper(
-        tuple(TaperStep(mg, days) for (_, mg), days in zip(steps, [*lengths, None], strict=True)),
+        tuple(TaperStep(mg, days) for (_, mg), days in zip(steps, [*lengths, last], strict=True)),
         stops=False,
     )
     given = ", then ".join(f"{mg:g} mg/day from {day.isoformat()}" for day, mg in steps)
