@@ -160,6 +160,9 @@ def annotate(
         quiet = quiet.union(washout_unchecked)
     for topic in hidden:
         reported.update(shown_gaps(record.gaps_in(*card_domains(topic))))
+    # Listed on a card above info (or a hidden one): where a safety lab not read is said enough.
+    # On an info card alone (the TSH one) it was not (review s29 RL finding 2).
+    warned: set[DataGap] = set(reported)
     liver = liver_tests_matter(record)
     # A data-quality card the hook raised itself (an order hook's "dose not read": order_checks/
     # doses.carry_not_checked) is a report, not a conclusion: the gaps no other card carries go on
@@ -193,6 +196,8 @@ def annotate(
             listed_on.append((frozenset(gaps), rec.topic))
             # The card listing a possible unseen item 9 answer in full is at least a warning.
             rec = dataclasses.replace(rec, indicator=raised(rec.indicator, gaps))
+        if rec.indicator is not Indicator.INFO:
+            warned.update(gaps)
         out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
     aged_out = _aged_out(record, score_window_days)
     unreported = [
@@ -205,9 +210,10 @@ def annotate(
         and g not in aged_out
     ]
     # A safety lab under a local code only, where a drug on this screen is judged by it (a sodium
-    # beside venlafaxine at 78: review s24 RM finding 2), is as decisive: no other card says it.
+    # beside venlafaxine at 78: review s24 RM finding 2), or one read without a value (s29 RL
+    # finding 2), is as decisive: no other card says it, or only an info card does.
     unreported.extend(
-        [g for g in unread_lab_gaps.decisive(record) if g not in reported and g not in quiet]
+        [g for g in unread_lab_gaps.decisive(record) if g not in warned and g not in quiet]
     )
     # Whatever their domain, and even beside a hidden card: the card is the only place they are.
     unreported.extend([g for g in record.gaps if g in unconfirmed or g in washout_unchecked])
