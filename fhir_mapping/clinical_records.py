@@ -140,6 +140,10 @@ class ProcedureRecord:
     # one Procedure); None for a procedure on one day. A course's dates must come from the record,
     # not be cut to its first day (patient-view review finding 9).
     performed_end: _Day | None = None
+    # An `in-progress` Procedure over an open period: performed_end is then as-of, the course
+    # still going, not a session on record that day (review s29 RK finding 1); the cards name
+    # it "in progress since" its start, never "last session" today.
+    ongoing: bool = False
     # A psychotherapy session's kind when its code alone does not say it (session_kinds.py): a
     # session named "Crisis psychotherapy" only in words ("crisis"), an H0004 whose diagnoses
     # include no depressive one ("substance-use", "counseling-other"); "" otherwise (the

@@ -110,8 +110,8 @@ def short(
 ) -> bool:
     """A TMS course that ended with fewer than `min_sessions` sessions and brought no response:
     no adequate course (it neither cuts a drug's scoring window nor bars a referral). `sessions`
-    None: a course documented as a period, its sessions not counted, is not judged short; nor is
-    a running one, nor an ECT course, nor one that `responded` (module docstring)."""
+    None: not judged short (a period: by `most_daily_sessions`); nor is a running one, nor an
+    ECT course, nor one that `responded` (module docstring)."""
     return (
         name == "TMS"
         and sessions is not None
@@ -119,6 +119,14 @@ def short(
         and sessions < min_sessions
         and not responded
     )
+
+
+def most_daily_sessions(first: date, last: date) -> int:
+    """The most sessions a course documented as a period holds at one a day (TMS is daily:
+    README `tms_min_course_sessions`). Review s29 RK finding 2: one stopped after 12 days read
+    as an adequate course, barring a referral. An accelerated protocol gives more a day: this
+    errs to "not an adequate course" (referral offered, why it stopped asked), never a bar."""
+    return (last - first).days + 1
 
 
 _DEVICE_KINDS = {ProcedureKind.TMS: "TMS", ProcedureKind.ECT: "ECT"}
@@ -195,7 +203,8 @@ def device_course_starts(
                 groups.append([(start, end)])
         for group in groups:
             first, last = group[0][0], max(e for _, e in group)
-            counted = len(group) if all(s == e for s, e in group) else None
+            one_day = all(s == e for s, e in group)  # else a period: the most it could hold
+            counted = len(group) if one_day else most_daily_sessions(first, last)
             running = as_of is None or (as_of - last).days <= rule.recent_days
             days = rule.outcome_days if name == "TMS" else None
             if short(name, counted, running, rule.min_sessions) and not _responded(

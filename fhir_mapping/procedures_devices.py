@@ -2,7 +2,8 @@
 
 - Procedure `not-done` that the patient refused, of ECT -> ECT_DECLINED (procedure_refusals.py;
   review 16 W6), never a ProcedureRecord.
-- Procedure (completed / in-progress) -> ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
+- Procedure (completed / in-progress; a course's also stopped / on-hold: `_GIVEN_SO_FAR`) ->
+  ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
   also yields SLEEP_APNEA_TREATED, an implant procedure IMPLANTED_DEVICE and a delivery
   (procedure_codes.csv kind "delivery") DELIVERY.
 - Device (any status but entered-in-error: a switched-off stimulator is still metal near the head)
@@ -43,6 +44,14 @@ from fhir_mapping.session_kinds import (
 Resource = Mapping[str, Any]
 
 _COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
+# A treatment course's Procedure `stopped` or `on-hold` was given as far as it went (review s29 RK
+# findings 1-2): R4 event-status `stopped` is "terminated after having been initiated", `on-hold`
+# is "temporarily stopped, expected to resume". Dropping them lost a 7-week TMS course stopped for
+# no response (a new referral offered), an ECT course (offered as untried) and 11 psychotherapy
+# sessions ("no psychotherapy on record"). Only the courses count so: a stopped risk assessment,
+# hysterectomy or implant is not one done, and keeps its old reading (left out).
+_GIVEN_SO_FAR = frozenset({"stopped", "on-hold"})
+_COURSE_KINDS = frozenset({"psychotherapy", "ect", "tms", "esketamine"})
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 
 
@@ -122,13 +131,36 @@ def _assessment_timing(kind: str, resource: Resource) -> dict[str, Any]:
     return {"at": performed_instant(resource), "encounter": encounter_id(resource)}
 
 
-def _performed_end(resource: Resource, start: date | None) -> date | None:
-    """The end of a performedPeriod later than its start (ProcedureRecord.performed_end)."""
+def _performed_end(resource: Resource, start: date | None, as_of: date) -> date | None:
+    """The end of a performedPeriod later than its start (ProcedureRecord.performed_end).
+
+    An `in-progress` Procedure over a period runs to as-of, whatever end it names ahead (review
+    s29 RK finding 1: a TMS or ECT course charted as one Procedure, in-progress, with only its
+    start, read as a single session on that day: "stopped after 1 session", no lithium-with-ECT
+    warning, its ECT window lapsing from the start). R4 Period: an open end means still going.
+    A `stopped` or `on-hold` one ends at its stated end, else on its start: the last day the
+    record shows given (an on-hold course is paused, so not running today: extending it would
+    hold the cards for a course no one is giving; it shows as given up to then)."""
     period = resource.get("performedPeriod")
     if start is None or not isinstance(period, JSON_OBJECT):
         return None
     end = parse_date(period.get("end"))
+    if resource.get("status") == "in-progress":
+        end = as_of if end is None else min(end, as_of)
     return end if end is not None and end > start else None
+
+
+def _ongoing(resource: Resource, start: date | None, as_of: date) -> bool:
+    """In progress over a period open on as-of (`_performed_end` runs it to as-of)."""
+    period = resource.get("performedPeriod")
+    if (
+        resource.get("status") != "in-progress"
+        or start is None
+        or not isinstance(period, JSON_OBJECT)
+    ):
+        return False
+    end = parse_date(period.get("end"))
+    return end is None or end >= as_of
 
 
 def _known_coding(coded: Sequence[tuple[str, str, str]]) -> tuple[str, str, str]:
@@ -187,7 +219,9 @@ def procedure_facts(
 ) -> tuple[tuple[ProcedureRecord, ...], tuple[Finding, ...]]:
     """ProcedureRecords and findings (CPAP, implants) from one Procedure. `conditions`: the
     chart's, for the diagnoses of a session whose kind they decide (session_kinds.py)."""
-    if string(resource.get("status")) not in _COUNTED_PROCEDURE:
+    status = string(resource.get("status"))
+    whole = status in _COUNTED_PROCEDURE
+    if not whole and status not in _GIVEN_SO_FAR:
         return (), _declined(resource, as_of)
     when = _performed(resource)
     if when is not None and when > as_of:
@@ -199,7 +233,12 @@ def procedure_facts(
     system, code, display = _known_coding(coded)
     records: list[ProcedureRecord] = []
     findings: list[Finding] = []
-    for kind in _procedure_kinds(coded, text):
+    named = _procedure_kinds(coded, text)
+    if not whole:  # stopped / on hold: a course's sessions given so far, nothing else
+        named = tuple(k for k in named if k in _COURSE_KINDS)
+        if not named:
+            return (), ()
+    for kind in named:
         if kind in _PROCEDURE_KINDS:
             session = (
                 _session_kind(coded, text, resource, conditions)
@@ -213,7 +252,8 @@ def procedure_facts(
                     system,
                     when,
                     source,
-                    performed_end=_performed_end(resource, when),
+                    performed_end=_performed_end(resource, when, as_of),
+                    ongoing=_ongoing(resource, when, as_of),
                     session_kind=session.kind,
                     session_reasons=session.reasons,
                     **_assessment_timing(kind, resource),
@@ -233,6 +273,8 @@ def procedure_facts(
             findings.append(
                 Finding(FindingKind.PREGNANCY_NOT_POSSIBLE, code, system, display, when, source)
             )
+    if not whole:
+        return tuple(records), ()
     screened = tms_safety.findings(
         concept,
         applies_to="procedure",

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping.record import PatientRecord, Referral, Trial
+from fhir_mapping.record import PatientRecord, ProcedureKind, Referral, Trial
 from services import tms_gate
 from services.open_referrals import (
     OPEN_REQUEST_STATUSES,
@@ -50,13 +50,24 @@ class EctNow:
 
     last_session: date | None
     order: Referral | None
+    # The start of an ECT course charted as one Procedure still in progress (its last_session is
+    # then as-of, no session on record: ProcedureRecord.ongoing), else None.
+    since: date | None = None
+
+    def session_text(self) -> str:
+        """ "last session 2026-11-23", "in progress since 2026-11-09", or ""."""
+        if self.last_session is None:
+            return ""
+        if self.since is not None:
+            return f"in progress since {self.since.isoformat()}"
+        return f"last session {self.last_session.isoformat()}"
 
     def text(self) -> str:
         """ "last session 2026-11-23; ECT order of 2026-07-01 active", the dates a card names the
         course by."""
         parts: list[str] = []
         if self.last_session is not None:
-            parts.append(f"last session {self.last_session.isoformat()}")
+            parts.append(self.session_text())
         if self.order is not None:
             # By its date and status, not its resource id (review 19 b01s: what a clinician
             # finds it by).
@@ -92,7 +103,15 @@ def ect_now(
     order = next((r for r in drafted if r.kind == "ect"), None) or open_order
     if recent is None and order is None:
         return None
-    return EctNow(recent, order)
+    since = next(
+        (
+            p.date
+            for p in record.procedures
+            if p.kind is ProcedureKind.ECT and p.ongoing and p.performed_end == recent
+        ),
+        None,
+    )
+    return EctNow(recent, order, since if recent is not None else None)
 
 
 def running_lithium(trials: Sequence[Trial]) -> Trial | None:

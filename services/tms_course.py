@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.device_course_outcome import course_scores
-from fhir_mapping.device_course_scores import short
+from fhir_mapping.device_course_scores import most_daily_sessions, short
 from fhir_mapping.percent import pct
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
 from services.card_format import plural
@@ -84,20 +84,32 @@ class TmsCourse:
             return "sessions not counted (documented as a period)"
         return "1 session" if self.sessions == 1 else f"{self.sessions} sessions"
 
+    def ran_text(self, brief: bool = False) -> str:
+        """ "2 sessions", or "12 days (documented as a period, sessions not counted)" ("12 days"
+        `brief`, for a summary): what a course that stopped short ran for."""
+        if self.sessions_counted:
+            return self.sessions_text()
+        days = plural(most_daily_sessions(self.start, self.end), "day")
+        return days if brief else f"{days} (documented as a period, sessions not counted)"
+
     def short(self, policy: Policy) -> bool:
         """Ended with fewer sessions than policy.tms_min_course_sessions and brought no
         response: no adequate course. One that responded is a response, whatever its length
-        (review s24 RC finding 4)."""
-        counted = self.sessions if self.sessions_counted else None
+        (review s24 RC finding 4). A course documented as a period is judged by the most
+        sessions it could hold, one a day (review s29 RK finding 2: `most_daily_sessions`)."""
+        counted = (
+            self.sessions if self.sessions_counted else most_daily_sessions(self.start, self.end)
+        )
         return short(
             "TMS", counted, self.running, policy.tms_min_course_sessions, self.response is True
         )
 
     def short_text(self, policy: Policy) -> str:
         """ "stopped after 2 sessions, not an adequate course (fewer than 20)"."""
+        unit = "" if self.sessions_counted else " daily sessions"
         return (
-            f"stopped after {self.sessions_text()}, not an adequate course (fewer than "
-            f"{policy.tms_min_course_sessions})"
+            f"stopped after {self.ran_text()}, not an adequate course (fewer than "
+            f"{policy.tms_min_course_sessions}{unit})"
         )
 
     @property

@@ -25,7 +25,7 @@ TOPIC = "order-lithium-ect"
 
 
 def _summary(head: str, ect: lithium_ect.EctNow) -> str:
-    when = f" (last session {ect.last_session.isoformat()})" if ect.last_session else ""
+    when = f" ({ect.session_text()})" if ect.last_session else ""
     return cards.fit_summary(
         f"{head} during an ECT course{when}: agree with the ECT team whether to hold it before "
         "treatments",

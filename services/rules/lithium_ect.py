@@ -63,11 +63,7 @@ def on_screen(
         return list(recs)
     trial = lithium_ect.running_lithium(ctx.facts.augmentations)
     ect = lithium_ect.ect_now(ctx.record, ctx.policy)
-    when = (
-        f" (last session {ect.last_session.isoformat()})"
-        if ect is not None and ect.last_session
-        else ""
-    )
+    when = f" ({ect.session_text()})" if ect is not None and ect.last_session else ""
     name = trial.ingredient.capitalize() if trial is not None else "Lithium"
     held = lithium_ect.held_text(trial) if trial is not None else ""
     summary = (

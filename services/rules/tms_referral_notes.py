@@ -248,6 +248,6 @@ def retreatment_words(ctx: RuleContext) -> str:
     last = ended[-1]
     months = last.months()
     if last.short(ctx.policy):  # no adequate course: no retreatment (tms_course.TmsCourse.short)
-        return f" (earlier course {months} stopped after {last.sessions_text()})"
+        return f" (earlier course {months} stopped after {last.ran_text(brief=True)})"
     state = "responded" if last.response is True else "response not on record"
     return f" (a retreatment: earlier course {months} {state})"

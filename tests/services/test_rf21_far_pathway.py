@@ -153,6 +153,8 @@ def test_one_ketamine_dose_or_an_anaesthetic_use_stays_unnamed() -> None:
 # --- finding 8: a TMS course stopped after 7 sessions ------------------------------------------
 
 
+# The chart's 8th session is charted `stopped`: begun, so given (review s29 RK finding 2,
+# fhir_mapping/procedures_devices._GIVEN_SO_FAR): the course reads 8 sessions.
 # Review s24 RA finding 3: 7 sessions are below policy.tms_min_course_sessions (20), no adequate
 # course, so they bar no referral: the TMS card shows, asks why the course stopped, and does not
 # mark the referral recommended (test_device_course24.py). A course of 20 or more sessions short
@@ -166,7 +168,7 @@ def test_tms_stopped_after_7_sessions_asks_why_and_refers_no_one() -> None:
     assert TMS not in cards  # no new referral: unchanged
     detail = cards[OPTIMISE]["detail"]
     assert (
-        "Stopped after 7 sessions, short of a full course (30 sessions, Aetna CPB 0469, "
+        "Stopped after 8 sessions, short of a full course (30 sessions, Aetna CPB 0469, "
         "Medicare LCD L34998); reason not on record: find out why"
     ) in detail
     assert "no new referral until then" in detail
@@ -176,7 +178,7 @@ def test_tms_stopped_after_7_sessions_asks_why_and_refers_no_one() -> None:
 def test_tms_stopped_below_an_adequate_course_offers_the_referral_not_recommended() -> None:
     cards = by_topic(_cards(_chart("tms_stopped_after_7_sessions")))
     card = cards[TMS]
-    assert card["summary"].endswith("(earlier course 2026-05 stopped after 7 sessions)")
+    assert card["summary"].endswith("(earlier course 2026-05 stopped after 8 sessions)")
     assert "why it stopped is not on record (intolerance? a seizure? logistics?)" in card["detail"]
     (refer,) = [s for s in card["suggestions"] if s["label"] == "Refer for TMS evaluation"]
     assert not refer.get("isRecommended")
