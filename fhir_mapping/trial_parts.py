@@ -300,6 +300,10 @@ class Score:
     # an opaque site canonical): a safety reading, not a PHQ-9 without its total, so no card asks
     # to score it (phq9_no_total.py; session 28 fix words28 item 3). False: every other score.
     item9_only: bool = field(default=False, compare=False)
+    # A self-harm question of no scale answered positively (form_self_harm.py: "Yes" to
+    # "Previous suicide attempt"): (the answer's words, the question's words), so the card says
+    # what was asked and answered (review s29 K16 chart y01). None: every other score.
+    asked: tuple[str, ...] | None = field(default=None, compare=False)
 
     def latest_day(self) -> _Day:
         """The last day the written date allows: the month's or year's last day for a partial

@@ -16,6 +16,7 @@ from datetime import date
 
 from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.form_self_harm import INSTRUMENT as UNSCALED
+from fhir_mapping.form_self_harm_answers import cut
 from fhir_mapping.record import Score
 from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
@@ -53,6 +54,11 @@ def on_day(score: Score) -> str:
     return f"{'on' if score.written is None else 'in'} {score.day_text()}"
 
 
+# How much of a form's question a card's summary quotes (its summary keeps its date and action
+# within the CDS Hooks 140 characters; the Found line quotes it whole).
+_SUMMARY_QUESTION = 56
+
+
 def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
     """`as_of`: the day a partial date is read up to (`signal_day`); None: the score's date."""
     value = score.item9 or 0
@@ -66,7 +72,17 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
         epds = epds_item10.answers()[value]
         short = f"{name} item 10 = {value} ({epds.display.lower()})"
         escalate = epds.escalate
+    if score.instrument == UNSCALED and score.asked is not None:
+        # A question of no scale answered positively (fhir_mapping/form_self_harm.py; review
+        # s29 K16 chart y01): what was asked and answered, at the tier of a PHQ-9 item 9 of
+        # that value (a yes: 1, the least positive answer).
+        word, question = score.asked
+        short = f"Answered '{word}' to '{cut(question, _SUMMARY_QUESTION)}'"
     text = short + (f", total {score.value}" if score.value is not None else "")
+    if score.instrument == UNSCALED and score.asked is not None:
+        # The Found line has room for the whole question, and says why no score is named.
+        text = f"Answered '{score.asked[0]}' to '{score.asked[1]}' (a self-harm question on a "
+        text += "form not read as a validated scale)"
     dated = score.item9_inferred
     if dated:
         # The mapping infers item 9 from a total of 25-27 (the other eight items score at most
