@@ -190,6 +190,16 @@ def test_documentation_items_stay_quiet(name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["Self-harm risk assessment completed", "Suicide attempt precautions in place"]
+)
+def test_task_items_stay_quiet(text: str) -> None:
+    """Items about a task, not the patient's answer, answered true: nothing."""
+    doc = _chart("h05")
+    _response(doc)["item"][-1].update(text=text, answer=[{"valueBoolean": True}])
+    assert _card(doc) is None
+
+
+@pytest.mark.parametrize(
     "answer",
     ["Denies SI/HI", "Pt denies.", "none", "No suicidal ideation"],
 )
