@@ -22,6 +22,18 @@ words were chosen so that a reason listing SI beside an unrelated complaint stay
 counts only after SI ("SI pain"), not before ("Chest pain SI"), and a word of the back counts
 only before it ("Low back pain radiating to SI", "back pain SI": recheck K11 s28 finding 4), so
 "SI and back pain" is read, the safer mistake for a critical card.
+
+"SI" is also serum iron, the shock index and the International System of Units (review s29 RQ3:
+"Iron deficiency anemia, low SI and ferritin", "Low SI/TIBC ratio", "GI bleed, shock index (SI)
+1.1", "Lab results reviewed in SI units" each raised the critical card). Read the same way: a
+word of the iron studies, the shock index or a lab unit within two words of "SI" in its clause
+("SI/TIBC", "SI and ferritin", "shock index (SI)", "SI units", "SI 40 ug/dL"; anemia only before
+it: "anemia low SI"), or a `text` word naming the iron studies or the shock index anywhere
+("ferritin", "TIBC", "transferrin", "serum iron", "shock index"). Anemia and iron deficiency are
+no `text` words: an ED reason "Anemia, SI" names two complaints and stays read. Decision (safer
+but quiet): a `text` word blanks only a bare "SI"; one with a `keep` word of its own meaning
+within two words in its clause ("SI with plan", "passive SI", "SI/HI", "endorses SI") is read
+whatever the text holds ("Ferritin low; SI with plan"; "Sacroiliitis; SI with plan" too).
 """
 
 from __future__ import annotations
@@ -50,6 +62,9 @@ class _Context:
     before: tuple[re.Pattern[str], ...]
     after: tuple[re.Pattern[str], ...]
     text: tuple[re.Pattern[str], ...]
+    # Words within `_NEAR_WORDS` that say the abbreviation means the diagnosis ("SI with plan",
+    # "passive SI"): a `text` word does not blank it then (module docstring).
+    keep: tuple[re.Pattern[str], ...]
 
 
 def _word(term: str) -> re.Pattern[str]:
@@ -78,6 +93,7 @@ def _context(abbreviation: str, sides: Mapping[str, list[str]]) -> _Context:
         before=tuple(_word(w) for w in sides.get("before", ())),
         after=tuple(_word(w) for w in sides.get("after", ())),
         text=tuple(_in_text(w) for w in sides.get("text", ())),
+        keep=tuple(_word(w) for w in sides.get("keep", ())),
     )
 
 
@@ -85,20 +101,31 @@ def _any(words: list[str], patterns: tuple[re.Pattern[str], ...]) -> bool:
     return any(p.match(w) for w in words for p in patterns)
 
 
-def _out_of_context(text: str, start: int, end: int, context: _Context) -> bool:
+def _near(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The words within `_NEAR_WORDS` before and after text[start:end], in its clause."""
     before = _WORD.findall(_CLAUSE_END.split(text[:start])[-1])[-_NEAR_WORDS:]
     after = _WORD.findall(_CLAUSE_END.split(text[end:])[0])[:_NEAR_WORDS]
+    return before, after
+
+
+def _out_of_context(text: str, start: int, end: int, context: _Context) -> bool:
+    before, after = _near(text, start, end)
     return _any(before, context.before) or _any(after, context.after)
+
+
+def _kept(text: str, start: int, end: int, context: _Context) -> bool:
+    before, after = _near(text, start, end)
+    return _any(before + after, context.keep)
 
 
 def blank_out_of_context(text: str) -> str:
     """`text` (lower case, normalised) with each abbreviation written in another meaning's context
     blanked, same length (positions stay; module docstring)."""
     for context in _contexts():
-        if any(p.search(text) for p in context.text):
-            text = context.abbreviation.sub(lambda m: " " * len(m.group()), text)
-            continue
+        other_text = any(p.search(text) for p in context.text)
         for m in reversed(list(context.abbreviation.finditer(text))):
-            if _out_of_context(text, m.start(), m.end(), context):
+            if (other_text and not _kept(text, m.start(), m.end(), context)) or _out_of_context(
+                text, m.start(), m.end(), context
+            ):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text

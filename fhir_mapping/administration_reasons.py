@@ -28,11 +28,24 @@ Rules:
 - "asleep", "away", "off unit", "LOA", "out on pass" read missed as the codes c (Asleep) and b
   (Away) do, and win over "held" beside them ("Held - patient asleep"; K9 finding 5);
 - precedence tiers (the table's `reading`: session 28 fix dx30): a refusal (`missed`) wins over
-  everything; then an away word (`away`: "off unit", code b) reads missed, unless the same reason
+  everything; then an eloped word (`eloped`: "eloped", "AWOL", "left AMA", "against medical
+  advice") reads missed, whatever errand stands beside it ("Patient eloped from ECT suite": not
+  there; session 29 fix ward30); then an away word (`away`: "off unit", code b) reads missed, unless the same reason
   names a clinical errand (`clinical-errand`: a procedure, test, dialysis, surgery, ECT): "Off unit
   for procedure" is a clinical hold, held; then `held` and `clinical-errand` read held;
 - a supply problem ("pharmacy unavailable") is not the patient's doing: held (review s25 RK4
   finding 4); "patient unavailable" is the patient away: missed;
+- an `on-unit` phrase ("elopement precautions", "elopement risk", "AWOL risk") is the patient
+  ON the unit under watch: the away and eloped words inside it are not read, and it reads held,
+  a clinical hold, as `held` ("Held, pt on elopement precautions"; session 29 fix ward30);
+- a refusal word inside an `other-refusal` phrase is no refusal of the dose: someone else refused
+  ("pharmacy refused to dispense") or the patient refused something else ("Pt refused labs - med
+  held per MD"); the rest of the reason reads on (held), and a reason naming nothing else reads
+  as unnamed. Such a phrase followed by "and", "or", "&", "+" or "/" ("refused labs and meds")
+  is not one: the refusal may be the dose's (the safer reading; session 29 fix mar30 item 1);
+- the statusReason entries read together: an away code in one and a clinical errand in another
+  (code b, then the text "Off unit for procedure") read held as one entry naming both does
+  (session 29 fix mar30 item 3); a refusal in any entry still wins;
 - the words said for a reason (`reason_words`): its text, else its codings' displays, else the
   table's display for its code (review s25 RK4 finding 6: a bare code c reads "Asleep", never
   "no reason stated");
@@ -58,7 +71,18 @@ from fhir_mapping.intolerance_reasons import intolerance_reason
 # reads missed unless a clinical-errand word stands beside it ("Off unit for procedure": the ward
 # sent the patient for care, a clinical hold; review of fix FDX4, session 28).
 _MISSED, _AWAY, _ERRAND, _HELD = "missed", "away", "clinical-errand", "held"
-_TIERS = frozenset({_MISSED, _AWAY, _ERRAND, _HELD})
+# The patient gone without leave ("eloped", "AWOL", "left AMA"): missed, an errand beside it or
+# not ("Patient eloped from ECT suite"); and a phrase naming the patient kept ON the unit
+# ("elopement precautions"): the eloped and away words inside it are not read, a clinical hold
+# (session 29 fix ward30, review K16).
+_ELOPED, _ON_UNIT = "eloped", "on-unit"
+# A phrase holding a refusal word that is not the patient refusing the dose ("pharmacy refused",
+# "refused labs"): the refusal words inside it are not read (session 29 fix mar30 item 1).
+_OTHER = "other-refusal"
+_TIERS = frozenset({_MISSED, _ELOPED, _AWAY, _ERRAND, _HELD, _ON_UNIT, _OTHER})
+# An other-refusal phrase joined to more ("refused labs and meds", "labs/meds"): the refusal may
+# be the dose's too, so the phrase is not read (the safer reading: missed).
+_JOINED = r"(?!\s*(?:and\b|or\b|&|\+|/))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,23 +102,35 @@ _NEGATED = re.compile(r"\b(?:not|no|never|without)\s+$", re.IGNORECASE)
 
 
 def _term(term: str) -> str:
-    return re.escape(term[:-1]) + r"\w*" if term.endswith("*") else re.escape(term)
+    """A table term as a pattern: each word ending in "*" a stem ("refus* labs": "refusing
+    labs")."""
+    return r"\w*".join(map(re.escape, term.split("*")))
 
 
-def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+def _pattern(terms: Iterable[str], tail: str = _POSSESSIVE) -> re.Pattern[str] | None:
     found = sorted({t for t in terms if t}, key=len, reverse=True)
     if not found:
         return None
     alternatives = "|".join(map(_term, found))
-    return re.compile(r"\b(?:" + alternatives + r")\b" + _POSSESSIVE, re.IGNORECASE)
+    return re.compile(r"\b(?:" + alternatives + r")\b" + tail, re.IGNORECASE)
 
 
-def _names(pattern: re.Pattern[str] | None, text: str, *, negatable: bool = False) -> bool:
-    """Whether `text` names one of the pattern's terms (a negated one not, when `negatable`)."""
+def _names(
+    pattern: re.Pattern[str] | None,
+    text: str,
+    *,
+    negatable: bool = False,
+    inside: Iterable[tuple[int, int]] = (),
+) -> bool:
+    """Whether `text` names one of the pattern's terms (a negated one not, when `negatable`;
+    none within a span of `inside`: an other-refusal phrase)."""
     if pattern is None:
         return False
+    spans = tuple(inside)
     return any(
-        not (negatable and _NEGATED.search(text, 0, m.start())) for m in pattern.finditer(text)
+        not (negatable and _NEGATED.search(text, 0, m.start()))
+        and not any(a <= m.start() and m.end() <= b for a, b in spans)
+        for m in pattern.finditer(text)
     )
 
 
@@ -120,22 +156,31 @@ def _reasons() -> _Reasons:
         codes,
         displays,
         {
-            t: _pattern(r["term"].strip() for r in texts if r["reading"].strip() == t)
+            t: _pattern(
+                (r["term"].strip() for r in texts if r["reading"].strip() == t),
+                _JOINED if t == _OTHER else _POSSESSIVE,
+            )
             for t in _TIERS
         },
     )
 
 
 def _concept_reading(tiers: set[str], text: str) -> DoseReading | None:
-    """One statusReason's reading by the precedence tiers (module docstring): `tiers` are its
-    codings' rows, `text` its words; None when it names nothing the table knows."""
+    """The statusReasons' reading by the precedence tiers (module docstring): `tiers` are their
+    codings' rows, `text` their words; None when they name nothing the table knows."""
     pattern = _reasons().texts
-    if _MISSED in tiers or _names(pattern[_MISSED], text, negatable=True):
+    other = pattern[_OTHER]
+    spans = [m.span() for m in other.finditer(text)] if other is not None else []
+    if _MISSED in tiers or _names(pattern[_MISSED], text, negatable=True, inside=spans):
+        return DoseReading.MISSED
+    unit = pattern[_ON_UNIT]
+    watched = [m.span() for m in unit.finditer(text)] if unit is not None else []
+    if _ELOPED in tiers or _names(pattern[_ELOPED], text, negatable=True, inside=watched):
         return DoseReading.MISSED
     errand = _ERRAND in tiers or _names(pattern[_ERRAND], text)
-    if _AWAY in tiers or _names(pattern[_AWAY], text, negatable=True):
+    if _AWAY in tiers or _names(pattern[_AWAY], text, negatable=True, inside=watched):
         return DoseReading.HELD if errand else DoseReading.MISSED
-    if errand or _HELD in tiers or _names(pattern[_HELD], text):
+    if errand or watched or _HELD in tiers or _names(pattern[_HELD], text):
         return DoseReading.HELD
     return None
 
@@ -147,12 +192,15 @@ def reason_reading(
     docstring); `unnamed` when no reason the table knows is stated: MISSED for a dose not done,
     HELD for one on hold (review s28 RH finding 1: a refusal named on an on-hold dose wins)."""
     table = _reasons()
-    readings: set[DoseReading] = set()
+    # Every entry read together (session 29 fix mar30 item 3: code b in one entry, "Off unit for
+    # procedure" in the next, read missed): their codings' tiers and their words, each entry's
+    # apart ("; ": a negation or a phrase never runs from one entry into the next).
+    tiers: set[str] = set()
+    said: list[str] = []
     for concept in array(status_reasons):
         if not isinstance(concept, JSON_OBJECT):
             continue
         words = [concept.get("text")]
-        tiers: set[str] = set()
         for coding in array(concept.get("coding")):
             if not isinstance(coding, JSON_OBJECT):
                 continue
@@ -162,16 +210,11 @@ def reason_reading(
                 found = table.codes.get((system, code))
                 if found is not None:
                     tiers.add(found)
-        # A typographic apostrophe reads as the table's ("patient’s request").
-        text = " ".join(w for w in words if isinstance(w, str)).replace("\u2019", "'")
-        reading = _concept_reading(tiers, text)
-        if reading is not None:
-            readings.add(reading)
-    if not readings:
-        return unnamed
-    if readings == {DoseReading.HELD}:
-        return DoseReading.HELD
-    return DoseReading.MISSED
+        said.append(" ".join(w for w in words if isinstance(w, str)))
+    # A typographic apostrophe reads as the table's ("patient’s request").
+    text = "; ".join(said).replace("\u2019", "'")
+    reading = _concept_reading(tiers, text)
+    return unnamed if reading is None else reading
 
 
 def reason_words(status_reasons: object) -> str:

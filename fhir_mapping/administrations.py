@@ -82,7 +82,7 @@ def _day(resource: Resource) -> date | None:
     return when
 
 
-def _words(resource: Resource, medication: Resource | None) -> str:
+def dose_words(resource: Resource, medication: Resource | None) -> str:
     """The route, method and text of the dose and the drug's text and form, lower case."""
     parts: list[str] = []
     dosage = resource.get("dosage")
@@ -139,12 +139,12 @@ def read_sessions(
         ingredient = drug.ingredient if drug is not None else ""
         if drug is None:
             named = next((others[c.ingredient] for c in components if c.ingredient in others), None)
-            words = f"{_words(resource, medication)} {reasons_text(resource)}"
+            words = f"{dose_words(resource, medication)} {reasons_text(resource)}"
             if named is None or other_use(named, words) or stated_other_reason(resource):
                 skipped += 1
                 continue
             kind, ingredient = named.kind, named.ingredient
-        elif drug.not_when is not None and drug.not_when.search(_words(resource, medication)):
+        elif drug.not_when is not None and drug.not_when.search(dose_words(resource, medication)):
             skipped += 1
             continue
         day = _day(resource)

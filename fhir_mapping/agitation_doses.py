@@ -87,7 +87,9 @@ def covers(drug_class: str) -> bool:
     return any(c in lowered for c in _terms().drug_classes)
 
 
-def _parenteral(route: object) -> bool:
+def parenteral(route: object) -> bool:
+    """Whether a dosage.route names an intramuscular or intravenous route (the table's `route`
+    codes or `route_text` words; also read by interval_doses.py)."""
     if not isinstance(route, JSON_OBJECT):
         return False
     terms = _terms()
@@ -110,7 +112,7 @@ def one_time_parenteral(
     """Whether the record is one parenteral dose (module docstring): every dosage line given
     once (timing.repeat.count 1) or the order `stat`, every line by an IM / IV route, and no
     long-acting product named."""
-    if not dosages or not all(_parenteral(line.get("route")) for line in dosages):
+    if not dosages or not all(parenteral(line.get("route")) for line in dosages):
         return False
     if not (resource.get("priority") == "stat" or all(_once(line) for line in dosages)):
         return False

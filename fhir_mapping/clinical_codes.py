@@ -109,6 +109,12 @@ class LabRange:
     # The unit a bound sent as text is read in ("> 60" for an eGFR: lab_text.bound_from_text);
     # None: a bound sent as text is never read.
     text_bound_unit: str | None = None
+    # A number sent as text with no unit (valueString "1.6" for a lithium): read in `bare_unit`
+    # when it lies in bare_low-bare_high, the plausible range in that unit (lab_text._bare); a
+    # row without them never reads a bare number.
+    bare_unit: str | None = None
+    bare_low: float | None = None
+    bare_high: float | None = None
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -285,6 +291,9 @@ def lab_ranges() -> dict[str, LabRange]:
                 u.strip().lower() for u in (row.get("text_units") or "").split("|") if u.strip()
             ),
             text_bound_unit=(row.get("text_bound_unit") or "").strip() or None,
+            bare_unit=(row.get("bare_unit") or "").strip() or None,
+            bare_low=_float((row.get("bare_low") or "").strip()),
+            bare_high=_float((row.get("bare_high") or "").strip()),
         )
         for row in _rows("lab_ranges.csv")
     }

@@ -26,6 +26,18 @@ recheck K7 s28 finding 3). Suicidal ideation in words as EDs write it ("Suicidal
 thoughts", "thoughts of killing herself", "wants to kill himself") is rows of its own (recheck K7
 s28 finding 1).
 
+Withdrawal from a benzodiazepine, barbiturate or z-drug named by its generic or brand name
+("Klonopin withdrawal", "Withdrawal from Xanax", "Benzodiazepine w/d") is read as sedative
+withdrawal, both kinds the terms table gives "benzo withdrawal" (substance use, and the
+withdrawal that contraindicates bupropion): the names are data (data/sedative_names.csv; recheck
+K16 s29 finding 2: they offered bupropion plainly).
+
+A withdrawal written as history ("Hx of alcohol withdrawal", "history of benzo withdrawal":
+each mention after a word of past time in its clause, the `clause_time` words self-harm's reading
+uses, data/self_harm_terms.csv) is a past episode (`said_as_past`): condition_text.py reads it
+as the same withdrawal coded and resolved is read, not as a current contraindication (recheck
+K16 s29 finding 4); "Alcohol withdrawal", "currently in alcohol withdrawal" stay current.
+
 Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
 diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
 a Condition coded, or named in its text, as substance use (`says_in_remission`, review 7 finding 8).
@@ -40,7 +52,7 @@ from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.record import FindingKind
-from fhir_mapping.text_negation import term_pattern
+from fhir_mapping.text_negation import scope_before, term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 
 # Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
@@ -61,13 +73,33 @@ def _compiled(term: str) -> re.Pattern[str]:
     return term_pattern(term.strip().lower())
 
 
+# The kinds a named sedative's withdrawal is read as: those of the terms table's "benzo withdrawal".
+_SEDATIVE_WITHDRAWAL = (FindingKind.SUBSTANCE_USE, FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL)
+
+
+def _sedative_withdrawal() -> re.Pattern[str]:
+    """ "<name> withdrawal", "<name> w/d" or "withdrawal from <name>" for each name of
+    data/sedative_names.csv (a closing `*` any ending: "benzodiazepines")."""
+    text = resources.files("fhir_mapping").joinpath("data/sedative_names.csv").read_text("utf-8")
+    names = sorted(
+        (row["name"].strip().lower() for row in csv.DictReader(text.splitlines())), key=len
+    )
+    body = "|".join(
+        re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in reversed(names)
+    )
+    return re.compile(
+        rf"\b(?:(?:{body})\s+(?:withdrawal|w/d)(?!\w)|withdrawal\s+from\s+(?:{body})\b)"
+    )
+
+
 @cache
 def _all_terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
+    named = _sedative_withdrawal()
     return tuple(
         (FindingKind(row["kind"]), _compiled(row["term"]))
         for row in _rows()
         if row["kind"] != _LOOKALIKE
-    )
+    ) + tuple((kind, named) for kind in _SEDATIVE_WITHDRAWAL)
 
 
 @cache
@@ -146,3 +178,33 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
         # finding 4: DEPRESSION_WORDS is only the depression no other reading took).
         kinds.remove(FindingKind.DEPRESSION_WORDS)
     return tuple(kinds)
+
+
+@cache
+def _past_words() -> re.Pattern[str]:
+    """The words of past time ("history of", "hx of", "h/o", "past", "prior", "previous"): the
+    `clause_time` rows self-harm's reading uses (self_harm_scope.py), one list of them."""
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    words = sorted(
+        (normalise_text(row["term"]) for row in rows if row["role"] == "clause_time"),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w'])")
+
+
+@lru_cache(maxsize=1024)
+def said_as_past(text: str, kind: FindingKind) -> bool:
+    """Whether every asserted mention of `kind` in `text` follows a word of past time in its
+    clause ("Hx of alcohol withdrawal"; module docstring); False when none is asserted."""
+    text = _blank_lookalikes(normalise_text(text))
+    mentions = [
+        m
+        for other, pattern in _terms()
+        if other is kind
+        for m in pattern.finditer(text)
+        if not negated(text, m.start(), m.end())
+    ]
+    past = _past_words()
+    return bool(mentions) and all(past.search(scope_before(text, m.start())) for m in mentions)

@@ -16,9 +16,13 @@ not EPDS item 10 of epds_forms.py, not an item questionnaires.py reads on a form
 PHQ-9, not on a C-SSRS form suicide_screen.py reads) is read here (form_self_harm_answers.py):
 - answered positively (a yes or true; an answer of the PHQ-9's or the EPDS's own list above its
   lowest), it is a positive answer of INSTRUMENT, `Score.item9` its value (a yes: 1) and
-  `Score.asked` the answer's and the question's words: the suicide-risk card says "Answered
-  'Yes' to 'Previous suicide attempt'" at the tier a PHQ-9 item 9 of that value gets (review s29
-  K16 chart y01: a plain "Yes" was "could not be read", a false statement);
+  `Score.asked` the answer's and the question's words: the suicide-risk card quotes the question
+  as asked, 'Self-harm question "Previous suicide attempt" = yes', and takes the answer as a PHQ-9
+  item 9 of that value (its tier and its rules: a later item 9 = 0 closes nothing;
+  services/risk_events.py). Before, a plain "Yes" was "could not be read", a false statement
+  (review s29 K16 chart y01); a GAD-7 group's "Suicidal thoughts" = "Nearly every day" beside a
+  PHQ-9 group was "PHQ-9 item 9 = 3" and on a GAD-7 form alone the unread warning (recheck K14
+  s28 charts q14, q03: one question, one answer, two cards; session 29 fix forms30);
 - answered with anything else but its lowest answer (a number above 0, a refusal, free text),
   it is an unread self-harm answer of INSTRUMENT: the card's warning asks to check it and
   assess suicide risk;

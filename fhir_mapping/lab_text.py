@@ -1,16 +1,26 @@
-"""A lab value sent as text: a QTc written "512 ms (prolonged)" in valueString.
+"""A lab value sent as text: a QTc written "512 ms (prolonged)", a sodium "126 mmol/L" or a
+lithium "1.6" in valueString.
 
 Some ECG systems send the QTc as a string (the value with a word after it) instead of a
-valueQuantity. Which tests are read from text, and in which units, is data/lab_ranges.csv's
-`text_units` column (the QTc: ms, msec, s, sec); a test without text units is never read from
-text. The reading is strict, because a number taken from the wrong place in a sentence would be
-compared as if measured: the text must hold exactly one number, followed by one of the units,
-with nothing before it but the test's own label ("QTc: 512 ms", "512 ms (prolonged)"). Anything
-else is not read: a sign or comparator ("> 500 ms" is a bound, not a value), two numbers
-("480-500 ms", "Bazett 512 ms, Fridericia 478 ms"), no unit ("512"), words before the number
-("not done, last 512 ms": the number may not be this result's), no number ("QTc not measurable");
-the result stays one without a value: `labs.lab_gaps` names it and the QTc check says it was not
+valueQuantity, and Epic sends many results as valueString (review s29 RL finding 2). Which tests
+are read from text, and in which units, is data/lab_ranges.csv's `text_units` column (the QTc: ms,
+msec, s, sec; lithium and sodium mmol/L and mEq/L; the TCA levels ng/mL and ug/L; the eGFR's own
+units); a test without text units is never read from text. The reading is strict, because a
+number taken from the wrong place in a sentence would be compared as if measured: the text must
+hold exactly one number (a unit's own digits, "1.73m2", aside), followed by one of the units,
+with nothing before it but the QTc's own label ("QTc: 512 ms") or a colon. Anything else is not
+read: a sign or comparator ("> 500 ms" is a bound, not a value), two numbers ("480-500 ms",
+"Bazett 512 ms, Fridericia 478 ms", "1.6 mmol/L (ref 0.6-1.2)"), words before the number ("not
+done, last 512 ms": the number may not be this result's), no number ("QTc not measurable");
+the result stays one without a value: `labs.lab_gaps` names it and the checks say it was not
 compared (never silent, never a guessed value).
+
+A bare number ("126", "512") is read only for a row naming a `bare_unit`: a test with one
+customary unit in US and European labs (lithium and sodium: mmol/L in Europe, mEq/L in the US,
+the same number; the QTc in ms; the eGFR in mL/min/1.73 m2), and only inside the row's plausible
+range for that unit (`bare_low`-`bare_high`: a QTc "0.512", seconds, is not read as 0.512 ms). A
+TCA level has two customary units (ng/mL in the US, nmol/L in much of Europe, a factor of ~3.8
+apart): a bare number is never read for it.
 
 A bound sent as text (`bound_from_text`, review 11 recheck finding 8): labs write an eGFR beyond
 their reporting cut as valueString ">60" or "> 60 mL/min/1.73m2" (Epic-style), the same bound a
@@ -30,8 +40,6 @@ from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.lab_units import si_rows
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-# The number, the spaces after it and the word that follows (its unit).
-_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*([^\W\d_]+)")
 # All that may stand before the number: the QTc's own label ("QTc", "QTcB:", "QTc interval =").
 # Display words of the field, not clinical facts; anything else before it ("> ", "-", "~",
 # "last ", "not done, previous ") and the number is not read as this result's value.
@@ -97,18 +105,59 @@ def _si_units(test: str) -> frozenset[str]:
 
 
 def value_from_text(test: str, text: object) -> tuple[float, str] | None:
-    """(value, lower-case unit) read from `text` for `test`, or None (see the module doc)."""
+    """(value, unit as written, or the row's `bare_unit` for a bare number) read from `text` for
+    `test`, or None (see the module doc)."""
     units = text_units().get(test)
     if units is None or not isinstance(text, str):
         return None
-    if len(_NUMBER.findall(text)) != 1:
-        return None
-    found = _VALUE.search(text)
+    found = _NUMBER.search(text)
     if found is None:
         return None
-    unit = found.group(2).lower()
-    if unit not in units:
+    label = _LABEL if test == _QTC else _NO_LABEL
+    if label.fullmatch(text[: found.start()].strip()) is None:
         return None
-    if _LABEL.fullmatch(text[: found.start()].strip()) is None:
+    number = float(found.group())
+    rest = text[found.end() :]
+    if not rest.strip():  # a bare number: only where the row allows one, in its plausible range
+        return _bare(test, number)
+    unit = _unit_at(rest.lstrip(), units)
+    if unit is None:
         return None
-    return float(found.group(1)), unit
+    # One number only: the unit's own digits ("mL/min/1.73m2") are not a second number.
+    tail = rest.lstrip()[len(unit) :]
+    if _NUMBER.search(tail) is not None:
+        return None
+    return number, unit
+
+
+_QTC = "qtc"
+# Before the number of any other test: nothing but a colon or an equals sign.
+_NO_LABEL = re.compile(r"[:=]?")
+
+
+def _unit_at(rest: str, units: frozenset[str]) -> str | None:
+    """The unit `rest` starts with, as written, the longest of `units` first (squeezed of
+    spaces: "mL/min/1.73 m2" is "ml/min/1.73m2"), ending where a word would not go on ("512 ms
+    (prolonged)", "126 mmol/L."; not "512 mm", not "1.6 mmol/Lx"); None when it names none."""
+    lower = rest.lower()
+    for unit in sorted(units, key=len, reverse=True):
+        squeezed = "".join(unit.split())
+        for written in dict.fromkeys((unit, squeezed)):
+            if lower.startswith(written):
+                after = rest[len(written) : len(written) + 1]
+                if not after or not (after.isalnum() or after in "/_{"):
+                    return rest[: len(written)]
+    return None
+
+
+def _bare(test: str, number: float) -> tuple[float, str] | None:
+    """A number sent with no unit, read in the row's `bare_unit` when the row names one (a test
+    with one customary unit in US and European labs: data/lab_ranges.csv) and the number lies in
+    the row's plausible range for that unit (`bare_low`-`bare_high`): "1.6" for a lithium is
+    mmol/L, "0.512" for a QTc (seconds, out of the ms range) is not read. Else None."""
+    row = lab_ranges().get(test)
+    if row is None or row.bare_unit is None or row.bare_low is None or row.bare_high is None:
+        return None
+    if not row.bare_low <= number <= row.bare_high:
+        return None
+    return number, row.bare_unit

@@ -21,9 +21,9 @@ result carries what the ECG does report, its QT interval and heart rate as sent
 (`LabResult.reported`, lab_measures.py), for the card to show; no QTc is ever computed here from
 them: the card never claims more than the ECG reported.
 
-A QTc sent as text (valueString "512 ms (prolonged)", of the Observation or of its component) is
-read when the text holds one number with a unit data/lab_ranges.csv's `text_units` names
-(lab_text.py); an eGFR sent as text ">60" or "<15" is read as that bound, with its comparator
+A QTc, lithium, sodium, TCA level or eGFR sent as text (valueString "512 ms (prolonged)", "1.6
+mmol/L", of the Observation or of its component) is read when the text holds one number with a
+unit data/lab_ranges.csv's `text_units` names, or a bare number its `bare_unit` allows (lab_text.py); an eGFR sent as text ">60" or "<15" is read as that bound, with its comparator
 (lab_text.bound_from_text); any other text stays a value not read. A valueQuantity.comparator
 is kept, of a result and of a component alike ("> 450": a bound, never exactly 450); one outside
 the R4 value set leaves the value unread (`_value`).
@@ -57,6 +57,12 @@ from fhir_mapping.lab_measures import reported
 from fhir_mapping.lab_names import LAB_NAMES as LAB_NAMES
 from fhir_mapping.lab_tests import _lab_test, _lab_tests, _read_lab_test, wants_lab
 from fhir_mapping.lab_units import ranged
+from fhir_mapping.lab_unread import (
+    ECG_QTC_NOT_READ,
+    names_qtc,
+    unread_component_reason,
+    unread_value_reason,
+)
 from fhir_mapping.lab_values import (
     _UPPER_BOUNDS,
     _flag,
@@ -90,12 +96,32 @@ Resource = Mapping[str, Any]
 
 # Results only: the `all` rows of data/result_statuses.csv (final / amended / corrected).
 _COUNTED_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
-# The `interim` rows (preliminary, unknown): read for the diagnosis review's tests only, with
-# the status kept (LabResult.status) so the card names it (review s28 RJ finding 4: a
-# preliminary TSH 9.0 H was dropped in silence). The other labs (lithium and drug levels, QTc,
-# eGFR, ALT/AST) judge a dose or a drug's safety by the value, and wait for the final result.
+# The `interim` rows (preliminary, unknown): read with the status kept (LabResult.status) so the
+# card names it (review s28 RJ finding 4: a preliminary TSH 9.0 H was dropped in silence), for
+# the diagnosis review's tests and the drug-safety labs (review s29 RL finding 1: a preliminary
+# lithium 1.9 HH said "no lithium level on record", a preliminary QTc 512 beside citalopram, a
+# sodium 122 at 80 on venlafaxine and a nortriptyline 600 raised nothing). A critical value is
+# phoned and filed before the final report: waiting for it left the safety cards silent, so the
+# cards act on it and say "preliminary" (lab_readings.text). ALT/AST, creatinine and the
+# metabolic labs still wait for the final result (no card acts on them alone at once).
 _INTERIM_OBSERVATION = statuses(OBSERVATION, Reads.INTERIM)
-INTERIM_TESTS = frozenset({"tsh", "free-t4", "b12", "folate", "vitamin-d"})
+INTERIM_TESTS = frozenset(
+    {
+        "tsh",
+        "free-t4",
+        "b12",
+        "folate",
+        "vitamin-d",
+        "lithium",
+        "qtc",
+        "ecg",
+        "sodium",
+        "nortriptyline",
+        "amitriptyline-nortriptyline",
+        "imipramine-desipramine",
+        "egfr",
+    }
+)
 
 
 # Read per lab Observation (issue 14): a dict, not a cached call.
@@ -186,9 +212,13 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         panel = _PANELS[test]
         found = _from_components(resource, panel, when)
         if found is not None:
+            if interim:
+                found = replace(found, status=interim)
             if found.value is None and found.flag is None:  # its QTc is not a number
                 return replace(found, reported=reported(test, resource))
             return found
+        if interim:  # a preliminary ECG with no QTc: the final report may add it; not read
+            return None
         # No QTc component: the ECG is a QTc that could not be read (review 9 finding 2), never
         # a QTc computed from its QT and heart rate. Dropping it would let an older QTc, or none,
         # stand for the latest ECG; as a result without value the check says "not compared",
@@ -201,6 +231,7 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
             flag=None,
             source=source_ref(resource),
             reported=reported(test, resource),
+            status=interim,
         )
     value, unit, comparator = _value(resource, test)
     # `_flag`, inline: read for every lab of a chart (issue 14).
@@ -270,7 +301,9 @@ def lab_gaps(
         if test is None:
             continue
         status = resource.get("status")
-        if not isinstance(status, str) or status not in _COUNTED_OBSERVATION:
+        if not isinstance(status, str) or (
+            status not in _COUNTED_OBSERVATION and not _interim_text(resource, status, test)
+        ):
             continue
         panel = _PANELS.get(test)
         name = LAB_NAMES.get(test, test)
@@ -298,15 +331,21 @@ def lab_gaps(
         if panel is not None and _from_components(resource, panel, when) is None:
             if _superseded(result, read):
                 continue
-            reason = ECG_WITHOUT_QTC
+            # Its QTc in the text or a component coded by text only: there, not read (s29 RL 2).
+            reason = ECG_QTC_NOT_READ if names_qtc(resource) else ECG_WITHOUT_QTC
         elif panel is not None:
-            reason = (
-                f"{name} whose {LAB_NAMES.get(result.test, result.test)} is missing or not a number"
-            )
+            reason = unread_component_reason(test, result.test)
         else:
-            reason = f"{name} result that is missing or not a number"
+            reason = unread_value_reason(test)
         gaps.extend(resource_gap(resource, reason, _domain(test)))
     return gaps
+
+
+def _interim_text(resource: Resource, status: str, test: str) -> bool:
+    """A preliminary result of a test read before it is final (INTERIM_TESTS) sent as text the
+    reader could not take ("1.6 (critical)"): named as a result not read, as a final one is. A
+    preliminary result with no value at all (pending) is not: the final one will carry it."""
+    return status in _INTERIM_OBSERVATION and test in INTERIM_TESTS and "valueString" in resource
 
 
 def _uncompared(lab: LabResult) -> bool:

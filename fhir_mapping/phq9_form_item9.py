@@ -21,7 +21,12 @@ PHQ-9:
   of the item (screen_item_terms.csv `form` rows: "Thoughts of being better off dead or
   self-harm", "Suicidal thoughts"; review s28 K13 charts f30, f31, session 28 fix fx-forms3).
   Those labels are no PHQ-9 wording and name the item nowhere else: a C-SSRS, GAD-7 or
-  parent-report form (whose item 9 is about the child: no label matches) stays quiet;
+  parent-report form (whose item 9 is about the child: no label matches) stays quiet. The
+  wording is judged where the label sits: in the group that holds it (the response itself for
+  an item at its top; an item under an answer sits where that answer's item sits). A combined
+  form's GAD-7 group with "Suicidal thoughts" beside a PHQ-9 group was read as PHQ-9 item 9
+  (session 28 note, chart q14 of recheck K14): that question was the GAD-7 group's, so it is
+  left to the forms safety net (form_self_harm.py), which names it by its own words;
 - the answer: an answer of the PHQ-9's own list, LOINC LL358-3, as screen_lookalike.listed_answer
   reads a row's: the exact text ("Nearly every day", data/phq9_answer_codes.csv) as valueString,
   or a valueCoding whose LOINC answer code, display and text agree (answer_concept.py). The text
@@ -33,7 +38,8 @@ PHQ-9:
   (item9_unread.kept_unread's rule: a 0 settles nothing beside a possible "yes").
 
 The result is the Score a known form's item 9 gives (instrument "PHQ-9", `item9` 0-3, source the
-response), with no total and marked `item9_only` (a safety reading: no card asks to score it as a
+response; on a PHQ-A, phqa_form.py, `form` "PHQ-A", the name the cards give it), with no total
+and marked `item9_only` (a safety reading: no card asks to score it as a
 PHQ-9, services/phq9_no_total.py): the other items of a form not known are not scored (a total the
 service cannot vouch for); the form's PHQ-9 "not known" line, when its title names PHQ-9, stays
 (phq9_lookalike.py: its total is still not read). An answer that cannot be read is
@@ -59,8 +65,9 @@ from fhir_mapping.fhir_fields import array, parse_date, parse_instant, string
 from fhir_mapping.form_answers import WORDED_ITEMS, coding_concept, highest_settled
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.phqa_form import PHQA, is_phqa
 from fhir_mapping.questionnaire_codes import QR
-from fhir_mapping.questionnaire_items import _walk
+from fhir_mapping.questionnaire_items import _MAX_DEPTH, _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import SELF_HARM, form_named, named_in
@@ -68,6 +75,7 @@ from fhir_mapping.screen_wording import SELF_HARM, form_named, named_in
 __all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9", "worded_form"]
 
 Resource = Mapping[str, Any]
+Item = Mapping[str, Any]
 
 # questionnaires.py's reason for a known form's item 9 not read: the same answer, the same line.
 UNREAD_ITEM9 = "PHQ-9 item 9 answer could not be read"
@@ -94,19 +102,41 @@ def _openings() -> tuple[str, ...]:
 def worded_form(resource: Resource) -> bool:
     """Whether at least WORDED_ITEMS different items 1-8 of a response are worded as the PHQ-9's
     (module docstring)."""
+    return _worded_items(resource.get("item"))
+
+
+def _worded_items(items: object) -> bool:
+    """Whether at least WORDED_ITEMS different items 1-8 of an item tree are worded as the
+    PHQ-9's (module docstring)."""
     texts = [
         " ".join(w for w in epds_item10.plain(t).split() if not w.isdigit())
-        for item in _walk(resource.get("item"))
+        for item in _walk(items)
         if isinstance(t := item.get("text"), str)
     ]
     found = {o for o in _openings() if any(text.startswith(o) for text in texts)}
     return len(found) >= WORDED_ITEMS
 
 
-def _item9s(resource: Resource) -> Iterator[Mapping[str, Any]]:
+def _scoped(items: object, scope: object, depth: int = 0) -> Iterator[tuple[Item, object]]:
+    """Every item of an item tree (questionnaire_items._walk's order) with the item list of the
+    group that holds it (module docstring: where a short label's wording is judged)."""
+    if depth > _MAX_DEPTH:
+        return
+    for item in array(items):
+        if not isinstance(item, Mapping):
+            continue
+        yield item, scope
+        yield from _scoped(item.get("item"), item.get("item"), depth + 1)
+        for answer in array(item.get("answer")):
+            if isinstance(answer, Mapping):
+                yield from _scoped(answer.get("item"), scope, depth + 1)
+
+
+def _item9s(resource: Resource) -> Iterator[Item]:
     """The items of a response that are PHQ-9 item 9 (module docstring)."""
-    worded: bool | None = None  # found once, when an item could be a short label
-    for item in _walk(resource.get("item")):
+    worded: dict[int, bool] = {}  # per group, found once, when an item could be a short label
+    items = resource.get("item")
+    for item, scope in _scoped(items, items):
         text = item.get("text")
         if not isinstance(text, str):
             continue
@@ -114,8 +144,9 @@ def _item9s(resource: Resource) -> Iterator[Mapping[str, Any]]:
         if term is not None and term.kind == SELF_HARM and term.instrument == PHQ9:
             yield item
         elif term is None and form_named([text], PHQ9) is not None:
-            worded = worded_form(resource) if worded is None else worded
-            if worded:
+            if id(scope) not in worded:
+                worded[id(scope)] = _worded_items(scope)
+            if worded[id(scope)]:
                 yield item
 
 
@@ -184,6 +215,7 @@ def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, li
         item9_unread=unread,
         instant=parse_instant(resource.get("authored")),
         item9_only=True,
+        form=PHQA if is_phqa(resource) else None,  # named as its own form on the cards
     )
     gaps = [DataGap(DataDomain.SCORES, UNREAD_ITEM9, source)] if unread is not None else []
     return score, gaps

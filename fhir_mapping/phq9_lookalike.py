@@ -32,8 +32,11 @@ from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 
 Resource = Mapping[str, Any]
 
-# The gap reasons (reasons go to the logs: no patient data in them). Both end with what cannot be
-# known, so every card that lists them says that item 9 is unknown, not negative.
+# The gap reasons (reasons go to the logs: no patient data in them). Each ends with what cannot be
+# known, so every card that lists them says that item 9 is unknown, not negative; a form whose
+# item 9 was read by its words (phq9_form_item9.py) says only that its total is not known, as
+# its item 9 is on the cards (session 28 note: "total and item 9 not known" beside a PHQ-A's
+# item 9 read as 3, recheck K14 s28 chart q04b).
 UNRECOGNISED_PHQ9_OBSERVATION = (
     "named PHQ-9 but coded with codes this service does not know; a site code can be configured; "
     "total and item 9 not known"
@@ -42,7 +45,15 @@ UNRECOGNISED_PHQ9_RESPONSE = (
     "a questionnaire named PHQ-9 that this service does not know; its items can be mapped in the "
     "site configuration; total and item 9 not known"
 )
-UNRECOGNISED_PHQ9_REASONS = frozenset({UNRECOGNISED_PHQ9_OBSERVATION, UNRECOGNISED_PHQ9_RESPONSE})
+UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ = (
+    "a questionnaire named PHQ-9 that this service does not know; its items can be mapped in the "
+    "site configuration; total not known"
+)
+# The responses' reasons, whichever was read of them (the cards count responses by them).
+UNRECOGNISED_PHQ9_RESPONSES = frozenset(
+    {UNRECOGNISED_PHQ9_RESPONSE, UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ}
+)
+UNRECOGNISED_PHQ9_REASONS = frozenset({UNRECOGNISED_PHQ9_OBSERVATION, *UNRECOGNISED_PHQ9_RESPONSES})
 
 # Observation statuses that are results: the `all` rows of data/result_statuses.csv.
 _RESULT = statuses(OBSERVATION, Reads.ALL)
@@ -145,20 +156,21 @@ def questionnaire_looks_like_phq9(resource: Resource) -> bool:
     return names_phq9(texts)
 
 
-def lookalike_gap(resource: Resource, day: date | None = None) -> DataGap:
+def lookalike_gap(
+    resource: Resource, day: date | None = None, *, item9_read: bool = False
+) -> DataGap:
     """The DataGap of one resource that looks like a PHQ-9 and was not read as one, dated `day`
     (its effective or authored date; None: undated), so a card can say when the latest such
-    result was filed and which course it may be the outcome of (review 19 I6)."""
+    result was filed and which course it may be the outcome of (review 19 I6). `item9_read`: a
+    response whose item 9 was read by its words (the reasons' comment)."""
     kind = resource.get("resourceType")
     rid = resource.get("id")
     source = (
         SourceRef(kind, rid) if isinstance(kind, str) and isinstance(rid, str) and rid else None
     )
-    reason = (
-        UNRECOGNISED_PHQ9_RESPONSE
-        if kind == "QuestionnaireResponse"
-        else UNRECOGNISED_PHQ9_OBSERVATION
-    )
+    reason = UNRECOGNISED_PHQ9_OBSERVATION
+    if kind == "QuestionnaireResponse":
+        reason = UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ if item9_read else UNRECOGNISED_PHQ9_RESPONSE
     return DataGap(DataDomain.SCORES, reason, source, date=day)
 
 

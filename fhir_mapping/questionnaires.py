@@ -123,7 +123,8 @@ def _read_one(
     if not _is_phq9(form, resource.get("item"), site):
         # Item 9 on a form not known, by its words (review s28 K10 finding 1).
         worded, unread_gaps = read_worded_item9(resource, as_of)
-        return worded, [*_lookalike(resource, as_of), *unread_gaps]
+        read = worded is not None and worded.item9 is not None and worded.item9_unread is None
+        return worded, [*_lookalike(resource, as_of, item9_read=read), *unread_gaps]
     source = _source(resource)
 
     def gap(reason: str) -> DataGap:
@@ -215,10 +216,11 @@ def _incomplete(scores: Mapping[str, int]) -> str:
     return f"{INCOMPLETE_PHQ9} ({which} unanswered; total {low}-{high} by the answers filed): item 9 unknown"
 
 
-def _lookalike(resource: Resource, as_of: date) -> list[DataGap]:
+def _lookalike(resource: Resource, as_of: date, *, item9_read: bool = False) -> list[DataGap]:
     """A response this module cannot read as a PHQ-9 that looks like one (phq9_lookalike.py):
     one DataGap, unless it is no result (entered in error, no status R4 defines) or is dated
-    after as-of."""
+    after as-of. `item9_read`: its item 9 was read by its words (phq9_form_item9.py), so the gap
+    says only that its total is not known."""
     if not questionnaire_looks_like_phq9(resource):
         return []
     status = resource.get("status")
@@ -232,7 +234,7 @@ def _lookalike(resource: Resource, as_of: date) -> list[DataGap]:
     day = parse_date(resource.get("authored"))
     if day is not None and day > as_of:
         return []
-    return [lookalike_gap(resource, day)]
+    return [lookalike_gap(resource, day, item9_read=item9_read)]
 
 
 def read_after_today(

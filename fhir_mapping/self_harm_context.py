@@ -14,17 +14,38 @@
   stop, semicolon or "but") means the act is not read, as "cut finger on glass" is not (NICE
   CG133 excludes accidental harm to oneself). Only after the term and in its clause, so
   "Self-harm, cut arm. Denies accident" and "suicide attempt vs accidental overdose" are read.
+  Review s29 RQ3 (accidental cuts read as self-harm: "Cut his wrist on a fence", "Cut himself on
+  a table saw", "Cut his wrist on sheet metal at work", "cut self with razor while shaving",
+  "Cut herself shaving", "Accidentally cut her wrist on a fence"): the accident is also
+  - an `accident_object` after an `accident_lead` ("on a fence", "on sheet metal", "on a table
+    saw", "against the door"): only those objects, so "cut herself on the arm", "cut wrists on
+    3 occasions" and "cut her wrists on purpose" are read;
+  - an `act_accident` phrase of an activity, a place or a power tool ("while shaving", "at
+    work", "table saw"); one ending in "$" must close the clause ("Cut herself shaving", not
+    "cut her wrists with a shaving razor");
+  - an `accidental` word (self_harm_text.py's role: "accidentally", "unintentionally") right
+    before the act term ("Accidentally cut her wrist", "pt inadvertently cut himself"): the
+    module rule for an event (an accidental word, nothing is read) applied to an act, but only
+    where the word governs the act (right before it), so "accidental overdose and suicide
+    attempt" or "Accidental overdose, history of self-harm" still read the act (an accidental
+    word anywhere would silence those: the unsafe mistake).
 - An attempt at something else after a bare attempt term ("past attempts to quit smoking",
   "previous attempts at sobriety": recheck K14 s28 finding 1): an `act_attempt` term (a "past",
   "prior" or "previous attempt" without the word suicide) whose very next words are an
-  `attempt_other` phrase ("to quit", "at sobriety", "to cut down") is blanked before reading.
+  `attempt_other` phrase ("at sobriety", "to cut down") or an `attempt_verb` with its
+  `attempt_habit` object ("to quit smoking", "to stop drinking") is blanked before reading.
   Only those terms and only right after them: "attempted suicide after failing to quit heroin",
   "self-harm when trying to cut down" and "prior attempt to overdose" stay read (the lead's
-  first fix, an `act_accident` "to quit", silenced real attempts).
+  first fix, an `act_accident` "to quit", silenced real attempts). A verb without a habit is
+  not enough: "prior attempt to quit life", "previous attempts to stop breathing" and "prior
+  attempts to quit - hanging 2020" are suicide attempts (recheck K16 s29 finding 1); only one
+  ending the text after a habit named before it ("Tobacco use disorder, previous attempts to
+  quit") is read as that habit's.
 
 Apart from self_harm_text.py (kept under 400 lines) because what surrounding words say of a
 term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`,
-`act_attempt`, `attempt_other`).
+`act_attempt`, `attempt_other`, `attempt_verb`, `attempt_habit`, `accident_lead`,
+`accident_object`, `accidental`).
 """
 
 from __future__ import annotations
@@ -39,22 +60,50 @@ from fhir_mapping.text_negation import normalise_text, scope_after, term_pattern
 __all__ = ["accident_beside", "without_other_attempts", "without_usual_doses"]
 
 _CLAUSE_END = re.compile(r"[.;,]")
+# What an `act_accident` term ending in "$" must be followed by: the end of the act's clause
+# (scope_after ends there): "cut herself shaving", not "with a shaving razor".
+_CLAUSE_CLOSED = r"(?=\s*$)"
 
 
 def _compiled(term: str) -> re.Pattern[str]:
-    # "took 3 tab*" -> any ending ("tablets"); else the whole word.
-    return term_pattern(normalise_text(term))
+    # "took 3 tab*" -> any ending ("tablets"); else the whole word; "$": closing the clause.
+    term = normalise_text(term)
+    if term.endswith("$"):
+        return re.compile(term_pattern(term.rstrip("$")).pattern + _CLAUSE_CLOSED)
+    return term_pattern(term)
 
 
 @cache
 def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    wanted = {"usual_dose", "purpose", "act_accident", "act_attempt", "attempt_other"}
+    wanted = {
+        "usual_dose",
+        "purpose",
+        "act_accident",
+        "act_attempt",
+        "attempt_other",
+        "attempt_verb",
+        "attempt_habit",
+        "accidental",
+    }
     found: dict[str, list[re.Pattern[str]]] = {}
+    leads: list[str] = []
+    objects: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         if row["role"] in wanted:
             found.setdefault(row["role"], []).append(_compiled(row["term"]))
-    return {role: tuple(found.get(role, ())) for role in wanted}
+        elif row["role"] == "accident_lead":
+            leads.append(normalise_text(row["term"]))
+        elif row["role"] == "accident_object":
+            objects.append(normalise_text(row["term"]))
+    roles = {role: tuple(found.get(role, ())) for role in wanted}
+    if leads and objects:
+        # "on a fence": a lead, then an object (module docstring); longest lead first.
+        lead = "|".join(re.escape(t) for t in sorted(leads, key=len, reverse=True))
+        thing = "|".join(term_pattern(t).pattern.removeprefix(r"\b") for t in objects)
+        found_on = re.compile(r"\b(?:" + lead + r")\s+(?:" + thing + ")")
+        roles["act_accident"] = (*roles["act_accident"], found_on)
+    return roles
 
 
 def without_usual_doses(text: str) -> str:
@@ -69,10 +118,15 @@ def without_usual_doses(text: str) -> str:
     return text
 
 
-def accident_beside(text: str, end: int) -> bool:
-    """Whether an accident is stated after the act term ending at text[end] in its clause."""
+def accident_beside(text: str, start: int, end: int) -> bool:
+    """Whether an accident is stated beside the act term at text[start:end]: after it in its
+    clause, or an `accidental` word right before it (module docstring)."""
+    roles = _roles()
     after = scope_after(text, end)
-    return any(p.search(after) for p in _roles()["act_accident"])
+    if any(p.search(after) for p in roles["act_accident"]):
+        return True
+    before = text[:start].rstrip()
+    return any(m.end() == len(before) for p in roles["accidental"] for m in p.finditer(before))
 
 
 def without_other_attempts(text: str) -> str:
@@ -81,7 +135,25 @@ def without_other_attempts(text: str) -> str:
     roles = _roles()
     for p in roles["act_attempt"]:
         for m in reversed(list(p.finditer(text))):
-            after = text[m.end() :].lstrip()
-            if any(q.match(after) for q in roles["attempt_other"]):
+            if _other_attempt(text[: m.start()], text[m.end() :].lstrip()):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text
+
+
+def _other_attempt(before: str, after: str) -> bool:
+    """Whether the words right `after` a bare attempt term name an attempt at something else:
+    a whole `attempt_other` phrase, or an `attempt_verb` with its `attempt_habit` object; a
+    verb ending the text only after a habit named `before` it (module docstring)."""
+    roles = _roles()
+    if any(q.match(after) for q in roles["attempt_other"]):
+        return True
+    for q in roles["attempt_verb"]:
+        verb = q.match(after)
+        if verb is None:
+            continue
+        rest = after[verb.end() :].lstrip()
+        if any(h.match(rest) for h in roles["attempt_habit"]):
+            return True
+        if not rest.strip(" .;,") and any(h.search(before) for h in roles["attempt_habit"]):
+            return True
+    return False

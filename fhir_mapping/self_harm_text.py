@@ -63,6 +63,10 @@ self-harm"): self_harm_scope.py (session 28 fix fx-selfharm2); where the words l
 doubt whether a denial reaches the mention, the mention is read (a question costs less than a
 missed attempt). The cues are data (data/self_harm_terms.csv, roles `negation*`), not literals.
 
+An act is not read with an accident stated beside it ("cut self while cooking", "Cut his wrist
+on a fence", "Accidentally cut her wrist": self_harm_context.py), nor where a relative governs
+it ("Brother with multiple suicide attempts": self_harm_subject.py; review s29 RQ3).
+
 `states_accident` tells the words that state an accident from those that say nothing: a visit's
 diagnosis whose words state one silences the bare reason "Overdose" of that visit, as an
 accidental code does (visit_risk.py; review s26 RK2 finding 6).
@@ -96,6 +100,7 @@ from fhir_mapping.self_harm_context import (
 from fhir_mapping.self_harm_ideation import qualified
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
+from fhir_mapping.self_harm_subject import other_subject
 from fhir_mapping.text_negation import (
     ANSWER_LEAD,
     negated,
@@ -282,11 +287,14 @@ def _said(
     """Whether any of `patterns` occurs in `text` (normalised) and is not negated there.
     `listed`: the mentions themselves (act, event), read as items of a list (`_denied`); one
     after an ideation qualifier ("plan to overdose") is a thought, not an act, and not read
-    here (`ideation`). `act`: an act with an accident stated after it ("cut arm on broken
-    glass") is not read (self_harm_context.py); an event's accident is read by `_verdict`."""
+    here (`ideation`); one a relative governs ("Brother with multiple suicide attempts") is
+    the relative's (self_harm_subject.py). `act`: an act with an accident stated beside it
+    ("cut arm on broken glass", "Accidentally cut her wrist") is not read
+    (self_harm_context.py); an event's accident is read by `_verdict`."""
     return any(
         not (listed and qualified(text, m.start()))
-        and not (act and accident_beside(text, m.end()))
+        and not (listed and other_subject(text, m.start()))
+        and not (act and accident_beside(text, m.start(), m.end()))
         and not _denied(text, m.start(), m.end(), listed=listed)
         for p in patterns
         for m in p.finditer(text)

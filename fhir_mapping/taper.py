@@ -326,12 +326,47 @@ def taper_timeline(
             if day >= stop:
                 break
             entries.append((day, step.mg_per_day))
+        else:
+            back = _after_ward_steps(timeline, events, event, stop)
+            if back is not None:
+                entries.append(back)
     entries.sort(key=lambda entry: entry[0])
     merged: list[tuple[date, Any]] = []
     for entry in entries:
         if not merged or merged[-1][1] != entry[1]:
             merged.append(entry)
     return merged
+
+
+def _after_ward_steps(
+    timeline: Sequence[tuple[date, Any]],
+    events: Sequence[MedicationEvent],
+    event: MedicationEvent,
+    stop: date,
+) -> tuple[date, Any] | None:
+    """The dose after the last of the MAR's dose steps of a ward order (`event`: its Taper
+    ends with the order, ward_courses._dosed_by_mar), from the day the order ended: the dose of
+    the nearest other record of the course, the latest begun by then (a discharge order on
+    that day, a home order from before the stay) else the first after it. A discharge order
+    at the order's first dose is one dose with it in the timeline (dose_timeline._timeline
+    merges a dose that does not change), so the last step would otherwise run on over it
+    (review s29 K16: 20 mg then 5 mg on the ward, discharged on 20 mg, read 5 mg to as-of).
+    None when the steps do not end (no end known), or another dose comes first (`stop`)."""
+    taper = event.taper
+    if taper is None or taper.stops or not event.ward_order or taper.days is None:
+        return None
+    end = event.start + timedelta(days=taper.days)
+    others = [e.start for e in events if e is not event]
+    begun = [day for day in others if day <= end]
+    nearest = max(begun) if begun else min(others, default=None)
+    if end >= stop or nearest is None:
+        return None
+    dose = None
+    for day, mg in timeline:  # the timeline's dose on that day (dose_timeline._dose_on)
+        if day > nearest:
+            break
+        dose = mg
+    return (end, dose) if dose is not None else None
 
 
 def read_timing(

@@ -23,6 +23,9 @@ here:
   `reasonReference` to a Condition nowhere in the chart is read by its display as such a reason
   (absent_reasons.py, as the stay reader reads it; review s28 K12 finding 1: "Suicide attempt"
   so stated made no card, while the same words as reasonCode text made the critical one).
+  A reason whose words give the kind only as a history of a past year ("History of passive SI
+  in 2015, resolved") is dated that year, as a Condition with that onset is (stated_history.py;
+  review s29 RQ3): it is no ED visit for suicidal ideation today.
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
@@ -36,7 +39,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_intent, self_harm_text
+from fhir_mapping import self_harm_intent, self_harm_text, stated_history
 from fhir_mapping.absent_reasons import diagnosis_reasons, referenced_reasons
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import is_emergency, wants_admission
@@ -71,31 +74,31 @@ DIAGNOSIS = "encounter diagnosis"
 REASON = "visit reason"
 # How `Finding.visit` starts for an emergency-department visit (`_visit_words`).
 ED_VISIT = "ED visit"
+# What a reason gives: (kind, system, code, display, verification, the year a history its words
+# state is written with, "2015", or None: stated_history.py).
+_Read = tuple[FindingKind, str, str, str, str | None, str | None]
 
 
-def _reason_kinds(
-    resource: Resource, chart: Sequence[Resource] | None = None
-) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
-    """(kind, system, code, display, verification) of each reasonCode coding of a suicide-risk
-    kind; for a reason no coding of which gives one, what its words say (`_text_kinds`). A
-    `reasonReference` to a Condition the Encounter contains is read by that Condition's code
-    (recheck K15 s28 finding 1); with `chart` (its Conditions), one to a Condition not in it by
-    its display as a reason typed in (absent_reasons.py, as the stay reader reads it: review
-    s28 K12 finding 1, a suicide-attempt admission so stated got no card)."""
+def _reason_kinds(resource: Resource, chart: Sequence[Resource] | None = None) -> Iterable[_Read]:
+    """(kind, system, code, display, verification, year written: `_Read`) of each reasonCode
+    coding of a suicide-risk kind; for a reason no coding of which gives one, what its words say
+    (`_text_kinds`). A `reasonReference` to a Condition the Encounter contains is read by that
+    Condition's code (recheck K15 s28 finding 1); with `chart` (its Conditions), one to a
+    Condition not in it by its display as a reason typed in (absent_reasons.py, as the stay
+    reader reads it: review s28 K12 finding 1, a suicide-attempt admission so stated got no
+    card)."""
     reasons = [*one_or_many(resource.get("reasonCode")), *referenced_reasons(resource, chart)]
     yield from _concept_kinds(reasons)
 
 
-def _concept_kinds(
-    reasons: Iterable[object],
-) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
+def _concept_kinds(reasons: Iterable[object]) -> Iterable[_Read]:
     for concept in reasons:
         coded = False
         for system, code, display in codings(concept):
             for row in condition_matches(system, code):
                 if row.kind in _KINDS:
                     coded = True
-                    yield row.kind, system, code, display or row.display, None
+                    yield row.kind, system, code, display or row.display, None, None
         # A poisoning code that states its intent (T43.211A, accidental) decides, not the words;
         # one of undetermined intent (T43.224A) is asked as an unknown intent is
         # (self_harm_intent.py).
@@ -109,25 +112,45 @@ def _concept_kinds(
                 code,
                 display or concept_label(concept),
                 UNDETERMINED,
+                None,
             )
         elif not self_harm_intent.intent_coded(codings(concept)):
             yield from _text_kinds(concept)
 
 
-def _text_kinds(concept: object) -> Iterable[tuple[FindingKind, str, str, str, str | None]]:
+def _text_kinds(concept: object) -> Iterable[_Read]:
     """A reason's words (text and displays): self-harm or an overdose (self_harm_text.py; its
     `Finding.verification` marks it text only or of intent not recorded) and suicidal ideation
-    (diagnosis_text.py), system "text" as a text-only Condition's finding."""
+    (diagnosis_text.py), system "text" as a text-only Condition's finding. A kind named only in
+    a clause that states a past history ("History of passive SI in 2015, resolved") carries
+    that year as written (stated_history.py; review s29 RQ3), which dates it."""
     text = concept_text(concept)
     if not text:
         return
-    harm = self_harm_text.reading(text)
+    harm, ideation = _text_reading(text)
+    if harm is None and not ideation:
+        return
+    current, year = stated_history.past_clauses(text, _names_any)
+    harm_now, ideation_now = _text_reading(current) if year is not None else (harm, ideation)
     if harm is not None:
-        yield FindingKind.SELF_HARM, "text", "", concept_label(concept), harm.value
-    # "SI with plan to overdose", "thoughts of overdosing": ideation, not an act (recheck K7 s28
-    # finding 5: self_harm_ideation.py).
-    if FindingKind.SUICIDAL_IDEATION in text_kinds(text) or self_harm_text.ideation(text):
-        yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), None
+        written = None if harm_now is not None else year
+        yield FindingKind.SELF_HARM, "text", "", concept_label(concept), harm.value, written
+    if ideation:
+        written = None if ideation_now else year
+        yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), None, written
+
+
+def _text_reading(text: str) -> tuple[self_harm_text.Reading | None, bool]:
+    """What `text` says of self-harm, and whether it names suicidal ideation ("SI with plan to
+    overdose", "thoughts of overdosing": ideation, not an act; recheck K7 s28 finding 5,
+    self_harm_ideation.py)."""
+    ideation = FindingKind.SUICIDAL_IDEATION in text_kinds(text) or self_harm_text.ideation(text)
+    return self_harm_text.reading(text), ideation
+
+
+def _names_any(text: str) -> bool:
+    harm, ideation = _text_reading(text)
+    return harm is not None or ideation
 
 
 def wants_visit(resource: Resource, class_of: ClassOf = class_key) -> bool:
@@ -262,7 +285,7 @@ def with_visit_findings(
         read = [(r, REASON) for r in _reason_kinds(visit, chart)] + [
             (r, DIAGNOSIS) for r in _concept_kinds(diagnosis_reasons(visit, chart))
         ]
-        for (kind, system, code, display, verification), recorded in read:
+        for (kind, system, code, display, verification, written), recorded in read:
             # One visit, one line: a Condition of the same kind for this visit (or dated its
             # day) already says it.
             if (kind, rid) in seen or (kind, start) in dated:
@@ -276,13 +299,18 @@ def with_visit_findings(
             if verification == self_harm_text.INTENT_UNKNOWN and rid in intent_stated:
                 continue
             seen.add((kind, rid))
+            # A history its words date before the visit's year ("History of passive SI in
+            # 2015, resolved"): dated that year, as a Condition with onset "2015" (module
+            # stated_history.py); else the visit's day.
+            past = written is not None and (start is None or int(written) < start.year)
             added.append(
                 Finding(
                     kind=kind,
                     code=code,
                     system=system,
                     display=display,
-                    onset=start,
+                    onset=date(int(written), 1, 1) if past and written else start,
+                    onset_written=written if past else None,
                     source=source_ref(visit),
                     recorded=recorded,
                     visit=_visit_words(visit, class_of),

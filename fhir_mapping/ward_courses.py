@@ -1,7 +1,8 @@
 """The MAR read for the medication history (review 15 W1, review s25 RI findings 2-4): a fixed
 course given on the ward (administered_courses.py), and a pathway drug's ward days
 (ward_doses.py) given to the course they belong to, a run with no other record of the drug being
-a course of its own.
+a course of its own; a drug given at intervals (B12 by injection: interval_doses.py) as its
+course.
 
 Rules for a drug's ward days:
 - they split into runs where more than `policy.supply_gap_days` pass between two of them (a
@@ -43,6 +44,7 @@ from fhir_mapping.chart_walk import ChartWalk
 from fhir_mapping.dose_sig import Taper, TaperStep
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.interval_doses import interval_events
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, DoseBasis, SourceRef
 from fhir_mapping.ward_adherence import ward_runs
@@ -92,6 +94,10 @@ def read_mar(
     gaps = [*gaps, *ward_gaps]
     if doses:
         events = with_ward_doses(events, doses, as_of=as_of, policy=policy)
+    # B12 by injection given on the MAR (interval_doses.py; session 29 fix mar30 item 4).
+    spaced, rest = interval_events(rest, medication_resources, as_of=as_of)
+    if spaced:
+        events = with_course_events(events, spaced)
     return MarReading(events, gaps, len({g.source for g in gaps}), rest)
 
 
@@ -227,8 +233,14 @@ def _dosed_by_mar(event: MedicationEvent, run: tuple[WardDose, ...]) -> Medicati
     lengths: list[int | None] = [(b - a).days for a, b in zip(starts, starts[1:], strict=False)]
     # Anchored at the order's start (taper_timeline): the first step runs from it.
     lengths[0] = (starts[1] - event.start).days
+    # The last step ends with the order (its end, else the day after its last dose given:
+    # ward_orders.ended_on_ward), as the order's one dose does when the MAR gives one: the dose
+    # after it is the other records' (taper_timeline; review s29 K16: 20 mg 17 days then 5 mg on
+    # the ward, discharged on 20 mg daily, read 5 mg/day on to as-of, "raise" the dose held).
+    end = event.end
+    last = (end - starts[-1]).days if end is not None and end > starts[-1] else None
     taper = Taper(
-        tuple(TaperStep(mg, days) for (_, mg), days in zip(steps, [*lengths, None], strict=True)),
+        tuple(TaperStep(mg, days) for (_, mg), days in zip(steps, [*lengths, last], strict=True)),
         stops=False,
     )
     given = ", then ".join(f"{mg:g} mg/day from {day.isoformat()}" for day, mg in steps)

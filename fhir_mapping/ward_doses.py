@@ -17,7 +17,8 @@ Rules:
   prescriber's hold: administration_reasons.py, review s25 RK1 finding 1); on-hold = held
   (neither taken nor missed) unless its statusReason reads missed (a refusal, the patient's
   request: review s28 RH findings 1-2); entered-in-error / unknown / none = nothing;
-- the mg given: dosage.dose in mg, or in tablets (mL) x the product's strength (`_mg`);
+- the mg given: dosage.dose in mg, or in tablets (mL) x the product's strength (`_mg`); with no
+  dosage.dose, a clear mg amount of dosage.text ("20 mg", "2 tablets (40 mg)"; `_text_mg`);
 - the day is effectiveDateTime, else effectivePeriod's start, else its end (as administrations.py);
   an undated dose is a DataGap; one after as-of is ignored;
 - one day per drug: a dose given on a day makes it TAKEN, whatever else that day says (a
@@ -43,6 +44,7 @@ from fhir_mapping.administrations import session_drugs
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.dose import quantity_units
 from fhir_mapping.dose_amount import quantity_amount
+from fhir_mapping.dose_sig import sig_doses
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
 from fhir_mapping.gaps import resource_gap
@@ -133,7 +135,7 @@ def _mg(resource: Resource, component: Component | None) -> float | None:
     dose = dosage.get("dose") if isinstance(dosage, JSON_OBJECT) else None
     amount = quantity_amount(dose)
     if amount is None:
-        return None
+        return _text_mg(dosage) if dose is None else None
     value, kind = amount
     if kind == "mass":
         return value
@@ -143,7 +145,25 @@ def _mg(resource: Resource, component: Component | None) -> float | None:
     return None if units is None else round(units * component.strength_mg, 4)
 
 
-def _day(resource: Resource) -> date | None:
+def _text_mg(dosage: object) -> float | None:
+    """The mg of a dose the MAR gives only as dosage.text ("20 mg", "2 tablets (40 mg)",
+    "sertraline 50 mg tab: 1 tab"; session 29 fix mar30 item 2), read by the sig reader
+    (dose_sig.sig_doses, the one that reads an order's text): one amount in mass, no range and
+    nothing unclear. Anything else ("1 tab", "10-20 mg", "as directed") stays unread: never a
+    guess."""
+    text = dosage.get("text") if isinstance(dosage, JSON_OBJECT) else None
+    if not isinstance(text, str) or not text.strip():
+        return None
+    doses = sig_doses(text)
+    if len(doses) != 1:
+        return None
+    (one,) = doses
+    if one.kind != "mass" or one.high is not None or one.unclear is not None or one.value <= 0:
+        return None
+    return one.value
+
+
+def dose_day(resource: Resource) -> date | None:
     """effectiveDateTime, else effectivePeriod's start, else its end: as administrations.py
     reads a session's day (review s28 RH finding 6: a period with only an end was a gap here and
     a session there)."""
@@ -256,7 +276,7 @@ def read_ward_doses(
             # finding 1: "Patient refused" charted on-hold read as held, the refusals gone);
             # with no reason the table names, on-hold stays held and not-done missed.
             reading = reason_reading(resource.get("statusReason"), unnamed=reading)
-        day = _day(resource)
+        day = dose_day(resource)
         if day is None:
             gaps.extend(resource_gap(resource, f"{ingredient} given with no usable date"))
             continue

@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from fhir_mapping.draft_medication import is_unidentified_draft
 from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONFIRMED
-from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSES
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
 from services import (
@@ -160,6 +160,9 @@ def annotate(
         quiet = quiet.union(washout_unchecked)
     for topic in hidden:
         reported.update(shown_gaps(record.gaps_in(*card_domains(topic))))
+    # Listed on a card above info (or a hidden one): where a safety lab not read is said enough.
+    # On an info card alone (the TSH one) it was not (review s29 RL finding 2).
+    warned: set[DataGap] = set(reported)
     liver = liver_tests_matter(record)
     # A data-quality card the hook raised itself (an order hook's "dose not read": order_checks/
     # doses.carry_not_checked) is a report, not a conclusion: the gaps no other card carries go on
@@ -193,6 +196,8 @@ def annotate(
             listed_on.append((frozenset(gaps), rec.topic))
             # The card listing a possible unseen item 9 answer in full is at least a warning.
             rec = dataclasses.replace(rec, indicator=raised(rec.indicator, gaps))
+        if rec.indicator is not Indicator.INFO:
+            warned.update(gaps)
         out.append(dataclasses.replace(rec, detail=cards.join_sections(rec.detail, block)))
     aged_out = _aged_out(record, score_window_days)
     unreported = [
@@ -205,9 +210,10 @@ def annotate(
         and g not in aged_out
     ]
     # A safety lab under a local code only, where a drug on this screen is judged by it (a sodium
-    # beside venlafaxine at 78: review s24 RM finding 2), is as decisive: no other card says it.
+    # beside venlafaxine at 78: review s24 RM finding 2), or one read without a value (s29 RL
+    # finding 2), is as decisive: no other card says it, or only an info card does.
     unreported.extend(
-        [g for g in unread_lab_gaps.decisive(record) if g not in reported and g not in quiet]
+        [g for g in unread_lab_gaps.decisive(record) if g not in warned and g not in quiet]
     )
     # Whatever their domain, and even beside a hidden card: the card is the only place they are.
     unreported.extend([g for g in record.gaps if g in unconfirmed or g in washout_unchecked])
@@ -338,7 +344,7 @@ def unrecognised_phq9_text(gaps: Sequence[DataGap], *, short: bool = False) -> s
     """ "6 observations named PHQ-9 use codes this service does not know (a site code can be
     configured)": what `unrecognised_phq9` found, counted by kind, with what would fix it.
     `short`: "6 observations named PHQ-9 use unknown codes", for a card summary."""
-    responses = sum(1 for g in gaps if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
+    responses = sum(1 for g in gaps if g.reason in UNRECOGNISED_PHQ9_RESPONSES)
     observations = len(gaps) - responses
     if short:
         counted = " and ".join(

@@ -172,6 +172,8 @@ _MAY_HIDE = {
     DataDomain.CONDITIONS.value: "a diagnosis",
     # A safety lab named under a local code only (services/unread_lab_gaps.py; review s24 RM 2).
     DataDomain.LABS.value: "a safety lab result (sodium, QTc, kidney or liver tests)",
+    # An ECG whose QTc is in its text only, beside a drug judged by it (review s29 RL finding 2).
+    DataDomain.QTC.value: "a long QTc",
     "pregnancy status": "a pregnancy",
 }
 

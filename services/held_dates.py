@@ -25,6 +25,22 @@ def held_text(trial: Trial, day: Day = date.isoformat) -> str | None:
     return f"on hold, not taken since {day(trial.on_hold)} at the latest"
 
 
+# A hold whose last day taken is as-of (the supply on record covers today: Trial.on_hold is
+# never after as-of, and FHIR R4 records no hold date): "not taken since <today>" said nothing.
+HOLD_DATE_NOT_RECORDED = "on hold, hold date not recorded"
+
+
+def held_text_as_of(trial: Trial, as_of: date) -> str | None:
+    """`held_text`, or HOLD_DATE_NOT_RECORDED for a course whose supply on record reaches as-of
+    (session 29 orders30 item 3: the MAOI card read "fluoxetine is on hold, not taken since
+    2026-12-01 at the latest" on 2026-12-01, a held order filled 2026-11-10 for 30 days)."""
+    said = held_text(trial)
+    if said is None or trial.on_hold is None or trial.on_hold < as_of:
+        return said
+    never_filled = InadequacyReason.NOT_SHOWN_TAKEN in trial.reasons  # says its own words
+    return said if never_filled else HOLD_DATE_NOT_RECORDED
+
+
 def drawn_end(trial: Trial) -> date:
     """The last day a lane draws the course on: its end, or for a course on hold the day the
     record last shows it taken (`held_text`), never as-of."""

@@ -167,7 +167,7 @@ class Pair:
             # A record whose code and name disagree does not show it runs (fix 19a).
             pair = f"{a} ordered while {b} {taken_to_confirm.claim(second.to_confirm).verb}"
         elif first.on_order:
-            pair = f"{a} ordered with {b} {second.state()}"
+            pair = f"{a} ordered with {b} {_partner_state(second)}"
         elif first.confirmed and second.confirmed:
             pair = f"{a} and {b} both running"
         else:
@@ -270,6 +270,19 @@ class Pair:
                 "this; what follows applies if both are.",
             )
         return head + " " + " ".join(lines)
+
+
+# `_partner_state`'s words; order_boxed keeps them when it shortens a summary to its point.
+PARTNER_AWAITING_FILL = "(prescribed, no fill yet)"
+
+
+def _partner_state(taking: Taking) -> str:
+    """A running course's state beside a drafted drug: "ordered (no fill yet)" of a course
+    awaiting its first fill read as drafted too ("Fluoxetine ordered with amitriptyline ordered",
+    once a summary cut its parenthesis: session 29 orders30 item 2), so it is "(prescribed, no
+    fill yet)" there; "ordered" is the draft's word."""
+    state = taking.state()
+    return PARTNER_AWAITING_FILL if state == taken_to_confirm.AWAITING_FILL else state
 
 
 def _mg(mg: float) -> str:

@@ -218,8 +218,10 @@ def text(lab: LabResult) -> str:
     """ "1.4 mmol/L on 2025-05-20"; a result with no value: "a result on 2025-05-20". A value
     converted for comparison is shown in the unit it was compared in, with what was sent: "508 ms
     (sent as 0.508 s) on 2025-05-20" (review 9 finding 14: "QTc 0.508 s: above 500 ms" mixes
-    units in one line, a misreading risk)."""
-    day = lab.date.isoformat()
+    units in one line, a misreading risk). A result read before it is final says so after its
+    date: "1.9 mmol/L on 2026-11-25 (preliminary)" (review s29 RL finding 1, as the diagnosis
+    review's status_note)."""
+    day = lab.date.isoformat() + (f" ({lab.status})" if lab.status else "")
     if lab.value is None:
         return f"a result on {day}"
     unit = f" {shown_unit(lab.unit)}" if lab.unit else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE, is_unrecognised_phq9
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSES, is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord, Score
 from fhir_mapping.scale_lookalike import unread_scale
 from fhir_mapping.screen_lookalike import other_depression_screens
@@ -30,7 +30,7 @@ def unread_phq9_words(gaps: Sequence[DataGap]) -> str:
     (`unrecognised_phq9`), in the words a summary says it with (review 19 I6: "no PHQ-9 total
     could be read: repeat the PHQ-9" beside one filed 22 days ago asked for what was done).
     "PHQ-9 forms of an unmapped site questionnaire" for responses, both for a mix."""
-    responses = sum(1 for g in gaps if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
+    responses = sum(1 for g in gaps if g.reason in UNRECOGNISED_PHQ9_RESPONSES)
     observations = len(gaps) - responses
     if not responses:
         return f"{plural(observations, 'PHQ-9 result')} under an unmapped site code"

@@ -33,6 +33,7 @@ from collections.abc import Set as AbstractSet
 
 from fhir_mapping.record import DraftOrder
 from services import cards, screen, tables
+from services.interaction_table import PARTNER_AWAITING_FILL
 from services.order_cards import _merge, _with_boxed_warning
 from services.order_checks import draft_readings, pediatric_dose
 from services.order_checks.boxed_warning import (
@@ -113,20 +114,34 @@ def _led_by_running(
     drafted drug is named."""
     found = running_never(ctx)
     names = [f.trial.ingredient for f in found]
-    if all(n.lower() in rec.summary.lower() for n in names):
-        return rec
     rule, years = found[0].rule, populations.age(ctx)
+    # Left as it is only when it names them all AS not for use: a name alone ("Two SSRIs
+    # (paroxetine still running)", "Fluoxetine ordered with amitriptyline running") does not
+    # say it (session 29 orders30 item 1: K14 u05, paroxetine at 17 named only as the other SSRI).
+    said = f"not for use under {rule.below_age}" in rec.summary or rule.note in rec.summary
+    if said and all(n.lower() in rec.summary.lower() for n in names):
+        return rec
     both = ", ".join(names)
     both = both[:1].upper() + both[1:]
     lead = f"{both} running at age {years}: {rule.note} ({rule.cite})"
     short = f"{both} running at age {years}: not for use under {rule.below_age} ({rule.cite})"
     tail = f"; {', '.join(names)} running: not for use under {rule.below_age}"
     drafted = drafts[0].ingredient
-    # The card's own finding up to its first parenthesis or clause ("Mirtazapine: not labelled
-    # for depression under 18"), when the whole does not fit; in few words where the card has
-    # them (a pediatric dose: "Escitalopram 30 mg/day at age 16: above the 20 mg/day label dose").
-    head = rec.summary.split(" (")[0].split(";")[0]
+    # The card's own finding, its first clause without the parenthesis that ends it
+    # ("Mirtazapine: not labelled for depression under 18"), when the whole does not fit; in few
+    # words where the card has them (a pediatric dose: "Escitalopram 30 mg/day at age 16: above
+    # the 20 mg/day label dose"). A parenthesis inside the clause stays: cut there, "Fluoxetine:
+    # sertraline (SSRI) failed an adequate trial" read "fluoxetine: sertraline", and "Fluoxetine
+    # ordered with amitriptyline (prescribed, no fill yet): raises ..." read as two drafts
+    # (session 29 orders30, once the stricter test above led these summaries).
+    head = _without_last_aside(_first_clause(rec.summary))
     low = f"{head[:1].lower()}{head[1:]}"
+    # Shorter still, the pair as interaction_table's own short base says it ("Fluoxetine with
+    # amitriptyline: raises tricyclic levels"), its partner's state left to the detail.
+    plain = head.replace(f" {PARTNER_AWAITING_FILL}", "").replace(" ordered with ", " with ")
+    plain_low = f"{plain[:1].lower()}{plain[1:]}"
+    cut = rec.summary.split(" (")[0].split(";")[0]
+    cut_low = f"{cut[:1].lower()}{cut[1:]}"
     compact = pediatric_dose.compact_point(ctx, drafts[0], rec.summary)
     summary = cards.fit_summary(
         f"{lead}; {rec.summary}",
@@ -134,12 +149,39 @@ def _led_by_running(
         f"{lead}; {low}",
         f"{short}; {low}",
         f"{head}{tail}",
+        *((f"{short}; {plain_low}", f"{plain}{tail}") if plain != head else ()),
+        # Else cut at its first parenthesis, as before ("Aripiprazole: adult doses").
+        *((f"{lead}; {cut_low}", f"{short}; {cut_low}", f"{cut}{tail}") if cut != head else ()),
         *((f"{compact}{tail}",) if compact else ()),
         f"{lead}; {drafted} order: see the detail",
         f"{short}; {drafted} order: see the detail",
     )
     indicator = min(rec.indicator, Indicator.WARNING, key=INDICATOR_ORDER.__getitem__)
     return dataclasses.replace(rec, summary=summary, indicator=indicator)
+
+
+def _first_clause(text: str) -> str:
+    """`text` up to its first ";" outside parentheses ("... under 12 (age 11; Celexa label)" is
+    one clause)."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ";" and depth <= 0:
+            return text[:i]
+    return text
+
+
+def _without_last_aside(clause: str) -> str:
+    """`clause` without the parenthesis it ends with ("... under 18 (age 16; FDA labels)" ->
+    "... under 18"); as it is when it ends otherwise."""
+    if not clause.endswith(")"):
+        return clause
+    depth = 0
+    for i in range(len(clause) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(clause[i], 0)
+        if depth == 0:
+            return clause[:i].rstrip() or clause
+    return clause
 
 
 def _running_alone(

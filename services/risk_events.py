@@ -16,7 +16,6 @@ from datetime import date
 
 from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.form_self_harm import INSTRUMENT as UNSCALED
-from fhir_mapping.form_self_harm_answers import cut
 from fhir_mapping.record import Score
 from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
@@ -28,10 +27,11 @@ from services.risk_wording import screen_text
 def _phq9_name(score: Score, *, terse: bool = False) -> str:
     """ "PHQ-9", or "PHQ-9 (preliminary, not yet reviewed)" for a score of an unfinished
     Observation (result_statuses.py; review 14 U1): the clinician sees why it is not in the
-    chart's reviewed results. Another screen's name for its self-harm answer ("EPDS"). `terse`:
+    chart's reviewed results. Another screen's name for its self-harm answer ("EPDS"), a PHQ-A
+    form's own name (Score.form). `terse`:
     the status word only, "PHQ-9 (registered)" (a summary that must keep its action)."""
     named = result_statuses.named(result_statuses.OBSERVATION, score.status)
-    name = score.instrument
+    name = score.form or score.instrument  # a PHQ-A's item 9 by its form (phqa_form.py)
     if not named:
         return name
     word, _, why = named.partition(" (")
@@ -54,11 +54,6 @@ def on_day(score: Score) -> str:
     return f"{'on' if score.written is None else 'in'} {score.day_text()}"
 
 
-# How much of a form's question a card's summary quotes (its summary keeps its date and action
-# within the CDS Hooks 140 characters; the Found line quotes it whole).
-_SUMMARY_QUESTION = 56
-
-
 def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
     """`as_of`: the day a partial date is read up to (`signal_day`); None: the score's date."""
     value = score.item9 or 0
@@ -72,17 +67,18 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
         epds = epds_item10.answers()[value]
         short = f"{name} item 10 = {value} ({epds.display.lower()})"
         escalate = epds.escalate
-    if score.instrument == UNSCALED and score.asked is not None:
-        # A question of no scale answered positively (fhir_mapping/form_self_harm.py; review
-        # s29 K16 chart y01): what was asked and answered, at the tier of a PHQ-9 item 9 of
-        # that value (a yes: 1, the least positive answer).
+    text = ""
+    if score.asked is not None:
+        # A question of no scale answered positively (fhir_mapping/form_self_harm.py: a yes, an
+        # answer of the PHQ-9's or EPDS's list): quoted as the form asks it with its answer (in
+        # full on the Found line; its opening words in the summary, which must keep its action),
+        # at the tier of a PHQ-9 item 9 of that value (a yes: 1; review s29 K16 chart y01,
+        # session 29 fixes forms30 and net30).
         word, question = score.asked
-        short = f"Answered '{word}' to '{cut(question, _SUMMARY_QUESTION)}'"
-    text = short + (f", total {score.value}" if score.value is not None else "")
-    if score.instrument == UNSCALED and score.asked is not None:
-        # The Found line has room for the whole question, and says why no score is named.
-        text = f"Answered '{score.asked[0]}' to '{score.asked[1]}' (a self-harm question on a "
-        text += "form not read as a validated scale)"
+        said = f" = {word.lower()}"
+        short = f'{name} "{_opening(question, word)}"{said}'
+        text = f'{name} "{question}"{said}'
+    text = (text or short) + (f", total {score.value}" if score.value is not None else "")
     dated = score.item9_inferred
     if dated:
         # The mapping infers item 9 from a total of 25-27 (the other eight items score at most
@@ -105,6 +101,23 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
         dated=dated,
         written=written,
     )
+
+
+# How much of a card summary a form's question and its answer share (CDS Hooks 2.0 "<140
+# characters": a longer summary takes the action's shorter words): enough that a question's
+# object stays ("In the past few weeks, have you wished you were dead?" = yes, review s29 K16
+# x02), short enough that "higher suicide risk, assess today" stays beside "nearly every day"
+# (recheck K14 s28 f13); a project rule of wording.
+_QUOTED = 64
+
+
+def _opening(question: str, answer: str) -> str:
+    """The question, or its opening words and an ellipsis within what _QUOTED leaves `answer`."""
+    room = _QUOTED - len(answer)
+    if len(question) <= room:
+        return question
+    cut = question[: room - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut}…"
 
 
 # How a result dated after today is named (review 15 recheck U-a): a typing error in the date

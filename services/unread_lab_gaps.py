@@ -1,5 +1,6 @@
-"""Safety labs named in a result under a code this service does not know, where one could change
-a card (review s24 RM finding 2).
+"""Safety labs named in a result under a code this service does not know, or read without a value
+(sent as text the reader could not take: review s29 RL finding 2), where one could change a card
+(review s24 RM finding 2).
 
 A sodium of 127 filed by Epic under its local component code only, text "Sodium", in a
 78-year-old on venlafaxine: the mapping does not read it (its code is not identified, so its
@@ -25,10 +26,12 @@ configured": `[codes]` maps a local lab code to its LOINC code, README "Site cod
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from fhir_mapping.lab_lookalike import unread_lab
+from fhir_mapping.lab_unread import unread_test
 from fhir_mapping.record import DataDomain, DataGap, LabResult, PatientRecord
-from services import lab_safety, renal_table, transaminases
+from services import lab_readings, lab_safety, renal_table, transaminases
 
 
 def _tests(ingredient: str, drug_class: str) -> set[str]:
@@ -43,7 +46,7 @@ def _tests(ingredient: str, drug_class: str) -> set[str]:
 
 def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
     """The lab look-alike gaps of a test a drug on this screen is judged by."""
-    labs = record.gaps_in(DataDomain.LABS)
+    labs = record.gaps_in(DataDomain.LABS, DataDomain.QTC)
     if not labs:
         return ()
     drugs = [(d.ingredient, d.drug_class) for d in record.draft_orders] or [
@@ -62,7 +65,10 @@ def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
     return tuple(
         g
         for g in labs
-        if any(unread_lab(g, test) and not _read_since(g, test, read) for test in tests)
+        if any(
+            (unread_lab(g, test) or unread_test(g) == test) and not _read_since(g, test, read)
+            for test in tests
+        )
     )
 
 
@@ -76,3 +82,35 @@ def _read_since(gap: DataGap, test: str, read: Sequence[LabResult]) -> bool:
 
 
 _ORDER_LINE = frozenset({"qtc", "sodium"})
+
+
+def level_not_read(record: PatientRecord, ingredient: str, drug_class: str) -> date | None:
+    """The date of the latest level of a drug dosed by its level (data/lab_safety.csv `level-`
+    rows: nortriptyline, the amitriptyline and imipramine totals) that could not be read (sent
+    as text with no unit, in a unit not converted, under a code this service does not know),
+    when no readable level is newer; else None. A raise of the drug waits for it (review s29 RL
+    finding 2: "raise nortriptyline" was offered beside a nortriptyline "600" not read), as a
+    high level holds it (services/rules/optimize/room.py)."""
+    tests = {
+        r.test
+        for r in lab_safety.rules()
+        if r.check.startswith(_LEVEL) and r.applies_to(ingredient, drug_class)
+    }
+    found: date | None = None
+    for test in tests:
+        readable = lab_readings.latest_readable(record, test)
+        since = readable.date if readable is not None else None
+        newest = lab_readings.newest_first(record, test)
+        days = [lab.date for lab in newest if not lab_readings.readable(lab)]
+        days += [
+            g.date
+            for g in record.gaps
+            if g.date is not None and (unread_lab(g, test) or unread_test(g) == test)
+        ]
+        days = [d for d in days if since is None or d > since]
+        if days and (found is None or max(days) > found):
+            found = max(days)
+    return found
+
+
+_LEVEL = "level-"

@@ -95,7 +95,8 @@ class Exposure:
     # s27 K1 recheck finding 1). "" else.
     reordered: str = ""
     # A running course on hold (Trial.on_hold): "on hold, not taken since 2026-05-15 at the
-    # latest" (held_dates.held_text), said in place of "is running"; and whether that day is
+    # latest" (held_dates.held_text; "on hold, hold date not recorded" when the supply on record
+    # reaches as-of: held_text_as_of), said in place of "is running"; and whether that day is
     # supply_gap_days or more ago (Trial.held_long), when the card asks to confirm it is not
     # taken, as of a listed course, rather than declare it running (recheck K6 s28 finding 1:
     # "Phenelzine (MAOI) ordered while fluoxetine is running" of an order held for 200 days).
@@ -249,7 +250,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 awaiting_fill=trial.awaiting_fill if trial.ongoing else None,
                 refills=trial.adherence.not_verified,
                 reordered=reordered.get(trial.ingredient, "") if trial.ongoing else "",
-                on_hold=held_dates.held_text(trial) or "",
+                on_hold=held_dates.held_text_as_of(trial, record.as_of) or "",
                 held_long=trial.ongoing and trial.held_long,
             )
         )

@@ -85,12 +85,17 @@ def maoi_check(
         if any(own)
         else ()
     )
+    # Linezolid beside several partners: each named in the lead itself (maoi_summary.
+    # urgent_summary), none left to "also".
+    urgent = maoi_summary.urgent_summary(draft, found)
     return OrderCheck(
         MAOI,
         draft,
         _with_others(
-            maoi_summary.listed_summary(draft, first) or maoi_summary.maoi_summary(draft, first),
-            found,
+            urgent
+            or maoi_summary.listed_summary(draft, first)
+            or maoi_summary.maoi_summary(draft, first),
+            found[:1] if urgent else found,
             beside,
         ),
         "\n\n".join(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import DraftOrder
 from services import drug_names, washout
-from services.card_format import plural
+from services.card_format import and_list, plural
 
 
 def stops_with_harm(c: washout.Conflict) -> bool:
@@ -102,6 +102,8 @@ def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
             f"{start.isoformat()} ({c.days}-day washout)",
             f"{new}{kind}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
+    if start is not None and (unrecorded := _stop_not_recorded(draft, c)):
+        return unrecorded
     if c.old.on_order:
         return (
             f"{new} and {old} on the same order: {c.maoi} is an MAOI, {c.risk_short}",
@@ -142,4 +144,97 @@ def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
         f"{new} ordered {off} after {old} ({label}) stopped: not before "
         f"{start.isoformat()} ({c.days}-day washout)",
         f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
+    )
+
+
+def _stop_not_recorded(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
+    """A past partner whose stop date is not recorded, only a day it had stopped by (its
+    order's recorded stop, Exposure.end_not_recorded; a course only known taken before a day,
+    Exposure.ended_by): said so, with the washout from its last dose and the first safe day.
+    "ordered at least 3 days after sertraline stopped" gave a count with no day to count from
+    (session 29 orders30 item 3). () for any other conflict."""
+    old_exp = c.old
+    if old_exp.end is None or not (old_exp.end_not_recorded or old_exp.ended_by):
+        return ()
+    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(old_exp.ingredient)
+    label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
+    new_kind, old_kind = (f" ({label})", "") if c.into_maoi else ("", f" ({label})")
+    assert c.earliest_start is not None
+    start, end = c.earliest_start.isoformat(), old_exp.end.isoformat()
+    bound = f"taken before {end}" if old_exp.ended_by else f"stopped by {end}"
+    after = f"{washout.days_text(c.days)} after its last dose"
+    return (
+        f"{new}{new_kind}: {old}{old_kind} stop date not recorded ({bound}): not before "
+        f"{start}, {after}",
+        f"{new}{new_kind}: {old} stop date not recorded: not before {start}, {after}",
+        f"{new}{new_kind}: not before {start} ({c.days}-day washout; {old} stop date not recorded)",
+    )
+
+
+def urgent_summary(draft: DraftOrder, found: list[washout.Conflict]) -> tuple[str, ...]:
+    """Linezolid or IV methylene blue drafted beside two partners or more the record shows
+    taken (none only listed): each named with its state and its step, the shortest form naming
+    them still ("Linezolid with sertraline and venlafaxine running: if urgent stop sertraline and
+    venlafaxine, give linezolid, monitor; else an alternative"). Session 29 orders30 item 4: the
+    summary named sertraline alone, venlafaxine only in the detail, so its stop and its washout
+    were not on the card's face. () unless every conflict is such a one (`maoi_summary` then)."""
+    if len(found) < 2 or not all(c.urgent_use and not c.old.listed for c in found):
+        return ()
+    by_state: dict[str, list[str]] = {}
+    stop, hold = [], []
+    for c in found:
+        name = drug_names.shown(c.old.ingredient)
+        if c.old.on_order:
+            state = "on the same order"
+            hold.append(name)
+        elif c.earliest_start is None:
+            state = c.old.claim.bare
+            stop.append(name)
+        else:
+            state = f"stopped {c.days_off()} ago"
+        by_state.setdefault(state, []).append(name)
+    said = and_list([f"{and_list(names)} {state}" for state, names in by_state.items()])
+    names = and_list([drug_names.shown(c.old.ingredient) for c in found])
+    give = f"give {drug_names.shown(draft.ingredient)}, monitor"
+    steps = "; ".join(
+        part
+        for part in (
+            f"stop {and_list(stop)}" if stop else "",
+            f"hold {and_list(hold)}" if hold else "",
+        )
+        if part
+    )
+    steps = f"{steps}, {give}" if steps else give
+    new = drug_names.shown_first(draft.ingredient)
+    risk = found[0].risk_short
+    # Each partner's washout bounds the monitoring the detail asks after it (up to its washout
+    # after its last dose, or 24 hours after linezolid): "monitor up to 14 days", or "monitor up
+    # to 35 days (fluoxetine), 14 (sertraline)" when they differ; the longest alone if not.
+    days = sorted({c.days for c in found}, reverse=True)
+    per = [
+        f"{d} ({and_list([drug_names.shown(c.old.ingredient) for c in found if c.days == d])})"
+        for d in days
+    ]
+    longest = f"monitor up to {washout.days_text(days[0])}"
+    each = f"monitor up to {per[0].replace(' (', ' days (', 1)}, {', '.join(per[1:])}"
+    watches = (longest,) if len(days) == 1 else (each, longest)
+    both = "both" if len(found) == 2 else "them"
+    # "stop both" when one step is every partner's; else each named with its step.
+    short = next(
+        (
+            f"{verb} {both}"
+            for verb, who in (("stop", stop), ("hold", hold))
+            if len(who) == len(found)
+        ),
+        steps.removesuffix(give).removesuffix(", "),
+    )
+    lead = f"if urgent {short + ', ' if short else ''}give {drug_names.shown(draft.ingredient)}"
+    alt = "else an alternative"
+    return (
+        *(f"{new} with {said}: if urgent {steps.replace('monitor', w)}; {alt}" for w in watches),
+        *(f"{new} with {who}: {lead}, {w}; {alt}" for w in watches for who in (said, names)),
+        f"{new} (acts as an MAOI) with {said}: if urgent {steps} ({risk}); {alt}",
+        f"{new} with {said}: if urgent {steps}; {alt}",
+        f"{new} with {names}: if urgent {steps}; {alt}",
+        f"{new} with {names}: {lead}, monitor; {alt}",
     )

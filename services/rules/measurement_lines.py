@@ -12,7 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.panel_members import NOT_RECEIVED
-from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
+from fhir_mapping.phq9_lookalike import (
+    UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ,
+    UNRECOGNISED_PHQ9_RESPONSES,
+)
 from fhir_mapping.record import DataGap, Score, Trial
 from fhir_mapping.scale_outcomes import remission_text
 from fhir_mapping.scores import INCOMPLETE_PHQ9
@@ -99,11 +102,15 @@ def unrecognised_section(unrecognised: tuple[DataGap, ...], any_total: bool) -> 
     if not unrecognised:
         return ""
     head = "" if any_total else "No PHQ-9 total could be read: "
-    return (
-        f"**PHQ-9s not read:** {head}{data_gaps.unrecognised_phq9_text(unrecognised)}. Their "
-        "totals and their item 9 answers (thoughts of being better off dead or of self-harm) are "
-        "not known: check them in the chart, and if an item 9 is above 0, assess suicide risk "
-        "today."
+    said = f"**PHQ-9s not read:** {head}{data_gaps.unrecognised_phq9_text(unrecognised)}. "
+    if all(g.reason == UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ for g in unrecognised):
+        # Each form's item 9 was read by its words (the suicide-risk card has it): only what
+        # was not read is said (session 29 fix forms30 item 3).
+        return said + "Their totals are not known: check them in the chart."
+    return said + (
+        "Their totals and their item 9 answers (thoughts of being better off dead or of "
+        "self-harm) are not known: check them in the chart, and if an item 9 is above 0, assess "
+        "suicide risk today."
     )
 
 
@@ -159,7 +166,7 @@ def unread_summaries(ingredient: str, unread: tuple[DataGap, ...], repeat: bool)
 
 def _mapped(unread: tuple[DataGap, ...]) -> str:
     """What `[codes]` must map: the site's code (an Observation), form (a response), or both."""
-    forms = sum(1 for g in unread if g.reason == UNRECOGNISED_PHQ9_RESPONSE)
+    forms = sum(1 for g in unread if g.reason in UNRECOGNISED_PHQ9_RESPONSES)
     if not forms:
         return "code"
     return "form" if forms == len(unread) else "codes and forms"

@@ -2,13 +2,14 @@
 
 The suicide-risk card (suicide_risk.py) proposes one ServiceRequest, a structured suicide risk
 assessment (SNOMED 225337009, services/data/order_codes.csv `suicide-risk-assessment`). Once that
-request is open (FHIR RequestStatus draft / active / on-hold: open_referrals.OPEN_REQUEST_STATUSES)
-on the record, or is on this order's draftOrders (accepted at order-select, signed now), a second
-one-click ordered it twice and said nothing of the first (review s28 RG finding: charts
-24_item9_cssrs_ordered_select, 24_item9_cssrs_draft_sign). What is owed then is to complete it: the
-card stays critical (ordering is not assessing; only a documented assessment closes the signal,
-acute_risk.py) and says "assessment already ordered <date>: complete it". An assessment accepted at
-patient-view reaches the record as such a request, and is read here the same way.
+request is open (FHIR RequestStatus draft / active; not on-hold, a paused request nobody carries
+out: read as revoked is, recheck K16 s29 finding 11) on the record, or is on this order's
+draftOrders (accepted at order-select, signed now), a second one-click ordered it twice and said
+nothing of the first (review s28 RG finding: charts 24_item9_cssrs_ordered_select,
+24_item9_cssrs_draft_sign). What is owed then is to complete it: the card stays critical (ordering
+is not assessing; only a documented assessment closes the signal, acute_risk.py) and says
+"assessment already ordered <date>: complete it". An assessment accepted at patient-view reaches
+the record as such a request, and is read here the same way.
 
 Which request counts: a draft of this order whatever its date (a draft often carries none); one on
 the record written on or after the latest dated finding the assessment is for. An older open
@@ -33,6 +34,10 @@ from services.rules.context import RuleContext
 # The Referral kind fhir_mapping/referrals.py reads a suicide risk assessment request as (the
 # concept the card proposes: services/data/order_codes.csv).
 _KIND = "suicide-risk-assessment"
+# The open statuses that stand for an assessment arranged: not on-hold, a request paused (FHIR
+# RequestStatus: "actions implied by the request are to be temporarily halted"), which nobody is
+# carrying out; read as revoked is, so the one-click stays (recheck K16 s29 finding 11).
+_ORDERED = OPEN_REQUEST_STATUSES - {"on-hold"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +109,7 @@ def _open(referral: Referral) -> bool:
     assessment nobody might have arranged, and a misread costs the urgent one-click, while a
     duplicate costs a cancellation (module docstring); the card's own proposal is coded, so an
     accepted one-click still counts."""
-    return referral.kind == _KIND and referral.coded and referral.status in OPEN_REQUEST_STATUSES
+    return referral.kind == _KIND and referral.coded and referral.status in _ORDERED
 
 
 def summary(event: RiskEvent, found: OrderedAssessment, *, today: bool) -> str:

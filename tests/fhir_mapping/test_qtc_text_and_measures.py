@@ -108,6 +108,8 @@ def qtc(rec: PatientRecord) -> LabResult:
         ("QTcB 512ms, borderline", (512.0, "ms")),
         ("0.512 s", (0.512, "s")),
         ("QTc interval = 488 msec", (488.0, "msec")),
+        # A bare number in the ms range (lab_ranges.csv bare_unit, 200-800: review s29 RL 2).
+        ("512", (512.0, "ms")),
     ],
 )
 def test_a_qtc_written_as_one_number_with_a_unit_of_time_is_read(
@@ -120,7 +122,8 @@ def test_a_qtc_written_as_one_number_with_a_unit_of_time_is_read(
     "text",
     [
         "QTc not measurable: artefact",  # no number
-        "512",  # no unit
+        "0.512",  # no unit, and out of the ms range (seconds?): not read
+        "1512",  # no unit, beyond the plausible ms range
         "> 500 ms",  # a bound, not a value
         "~512 ms",
         "480-500 ms",  # two numbers

@@ -15,7 +15,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mapping.build import build_record
-from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE
+from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.questionnaires import (
     merge_read,
@@ -214,7 +214,7 @@ def test_site_map_for_a_sites_own_questionnaire() -> None:
     assert wants_questionnaire_response(response)
     assert read(response) == (
         [Score("PHQ-9", None, DAY, 2, qr("qr-lhc"))],
-        [DataGap(DataDomain.SCORES, UNRECOGNISED_PHQ9_RESPONSE, qr("qr-lhc"), date=DAY)],
+        [DataGap(DataDomain.SCORES, UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ, qr("qr-lhc"), date=DAY)],
     )
     site_items = {(site_form, f"phq9_{n}"): code for n, code in enumerate(Q.ITEMS, start=1)}
     site_items[(site_form, "phq9_total")] = Q.TOTAL

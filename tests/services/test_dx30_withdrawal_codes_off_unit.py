@@ -7,7 +7,7 @@ procedure".
    F13.x3 got the contraindication ("bupropion not listed"). Now alcohol-sedative-withdrawal rows
    of data/condition_codes.csv (VSAC Alcohol and Drug Dependence, the project's extract).
 2. "EtOH withdrawal", "withdrawal from alcohol" in words read nothing; now as "Alcohol
-   withdrawal" ("alcohol withdrawal seizure" already read so, the longer words holding it).
+   withdrawal" ("alcohol withdrawal seizure" is a seizure since recheck K16 s29 finding 3).
 3. "Off unit for procedure" on the MAR read missed (an away word wins over a clinical hold); a
    procedure, test, dialysis or surgery word beside the away word is a clinical hold: held.
 
@@ -94,12 +94,19 @@ def test_other_coded_withdrawal_keeps_the_caveat() -> None:
     assert "bupropion not listed" not in cards[OPTIMISE]["detail"]
 
 
-@pytest.mark.parametrize(
-    "words",
-    ["EtOH withdrawal", "ETOH withdrawal", "Withdrawal from alcohol", "Alcohol withdrawal seizure"],
-)
+@pytest.mark.parametrize("words", ["EtOH withdrawal", "ETOH withdrawal", "Withdrawal from alcohol"])
 def test_alcohol_withdrawal_in_other_words_is_read(words: str) -> None:
     _contraindicated(_with_words(words), words)
+
+
+def test_an_alcohol_withdrawal_seizure_in_words_is_a_seizure() -> None:
+    # As SNOMED CT 723926008 is (an epilepsy row named "a withdrawal seizure"): bupropion not
+    # listed, and no TMS referral card listing it to screen beside "No epilepsy/seizure disorder
+    # ... recognised" (recheck K16 s29 finding 3; tests/services/test_text30.py).
+    cards = by_topic(_at.cards(_with_words("Alcohol withdrawal seizure")))
+    assert "bupropion not listed: contraindicated" in cards[OPTIMISE]["detail"]
+    assert "Why no TMS referral" in cards[OPTIMISE]["detail"]
+    assert TMS not in cards
 
 
 def test_negated_etoh_withdrawal_reads_nothing() -> None:

@@ -121,8 +121,14 @@ def test_an_absent_reference_with_no_display_keeps_the_stay_card() -> None:
             Verdict.ONGOING,
         ),
         (
-            "wa5_mar_20mg_10d_then_5mg",  # before: 5 mg/day (40 days)
-            [("2026-10-01", "2026-10-11", 20.0), ("2026-10-11", "2026-11-20", 5.0)],
+            # before: 5 mg/day (40 days); the 5 mg ends with the stay: the discharge order's
+            # 20 mg daily from 2026-11-10 (session 29 fix ward30 item 1; it ran on to as-of).
+            "wa5_mar_20mg_10d_then_5mg",
+            [
+                ("2026-10-01", "2026-10-11", 20.0),
+                ("2026-10-11", "2026-11-10", 5.0),
+                ("2026-11-10", "2026-11-20", 20.0),
+            ],
             Verdict.ONGOING,
         ),
         (

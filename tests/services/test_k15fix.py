@@ -48,7 +48,10 @@ CONTAINED = [
     "e05_imp_contained_icd_T1491",
 ]
 OPIOID = "wd09_Opioid_withdrawal"  # no bupropion contraindication
-WITHDRAWAL = [n for n in CHARTS if n.startswith("wd") and n != OPIOID]
+# Withdrawal written as history: past, a caveat at most, as the same withdrawal coded and resolved
+# (recheck K16 s29 finding 4, tests/services/test_text30.py).
+HISTORY = "wd08_Hx_of_alcohol_withdrawal"
+WITHDRAWAL = [n for n in CHARTS if n.startswith("wd") and n not in (OPIOID, HISTORY)]
 CONTRAINDICATED = "bupropion not listed: contraindicated during abrupt discontinuation"
 
 
@@ -134,6 +137,12 @@ def test_withdrawal_in_words_contraindicates_bupropion(name: str) -> None:
 def test_opioid_withdrawal_leaves_bupropion_offered() -> None:
     text = json.dumps(Evaluator(_as_of(OPIOID)).cards(_chart(OPIOID)))
     assert CONTRAINDICATED not in text
+
+
+def test_withdrawal_as_history_gives_the_caveat() -> None:
+    text = json.dumps(Evaluator(_as_of(HISTORY)).cards(_chart(HISTORY)))
+    assert CONTRAINDICATED not in text
+    assert "bupropion (caveat: bupropion labels 4 and 5.3)" in text
 
 
 def _adherence(doc: Doc) -> AdherenceStatus:

@@ -41,6 +41,21 @@ _chart = chart_files.loader(Path(__file__).parent / "minor_failed_class_charts")
 _cards = Evaluator(AS_OF).cards
 
 
+def test_under_18_a_running_drug_not_for_use_leads_the_failed_class_card() -> None:
+    """Venlafaxine running at 17 beside the fluoxetine draft: the summary says it is not for
+    use at the age, not only "venlafaxine still running" (session 29 orders30 item 1), the
+    card's own point after it; the age list in the detail, the warning kept (the card asks
+    switch or combination)."""
+    cards = _cards(_chart("age17y11m_sertraline_failed_venlafaxine_running_fluoxetine_select"))
+    card = _repeat_card(cards, "Venlafaxine running at age 17")
+    assert card["summary"] == (
+        "Venlafaxine running at age 17: not to be used for depression under 18 (NICE NG134); "
+        "fluoxetine: sertraline (SSRI) failed an adequate trial"
+    )
+    assert AGE_LIST in card["detail"]
+    assert card["indicator"] == "warning"
+
+
 def _repeat_card(cards: list[Doc], head: str) -> Doc:
     return next(c for c in cards if c["summary"].startswith(head))
 
@@ -49,11 +64,6 @@ def _repeat_card(cards: list[Doc], head: str) -> Doc:
     ("chart", "tail"),
     [
         ("age16_sertraline_failed_fluoxetine_select", "; boxed warning (under 25)"),
-        (
-            "age17y11m_sertraline_failed_venlafaxine_running_fluoxetine_select",
-            # The boxed warning in short where the whole one has no room (s27 RC finding 10).
-            "; venlafaxine still running; boxed warning",
-        ),
     ],
 )
 def test_under_18_a_failed_class_says_the_age_list(chart: str, tail: str) -> None:
@@ -63,9 +73,8 @@ def test_under_18_a_failed_class_says_the_age_list(chart: str, tail: str) -> Non
     assert card["summary"] == f"{CLASS_HEAD}first choice under 18 (NICE NG134; FDA){tail}"
     assert AGE_LIST in card["detail"]
     assert "another class" not in card["summary"]
-    # Information on the guideline's own choice; another antidepressant still running keeps
-    # the warning (the card then asks switch or combination).
-    assert card["indicator"] == ("warning" if "still running" in tail else "info")
+    # Information on the guideline's own choice.
+    assert card["indicator"] == "info"
     assert "CANMAT 2023 prefers a distinct mechanism" not in card["detail"]
 
 

@@ -44,18 +44,19 @@ def test_drafted_drug_with_its_own_card_carries_the_line_there() -> None:
     with_line = [c for c in cards if "**Boxed warning (age 16):**" in c["detail"]]
     assert len(with_line) == 1
     assert with_line[0]["source"]["topic"]["code"].startswith("order-")
-    assert with_line[0]["summary"].startswith("Escitalopram")
+    assert "escitalopram: sertraline (SSRI) failed" in with_line[0]["summary"]
 
 
 def test_a_running_drug_not_for_minors_stays_in_the_summary() -> None:
     """Session 23 L2 item 2 (found already so since 20f1a299, pinned here): at 16 with
     venlafaxine (not to be used under 18, NICE NG134) running beside an escitalopram draft, the
-    summary names venlafaxine as running, not only the detail."""
+    summary names venlafaxine as running, not only the detail; as not for use at the age, not
+    only "still running" (session 29 orders30 item 1)."""
     cards = _at.cards(_chart("age16_escitalopram_select"), as_of=AS_OF)
-    card = next(c for c in cards if c["summary"].startswith("Escitalopram"))
+    card = next(c for c in cards if "escitalopram" in c["summary"].lower())
     assert card["summary"] == (
-        "Escitalopram: sertraline (SSRI) failed an adequate trial; next on the under-18 list "
-        "(FDA 2009); venlafaxine still running; boxed warning"
+        "Venlafaxine running at age 16: not for use under 18 (NICE NG134); escitalopram: "
+        "sertraline (SSRI) failed an adequate trial; boxed warning"
     )
     assert card["indicator"] == "warning"
     assert "**Running now, not for use under 18:** venlafaxine" in card["detail"]

@@ -42,7 +42,9 @@ _cards = Evaluator(AS_OF).cards
     [
         (
             "age16_venlafaxine_running_fluoxetine_select",
-            "Fluoxetine: sertraline (SSRI) failed an adequate trial",
+            # Venlafaxine said not for use, not only "still running" (s29 orders30 item 1).
+            "Venlafaxine running at age 16: not to be used for depression under 18 (NICE NG134); "
+            "fluoxetine: sertraline (SSRI) failed an adequate trial",
         ),
         ("age16_venlafaxine_renewal_sign", "Venlafaxine: not to be used for depression under 18"),
         # Mirtazapine has a card of its own since review s27 RC finding 5 (not labelled for

@@ -110,13 +110,14 @@ def test_a_stop_cut_at_its_last_update_counts_from_it_said_as_on_or_before() -> 
     """o5c: an order written 11-20, no end, no fill, `stopped`, meta.lastUpdated 11-28; its
     assumed fill is cut at that day (rule 2g). The washout counts from 11-28 as before, but the
     day is only when the stop was recorded by, not a recorded last dose (Trial.end_not_recorded,
-    review s20 r4 finding 3): "at least 3 days", "stopped on or before", never "as recorded".
+    review s20 r4 finding 3): "stop date not recorded (stopped by 2026-11-28)", never "as
+    recorded" (s29 orders30: "at least 3 days after sertraline stopped" named no day).
     It is the same record shape as reading20_charts/s01_*_updated_yesterday; a stated end keeps
     "as recorded" (test_s20_stop_flag.test_a_recorded_end_keeps_as_recorded)."""
     card = _washout(_cards(_chart(RECENT)))[0]
     assert card["summary"] == (
-        "Phenelzine (MAOI) ordered at least 3 days after sertraline stopped: not before "
-        "2026-12-12 (14-day washout)"
+        "Phenelzine (MAOI): sertraline stop date not recorded (stopped by 2026-11-28): not "
+        "before 2026-12-12, 14 days after its last dose"
     )
     assert (
         "sertraline was stopped on or before 2026-11-28 (last dose not recorded; 3 days ago)"

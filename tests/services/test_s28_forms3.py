@@ -125,17 +125,17 @@ def _phq9_item9s(record: Any) -> list[Any]:
         # you were dead" is the net's, and a yes is a positive answer (review s29 K16 x02).
         (
             "f12_cssrs",
-            "Answered 'Yes' to 'Have you wished you were dead or wished you could go...' on "
+            'Self-harm question "Have you wished you were dead or wished you could go to…" = yes on '
             "2026-11-25: assess suicide risk today",
         ),
         (
             "f13_parent_report",
-            "Answered 'Nearly every day' to 'Thoughts that your child would be better off dead, "
-            "or...' on 2026-11-25: higher suicide risk, assess today",
+            'Self-harm question "Thoughts that your child would be better off…" = nearly every '
+            "day on 2026-11-25: higher suicide risk, assess today",
         ),
         (
             "f33_cssrs_suicidal_thoughts",
-            "Answered 'Nearly every day' to 'Suicidal thoughts' on 2026-11-25: higher suicide "
+            'Self-harm question "Suicidal thoughts" = nearly every day on 2026-11-25: higher suicide '
             "risk, assess today (C-SSRS) and plan safety",
         ),
     ],

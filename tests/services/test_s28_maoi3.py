@@ -97,12 +97,14 @@ def test_a_held_drug_reordered_beside_a_running_maoi_is_a_start(name: str) -> No
 
 def test_a_held_partner_is_said_after_its_dates() -> None:
     card = one_of_topic(_at.cards(_chart("x01_phz_held_sert_raised")), MAOI)
+    # Its supply reaches as-of: the hold's date is not recorded (s29 orders30 item 3, was "not
+    # taken since 2026-12-01 at the latest"), a state short enough for the summary to say.
     assert card["summary"] == (
-        "Phenelzine (MAOI) and sertraline already taken together; this order only raises "
-        "sertraline: stop one"
+        "Phenelzine (MAOI) on hold, hold date not recorded and sertraline running already; this "
+        "order only raises sertraline: stop one"
     )
     assert (
-        "phenelzine 45 mg/day since 2026-11-20, is on hold, not taken since 2026-12-01 at "
+        "phenelzine 45 mg/day since 2026-11-20, is on hold, hold date not recorded."
         in (card["detail"])
     )
     assert "at the latest since" not in card["detail"]

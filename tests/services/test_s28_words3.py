@@ -75,5 +75,6 @@ def test_an_item9_only_reading_on_a_phqa_form_asks_no_score() -> None:
 def test_a_positive_item9_on_a_phqa_form_keeps_the_critical_card() -> None:
     cards = _at.by_topic(_checked("e09p_qr_phqa_item9_nearly_every_day"))
     assert cards["suicide-risk"]["indicator"] == "critical"
-    assert cards["suicide-risk"]["summary"].startswith("PHQ-9 item 9 = 3 (nearly every day)")
+    # Named by its form since session 29 fix forms30 item 2 (canonical q/89204-2: phqa_forms.csv).
+    assert cards["suicide-risk"]["summary"].startswith("PHQ-A item 9 = 3 (nearly every day)")
     assert not any("has no total" in c["summary"] for c in cards.values())

@@ -56,10 +56,10 @@ def _response(doc: dict[str, Any]) -> dict[str, Any]:
     [
         (
             "p02",
-            "Answered 'Yes' to 'Has there been a time in the past month when you have...' on "
+            'Self-harm question "Has there been a time in the past month when you have had…" = yes on '
             "2026-11-25: assess suicide risk today",
         ),
-        ("p03", f"Answered 'Yes' to 'Suicidal thoughts today?' {_ASSESS}"),
+        ("p03", f'Self-harm question "Suicidal thoughts today?" = yes {_ASSESS}'),
     ],
 )
 def test_extra_question_on_a_phq9_form_is_read(name: str, summary: str) -> None:
@@ -97,7 +97,7 @@ def test_phq9_items_stay_the_phq9_readers() -> None:
         ("h09", "History of suicide attempts"),
         ("h10", "Have you ever tried to hurt yourself on purpose?"),
         ("h11", "Are you having thoughts of ending your life?"),
-        ("x01", "In the past week, have you been having thoughts about..."),
+        ("x01", "In the past week, have you been having thoughts about…"),
     ],
 )
 def test_wider_wordings_answered_yes(name: str, question: str) -> None:
@@ -107,13 +107,13 @@ def test_wider_wordings_answered_yes(name: str, question: str) -> None:
     assert card is not None
     indicator, summary = card
     assert indicator == "critical"
-    assert summary.startswith(f"Answered 'Yes' to '{question}' on 2026-11-25: "), summary
+    assert summary.startswith(f'Self-harm question "{question}" = yes on 2026-11-25: '), summary
 
 
 def test_asq_first_question_and_acuity_question() -> None:
     assert _card(_chart("x02")) == (
         "critical",
-        "Answered 'Yes' to 'In the past few weeks, have you wished you were dead?' on "
+        'Self-harm question "In the past few weeks, have you wished you were dead?" = yes on '
         "2026-11-25: assess suicide risk today",
     )
     doc = _chart("x03")
@@ -145,12 +145,12 @@ def test_plain_yes_is_a_positive_answer_not_unread() -> None:
     doc = _chart("y01")
     assert _card(doc) == (
         "critical",
-        "Answered 'Yes' to 'Have you EVER, in your WHOLE LIFE, tried to kill your...' on "
+        'Self-harm question "Have you EVER, in your WHOLE LIFE, tried to kill yourself…" = yes on '
         "2026-11-25: assess suicide risk today",
     )
     cards, record = _evaluate.by_topic_and_record(doc)
     assert not [g for g in record.gaps if g.reason == form_self_harm.UNREAD_UNSCALED]
-    assert "kill yourself or made a suicide attempt?'" in cards[RISK]["detail"]
+    assert 'kill yourself or made a suicide attempt?" = yes on 2026-11-25' in cards[RISK]["detail"]
     # The answer's words survive a stored record (cds_hooks/storage/record_codec.py).
     back = record_codec.decode(record_codec.encode(record))
     assert [s.asked for s in back.scores if s.asked] == [s.asked for s in record.scores if s.asked]
@@ -159,11 +159,11 @@ def test_plain_yes_is_a_positive_answer_not_unread() -> None:
 def test_true_and_coded_yes_are_positive() -> None:
     doc = _chart("h05")
     _response(doc)["item"][-1]["answer"] = [{"valueBoolean": True}]
-    assert _card(doc) == ("critical", f"Answered 'Yes' to 'Suicidal ideation' {_ASSESS}")
+    assert _card(doc) == ("critical", f'Self-harm question "Suicidal ideation" = yes {_ASSESS}')
     _response(doc)["item"][-1]["answer"] = [
         {"valueCoding": {"system": "http://loinc.org", "code": "LA33-6", "display": "Yes"}}
     ]
-    assert _card(doc) == ("critical", f"Answered 'Yes' to 'Suicidal ideation' {_ASSESS}")
+    assert _card(doc) == ("critical", f'Self-harm question "Suicidal ideation" = yes {_ASSESS}')
 
 
 def test_frequency_answer_takes_its_item9_tier() -> None:
@@ -171,7 +171,7 @@ def test_frequency_answer_takes_its_item9_tier() -> None:
     _response(doc)["item"][-1]["answer"] = [{"valueString": "Nearly every day"}]
     assert _card(doc) == (
         "critical",
-        "Answered 'Nearly every day' to 'Suicidal ideation' on 2026-11-25: higher suicide risk, "
+        'Self-harm question "Suicidal ideation" = nearly every day on 2026-11-25: higher suicide risk, '
         "assess today (C-SSRS) and plan safety",
     )
 

@@ -108,7 +108,9 @@ _PHQ9_ITEM9 = (
         # Finding 3: short labels on a form worded as the PHQ-9 (screen_item_terms.csv `form`).
         ("q11", _PHQ9_ITEM9.format("2 (more than half the days)")),
         ("q11b", _PHQ9_ITEM9.format("3 (nearly every day)")),
-        ("q04b", _PHQ9_ITEM9.format("3 (nearly every day)")),
+        # Session 29 fix forms30 item 2: a PHQ-A's item 9 is named by its form
+        # (fhir_mapping/phqa_form.py), at the same level.
+        ("q04b", _PHQ9_ITEM9.format("3 (nearly every day)").replace("PHQ-9", "PHQ-A")),
     ],
 )
 def test_worded_item9_read(name: str, summary: str) -> None:
@@ -136,14 +138,14 @@ _HIGHER = "on 2026-11-25: higher suicide risk, assess today (C-SSRS) and plan sa
 @pytest.mark.parametrize(
     ("name", "summary"),
     [
-        ("q03", f"Answered 'Nearly every day' to 'Suicidal thoughts' {_HIGHER}"),
+        ("q03", f'Self-harm question "Suicidal thoughts" = nearly every day {_HIGHER}'),
         (
             "q04",
-            "Answered 'Yes' to 'Has there been a time in the past month when you have...' on "
+            'Self-harm question "Has there been a time in the past month when you have had…" = yes on '
             "2026-11-25: assess suicide risk today",
         ),
-        ("q08b", f"Answered 'Nearly every day' to 'Suicidal thoughts' {_HIGHER}"),
-        ("q12", f"Answered 'Yes, quite often' to 'Thoughts of harming self' {_HIGHER}"),
+        ("q08b", f'Self-harm question "Suicidal thoughts" = nearly every day {_HIGHER}'),
+        ("q12", f'Self-harm question "Thoughts of harming self" = yes, quite often {_HIGHER}'),
     ],
 )
 def test_self_harm_question_no_reader_takes_is_read_by_the_net(name: str, summary: str) -> None:

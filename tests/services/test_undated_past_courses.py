@@ -286,8 +286,8 @@ def test_a_past_maoi_is_counted_from_the_day_it_was_entered_and_says_so() -> Non
     maoi = cards["order-maoi-interaction"]
     assert maoi["indicator"] == "critical"
     assert maoi["summary"] == (
-        "Sertraline ordered at least 6 days after phenelzine (MAOI) stopped: not before "
-        "2026-12-09 (14-day washout)"
+        "Sertraline: phenelzine (MAOI) stop date not recorded (taken before 2026-11-25): not "
+        "before 2026-12-09, 14 days after its last dose"
     )
     assert (
         "phenelzine was taken before 2026-11-25 (dates not recorded; counted from that day, "

@@ -31,7 +31,7 @@ from fhir_mapping.build import build_record
 from fhir_mapping.fhir_fields import effective_date
 from fhir_mapping.phq9_lookalike import (
     UNRECOGNISED_PHQ9_OBSERVATION,
-    UNRECOGNISED_PHQ9_RESPONSE,
+    UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ,
     may_name_phq9,
     names_phq9,
     observation_gaps,
@@ -161,10 +161,11 @@ def test_a_site_phq9_form_not_mapped_is_a_gap_and_other_forms_are_not() -> None:
     record = build_record(_chart(AS_OF, _site_form()), as_of=AS_OF, patient_id=PID)
     # Item 9 alone, read by its words (review s28 K10 finding 1: phq9_form_item9.py); no total.
     assert [(s.value, s.item9) for s in record.phq9()] == [(None, 2)]
+    # Its item 9 read, the gap says only that its total is not known (session 29 fix forms30).
     assert record.gaps_in(DataDomain.SCORES) == (
         DataGap(
             DataDomain.SCORES,
-            UNRECOGNISED_PHQ9_RESPONSE,
+            UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ,
             SourceRef("QuestionnaireResponse", "qr-site"),
             date=AS_OF - timedelta(days=3),  # its authored date
         ),
@@ -183,7 +184,7 @@ def test_a_site_phq9_form_not_mapped_is_a_gap_and_other_forms_are_not() -> None:
         }
     ]
     record = build_record(_chart(AS_OF, valid(contained)), as_of=AS_OF, patient_id=PID)
-    assert [g.reason for g in record.gaps] == [UNRECOGNISED_PHQ9_RESPONSE]
+    assert [g.reason for g in record.gaps] == [UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ]
 
 
 # --- the cards ----------------------------------------------------------------------------------------
@@ -205,22 +206,24 @@ def test_measurement_card_names_a_site_phq9_form_it_could_not_read() -> None:
         "On sertraline: 1 PHQ-9 form of an unmapped site questionnaire (latest 2024-05-31): read "
         "it in the chart; map the site form ([codes])"
     )
+    # Its item 9 was read (below): only its total is said not known (session 29 fix forms30).
     assert (
         "**PHQ-9s not read:** No PHQ-9 total could be read: 1 questionnaire response named PHQ-9 "
         "uses a form this service does not know (its items can be mapped in the site "
-        "configuration). Their totals and their item 9 answers (thoughts of being better off dead "
-        "or of self-harm) are not known: check them in the chart, and if an item 9 is above 0, "
-        "assess suicide risk today."
+        "configuration). Their totals are not known: check them in the chart."
     ) in mbc.detail
     assert "no PHQ-9 on record" not in mbc.detail
     assert "no PHQ-9 total on record" not in mbc.summary
     # Its item 9 of 2 is read by its words (review s28 K10 finding 1): the suicide-risk card,
-    # which lists the form's "total and item 9 not known" line (its total is still not read).
+    # which lists the form's "total not known" line (its total is still not read; its item 9
+    # read is not said to be unknown: session 29 fix forms30 item 3).
     risk = _card(result, "suicide-risk")
     assert risk is not None
     assert risk.summary.startswith("PHQ-9 item 9 = 2 (more than half the days) on 2024-05-31")
     assert "listed on the Suicide risk card" in mbc.detail
-    _assert_item9_not_known(risk)
+    assert "**Data not read**" in risk.detail
+    assert "site configuration; total not known)" in risk.detail
+    assert NOT_KNOWN not in risk.detail
 
 
 def test_without_the_site_form_the_same_chart_says_no_phq9_on_record() -> None:

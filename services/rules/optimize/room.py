@@ -36,6 +36,7 @@ from services import (
     pgx_doses,
     renal_doses,
     tolerability,
+    unread_lab_gaps,
 )
 from services.order_checks.qtc import qtc_line
 from services.recommendation import Indicator
@@ -128,6 +129,15 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
     levelled = older_adult_level_reading.for_trial(record, ctx.policy, trial)
     if levelled is not None and record.patient.age is not None:
         return levelled.hold_sentence(record.patient.age), levelled.step()
+    # A drug dosed by its level whose latest level could not be read (review s29 RL finding 2:
+    # a nortriptyline "600" with no unit): it may be toxic, so no raise before it is read.
+    unread = unread_lab_gaps.level_not_read(record, name, trial.drug_class)
+    if unread is not None:
+        return (
+            f"Its latest level (on {unread.isoformat()}) could not be read: read it in the "
+            "chart before raising; not offered as a ready-to-accept order.",
+            "level not read",
+        )
     course = tolerability.not_tolerated(record).get(name)
     if course is not None:
         return (

@@ -1,0 +1,70 @@
+"""The words of a lab result read without a value, and which test such a gap is of (review s29
+RL finding 2).
+
+A safety lab whose value could not be read (a lithium "1.6 (critical)", a nortriptyline "600"
+with no unit, an ECG whose QTc is only in its text) is a DataGap of labs.lab_gaps. Listed only on
+the cards resting on labs, it was said on an info card (the TSH one) and nowhere near the drug it
+could change: services/unread_lab_gaps.py reads the test back from the gap's reason here, so a gap
+of a test a running or drafted drug is judged by is decisive (the data-quality card carries it
+when no warning card does), and the optimise card holds a dose raise on it
+(services/rules/optimize/room.py).
+
+An ECG panel with no QTc component whose text or components name a QTc ("Sinus rhythm. QTc 512
+ms", a component coded only by the text "QTc Interval") is not a rhythm strip: its QTc is there
+and not read (`ECG_QTC_NOT_READ`), never guessed from the sentence (lab_text.py reads a value
+only from a text holding nothing else).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.lab_lookalike import lab_named
+from fhir_mapping.lab_names import LAB_NAMES
+from fhir_mapping.record import DataGap
+
+Resource = Mapping[str, Any]
+
+# Fixed words, never the value (reasons go to the logs).
+_UNREAD = "result that is missing or not a number"
+ECG_QTC_NOT_READ = (
+    "ECG whose QTc is in its text or under a code this service does not know (not read)"
+)
+
+
+def unread_value_reason(test: str) -> str:
+    """ "lithium level result that is missing or not a number"."""
+    return f"{LAB_NAMES.get(test, test)} {_UNREAD}"
+
+
+def unread_component_reason(panel: str, test: str) -> str:
+    """ "ECG whose QTc is missing or not a number": a panel's component without a value."""
+    return f"{LAB_NAMES.get(panel, panel)} whose {LAB_NAMES.get(test, test)} is missing or not a number"
+
+
+@cache
+def _tests_by_reason() -> dict[str, str]:
+    found = {unread_value_reason(test): test for test in LAB_NAMES}
+    found[unread_component_reason("ecg", "qtc")] = "qtc"
+    found[ECG_QTC_NOT_READ] = "qtc"
+    return found
+
+
+def unread_test(gap: DataGap) -> str | None:
+    """The test whose result `gap` says was read without a value, else None."""
+    return _tests_by_reason().get(gap.reason)
+
+
+def names_qtc(resource: Resource) -> bool:
+    """Whether an ECG panel with no QTc component names a QTc in its valueString or in a
+    component coded by text only (fhir_mapping/lab_lookalike.py's words)."""
+    text = resource.get("valueString")
+    if isinstance(text, str) and lab_named({"code": {"text": text}}) == "qtc":
+        return True
+    components = resource.get("component")
+    if not isinstance(components, list):
+        return False
+    return any(isinstance(c, JSON_OBJECT) and lab_named(c) == "qtc" for c in components)

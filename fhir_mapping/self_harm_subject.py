@@ -1,0 +1,76 @@
+"""Whose act a self-harm or overdose mention names: a relative's suicide attempts are not the
+patient's (review s29 RQ3: "Brother with multiple suicide attempts; caregiver stress", "Grief
+counselling: mother with history of suicide attempts" each raised the critical card).
+
+The shared negation reads a relative only as a family-history cue ("family history of", "FHx",
+"mother has": text_negations.csv, ConText's experiencer "other", Harkema et al., J Biomed Inform
+2009;42:839-851), five words before the term whatever stands between. A relative written as the
+subject of the mention is read here instead, and only where it governs the term: the words of
+the mention's clause before it (from the last comma, semicolon, full stop or colon) are nothing
+but `relative_lead` words ("her", "pt's", "older"), one `relative` ("mother", "brother",
+"friend", "mother's"), then `relative_link` words or counts ("with", "has", "history of",
+"multiple", "2") up to the term:
+
+- read as the relative's (nothing read): "Brother with multiple suicide attempts", "mother with
+  history of suicide attempts", "Mother attempted suicide last week", "Her brother has hx of
+  overdose", "Father's suicide attempt";
+- read as the patient's (the window closes): any other word between ("Patient's mother found
+  her after she attempted suicide", "Mother reports suicide attempt", "Daughter brought pt in
+  after overdose"), a word before the relative that is no lead ("after father's death attempted
+  suicide", "argument with mother, suicide attempt"), or the relative after the term ("suicide
+  attempt after argument with mother"). Where the words leave whose act it was in doubt, the
+  mention is read: a question costs less than a missed attempt.
+
+Apart from self_harm_text.py (kept under 400 lines) because whose act a mention names is its own
+idea; the words are data (data/self_harm_terms.csv, roles `relative`, `relative_lead`,
+`relative_link`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import normalise_text, term_pattern
+
+__all__ = ["other_subject"]
+
+# Where the words a relative must govern start: a clause end or a colon ("Grief counselling:
+# mother with ...").
+_SEGMENT_END = re.compile(r"[.;,:]")
+
+
+def _body(terms: list[str]) -> str:
+    # Each term as text_negation.term_pattern reads it ("brother*" any ending), longest first.
+    ordered = sorted(terms, key=len, reverse=True)
+    return "|".join(term_pattern(t).pattern.removeprefix(r"\b") for t in ordered)
+
+
+@cache
+def _governs() -> re.Pattern[str] | None:
+    """The whole segment before a mention when a relative governs it (module docstring)."""
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    by_role: dict[str, list[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row["role"].startswith("relative"):
+            by_role.setdefault(row["role"], []).append(normalise_text(row["term"]))
+    if not by_role.get("relative"):
+        return None
+    lead = _body(by_role.get("relative_lead", []))
+    link = _body(by_role.get("relative_link", []))
+    relative = r"(?:" + _body(by_role["relative"]) + r")(?:'s)?"
+    leads = r"(?:(?:" + lead + r")\s+)*" if lead else ""
+    links = r"(?:\s+(?:" + link + r"|\d+))*" if link else r"(?:\s+\d+)*"
+    return re.compile(r"^\s*" + leads + relative + links + r"\s*$")
+
+
+def other_subject(text: str, start: int) -> bool:
+    """Whether a relative governs the mention starting at text[start] (normalised): the words of
+    its segment before it are a relative with its leads and links only (module docstring)."""
+    governs = _governs()
+    if governs is None:
+        return False
+    segment = _SEGMENT_END.split(text[:start])[-1]
+    return bool(segment.strip()) and governs.match(segment) is not None
