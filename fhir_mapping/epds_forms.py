@@ -261,17 +261,23 @@ def wants_response(resource: Resource) -> bool:
 def _one_answer(answer: Mapping[str, Any], epds: bool = False) -> int | None:
     """One answer in the item's words (epds_item10.answer), else None. `epds`: on an EPDS form
     a valueInteger that is one of the item's scores (0-3, data/epds_item10_answers.csv) is that
-    score (Cox 1987 scores each item 0-3; recheck K14 s28 chart q07); a boolean never is."""
+    score (Cox 1987 scores each item 0-3; recheck K14 s28 chart q07); a false is "Never" (0), a
+    true never is read (review s29 K16 chart e08)."""
     number = answer.get("valueInteger")
     if epds and isinstance(number, int) and not isinstance(number, bool):
         return number if number in epds_item10.answers() else None
+    if answer.get("valueBoolean") is False:
+        # "Has the thought of harming myself occurred to me?" - no: its lowest answer, "Never"
+        # (review s29 K16 chart e08, read as unreadable before). A true is not read: it says
+        # yes, not how often, so it stays the unread warning at least.
+        return 0
     text = answer.get("valueString")
     if isinstance(text, str):
         return epds_item10.answer({"valueString": text})
     coding = answer.get("valueCoding")
     if isinstance(coding, Mapping):
         return epds_item10.answer({"valueCodeableConcept": coding_concept(coding)})  # form_answers
-    return None  # a number, a boolean, a date: not read (module docstring)
+    return None  # a number, a true, a date: not read (module docstring)
 
 
 def _answered(answers: list[Mapping[str, Any]], epds: bool = False) -> int | None:

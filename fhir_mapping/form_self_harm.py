@@ -12,44 +12,43 @@ Wrong: a patient said so, and nobody is asked to look.
 So an item of a QuestionnaireResponse whose text holds the words of a self-harm question
 (data/screen_item_terms.csv `kind` self-harm, any instrument and any `match`, anywhere in the
 text, not negated, not a note) that no reader takes (not PHQ-9 item 9 of phq9_form_item9.py,
-not EPDS item 10 of epds_forms.py, not on a form questionnaires.py reads as a PHQ-9, not on a
-C-SSRS form suicide_screen.py reads), answered with anything but its lowest answer, is an
-unread self-harm answer of INSTRUMENT: the suicide-risk card's warning asks to check it and
-assess suicide risk. The lowest answer is what the service can read as one: 0 or false, the
-PHQ-9's "Not at all", the EPDS's "Never", a no or no-risk word
-(suicide_screen_answers.says_no_risk). An answer not read ("Sometimes", free text) is named too:
-a look at a form costs less than a missed answer. Asked and not answered: nothing.
-
-An answer in the PHQ-9's own answer words ("Nearly every day", LOINC LL358-3, read as
-phq9_form_item9.py reads item 9's: the words, a score beside them that agrees, a LOINC answer
-code) is read, 1-3, as `item9` of the INSTRUMENT score with the question's text (`Score.asked`):
-the card quotes the question and its answer, and takes the answer as PHQ-9 item 9's (its level
-and its rules: a later item 9 = 0 closes nothing; services/risk_events.py). Before, a GAD-7
-group's "Suicidal thoughts" = "Nearly every day" beside a PHQ-9 group was read as "PHQ-9 item
-9 = 3" (critical; recheck K14 s28 chart q14), and on a GAD-7 form alone it was this unread
-warning (q03): one question, one answer, two cards. Now both are the critical card that names
-the question asked. Several answers count as phq9_form_item9.py counts them (the highest; a 0
-beside an answer not read settles nothing: the unread warning). Only the PHQ-9's list is read:
-another list's words on a form of no scale ("Yes, quite often") stay the unread warning.
+not EPDS item 10 of epds_forms.py, not an item questionnaires.py reads on a form it reads as a
+PHQ-9, not on a C-SSRS form suicide_screen.py reads) is read here (form_self_harm_answers.py):
+- answered positively (a yes or true; an answer of the PHQ-9's or the EPDS's own list above its
+  lowest), it is a positive answer of INSTRUMENT, `Score.item9` its value (a yes: 1) and
+  `Score.asked` the answer's and the question's words: the suicide-risk card quotes the question
+  as asked, 'Self-harm question "Previous suicide attempt" = yes', and takes the answer as a PHQ-9
+  item 9 of that value (its tier and its rules: a later item 9 = 0 closes nothing;
+  services/risk_events.py). Before, a plain "Yes" was "could not be read", a false statement
+  (review s29 K16 chart y01); a GAD-7 group's "Suicidal thoughts" = "Nearly every day" beside a
+  PHQ-9 group was "PHQ-9 item 9 = 3" and on a GAD-7 form alone the unread warning (recheck K14
+  s28 charts q14, q03: one question, one answer, two cards; session 29 fix forms30);
+- answered with anything else but its lowest answer (a number above 0, a refusal, free text),
+  it is an unread self-harm answer of INSTRUMENT: the card's warning asks to check it and
+  assess suicide risk;
+- the lowest answer (0 or false, "0", "Not at all", "Never", a no or a denial: "No SI", "pt
+  denies") or no answer ("Not asked"; an item that only records that it was asked, "Asked about
+  suicidal thoughts"): nothing. Asked and not answered: nothing.
+On a form read as a PHQ-9 (LOINC 44249-1), only the items that reader takes are left to it: an
+extra suicide question on it was read by no one (review s29 K16 charts p02, p03).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from fhir_mapping import epds_item10
+from fhir_mapping import form_self_harm_answers
 from fhir_mapping.epds_forms import _item10s
 from fhir_mapping.fhir_fields import array, parse_date, string
-from fhir_mapping.form_answers import highest_settled
-from fhir_mapping.phq9_form_item9 import _item9s, _one_answer
+from fhir_mapping.form_self_harm_answers import cut
+from fhir_mapping.phq9_form_item9 import _item9s
 from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_items import _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import self_harm_words
-from fhir_mapping.suicide_screen_answers import says_no_risk
 
 __all__ = ["INSTRUMENT", "UNREAD_UNSCALED", "read_responses", "wants_response"]
 
@@ -67,12 +66,35 @@ UNREAD_UNSCALED = (
 _FULL = statuses(RESPONSE, Reads.ALL)
 
 
-def _unread_items(resource: Resource) -> Iterator[Mapping[str, Any]]:
-    """The self-harm-worded items of a response that no reader takes (module docstring)."""
-    taken = {id(item) for item in (*_item9s(resource), *_item10s(resource))}
+# How long a question's words may be on record before they are cut (the card cuts its summary's
+# shorter: services/risk_events.py).
+_QUESTION_LIMIT = 200
+
+# The items a reader of the form as a scale takes (questionnaires.phq9_form_items): none.
+Taken = Callable[[Resource], Collection[int]]
+
+
+def _nothing_taken(resource: Resource) -> Collection[int]:
+    return ()
+
+
+def _unread_items(resource: Resource, taken: Taken = _nothing_taken) -> Iterator[Mapping[str, Any]]:
+    """The self-harm-worded items of a response that no reader takes (module docstring); `taken`:
+    the ids of the items a reader of the whole form takes."""
+    whole = set(taken(resource))
+    # On a form a reader takes as the PHQ-9, its items are that reader's and a short label
+    # ("Suicidal thoughts today?") is no item 9 of phq9_form_item9.py, which reads only other
+    # forms: the net reads it (review s29 K16 chart p03).
+    item9s = () if whole else _item9s(resource)
+    skip = whole | {id(item) for item in (*item9s, *_item10s(resource))}
     for item in _walk(resource.get("item")):
         text = item.get("text")
-        if id(item) not in taken and isinstance(text, str) and self_harm_words(text):
+        if (
+            id(item) not in skip
+            and isinstance(text, str)
+            and self_harm_words(text)
+            and not form_self_harm_answers.is_note(text)
+        ):
             yield item
 
 
@@ -82,23 +104,35 @@ def wants_response(resource: Resource) -> bool:
     return resource.get("resourceType") == QR and next(_unread_items(resource), None) is not None
 
 
-def _lowest(answer: Mapping[str, Any]) -> bool:
-    """Whether one answer is the lowest a self-harm question has (module docstring)."""
-    if answer.get("valueInteger") == 0 or answer.get("valueBoolean") is False:
-        return True
-    if _one_answer(answer) == 0:  # the PHQ-9's "Not at all" (phq9_form_item9.py)
-        return True
-    text = answer.get("valueString")
-    if isinstance(text, str) and epds_item10.answer({"valueString": text}) == 0:
-        return True
-    return says_no_risk(answer)
+def _question(text: str) -> str:
+    return cut(" ".join(text.split()), _QUESTION_LIMIT)
+
+
+def _read(resource: Resource, taken: Taken) -> tuple[tuple[int, str, str] | None, bool]:
+    """(the highest positive answer: value, answer words, question words; whether an answer
+    was not read) of a response's unread items (module docstring)."""
+    best: tuple[int, str, str] | None = None
+    unread = False
+    for item in _unread_items(resource, taken):
+        for raw in array(item.get("answer")):
+            if not isinstance(raw, Mapping):
+                continue
+            answer = form_self_harm_answers.read(raw)
+            if answer.none or answer.value == 0:
+                continue
+            if answer.value is None:
+                unread = True
+            elif best is None or answer.value > best[0]:
+                best = (answer.value, answer.word, _question(str(item.get("text"))))
+    return best, unread
 
 
 def read_responses(
-    responses: Iterable[Resource], *, as_of: date
+    responses: Iterable[Resource], *, as_of: date, taken: Taken = _nothing_taken
 ) -> tuple[list[Score], list[DataGap]]:
-    """The unread self-harm answers of responses no reader reads as a scale (module docstring);
-    the caller leaves out the forms questionnaires.py reads as a PHQ-9 and the C-SSRS forms."""
+    """The self-harm answers of responses on items no reader takes (module docstring); the
+    caller leaves out the C-SSRS forms and names the items a PHQ-9 form's reader takes
+    (`taken`)."""
     scores: list[Score] = []
     gaps: list[DataGap] = []
     for resource in responses:
@@ -108,30 +142,16 @@ def read_responses(
         day = parse_date(resource.get("authored"))
         if day is None or day > as_of:
             continue
-        answers = [
-            (a, str(item.get("text")))
-            for item in _unread_items(resource)
-            for a in array(item.get("answer"))
-            if isinstance(a, Mapping)
-        ]
-        if not answers or all(_lowest(a) for a, _ in answers):
+        positive, unread = _read(resource, taken)
+        if positive is None and not unread:
             continue
         ref = SourceRef(QR, string(resource.get("id")) or "")
         source = ref if ref.id else None
-        value, asked = _worded_answer(answers)
-        if value is not None:
-            scores.append(Score(INSTRUMENT, None, day, value, source, asked=asked))
-            continue  # read: the card quotes it, nothing is left unread
+        if positive is not None:
+            # Read: no gap. An unread answer beside it asks no less than the positive one.
+            value, word, question = positive
+            scores.append(Score(INSTRUMENT, None, day, value, source, asked=(word, question)))
+            continue
         scores.append(Score(INSTRUMENT, None, day, source=source, item9_unread=ref))
         gaps.append(DataGap(DataDomain.SCORES, UNREAD_UNSCALED, source, date=day))
     return scores, gaps
-
-
-def _worded_answer(answers: list[tuple[Mapping[str, Any], str]]) -> tuple[int | None, str]:
-    """The highest answer in the PHQ-9's words and its question's text (module docstring);
-    (None, "") when it is 0, none is so worded, or a 0 sits beside an answer not read."""
-    values = [_one_answer(a) for a, _ in answers]
-    best = highest_settled(values)
-    if not best:
-        return None, ""
-    return best, " ".join(answers[values.index(best)][1].split())

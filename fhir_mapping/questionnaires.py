@@ -69,7 +69,7 @@ from fhir_mapping.questionnaire_codes import QR, _item9_code, _total_code, phq9_
 from fhir_mapping.questionnaire_duplicates import merge_read as merge_read
 from fhir_mapping.questionnaire_duplicates import merge_scores as merge_scores
 from fhir_mapping.questionnaire_items import SiteItems as SiteItems
-from fhir_mapping.questionnaire_items import _form, _is_phq9, _site_lookup
+from fhir_mapping.questionnaire_items import _form, _is_phq9, _item_code, _site_lookup, _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.score_totals import score_order
@@ -96,11 +96,19 @@ def wants_questionnaire_response(resource: Resource, site_items: SiteItems | Non
     )
 
 
-def reads_as_phq9(resource: Resource, site_items: SiteItems | None = None) -> bool:
-    """Whether this module reads a response as a PHQ-9 form (known, site or contained), whose
-    items are then the PHQ-9's (form_self_harm.py leaves such a form to it)."""
+def phq9_form_items(resource: Resource, site_items: SiteItems | None = None) -> frozenset[int]:
+    """The ids of the items this module reads as PHQ-9 items on a response it reads as a PHQ-9
+    form (known, site or contained); none on any other. form_self_harm.py leaves these to it and
+    reads the form's other self-harm questions: a LOINC 44249-1 form with an extra "Suicidal
+    thoughts today?" was left to this module whole, which reads only the PHQ-9's items (review
+    s29 K16 charts p02, p03)."""
     site = _site_lookup(site_items)
-    return _is_phq9(_form(resource, site), resource.get("item"), site)
+    form = _form(resource, site)
+    if not _is_phq9(form, resource.get("item"), site):
+        return frozenset()
+    return frozenset(
+        id(item) for item in _walk(resource.get("item")) if _item_code(item, form, site) is not None
+    )
 
 
 def _source(resource: Resource) -> SourceRef | None:

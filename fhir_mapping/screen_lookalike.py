@@ -197,13 +197,13 @@ def read_lookalikes(
     diagnosis review reads (lab_lookalike.py). `forms`: (QuestionnaireResponses, Observations
     read) in which an EPDS item 10 is an item or a component, read as such a row is
     (epds_forms.py; review s28 RI finding 1), and a self-harm question on a form no reader
-    takes as a scale (form_self_harm.py: not a PHQ-9 form by `site_items`, not a C-SSRS form;
-    recheck K14 s28 finding 4)."""
+    takes as a scale (form_self_harm.py: not an item of a PHQ-9 form by `site_items`, not a
+    C-SSRS form; recheck K14 s28 finding 4, review s29 K16)."""
     # Imported here: scale_lookalike imports phq9_lookalike, as this module does; one place
     # for build.py to ask.
     from fhir_mapping.lab_lookalike import observation_gaps as lab_gaps
     from fhir_mapping.phq9_lookalike import observation_gaps as phq9_gaps
-    from fhir_mapping.questionnaires import reads_as_phq9
+    from fhir_mapping.questionnaires import phq9_form_items
     from fhir_mapping.scale_lookalike import observation_gaps as scale_gaps
     from fhir_mapping.suicide_screen import wants_questionnaire_response as cssrs_form
 
@@ -211,8 +211,13 @@ def read_lookalikes(
     scores, unfinished, gaps = read_named(rows, as_of=as_of)
     responses, observations = forms
     responses = list(responses)
-    unscaled = [r for r in responses if not reads_as_phq9(r, site_items) and not cssrs_form(r)]
-    more_unscaled, unscaled_gaps = form_self_harm.read_responses(unscaled, as_of=as_of)
+    # A PHQ-9 form's own items are its reader's; any other self-harm question on it is the
+    # net's (review s29 K16 charts p02, p03: the whole form was left out).
+    more_unscaled, unscaled_gaps = form_self_harm.read_responses(
+        [r for r in responses if not cssrs_form(r)],
+        as_of=as_of,
+        taken=lambda r: phq9_form_items(r, site_items),
+    )
     scores, gaps = [*scores, *more_unscaled], [*gaps, *unscaled_gaps]
     for more, later, missing in (
         epds_forms.read_responses(responses, as_of=as_of),

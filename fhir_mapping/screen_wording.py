@@ -216,6 +216,23 @@ def self_harm_words(raw: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def denies_self_harm(raw: str) -> bool:
+    """Whether one text (a form's answer) names the words of a self-harm term of the table and
+    every one it names is negated ("No SI", "Denies SI/HI": tms_safety.negated, the project's
+    NegEx reading): a denial, the lowest answer of the safety net (form_self_harm_answers.py;
+    review s29 K16 chart f16). A text that also names one not negated ("denies SI, past suicide
+    attempt") is none."""
+    text = normalise_text(raw)
+    found = [
+        negated(text, m.start(), m.end())
+        for term in terms()
+        if term.kind == SELF_HARM
+        for m in term.pattern.finditer(text)
+    ]
+    return bool(found) and all(found)
+
+
 def form_named(raw_texts: Iterable[str], instrument: str) -> Term | None:
     """The `form` term of `instrument` (a self-harm item's short label, module docstring) that
     one of the texts begins with, not negated and not a note; None when none. The caller has

@@ -181,6 +181,13 @@ def _level(element: Mapping[str, Any]) -> str | None:
     return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None
 
 
+def says_yes(element: Mapping[str, Any]) -> bool:
+    """Whether a value is a plain yes: true, a yes code (LOINC LA33-6, SNOMED 373066001) or the
+    word (`_yes_no`); the safety net reads it as a positive answer to a self-harm question on a
+    form no reader takes (form_self_harm_answers.py; review s29 K16 chart y01)."""
+    return _yes_no(element) is True
+
+
 def says_no_risk(element: Mapping[str, Any]) -> bool:
     """Whether a value clearly says no risk (module docstring): a no (`_yes_no`), a low level and
     none higher (`_level`), or the whole of a text a `no-risk` word ("Negative", "No risk",

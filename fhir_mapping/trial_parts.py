@@ -300,11 +300,13 @@ class Score:
     # an opaque site canonical): a safety reading, not a PHQ-9 without its total, so no card asks
     # to score it (phq9_no_total.py; session 28 fix words28 item 3). False: every other score.
     item9_only: bool = field(default=False, compare=False)
-    # A self-harm question of no scale answered in the PHQ-9's own answer words, `item9` that
-    # answer (fhir_mapping/form_self_harm.py: a GAD-7 group's "Suicidal thoughts" = "Nearly every
-    # day"): the question as the form asks it, which the card quotes rather than naming a scale's
-    # item nobody asked. None: every other score.
-    asked: str | None = field(default=None, compare=False)
+    # A self-harm question of no scale answered positively (fhir_mapping/form_self_harm.py: "Yes"
+    # to "Previous suicide attempt", a GAD-7 group's "Suicidal thoughts" = "Nearly every day"),
+    # `item9` that answer's value: (the answer's words, the question as the form asks it), which
+    # the card quotes rather than naming a scale's item nobody asked (tuple[str, ...]: the form
+    # record_codec stores; review s29 K16 chart y01,
+    # session 29 fixes forms30 and net30). None: every other score.
+    asked: tuple[str, ...] | None = field(default=None, compare=False)
     # The form's own scale when an item-9-only reading comes from a version of the PHQ-9 with its
     # own name (fhir_mapping/phqa_form.py: "PHQ-A"): the name the cards give its item 9; the
     # score stays a PHQ-9 item 9 in every rule. None: every other score.

@@ -69,12 +69,15 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
         escalate = epds.escalate
     text = ""
     if score.asked is not None:
-        # A question of no scale answered in the PHQ-9's words (fhir_mapping/form_self_harm.py):
-        # quoted as the form asks it (in full on the Found line; its opening words in the
-        # summary, which must keep its action), taken at the PHQ-9 item 9 level of its answer.
-        said = f" = {answer.display.lower()}"
-        short = f'{name} "{_opening(score.asked)}"{said}'
-        text = f'{name} "{score.asked}"{said}'
+        # A question of no scale answered positively (fhir_mapping/form_self_harm.py: a yes, an
+        # answer of the PHQ-9's or EPDS's list): quoted as the form asks it with its answer (in
+        # full on the Found line; its opening words in the summary, which must keep its action),
+        # at the tier of a PHQ-9 item 9 of that value (a yes: 1; review s29 K16 chart y01,
+        # session 29 fixes forms30 and net30).
+        word, question = score.asked
+        said = f" = {word.lower()}"
+        short = f'{name} "{_opening(question, word)}"{said}'
+        text = f'{name} "{question}"{said}'
     text = (text or short) + (f", total {score.value}" if score.value is not None else "")
     dated = score.item9_inferred
     if dated:
@@ -100,16 +103,20 @@ def item9_event(score: Score, as_of: date | None = None) -> RiskEvent:
     )
 
 
-# How much of a form's question a card summary quotes (the summary's action must fit beside it:
-# CDS Hooks 2.0 "<140 characters"); a project rule of wording.
-_QUOTED = 32
+# How much of a card summary a form's question and its answer share (CDS Hooks 2.0 "<140
+# characters": a longer summary takes the action's shorter words): enough that a question's
+# object stays ("In the past few weeks, have you wished you were dead?" = yes, review s29 K16
+# x02), short enough that "higher suicide risk, assess today" stays beside "nearly every day"
+# (recheck K14 s28 f13); a project rule of wording.
+_QUOTED = 64
 
 
-def _opening(question: str) -> str:
-    """The question, or its opening words within _QUOTED characters and an ellipsis."""
-    if len(question) <= _QUOTED:
+def _opening(question: str, answer: str) -> str:
+    """The question, or its opening words and an ellipsis within what _QUOTED leaves `answer`."""
+    room = _QUOTED - len(answer)
+    if len(question) <= room:
         return question
-    cut = question[: _QUOTED - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    cut = question[: room - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
     return f"{cut}…"
 
 

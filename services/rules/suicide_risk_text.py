@@ -266,7 +266,7 @@ def card_advice(ctx: RuleContext, signal: SuicideSignal) -> str:
 
 def _epds_as_phq9(signal: SuicideSignal) -> str:
     """What an EPDS item 10 read from its words (epds_item10.py, session 28 fix fx-selfharm2)
-    and a question of no scale in the PHQ-9's words (form_self_harm.py) are taken as: the
+    and a question of no scale answered positively (form_self_harm.py) are taken as: the
     evidence below is the PHQ-9's, so the card says so."""
     said = ""
     if any(
@@ -275,7 +275,7 @@ def _epds_as_phq9(signal: SuicideSignal) -> str:
     ):
         said = "EPDS item 10 'sometimes' or 'yes, quite often' is taken as PHQ-9 item 9 2 or 3. "
     if any(s.asked is not None for s in signal.positive_item9):
-        said += "A question of no scale answered in the PHQ-9's words is taken as its item 9. "
+        said += "A question of no scale answered in a scale's words is taken as PHQ-9 item 9. "
     return said
 
 

@@ -76,7 +76,10 @@ def test_a_gad7_self_harm_question_is_named_as_asked_and_stays_critical(name: st
     assert "PHQ-9 item 9 = 3" not in cards[RISK]["detail"]
     assert not [s for s in record.phq9() if s.date == DAY and (s.item9 or 0) > 0]
     asked = [s for s in record.scores if s.instrument == form_self_harm.INSTRUMENT]
-    assert [(s.item9, s.asked, s.item9_unread) for s in asked] == [(3, "Suicidal thoughts", None)]
+    # (the answer's words, the question's): one field since the merge with net30.
+    assert [(s.item9, s.asked, s.item9_unread) for s in asked] == [
+        (3, ("Nearly every day", "Suicidal thoughts"), None)
+    ]
 
 
 def test_the_phq9_groups_own_item9_is_read_as_it_is() -> None:
@@ -146,7 +149,9 @@ def _with_later_phq9_item9_0(doc: dict[str, Any]) -> dict[str, Any]:
     [
         (Q01, "critical"),  # the rule: a PHQ-9 item 9 = 3, then an item 9 = 0
         (Q03, "critical"),  # the forms net's answer read in the PHQ-9's words
-        (Q04, "warning"),  # the forms net's answer not read ("Yes")
+        # The forms net's "Yes": read as a positive answer since the merge with net30 (review
+        # s29 K16 chart y01; it was the unread warning), closed by a later 0 no more than that.
+        (Q04, "critical"),
     ],
 )
 def test_a_later_item9_of_0_closes_neither(name: str, indicator: str) -> None:

@@ -103,27 +103,53 @@ def test_a_score_that_disagrees_with_the_words_is_unread() -> None:
     assert cards[RISK]["summary"].startswith(PHQ9_UNREAD_START)
 
 
-@pytest.mark.parametrize("name", ["f02_gad7_all3", "f12_cssrs"])
-def test_other_forms_stay_quiet(name: str) -> None:
-    cards, record = _at.by_topic_and_record(_checked(name))
+def test_other_forms_stay_quiet() -> None:
+    cards, record = _at.by_topic_and_record(_checked("f02_gad7_all3"))
     assert RISK not in cards
     assert not [s for s in record.scores if s.date == date(2026, 11, 25) and s.item9 is not None]
 
 
-@pytest.mark.parametrize("name", ["f13_parent_report", "f33_cssrs_suicidal_thoughts"])
-def test_other_forms_give_only_the_unscaled_reading(name: str) -> None:
-    """Not read as PHQ-9 item 9 (no score), but a self-harm question answered above its lowest
-    answer on a form no reader takes is the safety net's (fhir_mapping/form_self_harm.py,
+def _phq9_item9s(record: Any) -> list[Any]:
+    return [
+        s
+        for s in record.scores
+        if s.instrument == "PHQ-9" and s.date == date(2026, 11, 25) and s.item9 is not None
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "summary"),
+    [
+        # The C-SSRS's first question on a form not read as a C-SSRS, answered "Yes": quiet
+        # before (no wording of the net held it); since session 29 fix net30 the ASQ's "wished
+        # you were dead" is the net's, and a yes is a positive answer (review s29 K16 x02).
+        (
+            "f12_cssrs",
+            'Self-harm question "Have you wished you were dead or wished you could go to…" = yes on '
+            "2026-11-25: assess suicide risk today",
+        ),
+        (
+            "f13_parent_report",
+            'Self-harm question "Thoughts that your child would be better off…" = nearly every '
+            "day on 2026-11-25: higher suicide risk, assess today",
+        ),
+        (
+            "f33_cssrs_suicidal_thoughts",
+            'Self-harm question "Suicidal thoughts" = nearly every day on 2026-11-25: higher suicide '
+            "risk, assess today (C-SSRS) and plan safety",
+        ),
+    ],
+)
+def test_other_forms_give_only_the_nets_answer(name: str, summary: str) -> None:
+    """Not read as PHQ-9 item 9 (no PHQ-9 score), but a self-harm question answered above its
+    lowest answer on a form no reader takes is the safety net's (fhir_mapping/form_self_harm.py,
     recheck K14 s28 finding 4): "Thoughts that your child would be better off dead" = "Nearly
-    every day", "Suicidal thoughts" = "Nearly every day" beside a C-SSRS question."""
+    every day", "Suicidal thoughts" = "Nearly every day" beside a C-SSRS question. An answer of
+    the PHQ-9's list is read as one since session 29 fix net30: named as asked, at the tier a
+    PHQ-9 item 9 of that answer gets (it was "could not be read")."""
     cards, record = _at.by_topic_and_record(_checked(name))
-    # Since session 29 fix forms30 item 1, an answer in the PHQ-9's own words ("Nearly every
-    # day") is read and the question quoted, at the PHQ-9 item 9 level of that answer; still no
-    # PHQ-9 score.
-    assert cards[RISK]["indicator"] == "critical"
-    assert cards[RISK]["summary"].startswith('Self-harm question "')
-    assert "= nearly every day on 2026-11-25: higher suicide risk" in cards[RISK]["summary"]
-    assert not [s for s in record.phq9() if s.date == date(2026, 11, 25)]
+    assert (cards[RISK]["indicator"], cards[RISK]["summary"]) == ("critical", summary)
+    assert not _phq9_item9s(record)
 
 
 def test_a_short_label_names_nothing_in_a_row() -> None:

@@ -132,21 +132,37 @@ _UNSCALED = (
 )
 
 
-@pytest.mark.parametrize("name", ["q04", "q12"])
-def test_self_harm_question_no_reader_takes_is_the_unread_warning(name: str) -> None:
-    """Finding 4: GAD-7 "Thoughts of harming self" = "Yes, quite often", the PHQ-A's "serious
-    thoughts about ending your life" / "tried to kill yourself" = "Yes": the safety net
-    (fhir_mapping/form_self_harm.py). GAD-7 "Suicidal thoughts" (q03) and "Suicidal thoughts" on
-    a PHQ-2 + item 9 form (q08b) answered "Nearly every day", the PHQ-9's words, are read since
-    session 29 fix forms30 (test_forms30.py)."""
+_HIGHER = "on 2026-11-25: higher suicide risk, assess today (C-SSRS) and plan safety"
+
+
+@pytest.mark.parametrize(
+    ("name", "summary"),
+    [
+        ("q03", f'Self-harm question "Suicidal thoughts" = nearly every day {_HIGHER}'),
+        (
+            "q04",
+            'Self-harm question "Has there been a time in the past month when you have had…" = yes on '
+            "2026-11-25: assess suicide risk today",
+        ),
+        ("q08b", f'Self-harm question "Suicidal thoughts" = nearly every day {_HIGHER}'),
+        ("q12", f'Self-harm question "Thoughts of harming self" = yes, quite often {_HIGHER}'),
+    ],
+)
+def test_self_harm_question_no_reader_takes_is_read_by_the_net(name: str, summary: str) -> None:
+    """Finding 4: GAD-7 "Suicidal thoughts" / "Thoughts of harming self", the PHQ-A's "serious
+    thoughts about ending your life" / "tried to kill yourself" = "Yes", "Suicidal thoughts" on
+    a PHQ-2 + item 9 form: the safety net (fhir_mapping/form_self_harm.py). Since session 29 fix
+    net30 (review s29 K16 chart y01) an answer it can read (a yes, an answer of the PHQ-9's or
+    the EPDS's list) is a positive answer named as asked, at a PHQ-9 item 9's tier, no longer
+    "could not be read"."""
     doc = _chart(name)
     chart_files.check_chart(doc)
     cards, record = Evaluator(AS_OF).by_topic_and_record(doc)
     assert (cards["suicide-risk"]["indicator"], cards["suicide-risk"]["summary"]) == (
-        "warning",
-        _UNSCALED,
+        "critical",
+        summary,
     )
-    assert any(g.reason == form_self_harm.UNREAD_UNSCALED for g in record.gaps)
+    assert not any(g.reason == form_self_harm.UNREAD_UNSCALED for g in record.gaps)
 
 
 def _answered(doc: dict, value: dict) -> dict:
@@ -164,6 +180,19 @@ def _answered(doc: dict, value: dict) -> dict:
 def test_lowest_answer_stays_quiet(value: dict) -> None:
     doc = _answered(_chart("q03"), value)
     assert "suicide-risk" not in _by_topic(doc)
+
+
+def test_answer_on_a_list_not_known_stays_the_unread_warning() -> None:
+    """A number above 0 on a form no reader takes says no place on a known list (1 may be the
+    lowest of a 1-5 list): still the net's unread warning (session 29 fix net30)."""
+    cards, record = Evaluator(AS_OF).by_topic_and_record(
+        _answered(_chart("q03"), {"valueInteger": 1})
+    )
+    assert (cards["suicide-risk"]["indicator"], cards["suicide-risk"]["summary"]) == (
+        "warning",
+        _UNSCALED,
+    )
+    assert any(g.reason == form_self_harm.UNREAD_UNSCALED for g in record.gaps)
 
 
 def test_epds_item10_integer_on_an_epds_form_is_its_score() -> None:

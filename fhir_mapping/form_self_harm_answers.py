@@ -1,0 +1,150 @@
+"""What one answer to a self-harm question on a form no reader takes says (form_self_harm.py):
+the lowest answer, a positive one, no answer at all, or an answer not read (review s29 K16).
+
+Before, anything but the lowest answer was "could not be read: ... if it is above the lowest",
+a plain "Yes" to "Have you EVER, in your WHOLE LIFE, tried to kill yourself ...?" too (K16 chart
+y01): a false statement, since the answer was read. And a documentation item fired: "Asked about
+suicidal thoughts" = true (f14), "Suicidal thoughts - comments" = "pt denies" (f15), "Suicidal
+thoughts" = "No SI" (f16) or "Not asked" (f17), "Self-harm thoughts (0-3)" = "0" (f12). Now:
+
+- the lowest (`Answer.value` 0): 0 or false, the text "0", the PHQ-9's "Not at all", the EPDS's
+  "Never", a no or no-risk word (suicide_screen_answers.says_no_risk), also after who it speaks
+  of ("pt denies": data/self_harm_form_words.csv `subject`), or a denial of the self-harm words
+  it names, every one of them negated ("No SI", "Denies SI/HI": screen_wording.denies_self_harm,
+  the project's NegEx reading, text_negation.py);
+- positive (`value` above 0): a yes or true (suicide_screen_answers.says_yes: "Yes", LOINC
+  LA33-6, SNOMED 373066001), read as 1, the least positive answer; an answer of the PHQ-9's list
+  ("Several days" 1 ... "Nearly every day" 3) or of the EPDS item 10's ("Hardly ever" 1 ...
+  "Yes, quite often" 3), read as its place on that list: the answer says how often, and the card
+  gives it the tier a PHQ-9 item 9 of that value gets (services/risk_events.py);
+- no answer (`none`): an answer that says the question was not asked ("Not asked": the table's
+  `no-answer` words), as an item asked and not answered is none;
+- not read (`value` None): anything else, a number above 0 on a scale not known (1 may be the
+  lowest of a 1-5 list), a refusal ("Patient declined to answer": it may hide a yes), free text.
+  The safety net's warning names it: a look at a form costs less than a missed answer.
+
+An item that only records that the question was asked (`note` words: "Asked about suicidal
+thoughts") holds no answer of the patient's (`is_note`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping import epds_item10
+from fhir_mapping.phq9_form_item9 import _one_answer as phq9_answer
+from fhir_mapping.screen_wording import denies_self_harm
+from fhir_mapping.suicide_screen_answers import says_no_risk, says_yes
+from fhir_mapping.tms_safety import normalise_text
+
+__all__ = ["Answer", "cut", "is_note", "read"]
+
+# A yes or true says the patient answered yes; how often, it does not: the least positive
+# answer of a PHQ-9 item 9 (services/data/phq9_item9_answers.csv, 1 'Several days').
+YES = 1
+# How long an answer's words may be in a card before they are cut (a free text is no word).
+_WORD_LIMIT = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    value: int | None  # 0 the lowest, 1-3 positive, None not read
+    word: str  # the answer as the form gives it, for the card ("Yes", "Nearly every day")
+    none: bool = False  # no answer at all ("Not asked")
+
+
+@cache
+def _words(kind: str) -> tuple[str, ...]:
+    """The normalised words of one kind of data/self_harm_form_words.csv, longest first."""
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_form_words.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return tuple(
+        sorted(
+            {normalise_text(r["word"]) for r in rows if r["kind"] == kind}, key=len, reverse=True
+        )
+    )
+
+
+@cache
+def _pattern(kind: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, _words(kind))) + r")\b")
+
+
+def is_note(text: str) -> bool:
+    """Whether an item's text records that the question was asked rather than its answer
+    ("Asked about suicidal thoughts": the table's `note` words)."""
+    return _pattern("note").search(normalise_text(text)) is not None
+
+
+def _plain(text: str) -> str:
+    """The answer text lower-cased, without end punctuation and the word for whom it speaks of
+    ("Pt denies." -> "denies")."""
+    words = normalise_text(text).strip(" .!")
+    subject = _pattern("subject").match(words)
+    return words[subject.end() :].strip(" .:,") if subject else words
+
+
+def _word(answer: Mapping[str, Any]) -> str:
+    """The answer's words for a card: the text, a coding's display, "Yes" for true."""
+    if answer.get("valueBoolean") is True:
+        return "Yes"
+    text = answer.get("valueString")
+    coding = answer.get("valueCoding")
+    if not isinstance(text, str) and isinstance(coding, Mapping):
+        text = coding.get("display") or coding.get("code")
+    if not isinstance(text, str):
+        concept = answer.get("valueCodeableConcept")
+        text = concept.get("text") if isinstance(concept, Mapping) else None
+    return cut(" ".join(str(text or "yes").split()), _WORD_LIMIT)
+
+
+def cut(words: str, limit: int) -> str:
+    """`words`, or their first `limit` characters ending in "..." (a card's line has room)."""
+    return words if len(words) <= limit else words[: limit - 3].rstrip() + "..."
+
+
+def _lowest(answer: Mapping[str, Any]) -> bool:
+    """Whether one answer is the lowest a self-harm question has (module docstring)."""
+    number = answer.get("valueInteger", answer.get("valueDecimal"))
+    if (number == 0 and not isinstance(number, bool)) or answer.get("valueBoolean") is False:
+        return True
+    if phq9_answer(answer) == 0:  # the PHQ-9's "Not at all" (phq9_form_item9.py)
+        return True
+    text = answer.get("valueString")
+    if isinstance(text, str):
+        plain = _plain(text)
+        if plain == "0" or epds_item10.answer({"valueString": text}) == 0:
+            return True
+        if says_no_risk({"valueString": plain}) or denies_self_harm(text):
+            return True
+    return says_no_risk(answer)
+
+
+def _listed(answer: Mapping[str, Any]) -> int | None:
+    """A positive answer of the PHQ-9's or the EPDS item 10's own list (module docstring)."""
+    value = phq9_answer(answer)
+    if value is None:
+        text = answer.get("valueString")
+        if isinstance(text, str):
+            value = epds_item10.answer({"valueString": text})
+    return value if value is not None and value > 0 else None
+
+
+def read(answer: Mapping[str, Any]) -> Answer:
+    """What one answer says (module docstring)."""
+    word = _word(answer)
+    text = answer.get("valueString")
+    if isinstance(text, str) and _pattern("no-answer").fullmatch(_plain(text)):
+        return Answer(None, word, none=True)
+    if _lowest(answer):
+        return Answer(0, word)
+    listed = _listed(answer)
+    if listed is not None:
+        return Answer(listed, word)
+    return Answer(YES if says_yes(answer) else None, word)
