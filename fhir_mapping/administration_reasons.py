@@ -37,12 +37,18 @@ Rules:
   finding 4); "patient unavailable" is the patient away: missed;
 - an `on-unit` phrase ("elopement precautions", "elopement risk", "AWOL risk") is the patient
   ON the unit under watch: the away and eloped words inside it are not read, and it reads held,
-  a clinical hold, as `held` ("Held, pt on elopement precautions"; session 29 fix ward30);
+  a clinical hold, as `held` ("Held, pt on elopement precautions"; session 29 fix ward30); so
+  are a risk, a watch, an attempt or a return ("Patient at risk for elopement; held per
+  provider", "Elopement attempt - held for sedation", "Pt returned from AWOL, held per MD", "AMA
+  risk - held": recheck K17 s29 finding 4), where "Left AMA" still reads eloped;
 - a refusal word inside an `other-refusal` phrase is no refusal of the dose: someone else refused
   ("pharmacy refused to dispense") or the patient refused something else ("Pt refused labs - med
   held per MD"); the rest of the reason reads on (held), and a reason naming nothing else reads
   as unnamed. Such a phrase followed by "and", "or", "&", "+" or "/" ("refused labs and meds")
   is not one: the refusal may be the dose's (the safer reading; session 29 fix mar30 item 1);
+  nor one followed by the dose's noun ("refused lab meds") or by a comma and a list item
+  ("refused labs, meds - held per MD"; a comma clause naming a held or errand word, "refused
+  ECG, medication held", is the ward's hold: recheck K17 s29 finding 1);
 - the statusReason entries read together: an away code in one and a clinical errand in another
   (code b, then the text "Off unit for procedure") read held as one entry naming both does
   (session 29 fix mar30 item 3); a refusal in any entry still wins;
@@ -80,9 +86,14 @@ _ELOPED, _ON_UNIT = "eloped", "on-unit"
 # "refused labs"): the refusal words inside it are not read (session 29 fix mar30 item 1).
 _OTHER = "other-refusal"
 _TIERS = frozenset({_MISSED, _ELOPED, _AWAY, _ERRAND, _HELD, _ON_UNIT, _OTHER})
-# An other-refusal phrase joined to more ("refused labs and meds", "labs/meds"): the refusal may
-# be the dose's too, so the phrase is not read (the safer reading: missed).
-_JOINED = r"(?!\s*(?:and\b|or\b|&|\+|/))"
+# An other-refusal phrase joined to more ("refused labs and meds", "labs/meds"), or its object
+# followed by the dose's own noun ("refused lab meds"): the refusal may be the dose's too, so the
+# phrase is not read (the safer reading: missed; recheck K17 s29 finding 1).
+_JOINED = r"(?!\s*(?:and\b|or\b|&|\+|/)|\s+(?:meds?|medications?|pills?|doses?)\b)"
+# A comma after the phrase begins either a list ("refused labs, meds - held per MD": the refusal
+# runs on to the meds) or a clause of its own ("refused ECG, medication held"): the part up to
+# the next mark is a list item unless it names a held or clinical-errand word (K17 finding 1).
+_AFTER_COMMA = re.compile(r"\s*,([^,;.:()\-]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +176,30 @@ def _reasons() -> _Reasons:
     )
 
 
+def _other_refusals(text: str) -> list[tuple[int, int]]:
+    """The spans of the other-refusal phrases in `text` that are not joined to more: one followed
+    by a comma and a list item ("refused labs, meds") is the patient's refusal running on (module
+    docstring; recheck K17 s29 finding 1), not read as someone else's."""
+    pattern = _reasons().texts
+    other = pattern[_OTHER]
+    if other is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    for m in other.finditer(text):
+        after = _AFTER_COMMA.match(text, m.end())
+        if after is not None and not (
+            _names(pattern[_HELD], after.group(1)) or _names(pattern[_ERRAND], after.group(1))
+        ):
+            continue
+        spans.append(m.span())
+    return spans
+
+
 def _concept_reading(tiers: set[str], text: str) -> DoseReading | None:
     """The statusReasons' reading by the precedence tiers (module docstring): `tiers` are their
     codings' rows, `text` their words; None when they name nothing the table knows."""
     pattern = _reasons().texts
-    other = pattern[_OTHER]
-    spans = [m.span() for m in other.finditer(text)] if other is not None else []
+    spans = _other_refusals(text)
     if _MISSED in tiers or _names(pattern[_MISSED], text, negatable=True, inside=spans):
         return DoseReading.MISSED
     unit = pattern[_ON_UNIT]

@@ -36,7 +36,13 @@ A withdrawal written as history ("Hx of alcohol withdrawal", "history of benzo w
 each mention after a word of past time in its clause, the `clause_time` words self-harm's reading
 uses, data/self_harm_terms.csv) is a past episode (`said_as_past`): condition_text.py reads it
 as the same withdrawal coded and resolved is read, not as a current contraindication (recheck
-K16 s29 finding 4); "Alcohol withdrawal", "currently in alcohol withdrawal" stay current.
+K16 s29 finding 4); "Alcohol withdrawal", "currently in alcohol withdrawal" stay current. So is
+one to rule out ("Rule out benzo withdrawal", "r/o xanax withdrawal": data/differential_cues.csv,
+a differential, not a diagnosis) and one said resolved after it ("Klonopin withdrawal -
+resolved"): `said_as_not_current` (recheck K17 s29 finding 6). The withdrawal words read beside
+a name include the misspelling "withdrawl", "WD", "detox" and the bupropion label's "abrupt
+discontinuation of" ("Abrupt discontinuation of Xanax", "Benzodiazepine detox"); alcohol and EtOH
+are names of data/sedative_names.csv too, so "Alcohol detox" reads as "Alcohol withdrawal".
 
 Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
 diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
@@ -52,7 +58,7 @@ from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.record import FindingKind
-from fhir_mapping.text_negation import scope_before, term_pattern
+from fhir_mapping.text_negation import scope_after, scope_before, term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 
 # Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
@@ -78,8 +84,9 @@ _SEDATIVE_WITHDRAWAL = (FindingKind.SUBSTANCE_USE, FindingKind.ALCOHOL_SEDATIVE_
 
 
 def _sedative_withdrawal() -> re.Pattern[str]:
-    """ "<name> withdrawal", "<name> w/d" or "withdrawal from <name>" for each name of
-    data/sedative_names.csv (a closing `*` any ending: "benzodiazepines")."""
+    """ "<name> withdrawal", "<name> w/d" or "withdrawal from <name>" (the words of
+    `_WITHDRAWAL_WORD` and `_WITHDRAWAL_OF`) for each name of data/sedative_names.csv (a closing
+    `*` any ending: "benzodiazepines")."""
     text = resources.files("fhir_mapping").joinpath("data/sedative_names.csv").read_text("utf-8")
     names = sorted(
         (row["name"].strip().lower() for row in csv.DictReader(text.splitlines())), key=len
@@ -88,8 +95,16 @@ def _sedative_withdrawal() -> re.Pattern[str]:
         re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in reversed(names)
     )
     return re.compile(
-        rf"\b(?:(?:{body})\s+(?:withdrawal|w/d)(?!\w)|withdrawal\s+from\s+(?:{body})\b)"
+        rf"\b(?:(?:{body})\s+{_WITHDRAWAL_WORD}(?!\w)|{_WITHDRAWAL_OF}\s+(?:{body})\b)"
     )
+
+
+# Chart words for a withdrawal after the name ("Klonopin withdrawal", the misspelling "Xanax
+# withdrawl", "Klonopin WD", "Benzodiazepine detox": detox is a managed withdrawal) and before it
+# ("withdrawal from", "detox from", and the bupropion label's own words "abrupt discontinuation
+# of": recheck K17 s29 finding 6). Chart wording, not a clinical fact; the names are data.
+_WITHDRAWAL_WORD = r"(?:withdrawal|withdrawl|w/d|wd|detox(?:ification)?)"
+_WITHDRAWAL_OF = r"(?:(?:withdrawal|withdrawl|detox)\s+(?:from|of)|abrupt\s+discontinuation\s+of)"
 
 
 @cache
@@ -208,3 +223,43 @@ def said_as_past(text: str, kind: FindingKind) -> bool:
     ]
     past = _past_words()
     return bool(mentions) and all(past.search(scope_before(text, m.start())) for m in mentions)
+
+
+# A mention said to be over after it, in its clause ("Klonopin withdrawal - resolved"), unless
+# negated ("not resolved", "unresolved" is another word): past, as "history of" is (recheck K17
+# s29 finding 6). Chart wording, as the clause-time words are.
+_OVER_AFTER = re.compile(r"(?<![\w'])(?<!not )(?<!never )resolved(?![\w'])")
+
+
+@cache
+def _rule_out() -> re.Pattern[str]:
+    """The rule-out cues of data/differential_cues.csv ("r/o", "rule out")."""
+    text = resources.files("fhir_mapping").joinpath("data/differential_cues.csv")
+    cues = [r["cue"].strip().lower() for r in csv.DictReader(text.read_text("utf-8").splitlines())]
+    alternation = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+
+
+@lru_cache(maxsize=1024)
+def said_as_not_current(text: str, kind: FindingKind) -> bool:
+    """Whether no asserted mention of `kind` in `text` is a current one: each follows a word of
+    past time (`said_as_past`) or a rule-out cue ("Rule out benzo withdrawal", "r/o xanax
+    withdrawal": one being considered, not a diagnosis; data/differential_cues.csv) in its clause,
+    or is said resolved after it in its clause ("Klonopin withdrawal - resolved"); recheck K17
+    s29 finding 6. False when none is asserted."""
+    text = _blank_lookalikes(normalise_text(text))
+    mentions = [
+        m
+        for other, pattern in _terms()
+        if other is kind
+        for m in pattern.finditer(text)
+        if not negated(text, m.start(), m.end())
+    ]
+    past, cue = _past_words(), _rule_out()
+
+    def over(m: re.Match[str]) -> bool:
+        before = scope_before(text, m.start())
+        after = scope_after(text, m.end())
+        return bool(past.search(before) or cue.search(before) or _OVER_AFTER.search(after))
+
+    return bool(mentions) and all(over(m) for m in mentions)

@@ -26,9 +26,11 @@ A bound sent as text (`bound_from_text`, review 11 recheck finding 8): labs writ
 their reporting cut as valueString ">60" or "> 60 mL/min/1.73m2" (Epic-style), the same bound a
 valueQuantity.comparator carries. For a test whose data/lab_ranges.csv row names a
 `text_bound_unit` (the eGFR) it is read as that bound: the comparator, the one number and, when
-the text names a unit, one of the test's own units (else the text_bound_unit). Only the bound
-itself is read: words, two numbers or another unit leave the result unread (a data gap), as
-before. A test without a text_bound_unit (the QTc) never reads a bound from text.
+the text names a unit, one of the test's own units or text units (else the text_bound_unit).
+Only the bound itself is read: words, two numbers or another unit leave the result unread (a
+data gap), as before. A test without a text_bound_unit (the QTc) never reads a bound from text.
+A TCA level ("> 500 ng/mL", a level above the assay's top; recheck K17 s29 finding 2) is read
+as a bound only with its unit: like its bare number, a bare ">500" could be ng/mL or nmol/L.
 """
 
 from __future__ import annotations
@@ -83,17 +85,27 @@ def bound_from_text(
     if found is None:
         return None
     sign, value, unit = found.groups()
-    if unit is None and not unitless:
+    # A test read from text with no bare unit (a TCA level: ng/mL or nmol/L) reads no bare bound
+    # either: ">500" could be either unit (recheck K17 s29 finding 2).
+    if unit is None and (not unitless or (known.text_units and known.bare_unit is None)):
         return None
     if unit is not None:
         # "mL/min/1.73m2" and "mL/min/1.73 m2" alike; any other unit (mL/s) or word: not read.
         squeezed = "".join(unit.split()).lower()
-        if squeezed in _si_units(test):
+        # An SI unit (data/lab_si_units.csv) or a text unit ("> 1900 nmol/L" for a
+        # nortriptyline) is kept as written, for the conversion a value in it gets.
+        if squeezed in _si_units(test) or squeezed in _squeezed_text_units(test):
             return _SIGNS.get(sign, sign), float(value), unit
         if squeezed not in _squeezed_units(test):
             return None
         unit = unit if unit.lower() in known.units else known.text_bound_unit
     return _SIGNS.get(sign, sign), float(value), unit or known.text_bound_unit
+
+
+@cache
+def _squeezed_text_units(test: str) -> frozenset[str]:
+    """`test`'s text units (data/lab_ranges.csv `text_units`), lower case, without spaces."""
+    return frozenset("".join(u.split()) for u in text_units().get(test, frozenset()))
 
 
 @cache

@@ -178,6 +178,8 @@ class Conflict:
             # A draft of this order re-orders it (Exposure.reordered, review s27 K1 recheck 1):
             # "is running (since 2026-06-01; lowered to 100 mg/day on this order)".
             said = "; ".join(w for w in (since, claim.why, old.reordered) if w)
+            if old.on_hold and since:
+                return _held_state(old.on_hold, said)
             return f"{claim.verb} ({said})" if said else claim.verb
         assert old.end is not None
         ago = (self.as_of - old.end).days
@@ -381,3 +383,12 @@ def maoi_on_record(record: PatientRecord) -> bool:
     return any(is_maoi(t.ingredient) for t in record.trials) or any(
         is_maoi(name) for gap in record.gaps for name in gap.taken_now
     )
+
+
+def _held_state(on_hold: str, said: str) -> str:
+    """A course on hold with its dates: "is on hold (course since 2026-07-05), hold date not
+    recorded". The course's start beside the hold's own words, never after them: "is on hold,
+    hold date not recorded (since 2026-07-05)" read as on hold since its order's day (recheck
+    K17 s29 finding 5)."""
+    head, _, tail = on_hold.partition(", ")
+    return f"is {head} (course {said})" + (f", {tail}" if tail else "")

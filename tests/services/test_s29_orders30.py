@@ -144,7 +144,10 @@ def test_a_hold_whose_supply_reaches_today_says_its_date_is_not_recorded() -> No
         "Phenelzine (MAOI) ordered while fluoxetine is on hold, hold date not recorded: stop "
         "fluoxetine at least 35 days first"
     )
-    assert "fluoxetine is on hold, hold date not recorded (since 2026-07-05)" in card["detail"]
+    # The course's start beside "on hold", never after the hold's words (recheck K17 s29 finding 5).
+    assert (
+        "fluoxetine is on hold (course since 2026-07-05), hold date not recorded" in card["detail"]
+    )
     assert "not taken since 2026-12-01" not in card["detail"]
     assert card["indicator"] == "critical"
     assert _deleted(card) == ["MedicationRequest/o30d0"]
