@@ -67,7 +67,9 @@ DOMAINS_OF_KEY: Mapping[str, tuple[DataDomain, ...]] = {
     # assay codes (review s19 M3): a key of its own because `labs` had no room left; not sent,
     # the diagnosis review's vitamin labs and a TSH may be unseen (topic_data.csv lists the
     # domain on that card alone; the TSH checks read services/lab_readings.py tsh_unread).
-    "labsSI": (DataDomain.SI_LABS,),
+    # ... and the hCG pregnancy tests (review s29 RL finding 6; fhir_mapping/pregnancy_tests.py),
+    # read as a pregnancy status: the key not sent leaves a pregnancy test unseen too.
+    "labsSI": (DataDomain.SI_LABS, DataDomain.CONDITIONS),
     # Blood pressure (review 13 W6): read only by the SNRI and bupropion blood-pressure checks,
     # so a key not sent leaves only those unseen (topic_data.csv lists "vital signs" on them alone).
     "vitals": (DataDomain.VITALS,),
@@ -113,11 +115,10 @@ def type_gaps(
     gaps: list[DataGap] = []
     down = {asked for name in unavailable for asked in _asked_feeds(name)}
     for name, reason in sorted(unavailable.items()):
-        kind = name.partition(":")[0]
         failed = name in read_failed
         for domain in domains_of_feed(name):
             feeders = {f for f, ds in _ASKED.items() if domain in ds}
-            words = _feed_words(kind, domain)
+            words = _feed_words(name, domain)
             gaps.append(
                 DataGap(
                     domain,
@@ -127,27 +128,29 @@ def type_gaps(
                 )
             )
     for name, reason in sorted(incomplete.items()):
-        kind = name.partition(":")[0]
         for domain in domains_of_feed(name):
             gaps.append(
-                DataGap(domain, f"{_feed_words(kind, domain)}: {reason}", cause=GapCause.PARTIAL)
+                DataGap(domain, f"{_feed_words(name, domain)}: {reason}", cause=GapCause.PARTIAL)
             )
     return tuple(gaps)
 
 
-def _feed_words(kind: str, domain: DataDomain) -> str:
-    """What of `domain` a feed of resource type `kind` carries, for the gap line: the type,
-    except where the domain's name would mislead. Observations feed the conditions domain only
-    with a pregnancy status (pregnancy.py): "Conditions not (fully) available: Observation: the
-    prefetched 'observations' Bundle ..." read as if the problem list were cut short (review 15
-    recheck x02), so that line names the pregnancy status."""
+def _feed_words(name: str, domain: DataDomain) -> str:
+    """What of `domain` a feed (`name`: "Condition", "Observation:labsSI") carries, for the gap
+    line: its resource type, except where the domain's name would mislead. Observations feed the
+    conditions domain only with a pregnancy status (pregnancy.py): "Conditions not (fully)
+    available: Observation: the prefetched 'observations' Bundle ..." read as if the problem
+    list were cut short (review 15 recheck x02), so that line names the pregnancy status, or
+    under `labsSI` the pregnancy tests (review s29 RL finding 6)."""
+    kind, _, key = name.partition(":")
     if kind == "Observation" and domain is DataDomain.CONDITIONS:
-        return PREGNANCY_STATUS_FEED
+        return PREGNANCY_TEST_FEED if key == "labsSI" else PREGNANCY_STATUS_FEED
     return kind
 
 
 # The feed words of the Observations that carry a pregnancy status into the conditions domain.
 PREGNANCY_STATUS_FEED = "pregnancy status (Observation)"
+PREGNANCY_TEST_FEED = "pregnancy tests (Observation)"
 
 
 # The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among

@@ -37,6 +37,7 @@ from fhir_mapping.gap_counts import noun as noun
 from fhir_mapping.gap_feeds import DOMAINS_OF_KEY as DOMAINS_OF_KEY
 from fhir_mapping.gap_feeds import DOMAINS_OF_TYPE as DOMAINS_OF_TYPE
 from fhir_mapping.gap_feeds import PREGNANCY_STATUS_FEED as PREGNANCY_STATUS_FEED
+from fhir_mapping.gap_feeds import PREGNANCY_TEST_FEED
 from fhir_mapping.gap_feeds import domains_of_feed as domains_of_feed
 from fhir_mapping.gap_feeds import feed as feed
 from fhir_mapping.gap_feeds import type_gaps as type_gaps
@@ -176,12 +177,20 @@ def future_gap(
     return resource_gap(resource, DATED_AFTER_TODAY, domain, stated=f"dated {day.isoformat()}")
 
 
+# What `subject` calls the Observations that carry a pregnancy into the conditions domain: no
+# diagnosis is among them, so the readers that ask whether a diagnosis may be unseen skip them.
+PREGNANCY_SUBJECTS = frozenset({"pregnancy status", "pregnancy tests"})
+
+
 def subject(gap: DataGap) -> str:
     """What of the chart a gap touches, in the card's words: "pregnancy status" for the
     Observations that carry it into the conditions domain (the problem list itself was read:
-    audit 16 W6), else the domain ("scores", "medications")."""
+    audit 16 W6), "pregnancy tests" for those under `labsSI` (review s29 RL finding 6), else the
+    domain ("scores", "medications")."""
     if gap.reason.startswith(f"{PREGNANCY_STATUS_FEED}: "):
         return "pregnancy status"
+    if gap.reason.startswith(f"{PREGNANCY_TEST_FEED}: "):
+        return "pregnancy tests"
     if gap.domain is DataDomain.SI_LABS:
         # What may be missing, named from the key's tables (review s20 item 5): "SI-unit labs
         # (vitamin B12, folate, vitamin D and TSH)", TSH among them.
@@ -209,7 +218,7 @@ def _partial_lines(gaps: Iterable[DataGap]) -> list[str]:
             named.append(subject(gap))
     lines = []
     for cause, named in by_cause.items():
-        named.sort(key=lambda n: n == "pregnancy status")  # the record kinds first
+        named.sort(key=lambda n: n in PREGNANCY_SUBJECTS)  # the record kinds first
         if named == [DataDomain.CONDITIONS.value]:
             # The protocol layer words the cause for any search ("withheld some results"); of
             # the problem list it is diagnoses that were withheld (audit 17 M3).

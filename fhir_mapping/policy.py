@@ -193,7 +193,8 @@ class MappingPolicy:
     # is read as its calendar date there, the same calendar "today" is taken in
     # (fhir_fields.SITE_ZONE; review 15 recheck U-a). None: dates as written.
     site_zone: tzinfo | None = None
-    # A "Pregnant" (or "Possible pregnancy") Pregnancy Status Observation with no estimated
+    # A "Pregnant" (or "Possible pregnancy") Pregnancy Status Observation, or a positive (or
+    # equivocal) hCG test (pregnancy_tests.py), with no estimated
     # delivery date counts as a current pregnancy for this many weeks after it was recorded
     # (fhir_mapping/pregnancy.py; review 10 finding 3). 42 weeks is the longest a pregnancy
     # lasts (post-term from 42 0/7 weeks, ACOG): a status recorded at any point of a pregnancy

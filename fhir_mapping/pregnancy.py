@@ -13,7 +13,10 @@ sent but not asked for: services/catalog.py says why; both tables are read in pr
   (261665006, LA4489-6, v3-NullFlavor UNK; or a dataAbsentReason), by code, else by the value's
   text matched whole ("Pregnant", "Not pregnant");
 - an estimated delivery date (EDD: 11778-8, 11779-6, 11780-4) sent as a component of the status
-  (C-CDA conversions), or as its own Observation (IPS) when the EHR sends it.
+  (C-CDA conversions), or as its own Observation (IPS) when the EHR sends it;
+- an hCG pregnancy test (2106-3, 21198-7 ...: pregnancy_tests.py), read as a status dated by the
+  test: positive as "Pregnant", equivocal as "Possible pregnancy", negative as "Not pregnant"
+  (review s29 RL finding 6), and named as the test on the cards.
 
 How the latest reading decides, as a clinician reads a chart:
 
@@ -82,6 +85,7 @@ from fhir_mapping.pregnancy_codes import (
     status_and_edd_codes,
     wants,
 )
+from fhir_mapping.pregnancy_tests import read_test
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads
 from fhir_mapping.result_statuses import statuses as result_statuses
@@ -155,6 +159,7 @@ class _Status:
     value: _Value
     signed_off: bool
     source: SourceRef | None
+    test: bool = False  # an hCG test (pregnancy_tests.py): its value's display names it whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +197,7 @@ def _readings(
             "edd": "estimated delivery date",
             "lmp": "last menstrual period",
             "feeding": "breastfeeding status",
+            "test": "pregnancy test",
         }[kind]
         if day is None:
             gaps.append(_gap(resource, f"{what} with no date"))
@@ -221,6 +227,13 @@ def _readings(
                 gaps.append(_gap(resource, "breastfeeding status whose value names no answer"))
                 continue
             feeding.append(_Feeding(day, answer, _shown(resource, answer), source))
+            continue
+        if kind == "test":
+            read = read_test(resource, day)
+            if isinstance(read, str):
+                gaps.append(_gap(resource, read))
+            else:
+                statuses.append(_Status(day, read, status in _SIGNED_OFF, source, test=True))
             continue
         value = _value(resource, _codes().values)
         if value is None:
@@ -331,7 +344,10 @@ def _from_readings(
         s for s in statuses if s.value.meaning in _COUNTS and (ended is None or s.day >= ended)
     ]
     dated = [e for e in edds if ended is None or e.day >= ended]
-    latest = max(pregnant, key=lambda s: (s.day, s.value.meaning == _PREGNANT), default=None)
+    # On the same day a "Pregnant" before a "Possible pregnancy", a status before a test.
+    latest = max(
+        pregnant, key=lambda s: (s.day, s.value.meaning == _PREGNANT, not s.test), default=None
+    )
     # The EDD of this pregnancy: the latest recorded, when it falls on or after the day she was
     # last recorded pregnant (an earlier one belongs to an earlier pregnancy).
     edd = max(dated, key=lambda e: (e.day, e.edd), default=None)
@@ -347,7 +363,7 @@ def _from_readings(
         passed = _edd_passed_finding(edd, as_of, policy)
         return ((passed,) if passed is not None else ()), tuple(gaps)
     if latest is not None:
-        shown = f"Pregnancy status: {latest.value.display}"
+        shown = latest.value.display if latest.test else f"Pregnancy status: {latest.value.display}"
         if edd is not None:
             shown += f"; estimated delivery {edd.edd.isoformat()}"
         finding = Finding(

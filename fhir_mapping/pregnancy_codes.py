@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.code_systems import LOINC, canonical_system
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings
 
@@ -33,6 +33,9 @@ _TEXT = "text"
 _FEEDING_STATUS = "breastfeeding-status"
 _FEEDING, _NOT_FEEDING = "breastfeeding", "not-breastfeeding"
 _FEEDING_MEANINGS = frozenset({_FEEDING_STATUS, _FEEDING, _NOT_FEEDING})
+# The rows of data/pregnancy_tests.csv that name a test (not an answer, a unit or a cut-off).
+QUALITATIVE, QUANTITATIVE = "qualitative", "quantitative"
+_TEST_SCALES = frozenset({QUALITATIVE, QUANTITATIVE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,10 @@ class _Codes:
     values: Mapping[tuple[str, str], _Value]  # (system, code) -> value; ("text", phrase) too
     feeding: frozenset[tuple[str, str]]  # ... of a Breastfeeding status Observation
     feeding_values: Mapping[tuple[str, str], _Value]  # its answers, as `values`
-    plain: frozenset[str]  # every status, EDD and breastfeeding code, for `wants`' one look
+    # ... of an hCG pregnancy test (data/pregnancy_tests.csv; review s29 RL finding 6): read as
+    # a pregnancy status by fhir_mapping/pregnancy_tests.py.
+    tests: frozenset[tuple[str, str]]
+    plain: frozenset[str]  # every status, EDD, breastfeeding and test code: `wants`' one look
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -86,6 +92,11 @@ def _codes() -> _Codes:
             system = canonical_system(system)
         into = feeding_values if meaning in _FEEDING_MEANINGS else values
         into[(system, code)] = _Value(meaning, system, code, row["display"])
+    tests = {
+        (canonical_system(row["system"].strip()), row["code"].strip())
+        for row in _read("pregnancy_tests.csv")
+        if row["meaning"] in _TEST_SCALES
+    }
     return _Codes(
         status=frozenset(status),
         edd=frozenset(edd),
@@ -93,21 +104,36 @@ def _codes() -> _Codes:
         values=values,
         feeding=frozenset(feeding),
         feeding_values=feeding_values,
-        plain=frozenset(code for _, code in status | edd | lmp | feeding),
+        tests=frozenset(tests),
+        plain=frozenset(code for _, code in status | edd | lmp | feeding | tests),
     )
 
 
 def status_and_edd_codes() -> frozenset[str]:
-    """Every code of a Pregnancy Status, EDD or Breastfeeding status Observation, as
-    `fhir_fields.codings` yields codes (any system): build.py's one walk over an Observation's codings (`_observation_reads`) tells
-    these apart there, so a vital sign costs no second walk (issue 14)."""
+    """Every code of a Pregnancy Status, EDD, Breastfeeding status or pregnancy test
+    Observation, as `fhir_fields.codings` yields codes (any system): build.py's one walk over an
+    Observation's codings (`_observation_reads`) tells these apart there, so a vital sign costs
+    no second walk (issue 14)."""
     return _codes().plain
 
 
+@cache
+def breastfeeding_status_loinc() -> tuple[tuple[str, str], ...]:
+    """The LOINC codes of a Breastfeeding status Observation (63895-7): services/catalog.py asks
+    for them under `observations`, spelt `http://loinc.org` only (its docstring: the query's
+    length)."""
+    return tuple(
+        (LOINC, row["code"].strip())
+        for row in _read("pregnancy_codes.csv")
+        if row["meaning"].strip() == _FEEDING_STATUS and row["system"].strip() == LOINC
+    )
+
+
 def wants(resource: Resource) -> bool:
-    """Whether an Observation no other reader took is a pregnancy status or an EDD: asked by
-    build_record of every such Observation (most of a chart: vitals), so one set lookup per
-    coding, before any system is read (`_kind` checks the system)."""
+    """Whether an Observation no other reader took is a pregnancy status, an EDD, a
+    breastfeeding status or a pregnancy test: asked by build_record of every such Observation
+    (most of a chart: vitals), so one set lookup per coding, before any system is read (`_kind`
+    checks the system)."""
     concept = resource.get("code")
     if not isinstance(concept, JSON_OBJECT):
         return False
@@ -124,8 +150,8 @@ def wants(resource: Resource) -> bool:
 
 
 def _kind(concept: object) -> str | None:
-    """ "status", "edd", "lmp", "feeding" or None, from a CodeableConcept's codings (systems
-    canonical)."""
+    """ "status", "edd", "lmp", "feeding", "test" or None, from a CodeableConcept's codings
+    (systems canonical)."""
     codes = _codes()
     for system, code, _ in codings(concept):
         if (system, code) in codes.status:
@@ -136,6 +162,8 @@ def _kind(concept: object) -> str | None:
             return "lmp"
         if (system, code) in codes.feeding:
             return "feeding"
+        if (system, code) in codes.tests:
+            return "test"
     return None
 
 

@@ -83,6 +83,12 @@ both spellings); a chart sent without the key has the nortriptyline card say lev
 received (services/older_adult_level_reading.py). The combined totals amitriptyline +
 nortriptyline 3335-7 and imipramine + desipramine 9627-1 join them there (session 27).
 
+Pregnancy tests (review s29 RL finding 6): the hCG codes of fhir_mapping/data/pregnancy_tests.csv
+(urine and serum, qualitative and quantitative: fhir_mapping/pregnancy_tests.py) go under
+`labsSI` too, each under both spellings (729 bytes, to 1,482: `labs` and `observations` had no
+room); before, a positive test was neither asked for nor read. A chart sent without the key
+leaves a pregnancy test unseen, so the key feeds the conditions domain as well (gap_feeds.py).
+
 Pharmacogenomic results (review 13 W4): a fifth Observation key, `pgx`, asks for the CYP2C19
 and CYP2D6 phenotype codes (LOINC 79714-2, 79715-9) and the Genomics Reporting IG genotype code
 (84413-4), each also under its OID (fhir_mapping/pgx.py, data/pgx_codes.csv). Its own key, not
@@ -93,19 +99,18 @@ or transaminase checks. No site local codes (no row in observation_codes.csv to 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from urllib.parse import quote
 
-from fhir_mapping import blood_pressure, pgx
+from fhir_mapping import blood_pressure, pgx, pregnancy_tests
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import ObservationCode, observation_codes
 from fhir_mapping.lab_si_key import key_codes as labs_si_codes
 from fhir_mapping.labs import ULN_TESTS
+from fhir_mapping.pregnancy_codes import breastfeeding_status_loinc
 from fhir_mapping.site_codes import NO_SITE_CODES, SiteCodes
 
 # The HL7 OID of LOINC as C-CDA conversions write it (fhir_mapping/data/code_systems.csv).
@@ -222,29 +227,19 @@ NOT_ASKED = frozenset({"phq9-item", "epds-total"})
 
 
 def _standard_codes(key: str) -> list[tuple[str, str]]:
-    return [
+    rows = [
         (c.system, c.code)
         for c in observation_codes()
         if c.concept not in NOT_ASKED and _key_of(c) == key
     ]
-
-
-@cache
-def _breastfeeding_status_codes() -> tuple[tuple[str, str], ...]:
-    """The LOINC codes of a Breastfeeding status Observation (63895-7) in
-    fhir_mapping/data/pregnancy_codes.csv, which fhir_mapping/pregnancy.py reads: asked for under
-    `observations`, spelt `http://loinc.org` only (module docstring: the query's length)."""
-    text = resources.files("fhir_mapping").joinpath("data/pregnancy_codes.csv").read_text("utf-8")
-    return tuple(
-        (LOINC, row["code"].strip())
-        for row in csv.DictReader(text.splitlines())
-        if row["meaning"].strip() == "breastfeeding-status" and row["system"].strip() == LOINC
-    )
+    if key == LABS_SI:  # the hCG pregnancy tests (module docstring)
+        rows.extend((LOINC, code) for code in pregnancy_tests.loinc_codes())
+    return rows
 
 
 def _local_codes(site_codes: SiteCodes, key: str) -> tuple[tuple[str, str], ...]:
     # A site's own breastfeeding row mapped to 63895-7 goes with it under `observations`.
-    feeding = list(_breastfeeding_status_codes()) if key == OBSERVATIONS else []
+    feeding = list(breastfeeding_status_loinc()) if key == OBSERVATIONS else []
     return site_codes.local_codes_for(_standard_codes(key) + feeding)
 
 
@@ -261,7 +256,7 @@ def _observation_query(site_codes: SiteCodes, key: str) -> str:
     standard = _standard_codes(key)
     local = _local_codes(site_codes, key)
     oid_spelt = [(LOINC_OID, code) for system, code in standard if system == LOINC]
-    feeding = _breastfeeding_status_codes() if key == OBSERVATIONS else ()
+    feeding = breastfeeding_status_loinc() if key == OBSERVATIONS else ()
     codes = ",".join(
         _token(system, code)
         for system, code in dict.fromkeys((*standard, *oid_spelt, *feeding, *local))

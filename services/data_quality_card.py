@@ -19,6 +19,7 @@ from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gap_counts import counted
 from fhir_mapping.gaps import (
     ANOTHER_PATIENT,
+    PREGNANCY_SUBJECTS,
     SUBJECT_UNCONFIRMED,
     is_record_status,
     record_status,
@@ -61,7 +62,7 @@ def data_quality_card(
     else:
         # What may be missing by what it is ("scores and pregnancy status"), never "conditions"
         # when only the Observations carrying a pregnancy status were cut (audit 16 W6).
-        named = sorted({subject(g) for g in gaps}, key=lambda n: (n == "pregnancy status", n))
+        named = sorted({subject(g) for g in gaps}, key=lambda n: (n in PREGNANCY_SUBJECTS, n))
         head = f"{' and '.join(named).capitalize()} may be incomplete"
         summary = _incomplete_summary(head, gaps)
         # The order being written was not checked as sent: said first (review s27 RD finding 4).
@@ -175,6 +176,7 @@ _MAY_HIDE = {
     # An ECG whose QTc is in its text only, beside a drug judged by it (review s29 RL finding 2).
     DataDomain.QTC.value: "a long QTc",
     "pregnancy status": "a pregnancy",
+    "pregnancy tests": "a pregnancy",  # the hCG tests under `labsSI` (review s29 RL finding 6)
 }
 
 

@@ -89,6 +89,7 @@ from importlib import resources
 from fhir_mapping.ages import youngest
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.pregnancy import edd_passed
+from fhir_mapping.pregnancy_tests import is_test
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, GapCause, Patient
 from services.policy import Policy
 
@@ -160,6 +161,8 @@ def newer_read(gaps: tuple[DataGap, ...]) -> bool:
 def stale_reason(now: PregnancyNow, weeks: float) -> str:
     """Why the stale pregnancy is not read as current, as the cards say it."""
     if now.denied is not None and now.denied.onset is not None:
+        if is_test(now.denied):  # "a negative pregnancy test (...) on 2026-11-20" (s29 RL 6)
+            return f"a {now.denied.display} was recorded after it"
         return (
             f"the pregnancy status recorded after it, on {now.denied.onset.isoformat()}, is "
             f"{now.denied.display}"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.pregnancy_tests import is_test
 from fhir_mapping.record import DraftOrder, FindingKind
 from services import cards, drug_rules, tables
 from services.pathway_options import unverified_mark
@@ -140,10 +141,9 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
         # A newer "Not pregnant" status (review s28 RI finding 1) says why in the summary, as a
         # passed due date does: the code and the status, each with its date.
         coded = f" of {stale.onset.isoformat()}" if stale.onset else ""
-        lead = (
-            f"{name}: pregnancy code{coded}, then status {denied.display} on "
-            f"{denied.onset.isoformat()}"
-        )
+        # A negative test is named short here, its LOINC name in the detail (s29 RL finding 6).
+        then = "negative pregnancy test" if is_test(denied) else f"status {denied.display}"
+        lead = f"{name}: pregnancy code{coded}, then {then} on {denied.onset.isoformat()}"
     elif now.due_passed is not None:
         lead = (
             f"{name}: pregnancy on record, due date {now.due_passed.isoformat()} passed with no "

@@ -9,7 +9,7 @@ which lines the card holds, and the header over them, stay in tms_referral.py.
 
 from __future__ import annotations
 
-from fhir_mapping.gaps import subject
+from fhir_mapping.gaps import PREGNANCY_SUBJECTS, subject
 from fhir_mapping.record import DataDomain, GapCause
 from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
 from services.rules.context import RuleContext
@@ -20,15 +20,14 @@ _SCREENED: tuple[tuple[DataDomain, str], ...] = (
     (DataDomain.PROCEDURES, "procedure list"),
     (DataDomain.DEVICES, "device list"),
 )
-# What fhir_mapping/gaps.subject calls a conditions gap of the pregnancy status alone.
-PREGNANCY = "pregnancy status"
 
 
 def unchecked_lists(ctx: RuleContext) -> list[tuple[DataDomain, str]]:
     """The screened lists of which some or all could not be seen (a kind not sent, later pages
     not read, part withheld by the EHR), worded ("the condition list not available", "part of
-    the condition list not received"). A conditions gap that is only the pregnancy status read
-    from Observations (fhir_mapping/gaps.subject) leaves the seizure history seen: not counted."""
+    the condition list not received"). A conditions gap that is only the pregnancy status or the
+    pregnancy tests read from Observations (fhir_mapping/gaps.subject) leaves the seizure history
+    seen: not counted."""
     if not ctx.record.gaps:
         return []
     out: list[tuple[DataDomain, str]] = []
@@ -36,7 +35,9 @@ def unchecked_lists(ctx: RuleContext) -> list[tuple[DataDomain, str]]:
         if ctx.record.unavailable(domain):
             out.append((domain, f"the {name} not available"))
         elif any(
-            g.domain is domain and g.cause is not GapCause.LEFT_OUT and subject(g) != PREGNANCY
+            g.domain is domain
+            and g.cause is not GapCause.LEFT_OUT
+            and subject(g) not in PREGNANCY_SUBJECTS
             for g in ctx.record.gaps
         ):
             out.append((domain, f"part of the {name} not received"))

@@ -132,6 +132,15 @@ def test_discovery_lists_both_observation_keys(client: TestClient) -> None:
         assert "3016-3" not in service["prefetch"]["observations"]
 
 
+def test_discovery_asks_for_the_pregnancy_tests_under_labs_si(client: TestClient) -> None:
+    # Review s29 RL finding 6: a positive hCG was never asked for (fhir_mapping/pregnancy_tests.py).
+    for service in client.get("/cds-services").json()["services"]:
+        si = _tokens(service["prefetch"]["labsSI"])
+        for code in ("2106-3", "2118-8", "21198-7"):
+            assert (LOINC, code) in si and (LOINC_OID, code) in si
+            assert code not in service["prefetch"]["observations"]
+
+
 # --- two keys of one type --------------------------------------------------------------------------
 
 PATIENT = {"resourceType": "Patient", "id": "p1"}

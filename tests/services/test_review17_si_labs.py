@@ -95,8 +95,12 @@ def test_the_si_codes_have_a_key_and_domain_of_their_own() -> None:
         assert f"http://loinc.org|{code}" in templates["labsSI"]
         assert code not in templates["labs"]
     assert query_bytes(templates["labs"]) == 1738  # `labs` is as it was: no site code lost
-    (gap,) = type_gaps({"Observation:labsSI": "not sent"}, {})
-    assert gap.domain is DataDomain.SI_LABS  # not LABS: the TSH, lithium, QTc checks unaffected
+    # Not LABS: the TSH, lithium, QTc checks unaffected. The conditions gap beside it is the hCG
+    # pregnancy tests asked for under the key too (review s29 RL finding 6), no diagnosis.
+    gap, tests = type_gaps({"Observation:labsSI": "not sent"}, {})
+    assert gap.domain is DataDomain.SI_LABS
+    assert tests.domain is DataDomain.CONDITIONS
+    assert tests.reason == "pregnancy tests (Observation): not sent"
     assert DataDomain.SI_LABS in topic_domains()[DIAGNOSIS]
 
 

@@ -127,9 +127,10 @@ def test_a_partial_labs_si_page_names_the_tests_it_may_hide_tsh_among_them() -> 
     result = _run("w07_labs_si_first_page_only_hypothyroid")
     detail = _cards(result)["diagnosis-review"]["detail"]
     assert "- SI-unit labs may be incomplete:" not in detail
+    # ... and the hCG pregnancy tests asked for under the key too (review s29 RL finding 6).
     assert (
-        "- SI-unit labs (vitamin B12, folate, vitamin D, creatinine and TSH) may be incomplete: "
-        in detail
+        "- SI-unit labs (vitamin B12, folate, vitamin D, creatinine and TSH) and pregnancy tests "
+        "may be incomplete: " in detail
     )
 
 

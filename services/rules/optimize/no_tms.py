@@ -9,7 +9,7 @@ review s25 RA finding 5: an 11-year-old was told to discuss ECT).
 
 from __future__ import annotations
 
-from fhir_mapping.gaps import describe
+from fhir_mapping.gaps import PREGNANCY_SUBJECTS, describe, subject
 from fhir_mapping.record import DataDomain
 from services import cards, tms_course, young_age_treatments
 from services.rules import populations
@@ -80,7 +80,10 @@ def _no_diagnosis_line(ctx: RuleContext) -> str:
     gaps = [
         g
         for g in ctx.record.gaps_in(DataDomain.CONDITIONS)
-        if g.source is None or g.source.resource_type == "Condition"
+        # Not the Observations carrying a pregnancy (gaps.PREGNANCY_SUBJECTS): no diagnosis
+        # is among them (review s29 RL finding 6: a `labsSI` key not sent hid the text-only one).
+        if (g.source is None and subject(g) not in PREGNANCY_SUBJECTS)
+        or (g.source is not None and g.source.resource_type == "Condition")
     ]
     if gaps:
         return (
