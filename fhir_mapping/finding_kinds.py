@@ -251,6 +251,9 @@ class FindingKind(StrEnum):
     # refusal is dated (performed[x], else meta.lastUpdated: "recorded"), its display the
     # reason as written. The optimise card says it on the ECT line: revisit.
     ECT_DECLINED = "ect-declined"
+    # TMS the patient declined, read as ECT_DECLINED is (review s29 RK finding 5). The TMS
+    # referral card names it: ask before referring (services/rules/tms_declined.py).
+    TMS_DECLINED = "tms-declined"
 
 
 # The kinds that put a depression diagnosis on record (an MDD or other depression code, TRD, MDD

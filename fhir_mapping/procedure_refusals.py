@@ -2,11 +2,14 @@
 (data/procedure_refusal_reasons.csv: SNOMED CT 183944003 Procedure refused, 105480006 Refusal of
 treatment by patient, 183945002; or its text: "Patient declined ECT").
 
-Read for ECT only (review 16 W6: "ECT refused, Procedure 90870 not-done, statusReason Procedure
-refused" went unread, and the optimise card offered ECT with nothing said). It is never a
-session: the ECT course and the Maudsley ECT points read completed procedures only
+Read for ECT (review 16 W6: "ECT refused, Procedure 90870 not-done, statusReason Procedure
+refused" went unread, and the optimise card offered ECT with nothing said) and TMS (review s29
+RK finding 5: a TMS Procedure not-done, statusReason 183944003, went unsaid on the TMS card). It
+is never a session: the courses and the Maudsley ECT points read completed procedures only
 (procedures_devices.py). A `not-done` Procedure for another reason (contraindicated, not
-indicated) is not a refusal and is not read here.
+indicated) is not a refusal and is not read here. A Procedure named in words only whose name
+says the refusal ("ECT consultation - patient declined ECT", review s29 RK finding 1) is one
+too, whatever its status (`refused_in_words`, the same words).
 """
 
 from __future__ import annotations
@@ -65,6 +68,12 @@ def refusal_reason(resource: Resource) -> str | None:
         ):
             return label or "refused"
     return None
+
+
+def refused_in_words(label: str) -> bool:
+    """Whether a Procedure's own name (lower-cased) says the patient refused it, by the words a
+    statusReason is read by ("ECT consultation - patient declined ECT")."""
+    return _reasons().terms.search(label) is not None
 
 
 def recorded_on(resource: Resource, performed: date | None) -> date | None:

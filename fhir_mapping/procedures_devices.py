@@ -1,7 +1,11 @@
 """Procedure and Device -> ProcedureRecord and Finding.
 
 - Procedure `not-done` that the patient refused, of ECT -> ECT_DECLINED (procedure_refusals.py;
-  review 16 W6), never a ProcedureRecord.
+  review 16 W6), of TMS -> TMS_DECLINED (review s29 RK finding 5), never a ProcedureRecord; so is
+  one named in words only whose name says the refusal ("ECT consultation - patient declined
+  ECT"), whatever its status, and one named as the work-up before a treatment ("Pre-ECT
+  anesthesia evaluation", "TMS consultation") is no session of it (procedure_workup.py; review
+  s29 RK finding 1).
 - Procedure (completed / in-progress; a course's also stopped / on-hold: `_GIVEN_SO_FAR`) ->
   ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
   also yields SLEEP_APNEA_TREATED, an implant procedure IMPLANTED_DEVICE and a delivery
@@ -21,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fhir_mapping import procedure_refusals, tms_removals, tms_safety
+from fhir_mapping import procedure_refusals, procedure_workup, tms_removals, tms_safety
 from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -53,6 +57,8 @@ _COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
 _GIVEN_SO_FAR = frozenset({"stopped", "on-hold"})
 _COURSE_KINDS = frozenset({"psychotherapy", "ect", "tms", "esketamine"})
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
+# The kinds whose refusal is read, and the finding each makes (procedure_refusals.py).
+_DECLINED = {"ect": FindingKind.ECT_DECLINED, "tms": FindingKind.TMS_DECLINED}
 
 
 # --- cheap pre-validation filters -------------------------------------------------------------
@@ -183,20 +189,51 @@ def _first_coding(concept: object) -> tuple[str, str, str]:
     return ("", "", "")
 
 
+def _refused_in_words(coded: Sequence[tuple[str, str, str]], text: str) -> bool:
+    """A Procedure read by its words (no code of the table on it) whose name says the patient
+    refused it (procedure_workup.py)."""
+    return any_code_in(coded, procedure_codes()) is None and procedure_refusals.refused_in_words(
+        text
+    )
+
+
 def _declined(resource: Resource, as_of: date) -> tuple[Finding, ...]:
-    """ECT_DECLINED for an ECT Procedure `not-done` that the patient refused (review 16 W6:
-    procedure_refusals.py), dated as the record dates it, not after as-of; () otherwise."""
-    reason = procedure_refusals.refusal_reason(resource)
-    if reason is None:
-        return ()
+    """ECT_DECLINED / TMS_DECLINED for an ECT or TMS Procedure `not-done` that the patient
+    refused (review 16 W6, s29 RK finding 5: procedure_refusals.py), or named in words that say
+    so whatever its status (s29 RK finding 1), dated as the record dates it, not after as-of;
+    () otherwise."""
     coded = codings(resource.get("code"))
-    if "ect" not in _procedure_kinds(coded, concept_text(resource.get("code"), coded)):
+    text = concept_text(resource.get("code"), coded)
+    reason = procedure_refusals.refusal_reason(resource)
+    if reason is None and _refused_in_words(coded, text):
+        reason = tms_safety.concept_label(resource.get("code"), coded) or "refused"
+    if reason is None:
         return ()
     when = procedure_refusals.recorded_on(resource, _performed(resource))
     if when is not None and when > as_of:
         return ()
     system, code, _ = _known_coding(coded)
-    return (Finding(FindingKind.ECT_DECLINED, code, system, reason, when, source_ref(resource)),)
+    return tuple(
+        Finding(_DECLINED[kind], code, system, reason, when, source_ref(resource))
+        for kind in _procedure_kinds(coded, text)
+        if kind in _DECLINED
+    )
+
+
+def _sessions(coded: Sequence[tuple[str, str, str]], text: str) -> tuple[str, ...]:
+    """The kinds of a Procedure that count as a session: a kind read from words alone is not
+    when the words name its work-up ("Pre-ECT anesthesia evaluation") or a refusal ("patient
+    declined ECT"): procedure_workup.py, review s29 RK finding 1."""
+    kinds = _procedure_kinds(coded, text)
+    if any_code_in(coded, procedure_codes()) is not None:
+        return kinds
+    refused = procedure_refusals.refused_in_words(text)
+    return tuple(
+        k
+        for k in kinds
+        if k not in procedure_workup.work_up_kinds()
+        or not (refused or procedure_workup.is_work_up(k, text))
+    )
 
 
 def _session_kind(
@@ -223,6 +260,7 @@ def procedure_facts(
     whole = status in _COUNTED_PROCEDURE
     if not whole and status not in _GIVEN_SO_FAR:
         return (), _declined(resource, as_of)
+    declined = _declined(resource, as_of)  # a refusal in words is one whatever its status
     when = _performed(resource)
     if when is not None and when > as_of:
         return (), ()
@@ -233,11 +271,12 @@ def procedure_facts(
     system, code, display = _known_coding(coded)
     records: list[ProcedureRecord] = []
     findings: list[Finding] = []
-    named = _procedure_kinds(coded, text)
+    findings.extend(declined)
+    named = _sessions(coded, text)
     if not whole:  # stopped / on hold: a course's sessions given so far, nothing else
         named = tuple(k for k in named if k in _COURSE_KINDS)
         if not named:
-            return (), ()
+            return (), declined
     for kind in named:
         if kind in _PROCEDURE_KINDS:
             session = (

@@ -48,6 +48,9 @@ _NOT_A_COURSE = {
     "standalone": "individual psychotherapy",
     "substance-use": "counseling for a substance-use disorder",
     "counseling-other": "counseling with no depressive diagnosis",
+    # A session named in words as CBT for insomnia (fhir_mapping/data/psychotherapy_kind_terms.csv,
+    # review s29 RK finding 2): it treats the insomnia.
+    "insomnia": "CBT for insomnia",
 }
 
 

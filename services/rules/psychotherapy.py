@@ -194,7 +194,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     elif sessions.other:
         # Said as what it is, so the card is not read as missing the therapy on record.
         seen = f"On record: {not_a_course_line(sessions)}."
-        if set(sessions.other_kinds) - {"family", "substance-use", "counseling-other"}:
+        if set(sessions.other_kinds) - {"family", "substance-use", "counseling-other", "insomnia"}:
             seen += (
                 " A crisis session or psychotherapy added to a medication visit is not a course of "
                 "CBT or IPT."
@@ -205,6 +205,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         if "counseling-other" in sessions.other_kinds:
             # H0004 with no depressive diagnosis read (review s25 RK4 finding 12).
             seen += " Counseling with no depressive diagnosis is not therapy for depression."
+        if "insomnia" in sessions.other_kinds:
+            # Named in words as CBT for insomnia (review s29 RK finding 2).
+            seen += " CBT for insomnia treats the insomnia, not the depression."
         if "family" in sessions.other_kinds:
             # Family psychotherapy (CPT 90846/90847) is not counted by default (policy
             # psychotherapy_course_kinds): the safer reading keeps the card, saying why.

@@ -71,6 +71,7 @@ from services.rules.tms_referral_criteria import (
 from services.rules.tms_referral_notes import (
     _counted,
     anxiety_line,
+    declined_line,
     earlier_course_line,
     partial_adjunct_line,
     payer_note,
@@ -313,6 +314,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         anxiety_line(ctx),
         earlier_course_line(ctx, evaluation),
         revoked_referral_line(ctx.record),
+        declined_line(ctx),
         *cards.evidence_sections(*evidence),
     ]
     body = cards.join_sections(*sections)

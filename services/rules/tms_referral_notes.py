@@ -17,7 +17,7 @@ from typing import Any
 
 from fhir_mapping.code_systems import SNOMED
 from fhir_mapping.partial_response import partial_response
-from fhir_mapping.record import PatientRecord, Trial
+from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind, Trial
 from services import cards, tms_course, trial_count
 from services.card_format import in_sentence
 from services.pathway import finding_line, in_episode
@@ -25,6 +25,7 @@ from services.payer_criteria import BAND_RANKS, CriterionKind, PayerEvaluation, 
 from services.payer_criteria.label import kind_words, rule_set_label
 from services.policy import Policy
 from services.rules.context import RuleContext
+from services.rules.optimize import declined
 
 GAD7 = "GAD-7"
 # The GAD-7 band from which the card notes anxious distress: moderate (Spitzer 2006: a score of
@@ -211,6 +212,20 @@ def revoked_referral_line(record: PatientRecord) -> str:
         f"treatment{where}{more}: ask why (declined, travel, cost, not suitable) and whether "
         "that has changed before referring again."
     )
+
+
+def declined_line(ctx: RuleContext) -> str:
+    """TMS the patient declined (a Procedure `not-done` whose statusReason says refusal, or named
+    in words that say so: FindingKind.TMS_DECLINED; review s29 RK finding 5), named as ECT's is
+    on the optimise card, unless a TMS session came after it. The day is the one the record
+    gives the refusal (performed[x], else meta.lastUpdated), so "recorded". "" when none."""
+    refusal = declined.latest_declined(ctx, FindingKind.TMS_DECLINED, ProcedureKind.TMS)
+    if refusal is None:
+        return ""
+    when = f"recorded {refusal.onset.isoformat()}" if refusal.onset is not None else "undated"
+    words = refusal.display.strip()
+    said = f' "{words}",' if words and words.lower() not in ("refused", "declined") else ""
+    return f"**TMS declined:** the patient declined TMS,{said} {when}: ask before referring."
 
 
 def sent_alone(request: dict[str, Any]) -> dict[str, Any]:
