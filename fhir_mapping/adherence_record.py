@@ -94,6 +94,11 @@ class Adherence:
     # no time on the drug, as `held_gaps`, but no supply gap (the hold is the ward's, not an
     # order on hold), so their own field and words.
     ward_held: tuple[RefillGap, ...] = ()
+    # The ward MAR's held days (left out of the ward PDC) when some are in no `ward_held`
+    # stretch, as the cards' `ward` words count them ("held on 16 (...), not counted"), else 0:
+    # the timeline, which draws the stretches and shows no `ward` words, says them (review s29
+    # RM finding 6: the packet named 16 days held, the timeline nothing).
+    ward_held_days: int = 0
     # The ward MAR's days given and days counted when `pdc` is that share alone (no fill PDC to
     # weigh it with: ward_adherence.with_ward), else 0 and 0: `pdc_words` names it as MAR days
     # given, never a PDC (review s27 RB finding 4: "venlafaxine PDC 25 %" of 13 of 52 ward days).

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.fhir_fields import array, effective_date, string
+from fhir_mapping.phqa_form import PHQA, is_phqa
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 
@@ -49,9 +50,22 @@ UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ = (
     "a questionnaire named PHQ-9 that this service does not know; its items can be mapped in the "
     "site configuration; total not known"
 )
+# A response on the PHQ-A (phqa_form.py: the form titled "PHQ-9 Modified for Adolescents
+# (PHQ-A)") is named by its form, as the cards name its item 9 (review s29 RM finding 4: the
+# packet's "Data not read" line and severity table said "PHQ-9" of it).
+UNRECOGNISED_PHQA_RESPONSE = UNRECOGNISED_PHQ9_RESPONSE.replace(
+    "named PHQ-9", f"named {PHQA} (the PHQ-9 modified for adolescents)"
+)
+UNRECOGNISED_PHQA_RESPONSE_ITEM9_READ = UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ.replace(
+    "named PHQ-9", f"named {PHQA} (the PHQ-9 modified for adolescents)"
+)
+# The reasons of a response whose item 9 was read by its words, whichever form it is on.
+ITEM9_READ_REASONS = frozenset(
+    {UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ, UNRECOGNISED_PHQA_RESPONSE_ITEM9_READ}
+)
 # The responses' reasons, whichever was read of them (the cards count responses by them).
 UNRECOGNISED_PHQ9_RESPONSES = frozenset(
-    {UNRECOGNISED_PHQ9_RESPONSE, UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ}
+    {UNRECOGNISED_PHQ9_RESPONSE, UNRECOGNISED_PHQA_RESPONSE, *ITEM9_READ_REASONS}
 )
 UNRECOGNISED_PHQ9_REASONS = frozenset({UNRECOGNISED_PHQ9_OBSERVATION, *UNRECOGNISED_PHQ9_RESPONSES})
 
@@ -170,7 +184,14 @@ def lookalike_gap(
     )
     reason = UNRECOGNISED_PHQ9_OBSERVATION
     if kind == "QuestionnaireResponse":
-        reason = UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ if item9_read else UNRECOGNISED_PHQ9_RESPONSE
+        if is_phqa(resource):  # named by its form (the reasons' comment)
+            reason = (
+                UNRECOGNISED_PHQA_RESPONSE_ITEM9_READ if item9_read else UNRECOGNISED_PHQA_RESPONSE
+            )
+        else:
+            reason = (
+                UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ if item9_read else UNRECOGNISED_PHQ9_RESPONSE
+            )
     return DataGap(DataDomain.SCORES, reason, source, date=day)
 
 

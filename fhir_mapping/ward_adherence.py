@@ -313,7 +313,8 @@ def with_ward(
     if side:  # review s25 RK4 finding 5: the tolerability signal is said, not only the refusal
         parts.append("a side effect named: ask about tolerability")
     in_stretches = {d.day.toordinal() for _, run in stretches for d in run}
-    if held and not held_set <= in_stretches:  # held days the stretches below do not name
+    unnamed = held and not held_set <= in_stretches  # held days the stretches do not name
+    if unnamed:
         parts.append(
             f"held on {held}" + (f" ({', '.join(held_why)})" if held_why else "") + ", not counted"
         )
@@ -357,6 +358,7 @@ def with_ward(
         ward="; ".join(parts),
         ward_pdc=ward_pdc,
         ward_held=tuple(gap for gap, _ in stretches),
+        ward_held_days=held if unnamed else 0,
         ward_given=taken if pdc is None else 0,
         ward_counted=days if pdc is None else 0,
         pdc_line=policy.pdc_threshold,

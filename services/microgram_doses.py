@@ -10,7 +10,8 @@ import csv
 from functools import cache
 from importlib import resources
 
-from services import cards
+# card_format, not cards: trial_dose_text.py (which cards re-exports) reads this module.
+from services.card_format import fmt_mg
 
 UNIT = "µg"
 
@@ -21,15 +22,23 @@ def microgram_drugs() -> frozenset[str]:
     return frozenset(row["ingredient"] for row in csv.DictReader(text.splitlines()))
 
 
+def in_micrograms(ingredient: str | None) -> bool:
+    """Whether the drug's doses are written in micrograms (data/microgram_doses.csv)."""
+    return ingredient is not None and ingredient in microgram_drugs()
+
+
+def ug_text(mg: float) -> str:
+    """A dose the record holds in mg, in micrograms: 0.025 -> "25"."""
+    return fmt_mg(mg * 1000)
+
+
 def microgram_dose_text(ingredient: str, mg: float | None, high: float | None) -> str | None:
     """ "25 µg/day", "25-50 µg/day", "up to 50 µg/day" for a drug dosed in micrograms; None for
     any other drug or an unread dose (the caller writes it as usual)."""
     if ingredient not in microgram_drugs() or (mg is None and high is None):
         return None
 
-    def ug(value: float) -> str:
-        return cards.fmt_mg(value * 1000)
-
+    ug = ug_text
     if high is None:
         assert mg is not None
         return f"{ug(mg)} {UNIT}/day"

@@ -17,6 +17,7 @@ from fhir_mapping.record import DoseBasis, DoseSegment, Trial
 from fhir_mapping.sig_unclear import MARK as _SIG_UNCLEAR
 from services.card_format import as_needed_text, fmt_mg, plural
 from services.dose_units import per_day
+from services.microgram_doses import microgram_dose_text
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
 _DAILY = DoseBasis.DAILY
@@ -132,6 +133,10 @@ def dose_path(trial: Trial) -> str:
             text = as_needed_text(segment.mg_per_day, high, segment.as_needed_max_mg)
         elif equivalence is not None:
             text = shown_dose(equivalence, segment.mg_per_day, high) or fmt_mg(segment.mg_per_day)
+        elif (ug := microgram_dose_text(trial.ingredient, segment.mg_per_day, high)) is not None:
+            # In micrograms, as the cards say the running dose (review s29 RM finding 6:
+            # "0.025" beside the card's "liothyronine 25 µg/day").
+            text = ug
         elif high is not None:
             low = segment.mg_per_day
             text = f"{fmt_mg(low)}-{fmt_mg(high)}" if low is not None else f"up to {fmt_mg(high)}"

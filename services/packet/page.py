@@ -22,6 +22,7 @@ from services.packet.wording import day_text
 from services.pathway import PathwayFacts, derive_facts
 from services.payer_criteria import PayerEvaluation
 from services.policy import Policy
+from services.psychiatric_discharge import recent_discharge
 
 TITLE = "TMS referral summary"
 
@@ -146,7 +147,8 @@ def packet_parts(
         trials_section(record, facts, policy.mapping, counted),
         therapy_section(record, policy, facts.episode_start),
         neuromodulation_section(record, policy),
-        safety_section(record, facts, item9),
+        # The discharge the suicide-risk card names (review s29 RM finding 1).
+        safety_section(record, facts, item9, recent_discharge(record, policy)),
         payer_section(payer, facts, verdict=verdict),
         unread_section(record),
         f"<footer>{esc(footer)}</footer></main></body>\n</html>\n",

@@ -8,6 +8,10 @@ from fhir_mapping.record import DataDomain, PatientRecord
 from services.packet.html import bullets, section_open, text
 from services.packet.wording import day_text, finding_text
 from services.pathway import PathwayFacts
+from services.psychiatric_discharge import Discharge
+from services.rules.population_notes import current_pregnancy, tms_pregnancy_line
+from services.rules.suicide_risk_discharge import summaries
+from services.suicide_today import discharge_leads
 
 # Where the screen looks, and what the packet calls each list when it could not be read.
 SCREENED: tuple[tuple[DataDomain, str], ...] = (
@@ -26,6 +30,7 @@ _NOTHING = text(
     "no other TMS safety item recognised in the chart's codes and text.",
 )
 _SUICIDE = text("h3", "Suicide risk")
+_PREGNANCY = text("h3", "Pregnancy")
 _NOTE = text(
     "p",
     "Screened from codes and text: ICD-10-CM, SNOMED CT and free text on conditions, "
@@ -42,20 +47,33 @@ def unchecked_lists(record: PatientRecord) -> list[str]:
     return [name for domain, name in SCREENED if record.unavailable(domain)]
 
 
-def _suicide_lines(facts: PathwayFacts) -> list[str]:
+def _suicide_lines(facts: PathwayFacts, discharge: Discharge | None = None) -> list[str]:
+    """The signal's events and checks, and a recent psychiatric discharge (`discharge`:
+    psychiatric_discharge.recent_discharge) in the suicide-risk card's own summary words: first
+    when it sets that card's urgency (suicide_today.discharge_leads). Review s29 RM finding 1:
+    the critical card led with "Discharged 2026-11-25 after a psychiatric admission ...: assess
+    today" while this section, which reads only the signal, said nothing of it."""
     signal = facts.suicide
+    stay = [summaries(discharge)[0]] if discharge is not None else []
     if signal is None:
-        return []
+        return stay
     lines = [
         f"Suicide-risk signal ({signal.level.value}): {event.text}{event.at()}"
         for event in signal.signals
     ]
     lines += [f"Assessed {day_text(check.day)}: {check.text}" for check in signal.checks]
-    return lines or [f"Suicide-risk signal ({signal.level.value})"]
+    lines = lines or [f"Suicide-risk signal ({signal.level.value})"]
+    return stay + lines if discharge_leads(signal, discharge) else lines + stay
 
 
-def safety_section(record: PatientRecord, facts: PathwayFacts, item9: str | None = None) -> str:
-    """`item9`: item9_unrecorded.packet_line, the latest PHQ-9's item 9 not on record."""
+def safety_section(
+    record: PatientRecord,
+    facts: PathwayFacts,
+    item9: str | None = None,
+    discharge: Discharge | None = None,
+) -> str:
+    """`item9`: item9_unrecorded.packet_line, the latest PHQ-9's item 9 not on record;
+    `discharge`: a recent psychiatric discharge (psychiatric_discharge.recent_discharge)."""
     parts = [_OPEN]
     absolute = facts.tms_contraindications
     cautions = facts.tms_cautions
@@ -77,7 +95,12 @@ def safety_section(record: PatientRecord, facts: PathwayFacts, item9: str | None
                 cls="alert",
             )
         )
-    suicide = _suicide_lines(facts) + ([item9] if item9 else [])
+    # The TMS card's pregnancy paragraph, in its words (review s29 RM finding 5).
+    pregnancy = current_pregnancy(facts.findings_by_kind)
+    if pregnancy is not None:
+        parts.append(_PREGNANCY)
+        parts.append(text("p", tms_pregnancy_line(pregnancy, bold=False)))
+    suicide = _suicide_lines(facts, discharge) + ([item9] if item9 else [])
     if suicide:
         parts.append(_SUICIDE)
         parts.append(bullets(suicide, cls="lines"))

@@ -113,6 +113,8 @@ def severity_section(record: PatientRecord, *, latest: str | None = None) -> str
                     severity, citation = band
                     if instrument not in cited:
                         cited[instrument] = citation
+            if score.form:  # the form's own name, as the cards say it: "PHQ-A" (s29 RM finding 4)
+                scale = esc(score.form)
             shown: str | int
             if value is None:
                 shown = "no total"

@@ -13,6 +13,7 @@ from services.packet.severity import latest_phq9_text
 from services.packet.wording import code_text, day_text, inferred_text, plural
 from services.pathway import PathwayFacts, text_only_line
 from services.payer_criteria import PayerEvaluation
+from services.rules.population_notes import current_pregnancy
 from services.tms_assessment import depression_in_words
 
 
@@ -51,6 +52,8 @@ def _safety(record: PatientRecord, facts: PathwayFacts, item9: str | None = None
     parts = [item9] if item9 else []  # "PHQ-9 item 9 not recorded: ask it" (s23 RP finding 7)
     if facts.bipolar:  # what rules the unipolar TMS pathway out until psychiatry has seen it
         parts.append(f"{bipolar_findings.subject(facts.bipolar)}: confirm with psychiatry")
+    if current_pregnancy(facts.findings_by_kind) is not None:  # review s29 RM finding 5
+        parts.append("pregnancy on record: confirm it is current")
     if facts.tms_contraindications:
         parts.append(plural(len(facts.tms_contraindications), "contraindication"))
     if facts.tms_cautions:

@@ -26,7 +26,6 @@ from services.packet.wording import (
     day_text,
     inferred_text,
     is_inferred,
-    reported_text,
 )
 from services.pathway import PathwayFacts
 from services.phq9_disagreements import pair_words
@@ -86,9 +85,11 @@ def counted_text(trial: Trial, facts: PathwayFacts, counted: tuple[Trial, ...]) 
             # course rests on when that is to confirm too (recheck K6 s28 finding 5).
             return f"yes, to confirm: {'; '.join(confirm_marks(trial))}"
         outcome = "failed" if trial.failed else "not tolerated"
-        reported = reported_text(trial)
-        if reported is not None:  # no order or fill shows it taken (recheck K4 s27 finding 3)
-            return f"yes, to confirm: {outcome}, {reported}"
+        # No order or fill shows it taken (recheck K4 s27 finding 3), or nothing since its
+        # listing does (review s29 RM finding 2: an order never filled).
+        marks = confirm_marks(trial)
+        if marks:
+            return f"yes, to confirm: {outcome}, {'; '.join(marks)}"
         return f"yes: {outcome}"
     if trial not in facts.episode_trials:
         return "no: earlier episode"

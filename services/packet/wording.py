@@ -7,7 +7,7 @@ from datetime import date
 
 from fhir_mapping.code_systems import CPT, ICD9CM, ICD10CM, LOINC, RXNORM, SNOMED
 from fhir_mapping.record import Finding, Trial
-from services import bipolar_findings
+from services import bipolar_findings, taken_to_confirm, trial_count
 from services.card_format import STOPPED_UNMEASURED as STOPPED_UNMEASURED
 from services.card_format import plural as plural
 from services.card_format import record_cite
@@ -84,11 +84,23 @@ def inferred_text(counted: Sequence[Trial]) -> str:
 
 def confirm_marks(trial: Trial) -> list[str]:
     """What is to confirm of a counted course, each mark once: what it rests on
-    (`reported_text`), then its failure read from the stop (`is_inferred`); [] for a measured
-    failure an order or a fill shows."""
-    reported = reported_text(trial)
-    marks = [reported] if reported is not None else []
+    (`reported_text`), the listing nothing since confirms (`listing_text`), then its failure
+    read from the stop (`is_inferred`); [] for a measured failure an order or a fill shows."""
+    marks = [m for m in (reported_text(trial), listing_text(trial)) if m is not None]
     return marks + [STOPPED_UNMEASURED] if is_inferred(trial) else marks
+
+
+def listing_text(trial: Trial) -> str | None:
+    """ "order of 7 Oct 2024 still active, never filled or renewed" for a counted course the
+    record lists with nothing since to show it taken (Trial.unconfirmed_since: the cards' "to
+    confirm", services/trial_count.unconfirmed_text), in the trial row's words
+    (taken_to_confirm.trial_listing); None for any other. Review s29 RM finding 2: an order never
+    filled read "Trials for TMS: 1 counted" and "yes: failed" beside its own row's "not counted:
+    never filled or renewed" and the adherence card's "confirm it is still taken before counting
+    it as a trial"."""
+    if trial_count.unconfirmed_text(trial) is None:
+        return None
+    return taken_to_confirm.trial_listing(trial, day_text)
 
 
 def reported_text(trial: Trial) -> str | None:

@@ -97,7 +97,14 @@ def _evidence(trial: Trial, head: str, dates: str | None) -> str:
     return head
 
 
-def _outcome(trial: Trial) -> str:
+def _outcome(trial: Trial, *, listed: bool = False) -> str:
+    """The counted course's outcome; `listed`: with its listing to confirm, if any."""
+    said = _outcome_only(trial)
+    unconfirmed = trial_count.unconfirmed_text(trial) if listed else None
+    return f"{said}; {unconfirmed}" if unconfirmed is not None else said
+
+
+def _outcome_only(trial: Trial) -> str:
     if not trial.failed:
         return "not tolerated"
     if trial.outcome_inferred:
@@ -121,7 +128,15 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
     counted = counted_trials(c, facts)
     classes = _classes(counted)
     plural = "es" if c.min_classes > 1 else ""
-    named = ", ".join([f"{t.ingredient} ({t.drug_class}, {_outcome(t)})" for t in counted])
+    met = len(counted) >= c.min_trials and len(classes) >= c.min_classes
+    # A course the record lists with nothing since to show it taken (an order never filled) is
+    # counted "to confirm", as the cards count it (trial_count.unconfirmed_text); met, the
+    # criterion's to-confirm says so below, else each named course does (review s29 RM
+    # finding 2: "1 counted from 1 class: quetiapine (atypical antipsychotic, failed)" beside
+    # the adherence card's "confirm it is still taken before counting it as a trial").
+    named = ", ".join(
+        [f"{t.ingredient} ({t.drug_class}, {_outcome(t, listed=not met)})" for t in counted]
+    )
     summary = (
         f"{len(counted)} counted from {len(classes)} class{'es' if len(classes) != 1 else ''}"
         + (f": {named}" if named else "")
@@ -186,7 +201,7 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             for t in counted
         ]
     )
-    if len(counted) >= c.min_trials and len(classes) >= c.min_classes:
+    if met:
         # A failure inferred from a stop (no PHQ-9 on the drug) is counted, and named for the
         # clinician to confirm, as the order card says it (review 10 recheck R6).
         inferred = [t.ingredient for t in counted if t.failed and t.outcome_inferred]

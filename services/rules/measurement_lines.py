@@ -13,7 +13,7 @@ from datetime import date
 
 from fhir_mapping.panel_members import NOT_RECEIVED
 from fhir_mapping.phq9_lookalike import (
-    UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ,
+    ITEM9_READ_REASONS,
     UNRECOGNISED_PHQ9_RESPONSES,
 )
 from fhir_mapping.record import DataGap, Score, Trial
@@ -103,7 +103,7 @@ def unrecognised_section(unrecognised: tuple[DataGap, ...], any_total: bool) -> 
         return ""
     head = "" if any_total else "No PHQ-9 total could be read: "
     said = f"**PHQ-9s not read:** {head}{data_gaps.unrecognised_phq9_text(unrecognised)}. "
-    if all(g.reason == UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ for g in unrecognised):
+    if all(g.reason in ITEM9_READ_REASONS for g in unrecognised):
         # Each form's item 9 was read by its words (the suicide-risk card has it): only what
         # was not read is said (session 29 fix forms30 item 3).
         return said + "Their totals are not known: check them in the chart."

@@ -9,6 +9,7 @@ drug a card weighs, and these paragraphs once per card.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from services import pathway_options, pediatric_doses
 from services.card_format import and_list, plural
 from services.order_checks.labelled_use import outside_label
 from services.pregnancy_now import stale_reason
+from services.rules.perinatal import _latest
 from services.rules.populations import (
     _CAVEAT,
     Population,
@@ -80,6 +82,29 @@ _TMS_IN_PREGNANCY = (
     "TMS exposes the fetus to no drug; its evidence in pregnancy is small studies (Kim 2019 RCT; "
     "Pridmore 2021 review: no fetal harm found in 67 births): weigh it with perinatal psychiatry."
 )
+
+
+def tms_pregnancy_line(pregnancy: Finding, *, bold: bool = True) -> str:
+    """The TMS card's pregnancy paragraph: "Pregnancy on record: Pregnancy status: Pregnant; ...
+    (SNOMED CT 77386006 since 2026-11-20): confirm it is current. TMS exposes the fetus to no
+    drug; ...". The TMS referral summary's safety screen says the same words (`bold` False;
+    review s29 RM finding 5: the card said it, the packet nowhere)."""
+    # Finding.dated: "since <onset>", or "recorded at the visit of <day>" for a pregnancy a
+    # prenatal visit records (not the day it began).
+    since = f" {pregnancy.dated}" if pregnancy.onset else ""
+    head = "Pregnancy on record:"
+    head = f"**{head}**" if bold else head
+    return (
+        f"{head} {pregnancy.display} ({pregnancy.coding}{since}): confirm it is current. "
+        f"{_TMS_IN_PREGNANCY}"
+    )
+
+
+def current_pregnancy(by_kind: Mapping[FindingKind, tuple[Finding, ...]]) -> Finding | None:
+    """The current pregnancy the cards name (Population.pregnancy), from the facts' findings by
+    kind (PathwayFacts.findings_by_kind: the current ones, services/pregnancy_now.py)."""
+    found = by_kind.get(FindingKind.PREGNANCY)
+    return _latest(found) if found else None
 
 
 def _feeding_clause(population: Population) -> str | None:
@@ -174,7 +199,7 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         # The TMS card offers no medication (review s28 RI finding 4): its paragraph says none.
         head = f"**Pregnancy on record:** {pregnancy.display} ({pregnancy.coding}{since})"
         lines.append(
-            f"{head}: confirm it is current. {_TMS_IN_PREGNANCY}"
+            tms_pregnancy_line(pregnancy)
             if tms
             else f"{head}. The medication options on this card come from guidelines that do not "
             "cover pregnancy: confirm it is current and weigh each change with obstetric or "

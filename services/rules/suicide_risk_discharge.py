@@ -66,6 +66,7 @@ __all__ = [
     "recent_discharge",
     "section",
     "suggestion",
+    "summaries",
     "summary",
 ]
 
@@ -171,11 +172,18 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
 
 
 def summary(discharge: Discharge) -> str:
+    return cards.fit_summary(*summaries(discharge))
+
+
+def summaries(discharge: Discharge) -> tuple[str, ...]:
+    """The card's summary candidates, fullest first (`summary` says the first that fits). The
+    TMS referral summary's suicide-risk section says the first: the same words, no length limit
+    (services/packet/safety.py, review s29 RM finding 1)."""
     head = discharge.head
     cap = head[0].upper() + head[1:]
     check = discharge.assessed
     if check is not None:
-        return cards.fit_summary(
+        return (
             f"{cap}; suicide risk assessed {check.day.isoformat()}: reassess at each visit until "
             f"{discharge.until.isoformat()}",
             f"{cap}; assessed {check.day.isoformat()}: reassess at each visit",
@@ -184,14 +192,14 @@ def summary(discharge: Discharge) -> str:
     adm = discharge.admission
     went = discharge.transferred
     if adm.reason_unread and check is None:
-        return cards.fit_summary(
+        return (
             f"{cap}: confirm what it was for; if psychiatric, assess suicide risk today",
             f"{cap}: confirm what it was for",
             f"Discharged {adm.discharged.isoformat()}, stay reason not in the record: confirm it",
         )
     if discharge.unplaced and check is None:
         # Unplaced (review s28 K10 finding 3): a warning asking for the date first.
-        return cards.fit_summary(
+        return (
             f"{cap}: confirm the discharge date; if recent, assess suicide risk today",
             f"{cap}: confirm the discharge date",
             f"Discharged after a psychiatric {discharge.stay_name}, date not recorded: confirm it",
@@ -204,13 +212,13 @@ def summary(discharge: Discharge) -> str:
     if went is not None:
         # As the ED visit's card says it (rules/suicide_risk_text.card_summary; review s27 K2
         # finding 8): where the patient went, and what to confirm.
-        return cards.fit_summary(
+        return (
             f"{cap}: confirm with the receiving unit before outpatient steps",
             f"{cap}: confirm with the receiving unit",
             f"{went.words[0].upper()}{went.words[1:]} on {day}: confirm with the receiving unit",
         )
     date_only = f"Discharged {day}" if adm.end_recorded else f"Discharged (last on record {day})"
-    return cards.fit_summary(
+    return (
         f"{cap}: the first months after discharge carry the highest suicide risk; assess "
         "suicide risk today",
         f"{cap}: highest suicide risk in the first months; assess today",

@@ -6,14 +6,13 @@ from datetime import date
 
 from fhir_mapping.record import DoseBasis, DoseSegment, RefillGap, Role, Trial
 from services import trial_dates
-from services.card_format import fmt_mg, plural
+from services.card_format import plural
 from services.dose_units import per_day
-from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.scored_weeks import weeks_scored
 from services.site_ceiling import site_ceiling
 from services.timeline.cut_mark import cut_line, cut_tick
-from services.timeline.dose_labels import dose_labels, visible_centre
+from services.timeline.dose_labels import bar_label, dose_labels, visible_centre
 from services.timeline.layout import LINE, MARGIN, Layout
 from services.timeline.listed import covered_gaps, lane_name, listed_box, verdict_line
 from services.timeline.scale import TimeScale
@@ -379,22 +378,5 @@ def _segment(
     if per_dose:  # "56 mg per session", as the tooltip says it
         label = per_dose if trial.mg_per_administration is not None else "dose ?"
     else:
-        label = _label(segment, mg, top)
+        label = bar_label(segment, mg, top, trial.ingredient)
     return svg, (label, x0, x1, baseline - height - 5)
-
-
-def _label(segment: DoseSegment | None, mg: float | None, to_confirm: float | None = None) -> str:
-    """ "100 mg"; "100-150 mg" for a sig's range, written by the rule the cards write it with
-    (order_doses.fmt_dose; review s20 R4 item 5: the label said "100 mg"); "25 mg PRN"; "dose ?";
-    "200-300 mg ?" up to a dose to confirm (trial_dose_text.to_confirm_mg)."""
-    high = segment.mg_per_day_high if segment is not None else None
-    if to_confirm is not None:
-        return (
-            f"{fmt_dose(mg, to_confirm) if mg is not None else f'up to {fmt_mg(to_confirm)}'} mg ?"
-        )
-    if mg is None and high is None:
-        return "dose ?"
-    label = f"{fmt_dose(mg, high)} mg"
-    if segment is not None and segment.as_needed:
-        label += " PRN"
-    return label

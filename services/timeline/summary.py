@@ -5,7 +5,6 @@ from __future__ import annotations
 from fhir_mapping.record import PatientRecord, Role, Trial, Verdict
 from services import data_gaps, phq9_disagreements, trial_dates
 from services.card_format import STOPPED_UNMEASURED
-from services.dose_units import per_day
 from services.timeline.contents import (
     PROCEDURE_ROWS,
     item9_positive,
@@ -15,12 +14,14 @@ from services.timeline.contents import (
 from services.timeline.style import timeline_style
 from services.timeline.to_confirm import not_drawn
 from services.timeline.wording import (
+    daily_text,
     day_text,
     lapse_text,
-    mg_text,
+    pdc_said,
     plural,
     reasons_text,
     segment_dose_text,
+    ward_held_text,
 )
 from services.trial_adherence_text import supply_lapses
 from services.trial_dose_text import per_administration
@@ -115,11 +116,11 @@ def _trial_summary(trial: Trial) -> str:
     elif not doses:
         dose = "dose unknown"
     elif min(doses) == max(tops):
-        dose = f"{mg_text(doses[0])} {per_day(trial.ingredient)}"
+        dose = daily_text(trial.ingredient, doses[0])  # "25 µg/day" in micrograms (s29 RM 6)
     elif len(daily) == 1:  # one ranged dose: as the cards write it
         dose = segment_dose_text(daily[0], trial.ingredient)
     else:
-        dose = f"{mg_text(min(doses))} to {mg_text(max(tops))} {per_day(trial.ingredient)}"
+        dose = daily_text(trial.ingredient, min(doses), max(tops))
     written = trial_dates.written_text(trial)
     if written is not None:  # dates to the year or month only, as written (review 10 f5)
         text = f"{trial.ingredient} {dose}, {written}"
@@ -152,10 +153,14 @@ def _trial_summary(trial: Trial) -> str:
     if trial.reasons:
         text += f" ({reasons_text(trial)})"
     if trial.adherence.pdc is not None:
-        text += f", {trial.adherence.pdc_words()}"  # ward MAR days named as such (s27 RB 4)
+        # The deciding figure, ward MAR days named as such (s27 RB 4; s29 RM finding 3).
+        text += f", {pdc_said(trial.adherence)}"
         held = held_text(trial.adherence)  # a hold's days are out of the PDC: say so (audit 14)
         if held:
             text += f" ({held})"
+    ward_held = ward_held_text(trial.adherence)  # the ward's held days (s29 RM finding 6)
+    if ward_held:
+        text += f", {ward_held}"
     if trial.adherence.refill_gaps:
         text += f", {plural(len(trial.adherence.refill_gaps), 'refill gap')}"
     for gap in supply_lapses(trial.adherence):  # the gaps the adherence card names (R4 item 4)

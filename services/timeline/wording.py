@@ -6,6 +6,7 @@ from datetime import date
 
 from fhir_mapping.partial_response import response_words
 from fhir_mapping.record import (
+    Adherence,
     AdherenceStatus,
     DoseBasis,
     DoseSegment,
@@ -20,6 +21,8 @@ from services import formulation_ceilings, trial_dates
 from services.card_format import as_needed_text
 from services.card_format import plural as plural
 from services.dose_units import per_day
+from services.microgram_doses import UNIT as UG
+from services.microgram_doses import in_micrograms, microgram_dose_text, ug_text
 from services.order_doses import fmt_dose
 from services.policy import Policy
 from services.rules.optimize.stopped_dose import stopped_words
@@ -73,14 +76,30 @@ def range_text(trial: Trial, policy: Policy = DEFAULT_POLICY) -> str:
     lo, hi = trial.min_adequate_mg, site_ceiling(policy, trial)
     own = formulation_ceilings.own_ceiling(trial)
     label = site_label(policy, trial)
+    # In micrograms for a drug dosed in them, as the cards write its range (25-50 µg/day:
+    # microgram_doses.py; review s29 RM finding 6).
+    ug = in_micrograms(trial.ingredient)
+    number, unit = (ug_text, f"{UG}/day") if ug else (mg_text, per_day(trial.ingredient))
     if lo is not None and hi is not None:
         whose = f", {label} maximum" if label else ""
         if not whose and own is not None and hi == own.max_mg_day:
             whose = f", {own.shown_as} maximum"
-        return f"{mg_text(lo)}–{mg_text(hi)} {per_day(trial.ingredient)}{whose}"
+        return f"{number(lo)}–{number(hi)} {unit}{whose}"
     if lo is not None:
-        return f"≥ {mg_text(lo)} {per_day(trial.ingredient)}"
+        return f"≥ {number(lo)} {unit}"
     return "range not verified"
+
+
+def daily_text(ingredient: str | None, mg: float, top: float | None = None) -> str:
+    """ "150 mg/day", "50 to 200 mg/day" (`top`: a course's highest dose); "25 µg/day" for a drug
+    dosed in micrograms (microgram_doses.py, the cards' words; review s29 RM finding 6: "0.025
+    mg/day" beside the card's "liothyronine 25 µg/day")."""
+    number, unit = (
+        (ug_text, f"{UG}/day") if in_micrograms(ingredient) else (mg_text, per_day(ingredient))
+    )
+    if top is None:
+        return f"{number(mg)} {unit}"
+    return f"{number(mg)} to {number(top)} {unit}"
 
 
 def display_name(ingredient: str) -> str:
@@ -104,6 +123,10 @@ def segment_dose_text(segment: DoseSegment, ingredient: str | None = None) -> st
         return as_needed_text(segment.mg_per_day, segment.mg_per_day_high, segment.as_needed_max_mg)
     if segment.mg_per_day is None and segment.mg_per_day_high is None:
         return "dose unknown"
+    if ingredient is not None:  # "25 µg/day" for a drug dosed in micrograms (daily_text)
+        ug = microgram_dose_text(ingredient, segment.mg_per_day, segment.mg_per_day_high)
+        if ug is not None:
+            return ug
     return f"{fmt_dose(segment.mg_per_day, segment.mg_per_day_high)} {per_day(ingredient)}"
 
 
@@ -170,7 +193,7 @@ def adherence_text(trial: Trial) -> str:
     }.get(adherence.status, "Adherence unverified")
     parts = [status]
     if adherence.pdc is not None:
-        parts.append(adherence.pdc_words())  # ward MAR days named as such (s27 RB finding 4)
+        parts.append(pdc_said(adherence))  # ward MAR days named as such (s27 RB finding 4)
         held = held_text(adherence)  # a hold's days are out of the PDC: say so (audit 14)
         if held:
             parts.append(held)
@@ -182,6 +205,9 @@ def adherence_text(trial: Trial) -> str:
         )
     elif adherence.status is AdherenceStatus.UNVERIFIED:
         parts.append("no refill data")
+    ward_held = ward_held_text(adherence)
+    if ward_held:
+        parts.append(ward_held)
     if adherence.refill_gaps:
         parts.append(plural(len(adherence.refill_gaps), "refill gap"))
     parts += [lapse_text(gap) for gap in lapses]
@@ -189,6 +215,28 @@ def adherence_text(trial: Trial) -> str:
     if ran_out:
         parts.append(ran_out)
     return " · ".join(parts)
+
+
+def pdc_said(adherence: Adherence) -> str:
+    """The figure the course's adherence was judged by, as the card names it: "ward MAR 24 %
+    given (course PDC 93 %)" when the ward MAR's share, not the fill PDC, made it poor
+    (Adherence.ward_deciding; review s29 RM finding 3: "Poor adherence · PDC 93 %" beside the
+    card's "escitalopram ward MAR 24 % given"), else Adherence.pdc_words ("PDC 92 %", "given on
+    13 of 52 ward days (MAR)")."""
+    # Only on a course judged poor: the card names it in that verdict's reason alone
+    # (rules/adherence_review._short_reason); a ward share below the line that did not stand
+    # alone against the fills (ward_adherence._stands_alone) left the course adherent.
+    ward = adherence.ward_deciding() if adherence.status is AdherenceStatus.POOR else None
+    if ward is not None:
+        return f"ward MAR {ward} given (course PDC {adherence.pdc_percent()})"
+    return adherence.pdc_words()
+
+
+def ward_held_text(adherence: Adherence) -> str:
+    """ "held on 16 ward days (MAR), not counted": the ward's held days no drawn stretch names
+    (Adherence.ward_held_days, the cards' "held on 16 (...), not counted"); "" for none."""
+    days = adherence.ward_held_days
+    return f"held on {plural(days, 'ward day')} (MAR), not counted" if days else ""
 
 
 def lapse_text(gap: RefillGap) -> str:

@@ -26,8 +26,8 @@ import pytest
 
 from fhir_mapping import form_self_harm
 from fhir_mapping.phq9_lookalike import (
-    UNRECOGNISED_PHQ9_RESPONSE,
-    UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ,
+    UNRECOGNISED_PHQA_RESPONSE,
+    UNRECOGNISED_PHQA_RESPONSE_ITEM9_READ,
 )
 from fhir_mapping.phqa_form import PHQA
 from tests.services import chart_files
@@ -115,15 +115,16 @@ def test_a_phqa_item9_not_read_is_named_by_its_form() -> None:
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        (Q04, UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ),  # item 9 "Not at all" read
-        (Q04B, UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ),  # item 9 "Nearly every day" read
-        (Q04C, UNRECOGNISED_PHQ9_RESPONSE),  # item 9 "Often": not read
+        # The PHQ-A's gap is named by its form (session 29 fix packet30, review s29 RM 4).
+        (Q04, UNRECOGNISED_PHQA_RESPONSE_ITEM9_READ),  # item 9 "Not at all" read
+        (Q04B, UNRECOGNISED_PHQA_RESPONSE_ITEM9_READ),  # item 9 "Nearly every day" read
+        (Q04C, UNRECOGNISED_PHQA_RESPONSE),  # item 9 "Often": not read
     ],
 )
 def test_the_named_phq9_gap_says_only_what_was_not_read(name: str, reason: str) -> None:
     cards, record = _at.by_topic_and_record(_checked(name))
     assert reason in [g.reason for g in record.gaps]
-    read = reason == UNRECOGNISED_PHQ9_RESPONSE_ITEM9_READ
+    read = reason == UNRECOGNISED_PHQA_RESPONSE_ITEM9_READ
     assert ("total and item 9 not known" in cards[RISK]["detail"]) is not read
     assert ("site configuration; total not known)" in cards[RISK]["detail"]) is read
 
