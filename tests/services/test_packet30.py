@@ -182,7 +182,8 @@ def test_the_packet_names_the_phqa_by_its_form(name: str) -> None:
 
 
 def test_the_packet_says_the_tms_cards_pregnancy_paragraph() -> None:
-    cards, record = _run("forms30_charts", "q04_phqa_item9_0_supplementary_yes")
+    # q04c: its TMS card stands (on q04 and q04b a critical suicide-risk card now holds it).
+    cards, record = _run("forms30_charts", "q04c_phqa_item9_not_read")
     (tms,) = [c for c in cards if "TMS referral" in c["summary"]]
     said = (
         "Pregnancy on record: Pregnancy status: Pregnant; estimated delivery 2027-06-10 "
