@@ -20,17 +20,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import PatientRecord
-from services import open_referrals, tms_course
+from services import ect_run, tms_course
+from services.ect_run import EctRun
 from services.policy import Policy
 from services.tms_course import TmsCourse
 
 
 @dataclass(frozen=True, slots=True)
 class CourseNow:
-    """The course running today: its TMS course (None for ECT) or its ECT sessions."""
+    """The course running today: its TMS course (None for ECT) or its ECT course (its days and
+    any record charted over a period: services/ect_run.py)."""
 
     tms: TmsCourse | None = None
-    ect_sessions: tuple[date, ...] = ()
+    ect: EctRun | None = None
 
     @property
     def name(self) -> str:
@@ -38,11 +40,17 @@ class CourseNow:
 
     @property
     def start(self) -> date:
-        return self.tms.start if self.tms is not None else self.ect_sessions[0]
+        if self.tms is not None:
+            return self.tms.start
+        assert self.ect is not None  # `running` builds one or the other
+        return self.ect.start
 
     @property
     def last(self) -> date:
-        return self.tms.end if self.tms is not None else self.ect_sessions[-1]
+        if self.tms is not None:
+            return self.tms.end
+        assert self.ect is not None
+        return self.ect.last
 
 
 def running(record: PatientRecord, policy: Policy) -> CourseNow | None:
@@ -50,5 +58,5 @@ def running(record: PatientRecord, policy: Policy) -> CourseNow | None:
     course = tms_course.running_course(record, policy)
     if course is not None:
         return CourseNow(tms=course)
-    sessions = open_referrals.acute_ect_course(record, policy)
-    return CourseNow(ect_sessions=sessions) if sessions else None
+    ect = ect_run.running(record, policy)
+    return CourseNow(ect=ect) if ect is not None else None

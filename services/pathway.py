@@ -50,6 +50,7 @@ from services.acute_risk import (
     without_past,
 )
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
+from services.ect_run import running as running_ect
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the rules,
 # order checks, payer criteria and tests import these from this module.
@@ -68,7 +69,7 @@ from services.mood_stabilisers import (
 )
 from services.open_referrals import OPEN_REQUEST_STATUSES as OPEN_REQUEST_STATUSES
 from services.open_referrals import VOID_REQUEST_STATUSES as VOID_REQUEST_STATUSES
-from services.open_referrals import _ect_open, _tms_open, acute_ect_course
+from services.open_referrals import _ect_open, _tms_open
 from services.pathway_findings import (
     drug_cautions_on_record,
     group_findings,
@@ -361,7 +362,7 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
             # (review 19 D4).
             age=youngest(record.patient.age),
             ect_open=ect_open,
-            ect_running=acute_ect_course(record, policy),
+            ect_running=running_ect(record, policy),
             acute=tms_exclusions(
                 suicide, by_kind.get(_CATATONIA, ()), recent_discharge(record, policy)
             ),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from fhir_mapping.ages import youngest
 from fhir_mapping.clinical_codes import condition_matches
@@ -25,7 +24,8 @@ from services import (
     tms_severity,
     young_age_treatments,
 )
-from services.card_format import plural, record_cite
+from services.card_format import record_cite
+from services.ect_run import EctRun
 from services.policy import Policy
 from services.tms_gate import TmsExclusions
 
@@ -152,7 +152,7 @@ def _tms_assessment(
     tms_open: bool,
     age: int | None = None,
     ect_open: Referral | None = None,
-    ect_running: tuple[date, ...] = (),
+    ect_running: EctRun | None = None,
     acute: TmsExclusions | None = None,
     responding: tuple[Trial, ...] = (),
     earlier_course: str | None = None,
@@ -276,7 +276,7 @@ def _tms_assessment(
     if ect_open is not None:
         when = f" on {ect_open.authored.isoformat()}" if ect_open.authored else ""
         after.append(f"an ECT referral is already open ({ect_open.status}{when})")
-    elif ect_running:
+    elif ect_running is not None:
         # An acute ECT course running with no open order on record (the order closed once the
         # course was scheduled, or never sent): neuromodulation is under way just as with an
         # open referral, and TMS waits for the ECT service's judgement of its response
@@ -304,12 +304,12 @@ def _tms_assessment(
     )
 
 
-def ect_running_line(sessions: tuple[date, ...]) -> str:
+def ect_running_line(ect: EctRun) -> str:
     """ "an acute ECT course is running (since 2026-11-10, 8 sessions): the ECT service judges
-    its response first"."""
+    its response first"; a course charted as one record names its dates (EctRun.since_text)."""
     return (
-        f"an acute ECT course is running (since {sessions[0].isoformat()}, "
-        f"{plural(len(sessions), 'session')}): the ECT service judges its response first"
+        f"an acute ECT course is running ({ect.since_text()}): the ECT service judges its "
+        "response first"
     )
 
 

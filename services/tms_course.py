@@ -68,6 +68,10 @@ class TmsCourse:
     # a PHQ-9 21 twelve weeks after an ECT course is what judges its non-response).
     later: Score | None = None
     after_days: int = 0
+    # A Procedure of the course is in progress over a period open on as-of
+    # (ProcedureRecord.ongoing): `end` is then as-of, no session on record that day, and the
+    # cards say "in progress", never "latest"/"last session" today (fix ectdate30).
+    ongoing: bool = False
 
     def after_window(self) -> str:
         """ "none since", or "none within 30 days after it" when a later score is on record (the
@@ -235,6 +239,11 @@ def courses(
                     scores, later_from(measured.after, latest, end, horizon), record.as_of
                 ),
                 after_days=after_days,
+                ongoing=running
+                and any(
+                    p.kind is kind and p.ongoing and p.date is not None and start <= p.date <= end
+                    for p in record.procedures
+                ),
             )
         )
     return tuple(found)

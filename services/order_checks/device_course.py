@@ -31,7 +31,7 @@ from datetime import timedelta
 from functools import cache
 
 from fhir_mapping.record import DoseBasis, DraftOrder, Role
-from services import cards, device_course_now, open_referrals, tables
+from services import cards, device_course_now, ect_run, tables
 from services.device_course_now import CourseNow
 from services.lithium_ect import LITHIUM
 from services.order_checks.model import OrderCheck
@@ -98,10 +98,11 @@ def _change(ctx: RuleContext, draft: DraftOrder) -> str | None:
 def _course_line(ctx: RuleContext, now: CourseNow, change: str) -> str:
     """The course, when to judge it, and why the change confounds it; for a reduction, that the
     team should hear of it (never "order it after the response check": rk3 finding 8)."""
-    last = f"last session {now.last.isoformat()}"
     if now.tms is not None:
         first, end = ctx.policy.tms_response_check_weeks, ctx.policy.tms_course_weeks
         due = now.start + timedelta(weeks=first)
+        # A course charted as one record still in progress has no session on as-of, its end.
+        last = "in progress" if now.tms.ongoing else f"last session {now.last.isoformat()}"
         head = (
             f"**TMS course running since {now.start.isoformat()}** "
             f"({now.tms.sessions_text()}, {last}): "
@@ -133,9 +134,12 @@ def _course_line(ctx: RuleContext, now: CourseNow, change: str) -> str:
             "apart from the drug's, nor a side effect from the course's. Unless it cannot wait, "
             "order it after the response check."
         )
-    count = cards.plural(len(now.ect_sessions), "session")
+    assert now.ect is not None  # no TMS course: an ECT one (device_course_now.running)
+    # A course charted as one record names its dates, not "1 session" and a last session on
+    # its last day (services/ect_run.py); separate sessions keep "8 sessions, last session D".
+    said = ", ".join(t for t in (now.ect.sessions_text(), now.ect.last_session_text()) if t)
     head = (
-        f"**Acute ECT course running since {now.start.isoformat()}** ({count}, {last}): its "
+        f"**Acute ECT course running since {now.start.isoformat()}** ({said}): its "
         "response is judged with the ECT service. "
     )
     if change == REDUCTION:
@@ -222,18 +226,17 @@ def _outcome_pending_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
     aripiprazole or lithium drafted there got no card while patient-view held the same adjuncts
     one click). A response to ECT is continued, so the next drug step depends on it. Lithium
     too: the lithium-ECT card speaks only while the course runs."""
-    sessions = open_referrals.ect_outcome_pending(ctx.record, ctx.policy)
-    if not sessions:
+    ect = ect_run.outcome_pending(ctx.record, ctx.policy)
+    if ect is None:
         return None  # nearly every chart
     change = _change(ctx, draft)
     if change is None:
         return None
     name = draft.ingredient.capitalize()
-    ended = sessions[-1].isoformat()
-    count = cards.plural(len(sessions), "session")
+    ended = ect.last.isoformat()
     head = (
-        f"**Acute ECT course ended {ended}** (since {sessions[0].isoformat()}, {count}), no "
-        "PHQ-9 after its last session: its outcome is not recorded yet. "
+        f"**Acute ECT course ended {ended}** ({ect.since_text()}), no PHQ-9 after its last "
+        "session: its outcome is not recorded yet. "
     )
     if change == REDUCTION:
         summary = cards.fit_summary(

@@ -177,9 +177,11 @@ def _running(ctx: RuleContext, course: TmsCourse) -> Recommendation | None:
         return None
     week = cards.fmt_weeks(round(course.weeks(ctx.record.as_of), 1))
     head = f"TMS course since {course.start.isoformat()} (week {week}, {course.sessions_text()})"
+    # A course charted as one record still in progress ends on as-of: no session that day.
+    latest = "still in progress" if course.ongoing else f"latest {course.end.isoformat()}"
     sections = [
-        f"**TMS course:** first session {course.start.isoformat()}, latest "
-        f"{course.end.isoformat()}, {course.sessions_text()} on record (week {week})."
+        f"**TMS course:** first session {course.start.isoformat()}, {latest}, "
+        f"{course.sessions_text()} on record (week {week})."
     ]
     sections.extend(safety)
     found: list[Suggestion] = []

@@ -68,8 +68,8 @@ from dataclasses import dataclass
 
 from services import (
     cards,
+    ect_run,
     item9_unrecorded,
-    open_referrals,
     phq9_disagreements,
     suicide_today,
     tables,
@@ -317,14 +317,14 @@ def _ect_outcome(ctx: RuleContext) -> Held | None:
     outcome (review s25 RK2 finding 10: "consider TMS referral" 13 days after 8 sessions, the
     course unnamed). A response to ECT is continued, not followed by TMS; no response is a
     reason the TMS service will want to know."""
-    sessions = open_referrals.ect_outcome_pending(ctx.record, ctx.policy)
-    if not sessions:
+    ect = ect_run.outcome_pending(ctx.record, ctx.policy)
+    if ect is None:
         return None
     return Held(
         "record the ECT course's outcome (a PHQ-9)",
         f"{_NOT_RECOMMENDED} until the ECT course's outcome is recorded:** "
         + ect_outcome_line(
-            sessions,
+            ect,
             "first: a response is continued, and the ECT service weighs whether TMS comes next",
         ).replace("**", ""),
     )

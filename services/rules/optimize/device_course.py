@@ -36,10 +36,10 @@ all), so the line gives the date the check is due instead of naming that card (s
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from services import device_course_now, open_referrals, tms_course
-from services.card_format import plural
+from services import device_course_now, ect_run, tms_course
+from services.ect_run import EctRun
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
@@ -95,30 +95,31 @@ def _line(ctx: RuleContext, course: TmsCourse) -> str:
     )
 
 
-def _ect_line(sessions: tuple[date, ...]) -> str:
-    count = "1 session" if len(sessions) == 1 else f"{len(sessions)} sessions"
+def _ect_line(ect: EctRun) -> str:
+    """The line on an acute ECT course running: named by its first day (a course charted as one
+    record over a period by that record's start, not its last day: services/ect_run.py)."""
     return (
-        f"**Acute ECT course running since {sessions[0].isoformat()}:** {count} so far; judge "
-        "its response with the ECT service before changing medication; an adjunct, switch or "
-        "raise now would confound it."
+        f"**Acute ECT course running since {ect.start.isoformat()}:** {ect.so_far_text()}; "
+        "judge its response with the ECT service before changing medication; an adjunct, "
+        "switch or raise now would confound it."
     )
 
 
 _BEFORE_DRUGS = "before changing medication; a response is continued, not changed"
 
 
-def ect_outcome_line(sessions: tuple[date, ...], before: str = _BEFORE_DRUGS) -> str:
+def ect_outcome_line(ect: EctRun, before: str = _BEFORE_DRUGS) -> str:
     """The line on an acute ECT course ended with no PHQ-9 since its last session
     (open_referrals.ect_outcome_pending): "Acute ECT course ended D (since D0, 8 sessions), no
     PHQ-9 after its last session, its outcome unknown: record it (a PHQ-9) and the ECT
     service's view of its response <before>". "After": one on the last session's day is that
-    session's (review s25 RK3 finding 3). The TMS card's hold names the same course (`before`
-    its own)."""
+    session's (review s25 RK3 finding 3). A course charted as one record names its dates
+    instead of a count (EctRun.since_text). The TMS card's hold names the same course
+    (`before` its own)."""
     return (
-        f"**Acute ECT course ended {sessions[-1].isoformat()}** (since "
-        f"{sessions[0].isoformat()}, {plural(len(sessions), 'session')}), no PHQ-9 after its "
-        f"last session, its outcome unknown: record it (a PHQ-9) and the ECT service's view of "
-        f"its response {before}."
+        f"**Acute ECT course ended {ect.last.isoformat()}** ({ect.since_text()}), no PHQ-9 "
+        f"after its last session, its outcome unknown: record it (a PHQ-9) and the ECT "
+        f"service's view of its response {before}."
     )
 
 
@@ -132,9 +133,9 @@ def hold(ctx: RuleContext, rec: Recommendation) -> Recommendation:
     now = device_course_now.running(ctx.record, ctx.policy)
     if now is not None and now.tms is not None:
         line, held_by = _line(ctx, now.tms), _running_held_by(ctx)
-    elif now is not None:
-        line, held_by = _ect_line(now.ect_sessions), ECT_HELD_BY
-    elif ect := open_referrals.ect_outcome_pending(ctx.record, ctx.policy):
+    elif now is not None and now.ect is not None:
+        line, held_by = _ect_line(now.ect), ECT_HELD_BY
+    elif ect := ect_run.outcome_pending(ctx.record, ctx.policy):
         line, held_by = ect_outcome_line(ect), ECT_OUTCOME_HELD_BY
     else:
         ended = tms_course.earlier_courses(ctx.record, ctx.policy)
