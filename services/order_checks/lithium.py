@@ -207,9 +207,14 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             LITHIUM,
             draft,
             cards.fit_summary(
-                f"Lithium{dose} ordered with the last level {level} above the "
-                f"{rule.bounds()} target",
-                f"Lithium ordered: last level {level}, above target",
+                f"Lithium{dose} ordered with the last level {level} "
+                + (
+                    lab_safety.flag_short(lab)  # the lab's call, not the target (s29 RL)
+                    if lab_safety.by_flag(lab)
+                    else f"above the {rule.bounds()} target"
+                ),
+                f"Lithium ordered: last level {level}, "
+                + ("flagged high by the lab" if lab_safety.by_flag(lab) else "above target"),
             ),
             f"{said}{over}{raised} {_renal(ctx)}",
         )

@@ -180,3 +180,24 @@ def test_a_flagged_result_is_worded_as_the_labs_call() -> None:
     )
     in_ms = dataclasses.replace(qtc, unit="ms")
     assert _row("qtc-stop", "citalopram").beyond(in_ms) == "above 500 ms"
+
+
+@pytest.mark.parametrize(("interp", "indicator"), [("H", "warning"), ("HH", "critical")])
+def test_a_lithium_order_beside_a_flagged_level_says_the_labs_call(
+    interp: str, indicator: str
+) -> None:
+    # audit14 k05 (lithium 1.5 mmol/L flagged H, a lithium order selected), its level sent with
+    # no unit: the order card says the lab's flag, never "above the 0.5-0.8 mmol/L target".
+    doc = chart_files.loader(Path(__file__).parent / "audit14_charts")("k05_lithium_150_age40")
+    (level,) = [
+        r
+        for r in chart_files.prefetch_resources(doc)
+        if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "14334-7"
+    ]
+    level["valueQuantity"] = {"value": 0.9}
+    level["interpretation"][0]["coding"] = [{"code": interp}]
+    (card,) = [c for c in _at.cards(doc, "order-select") if "ithium" in c["summary"]]
+    assert card["indicator"] == indicator
+    assert "above the 0.5-0.8" not in card["summary"]
+    assert "by the lab, unit not stated" in card["summary"]
+    assert "not compared with the 0.5-0.8 mmol/L target" in card["detail"]
