@@ -99,6 +99,10 @@ class LabResult:
     # `INTERIM_TESTS`), so a card names it so ("TSH high 9 (preliminary)", review s28 RJ finding
     # 4); "" for a result read in full (final, amended, corrected).
     status: str = ""
+    # The lab flagged the result critical (interpretation HH or LL, v3 ObservationInterpretation
+    # "critical high/low"; `flag` keeps its side): a card that judges the result by that flag
+    # keeps the lab's weight (session 29 RL: a lithium 1.8 HH with no unit was only a warning).
+    critical: bool = False
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

@@ -72,6 +72,28 @@ def _interpretation_flag(resource: Resource) -> str | None:
     return None
 
 
+# The v3 ObservationInterpretation codes of a critical result (HH "critical high", LL "critical
+# low"); HU/LU are "significantly" high/low, not critical.
+_CRITICAL = frozenset({"HH", "LL"})
+
+
+def interpretation_critical(resource: Resource) -> bool:
+    """Whether the lab flagged the result critical (HH or LL among its interpretation codes),
+    read as `_interpretation_flag` reads the codes."""
+    for concept in one_or_many(resource.get("interpretation")):
+        if not isinstance(concept, JSON_OBJECT):
+            continue
+        items = concept.get("coding")
+        if not isinstance(items, list):
+            continue
+        for coding in items:
+            if isinstance(coding, JSON_OBJECT):
+                code = coding.get("code")
+                if isinstance(code, str) and code.strip() in _CRITICAL:
+                    return True
+    return False
+
+
 def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:
     unit = quantity.get("unit") or quantity.get("code")
     return unit if isinstance(unit, str) and unit else None

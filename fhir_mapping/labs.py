@@ -71,6 +71,7 @@ from fhir_mapping.lab_values import (
     _unflagged,
     _value,
     bound_flag,
+    interpretation_critical,
     range_high,
 )
 from fhir_mapping.record import DataDomain, DataGap, LabResult
@@ -152,6 +153,7 @@ def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> 
     if not isinstance(components, list):
         return None
     test: str | None = None
+    critical = False  # any component of the test flagged HH / LL
     found: list[tuple[float | None, str | None, str | None, str | None]] = []
     for component in components:
         if not isinstance(component, JSON_OBJECT):
@@ -162,6 +164,7 @@ def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> 
         test = own
         value, unit, comparator = _value(component, own)
         found.append((value, unit, _flag(component, own, value, unit, comparator), comparator))
+        critical = critical or interpretation_critical(component)
     if test is None:
         return None
     valued = [f for f in found if f[0] is not None]
@@ -183,6 +186,7 @@ def _from_components(resource: Resource, tests: tuple[str, ...], when: date) -> 
         flag=flag,
         source=source_ref(resource),
         comparator=comparator,
+        critical=critical,
     )
 
 
@@ -236,6 +240,8 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
     value, unit, comparator = _value(resource, test)
     # `_flag`, inline: read for every lab of a chart (issue 14).
     flag = _interpretation_flag(resource)
+    # HH / LL: read only when the lab flagged a side (most results carry no interpretation).
+    critical = flag is not None and flag != "normal" and interpretation_critical(resource)
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)
         if flag is None:
@@ -247,8 +253,8 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         if found is not None and (found.value is not None or found.flag is not None):
             return replace(found, status=interim) if interim else found
     # Positionally, in the field order (test, value, unit, date, flag, source, reported,
-    # comparator, range_high, status): built for every lab of a chart, and nine keywords cost ~3.7 k
-    # instructions more than the same call without them (issue 14, session 23).
+    # comparator, range_high, status, critical): built for every lab of a chart, and nine
+    # keywords cost ~3.7 k instructions more than the same call without them (issue 14, session 23).
     return LabResult(
         test,
         value,
@@ -260,6 +266,7 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         comparator,
         range_high(resource, unit) if test in ULN_TESTS else None,
         interim,
+        critical,
     )
 
 

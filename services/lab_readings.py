@@ -215,7 +215,9 @@ _ANNOTATION = re.compile(r"\{([^}]*)\}")
 
 
 def text(lab: LabResult) -> str:
-    """ "1.4 mmol/L on 2025-05-20"; a result with no value: "a result on 2025-05-20". A value
+    """ "1.4 mmol/L on 2025-05-20"; a result with no value: "with no value read, on 2025-05-20"
+    (after a name: "Lithium with no value read, on ..."; session 29 RL: "Lithium a result on
+    ..." read as a placeholder left in the text). A value
     converted for comparison is shown in the unit it was compared in, with what was sent: "508 ms
     (sent as 0.508 s) on 2025-05-20" (review 9 finding 14: "QTc 0.508 s: above 500 ms" mixes
     units in one line, a misreading risk). A result read before it is final says so after its
@@ -223,7 +225,7 @@ def text(lab: LabResult) -> str:
     review's status_note)."""
     day = lab.date.isoformat() + (f" ({lab.status})" if lab.status else "")
     if lab.value is None:
-        return f"a result on {day}"
+        return f"with no value read, on {day}"
     unit = f" {shown_unit(lab.unit)}" if lab.unit else ""
     sign = f"{lab.comparator} " if lab.comparator else ""  # "> 60 mL/min/1.73 m2": a bound
     sent = f"{sign}{cards.fmt_mg(lab.value)}{unit}"
@@ -235,3 +237,35 @@ def text(lab: LabResult) -> str:
             shown = f"{sign}{cards.fmt_mg(lab.value * factor)} {to_unit}"
             return f"{shown} (sent as {sent}) on {day}"
     return f"{sent} on {day}"
+
+
+def by_flag(lab: LabResult) -> bool:
+    """The result is judged by the lab's own H/L flag only: its value is in no unit the tables
+    know (or not stated), so it is never compared with a line of this service (session 29 RL:
+    a nortriptyline 160 flagged H, no unit, read as above the 500 ng/mL toxic line)."""
+    return value(lab) is None and lab.flag in ("high", "low")
+
+
+def unread_words(lab: LabResult) -> str:
+    """Why a result was not compared, as a card says it: "no value read", "unit not stated",
+    "unit mg/L not read" (session 29 RL: such a result was "no lithium level on record")."""
+    if lab.value is None:
+        return "no value read"
+    return f"unit {shown_unit(lab.unit)} not read" if lab.unit else "unit not stated"
+
+
+def flag_short(lab: LabResult) -> str:
+    """A summary's words of a result judged by the lab's flag: "flagged critical high by the lab,
+    unit not stated" ("flagged high by the lab" when no value came: the text says so)."""
+    side = f"critical {lab.flag}" if lab.critical else lab.flag
+    said = f"flagged {side} by the lab"
+    return said if lab.value is None else f"{said}, {unread_words(lab)}"
+
+
+def flag_words(lab: LabResult, line: str) -> str:
+    """How a card words a result judged by the lab's flag against one of its lines (`line`:
+    "the 1.0 mmol/L line"): "flagged high by the lab; unit not stated, not compared with the
+    1.0 mmol/L line" ("flagged critical high" for HH). The flag is the lab's judgement against
+    the lab's own range, never this service's line."""
+    side = f"critical {lab.flag}" if lab.critical else lab.flag
+    return f"flagged {side} by the lab; {unread_words(lab)}, not compared with {line}"

@@ -25,7 +25,10 @@ from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, PatientRecord
 from services import cards, level_monitoring
 from services.card_format import plural
+from services.lab_readings import by_flag as by_flag
 from services.lab_readings import deciding as deciding
+from services.lab_readings import flag_short as flag_short
+from services.lab_readings import flag_words as flag_words
 from services.lab_readings import is_recent as is_recent
 from services.lab_readings import labs_missing as labs_missing
 from services.lab_readings import labs_si_missing as labs_si_missing
@@ -42,6 +45,7 @@ from services.lab_readings import shown_unit as shown_unit
 from services.lab_readings import text as text
 from services.lab_readings import tsh_unread as tsh_unread
 from services.lab_readings import unread_after as unread_after
+from services.lab_readings import unread_words as unread_words
 from services.lab_readings import value as value
 from services.policy import Policy
 
@@ -98,6 +102,8 @@ class LabRule:
     def beyond(self, lab: LabResult) -> str:
         """The words of `lab` past the upper line: "above 480 ms", or "at the 480 ms line" for
         a result exactly at the line of a row whose line itself counts (`at_line`)."""
+        if by_flag(lab):  # the lab's flag, never this line (session 29 RL)
+            return flag_words(lab, f"the {self.bounds()} line")
         if self.at_line and value(lab) == self.high:
             return f"at the {self.bounds()} line"
         return f"above {self.bounds()}"
@@ -178,7 +184,28 @@ def above(rule: LabRule, lab: LabResult) -> bool | None:
         if rule.at_line and number == rule.high and lab.comparator in (None, ">", ">="):
             return True  # the line itself counts; "<=" or "<" at the line may be below it
         return _beyond(number, rule.high, lab.comparator, upper=True)
-    return True if lab.flag == "high" else None
+    return True if lab.flag == "high" and _flag_reaches(rule, lab) else None
+
+
+# The rows whose card is critical (a toxic level, a QTc where the label says to stop). The lab's
+# H / L flag is judged against the lab's own range, which says nothing of these lines: only its
+# critical flag (HH / LL) reaches them (session 29 RL: a nortriptyline 160 flagged H, no unit,
+# was a critical "above the 500 ng/mL toxic line"). The other rows keep the flag's reading:
+# silence on a level the lab calls high is the less safe error.
+_CRITICAL_LINES = frozenset({"lithium-toxic", "level-toxic", "qtc-stop", "qtc-high"})
+
+
+def _flag_reaches(rule: LabRule, lab: LabResult) -> bool:
+    return lab.critical or rule.check not in _CRITICAL_LINES
+
+
+def line_words(rule: LabRule, lab: LabResult, words: str, line: str | None = None) -> str:
+    """`words` ("above 500 ng/mL") for a result compared in a known unit; for one judged by the
+    lab's flag only, what the lab said and that the line was not compared ("flagged high by the
+    lab; unit not stated, not compared with the 500 ng/mL line")."""
+    if not by_flag(lab):
+        return words
+    return flag_words(lab, line or f"the {rule.bounds()} line")
 
 
 def _beyond(number: float, line: float, comparator: str | None, *, upper: bool) -> bool | None:
@@ -200,7 +227,7 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
     number = value(lab)
     if number is not None:
         return _beyond(number, rule.low, lab.comparator, upper=False)
-    return True if lab.flag == "low" else None
+    return True if lab.flag == "low" and _flag_reaches(rule, lab) else None
 
 
 def absent_text(record: PatientRecord, what: str, since: date | None = None) -> str:
@@ -228,14 +255,17 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
         level = f"last level {text(lab)}"
         if rule is not None:
             high, low = above(rule, lab), below(rule, lab)
-            if high:
+            if by_flag(lab):  # the lab's flag, never this service's target (session 29 RL)
+                level += f": {flag_words(lab, 'the ' + target_words(rule, policy))}"
+            elif high:
                 # Bold: the level that decides the next dose (toxicity tracks the serum level:
                 # FDA boxed warning), even when it is older than lab_recent_days.
                 level += f": **above the {rule.bounds()} target**{_whose(rule, policy)}"
             elif low:
                 level += f": below the {rule.bounds()} target{_whose(rule, policy)}"
             elif high is None and low is None:
-                level += " (unit not compared)"
+                # (a result with no value says so already: "with no value read, on ...")
+                level += f" (not compared: {unread_words(lab)})" if lab.value is not None else ""
             elif rule.check.endswith("-older"):
                 # The older-adult target differs from the one the card names elsewhere (0.5-0.8):
                 # say the level is within it, and whose it is (review s21 RR2 finding 3).
@@ -358,5 +388,8 @@ def switch_lines(record: PatientRecord, policy: Policy, options: list[str]) -> l
             listed = ", ".join(drugs[:-1]) + f" and {drugs[-1]}" if len(drugs) > 1 else drugs[0]
             # One drug "prolongs" it, two or more "prolong" it (review s25 RA finding 9).
             verb = "prolong" if len(drugs) > 1 else "prolongs"
-            lines.append(f"QTc {text(qtc)}, above {worst.bounds()}: {listed} {verb} it.")
+            # Said as the switch option it is (session 29 RL: "mirtazapine prolongs it" read as
+            # a drug running or drafted, beside a QTc card about citalopram).
+            option = "as switch options" if len(drugs) > 1 else "as a switch option"
+            lines.append(f"QTc {text(qtc)}, above {worst.bounds()}: {option}, {listed} {verb} it.")
     return lines

@@ -108,10 +108,11 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
     what = name if by_name else f"{draft.drug_class} antidepressants"
     risk = "the labels" if rule.effect_cite.endswith("labels") else rule.effect_cite
     flag = ", UNVERIFIED" if rule.status == "UNVERIFIED" else ""
+    # A sodium judged by the lab's flag only is said so, never "below 130" (session 29 RL).
+    below = lab_safety.line_words(rule, lab, f"below {rule.bounds()}")
     summary = cards.fit_summary(
-        f"{name}{at_age} with sodium {lab_safety.text(lab)}: below {rule.bounds()}; "
-        f"{who} can lower it further",
-        f"{name}{at_age} with sodium {lab_safety.text(lab)}: below {rule.bounds()}",
+        f"{name}{at_age} with sodium {lab_safety.text(lab)}: {below}; {who} can lower it further",
+        f"{name}{at_age} with sodium {lab_safety.text(lab)}: {below}",
     )
     advice = (
         f"Older adults are at greater risk ({risk}): at {age}, recheck sodium and find its "
@@ -123,7 +124,10 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
         SODIUM,
         draft,
         summary,
-        f"The latest sodium is {lab_safety.text(lab)}, below {rule.bounds()} (moderate "
-        f"hyponatraemia or worse, {rule.cite}). {what} can cause "
+        f"The latest sodium is {lab_safety.text(lab)}, "
+        + lab_safety.line_words(
+            rule, lab, f"below {rule.bounds()} (moderate hyponatraemia or worse, {rule.cite})"
+        )
+        + f". {what} can cause "
         f"hyponatraemia (SIADH; {rule.effect_cite}{flag}). {advice}",
     )

@@ -151,9 +151,13 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     dose = f" {cards.fmt_mg(draft.mg_per_day_upper)} mg/day" if draft.mg_per_day_upper else ""
     level = lab_safety.text(lab)
     since = lithium_level.started_since(ctx, lab)
+    above = (
+        f"is above the augmentation target ({rule.bounds()}, {rule.cite})"
+        if not lab_safety.by_flag(lab)  # the lab's flag, never the target (session 29 RL)
+        else f"was {lab_safety.flag_words(lab, f'the {rule.bounds()} target ({rule.cite})')}"
+    )
     said = (
-        f"The last lithium level, {level}, is above the augmentation target "
-        f"({rule.bounds()}, {rule.cite}), and this order adds lithium or raises it. "
+        f"The last lithium level, {level}, {above}, and this order adds lithium or raises it. "
         "Lithium toxicity tracks the serum level and can occur close to therapeutic levels "
         f"({rule.effect_cite}): check for toxicity and repeat the level before raising the dose."
     )
@@ -163,12 +167,23 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             LITHIUM,
             draft,
             cards.fit_summary(
-                f"Lithium{dose} ordered with the last level {level} at or above "
-                f"{cards.fmt_mg(toxic.high)}: toxicity risk",
+                f"Lithium{dose} ordered with the last level {level} "
+                + (
+                    lab_safety.flag_short(lab)
+                    if lab_safety.by_flag(lab)
+                    else f"at or above {cards.fmt_mg(toxic.high)}"
+                )
+                + ": toxicity risk",
                 f"Lithium ordered: last level {level}, toxicity risk",
             ),
-            f"{said} At or above {toxic.bounds()}, {toxic.says} ({toxic.cite}): "
-            f"{toxic.if_running}. {_renal(ctx)}",
+            f"{said} "
+            + (
+                f"{toxic.if_running[0].upper()}{toxic.if_running[1:]}"
+                if lab_safety.by_flag(lab)
+                else f"At or above {toxic.bounds()}, {toxic.says} ({toxic.cite}): "
+                f"{toxic.if_running}"
+            )
+            + f". {_renal(ctx)}",
             indicator=Indicator.CRITICAL,
             # The 1.5 mmol/L line it acts on is the label's, not CANMAT's (review 14 k05): the
             # card's source is the row's own cite (the target's CANMAT cite stays in the text).
@@ -178,7 +193,7 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         upper = lines.high
         over = (
             f" It is above {upper.high:.1f} {upper.unit}, {upper.says} ({upper.cite})."
-            if upper is not None and upper.high is not None
+            if upper is not None and upper.high is not None and not lab_safety.by_flag(lab)
             else ""
         )
         names = cards.and_list([t.ingredient for t in since])
@@ -192,9 +207,14 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             LITHIUM,
             draft,
             cards.fit_summary(
-                f"Lithium{dose} ordered with the last level {level} above the "
-                f"{rule.bounds()} target",
-                f"Lithium ordered: last level {level}, above target",
+                f"Lithium{dose} ordered with the last level {level} "
+                + (
+                    lab_safety.flag_short(lab)  # the lab's call, not the target (s29 RL)
+                    if lab_safety.by_flag(lab)
+                    else f"above the {rule.bounds()} target"
+                ),
+                f"Lithium ordered: last level {level}, "
+                + ("flagged high by the lab" if lab_safety.by_flag(lab) else "above target"),
             ),
             f"{said}{over}{raised} {_renal(ctx)}",
         )

@@ -47,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
+from fhir_mapping.record import LabResult
 from services import (
     cards,
     interaction_table,
@@ -103,14 +104,26 @@ def _summary(found: HighLevel) -> str:
     on = f" on {dose}" if dose else ""
     names = cards.and_list([t.ingredient for t in found.raisers])
     with_raisers = f" with {names}" if names else ""
-    if found.toxic is not None:
+    if lab_safety.by_flag(lab):
+        # The lab's own flag, never this service's line (session 29 RL: "0.9 (above the 1.0
+        # limit)"): the lines not compared are the detail's.
+        line = lab_safety.flag_short(lab)
+        if found.critical:
+            acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess now")
+        else:
+            acts = ("hold or reduce, check toxicity, repeat level, eGFR", "hold or reduce, recheck")
+    elif found.toxic is not None:
         line = f"at or above {cards.fmt_mg(found.toxic.high)}, toxicity risk"
         acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess toxicity now")
     elif found.high is not None:
         line = f"above the {found.high.high:.1f} limit"  # "1.0", never "1"
         if found.high.min_age is not None:
             line += f" at {found.high.min_age} and over"  # "above the 0.8 limit at 65 and over"
-        acts = ("hold or reduce, check toxicity, repeat level, eGFR", "hold or reduce, recheck")
+        if lab.critical and lab.flag == "high":
+            line += ", flagged critical by the lab"
+            acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess now")
+        else:
+            acts = ("hold or reduce, check toxicity, repeat level, eGFR", "hold or reduce, recheck")
     else:
         # Within the usual range, but a raising drug started since the level: the level today
         # is not known, so the card asks for it rather than a dose change.
@@ -154,22 +167,39 @@ def _raiser_lines(found: HighLevel) -> list[str]:
 def detail(ctx: RuleContext, found: HighLevel) -> str:
     lab, target = found.lab, found.target
     age = level_monitoring.age_text(lab.date, ctx.record.as_of)
-    head = (
-        f"**Lithium level {lab_safety.text(lab)}** ({age} ago, the last comparable level): above "
-        f"the {target.bounds()} augmentation target ({target.cite}; toxicity follows the serum "
-        f"level: {target.effect_cite})"
-    )
-    if found.high is not None:
+    if lab_safety.by_flag(lab):
+        # The lab's flag, against the lab's range: the lines are named, not compared.
+        crossed = cards.and_list(
+            [
+                f"the {r.bounds()} {w}"
+                for r, w in ((target, "target"), (found.high, "limit"), (found.toxic, "line"))
+                if r is not None
+            ]
+        )
+        head = (
+            f"**Lithium level {lab_safety.text(lab)}** ({age} ago, the last level the lab "
+            f"flagged): {lab_safety.flag_words(lab, crossed)} (toxicity follows the serum level: "
+            f"{target.effect_cite})"
+        )
+    else:
+        head = (
+            f"**Lithium level {lab_safety.text(lab)}** ({age} ago, the last comparable level): "
+            f"above the {target.bounds()} augmentation target ({target.cite}; toxicity follows "
+            f"the serum level: {target.effect_cite})"
+        )
+    if found.high is not None and not lab_safety.by_flag(lab):
         high = found.high
         head += f", and above {high.high:.1f} {high.unit}, {high.says} ({high.cite})"
-    if found.toxic is not None:
+    if found.toxic is not None and lab_safety.by_flag(lab):
+        head += f". {found.toxic.cause[0].upper()}{found.toxic.cause[1:]}."
+    elif found.toxic is not None:
         toxic = found.toxic
         status = " (UNVERIFIED)" if toxic.status == "UNVERIFIED" else ""
         head += (
             f", and at or above {toxic.bounds()}, {toxic.says} ({toxic.cite}{status}). "
             f"{toxic.cause[0].upper()}{toxic.cause[1:]}."
         )
-    elif found.high is None:
+    elif found.high is None and not lab_safety.by_flag(lab):
         names = cards.and_list([t.ingredient for t in found.started_since])
         head += (
             f". Within the usual range on its own; but {names} started after it was taken and "
@@ -228,12 +258,29 @@ def level_words(ctx: RuleContext) -> str:
     """The last lithium level as the interaction card says it: "last level 1.4 mmol/L on
     2025-05-29, above the 0.5-0.8 mmol/L target", or "no lithium level on record" (review 13 U1:
     the card asked for a level in 5-7 days beside a 1.4 it never read)."""
-    target = target_for(ctx)
     lab = lab_safety.latest_readable(ctx.record, _DRUG)
+    last = lab_safety.latest(ctx.record, _DRUG)
+    if last is not None and not lab_safety.readable(last) and (lab is None or last.date > lab.date):
+        # A later level no check can compare: named as such, never "no lithium level on
+        # record" beside the optimise card's line showing it (session 29 RL).
+        said = f"last level {lab_safety.text(last)}"
+        if last.value is not None:  # one with no value says so already
+            said += f", not compared ({lab_safety.unread_words(last)})"
+        return said + (f"; {level_words_of(ctx, lab, 'the last compared')}" if lab else "")
     if lab is None:
         return lab_safety.absent_text(ctx.record, "lithium level")
-    said = f"last level {lab_safety.text(lab)}"
-    if target is not None and lab_safety.above(target, lab):
+    return level_words_of(ctx, lab)
+
+
+def level_words_of(ctx: RuleContext, lab: LabResult, lead: str = "last level") -> str:
+    """ "last level 1.4 mmol/L on 2025-05-29, above the 0.5-0.8 mmol/L target"."""
+    target = target_for(ctx)
+    said = f"{lead} {lab_safety.text(lab)}"
+    if target is not None and lab_safety.by_flag(lab):
+        said += (
+            f", {lab_safety.flag_words(lab, 'the ' + lab_safety.target_words(target, ctx.policy))}"
+        )
+    elif target is not None and lab_safety.above(target, lab):
         said += f", above the {lab_safety.target_words(target, ctx.policy)}"
     elif target is not None and lab_safety.below(target, lab):
         said += f", below the {lab_safety.target_words(target, ctx.policy)}"

@@ -49,7 +49,9 @@ class HighLevel:
 
     @property
     def critical(self) -> bool:
-        return self.toxic is not None
+        """At or above the toxic line, or flagged critical high by the lab (HH) whatever its
+        value: the lab's own critical call keeps its weight (session 29 RL: a 1.3 HH)."""
+        return self.toxic is not None or (self.lab.critical and self.lab.flag == "high")
 
 
 def _rule(check: str) -> LabRule | None:
@@ -67,8 +69,10 @@ def at_or_above(rule: LabRule, lab: LabResult) -> bool:
     """Whether the level is at or above the rule's line (the label's greater risk starts at
     1.5): by its value in a known unit, a bound ("> 2.0") read as what it says."""
     number = lab_safety.value(lab)
-    if rule.high is None or number is None:
+    if rule.high is None:
         return False
+    if number is None:  # judged by the lab's flag: only a critical high one reaches this line
+        return lab_safety.above(rule, lab) is True
     if lab.comparator in ("<", "<="):
         return False  # "< 1.6" may be anything below it
     return number >= rule.high

@@ -48,6 +48,11 @@ class PairTiming:
     level: LabResult | None  # the latest readable lithium level
     steady: LevelInterval
     as_of: date
+    # A later lithium result no check can compare (no value read, a unit not stated or not
+    # read): named, never "no lithium level since" (session 29 RL: li02, li12)
+    unread: LabResult | None = None
+    # Lab results could not all be obtained: an absent level is "not checked" (li20)
+    missing: str = ""
 
     def _settled_by(self) -> date:
         """The first day a level is that of the pair at steady state."""
@@ -62,8 +67,14 @@ class PairTiming:
         """ "0.3 on 2026-11-20": the summary's words for the last level."""
         assert self.level is not None
         number = lab_safety.value(self.level)
-        shown = cards.fmt_mg(number) if number is not None else "a level"
-        return f"{shown} on {self.level.date.isoformat()}"
+        if number is not None:
+            return f"{cards.fmt_mg(number)} on {self.level.date.isoformat()}"
+        # Not in a unit compared (session 29 RL: "last level a level on ..."): as sent, or the
+        # lab's flag when no value came.
+        if self.level.value is not None:
+            return lab_safety.text(self.level)
+        side = f"critical {self.level.flag}" if self.level.critical else self.level.flag
+        return f"flagged {side} by the lab on {self.level.date.isoformat()}"
 
     def due(self) -> bool:
         """The last level is older than lithium's monitoring interval (level_monitoring.csv)."""
@@ -77,6 +88,10 @@ class PairTiming:
             return f"long-standing, last level {self._short_level()}"
         if (self.as_of - self.began).days <= self.steady.steady_to_days:
             return f"lithium level {self.steady.steady_days()} after {self.began.isoformat()}"
+        if self.unread is not None and self.unread.date >= self.began:
+            return f"lithium level on {self.unread.date.isoformat()} not compared: read it"
+        if self.level is None and self.missing:
+            return f"lithium level not checked: {self.missing}"
         if self.level is not None and self.level.date >= self.began:
             # A level since, drawn before steady state (L1's 3 days): not the pair's level.
             return f"no steady-state lithium level since {self.began.isoformat()}: check one"
@@ -103,6 +118,14 @@ class PairTiming:
                 f"{began}: a new pair; check a lithium level {self.steady.steady_days()} after "
                 "that day, when it is at steady state."
             )
+        elif self.unread is not None and self.unread.date >= self.began:
+            said = (
+                f"{began}: a lithium level on {self.unread.date.isoformat()} could not be "
+                f"compared ({lab_safety.unread_words(self.unread)}): read its value and unit in "
+                "the lab's report."
+            )
+        elif self.level is None and self.missing:
+            said = f"{began}: lithium level not checked: {self.missing}."
         elif self.level is not None and self.level.date >= self.began:
             days = (self.level.date - self.began).days
             said = (
@@ -151,4 +174,14 @@ def of(ctx: RuleContext, pair: Pair) -> PairTiming | None:
         events.append((partner.dose_began, f"{name} dose changed"))
     began, what = max(events, key=lambda e: e[0])
     level = lab_safety.latest_readable(ctx.record, LITHIUM)
-    return PairTiming(lithium, partner, began, what, level, steady, ctx.record.as_of)
+    last = lab_safety.latest(ctx.record, LITHIUM)
+    unread = (
+        last
+        if last is not None
+        and not lab_safety.readable(last)
+        and (level is None or last.date > level.date)
+        else None
+    )
+    record = ctx.record
+    missing = lab_safety.labs_unread_words(record) if lab_safety.labs_missing(record) else ""
+    return PairTiming(lithium, partner, began, what, level, steady, record.as_of, unread, missing)

@@ -48,7 +48,7 @@ from fhir_mapping.record import Finding, FindingKind, LabResult
 from services import cards, lab_safety, screen, screen_refs
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
-from services.recommendation import Recommendation
+from services.recommendation import Indicator, Recommendation
 from services.rules import one_click_hold, running_cautions
 from services.rules.context import RuleContext
 
@@ -246,9 +246,13 @@ def _falls_line(found: LowSodium) -> str:
 def detail(found: LowSodium) -> str:
     rule, lab = found.rule, found.lab
     cite = f"; {rule.cite}" if rule.cite else ""
+    below = (
+        f"below {rule.bounds()} (moderate hyponatraemia or worse{cite})"
+        if not lab_safety.by_flag(lab)  # the lab's flag, never this line (session 29 RL)
+        else lab_safety.flag_words(lab, f"the {rule.bounds()} line")
+    )
     head = (
-        f"**Sodium {lab_safety.text(lab)}**: below {rule.bounds()} (moderate hyponatraemia or "
-        f"worse{cite}), with {'this drug' if len(found.suspects) == 1 else 'these drugs'} "
+        f"**Sodium {lab_safety.text(lab)}**: {below}, with {'this drug' if len(found.suspects) == 1 else 'these drugs'} "
         "running:"
     )
     lines = [head, *(_line(found, s) for s in found.suspects)]
@@ -285,7 +289,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = low_sodium(ctx)
     if found is None:
         return None
-    card = cards.make(TOPIC, summary=_summary(found), detail=detail(found))
+    # Critical when the lab flagged the sodium critical low (LL): the lab's critical call keeps
+    # its weight (session 29 RL: it was collapsed to L, a warning).
+    critical = found.lab.critical and found.lab.flag == "low"
+    card = cards.make(
+        TOPIC,
+        summary=_summary(found),
+        detail=detail(found),
+        indicator=Indicator.CRITICAL if critical else None,
+    )
     return screen.with_fields(card, evidence_key=fingerprint(found))
 
 

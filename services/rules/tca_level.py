@@ -266,7 +266,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         TOPIC,
         summary=tca_level_text.summary(first),
         detail=tca_level_text.detail(ctx, first),
-        indicator=Indicator.CRITICAL if first.toxic is not None else None,
+        # Critical above the toxic line, or when the lab flagged the level critical high (HH)
+        # whatever its value (session 29 RL: the lab's critical call keeps its weight).
+        indicator=Indicator.CRITICAL
+        if first.toxic is not None or (first.lab.critical and first.lab.flag == "high")
+        else None,
     )
     return screen.with_fields(card, evidence_key=fingerprint(first))
 

@@ -83,7 +83,11 @@ def _candidates(found: HighLevel, level: str) -> tuple[str, ...]:
             f"{level}: unit not read; read the lab's report",
         )
     line = f"above {found.line.bounds()}"
-    if found.toxic is not None:
+    if lab_safety.by_flag(found.lab):
+        # The lab's flag, never this service's line (session 29 RL: a 160 flagged H, no unit,
+        # read "above the 500 ng/mL toxic line"); the lines not compared are the detail's.
+        line = lab_safety.flag_short(found.lab)
+    elif found.toxic is not None:
         line = f"above the {found.toxic.bounds()} toxic line"
     advice = found.advice
     short = advice.split(", ", 1)[0]
@@ -218,13 +222,23 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
             "Read the value and its unit in the lab's report before acting on the dose.",
         )
     which = "on this course" if found.ended is None and found.held is None else "on record"
-    head = (
-        f"**{name} {lab_safety.text(lab)}** ({age} ago, the last comparable level "
-        f"{which}): above {line.bounds()}, {line.says} ({line.cite}: higher concentrations may "
-        "bring more adverse effects)"
-    )
+    if lab_safety.by_flag(lab):
+        # The lab's flag against the lab's range: the lines named, not compared.
+        head = (
+            f"**{name} {lab_safety.text(lab)}** ({age} ago, the last level the lab flagged "
+            f"{which}): {lab_safety.flag_words(lab, _lines(found).replace(' or ', ' and '))} "
+            f"({line.cite})"
+        )
+    else:
+        head = (
+            f"**{name} {lab_safety.text(lab)}** ({age} ago, the last comparable level "
+            f"{which}): above {line.bounds()}, {line.says} ({line.cite}: higher concentrations "
+            "may bring more adverse effects)"
+        )
     toxic = found.toxic
-    if toxic is not None:
+    if toxic is not None and lab_safety.by_flag(lab):
+        head += f". Look for {toxic.cause}" if toxic.cause else ""
+    elif toxic is not None:
         head += f", and above {toxic.bounds()}, {toxic.says} ({toxic.cite})"
         if toxic.cause:
             head += f". Look for {toxic.cause}"

@@ -23,6 +23,7 @@ def test_lab_result_field_order_is_the_one_lab_result_passes() -> None:
         "comparator",
         "range_high",
         "status",  # a diagnosis-review lab read before it is final (review s28 RJ finding 4)
+        "critical",  # the lab's HH / LL (session 29 RL)
     ]
     assert fields(LabResult)[6].default == ()
 
@@ -55,3 +56,13 @@ def test_each_field_lands_where_it_belongs() -> None:
         comparator=">",
         range_high=56.0,
     )
+
+
+def test_a_critical_flag_lands_in_critical() -> None:
+    hh = {"coding": [{"code": "HH"}]}
+    lab = lab_result(_alt(interpretation=[hh]), as_of=date(2026, 12, 1))
+    assert lab is not None
+    assert (lab.flag, lab.critical) == ("high", True)
+    plain = lab_result(_alt(interpretation=[{"coding": [{"code": "H"}]}]), as_of=date(2026, 12, 1))
+    assert plain is not None
+    assert (plain.flag, plain.critical) == ("high", False)

@@ -32,10 +32,10 @@ from tests.services.test_safety_followups import P as PATIENT
 def test_the_qtc_switch_line_names_only_the_drugs_offered() -> None:
     record = f.record(labs=(f.lab("qtc", 505, date(2024, 5, 1), flag="high", unit="ms"),))
     (line,) = lab_safety.switch_lines(record, Policy(), ["SSRI: escitalopram, sertraline"])
-    assert line.endswith(": escitalopram prolongs it.")
+    assert line.endswith(": as a switch option, escitalopram prolongs it.")
     assert "citalopram and" not in line
     (both,) = lab_safety.switch_lines(record, Policy(), ["SSRI: citalopram, escitalopram"])
-    assert both.endswith(": citalopram and escitalopram prolong it.")
+    assert both.endswith(": as switch options, citalopram and escitalopram prolong it.")
 
 
 def test_a_typed_in_diagnosis_is_named_typed_in_on_the_diagnosis_review() -> None:

@@ -264,7 +264,8 @@ def test_a_later_ecg_without_qtc_leaves_the_switch_list_line_of_a_long_qtc() -> 
     (card,) = [r for r in patient_view(record, Policy()) if r.topic == "optimize-switch-augment"]
     # Mirtazapine has a QTc caution line of its own (450 ms), so it is named too.
     assert (
-        "QTc 520 ms on 2025-03-03, above 500 ms: citalopram, escitalopram and mirtazapine "
+        "QTc 520 ms on 2025-03-03, above 500 ms: as switch options, citalopram, escitalopram and "
+        "mirtazapine "
         "prolong it." in card.detail
     )
 
