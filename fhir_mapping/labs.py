@@ -21,12 +21,10 @@ result carries what the ECG does report, its QT interval and heart rate as sent
 (`LabResult.reported`, lab_measures.py), for the card to show; no QTc is ever computed here from
 them: the card never claims more than the ECG reported.
 
-A QTc, lithium, sodium, TCA level or eGFR sent as text (valueString "512 ms (prolonged)", "1.6
-mmol/L", of the Observation or of its component) is read when the text holds one number with a
-unit data/lab_ranges.csv's `text_units` names, or a bare number its `bare_unit` allows (lab_text.py); an eGFR sent as text ">60" or "<15" is read as that bound, with its comparator
-(lab_text.bound_from_text); any other text stays a value not read. A valueQuantity.comparator
-is kept, of a result and of a component alike ("> 450": a bound, never exactly 450); one outside
-the R4 value set leaves the value unread (`_value`).
+A QTc, lithium, sodium, TCA level or eGFR sent as text ("512 ms (prolonged)", "1.6 mmol/L") is
+read when it holds one number with a unit lab_ranges.csv's `text_units` names, or a bare number
+its `bare_unit` allows; a bound (">60", "> 500 ng/mL") keeps its comparator (lab_text.py); other
+text stays a value not read. A valueQuantity.comparator outside R4's value set leaves it unread.
 
 ALT and AST (review 12 H10) have no default interval (data/lab_ranges.csv): their flag is the
 lab's interpretation or referenceRange as for any test, and the high end of the referenceRange is
@@ -37,9 +35,7 @@ What cannot be read is named, never dropped in silence (`lab_gaps`): a result wi
 or with neither a value nor an interpretation (a panel whose QTc component has none, a panel with
 no QTc at all unless a later result of the test supersedes it).
 
-Which test an Observation is lives in lab_tests.py and what one result or component says (its
-value, unit, comparator and flag) in lab_values.py; this module reads the results and panels of a
-chart from them and names what it could not read.
+Which test an Observation is: lab_tests.py; what one result or component says: lab_values.py.
 """
 
 from __future__ import annotations
