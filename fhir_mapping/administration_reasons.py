@@ -40,7 +40,9 @@ Rules:
   a clinical hold, as `held` ("Held, pt on elopement precautions"; session 29 fix ward30); so
   are a risk, a watch, an attempt or a return ("Patient at risk for elopement; held per
   provider", "Elopement attempt - held for sedation", "Pt returned from AWOL, held per MD", "AMA
-  risk - held": recheck K17 s29 finding 4), where "Left AMA" still reads eloped;
+  risk - held": recheck K17 s29 finding 4), where "Left AMA" still reads eloped; and a wish to
+  leave ("Pt wants to leave AMA, held per MD": the "pt wants" refusal row inside it is no refusal
+  of the dose; review RM s29 item 2);
 - a refusal word inside an `other-refusal` phrase is no refusal of the dose: someone else refused
   ("pharmacy refused to dispense") or the patient refused something else ("Pt refused labs - med
   held per MD"); the rest of the reason reads on (held), and a reason naming nothing else reads
@@ -195,15 +197,31 @@ def _other_refusals(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _touching(
+    pattern: re.Pattern[str] | None, text: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The spans of the pattern's matches in `text` that overlap one of `spans`."""
+    if pattern is None:
+        return []
+    return [
+        m.span()
+        for m in pattern.finditer(text)
+        if any(m.start() < b and a < m.end() for a, b in spans)
+    ]
+
+
 def _concept_reading(tiers: set[str], text: str) -> DoseReading | None:
     """The statusReasons' reading by the precedence tiers (module docstring): `tiers` are their
     codings' rows, `text` their words; None when they name nothing the table knows."""
     pattern = _reasons().texts
-    spans = _other_refusals(text)
-    if _MISSED in tiers or _names(pattern[_MISSED], text, negatable=True, inside=spans):
-        return DoseReading.MISSED
     unit = pattern[_ON_UNIT]
     watched = [m.span() for m in unit.finditer(text)] if unit is not None else []
+    # A patient's-wish word sharing words with an on-unit phrase is that phrase's ("Pt wants to
+    # leave AMA, held per MD": "pt wants" is the wish to leave, no refusal of the dose; review RM
+    # s29 item 2): not read as a refusal. A refusal elsewhere in the reason still wins.
+    spans = _other_refusals(text) + _touching(pattern[_MISSED], text, watched)
+    if _MISSED in tiers or _names(pattern[_MISSED], text, negatable=True, inside=spans):
+        return DoseReading.MISSED
     if _ELOPED in tiers or _names(pattern[_ELOPED], text, negatable=True, inside=watched):
         return DoseReading.MISSED
     errand = _ERRAND in tiers or _names(pattern[_ERRAND], text)

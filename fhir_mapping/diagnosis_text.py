@@ -43,6 +43,11 @@ resolved"): `said_as_not_current` (recheck K17 s29 finding 6). The withdrawal wo
 a name include the misspelling "withdrawl", "WD", "detox" and the bupropion label's "abrupt
 discontinuation of" ("Abrupt discontinuation of Xanax", "Benzodiazepine detox"); alcohol and EtOH
 are names of data/sedative_names.csv too, so "Alcohol detox" reads as "Alcohol withdrawal".
+A withdrawal after the use, dependence or abuse it belongs to ("Alcohol use disorder, in
+withdrawal", "Alcohol dependence with withdrawal, uncomplicated", every ICD-10-CM F10.x3x and
+F13.x3x display) is that substance's withdrawal when alcohol or a sedative is the substance named
+nearest before it, in its clause or the one before; an opioid, cannabis, stimulant or nicotine
+named nearer keeps it out (`_governed`; review RM s29 finding 1).
 
 Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
 diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
@@ -58,7 +63,7 @@ from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.record import FindingKind
-from fhir_mapping.text_negation import scope_after, scope_before, term_pattern
+from fhir_mapping.text_negation import negated_inside, scope_after, scope_before, term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 
 # Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
@@ -83,19 +88,53 @@ def _compiled(term: str) -> re.Pattern[str]:
 _SEDATIVE_WITHDRAWAL = (FindingKind.SUBSTANCE_USE, FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL)
 
 
+def _names(other: bool) -> str:
+    """The names of data/sedative_names.csv as one alternation (a closing `*` any ending:
+    "benzodiazepines"): the sedatives' and alcohol's, or (`other`) the rows of group
+    `other-substance`, named only to decide whose a "with withdrawal" is."""
+    text = resources.files("fhir_mapping").joinpath("data/sedative_names.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    names = sorted(
+        (r["name"].strip().lower() for r in rows if (r["group"] == _OTHER_SUBSTANCE) is other),
+        key=len,
+        reverse=True,
+    )
+    return "|".join(re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in names)
+
+
+# Rows of data/sedative_names.csv naming a substance whose withdrawal is not the bupropion
+# contraindication (opioids, cannabis, stimulants, nicotine): never read as a withdrawal, only
+# to stop a sedative named before them governing a "with withdrawal" after them.
+_OTHER_SUBSTANCE = "other-substance"
+
+
+@cache
 def _sedative_withdrawal() -> re.Pattern[str]:
     """ "<name> withdrawal", "<name> w/d" or "withdrawal from <name>" (the words of
-    `_WITHDRAWAL_WORD` and `_WITHDRAWAL_OF`) for each name of data/sedative_names.csv (a closing
-    `*` any ending: "benzodiazepines")."""
-    text = resources.files("fhir_mapping").joinpath("data/sedative_names.csv").read_text("utf-8")
-    names = sorted(
-        (row["name"].strip().lower() for row in csv.DictReader(text.splitlines())), key=len
-    )
-    body = "|".join(
-        re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in reversed(names)
-    )
+    `_WITHDRAWAL_WORD` and `_WITHDRAWAL_OF`) for each sedative name of data/sedative_names.csv;
+    and a withdrawal governed by the name before it (`_governed`)."""
+    body = _names(other=False)
     return re.compile(
         rf"\b(?:(?:{body})\s+{_WITHDRAWAL_WORD}(?!\w)|{_WITHDRAWAL_OF}\s+(?:{body})\b)"
+        rf"|{_governed(body, _names(other=True))}"
+    )
+
+
+def _governed(body: str, other: str) -> str:
+    """ "<name> ... with withdrawal" or "<name> ..., in withdrawal": the ICD-10-CM F10.x3x and
+    F13.x3x displays ("Alcohol dependence with withdrawal, uncomplicated", "Sedative, hypnotic or
+    anxiolytic abuse with withdrawal delirium", "Alcohol use, unspecified with withdrawal") and a
+    problem typed "Alcohol use disorder, in withdrawal" (review RM s29 finding 1: read as alcohol
+    use only, bupropion offered). The withdrawal stands in the name's clause or the next (a DSM-5
+    severity clause between, "Alcohol use disorder, severe, in withdrawal", too); the substance
+    named nearest before it decides, so no sedative name or other substance ("Alcohol and opioid
+    dependence with withdrawal": the opioid's, not read) stands between. A negation between
+    ("Alcohol use disorder, not in withdrawal") is read by `_asserted`."""
+    between = rf"(?:(?!\b(?:{body}|{other})\b)[^;.,])*"
+    severity = r"(?:,\s*(?:mild|moderate|severe)\s*)?"
+    return (
+        rf"\b(?:{body})\b{between}{severity}(?:,{between})?"
+        rf"\b(?:with|in)\s+{_WITHDRAWAL_WORD}(?!\w)"
     )
 
 
@@ -161,10 +200,23 @@ def _inside_longer(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
         m.start() <= found.start()
         and m.end() >= found.end()
         and m.end() - m.start() > found.end() - found.start()
+        and not _negated_governed(m)
         for other, pattern in _terms()
         if other is kind
         for m in pattern.finditer(text)
     )
+
+
+def _negated_governed(m: re.Match[str]) -> bool:
+    """Whether a governed withdrawal (its span runs from the name to the word: `_governed`) is
+    negated inside ("Alcohol use disorder, not in withdrawal"): no withdrawal, and no longer term
+    holding the use disorder named in it (`_inside_longer`)."""
+    return m.re is _sedative_withdrawal() and negated_inside(m.group())
+
+
+def _asserted(text: str, m: re.Match[str]) -> bool:
+    """Whether a mention is not negated, before or after it or (`_negated_governed`) inside."""
+    return not negated(text, m.start(), m.end()) and not _negated_governed(m)
 
 
 @lru_cache(maxsize=4096)
@@ -178,8 +230,7 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
         if kind in kinds:
             continue
         if any(
-            not negated(text, m.start(), m.end()) and not _inside_longer(text, kind, m)
-            for m in pattern.finditer(text)
+            _asserted(text, m) and not _inside_longer(text, kind, m) for m in pattern.finditer(text)
         ):
             kinds.append(kind)
     if FindingKind.BIPOLAR in kinds and FindingKind.DEPRESSION_TEXT in kinds:
@@ -219,7 +270,7 @@ def said_as_past(text: str, kind: FindingKind) -> bool:
         for other, pattern in _terms()
         if other is kind
         for m in pattern.finditer(text)
-        if not negated(text, m.start(), m.end())
+        if _asserted(text, m)
     ]
     past = _past_words()
     return bool(mentions) and all(past.search(scope_before(text, m.start())) for m in mentions)
@@ -253,7 +304,7 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
         for other, pattern in _terms()
         if other is kind
         for m in pattern.finditer(text)
-        if not negated(text, m.start(), m.end())
+        if _asserted(text, m)
     ]
     past, cue = _past_words(), _rule_out()
 
