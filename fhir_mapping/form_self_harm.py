@@ -27,8 +27,10 @@ PHQ-9, not on a C-SSRS form suicide_screen.py reads) is read here (form_self_har
   it is an unread self-harm answer of INSTRUMENT: the card's warning asks to check it and
   assess suicide risk;
 - the lowest answer (0 or false, "0", "Not at all", "Never", a no or a denial: "No SI", "pt
-  denies") or no answer ("Not asked"; an item that only records that it was asked, "Asked about
-  suicidal thoughts"): nothing. Asked and not answered: nothing.
+  denies", "Absent", "Denied") or no answer ("Not asked", "N/A"; an item that only records that
+  it was asked or a task, education or the family's history, "Asked about suicidal thoughts",
+  "C-SSRS screen completed", "has anyone in your family made a suicide attempt?": review s29
+  RQ3): nothing. Asked and not answered: nothing.
 On a form read as a PHQ-9 (LOINC 44249-1), only the items that reader takes are left to it: an
 extra suicide question on it was read by no one (review s29 K16 charts p02, p03).
 """

@@ -11,20 +11,24 @@ thoughts" = "No SI" (f16) or "Not asked" (f17), "Self-harm thoughts (0-3)" = "0"
   "Never", a no or no-risk word (suicide_screen_answers.says_no_risk), also after who it speaks
   of ("pt denies": data/self_harm_form_words.csv `subject`), or a denial of the self-harm words
   it names, every one of them negated ("No SI", "Denies SI/HI": screen_wording.denies_self_harm,
-  the project's NegEx reading, text_negation.py);
+  the project's NegEx reading, text_negation.py), or a finding's absence or a denial as the whole answer
+  ("Absent", "Not present", "Denied", "No thoughts": the table's `denial` words, review s29 RQ3
+  probes q_ros_*, q_harm_*);
 - positive (`value` above 0): a yes or true (suicide_screen_answers.says_yes: "Yes", LOINC
   LA33-6, SNOMED 373066001), read as 1, the least positive answer; an answer of the PHQ-9's list
   ("Several days" 1 ... "Nearly every day" 3) or of the EPDS item 10's ("Hardly ever" 1 ...
   "Yes, quite often" 3), read as its place on that list: the answer says how often, and the card
   gives it the tier a PHQ-9 item 9 of that value gets (services/risk_events.py);
-- no answer (`none`): an answer that says the question was not asked ("Not asked": the table's
-  `no-answer` words), as an item asked and not answered is none;
+- no answer (`none`): an answer that says the question was not asked ("Not asked", "N/A": the
+  table's `no-answer` words), as an item asked and not answered is none;
 - not read (`value` None): anything else, a number above 0 on a scale not known (1 may be the
   lowest of a 1-5 list), a refusal ("Patient declined to answer": it may hide a yes), free text.
   The safety net's warning names it: a look at a form costs less than a missed answer.
 
-An item that only records that the question was asked (`note` words: "Asked about suicidal
-thoughts") holds no answer of the patient's (`is_note`).
+An item that only records that the question was asked or a task about it (`note` words: "Asked
+about suicidal thoughts", "C-SSRS screen completed", "Patient educated on what to do if having
+suicidal thoughts"), or asks of the family's history ("has anyone in your family made a suicide
+attempt?") holds no answer about the patient's own self-harm (`is_note`; review s29 RQ3).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from fhir_mapping.screen_wording import denies_self_harm
 from fhir_mapping.suicide_screen_answers import says_no_risk, says_yes
 from fhir_mapping.tms_safety import normalise_text
 
-__all__ = ["Answer", "cut", "is_note", "read"]
+__all__ = ["Answer", "asks_of_others", "cut", "is_note", "read", "says_nothing"]
 
 # A yes or true says the patient answered yes; how often, it does not: the least positive
 # answer of a PHQ-9 item 9 (services/data/phq9_item9_answers.csv, 1 'Several days').
@@ -80,6 +84,13 @@ def is_note(text: str) -> bool:
     """Whether an item's text records that the question was asked rather than its answer
     ("Asked about suicidal thoughts": the table's `note` words)."""
     return _pattern("note").search(normalise_text(text)) is not None
+
+
+def asks_of_others(text: str) -> bool:
+    """Whether an item's text asks about harm to others too ("Thoughts of hurting yourself or
+    others": the table's `others` words): no PHQ-9 item 9, which asks of the self alone
+    (phq9_form_item9.py leaves it to the net; review s29 RQ3 probes q_harm_*)."""
+    return _pattern("others").search(normalise_text(text)) is not None
 
 
 def _plain(text: str) -> str:
@@ -123,6 +134,8 @@ def _lowest(answer: Mapping[str, Any]) -> bool:
             return True
         if says_no_risk({"valueString": plain}) or denies_self_harm(text):
             return True
+        if _pattern("denial").fullmatch(plain):  # "Absent", "Denied", "No thoughts"
+            return True
     return says_no_risk(answer)
 
 
@@ -134,6 +147,13 @@ def _listed(answer: Mapping[str, Any]) -> int | None:
         if isinstance(text, str):
             value = epds_item10.answer({"valueString": text})
     return value if value is not None and value > 0 else None
+
+
+def says_nothing(answer: Mapping[str, Any]) -> bool:
+    """Whether one answer is the lowest or no answer (`read`): a PHQ-9 item 9 worded on a form
+    not read as a PHQ-9 and answered "No" is nothing to check (phq9_form_item9.py)."""
+    found = read(answer)
+    return found.none or found.value == 0
 
 
 def read(answer: Mapping[str, Any]) -> Answer:

@@ -27,6 +27,10 @@ PHQ-9:
   form's GAD-7 group with "Suicidal thoughts" beside a PHQ-9 group was read as PHQ-9 item 9
   (session 28 note, chart q14 of recheck K14): that question was the GAD-7 group's, so it is
   left to the forms safety net (form_self_harm.py), which names it by its own words;
+- not the item: a question's words in a text that asks of others too ("Thoughts of hurting
+  yourself or others" on a safety screen: data/self_harm_form_words.csv `others`; review s29 RQ3
+  probes q_harm_*): PHQ-9 item 9 asks of the self alone, so it is no PHQ-9 answer and was named
+  "PHQ-9 item 9" on a form that is no PHQ-9; the safety net reads it by its own words;
 - the answer: an answer of the PHQ-9's own list, LOINC LL358-3, as screen_lookalike.listed_answer
   reads a row's: the exact text ("Nearly every day", data/phq9_answer_codes.csv) as valueString,
   or a valueCoding whose LOINC answer code, display and text agree (answer_concept.py). The text
@@ -34,8 +38,12 @@ PHQ-9:
   f07, f07b), read as the EPDS's is (epds_item10.split_score): as its words when the number is
   the score those words have, unread when it is not ("1 - Nearly every day"). A number
   or other words are not read: the form is not known, so only an answer that names its scale
-  says what it scores. Two answers count the higher; a 0 beside an answer not read stays unread
-  (item9_unread.kept_unread's rule: a 0 settles nothing beside a possible "yes").
+  says what it scores. A clear no, a denial or no answer (a "No", false, "Denies", "None", a
+  0, "Not asked": what the forms safety net reads as the lowest answer or none,
+  form_self_harm_answers.says_nothing) is no answer of that list, but no "could not be read"
+  either: nothing, as an item asked and not answered (review s29 RQ3 probes q_harm_no,
+  q_harm_false, q_harm_denies). Two answers count the higher; a 0 beside an answer not read
+  stays unread (item9_unread.kept_unread's rule: a 0 settles nothing beside a possible "yes").
 
 The result is the Score a known form's item 9 gives (instrument "PHQ-9", `item9` 0-3, source the
 response; on a PHQ-A, phqa_form.py, `form` "PHQ-A", the name the cards give it), with no total
@@ -70,7 +78,7 @@ from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_items import _MAX_DEPTH, _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
-from fhir_mapping.screen_wording import SELF_HARM, form_named, named_in
+from fhir_mapping.screen_wording import QUESTION, SELF_HARM, form_named, named_in
 
 __all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9", "worded_form"]
 
@@ -134,6 +142,9 @@ def _scoped(items: object, scope: object, depth: int = 0) -> Iterator[tuple[Item
 
 def _item9s(resource: Resource) -> Iterator[Item]:
     """The items of a response that are PHQ-9 item 9 (module docstring)."""
+    # The net reads these answers; it imports this module (no cycle at import).
+    from fhir_mapping.form_self_harm_answers import asks_of_others
+
     worded: dict[int, bool] = {}  # per group, found once, when an item could be a short label
     items = resource.get("item")
     for item, scope in _scoped(items, items):
@@ -142,7 +153,8 @@ def _item9s(resource: Resource) -> Iterator[Item]:
             continue
         term = named_in([text])
         if term is not None and term.kind == SELF_HARM and term.instrument == PHQ9:
-            yield item
+            if term.match != QUESTION or not asks_of_others(text):
+                yield item
         elif term is None and form_named([text], PHQ9) is not None:
             if id(scope) not in worded:
                 worded[id(scope)] = _worded_items(scope)
@@ -189,6 +201,8 @@ def _answered(answers: list[Mapping[str, Any]]) -> int | None:
 def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, list[DataGap]]:
     """PHQ-9 item 9 of a response questionnaires.py does not read as a PHQ-9 (module docstring):
     (the Score, or None when the item is not answered or the response is no result; its gaps)."""
+    from fhir_mapping.form_self_harm_answers import says_nothing  # no cycle at import
+
     status = string(resource.get("status")) or "unknown"
     if status not in _FULL and not unfinished(RESPONSE, status):
         return None, []  # entered-in-error: not a result
@@ -197,6 +211,10 @@ def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, li
     ]
     if not answers:
         return None, []  # asked and not answered (or not asked): not recorded
+    if all(says_nothing(a) and _one_answer(a) is None for a in answers):
+        # A plain "No", false, "Denies" (module docstring): the lowest, and no answer of the
+        # PHQ-9's list, so no score; nothing to check (review s29 RQ3 probes q_harm_*).
+        return None, []
     day = parse_date(resource.get("authored"))
     if day is None:
         return None, []
