@@ -37,7 +37,12 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 
 from fhir_mapping import self_harm_text
-from fhir_mapping.diagnosis_text import said_as_not_current, says_in_remission, text_kinds
+from fhir_mapping.diagnosis_text import (
+    said_as_dated_past,
+    said_as_not_current,
+    says_in_remission,
+    text_kinds,
+)
 from fhir_mapping.differential_text import DIFFERENTIAL, bipolar_to_rule_out
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 
@@ -61,7 +66,8 @@ _SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
 # An episode whose words as history ("Hx of alcohol withdrawal") read as the entry resolved: the
 # coded withdrawal so recorded is (recheck K16 s29 finding 4); so do an episode to rule out ("r/o
 # xanax withdrawal") and one said resolved ("Klonopin withdrawal - resolved"; recheck K17 s29
-# finding 6; diagnosis_text.said_as_not_current).
+# finding 6; diagnosis_text.said_as_not_current), and one the words date as past ("Alcohol detox
+# 2015", "..., sober since": review s29 RQ4 finding 3; diagnosis_text.said_as_dated_past).
 _EPISODES = frozenset({FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL})
 _BIPOLAR = FindingKind.BIPOLAR
 _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
@@ -113,7 +119,11 @@ def text_findings(
             # the same status beside a code reads (condition_findings), not dropped.
             kind = _IN_REMISSION
         elif (state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED) or (
-            kind in _EPISODES and said_as_not_current(text, kind)
+            kind in _EPISODES
+            and (
+                said_as_not_current(text, kind)
+                or said_as_dated_past(text, kind, onset.year if onset else None)
+            )
         ):
             # Resolved, or an episode written as history: not counted (_EPISODES).
             continue

@@ -49,6 +49,14 @@ F13.x3x display) is that substance's withdrawal when alcohol or a sedative is th
 nearest before it, in its clause or the one before; an opioid, cannabis, stimulant or nicotine
 named nearer keeps it out (`_governed`; review RM s29 finding 1).
 
+A relative written as the subject of a seizure, withdrawal, substance-use or SI mention ("Father
+with alcohol withdrawal seizures", "Sister with SI, family stress") makes it the relative's, as
+self_harm_subject.py reads a relative's suicide attempts; and a withdrawal mention that is
+counselling, an inquiry or a relative's ("Counselled: abrupt discontinuation of Xanax not
+advised", "Inquired about alcohol detox programs for brother") or a past episode the words date
+("Alcohol detox 2015, sober since") is read as withdrawal_context.py says (review s29 RQ4
+findings 2-3).
+
 Rows of kind `substance-use-in-remission` ("in sustained remission") are qualifiers, not
 diagnoses: "in remission" alone names no disorder ("MDD in remission"), so they are read only on
 a Condition coded, or named in its text, as substance use (`says_in_remission`, review 7 finding 8).
@@ -63,8 +71,10 @@ from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.record import FindingKind
+from fhir_mapping.self_harm_subject import other_subject
 from fhir_mapping.text_negation import negated_inside, scope_after, scope_before, term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
+from fhir_mapping.withdrawal_context import not_patients, past_episode
 
 # Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
 _QUALIFIERS = frozenset({FindingKind.SUBSTANCE_USE_IN_REMISSION})
@@ -214,14 +224,54 @@ def _negated_governed(m: re.Match[str]) -> bool:
     return m.re is _sedative_withdrawal() and negated_inside(m.group())
 
 
-def _asserted(text: str, m: re.Match[str]) -> bool:
-    """Whether a mention is not negated, before or after it or (`_negated_governed`) inside."""
-    return not negated(text, m.start(), m.end()) and not _negated_governed(m)
+# The kinds a relative written as the subject governs ("Father with alcohol withdrawal
+# seizures", "Sister with SI, family stress": the relative's, not the patient's; review s29 RQ4
+# finding 2, as self_harm_subject.py reads a relative's suicide attempts). Only the kinds whose
+# reading stops a treatment on the patient's own illness or raises a critical card on it; a
+# relative before another kind keeps its reading (the safer one for a bipolar stop).
+_RELATIVE_GOVERNS = frozenset(
+    {
+        FindingKind.EPILEPSY,
+        FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL,
+        FindingKind.SUBSTANCE_USE,
+        FindingKind.SUICIDAL_IDEATION,
+    }
+)
+
+
+@lru_cache(maxsize=1024)
+def _terms_blanked(text: str) -> str:
+    """`text` with every term mention blanked, same length: a relative governs the mentions after
+    it whatever other terms stand between ("Father with alcohol withdrawal seizures")."""
+    chars = list(text)
+    # Every match read on the text as given, so overlapping terms ("alcohol withdrawal",
+    # "withdrawal seizure") each blank their own words.
+    for _, pattern in _terms():
+        for m in pattern.finditer(text):
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
+
+
+# The kinds a withdrawal mention gives whose counselling, inquiry or relative after it is no
+# finding (withdrawal_context.py; review s29 RQ4 finding 3).
+_WITHDRAWAL_KINDS = frozenset({FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL, FindingKind.SUBSTANCE_USE})
+
+
+def _asserted(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
+    """Whether the mention is the patient's: not negated (before or after it, or inside a governed
+    withdrawal: `_negated_governed`), for `_RELATIVE_GOVERNS` kinds not
+    governed by a relative written before it (self_harm_subject.py), and for a withdrawal mention
+    no counselling, inquiry or relative's (withdrawal_context.py)."""
+    if negated(text, found.start(), found.end()) or _negated_governed(found):
+        return False
+    if kind in _WITHDRAWAL_KINDS and not_patients(text, found.start(), found.end()):
+        return False
+    return kind not in _RELATIVE_GOVERNS or not other_subject(_terms_blanked(text), found.start())
 
 
 @lru_cache(maxsize=4096)
 def text_kinds(text: str) -> tuple[FindingKind, ...]:
-    """The kinds `text` asserts (not negated), in table order, no repeats."""
+    """The kinds `text` asserts (not negated, not a relative's), in table order, no repeats."""
     text = _blank_lookalikes(normalise_text(text))
     if not text.strip():
         return ()
@@ -230,7 +280,8 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
         if kind in kinds:
             continue
         if any(
-            _asserted(text, m) and not _inside_longer(text, kind, m) for m in pattern.finditer(text)
+            _asserted(text, kind, m) and not _inside_longer(text, kind, m)
+            for m in pattern.finditer(text)
         ):
             kinds.append(kind)
     if FindingKind.BIPOLAR in kinds and FindingKind.DEPRESSION_TEXT in kinds:
@@ -270,7 +321,7 @@ def said_as_past(text: str, kind: FindingKind) -> bool:
         for other, pattern in _terms()
         if other is kind
         for m in pattern.finditer(text)
-        if _asserted(text, m)
+        if _asserted(text, kind, m)
     ]
     past = _past_words()
     return bool(mentions) and all(past.search(scope_before(text, m.start())) for m in mentions)
@@ -304,7 +355,7 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
         for other, pattern in _terms()
         if other is kind
         for m in pattern.finditer(text)
-        if _asserted(text, m)
+        if _asserted(text, kind, m)
     ]
     past, cue = _past_words(), _rule_out()
 
@@ -314,3 +365,20 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
         return bool(past.search(before) or cue.search(before) or _OVER_AFTER.search(after))
 
     return bool(mentions) and all(over(m) for m in mentions)
+
+
+@lru_cache(maxsize=1024)
+def said_as_dated_past(text: str, kind: FindingKind, before: int | None) -> bool:
+    """Whether every asserted mention of `kind` in `text` is a withdrawal the words date as past
+    ("Alcohol detox 2015", "..., sober since": withdrawal_context.past_episode, a year before
+    `before`, the entry's onset year), as "Hx of alcohol withdrawal" is (review s29 RQ4 finding
+    3). False when none is asserted."""
+    text = _blank_lookalikes(normalise_text(text))
+    mentions = [
+        m
+        for other, pattern in _terms()
+        if other is kind
+        for m in pattern.finditer(text)
+        if _asserted(text, kind, m)
+    ]
+    return bool(mentions) and all(past_episode(text, m.start(), m.end(), before) for m in mentions)

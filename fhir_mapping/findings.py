@@ -28,7 +28,9 @@ class Finding:
     source: SourceRef | None = None
     severity: str | None = None  # e.g. "severe" for MDD coded with severity
     # Review 10 recheck R7: the onset as written when it is a partial date ("2024", "2024-05");
-    # `onset` is then its first day, which is not on record. None when the onset states its day.
+    # `onset` is then its first day, which is not on record (a history a visit reason's words
+    # date, visit_risk.py: its last day, as `onset_latest` reads it; review s29 RQ4 finding 1).
+    # None when the onset states its day.
     onset_written: str | None = None
     # Recheck 13 n04: the Condition's state on the as-of date as
     # conditions._condition_state reads it ("active", "inactive": resolved or inactive, "remission"),

@@ -6,7 +6,8 @@
   ECT"), whatever its status, and one named as the work-up before a treatment ("Pre-ECT
   anesthesia evaluation", "TMS consultation") is no session of it (procedure_workup.py; review
   s29 RK finding 1).
-- Procedure (completed / in-progress; a course's also stopped / on-hold: `_GIVEN_SO_FAR`) ->
+- Procedure (completed / in-progress; a course's also stopped / on-hold: `_GIVEN_SO_FAR`, not
+  one session the patient did not come to: session_not_held.py) ->
   ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
   also yields SLEEP_APNEA_TREATED, an implant procedure IMPLANTED_DEVICE and a delivery
   (procedure_codes.csv kind "delivery") DELIVERY.
@@ -25,7 +26,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fhir_mapping import procedure_refusals, procedure_workup, tms_removals, tms_safety
+from fhir_mapping import (
+    procedure_refusals,
+    procedure_workup,
+    session_not_held,
+    tms_removals,
+    tms_safety,
+)
 from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
@@ -258,7 +265,8 @@ def procedure_facts(
     chart's, for the diagnoses of a session whose kind they decide (session_kinds.py)."""
     status = string(resource.get("status"))
     whole = status in _COUNTED_PROCEDURE
-    if not whole and status not in _GIVEN_SO_FAR:
+    if not whole and (status not in _GIVEN_SO_FAR or session_not_held.not_held(resource)):
+        # A stopped session the patient did not come to is no session (session_not_held.py).
         return (), _declined(resource, as_of)
     declined = _declined(resource, as_of)  # a refusal in words is one whatever its status
     when = _performed(resource)

@@ -9,15 +9,21 @@ is history, whatever the words. A reason has no onset: visit_risk.py dates its f
 visit's start. So the words' own date is read instead, where the words say the mention is a
 past one: a clause (up to a comma, semicolon or full stop) holding a `history_lead` ("history
 of", "hx of", "h/o", "remote", "prior") with nothing the readers take for a finding before it,
-and a year ("in 2015", "2015"). A kind named only in such clauses is dated that year (the
-latest one they state), as a Condition with onset "2015" is (`Finding.onset_written`);
-visit_risk.py keeps the visit's date for a year not before the visit's own.
+and a date: a year ("in 2015", "2015"), a month ("Dec 2025", "12/2025") or a day ("12/28/2025",
+"2025-12-28", "Dec 28, 2025"). A kind named only in such clauses is dated by the LATEST day the
+words allow (`latest_day`: a day itself, a month's last day, a year's December 31; review s29 RQ4
+finding 1: dated January 1 of its year, "History of overdose on 12/28/2025" at an ED visit of
+2026-01-10 read as a year old and lost its critical card), as a Condition with onset "2015" is
+read by its latest day (`Finding.onset_latest`); visit_risk.py keeps the visit's date for a day
+not before the visit's own. A day that reads both ways ("01/02/2025") is read the later way.
 
 What keeps the visit's reading (a current visit for SI stays critical):
 - the kind named in any other clause ("SI; hx of SI in 2015", "Passive SI, history of attempt
   2015": the SI is today's);
 - a `current` word anywhere in the reason ("History of SI in 2015, now recurrent", "since
-  2015", "again", "today"): the history is given as the background of a present risk;
+  2015", "again", "today"): the history is given as the background of a present risk; not one
+  a `denial` word follows in its clause ("Hx of SI 2010, now denies": review s29 RQ4 t01, no
+  current finding is stated);
 - a clause with a finding before its lead ("SI with history of attempt in 2015").
 Where the words leave it open, the visit's date is kept: a question costs less than a missed
 current risk. The words are data (data/stated_history_terms.csv).
@@ -28,17 +34,68 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["past_clauses"]
+__all__ = ["latest_day", "past_clauses"]
 
 # A clause ends at a comma, semicolon or full stop (text_negation.py's clause); kept in the split.
 _CLAUSE_END = re.compile(r"([.;,])")
-# A year a history states: 1900-2099, a whole number ("in 2015", "2015", "(2015)").
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A date a history states (text normalised: "2025-12-28" is "2025 12 28"): each form with its
+# day (None: the month's last; month None: the year's), most precise first so a year inside a
+# day is read as that day. A year: 1900-2099, a whole number.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_Y = r"(?P<y>(?:19|20)\d\d)"
+_MON = r"\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_FORMS = tuple(
+    re.compile(r"(?<!\d)" + form + r"(?!\d)")
+    for form in (
+        rf"{_Y}[ /.](?P<m>\d{{1,2}})[ /.](?P<d>\d{{1,2}})",  # 2025-12-28, 2025/12/28
+        rf"(?P<m>\d{{1,2}})[ /.](?P<d>\d{{1,2}})[ /.]{_Y}",  # 12/28/2025 (or 28/12/2025)
+        rf"{_MON} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? {_Y}",  # Dec 28, 2025
+        rf"(?P<d>\d{{1,2}}) {_MON},? {_Y}",  # 28 Dec 2025
+        # "2025/12"; not "2025 12" (a hyphen is normalised to a space): "2015 3 times" is no
+        # month, and the year alone reads later (the safer reading).
+        rf"{_Y}/(?P<m>\d{{1,2}})(?![ /.]?\d)",
+        rf"(?P<m>\d{{1,2}})/{_Y}",  # 12/2025
+        rf"{_MON},? {_Y}",  # Dec 2025
+        _Y,  # 2025
+    )
+)
+
+
+def _dates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, the date written "2025-12-28", "2025-12" or "2025") of each date `text`
+    states, a span read by its most precise form; a day that reads month-first and day-first
+    ("01/02/2025") is read the later way, one that reads neither is skipped."""
+    taken: list[tuple[int, int, str]] = []
+    for form in _FORMS:
+        for found in form.finditer(text):
+            if any(a < found.end() and found.start() < b for a, b, _ in taken):
+                continue
+            parts = found.groupdict()
+            year = int(parts["y"])
+            month = int(parts["m"]) if parts.get("m") else None
+            if parts.get("mon"):
+                month = _MONTHS.index(parts["mon"]) + 1
+            if month is None:
+                taken.append((found.start(), found.end(), str(year)))
+                continue
+            if not parts.get("d"):
+                if _day(year, month, None) is not None:
+                    taken.append((found.start(), found.end(), f"{year:04d}-{month:02d}"))
+                continue
+            day = int(parts["d"])
+            either = [_day(year, month, day)]
+            if parts.get("mon") is None:
+                either.append(_day(year, day, month))
+            valid = [d for d in either if d is not None]
+            if valid:
+                taken.append((found.start(), found.end(), max(valid).isoformat()))
+    return taken
 
 
 @cache
@@ -47,36 +104,80 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     found: dict[str, list[re.Pattern[str]]] = {}
     for row in csv.DictReader(data.read_text("utf-8").splitlines()):
         found.setdefault(row["role"], []).append(term_pattern(normalise_text(row["term"])))
-    return {role: tuple(found.get(role, ())) for role in ("history_lead", "current")}
+    return {role: tuple(found.get(role, ())) for role in ("history_lead", "current", "denial")}
 
 
-def _past_year(clause: str, names: Callable[[str], bool]) -> str | None:
-    """The latest year `clause` (normalised) states as a history, or None (module docstring)."""
-    years: list[str] = _YEAR.findall(clause)
-    if not years:
+def _day(year: int, month: int, day: int | None) -> date | None:
+    """The day, or the month's last day when `day` is None; None when no such day."""
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def latest_day(written: str) -> date:
+    """The last day a date as `past_clauses` writes it allows: the day itself, a month's last
+    day, a year's December 31 (module docstring)."""
+    parts = [int(x) for x in written.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 12, 31)
+    day = _day(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
+    assert day is not None  # written by `_dates`
+    return day
+
+
+def _past_date(clause: str, names: Callable[[str], bool]) -> str | None:
+    """The latest date `clause` (normalised) states as a history, written "2025-12-28",
+    "2025-12" or "2025", or None (module docstring)."""
+    dates = [written for _, _, written in _dates(clause)]
+    if not dates:
         return None
     for lead in _terms()["history_lead"]:
         found = lead.search(clause)
         if found is not None and not names(clause[: found.start()]):
-            return max(years)
+            return max(dates, key=latest_day)
     return None
 
 
+def _current(plain: str) -> bool:
+    """Whether a `current` word stands in `plain` with no `denial` word among the next two words
+    of its clause ("now recurrent" is current, "now denies", "currently pt denies" are not)."""
+    for word in _terms()["current"]:
+        for found in word.finditer(plain):
+            after = " ".join(_CLAUSE_END.split(plain[found.end() :])[0].split()[:2])
+            if not any(p.search(after) for p in _terms()["denial"]):
+                return True
+    return False
+
+
 def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | None]:
-    """(`text` with each clause that states a past history blanked, the latest year those
-    clauses state); (`text`, None) when none does or a `current` word stands anywhere. `names`:
-    whether some words name a finding (the caller's readers), so a clause whose finding comes
-    before its lead is not read as a history (module docstring)."""
+    """(`text` with each clause that states a past history blanked, the latest date those
+    clauses state, written "2025-12-28", "2025-12" or "2025": `latest_day` reads it); (`text`,
+    None) when none does or a `current` word stands anywhere. `names`: whether some words name
+    a finding (the caller's readers), so a clause whose finding comes before its lead is not
+    read as a history (module docstring)."""
     plain = normalise_text(text)
-    if any(p.search(plain) for p in _terms()["current"]):
+    if _current(plain):
         return text, None
-    parts = _CLAUSE_END.split(plain)
+    # A comma or full stop inside a date ("Dec 28, 2025", "12.28.2025") ends no clause.
+    cut = list(plain)
+    for start, end, _ in _dates(plain):
+        for i in range(start, end):
+            cut[i] = " " if cut[i] in ".;," else cut[i]
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer("".join(cut))] + [len(plain)]
+    parts = [plain[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
     latest: str | None = None
-    for i in range(0, len(parts), 2):
-        year = _past_year(parts[i], names)
-        if year is not None:
-            parts[i] = " " * len(parts[i])
-            latest = max(latest or year, year)
+    for i, part in enumerate(parts):
+        written = _past_date(part, names)
+        if written is not None:
+            parts[i] = " " * len(part)
+            if latest is None or latest_day(written) > latest_day(latest):
+                latest = written
     if latest is None:
         return text, None
     return "".join(parts), latest

@@ -24,8 +24,8 @@ here:
   (absent_reasons.py, as the stay reader reads it; review s28 K12 finding 1: "Suicide attempt"
   so stated made no card, while the same words as reasonCode text made the critical one).
   A reason whose words give the kind only as a history of a past year ("History of passive SI
-  in 2015, resolved") is dated that year, as a Condition with that onset is (stated_history.py;
-  review s29 RQ3): it is no ED visit for suicidal ideation today.
+  in 2015, resolved") is dated by the latest day its words allow (stated_history.py; review s29
+  RQ3, RQ4 finding 1): it is no ED visit for suicidal ideation today.
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
@@ -74,8 +74,8 @@ DIAGNOSIS = "encounter diagnosis"
 REASON = "visit reason"
 # How `Finding.visit` starts for an emergency-department visit (`_visit_words`).
 ED_VISIT = "ED visit"
-# What a reason gives: (kind, system, code, display, verification, the year a history its words
-# state is written with, "2015", or None: stated_history.py).
+# What a reason gives: (kind, system, code, display, verification, the date a history its words
+# state is written with, "2015", "2015-12" or "2015-12-28", or None: stated_history.py).
 _Read = tuple[FindingKind, str, str, str, str | None, str | None]
 
 
@@ -299,18 +299,22 @@ def with_visit_findings(
             if verification == self_harm_text.INTENT_UNKNOWN and rid in intent_stated:
                 continue
             seen.add((kind, rid))
-            # A history its words date before the visit's year ("History of passive SI in
-            # 2015, resolved"): dated that year, as a Condition with onset "2015" (module
-            # stated_history.py); else the visit's day.
-            past = written is not None and (start is None or int(written) < start.year)
+            # A history its words date before the visit ("History of passive SI in 2015,
+            # resolved"): dated by the LATEST day the words allow, never the first (a year's
+            # December 31, a month's last day, the day written: review s29 RQ4 finding 1, "on
+            # 12/28/2025" at a visit of 2026-01-10 read as January 2025 lost its critical
+            # card; stated_history.py); else the visit's day.
+            latest = stated_history.latest_day(written) if written is not None else None
+            past = latest is not None and (start is None or latest < start)
+            partial = written if written is not None and len(written) < 10 else None
             added.append(
                 Finding(
                     kind=kind,
                     code=code,
                     system=system,
                     display=display,
-                    onset=date(int(written), 1, 1) if past and written else start,
-                    onset_written=written if past else None,
+                    onset=latest if past else start,
+                    onset_written=partial if past else None,
                     source=source_ref(visit),
                     recorded=recorded,
                     visit=_visit_words(visit, class_of),

@@ -135,11 +135,11 @@ def test_words_beside_the_fixes(text: str, ideation: bool, harm: Reading | None)
 
 
 def test_a_stated_history_is_dated_its_year() -> None:
-    # The reason's finding is kept (the card's history may name it), dated as a Condition with
-    # onset "2015" is, not the visit's day.
+    # The reason's finding is kept (the card's history may name it), dated by the latest day of
+    # "2015" (review s29 RQ4 finding 1: December 31, not January 1), not the visit's day.
     _cards, record = Evaluator(AS_OF).by_topic_and_record(
         _chart("reason_history_of_passive_si_in_2015_resolved")
     )
     (finding,) = record.context.of(FindingKind.SUICIDAL_IDEATION)
-    assert (finding.onset, finding.onset_written) == (date(2015, 1, 1), "2015")
+    assert (finding.onset, finding.onset_written) == (date(2015, 12, 31), "2015")
     assert finding.visit == "ED visit on 2026-11-25"
