@@ -81,7 +81,7 @@ def bound_from_text(
     known = lab_ranges().get(test)
     if known is None or known.text_bound_unit is None:
         return None
-    found = _BOUND.fullmatch(text)
+    found = _BOUND.fullmatch(_without_flag(text))
     if found is None:
         return None
     sign, value, unit = found.groups()
@@ -116,12 +116,33 @@ def _si_units(test: str) -> frozenset[str]:
     )
 
 
+# A flag the lab writes after the value in text, as its interpretation code (labs31 item 3:
+# "1.6 H", "126 (L)", "600 HH", "1.6 *H*"): the value is read without it and the flag as the
+# lab's (`text_flag`). Upper case only, after a space or in brackets: the "L" of "mmol/L" is no
+# flag.
+_TRAILING_FLAG = re.compile(r"(?:\s*\(\s*(HH|LL|H|L)\s*\)|\s+\*?(HH|LL|H|L)\*?)\s*$")
+
+
+def text_flag(text: object) -> str | None:
+    """The interpretation code ("H", "LL") written after a value sent as text, or None."""
+    if not isinstance(text, str):
+        return None
+    found = _TRAILING_FLAG.search(text)
+    return None if found is None else found.group(1) or found.group(2)
+
+
+def _without_flag(text: str) -> str:
+    found = _TRAILING_FLAG.search(text)
+    return text if found is None else text[: found.start()]
+
+
 def value_from_text(test: str, text: object) -> tuple[float, str] | None:
     """(value, unit as written, or the row's `bare_unit` for a bare number) read from `text` for
-    `test`, or None (see the module doc)."""
+    `test`, or None (see the module doc); a flag after it ("1.6 H") is left out (`text_flag`)."""
     units = text_units().get(test)
     if units is None or not isinstance(text, str):
         return None
+    text = _without_flag(text)
     found = _NUMBER.search(text)
     if found is None:
         return None

@@ -22,7 +22,7 @@ from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.fhir_fields import JSON_OBJECT, number, one_or_many
-from fhir_mapping.lab_text import bound_from_text, value_from_text
+from fhir_mapping.lab_text import bound_from_text, text_flag, value_from_text
 from fhir_mapping.lab_units import si_codes, table_value, text_range
 
 Resource = Mapping[str, Any]
@@ -69,7 +69,11 @@ def _interpretation_flag(resource: Resource) -> str | None:
                 return "high"
             if code == "N":
                 return "normal"
-    return None
+    # No interpretation code: a flag written after a value sent as text ("1.6 H"; labs31 item 3).
+    written = text_flag(resource.get("valueString"))
+    if written in _LOW:
+        return "low"
+    return "high" if written in _HIGH else None
 
 
 # The v3 ObservationInterpretation codes of a critical result (HH "critical high", LL "critical
@@ -91,7 +95,7 @@ def interpretation_critical(resource: Resource) -> bool:
                 code = coding.get("code")
                 if isinstance(code, str) and code.strip() in _CRITICAL:
                     return True
-    return False
+    return text_flag(resource.get("valueString")) in _CRITICAL
 
 
 def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:

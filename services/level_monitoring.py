@@ -24,6 +24,9 @@ class LevelInterval:
     # lithium: the csv's steady_source); 0 when the table gives none.
     steady_from_days: int = 0
     steady_to_days: int = 0
+    # When the level is drawn ("12 h trough" for lithium: the csv's sample_timing_source); "":
+    # not said.
+    sample_timing: str = ""
 
     def steady_days(self) -> str:
         """ "5-7 days": when to draw the level after a change."""
@@ -49,6 +52,7 @@ def intervals() -> dict[str, LevelInterval]:
             cite=row["cite"].strip(),
             steady_from_days=int(row.get("steady_from_days") or 0),
             steady_to_days=int(row.get("steady_to_days") or 0),
+            sample_timing=(row.get("sample_timing") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     }

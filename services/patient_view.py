@@ -32,6 +32,7 @@ from services.rules import (
     inpatient_hold,
     interactions,
     item9_not_recorded,
+    kidney_flag_level_drug,
     label_dose_hold,
     lithium_ect,
     lithium_level,
@@ -107,6 +108,8 @@ def run_rules(
     found.append(lithium_level.rule(ctx))  # lithium above its target level (review 13 U1)
     found.append(tca_level.rule(ctx))  # a tricyclic level above its range (review s26 RQ 1)
     found.append(running_renal.rule(ctx))  # beyond its label's renal band (review 11 G1)
+    # A creatinine flagged high, no eGFR, with lithium running (labs31 item 5).
+    found.append(kidney_flag_level_drug.rule(ctx))
     found.append(running_hepatic.rule(ctx))  # beyond its hepatic limit (review 12)
     # An adverse effect of a running augmenting agent: T3 with thyrotoxicosis or AF, an
     # antipsychotic with tardive dyskinesia or akathisia.

@@ -68,7 +68,9 @@ class PairTiming:
         assert self.level is not None
         number = lab_safety.value(self.level)
         if number is not None:
-            return f"{cards.fmt_mg(number)} on {self.level.date.isoformat()}"
+            # A bound keeps its sign (labs31 item 4: "> 3.0 mmol/L" read "last level 3").
+            sign = f"{self.level.comparator} " if self.level.comparator else ""
+            return f"{sign}{cards.fmt_mg(number)} on {self.level.date.isoformat()}"
         # Not in a unit compared (session 29 RL: "last level a level on ..."): as sent, or the
         # lab's flag when no value came.
         if self.level.value is not None:

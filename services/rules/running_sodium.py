@@ -138,11 +138,15 @@ def _suspect(ctx: RuleContext, rule: LabRule, lab: LabResult, taking: Taking) ->
 
 
 def _value(lab: LabResult, *, unit: bool = True) -> str:
-    """ "139 mmol/L on 2024-09-23", or without the unit: "139 on 2024-09-23"."""
+    """ "139 mmol/L on 2024-09-23", or without the unit: "139 on 2024-09-23"; a bound keeps its
+    sign and a result not final its status, as with the unit (labs31 item 6: "Sodium 122 on
+    2026-11-25" of a preliminary result beside the lithium and QTc summaries saying it)."""
     text = lab_safety.text(lab)
     if unit or lab.value is None:
         return text
-    return f"{cards.fmt_mg(lab.value)} on {lab.date.isoformat()}"
+    sign = f"{lab.comparator} " if lab.comparator else ""
+    status = f" ({lab.status})" if lab.status else ""
+    return f"{sign}{cards.fmt_mg(lab.value)} on {lab.date.isoformat()}{status}"
 
 
 def _summary(found: LowSodium) -> str:

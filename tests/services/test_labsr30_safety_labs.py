@@ -72,7 +72,7 @@ def _topic(cards: list[Doc], topic: str) -> Doc:
         ),
         (
             "s05_prelim_122_LL",
-            "Sodium 122 on 2026-11-25 with venlafaxine running",
+            "Sodium 122 on 2026-11-25 (preliminary) with venlafaxine running",
             # The lab's LL (critical low) flag keeps its critical weight (branch labsw30).
             "critical",
             "**Sodium 122 mmol/L on 2026-11-25 (preliminary)**",

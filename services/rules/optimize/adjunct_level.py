@@ -82,6 +82,9 @@ class LevelReading:
     # above the target, and the toxicity row when it is at or above that line.
     high: LabResult | None = None
     toxic: LabRule | None = None
+    # BELOW as an undetectable bound ("< 0.2") after a level not below the target on the same
+    # dose (`_fell_from`): that earlier level (labs31 item 2).
+    fell_from: LabResult | None = None
 
     @property
     def todays(self) -> bool:
@@ -101,7 +104,8 @@ class LevelReading:
         if self.state is LevelState.UNKNOWN:
             return f"level on {lab.date.isoformat()} (unit not compared)"
         number = lab_safety.value(lab)
-        shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
+        sign = f"{lab.comparator} " if lab.comparator else ""  # "< 0.2 mmol/L": a bound
+        shown = f"{sign}{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
         if self.state is LevelState.OLD:
             return f"level {shown} on {lab.date.isoformat()} (old)"
         if self.state is LevelState.BEFORE_DOSE:
@@ -150,7 +154,9 @@ class LevelReading:
         if lab is None:
             return f"no level since {self.trial.start.isoformat()}"
         number = lab_safety.value(lab)
-        shown = cards.fmt_mg(number) if number is not None else "a level"
+        # A bound keeps its sign (labs31 item 2: "<0.2" read "level 0.2").
+        sign = f"{lab.comparator} " if lab.comparator and number is not None else ""
+        shown = f"{sign}{cards.fmt_mg(number)}" if number is not None else "a level"
         return f"level {shown} on {lab.date.isoformat()}"
 
 
@@ -162,6 +168,8 @@ class LevelStep(Enum):
     dose change, read by the TMS card as below target)."""
 
     RAISE = "raise"  # BELOW: a current level below the target, raised toward it
+    # BELOW, undetectable after a level in range on the same dose: adherence and timing first.
+    ADHERENCE = "adherence"
     REPEAT = "repeat"  # EARLY: drawn before steady state after the change, repeated
     CHECK_HIGH = "check high"  # HIGH_BEFORE: a high level before the low one, checked first
     CHECK = "check"  # a level not today's (old, before the dose), a new one first
@@ -171,7 +179,7 @@ class LevelStep(Enum):
 def level_step(found: LevelReading) -> LevelStep:
     """The step `found` leads with (LevelStep)."""
     if found.state is LevelState.BELOW:
-        return LevelStep.RAISE
+        return LevelStep.RAISE if found.fell_from is None else LevelStep.ADHERENCE
     if found.state is LevelState.EARLY:
         return LevelStep.REPEAT
     if found.state is LevelState.HIGH_BEFORE and found.high is not None:
@@ -189,6 +197,7 @@ def first_words(found: LevelReading) -> str:
     name = found.trial.ingredient
     return {
         LevelStep.RAISE: f"raise {name} to its target level",
+        LevelStep.ADHERENCE: f"check {name} adherence and level timing",
         LevelStep.REPEAT: f"repeat the {name} level",
         LevelStep.CHECK_HIGH: f"check the {name} level and eGFR",
         LevelStep.CHECK: f"check a {name} level",
@@ -236,7 +245,22 @@ def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
         if line is not None and line.high is not None:
             number = lab_safety.value(earlier_high)
             toxic = line if number is not None and number >= line.high else None
-    return LevelReading(trial, rule, lab, state, low, as_of, earlier_high, toxic)
+    fell = _fell_from(ctx, trial, rule, lab) if state is LevelState.BELOW else None
+    return LevelReading(trial, rule, lab, state, low, as_of, earlier_high, toxic, fell)
+
+
+def _fell_from(
+    ctx: RuleContext, trial: Trial, rule: LabRule, latest: LabResult
+) -> LabResult | None:
+    """The readable level before `latest` on the running dose, not below the target, when
+    `latest` is an undetectable bound ("< 0.2"): a level gone on an unchanged dose points to
+    missed doses or a sample not drawn at trough before a raise (labs31 item 2); else None."""
+    if latest.comparator not in ("<", "<="):
+        return None
+    before = lab_safety.readable_before(ctx.record, rule.test, latest.date)
+    if before is None or before.date < max(trial.start, _dose_start(trial)):
+        return None
+    return before if lab_safety.below(rule, before) is False else None
 
 
 def _steady_from(ingredient: str) -> int:

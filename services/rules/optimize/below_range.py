@@ -125,6 +125,14 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
             "At a level within the target it has had a fair dose: if it has not helped, change "
             "strategy (below: replace it or switch) rather than raise it."
         )
+    elif state is LevelState.BELOW and found.fell_from is not None:
+        # Undetectable after a level in range on the same dose (labs31 item 2).
+        was = lab_safety.text(found.fell_from)
+        way = (
+            f"Its level fell to {found.short().removeprefix('level ')} after {was} on the same "
+            f"dose: check adherence and {_timing(trial)} before any raise; a raise on a missed "
+            "dose or a mistimed sample risks toxicity once the doses are taken."
+        )
     elif state is LevelState.BELOW:
         way = (
             f"Below the target it has not had a fair dose yet: raise it toward {found.bounds()} "
@@ -196,6 +204,16 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
     # 900 mg/day, PHQ-9 23: repeat the level"): the score judges the response, which waits for
     # the level; the detail keeps it. A raise or an adjustment by level still names it (below
     # the target, it is why the dose goes up).
+    if step is LevelStep.ADHERENCE and found.fell_from is not None:
+        number = lab_safety.value(found.fell_from)
+        before = cards.fmt_mg(number) if number is not None else "a level in range"
+        act = f"check adherence and {_timing(trial)} before raising"
+        return cards.fit_summary(
+            f"{name} {dose}, {found.short()} after {before} on the same dose: {act}",
+            f"{name} {dose}, {found.short()}: {act}",
+            f"{name}: {act} ({found.short()})",
+            f"{name}: {act}",
+        )
     if step is LevelStep.REPEAT:
         act = f"{found.repeat_text()} ({found.short()}, too early after the {found.change_words()})"
         # No "since" the course's start: the dose is that of the change the act names.
@@ -284,3 +302,10 @@ def _steady(trial: Trial) -> str:
     """ "5-7 days": when a level is drawn after a change (data/level_monitoring.csv)."""
     interval = level_monitoring.interval_for(trial.ingredient)
     return interval.steady_days() if interval is not None else "at steady state"
+
+
+def _timing(trial: Trial) -> str:
+    """ "timing (12 h trough)": when the level is drawn (data/level_monitoring.csv)."""
+    interval = level_monitoring.interval_for(trial.ingredient)
+    said = interval.sample_timing if interval is not None else ""
+    return f"timing ({said})" if said else "sample timing"

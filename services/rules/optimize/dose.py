@@ -17,6 +17,7 @@ from services import (
     age_limits,
     cards,
     drugs,
+    level_high_hold,
     older_adult_cautions,
     older_adult_level_reading,
     pediatric_doses,
@@ -241,6 +242,10 @@ def toward_remission(
         if t in waits:
             sections.append(waiting_line(t, waits[t]))
     for t, r in rooms.items():
+        if r.hold_short == level_high_hold.SHORT:
+            # A level at or above its line: no "consider raising" beside it (labs31 item 1).
+            sections.append(f"**Dose:** {dose_since_text(t)}. {r.hold}")
+            continue
         held = f" {r.hold}" if r.hold else ""
         falls = older_adult_cautions.raise_falls_line(ctx, t.drug_class)
         held += f" {falls}" if falls else ""

@@ -37,6 +37,7 @@ from services import (
     drug_rules,
     drugs,
     formulation_ceilings,
+    level_high_hold,
     maoi_diet,
     older_adult_cautions,
     older_adult_level_reading,
@@ -170,7 +171,9 @@ def section(ctx: RuleContext, space: Room) -> str:
         taken = f"{taken}; {basis}"
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     where = space.ceiling or (f" ({cite})" if cite else "")
-    if space.top <= space.now:  # no step left below a dose stopped for an adverse effect
+    # No step left below a dose stopped for an adverse effect, or a level at or above its line
+    # (level_high_hold: no "raise it first" beside it, labs31 item 1).
+    if space.top <= space.now or space.hold_short == level_high_hold.SHORT:
         return (
             f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
             f"({short_drop(trial)}): {space.hold} The options below come next."

@@ -32,6 +32,7 @@ from fhir_mapping.record import DoseBasis, Trial
 from services import (
     age_limits,
     hepatic_doses,
+    level_high_hold,
     older_adult_level_reading,
     pgx_doses,
     renal_doses,
@@ -129,6 +130,11 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
     levelled = older_adult_level_reading.for_trial(record, ctx.policy, trial)
     if levelled is not None and record.patient.age is not None:
         return levelled.hold_sentence(record.patient.age), levelled.step()
+    # A level at or above its upper line (labs31 item 1: a toxic nortriptyline level read
+    # "settle this first, then raise nortriptyline"): no raise, the level says what to do.
+    high = level_high_hold.high_level(record, ctx.policy, trial)
+    if high is not None:
+        return high.sentence(name), level_high_hold.SHORT
     # A drug dosed by its level whose latest level could not be read (review s29 RL finding 2:
     # a nortriptyline "600" with no unit): it may be toxic, so no raise before it is read.
     unread = unread_lab_gaps.level_not_read(record, name, trial.drug_class)
