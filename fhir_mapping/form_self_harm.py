@@ -31,6 +31,15 @@ PHQ-9, not on a C-SSRS form suicide_screen.py reads) is read here (form_self_har
   it was asked or a task, education or the family's history, "Asked about suicidal thoughts",
   "C-SSRS screen completed", "has anyone in your family made a suicide attempt?": review s29
   RQ3): nothing. Asked and not answered: nothing.
+A question worded as PAST or LIFETIME ("History of suicidal ideation", "Prior ...", "Wish to be
+dead (lifetime)", "Have you ever had thoughts of suicide?", "Self-harm ever": the `past` words of
+data/self_harm_form_words.csv, or a year) answered yes, beside the same form's current item of
+ideation or self-harm answered no, records a past, not a current, finding: `Score.past` names it
+and the card is a warning that asks about current thoughts (services/past_answers.py). Project
+decision (session 29 fix net32, review s29 RQ4 probes f15, f24, f30, f26): with no current item,
+or one answered yes or not read, the past yes stays a positive answer (nobody asked about now);
+a question of a suicide ATTEMPT (`attempt` words) stays positive whenever asked, as the ASQ
+toolkit counts a yes to "Have you ever tried to kill yourself?" a positive screen.
 On a form read as a PHQ-9 (LOINC 44249-1), only the items that reader takes are left to it: an
 extra suicide question on it was read by no one (review s29 K16 charts p02, p03).
 """
@@ -110,23 +119,47 @@ def _question(text: str) -> str:
     return cut(" ".join(text.split()), _QUESTION_LIMIT)
 
 
-def _read(resource: Resource, taken: Taken) -> tuple[tuple[int, str, str] | None, bool]:
+# The highest positive answer of a response: (value, answer words, question words).
+_Best = tuple[int, str, str]
+
+
+def _read(
+    resource: Resource, taken: Taken
+) -> tuple[_Best | None, bool, tuple[str, str, str] | None]:
     """(the highest positive answer: value, answer words, question words; whether an answer
-    was not read) of a response's unread items (module docstring)."""
-    best: tuple[int, str, str] | None = None
-    unread = False
+    was not read; a past yes beside a current no: its topic, answer and question words) of a
+    response's
+    unread items (module docstring)."""
+    best: _Best | None = None
+    past: tuple[_Best, str] | None = None  # the highest yes to a past question, its topic
+    unread = now_no = False
     for item in _unread_items(resource, taken):
+        text = str(item.get("text"))
+        topic = form_self_harm_answers.past_topic(text)
         for raw in array(item.get("answer")):
             if not isinstance(raw, Mapping):
                 continue
             answer = form_self_harm_answers.read(raw)
-            if answer.none or answer.value == 0:
+            if answer.none:
                 continue
-            if answer.value is None:
+            if answer.value == 0:
+                # A current item of ideation or self-harm answered no: a past yes beside it
+                # asks about now, no more (module docstring).
+                now_no = now_no or (topic is None and not form_self_harm_answers.is_attempt(text))
+            elif answer.value is None:
                 unread = True
+            elif topic is not None:
+                if past is None or answer.value > past[0][0]:
+                    past = ((answer.value, answer.word, _question(text)), topic)
             elif best is None or answer.value > best[0]:
-                best = (answer.value, answer.word, _question(str(item.get("text"))))
-    return best, unread
+                best = (answer.value, answer.word, _question(text))
+    if past is not None and best is None and not now_no:
+        # No current item, or one not answered no: the past yes is read as a yes (the safer
+        # reading; project decision, module docstring).
+        return past[0], unread, None
+    if past is not None and best is None:
+        return None, unread, (past[1], past[0][1], past[0][2])
+    return best, unread, None
 
 
 def read_responses(
@@ -144,11 +177,22 @@ def read_responses(
         day = parse_date(resource.get("authored"))
         if day is None or day > as_of:
             continue
-        positive, unread = _read(resource, taken)
-        if positive is None and not unread:
+        positive, unread, past = _read(resource, taken)
+        if positive is None and not unread and past is None:
             continue
         ref = SourceRef(QR, string(resource.get("id")) or "")
         source = ref if ref.id else None
+        if past is not None and not unread:
+            # A past yes beside a current no: a warning to ask about current thoughts, read as
+            # an answer to look at (item9_unread: its windows and closing rules), no data gap.
+            topic, word, question = past
+            asked = (word, question)
+            scores.append(
+                Score(
+                    INSTRUMENT, None, day, source=source, item9_unread=ref, asked=asked, past=topic
+                )
+            )
+            continue
         if positive is not None:
             # Read: no gap. An unread answer beside it asks no less than the positive one.
             value, word, question = positive

@@ -12,13 +12,17 @@ thoughts" = "No SI" (f16) or "Not asked" (f17), "Self-harm thoughts (0-3)" = "0"
   of ("pt denies": data/self_harm_form_words.csv `subject`), or a denial of the self-harm words
   it names, every one of them negated ("No SI", "Denies SI/HI": screen_wording.denies_self_harm,
   the project's NegEx reading, text_negation.py), or a finding's absence or a denial as the whole answer
-  ("Absent", "Not present", "Denied", "No thoughts": the table's `denial` words, review s29 RQ3
-  probes q_ros_*, q_harm_*);
+  ("Absent", "Not present", "Denied", "No thoughts", "Not at this time", "WNL": the table's
+  `denial` words, review s29 RQ3 probes q_ros_*, q_harm_*, RQ4), or a no its words after say
+  again ("No (pt denies)");
 - positive (`value` above 0): a yes or true (suicide_screen_answers.says_yes: "Yes", LOINC
   LA33-6, SNOMED 373066001), read as 1, the least positive answer; an answer of the PHQ-9's list
   ("Several days" 1 ... "Nearly every day" 3) or of the EPDS item 10's ("Hardly ever" 1 ...
   "Yes, quite often" 3), read as its place on that list: the answer says how often, and the card
-  gives it the tier a PHQ-9 item 9 of that value gets (services/risk_events.py);
+  gives it the tier a PHQ-9 item 9 of that value gets (services/risk_events.py); an answer that
+  opens with a yes or a `positive` word before its qualifier ("Yes, as a teenager", "Yes
+  (2015)", "Passive, no plan": passive ideation is ideation, "no plan" negates none of it) is a
+  yes too (session 29 fix net32, review s29 RQ4);
 - no answer (`none`): an answer that says the question was not asked ("Not asked", "N/A": the
   table's `no-answer` words), as an item asked and not answered is none;
 - not read (`value` None): anything else, a number above 0 on a scale not known (1 may be the
@@ -47,7 +51,7 @@ from fhir_mapping.screen_wording import denies_self_harm
 from fhir_mapping.suicide_screen_answers import says_no_risk, says_yes
 from fhir_mapping.tms_safety import normalise_text
 
-__all__ = ["Answer", "asks_of_others", "cut", "is_note", "read", "says_nothing"]
+__all__ = ["Answer", "asks_of_others", "cut", "is_note", "past_topic", "read", "says_nothing"]
 
 # A yes or true says the patient answered yes; how often, it does not: the least positive
 # answer of a PHQ-9 item 9 (services/data/phq9_item9_answers.csv, 1 'Several days').
@@ -93,6 +97,31 @@ def asks_of_others(text: str) -> bool:
     return _pattern("others").search(normalise_text(text)) is not None
 
 
+# A year in a question ("Suicidal ideation in 2015"): a past question as the `past` words are.
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# What a past question records when it names no self-harm act (`past_topic`).
+_IDEATION, _HARM = "suicidal ideation", "self-harm"
+
+
+def past_topic(text: str) -> str | None:
+    """What a question worded as the past or the whole life records ("History of suicidal
+    ideation": "suicidal ideation"; "Self-harm ever": "self-harm"), or None: a question of now
+    or of a window up to now ("past month"), or of a suicide attempt, whose yes stays positive
+    whenever it happened (the table's `past`, `attempt` and `harm-topic` words; session 29 fix
+    net32)."""
+    words = normalise_text(text)
+    if _pattern("attempt").search(words) or not (
+        _pattern("past").search(words) or _YEAR.search(words)
+    ):
+        return None
+    return _HARM if _pattern("harm-topic").search(words) else _IDEATION
+
+
+def is_attempt(text: str) -> bool:
+    """Whether a question asks of a suicide attempt (the table's `attempt` words)."""
+    return _pattern("attempt").search(normalise_text(text)) is not None
+
+
 def _plain(text: str) -> str:
     """The answer text lower-cased, without end punctuation and the word for whom it speaks of
     ("Pt denies." -> "denies")."""
@@ -136,7 +165,17 @@ def _lowest(answer: Mapping[str, Any]) -> bool:
             return True
         if _pattern("denial").fullmatch(plain):  # "Absent", "Denied", "No thoughts"
             return True
+        head, rest = _parts(plain)
+        if rest and says_no_risk({"valueString": head}) and _lowest({"valueString": rest}):
+            return True  # "No (pt denies)": a no that its words after say again (RQ4 f40)
     return says_no_risk(answer)
+
+
+def _parts(plain: str) -> tuple[str, str]:
+    """An answer's opening words before a comma, semicolon, bracket or dash and the rest ("yes,
+    as a teenager" -> "yes", "as a teenager")."""
+    head, _, rest = re.sub(r"[,;(]| - ", "|", plain, count=1).partition("|")
+    return head.strip(" ."), rest.strip(" .)")
 
 
 def _listed(answer: Mapping[str, Any]) -> int | None:
@@ -167,4 +206,17 @@ def read(answer: Mapping[str, Any]) -> Answer:
     listed = _listed(answer)
     if listed is not None:
         return Answer(listed, word)
-    return Answer(YES if says_yes(answer) else None, word)
+    if says_yes(answer) or (isinstance(text, str) and _leads_positive(_plain(text))):
+        return Answer(YES, word)
+    return Answer(None, word)
+
+
+def _leads_positive(plain: str) -> bool:
+    """Whether an answer opens with a yes or a positive word before what qualifies it ("Yes, as
+    a teenager", "Yes (2015)", "Passive, no plan": the table's `positive` words): a yes with
+    words after it, not a free text to check; "no plan" negates no ideation (session 29 fix
+    net32, review s29 RQ4 probes f26, f47, g5)."""
+    head = _parts(plain)[0]
+    return bool(head) and (
+        _pattern("positive").fullmatch(head) is not None or says_yes({"valueString": head})
+    )

@@ -311,6 +311,10 @@ class Score:
     # own name (fhir_mapping/phqa_form.py: "PHQ-A"): the name the cards give its item 9; the
     # score stays a PHQ-9 item 9 in every rule. None: every other score.
     form: str | None = field(default=None, compare=False)
+    # A self-harm question of no scale worded as PAST ("History of suicidal ideation" = yes)
+    # while the same form's current item is answered no (form_self_harm.py): what it records,
+    # "suicidal ideation" or "self-harm"; the card warns to ask about now (session 29 fix net32).
+    past: str | None = field(default=None, compare=False)
 
     def latest_day(self) -> _Day:
         """The last day the written date allows: the month's or year's last day for a partial

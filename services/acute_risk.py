@@ -125,6 +125,7 @@ from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services.policy import Policy
 from services.risk_events import signal_day
+from services.risk_events import unread_acts as unread_acts
 from services.risk_evidence import _checks, _events, _rescreens, _window_start, item9_scores
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the records

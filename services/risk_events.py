@@ -16,10 +16,10 @@ from datetime import date
 
 from fhir_mapping import epds_item10, result_statuses
 from fhir_mapping.form_self_harm import INSTRUMENT as UNSCALED
-from fhir_mapping.record import Score
+from fhir_mapping.record import Score, SourceRef
 from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
-from services import self_harm_items, tables
+from services import past_answers, self_harm_items, tables
 from services.risk_signal import RiskEvent, SignalKind
 from services.risk_wording import screen_text
 
@@ -183,6 +183,8 @@ def unread_event(score: Score) -> RiskEvent:
     # A question of no scale (fhir_mapping/form_self_harm.py): its answer, named as on a form
     # not read as a validated scale on the Found line (the summary keeps its action).
     unscaled = score.instrument == UNSCALED
+    if score.past is not None and score.asked is not None:
+        return _past_event(score, source, where)
     what = f"{item} answer" if item else ("answer" if unscaled else "result")
     short = f"{_phq9_name(score)} {what} on {score.date.isoformat()} could not be read"
     lead = f"{_phq9_name(score, terse=True)} {what}"
@@ -204,6 +206,41 @@ def unread_event(score: Score) -> RiskEvent:
         dated=True,
         screen=score.instrument,
         terse=terse,
+    )
+
+
+def _past_event(score: Score, source: SourceRef | None, where: str) -> RiskEvent:
+    """A yes to a self-harm question worded as past beside the same form's current item
+    answered no (fhir_mapping/form_self_harm.py, Score.past): quoted as the form asks it, a
+    warning that asks about now (session 29 fix net32; review s29 RQ4 probes f15, f24, f30)."""
+    word, question = score.asked or ("yes", "")
+    day = score.date.isoformat()
+    lead = f'{score.instrument} "{_opening(question, word)}" = {word.lower()}'
+    text = f'{score.instrument} "{question}" = {word.lower()} on {day}, the current item no'
+    return RiskEvent(
+        SignalKind.UNREAD,
+        score.date,
+        f"{text} ({where})",
+        f"{lead} on {day}",
+        False,
+        source,
+        dated=True,
+        screen=score.instrument,
+        terse=(lead,),
+        past=score.past,
+    )
+
+
+def unread_acts(event: RiskEvent) -> tuple[str, str]:
+    """What a card asks of an UNREAD event: (in full, in brief). A past self-harm answer beside
+    a current no: ask about now (services/past_answers.py); else check the answer and assess
+    suicide risk if it is positive."""
+    past = past_answers.acts(event)
+    if past is not None:
+        return past
+    positive = self_harm_items.of(event.screen).positive_short
+    return f"check it in the chart; if it is {positive}, assess suicide risk today", (
+        "check it in the chart"
     )
 
 
@@ -240,4 +277,4 @@ def unread_line(event: RiskEvent) -> str:
     positive = self_harm_items.of(event.screen).positive_short
     if event.doubt:
         return f"{event.text}: check the form; if item 9 is {positive}, assess suicide risk today"
-    return f"{event.text}: check it in the chart; if it is {positive}, assess suicide risk today"
+    return f"{event.text}: {unread_acts(event)[0]}"

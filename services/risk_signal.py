@@ -77,6 +77,9 @@ class RiskEvent:
     # review s27 RF finding 3): "filed as 0, but the total needs at least 1", not "could not be
     # read"; the card words what to check from it.
     doubt: bool = False
+    # An UNREAD event for a yes to a past self-harm question beside a current no (Score.past:
+    # "suicidal ideation", "self-harm"; risk_events.unread_acts): the card asks about now.
+    past: str | None = None
     # An UNREAD event's lead in fewer words, shortest last: "EPDS (status unknown) item 10 answer
     # on 2025-06-10 not read", then without the date (risk_events.unread_event): a summary gives
     # up words of the lead, never the action (review s27 K3 finding 7: the status name cut "if it

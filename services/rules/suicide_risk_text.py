@@ -17,6 +17,7 @@ from fhir_mapping.record import CurrentStay, FindingKind, Role
 from services import acute_risk, cards, risk_evidence, self_harm_items, young_age_treatments
 from services.acute_risk import RiskEvent, SignalKind, SuicideLevel, SuicideSignal
 from services.card_format import plural, record_cite
+from services.past_answers import all_past, detail
 from services.rules.context import RuleContext
 
 
@@ -149,8 +150,7 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
         )
     if level is SuicideLevel.UNREAD:
         event = signal.unread[-1]
-        # The resource id often does not fit in 140 characters: the Found line always has it.
-        # `short` names the screen and its self-harm item (PHQ-9 item 9, EPDS item 10).
+        # `short` names the screen and its item (PHQ-9 item 9; the Found line has the id).
         unread = event.short
         if event.doubt:  # an item 9 its total contradicts (review s27 RF finding 3)
             return cards.fit_summary(
@@ -159,13 +159,12 @@ def card_summary(signal: SuicideSignal, *, ward: bool = False) -> str:
                 f"{self_harm_items.of(event.screen).positive_short}, assess suicide risk today",
                 f"{unread}: check the form",
             )
-        # The action stays whole: the lead gives up words first (`RiskEvent.terse`: the status
-        # name's reason, "could" and the date; review s27 K3 finding 7).
-        act = f"check it in the chart; if it is {self_harm_items.of(event.screen).positive_short}"
+        # The action stays whole, the lead gives up words (RiskEvent.terse; review s27 K3 f. 7).
+        act, brief = acute_risk.unread_acts(event)  # a past answer: ask about now
         return cards.fit_summary(
             acute_risk.unread_line(event),
-            *(f"{lead}: {act}, assess suicide risk today" for lead in (unread, *event.terse)),
-            f"{unread}: check it in the chart",
+            *(f"{lead}: {act}" for lead in (unread, *event.terse)),
+            f"{unread}: {brief}",
         )
     event = lead_event(signal.signals)
     check = signal.closing(event)
@@ -359,8 +358,9 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
         )
     lookback = ctx.policy.suicide_item9_lookback_days
     if level is SuicideLevel.UNREAD:
-        # Worded from the screen the answer belongs to (PHQ-9 item 9, EPDS item 10).
-        screens = [e.screen for e in signal.unread]
+        if all_past(signal.unread):  # a past yes beside a current no (services/past_answers.py)
+            return detail(risk_evidence.item9_window_days(ctx.policy))
+        screens = [e.screen for e in signal.unread]  # each screen's item (PHQ-9 9, EPDS 10)
         later = self_harm_items.superseded_by(screens)  # "" for a C-SSRS result alone
         if all(e.doubt for e in signal.unread):
             # Review s27 RF finding 3: a readable item 9 below what its total proves.

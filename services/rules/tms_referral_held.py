@@ -70,6 +70,7 @@ from services import (
     cards,
     ect_run,
     item9_unrecorded,
+    past_answers,
     phq9_disagreements,
     suicide_today,
     tables,
@@ -172,6 +173,13 @@ def _item9(ctx: RuleContext) -> Held | None:
         # The unread answer's own item ("item 9", "EPDS item 10", "C-SSRS": review s27 RF
         # finding 2, where an unread C-SSRS result said "check item 9").
         what = suicide_hold.unread_item(signal)
+        if past_answers.all_past(signal.unread):  # a past yes beside a current no (net32)
+            return Held(
+                "ask about current suicidal thoughts",
+                f"{_NOT_RECOMMENDED} until current suicidal thoughts are asked about:** "
+                f"{past_answers.FOUND} (suicide risk card); if present, suicide risk is assessed "
+                "first and TMS is not the next step while the risk is acute.",
+            )
         # An item 9 its own total contradicts (review s27 RF finding 3) is readable: said so.
         found = (
             "an item 9 answer on record is below what its total needs"

@@ -27,7 +27,7 @@ suicide-risk window is the item-9 line's (item9_unrecorded.py).
 
 from __future__ import annotations
 
-from services import suicide_today
+from services import past_answers, suicide_today
 from services.psychiatric_discharge import recent_discharge
 from services.recommendation import Recommendation, Suggestion
 from services.risk_signal import SuicideLevel, SuicideSignal
@@ -71,6 +71,8 @@ def _unread_head(signal: SuicideSignal) -> str:
             "on record: check the form before changing treatment (if item 9 is positive, "
             "assess suicide risk today)"
         )
+    if past_answers.all_past(signal.unread):  # a past yes beside a current no (net32)
+        return past_answers.head()
     item = named(e.screen for e in signal.unread)  # "an item 9", "an EPDS item 10"
     return (
         f"**Suicide risk card open:** {item} answer could not be read: check it in the chart "
@@ -80,6 +82,8 @@ def _unread_head(signal: SuicideSignal) -> str:
 
 def _unread_held_by(signal: SuicideSignal) -> str:
     """ "PHQ-9 item 9 not read, check it first" (the summary's reason: one_click_hold)."""
+    if past_answers.all_past(signal.unread):
+        return past_answers.HELD_BY
     screens = list(dict.fromkeys(e.screen for e in signal.unread))
     item = of(screens[0]).full if len(screens) == 1 else "self-harm answer"
     if _doubt(signal):
