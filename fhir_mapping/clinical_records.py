@@ -148,6 +148,11 @@ class ProcedureRecord:
     # still going, not a session on record that day (review s29 RK finding 1); the cards name
     # it "in progress since" its start, never "last session" today.
     ongoing: bool = False
+    # The record says the course was given as planned: `completed`, or `stopped` / `on-hold`
+    # with a reason of remission or completion (course_end_reasons.py; recheck K18 s29 finding
+    # 3). Read for a record over a period (performed_end set) only: such a course is not judged
+    # "stopped short" by its days.
+    completed: bool = False
     # A psychotherapy session's kind when its code alone does not say it (session_kinds.py): a
     # session named "Crisis psychotherapy" only in words ("crisis"), an H0004 whose diagnoses
     # include no depressive one ("substance-use", "counseling-other"); "" otherwise (the

@@ -74,6 +74,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from fhir_mapping.clinical_records import ProcedureKind, ProcedureRecord
+from fhir_mapping.course_ranges import itemised, planned_spans
 from fhir_mapping.device_course_outcome import course_scores, responded
 from fhir_mapping.next_course_scores import _cut_off
 from fhir_mapping.partial_response import partial_from
@@ -190,11 +191,9 @@ def device_course_starts(
     found: list[DeviceCourse] = []
     gap = timedelta(days=rule.gap_days)
     for kind, name in _DEVICE_KINDS.items():
-        spans = sorted(
-            (p.date, p.performed_end or p.date)
-            for p in procedures
-            if p.kind is kind and p.date is not None
-        )
+        listed = [p for p in itemised(procedures) if p.kind is kind]
+        spans = sorted((p.date, p.performed_end or p.date) for p in listed if p.date is not None)
+        planned = planned_spans(listed)  # not judged short by their days (course_ranges.py)
         groups: list[list[tuple[date, date]]] = []
         for start, end in spans:
             if groups and (start - max(e for _, e in groups[-1])) <= gap:
@@ -204,7 +203,8 @@ def device_course_starts(
         for group in groups:
             first, last = group[0][0], max(e for _, e in group)
             one_day = all(s == e for s, e in group)  # else a period: the most it could hold
-            counted = len(group) if one_day else most_daily_sessions(first, last)
+            counted: int | None = len(group) if one_day else most_daily_sessions(first, last)
+            counted = None if not one_day and planned.intersection(group) else counted
             running = as_of is None or (as_of - last).days <= rule.recent_days
             days = rule.outcome_days if name == "TMS" else None
             if short(name, counted, running, rule.min_sessions) and not _responded(

@@ -34,6 +34,14 @@ Resource = Mapping[str, Any]
 class _Reasons:
     codes: frozenset[tuple[str, str]]  # (canonical system, code)
     terms: re.Pattern[str]
+    # `undone` rows: words after a refusal that take it back ("now agrees to proceed",
+    # "prefers inpatient"; recheck K18 s29 finding 5).
+    undone: re.Pattern[str]
+
+    def says_refused(self, words: str) -> bool:
+        """A refusal word in `words` (lower-cased) not taken back by words after it."""
+        found = list(self.terms.finditer(words))
+        return bool(found) and self.undone.search(words, found[-1].end()) is None
 
 
 @cache
@@ -44,27 +52,35 @@ def _reasons() -> _Reasons:
         .read_text("utf-8")
     )
     codes: set[tuple[str, str]] = set()
-    terms: list[str] = []
+    words: dict[str, list[str]] = {"term": [], "undone": []}
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "code":
             codes.add((canonical_system(row["system"]), row["code"]))
-        elif row["kind"] == "term":
-            terms.append(row["term"].lower())
-    return _Reasons(frozenset(codes), whole_words(terms))
+        elif row["kind"] in words:
+            words[row["kind"]].append(row["term"].lower())
+    return _Reasons(frozenset(codes), whole_words(words["term"]), whole_words(words["undone"]))
+
+
+# The statuses whose statusReason can say the patient refused: `not-done`, and a course's
+# `stopped` / `on-hold` (recheck K18 s29 finding 1: a TMS Procedure `stopped`, statusReason
+# 183944003 Procedure refused, read as a course "stopped after 1 session" whose reason was not on
+# record; R4 gives statusReason to every status, and "refused" says none was given).
+_REFUSABLE = frozenset({"not-done", "stopped", "on-hold"})
 
 
 def refusal_reason(resource: Resource) -> str | None:
     """The statusReason as the record words it ("Patient declined ECT") when the Procedure is
-    `not-done` and the reason says the patient refused, else None."""
-    if resource.get("status") != "not-done":
+    `not-done` (or `stopped` / `on-hold`: `_REFUSABLE`) and the reason says the patient
+    refused, else None."""
+    if resource.get("status") not in _REFUSABLE:
         return None
     table = _reasons()
     for concept in concepts(resource.get("statusReason")):
         label = concept_label(concept) or ""
         coded = codings(concept)
         if any((system, code) in table.codes for system, code, _ in coded) or (
-            table.terms.search(label.lower())
-            or any(table.terms.search(display.lower()) for _, _, display in coded)
+            table.says_refused(label.lower())
+            or any(table.says_refused(display.lower()) for _, _, display in coded)
         ):
             return label or "refused"
     return None
@@ -72,8 +88,9 @@ def refusal_reason(resource: Resource) -> str | None:
 
 def refused_in_words(label: str) -> bool:
     """Whether a Procedure's own name (lower-cased) says the patient refused it, by the words a
-    statusReason is read by ("ECT consultation - patient declined ECT")."""
-    return _reasons().terms.search(label) is not None
+    statusReason is read by ("ECT consultation - patient declined ECT"), unless words after it
+    take it back ("initially declined, now agrees to proceed")."""
+    return _reasons().says_refused(label)
 
 
 def recorded_on(resource: Resource, performed: date | None) -> date | None:

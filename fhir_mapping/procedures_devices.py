@@ -34,6 +34,7 @@ from fhir_mapping import (
     tms_safety,
 )
 from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
+from fhir_mapping.course_end_reasons import ended_as_planned
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     array,
@@ -272,6 +273,15 @@ def procedure_facts(
     when = _performed(resource)
     if when is not None and when > as_of:
         return (), ()
+    if (
+        not whole
+        and procedure_refusals.refusal_reason(resource) is not None
+        and _performed_end(resource, when, as_of) is None
+    ):
+        # A course's Procedure on one day, stopped or on hold as the patient refused it, is one
+        # declined, as `not-done` (recheck K18 s29 finding 1: not "stopped after 1 session").
+        # Over a period, what was given before the refusal still counts.
+        return (), declined
     source = source_ref(resource)
     concept = resource.get("code")
     coded = codings(concept)
@@ -285,6 +295,7 @@ def procedure_facts(
         named = tuple(k for k in named if k in _COURSE_KINDS)
         if not named:
             return (), declined
+    end = _performed_end(resource, when, as_of)
     for kind in named:
         if kind in _PROCEDURE_KINDS:
             session = (
@@ -299,8 +310,9 @@ def procedure_facts(
                     system,
                     when,
                     source,
-                    performed_end=_performed_end(resource, when, as_of),
+                    performed_end=end,
                     ongoing=_ongoing(resource, when, as_of),
+                    completed=end is not None and ended_as_planned(resource),  # a period's
                     session_kind=session.kind,
                     session_reasons=session.reasons,
                     **_assessment_timing(kind, resource),

@@ -59,11 +59,16 @@ def _word_rows() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
+# psychotherapy_kind_terms.csv `course` rows: words that keep the session a course of therapy
+# ("CBT for insomnia and depression": recheck K18 s29 finding 5), read before the insomnia rows.
+_COURSE = "course"
+
+
 def kind_in_words(text: str) -> str:
     """The kind the words of an uncoded session name ("crisis"), or "" (lower-cased `text`)."""
     for kind, pattern in _word_rows():
         if pattern.search(text):
-            return kind
+            return "" if kind == _COURSE else kind
     return ""
 
 

@@ -103,6 +103,11 @@ def _ect_state(course: TmsCourse) -> str:
 
 
 def _this_episode_ect(course: TmsCourse, policy: Policy) -> str:
+    if course.unconfirmed:  # open long past a course's length: services/open_course.py
+        return (
+            f"**ECT in this episode:** charted as one record, {course.weeks_open_text()}; "
+            "nothing here waits on it until it is (ask the ECT service)."
+        )
     if course.running:
         return (
             f"**ECT in this episode:** running since {course.start.isoformat()} "

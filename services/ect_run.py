@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.course_ranges import itemised
 from fhir_mapping.record import PatientRecord, ProcedureKind
 from services import open_referrals
 from services.card_format import plural
@@ -101,7 +102,7 @@ def of(record: PatientRecord, days: tuple[date, ...]) -> EctRun | None:
     ranges = sorted(
         {
             EctRange(p.date, p.performed_end, p.ongoing)
-            for p in record.procedures
+            for p in itemised(record.procedures)  # a period holding sessions is not named
             if p.kind is ProcedureKind.ECT
             and p.date is not None
             and p.performed_end is not None

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from fhir_mapping.course_ranges import itemised
 from fhir_mapping.record import PatientRecord, ProcedureKind, Referral
-from services import ect_phases, tms_course, tms_retreatment
+from services import ect_phases, open_course, tms_course, tms_retreatment
 from services.episode_trials import in_episode
 from services.policy import Policy
 
@@ -60,10 +61,10 @@ def _tms_open(record: PatientRecord, episode_start: date | None, policy: Policy)
 
 def ect_sessions(record: PatientRecord) -> tuple[date, ...]:
     """The ECT session days on record up to as-of, oldest first (a course documented as a period
-    counts by its last day)."""
+    counts by its last day, unless it holds itemised sessions: course_ranges.itemised)."""
     days = [
         p.performed_end or p.date
-        for p in record.procedures
+        for p in itemised(record.procedures)
         if p.kind is _ECT and p.date is not None
     ]
     return tuple(sorted(d for d in days if d is not None and d <= record.as_of))
@@ -137,7 +138,7 @@ def acute_ect_course(record: PatientRecord, policy: Policy) -> tuple[date, ...]:
     One rule for what waits on it: the optimise card's drug proposals
     (rules/optimize/device_course.py) and the TMS referral (tms_assessment.py: as an open ECT
     referral, review s25 RI finding 6)."""
-    days = ect_sessions(record)
+    days = open_course.live_days(record, policy, ect_sessions(record))  # not a stale open one
     if not days:
         return ()  # nearly every chart
     return ect_phases.running_acute(days, record.as_of, policy.tms_session_recent_days)
@@ -158,7 +159,7 @@ def ect_outcome_pending(record: PatientRecord, policy: Policy) -> tuple[date, ..
     hold outlasts the 30-day outcome window (review s25 RK3 finding 4: on day 31 the adjuncts
     came back one click while the ECT line still said "none within 30 days after it"): any
     PHQ-9 after the course releases it, up to the cap."""
-    days = ect_sessions(record)
+    days = open_course.live_days(record, policy, ect_sessions(record))
     if not days or acute_ect_course(record, policy):
         return ()  # nearly every chart; or a course still running (held as running)
     window = max(policy.ect_outcome_hold_max_days, policy.mapping.on_treatment_days_after_end)

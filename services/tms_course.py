@@ -39,10 +39,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fhir_mapping.course_ranges import itemised
 from fhir_mapping.device_course_outcome import course_scores
 from fhir_mapping.device_course_scores import most_daily_sessions, short
 from fhir_mapping.percent import pct
 from fhir_mapping.record import RESPONSE_FRACTION, PatientRecord, ProcedureKind, Score, SourceRef
+from services import open_course
 from services.card_format import plural
 from services.last_answer import kept
 from services.policy import Policy
@@ -72,6 +74,22 @@ class TmsCourse:
     # (ProcedureRecord.ongoing): `end` is then as-of, no session on record that day, and the
     # cards say "in progress", never "latest"/"last session" today (fix ectdate30).
     ongoing: bool = False
+    # A Procedure of the course over a period says it was given as planned
+    # (ProcedureRecord.completed: `completed`, or stopped at remission): its days do not make it
+    # "stopped short"; fewer days than a course's sessions is a length to confirm (an
+    # accelerated protocol gives several a day: recheck K18 s29 finding 3).
+    completed: bool = False
+    # Running only by a Procedure in progress over an open period started longer ago than the
+    # policy limit (services/open_course.py): no card waits on it; "confirm it is still running".
+    unconfirmed: bool = False
+
+    def weeks_open_text(self) -> str:
+        """ "in progress for 99 weeks (record open since 2025-01-06): confirm ..." (`unconfirmed`)."""
+        weeks = (self.end - self.start).days // 7
+        return (
+            f"in progress for {weeks} weeks (record open since {self.start.isoformat()}): "
+            "confirm it is still running"
+        )
 
     def after_window(self) -> str:
         """ "none since", or "none within 30 days after it" when a later score is on record (the
@@ -101,11 +119,30 @@ class TmsCourse:
         response: no adequate course. One that responded is a response, whatever its length
         (review s24 RC finding 4). A course documented as a period is judged by the most
         sessions it could hold, one a day (review s29 RK finding 2: `most_daily_sessions`)."""
-        counted = (
+        counted: int | None = (
             self.sessions if self.sessions_counted else most_daily_sessions(self.start, self.end)
         )
+        if not self.sessions_counted and self.completed:
+            counted = None  # given as planned: its length is to confirm (`length_note`)
         return short(
             "TMS", counted, self.running, policy.tms_min_course_sessions, self.response is True
+        )
+
+    def length_note(self, policy: Policy) -> str:
+        """ ", 5 days on record: course length to confirm (fewer than 20 daily sessions; an
+        accelerated protocol gives several a day)" for a course given as planned over a period
+        shorter than a course's sessions at one a day; "" otherwise. The FDA-cleared SAINT
+        protocol gives 10 sessions a day for 5 days (Clinical TMS Society statement on SAINT:
+        cleared 2022-09-06; read via the search tool)."""
+        if self.sessions_counted or not self.completed:
+            return ""
+        days = most_daily_sessions(self.start, self.end)
+        if days >= policy.tms_min_course_sessions:
+            return ""
+        return (
+            f", {plural(days, 'day')} on record: course length to confirm (fewer than "
+            f"{policy.tms_min_course_sessions} daily sessions; an accelerated protocol gives "
+            "several a day)"
         )
 
     def short_text(self, policy: Policy) -> str:
@@ -194,11 +231,13 @@ def courses(
     """The TMS courses on record (`kind` ECT: the ECT courses, grouped and measured the same
     way), oldest first. Undated sessions cannot be placed in a course and are left to the payer
     criterion and the timeline, which list them."""
+    listed = itemised(record.procedures)  # a period holding sessions is them (course_ranges)
     sessions = [
         (p.date, min(p.performed_end or p.date, record.as_of), p.source)
-        for p in record.procedures
+        for p in listed
         if p.kind is kind and p.date is not None and p.date <= record.as_of
     ]
+    stale = [p for p in listed if open_course.too_long(p, record.as_of, policy)]
     if not sessions:
         return ()
     mapping = policy.mapping
@@ -239,6 +278,18 @@ def courses(
                     scores, later_from(measured.after, latest, end, horizon), record.as_of
                 ),
                 after_days=after_days,
+                completed=any(
+                    p.kind is kind
+                    and p.completed
+                    and p.performed_end is not None
+                    and p.date is not None
+                    and start <= p.date <= end
+                    for p in record.procedures
+                ),
+                unconfirmed=running
+                and any(
+                    p.kind is kind and p.date is not None and start <= p.date <= end for p in stale
+                ),
                 ongoing=running
                 and any(
                     p.kind is kind and p.ongoing and p.date is not None and start <= p.date <= end
@@ -282,7 +333,8 @@ def ect_courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
 
 def running_course(record: PatientRecord, policy: Policy) -> TmsCourse | None:
     found = courses(record, policy)
-    return found[-1] if found and found[-1].running else None
+    live = found and found[-1].running and not found[-1].unconfirmed
+    return found[-1] if live else None
 
 
 def earlier_courses(record: PatientRecord, policy: Policy) -> tuple[TmsCourse, ...]:
@@ -342,6 +394,6 @@ def retreatment_line(record: PatientRecord, policy: Policy) -> str:
     else:
         state = "response not on record: document it (a retreatment needs a prior response)"
     return (
-        f"**Earlier TMS course:** {last.dates()}, {last.sessions_text()}; {last.outcome()}; "
-        f"{state} (LCD L37086)."
+        f"**Earlier TMS course:** {last.dates()}, {last.sessions_text()}"
+        f"{last.length_note(policy)}; {last.outcome()}; {state} (LCD L37086)."
     )

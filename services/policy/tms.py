@@ -157,6 +157,20 @@ class TmsPolicy:
     # value). Longer keeps drugs off one click longer (the safer side: they can still be ordered
     # by hand, and a PHQ-9 releases them at once).
     ect_outcome_hold_max_days: int = 90
+    # A TMS or ECT course charted as one Procedure `in-progress` over an open period runs to
+    # as-of (fhir_mapping/procedures_devices.py). Open longer than this many weeks since its
+    # start it is no longer read as running (recheck K18 s29 finding 2: "week 99.1 ... judge at
+    # week 4-6 first", every drug held behind an ECT record open since 2025): the cards say "in
+    # progress for N weeks: confirm it is still running" and hold nothing on it
+    # (services/open_course.py). TMS 10: the longest acute course the payer data cites, 30 daily
+    # sessions over 6 weeks plus a 6-session taper over 3 weeks (Aetna CPB 0469 "30 plus taper",
+    # Ambetter CP.BH.200 "up to 36": services/tms_full_course.py; L34998 "up to 6 weeks"), so 9
+    # weeks, and a week's slack. ECT 12: an acute course is 6-12 treatments two to three times a
+    # week (data/ect_schedule.csv), at most 6 weeks; twice that for an extended course. A DESIGN
+    # CHOICE (UNVERIFIED as a guideline value): maintenance ECT runs for months, but as sessions
+    # each on record, not as one open record. Longer holds the cards longer on a stale record.
+    tms_course_open_max_weeks: float = 10.0
+    ect_course_open_max_weeks: float = 12.0
 
 
 class TmsPolicyConfig(BaseModel):
@@ -191,3 +205,5 @@ class TmsPolicyConfig(BaseModel):
     ect_schedule_min_sessions: int = Field(3, ge=2, le=20)
     ect_session_window_max_days: int = Field(90, ge=1, le=365)
     ect_outcome_hold_max_days: int = Field(90, ge=0, le=365)
+    tms_course_open_max_weeks: float = Field(10.0, gt=0, le=104)
+    ect_course_open_max_weeks: float = Field(12.0, gt=0, le=104)

@@ -21,8 +21,16 @@ measured) means no card.
 
 from __future__ import annotations
 
-from fhir_mapping.record import DataDomain, Finding, Score
-from services import cards, data_gaps, finding_words, pathway_options, suggestions, tms_course
+from fhir_mapping.record import DataDomain, Finding, ProcedureKind, Score
+from services import (
+    cards,
+    data_gaps,
+    finding_words,
+    open_course,
+    pathway_options,
+    suggestions,
+    tms_course,
+)
 from services.card_format import plural, weeks_text
 from services.pathway import finding_line, in_episode
 from services.recommendation import Indicator, Recommendation, Suggestion
@@ -256,8 +264,22 @@ def _ended_unmeasured(ctx: RuleContext) -> Recommendation | None:
     )
 
 
+def _open_too_long(ctx: RuleContext) -> Recommendation | None:
+    """A TMS record in progress long past a course's length (services/open_course.py): confirm
+    it still runs; no PHQ-9 schedule or response check is read from it."""
+    found = open_course.stale(ctx.record, ctx.policy, ProcedureKind.TMS)
+    if found is None:
+        return None
+    said = open_course.confirm_text(found, ctx.record.as_of)
+    return cards.make(
+        TOPIC,
+        summary=cards.fit_summary(f"TMS course {said}", "TMS course record open: confirm it"),
+        detail=open_course.tms_line(ctx.record, ctx.policy),
+    )
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     course = tms_course.running_course(ctx.record, ctx.policy)
     if course is not None:
         return _running(ctx, course)
-    return _ended_unmeasured(ctx)
+    return _ended_unmeasured(ctx) or _open_too_long(ctx)

@@ -18,7 +18,7 @@ from typing import Any
 from fhir_mapping.code_systems import SNOMED
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind, Trial
-from services import cards, tms_course, trial_count
+from services import cards, open_course, tms_course, trial_count
 from services.card_format import in_sentence
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import BAND_RANKS, CriterionKind, PayerEvaluation, scale_band
@@ -187,6 +187,9 @@ def earlier_course_line(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     payer's own retreatment criterion (a line above) already does; one stopped short of an
     adequate course is named either way (the payer line reads it as a course: the pathway does
     not, tms_course.TmsCourse.short)."""
+    open_too_long = open_course.tms_line(ctx.record, ctx.policy)  # recheck K18 s29 finding 2
+    if open_too_long and tms_course.running_course(ctx.record, ctx.policy) is None:
+        return open_too_long
     short = tms_course.stopped_short(ctx.record, ctx.policy) is not None
     if not short and any(r.kind is _RETREATMENT for r in evaluation.results):
         return ""

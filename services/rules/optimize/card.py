@@ -109,8 +109,8 @@ def tms_episode_line(course: TmsCourse | None, policy: Policy, rise: str = "") -
             "documented response"
         )
     return (
-        f"**TMS in this episode:** {course.dates()}, {course.sessions_text()}; "
-        f"{_tms_scores(course, mapping)}. {state} (LCD L37086)."
+        f"**TMS in this episode:** {course.dates()}, {course.sessions_text()}"
+        f"{course.length_note(policy)}; {_tms_scores(course, mapping)}. {state} (LCD L37086)."
     )
 
 

@@ -1,0 +1,62 @@
+"""Whether a course's Procedure says the course was given as planned (recheck K18 s29 finding 3).
+
+proca30 judged a TMS course documented as one Procedure over a period by the most sessions it
+could hold at one a day (device_course_scores.most_daily_sessions): a course over fewer days than
+policy.tms_min_course_sessions "stopped after N days, not an adequate course". That rule is for a
+course that stopped: a `completed` one over 5 days ("Accelerated iTBS (SAINT) 50 sessions": ten
+sessions a day, the FDA-cleared SAINT protocol: 10 a day for 5 days, Clinical TMS Society
+statement, cleared 2022-09-06) was read as stopped, and so was one `stopped` because the patient remitted. R4
+event-status `completed` says the procedure was given as planned; a `stopped` or `on-hold` one
+whose statusReason says remission or completion (data/course_end_reasons.csv) ended the same way.
+ProcedureRecord.completed carries it; the cards then say the course's length is to confirm,
+never that it was not adequate (services/tms_course.py).
+
+Negated words ("no remission", "not in remission") are no such reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.concept_words import concept_label, concepts, whole_words
+from fhir_mapping.fhir_fields import codings
+
+Resource = Mapping[str, Any]
+
+_PAUSED = frozenset({"stopped", "on-hold"})
+# A negation a few words before the term: "no remission", "not yet in remission".
+_NEGATED = re.compile(r"\b(?:no|not|without|never|failed to)\b(?:\W+\w+){0,2}\W*$")
+
+
+@cache
+def _terms() -> re.Pattern[str]:
+    text = (
+        resources.files("fhir_mapping").joinpath("data/course_end_reasons.csv").read_text("utf-8")
+    )
+    return whole_words(row["term"].lower() for row in csv.DictReader(text.splitlines()))
+
+
+def _says_completed(words: str) -> bool:
+    return any(
+        _NEGATED.search(words[: m.start()]) is None for m in _terms().finditer(words.lower())
+    )
+
+
+def ended_as_planned(resource: Resource) -> bool:
+    """`completed`, or `stopped` / `on-hold` with a statusReason that says remission or
+    completion."""
+    status = resource.get("status")
+    if status == "completed":
+        return True
+    if status not in _PAUSED:
+        return False
+    for concept in concepts(resource.get("statusReason")):
+        labels = [concept_label(concept) or "", *(d for _, _, d in codings(concept))]
+        if any(_says_completed(label) for label in labels):
+            return True
+    return False
