@@ -6,18 +6,15 @@
   ECT"), whatever its status, and one named as the work-up before a treatment ("Pre-ECT
   anesthesia evaluation", "TMS consultation") is no session of it (procedure_workup.py; review
   s29 RK finding 1).
-- Procedure (completed / in-progress; a course's also stopped / on-hold: `_GIVEN_SO_FAR`, not
-  one session the patient did not come to: session_not_held.py) ->
-  ProcedureRecord for psychotherapy, ECT, TMS, CPAP; CPAP
-  also yields SLEEP_APNEA_TREATED, an implant procedure IMPLANTED_DEVICE and a delivery
+- Procedure (completed / in-progress; a course's also stopped / on-hold, `_GIVEN_SO_FAR`, not a
+  session the patient did not come to: session_not_held.py) -> ProcedureRecord for psychotherapy,
+  ECT, TMS, CPAP; CPAP also yields SLEEP_APNEA_TREATED, an implant IMPLANTED_DEVICE, a delivery
   (procedure_codes.csv kind "delivery") DELIVERY.
 - Device (any status but entered-in-error: a switched-off stimulator is still metal near the head)
-  -> IMPLANTED_DEVICE or SLEEP_APNEA_TREATED.
-- Both pass the TMS safety screen (tms_safety.py, issue 11 item 6) as Conditions do.
+  -> IMPLANTED_DEVICE or SLEEP_APNEA_TREATED. Both pass the TMS safety screen (tms_safety.py).
 
-Apart from conditions.py because a procedure is a dated event with a kind of its own (the
-procedure history the TMS, ECT and esketamine courses are counted from), and a device is neither;
-context.py re-exports what its callers read from here.
+Apart from conditions.py: a procedure is a dated event with a kind of its own (the history the TMS,
+ECT and esketamine courses are counted from), a device neither; context.py re-exports them.
 """
 
 from __future__ import annotations
