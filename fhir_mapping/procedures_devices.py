@@ -53,12 +53,9 @@ from fhir_mapping.session_kinds import (
 Resource = Mapping[str, Any]
 
 _COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
-# A treatment course's Procedure `stopped` or `on-hold` was given as far as it went (review s29 RK
-# findings 1-2): R4 event-status `stopped` is "terminated after having been initiated", `on-hold`
-# is "temporarily stopped, expected to resume". Dropping them lost a 7-week TMS course stopped for
-# no response (a new referral offered), an ECT course (offered as untried) and 11 psychotherapy
-# sessions ("no psychotherapy on record"). Only the courses count so: a stopped risk assessment,
-# hysterectomy or implant is not one done, and keeps its old reading (left out).
+# A course's Procedure `stopped` (R4: "terminated after having been initiated") or `on-hold` was
+# given as far as it went (review s29 RK findings 1-2: dropping them lost a 7-week TMS course, an
+# ECT course, 11 psychotherapy sessions). Only courses: a stopped assessment or implant is none.
 _GIVEN_SO_FAR = frozenset({"stopped", "on-hold"})
 _COURSE_KINDS = frozenset({"psychotherapy", "ect", "tms", "esketamine"})
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
