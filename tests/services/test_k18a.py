@@ -44,6 +44,7 @@ pytestmark = pytest.mark.real_drug_table
 DIR = Path(__file__).parent / "k18a_charts"
 CHARTS = sorted(p.stem for p in DIR.glob("*.json"))
 _chart = chart_files.loader(DIR)
+_lb26 = chart_files.loader(Path(__file__).parent / "tca_lb26_charts")
 _late = Evaluator(date(2026, 12, 1))
 LEVEL = "order-drug-level-high"
 
@@ -102,6 +103,15 @@ def test_a_draft_on_a_high_level_is_carded(name: str, indicator: str, summary: s
 )
 def test_a_lower_dose_or_a_level_within_range_says_nothing(name: str) -> None:
     assert not of_topic(_late.cards(_chart(name)), LEVEL)
+
+
+def test_the_older_adult_level_card_keeps_a_level_below_the_toxic_line() -> None:
+    """At 70 the older-adult level-dose card already says "level 180 ng/mL, above 50-150 ng/mL:
+    lower the dose": one card per finding."""
+    doc = _lb26("nortriptyline50_to75_at70_level180_sign")
+    cards = _late.cards(doc)
+    assert not of_topic(cards, LEVEL)
+    assert of_topic(cards, "order-older-adult-level-dose")
 
 
 # --- 2: hCG by sex and age ------------------------------------------------------------------------
