@@ -225,3 +225,10 @@ def test_an_on_unit_phrase_with_a_hold_word_stays_held() -> None:
 )
 def test_on_unit_words_need_a_hold_word(words: str, reading: DoseReading) -> None:
     assert reason_reading([{"text": words}]) is reading
+
+
+@pytest.mark.parametrize("words", ["On AWOL precautions", "At risk for elopement", "AMA risk"])
+def test_an_on_unit_phrase_alone_is_an_unnamed_reason(words: str) -> None:
+    """Missed for a dose not given, held for a dose on hold (no reason named either way)."""
+    for unnamed in (DoseReading.MISSED, DoseReading.HELD):
+        assert reason_reading([{"text": words}], unnamed=unnamed) is unnamed
