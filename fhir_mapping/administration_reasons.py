@@ -36,11 +36,15 @@ Rules:
 - a supply problem ("pharmacy unavailable") is not the patient's doing: held (review s25 RK4
   finding 4); "patient unavailable" is the patient away: missed;
 - an `on-unit` phrase ("elopement precautions", "elopement risk", "AWOL risk") is the patient
-  ON the unit under watch: the away and eloped words inside it are not read, and it reads held,
-  a clinical hold, as `held` ("Held, pt on elopement precautions"; session 29 fix ward30); so
-  are a risk, a watch, an attempt or a return ("Patient at risk for elopement; held per
-  provider", "Elopement attempt - held for sedation", "Pt returned from AWOL, held per MD", "AMA
-  risk - held": recheck K17 s29 finding 4), where "Left AMA" still reads eloped; and a wish to
+  ON the unit under watch: the away and eloped words inside it are not read, and with a staff
+  hold word beside it (`held`: "held", "per MD", "sedated") it reads held, a clinical hold
+  ("Held, pt on elopement precautions"; session 29 fix ward30); so are a risk, a watch, an
+  attempt or a return ("Patient at risk for elopement; held per provider", "Elopement attempt -
+  held for sedation", "Pt returned from AWOL, held per MD", "AMA risk - held": recheck K17 s29
+  finding 4), where "Left AMA" still reads eloped. Without a hold word the phrase says why the
+  patient was watched, not that the ward withheld the dose: it names nothing, so the dose reads
+  as unnamed, missed for a dose not given ("At risk for elopement", "Returned from AWOL": review
+  s29 K18 finding 4; the safer reading, as for "off unit"); and a wish to
   leave ("Pt wants to leave AMA, held per MD": the "pt wants" refusal row inside it is no refusal
   of the dose; review RM s29 item 2);
 - a refusal word inside an `other-refusal` phrase is no refusal of the dose: someone else refused
@@ -227,7 +231,10 @@ def _concept_reading(tiers: set[str], text: str) -> DoseReading | None:
     errand = _ERRAND in tiers or _names(pattern[_ERRAND], text)
     if _AWAY in tiers or _names(pattern[_AWAY], text, negatable=True, inside=watched):
         return DoseReading.HELD if errand else DoseReading.MISSED
-    if errand or watched or _HELD in tiers or _names(pattern[_HELD], text):
+    # An on-unit phrase alone holds nothing (review s29 K18 finding 4: "At risk for elopement",
+    # "AMA risk" read held): it only keeps its away and eloped words from being read; the dose
+    # is held when the ward's hold word stands beside it ("held", "per MD", "sedated").
+    if errand or _HELD in tiers or _names(pattern[_HELD], text):
         return DoseReading.HELD
     return None
 

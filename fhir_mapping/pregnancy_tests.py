@@ -28,6 +28,7 @@ pregnant" does (review s28 RI finding 1). What cannot be read is a reason for a 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -176,3 +177,24 @@ def read_test(resource: Resource, day: date) -> _Value | str:
         return "pregnancy test whose result is not read"
     shown = f"{reading} pregnancy test ({basis}) on {day.isoformat()}"
     return _Value(_MEANING[reading], system, code, shown)
+
+
+def is_quantitative(finding: Finding) -> bool:
+    """Whether a pregnancy finding rests on a quantitative hCG (a number, not a urine result):
+    in men a tumour marker too (services/pregnancy_now.py; review s29 K18 finding 2)."""
+    found = _tests().names.get((finding.system, finding.code))
+    return found is not None and found[0] == QUANTITATIVE
+
+
+# The number and date read_test wrote into the display ("...: 150 mIU/mL) on 2026-11-25").
+_SHOWN_LEVEL = re.compile(r": ([<>=]*[\d.]+ mIU/mL)\) on (\d{4}-\d{2}-\d{2})$")
+
+
+def level_words(finding: Finding) -> str:
+    """ "hCG 150 mIU/mL on 2026-11-25": a quantitative test named by its value, not as a
+    pregnancy test (review s29 K18 finding 2); "hCG on <date>" when no number was read."""
+    shown = _SHOWN_LEVEL.search(finding.display)
+    if shown is not None:
+        return f"hCG {shown.group(1)} on {shown.group(2)}"
+    day = f" on {finding.onset.isoformat()}" if finding.onset else ""
+    return f"hCG{day}"

@@ -66,6 +66,16 @@ administrative, a trans man can be pregnant and the code may be the error, as fo
 record check for "the patient" (`stale_male`). The safer reading: a needless question costs a
 click, a missed pregnancy a teratogen's caveats.
 
+An hCG test (fhir_mapping/pregnancy_tests.py; review s29 K18 finding 2) is read as the other
+pregnancy questions are: past policy.pregnancy_possible_max_age it is dropped (a beta-hCG of 7 or
+30 mIU/mL at 57 or 62 is most often pituitary hCG after the menopause, not a pregnancy: recalled,
+UNVERIFIED; the age limit is the clinic's, as for a stale code), and a quantitative hCG on a chart
+whose recorded sex is male is not read as current: in men it is a tumour marker (germ-cell
+tumours: recalled, UNVERIFIED), yet the recorded sex may be administrative, as for a stale code
+(`stale_male`). It is the stale one (`stale_marker`): the cards name it by its value ("hCG 150
+mIU/mL on 2026-11-25"), never as a positive pregnancy test, and ask to confirm (the safer
+reading: ask, don't assert). A qualitative test ordered as a pregnancy test stays read as one.
+
 "Nothing newer records one" is said only when the visits and the conditions were read
 (`newer_read`): a pregnancy a prenatal visit records is read (fhir_mapping/visit_pregnancy.py,
 review s21 RR finding 2), so with the Encounters not read a newer one may be missed, and the card
@@ -89,7 +99,7 @@ from importlib import resources
 from fhir_mapping.ages import youngest
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.pregnancy import edd_passed
-from fhir_mapping.pregnancy_tests import is_test
+from fhir_mapping.pregnancy_tests import is_quantitative, is_test, level_words
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, GapCause, Patient
 from services.policy import Policy
 
@@ -135,6 +145,9 @@ class PregnancyNow:
     due_passed: date | None = None
     # The signed-off "Not pregnant" status dated after the stale one (module docstring), or None.
     denied: Finding | None = None
+    # The stale one is a quantitative hCG on a chart whose recorded sex is male (module
+    # docstring, hCG tests): asked, never asserted as a pregnancy test.
+    stale_marker: bool = False
 
     @property
     def stale_listed(self) -> bool:
@@ -158,8 +171,19 @@ def newer_read(gaps: tuple[DataGap, ...]) -> bool:
     return not any(g.domain in _NEWER_FROM and g.cause is not GapCause.LEFT_OUT for g in gaps)
 
 
+def marker_words(now: PregnancyNow) -> str | None:
+    """ "hCG 150 mIU/mL on 2026-11-25 (in men a tumour marker; pregnancy only if the patient can
+    be pregnant)" when the stale one is an hCG on a chart recorded male (`stale_marker`), else
+    None: the cards name it so, never as a pregnancy test."""
+    if not now.stale_marker or now.stale is None:
+        return None
+    return f"{level_words(now.stale)} ({stale_reason(now, 0)})"
+
+
 def stale_reason(now: PregnancyNow, weeks: float) -> str:
     """Why the stale pregnancy is not read as current, as the cards say it."""
+    if now.stale_marker:
+        return "in men a tumour marker; pregnancy only if the patient can be pregnant"
     if now.denied is not None and now.denied.onset is not None:
         if is_test(now.denied):  # "a negative pregnancy test (...) on 2026-11-20" (s29 RL 6)
             return f"a {now.denied.display} was recorded after it"
@@ -288,6 +312,12 @@ def read(
     pregnancy = by_kind.get(_PREGNANCY, ())
     if not pregnancy:
         return None
+    # An hCG test past the pregnancy age is no pregnancy question (module docstring, hCG tests).
+    age = patient.age if patient is not None else None
+    if past_pregnancy_age(age, policy):
+        pregnancy = tuple(f for f in pregnancy if not is_test(f))
+    male = patient is not None and patient.sex == "male"
+    markers = [f for f in pregnancy if male and is_test(f) and is_quantitative(f)]
     births = [f.onset for f in by_kind.get(_DELIVERY, ()) if f.onset is not None]
     last_birth = max(births, default=None)
     window = timedelta(weeks=policy.mapping.pregnancy_status_weeks)
@@ -300,6 +330,7 @@ def read(
     denied = _denied(by_kind)
     refuted = [f for f in rest if _before_denial(f, denied)]
     stale += [f for f in refuted if f not in stale]
+    stale += [f for f in markers if f not in stale]
     current = tuple(f for f in rest if f not in stale)
     dated = [(f, s) for f in current if (s := _start(f)) is not None]
     weeks = None
@@ -321,6 +352,7 @@ def read(
         newer_read=newer_read(gaps),
         due_passed=due if by_due else None,
         denied=denied if last_stale is not None and last_stale in refuted else None,
+        stale_marker=last_stale is not None and last_stale in markers,
     )
 
 

@@ -197,18 +197,20 @@ def below_minimum(trial: Trial) -> tuple[float, float] | None:
     return top, sum(_days(s.start, s.end) for s in low) / 7
 
 
-def below_minimum_dose(trial: Trial) -> str | None:
+def below_minimum_dose(trial: Trial, micrograms: bool = False) -> str | None:
     """The highest dose below the minimum adequate dose as the cards write it: "15 mg", or the
     sig's range when that dose is one ("15-30 mg", never its low end alone: review s23 RP
     finding 8, the packet said "15 mg/day" where the card and its dose cell say "15-30"); None
-    when no dose is below it. Without its unit (the caller's: mg/day, mg as needed)."""
+    when no dose is below it. Without its unit (the caller's: mg/day, mg as needed, or µg/day
+    with `micrograms`: the number in micrograms, review s29 K18 finding 3)."""
     low = _below_minimum_segments(trial)
     if not low:
         return None
     top = max(low, key=lambda s: (s.mg_per_day or 0.0, s.mg_per_day_high or 0.0))
     high = top.mg_per_day_high
-    shown = fmt_mg(top.mg_per_day)
-    return shown if high is None else f"{shown}-{fmt_mg(high)}"
+    scale = 1000.0 if micrograms else 1.0
+    shown = fmt_mg(top.mg_per_day * scale if top.mg_per_day is not None else None)
+    return shown if high is None else f"{shown}-{fmt_mg(high * scale)}"
 
 
 def below_only_as_needed(trial: Trial) -> bool:

@@ -20,6 +20,8 @@ from fhir_mapping.relapse_on_drug import relapse_text
 from fhir_mapping.taper_weeks import not_counting_taper
 from services import trial_dates, trial_indication
 from services.card_format import fmt_mg, fmt_weeks, plural, record_cite, weeks_text
+from services.microgram_doses import UNIT as UG
+from services.microgram_doses import in_micrograms, ug_text
 from services.trial_adherence_text import adherence_text
 from services.trial_dose_text import (
     PER_ADMINISTRATION,
@@ -100,11 +102,21 @@ def _weeks_unknown(trial: Trial) -> str | None:
 def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -> str:
     if reason is InadequacyReason.DOSE_BELOW_MINIMUM:
         low = below_minimum(trial)
+        as_needed = below_only_as_needed(trial)
+        # A drug dosed in micrograms says both doses in µg, as its dose cell does (review s29
+        # K18 finding 3: "0.005 mg/day ... below the minimum adequate 0.025 mg/day").
+        ug = not as_needed and in_micrograms(trial.ingredient)
         # Below the minimum only as needed: the dose per administration, not a mg/day.
-        unit = " mg as needed" if below_only_as_needed(trial) else " mg/day"
-        shown = below_minimum_dose(trial)  # a sig's range as the dose cell writes it
+        unit = " mg as needed" if as_needed else (f" {UG}/day" if ug else " mg/day")
+        shown = below_minimum_dose(trial, ug)  # a sig's range as the dose cell writes it
         dose = "a dose" if low is None else f"{shown}{unit} for {weeks_text(low[1])}"
-        return f"{dose}, below the minimum adequate {fmt_mg(trial.min_adequate_mg)} mg/day"
+        minimum = trial.min_adequate_mg
+        line = (
+            f"{ug_text(minimum)} {UG}/day"
+            if ug and minimum is not None
+            else f"{fmt_mg(minimum)} mg/day"
+        )
+        return f"{dose}, below the minimum adequate {line}"
     if reason is _TOO_SHORT and trial.dose_basis is not DoseBasis.DAILY:
         # No weeks at a mg/day dose to reach (review s20 item 3): said as the dose reason says
         # it, once (`verdict_text` drops the repeat).

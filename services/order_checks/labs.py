@@ -42,7 +42,8 @@ risk: order_checks/cautions.py), and a lithium raise on a level at or above lith
 clinician accepts or overrides them.
 
 The lithium checks live in lithium.py, the QTc checks in qtc.py, what they share in
-recent_labs.py; this module keeps the sodium check and gathers the three (`lab_checks`).
+recent_labs.py, a raise of a tricyclic on a level above its range in tca_level_draft.py (review
+s29 K18 finding 1); this module keeps the sodium check and gathers them (`lab_checks`).
 """
 
 from __future__ import annotations
@@ -57,9 +58,19 @@ from services.order_checks.model import OrderCheck
 from services.order_checks.qtc import QTC, qtc_check, qtc_line
 from services.order_checks.recent_labs import not_checked as _not_checked
 from services.order_checks.recent_labs import recent as _recent
+from services.order_checks.tca_level_draft import TOPIC as LEVEL_HIGH
+from services.order_checks.tca_level_draft import level_draft_check
 from services.rules.context import RuleContext
 
-__all__ = ["LITHIUM", "LITHIUM_BASELINE", "QTC", "SODIUM", "lab_checks", "qtc_line"]
+__all__ = [
+    "LEVEL_HIGH",
+    "LITHIUM",
+    "LITHIUM_BASELINE",
+    "QTC",
+    "SODIUM",
+    "lab_checks",
+    "qtc_line",
+]
 
 SODIUM = "order-low-sodium"
 
@@ -72,6 +83,7 @@ def lab_checks(
         *lithium_checks(ctx, draft),
         qtc_check(ctx, draft, selected),
         _sodium(ctx, draft),
+        level_draft_check(ctx, draft),
     ]
     return [f for f in found if f is not None]
 

@@ -30,7 +30,7 @@ from fhir_mapping.pregnancy_tests import is_test
 from fhir_mapping.record import DraftOrder, FindingKind
 from services import cards, drug_rules, tables
 from services.pathway_options import unverified_mark
-from services.pregnancy_now import stale_reason
+from services.pregnancy_now import marker_words, stale_reason
 from services.rules.context import RuleContext
 
 _PREGNANCY = FindingKind.PREGNANCY
@@ -156,6 +156,16 @@ def stale_pregnancy_line(ctx: RuleContext, draft: DraftOrder) -> tuple[str, str,
         lead = f"{name}: a pregnancy{since} is not read as current"
     still = ", still active on the problem list" if listed else ""
     then = f" (and resolve the problem-list entry if {now.whom} is not)" if listed else ""
+    marker = marker_words(now)
+    if marker is not None:
+        # A quantitative hCG on a chart recorded male (review s29 K18 finding 2): named by its
+        # value, never as a positive pregnancy test; asked, not asserted.
+        return (
+            f"{name}: {marker}: confirm",
+            f"- {marker} ({stale.coding}). {name} carries a pregnancy "
+            f"caution ({cite}): confirm whether {now.whom} can be pregnant before starting it.",
+            cite,
+        )
     return (
         f"{lead}: confirm {now.whom} is not pregnant",
         f"- A pregnancy was{since} ({stale.display}, {stale.coding}){still}{male}; {why}, so "

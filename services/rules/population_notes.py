@@ -17,7 +17,7 @@ from fhir_mapping.record import Finding, FindingKind
 from services import pathway_options, pediatric_doses
 from services.card_format import and_list, plural
 from services.order_checks.labelled_use import outside_label
-from services.pregnancy_now import stale_reason
+from services.pregnancy_now import marker_words, stale_reason
 from services.rules.perinatal import _latest
 from services.rules.populations import (
     _CAVEAT,
@@ -219,9 +219,15 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
         # Still active on the problem list: said, as the order card says it (review s26 GC).
         listed = now is not None and now.stale_listed and now.due_passed is None
         still = ", still active on the problem list" if listed else ""
+        marker = marker_words(now) if now else None
         lines.append(
-            f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}){still}; {why}, so it "
-            f"is not read as current: confirm {whom} is not pregnant before a drug with "
+            # A quantitative hCG on a chart recorded male (review s29 K18 finding 2): named by
+            # its value, never as a pregnancy test, and asked.
+            f"**{marker}** ({stale.coding}): confirm whether {whom} can "
+            "be pregnant before a drug with pregnancy cautions."
+            if marker is not None
+            else f"**Pregnancy coded{since}:** {stale.display} ({stale.coding}){still}; {why}, "
+            f"so it is not read as current: confirm {whom} is not pregnant before a drug with "
             "pregnancy cautions."
         )
     delivery = ctx.population.delivery

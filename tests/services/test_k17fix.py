@@ -179,7 +179,9 @@ def test_a_real_departure_stays_missed() -> None:
 @pytest.mark.parametrize(
     ("words", "reading"),
     [
-        ("Pt on 1:1 for elopement", DoseReading.HELD),
+        # No hold word: the watch alone holds no dose (recheck K18 s29 finding 4, fix k18a).
+        ("Pt on 1:1 for elopement", DoseReading.MISSED),
+        ("Pt on 1:1 for elopement, held per MD", DoseReading.HELD),
         ("Pt attempted elopement - held per MD", DoseReading.HELD),
         ("AMA risk - held", DoseReading.HELD),
         ("Pt attempted elopement, now AWOL", DoseReading.MISSED),

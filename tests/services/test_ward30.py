@@ -120,7 +120,9 @@ def test_a_dose_due_when_the_patient_had_gone_is_missed(name: str) -> None:
     [
         ("Held, pt on elopement precautions", DoseReading.HELD),
         ("Elopement risk - held for sedation", DoseReading.HELD),
-        ("On AWOL precautions", DoseReading.HELD),
+        # With a hold word: the watch alone is an unnamed reason (recheck K18 s29 finding 4,
+        # fix k18a: test_k18a.test_an_on_unit_phrase_alone_is_an_unnamed_reason).
+        ("On AWOL precautions, held", DoseReading.HELD),
         ("Patient eloped from ECT suite", DoseReading.MISSED),
         ("AWOL - was off unit for MRI", DoseReading.MISSED),
         ("Patient left against medical advice", DoseReading.MISSED),
