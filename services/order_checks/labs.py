@@ -29,7 +29,8 @@ the order and that the service used to fetch and ignore.
 - an SSRI or SNRI with a recent sodium below 130 mmol/L ("sodium-low": Spasovski 2014; the
   labels' hyponatraemia warning), worded more strongly from policy.older_adult_age; mirtazapine
   (its label) and tricyclics (AGS Beers 2023, UNVERIFIED) by rows of their own (review 11
-  finding 1), which only the order hooks read.
+  finding 1), which only the order hooks read; critical below 125 mmol/L (the sodium-profound
+  row, Spasovski 2014's profound tier: services/sodium_tier.py, session 29 sodium31).
 
 Each card names the value and its date, and cites what data/lab_safety.csv's `cite` (the line)
 and `effect_cite` (what the drug does) columns say, never a citation written here. When lab
@@ -51,7 +52,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, LabResult, Role
-from services import cards, lab_safety
+from services import cards, lab_safety, sodium_tier
 from services.lab_safety import LabRule
 from services.order_checks.lithium import LITHIUM, LITHIUM_BASELINE, lithium_checks
 from services.order_checks.model import OrderCheck
@@ -122,6 +123,9 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
     flag = ", UNVERIFIED" if rule.status == "UNVERIFIED" else ""
     # A sodium judged by the lab's flag only is said so, never "below 130" (session 29 RL).
     below = lab_safety.line_words(rule, lab, f"below {rule.bounds()}")
+    tier = sodium_tier.profound(lab)
+    if tier is not None:
+        return _profound_card(draft, rule, lab, tier, at_age, who, what)
     summary = cards.fit_summary(
         f"{name}{at_age} with sodium {lab_safety.text(lab)}: {below}; {who} can lower it further",
         f"{name}{at_age} with sodium {lab_safety.text(lab)}: {below}",
@@ -142,4 +146,33 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
         )
         + f". {what} can cause "
         f"hyponatraemia (SIADH; {rule.effect_cite}{flag}). {advice}",
+    )
+
+
+def _profound_card(
+    draft: DraftOrder,
+    rule: LabRule,
+    lab: LabResult,
+    tier: LabRule,
+    at_age: str,
+    who: str,
+    what: str,
+) -> OrderCheck:
+    """Below the sodium-profound line (< 125 mmol/L): critical, the tier named and what to do
+    today (the row's if_running), the drug's risk as the sodium-low row cites it."""
+    name = draft.ingredient.capitalize()
+    flag = ", UNVERIFIED" if rule.status == "UNVERIFIED" else ""
+    todo = f"{tier.if_running[0].upper()}{tier.if_running[1:]}"
+    return OrderCheck(
+        SODIUM,
+        draft,
+        cards.fit_summary(
+            f"{name}{at_age} with sodium {lab_safety.text(lab)}: {tier.says}; {who} can lower it "
+            "further",
+            f"{name}{at_age} with sodium {lab_safety.text(lab)}: {tier.says}",
+            f"{name} with sodium {lab_safety.text(lab)}: {tier.says}",
+        ),
+        f"The latest sodium is {lab_safety.text(lab)}, below {tier.bounds()} ({tier.says}, "
+        f"{tier.cite}). {what} can cause hyponatraemia (SIADH; {rule.effect_cite}{flag}). {todo}.",
+        indicator=sodium_tier.indicator(tier),
     )

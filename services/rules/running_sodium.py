@@ -16,7 +16,10 @@ likely causing it. Here, on chart open:
 - falls on record (FindingKind.FALLS: fhir_mapping/data/falls_codes.csv), named with code and
   date, with what a low sodium adds (the row's `falls`); from policy.older_adult_age, the labels'
   greater risk with the age;
-- a later sodium this service cannot compare (sent as text), named: it may show a recovery.
+- a later sodium this service cannot compare (sent as text), named: it may show a recovery;
+- below the sodium-profound row's line (< 125 mmol/L, Spasovski 2014's profound tier:
+  services/sodium_tier.py), the card is critical and says so ("profound hyponatraemia with
+  venlafaxine running: assess today ..."): a "< 110" was the warning of a 129 (session 29 sodium31).
 
 Noise kills CDS: the latest comparable sodium decides, so a low value since normalised gives
 nothing, and one older than lab_recent_days nothing either (the window the switch list and the
@@ -45,7 +48,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding, FindingKind, LabResult
-from services import cards, lab_safety, screen, screen_refs
+from services import cards, lab_safety, screen, screen_refs, sodium_tier
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.recommendation import Indicator, Recommendation
@@ -87,6 +90,8 @@ class LowSodium:
     falls: tuple[Finding, ...]  # latest first
     unread: LabResult | None  # a later sodium that could not be compared
     age: int | None  # the patient's age when at or above policy.older_adult_age
+    # The sodium-profound row when the sodium's value is below it (< 125 mmol/L), else None.
+    profound: LabRule | None = None
 
 
 def low_sodium(ctx: RuleContext) -> LowSodium | None:
@@ -121,6 +126,7 @@ def low_sodium(ctx: RuleContext) -> LowSodium | None:
         falls,
         lab_safety.unread_after(ctx.record, lab),
         age if age is not None and age >= ctx.policy.older_adult_age else None,
+        sodium_tier.profound(lab),
     )
 
 
@@ -155,6 +161,8 @@ def _summary(found: LowSodium) -> str:
     # "at age 75", never "running at 75": a bare number beside a drug reads as its dose (review 12
     # finding 12).
     older = f" at age {found.age}" if found.age is not None else ""
+    if found.profound is not None:
+        return _profound_summary(found, found.profound, older, falls)
     if len(found.suspects) == 1:
         (s,) = found.suspects
         if s.cause:
@@ -193,6 +201,21 @@ def _summary(found: LowSodium) -> str:
         f"Sodium {_value(lab)}{older} with {names} running: {rule.if_running}{falls}",
         f"Sodium {_value(lab)} with {names} running: {rule.if_running}",
         f"Sodium {_value(lab, unit=False)} with {names} running: {rule.if_running}",
+    )
+
+
+def _profound_summary(found: LowSodium, row: LabRule, older: str, falls: str) -> str:
+    """ "Sodium < 110 mmol/L on 2026-11-25: profound hyponatraemia with venlafaxine running at
+    age 80: assess today (symptoms, repeat sodium); review the drug": the tier and what to do
+    lead; whether the drug may be the cause is the detail's (it may predate the drug)."""
+    names = cards.and_list([s.name for s in found.suspects])
+    lab = found.lab
+    return cards.fit_summary(
+        f"Sodium {_value(lab)}: {row.says} with {names} running{older}: {row.if_running}{falls}",
+        f"Sodium {_value(lab)}: {row.says} with {names} running{older}: {row.if_running}",
+        f"Sodium {_value(lab)}: {row.says} with {names} running: {row.if_running}",
+        f"Sodium {_value(lab, unit=False)}: {row.says} with {names} running: {row.if_running}",
+        f"Sodium {_value(lab, unit=False)}: {row.says} on {names}: {row.if_running}",
     )
 
 
@@ -250,17 +273,20 @@ def _falls_line(found: LowSodium) -> str:
 def detail(found: LowSodium) -> str:
     rule, lab = found.rule, found.lab
     cite = f"; {rule.cite}" if rule.cite else ""
-    below = (
-        f"below {rule.bounds()} (moderate hyponatraemia or worse{cite})"
-        if not lab_safety.by_flag(lab)  # the lab's flag, never this line (session 29 RL)
-        else lab_safety.flag_words(lab, f"the {rule.bounds()} line")
-    )
+    row = found.profound
+    if row is not None:  # Spasovski 2014's profound tier: < 125 mmol/L (sodium_tier.py)
+        below = f"below {row.bounds()} ({row.says}; {row.cite})"
+    elif not lab_safety.by_flag(lab):
+        below = f"below {rule.bounds()} (moderate hyponatraemia or worse{cite})"
+    else:  # the lab's flag, never this line (session 29 RL)
+        below = lab_safety.flag_words(lab, f"the {rule.bounds()} line")
     head = (
         f"**Sodium {lab_safety.text(lab)}**: {below}, with {'this drug' if len(found.suspects) == 1 else 'these drugs'} "
         "running:"
     )
     lines = [head, *(_line(found, s) for s in found.suspects)]
-    advice = f"{rule.if_running[0].upper()}{rule.if_running[1:]}."
+    todo = row.if_running if row is not None else rule.if_running
+    advice = f"{todo[0].upper()}{todo[1:]}."
     if found.age is not None:
         advice += f" Older adults are at greater risk ({rule.effect_cite}): at {found.age}."
     unread = (
@@ -294,13 +320,15 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if found is None:
         return None
     # Critical when the lab flagged the sodium critical low (LL): the lab's critical call keeps
-    # its weight (session 29 RL: it was collapsed to L, a warning).
+    # its weight (session 29 RL: it was collapsed to L, a warning); and below the profound line,
+    # by the sodium-profound row's indicator (session 29 sodium31).
     critical = found.lab.critical and found.lab.flag == "low"
+    tier = sodium_tier.indicator(found.profound) if found.profound is not None else None
     card = cards.make(
         TOPIC,
         summary=_summary(found),
         detail=detail(found),
-        indicator=Indicator.CRITICAL if critical else None,
+        indicator=Indicator.CRITICAL if critical else tier,
     )
     return screen.with_fields(card, evidence_key=fingerprint(found))
 

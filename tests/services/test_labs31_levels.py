@@ -162,4 +162,7 @@ def test_unflagged_creatinine_gets_no_renal_card() -> None:
 
 def test_preliminary_sodium_summary_says_so() -> None:
     cards = _cards("s02_sodium_prelim_122_LL")
-    assert cards[0]["summary"].startswith("Sodium 122 on 2026-11-25 (preliminary) with")
+    # Below 125 mmol/L: the profound tier's summary (session 29 sodium31), "(preliminary)" kept.
+    assert cards[0]["summary"].startswith(
+        "Sodium 122 on 2026-11-25 (preliminary): profound hyponatraemia"
+    )

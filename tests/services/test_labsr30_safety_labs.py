@@ -72,8 +72,10 @@ def _topic(cards: list[Doc], topic: str) -> Doc:
         ),
         (
             "s05_prelim_122_LL",
-            "Sodium 122 on 2026-11-25 (preliminary) with venlafaxine running",
-            # The lab's LL (critical low) flag keeps its critical weight (branch labsw30).
+            # Below 125 mmol/L: the profound tier's summary (session 29 sodium31).
+            "Sodium 122 on 2026-11-25 (preliminary): profound hyponatraemia on venlafaxine",
+            # The lab's LL (critical low) flag keeps its critical weight (branch labsw30), and
+            # 122 is below the profound line too.
             "critical",
             "**Sodium 122 mmol/L on 2026-11-25 (preliminary)**",
         ),
