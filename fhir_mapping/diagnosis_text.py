@@ -311,18 +311,23 @@ def _past_words() -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w'])")
 
 
-@lru_cache(maxsize=1024)
-def said_as_past(text: str, kind: FindingKind) -> bool:
-    """Whether every asserted mention of `kind` in `text` follows a word of past time in its
-    clause ("Hx of alcohol withdrawal"; module docstring); False when none is asserted."""
-    text = _blank_lookalikes(normalise_text(text))
-    mentions = [
+def _asserted_mentions(text: str, kind: FindingKind) -> list[re.Match[str]]:
+    """The mentions of `kind` in `text` (normalised, lookalikes blanked) that are asserted."""
+    return [
         m
         for other, pattern in _terms()
         if other is kind
         for m in pattern.finditer(text)
         if _asserted(text, kind, m)
     ]
+
+
+@lru_cache(maxsize=1024)
+def said_as_past(text: str, kind: FindingKind) -> bool:
+    """Whether every asserted mention of `kind` in `text` follows a word of past time in its
+    clause ("Hx of alcohol withdrawal"; module docstring); False when none is asserted."""
+    text = _blank_lookalikes(normalise_text(text))
+    mentions = _asserted_mentions(text, kind)
     past = _past_words()
     return bool(mentions) and all(past.search(scope_before(text, m.start())) for m in mentions)
 
@@ -334,8 +339,9 @@ _OVER_AFTER = re.compile(r"(?<![\w'])(?<!not )(?<!never )resolved(?![\w'])")
 
 
 @cache
-def _rule_out() -> re.Pattern[str]:
-    """The rule-out cues of data/differential_cues.csv ("r/o", "rule out")."""
+def rule_out_cues() -> re.Pattern[str]:
+    """The rule-out cues of data/differential_cues.csv ("r/o", "rule out"); differential_text.py
+    reads a bipolar diagnosis to rule out with them too."""
     text = resources.files("fhir_mapping").joinpath("data/differential_cues.csv")
     cues = [r["cue"].strip().lower() for r in csv.DictReader(text.read_text("utf-8").splitlines())]
     alternation = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
@@ -350,14 +356,8 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
     or is said resolved after it in its clause ("Klonopin withdrawal - resolved"); recheck K17
     s29 finding 6. False when none is asserted."""
     text = _blank_lookalikes(normalise_text(text))
-    mentions = [
-        m
-        for other, pattern in _terms()
-        if other is kind
-        for m in pattern.finditer(text)
-        if _asserted(text, kind, m)
-    ]
-    past, cue = _past_words(), _rule_out()
+    mentions = _asserted_mentions(text, kind)
+    past, cue = _past_words(), rule_out_cues()
 
     def over(m: re.Match[str]) -> bool:
         before = scope_before(text, m.start())
@@ -374,11 +374,5 @@ def said_as_dated_past(text: str, kind: FindingKind, before: int | None) -> bool
     `before`, the entry's onset year), as "Hx of alcohol withdrawal" is (review s29 RQ4 finding
     3). False when none is asserted."""
     text = _blank_lookalikes(normalise_text(text))
-    mentions = [
-        m
-        for other, pattern in _terms()
-        if other is kind
-        for m in pattern.finditer(text)
-        if _asserted(text, kind, m)
-    ]
+    mentions = _asserted_mentions(text, kind)
     return bool(mentions) and all(past_episode(text, m.start(), m.end(), before) for m in mentions)

@@ -14,12 +14,10 @@ diagnosis); clauses end at ";", "." or a line break. "ruled out" refutes and is 
 
 from __future__ import annotations
 
-import csv
 import re
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
-from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.diagnosis_text import rule_out_cues, text_kinds
 from fhir_mapping.record import FindingKind
 from fhir_mapping.tms_safety import normalise_text
 
@@ -30,14 +28,6 @@ _BIPOLAR = FindingKind.BIPOLAR
 _CLAUSE_END = re.compile(r"[;.\n]")
 
 
-@cache
-def _cue() -> re.Pattern[str]:
-    text = resources.files("fhir_mapping").joinpath("data/differential_cues.csv")
-    cues = [r["cue"].strip().lower() for r in csv.DictReader(text.read_text("utf-8").splitlines())]
-    alternation = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
-
-
 @lru_cache(maxsize=1024)
 def bipolar_to_rule_out(text: str) -> bool:
     """Whether every clause of `text` naming bipolar disorder names it after a rule-out cue
@@ -46,7 +36,7 @@ def bipolar_to_rule_out(text: str) -> bool:
     if not named:
         return False
     for clause in named:
-        cue = _cue().search(normalise_text(clause))
+        cue = rule_out_cues().search(normalise_text(clause))
         if cue is None:
             return False
         # The cue before the diagnosis: "bipolar disorder, r/o psychosis" rules out the other.
