@@ -17,7 +17,7 @@ labs.py re-exports `range_high`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
@@ -50,6 +50,23 @@ def _interpretation_flag(resource: Resource) -> str | None:
     (tests/fhir_mapping/test_speed7_shortcuts.py pins this to the `codings` reading). One
     CodeableConcept sent alone (STU3's shape) is read as a list of one; a bool, number or
     string in its place is no interpretation (`one_or_many`)."""
+    for code in _interpretation_codes(resource):
+        if code in _LOW:
+            return "low"
+        if code in _HIGH:
+            return "high"
+        if code == "N":
+            return "normal"
+    # No interpretation code: a flag written after a value sent as text ("1.6 H"; labs31 item 3).
+    written = text_flag(resource.get("valueString"))
+    if written in _LOW:
+        return "low"
+    return "high" if written in _HIGH else None
+
+
+def _interpretation_codes(resource: Resource) -> Iterator[str]:
+    """The interpretation codes of a result in order, stripped (module rules: a coding that is
+    not an object or a code that is not a string is skipped; the system is not read)."""
     for concept in one_or_many(resource.get("interpretation")):
         if not isinstance(concept, JSON_OBJECT):
             continue
@@ -57,23 +74,10 @@ def _interpretation_flag(resource: Resource) -> str | None:
         if not isinstance(items, list):
             continue
         for coding in items:
-            if not isinstance(coding, JSON_OBJECT):
-                continue
-            code = coding.get("code")
-            if not isinstance(code, str):
-                continue
-            code = code.strip()
-            if code in _LOW:
-                return "low"
-            if code in _HIGH:
-                return "high"
-            if code == "N":
-                return "normal"
-    # No interpretation code: a flag written after a value sent as text ("1.6 H"; labs31 item 3).
-    written = text_flag(resource.get("valueString"))
-    if written in _LOW:
-        return "low"
-    return "high" if written in _HIGH else None
+            if isinstance(coding, JSON_OBJECT):
+                code = coding.get("code")
+                if isinstance(code, str):
+                    yield code.strip()
 
 
 # The v3 ObservationInterpretation codes of a critical result (HH "critical high", LL "critical
@@ -84,17 +88,8 @@ _CRITICAL = frozenset({"HH", "LL"})
 def interpretation_critical(resource: Resource) -> bool:
     """Whether the lab flagged the result critical (HH or LL among its interpretation codes),
     read as `_interpretation_flag` reads the codes."""
-    for concept in one_or_many(resource.get("interpretation")):
-        if not isinstance(concept, JSON_OBJECT):
-            continue
-        items = concept.get("coding")
-        if not isinstance(items, list):
-            continue
-        for coding in items:
-            if isinstance(coding, JSON_OBJECT):
-                code = coding.get("code")
-                if isinstance(code, str) and code.strip() in _CRITICAL:
-                    return True
+    if any(code in _CRITICAL for code in _interpretation_codes(resource)):
+        return True
     return text_flag(resource.get("valueString")) in _CRITICAL
 
 
