@@ -27,6 +27,11 @@ What keeps the visit's reading (a current visit for SI stays critical):
 - a clause with a finding before its lead ("SI with history of attempt in 2015").
 Where the words leave it open, the visit's date is kept: a question costs less than a missed
 current risk. The words are data (data/stated_history_terms.csv).
+
+A history with no date and a current denial beside it ("History of SI, denies current SI",
+"Past SI, denies SI now": `history_denied`) keeps the visit's date, but is no finding of now:
+visit_risk.py marks it, and the card is the warning a form's past yes beside a current no gets
+(services/past_answers.py; session 29 fix net33, K18 recheck), not the critical one.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["latest_day", "past_clauses"]
+__all__ = ["history_denied", "latest_day", "past_clauses"]
 
 # A clause ends at a comma, semicolon or full stop (text_negation.py's clause); kept in the split.
 _CLAUSE_END = re.compile(r"([.;,])")
@@ -104,7 +109,8 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     found: dict[str, list[re.Pattern[str]]] = {}
     for row in csv.DictReader(data.read_text("utf-8").splitlines()):
         found.setdefault(row["role"], []).append(term_pattern(normalise_text(row["term"])))
-    return {role: tuple(found.get(role, ())) for role in ("history_lead", "current", "denial")}
+    roles = ("history_lead", "current", "denial", "denial_time", "contrast")
+    return {role: tuple(found.get(role, ())) for role in roles}
 
 
 def _day(year: int, month: int, day: int | None) -> date | None:
@@ -181,3 +187,50 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
     if latest is None:
         return text, None
     return "".join(parts), latest
+
+
+def _clauses(plain: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE_END.split(plain) if c.strip() and c not in ".;,"]
+
+
+def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
+    """Whether a clause is a denial of now: it opens with a `denial` word (after at most two
+    words naming no finding: "now denies", "pt denies"), holds no `contrast` word ("denies SI
+    but ...") and no `current` word but a `denial_time` one ("denies SI now", "denies current
+    SI")."""
+    terms = _terms()
+    found = min(
+        (m for p in terms["denial"] if (m := p.search(clause)) is not None),
+        key=lambda m: m.start(),
+        default=None,
+    )
+    if found is None or len(clause[: found.start()].split()) > 2:
+        return False
+    if names(clause[: found.start()]) or any(p.search(clause) for p in terms["contrast"]):
+        return False
+    rest = clause
+    for p in terms["denial_time"]:
+        rest = p.sub(" ", rest)
+    return not any(p.search(rest) for p in terms["current"])
+
+
+def history_denied(text: str, names: Callable[[str], bool]) -> bool:
+    """Whether `text` states a finding only as a history ("History of SI", a `history_lead` with
+    nothing named before it) and denies it now in a clause of its own (`_denies_now`), with no
+    `current` word in any other clause (module docstring). `names`: as for `past_clauses`."""
+    lead = denial = False
+    for clause in _clauses(normalise_text(text)):
+        if _denies_now(clause, names):
+            denial = True
+            continue
+        if any(p.search(clause) for p in _terms()["current"]):
+            return False
+        if not names(clause):
+            continue
+        if not any(
+            (m := p.search(clause)) is not None and not names(clause[: m.start()])
+            for p in _terms()["history_lead"]
+        ):
+            return False
+        lead = True
+    return lead and denial

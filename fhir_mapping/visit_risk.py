@@ -25,7 +25,10 @@ here:
   so stated made no card, while the same words as reasonCode text made the critical one).
   A reason whose words give the kind only as a history of a past year ("History of passive SI
   in 2015, resolved") is dated by the latest day its words allow (stated_history.py; review s29
-  RQ3, RQ4 finding 1): it is no ED visit for suicidal ideation today.
+  RQ3, RQ4 finding 1): it is no ED visit for suicidal ideation today. One that states suicidal
+  ideation only as an undated history and denies it now ("History of SI, denies current SI")
+  keeps the visit's date and is marked PAST_DENIED: the card asks about current thoughts, the
+  warning a form's past yes beside a current no gets (services/past_answers.py; fix net33).
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
@@ -69,6 +72,9 @@ _KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
 _NO_VISIT = frozenset({"planned", "cancelled", "entered-in-error"})
 # Condition verificationStatus codes that record nothing (conditions.DROPPED_VERIFICATION).
 _VOID = frozenset({"refuted", "entered-in-error"})
+# `Finding.verification` of a reason's suicidal ideation stated only as a history with a current
+# denial (`_text_kinds`): a warning to ask about now, not a current finding (fix net33).
+PAST_DENIED = "history, current denied"
 # `Finding.recorded` of each shape.
 DIAGNOSIS = "encounter diagnosis"
 REASON = "visit reason"
@@ -137,7 +143,11 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
         yield FindingKind.SELF_HARM, "text", "", concept_label(concept), harm.value, written
     if ideation:
         written = None if ideation_now else year
-        yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), None, written
+        # An undated history with a current denial ("History of SI, denies current SI"): no SI
+        # of now, a past one to ask about (stated_history.history_denied; fix net33).
+        denied = written is None and stated_history.history_denied(text, _names_any)
+        mark = PAST_DENIED if denied else None
+        yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), mark, written
 
 
 def _text_reading(text: str) -> tuple[self_harm_text.Reading | None, bool]:

@@ -10,18 +10,68 @@ closing rules, services/acute_risk.py), never "could not be read", since it was 
 suicide ATTEMPT answered yes stays critical (the ASQ toolkit counts a yes to "Have you ever tried
 to kill yourself?" a positive screen), and so does a past yes with no current item, or one
 answered yes or not read (form_self_harm.py).
+
+The same tier for a visit reason that states suicidal ideation only as an undated history and
+denies it now ("History of SI, denies current SI" as an ED visit's reason: visit_risk.py
+PAST_DENIED; session 29 fix net33, K18 recheck): `visit_event`, worded as the visit's. A history
+of a suicide attempt so stated stays critical, as on a form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from services.risk_signal import RiskEvent
+from fhir_mapping.record import Finding
+from services.policy import Policy
+from services.risk_signal import RiskEvent, SignalKind
+from services.risk_wording import ideation_words
 
 # The step a held proposal waits for (rules/hold_words.py reads "<step> first").
 HELD_BY = "ask about current suicidal thoughts first"
-# What the TMS card says was found (rules/tms_referral_held.py).
+# What the TMS card says was found (rules/tms_referral_held.py: `found`).
 FOUND = "a form records past suicidal ideation or self-harm, its current item answered no"
+# The same of a visit reason (`visit_event`), and of both.
+_VISIT_FOUND = "a visit reason records past suicidal ideation and denies it now"
+_BOTH_FOUND = "a form or visit reason records past suicidal ideation or self-harm, denied now"
+# `RiskEvent.past` of a visit reason's history with a current denial (`visit_event`).
+_VISIT_PAST = "suicidal ideation"
+
+
+def visit_event(finding: Finding) -> RiskEvent:
+    """A visit reason's undated history of suicidal ideation with a current denial (module
+    docstring): an UNREAD event with `past`, so the windows and closing rules of a form's past
+    answer apply, worded as the visit's reason ("History of SI, denies current SI at the ED
+    visit on 2026-11-20")."""
+    text, short, dated = ideation_words(finding)
+    return RiskEvent(
+        SignalKind.UNREAD,
+        finding.onset,
+        text,
+        short,
+        False,
+        finding.source,
+        dated=dated,
+        terse=(short,),
+        past=_VISIT_PAST,
+    )
+
+
+def _at_visit(event: RiskEvent) -> bool:
+    return event.source is not None and event.source.resource_type == "Encounter"
+
+
+def _where(events: Iterable[RiskEvent]) -> str | None:
+    """ "visit" when every past event is a visit reason's, "both" when some are, else None."""
+    visits = [_at_visit(e) for e in events if e.past is not None]
+    if visits and all(visits):
+        return "visit"
+    return "both" if any(visits) else None
+
+
+def found(events: Iterable[RiskEvent]) -> str:
+    """What the TMS card says was found (rules/tms_referral_held.py)."""
+    where = _where(events)
+    return _VISIT_FOUND if where == "visit" else _BOTH_FOUND if where == "both" else FOUND
 
 
 def all_past(events: Iterable[RiskEvent]) -> bool:
@@ -35,13 +85,22 @@ def acts(event: RiskEvent) -> tuple[str, str] | None:
     any other UNREAD event."""
     if event.past is None:
         return None
+    if _at_visit(event):
+        return f"past {event.past}, denied now: ask about current thoughts", (
+            "ask about current thoughts"
+        )
     return f"past {event.past} recorded on the form: ask about current thoughts", (
         "ask about current thoughts"
     )
 
 
-def head() -> str:
+def head(events: Iterable[RiskEvent] = ()) -> str:
     """The optimise card's line while such an answer is open (rules/optimize/suicide_hold.py)."""
+    if _where(events) is not None:
+        return (
+            f"**Suicide risk card open:** {found(events)}: ask about current suicidal thoughts "
+            "before changing treatment (if present, assess suicide risk today)"
+        )
     return (
         "**Suicide risk card open:** a form records past suicidal ideation or self-harm (its "
         "current item answered no): ask about current suicidal thoughts before changing "
@@ -49,8 +108,30 @@ def head() -> str:
     )
 
 
-def detail(window_days: int) -> str:
-    """The suicide-risk card's detail for such an answer."""
+def detail(policy: Policy, events: Iterable[RiskEvent] = ()) -> str:
+    """The suicide-risk card's detail for such an answer: a form's stays open for the window of
+    an unread answer (risk_evidence.item9_window_days), a visit reason's for the window its
+    critical reading had (policy.suicide_condition_recent_days)."""
+    # Imported here: risk_evidence imports this module (visit_event).
+    from services.risk_evidence import item9_window_days
+
+    window_days = item9_window_days(policy)
+    where = _where(events)
+    if where is not None:
+        visit_days = policy.suicide_condition_recent_days
+        days = (
+            f"{visit_days} days after the visit"
+            if where == "visit"
+            else f"{window_days} days ({visit_days} after a visit)"
+        )
+        return (
+            f"{found(events)[0].upper()}{found(events)[1:]}. Past suicidal ideation or "
+            "self-harm is a risk factor, not a current finding: ask about current suicidal "
+            "thoughts today and, if present, complete a structured suicide risk assessment "
+            "(C-SSRS). A history of a suicide attempt, or a history with no current denial, "
+            "is a critical card instead. The card goes once an assessment on that day or later "
+            f"is recorded, or {days}."
+        )
     return (
         "A form records a yes to a question about the past (history, prior, lifetime, ever) and "
         "no to the same form's question about now. Past suicidal ideation or self-harm is a "

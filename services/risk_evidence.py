@@ -30,7 +30,7 @@ from fhir_mapping.record import (
     Score,
 )
 from fhir_mapping.suicide_screen import INSTRUMENT
-from services import self_harm_items
+from services import past_answers, self_harm_items
 from services.card_format import plural
 from services.last_answer import kept
 from services.policy import Policy
@@ -164,6 +164,13 @@ def _events(
                 )
             )
     for finding in record.context.of(FindingKind.SUICIDAL_IDEATION):
+        # A visit reason's undated history with a current denial ("History of SI, denies
+        # current SI"): the warning of a form's past yes beside a current no, in the window the
+        # critical reading had, never louder for longer (services/past_answers.py; fix net33).
+        past = finding.verification == visit_risk.PAST_DENIED
+        if past and finding.onset is not None and condition_from <= finding.onset <= as_of:
+            events.append(past_answers.visit_event(finding))
+            continue
         if finding.onset is None or finding.onset >= condition_from:
             current.append(finding)
             text, short, dated = ideation_words(finding)

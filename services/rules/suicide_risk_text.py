@@ -359,7 +359,7 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
     lookback = ctx.policy.suicide_item9_lookback_days
     if level is SuicideLevel.UNREAD:
         if all_past(signal.unread):  # a past yes beside a current no (services/past_answers.py)
-            return detail(risk_evidence.item9_window_days(ctx.policy))
+            return detail(ctx.policy, signal.unread)
         screens = [e.screen for e in signal.unread]  # each screen's item (PHQ-9 9, EPDS 10)
         later = self_harm_items.superseded_by(screens)  # "" for a C-SSRS result alone
         if all(e.doubt for e in signal.unread):

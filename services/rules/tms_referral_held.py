@@ -177,7 +177,7 @@ def _item9(ctx: RuleContext) -> Held | None:
             return Held(
                 "ask about current suicidal thoughts",
                 f"{_NOT_RECOMMENDED} until current suicidal thoughts are asked about:** "
-                f"{past_answers.FOUND} (suicide risk card); if present, suicide risk is assessed "
+                f"{past_answers.found(signal.unread)} (suicide risk card); if present, suicide risk is assessed "
                 "first and TMS is not the next step while the risk is acute.",
             )
         # An item 9 its own total contradicts (review s27 RF finding 3) is readable: said so.

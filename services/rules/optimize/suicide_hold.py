@@ -72,7 +72,7 @@ def _unread_head(signal: SuicideSignal) -> str:
             "assess suicide risk today)"
         )
     if past_answers.all_past(signal.unread):  # a past yes beside a current no (net32)
-        return past_answers.head()
+        return past_answers.head(signal.unread)
     item = named(e.screen for e in signal.unread)  # "an item 9", "an EPDS item 10"
     return (
         f"**Suicide risk card open:** {item} answer could not be read: check it in the chart "
