@@ -74,6 +74,16 @@ class Discharge:
         return f"discharged {when} after {'an' if name[:1] in 'aeiou' else 'a'} {name} whose reason is not in the record"
 
     @property
+    def inpatient(self) -> bool:
+        """Whether the period is the one after psychiatric inpatient care, whose risk Chung et
+        al. 2017 measured: an inpatient admission, or a stay that ended in a transfer to a
+        psychiatric facility (the period begins at that unit's discharge). Not an observation
+        (OBSENC) or short (SS) stay that ended otherwise: its card names the stay and cites no
+        post-discharge rate (no source on record measures the risk after one;
+        rules/suicide_risk_discharge.py `_why`; session 29 leftover)."""
+        return self.admission.stay_word is None or self.transferred is not None
+
+    @property
     def stay_name(self) -> str:
         """ "admission", or the class word of a stay that is not one ("observation stay")."""
         return self.admission.stay_word or "admission"
