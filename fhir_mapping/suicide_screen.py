@@ -30,7 +30,9 @@ under a local code only (screen_lookalike.py).
 
 One screen per day: every answer and level recorded the same day is one administration (a
 QuestionnaireResponse and the Observations extracted from it count once); two answers to one
-question that disagree read as yes (the safer reading).
+question that disagree read as yes (the safer reading). When each part of it was taken is kept
+apart (fhir_mapping/screen_day.py `Administration`): two C-SSRS of one day, at 09:00 on the ward
+and at 14:00 in clinic, are one screen, but the 14:00 one follows an 11:00 discharge.
 
 Statuses (data/result_statuses.csv, shared with scores.py and questionnaires.py): Observations
 final / amended / corrected and responses completed / amended are read in full (`complete`). A
@@ -59,6 +61,7 @@ from fhir_mapping.fhir_fields import array, effective_date, parse_date, parse_in
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.recorded_at import effective_instant, encounter_id
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses, unfinished
+from fhir_mapping.screen_day import Administration, ScreenDay
 from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no, says_no_risk
 from fhir_mapping.suicide_screen_codes import (
     _LEVEL,
@@ -109,11 +112,15 @@ class SuicideScreen:
     risk_level: str | None = None  # "low" | "moderate" | "high" (LOINC 93374-7)
     source: SourceRef | None = None
     asked_ideation: bool = False  # at least one ideation question was answered
-    # The earliest instant its resources state (None if any states none: one administration is
-    # later than an instant only when all of it is) and the Encounters they name: a ward C-SSRS on
-    # the discharge day is not "since discharge" (psychiatric_discharge.py `shown_after`).
+    # The earliest instant its resources state (None if any states none) and the Encounters they
+    # name, for the whole day; `administrations` says them per instant, and is what
+    # psychiatric_discharge.py `shown_after` reads when present (a ward C-SSRS on the discharge
+    # day is not "since discharge", a clinic one later that day is).
     at: datetime | None = None
     encounters: tuple[str, ...] = ()
+    # Each administration's instant and Encounters (fhir_mapping/screen_day.py): a clinic
+    # C-SSRS at 14:00 follows an 11:00 discharge though the ward's at 09:00 shares its day.
+    administrations: tuple[Administration, ...] = ()
 
     @property
     def is_positive(self) -> bool:
@@ -128,52 +135,23 @@ class SuicideScreen:
         return self.complete and (self.asked_ideation or self.risk_level is not None)
 
 
-# --- one day's answers ----------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Day:
-    answers: dict[str, bool] = field(default_factory=dict)  # concept -> yes
-    levels: list[str] = field(default_factory=list)
-    complete: bool = False
-    sources: list[tuple[int, SourceRef]] = field(default_factory=list)
-    instants: list[datetime | None] = field(default_factory=list)  # one per resource
-    encounters: set[str] = field(default_factory=set)
-
-    def answer(self, concept: str, yes: bool, *, full: bool) -> None:
-        if not full and not yes:
-            return  # an unfinished form's "no" is not a finished answer
-        self.answers[concept] = self.answers.get(concept, False) or yes
-
-    def level(self, level: str, *, full: bool) -> None:
-        if full or _LEVEL_RANK.get(level, 0) >= 1:
-            self.levels.append(level)
-
-
 @dataclass(slots=True)
 class _Reader:
     as_of: date
-    days: dict[date, _Day] = field(default_factory=dict)
+    days: dict[date, ScreenDay] = field(default_factory=dict)
     gaps: list[DataGap] = field(default_factory=list)
     # Screens dated after as-of, apart (module docstring).
-    later: dict[date, _Day] = field(default_factory=dict)
+    later: dict[date, ScreenDay] = field(default_factory=dict)
 
     def gap(self, resource: Resource, reason: str) -> None:
         self.gaps.append(DataGap(DataDomain.SCORES, reason, source_ref(resource)))
 
     def day(
         self, when: date, resource: Resource, rank: int, *, full: bool, at: datetime | None
-    ) -> _Day:
+    ) -> ScreenDay:
         days = self.days if when <= self.as_of else self.later
-        found = days.setdefault(when, _Day())
-        found.complete = found.complete or full
-        source = source_ref(resource)
-        if source is not None:
-            found.sources.append((rank, source))
-        found.instants.append(at)
-        visit = encounter_id(resource)
-        if visit is not None:
-            found.encounters.add(visit)
+        found = days.setdefault(when, ScreenDay())
+        found.enter(at, source_ref(resource), rank, full, encounter_id(resource))
         return found
 
     def element(self, concept: str, element: Mapping[str, Any], resource: Resource) -> bool | None:
@@ -297,7 +275,7 @@ def _severity(concept: str) -> tuple[bool, int]:
     return table[concept].escalate, order.index(concept)
 
 
-def _screen(when: date, day: _Day) -> SuicideScreen:
+def _screen(when: date, day: ScreenDay) -> SuicideScreen:
     table = questions()
     positive: list[str] = []
     ranks: list[tuple[bool, int]] = []  # each positive answer's `_severity`
@@ -341,6 +319,7 @@ def _screen(when: date, day: _Day) -> SuicideScreen:
         asked_ideation=any(table[c].meaning == "ideation" for c in day.answers),
         at=_earliest(day.instants),
         encounters=tuple(sorted(day.encounters)),
+        administrations=day.administrations(),
     )
 
 

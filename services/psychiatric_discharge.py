@@ -10,7 +10,7 @@ the discharge is recent or was assessed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from fhir_mapping.disposition_record import AGAINST_ADVICE, PSYCHIATRIC_TRANSFER, Disposition
 from fhir_mapping.record import Admission, PatientRecord
@@ -72,6 +72,16 @@ class Discharge:
         when = f"{day}" if adm.end_recorded else f"(date not recorded, last on record {day})"
         name = self.stay_name
         return f"discharged {when} after {'an' if name[:1] in 'aeiou' else 'a'} {name} whose reason is not in the record"
+
+    @property
+    def inpatient(self) -> bool:
+        """Whether the period is the one after psychiatric inpatient care, whose risk Chung et
+        al. 2017 measured: an inpatient admission, or a stay that ended in a transfer to a
+        psychiatric facility (the period begins at that unit's discharge). Not an observation
+        (OBSENC) or short (SS) stay that ended otherwise: its card names the stay and cites no
+        post-discharge rate (no source on record measures the risk after one;
+        rules/suicide_risk_discharge.py `_why`; session 29 leftover)."""
+        return self.admission.stay_word is None or self.transferred is not None
 
     @property
     def stay_name(self) -> str:
@@ -163,7 +173,9 @@ def shown_after(check: RiskCheck, stay: Admission) -> bool:
     measures is the one after leaving the ward (Chung et al. 2017).
 
     - One that names the stay's own Encounter was taken during the stay, whatever its date.
-    - When both carry a time with an offset, the instants decide: later than the discharge.
+    - When both carry a time with an offset, the instants decide: later than the discharge. A
+      screen's are its administrations' (fhir_mapping/screen_day.py): one taken after the
+      discharge counts though another of that day was before it (session 29 leftover).
     - Otherwise the dates: a later day follows it. A stay finished with no end on record has
       no instant: its day is the last the record places the patient on it (review s28 K5
       finding 3), so only an assessment on a later day follows it. On the discharge day itself, with a date
@@ -173,8 +185,26 @@ def shown_after(check: RiskCheck, stay: Admission) -> bool:
       after discharge call for).
     """
     stay_id = stay.source.id if stay.source and stay.source.resource_type == "Encounter" else None
+    if check.taken:
+        # A screen, per administration (fhir_mapping/screen_day.py; session 29 leftover): a
+        # ward C-SSRS at 09:00 and a clinic one at 14:00 of the discharge day merged to 09:00,
+        # so the 14:00 one after an 11:00 discharge did not count. Those that follow the
+        # discharge, and are not at the stay's own Encounter, must together be an assessment
+        # (a finished form; an ideation answer or a level), as the whole screen must be.
+        after = [
+            t
+            for t in check.taken
+            if (stay_id is None or stay_id not in t.encounters) and _follows(t.at, check.day, stay)
+        ]
+        return any(t.complete for t in after) and any(t.asks for t in after)
     if stay_id is not None and stay_id in check.encounters:
         return False
-    if check.at is not None and stay.discharged_at is not None:
-        return check.at > stay.discharged_at
-    return check.day > stay.discharged
+    return _follows(check.at, check.day, stay)
+
+
+def _follows(at: datetime | None, day: date, stay: Admission) -> bool:
+    """Later than the discharge: by the instants when both have one, else by the day (a date
+    alone on the discharge day is not shown to follow it: `shown_after`)."""
+    if at is not None and stay.discharged_at is not None:
+        return at > stay.discharged_at
+    return day > stay.discharged

@@ -298,6 +298,7 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
                     screen.source,
                     screen.at,
                     screen.encounters,
+                    screen.administrations,
                 )
             )
     for proc in record.procedures:

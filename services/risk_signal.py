@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from fhir_mapping.disposition_record import Disposition
 from fhir_mapping.record import Finding, Score, SourceRef
+from fhir_mapping.screen_day import Administration
 
 
 class SignalKind(StrEnum):
@@ -117,6 +118,9 @@ class RiskCheck:
     # (services/psychiatric_discharge.py `shown_after`).
     at: datetime | None = None
     encounters: tuple[str, ...] = ()
+    # A screen's administrations, each with its own instant and Encounters
+    # (SuicideScreen.administrations): when present, `shown_after` reads these, not `at`.
+    taken: tuple[Administration, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,10 @@ def _detail(
     if ctx.hook == "patient-view":  # the order hooks name the drafted supply (rule)
         sections.append(running_supply_line(ctx.record, signal.findings) or "")
     sections.append(treatment_lines(ctx, signal, discharge))
-    keys = ("simon2013", "cssrs", "chung2017") if discharge is not None else ("simon2013", "cssrs")
+    # Chung 2017 only after psychiatric inpatient care (suicide_risk_discharge.links).
+    keys: tuple[str, ...] = ("simon2013", "cssrs")
+    if discharge is not None:
+        keys += tuple(k for k in suicide_risk_discharge.links(discharge) if k not in keys)
     sections.append(cards.guideline_links(*keys))
     return cards.join_sections(*sections)
 

@@ -41,6 +41,11 @@ highest suicide risk; assess suicide risk today".
   post-discharge period begins at its discharge. It stays critical and keeps the same-day
   one-click: a patient seen here is assessed today. An observation or short stay is named by its
   class word ("after a psychiatric observation stay": K2 finding 5).
+- Chung 2017 measured the risk after psychiatric INPATIENT care: after an observation or short
+  stay (not transferred on to a psychiatric facility) the card does not cite it as if it applied
+  but names what the record shows ("The record shows an observation stay for ICD-10-CM F33.2
+  ..., not a psychiatric inpatient admission") and asks the same assessment today, citing the
+  C-SSRS only (`_why`, `links`; session 29 leftover).
 
 After a hospitalised episode ECT lowers the suicide risk in the year after discharge (CANMAT
 2023 para 215, REFERENCE.md): the card says so when depression is active, the patient is an
@@ -112,11 +117,7 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
             f" The last day on record on the stay is {adm.discharged.isoformat()}: the period "
             f"below is counted from it; confirm the discharge date."
         )
-    why = (
-        "The first months after discharge from psychiatric inpatient care carry the highest "
-        "suicide risk (about 100 times the global rate in the first 3 months: Chung et al., JAMA "
-        "Psychiatry 2017)"
-    )
+    why = _why(discharge, what)
     check = discharge.assessed
     least = "" if adm.end_recorded else "at least "  # counted from the last day on record
     if adm.reason_unread and check is None:
@@ -171,6 +172,36 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
     return cards.join_sections(*lines)
 
 
+def _why(discharge: Discharge, what: str) -> str:
+    """Why the period asks an assessment. After a psychiatric inpatient admission: the risk
+    Chung et al. 2017 measured. After an observation or short stay it is not that care, so the
+    rate is not cited as if it applied (s29 leftover): the section names what the record shows.
+    guidelines.csv holds no source measuring the risk after such a stay (nor after an ED visit),
+    so none is cited; the card still asks the same-day assessment (the safer reading)."""
+    if discharge.inpatient:
+        return (
+            "The first months after discharge from psychiatric inpatient care carry the highest "
+            "suicide risk (about 100 times the global rate in the first 3 months: Chung et al., "
+            "JAMA Psychiatry 2017)"
+        )
+    reason = "" if discharge.admission.reason_unread else f" for {what}"
+    return (
+        f"The record shows {_a(discharge.stay_name)} {discharge.stay_name}{reason}, not a "
+        "psychiatric inpatient admission (the post-discharge suicide rates measured after "
+        "inpatient care are not shown to apply; no source here measures the risk after such a "
+        "stay, so the safer reading asks the same)"
+    )
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def links(discharge: Discharge) -> tuple[str, ...]:
+    """The guideline keys a discharge section cites: Chung 2017 only after inpatient care."""
+    return ("chung2017", "cssrs") if discharge.inpatient else ("cssrs",)
+
+
 def summary(discharge: Discharge) -> str:
     return cards.fit_summary(*summaries(discharge))
 
@@ -218,6 +249,12 @@ def summaries(discharge: Discharge) -> tuple[str, ...]:
             f"{went.words[0].upper()}{went.words[1:]} on {day}: confirm with the receiving unit",
         )
     date_only = f"Discharged {day}" if adm.end_recorded else f"Discharged (last on record {day})"
+    if not discharge.inpatient:
+        # Not psychiatric inpatient care: no post-discharge rate claimed (`_why`).
+        return (
+            f"{cap}: assess suicide risk today",
+            f"{date_only} after a psychiatric {discharge.stay_name}: assess suicide risk today",
+        )
     return (
         f"{cap}: the first months after discharge carry the highest suicide risk; assess "
         "suicide risk today",
@@ -277,7 +314,7 @@ def card(
         section(discharge, ctx, ect=ect),
         treatment,
         "Item 9 alone is not a risk assessment, and a 0 does not rule risk out.",
-        cards.guideline_links("chung2017", "cssrs"),
+        cards.guideline_links(*links(discharge)),
     )
     return cards.make(
         TOPIC,

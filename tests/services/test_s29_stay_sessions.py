@@ -61,7 +61,8 @@ def test_a_crisis_short_stay_beside_an_ect_session_is_a_psychiatric_discharge(na
     risk = _risk(name)
     assert risk is not None and risk["indicator"] == "critical"
     # (the day is 11-26 or 11-27 by the site zone: s06b ends at 23:00-05:00)
-    assert "after a psychiatric short stay (F33.2): highest suicide risk" in risk["summary"]
+    # No inpatient post-discharge rate claimed after a short stay (test_s29_old30.py).
+    assert "after a psychiatric short stay (F33.2): assess suicide risk today" in risk["summary"]
 
 
 def test_a_crisis_stay_with_ideation_keeps_its_discharge_section() -> None:

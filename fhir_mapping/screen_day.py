@@ -1,0 +1,97 @@
+"""One day's C-SSRS answers and levels (fhir_mapping/suicide_screen.py), and the administrations
+within that day.
+
+The day is one screen ("One screen per day", suicide_screen.py): a QuestionnaireResponse and the
+Observations extracted from it count once, and its answers and level are read together. When it
+was taken is kept per administration (`Administration`): the resources that state one instant
+are one administration, those with a date only another. One instant for the day (the earliest)
+made a ward C-SSRS at 09:00 and a clinic C-SSRS at 14:00 one screen taken at 09:00, so after an
+11:00 discharge the 14:00 assessment was not read as following it and the post-discharge card
+stayed critical (session 29 leftover). services/psychiatric_discharge.py `shown_after` reads
+which administrations follow the discharge and whether they, together, assess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fhir_mapping.source_ref import SourceRef
+from fhir_mapping.suicide_screen_answers import _LEVEL_RANK
+from fhir_mapping.suicide_screen_codes import questions
+
+
+@dataclass(frozen=True, slots=True)
+class Administration:
+    """The resources of one day's screen that state one instant (`at`), or its date-only ones
+    (`at` None: on the discharge day, not shown to follow the discharge)."""
+
+    at: datetime | None
+    encounters: tuple[str, ...]  # the Encounters they name
+    complete: bool  # one of them is a finished form
+    asks: bool  # they answered an ideation question or recorded a risk level
+
+
+@dataclass(slots=True)
+class _Part:
+    encounters: set[str] = field(default_factory=set)
+    complete: bool = False
+    asks: bool = False
+
+
+@dataclass(slots=True)
+class ScreenDay:
+    """One day's answers (concept -> yes), levels and sources, and its administrations."""
+
+    answers: dict[str, bool] = field(default_factory=dict)
+    levels: list[str] = field(default_factory=list)
+    complete: bool = False
+    sources: list[tuple[int, SourceRef]] = field(default_factory=list)
+    instants: list[datetime | None] = field(default_factory=list)  # one per resource
+    encounters: set[str] = field(default_factory=set)
+    parts: dict[datetime | None, _Part] = field(default_factory=dict)
+    # The administration the resource being read belongs to (`enter`).
+    current: _Part = field(default_factory=_Part)
+
+    def enter(
+        self,
+        at: datetime | None,
+        source: SourceRef | None,
+        rank: int,
+        full: bool,
+        visit: str | None,
+    ) -> None:
+        """A resource of this day: what it records next (`answer`, `level`) is its
+        administration's, the one of its instant."""
+        self.complete = self.complete or full
+        if source is not None:
+            self.sources.append((rank, source))
+        self.instants.append(at)
+        self.current = self.parts.setdefault(at, _Part())
+        self.current.complete = self.current.complete or full
+        if visit is not None:
+            self.encounters.add(visit)
+            self.current.encounters.add(visit)
+
+    def answer(self, concept: str, yes: bool, *, full: bool) -> None:
+        if not full and not yes:
+            return  # an unfinished form's "no" is not a finished answer
+        self.answers[concept] = self.answers.get(concept, False) or yes
+        if questions()[concept].meaning == "ideation":
+            self.current.asks = True
+
+    def level(self, level: str, *, full: bool) -> None:
+        if full or _LEVEL_RANK.get(level, 0) >= 1:
+            self.levels.append(level)
+            self.current.asks = True
+
+    def administrations(self) -> tuple[Administration, ...]:
+        """Each instant's administration, oldest first, the date-only one (if any) first."""
+        timed = sorted(at for at in self.parts if at is not None)
+        ordered: list[datetime | None] = [None] if None in self.parts else []
+        ordered.extend(timed)
+        return tuple(
+            Administration(at, tuple(sorted(p.encounters)), p.complete, p.asks)
+            for at in ordered
+            if (p := self.parts[at]) is not None
+        )
