@@ -40,6 +40,12 @@ decision (session 29 fix net32, review s29 RQ4 probes f15, f24, f30, f26): with 
 or one answered yes or not read, the past yes stays a positive answer (nobody asked about now);
 a question of a suicide ATTEMPT (`attempt` words) stays positive whenever asked, as the ASQ
 toolkit counts a yes to "Have you ever tried to kill yourself?" a positive screen.
+Session 29 fix k19a1 (review s29 recheck K19a): the past warning needs EVERY current item of the
+form (ideation, self-harm, plan, intent, death wish; an item another reader of the same form
+takes too, as "Thoughts of hurting yourself" read as PHQ-9 item 9) answered no; a current yes or
+an answer not read keeps the past yes positive (chart f06). Plan and intent items, a note or
+family item whose answer speaks of the patient's own risk, and "Denies others; endorses self":
+form_self_harm_notes.py.
 On a form read as a PHQ-9 (LOINC 44249-1), only the items that reader takes are left to it: an
 extra suicide question on it was read by no one (review s29 K16 charts p02, p03).
 """
@@ -51,6 +57,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import form_self_harm_answers
+from fhir_mapping import form_self_harm_notes as notes
 from fhir_mapping.epds_forms import _item10s
 from fhir_mapping.fhir_fields import array, parse_date, string
 from fhir_mapping.form_self_harm_answers import cut
@@ -89,24 +96,44 @@ def _nothing_taken(resource: Resource) -> Collection[int]:
     return ()
 
 
-def _unread_items(resource: Resource, taken: Taken = _nothing_taken) -> Iterator[Mapping[str, Any]]:
-    """The self-harm-worded items of a response that no reader takes (module docstring); `taken`:
-    the ids of the items a reader of the whole form takes."""
+def _skipped(resource: Resource, taken: Taken) -> set[int]:
+    """The ids of the items of a response another reader takes (module docstring)."""
     whole = set(taken(resource))
     # On a form a reader takes as the PHQ-9, its items are that reader's and a short label
     # ("Suicidal thoughts today?") is no item 9 of phq9_form_item9.py, which reads only other
     # forms: the net reads it (review s29 K16 chart p03).
     item9s = () if whole else _item9s(resource)
-    skip = whole | {id(item) for item in (*item9s, *_item10s(resource))}
+    return whole | {id(item) for item in (*item9s, *_item10s(resource))}
+
+
+def _unread_items(resource: Resource, taken: Taken = _nothing_taken) -> Iterator[Mapping[str, Any]]:
+    """The self-harm-worded items of a response that no reader takes (module docstring), a plan
+    or intent item and a note item that may carry the patient's own answer among them
+    (form_self_harm_notes.py); `taken`: the ids of the items a reader of the whole form takes."""
+    skip = _skipped(resource, taken)
     for item in _walk(resource.get("item")):
         text = item.get("text")
-        if (
-            id(item) not in skip
-            and isinstance(text, str)
-            and self_harm_words(text)
-            and not form_self_harm_answers.is_note(text)
-        ):
+        if id(item) in skip or not isinstance(text, str):
+            continue
+        if form_self_harm_answers.is_note(text):
+            if notes.names_self_harm(text):
+                yield item
+        elif self_harm_words(text) or notes.is_plan(text):
             yield item
+
+
+def _others_live(resource: Resource, taken: Taken) -> bool:
+    """Whether a self-harm item another reader takes on the same form is answered above its
+    lowest or not read ("Thoughts of hurting yourself" = "Yes", read as PHQ-9 item 9 and not
+    read there): a current item not answered no (review s29 recheck K19a chart f06)."""
+    skip = _skipped(resource, taken)
+    return any(
+        not form_self_harm_answers.says_nothing(raw)
+        for item in _walk(resource.get("item"))
+        if id(item) in skip and isinstance(item.get("text"), str) and self_harm_words(item["text"])
+        for raw in array(item.get("answer"))
+        if isinstance(raw, Mapping)
+    )
 
 
 def wants_response(resource: Resource) -> bool:
@@ -128,23 +155,24 @@ def _read(
 ) -> tuple[_Best | None, bool, tuple[str, str, str] | None]:
     """(the highest positive answer: value, answer words, question words; whether an answer
     was not read; a past yes beside a current no: its topic, answer and question words) of a
-    response's
-    unread items (module docstring)."""
+    response's unread items (module docstring)."""
     best: _Best | None = None
     past: tuple[_Best, str] | None = None  # the highest yes to a past question, its topic
     unread = now_no = False
     for item in _unread_items(resource, taken):
         text = str(item.get("text"))
-        topic = form_self_harm_answers.past_topic(text)
+        note = form_self_harm_answers.is_note(text)
+        # A plan or intent item asks of now, whatever its words (form_self_harm_notes.py).
+        topic = None if note or notes.is_plan(text) else form_self_harm_answers.past_topic(text)
         for raw in array(item.get("answer")):
             if not isinstance(raw, Mapping):
                 continue
-            answer = form_self_harm_answers.read(raw)
-            if answer.none:
+            answer = _answer(raw, text, note)
+            if answer is None or answer.none:
                 continue
             if answer.value == 0:
-                # A current item of ideation or self-harm answered no: a past yes beside it
-                # asks about now, no more (module docstring).
+                # A current item of ideation, self-harm, plan or intent answered no: a past yes
+                # beside it may ask about now (module docstring).
                 now_no = now_no or (topic is None and not form_self_harm_answers.is_attempt(text))
             elif answer.value is None:
                 unread = True
@@ -153,13 +181,25 @@ def _read(
                     past = ((answer.value, answer.word, _question(text)), topic)
             elif best is None or answer.value > best[0]:
                 best = (answer.value, answer.word, _question(text))
-    if past is not None and best is None and not now_no:
-        # No current item, or one not answered no: the past yes is read as a yes (the safer
-        # reading; project decision, module docstring).
-        return past[0], unread, None
-    if past is not None and best is None:
+    if past is None or best is not None:
+        return best, unread, None
+    if now_no and not unread and not _others_live(resource, taken):
+        # Every current item read is answered no: the past yes asks about now.
         return None, unread, (past[1], past[0][1], past[0][2])
-    return best, unread, None
+    # No current item, or one answered yes or not read (here or by another reader of the same
+    # form): the past yes is read as a yes (the safer reading; project decision, module
+    # docstring; review s29 recheck K19a chart f06).
+    return past[0], unread, None
+
+
+def _answer(raw: Mapping[str, Any], text: str, note: bool) -> form_self_harm_answers.Answer | None:
+    """One answer of an item the net reads: a note item's only when it speaks of the patient's
+    own risk (None: nothing); a yes of the self on a question of harm to others too
+    (form_self_harm_notes.py)."""
+    if note:
+        return notes.note_answer(raw)
+    said = notes.self_yes(raw) if form_self_harm_answers.asks_of_others(text) else None
+    return said or form_self_harm_answers.read(raw)
 
 
 def read_responses(

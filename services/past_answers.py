@@ -9,7 +9,9 @@ card is a warning that asks about current thoughts (the UNREAD level's tier: its
 closing rules, services/acute_risk.py), never "could not be read", since it was read. A past
 suicide ATTEMPT answered yes stays critical (the ASQ toolkit counts a yes to "Have you ever tried
 to kill yourself?" a positive screen), and so does a past yes with no current item, or one
-answered yes or not read (form_self_harm.py).
+answered yes or not read (form_self_harm.py). Session 29 fix k19a1 (recheck K19a chart f06):
+EVERY current item of the form (ideation, self-harm, plan, intent, death wish, one another
+reader takes too) must be answered no for the warning; any current yes or unread keeps critical.
 
 The same tier for a visit reason that states suicidal ideation only as an undated history and
 denies it now ("History of SI, denies current SI" as an ED visit's reason: visit_risk.py

@@ -1,0 +1,82 @@
+"""What the forms safety net (form_self_harm.py) reads beyond one question and one answer: the
+current items of plan and intent, a note or family item whose answer speaks of the patient's own
+risk, and a question of harm to self or others answered in parts (session 29 fix k19a1, review
+s29 recheck K19a).
+
+- Plan and intent (data/self_harm_form_words.csv `plan` words: "Suicide plan", "Suicidal
+  intent", "Preparatory behavior", the C-SSRS screener's higher rungs) are no term of
+  screen_item_terms.csv, so no reader read them: "Suicide plan" = "Yes" alone raised nothing
+  (charts f19, f20), and beside "History of suicidal ideation" = yes and "Current suicidal
+  ideation" = no it was the past warning (f09, f22). They are current self-harm questions: a yes
+  is a positive answer, a no a current item answered no, never a past question.
+- A note or family item (`note` words: "C-SSRS screen completed", "Has anyone in your family
+  attempted suicide?") records no answer of the patient's own (review s29 RQ3, fix net31), unless
+  its ANSWER says so: a screen's result given as positive or high risk (`note-risk` words, chart
+  n02 "Yes - positive, high risk") or a part about the patient that names an attempt (`attempt`
+  words, n01 "Yes - mother; pt also attempted last month") is a positive answer; a part about the
+  patient that names other self-harm words is an answer to check (the warning, as before net31).
+- "Thoughts of hurting yourself or others" = "Denies others; endorses self" (chart n06): a part
+  that says yes of the self (`self-yes` words) is a yes, as "Yes - self" is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from fhir_mapping.form_self_harm_answers import YES, Answer, _pattern, _word
+from fhir_mapping.screen_wording import SELF_HARM, self_harm_words, terms
+from fhir_mapping.tms_safety import negated, normalise_text
+
+__all__ = ["is_plan", "names_self_harm", "note_answer", "self_yes"]
+
+# The parts of an answer: between semicolons, commas, brackets and dashes.
+_PARTS = re.compile(r"[;,()]| - ")
+
+
+def is_plan(text: str) -> bool:
+    """Whether a question asks of a suicide plan or intent (the table's `plan` words)."""
+    return _pattern("plan").search(normalise_text(text)) is not None
+
+
+def names_self_harm(text: str) -> bool:
+    """Whether a note item's text holds a self-harm term (screen_item_terms.csv), the note words
+    left aside: the note may carry an answer of the patient's own (module docstring)."""
+    words = normalise_text(text)
+    return any(t.kind == SELF_HARM and t.pattern.search(words) for t in terms())
+
+
+def _said(pattern: re.Pattern[str], words: str) -> bool:
+    """Whether `pattern` matches in `words`, not negated."""
+    return any(not negated(words, m.start(), m.end()) for m in pattern.finditer(words))
+
+
+def _parts(answer: Mapping[str, Any]) -> list[str]:
+    text = answer.get("valueString")
+    if not isinstance(text, str):
+        return []
+    return [p.strip(" .") for p in _PARTS.split(normalise_text(text)) if p.strip(" .")]
+
+
+def note_answer(answer: Mapping[str, Any]) -> Answer | None:
+    """What a note or family item's answer says of the patient's own risk (module docstring):
+    a positive answer, an answer to check (value None), or None (nothing of the patient's)."""
+    word = _word(answer)
+    parts = _parts(answer)
+    if any(_said(_pattern("note-risk"), part) for part in parts):
+        return Answer(YES, word)
+    own = [p for p in parts if _pattern("subject").match(p)]
+    if any(_said(_pattern("attempt"), part) for part in own):
+        return Answer(YES, word)
+    if any(self_harm_words(part) for part in own):  # "pt endorses SI"; "pt denies SI": none
+        return Answer(None, word)
+    return None
+
+
+def self_yes(answer: Mapping[str, Any]) -> Answer | None:
+    """A yes, when an answer to a question of harm to self or others says yes of the self in one
+    of its parts ("Denies others; endorses self"; module docstring), else None."""
+    if any(_pattern("self-yes").fullmatch(part) for part in _parts(answer)):
+        return Answer(YES, _word(answer))
+    return None
