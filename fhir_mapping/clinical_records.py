@@ -153,6 +153,10 @@ class ProcedureRecord:
     # 3). Read for a record over a period (performed_end set) only: such a course is not judged
     # "stopped short" by its days.
     completed: bool = False
+    # The record names maintenance (or continuation) treatment ("Maintenance ECT (monthly)":
+    # course_protocols.py): in progress for months, not held to an acute course's open limit
+    # (services/open_course.py; recheck K19b s29).
+    maintenance: bool = False
     # A psychotherapy session's kind when its code alone does not say it (session_kinds.py): a
     # session named "Crisis psychotherapy" only in words ("crisis"), an H0004 whose diagnoses
     # include no depressive one ("substance-use", "counseling-other"); "" otherwise (the

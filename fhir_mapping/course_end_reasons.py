@@ -19,10 +19,12 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping import course_protocols
 from fhir_mapping.concept_words import concept_label, concepts, whole_words
 from fhir_mapping.fhir_fields import codings
 
@@ -48,11 +50,13 @@ def _says_completed(words: str) -> bool:
 
 
 def ended_as_planned(resource: Resource) -> bool:
-    """`completed`, or `stopped` / `on-hold` with a statusReason that says remission or
-    completion."""
+    """`completed` naming an accelerated protocol, or `stopped` / `on-hold` with a statusReason
+    that says remission or completion. A `completed` record of a standard protocol ("rTMS 10 Hz
+    left DLPFC" over 12 days) gave one session a day: judged by its days as before (recheck
+    K19b s29; course_protocols.py)."""
     status = resource.get("status")
     if status == "completed":
-        return True
+        return course_protocols.names(resource, "accelerated")
     if status not in _PAUSED:
         return False
     for concept in concepts(resource.get("statusReason")):
@@ -60,3 +64,12 @@ def ended_as_planned(resource: Resource) -> bool:
         if any(_says_completed(label) for label in labels):
             return True
     return False
+
+
+def course_flags(resource: Resource, end: date | None) -> dict[str, Any]:
+    """ProcedureRecord.completed (a record over a period given as planned) and .maintenance (a
+    record named maintenance: course_protocols.py)."""
+    return {
+        "completed": end is not None and ended_as_planned(resource),
+        "maintenance": course_protocols.names(resource, "maintenance"),
+    }

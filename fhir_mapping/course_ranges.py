@@ -17,22 +17,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from fhir_mapping.clinical_records import ProcedureRecord
+from fhir_mapping.clinical_records import ProcedureKind, ProcedureRecord
+
+# A period whose first one-day session of its kind comes later than this many days after its
+# start is not those sessions said again: the period began the course and stays its start
+# (recheck K19b s29: a TMS record open since 09-14 with six sessions charted from 11-23 read
+# "TMS course since 2026-11-23 (week 1.1)", holding drug steps to 12-21). A week: TMS runs five
+# days a week, ECT two or three (data/ect_schedule.csv), so a course's first session falls in
+# its first week. A DESIGN CHOICE (UNVERIFIED).
+_FIRST_SESSION_DAYS = 7
 
 
 def itemised(procedures: Iterable[ProcedureRecord]) -> tuple[ProcedureRecord, ...]:
-    """`procedures` less each record over a period that holds a one-day record of its kind."""
+    """`procedures` less each record over a period that holds a one-day record of its kind
+    within its first week (`_FIRST_SESSION_DAYS`)."""
     listed = tuple(procedures)
     days = [(p.kind, p.date) for p in listed if p.date is not None and p.performed_end is None]
     if not days:
         return listed
-    return tuple(
-        p
-        for p in listed
-        if p.performed_end is None
-        or p.date is None
-        or not any(k is p.kind and p.date <= d <= p.performed_end for k, d in days)
-    )
+    return tuple(p for p in listed if not _said_again(p, days))
+
+
+def _said_again(p: ProcedureRecord, days: list[tuple[ProcedureKind, date]]) -> bool:
+    if p.performed_end is None or p.date is None:
+        return False
+    inside = [d for k, d in days if k is p.kind and p.date <= d <= p.performed_end]
+    return bool(inside) and (min(inside) - p.date).days <= _FIRST_SESSION_DAYS
 
 
 def planned_spans(procedures: Iterable[ProcedureRecord]) -> frozenset[tuple[date, date]]:

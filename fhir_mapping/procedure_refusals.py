@@ -23,8 +23,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.clinical_codes import term_kinds
 from fhir_mapping.code_systems import canonical_system
-from fhir_mapping.concept_words import concept_label, concepts, whole_words
+from fhir_mapping.concept_words import concept_label, concept_words, concepts, whole_words
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date
 
 Resource = Mapping[str, Any]
@@ -37,11 +38,35 @@ class _Reasons:
     # `undone` rows: words after a refusal that take it back ("now agrees to proceed",
     # "prefers inpatient"; recheck K18 s29 finding 5).
     undone: re.Pattern[str]
+    # `other` rows: treatments the procedure terms do not name ("ketamine"): an undo followed by
+    # one is about that treatment, not the refused one (`_other_treatment`).
+    other: re.Pattern[str]
 
-    def says_refused(self, words: str) -> bool:
-        """A refusal word in `words` (lower-cased) not taken back by words after it."""
+    def says_refused(self, words: str, name: str = "") -> bool:
+        """A refusal word in `words` (lower-cased) not taken back by words after it. `name`:
+        the Procedure's own name when `words` is its statusReason (what was refused)."""
         found = list(self.terms.finditer(words))
-        return bool(found) and self.undone.search(words, found[-1].end()) is None
+        if not found:
+            return False
+        undo = self.undone.search(words, found[-1].end())
+        if undo is None:
+            return True
+        return self._other_treatment(f"{name} {words[: undo.start()]}", words[undo.end() :])
+
+    def _other_treatment(self, before: str, after: str) -> bool:
+        """Whether the clause after the undo words names a treatment other than the ones named
+        before it (recheck K19b s29: "declined ECT, now wants ketamine instead", "prefers
+        outpatient psychotherapy" still refuse ECT; "now agrees to proceed with ECT", "prefers
+        inpatient course" take it back)."""
+        clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+        named = set(term_kinds(before, "procedure"))
+        return self.other.search(clause) is not None or any(
+            kind not in named for kind in term_kinds(clause, "procedure")
+        )
+
+
+# Where the clause the undo words open ends: "declined ECT; prefers ..." ends at the next mark.
+_CLAUSE_END = re.compile(r"[,;.:()]")
 
 
 @cache
@@ -52,13 +77,13 @@ def _reasons() -> _Reasons:
         .read_text("utf-8")
     )
     codes: set[tuple[str, str]] = set()
-    words: dict[str, list[str]] = {"term": [], "undone": []}
+    words: dict[str, list[str]] = {"term": [], "undone": [], "other": []}
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "code":
             codes.add((canonical_system(row["system"]), row["code"]))
         elif row["kind"] in words:
             words[row["kind"]].append(row["term"].lower())
-    return _Reasons(frozenset(codes), whole_words(words["term"]), whole_words(words["undone"]))
+    return _Reasons(frozenset(codes), *(whole_words(words[k]) for k in ("term", "undone", "other")))
 
 
 # The statuses whose statusReason can say the patient refused: `not-done`, and a course's
@@ -75,12 +100,14 @@ def refusal_reason(resource: Resource) -> str | None:
     if resource.get("status") not in _REFUSABLE:
         return None
     table = _reasons()
+    code = resource.get("code")
+    name = concept_words(code).lower() if isinstance(code, Mapping) else ""
     for concept in concepts(resource.get("statusReason")):
         label = concept_label(concept) or ""
         coded = codings(concept)
         if any((system, code) in table.codes for system, code, _ in coded) or (
-            table.says_refused(label.lower())
-            or any(table.says_refused(display.lower()) for _, _, display in coded)
+            table.says_refused(label.lower(), name)
+            or any(table.says_refused(display.lower(), name) for _, _, display in coded)
         ):
             return label or "refused"
     return None

@@ -31,7 +31,7 @@ from fhir_mapping import (
     tms_safety,
 )
 from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
-from fhir_mapping.course_end_reasons import ended_as_planned
+from fhir_mapping.course_end_reasons import course_flags
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     array,
@@ -306,7 +306,7 @@ def procedure_facts(
                     source,
                     performed_end=end,
                     ongoing=_ongoing(resource, when, as_of),
-                    completed=end is not None and ended_as_planned(resource),  # a period's
+                    **course_flags(resource, end),  # completed, maintenance
                     session_kind=session.kind,
                     session_reasons=session.reasons,
                     **_assessment_timing(kind, resource),

@@ -14,6 +14,7 @@ hold).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
@@ -30,9 +31,12 @@ def _limit_days(kind: ProcedureKind, policy: Policy) -> float | None:
 
 def too_long(p: ProcedureRecord, as_of: date, policy: Policy) -> bool:
     """An in-progress record over an open period (ProcedureRecord.ongoing) started longer ago
-    than its kind's policy limit."""
+    than its kind's policy limit. A record named maintenance runs for months: never too long
+    (ProcedureRecord.maintenance; recheck K19b s29)."""
     limit = _limit_days(p.kind, policy)
-    return limit is not None and p.ongoing and p.date is not None and (as_of - p.date).days > limit
+    if limit is None or not p.ongoing or p.maintenance or p.date is None:
+        return False
+    return (as_of - p.date).days > limit
 
 
 def stale(record: PatientRecord, policy: Policy, kind: ProcedureKind) -> ProcedureRecord | None:
@@ -71,4 +75,13 @@ def tms_line(record: PatientRecord, policy: Policy) -> str:
     return (
         f"**TMS course on record:** charted as one record, {confirm_text(found, record.as_of)}; "
         "nothing here waits on it (a referral, a drug step) until it is."
+    )
+
+
+def session_recent(group: Sequence[tuple[date, date, object]], as_of: date, policy: Policy) -> bool:
+    """A one-day session of the course within policy.tms_session_recent_days: a course running
+    by its sessions, whatever an open record beside them says (recheck K19b s29)."""
+    return any(
+        first == last and (as_of - last).days <= policy.tms_session_recent_days
+        for first, last, _ in group
     )

@@ -289,7 +289,8 @@ def courses(
                 unconfirmed=running
                 and any(
                     p.kind is kind and p.date is not None and start <= p.date <= end for p in stale
-                ),
+                )
+                and not open_course.session_recent(group, record.as_of, policy),
                 ongoing=running
                 and any(
                     p.kind is kind and p.ongoing and p.date is not None and start <= p.date <= end
