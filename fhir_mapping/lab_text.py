@@ -116,24 +116,36 @@ def _si_units(test: str) -> frozenset[str]:
     )
 
 
-# A flag the lab writes after the value in text, as its interpretation code (labs31 item 3:
-# "1.6 H", "126 (L)", "600 HH", "1.6 *H*"): the value is read without it and the flag as the
-# lab's (`text_flag`). Upper case only, after a space or in brackets: the "L" of "mmol/L" is no
-# flag.
-_TRAILING_FLAG = re.compile(r"(?:\s*\(\s*(HH|LL|H|L)\s*\)|\s+\*?(HH|LL|H|L)\*?)\s*$")
+# A flag the lab writes beside the value in text, as its interpretation code (labs31 item 3:
+# "1.6 H", "126 (L)", "600 HH", "1.6 *H*"; review s29 K19b finding 4: "1.6H", "1.6 High",
+# "H 1.6", "0.3 N"): the value is read without it and the flag as the lab's (`text_flag`). Only
+# these words: the codes upper case (the "L" of "mmol/L" is no flag), after a space, in brackets
+# or right after the number's last digit, or before the number with a space; High, Low and Normal
+# in any case.
+_FLAG = r"HH|LL|H|L|N|(?i:high|low|normal)"
+_TRAILING_FLAG = re.compile(rf"(?:\s*\(\s*({_FLAG})\s*\)|(?:\s+|(?<=\d))\*?({_FLAG})\*?)\s*$")
+_LEADING_FLAG = re.compile(rf"^\s*\*?({_FLAG})\*?\s+(?=[\d<>\u2264\u2265])")
+_WORD_CODES = {"HIGH": "H", "LOW": "L", "NORMAL": "N"}
 
 
 def text_flag(text: object) -> str | None:
-    """The interpretation code ("H", "LL") written after a value sent as text, or None."""
+    """The interpretation code ("H", "LL", "N") written beside a value sent as text, or None;
+    High, Low and Normal read as H, L and N."""
     if not isinstance(text, str):
         return None
-    found = _TRAILING_FLAG.search(text)
-    return None if found is None else found.group(1) or found.group(2)
+    found = _TRAILING_FLAG.search(text) or _LEADING_FLAG.search(text)
+    if found is None:
+        return None
+    code = (found.group(1) or found.group(2)).upper()
+    return _WORD_CODES.get(code, code)
 
 
 def _without_flag(text: str) -> str:
     found = _TRAILING_FLAG.search(text)
-    return text if found is None else text[: found.start()]
+    if found is not None:
+        return text[: found.start()]
+    found = _LEADING_FLAG.search(text)
+    return text if found is None else text[found.end() :]
 
 
 def value_from_text(test: str, text: object) -> tuple[float, str] | None:

@@ -57,10 +57,13 @@ def _interpretation_flag(resource: Resource) -> str | None:
             return "high"
         if code == "N":
             return "normal"
-    # No interpretation code: a flag written after a value sent as text ("1.6 H"; labs31 item 3).
+    # No interpretation code: a flag written beside a value sent as text ("1.6 H"; labs31 item 3;
+    # "1.6H", "H 1.6", "0.3 N": review s29 K19b finding 4).
     written = text_flag(resource.get("valueString"))
     if written in _LOW:
         return "low"
+    if written == "N":
+        return "normal"
     return "high" if written in _HIGH else None
 
 

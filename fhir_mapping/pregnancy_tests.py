@@ -198,3 +198,16 @@ def level_words(finding: Finding) -> str:
         return f"hCG {shown.group(1)} on {shown.group(2)}"
     day = f" on {finding.onset.isoformat()}" if finding.onset else ""
     return f"hCG{day}"
+
+
+def at_or_above_positive(finding: Finding) -> bool:
+    """Whether a quantitative hCG's number (as read_test wrote it into the display) is at or above
+    the table's positive cut-off (data/pregnancy_tests.csv positive-from: 25 mIU/mL); a bound
+    "<30" or no number: False. Past the pregnancy age only such a result is asked
+    (services/pregnancy_now.py; review s29 K19b finding 2)."""
+    shown = _SHOWN_LEVEL.search(finding.display) if is_quantitative(finding) else None
+    if shown is None:
+        return False
+    words = shown.group(1).split()[0]
+    number = float(words.lstrip("<>="))
+    return not words.startswith("<") and number >= _tests().positive_from

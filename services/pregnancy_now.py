@@ -67,9 +67,11 @@ record check for "the patient" (`stale_male`). The safer reading: a needless que
 click, a missed pregnancy a teratogen's caveats.
 
 An hCG test (fhir_mapping/pregnancy_tests.py; review s29 K18 finding 2) is read as the other
-pregnancy questions are: past policy.pregnancy_possible_max_age it is dropped (a beta-hCG of 7 or
-30 mIU/mL at 57 or 62 is most often pituitary hCG after the menopause, not a pregnancy: recalled,
-UNVERIFIED; the age limit is the clinic's, as for a stale code), and a quantitative hCG on a chart
+pregnancy questions are: past policy.pregnancy_possible_max_age a result below the table's
+positive cut-off (25 mIU/mL) is dropped (a beta-hCG of 7 at 57 is most often pituitary hCG after
+the menopause, not a pregnancy: recalled, UNVERIFIED; the age limit is the clinic's, as for a
+stale code), while a quantitative hCG at or above it is asked as a man's is, by its value (review
+s29 K19b finding 2: 5200 mIU/mL at 56 lost every card; pregnancy or another source), and a quantitative hCG on a chart
 whose recorded sex is male is not read as current: in men it is a tumour marker (germ-cell
 tumours: recalled, UNVERIFIED), yet the recorded sex may be administrative, as for a stale code
 (`stale_male`). It is the stale one (`stale_marker`): the cards name it by its value ("hCG 150
@@ -99,7 +101,12 @@ from importlib import resources
 from fhir_mapping.ages import youngest
 from fhir_mapping.code_systems import ICD10CM
 from fhir_mapping.pregnancy import edd_passed
-from fhir_mapping.pregnancy_tests import is_quantitative, is_test, level_words
+from fhir_mapping.pregnancy_tests import (
+    at_or_above_positive,
+    is_quantitative,
+    is_test,
+    level_words,
+)
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, GapCause, Patient
 from services.policy import Policy
 
@@ -182,8 +189,10 @@ def marker_words(now: PregnancyNow) -> str | None:
 
 def stale_reason(now: PregnancyNow, weeks: float) -> str:
     """Why the stale pregnancy is not read as current, as the cards say it."""
-    if now.stale_marker:
+    if now.stale_marker and now.stale_male:
         return "in men a tumour marker; pregnancy only if the patient can be pregnant"
+    if now.stale_marker:
+        return "past the pregnancy age asked about; pregnancy only if the patient can be pregnant"
     if now.denied is not None and now.denied.onset is not None:
         if is_test(now.denied):  # "a negative pregnancy test (...) on 2026-11-20" (s29 RL 6)
             return f"a {now.denied.display} was recorded after it"
@@ -215,10 +224,16 @@ def past_pregnancy_age(age: int | None, policy: Policy) -> bool:
 
 
 def _asked(
-    stale: Finding, patient: Patient | None, as_of: date, policy: Policy, by_due: bool = False
+    stale: Finding,
+    patient: Patient | None,
+    as_of: date,
+    policy: Policy,
+    by_due: bool = False,
+    marker: bool = False,
 ) -> bool:
-    """Whether a stale pregnancy is still worth the question (module docstring)."""
-    if past_pregnancy_age(patient.age if patient is not None else None, policy):
+    """Whether a stale pregnancy is still worth the question (module docstring); an hCG at or
+    above the positive cut-off (`marker`) is asked past the pregnancy age too."""
+    if not marker and past_pregnancy_age(patient.age if patient is not None else None, policy):
         return False
     if stale.onset is None or by_due or _listed_now(stale):
         return True
@@ -314,10 +329,14 @@ def read(
         return None
     # An hCG test past the pregnancy age is no pregnancy question (module docstring, hCG tests).
     age = patient.age if patient is not None else None
-    if past_pregnancy_age(age, policy):
-        pregnancy = tuple(f for f in pregnancy if not is_test(f))
+    # Only a low result is dropped: a quantitative hCG at or above the positive cut-off past that
+    # age is asked as a marker, as for a man (review s29 K19b finding 2: 5200 mIU/mL at 56 lost
+    # every card).
+    old = past_pregnancy_age(age, policy)
+    if old:
+        pregnancy = tuple(f for f in pregnancy if not is_test(f) or at_or_above_positive(f))
     male = patient is not None and patient.sex == "male"
-    markers = [f for f in pregnancy if male and is_test(f) and is_quantitative(f)]
+    markers = [f for f in pregnancy if (male or old) and is_test(f) and is_quantitative(f)]
     births = [f.onset for f in by_kind.get(_DELIVERY, ()) if f.onset is not None]
     last_birth = max(births, default=None)
     window = timedelta(weeks=policy.mapping.pregnancy_status_weeks)
@@ -341,7 +360,8 @@ def read(
     # A code its passed EDD ended is asked whatever its age (the EDD is within the postnatal
     # year, fhir_mapping/pregnancy.py); the age limit still holds.
     by_due = last_stale is not None and last_stale in overdue
-    if last_stale is not None and not _asked(last_stale, patient, as_of, policy, by_due):
+    marker = last_stale is not None and last_stale in markers
+    if last_stale is not None and not _asked(last_stale, patient, as_of, policy, by_due, marker):
         last_stale = None
     return PregnancyNow(
         current=current,

@@ -34,6 +34,7 @@ from fhir_mapping.record import DraftOrder
 from services import cards, lab_safety
 from services.order_checks.model import OrderCheck
 from services.order_checks.older_adult_level_dose import level_dose_check
+from services.order_checks.tca_level_lowered import lowered_level_check
 from services.recommendation import Indicator
 from services.rules import tca_level
 from services.rules.context import RuleContext
@@ -63,7 +64,9 @@ def level_draft_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         None,
     )
     if found is None:
-        return None
+        # A toxic level a lower dose acted on: a draft back toward the dose that produced it
+        # (review s29 K19b finding 1).
+        return lowered_level_check(ctx, draft)
     raised = _raise(draft, found)
     toxic = found.toxic is not None or (found.lab.critical and found.lab.flag == "high")
     if raised is None or (raised is False and not toxic):

@@ -248,6 +248,35 @@ def high_levels(ctx: RuleContext) -> list[HighLevel]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class ActedOn:
+    """A running course's latest level above the range that a lower dose since acted on."""
+
+    trial: Trial
+    lab: LabResult
+    toxic: LabRule | None  # the level-toxic row, when the level is above it
+    dose_then: float  # the daily dose the level was drawn on
+
+
+def acted_on(ctx: RuleContext) -> list[ActedOn]:
+    """Each running course whose latest comparable level is above its range and was acted on by
+    a lower dose since, with no level after it: no chart-open card (_running drops it), but the
+    order hooks read it (review s29 K19b finding 1: a draft back to the dose that produced a
+    toxic level got no card)."""
+    found = []
+    for trial in _latest_courses(ctx):
+        line = lab_safety.rule_for("level-above", trial.ingredient, trial.drug_class)
+        if line is None or not trial.ongoing or trial.on_hold is not None:
+            continue
+        lab = lab_safety.latest_readable(ctx.record, line.test)
+        if lab is None or lab.date < trial.start or not lab_safety.above(line, lab):
+            continue
+        then = _dose_on(trial, lab.date)
+        if then is not None and _lowered_since(trial, lab):
+            found.append(ActedOn(trial, lab, _toxic(trial, lab), then))
+    return found
+
+
 def fingerprint(found: HighLevel) -> str:
     lab = found.lab
     dose = found.trial.segments[-1].mg_per_day if found.trial.segments else None

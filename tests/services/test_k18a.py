@@ -131,9 +131,23 @@ def _pregnancy_words(name: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("name", ["h02_age57_bhcg7", "h03_age62_bhcg30", "h05_male_age60_bhcg150"])
-def test_an_hcg_past_the_pregnancy_age_is_no_pregnancy(name: str) -> None:
-    assert _pregnancy_words(name) == []
+def test_a_low_hcg_past_the_pregnancy_age_is_no_pregnancy() -> None:
+    assert _pregnancy_words("h02_age57_bhcg7") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "marker"),
+    [
+        # At or above the positive cut-off (25 mIU/mL) past the age it is asked by its value,
+        # never dropped (review s29 K19b finding 2).
+        ("h03_age62_bhcg30", "hCG 30 mIU/mL on 2026-11-25 (past the pregnancy age"),
+        ("h05_male_age60_bhcg150", MARKER),
+    ],
+)
+def test_a_higher_hcg_past_the_pregnancy_age_is_asked(name: str, marker: str) -> None:
+    said = _pregnancy_words(name)
+    assert said and all("positive pregnancy test" not in s for s in said)
+    assert any(f"**{marker}" in s for s in said)
 
 
 def test_a_male_hcg_is_named_by_its_value_and_asked() -> None:
