@@ -28,9 +28,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
+from fhir_mapping import drug_table
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import codings, parse_date, status_code
-from fhir_mapping.record import Intolerance, Role, SourceRef
+from fhir_mapping.record import CodedAdverseEffect, Intolerance, Role, SourceRef
 
 _ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 _VOID = frozenset({"refuted", "entered-in-error"})
@@ -53,6 +54,15 @@ class AdverseEffectCode:
     row: _Row
     day: date
     source: SourceRef
+
+    def coded(self) -> CodedAdverseEffect:
+        """The code as the record keeps it, with the drug table's ingredients it names."""
+        covers = tuple(
+            i.ingredient
+            for i in drug_table.all_drugs()
+            if self.names(i.ingredient, i.drug_class, i.role)
+        )
+        return CodedAdverseEffect(self.code, self.row.label, self.day, self.source, covers)
 
     def names(self, ingredient: str, drug_class: str, role: Role) -> bool:
         """Whether a course of `ingredient` is of the class the code names."""
@@ -79,6 +89,14 @@ def _rows() -> dict[str, _Row]:
             row["after_end"] == "yes",
         )
     return rows
+
+
+def code_ingredients(code: str) -> frozenset[str]:
+    """The ingredients a code's row lists ("T43025": the tetracyclic antidepressants), for the
+    allergy class words that name the same group (allergy_classes.py); empty for a code whose row
+    names a class or every antidepressant, or no row."""
+    row = _row_of(code)
+    return row.ingredients if row is not None else frozenset()
 
 
 def _row_of(code: str) -> _Row | None:

@@ -34,7 +34,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping import drug_table
+from fhir_mapping import adverse_effect_codes, drug_table
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concept_words, whole_words
 from fhir_mapping.fhir_fields import array, codings
@@ -109,7 +109,19 @@ def member_note(ingredient: str) -> str:
 @cache
 def _members(drug_class: str, role: str) -> tuple[str, ...]:
     """The ingredients of a class (or of every drug of a role), in table order, once each; then
-    the drugs that belong to the class for their allergies (`_extra_members`)."""
+    the drugs that belong to the class for their allergies (`_extra_members`). A `drug_class`
+    "ingredients:trazodone;nefazodone" lists them; "icd-10-cm:T43025" takes those the
+    adverse-effect code's row lists (the tetracyclics: one list, data/adverse_effect_codes.csv);
+    a row with neither class nor role is a qualifier the table cannot place ("miscellaneous
+    antidepressants"): no members (s29 RN finding 2)."""
+    kind, _, listed = drug_class.partition(":")
+    if listed:
+        named = (
+            adverse_effect_codes.code_ingredients(listed)
+            if kind == "icd-10-cm"
+            else frozenset(listed.split(";"))
+        )
+        return tuple(i.ingredient for i in drug_table.all_drugs() if i.ingredient in named)
     found: list[str] = []
     for info in drug_table.all_drugs():
         member = (drug_class and info.drug_class.lower() == drug_class.lower()) or (
@@ -158,16 +170,34 @@ def class_ingredients(concept: Mapping[str, Any]) -> tuple[str, ...]:
     not every antidepressant."""
     table = _table()
     words = concept_words(concept)
-    found: list[str] = []
+    rows: list[tuple[str, str]] = []
     for match in table.class_words.finditer(words):
         if negated(words, match.start(), match.end()):
             continue
         term = match.group(0)
         row = table.classes.get(term) or table.classes.get(term[:-1])  # "ssris" -> "ssri"
-        if row is None:
-            continue
-        found += [i for i in _members(*row) if i not in found]
+        if row is not None and row not in rows:
+            rows.append(row)
+    found: list[str] = []
+    for row in rows:
+        if not any(_narrows(other, row) for other in rows):
+            found += [i for i in _members(*row) if i not in found]
     return tuple(found)
+
+
+def _narrows(narrow: tuple[str, str], generic: tuple[str, str]) -> bool:
+    """Whether a class word read beside a role-wide one ("antidepressants") names a part of it:
+    "SSRI antidepressants", "Antidepressants - SSRIs", "Tetracyclic antidepressants" are that
+    part, not every antidepressant (s29 RN finding 2: bupropion was held back for an "SSRI
+    antidepressants" allergy). A qualifier the table cannot place ("miscellaneous") narrows too:
+    the entry is then reported as not placed, never widened to the role."""
+    drug_class, role = generic
+    if narrow == generic or drug_class or not role:
+        return False
+    members = _members(*narrow)
+    return all(
+        (info := drug_table.drug_info(i)) is not None and info.role.value == role for i in members
+    )
 
 
 def off_pathway(text: str) -> bool:

@@ -255,8 +255,7 @@ def _build_record(
         )
         gaps.extend(merge_gaps)
     all_scores = with_scores(all_scores, named_scores)
-    # Intolerance documented outside the medication resources marks the trial it concerns (an
-    # allergy, an adverse event, an adverse-effect code); an unplaced drug allergy is a gap.
+    # Allergies, adverse events, adverse-effect codes mark their trials; an unplaced allergy: a gap
     documented = documented_intolerances(kept, medication_resources, as_of=as_of)
     gaps.extend(documented.gaps)
     # C-SSRS screens and documented risk levels (suicide-risk card, issue 11 items 9-10).
@@ -389,6 +388,7 @@ def _build_record(
         resources_skipped=skipped,
         gaps=tuple(gaps),
         intolerances=documented.intolerances,
+        adverse_effect_codes=documented.coded,
         suicide_screens=screens,
         blood_pressures=blood_pressures,
         pgx_results=pgx_results,

@@ -14,7 +14,7 @@ from typing import Any
 
 from fhir_mapping import intolerance
 from fhir_mapping.adverse_effect_codes import AdverseEffectCode, read_adverse_effects
-from fhir_mapping.record import DataGap, Intolerance
+from fhir_mapping.record import CodedAdverseEffect, DataGap, Intolerance
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,11 @@ class Documented:
     gaps: tuple[DataGap, ...] = ()  # unplaced drug allergies
     # The AllergyIntolerance and AdverseEvent resources read (mania_findings reads them too).
     entries: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def coded(self) -> tuple[CodedAdverseEffect, ...]:
+        """The adverse-effect codes as the record keeps them, oldest first."""
+        return tuple(c.coded() for c in sorted(self.adverse_effects, key=lambda c: c.day))
 
 
 def documented(

@@ -46,6 +46,7 @@ from fhir_mapping.trial_parts import (
     RESPONSE_FRACTION,
     Adherence,
     AdherenceStatus,
+    CodedAdverseEffect,
     DoseBasis,
     DoseNotTolerated,
     DoseSegment,
@@ -84,6 +85,7 @@ __all__ = [
     "GapCause",
     "InadequacyReason",
     "IndicationCategory",
+    "CodedAdverseEffect",
     "Intolerance",
     "LabResult",
     "Measurement",
@@ -251,6 +253,9 @@ class PatientRecord:
     # those of a drug with no course on this chart ("sertraline allergy, 2019"): the cards must
     # never propose such a drug even though no trial carries the record.
     intolerances: tuple[Intolerance, ...] = ()
+    # Every ICD-10-CM adverse-effect code read, oldest first: the cards name one no course of its
+    # class on this chart explains (tolerability.coded_without_a_course; s29 RN finding 3).
+    adverse_effect_codes: tuple[CodedAdverseEffect, ...] = ()
     # C-SSRS screens and documented suicide risk levels, oldest first (suicide_screen.py).
     suicide_screens: tuple[SuicideScreen, ...] = ()
     # Blood pressure readings, oldest first (fhir_mapping/blood_pressure.py; review 13 W6).

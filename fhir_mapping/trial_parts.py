@@ -216,6 +216,20 @@ class Intolerance:
 
 
 @dataclass(frozen=True, slots=True)
+class CodedAdverseEffect:
+    """An ICD-10-CM adverse-effect Condition naming a class (T43.225A: an SSRI;
+    fhir_mapping/adverse_effect_codes.py), kept on the record so a code that no course of its
+    class on this chart explains is still said (s29 RN finding 3: it was ignored, and the switch
+    card offered SSRIs plainly)."""
+
+    code: str  # as written, "T43.225A"
+    label: str  # "an SSRI"
+    day: date
+    source: SourceRef
+    covers: tuple[str, ...]  # the ingredients of the drug table the code names, in its order
+
+
+@dataclass(frozen=True, slots=True)
 class DoseNotTolerated:
     """A dose of a course that ended for an adverse effect (fhir_mapping/dose_not_tolerated.py;
     review s20 RA finding 1): sertraline 150 mg/day stopped 2025-07-14 with statusReason

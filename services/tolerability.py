@@ -24,12 +24,16 @@ from types import MappingProxyType
 
 from fhir_mapping import allergy_classes, drug_table
 from fhir_mapping.intolerance import record_kind
+from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, PatientRecord, Role, Trial
 from services import cards, trial_dates
 from services.last_answer import kept
 from services.order_doses import trial_dose
 
 _PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
+# A course this long after an allergy entry is a re-challenge, whatever its dose: the adequacy
+# weeks of the default mapping policy (a fair trial's length; s29 RN finding 1).
+_RAN_LONG_DAYS = round(MappingPolicy().min_adequate_weeks * 7)
 
 
 @kept  # asked about a dozen times an evaluation, by most cards that propose a drug (issue 14)
@@ -42,21 +46,51 @@ def not_tolerated(record: PatientRecord) -> Mapping[str, Trial]:
     return MappingProxyType({name: t for name, t in latest.items() if t.intolerance is not None})
 
 
+def _rechallenge_settles(trial: Trial) -> bool:
+    """Whether a course taken after an allergy entry settles it: a reaction of its own (then
+    `not_tolerated` holds the drug back), a course running now, or one that reached an adequate
+    dose for the adequacy weeks (Trial.adequate_from) or ran that long at any dose. A short course
+    that ended without a reason (three weeks of sertraline after a serotonin-syndrome entry, s29
+    RN finding 1) proves no tolerance: it may have been stopped for the same reaction, unsaid."""
+    if trial.intolerance is not None or trial.ongoing or trial.adequate_from is not None:
+        return True
+    return (trial.end - trial.start).days >= _RAN_LONG_DAYS
+
+
+def _later_courses(record: PatientRecord, intolerance: Intolerance) -> list[Trial]:
+    return [
+        t
+        for t in record.trials
+        if t.ingredient == intolerance.ingredient
+        and (intolerance.date is None or t.end >= intolerance.date)
+    ]
+
+
 def documented_without_a_course(record: PatientRecord) -> dict[str, Intolerance]:
     """Ingredient -> the latest documented intolerance of a drug that has no course on this chart
-    on or after that record (an allergy from 2019, before the chart's history begins): held back
-    like a course that was not tolerated."""
+    on or after that record (an allergy from 2019, before the chart's history begins), or only
+    short courses that ended without a reason (`_rechallenge_settles`, `unsettled_course`): held
+    back like a course that was not tolerated."""
     found: dict[str, Intolerance] = {}
     for intolerance in sorted(record.intolerances, key=lambda i: i.date or date.min):
-        later = [
-            t
-            for t in record.trials
-            if t.ingredient == intolerance.ingredient
-            and (intolerance.date is None or t.end >= intolerance.date)
-        ]
-        if not later:
+        later = _later_courses(record, intolerance)
+        if not any(_rechallenge_settles(t) for t in later):
             found[intolerance.ingredient] = intolerance
     return found
+
+
+def unsettled_course(record: PatientRecord, intolerance: Intolerance) -> str:
+    """ "; a course 2025-06-01 – 2025-06-21 ended with no reason: reconcile before proposing":
+    the latest short course taken after an allergy entry that does not settle it
+    (`_rechallenge_settles`), for the card that names the entry; "" when there is none."""
+    later = _later_courses(record, intolerance)
+    if not later:
+        return ""
+    course = max(later, key=lambda t: t.end)
+    return (
+        f"; a course {trial_dates.dates_text(course)} ended with no reason: reconcile before "
+        "proposing"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,18 +282,37 @@ def line(record: PatientRecord, *, named: Iterable[str] = ()) -> str:
         # A class allergy ("SSRIs") is named once as written, not as each drug of the class
         # (review 16 U1): "SSRIs (documented allergy: Anaphylaxis, 2024-01-10, ...)".
         entry = class_brief(i) if i.allergen_class else intolerance_brief(k, i)
+        entry = entry.removesuffix(")") + unsettled_course(record, i) + ")"
         if entry not in found:
             found.append(entry)
     for k, related in cross_reactive(record).items():
         if k not in skip and _proposable(k):
             found.append(f"{k} ({related.relation}, not tolerated: see {related.allergen})")
     contradicted = contradicted_class_allergies(record) + contradicted_cross_reactions(record)
+    coded = coded_without_a_course(record)
     if not found:
-        return ""
+        return coded
     text = "**Not tolerated, never proposed:** " + "; ".join(found) + "."
     if contradicted:
         text += " " + "; ".join(c[0].upper() + c[1:] for c in contradicted) + "."
-    return text
+    return f"{text} {coded}" if coded else text
+
+
+def coded_without_a_course(record: PatientRecord) -> str:
+    """ "**Adverse-effect code:** adverse effect of an SSRI coded 2025-06-21 (ICD-10-CM
+    T43.225A); drug not on this chart: check before choosing an SSRI.": the codes no course of
+    their class begun on or before them explains (a course begun before the code was marked by
+    it or taken past it: fhir_mapping/adverse_effect_codes.py), so an SSRI is not offered
+    plainly after one (s29 RN finding 3); "" when there are none."""
+    found = [
+        f"adverse effect of {c.label} coded {c.day.isoformat()} (ICD-10-CM {c.code}); drug not "
+        f"on this chart: check before choosing {c.label}"
+        for c in record.adverse_effect_codes
+        if not any(t.ingredient in c.covers and t.start <= c.day for t in record.trials)
+    ]
+    if not found:
+        return ""
+    return "**Adverse-effect code:** " + "; ".join(dict.fromkeys(found)) + "."
 
 
 def course_line(trial: Trial) -> str:

@@ -86,11 +86,19 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
             f"{name} was documented as not tolerated: check before starting it",
         ),
         f"**Documented intolerance:** "
-        f"{tolerability.intolerance_brief(ctx_draft.ingredient, intolerance)}. No course of it "
-        "is on this chart. A re-challenge is a deliberate decision with the patient (CANMAT 2023 "
-        "para 190: switch when tolerability is poor).",
+        f"{tolerability.intolerance_brief(ctx_draft.ingredient, intolerance)}. "
+        f"{_courses_since(ctx, intolerance)} A re-challenge is a deliberate decision with the "
+        "patient (CANMAT 2023 para 190: switch when tolerability is poor).",
         indicator=severity(intolerance),
     )
+
+
+def _courses_since(ctx: RuleContext, intolerance: Intolerance) -> str:
+    """ "No course of it is on this chart.", or the short course taken after the entry that does
+    not settle it ("A course 2025-06-01 – 2025-06-21 ended with no reason: reconcile before
+    proposing."; tolerability.unsettled_course, s29 RN finding 1)."""
+    since = tolerability.unsettled_course(ctx.record, intolerance).removeprefix("; ")
+    return f"{since[0].upper()}{since[1:]}." if since else "No course of it is on this chart."
 
 
 def severity(intolerance: Intolerance) -> Indicator | None:
