@@ -46,8 +46,8 @@ are names of data/sedative_names.csv too, so "Alcohol detox" reads as "Alcohol w
 A withdrawal after the use, dependence or abuse it belongs to ("Alcohol use disorder, in
 withdrawal", "Alcohol dependence with withdrawal, uncomplicated", every ICD-10-CM F10.x3x and
 F13.x3x display) is that substance's withdrawal when alcohol or a sedative is the substance named
-nearest before it, in its clause or the one before; an opioid, cannabis, stimulant or nicotine
-named nearer keeps it out (`_governed`; review RM s29 finding 1).
+nearest before it in its sentence; an opioid, cannabis, stimulant or nicotine named nearer
+and not joined to it ("alcohol and opioid") keeps it out (`_governed`; RM s29, K19a s29).
 
 A relative written as the subject of a seizure, withdrawal, substance-use or SI mention ("Father
 with alcohol withdrawal seizures", "Sister with SI, family stress") makes it the relative's, as
@@ -74,7 +74,7 @@ from fhir_mapping.record import FindingKind
 from fhir_mapping.self_harm_subject import other_subject
 from fhir_mapping.text_negation import negated_inside, scope_after, scope_before, term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
-from fhir_mapping.withdrawal_context import not_patients, past_episode
+from fhir_mapping.withdrawal_context import current_after, not_patients, past_episode
 
 # Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
 _QUALIFIERS = frozenset({FindingKind.SUBSTANCE_USE_IN_REMISSION})
@@ -124,9 +124,10 @@ def _sedative_withdrawal() -> re.Pattern[str]:
     `_WITHDRAWAL_WORD` and `_WITHDRAWAL_OF`) for each sedative name of data/sedative_names.csv;
     and a withdrawal governed by the name before it (`_governed`)."""
     body = _names(other=False)
+    # Governed first: "Father with alcohol withdrawal; in withdrawal" reads on (recheck K19a t22).
     return re.compile(
-        rf"\b(?:(?:{body})\s+{_WITHDRAWAL_WORD}(?!\w)|{_WITHDRAWAL_OF}\s+(?:{body})\b)"
-        rf"|{_governed(body, _names(other=True))}"
+        rf"{_governed(body, _names(other=True))}"
+        rf"|\b(?:(?:{body})\s+{_WITHDRAWAL_WORD}(?!\w)|{_WITHDRAWAL_OF}\s+(?:{body})\b)"
     )
 
 
@@ -135,17 +136,28 @@ def _governed(body: str, other: str) -> str:
     F13.x3x displays ("Alcohol dependence with withdrawal, uncomplicated", "Sedative, hypnotic or
     anxiolytic abuse with withdrawal delirium", "Alcohol use, unspecified with withdrawal") and a
     problem typed "Alcohol use disorder, in withdrawal" (review RM s29 finding 1: read as alcohol
-    use only, bupropion offered). The withdrawal stands in the name's clause or the next (a DSM-5
-    severity clause between, "Alcohol use disorder, severe, in withdrawal", too); the substance
-    named nearest before it decides, so no sedative name or other substance ("Alcohol and opioid
-    dependence with withdrawal": the opioid's, not read) stands between. A negation between
-    ("Alcohol use disorder, not in withdrawal") is read by `_asserted`."""
+    use only, bupropion offered), in the name's clause or a later one of its sentence ("..., not
+    in remission, in withdrawal", "...; in withdrawal": recheck K19a s29 w01, t22). The substance
+    named nearest before it decides ("Alcohol dependence, opioid dependence with withdrawal": the
+    opioid's, not read), unless joined to the name ("Alcohol and opioid use disorder", "(alcohol,
+    opioids)": read as the sedative's, the safer reading; K19a w02, w03). The withdrawal's own
+    clause (group `last`) holds its negation (`_negated_governed`), relative or past (`_start`)."""
     between = rf"(?:(?!\b(?:{body}|{other})\b)[^;.,])*"
-    severity = r"(?:,\s*(?:mild|moderate|severe)\s*)?"
+    joined = rf"(?:(?:\s*[,/&]\s*|\s+(?:and|or)\s+)(?:{other})\b)*"
     return (
-        rf"\b(?:{body})\b{between}{severity}(?:,{between})?"
-        rf"\b(?:with|in)\s+{_WITHDRAWAL_WORD}(?!\w)"
+        rf"\b(?:{body})\b{joined}(?:{between}[,;])*"
+        rf"(?P<last>{between}(?P<words>\b(?:with|in)\s+{_WITHDRAWAL_WORD}))(?!\w)"
     )
+
+
+def _start(m: re.Match[str]) -> int:
+    """Where a mention's own words start: a governed withdrawal's "in withdrawal" (`_governed`)
+    when its name stands in an earlier clause ("..., father with withdrawal seizures" is the
+    father's), else the mention's start."""
+    if m.re is not _sedative_withdrawal() or m.group("last") is None:
+        return m.start()
+    crossed = re.search(r"[,;]", m.string[m.start() : m.start("last")])
+    return m.start("words") if crossed else m.start()
 
 
 # Chart words for a withdrawal after the name ("Klonopin withdrawal", the misspelling "Xanax
@@ -193,10 +205,11 @@ def _remission_terms() -> tuple[re.Pattern[str], ...]:
 @lru_cache(maxsize=1024)
 def says_in_remission(text: str) -> bool:
     """Whether a substance-use Condition's text or display says it is in remission ("Alcohol use
-    disorder, severe, in sustained remission"), not negated ("not in remission")."""
+    disorder, severe, in sustained remission"), not negated ("not in remission") and not ended
+    after it ("sober since, relapsed, now in withdrawal": withdrawal_context.current_after)."""
     text = normalise_text(text)
     return any(
-        not negated(text, m.start(), m.end())
+        not negated(text, m.start(), m.end()) and not current_after(text, m.start())
         for pattern in _remission_terms()
         for m in pattern.finditer(text)
     )
@@ -207,7 +220,7 @@ def _inside_longer(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
     ideation/homicidal ideation: denies"): the longer term's reading decides, its checklist
     answer included (recheck K7 s28 finding 4)."""
     return any(
-        m.start() <= found.start()
+        _start(m) <= found.start()
         and m.end() >= found.end()
         and m.end() - m.start() > found.end() - found.start()
         and not _negated_governed(m)
@@ -221,7 +234,12 @@ def _negated_governed(m: re.Match[str]) -> bool:
     """Whether a governed withdrawal (its span runs from the name to the word: `_governed`) is
     negated inside ("Alcohol use disorder, not in withdrawal"): no withdrawal, and no longer term
     holding the use disorder named in it (`_inside_longer`)."""
-    return m.re is _sedative_withdrawal() and negated_inside(m.group())
+    if m.re is not _sedative_withdrawal() or m.group("last") is None:
+        return False
+    if _start(m) == m.start():
+        return negated_inside(m.group())
+    # Its own clause after the name's word: "not in remission" before it negates no withdrawal.
+    return negated_inside(m.group().split()[0] + " " + m.group("last"))
 
 
 # The kinds a relative written as the subject governs ("Father with alcohol withdrawal
@@ -246,9 +264,12 @@ def _terms_blanked(text: str) -> str:
     chars = list(text)
     # Every match read on the text as given, so overlapping terms ("alcohol withdrawal",
     # "withdrawal seizure") each blank their own words.
+    # Clause ends stay, and a governed withdrawal blanks only its own words (`_start`): a
+    # relative governs only its own clause (recheck K19a s29 t22).
     for _, pattern in _terms():
         for m in pattern.finditer(text):
-            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+            for i in range(_start(m), m.end()):
+                chars[i] = chars[i] if chars[i] in ".;,:" else " "
     return "".join(chars)
 
 
@@ -262,11 +283,12 @@ def _asserted(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
     withdrawal: `_negated_governed`), for `_RELATIVE_GOVERNS` kinds not
     governed by a relative written before it (self_harm_subject.py), and for a withdrawal mention
     no counselling, inquiry or relative's (withdrawal_context.py)."""
-    if negated(text, found.start(), found.end()) or _negated_governed(found):
+    start = _start(found)
+    if negated(text, start, found.end()) or _negated_governed(found):
         return False
-    if kind in _WITHDRAWAL_KINDS and not_patients(text, found.start(), found.end()):
+    if kind in _WITHDRAWAL_KINDS and not_patients(text, start, found.end()):
         return False
-    return kind not in _RELATIVE_GOVERNS or not other_subject(_terms_blanked(text), found.start())
+    return kind not in _RELATIVE_GOVERNS or not other_subject(_terms_blanked(text), start)
 
 
 @lru_cache(maxsize=4096)
@@ -329,7 +351,7 @@ def said_as_past(text: str, kind: FindingKind) -> bool:
     text = _blank_lookalikes(normalise_text(text))
     mentions = _asserted_mentions(text, kind)
     past = _past_words()
-    return bool(mentions) and all(past.search(scope_before(text, m.start())) for m in mentions)
+    return bool(mentions) and all(past.search(scope_before(text, _start(m))) for m in mentions)
 
 
 # A mention said to be over after it, in its clause ("Klonopin withdrawal - resolved"), unless
@@ -360,7 +382,7 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
     past, cue = _past_words(), rule_out_cues()
 
     def over(m: re.Match[str]) -> bool:
-        before = scope_before(text, m.start())
+        before = scope_before(text, _start(m))
         after = scope_after(text, m.end())
         return bool(past.search(before) or cue.search(before) or _OVER_AFTER.search(after))
 

@@ -21,9 +21,13 @@ but `relative_lead` words ("her", "pt's", "older"), one `relative` ("mother", "b
   attempt after argument with mother"). Where the words leave whose act it was in doubt, the
   mention is read: a question costs less than a missed attempt.
 
+A word after the mention that says the patient shares it ("Father with SI - pt reports same",
+"Mother attempted suicide; pt also", "as does pt", "pt too": `relative_same`) makes it the
+patient's too, whatever governs it (recheck K19a s29 t21: read as the father's alone, no card).
+
 Apart from self_harm_text.py (kept under 400 lines) because whose act a mention names is its own
 idea; the words are data (data/self_harm_terms.csv, roles `relative`, `relative_lead`,
-`relative_link`).
+`relative_link`, `relative_same`).
 """
 
 from __future__ import annotations
@@ -66,11 +70,24 @@ def _governs() -> re.Pattern[str] | None:
     return re.compile(r"^\s*" + leads + relative + links + r"\s*$")
 
 
+@cache
+def _same() -> tuple[re.Pattern[str], ...]:
+    """The `relative_same` words ("pt reports same", "pt also"): the patient shares the finding."""
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return tuple(
+        term_pattern(normalise_text(row["term"])) for row in rows if row["role"] == "relative_same"
+    )
+
+
 def other_subject(text: str, start: int) -> bool:
     """Whether a relative governs the mention starting at text[start] (normalised): the words of
-    its segment before it are a relative with its leads and links only (module docstring)."""
+    its segment before it are a relative with its leads and links only, and no `relative_same`
+    word after it says the patient shares it (module docstring)."""
     governs = _governs()
     if governs is None:
         return False
     segment = _SEGMENT_END.split(text[:start])[-1]
-    return bool(segment.strip()) and governs.match(segment) is not None
+    if not segment.strip() or governs.match(segment) is None:
+        return False
+    return not any(p.search(text, start) for p in _same())

@@ -23,7 +23,9 @@ What keeps the visit's reading (a current visit for SI stays critical):
 - a `current` word anywhere in the reason ("History of SI in 2015, now recurrent", "since
   2015", "again", "today"): the history is given as the background of a present risk; not one
   a `denial` word follows in its clause ("Hx of SI 2010, now denies": review s29 RQ4 t01, no
-  current finding is stated);
+  current finding is stated) with nothing after it or the finding's own words ("now denies
+  SI"): "now denies intent", "now denies plan", "now denies HI" deny something else, the
+  finding stands (recheck K19a s29 t19);
 - a clause with a finding before its lead ("SI with history of attempt in 2015").
 Where the words leave it open, the visit's date is kept: a question costs less than a missed
 current risk. The words are data (data/stated_history_terms.csv).
@@ -150,15 +152,27 @@ def _past_date(clause: str, names: Callable[[str], bool]) -> str | None:
     return None
 
 
-def _current(plain: str) -> bool:
-    """Whether a `current` word stands in `plain` with no `denial` word among the next two words
-    of its clause ("now recurrent" is current, "now denies", "currently pt denies" are not)."""
+def _current(plain: str, names: Callable[[str], bool]) -> bool:
+    """Whether a `current` word stands in `plain` with no denial of the finding itself after it:
+    a `denial` word among the next two words of its clause with nothing after it in the clause
+    or words `names` reads ("now recurrent" is current, "now denies", "currently pt denies SI"
+    are not; "now denies intent", "now denies plan", "now denies HI" are: the finding stands,
+    recheck K19a s29 t19)."""
     for word in _terms()["current"]:
         for found in word.finditer(plain):
-            after = " ".join(_CLAUSE_END.split(plain[found.end() :])[0].split()[:2])
-            if not any(p.search(after) for p in _terms()["denial"]):
+            clause = _CLAUSE_END.split(plain[found.end() :])[0]
+            after = " ".join(clause.split()[:2])
+            denials = (m for p in _terms()["denial"] if (m := p.search(after)) is not None)
+            if not any(_denies_finding(clause, m.group(), names) for m in denials):
                 return True
     return False
+
+
+def _denies_finding(clause: str, denial: str, names: Callable[[str], bool]) -> bool:
+    """Whether the words after `denial` in `clause` are none or name the finding ("denies",
+    "denies SI", not "denies intent")."""
+    rest = clause.split(denial, 1)[1] if denial in clause else ""
+    return not rest.strip() or names(rest)
 
 
 def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | None]:
@@ -168,7 +182,7 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
     a finding (the caller's readers), so a clause whose finding comes before its lead is not
     read as a history (module docstring)."""
     plain = normalise_text(text)
-    if _current(plain):
+    if _current(plain, names):
         return text, None
     # A comma or full stop inside a date ("Dec 28, 2025", "12.28.2025") ends no clause.
     cut = list(plain)

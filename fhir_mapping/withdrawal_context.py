@@ -13,7 +13,10 @@ said nothing):
 - a past episode the words date ("Alcohol detox 2015", "Alcohol detox 2015, sober since"): a
   year in the mention's clause, or a `past_after` word anywhere in the text ("sober since",
   "clean since"): read as "Hx of alcohol withdrawal" is (diagnosis_text.said_as_not_current: the
-  episode is past, the substance use stays to review).
+  episode is past, the substance use stays to review); not when a `current_after` word stands
+  after the mention's start ("Alcohol detox 2015, sober since, relapsed, now in withdrawal",
+  "..., currently ...": the withdrawal is back, recheck K19a s29 t06; `current_after`, which
+  also ends a "sober since" remission, diagnosis_text.says_in_remission).
 
 Only mentions of a withdrawal word (`_WITHDRAWAL`: "withdrawal", "w/d", "detox", "abrupt
 discontinuation"): "Counseling for alcohol use disorder" keeps its reading. Where the words
@@ -31,7 +34,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["not_patients", "past_episode"]
+__all__ = ["current_after", "not_patients", "past_episode"]
 
 # A withdrawal word in a mention (diagnosis_text.py's chart words for one).
 _WITHDRAWAL = re.compile(r"withdraw|\bw/d\b|\bwd\b|detox|abrupt\s+discontinuation")
@@ -52,7 +55,8 @@ def _patterns(name: str, roles: tuple[str, ...]) -> dict[str, tuple[re.Pattern[s
 
 @cache
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
-    return _patterns("withdrawal_context_terms.csv", ("lead", "advice", "past_after"))
+    roles = ("lead", "advice", "past_after", "current_after")
+    return _patterns("withdrawal_context_terms.csv", roles)
 
 
 @cache
@@ -93,11 +97,19 @@ def past_episode(text: str, start: int, end: int, before: int | None) -> bool:
     """Whether the withdrawal mention text[start:end] (normalised) is dated as a past episode: a
     year in its clause before `before` (the entry's own onset year; any year when it has none:
     "Alcohol detox 2026" on an entry of 2026 may be this week's), or a `past_after` word
-    ("sober since") in the text (module docstring)."""
-    if not _WITHDRAWAL.search(text[start:end]):
+    ("sober since") in the text; never with a `current_after` word after `start` (module
+    docstring)."""
+    if not _WITHDRAWAL.search(text[start:end]) or current_after(text, start):
         return False
     clause = _CLAUSE_END.split(text[:start])[-1] + " " + _CLAUSE_END.split(text[end:])[0]
     years = [int(y) for y in _YEAR.findall(clause)]
     return any(before is None or y < before for y in years) or any(
         p.search(text) for p in _terms()["past_after"]
     )
+
+
+def current_after(text: str, start: int) -> bool:
+    """Whether a `current_after` word ("relapsed", "now in", "currently") stands in `text`
+    (normalised) from `start` on: what was dated or said over before it is back (module
+    docstring)."""
+    return any(p.search(text, start) for p in _terms()["current_after"])

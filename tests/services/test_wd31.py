@@ -7,8 +7,10 @@
    screen first" and "bupropion not listed: contraindicated". A withdrawal after the use,
    dependence or abuse of alcohol or a sedative, in its clause or the next, now reads as that
    withdrawal, every ICD-10-CM F10.x3x / F13.x3x display as its code; the substance named nearest
-   before it decides, so an opioid's withdrawal stays out ("Opioid use disorder, in withdrawal",
-   "Alcohol and opioid dependence with withdrawal"), and a negated or past one is not current.
+   before it decides, so an opioid's withdrawal stays out ("Opioid use disorder, in withdrawal"),
+   and a negated or past one is not current. "Alcohol and opioid dependence with withdrawal"
+   (wd06): alcohol joined to the opioid, now read as alcohol withdrawal (recheck K19a s29 w02,
+   fix k19a2: the safer reading for bupropion).
 2. "Pt wants to leave AMA, held per MD" read missed: the "pt wants" refusal row won. A wish to
    leave is no refusal of the dose: held, as "Pt threatening to leave AMA - held for sedation".
 
@@ -74,7 +76,7 @@ def test_the_typed_f10230_display_reads_as_the_coded_one() -> None:
         ("wd03_f10232_comma_wording_typed", True),
         ("wd04_aud_severe_in_withdrawal", True),
         ("wd05_control_opioid_use_disorder_in_withdrawal", False),
-        ("wd06_control_opioid_named_nearer", False),
+        ("wd06_control_opioid_named_nearer", True),  # joined: alcohol's too (k19a2)
         ("wd07_control_aud_not_in_withdrawal", False),
         ("wd08_hx_of_alcohol_dependence_with_withdrawal", False),
     ],
