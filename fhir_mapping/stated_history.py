@@ -211,7 +211,7 @@ def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
     """Whether a clause is a denial of now: it opens with a `denial` word (after at most two
     words naming no finding: "now denies", "pt denies"), holds no `contrast` word ("denies SI
     but ...") and no `current` word but a `denial_time` one ("denies SI now", "denies current
-    SI")."""
+    SI"); what it denies is nothing more or the finding itself (recheck K19a s29 t19)."""
     terms = _terms()
     found = min(
         (m for p in terms["denial"] if (m := p.search(clause)) is not None),
@@ -222,6 +222,11 @@ def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
         return False
     if names(clause[: found.start()]) or any(p.search(clause) for p in terms["contrast"]):
         return False
+    denied = clause[found.end() :]
+    for p in terms["denial_time"]:
+        denied = p.sub(" ", denied)
+    if denied.strip() and not names(denied):
+        return False  # "denies intent", "denies plan", "denies HI": not the finding (K19a t19)
     rest = clause
     for p in terms["denial_time"]:
         rest = p.sub(" ", rest)
