@@ -1,5 +1,5 @@
 """Session 29 fix forms30: the forms leftovers of session 28, on recheck K14's charts
-(forms30_charts/, copied from /tmp/trd/s28/scratch-K14 or made from them; every prefetch key;
+(forms30_charts/: recheck K14 charts or variants of them; every prefetch key;
 as-of 2026-12-01).
 
 1. A GAD-7 group's "Suicidal thoughts" = "Nearly every day" on a form that also has a PHQ-9 group

@@ -10,7 +10,7 @@ was recorded before it as a "Not pregnant" does, and the cards name the basis "p
 test (<LOINC name>) on <date>".
 
 Charts: tests/services/hcg30_charts/, RL's probes (pg01-pg04: the L4 lithium chart, the test
-moved under `labsSI`) and variants built from them (/tmp/trd/s29/hcg_make.py at the time); pg12
+moved under `labsSI`) and variants built from them by a scratch script; pg12
 is s28 RI's paroxetine chart with its "Not pregnant" status replaced by a negative urine hCG.
 """
 
