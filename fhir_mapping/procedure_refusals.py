@@ -97,7 +97,9 @@ def refusal_reason(resource: Resource) -> str | None:
     """The statusReason as the record words it ("Patient declined ECT") when the Procedure is
     `not-done` (or `stopped` / `on-hold`: `_REFUSABLE`) and the reason says the patient
     refused, else None."""
-    if resource.get("status") not in _REFUSABLE:
+    status = resource.get("status")
+    # A malformed status (an object, a list) is no refusal, never a crash (tests/fuzz).
+    if not isinstance(status, str) or status not in _REFUSABLE:
         return None
     table = _reasons()
     code = resource.get("code")
