@@ -34,6 +34,17 @@ A history with no date and a current denial beside it ("History of SI, denies cu
 "Past SI, denies SI now": `history_denied`) keeps the visit's date, but is no finding of now:
 visit_risk.py marks it, and the card is the warning a form's past yes beside a current no gets
 (services/past_answers.py; session 29 fix net33, K18 recheck), not the critical one.
+
+A clause that affirms a `risk` (a plan, intent, an overdose or attempt, a preparatory act: "+
+plan", "positive for intent", "has a plan", "OD x2", "HI with plan", "mother found note") keeps
+the visit's reading whatever the rest says (`affirms_risk`; recheck K20a s30: "History of SI,
+denies current SI, + plan" was the past-SI warning, "Hx of SI 2010, now denies SI, has a plan"
+no card at all): the risk is stated now. Not one a `denial` or `risk_denial` word denies before
+it in its part of the clause ("denies intent", "no plan"; a `contrast` word starts a new part),
+one a `history_lead` dates ("prior attempt"), a `risk_excluded` phrase ("safety plan"), nor a
+bare list that goes on a denial ("now denies SI, intent or plan": only `risk` and `list_word`
+words). A `denial_negated` phrase ("unable to deny", "cannot deny", "does not deny") is no
+denial anywhere here: it is read as an affirmation ("+").
 """
 
 from __future__ import annotations
@@ -47,10 +58,12 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["history_denied", "latest_day", "past_clauses"]
+__all__ = ["affirms_risk", "history_denied", "latest_day", "past_clauses"]
 
 # A clause ends at a comma, semicolon or full stop (text_negation.py's clause); kept in the split.
 _CLAUSE_END = re.compile(r"([.;,])")
+# What a bare list of risks has none of (`affirms_risk`): a word, or a "+" ("+ plan").
+_WORD = re.compile(r"[\w+]")
 # A date a history states (text normalised: "2025-12-28" is "2025 12 28"): each form with its
 # day (None: the month's last; month None: the year's), most precise first so a year inside a
 # day is read as that day. A year: 1900-2099, a whole number.
@@ -111,8 +124,43 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     found: dict[str, list[re.Pattern[str]]] = {}
     for row in csv.DictReader(data.read_text("utf-8").splitlines()):
         found.setdefault(row["role"], []).append(term_pattern(normalise_text(row["term"])))
-    roles = ("history_lead", "current", "denial", "denial_time", "contrast")
+    roles = (
+        *("history_lead", "current", "denial", "denial_time", "contrast"),
+        *("risk", "risk_denial", "risk_excluded", "denial_negated", "list_word"),  # K20a s30
+    )
     return {role: tuple(found.get(role, ())) for role in roles}
+
+
+def _undenied(plain: str) -> str:
+    """`plain` with each `denial_negated` phrase ("unable to deny", "cannot deny") read as an
+    affirmation: "+" and spaces, the same length, so the clauses and dates keep their places."""
+    for p in _terms()["denial_negated"]:
+        plain = p.sub(lambda m: "+" + " " * (len(m.group()) - 1), plain)
+    return plain
+
+
+def affirms_risk(clause: str) -> bool:
+    """Whether a clause (normalised, `_undenied`) affirms a `risk` (module docstring): a risk word
+    with no denial before it in its part of the clause (up to a `contrast` word), no
+    `history_lead` before it, not in a `risk_excluded` phrase, and the clause not a bare list."""
+    terms = _terms()
+    for p in terms["risk_excluded"]:
+        clause = p.sub(lambda m: " " * len(m.group()), clause)
+    found = [m for p in terms["risk"] for m in p.finditer(clause)]
+    if not found:
+        return False
+    bare = clause
+    for p in (*terms["risk"], *terms["list_word"]):
+        bare = p.sub(" ", bare)
+    if not _WORD.search(bare):
+        return False  # "intent or plan": a list going on the clause before it
+    cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
+    deny = (*terms["denial"], *terms["risk_denial"], *terms["history_lead"])
+    for risk in found:
+        part = clause[max(c for c in cuts if c <= risk.start()) : risk.start()]
+        if not any(p.search(part) for p in deny):
+            return True
+    return False
 
 
 def _day(year: int, month: int, day: int | None) -> date | None:
@@ -181,7 +229,7 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
     None) when none does or a `current` word stands anywhere. `names`: whether some words name
     a finding (the caller's readers), so a clause whose finding comes before its lead is not
     read as a history (module docstring)."""
-    plain = normalise_text(text)
+    plain = _undenied(normalise_text(text))
     if _current(plain, names):
         return text, None
     # A comma or full stop inside a date ("Dec 28, 2025", "12.28.2025") ends no clause.
@@ -198,8 +246,8 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
             parts[i] = " " * len(part)
             if latest is None or latest_day(written) > latest_day(latest):
                 latest = written
-    if latest is None:
-        return text, None
+    if latest is None or any(affirms_risk(part) for part in parts):
+        return text, None  # a risk stated now beside the history (module docstring)
     return "".join(parts), latest
 
 
@@ -238,7 +286,9 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
     nothing named before it) and denies it now in a clause of its own (`_denies_now`), with no
     `current` word in any other clause (module docstring). `names`: as for `past_clauses`."""
     lead = denial = False
-    for clause in _clauses(normalise_text(text)):
+    for clause in _clauses(_undenied(normalise_text(text))):
+        if affirms_risk(clause):
+            return False  # a plan, intent, overdose or attempt stated now (recheck K20a s30)
         if _denies_now(clause, names):
             denial = True
             continue
