@@ -5,6 +5,16 @@ Read here, below the rules, because two places need it: the suicide-risk card th
 the optimise card's drug proposals and the TMS card; review s26 RK2 finding 2). One reading, so
 the card that asks for the assessment and the hold that waits for it cannot disagree on whether
 the discharge is recent or was assessed.
+
+An assessment that follows the discharge and itself answers yes to active suicidal ideation
+(C-SSRS items 2-5) or to suicidal behaviour (data/discharge_hold_answers.csv) releases nothing
+(`holding_answers`; fix hist31, recheck K20a s30: a clinic C-SSRS at 14:00 after an 11:00
+discharge from a self-poisoning admission answered yes to active suicidal thoughts and turned the
+critical card into the warning "risk assessed; keep a safety plan", TMS one click away). It is
+kept as `answered`, named on the card with its date, and the card stays critical and holds
+changes; `assessed` stays None. A later assessment answering no to those releases it. A screen of
+one day is one screen (fhir_mapping/suicide_screen.py): a yes anywhere in it keeps the hold (the
+safer reading).
 """
 
 from __future__ import annotations
@@ -14,7 +24,8 @@ from datetime import date, datetime, timedelta
 
 from fhir_mapping.disposition_record import AGAINST_ADVICE, PSYCHIATRIC_TRANSFER, Disposition
 from fhir_mapping.record import Admission, PatientRecord
-from services import suicide_urgency
+from fhir_mapping.suicide_screen_codes import questions
+from services import suicide_urgency, tables
 from services.policy import Policy
 from services.risk_evidence import _checks
 from services.risk_signal import RiskCheck
@@ -31,6 +42,9 @@ class Discharge:
     # post-discharge period (review s28 K10 finding 3): the discharge was that day or any day
     # since, up to today, so the period may still run; `until` is then past (`recent_discharge`).
     unplaced: bool = False
+    # The latest assessment that followed the discharge when it answered yes to active ideation
+    # or behaviour (`holding_answers`): named on the card; it releases nothing (fix hist31).
+    answered: RiskCheck | None = None
 
     @property
     def head(self) -> str:
@@ -155,12 +169,23 @@ def _discharge(record: PatientRecord, latest: Admission, days: int) -> Discharge
     if unplaced and latest.end_recorded:
         return None
     checks = [c for c in _checks(record, latest.discharged) if shown_after(c, latest)]
+    last = max(checks, key=lambda c: c.day) if checks else None
+    held = last is not None and bool(holding_answers(last))
     return Discharge(
         latest,
         latest.discharged + timedelta(days=days),
-        max(checks, key=lambda c: c.day) if checks else None,
+        None if held else last,
         unplaced,
+        last if held else None,
     )
+
+
+def holding_answers(check: RiskCheck) -> tuple[str, ...]:
+    """The yes answers of `check` that keep a discharge's hold (module docstring): those to a
+    question of data/discharge_hold_answers.csv. An answer is the question as asked, perhaps with
+    a note after a semicolon ("...; whether in the past 3 months not recorded")."""
+    held = {questions()[c].question for c in tables.discharge_hold_answers() if c in questions()}
+    return tuple(a for a in check.answers if a.split(";")[0] in held)
 
 
 def shown_after(check: RiskCheck, stay: Admission) -> bool:

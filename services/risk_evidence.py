@@ -299,6 +299,7 @@ def _checks(record: PatientRecord, since: date) -> list[RiskCheck]:
                     screen.at,
                     screen.encounters,
                     screen.administrations,
+                    screen.positive,
                 )
             )
     for proc in record.procedures:

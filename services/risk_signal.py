@@ -121,6 +121,10 @@ class RiskCheck:
     # A screen's administrations, each with its own instant and Encounters
     # (SuicideScreen.administrations): when present, `shown_after` reads these, not `at`.
     taken: tuple[Administration, ...] = ()
+    # A screen's yes answers that mean current risk (SuicideScreen.positive, the questions as
+    # asked): a post-discharge screen with a yes to active ideation or behaviour does not release
+    # the discharge's hold (services/psychiatric_discharge.py `holding_answers`, fix hist31).
+    answers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

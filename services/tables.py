@@ -329,3 +329,11 @@ def drug_cautions() -> tuple[DrugCaution, ...]:
         )
         for r in _rows("drug_cautions.csv")
     )
+
+
+@cache
+def discharge_hold_answers() -> frozenset[str]:
+    """The C-SSRS questions (concepts of fhir_mapping/data/suicide_screen_items.csv) a yes to
+    which, on an assessment after a recent psychiatric discharge, keeps the discharge's hold
+    (data/discharge_hold_answers.csv; services/psychiatric_discharge.py, fix hist31)."""
+    return frozenset(row["concept"] for row in _rows("discharge_hold_answers.csv"))

@@ -32,6 +32,11 @@ highest suicide risk; assess suicide risk today".
   day, or a later instant on the discharge day; not one at the stay's own Encounter:
   psychiatric_discharge.shown_after, review s27 RE finding 1), the card is INFORMATION at patient-view only ("assessed on <date>; reassess at each visit until
   <end of the period>"), as an assessed signal's is, and is left out at the order hooks.
+- An assessment after the discharge that itself answers yes to active suicidal ideation (C-SSRS
+  items 2-5) or behaviour releases nothing (psychiatric_discharge.holding_answers, fix hist31):
+  the card stays critical, holds changes, and names the answer and its date ("Discharged
+  2026-11-30; C-SSRS yes to non-specific active suicidal thoughts (past month) on 2026-11-30:
+  assess today"); a later one answering no releases it.
 
 - A stay that ended in a transfer to a psychiatric facility (HL7 discharge disposition `psy`:
   Discharge.transferred) is named so ("Transferred to a psychiatric facility on <date> after a
@@ -55,9 +60,10 @@ treatment lines do, citing the same paragraph).
 
 from __future__ import annotations
 
+from fhir_mapping.suicide_screen import INSTRUMENT
 from services import cards, suggestions, suicide_urgency, tables
 from services.card_format import plural, record_cite
-from services.psychiatric_discharge import Discharge, recent_discharge
+from services.psychiatric_discharge import Discharge, holding_answers, recent_discharge
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules.context import RuleContext
 
@@ -142,6 +148,16 @@ def section(discharge: Discharge, ctx: RuleContext, *, ect: bool, note: bool = T
         ask = (
             f"{why}. Assessed since discharge: {check.text} on {check.day.isoformat()}; "
             f"reassess at each visit until {least}{discharge.until.isoformat()}."
+        )
+    elif discharge.answered is not None:
+        # An assessment after discharge that answered yes to active ideation or behaviour
+        # (psychiatric_discharge.holding_answers; fix hist31): named, and it releases nothing.
+        yes = discharge.answered
+        ask = (
+            f"{why}. Assessed since discharge: {yes.text} on {yes.day.isoformat()}. A yes to "
+            "active suicidal ideation or behaviour after discharge is current risk, not a "
+            "release: evaluate suicide risk today (a clinician's assessment and the safety plan) "
+            f"and keep follow-up close until {least}{discharge.until.isoformat()}."
         )
     elif went is not None:
         # Transferred to psychiatric care (review s27 K2 finding 8): the patient may be on that
@@ -249,6 +265,15 @@ def summaries(discharge: Discharge) -> tuple[str, ...]:
             f"{went.words[0].upper()}{went.words[1:]} on {day}: confirm with the receiving unit",
         )
     date_only = f"Discharged {day}" if adm.end_recorded else f"Discharged (last on record {day})"
+    yes = discharge.answered
+    if yes is not None:
+        # Named with its date (fix hist31): the yes after discharge keeps the card critical.
+        answer, on = holding_answers(yes)[0].split(";")[0].lower(), yes.day.isoformat()
+        return (
+            f"{cap}; {INSTRUMENT} yes to {answer} on {on}: assess suicide risk today",
+            f"{date_only}; {INSTRUMENT} yes to {answer} on {on}: assess today",
+            f"{date_only}; {INSTRUMENT} yes on {on} after discharge: assess suicide risk today",
+        )
     if not discharge.inpatient:
         # Not psychiatric inpatient care: no post-discharge rate claimed (`_why`).
         return (
