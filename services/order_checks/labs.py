@@ -155,7 +155,8 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
             rule, lab, f"below {rule.bounds()} (moderate hyponatraemia or worse, {rule.cite})"
         )
         + f". {what} can cause "
-        f"hyponatraemia (SIADH; {rule.effect_cite}{flag}). {advice}",
+        f"hyponatraemia (SIADH; {rule.effect_cite}{flag}). {advice}"
+        + (" The laboratory flagged it critical low." if critical is not None else ""),
         indicator=critical,
     )
 

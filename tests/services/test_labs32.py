@@ -202,3 +202,25 @@ def test_a_qualitative_positive_hcg_at_56_is_asked(name: str) -> None:
 
 def test_control_a_qualitative_negative_hcg_at_56_says_nothing() -> None:
     assert "hCG" not in _said("h04_control_female56_urine_hcg_negative")
+
+
+def test_a_critical_low_sodium_with_a_value_keeps_the_labs_critical_call_at_order() -> None:
+    doc = chart_files.loader(Path(__file__).parent / "sodium31_charts")(
+        "o05_control_sertraline_126"
+    )
+    sodium = next(
+        r for r in chart_files.prefetch_resources(doc) if r["id"].startswith("lab-2951-2-")
+    )
+    sodium["interpretation"] = [
+        {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                    "code": "LL",
+                }
+            ]
+        }
+    ]
+    (card,) = of_topic(_at.cards(doc), SODIUM)
+    assert card["indicator"] == "critical"
+    assert card["detail"].endswith("The laboratory flagged it critical low.")
