@@ -115,6 +115,9 @@ class LabRange:
     bare_unit: str | None = None
     bare_low: float | None = None
     bare_high: float | None = None
+    # A valueQuantity with neither unit nor code is read as a bare number is (`bare_unit` within
+    # bare_low-bare_high): the QTc only (labs32 item 3; lab_text.bare_quantity).
+    bare_quantity: bool = False
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -294,6 +297,7 @@ def lab_ranges() -> dict[str, LabRange]:
             bare_unit=(row.get("bare_unit") or "").strip() or None,
             bare_low=_float((row.get("bare_low") or "").strip()),
             bare_high=_float((row.get("bare_high") or "").strip()),
+            bare_quantity=(row.get("bare_quantity") or "").strip() == "yes",
         )
         for row in _rows("lab_ranges.csv")
     }

@@ -206,3 +206,14 @@ def _bare(test: str, number: float) -> tuple[float, str] | None:
     if not row.bare_low <= number <= row.bare_high:
         return None
     return number, row.bare_unit
+
+
+def bare_quantity(test: str, number: float) -> tuple[float, str] | None:
+    """A valueQuantity sent with neither unit nor code, read as a bare number (`_bare`) for a row
+    whose `bare_quantity` says so (data/lab_ranges.csv: the QTc, whose 480 with no unit is ms;
+    labs32 item 3); else None: the value stays judged by the lab's flag only (session 29 RL: a
+    lithium or sodium quantity with no unit is not given one here)."""
+    row = lab_ranges().get(test)
+    if row is None or not row.bare_quantity:
+        return None
+    return _bare(test, number)

@@ -22,7 +22,7 @@ from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.fhir_fields import JSON_OBJECT, number, one_or_many
-from fhir_mapping.lab_text import bound_from_text, text_flag, value_from_text
+from fhir_mapping.lab_text import bare_quantity, bound_from_text, text_flag, value_from_text
 from fhir_mapping.lab_units import si_codes, table_value, text_range
 
 Resource = Mapping[str, Any]
@@ -204,7 +204,14 @@ def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | N
         value = number(quantity.get("value"))
         sign = quantity.get("comparator")
         if value is None or sign is None:
-            return value, _quantity_unit(quantity), None
+            unit = _quantity_unit(quantity)
+            if unit is None and value is not None:
+                # No unit nor code: a QTc of 200-800 is ms, as a bare number sent as text is
+                # (data/lab_ranges.csv bare_quantity; labs32 item 3); else None, never guessed.
+                found = bare_quantity(test, value)
+                if found is not None:
+                    return found[0], found[1], None
+            return value, unit, None
         if not isinstance(sign, str) or sign not in _COMPARATORS:  # a list is unhashable
             return None, None, None
         return value, _quantity_unit(quantity), sign

@@ -192,11 +192,14 @@ _SHOWN_LEVEL = re.compile(r": ([<>=]*[\d.]+ mIU/mL)\) on (\d{4}-\d{2}-\d{2})$")
 
 def level_words(finding: Finding) -> str:
     """ "hCG 150 mIU/mL on 2026-11-25": a quantitative test named by its value, not as a
-    pregnancy test (review s29 K18 finding 2); "hCG on <date>" when no number was read."""
+    pregnancy test (review s29 K18 finding 2); "hCG on <date>" when no number was read; a
+    qualitative positive, "hCG positive (qualitative) on <date>" (labs32 item 4)."""
     shown = _SHOWN_LEVEL.search(finding.display)
     if shown is not None:
         return f"hCG {shown.group(1)} on {shown.group(2)}"
     day = f" on {finding.onset.isoformat()}" if finding.onset else ""
+    if not is_quantitative(finding):  # a qualitative positive asked past the pregnancy age
+        return f"hCG positive (qualitative){day}"
     return f"hCG{day}"
 
 

@@ -76,7 +76,11 @@ whose recorded sex is male is not read as current: in men it is a tumour marker 
 tumours: recalled, UNVERIFIED), yet the recorded sex may be administrative, as for a stale code
 (`stale_male`). It is the stale one (`stale_marker`): the cards name it by its value ("hCG 150
 mIU/mL on 2026-11-25"), never as a positive pregnancy test, and ask to confirm (the safer
-reading: ask, don't assert). A qualitative test ordered as a pregnancy test stays read as one.
+reading: ask, don't assert). A qualitative test ordered as a pregnancy test stays read as one on
+a chart recorded male; past the pregnancy age a qualitative positive (valueCodeableConcept
+Positive / Detected, valueString "POS") is asked as the quantitative one is, named "hCG positive
+(qualitative) on <date>" (session 30 labs32 item 4: it was dropped with the low results, as
+though it were one; it has no number to call low).
 
 "Nothing newer records one" is said only when the visits and the conditions were read
 (`newer_read`): a pregnancy a prenatal visit records is read (fhir_mapping/visit_pregnancy.py,
@@ -152,8 +156,9 @@ class PregnancyNow:
     due_passed: date | None = None
     # The signed-off "Not pregnant" status dated after the stale one (module docstring), or None.
     denied: Finding | None = None
-    # The stale one is a quantitative hCG on a chart whose recorded sex is male (module
-    # docstring, hCG tests): asked, never asserted as a pregnancy test.
+    # The stale one is a quantitative hCG on a chart whose recorded sex is male, or an hCG test
+    # (quantitative at or above the cut-off, or a qualitative positive) past the pregnancy age
+    # (module docstring, hCG tests): asked, never asserted as a pregnancy test.
     stale_marker: bool = False
 
     @property
@@ -332,11 +337,13 @@ def read(
     # Only a low result is dropped: a quantitative hCG at or above the positive cut-off past that
     # age is asked as a marker, as for a man (review s29 K19b finding 2: 5200 mIU/mL at 56 lost
     # every card).
-    old = past_pregnancy_age(age, policy)
-    if old:
-        pregnancy = tuple(f for f in pregnancy if not is_test(f) or at_or_above_positive(f))
+    # A qualitative positive (a urine or serum test read "Positive", "Detected", "POS") past that
+    # age is asked too, never dropped (labs32 item 4): it has no number to call low.
+    if old := past_pregnancy_age(age, policy):
+        low = [f for f in pregnancy if is_quantitative(f) and not at_or_above_positive(f)]
+        pregnancy = tuple(f for f in pregnancy if f not in low)
     male = patient is not None and patient.sex == "male"
-    markers = [f for f in pregnancy if (male or old) and is_test(f) and is_quantitative(f)]
+    markers = [f for f in pregnancy if is_test(f) and (old or (male and is_quantitative(f)))]
     births = [f.onset for f in by_kind.get(_DELIVERY, ()) if f.onset is not None]
     last_birth = max(births, default=None)
     window = timedelta(weeks=policy.mapping.pregnancy_status_weeks)

@@ -30,7 +30,10 @@ the order and that the service used to fetch and ignore.
   labels' hyponatraemia warning), worded more strongly from policy.older_adult_age; mirtazapine
   (its label) and tricyclics (AGS Beers 2023, UNVERIFIED) by rows of their own (review 11
   finding 1), which only the order hooks read; critical below 125 mmol/L (the sodium-profound
-  row, Spasovski 2014's profound tier: services/sodium_tier.py, session 29 sodium31).
+  row, Spasovski 2014's profound tier: services/sodium_tier.py, session 29 sodium31), and
+  critical when the lab flagged it critical low (LL), as the chart-open card is; an LL with no
+  value that can be compared ("see comment", none sent) is said in the lab's words, "flagged
+  critical low by the lab, no value read" (session 30 labs32 item 1: it was a warning).
 
 Each card names the value and its date, and cites what data/lab_safety.csv's `cite` (the line)
 and `effect_cite` (what the drug does) columns say, never a citation written here. When lab
@@ -61,6 +64,7 @@ from services.order_checks.recent_labs import not_checked as _not_checked
 from services.order_checks.recent_labs import recent as _recent
 from services.order_checks.tca_level_draft import TOPIC as LEVEL_HIGH
 from services.order_checks.tca_level_draft import level_draft_check
+from services.recommendation import Indicator
 from services.rules.context import RuleContext
 
 __all__ = [
@@ -126,6 +130,12 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
     tier = sodium_tier.profound(lab)
     if tier is not None:
         return _profound_card(draft, rule, lab, tier, at_age, who, what)
+    # The lab's critical-low call (LL) keeps its weight here as on chart open
+    # (rules/running_sodium.py; labs32 item 1: an LL sodium sent as "see comment" was critical on
+    # chart open and a warning at order-sign of an SSRI).
+    critical = Indicator.CRITICAL if lab.critical and lab.flag == "low" else None
+    if critical is not None and lab_safety.by_flag(lab):
+        return _critical_flag_card(draft, rule, lab, at_age, who, what)
     summary = cards.fit_summary(
         f"{name}{at_age} with sodium {lab_safety.text(lab)}: {below}; {who} can lower it further",
         f"{name}{at_age} with sodium {lab_safety.text(lab)}: {below}",
@@ -145,7 +155,38 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
             rule, lab, f"below {rule.bounds()} (moderate hyponatraemia or worse, {rule.cite})"
         )
         + f". {what} can cause "
-        f"hyponatraemia (SIADH; {rule.effect_cite}{flag}). {advice}",
+        f"hyponatraemia (SIADH; {rule.effect_cite}{flag}). {advice}"
+        + (" The laboratory flagged it critical low." if critical is not None else ""),
+        indicator=critical,
+    )
+
+
+def _critical_flag_card(
+    draft: DraftOrder, rule: LabRule, lab: LabResult, at_age: str, who: str, what: str
+) -> OrderCheck:
+    """A sodium the lab flagged critical low (LL) whose value could not be read or compared (sent
+    as text such as "see comment", none sent, a unit not known): critical, as the chart-open card
+    is, in the lab's words; never "below 130" nor "profound", which only a compared value says
+    (labs32 item 1)."""
+    name = draft.ingredient.capitalize()
+    flag = ", UNVERIFIED" if rule.status == "UNVERIFIED" else ""
+    day = lab.date.isoformat() + (f" ({lab.status})" if lab.status else "")
+    could = "no value could be read" if lab.value is None else lab_safety.unread_words(lab)
+    return OrderCheck(
+        SODIUM,
+        draft,
+        cards.fit_summary(
+            f"{name}{at_age} with sodium of {day} flagged critical low by the lab, {could}: "
+            f"{who} can lower it further",
+            f"{name}{at_age} with sodium of {day} flagged critical low by the lab, {could}",
+            f"{name} with sodium of {day} flagged critical low by the lab",
+        ),
+        f"The latest sodium ({day}) was flagged critical low by the laboratory, and {could}: "
+        f"it is not compared with the {rule.bounds()} line ({rule.cite}), and the lab's critical "
+        f"call is acted on as one. {what} can cause hyponatraemia (SIADH; "
+        f"{rule.effect_cite}{flag}). Read the value on the laboratory's report and recheck "
+        "sodium before starting.",
+        indicator=Indicator.CRITICAL,
     )
 
 

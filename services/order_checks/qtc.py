@@ -10,18 +10,19 @@ from collections.abc import Sequence
 from functools import partial
 
 from fhir_mapping.labs import ECG_WITHOUT_QTC
-from fhir_mapping.record import DataDomain, DoseBasis, DraftOrder, LabResult
-from services import age_limits, cards, lab_safety
+from fhir_mapping.record import DataDomain, DraftOrder, LabResult
+from services import cards, lab_safety
 from services.interaction_takings import on_order
 from services.lab_safety import LabRule
 from services.order_checks import qt_pair
 from services.order_checks.ecg_measured import measured_text
 from services.order_checks.model import OrderCheck
 from services.order_checks.qt_pair import Subject
+from services.order_checks.qtc_age_line import age_line
 from services.order_checks.recent_labs import not_checked as _not_checked
-from services.order_doses import dosed_summary, draft_dose, draft_named, trial_dose, undosed
+from services.order_doses import dosed_summary, draft_named, undosed
 from services.recommendation import Indicator
-from services.rules import running_dose, running_qtc
+from services.rules import running_qtc
 from services.rules.context import RuleContext
 
 QTC = "order-qtc"
@@ -45,43 +46,10 @@ def qtc_check(
 ) -> OrderCheck | None:
     """`selected`: the drafts the hook checks (a QT pair of two drafts is said once: qt_pair)."""
     found = _qtc_card(ctx, draft, selected)
-    line = _age_line(ctx, draft) if found is not None else None
+    line = age_line(ctx, draft) if found is not None else None
     if found is None or line is None:
         return found
     return dataclasses.replace(found, detail=cards.join_sections(found.detail, line))
-
-
-def _age_line(ctx: RuleContext, draft: DraftOrder) -> str | None:
-    """The line naming the age-limit card beside this QTc card: the drafted daily dose above the
-    drug's older-adult limit (order_checks/doses.py `age_check`'s card), else a running course of
-    it above the limit (the patient-view card, services/rules/age_dose_limit.py). Both limits are
-    about the same QT risk, so a reader of one card sees the other."""
-    age = ctx.record.patient.age
-    limit = age_limits.limit_for(draft.ingredient, age)
-    if limit is None:
-        return None
-    top = f"{limit.labelled(cards.fmt_mg(limit.max_mg))} from age {limit.min_age}"
-    if draft.dose_basis is DoseBasis.DAILY and age_limits.exceeded(
-        draft.ingredient, age, draft.mg_per_day_upper
-    ):
-        return f"**Age-limit card:** at {age}, {draft_dose(draft)} is above the {top}."
-    for trial in ctx.facts.ongoing_trials:
-        # The age-limit card's own reading: a dose to confirm at its highest.
-        read = running_dose.ceiling_reading(trial)
-        if (
-            trial.ingredient == draft.ingredient
-            and trial.dose_basis is DoseBasis.DAILY
-            and age_limits.exceeded(trial.ingredient, age, read.mg)
-        ):
-            if read.to_confirm and read.mg is not None:
-                return (
-                    f"**Age-limit card:** at {age}, the running dose, "
-                    f"{running_dose.to_confirm_text(read.mg)}, may be above the {top}."
-                )
-            return (
-                f"**Age-limit card:** at {age}, the running {trial_dose(trial)} is above the {top}."
-            )
-    return None
 
 
 def _qtc_card(
@@ -221,6 +189,22 @@ def _qtc_compared(
             f"{caution.stop_line or 'prolongs the QT interval dose-dependently'} "
             f"({caution.effect_cite}): {advice}{subject.unconfirmed}",
             indicator=None if band else Indicator.INFO,  # None: the topic's warning
+        )
+    if stop is not None and lab_safety.by_flag(lab) and lab.flag == "high":
+        # Flagged high by the lab, its value in no unit read (a QTc of 0.48 with no unit), and
+        # no caution line for the flag to reach (gepirone): the stop line may be passed, so the
+        # card says it was not compared rather than nothing (labs32 item 3, never silent).
+        return OrderCheck(
+            QTC,
+            draft,
+            fit(
+                f"{head}: {stop.beyond(lab)}, where {_says(stop, subject)}",
+                f"{head}: {stop.beyond(lab)}",
+                head,
+            ),
+            f"{latest} is {shown}, {stop.beyond(lab)}.{then} {named}{running} prolongs the QT "
+            f"interval {_stop_line(stop)} ({stop.cite}). Read the QTc and its unit on the "
+            f"tracing before deciding.{subject.unconfirmed}",
         )
     return None
 
