@@ -25,8 +25,9 @@ A word after the mention that says the patient shares it ("Father with SI - pt r
 "Mother attempted suicide; pt also", "as does pt", "pt too": `relative_same`) makes it the
 patient's too, whatever governs it (recheck K19a s29 t21: read as the father's alone, no card),
 but only when it refers to the finding: nothing after it in its clause, or words that name
-self-harm (screen_wording.self_harm_words: "pt also endorses SI") or only `relative_same_tail`
-words ("pt also reports this", "pt also attempted"). "Mother with SI; pt also has diabetes" is
+self-harm (screen_wording.self_harm_words: "pt also endorses SI"), only `relative_same_tail`
+words ("pt also reports this"), or a `relative_same_act` word anywhere ("pt also attempted last
+month"). "Mother with SI; pt also has diabetes" is
 another finding of the patient's, not the mother's SI: the mention stays the mother's (session
 30 fix forms31; it was a false critical card).
 
@@ -105,7 +106,9 @@ def _refers(said: str, end: int) -> bool:
     """Whether the words after a `relative_same` word, to its clause's end, refer to the finding
     (module docstring): none, self-harm words, or `relative_same_tail` words only."""
     tail = _CLAUSE_END.split(said[end:])[0].strip(" .")
-    return not tail or bool(self_harm_words(tail)) or _tail_words().fullmatch(tail) is not None
+    if not tail or self_harm_words(tail) or _tail_words().fullmatch(tail) is not None:
+        return True
+    return any(term_pattern(act).search(tail) for act in _role("relative_same_act"))
 
 
 def other_subject(text: str, start: int, said: str | None = None) -> bool:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from fhir_mapping import self_harm_text
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.record import FindingKind
 from tests.services import chart_files
@@ -106,6 +107,18 @@ def test_pt_also_with_another_finding_is_the_relatives_alone() -> None:
 )
 def test_relative_same_words_refer_to_the_finding(text: str, patients: bool) -> None:
     assert (FindingKind.SUICIDAL_IDEATION in text_kinds(text)) is patients
+
+
+@pytest.mark.parametrize(
+    ("text", "patients"),
+    [
+        ("Mother attempted suicide; pt also attempted last month", True),
+        ("Mother attempted suicide; pt also", True),
+        ("Mother attempted suicide; pt also has diabetes", False),
+    ],
+)
+def test_relative_same_words_of_an_attempt(text: str, patients: bool) -> None:
+    assert (self_harm_text.reading(text) is not None) is patients
 
 
 def test_the_past_warning_states_its_rule() -> None:
