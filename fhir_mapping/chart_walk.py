@@ -13,6 +13,7 @@ from fhir_mapping.admission_codes import unread_class
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.excluded_resources import excluded_gaps
 from fhir_mapping.fhir_fields import source_ref
+from fhir_mapping.form_self_harm_notes import said_in_row
 from fhir_mapping.record import DataDomain, DataGap
 from fhir_mapping.request_resources import OwnIdentifiers, Resource, not_belonging
 from fhir_mapping.resource_routing import (
@@ -147,7 +148,10 @@ def walk_chart(
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
                 # another depression scale's total (MADRS, HAM-D...: scale_lookalike.py).
-                if looks_named:
+                # So is a row whose answer text states suicidal ideation or self-harm under a
+                # question that names none ("Safety plan reviewed" = "pt reports SI with plan":
+                # screen_lookalike.read_named; session 30 fix forms31).
+                if looks_named or said_in_row(resource):
                     lookalikes.append(resource)
                 continue
             scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)

@@ -288,7 +288,7 @@ def _asserted(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
         return False
     if kind in _WITHDRAWAL_KINDS and not_patients(text, start, found.end()):
         return False
-    return kind not in _RELATIVE_GOVERNS or not other_subject(_terms_blanked(text), start)
+    return kind not in _RELATIVE_GOVERNS or not other_subject(_terms_blanked(text), start, text)
 
 
 @lru_cache(maxsize=4096)

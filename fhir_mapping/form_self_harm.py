@@ -68,7 +68,7 @@ from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import self_harm_words
 
-__all__ = ["INSTRUMENT", "UNREAD_UNSCALED", "read_responses", "wants_response"]
+__all__ = ["INSTRUMENT", "UNREAD_UNSCALED", "question", "read_responses", "wants_response"]
 
 Resource = Mapping[str, Any]
 
@@ -115,11 +115,20 @@ def _unread_items(resource: Resource, taken: Taken = _nothing_taken) -> Iterator
         text = item.get("text")
         if id(item) in skip or not isinstance(text, str):
             continue
-        if form_self_harm_answers.is_note(text):
-            if notes.names_self_harm(text):
-                yield item
-        elif self_harm_words(text) or notes.is_plan(text):
+        if _asks(text) or any(
+            isinstance(raw, Mapping) and notes.said_in_answer(raw) is not None
+            for raw in array(item.get("answer"))
+        ):
             yield item
+
+
+def _asks(text: str) -> bool:
+    """Whether an item's question names self-harm, a plan or intent (a note item: self-harm
+    words beside its note words); else only a self-harm finding its answer states is read
+    (form_self_harm_notes.said_in_answer)."""
+    if form_self_harm_answers.is_note(text):
+        return notes.names_self_harm(text)
+    return bool(self_harm_words(text)) or notes.is_plan(text)
 
 
 def _others_live(resource: Resource, taken: Taken) -> bool:
@@ -142,7 +151,8 @@ def wants_response(resource: Resource) -> bool:
     return resource.get("resourceType") == QR and next(_unread_items(resource), None) is not None
 
 
-def _question(text: str) -> str:
+def question(text: str) -> str:
+    """A question's words as a card quotes them (cut to _QUESTION_LIMIT)."""
     return cut(" ".join(text.split()), _QUESTION_LIMIT)
 
 
@@ -162,12 +172,15 @@ def _read(
     for item in _unread_items(resource, taken):
         text = str(item.get("text"))
         note = form_self_harm_answers.is_note(text)
-        # A plan or intent item asks of now, whatever its words (form_self_harm_notes.py).
-        topic = None if note or notes.is_plan(text) else form_self_harm_answers.past_topic(text)
+        asks = _asks(text)
+        # A plan or intent item asks of now, whatever its words (form_self_harm_notes.py); an
+        # answer that states a finding the question does not name is read as now (safer).
+        now = note or notes.is_plan(text) or not asks
+        topic = None if now else form_self_harm_answers.past_topic(text)
         for raw in array(item.get("answer")):
             if not isinstance(raw, Mapping):
                 continue
-            answer = _answer(raw, text, note)
+            answer = _answer(raw, text, note) if asks else notes.said_in_answer(raw)
             if answer is None or answer.none:
                 continue
             if answer.value == 0:
@@ -178,9 +191,9 @@ def _read(
                 unread = True
             elif topic is not None:
                 if past is None or answer.value > past[0][0]:
-                    past = ((answer.value, answer.word, _question(text)), topic)
+                    past = ((answer.value, answer.word, question(text)), topic)
             elif best is None or answer.value > best[0]:
-                best = (answer.value, answer.word, _question(text))
+                best = (answer.value, answer.word, question(text))
     if past is None or best is not None:
         return best, unread, None
     if now_no and not unread and not _others_live(resource, taken):

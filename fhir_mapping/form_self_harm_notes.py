@@ -17,6 +17,12 @@ s29 recheck K19a).
   patient that names other self-harm words is an answer to check (the warning, as before net31).
 - "Thoughts of hurting yourself or others" = "Denies others; endorses self" (chart n06): a part
   that says yes of the self (`self-yes` words) is a yes, as "Yes - self" is.
+- An item whose QUESTION names no self-harm but whose ANSWER text does ("Patient educated on
+  crisis line" = "Yes, pt endorses SI", "Safety plan reviewed" = "pt reports SI with plan") was
+  read by no one: silent (session 30 fix forms31). Its answer is read as free text is
+  (`said_in_answer`: diagnosis_text.text_kinds' suicidal ideation, self_harm_text.reading's
+  self-harm, each not negated and not a relative's): a self-harm finding stated is a positive
+  answer (critical, the safer reading); a denial ("pt denies SI") or anything else is nothing.
 """
 
 from __future__ import annotations
@@ -25,11 +31,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.form_self_harm_answers import YES, Answer, _pattern, _word
+from fhir_mapping.record import FindingKind
 from fhir_mapping.screen_wording import SELF_HARM, self_harm_words, terms
+from fhir_mapping.self_harm_text import reading
 from fhir_mapping.tms_safety import negated, normalise_text
 
-__all__ = ["is_plan", "names_self_harm", "note_answer", "self_yes"]
+__all__ = ["is_plan", "names_self_harm", "note_answer", "said_in_answer", "said_in_row", "self_yes"]
 
 # The parts of an answer: between semicolons, commas, brackets and dashes.
 _PARTS = re.compile(r"[;,()]| - ")
@@ -80,3 +89,21 @@ def self_yes(answer: Mapping[str, Any]) -> Answer | None:
     if any(_pattern("self-yes").fullmatch(part) for part in _parts(answer)):
         return Answer(YES, _word(answer))
     return None
+
+
+def said_in_answer(answer: Mapping[str, Any]) -> Answer | None:
+    """A yes, when the text of an answer to a question that names no self-harm states suicidal
+    ideation or self-harm as free text does (module docstring), else None."""
+    text = answer.get("valueString")
+    if not isinstance(text, str):
+        return None
+    if FindingKind.SUICIDAL_IDEATION in text_kinds(text) or reading(text) is not None:
+        return Answer(YES, _word(answer))
+    return None
+
+
+def said_in_row(resource: Mapping[str, Any]) -> bool:
+    """Whether an Observation no reader takes states suicidal ideation or self-harm in its
+    valueString (`said_in_answer`: "Safety plan reviewed" = "pt reports SI with plan"): read by
+    screen_lookalike.read_named as a positive answer (session 30 fix forms31)."""
+    return isinstance(resource.get("valueString"), str) and said_in_answer(resource) is not None

@@ -27,6 +27,11 @@ PHQ-9:
   form's GAD-7 group with "Suicidal thoughts" beside a PHQ-9 group was read as PHQ-9 item 9
   (session 28 note, chart q14 of recheck K14): that question was the GAD-7 group's, so it is
   left to the forms safety net (form_self_harm.py), which names it by its own words;
+- not read here: a question's words answered with no answer of the PHQ-9's list but a yes
+  (true, "Yes", "Y") on a form, or a group, not worded as the PHQ-9: "PHQ-9 item 9 answer could
+  not be read" was false on a nursing form's "Thoughts of hurting yourself" = "Yes"; the forms
+  safety net (form_self_harm.py) reads it as a yes of that question, critical (session 30 fix
+  forms31). On a form worded as the PHQ-9 a yes stays unread here;
 - not the item: a question's words in a text that asks of others too ("Thoughts of hurting
   yourself or others" on a safety screen: data/self_harm_form_words.csv `others`; review s29 RQ3
   probes q_harm_*): PHQ-9 item 9 asks of the self alone, so it is no PHQ-9 answer and was named
@@ -153,13 +158,32 @@ def _item9s(resource: Resource) -> Iterator[Item]:
             continue
         term = named_in([text])
         if term is not None and term.kind == SELF_HARM and term.instrument == PHQ9:
-            if term.match != QUESTION or not asks_of_others(text):
+            # Not of others too; a yes on a group not worded as the PHQ-9 is the net's.
+            mine = term.match != QUESTION or not asks_of_others(text)
+            if mine and (not _net_yes(item) or _worded_in(scope, worded)):
                 yield item
-        elif term is None and form_named([text], PHQ9) is not None:
-            if id(scope) not in worded:
-                worded[id(scope)] = _worded_items(scope)
-            if worded[id(scope)]:
-                yield item
+        elif term is None and form_named([text], PHQ9) is not None and _worded_in(scope, worded):
+            yield item
+
+
+def _worded_in(scope: object, worded: dict[int, bool]) -> bool:
+    """Whether the group `scope` is worded as the PHQ-9 (found once per group, in `worded`)."""
+    if id(scope) not in worded:
+        worded[id(scope)] = _worded_items(scope)
+    return worded[id(scope)]
+
+
+def _net_yes(item: Item) -> bool:
+    """Whether an item's answers are none of the PHQ-9's list and one is a yes the forms safety
+    net reads ("Thoughts of hurting yourself" = "Yes", true): on a form not worded as the PHQ-9
+    it is no PHQ-9 item 9 answer, "could not be read" was false; the net reads it as a yes of
+    its own question (form_self_harm.py; session 30 fix forms31)."""
+    from fhir_mapping.form_self_harm_answers import read  # no cycle at import
+
+    answers = [a for a in array(item.get("answer")) if isinstance(a, Mapping)]
+    if any(_one_answer(a) is not None for a in answers):
+        return False
+    return any((read(a).value or 0) > 0 for a in answers)
 
 
 def wants_worded_item9(resource: Resource) -> bool:

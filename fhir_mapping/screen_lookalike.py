@@ -44,6 +44,14 @@ no reader took is a Score of instrument "PHQ-8" with no value, dated, so the mea
 name it ("a PHQ-8 on 2026-11-16: not a PHQ-9, item 9 not asked") rather than leave a recent screen
 unsaid. No rule judges a PHQ-8 (services/no_phq9_words.py names it, nothing else reads it).
 
+A row whose question names no self-harm but whose answer text states it ("Safety plan
+reviewed" = "pt reports SI with plan", "Patient educated on crisis line" = "Yes, pt endorses
+SI") was silent: no reader took it and no words named it (session 30 fix forms31). Its
+valueString is read as free text (form_self_harm_notes.said_in_row: suicidal ideation or
+self-harm stated, not negated, not a relative's): a positive answer of instrument "Self-harm
+question" (form_self_harm.INSTRUMENT), the row's question and answer quoted on the card, as the
+forms safety net reads such a form item; a denial ("pt denies SI") is nothing.
+
 "Named" is screen_wording.py's rule: the item's words as the row's question (at its start, or
 with the item's number), never a note or task row about the screen (review s22 RR finding 7).
 Statuses: a result
@@ -66,6 +74,9 @@ from fhir_mapping import epds_forms, epds_item10, form_self_harm, result_statuse
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
+from fhir_mapping.form_self_harm_answers import YES
+from fhir_mapping.form_self_harm_answers import _word as _answer_words
+from fhir_mapping.form_self_harm_notes import said_in_row
 from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
@@ -140,15 +151,23 @@ def read_named(
         ):
             continue
         term = named(resource)
-        if term is None:
-            continue
         day = effective_date(resource)
-        if day is None or day > as_of:
+        if (term is None and not said_in_row(resource)) or day is None or day > as_of:
             continue
         rid = resource.get("id")
         ref = SourceRef("Observation", rid if isinstance(rid, str) else "")
         source = ref if ref.id else None
         final = status in _RESULT
+        if term is None:
+            # Its answer text states suicidal ideation or self-harm (module docstring): a yes
+            # of the row's own question, as the forms safety net reads an item so answered.
+            asked = (_answer_words(resource), form_self_harm.question(_row_question(resource)))
+            state = None if final else status
+            said = Score(
+                form_self_harm.INSTRUMENT, None, day, YES, source, asked=asked, status=state
+            )
+            (found if final else unfinished).append(said)
+            continue
         if term.kind == SELF_HARM:
             if term.instrument == cssrs and says_no_risk(resource):
                 # A C-SSRS row that clearly says no risk ("No", "Low Risk": module docstring) is
@@ -182,6 +201,20 @@ def read_named(
             seen_screens.add((term.instrument, day))
             found.append(Score(term.instrument, None, day, source=source))
     return found, unfinished, gaps
+
+
+def _row_question(resource: Resource) -> str:
+    """A row's question: its code's text, else its first coding's display."""
+    concept = resource.get("code")
+    if not isinstance(concept, Mapping):
+        return ""
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return text
+    for coding in concept.get("coding") or ():
+        if isinstance(coding, Mapping) and isinstance(coding.get("display"), str):
+            return str(coding["display"])
+    return ""
 
 
 def read_lookalikes(

@@ -23,7 +23,13 @@ but `relative_lead` words ("her", "pt's", "older"), one `relative` ("mother", "b
 
 A word after the mention that says the patient shares it ("Father with SI - pt reports same",
 "Mother attempted suicide; pt also", "as does pt", "pt too": `relative_same`) makes it the
-patient's too, whatever governs it (recheck K19a s29 t21: read as the father's alone, no card).
+patient's too, whatever governs it (recheck K19a s29 t21: read as the father's alone, no card),
+but only when it refers to the finding: nothing after it in its clause, or words that name
+self-harm (screen_wording.self_harm_words: "pt also endorses SI"), only `relative_same_tail`
+words ("pt also reports this"), or a `relative_same_act` word anywhere ("pt also attempted last
+month"). "Mother with SI; pt also has diabetes" is
+another finding of the patient's, not the mother's SI: the mention stays the mother's (session
+30 fix forms31; it was a false critical card).
 
 Apart from self_harm_text.py (kept under 400 lines) because whose act a mention names is its own
 idea; the words are data (data/self_harm_terms.csv, roles `relative`, `relative_lead`,
@@ -37,6 +43,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.screen_wording import self_harm_words
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
 __all__ = ["other_subject"]
@@ -44,6 +51,8 @@ __all__ = ["other_subject"]
 # Where the words a relative must govern start: a clause end or a colon ("Grief counselling:
 # mother with ...").
 _SEGMENT_END = re.compile(r"[.;,:]")
+# Where the clause of a `relative_same` word ends (its tail: module docstring).
+_CLAUSE_END = re.compile(r"[.;,:]| - ")
 
 
 def _body(terms: list[str]) -> str:
@@ -71,23 +80,47 @@ def _governs() -> re.Pattern[str] | None:
 
 
 @cache
-def _same() -> tuple[re.Pattern[str], ...]:
-    """The `relative_same` words ("pt reports same", "pt also"): the patient shares the finding."""
+def _role(role: str) -> tuple[str, ...]:
+    """The normalised terms of one role of data/self_harm_terms.csv."""
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
     rows = csv.DictReader(text.splitlines())
-    return tuple(
-        term_pattern(normalise_text(row["term"])) for row in rows if row["role"] == "relative_same"
+    return tuple(normalise_text(row["term"]) for row in rows if row["role"] == role)
+
+
+@cache
+def _same() -> tuple[re.Pattern[str], ...]:
+    """The `relative_same` words ("pt reports same", "pt also"): the patient shares the finding."""
+    return tuple(term_pattern(term) for term in _role("relative_same"))
+
+
+@cache
+def _tail_words() -> re.Pattern[str]:
+    """The `relative_same_tail` words, any number of them (module docstring)."""
+    body = "|".join(
+        re.escape(t) for t in sorted(_role("relative_same_tail"), key=len, reverse=True)
     )
+    return re.compile(r"\s*(?:(?:" + body + r")\b\s*)*")
 
 
-def other_subject(text: str, start: int) -> bool:
+def _refers(said: str, end: int) -> bool:
+    """Whether the words after a `relative_same` word, to its clause's end, refer to the finding
+    (module docstring): none, self-harm words, or `relative_same_tail` words only."""
+    tail = _CLAUSE_END.split(said[end:])[0].strip(" .")
+    if not tail or self_harm_words(tail) or _tail_words().fullmatch(tail) is not None:
+        return True
+    return any(term_pattern(act).search(tail) for act in _role("relative_same_act"))
+
+
+def other_subject(text: str, start: int, said: str | None = None) -> bool:
     """Whether a relative governs the mention starting at text[start] (normalised): the words of
     its segment before it are a relative with its leads and links only, and no `relative_same`
-    word after it says the patient shares it (module docstring)."""
+    word after it says the patient shares it (module docstring); `said`: the text before its
+    terms were blanked, the same length (diagnosis_text.py), where the words after are read."""
     governs = _governs()
     if governs is None:
         return False
     segment = _SEGMENT_END.split(text[:start])[-1]
     if not segment.strip() or governs.match(segment) is None:
         return False
-    return not any(p.search(text, start) for p in _same())
+    words = text if said is None else said
+    return not any(_refers(words, m.end()) for p in _same() for m in p.finditer(text, start))

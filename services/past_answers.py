@@ -12,6 +12,8 @@ to kill yourself?" a positive screen), and so does a past yes with no current it
 answered yes or not read (form_self_harm.py). Session 29 fix k19a1 (recheck K19a chart f06):
 EVERY current item of the form (ideation, self-harm, plan, intent, death wish, one another
 reader takes too) must be answered no for the warning; any current yes or unread keeps critical.
+The card's detail says so (session 30 fix forms31: it said "a past yes with no current question
+answered no" is critical, as if one current no were enough).
 
 The same tier for a visit reason that states suicidal ideation only as an undated history and
 denies it now ("History of SI, denies current SI" as an ED visit's reason: visit_risk.py
@@ -136,10 +138,11 @@ def detail(policy: Policy, events: Iterable[RiskEvent] = ()) -> str:
         )
     return (
         "A form records a yes to a question about the past (history, prior, lifetime, ever) and "
-        "no to the same form's question about now. Past suicidal ideation or self-harm is a "
-        "risk factor, not a current finding: ask about current suicidal thoughts today and, if "
-        "present, complete a structured suicide risk assessment (C-SSRS). A past suicide attempt "
-        "answered yes, or a past yes with no current question answered no, is a critical card "
-        "instead. The card goes once an assessment on that day or later is recorded, or after "
-        f"{window_days} days."
+        "no to every one of the same form's questions about now (ideation, self-harm, plan, "
+        "intent). Past suicidal ideation or self-harm is a risk factor, not a current finding: "
+        "ask about current suicidal thoughts today and, if present, complete a structured "
+        "suicide risk assessment (C-SSRS). A past suicide attempt answered yes, or a past yes "
+        "on a form with no question about now, or with one answered yes or not read, is a "
+        "critical card instead. The card goes once an assessment on that day or later is "
+        f"recorded, or after {window_days} days."
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from fhir_mapping import epds_forms, epds_item10
+from fhir_mapping import epds_forms, epds_item10, form_self_harm
 from fhir_mapping.phq9_form_item9 import UNREAD_ITEM9, read_worded_item9
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -160,7 +160,6 @@ _ITEM9 = "Thoughts that you would be better off dead, or of hurting yourself in 
         ({"valueCoding": {"display": "Several days"}}, 1, False),
         ({"valueString": "1"}, None, True),  # a number on a form not known: not read
         ({"valueInteger": 3}, None, True),
-        ({"valueString": "Yes"}, None, True),
     ],
 )
 def test_item9_answer_on_a_form_not_known(
@@ -172,6 +171,16 @@ def test_item9_answer_on_a_form_not_known(
     assert score is not None
     assert (score.value, score.item9, score.item9_unread is not None) == (None, item9, unread)
     assert [g.reason for g in gaps] == ([UNREAD_ITEM9] if unread else [])
+
+
+def test_item9_answered_yes_on_a_form_not_known_is_the_nets() -> None:
+    """A "Yes" is no answer of the PHQ-9's list, and "could not be read" was false: on a form not
+    worded as the PHQ-9 the forms safety net reads it as a yes of its question (session 30 fix
+    forms31)."""
+    form = _form([{"linkId": "x", "text": _ITEM9, "answer": [{"valueString": "Yes"}]}])
+    assert read_worded_item9(form, AS_OF) == (None, [])
+    scores, gaps = form_self_harm.read_responses([form], as_of=AS_OF)
+    assert [(s.item9, s.asked) for s in scores] == [(1, ("Yes", _ITEM9))] and gaps == []
 
 
 def test_item9_on_a_form_not_known_statuses_and_dates() -> None:

@@ -47,10 +47,11 @@ def _card(doc: dict[str, Any]) -> tuple[str, str] | None:
 @pytest.mark.parametrize(
     ("name", "summary"),
     [
-        # 1: was the past warning (a current item read by another reader, answered yes).
+        # 1: was the past warning (a current item read by another reader, answered yes). Since
+        # session 30 fix forms31 the net reads that current yes itself and quotes it.
         (
             "hx_si_yes_current_no_hurting_self_yes",
-            f'Self-harm question "History of suicidal ideation" = yes {_ASSESS}',
+            f'Self-harm question "Thoughts of hurting yourself" = yes {_ASSESS}',
         ),
         # 1: was "could not be read" (a current item not read beside the past yes).
         (

@@ -86,7 +86,11 @@ def test_harm_to_self_or_others_answered_yes_is_named_as_asked() -> None:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        ({"valueString": "Yes"}, ("warning", _PHQ9_UNREAD)),
+        # A yes is the net's since session 30 fix forms31 (was "could not be read", false).
+        (
+            {"valueString": "Yes"},
+            ("critical", f'Self-harm question "Thoughts of hurting yourself" = yes {_ASSESS}'),
+        ),
         ({"valueString": "1"}, ("warning", _PHQ9_UNREAD)),
         (
             {"valueString": "Several days"},
@@ -99,7 +103,8 @@ def test_the_phq9_words_alone_stay_the_phq9_readers(
     answer: dict[str, Any], expected: tuple[str, str] | None
 ) -> None:
     """The PHQ-9's own words ("Thoughts of hurting yourself") on any form stay its item 9, as
-    session 28 fix fx-forms2 reads them: an answer not of its list stays unread, but a no."""
+    session 28 fix fx-forms2 reads them: an answer not of its list stays unread, but a no, and a
+    yes, which the forms safety net reads on a form not worded as the PHQ-9 (fix forms31)."""
     doc = _chart("harm_self_no")
     _item(doc)["answer"] = [answer]
     assert _card(doc) == expected
