@@ -153,6 +153,9 @@ class ProcedureRecord:
     # 3). Read for a record over a period (performed_end set) only: such a course is not judged
     # "stopped short" by its days.
     completed: bool = False
+    # Its status is `completed` (a record over a period, any protocol): how a card words its end,
+    # "completed after 12 days", never "stopped" (s30 course31 finding 4). Wording only.
+    recorded_completed: bool = False
     # The record names maintenance (or continuation) treatment ("Maintenance ECT (monthly)":
     # course_protocols.py): in progress for months, not held to an acute course's open limit
     # (services/open_course.py; recheck K19b s29).

@@ -67,9 +67,11 @@ def ended_as_planned(resource: Resource) -> bool:
 
 
 def course_flags(resource: Resource, end: date | None) -> dict[str, Any]:
-    """ProcedureRecord.completed (a record over a period given as planned) and .maintenance (a
-    record named maintenance: course_protocols.py)."""
+    """ProcedureRecord.completed (a record over a period given as planned), .recorded_completed
+    (one whose status is `completed`) and .maintenance (a record named maintenance:
+    course_protocols.py)."""
     return {
         "completed": end is not None and ended_as_planned(resource),
+        "recorded_completed": end is not None and resource.get("status") == "completed",
         "maintenance": course_protocols.names(resource, "maintenance"),
     }

@@ -306,7 +306,7 @@ def procedure_facts(
                     source,
                     performed_end=end,
                     ongoing=_ongoing(resource, when, as_of),
-                    **course_flags(resource, end),  # completed, maintenance
+                    **course_flags(resource, end),  # completed, recorded_completed, maintenance
                     session_kind=session.kind,
                     session_reasons=session.reasons,
                     **_assessment_timing(kind, resource),

@@ -79,6 +79,9 @@ class TmsCourse:
     # "stopped short"; fewer days than a course's sessions is a length to confirm (an
     # accelerated protocol gives several a day: recheck K18 s29 finding 3).
     completed: bool = False
+    # A Procedure of the course over a period is `completed` (ProcedureRecord.recorded_completed):
+    # it ended as recorded, so the cards say "completed after", never "stopped" (s30 course31 4).
+    recorded_completed: bool = False
     # Running only by a Procedure in progress over an open period started longer ago than the
     # policy limit (services/open_course.py): no card waits on it; "confirm it is still running".
     unconfirmed: bool = False
@@ -145,13 +148,20 @@ class TmsCourse:
             "several a day)"
         )
 
+    def ended(self) -> str:
+        return "completed" if self.recorded_completed else "stopped"
+
     def short_text(self, policy: Policy) -> str:
-        """ "stopped after 2 sessions, not an adequate course (fewer than 20)"."""
+        """ "stopped after 2 sessions, not an adequate course (fewer than 20)"; "completed after
+        12 days (fewer than 20 daily sessions; documented as a period, ...), not an adequate
+        course" for a `completed` record (`recorded_completed`)."""
         unit = "" if self.sessions_counted else " daily sessions"
-        return (
-            f"stopped after {self.ran_text()}, not an adequate course (fewer than "
-            f"{policy.tms_min_course_sessions}{unit})"
-        )
+        fewer = f"fewer than {policy.tms_min_course_sessions}{unit}"
+        if self.recorded_completed:
+            ran = self.ran_text(brief=True)
+            how = "" if self.sessions_counted else "; documented as a period, sessions not counted"
+            return f"completed after {ran} ({fewer}{how}), not an adequate course"
+        return f"stopped after {self.ran_text()}, not an adequate course ({fewer})"
 
     @property
     def change(self) -> float | None:
@@ -286,6 +296,13 @@ def courses(
                     and start <= p.date <= end
                     for p in record.procedures
                 ),
+                recorded_completed=any(
+                    p.kind is kind
+                    and p.recorded_completed
+                    and p.date is not None
+                    and start <= p.date <= end
+                    for p in record.procedures
+                ),
                 unconfirmed=running
                 and any(
                     p.kind is kind and p.date is not None and start <= p.date <= end for p in stale
@@ -371,30 +388,4 @@ def blocker(record: PatientRecord, policy: Policy) -> str | None:
         f"an earlier TMS course ({course.dates()}, {course.sessions_text()}) brought no "
         f"response ({course.outcome()}): LCD L37086 permits retreatment only after a response "
         "(> 50 % improvement) and relapse"
-    )
-
-
-def retreatment_line(record: PatientRecord, policy: Policy) -> str:
-    """The TMS card's line on an earlier course, so it is never ignored: its dates, sessions and
-    response, and what L37086 asks of a retreatment. "" when there is none."""
-    ended = earlier_courses(record, policy)
-    if not ended:
-        return ""
-    last = ended[-1]
-    if last.short(policy):
-        # Why it stopped decides what comes next (a seizure or intolerance bars or changes a
-        # new course), so it is asked for; the payer's retreatment criterion is its own line.
-        return (
-            f"**Earlier TMS course:** {last.dates()}, {last.short_text(policy)}; "
-            f"{last.outcome()}. It bars no referral here; why it stopped is not on record "
-            "(intolerance? a seizure? logistics?): find out and tell the TMS service (the "
-            "referral is offered, not marked recommended)."
-        )
-    if last.response is True:
-        state = "responded: a retreatment may be considered after relapse"
-    else:
-        state = "response not on record: document it (a retreatment needs a prior response)"
-    return (
-        f"**Earlier TMS course:** {last.dates()}, {last.sessions_text()}"
-        f"{last.length_note(policy)}; {last.outcome()}; {state} (LCD L37086)."
     )

@@ -137,3 +137,34 @@ def retreatment(record: PatientRecord, policy: Policy) -> Retreatment | None:
     course = found[0]
     relapse = relapse_after(record, policy, course)
     return None if relapse is None else Retreatment(course=course, relapse=relapse)
+
+
+def retreatment_line(record: PatientRecord, policy: Policy) -> str:
+    """The TMS card's line on an earlier course, so it is never ignored: its dates, sessions and
+    response, and what L37086 asks of a retreatment. "" when there is none."""
+    ended = tms_course.earlier_courses(record, policy)
+    if not ended:
+        return ""
+    last = ended[-1]
+    if last.short(policy):
+        # Why it stopped decides what comes next (a seizure or intolerance bars or changes a
+        # new course), so it is asked for; the payer's retreatment criterion is its own line.
+        return (
+            f"**Earlier TMS course:** {last.dates()}, {last.short_text(policy)}; "
+            f"{last.outcome()}. It bars no referral here; {_why(last)} is not on record "
+            "(intolerance? a seizure? logistics?): find out and tell the TMS service (the "
+            "referral is offered, not marked recommended)."
+        )
+    if last.response is True:
+        state = "responded: a retreatment may be considered after relapse"
+    else:
+        state = "response not on record: document it (a retreatment needs a prior response)"
+    return (
+        f"**Earlier TMS course:** {last.dates()}, {last.sessions_text()}"
+        f"{last.length_note(policy)}; {last.outcome()}; {state} (LCD L37086)."
+    )
+
+
+def _why(course: TmsCourse) -> str:
+    """ "why it stopped"; "why it ended short of a full course" for a `completed` record."""
+    return "why it ended short of a full course" if course.recorded_completed else "why it stopped"

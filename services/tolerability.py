@@ -46,15 +46,22 @@ def not_tolerated(record: PatientRecord) -> Mapping[str, Trial]:
     return MappingProxyType({name: t for name, t in latest.items() if t.intolerance is not None})
 
 
-def _rechallenge_settles(trial: Trial) -> bool:
+def rechallenge_settles(trial: Trial) -> bool:
     """Whether a course taken after an allergy entry settles it: a reaction of its own (then
-    `not_tolerated` holds the drug back), a course running now, or one that reached an adequate
-    dose for the adequacy weeks (Trial.adequate_from) or ran that long at any dose. A short course
-    that ended without a reason (three weeks of sertraline after a serotonin-syndrome entry, s29
-    RN finding 1) proves no tolerance: it may have been stopped for the same reaction, unsaid."""
-    if trial.intolerance is not None or trial.ongoing or trial.adequate_from is not None:
+    `not_tolerated` holds the drug back), or one that reached an adequate dose for the adequacy
+    weeks (Trial.adequate_from) or ran that long at any dose, ended or running (a running
+    course's end is the as-of day). A short course that ended without a reason (three weeks of
+    sertraline after a serotonin-syndrome entry, s29 RN finding 1) proves no tolerance: it may
+    have been stopped for the same reaction, unsaid; nor does one running for less than that (12
+    days of sertraline, s30 course31 finding 1: a reaction may still come, and the entry is
+    what warns of it)."""
+    if trial.intolerance is not None or trial.adequate_from is not None:
         return True
-    return (trial.end - trial.start).days >= _RAN_LONG_DAYS
+    return _days(trial) >= _RAN_LONG_DAYS
+
+
+def _days(trial: Trial) -> int:
+    return (trial.end - trial.start).days
 
 
 def _later_courses(record: PatientRecord, intolerance: Intolerance) -> list[Trial]:
@@ -69,12 +76,12 @@ def _later_courses(record: PatientRecord, intolerance: Intolerance) -> list[Tria
 def documented_without_a_course(record: PatientRecord) -> dict[str, Intolerance]:
     """Ingredient -> the latest documented intolerance of a drug that has no course on this chart
     on or after that record (an allergy from 2019, before the chart's history begins), or only
-    short courses that ended without a reason (`_rechallenge_settles`, `unsettled_course`): held
+    short courses that ended without a reason (`rechallenge_settles`, `unsettled_course`): held
     back like a course that was not tolerated."""
     found: dict[str, Intolerance] = {}
     for intolerance in sorted(record.intolerances, key=lambda i: i.date or date.min):
         later = _later_courses(record, intolerance)
-        if not any(_rechallenge_settles(t) for t in later):
+        if not any(rechallenge_settles(t) for t in later):
             found[intolerance.ingredient] = intolerance
     return found
 
@@ -82,11 +89,18 @@ def documented_without_a_course(record: PatientRecord) -> dict[str, Intolerance]
 def unsettled_course(record: PatientRecord, intolerance: Intolerance) -> str:
     """ "; a course 2025-06-01 – 2025-06-21 ended with no reason: reconcile before proposing":
     the latest short course taken after an allergy entry that does not settle it
-    (`_rechallenge_settles`), for the card that names the entry; "" when there is none."""
+    (`rechallenge_settles`), for the card that names the entry; "" when there is none."""
     later = _later_courses(record, intolerance)
     if not later:
         return ""
     course = max(later, key=lambda t: t.end)
+    if course.ongoing:
+        # Running, too short to show the drug is tolerated (s30 course31 finding 1).
+        return (
+            f"; a course since {course.start.isoformat()} runs now, {_days(course)} days so far "
+            f"(fewer than the {_RAN_LONG_DAYS} that would settle the entry): reconcile before "
+            "proposing"
+        )
     return (
         f"; a course {trial_dates.dates_text(course)} ended with no reason: reconcile before "
         "proposing"
@@ -107,9 +121,10 @@ class CrossReactive:
 def cross_reactive(record: PatientRecord) -> dict[str, CrossReactive]:
     """Drug -> why it is held back for a relative the patient did not tolerate (the latest course
     of the relative, or an intolerance documented with no course after it): only drugs not held
-    back themselves, and none a course of which was taken on or after the intolerance (it was
-    tolerated since; an undated intolerance: any course of it), as
-    `documented_without_a_course` reads a drug's own allergy."""
+    back themselves, and none a course of which, taken on or after the intolerance (an undated
+    intolerance: any course of it), settles as a re-challenge (`rechallenge_settles`), as
+    `documented_without_a_course` reads a drug's own allergy. A course of another drug is no
+    evidence either way."""
     held: list[tuple[str, Intolerance]] = [
         (name, t.intolerance) for name, t in not_tolerated(record).items() if t.intolerance
     ]
@@ -121,10 +136,15 @@ def cross_reactive(record: PatientRecord) -> dict[str, CrossReactive]:
             drug = reaction.drug
             if drug in own or drug in found:
                 continue
+            # Only a course of the related drug itself that settles as a re-challenge of it would
+            # (`rechallenge_settles`): three days of citalopram after an escitalopram allergy
+            # show nothing (s30 course31 finding 2).
             since = [
                 t
                 for t in record.trials
-                if t.ingredient == drug and (intolerance.date is None or t.end >= intolerance.date)
+                if t.ingredient == drug
+                and (intolerance.date is None or t.end >= intolerance.date)
+                and rechallenge_settles(t)
             ]
             if not since:
                 found[drug] = CrossReactive(drug, allergen, reaction.relation, intolerance)

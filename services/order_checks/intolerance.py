@@ -77,13 +77,17 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
     when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
     if intolerance.allergen_class:
         return _class_allergy_check(ctx_draft, intolerance, when)
+    # A re-challenge running now, too short to settle the entry (s30 course31 finding 1): the
+    # draft continues it, it does not start it.
+    running = any(t.ongoing and t.ingredient == ctx_draft.ingredient for t in ctx.record.trials)
+    verb = "continuing" if running else "starting"
     return OrderCheck(
         NOT_TOLERATED,
         ctx_draft,
         cards.fit_summary(
             f"{name} was documented as not tolerated ({intolerance.reason}, {when}): check "
-            "before starting it",
-            f"{name} was documented as not tolerated: check before starting it",
+            f"before {verb} it",
+            f"{name} was documented as not tolerated: check before {verb} it",
         ),
         f"**Documented intolerance:** "
         f"{tolerability.intolerance_brief(ctx_draft.ingredient, intolerance)}. "
@@ -175,9 +179,13 @@ def _related(name: str, intolerance: Intolerance, brief: str) -> tuple[str, str,
 
 def _tolerated_since(own: list[Trial], when: date | None) -> bool:
     """A course of the drafted drug that ended after the intolerance was recorded (and carries
-    none itself, else the direct check would have spoken): a re-challenge of the shared
-    ingredient that was tolerated. An undated intolerance is never outdated (safer)."""
-    return when is not None and any(t.end > when and t.intolerance is None for t in own)
+    none itself, else the direct check would have spoken) and ran long enough to settle an
+    allergy entry (tolerability.rechallenge_settles: three days prove nothing, s30 course31
+    finding 2): a re-challenge of the shared ingredient that was tolerated. An undated
+    intolerance is never outdated (safer)."""
+    return when is not None and any(
+        t.end > when and t.intolerance is None and tolerability.rechallenge_settles(t) for t in own
+    )
 
 
 def _shared_card(
@@ -265,10 +273,31 @@ def _cross_reactive_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | N
         summary,
         f"**Not tolerated before:** {tolerability.intolerance_brief(other, intolerance)}. "
         f"{name} {related.relation}, so the same reaction may recur{cite}; the EHR's "
-        "drug-allergy check may not match the two. A re-challenge is a deliberate decision with "
+        f"drug-allergy check may not match the two.{_short_courses(ctx, draft, intolerance)} "
+        "A re-challenge is a deliberate decision with "
         "the patient; otherwise choose a drug of another class (CANMAT 2023 para 190: switch "
         "when tolerability is poor).",
         indicator=severity(intolerance),
+    )
+
+
+def _short_courses(ctx: RuleContext, draft: DraftOrder, intolerance: Intolerance) -> str:
+    """ " A course of citalopram 2025-06-01 – 2025-06-04 (3 days) after the entry is too short to
+    show it is tolerated.": the drafted drug's courses since the entry that do not settle it
+    (tolerability.rechallenge_settles, s30 course31 finding 2); "" when there are none."""
+    day = intolerance.date
+    short = [
+        t
+        for t in ctx.record.trials
+        if t.ingredient == draft.ingredient and (day is None or t.end >= day)
+    ]
+    if not short:
+        return ""
+    course = max(short, key=lambda t: t.end)
+    return (
+        f" A course of {course.ingredient} {course.start.isoformat()} – {course.end.isoformat()} "
+        f"({(course.end - course.start).days} days) after the entry is too short to show it is "
+        "tolerated."
     )
 
 

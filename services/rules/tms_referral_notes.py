@@ -18,7 +18,7 @@ from typing import Any
 from fhir_mapping.code_systems import SNOMED
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import FindingKind, PatientRecord, ProcedureKind, Trial
-from services import cards, open_course, tms_course, trial_count
+from services import cards, open_course, tms_course, tms_retreatment, trial_count
 from services.card_format import in_sentence
 from services.pathway import finding_line, in_episode
 from services.payer_criteria import BAND_RANKS, CriterionKind, PayerEvaluation, scale_band
@@ -193,7 +193,7 @@ def earlier_course_line(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     short = tms_course.stopped_short(ctx.record, ctx.policy) is not None
     if not short and any(r.kind is _RETREATMENT for r in evaluation.results):
         return ""
-    return tms_course.retreatment_line(ctx.record, ctx.policy)
+    return tms_retreatment.retreatment_line(ctx.record, ctx.policy)
 
 
 def revoked_referral_line(record: PatientRecord) -> str:
@@ -266,6 +266,6 @@ def retreatment_words(ctx: RuleContext) -> str:
     last = ended[-1]
     months = last.months()
     if last.short(ctx.policy):  # no adequate course: no retreatment (tms_course.TmsCourse.short)
-        return f" (earlier course {months} stopped after {last.ran_text(brief=True)})"
+        return f" (earlier course {months} {last.ended()} after {last.ran_text(brief=True)})"
     state = "responded" if last.response is True else "response not on record"
     return f" (a retreatment: earlier course {months} {state})"

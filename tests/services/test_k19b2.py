@@ -77,7 +77,9 @@ def test_undo_words_about_the_refused_treatment_still_take_it_back(name: str) ->
 
 def test_completed_standard_rtms_short_period_is_not_adequate() -> None:
     text = _text(_chart("rtms_standard_12day_completed"))
-    assert "not an adequate course (fewer than 20 daily sessions)" in text
+    # Worded "completed", not "stopped" (s30 course31 finding 4: tests/services/test_course31.py).
+    assert "completed after 12 days (fewer than 20 daily sessions" in text
+    assert "not an adequate course" in text
     assert "judged as an initial course" in text
     assert "consider TMS referral" in text
     assert "course length to confirm" not in text

@@ -91,7 +91,7 @@ def tms_episode_line(course: TmsCourse | None, policy: Policy, rise: str = "") -
         # next (a seizure or intolerance bars or changes a new course), so no new referral until
         # it is known: the safer default.
         state = (
-            f"Stopped after {course.ran_text()}, short of a full course "
+            f"{course.ended().capitalize()} after {course.ran_text()}, short of a full course "
             f"({full.sessions} sessions, {full.cite}); reason not on record: find out why "
             "(intolerance? a seizure? logistics?) and record it; no new referral until then"
         )

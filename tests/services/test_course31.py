@@ -1,0 +1,169 @@
+"""Fix course31 (s30): session 29 leftovers in drug courses and allergies.
+
+1. UNSAFE: a running re-challenge shorter than the rule's threshold cleared an active allergy. A
+   sertraline allergy (serotonin syndrome, high criticality, recorded 2025-05-20), then a
+   sertraline order active since 2026-11-20 (12 days on 2026-12-02): `_rechallenge_settles`
+   counted any course "running now" as a tolerated re-challenge, so an order-sign draft of
+   sertraline answered no card. allergy30's rule for a short later course (it reached the
+   adequacy weeks at an adequate dose, Trial.adequate_from, or ran that long at any dose,
+   MappingPolicy.min_adequate_weeks: 42 days) now holds for a running course too, its days
+   counted to as-of; the card says the course runs now and how long. Control: the same course
+   running 9 weeks settles the entry (no card).
+2. Reading (paroxetine allergy, hives, then a 3-day escitalopram course, then an order for
+   sertraline): the cards are right. No table row relates paroxetine to sertraline (no cross
+   reaction, no class entry), and `documented_without_a_course` already counts only courses of
+   the allergen itself, so the escitalopram course settles nothing and no card is owed on a
+   sertraline draft (b1, pinned). What was wrong is the same "any later course" reading in the
+   two checks that release a RELATED drug: `cross_reactive` dropped citalopram after an
+   escitalopram allergy on any later citalopram course (3 days: b2), and the shared-ingredient
+   order check's `_tolerated_since` took any later course of the drafted drug as tolerance. Both
+   now ask `rechallenge_settles` of that course, and the cross-reaction card names the short
+   course. A course of a different drug is never evidence of tolerance of the allergen: b3 (an
+   escitalopram draft after that 3-day citalopram course) still says "No course of it". Control:
+   10 weeks of citalopram after the escitalopram entry releases citalopram (b4).
+3. NOT DONE (pinned as xfail strict). An `active` order stating its supply, on a chart that
+   carries no dispense at all, runs to as-of however old (rule 2b, a design choice of
+   unfilled_order.py: "there an order is all the record has"): an order of 2023-03-01 with six
+   months authorised reads as a venlafaxine course running in 2026-12, its scoring window open
+   to a PHQ-9 three years on: "1 adequate trial failed (venlafaxine)" (c3). Counting such an
+   order like an old statement (rule 2c) was tried and left out: the builder and vendor
+   fixtures read orders with no fills as running for years (test_f1_restart's citalopram of
+   2022, the Epic duloxetine order of 2024-04 with a year's supply), so it is a policy decision
+   for the lead. Controls that already hold: c1 (fills on record, none since 2025-11-30: "no
+   supply since", judged up to then), c2 (filled monthly: a failed trial), c4 (a statement of
+   2025-10-01: rule 2c, "time after 2026-10-01 not counted").
+4. WRONG wording: a completed 12-day standard rTMS course (Procedure `completed`, performedPeriod
+   12 days, "rTMS 10 Hz left DLPFC") read "stopped after 12 days"; it now reads "completed after
+   12 days (fewer than 20 daily sessions; ...), not an adequate course" (judged the same way:
+   tests/services/test_k19b2.py). A course that stopped still reads "stopped after" (pinned by
+   test_device_course24.py, test_proca30.py and test_k18b.py).
+
+Charts: tests/services/course31_charts/ (all 19 prefetch keys); the rTMS chart is k19b2's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from services import tolerability
+from tests.services import chart_files
+from tests.services.helpers import Doc, Evaluator
+
+pytestmark = pytest.mark.real_drug_table
+
+DIR = Path(__file__).parent / "course31_charts"
+CHARTS = sorted(p.stem for p in DIR.glob("*.json"))
+_chart = chart_files.loader(DIR)
+_k19b2 = chart_files.loader(Path(__file__).parent / "k19b2_charts")
+_day12 = Evaluator(date(2026, 12, 2))
+_at = Evaluator(date(2026, 12, 1))
+NOT_TOLERATED = "order-not-tolerated"
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_chart_is_an_ehr_chart(name: str) -> None:
+    chart_files.check_chart(_chart(name))
+
+
+def _not_tolerated(cards: list[Doc]) -> list[Doc]:
+    return [c for c in cards if "not tolerated" in c["summary"]]
+
+
+# --- 1: a running re-challenge shorter than the threshold -------------------------------------
+
+
+def test_a_12_day_running_rechallenge_does_not_clear_the_allergy() -> None:
+    cards, record = _day12.cards_and_record(_chart("a1_running_rechallenge_12_days"))
+    assert "sertraline" in tolerability.held_back(record)
+    (card,) = _not_tolerated(cards)
+    assert card["indicator"] == "critical"
+    assert "Serotonin syndrome, 2025-05-20" in card["summary"]
+    assert "check before continuing it" in card["summary"]
+    assert (
+        "A course since 2026-11-20 runs now, 12 days so far (fewer than the 42 that would settle "
+        "the entry): reconcile before proposing."
+    ) in card["detail"]
+
+
+def test_a_running_rechallenge_of_the_adequacy_weeks_settles_the_allergy() -> None:
+    cards, record = _day12.cards_and_record(_chart("a2_control_running_rechallenge_9_weeks"))
+    assert "sertraline" not in tolerability.held_back(record)
+    assert not _not_tolerated(cards)
+
+
+# --- 2: a later course of a different drug, and short courses of a related one ---------------
+
+
+def test_a_course_of_another_drug_is_no_tolerance_and_no_relation_is_invented() -> None:
+    cards, record = _at.cards_and_record(
+        _chart("b1_paroxetine_allergy_3day_escitalopram_draft_sertraline")
+    )
+    assert "paroxetine" in tolerability.held_back(record)  # escitalopram settles nothing
+    assert "sertraline" not in tolerability.held_back(record)  # no table row relates them
+    assert not _not_tolerated(cards)
+
+
+def test_a_3_day_course_of_the_related_drug_does_not_release_it() -> None:
+    cards = _at.cards(_chart("b2_escitalopram_allergy_3day_citalopram_draft_citalopram"))
+    (card,) = _not_tolerated(cards)
+    assert "citalopram contains escitalopram" in card["summary"]
+    assert (
+        "A course of citalopram 2025-06-01 – 2025-06-04 (3 days) after the entry is too short to "
+        "show it is tolerated."
+    ) in card["detail"]
+
+
+def test_the_allergen_itself_is_not_settled_by_a_relative_course() -> None:
+    cards = _at.cards(_chart("b3_escitalopram_allergy_3day_citalopram_draft_escitalopram"))
+    (card,) = _not_tolerated(cards)
+    assert card["summary"].startswith("Escitalopram was documented as not tolerated")
+    assert "No course of it is on this chart." in card["detail"]
+
+
+def test_ten_weeks_of_the_related_drug_release_it() -> None:
+    cards, record = _at.cards_and_record(
+        _chart("b4_control_escitalopram_allergy_10wk_citalopram_draft_citalopram")
+    )
+    assert "citalopram" not in tolerability.cross_reactive(record)
+    assert not _not_tolerated(cards)
+
+
+# --- 3: an order open for years on a chart with no dispense ----------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="rule 2b for orders without a fill feed: lead's decision")
+def test_an_old_order_without_a_fill_feed_is_no_failed_trial_in_2026() -> None:
+    cards = _at.cards(_chart("c3_venlafaxine_order_of_2023_open_no_fill_feed"))
+    assert not any("adequate trial failed" in c["summary"] for c in cards)
+
+
+def test_an_order_whose_fills_stopped_already_says_no_supply() -> None:
+    cards = _at.cards(_chart("c1_venlafaxine_order_open_no_fill_since_2025_10"))
+    assert any("no supply since 2025-11-30" in c["summary"] for c in cards)
+    assert not any("adequate trial failed" in c["summary"] for c in cards)
+
+
+def test_an_order_filled_monthly_still_fails() -> None:
+    cards = _at.cards(_chart("c2_control_venlafaxine_filled_monthly"))
+    assert any("1 adequate trial failed (venlafaxine)" in c["summary"] for c in cards)
+
+
+def test_an_old_statement_keeps_rule_2c() -> None:
+    cards = _at.cards(_chart("c4_venlafaxine_statement_open_since_2025_10"))
+    text = "\n".join(c["detail"] for c in cards)
+    assert "not confirmed since 2025-10-01: time after 2026-10-01 not counted" in text
+
+
+# --- 4: a completed short standard rTMS course ------------------------------------------------
+
+
+def test_a_completed_12_day_rtms_course_reads_completed() -> None:
+    cards = _at.cards(_k19b2("rtms_standard_12day_completed"))
+    text = "\n".join(c["summary"] + "\n" + c["detail"] for c in cards)
+    assert "completed after 12 days (fewer than 20 daily sessions" in text
+    assert "(earlier course 2026-09 completed after 12 days)" in text
+    assert "stopped after 12 days" not in text
+    assert "why it ended short of a full course is not on record" in text
