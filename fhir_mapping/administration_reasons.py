@@ -294,7 +294,10 @@ def reason_words(status_reasons: object) -> str:
             displays = [
                 table.displays[(c["system"], c["code"])]
                 for c in codings
-                if (c.get("system"), c.get("code")) in table.displays
+                # A code that is an object or a list is no code (never a 500 on the lookup).
+                if isinstance(c.get("system"), str)
+                and isinstance(c.get("code"), str)
+                and (c["system"], c["code"]) in table.displays
             ]
         said.extend(displays[:1])
     return "; ".join(dict.fromkeys(said))

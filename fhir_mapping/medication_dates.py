@@ -31,7 +31,14 @@ from typing import Any
 from fhir_mapping.dose_steps import sequence_steps
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
-from fhir_mapping.fhir_fields import FIRST_YEAR, JSON_OBJECT, LAST_YEAR, date_bounds, site_date
+from fhir_mapping.fhir_fields import (
+    FIRST_YEAR,
+    JSON_OBJECT,
+    LAST_YEAR,
+    date_bounds,
+    site_date,
+    string,
+)
 from fhir_mapping.medication_types import ORDER, ORDER_ENDED, STATEMENT
 from fhir_mapping.record import WrittenDates
 
@@ -255,7 +262,7 @@ def dates_of(
             authored is not None
             and bounds_end is not None
             and bounds_end < authored
-            and (secondary or resource.get("status") in ORDER_ENDED)
+            and (secondary or string(resource.get("status")) in ORDER_ENDED)
         )
         if bounds_start is not None and (past or secondary):
             # The sig's boundsPeriod is the course (review s27 RA finding 3): a reported order's

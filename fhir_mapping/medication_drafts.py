@@ -12,6 +12,7 @@ when incomplete. medications.py re-exports these names, so no importer changed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from math import isfinite
 from typing import Any
 
 from fhir_mapping.combination_products import product_of
@@ -149,6 +150,9 @@ def read_drafts(
             note, timing = None, NO_TIMING
             if len(components) == 1:
                 mg, mg_high, note, timing = draft_steps(dosages, component, mg, mg_high)
+            # Absurd numbers (1e308 tablets: an infinite mg/day) are entry errors, not doses:
+            # unknown, as a course's are (medication_event.py); a ratio on inf was a 500.
+            mg, mg_high = _finite(mg), _finite(mg_high)
             if reading is StatusReading.HOLDS:
                 # On hold: its drug pauses today, a halt until it resumes (review s27 K1
                 # recheck finding 2); build.py keeps it apart from the starts.
@@ -282,3 +286,8 @@ def _stated_dose(
         return mg, mg_high, None
     upper, note = found
     return None, upper, note
+
+
+def _finite(mg: float | None) -> float | None:
+    """`mg`, or None when it is no number a dose can be (inf, nan)."""
+    return mg if mg is None or isfinite(mg) else None

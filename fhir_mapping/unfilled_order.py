@@ -129,7 +129,10 @@ def refused_fills(resources: Iterable[Mapping[str, Any]], as_of: date) -> list[R
     found = [
         r
         for r in resources
-        if r.get("resourceType") == _DISPENSE_TYPE and r.get("status") in _NOT_MADE
+        if r.get("resourceType") == _DISPENSE_TYPE
+        # A malformed status (an object, a list) is absent: no refused fill, never a 500.
+        and isinstance(r.get("status"), str)
+        and r["status"] in _NOT_MADE
     ]
     if not found:
         return []

@@ -86,8 +86,9 @@ def _concept_key(resource: Resource) -> object:
         target = reference.get("reference")
         if isinstance(target, str) and target.startswith("#"):
             inside = [c for c in array(resource.get("contained")) if isinstance(c, JSON_OBJECT)]
-            return ("contained", target, reference.get("display"), _frozen(inside))
-        return ("ref", target, reference.get("display"))
+            return _frozen(("contained", target, reference.get("display"), inside))
+        # Frozen whole: a broken EHR's object or list where a string belongs must key too.
+        return _frozen(("ref", target, reference.get("display")))
     concept = resource.get("medicationCodeableConcept")
     if not isinstance(concept, JSON_OBJECT):
         return None
@@ -96,7 +97,7 @@ def _concept_key(resource: Resource) -> object:
         for c in array(concept.get("coding"))
         if isinstance(c, JSON_OBJECT)
     )
-    return ("concept", coded, concept.get("text"))
+    return _frozen(("concept", coded, concept.get("text")))
 
 
 def _frozen(value: object) -> object:
