@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.clinical_codes import term_kinds
+from fhir_mapping.clinical_codes import term_kinds, terms
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concept_words, concepts, whole_words
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date
@@ -76,16 +76,23 @@ class _Reasons:
 
     def _takes_back(self, before: str, after: str) -> bool:
         """Whether the clause after the undo words is about the treatment refused before them:
-        it names it ("now agrees to ECT after ketamine failed") or only words pointing back at
-        it or its setting ("now agrees to proceed", "prefers inpatient course"). Anything else
-        is another treatment, named by a table or not ("now agrees to lithium augmentation",
-        "now wants to try a different medication", "prefers outpatient CBT": recheck K20b s30,
+        only words pointing back at it or its setting up to where it names it ("now agrees to
+        ECT after ketamine failed"), or to the clause's end ("now agrees to proceed", "prefers
+        inpatient course"). Any other word first is another treatment, named by a table or not
+        ("now agrees to lithium augmentation", "now wants to try a different medication",
+        "prefers outpatient CBT", "now wants ketamine instead of ECT": recheck K20b s30,
         replacing K19b's list of other treatments)."""
         clause = _clause(after)
+        # Nothing named before ("pt declined, now agrees to ECT"): the refused is this one.
         named = set(term_kinds(before, "procedure"))
-        if any(kind in named for kind in term_kinds(clause, "procedure")):
-            return True
-        return all(word in self.same for word in _WORD.findall(clause))
+        starts = [
+            found.start()
+            for term in terms()
+            if "procedure" in term.applies_to and (term.kind in named or not named)
+            for found in term.pattern.finditer(clause)
+        ]
+        lead = clause[: min(starts)] if starts else clause
+        return all(word in self.same for word in _WORD.findall(lead))
 
 
 # Where the clause a refusal or the undo words open ends: "declined ECT; prefers ..." ends at
