@@ -5,8 +5,16 @@ recheck K19b s29).
   `completed` period shorter than a course's daily sessions is a length to confirm
   (course_end_reasons.py), not a course stopped short. A standard record ("rTMS 10 Hz left
   DLPFC") completed over 12 days stays one not adequate (fewer than 20 daily sessions).
+  A record that says "once daily" (`standard` rows: "iTBS left DLPFC (once daily)") names a
+  standard schedule whatever else it names: judged by its days as the 10 Hz one (recheck K20b
+  s30: it read "course length to confirm" and lost the referral).
 - `maintenance` ("Maintenance ECT (monthly)"): runs for months; a record of it in progress over
-  an open period is not held to the acute course's open limit (services/open_course.py).
+  an open period is held to the maintenance open limit, not the acute course's
+  (services/open_course.py), and the cards call it maintenance.
+
+A protocol word after a `planned` word in its clause ("ECT acute series - plan maintenance
+after") is a later step, not the record's protocol (recheck K20b s30: that record read as
+maintenance, no open limit, "Acute ECT course running since 2026-01-12" for 46 weeks).
 """
 
 from __future__ import annotations
@@ -23,6 +31,13 @@ from fhir_mapping.concept_words import concept_words, whole_words
 Resource = Mapping[str, Any]
 
 
+# A protocol a record names is not the one another row of the table rules out (`standard`: a
+# once-daily record is not accelerated, whatever protocol it names).
+_RULED_OUT_BY = {"accelerated": "standard"}
+# Where a protocol word's clause starts: "ECT acute series - plan maintenance after".
+_CLAUSE_MARK = re.compile(r"[-,;:()/]")
+
+
 @cache
 def _terms() -> dict[str, re.Pattern[str]]:
     text = (
@@ -37,8 +52,22 @@ def _terms() -> dict[str, re.Pattern[str]]:
 
 
 def names(resource: Resource, protocol: str) -> bool:
-    """Whether the Procedure's code (its text or a display) names `protocol`."""
+    """Whether the Procedure's code (its text or a display) names `protocol`: a word of it not
+    after a `planned` word in its clause, and no word of the protocol that rules it out."""
     code = resource.get("code")
     if not isinstance(code, Mapping):
         return False
-    return _terms()[protocol].search(concept_words(code).lower()) is not None
+    words = concept_words(code).lower()
+    terms = _terms()
+    ruled_out = _RULED_OUT_BY.get(protocol)
+    if ruled_out is not None and terms[ruled_out].search(words):
+        return False
+    return any(
+        terms["planned"].search(_clause_before(words, found.start())) is None
+        for found in terms[protocol].finditer(words)
+    )
+
+
+def _clause_before(words: str, at: int) -> str:
+    """The words before `at` in its clause ("plan " in "ect acute series - plan maintenance")."""
+    return _CLAUSE_MARK.split(words[:at])[-1]

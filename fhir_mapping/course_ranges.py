@@ -2,7 +2,8 @@
 K18 s29 findings 3-4).
 
 - A period with one-day sessions of the same kind inside it holds them: the itemised sessions are
-  the course, and the period is the same course said again (`itemised`). Read together, an ECT
+  the course, and the period is the same course said again (`itemised`), unless the record is
+  still in progress (the course runs on). Read together, an ECT
   course of 11 sessions charted also as 10-19 to 11-12 read "11 sessions and an ECT course charted
   as one record ...; sessions not itemised", "sessions not counted (documented as a period)".
 - A period whose record says the course was given as planned (ProcedureRecord.completed:
@@ -39,7 +40,11 @@ def itemised(procedures: Iterable[ProcedureRecord]) -> tuple[ProcedureRecord, ..
 
 
 def _said_again(p: ProcedureRecord, days: list[tuple[ProcedureKind, date]]) -> bool:
-    if p.performed_end is None or p.date is None:
+    # A record still in progress says the course runs, which its sessions cannot say once they
+    # stop being charted (recheck K20b s30: TMS in progress since 11-02 with sessions 11-03 to
+    # 11-16 read "earlier course stopped after 10 sessions" on 12-01). Kept, it runs to as-of
+    # as any open record, and services/open_course.py ends it past its open limit.
+    if p.performed_end is None or p.date is None or p.ongoing:
         return False
     inside = [d for k, d in days if k is p.kind and p.date <= d <= p.performed_end]
     return bool(inside) and (min(inside) - p.date).days <= _FIRST_SESSION_DAYS

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.clinical_codes import term_kinds
+from fhir_mapping.clinical_codes import term_kinds, terms
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concept_words, concepts, whole_words
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date
@@ -35,38 +35,74 @@ Resource = Mapping[str, Any]
 class _Reasons:
     codes: frozenset[tuple[str, str]]  # (canonical system, code)
     terms: re.Pattern[str]
+    # `negated` rows: words just before a refusal word that say it does not hold ("patient no
+    # longer declines ECT": recheck K20b s30).
+    negated: re.Pattern[str]
     # `undone` rows: words after a refusal that take it back ("now agrees to proceed",
-    # "prefers inpatient"; recheck K18 s29 finding 5).
+    # "prefers inpatient"; recheck K18 s29 finding 5) when their clause is about the refused
+    # treatment (`_takes_back`).
     undone: re.Pattern[str]
-    # `other` rows: treatments the procedure terms do not name ("ketamine"): an undo followed by
-    # one is about that treatment, not the refused one (`_other_treatment`).
+    # `same` rows: words in that clause that point back at the refused treatment or a setting of
+    # it ("to proceed with", "inpatient course"), never at another one.
+    same: frozenset[str]
+    # `other` rows: treatments the procedure terms do not name ("ketamine"): a refusal of one
+    # ("patient declined ketamine, now agrees to ECT") is not the procedure's (recheck K20b s30).
     other: re.Pattern[str]
 
     def says_refused(self, words: str, name: str = "") -> bool:
-        """A refusal word in `words` (lower-cased) not taken back by words after it. `name`:
-        the Procedure's own name when `words` is its statusReason (what was refused)."""
+        """A refusal word in `words` (lower-cased), not negated, about this procedure, and not
+        taken back by words after it. `name`: the Procedure's own name when `words` is its
+        statusReason (what was refused)."""
         found = list(self.terms.finditer(words))
-        if not found:
+        if not found or self._negated(words[: found[-1].start()]):
             return False
-        undo = self.undone.search(words, found[-1].end())
+        last = found[-1]
+        undo = self.undone.search(words, last.end())
+        refused = _clause(words[last.end() : undo.start() if undo else len(words)])
+        if self._of_other(refused):
+            return False
         if undo is None:
             return True
-        return self._other_treatment(f"{name} {words[: undo.start()]}", words[undo.end() :])
+        return not self._takes_back(f"{name} {words[: undo.start()]}", words[undo.end() :])
 
-    def _other_treatment(self, before: str, after: str) -> bool:
-        """Whether the clause after the undo words names a treatment other than the ones named
-        before it (recheck K19b s29: "declined ECT, now wants ketamine instead", "prefers
-        outpatient psychotherapy" still refuse ECT; "now agrees to proceed with ECT", "prefers
-        inpatient course" take it back)."""
-        clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+    def _negated(self, before: str) -> bool:
+        """Whether `before` ends with a negation ("no longer", "not") right at the refusal."""
+        return any(m.end() == len(before.rstrip()) for m in self.negated.finditer(before))
+
+    def _of_other(self, refused: str) -> bool:
+        """Whether what the refusal names is another treatment only ("declined ketamine"): an
+        `other` row and no procedure term ("declined ECT and ketamine" stays this one's)."""
+        return self.other.search(refused) is not None and not term_kinds(refused, "procedure")
+
+    def _takes_back(self, before: str, after: str) -> bool:
+        """Whether the clause after the undo words is about the treatment refused before them:
+        only words pointing back at it or its setting up to where it names it ("now agrees to
+        ECT after ketamine failed"), or to the clause's end ("now agrees to proceed", "prefers
+        inpatient course"). Any other word first is another treatment, named by a table or not
+        ("now agrees to lithium augmentation", "now wants to try a different medication",
+        "prefers outpatient CBT", "now wants ketamine instead of ECT": recheck K20b s30,
+        replacing K19b's list of other treatments)."""
+        clause = _clause(after)
+        # Nothing named before ("pt declined, now agrees to ECT"): the refused is this one.
         named = set(term_kinds(before, "procedure"))
-        return self.other.search(clause) is not None or any(
-            kind not in named for kind in term_kinds(clause, "procedure")
-        )
+        starts = [
+            found.start()
+            for term in terms()
+            if "procedure" in term.applies_to and (term.kind in named or not named)
+            for found in term.pattern.finditer(clause)
+        ]
+        lead = clause[: min(starts)] if starts else clause
+        return all(word in self.same for word in _WORD.findall(lead))
 
 
-# Where the clause the undo words open ends: "declined ECT; prefers ..." ends at the next mark.
+# Where the clause a refusal or the undo words open ends: "declined ECT; prefers ..." ends at
+# the next mark.
 _CLAUSE_END = re.compile(r"[,;.:()]")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _clause(text: str) -> str:
+    return _CLAUSE_END.split(text, maxsplit=1)[0]
 
 
 @cache
@@ -77,13 +113,20 @@ def _reasons() -> _Reasons:
         .read_text("utf-8")
     )
     codes: set[tuple[str, str]] = set()
-    words: dict[str, list[str]] = {"term": [], "undone": [], "other": []}
+    words: dict[str, list[str]] = {k: [] for k in ("term", "negated", "undone", "same", "other")}
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "code":
             codes.add((canonical_system(row["system"]), row["code"]))
         elif row["kind"] in words:
             words[row["kind"]].append(row["term"].lower())
-    return _Reasons(frozenset(codes), *(whole_words(words[k]) for k in ("term", "undone", "other")))
+    return _Reasons(
+        frozenset(codes),
+        whole_words(words["term"]),
+        whole_words(words["negated"]),
+        whole_words(words["undone"]),
+        frozenset(words["same"]),
+        whole_words(words["other"]),
+    )
 
 
 # The statuses whose statusReason can say the patient refused: `not-done`, and a course's

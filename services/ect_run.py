@@ -32,6 +32,8 @@ class EctRange:
     start: date
     end: date
     ongoing: bool
+    # The record names maintenance or continuation (ProcedureRecord.maintenance).
+    maintenance: bool = False
 
     def text(self) -> str:
         """ "2026-11-02 to 2026-11-25", or "2026-10-05 onwards (in progress)"."""
@@ -52,6 +54,23 @@ class EctRun:
     def start(self) -> date:
         """The course's first day: a range record's start, not its last day."""
         return min((self.days[0], *(r.start for r in self.ranges)))
+
+    @property
+    def maintenance(self) -> bool:
+        """Charted only as records named maintenance (fhir_mapping/course_protocols.py), no
+        sessions of its own: the cards call it maintenance, not acute (recheck K20b s30: "ECT
+        maintenance" open since 2023 read "Acute ECT course running since 2023-01-12")."""
+        return (
+            bool(self.ranges) and all(r.maintenance for r in self.ranges) and not self._sessions()
+        )
+
+    def course_name(self) -> str:
+        """ "Acute ECT course", or "Maintenance ECT course" (`maintenance`)."""
+        return "Maintenance ECT course" if self.maintenance else "Acute ECT course"
+
+    def a_course(self) -> str:
+        """ "an acute ECT course", or "a maintenance ECT course"."""
+        return "a maintenance ECT course" if self.maintenance else "an acute ECT course"
 
     @property
     def last(self) -> date:
@@ -101,7 +120,7 @@ def of(record: PatientRecord, days: tuple[date, ...]) -> EctRun | None:
     wanted = set(days)
     ranges = sorted(
         {
-            EctRange(p.date, p.performed_end, p.ongoing)
+            EctRange(p.date, p.performed_end, p.ongoing, p.maintenance)
             for p in itemised(record.procedures)  # a period holding sessions is not named
             if p.kind is ProcedureKind.ECT
             and p.date is not None

@@ -8,7 +8,7 @@ holding every drug step to "judge the TMS course at week 4-6 first", an ECT reco
 2025 holding them as an acute course running. Past policy.tms_course_open_max_weeks /
 ect_course_open_max_weeks from its start the record more likely was never closed than the course
 still runs: the cards say "in progress for N weeks: confirm it is still running" and hold
-nothing on it. It stays on record (the lithium-ECT line still names it: a safety line, not a
+nothing on it. A record named maintenance is held to policy.maintenance_course_open_max_weeks. It stays on record (the lithium-ECT line still names it: a safety line, not a
 hold).
 """
 
@@ -21,7 +21,10 @@ from fhir_mapping.record import PatientRecord, ProcedureKind, ProcedureRecord
 from services.policy import Policy
 
 
-def _limit_days(kind: ProcedureKind, policy: Policy) -> float | None:
+def _limit_days(p: ProcedureRecord, policy: Policy) -> float | None:
+    kind = p.kind
+    if p.maintenance and kind in (ProcedureKind.TMS, ProcedureKind.ECT):
+        return policy.maintenance_course_open_max_weeks * 7
     if kind is ProcedureKind.TMS:
         return policy.tms_course_open_max_weeks * 7
     if kind is ProcedureKind.ECT:
@@ -31,10 +34,11 @@ def _limit_days(kind: ProcedureKind, policy: Policy) -> float | None:
 
 def too_long(p: ProcedureRecord, as_of: date, policy: Policy) -> bool:
     """An in-progress record over an open period (ProcedureRecord.ongoing) started longer ago
-    than its kind's policy limit. A record named maintenance runs for months: never too long
-    (ProcedureRecord.maintenance; recheck K19b s29)."""
-    limit = _limit_days(p.kind, policy)
-    if limit is None or not p.ongoing or p.maintenance or p.date is None:
+    than its kind's policy limit. A record named maintenance runs for months: held to
+    policy.maintenance_course_open_max_weeks instead (ProcedureRecord.maintenance; recheck
+    K19b s29: not the acute limit; K20b s30: no limit held drug steps on one open since 2023)."""
+    limit = _limit_days(p, policy)
+    if limit is None or not p.ongoing or p.date is None:
         return False
     return (as_of - p.date).days > limit
 

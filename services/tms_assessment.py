@@ -308,7 +308,7 @@ def ect_running_line(ect: EctRun) -> str:
     """ "an acute ECT course is running (since 2026-11-10, 8 sessions): the ECT service judges
     its response first"; a course charted as one record names its dates (EctRun.since_text)."""
     return (
-        f"an acute ECT course is running ({ect.since_text()}): the ECT service judges its "
+        f"{ect.a_course()} is running ({ect.since_text()}): the ECT service judges its "
         "response first"
     )
 

@@ -139,7 +139,7 @@ def _course_line(ctx: RuleContext, now: CourseNow, change: str) -> str:
     # its last day (services/ect_run.py); separate sessions keep "8 sessions, last session D".
     said = ", ".join(t for t in (now.ect.sessions_text(), now.ect.last_session_text()) if t)
     head = (
-        f"**Acute ECT course running since {now.start.isoformat()}** ({said}): its "
+        f"**{now.ect.course_name()} running since {now.start.isoformat()}** ({said}): its "
         "response is judged with the ECT service. "
     )
     if change == REDUCTION:
@@ -180,7 +180,13 @@ def device_course_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
         return None
     name = draft.ingredient.capitalize()
     seizure = seizure_row(draft.ingredient) if now.tms is not None else None
-    course = "a TMS course" if now.tms is not None else "an acute ECT course"
+    course = (
+        "a TMS course"
+        if now.tms is not None
+        else now.ect.a_course()
+        if now.ect
+        else "an acute ECT course"
+    )
     if change == REDUCTION:
         team = "TMS team" if now.tms is not None else "ECT service"
         summary = cards.fit_summary(

@@ -171,6 +171,12 @@ class TmsPolicy:
     # each on record, not as one open record. Longer holds the cards longer on a stale record.
     tms_course_open_max_weeks: float = 10.0
     ect_course_open_max_weeks: float = 12.0
+    # The same for a record named maintenance or continuation (fhir_mapping/course_protocols.py):
+    # such a course runs for months, so the acute limit does not fit it, but no limit at all held
+    # every drug step behind "Maintenance ECT" open since 2023 (recheck K20b s30). 52: a year,
+    # twice the six months of continuation ECT (data/ect_schedule.csv); past it the cards ask to
+    # confirm it still runs. A DESIGN CHOICE (UNVERIFIED as a guideline value).
+    maintenance_course_open_max_weeks: float = 52.0
 
 
 class TmsPolicyConfig(BaseModel):
@@ -207,3 +213,4 @@ class TmsPolicyConfig(BaseModel):
     ect_outcome_hold_max_days: int = Field(90, ge=0, le=365)
     tms_course_open_max_weeks: float = Field(10.0, gt=0, le=104)
     ect_course_open_max_weeks: float = Field(12.0, gt=0, le=104)
+    maintenance_course_open_max_weeks: float = Field(52.0, gt=0, le=520)

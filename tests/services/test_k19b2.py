@@ -9,8 +9,9 @@
    one.
 3. A `completed` "rTMS 10 Hz left DLPFC" over 12 days is not an adequate course judged as an
    initial one (no accelerated protocol named), not a retreatment block.
-4. "Maintenance ECT (monthly)" in progress since 2026-01-12 is held to no open limit: the course
-   still holds the drug steps and the TMS referral, as before k18b.
+4. "Maintenance ECT (monthly)" in progress since 2026-01-12 is not held to the acute open limit:
+   the course still holds the drug steps and the TMS referral, as before k18b (procs31: to
+   policy.maintenance_course_open_max_weeks instead, 52 weeks).
 
 Charts: tests/services/k19b2_charts/ (K19b's and K18's, all 19 prefetch keys). As-of 2026-12-01.
 """

@@ -99,7 +99,7 @@ def _ect_line(ect: EctRun) -> str:
     """The line on an acute ECT course running: named by its first day (a course charted as one
     record over a period by that record's start, not its last day: services/ect_run.py)."""
     return (
-        f"**Acute ECT course running since {ect.start.isoformat()}:** {ect.so_far_text()}; "
+        f"**{ect.course_name()} running since {ect.start.isoformat()}:** {ect.so_far_text()}; "
         "judge its response with the ECT service before changing medication; an adjunct, "
         "switch or raise now would confound it."
     )
