@@ -143,11 +143,22 @@ def _led_by_running(
     cut = rec.summary.split(" (")[0].split(";")[0]
     cut_low = f"{cut[:1].lower()}{cut[1:]}"
     compact = pediatric_dose.compact_point(ctx, drafts[0], rec.summary)
+    # A first clause that names no drafted drug ("Two SSRIs (paroxetine still running)") keeps
+    # the next one, which does ("escitalopram: fluoxetine (SSRI) failed an adequate trial"),
+    # else names the draft itself (session 30 orders31 item 1: "Paroxetine running at age 15:
+    # ...; two SSRIs" named neither escitalopram nor its failed-trial point, the card's own).
+    lows = [low]
+    if not any(d.ingredient.lower() in head.lower() for d in drafts):
+        rest = rec.summary[len(_first_clause(rec.summary)) :].lstrip("; ")
+        after = _without_last_aside(_first_clause(rest)) if rest else ""
+        lows = [
+            *([f"{low}; {after}"] if drafted.lower() in after.lower() else []),
+            f"{drafted} ordered: {low}",
+        ]
     summary = cards.fit_summary(
         f"{lead}; {rec.summary}",
         f"{short}; {rec.summary}",
-        f"{lead}; {low}",
-        f"{short}; {low}",
+        *(f"{head_}; {one}" for one in lows for head_ in (lead, short)),
         f"{head}{tail}",
         *((f"{short}; {plain_low}", f"{plain}{tail}") if plain != head else ()),
         # Else cut at its first parenthesis, as before ("Aripiprazole: adult doses").

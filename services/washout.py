@@ -195,7 +195,7 @@ class Conflict:
             # (its meta.lastUpdated, or as-of when it gives none), not a recorded last dose.
             return (
                 f"was stopped on or before {old.end.isoformat()} (last dose not recorded; "
-                f"{plural(ago, 'day')} ago)"
+                f"{_ago_text(ago)})"
             )
         if old.supply_end is not None:
             # Review s20 r3 finding 1: the order stood after its supply on record ran out; the
@@ -203,7 +203,7 @@ class Conflict:
             # have been taken (fill elsewhere, tablets at home), not from the supply's end.
             return (
                 f"is covered on record to {old.supply_end.isoformat()}, but its order was "
-                f"stopped only on or before {old.end.isoformat()} ({plural(ago, 'day')} ago): the last "
+                f"stopped only on or before {old.end.isoformat()} ({_ago_text(ago)}): the last "
                 "dose is not recorded and may have been as late as that day"
             )
         return f"was last taken on {old.end.isoformat()} as recorded ({plural(ago, 'day')} ago)"
@@ -383,6 +383,12 @@ def maoi_on_record(record: PatientRecord) -> bool:
     return any(is_maoi(t.ingredient) for t in record.trials) or any(
         is_maoi(name) for gap in record.gaps for name in gap.taken_now
     )
+
+
+def _ago_text(days: int) -> str:
+    """ "11 days ago"; "as of today" when the day the stop is bounded by is today (recorded
+    today, or no day recorded at all: as-of), never "0 days ago" (session 30 orders31 item 3)."""
+    return "as of today" if days == 0 else f"{plural(days, 'day')} ago"
 
 
 def _held_state(on_hold: str, said: str) -> str:

@@ -74,6 +74,8 @@ def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
             steps = f"stop {old}, {give}"
         else:
             steps = give
+        if start is not None and not c.old.on_order:
+            return _urgent_after_stop(draft, c)
         return (
             f"{new} (acts as an MAOI) with {old} {state}: if urgent {steps} "
             f"({c.risk_short}); else an alternative",
@@ -147,6 +149,35 @@ def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
     )
 
 
+def _urgent_after_stop(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
+    """Linezolid or IV methylene blue drafted within a stopped partner's washout: the stop as
+    the record has it and how long to monitor, the table's days and what they count from
+    (session 30 orders31 item 3: "Linezolid with sertraline stopped at least 11 days ago: if
+    urgent give linezolid, monitor" named no washout, and "stopped at least 0 days ago" for an
+    order recorded stopped today, its last dose not recorded). Days, never the washout's last
+    day: a date beside an antibiotic reads as a wait (review finding 6)."""
+    new, old = drug_names.shown_first(draft.ingredient), drug_names.shown(c.old.ingredient)
+    lin = drug_names.shown(draft.ingredient)
+    assert c.old.end is not None  # a conflict with a first safe day has an end
+    end = c.old.end.isoformat()
+    if c.old.ended_by:
+        # Known only taken before a day (Exposure.ended_by): no stop day at all.
+        said, since = f"taken before {end}", "from then"
+    elif c.old.supply_end is not None or c.old.end_not_recorded:
+        # Its order recorded stopped by a day, the last dose not recorded (may be that day).
+        said, since = f"stopped on or before {end}", "from then"
+    else:
+        said, since = f"stopped {c.days_off()} ago", "after its last dose"
+    watch = f"monitor up to {c.days} days {since}"
+    alt = "else an alternative"
+    return (
+        f"{new} with {old} {said}: if urgent give {lin}, {watch}; {alt}",
+        f"{new} with {old} {said}: if urgent give it, {watch}; {alt}",
+        f"{new}: {old} {said}: if urgent give it, {watch}; {alt}",
+        f"{new}: {old} {said}: if urgent give it, monitor {c.days} days; {alt}",
+    )
+
+
 def _stop_not_recorded(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
     """A past partner whose stop date is not recorded, only a day it had stopped by (its
     order's recorded stop, Exposure.end_not_recorded; a course only known taken before a day,
@@ -190,6 +221,12 @@ def urgent_summary(draft: DraftOrder, found: list[washout.Conflict]) -> tuple[st
         elif c.earliest_start is None:
             state = c.old.claim.bare
             stop.append(name)
+        elif c.old.end is not None and (
+            c.old.ended_by or c.old.supply_end is not None or c.old.end_not_recorded
+        ):
+            # Only a day it had stopped by (session 30 orders31 item 3): that day, never
+            # "stopped at least 0 days ago".
+            state = f"stopped on or before {c.old.end.isoformat()}"
         else:
             state = f"stopped {c.days_off()} ago"
         by_state.setdefault(state, []).append(name)
@@ -230,9 +267,28 @@ def urgent_summary(draft: DraftOrder, found: list[washout.Conflict]) -> tuple[st
     )
     lead = f"if urgent {short + ', ' if short else ''}give {drug_names.shown(draft.ingredient)}"
     alt = "else an alternative"
+    # Every partner to be stopped or held: the step names each, so the lead need not, and the
+    # room goes to each one's washout (session 30 orders31 item 4: fluoxetine and sertraline
+    # read "monitor up to 35 days", sertraline's 14 on the detail only).
+    named = steps.removesuffix(give).removesuffix(", ")
+    own = f"{new}: if urgent {named}, give" if len(stop) + len(hold) == len(found) else ""
+    each_own = (
+        (f"{own} {drug_names.shown(draft.ingredient)}, {each}; {alt}", f"{own} it, {each}; {alt}")
+        if own and len(days) > 1
+        else ()
+    )
     return (
-        *(f"{new} with {said}: if urgent {steps.replace('monitor', w)}; {alt}" for w in watches),
-        *(f"{new} with {who}: {lead}, {w}; {alt}" for w in watches for who in (said, names)),
+        *(
+            f"{new} with {said}: if urgent {steps.replace('monitor', w)}; {alt}"
+            for w in watches[:1]
+        ),
+        *(f"{new} with {who}: {lead}, {watches[0]}; {alt}" for who in (said, names)),
+        *each_own,
+        *(
+            f"{new} with {said}: if urgent {steps.replace('monitor', w)}; {alt}"
+            for w in watches[1:]
+        ),
+        *(f"{new} with {who}: {lead}, {w}; {alt}" for w in watches[1:] for who in (said, names)),
         f"{new} (acts as an MAOI) with {said}: if urgent {steps} ({risk}); {alt}",
         f"{new} with {said}: if urgent {steps}; {alt}",
         f"{new} with {names}: if urgent {steps}; {alt}",

@@ -224,9 +224,9 @@ def test_linezolid_ten_days_after_fluoxetine_monitors_rather_than_waits_five_wee
     )
     rec = at_order(record)[MAOI]
     assert rec.summary == (
-        "Linezolid with fluoxetine stopped 10 days ago: if urgent give linezolid, monitor; else "
-        "an alternative"
-    )
+        "Linezolid with fluoxetine stopped 10 days ago: if urgent give linezolid, monitor up to "
+        "35 days after its last dose; else an alternative"
+    )  # its washout's days since session 30 orders31 item 3 (was "monitor;"), still no date
     assert "2025-06-27" not in rec.summary + rec.detail  # no "not before" date for an antibiotic
     assert "until 35 days after the last fluoxetine dose" in rec.detail
     assert "stop fluoxetine" not in rec.summary + rec.detail  # it is already stopped

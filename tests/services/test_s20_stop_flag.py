@@ -59,7 +59,9 @@ def _phenelzine_order(doc: Doc) -> Doc:
 
 
 @pytest.mark.parametrize(
-    ("name", "stop", "ago"), [(UPDATED, "2025-06-01", "1 day"), (NO_DAY, "2025-06-02", "0 days")]
+    ("name", "stop", "ago"),
+    # "as of today", never "0 days ago" (session 30 orders31 item 3).
+    [(UPDATED, "2025-06-01", "1 day ago"), (NO_DAY, "2025-06-02", "as of today")],
 )
 def test_a_stop_day_not_recorded_is_said_as_on_or_before(name: str, stop: str, ago: str) -> None:
     cards, record = _evaluate(_chart(name))
@@ -74,7 +76,7 @@ def test_a_stop_day_not_recorded_is_said_as_on_or_before(name: str, stop: str, a
     )
     switch = cards["optimize-switch-augment"]["detail"]
     assert (
-        f"phenelzine (an MAOI) was stopped on or before {stop} (last dose not recorded; {ago} ago)"
+        f"phenelzine (an MAOI) was stopped on or before {stop} (last dose not recorded; {ago})"
         in switch
     )
     assert "as recorded" not in switch

@@ -74,12 +74,14 @@ def test_charts_are_complete_requests(path: Path) -> None:
             "venlafaxine running: not for use under 18; boxed warning",
         ),
         # K14 u05: was "Two SSRIs (paroxetine still running); escitalopram: fluoxetine (SSRI)
-        # failed an adequate trial; next on the under-18 list (FDA 2009)".
+        # failed an adequate trial; next on the under-18 list (FDA 2009)". Escitalopram and its
+        # failed-trial point kept since session 30 orders31 item 1 (was "...; two SSRIs; boxed
+        # warning (under 25)", the drafted drug unnamed).
         (
             "u05_age17_paroxetine_running_escitalopram_sign",
             REPEAT,
-            "Paroxetine running at age 17: not to be used for depression under 18 (NICE NG134); "
-            "two SSRIs; boxed warning (under 25)",
+            "Paroxetine running at age 17: not for use under 18 (NICE NG134); two SSRIs; "
+            "escitalopram: fluoxetine (SSRI) failed an adequate trial",
         ),
         # Was "Fluoxetine ordered with amitriptyline ordered (no fill yet): raises tricyclic
         # levels (CYP2D6); lower tricyclic dose, check its level": amitriptyline at 15 unsaid.
@@ -168,11 +170,12 @@ def test_a_hold_whose_supply_reaches_today_says_its_date_is_not_recorded() -> No
             "linezolid, monitor up to 14 days; else an alternative",
             ("Sertraline", "Tramadol"),
         ),
-        # Fluoxetine on hold (its washout 35 days) first: the longest washout bounds the watch.
+        # Fluoxetine on hold (its washout 35 days) first: each washout named since session 30
+        # orders31 item 4 (was "... monitor up to 35 days", sertraline's 14 unsaid).
         (
             "c7_sertraline_running_fluoxetine_held_linezolid_sign",
-            "Linezolid with fluoxetine and sertraline: if urgent stop both, give linezolid, "
-            "monitor up to 35 days; else an alternative",
+            "Linezolid: if urgent stop fluoxetine and sertraline, give it, monitor up to 35 days "
+            "(fluoxetine), 14 (sertraline); else an alternative",
             ("Fluoxetine", "Sertraline"),
         ),
     ],
