@@ -207,11 +207,11 @@ def _read(
 
 def _answer(raw: Mapping[str, Any], text: str, note: bool) -> form_self_harm_answers.Answer | None:
     """One answer of an item the net reads: a note item's only when it speaks of the patient's
-    own risk (None: nothing); a yes of the self on a question of harm to others too
-    (form_self_harm_notes.py)."""
+    own risk (None: nothing); on a question of harm to others too, a yes of the self, or a yes
+    of others alone to check (form_self_harm_notes.of_others)."""
     if note:
         return notes.note_answer(raw)
-    said = notes.self_yes(raw) if form_self_harm_answers.asks_of_others(text) else None
+    said = notes.of_others(raw) if form_self_harm_answers.asks_of_others(text) else None
     return said or form_self_harm_answers.read(raw)
 
 

@@ -13,10 +13,18 @@ s29 recheck K19a).
   attempted suicide?") records no answer of the patient's own (review s29 RQ3, fix net31), unless
   its ANSWER says so: a screen's result given as positive or high risk (`note-risk` words, chart
   n02 "Yes - positive, high risk") or a part about the patient that names an attempt (`attempt`
-  words, n01 "Yes - mother; pt also attempted last month") is a positive answer; a part about the
-  patient that names other self-harm words is an answer to check (the warning, as before net31).
+  words, n01 "Yes - mother; pt also attempted last month"), any self-harm word the service reads
+  (self_harm_subject.says_self_harm: "pt overdosed last week", "pt endorses SI"), or says the
+  patient shares the finding asked of (self_harm_subject.shares_finding: "Yes - mother, pt too")
+  is a positive answer, critical (recheck K20a s30 f_fam_pt_too, f_fam_pt_overdosed: nothing;
+  "pt endorses SI" was the warning to check; session 30 fix forms32). "pt denies SI", "pt also
+  has diabetes": nothing.
 - "Thoughts of hurting yourself or others" = "Denies others; endorses self" (chart n06): a part
-  that says yes of the self (`self-yes` words) is a yes, as "Yes - self" is.
+  that says yes of the self (`self-yes` words) is a yes, as "Yes - self" is. A yes whose part
+  names others alone ("Yes - others only", "Yes (others)": `others-only` words, or a part that
+  is only an `others` word) and none the self is no yes of the self: the answer to check, as
+  "Denies self; endorses others" is (`of_others`; recheck K20a s30 f_harm_yes_others_only was
+  a critical self-harm card; session 30 fix forms32).
 - An item whose QUESTION names no self-harm but whose ANSWER text does ("Patient educated on
   crisis line" = "Yes, pt endorses SI", "Safety plan reviewed" = "pt reports SI with plan") was
   read by no one: silent (session 30 fix forms31). Its answer is read as free text is
@@ -34,11 +42,19 @@ from typing import Any
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.form_self_harm_answers import YES, Answer, _pattern, _word
 from fhir_mapping.record import FindingKind
-from fhir_mapping.screen_wording import SELF_HARM, self_harm_words, terms
+from fhir_mapping.screen_wording import SELF_HARM, terms
+from fhir_mapping.self_harm_subject import says_self_harm, shares_finding
 from fhir_mapping.self_harm_text import reading
 from fhir_mapping.tms_safety import negated, normalise_text
 
-__all__ = ["is_plan", "names_self_harm", "note_answer", "said_in_answer", "said_in_row", "self_yes"]
+__all__ = [
+    "is_plan",
+    "names_self_harm",
+    "note_answer",
+    "of_others",
+    "said_in_answer",
+    "said_in_row",
+]
 
 # The parts of an answer: between semicolons, commas, brackets and dashes.
 _PARTS = re.compile(r"[;,()]| - ")
@@ -76,18 +92,25 @@ def note_answer(answer: Mapping[str, Any]) -> Answer | None:
     if any(_said(_pattern("note-risk"), part) for part in parts):
         return Answer(YES, word)
     own = [p for p in parts if _pattern("subject").match(p)]
-    if any(_said(_pattern("attempt"), part) for part in own):
-        return Answer(YES, word)
-    if any(self_harm_words(part) for part in own):  # "pt endorses SI"; "pt denies SI": none
-        return Answer(None, word)
+    if any(
+        _said(_pattern("attempt"), part) or says_self_harm(part) or shares_finding(part)
+        for part in own
+    ):
+        return Answer(YES, word)  # "pt endorses SI", "pt too"; "pt denies SI": none
     return None
 
 
-def self_yes(answer: Mapping[str, Any]) -> Answer | None:
-    """A yes, when an answer to a question of harm to self or others says yes of the self in one
-    of its parts ("Denies others; endorses self"; module docstring), else None."""
-    if any(_pattern("self-yes").fullmatch(part) for part in _parts(answer)):
+def of_others(answer: Mapping[str, Any]) -> Answer | None:
+    """What an answer to a question of harm to self or others says in its parts (module
+    docstring): a yes when one says yes of the self ("Denies others; endorses self"), an answer
+    to check when one names others alone and none the self ("Yes - others only"), else None."""
+    parts = _parts(answer)
+    if any(_pattern("self-yes").fullmatch(part) for part in parts):
         return Answer(YES, _word(answer))
+    if any(
+        _pattern("others-only").search(part) or _pattern("others").fullmatch(part) for part in parts
+    ):
+        return Answer(None, _word(answer))
     return None
 
 

@@ -31,7 +31,12 @@ PHQ-9:
   (true, "Yes", "Y") on a form, or a group, not worded as the PHQ-9: "PHQ-9 item 9 answer could
   not be read" was false on a nursing form's "Thoughts of hurting yourself" = "Yes"; the forms
   safety net (form_self_harm.py) reads it as a yes of that question, critical (session 30 fix
-  forms31). On a form worded as the PHQ-9 a yes stays unread here;
+  forms31). On a form worded as the PHQ-9 a plain yes (true, "Yes", "Y": suicide_screen_answers.
+  says_yes) is read here as item 9 = 1, the least positive answer of the list (the session 29
+  decision for a yes on a question with no scale; it was "PHQ-9 item 9 answer could not be
+  read", a warning, recheck K20a s30; session 30 fix forms32). The card quotes the question and
+  its yes (`Score.asked`, as the forms safety net's): "1 (several days)" would say how often,
+  which a yes does not;
 - not the item: a question's words in a text that asks of others too ("Thoughts of hurting
   yourself or others" on a safety screen: data/self_harm_form_words.csv `others`; review s29 RQ3
   probes q_harm_*): PHQ-9 item 9 asks of the self alone, so it is no PHQ-9 answer and was named
@@ -84,6 +89,7 @@ from fhir_mapping.questionnaire_items import _MAX_DEPTH, _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import QUESTION, SELF_HARM, form_named, named_in
+from fhir_mapping.suicide_screen_answers import says_yes
 
 __all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9", "worded_form"]
 
@@ -94,6 +100,10 @@ Item = Mapping[str, Any]
 UNREAD_ITEM9 = "PHQ-9 item 9 answer could not be read"
 
 _FULL = statuses(RESPONSE, Reads.ALL)
+
+# A plain yes to item 9 says the patient answered yes, not how often: the least positive answer
+# of the PHQ-9's list (services/data/phq9_item9_answers.csv, 1 'Several days'; module docstring).
+_YES = 1
 
 # How many opening words of an item's display are its wording (a project rule; how many worded
 # items make the form: form_answers.WORDED_ITEMS).
@@ -218,8 +228,28 @@ def _worded(text: str) -> int | None:
 
 
 def _answered(answers: list[Mapping[str, Any]]) -> int | None:
-    """The item's answer from all its answers (form_answers.highest_settled), else None."""
-    return highest_settled(_one_answer(a) for a in answers)
+    """The item's answer from all its answers (form_answers.highest_settled), else None; a plain
+    yes is 1 (module docstring: only a form worded as the PHQ-9 leaves one here)."""
+    return highest_settled(_listed_or_yes(a) for a in answers)
+
+
+def _listed_or_yes(answer: Mapping[str, Any]) -> int | None:
+    """One answer of the PHQ-9's list, or a plain yes read as `_YES`, else None."""
+    value = _one_answer(answer)
+    return _YES if value is None and says_yes(answer) else value
+
+
+def _asked_yes(items: list[Item]) -> tuple[str, str] | None:
+    """The words of the first plain yes among the items' answers and its question, as the card
+    quotes them (module docstring)."""
+    from fhir_mapping.form_self_harm import question  # no cycle at import
+    from fhir_mapping.form_self_harm_answers import _word
+
+    for item in items:
+        for answer in array(item.get("answer")):
+            if isinstance(answer, Mapping) and _one_answer(answer) is None and says_yes(answer):
+                return _word(answer), question(str(item.get("text")))
+    return None
 
 
 def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, list[DataGap]]:
@@ -230,9 +260,8 @@ def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, li
     status = string(resource.get("status")) or "unknown"
     if status not in _FULL and not unfinished(RESPONSE, status):
         return None, []  # entered-in-error: not a result
-    answers = [
-        a for item in _item9s(resource) for a in array(item.get("answer")) if isinstance(a, Mapping)
-    ]
+    items = list(_item9s(resource))
+    answers = [a for item in items for a in array(item.get("answer")) if isinstance(a, Mapping)]
     if not answers:
         return None, []  # asked and not answered (or not asked): not recorded
     if all(says_nothing(a) and _one_answer(a) is None for a in answers):
@@ -248,6 +277,8 @@ def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, li
     source = SourceRef(QR, rid) if rid else None
     item9 = _answered(answers)
     unread = SourceRef(QR, rid or "") if item9 is None else None
+    listed = any((_one_answer(a) or 0) > 0 for a in answers)
+    asked = _asked_yes(items) if item9 == _YES and not listed else None
     score = Score(
         PHQ9,
         None,
@@ -258,6 +289,7 @@ def read_worded_item9(resource: Resource, as_of: date) -> tuple[Score | None, li
         instant=parse_instant(resource.get("authored")),
         item9_only=True,
         form=PHQA if is_phqa(resource) else None,  # named as its own form on the cards
+        asked=asked,
     )
     gaps = [DataGap(DataDomain.SCORES, UNREAD_ITEM9, source)] if unread is not None else []
     return score, gaps

@@ -31,6 +31,16 @@ month"). "Mother with SI; pt also has diabetes" is
 another finding of the patient's, not the mother's SI: the mention stays the mother's (session
 30 fix forms31; it was a false critical card).
 
+Session 30 fix forms32 (recheck K20a): the tail names self-harm when it holds, not negated, any
+word the service already reads as self-harm anywhere (`says_self_harm`: the form questions'
+words, screen_item_terms.csv; the self-harm acts, events, suicidal and ideation words of this
+table; the suicidal-ideation words of diagnosis_terms.csv; the risk words of
+stated_history_terms.csv: "pt also wants to die", "pt also has thoughts of ending his life",
+"pt also endorses passive death wish", "pt also cutting", "pt also has a plan" were the
+relative's alone, no card, TMS offered). "Father with SI; pt also denies SI" stays the
+father's (the words negated). `shares_finding` reads a relative_same word in one part of a
+form's answer ("Yes - mother, pt too": form_self_harm_notes.py).
+
 Apart from self_harm_text.py (kept under 400 lines) because whose act a mention names is its own
 idea; the words are data (data/self_harm_terms.csv, roles `relative`, `relative_lead`,
 `relative_link`, `relative_same`).
@@ -44,9 +54,17 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.screen_wording import self_harm_words
-from fhir_mapping.text_negation import normalise_text, term_pattern
+from fhir_mapping.stated_history import affirms_risk
+from fhir_mapping.text_negation import negated, normalise_text, term_pattern
 
-__all__ = ["other_subject"]
+__all__ = ["says_self_harm", "other_subject", "shares_finding"]
+
+# The self-harm words the service reads elsewhere, by table and role (`says_self_harm`).
+_SELF_HARM_ROLES = (
+    ("self_harm_terms.csv", "role", ("act", "event", "suicidal", "ideation_object")),
+    ("self_harm_terms.csv", "role", ("relative_same_act",)),
+    ("diagnosis_terms.csv", "kind", ("suicidal-ideation",)),
+)
 
 # Where the words a relative must govern start: a clause end or a colon ("Grief counselling:
 # mother with ...").
@@ -102,13 +120,47 @@ def _tail_words() -> re.Pattern[str]:
     return re.compile(r"\s*(?:(?:" + body + r")\b\s*)*")
 
 
+@cache
+def _self_harm_patterns() -> tuple[re.Pattern[str], ...]:
+    """The self-harm words of the service's tables (`_SELF_HARM_ROLES`). An `ideation_object`
+    term ending in "$" ("cutting$") names self-harm only closing its text ("pt also cutting")."""
+    found: list[re.Pattern[str]] = []
+    for name, column, roles in _SELF_HARM_ROLES:
+        text = resources.files("fhir_mapping").joinpath(f"data/{name}").read_text("utf-8")
+        for row in csv.DictReader(text.splitlines()):
+            if row[column] in roles:
+                term = normalise_text(row["term"])
+                end = term.endswith("$")
+                pattern = term_pattern(term.rstrip("$"))
+                found.append(re.compile(pattern.pattern + r"\s*$") if end else pattern)
+    return tuple(found)
+
+
+def says_self_harm(words: str) -> bool:
+    """Whether `words` (normalised) hold, not negated, a self-harm, suicidal-ideation, death-wish,
+    plan or intent word the service reads elsewhere (module docstring, fix forms32)."""
+    if self_harm_words(words) or affirms_risk(words):
+        return True
+    return any(
+        not negated(words, m.start(), m.end())
+        for p in _self_harm_patterns()
+        for m in p.finditer(words)
+    )
+
+
 def _refers(said: str, end: int) -> bool:
     """Whether the words after a `relative_same` word, to its clause's end, refer to the finding
-    (module docstring): none, self-harm words, or `relative_same_tail` words only."""
+    (module docstring): none, `relative_same_tail` words only, or self-harm words."""
     tail = _CLAUSE_END.split(said[end:])[0].strip(" .")
-    if not tail or self_harm_words(tail) or _tail_words().fullmatch(tail) is not None:
+    if not tail or _tail_words().fullmatch(tail) is not None:
         return True
-    return any(term_pattern(act).search(tail) for act in _role("relative_same_act"))
+    return says_self_harm(tail)
+
+
+def shares_finding(part: str) -> bool:
+    """Whether one part of an answer (normalised) holds a `relative_same` word that refers to the
+    finding asked of ("pt too", "pt also attempted": form_self_harm_notes.note_answer)."""
+    return any(_refers(part, m.end()) for p in _same() for m in p.finditer(part))
 
 
 def other_subject(text: str, start: int, said: str | None = None) -> bool:

@@ -100,9 +100,11 @@ def test_every_current_item_no_keeps_the_past_warning() -> None:
     assert "past suicidal ideation recorded on the form: ask about current thoughts" in card[1]
 
 
-def test_a_note_naming_the_patients_ideation_asks_to_check() -> None:
+def test_a_note_naming_the_patients_ideation_is_critical() -> None:
+    """ "Yes - brother; pt endorses SI": the patient's own SI, critical (was the warning to
+    check; session 30 fix forms32)."""
     card = _card(_chart("family_attempt_yes_pt_endorses_si"))
-    assert card is not None and card[0] == "warning" and _UNREAD in card[1]
+    assert card is not None and card[0] == "critical" and _UNREAD not in card[1]
 
 
 @pytest.mark.parametrize(
