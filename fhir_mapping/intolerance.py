@@ -250,6 +250,14 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
     return f"{head}: {', '.join(manifestations)}" if manifestations else head
 
 
+def _reaction_severe(resource: Mapping[str, Any]) -> bool:
+    """A reaction whose `severity` is "severe" (Intolerance.reaction_severe)."""
+    return any(
+        isinstance(r, Mapping) and r.get("severity") == "severe"
+        for r in array(resource.get("reaction"))
+    )
+
+
 def read_intolerances(
     resources: Iterable[Mapping[str, Any]],
     medication_resources: Sequence[Mapping[str, Any]] = (),
@@ -277,8 +285,18 @@ def read_intolerances(
             # The one judgement reaction_findings reads for the bipolar finding: codes and words.
             manic = allergy_mania(resource) is not None
             severe = allergy_classes.severe_reaction(resource)
+            harsh = _reaction_severe(resource)
             found += [
-                Intolerance(i, reason, when, source, manic, allergen_class=label, severe=severe)
+                Intolerance(
+                    i,
+                    reason,
+                    when,
+                    source,
+                    manic,
+                    allergen_class=label,
+                    severe=severe,
+                    reaction_severe=harsh,
+                )
                 for i, label in _allergy_allergens(resource)
             ]
             continue

@@ -3,8 +3,9 @@
 Suicide risk is always evaluated and never suppressed; so are an MAOI running with a serotonergic
 or noradrenergic antidepressant (maoi_combination), a running dose above the labelled maximum
 for the patient's age (age_dose_limit), two running drugs that interact (interactions) and a
-running drug a condition on record rules against (running_cautions) and a recent low sodium with
-an SSRI or SNRI running (running_sodium). Every other card needs a
+running drug a condition on record rules against (running_cautions), a running drug with a
+reaction recorded while it ran (running_allergy) and a recent low sodium with an SSRI or SNRI
+running (running_sodium). Every other card needs a
 depressed patient who is not in remission (PathwayFacts.active): a patient with no depression, or
 in remission, gets no pathway cards. Entered-in-error resources never reach the record (the mapping drops them).
 A patient recorded deceased (Patient.deceased[x]) is not `active` either: the safety cards only,
@@ -46,6 +47,7 @@ from services.rules import (
     recurrence,
     relapse,
     relapse_hold,
+    running_allergy,
     running_blood_pressure,
     running_cautions,
     running_formulation_dose,
@@ -102,6 +104,8 @@ def run_rules(
     # the pathway stage.
     found.append(interactions.rule(ctx))
     found.append(running_cautions.rule(ctx))
+    # A running drug with a reaction recorded while it ran (s30 allergy31), whatever the stage.
+    found.append(running_allergy.rule(ctx))
     # A recent low sodium with an SSRI or SNRI running (review 10 finding 7), whatever the stage.
     found.append(running_sodium.rule(ctx))
     found.append(running_qtc.rule(ctx))  # a long QTc on QT-prolonging drugs (review 12)

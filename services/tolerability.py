@@ -7,7 +7,8 @@ intolerance, in any episode and any role (a reaction does not expire with the ep
 course of the same drug without one is a re-challenge that was tolerated, like an
 AllergyIntolerance marked resolved: the drug is no longer held back. A course still running with a
 recorded reaction counts too (the cards never propose more of it; the order hooks leave renewals
-of a running course alone, see order_hooks.intolerance_check).
+of a running course alone, see order_hooks.intolerance_check, unless the reaction was recorded
+while it ran: services/running_reactions.py).
 
 A drug an allergen stands for beside itself, where a label says so, is held back with it
 (`cross_reactive`: citalopram after an escitalopram allergy and the reverse, desvenlafaxine after

@@ -24,6 +24,7 @@ from fhir_mapping.record import (
     Trial,
 )
 from services import cards, tolerability
+from services.order_checks.intolerance_running import running_reaction_check
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -34,7 +35,8 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     reason, an AllergyIntolerance or an AdverseEvent: services/tolerability.py), any episode and
     any role. A drug running today is not flagged: the order renews a course the patient is
     taking now (the EHR's own allergy check still sees an active AllergyIntolerance), and a card
-    on every renewal would be noise."""
+    on every renewal would be noise; unless its reaction was recorded while that course ran
+    (an allergy, an AdverseEvent: order_checks/intolerance_running.py, s30 allergy31)."""
     course = tolerability.not_tolerated(ctx.record).get(draft.ingredient)
     if course is None:
         found = _documented_intolerance_check(draft, ctx)
@@ -43,7 +45,10 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if found is None:
             found = _cross_reactive_check(ctx, draft)
         return found if found is not None else _allergies_unread_check(ctx, draft)
-    if course.ongoing or course.intolerance is None:
+    if course.ongoing:
+        # A renewal, unless the reaction was recorded while this course ran (s30 allergy31).
+        return running_reaction_check(ctx, draft)
+    if course.intolerance is None:
         return None
     intolerance = course.intolerance
     when = intolerance.date.isoformat() if intolerance.date else "date not recorded"

@@ -1,0 +1,98 @@
+"""patient-view: a running drug whose reaction was recorded while it ran (s30 allergy31, review
+K20b finding al2b).
+
+Sertraline 100 mg/day since 2026-10-15, an active allergy "Serotonin syndrome" (severe,
+criticality high) recorded 2026-11-20: the screen's summaries read only "sertraline not measured
+yet: repeat the PHQ-9", the allergy named nowhere but as "Not tolerated, never proposed:
+sertraline" inside the optimise card's detail, which is about what to propose next, not the drug
+given now. Here, whatever the pathway stage (a reaction does not lapse with remission), one card
+names each such drug with its dose and start and the entry (reaction, date, resource), and asks
+for a review before it continues.
+
+Which entries, and the tiers, are services/running_reactions.py's: critical for a severe entry
+(never snoozed), a warning for another allergy or an AdverseEvent (snoozable with a reason: a
+discussed decision to go on; the snooze holds for the entries it was given on, `fingerprint`). A
+mild typed intolerance (nausea, criticality low) makes no card here: the prescriber going on
+through a mild side effect is routine, the optimise card holds a raise as text for it, and an
+order that raises the dose gets the order card's warning. Nothing is one click: whether to stop
+or taper is the prescriber's decision.
+"""
+
+from __future__ import annotations
+
+from services import cards, screen
+from services.order_doses import trial_dose
+from services.recommendation import Indicator, Recommendation
+from services.rules.context import RuleContext
+from services.running_reactions import RunningReaction, all_recorded_while_running
+
+TOPIC = "running-drug-allergy"
+_ASK = "review before continuing"
+
+
+def found(ctx: RuleContext) -> tuple[RunningReaction, ...]:
+    """The running drugs this card names (mild typed intolerances left out)."""
+    return tuple(f for f in all_recorded_while_running(ctx.record) if not f.mild)
+
+
+def fingerprint(reactions: tuple[RunningReaction, ...]) -> str:
+    """Each drug with the entry it carries: a new entry brings a snoozed card back."""
+    return screen.pairs_key(f"{f.trial.ingredient}|{f.intolerance.source.id}" for f in reactions)
+
+
+def _day(f: RunningReaction) -> str:
+    return f.intolerance.date.isoformat() if f.intolerance.date else "date not recorded"
+
+
+def _summary(reactions: tuple[RunningReaction, ...]) -> str:
+    first = next((f for f in reactions if f.severe), reactions[0])
+    if len(reactions) == 1:
+        name = first.trial.ingredient.capitalize()
+        dosed = f"{name} {trial_dose(first.trial)}"
+        said = f"{first.reaction()} recorded {_day(first)} while on it"
+        return cards.fit_summary(
+            f"{dosed} running: {said} (active {_kind(first)}): {_ASK}",
+            f"{dosed} running: {said}: {_ASK}",
+            f"{name} running: {said}: {_ASK}",
+        )
+    names = cards.and_list([f"{f.trial.ingredient} ({f.reaction()})" for f in reactions])
+    return cards.fit_summary(
+        f"Reactions recorded while running: {names}: {_ASK}",
+        f"Reactions recorded while running {cards.and_list([f.trial.ingredient for f in reactions])}"
+        f": {_ASK}",
+    )
+
+
+def _kind(f: RunningReaction) -> str:
+    return f.entry().split(";", 1)[0]
+
+
+def _line(f: RunningReaction) -> str:
+    t = f.trial
+    reaction = f.reaction()
+    return (
+        f"- {t.ingredient} {trial_dose(t)} since {t.start.isoformat()}: "
+        f"{reaction[0].upper()}{reaction[1:]} recorded {_day(f)} ({f.entry()}), still active, "
+        "and the course ran on."
+    )
+
+
+def rule(ctx: RuleContext) -> Recommendation | None:
+    reactions = found(ctx)
+    if not reactions:
+        return None
+    critical = any(f.severe for f in reactions)
+    card = cards.make(
+        TOPIC,
+        indicator=Indicator.CRITICAL if critical else None,
+        summary=_summary(reactions),
+        detail=cards.join_sections(
+            "**Reaction recorded while running:**\n" + "\n".join(_line(f) for f in reactions),
+            "A course already running when the reaction was recorded is the course it happened "
+            "on, not a re-challenge that was tolerated: continuing it continues the exposure. "
+            "Review with the patient whether it continues, and the entry if it was recorded in "
+            "error (CANMAT 2023 para 190: switch when tolerability is poor). Not offered as an "
+            "order: whether to stop or taper is the prescriber's decision.",
+        ),
+    )
+    return screen.with_fields(card, evidence_key=fingerprint(reactions))

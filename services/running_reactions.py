@@ -1,0 +1,104 @@
+"""A reaction recorded while the drug runs (s30 allergy31, review K20b finding al2): an active
+AllergyIntolerance or an AdverseEvent of a drug whose course was already running when the
+entry was recorded, the course running on.
+
+Sertraline 100 mg/day since 2026-10-15, an allergy "Serotonin syndrome" (severe, criticality
+high) recorded 2026-11-20, then an order-sign draft of 150 mg/day: no card at order-sign (a
+running course was read as a renewal for the EHR's own allergy check), and at chart open the
+entry only as "Not tolerated, never proposed: sertraline" inside the optimise card's detail. A
+course begun AFTER an entry is a re-challenge (tolerability.rechallenge_settles); a course
+running when the entry was recorded is the course the reaction happened on, and continuing it
+(let alone raising it) continues the exposure.
+
+One reading for both hooks (order_checks/intolerance_running.py, rules/running_allergy.py):
+- only an entry of its own resource (AllergyIntolerance, AdverseEvent), dated on or after the
+  course's start: a stop reason or a lowered dose is the course's own record, said where the
+  dose is (fhir_mapping/dose_not_tolerated.py); an undated entry cannot be placed in the course
+  (left as before: held back, never proposed);
+- an entry entered resolved, inactive, refuted or in error never reaches the record
+  (fhir_mapping/intolerance.py), so it raises nothing here;
+- tiers, as the order check's for an allergy (order_checks/intolerance.severity): critical for a
+  severe entry (criticality high, anaphylaxis, angioedema: allergy_classes.severe_reaction), or
+  one whose reaction's `severity` is "severe" (FHIR: severe complications arose;
+  Intolerance.reaction_severe, read only here: an entry about a course that ended is judged as
+  review 16 U1 set, while here the drug that caused it is still given); a warning for another
+  allergy or an AdverseEvent; an entry typed
+  `intolerance` and not severe (nausea, criticality low) is a warning on an order that raises
+  the dose only (`MILD_RAISE_ONLY`), and no card on chart open or a renewal: the prescriber
+  continuing through a mild side effect is routine, and the optimise card already holds a raise
+  as text for it (rules/optimize/room.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fhir_mapping.intolerance import record_kind
+from fhir_mapping.record import Intolerance, PatientRecord, Trial
+from services import tolerability
+from services.recommendation import Indicator
+
+# The resources that record a reaction apart from the course's own orders.
+_ENTRY_TYPES = frozenset({"AllergyIntolerance", "AdverseEvent"})
+
+
+@dataclass(frozen=True, slots=True)
+class RunningReaction:
+    """A running course and the reaction entry recorded while it ran."""
+
+    trial: Trial
+    intolerance: Intolerance
+
+    @property
+    def severe(self) -> bool:
+        return self.intolerance.severe or self.intolerance.reaction_severe
+
+    @property
+    def mild(self) -> bool:
+        """Typed intolerance and not severe (nausea, criticality low): MILD_RAISE_ONLY."""
+        return not self.severe and record_kind(self.intolerance) == "intolerance"
+
+    @property
+    def indicator(self) -> Indicator:
+        return Indicator.CRITICAL if self.severe else Indicator.WARNING
+
+    def reaction(self) -> str:
+        """ "serotonin syndrome", "nausea": the entry's manifestation, lower case; "a severe
+        reaction" / "an allergy" / "an intolerance" when it names none."""
+        _, _, words = self.intolerance.reason.partition(": ")
+        words = words.strip()
+        if words:
+            return words[0].lower() + words[1:]
+        if self.severe:
+            return "a severe reaction"
+        return f"an {record_kind(self.intolerance)}"
+
+    def entry(self) -> str:
+        """ "allergy, criticality high or severe reaction, AllergyIntolerance/ai-1": what the entry
+        is and where it was read."""
+        # A severe entry stays an allergy whatever its type says (as order_checks/intolerance.py).
+        kind = "allergy" if self.severe else record_kind(self.intolerance)
+        if self.intolerance.source.resource_type == "AdverseEvent":
+            kind = "adverse event"
+        cite = f"{self.intolerance.source.resource_type}/{self.intolerance.source.id}"
+        return f"{kind}{', severe' if self.severe else ''}; {cite}"
+
+
+def recorded_while_running(record: PatientRecord, ingredient: str) -> RunningReaction | None:
+    """The running course of `ingredient` carrying a reaction entry recorded on or after its
+    start (module docstring), or None (nearly every chart)."""
+    course = tolerability.not_tolerated(record).get(ingredient)
+    if course is None or not course.ongoing or course.on_hold is not None:
+        return None
+    intolerance = course.intolerance
+    if intolerance is None or intolerance.source.resource_type not in _ENTRY_TYPES:
+        return None
+    if intolerance.date is None or intolerance.date < course.start:
+        return None
+    return RunningReaction(course, intolerance)
+
+
+def all_recorded_while_running(record: PatientRecord) -> tuple[RunningReaction, ...]:
+    """Each running drug with such an entry, in the order the courses started."""
+    found = (recorded_while_running(record, name) for name in tolerability.not_tolerated(record))
+    return tuple(sorted((f for f in found if f is not None), key=lambda f: f.trial.start))
