@@ -324,7 +324,7 @@ def _build_record(
             scores=filed_under(phq9, [*observations, *responses]),
             policy=policy,
             reads=reads,
-            evidence=stay_evidence(procedures, walk.own),
+            evidence=stay_evidence(procedures, walk.own, walk.own_conditions),
         )
         admissions, current_stays, clinical = seen.admissions, seen.current_stays, seen.clinical
         # One session per kind and day: a visit billed as a Procedure too is one session.

@@ -66,6 +66,9 @@ class ChartWalk:
     # Every resource of this patient, whichever reader takes it (or none): what the days of a
     # record after a recorded death are read from (record_days.py, review s22 RR finding 1).
     own: list[Resource] = field(default_factory=list)
+    # The Conditions among `own`, in its order: what a stay's reasonReference is looked for in
+    # (stay_evidence.py), gathered here rather than by a second walk of `own` (issue 14).
+    own_conditions: list[Resource] = field(default_factory=list)
 
 
 def walk_chart(
@@ -113,6 +116,7 @@ def walk_chart(
     chart_conditions: list[Resource] = []
     pregnancy_visits: list[Resource] = []
     own: list[Resource] = []
+    own_conditions: list[Resource] = []
     for resource in unique:
         kind = resource["resourceType"]
         if kind == "Condition":
@@ -170,6 +174,8 @@ def walk_chart(
         if kind == "MedicationAdministration":
             administrations.append(resource)
             continue
+        if kind == "Condition":
+            own_conditions.append(resource)
         if kind == "Encounter" and visit_pregnancy.wants_visit(resource):
             pregnancy_visits.append(resource)
         if kind == "Encounter" and (stated := unread_class(resource, visits.class_key)) is not None:
@@ -201,4 +207,5 @@ def walk_chart(
         gaps=gaps,
         pregnancy_visits=pregnancy_visits,
         own=own,
+        own_conditions=own_conditions,
     )

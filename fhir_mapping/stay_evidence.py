@@ -70,6 +70,9 @@ class StayEvidence:
 
     sessions: SessionDays = frozenset()
     resources: Sequence[Resource] = field(default=())
+    # The Conditions among `resources`, in order, when the caller gathered them in its own walk
+    # (chart_walk.py); None: read from `resources` when asked.
+    own_conditions: Sequence[Resource] | None = None
 
     def conditions(self) -> list[Resource] | None:
         """Every Condition of the chart, a reader's or not (what a stay's reasonReference is
@@ -77,6 +80,8 @@ class StayEvidence:
         evidence: what the chart holds is not known)."""
         if not self.resources:
             return None
+        if self.own_conditions is not None:  # issue 14: not a second walk of a 10-year chart
+            return list(self.own_conditions)
         return [r for r in self.resources if r.get("resourceType") == "Condition"]
 
     def last_day(self, stay: Resource, *, as_of: date) -> date | None:
@@ -108,7 +113,10 @@ def _filed_days(resources: Iterable[Resource], stay_id: str) -> list[date]:
 
 
 def stay_evidence(
-    procedures: Iterable[ProcedureRecord], resources: Sequence[Resource]
+    procedures: Iterable[ProcedureRecord],
+    resources: Sequence[Resource],
+    conditions: Sequence[Resource] | None = None,
 ) -> StayEvidence:
-    """The evidence of the chart's `procedures` (sessions) and `resources` (module docstring)."""
-    return StayEvidence(session_days(procedures, resources), resources)
+    """The evidence of the chart's `procedures` (sessions) and `resources` (module docstring);
+    `conditions`: the Conditions among `resources`, in order, when the caller has them."""
+    return StayEvidence(session_days(procedures, resources), resources, conditions)
