@@ -36,16 +36,45 @@ _NEGATED = re.compile(r"\b(?:no|not|without|never|failed to)\b(?:\W+\w+){0,2}\W*
 
 
 @cache
-def _terms() -> re.Pattern[str]:
+def _terms(meaning: str) -> re.Pattern[str]:
     text = (
         resources.files("fhir_mapping").joinpath("data/course_end_reasons.csv").read_text("utf-8")
     )
-    return whole_words(row["term"].lower() for row in csv.DictReader(text.splitlines()))
+    rows = csv.DictReader(text.splitlines())
+    return whole_words(row["term"].lower() for row in rows if row["meaning"] == meaning)
+
+
+def _says(words: str, meaning: str) -> bool:
+    return any(
+        _NEGATED.search(words[: m.start()]) is None for m in _terms(meaning).finditer(words.lower())
+    )
 
 
 def _says_completed(words: str) -> bool:
-    return any(
-        _NEGATED.search(words[: m.start()]) is None for m in _terms().finditer(words.lower())
+    return _says(words, "as_planned")
+
+
+def _words_of(resource: Resource) -> list[str]:
+    """The free words a Procedure gives about how it ended: statusReason, outcome, notes."""
+    labels: list[str] = []
+    for field in ("statusReason", "outcome"):
+        for concept in concepts(resource.get(field)):
+            labels += [concept_label(concept) or "", *(d for _, _, d in codings(concept))]
+    notes = resource.get("note")
+    for note in notes if isinstance(notes, list) else ():
+        if isinstance(note, Mapping) and isinstance(note.get("text"), str):
+            labels.append(note["text"])
+    return labels
+
+
+def cut_short(resource: Resource) -> bool:
+    """A `completed` record whose own words say the course was cut short ("Course discontinued
+    after 12 days due to scalp pain": recheck K21 s30 finding 8): worded "stopped", not
+    "completed", since the sender's status is the less specific. Words of remission or
+    completion beside them win (a course stopped early at remission ended as it should)."""
+    labels = _words_of(resource)
+    return any(_says(label, "cut_short") for label in labels) and not any(
+        _says_completed(label) for label in labels
     )
 
 
@@ -72,6 +101,8 @@ def course_flags(resource: Resource, end: date | None) -> dict[str, Any]:
     course_protocols.py)."""
     return {
         "completed": end is not None and ended_as_planned(resource),
-        "recorded_completed": end is not None and resource.get("status") == "completed",
+        "recorded_completed": end is not None
+        and resource.get("status") == "completed"
+        and not cut_short(resource),
         "maintenance": course_protocols.names(resource, "maintenance"),
     }
