@@ -46,6 +46,7 @@ from fhir_mapping.request_resources import Resource
 from fhir_mapping.scale_lookalike import words_name_scale
 from fhir_mapping.score_scales import item_worded
 from fhir_mapping.screen_lookalike import words_name_screen_item
+from fhir_mapping.suicide_screen_codes import worded
 from fhir_mapping.visit_reads import VisitReads
 
 
@@ -127,7 +128,7 @@ def _reads_and_lab_test(resource: Resource) -> tuple[_Reads, str | None]:
         return NO_READER, None
     items = concept.get("coding")
     if not isinstance(items, list):
-        return NO_READER, None
+        return ((None, False, True) if worded(concept) is not None else NO_READER), None
     known = _KNOWN_CODES
     first: ObservationCode | None = None
     scale: ObservationCode | None = None
@@ -165,6 +166,8 @@ def _reads_and_lab_test(resource: Resource) -> tuple[_Reads, str | None]:
         screen = screen or is_screen
     if scale is not None and item_worded(scale, resource):
         scale = None  # an EPDS item 10 under the panel's code: a row screen_lookalike.py reads
+    if not screen and worded(concept) is not None:
+        screen = True  # a C-SSRS question in its words under a local code (recheck K21 s30)
     if scale is None and not lab and not screen:  # (the common case: no coding in the table)
         if pregnant:
             return PREGNANCY_READER, None

@@ -30,6 +30,9 @@ class Administration:
     encounters: tuple[str, ...]  # the Encounters they name
     complete: bool  # one of them is a finished form
     asks: bool  # they answered an ideation question or recorded a risk level
+    # One of them answered a question that could not be read ("Y" before it was a yes, a local
+    # row): no negative screen, so no release of a discharge hold (recheck K21 s30 disc c4).
+    unread: bool = False
 
 
 @dataclass(slots=True)
@@ -37,6 +40,7 @@ class _Part:
     encounters: set[str] = field(default_factory=set)
     complete: bool = False
     asks: bool = False
+    unread: bool = False
 
 
 @dataclass(slots=True)
@@ -46,6 +50,8 @@ class ScreenDay:
     answers: dict[str, bool] = field(default_factory=dict)
     levels: list[str] = field(default_factory=list)
     complete: bool = False
+    # The questions answered with a value that could not be read (`unread`), in order.
+    unread: list[str] = field(default_factory=list)
     sources: list[tuple[int, SourceRef]] = field(default_factory=list)
     instants: list[datetime | None] = field(default_factory=list)  # one per resource
     encounters: set[str] = field(default_factory=set)
@@ -80,6 +86,12 @@ class ScreenDay:
         if questions()[concept].meaning == "ideation":
             self.current.asks = True
 
+    def unread_answer(self, question: str) -> None:
+        """A question of the current administration answered with a value not read."""
+        if question not in self.unread:
+            self.unread.append(question)
+        self.current.unread = True
+
     def level(self, level: str, *, full: bool) -> None:
         if full or _LEVEL_RANK.get(level, 0) >= 1:
             self.levels.append(level)
@@ -91,7 +103,7 @@ class ScreenDay:
         ordered: list[datetime | None] = [None] if None in self.parts else []
         ordered.extend(timed)
         return tuple(
-            Administration(at, tuple(sorted(p.encounters)), p.complete, p.asks)
+            Administration(at, tuple(sorted(p.encounters)), p.complete, p.asks, p.unread)
             for at in ordered
             if (p := self.parts[at]) is not None
         )

@@ -45,6 +45,17 @@ one a `history_lead` dates ("prior attempt"), a `risk_excluded` phrase ("safety 
 bare list that goes on a denial ("now denies SI, intent or plan": only `risk` and `list_word`
 words). A `denial_negated` phrase ("unable to deny", "cannot deny", "does not deny") is no
 denial anywhere here: it is read as an affirmation ("+").
+
+A denial denies the risk it governs, not every risk after it (recheck K21 s30 c00: "not sure
+about her plan", "no one knows about her plan" were denied plans): between the denial word and
+the risk only `risk_gap` words, other risks, list words or words naming the finding ("denies SI
+or plan", "no current plan", "negative for intent"). A risk word is no risk of its own when a
+`risk_after` word follows it (recheck K21 s30: "Plan: outpatient follow-up", "attempt to reach
+family", "intends to start college", "plan reviewed with patient" were critical cards): a
+heading (":", unless a `risk_heading_yes` answer follows: "Plan: yes"), or a purpose that names
+no risk ("to follow up"). The purposes are a list of the harmless ones, so an unlisted "plan to
+jump" keeps the critical reading (a question costs less than a missed risk); what a purpose
+names ("plan to overdose") is read as a risk itself.
 """
 
 from __future__ import annotations
@@ -123,10 +134,11 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
     found: dict[str, list[re.Pattern[str]]] = {}
     for row in csv.DictReader(data.read_text("utf-8").splitlines()):
-        found.setdefault(row["role"], []).append(term_pattern(normalise_text(row["term"])))
+        found.setdefault(row["role"], []).append(_pattern(normalise_text(row["term"])))
     roles = (
         *("history_lead", "current", "denial", "denial_time", "contrast"),
         *("risk", "risk_denial", "risk_excluded", "denial_negated", "list_word"),  # K20a s30
+        *("risk_gap", "risk_after", "risk_heading_yes"),  # K21 s30
     )
     return {role: tuple(found.get(role, ())) for role in roles}
 
@@ -139,10 +151,43 @@ def _undenied(plain: str) -> str:
     return plain
 
 
-def affirms_risk(clause: str) -> bool:
+def _pattern(term: str) -> re.Pattern[str]:
+    """`term_pattern`, and a term of punctuation (":") as itself: it has no word boundary."""
+    return term_pattern(term) if term[:1].isalnum() else re.compile(re.escape(term))
+
+
+def _followed(clause: str, end: int, role: str) -> bool:
+    """Whether a `role` term stands right after `end` in `clause` (spaces aside)."""
+    at = len(clause) - len(clause[end:].lstrip())
+    return any(p.match(clause, at) for p in _terms()[role])
+
+
+def _stands(clause: str, risk: re.Match[str]) -> bool:
+    """Whether a risk word is a risk of its own: no `risk_after` word right after it ("plan to
+    follow up", "Plan:"), unless that is a heading answered yes ("Plan: yes")."""
+    if not _followed(clause, risk.end(), "risk_after"):
+        return True
+    rest = clause[risk.end() :].lstrip()
+    return rest.startswith(":") and _followed(
+        clause, len(clause) - len(rest) + 1, "risk_heading_yes"
+    )
+
+
+def _governs(gap: str, names: Callable[[str], bool]) -> bool:
+    """Whether a denial governs a risk with `gap` between them: only `risk_gap`, `risk` or
+    `list_word` words, or words naming the finding ("denies SI or plan"), never "not sure about
+    her plan" (module docstring)."""
+    terms = _terms()
+    for p in (*terms["risk"], *terms["risk_gap"], *terms["list_word"]):
+        gap = p.sub(" ", gap)
+    return not gap.split() or names(gap)
+
+
+def affirms_risk(clause: str, names: Callable[[str], bool] = lambda _: False) -> bool:
     """Whether a clause (normalised, `_undenied`) affirms a `risk` (module docstring): a risk word
-    with no denial before it in its part of the clause (up to a `contrast` word), no
-    `history_lead` before it, not in a `risk_excluded` phrase, and the clause not a bare list."""
+    that stands as a risk (`_stands`) with no denial governing it in its part of the clause (up
+    to a `contrast` word: `_governs`), no `history_lead` before it, not in a `risk_excluded`
+    phrase, and the clause not a bare list. `names`: as for `past_clauses`."""
     terms = _terms()
     for p in terms["risk_excluded"]:
         clause = p.sub(lambda m: " " * len(m.group()), clause)
@@ -155,10 +200,14 @@ def affirms_risk(clause: str) -> bool:
     if not _WORD.search(bare):
         return False  # "intent or plan": a list going on the clause before it
     cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
-    deny = (*terms["denial"], *terms["risk_denial"], *terms["history_lead"])
     for risk in found:
+        if not _stands(clause, risk):
+            continue
         part = clause[max(c for c in cuts if c <= risk.start()) : risk.start()]
-        if not any(p.search(part) for p in deny):
+        if any(p.search(part) for p in terms["history_lead"]):
+            continue
+        denials = [m for p in (*terms["denial"], *terms["risk_denial"]) for m in p.finditer(part)]
+        if not any(_governs(part[m.end() :], names) for m in denials):
             return True
     return False
 
@@ -246,7 +295,7 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
             parts[i] = " " * len(part)
             if latest is None or latest_day(written) > latest_day(latest):
                 latest = written
-    if latest is None or any(affirms_risk(part) for part in parts):
+    if latest is None or any(affirms_risk(part, names) for part in parts):
         return text, None  # a risk stated now beside the history (module docstring)
     return "".join(parts), latest
 
@@ -287,7 +336,7 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
     `current` word in any other clause (module docstring). `names`: as for `past_clauses`."""
     lead = denial = False
     for clause in _clauses(_undenied(normalise_text(text))):
-        if affirms_risk(clause):
+        if affirms_risk(clause, names):
             return False  # a plan, intent, overdose or attempt stated now (recheck K20a s30)
         if _denies_now(clause, names):
             denial = True

@@ -48,6 +48,9 @@ screens only), never among the screens, so it neither counts as an assessment no
 Never silent: a C-SSRS resource without a date, an answer that reads neither yes nor no and a risk
 level that cannot be read are returned as DataGaps (DataDomain.SCORES), not dropped. An unreadable
 level is not taken as an assessment (it could say "high"): it is an unread result (`unread_level`).
+Nor is a day with an answer that cannot be read (`SuicideScreen.unread`; recheck K21 s30): it
+may be a yes, so the other answers' noes make no negative screen. A question asked in its own
+words under a local code is read as that question (suicide_screen_codes.worded).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ from fhir_mapping.suicide_screen_codes import (
     questions,
     response_items,
     screen_concepts,
+    worded,
 )
 
 # What other modules read from here, wherever it is defined (build.py: `screen_concepts`).
@@ -121,6 +125,10 @@ class SuicideScreen:
     # Each administration's instant and Encounters (fhir_mapping/screen_day.py): a clinic
     # C-SSRS at 14:00 follows an 11:00 discharge though the ward's at 09:00 shares its day.
     administrations: tuple[Administration, ...] = ()
+    # Questions answered with a value that could not be read (recheck K21 s30 disc c4: item 2
+    # "Y" beside two noes read "C-SSRS negative" and released a discharge hold): the screen is
+    # then no negative one and no assessment; the card names them (services/risk_wording.py).
+    unread: tuple[str, ...] = ()
 
     @property
     def is_positive(self) -> bool:
@@ -130,8 +138,10 @@ class SuicideScreen:
 
     @property
     def assesses(self) -> bool:
-        """A finished screen that asked about ideation, or a documented risk level: a suicide
-        risk assessment that can acknowledge an earlier positive signal."""
+        """A finished screen that asked about ideation, or a documented risk level, with every
+        answer read: a suicide risk assessment that can acknowledge an earlier positive signal."""
+        if self.unread:
+            return False  # an answer not read may be a yes (recheck K21 s30)
         return self.complete and (self.asked_ideation or self.risk_level is not None)
 
 
@@ -154,11 +164,14 @@ class _Reader:
         found.enter(at, source_ref(resource), rank, full, encounter_id(resource))
         return found
 
-    def element(self, concept: str, element: Mapping[str, Any], resource: Resource) -> bool | None:
+    def element(
+        self, concept: str, element: Mapping[str, Any], resource: Resource, day: ScreenDay
+    ) -> bool | None:
         yes = _yes_no(element)
         if yes is None:
             asked = questions()[concept].question
             self.gap(resource, f"C-SSRS answer to '{asked}' could not be read")
+            day.unread_answer(asked)  # the screen is then no negative one (SuicideScreen.unread)
         return yes
 
     def observation(self, resource: Resource) -> None:
@@ -166,7 +179,7 @@ class _Reader:
         full = status in _FULL_OBSERVATION
         if not (full or unfinished(OBSERVATION, status)):  # an unrecognised one too (s27 RF 1)
             return
-        concept = _concept_of(resource.get("code"))
+        concept = _concept_of(resource.get("code")) or worded(resource.get("code"))
         if concept is None:
             return
         when = effective_date(resource)
@@ -208,7 +221,7 @@ class _Reader:
             return  # a panel whose questions are separate Observations
         day = self.day(when, resource, rank, full=full, at=at)
         for part, element in readable:
-            yes = self.element(part, element, resource)
+            yes = self.element(part, element, resource, day)
             if yes is not None:
                 day.answer(part, yes, full=full)
 
@@ -261,7 +274,7 @@ class _Reader:
                     else:
                         day.level(level, full=full)
                     continue
-                yes = self.element(concept, answer, resource)
+                yes = self.element(concept, answer, resource, day)
                 if yes is not None:
                     day.answer(concept, yes, full=full)
 
@@ -320,6 +333,7 @@ def _screen(when: date, day: ScreenDay) -> SuicideScreen:
         at=_earliest(day.instants),
         encounters=tuple(sorted(day.encounters)),
         administrations=day.administrations(),
+        unread=tuple(day.unread),
     )
 
 
@@ -333,8 +347,10 @@ def _earliest(instants: list[datetime | None]) -> datetime | None:
 
 
 def wants(resource: Resource) -> bool:
-    """Cheap filter: an Observation coded as a C-SSRS panel, question or suicide risk level."""
-    return _concept_of(resource.get("code")) is not None
+    """Cheap filter: an Observation coded as a C-SSRS panel, question or suicide risk level, or
+    asking a question in its words (suicide_screen_codes.worded)."""
+    code = resource.get("code")
+    return _concept_of(code) is not None or worded(code) is not None
 
 
 def wants_questionnaire_response(resource: Resource) -> bool:

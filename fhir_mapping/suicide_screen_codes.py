@@ -5,11 +5,19 @@ data/observation_codes.csv (so the Observation prefetch asks for them); what eac
 whether it is about ideation, recent or lifetime behaviour, and whether a yes escalates, is
 data/suicide_screen_items.csv. build.py's Observation routing table is made from
 `screen_concepts`, so the tables stand apart from suicide_screen.py's reading of one day's screen.
+
+An Observation under a code not known (an Epic flowsheet row under a site's local code, vendor
+README trap 8) whose code text or a display asks a screener question in its own words
+(data/suicide_screen_wording.csv: "Have you actually had any thoughts of killing yourself?") is
+that question (`worded`), as PHQ-9 item 9 rows under local codes are named by their words
+(screen_lookalike.py): recheck K21 s30 disc c6, such a row answered Yes was read by nothing and
+the day's other answers made the screen negative.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -69,6 +77,34 @@ def _concepts() -> dict[tuple[str, str], str]:
 @cache
 def _loinc_concepts() -> dict[str, str]:
     return {code: concept for (system, code), concept in _concepts().items() if system == LOINC}
+
+
+@cache
+def _wordings() -> tuple[tuple[str, str], ...]:
+    """(the question's words, `_plain`, padded with spaces; its concept)."""
+    rows = _read("suicide_screen_wording.csv")
+    return tuple((f" {_plain(row['wording'])} ", row["concept"]) for row in rows)
+
+
+def _plain(text: str) -> str:
+    """Lower case, punctuation as spaces, one space between words."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def worded(concept: object) -> str | None:
+    """The screener question an Observation's code asks in its words (module docstring): its
+    text or a coding's display holds a row of data/suicide_screen_wording.csv; or None."""
+    if not isinstance(concept, Mapping):
+        return None
+    texts = [concept.get("text"), *(display for _, _, display in codings(concept))]
+    for text in texts:
+        if not isinstance(text, str) or "you" not in text.lower():
+            continue  # the cheap first look: every wording speaks to the patient
+        plain = f" {_plain(text)} "
+        for words, found in _wordings():
+            if words in plain:
+                return found
+    return None
 
 
 def _concept_of(concept: object) -> str | None:

@@ -221,6 +221,8 @@ def shown_after(check: RiskCheck, stay: Admission) -> bool:
             for t in check.taken
             if (stay_id is None or stay_id not in t.encounters) and _follows(t.at, check.day, stay)
         ]
+        if any(t.unread for t in after):
+            return False  # an answer not read may be a yes: no release (recheck K21 s30 c4)
         return any(t.complete for t in after) and any(t.asks for t in after)
     if stay_id is not None and stay_id in check.encounters:
         return False

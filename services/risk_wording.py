@@ -23,6 +23,8 @@ def screen_text(screen: SuicideScreen) -> tuple[str, str]:
         parts.append("yes to " + "; ".join(screen.positive))
     if screen.risk_level is not None:
         parts.append(f"documented risk level {screen.risk_level}")
+    # An answer not read is named, never taken for a no (recheck K21 s30 disc c4).
+    unread = ["answer not read to " + "; ".join(screen.unread)] if screen.unread else []
     if parts:
         # Each finding once, the first named in short and the rest counted: a risk level with no
         # yes answer is the first and only one (it counted -1, "(+-1 more)": review s27 RF 6).
@@ -30,7 +32,11 @@ def screen_text(screen: SuicideScreen) -> tuple[str, str]:
         found = [*screen.positive, *level]
         first, more = found[0], len(found) - 1
         short = f"{INSTRUMENT}{unfinished}: {first.lower()}" + (f" (+{more} more)" if more else "")
-        return f"{INSTRUMENT}{unfinished}: " + ", ".join(parts), short
+        return f"{INSTRUMENT}{unfinished}: " + ", ".join([*parts, *unread]), short
+    if unread:
+        named = ", ".join(["no to " + "; ".join(screen.negative)] if screen.negative else [])
+        full = ", ".join(x for x in (named, *unread) if x)
+        return f"{INSTRUMENT}{unfinished}: {full}", f"{INSTRUMENT} answer not read"
     negatives = "no to " + "; ".join(screen.negative) if screen.negative else "negative"
     return f"{INSTRUMENT}{unfinished}: {negatives}", f"{INSTRUMENT} negative"
 
