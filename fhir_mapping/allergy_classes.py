@@ -21,7 +21,8 @@ serotonin modulator: an "SSRIs" allergy holds it back; review 16 recheck a07).
 its active metabolite desvenlafaxine; review 16 recheck U-a).
 
 `severe_reaction` says whether a reaction is one whose re-exposure can kill (anaphylaxis,
-angioedema): with `criticality` high it makes the order card critical.
+angioedema, serotonin syndrome, SJS/TEN, DRESS, NMS, agranulocytosis: the table's `severe` rows,
+s30 allergy32): with `criticality` high it makes the order card critical.
 """
 
 from __future__ import annotations
@@ -214,8 +215,9 @@ def allergen_label(concept: Mapping[str, Any]) -> str:
 
 
 def severe_reaction(resource: Mapping[str, Any]) -> bool:
-    """Criticality high, or a reaction of anaphylaxis or angioedema (coded or in words not
-    negated): a re-exposure can be life-threatening, so a card about it is critical."""
+    """Criticality high, or a reaction of the table's `severe` rows (anaphylaxis, angioedema,
+    serotonin syndrome, ...; coded or in words not negated): a re-exposure can be
+    life-threatening, so a card about it is critical."""
     if resource.get("criticality") == "high":
         return True
     table = _table()

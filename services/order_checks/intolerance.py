@@ -160,26 +160,22 @@ def _shared_ingredient_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck 
     reaction may have been to either component, so the safer reading flags it). Not flagged: a
     course of the drafted drug itself running now (a renewal) or begun after the intolerance
     (it was tolerated since), nor a drug not tolerated that is running now (the duplicate check
-    names that combination)."""
+    names that combination). A course of the drafted drug running now counts as any other
+    (`_tolerated_since`): only once it has run the settling length (s30 allergy32 item 1)."""
     own = [t for t in ctx.record.trials if t.ingredient == draft.ingredient]
-    if any(t.ongoing for t in own):
-        return None
-    found: list[tuple[str, str, date | None, str]] = []  # (drug, reason, date, brief)
+    found: list[tuple[str, Intolerance, str]] = []  # (drug, intolerance, brief)
     for name, course in tolerability.not_tolerated(ctx.record).items():
         if not course.ongoing and course.intolerance is not None:
-            found.append(_related(name, course.intolerance, tolerability.course_line(course)))
+            found.append((name, course.intolerance, tolerability.course_line(course)))
     for name, intolerance in tolerability.documented_without_a_course(ctx.record).items():
-        found.append(_related(name, intolerance, tolerability.intolerance_brief(name, intolerance)))
-    for other, reason, when, brief in found:
+        found.append((name, intolerance, tolerability.intolerance_brief(name, intolerance)))
+    for other, intolerance, brief in found:
         shared = drug_table.shared_ingredients(draft.ingredient, other)
-        if not shared or _tolerated_since(own, when):
+        if not shared or _tolerated_since(own, intolerance.date):
             continue
-        return _shared_card(draft, other, shared, reason, when, brief)
+        running = any(t.ongoing for t in own)
+        return _shared_card(draft, other, shared, intolerance, brief, running)
     return None
-
-
-def _related(name: str, intolerance: Intolerance, brief: str) -> tuple[str, str, date | None, str]:
-    return name, intolerance.reason, intolerance.date, brief
 
 
 def _tolerated_since(own: list[Trial], when: date | None) -> bool:
@@ -197,12 +193,16 @@ def _shared_card(
     draft: DraftOrder,
     other: str,
     shared: tuple[str, ...],
-    reason: str,
-    when: date | None,
+    intolerance: Intolerance,
     brief: str,
+    running: bool,
 ) -> OrderCheck:
     name = draft.ingredient.capitalize()
+    reason, when = intolerance.reason, intolerance.date
     day = when.isoformat() if when else "date not recorded"
+    # A course of the drafted drug running now, too short to settle the entry: the draft
+    # continues it (s30 allergy32 item 1).
+    verb = "continuing" if running else "starting"
     parts = " and ".join(shared)
     if drug_table.components(draft.ingredient) == shared:
         # Bupropion ordered after Auvelity was not tolerated: a component of it.
@@ -219,13 +219,16 @@ def _shared_card(
         NOT_TOLERATED,
         draft,
         cards.fit_summary(
-            f"{how}, not tolerated before ({reason}, {day}): check before starting it",
-            f"{how}, not tolerated before ({day}): check before starting it",
-            f"{how}, documented as not tolerated: check before starting it",
+            f"{how}, not tolerated before ({reason}, {day}): check before {verb} it",
+            f"{how}, not tolerated before ({day}): check before {verb} it",
+            f"{how}, documented as not tolerated: check before {verb} it",
         ),
         f"**Not tolerated before:** {brief}. {why} A re-challenge is a deliberate decision with "
         "the patient; otherwise choose a drug with a different side-effect profile (CANMAT 2023 "
         "para 190: switch when tolerability is poor).",
+        # Critical for a severe reaction, as the drug's own and a cross-reactive allergy are
+        # (anaphylaxis to bupropion, Auvelity drafted: s30 allergy32).
+        indicator=severity(intolerance),
     )
 
 
@@ -235,9 +238,9 @@ def _cross_reactive_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | N
     hypersensitivity to either), and the reverse (review 16 recheck U-a: both answered no card,
     coded or as the brand "Lexapro"). The EHR's drug-allergy check may not match an ingredient
     to its enantiomer or metabolite. Critical for a severe reaction, as the drug's own allergy is.
-    Not flagged: a course of the drafted drug running now (a renewal)."""
-    if any(t.ongoing and t.ingredient == draft.ingredient for t in ctx.record.trials):
-        return None
+    Not flagged: a course of the drafted drug, running or ended, that settles the entry
+    (tolerability.cross_reactive); a running one too short to (12 days of citalopram after an
+    escitalopram anaphylaxis) is no renewal to wave through (s30 allergy32 item 1)."""
     related = tolerability.cross_reactive(ctx.record).get(draft.ingredient)
     if related is None:
         return None
@@ -299,10 +302,16 @@ def _short_courses(ctx: RuleContext, draft: DraftOrder, intolerance: Intolerance
     if not short:
         return ""
     course = max(short, key=lambda t: t.end)
+    days = (course.end - course.start).days
+    if course.ongoing:
+        # Running now: the draft continues it, and a reaction may still come (s30 allergy32).
+        return (
+            f" A course of {course.ingredient} since {course.start.isoformat()} runs now, {days} "
+            "days so far: too short to show it is tolerated."
+        )
     return (
         f" A course of {course.ingredient} {course.start.isoformat()} – {course.end.isoformat()} "
-        f"({(course.end - course.start).days} days) after the entry is too short to show it is "
-        "tolerated."
+        f"({days} days) after the entry is too short to show it is tolerated."
     )
 
 
