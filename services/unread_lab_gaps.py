@@ -55,20 +55,23 @@ def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
     tests: set[str] = set()
     for ingredient, drug_class in drugs:
         tests |= _tests(ingredient, drug_class)
+    named, valueless = tests, tests
     if record.draft_orders:
         # At an order the QTc and sodium have their own line on the draft's first card where
         # they matter (order_checks/unread_labs.py: "No sodium read from the EHR ... a result
         # sent only under a local code is not read"), and none where that module chose silence
         # (a young patient's escitalopram order: review s21 RR2 finding 6): not twice, not more.
-        tests -= _ORDER_LINE
+        named = tests - _ORDER_LINE
+        # A result on record read without a value gets that line from neither: the QTc check
+        # names it "not compared", but the sodium check passed it in silence (labs33 item 1: a
+        # sodium 11.9 mEq/L at a sertraline order), so a sodium one stays decisive.
+        valueless = tests - _NAMED_AT_ORDER
     read = record.context.labs
     return tuple(
         g
         for g in labs
-        if any(
-            (unread_lab(g, test) or unread_test(g) == test) and not _read_since(g, test, read)
-            for test in tests
-        )
+        if any(unread_lab(g, t) and not _read_since(g, t, read) for t in named)
+        or any(unread_test(g) == t and not _read_since(g, t, read) for t in valueless)
     )
 
 
@@ -82,6 +85,8 @@ def _read_since(gap: DataGap, test: str, read: Sequence[LabResult]) -> bool:
 
 
 _ORDER_LINE = frozenset({"qtc", "sodium"})
+# The tests whose result read without a value an order card names (order_checks/qtc.py).
+_NAMED_AT_ORDER = frozenset({"qtc"})
 
 
 def level_not_read(record: PatientRecord, ingredient: str, drug_class: str) -> date | None:
