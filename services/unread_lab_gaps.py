@@ -17,7 +17,9 @@ other card lists it), when the test is one a drug on this screen is judged by:
   tricyclics; QTc for citalopram, escitalopram, gepirone, the tricyclics, trazodone and
   mirtazapine; the lithium level; TSH for liothyronine), eGFR and creatinine for a drug with a
   renal band (data/renal_doses.csv), ALT and AST for one with a transaminase caution
-  (data/transaminase_cautions.csv).
+  (data/transaminase_cautions.csv); an hCG (a pregnancy test under a local code) for one with a
+  pregnancy row (data/drug_cautions.csv, data/condition_drug_rules.csv: session 30 labs33 item 3,
+  an hCG of 5200 under an Epic local code dropped in silence at 32 with lithium running).
 
 The gap's reason already says the fix an integration engineer needs ("a site code can be
 configured": `[codes]` maps a local lab code to its LOINC code, README "Site code maps").
@@ -30,8 +32,8 @@ from datetime import date
 
 from fhir_mapping.lab_lookalike import unread_lab
 from fhir_mapping.lab_unread import unread_test
-from fhir_mapping.record import DataDomain, DataGap, LabResult, PatientRecord
-from services import lab_readings, lab_safety, renal_table, transaminases
+from fhir_mapping.record import DataDomain, DataGap, FindingKind, LabResult, PatientRecord
+from services import drug_rules, lab_readings, lab_safety, renal_table, tables, transaminases
 
 
 def _tests(ingredient: str, drug_class: str) -> set[str]:
@@ -41,7 +43,26 @@ def _tests(ingredient: str, drug_class: str) -> set[str]:
         found.update(("egfr", "creatinine"))
     if transaminases.caution_for(ingredient) is not None:
         found.update(("alt", "ast"))
+    if _pregnancy_row(ingredient, drug_class):
+        found.add(_HCG)  # a pregnancy would change its card (labs33 item 3)
     return found
+
+
+_HCG = "hcg"
+
+
+def _pregnancy_row(ingredient: str, drug_class: str) -> bool:
+    """Whether a pregnancy row speaks of the drug (data/drug_cautions.csv, data/
+    condition_drug_rules.csv): lithium, valproate, paroxetine, esketamine, the antipsychotics."""
+    if any(
+        c.finding == FindingKind.PREGNANCY.value and c.ingredient == ingredient.lower()
+        for c in tables.drug_cautions()
+    ):
+        return True
+    return any(
+        r.finding is FindingKind.PREGNANCY and r.covers(ingredient, drug_class)
+        for r in drug_rules.condition_rules()
+    )
 
 
 def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
