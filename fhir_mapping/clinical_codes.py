@@ -118,6 +118,9 @@ class LabRange:
     # A valueQuantity with neither unit nor code is read as a bare number is (`bare_unit` within
     # bare_low-bare_high): the QTc only (labs32 item 3; lab_text.bare_quantity).
     bare_quantity: bool = False
+    # A value sent WITH a unit of `units` outside bare_low-bare_high is not read either, named as a
+    # value the test cannot have (sodium 12.4 mmol/L: labs33 item 1; lab_text.implausible).
+    unit_bounds: bool = False
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -298,6 +301,7 @@ def lab_ranges() -> dict[str, LabRange]:
             bare_low=_float((row.get("bare_low") or "").strip()),
             bare_high=_float((row.get("bare_high") or "").strip()),
             bare_quantity=(row.get("bare_quantity") or "").strip() == "yes",
+            unit_bounds=(row.get("unit_bounds") or "").strip() == "yes",
         )
         for row in _rows("lab_ranges.csv")
     }

@@ -217,3 +217,16 @@ def bare_quantity(test: str, number: float) -> tuple[float, str] | None:
     if row is None or not row.bare_quantity:
         return None
     return _bare(test, number)
+
+
+def implausible(test: str, number: float, unit: str | None) -> bool:
+    """Whether a value sent with a unit of `test`'s row (data/lab_ranges.csv `units`, the same
+    quantity as its `bare_unit`) lies outside the row's plausible range, for a row whose
+    `unit_bounds` says so: a sodium 12.4 mmol/L is no serum sodium (a slipped decimal), so it is
+    named as not read (lab_unread.py), never carded as profound hyponatraemia (labs33 item 1)."""
+    row = lab_ranges().get(test)
+    if row is None or not row.unit_bounds or unit is None or unit.lower() not in row.units:
+        return False
+    if row.bare_low is None or row.bare_high is None:
+        return False
+    return not row.bare_low <= number <= row.bare_high

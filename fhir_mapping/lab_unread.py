@@ -18,13 +18,17 @@ only from a text holding nothing else).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
 from functools import cache
 from typing import Any
 
-from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.fhir_fields import JSON_OBJECT, number
+from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_lookalike import lab_named
 from fhir_mapping.lab_names import LAB_NAMES
-from fhir_mapping.record import DataGap
+from fhir_mapping.lab_text import implausible
+from fhir_mapping.record import DataDomain, DataGap
 
 Resource = Mapping[str, Any]
 
@@ -40,6 +44,30 @@ def unread_value_reason(test: str) -> str:
     return f"{LAB_NAMES.get(test, test)} {_UNREAD}"
 
 
+def implausible_reason(test: str) -> str:
+    """ "sodium result outside what a sodium can be (check the entry)"."""
+    name = LAB_NAMES.get(test, test)
+    return f"{name} result outside what a {name} can be (check the entry)"
+
+
+def unread_value_gap(
+    resource: Resource, test: str, when: date, domain: DataDomain
+) -> list[DataGap]:
+    """The gap of a result of `test` read without a value: a value with its unit outside what the
+    test can be (lab_text.implausible: sodium 12.4 mmol/L) says so, stating the value and unit as
+    sent and its date for the card line, so the entry can be found and corrected (labs33 item
+    1); else the fixed words of `unread_value_reason`."""
+    quantity = resource.get("valueQuantity")
+    if isinstance(quantity, JSON_OBJECT) and quantity.get("comparator") is None:
+        value = number(quantity.get("value"))
+        unit = quantity.get("unit") or quantity.get("code")
+        if value is not None and isinstance(unit, str) and implausible(test, value, unit):
+            gaps = resource_gap(resource, implausible_reason(test), domain)
+            said = f"{value:g} {unit} on {when.isoformat()}"
+            return [replace(gap, stated=said, date=when) for gap in gaps]
+    return resource_gap(resource, unread_value_reason(test), domain)
+
+
 def unread_component_reason(panel: str, test: str) -> str:
     """ "ECG whose QTc is missing or not a number": a panel's component without a value."""
     return f"{LAB_NAMES.get(panel, panel)} whose {LAB_NAMES.get(test, test)} is missing or not a number"
@@ -48,6 +76,7 @@ def unread_component_reason(panel: str, test: str) -> str:
 @cache
 def _tests_by_reason() -> dict[str, str]:
     found = {unread_value_reason(test): test for test in LAB_NAMES}
+    found.update({implausible_reason(test): test for test in LAB_NAMES})
     found[unread_component_reason("ecg", "qtc")] = "qtc"
     found[ECG_QTC_NOT_READ] = "qtc"
     return found

@@ -22,7 +22,13 @@ from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.fhir_fields import JSON_OBJECT, number, one_or_many
-from fhir_mapping.lab_text import bare_quantity, bound_from_text, text_flag, value_from_text
+from fhir_mapping.lab_text import (
+    bare_quantity,
+    bound_from_text,
+    implausible,
+    text_flag,
+    value_from_text,
+)
 from fhir_mapping.lab_units import si_codes, table_value, text_range
 
 Resource = Mapping[str, Any]
@@ -211,6 +217,8 @@ def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | N
                 found = bare_quantity(test, value)
                 if found is not None:
                     return found[0], found[1], None
+            elif value is not None and implausible(test, value, unit):
+                return None, None, None  # named by lab_unread.unread_value_gap (labs33 item 1)
             return value, unit, None
         if not isinstance(sign, str) or sign not in _COMPARATORS:  # a list is unhashable
             return None, None, None

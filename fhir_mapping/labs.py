@@ -57,7 +57,7 @@ from fhir_mapping.lab_unread import (
     ECG_QTC_NOT_READ,
     names_qtc,
     unread_component_reason,
-    unread_value_reason,
+    unread_value_gap,
 )
 from fhir_mapping.lab_values import (
     _UPPER_BOUNDS,
@@ -331,15 +331,15 @@ def lab_gaps(
             continue
         if result is None or result.value is not None or result.flag is not None:
             continue
-        if panel is not None and _from_components(resource, panel, when) is None:
+        if panel is None:  # a value outside what the test can be is said so (labs33 item 1)
+            gaps.extend(unread_value_gap(resource, test, when, _domain(test)))
+            continue
+        reason = unread_component_reason(test, result.test)
+        if _from_components(resource, panel, when) is None:
             if _superseded(result, read):
                 continue
             # Its QTc in the text or a component coded by text only: there, not read (s29 RL 2).
             reason = ECG_QTC_NOT_READ if names_qtc(resource) else ECG_WITHOUT_QTC
-        elif panel is not None:
-            reason = unread_component_reason(test, result.test)
-        else:
-            reason = unread_value_reason(test)
         gaps.extend(resource_gap(resource, reason, _domain(test)))
     return gaps
 

@@ -15,7 +15,8 @@ the `labsSI` prefetch key, services/catalog.py says why):
   no unit reads as mIU/mL, the only scale these Units/volume codes have): at or above the table's
   positive cut-off a positive test, below its negative cut-off a negative one, between them
   equivocal, read as a possible pregnancy (the safer reading, as "Possible pregnancy" is). A
-  bound ("<5", ">1000") decides only when it lies wholly on one side.
+  bound ("<5", ">1000") decides only when it lies wholly on one side; a number sent as text
+  (">1000 mIU/mL", a unit of the table or none) is read as the quantity is (labs33 item 3).
 
 Each reading is a `_Value` of the pregnancy status's meanings (pregnant, possible, not pregnant),
 coded with the test's own LOINC code and worded as the cards name it: "positive pregnancy test
@@ -138,6 +139,24 @@ def _level(resource: Resource) -> float | str | None:
     return value * factor
 
 
+# A quantitative result sent as text: a number, a comparator before it or not, a unit after it
+# or not (">1000 mIU/mL": how labs report an hCG above the assay's top; labs33 item 3).
+_TEXT_LEVEL = re.compile(r"\s*(<=|>=|<|>)?\s*(\d+(?:\.\d+)?)\s*(\S*)\s*")
+
+
+def _text_level(resource: Resource) -> tuple[float, str | None] | None:
+    """(value in mIU/mL, comparator) of a quantitative test sent as text holding one number, with
+    no unit or a unit of data/pregnancy_tests.csv (a bound above the positive cut-off is a
+    positive test: `_reading`); None for any other text (left to `_answer`, else not read)."""
+    text = string(resource.get("valueString"))
+    found = _TEXT_LEVEL.fullmatch(text) if text else None
+    if found is None:
+        return None
+    sign, digits, unit = found.groups()
+    factor = _tests().units.get(unit) if unit else 1.0
+    return (float(digits) * factor, sign) if factor is not None else None
+
+
 def _reading(value: float, comparator: str | None) -> str | None:
     """ "positive", "negative" or "equivocal" for a number in mIU/mL; a bound decides only when
     it lies wholly on one side of the cut-offs (None otherwise)."""
@@ -171,6 +190,9 @@ def read_test(resource: Resource, day: date) -> _Value | str:
             comparator = string(quantity.get("comparator"))
             reading = _reading(level, comparator)
             basis = f"{name}: {comparator or ''}{level:g} mIU/mL"
+        elif (sent := _text_level(resource)) is not None:  # ">1000 mIU/mL" (labs33 item 3)
+            reading = _reading(*sent)
+            basis = f"{name}: {sent[1] or ''}{sent[0]:g} mIU/mL"
     if reading is None:
         reading = _answer(resource)
     if reading is None:

@@ -25,6 +25,7 @@ from fhir_mapping.gaps import (
     record_status,
     subject,
 )
+from fhir_mapping.lab_lookalike import unread_lab
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord
 from services import cards, unconfirmed_signal, unconfirmed_subject, unidentified_running
 from services.data_gap_section import (
@@ -178,6 +179,7 @@ _MAY_HIDE = {
     "pregnancy status": "a pregnancy",
     "pregnancy tests": "a pregnancy",  # the hCG tests under `labsSI` (review s29 RL finding 6)
 }
+_PREGNANCY_TESTS = "pregnancy tests"
 
 
 def _incomplete_summary(head: str, gaps: Sequence[DataGap]) -> str:
@@ -195,7 +197,8 @@ def _incomplete_summary(head: str, gaps: Sequence[DataGap]) -> str:
 def _may_hide(gaps: Sequence[DataGap]) -> str:
     """What the gaps' kinds may hide, in `_MAY_HIDE`'s order ("a suicide-risk answer or a
     pregnancy"); the three of the general case when no kind is named there."""
-    kinds = {subject(g) for g in gaps}
+    # An hCG under a local code may hide a pregnancy, not a sodium (labs33 item 3).
+    kinds = {_PREGNANCY_TESTS if unread_lab(g, "hcg") else subject(g) for g in gaps}
     named = [words for kind, words in _MAY_HIDE.items() if kind in kinds]
     if not named:
         named = ["a suicide-risk answer", "a failed trial", "a diagnosis"]

@@ -198,11 +198,28 @@ def value(lab: LabResult) -> float | None:
 @cache
 def _unit_factors() -> dict[tuple[str, str], tuple[float, str]]:
     """(test, lower-case unit) -> (factor, unit) to the unit the thresholds are written in."""
+    return {key: (factor, to_unit) for key, (factor, to_unit, _) in _factor_rows().items()}
+
+
+@cache
+def _factor_rows() -> dict[tuple[str, str], tuple[float, str, bool]]:
+    """(test, lower-case unit) -> (factor, unit, whether the card says the conversion as "about"
+    beside the lab's value: the `shown` column, a factor resting on a molar mass)."""
     text = resources.files("services").joinpath("data/lab_unit_factors.csv").read_text("utf-8")
     return {
-        (row["test"], row["unit"].strip().lower()): (float(row["factor"]), row["to_unit"])
+        (row["test"], row["unit"].strip().lower()): (
+            float(row["factor"]),
+            row["to_unit"],
+            (row.get("shown") or "").strip() == "about",
+        )
         for row in csv.DictReader(text.splitlines())
     }
+
+
+def _about(number: float) -> str:
+    """A converted value rounded as a lab would print it: whole above 100 ("601"), else three
+    significant figures ("52.7"): the factor's decimals are no precision the lab measured."""
+    return f"{round(number)}" if abs(number) >= 100 else f"{number:.3g}"
 
 
 def shown_unit(unit: str) -> str:
@@ -220,9 +237,11 @@ def text(lab: LabResult) -> str:
     ..." read as a placeholder left in the text). A value
     converted for comparison is shown in the unit it was compared in, with what was sent: "508 ms
     (sent as 0.508 s) on 2025-05-20" (review 9 finding 14: "QTc 0.508 s: above 500 ms" mixes
-    units in one line, a misreading risk). A result read before it is final says so after its
-    date: "1.9 mmol/L on 2026-11-25 (preliminary)" (review s29 RL finding 1, as the diagnosis
-    review's status_note)."""
+    units in one line, a misreading risk); a conversion by a molar mass (data/lab_unit_factors.csv
+    `shown` about) is said beside the lab's value, rounded: "2280 nmol/L (about 601 ng/mL)"
+    (labs33 item 2: "600.51 ng/mL" read as a value the lab sent). A result read before it is
+    final says so after its date: "1.9 mmol/L on 2026-11-25 (preliminary)" (review s29 RL
+    finding 1, as the diagnosis review's status_note)."""
     day = lab.date.isoformat() + (f" ({lab.status})" if lab.status else "")
     if lab.value is None:
         return f"with no value read, on {day}"
@@ -231,9 +250,11 @@ def text(lab: LabResult) -> str:
     sent = f"{sign}{cards.fmt_mg(lab.value)}{unit}"
     known = lab_ranges().get(lab.test)
     if lab.unit is not None and (known is None or lab.unit.lower() not in known.units):
-        found = _unit_factors().get((lab.test, lab.unit.lower()))
+        found = _factor_rows().get((lab.test, lab.unit.lower()))
         if found is not None:
-            factor, to_unit = found
+            factor, to_unit, about = found
+            if about:  # the lab's value first, the conversion beside it (labs33 item 2)
+                return f"{sent} ({sign}about {_about(lab.value * factor)} {to_unit}) on {day}"
             shown = f"{sign}{cards.fmt_mg(lab.value * factor)} {to_unit}"
             return f"{shown} (sent as {sent}) on {day}"
     return f"{sent} on {day}"

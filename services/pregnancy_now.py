@@ -76,8 +76,10 @@ whose recorded sex is male is not read as current: in men it is a tumour marker 
 tumours: recalled, UNVERIFIED), yet the recorded sex may be administrative, as for a stale code
 (`stale_male`). It is the stale one (`stale_marker`): the cards name it by its value ("hCG 150
 mIU/mL on 2026-11-25"), never as a positive pregnancy test, and ask to confirm (the safer
-reading: ask, don't assert). A qualitative test ordered as a pregnancy test stays read as one on
-a chart recorded male; past the pregnancy age a qualitative positive (valueCodeableConcept
+reading: ask, don't assert). A qualitative positive on a chart recorded male is asked the same
+way, "hCG positive (qualitative) on <date>" (session 30 labs33 item 4: it was asserted as a
+current pregnancy; session 29 decided a male or post-menopausal hCG is asked, not asserted);
+past the pregnancy age a qualitative positive (valueCodeableConcept
 Positive / Detected, valueString "POS") is asked as the quantitative one is, named "hCG positive
 (qualitative) on <date>" (session 30 labs32 item 4: it was dropped with the low results, as
 though it were one; it has no number to call low).
@@ -343,7 +345,8 @@ def read(
         low = [f for f in pregnancy if is_quantitative(f) and not at_or_above_positive(f)]
         pregnancy = tuple(f for f in pregnancy if f not in low)
     male = patient is not None and patient.sex == "male"
-    markers = [f for f in pregnancy if is_test(f) and (old or (male and is_quantitative(f)))]
+    # On a chart recorded male every hCG test is asked, a qualitative positive too (labs33 item 4).
+    markers = [f for f in pregnancy if is_test(f) and (old or male)]
     births = [f.onset for f in by_kind.get(_DELIVERY, ()) if f.onset is not None]
     last_birth = max(births, default=None)
     window = timedelta(weeks=policy.mapping.pregnancy_status_weeks)

@@ -17,7 +17,9 @@ other card lists it), when the test is one a drug on this screen is judged by:
   tricyclics; QTc for citalopram, escitalopram, gepirone, the tricyclics, trazodone and
   mirtazapine; the lithium level; TSH for liothyronine), eGFR and creatinine for a drug with a
   renal band (data/renal_doses.csv), ALT and AST for one with a transaminase caution
-  (data/transaminase_cautions.csv).
+  (data/transaminase_cautions.csv); an hCG (a pregnancy test under a local code) for one with a
+  pregnancy row (data/drug_cautions.csv, data/condition_drug_rules.csv: session 30 labs33 item 3,
+  an hCG of 5200 under an Epic local code dropped in silence at 32 with lithium running).
 
 The gap's reason already says the fix an integration engineer needs ("a site code can be
 configured": `[codes]` maps a local lab code to its LOINC code, README "Site code maps").
@@ -30,8 +32,8 @@ from datetime import date
 
 from fhir_mapping.lab_lookalike import unread_lab
 from fhir_mapping.lab_unread import unread_test
-from fhir_mapping.record import DataDomain, DataGap, LabResult, PatientRecord
-from services import lab_readings, lab_safety, renal_table, transaminases
+from fhir_mapping.record import DataDomain, DataGap, FindingKind, LabResult, PatientRecord
+from services import drug_rules, lab_readings, lab_safety, renal_table, tables, transaminases
 
 
 def _tests(ingredient: str, drug_class: str) -> set[str]:
@@ -41,7 +43,26 @@ def _tests(ingredient: str, drug_class: str) -> set[str]:
         found.update(("egfr", "creatinine"))
     if transaminases.caution_for(ingredient) is not None:
         found.update(("alt", "ast"))
+    if _pregnancy_row(ingredient, drug_class):
+        found.add(_HCG)  # a pregnancy would change its card (labs33 item 3)
     return found
+
+
+_HCG = "hcg"
+
+
+def _pregnancy_row(ingredient: str, drug_class: str) -> bool:
+    """Whether a pregnancy row speaks of the drug (data/drug_cautions.csv, data/
+    condition_drug_rules.csv): lithium, valproate, paroxetine, esketamine, the antipsychotics."""
+    if any(
+        c.finding == FindingKind.PREGNANCY.value and c.ingredient == ingredient.lower()
+        for c in tables.drug_cautions()
+    ):
+        return True
+    return any(
+        r.finding is FindingKind.PREGNANCY and r.covers(ingredient, drug_class)
+        for r in drug_rules.condition_rules()
+    )
 
 
 def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
@@ -55,20 +76,23 @@ def decisive(record: PatientRecord) -> tuple[DataGap, ...]:
     tests: set[str] = set()
     for ingredient, drug_class in drugs:
         tests |= _tests(ingredient, drug_class)
+    named, valueless = tests, tests
     if record.draft_orders:
         # At an order the QTc and sodium have their own line on the draft's first card where
         # they matter (order_checks/unread_labs.py: "No sodium read from the EHR ... a result
         # sent only under a local code is not read"), and none where that module chose silence
         # (a young patient's escitalopram order: review s21 RR2 finding 6): not twice, not more.
-        tests -= _ORDER_LINE
+        named = tests - _ORDER_LINE
+        # A result on record read without a value gets that line from neither: the QTc check
+        # names it "not compared", but the sodium check passed it in silence (labs33 item 1: a
+        # sodium 11.9 mEq/L at a sertraline order), so a sodium one stays decisive.
+        valueless = tests - _NAMED_AT_ORDER
     read = record.context.labs
     return tuple(
         g
         for g in labs
-        if any(
-            (unread_lab(g, test) or unread_test(g) == test) and not _read_since(g, test, read)
-            for test in tests
-        )
+        if any(unread_lab(g, t) and not _read_since(g, t, read) for t in named)
+        or any(unread_test(g) == t and not _read_since(g, t, read) for t in valueless)
     )
 
 
@@ -82,6 +106,8 @@ def _read_since(gap: DataGap, test: str, read: Sequence[LabResult]) -> bool:
 
 
 _ORDER_LINE = frozenset({"qtc", "sodium"})
+# The tests whose result read without a value an order card names (order_checks/qtc.py).
+_NAMED_AT_ORDER = frozenset({"qtc"})
 
 
 def level_not_read(record: PatientRecord, ingredient: str, drug_class: str) -> date | None:

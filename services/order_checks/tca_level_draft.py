@@ -105,6 +105,8 @@ def level_draft_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         f"{name} {verb}{dose}: latest level {level} is {line}: {advice}",
         f"{name} {verb}: latest level {level} is {line}: {advice}",
         f"{name} {verb}: level {level}: {advice}",
+        # Undated before the level's conversion is dropped ("2280 nmol/L (about 601 ng/mL)").
+        f"{name} {verb}: level {level.split(' on ')[0]}: {advice}",
     )
     cause = f" Signs of toxicity: {row.cause}." if row.cause else ""
     detail = (

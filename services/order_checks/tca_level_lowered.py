@@ -66,6 +66,9 @@ def lowered_level_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
         f"{advice}",
         f"{name} raised: latest level {level} was {was} at {then} mg/day; no level since: {advice}",
         f"{name} raised: level {level} was {was} at {then} mg/day, none since: {advice}",
+        # Undated before the level's conversion is dropped ("2280 nmol/L (about 601 ng/mL)").
+        f"{name} raised: level {level.split(' on ')[0]} was {was} at {then} mg/day, none since: "
+        f"{advice}",
     )
     if found.toxic is not None:
         line = f"above the {found.toxic.bounds()} toxic line"

@@ -52,8 +52,12 @@ def _lines(found: HighLevel) -> str:
 def _short_level(found: HighLevel) -> str:
     """ "Nortriptyline level 527 ng/mL on 2026-09-14": a level converted from another unit
     (2000 nmol/L) in the unit of its lines, rounded, without what was sent (the detail says it);
-    as sent when it was not converted."""
+    as sent when it was not converted. A conversion said beside the lab's value ("2000 nmol/L
+    (about 527 ng/mL)": a molar mass, labs33 item 2) keeps both, its date left to the detail."""
     lab, number = found.lab, lab_safety.value(found.lab)
+    shown = lab_safety.text(lab)
+    if "about " in shown:
+        return f"{_level_name(found)} {shown.split(' on ')[0]}"
     if number is None or lab.unit is None or lab.unit.lower() == found.line.unit.lower():
         return f"{_level_name(found)} {lab_safety.text(lab)}"
     sign = f"{lab.comparator} " if lab.comparator else ""

@@ -109,9 +109,13 @@ def test_a_comma_clause_naming_a_hold_keeps_the_mask(words: str, reading: DoseRe
 def test_a_tca_bound_above_the_toxic_line_is_critical(name: str) -> None:
     cards = _late.cards(_chart(name))
     critical = [c for c in cards if c["indicator"] == "critical"]
+    # In nmol/L: the lab's bound first, its molar conversion beside it (session 30 labs33 item 2).
+    level = (
+        "> 500 ng/mL on 2026-11-25" if name == "n20_gt500" else "> 1900 nmol/L (> about 500 ng/mL)"
+    )
     assert [c["summary"] for c in critical] == [
-        "Nortriptyline level > 500 ng/mL on 2026-11-25: above the 500 ng/mL toxic line; assess "
-        "for toxicity now (ECG for QRS and QTc)"
+        f"Nortriptyline level {level}: above the 500 ng/mL toxic line; assess for toxicity now "
+        "(ECG for QRS and QTc)"
     ]
 
 

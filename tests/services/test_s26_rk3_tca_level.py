@@ -175,10 +175,11 @@ def test_toxic_level_in_nmol_per_l_is_converted_and_critical() -> None:
     card = _cards(_chart("level2000_nmol_per_l_mass_code_toxic"))[LEVEL]
     assert card["indicator"] == "critical"
     assert card["summary"] == (
-        "Nortriptyline level 527 ng/mL on 2026-09-14: above the 500 ng/mL toxic line; assess "
-        "for toxicity now (ECG for QRS and QTc)"
+        "Nortriptyline level 2000 nmol/L (about 527 ng/mL): above the 500 ng/mL toxic line; "
+        "assess for toxicity now (ECG for QRS and QTc)"
     )
-    assert "526.76 ng/mL (sent as 2000 nmol/L)" in card["detail"]
+    # The lab's value first, the molar conversion beside it, rounded (session 30 labs33 item 2).
+    assert "2000 nmol/L (about 527 ng/mL) on 2026-09-14" in card["detail"]
 
 
 @pytest.mark.parametrize(
@@ -187,7 +188,9 @@ def test_toxic_level_in_nmol_per_l_is_converted_and_critical() -> None:
 def test_600_nmol_per_l_is_158_ng_per_ml_above_the_range_not_toxic(name: str) -> None:
     card = _cards(_chart(name))[LEVEL]
     assert card["indicator"] == "warning"
-    assert card["summary"].startswith("Nortriptyline level 158 ng/mL on 2026-09-14")
+    # The lab's value first, the molar conversion beside it (session 30 labs33 item 2).
+    assert card["summary"].startswith("Nortriptyline level 600 nmol/L (about 158 ng/mL)")
+    assert "600 nmol/L (about 158 ng/mL) on 2026-09-14" in card["detail"]
 
 
 def test_the_molar_code_is_asked_for_under_labs_si() -> None:

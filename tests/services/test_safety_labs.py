@@ -172,9 +172,15 @@ def test_observation_prefetch_asks_for_the_safety_labs_under_both_loinc_spelling
     ],
 )
 def test_safety_lab_is_read_with_its_value_unit_and_date(loinc: str, unit: str, test: str) -> None:
-    record = trd(lab(loinc, 7.5, unit, date(2025, 5, 20)))
+    # A sodium or QTc of 7.5 is no value those tests can have, so it is not read (data/
+    # lab_ranges.csv unit_bounds, session 30 labs33 item 1): theirs is one they can.
+    value = _PLAUSIBLE.get(test, 7.5)
+    record = trd(lab(loinc, value, unit, date(2025, 5, 20)))
     (found,) = [x for x in record.context.labs if x.test == test]
-    assert (found.value, found.unit, found.date) == (7.5, unit, date(2025, 5, 20))
+    assert (found.value, found.unit, found.date) == (value, unit, date(2025, 5, 20))
+
+
+_PLAUSIBLE = {"sodium": 140.0, "qtc": 450.0}
 
 
 # --- finding 1: lithium --------------------------------------------------------------------------
