@@ -262,3 +262,40 @@ def test_given_and_named() -> None:
     assert not result_statuses.unrecognised(OBSERVATION, "final")
     # The raw value still reads as no result for the readers that do not ask `given`.
     assert result_statuses.reads(OBSERVATION, None) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("clinicalStatus", None),
+        ("clinicalStatus", {"x": 1}),
+        ("clinicalStatus", "ACTIVE "),
+        ("verificationStatus", ["x"]),
+        ("verificationStatus", {"coding": [{"code": "final-ish"}]}),
+    ],
+)
+def test_a_bipolar_condition_with_a_malformed_status_is_still_read(
+    field: str, value: object
+) -> None:
+    # Conditions did not vanish (a missing or unreadable clinicalStatus reads as active, a
+    # verificationStatus as recorded: conditions.py): kept so, the safer reading of a bipolar
+    # diagnosis before escalating an antidepressant.
+    doc = _chart("psychotherapy_final")
+    condition: Doc = {
+        "resourceType": "Condition",
+        "id": "status31-bipolar",
+        "clinicalStatus": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    "code": "active",
+                }
+            ]
+        },
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "F31.81"}]},
+        "subject": {"reference": f"Patient/{doc['context']['patientId']}"},
+        "recordedDate": "2024-01-01",
+    }
+    condition[field] = value
+    doc["prefetch"]["conditions"]["entry"].append({"resource": condition})
+    assert "bipolar disorder on record" in _text(_fixture_cards(doc))
