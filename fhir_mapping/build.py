@@ -164,8 +164,7 @@ def _build_record(
 ) -> PatientRecord:
     unique, skipped = dedupe(resources)
     site = policy.site_codes
-    # The draftOrders Bundle as its resources, once: the medication and referral readers take
-    # this one list (review 11 wave 4: each had its own flattening and filter).
+    # The draftOrders Bundle as its resources, once, for the medication and referral readers.
     draft_resources = flat_drafts(draft_orders)
     if site:  # the site's local codes read as the standard ones they map to (site_codes.py)
         unique = [site.with_standard_codes(r) for r in unique]
@@ -223,6 +222,7 @@ def _build_record(
     skipped += len({g.source for g in medication_gaps if not from_order(g)})
     # A record to confirm that a later record ends, or stale, is not running (to_confirm_settled).
     gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=policy.maybe_running_days))
+    gaps.extend(status_gaps.medication_status_gaps(medication_resources, events))  # s30 status31
     if administrations:  # a fixed course (review 15 W1) and ward doses (s25 RI 2-4) on the MAR:
         # courses and adherence (ward_courses.py); the rest is read for sessions below.
         mar = read_mar(events, walk, as_of=as_of, policy=policy, class_of=reads.class_key)
@@ -243,8 +243,7 @@ def _build_record(
                 responses, as_of=as_of, site_items=site.questionnaire_items
             )
         )
-    # Preliminary and cancelled PHQ-9s, apart from the scores outcomes rest on (review 14 U1),
-    # with those read under unknown codes (screen_lookalike.py).
+    # Unfinished PHQ-9s, apart from the scores outcomes rest on (review 14 U1), and lookalikes'.
     unread = scores.without_reviewed(scores.read_unfinished(rated, as_of=as_of), observation_scores)
     unfinished = with_scores(unread, named_unfinished)
     gaps.extend(status_gaps.unread_status_gaps(unread))  # registered / unrecognised (s27 RF 1)
@@ -280,6 +279,7 @@ def _build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
+    gaps.extend(status_gaps.procedure_status_gaps(kept.get("Procedure", ()), as_of=as_of))
     if walk.pregnancy_visits:  # a pregnancy a visit records, dated by it (s21 RR finding 2)
         clinical = visit_pregnancy.with_visit_pregnancy(
             clinical, walk.pregnancy_visits, chart_conditions, as_of=as_of

@@ -9,6 +9,12 @@ of a test a running or drafted drug is judged by is decisive (the data-quality c
 when no warning card does), and the optimise card holds a dose raise on it
 (services/rules/optimize/room.py).
 
+A safety lab whose status is missing, not a string or a code no row of data/result_statuses.csv
+names (session 30 status31: a lithium level with no status vanished, no gap) is such a gap too
+(`status_gap`), under its own fixed words: it may be a final result, so it may change a check;
+it is not read as one (its value may be withdrawn or pending). A result without any value is
+left out (pending: nothing a check reads is there), as a preliminary one with none is.
+
 An ECG panel with no QTc component whose text or components name a QTc ("Sinus rhythm. QTc 512
 ms", a component coded only by the text "QTc Interval") is not a rhythm strip: its QTc is there
 and not read (`ECG_QTC_NOT_READ`), never guessed from the sentence (lab_text.py reads a value
@@ -23,17 +29,19 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from fhir_mapping.fhir_fields import JSON_OBJECT, number
+from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, number
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_lookalike import lab_named
 from fhir_mapping.lab_names import LAB_NAMES
 from fhir_mapping.lab_text import implausible
 from fhir_mapping.record import DataDomain, DataGap
+from fhir_mapping.result_statuses import OBSERVATION, named, unrecognised
 
 Resource = Mapping[str, Any]
 
 # Fixed words, never the value (reasons go to the logs).
 _UNREAD = "result that is missing or not a number"
+_UNREAD_STATUS = "result whose status is missing or not recognised"
 ECG_QTC_NOT_READ = (
     "ECG whose QTc is in its text or under a code this service does not know (not read)"
 )
@@ -68,6 +76,31 @@ def unread_value_gap(
     return resource_gap(resource, unread_value_reason(test), domain)
 
 
+def unread_status_reason(test: str) -> str:
+    """ "lithium level result whose status is missing or not recognised"."""
+    return f"{LAB_NAMES.get(test, test)} {_UNREAD_STATUS}"
+
+
+def status_gap(
+    resource: Resource, status: str, test: str, as_of: date, domain: DataDomain
+) -> list[DataGap]:
+    """The gap of a `test` result with a value, dated up to `as_of`, whose status (as
+    result_statuses.given read it) is missing, malformed or no row's (module docstring); [] for
+    any other. The status is said beside the record (`stated`), never in the reason."""
+    if not unrecognised(OBSERVATION, status) or not _valued(resource):
+        return []
+    when = effective_date(resource)
+    if when is None or when > as_of:
+        return []  # undated or dated after today: not a result these checks read either way
+    return resource_gap(
+        resource, unread_status_reason(test), domain, stated=named(OBSERVATION, status)
+    )
+
+
+def _valued(resource: Resource) -> bool:
+    return any(k.startswith("value") for k in resource) or bool(resource.get("component"))
+
+
 def unread_component_reason(panel: str, test: str) -> str:
     """ "ECG whose QTc is missing or not a number": a panel's component without a value."""
     return f"{LAB_NAMES.get(panel, panel)} whose {LAB_NAMES.get(test, test)} is missing or not a number"
@@ -77,6 +110,7 @@ def unread_component_reason(panel: str, test: str) -> str:
 def _tests_by_reason() -> dict[str, str]:
     found = {unread_value_reason(test): test for test in LAB_NAMES}
     found.update({implausible_reason(test): test for test in LAB_NAMES})
+    found.update({unread_status_reason(test): test for test in LAB_NAMES})
     found[unread_component_reason("ecg", "qtc")] = "qtc"
     found[ECG_QTC_NOT_READ] = "qtc"
     return found

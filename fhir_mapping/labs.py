@@ -56,6 +56,7 @@ from fhir_mapping.lab_units import ranged
 from fhir_mapping.lab_unread import (
     ECG_QTC_NOT_READ,
     names_qtc,
+    status_gap,
     unread_component_reason,
     unread_value_gap,
 )
@@ -71,7 +72,7 @@ from fhir_mapping.lab_values import (
     range_high,
 )
 from fhir_mapping.record import DataDomain, DataGap, LabResult
-from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
+from fhir_mapping.result_statuses import OBSERVATION, Reads, given, statuses
 
 # What other modules read from here, wherever it is defined (build.py: `wants_lab`; the tests:
 # `_lab_test`, `_lab_tests`, `_read_lab_test`, `_interpretation_flag`).
@@ -303,10 +304,9 @@ def lab_gaps(
         test = _read_lab_test(resource)
         if test is None:
             continue
-        status = resource.get("status")
-        if not isinstance(status, str) or (
-            status not in _COUNTED_OBSERVATION and not _interim_text(resource, status, test)
-        ):
+        status = given(resource.get("status"))  # missing / malformed: a gap (s30 status31)
+        if status not in _COUNTED_OBSERVATION and not _interim_text(resource, status, test):
+            gaps.extend(status_gap(resource, status, test, as_of, _domain(test)))
             continue
         panel = _PANELS.get(test)
         name = LAB_NAMES.get(test, test)

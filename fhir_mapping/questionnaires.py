@@ -71,7 +71,7 @@ from fhir_mapping.questionnaire_duplicates import merge_scores as merge_scores
 from fhir_mapping.questionnaire_items import SiteItems as SiteItems
 from fhir_mapping.questionnaire_items import _form, _is_phq9, _item_code, _site_lookup, _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
-from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
+from fhir_mapping.result_statuses import RESPONSE, Reads, given, statuses, unfinished
 from fhir_mapping.score_totals import score_order
 from fhir_mapping.scores import INCOMPLETE_PHQ9
 
@@ -79,6 +79,7 @@ Resource = Mapping[str, Any]
 # completed / amended, and in-progress / stopped (data/result_statuses.csv, shared with
 # scores.py and suicide_screen.py: one table of which statuses count for what).
 _FULL = statuses(RESPONSE, Reads.ALL)
+NO_STATUS = "PHQ-9 questionnaire response without a status"
 
 
 # --- public surface ------------------------------------------------------------------------------
@@ -130,18 +131,20 @@ def _read_one(
     def gap(reason: str) -> DataGap:
         return DataGap(DataDomain.SCORES, reason, source)
 
-    status = resource.get("status")
-    if not isinstance(status, str) or not status:
-        return None, [gap("PHQ-9 questionnaire response without a status")]
-    if status not in _FULL and not unfinished(RESPONSE, status):
-        return (
-            None,
-            [],
-        )  # entered-in-error: not a result (an unrecognised status reads as unfinished)
+    sent = resource.get("status")
+    # A missing or malformed status is named (a gap, dated) and read as an unfinished form's:
+    # its item-9 answer counts, its total does not (result_statuses.given; s30 status31: an
+    # item 9 = 3 with no status was only "without a status", no suicide-risk card).
+    status = given(sent)
+    if status == sent and status not in _FULL and not unfinished(RESPONSE, status):
+        return None, []  # entered-in-error: not a result (an unrecognised status: unfinished)
     answers = _answers(resource, form, site)
     item9_code = _item9_code()
     item9 = answers.scores.get(item9_code)
     gaps: list[DataGap] = []
+    if status != sent:
+        recorded = parse_date(resource.get("authored"))
+        gaps.append(dataclasses.replace(gap(NO_STATUS), recorded=recorded))
     # An item-9 answer on record that could not be read (module docstring): the Score carries it
     # so the suicide-risk rule sees it, beside a readable 0 too (item9_unread.kept_unread).
     unread: SourceRef | None = None

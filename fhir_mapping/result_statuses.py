@@ -22,8 +22,15 @@ What each `reads` value means:
 - `none` (entered-in-error): withdrawn, not a result, ignored.
 - A status string no row names (one R4 does not define, "Final", a vendor's own): read as
   `answers`, named with the status ("status 'x' not recognised"), never dropped in silence
-  (review s27 RF 1: a registered or unknown PHQ-9 item 9 = 3 vanished, no card, no gap). A
-  missing or non-string status is still malformed and read as absent.
+  (review s27 RF 1: a registered or unknown PHQ-9 item 9 = 3 vanished, no card, no gap).
+- A status that is missing (absent, null, "") or not a string (an object, a list, a number):
+  `given` turns it into MISSING or UNREADABLE, which the rating-scale readers (scores.py, the
+  C-SSRS in suicide_screen.py) read as an unrecognised status: `answers`, named ("status
+  missing"), a total a gap (session 30 status31: a PHQ-9 item 9 = 3 with no status vanished, no
+  card, no gap). Why answers and not dropped: a withdrawn answer carries `entered-in-error`
+  (dropped, as is `cancelled` for its total), so a status that says nothing withdraws nothing,
+  and a suicide answer read and named costs a look where silence could cost a life. Other
+  readers call `reads` with the raw value, for which a missing status is still no result.
 
 `gap` = yes (registered), and any unrecognised status: a total of it is a DataGap as well
 ("Data not read": status_gaps.py), since it could change a conclusion.
@@ -83,6 +90,21 @@ def _table() -> dict[tuple[str, str], ResultStatus]:
     return rows
 
 
+# What `given` returns for a status that is missing or not a string. Neither is a FHIR code (a
+# code has no "<"), so no sent status is read as one of them.
+MISSING = "<missing>"
+UNREADABLE = "<not readable>"
+_SAID = {MISSING: "status missing", UNREADABLE: "status not readable"}
+
+
+def given(status: object) -> str:
+    """The status as sent, or MISSING (absent, null, "") or UNREADABLE (an object, a list, a
+    number): for the readers that must read a result whatever its status (module docstring)."""
+    if isinstance(status, str) and status:
+        return status
+    return MISSING if status is None or status == "" else UNREADABLE
+
+
 def reads(resource: str, status: object) -> Reads | None:
     """What a `resource` of this status is read for, or None: not a result (ignored). A status
     string no row names reads as `answers` (module docstring)."""
@@ -122,11 +144,18 @@ def named_as_gap(resource: str, status: object) -> bool:
     return entry is None or entry.gap
 
 
+def unrecognised(resource: str, status: str) -> bool:
+    """Whether `status` (as `given` read it) is missing, malformed or a string no row names."""
+    return status in _SAID or (resource, status) not in _table()
+
+
 def named(resource: str, status: str | None) -> str:
     """How a card names a result of this status: "preliminary (not yet reviewed)"; "" for a
     result read in full; "status 'x' not recognised" for a status string no row names."""
     if not status:
         return ""
+    if status in _SAID:
+        return _SAID[status]
     entry = _table().get((resource, status))
     if entry is None:
         return f"status '{status[:40]}' not recognised"  # a code, but bounded all the same

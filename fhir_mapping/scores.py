@@ -80,7 +80,7 @@ from fhir_mapping.phq9_item_sum import (
     summed,
 )
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
-from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses, unfinished
+from fhir_mapping.result_statuses import OBSERVATION, Reads, given, statuses, unfinished
 from fhir_mapping.score_corrections import _instant, resolve_corrections
 from fhir_mapping.score_scales import is_scale as is_scale
 from fhir_mapping.score_scales import scale_row as scale_row
@@ -142,11 +142,15 @@ def read_unfinished(
     one, so the suicide-risk rule sees it."""
     by_status: dict[str, list[tuple[Resource, ObservationCode]]] = {}
     for resource, row in rated:
-        status = resource.get("status")
+        sent = resource.get("status")
         # preliminary / cancelled / unknown / registered, and a status no row names (review s27
-        # RF 1: never dropped in silence): result_statuses.unfinished.
-        if isinstance(status, str) and unfinished(OBSERVATION, status):
-            by_status.setdefault(status, []).append((resource, row))
+        # RF 1: never dropped in silence): result_statuses.unfinished. A missing or malformed
+        # one too, read as a status of its own (result_statuses.given; s30 status31): the
+        # resource is read with it in place, so read_rated counts it.
+        status = given(sent)
+        if unfinished(OBSERVATION, status):
+            read_as = resource if status == sent else {**resource, "status": status}
+            by_status.setdefault(status, []).append((read_as, row))
     found: list[Score] = []
     for status, group in by_status.items():
         read, _gaps = read_rated(group, as_of=as_of, counted=frozenset({status}))

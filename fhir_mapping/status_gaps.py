@@ -6,6 +6,10 @@ the gap puts it under "Data not read (the conclusion may change once it is)".
 
 Apart from scores.py (the walk) because it reads the scores read_unfinished returns, after the
 walk; a positive item 9 of the same status raises the suicide-risk card (risk_events.py).
+
+The gaps of the Procedures and medication records whose status is missing, malformed or not
+their value set's (session 30 status31) are their own modules', re-exported here so build.py
+asks one module for every status gap.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fhir_mapping import result_statuses
+from fhir_mapping.medication_status_gaps import medication_status_gaps as medication_status_gaps
+from fhir_mapping.procedure_status_gaps import procedure_status_gaps as procedure_status_gaps
 from fhir_mapping.record import DataDomain, DataGap, Score
 
 OBSERVATION = result_statuses.OBSERVATION

@@ -63,7 +63,7 @@ from typing import Any
 from fhir_mapping.fhir_fields import array, effective_date, parse_date, parse_instant, source_ref
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.recorded_at import effective_instant, encounter_id
-from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, statuses, unfinished
+from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, given, statuses, unfinished
 from fhir_mapping.screen_day import Administration, ScreenDay
 from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no, says_no_risk
 from fhir_mapping.suicide_screen_codes import (
@@ -175,7 +175,8 @@ class _Reader:
         return yes
 
     def observation(self, resource: Resource) -> None:
-        status = resource.get("status")
+        # A missing or malformed status reads as an unrecognised one (given; s30 status31).
+        status = given(resource.get("status"))
         full = status in _FULL_OBSERVATION
         if not (full or unfinished(OBSERVATION, status)):  # an unrecognised one too (s27 RF 1)
             return
