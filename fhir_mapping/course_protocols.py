@@ -6,8 +6,9 @@ recheck K19b s29).
   (course_end_reasons.py), not a course stopped short. A standard record ("rTMS 10 Hz left
   DLPFC") completed over 12 days stays one not adequate (fewer than 20 daily sessions).
   A record that says "once daily" (`standard` rows: "iTBS left DLPFC (once daily)") names a
-  standard schedule whatever else it names: judged by its days as the 10 Hz one (recheck K20b
-  s30: it read "course length to confirm" and lost the referral).
+  standard schedule: judged by its days as the 10 Hz one (recheck K20b s30: it read "course
+  length to confirm" and lost the referral), unless an accelerated word stands in a clause of
+  its own ("SAINT accelerated iTBS; once daily follow-up": recheck K22 s30).
 - `maintenance` ("Maintenance ECT (monthly)"): runs for months; a record of it in progress over
   an open period is held to the maintenance open limit, not the acute course's
   (services/open_course.py), and the cards call it maintenance.
@@ -31,9 +32,12 @@ from fhir_mapping.concept_words import concept_words, whole_words
 Resource = Mapping[str, Any]
 
 
-# A protocol a record names is not the one another row of the table rules out (`standard`: a
-# once-daily record is not accelerated, whatever protocol it names).
+# A protocol a record names is not the one another row of the table rules out in its clause
+# (`standard`: "iTBS left DLPFC (once daily)" is not accelerated, whatever protocol it names).
 _RULED_OUT_BY = {"accelerated": "standard"}
+# Where the clause a rule-out word must share with a protocol word ends: a bracket or a dash
+# qualifies the name ("iTBS left DLPFC (once daily)"), a comma or semicolon starts another.
+_RULE_CLAUSE_MARK = re.compile(r"[,;:.]")
 # Where a protocol word's clause starts: "ECT acute series - plan maintenance after".
 _CLAUSE_MARK = re.compile(r"[-,;:()/]")
 
@@ -60,12 +64,20 @@ def names(resource: Resource, protocol: str) -> bool:
     words = concept_words(code).lower()
     terms = _terms()
     ruled_out = _RULED_OUT_BY.get(protocol)
-    if ruled_out is not None and terms[ruled_out].search(words):
-        return False
     return any(
         terms["planned"].search(_clause_before(words, found.start())) is None
+        and (ruled_out is None or not terms[ruled_out].search(_clause_of(words, found)))
         for found in terms[protocol].finditer(words)
     )
+
+
+def _clause_of(words: str, found: re.Match[str]) -> str:
+    """The clause a protocol word is in: "once daily" rules out only the accelerated word of its
+    own clause ("saint accelerated itbs; once daily follow-up" stays accelerated: recheck K22
+    s30, it read a standard course cut short)."""
+    before = _RULE_CLAUSE_MARK.split(words[: found.start()])[-1]
+    after = _RULE_CLAUSE_MARK.split(words[found.end() :], maxsplit=1)[0]
+    return f"{before}{found.group()}{after}"
 
 
 def _clause_before(words: str, at: int) -> str:

@@ -48,26 +48,55 @@ class _Reasons:
     # `other` rows: treatments the procedure terms do not name ("ketamine"): a refusal of one
     # ("patient declined ketamine, now agrees to ECT") is not the procedure's (recheck K20b s30).
     other: re.Pattern[str]
+    # `someone_else` rows: a person other than the patient ("wife") in the clause of undo words:
+    # their agreement is not the patient's consent, the refusal stands (recheck K22 s30).
+    someone_else: re.Pattern[str]
 
     def says_refused(self, words: str, name: str = "") -> bool:
         """A refusal word in `words` (lower-cased), not negated, about this procedure, and not
         taken back by words after it. `name`: the Procedure's own name when `words` is its
         statusReason (what was refused)."""
-        found = list(self.terms.finditer(words))
-        if not found or self._negated(words[: found[-1].start()]):
-            return False
-        last = found[-1]
-        undo = self.undone.search(words, last.end())
-        refused = _clause(words[last.end() : undo.start() if undo else len(words)])
-        if self._of_other(refused):
-            return False
-        if undo is None:
-            return True
-        return not self._takes_back(f"{name} {words[: undo.start()]}", words[undo.end() :])
+        return self.refused(words, name) is not None
 
-    def _negated(self, before: str) -> bool:
-        """Whether `before` ends with a negation ("no longer", "not") right at the refusal."""
-        return any(m.end() == len(before.rstrip()) for m in self.negated.finditer(before))
+    def refused(self, words: str, name: str = "") -> str | None:
+        """What `says_refused` found refused: the refusal's clause when it names a procedure
+        ("declined ect" in "ect consultation - patient declined ect, now agrees to rtms": recheck
+        K22 s30, the TMS card read "TMS declined"), else the name and words before it; None
+        when there is no refusal."""
+        found = [m for m in self.terms.finditer(words) if self._negation(words, m) is None]
+        if not found:
+            return None
+        last = found[-1]
+        undos = self._undos(words, last.end())
+        refused = _clause(words[last.end() : undos[0][0] if undos else len(words)])
+        if self._of_other(refused):
+            return None
+        for start, end in undos:
+            # A relative's agreement is not the patient's ("wife now agrees to ECT").
+            if self.someone_else.search(_last_clause(words[last.end() : start])):
+                continue
+            if self._takes_back(f"{name} {words[:start]}", words[end:]):
+                return None
+        return refused if term_kinds(refused, "procedure") else f"{name} {words[: last.start()]}"
+
+    def _undos(self, words: str, after: int) -> list[tuple[int, int]]:
+        """Spans of the words after `after` that may take a refusal back: `undone` rows and a
+        negated refusal ("no longer declines"), which is held to the same clause rule (recheck
+        K22 s30: "declined ECT; no longer declines lithium" dropped the ECT refusal)."""
+        spans = [(m.start(), m.end()) for m in self.undone.finditer(words, after)]
+        for found in self.terms.finditer(words, after):
+            negation = self._negation(words, found)
+            if negation is not None:
+                spans.append((negation, found.end()))
+        return sorted(spans)
+
+    def _negation(self, words: str, refusal: re.Match[str]) -> int | None:
+        """Where a negation right before `refusal` starts ("no longer declines"), else None."""
+        before = words[: refusal.start()].rstrip()
+        for m in self.negated.finditer(before):
+            if m.end() == len(before):
+                return m.start()
+        return None
 
     def _of_other(self, refused: str) -> bool:
         """Whether what the refusal names is another treatment only ("declined ketamine"): an
@@ -105,6 +134,10 @@ def _clause(text: str) -> str:
     return _CLAUSE_END.split(text, maxsplit=1)[0]
 
 
+def _last_clause(text: str) -> str:
+    return _CLAUSE_END.split(text)[-1]
+
+
 @cache
 def _reasons() -> _Reasons:
     text = (
@@ -113,7 +146,9 @@ def _reasons() -> _Reasons:
         .read_text("utf-8")
     )
     codes: set[tuple[str, str]] = set()
-    words: dict[str, list[str]] = {k: [] for k in ("term", "negated", "undone", "same", "other")}
+    words: dict[str, list[str]] = {
+        k: [] for k in ("term", "negated", "undone", "same", "other", "someone_else")
+    }
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "code":
             codes.add((canonical_system(row["system"]), row["code"]))
@@ -126,6 +161,7 @@ def _reasons() -> _Reasons:
         whole_words(words["undone"]),
         frozenset(words["same"]),
         whole_words(words["other"]),
+        whole_words(words["someone_else"]),
     )
 
 
@@ -163,6 +199,19 @@ def refused_in_words(label: str) -> bool:
     statusReason is read by ("ECT consultation - patient declined ECT"), unless words after it
     take it back ("initially declined, now agrees to proceed")."""
     return _reasons().says_refused(label)
+
+
+def refused_kinds(kinds: tuple[str, ...], reason: str, name: str) -> tuple[str, ...]:
+    """Of a Procedure's `kinds`, those its refusal (`reason`, the statusReason or its own name;
+    `name`: its name) names: "ECT consultation - patient declined ECT, now agrees to rTMS" is
+    an ECT refusal, not a TMS one (recheck K22 s30). All of them when it names none of them
+    ("Procedure refused"): a refusal is never lost to its words."""
+    words, name = reason.lower(), name.lower()
+    # Read by its own name (no statusReason said it): the name is the reason, not what it
+    # refers back to (its "rtms" would make "now agrees to rtms" the refused one's).
+    refused = _reasons().refused(words, "" if name in words else name) or ""
+    named = term_kinds(refused, "procedure")
+    return tuple(kind for kind in kinds if kind in named) or kinds
 
 
 def recorded_on(resource: Resource, performed: date | None) -> date | None:

@@ -217,7 +217,7 @@ def _declined(resource: Resource, as_of: date) -> tuple[Finding, ...]:
     system, code, _ = _known_coding(coded)
     return tuple(
         Finding(_DECLINED[kind], code, system, reason, when, source_ref(resource))
-        for kind in _procedure_kinds(coded, text)
+        for kind in procedure_refusals.refused_kinds(_procedure_kinds(coded, text), reason, text)
         if kind in _DECLINED
     )
 
