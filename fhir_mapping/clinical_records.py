@@ -103,6 +103,10 @@ class LabResult:
     # "critical high/low"; `flag` keeps its side): a card that judges the result by that flag
     # keeps the lab's weight (session 29 RL: a lithium 1.8 HH with no unit was only a warning).
     critical: bool = False
+    # The number of a value sent as text with no unit the test can be read in ("180" of a
+    # nortriptyline "180 H": ng/mL or nmol/L; lab_text.unitless_number), shown as sent beside
+    # "not read" (K21 t11); "" otherwise. `value` stays None: the unit is never guessed.
+    unitless: str = ""
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

@@ -208,6 +208,18 @@ def _bare(test: str, number: float) -> tuple[float, str] | None:
     return number, row.bare_unit
 
 
+def unitless_number(test: str, text: object) -> str:
+    """The number of a value of `test` sent as text with no unit, as written ("180" of "180 H"),
+    when the test reads no bare number (no `bare_unit`: a TCA level is ng/mL or nmol/L, a factor
+    of ~3.8 apart, never guessed; recheck K17 s29 finding 2), so a card shows what the lab sent
+    beside "not read" (K21 t11: "level with no value read" hid the 180); "" otherwise."""
+    row = lab_ranges().get(test)
+    if not isinstance(text, str) or row is None or not row.text_units or row.bare_unit:
+        return ""
+    written = _without_flag(text).strip()
+    return written if _NUMBER.fullmatch(written) else ""
+
+
 def bare_quantity(test: str, number: float) -> tuple[float, str] | None:
     """A valueQuantity sent with neither unit nor code, read as a bare number (`_bare`) for a row
     whose `bare_quantity` says so (data/lab_ranges.csv: the QTc, whose 480 with no unit is ms;

@@ -1,5 +1,7 @@
 """What a lab result or one of its components says: its number, unit and comparator (`_value`),
-and its flag (`_flag`): Observation.interpretation (L/LL/LU low, H/HH/HU high, N normal), else
+and its flag (`_flag`): Observation.interpretation (L/LL/LU low, H/HH/HU high, N normal; with no
+code, the words "Critical Low", "LL", "High" as the codes they name: data/interpretation_words.csv,
+labs34 item 1), else
 the Observation's own referenceRange (when its unit is the value's; a range sent as text only
 when unambiguous, lab_units.py), else the default interval of data/lab_ranges.csv when the unit
 is one the table knows or an SI unit data/lab_si_units.csv converts (review 17 W3); else no
@@ -17,7 +19,10 @@ labs.py re-exports `range_high`.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from fhir_mapping.clinical_codes import lab_ranges
@@ -75,18 +80,60 @@ def _interpretation_flag(resource: Resource) -> str | None:
 
 def _interpretation_codes(resource: Resource) -> Iterator[str]:
     """The interpretation codes of a result in order, stripped (module rules: a coding that is
-    not an object or a code that is not a string is skipped; the system is not read)."""
+    not an object or a code that is not a string is skipped; the system is not read). When no
+    concept carries a code, the words the lab wrote instead ("Critical Low" as the concept's
+    text, a coding with a display and no code: Epic; K21 s1, labs34 item 1) are read as the code
+    they name (`_word_codes`); a code given always wins over words."""
+    coded = False
+    for concept in _concepts(resource):
+        for coding in _codings(concept):
+            code = coding.get("code")
+            if isinstance(code, str):
+                coded = coded or bool(code.strip())
+                yield code.strip()
+    if not coded:
+        yield from _word_codes(resource)
+
+
+def _concepts(resource: Resource) -> Iterator[Mapping[str, Any]]:
     for concept in one_or_many(resource.get("interpretation")):
-        if not isinstance(concept, JSON_OBJECT):
-            continue
-        items = concept.get("coding")
-        if not isinstance(items, list):
-            continue
-        for coding in items:
-            if isinstance(coding, JSON_OBJECT):
-                code = coding.get("code")
-                if isinstance(code, str):
-                    yield code.strip()
+        if isinstance(concept, JSON_OBJECT):
+            yield concept
+
+
+def _codings(concept: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    items = concept.get("coding")
+    if isinstance(items, list):
+        yield from (coding for coding in items if isinstance(coding, JSON_OBJECT))
+
+
+def _word_codes(resource: Resource) -> Iterator[str]:
+    """The codes named by the displays and texts of a result's interpretation, each read whole
+    (data/interpretation_words.csv: "Critical Low" or "LL" is LL; "not critical low" is no
+    flag), so a lab that writes its flag only in words is read as one that codes it."""
+    words = interpretation_words()
+    for concept in _concepts(resource):
+        written = [coding.get("display") for coding in _codings(concept)]
+        for text in (*written, concept.get("text")):
+            if isinstance(text, str):
+                code = words.get(_plain(text))
+                if code is not None:
+                    yield code
+
+
+def _plain(text: str) -> str:
+    """Lower case, one space between words, without the marks a lab puts around a flag
+    ("*LL*", "(Critical low)", "High!")."""
+    return " ".join(text.strip().strip("*()[]!.").split()).lower()
+
+
+@cache
+def interpretation_words() -> dict[str, str]:
+    """Words (lower case) -> the v3 ObservationInterpretation code they name
+    (data/interpretation_words.csv)."""
+    table = resources.files("fhir_mapping").joinpath("data/interpretation_words.csv")
+    rows = csv.DictReader(table.read_text("utf-8").splitlines())
+    return {_plain(row["words"]): row["code"].strip() for row in rows}
 
 
 # The v3 ObservationInterpretation codes of a critical result (HH "critical high", LL "critical

@@ -52,6 +52,7 @@ from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
 from fhir_mapping.lab_names import LAB_NAMES as LAB_NAMES
 from fhir_mapping.lab_tests import _lab_test, _lab_tests, _read_lab_test, wants_lab
+from fhir_mapping.lab_text import unitless_number
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.lab_unread import (
     ECG_QTC_NOT_READ,
@@ -235,9 +236,8 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
             status=interim,
         )
     value, unit, comparator = _value(resource, test)
-    # `_flag`, inline: read for every lab of a chart (issue 14).
+    # `_flag` inline (every lab of a chart: issue 14); HH / LL read only when a side is flagged.
     flag = _interpretation_flag(resource)
-    # HH / LL: read only when the lab flagged a side (most results carry no interpretation).
     critical = flag is not None and flag != "normal" and interpretation_critical(resource)
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)
@@ -249,9 +249,8 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         found = _from_components(resource, (test,), when)
         if found is not None and (found.value is not None or found.flag is not None):
             return replace(found, status=interim) if interim else found
-    # Positionally, in the field order (test, value, unit, date, flag, source, reported,
-    # comparator, range_high, status, critical): built for every lab of a chart, and nine
-    # keywords cost ~3.7 k instructions more than the same call without them (issue 14, session 23).
+    # Positionally, in field order (test ... status, critical, unitless): built for every lab of
+    # a chart, nine keywords cost ~3.7 k instructions more than none (issue 14, session 23).
     return LabResult(
         test,
         value,
@@ -264,6 +263,7 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         range_high(resource, unit) if test in ULN_TESTS else None,
         interim,
         critical,
+        "" if value is not None else unitless_number(test, resource.get("valueString")),
     )
 
 

@@ -234,7 +234,8 @@ _ANNOTATION = re.compile(r"\{([^}]*)\}")
 def text(lab: LabResult) -> str:
     """ "1.4 mmol/L on 2025-05-20"; a result with no value: "with no value read, on 2025-05-20"
     (after a name: "Lithium with no value read, on ..."; session 29 RL: "Lithium a result on
-    ..." read as a placeholder left in the text). A value
+    ..." read as a placeholder left in the text); a bare number the test cannot be read in
+    without a unit, as sent: "180 with no unit (not read), on 2026-11-25" (K21 t11). A value
     converted for comparison is shown in the unit it was compared in, with what was sent: "508 ms
     (sent as 0.508 s) on 2025-05-20" (review 9 finding 14: "QTc 0.508 s: above 500 ms" mixes
     units in one line, a misreading risk); a conversion by a molar mass (data/lab_unit_factors.csv
@@ -244,6 +245,8 @@ def text(lab: LabResult) -> str:
     finding 1, as the diagnosis review's status_note)."""
     day = lab.date.isoformat() + (f" ({lab.status})" if lab.status else "")
     if lab.value is None:
+        if lab.unitless:  # "180 with no unit (not read)": what the lab sent, never given a unit
+            return f"{lab.unitless} with no unit (not read), on {day}"
         return f"with no value read, on {day}"
     unit = f" {shown_unit(lab.unit)}" if lab.unit else ""
     sign = f"{lab.comparator} " if lab.comparator else ""  # "> 60 mL/min/1.73 m2": a bound

@@ -24,6 +24,7 @@ def test_lab_result_field_order_is_the_one_lab_result_passes() -> None:
         "range_high",
         "status",  # a diagnosis-review lab read before it is final (review s28 RJ finding 4)
         "critical",  # the lab's HH / LL (session 29 RL)
+        "unitless",  # a TCA level's bare number as sent, never given a unit (labs34 item 2)
     ]
     assert fields(LabResult)[6].default == ()
 
@@ -66,3 +67,20 @@ def test_a_critical_flag_lands_in_critical() -> None:
     plain = lab_result(_alt(interpretation=[{"coding": [{"code": "H"}]}]), as_of=date(2026, 12, 1))
     assert plain is not None
     assert (plain.flag, plain.critical) == ("high", False)
+
+
+def test_a_bare_level_lands_in_unitless_and_is_not_read() -> None:
+    level = {
+        "resourceType": "Observation",
+        "id": "ntp-1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "3872-9"}]},
+        "effectiveDateTime": "2026-11-25",
+        "valueString": "180 H",
+    }
+    lab = lab_result(level, as_of=date(2026, 12, 1))
+    assert lab is not None
+    assert (lab.value, lab.unit, lab.flag, lab.unitless) == (None, None, "high", "180")
+    read = lab_result({**level, "valueString": "180 ng/mL H"}, as_of=date(2026, 12, 1))
+    assert read is not None
+    assert (read.value, read.unit, read.unitless) == (180.0, "ng/mL", "")

@@ -20,6 +20,7 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fhir_fields import codings
+from fhir_mapping.lab_values import interpretation_words
 from fhir_mapping.record import Role, SourceRef
 from tests.fhir_mapping.test_hot_path import CORPUS
 
@@ -116,14 +117,24 @@ def _plain_flag(resource: dict[str, Any]) -> str | None:
     # one, and a bool, number or string is none (review 19 R2 W1: `or ()` raised on `true`).
     given = resource.get("interpretation")
     concepts = [given] if isinstance(given, dict) else given if isinstance(given, list) else []
-    for concept in concepts:
-        for _, code, _ in codings(concept):
-            if code in {"L", "LL", "LU", "<"}:
-                return "low"
-            if code in {"H", "HH", "HU", ">"}:
-                return "high"
-            if code == "N":
-                return "normal"
+    codes = [code for concept in concepts for _, code, _ in codings(concept)]
+    if not codes:  # no code at all: the words the lab wrote (data/interpretation_words.csv)
+        words = interpretation_words()
+        for concept in concepts:
+            if not isinstance(concept, dict):
+                continue
+            items = concept.get("coding") if isinstance(concept.get("coding"), list) else []
+            texts = [c.get("display") for c in items if isinstance(c, dict)]
+            for text in [*texts, concept.get("text")]:
+                if isinstance(text, str) and text.strip().lower() in words:
+                    codes.append(words[text.strip().lower()])
+    for code in codes:
+        if code in {"L", "LL", "LU", "<"}:
+            return "low"
+        if code in {"H", "HH", "HU", ">"}:
+            return "high"
+        if code == "N":
+            return "normal"
     return None
 
 
@@ -161,6 +172,11 @@ def _observations() -> list[dict[str, Any]]:
         [{"coding": [{"code": ""}, {"code": "A"}, {"code": "N"}]}],
         [{"text": "high"}, {"coding": [{"system": "x", "code": "HU"}]}],
         [{"coding": [{"code": "<"}]}, {"coding": [{"code": "H"}]}],
+        # No code: the words (labs34 item 1); a code anywhere wins over them.
+        [{"text": "Critical Low"}],
+        {"coding": [{"display": "high"}]},
+        [{"text": "Abnormal"}, {"coding": [{"code": ""}]}, {"text": "normal"}],
+        [{"text": "low"}, {"coding": [{"code": "H"}]}],
     ]
     found.extend({"resourceType": "Observation", "interpretation": i} for i in interpretations)
     return found
