@@ -22,7 +22,10 @@ its active metabolite desvenlafaxine; review 16 recheck U-a).
 
 `severe_reaction` says whether a reaction is one whose re-exposure can kill (anaphylaxis,
 angioedema, serotonin syndrome, SJS/TEN, DRESS, NMS, agranulocytosis: the table's `severe` rows,
-s30 allergy32): with `criticality` high it makes the order card critical.
+s30 allergy32): with `criticality` high it makes the order card critical. Their abbreviations
+(SJS, TEN, DRESS, NMS) are read in the manifestation only, never in a note; a reaction written
+as a doubt or a mild form ("possible serotonin syndrome", "r/o SJS", "Serotonin syndrome?") is
+not read severe (s30 allergy33, `_certain`).
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ from fhir_mapping.concept_words import concept_label, concept_words, whole_words
 from fhir_mapping.fhir_fields import array, codings
 from fhir_mapping.tms_safety import negated, normalise_text
 
+# A clause ends at a full stop, semicolon or comma (as text_negation reads a cue's scope).
+_CLAUSE_END = re.compile(r"[.;,]")
+
 
 @dataclass(frozen=True, slots=True)
 class _Table:
@@ -48,6 +54,10 @@ class _Table:
     class_words: re.Pattern[str]
     severe_codes: frozenset[tuple[str, str]]  # (canonical system, code)
     severe_words: re.Pattern[str]
+    # Abbreviations of the severe reactions (SJS, TEN, DRESS, NMS), read in a reaction's own
+    # words only; a row written in capitals is read only in capitals ("ten", "dress" are words).
+    severe_abbreviations: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+    uncertain_before: re.Pattern[str]  # "possible", "r/o", "mild" ... right before a reaction
     off_pathway_words: re.Pattern[str]  # allergens named in text that are no drug of this pathway
 
 
@@ -58,8 +68,14 @@ def _table() -> _Table:
     severe_codes: set[tuple[str, str]] = set()
     severe_terms: list[str] = []
     off_pathway: list[str] = []
+    abbreviations: list[tuple[re.Pattern[str], re.Pattern[str]]] = []
+    uncertain: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         term = row["term"].strip().lower()
+        if row["kind"] == "severe-abbreviation":
+            abbreviations.append(_abbreviation(row["term"].strip()))
+        elif row["kind"] == "uncertain":
+            uncertain.append(term)
         if row["kind"] == "class":
             classes[term] = (row["drug_class"].strip(), row["role"].strip())
         elif row["kind"] == "severe":
@@ -73,7 +89,26 @@ def _table() -> _Table:
         whole_words(classes),
         frozenset(severe_codes),
         whole_words(severe_terms),
+        tuple(abbreviations),
+        _uncertain_before(uncertain),
         whole_words(off_pathway),
+    )
+
+
+def _abbreviation(term: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the abbreviation in `normalise_text` output, its spelling as it must be written): a
+    row in capitals is read only in capitals, a row in lower case in any case."""
+    lower = re.compile(r"(?<![a-z])" + re.escape(term.lower()) + r"(?![a-z])")
+    flags = 0 if term.isupper() else re.IGNORECASE
+    return lower, re.compile(r"(?<![A-Za-z])" + re.escape(term) + r"(?![A-Za-z])", flags)
+
+
+def _uncertain_before(terms: list[str]) -> re.Pattern[str]:
+    """A qualifier ending the words before a reaction, at most two words before it in its
+    clause ("possible serotonin syndrome", "r/o SJS", "? serotonin syndrome")."""
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(
+        r"(?:^|[\s(])(?:" + alternatives + r")(?:\s+(?!(?:and|with|or|then)\b)[a-z]+){0,2}\s*$"
     )
 
 
@@ -230,8 +265,31 @@ def severe_reaction(resource: Mapping[str, Any]) -> bool:
             if any((s, c) in table.severe_codes for s, c, _ in codings(concept)):
                 return True
             words = concept_words(concept)
-            if any(
-                not negated(words, m.start(), m.end()) for m in table.severe_words.finditer(words)
-            ):
+            if any(_certain(words, m) for m in table.severe_words.finditer(words)):
                 return True
+            written = " ".join(_labels(concept))
+            for lower, spelt in table.severe_abbreviations:
+                if spelt.search(written) and any(_certain(words, m) for m in lower.finditer(words)):
+                    return True
     return False
+
+
+def _labels(concept: Mapping[str, Any]) -> list[str]:
+    text = concept.get("text")
+    return [d for _, _, d in codings(concept) if d] + ([text] if isinstance(text, str) else [])
+
+
+def _certain(words: str, match: re.Match[str]) -> bool:
+    """A severe reaction read as recorded: not negated, and not written as a doubt or a mild
+    form (`uncertain` rows: "possible serotonin syndrome", "r/o SJS", "Serotonin syndrome?",
+    "mild serotonin syndrome"; s30 allergy33). Such an entry is still an allergy (the order card
+    is a warning naming the reaction as written), not the critical card of a reaction that
+    happened. "Suspected" and "probable" are no such rows: the prescriber's working diagnosis,
+    and "probable" a high grade of drug-reaction causality (Naranjo), are read as the reaction,
+    the safer direction."""
+    if negated(words, match.start(), match.end()):
+        return False
+    clause = _CLAUSE_END.split(words[: match.start()])[-1]
+    if _table().uncertain_before.search(clause):
+        return False
+    return not words[match.end() :].lstrip().startswith("?")

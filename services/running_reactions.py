@@ -27,6 +27,19 @@ One reading for both hooks (order_checks/intolerance_running.py, rules/running_a
   the dose only (`MILD_RAISE_ONLY`), and no card on chart open or a renewal: the prescriber
   continuing through a mild side effect is routine, and the optimise card already holds a raise
   as text for it (rules/optimize/room.py).
+
+Dosing continued since the entry settles it as a re-challenge does (s30 allergy33, recheck K23
+n15/n16: sertraline since 2023 with monthly dispenses, a rash entry of 2023-03-20, warned at
+every renewal and chart open for years). What counts is the time the course ran SINCE the
+entry, against the length that settles an entry (tolerability.settle_days: the adequacy weeks,
+as `rechallenge_settles`): the reaction did not recur over an adequate course, so an entry that
+is not severe raises nothing any more. A severe entry (anaphylaxis, serotonin syndrome, SJS...)
+still active after that long is not let go: it stays a warning, not critical. Months of dosing
+without a recurrence make it unlikely the entry is a reaction to the drug as now given, yet an
+active entry of a reaction that can kill is what the next prescriber and the EHR's check read,
+so it should be reconciled (resolved or refuted), not left unsaid. A course running for less
+than the settling length since the entry (an Epic re-order authored after it, K23 u13/u14)
+still gives the card as before.
 """
 
 from __future__ import annotations
@@ -48,10 +61,17 @@ class RunningReaction:
 
     trial: Trial
     intolerance: Intolerance
+    ran_on_days: int = 0  # days the course has run since the entry
 
     @property
     def severe(self) -> bool:
         return self.intolerance.severe or self.intolerance.reaction_severe
+
+    @property
+    def settled(self) -> bool:
+        """Run the settling length since the entry (module docstring): only a severe entry
+        reaches a card then, as a warning."""
+        return self.ran_on_days >= tolerability.settle_days()
 
     @property
     def mild(self) -> bool:
@@ -60,7 +80,18 @@ class RunningReaction:
 
     @property
     def indicator(self) -> Indicator:
-        return Indicator.CRITICAL if self.severe else Indicator.WARNING
+        return Indicator.CRITICAL if self.severe and not self.settled else Indicator.WARNING
+
+    def ran_on(self) -> str:
+        """ "and the course ran on" / "and the course ran on 620 days since (...)": what the
+        cards say of the time since the entry."""
+        if not self.settled:
+            return "and the course ran on"
+        return (
+            f"and the course ran on {self.ran_on_days} days since (at least the "
+            f"{tolerability.settle_days()} days that settle an entry as tolerated): a warning, "
+            "not critical, while a severe entry stays active; reconcile it"
+        )
 
     def reaction(self) -> str:
         """ "serotonin syndrome", "nausea": the entry's manifestation, lower case; "a severe
@@ -95,7 +126,12 @@ def recorded_while_running(record: PatientRecord, ingredient: str) -> RunningRea
         return None
     if intolerance.date is None or intolerance.date < course.start:
         return None
-    return RunningReaction(course, intolerance)
+    found = RunningReaction(
+        course, intolerance, tolerability.ran_on_since(course, intolerance.date)
+    )
+    if found.settled and not found.severe:
+        return None  # an adequate course since the entry settled it (module docstring)
+    return found
 
 
 def all_recorded_while_running(record: PatientRecord) -> tuple[RunningReaction, ...]:

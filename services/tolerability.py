@@ -61,6 +61,17 @@ def rechallenge_settles(trial: Trial) -> bool:
     return _days(trial) >= _RAN_LONG_DAYS
 
 
+def settle_days() -> int:
+    """The days a course must run to settle an allergy entry as tolerated (`rechallenge_settles`),
+    for a card that says it."""
+    return _RAN_LONG_DAYS
+
+
+def ran_on_since(trial: Trial, since: date) -> int:
+    """Days `trial` has run since `since` (a running course's end is the as-of day)."""
+    return max((trial.end - since).days, 0)
+
+
 def _days(trial: Trial) -> int:
     return (trial.end - trial.start).days
 

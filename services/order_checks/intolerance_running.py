@@ -6,8 +6,10 @@ covers. That check may well be overridden as "patient already taking": the pathw
 
 Which entries, and the tiers, are services/running_reactions.py's: critical for a severe one,
 a warning for another allergy or an AdverseEvent, a warning on a raise only for a mild typed
-intolerance (nausea). Not flagged: a draft that tapers the drug to a stop (the reaction acted
-on), and a lower dose after a reaction that was not severe (the prescriber already responding).
+intolerance (nausea); a warning for a severe entry the course has run the settling length
+since (s30 allergy33), none for another such entry. Not flagged: a draft that tapers the drug to
+a stop (the reaction acted on), and a lower dose after a reaction that was not severe (the
+prescriber already responding).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def _detail(found: RunningReaction, change: str, raised: bool) -> str:
         f"**Reaction recorded while running:** {trial.ingredient} "
         f"{order_doses.trial_dose(trial)} since {trial.start.isoformat()}; "
         f"{reaction[0].upper()}{reaction[1:]} recorded {day} ({found.entry()}), still active, "
-        f"and the course ran on. This draft: "
+        f"{found.ran_on()}. This draft: "
         f"{change}. A course already running when the reaction was recorded is the course it "
         f"happened on, not a re-challenge that was tolerated: continuing it continues the "
         f"exposure{more}. Review with the patient whether it continues, and the entry if it was "

@@ -45,7 +45,7 @@ def _day(f: RunningReaction) -> str:
 
 
 def _summary(reactions: tuple[RunningReaction, ...]) -> str:
-    first = next((f for f in reactions if f.severe), reactions[0])
+    first = next((f for f in reactions if f.indicator is Indicator.CRITICAL), reactions[0])
     if len(reactions) == 1:
         name = first.trial.ingredient.capitalize()
         dosed = f"{name} {trial_dose(first.trial)}"
@@ -73,7 +73,7 @@ def _line(f: RunningReaction) -> str:
     return (
         f"- {t.ingredient} {trial_dose(t)} since {t.start.isoformat()}: "
         f"{reaction[0].upper()}{reaction[1:]} recorded {_day(f)} ({f.entry()}), still active, "
-        "and the course ran on."
+        f"{f.ran_on()}."
     )
 
 
@@ -81,7 +81,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     reactions = found(ctx)
     if not reactions:
         return None
-    critical = any(f.severe for f in reactions)
+    # A severe entry the course has run the settling length since is a warning (s30 allergy33).
+    critical = any(f.indicator is Indicator.CRITICAL for f in reactions)
     card = cards.make(
         TOPIC,
         indicator=Indicator.CRITICAL if critical else None,
