@@ -128,6 +128,8 @@ def _asks(text: str) -> bool:
     (form_self_harm_notes.said_in_answer)."""
     if form_self_harm_answers.is_note(text):
         return notes.names_self_harm(text)
+    if notes.is_injury(text):
+        return False  # "Did you hurt yourself in the fall?" (fix forms33, K22 s30 hy_fall_hurt)
     return bool(self_harm_words(text)) or notes.is_plan(text)
 
 

@@ -24,13 +24,24 @@ s29 recheck K19a).
   names others alone ("Yes - others only", "Yes (others)": `others-only` words, or a part that
   is only an `others` word) and none the self is no yes of the self: the answer to check, as
   "Denies self; endorses others" is (`of_others`; recheck K20a s30 f_harm_yes_others_only was
-  a critical self-harm card; session 30 fix forms32).
+  a critical self-harm card; session 30 fix forms32), but only when no part names the self or
+  self-harm, not negated (`self` words, self_harm_subject.says_self_harm): "Yes - self; no -
+  others", "Yes - others only; wants to die", "Yes - others only; self last month" are a yes
+  (recheck K22 s30: they were the answer to check; session 30 fix forms33).
+- A family item's answer that names the patient beside the relative ("Yes - mother and pt as
+  well", "Yes - pt and mother", "Yes - father; pt himself in 2022") is a positive answer; "pt
+  too young to remember", "pt found her", "pt denies SI too" are nothing (recheck K22 s30; fix
+  forms33).
+- A question of an injury in an accident ("Did you hurt yourself in the fall?": `injury` words)
+  is no self-harm question (form_self_harm._asks; recheck K22 s30 hy_fall_hurt; fix forms33).
 - An item whose QUESTION names no self-harm but whose ANSWER text does ("Patient educated on
   crisis line" = "Yes, pt endorses SI", "Safety plan reviewed" = "pt reports SI with plan") was
   read by no one: silent (session 30 fix forms31). Its answer is read as free text is
   (`said_in_answer`: diagnosis_text.text_kinds' suicidal ideation, self_harm_text.reading's
   self-harm, each not negated and not a relative's): a self-harm finding stated is a positive
   answer (critical, the safer reading); a denial ("pt denies SI") or anything else is nothing.
+  Whose finding it is, is judged as it is in problem-list text (self_harm_subject): "Yes, for
+  mother who has SI" is the mother's, nothing (recheck K22 s30: critical; fix forms33).
 """
 
 from __future__ import annotations
@@ -43,11 +54,12 @@ from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.form_self_harm_answers import YES, Answer, _pattern, _word
 from fhir_mapping.record import FindingKind
 from fhir_mapping.screen_wording import SELF_HARM, terms
-from fhir_mapping.self_harm_subject import says_self_harm, shares_finding
+from fhir_mapping.self_harm_subject import is_relative, says_self_harm, shares_finding
 from fhir_mapping.self_harm_text import reading
 from fhir_mapping.tms_safety import negated, normalise_text
 
 __all__ = [
+    "is_injury",
     "is_plan",
     "names_self_harm",
     "note_answer",
@@ -58,11 +70,19 @@ __all__ = [
 
 # The parts of an answer: between semicolons, commas, brackets and dashes.
 _PARTS = re.compile(r"[;,()]| - ")
+# Two named in one part of a family item's answer ("pt and mother"): `_with_relative`.
+_AND = re.compile(r"^(.+?)\s+(?:and|&)\s+(.+)$")
 
 
 def is_plan(text: str) -> bool:
     """Whether a question asks of a suicide plan or intent (the table's `plan` words)."""
     return _pattern("plan").search(normalise_text(text)) is not None
+
+
+def is_injury(text: str) -> bool:
+    """Whether a question asks of an injury in an accident (the table's `injury` words: "Did you
+    hurt yourself in the fall?"), no self-harm question (session 30 fix forms33)."""
+    return _pattern("injury").search(normalise_text(text)) is not None
 
 
 def names_self_harm(text: str) -> bool:
@@ -92,21 +112,43 @@ def note_answer(answer: Mapping[str, Any]) -> Answer | None:
     if any(_said(_pattern("note-risk"), part) for part in parts):
         return Answer(YES, word)
     own = [p for p in parts if _pattern("subject").match(p)]
-    if any(
-        _said(_pattern("attempt"), part) or says_self_harm(part) or shares_finding(part)
-        for part in own
-    ):
-        return Answer(YES, word)  # "pt endorses SI", "pt too"; "pt denies SI": none
+    if any(_said(_pattern("attempt"), part) or says_self_harm(part) for part in own):
+        return Answer(YES, word)  # "pt endorses SI", "pt overdosed"; "pt denies SI": none
+    if any(shares_finding(part) or _with_relative(part) for part in parts):
+        return Answer(YES, word)  # "pt too", "mother and pt as well", "pt and mother"
     return None
+
+
+def _with_relative(part: str) -> bool:
+    """Whether a part names the patient beside a relative, nothing else ("pt and mother",
+    "mother & patient": the patient among those the family item asks of; fix forms33)."""
+    both = _AND.match(part)
+    if both is None:
+        return False
+    first, second = both.groups()
+    subject = _pattern("subject")
+    return (subject.fullmatch(first) is not None and is_relative(second)) or (
+        is_relative(first) and subject.fullmatch(second) is not None
+    )
+
+
+def _affirms_self(part: str) -> bool:
+    """Whether a part of an answer names the self or self-harm, not negated, its `others-only`
+    words left aside ("self last month", "wants to die"; "not self", "no self": no)."""
+    rest = _pattern("others-only").sub(" ", part)
+    return _said(_pattern("self"), rest) or says_self_harm(rest)
 
 
 def of_others(answer: Mapping[str, Any]) -> Answer | None:
     """What an answer to a question of harm to self or others says in its parts (module
     docstring): a yes when one says yes of the self ("Denies others; endorses self"), an answer
-    to check when one names others alone and none the self ("Yes - others only"), else None."""
+    to check when one names others alone and none names the self or self-harm ("Yes - others
+    only"; not "Yes - self; no - others", "Yes - others only; wants to die"), else None."""
     parts = _parts(answer)
     if any(_pattern("self-yes").fullmatch(part) for part in parts):
         return Answer(YES, _word(answer))
+    if any(_affirms_self(part) for part in parts):
+        return None  # read as any answer is (fix forms33: it was the answer to check)
     if any(
         _pattern("others-only").search(part) or _pattern("others").fullmatch(part) for part in parts
     ):

@@ -41,6 +41,22 @@ relative's alone, no card, TMS offered). "Father with SI; pt also denies SI" sta
 father's (the words negated). `shares_finding` reads a relative_same word in one part of a
 form's answer ("Yes - mother, pt too": form_self_harm_notes.py).
 
+Session 30 fix forms33 (recheck K22): a tail whose words the tables do not know ("pt also
+endorses SIB" before the row, "pt also feeling this way") was the relative's alone, no card, TMS
+offered. In doubt it is now the patient's, as before fix forms31. It is the relative's alone
+only when one of these holds:
+- it opens with a `relative_same_other` word, another finding ("has diabetes", "seeing
+  therapist", "denies SI", "endorses HI", "grieving");
+- its sentence denies self-harm ("pt also asked, denies self-harm");
+- it follows "the same" or "similar" and names no self-harm ("pt reports similar symptoms of
+  insomnia");
+- it opens with a `relative_same_fear` word and names a relative ("pt also worried father will
+  kill himself").
+A family item's answer asks of the relative: there a tail in doubt is not the patient's ("Yes -
+mother; pt too young to remember"; `shares_finding`). A possessive ("as does pt's brother") is
+no `relative_same` word. A form's answer "Yes, for mother who has SI" or "Yes - for son with SI"
+is the relative's ("for", "given to" leads, "who" a link, a free-standing dash a segment end).
+
 Apart from self_harm_text.py (kept under 400 lines) because whose act a mention names is its own
 idea; the words are data (data/self_harm_terms.csv, roles `relative`, `relative_lead`,
 `relative_link`, `relative_same`).
@@ -57,7 +73,7 @@ from fhir_mapping.screen_wording import self_harm_words
 from fhir_mapping.stated_history import affirms_risk
 from fhir_mapping.text_negation import negated, normalise_text, term_pattern
 
-__all__ = ["says_self_harm", "other_subject", "shares_finding"]
+__all__ = ["is_relative", "says_self_harm", "other_subject", "shares_finding"]
 
 # The self-harm words the service reads elsewhere, by table and role (`says_self_harm`).
 _SELF_HARM_ROLES = (
@@ -66,11 +82,17 @@ _SELF_HARM_ROLES = (
     ("diagnosis_terms.csv", "kind", ("suicidal-ideation",)),
 )
 
-# Where the words a relative must govern start: a clause end or a colon ("Grief counselling:
-# mother with ...").
-_SEGMENT_END = re.compile(r"[.;,:]")
+# Where the words a relative must govern start: a clause end, a colon ("Grief counselling:
+# mother with ...") or a free-standing dash (a form's answer "Yes - for son with SI": recheck
+# K22 s30, read as the patient's; session 30 fix forms33).
+_SEGMENT_END = re.compile(r"[.;,:]| - ")
 # Where the clause of a `relative_same` word ends (its tail: module docstring).
 _CLAUSE_END = re.compile(r"[.;,:]| - ")
+# Where its sentence ends: a denial there is the patient's ("pt reports the same stressors, no
+# SI").
+_SENTENCE_END = re.compile(r"[.;]")
+# A `relative_same` word that compares ("reports the same", "endorses similar"): `_refers`.
+_COMPARISON = re.compile(r"\b(?:same|similar)$")
 
 
 def _body(terms: list[str]) -> str:
@@ -98,6 +120,23 @@ def _governs() -> re.Pattern[str] | None:
 
 
 @cache
+def _relative() -> re.Pattern[str] | None:
+    """A relative with its leads alone ("mother", "pt's older brother"): `is_relative`."""
+    lead = _body(list(_role("relative_lead")))
+    if not _role("relative"):
+        return None
+    leads = r"(?:(?:" + lead + r")\s+)*" if lead else ""
+    return re.compile(leads + r"(?:" + _body(list(_role("relative"))) + r")(?:'s)?")
+
+
+def is_relative(words: str) -> bool:
+    """Whether `words` (normalised) are a relative and its leads, nothing else ("mother" in a
+    family item's answer "Yes - pt and mother": form_self_harm_notes.note_answer)."""
+    pattern = _relative()
+    return pattern is not None and pattern.fullmatch(words.strip()) is not None
+
+
+@cache
 def _role(role: str) -> tuple[str, ...]:
     """The normalised terms of one role of data/self_harm_terms.csv."""
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
@@ -117,7 +156,8 @@ def _tail_words() -> re.Pattern[str]:
     body = "|".join(
         re.escape(t) for t in sorted(_role("relative_same_tail"), key=len, reverse=True)
     )
-    return re.compile(r"\s*(?:(?:" + body + r")\b\s*)*")
+    # A number too: "pt himself in 2022" (a time, fix forms33).
+    return re.compile(r"\s*(?:(?:" + body + r"|\d+)\b\s*)*")
 
 
 @cache
@@ -136,6 +176,36 @@ def _self_harm_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(found)
 
 
+def _denies_self_harm(words: str) -> bool:
+    """Whether `words` (normalised) hold a self-harm word of `_SELF_HARM_ROLES` that is negated
+    ("no SI", "denies self-harm"): the patient's denial."""
+    return any(
+        negated(words, m.start(), m.end()) for p in _self_harm_patterns() for m in p.finditer(words)
+    )
+
+
+@cache
+def _other_heads() -> re.Pattern[str] | None:
+    """The `relative_same_other` words: a tail opening with one names another finding of the
+    patient's ("pt also has diabetes", "pt also seeing a therapist": module docstring)."""
+    heads = _role("relative_same_other")
+    if not heads:
+        return None
+    return re.compile(r"^(?:" + _body(list(heads)) + r")")
+
+
+def _fears_for_relative(tail: str) -> bool:
+    """Whether a tail opens with a `relative_same_fear` word and names a relative ("worried
+    father will kill himself": fix forms33, K22 s30)."""
+    fears = _role("relative_same_fear")
+    relative = _relative()
+    if not fears or relative is None:
+        return False
+    return re.match(r"(?:" + _body(list(fears)) + r")", tail) is not None and bool(
+        relative.search(tail)
+    )
+
+
 def says_self_harm(words: str) -> bool:
     """Whether `words` (normalised) hold, not negated, a self-harm, suicidal-ideation, death-wish,
     plan or intent word the service reads elsewhere (module docstring, fix forms32)."""
@@ -148,19 +218,38 @@ def says_self_harm(words: str) -> bool:
     )
 
 
-def _refers(said: str, end: int) -> bool:
-    """Whether the words after a `relative_same` word, to its clause's end, refer to the finding
-    (module docstring): none, `relative_same_tail` words only, or self-harm words."""
-    tail = _CLAUSE_END.split(said[end:])[0].strip(" .")
+def _refers(said: str, end: int, *, in_doubt: bool = True) -> bool:
+    """Whether the words after a `relative_same` word at said[:end] refer to the finding (module
+    docstring): none, `relative_same_tail` words only, or self-harm words in its clause. A tail
+    that opens with a `relative_same_other` word, or a sentence after it that denies self-harm
+    ("pt also asked, denies self-harm"), names another finding; any other tail is `in_doubt`
+    (fix forms33: the patient's, the reading before fix forms31)."""
+    rest = said[end:]
+    if rest.startswith("'s"):
+        return False  # "as does pt's brother": the patient's relative, not the patient
+    tail = _CLAUSE_END.split(rest)[0].strip(" .")
     if not tail or _tail_words().fullmatch(tail) is not None:
         return True
-    return says_self_harm(tail)
+    if _fears_for_relative(tail):
+        return False  # "pt also worried father will kill himself": the father's
+    if says_self_harm(tail):
+        return True
+    heads = _other_heads()
+    if _denies_self_harm(_SENTENCE_END.split(rest)[0]) or (
+        heads is not None and heads.match(tail) is not None
+    ):
+        return False
+    # After "the same" or "similar" the tail names what is shared ("pt reports same insomnia"):
+    # naming no self-harm, it is another finding.
+    return in_doubt and _COMPARISON.search(said[:end]) is None
 
 
 def shares_finding(part: str) -> bool:
     """Whether one part of an answer (normalised) holds a `relative_same` word that refers to the
-    finding asked of ("pt too", "pt also attempted": form_self_harm_notes.note_answer)."""
-    return any(_refers(part, m.end()) for p in _same() for m in p.finditer(part))
+    finding asked of ("pt too", "pt also attempted": form_self_harm_notes.note_answer). A family
+    item asks of the relative: a tail in doubt ("pt too young to remember") is not the
+    patient's own (fix forms33)."""
+    return any(_refers(part, m.end(), in_doubt=False) for p in _same() for m in p.finditer(part))
 
 
 def other_subject(text: str, start: int, said: str | None = None) -> bool:
