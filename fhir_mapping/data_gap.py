@@ -135,6 +135,10 @@ class DataGap:
     # result: only to tell it is the result read under a standard code the same day, sent twice
     # (services/unread_lab_gaps.py; review s24 RB finding 2). None for every other gap.
     value: float | None = None
+    # The session kinds (ProcedureKind values) a Procedure left out for its status would give
+    # were it completed (procedure_status_gaps.py, s30 status32): the psychotherapy card counts
+    # its own, never "none on record" beside them. () for every other gap.
+    kinds: tuple[str, ...] = ()
 
     def line(self) -> str:
         if self.whole_domain:

@@ -9,10 +9,11 @@ of a test a running or drafted drug is judged by is decisive (the data-quality c
 when no warning card does), and the optimise card holds a dose raise on it
 (services/rules/optimize/room.py).
 
-A safety lab whose status is missing, not a string or a code no row of data/result_statuses.csv
-names (session 30 status31: a lithium level with no status vanished, no gap) is such a gap too
-(`status_gap`), under its own fixed words: it may be a final result, so it may change a check;
-it is not read as one (its value may be withdrawn or pending). A result without any value is
+A lab whose status is missing, not a string or a code no row of data/result_statuses.csv names
+(session 30 status31: a lithium level with no status vanished, no gap) is such a gap too
+(`status_gap`), under its own fixed words: it may be a final result, so it may change a check.
+A drug-safety lab with a value is read as a result instead (lab_status.py, s30 status32), so
+only the other tests (a TSH, the metabolic labs) reach this gap. A result without any value is
 left out (pending: nothing a check reads is there), as a preliminary one with none is.
 
 An ECG panel with no QTc component whose text or components name a QTc ("Sinus rhythm. QTc 512
@@ -33,6 +34,7 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, number
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_lookalike import lab_named
 from fhir_mapping.lab_names import LAB_NAMES
+from fhir_mapping.lab_status import valued
 from fhir_mapping.lab_text import implausible
 from fhir_mapping.record import DataDomain, DataGap
 from fhir_mapping.result_statuses import OBSERVATION, named, unrecognised
@@ -87,7 +89,7 @@ def status_gap(
     """The gap of a `test` result with a value, dated up to `as_of`, whose status (as
     result_statuses.given read it) is missing, malformed or no row's (module docstring); [] for
     any other. The status is said beside the record (`stated`), never in the reason."""
-    if not unrecognised(OBSERVATION, status) or not _valued(resource):
+    if not unrecognised(OBSERVATION, status) or not valued(resource):
         return []
     when = effective_date(resource)
     if when is None or when > as_of:
@@ -95,10 +97,6 @@ def status_gap(
     return resource_gap(
         resource, unread_status_reason(test), domain, stated=named(OBSERVATION, status)
     )
-
-
-def _valued(resource: Resource) -> bool:
-    return any(k.startswith("value") for k in resource) or bool(resource.get("component"))
 
 
 def unread_component_reason(panel: str, test: str) -> str:

@@ -51,6 +51,7 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
 from fhir_mapping.lab_names import LAB_NAMES as LAB_NAMES
+from fhir_mapping.lab_status import statusless_words
 from fhir_mapping.lab_tests import _lab_test, _lab_tests, _read_lab_test, wants_lab
 from fhir_mapping.lab_text import unitless_number
 from fhir_mapping.lab_units import ranged
@@ -197,14 +198,13 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         test = _read_lab_test(resource)
         if test is None:
             return None
-    # Tolerant reading (issue 10): a status that is not a string counts as absent, not counted.
     status = resource.get("status")
-    if not isinstance(status, str):
-        return None
-    if status in _COUNTED_OBSERVATION:
+    if isinstance(status, str) and status in _COUNTED_OBSERVATION:
         interim = ""
-    elif status in _INTERIM_OBSERVATION and test in INTERIM_TESTS:
+    elif isinstance(status, str) and status in _INTERIM_OBSERVATION and test in INTERIM_TESTS:
         interim = status
+    elif (said := statusless_words(resource, test)) is not None:  # no readable status: s30
+        interim = said  # status32, a drug-safety value read and named so (lab_status.py)
     else:
         return None
     when = effective_date(resource)

@@ -16,6 +16,7 @@ TMS), "the conclusion may change once it is read". `not-done`, `preparation`,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -50,15 +51,20 @@ def procedure_status_gaps(procedures: Iterable[Resource], *, as_of: date) -> lis
     found: list[DataGap] = []
     for resource in procedures:
         status = given(resource.get("status"))
-        if status in _READ_OR_DROPPED or not _relevant(resource, as_of):
+        if status in _READ_OR_DROPPED:
+            continue
+        relevant, kinds = _relevant(resource, as_of)
+        if not relevant:
             continue
         said = _SAID.get(status) or f"status '{status[:40]}'"
-        found.extend(resource_gap(resource, STATUS_NOT_READ, DataDomain.PROCEDURES, stated=said))
+        gaps = resource_gap(resource, STATUS_NOT_READ, DataDomain.PROCEDURES, stated=said)
+        found.extend(replace(gap, kinds=kinds) for gap in gaps)
     return found
 
 
-def _relevant(resource: Resource, as_of: date) -> bool:
+def _relevant(resource: Resource, as_of: date) -> tuple[bool, tuple[str, ...]]:
     """Whether the Procedure, were it completed, would give a session or a finding as of
-    `as_of` (one dated after it is no gap of this kind)."""
+    `as_of` (one dated after it is no gap of this kind), and the session kinds it would give
+    (DataGap.kinds: the psychotherapy card counts its own, s30 status32)."""
     records, findings = procedure_facts({**resource, "status": "completed"}, as_of=as_of)
-    return bool(records or findings)
+    return bool(records or findings), tuple(sorted({str(r.kind) for r in records}))

@@ -26,6 +26,7 @@ from services.psychotherapy_sessions import (
     sessions_line,
     to_check,
 )
+from services.unread_psychotherapy import unread_psychotherapy, unread_words
 
 
 def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
@@ -73,6 +74,9 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
         if x.unseen(c.kind):
             return judged(c, CriterionStatus.NOT_AVAILABLE, (*lines, "procedures not available"))
         return judged(c, CriterionStatus.NOT_ON_RECORD, lines)
+    unread = unread_words(unread_psychotherapy(record))
+    if unread:  # never "none on record" beside them (services/unread_psychotherapy.py)
+        return judged(c, CriterionStatus.NOT_ON_RECORD, (f"{unread}: confirm",))
     # What this criterion reads, worded as the psychotherapy card words it (review 14 M2):
     # psychotherapy Procedures, visits (Encounters coded as psychotherapy) and referrals.
     return absent(

@@ -47,6 +47,7 @@ from services.recommendation import Recommendation
 from services.rules import populations, psychotherapy_responding
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import responding
+from services.unread_psychotherapy import unread_psychotherapy, unread_words
 
 TOPIC = "psychotherapy"
 # What the summary proposes, longest form first; an inpatient stay in progress rewords it
@@ -129,6 +130,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     episode_start = facts.episode_start
     lapsed_referrals = lapsed_referrals_line(found_now, episode_start, ctx.policy)
     revoked = revoked_line(found_now)
+    unread = unread_words(unread_psychotherapy(ctx.record))
     consider = CONSIDER
     past = found_now.past_course
     if unseen:
@@ -138,6 +140,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         # day, so the card is not read as missing it, and resuming is what it proposes.
         absence, past_why = past_course_words(found_now, episode_start, ctx.policy)
         consider = CONSIDER_RESUMING
+    elif unread:  # never "none on record" beside them (services/unread_psychotherapy.py)
+        absence = unread
+        consider = ("confirm, or consider a CBT or IPT referral", "confirm, or consider CBT or IPT")
     elif sessions.other:
         absence = "no course of psychotherapy on record"
     elif lapsed_referrals is not None:
@@ -191,6 +196,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         seen = f"Psychotherapy on record: {sessions_line(past)}; {past_why}."
         if sessions.other:
             seen += f" Also on record: {not_a_course_line(sessions)}."
+    elif unread:
+        seen = (
+            f"{unread[0].upper()}{unread[1:]}: confirm whether they were sessions given (their "
+            "dates are under Data not read) before referring."
+        )
     elif sessions.other:
         # Said as what it is, so the card is not read as missing the therapy on record.
         seen = f"On record: {not_a_course_line(sessions)}."

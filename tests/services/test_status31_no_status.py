@@ -10,8 +10,9 @@ Now (fhir_mapping/result_statuses.given):
   stays dropped), a total is a gap "PHQ-9 total with status missing: not read as a result";
 - a PHQ-9 QuestionnaireResponse with none keeps its gap (now dated) and its item 9 is read as an
   unfinished form's;
-- a drug-safety lab with none (or an unrecognised code) is a gap naming the test (labs.py,
-  lab_unread.status_gap), never read as a result;
+- a drug-safety lab with none (or an unrecognised code) was a gap naming the test (labs.py,
+  lab_unread.status_gap); since status32 one with a value is read, named beside its date
+  (fhir_mapping/lab_status.py, test_status32.py), and the other tests keep the gap;
 - a psychotherapy / ECT / TMS Procedure with none (or `unknown`, or a code R4 does not define)
   is a gap (procedure_status_gaps.py) instead of "no psychotherapy on record" in silence;
 - an antidepressant order, statement or fill with none, read as status unknown, is a gap
@@ -167,13 +168,11 @@ def test_questionnaire_response_item9_3_with_no_status(value: object) -> None:
     ],
 )
 def test_a_lithium_level_with_no_readable_status_is_named(value: object, named: str) -> None:
-    # Before: the level vanished ("no lithium level since 2026-09-10"), nothing said.
+    # Before: the level vanished ("no lithium level since 2026-09-10"), nothing said. Since
+    # status32 (the lead's decision) read as a result, named beside its date (test_status32.py).
     doc = _set_status(_chart("lithium_1_6_final"), ("Observation",), value, "14334-7")
     text = _text(_lithium_cards(doc))
-    assert (
-        "lithium level result whose status is missing or not recognised): "
-        f"the result of 2026-11-18 ({named})"
-    ) in text
+    assert f"Lithium 1.6 mmol/L on 2026-11-18 ({named})" in text
 
 
 def test_lithium_controls() -> None:
