@@ -13,11 +13,13 @@ which administrations follow the discharge and whether they, together, assess.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from fhir_mapping.source_ref import SourceRef
-from fhir_mapping.suicide_screen_answers import _LEVEL_RANK
+from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, skipped_by
 from fhir_mapping.suicide_screen_codes import questions
 
 
@@ -58,6 +60,9 @@ class ScreenDay:
     parts: dict[datetime | None, _Part] = field(default_factory=dict)
     # The administration the resource being read belongs to (`enter`).
     current: _Part = field(default_factory=_Part)
+    # Questions answered "N/A" that the screener skips after a No to another (`skip`): (the
+    # question, the concept whose No skips it, its resource, its administration); `settle`.
+    skips: list[tuple[str, str, SourceRef | None, _Part]] = field(default_factory=list)
 
     def enter(
         self,
@@ -92,6 +97,31 @@ class ScreenDay:
             self.unread.append(question)
         self.current.unread = True
 
+    def skip(self, concept: str, value: Mapping[str, Any], source: SourceRef | None) -> bool:
+        """Whether `value` answers a question of the current administration with a skip word
+        ("N/A") the screener's logic may explain (suicide_screen_answers.skipped_by): kept, no
+        unread answer when the question it follows is answered No that day (`settle`)."""
+        parent = skipped_by(concept, value)
+        if parent is None:
+            return False
+        self.skips.append((questions()[concept].question, parent, source, self.current))
+        return True
+
+    def settle(self) -> list[tuple[str, SourceRef | None]]:
+        """The skips the day's answers do not explain, now unread answers: (question, source).
+        "N/A" to items 3-5 after item 2 = No is the screener's own skip (recheck K23 s30 n07);
+        after a yes or no answer to item 2 it may hide a yes, so it is unread (recheck K21)."""
+        left: list[tuple[str, SourceRef | None]] = []
+        for question, parent, source, part in self.skips:
+            if self.answers.get(parent) is False:
+                continue
+            if question not in self.unread:
+                self.unread.append(question)
+            part.unread = True
+            left.append((question, source))
+        self.skips.clear()
+        return left
+
     def level(self, level: str, *, full: bool) -> None:
         if full or _LEVEL_RANK.get(level, 0) >= 1:
             self.levels.append(level)
@@ -107,3 +137,10 @@ class ScreenDay:
             for at in ordered
             if (p := self.parts[at]) is not None
         )
+
+
+def earliest(instants: list[datetime | None]) -> datetime | None:
+    """The earliest instant, or None when any resource of the day stated none (SuicideScreen.at;
+    here beside the day it reads)."""
+    timed = [at for at in instants if at is not None]
+    return min(timed) if timed and len(timed) == len(instants) else None

@@ -52,10 +52,13 @@ the risk only `risk_gap` words, other risks, list words or words naming the find
 or plan", "no current plan", "negative for intent"). A risk word is no risk of its own when a
 `risk_after` word follows it (recheck K21 s30: "Plan: outpatient follow-up", "attempt to reach
 family", "intends to start college", "plan reviewed with patient" were critical cards): a
-heading (":", unless a `risk_heading_yes` answer follows: "Plan: yes"), or a purpose that names
-no risk ("to follow up"). The purposes are a list of the harmless ones, so an unlisted "plan to
-jump" keeps the critical reading (a question costs less than a missed risk); what a purpose
-names ("plan to overdose") is read as a risk itself.
+heading (":") answered by a listed harmless or negated `risk_heading_no` word ("Plan: outpatient
+follow-up", "Plan: none"; any other answer keeps the risk, recheck K23 s30: "Plan: jump off a
+bridge" was the warning), or a purpose that names no risk ("to follow up"). The purposes are a
+list of the harmless ones, so an unlisted "plan to jump" keeps the critical reading (a question
+costs less than a missed risk), as does a `risk_method` word later in the clause ("plan to
+follow up with her dealer for more pills to end it"); what a purpose names ("plan to
+overdose") is read as a risk itself. "SA" is an attempt only in attempt context (`_sa_attempt`).
 """
 
 from __future__ import annotations
@@ -63,70 +66,18 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.stated_history_dates import dates, latest_day
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["affirms_risk", "history_denied", "latest_day", "past_clauses"]
+__all__ = ["affirms_risk", "denied_lists", "history_denied", "latest_day", "past_clauses"]
 
 # A clause ends at a comma, semicolon or full stop (text_negation.py's clause); kept in the split.
 _CLAUSE_END = re.compile(r"([.;,])")
 # What a bare list of risks has none of (`affirms_risk`): a word, or a "+" ("+ plan").
 _WORD = re.compile(r"[\w+]")
-# A date a history states (text normalised: "2025-12-28" is "2025 12 28"): each form with its
-# day (None: the month's last; month None: the year's), most precise first so a year inside a
-# day is read as that day. A year: 1900-2099, a whole number.
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_Y = r"(?P<y>(?:19|20)\d\d)"
-_MON = r"\b(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_FORMS = tuple(
-    re.compile(r"(?<!\d)" + form + r"(?!\d)")
-    for form in (
-        rf"{_Y}[ /.](?P<m>\d{{1,2}})[ /.](?P<d>\d{{1,2}})",  # 2025-12-28, 2025/12/28
-        rf"(?P<m>\d{{1,2}})[ /.](?P<d>\d{{1,2}})[ /.]{_Y}",  # 12/28/2025 (or 28/12/2025)
-        rf"{_MON} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? {_Y}",  # Dec 28, 2025
-        rf"(?P<d>\d{{1,2}}) {_MON},? {_Y}",  # 28 Dec 2025
-        # "2025/12"; not "2025 12" (a hyphen is normalised to a space): "2015 3 times" is no
-        # month, and the year alone reads later (the safer reading).
-        rf"{_Y}/(?P<m>\d{{1,2}})(?![ /.]?\d)",
-        rf"(?P<m>\d{{1,2}})/{_Y}",  # 12/2025
-        rf"{_MON},? {_Y}",  # Dec 2025
-        _Y,  # 2025
-    )
-)
-
-
-def _dates(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, the date written "2025-12-28", "2025-12" or "2025") of each date `text`
-    states, a span read by its most precise form; a day that reads month-first and day-first
-    ("01/02/2025") is read the later way, one that reads neither is skipped."""
-    taken: list[tuple[int, int, str]] = []
-    for form in _FORMS:
-        for found in form.finditer(text):
-            if any(a < found.end() and found.start() < b for a, b, _ in taken):
-                continue
-            parts = found.groupdict()
-            year = int(parts["y"])
-            month = int(parts["m"]) if parts.get("m") else None
-            if parts.get("mon"):
-                month = _MONTHS.index(parts["mon"]) + 1
-            if month is None:
-                taken.append((found.start(), found.end(), str(year)))
-                continue
-            if not parts.get("d"):
-                if _day(year, month, None) is not None:
-                    taken.append((found.start(), found.end(), f"{year:04d}-{month:02d}"))
-                continue
-            day = int(parts["d"])
-            either = [_day(year, month, day)]
-            if parts.get("mon") is None:
-                either.append(_day(year, day, month))
-            valid = [d for d in either if d is not None]
-            if valid:
-                taken.append((found.start(), found.end(), max(valid).isoformat()))
-    return taken
 
 
 @cache
@@ -138,7 +89,8 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     roles = (
         *("history_lead", "current", "denial", "denial_time", "contrast"),
         *("risk", "risk_denial", "risk_excluded", "denial_negated", "list_word"),  # K20a s30
-        *("risk_gap", "risk_after", "risk_heading_yes"),  # K21 s30
+        *("risk_gap", "risk_after"),  # K21 s30
+        *("risk_heading_no", "risk_method", "risk_sa", "sa_context", "sa_other", "sa_person"),
     )
     return {role: tuple(found.get(role, ())) for role in roles}
 
@@ -164,12 +116,35 @@ def _followed(clause: str, end: int, role: str) -> bool:
 
 def _stands(clause: str, risk: re.Match[str]) -> bool:
     """Whether a risk word is a risk of its own: no `risk_after` word right after it ("plan to
-    follow up", "Plan:"), unless that is a heading answered yes ("Plan: yes")."""
+    follow up", "Plan:"); a heading ("Plan:") only when a `risk_heading_no` answer follows it
+    ("Plan: outpatient follow-up", "Plan: none"), never "Plan: jump off a bridge" (recheck K23
+    s30); and neither when a `risk_method` word comes later in the clause ("plan to follow up
+    with her dealer for more pills to end it")."""
     if not _followed(clause, risk.end(), "risk_after"):
         return True
     rest = clause[risk.end() :].lstrip()
-    return rest.startswith(":") and _followed(
-        clause, len(clause) - len(rest) + 1, "risk_heading_yes"
+    if rest.startswith(":") and not _followed(
+        clause, len(clause) - len(rest) + 1, "risk_heading_no"
+    ):
+        return True
+    return any(p.search(clause, risk.end()) for p in _terms()["risk_method"])
+
+
+def _sa_attempt(clause: str) -> bool:
+    """Whether "SA" in `clause` reads as a suicide attempt: an `sa_context` phrase stands in it
+    ("SA x2", "+SA", "prior SA", "SA by overdose") and no `sa_other` word ("survivor",
+    "counseling", "alcohol") nor "by" a `sa_person` ("SA by ex-partner"): SA also abbreviates
+    sexual assault and substance abuse (recheck K23 s30 s01, s04)."""
+    terms = _terms()
+    if not any(p.search(clause) for p in terms["sa_context"]):
+        return False
+    if any(p.search(clause) for p in terms["sa_other"]):
+        return False
+    return not any(
+        re.search(
+            r"\bby (?:(?:a|an|the|her|his|my|their) )?" + p.pattern.removeprefix(r"\b"), clause
+        )
+        for p in terms["sa_person"]
     )
 
 
@@ -178,7 +153,7 @@ def _governs(gap: str, names: Callable[[str], bool]) -> bool:
     `list_word` words, or words naming the finding ("denies SI or plan"), never "not sure about
     her plan" (module docstring)."""
     terms = _terms()
-    for p in (*terms["risk"], *terms["risk_gap"], *terms["list_word"]):
+    for p in (*terms["risk"], *terms["risk_sa"], *terms["risk_gap"], *terms["list_word"]):
         gap = p.sub(" ", gap)
     return not gap.split() or names(gap)
 
@@ -192,10 +167,12 @@ def affirms_risk(clause: str, names: Callable[[str], bool] = lambda _: False) ->
     for p in terms["risk_excluded"]:
         clause = p.sub(lambda m: " " * len(m.group()), clause)
     found = [m for p in terms["risk"] for m in p.finditer(clause)]
+    if _sa_attempt(clause):
+        found += [m for p in terms["risk_sa"] for m in p.finditer(clause)]
     if not found:
         return False
     bare = clause
-    for p in (*terms["risk"], *terms["list_word"]):
+    for p in (*terms["risk"], *terms["risk_sa"], *terms["list_word"]):
         bare = p.sub(" ", bare)
     if not _WORD.search(bare):
         return False  # "intent or plan": a list going on the clause before it
@@ -212,40 +189,16 @@ def affirms_risk(clause: str, names: Callable[[str], bool] = lambda _: False) ->
     return False
 
 
-def _day(year: int, month: int, day: int | None) -> date | None:
-    """The day, or the month's last day when `day` is None; None when no such day."""
-    if not 1 <= month <= 12:
-        return None
-    if day is None:
-        following = date(year + month // 12, month % 12 + 1, 1)
-        return date.fromordinal(following.toordinal() - 1)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def latest_day(written: str) -> date:
-    """The last day a date as `past_clauses` writes it allows: the day itself, a month's last
-    day, a year's December 31 (module docstring)."""
-    parts = [int(x) for x in written.split("-")]
-    if len(parts) == 1:
-        return date(parts[0], 12, 31)
-    day = _day(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
-    assert day is not None  # written by `_dates`
-    return day
-
-
 def _past_date(clause: str, names: Callable[[str], bool]) -> str | None:
     """The latest date `clause` (normalised) states as a history, written "2025-12-28",
     "2025-12" or "2025", or None (module docstring)."""
-    dates = [written for _, _, written in _dates(clause)]
-    if not dates:
+    written = [when for _, _, when in dates(clause)]
+    if not written:
         return None
     for lead in _terms()["history_lead"]:
         found = lead.search(clause)
         if found is not None and not names(clause[: found.start()]):
-            return max(dates, key=latest_day)
+            return max(written, key=latest_day)
     return None
 
 
@@ -283,7 +236,7 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
         return text, None
     # A comma or full stop inside a date ("Dec 28, 2025", "12.28.2025") ends no clause.
     cut = list(plain)
-    for start, end, _ in _dates(plain):
+    for start, end, _ in dates(plain):
         for i in range(start, end):
             cut[i] = " " if cut[i] in ".;," else cut[i]
     bounds = [0] + [m.end() for m in _CLAUSE_END.finditer("".join(cut))] + [len(plain)]
@@ -330,6 +283,23 @@ def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
     return not any(p.search(rest) for p in terms["current"])
 
 
+def _denies_risks(clause: str) -> bool:
+    """Whether a clause only denies risks: it opens with a `denial` or `risk_denial` word and
+    holds nothing but those, risks and `risk_gap`, `list_word` or `history_lead` words ("no
+    current plan", "no intent", "no prior attempts"); its "current" is the denied risk's, no
+    present finding (recheck K23 s30 n17: a full denial was the critical card)."""
+    terms = _terms()
+    denials = (*terms["denial"], *terms["risk_denial"])
+    if not any(p.match(clause) for p in denials):
+        return False
+    rest = clause
+    for p in (*denials, *terms["risk"], *terms["risk_sa"], *terms["risk_gap"]):
+        rest = p.sub(" ", rest)
+    for p in (*terms["list_word"], *terms["history_lead"]):
+        rest = p.sub(" ", rest)
+    return not rest.split()
+
+
 def history_denied(text: str, names: Callable[[str], bool]) -> bool:
     """Whether `text` states a finding only as a history ("History of SI", a `history_lead` with
     nothing named before it) and denies it now in a clause of its own (`_denies_now`), with no
@@ -341,6 +311,8 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
         if _denies_now(clause, names):
             denial = True
             continue
+        if _denies_risks(clause):
+            continue  # "no current plan", "no prior attempts": a full denial (recheck K23 n17)
         if any(p.search(clause) for p in _terms()["current"]):
             return False
         if not names(clause):
@@ -352,3 +324,36 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
             return False
         lead = True
     return lead and denial
+
+
+def _bare(clause: str, names: Callable[[str], bool]) -> bool:
+    """Whether a clause holds only risks and `list_word`, `risk_gap` or `history_lead` words, or
+    words `names` reads ("or prior attempts", "plan"): a list item, no statement of its own."""
+    terms = _terms()
+    rest = clause
+    for role in ("risk", "risk_sa", "risk_gap", "list_word", "history_lead"):
+        for p in terms[role]:
+            rest = p.sub(" ", rest)
+    return not rest.split() or names(rest)
+
+
+def denied_lists(text: str, names: Callable[[str], bool]) -> str:
+    """`text` (normalised) with each list going on a denial blanked: the comma-separated bare
+    clauses (`_bare`) after a clause that denies (`_denies_now`, `_denies_risks`), the last of
+    them opening with a `list_word` ("denies current SI, plan, intent, or prior attempts": the
+    attempts are denied too, recheck K23 s30 n18 was the critical self-harm card). Without the
+    closing "or" ("denies current SI, prior attempts") the clause is a statement and stays."""
+    tokens = re.split(r"([.;,])", _undenied(normalise_text(text)))
+    texts, ends = tokens[0::2], [*tokens[1::2], ""]
+    i = 0
+    while i < len(texts):
+        clause = texts[i].strip()
+        j = i + 1
+        if _denies_now(clause, names) or _denies_risks(clause):
+            while j < len(texts) and ends[j - 1] == "," and _bare(texts[j].strip(), names):
+                j += 1
+            last = texts[j - 1].strip()
+            if j > i + 1 and any(p.match(last) for p in _terms()["list_word"]):
+                texts[i + 1 : j] = [" " * len(t) for t in texts[i + 1 : j]]
+        i = j
+    return "".join(t + e for t, e in zip(texts, ends, strict=True))

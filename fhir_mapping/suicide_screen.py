@@ -49,9 +49,10 @@ Never silent: a C-SSRS resource without a date, an answer that reads neither yes
 level that cannot be read are returned as DataGaps (DataDomain.SCORES), not dropped. An unreadable
 level is not taken as an assessment (it could say "high"): it is an unread result (`unread_level`).
 Nor is a day with an answer that cannot be read (`SuicideScreen.unread`; recheck K21 s30): it
-may be a yes, so the other answers' noes make no negative screen. A question asked in its own
-words under a local code is read as that question (suicide_screen_codes.worded).
-"""
+may be a yes, so the other answers' noes make no negative screen; but "N/A" to a question the
+screener skips after a No that day (items 3-5 after item 2, the 3-month follow-up after item 6)
+is its skip, no unread answer (screen_day.ScreenDay.settle; recheck K23 s30). A question asked
+in its own words under a local code is read as that question (suicide_screen_codes.worded)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ from fhir_mapping.fhir_fields import array, effective_date, parse_date, parse_in
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.recorded_at import effective_instant, encounter_id
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, given, statuses, unfinished
-from fhir_mapping.screen_day import Administration, ScreenDay
+from fhir_mapping.screen_day import Administration, ScreenDay, earliest
 from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no, says_no_risk
 from fhir_mapping.suicide_screen_codes import (
     _LEVEL,
@@ -92,10 +93,11 @@ __all__ = [
 Resource = Mapping[str, Any]
 
 INSTRUMENT = "C-SSRS"
-# The gap of a valued panel whose value is no risk level (`_Reader.panel_value`), and of a level
-# (93374-7) that is none (`_Reader.unread_level`); reasons go to the logs: no patient data.
+# The gaps of a valued panel's value that is no level (`_Reader.panel_value`), of a 93374-7 level
+# that is none (`_Reader.unread_level`), of an answer not read; logged reasons: no patient data.
 UNREAD_RESULT = "C-SSRS screener result (the panel's own value) could not be read"
 UNREAD_LEVEL = "suicide risk level could not be read"
+_UNREAD = "C-SSRS answer to '{}' could not be read"
 _LIFETIME = "cssrs-behaviour"
 _RECENT = "cssrs-behaviour-recent"
 # data/result_statuses.csv, shared with scores.py and questionnaires.py (review 14 U1).
@@ -168,9 +170,10 @@ class _Reader:
         self, concept: str, element: Mapping[str, Any], resource: Resource, day: ScreenDay
     ) -> bool | None:
         yes = _yes_no(element)
-        if yes is None:
-            asked = questions()[concept].question
-            self.gap(resource, f"C-SSRS answer to '{asked}' could not be read")
+        asked = questions()[concept].question
+        # "N/A" to a question the screener may skip is settled with the day (ScreenDay.settle).
+        if yes is None and not day.skip(concept, element, source_ref(resource)):
+            self.gap(resource, _UNREAD.format(asked))
             day.unread_answer(asked)  # the screen is then no negative one (SuicideScreen.unread)
         return yes
 
@@ -331,17 +334,11 @@ def _screen(when: date, day: ScreenDay) -> SuicideScreen:
         risk_level=level,
         source=ranked[0][1] if ranked else None,
         asked_ideation=any(table[c].meaning == "ideation" for c in day.answers),
-        at=_earliest(day.instants),
+        at=earliest(day.instants),
         encounters=tuple(sorted(day.encounters)),
         administrations=day.administrations(),
         unread=tuple(day.unread),
     )
-
-
-def _earliest(instants: list[datetime | None]) -> datetime | None:
-    """The earliest instant, or None when any resource of the day stated none (SuicideScreen.at)."""
-    timed = [at for at in instants if at is not None]
-    return min(timed) if timed and len(timed) == len(instants) else None
 
 
 # --- public surface --------------------------------------------------------------------------------
@@ -385,6 +382,9 @@ def read_screens_and_later(
     for resource in responses:
         if isinstance(resource, Mapping):
             reader.response(resource)
+    for day in (*reader.days.values(), *reader.later.values()):  # skip logic (screen_day.settle)
+        for asked, ref in day.settle():
+            reader.gaps.append(DataGap(DataDomain.SCORES, _UNREAD.format(asked), ref))
     screens = tuple(
         _screen(when, day) for when, day in sorted(reader.days.items()) if day.answers or day.levels
     )

@@ -203,3 +203,25 @@ def says_no_risk(element: Mapping[str, Any]) -> bool:
         return True
     words = _no_risk_words()
     return any(_term(text, words) is not None for text in _texts(element))
+
+
+@cache
+def _skips() -> tuple[frozenset[str], dict[str, str]]:
+    """(the `skip` words, lower-cased; question concept -> the concept whose No skips it, the
+    `skip-when-no` rows): the screener's own skip logic (screen_day.ScreenDay.settle)."""
+    rows = _read("suicide_screen_answers.csv")
+    words = frozenset(row["term"].lower() for row in rows if row["kind"] == "skip")
+    after = {row["term"]: row["value"] for row in rows if row["kind"] == "skip-when-no"}
+    return words, after
+
+
+def skipped_by(concept: str, element: Mapping[str, Any]) -> str | None:
+    """The concept whose No would skip `concept`, when `element` answers it with a `skip` word
+    ("N/A", "Not applicable"); else None (an answer not read)."""
+    words, after = _skips()
+    parent = after.get(concept)
+    if parent is None:
+        return None
+    said, _ = _parts(element)
+    found = [w.strip().lower().rstrip(".") for w in said if w.strip()]
+    return parent if found and all(w in words for w in found) else None

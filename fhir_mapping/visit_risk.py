@@ -134,6 +134,10 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
     if not text:
         return
     harm, ideation = _text_reading(text)
+    if harm is not None and stated_history.history_denied(text, _names_any):
+        # An act named only in a list going on a denial ("denies current SI, plan, intent, or
+        # prior attempts") is denied too (recheck K23 s30 n18; stated_history.denied_lists).
+        harm = _text_reading(stated_history.denied_lists(text, _names_any))[0]
     if harm is None and not ideation:
         return
     current, year = stated_history.past_clauses(text, _names_any)
