@@ -61,6 +61,8 @@ class _Tests:
     names: Mapping[tuple[str, str], tuple[str, str]]  # (system, code) -> (scale, LOINC name)
     answers: Mapping[tuple[str, str], str]  # (system, code) or ("text", words) -> reading
     units: Mapping[str, float]  # unit as written -> factor to mIU/mL
+    # A bound's words, lower case -> its sign ("greater than" -> ">"; labs35 item 3).
+    comparators: Mapping[str, str]
     positive_from: float  # mIU/mL
     negative_below: float  # mIU/mL
 
@@ -71,6 +73,7 @@ def _tests() -> _Tests:
     names: dict[tuple[str, str], tuple[str, str]] = {}
     answers: dict[tuple[str, str], str] = {}
     units: dict[str, float] = {}
+    comparators: dict[str, str] = {}
     cutoffs: dict[str, float] = {}
     for row in csv.DictReader(path.read_text("utf-8").splitlines()):
         meaning, system, code = row["meaning"], row["system"].strip(), row["code"].strip()
@@ -79,11 +82,15 @@ def _tests() -> _Tests:
             answers[key] = meaning
         elif meaning == "unit":
             units[code] = float(row["value"])
+        elif meaning == "comparator":
+            comparators[code.lower()] = row["display"]
         elif meaning in ("positive-from", "negative-below"):
             cutoffs[meaning] = float(row["value"])
         else:
             names[(canonical_system(system), code)] = (meaning, row["display"])
-    return _Tests(names, answers, units, cutoffs["positive-from"], cutoffs["negative-below"])
+    return _Tests(
+        names, answers, units, comparators, cutoffs["positive-from"], cutoffs["negative-below"]
+    )
 
 
 def loinc_codes() -> tuple[str, ...]:
@@ -140,21 +147,37 @@ def _level(resource: Resource) -> float | str | None:
 
 
 # A quantitative result sent as text: a number, a comparator before it or not, a unit after it
-# or not (">1000 mIU/mL": how labs report an hCG above the assay's top; labs33 item 3).
-_TEXT_LEVEL = re.compile(r"\s*(<=|>=|<|>)?\s*(\d+(?:\.\d+)?)\s*(\S*)\s*")
+# or not (">1000 mIU/mL": how labs report an hCG above the assay's top; labs33 item 3). The
+# number may group its thousands with commas (">1,000 mIU/mL": labs35 item 3), only in whole
+# groups of three: "1,5" (a decimal comma) is not read. A comma group read as thousands is the
+# safer reading for an hCG (a higher number keeps the pregnancy question).
+_TEXT_LEVEL = re.compile(r"\s*(<=|>=|<|>)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(\S*)\s*")
 
 
 def _text_level(resource: Resource) -> tuple[float, str | None] | None:
     """(value in mIU/mL, comparator) of a quantitative test sent as text holding one number, with
     no unit or a unit of data/pregnancy_tests.csv (a bound above the positive cut-off is a
-    positive test: `_reading`); None for any other text (left to `_answer`, else not read)."""
-    text = string(resource.get("valueString"))
+    positive test: `_reading`); a bound in words ("Greater than 1000 mIU/mL") read as its sign
+    (the table's `comparator` rows; labs35 item 3); None for any other text (left to
+    `_answer`, else not read)."""
+    text = _signed(string(resource.get("valueString")) or "")
     found = _TEXT_LEVEL.fullmatch(text) if text else None
     if found is None:
         return None
-    sign, digits, unit = found.groups()
+    sign, digits, decimals, unit = found.groups()
     factor = _tests().units.get(unit) if unit else 1.0
-    return (float(digits) * factor, sign) if factor is not None else None
+    value = float(digits.replace(",", "") + (decimals or ""))
+    return (value * factor, sign) if factor is not None else None
+
+
+def _signed(text: str) -> str:
+    """`text` with a leading bound in words replaced by its sign ("Greater than 1000" ->
+    ">1000"), the longest words first ("greater than or equal to" before "greater than")."""
+    lower = text.strip().lower()
+    for words, sign in sorted(_tests().comparators.items(), key=lambda w: -len(w[0])):
+        if lower.startswith(words) and lower[len(words) : len(words) + 1] in (" ", ""):
+            return sign + text.strip()[len(words) :]
+    return text
 
 
 def _reading(value: float, comparator: str | None) -> str | None:

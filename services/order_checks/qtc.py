@@ -19,6 +19,7 @@ from services.order_checks.ecg_measured import measured_text
 from services.order_checks.model import OrderCheck
 from services.order_checks.qt_pair import Subject
 from services.order_checks.qtc_age_line import age_line
+from services.order_checks.qtc_entry import implausible_sent
 from services.order_checks.recent_labs import not_checked as _not_checked
 from services.order_doses import dosed_summary, draft_named, undosed
 from services.recommendation import Indicator
@@ -308,6 +309,8 @@ def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:
         return None
     if _no_qtc_reported(ctx, lab):
         return f"QTc of {lab.date.isoformat()} not compared: the ECG reports no QTc"
+    if (sent := implausible_sent(ctx, lab)) is not None:
+        return f"QTc {sent} outside what a QTc can be: check the entry"
     return f"QTc of {lab.date.isoformat()} not compared: its value could not be read"
 
 
@@ -369,6 +372,19 @@ def _qtc_not_compared(
             f"{what}{bound} was not done. {measured}{before} Read the QTc on "
             "the tracing before ordering.",
             indicator=Indicator.INFO,
+        )
+    if (sent := implausible_sent(ctx, lab)) is not None:
+        # A QTc no heart can have, as sent ("4950 ms": a slipped decimal of 495) at an order of
+        # a QT-caution drug: a decisive gap, a warning naming it, as an implausible sodium is at
+        # an SSRI order (labs35 item 2; it was information, "its value could not be read").
+        return OrderCheck(
+            QTC,
+            draft,
+            f"{name} order: QTc {sent} outside what a QTc can be: check the entry before ordering",
+            f"The latest QTc on record, {sent} as sent, is outside what a QTc can be (a slipped "
+            f"decimal or a wrong unit), so it is not compared and the QTc check of this {what}"
+            f"{bound} was not done.{before} Check the entry and read the QTc on the ECG before "
+            "ordering.",
         )
     return OrderCheck(
         QTC,

@@ -79,6 +79,7 @@ from services.rules import one_click_hold, running_caution_pairs
 from services.rules.context import RuleContext
 from services.rules.running_caution_pairs import REVIEW, Pair, one_per_finding, running
 from services.rules.running_childbearing import childbearing_pairs
+from services.rules.running_hcg_ask import asked_pairs
 
 # The names other modules and tests use, kept importable from here (`running`, which the other
 # running-drug cards read, among them).
@@ -168,9 +169,11 @@ def fingerprint(found: list[Pair]) -> str:
 
 
 def pairs(ctx: RuleContext) -> list[Pair]:
-    """The card's pairs (running_caution_pairs.pairs), then the information pairs of a teratogen
+    """The card's pairs (running_caution_pairs.pairs), then a drug with a pregnancy row beside an
+    hCG asked about (rules/running_hcg_ask.py), then the information pairs of a teratogen
     running where pregnancy is possible (rules/running_childbearing.py)."""
     found = running_caution_pairs.pairs(ctx)
+    found += asked_pairs(ctx, frozenset(p.taking.ingredient for p in found))
     said = frozenset(p.taking.ingredient for p in found)
     return found + childbearing_pairs(ctx, said)
 
