@@ -33,6 +33,11 @@ Resource = Mapping[str, Any]
 _PAUSED = frozenset({"stopped", "on-hold"})
 # A negation a few words before the term: "no remission", "not yet in remission".
 _NEGATED = re.compile(r"\b(?:no|not|without|never|failed to)\b(?:\W+\w+){0,2}\W*$")
+# ... or right after it: "Remission not achieved", "remission was not reached" (recheck K24c s30).
+_DENIED_AFTER = re.compile(r"^\W*(?:was\s+|is\s+)?(?:not|never)\b")
+# The start of a clause: where a `cut_short_lead` phrase with no subject of its own names the
+# record's subject, the course ("Stopped early due to seizure").
+_CLAUSE_START = re.compile(r"(?:^|[;.:!?\n])\W*$")
 
 
 @cache
@@ -44,9 +49,30 @@ def _terms(meaning: str) -> re.Pattern[str]:
     return whole_words(row["term"].lower() for row in rows if row["meaning"] == meaning)
 
 
-def _says(words: str, meaning: str) -> bool:
+def _voided(words: str, start: int, end: int) -> bool:
+    """A term negated before or after it, or a remission not reached ("partial remission",
+    "goal was remission": the `not_remission` words just before it)."""
+    before = words[:start]
+    if _NEGATED.search(before) or _DENIED_AFTER.search(words[end:]):
+        return True
+    last = before.rstrip(" :-").rsplit(None, 3)
     return any(
-        _NEGATED.search(words[: m.start()]) is None for m in _terms(meaning).finditer(words.lower())
+        _terms("not_remission").fullmatch(" ".join(last[i:])) is not None for i in range(len(last))
+    )
+
+
+def _says(words: str, meaning: str) -> bool:
+    lower = words.lower()
+    return any(not _voided(lower, m.start(), m.end()) for m in _terms(meaning).finditer(lower))
+
+
+def _says_cut_short(words: str) -> bool:
+    lower = words.lower()
+    if _says(lower, "cut_short"):
+        return True
+    return any(
+        _CLAUSE_START.search(lower[: m.start()]) and not _voided(lower, m.start(), m.end())
+        for m in _terms("cut_short_lead").finditer(lower)
     )
 
 
@@ -73,7 +99,7 @@ def cut_short(resource: Resource) -> bool:
     "completed", since the sender's status is the less specific. Words of remission or
     completion beside them win (a course stopped early at remission ended as it should)."""
     labels = _words_of(resource)
-    return any(_says(label, "cut_short") for label in labels) and not any(
+    return any(_says_cut_short(label) for label in labels) and not any(
         _says_completed(label) for label in labels
     )
 
