@@ -52,13 +52,16 @@ the risk only `risk_gap` words, other risks, list words or words naming the find
 or plan", "no current plan", "negative for intent"). A risk word is no risk of its own when a
 `risk_after` word follows it (recheck K21 s30: "Plan: outpatient follow-up", "attempt to reach
 family", "intends to start college", "plan reviewed with patient" were critical cards): a
-heading (":") answered by a listed harmless or negated `risk_heading_no` word ("Plan: outpatient
-follow-up", "Plan: none"; any other answer keeps the risk, recheck K23 s30: "Plan: jump off a
-bridge" was the warning), or a purpose that names no risk ("to follow up"). The purposes are a
-list of the harmless ones, so an unlisted "plan to jump" keeps the critical reading (a question
-costs less than a missed risk), as does a `risk_method` word later in the clause ("plan to
-follow up with her dealer for more pills to end it"); what a purpose names ("plan to
-overdose") is read as a risk itself. "SA" is an attempt only in attempt context (`_sa_attempt`).
+heading (":") whose answer names no `risk_method` or `risk_heading_yes` word ("Plan: check
+lithium level", "Plan: none": the treatment plan, recheck K24a s30; "Plan: jump off a bridge",
+"Plan: yes" stay risks, recheck K23 s30), or a purpose that names no risk ("to follow up"). The
+purposes are a list of the harmless ones, so an unlisted "plan to jump" keeps the critical
+reading (a question costs less than a missed risk), as does a `risk_method` word later in the
+clause ("plan to follow up with her dealer for more pills to end it"); what a purpose names
+("plan to overdose") is read as a risk itself. A `risk_harmless` phrase names no method ("hang
+out", "cut back", "pill organizer"), and access to means or a preparatory act after the answer
+keeps the risk ("Plan: none, but has pills saved": `_means`, recheck K24a s30). "SA" is an
+attempt unless its clause says otherwise (stated_sa.py).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
+from fhir_mapping import stated_sa
 from fhir_mapping.stated_history_dates import dates, latest_day
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
@@ -90,7 +94,8 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
         *("history_lead", "current", "denial", "denial_time", "contrast"),
         *("risk", "risk_denial", "risk_excluded", "denial_negated", "list_word"),  # K20a s30
         *("risk_gap", "risk_after"),  # K21 s30
-        *("risk_heading_no", "risk_method", "risk_sa", "sa_context", "sa_other", "sa_person"),
+        *("risk_method", "risk_sa"),  # K23 s30
+        *("risk_heading_yes", "risk_harmless", "risk_means"),  # K24a s30
     )
     return {role: tuple(found.get(role, ())) for role in roles}
 
@@ -114,38 +119,47 @@ def _followed(clause: str, end: int, role: str) -> bool:
     return any(p.match(clause, at) for p in _terms()[role])
 
 
-def _stands(clause: str, risk: re.Match[str]) -> bool:
+def _blank(text: str, role: str) -> str:
+    """`text` with each `role` phrase blanked, the same length."""
+    for p in _terms()[role]:
+        text = p.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+def _means(text: str) -> bool:
+    """Whether `text` names access to means or a preparatory act (`risk_means`: "has pills saved",
+    "keeps a loaded gun by bed", "rope in car", "wrote goodbye letters"; C-SSRS screener item 6)
+    that no `denial` or `risk_denial` word before it in its part of its clause denies ("no access
+    to guns")."""
+    terms = _terms()
+    for clause in _CLAUSE_END.split(text):
+        cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
+        for found in (m for p in terms["risk_means"] for m in p.finditer(clause)):
+            part = clause[max(c for c in cuts if c <= found.start()) : found.start()]
+            if not any(p.search(part) for p in (*terms["denial"], *terms["risk_denial"])):
+                return True
+    return False
+
+
+def _stands(clause: str, risk: re.Match[str], after: str = "") -> bool:
     """Whether a risk word is a risk of its own: no `risk_after` word right after it ("plan to
-    follow up", "Plan:"); a heading ("Plan:") only when a `risk_heading_no` answer follows it
-    ("Plan: outpatient follow-up", "Plan: none"), never "Plan: jump off a bridge" (recheck K23
-    s30); and neither when a `risk_method` word comes later in the clause ("plan to follow up
-    with her dealer for more pills to end it")."""
+    follow up", "Plan:"), or one whose words name a risk. A heading's answer ("Plan: ...") does
+    when it names a `risk_method` or `risk_heading_yes` word ("Plan: jump off a bridge", "Intent:
+    to die", "Plan: yes"; recheck K23 s30); any other answer is the treatment plan ("Plan: check
+    lithium level", "Plan: RTC 4 weeks": recheck K24a s30). A purpose does when a `risk_method`
+    word comes later in the clause ("plan to follow up with her dealer for more pills to end
+    it"). A `risk_harmless` phrase names none ("Plan: hang out with friends", "shoot for
+    discharge", "pill organizer"). Either does when access to means or a preparatory act
+    (`_means`) follows in the clause or `after` it, the rest of the reason ("Plan: none, but has
+    pills saved", "Plan: outpatient follow-up; rope in car": recheck K24a s30)."""
     if not _followed(clause, risk.end(), "risk_after"):
         return True
-    rest = clause[risk.end() :].lstrip()
-    if rest.startswith(":") and not _followed(
-        clause, len(clause) - len(rest) + 1, "risk_heading_no"
-    ):
-        return True
-    return any(p.search(clause, risk.end()) for p in _terms()["risk_method"])
-
-
-def _sa_attempt(clause: str) -> bool:
-    """Whether "SA" in `clause` reads as a suicide attempt: an `sa_context` phrase stands in it
-    ("SA x2", "+SA", "prior SA", "SA by overdose") and no `sa_other` word ("survivor",
-    "counseling", "alcohol") nor "by" a `sa_person` ("SA by ex-partner"): SA also abbreviates
-    sexual assault and substance abuse (recheck K23 s30 s01, s04)."""
+    rest = _blank(clause[risk.end() :], "risk_harmless")
     terms = _terms()
-    if not any(p.search(clause) for p in terms["sa_context"]):
-        return False
-    if any(p.search(clause) for p in terms["sa_other"]):
-        return False
-    return not any(
-        re.search(
-            r"\bby (?:(?:a|an|the|her|his|my|their) )?" + p.pattern.removeprefix(r"\b"), clause
-        )
-        for p in terms["sa_person"]
-    )
+    said = terms["risk_method"]
+    if rest.lstrip().startswith(":"):
+        said = (*said, *terms["risk_heading_yes"])
+    return any(p.search(rest) for p in said) or _means(rest + "." + after)
 
 
 def _governs(gap: str, names: Callable[[str], bool]) -> bool:
@@ -158,16 +172,19 @@ def _governs(gap: str, names: Callable[[str], bool]) -> bool:
     return not gap.split() or names(gap)
 
 
-def affirms_risk(clause: str, names: Callable[[str], bool] = lambda _: False) -> bool:
+def affirms_risk(
+    clause: str, names: Callable[[str], bool] = lambda _: False, after: str = ""
+) -> bool:
     """Whether a clause (normalised, `_undenied`) affirms a `risk` (module docstring): a risk word
     that stands as a risk (`_stands`) with no denial governing it in its part of the clause (up
     to a `contrast` word: `_governs`), no `history_lead` before it, not in a `risk_excluded`
-    phrase, and the clause not a bare list. `names`: as for `past_clauses`."""
+    phrase, and the clause not a bare list. `names`: as for `past_clauses`; `after`: the reason's
+    words after the clause (`_stands`)."""
     terms = _terms()
     for p in terms["risk_excluded"]:
         clause = p.sub(lambda m: " " * len(m.group()), clause)
     found = [m for p in terms["risk"] for m in p.finditer(clause)]
-    if _sa_attempt(clause):
+    if stated_sa.is_attempt(clause):
         found += [m for p in terms["risk_sa"] for m in p.finditer(clause)]
     if not found:
         return False
@@ -178,7 +195,7 @@ def affirms_risk(clause: str, names: Callable[[str], bool] = lambda _: False) ->
         return False  # "intent or plan": a list going on the clause before it
     cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
     for risk in found:
-        if not _stands(clause, risk):
+        if not _stands(clause, risk, after):
             continue
         part = clause[max(c for c in cuts if c <= risk.start()) : risk.start()]
         if any(p.search(part) for p in terms["history_lead"]):
@@ -248,7 +265,9 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
             parts[i] = " " * len(part)
             if latest is None or latest_day(written) > latest_day(latest):
                 latest = written
-    if latest is None or any(affirms_risk(part, names) for part in parts):
+    if latest is None or any(
+        affirms_risk(part, names, "".join(parts[i + 1 :])) for i, part in enumerate(parts)
+    ):
         return text, None  # a risk stated now beside the history (module docstring)
     return "".join(parts), latest
 
@@ -305,8 +324,9 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
     nothing named before it) and denies it now in a clause of its own (`_denies_now`), with no
     `current` word in any other clause (module docstring). `names`: as for `past_clauses`."""
     lead = denial = False
-    for clause in _clauses(_undenied(normalise_text(text))):
-        if affirms_risk(clause, names):
+    clauses = _clauses(_undenied(normalise_text(text)))
+    for i, clause in enumerate(clauses):
+        if affirms_risk(clause, names, ". ".join(clauses[i + 1 :])):
             return False  # a plan, intent, overdose or attempt stated now (recheck K20a s30)
         if _denies_now(clause, names):
             denial = True

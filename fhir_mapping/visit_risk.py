@@ -42,7 +42,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_intent, self_harm_text, stated_history
+from fhir_mapping import self_harm_intent, self_harm_text, stated_history, stated_sa
 from fhir_mapping.absent_reasons import diagnosis_reasons, referenced_reasons
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import is_emergency, wants_admission
@@ -157,7 +157,10 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
 def _text_reading(text: str) -> tuple[self_harm_text.Reading | None, bool]:
     """What `text` says of self-harm, and whether it names suicidal ideation ("SI with plan to
     overdose", "thoughts of overdosing": ideation, not an act; recheck K7 s28 finding 5,
-    self_harm_ideation.py)."""
+    self_harm_ideation.py). An "SA" that reads as a suicide attempt is read as those words ("Hx
+    SA" as "Hx suicide attempt": stated_sa.py; recheck K24a s30); stated_history.py reads the
+    "SA" itself, so "No SA" stays a denial there."""
+    text = stated_sa.spell_out(text)
     ideation = FindingKind.SUICIDAL_IDEATION in text_kinds(text) or self_harm_text.ideation(text)
     return self_harm_text.reading(text), ideation
 
