@@ -40,7 +40,7 @@ class _Reasons:
     negated: re.Pattern[str]
     # `undone` rows: words after a refusal that take it back ("now agrees to proceed",
     # "prefers inpatient"; recheck K18 s29 finding 5) when their clause is about the refused
-    # treatment (`_takes_back`).
+    # treatment (`_taken_back`) and they are the patient's (`_by_patient`).
     undone: re.Pattern[str]
     # `same` rows: words in that clause that point back at the refused treatment or a setting of
     # it ("to proceed with", "inpatient course"), never at another one.
@@ -48,9 +48,15 @@ class _Reasons:
     # `other` rows: treatments the procedure terms do not name ("ketamine"): a refusal of one
     # ("patient declined ketamine, now agrees to ECT") is not the procedure's (recheck K20b s30).
     other: re.Pattern[str]
-    # `someone_else` rows: a person other than the patient ("wife") in the clause of undo words:
-    # their agreement is not the patient's consent, the refusal stands (recheck K22 s30).
-    someone_else: re.Pattern[str]
+    # `someone_else` rows: a person other than the patient ("wife", "mom", "team") named after the
+    # undo words ("now agrees to ECT per wife") or in their clause: not the patient's consent.
+    someone_else: frozenset[str]
+    # `patient` rows: the only subjects whose undo words take a refusal back (recheck K24b s30:
+    # "mom now agrees", "team now agrees" dropped it; any subject not listed keeps it, so a
+    # person no table names is never read as the patient). `joins` rows: words that join
+    # clauses or treatments ("but now agrees", "rTMS and ECT"), no subject.
+    patient: frozenset[str]
+    joins: frozenset[str]
 
     def says_refused(self, words: str, name: str = "") -> bool:
         """A refusal word in `words` (lower-cased), not negated, about this procedure, and not
@@ -58,11 +64,12 @@ class _Reasons:
         statusReason (what was refused)."""
         return self.refused(words, name) is not None
 
-    def refused(self, words: str, name: str = "") -> str | None:
-        """What `says_refused` found refused: the refusal's clause when it names a procedure
-        ("declined ect" in "ect consultation - patient declined ect, now agrees to rtms": recheck
-        K22 s30, the TMS card read "TMS declined"), else the name and words before it; None
-        when there is no refusal."""
+    def refused(self, words: str, name: str = "") -> frozenset[str] | None:
+        """The procedure kinds `says_refused` found still refused: those the refusal's clause
+        names ("declined ect" in "ect consultation - patient declined ect, now agrees to rtms":
+        recheck K22 s30), else those of the name and words before it (all kinds when they name
+        none), less those the patient's undo words name ("declined ECT and rTMS, now agrees to
+        rTMS" keeps ECT: recheck K24b s30); None when there is no refusal or all are taken back."""
         found = [m for m in self.terms.finditer(words) if self._negation(words, m) is None]
         if not found:
             return None
@@ -71,13 +78,34 @@ class _Reasons:
         refused = _clause(words[last.end() : undos[0][0] if undos else len(words)])
         if self._of_other(refused):
             return None
+        named = frozenset(
+            term_kinds(refused, "procedure")
+            or term_kinds(f"{name} {words[: last.start()]}", "procedure")
+        )
+        kinds = named or _procedure_kinds()
         for start, end in undos:
-            # A relative's agreement is not the patient's ("wife now agrees to ECT").
-            if self.someone_else.search(_last_clause(words[last.end() : start])):
+            if not self._by_patient(words[last.end() : start], words[end:]):
                 continue
-            if self._takes_back(f"{name} {words[:start]}", words[end:]):
+            back = self._taken_back(_clause(words[end:]), kinds)
+            # A refusal naming nothing ("pt initially declined, now agrees to proceed with ECT")
+            # was of what the patient now agrees to: all of it is taken back.
+            kinds = kinds - back if named or not back else frozenset()
+            if not kinds:
                 return None
-        return refused if term_kinds(refused, "procedure") else f"{name} {words[: last.start()]}"
+        return kinds
+
+    def _by_patient(self, before: str, after: str) -> bool:
+        """Whether undo words are the patient's: their clause before them has no subject or a
+        `patient` one ("now agrees", "but pt now agrees"), only `joins`/`same` words and
+        procedure terms beside it, and their clause after names no `someone_else` ("per wife").
+        "mom now agrees", "team now agrees", "legal guardian now agrees" are not: a guardian's
+        consent may be valid for a minor, but the card only asks to revisit the refusal with the
+        patient, which is the safer reading when the record says the patient declined."""
+        subject = _WORD.findall(_without_terms(_last_clause(before)))
+        allowed = self.patient | self.joins | self.same
+        if not all(word in allowed for word in subject):
+            return False
+        return not any(word in self.someone_else for word in _WORD.findall(_clause(after)))
 
     def _undos(self, words: str, after: int) -> list[tuple[int, int]]:
         """Spans of the words after `after` that may take a refusal back: `undone` rows and a
@@ -103,25 +131,49 @@ class _Reasons:
         `other` row and no procedure term ("declined ECT and ketamine" stays this one's)."""
         return self.other.search(refused) is not None and not term_kinds(refused, "procedure")
 
-    def _takes_back(self, before: str, after: str) -> bool:
-        """Whether the clause after the undo words is about the treatment refused before them:
-        only words pointing back at it or its setting up to where it names it ("now agrees to
-        ECT after ketamine failed"), or to the clause's end ("now agrees to proceed", "prefers
-        inpatient course"). Any other word first is another treatment, named by a table or not
-        ("now agrees to lithium augmentation", "now wants to try a different medication",
-        "prefers outpatient CBT", "now wants ketamine instead of ECT": recheck K20b s30,
-        replacing K19b's list of other treatments)."""
-        clause = _clause(after)
-        # Nothing named before ("pt declined, now agrees to ECT"): the refused is this one.
-        named = set(term_kinds(before, "procedure"))
-        starts = [
-            found.start()
-            for term in terms()
-            if "procedure" in term.applies_to and (term.kind in named or not named)
-            for found in term.pattern.finditer(clause)
-        ]
-        lead = clause[: min(starts)] if starts else clause
-        return all(word in self.same for word in _WORD.findall(lead))
+    def _taken_back(self, clause: str, refused: frozenset[str]) -> frozenset[str]:
+        """The refused kinds the clause after undo words takes back: those it names from its
+        start with only `same` words before them and `joins` between them ("now agrees to ECT
+        after ketamine failed", "to rTMS and ECT"), all of them when it names none and has only
+        `same` words ("now agrees to proceed", "prefers inpatient course"), none when another
+        word comes first: another treatment, named by a table or not ("now agrees to lithium
+        augmentation", "now wants ketamine instead of ECT": recheck K20b s30)."""
+        named: set[str] = set()
+        at = 0
+        for start, end, kind in _procedure_terms(clause):
+            if start >= at:
+                allowed = self.joins | self.same if named else self.same
+                if not set(_WORD.findall(clause[at:start])) <= allowed:
+                    break
+            named.add(kind)
+            at = max(at, end)
+        if named:
+            return refused & frozenset(named)
+        return refused if set(_WORD.findall(clause)) <= self.same else frozenset()
+
+
+def _procedure_terms(text: str) -> list[tuple[int, int, str]]:
+    """Where procedure terms are in `text` (start, end, kind), in order."""
+    return sorted(
+        (found.start(), found.end(), term.kind)
+        for term in terms()
+        if "procedure" in term.applies_to
+        for found in term.pattern.finditer(text)
+    )
+
+
+def _without_terms(text: str) -> str:
+    """`text` with its procedure terms blanked: they are what was refused, not a subject."""
+    chars = list(text)
+    for start, end, _ in _procedure_terms(text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+@cache
+def _procedure_kinds() -> frozenset[str]:
+    """Every procedure kind: what a refusal naming none refuses ("Procedure refused")."""
+    return frozenset(term.kind for term in terms() if "procedure" in term.applies_to)
 
 
 # Where the clause a refusal or the undo words open ends: "declined ECT; prefers ..." ends at
@@ -147,7 +199,8 @@ def _reasons() -> _Reasons:
     )
     codes: set[tuple[str, str]] = set()
     words: dict[str, list[str]] = {
-        k: [] for k in ("term", "negated", "undone", "same", "other", "someone_else")
+        k: []
+        for k in ("term", "negated", "undone", "same", "other", "someone_else", "patient", "joins")
     }
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "code":
@@ -161,7 +214,9 @@ def _reasons() -> _Reasons:
         whole_words(words["undone"]),
         frozenset(words["same"]),
         whole_words(words["other"]),
-        whole_words(words["someone_else"]),
+        frozenset(words["someone_else"]),
+        frozenset(words["patient"]),
+        frozenset(words["joins"]),
     )
 
 
@@ -209,9 +264,8 @@ def refused_kinds(kinds: tuple[str, ...], reason: str, name: str) -> tuple[str, 
     words, name = reason.lower(), name.lower()
     # Read by its own name (no statusReason said it): the name is the reason, not what it
     # refers back to (its "rtms" would make "now agrees to rtms" the refused one's).
-    refused = _reasons().refused(words, "" if name in words else name) or ""
-    named = term_kinds(refused, "procedure")
-    return tuple(kind for kind in kinds if kind in named) or kinds
+    refused = _reasons().refused(words, "" if name in words else name) or frozenset()
+    return tuple(kind for kind in kinds if kind in refused) or kinds
 
 
 def recorded_on(resource: Resource, performed: date | None) -> date | None:
