@@ -25,7 +25,9 @@ angioedema, serotonin syndrome, SJS/TEN, DRESS, NMS, agranulocytosis: the table'
 s30 allergy32): with `criticality` high it makes the order card critical. Their abbreviations
 (SJS, TEN, DRESS, NMS) are read in the manifestation only, never in a note; a reaction written
 as a doubt or a mild form ("possible serotonin syndrome", "r/o SJS", "Serotonin syndrome?") is
-not read severe (s30 allergy33, `_certain`).
+not read severe (s30 allergy33, `_certain`): a qualifier right before the reaction, in the same
+label and clause ("Mild hives" in the display says nothing of "Anaphylaxis" in the text; "?"
+then "confirmed" is no doubt: s30 allergy34).
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ from fhir_mapping.fhir_fields import array, codings
 from fhir_mapping.tms_safety import negated, normalise_text
 
 # A clause ends at a full stop, semicolon or comma (as text_negation reads a cue's scope).
-_CLAUSE_END = re.compile(r"[.;,]")
+# A colon ends a clause too ("mild: anaphylaxis"; s30 allergy34 item 3).
+_CLAUSE_END = re.compile(r"[.;,:]")
+# "confirmed", "confirms", "confirmation" right after a "?": the doubt answered (allergy34).
+_CONFIRMED = re.compile(r"confirm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +109,11 @@ def _abbreviation(term: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _uncertain_before(terms: list[str]) -> re.Pattern[str]:
-    """A qualifier ending the words before a reaction, at most two words before it in its
-    clause ("possible serotonin syndrome", "r/o SJS", "? serotonin syndrome")."""
+    """A qualifier right before a reaction in its clause ("possible serotonin syndrome", "r/o
+    SJS", "? serotonin syndrome"). Not with words between: in "mild rash serotonin syndrome"
+    the "mild" is the rash's (s30 allergy34 item 3, K24b m2; allergy33 allowed two)."""
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(
-        r"(?:^|[\s(])(?:" + alternatives + r")(?:\s+(?!(?:and|with|or|then)\b)[a-z]+){0,2}\s*$"
-    )
+    return re.compile(r"(?:^|[\s(])(?:" + alternatives + r")\s*$")
 
 
 @cache
@@ -264,13 +268,17 @@ def severe_reaction(resource: Mapping[str, Any]) -> bool:
                 continue
             if any((s, c) in table.severe_codes for s, c, _ in codings(concept)):
                 return True
-            words = concept_words(concept)
-            if any(_certain(words, m) for m in table.severe_words.finditer(words)):
-                return True
-            written = " ".join(_labels(concept))
-            for lower, spelt in table.severe_abbreviations:
-                if spelt.search(written) and any(_certain(words, m) for m in lower.finditer(words)):
+            # Each label read on its own: a qualifier in the display ("Mild hives") says
+            # nothing of the text ("Anaphylaxis"; s30 allergy34 item 3, K24b m1).
+            for written in _labels(concept):
+                words = normalise_text(written)
+                if any(_certain(words, m) for m in table.severe_words.finditer(words)):
                     return True
+                for lower, spelt in table.severe_abbreviations:
+                    if spelt.search(written) and any(
+                        _certain(words, m) for m in lower.finditer(words)
+                    ):
+                        return True
     return False
 
 
@@ -292,4 +300,6 @@ def _certain(words: str, match: re.Match[str]) -> bool:
     clause = _CLAUSE_END.split(words[: match.start()])[-1]
     if _table().uncertain_before.search(clause):
         return False
-    return not words[match.end() :].lstrip().startswith("?")
+    # "Anaphylaxis?? confirmed by allergist": a question answered is no doubt (K24b m3).
+    after = words[match.end() :].lstrip()
+    return not after.startswith("?") or bool(_CONFIRMED.match(after.lstrip("? ")))

@@ -39,7 +39,13 @@ without a recurrence make it unlikely the entry is a reaction to the drug as now
 active entry of a reaction that can kill is what the next prescriber and the EHR's check read,
 so it should be reconciled (resolved or refuted), not left unsaid. A course running for less
 than the settling length since the entry (an Epic re-order authored after it, K23 u13/u14)
-still gives the card as before.
+still gives the card as before. The time is counted from the day the supply was taken up again
+after a gap (tolerability.taken_up, s30 allergy34 item 2): the request's span is not dosing.
+
+A course begun AFTER a severe entry, the drug stopped in between, is a re-challenge
+(`rechallenges_running`, s30 allergy34 item 1): critical at chart open while shorter than the
+settling length, a warning after it (`severe_rechallenged`), never silent while the entry stays
+active.
 """
 
 from __future__ import annotations
@@ -61,7 +67,10 @@ class RunningReaction:
 
     trial: Trial
     intolerance: Intolerance
-    ran_on_days: int = 0  # days the course has run since the entry
+    ran_on_days: int = 0  # days the course has run without a break since the entry
+    # The course began after the entry (`rechallenges_running`): a re-challenge, not the course
+    # the reaction happened on.
+    rechallenge: bool = False
 
     @property
     def severe(self) -> bool:
@@ -85,10 +94,31 @@ class RunningReaction:
     def ran_on(self) -> str:
         """ "and the course ran on" / "and the course ran on 620 days since (...)": what the
         cards say of the time since the entry."""
+        since = tolerability.taken_up(self.trial, self.intolerance.date or self.trial.start)
+        if self.rechallenge:
+            said = f"and the drug was taken again from {since.isoformat()}, {self.ran_on_days} days"
+            if not self.settled:
+                return (
+                    f"{said} so far (fewer than the {tolerability.settle_days()} that would "
+                    "settle the entry)"
+                )
+            return (
+                f"{said} with no reaction recorded: a warning, not critical, while a severe "
+                "entry stays active; reconcile it"
+            )
         if not self.settled:
+            if self.intolerance.date is not None and since > self.intolerance.date:
+                # Taken up again after a gap in supply (tolerability.taken_up, allergy34 item 2).
+                return (
+                    f"and the course was taken up again on {since.isoformat()} after a gap in "
+                    f"supply, {self.ran_on_days} days so far"
+                )
             return "and the course ran on"
+        again = ""
+        if self.intolerance.date is not None and since > self.intolerance.date:
+            again = f" it was taken up again on {since.isoformat()} after a gap in supply"
         return (
-            f"and the course ran on {self.ran_on_days} days since (at least the "
+            f"and the course ran on {self.ran_on_days} days since{again} (at least the "
             f"{tolerability.settle_days()} days that settle an entry as tolerated): a warning, "
             "not critical, while a severe entry stays active; reconcile it"
         )
@@ -138,3 +168,58 @@ def all_recorded_while_running(record: PatientRecord) -> tuple[RunningReaction, 
     """Each running drug with such an entry, in the order the courses started."""
     found = (recorded_while_running(record, name) for name in tolerability.not_tolerated(record))
     return tuple(sorted((f for f in found if f is not None), key=lambda f: f.trial.start))
+
+
+def severe_rechallenged(record: PatientRecord, ingredient: str) -> Intolerance | None:
+    """A severe entry of its own resource (an active allergy: anaphylaxis, serotonin
+    syndrome...) that a course of `ingredient` running now, begun after it, has settled as a
+    re-challenge (tolerability.settled_by: 66 days of sertraline after a 2023 anaphylaxis, s30
+    allergy34 item 1). The drug is no longer held back (an ended course that long settles it:
+    s29 RN finding 1), but while it runs the entry is still said, as a warning, and no raise is
+    proposed (rules/optimize/room.py): an active severe entry is not let go in silence, as for a
+    course running on since one (module docstring, allergy33)."""
+    for intolerance in record.intolerances:
+        if (
+            intolerance.ingredient != ingredient
+            or not intolerance.severe
+            or intolerance.source.resource_type not in _ENTRY_TYPES
+            or intolerance.allergen_class
+        ):
+            continue
+        course = tolerability.settled_by(record, intolerance)
+        if course is not None and course.ongoing and course.intolerance is None:
+            return intolerance
+    return None
+
+
+def rechallenges_running(record: PatientRecord) -> tuple[RunningReaction, ...]:
+    """Each running course begun after a severe entry of its drug (anaphylaxis in 2023, the drug
+    stopped, taken again from 2026-11-14: s30 allergy34 item 1, at chart open nothing said it),
+    still held back (tolerability.documented_without_a_course: critical) or settled by it
+    (`severe_rechallenged`: a warning)."""
+    entries = dict(tolerability.documented_without_a_course(record))
+    for t in record.trials:
+        kept = severe_rechallenged(record, t.ingredient) if t.ongoing else None
+        if kept is not None:
+            entries[t.ingredient] = kept
+    found: list[RunningReaction] = []
+    for name, intolerance in entries.items():
+        if (
+            not intolerance.severe
+            or intolerance.source.resource_type not in _ENTRY_TYPES
+            or intolerance.allergen_class
+        ):
+            continue
+        running = [
+            t
+            for t in record.trials
+            if t.ingredient == name and t.ongoing and t.on_hold is None and t.intolerance is None
+        ]
+        if intolerance.date is None or not running:
+            continue
+        course = max(running, key=lambda t: t.start)
+        if course.start <= intolerance.date:
+            continue  # the course running when the entry was recorded: `recorded_while_running`
+        days = tolerability.ran_on_since(course, course.start)
+        found.append(RunningReaction(course, intolerance, days, rechallenge=True))
+    return tuple(sorted(found, key=lambda f: f.trial.start))

@@ -67,9 +67,23 @@ def settle_days() -> int:
     return _RAN_LONG_DAYS
 
 
+def taken_up(trial: Trial, since: date) -> date:
+    """The day from which `trial` has run without a break since `since`: `since` (or the
+    course's start, if later), or the day its supply was taken up again after a gap after it
+    (Trial.before_gap, Adherence.supply_gaps). Three years without a dispense and 17 days back
+    on the drug is a re-challenge of 17 days, as a new course would be (s30 allergy34 item 2:
+    a 2023 rash entry, the 2023 request still active, supply again from 2026-11-14)."""
+    start = max(since, trial.start)
+    resumed = [g.end for g in trial.adherence.supply_gaps if g.end > start]
+    if trial.before_gap is not None and trial.before_gap.resumed > start:
+        resumed.append(trial.before_gap.resumed)
+    return max(resumed, default=start)
+
+
 def ran_on_since(trial: Trial, since: date) -> int:
-    """Days `trial` has run since `since` (a running course's end is the as-of day)."""
-    return max((trial.end - since).days, 0)
+    """Days `trial` has run without a break since `since` (`taken_up`; a running course's end is
+    the as-of day): the span of the request across a dispensing gap is not dosing."""
+    return max((trial.end - taken_up(trial, since)).days, 0)
 
 
 def _days(trial: Trial) -> int:
@@ -92,10 +106,30 @@ def documented_without_a_course(record: PatientRecord) -> dict[str, Intolerance]
     back like a course that was not tolerated."""
     found: dict[str, Intolerance] = {}
     for intolerance in sorted(record.intolerances, key=lambda i: i.date or date.min):
-        later = _later_courses(record, intolerance)
-        if not any(rechallenge_settles(t) for t in later):
+        if settled_by(record, intolerance) is None:
             found[intolerance.ingredient] = intolerance
     return found
+
+
+def settled_by(record: PatientRecord, intolerance: Intolerance) -> Trial | None:
+    """The latest course taken since `intolerance` that settles it as a re-challenge, or None.
+    The course the reaction was recorded on settles it only if it is the drug's latest (then
+    `not_tolerated` holds the drug back) or ran on the settling length since the entry
+    (`ran_on_since`); a later course of the drug without one is no reason to forget it
+    (anaphylaxis in 2023, the drug stopped, 17 days of it again in 2026: s30 allergy34 item 1)."""
+    latest = not_tolerated(record).get(intolerance.ingredient)
+    settling = [
+        t
+        for t in _later_courses(record, intolerance)
+        if (t is latest if t.intolerance is not None else _settles(t, intolerance))
+    ]
+    return max(settling, key=lambda t: t.end, default=None)
+
+
+def _settles(trial: Trial, intolerance: Intolerance) -> bool:
+    if intolerance.date is not None and trial.start < intolerance.date:
+        return ran_on_since(trial, intolerance.date) >= _RAN_LONG_DAYS
+    return rechallenge_settles(trial)
 
 
 def unsettled_course(record: PatientRecord, intolerance: Intolerance) -> str:
@@ -106,6 +140,12 @@ def unsettled_course(record: PatientRecord, intolerance: Intolerance) -> str:
     if not later:
         return ""
     course = max(later, key=lambda t: t.end)
+    if course.ongoing and rechallenge_settles(course):
+        # A severe entry a running re-challenge settled (running_reactions.severe_rechallenged).
+        return (
+            f"; a course since {course.start.isoformat()} runs now, {_days(course)} days so far "
+            "with no reaction recorded: a severe entry stays active; reconcile it"
+        )
     if course.ongoing:
         # Running, too short to show the drug is tolerated (s30 course31 finding 1).
         return (

@@ -28,6 +28,7 @@ from services.order_checks.intolerance_running import running_reaction_check
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.running_reactions import severe_rechallenged
 
 
 def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -75,7 +76,9 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
 def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> OrderCheck | None:
     """An intolerance documented for a drug with no course on this chart (an allergy recorded
     before the chart's medication history begins)."""
-    intolerance = tolerability.documented_without_a_course(ctx.record).get(ctx_draft.ingredient)
+    # Or a severe entry a running re-challenge settled: a warning (s30 allergy34 item 1).
+    held = tolerability.documented_without_a_course(ctx.record).get(ctx_draft.ingredient)
+    intolerance = held or severe_rechallenged(ctx.record, ctx_draft.ingredient)
     if intolerance is None:
         return None
     name = ctx_draft.ingredient.capitalize()
@@ -98,7 +101,7 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
         f"{tolerability.intolerance_brief(ctx_draft.ingredient, intolerance)}. "
         f"{_courses_since(ctx, intolerance)} A re-challenge is a deliberate decision with the "
         "patient (CANMAT 2023 para 190: switch when tolerability is poor).",
-        indicator=severity(intolerance),
+        indicator=severity(intolerance) if held else None,
     )
 
 

@@ -24,7 +24,11 @@ from services import cards, screen
 from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
-from services.running_reactions import RunningReaction, all_recorded_while_running
+from services.running_reactions import (
+    RunningReaction,
+    all_recorded_while_running,
+    rechallenges_running,
+)
 
 TOPIC = "running-drug-allergy"
 _ASK = "review before continuing"
@@ -32,7 +36,8 @@ _ASK = "review before continuing"
 
 def found(ctx: RuleContext) -> tuple[RunningReaction, ...]:
     """The running drugs this card names (mild typed intolerances left out)."""
-    return tuple(f for f in all_recorded_while_running(ctx.record) if not f.mild)
+    found = all_recorded_while_running(ctx.record) + rechallenges_running(ctx.record)
+    return tuple(f for f in found if not f.mild)
 
 
 def fingerprint(reactions: tuple[RunningReaction, ...]) -> str:
@@ -49,7 +54,7 @@ def _summary(reactions: tuple[RunningReaction, ...]) -> str:
     if len(reactions) == 1:
         name = first.trial.ingredient.capitalize()
         dosed = f"{name} {trial_dose(first.trial)}"
-        said = f"{first.reaction()} recorded {_day(first)} while on it"
+        said = f"{first.reaction()} recorded {_day(first)} {_while(first)}"
         return cards.fit_summary(
             f"{dosed} running: {said} (active {_kind(first)}): {_ASK}",
             f"{dosed} running: {said}: {_ASK}",
@@ -61,6 +66,12 @@ def _summary(reactions: tuple[RunningReaction, ...]) -> str:
         f"Reactions recorded while running {cards.and_list([f.trial.ingredient for f in reactions])}"
         f": {_ASK}",
     )
+
+
+def _while(f: RunningReaction) -> str:
+    if f.rechallenge:
+        return f"before this course (taken again since {f.trial.start.isoformat()})"
+    return "while on it"
 
 
 def _kind(f: RunningReaction) -> str:
@@ -77,6 +88,22 @@ def _line(f: RunningReaction) -> str:
     )
 
 
+def _why(reactions: tuple[RunningReaction, ...]) -> str:
+    said = ""
+    if any(not f.rechallenge for f in reactions):
+        said += (
+            "A course already running when the reaction was recorded is the course it happened "
+            "on, not a re-challenge that was tolerated: continuing it continues the exposure. "
+        )
+    if any(f.rechallenge for f in reactions):
+        # s30 allergy34 item 1: a re-challenge after a severe entry, said at chart open.
+        said += (
+            "A course begun after a severe reaction is a re-challenge: a severe entry stays "
+            "active until it is reconciled, and a short course shows nothing yet. "
+        )
+    return said
+
+
 def rule(ctx: RuleContext) -> Recommendation | None:
     reactions = found(ctx)
     if not reactions:
@@ -89,9 +116,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         summary=_summary(reactions),
         detail=cards.join_sections(
             "**Reaction recorded while running:**\n" + "\n".join(_line(f) for f in reactions),
-            "A course already running when the reaction was recorded is the course it happened "
-            "on, not a re-challenge that was tolerated: continuing it continues the exposure. "
-            "Review with the patient whether it continues, and the entry if it was recorded in "
+            _why(reactions)
+            + "Review with the patient whether it continues, and the entry if it was recorded in "
             "error (CANMAT 2023 para 190: switch when tolerability is poor). Not offered as an "
             "order: whether to stop or taper is the prescriber's decision.",
         ),

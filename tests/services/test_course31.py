@@ -89,9 +89,14 @@ def test_a_12_day_running_rechallenge_does_not_clear_the_allergy() -> None:
 
 
 def test_a_running_rechallenge_of_the_adequacy_weeks_settles_the_allergy() -> None:
+    """Settled: no longer held back, and not critical. The severe entry (serotonin syndrome)
+    still active is said as a warning while the re-challenge runs (s30 allergy34 item 1: an
+    active severe entry is not let go in silence)."""
     cards, record = _day12.cards_and_record(_chart("a2_control_running_rechallenge_9_weeks"))
     assert "sertraline" not in tolerability.held_back(record)
-    assert not _not_tolerated(cards)
+    (card,) = _not_tolerated(cards)
+    assert card["indicator"] == "warning"
+    assert "with no reaction recorded: a severe entry stays active; reconcile it" in card["detail"]
 
 
 # --- 2: a later course of a different drug, and short courses of a related one ---------------

@@ -44,6 +44,7 @@ from services.recommendation import Indicator
 from services.rules.context import RuleContext
 from services.rules.optimize.stopped_dose import stopped_cap
 from services.rules.per_context import per_context
+from services.running_reactions import severe_rechallenged
 from services.site_ceiling import site_ceiling, site_words
 
 
@@ -149,6 +150,16 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
         return (
             f"A reaction to it is on record ({tolerability.brief(course)}): raise it only if it "
             "is tolerated now; not offered as a ready-to-accept order.",
+            "reaction on record",
+        )
+    # A severe entry the running re-challenge has not let go (s30 allergy34 item 1).
+    entry = tolerability.documented_without_a_course(record).get(name) or severe_rechallenged(
+        record, name
+    )
+    if entry is not None:
+        return (
+            f"A reaction to it is on record ({tolerability.intolerance_brief(name, entry)}), "
+            "still active: reconcile it before raising; not offered as a ready-to-accept order.",
             "reaction on record",
         )
     reported = report_hold(trial)
