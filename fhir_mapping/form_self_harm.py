@@ -116,7 +116,7 @@ def _unread_items(resource: Resource, taken: Taken = _nothing_taken) -> Iterator
         if id(item) in skip or not isinstance(text, str):
             continue
         if _asks(text) or any(
-            isinstance(raw, Mapping) and notes.said_in_answer(raw) is not None
+            isinstance(raw, Mapping) and notes.said_in_answer(raw, text) is not None
             for raw in array(item.get("answer"))
         ):
             yield item
@@ -182,7 +182,7 @@ def _read(
         for raw in array(item.get("answer")):
             if not isinstance(raw, Mapping):
                 continue
-            answer = _answer(raw, text, note) if asks else notes.said_in_answer(raw)
+            answer = _answer(raw, text, note) if asks else notes.said_in_answer(raw, text)
             if answer is None or answer.none:
                 continue
             if answer.value == 0:

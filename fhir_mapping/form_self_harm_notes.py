@@ -34,6 +34,8 @@ s29 recheck K19a).
   forms33).
 - A question of an injury in an accident ("Did you hurt yourself in the fall?": `injury` words)
   is no self-harm question (form_self_harm._asks; recheck K22 s30 hy_fall_hurt; fix forms33).
+  Its answer saying the injury was meant ("Yes, on purpose": `injury_intent` words, not
+  negated) is a yes (recheck K24a s30: silent; session 30 fix forms34).
 - An item whose QUESTION names no self-harm but whose ANSWER text does ("Patient educated on
   crisis line" = "Yes, pt endorses SI", "Safety plan reviewed" = "pt reports SI with plan") was
   read by no one: silent (session 30 fix forms31). Its answer is read as free text is
@@ -97,11 +99,15 @@ def _said(pattern: re.Pattern[str], words: str) -> bool:
     return any(not negated(words, m.start(), m.end()) for m in pattern.finditer(words))
 
 
-def _parts(answer: Mapping[str, Any]) -> list[str]:
+def _parts(answer: Mapping[str, Any], *, named_others: bool = False) -> list[str]:
     text = answer.get("valueString")
     if not isinstance(text, str):
         return []
-    return [p.strip(" .") for p in _PARTS.split(normalise_text(text)) if p.strip(" .")]
+    words = normalise_text(text)
+    if named_others:
+        # "others (sib)": the brackets name who the others are, no part of its own (fix forms34).
+        words = re.sub(r"(" + _pattern("others").pattern + r")\s*\([^()]*\)", r"\1", words)
+    return [p.strip(" .") for p in _PARTS.split(words) if p.strip(" .")]
 
 
 def note_answer(answer: Mapping[str, Any]) -> Answer | None:
@@ -144,7 +150,7 @@ def of_others(answer: Mapping[str, Any]) -> Answer | None:
     docstring): a yes when one says yes of the self ("Denies others; endorses self"), an answer
     to check when one names others alone and none names the self or self-harm ("Yes - others
     only"; not "Yes - self; no - others", "Yes - others only; wants to die"), else None."""
-    parts = _parts(answer)
+    parts = _parts(answer, named_others=True)
     if any(_pattern("self-yes").fullmatch(part) for part in parts):
         return Answer(YES, _word(answer))
     if any(_affirms_self(part) for part in parts):
@@ -156,15 +162,28 @@ def of_others(answer: Mapping[str, Any]) -> Answer | None:
     return None
 
 
-def said_in_answer(answer: Mapping[str, Any]) -> Answer | None:
+def said_in_answer(answer: Mapping[str, Any], question: str = "") -> Answer | None:
     """A yes, when the text of an answer to a question that names no self-harm states suicidal
-    ideation or self-harm as free text does (module docstring), else None."""
+    ideation or self-harm as free text does (module docstring), or, to an injury `question`,
+    says the injury was meant ("on purpose": `_meant`), else None."""
     text = answer.get("valueString")
     if not isinstance(text, str):
         return None
     if FindingKind.SUICIDAL_IDEATION in text_kinds(text) or reading(text) is not None:
         return Answer(YES, _word(answer))
+    if question and is_injury(question) and _meant(text):
+        return Answer(YES, _word(answer))
     return None
+
+
+def _meant(text: str) -> bool:
+    """Whether an answer holds an `injury_intent` word, not negated ("Yes, on purpose"; "not on
+    purpose" is nothing): an injury done on purpose is self-harm (session 30 fix forms34,
+    recheck K24a u_qr_hurt_fall_and_self was silent)."""
+    words = normalise_text(text)
+    return any(
+        not negated(words, m.start(), m.end()) for m in _pattern("injury_intent").finditer(words)
+    )
 
 
 def said_in_row(resource: Mapping[str, Any]) -> bool:
