@@ -89,10 +89,29 @@ def _interpretation_codes(resource: Resource) -> Iterator[str]:
         for coding in _codings(concept):
             code = coding.get("code")
             if isinstance(code, str):
-                coded = coded or bool(code.strip())
+                coded = coded or (bool(code.strip()) and _flag_system(coding))
                 yield code.strip()
     if not coded:
         yield from _word_codes(resource)
+
+
+# The code systems whose codes are the lab's flag (HL7 v3 ObservationInterpretation and its v2
+# table 0078): only a code of one of them, or of no stated system, stands in for the words. A
+# lab's own coding (Epic's local urn:oid:... code "4" beside the text "Critical Low": review s30
+# K24b) is a code this reader cannot know, so the words beside it are read (labs36 item 2).
+_FLAG_SYSTEMS = frozenset(
+    {
+        "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+        "http://terminology.hl7.org/CodeSystem/v2-0078",
+        "http://hl7.org/fhir/v2/0078",
+        "http://hl7.org/fhir/v3/ObservationInterpretation",
+    }
+)
+
+
+def _flag_system(coding: Mapping[str, Any]) -> bool:
+    system = coding.get("system")  # none stated (or not a string): a bare "H" is the flag
+    return not system or not isinstance(system, str) or system in _FLAG_SYSTEMS
 
 
 def _concepts(resource: Resource) -> Iterator[Mapping[str, Any]]:
@@ -122,9 +141,12 @@ def _word_codes(resource: Resource) -> Iterator[str]:
 
 
 def _plain(text: str) -> str:
-    """Lower case, one space between words, without the marks a lab puts around a flag
-    ("*LL*", "(Critical low)", "High!")."""
-    return " ".join(text.strip().strip("*()[]!.").split()).lower()
+    """Lower case, one space between words, without the marks a lab puts around or between the
+    words of a flag ("*LL*", "(Critical low)", "High!", "LL (Critical)", "Low, critical")."""
+    return " ".join(text.translate(_MARKS).split()).lower()
+
+
+_MARKS = str.maketrans(dict.fromkeys("*()[]!.,", " "))
 
 
 @cache
@@ -137,8 +159,9 @@ def interpretation_words() -> dict[str, str]:
 
 
 # The v3 ObservationInterpretation codes of a critical result (HH "critical high", LL "critical
-# low"); HU/LU are "significantly" high/low, not critical.
-_CRITICAL = frozenset({"HH", "LL"})
+# low", AA "critical abnormal": a critical call with no side, the words "Critical" or "Panic"
+# alone, labs36 item 2); HU/LU are "significantly" high/low, not critical.
+_CRITICAL = frozenset({"HH", "LL", "AA"})
 
 
 def interpretation_critical(resource: Resource) -> bool:

@@ -51,7 +51,7 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, source_ref
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_measures import reported
 from fhir_mapping.lab_names import LAB_NAMES as LAB_NAMES
-from fhir_mapping.lab_status import statusless_words
+from fhir_mapping.lab_status import gap_row_read, interim_text, read_status
 from fhir_mapping.lab_tests import _lab_test, _lab_tests, _read_lab_test, wants_lab
 from fhir_mapping.lab_text import unitless_number
 from fhir_mapping.lab_units import ranged
@@ -96,32 +96,7 @@ Resource = Mapping[str, Any]
 
 # Results only: the `all` rows of data/result_statuses.csv (final / amended / corrected).
 _COUNTED_OBSERVATION = statuses(OBSERVATION, Reads.ALL)
-# The `interim` rows (preliminary, unknown): read with the status kept (LabResult.status) so the
-# card names it (review s28 RJ finding 4: a preliminary TSH 9.0 H was dropped in silence), for
-# the diagnosis review's tests and the drug-safety labs (review s29 RL finding 1: a preliminary
-# lithium 1.9 HH said "no lithium level on record", a preliminary QTc 512 beside citalopram, a
-# sodium 122 at 80 on venlafaxine and a nortriptyline 600 raised nothing). A critical value is
-# phoned and filed before the final report: waiting for it left the safety cards silent, so the
-# cards act on it and say "preliminary" (lab_readings.text). ALT/AST, creatinine and the
-# metabolic labs still wait for the final result (no card acts on them alone at once).
-_INTERIM_OBSERVATION = statuses(OBSERVATION, Reads.INTERIM)
-INTERIM_TESTS = frozenset(
-    {
-        "tsh",
-        "free-t4",
-        "b12",
-        "folate",
-        "vitamin-d",
-        "lithium",
-        "qtc",
-        "ecg",
-        "sodium",
-        "nortriptyline",
-        "amitriptyline-nortriptyline",
-        "imipramine-desipramine",
-        "egfr",
-    }
-)
+# The `interim` rows and the drug-safety results read whatever their status: lab_status.py.
 
 
 # Read per lab Observation (issue 14): a dict, not a cached call.
@@ -198,14 +173,8 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         test = _read_lab_test(resource)
         if test is None:
             return None
-    status = resource.get("status")
-    if isinstance(status, str) and status in _COUNTED_OBSERVATION:
-        interim = ""
-    elif isinstance(status, str) and status in _INTERIM_OBSERVATION and test in INTERIM_TESTS:
-        interim = status
-    elif (said := statusless_words(resource, test)) is not None:  # no readable status: s30
-        interim = said  # status32, a drug-safety value read and named so (lab_status.py)
-    else:
+    interim = read_status(resource, test)  # "" final; the status kept; None: not read
+    if interim is None:
         return None
     when = effective_date(resource)
     if when is None or when > as_of:
@@ -238,7 +207,11 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
     value, unit, comparator = _value(resource, test)
     # `_flag` inline (every lab of a chart: issue 14); HH / LL read only when a side is flagged.
     flag = _interpretation_flag(resource)
-    critical = flag is not None and flag != "normal" and interpretation_critical(resource)
+    # Critical: HH / LL on a flagged side, or AA ("Critical" alone: no side, flag None; labs36).
+    sided = flag is not None and flag != "normal"
+    critical = (sided or (flag is None and "interpretation" in resource)) and (
+        interpretation_critical(resource)
+    )
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)
         if flag is None:
@@ -292,7 +265,8 @@ def lab_gaps(
     usable = {
         lab.source.id
         for lab in read
-        if lab.source is not None and (lab.value is not None or lab.flag is not None)
+        if lab.source is not None
+        and (lab.value is not None or lab.flag is not None or lab.critical)
     }
     gaps: list[DataGap] = []
     for resource in observations:
@@ -305,7 +279,11 @@ def lab_gaps(
         if test is None:
             continue
         status = given(resource.get("status"))  # missing / malformed: a gap (s30 status31)
-        if status not in _COUNTED_OBSERVATION and not _interim_text(resource, status, test):
+        if (
+            status not in _COUNTED_OBSERVATION
+            and not interim_text(resource, status, test)
+            and not gap_row_read(resource, status, test)  # registered: read (labs36 item 1)
+        ):
             gaps.extend(status_gap(resource, status, test, as_of, _domain(test)))
             continue
         panel = _PANELS.get(test)
@@ -329,8 +307,8 @@ def lab_gaps(
         if result is not None and _uncompared(result):  # a result with no id (not in `usable`)
             gaps.extend(resource_gap(resource, _not_compared_reason(result), _domain(test)))
             continue
-        if result is None or result.value is not None or result.flag is not None:
-            continue
+        if result is None or result.value is not None or result.flag is not None or result.critical:
+            continue  # critical: "Critical" alone (AA), acted on as the lab's call (labs36)
         if panel is None:  # a value outside what the test can be is said so (labs33 item 1)
             gaps.extend(unread_value_gap(resource, test, when, _domain(test)))
             continue
@@ -342,13 +320,6 @@ def lab_gaps(
             reason = ECG_QTC_NOT_READ if names_qtc(resource) else ECG_WITHOUT_QTC
         gaps.extend(resource_gap(resource, reason, _domain(test)))
     return gaps
-
-
-def _interim_text(resource: Resource, status: str, test: str) -> bool:
-    """A preliminary result of a test read before it is final (INTERIM_TESTS) sent as text the
-    reader could not take ("1.6 (critical)"): named as a result not read, as a final one is. A
-    preliminary result with no value at all (pending) is not: the final one will carry it."""
-    return status in _INTERIM_OBSERVATION and test in INTERIM_TESTS and "valueString" in resource
 
 
 def _uncompared(lab: LabResult) -> bool:

@@ -33,7 +33,9 @@ What each `reads` value means:
   readers call `reads` with the raw value, for which a missing status is still no result.
 
 `gap` = yes (registered), and any unrecognised status: a total of it is a DataGap as well
-("Data not read": status_gaps.py), since it could change a conclusion.
+("Data not read": status_gaps.py), since it could change a conclusion. A drug-safety lab value
+under such a status is read as a result instead, named "(status registered)" (lab_status.py,
+session 30 labs36: a registered lithium 1.6 said "no lithium level on record").
 
 `unknown` reads as `interim`: FHIR R4 says one of the listed statuses is presumed to apply, so
 the value may well be final. `registered` ("no result yet") reads as `answers`: a value it

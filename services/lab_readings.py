@@ -22,6 +22,7 @@ from fhir_mapping.code_systems import LOINC
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.lab_lookalike import unread_lab
 from fhir_mapping.lab_si_key import key_tests
+from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.record import DataDomain, DataGap, GapCause, LabResult, PatientRecord
 from services import cards
 from services.policy import Policy
@@ -243,7 +244,7 @@ def text(lab: LabResult) -> str:
     (labs33 item 2: "600.51 ng/mL" read as a value the lab sent). A result read before it is
     final says so after its date: "1.9 mmol/L on 2026-11-25 (preliminary)" (review s29 RL
     finding 1, as the diagnosis review's status_note)."""
-    day = lab.date.isoformat() + (f" ({lab.status})" if lab.status else "")
+    day = lab.date.isoformat() + (f" ({status_shown(lab.status)})" if lab.status else "")
     if lab.value is None:
         if lab.unitless:  # "180 with no unit (not read)": what the lab sent, never given a unit
             return f"{lab.unitless} with no unit (not read), on {day}"
@@ -267,7 +268,20 @@ def by_flag(lab: LabResult) -> bool:
     """The result is judged by the lab's own H/L flag only: its value is in no unit the tables
     know (or not stated), so it is never compared with a line of this service (session 29 RL:
     a nortriptyline 160 flagged H, no unit, read as above the 500 ng/mL toxic line)."""
-    return value(lab) is None and lab.flag in ("high", "low")
+    return value(lab) is None and (lab.flag in ("high", "low") or sideless_critical(lab))
+
+
+def sideless_critical(lab: LabResult) -> bool:
+    """The lab called the result critical without a side ("Critical" or "Panic" alone: v3 AA,
+    data/interpretation_words.csv) and nothing else flags it: labs36 item 2."""
+    return lab.critical and lab.flag is None
+
+
+def _side(lab: LabResult) -> str:
+    """ "critical high", "high", or "critical" for a critical call with no side."""
+    if sideless_critical(lab):
+        return "critical"
+    return f"critical {lab.flag}" if lab.critical else str(lab.flag)
 
 
 def unread_words(lab: LabResult) -> str:
@@ -281,8 +295,7 @@ def unread_words(lab: LabResult) -> str:
 def flag_short(lab: LabResult) -> str:
     """A summary's words of a result judged by the lab's flag: "flagged critical high by the lab,
     unit not stated" ("flagged high by the lab" when no value came: the text says so)."""
-    side = f"critical {lab.flag}" if lab.critical else lab.flag
-    said = f"flagged {side} by the lab"
+    said = f"flagged {_side(lab)} by the lab"
     return said if lab.value is None else f"{said}, {unread_words(lab)}"
 
 
@@ -291,5 +304,4 @@ def flag_words(lab: LabResult, line: str) -> str:
     "the 1.0 mmol/L line"): "flagged high by the lab; unit not stated, not compared with the
     1.0 mmol/L line" ("flagged critical high" for HH). The flag is the lab's judgement against
     the lab's own range, never this service's line."""
-    side = f"critical {lab.flag}" if lab.critical else lab.flag
-    return f"flagged {side} by the lab; {unread_words(lab)}, not compared with {line}"
+    return f"flagged {_side(lab)} by the lab; {unread_words(lab)}, not compared with {line}"

@@ -42,6 +42,7 @@ from services.lab_readings import qtc_missing as qtc_missing
 from services.lab_readings import readable as readable
 from services.lab_readings import readable_before as readable_before
 from services.lab_readings import shown_unit as shown_unit
+from services.lab_readings import sideless_critical as sideless_critical
 from services.lab_readings import text as text
 from services.lab_readings import tsh_unread as tsh_unread
 from services.lab_readings import unread_after as unread_after
@@ -227,6 +228,8 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
     number = value(lab)
     if number is not None:
         return _beyond(number, rule.low, lab.comparator, upper=False)
+    if sideless_critical(lab):  # "Critical" alone (v3 AA): acted on by the low-sodium row only,
+        return True if rule.check == "sodium-low" else None  # "flagged critical" (labs36 item 2)
     return True if lab.flag == "low" and _flag_reaches(rule, lab) else None
 
 

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.record import DraftOrder, LabResult, Role
 from services import cards, lab_safety, sodium_tier
 from services.lab_safety import LabRule
@@ -133,7 +134,7 @@ def _sodium_card(ctx: RuleContext, draft: DraftOrder, rule: LabRule, lab: LabRes
     # The lab's critical-low call (LL) keeps its weight here as on chart open
     # (rules/running_sodium.py; labs32 item 1: an LL sodium sent as "see comment" was critical on
     # chart open and a warning at order-sign of an SSRI).
-    critical = Indicator.CRITICAL if lab.critical and lab.flag == "low" else None
+    critical = Indicator.CRITICAL if lab.critical and lab.flag in ("low", None) else None
     if critical is not None and lab_safety.by_flag(lab):
         return _critical_flag_card(draft, rule, lab, at_age, who, what)
     summary = cards.fit_summary(
@@ -170,18 +171,20 @@ def _critical_flag_card(
     (labs32 item 1)."""
     name = draft.ingredient.capitalize()
     flag = ", UNVERIFIED" if rule.status == "UNVERIFIED" else ""
-    day = lab.date.isoformat() + (f" ({lab.status})" if lab.status else "")
+    day = lab.date.isoformat() + (f" ({status_shown(lab.status)})" if lab.status else "")
     could = "no value could be read" if lab.value is None else lab_safety.unread_words(lab)
+    # "Critical" alone (v3 AA) is said as the lab said it, with no side (labs36 item 2).
+    side = "critical" if lab_safety.sideless_critical(lab) else "critical low"
     return OrderCheck(
         SODIUM,
         draft,
         cards.fit_summary(
-            f"{name}{at_age} with sodium of {day} flagged critical low by the lab, {could}: "
+            f"{name}{at_age} with sodium of {day} flagged {side} by the lab, {could}: "
             f"{who} can lower it further",
-            f"{name}{at_age} with sodium of {day} flagged critical low by the lab, {could}",
-            f"{name} with sodium of {day} flagged critical low by the lab",
+            f"{name}{at_age} with sodium of {day} flagged {side} by the lab, {could}",
+            f"{name} with sodium of {day} flagged {side} by the lab",
         ),
-        f"The latest sodium ({day}) was flagged critical low by the laboratory, and {could}: "
+        f"The latest sodium ({day}) was flagged {side} by the laboratory, and {could}: "
         f"it is not compared with the {rule.bounds()} line ({rule.cite}), and the lab's critical "
         f"call is acted on as one. {what} can cause hyponatraemia (SIADH; "
         f"{rule.effect_cite}{flag}). Read the value on the laboratory's report and recheck "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.record import Finding, LabResult
 from services import bipolar_findings
 
@@ -68,4 +69,4 @@ def lab_number(lab: LabResult) -> str:
 def status_note(lab: LabResult) -> str:
     """ " (preliminary)" for a result read before it is final (LabResult.status), "" else: said
     beside its value wherever a line names it, as the results it may still change."""
-    return f" ({lab.status})" if lab.status else ""
+    return f" ({status_shown(lab.status)})" if lab.status else ""

@@ -6,7 +6,8 @@ said only where a drug is proposed or ordered (the switch list's line, the order
 coded, got an optimise card offering one-click aripiprazole and nothing naming the drug most
 likely causing it. Here, on chart open:
 
-- the latest sodium this service can compare (lab_safety.latest_readable), when recent
+- the latest sodium this service can compare (lab_safety.latest_readable), or the latest one
+  the lab called critical with no side and no value ("Critical": labs36 item 2), when recent
   (policy.lab_recent_days) and below the line, with each running drug the row covers (SSRIs and
   SNRIs; a course on hold is not taken now and is left out, as on the running-drug card);
 - for each drug, the last comparable sodium before it started: a fall since then, or no sodium
@@ -47,6 +48,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.record import Finding, FindingKind, LabResult
 from services import cards, lab_safety, screen, screen_refs, sodium_tier
 from services.interaction_table import Taking
@@ -99,7 +101,11 @@ def low_sodium(ctx: RuleContext) -> LowSodium | None:
     rule = next((r for r in lab_safety.rules() if r.check == _CHECK), None)
     if rule is None:
         return None
-    lab = lab_safety.latest_readable(ctx.record, _TEST)
+    lab = lab_safety.latest(ctx.record, _TEST)
+    # A sodium the lab called critical with no side and no value ("Critical" alone, v3 AA) is
+    # acted on as flagged (labs36 item 2); else the latest one this service can compare.
+    if lab is None or not lab_safety.sideless_critical(lab):
+        lab = lab_safety.latest_readable(ctx.record, _TEST)
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
         return None
     if not lab_safety.below(rule, lab):
@@ -151,7 +157,7 @@ def _value(lab: LabResult, *, unit: bool = True) -> str:
     if unit or lab.value is None:
         return text
     sign = f"{lab.comparator} " if lab.comparator else ""
-    status = f" ({lab.status})" if lab.status else ""
+    status = f" ({status_shown(lab.status)})" if lab.status else ""
     return f"{sign}{cards.fmt_mg(lab.value)} on {lab.date.isoformat()}{status}"
 
 
@@ -322,7 +328,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # Critical when the lab flagged the sodium critical low (LL): the lab's critical call keeps
     # its weight (session 29 RL: it was collapsed to L, a warning); and below the profound line,
     # by the sodium-profound row's indicator (session 29 sodium31).
-    critical = found.lab.critical and found.lab.flag == "low"
+    critical = found.lab.critical and found.lab.flag in ("low", None)  # None: "Critical" alone
     tier = sodium_tier.indicator(found.profound) if found.profound is not None else None
     card = cards.make(
         TOPIC,

@@ -20,7 +20,7 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.codes import observation_codes
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fhir_fields import codings
-from fhir_mapping.lab_values import interpretation_words
+from fhir_mapping.lab_values import _FLAG_SYSTEMS, interpretation_words
 from fhir_mapping.record import Role, SourceRef
 from tests.fhir_mapping.test_hot_path import CORPUS
 
@@ -112,13 +112,23 @@ def _plain_lab_test(resource: dict[str, Any]) -> str | None:
     return None
 
 
+_MARKS = str.maketrans(dict.fromkeys("*()[]!.,", " "))
+
+
 def _plain_flag(resource: dict[str, Any]) -> str | None:
     # FHIR R4 makes `interpretation` a list; one CodeableConcept sent alone (STU3) is a list of
     # one, and a bool, number or string is none (review 19 R2 W1: `or ()` raised on `true`).
     given = resource.get("interpretation")
     concepts = [given] if isinstance(given, dict) else given if isinstance(given, list) else []
     codes = [code for concept in concepts for _, code, _ in codings(concept)]
-    if not codes:  # no code at all: the words the lab wrote (data/interpretation_words.csv)
+    # Only a code of no stated system or of v3 / v2-0078 stops the words (labs36 item 2).
+    flagging = [
+        code
+        for concept in concepts
+        for system, code, _ in codings(concept)
+        if not system or system in _FLAG_SYSTEMS
+    ]
+    if not flagging:  # no flag code: the words the lab wrote (data/interpretation_words.csv)
         words = interpretation_words()
         for concept in concepts:
             if not isinstance(concept, dict):
@@ -126,8 +136,11 @@ def _plain_flag(resource: dict[str, Any]) -> str | None:
             items = concept.get("coding") if isinstance(concept.get("coding"), list) else []
             texts = [c.get("display") for c in items if isinstance(c, dict)]
             for text in [*texts, concept.get("text")]:
-                if isinstance(text, str) and text.strip().lower() in words:
-                    codes.append(words[text.strip().lower()])
+                if not isinstance(text, str):
+                    continue
+                plain = " ".join(text.translate(_MARKS).split()).lower()
+                if plain in words:
+                    codes.append(words[plain])
     for code in codes:
         if code in {"L", "LL", "LU", "<"}:
             return "low"
