@@ -33,8 +33,12 @@ Resource = Mapping[str, Any]
 _PAUSED = frozenset({"stopped", "on-hold"})
 # A negation a few words before the term: "no remission", "not yet in remission".
 _NEGATED = re.compile(r"\b(?:no|not|without|never|failed to)\b(?:\W+\w+){0,2}\W*$")
-# ... or right after it: "Remission not achieved", "remission was not reached" (recheck K24c s30).
-_DENIED_AFTER = re.compile(r"^\W*(?:was\s+|is\s+)?(?:not|never)\b")
+# ... or right after it: "Remission not achieved", "remission was not reached" (recheck K24c s30),
+# "Remission: no", "remission unlikely", "remission pending", "Remission?", "Remission targeted"
+# (recheck K25a s30 finding 10).
+_DENIED_AFTER = re.compile(
+    r"^(?:\W*(?:was\s+|is\s+)?(?:not|never|no|unlikely|pending|targeted|doubtful)\b|\s*\?)"
+)
 # The start of a clause: where a `cut_short_lead` phrase with no subject of its own names the
 # record's subject, the course ("Stopped early due to seizure").
 _CLAUSE_START = re.compile(r"(?:^|[;.:!?\n])\W*$")

@@ -57,6 +57,8 @@ def test_every_chart_is_an_ehr_chart(name: str) -> None:
         "d02_stopped_reason_remission_not_achieved",
         "d03_stopped_partial_remission",
         "c07_partial_remission_stopped_early",
+        "d_remission_colon_no",  # recheck K25a s30 finding 10
+        "d_seeking_remission",
     ],
 )
 def test_a_remission_not_reached_is_a_course_stopped_short(name: str) -> None:
@@ -100,6 +102,12 @@ def test_control_a_completed_course_without_such_words_reads_completed() -> None
         ("All 36 sessions completed as planned; ECT stopped early in 2024", False),
         ("The course was discontinued by the patient after 12 days", True),
         ("Patient discontinued TMS after 12 sessions (headache)", True),
+        # recheck K25a s30 finding 14
+        ("Pt dropped out after 12 sessions", True),
+        ("Patient discontinued treatment after 12 days", True),
+        ("Patient withdrew after 12 sessions", True),
+        ("TMS ended early (pain)", True),
+        ("Treatment ended after 12 sessions", True),
     ],
 )
 def test_cut_short_words(words: str, cut: bool) -> None:
@@ -116,6 +124,18 @@ def test_cut_short_words(words: str, cut: bool) -> None:
         ("no remission", False),
         ("Stopped early: remission achieved", True),
         ("Course completed", True),
+        # recheck K25a s30 finding 10
+        ("Insurance denial. Remission: no", False),
+        ("Insurance denial; seeking remission", False),
+        ("hoping for remission", False),
+        ("remission unlikely", False),
+        ("remission pending", False),
+        ("Remission? stopped early by pt", False),
+        ("near remission", False),
+        ("Remission targeted", False),
+        ("Approaching remission", False),
+        ("Possible remission", False),
+        ("patient remitted", True),
     ],
 )
 def test_a_stopped_course_ended_as_planned(reason: str, as_planned: bool) -> None:
