@@ -57,6 +57,17 @@ class _Reasons:
     # clauses or treatments ("but now agrees", "rTMS and ECT"), no subject.
     patient: frozenset[str]
     joins: frozenset[str]
+    # `attribution` rows: words after the undo words that say whose word it is ("now agrees to
+    # ECT (per husband)", ", per mom": recheck K25a s30): a `someone_else` after one, in any
+    # later clause, keeps the refusal. `reporting` rows: a teller before the subject ("mother
+    # reports pt now agrees"): the subject is the one after them, and it must be the patient.
+    attribution: re.Pattern[str]
+    reporting: frozenset[str]
+    # `not_consent` rows: what agreeing to is not agreeing to the treatment ("now agrees to ECT
+    # consult only"). `all_of` rows: every refused treatment ("declined ECT and rTMS, now agrees
+    # to both"); undo words naming none of several refused ones take none back (K25a s30).
+    not_consent: frozenset[str]
+    all_of: frozenset[str]
 
     def says_refused(self, words: str, name: str = "") -> bool:
         """A refusal word in `words` (lower-cased), not negated, about this procedure, and not
@@ -86,7 +97,13 @@ class _Reasons:
         for start, end in undos:
             if not self._by_patient(words[last.end() : start], words[end:]):
                 continue
-            back = self._taken_back(_clause(words[end:]), kinds)
+            clause = _clause(words[end:])
+            # "declined ECT and rTMS, now agrees": which one is not said; keeping both asks to
+            # revisit them with the patient, the safer reading.
+            unnamed = not _procedure_terms(clause) and not set(_WORD.findall(clause)) & self.all_of
+            if len(named) > 1 and unnamed:
+                continue
+            back = self._taken_back(clause, kinds)
             # A refusal naming nothing ("pt initially declined, now agrees to proceed with ECT")
             # was of what the patient now agrees to: all of it is taken back.
             kinds = kinds - back if named or not back else frozenset()
@@ -102,10 +119,26 @@ class _Reasons:
         consent may be valid for a minor, but the card only asks to revisit the refusal with the
         patient, which is the safer reading when the record says the patient declined."""
         subject = _WORD.findall(_without_terms(_last_clause(before)))
+        told = [i for i, word in enumerate(subject) if word in self.reporting]
+        if told:
+            # "husband reports she now agrees": the patient must be named after the teller.
+            subject = subject[told[-1] + 1 :]
+            if not set(subject) & self.patient:
+                return False
         allowed = self.patient | self.joins | self.same
-        if not all(word in allowed for word in subject):
+        if not all(word in allowed for word in subject) and not (
+            # "pt and mom now agree", "mom and pt now agree": the patient is among them.
+            set(subject) & self.patient
+            and all(word in allowed | self.someone_else for word in subject)
+        ):
             return False
-        return not any(word in self.someone_else for word in _WORD.findall(_clause(after)))
+        if any(word in self.someone_else for word in _WORD.findall(_clause(after))):
+            return False
+        # "now agrees to ECT (per husband)", "..., per mom": whose word it is, past the clause.
+        return not any(
+            set(_WORD.findall(_clause(after[found.end() :]))) & self.someone_else
+            for found in self.attribution.finditer(after)
+        )
 
     def _undos(self, words: str, after: int) -> list[tuple[int, int]]:
         """Spans of the words after `after` that may take a refusal back: `undone` rows and a
@@ -138,6 +171,8 @@ class _Reasons:
         `same` words ("now agrees to proceed", "prefers inpatient course"), none when another
         word comes first: another treatment, named by a table or not ("now agrees to lithium
         augmentation", "now wants ketamine instead of ECT": recheck K20b s30)."""
+        if set(_WORD.findall(clause)) & self.not_consent:
+            return frozenset()
         named: set[str] = set()
         at = 0
         for start, end, kind in _procedure_terms(clause):
@@ -149,7 +184,8 @@ class _Reasons:
             at = max(at, end)
         if named:
             return refused & frozenset(named)
-        return refused if set(_WORD.findall(clause)) <= self.same else frozenset()
+        pointing = self.same | self.all_of
+        return refused if set(_WORD.findall(clause)) <= pointing else frozenset()
 
 
 def _procedure_terms(text: str) -> list[tuple[int, int, str]]:
@@ -200,7 +236,20 @@ def _reasons() -> _Reasons:
     codes: set[tuple[str, str]] = set()
     words: dict[str, list[str]] = {
         k: []
-        for k in ("term", "negated", "undone", "same", "other", "someone_else", "patient", "joins")
+        for k in (
+            "term",
+            "negated",
+            "undone",
+            "same",
+            "other",
+            "someone_else",
+            "patient",
+            "joins",
+            "attribution",
+            "reporting",
+            "not_consent",
+            "all_of",
+        )
     }
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "code":
@@ -217,6 +266,10 @@ def _reasons() -> _Reasons:
         frozenset(words["someone_else"]),
         frozenset(words["patient"]),
         frozenset(words["joins"]),
+        whole_words(words["attribution"]),
+        frozenset(words["reporting"]),
+        frozenset(words["not_consent"]),
+        frozenset(words["all_of"]),
     )
 
 
