@@ -20,6 +20,7 @@ labs.py re-exports `range_high`.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -135,9 +136,33 @@ def _word_codes(resource: Resource) -> Iterator[str]:
         written = [coding.get("display") for coding in _codings(concept)]
         for text in (*written, concept.get("text")):
             if isinstance(text, str):
-                code = words.get(_plain(text))
+                code = words.get(_plain(text)) or _leading_critical(text, words)
                 if code is not None:
                     yield code
+
+
+# Where a lab's words of a critical call end and its note begins ("Critical - called",
+# "Critical, called to Dr X", "Critical; repeated", "Critical: see comment").
+_NOTE_BREAK = re.compile(r"\s+-\s+|[,;:]")
+
+
+def _leading_critical(text: str, words: Mapping[str, str]) -> str | None:
+    """The critical code (HH / LL / AA) a text names by its LEADING words, with a note after
+    them (labs37 item 1: "Critical value called to RN", "Critical - called", "Critical, called
+    to Dr X"): the words before the first break (`_NOTE_BREAK`) when they are a critical row of
+    the table, else the longest run of two words or more from the start that is one ("critical
+    value ..."; one word is never enough: "Panic attacks" is no panic value). Only the start is
+    read, so a negation ("Non-critical", "No critical value", "Not a panic value") stays no
+    flag; the side comes from the low / high words of the row ("Crit Low", "Low Panic")."""
+    head = words.get(_plain(_NOTE_BREAK.split(text, maxsplit=1)[0]))
+    if head in _CRITICAL:
+        return head
+    plain = _plain(text).split()
+    for end in range(len(plain), 1, -1):
+        code = words.get(" ".join(plain[:end]))
+        if code in _CRITICAL:
+            return code
+    return None
 
 
 def _plain(text: str) -> str:

@@ -185,6 +185,8 @@ def above(rule: LabRule, lab: LabResult) -> bool | None:
         if rule.at_line and number == rule.high and lab.comparator in (None, ">", ">="):
             return True  # the line itself counts; "<=" or "<" at the line may be below it
         return _beyond(number, rule.high, lab.comparator, upper=True)
+    if sideless_critical(lab):  # "Critical" alone (v3 AA) on lithium: read as HH, as toxicity
+        return True if rule.test == "lithium" else None  # follows the level (labs37 item 2)
     return True if lab.flag == "high" and _flag_reaches(rule, lab) else None
 
 

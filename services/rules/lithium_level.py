@@ -66,7 +66,9 @@ from services.rules.lithium_level_reading import (
     LevelLines,
     ToxicHistory,
     high_level,
+    judged,
     judged_level,
+    latest_judged,
     level_lines,
     running_lithium,
     started_since,
@@ -258,9 +260,9 @@ def level_words(ctx: RuleContext) -> str:
     """The last lithium level as the interaction card says it: "last level 1.4 mmol/L on
     2025-05-29, above the 0.5-0.8 mmol/L target", or "no lithium level on record" (review 13 U1:
     the card asked for a level in 5-7 days beside a 1.4 it never read)."""
-    lab = lab_safety.latest_readable(ctx.record, _DRUG)
+    lab = latest_judged(ctx.record)
     last = lab_safety.latest(ctx.record, _DRUG)
-    if last is not None and not lab_safety.readable(last) and (lab is None or last.date > lab.date):
+    if last is not None and not judged(last) and (lab is None or last.date > lab.date):
         # A later level no check can compare: named as such, never "no lithium level on
         # record" beside the optimise card's line showing it (session 29 RL).
         said = f"last level {lab_safety.text(last)}"

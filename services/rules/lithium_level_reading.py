@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fhir_mapping.record import LabResult
+from fhir_mapping.record import LabResult, PatientRecord
 from services import interaction_table, lab_safety
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
@@ -51,7 +51,7 @@ class HighLevel:
     def critical(self) -> bool:
         """At or above the toxic line, or flagged critical high by the lab (HH) whatever its
         value: the lab's own critical call keeps its weight (session 29 RL: a 1.3 HH)."""
-        return self.toxic is not None or (self.lab.critical and self.lab.flag == "high")
+        return self.toxic is not None or (self.lab.critical and self.lab.flag in ("high", None))
 
 
 def _rule(check: str) -> LabRule | None:
@@ -133,12 +133,25 @@ def judged_level(ctx: RuleContext) -> LabResult | None:
     course has none. With no lithium running (an order that starts it): the latest comparable
     level of the last policy.lab_recent_days, so a restart soon after a high level is warned."""
     lithium = running_lithium(ctx)
-    lab = lab_safety.latest_readable(ctx.record, _DRUG)
+    lab = latest_judged(ctx.record)
     if lab is None:
         return None
     if lithium is not None:
         return None if lithium.start is not None and lab.date < lithium.start else lab
     return lab if lab_safety.is_recent(ctx.record, ctx.policy, lab) else None
+
+
+def judged(lab: LabResult) -> bool:
+    """A lithium level a check can compare (`lab_safety.readable`), or one the lab called
+    critical with no side and no value ("Critical" alone, v3 AA): toxicity follows the level
+    (FDA boxed warning), so the lab's call is judged as a critical high (HH) one is, by this
+    card, the order check and the interaction card alike (labs37 item 2)."""
+    return lab_safety.readable(lab) or lab_safety.sideless_critical(lab)
+
+
+def latest_judged(record: PatientRecord) -> LabResult | None:
+    """The latest lithium level `judged` reads."""
+    return next((lab for lab in lab_safety.newest_first(record, _DRUG) if judged(lab)), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from services import cards, drug_names, lab_safety, level_monitoring
 from services.interaction_table import Pair, Taking
 from services.level_monitoring import LevelInterval
 from services.rules.context import RuleContext
+from services.rules.lithium_level_reading import judged, latest_judged
 
 LITHIUM = "lithium"
 
@@ -75,7 +76,9 @@ class PairTiming:
         # lab's flag when no value came.
         if self.level.value is not None:
             return lab_safety.text(self.level)
-        side = f"critical {self.level.flag}" if self.level.critical else self.level.flag
+        # "critical" alone for a critical call with no side (v3 AA: labs37 item 2)
+        flag = self.level.flag
+        side = (f"critical {flag}" if flag else "critical") if self.level.critical else flag
         return f"flagged {side} by the lab on {self.level.date.isoformat()}"
 
     def due(self) -> bool:
@@ -175,13 +178,11 @@ def of(ctx: RuleContext, pair: Pair) -> PairTiming | None:
     if partner.dose_began is not None:
         events.append((partner.dose_began, f"{name} dose changed"))
     began, what = max(events, key=lambda e: e[0])
-    level = lab_safety.latest_readable(ctx.record, LITHIUM)
+    level = latest_judged(ctx.record)  # a lithium the lab called critical counts (labs37)
     last = lab_safety.latest(ctx.record, LITHIUM)
     unread = (
         last
-        if last is not None
-        and not lab_safety.readable(last)
-        and (level is None or last.date > level.date)
+        if last is not None and not judged(last) and (level is None or last.date > level.date)
         else None
     )
     record = ctx.record
