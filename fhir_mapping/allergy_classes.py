@@ -49,8 +49,13 @@ from fhir_mapping.tms_safety import negated, normalise_text
 # A clause ends at a full stop, semicolon or comma (as text_negation reads a cue's scope).
 # A colon ends a clause too ("mild: anaphylaxis"; s30 allergy34 item 3).
 _CLAUSE_END = re.compile(r"[.;,:]")
-# "confirmed", "confirms", "confirmation" right after a "?": the doubt answered (allergy34).
-_CONFIRMED = re.compile(r"confirm")
+# "confirmed", "confirms", "confirmation" or "yes" right after a "?": the doubt answered
+# (allergy34; "anaphylaxis? yes", s30 allergy35 K25a).
+_CONFIRMED = re.compile(r"confirm|yes\b")
+# A qualifier negated ("not mild", "non-mild", "non mild") is no qualifier: "Severe, not mild:
+# anaphylaxis" records a severe reaction, and its "not" negates the grade, not the reaction (s30
+# allergy35 K25a). Blanked, same length, before the reaction is read.
+_NEGATED_QUALIFIER = re.compile(r"\b(?:not|non)[\s-]*(?:mild)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,10 @@ class _Table:
     # Abbreviations of the severe reactions (SJS, TEN, DRESS, NMS), read in a reaction's own
     # words only; a row written in capitals is read only in capitals ("ten", "dress" are words).
     severe_abbreviations: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
-    uncertain_before: re.Pattern[str]  # "possible", "r/o", "mild" ... right before a reaction
+    uncertain_before: re.Pattern[str]  # "possible", "r/o", "?" ... right before a reaction
+    # "mild" right before a reaction of the `mild-form` rows (serotonin syndrome) only.
+    mild_before: re.Pattern[str]
+    mild_forms: re.Pattern[str]
     off_pathway_words: re.Pattern[str]  # allergens named in text that are no drug of this pathway
 
 
@@ -75,12 +83,18 @@ def _table() -> _Table:
     off_pathway: list[str] = []
     abbreviations: list[tuple[re.Pattern[str], re.Pattern[str]]] = []
     uncertain: list[str] = []
+    mild: list[str] = []
+    mild_forms: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         term = row["term"].strip().lower()
         if row["kind"] == "severe-abbreviation":
             abbreviations.append(_abbreviation(row["term"].strip()))
         elif row["kind"] == "uncertain":
             uncertain.append(term)
+        elif row["kind"] == "mild":
+            mild.append(term)
+        elif row["kind"] == "mild-form":
+            mild_forms.append(term)
         if row["kind"] == "class":
             classes[term] = (row["drug_class"].strip(), row["role"].strip())
         elif row["kind"] == "severe":
@@ -96,6 +110,8 @@ def _table() -> _Table:
         whole_words(severe_terms),
         tuple(abbreviations),
         _uncertain_before(uncertain),
+        _uncertain_before(mild),
+        re.compile("^(?:" + "|".join(re.escape(t) for t in mild_forms) + r")\b"),
         whole_words(off_pathway),
     )
 
@@ -271,7 +287,9 @@ def severe_reaction(resource: Mapping[str, Any]) -> bool:
             # Each label read on its own: a qualifier in the display ("Mild hives") says
             # nothing of the text ("Anaphylaxis"; s30 allergy34 item 3, K24b m1).
             for written in _labels(concept):
-                words = normalise_text(written)
+                words = _NEGATED_QUALIFIER.sub(
+                    lambda m: " " * len(m.group()), normalise_text(written)
+                )
                 if any(_certain(words, m) for m in table.severe_words.finditer(words)):
                     return True
                 for lower, spelt in table.severe_abbreviations:
@@ -298,7 +316,14 @@ def _certain(words: str, match: re.Match[str]) -> bool:
     if negated(words, match.start(), match.end()):
         return False
     clause = _CLAUSE_END.split(words[: match.start()])[-1]
-    if _table().uncertain_before.search(clause):
+    table = _table()
+    if table.uncertain_before.search(clause):
+        return False
+    # "mild" grades only a reaction that has mild forms (serotonin syndrome). Anaphylaxis,
+    # angioedema, SJS/TEN, DRESS, NMS and agranulocytosis are severe by definition: "mild
+    # anaphylaxis" more likely grades one symptom of it, or is a mislabel, and the safer reading
+    # is the reaction recorded (s30 allergy35 K25a: it read non-severe).
+    if table.mild_before.search(clause) and table.mild_forms.match(words[match.start() :]):
         return False
     # "Anaphylaxis?? confirmed by allergist": a question answered is no doubt (K24b m3).
     after = words[match.end() :].lstrip()

@@ -30,6 +30,7 @@ from fhir_mapping.record import Intolerance, PatientRecord, Role, Trial
 from services import cards, trial_dates
 from services.last_answer import kept
 from services.order_doses import trial_dose
+from services.tolerability_codes import coded_without_a_course
 
 _PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
 # A course this long after an allergy entry is a re-challenge, whatever its dose: the adequacy
@@ -56,9 +57,14 @@ def rechallenge_settles(trial: Trial) -> bool:
     have been stopped for the same reaction, unsaid; nor does one running for less than that (12
     days of sertraline, s30 course31 finding 1: a reaction may still come, and the entry is
     what warns of it)."""
-    if trial.intolerance is not None or trial.adequate_from is not None:
+    if trial.intolerance is not None:
         return True
-    return _days(trial) >= _RAN_LONG_DAYS
+    if trial.ongoing and taken_up(trial, trial.start) > trial.start:
+        # Running again after a gap in supply: only the days since it was taken up again count
+        # (30 days in June, 109 days without, 17 days back: a re-challenge of 17 days, not of
+        # 156; s30 allergy35 K25a), as for the course a reaction was recorded on (`_settles`).
+        return ran_on_since(trial, trial.start) >= _RAN_LONG_DAYS
+    return trial.adequate_from is not None or _days(trial) >= _RAN_LONG_DAYS
 
 
 def settle_days() -> int:
@@ -118,6 +124,11 @@ def settled_by(record: PatientRecord, intolerance: Intolerance) -> Trial | None:
     (`ran_on_since`); a later course of the drug without one is no reason to forget it
     (anaphylaxis in 2023, the drug stopped, 17 days of it again in 2026: s30 allergy34 item 1)."""
     latest = not_tolerated(record).get(intolerance.ingredient)
+    if intolerance.date is None and intolerance.severe:
+        # An undated severe entry (anaphylaxis, no recordedDate, onset or lastOccurrence): no
+        # course can be shown to come after the reaction, so none settles it; held back and
+        # critical, as with no course at all (s30 allergy35 K25a: no card at order-sign).
+        return None
     settling = [
         t
         for t in _later_courses(record, intolerance)
@@ -140,18 +151,27 @@ def unsettled_course(record: PatientRecord, intolerance: Intolerance) -> str:
     if not later:
         return ""
     course = max(later, key=lambda t: t.end)
+    if intolerance.date is None and intolerance.severe:
+        # `settled_by`: without a date no course is shown to come after the reaction.
+        return (
+            f"; the entry is undated, so no course of {course.ingredient} on this chart can be "
+            "shown to come after the reaction: reconcile it before continuing or starting"
+        )
+    restart = taken_up(course, course.start) if course.ongoing else course.start
+    again = "" if restart == course.start else " after a gap in supply"
     if course.ongoing and rechallenge_settles(course):
         # A severe entry a running re-challenge settled (running_reactions.severe_rechallenged).
         return (
-            f"; a course since {course.start.isoformat()} runs now, {_days(course)} days so far "
-            "with no reaction recorded: a severe entry stays active; reconcile it"
+            f"; a course since {restart.isoformat()}{again} runs now, "
+            f"{ran_on_since(course, course.start)} days so far with no reaction recorded: a severe "
+            "entry stays active; reconcile it"
         )
     if course.ongoing:
         # Running, too short to show the drug is tolerated (s30 course31 finding 1).
         return (
-            f"; a course since {course.start.isoformat()} runs now, {_days(course)} days so far "
-            f"(fewer than the {_RAN_LONG_DAYS} that would settle the entry): reconcile before "
-            "proposing"
+            f"; a course since {restart.isoformat()}{again} runs now, "
+            f"{ran_on_since(course, course.start)} days so far (fewer than the {_RAN_LONG_DAYS} "
+            "that would settle the entry): reconcile before proposing"
         )
     return (
         f"; a course {trial_dates.dates_text(course)} ended with no reason: reconcile before "
@@ -368,23 +388,6 @@ def line(record: PatientRecord, *, named: Iterable[str] = ()) -> str:
     if contradicted:
         text += " " + "; ".join(c[0].upper() + c[1:] for c in contradicted) + "."
     return f"{text} {coded}" if coded else text
-
-
-def coded_without_a_course(record: PatientRecord) -> str:
-    """ "**Adverse-effect code:** adverse effect of an SSRI coded 2025-06-21 (ICD-10-CM
-    T43.225A); drug not on this chart: check before choosing an SSRI.": the codes no course of
-    their class begun on or before them explains (a course begun before the code was marked by
-    it or taken past it: fhir_mapping/adverse_effect_codes.py), so an SSRI is not offered
-    plainly after one (s29 RN finding 3); "" when there are none."""
-    found = [
-        f"adverse effect of {c.label} coded {c.day.isoformat()} (ICD-10-CM {c.code}); drug not "
-        f"on this chart: check before choosing {c.label}"
-        for c in record.adverse_effect_codes
-        if not any(t.ingredient in c.covers and t.start <= c.day for t in record.trials)
-    ]
-    if not found:
-        return ""
-    return "**Adverse-effect code:** " + "; ".join(dict.fromkeys(found)) + "."
 
 
 def course_line(trial: Trial) -> str:

@@ -47,8 +47,11 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             found = _cross_reactive_check(ctx, draft)
         return found if found is not None else _allergies_unread_check(ctx, draft)
     if course.ongoing:
-        # A renewal, unless the reaction was recorded while this course ran (s30 allergy31).
-        return running_reaction_check(ctx, draft)
+        # A renewal, unless the reaction was recorded while this course ran (s30 allergy31), or
+        # a severe entry is undated: no dosing is shown to come after it, nothing settles it
+        # (tolerability.settled_by; s30 allergy35 K25a: no card).
+        found = running_reaction_check(ctx, draft)
+        return found if found is not None else _documented_intolerance_check(draft, ctx)
     if course.intolerance is None:
         return None
     intolerance = course.intolerance

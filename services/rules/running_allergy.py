@@ -20,7 +20,7 @@ or taper is the prescriber's decision.
 
 from __future__ import annotations
 
-from services import cards, screen
+from services import cards, screen, tolerability
 from services.order_doses import trial_dose
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
@@ -70,7 +70,8 @@ def _summary(reactions: tuple[RunningReaction, ...]) -> str:
 
 def _while(f: RunningReaction) -> str:
     if f.rechallenge:
-        return f"before this course (taken again since {f.trial.start.isoformat()})"
+        since = tolerability.taken_up(f.trial, f.trial.start)
+        return f"before this course (taken again since {since.isoformat()})"
     return "while on it"
 
 
