@@ -52,9 +52,9 @@ the risk only `risk_gap` words, other risks, list words or words naming the find
 or plan", "no current plan", "negative for intent"). A risk word is no risk of its own when a
 `risk_after` word follows it (recheck K21 s30: "Plan: outpatient follow-up", "attempt to reach
 family", "intends to start college", "plan reviewed with patient" were critical cards): a
-heading (":") whose answer names no `risk_method` or `risk_heading_yes` word ("Plan: check
-lithium level", "Plan: none": the treatment plan, recheck K24a s30; "Plan: jump off a bridge",
-"Plan: yes" stay risks, recheck K23 s30), or a purpose that names no risk ("to follow up"). The
+heading (":") whose answer is a denial, the treatment plan or harmless ("Plan: check lithium
+level", "Plan: none", "Intent: no"; any other answer is a risk: "Plan: crash car", "Intent:
+high"; stated_heading.py, recheck K25a s30, fix hist35), or a purpose that names no risk ("to follow up"). The
 purposes are a list of the harmless ones, so an unlisted "plan to jump" keeps the critical
 reading (a question costs less than a missed risk), as does a `risk_method` word later in the
 clause ("plan to follow up with her dealer for more pills to end it"); what a purpose names
@@ -72,7 +72,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from fhir_mapping import stated_sa
+from fhir_mapping import stated_heading, stated_sa
 from fhir_mapping.stated_history_dates import dates, latest_day
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
@@ -143,23 +143,21 @@ def _means(text: str) -> bool:
 
 def _stands(clause: str, risk: re.Match[str], after: str = "") -> bool:
     """Whether a risk word is a risk of its own: no `risk_after` word right after it ("plan to
-    follow up", "Plan:"), or one whose words name a risk. A heading's answer ("Plan: ...") does
-    when it names a `risk_method` or `risk_heading_yes` word ("Plan: jump off a bridge", "Intent:
-    to die", "Plan: yes"; recheck K23 s30); any other answer is the treatment plan ("Plan: check
-    lithium level", "Plan: RTC 4 weeks": recheck K24a s30). A purpose does when a `risk_method`
-    word comes later in the clause ("plan to follow up with her dealer for more pills to end
-    it"). A `risk_harmless` phrase names none ("Plan: hang out with friends", "shoot for
-    discharge", "pill organizer"). Either does when access to means or a preparatory act
-    (`_means`) follows in the clause or `after` it, the rest of the reason ("Plan: none, but has
-    pills saved", "Plan: outpatient follow-up; rope in car": recheck K24a s30)."""
+    follow up", "Plan:"), or one whose words name a risk. A heading's answer ("Plan: ...",
+    "Intent: ...") is read by stated_heading.py: a risk unless a denial, the treatment plan or a
+    harmless phrase ("Plan: crash car" is one, "Plan: check lithium level" is not; recheck K25a
+    s30, fix hist35). A purpose does when a `risk_method` word comes later in the clause ("plan
+    to follow up with her dealer for more pills to end it"); a `risk_harmless` phrase names none
+    ("pill organizer"). Either does when access to means or a preparatory act (`_means`)
+    follows in the clause or `after` it, the rest of the reason ("Plan: none, but has pills
+    saved", "Plan: outpatient follow-up; rope in car": recheck K24a s30)."""
     if not _followed(clause, risk.end(), "risk_after"):
         return True
-    rest = _blank(clause[risk.end() :], "risk_harmless")
-    terms = _terms()
-    said = terms["risk_method"]
-    if rest.lstrip().startswith(":"):
-        said = (*said, *terms["risk_heading_yes"])
-    return any(p.search(rest) for p in said) or _means(rest + "." + after)
+    rest = clause[risk.end() :].lstrip()
+    if rest.startswith(":"):  # a heading: its answer is read by stated_heading.py (fix hist35)
+        return stated_heading.answer_is_risk(risk.group(), rest[1:], after, _means)
+    rest = _blank(rest, "risk_harmless")
+    return any(p.search(rest) for p in _terms()["risk_method"]) or _means(rest + "." + after)
 
 
 def _governs(gap: str, names: Callable[[str], bool]) -> bool:
@@ -183,9 +181,10 @@ def affirms_risk(
     terms = _terms()
     for p in terms["risk_excluded"]:
         clause = p.sub(lambda m: " " * len(m.group()), clause)
-    found = [m for p in terms["risk"] for m in p.finditer(clause)]
-    if stated_sa.is_attempt(clause):
-        found += [m for p in terms["risk_sa"] for m in p.finditer(clause)]
+    read = _plan_blanked(clause)  # "Plan: overdose education": no overdose (fix hist35)
+    found = [m for p in terms["risk"] for m in p.finditer(read)]
+    if stated_sa.is_attempt(read):
+        found += [m for p in terms["risk_sa"] for m in p.finditer(read)]
     if not found:
         return False
     bare = clause
@@ -328,6 +327,7 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
     for i, clause in enumerate(clauses):
         if affirms_risk(clause, names, ". ".join(clauses[i + 1 :])):
             return False  # a plan, intent, overdose or attempt stated now (recheck K20a s30)
+        clause = _plan_blanked(clause)  # "Plan: overdose education" names no overdose
         if _denies_now(clause, names):
             denial = True
             continue
@@ -357,14 +357,25 @@ def _bare(clause: str, names: Callable[[str], bool]) -> bool:
     return not rest.split() or names(rest)
 
 
+def _plan_blanked(clause: str) -> str:
+    """`clause` with a heading's answer that is the treatment plan blanked ("Plan: overdose
+    education, naloxone": no overdose; stated_heading.treatment_answer, recheck K25a s30)."""
+    for risk in (m for p in _terms()["risk"] for m in p.finditer(clause)):
+        rest = clause[risk.end() :]
+        if rest.lstrip().startswith(":") and stated_heading.treatment_answer(rest.lstrip()[1:]):
+            return clause[: risk.end()] + " " * len(rest)
+    return clause
+
+
 def denied_lists(text: str, names: Callable[[str], bool]) -> str:
     """`text` (normalised) with each list going on a denial blanked: the comma-separated bare
     clauses (`_bare`) after a clause that denies (`_denies_now`, `_denies_risks`), the last of
     them opening with a `list_word` ("denies current SI, plan, intent, or prior attempts": the
     attempts are denied too, recheck K23 s30 n18 was the critical self-harm card). Without the
-    closing "or" ("denies current SI, prior attempts") the clause is a statement and stays."""
+    closing "or" ("denies current SI, prior attempts") the clause is a statement and stays. A
+    treatment plan's answer is blanked too (`_plan_blanked`)."""
     tokens = re.split(r"([.;,])", _undenied(normalise_text(text)))
-    texts, ends = tokens[0::2], [*tokens[1::2], ""]
+    texts, ends = [_plan_blanked(t) for t in tokens[0::2]], [*tokens[1::2], ""]
     i = 0
     while i < len(texts):
         clause = texts[i].strip()

@@ -6,7 +6,9 @@ attempt context (fix hist33: "SA x2", "+SA", "prior SA"), "SA 2 weeks ago", "SA 
 Nov", "s/p SA 11/2026" beside a denied history of SI lost the critical card, and "Hx SA" was the
 past-SI warning while "Hx suicide attempt" was the critical self-harm card. So the exclusion is
 what is listed: "SA" is an attempt unless its clause holds an `sa_other` word ("survivor",
-"counseling", "victim", "assault", "substance", "alcohol", "childhood") or "by" an `sa_person`
+"counseling", "victim", "assault", "substance", "alcohol", "childhood"; fix hist35, recheck K25a:
+"node", "block" for the sinoatrial node, "south africa", "social anxiety", "child") or "by" an
+`sa_person`
 ("SA by ex-partner", "SA at age 12 by uncle") - the safer reading, a question costing less than
 a missed attempt. A clause of "SA" alone ("History of SI, denies current SI. SA") names nothing
 more and stays unread (fix hist33 sa_bare). Where it is an attempt, the reason is read with the

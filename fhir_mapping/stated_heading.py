@@ -1,0 +1,96 @@
+"""A risk heading's answer in a visit reason ("Plan: ...", "Intent: ..."): a risk, or the
+treatment plan (session 30 fix hist35, recheck K25a; split from stated_history.py by idea).
+
+Fix hist34 read an answer as a risk only when it named a listed method or "yes", so any method
+the list missed was the past-SI warning: "Plan: crash car", "Plan: drive off road", "Plan: has
+one, would not share", "Plan: specific, with date set", "Intent: high", "Intent: strong",
+"Intent: to act on it" (recheck K25a). The reading is turned round, the safer way, as a question
+costs less than a missed risk:
+- an "Intent:" answer (`heading_intent`) is a risk unless it opens with a `heading_no` word
+  ("no", "none", "denies", "N/A", "low");
+- a "Plan:" answer (any other risk heading) is no risk when it opens with a `heading_no` word,
+  or is the treatment plan: it opens with a `plan_treatment` head ("check", "RTC", "start",
+  "f/u", "taper", "cut dose", "jump-start") or holds a `plan_treatment_any` phrase ("as
+  prescribed", "education", "safety", "course"), which wins over a method word in the answer
+  ("Plan: take all meds as prescribed", "Plan: overdose education", "Plan: gun safety
+  counseling", "Plan: rope course"; recheck K25a #9); or it holds a `risk_harmless` phrase
+  ("hang out", "shoot for", "end things with") and, that aside, no `risk_method` or
+  `risk_heading_yes` word. Any other answer is a risk: one naming a method or "yes" and one
+  naming neither alike ("Plan: crash car").
+Access to means or a preparatory act later in the reason keeps the risk whatever the answer
+(the caller's `means`; "Plan: f/u, has been saving pills", recheck K24a s30). The words are data
+(data/stated_history_terms.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import normalise_text, term_pattern
+
+__all__ = ["answer_is_risk", "treatment_answer"]
+
+_ROLES = (
+    *("heading_intent", "heading_no", "heading_filler", "plan_treatment", "plan_treatment_any"),
+    *("risk_harmless", "risk_method", "risk_heading_yes"),
+)
+
+
+@cache
+def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
+    data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
+    found: dict[str, list[re.Pattern[str]]] = {role: [] for role in _ROLES}
+    for row in csv.DictReader(data.read_text("utf-8").splitlines()):
+        if row["role"] in found:
+            term = normalise_text(row["term"])
+            # A term of punctuation ("+") has no word boundary: matched as itself.
+            pattern = term_pattern(term) if term[:1].isalnum() else re.compile(re.escape(term))
+            found[row["role"]].append(pattern)
+    return {role: tuple(patterns) for role, patterns in found.items()}
+
+
+def _opens(answer: str, role: str) -> bool:
+    """Whether `answer` opens with a `role` term, after `heading_filler` words ("will", "pt to")."""
+    terms = _terms()
+    text = answer.strip(" :-")
+    moved = True
+    while moved:
+        moved = False
+        for p in terms["heading_filler"]:
+            if (m := p.match(text)) is not None and m.end() > 0:
+                text, moved = text[m.end() :].lstrip(), True
+    return any(p.match(text) for p in terms[role])
+
+
+def treatment_answer(answer: str) -> bool:
+    """Whether a "Plan:" answer (normalised, after the ":") is the treatment plan: it opens with a
+    `plan_treatment` head or holds a `plan_treatment_any` phrase (module docstring)."""
+    return _opens(answer, "plan_treatment") or any(
+        p.search(answer) for p in _terms()["plan_treatment_any"]
+    )
+
+
+def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str], bool]) -> bool:
+    """Whether the answer to a risk heading (`heading` the risk word: "plan", "intent";
+    `answer` the clause's words after its ":", normalised) states a risk, `after` the reason's
+    words after the clause; `means`: whether some words name access to means or a preparatory
+    act no denial denies (module docstring)."""
+    terms = _terms()
+    if _opens(answer, "heading_no"):
+        return means(answer + "." + after)  # "Plan: none, but has pills saved"
+    if any(p.fullmatch(heading) for p in terms["heading_intent"]):
+        return True  # "Intent: high", "Intent: to act on it"
+    if treatment_answer(answer):
+        return means(after)  # "Plan: f/u, has been saving pills"
+    rest = answer
+    for p in terms["risk_harmless"]:
+        rest = p.sub(lambda m: " " * len(m.group()), rest)
+    if any(p.search(rest) for p in (*terms["risk_method"], *terms["risk_heading_yes"])):
+        return True
+    if rest != answer or not rest.strip(" :-"):
+        return means(answer + "." + after)  # "Plan: hang out with friends"; "Plan:"
+    return True  # an answer neither a treatment plan nor harmless: "Plan: crash car"
