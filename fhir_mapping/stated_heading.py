@@ -53,8 +53,9 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {role: tuple(patterns) for role, patterns in found.items()}
 
 
-def _opens(answer: str, role: str) -> bool:
-    """Whether `answer` opens with a `role` term, after `heading_filler` words ("will", "pt to")."""
+def _opening(answer: str, role: str) -> str | None:
+    """The rest of `answer` after the `role` term it opens with (after `heading_filler` words:
+    "will", "pt to"), or None when it opens with none."""
     terms = _terms()
     text = answer.strip(" :-")
     moved = True
@@ -63,7 +64,31 @@ def _opens(answer: str, role: str) -> bool:
         for p in terms["heading_filler"]:
             if (m := p.match(text)) is not None and m.end() > 0:
                 text, moved = text[m.end() :].lstrip(), True
-    return any(p.match(text) for p in terms[role])
+    for p in terms[role]:
+        if (m := p.match(text)) is not None:
+            return text[m.end() :]
+    return None
+
+
+def _opens(answer: str, role: str) -> bool:
+    """Whether `answer` opens with a `role` term, after `heading_filler` words ("will", "pt to")."""
+    return _opening(answer, role) is not None
+
+
+def _method_after_head(answer: str) -> bool:
+    """A treatment head followed by a method word ("Plan: start cutting again", "Plan: continue
+    sertraline, stockpiling pills"): the head does not make the method a treatment (lead's
+    follow-up to fix hist35, whose heads won over any method word). A `plan_treatment_any`
+    phrase ("as prescribed", "education", "safety", "course") still wins over the whole answer."""
+    terms = _terms()
+    if any(p.search(answer) for p in terms["plan_treatment_any"]):
+        return False
+    rest = _opening(answer, "plan_treatment")
+    if rest is None:
+        return False
+    for p in terms["risk_harmless"]:
+        rest = p.sub(lambda m: " " * len(m.group()), rest)
+    return any(p.search(rest) for p in terms["risk_method"])
 
 
 def treatment_answer(answer: str) -> bool:
@@ -85,7 +110,8 @@ def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str],
     if any(p.fullmatch(heading) for p in terms["heading_intent"]):
         return True  # "Intent: high", "Intent: to act on it"
     if treatment_answer(answer):
-        return means(after)  # "Plan: f/u, has been saving pills"
+        # "Plan: start cutting again": a method after the head; "Plan: f/u, has been saving pills"
+        return _method_after_head(answer) or means(after)
     rest = answer
     for p in terms["risk_harmless"]:
         rest = p.sub(lambda m: " " * len(m.group()), rest)

@@ -1,0 +1,41 @@
+"""A treatment head does not make a method word after it a treatment plan (lead's follow-up to fix
+hist35 s30: its treatment heads won over any method word, so "Plan: start cutting again" beside a
+denied SI history read as the treatment plan, the past-SI warning). A `plan_treatment_any` phrase
+("as prescribed", "education", "safety", "course") still wins over the whole answer, and a head
+whose own words hold a method word ("cut dose") is the head, not the method."""
+
+from __future__ import annotations
+
+import pytest
+
+from fhir_mapping import stated_heading
+from fhir_mapping.text_negation import normalise_text
+
+
+def _risk(answer: str) -> bool:
+    return stated_heading.answer_is_risk("plan", normalise_text(answer), "", lambda _: False)
+
+
+@pytest.mark.parametrize(
+    "answer", ["start cutting again", "continue sertraline, stockpiling pills", "crash car"]
+)
+def test_a_method_after_a_treatment_head_is_a_risk(answer: str) -> None:
+    assert _risk(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "cut dose in half",
+        "check lithium level",
+        "take all meds as prescribed",
+        "start TMS",
+        "overdose education, naloxone",
+        "increase sertraline",
+        "rope course",
+        "RTC 4 weeks",
+        "taper off venlafaxine",
+    ],
+)
+def test_a_treatment_plan_is_no_risk(answer: str) -> None:
+    assert not _risk(answer)
