@@ -7,6 +7,12 @@
    only after a patient verb. SIB is the act again unless a sibling context names a sibling
    ("Sib with", "Sib: brother", "SIB (sibling)", a family-history word or a relative before it:
    self_harm_sib.py); "SIB (sibling) with SI" and "Sib (brother) with SIB" are the sibling's.
+2. A quoted PHQ-9 item 9 answered "0" hid a later positive ('"better off dead": 0 on 10/1, 3
+   today', ': 0 -> 2'): the forms34 look-alike rows blanked "dead" whatever followed. The quoted
+   item with its negative answer is blanked only when no later score 1-3 or positive word
+   follows (quoted_answer.py).
+5. The full item wording answered 0 / not at all ('"Thoughts that you would be better off dead,
+   or of hurting yourself in some way": 0') was critical: the whole quoted item is blanked.
 """
 
 from __future__ import annotations
@@ -86,3 +92,36 @@ def test_sibling_controls_quiet(name: str) -> None:
 
 def test_patient_and_sib_si_control() -> None:
     _critical("c_pt_and_sib_SI")
+
+
+# 2. Failed before: a later positive answer after a quoted "0" is read.
+@pytest.mark.parametrize("name", ["c_phq_q9_bod_0_then_3", "c_phq_q9_zero_x"])
+def test_quoted_zero_then_positive_critical(name: str) -> None:
+    _critical(name)
+
+
+# 5. Failed before: the full item wording with its negative answer is quiet.
+@pytest.mark.parametrize("name", ["c_phq9_item9_zero", "c_phq_q9_full_0", "c_phq_q9_full_notatall"])
+def test_quoted_full_item_negative_quiet(name: str) -> None:
+    _not_critical(name)
+
+
+# 2, 5. Controls: a negative answer alone is quiet; positive answers, and ideation after the
+# negative answer, stay critical.
+def test_quoted_negative_alone_control() -> None:
+    _not_critical("c_phq_q9_bod_0")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "c_phq9_item9_1",
+        "c_phq9_item9_several",
+        "c_phq_q9_nearly_every_day",
+        "c_phq_q9_notatall_but_wants_die",
+        "c_phq9_not_at_all_then_SI",
+        "e_phq_not_at_all_then_thoughts",
+    ],
+)
+def test_quoted_positive_controls(name: str) -> None:
+    _critical(name)
