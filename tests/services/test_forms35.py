@@ -11,6 +11,10 @@
    today', ': 0 -> 2'): the forms34 look-alike rows blanked "dead" whatever followed. The quoted
    item with its negative answer is blanked only when no later score 1-3 or positive word
    follows (quoted_answer.py).
+3. "Thoughts of death during panic attacks", "Thoughts of death of her father (grief)" were
+   critical: DSM-5 A9 excludes a fear of dying; diagnosis_terms.csv look-alikes.
+4. "Doesn't want to live anymore", "Voices telling her to hurt herself", "CAH to harm self",
+   "Googled lethal dose of tylenol" raised nothing: suicidal-ideation rows.
 5. The full item wording answered 0 / not at all ('"Thoughts that you would be better off dead,
    or of hurting yourself in some way": 0') was critical: the whole quoted item is blanked.
 """
@@ -125,3 +129,37 @@ def test_quoted_negative_alone_control() -> None:
 )
 def test_quoted_positive_controls(name: str) -> None:
     _critical(name)
+
+
+# 3. Failed before: a fear of dying or a relative's death is no ideation.
+@pytest.mark.parametrize("name", ["c_death_anxiety", "c_thoughts_death_of_father"])
+def test_thoughts_of_death_lookalikes_quiet(name: str) -> None:
+    _not_critical(name)
+
+
+# 4. Failed before: critical now.
+@pytest.mark.parametrize(
+    "name", ["c_doesnt_want_to_live", "c_voices_hurt_self", "c_cah_harm_self", "c_googled_lethal"]
+)
+def test_ideation_rows_critical(name: str) -> None:
+    _critical(name)
+
+
+# 3, 4. Controls.
+@pytest.mark.parametrize("name", ["c_thoughts_death_daily", "c_recurrent_thoughts_death"])
+def test_thoughts_of_death_controls_critical(name: str) -> None:
+    _critical(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "c_fear_dying",
+        "c_afraid_to_die",
+        "c_lethal_means_done",
+        "c_lethal_arrhythmia",
+        "c_denies_thoughts_death",
+    ],
+)
+def test_death_words_controls_quiet(name: str) -> None:
+    _not_critical(name)
