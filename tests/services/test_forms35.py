@@ -15,6 +15,9 @@
    critical: DSM-5 A9 excludes a fear of dying; diagnosis_terms.csv look-alikes.
 4. "Doesn't want to live anymore", "Voices telling her to hurt herself", "CAH to harm self",
    "Googled lethal dose of tylenol" raised nothing: suicidal-ideation rows.
+   "Any injuries since last visit?" = "yes - deliberately cut" / "Yes, intentionally" was silent:
+   "any injuries", "injuries since" are `injury` questions whose answer is read for
+   `injury_intent` words; an answer opening with a no ("No, nothing deliberate") is no yes.
 5. The full item wording answered 0 / not at all ('"Thoughts that you would be better off dead,
    or of hurting yourself in some way": 0') was critical: the whole quoted item is blanked.
 """
@@ -162,4 +165,30 @@ def test_thoughts_of_death_controls_critical(name: str) -> None:
     ],
 )
 def test_death_words_controls_quiet(name: str) -> None:
+    _not_critical(name)
+
+
+# 4. Failed before: an injury question answered with an intent word is a self-harm yes.
+@pytest.mark.parametrize(
+    "name", ["q_any_inj_deliberately_cut", "q_injuries_intentionally", "q_yes_deliberately_cut"]
+)
+def test_any_injury_question_intent_critical(name: str) -> None:
+    _critical(name)
+
+
+# 4. Controls.
+def test_any_injury_cut_self_control() -> None:
+    _critical("q_injuries_cut_self")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "q_injuries_no_deliberately",
+        "q_hurt_intentionally_others",
+        "q_fall_not_intentional",
+        "q_fall_unintentionally",
+    ],
+)
+def test_injury_controls_quiet(name: str) -> None:
     _not_critical(name)
