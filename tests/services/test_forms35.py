@@ -19,7 +19,8 @@
    "any injuries", "injuries since" are `injury` questions whose answer is read for
    `injury_intent` words; an answer opening with a no ("No, nothing deliberate") is no yes.
 5. The full item wording answered 0 / not at all ('"Thoughts that you would be better off dead,
-   or of hurting yourself in some way": 0') was critical: the whole quoted item is blanked.
+   or of hurting yourself in some way": 0') was critical: the whole quoted item is blanked; so
+   is an unquoted item after an "item 9" lead ('PHQ-9 item 9 better off dead: not at all').
 """
 
 from __future__ import annotations
@@ -108,7 +109,15 @@ def test_quoted_zero_then_positive_critical(name: str) -> None:
 
 
 # 5. Failed before: the full item wording with its negative answer is quiet.
-@pytest.mark.parametrize("name", ["c_phq9_item9_zero", "c_phq_q9_full_0", "c_phq_q9_full_notatall"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "c_phq9_item9_zero",
+        "c_phq_q9_full_0",
+        "c_phq_q9_full_notatall",
+        "c_phq_q9_bod_notatall_noquote",
+    ],
+)
 def test_quoted_full_item_negative_quiet(name: str) -> None:
     _not_critical(name)
 
