@@ -70,6 +70,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
+from fhir_mapping.quoted_answer import blank_quoted_negatives
 from fhir_mapping.record import FindingKind
 from fhir_mapping.self_harm_subject import other_subject
 from fhir_mapping.text_negation import negated_inside, scope_after, scope_before, term_pattern
@@ -78,7 +79,6 @@ from fhir_mapping.withdrawal_context import current_after, not_patients, past_ep
 
 # Qualifier rows of the terms table: read by `says_in_remission`, never as a diagnosis.
 _QUALIFIERS = frozenset({FindingKind.SUBSTANCE_USE_IN_REMISSION})
-
 
 # Rows of this kind are look-alikes, not diagnoses: words that hold a term and name something
 # else ("SI joint", the sacroiliac joint, holds "SI", suicidal ideation), blanked before reading.
@@ -174,7 +174,7 @@ def _all_terms() -> tuple[tuple[FindingKind, re.Pattern[str]], ...]:
     return tuple(
         (FindingKind(row["kind"]), _compiled(row["term"]))
         for row in _rows()
-        if row["kind"] != _LOOKALIKE
+        if not row["kind"].startswith(_LOOKALIKE)
     ) + tuple((kind, named) for kind in _SEDATIVE_WITHDRAWAL)
 
 
@@ -189,7 +189,7 @@ def _blank_lookalikes(text: str) -> str:
     recheck K7 s28 finding 3)."""
     for pattern in _lookalikes():
         text = pattern.sub(lambda m: " " * len(m.group()), text)
-    return blank_out_of_context(text)
+    return blank_out_of_context(blank_quoted_negatives(text))
 
 
 @cache

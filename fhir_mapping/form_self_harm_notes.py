@@ -181,6 +181,8 @@ def _meant(text: str) -> bool:
     purpose" is nothing): an injury done on purpose is self-harm (session 30 fix forms34,
     recheck K24a u_qr_hurt_fall_and_self was silent)."""
     words = normalise_text(text)
+    if _pattern("injury_no").match(words):  # "No, nothing deliberate": the answer is a no
+        return False
     return any(
         not negated(words, m.start(), m.end()) for m in _pattern("injury_intent").finditer(words)
     )

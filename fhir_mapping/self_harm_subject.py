@@ -113,7 +113,10 @@ def _governs() -> re.Pattern[str] | None:
         return None
     lead = _body(by_role.get("relative_lead", []))
     link = _body(by_role.get("relative_link", []))
-    relative = r"(?:" + _body(by_role["relative"]) + r")(?:'s)?"
+    # A bracket after the relative naming who it is ("SIB (sibling) with SI", "Sib (brother)
+    # with SIB": recheck K25b s30, session 30 fix forms35).
+    body = _body(by_role["relative"])
+    relative = r"(?:" + body + r")(?:'s)?(?:\s*\(\s*(?:" + body + r")\s*\))?"
     leads = r"(?:(?:" + lead + r")\s+)*" if lead else ""
     links = r"(?:\s+(?:" + link + r"|\d+))*" if link else r"(?:\s+\d+)*"
     return re.compile(r"^\s*" + leads + relative + links + r"\s*$")

@@ -100,6 +100,7 @@ from fhir_mapping.self_harm_context import (
 from fhir_mapping.self_harm_ideation import qualified
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
+from fhir_mapping.self_harm_sib import as_sibling
 from fhir_mapping.self_harm_subject import other_subject
 from fhir_mapping.text_negation import (
     ANSWER_LEAD,
@@ -273,7 +274,7 @@ def _read(text: str) -> str:
     a double negation is a doubt, and the card then asks the intent. A usual dose taken for a
     stated purpose is blanked ("took 3 tabs of tylenol for headache"), and so is a bare attempt
     term before an attempt at something else ("past attempts to quit": self_harm_context.py)."""
-    text = without_other_attempts(without_usual_doses(_plain(text)))
+    text = as_sibling(without_other_attempts(without_usual_doses(_plain(text))))
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):
             said = " " if _denied(text, m.start(), m.end()) else _STATED_INTENT

@@ -1,0 +1,70 @@
+"""A quoted screening item with its negative answer after it names no finding (recheck K24a and
+K25b s30; session 30 fixes forms34, forms35).
+
+'PHQ-9 item 9 "better off dead": not at all' and 'PHQ-9 item 9 "Thoughts that you would be
+better off dead, or of hurting yourself in some way": 0' quote the item's own wording, which
+holds suicidal-ideation terms, with the answer 0 ("Not at all"): no ideation. The quoted words
+and the answer are blanked before the diagnosis terms are read (diagnosis_text.py), same length;
+so are the item's words unquoted after a `lookalike_item` lead up to a colon ('PHQ-9 item 9
+better off dead: not at all').
+Only the negative answer itself is quiet: when the words after it hold an `lookalike_undo` row
+of data/diagnosis_terms.csv (a later score 1-3, "yes", "several days", "nearly every day": '0 on
+10/1, 3 today', ': 0 -> 2') or inside the item's words, nothing is blanked and the item is read, the safer mistake. A
+number inside a date ("10/1") is no score. The answers are rows of kind `lookalike_answer`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import normalise_text
+
+__all__ = ["blank_quoted_negatives"]
+
+
+def _terms(kind: str) -> list[str]:
+    text = resources.files("fhir_mapping").joinpath("data/diagnosis_terms.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return sorted(
+        (normalise_text(r["term"]) for r in rows if r["kind"] == kind), key=len, reverse=True
+    )
+
+
+def _alternation(terms: list[str]) -> str:
+    # A closing "*" any ending ("endorse*"), else the whole word.
+    return "|".join(re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else "") for t in terms)
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """(quoted item with its negative answer, a later positive word or score)."""
+    answers, undo = _terms("lookalike_answer"), _terms("lookalike_undo")
+    if not answers:
+        return None
+    # A quote in double or single marks (a single one not inside a word: "she'd"), then a
+    # colon, equals sign or dash, then the answer as a whole word.
+    quoted = r"(?:\"[^\"]+\"|(?<!\w)'[^']+')"
+    # Or unquoted after a `lookalike_item` lead, up to a colon ("item 9 better off dead: 0").
+    leads = _terms("lookalike_item")
+    if leads:
+        quoted = rf"(?:{quoted}|\b(?:{_alternation(leads)})\b[^:;.\"]*(?=:))"
+    item = re.compile(rf"{quoted}\s*[:=-]?\s*(?:{_alternation(answers)})(?![\w/.])")
+    # A score or word standing alone: not part of a date or a longer number ("10/1", "1.5").
+    later = re.compile(rf"(?<![\w/.])(?:{_alternation(undo)})(?![\w/.])") if undo else None
+    return (item, later) if later is not None else (item, re.compile(r"(?!x)x"))
+
+
+def blank_quoted_negatives(text: str) -> str:
+    """`text` (normalised) with each quoted item and its negative answer blanked (docstring)."""
+    patterns = _patterns()
+    if patterns is None:
+        return text
+    item, later = patterns
+    for m in reversed(list(item.finditer(text))):
+        # A positive word inside the item's words too ("item 9 positive, thoughts of death: no").
+        if not later.search(text, m.end()) and not later.search(m.group()):
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
