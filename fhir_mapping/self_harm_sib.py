@@ -56,15 +56,29 @@ def _contexts() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     before = _alternation(_terms("sib_sibling_before"))
     return (
         re.compile(rf"^(?:\s+(?:{after})|{_NAMING}(?:{relatives}))"),
-        re.compile(rf"\b(?:{before})[^.;]*$"),
+        # A comma ends the family-history clause: "FH noncontributory, SIB x2 this week" is the
+        # act (recheck K26 s30 finding 2).
+        re.compile(rf"\b(?:{before})[^.;,]*$"),
         re.compile(rf"\b(?:{relatives})(?:'s)?\s*(?:,|\band\b|\bor\b|/)\s*$"),
+    )
+
+
+@cache
+def _act_after() -> re.Pattern[str]:
+    """An act or ideation word within a few words after "sib with" ("SIB with cutting", "SIB with
+    suicidal intent", "SIB with head banging"): the act, not a sibling (recheck K26 s30 finding
+    1; rows `sib_act_after`)."""
+    return re.compile(
+        rf"^\s+(?:with|w/)\s+(?:[^\s,;.]+\s+){{0,2}}?(?:{_alternation(_terms('sib_act_after'))})"
     )
 
 
 def _sibling(text: str, start: int, end: int) -> bool:
     after, before, relative = _contexts()
-    head = text[:start]
-    return bool(after.search(text[end:]) or before.search(head) or relative.search(head))
+    head, tail = text[:start], text[end:]
+    if _act_after().search(tail):
+        return False
+    return bool(after.search(tail) or before.search(head) or relative.search(head))
 
 
 def as_sibling(text: str) -> str:

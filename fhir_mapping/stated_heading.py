@@ -81,14 +81,27 @@ def _method_after_head(answer: str) -> bool:
     follow-up to fix hist35, whose heads won over any method word). A `plan_treatment_any`
     phrase ("as prescribed", "education", "safety", "course") still wins over the whole answer."""
     terms = _terms()
-    if any(p.search(answer) for p in terms["plan_treatment_any"]):
+    first, *others = _CLAUSES.split(answer)
+    # A later clause naming a method is a risk whatever the first says ("Plan: gun safety - has
+    # loaded gun, wants to use it", "Plan: safety plan; will hang self": recheck K26 s30 #3).
+    if any(_names_method(clause) for clause in others):
+        return True
+    if any(p.search(first) for p in terms["plan_treatment_any"]):
         return False
-    rest = _opening(answer, "plan_treatment")
-    if rest is None:
-        return False
-    for p in terms["risk_harmless"]:
-        rest = p.sub(lambda m: " " * len(m.group()), rest)
-    return any(p.search(rest) for p in terms["risk_method"])
+    rest = _opening(first, "plan_treatment")
+    return rest is not None and _names_method(rest)
+
+
+# Clause marks inside a heading's answer: ";", ",", " - ", " then ".
+_CLAUSES = re.compile(r"\s*(?:;|,|\s-\s|\bthen\b)\s*")
+
+
+def _names_method(words: str) -> bool:
+    """A `risk_method` word outside the `risk_harmless` and `plan_treatment_any` phrases."""
+    terms = _terms()
+    for p in (*terms["risk_harmless"], *terms["plan_treatment_any"]):
+        words = p.sub(lambda m: " " * len(m.group()), words)
+    return any(p.search(words) for p in terms["risk_method"])
 
 
 def treatment_answer(answer: str) -> bool:

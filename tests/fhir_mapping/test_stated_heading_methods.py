@@ -39,3 +39,35 @@ def test_a_method_after_a_treatment_head_is_a_risk(answer: str) -> None:
 )
 def test_a_treatment_plan_is_no_risk(answer: str) -> None:
     assert not _risk(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # recheck K26 s30 finding 3: a later clause naming a method is a risk
+        "gun safety - has loaded gun, wants to use it",
+        "education course on overdose then jump off bridge",
+        "overdose education - plans to overdose tonight",
+        "continue sertraline as prescribed; will hang self",
+        "take lithium nightly",
+    ],
+)
+def test_a_method_in_a_later_clause_is_a_risk(answer: str) -> None:
+    assert _risk(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # recheck K26 s30 finding 9: ordinary plans are the treatment plan
+        "drive home with wife",
+        "see therapist weekly",
+        "go back to school",
+        "stop sertraline, start venlafaxine",
+        "sleep hygiene",
+        "deferred",
+        "gun safety counseling",
+    ],
+)
+def test_an_ordinary_plan_is_no_risk(answer: str) -> None:
+    assert not _risk(answer)
