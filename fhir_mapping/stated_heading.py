@@ -24,13 +24,11 @@ Access to means or a preparatory act later in the reason keeps the risk whatever
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 
-from fhir_mapping.text_negation import normalise_text, term_pattern
+from fhir_mapping import stated_terms
 
 __all__ = ["answer_is_risk", "treatment_answer"]
 
@@ -42,15 +40,7 @@ _ROLES = (
 
 @cache
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
-    found: dict[str, list[re.Pattern[str]]] = {role: [] for role in _ROLES}
-    for row in csv.DictReader(data.read_text("utf-8").splitlines()):
-        if row["role"] in found:
-            term = normalise_text(row["term"])
-            # A term of punctuation ("+") has no word boundary: matched as itself.
-            pattern = term_pattern(term) if term[:1].isalnum() else re.compile(re.escape(term))
-            found[row["role"]].append(pattern)
-    return {role: tuple(patterns) for role, patterns in found.items()}
+    return {role: stated_terms.patterns(role) for role in _ROLES}
 
 
 def _opening(answer: str, role: str) -> str | None:

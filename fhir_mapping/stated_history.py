@@ -66,15 +66,13 @@ attempt unless its clause says otherwise (stated_sa.py).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 
-from fhir_mapping import stated_heading, stated_sa
+from fhir_mapping import stated_heading, stated_sa, stated_terms
 from fhir_mapping.stated_history_dates import dates, latest_day
-from fhir_mapping.text_negation import normalise_text, term_pattern
+from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["affirms_risk", "denied_lists", "history_denied", "latest_day", "past_clauses"]
 
@@ -86,10 +84,6 @@ _WORD = re.compile(r"[\w+]")
 
 @cache
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
-    found: dict[str, list[re.Pattern[str]]] = {}
-    for row in csv.DictReader(data.read_text("utf-8").splitlines()):
-        found.setdefault(row["role"], []).append(_pattern(normalise_text(row["term"])))
     roles = (
         *("history_lead", "current", "denial", "denial_time", "contrast"),
         *("risk", "risk_denial", "risk_excluded", "denial_negated", "list_word"),  # K20a s30
@@ -97,7 +91,7 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
         *("risk_method", "risk_sa"),  # K23 s30
         *("risk_heading_yes", "risk_harmless", "risk_means"),  # K24a s30
     )
-    return {role: tuple(found.get(role, ())) for role in roles}
+    return {role: stated_terms.patterns(role) for role in roles}
 
 
 def _undenied(plain: str) -> str:
@@ -106,11 +100,6 @@ def _undenied(plain: str) -> str:
     for p in _terms()["denial_negated"]:
         plain = p.sub(lambda m: "+" + " " * (len(m.group()) - 1), plain)
     return plain
-
-
-def _pattern(term: str) -> re.Pattern[str]:
-    """`term_pattern`, and a term of punctuation (":") as itself: it has no word boundary."""
-    return term_pattern(term) if term[:1].isalnum() else re.compile(re.escape(term))
 
 
 def _followed(clause: str, end: int, role: str) -> bool:

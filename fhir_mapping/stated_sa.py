@@ -18,12 +18,11 @@ are data (data/stated_history_terms.csv `sa_other`, `sa_person`).
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
 
-from fhir_mapping.text_negation import normalise_text, term_pattern
+from fhir_mapping import stated_terms
+from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["is_attempt", "spell_out"]
 
@@ -39,12 +38,7 @@ _SPELLED = "suicide attempt"
 
 @cache
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
-    found: dict[str, list[re.Pattern[str]]] = {"sa_other": [], "sa_person": []}
-    for row in csv.DictReader(data.read_text("utf-8").splitlines()):
-        if row["role"] in found:
-            found[row["role"]].append(term_pattern(normalise_text(row["term"])))
-    return {role: tuple(patterns) for role, patterns in found.items()}
+    return {role: stated_terms.patterns(role) for role in ("sa_other", "sa_person")}
 
 
 def is_attempt(clause: str) -> bool:

@@ -1,0 +1,32 @@
+"""The words of data/stated_history_terms.csv by role, compiled once (stated_history.py,
+stated_heading.py, stated_sa.py read the same table; each had its own loader)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import normalise_text, term_pattern
+
+__all__ = ["pattern", "patterns"]
+
+
+def pattern(term: str) -> re.Pattern[str]:
+    """`term_pattern`, and a term of punctuation (":", "+") as itself: it has no word boundary."""
+    return term_pattern(term) if term[:1].isalnum() else re.compile(re.escape(term))
+
+
+@cache
+def _by_role() -> dict[str, tuple[re.Pattern[str], ...]]:
+    data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
+    found: dict[str, list[re.Pattern[str]]] = {}
+    for row in csv.DictReader(data.read_text("utf-8").splitlines()):
+        found.setdefault(row["role"], []).append(pattern(normalise_text(row["term"])))
+    return {role: tuple(found_role) for role, found_role in found.items()}
+
+
+def patterns(role: str) -> tuple[re.Pattern[str], ...]:
+    """The compiled terms of one role, in table order; () for a role with no rows."""
+    return _by_role().get(role, ())
