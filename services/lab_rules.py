@@ -63,6 +63,12 @@ class LabRule:
     # (`if_lowered`; review s26 RK3 findings 1 and 2); "": the row's if_running.
     if_stopped: str = ""
     if_lowered: str = ""
+    # The side of this row's line the lab's critical call is read on ("above" / "below"; "":
+    # none): a critical call with no side and no value ("Critical" alone, v3 AA) counts as beyond
+    # the line, and `lab_safety.called_critical` names a value the lab called critical on that
+    # side though it is not beyond the line by its number (data/lab_safety.csv `critical_call`,
+    # with `critical_call_source`; labs37 item 2, labs38 items 1 and 3).
+    critical_call: str = ""
 
     def beyond(self, lab: LabResult) -> str:
         """The words of `lab` past the upper line: "above 480 ms", or "at the 480 ms line" for
@@ -115,6 +121,7 @@ def rules() -> tuple[LabRule, ...]:
             steady_days=int(days) if (days := (row.get("steady_days") or "").strip()) else None,
             if_stopped=(row.get("if_stopped") or "").strip(),
             if_lowered=(row.get("if_lowered") or "").strip(),
+            critical_call=(row.get("critical_call") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     )

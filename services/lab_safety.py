@@ -67,8 +67,8 @@ def above(rule: LabRule, lab: LabResult) -> bool | None:
         if rule.at_line and number == rule.high and lab.comparator in (None, ">", ">="):
             return True  # the line itself counts; "<=" or "<" at the line may be below it
         return _beyond(number, rule.high, lab.comparator, upper=True)
-    if sideless_critical(lab):  # "Critical" alone (v3 AA) on lithium: read as HH, as toxicity
-        return True if rule.test == "lithium" else None  # follows the level (labs37 item 2)
+    if sideless_critical(lab):  # "Critical" alone (v3 AA): read as HH on the rows whose
+        return True if rule.critical_call == "above" else None  # critical_call says so (labs38)
     return True if lab.flag == "high" and _flag_reaches(rule, lab) else None
 
 
@@ -112,8 +112,8 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
     number = value(lab)
     if number is not None:
         return _beyond(number, rule.low, lab.comparator, upper=False)
-    if sideless_critical(lab):  # "Critical" alone (v3 AA): acted on by the low-sodium row only,
-        return True if rule.check == "sodium-low" else None  # "flagged critical" (labs36 item 2)
+    if sideless_critical(lab):  # "Critical" alone (v3 AA): acted on by the rows whose
+        return True if rule.critical_call == "below" else None  # critical_call says so (labs38)
     return True if lab.flag == "low" and _flag_reaches(rule, lab) else None
 
 
