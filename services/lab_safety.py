@@ -117,6 +117,30 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
     return True if lab.flag == "low" and _flag_reaches(rule, lab) else None
 
 
+def called_critical(rule: LabRule, lab: LabResult) -> bool:
+    """The lab called the result critical on the side the row's `critical_call` names (v3 AA, or
+    HH above / LL below) while its value, read, is not beyond the row's line: the lab and the
+    line disagree (the lab may judge by a range or an assay of its own), so the safer reading
+    holds a raise and asks for a check, never silence (labs38 item 1: a nortriptyline 120 ng/mL
+    or a QTc 440 ms flagged "Critical" did nothing). With no value read `above` / `below` judge
+    the call instead."""
+    if not lab.critical or value(lab) is None:
+        return False
+    if rule.critical_call == "above":
+        return lab.flag in (None, "high") and not above(rule, lab)
+    if rule.critical_call == "below":
+        return lab.flag in (None, "low") and not below(rule, lab)
+    return False
+
+
+def called_words(rule: LabRule, lab: LabResult) -> str:
+    """How a card words a `called_critical` result: "flagged critical by the lab, though not
+    above 50-150 ng/mL by its value" ("flagged critical high" for HH)."""
+    side = "critical" if lab.flag is None else f"critical {lab.flag}"
+    beyond = "above" if rule.critical_call == "above" else "below"
+    return f"flagged {side} by the lab, though not {beyond} {rule.bounds()} by its value"
+
+
 def absent_text(record: PatientRecord, what: str, since: date | None = None) -> str:
     """ "no lithium level on record" ("... on record since 2024-07-01"), or, while lab results
     could not all be obtained, "lithium level not checked: lab results not available" (or "could

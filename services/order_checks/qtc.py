@@ -205,6 +205,26 @@ def _qtc_compared(
             f"interval {_stop_line(stop)} ({stop.cite}). Read the QTc and its unit on the "
             f"tracing before deciding.{subject.unconfirmed}",
         )
+    lowest = caution or stop
+    if lowest is not None and lab_safety.called_critical(lowest, lab):
+        # Under every line by its value, but the lab called it critical (AA or HH; labs38
+        # item 1: a QTc of 440 ms flagged "Critical" beside a gepirone order said nothing): the
+        # lab may have read the tracing or a range of its own, so the ECG is read first.
+        called = lab_safety.called_words(lowest, lab)
+        if stop is not None:
+            prolongs = f"prolongs the QT interval {_stop_line(stop)} ({stop.cite})"
+        else:  # a caution row only (trazodone, mirtazapine): its own clause, as above
+            prolongs = (
+                f"{lowest.stop_line or 'prolongs the QT interval dose-dependently'} "
+                f"({lowest.effect_cite})"
+            )
+        return OrderCheck(
+            QTC,
+            draft,
+            fit(f"{head}: {called}: read the ECG first", f"{head}: {called}", head),
+            f"{latest} is {shown}, {called}.{then} {named}{running} {prolongs}. Read the ECG "
+            f"and the lab's report before deciding.{subject.unconfirmed}",
+        )
     return None
 
 
