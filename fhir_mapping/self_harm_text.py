@@ -104,6 +104,7 @@ from fhir_mapping.self_harm_sib import as_sibling
 from fhir_mapping.self_harm_subject import other_subject
 from fhir_mapping.text_negation import (
     ANSWER_LEAD,
+    answer_covers,
     negated,
     normalise_text,
     pre_cued,
@@ -251,8 +252,10 @@ def _denied(text: str, start: int, end: int, *, listed: bool = False) -> bool:
         return True
     if terms.negation is not None and terms.negation.search(window):
         return True
-    return (
-        terms.negation_answer is not None and terms.negation_answer.search(text[end:]) is not None
+    # A comma-joined answer denies only a plain list of screening items ("SI, HI: denies"), not
+    # the act before it ("Intentional OD, SI: denies"; recheck K27a s31 finding 1).
+    return terms.negation_answer is not None and answer_covers(
+        text, start, end, terms.negation_answer.search(text[end:])
     )
 
 

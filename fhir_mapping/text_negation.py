@@ -23,7 +23,20 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
 - `prefix`: shorthand written right before the phrase ("Neg SI/HI/AVH", "(-) SI", "-SI"; recheck
   K11 s28 finding 3): only there, so "neg tox screen with SI" is not read as a denial of SI. A
   cue ending in a dash ("-") is read only attached ("-SI"): "Depression - SI" separates two items;
-- `stop`: a conjunction ending a cue's scope.
+- `stop`: a conjunction ending a cue's scope;
+- `list_item`: a screening item a comma-joined answer covers ("SI, HI: denies"); an answer after
+  a comma-joined list covers the phrase only when the phrase's item, from the start of its
+  clause, and every item after it are such items (`answer_covers`; recheck K27a s31 finding 1:
+  "Intentional OD, SI: denies", "Endorses SI, plan: none", "Hx SI, Plan: none" had read the
+  act, the endorsed SI or the history as denied). A slash-joined list ("SI/HI/self harm: none")
+  is read as before;
+- `list_follow`: an item a comma-joined answer covers only after a `list_item` opens the list:
+  "SI, HI, self-harm: denies" is a screening checklist, "SIB, SI: denies" names the self-injury
+  first, as a presenting act, and keeps it (session 31: the safer reading of each);
+- `family`: a family-history (ConText experiencer) cue, read as a `pre` cue and also over the
+  comma-joined list it opens ("FH significant for depression, bipolar": `family_listed`,
+  recheck K27a s31 finding 4), each item of up to three words, up to a `family_end` word that
+  makes the words the patient's again ("FH of depression, pt with bipolar").
 
 Apart from tms_safety.py (moved out in session 22 to keep that module under 400 lines) because
 reading negation is its own idea, whatever the terms being read.
@@ -53,15 +66,23 @@ _TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d
 # "SI, HI: denies", "SI/HI/self harm: none", "Suicidal ideation/homicidal ideation: denies";
 # recheck K7 s28 finding 4: only slash-joined single words were read, so these raised a critical
 # card), then a colon, question mark or dash. An item holding a negation word ("SI, no plan:")
-# is no item of the checklist: the answer is then not read as covering the term. Nor is a
-# qualifier of the term (`_QUALIFIER`): "SI, Intent: none", "Passive SI, Plan: none" answer the
-# intent or plan of an ideation that stands; read as an item, they erased the SI (fix hist36).
+# is no item of the checklist: the answer is then not read as covering the term. A qualifier of the
+# term (`_QUALIFIER`) is no screening item either, so "SI, Intent: none", "Passive SI, Plan: none"
+# keep the SI (fix hist36; `answer_covers` reads comma lists, fix neg37).
 _QUALIFIER = r"(?:plan|intent|method|means|specific|active)\b"
-_ITEM = r"(?!(?:no|not|denies|without)\b|" + _QUALIFIER + r")[a-z]+"
-ANSWER_LEAD = r"^(?:\s*[/,]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
+_ITEM = r"(?!(?:no|not|denies|without)\b)[a-z]+"
+# The items stand in the group "items": a comma-joined list is read only as `answer_covers` says.
+ANSWER_LEAD = r"^(?P<items>(?:\s*[/,]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4})\s*[:?\-]\s*"
 # An `answer_all` ("all neg") says it covers every item, so a semicolon joins them too
 # ("SI;HI;AVH - all neg"); a plain answer after a semicolon ("SI; HI: denies") covers HI only.
 _ALL_LEAD = r"^(?:\s*[/,;]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
+# Where a comma-joined checklist's clause starts ("Psych ROS: SI, HI: denies") and its joints.
+_LIST_CLAUSE = re.compile(r"[.;:(]")
+_LIST_JOINT = re.compile(r"[,/]")
+# A family-history list: its items, each up to this many words ("major depressive disorder"),
+# within a sentence (a full stop or semicolon ends it).
+_FAMILY_ITEM_WORDS = 3
+_SENTENCE_END = re.compile(r"[.;]")
 # An answer followed by the word it qualifies is no answer: "SI: no plan", "SI - no intent" say
 # the ideation is there, without a plan (recheck K7 s28 finding 4, read as a denial before); an
 # answer closes its item ("SI: no", "SI: none.", "SI: denies, HI: denies").
@@ -82,6 +103,10 @@ class _Negations:
     answer_all: re.Pattern[str] | None
     prefix: re.Pattern[str] | None
     stop: re.Pattern[str] | None
+    list_items: frozenset[str]
+    list_follow: frozenset[str]
+    family: tuple[re.Pattern[str], ...]
+    family_end: re.Pattern[str] | None
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
@@ -142,7 +167,8 @@ def _negations() -> _Negations:
         by_role.setdefault(row["role"], []).append(normalise_text(row["cue"]))
     answer = by_role.get("answer", [])
     return _Negations(
-        pre=tuple(_cue(c) for c in by_role.get("pre", [])),
+        # A family-history cue is a `pre` cue too ("FH of bipolar"), and also reaches over a list.
+        pre=tuple(_cue(c) for c in by_role.get("pre", []) + by_role.get("family", [])),
         post=tuple(_cue(c) for c in by_role.get("post", [])),
         trailing=tuple(
             re.compile(_cue(c).pattern + _TRAILING_REST) for c in by_role.get("trailing", [])
@@ -154,6 +180,10 @@ def _negations() -> _Negations:
         answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
         prefix=_prefixes(by_role.get("prefix", [])),
         stop=_alternation(by_role.get("stop", [])),
+        list_items=frozenset(by_role.get("list_item", [])),
+        list_follow=frozenset(by_role.get("list_follow", [])),
+        family=tuple(_cue(c) for c in by_role.get("family", [])),
+        family_end=_alternation(by_role.get("family_end", [])),
     )
 
 
@@ -191,18 +221,69 @@ def scope_after(text: str, end: int) -> str:
     return after
 
 
+def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None) -> bool:
+    """Whether `answer`, a match of an ANSWER_LEAD pattern on text[end:], answers the phrase at
+    text[start:end]. An answer right after the phrase ("SI: denies") or after a slash-joined
+    list ("SI/HI: denies") does. After a comma-joined one, only when the list is a plain list of
+    screening items (`list_item` rows: "SI, HI: denies"), the phrase's own item one of them from
+    the start of its clause (recheck K27a s31 finding 1): "Intentional OD, SI: denies", "Endorses
+    SI, plan: none", "Hx SI, Plan: none" deny the SI or the plan, not the act, the endorsed SI or
+    the history before them. The doubtful reading keeps the finding, the safer mistake."""
+    if answer is None:
+        return False
+    items = answer.group("items")
+    if "," not in items:
+        return True
+    neg = _negations()
+    own = _LIST_CLAUSE.split(text[:end])[-1]
+    first, *rest = (part.strip() for part in _LIST_JOINT.split(own + items))
+    return first in neg.list_items and all(
+        part in neg.list_items or part in neg.list_follow for part in rest
+    )
+
+
+def family_listed(text: str, start: int) -> bool:
+    """Whether the phrase starting at `start` is an item of a comma-joined family-history list:
+    "FH significant for depression, bipolar", "FH: depression, anxiety, bipolar" (recheck K27a
+    s31 finding 4: the comma ended the cue's clause, and the relative's bipolar disorder was read
+    as the patient's). The phrase opens its item; each item back to the part holding a `family`
+    cue has up to three words; a `family_end` word ("pt", "also") after the cue ends the list:
+    "FH of depression, pt with bipolar" is the patient's."""
+    neg = _negations()
+    parts = after_last_stop(_SENTENCE_END.split(text[:start])[-1]).split(",")
+    if parts[-1].strip():
+        return False
+    for part in reversed(parts[:-1]):
+        cues = [m for f in neg.family for m in f.finditer(part)]
+        tail = part[max(m.end() for m in cues) :] if cues else part
+        if neg.family_end is not None and neg.family_end.search(tail):
+            return False
+        if cues:
+            return True
+        if len(part.split()) > _FAMILY_ITEM_WORDS:
+            return False
+    return False
+
+
 def negated(text: str, start: int, end: int, *, window: str | None = None) -> bool:
     """Whether the phrase at text[start:end] (of `normalise_text` output) is negated. `window`:
     the words a `pre` cue may stand in, when the reader sets its own scope (self_harm_scope.py);
     else NegEx's (`scope_before`)."""
     neg = _negations()
+    own_scope = window is None
     if window is None:
         window = scope_before(text, start)
     if any(p.search(window) for p in neg.pre):
         return True
+    # Only in NegEx's own scope: a reader that sets its own (self_harm_scope.py) reads a
+    # relative its own way (self_harm_subject.py, self_harm_sib.py).
+    if own_scope and family_listed(text, start):
+        return True
     if neg.prefix is not None and neg.prefix.search(text[:start]):
         return True
-    if any(a is not None and a.search(text[end:]) for a in (neg.answer, neg.answer_all)):
+    if neg.answer is not None and answer_covers(text, start, end, neg.answer.search(text[end:])):
+        return True
+    if neg.answer_all is not None and neg.answer_all.search(text[end:]):
         return True
     after = scope_after(text, end)
     if neg.pseudo is not None and neg.pseudo.search(after):

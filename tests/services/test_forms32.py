@@ -61,7 +61,8 @@ def _critical(name: str) -> dict[str, Any]:
         ("rs_pt_reports_the_same", "Father with SI - pt reports the same"),  # failed
         ("rs_pt_reports_similar", "Father with SI - pt reports similar thoughts"),  # failed
         ("rs_same_in_pt", "Father with SI; same in pt"),  # failed
-        ("rs_pt_also_cutting", "Father with SI; pt also cutting"),  # failed
+        # failed; since neg37 (recheck K27a s31) a bare "cutting" closing its clause is the act
+        ("rs_pt_also_cutting", "Self-harm or suicide attempt (diagnosis text only: confirm)"),
         ("rs_pt_also_wants_to_die", "Father with SI; pt also wants to die"),
         ("rs_pt_also_thoughts_ending_life", "Father with SI; pt also has thoughts of ending his"),
         ("rs_pt_also_passive_death_wish", "Father with SI; pt also endorses passive death wish"),
