@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from fhir_mapping.intolerance import record_kind
 from fhir_mapping.record import Intolerance, PatientRecord, Trial
 from services import tolerability
+from services.card_format import reaction_in_sentence
 from services.recommendation import Indicator
 
 # The resources that record a reaction apart from the course's own orders.
@@ -144,7 +145,7 @@ class RunningReaction:
         _, _, words = self.intolerance.reason.partition(": ")
         words = words.strip()
         if words:
-            return words[0].lower() + words[1:]
+            return reaction_in_sentence(words)
         if self.severe:
             return "a severe reaction"
         return f"an {record_kind(self.intolerance)}"
