@@ -22,8 +22,13 @@ its active metabolite desvenlafaxine; review 16 recheck U-a).
 
 `severe_reaction` says whether a reaction is one whose re-exposure can kill (anaphylaxis,
 angioedema, serotonin syndrome, SJS/TEN, DRESS, NMS, agranulocytosis: the table's `severe` rows,
-s30 allergy32): with `criticality` high it makes the order card critical. Their abbreviations
-(SJS, TEN, DRESS, NMS) are read in the manifestation only, never in a note; a reaction written
+s30 allergy32; as commonly charted, "Steven-Johnson", "Anaphylactoid reaction", "Tongue swelling",
+"Difficulty breathing", and seizure, torsades / QT prolongation, liver failure, hypertensive
+crisis: s31 allergy37, UNVERIFIED rows): with `criticality` high or a reaction `severity`
+"severe" it makes the order card critical. The words are read in a manifestation, a reaction's
+description and note, and the entry's note (s31 allergy37: "Rash" described "Anaphylaxis,
+required epinephrine" was a warning); their abbreviations (SJS, TEN, DRESS, NMS) in a
+manifestation or a reaction's description only, never in a note; a reaction written
 as a doubt or a mild form ("possible serotonin syndrome", "r/o SJS", "Serotonin syndrome?") is
 not read severe (s30 allergy33, `_certain`): a qualifier right before the reaction, in the same
 label and clause ("Mild hives" in the display says nothing of "Anaphylaxis" in the text; "?"
@@ -72,6 +77,9 @@ class _Table:
     mild_before: re.Pattern[str]
     mild_forms: re.Pattern[str]
     off_pathway_words: re.Pattern[str]  # allergens named in text that are no drug of this pathway
+    # Angioedema as charted: a site and a swelling word beside it ("Tongue swelling", "swelling
+    # of the lips", "Facial edema"; s31 allergy37, recheck K27b).
+    swelling: re.Pattern[str]
 
 
 @cache
@@ -85,6 +93,8 @@ def _table() -> _Table:
     uncertain: list[str] = []
     mild: list[str] = []
     mild_forms: list[str] = []
+    sites: list[str] = []
+    swellings: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         term = row["term"].strip().lower()
         if row["kind"] == "severe-abbreviation":
@@ -95,6 +105,10 @@ def _table() -> _Table:
             mild.append(term)
         elif row["kind"] == "mild-form":
             mild_forms.append(term)
+        elif row["kind"] == "angioedema-site":
+            sites.append(term)
+        elif row["kind"] == "angioedema-swelling":
+            swellings.append(term)
         if row["kind"] == "class":
             classes[term] = (row["drug_class"].strip(), row["role"].strip())
         elif row["kind"] == "severe":
@@ -113,6 +127,17 @@ def _table() -> _Table:
         _uncertain_before(mild),
         re.compile("^(?:" + "|".join(re.escape(t) for t in mild_forms) + r")\b"),
         whole_words(off_pathway),
+        _swelling(sites, swellings),
+    )
+
+
+def _swelling(sites: list[str], swellings: list[str]) -> re.Pattern[str]:
+    """A site then a swelling word ("tongue swelling", "lips swollen") or the reverse, "of" and
+    "the" allowed between ("swelling of the lips", "swollen face")."""
+    site = "(?:" + "|".join(re.escape(s) for s in sorted(sites, key=len, reverse=True)) + ")s?"
+    swell = "(?:" + "|".join(re.escape(s) for s in sorted(swellings, key=len, reverse=True)) + ")"
+    return re.compile(
+        rf"(?<![a-z])(?:{site} {swell}|{swell} (?:of )?(?:the )?(?:his |her )?{site})(?![a-z])"
     )
 
 
@@ -270,15 +295,20 @@ def allergen_label(concept: Mapping[str, Any]) -> str:
 
 
 def severe_reaction(resource: Mapping[str, Any]) -> bool:
-    """Criticality high, or a reaction of the table's `severe` rows (anaphylaxis, angioedema,
-    serotonin syndrome, ...; coded or in words not negated): a re-exposure can be
-    life-threatening, so a card about it is critical."""
+    """Criticality high, a reaction whose `severity` is "severe", or a reaction of the table's
+    `severe` rows (anaphylaxis, angioedema, serotonin syndrome, ...; coded or in words not
+    negated, in a manifestation, a reaction's description or note, or the entry's note): a
+    re-exposure can be life-threatening, so a card about it is critical."""
     if resource.get("criticality") == "high":
         return True
     table = _table()
     for reaction in array(resource.get("reaction")):
         if not isinstance(reaction, Mapping):
             continue
+        # FHIR R4 reaction.severity "severe": "severe complications arose" (s31 allergy37 item
+        # 2: "Eruption of skin", severe, was a warning at order-sign and nothing at chart open).
+        if reaction.get("severity") == "severe":
+            return True
         for concept in array(reaction.get("manifestation")):
             if not isinstance(concept, Mapping):
                 continue
@@ -286,18 +316,39 @@ def severe_reaction(resource: Mapping[str, Any]) -> bool:
                 return True
             # Each label read on its own: a qualifier in the display ("Mild hives") says
             # nothing of the text ("Anaphylaxis"; s30 allergy34 item 3, K24b m1).
-            for written in _labels(concept):
-                words = _NEGATED_QUALIFIER.sub(
-                    lambda m: " " * len(m.group()), normalise_text(written)
-                )
-                if any(_certain(words, m) for m in table.severe_words.finditer(words)):
-                    return True
-                for lower, spelt in table.severe_abbreviations:
-                    if spelt.search(written) and any(
-                        _certain(words, m) for m in lower.finditer(words)
-                    ):
-                        return True
-    return False
+            if any(_says_severe(written, abbreviations=True) for written in _labels(concept)):
+                return True
+        # The reaction's own description ("Anaphylaxis, required epinephrine" beside a "Rash"
+        # manifestation) is its words too, abbreviations included; a note is free text, read
+        # for the words only (s31 allergy37 item 3).
+        description = reaction.get("description")
+        if isinstance(description, str) and _says_severe(description, abbreviations=True):
+            return True
+        if any(_says_severe(n, abbreviations=False) for n in _notes(reaction)):
+            return True
+    return any(_says_severe(n, abbreviations=False) for n in _notes(resource))
+
+
+def _says_severe(written: str, *, abbreviations: bool) -> bool:
+    """A severe reaction read as recorded in one label or text (`_certain`)."""
+    table = _table()
+    words = _NEGATED_QUALIFIER.sub(lambda m: " " * len(m.group()), normalise_text(written))
+    for pattern in (table.severe_words, table.swelling):
+        if any(_certain(words, m) for m in pattern.finditer(words)):
+            return True
+    return abbreviations and any(
+        spelt.search(written) and any(_certain(words, m) for m in lower.finditer(words))
+        for lower, spelt in table.severe_abbreviations
+    )
+
+
+def _notes(element: Mapping[str, Any]) -> list[str]:
+    """The text of each Annotation in an element's `note`."""
+    return [
+        n["text"]
+        for n in array(element.get("note"))
+        if isinstance(n, Mapping) and isinstance(n.get("text"), str)
+    ]
 
 
 def _labels(concept: Mapping[str, Any]) -> list[str]:
@@ -312,7 +363,9 @@ def _certain(words: str, match: re.Match[str]) -> bool:
     is a warning naming the reaction as written), not the critical card of a reaction that
     happened. "Suspected" and "probable" are no such rows: the prescriber's working diagnosis,
     and "probable" a high grade of drug-reaction causality (Naranjo), are read as the reaction,
-    the safer direction."""
+    the safer direction. Nor is "unlikely" (s31 allergy37 item 4): a doubt makes the order card a
+    warning and says nothing at chart open of a course taken again since, so "Unlikely
+    anaphylaxis" stays severe, the safer outcome, until doubts are said at chart open too."""
     if negated(words, match.start(), match.end()):
         return False
     clause = _CLAUSE_END.split(words[: match.start()])[-1]

@@ -246,16 +246,23 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
         for concept in array(reaction.get("manifestation"))
         if isinstance(concept, Mapping) and (label := manifestation_label(concept)) is not None
     ]
+    # A reaction's description, its first clause, is said beside its manifestations: it may be
+    # what makes the entry severe ("Rash" described "Anaphylaxis, required epinephrine" reads
+    # "Rash (Anaphylaxis)"; s31 allergy37 item 3). The first clause keeps a summary short.
+    described = [
+        said
+        for reaction in array(resource.get("reaction"))
+        if isinstance(reaction, Mapping)
+        and isinstance(text := reaction.get("description"), str)
+        and (said := re.split(r"[,;.]", text)[0].strip())
+        and said not in manifestations
+    ]
+    if described and manifestations:
+        manifestations[-1] += f" ({'; '.join(described)})"
+    else:
+        manifestations += described
     head = f"documented {kind}" if kind else "documented allergy/intolerance"
     return f"{head}: {', '.join(manifestations)}" if manifestations else head
-
-
-def _reaction_severe(resource: Mapping[str, Any]) -> bool:
-    """A reaction whose `severity` is "severe" (Intolerance.reaction_severe)."""
-    return any(
-        isinstance(r, Mapping) and r.get("severity") == "severe"
-        for r in array(resource.get("reaction"))
-    )
 
 
 def read_intolerances(
@@ -285,7 +292,6 @@ def read_intolerances(
             # The one judgement reaction_findings reads for the bipolar finding: codes and words.
             manic = allergy_mania(resource) is not None
             severe = allergy_classes.severe_reaction(resource)
-            harsh = _reaction_severe(resource)
             found += [
                 Intolerance(
                     i,
@@ -295,7 +301,6 @@ def read_intolerances(
                     manic,
                     allergen_class=label,
                     severe=severe,
-                    reaction_severe=harsh,
                 )
                 for i, label in _allergy_allergens(resource)
             ]

@@ -206,13 +206,13 @@ class Intolerance:
     # The allergen as written when the allergy names a drug class, not this drug ("SSRIs"): the
     # class is held back whole and the cards name it as written (review 16 U1). "" otherwise.
     allergen_class: str = ""
-    # Criticality high, anaphylaxis or angioedema (allergy_classes.severe_reaction): critical.
+    # Criticality high, a reaction severity "severe", anaphylaxis, angioedema ...
+    # (allergy_classes.severe_reaction): critical.
     severe: bool = False
     # Read from an order's or statement's free-text note, not a coded reason (note_intolerance.py;
     # RC review s23 finding 3b): named and held back as any intolerance, not counted toward TMS
     # until confirmed (services/intolerance_count.py).
     to_confirm: bool = False
-    reaction_severe: bool = False  # a reaction.severity "severe": services/running_reactions.py
 
 
 @dataclass(frozen=True, slots=True)

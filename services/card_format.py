@@ -121,6 +121,15 @@ def in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def reaction_in_sentence(words: str) -> str:
+    """A reaction as charted, inside a sentence: "Anaphylaxis" -> "anaphylaxis", while a text
+    with another capital is kept as written ("Stevens-Johnson Syndrome", "TEN", "DRESS
+    syndrome"; lowering its first letter printed "stevens-Johnson": s31 allergy37 item 4)."""
+    if any(c.isupper() for c in words[1:]):
+        return words
+    return words[:1].lower() + words[1:]
+
+
 def or_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)

@@ -18,10 +18,9 @@ One reading for both hooks (order_checks/intolerance_running.py, rules/running_a
 - an entry entered resolved, inactive, refuted or in error never reaches the record
   (fhir_mapping/intolerance.py), so it raises nothing here;
 - tiers, as the order check's for an allergy (order_checks/intolerance.severity): critical for a
-  severe entry (criticality high, anaphylaxis, angioedema: allergy_classes.severe_reaction), or
-  one whose reaction's `severity` is "severe" (FHIR: severe complications arose;
-  Intolerance.reaction_severe, read only here: an entry about a course that ended is judged as
-  review 16 U1 set, while here the drug that caused it is still given); a warning for another
+  severe entry (criticality high, a reaction `severity` "severe" (FHIR: severe complications
+  arose), anaphylaxis, angioedema: allergy_classes.severe_reaction; s31 allergy37 read the
+  severity for every card, not only here); a warning for another
   allergy or an AdverseEvent; an entry typed
   `intolerance` and not severe (nausea, criticality low) is a warning on an order that raises
   the dose only (`MILD_RAISE_ONLY`), and no card on chart open or a renewal: the prescriber
@@ -63,6 +62,7 @@ from dataclasses import dataclass
 from fhir_mapping.intolerance import record_kind
 from fhir_mapping.record import Intolerance, PatientRecord, Trial
 from services import tolerability
+from services.card_format import reaction_in_sentence
 from services.recommendation import Indicator
 
 # The resources that record a reaction apart from the course's own orders.
@@ -84,7 +84,7 @@ class RunningReaction:
 
     @property
     def severe(self) -> bool:
-        return self.intolerance.severe or self.intolerance.reaction_severe
+        return self.intolerance.severe
 
     @property
     def settled(self) -> bool:
@@ -145,7 +145,7 @@ class RunningReaction:
         _, _, words = self.intolerance.reason.partition(": ")
         words = words.strip()
         if words:
-            return words[0].lower() + words[1:]
+            return reaction_in_sentence(words)
         if self.severe:
             return "a severe reaction"
         return f"an {record_kind(self.intolerance)}"

@@ -24,6 +24,7 @@ from fhir_mapping.record import (
     Trial,
 )
 from services import cards, tolerability
+from services.card_format import reaction_in_sentence
 from services.order_checks.intolerance_running import running_reaction_check
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.recommendation import Indicator
@@ -328,7 +329,7 @@ def _severe_reaction(intolerance: Intolerance) -> str:
     words = words.strip()
     if not words:
         return "a severe reaction"
-    return words[0].lower() + words[1:]
+    return reaction_in_sentence(words)
 
 
 def _allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
