@@ -56,6 +56,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from fhir_mapping import form_injury_intent as intent
 from fhir_mapping import form_self_harm_answers
 from fhir_mapping import form_self_harm_notes as notes
 from fhir_mapping.epds_forms import _item10s
@@ -67,6 +68,7 @@ from fhir_mapping.questionnaire_items import _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import self_harm_words
+from fhir_mapping.tms_safety import normalise_text
 
 __all__ = ["INSTRUMENT", "UNREAD_UNSCALED", "question", "read_responses", "wants_response"]
 
@@ -128,6 +130,8 @@ def _asks(text: str) -> bool:
     (form_self_harm_notes.said_in_answer)."""
     if form_self_harm_answers.is_note(text):
         return notes.names_self_harm(text)
+    if intent.is_intent_question(text) or intent.is_screen_result(text):
+        return True  # "Self-inflicted?", "Suicide risk screen" (form_injury_intent.py)
     if notes.is_injury(text):
         return False  # "Did you hurt yourself in the fall?" (fix forms33, K22 s30 hy_fall_hurt)
     return bool(self_harm_words(text)) or notes.is_plan(text)
@@ -213,6 +217,14 @@ def _answer(raw: Mapping[str, Any], text: str, note: bool) -> form_self_harm_ans
     of others alone to check (form_self_harm_notes.of_others)."""
     if note:
         return notes.note_answer(raw)
+    if intent.is_screen_result(text):
+        return intent.screen_answer(raw)
+    if intent.is_intent_question(text):
+        found = form_self_harm_answers.read(raw)
+        words = raw.get("valueString")
+        if found.value and isinstance(words, str) and intent.by_other(normalise_text(words)):
+            return None  # "Yes - husband hit her": an assault, no self-harm
+        return found
     said = notes.of_others(raw) if form_self_harm_answers.asks_of_others(text) else None
     return said or form_self_harm_answers.read(raw)
 

@@ -201,6 +201,8 @@ def read(answer: Mapping[str, Any]) -> Answer:
     text = answer.get("valueString")
     if isinstance(text, str) and _pattern("no-answer").fullmatch(_plain(text)):
         return Answer(None, word, none=True)
+    if isinstance(text, str) and _later_yes(_plain(text)):
+        return Answer(YES, word)
     if _lowest(answer):
         return Answer(0, word)
     listed = _listed(answer)
@@ -209,6 +211,22 @@ def read(answer: Mapping[str, Any]) -> Answer:
     if says_yes(answer) or (isinstance(text, str) and _leads_positive(_plain(text))):
         return Answer(YES, word)
     return Answer(None, word)
+
+
+# The parts of an answer after its first: a comma, semicolon, bracket, dash or "but".
+_LATER = re.compile(r"[,;()]| - |\bbut\b")
+
+
+def _later_yes(plain: str) -> bool:
+    """Whether a part after an answer's first says yes ("Not right now, but yesterday yes",
+    "Denies currently; yes last week"): the C-SSRS screener asks of the past month, so a yes of
+    yesterday or last week is a yes, whatever the opening denial of now says (recheck K27a s31:
+    the answer to check; session 31 fix forms37). A part naming others ("No; yes to others")
+    is left to the question of others (form_self_harm_notes.of_others)."""
+    parts = [p.strip(" .") for p in _LATER.split(plain)][1:]
+    return any(
+        re.search(r"\byes\b", part) and not _pattern("others").search(part) for part in parts
+    )
 
 
 def _leads_positive(plain: str) -> bool:

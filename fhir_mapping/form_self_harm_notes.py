@@ -36,6 +36,9 @@ s29 recheck K19a).
   is no self-harm question (form_self_harm._asks; recheck K22 s30 hy_fall_hurt; fix forms33).
   Its answer saying the injury was meant ("Yes, on purpose": `injury_intent` words, not
   negated) is a yes (recheck K24a s30: silent; session 30 fix forms34).
+  Another person named as the one who acted ("Yes, husband hit her intentionally") is no
+  self-harm, and an opening no followed by an act on purpose ("No - cut self on purpose") is a
+  yes (form_injury_intent.meant; recheck K27a s31, session 31 fix forms37).
 - An item whose QUESTION names no self-harm but whose ANSWER text does ("Patient educated on
   crisis line" = "Yes, pt endorses SI", "Safety plan reviewed" = "pt reports SI with plan") was
   read by no one: silent (session 30 fix forms31). Its answer is read as free text is
@@ -44,6 +47,9 @@ s29 recheck K19a).
   answer (critical, the safer reading); a denial ("pt denies SI") or anything else is nothing.
   Whose finding it is, is judged as it is in problem-list text (self_harm_subject): "Yes, for
   mother who has SI" is the mother's, nothing (recheck K22 s30: critical; fix forms33).
+  A comment whose every finding is governed by a relative named in it ("Pt denies SI. Reports
+  brother attempted suicide last month", "Pt worried about her son who is suicidal") is the
+  relative's, nothing (form_note_relative.py; recheck K27a s31, session 31 fix forms37).
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.form_injury_intent import meant
+from fhir_mapping.form_note_relative import relatives_only
 from fhir_mapping.form_self_harm_answers import YES, Answer, _pattern, _word
 from fhir_mapping.record import FindingKind
 from fhir_mapping.screen_wording import SELF_HARM, terms
@@ -166,27 +174,21 @@ def of_others(answer: Mapping[str, Any]) -> Answer | None:
 def said_in_answer(answer: Mapping[str, Any], question: str = "") -> Answer | None:
     """A yes, when the text of an answer to a question that names no self-harm states suicidal
     ideation or self-harm as free text does (module docstring), or, to an injury `question`,
-    says the injury was meant ("on purpose": `_meant`), else None."""
+    says the injury was meant ("on purpose": form_injury_intent.meant), else None."""
     text = answer.get("valueString")
     if not isinstance(text, str):
         return None
-    if FindingKind.SUICIDAL_IDEATION in text_kinds(text) or reading(text) is not None:
-        return Answer(YES, _word(answer))
-    if question and is_injury(question) and _meant(text):
+    if _finds(text):
+        # A comment about a relative's risk is not the patient's (form_note_relative.py).
+        return None if relatives_only(text, _finds) else Answer(YES, _word(answer))
+    if question and is_injury(question) and meant(text):
         return Answer(YES, _word(answer))
     return None
 
 
-def _meant(text: str) -> bool:
-    """Whether an answer holds an `injury_intent` word, not negated ("Yes, on purpose"; "not on
-    purpose" is nothing): an injury done on purpose is self-harm (session 30 fix forms34,
-    recheck K24a u_qr_hurt_fall_and_self was silent)."""
-    words = normalise_text(text)
-    if _pattern("injury_no").match(words):  # "No, nothing deliberate": the answer is a no
-        return False
-    return any(
-        not negated(words, m.start(), m.end()) for m in _pattern("injury_intent").finditer(words)
-    )
+def _finds(text: str) -> bool:
+    """Whether free text states suicidal ideation or self-harm, not negated."""
+    return FindingKind.SUICIDAL_IDEATION in text_kinds(text) or reading(text) is not None
 
 
 def row_question(resource: Mapping[str, Any]) -> str:

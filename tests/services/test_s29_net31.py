@@ -13,7 +13,8 @@ built from K16's f11 request: all 19 prefetch keys, one QuestionnaireResponse sw
    about a task, education or the family's history ("C-SSRS screen completed" = yes, "Patient
    educated on what to do if having suicidal thoughts" = yes, "has anyone in your family made a
    suicide attempt?" = yes) warned or raised the critical card: no answer about the patient's own
-   self-harm. A refusal and a C-SSRS level on the same forms still warn;
+   self-harm. A refusal on the same forms still warns, a C-SSRS level is read (a high level
+   critical since session 31 fix forms37);
 3. "Thoughts of death or dying" = yes (K16 f11) raised nothing: a net wording now.
 """
 
@@ -131,11 +132,19 @@ def test_absent_denied_and_process_items_are_quiet(name: str) -> None:
     assert _card(_chart(name)) is None
 
 
-@pytest.mark.parametrize("name", ["ros_declined", "cssrs_level_high"])
-def test_a_refusal_and_a_cssrs_level_still_warn(name: str) -> None:
-    """Controls beside item 2: a refusal may hide a yes; a C-SSRS level on a nursing form is
-    no task."""
-    assert _card(_chart(name)) == ("warning", _UNREAD)
+def test_a_refusal_still_warns() -> None:
+    """Control beside item 2: a refusal may hide a yes."""
+    assert _card(_chart("ros_declined")) == ("warning", _UNREAD)
+
+
+def test_a_cssrs_level_is_read() -> None:
+    """Control beside item 2: a C-SSRS level on a nursing form is no task. Session 31 fix
+    forms37 (recheck K27a): a high level is a positive screen, no longer the warning to check
+    (fhir_mapping/form_injury_intent.py)."""
+    assert _card(_chart("cssrs_level_high")) == (
+        "critical",
+        f'Self-harm question "C-SSRS risk level" = high risk {_ASSESS}',
+    )
 
 
 def test_own_attempt_on_an_intake_form_stays_critical() -> None:
