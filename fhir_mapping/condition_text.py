@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from datetime import date
 
-from fhir_mapping import self_harm_text
+from fhir_mapping import self_harm_past, self_harm_text
 from fhir_mapping.diagnosis_text import (
     said_as_dated_past,
     said_as_not_current,
@@ -168,5 +168,8 @@ def text_findings(
             onset=onset,
             source=source,
             verification=harm.value,
+            # "Remote SIB in adolescence, none since": past self-injury, asked about, not a
+            # current act (self_harm_past.py; session 31 fix sib37).
+            stated_past=self_harm_past.stated_past(text),
         )
     return found

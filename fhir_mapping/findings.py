@@ -79,6 +79,10 @@ class Finding:
     # ED visit that ended in a transfer to a psychiatric facility: visit_risk.py, review s27 RE
     # finding 6); None otherwise.
     visit_disposition: Disposition | None = None
+    # A SELF_HARM finding read from a Condition's words that state it as past ("Remote SIB in
+    # adolescence, none since", "SIB in remission": fhir_mapping/self_harm_past.py; recheck
+    # K27a s31, session 31 fix sib37): a risk factor to ask about, not a current act.
+    stated_past: bool = False
 
     @property
     def on_problem_list(self) -> bool:

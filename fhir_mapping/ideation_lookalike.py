@@ -8,6 +8,13 @@ forms36; each raised the critical suicide-risk card):
   where or with whom the patient will not live, not that they do not want to be alive. "Doesn't
   want to live", "doesn't want to live like this", "doesn't want to live with this pain" stay
   ideation (C-SSRS item 1, wish to be dead): only a person or a place ends the wish there;
+- joining someone alive: "Wants to join her husband in Florida" (session 31 fix sib37, recheck
+  K27a: critical by the "wants to join her" row, a wish to join a dead person). A `join_term`
+  ("join him") followed by a person (`relative` after `relative_lead` words: "her husband") or
+  by a `join_place` word and any word ("in Florida", "for dinner") names company, not death;
+  unless a `join_death` word stands in its clause ("join him in heaven", "join her husband who
+  passed"). "Wants to join her late husband", "wants to join him (husband died 2024)", "wants
+  to join him soon" match neither and stay ideation;
 - counselling: "Lethal dose of lithium discussed with pharmacist", "Educated on lethal dose":
   a `counsel_term` ("lethal dose") in a sentence (up to a full stop or semicolon) with a
   `counsel` word ("discussed", "counselled", "educated") is the clinician's safety advice, as
@@ -34,6 +41,8 @@ from fhir_mapping.text_negation import normalise_text
 __all__ = ["blank_other_meanings"]
 
 _SENTENCE_END = re.compile(r"[.;]")
+# Where the clause of a `join_term` ends: a `join_death` word after it counts up to here.
+_CLAUSE_END = re.compile(r"[.;,()]")
 
 
 def _rows(name: str, column: str) -> dict[str, list[str]]:
@@ -71,16 +80,35 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     )
 
 
+@cache
+def _joining() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a `join_term` with a living person or a place after it, a `join_death` word)."""
+    own = _rows("ideation_context_terms.csv", "role")
+    persons = _rows("self_harm_terms.csv", "role")
+    lead = _alternation(persons.get("relative_lead", []))
+    person = rf"(?:(?:{lead})\s+)*(?:{_alternation(persons.get('relative', []))})"
+    place = rf"(?:{_alternation(own['join_place'])})\s+\w"
+    return (
+        re.compile(rf"\b(?:{_alternation(own['join_term'])})\s+(?:{person}|{place})"),
+        re.compile(rf"\b(?:{_alternation(own['join_death'])})"),
+    )
+
+
 def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
 def blank_other_meanings(text: str) -> str:
-    """`text` (normalised) with each living arrangement and counselled lethal dose blanked, same
-    length (module docstring)."""
+    """`text` (normalised) with each living arrangement, joining of someone alive and counselled
+    lethal dose blanked, same length (module docstring)."""
     living, term, counsel, inquiry = _patterns()
     for m in reversed(list(living.finditer(text))):
         text = _blank(text, m.start(), m.end())
+    joining, death = _joining()
+    for m in reversed(list(joining.finditer(text))):
+        clause = _CLAUSE_END.split(text[m.start() :])[0]
+        if not death.search(clause):
+            text = _blank(text, m.start(), m.end())
     offset = 0
     for sentence in _SENTENCE_END.split(text):
         if counsel.search(sentence) and not inquiry.search(sentence):

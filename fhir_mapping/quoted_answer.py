@@ -11,6 +11,17 @@ Only the negative answer itself is quiet: when the words after it hold an `looka
 of data/diagnosis_terms.csv (a later score 1-3, "yes", "several days", "nearly every day": '0 on
 10/1, 3 today', ': 0 -> 2') or inside the item's words, nothing is blanked and the item is read, the safer mistake. A
 number inside a date ("10/1") is no score. The answers are rows of kind `lookalike_answer`.
+
+Only a CURRENT later score undoes (recheck K27a s31; session 31 fix sib37): '"Better off dead":
+not at all (previously 3)', '... not at all; last visit 3', '... 0 today (3 on 11/1)' were
+critical, though today's answer is 0. A later score is a past one when a `lookalike_undo_past`
+word ("previously", "last visit", "was") stands right before it in its part of the clause (at
+most one word between: "last visit was 3") or right after it ("3 previously", "3 at last
+visit"), or when a day follows it ("3 on 11/1") and a `lookalike_answer_now` word ("today")
+follows the negative answer itself. A `lookalike_answer_now` word beside the later score ("3
+today", "now 3") makes it current whatever else is said: '"better off dead": 0 on 10/1, 3 today'
+stays read. A dated later score beside an undated answer ("0 (3 on 11/1)") still undoes: which
+is today's the words do not say, so the item is read.
 """
 
 from __future__ import annotations
@@ -36,6 +47,43 @@ def _terms(kind: str) -> list[str]:
 def _alternation(terms: list[str]) -> str:
     # A closing "*" any ending ("endorse*"), else the whole word.
     return "|".join(re.escape(t.rstrip("*")) + (r"\w*" if t.endswith("*") else "") for t in terms)
+
+
+@cache
+def _words(kind: str) -> re.Pattern[str]:
+    """The rows of one kind as whole words ("(?!x)x", matching nothing, when there are none)."""
+    terms = _terms(kind)
+    return re.compile(rf"(?:{_alternation(terms)})(?![\w'])") if terms else re.compile(r"(?!x)x")
+
+
+# Where the part of a clause before a later score starts: "(previously 3)", "; last visit 3".
+_PART_START = re.compile(r"[,;(/]|->")
+# A day after a score: "3 on 11/1", "3 on 2026-11-01", "3 (11/1)".
+_DATED = re.compile(r"\s*(?:on\s+|\(\s*)?\d{1,4}[/-]\d{1,2}")
+
+
+@cache
+def _timing() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a past word right before a score, a past word right after one); `_words` of the rows."""
+    past = _words("lookalike_undo_past").pattern
+    return (
+        re.compile(rf"(?<![\w'])(?:{past})\s*:?\s*(?:[\w']+\s+)?$"),
+        re.compile(rf"^\s*:?\s*(?:{past})"),
+    )
+
+
+def _current(text: str, answer_end: int, start: int, end: int) -> bool:
+    """Whether the later score at text[start:end] is a current one (module docstring)."""
+    now = _words("lookalike_answer_now")
+    before = _PART_START.split(text[answer_end:start])[-1]
+    after = text[end:]
+    if now.match(after.lstrip(" :")) or re.search(rf"(?<![\w'])(?:{now.pattern})\s*:?\s*$", before):
+        return True  # "3 today", "now 3"
+    past_before, past_after = _timing()
+    if past_before.search(before) or past_after.match(after):
+        return False  # "previously 3", "last visit 3", "3 at last visit"
+    # "0 today (3 on 11/1)": the answer is today's, the dated score an earlier one.
+    return not (_DATED.match(after) and now.match(text[answer_end:].lstrip(" :")))
 
 
 @cache
@@ -65,6 +113,9 @@ def blank_quoted_negatives(text: str) -> str:
     item, later = patterns
     for m in reversed(list(item.finditer(text))):
         # A positive word inside the item's words too ("item 9 positive, thoughts of death: no").
-        if not later.search(text, m.end()) and not later.search(m.group()):
+        current = any(
+            _current(text, m.end(), u.start(), u.end()) for u in later.finditer(text, m.end())
+        )
+        if not current and not later.search(m.group()):
             text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text

@@ -122,7 +122,14 @@ def _governs() -> re.Pattern[str] | None:
     relative = r"(?:" + body + r")(?:'s)?(?:\s*\(\s*(?:" + body + r")\s*\))?"
     leads = r"(?:(?:" + lead + r")\s+)*" if lead else ""
     links = r"(?:\s+(?:" + link + r"|\d+))*" if link else r"(?:\s+\d+)*"
-    return re.compile(r"^\s*" + leads + relative + links + r"\s*$")
+    # What the relative is "with", listed up to a `relative_list` joint ("Son with autism and
+    # SIB": recheck K27a s31, session 31 fix sib37): the list is the relative's, unless it
+    # names the patient ("son with autism and pt with SIB" stops at "pt").
+    joints = "|".join(re.escape(t) for t in sorted(_role("relative_list"), key=len, reverse=True))
+    subject = "|".join(re.escape(t) for t in _role("clause_subject"))
+    word = r"(?!(?:" + subject + r")\b)[\w'/-]+" if subject else r"[\w'/-]+"
+    listed = r"(?:\s+(?:with|w/)(?:\s+" + word + r"){1,3}\s+(?:" + joints + r"))?" if joints else ""
+    return re.compile(r"^\s*" + leads + relative + links + listed + r"\s*$")
 
 
 @cache

@@ -19,6 +19,12 @@ The same tier for a visit reason that states suicidal ideation only as an undate
 denies it now ("History of SI, denies current SI" as an ED visit's reason: visit_risk.py
 PAST_DENIED; session 29 fix net33, K18 recheck): `visit_event`, worded as the visit's. A history
 of a suicide attempt so stated stays critical, as on a form.
+
+The same tier for a problem-list entry whose words state self-harm as past ("Remote SIB in
+adolescence, none since", "SIB in remission": fhir_mapping/self_harm_past.py, a text finding
+marked PAST_STATED; recheck K27a s31, session 31 fix sib37): it read as a current act (critical
+"on 2026-11-20") though the entry says none since; past self-harm is a risk factor to ask
+about, never dropped. `list_event`, worded as the entry's.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from collections.abc import Iterable
 from fhir_mapping.record import Finding
 from services.policy import Policy
 from services.risk_signal import RiskEvent, SignalKind
-from services.risk_wording import ideation_words
+from services.risk_wording import ideation_words, summary_name
 
 # The step a held proposal waits for (rules/hold_words.py reads "<step> first").
 HELD_BY = "ask about current suicidal thoughts first"
@@ -39,6 +45,13 @@ _VISIT_FOUND = "a visit reason records past suicidal ideation and denies it now"
 _BOTH_FOUND = "a form or visit reason records past suicidal ideation or self-harm, denied now"
 # `RiskEvent.past` of a visit reason's history with a current denial (`visit_event`).
 _VISIT_PAST = "suicidal ideation"
+# The same of a problem-list entry's past self-harm (`list_event`), and of a mix with it.
+_LIST_FOUND = "a problem-list entry records past self-harm, stated as past"
+_ANY_FOUND = (
+    "a form, visit reason or problem-list entry records past suicidal ideation or self-harm, "
+    "not current"
+)
+_LIST_PAST = "self-harm"
 
 
 def visit_event(finding: Finding) -> RiskEvent:
@@ -60,22 +73,52 @@ def visit_event(finding: Finding) -> RiskEvent:
     )
 
 
+def list_event(finding: Finding) -> RiskEvent:
+    """A problem-list entry whose words state self-harm as past (module docstring): an UNREAD
+    event with `past`, as `visit_event`, worded as the entry ("SIB in remission (diagnosis text
+    only: confirm) on the problem list since 2026-11-20")."""
+    name = f"{summary_name(finding, 'Self-harm')} on the problem list"
+    text = f"{finding.display} on the problem list ({finding.coding})"
+    return RiskEvent(
+        SignalKind.UNREAD,
+        finding.onset,
+        text,
+        name,
+        False,
+        finding.source,
+        terse=(name,),
+        past=_LIST_PAST,
+    )
+
+
 def _at_visit(event: RiskEvent) -> bool:
     return event.source is not None and event.source.resource_type == "Encounter"
 
 
+def _on_list(event: RiskEvent) -> bool:
+    return event.source is not None and event.source.resource_type == "Condition"
+
+
 def _where(events: Iterable[RiskEvent]) -> str | None:
-    """ "visit" when every past event is a visit reason's, "both" when some are, else None."""
-    visits = [_at_visit(e) for e in events if e.past is not None]
-    if visits and all(visits):
-        return "visit"
-    return "both" if any(visits) else None
+    """ "visit" when every past event is a visit reason's, "list" when every one is a
+    problem-list entry's, "both" when some are either, else None (forms only)."""
+    kinds = {
+        "visit" if _at_visit(e) else "list" if _on_list(e) else "form"
+        for e in events
+        if e.past is not None
+    }
+    if kinds in ({"visit"}, {"list"}):
+        return kinds.pop()
+    return "both" if kinds - {"form"} else None
 
 
 def found(events: Iterable[RiskEvent]) -> str:
     """What the TMS card says was found (rules/tms_referral_held.py)."""
+    events = tuple(events)
     where = _where(events)
-    return _VISIT_FOUND if where == "visit" else _BOTH_FOUND if where == "both" else FOUND
+    if where == "both" and any(_on_list(e) for e in events if e.past is not None):
+        return _ANY_FOUND
+    return {"visit": _VISIT_FOUND, "list": _LIST_FOUND, "both": _BOTH_FOUND}.get(where or "", FOUND)
 
 
 def all_past(events: Iterable[RiskEvent]) -> bool:
@@ -93,6 +136,10 @@ def acts(event: RiskEvent) -> tuple[str, str] | None:
         return f"past {event.past}, denied now: ask about current thoughts", (
             "ask about current thoughts"
         )
+    if _on_list(event):
+        return f"past {event.past}, stated as past: ask about current thoughts", (
+            "ask about current thoughts"
+        )
     return f"past {event.past} recorded on the form: ask about current thoughts", (
         "ask about current thoughts"
     )
@@ -100,6 +147,7 @@ def acts(event: RiskEvent) -> tuple[str, str] | None:
 
 def head(events: Iterable[RiskEvent] = ()) -> str:
     """The optimise card's line while such an answer is open (rules/optimize/suicide_hold.py)."""
+    events = tuple(events)
     if _where(events) is not None:
         return (
             f"**Suicide risk card open:** {found(events)}: ask about current suicidal thoughts "
@@ -120,12 +168,15 @@ def detail(policy: Policy, events: Iterable[RiskEvent] = ()) -> str:
     from services.risk_evidence import item9_window_days
 
     window_days = item9_window_days(policy)
+    events = tuple(events)
     where = _where(events)
     if where is not None:
         visit_days = policy.suicide_condition_recent_days
         days = (
             f"{visit_days} days after the visit"
             if where == "visit"
+            else f"{visit_days} days after the entry's date"
+            if where == "list"
             else f"{window_days} days ({visit_days} after a visit)"
         )
         return (

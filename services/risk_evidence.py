@@ -195,6 +195,12 @@ def _events(
                 )
             )
     for finding in record.context.of(FindingKind.SELF_HARM):
+        # A problem-list entry whose words state the self-injury as past ("SIB in remission"):
+        # the warning that asks about current thoughts, in the window the critical reading had
+        # (services/past_answers.py; session 31 fix sib37); older, a risk-factor line below.
+        if finding.stated_past and finding.onset is not None and condition_from <= finding.onset:
+            events.append(past_answers.list_event(finding))
+            continue
         if finding.onset is not None and finding.onset >= condition_from:
             current.append(finding)
             # A recent attempt is the strongest short-term risk factor: escalated wording.
