@@ -110,3 +110,20 @@ def test_device_checklist(text: str, term: str, denied: bool) -> None:
     text = normalise_text(text)
     start = text.index(term)
     assert negated(text, start, start + len(term)) is denied
+
+
+# Recheck K28b s31 finding 8: an attempt, cutting or an overdose later in a screening checklist is
+# covered by its answer too (the list_follow rows had only the self-harm words: these three were
+# read as the act, a false critical card that withheld TMS); named first, the act stands.
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("SI, HI, suicide attempt: denies", None),
+        ("SI, HI, cutting: denies", None),
+        ("SI, HI, overdose: denies", None),
+        ("Overdose, SI: denies", Reading.INTENT_UNKNOWN),
+        ("Cutting, SI: denies", Reading.STATED),
+    ],
+)
+def test_acts_later_in_a_checklist(text: str, read: Reading | None) -> None:
+    assert reading(text) is read
