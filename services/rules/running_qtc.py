@@ -22,7 +22,11 @@ each with its source. It speaks when:
   the patient's age being that added risk factor (session 25 review RA finding 9), or
 - the QTc is above 500 ms with any running antidepressant that has no QTc row of its own
   (qtc-high: sertraline at 520 ms gave no card, review s26 RQ finding 2): above 500 ms the QTc is
-  high-risk whatever the drug (AHA/ACCF 2010, APA 2018); kept to > 500 to stay quiet at 450-500.
+  high-risk whatever the drug (AHA/ACCF 2010, APA 2018); kept to > 500 to stay quiet at 450-500,
+  or
+- the lab called the QTc critical (AA, HH, "Critical") while its value is under the drug's stop
+  (or qtc-high) line: "flagged critical by the lab, though not above 500 ms by its value: read
+  the ECG first", as the order check says it (labs38 item 1; recheck K27b s31 finding 6).
 
 The safer reading for these two middle cases: the order hook already warns at them, and a
 prescriber opening the chart of a patient taking the drug is deciding whether to keep it. A long
@@ -157,7 +161,9 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
                 QtDrug(taking, f"its label's QT warning ({cite.effect_cite or cite.cite})")
             )
             stops += [r for r in own_stop if lab_safety.above(r, lab)]
-            called += [r for r in own_stop if lab_safety.called_critical(r, lab)]
+            # (a drug with a caution row only, trazodone or mirtazapine: the class's qtc-high line)
+            lines = own_stop or _rows_for("qtc-high", taking, drug_class)
+            called += [r for r in lines if lab_safety.called_critical(r, lab)]
             bands += [
                 r for r in _rows_for("qtc-warning", taking, drug_class) if lab_safety.above(r, lab)
             ]
