@@ -116,11 +116,16 @@ class LabRange:
     bare_low: float | None = None
     bare_high: float | None = None
     # A valueQuantity with neither unit nor code is read as a bare number is (`bare_unit` within
-    # bare_low-bare_high): the QTc only (labs32 item 3; lab_text.bare_quantity).
+    # bare_low-bare_high): the QTc and the lithium level (labs32 item 3, recheck K27b s31
+    # finding 1; lab_text.bare_quantity).
     bare_quantity: bool = False
     # A value sent WITH a unit of `units` outside bare_low-bare_high is not read either, named as a
     # value the test cannot have (sodium 12.4 mmol/L: labs33 item 1; lab_text.implausible).
     unit_bounds: bool = False
+    # `unit_bounds` "check" (the lithium level): a value above bare_high in one of `units` is
+    # read and acted on, shown with "check the entry" (lab_text.entry_doubt; recheck K27b s31
+    # finding 3: a toxicity line must not fall silent on a slipped decimal).
+    entry_check: bool = False
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -302,6 +307,7 @@ def lab_ranges() -> dict[str, LabRange]:
             bare_high=_float((row.get("bare_high") or "").strip()),
             bare_quantity=(row.get("bare_quantity") or "").strip() == "yes",
             unit_bounds=(row.get("unit_bounds") or "").strip() == "yes",
+            entry_check=(row.get("unit_bounds") or "").strip() == "check",
         )
         for row in _rows("lab_ranges.csv")
     }

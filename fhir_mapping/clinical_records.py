@@ -4,7 +4,7 @@ record.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -107,6 +107,11 @@ class LabResult:
     # nortriptyline "180 H": ng/mL or nmol/L; lab_text.unitless_number), shown as sent beside
     # "not read" (K21 t11); "" otherwise. `value` stays None: the unit is never guessed.
     unitless: str = ""
+    # The flag came from the reference range sent with the result (or the table's interval), not
+    # from the lab's interpretation: a card says "above its reference range", never "flagged
+    # high by the lab" when the lab sent no flag (recheck K27b s31 finding 2).
+    # (Not compared: the same result whichever way its flag was reached.)
+    range_flagged: bool = field(default=False, compare=False)
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

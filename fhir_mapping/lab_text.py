@@ -222,9 +222,10 @@ def unitless_number(test: str, text: object) -> str:
 
 def bare_quantity(test: str, number: float) -> tuple[float, str] | None:
     """A valueQuantity sent with neither unit nor code, read as a bare number (`_bare`) for a row
-    whose `bare_quantity` says so (data/lab_ranges.csv: the QTc, whose 480 with no unit is ms;
-    labs32 item 3); else None: the value stays judged by the lab's flag only (session 29 RL: a
-    lithium or sodium quantity with no unit is not given one here)."""
+    whose `bare_quantity` says so (data/lab_ranges.csv: the QTc, whose 480 with no unit is ms,
+    labs32 item 3; the lithium level, whose 1.8 with no unit is mmol/L as the text "1.8" is,
+    recheck K27b s31 finding 1); else None: the value stays judged by the lab's flag only (a
+    sodium quantity with no unit is not given one here)."""
     row = lab_ranges().get(test)
     if row is None or not row.bare_quantity:
         return None
@@ -242,3 +243,13 @@ def implausible(test: str, number: float, unit: str | None) -> bool:
     if row.bare_low is None or row.bare_high is None:
         return False
     return not row.bare_low <= number <= row.bare_high
+
+
+def entry_doubt(test: str, number: float) -> bool:
+    """Whether a value of `test`, in the row's own unit, lies above what the test can be while
+    the row still reads it (`unit_bounds` "check": a lithium 18 mmol/L), so a card shows it with
+    "check the entry" beside the action it still takes (recheck K27b s31 finding 3)."""
+    row = lab_ranges().get(test)
+    return (
+        row is not None and row.entry_check and row.bare_high is not None and number > row.bare_high
+    )

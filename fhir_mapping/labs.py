@@ -212,11 +212,13 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
     critical = (sided or (flag is None and "interpretation" in resource)) and (
         interpretation_critical(resource)
     )
+    ranged_flag = False  # the flag is the range's, not the lab's (K27b s31 finding 2)
     if flag is None and value is not None:
         flag = _range_flag(resource, value, unit)
         if flag is None:
             flag = _unflagged(resource, test, value, unit)
         flag = bound_flag(flag, comparator)
+        ranged_flag = flag is not None
     if value is None and flag is None and "component" in resource:
         # A QTc with no value of its own and its Bazett / Fridericia values as components.
         found = _from_components(resource, (test,), when)
@@ -237,6 +239,7 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         interim,
         critical,
         "" if value is not None else unitless_number(test, resource.get("valueString")),
+        ranged_flag,
     )
 
 

@@ -23,6 +23,7 @@ from fhir_mapping.codes import observation_codes
 from fhir_mapping.lab_lookalike import unread_lab
 from fhir_mapping.lab_si_key import key_tests
 from fhir_mapping.lab_status import shown as status_shown
+from fhir_mapping.lab_text import entry_doubt
 from fhir_mapping.record import DataDomain, DataGap, GapCause, LabResult, PatientRecord
 from services import cards
 from services.policy import Policy
@@ -247,6 +248,11 @@ def text(lab: LabResult) -> str:
     final says so after its date: "1.9 mmol/L on 2026-11-25 (preliminary)" (review s29 RL
     finding 1, as the diagnosis review's status_note)."""
     day = lab.date.isoformat() + (f" ({status_shown(lab.status)})" if lab.status else "")
+    # A level above what the test can be, still acted on (a lithium 18 mmol/L: lab_ranges.csv
+    # unit_bounds "check"): said beside the value so the entry is checked (K27b s31 finding 3).
+    number = value(lab)
+    if number is not None and lab.comparator is None and entry_doubt(lab.test, number):
+        day = f"{day} (implausible: check the entry)"
     if lab.value is None:
         if lab.unitless:  # "180 with no unit (not read)": what the lab sent, never given a unit
             return f"{lab.unitless} with no unit (not read), on {day}"
@@ -281,8 +287,8 @@ def sideless_critical(lab: LabResult) -> bool:
 
 def _side(lab: LabResult) -> str:
     """ "critical high", "high", or "critical" for a critical call with no side."""
-    if sideless_critical(lab):
-        return "critical"
+    if sideless_critical(lab) or (lab.critical and lab.flag == "normal"):
+        return "critical"  # (a "normal" from the range is not the lab's side: K27b s31)
     return f"critical {lab.flag}" if lab.critical else str(lab.flag)
 
 
@@ -294,10 +300,19 @@ def unread_words(lab: LabResult) -> str:
     return f"unit {shown_unit(lab.unit)} not read" if lab.unit else "unit not stated"
 
 
+def flagged(lab: LabResult) -> str:
+    """Who judged the result and how: "flagged critical high by the lab", or, for a flag taken
+    from the reference range sent with it (no interpretation sent), "above its reference range"
+    (recheck K27b s31 finding 2: "flagged high by the lab" where the lab sent no flag)."""
+    if lab.range_flagged and not lab.critical and lab.flag in ("high", "low"):
+        return f"{'above' if lab.flag == 'high' else 'below'} its reference range"
+    return f"flagged {_side(lab)} by the lab"
+
+
 def flag_short(lab: LabResult) -> str:
     """A summary's words of a result judged by the lab's flag: "flagged critical high by the lab,
     unit not stated" ("flagged high by the lab" when no value came: the text says so)."""
-    said = f"flagged {_side(lab)} by the lab"
+    said = flagged(lab)
     return said if lab.value is None else f"{said}, {unread_words(lab)}"
 
 
@@ -306,4 +321,4 @@ def flag_words(lab: LabResult, line: str) -> str:
     "the 1.0 mmol/L line"): "flagged high by the lab; unit not stated, not compared with the
     1.0 mmol/L line" ("flagged critical high" for HH). The flag is the lab's judgement against
     the lab's own range, never this service's line."""
-    return f"flagged {_side(lab)} by the lab; {unread_words(lab)}, not compared with {line}"
+    return f"{flagged(lab)}; {unread_words(lab)}, not compared with {line}"

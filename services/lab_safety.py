@@ -25,6 +25,7 @@ from services.lab_readings import by_flag as by_flag
 from services.lab_readings import deciding as deciding
 from services.lab_readings import flag_short as flag_short
 from services.lab_readings import flag_words as flag_words
+from services.lab_readings import flagged as flagged
 from services.lab_readings import is_recent as is_recent
 from services.lab_readings import labs_missing as labs_missing
 from services.lab_readings import labs_si_missing as labs_si_missing
@@ -126,17 +127,21 @@ def called_critical(rule: LabRule, lab: LabResult) -> bool:
     the call instead."""
     if not lab.critical or value(lab) is None:
         return False
+    # A "normal" the reference range gave (the lab sent AA, no side) is the range's, not the
+    # lab's: the call stands (recheck K27b s31 finding 5: lithium 0.9 AA within 0.6-1.2).
+    sideless = lab.flag is None or (lab.range_flagged and lab.flag == "normal")
     if rule.critical_call == "above":
-        return lab.flag in (None, "high") and not above(rule, lab)
+        return (sideless or lab.flag == "high") and not above(rule, lab)
     if rule.critical_call == "below":
-        return lab.flag in (None, "low") and not below(rule, lab)
+        return (sideless or lab.flag == "low") and not below(rule, lab)
     return False
 
 
 def called_words(rule: LabRule, lab: LabResult) -> str:
     """How a card words a `called_critical` result: "flagged critical by the lab, though not
     above 50-150 ng/mL by its value" ("flagged critical high" for HH)."""
-    side = "critical" if lab.flag is None else f"critical {lab.flag}"
+    # (a "normal" the reference range gave is no side the lab named: "critical")
+    side = "critical" if lab.flag in (None, "normal") else f"critical {lab.flag}"
     beyond = "above" if rule.critical_call == "above" else "below"
     return f"flagged {side} by the lab, though not {beyond} {rule.bounds()} by its value"
 

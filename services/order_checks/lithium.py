@@ -141,11 +141,12 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     lab = lithium_level.judged_level(ctx)
     if lab is None and lab_safety.labs_missing(ctx.record):
         return _not_checked(ctx, LITHIUM, draft, "lithium level")
-    if lab is None or not lab_safety.above(rule, lab):
-        # No level above target: the baseline labs (review 11 finding 1). With lab results not
-        # all obtained, an absent result proves nothing: no baseline card then.
+    lines = lithium_level.level_lines(ctx, lab) if lab is not None else None
+    if lab is None or (not lab_safety.above(rule, lab) and (lines is None or not lines.called)):
+        # No level above target nor called critical by the lab: the baseline labs (review 11
+        # finding 1). With lab results not all obtained, an absent result proves nothing: no
+        # baseline card then.
         return None if lab_safety.labs_missing(ctx.record) else _baseline(ctx, draft)
-    lines = lithium_level.level_lines(ctx, lab)
     if lines is None:  # no lithium-target row for the card: the check above decided
         return None
     dose = f" {cards.fmt_mg(draft.mg_per_day_upper)} mg/day" if draft.mg_per_day_upper else ""
@@ -156,30 +157,39 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if not lab_safety.by_flag(lab)  # the lab's flag, never the target (session 29 RL)
         else f"was {lab_safety.flag_words(lab, f'the {rule.bounds()} target ({rule.cite})')}"
     )
+    if lines.called is not None and lines.toxic is None:
+        # The lab's critical call on a level under the lines by its value (recheck K27b s31
+        # finding 5): acted on as at chart open (lithium_level.py), the safer reading.
+        above = f"was {lab_safety.called_words(lines.called, lab)}"
     said = (
         f"The last lithium level, {level}, {above}, and this order adds lithium or raises it. "
         "Lithium toxicity tracks the serum level and can occur close to therapeutic levels "
         f"({rule.effect_cite}): check for toxicity and repeat the level before raising the dose."
     )
-    if lines.toxic is not None:
-        toxic = lines.toxic
+    if lines.toxic is not None or lines.called is not None:
+        toxic = lines.toxic or lines.called
+        assert toxic is not None  # (for mypy: one of the two)
+        # the lab's call on a level under the line: said so, never "at or above 1.5"
+        said_line = (
+            lab_safety.flag_short(lab)
+            if lab_safety.by_flag(lab)
+            else f"at or above {cards.fmt_mg(toxic.high)}"
+            if lines.toxic is not None
+            else lab_safety.called_words(toxic, lab)
+        )
         return OrderCheck(
             LITHIUM,
             draft,
             cards.fit_summary(
+                f"Lithium{dose} ordered with the last level {level} {said_line}: toxicity risk",
                 f"Lithium{dose} ordered with the last level {level} "
-                + (
-                    lab_safety.flag_short(lab)
-                    if lab_safety.by_flag(lab)
-                    else f"at or above {cards.fmt_mg(toxic.high)}"
-                )
-                + ": toxicity risk",
+                f"{lab_safety.flagged(lab)}: toxicity risk",
                 f"Lithium ordered: last level {level}, toxicity risk",
             ),
             f"{said} "
             + (
                 f"{toxic.if_running[0].upper()}{toxic.if_running[1:]}"
-                if lab_safety.by_flag(lab)
+                if lab_safety.by_flag(lab) or lines.toxic is None
                 else f"At or above {toxic.bounds()}, {toxic.says} ({toxic.cite}): "
                 f"{toxic.if_running}"
             )
@@ -214,7 +224,7 @@ def _lithium(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
                     else f"above the {rule.bounds()} target"
                 ),
                 f"Lithium ordered: last level {level}, "
-                + ("flagged high by the lab" if lab_safety.by_flag(lab) else "above target"),
+                + (lab_safety.flagged(lab) if lab_safety.by_flag(lab) else "above target"),
             ),
             f"{said}{over}{raised} {_renal(ctx)}",
         )

@@ -126,6 +126,11 @@ def _summary(found: HighLevel) -> str:
             acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess now")
         else:
             acts = ("hold or reduce, check toxicity, repeat level, eGFR", "hold or reduce, recheck")
+    elif found.called is not None:
+        # Under the lines by its value, but the lab called it critical (AA / HH): the safer
+        # reading acts on the call (recheck K27b s31 finding 5, as labs38 for a tricyclic level).
+        line = lab_safety.called_words(found.called, lab)
+        acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess now")
     else:
         # Within the usual range, but a raising drug started since the level: the level today
         # is not known, so the card asks for it rather than a dose change.
@@ -137,8 +142,11 @@ def _summary(found: HighLevel) -> str:
             *(f"{level} ({line}), {started} started since: {act}" for act in acts),
             f"{level} ({line}): {acts[-1]}",
         )
+    # The raising drug outlasts the dose when the summary must shorten: it is why the level is
+    # high (recheck K27b s31 finding 4: "1800 umol/L" dropped "with lisinopril").
     return cards.fit_summary(
         *(f"{level} ({line}){on}{with_raisers}: {act}" for act in acts),
+        *(f"{level} ({line}){with_raisers}: {act}" for act in acts),
         *(f"{level} ({line}){on}: {act}" for act in acts),
         f"{level} ({line}): {acts[-1]}",
     )

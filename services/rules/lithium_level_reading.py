@@ -41,6 +41,9 @@ class HighLevel:
     # The usual upper limit (lab_safety.csv lithium-high, 1.0 mmol/L) when the level is above it;
     # None: between the target and that limit, shown only for a raising drug started since.
     high: LabRule | None = None
+    # lithium-toxic when the lab called the level critical though its value is under that line
+    # (LevelLines.called; recheck K27b s31 finding 5).
+    called: LabRule | None = None
 
     @property
     def started_since(self) -> tuple[Taking, ...]:
@@ -51,7 +54,9 @@ class HighLevel:
     def critical(self) -> bool:
         """At or above the toxic line, or flagged critical high by the lab (HH) whatever its
         value: the lab's own critical call keeps its weight (session 29 RL: a 1.3 HH)."""
-        return self.toxic is not None or (self.lab.critical and self.lab.flag in ("high", None))
+        if self.toxic is not None or self.called is not None:
+            return True
+        return self.lab.critical and self.lab.flag in ("high", None)
 
 
 def _rule(check: str) -> LabRule | None:
@@ -88,27 +93,37 @@ class LevelLines:
     high: LabRule | None  # the patient's upper line (`_high_line`) when the level is above it
     toxic: LabRule | None  # lithium-toxic when the level is at or above it
     line: LabRule | None = None  # the patient's upper line, above or not (None: no row)
+    # lithium-toxic when the lab called the level critical (AA, or HH) though its value, read, is
+    # under that line (lab_safety.called_critical): acted on as a toxic level is, at chart open
+    # and order-sign alike, as labs38 made the call act on a tricyclic level or a QTc (recheck
+    # K27b s31 finding 5: a 0.9 mmol/L flagged AA got no lithium card).
+    called: LabRule | None = None
 
     @property
     def beyond_usual(self) -> bool:
-        """Above the patient's upper line (1.0 mmol/L, 0.8 from 65): a card on its own.
-        Without the upper-line rows the target decides (the old, stricter reading)."""
-        return self.line is None or self.high is not None
+        """Above the patient's upper line (1.0 mmol/L, 0.8 from 65), or called critical by the
+        lab: a card on its own. Without the upper-line rows the target decides (the old,
+        stricter reading)."""
+        return self.line is None or self.high is not None or self.called is not None
 
 
 def level_lines(ctx: RuleContext, lab: LabResult) -> LevelLines | None:
-    """The lines a level above the augmentation target crosses, or None (no target row, or the
-    level is not above the target)."""
+    """The lines a level above the augmentation target (or called critical by the lab) crosses,
+    or None (no target row, or the level is not above the target nor called critical)."""
     target = target_for(ctx)
-    if target is None or not lab_safety.above(target, lab):
+    if target is None:
         return None
     toxic = _rule(_TOXIC)
+    called = toxic if toxic is not None and lab_safety.called_critical(toxic, lab) else None
+    if not lab_safety.above(target, lab) and called is None:
+        return None
     line = _high_line(ctx)
     return LevelLines(
         target=target,
         high=line if line is not None and lab_safety.above(line, lab) else None,
         toxic=toxic if toxic is not None and at_or_above(toxic, lab) else None,
         line=line,
+        called=called,
     )
 
 
@@ -228,6 +243,7 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
         raisers=raisers(ctx),
         unread=lab_safety.unread_after(ctx.record, lab),
         high=lines.high,
+        called=lines.called,
     )
     if not lines.beyond_usual and not found.started_since:
         return None  # above the target, within the usual range: the optimise card's line says so

@@ -22,7 +22,11 @@ each with its source. It speaks when:
   the patient's age being that added risk factor (session 25 review RA finding 9), or
 - the QTc is above 500 ms with any running antidepressant that has no QTc row of its own
   (qtc-high: sertraline at 520 ms gave no card, review s26 RQ finding 2): above 500 ms the QTc is
-  high-risk whatever the drug (AHA/ACCF 2010, APA 2018); kept to > 500 to stay quiet at 450-500.
+  high-risk whatever the drug (AHA/ACCF 2010, APA 2018); kept to > 500 to stay quiet at 450-500,
+  or
+- the lab called the QTc critical (AA, HH, "Critical") while its value is under the drug's stop
+  (or qtc-high) line: "flagged critical by the lab, though not above 500 ms by its value: read
+  the ECG first", as the order check says it (labs38 item 1; recheck K27b s31 finding 6).
 
 The safer reading for these two middle cases: the order hook already warns at them, and a
 prescriber opening the chart of a patient taking the drug is deciding whether to keep it. A long
@@ -75,6 +79,11 @@ class LongQtc:
     drugs: tuple[QtDrug, ...]  # the running QT-prolonging drugs, antidepressants first
     unread: LabResult | None  # a later QTc that could not be compared
     age: int | None = None  # the patient's age, said with the older-adult line
+    # Under `line` (a stop line) by its value, but the lab called the QTc critical (AA or HH:
+    # lab_safety.called_critical): the call acts on chart open as at order-sign (labs38 item 1;
+    # recheck K27b s31 finding 6: a QTc of 440 or 470 ms flagged "Critical" said nothing here,
+    # or only the caution band's words).
+    called: bool = False
 
 
 @cache
@@ -140,6 +149,7 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
     # qtc-high crossed by an antidepressant with no QTc row of its own (sertraline at 520 ms:
     # review s26 RQ finding 2): above 500 ms the QTc is high-risk whatever the drug.
     high: list[LabRule] = []
+    called: list[LabRule] = []  # stop / qtc-high lines the lab's critical call stands for
     labelled: list[QtDrug] = []  # antidepressants with a QTc row of their own: named first
     others: list[QtDrug] = []  # data/qt_drugs.csv drugs running beside them
     for taking, drug_class in running_cautions.running(ctx):
@@ -151,6 +161,9 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
                 QtDrug(taking, f"its label's QT warning ({cite.effect_cite or cite.cite})")
             )
             stops += [r for r in own_stop if lab_safety.above(r, lab)]
+            # (a drug with a caution row only, trazodone or mirtazapine: the class's qtc-high line)
+            lines = own_stop or _rows_for("qtc-high", taking, drug_class)
+            called += [r for r in lines if lab_safety.called_critical(r, lab)]
             bands += [
                 r for r in _rows_for("qtc-warning", taking, drug_class) if lab_safety.above(r, lab)
             ]
@@ -166,17 +179,22 @@ def long_qtc(ctx: RuleContext) -> LongQtc | None:
         elif taking.ingredient in listed:
             risk, listed_cite = listed[taking.ingredient]
             others.append(QtDrug(taking, f"{risk} risk of torsades ({listed_cite})"))
-        elif crossed := [
-            r for r in _rows_for("qtc-high", taking, drug_class) if lab_safety.above(r, lab)
-        ]:
-            high += crossed
-            others.append(QtDrug(taking, "an antidepressant whose label sets no QTc line"))
+        else:
+            rows = _rows_for("qtc-high", taking, drug_class)
+            crossed = [r for r in rows if lab_safety.above(r, lab)]
+            calls = [r for r in rows if lab_safety.called_critical(r, lab)]
+            if crossed or calls:
+                high += crossed
+                called += calls
+                others.append(QtDrug(taking, "an antidepressant whose label sets no QTc line"))
     drugs = (*labelled, *others)
     unread = lab_safety.unread_after(ctx.record, lab)
     if stops:
         return LongQtc(lab, _lowest(stops), True, drugs, unread)
     if high:
         return LongQtc(lab, _lowest(high), True, drugs, unread)
+    if called:  # the lab's critical call outranks the caution, middle and older-adult bands
+        return LongQtc(lab, _lowest(called), False, drugs, unread, called=True)
     # A second QT-prolonging drug is named as the combination whatever the band (its card's
     # words); one drug alone at the middle band or at an older age gets that line's words.
     if cautions and len(drugs) >= 2:
@@ -229,6 +247,14 @@ def _summary(found: LongQtc) -> str:
     qtc = f"QTc {lab_safety.text(found.lab)}"
     names = _names(found)
     acts = _acts(found)
+    if found.called:
+        head = f"{qtc}{names}: {lab_safety.called_words(found.line, found.lab)}"
+        return cards.fit_summary(
+            f"{head}: read the ECG first{acts[-1]}",
+            f"{head}: read the ECG first",
+            f"{qtc}{names}: {lab_safety.flagged(found.lab)}: read the ECG first",
+            head,
+        )
     if found.stop:
         head = f"{qtc}{names}: {found.line.beyond(found.lab)}"
         return cards.fit_summary(
@@ -269,7 +295,14 @@ def _at_age(found: LongQtc) -> str:
 def detail(found: LongQtc) -> str:
     line, lab = found.line, found.lab
     cite = f"; {line.cite}" if line.cite else ""
-    if found.stop:
+    if found.called:
+        head = (
+            f"**QTc {lab_safety.text(lab)}**: {lab_safety.called_words(line, lab)} "
+            f"({line.bounds()}: {line.says}{cite}); the lab may have read the tracing or a range "
+            "of its own. "
+            "Read the ECG and the lab's report first, with these QT-prolonging drugs running:"
+        )
+    elif found.stop:
         head = (
             f"**QTc {lab_safety.text(lab)}**: {line.beyond(lab)} ({line.says}{cite}), with "
             f"these {'drugs' if line.check == 'qtc-high' else 'QT-prolonging drugs'} running:"

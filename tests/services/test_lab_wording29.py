@@ -44,6 +44,17 @@ def _cards(name: str) -> dict[str, Doc]:
     return _at.by_topic(_chart(name))
 
 
+def _in_mg_dl(name: str) -> dict[str, Doc]:
+    """The cards of a lithium chart whose level is sent in mg/dL, a unit no table reads (recheck
+    K27b s31 finding 1: a lithium quantity with no unit is now read in mmol/L, as its text is,
+    so a level judged by the lab's flag alone is one in a unit not read)."""
+    doc = _chart(name)
+    for r in chart_files.prefetch_resources(doc):
+        if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "14334-7":
+            r["valueQuantity"] = {**r["valueQuantity"], "unit": "mg/dL", "code": "mg/dL"}
+    return _at.by_topic(doc)
+
+
 def _all(cards: dict[str, Doc]) -> str:
     return "\n".join(c["summary"] + "\n" + c.get("detail", "") for c in cards.values())
 
@@ -73,21 +84,36 @@ def test_a_tca_level_flagged_critical_high_keeps_the_critical_tier() -> None:
 
 
 def test_a_lithium_level_flagged_high_is_not_above_the_service_limit() -> None:
-    cards = _cards("li16_nounit_0_9_H")
+    cards = _in_mg_dl("li16_nounit_0_9_H")
     card = cards["running-lithium-level"]
     assert card["indicator"] == "warning"
     assert "above the 1.0 limit" not in card["summary"]
-    assert "(flagged high by the lab, unit not stated)" in card["summary"]
+    assert "(flagged high by the lab, unit mg/dL not read)" in card["summary"]
     assert "not compared with the 0.5-0.8 mmol/L target and the 1 mmol/L limit" in card["detail"]
     assert "above the 0.5-0.8 mmol/L target" not in _all(cards)
 
 
 @pytest.mark.parametrize("name", ["li11_no_unit_HH", "li17_nounit_1_3_HH"])
 def test_a_lithium_level_flagged_critical_high_is_critical(name: str) -> None:
-    card = _cards(name)["running-lithium-level"]
+    card = _in_mg_dl(name)["running-lithium-level"]
     assert card["indicator"] == "critical"
     assert "flagged critical high by the lab" in card["summary"]
     assert "hold" in card["summary"]
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("li11_no_unit_HH", "Lithium 1.8 mmol/L on 2026-11-25 (at or above 1.5, toxicity risk)"),
+        ("li17_nounit_1_3_HH", "(above the 1.0 limit, flagged critical by the lab)"),
+        ("li12_no_unit_no_interp", "(at or above 1.5, toxicity risk)"),
+    ],
+)
+def test_a_lithium_quantity_with_no_unit_is_read_in_mmol_per_l(name: str, said: str) -> None:
+    # Recheck K27b s31 finding 1: read as its text "1.8" is (lab_ranges.csv bare_quantity).
+    card = _cards(name)["running-lithium-level"]
+    assert card["indicator"] == "critical"
+    assert said in card["summary"]
 
 
 def test_a_sodium_flagged_low_is_not_below_the_service_line() -> None:
@@ -114,12 +140,15 @@ def test_a_level_with_no_value_is_said_so_not_as_a_placeholder() -> None:
 
 
 def test_a_level_not_compared_is_never_no_level_on_record() -> None:
-    cards = _cards("li12_no_unit_no_interp")
+    cards = _in_mg_dl("li12_no_unit_no_interp")
     text = _all(cards)
     assert "no lithium level" not in text
     interaction = cards["drug-interaction"]
     assert "lithium level on 2026-11-25 not compared: read it" in interaction["summary"]
-    assert "last level 1.8 on 2026-11-25, not compared (unit not stated)" in interaction["detail"]
+    assert (
+        "last level 1.8 mg/dL on 2026-11-25, not compared (unit mg/dL not read)"
+        in interaction["detail"]
+    )
 
 
 def test_labs_not_all_read_are_not_checked_in_summary_and_detail() -> None:
@@ -194,10 +223,11 @@ def test_a_lithium_order_beside_a_flagged_level_says_the_labs_call(
         for r in chart_files.prefetch_resources(doc)
         if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "14334-7"
     ]
-    level["valueQuantity"] = {"value": 0.9}
+    level["valueQuantity"] = {"value": 0.9, "unit": "mg/dL"}  # a unit not read (K27b s31)
     level["interpretation"][0]["coding"] = [{"code": interp}]
     (card,) = [c for c in _at.cards(doc, "order-select") if "ithium" in c["summary"]]
     assert card["indicator"] == indicator
     assert "above the 0.5-0.8" not in card["summary"]
-    assert "by the lab, unit not stated" in card["summary"]
+    # (the critical summary has room for the lab's call, the unit shown with the level)
+    assert "by the lab" in card["summary"] and "0.9 mg/dL" in card["summary"]
     assert "not compared with the 0.5-0.8 mmol/L target" in card["detail"]
