@@ -161,7 +161,11 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
     current, year = stated_history.past_clauses(text, _names_any)
     harm_now, ideation_now = _text_reading(current) if year is not None else (harm, ideation)
     if harm is not None:
-        written = None if harm_now is not None else year
+        # An act's history beside a denial of now ("Prior SA 2010, denies current SI") is dated
+        # by its year, as without the denial (stated_history._current; fix hist37).
+        act_now, act_year = stated_history.past_clauses(text, _names_any, act=True)
+        harm_now = _text_reading(act_now)[0] if act_year is not None else harm
+        written = None if harm_now is not None else act_year
         yield FindingKind.SELF_HARM, "text", "", label, harm.value, written
     if ideation:
         written = None if ideation_now else year
