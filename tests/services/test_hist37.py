@@ -5,7 +5,9 @@ changed, `c_` ones a text-only Condition; evaluated as of 2026-12-01):
 1. UNSAFE: preparatory behaviour or a veiled farewell after "Hx SI, denies current SI" ("Pt has
    been researching ways to die", "Plan: RTC 2 wk, says won't be here in 2 weeks") was the
    past-SI warning with TMS offered. Now critical (`risk` rows). Controls already critical
-   since hist36 ("will shoot self if wife leaves", "Plan: OD") stay so.
+   since hist36 ("will shoot self if wife leaves", "Plan: OD") stay so. "OD" after a dose or
+   drops is once daily or the right eye ("Plan: lithium 300 mg OD": the warning; `risk_excluded`
+   rows), "Plan: OD on lithium" an overdose.
 2. NOISE: safety planning and means restriction in a plan ("Plan: naloxone kit given", "lethal
    means counseling", "remove guns from home", "wife to hold pills", "firearms removed by
    brother", "pt will call 988 if SI", "limit supply due to overdose risk", "blister packs to
@@ -63,6 +65,8 @@ def _cards(name: str) -> dict[str, dict[str, object]]:
         "k_shoot_self_if_wife_leaves",
         "k_kill_herself_if",
         "k_plan_od",
+        "k_plan_od_on_lithium",
+        "k_mg_od_then_od",
         "k_plan_5150",
         "k_plan_sitter",
         "k_plan_hold",
@@ -99,6 +103,8 @@ def test_a_stated_risk_is_the_critical_card(name: str) -> None:
         "n_blister_packs",
         "n_lock_up_pills",
         "n_week_supply",
+        "f_lithium_mg_od",
+        "f_drops_od",
         "d_si_hi_denies",
         "d_minus_si_plus_hi",
         "d_si_neg_hi_pos",
