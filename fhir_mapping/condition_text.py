@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from datetime import date
 
-from fhir_mapping import self_harm_past, self_harm_text
+from fhir_mapping import self_harm_past, self_harm_text, stated_history, stated_sa
 from fhir_mapping.diagnosis_text import (
     said_as_dated_past,
     said_as_not_current,
@@ -160,12 +160,14 @@ def text_findings(
         # Self-harm or an overdose in words on an entry no code mapped (self_harm_text.py),
         # whatever the status (_TEXT_COUNTS_WHEN_RESOLVED); marked, so the suicide-risk card says
         # "text only: confirm".
+        day, written = _harm_dated(text, onset)
         found[FindingKind.SELF_HARM] = Finding(
             kind=FindingKind.SELF_HARM,
             code="",
             system="text",
             display=label,
-            onset=onset,
+            onset=day,
+            onset_written=written,
             source=source,
             verification=harm.value,
             # "Remote SIB in adolescence, none since": past self-injury, asked about, not a
@@ -173,3 +175,23 @@ def text_findings(
             stated_past=self_harm_past.stated_past(text),
         )
     return found
+
+
+def _harm_dated(text: str, onset: date | None) -> tuple[date | None, str | None]:
+    """(onset, written date) of the self-harm the words name: the latest day of a year its words
+    state it as a history of ("History of suicide attempt 2019": stated_history.past_clauses, as
+    a visit reason is read) when that is before the entry's onset, the act's own date; else the
+    entry's (recheck K27a s31 finding 3, fix hist37: an entry of 2026-11-20 so worded was a
+    critical attempt "on 2026-11-20"). `written` as visit_risk.py keeps it: a year or month."""
+    current, written = stated_history.past_clauses(text, _names_harm, act=True)
+    if written is None or _names_harm(current):
+        return onset, None
+    latest = stated_history.latest_day(written)
+    if onset is not None and latest >= onset:
+        return onset, None
+    return latest, written if len(written) < 10 else None
+
+
+def _names_harm(text: str) -> bool:
+    # "Hx SA 2019" is read as "Hx suicide attempt 2019" (stated_sa.py), as visit_risk.py reads it.
+    return self_harm_text.reading(stated_sa.spell_out(text)) is not None

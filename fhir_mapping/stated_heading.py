@@ -40,7 +40,14 @@ from fhir_mapping import stated_terms
 from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["answer_is_risk", "sentence_rest", "states_method", "treatment_answer"]
+__all__ = [
+    "answer_is_risk",
+    "heading_answer",
+    "heading_denied",
+    "sentence_rest",
+    "states_method",
+    "treatment_answer",
+]
 
 _ROLES = (
     *("heading_intent", "heading_no", "heading_filler", "plan_treatment", "plan_treatment_any"),
@@ -53,6 +60,30 @@ _ROLES = (
 @cache
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {role: stated_terms.patterns(role) for role in _ROLES}
+
+
+def heading_answer(rest: str) -> str | None:
+    """The answer of a risk heading from `rest`, the words right after the risk word: after a
+    ":" or a free-standing dash ("Intent - none"), or the words themselves when they open with a
+    `heading_no` word ("intent none"; recheck K27a s31 finding 5, fix hist37: both read as an
+    intent stated now); None when `rest` is no heading's answer ("plan to jump")."""
+    rest = rest.lstrip()
+    if rest[:1] == ":" or rest[:2] == "- ":
+        return rest[1:]
+    return rest if _opens(rest, "heading_no") and not rest.startswith("-") else None
+
+
+def heading_denied(clause: str, names: Callable[[str], bool]) -> bool:
+    """Whether a clause is the finding's words (at most two, `names` reads them) and a risk
+    heading whose answer opens with a `heading_no` word ("SI plan: none", "SI intent - no"): the
+    plan or intent of a denied ideation denied, no finding of now (recheck K27a s31 finding 5,
+    fix hist37: "History of SI, denies current SI. SI plan: none" was critical)."""
+    for risk in (m for p in _terms()["risk"] for m in p.finditer(clause)):
+        answer = heading_answer(clause[risk.end() :])
+        before = clause[: risk.start()]
+        if answer is not None and _opens(answer, "heading_no") and names(before):
+            return len(before.split()) <= 2
+    return False
 
 
 def _opening(answer: str, role: str) -> str | None:

@@ -61,7 +61,10 @@ clause ("plan to follow up with her dealer for more pills to end it"); what a pu
 ("plan to overdose") is read as a risk itself. A `risk_harmless` phrase names no method ("hang
 out", "cut back", "pill organizer"), and access to means or a preparatory act after the answer
 keeps the risk ("Plan: none, but has pills saved": `_means`, recheck K24a s30). "SA" is an
-attempt unless its clause says otherwise (stated_sa.py).
+attempt unless its clause says otherwise (stated_sa.py). Session 31 fix hist37 (recheck K27a):
+a checklist denial ("SI/HI: denies", "-SI") denies now too (stated_denied.py); "Intent - none",
+"intent none", "SI plan: none" deny the risk (stated_heading.heading_answer, heading_denied); a
+`current` word in a clause denying now ("denies current SI") makes no history current.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from fhir_mapping import stated_heading, stated_sa, stated_terms
+from fhir_mapping import stated_denied, stated_heading, stated_sa, stated_terms
 from fhir_mapping.stated_history_dates import dates, latest_day
 from fhir_mapping.text_negation import normalise_text
 
@@ -140,11 +143,12 @@ def _stands(clause: str, risk: re.Match[str], after: str = "") -> bool:
     ("pill organizer"). Either does when access to means or a preparatory act (`_means`)
     follows in the clause or `after` it, the rest of the reason ("Plan: none, but has pills
     saved", "Plan: outpatient follow-up; rope in car": recheck K24a s30)."""
+    rest = clause[risk.end() :].lstrip()
+    answer = stated_heading.heading_answer(rest)
+    if answer is not None:  # a heading: its answer is read by stated_heading.py (fix hist35)
+        return stated_heading.answer_is_risk(risk.group(), answer, after, _means)
     if not _followed(clause, risk.end(), "risk_after"):
         return True
-    rest = clause[risk.end() :].lstrip()
-    if rest.startswith(":"):  # a heading: its answer is read by stated_heading.py (fix hist35)
-        return stated_heading.answer_is_risk(risk.group(), rest[1:], after, _means)
     rest = _blank(rest, "risk_harmless")
     return any(p.search(rest) for p in _terms()["risk_method"]) or _means(rest + "." + after)
 
@@ -209,14 +213,20 @@ def _past_date(clause: str, names: Callable[[str], bool]) -> str | None:
     return None
 
 
-def _current(plain: str, names: Callable[[str], bool]) -> bool:
+def _current(plain: str, names: Callable[[str], bool], act: bool = False) -> bool:
     """Whether a `current` word stands in `plain` with no denial of the finding itself after it:
     a `denial` word among the next two words of its clause with nothing after it in the clause
     or words `names` reads ("now recurrent" is current, "now denies", "currently pt denies SI"
     are not; "now denies intent", "now denies plan", "now denies HI" are: the finding stands,
-    recheck K19a s29 t19)."""
+    recheck K19a s29 t19). For an `act` (an attempt, self-harm), nor is a word in a clause that
+    denies now (`_denies_now`: "denies current SI"), which dated "Prior SA 2010, denies current
+    SI" by the visit (recheck K27a s31 finding 3, fix hist37); the ideation's denial keeps the
+    visit's date, the past-SI warning ("Hx of SI 2010, denies SI today": fix hist31)."""
     for word in _terms()["current"]:
         for found in word.finditer(plain):
+            own = _CLAUSE_END.split(plain[: found.start()])[-1] + plain[found.start() :]
+            if act and _denies_now(_CLAUSE_END.split(own)[0].strip(), names):
+                continue  # "Prior SA 2010, denies current SI": the denial's time (fix hist37)
             clause = _CLAUSE_END.split(plain[found.end() :])[0]
             after = " ".join(clause.split()[:2])
             denials = (m for p in _terms()["denial"] if (m := p.search(after)) is not None)
@@ -232,14 +242,16 @@ def _denies_finding(clause: str, denial: str, names: Callable[[str], bool]) -> b
     return not rest.strip() or names(rest)
 
 
-def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | None]:
+def past_clauses(
+    text: str, names: Callable[[str], bool], act: bool = False
+) -> tuple[str, str | None]:
     """(`text` with each clause that states a past history blanked, the latest date those
     clauses state, written "2025-12-28", "2025-12" or "2025": `latest_day` reads it); (`text`,
     None) when none does or a `current` word stands anywhere. `names`: whether some words name
     a finding (the caller's readers), so a clause whose finding comes before its lead is not
-    read as a history (module docstring)."""
+    read as a history (module docstring); `act`: read for an act (`_current`)."""
     plain = _undenied(normalise_text(text))
-    if _current(plain, names):
+    if _current(plain, names, act):
         return text, None
     # A comma or full stop inside a date ("Dec 28, 2025", "12.28.2025") ends no clause.
     cut = list(plain)
@@ -327,8 +339,11 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
             continue  # "no current plan", "no prior attempts": a full denial (recheck K23 n17)
         if any(p.search(clause) for p in _terms()["current"]):
             return False
-        if not names(clause):
+        if stated_denied.denied_finding(clause) and not names(clause):
+            denial = True  # "SI/HI: denies", "-SI, +HI", "SI neg" (fix hist37)
             continue
+        if not names(clause) or stated_heading.heading_denied(clause, names):
+            continue  # "SI plan: none" (fix hist37)
         if not any(
             (m := p.search(clause)) is not None and not names(clause[: m.start()])
             for p in _terms()["history_lead"]

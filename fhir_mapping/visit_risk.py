@@ -29,6 +29,9 @@ here:
   ideation only as an undated history and denies it now ("History of SI, denies current SI")
   keeps the visit's date and is marked PAST_DENIED: the card asks about current thoughts, the
   warning a form's past yes beside a current no gets (services/past_answers.py; fix net33).
+  Safety planning and means restriction in a plan's sentence ("Plan: naloxone kit given",
+  "remove guns from home") are read as treatment, no risk nor overdose (stated_safety.py; fix
+  hist37).
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
@@ -48,6 +51,7 @@ from fhir_mapping import (
     stated_heading,
     stated_history,
     stated_sa,
+    stated_safety,
 )
 from fhir_mapping.absent_reasons import diagnosis_reasons, referenced_reasons
 from fhir_mapping.admission_codes import ClassOf, class_key
@@ -138,9 +142,14 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
     that year as written (stated_history.py; review s29 RQ3), which dates it. A plan or intent
     heading answered by a method ("Plan: hang self") states suicidal ideation with a plan though
     no SI word stands (stated_heading.states_method; fix hist36: no card before)."""
+    label = concept_label(concept)
     text = concept_text(concept)
     if not text:
         return
+    # Safety planning and means restriction in a plan ("Plan: remove guns from home", "limit
+    # supply due to overdose risk") are treatment, no risk nor overdose: read without them
+    # (stated_safety.py; recheck K27a s31 finding 2, fix hist37).
+    text = stated_safety.safety_blanked(text)
     harm, ideation = _text_reading(text)
     ideation = ideation or stated_heading.states_method(text)
     if harm is not None and stated_history.history_denied(text, _names_any):
@@ -152,15 +161,19 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
     current, year = stated_history.past_clauses(text, _names_any)
     harm_now, ideation_now = _text_reading(current) if year is not None else (harm, ideation)
     if harm is not None:
-        written = None if harm_now is not None else year
-        yield FindingKind.SELF_HARM, "text", "", concept_label(concept), harm.value, written
+        # An act's history beside a denial of now ("Prior SA 2010, denies current SI") is dated
+        # by its year, as without the denial (stated_history._current; fix hist37).
+        act_now, act_year = stated_history.past_clauses(text, _names_any, act=True)
+        harm_now = _text_reading(act_now)[0] if act_year is not None else harm
+        written = None if harm_now is not None else act_year
+        yield FindingKind.SELF_HARM, "text", "", label, harm.value, written
     if ideation:
         written = None if ideation_now else year
         # An undated history with a current denial ("History of SI, denies current SI"): no SI
         # of now, a past one to ask about (stated_history.history_denied; fix net33).
         denied = written is None and stated_history.history_denied(text, _names_any)
         mark = PAST_DENIED if denied else None
-        yield FindingKind.SUICIDAL_IDEATION, "text", "", concept_label(concept), mark, written
+        yield FindingKind.SUICIDAL_IDEATION, "text", "", label, mark, written
 
 
 def _text_reading(text: str) -> tuple[self_harm_text.Reading | None, bool]:

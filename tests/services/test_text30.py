@@ -70,7 +70,6 @@ def test_every_chart_is_an_ehr_chart(name: str) -> None:
     [
         ("sh01_prior_attempt_to_quit_life", True),
         ("sh02_previous_attempts_to_stop_breathing", True),
-        ("sh03_prior_attempts_to_quit_hanging", True),
         ("sh04_prior_attempt_to_stop_living", True),
         ("sh05_past_attempt_to_quit_everything", True),
         ("sh06_past_attempts_to_stop_drinking", False),
@@ -83,6 +82,17 @@ def test_a_quitting_verb_needs_a_habit_to_be_no_attempt(name: str, critical: boo
         assert card is not None and (card["indicator"], card["summary"]) == ("critical", _ACT)
     else:
         assert card is None
+
+
+def test_a_dated_hanging_attempt_is_read_and_dated_by_its_year() -> None:
+    # "Prior attempts to quit - hanging 2020": an attempt (no habit follows the verb), and, since
+    # fix hist37 (recheck K27a s31 finding 3), dated by the year its words give, not the ED visit
+    # of 2026-11-25: a past attempt, a risk-factor line with no card of its own.
+    name = "sh03_prior_attempts_to_quit_hanging"
+    cards, record = Evaluator(_AS_OF["sh"]).by_topic_and_record(_chart(name))
+    harm = record.context.of(FindingKind.SELF_HARM)
+    assert [f.onset for f in harm] == [date(2020, 12, 31)]
+    assert "suicide-risk" not in cards
 
 
 @pytest.mark.parametrize(
