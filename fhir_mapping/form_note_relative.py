@@ -34,7 +34,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.form_self_harm_answers import _pattern
-from fhir_mapping.self_harm_subject import _relative, _role, shares_finding
+from fhir_mapping.self_harm_subject import _BESIDE, _relative, _role, shares_finding
 from fhir_mapping.tms_safety import normalise_text
 
 __all__ = ["relatives_only"]
@@ -60,8 +60,8 @@ def _governed(clause: str, finds: Callable[[str], bool]) -> bool:
     if relative is None:
         return False
     for match in relative.finditer(clause):
-        if finds(clause[: match.start()]):
-            continue  # the words before it state a finding of their own
+        if finds(clause[: match.start()]) or _BESIDE.search(clause[: match.start()]):
+            continue  # the words before it state a finding of their own, or "pt and her mother"
         rest = clause[match.end() :]
         while (word := _WORD.match(rest)) is not None and word.group(1) in _links():
             rest = rest[word.end() :]

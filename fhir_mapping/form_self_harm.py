@@ -217,6 +217,9 @@ def _answer(raw: Mapping[str, Any], text: str, note: bool) -> form_self_harm_ans
     of others alone to check (form_self_harm_notes.of_others)."""
     if note:
         return notes.note_answer(raw)
+    month = form_self_harm_answers.window_no(raw, text)
+    if month is not None:
+        return month  # "Not in the past month" to a question of now or the past month (forms38)
     if intent.is_screen_result(text):
         return intent.screen_answer(raw)
     if intent.is_intent_question(text):

@@ -47,11 +47,20 @@ from typing import Any
 
 from fhir_mapping import epds_item10
 from fhir_mapping.phq9_form_item9 import _one_answer as phq9_answer
-from fhir_mapping.screen_wording import denies_self_harm
+from fhir_mapping.screen_wording import denies_self_harm, self_harm_words
 from fhir_mapping.suicide_screen_answers import says_no_risk, says_yes
 from fhir_mapping.tms_safety import normalise_text
 
-__all__ = ["Answer", "asks_of_others", "cut", "is_note", "past_topic", "read", "says_nothing"]
+__all__ = [
+    "Answer",
+    "asks_of_others",
+    "cut",
+    "is_note",
+    "past_topic",
+    "read",
+    "says_nothing",
+    "window_no",
+]
 
 # A yes or true says the patient answered yes; how often, it does not: the least positive
 # answer of a PHQ-9 item 9 (services/data/phq9_item9_answers.csv, 1 'Several days').
@@ -168,6 +177,8 @@ def _lowest(answer: Mapping[str, Any]) -> bool:
         head, rest = _parts(plain)
         if rest and says_no_risk({"valueString": head}) and _lowest({"valueString": rest}):
             return True  # "No (pt denies)": a no that its words after say again (RQ4 f40)
+        if rest and _elsewhere(rest) and _lowest({"valueString": head}):
+            return True  # "No, yes to anxiety", "No SI, yes HI": the yes is of another finding
     return says_no_risk(answer)
 
 
@@ -222,11 +233,44 @@ def _later_yes(plain: str) -> bool:
     "Denies currently; yes last week"): the C-SSRS screener asks of the past month, so a yes of
     yesterday or last week is a yes, whatever the opening denial of now says (recheck K27a s31:
     the answer to check; session 31 fix forms37). A part naming others ("No; yes to others")
-    is left to the question of others (form_self_harm_notes.of_others)."""
+    is left to the question of others (form_self_harm_notes.of_others), and so is a yes of
+    another finding ("No SI, yes HI", "No, yes to anxiety": `_elsewhere`, fix forms38)."""
     parts = [p.strip(" .") for p in _LATER.split(plain)][1:]
     return any(
-        re.search(r"\byes\b", part) and not _pattern("others").search(part) for part in parts
+        re.search(r"\byes\b", part) and not _pattern("others").search(part) and not _elsewhere(part)
+        for part in parts
     )
+
+
+def _elsewhere(part: str) -> bool:
+    """Whether a part of an answer says yes of another finding than the question's: it names no
+    self-harm, and names a `later-other` finding ("yes HI") or a `later-object` word after its
+    yes ("yes to anxiety"); "yes to others" is the `others` rows' (recheck K27a s31, fix
+    forms38)."""
+    if not re.search(r"\byes\b", part) or self_harm_words(part) or _pattern("others").search(part):
+        return False
+    return bool(
+        _pattern("later-other").search(part)
+        or re.search(r"\byes\s+" + _pattern("later-object").pattern, part)
+    )
+
+
+def window_no(answer: Mapping[str, Any], question: str) -> Answer | None:
+    """A no, when an answer denies the finding in the past month ("Not in the past month": the
+    table's `month-no` words, after an opening no too) and the question asks of now or of the
+    past month, as the C-SSRS screener's items 1-5 do; to a question of a longer window (the
+    `long-window`, `past` or `attempt` words: the lifetime behaviour item, "in the past 3
+    months") it is no no, and is read as any answer is (recheck K27a s31; fix forms38)."""
+    text = answer.get("valueString")
+    if not isinstance(text, str):
+        return None
+    plain = re.sub(r"^no\b[\s,;:.-]*", "", _plain(text))
+    if _pattern("month-no").fullmatch(plain) is None:
+        return None
+    words = normalise_text(question)
+    if is_attempt(question) or past_topic(question) or _pattern("long-window").search(words):
+        return None
+    return Answer(0, _word(answer))
 
 
 def _leads_positive(plain: str) -> bool:

@@ -18,7 +18,15 @@ to kill herself", "wants to hurt himself", "urges to cut", "thoughts of cutting"
 (recheck K11 s28 finding 1); alone they are no act ("cut" is not self-harm by itself).
 
 The qualifier must stand right before the term, so "wanted to sleep so took extra pills" is still
-an overdose. Apart from self_harm_text.py because what a qualifier does to a term is its own idea.
+an overdose.
+
+Session 31 fix forms38 (recheck K27a s31): a relative reporting the patient's risk is the
+patient's risk. "Mother worried pt will hurt herself" raised nothing: "will", "might", "would" are
+qualifiers too (the term must follow them: "would never hurt herself" is none). Whose thought it
+is, is read from the qualifier's start (`lead_start`, self_harm_subject.other_subject): "Pt
+worried mother will kill herself" is the mother's. Words of preparatory behaviour (role
+`preparatory`: "Sister found pills hidden in pt's room", "hoarding pills") name a plan without a
+qualifier (`preparatory`). Apart from self_harm_text.py because what a qualifier does to a term is its own idea.
 """
 
 from __future__ import annotations
@@ -28,9 +36,9 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.text_negation import normalise_text
+from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["qualified"]
+__all__ = ["lead_start", "preparatory", "qualified"]
 
 # What may stand between the qualifier and the term: a verb of taking or doing, then an article
 # ("threatened to take an overdose", "thoughts of taking pills"), nothing else.
@@ -38,21 +46,35 @@ _BETWEEN = r"(?:\s+(?:take|taking|took|do|doing))?(?:\s+(?:a|an|another|more))?\
 
 
 @cache
-def _leads() -> re.Pattern[str] | None:
+def _role(role: str) -> tuple[str, ...]:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    words = [
-        normalise_text(row["term"])
-        for row in csv.DictReader(text.splitlines())
-        if row["role"] == "ideation_lead"
-    ]
+    rows = csv.DictReader(text.splitlines())
+    return tuple(normalise_text(row["term"]) for row in rows if row["role"] == role)
+
+
+@cache
+def preparatory() -> tuple[re.Pattern[str], ...]:
+    """The `preparatory` words ("pills hidden", "hoarding pills"): a plan, no qualifier needed."""
+    return tuple(term_pattern(term) for term in _role("preparatory"))
+
+
+@cache
+def _leads() -> re.Pattern[str] | None:
+    words = _role("ideation_lead")
     if not words:
         return None
     body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(r"(?<![\w'])(?:" + body + r")" + _BETWEEN)
 
 
-def qualified(text: str, start: int) -> bool:
-    """Whether the act or event term starting at text[start] (of `normalise_text` output) follows
-    an ideation qualifier ("plan to", "thoughts of": module docstring)."""
+def lead_start(text: str, start: int) -> int | None:
+    """Where the ideation qualifier ("plan to", "thoughts of": module docstring) right before the
+    act or event term starting at text[start] (of `normalise_text` output) starts, or None."""
     leads = _leads()
-    return leads is not None and leads.search(text[:start]) is not None
+    found = None if leads is None else leads.search(text[:start])
+    return None if found is None else found.start()
+
+
+def qualified(text: str, start: int) -> bool:
+    """Whether the term starting at text[start] follows an ideation qualifier (`lead_start`)."""
+    return lead_start(text, start) is not None

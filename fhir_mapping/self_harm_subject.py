@@ -57,6 +57,15 @@ mother; pt too young to remember"; `shares_finding`). A possessive ("as does pt'
 no `relative_same` word. A form's answer "Yes, for mother who has SI" or "Yes - for son with SI"
 is the relative's ("for", "given to" leads, "who" a link, a free-standing dash a segment end).
 
+Session 31 fix forms38 (recheck K27a s31): a relative also governs a mention when words stand
+before it, if a relative clause links them ("Pt worried about her son who is suicidal", "Pt's
+stressors: son who was suicidal": "who", "is", "was" among the links, self_harm_form_words.csv
+`relative_link`) or a worry opens it ("Pt worried mother will kill herself": `relative_same_fear`
+words, then "about", "that" or "for"); not after "and" or "or" ("Pt and her mother have SI" is
+both's) or "by" ("Brought in by mother who is ..."). "Her son who is suicidal" as a problem-list
+or visit-reason text was the patient's critical card. A relative reporting the patient's risk
+stays the patient's ("Mother worried pt will hurt herself": the mention follows "pt").
+
 Apart from self_harm_text.py (kept under 400 lines) because whose act a mention names is its own
 idea; the words are data (data/self_harm_terms.csv, roles `relative`, `relative_lead`,
 `relative_link`, `relative_same`).
@@ -130,6 +139,41 @@ def _governs() -> re.Pattern[str] | None:
     word = r"(?!(?:" + subject + r")\b)[\w'/-]+" if subject else r"[\w'/-]+"
     listed = r"(?:\s+(?:with|w/)(?:\s+" + word + r"){1,3}\s+(?:" + joints + r"))?" if joints else ""
     return re.compile(r"^\s*" + leads + relative + links + listed + r"\s*$")
+
+
+@cache
+def _form_links() -> tuple[str, ...]:
+    """The form table's `relative_link` words ("who", "is", "was")."""
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_form_words.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return tuple(normalise_text(r["word"]) for r in rows if r["kind"] == "relative_link")
+
+
+@cache
+def _in_clause() -> re.Pattern[str] | None:
+    """A relative governing a mention with words before it (module docstring, fix forms38): a
+    link of a relative clause among its links, or a worry before it; the segment's end."""
+    if not _role("relative") or not _form_links():
+        return None
+    relative = r"(?:(?:" + _body(list(_role("relative_lead"))) + r")\s+)*"
+    relative += r"(?:" + _body(list(_role("relative"))) + r")(?:'s)?"
+    link = r"\s+(?:" + _body([*_role("relative_link"), *_form_links()]) + r"|\d+)"
+    clause = r"\s+(?:" + _body(list(_form_links())) + r")"
+    fear = r"(?:" + _body(list(_role("relative_same_fear"))) + r")\s+(?:(?:about|that|for)\s+)?"
+    by_clause = relative + r"(?:" + link + r")*?" + clause + r"(?:" + link + r")*"
+    by_fear = fear + relative + r"(?:" + link + r")*"
+    return re.compile(r"(?<![\w'])(?:" + by_clause + r"|" + by_fear + r")\s*$")
+
+
+# A word before a relative that makes the patient one of those it names, or the relative an agent.
+_BESIDE = re.compile(r"\b(?:and|or|nor|by)\s*$|&\s*$")
+
+
+def _clause_governs(segment: str) -> bool:
+    """Whether a relative governs the mention after `segment` with words before it (fix forms38)."""
+    pattern = _in_clause()
+    found = None if pattern is None else pattern.search(segment)
+    return found is not None and _BESIDE.search(segment[: found.start()]) is None
 
 
 @cache
@@ -274,7 +318,7 @@ def other_subject(text: str, start: int, said: str | None = None) -> bool:
     if governs is None:
         return False
     segment = _SEGMENT_END.split(text[:start])[-1]
-    if not segment.strip() or governs.match(segment) is None:
+    if not segment.strip() or not (governs.match(segment) or _clause_governs(segment)):
         return False
     words = text if said is None else said
     offset = start - len(segment)

@@ -76,10 +76,9 @@ T36-T65, T71: data/self_harm_intent_codes.csv) is not read by its words: the cod
 "T43.211A Poisoning by tricyclic antidepressants, accidental" is not self-harm, and a code of
 undetermined intent is read as such (self_harm_intent.py, `intent_coded` re-exported here).
 
-The finding is marked in `Finding.verification` (TEXT_ONLY, INTENT_UNKNOWN) so the suicide-risk
-card says "text only: confirm" (services/risk_wording.py). Apart from diagnosis_text.py because
-self-harm has an intent to read besides the words, and two readers (condition_text.py,
-visit_risk.py) share it.
+The finding is marked in `Finding.verification` (TEXT_ONLY, INTENT_UNKNOWN): the card says "text
+only: confirm" (services/risk_wording.py). Apart from diagnosis_text.py: self-harm has an intent
+to read besides the words, and two readers (condition_text.py, visit_risk.py) share it.
 """
 
 from __future__ import annotations
@@ -97,7 +96,7 @@ from fhir_mapping.self_harm_context import (
     without_other_attempts,
     without_usual_doses,
 )
-from fhir_mapping.self_harm_ideation import qualified
+from fhir_mapping.self_harm_ideation import lead_start, preparatory, qualified
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.self_harm_sib import as_sibling
@@ -307,17 +306,20 @@ def _said(
 
 @lru_cache(maxsize=1024)
 def ideation(text: str) -> bool:
-    """Whether `text` names self-harm or an overdose as a thought, plan or threat ("SI with plan
-    to overdose", "thoughts of self harm", "threatened to overdose"), not denied: suicidal
-    ideation with a plan, which the readers raise as such (self_harm_ideation.py; recheck K7 s28
-    finding 5); so do the `ideation_object` words, read only there ("wants to hurt himself",
-    "urges to cut": recheck K11 s28 finding 1)."""
+    """Whether `text` names self-harm or an overdose as a thought, plan or threat ("plan to
+    overdose", "threatened to overdose", "wants to hurt himself": `ideation_object` words, read
+    only here), or `preparatory` words ("pills hidden"), not denied and not a relative's:
+    suicidal ideation with a plan, which the readers raise as such (self_harm_ideation.py)."""
     text = _read(text)
     terms = _terms()
+    thought = (p.finditer(text) for p in terms.act + terms.event + terms.ideation_object)
+    said = [(m, lead_start(text, m.start())) for ms in thought for m in ms]
+    said += [(m, m.start()) for p in preparatory() for m in p.finditer(text)]
     return any(
-        qualified(text, m.start()) and not _denied(text, m.start(), m.end(), listed=True)
-        for p in terms.act + terms.event + terms.ideation_object
-        for m in p.finditer(text)
+        lead is not None
+        and not other_subject(text, lead)
+        and not _denied(text, m.start(), m.end(), listed=True)
+        for m, lead in said
     )
 
 
