@@ -32,17 +32,11 @@ from fhir_mapping.tms_safety import normalise_text
 Resource = Mapping[str, Any]
 
 _PAUSED = frozenset({"stopped", "on-hold"})
-# A negation a few words before the term: "no remission", "not yet in remission".
-_NEGATED = re.compile(r"\b(?:no|not|without|never|failed to)\b(?:\W+\w+){0,2}\W*$")
-# ... or right after it: "Remission not achieved", "remission was not reached" (recheck K24c s30),
-# "Remission: no", "remission unlikely", "remission pending", "Remission?", "Remission targeted"
-# (recheck K25a s30 finding 10).
-# "Remission criteria not met", "Remission: N", "remission unachieved" (recheck K27b s31 finding
-# 2: each read as a course ended as planned and withheld the TMS referral).
-_DENIED_AFTER = re.compile(
-    r"^(?:\W*(?:criteria\s+)?(?:was\s+|is\s+|were\s+)?"
-    r"(?:not|never|no|n(?!\s*=)|unlikely|pending|targeted|doubtful|unachieved|unmet)\b|\s*\?)"
-)
+# Words that deny a remission or completion term before it ("no remission", "not yet in remission":
+# `negated_before` rows, a few words back) or right after it ("Remission not achieved", "remission
+# was not reached", "Remission: N", "Remission criteria not met": `denied_after` rows, after an
+# optional `denied_after_subject` and `denied_after_verb`, or a question mark) live in
+# data/course_end_reasons.csv (recheck K24c, K25a s30, K27b s31; logic as data, recheck K28a s31).
 # Fewer sessions given than planned: "Only 12 of 36 sessions completed", "Incomplete course - 14
 # of 36 sessions" (recheck K27b s31 finding 3): the course was cut short, and its "sessions
 # completed" is no course completed.
@@ -52,22 +46,54 @@ _FEWER_OF = re.compile(
 # The start of a clause: where a `cut_short_lead` phrase with no subject of its own names the
 # record's subject, the course ("Stopped early due to seizure").
 _CLAUSE_START = re.compile(r"(?:^|[;.:!?\n])\W*$")
+# Where the words a `cut_short_bare` lead governs end: "Not completed: PHQ-9 at session 10".
+_SENTENCE_END = re.compile(r"[;.!?\n]")
 
 
 @cache
-def _terms(meaning: str) -> re.Pattern[str]:
+def _words(meaning: str) -> tuple[str, ...]:
     text = (
         resources.files("fhir_mapping").joinpath("data/course_end_reasons.csv").read_text("utf-8")
     )
     rows = csv.DictReader(text.splitlines())
-    return whole_words(row["term"].lower() for row in rows if row["meaning"] == meaning)
+    return tuple(row["term"].lower() for row in rows if row["meaning"] == meaning)
+
+
+@cache
+def _terms(meaning: str) -> re.Pattern[str]:
+    return whole_words(_words(meaning))
+
+
+def _either(meaning: str) -> str:
+    """A regex alternation of a meaning's words, longest first, without whole_words' plural "s"
+    ("no" is not "nos"). A one-letter answer ("Remission: N") is no variable's name ("n = 12")."""
+    words = sorted(_words(meaning), key=len, reverse=True)
+    return "|".join(re.escape(w) + (r"(?!\s*=)" if len(w) == 1 else "") for w in words)
+
+
+@cache
+def _negated() -> re.Pattern[str]:
+    """A negation a few words before the term: "no remission", "not yet in remission"."""
+    return re.compile(rf"\b(?:{_either('negated_before')})\b(?:\W+\w+){{0,2}}\W*$")
+
+
+@cache
+def _denied_after() -> re.Pattern[str]:
+    """A denial right after the term: "Remission not achieved", "remission was not reached",
+    "Remission: N", "Remission criteria not met", "Remission?"."""
+    subject = _either("denied_after_subject")
+    verb = _either("denied_after_verb")
+    return re.compile(
+        rf"^(?:\W*(?:(?:{subject})\s+)?(?:(?:{verb})\s+)?"
+        rf"(?:{_either('denied_after')})\b|\s*\?)"
+    )
 
 
 def _voided(words: str, start: int, end: int) -> bool:
     """A term negated before or after it, or a remission not reached ("partial remission",
     "goal was remission": the `not_remission` words just before it)."""
     before = words[:start]
-    if _NEGATED.search(before) or _DENIED_AFTER.search(words[end:]):
+    if _negated().search(before) or _denied_after().search(words[end:]):
         return True
     last = before.rstrip(" :-").rsplit(None, 3)
     return any(
@@ -89,10 +115,20 @@ def _says_cut_short(words: str) -> bool:
     lower = normalise_text(words)
     if _says(lower, "cut_short") or _fewer_than_planned(lower):
         return True
+    leads = [*_terms("cut_short_lead").finditer(lower)]
+    leads += (m for m in _terms("cut_short_bare").finditer(lower) if not _names_other(lower, m))
     return any(
         _CLAUSE_START.search(lower[: m.start()]) and not _voided(lower, m.start(), m.end())
-        for m in _terms("cut_short_lead").finditer(lower)
+        for m in leads
     )
+
+
+def _names_other(lower: str, lead: re.Match[str]) -> bool:
+    """Whether a `cut_short_bare` lead ("Not completed") names in its sentence something else
+    not completed (`other_task` rows: "Not completed: PHQ-9 at session 10"): then it says nothing
+    of the course (recheck K28a s31: a 18-day course read "stopped after 18 days")."""
+    rest = _SENTENCE_END.split(lower[lead.end() :], maxsplit=1)[0]
+    return _terms("other_task").search(rest) is not None
 
 
 def _says_completed(words: str) -> bool:

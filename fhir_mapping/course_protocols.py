@@ -19,7 +19,11 @@ maintenance, no open limit, "Acute ECT course running since 2026-01-12" for 46 w
 one after a `negated` word in its clause ("ECT acute series - not maintenance", "acute ECT (no
 continuation)"), or followed in its clause by a `planned_after` word ("maintenance recommended",
 "maintenance declined", "maintenance if response"): recheck K27b s31, those read "Maintenance ECT
-course running since 2026-01-12" and withheld the TMS referral.
+course running since 2026-01-12" and withheld the TMS referral. A `schedule_verb` word ("planned")
+followed by a `schedule` ("for 6 months", "q4 weeks", "x 6", "monthly") gives a running series its
+length or rhythm, and puts nothing off (recheck K28a s31: "Maintenance ECT series planned for 6
+months" read as an acute course open past its limit and offered a TMS referral during maintenance
+ECT); "maintenance planned after the acute course" still does.
 """
 
 from __future__ import annotations
@@ -56,7 +60,21 @@ def _terms() -> dict[str, re.Pattern[str]]:
     words: dict[str, list[str]] = {}
     for row in csv.DictReader(text.splitlines()):
         words.setdefault(row["protocol"], []).append(row["term"].lower())
-    return {protocol: whole_words(terms) for protocol, terms in words.items()}
+    patterns = {
+        protocol: whole_words(terms) for protocol, terms in words.items() if protocol != "schedule"
+    }
+    patterns["schedule"] = _schedules(words["schedule"])
+    return patterns
+
+
+def _schedules(terms: list[str]) -> re.Pattern[str]:
+    """`schedule` rows, "#" standing for a count ("for # month" reads "for 6 months", "q#
+    week" reads "q4 weeks"), matched at the start of the words they are tried on."""
+    counted = (
+        r"\s*\d+\s*".join(re.escape(part.strip()) for part in term.split("#"))
+        for term in sorted(terms, key=len, reverse=True)
+    )
+    return re.compile(r"\s*(?:" + "|".join(counted) + r")s?(?![a-z])")
 
 
 def names(resource: Resource, protocol: str) -> bool:
@@ -78,14 +96,25 @@ def names(resource: Resource, protocol: str) -> bool:
 def _put_off(words: str, found: re.Match[str]) -> bool:
     """Whether a protocol word is denied or a later step: a `planned` or `negated` word before it
     in its clause ("will need maintenance", "not maintenance"), or a `planned_after` word after it
-    ("maintenance declined", "maintenance to be discussed")."""
+    ("maintenance declined", "maintenance to be discussed") that gives no schedule."""
     terms = _terms()
     before = _clause_before(words, found.start())
     after = _CLAUSE_MARK.split(words[found.end() :], maxsplit=1)[0]
     return bool(
         terms["planned"].search(before)
         or terms["negated"].search(before)
-        or terms["planned_after"].search(after)
+        or any(not _scheduled(after, m) for m in terms["planned_after"].finditer(after))
+    )
+
+
+def _scheduled(after: str, planned: re.Match[str]) -> bool:
+    """Whether a `planned_after` word is a `schedule_verb` giving the series its length or
+    rhythm ("planned for 6 months", "planned q4 weeks"): the record is the series itself, not a
+    plan to start one ("planned after the acute course")."""
+    terms = _terms()
+    return bool(
+        terms["schedule_verb"].fullmatch(planned.group())
+        and terms["schedule"].match(after, planned.end())
     )
 
 
