@@ -12,8 +12,9 @@ forms36; each raised the critical suicide-risk card):
   K27a: critical by the "wants to join her" row, a wish to join a dead person). A `join_term`
   ("join him") followed by a person (`relative` after `relative_lead` words: "her husband") or
   by a `join_place` word and any word ("in Florida", "for dinner") names company, not death;
-  unless a `join_death` word stands in its clause ("join him in heaven", "join her husband who
-  passed"). "Wants to join her late husband", "wants to join him (husband died 2024)", "wants
+  unless a `join_death` word stands after it in its sentence ("join him in heaven", "join her
+  husband who passed", "join her husband (died 2024)", "..., passed away last year": recheck
+  K28b s31 finding 2, fix text39). "Wants to join her late husband", "wants to join him (husband died 2024)", "wants
   to join him soon" match neither and stay ideation;
 - counselling: "Lethal dose of lithium discussed with pharmacist", "Educated on lethal dose":
   a `counsel_term` ("lethal dose") in a sentence (up to a full stop or semicolon) with a
@@ -21,7 +22,13 @@ forms36; each raised the critical suicide-risk card):
   lithium's narrow therapeutic index asks (NICE CG185 1.10.x lithium monitoring), not the
   patient's search for a method. Unless the sentence also holds an `inquiry` word ("asked",
   "googled", "researched", "wants to know"): "Pt asked about lethal dose, discussed with
-  pharmacist" is preparatory behaviour (C-SSRS), read.
+  pharmacist" is preparatory behaviour (C-SSRS), read. The inquiry counts anywhere in the text
+  ("Lethal dose discussed; pt asked how many would kill her": recheck K28b s31, fix text39);
+- a sleep complaint: "Wishes she would not wake up so early", "... and not wake up at 3am"
+  (recheck K28b s31 finding 4, fix text39: critical by the C-SSRS item 1 rows "would not wake
+  up", "and not wake up"). A `wake_term` ("wake up") followed by a `wake_time` ("so early", "at
+  #", "during the night") says when she wakes, not a wish not to; "wishes she would not wake up",
+  "go to sleep and never wake up" stay ideation.
 
 The phrases are blanked, same length, before the diagnosis terms are read (diagnosis_text.py),
 as the look-alike rows of diagnosis_terms.csv are. Where the words leave it open the mention is
@@ -41,8 +48,6 @@ from fhir_mapping.text_negation import normalise_text
 __all__ = ["blank_other_meanings"]
 
 _SENTENCE_END = re.compile(r"[.;]")
-# Where the clause of a `join_term` ends: a `join_death` word after it counts up to here.
-_CLAUSE_END = re.compile(r"[.;,()]")
 
 
 def _rows(name: str, column: str) -> dict[str, list[str]]:
@@ -94,24 +99,41 @@ def _joining() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+@cache
+def _waking() -> re.Pattern[str]:
+    """A `wake_term` ("wake up") followed by a `wake_time` ("so early", "at 3am"); a `#` in a
+    time stands for a number."""
+    own = _rows("ideation_context_terms.csv", "role")
+    times = _alternation(own["wake_time"]).replace(r"\#", r"\d+")
+    return re.compile(rf"\b(?:{_alternation(own['wake_term'])})\s+(?:{times})")
+
+
 def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
 def blank_other_meanings(text: str) -> str:
-    """`text` (normalised) with each living arrangement, joining of someone alive and counselled
-    lethal dose blanked, same length (module docstring)."""
+    """`text` (normalised) with each living arrangement, joining of someone alive, waking time and
+    counselled lethal dose blanked, same length (module docstring)."""
     living, term, counsel, inquiry = _patterns()
     for m in reversed(list(living.finditer(text))):
         text = _blank(text, m.start(), m.end())
     joining, death = _joining()
     for m in reversed(list(joining.finditer(text))):
-        clause = _CLAUSE_END.split(text[m.start() :])[0]
-        if not death.search(clause):
+        # A death word anywhere in the rest of the sentence counts, across a bracket or comma:
+        # "join her husband (died 2024)", "join her husband, passed away last year" (recheck
+        # K28b s31 finding 2: the clause ended at "(" and ",", and the death wish was blanked).
+        if not death.search(_SENTENCE_END.split(text[m.start() :])[0]):
             text = _blank(text, m.start(), m.end())
+    for m in reversed(list(_waking().finditer(text))):
+        text = _blank(text, m.start(), m.end())
+    # The patient's inquiry anywhere in the text keeps every lethal-dose mention: "Lethal dose
+    # discussed; pt asked how many would kill her" (recheck K28b s31 finding 3: read only in the
+    # counselling's own sentence, the later inquiry hid the risk).
+    asked = inquiry.search(text) is not None
     offset = 0
     for sentence in _SENTENCE_END.split(text):
-        if counsel.search(sentence) and not inquiry.search(sentence):
+        if counsel.search(sentence) and not asked:
             for m in reversed(list(term.finditer(sentence))):
                 text = _blank(text, offset + m.start(), offset + m.end())
         offset += len(sentence) + 1

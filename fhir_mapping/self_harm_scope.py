@@ -24,7 +24,10 @@ slash, "&", "and", "or", "nor", "as well as") into parts; the mention's own part
   self-harm"). A part with a verb and no cue ends the search ("reports SI, self-harm": read),
   and so does a part closed by a word that ends its statement (role `clause_closed`: "Family
   history reviewed", "FH noncontributory", "FH negative"): the family history is done, and
-  "FH noncontributory, SIB x2 this week" is the patient's (session 31 fix forms36).
+  "FH noncontributory, SIB x2 this week" is the patient's (session 31 fix forms36); so does an
+  item answered on its own ("HI: denies"): its answer ends at its item, so "SI, HI: denies,
+  recent overdose", "SI: denies, HI: denies, self-harm: yes" are read (recheck K28b s31 finding
+  5, fix text39).
 
 Where the words leave a doubt ("denies SI and attempted suicide": a list, or a new clause?), the
 mention is read: a question costs less than a missed attempt (self_harm_text.py, Denials).
@@ -100,6 +103,20 @@ def _closed(part: str) -> bool:
     return closing is not None and closing.search(part) is not None
 
 
+# Where an item's own checklist answer starts: after a colon or a free-standing dash.
+_ANSWER_MARK = re.compile(r":|\s-\s")
+
+
+def _answered(part: str, cued: Callable[[str], bool]) -> bool:
+    """Whether `part` is an item with its own answer, a cue after its colon or dash ("HI:
+    denies"): the answer covers its item and those before it, not the parts after it (recheck
+    K28b s31 finding 5, fix text39: "SI: denies, HI: denies, self-harm: yes", "SI, HI: denies,
+    recent overdose" read the self-harm and overdose as denied). "Denies: SI, HI, self-harm"
+    has its cue before the colon and still reaches over the list."""
+    marks = list(_ANSWER_MARK.finditer(part))
+    return bool(marks) and cued(part[marks[-1].end() :])
+
+
 def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> str:
     """The words a negation cue of the mention text[start:end] (of `normalise_text` output) may
     stand in (module docstring). `cued`: whether a part holds a negation cue (the shared ones
@@ -118,7 +135,7 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
         return window
     chain = [own]
     for part in reversed(parts[:-1]):
-        if _closed(part):
+        if _closed(part) or _answered(part, cued):
             break
         chain.insert(0, part)
         if cued(part):

@@ -107,6 +107,7 @@ class _Negations:
     list_follow: frozenset[str]
     family: tuple[re.Pattern[str], ...]
     family_end: re.Pattern[str] | None
+    family_current: re.Pattern[str] | None
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
@@ -184,7 +185,28 @@ def _negations() -> _Negations:
         list_follow=frozenset(by_role.get("list_follow", [])),
         family=tuple(_cue(c) for c in by_role.get("family", [])),
         family_end=_alternation(by_role.get("family_end", [])),
+        # A `#` in a current-risk cue stands for a count ("x # weeks": "SI x 2 weeks").
+        family_current=_counted(by_role.get("family_current", [])),
     )
+
+
+def _counted(cues: list[str]) -> re.Pattern[str] | None:
+    pattern = _alternation(cues)
+    return None if pattern is None else re.compile(pattern.pattern.replace(r"\#", r"\d+"))
+
+
+@cache
+def _family_closed() -> re.Pattern[str] | None:
+    """A part closed by a `clause_closed` word of data/self_harm_terms.csv ("Family history
+    reviewed", "FH negative"): the self-harm reader's words (self_harm_scope.py), one list."""
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    words = [
+        normalise_text(row["term"])
+        for row in csv.DictReader(text.splitlines())
+        if row["role"] == "clause_closed"
+    ]
+    closed = _alternation(words)
+    return None if closed is None else re.compile(closed.pattern + r"\s*[.:]?\s*$")
 
 
 def after_last_stop(before: str) -> str:
@@ -248,12 +270,22 @@ def family_listed(text: str, start: int) -> bool:
     s31 finding 4: the comma ended the cue's clause, and the relative's bipolar disorder was read
     as the patient's). The phrase opens its item; each item back to the part holding a `family`
     cue has up to three words; a `family_end` word ("pt", "also") after the cue ends the list:
-    "FH of depression, pt with bipolar" is the patient's."""
+    "FH of depression, pt with bipolar" is the patient's. Recheck K28b s31 finding 1 (fix
+    text39): a part closed by a `clause_closed` word ("Family history reviewed, SI", "FH
+    negative, suicidal ideation") is a whole statement, and an item naming current risk
+    (`family_current`: "SI with plan", "SI x 2 weeks", "SI today") is the patient's: a
+    relative's history is not written so. The doubtful reading keeps the finding."""
     neg = _negations()
     parts = after_last_stop(_SENTENCE_END.split(text[:start])[-1]).split(",")
     if parts[-1].strip():
         return False
+    own = _SENTENCE_END.split(text[start:])[0].split(",")[0]
+    if neg.family_current is not None and neg.family_current.search(own):
+        return False
+    closed = _family_closed()
     for part in reversed(parts[:-1]):
+        if closed is not None and closed.search(part):
+            return False
         cues = [m for f in neg.family for m in f.finditer(part)]
         tail = part[max(m.end() for m in cues) :] if cues else part
         if neg.family_end is not None and neg.family_end.search(tail):
