@@ -167,7 +167,6 @@ def _span(
     policy: MappingPolicy,
     dispense_starts: Sequence[date] = (),
     order_starts: Sequence[date] = (),
-    fills_elsewhere: bool = False,
 ) -> _Span:
     start = event.start
     kind = event.kind
@@ -202,10 +201,10 @@ def _span(
             # (first_fill.py, review s23 RT finding 1: not the day it was written); a running
             # order still runs to as-of (the refill data then judge the gaps).
             return _Span(event, key, fill, max(as_of, fill) if open_ else fill)
-        # An order stating its supply, never filled while other fills are on record
-        # (fhir_mapping/unfilled_order.py, review s23 RO finding 2): rule 2c too, up to its
-        # authorised supply at most.
-        supplied = authorised_until(event, dispense_starts, fills_elsewhere) if open_ else None
+        # An order stating its supply that no fill shows taken (fhir_mapping/unfilled_order.py,
+        # review s23 RO finding 2; orders32: with or without a fill feed): rule 2c too, up to
+        # its authorised supply at most.
+        supplied = authorised_until(event, dispense_starts) if open_ else None
         if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
@@ -214,8 +213,8 @@ def _span(
             # 1993, never renewed, patient last seen 2020, read "on fluoxetine since 1993" in
             # 2026): an order left active that states no supply at all (no quantity, no
             # duration: nothing says how long it lasts) is a list nobody closed, not a drug
-            # taken for decades. An order stating its supply keeps rule 2b's reading, unless
-            # the chart's fills show it never filled (unfilled_order.py: up to that supply).
+            # taken for decades. An order stating its supply counts up to that supply at most
+            # (unfilled_order.py): "a card never claims more than the record shows".
             if is_order:
                 start = _first_fill_after_silence(start, dispense_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
