@@ -95,15 +95,21 @@ def test_epic_chart_with_running_bupropion_and_a_seizure_disorder(client: TestCl
     assert len(found) == 1
     (card,) = found
     assert card["indicator"] == "warning"
+    # orders32: the Epic order of 2024-09-02 authorises 90 days (30 x (1 + 2)) and Epic sends
+    # no dispense, so past 2024-12-01 the record shows an order, not the drug taken: "listed"
+    # (was "since 2024-09-02"); the card, its indicator and its reason stand.
     assert card["summary"] == (
-        "Bupropion 300 mg/day since 2024-09-02 with Seizure disorder (disorder) on record since "
+        "Bupropion 300 mg/day listed with Seizure disorder (disorder) on record since "
         "2025-03-04: contraindicated in seizure disorders"
     )
     assert len(card["summary"]) <= 140
     assert not card.get("suggestions")
     assert card["source"]["topic"]["display"] == "Running drug a condition on record weighs against"
     detail = card["detail"]
-    assert "Bupropion 300 mg/day, running since 2024-09-02;" in detail
+    assert (
+        "Bupropion 300 mg/day, listed as active since 2024-09-02, last confirmed 2024-09-02: "
+        "confirm it is still taken;"
+    ) in detail
     assert "Seizure disorder (disorder) (SNOMED CT 128613002, since 2025-03-04" in (detail)
     assert "Source: bupropion labels, Contraindications; CPS 2023 Table 6." in detail
 
