@@ -27,6 +27,7 @@ from typing import Any
 from fhir_mapping import course_protocols
 from fhir_mapping.concept_words import concept_label, concepts, whole_words
 from fhir_mapping.fhir_fields import codings
+from fhir_mapping.tms_safety import normalise_text
 
 Resource = Mapping[str, Any]
 
@@ -36,8 +37,17 @@ _NEGATED = re.compile(r"\b(?:no|not|without|never|failed to)\b(?:\W+\w+){0,2}\W*
 # ... or right after it: "Remission not achieved", "remission was not reached" (recheck K24c s30),
 # "Remission: no", "remission unlikely", "remission pending", "Remission?", "Remission targeted"
 # (recheck K25a s30 finding 10).
+# "Remission criteria not met", "Remission: N", "remission unachieved" (recheck K27b s31 finding
+# 2: each read as a course ended as planned and withheld the TMS referral).
 _DENIED_AFTER = re.compile(
-    r"^(?:\W*(?:was\s+|is\s+)?(?:not|never|no|unlikely|pending|targeted|doubtful)\b|\s*\?)"
+    r"^(?:\W*(?:criteria\s+)?(?:was\s+|is\s+|were\s+)?"
+    r"(?:not|never|no|n(?!\s*=)|unlikely|pending|targeted|doubtful|unachieved|unmet)\b|\s*\?)"
+)
+# Fewer sessions given than planned: "Only 12 of 36 sessions completed", "Incomplete course - 14
+# of 36 sessions" (recheck K27b s31 finding 3): the course was cut short, and its "sessions
+# completed" is no course completed.
+_FEWER_OF = re.compile(
+    r"\b(\d+)\s*(?:of|/|out of)\s*(\d+)\s*(?:planned\s+)?(?:sessions|treatments)\b"
 )
 # The start of a clause: where a `cut_short_lead` phrase with no subject of its own names the
 # record's subject, the course ("Stopped early due to seizure").
@@ -65,14 +75,19 @@ def _voided(words: str, start: int, end: int) -> bool:
     )
 
 
+def _fewer_than_planned(lower: str) -> bool:
+    return any(int(m.group(1)) < int(m.group(2)) for m in _FEWER_OF.finditer(lower))
+
+
 def _says(words: str, meaning: str) -> bool:
-    lower = words.lower()
+    # "non-remission", "no-showed": a hyphen inside a word read as a space, as the tables spell it.
+    lower = normalise_text(words)
     return any(not _voided(lower, m.start(), m.end()) for m in _terms(meaning).finditer(lower))
 
 
 def _says_cut_short(words: str) -> bool:
-    lower = words.lower()
-    if _says(lower, "cut_short"):
+    lower = normalise_text(words)
+    if _says(lower, "cut_short") or _fewer_than_planned(lower):
         return True
     return any(
         _CLAUSE_START.search(lower[: m.start()]) and not _voided(lower, m.start(), m.end())
@@ -81,7 +96,7 @@ def _says_cut_short(words: str) -> bool:
 
 
 def _says_completed(words: str) -> bool:
-    return _says(words, "as_planned")
+    return _says(words, "as_planned") and not _fewer_than_planned(normalise_text(words))
 
 
 def _words_of(resource: Resource) -> list[str]:

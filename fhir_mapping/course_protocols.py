@@ -15,7 +15,11 @@ recheck K19b s29).
 
 A protocol word after a `planned` word in its clause ("ECT acute series - plan maintenance
 after") is a later step, not the record's protocol (recheck K20b s30: that record read as
-maintenance, no open limit, "Acute ECT course running since 2026-01-12" for 46 weeks).
+maintenance, no open limit, "Acute ECT course running since 2026-01-12" for 46 weeks). Nor is
+one after a `negated` word in its clause ("ECT acute series - not maintenance", "acute ECT (no
+continuation)"), or followed in its clause by a `planned_after` word ("maintenance recommended",
+"maintenance declined", "maintenance if response"): recheck K27b s31, those read "Maintenance ECT
+course running since 2026-01-12" and withheld the TMS referral.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ def _terms() -> dict[str, re.Pattern[str]]:
 
 def names(resource: Resource, protocol: str) -> bool:
     """Whether the Procedure's code (its text or a display) names `protocol`: a word of it not
-    after a `planned` word in its clause, and no word of the protocol that rules it out."""
+    denied or put off in its clause (`_put_off`), and no word of the protocol that rules it out."""
     code = resource.get("code")
     if not isinstance(code, Mapping):
         return False
@@ -65,9 +69,23 @@ def names(resource: Resource, protocol: str) -> bool:
     terms = _terms()
     ruled_out = _RULED_OUT_BY.get(protocol)
     return any(
-        terms["planned"].search(_clause_before(words, found.start())) is None
+        not _put_off(words, found)
         and (ruled_out is None or not terms[ruled_out].search(_clause_of(words, found)))
         for found in terms[protocol].finditer(words)
+    )
+
+
+def _put_off(words: str, found: re.Match[str]) -> bool:
+    """Whether a protocol word is denied or a later step: a `planned` or `negated` word before it
+    in its clause ("will need maintenance", "not maintenance"), or a `planned_after` word after it
+    ("maintenance declined", "maintenance to be discussed")."""
+    terms = _terms()
+    before = _clause_before(words, found.start())
+    after = _CLAUSE_MARK.split(words[found.end() :], maxsplit=1)[0]
+    return bool(
+        terms["planned"].search(before)
+        or terms["negated"].search(before)
+        or terms["planned_after"].search(after)
     )
 
 

@@ -70,6 +70,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
+from fhir_mapping.ideation_lookalike import blank_other_meanings
 from fhir_mapping.quoted_answer import blank_quoted_negatives
 from fhir_mapping.record import FindingKind
 from fhir_mapping.self_harm_subject import other_subject
@@ -184,12 +185,12 @@ def _lookalikes() -> tuple[re.Pattern[str], ...]:
 
 
 def _blank_lookalikes(text: str) -> str:
-    """`text` with each look-alike phrase ("si joint") blanked, same length (positions stay), and
-    each abbreviation written in another meaning's context ("Left SI inj": abbreviation_context.py;
-    recheck K7 s28 finding 3)."""
+    """`text` with each look-alike phrase ("si joint"), abbreviation in another meaning's context
+    ("Left SI inj": abbreviation_context.py) and ideation word meaning something else ("want to
+    live with her mother": ideation_lookalike.py) blanked, same length (positions stay)."""
     for pattern in _lookalikes():
         text = pattern.sub(lambda m: " " * len(m.group()), text)
-    return blank_out_of_context(blank_quoted_negatives(text))
+    return blank_other_meanings(blank_out_of_context(blank_quoted_negatives(text)))
 
 
 @cache
@@ -263,9 +264,8 @@ def _terms_blanked(text: str) -> str:
     it whatever other terms stand between ("Father with alcohol withdrawal seizures")."""
     chars = list(text)
     # Every match read on the text as given, so overlapping terms ("alcohol withdrawal",
-    # "withdrawal seizure") each blank their own words.
-    # Clause ends stay, and a governed withdrawal blanks only its own words (`_start`): a
-    # relative governs only its own clause (recheck K19a s29 t22).
+    # "withdrawal seizure") each blank their own words; clause ends stay, and a governed
+    # withdrawal blanks only its own words (`_start`): a relative governs only its own clause.
     for _, pattern in _terms():
         for m in pattern.finditer(text):
             for i in range(_start(m), m.end()):

@@ -67,6 +67,7 @@ __all__ = [
     "note_answer",
     "of_others",
     "said_in_answer",
+    "row_question",
     "said_in_row",
 ]
 
@@ -188,8 +189,28 @@ def _meant(text: str) -> bool:
     )
 
 
+def row_question(resource: Mapping[str, Any]) -> str:
+    """An Observation row's question: its code's text, else its first coding's display."""
+    concept = resource.get("code")
+    if not isinstance(concept, Mapping):
+        return ""
+    text = concept.get("text")
+    if isinstance(text, str) and text.strip():
+        return text
+    for coding in concept.get("coding") or ():
+        if isinstance(coding, Mapping) and isinstance(coding.get("display"), str):
+            return str(coding["display"])
+    return ""
+
+
 def said_in_row(resource: Mapping[str, Any]) -> bool:
     """Whether an Observation no reader takes states suicidal ideation or self-harm in its
     valueString (`said_in_answer`: "Safety plan reviewed" = "pt reports SI with plan"): read by
-    screen_lookalike.read_named as a positive answer (session 30 fix forms31)."""
-    return isinstance(resource.get("valueString"), str) and said_in_answer(resource) is not None
+    screen_lookalike.read_named as a positive answer (session 30 fix forms31); so does one whose
+    row asks of an injury and answers it was meant (an Epic flowsheet row "Any injuries since
+    last visit?" = "Yes, on purpose" / "Not accidental", as a form's item is read: session 31
+    fix forms36, it was silent)."""
+    return (
+        isinstance(resource.get("valueString"), str)
+        and said_in_answer(resource, row_question(resource)) is not None
+    )

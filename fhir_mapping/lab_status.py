@@ -21,14 +21,18 @@ Which results of which status the labs read at all (`read_status`, moved here fr
 how a card line names the status beside the date (`shown`: "preliminary", "status unknown";
 labs36 item 3: it said "(unknown)") live here too.
 
-Only the drug-safety labs (`STATUSLESS_READ`): the levels and results a safety card acts on at
-once. The other tests (TSH, the metabolic labs, ALT / AST) keep status31's gap: no card acts on
-one of them alone, and a gap holds the conclusions resting on it.
+Only the drug-safety labs (data/safety_lab_tests.csv `any_status`, each row with its source: labs38
+item 3 moved the list from code): the levels and results a safety card acts on at once. The other
+tests (TSH, the metabolic labs, ALT / AST) keep status31's gap: no card acts on one of them
+alone, and a gap holds the conclusions resting on it.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from fhir_mapping.result_statuses import (
@@ -73,23 +77,19 @@ INTERIM_TESTS = frozenset(
     }
 )
 
-# The drug-safety labs (lab_tests.py keys): lithium and tricyclic levels, sodium, the QTc (and
-# the ECG carrying it), eGFR / creatinine, hCG. Which tests this service's safety checks read,
-# not a clinical fact (the checks' own rows carry their sources).
-STATUSLESS_READ = frozenset(
-    {
-        "lithium",
-        "nortriptyline",
-        "amitriptyline-nortriptyline",
-        "imipramine-desipramine",
-        "sodium",
-        "qtc",
-        "ecg",
-        "egfr",
-        "creatinine",
-        "hcg",
-    }
-)
+
+@cache
+def statusless_read() -> frozenset[str]:
+    """The drug-safety labs (lab_tests.py keys) whose value is read whatever its status: the
+    `any_status` rows of data/safety_lab_tests.csv (lithium and tricyclic levels, sodium, the QTc
+    and the ECG carrying it, eGFR / creatinine, hCG). Which tests this service's safety checks
+    read is the table's, not a clinical fact (the checks' own rows carry their sources)."""
+    text = resources.files("fhir_mapping").joinpath("data/safety_lab_tests.csv").read_text("utf-8")
+    return frozenset(
+        row["test"].strip()
+        for row in csv.DictReader(text.splitlines())
+        if row["any_status"].strip() == "yes"
+    )
 
 
 def read_status(resource: Resource, test: str) -> str | None:
@@ -116,7 +116,7 @@ def statusless_words(resource: Resource, test: str) -> str | None:
     missing", "status not readable", "status 'final-ish' not recognised"; a `gap` row's status
     as sent, "registered", which `shown` words), or None: not read so (another test, a status a
     row reads otherwise, no value)."""
-    if test not in STATUSLESS_READ:
+    if test not in statusless_read():
         return None
     status = given(resource.get("status"))
     if not valued(resource):
@@ -130,7 +130,7 @@ def gap_row_read(resource: Resource, status: str, test: str) -> bool:
     """A drug-safety result whose status is a `gap` row's (registered) read as a result
     (`statusless_words`): labs.lab_gaps then names an unread value of it as any result's."""
     return (
-        test in STATUSLESS_READ
+        test in statusless_read()
         and not unrecognised(OBSERVATION, status)
         and named_as_gap(OBSERVATION, status)
         and valued(resource)

@@ -76,6 +76,7 @@ from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
 from fhir_mapping.form_self_harm_answers import YES
 from fhir_mapping.form_self_harm_answers import _word as _answer_words
+from fhir_mapping.form_self_harm_notes import row_question as _row_question
 from fhir_mapping.form_self_harm_notes import said_in_row
 from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
@@ -201,20 +202,6 @@ def read_named(
             seen_screens.add((term.instrument, day))
             found.append(Score(term.instrument, None, day, source=source))
     return found, unfinished, gaps
-
-
-def _row_question(resource: Resource) -> str:
-    """A row's question: its code's text, else its first coding's display."""
-    concept = resource.get("code")
-    if not isinstance(concept, Mapping):
-        return ""
-    text = concept.get("text")
-    if isinstance(text, str) and text.strip():
-        return text
-    for coding in concept.get("coding") or ():
-        if isinstance(coding, Mapping) and isinstance(coding.get("display"), str):
-            return str(coding["display"])
-    return ""
 
 
 def read_lookalikes(

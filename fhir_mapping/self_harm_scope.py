@@ -13,13 +13,18 @@ slash, "&", "and", "or", "nor", "as well as") into parts; the mention's own part
 - The own part has a verb of its own (data/self_harm_terms.csv role `clause_verb`, or a word
   of past time, role `clause_time`: "denies current SI, past attempt 2015" is read; "attempted",
   "took", "overdosed", "cut", "hanged", "reports", "has", "was" ...; the mention's own words
-  count: "and overdosed on sertraline"): it is a clause of its own, and only a cue inside it
-  denies the mention ("denies SI and has never overdosed" is denied). "Denies SI, attempted
-  overdose 2 days ago" is read: the attempt is its own finding.
+  count: "and overdosed on sertraline"), or names the patient as its subject (role
+  `clause_subject`: "pt", "patient": "Family history reviewed, pt with SIB", "Denies SI, pt with
+  self-harm"; session 31 fix forms36, they were silent): it is a clause of its own, and only a
+  cue inside it denies the mention ("denies SI and has never overdosed" is denied). "Denies SI,
+  attempted overdose 2 days ago" is read: the attempt is its own finding.
 - Else (a bare noun phrase, "self-harm" in "denies SI or self-harm") the scope runs back over
   the parts before it while they hold no verb, to the part holding the cue: a genuine list stays
   denied however long ("no history of suicide attempts or self-harm", "denies SI, HI, AH/VH,
-  self-harm"). A part with a verb and no cue ends the search ("reports SI, self-harm": read).
+  self-harm"). A part with a verb and no cue ends the search ("reports SI, self-harm": read),
+  and so does a part closed by a word that ends its statement (role `clause_closed`: "Family
+  history reviewed", "FH noncontributory", "FH negative"): the family history is done, and
+  "FH noncontributory, SIB x2 this week" is the patient's (session 31 fix forms36).
 
 Where the words leave a doubt ("denies SI and attempted suicide": a list, or a new clause?), the
 mention is read: a question costs less than a missed attempt (self_harm_text.py, Denials).
@@ -44,28 +49,55 @@ _SENTENCE_END = re.compile(r"[.;]")
 # Roles whose words make a part a clause of its own: a verb, or a word of time that sets the
 # part apart from a denial of the present ("denies current SI, past attempt 2015": recheck K11
 # s28 finding 1, the denial read over the attempt).
-_CLAUSE_ROLES = frozenset({"clause_verb", "clause_time"})
+# The patient named as the part's subject does too ("pt with SIB": session 31 fix forms36).
+_CLAUSE_ROLES = frozenset({"clause_verb", "clause_time", "clause_subject"})
+_SUBJECT_ROLE = "clause_subject"
+# A part ending in one of these words is a whole statement ("Family history reviewed").
+_CLOSED_ROLE = "clause_closed"
 # The joints of a list: a comma, a slash ("SI/HI"), "&", and the coordinating words.
 _JOINT = re.compile(r",|/|&|\b(?:and|or|nor|as well as)\b")
 
 
-@cache
-def _verbs() -> re.Pattern[str] | None:
+def _words(roles: frozenset[str]) -> str | None:
+    """The terms of `roles` (data/self_harm_terms.csv) as one alternation, longest first."""
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
     words = [
         normalise_text(row["term"])
         for row in csv.DictReader(text.splitlines())
-        if row["role"] in _CLAUSE_ROLES
+        if row["role"] in roles
     ]
     if not words:
         return None
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(r"(?<![\w'])(?:" + body + r")(?![\w'])")
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _verbs() -> re.Pattern[str] | None:
+    body = _words(_CLAUSE_ROLES)
+    # Not inside a word nor a possessive ("pt's brother" names no subject of the patient's).
+    return None if body is None else re.compile(r"(?<![\w'])(?:" + body + r")(?![\w'])")
+
+
+@cache
+def _subjects() -> re.Pattern[str] | None:
+    body = _words(frozenset({_SUBJECT_ROLE}))
+    return None if body is None else re.compile(r"(?<![\w'])(?:" + body + r")(?![\w'])")
+
+
+@cache
+def _closing() -> re.Pattern[str] | None:
+    body = _words(frozenset({_CLOSED_ROLE}))
+    return None if body is None else re.compile(r"(?<![\w'])(?:" + body + r")\s*[.:]?\s*$")
 
 
 def _has_verb(words: str) -> bool:
     verbs = _verbs()
     return verbs is not None and verbs.search(words) is not None
+
+
+def _closed(part: str) -> bool:
+    closing = _closing()
+    return closing is not None and closing.search(part) is not None
 
 
 def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> str:
@@ -75,11 +107,19 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     clause = after_last_stop(_SENTENCE_END.split(text[:start])[-1])
     parts = _JOINT.split(clause)
     own = parts[-1]
+    subjects = _subjects()
+    named = None if subjects is None else list(subjects.finditer(own))
+    if named:
+        # The patient's own clause starts at its subject, whatever joins it to the words before
+        # ("Family history reviewed: pt with SIB", "FH reviewed - pt with SIB").
+        own = own[named[-1].start() :]
     window = " ".join(own.split()[-_SCOPE_WORDS:])
     if cued(window) or _has_verb(own + " " + text[start:end]):
         return window
     chain = [own]
     for part in reversed(parts[:-1]):
+        if _closed(part):
+            break
         chain.insert(0, part)
         if cued(part):
             return " ".join(" ".join(chain).split())

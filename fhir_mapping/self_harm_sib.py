@@ -11,8 +11,14 @@ A sibling context, data/self_harm_terms.csv:
 - `sib_sibling_after`: words right after it ("Sib with", "sib brother"), or a colon, a dash or
   a bracket before a relative word ("Sib: brother 2 yrs older", "SIB (sibling) with SI"); a
   colon before anything else is a heading of the act ("SIB: head banging");
-- `sib_sibling_before`: a family-history word before it in its clause ("FH: sib SI");
-- a `relative` word right before it, joined by "and"/"or"/"," ("brother and sib").
+- `sib_sibling_before`: a family-history word before it in its clause ("FH: sib SI"), the
+  patient not named between ("Family history reviewed: pt with SIB" is the act);
+- a `relative` word right before it, joined by "and"/"or"/"," ("brother and sib");
+- a `sib_sibling_lead` word right before it that makes it a noun naming a person ("pt also has
+  a sib with SI", "older sib"; session 31 fix forms36), before any act after it.
+An act or ideation word after "sib with" (`sib_act_after`: "SIB with cutting", "SIB with SI")
+makes it the act. `sibling_at` tells the same for one "sib" of a text, so that whose mention a
+"sib" before it governs agrees (self_harm_subject.py: "SIB with SI" is no sibling's SI).
 In doubt it is the act: a question costs less than a missed self-injury.
 """
 
@@ -25,7 +31,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["as_sibling"]
+__all__ = ["as_sibling", "sibling_at"]
 
 # The word itself, whole ("sibs", "sibling" are other words).
 _SIB = re.compile(r"\bsib\b")
@@ -54,11 +60,13 @@ def _contexts() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     relatives = _alternation([t for t in _terms("relative") if t not in ("sib", "sibs")])
     after = _alternation(_terms("sib_sibling_after"))
     before = _alternation(_terms("sib_sibling_before"))
+    subject = "(?:" + "|".join(re.escape(t) for t in _terms("clause_subject")) + ")"
     return (
         re.compile(rf"^(?:\s+(?:{after})|{_NAMING}(?:{relatives}))"),
         # A comma ends the family-history clause: "FH noncontributory, SIB x2 this week" is the
-        # act (recheck K26 s30 finding 2).
-        re.compile(rf"\b(?:{before})[^.;,]*$"),
+        # act (recheck K26 s30 finding 2); so does the patient named after it ("Family history
+        # reviewed: pt with SIB": a `clause_subject` row, session 31 fix forms36).
+        re.compile(rf"\b(?:{before})(?:(?!(?<![\w']){subject}(?![\w']))[^.;,])*$"),
         re.compile(rf"\b(?:{relatives})(?:'s)?\s*(?:,|\band\b|\bor\b|/)\s*$"),
     )
 
@@ -73,9 +81,21 @@ def _act_after() -> re.Pattern[str]:
     )
 
 
-def _sibling(text: str, start: int, end: int) -> bool:
+@cache
+def _lead() -> re.Pattern[str]:
+    """A `sib_sibling_lead` word right before "sib" ("a sib", "older sib")."""
+    leads = "|".join(
+        re.escape(t) for t in sorted(_terms("sib_sibling_lead"), key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![\w'])(?:{leads})\s+$") if leads else re.compile(r"(?!x)x")
+
+
+def sibling_at(text: str, start: int, end: int) -> bool:
+    """Whether the "sib" at text[start:end] (normalised) is a sibling (module docstring)."""
     after, before, relative = _contexts()
     head, tail = text[:start], text[end:]
+    if _lead().search(head):
+        return True
     if _act_after().search(tail):
         return False
     return bool(after.search(tail) or before.search(head) or relative.search(head))
@@ -84,6 +104,6 @@ def _sibling(text: str, start: int, end: int) -> bool:
 def as_sibling(text: str) -> str:
     """`text` (normalised) with each "sib" a sibling context names written out as "sibling"."""
     for m in reversed(list(_SIB.finditer(text))):
-        if _sibling(text, m.start(), m.end()):
+        if sibling_at(text, m.start(), m.end()):
             text = text[: m.start()] + "sibling" + text[m.end() :]
     return text

@@ -70,6 +70,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.screen_wording import self_harm_words
+from fhir_mapping.self_harm_sib import sibling_at
 from fhir_mapping.stated_history import affirms_risk
 from fhir_mapping.text_negation import negated, normalise_text, term_pattern
 
@@ -88,6 +89,8 @@ _SELF_HARM_ROLES = (
 _SEGMENT_END = re.compile(r"[.;,:]| - ")
 # Where the clause of a `relative_same` word ends (its tail: module docstring).
 _CLAUSE_END = re.compile(r"[.;,:]| - ")
+# "sib": a sibling or self-injurious behaviour (self_harm_sib.sibling_at decides).
+_SIB = re.compile(r"\bsib\b")
 # Where its sentence ends: a denial there is the patient's ("pt reports the same stressors, no
 # SI").
 _SENTENCE_END = re.compile(r"[.;]")
@@ -267,4 +270,9 @@ def other_subject(text: str, start: int, said: str | None = None) -> bool:
     if not segment.strip() or governs.match(segment) is None:
         return False
     words = text if said is None else said
+    offset = start - len(segment)
+    if any(
+        not sibling_at(words, offset + m.start(), offset + m.end()) for m in _SIB.finditer(segment)
+    ):
+        return False  # "SIB with SI": the act, self_harm_sib.py (session 31 fix forms36)
     return not any(_refers(words, m.end()) for p in _same() for m in p.finditer(text, start))

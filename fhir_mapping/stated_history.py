@@ -179,8 +179,10 @@ def affirms_risk(
     bare = clause
     for p in (*terms["risk"], *terms["risk_sa"], *terms["list_word"]):
         bare = p.sub(" ", bare)
-    if not _WORD.search(bare):
-        return False  # "intent or plan": a list going on the clause before it
+    if not _WORD.search(bare) and ":" not in bare:
+        # "intent or plan": a list going on the clause before it; not a heading ("Plan: safety
+        # plan; will hang self": its answer goes on in the next clause, fix hist36)
+        return False
     cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
     for risk in found:
         if not _stands(clause, risk, after):
@@ -260,10 +262,6 @@ def past_clauses(text: str, names: Callable[[str], bool]) -> tuple[str, str | No
     return "".join(parts), latest
 
 
-def _clauses(plain: str) -> list[str]:
-    return [c.strip() for c in _CLAUSE_END.split(plain) if c.strip() and c not in ".;,"]
-
-
 def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
     """Whether a clause is a denial of now: it opens with a `denial` word (after at most two
     words naming no finding: "now denies", "pt denies"), holds no `contrast` word ("denies SI
@@ -277,8 +275,11 @@ def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
     )
     if found is None or len(clause[: found.start()].split()) > 2:
         return False
-    if names(clause[: found.start()]) or any(p.search(clause) for p in terms["contrast"]):
+    lead = clause[: found.start()]
+    if names(lead) or any(p.search(clause) for p in terms["contrast"]):
         return False
+    if any(p.search(lead) for p in terms["risk"]):
+        return False  # "Intent: none", "Plan: none": the risk's denial, not the SI's (fix hist36)
     denied = clause[found.end() :]
     for p in terms["denial_time"]:
         denied = p.sub(" ", denied)
@@ -312,9 +313,11 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
     nothing named before it) and denies it now in a clause of its own (`_denies_now`), with no
     `current` word in any other clause (module docstring). `names`: as for `past_clauses`."""
     lead = denial = False
-    clauses = _clauses(_undenied(normalise_text(text)))
-    for i, clause in enumerate(clauses):
-        if affirms_risk(clause, names, ". ".join(clauses[i + 1 :])):
+    tokens = _CLAUSE_END.split(_undenied(normalise_text(text)))
+    # Each clause with the reason after it, from its closing mark (stated_heading.sentence_rest).
+    pairs = [(tokens[i].strip(), "".join(tokens[i + 1 :])) for i in range(0, len(tokens), 2)]
+    for clause, after in ((c, a) for c, a in pairs if c):
+        if affirms_risk(clause, names, after):
             return False  # a plan, intent, overdose or attempt stated now (recheck K20a s30)
         clause = _plan_blanked(clause)  # "Plan: overdose education" names no overdose
         if _denies_now(clause, names):

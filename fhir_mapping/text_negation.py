@@ -53,8 +53,11 @@ _TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d
 # "SI, HI: denies", "SI/HI/self harm: none", "Suicidal ideation/homicidal ideation: denies";
 # recheck K7 s28 finding 4: only slash-joined single words were read, so these raised a critical
 # card), then a colon, question mark or dash. An item holding a negation word ("SI, no plan:")
-# is no item of the checklist: the answer is then not read as covering the term.
-_ITEM = r"(?!(?:no|not|denies|without)\b)[a-z]+"
+# is no item of the checklist: the answer is then not read as covering the term. Nor is a
+# qualifier of the term (`_QUALIFIER`): "SI, Intent: none", "Passive SI, Plan: none" answer the
+# intent or plan of an ideation that stands; read as an item, they erased the SI (fix hist36).
+_QUALIFIER = r"(?:plan|intent|method|means|specific|active)\b"
+_ITEM = r"(?!(?:no|not|denies|without)\b|" + _QUALIFIER + r")[a-z]+"
 ANSWER_LEAD = r"^(?:\s*[/,]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
 # An `answer_all` ("all neg") says it covers every item, so a semicolon joins them too
 # ("SI;HI;AVH - all neg"); a plain answer after a semicolon ("SI; HI: denies") covers HI only.
@@ -62,7 +65,7 @@ _ALL_LEAD = r"^(?:\s*[/,;]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:
 # An answer followed by the word it qualifies is no answer: "SI: no plan", "SI - no intent" say
 # the ideation is there, without a plan (recheck K7 s28 finding 4, read as a denial before); an
 # answer closes its item ("SI: no", "SI: none.", "SI: denies, HI: denies").
-_NOT_A_QUALIFIER = r"(?!\s+(?:plan|intent|method|means|specific|active)\b)"
+_NOT_A_QUALIFIER = r"(?!\s+" + _QUALIFIER + ")"
 # ... and within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
 # out"), narrower than NegEx's five: "bipolar disorder - psychosis ruled out" names another
 # finding in between, and a bipolar disorder read as ruled out is the unsafe mistake.

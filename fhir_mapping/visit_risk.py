@@ -42,7 +42,13 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_intent, self_harm_text, stated_history, stated_sa
+from fhir_mapping import (
+    self_harm_intent,
+    self_harm_text,
+    stated_heading,
+    stated_history,
+    stated_sa,
+)
 from fhir_mapping.absent_reasons import diagnosis_reasons, referenced_reasons
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import is_emergency, wants_admission
@@ -129,11 +135,14 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
     `Finding.verification` marks it text only or of intent not recorded) and suicidal ideation
     (diagnosis_text.py), system "text" as a text-only Condition's finding. A kind named only in
     a clause that states a past history ("History of passive SI in 2015, resolved") carries
-    that year as written (stated_history.py; review s29 RQ3), which dates it."""
+    that year as written (stated_history.py; review s29 RQ3), which dates it. A plan or intent
+    heading answered by a method ("Plan: hang self") states suicidal ideation with a plan though
+    no SI word stands (stated_heading.states_method; fix hist36: no card before)."""
     text = concept_text(concept)
     if not text:
         return
     harm, ideation = _text_reading(text)
+    ideation = ideation or stated_heading.states_method(text)
     if harm is not None and stated_history.history_denied(text, _names_any):
         # An act named only in a list going on a denial ("denies current SI, plan, intent, or
         # prior attempts") is denied too (recheck K23 s30 n18; stated_history.denied_lists).

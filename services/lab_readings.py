@@ -78,9 +78,11 @@ def latest(record: PatientRecord, *tests: str, since: date | None = None) -> Lab
 
 
 def readable(lab: LabResult) -> bool:
-    """A value in a unit the table knows (or converts), or the lab's own flag: a result a check
-    can compare. An ECG with no QTc, a QTc sent as text, are not."""
-    return value(lab) is not None or lab.flag is not None
+    """A value in a unit the table knows (or converts), or the lab's own flag (a critical call
+    with no side, v3 AA, among them: labs38 item 1, as lithium_level_reading.judged read it for
+    lithium since labs37): a result a check can compare. An ECG with no QTc, a QTc sent as text,
+    are not."""
+    return value(lab) is not None or lab.flag is not None or sideless_critical(lab)
 
 
 def deciding(record: PatientRecord, test: str) -> LabResult | None:

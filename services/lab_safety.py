@@ -9,21 +9,17 @@ a value read in neither way is named with its date and "not compared". Every lin
 result's date. When lab results could not be obtained (the Observation prefetch missing or only
 partly read: record.incomplete(LABS)), the lines say the check was not done instead of "no level
 on record" (issue 10, never silent). Which result a card reads and how a result prints are
-lab_readings.py's (re-exported here).
+lab_readings.py's, the table's rows lab_rules.py's (both re-exported here).
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
 
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, PatientRecord
-from services import cards, level_monitoring
+from services import level_monitoring
 from services.card_format import plural
 from services.lab_readings import by_flag as by_flag
 from services.lab_readings import deciding as deciding
@@ -48,130 +44,16 @@ from services.lab_readings import tsh_unread as tsh_unread
 from services.lab_readings import unread_after as unread_after
 from services.lab_readings import unread_words as unread_words
 from services.lab_readings import value as value
+
+# The rows of data/lab_safety.csv moved to lab_rules.py; re-exported: the rules read them here.
+from services.lab_rules import LabRule as LabRule
+from services.lab_rules import level_target as level_target
+from services.lab_rules import rule_for as rule_for
+from services.lab_rules import rules as rules
 from services.policy import Policy
 
 # How a test is named on a line: the mapping's names (fhir_mapping/labs.py), one table for both.
 LABEL = LAB_NAMES
-
-
-@dataclass(frozen=True, slots=True)
-class LabRule:
-    check: str  # "lithium-target" | "qtc-stop" | "qtc-warning" | "qtc-caution" | "sodium-low"
-    test: str
-    drugs: frozenset[str]
-    classes: tuple[str, ...]
-    low: float | None
-    high: float | None
-    unit: str
-    # What a card says the line is ("the label says to stop it"; for escitalopram "citalopram's
-    # label says to stop it": the line is citalopram's, not read in an escitalopram label).
-    says: str
-    source: str
-    status: str
-    cite: str = ""  # the short citation of the line ("Spasovski 2014")
-    effect_cite: str = ""  # of what the drug does ("SSRI and SNRI labels")
-    # The patient-view card of a drug already running beyond the line (review 10 finding 7;
-    # sodium-low only): what the drug may be ("may be the cause (SIADH)"), what to do ("repeat
-    # sodium, review the drug") and what the result adds to falls on record.
-    cause: str = ""
-    if_running: str = ""
-    falls: str = ""
-    # A QTc stop line that is the drug's own label's, as the card says it ("its label
-    # contraindicates it with a QTc above {bounds} at baseline ...": gepirone); "" for the rows
-    # whose line is citalopram's (citalopram, escitalopram).
-    stop_line: str = ""
-    # The row applies from this age (years, on the evaluation date) only; None: at any age.
-    # lithium-high-older (recheck 2 m23): NICE NG222's lower lithium range at 65 and over.
-    min_age: int | None = None
-    # The order card's indicator above the line where it is not the topic's ("critical": a
-    # citalopram or escitalopram order with a QTc above 500 ms, where citalopram's label says
-    # to discontinue it; review s24 RB finding 10); "" for the topic's own.
-    indicator: str = ""
-    # The upper line itself counts as beyond it (`above`: at or above): the qtc-warning rows,
-    # where a QTc of exactly 480 ms is prolonged by the AHA/ACCF values and is no lesser risk
-    # than 481 (review s26 RG finding 4; data/lab_safety.csv `at_line`, with its source).
-    at_line: bool = False
-    # Days after a start or dose change before a level is the dose's steady state (the
-    # nortriptyline level rows: 7, UNVERIFIED, with its source); None: not said.
-    steady_days: int | None = None
-    # What the running-drug-level card asks of a level beyond the line drawn after the course's
-    # recorded end (`if_stopped`), or under steady_days after the dose was lowered, still falling
-    # (`if_lowered`; review s26 RK3 findings 1 and 2); "": the row's if_running.
-    if_stopped: str = ""
-    if_lowered: str = ""
-
-    def beyond(self, lab: LabResult) -> str:
-        """The words of `lab` past the upper line: "above 480 ms", or "at the 480 ms line" for
-        a result exactly at the line of a row whose line itself counts (`at_line`)."""
-        if by_flag(lab):  # the lab's flag, never this line (session 29 RL)
-            return flag_words(lab, f"the {self.bounds()} line")
-        if self.at_line and value(lab) == self.high:
-            return f"at the {self.bounds()} line"
-        return f"above {self.bounds()}"
-
-    def applies_to(self, ingredient: str, drug_class: str) -> bool:
-        return ingredient in self.drugs or drug_class in self.classes
-
-    def bounds(self) -> str:
-        """ "0.5-0.8 mmol/L", "500 ms", "130 mmol/L"."""
-        if self.low is not None and self.high is not None:
-            return f"{cards.fmt_mg(self.low)}-{cards.fmt_mg(self.high)} {self.unit}"
-        bound = self.high if self.high is not None else self.low
-        return f"{cards.fmt_mg(bound)} {self.unit}"
-
-
-def _float(text: str) -> float | None:
-    return float(text) if text.strip() else None
-
-
-@cache
-def rules() -> tuple[LabRule, ...]:
-    text = resources.files("services").joinpath("data/lab_safety.csv").read_text("utf-8")
-    return tuple(
-        LabRule(
-            check=row["check"],
-            test=row["test"],
-            drugs=frozenset(d for d in row["drugs"].split(";") if d),
-            classes=tuple(c for c in row["classes"].split(";") if c),
-            low=_float(row["low"]),
-            high=_float(row["high"]),
-            unit=row["unit"],
-            says=row["says"],
-            source=row["source"],
-            status=row["status"],
-            cite=row["cite"].strip(),
-            effect_cite=row["effect_cite"].strip(),
-            cause=row["cause"].strip(),
-            if_running=row["if_running"].strip(),
-            falls=row["falls"].strip(),
-            stop_line=(row.get("stop_line") or "").strip(),
-            min_age=int(age) if (age := (row.get("min_age") or "").strip()) else None,
-            indicator=(row.get("indicator") or "").strip(),
-            at_line=(row.get("at_line") or "").strip() == "true",
-            steady_days=int(days) if (days := (row.get("steady_days") or "").strip()) else None,
-            if_stopped=(row.get("if_stopped") or "").strip(),
-            if_lowered=(row.get("if_lowered") or "").strip(),
-        )
-        for row in csv.DictReader(text.splitlines())
-    )
-
-
-def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
-    return next(
-        (r for r in rules() if r.check == check and r.applies_to(ingredient, drug_class)), None
-    )
-
-
-def level_target(ingredient: str, age: int | None, policy: Policy) -> LabRule | None:
-    """The serum-level target of a drug dosed by its level, for this patient: its "-target" row
-    (lithium-target, CANMAT 2023 0.5-0.8 mmol/L), or at policy.older_adult_age and over its
-    "-target-older" row when there is one (lithium-target-older, NICE NG222 0.4-0.6 mmol/L at 65
-    and over: review s21 RR2 finding 3, 0.45 at 79 read "raise toward 0.5-0.8"). The one place
-    the age picks the target; an unknown age keeps the general row (nothing says older)."""
-    general = rule_for(f"{ingredient}-target", ingredient, "")
-    if age is not None and age >= policy.older_adult_age:
-        return rule_for(f"{ingredient}-target-older", ingredient, "") or general
-    return general
 
 
 def above(rule: LabRule, lab: LabResult) -> bool | None:
@@ -185,8 +67,8 @@ def above(rule: LabRule, lab: LabResult) -> bool | None:
         if rule.at_line and number == rule.high and lab.comparator in (None, ">", ">="):
             return True  # the line itself counts; "<=" or "<" at the line may be below it
         return _beyond(number, rule.high, lab.comparator, upper=True)
-    if sideless_critical(lab):  # "Critical" alone (v3 AA) on lithium: read as HH, as toxicity
-        return True if rule.test == "lithium" else None  # follows the level (labs37 item 2)
+    if sideless_critical(lab):  # "Critical" alone (v3 AA): read as HH on the rows whose
+        return True if rule.critical_call == "above" else None  # critical_call says so (labs38)
     return True if lab.flag == "high" and _flag_reaches(rule, lab) else None
 
 
@@ -230,9 +112,33 @@ def below(rule: LabRule, lab: LabResult) -> bool | None:
     number = value(lab)
     if number is not None:
         return _beyond(number, rule.low, lab.comparator, upper=False)
-    if sideless_critical(lab):  # "Critical" alone (v3 AA): acted on by the low-sodium row only,
-        return True if rule.check == "sodium-low" else None  # "flagged critical" (labs36 item 2)
+    if sideless_critical(lab):  # "Critical" alone (v3 AA): acted on by the rows whose
+        return True if rule.critical_call == "below" else None  # critical_call says so (labs38)
     return True if lab.flag == "low" and _flag_reaches(rule, lab) else None
+
+
+def called_critical(rule: LabRule, lab: LabResult) -> bool:
+    """The lab called the result critical on the side the row's `critical_call` names (v3 AA, or
+    HH above / LL below) while its value, read, is not beyond the row's line: the lab and the
+    line disagree (the lab may judge by a range or an assay of its own), so the safer reading
+    holds a raise and asks for a check, never silence (labs38 item 1: a nortriptyline 120 ng/mL
+    or a QTc 440 ms flagged "Critical" did nothing). With no value read `above` / `below` judge
+    the call instead."""
+    if not lab.critical or value(lab) is None:
+        return False
+    if rule.critical_call == "above":
+        return lab.flag in (None, "high") and not above(rule, lab)
+    if rule.critical_call == "below":
+        return lab.flag in (None, "low") and not below(rule, lab)
+    return False
+
+
+def called_words(rule: LabRule, lab: LabResult) -> str:
+    """How a card words a `called_critical` result: "flagged critical by the lab, though not
+    above 50-150 ng/mL by its value" ("flagged critical high" for HH)."""
+    side = "critical" if lab.flag is None else f"critical {lab.flag}"
+    beyond = "above" if rule.critical_call == "above" else "below"
+    return f"flagged {side} by the lab, though not {beyond} {rule.bounds()} by its value"
 
 
 def absent_text(record: PatientRecord, what: str, since: date | None = None) -> str:

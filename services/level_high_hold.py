@@ -7,7 +7,8 @@ The line is the drug's data/lab_safety.csv row: `level-above` for the tricyclic 
 label's or reference laboratory's range), `lithium-high` / `lithium-high-older` for lithium
 (its augmentation range). "At or above": a level at the top of the range leaves no room for a
 higher dose either. A level the lab flags high with no comparable unit counts (lab_safety.above
-reads the flag), as the running-drug-level card does.
+reads the flag), as the running-drug-level card does; so does a level the lab called critical
+(AA or HH) though its value is within the line (lab_safety.called_critical: labs38 item 1).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class HighLevel:
     def sentence(self, name: str) -> str:
         """The optimise card's words in place of a raise."""
         line = self.line
-        if not lab_safety.by_flag(self.lab) and lab_safety.value(self.lab) == line.high:
+        if lab_safety.called_critical(line, self.lab):  # in range, called critical (labs38)
+            where = lab_safety.called_words(line, self.lab)
+        elif not lab_safety.by_flag(self.lab) and lab_safety.value(self.lab) == line.high:
             where = f"at the top of {line.bounds()}"
         else:
             where = line.beyond(self.lab)
@@ -54,8 +57,8 @@ def _line(trial: Trial, age: int | None, policy: Policy) -> LabRule | None:
 
 
 def _at_or_above(line: LabRule, lab: LabResult) -> bool:
-    if lab_safety.above(line, lab):
-        return True
+    if lab_safety.above(line, lab) or lab_safety.called_critical(line, lab):
+        return True  # the lab's critical call holds a raise whatever the value (labs38 item 1)
     number = lab_safety.value(lab)
     return (
         number is not None

@@ -15,7 +15,11 @@ while the level is below 50 ng/mL", with no word of the high level. Now:
   come first, the safer reading);
 - within the range: no raise; the response is judged at this dose;
 - above the range: a warning to lower the dose (the label: higher concentrations may bring more
-  adverse experiences), with an ECG, and no raise.
+  adverse experiences), with an ECG, and no raise;
+- a level with no value read (a bare "180" with no unit: ng/mL or nmol/L, never guessed) that
+  the lab flags high (H, HH, or a critical call with no side, AA): the flag alone counts as above
+  the range, the value shown as sent ("180 with no unit (not read)") beside "flagged high by the
+  lab" (labs38 item 2: the card asked for a level while this one was on record).
 
 The level counts only when taken on or after the current dose's start and within
 policy.lab_recent_days (the clinic's window for a lab that acts on a card). The label also says
@@ -33,7 +37,15 @@ from fhir_mapping.clinical_records import LabResult
 from fhir_mapping.record import PatientRecord
 from fhir_mapping.trial import Trial
 from services import cards
-from services.lab_readings import is_recent, labs_si_missing, newest_first, text, value
+from services.lab_readings import (
+    flag_short,
+    is_recent,
+    labs_si_missing,
+    newest_first,
+    sideless_critical,
+    text,
+    value,
+)
 from services.older_adult_levels import LevelDosed, for_patient
 from services.policy import Policy
 
@@ -61,8 +73,8 @@ class LevelAdvice:
         if self.level is None:
             return None
         found = value(self.level)
-        if found is None:
-            return None
+        if found is None:  # read by the lab's high flag alone (`flagged_high`)
+            return LevelState.ABOVE if flagged_high(self.level) else None
         if found < self.row.level_low:
             return LevelState.BELOW
         if found > self.row.level_high:
@@ -96,6 +108,13 @@ class LevelAdvice:
                 f"{self._level()} is within the {bounds} range: no raise; judge the response at "
                 "this dose."
             )
+        if state is LevelState.ABOVE and self.level is not None and value(self.level) is None:
+            # Above by the lab's flag alone (`flagged_high`): the value as sent, never a unit.
+            return (
+                f"**{self._level()} is {flag_short(self.level)}, not compared with the {bounds} "
+                "range: lower the dose** (the label: higher concentrations may bring more adverse "
+                "effects), with an ECG; no raise."
+            )
         if state is LevelState.ABOVE:
             return (
                 f"**{self._level()} is above the {bounds} range: lower the dose** (the label: "
@@ -125,8 +144,13 @@ class LevelAdvice:
         state, name = self.state, self.row.ingredient
         if state is None:
             return self.row.step()
-        found = value(self.level) if self.level is not None else None
-        assert found is not None  # state
+        assert self.level is not None  # state
+        found = value(self.level)
+        if found is None:  # above by the lab's flag alone: the value as sent, never a unit
+            number = self.level.value
+            shown = cards.fmt_mg(number) if number is not None else self.level.unitless
+            sent = f" {shown}" if shown else ""
+            return f"{name} level{sent} {flag_short(self.level)}: lower the dose"
         level = f"{name} level {cards.fmt_mg(found)} {self.row.level_unit}"
         if state is LevelState.BELOW:
             return f"{level}, below {self.row.level_range()}: a raise may be considered (ECG first)"
@@ -160,7 +184,7 @@ def for_trial(record: PatientRecord, policy: Policy, trial: Trial) -> LevelAdvic
     readable = [
         lab
         for lab in newest_first(record, row.ingredient)
-        if value(lab) is not None and lab.comparator is None
+        if (value(lab) is not None and lab.comparator is None) or flagged_high(lab)
     ]
     current = next(
         (
@@ -175,3 +199,10 @@ def for_trial(record: PatientRecord, policy: Policy, trial: Trial) -> LevelAdvic
         earlier = next((lab for lab in readable if lab.date < since), None)
     unreceived = current is None and labs_si_missing(record, row.ingredient)
     return LevelAdvice(row, current, earlier, since, unreceived)
+
+
+def flagged_high(lab: LabResult) -> bool:
+    """A level with no value read that the lab flags high (H, HH, or a critical call with no
+    side, AA): the flag alone counts as above the range (labs38 item 2, the safer reading; the
+    value is never given a unit)."""
+    return value(lab) is None and (lab.flag == "high" or sideless_critical(lab))

@@ -46,6 +46,14 @@ A course begun AFTER a severe entry, the drug stopped in between, is a re-challe
 (`rechallenges_running`, s30 allergy34 item 1): critical at chart open while shorter than the
 settling length, a warning after it (`severe_rechallenged`), never silent while the entry stays
 active.
+
+An undated severe entry (no recordedDate, onset or lastOccurrence: an Epic legacy import, an
+Oracle Health entry "per patient, years ago") of a drug running now (`undated_severe_running`,
+s31 allergy36 item 1): at chart open nothing named it, while order-sign held the drug back as
+critical (tolerability.settled_by, s30 allergy35). It cannot be placed before or after the
+course, so it may record a reaction to the drug as it is given now, and no length of dosing
+settles it: critical at chart open, as at order-sign, until it is reconciled. An undated entry
+that is not severe stays as before (a course long enough settles it: tolerability).
 """
 
 from __future__ import annotations
@@ -71,6 +79,8 @@ class RunningReaction:
     # The course began after the entry (`rechallenges_running`): a re-challenge, not the course
     # the reaction happened on.
     rechallenge: bool = False
+    # The entry has no date (`undated_severe_running`): never settled by the dosing.
+    undated: bool = False
 
     @property
     def severe(self) -> bool:
@@ -80,7 +90,7 @@ class RunningReaction:
     def settled(self) -> bool:
         """Run the settling length since the entry (module docstring): only a severe entry
         reaches a card then, as a warning."""
-        return self.ran_on_days >= tolerability.settle_days()
+        return not self.undated and self.ran_on_days >= tolerability.settle_days()
 
     @property
     def mild(self) -> bool:
@@ -95,6 +105,12 @@ class RunningReaction:
         """ "and the course ran on" / "and the course ran on 620 days since (...)": what the
         cards say of the time since the entry."""
         since = tolerability.taken_up(self.trial, self.intolerance.date or self.trial.start)
+        if self.undated:
+            return (
+                f"and the course has run {self.ran_on_days} days since {since.isoformat()}; the "
+                "entry is undated, so the reaction may have been to this course and no length of "
+                "dosing settles it: critical until it is reconciled"
+            )
         if self.rechallenge:
             said = f"and the drug was taken again from {since.isoformat()}, {self.ran_on_days} days"
             if not self.settled:
@@ -223,3 +239,30 @@ def rechallenges_running(record: PatientRecord) -> tuple[RunningReaction, ...]:
         days = tolerability.ran_on_since(course, course.start)
         found.append(RunningReaction(course, intolerance, days, rechallenge=True))
     return tuple(sorted(found, key=lambda f: f.trial.start))
+
+
+def undated_severe_running(record: PatientRecord) -> tuple[RunningReaction, ...]:
+    """Each drug running now (not on hold) with an active severe entry of its own resource that
+    has no date (module docstring, s31 allergy36 item 1): serotonin syndrome, criticality high,
+    no recordedDate, on sertraline taken monthly since 2023. One per drug, in the order the
+    courses started; a class entry ("SSRIs") is left to the cards that name it as written."""
+    found: dict[str, RunningReaction] = {}
+    for intolerance in record.intolerances:
+        if (
+            intolerance.date is not None
+            or not intolerance.severe
+            or intolerance.source.resource_type not in _ENTRY_TYPES
+            or intolerance.allergen_class
+            or intolerance.ingredient in found
+        ):
+            continue
+        running = [
+            t
+            for t in record.trials
+            if t.ingredient == intolerance.ingredient and t.ongoing and t.on_hold is None
+        ]
+        if running:
+            course = max(running, key=lambda t: t.start)
+            days = tolerability.ran_on_since(course, course.start)
+            found[intolerance.ingredient] = RunningReaction(course, intolerance, days, undated=True)
+    return tuple(sorted(found.values(), key=lambda f: f.trial.start))

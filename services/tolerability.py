@@ -27,7 +27,9 @@ from fhir_mapping import allergy_classes, drug_table
 from fhir_mapping.intolerance import record_kind
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, PatientRecord, Role, Trial
-from services import cards, trial_dates
+from services import cards, course_runs, trial_dates
+from services.course_runs import ran_on_since as ran_on_since
+from services.course_runs import taken_up as taken_up
 from services.last_answer import kept
 from services.order_doses import trial_dose
 from services.tolerability_codes import coded_without_a_course
@@ -64,6 +66,11 @@ def rechallenge_settles(trial: Trial) -> bool:
         # (30 days in June, 109 days without, 17 days back: a re-challenge of 17 days, not of
         # 156; s30 allergy35 K25a), as for the course a reaction was recorded on (`_settles`).
         return ran_on_since(trial, trial.start) >= _RAN_LONG_DAYS
+    if not trial.ongoing and course_runs.broken(trial):
+        # Ended, bridged over a supply gap: only its longest run without a break counts (30 days
+        # in January and 30 in April are no 135 days tolerated, nor an adequate dose reached
+        # over both; s31 allergy36 item 2), as a running course counts from its restart.
+        return course_runs.longest_run(trial) >= _RAN_LONG_DAYS
     return trial.adequate_from is not None or _days(trial) >= _RAN_LONG_DAYS
 
 
@@ -71,25 +78,6 @@ def settle_days() -> int:
     """The days a course must run to settle an allergy entry as tolerated (`rechallenge_settles`),
     for a card that says it."""
     return _RAN_LONG_DAYS
-
-
-def taken_up(trial: Trial, since: date) -> date:
-    """The day from which `trial` has run without a break since `since`: `since` (or the
-    course's start, if later), or the day its supply was taken up again after a gap after it
-    (Trial.before_gap, Adherence.supply_gaps). Three years without a dispense and 17 days back
-    on the drug is a re-challenge of 17 days, as a new course would be (s30 allergy34 item 2:
-    a 2023 rash entry, the 2023 request still active, supply again from 2026-11-14)."""
-    start = max(since, trial.start)
-    resumed = [g.end for g in trial.adherence.supply_gaps if g.end > start]
-    if trial.before_gap is not None and trial.before_gap.resumed > start:
-        resumed.append(trial.before_gap.resumed)
-    return max(resumed, default=start)
-
-
-def ran_on_since(trial: Trial, since: date) -> int:
-    """Days `trial` has run without a break since `since` (`taken_up`; a running course's end is
-    the as-of day): the span of the request across a dispensing gap is not dosing."""
-    return max((trial.end - taken_up(trial, since)).days, 0)
 
 
 def _days(trial: Trial) -> int:
@@ -174,9 +162,17 @@ def unsettled_course(record: PatientRecord, intolerance: Intolerance) -> str:
             "that would settle the entry): reconcile before proposing"
         )
     return (
-        f"; a course {trial_dates.dates_text(course)} ended with no reason: reconcile before "
-        "proposing"
+        f"; a course {trial_dates.dates_text(course)}{unbroken(course)} ended with no reason: "
+        "reconcile before proposing"
     )
+
+
+def unbroken(course: Trial) -> str:
+    """ ", taken at most 30 days without a break in supply," for a course bridged over a gap
+    (course_runs.longest_run, s31 allergy36 item 2); "" for one taken without a break."""
+    if not course_runs.broken(course):
+        return ""
+    return f", taken at most {course_runs.longest_run(course)} days without a break in supply,"
 
 
 @dataclass(frozen=True, slots=True)

@@ -300,11 +300,8 @@ def _short_courses(ctx: RuleContext, draft: DraftOrder, intolerance: Intolerance
     show it is tolerated.": the drafted drug's courses since the entry that do not settle it
     (tolerability.rechallenge_settles, s30 course31 finding 2); "" when there are none."""
     day = intolerance.date
-    short = [
-        t
-        for t in ctx.record.trials
-        if t.ingredient == draft.ingredient and (day is None or t.end >= day)
-    ]
+    same = (t for t in ctx.record.trials if t.ingredient == draft.ingredient)
+    short = [t for t in same if day is None or t.end >= day]
     if not short:
         return ""
     course = max(short, key=lambda t: t.end)
@@ -315,9 +312,11 @@ def _short_courses(ctx: RuleContext, draft: DraftOrder, intolerance: Intolerance
             f" A course of {course.ingredient} since {course.start.isoformat()} runs now, {days} "
             "days so far: too short to show it is tolerated."
         )
+    # A course bridged over a supply gap: its span is not dosing (s31 allergy36 item 2).
+    said = tolerability.unbroken(course) or f" ({days} days)"
     return (
-        f" A course of {course.ingredient} {course.start.isoformat()} – {course.end.isoformat()} "
-        f"({days} days) after the entry is too short to show it is tolerated."
+        f" A course of {course.ingredient} {course.start.isoformat()} – {course.end.isoformat()}"
+        f"{said} after the entry is too short to show it is tolerated."
     )
 
 

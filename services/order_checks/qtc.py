@@ -9,24 +9,22 @@ import dataclasses
 from collections.abc import Sequence
 from functools import partial
 
-from fhir_mapping.labs import ECG_WITHOUT_QTC
-from fhir_mapping.record import DataDomain, DraftOrder, LabResult
+from fhir_mapping.record import DraftOrder, LabResult
 from services import cards, lab_safety
 from services.interaction_takings import on_order
 from services.lab_safety import LabRule
 from services.order_checks import qt_pair
-from services.order_checks.ecg_measured import measured_text
 from services.order_checks.model import OrderCheck
 from services.order_checks.qt_pair import Subject
 from services.order_checks.qtc_age_line import age_line
 from services.order_checks.qtc_entry import implausible_sent
+from services.order_checks.qtc_unread import QTC as QTC
+from services.order_checks.qtc_unread import no_qtc_reported, not_compared, unread
 from services.order_checks.recent_labs import not_checked as _not_checked
 from services.order_doses import dosed_summary, draft_named, undosed
 from services.recommendation import Indicator
 from services.rules import running_qtc
 from services.rules.context import RuleContext
-
-QTC = "order-qtc"
 
 
 def _stop_line(rule: LabRule) -> str:
@@ -99,10 +97,10 @@ def _judged(ctx: RuleContext, draft: DraftOrder, subject: Subject) -> OrderCheck
     if earlier is not None and not lab_safety.is_recent(ctx.record, ctx.policy, earlier):
         earlier = None
     if earlier is not None:
-        found = _qtc_compared(draft, subject, earlier, later=_unread(ctx, lab))
+        found = _qtc_compared(draft, subject, earlier, later=unread(ctx, lab))
         if found is not None:
             return _with_partners(ctx, subject, found)
-    return _qtc_not_compared(ctx, draft, subject, lab, earlier)
+    return not_compared(ctx, draft, subject, lab, earlier)
 
 
 def _qtc_compared(
@@ -207,6 +205,26 @@ def _qtc_compared(
             f"interval {_stop_line(stop)} ({stop.cite}). Read the QTc and its unit on the "
             f"tracing before deciding.{subject.unconfirmed}",
         )
+    lowest = caution or stop
+    if lowest is not None and lab_safety.called_critical(lowest, lab):
+        # Under every line by its value, but the lab called it critical (AA or HH; labs38
+        # item 1: a QTc of 440 ms flagged "Critical" beside a gepirone order said nothing): the
+        # lab may have read the tracing or a range of its own, so the ECG is read first.
+        called = lab_safety.called_words(lowest, lab)
+        if stop is not None:
+            prolongs = f"prolongs the QT interval {_stop_line(stop)} ({stop.cite})"
+        else:  # a caution row only (trazodone, mirtazapine): its own clause, as above
+            prolongs = (
+                f"{lowest.stop_line or 'prolongs the QT interval dose-dependently'} "
+                f"({lowest.effect_cite})"
+            )
+        return OrderCheck(
+            QTC,
+            draft,
+            fit(f"{head}: {called}: read the ECG first", f"{head}: {called}", head),
+            f"{latest} is {shown}, {called}.{then} {named}{running} {prolongs}. Read the ECG "
+            f"and the lab's report before deciding.{subject.unconfirmed}",
+        )
     return None
 
 
@@ -307,7 +325,7 @@ def qtc_line(ctx: RuleContext, ingredient: str, drug_class: str) -> str | None:
             return f"{shown}, {line.beyond(readable)}"
     if lab_safety.readable(lab):
         return None
-    if _no_qtc_reported(ctx, lab):
+    if no_qtc_reported(ctx, lab):
         return f"QTc of {lab.date.isoformat()} not compared: the ECG reports no QTc"
     if (sent := implausible_sent(ctx, lab)) is not None:
         return f"QTc {sent} outside what a QTc can be: check the entry"
@@ -321,78 +339,3 @@ def _unverified_for(rule: lab_safety.LabRule, subject: Subject) -> str:
     if rule.status != "UNVERIFIED":
         return ""
     return f"; for {subject.ingredient} this line is not read in its own label (UNVERIFIED)"
-
-
-def _no_qtc_reported(ctx: RuleContext, lab: LabResult) -> bool:
-    """The result is an ECG panel with no QTc (fhir_mapping/labs.py names it with a gap of
-    ECG_WITHOUT_QTC), not a QTc whose value could not be read."""
-    return lab.source is not None and any(
-        gap.source == lab.source and gap.reason == ECG_WITHOUT_QTC
-        for gap in ctx.record.gaps_in(DataDomain.QTC)
-    )
-
-
-def _unread(ctx: RuleContext, lab: LabResult) -> str:
-    """ "ECG of 2025-05-20 reports no QTc"; "QTc of 2025-05-20 could not be read": named by its
-    day, never its resource id (a result is always dated: session 21)."""
-    day = lab.date.isoformat()
-    if _no_qtc_reported(ctx, lab):
-        return f"ECG of {day} reports no QTc"
-    return f"QTc of {day} could not be read"
-
-
-def _qtc_not_compared(
-    ctx: RuleContext,
-    draft: DraftOrder,
-    subject: Subject,
-    lab: LabResult,
-    earlier: LabResult | None,
-) -> OrderCheck:
-    """The latest QTc has neither a value in a unit the table knows nor the lab's own flag (an
-    ECG whose QTc component is not a number, or an ECG with no QTc at all: also a DataGap, named
-    on this card): the check was not done, and saying nothing would read as "QTc fine" (issue
-    10, never silent). No QTc is computed from an ECG's QT and heart rate (review 9 finding 2:
-    never more than the ECG reported). `earlier`: the latest readable QTc before it, in the
-    window and below both lines, named so the clinician sees what is known."""
-    name = draft.ingredient.capitalize()
-    day = lab.date.isoformat()
-    rule = subject.stop or subject.caution
-    bound = f" (above {rule.bounds()} {rule.says})" if rule is not None else ""
-    # A partner draft: the check it did not get is that of the pair.
-    what = f"{draft.ingredient} order"
-    what += "" if subject.drafted else f" beside {subject.ingredient}"
-    before = f" The QTc before it: {lab_safety.text(earlier)}." if earlier is not None else ""
-    measured = measured_text(lab.reported)
-    if _no_qtc_reported(ctx, lab):
-        return OrderCheck(
-            QTC,
-            draft,
-            f"{name} order: QTc of {day} not compared, the ECG reports no QTc",
-            f"The latest ECG on record, of {day}, reports no QTc, so the QTc check of this "
-            f"{what}{bound} was not done. {measured}{before} Read the QTc on "
-            "the tracing before ordering.",
-            indicator=Indicator.INFO,
-        )
-    if (sent := implausible_sent(ctx, lab)) is not None:
-        # A QTc no heart can have, as sent ("4950 ms": a slipped decimal of 495) at an order of
-        # a QT-caution drug: a decisive gap, a warning naming it, as an implausible sodium is at
-        # an SSRI order (labs35 item 2; it was information, "its value could not be read").
-        return OrderCheck(
-            QTC,
-            draft,
-            f"{name} order: QTc {sent} outside what a QTc can be: check the entry before ordering",
-            f"The latest QTc on record, {sent} as sent, is outside what a QTc can be (a slipped "
-            f"decimal or a wrong unit), so it is not compared and the QTc check of this {what}"
-            f"{bound} was not done.{before} Check the entry and read the QTc on the ECG before "
-            "ordering.",
-        )
-    return OrderCheck(
-        QTC,
-        draft,
-        f"{name} order: QTc of {day} not compared, its value could not be read",
-        f"The latest QTc on record ({lab_safety.text(lab)}) has no value this service can "
-        f"compare, so the QTc check of this {what}{bound} was not done."
-        f"{' ' + measured if lab.reported else ''}{before} Read the QTc on the ECG before "
-        "ordering.",
-        indicator=Indicator.INFO,
-    )

@@ -75,7 +75,14 @@ def level_draft_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         return None
     name, level = draft.ingredient.capitalize(), lab_safety.text(found.lab)  # "600 ng/mL on <day>"
     row = found.toxic or found.line
-    if found.toxic is not None:
+    said = found.line if found.called else row  # whose line the detail names
+    if found.called:  # within the range by its value, called critical (labs38 item 1)
+        line = lab_safety.called_words(found.line, found.lab)
+    elif found.toxic is not None and lab_safety.by_flag(found.lab):
+        # The lab's flag, never this line (a level with no value the lab called critical: labs38
+        # item 1; it read "with no value read, ... above the 500 ng/mL toxic line").
+        line = lab_safety.flag_words(found.lab, f"the {found.toxic.bounds()} toxic line")
+    elif found.toxic is not None:
         line = f"above the {found.toxic.bounds()} toxic line"
     elif toxic:
         line = "flagged critical high by the laboratory"
@@ -111,7 +118,7 @@ def level_draft_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     cause = f" Signs of toxicity: {row.cause}." if row.cause else ""
     detail = (
         f"The latest {_level_name(found)} is {level}, {line} "
-        f"({row.says}; {row.cite}). {change}{cause} {row.if_running[:1].upper()}"
+        f"({said.says}; {said.cite}). {change}{cause} {row.if_running[:1].upper()}"
         f"{row.if_running[1:]}."
     )
     # Critical for a raise on a toxic level, as the chart-open card is critical there: a higher

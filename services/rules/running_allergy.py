@@ -7,7 +7,8 @@ yet: repeat the PHQ-9", the allergy named nowhere but as "Not tolerated, never p
 sertraline" inside the optimise card's detail, which is about what to propose next, not the drug
 given now. Here, whatever the pathway stage (a reaction does not lapse with remission), one card
 names each such drug with its dose and start and the entry (reaction, date, resource), and asks
-for a review before it continues.
+for a review before it continues. An undated severe entry of a drug running now is named the same
+way, critical (s31 allergy36 item 1: running_reactions.undated_severe_running).
 
 Which entries, and the tiers, are services/running_reactions.py's: critical for a severe entry
 (never snoozed), a warning for another allergy or an AdverseEvent (snoozable with a reason: a
@@ -28,6 +29,7 @@ from services.running_reactions import (
     RunningReaction,
     all_recorded_while_running,
     rechallenges_running,
+    undated_severe_running,
 )
 
 TOPIC = "running-drug-allergy"
@@ -37,6 +39,7 @@ _ASK = "review before continuing"
 def found(ctx: RuleContext) -> tuple[RunningReaction, ...]:
     """The running drugs this card names (mild typed intolerances left out)."""
     found = all_recorded_while_running(ctx.record) + rechallenges_running(ctx.record)
+    found += undated_severe_running(ctx.record)
     return tuple(f for f in found if not f.mild)
 
 
@@ -46,7 +49,10 @@ def fingerprint(reactions: tuple[RunningReaction, ...]) -> str:
 
 
 def _day(f: RunningReaction) -> str:
-    return f.intolerance.date.isoformat() if f.intolerance.date else "date not recorded"
+    """ "recorded 2026-11-20"; "on record, date not recorded" for an undated entry."""
+    if f.intolerance.date is None:
+        return "on record, date not recorded"
+    return f"recorded {f.intolerance.date.isoformat()}"
 
 
 def _summary(reactions: tuple[RunningReaction, ...]) -> str:
@@ -54,7 +60,7 @@ def _summary(reactions: tuple[RunningReaction, ...]) -> str:
     if len(reactions) == 1:
         name = first.trial.ingredient.capitalize()
         dosed = f"{name} {trial_dose(first.trial)}"
-        said = f"{first.reaction()} recorded {_day(first)} {_while(first)}"
+        said = f"{first.reaction()} {_day(first)}{_while(first)}"
         return cards.fit_summary(
             f"{dosed} running: {said} (active {_kind(first)}): {_ASK}",
             f"{dosed} running: {said}: {_ASK}",
@@ -69,10 +75,12 @@ def _summary(reactions: tuple[RunningReaction, ...]) -> str:
 
 
 def _while(f: RunningReaction) -> str:
+    if f.undated:
+        return ""  # whether before this course or on it is what the record does not say
     if f.rechallenge:
         since = tolerability.taken_up(f.trial, f.trial.start)
-        return f"before this course (taken again since {since.isoformat()})"
-    return "while on it"
+        return f" before this course (taken again since {since.isoformat()})"
+    return " while on it"
 
 
 def _kind(f: RunningReaction) -> str:
@@ -84,14 +92,21 @@ def _line(f: RunningReaction) -> str:
     reaction = f.reaction()
     return (
         f"- {t.ingredient} {trial_dose(t)} since {t.start.isoformat()}: "
-        f"{reaction[0].upper()}{reaction[1:]} recorded {_day(f)} ({f.entry()}), still active, "
+        f"{reaction[0].upper()}{reaction[1:]} {_day(f)} ({f.entry()}), still active, "
         f"{f.ran_on()}."
     )
 
 
+def _heading(reactions: tuple[RunningReaction, ...]) -> str:
+    # An undated entry was not shown recorded while the drug ran (s31 allergy36 item 1).
+    if any(f.undated for f in reactions):
+        return "**Reaction on record for a drug running now:**\n"
+    return "**Reaction recorded while running:**\n"
+
+
 def _why(reactions: tuple[RunningReaction, ...]) -> str:
     said = ""
-    if any(not f.rechallenge for f in reactions):
+    if any(not f.rechallenge and not f.undated for f in reactions):
         said += (
             "A course already running when the reaction was recorded is the course it happened "
             "on, not a re-challenge that was tolerated: continuing it continues the exposure. "
@@ -101,6 +116,12 @@ def _why(reactions: tuple[RunningReaction, ...]) -> str:
         said += (
             "A course begun after a severe reaction is a re-challenge: a severe entry stays "
             "active until it is reconciled, and a short course shows nothing yet. "
+        )
+    if any(f.undated for f in reactions):
+        # s31 allergy36 item 1: nothing places an undated entry before or after the course.
+        said += (
+            "An undated severe entry cannot be placed before or after the course: the reaction "
+            "may have been to the drug as it is given now, and no length of dosing settles it. "
         )
     return said
 
@@ -116,7 +137,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         indicator=Indicator.CRITICAL if critical else None,
         summary=_summary(reactions),
         detail=cards.join_sections(
-            "**Reaction recorded while running:**\n" + "\n".join(_line(f) for f in reactions),
+            _heading(reactions) + "\n".join(_line(f) for f in reactions),
             _why(reactions)
             + "Review with the patient whether it continues, and the entry if it was recorded in "
             "error (CANMAT 2023 para 190: switch when tolerability is poor). Not offered as an "

@@ -90,6 +90,10 @@ class HighLevel:
     # The course is on hold (Trial.on_hold, the last day the record shows it taken) and the
     # level is above the toxic line (session 27 item 2): a hold is not a stop.
     held: date | None = None
+    # The lab called the level critical (AA or HH) though its value is within the range
+    # (lab_safety.called_critical; labs38 item 1): `toxic` is the level-toxic row, whose advice
+    # (assess now, hold or lower, repeat) the card gives; its words say the lab's call.
+    called: bool = False
 
     @property
     def days_on_dose(self) -> int | None:
@@ -183,6 +187,15 @@ def _running(ctx: RuleContext, trial: Trial, line: LabRule) -> HighLevel | None:
         falling = _still_falling(trial, line, lab)
         toxic = _toxic(trial, lab)
         return HighLevel(trial, lab, line, toxic, since, unread, lowered_from=falling)
+    if lab is not None and lab.date >= trial.start and lab_safety.called_critical(line, lab):
+        # Within the range by its value, but the lab called it critical (labs38 item 1): the
+        # lab's call is said, with the toxic row's advice, unless a lower dose acted on it.
+        if _lowered_since(trial, lab):
+            return None
+        toxic = lab_safety.rule_for("level-toxic", trial.ingredient, trial.drug_class)
+        unread = lab_safety.unread_after(ctx.record, lab)
+        since, _ = _dose_run(trial)
+        return HighLevel(trial, lab, line, toxic, since, unread, called=True)
     last = lab_safety.latest(ctx.record, line.test)
     if last is None or last.date < trial.start or last.value is None:
         return None

@@ -8,7 +8,9 @@ idea): its summary and detail for each kind of finding.
 - a level above the range drawn after the course's recorded end: the drug is still being taken,
   or was taken in overdose (review s26 RK3 finding 1);
 - a running course's level in a unit no table converts: named with its unit, never silent
-  (review s26 RK3 finding 3).
+  (review s26 RK3 finding 3);
+- a level within the range by its value that the lab called critical (AA or HH): the lab's call
+  and the value both said, with the toxic row's advice (labs38 item 1).
 
 Every advice is a data/lab_safety.csv column (`if_running`, `if_stopped`, `if_lowered`), never
 a literal here; a converted level prints in ng/mL with what was sent (lab_safety.text).
@@ -87,7 +89,9 @@ def _candidates(found: HighLevel, level: str) -> tuple[str, ...]:
             f"{level}: unit not read; read the lab's report",
         )
     line = f"above {found.line.bounds()}"
-    if lab_safety.by_flag(found.lab):
+    if found.called:  # in range by its value, the lab's critical call (labs38 item 1)
+        line = lab_safety.called_words(found.line, found.lab)
+    elif lab_safety.by_flag(found.lab):
         # The lab's flag, never this service's line (session 29 RL: a 160 flagged H, no unit,
         # read "above the 500 ng/mL toxic line"); the lines not compared are the detail's.
         line = lab_safety.flag_short(found.lab)
@@ -135,10 +139,14 @@ def _candidates(found: HighLevel, level: str) -> tuple[str, ...]:
             f"{level}, {drawn} days after lowering from {was} mg/day: still falling; {advice}",
             f"{level}, {drawn} days after a decrease: still falling; {advice}",
         )
+    # A critical call on a value in range: the lab's call and the action before the value's
+    # clause, which the detail says (labs38 item 1).
+    called = (f"{level}: {lab_safety.flag_short(found.lab).split(',')[0]}; {short}",)
     return (
         f"{level}{on}: {line}; {advice}",
         f"{level}: {line}; {advice}",
         f"{level}: {line}; {short}",
+        *(called if found.called else ()),
         f"{level}: {line}",
     )
 
@@ -226,7 +234,14 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
             "Read the value and its unit in the lab's report before acting on the dose.",
         )
     which = "on this course" if found.ended is None and found.held is None else "on record"
-    if lab_safety.by_flag(lab):
+    if found.called:
+        # The lab's critical call on a value within the range (labs38 item 1): both said.
+        head = (
+            f"**{name} {lab_safety.text(lab)}** ({age} ago, the last comparable level "
+            f"{which}): {lab_safety.called_words(line, lab)} ({line.cite}); the lab may judge "
+            "by a range or an assay of its own, so its call is not set aside"
+        )
+    elif lab_safety.by_flag(lab):
         # The lab's flag against the lab's range: the lines named, not compared.
         head = (
             f"**{name} {lab_safety.text(lab)}** ({age} ago, the last level the lab flagged "
@@ -240,7 +255,7 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
             "may bring more adverse effects)"
         )
     toxic = found.toxic
-    if toxic is not None and lab_safety.by_flag(lab):
+    if toxic is not None and (found.called or lab_safety.by_flag(lab)):
         head += f". Look for {toxic.cause}" if toxic.cause else ""
     elif toxic is not None:
         head += f", and above {toxic.bounds()}, {toxic.says} ({toxic.cite})"

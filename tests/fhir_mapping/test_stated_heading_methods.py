@@ -49,7 +49,10 @@ def test_a_treatment_plan_is_no_risk(answer: str) -> None:
         "education course on overdose then jump off bridge",
         "overdose education - plans to overdose tonight",
         "continue sertraline as prescribed; will hang self",
-        "take lithium nightly",
+        # fix hist36: a method word beside a drug name keeps the risk
+        "take all her lithium",
+        "overdose on lithium",
+        "take lithium and crash car",
     ],
 )
 def test_a_method_in_a_later_clause_is_a_risk(answer: str) -> None:
@@ -67,6 +70,11 @@ def test_a_method_in_a_later_clause_is_a_risk(answer: str) -> None:
         "sleep hygiene",
         "deferred",
         "gun safety counseling",
+        # fix hist36: a drug of the drug tables and how it is taken (was a risk: no head)
+        "take lithium nightly",
+        "lithium 300mg qhs",
+        "sertraline 50 mg daily",
+        "take her quetiapine at bedtime",
     ],
 )
 def test_an_ordinary_plan_is_no_risk(answer: str) -> None:

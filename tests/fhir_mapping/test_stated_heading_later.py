@@ -1,0 +1,68 @@
+"""Fix hist36 (session 31): a risk heading's answer read to the end of its sentence, a method
+answer read with no SI word, a drug-and-dosing answer read as the treatment plan, and a risk
+qualifier ("Intent", "Plan") no checklist item that carries a denial to the SI before it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fhir_mapping import stated_heading
+from fhir_mapping.text_negation import negated, normalise_text
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Plan: hang self", True),
+        ("Intent: to overdose", True),
+        ("Plan: safety plan; will hang self", True),
+        ("Plan: none; will hang self", True),
+        ("Plan: take all her lithium", True),
+        ("Plan: RTC 4 weeks", False),
+        ("Plan: take lithium nightly", False),
+        ("Plan: overdose education", False),
+        ("Plan: RTC 4 weeks; no access to guns", False),
+        ("Plan: RTC 4 weeks; hx of overdose in 2015", False),
+        ("Plan: RTC 4 weeks. Jump-start TMS", False),
+        ("Plan: hang out with friends", False),
+        ("Intent: none", False),
+        # no listed method: the inversion ("Plan: crash car" is a risk) reads it beside SI only
+        ("Plan: crash car", False),
+    ],
+)
+def test_states_method(text: str, states: bool) -> None:
+    assert stated_heading.states_method(text) is states
+
+
+@pytest.mark.parametrize(
+    ("answer", "after", "rest"),
+    [
+        (" safety plan", "; will hang self. Hx of overdose 2015", " will hang self"),
+        (" safety plan;", " will hang self. Hx", " will hang self"),
+        (" rtc 4 weeks", ". hang out", ""),
+        (" rtc 4 weeks.", " hang out", ""),
+        (" rtc 4 weeks", "", ""),
+    ],
+)
+def test_sentence_rest(answer: str, after: str, rest: str) -> None:
+    assert stated_heading.sentence_rest(answer, after).strip() == rest.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("si, intent: none", False),
+        ("passive si, plan: none", False),
+        ("si, suicidal intent: none", False),
+        ("si, hi: denies", True),
+        ("si/hi: denies", True),
+        ("si: none", True),
+    ],
+)
+def test_a_risk_qualifier_is_no_checklist_item(text: str, denied: bool) -> None:
+    plain = normalise_text(text)
+    found = re.search(r"\bsi\b", plain)
+    assert found is not None
+    assert negated(plain, found.start(), found.end()) is denied
