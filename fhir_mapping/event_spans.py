@@ -77,6 +77,11 @@ class _Span:
     # An open home order cut at the ward's later stop (ward_stop.py): the last day the ward gave
     # the drug, for the "home order is still open: reconcile" line. None for every other span.
     ward_stop: date | None = None
+    # An `active` order no fill shows taken whose authorised supply ran out supply_gap_days or
+    # more before as-of, not yet statement_confirmed_days (unfilled_order.py, orders33): that
+    # supply's end, read as a filled course's last supply end (Trial.supply_ran_out: the course
+    # judged up to it, trial_record.py). The span itself runs to as-of, as an open order's does.
+    authorised_end: date | None = None
 
 
 def undated_past(event: MedicationEvent) -> bool:
@@ -222,8 +227,18 @@ def _span(
             if latest > confirmed:
                 confirmed = latest
             counted = confirmed + timedelta(days=policy.statement_confirmed_days)
-            if supplied is not None and supplied < counted:
-                counted = supplied if supplied > start else start
+            if supplied is not None:
+                # The supply it authorises, never past rule 2c's window, ends as a filled
+                # course's last supply does (orders33, supply_breaks.py): inside the grace
+                # (supply_gap_days) no gap yet, covered to as-of (rule 2b below); then "may be
+                # running", judged up to that end (trial_record: Trial.supply_ran_out); listed
+                # only statement_confirmed_days on (as course_support._supply_out_since).
+                counted = max(min(supplied, counted), start)
+                ran_out = (as_of - counted).days
+                if ran_out < policy.supply_gap_days:
+                    counted = as_of
+                elif ran_out <= policy.statement_confirmed_days:
+                    return _Span(event, key, start, as_of, authorised_end=counted)
             if counted < as_of:
                 what = "order active, no fill or renewal" if is_order else "listed as active"
                 listed = (

@@ -57,7 +57,19 @@ running" of a phenelzine order of ten days ago never filled; they say "ordered 2
 yet" (services/taken_to_confirm.course_claim), the indicator unchanged.
 
 Those markings (`mark_unfilled`) need a fill feed (`fill_feed` True): many feeds send no
-dispense, and there no fill yet is news of nothing.
+dispense, and there no fill yet is news of nothing. There an order-only course no fill shows
+(listed, or its authorised supply run out) is marked Trial.no_fill_feed instead (orders33): the
+cards say "no fill on record", never "never filled or renewed", which claims more than a chart
+that sends no dispense shows.
+
+How an order's authorised supply ends (orders33, the lead's refinement): exactly as a filled
+course's last supply does (supply_breaks.py, course_support._supply_out_since). Inside
+supply_gap_days after it the order runs as before (no gap yet); from then on the course "may be
+running: no supply since DATE", judged up to that day (Trial.supply_ran_out, event_spans._span's
+_Span.authorised_end); and only statement_confirmed_days after it is it listed, in the words
+above. An Epic order of venlafaxine of 2026-06-01 with 90 days authorised read "listed" on
+2026-12-01 at once under the first attempt, while a filled course whose last fill ran out the
+same day read "may be running" for a year.
 """
 
 from __future__ import annotations
@@ -197,9 +209,18 @@ def mark_unfilled(
 ) -> tuple[Trial, ...]:
     """`trials` with the unfilled orders marked (module docstring): Trial.fill_refused on a
     listed never-filled order or an order awaiting its fill; Trial.awaiting_fill on a running
-    order-only course inside rule 2c's window while the chart carries a fill feed."""
+    order-only course inside rule 2c's window while the chart carries a fill feed. Without a
+    feed, Trial.no_fill_feed on an order-only course no fill shows (orders33): the cards say
+    "no fill on record"."""
     if not feed:
-        return tuple(trials)
+        return tuple(
+            replace(t, no_fill_feed=True)
+            if (t.unconfirmed_order or t.supply_ran_out is not None)
+            and t.adherence.last_fill is None
+            and _order_only(t)
+            else t
+            for t in trials
+        )
     refused: list[RefusedFill] | None = None
     out = []
     for trial in trials:

@@ -205,10 +205,10 @@ def _venlafaxine_order(day: date, rid: str, validity_end: date | None = None) ->
     return order
 
 
-def _venlafaxine(*orders: dict[str, Any]) -> Any:
+def _venlafaxine(*orders: dict[str, Any], as_of: date = date(2025, 6, 1)) -> Any:
     resources = [fr.patient(), *orders]
     fr.assert_valid(resources)
-    record = build_record(resources, as_of=date(2025, 6, 1), patient_id=fr.PATIENT)
+    record = build_record(resources, as_of=as_of, patient_id=fr.PATIENT)
     (trial,) = [t for t in record.trials if t.ingredient == "venlafaxine"]
     return trial
 
@@ -225,11 +225,27 @@ def test_a_renewal_after_the_supply_ran_out_joins_the_course_and_runs() -> None:
     assert trial.unconfirmed_since is None
 
 
-def test_one_order_past_its_supply_is_listed_and_a_validity_end_comes_first() -> None:
-    """No renewal: listed past its 90 days (2025-04-01), or past its validityPeriod's end when
-    that comes earlier (2025-03-01)."""
+def test_one_order_past_its_supply_may_be_running_and_a_validity_end_comes_first() -> None:
+    """orders33 refinement 1: no renewal, its 90 days ran out 2025-04-01, 61 days before
+    as-of: read as a filled course whose last supply ran out then (supply_breaks.py): "may be
+    running", judged up to that day (Trial.supply_ran_out), not listed; a validityPeriod end
+    that comes earlier (2025-03-01) is that day instead."""
     plain = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"))
-    assert plain.unconfirmed_since == date(2025, 1, 1)
-    assert any("counted to 2025-04-01 (its authorised supply's end)" in n for n in plain.notes)
+    assert plain.ongoing and not plain.listed
+    assert plain.supply_ran_out == date(2025, 4, 1)
+    assert plain.end == date(2025, 6, 1)
+    assert plain.segments[-1].end == date(2025, 4, 1)  # weeks counted up to the supply's end
     valid = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1", date(2025, 3, 1)))
-    assert any("counted to 2025-03-01 (its authorised supply's end)" in n for n in valid.notes)
+    assert valid.supply_ran_out == date(2025, 3, 1)
+
+
+def test_inside_the_grace_an_unfilled_order_runs_and_a_year_on_it_is_listed() -> None:
+    """As a filled course: under supply_gap_days (30) after its supply's end, no gap yet
+    (running, covered to as-of); more than statement_confirmed_days (365) after it, listed."""
+    grace = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"), as_of=date(2025, 4, 20))
+    assert grace.ongoing and not grace.listed and grace.supply_ran_out is None
+    old = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"), as_of=date(2026, 4, 2))
+    assert old.listed and old.unconfirmed_order
+    assert any("counted to 2025-04-01 (its authorised supply's end)" in n for n in old.notes)
+    year = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"), as_of=date(2026, 4, 1))
+    assert not year.listed and year.supply_ran_out == date(2025, 4, 1)
