@@ -44,7 +44,7 @@ def listed_text(trial: Trial) -> str:
     if trial.unconfirmed_order:
         # An order left active, no fill or renewal since (review s21 RN finding 5): never called
         # taken; the question is whether it still is.
-        refills = trial.adherence.not_verified
+        refills = taken_to_confirm.refills_of(trial)
         listing = taken_to_confirm.unfilled_listing(since, trial.patient_reported, refills=refills)
         # A fill declined or cancelled says why (review s23 RR2 finding 5).
         refused = f" ({trial.fill_refused})" if trial.fill_refused else ""
@@ -233,6 +233,18 @@ def ran_out_line(trial: Trial) -> str:
             "counted as time on the drug. Confirm whether it is still taken (check the pharmacy "
             "record of those fills) before raising or adding to it."
         )
+    if trial.adherence.last_fill is None:
+        # An order no fill shows taken, its authorised supply run out (orders33): "never
+        # filled" only where the chart carries a fill feed (Trial.no_fill_feed), and no "likely
+        # stopped" (the record shows neither a fill nor a stop).
+        said = taken_to_confirm.unfilled(taken_to_confirm.refills_of(trial))
+        said = "never filled" if said == taken_to_confirm.NEVER_FILLED else said
+        return (
+            f"{no_supply_since(trial)} (the supply its order of {trial.start.isoformat()} "
+            f"authorised; {said}), its order still open; {counted}, the days since not counted "
+            "as time on the drug. Confirm whether it is still taken (a renewal, the pharmacy "
+            "record) before raising or adding to it."
+        )
     return (
         f"{no_supply_since(trial)} and no fill since, its order "
         f"still open: likely stopped; {counted}, the days since not counted as time on the "
@@ -310,7 +322,7 @@ def lapse_summary(ctx: RuleContext, lapsed: tuple[Trial, ...]) -> str:
                 trial.unconfirmed_since,
                 trial.patient_reported,
                 trial.fill_refused,
-                trial.adherence.not_verified,
+                taken_to_confirm.refills_of(trial),
             )
             # A fill declined or cancelled says why (review s23 RR2 finding 5), short form too.
             unfilled = f", {trial.fill_refused}" if trial.fill_refused else " never renewed"
