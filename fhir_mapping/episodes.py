@@ -280,6 +280,7 @@ def build_trials(
                     policy,
                     dispense_starts,
                     order_starts,
+                    fills_elsewhere,
                 )
             )
         _cap_at_stated_ends(spans, same_starts)

@@ -172,6 +172,7 @@ def _span(
     policy: MappingPolicy,
     dispense_starts: Sequence[date] = (),
     order_starts: Sequence[date] = (),
+    fills_elsewhere: bool = False,
 ) -> _Span:
     start = event.start
     kind = event.kind
@@ -232,12 +233,14 @@ def _span(
                 # course's last supply does (orders33, supply_breaks.py): inside the grace
                 # (supply_gap_days) no gap yet, covered to as-of (rule 2b below); then "may be
                 # running", judged up to that end (trial_record: Trial.supply_ran_out); listed
-                # only statement_confirmed_days on (as course_support._supply_out_since).
+                # only statement_confirmed_days on (as course_support._supply_out_since). Not
+                # where the chart's fill feed shows it never filled (`fills_elsewhere`, review
+                # s23 RO finding 2): listed once that supply ends, never judged a trial.
                 counted = max(min(supplied, counted), start)
                 ran_out = (as_of - counted).days
                 if ran_out < policy.supply_gap_days:
                     counted = as_of
-                elif ran_out <= policy.statement_confirmed_days:
+                elif ran_out <= policy.statement_confirmed_days and not fills_elsewhere:
                     return _Span(event, key, start, as_of, authorised_end=counted)
             if counted < as_of:
                 what = "order active, no fill or renewal" if is_order else "listed as active"
