@@ -67,7 +67,9 @@ course's last supply does (supply_breaks.py, course_support._supply_out_since). 
 supply_gap_days after it the order runs as before (no gap yet); from then on the course "may be
 running: no supply since DATE", judged up to that day (Trial.supply_ran_out, event_spans._span's
 _Span.authorised_end); and only statement_confirmed_days after it is it listed, in the words
-above. An Epic order of venlafaxine of 2026-06-01 with 90 days authorised read "listed" on
+above. Not where the chart's fill feed shows the order never filled (`fills_elsewhere`: review
+s23 RO finding 2): that feed is evidence the drug was not dispensed, so the order is listed once
+its supply ends and never judged a trial. An Epic order of venlafaxine of 2026-06-01 with 90 days authorised read "listed" on
 2026-12-01 at once under the first attempt, while a filled course whose last fill ran out the
 same day read "may be running" for a year.
 """

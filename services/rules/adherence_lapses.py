@@ -233,15 +233,13 @@ def ran_out_line(trial: Trial) -> str:
             "counted as time on the drug. Confirm whether it is still taken (check the pharmacy "
             "record of those fills) before raising or adding to it."
         )
-    if trial.adherence.last_fill is None:
-        # An order no fill shows taken, its authorised supply run out (orders33): "never
-        # filled" only where the chart carries a fill feed (Trial.no_fill_feed), and no "likely
-        # stopped" (the record shows neither a fill nor a stop).
-        said = taken_to_confirm.unfilled(taken_to_confirm.refills_of(trial))
-        said = "never filled" if said == taken_to_confirm.NEVER_FILLED else said
+    if trial.no_fill_feed:
+        # An order-only course on a chart that sends no dispense, its authorised supply run out
+        # (orders33): neither "no fill since" nor "likely stopped", which only a fill feed shows.
         return (
             f"{no_supply_since(trial)} (the supply its order of {trial.start.isoformat()} "
-            f"authorised; {said}), its order still open; {counted}, the days since not counted "
+            f"authorised; {taken_to_confirm.NO_FILL_ON_RECORD}), its order still open; "
+            f"{counted}, the days since not counted "
             "as time on the drug. Confirm whether it is still taken (a renewal, the pharmacy "
             "record) before raising or adding to it."
         )
