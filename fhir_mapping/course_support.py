@@ -325,3 +325,15 @@ def _supply_out_since(
     if not ongoing or until is None or (as_of - until).days <= policy.statement_confirmed_days:
         return None  # nearly every course: asked no further
     return None if _unconfirmed_since(spans, as_of) is not None else until
+
+
+def _authorised_ran_out(spans: Sequence[_Span]) -> date | None:
+    """Trial.supply_ran_out of a course no fill shows taken (orders33, unfilled_order.py): the
+    latest authorised supply's end of its unfilled orders (_Span.authorised_end), when no other
+    record covers the course past it; None for every other course (asked only without fills)."""
+    ends = [s.authorised_end for s in spans if s.authorised_end is not None]
+    if not ends:
+        return None
+    last = max(ends)
+    covered = (s.covered_until or s.end for s in spans if s.authorised_end is None)
+    return None if any(end > last for end in covered) else last

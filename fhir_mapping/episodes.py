@@ -36,10 +36,12 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       dateAsserted, else its start (duration not recorded), and the trial says "on hold". Nor does
       an `on-hold` order: it covers no time of its own, filled or not (its dispenses carry the time
       taken; no fill is assumed for it), and the trial says "on hold" (review 6 finding 3, review 14
-      W6). An `active` statement (or an `active` order that states no supply and no fill confirms:
-      review s21 RN finding 5) counts only up to `statement_confirmed_days` after the record last
-      confirms it (its dateAsserted, else its start, or a later record of the drug; review 6 finding
-      11): past that it is only listed, and the trial says "listed as active; not confirmed since".
+      W6). An `active` statement (or an `active` order no fill confirms: review s21 RN finding 5)
+      counts only up to `statement_confirmed_days` after the record last confirms it (its
+      dateAsserted, else its start, or a later record of the drug; review 6 finding 11), and an
+      order stating its supply no further than that supply's end (unfilled_order.py, orders32: "a
+      card never claims more than the record shows"): past that it is only listed, and the trial
+      says "listed as active; not confirmed since".
       Such an order first filled more than `statement_confirmed_days` after it was written counts
       from that fill (review s22 RR finding 9: one fill in 2026-11 after an order of 2024-03 read as
       143 weeks at an adequate dose): nothing shows the drug taken before it. Held and listed

@@ -30,16 +30,14 @@ ASSUMED_DAYS_WITHOUT_DURATION = 30
 
 _OPEN = frozenset({"active", "on-hold"})
 _STOPPED = "stopped"
-# A statement `on-hold` is not open (review 6 finding 3): FHIR R4 reads it as "temporarily
-# halted", so the patient is not taking it now. medication_dates.py ends it at the last date the
-# record supports (its dateAsserted, else its start); it never runs to as-of. An order `on-hold`
+# A statement `on-hold` is not open (review 6 finding 3: FHIR R4 "temporarily halted"): it ends
+# at the last date the record supports (medication_dates.py), never as-of. An order `on-hold`
 # covers no time of its own (review 14 W6): its dispenses carry the time taken.
 _OPEN_STATEMENT = frozenset({"active"})
 _ON_HOLD = "on-hold"
 _STATEMENT = EventKind.STATEMENT
 
-# Enum members compared once per event, as module constants: on Python 3.11 reading a member off
-# its Enum class costs about ten times reading a global (issue 14).
+# Enum members as module constants: on 3.11 a global reads ten times faster (issue 14).
 _ORDER = EventKind.ORDER
 _DISPENSE = EventKind.DISPENSE
 
@@ -77,6 +75,9 @@ class _Span:
     # An open home order cut at the ward's later stop (ward_stop.py): the last day the ward gave
     # the drug, for the "home order is still open: reconcile" line. None for every other span.
     ward_stop: date | None = None
+    # orders33: an unfilled order's authorised supply end, read as a filled course's last supply
+    # end (Trial.supply_ran_out); the span runs to as-of, as an open order's. None otherwise.
+    authorised_end: date | None = None
 
 
 def undated_past(event: MedicationEvent) -> bool:
@@ -202,10 +203,8 @@ def _span(
             # (first_fill.py, review s23 RT finding 1: not the day it was written); a running
             # order still runs to as-of (the refill data then judge the gaps).
             return _Span(event, key, fill, max(as_of, fill) if open_ else fill)
-        # An order stating its supply, never filled while other fills are on record
-        # (fhir_mapping/unfilled_order.py, review s23 RO finding 2): rule 2c too, up to its
-        # authorised supply at most.
-        supplied = authorised_until(event, dispense_starts, fills_elsewhere) if open_ else None
+        # An order stating its supply that no fill shows taken: rule 2c too (unfilled_order.py).
+        supplied = authorised_until(event, dispense_starts) if open_ else None
         if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
@@ -214,8 +213,7 @@ def _span(
             # 1993, never renewed, patient last seen 2020, read "on fluoxetine since 1993" in
             # 2026): an order left active that states no supply at all (no quantity, no
             # duration: nothing says how long it lasts) is a list nobody closed, not a drug
-            # taken for decades. An order stating its supply keeps rule 2b's reading, unless
-            # the chart's fills show it never filled (unfilled_order.py: up to that supply).
+            # taken for decades.
             if is_order:
                 start = _first_fill_after_silence(start, dispense_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
@@ -223,8 +221,16 @@ def _span(
             if latest > confirmed:
                 confirmed = latest
             counted = confirmed + timedelta(days=policy.statement_confirmed_days)
-            if supplied is not None and supplied < counted:
-                counted = supplied if supplied > start else start
+            if supplied is not None:
+                # Its authorised supply (never past rule 2c's window) ends as a filled course's
+                # last supply does (orders33, unfilled_order.py): grace, "may be running", then
+                # listed; a fill feed showing it never filled lists it there (RO finding 2).
+                counted = max(min(supplied, counted), start)
+                gap = (as_of - counted).days
+                if not fills_elsewhere and gap < policy.supply_gap_days:
+                    counted = as_of
+                elif not fills_elsewhere and gap <= policy.statement_confirmed_days:
+                    return _Span(event, key, start, as_of, authorised_end=counted)
             if counted < as_of:
                 what = "order active, no fill or renewal" if is_order else "listed as active"
                 listed = (

@@ -152,6 +152,10 @@ class MedicationEvent:
     # no order for a pharmacy to fill. A course of such orders and statements only is
     # Trial.listed_order (recheck K4 s27 finding 1). False for every other record.
     listed_order: bool = False
+    # An order's dispenseRequest.validityPeriod.end: the last day the order may be dispensed on,
+    # the end of the supply it authorises when stated (unfilled_order.authorised_until, orders32).
+    # None for every other record, and when not stated.
+    valid_until: date | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -43,6 +43,7 @@ from fhir_mapping.medication_supply import (
     outside_source,
     quantity_days,
     refills_allowed,
+    valid_until,
 )
 from fhir_mapping.medication_types import (
     DISPENSE,
@@ -299,6 +300,7 @@ def events_of(
                 ward_order=ward,
                 one_time_parenteral=bool(once),
                 listed_order=listed,
+                valid_until=valid_until(resource) if kind is ORDER else None,
             )
         )
     return events

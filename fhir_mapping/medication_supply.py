@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from math import isfinite
 from typing import Any
 
@@ -15,6 +16,7 @@ from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.medication_dates import parse_date
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.medication_types import TYPE_READINGS, dosage_lines, not_prescribed
 from fhir_mapping.terminology import Component
@@ -37,6 +39,14 @@ def order_supply(
     if days is None:
         days = quantity_days(request.get("quantity"), dosages, component)
     return days
+
+
+def valid_until(resource: Mapping[str, Any]) -> date | None:
+    """dispenseRequest.validityPeriod.end (None when absent or malformed): the last day the
+    order authorises a dispense on (unfilled_order.authorised_until)."""
+    request = resource.get("dispenseRequest")
+    period = request.get("validityPeriod") if isinstance(request, JSON_OBJECT) else None
+    return parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None
 
 
 def refills_allowed(resource: Mapping[str, Any]) -> int:

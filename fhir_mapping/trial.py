@@ -85,15 +85,16 @@ class Trial(TrialOutcome):
     # "listed", to confirm, as an old statement (services/taken_to_confirm.course_claim); it
     # stays ongoing for the safety checks (the safer reading). None for every other course.
     supply_out_since: date | None = None
-    # A course only an `active` order keeps, no fill of it yet while the chart carries a fill
-    # feed, inside rule 2c's window (review s23 RR2 finding 6): the order's day. Cards say
-    # "is ordered (2026-11-21, no fill yet)", never "is running" (taken_to_confirm.course_claim); it
-    # stays an exposure for the safety checks. None for every other course.
+    # A course only an `active` order keeps, no fill yet while the chart carries a fill feed,
+    # inside rule 2c's window (review s23 RR2 finding 6): the order's day. "is ordered (2026-11-21,
+    # no fill yet)", never "is running" (taken_to_confirm.course_claim); still an exposure.
     awaiting_fill: date | None = None
-    # A declined, cancelled or stopped dispense of the course's order (or of its drug, on or
-    # after the order) while no fill shows it taken (fhir_mapping/unfilled_order.py, review s23
-    # RR2 finding 5): "fill declined 2025-06-02", said beside the listing. "" otherwise.
+    # A dispense of the course's order (or of its drug, on or after it) declined, cancelled or
+    # stopped while no fill shows it taken (unfilled_order.py, review s23 RR2 finding 5): "fill
+    # declined 2025-06-02", beside the listing. "" otherwise. `no_fill_feed`: an order-only course
+    # on a chart that sends no dispense (orders33): "no fill on record", not "never filled".
     fill_refused: str = ""
+    no_fill_feed: bool = False
     # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
     # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).
@@ -278,12 +279,11 @@ class Trial(TrialOutcome):
     # (fhir_mapping/dose_not_tolerated.py): the optimise card proposes no raise to one above the
     # running dose (review s20 RA finding 1). () for nearly every course.
     doses_not_tolerated: tuple[DoseNotTolerated, ...] = ()
-    # The course had become an adequate trial on its supply, then that supply ran out on this
-    # day and no fill followed for MappingPolicy.supply_gap_days or more, up to as-of (review s20
-    # RA finding 4: supply_breaks.py). The course is judged up to it, as one that stopped there:
-    # its adherence, its weeks and its outcome (a PHQ-9 up to on_treatment_days_after_end after
-    # it). It stays `ongoing` while an order is open, for the safety checks (a drug possibly
-    # still taken); cards say "no supply since DATE". None for every other course.
+    # The course adequate on its supply (or an order no fill shows taken: its authorised supply,
+    # orders33), then that supply ran out on this day, no fill for supply_gap_days or more up to
+    # as-of (review s20 RA finding 4: supply_breaks.py): judged up to it, as one that stopped
+    # there (adherence, weeks, outcome: a PHQ-9 up to on_treatment_days_after_end after it);
+    # `ongoing` while an order is open (safety checks); cards say "no supply since DATE".
     supply_ran_out: date | None = None
     # The days of the fills left out (data gaps: their medication not read, several orders
     # named) dated after `supply_ran_out` that could be this course's: they name its order, or

@@ -40,6 +40,7 @@ from fhir_mapping.course_events import (
 )
 from fhir_mapping.course_support import (
     _assumed_days,
+    _authorised_ran_out,
     _end_not_recorded,
     _ends_soon,
     _hold_windows,
@@ -185,6 +186,8 @@ def _trial(
             adherence = judged
             if (end - until).days >= policy.supply_gap_days:
                 ran_out = until
+    if not dispenses and on_hold is None:  # orders33: an unfilled order's authorised supply
+        ran_out = _authorised_ran_out(spans)  # ran out, read as a filled course's (supply_breaks)
     # Session 21 G (verdict_before_gap.py): the course up to its first supply gap, when it was
     # adequate by then; score_windows keeps its verdict when its PHQ-9 there showed it failed.
     gap = None

@@ -1,24 +1,34 @@
-"""An `active` order that states its supply, never filled, while the chart's dispenses show other
-fills (review s23 RO finding 2): how long the record supports it.
+"""An `active` order no fill shows taken: how long the record supports it, and how the cards
+say an order the chart's fill feed shows unfilled.
 
-Rule 2c (event_spans._span) counts an `active` order no fill confirms up to
-statement_confirmed_days after its day, then lists it ("order active, no fill or renewal"), and
-the adherence card asks to confirm the drug is still taken. It did so only for an order stating
-no supply at all: one that stated a quantity kept rule 2b's reading, running to as-of. An Oracle
-Millennium order of escitalopram 20 mg, 30 tablets with 5 refills (at most 180 days authorised),
-active and never filled in 19 months, while the same chart's MedicationDispense feed carried
-every sertraline fill, read "2025-05-05 -> 2026-12-01: 20 mg/day (575 days), verdict: adequate":
-two adequate trials failed, the Maudsley score and the TMS trial count, on a drug the record
-never shows dispensed. Oracle's own documentation says of a MedicationRequest that "the system
-may not know if the patient ever filled or took the prescribed medication"; a feed that carries
-the other drugs' fills is one that would carry this one's.
+THE RULE (the lead's decision, session 31 orders32): "a card never claims more than the record
+shows". An `active` MedicationRequest with no dispense of its drug dated on or after it counts as
+taken only over the supply it authorises (`authorised_until`): its dispenseRequest.validityPeriod
+end, or its day + one fill (expectedSupplyDuration, else quantity / daily dose:
+medication_supply.order_supply) x (1 + numberOfRepeatsAllowed), the earlier when both are
+stated; and never past rule 2c's window (event_spans._span: statement_confirmed_days after the
+latest record of the drug, the window an old MedicationStatement gets). An order stating none
+of these takes rule 2c's window alone, as before (review s21 RN finding 5). After that the time
+is not counted and the course is listed, in rule 2c's words ("order of 2023-03-01 still active,
+never filled or renewed since: time after 2023-08-28 not counted"); the course still appears (it
+was prescribed). A renewal (a newer order of the same drug) is a record of the drug: it moves
+rule 2c's confirmation to its day and covers its own supply, so the course joins across it (rule
+3: a gap under new_trial_gap_weeks).
 
-So such an order takes rule 2c, the same one rule and the same line on the cards, counted up to
-the earlier of statement_confirmed_days after its day (rule 2c's window) and the end of the
-supply it authorises: one fill (expectedSupplyDuration, else quantity / daily dose:
-medication_supply.order_supply) times (1 + numberOfRepeatsAllowed). Nothing beyond that supply
-can have been dispensed on it, so counting past it claims more than the record shows. Where no
-supply can be read the order already takes rule 2c as it stands (statement_confirmed_days).
+This holds whether or not the chart carries a fill feed. With one (review s23 RO finding 2): an
+Oracle Millennium order of escitalopram 20 mg, 30 tablets with 5 refills (at most 180 days
+authorised), active and never filled in 19 months, while the same chart's MedicationDispense
+feed carried every sertraline fill, read "2025-05-05 -> 2026-12-01: 20 mg/day (575 days),
+verdict: adequate": two adequate trials failed, the Maudsley score and the TMS trial count, on a
+drug the record never shows dispensed. Oracle's own documentation says of a MedicationRequest
+that "the system may not know if the patient ever filled or took the prescribed medication".
+Without one (orders32; tests/services/test_course31.py item 3): an order of venlafaxine of
+2023-03-01 with six months authorised, on a chart that sends no dispense, read as a course
+running in 2026-12, its scoring window open to a PHQ-9 three years on: "1 adequate trial failed
+(venlafaxine)". There the order is all the record has, and it shows six months authorised, not
+three years taken. Not when the order carries adherence documented on it (the US Core
+medication-adherence extension, MedicationEvent.reported_adherence): someone asked whether the
+patient takes it, and the card names that answer (adherence.py); rule 2b's reading stands.
 
 Which dispenses show the chart carries a fill feed (`fill_feed`, review s23 RR finding 1 and RR2
 finding 5): every MedicationDispense of the patient, WHATEVER ITS DRUG AND STATUS but
@@ -46,13 +56,22 @@ marked Trial.awaiting_fill (review s23 RR2 finding 6): the order cards said "phe
 running" of a phenelzine order of ten days ago never filled; they say "ordered 2026-11-21, no fill
 yet" (services/taken_to_confirm.course_claim), the indicator unchanged.
 
-Not when the chart carries no dispense at all (`fill_feed` False): many feeds send none, and
-there an order is all the record has (the TMS card says adherence is not verified by dispensing
-data); nor when any fill of the drug is dated on or after the order (a fill outside the order's
-window is read as before: the drug was dispensed); nor when the order carries adherence
-documented on it (the US Core medication-adherence extension, MedicationEvent.
-reported_adherence): someone asked whether the patient takes it, and the card names that answer
-(adherence.py), which a fill feed that may miss a pharmacy does not overrule.
+Those markings (`mark_unfilled`) need a fill feed (`fill_feed` True): many feeds send no
+dispense, and there no fill yet is news of nothing. There an order-only course no fill shows
+(listed, or its authorised supply run out) is marked Trial.no_fill_feed instead (orders33): the
+cards say "no fill on record", never "never filled or renewed", which claims more than a chart
+that sends no dispense shows.
+
+How an order's authorised supply ends (orders33, the lead's refinement): exactly as a filled
+course's last supply does (supply_breaks.py, course_support._supply_out_since). Inside
+supply_gap_days after it the order runs as before (no gap yet); from then on the course "may be
+running: no supply since DATE", judged up to that day (Trial.supply_ran_out, event_spans._span's
+_Span.authorised_end); and only statement_confirmed_days after it is it listed, in the words
+above. Not where the chart's fill feed shows the order never filled (`fills_elsewhere`: review
+s23 RO finding 2): that feed is evidence the drug was not dispensed, so the order is listed once
+its supply ends and never judged a trial. An Epic order of venlafaxine of 2026-06-01 with 90 days authorised read "listed" on
+2026-12-01 at once under the first attempt, while a filled course whose last fill ran out the
+same day read "may be running" for a year.
 """
 
 from __future__ import annotations
@@ -192,9 +211,18 @@ def mark_unfilled(
 ) -> tuple[Trial, ...]:
     """`trials` with the unfilled orders marked (module docstring): Trial.fill_refused on a
     listed never-filled order or an order awaiting its fill; Trial.awaiting_fill on a running
-    order-only course inside rule 2c's window while the chart carries a fill feed."""
+    order-only course inside rule 2c's window while the chart carries a fill feed. Without a
+    feed, Trial.no_fill_feed on an order-only course no fill shows (orders33): the cards say
+    "no fill on record"."""
     if not feed:
-        return tuple(trials)
+        return tuple(
+            replace(t, no_fill_feed=True)
+            if (t.unconfirmed_order or t.supply_ran_out is not None)
+            and t.adherence.last_fill is None
+            and _order_only(t)
+            else t
+            for t in trials
+        )
     refused: list[RefusedFill] | None = None
     out = []
     for trial in trials:
@@ -223,19 +251,19 @@ def mark_unfilled(
     return tuple(out)
 
 
-def authorised_until(
-    event: MedicationEvent, dispense_starts: Sequence[date], fills_elsewhere: bool
-) -> date | None:
-    """The day the supply an unfilled order authorises runs out (module docstring), when the
-    rule applies: an order stating its supply, no fill of its drug on or after its day, and
-    fills of other drugs on record. None otherwise (the order keeps its reading)."""
-    if not fills_elsewhere or event.kind is not EventKind.ORDER:
-        return None
-    if event.reported_adherence is not None:
+def authorised_until(event: MedicationEvent, dispense_starts: Sequence[date]) -> date | None:
+    """The day the supply an `active` order no fill shows taken authorises runs out (module
+    docstring), when the rule applies: an order stating its supply (its validityPeriod's end,
+    one fill times 1 + its repeats, the earlier when both are stated) and no adherence documented
+    on it; with a fill feed (`fills_elsewhere`), only when no fill of its drug is dated on or
+    after its day. None otherwise (the order keeps its reading: rule 2c for an order stating no
+    supply, rule 2b for one its fills or documented adherence show taken)."""
+    if event.kind is not EventKind.ORDER or event.reported_adherence is not None:
         return None  # taking it was asked and documented on the order (module docstring)
-    days = event.days_supply
-    if days is None or days <= 0:
-        return None
     if dispense_starts and dispense_starts[-1] >= event.start:
         return None  # the drug was dispensed after the order: not "never filled"
-    return event.start + timedelta(days=round(days * (1 + max(event.refills, 0))))
+    ends = [] if event.valid_until is None else [max(event.valid_until, event.start)]
+    days = event.days_supply
+    if days is not None and days > 0:
+        ends.append(event.start + timedelta(days=round(days * (1 + max(event.refills, 0)))))
+    return min(ends, default=None)

@@ -77,11 +77,26 @@ LISTED = Claim("is listed", "listed")
 NEVER_FILLED = "never filled or renewed"
 
 
+# `refills_of` of a course no fill shows on a chart that sends no dispense (Trial.no_fill_feed,
+# orders33): "never filled" claims what only a fill feed shows.
+NO_FILL_FEED = "no fill feed"
+NO_FILL_ON_RECORD = "no fill on record"
+
+
+def refills_of(trial: Trial) -> str | None:
+    """What `unfilled` is told of `trial`'s refill data: Adherence.not_verified, or NO_FILL_FEED
+    for an order-only course on a chart that sends no dispense (Trial.no_fill_feed)."""
+    unknown = trial.adherence.not_verified
+    return NO_FILL_FEED if trial.no_fill_feed and unknown not in REFILLS_UNKNOWN else unknown
+
+
 def unfilled(not_verified: str | None = "") -> str:
     """NEVER_FILLED; "not renewed, no fill read (refill data incomplete)" when the course's refill
     data were not (all) read (Adherence.not_verified in refills_unread.REFILLS_UNKNOWN; review s24
     RS W1: a dispense feed whose `next` page was not followed, every venlafaxine fill on it, read
     "order of 2025-03-10 still active, never filled or renewed"): its fills may exist unread."""
+    if not_verified == NO_FILL_FEED:
+        return NO_FILL_ON_RECORD  # orders33: a chart that sends no dispense
     if not_verified not in REFILLS_UNKNOWN:
         return NEVER_FILLED
     why = "incomplete" if not_verified == REFILLS_INCOMPLETE else "could not be read"
@@ -188,7 +203,7 @@ def trial_listing(trial: Trial, day: Day = date.isoformat) -> str:
         return supply_listing(trial.start, trial.adherence.last_fill, by_order(trial), day)
     if trial.unconfirmed_order:
         refused = f" ({trial.fill_refused})" if trial.fill_refused else ""
-        said = unfilled(trial.adherence.not_verified)
+        said = unfilled(refills_of(trial))
         return f"order of {day(trial.start)} still active, {said}{refused}"
     return (
         f"statement active since {day(trial.start)}, last confirmed {day(trial.unconfirmed_since)}"
@@ -214,7 +229,11 @@ def listed_brief(
     if unconfirmed_since is None:
         return ""
     if unconfirmed_order:
-        said = " never filled" if unfilled(refills) == NEVER_FILLED else ", no fill read"
+        said = unfilled(refills)
+        if said == NEVER_FILLED:
+            said = " never filled"
+        else:
+            said = f", {NO_FILL_ON_RECORD}" if said == NO_FILL_ON_RECORD else ", no fill read"
         return f"order of {(start or unconfirmed_since).isoformat()}{said}"
     return f"last confirmed {unconfirmed_since.isoformat()}"
 

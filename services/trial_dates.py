@@ -178,7 +178,7 @@ def never_filled_weeks(trial: Trial) -> str:
     """What stands for the weeks of a `never_filled` course: "not counted: never filled or
     renewed" ("not counted: not renewed, no fill read (refill data incomplete)" when its refill
     data were not all read: taken_to_confirm.unfilled, review s24 RS W1)."""
-    return f"not counted: {taken_to_confirm.unfilled(trial.adherence.not_verified)}"
+    return f"not counted: {taken_to_confirm.unfilled(taken_to_confirm.refills_of(trial))}"
 
 
 def not_shown_from(trial: Trial) -> date | None:

@@ -44,7 +44,7 @@ def listed_text(trial: Trial) -> str:
     if trial.unconfirmed_order:
         # An order left active, no fill or renewal since (review s21 RN finding 5): never called
         # taken; the question is whether it still is.
-        refills = trial.adherence.not_verified
+        refills = taken_to_confirm.refills_of(trial)
         listing = taken_to_confirm.unfilled_listing(since, trial.patient_reported, refills=refills)
         # A fill declined or cancelled says why (review s23 RR2 finding 5).
         refused = f" ({trial.fill_refused})" if trial.fill_refused else ""
@@ -233,6 +233,16 @@ def ran_out_line(trial: Trial) -> str:
             "counted as time on the drug. Confirm whether it is still taken (check the pharmacy "
             "record of those fills) before raising or adding to it."
         )
+    if trial.no_fill_feed:
+        # An order-only course on a chart that sends no dispense, its authorised supply run out
+        # (orders33): neither "no fill since" nor "likely stopped", which only a fill feed shows.
+        return (
+            f"{no_supply_since(trial)} (the supply its order of {trial.start.isoformat()} "
+            f"authorised; {taken_to_confirm.NO_FILL_ON_RECORD}), its order still open; "
+            f"{counted}, the days since not counted "
+            "as time on the drug. Confirm whether it is still taken (a renewal, the pharmacy "
+            "record) before raising or adding to it."
+        )
     return (
         f"{no_supply_since(trial)} and no fill since, its order "
         f"still open: likely stopped; {counted}, the days since not counted as time on the "
@@ -310,7 +320,7 @@ def lapse_summary(ctx: RuleContext, lapsed: tuple[Trial, ...]) -> str:
                 trial.unconfirmed_since,
                 trial.patient_reported,
                 trial.fill_refused,
-                trial.adherence.not_verified,
+                taken_to_confirm.refills_of(trial),
             )
             # A fill declined or cancelled says why (review s23 RR2 finding 5), short form too.
             unfilled = f", {trial.fill_refused}" if trial.fill_refused else " never renewed"

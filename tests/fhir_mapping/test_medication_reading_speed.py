@@ -75,6 +75,8 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "one_time_parenteral",
         # recheck K4 s27 finding 1: a clinician's reported order (by keyword, default False)
         "listed_order",
+        # orders32: an order's validityPeriod.end, its authorised supply (by keyword, default None)
+        "valid_until",
     ]
 
 

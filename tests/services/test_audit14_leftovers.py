@@ -79,10 +79,12 @@ def test_a_raise_held_by_a_running_drug_caution_names_the_reason_not_a_line() ->
 # --- 2. a lab finding to settle before escalating holds the one-click adjuncts ---------------
 
 DIAGNOSIS = "diagnosis-review"
-# Citalopram 20 of its 20-40 mg/day failed: one labelled step up comes first (review s19 item 3,
-# CANMAT 2023 para 187), then the first-line adjuncts.
+# orders32: f1's citalopram order of 2022-10-03 (30 days x 12) authorises supply to 2023-09-28,
+# and nothing renews or fills it: listed past that ("a card never claims more than the record
+# shows"), so only sertraline failed and no "Raise citalopram to 40 mg/day" step comes first (it
+# did while the order ran to as-of: 2 adequate trials failed). The first-line adjuncts remain,
+# and they are what a lab finding holds.
 ADJUNCTS = [
-    "Raise citalopram to 40 mg/day (dose first, CANMAT 2023 para 187)",
     "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)",
     "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)",
 ]
@@ -114,8 +116,8 @@ def test_a_high_tsh_holds_the_adjuncts_under_a_line_that_says_why() -> None:
     # The hold takes the adjuncts off too: the summary names no next step (fix19l item 2: it
     # read "raise held (...), then augment or switch class", the augment held as well).
     assert optimise.summary == (
-        "2 adequate trials failed (sertraline, citalopram): citalopram 20 mg/day, room to 40: "
-        "raise held (review TSH high 12 first)"
+        "1 adequate trial failed (sertraline): review TSH high 12 first, then switch to a "
+        "non-SSRI mechanism or augment"
     )
     assert optimise.detail.startswith(
         "**Not one click before the diagnosis review** (TSH high 12; Diagnosis review card): "
@@ -151,7 +153,11 @@ def test_a_contributor_reviewed_alongside_escalation_holds_nothing() -> None:
         id="aud",
     )
     cards = _on_open(alcohol)
-    assert cards[DIAGNOSIS].summary.startswith("Review alongside escalation: alcohol dependence")
+    # orders32: one failed trial now (ADJUNCTS), so no "no TSH in 365 days" item (asked after 2
+    # adequate trials failed) beside it; the one item names its subject.
+    assert cards[DIAGNOSIS].summary.startswith(
+        "Review alcohol use disorder alongside escalation: alcohol dependence"
+    )
     assert _labels(cards[OPTIMISE]) == ADJUNCTS
 
 

@@ -33,6 +33,7 @@ from services.policy import Policy
 from services.recommendation import Indicator
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.fixtures.renewals import renewed
 from tests.services import test_audit_c_cards as auditc
 from tests.services.helpers import screen_by_topic
 
@@ -48,12 +49,13 @@ LABEL = "ordinarily not prescribed with substantial alcohol use (hepatotoxicity)
 
 
 def _chart(
-    *extra: Resource,
+    *items: Resource | list[Resource],
     drafts: tuple[Resource, ...] = (),
     policy: MappingPolicy | None = None,
 ) -> PatientRecord:
     """A woman of 34 with F33.2 since 2024-06-03; sertraline 150 mg/day failed (2024-06-03 to
     2024-10-01); PHQ-9 22, 21, 21 (2025-05-20): an optimise card with a switch list."""
+    extra = [r for item in items for r in (item if isinstance(item, list) else [item])]
     resources = [
         b.patient(
             id=PATIENT, given="Ana", family="Ruiz", gender="female", birth_date=date(1990, 8, 14)
@@ -90,9 +92,10 @@ def _chart(
     )
 
 
-def _running(drug: tuple[str, str], start: date, rid: str) -> Resource:
-    """A community order, one a day, 30 days with 11 refills: running on AS_OF."""
-    return b.medication_request(
+def _running(drug: tuple[str, str], start: date, rid: str) -> list[Resource]:
+    """A community order, one a day, 30 days with 11 refills, and its yearly renewals up to
+    AS_OF (tests/fixtures/renewals.py, orders33): running on AS_OF."""
+    order = b.medication_request(
         *drug,
         start,
         dose_value=1,
@@ -102,6 +105,7 @@ def _running(drug: tuple[str, str], start: date, rid: str) -> Resource:
         patient=PATIENT,
         id=rid,
     )
+    return renewed(order, AS_OF)
 
 
 _cards = screen_by_topic

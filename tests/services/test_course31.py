@@ -21,17 +21,16 @@
    course. A course of a different drug is never evidence of tolerance of the allergen: b3 (an
    escitalopram draft after that 3-day citalopram course) still says "No course of it". Control:
    10 weeks of citalopram after the escitalopram entry releases citalopram (b4).
-3. NOT DONE (pinned as xfail strict). An `active` order stating its supply, on a chart that
-   carries no dispense at all, runs to as-of however old (rule 2b, a design choice of
-   unfilled_order.py: "there an order is all the record has"): an order of 2023-03-01 with six
-   months authorised reads as a venlafaxine course running in 2026-12, its scoring window open
-   to a PHQ-9 three years on: "1 adequate trial failed (venlafaxine)" (c3). Counting such an
-   order like an old statement (rule 2c) was tried and left out: the builder and vendor
-   fixtures read orders with no fills as running for years (test_f1_restart's citalopram of
-   2022, the Epic duloxetine order of 2024-04 with a year's supply), so it is a policy decision
-   for the lead. Controls that already hold: c1 (fills on record, none since 2025-11-30: "no
-   supply since", judged up to then), c2 (filled monthly: a failed trial), c4 (a statement of
-   2025-10-01: rule 2c, "time after 2026-10-01 not counted").
+3. An `active` order stating its supply, on a chart that carries no dispense at all, ran to
+   as-of however old (rule 2b): an order of 2023-03-01 with six months authorised read as a
+   venlafaxine course running in 2026-12, its scoring window open to a PHQ-9 three years on:
+   "1 adequate trial failed (venlafaxine)" (c3). The lead's decision (orders32): "a card never
+   claims more than the record shows". Such an order counts up to the supply it authorises
+   (fhir_mapping/unfilled_order.authorised_until), then is listed as rule 2c lists an old
+   statement: "never filled or renewed since: time after 2023-08-28 not counted". Controls
+   that already held: c1 (fills on record, none since 2025-11-30: "no supply since", judged up
+   to then), c2 (filled monthly: a failed trial), c4 (a statement of 2025-10-01: rule 2c, "time
+   after 2026-10-01 not counted").
 4. WRONG wording: a completed 12-day standard rTMS course (Procedure `completed`, performedPeriod
    12 days, "rTMS 10 Hz left DLPFC") read "stopped after 12 days"; it now reads "completed after
    12 days (fewer than 20 daily sessions; ...), not an adequate course" (judged the same way:
@@ -45,10 +44,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from fhir_mapping.build import build_record
 from services import tolerability
+from tests.fhir_mapping import fhir_resources as fr
+from tests.fixtures import builders as fb
 from tests.services import chart_files
 from tests.services.helpers import Doc, Evaluator
 
@@ -139,10 +142,14 @@ def test_ten_weeks_of_the_related_drug_release_it() -> None:
 # --- 3: an order open for years on a chart with no dispense ----------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="rule 2b for orders without a fill feed: lead's decision")
 def test_an_old_order_without_a_fill_feed_is_no_failed_trial_in_2026() -> None:
-    cards = _at.cards(_chart("c3_venlafaxine_order_of_2023_open_no_fill_feed"))
+    cards, record = _at.cards_and_record(_chart("c3_venlafaxine_order_of_2023_open_no_fill_feed"))
     assert not any("adequate trial failed" in c["summary"] for c in cards)
+    (trial,) = record.trials  # the course still appears: it was prescribed
+    assert trial.unconfirmed_order
+    text = "\n".join(c["detail"] for c in cards)
+    # 2023-03-01 + 180 days (one fill of 30 days, 5 repeats): the supply it authorises.
+    assert "time after 2023-08-28 not counted" in text
 
 
 def test_an_order_whose_fills_stopped_already_says_no_supply() -> None:
@@ -172,3 +179,73 @@ def test_a_completed_12_day_rtms_course_reads_completed() -> None:
     assert "(earlier course 2026-09 completed after 12 days)" in text
     assert "stopped after 12 days" not in text
     assert "why it ended short of a full course is not on record" in text
+
+
+# --- 3 (orders32): a renewal joins; a validityPeriod end bounds the supply ---------------------
+
+_VENLAFAXINE = ("314277", "venlafaxine 75 MG Extended Release Oral Capsule")
+
+
+def _venlafaxine_order(day: date, rid: str, validity_end: date | None = None) -> dict[str, Any]:
+    order = fb.medication_request(
+        *_VENLAFAXINE,
+        day,
+        dose_value=2,
+        frequency=1,
+        expected_supply_days=30,
+        repeats=2,
+        patient=fr.PATIENT,
+        id=rid,
+    )
+    if validity_end is not None:
+        order["dispenseRequest"]["validityPeriod"] = {
+            "start": day.isoformat(),
+            "end": validity_end.isoformat(),
+        }
+    return order
+
+
+def _venlafaxine(*orders: dict[str, Any], as_of: date = date(2025, 6, 1)) -> Any:
+    resources = [fr.patient(), *orders]
+    fr.assert_valid(resources)
+    record = build_record(resources, as_of=as_of, patient_id=fr.PATIENT)
+    (trial,) = [t for t in record.trials if t.ingredient == "venlafaxine"]
+    return trial
+
+
+def test_a_renewal_after_the_supply_ran_out_joins_the_course_and_runs() -> None:
+    """Epic sends no dispense for an e-prescribed order; a repeat order renews it. The first
+    order's 90 days end 2025-04-01, the renewal of 2025-04-15 runs to as-of: one course, still
+    running, not listed (the renewal is not cut short)."""
+    trial = _venlafaxine(
+        _venlafaxine_order(date(2025, 1, 1), "mr-1"), _venlafaxine_order(date(2025, 4, 15), "mr-2")
+    )
+    assert trial.start == date(2025, 1, 1)
+    assert trial.ongoing
+    assert trial.unconfirmed_since is None
+
+
+def test_one_order_past_its_supply_may_be_running_and_a_validity_end_comes_first() -> None:
+    """orders33 refinement 1: no renewal, its 90 days ran out 2025-04-01, 61 days before
+    as-of: read as a filled course whose last supply ran out then (supply_breaks.py): "may be
+    running", judged up to that day (Trial.supply_ran_out), not listed; a validityPeriod end
+    that comes earlier (2025-03-01) is that day instead."""
+    plain = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"))
+    assert plain.ongoing and not plain.listed
+    assert plain.supply_ran_out == date(2025, 4, 1)
+    assert plain.end == date(2025, 6, 1)
+    assert plain.segments[-1].end == date(2025, 4, 1)  # weeks counted up to the supply's end
+    valid = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1", date(2025, 3, 1)))
+    assert valid.supply_ran_out == date(2025, 3, 1)
+
+
+def test_inside_the_grace_an_unfilled_order_runs_and_a_year_on_it_is_listed() -> None:
+    """As a filled course: under supply_gap_days (30) after its supply's end, no gap yet
+    (running, covered to as-of); more than statement_confirmed_days (365) after it, listed."""
+    grace = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"), as_of=date(2025, 4, 20))
+    assert grace.ongoing and not grace.listed and grace.supply_ran_out is None
+    old = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"), as_of=date(2026, 4, 2))
+    assert old.listed and old.unconfirmed_order
+    assert any("counted to 2025-04-01 (its authorised supply's end)" in n for n in old.notes)
+    year = _venlafaxine(_venlafaxine_order(date(2025, 1, 1), "mr-1"), as_of=date(2026, 4, 1))
+    assert not year.listed and year.supply_ran_out == date(2025, 4, 1)

@@ -36,6 +36,7 @@ from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import diagnosis_review, optimize_switch_augment, tms_referral
 from tests.fixtures import builders as fb
+from tests.fixtures.renewals import renewed
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -133,7 +134,9 @@ def chart(
         order(
             ESCITALOPRAM_10, date(2024, 6, 3), rid="mr-esc", tablets=2, stopped=date(2024, 9, 30)
         ),
-        order(VENLAFAXINE_75, date(2024, 9, 30), rid="mr-venla", tablets=2),
+        # Running since, renewed when its six months ran out, as Epic writes a drug still
+        # taken (tests/fixtures/renewals.py, orders33).
+        *renewed(order(VENLAFAXINE_75, date(2024, 9, 30), rid="mr-venla", tablets=2), AS_OF, 180),
         *extra,
     ]
     if diagnosis is not None:

@@ -33,6 +33,7 @@ from services.policy import Policy
 from services.rules import measurement_based_care
 from tests.fixtures import builders as fb
 from tests.fixtures import vendor_charts as V
+from tests.fixtures.renewals import renewed
 
 AS_OF = date(2025, 6, 2)
 MBC = "measurement-based-care"
@@ -122,17 +123,23 @@ def _chart(name: str, *extra: dict[str, Any]) -> V.VendorChart:
             date(2023, 10, 2),
         ),
         medication,
-        V.epic_order(
-            _rid("order-citalopram"),
-            medication,
-            sig="Take 1 tablet (20 mg total) by mouth daily.",
-            start=date(2024, 9, 2),
-            end=None,
-            status="active",
-            mg=20,
-            units=(1, "tablet", "{tbl}"),
-            times="0900",
-            count=365,
+        # Renewed each time its 90 days ran out, as Epic writes a drug still taken
+        # (tests/fixtures/renewals.py, orders33).
+        *renewed(
+            V.epic_order(
+                _rid("order-citalopram"),
+                medication,
+                sig="Take 1 tablet (20 mg total) by mouth daily.",
+                start=date(2024, 9, 2),
+                end=None,
+                status="active",
+                mg=20,
+                units=(1, "tablet", "{tbl}"),
+                times="0900",
+                count=365,
+            ),
+            AS_OF,
+            90,
         ),
         *fb.phq9(date(2025, 1, 6), 16, item9=0, patient=pid),
         *extra,

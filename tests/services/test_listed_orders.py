@@ -65,13 +65,14 @@ def test_never_filled_maoi_order_is_listed_not_running(name: str, drug: str) -> 
     card = _maoi_card(_chart(name))
     assert card["indicator"] == "critical"  # the washout stands: the safer reading
     # Review s23 RR finding 5: a listed partner is named with what keeps it listed, to confirm.
+    # orders33: the chart sends no dispense, so "no fill on record", not "never filled".
     assert card["summary"] == (
-        f"{drug} ordered while phenelzine (MAOI) is listed (order of 2024-03-01 never filled): "
+        f"{drug} with phenelzine (MAOI) listed (order of 2024-03-01, no fill on record): "
         "confirm it is not taken (14-day washout if taken)"
     )
     assert "running" not in card["summary"] + card["detail"]
     assert (
-        "phenelzine is listed (order of 2024-03-01 still active, never filled or renewed; "
+        "phenelzine is listed (order of 2024-03-01 still active, no fill on record; "
         "confirm whether it is taken). An MAOI with" in card["detail"]
     )
 

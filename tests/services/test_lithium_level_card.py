@@ -22,6 +22,7 @@ from fhir_mapping.record import PatientRecord
 from services.recommendation import Indicator, Recommendation
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.fixtures.renewals import renewed
 from tests.services.helpers import screen_by_topic
 
 pytestmark = pytest.mark.real_drug_table
@@ -125,7 +126,8 @@ def _review_chart(value: float = 1.4) -> PatientRecord:
     """The review's a5: lithium 900 mg/day with lisinopril; a level 4 days ago."""
     return _chart(
         _lithium(),
-        _order(LISINOPRIL_10, date(2016, 4, 18), 1, "mr-lis"),
+        # Since 2016, renewed yearly as Epic writes a drug still taken (orders33).
+        *renewed(_order(LISINOPRIL_10, date(2016, 4, 18), 1, "mr-lis"), AS_OF),
         _level(date(2025, 5, 29), value, rid="li-now"),
     )
 

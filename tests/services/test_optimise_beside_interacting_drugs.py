@@ -35,6 +35,7 @@ from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.fhir_mapping.fhir_resources import assert_valid
 from tests.fixtures import builders as b
+from tests.fixtures.renewals import renewed
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -99,9 +100,12 @@ def _course(
     )
 
 
-def _taking(drug: tuple[str | None, str], start: date, *, per_day: int = 1, rid: str) -> Resource:
-    """An outpatient order running since `start`, with refills (another prescriber's drug)."""
-    return b.medication_request(
+def _taking(
+    drug: tuple[str | None, str], start: date, *, per_day: int = 1, rid: str
+) -> list[Resource]:
+    """An outpatient order running since `start`, with refills (another prescriber's drug),
+    and its yearly renewals up to AS_OF (tests/fixtures/renewals.py, orders33)."""
+    order = b.medication_request(
         drug[0],
         drug[1],
         start,
@@ -113,6 +117,7 @@ def _taking(drug: tuple[str | None, str], start: date, *, per_day: int = 1, rid:
         patient=PATIENT,
         id=rid,
     )
+    return renewed(order, AS_OF)
 
 
 def _failed(first: str) -> list[Resource]:
@@ -145,11 +150,12 @@ def _failed(first: str) -> list[Resource]:
 
 
 def _chart(
-    *extra: Resource,
+    *items: Resource | list[Resource],
     failed: str = "ndri",
     birth: date = date(1985, 2, 11),
     drafts: tuple[Resource, ...] = (),
 ) -> PatientRecord:
+    extra = [r for item in items for r in (item if isinstance(item, list) else [item])]
     resources = [
         b.patient(id=PATIENT, given="Dana", family="Reyes", gender="female", birth_date=birth),
         _mdd(),
@@ -161,7 +167,7 @@ def _chart(
 
 
 def _on_pimozide() -> list[Resource]:
-    return [_tourette(), _taking(PIMOZIDE_2, date(2019, 3, 4), rid="mr-pim")]
+    return [_tourette(), *_taking(PIMOZIDE_2, date(2019, 3, 4), rid="mr-pim")]
 
 
 def _optimise(record: PatientRecord) -> Recommendation:

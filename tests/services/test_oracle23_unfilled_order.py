@@ -117,12 +117,15 @@ def test_the_washout_names_a_listed_home_medication_as_patient_reported() -> Non
 
 
 @pytest.mark.parametrize("name", UNFILLED)
-def test_with_no_dispense_on_record_the_order_keeps_its_reading(name: str) -> None:
-    """No fill of any drug on record: the feed may send none, so the order is all the record
-    has (the TMS card says adherence is not verified by dispensing data)."""
+def test_with_no_dispense_on_record_the_order_counts_up_to_its_authorised_supply(name: str) -> None:
+    """No fill of any drug on record: the order is all the record has, and it shows 180 days
+    authorised, not 19 months taken (orders32, the lead's decision: "a card never claims more
+    than the record shows"). Was pinned the other way (the order ran to as-of): now read as with
+    the feed, listed past 2025-11-01."""
     trial = _escitalopram(_without_dispenses(_chart(name)))
-    assert trial.unconfirmed_since is None
-    assert trial.ongoing
+    assert trial.unconfirmed_since == date(2025, 5, 5)
+    assert trial.unconfirmed_order
+    assert any("counted to 2025-11-01 (its authorised supply's end)" in n for n in trial.notes)
 
 
 def test_a_fill_of_the_drug_after_the_order_keeps_its_reading() -> None:

@@ -30,6 +30,7 @@ from services.patient_view import patient_view
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from tests.fixtures import builders as fb
+from tests.fixtures.renewals import renewed
 from tests.services import factories as f
 from tests.services.helpers import assert_valid_proposals, codes
 from tests.services.helpers import resources as proposals
@@ -86,10 +87,12 @@ def taking(
     per_day: int = 1,
     stopped: date | None = None,
     rid: str,
-) -> Resource:
+) -> Resource | list[Resource]:
     """An outpatient order; a discontinued one carries status "stopped" and boundsPeriod.end, as
-    EHRs send discontinued orders."""
-    return fb.medication_request(
+    EHRs send discontinued orders. A running drug older than one order's supply comes with its
+    yearly renewals up to AS_OF (tests/fixtures/renewals.py, orders33): the record shows it
+    taken now."""
+    order = fb.medication_request(
         drug[0],
         drug[1],
         start,
@@ -102,6 +105,8 @@ def taking(
         patient=P,
         id=rid,
     )
+    chain = renewed(order, AS_OF)
+    return chain[0] if len(chain) == 1 else chain
 
 
 def drafted(

@@ -111,14 +111,15 @@ def test_a_never_filled_order_is_to_confirm_in_packet_and_payer_row() -> None:
         "confirm it is still taken before counting it as a trial" in c["summary"] for c in cards
     )
     packet = _packet(record)
-    listing = "order of 7 Oct 2024 still active, never filled or renewed"
+    # orders33: the chart sends no dispense: "no fill on record" (was "never filled or renewed").
+    listing = "order of 7 Oct 2024 still active, no fill on record"
     assert (
         f"Trials for TMS 1 counted (quetiapine), 1 class; to confirm: quetiapine ({listing})"
         in packet
     )
     (row,) = [line for line in packet.splitlines() if line.startswith("quetiapine (atypical")]
     cells = row.split(" | ")
-    assert cells[3] == "not counted: never filled or renewed"
+    assert cells[3] == "not counted: no fill on record"
     assert cells[7] == f"yes, to confirm: failed, {listing}"
     assert "yes: failed" not in packet
     assert (

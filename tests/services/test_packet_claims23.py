@@ -160,8 +160,11 @@ def test_never_filled_order_is_drawn_and_listed_as_such(folder: str, name: str, 
     assert trial_dates.never_filled(trial)
     row = _row(_packet(record), f"{drug} (")
     cells = row.split(" | ")
-    assert "listed: order of" in cells[2] and "still active, never filled or renewed" in cells[2]
-    assert cells[3] == "not counted: never filled or renewed"
+    # orders33: "never filled or renewed" only where the chart sends dispenses (a fill feed);
+    # "no fill on record" where it sends none.
+    said = "no fill on record" if trial.no_fill_feed else "never filled or renewed"
+    assert "listed: order of" in cells[2] and f"still active, {said}" in cells[2]
+    assert cells[3] == f"not counted: {said}"
     assert cells[6].startswith("to confirm: order of")
     assert cells[7] == "no"
     svg = render_svg(record, policy=Policy())

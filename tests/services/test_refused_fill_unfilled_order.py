@@ -60,18 +60,36 @@ def test_only_a_cancelled_dispense_of_another_drug_shows_the_feed() -> None:
 
 
 def test_an_entered_in_error_dispense_is_no_feed() -> None:
+    """No feed, and (orders32, "a card never claims more than the record shows") the order is
+    counted up to its authorised supply all the same: was "1 adequate trial failed
+    (escitalopram)" (the order ran to as-of); orders33: its 360 days ran out 2026-05-27, read as
+    a filled course's supply would be: the adherence card asks first ("no fill on record": no
+    feed), the optimise card held behind it, nothing refused named."""
     doc = _chart("only_dispense_cancelled_lisinopril")
     _dispenses(doc)[0]["status"] = "entered-in-error"
     cards = by_topic(_cards(doc))
-    assert "1 adequate trial failed (escitalopram)" in cards[OPTIMISE]["summary"]
-    assert ADHERENCE not in cards
+    assert OPTIMISE not in cards
+    summary = cards[ADHERENCE]["summary"]
+    assert "escitalopram: no supply since 2026-05-27 (188 days): confirm it is still taken" in (
+        summary
+    )
+    assert "authorised; no fill on record)" in cards[ADHERENCE]["detail"]
+    assert "fill cancelled" not in summary
 
 
 def test_a_declined_dispense_after_as_of_is_no_record_yet() -> None:
+    """The declined dispense dated after as-of is no record yet: no "fill declined" said, and no
+    feed: the order's 360 days ran out 2026-05-27, the adherence card asks first (orders33, as
+    a filled course's supply; was "1 adequate trial failed", then "listed" in orders32)."""
     doc = _chart("escitalopram_fill_declined_prior_auth")
     _dispenses(doc)[0]["whenPrepared"] = "2027-01-05T09:30:00-05:00"
     cards = by_topic(_cards(doc))
-    assert "1 adequate trial failed (escitalopram)" in cards[OPTIMISE]["summary"]
+    assert OPTIMISE not in cards
+    summary = cards[ADHERENCE]["summary"]
+    assert "escitalopram: no supply since 2026-05-27 (188 days): confirm it is still taken" in (
+        summary
+    )
+    assert "fill declined" not in summary
 
 
 def test_a_cancelled_fill_of_the_order_is_named_cancelled() -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from fhir_mapping import medications
+from fhir_mapping import medications, unfilled_order
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
 
@@ -60,6 +60,13 @@ def _trial(doc: Doc, ingredient: str) -> Any:
     _, record = _at.by_topic_and_record(doc)
     (trial,) = [t for t in record.trials if t.ingredient == ingredient]
     return trial
+
+
+def _feed(doc: Doc) -> bool:
+    """Whether the chart's dispenses show a fill feed (unfilled_order.dispense_on_record): since
+    orders32 an order is counted up to its authorised supply either way, and the feed decides
+    only the marks the cards add (awaiting a fill, a fill declined)."""
+    return unfilled_order.dispense_on_record(_fills(doc), AS_OF)
 
 
 def _fills(doc: Doc) -> list[Doc]:
@@ -179,9 +186,9 @@ def test_entered_in_error_fills_do_not_show_the_feed() -> None:
     doc = _chart(f"{PHENELZINE}_pv")
     for fill in _fills(doc):
         fill["status"] = "entered-in-error"
-    trial = _trial(doc, "phenelzine")
-    assert trial.unconfirmed_since is None
-    assert trial.ongoing
+    assert not _feed(doc)
+    # orders32: with no feed too, the order counts only up to its authorised supply.
+    assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)
 
 
 def test_one_handed_over_fill_among_others_shows_the_feed() -> None:
@@ -204,11 +211,14 @@ def test_fills_after_as_of_do_not_show_the_feed() -> None:
     doc = _chart(f"{PHENELZINE}_pv")
     for fill in _fills(doc):
         fill["whenHandedOver"] = fill["whenPrepared"] = "2027-01-05T09:30:00-05:00"
-    assert _trial(doc, "phenelzine").unconfirmed_since is None
+    assert not _feed(doc)
+    assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)  # orders32
 
 
 def test_another_patients_fills_do_not_show_the_feed() -> None:
     doc = _chart(f"{PHENELZINE}_pv")
     for fill in _fills(doc):
         fill["subject"] = {"reference": "Patient/someone-else"}
-    assert _trial(doc, "phenelzine").unconfirmed_since is None
+    # Another patient's fills are left out before the courses are built: read as no feed, and
+    # (orders32) the order counts up to its authorised supply either way.
+    assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)

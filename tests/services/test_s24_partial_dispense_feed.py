@@ -96,15 +96,20 @@ def test_a_course_with_no_fill_read_in_a_partial_feed_is_no_failed_adequate_tria
     assert venlafaxine.adherence.not_verified == REFILLS_INCOMPLETE
     assert venlafaxine.verdict is Verdict.ONGOING
     assert venlafaxine.reasons == (InadequacyReason.ADHERENCE_NOT_READ,)
-    # The order is not read as never filled: its fills may be on page 2 (rule 2c's fill feed).
-    assert not venlafaxine.unconfirmed_order
-    assert venlafaxine.unconfirmed_since is None
+    # orders32 ("a card never claims more than the record shows"): the order is counted up to
+    # the supply it authorises (was: to as-of), and listed past it; never read as never filled
+    # (its fills may be on page 2): "not renewed, no fill read (refill data incomplete)".
+    assert venlafaxine.unconfirmed_order
+    assert venlafaxine.unconfirmed_since == date(2025, 3, 10)
     # The sertraline fills read are real: its failed adequate trial stands.
     sertraline = _trial(record, "sertraline")
     assert sertraline.verdict is Verdict.ADEQUATE
     assert sertraline.adherence.status is AdherenceStatus.VERIFIED
     # No escalation on a second failed trial the page not read could contradict.
-    assert _codes(cards) == ["adherence-review", "measurement-based-care"]
+    # orders32: a course listed past its authorised supply is no drug taken now, so no
+    # measurement-based-care card on it (was ["adherence-review", "measurement-based-care"]);
+    # the adherence card asks to confirm it first.
+    assert _codes(cards) == ["adherence-review"]
     assert cards[0]["summary"].startswith(
         "1 trial not adequate (venlafaxine refill data incomplete)"
     )
@@ -114,6 +119,7 @@ def test_a_course_with_no_fill_read_in_a_partial_feed_is_no_failed_adequate_tria
     # The weeks are the orders': "on the fills read" would claim fills of it were read.
     assert "at an adequate dose; adherence not known (refill data incomplete)" in text
     assert "on the fills read" not in text
+    assert "not renewed, no fill read (refill data incomplete): time after 2025-09-06" in text
     # The gap line names the dispenses as incomplete on the card they can change.
     assert (
         "Medications may be incomplete: the prefetched 'medicationDispenses' Bundle has more "

@@ -40,6 +40,7 @@ from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
 from services.rules import optimize_switch_augment
 from tests.fixtures import builders as fb
+from tests.fixtures.renewals import renewed
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -115,10 +116,12 @@ def order(
     per_day: int = 1,
     stopped: date | None = None,
     sig: str | None = None,
-) -> Resource:
+) -> Resource | list[Resource]:
     """An outpatient order; a discontinued one carries status "stopped" and boundsPeriod.end, as
-    EHRs send discontinued orders."""
-    return fb.medication_request(
+    EHRs send discontinued orders. A running one older than its six months' supply comes with
+    its renewals up to AS_OF (tests/fixtures/renewals.py, orders33): the record shows it taken
+    now."""
+    one = fb.medication_request(
         drug[0],
         drug[1],
         start,
@@ -132,6 +135,8 @@ def order(
         patient=P,
         id=rid,
     )
+    chain = renewed(one, AS_OF, 180)
+    return chain[0] if len(chain) == 1 else chain
 
 
 def stopped_for_side_effects(resource: Resource, text: str) -> Resource:

@@ -34,7 +34,8 @@ pytestmark = pytest.mark.real_drug_table
 AS_OF = date(2026, 12, 1)
 NAME = "fluoxetine_order_1993_never_renewed"
 ASK = (
-    "fluoxetine: order of 1993-01-17 still active, never filled or renewed: confirm it is still "
+    # orders33: the chart sends no dispense: "no fill on record", not "never filled or renewed".
+    "fluoxetine: order of 1993-01-17 still active, no fill on record: confirm it is still "
     "taken before counting it as a trial"
 )
 
@@ -93,9 +94,9 @@ def test_an_maoi_drafted_beside_it_is_still_stopped() -> None:
     assert first["indicator"] == "critical"
     # The 1993 order is listed (review s23 RR finding 5): named with what keeps it listed.
     assert first["summary"].startswith(
-        "Phenelzine (MAOI) ordered while fluoxetine is listed (order of 1993-01-17 never "
-        "filled): confirm it is not taken (35-day washout if taken)"
-    )
+        "Phenelzine (MAOI) with fluoxetine listed (order of 1993-01-17, no fill on record): "
+        "confirm it is not taken (35-day washout if taken)"
+    )  # orders33: no dispense on the chart, "no fill on record" (was "never filled")
 
 
 # --- the Synthea patient of the finding (../shared/fhir/synthea) ------------------------------
@@ -113,6 +114,6 @@ def test_milan_beatty_is_asked_to_confirm_not_to_measure_response() -> None:
     doc = json.loads(found[0].read_text("utf-8"))
     summaries = [c["summary"] for c in _cards(doc, "patient-view")]
     assert summaries == [
-        "fluoxetine: order of 1993-01-17 still active, never filled or renewed: confirm it is "
+        "fluoxetine: order of 1993-01-17 still active, no fill on record: confirm it is "
         "still taken before counting it as a trial"
     ]
