@@ -335,9 +335,11 @@ class Trial(TrialOutcome):
         (review s27 RA finding 2)."""
         if self.patient_reported:
             return False
+        # A set, not all() over a generator: one left suspended is closed by a thrown
+        # GeneratorExit on Python 3.11, dearer than the walk (issue 14, session 31).
         return self.listed_order or (
             bool(self.sources)
-            and all(s.resource_type == "MedicationStatement" for s in self.sources)
+            and {s.resource_type for s in self.sources} == {"MedicationStatement"}
         )
 
     @property
