@@ -335,12 +335,9 @@ class Trial(TrialOutcome):
         (review s27 RA finding 2)."""
         if self.patient_reported:
             return False
-        # A set, not all() over a generator: one left suspended is closed by a thrown
-        # GeneratorExit on Python 3.11, dearer than the walk (issue 14, session 31).
-        return self.listed_order or (
-            bool(self.sources)
-            and {s.resource_type for s in self.sources} == {"MedicationStatement"}
-        )
+        # A set, not all() over a generator left suspended (issue 14, s31: GeneratorExit, 3.11).
+        types = {s.resource_type for s in self.sources}
+        return self.listed_order or types == {"MedicationStatement"}
 
     @property
     def report_only(self) -> bool:
