@@ -35,6 +35,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import orjson
+
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.concept_words import concept_words, whole_words
 
 Resource = Mapping[str, Any]
@@ -77,12 +80,38 @@ def _schedules(terms: list[str]) -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(counted) + r")s?(?![a-z])")
 
 
+# What `names` answered, by the code's JSON and the protocol (issue 14, session 31): asked of
+# every Procedure once or twice, and a clinic's procedure names repeat from chart to chart, while
+# gathering the words (a regular-expression pass) and searching them cost about a quarter of
+# reading a Procedure. Only `code` is read, and only its strings (concept_words): a NaN, which
+# orjson writes as null, reads as the null does, so the same JSON always reads the same. A code
+# orjson cannot write (a subclass of dict or str, an integer beyond 64 bits) is read every time.
+_NAMES_MEMO_MAX = 4096
+_KEY_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_named: dict[tuple[bytes, str], bool] = {}
+
+
 def names(resource: Resource, protocol: str) -> bool:
     """Whether the Procedure's code (its text or a display) names `protocol`: a word of it not
     denied or put off in its clause (`_put_off`), and no word of the protocol that rules it out."""
     code = resource.get("code")
     if not isinstance(code, Mapping):
         return False
+    try:
+        key = (orjson.dumps(code, option=_KEY_OPTIONS), protocol)
+    except TypeError:  # orjson.JSONEncodeError
+        return _names(code, protocol)
+    found = _named.get(key)
+    if found is None:
+        found = remember(_named, key, _names(code, protocol), _NAMES_MEMO_MAX)
+    return found
+
+
+def _names(code: Mapping[str, Any], protocol: str) -> bool:
     words = concept_words(code).lower()
     terms = _terms()
     ruled_out = _RULED_OUT_BY.get(protocol)

@@ -79,21 +79,35 @@ def _interpretation_flag(resource: Resource) -> str | None:
     return "high" if written in _HIGH else None
 
 
-def _interpretation_codes(resource: Resource) -> Iterator[str]:
+def _interpretation_codes(resource: Resource) -> list[str]:
     """The interpretation codes of a result in order, stripped (module rules: a coding that is
     not an object or a code that is not a string is skipped; the system is not read). When no
     concept carries a code, the words the lab wrote instead ("Critical Low" as the concept's
     text, a coding with a display and no code: Epic; K21 s1, labs34 item 1) are read as the code
-    they name (`_word_codes`); a code given always wins over words."""
+    they name (`_word_codes`); a code given always wins over words.
+
+    A list, not a generator (issue 14, session 31): its callers stop at the first code they know,
+    and on Python 3.11 a generator left suspended is closed by throwing GeneratorExit into it and
+    each generator it delegates to, about a sixth of reading a lab (a 10-year chart reads a few
+    hundred). A result carries one or two codes, so reading them all costs less."""
+    codes: list[str] = []
     coded = False
-    for concept in _concepts(resource):
-        for coding in _codings(concept):
+    for concept in one_or_many(resource.get("interpretation")):
+        if not isinstance(concept, JSON_OBJECT):
+            continue
+        items = concept.get("coding")
+        if not isinstance(items, list):
+            continue
+        for coding in items:
+            if not isinstance(coding, JSON_OBJECT):
+                continue
             code = coding.get("code")
             if isinstance(code, str):
                 coded = coded or (bool(code.strip()) and _flag_system(coding))
-                yield code.strip()
+                codes.append(code.strip())
     if not coded:
-        yield from _word_codes(resource)
+        codes.extend(_word_codes(resource))
+    return codes
 
 
 # The code systems whose codes are the lab's flag (HL7 v3 ObservationInterpretation and its v2

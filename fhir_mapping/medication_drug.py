@@ -231,7 +231,9 @@ def read_only_with_another(look: ConceptLook | None) -> bool:
     if look is None or not look[1]:
         return False
     conditional = conditional_ingredients()
-    return all(c.ingredient in conditional for c in look[1])
+    # A set, not all() over a generator left suspended (closed by a thrown GeneratorExit on
+    # Python 3.11: issue 14, session 31).
+    return {c.ingredient for c in look[1]} <= conditional.keys()
 
 
 def unread_codes(resource: Mapping[str, Any], medication: Mapping[str, Any] | None) -> str:

@@ -56,8 +56,11 @@ def _day_dose(day: Sequence[MedicationEvent]) -> _Dose:
     a statement's before a dispense's; then the higher), unless the day's dispenses are a
     combined regimen (_combined_fill) and every order or statement of the day with a dose names
     one of its strengths (they are its parts, not another dose)."""
-    known = next((e for e in day if e.mg_per_day is not None), None)
-    if known is None:
+    # A loop, not next() over a generator left suspended (issue 14, session 31).
+    for known in day:
+        if known.mg_per_day is not None:
+            break
+    else:
         return None
     if len(day) > 1:
         combined = _combined_fill(day)

@@ -335,10 +335,9 @@ class Trial(TrialOutcome):
         (review s27 RA finding 2)."""
         if self.patient_reported:
             return False
-        return self.listed_order or (
-            bool(self.sources)
-            and all(s.resource_type == "MedicationStatement" for s in self.sources)
-        )
+        # A set, not all() over a generator left suspended (issue 14, s31: GeneratorExit, 3.11).
+        types = {s.resource_type for s in self.sources}
+        return self.listed_order or types == {"MedicationStatement"}
 
     @property
     def report_only(self) -> bool:

@@ -62,8 +62,9 @@ def to_confirm_text(trial: Trial) -> str | None:
     reasons = trial.stated_reasons
     if not reasons or trial.verdict is _NOT_A_TRIAL:
         return None
-    if any(r.category is _DEPRESSION for r in reasons):
-        return None
+    for r in reasons:  # a loop, not any() over a generator left suspended (issue 14, s31)
+        if r.category is _DEPRESSION:
+            return None
     parts: list[str] = []
     stated = [r.text for r in reasons if r.category is not _NOT_READ]
     if stated:
