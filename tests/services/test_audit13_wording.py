@@ -83,18 +83,10 @@ def test_failed_antidepressants_shows_the_count_beside_the_band() -> None:
 
 
 def test_epic_sertraline_draft_names_running_duloxetine() -> None:
-    """orders33: the Epic duloxetine order of 2024-04-01 authorises 90 days (30 x (1 + 2)), and
-    Epic sends no dispense: its supply ran out 2024-06-30, read as a filled course's last supply
-    would be (refinement 1): "may be running (no supply since 2024-06-30)". Was "; duloxetine
-    still running" / "**Still running:** duloxetine ..." before orders32, "listed" in its first
-    attempt; the card still names it and still asks switch or combination."""
     for hook in ("order-select", "order-sign"):
         (card,) = _cards("epic_trd", hook)
-        assert card.summary.endswith("; duloxetine may be running")
-        assert (
-            "**May be running:** duloxetine 60 mg/day since 2024-04-01 (no supply since "
-            "2024-06-30) (SNRI)"
-        ) in card.detail
+        assert card.summary.endswith("; duloxetine still running")
+        assert "**Still running:** duloxetine 60 mg/day since 2024-04-01" in card.detail
         assert "(SNRI). Is sertraline a switch" in card.detail
         # An SSRI on a running SNRI: two serotonin reuptake inhibitors, no CANMAT combination
         # (recheck 16-2 m01); the line no longer says "CANMAT 2023 combines different mechanisms".

@@ -37,14 +37,8 @@ def _sertraline() -> Trial:
     return trial
 
 
-# orders33: the Epic duloxetine order's 90 days ran out 2024-06-30 and Epic sends no dispense:
-# the course "may be running", so the optimise card is held behind the adherence card, which
-# carries its lines (supply_ran_out_hold; before: the optimise card itself).
-HOLDER = "adherence-review"
-
-
 def test_the_optimise_card_says_which_failure_was_inferred() -> None:
-    detail = _epic_cards()[HOLDER]
+    detail = _epic_cards()["optimize-switch-augment"]
     assert (
         "**Failure inferred:** sertraline (stopped after 12 weeks at an adequate dose): no PHQ-9 "
         "on treatment; confirm the response with the patient."
@@ -52,7 +46,7 @@ def test_the_optimise_card_says_which_failure_was_inferred() -> None:
 
 
 def test_the_staging_says_the_severity_was_assumed() -> None:
-    detail = _epic_cards()[HOLDER]
+    detail = _epic_cards()["optimize-switch-augment"]
     # Audit 13 WRONG 6: no score, so the coded severity, said as such (never "subsyndromal").
     assert (
         "Severity 3 (moderate; no PHQ-9 on record: from the coded diagnosis, Moderate recurrent "

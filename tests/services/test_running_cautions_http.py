@@ -95,21 +95,15 @@ def test_epic_chart_with_running_bupropion_and_a_seizure_disorder(client: TestCl
     assert len(found) == 1
     (card,) = found
     assert card["indicator"] == "warning"
-    # orders33: the Epic order of 2024-09-02 authorises 90 days (30 x (1 + 2)) and Epic sends
-    # no dispense: its supply ran out 2024-12-01, read as a filled course's would be, "possibly
-    # running" (no supply since then; was "since 2024-09-02" before orders32, "listed" in
-    # orders32's first attempt); the card, its indicator and its reason stand.
     assert card["summary"] == (
-        "Bupropion 300 mg/day possibly running with Seizure disorder (disorder) on record since "
+        "Bupropion 300 mg/day since 2024-09-02 with Seizure disorder (disorder) on record since "
         "2025-03-04: contraindicated in seizure disorders"
     )
     assert len(card["summary"]) <= 140
     assert not card.get("suggestions")
     assert card["source"]["topic"]["display"] == "Running drug a condition on record weighs against"
     detail = card["detail"]
-    assert (
-        "Bupropion 300 mg/day, may be running (no supply since 2024-12-01), since 2024-09-02;"
-    ) in detail
+    assert "Bupropion 300 mg/day, running since 2024-09-02;" in detail
     assert "Seizure disorder (disorder) (SNOMED CT 128613002, since 2025-03-04" in (detail)
     assert "Source: bupropion labels, Contraindications; CPS 2023 Table 6." in detail
 

@@ -44,7 +44,6 @@ from services.recommendation import Recommendation
 from tests.fhir_mapping import fhir_resources as R
 from tests.fhir_mapping import questionnaire_resources as Q
 from tests.fixtures import vendor_charts as V
-from tests.fixtures.renewals import renewed
 from tests.services.test_questionnaire_phq9 import AS_OF, PID, _card, _chart, _evaluate
 
 Resource = dict[str, Any]
@@ -263,38 +262,9 @@ def _screen(record: PatientRecord) -> dict[str, Recommendation]:
 
 def _epic_record_with_lookalikes() -> PatientRecord:
     """The Epic chart without the site map, as build_record reads it: its flowsheet PHQ-9s are
-    gaps (test_build_record_reports_the_flowsheet_phq9s). Its duloxetine order of 2024-04-01
-    authorises 90 days and the chart sends no dispense: as sent, the course "may be running: no
-    supply since 2024-06-30" and the adherence card holds the optimise and measurement cards
-    (orders33, test_the_epic_chart_as_sent_asks_first_whether_duloxetine_is_taken). These tests
-    are about its PHQ-9s, so the order comes with the renewals Epic writes for a drug still
-    taken (tests/fixtures/renewals.py)."""
+    gaps (test_build_record_reports_the_flowsheet_phq9s)."""
     chart = V.epic_chart()
-    resources = [
-        one
-        for r in chart.resources
-        for one in (
-            renewed(r, chart.as_of, 90) if r["resourceType"] == "MedicationRequest" else [r]
-        )
-    ]
-    return build_record(resources, as_of=chart.as_of, patient_id=chart.patient_id)
-
-
-def test_the_epic_chart_as_sent_asks_first_whether_duloxetine_is_taken() -> None:
-    """orders33 (the lead's decision and refinement 1): the Epic duloxetine order's 90 days ran
-    out 2024-06-30, no dispense on the chart: read as a filled course whose supply ran out, the
-    adherence card asks whether it is still taken ("no fill on record": the chart sends no
-    dispense) and holds the optimise and measurement cards (before: those two cards)."""
-    chart = V.epic_chart()
-    record = build_record(chart.resources, as_of=chart.as_of, patient_id=chart.patient_id)
-    found = _screen(record)
-    assert list(found) == ["suicide-risk", "adherence-review"]
-    assert found["adherence-review"].summary.startswith(
-        "duloxetine: no supply since 2024-06-30 (337 days): confirm it is still taken"
-    )
-    assert "(the supply its order of 2024-04-01 authorised; no fill on record)" in (
-        found["adherence-review"].detail
-    )
+    return build_record(chart.resources, as_of=chart.as_of, patient_id=chart.patient_id)
 
 
 def test_epic_chart_without_the_site_map_names_its_flowsheet_phq9s() -> None:
