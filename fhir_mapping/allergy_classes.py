@@ -329,8 +329,10 @@ def _says_severe(written: str, *, abbreviations: bool, free_text: bool = False) 
         return _certain(words, m)
 
     for pattern in (table.severe_words, table.swelling):
-        if found := next((m.group() for m in pattern.finditer(words) if read(m)), ""):
-            return found
+        if m := next((m for m in pattern.finditer(words) if read(m)), None):
+            # As written where normalising kept the length (case, hyphens), for the card.
+            same = len(words) == len(written)
+            return written[m.start() : m.end()] if same else m.group()
     if not abbreviations:
         return ""
     for lower, spelt in table.severe_abbreviations:

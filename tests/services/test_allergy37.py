@@ -73,11 +73,23 @@ def test_chart_open_is_critical(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "said"),
     [
-        ("a37_sjs_text_only_pv", "Sertraline running: Stevens-Johnson Syndrome recorded"),
-        ("a37_steven_johnson_pv", "Sertraline running: Steven-Johnson syndrome recorded"),
-        ("a37_tongue_swelling_pv", "Sertraline running: tongue swelling recorded"),
-        ("a37_desc_anaph_pv", "Sertraline running: Rash (Anaphylaxis) recorded"),
-        ("a37_desc_dress_pv", "Sertraline running: Mild rash (DRESS syndrome) recorded"),
+        (
+            "a37_sjs_text_only_pv",
+            "Sertraline 100 mg/day running: Stevens-Johnson Syndrome recorded",
+        ),
+        (
+            "a37_steven_johnson_pv",
+            "Sertraline 100 mg/day running: Steven-Johnson syndrome recorded",
+        ),
+        ("a37_tongue_swelling_pv", "Sertraline 100 mg/day running: tongue swelling recorded"),
+        (
+            "a37_desc_anaph_pv",
+            "Sertraline 100 mg/day running: Rash (description: Anaphylaxis) recorded",
+        ),
+        (
+            "a37_desc_dress_pv",
+            "Sertraline 100 mg/day running: Mild rash (description: DRESS syndrome) recorded",
+        ),
     ],
 )
 def test_summary_keeps_the_charted_case(name: str, said: str) -> None:
@@ -87,7 +99,7 @@ def test_summary_keeps_the_charted_case(name: str, said: str) -> None:
 
 def test_order_sign_names_the_description() -> None:
     card = _card("a37_desc_anaph", NOT_TOLERATED)
-    assert card is not None and "Rash (Anaphylaxis)" in card["summary"]
+    assert card is not None and "Rash (description: Anaphylaxis)" in card["summary"]
 
 
 def _manifestation(text: str) -> dict[str, Any]:
