@@ -293,7 +293,7 @@ def severe_reaction(resource: Mapping[str, Any]) -> bool:
 
 
 def severe_in_text(resource: Mapping[str, Any]) -> str | None:
-    """ "description: anaphylaxis", "note: anaphylaxis": the severe reaction a reaction's
+    """ "Anaphylaxis" (a description), "note: anaphylaxis": the severe reaction a reaction's
     description or a note records (s31 allergy37 item 3: "Rash" described "Anaphylaxis,
     required epinephrine" was a warning), for the card to name where the severity was read (s31
     allergy38 item 2); None when none does. A description is read with the abbreviations (SJS,
@@ -306,7 +306,7 @@ def severe_in_text(resource: Mapping[str, Any]) -> str | None:
         if isinstance(description, str):
             found = _says_severe(description, abbreviations=True, free_text=True)
             if found:
-                return f"description: {found}"
+                return found  # the reaction's own words, as allergy37 said them
         for note in _notes(reaction):
             if found := _says_severe(note, abbreviations=False, free_text=True):
                 return f"note: {found}"

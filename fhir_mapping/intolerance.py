@@ -253,7 +253,7 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
     # manifestation, the description's first clause is the reaction.
     cause = allergy_classes.severe_in_text(resource)
     said = " ".join(manifestations).lower()
-    if manifestations and cause and cause.partition(": ")[2] not in said:
+    if manifestations and cause and cause.rpartition(": ")[2].lower() not in said:
         manifestations[-1] += f" ({cause})"
     elif not manifestations:
         manifestations = [

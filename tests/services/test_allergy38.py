@@ -10,7 +10,7 @@ Sertraline allergy recorded 2023-03-20.
 2. A severe word in a note or a description that does not state this patient's reaction
    (counselling, education, risk, threshold, a test checked for, a normal result, another
    substance) made a nausea entry critical at both hooks: now the ordinary warning, nothing at
-   chart open. A severe entry read from a note or a description names where ("(note: ...)").
+   chart open. A severe entry read from a note names it ("Rash (note: anaphylaxis)").
 3. "QTc prolongation", "Prolonged QTc", "Hepatotoxicity", "Shortness of breath" are severe
    (UNVERIFIED rows, data/allergy_classes.csv).
 4. The running-drug-allergy summary keeps the dose for a longer reaction ("throat tightness").
@@ -110,7 +110,7 @@ def test_severity_from_a_note_is_named() -> None:
     card = _card("g4_note_anaph", NOT_TOLERATED)
     assert card is not None and "(note: anaphylaxis)" in card["summary"].lower()
     card = _card("g4_desc_anaph", NOT_TOLERATED)
-    assert card is not None and "(description: anaphylaxis)" in card["summary"].lower()
+    assert card is not None and "rash (anaphylaxis)" in card["summary"].lower()
 
 
 @pytest.mark.parametrize(
