@@ -20,15 +20,13 @@ serotonin modulator: an "SSRIs" allergy holds it back; review 16 recheck a07).
 (data/allergy_cross_reactions.csv: citalopram and its S-enantiomer escitalopram, venlafaxine and
 its active metabolite desvenlafaxine; review 16 recheck U-a).
 
-`severe_reaction` says whether a reaction is one whose re-exposure can kill (anaphylaxis,
-angioedema, serotonin syndrome, SJS/TEN, DRESS, NMS, agranulocytosis: the table's `severe` rows,
-s30 allergy32; as commonly charted, "Steven-Johnson", "Anaphylactoid reaction", "Tongue swelling",
-"Difficulty breathing", and seizure, torsades / QT prolongation, liver failure, hypertensive
-crisis: s31 allergy37, UNVERIFIED rows): with `criticality` high or a reaction `severity`
-"severe" it makes the order card critical. The words are read in a manifestation, a reaction's
-description and note, and the entry's note (s31 allergy37: "Rash" described "Anaphylaxis,
-required epinephrine" was a warning); their abbreviations (SJS, TEN, DRESS, NMS) in a
-manifestation or a reaction's description only, never in a note; a reaction written
+`severe_reaction` says whether a reaction is one whose re-exposure can kill (the table's
+`severe` rows: anaphylaxis, angioedema, serotonin syndrome, SJS/TEN, DRESS, NMS, seizure,
+torsades / QT(c) prolongation ...; s30 allergy32, s31 allergy37/38): with `criticality` high or
+a reaction `severity` "severe" it makes the order card critical. The words are read in a
+manifestation, a reaction's description and note, and the entry's note (`severe_in_text`: free
+text only when it states the reaction, reaction_context, s31 allergy38); their abbreviations
+(SJS, TEN, DRESS, NMS) never in a note; a reaction written
 as a doubt or a mild form ("possible serotonin syndrome", "r/o SJS", "Serotonin syndrome?") is
 not read severe (s30 allergy33, `_certain`): a qualifier right before the reaction, in the same
 label and clause ("Mild hives" in the display says nothing of "Anaphylaxis" in the text; "?"
@@ -46,9 +44,12 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping import adverse_effect_codes, drug_table
+from fhir_mapping.allergy_cross_reactions import CrossReaction as CrossReaction
+from fhir_mapping.allergy_cross_reactions import cross_reactions as cross_reactions
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concept_words, whole_words
 from fhir_mapping.fhir_fields import array, codings
+from fhir_mapping.reaction_context import not_this_reaction
 from fhir_mapping.tms_safety import negated, normalise_text
 
 # A clause ends at a full stop, semicolon or comma (as text_negation reads a cue's scope).
@@ -215,36 +216,6 @@ def _members(drug_class: str, role: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class CrossReaction:
-    """`drug` is held back by an allergy to `allergen`: "{drug} {relation}" says why."""
-
-    drug: str
-    allergen: str
-    relation: str
-
-
-@cache
-def _cross_reactions() -> Mapping[str, tuple[CrossReaction, ...]]:
-    text = (
-        resources.files("fhir_mapping")
-        .joinpath("data/allergy_cross_reactions.csv")
-        .read_text("utf-8")
-    )
-    found: dict[str, tuple[CrossReaction, ...]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        allergen = row["allergen"].strip()
-        reaction = CrossReaction(row["drug"].strip(), allergen, row["relation"].strip())
-        found[allergen] = (*found.get(allergen, ()), reaction)
-    return found
-
-
-def cross_reactions(allergen: str) -> tuple[CrossReaction, ...]:
-    """The drugs an allergy to `allergen` holds back beside itself (citalopram for an
-    escitalopram allergy, and the reverse): () for most drugs."""
-    return _cross_reactions().get(allergen, ())
-
-
 def class_ingredients(concept: Mapping[str, Any]) -> tuple[str, ...]:
     """Every ingredient of the drug classes a concept's words name, not negated; () when it
     names none. "Tricyclic antidepressants" is the TCA class (the longer term is read first),
@@ -318,28 +289,57 @@ def severe_reaction(resource: Mapping[str, Any]) -> bool:
             # nothing of the text ("Anaphylaxis"; s30 allergy34 item 3, K24b m1).
             if any(_says_severe(written, abbreviations=True) for written in _labels(concept)):
                 return True
-        # The reaction's own description ("Anaphylaxis, required epinephrine" beside a "Rash"
-        # manifestation) is its words too, abbreviations included; a note is free text, read
-        # for the words only (s31 allergy37 item 3).
+    return severe_in_text(resource) is not None
+
+
+def severe_in_text(resource: Mapping[str, Any]) -> str | None:
+    """ "Anaphylaxis" (a description), "note: anaphylaxis": the severe reaction a reaction's
+    description or a note records (s31 allergy37 item 3: "Rash" described "Anaphylaxis,
+    required epinephrine" was a warning), for the card to name where the severity was read (s31
+    allergy38 item 2); None when none does. A description is read with the abbreviations (SJS,
+    TEN, DRESS, NMS), a note for the words only; in both a word in a sentence that counsels,
+    educates, weighs a risk or names another substance is no reaction (reaction_context)."""
+    for reaction in array(resource.get("reaction")):
+        if not isinstance(reaction, Mapping):
+            continue
         description = reaction.get("description")
-        if isinstance(description, str) and _says_severe(description, abbreviations=True):
-            return True
-        if any(_says_severe(n, abbreviations=False) for n in _notes(reaction)):
-            return True
-    return any(_says_severe(n, abbreviations=False) for n in _notes(resource))
+        if isinstance(description, str):
+            found = _says_severe(description, abbreviations=True, free_text=True)
+            if found:
+                return found  # the reaction's own words, as allergy37 said them
+        for note in _notes(reaction):
+            if found := _says_severe(note, abbreviations=False, free_text=True):
+                return f"note: {found}"
+    for note in _notes(resource):
+        if found := _says_severe(note, abbreviations=False, free_text=True):
+            return f"note: {found}"
+    return None
 
 
-def _says_severe(written: str, *, abbreviations: bool) -> bool:
-    """A severe reaction read as recorded in one label or text (`_certain`)."""
+def _says_severe(written: str, *, abbreviations: bool, free_text: bool = False) -> str:
+    """The severe reaction read as recorded in one label or text (`_certain`), as written
+    (normalised), or "". In free text, not in a sentence that is no reaction of this patient's
+    (reaction_context.not_this_reaction)."""
     table = _table()
     words = _NEGATED_QUALIFIER.sub(lambda m: " " * len(m.group()), normalise_text(written))
+
+    def read(m: re.Match[str]) -> bool:
+        if free_text and not_this_reaction(words, m.start(), m.end()):
+            return False
+        return _certain(words, m)
+
     for pattern in (table.severe_words, table.swelling):
-        if any(_certain(words, m) for m in pattern.finditer(words)):
-            return True
-    return abbreviations and any(
-        spelt.search(written) and any(_certain(words, m) for m in lower.finditer(words))
-        for lower, spelt in table.severe_abbreviations
-    )
+        if m := next((m for m in pattern.finditer(words) if read(m)), None):
+            # As written where normalising kept the length (case, hyphens), for the card.
+            same = len(words) == len(written)
+            return written[m.start() : m.end()] if same else m.group()
+    if not abbreviations:
+        return ""
+    for lower, spelt in table.severe_abbreviations:
+        written_as = spelt.search(written)
+        if written_as and any(read(m) for m in lower.finditer(words)):
+            return written_as.group()
+    return ""
 
 
 def _notes(element: Mapping[str, Any]) -> list[str]:

@@ -246,21 +246,23 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
         for concept in array(reaction.get("manifestation"))
         if isinstance(concept, Mapping) and (label := manifestation_label(concept)) is not None
     ]
-    # A reaction's description, its first clause, is said beside its manifestations: it may be
-    # what makes the entry severe ("Rash" described "Anaphylaxis, required epinephrine" reads
-    # "Rash (Anaphylaxis)"; s31 allergy37 item 3). The first clause keeps a summary short.
-    described = [
-        said
-        for reaction in array(resource.get("reaction"))
-        if isinstance(reaction, Mapping)
-        and isinstance(text := reaction.get("description"), str)
-        and (said := re.split(r"[,;.]", text)[0].strip())
-        and said not in manifestations
-    ]
-    if described and manifestations:
-        manifestations[-1] += f" ({'; '.join(described)})"
-    else:
-        manifestations += described
+    # A severe reaction read in a description or a note is named beside the manifestations,
+    # with where it was read ("Nausea (note: anaphylaxis)"): the card then says why it is
+    # critical (s31 allergy38 item 2; allergy37 said the description's first clause, and a
+    # counselling sentence pushed the reaction and the date out of the summary). With no
+    # manifestation, the description's first clause is the reaction.
+    cause = allergy_classes.severe_in_text(resource)
+    said = " ".join(manifestations).lower()
+    if manifestations and cause and cause.rpartition(": ")[2].lower() not in said:
+        manifestations[-1] += f" ({cause})"
+    elif not manifestations:
+        manifestations = [
+            first
+            for reaction in array(resource.get("reaction"))
+            if isinstance(reaction, Mapping)
+            and isinstance(text := reaction.get("description"), str)
+            and (first := re.split(r"[,;.]", text)[0].strip())
+        ]
     head = f"documented {kind}" if kind else "documented allergy/intolerance"
     return f"{head}: {', '.join(manifestations)}" if manifestations else head
 

@@ -208,6 +208,27 @@ def severe_rechallenged(record: PatientRecord, ingredient: str) -> Intolerance |
     return None
 
 
+def severe_settled(record: PatientRecord, ingredient: str) -> Intolerance | None:
+    """A severe entry of its own resource that a course of `ingredient` begun after it settled
+    as a re-challenge, the course running (`severe_rechallenged`) or ended (60 or 90 days of
+    sertraline in 2025 after a 2023 anaphylaxis, s31 allergy38 item 1: a new sertraline order
+    got no allergy card). Long dosing since the entry settles a mild one; a severe one still
+    active is contradicted by that dosing and stays a warning at order-sign, so the allergy
+    list is reconciled before the drug is ordered again."""
+    for intolerance in record.intolerances:
+        if (
+            intolerance.ingredient != ingredient
+            or not intolerance.severe
+            or intolerance.source.resource_type not in _ENTRY_TYPES
+            or intolerance.allergen_class
+        ):
+            continue
+        course = tolerability.settled_by(record, intolerance)
+        if course is not None and course.intolerance is None:
+            return intolerance
+    return None
+
+
 def rechallenges_running(record: PatientRecord) -> tuple[RunningReaction, ...]:
     """Each running course begun after a severe entry of its drug (anaphylaxis in 2023, the drug
     stopped, taken again from 2026-11-14: s30 allergy34 item 1, at chart open nothing said it),

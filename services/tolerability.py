@@ -32,7 +32,7 @@ from services.course_runs import ran_on_since as ran_on_since
 from services.course_runs import taken_up as taken_up
 from services.last_answer import kept
 from services.order_doses import trial_dose
-from services.tolerability_codes import coded_without_a_course
+from services.tolerability_codes import coded_without_a_course, severe_contradicted
 
 _PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
 # A course this long after an allergy entry is a re-challenge, whatever its dose: the adequacy
@@ -377,7 +377,10 @@ def line(record: PatientRecord, *, named: Iterable[str] = ()) -> str:
         if k not in skip and _proposable(k):
             found.append(f"{k} ({related.relation}, not tolerated: see {related.allergen})")
     contradicted = contradicted_class_allergies(record) + contradicted_cross_reactions(record)
-    coded = coded_without_a_course(record)
+    # A severe entry an ended course settled: not held back, yet said (s31 allergy38 item 1).
+    settled = ((i, settled_by(record, i)) for i in record.intolerances if i.severe)
+    ended = [(i, t) for i, t in settled if t and not t.ongoing and t.intolerance is None]
+    coded = " ".join(filter(None, (severe_contradicted(ended), coded_without_a_course(record))))
     if not found:
         return coded
     text = "**Not tolerated, never proposed:** " + "; ".join(found) + "."

@@ -4,7 +4,8 @@ allergy35)."""
 
 from __future__ import annotations
 
-from fhir_mapping.record import PatientRecord
+from fhir_mapping.record import Intolerance, PatientRecord, Trial
+from services import trial_dates
 
 
 def coded_without_a_course(record: PatientRecord) -> str:
@@ -22,3 +23,25 @@ def coded_without_a_course(record: PatientRecord) -> str:
     if not found:
         return ""
     return "**Adverse-effect code:** " + "; ".join(dict.fromkeys(found)) + "."
+
+
+def severe_contradicted(entries: list[tuple[Intolerance, Trial]]) -> str:
+    """ "**Severe allergy contradicted by later dosing:** sertraline (documented allergy:
+    Anaphylaxis, 2023-03-20), a course 2025-01-06 – 2025-08-08 taken since with no reaction
+    recorded: reconcile the allergy list before ordering it.": each active severe entry an ended
+    course taken after it settled (tolerability.settled_by). The drug is no longer held back,
+    but at chart open nothing named the entry while a switch list offered the drug (s31
+    allergy38 item 1); "" when there are none."""
+    found = [
+        f"{i.ingredient} ({i.reason}, {i.date.isoformat() if i.date else 'date not recorded'}), "
+        f"a course {trial_dates.dates_text(t)} taken since with no reaction recorded"
+        for i, t in entries
+        if not i.allergen_class
+    ]
+    if not found:
+        return ""
+    return (
+        "**Severe allergy contradicted by later dosing:** "
+        + "; ".join(dict.fromkeys(found))
+        + ": reconcile the allergy list before ordering it."
+    )

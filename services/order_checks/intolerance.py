@@ -9,27 +9,23 @@ not checked against them (review 16 recheck W-b)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from fhir_mapping import allergy_classes, drug_table
 from fhir_mapping.intolerance import record_kind
 from fhir_mapping.record import (
-    DataDomain,
-    DataGap,
     DraftOrder,
-    GapCause,
     Intolerance,
-    Role,
     Trial,
 )
-from services import cards, tolerability
+from services import cards, tolerability, trial_dates
 from services.card_format import reaction_in_sentence
+from services.order_checks.allergies_unread import allergies_unread_check
 from services.order_checks.intolerance_running import running_reaction_check
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
-from services.running_reactions import severe_rechallenged
+from services.running_reactions import severe_settled
 
 
 def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -46,7 +42,7 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             found = _shared_ingredient_check(ctx, draft)
         if found is None:
             found = _cross_reactive_check(ctx, draft)
-        return found if found is not None else _allergies_unread_check(ctx, draft)
+        return found if found is not None else allergies_unread_check(ctx, draft)
     if course.ongoing:
         # A renewal, unless the reaction was recorded while this course ran (s30 allergy31), or
         # a severe entry is undated: no dosing is shown to come after it, nothing settles it
@@ -80,9 +76,10 @@ def intolerance_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
 def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> OrderCheck | None:
     """An intolerance documented for a drug with no course on this chart (an allergy recorded
     before the chart's medication history begins)."""
-    # Or a severe entry a running re-challenge settled: a warning (s30 allergy34 item 1).
+    # Or a severe entry a re-challenge settled, running (s30 allergy34 item 1) or ended (s31
+    # allergy38 item 1): a warning, never silence while the entry stays active.
     held = tolerability.documented_without_a_course(ctx.record).get(ctx_draft.ingredient)
-    intolerance = held or severe_rechallenged(ctx.record, ctx_draft.ingredient)
+    intolerance = held or severe_settled(ctx.record, ctx_draft.ingredient)
     if intolerance is None:
         return None
     name = ctx_draft.ingredient.capitalize()
@@ -92,6 +89,8 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
     # A re-challenge running now, too short to settle the entry (s30 course31 finding 1): the
     # draft continues it, it does not start it.
     running = any(t.ongoing and t.ingredient == ctx_draft.ingredient for t in ctx.record.trials)
+    if not held and not running:
+        return _contradicted_check(ctx, ctx_draft, intolerance)
     verb = "continuing" if running else "starting"
     return OrderCheck(
         NOT_TOLERATED,
@@ -106,6 +105,40 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
         f"{_courses_since(ctx, intolerance)} A re-challenge is a deliberate decision with the "
         "patient (CANMAT 2023 para 190: switch when tolerability is poor).",
         indicator=severity(intolerance) if held else None,
+    )
+
+
+def _contradicted_check(
+    ctx: RuleContext, draft: DraftOrder, intolerance: Intolerance
+) -> OrderCheck:
+    """A severe entry still active that an ended course taken after it settled (the course ran
+    the settling length with no reaction recorded: s31 allergy38 item 1). The dosing contradicts
+    the entry, but an active entry of a reaction that can kill is what the next prescriber and
+    the EHR's check read: a warning to reconcile it before ordering (CHANGELOG session 30)."""
+    name = draft.ingredient.capitalize()
+    reaction = _severe_reaction(intolerance)
+    day = intolerance.date.isoformat() if intolerance.date else "date not recorded"
+    course = tolerability.settled_by(ctx.record, intolerance)
+    taken = draft.ingredient
+    if course is not None:
+        said = trial_dates.dates_text(course) + tolerability.unbroken(course).rstrip(",")
+        taken = f"{course.ingredient} {said}"
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        cards.fit_summary(
+            f"{name}: {reaction} on record ({day}), contradicted by later dosing: reconcile the "
+            "allergy list before ordering",
+            f"{name}: {reaction} ({day}) contradicted by later dosing: reconcile before ordering",
+            f"{name}: {reaction} on record, contradicted by later dosing: reconcile before ordering",
+        ),
+        f"**Severe allergy contradicted by later dosing:** "
+        f"{tolerability.intolerance_brief(draft.ingredient, intolerance)}, still active. A course "
+        f"taken after it ({taken}) ran at least the {tolerability.settle_days()} days that settle "
+        "an entry as tolerated, with no reaction recorded. An active entry of a reaction that can "
+        "kill is what the next prescriber and the EHR's check read: reconcile it with the "
+        "patient (resolve or refute it, or keep it and choose another drug) before ordering "
+        "(CANMAT 2023 para 190: switch when tolerability is poor).",
     )
 
 
@@ -330,71 +363,3 @@ def _severe_reaction(intolerance: Intolerance) -> str:
     if not words:
         return "a severe reaction"
     return reaction_in_sentence(words)
-
-
-def _allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    """The allergies could not be read in full (the `allergyIntolerances` prefetch withheld or
-    failed, or cut short) and a pathway drug is drafted: a warning that this draft was not
-    checked against them. Matching a class or text allergen ("SSRIs", "Lexapro") is this
-    service's job, since the EHR's check cannot match them, so an answer of no card read as "no
-    class allergy" (review 16 recheck W-b), while withheld conditions raise a card at the same
-    draft. The gap itself (why, which key) is listed under the card by services/data_gaps.py.
-    A single allergy entry left out is named there too, on the cards of the intolerance domain."""
-    if not ctx.record.incomplete(DataDomain.INTOLERANCES):
-        return None
-    if draft.role not in (Role.ANTIDEPRESSANT, Role.AUGMENTATION):
-        return None
-    why = _unread_why(
-        [g for g in ctx.record.gaps_in(DataDomain.INTOLERANCES) if g.cause is not GapCause.LEFT_OUT]
-    )
-    return OrderCheck(
-        NOT_TOLERATED,
-        draft,
-        cards.fit_summary(
-            f"Allergies could not be read: {draft.ingredient} was not checked against class or "
-            "text allergies; check the allergy list before ordering",
-            f"Allergies could not be read: {draft.ingredient} was not checked against them",
-            "Allergies could not be read: this draft was not checked against them",
-        ),
-        f"**Allergies not read:** the allergy and intolerance list could not be read in full, so "
-        f'{draft.ingredient} was not checked against a drug-class allergy ("SSRIs"), a brand '
-        "or a related drug written as text, which the EHR's own drug-allergy check does not "
-        "match." + (f" {why}" if why else "") + " Check the allergy list before ordering.",
-        # Its basis is the chart's data, not a guideline (review 16 second recheck a05: the card
-        # cited CANMAT), as the data-gap card's (audit 16 W6).
-        basis=(ALLERGY_DATA_SOURCE,),
-    )
-
-
-# The error code of a failed prefetch search in a gap's reason (cds_hooks/fhir_data/prefetch.py:
-# "the EHR's prefetch search failed (OperationOutcome: forbidden)").
-_OUTCOME = re.compile(r"\(OperationOutcome: ([^)]+)\)")
-
-# The allergies-not-read card's source: what it reports on.
-ALLERGY_DATA_SOURCE = "This chart's allergy list as the EHR sent it (not read in full)"
-
-
-def _unread_why(gaps: list[DataGap]) -> str:
-    """Why the list was not read, in plain words (review 16 second recheck a05: "prefetch key
-    'allergyIntolerances' was not sent" is protocol jargon; the technical reason stays in the
-    --explain output and the logs): "The EHR did not send the list with this request, and it
-    could not be fetched."; "" when no gap says."""
-    missing = [g for g in gaps if g.cause in (GapCause.NOT_PROVIDED, GapCause.NOT_READ)]
-    for gap in missing:
-        # The EHR answered the search with an error (OperationOutcome: forbidden, not-found):
-        # its code is the one part a reader can act on (ask for access), so it stays.
-        code = _OUTCOME.search(gap.reason)
-        if code is not None:
-            return f"The EHR's search for the list failed ({code.group(1)})."
-    if any(g.cause is GapCause.NOT_READ for g in missing):
-        # A search the FHIR server answered with an error (s21 RC W3): the list exists and was
-        # not read, which is not "not sent".
-        return "The list could not be read from the EHR's FHIR server."
-    if missing:
-        return "The EHR did not send the list with this request, and it could not be fetched."
-    partial = [g for g in gaps if g.cause is GapCause.PARTIAL]
-    if not partial:
-        return ""
-    if any("withheld" in g.reason for g in partial):
-        return "The EHR withheld some of its entries (consent, privacy or access rules)."
-    return "Only part of the list reached the service (the rest could not be fetched)."

@@ -61,9 +61,13 @@ def _summary(reactions: tuple[RunningReaction, ...]) -> str:
         name = first.trial.ingredient.capitalize()
         dosed = f"{name} {trial_dose(first.trial)}"
         said = f"{first.reaction()} {_day(first)}{_while(first)}"
+        # The restart day goes before the dose does: a longer reaction ("throat tightness")
+        # had lost the dose a shorter one ("lip swelling") kept (s31 allergy38 item 4).
+        short = f"{first.reaction()} {_day(first)}{_while(first).split(' (')[0]}"
         return cards.fit_summary(
             f"{dosed} running: {said} (active {_kind(first)}): {_ASK}",
             f"{dosed} running: {said}: {_ASK}",
+            f"{dosed} running: {short}: {_ASK}",
             f"{name} running: {said}: {_ASK}",
         )
     names = cards.and_list([f"{f.trial.ingredient} ({f.reaction()})" for f in reactions])

@@ -73,11 +73,23 @@ def test_chart_open_is_critical(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "said"),
     [
-        ("a37_sjs_text_only_pv", "Sertraline running: Stevens-Johnson Syndrome recorded"),
-        ("a37_steven_johnson_pv", "Sertraline running: Steven-Johnson syndrome recorded"),
-        ("a37_tongue_swelling_pv", "Sertraline running: tongue swelling recorded"),
-        ("a37_desc_anaph_pv", "Sertraline running: Rash (Anaphylaxis) recorded"),
-        ("a37_desc_dress_pv", "Sertraline running: Mild rash (DRESS syndrome) recorded"),
+        (
+            "a37_sjs_text_only_pv",
+            "Sertraline 100 mg/day running: Stevens-Johnson Syndrome recorded",
+        ),
+        (
+            "a37_steven_johnson_pv",
+            "Sertraline 100 mg/day running: Steven-Johnson syndrome recorded",
+        ),
+        ("a37_tongue_swelling_pv", "Sertraline 100 mg/day running: tongue swelling recorded"),
+        (
+            "a37_desc_anaph_pv",
+            "Sertraline 100 mg/day running: Rash (Anaphylaxis) recorded",
+        ),
+        (
+            "a37_desc_dress_pv",
+            "Sertraline 100 mg/day running: Mild rash (DRESS syndrome) recorded",
+        ),
     ],
 )
 def test_summary_keeps_the_charted_case(name: str, said: str) -> None:
