@@ -7,9 +7,11 @@ threshold", "EKG checked for QT prolongation: QTc 420, normal", "Also allergic t
 the order card critical (s31 allergy37 read every severe word of a note). The sentence the word
 stands in is read (up to a full stop, semicolon or line break, so "Anaphylaxis; risk of
 recurrence discussed" keeps the reaction): a `not-a-reaction` row of data/allergy_classes.csv
-(counselling, education, a risk, a threshold, a test checked for, a normal result) or an
+(counselling, education, a risk discussed or reviewed, a threshold, a test checked for) or an
 `off-pathway` allergen (penicillin, bee sting: another substance) in it means the word is not
-this drug's reaction. A manifestation is a coded or labelled reaction and is not read so.
+this drug's reaction. A manifestation is a coded or labelled reaction and is not read so. The rows are narrow on
+purpose (lead, session 31): a bare "normal" or "risk" in the sentence also read "Anaphylaxis,
+vitals normal after epi" and "Anaphylaxis - high risk, avoid" as no reaction, the unsafe mistake.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def not_this_reaction(words: str, start: int, end: int) -> bool:
     """Whether the severe word at words[start:end] (normalised text) stands in a sentence that
-    counsels, educates, weighs a risk, names a threshold or a test, a normal result, or another
+    counsels, educates, discusses a risk, names a threshold or a test checked for, or another
     substance (module docstring)."""
     before = _SENTENCE_END.split(words[:start])[-1]
     after = _SENTENCE_END.split(words[end:])[0]

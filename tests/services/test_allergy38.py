@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from fhir_mapping.reaction_context import not_this_reaction
 from tests.services import chart_files
 from tests.services.helpers import Doc, Evaluator
 
@@ -127,3 +128,20 @@ def test_qtc_hepatotoxicity_and_breathing_are_severe(name: str) -> None:
 def test_running_summary_keeps_the_dose(name: str) -> None:
     card = _card(f"{name}_pv", RUNNING)
     assert card is not None and card["summary"].startswith("Sertraline 100 mg/day running: ")
+
+
+# Lead's follow-up (session 31): the note rows are narrow; a bare "normal" or "risk" in the
+# sentence of a reaction that happened left it unread as severe.
+@pytest.mark.parametrize(
+    ("text", "word", "excluded"),
+    [
+        ("anaphylaxis, vitals normal after epi", "anaphylaxis", False),
+        ("anaphylaxis - high risk, avoid", "anaphylaxis", False),
+        ("anaphylaxis; risk of recurrence discussed", "anaphylaxis", False),
+        ("anaphylaxis risk discussed with patient", "anaphylaxis", True),
+        ("ekg checked for qt prolongation: qtc 420, normal", "qt prolongation", True),
+    ],
+)
+def test_note_rows_keep_a_reaction_that_happened(text: str, word: str, excluded: bool) -> None:
+    start = text.index(word)
+    assert not_this_reaction(text, start, start + len(word)) is excluded
