@@ -354,6 +354,8 @@ def with_visit_findings(
                     display=display,
                     onset=latest if past else start,
                     onset_written=partial if past else None,
+                    # The visit a past act its words date was stated at (fix hist38).
+                    stated_on=start if past and kind is FindingKind.SELF_HARM else None,
                     source=source_ref(visit),
                     recorded=recorded,
                     visit=_visit_words(visit, class_of),
