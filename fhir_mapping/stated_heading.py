@@ -42,6 +42,7 @@ from fhir_mapping.text_negation import normalise_text
 
 __all__ = [
     "answer_is_risk",
+    "answers_blanked",
     "heading_answer",
     "heading_denied",
     "sentence_rest",
@@ -233,6 +234,27 @@ def _intent_stated(heading: str, answer: str) -> bool:
     card). A treatment answer ("Intent: to start TMS") states none."""
     intent = any(p.fullmatch(heading) for p in _terms()["heading_intent"])
     return intent and not treatment_answer(answer)
+
+
+def answers_blanked(text: str) -> str:
+    """`text` normalised, with the answer of each risk or method heading (a `risk` or
+    `heading_method` word and ":") blanked to the end of its clause: what the reason says besides
+    its stated plan ("SI, Intent: none. Plan: overdose" -> "si, intent:      . plan:          "),
+    so a planned overdose is not read as one taken (fix hist38, recheck K28b: summarised
+    "Overdose, intent not recorded")."""
+    terms = _terms()
+    tokens = _CLAUSE_END.split(normalise_text(text))
+    for i in range(0, len(tokens), 2):
+        clause = tokens[i]
+        for risk in (
+            m for p in (*terms["risk"], *terms["heading_method"]) for m in p.finditer(clause)
+        ):
+            rest = clause[risk.end() :]
+            if rest.lstrip().startswith(":"):
+                clause = clause[: risk.end()] + " " * len(rest)
+                break
+        tokens[i] = clause
+    return "".join(tokens)
 
 
 def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str], bool]) -> bool:

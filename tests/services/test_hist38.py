@@ -18,6 +18,9 @@ with the reason's words changed, `c_` a text-only Condition; evaluated as of 202
    attempted too", "; pt attempted last week", "Mother has hx of cutting; pt cutting too",
    "Cutting too") gave no card; now critical. "Brother attempted suicide", "pt attempted to help
    her", "Cutting too much wood" stay without one.
+5. WRONG: "SI, Intent: none. Plan: overdose" was critical but summarised "Overdose, intent not
+   recorded"; now the ideation-with-plan summary (the method a heading's answer names is planned,
+   not taken).
 """
 
 from __future__ import annotations
@@ -132,3 +135,12 @@ def test_the_past_si_warning_is_unchanged() -> None:
     card = _cards("p_hx_si_denied")[RISK]
     assert card["indicator"] == "warning"
     assert "past suicidal ideation, denied now: ask about current thoughts" in str(card["summary"])
+
+
+def test_a_planned_overdose_is_ideation_with_a_plan_not_an_overdose_taken() -> None:
+    # 5. WRONG: "SI, Intent: none. Plan: overdose" was summarised "Overdose, intent not
+    # recorded"; the overdose is the plan's answer (stated_heading.answers_blanked).
+    card = _cards("f09_si_intent_plan_od")[RISK]
+    assert card["indicator"] == "critical"
+    assert str(card["summary"]).startswith("SI, Intent: none. Plan: overdose at the ED visit")
+    assert "intent not recorded" not in str(card["summary"])
