@@ -170,6 +170,8 @@ def text_findings(
             onset_written=written,
             source=source,
             verification=harm.value,
+            # The entry's day when its words date the act earlier (fix hist38).
+            stated_on=onset if day != onset else None,
             # "Remote SIB in adolescence, none since": past self-injury, asked about, not a
             # current act (self_harm_past.py; session 31 fix sib37).
             stated_past=self_harm_past.stated_past(text),

@@ -83,6 +83,12 @@ class Finding:
     # adolescence, none since", "SIB in remission": fhir_mapping/self_harm_past.py; recheck
     # K27a s31, session 31 fix sib37): a risk factor to ask about, not a current act.
     stated_past: bool = False
+    # A SELF_HARM finding a visit reason's or a text-only Condition's words date before the visit
+    # or entry ("Prior SA 2010, denies current SI" at an ED visit of 2026-11-20, "History of
+    # suicide attempt 2019" entered 2026-11-20: visit_risk.py, condition_text.py): that visit's
+    # or entry's day, which the past warning's window runs from (services/past_answers.py
+    # `attempt_event`; fix hist38); None otherwise. The act is dated by its own year.
+    stated_on: date | None = None
 
     @property
     def on_problem_list(self) -> bool:

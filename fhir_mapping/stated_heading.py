@@ -42,6 +42,7 @@ from fhir_mapping.text_negation import normalise_text
 
 __all__ = [
     "answer_is_risk",
+    "answers_blanked",
     "heading_answer",
     "heading_denied",
     "sentence_rest",
@@ -53,7 +54,7 @@ _ROLES = (
     *("heading_intent", "heading_no", "heading_filler", "plan_treatment", "plan_treatment_any"),
     *("risk_harmless", "risk_method", "risk_heading_yes"),
     *("plan_dosing", "plan_drug_word", "denial", "risk_denial", "history_lead"),  # fix hist36
-    *("risk", "risk_excluded"),
+    *("risk", "risk_excluded", "heading_method", "plan_quantity"),  # fix hist38
 )
 
 
@@ -178,40 +179,82 @@ def _later_method(later: str) -> bool:
 
 def _drug_plan(answer: str) -> bool:
     """Whether an answer is a drug and how it is taken, nothing else: a name of the drug tables
-    (drug_vocabulary.py), `plan_dosing` words ("nightly", "300 mg", "at bedtime"), numbers and
-    `plan_drug_word` words ("take", "her"): "Plan: take lithium nightly" (fix hist36). Called
-    only for an answer that names no method ("take all her lithium" stays a risk)."""
+    (drug_vocabulary.py) or a `plan_dosing` word ("nightly", "300 mg", "at bedtime"), and besides
+    those only numbers, `plan_drug_word` words ("take", "her") and `plan_quantity` words
+    ("dispense", "#", "x", "tabs"): "Plan: take lithium nightly" (fix hist36), "Plan: sertraline
+    50 mg, dispense 30 tablets", "Plan: take 2 tabs at bedtime" (fix hist38). Any other word
+    keeps the answer's own reading ("take all her lithium", "overdose on tabs": methods)."""
+    terms = _terms()
     names = _names()[1]
-    if names.search(answer) is None:
-        return False
+    named = names.search(answer) is not None
     rest = names.sub(" ", re.sub(r"(?<=\d)(?=[a-z])", " ", answer))  # "300mg" as "300 mg"
-    for p in (*_terms()["plan_dosing"], *_terms()["plan_drug_word"]):
+    rest = re.sub(r"(?<=[a-z#])(?=\d)", " ", rest)  # "x30", "#30" as "x 30", "# 30"
+    for p in terms["plan_dosing"]:
+        rest, found = p.subn(" ", rest)
+        named = named or found > 0
+    for p in (*terms["plan_drug_word"], *terms["plan_quantity"]):
         rest = p.sub(" ", rest)
-    return not re.sub(r"[\d.,;:/()+\-]", " ", rest).split()
+    return named and not re.sub(r"[\d.,;:/()+\-]", " ", rest).split()
 
 
 def states_method(text: str) -> bool:
     """Whether a risk heading in a reason (`risk` word and ":", outside a `risk_excluded` phrase)
     has an answer that names a method and states a risk (`answer_is_risk`): a stated suicide
     plan, read though the reason names no SI ("Plan: hang self", "Intent: to overdose", "Plan:
-    safety plan; will hang self"; fix hist36). "Plan: crash car" names no listed method: with no
-    SI named, no card (the inversion reads an answer beside an SI word)."""
+    safety plan; will hang self"; fix hist36), a "Method:" heading (`heading_method`) answered
+    by one ("Method: hanging") and an "Intent:" answer that affirms it ("Intent: high"; fix
+    hist38). An answer naming no listed method ("Plan: CT head") with no SI named gives no card
+    (the inversion reads an answer beside an SI word); "crash car", "off bridge", "stockpiling"
+    are listed since fix hist38 (recheck K28b s31)."""
     terms = _terms()
     tokens = _CLAUSE_END.split(normalise_text(text))
     for i in range(0, len(tokens), 2):
         clause, after = tokens[i], "".join(tokens[i + 1 :])
         for p in terms["risk_excluded"]:
             clause = p.sub(lambda m: " " * len(m.group()), clause)
-        for risk in (m for p in terms["risk"] for m in p.finditer(clause)):
+        headings = (*terms["risk"], *terms["heading_method"])
+        for risk in (m for p in headings for m in p.finditer(clause)):
             rest = clause[risk.end() :].lstrip()
             if not rest.startswith(":"):
                 continue
             answer = rest[1:]
             if answer_is_risk(risk.group(), answer, after, lambda _: False) and (
-                _names_method(answer) or _later_method(sentence_rest(answer, after))
+                _names_method(answer)
+                or _later_method(sentence_rest(answer, after))
+                or _intent_stated(risk.group(), answer)
             ):
                 return True
     return False
+
+
+def _intent_stated(heading: str, answer: str) -> bool:
+    """Whether an "Intent:" heading (`heading_intent`) has an answer that affirms an intent
+    ("Intent: high", "Intent: strong"): `answer_is_risk` read it so beside an SI word, and
+    alone it states the intent of a suicide plan as well (recheck K28b s31, fix hist38: no
+    card). A treatment answer ("Intent: to start TMS") states none."""
+    intent = any(p.fullmatch(heading) for p in _terms()["heading_intent"])
+    return intent and not treatment_answer(answer)
+
+
+def answers_blanked(text: str) -> str:
+    """`text` normalised, with the answer of each risk or method heading (a `risk` or
+    `heading_method` word and ":") blanked to the end of its clause: what the reason says besides
+    its stated plan ("SI, Intent: none. Plan: overdose" -> "si, intent:      . plan:          "),
+    so a planned overdose is not read as one taken (fix hist38, recheck K28b: summarised
+    "Overdose, intent not recorded")."""
+    terms = _terms()
+    tokens = _CLAUSE_END.split(normalise_text(text))
+    for i in range(0, len(tokens), 2):
+        clause = tokens[i]
+        for risk in (
+            m for p in (*terms["risk"], *terms["heading_method"]) for m in p.finditer(clause)
+        ):
+            rest = clause[risk.end() :]
+            if rest.lstrip().startswith(":"):
+                clause = clause[: risk.end()] + " " * len(rest)
+                break
+        tokens[i] = clause
+    return "".join(tokens)
 
 
 def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str], bool]) -> bool:
@@ -221,7 +264,12 @@ def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str],
     act no denial denies (module docstring). A method in a later clause of the heading's
     sentence is a risk whatever the answer ("Plan: safety plan; will hang self"; fix hist36)."""
     terms = _terms()
-    if _later_method(sentence_rest(answer, after)):
+    later = sentence_rest(answer, after)
+    # A prescription and its quantity ("Plan: sertraline 50 mg, dispense 30 tablets"): its tabs
+    # are counted, no method (fix hist38: read as the later clause's method, critical).
+    if _drug_plan(f"{answer}, {later}" if later.strip() else answer):
+        return means(answer + "." + after)
+    if _later_method(later):
         return True
     if _opens(answer, "heading_no"):
         return means(answer + "." + after)  # "Plan: none, but has pills saved"
@@ -235,6 +283,6 @@ def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str],
         rest = p.sub(lambda m: " " * len(m.group()), rest)
     if any(p.search(rest) for p in (*terms["risk_method"], *terms["risk_heading_yes"])):
         return True
-    if rest != answer or not rest.strip(" :-") or _drug_plan(answer):
+    if rest != answer or not rest.strip(" :-"):
         return means(answer + "." + after)  # "hang out with friends"; "Plan:"; "take lithium"
     return True  # an answer neither a treatment plan nor harmless: "Plan: crash car"

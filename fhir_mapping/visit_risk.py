@@ -151,7 +151,12 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
     # (stated_safety.py; recheck K27a s31 finding 2, fix hist37).
     text = stated_safety.safety_blanked(text)
     harm, ideation = _text_reading(text)
-    ideation = ideation or stated_heading.states_method(text)
+    if stated_heading.states_method(text):
+        # A method as a heading's answer is planned, not done ("SI, Intent: none. Plan:
+        # overdose": ideation with a plan, not an overdose; fix hist38, recheck K28b).
+        ideation = True
+        if harm is not None:
+            harm = _text_reading(stated_heading.answers_blanked(text))[0]
     if harm is not None and stated_history.history_denied(text, _names_any):
         # An act named only in a list going on a denial ("denies current SI, plan, intent, or
         # prior attempts") is denied too (recheck K23 s30 n18; stated_history.denied_lists).
@@ -354,6 +359,8 @@ def with_visit_findings(
                     display=display,
                     onset=latest if past else start,
                     onset_written=partial if past else None,
+                    # The visit a past act its words date was stated at (fix hist38).
+                    stated_on=start if past and kind is FindingKind.SELF_HARM else None,
                     source=source_ref(visit),
                     recorded=recorded,
                     visit=_visit_words(visit, class_of),

@@ -25,16 +25,35 @@ adolescence, none since", "SIB in remission": fhir_mapping/self_harm_past.py, a 
 marked PAST_STATED; recheck K27a s31, session 31 fix sib37): it read as a current act (critical
 "on 2026-11-20") though the entry says none since; past self-harm is a risk factor to ask
 about, never dropped. `list_event`, worded as the entry's.
+
+The same tier for a past suicide attempt or self-harm a recent visit reason or text-only
+Condition dates by its year ("Prior SA 2010, denies current SI", "Hx intentional OD 2019, denies
+current SI" as an ED visit's reason, "History of suicide attempt 2019" entered 2026-11-20:
+Finding.stated_on; lead's decision on hist37, fix hist38): dated by its year it was no card at
+all, while a past SI so stated gave the warning, though a past attempt is the strongest risk
+factor. `attempt_event`: "past suicide attempt (2010): a major risk factor, ask about current
+thoughts", in the window of the visit or entry (policy.suicide_condition_recent_days), never
+dated by it. Older visits and coded past attempts keep their risk-factor line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from fhir_mapping import stated_sa, stated_terms
 from fhir_mapping.record import Finding
+from fhir_mapping.text_negation import normalise_text
 from services.policy import Policy
 from services.risk_signal import RiskEvent, SignalKind
-from services.risk_wording import ideation_words, summary_name
+from services.risk_wording import (
+    at_visit,
+    coding_words,
+    harm_words,
+    ideation_words,
+    intent_unknown,
+    recorded_where,
+    summary_name,
+)
 
 # The step a held proposal waits for (rules/hold_words.py reads "<step> first").
 HELD_BY = "ask about current suicidal thoughts first"
@@ -52,6 +71,9 @@ _ANY_FOUND = (
     "not current"
 )
 _LIST_PAST = "self-harm"
+# What the TMS and optimise cards say was found when a past act dated by its year is open
+# (`attempt_event`).
+_ACT_FOUND = "a recent visit reason or entry records a past suicide attempt or self-harm"
 
 
 def visit_event(finding: Finding) -> RiskEvent:
@@ -91,6 +113,34 @@ def list_event(finding: Finding) -> RiskEvent:
     )
 
 
+def attempt_event(finding: Finding) -> RiskEvent:
+    """A past suicide attempt or self-harm a recent visit reason or text-only entry dates by its
+    year (module docstring): an UNREAD event with `past` and `risk_factor`, dated the visit or
+    entry (`Finding.stated_on`) for its window, worded by the act's own year ("Prior SA 2010,
+    denies current SI (typed in), reason for the ED visit on 2026-11-20: past suicide attempt
+    (2010): a major risk factor, ask about current thoughts")."""
+    text = normalise_text(stated_sa.spell_out(finding.display))
+    attempt = any(p.search(text) for p in stated_terms.patterns("past_attempt_word"))
+    what = "suicide attempt" if attempt and not intent_unknown(finding) else harm_words(finding)
+    year = finding.onset_written or (finding.onset.isoformat() if finding.onset else "")
+    name = summary_name(finding, "Self-harm")
+    where = recorded_where(finding)
+    day = finding.stated_on
+    short = at_visit(finding, name) if where else f"{name} (entered {day})"
+    return RiskEvent(
+        SignalKind.UNREAD,
+        day,
+        f"{finding.display} ({coding_words(finding)})" + (f", {where}" if where else ""),
+        short,
+        False,
+        finding.source,
+        dated=True,
+        terse=(short,),
+        past=f"{what} ({year})" if year else what,
+        risk_factor=True,
+    )
+
+
 def _at_visit(event: RiskEvent) -> bool:
     return event.source is not None and event.source.resource_type == "Encounter"
 
@@ -115,6 +165,8 @@ def _where(events: Iterable[RiskEvent]) -> str | None:
 def found(events: Iterable[RiskEvent]) -> str:
     """What the TMS card says was found (rules/tms_referral_held.py)."""
     events = tuple(events)
+    if any(e.risk_factor for e in events):
+        return _ACT_FOUND
     where = _where(events)
     if where == "both" and any(_on_list(e) for e in events if e.past is not None):
         return _ANY_FOUND
@@ -132,6 +184,10 @@ def acts(event: RiskEvent) -> tuple[str, str] | None:
     any other UNREAD event."""
     if event.past is None:
         return None
+    if event.risk_factor:
+        return f"past {event.past}: a major risk factor, ask about current thoughts", (
+            f"past {event.past}: ask about current thoughts"
+        )
     if _at_visit(event):
         return f"past {event.past}, denied now: ask about current thoughts", (
             "ask about current thoughts"
@@ -179,6 +235,14 @@ def detail(policy: Policy, events: Iterable[RiskEvent] = ()) -> str:
             if where == "list"
             else f"{window_days} days ({visit_days} after a visit)"
         )
+        if any(e.risk_factor for e in events):
+            return (
+                f"{found(events)[0].upper()}{found(events)[1:]}, dated by its year. A past "
+                "suicide attempt is a major risk factor for suicide, though not a current "
+                "finding: ask about current suicidal thoughts today and, if present, "
+                "complete a structured suicide risk assessment (C-SSRS). The card goes once an "
+                f"assessment on that day or later is recorded, or {days}."
+            )
         return (
             f"{found(events)[0].upper()}{found(events)[1:]}. Past suicidal ideation or "
             "self-harm is a risk factor, not a current finding: ask about current suicidal "

@@ -201,6 +201,16 @@ def _events(
         if finding.stated_past and finding.onset is not None and condition_from <= finding.onset:
             events.append(past_answers.list_event(finding))
             continue
+        if (
+            finding.onset is not None
+            and finding.onset < condition_from
+            and (finding.stated_on is not None and condition_from <= finding.stated_on <= as_of)
+        ):
+            # A past act a recent visit reason or text-only entry dates by its year ("Prior SA
+            # 2010, denies current SI"): the past warning a visit reason's past SI gets, in the
+            # same window (services/past_answers.py `attempt_event`; fix hist38: no card).
+            events.append(past_answers.attempt_event(finding))
+            continue
         if finding.onset is not None and finding.onset >= condition_from:
             current.append(finding)
             # A recent attempt is the strongest short-term risk factor: escalated wording.

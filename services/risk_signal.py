@@ -86,6 +86,10 @@ class RiskEvent:
     # up words of the lead, never the action (review s27 K3 finding 7: the status name cut "if it
     # is above 'Never', assess ..."). Empty for the others.
     terse: tuple[str, ...] = ()
+    # An UNREAD `past` event of a past act a recent visit reason or text-only entry dates by its
+    # year (past_answers.attempt_event; fix hist38): worded as a major risk factor, not as
+    # denied now.
+    risk_factor: bool = False
 
     def when(self) -> str:
         if self.written is not None:

@@ -28,8 +28,10 @@ from fhir_mapping.text_negation import negated, normalise_text
         ("Plan: RTC 4 weeks. Jump-start TMS", False),
         ("Plan: hang out with friends", False),
         ("Intent: none", False),
-        # no listed method: the inversion ("Plan: crash car" is a risk) reads it beside SI only
-        ("Plan: crash car", False),
+        # a crash is a listed method since fix hist38 (recheck K28b s31: no card before); a
+        # plan answer naming no method at all is read as a risk beside an SI word only
+        ("Plan: crash car", True),
+        ("Plan: CT head", False),
     ],
 )
 def test_states_method(text: str, states: bool) -> None:

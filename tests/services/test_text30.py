@@ -87,12 +87,15 @@ def test_a_quitting_verb_needs_a_habit_to_be_no_attempt(name: str, critical: boo
 def test_a_dated_hanging_attempt_is_read_and_dated_by_its_year() -> None:
     # "Prior attempts to quit - hanging 2020": an attempt (no habit follows the verb), and, since
     # fix hist37 (recheck K27a s31 finding 3), dated by the year its words give, not the ED visit
-    # of 2026-11-25: a past attempt, a risk-factor line with no card of its own.
+    # of 2026-11-25: a past attempt; since fix hist38 (lead's decision) stated at a recent visit
+    # it is the past warning, worded by its year, never dated by the visit.
     name = "sh03_prior_attempts_to_quit_hanging"
     cards, record = Evaluator(_AS_OF["sh"]).by_topic_and_record(_chart(name))
     harm = record.context.of(FindingKind.SELF_HARM)
     assert [f.onset for f in harm] == [date(2020, 12, 31)]
-    assert "suicide-risk" not in cards
+    card = cards["suicide-risk"]
+    assert card["indicator"] == "warning"
+    assert "past suicide attempt (2020): ask about current thoughts" in str(card["summary"])
 
 
 @pytest.mark.parametrize(
