@@ -184,6 +184,8 @@ def _drug_plan(answer: str) -> bool:
     ("dispense", "#", "x", "tabs"): "Plan: take lithium nightly" (fix hist36), "Plan: sertraline
     50 mg, dispense 30 tablets", "Plan: take 2 tabs at bedtime" (fix hist38). Any other word
     keeps the answer's own reading ("take all her lithium", "overdose on tabs": methods)."""
+    if _takes_many(answer):
+        return False  # "Plan: take 30 tabs at bedtime": a count no dose is, an overdose
     terms = _terms()
     names = _names()[1]
     named = names.search(answer) is not None
@@ -195,6 +197,17 @@ def _drug_plan(answer: str) -> bool:
     for p in (*terms["plan_drug_word"], *terms["plan_quantity"]):
         rest = p.sub(" ", rest)
     return named and not re.sub(r"[\d.,;:/()+\-]", " ", rest).split()
+
+
+# "take 30 tabs": a count of the units `plan_quantity` names, after "take" (lead, session 31).
+_TAKE_COUNT = re.compile(r"\btake\s+(\d+)\s*(?:tabs?|tablets?|caps?|capsules?|pills?)\b")
+
+
+def _takes_many(answer: str) -> bool:
+    """Whether an answer takes more units at once than any dose does (`plan_take_most`): "take 30
+    tabs at bedtime" had read as a dosing plan, no card (fix hist38 allowed any number)."""
+    most = max((int(t) for t in stated_terms.terms("plan_take_most")), default=0)
+    return any(int(m.group(1)) > most for m in _TAKE_COUNT.finditer(answer))
 
 
 def states_method(text: str) -> bool:

@@ -10,7 +10,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["pattern", "patterns"]
+__all__ = ["pattern", "patterns", "terms"]
 
 
 def pattern(term: str) -> re.Pattern[str]:
@@ -30,3 +30,11 @@ def _by_role() -> dict[str, tuple[re.Pattern[str], ...]]:
 def patterns(role: str) -> tuple[re.Pattern[str], ...]:
     """The compiled terms of one role, in table order; () for a role with no rows."""
     return _by_role().get(role, ())
+
+
+@cache
+def terms(role: str) -> tuple[str, ...]:
+    """The raw terms of one role (a number a rule compares with: `plan_take_most`)."""
+    data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
+    rows = csv.DictReader(data.read_text("utf-8").splitlines())
+    return tuple(row["term"] for row in rows if row["role"] == role)

@@ -68,3 +68,18 @@ def test_a_risk_qualifier_is_no_checklist_item(text: str, denied: bool) -> None:
     found = re.search(r"\bsi\b", plain)
     assert found is not None
     assert negated(plain, found.start(), found.end()) is denied
+
+
+# Lead's follow-up to hist38 (session 31): a count after "take" larger than any dose
+# (stated_history_terms.csv plan_take_most) keeps a "Plan:" answer a risk.
+@pytest.mark.parametrize(
+    ("answer", "risk"),
+    [
+        ("take 30 tabs at bedtime", True),
+        ("take 10 tablets", True),
+        ("take 2 tabs at bedtime", False),
+        ("sertraline 50 mg, dispense 30 tablets", False),
+    ],
+)
+def test_a_count_no_dose_takes_stays_a_risk(answer: str, risk: bool) -> None:
+    assert stated_heading.answer_is_risk("plan", answer, "", lambda _: False) is risk
