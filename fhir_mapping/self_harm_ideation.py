@@ -27,6 +27,11 @@ is, is read from the qualifier's start (`lead_start`, self_harm_subject.other_su
 worried mother will kill herself" is the mother's. Words of preparatory behaviour (role
 `preparatory`: "Sister found pills hidden in pt's room", "hoarding pills") name a plan without a
 qualifier (`preparatory`). Apart from self_harm_text.py because what a qualifier does to a term is its own idea.
+
+Session 31 fix words40 (recheck K28c): "may", "could", "going to" ("Mother worried pt may kill
+herself", "Mother says pt is going to end it") are qualifiers too, but only right before a
+self-harm verb (role `ideation_modal`, its verbs role `modal_verb`: "kill", "hurt", "end"): "may"
+is also a month and "going to suicide support group" names no plan, so a bare modal is none.
 """
 
 from __future__ import annotations
@@ -67,12 +72,31 @@ def _leads() -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w'])(?:" + body + r")" + _BETWEEN)
 
 
+@cache
+def _modal() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The `ideation_modal` words ending the text before a term, and the `modal_verb` words the
+    term must start with (module docstring: words40)."""
+    modals, verbs = _role("ideation_modal"), _role("modal_verb")
+    if not modals or not verbs:
+        return None
+    before = "|".join(re.escape(w) for w in sorted(modals, key=len, reverse=True))
+    after = "|".join(re.escape(w) for w in sorted(verbs, key=len, reverse=True))
+    return re.compile(r"(?<![\w'])(?:" + before + r")\s*$"), re.compile(r"(?:" + after + r")\b")
+
+
 def lead_start(text: str, start: int) -> int | None:
     """Where the ideation qualifier ("plan to", "thoughts of": module docstring) right before the
     act or event term starting at text[start] (of `normalise_text` output) starts, or None."""
     leads = _leads()
     found = None if leads is None else leads.search(text[:start])
-    return None if found is None else found.start()
+    if found is not None:
+        return found.start()
+    modal = _modal()
+    # A modal only right before a self-harm verb ("may kill herself", not "May overdose").
+    found = None if modal is None else modal[0].search(text[:start])
+    if found is None or modal is None or not modal[1].match(text, start):
+        return None
+    return found.start()
 
 
 def qualified(text: str, start: int) -> bool:
