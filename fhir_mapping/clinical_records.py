@@ -112,6 +112,10 @@ class LabResult:
     # high by the lab" when the lab sent no flag (recheck K27b s31 finding 2).
     # (Not compared: the same result whichever way its flag was reached.)
     range_flagged: bool = field(default=False, compare=False)
+    # The value's unit was not sent with it: "range" taken from its referenceRange, "bare" the
+    # test's customary unit for a number with none (data/lab_ranges.csv bare_unit); a card says
+    # so beside the value (recheck K28c s31 finding 2). "" when the lab sent the unit.
+    unit_from: str = field(default="", compare=False)
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

@@ -216,6 +216,38 @@ def _quantity_unit(quantity: Mapping[str, Any]) -> str | None:
     return unit if isinstance(unit, str) and unit else None
 
 
+def range_unit(resource: Resource) -> str | None:
+    """The one unit the result's referenceRange bounds state (low and high, every range), or
+    None when they state none or differ: the unit a value sent with none is read in, for the
+    rows that read a quantity with no unit (`bare_quantity`; recheck K28c s31 finding 2)."""
+    units = set()
+    for ref in one_or_many(resource.get("referenceRange")):
+        if isinstance(ref, JSON_OBJECT):
+            for key in ("low", "high"):
+                quantity = ref.get(key)
+                if isinstance(quantity, JSON_OBJECT) and number(quantity.get("value")) is not None:
+                    units.add(_quantity_unit(quantity))
+    return units.pop() if len(units) == 1 else None
+
+
+def unit_source(resource: Resource, unit: str | None) -> str:
+    """Where the unit of a value read came from when the lab did not send it with the value:
+    "range" (its referenceRange's, `range_unit`), "bare" (the row's `bare_unit` for a number
+    sent with none), "" when sent. A card says so beside the value (recheck K28c s31 finding 2:
+    never a unit the record does not give, unsaid)."""
+    if unit is None:
+        return ""
+    quantity = resource.get("valueQuantity")
+    if isinstance(quantity, JSON_OBJECT):
+        if _quantity_unit(quantity) is not None or quantity.get("comparator") is not None:
+            return ""
+        return "range" if unit == range_unit(resource) else "bare"
+    text = resource.get("valueString")
+    if isinstance(text, str) and unit.lower() not in text.lower():
+        return "bare"
+    return ""
+
+
 def _range_flag(resource: Resource, value: float, unit: str | None) -> str | None:
     for ref in one_or_many(resource.get("referenceRange")):
         if not isinstance(ref, JSON_OBJECT):
@@ -321,8 +353,13 @@ def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | N
         if value is None or sign is None:
             unit = _quantity_unit(quantity)
             if unit is None and value is not None:
-                # No unit nor code: a QTc of 200-800 is ms, as a bare number sent as text is
-                # (data/lab_ranges.csv bare_quantity; labs32 item 3); else None, never guessed.
+                # No unit nor code: the unit its referenceRange states (a lithium 8 beside
+                # 4.2-8.3 mg/L is 8 mg/L, not 8 mmol/L: recheck K28c s31 finding 2), else a QTc
+                # of 200-800 is ms, as a bare number sent as text is (data/lab_ranges.csv
+                # bare_quantity; labs32 item 3); else None, never guessed.
+                stated = range_unit(part) if lab_ranges()[test].bare_quantity else None
+                if stated is not None:
+                    return value, stated, None
                 found = bare_quantity(test, value)
                 if found is not None:
                     return found[0], found[1], None

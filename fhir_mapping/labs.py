@@ -72,6 +72,7 @@ from fhir_mapping.lab_values import (
     bound_flag,
     interpretation_critical,
     range_high,
+    unit_source,
 )
 from fhir_mapping.record import DataDomain, DataGap, LabResult
 from fhir_mapping.result_statuses import OBSERVATION, Reads, given, statuses
@@ -240,6 +241,7 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         critical,
         "" if value is not None else unitless_number(test, resource.get("valueString")),
         ranged_flag,
+        unit_source(resource, unit) if value is not None else "",
     )
 
 

@@ -260,16 +260,43 @@ def text(lab: LabResult) -> str:
     unit = f" {shown_unit(lab.unit)}" if lab.unit else ""
     sign = f"{lab.comparator} " if lab.comparator else ""  # "> 60 mL/min/1.73 m2": a bound
     sent = f"{sign}{cards.fmt_mg(lab.value)}{unit}"
+    inferred = _INFERRED.get(lab.unit_from)
+    if inferred is not None and lab.unit:
+        # A unit the lab did not send with the value is never stated as if it had (recheck
+        # K28c s31 finding 2): "8 (unit from its reference range: mg/L)".
+        sent = f"{sign}{cards.fmt_mg(lab.value)} ({inferred}{shown_unit(lab.unit)}"
+    close = ")" if inferred is not None and lab.unit else ""
     known = lab_ranges().get(lab.test)
     if lab.unit is not None and (known is None or lab.unit.lower() not in known.units):
         found = _factor_rows().get((lab.test, lab.unit.lower()))
         if found is not None:
             factor, to_unit, about = found
             if about:  # the lab's value first, the conversion beside it (labs33 item 2)
+                if close:
+                    return f"{sent}, about {_about(lab.value * factor)} {to_unit}) on {day}"
                 return f"{sent} ({sign}about {_about(lab.value * factor)} {to_unit}) on {day}"
+            if close:
+                sent += close
             shown = f"{sign}{cards.fmt_mg(lab.value * factor)} {to_unit}"
             return f"{shown} (sent as {sent}) on {day}"
-    return f"{sent} on {day}"
+    return f"{sent}{close} on {day}"
+
+
+# What a card says of a unit not sent with the value (LabResult.unit_from), before the unit.
+_INFERRED = {"range": "unit from its reference range: ", "bare": "no unit sent, read as "}
+
+
+def inferred_note(lab: LabResult) -> str:
+    """Beside a value a card states in a unit the lab did not send with it (LabResult.unit_from),
+    what was sent and where the unit came from: " (unit from its reference range: mmol/L)", or
+    " (sent as 8, unit from its reference range: mg/L)" for a value converted; "" for a unit
+    sent (recheck K28c s31 finding 2). Not beside a number shown with no unit (a summary's
+    "level 0.3 on ..."): it states none."""
+    inferred = _INFERRED.get(lab.unit_from)
+    if inferred is None or lab.unit is None or lab.value is None:
+        return ""
+    sent = "" if value(lab) == lab.value else f"sent as {cards.fmt_mg(lab.value)}, "
+    return f" ({sent}{inferred}{shown_unit(lab.unit)})"
 
 
 def by_flag(lab: LabResult) -> bool:

@@ -26,6 +26,7 @@ from services.lab_readings import deciding as deciding
 from services.lab_readings import flag_short as flag_short
 from services.lab_readings import flag_words as flag_words
 from services.lab_readings import flagged as flagged
+from services.lab_readings import inferred_note as inferred_note
 from services.lab_readings import is_recent as is_recent
 from services.lab_readings import labs_missing as labs_missing
 from services.lab_readings import labs_si_missing as labs_si_missing

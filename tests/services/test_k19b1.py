@@ -133,7 +133,9 @@ def test_a_flagged_toxic_lithium_text_is_carded(name: str) -> None:
     cards = _late.cards(_chart(name))
     assert any(
         c["indicator"] == "critical"
-        and c["summary"].startswith("Lithium 1.6 mmol/L on 2026-11-25 (at or above 1.5")
+        and c["summary"].startswith(
+            "Lithium 1.6 (no unit sent, read as mmol/L) on 2026-11-25 (at or above 1.5"
+        )
         for c in cards
     )
 

@@ -104,7 +104,10 @@ def test_a_lithium_level_flagged_critical_high_is_critical(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "said"),
     [
-        ("li11_no_unit_HH", "Lithium 1.8 mmol/L on 2026-11-25 (at or above 1.5, toxicity risk)"),
+        (
+            "li11_no_unit_HH",
+            "Lithium 1.8 (no unit sent, read as mmol/L) on 2026-11-25 (at or above 1.5, toxicity risk)",
+        ),
         ("li17_nounit_1_3_HH", "(above the 1.0 limit, flagged critical by the lab)"),
         ("li12_no_unit_no_interp", "(at or above 1.5, toxicity risk)"),
     ],

@@ -113,13 +113,15 @@ def test_undetectable_lithium_without_a_fall_is_raised_and_keeps_its_sign(name: 
 def test_lithium_1_6_H_is_read_as_1_6_flagged_high() -> None:
     cards = _cards("l04_lithium_1_6_H_text")
     assert cards[0]["indicator"] == "critical"
-    assert cards[0]["summary"].startswith("Lithium 1.6 mmol/L on 2026-11-25 (at or above 1.5")
+    assert cards[0]["summary"].startswith(
+        "Lithium 1.6 (no unit sent, read as mmol/L) on 2026-11-25 (at or above 1.5"
+    )
     assert "could not be read" not in _all_text(cards)
 
 
 def test_sodium_126_L_is_read() -> None:
     cards = _cards("s01_sodium_126_L_text")
-    assert cards[0]["summary"].startswith("Sodium 126 mmol/L on 2026-11-25 with venlafaxine")
+    assert cards[0]["summary"].startswith("Sodium 126 on 2026-11-25 with venlafaxine")
 
 
 def test_lithium_16_out_of_range_is_named_unread() -> None:

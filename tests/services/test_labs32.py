@@ -132,17 +132,22 @@ def test_control_the_lowered_dose_itself_says_nothing() -> None:
 
 QTC = "order-qtc"
 GEPIRONE_480 = (
-    "Gepirone 18.2 mg/day with QTc 480 ms on 2026-11-25: above 450 ms, where the label says not to "
+    "Gepirone 18.2 mg/day with QTc 480{} on 2026-11-25: above 450 ms, where the label says not to "
     "start or raise it"
 )
 
 
 @pytest.mark.parametrize(
-    "name", ["q01_gepirone_qtc480_nounit_H", "q02_control_gepirone_qtc480_ms_H"]
+    ("name", "unit"),
+    [
+        # labs40 (recheck K28c s31 finding 2): a unit not sent is said to be inferred.
+        ("q01_gepirone_qtc480_nounit_H", " (no unit sent, read as ms)"),
+        ("q02_control_gepirone_qtc480_ms_H", " ms"),
+    ],
 )
-def test_a_unitless_qtc_of_480_reaches_gepirones_line_as_480_ms_does(name: str) -> None:
+def test_a_unitless_qtc_of_480_reaches_gepirones_line_as_480_ms_does(name: str, unit: str) -> None:
     card = _one(name, QTC)
-    assert (card["indicator"], card["summary"]) == ("warning", GEPIRONE_480)
+    assert (card["indicator"], card["summary"]) == ("warning", GEPIRONE_480.format(unit))
 
 
 def test_a_unitless_qtc_outside_the_ms_range_flagged_high_is_named_not_compared() -> None:

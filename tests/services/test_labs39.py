@@ -56,11 +56,18 @@ def test_the_charts_are_whole(name: str) -> None:
 # --- 1: a quantity with no unit ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["os_li_raise_nounit", "os_li_raise_18"])
-def test_a_raise_beside_a_level_with_no_unit_is_critical_as_with_mmol(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # labs40 (recheck K28c s31 finding 2): the unit not sent is said to be inferred.
+        ("os_li_raise_nounit", "1.8 (no unit sent, read as mmol/L)"),
+        ("os_li_raise_18", "1.8 mmol/L"),
+    ],
+)
+def test_a_raise_beside_a_level_with_no_unit_is_critical_as_with_mmol(name: str, said: str) -> None:
     card = _cards(name)[ORDER]
     assert card["indicator"] == "critical"
-    assert "last level 1.8 mmol/L on 2026-11-18 at or above 1.5: toxicity risk" in card["summary"]
+    assert f"last level {said} on 2026-11-18 at or above 1.5: toxicity risk" in card["summary"]
 
 
 @pytest.mark.parametrize("name", ["li_1_8_no_unit_norr_nolis", "li_18_vstring"])
@@ -68,7 +75,9 @@ def test_a_level_with_no_unit_gives_the_critical_level_card(name: str) -> None:
     cards = _cards(name)
     card = cards[LEVEL]
     assert card["indicator"] == "critical"
-    assert card["summary"].startswith("Lithium 1.8 mmol/L on 2026-11-18 (at or above 1.5")
+    assert card["summary"].startswith(
+        "Lithium 1.8 (no unit sent, read as mmol/L) on 2026-11-18 (at or above 1.5"
+    )
     assert "not compared: unit not stated" not in cards["optimize-switch-augment"]["detail"]
 
 
@@ -76,8 +85,11 @@ def test_a_level_with_no_unit_gives_the_critical_level_card(name: str) -> None:
 
 
 def test_a_flag_from_the_reference_range_is_not_called_the_labs() -> None:
-    card = _cards("li_18_no_unit_rr")[LEVEL]  # 18 with no unit: outside 0.05-10, not read
-    assert "above its reference range, unit not stated" in card["summary"]
+    # 18 with no unit beside a mmol/L range: read in the range's unit, 18 mmol/L, acted on with
+    # "check the entry" (labs40, recheck K28c s31 finding 2); a range with no unit keeps the
+    # range's flag wording (tests/services/test_labs40.py).
+    card = _cards("li_18_no_unit_rr")[LEVEL]
+    assert "18 (unit from its reference range: mmol/L)" in card["summary"]
     assert "by the lab" not in card["summary"] + card.get("detail", "")
 
 

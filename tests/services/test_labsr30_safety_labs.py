@@ -107,10 +107,14 @@ def test_a_preliminary_safety_lab_raises_its_card_and_says_preliminary(
 @pytest.mark.parametrize(
     ("name", "start", "indicator"),
     [
-        ("s03_string_126", "Sodium 126 mmol/L on 2026-11-25 with venlafaxine", "warning"),
+        ("s03_string_126", "Sodium 126 on 2026-11-25 with venlafaxine", "warning"),
         ("s12_string_126_mmol", "Sodium 126 mmol/L on 2026-11-25 with venlafaxine", "warning"),
-        ("q16_string_512_no_unit", "QTc 512 ms on 2026-11-25 with citalopram", "warning"),
-        ("li02_valuestring_1_6", "Lithium 1.6 mmol/L on 2026-11-25 (at or above 1.5", "critical"),
+        ("q16_string_512_no_unit", "QTc 512 (no unit sent, read as ms) on 2026-11-25", "warning"),
+        (
+            "li02_valuestring_1_6",
+            "Lithium 1.6 (no unit sent, read as mmol/L) on 2026-11-25 (at or above 1.5",
+            "critical",
+        ),
         ("li03_valuestring_1_6_mmol", "Lithium 1.6 mmol/L on 2026-11-25 (at or above", "critical"),
         ("n03_string_600_ngml", "Nortriptyline level 600 ng/mL on 2026-11-25: above", "critical"),
         (
@@ -128,8 +132,9 @@ def test_a_value_sent_as_text_with_a_known_unit_or_bare_in_range_is_read(
 
 def test_a_lithium_below_the_assay_limit_sent_as_text_is_read_as_a_bound() -> None:
     cards = _cards("li05_lt_0_2_string")
-    assert "last level < 0.2 mmol/L on 2026-11-25, below the 0.5-0.8 mmol/L target" in "".join(
-        c["detail"] for c in cards
+    assert (
+        "last level < 0.2 (no unit sent, read as mmol/L) on 2026-11-25, below the 0.5-0.8 mmol/L target"
+        in "".join(c["detail"] for c in cards)
     )
     assert not any("no lithium level" in s for s in _summaries(cards))
 

@@ -77,7 +77,8 @@ def test_the_assay_codes_are_asked_for_under_labs_si_and_labs_is_unchanged() -> 
     assert query_bytes(templates["labsSI"]) <= MAX_QUERY_BYTES
     # creatinine 14682-9 in umol/L (review s21 RD finding 6); the nortriptyline level 3872-9
     # (review s25 RK3 finding 7); the combined totals amitriptyline + nortriptyline and
-    # imipramine + desipramine (session 27)
+    # imipramine + desipramine (session 27); the lithium level's mass form 3719-2 (labs40,
+    # recheck K28c s31 finding 1)
     assert key_tests() == {
         "tsh",
         "b12",
@@ -87,6 +88,7 @@ def test_the_assay_codes_are_asked_for_under_labs_si_and_labs_is_unchanged() -> 
         "nortriptyline",
         "amitriptyline-nortriptyline",
         "imipramine-desipramine",
+        "lithium",
     }
 
 

@@ -83,7 +83,7 @@ def test_a_lab_critical_low_flag_stays_critical_without_the_tier() -> None:
 def test_a_text_value_below_125_is_in_the_tier() -> None:
     card = _card("p08_venlafaxine_text_no_unit_122_L", RUNNING)
     assert card["indicator"] == "critical"
-    assert card["summary"].startswith("Sodium 122 mmol/L on 2026-11-25: profound hyponatraemia")
+    assert card["summary"].startswith("Sodium 122 on 2026-11-25: profound hyponatraemia")
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,7 @@ class LevelReading:
         number = lab_safety.value(lab)
         sign = f"{lab.comparator} " if lab.comparator else ""  # "< 0.2 mmol/L": a bound
         shown = f"{sign}{cards.fmt_mg(number)} {rule.unit}" if number is not None else "level"
+        shown += lab_safety.inferred_note(lab)  # a unit not sent, said so (K28c s31 finding 2)
         if self.state is LevelState.OLD:
             return f"level {shown} on {lab.date.isoformat()} (old)"
         if self.state is LevelState.BEFORE_DOSE:
@@ -143,6 +144,7 @@ class LevelReading:
             return ""
         number = lab_safety.value(lab)
         shown = f"{cards.fmt_mg(number)} {rule.unit}" if number is not None else "a level"
+        shown += lab_safety.inferred_note(lab)
         text = f"level {shown} on {lab.date.isoformat()}, above the {rule.bounds()} target"
         if self.toxic is not None:
             text += f" (at or above {self.toxic.bounds()}, {self.toxic.says})"
@@ -156,6 +158,12 @@ class LevelReading:
         number = lab_safety.value(lab)
         # A bound keeps its sign (labs31 item 2: "<0.2" read "level 0.2").
         sign = f"{lab.comparator} " if lab.comparator and number is not None else ""
+        if number is None and lab.value is not None and lab.unit is None:
+            # A value with no unit not read (0.03: under the bare reading's range): the value
+            # and that its unit is not stated (recheck K28c s31 finding 3: "level a level").
+            return f"level {cards.fmt_mg(lab.value)}, unit not stated, on {lab.date.isoformat()}"
+        if number is None and lab.value is not None:  # a unit not read: as sent, with it
+            return f"level {lab_safety.text(lab)}"
         shown = f"{sign}{cards.fmt_mg(number)}" if number is not None else "a level"
         return f"level {shown} on {lab.date.isoformat()}"
 
