@@ -194,18 +194,7 @@ def severe_rechallenged(record: PatientRecord, ingredient: str) -> Intolerance |
     s29 RN finding 1), but while it runs the entry is still said, as a warning, and no raise is
     proposed (rules/optimize/room.py): an active severe entry is not let go in silence, as for a
     course running on since one (module docstring, allergy33)."""
-    for intolerance in record.intolerances:
-        if (
-            intolerance.ingredient != ingredient
-            or not intolerance.severe
-            or intolerance.source.resource_type not in _ENTRY_TYPES
-            or intolerance.allergen_class
-        ):
-            continue
-        course = tolerability.settled_by(record, intolerance)
-        if course is not None and course.ongoing and course.intolerance is None:
-            return intolerance
-    return None
+    return _severe_settled_entry(record, ingredient, running_only=True)
 
 
 def severe_settled(record: PatientRecord, ingredient: str) -> Intolerance | None:
@@ -215,6 +204,12 @@ def severe_settled(record: PatientRecord, ingredient: str) -> Intolerance | None
     got no allergy card). Long dosing since the entry settles a mild one; a severe one still
     active is contradicted by that dosing and stays a warning at order-sign, so the allergy
     list is reconciled before the drug is ordered again."""
+    return _severe_settled_entry(record, ingredient, running_only=False)
+
+
+def _severe_settled_entry(
+    record: PatientRecord, ingredient: str, *, running_only: bool
+) -> Intolerance | None:
     for intolerance in record.intolerances:
         if (
             intolerance.ingredient != ingredient
@@ -224,7 +219,11 @@ def severe_settled(record: PatientRecord, ingredient: str) -> Intolerance | None
         ):
             continue
         course = tolerability.settled_by(record, intolerance)
-        if course is not None and course.intolerance is None:
+        if (
+            course is not None
+            and (course.ongoing or not running_only)
+            and course.intolerance is None
+        ):
             return intolerance
     return None
 
