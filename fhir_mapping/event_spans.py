@@ -19,10 +19,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.first_fill import first_fill_in_window
+from fhir_mapping.first_fill import first_fill_after_silence, first_fill_in_window
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.unfilled_order import authorised_until
+from fhir_mapping.unfilled_order import (
+    AUTHORISED_END,
+    authorised_until,
+    next_record,
+    supply_gap_words,
+)
 from fhir_mapping.usable_events import _EventKey
 
 # An order/statement/dispense that states no duration is assumed to cover one usual fill.
@@ -78,6 +83,10 @@ class _Span:
     # orders33: an unfilled order's authorised supply end, read as a filled course's last supply
     # end (Trial.supply_ran_out); the span runs to as-of, as an open order's. None otherwise.
     authorised_end: date | None = None
+    # orders34: an unfilled order's span ended at its authorised supply, the drug's next record
+    # (a renewal, a later fill) on this day: the gap between judged (order_gaps.py). Else None.
+    gap_until: date | None = None
+    gap_feed: bool = False  # the chart carries a fill feed (unfilled_order.fill_feed)
 
 
 def undated_past(event: MedicationEvent) -> bool:
@@ -204,7 +213,8 @@ def _span(
             # order still runs to as-of (the refill data then judge the gaps).
             return _Span(event, key, fill, max(as_of, fill) if open_ else fill)
         # An order stating its supply that no fill shows taken: rule 2c too (unfilled_order.py).
-        supplied = authorised_until(event, dispense_starts) if open_ else None
+        # No fill in its window (orders34: a fill ten months on is no fill of it).
+        supplied = authorised_until(event) if open_ else None
         if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
@@ -214,8 +224,8 @@ def _span(
             # 2026): an order left active that states no supply at all (no quantity, no
             # duration: nothing says how long it lasts) is a list nobody closed, not a drug
             # taken for decades.
-            if is_order:
-                start = _first_fill_after_silence(start, dispense_starts, policy)
+            if is_order and supplied is None:
+                start = first_fill_after_silence(start, dispense_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
             latest = same_ingredient[-1] if same_ingredient else start
             if latest > confirmed:
@@ -226,6 +236,22 @@ def _span(
                 # last supply does (orders33, unfilled_order.py): grace, "may be running", then
                 # listed; a fill feed showing it never filled lists it there (RO finding 2).
                 counted = max(min(supplied, counted), start)
+                after = next_record(start, dispense_starts, order_starts)
+                if after is not None and not after[1] and after[0] > counted:
+                    # orders34: its first fill came after its authorised supply ran out (no
+                    # renewal between): the order, still active, runs from that fill as a
+                    # filled order does (the refill data judge it); the time before is not
+                    # counted, as first_fill_after_silence reads an order stating no supply.
+                    note = supply_gap_words(event, counted, after, fills_elsewhere)
+                    return _Span(event, key, after[0], max(as_of, after[0]), note)
+                if after is not None:
+                    # orders34: a renewal is its own stretch; this order ends at its authorised
+                    # supply, the time between judged as a filled course's supply gap
+                    # (order_gaps.py: a renewal 20 weeks on counted the 20 weeks).
+                    note = supply_gap_words(event, counted, after, fills_elsewhere)
+                    span = _Span(event, key, start, counted, note, True, gap_feed=fills_elsewhere)
+                    span.gap_until = after[0] if after[0] > counted else None
+                    return span
                 gap = (as_of - counted).days
                 if not fills_elsewhere and gap < policy.supply_gap_days:
                     counted = as_of
@@ -236,7 +262,7 @@ def _span(
                 listed = (
                     f"{event.source}: {what}, not confirmed since "
                     f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
-                    + (" (its authorised supply's end)" if counted == supplied else "")
+                    + (AUTHORISED_END if counted == supplied else "")
                 )
                 return _Span(event, key, start, as_of, listed, False, counted, confirmed)
     # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).
@@ -335,38 +361,6 @@ def _span(
                 event, key, start, end, note, from_supply, assumed_days=assumed_days, stopped=True
             )
     return _Span(event, key, start, end, note, from_supply, assumed_days=assumed_days)
-
-
-def _first_fill_after_silence(
-    start: date,
-    dispense_starts: Sequence[date],
-    policy: MappingPolicy,
-) -> date:
-    """The day an `active` order that states no supply begins to count (rule 2c): its own day,
-    or its first fill when that comes more than statement_confirmed_days after it (and before
-    a re-order of the drug: see below). Review s22 RR finding 9: a fluoxetine order of
-    2024-03-01, first filled on 2026-11-01 at another pharmacy, read "on fluoxetine since
-    2024-03-01", 143 weeks at an adequate dose on one 30-day fill. Nothing shows the drug taken
-    in the years before the fill; an old order unconfirmed that long is listed, not taken (the
-    rule above), so the fill starts the course, the safer reading for adequacy.
-
-    A re-order (renewal) between the order and that fill changes nothing (session 23 item L1-4:
-    an order of 2024-03-01, renewed 2025-01-10, both with no supply, first filled 2026-10-20,
-    read "on fluoxetine since 2024-03-01", 143.6 weeks adequate). A renewal with no fill is not
-    evidence the drug was taken: it is a prescriber's act, often on a refill request or a
-    routine review of the medication list, and the pharmacy feed that shows the later fill shows
-    none for it. Letting it stand for a fill counted the years before the first fill as weeks
-    at an adequate dose, and could make a failed "adequate" trial (and a TRD suggestion) out of
-    one month's supply: the safer reading starts the course at the fill for the old order and
-    for the renewal alike (the renewal reads this rule for itself; its own day still starts
-    its course when its fill comes within the window)."""
-    index = bisect_left(dispense_starts, start)
-    if index == len(dispense_starts):
-        return start
-    fill = dispense_starts[index]
-    if (fill - start).days <= policy.statement_confirmed_days:
-        return start
-    return fill
 
 
 def _confirmed(event: MedicationEvent, start: date) -> date:

@@ -83,6 +83,38 @@ def first_fill_in_window(
     return first
 
 
+def first_fill_after_silence(
+    start: date,
+    dispense_starts: Sequence[date],
+    policy: MappingPolicy,
+) -> date:
+    """The day an `active` order that states no supply begins to count (rule 2c): its own day,
+    or its first fill when that comes more than statement_confirmed_days after it (and before
+    a re-order of the drug: see below). Review s22 RR finding 9: a fluoxetine order of
+    2024-03-01, first filled on 2026-11-01 at another pharmacy, read "on fluoxetine since
+    2024-03-01", 143 weeks at an adequate dose on one 30-day fill. Nothing shows the drug taken
+    in the years before the fill; an old order unconfirmed that long is listed, not taken (the
+    rule above), so the fill starts the course, the safer reading for adequacy.
+
+    A re-order (renewal) between the order and that fill changes nothing (session 23 item L1-4:
+    an order of 2024-03-01, renewed 2025-01-10, both with no supply, first filled 2026-10-20,
+    read "on fluoxetine since 2024-03-01", 143.6 weeks adequate). A renewal with no fill is not
+    evidence the drug was taken: it is a prescriber's act, often on a refill request or a
+    routine review of the medication list, and the pharmacy feed that shows the later fill shows
+    none for it. Letting it stand for a fill counted the years before the first fill as weeks
+    at an adequate dose, and could make a failed "adequate" trial (and a TRD suggestion) out of
+    one month's supply: the safer reading starts the course at the fill for the old order and
+    for the renewal alike (the renewal reads this rule for itself; its own day still starts
+    its course when its fill comes within the window)."""
+    index = bisect_left(dispense_starts, start)
+    if index == len(dispense_starts):
+        return start
+    fill = dispense_starts[index]
+    if (fill - start).days <= policy.statement_confirmed_days:
+        return start
+    return fill
+
+
 def dose_dated(spans: Sequence[_Spanned]) -> list[MedicationEvent] | None:
     """The course's events for its dose timeline (dose_timeline._timeline), each order whose span
     starts at its first fill dated that day (module docstring), in _event_key order; None when

@@ -2,7 +2,7 @@
 long after (review s26 RN finding 8).
 
 An order that states no supply and is filled only more than `statement_confirmed_days` after it
-was written counts from that fill (event_spans._first_fill_after_silence, review s22 RR finding
+was written counts from that fill (first_fill.first_fill_after_silence, review s22 RR finding
 9, session 23 item L1-4): nothing shows the drug taken in the years before it, and a renewal with
 no fill is a prescriber's act, not a dose taken. That rule read each order for itself, so it
 reached an `active` order but not the order a renewal replaced: Epic completes the old order when

@@ -95,6 +95,7 @@ class Trial(TrialOutcome):
     # on a chart that sends no dispense (orders33): "no fill on record", not "never filled".
     fill_refused: str = ""
     no_fill_feed: bool = False
+    feed_unfilled: bool = False  # listed, a fill feed shows never filled: never failed (orders34)
     # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken
     # on or after it can show that the trial failed (`failed`, `outcome_unmeasured`).

@@ -93,6 +93,7 @@ class TrialOutcome:
         intolerance: Intolerance | None
         on_hold: date | None
         unconfirmed_since: date | None
+        feed_unfilled: bool
         adequate_from: date | None
         outcome_note: str | None
         held_scored_until: date | None
@@ -304,8 +305,8 @@ class TrialOutcome:
         switch, augmentation or TMS is proposed on an unmeasured trial (the safer reading; the
         measurement-based-care card asks for the PHQ-9 instead).
         """
-        if self.verdict is not _ADEQUATE:
-            return False
+        if self.verdict is not _ADEQUATE or self.feed_unfilled:
+            return False  # (feed_unfilled: never judged a trial, unfilled_order.py)
         # `remission is not True and response is not True`, read straight off the scores: the
         # rules ask this of every trial several times per card (issue 14).
         on_treatment = self.on_treatment

@@ -67,6 +67,7 @@ from fhir_mapping.fill_dose import ordered_beside_fills, within_fills
 from fhir_mapping.first_fill import dose_dated, ordered_on
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.listed_start import listed_to_confirm
+from fhir_mapping.order_gaps import with_order_gaps
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Adherence,
@@ -202,6 +203,7 @@ def _trial(
             minimum,
             policy,
         )
+    adherence = with_order_gaps(adherence, spans, policy)  # orders34: unfilled orders' gaps
     coverage = _coverage(spans, end if ran_out is None else ran_out)
     off_drug = adherence.off_drug
     if off_drug:

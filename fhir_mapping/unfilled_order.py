@@ -72,10 +72,19 @@ s23 RO finding 2): that feed is evidence the drug was not dispensed, so the orde
 its supply ends and never judged a trial. An Epic order of venlafaxine of 2026-06-01 with 90 days authorised read "listed" on
 2026-12-01 at once under the first attempt, while a filled course whose last fill ran out the
 same day read "may be running" for a year.
+
+When the drug's next record comes after the order's authorised supply ran out (orders34,
+recheck K29a findings 1 and 2): a renewal is its own stretch, the order ending at its authorised
+end and the gap judged as a filled course's supply gap (order_gaps.py); a first fill with no
+renewal between starts the course, the order running from it as a filled order does, the time
+before it not counted. Either note says which ("renewed 2025-05-20, no fill"; "counted from its
+first fill, 2025-11-01"). Without the cap, a fill ten months on ran the order from its own day:
+47.7 weeks adequate, "1 adequate trial failed".
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -94,6 +103,9 @@ _VOID = "entered-in-error"
 # card says them: "fill declined 2025-06-02".
 _NOT_MADE = {"declined": "declined", "cancelled": "cancelled", "stopped": "stopped"}
 _DISPENSE_TYPE = "MedicationDispense"
+# How a note says an order was counted to the supply it authorises (event_spans._span): also how
+# `_never_filled` knows an order stating its supply from one rule 2c alone reads.
+AUTHORISED_END = " (its authorised supply's end)"
 _ORDER_TYPE = "MedicationRequest"
 
 
@@ -203,6 +215,19 @@ def _order_only(trial: Trial) -> bool:
     return all(s.resource_type == _ORDER_TYPE for s in trial.sources)
 
 
+def _never_filled(trial: Trial) -> bool:
+    """A listed order-only course no fill of which is on record, on a chart with a fill feed:
+    that feed shows the drug never dispensed (module docstring, RO finding 2). Only orders
+    stating their supply (counted to its end: AUTHORISED_END): one stating none reads rule 2c
+    alone, as an old statement, judged as before (tests/bench: the series stay like for like)."""
+    return (
+        trial.unconfirmed_order
+        and trial.adherence.fills == 0
+        and _order_only(trial)
+        and any(AUTHORISED_END in n for n in trial.notes)
+    )
+
+
 def mark_unfilled(
     trials: Sequence[Trial],
     resources: Iterable[Mapping[str, Any]],
@@ -247,23 +272,68 @@ def mark_unfilled(
                 awaiting_fill=trial.start if awaiting else None,
                 fill_refused=_refusal(trial, refused),
             )
+            if _never_filled(trial):
+                # orders34 (recheck K29a finding 3): never judged a trial, so never a failed
+                # one (Trial.feed_unfilled): two venlafaxine orders neither filled, the feed
+                # carrying lisinopril's fills, read "1 adequate trial failed, venlafaxine to
+                # confirm" on a PHQ-9 inside the renewal's authorised supply.
+                trial = replace(trial, feed_unfilled=True)
         out.append(trial)
     return tuple(out)
 
 
-def authorised_until(event: MedicationEvent, dispense_starts: Sequence[date]) -> date | None:
+def authorised_until(event: MedicationEvent) -> date | None:
     """The day the supply an `active` order no fill shows taken authorises runs out (module
     docstring), when the rule applies: an order stating its supply (its validityPeriod's end,
     one fill times 1 + its repeats, the earlier when both are stated) and no adherence documented
-    on it; with a fill feed (`fills_elsewhere`), only when no fill of its drug is dated on or
-    after its day. None otherwise (the order keeps its reading: rule 2c for an order stating no
-    supply, rule 2b for one its fills or documented adherence show taken)."""
+    on it. Asked only of an order with no fill in its window (first_fill.first_fill_in_window):
+    a fill of its drug outside it, however long after, is its own course start, never a fill of
+    this order (orders34, recheck K29a finding 1: "did a dispense of the drug come on or after
+    the order" let an order of 2025-01-01 with 30 days authorised, filled once on 2025-11-01,
+    read 47.7 weeks taken). None otherwise (the order keeps its reading: rule 2c for an order
+    stating no supply, rule 2b for one documented adherence shows taken)."""
     if event.kind is not EventKind.ORDER or event.reported_adherence is not None:
         return None  # taking it was asked and documented on the order (module docstring)
-    if dispense_starts and dispense_starts[-1] >= event.start:
-        return None  # the drug was dispensed after the order: not "never filled"
     ends = [] if event.valid_until is None else [max(event.valid_until, event.start)]
     days = event.days_supply
     if days is not None and days > 0:
         ends.append(event.start + timedelta(days=round(days * (1 + max(event.refills, 0)))))
     return min(ends, default=None)
+
+
+def next_record(
+    start: date, dispense_starts: Sequence[date], order_starts: Sequence[date]
+) -> tuple[date, bool] | None:
+    """The first dispense or order of the drug after `start` (both lists sorted) and whether it
+    is an order (a renewal), else None."""
+    after = [
+        (starts[i], is_order)
+        for starts, is_order in ((order_starts, True), (dispense_starts, False))
+        if (i := bisect_right(starts, start)) < len(starts)
+    ]
+    return min(after, key=lambda a: (a[0], not a[1])) if after else None
+
+
+def supply_gap_words(
+    event: MedicationEvent, counted: date, after: tuple[date, bool], feed: bool
+) -> str | None:
+    """The note of an unfilled order whose authorised supply ran out before the drug's next
+    record (orders34, recheck K29a findings 2 and 4): "renewed 2025-05-20, no fill" (its own
+    date, never "not confirmed since" the renewal's), "no fill on record" without a fill feed
+    (orders33); None when the next record comes within its supply (no gap)."""
+    day, renewal = after
+    if day <= counted:
+        return None
+    if renewal:
+        what = f"renewed {day.isoformat()}, no fill" + ("" if feed else " on record")
+    else:
+        return (
+            f"{event.source}: order of {event.start.isoformat()} active, no fill of its "
+            f"authorised supply (to {counted.isoformat()}); counted from its first fill, "
+            f"{day.isoformat()}"
+        )
+    return (
+        f"{event.source}: order of {event.start.isoformat()} active, {what}; counted to "
+        f"{counted.isoformat()}{AUTHORISED_END}, the time up to "
+        f"{day.isoformat()} not counted"
+    )

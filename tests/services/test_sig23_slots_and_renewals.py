@@ -10,7 +10,7 @@
 3. "q evening" and its kin read no frequency; now once a day.
 4. An order of 2024-03-01 and its renewal of 2025-01-10, both with no supply, first filled
    2026-10-20, read "On fluoxetine since 2024-03-01", 143.6 weeks adequate: the unfilled renewal
-   made the old order's silence not count (event_spans._first_fill_after_silence).
+   made the old order's silence not count (first_fill.first_fill_after_silence).
 
 Charts: tests/services/sig_slots23_charts/ (the mirtazapine chart of dose_arithmetic_charts with
 the sig changed) and tests/services/sig_renewal23_charts/ (listed_order_charts' fluoxetine chart
