@@ -14,6 +14,7 @@ words changed; evaluated as of 2026-12-01). Each withheld the TMS offer behind a
    "take 30 tabs at bedtime", "take all pills" stay critical.
 5. Everyday plans ("hang up call", "jumping rope", "cut down on caffeine", "cut the pills in
    half", "take all pills in the morning"): no card.
+6. An attempt dated by a bare past year ("SA in 2012"): the past-attempt warning (below).
 """
 
 from __future__ import annotations
@@ -91,6 +92,31 @@ def test_no_suicide_risk_and_tms_offered(name: str) -> None:
     ],
 )
 def test_a_stated_risk_stays_critical(name: str) -> None:
+    cards = _cards(name)
+    assert cards[RISK]["indicator"] == "critical", cards[RISK]["summary"]
+    assert TMS not in cards
+
+
+# 6. WRONG: an attempt its reason dates by a bare year before the visit's, with no history word
+# ("Suicide attempt 2019, denies current SI", "SA in 2012", "s/p SA 2021 by overdose") was
+# critical dated at the visit; now hist38's past-attempt warning with its year. The visit's own
+# year ("Suicide attempt 2026") and a current word ("SI today") stay critical.
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("e_Suicide_attempt_2019_denies_current_SI", "2019"),
+        ("e_SA_in_2012", "2012"),
+        ("e_s_p_SA_2021_by_overdose", "2021"),
+    ],
+)
+def test_a_bare_past_year_dates_the_attempt(name: str, year: str) -> None:
+    card = _cards(name)[RISK]
+    assert card["indicator"] == "warning", card["summary"]
+    assert f"past suicide attempt ({year})" in str(card["summary"])
+
+
+@pytest.mark.parametrize("name", ["e_Suicide_attempt_2026", "e_Suicide_attempt_2019_SI_today"])
+def test_an_attempt_of_the_visit_year_or_now_stays_critical(name: str) -> None:
     cards = _cards(name)
     assert cards[RISK]["indicator"] == "critical", cards[RISK]["summary"]
     assert TMS not in cards
