@@ -55,6 +55,7 @@ _ROLES = (
     *("risk_harmless", "risk_method", "risk_heading_yes"),
     *("plan_dosing", "plan_drug_word", "denial", "risk_denial", "history_lead"),  # fix hist36
     *("risk", "risk_excluded", "heading_method", "plan_quantity"),  # fix hist38
+    *("intent_not_suicidal", "plan_schedule"),  # fix hist39
 )
 
 
@@ -179,34 +180,73 @@ def _later_method(later: str) -> bool:
 
 def _drug_plan(answer: str) -> bool:
     """Whether an answer is a drug and how it is taken, nothing else: a name of the drug tables
-    (drug_vocabulary.py) or a `plan_dosing` word ("nightly", "300 mg", "at bedtime"), and besides
-    those only numbers, `plan_drug_word` words ("take", "her") and `plan_quantity` words
-    ("dispense", "#", "x", "tabs"): "Plan: take lithium nightly" (fix hist36), "Plan: sertraline
-    50 mg, dispense 30 tablets", "Plan: take 2 tabs at bedtime" (fix hist38). Any other word
-    keeps the answer's own reading ("take all her lithium", "overdose on tabs": methods)."""
+    (drug_vocabulary.py), a `plan_dosing` word ("nightly", "300 mg", "q6h") or a count of tablets
+    one dose takes ("take 2 tabs"; fix hist39), and besides those only numbers,
+    `plan_drug_word` words ("take", "her", "continue"), `plan_quantity` words ("dispense", "#",
+    "x", "tabs") and `plan_schedule` words ("now", "then", "x 5 days": no dose of their own):
+    "Plan: take lithium nightly" (fix hist36), "Plan: sertraline 50 mg, dispense 30 tablets",
+    "Plan: take 2 tabs at bedtime" (fix hist38), "Plan: take 2 tabs q6h prn", "take 2 tabs
+    then 1 daily" (fix hist39, recheck K29b: critical). Any other word keeps the answer's own
+    reading ("take all her lithium", "overdose on tabs": methods; "take pills now" names no dose)."""
     if _takes_many(answer):
         return False  # "Plan: take 30 tabs at bedtime": a count no dose is, an overdose
     terms = _terms()
     names = _names()[1]
-    named = names.search(answer) is not None
-    rest = names.sub(" ", re.sub(r"(?<=\d)(?=[a-z])", " ", answer))  # "300mg" as "300 mg"
+    named = names.search(answer) is not None or _TAKE_COUNT.search(answer) is not None
+    rest, slot = _drug_slot(answer)
+    named = named or slot
+    for p in terms["plan_dosing"]:  # "q6h" before it reads as "q 6 h"
+        rest, found = p.subn(" ", rest)
+        named = named or found > 0
+    rest = names.sub(" ", re.sub(r"(?<=\d)(?=[a-z])", " ", rest))  # "300mg" as "300 mg"
     rest = re.sub(r"(?<=[a-z#])(?=\d)", " ", rest)  # "x30", "#30" as "x 30", "# 30"
     for p in terms["plan_dosing"]:
         rest, found = p.subn(" ", rest)
         named = named or found > 0
-    for p in (*terms["plan_drug_word"], *terms["plan_quantity"]):
+    for p in (*terms["plan_drug_word"], *terms["plan_quantity"], *terms["plan_schedule"]):
         rest = p.sub(" ", rest)
     return named and not re.sub(r"[\d.,;:/()+\-]", " ", rest).split()
 
 
 # "take 30 tabs": a count of the units `plan_quantity` names, after "take" (lead, session 31).
-_TAKE_COUNT = re.compile(r"\btake\s+(\d+)\s*(?:tabs?|tablets?|caps?|capsules?|pills?)\b")
+_TAKE_COUNT = re.compile(r"\btak(?:e|es|ing)\s+(\d+)\s*(?:tabs?|tablets?|caps?|capsules?|pills?)\b")
+# A drug's strength ("5 mg", "2.5mg"): with a drug named, the count a dose takes is higher.
+_STRENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g)\b")
+
+
+# A drug the drug tables do not list, by its place: the answer's first word before "take"
+# ("colchicine take 2 tabs") or a word right before a strength ("prednisone 5 mg").
+_SLOT = re.compile(r"^\s*([a-z]+)(?=\s+take\b)|\b([a-z]+)(?=\s+\d+(?:\.\d+)?\s*(?:mg|mcg)\b)")
+
+
+def _drug_slot(answer: str) -> tuple[str, bool]:
+    """`answer` with a word in a drug's place (`_SLOT`) blanked, and whether one was: a word of
+    no other role, so "overdose take 2 tabs" or "take 5 mg" keep their words (fix hist39:
+    "prednisone 5 mg take 8 tabs daily x 5 days", "colchicine take 2 tabs then 1 tab in 1 hr"
+    name drugs outside the psychiatric drug tables)."""
+    terms = _terms()
+    known = (*terms["risk_method"], *terms["plan_drug_word"], *terms["plan_quantity"])
+    known = (*known, *terms["plan_dosing"], *terms["plan_schedule"], *terms["risk_heading_yes"])
+    found = False
+    for m in _SLOT.finditer(answer):
+        word = m.group(1) or m.group(2)
+        if not any(p.fullmatch(word) for p in known):
+            answer = answer[: m.start()] + " " * len(m.group()) + answer[m.end() :]
+            found = True
+    return answer, found
 
 
 def _takes_many(answer: str) -> bool:
-    """Whether an answer takes more units at once than any dose does (`plan_take_most`): "take 30
-    tabs at bedtime" had read as a dosing plan, no card (fix hist38 allowed any number)."""
-    most = max((int(t) for t in stated_terms.terms("plan_take_most")), default=0)
+    """Whether an answer takes more units at once than any dose does: `plan_take_most` (4), or
+    `plan_take_most_named` (12) when it names a drug of the drug tables with its strength
+    ("prednisone 5 mg take 8 tabs daily x 5 days" is a dose; fix hist39, recheck K29b: critical).
+    "take 30 tabs at bedtime" had read as a dosing plan, no card (fix hist38 allowed any number);
+    "lithium 300 mg, take 30 tabs" stays a risk."""
+    role = "plan_take_most"
+    named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
+    if named and _STRENGTH.search(answer) is not None:
+        role = "plan_take_most_named"
+    most = max((int(t) for t in stated_terms.terms(role)), default=0)
     return any(int(m.group(1)) > most for m in _TAKE_COUNT.finditer(answer))
 
 
@@ -231,22 +271,27 @@ def states_method(text: str) -> bool:
             if not rest.startswith(":"):
                 continue
             answer = rest[1:]
+            others = "".join(tokens[:i]) + clause[: risk.start()] + after
             if answer_is_risk(risk.group(), answer, after, lambda _: False) and (
                 _names_method(answer)
                 or _later_method(sentence_rest(answer, after))
-                or _intent_stated(risk.group(), answer)
+                or _intent_stated(risk.group(), answer, others)
             ):
                 return True
     return False
 
 
-def _intent_stated(heading: str, answer: str) -> bool:
+def _intent_stated(heading: str, answer: str, others: str) -> bool:
     """Whether an "Intent:" heading (`heading_intent`) has an answer that affirms an intent
     ("Intent: high", "Intent: strong"): `answer_is_risk` read it so beside an SI word, and
     alone it states the intent of a suicide plan as well (recheck K28b s31, fix hist38: no
-    card). A treatment answer ("Intent: to start TMS") states none."""
+    card). A treatment answer ("Intent: to start TMS") states none. Read with no SI word, only
+    when the reason names no other topic: `others`, its words outside the heading and answer,
+    and a bracket in the answer name none ("Smoking cessation. Intent: high", "Intent: high
+    (smoking cessation)": a quit attempt's intent, critical before fix hist39, recheck K29b)."""
     intent = any(p.fullmatch(heading) for p in _terms()["heading_intent"])
-    return intent and not treatment_answer(answer)
+    alone = not re.sub(r"[^a-z0-9]", "", others) and "(" not in answer
+    return intent and alone and not treatment_answer(answer)
 
 
 def answers_blanked(text: str) -> str:
@@ -287,6 +332,10 @@ def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str],
     if _opens(answer, "heading_no"):
         return means(answer + "." + after)  # "Plan: none, but has pills saved"
     if any(p.fullmatch(heading) for p in terms["heading_intent"]):
+        if _opens(answer, "intent_not_suicidal"):
+            # "Overdose. Intent: accidental", "Intent: to get high": no suicidal intent, as
+            # "Accidental overdose" (fix hist39, recheck K29b: critical).
+            return means(answer + "." + after)
         return True  # "Intent: high", "Intent: to act on it"
     if treatment_answer(answer):
         # "Plan: start cutting again": a method after the head; "Plan: f/u, has been saving pills"

@@ -200,9 +200,10 @@ def affirms_risk(
     return False
 
 
-def _past_date(clause: str, names: Callable[[str], bool]) -> str | None:
+def _past_date(clause: str, names: Callable[[str], bool], act: bool = False) -> str | None:
     """The latest date `clause` (normalised) states as a history, written "2025-12-28",
-    "2025-12" or "2025", or None (module docstring)."""
+    "2025-12" or "2025", or None (module docstring). An `act` with a bare year needs no lead
+    ("SA in 2012": critical at the visit before fix hist39, recheck K29b s31)."""
     written = [when for _, _, when in dates(clause)]
     if not written:
         return None
@@ -210,6 +211,8 @@ def _past_date(clause: str, names: Callable[[str], bool]) -> str | None:
         found = lead.search(clause)
         if found is not None and not names(clause[: found.start()]):
             return max(written, key=latest_day)
+    if act and all(len(when) == 4 for when in written) and names(clause):
+        return max(written, key=latest_day)
     return None
 
 
@@ -262,7 +265,7 @@ def past_clauses(
     parts = [plain[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
     latest: str | None = None
     for i, part in enumerate(parts):
-        written = _past_date(part, names)
+        written = _past_date(part, names, act)
         if written is not None:
             parts[i] = " " * len(part)
             if latest is None or latest_day(written) > latest_day(latest):

@@ -83,3 +83,39 @@ def test_a_risk_qualifier_is_no_checklist_item(text: str, denied: bool) -> None:
 )
 def test_a_count_no_dose_takes_stays_a_risk(answer: str, risk: bool) -> None:
     assert stated_heading.answer_is_risk("plan", answer, "", lambda _: False) is risk
+
+
+# Fix hist39 (recheck K29b s31): a small count with schedule words, or a drug named with its
+# strength (plan_take_most_named, 12), is dosing; "take pills now" names no dose.
+@pytest.mark.parametrize(
+    ("answer", "risk"),
+    [
+        ("take 2 tabs q6h prn", False),
+        ("take 2 tabs then 1 daily", False),
+        ("colchicine take 2 tabs then 1 tab in 1 hr", False),
+        ("prednisone 5 mg take 8 tabs daily x 5 days", False),
+        ("lithium 300 mg, take 30 tabs", True),
+        ("prednisone 5 mg take 20 tabs", True),
+        ("overdose take 2 tabs", True),
+        ("take pills now", True),
+    ],
+)
+def test_dosing_read_by_schedule_and_strength(answer: str, risk: bool) -> None:
+    plain = normalise_text(answer)
+    assert stated_heading.answer_is_risk("plan", plain, "", lambda _: False) is risk
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Intent: high", True),
+        ("Intent: accidental", False),
+        ("Intent: to get high", False),
+        ("Smoking cessation. Intent: high", False),
+        ("Intent: high (smoking cessation)", False),
+        ("Contraception method: pills", False),
+        ("Method: pills", True),
+    ],
+)
+def test_intent_and_method_answers(text: str, states: bool) -> None:
+    assert stated_heading.states_method(text) is states
