@@ -171,8 +171,12 @@ def _negations() -> _Negations:
         # A family-history cue is a `pre` cue too ("FH of bipolar"), and also reaches over a list.
         pre=tuple(_cue(c) for c in by_role.get("pre", []) + by_role.get("family", [])),
         post=tuple(_cue(c) for c in by_role.get("post", [])),
+        # A word cue may be followed by a date ("ruled out 2024"); a punctuation cue ("-", the
+        # checklist's minus: "SI -") only closes its clause: "Suicide attempt - 2026" dates the
+        # attempt with a dash, it denies nothing (recheck K29b s31 finding 1: read as denied).
         trailing=tuple(
-            re.compile(_cue(c).pattern + _TRAILING_REST) for c in by_role.get("trailing", [])
+            re.compile(_cue(c).pattern + (_TRAILING_REST if c[:1].isalnum() else r"(?=\s*$)"))
+            for c in by_role.get("trailing", [])
         ),
         pseudo=_alternation(by_role.get("pseudo", [])),
         # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No";

@@ -127,3 +127,26 @@ def test_device_checklist(text: str, term: str, denied: bool) -> None:
 )
 def test_acts_later_in_a_checklist(text: str, read: Reading | None) -> None:
     assert reading(text) is read
+
+
+# Recheck K29b s31 finding 1: a dash followed by a date separates the date from the finding; the
+# checklist's minus ("SI -") denies only when it closes its clause.
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Suicide attempt - 2026", Reading.STATED),
+        ("Self-harm - 2026", Reading.STATED),
+        ("Overdose - 2026", Reading.INTENT_UNKNOWN),
+        ("Suicide attempt - denies", None),
+    ],
+)
+def test_a_dash_before_a_date_denies_nothing(text: str, read: Reading | None) -> None:
+    assert reading(text) is read
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [("SI - 2026", SI), ("SI -", ()), ("SI/HI -", ()), ("Bipolar disorder ruled out 2024", ())],
+)
+def test_the_checklist_minus_closes_its_clause(text: str, kinds: tuple[FindingKind, ...]) -> None:
+    assert text_kinds(text) == kinds
