@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,21 @@ def prefetch_resources(doc: Doc) -> Iterator[Doc]:
                 yield from walk(value)
 
     yield from walk(doc["prefetch"])
+
+
+def topic_reader(folder: Path, as_of: date) -> Callable[[str], dict[str, Any]]:
+    """`cards(name)`: the patient-view cards of `folder/name.json` by topic, evaluated as of
+    `as_of`, the chart checked first (`check_chart`: all 19 prefetch keys). One helper for the
+    probe-chart test modules, each of which had written these lines again."""
+    from tests.services.helpers import Evaluator  # helpers is the heavier module: imported late
+
+    load = loader(folder)
+    at = Evaluator(as_of)
+
+    def cards(name: str) -> dict[str, Any]:
+        doc = load(name)
+        check_chart(doc)
+        found: dict[str, Any] = at.by_topic(doc)
+        return found
+
+    return cards

@@ -28,7 +28,6 @@ import pytest
 
 from fhir_mapping import stated_history, stated_sa
 from tests.services import chart_files
-from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -37,14 +36,7 @@ RISK = "suicide-risk"
 TMS = "tms-referral"
 ATTEMPT = "Self-harm or suicide attempt"
 
-_chart = chart_files.loader(Path(__file__).parent / "hist35_charts")
-_at = Evaluator(AS_OF)
-
-
-def _cards(name: str) -> dict[str, dict[str, object]]:
-    doc = _chart(name)
-    chart_files.check_chart(doc)
-    return _at.by_topic(doc)
+_cards = chart_files.topic_reader(Path(__file__).parent / "hist35_charts", AS_OF)
 
 
 @pytest.mark.parametrize(

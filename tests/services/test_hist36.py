@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 
 from tests.services import chart_files
-from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
@@ -38,14 +37,7 @@ AS_OF = date(2026, 12, 1)
 RISK = "suicide-risk"
 TMS = "tms-referral"
 
-_chart = chart_files.loader(Path(__file__).parent / "hist36_charts")
-_at = Evaluator(AS_OF)
-
-
-def _cards(name: str) -> dict[str, dict[str, object]]:
-    doc = _chart(name)
-    chart_files.check_chart(doc)
-    return _at.by_topic(doc)
+_cards = chart_files.topic_reader(Path(__file__).parent / "hist36_charts", AS_OF)
 
 
 @pytest.mark.parametrize(

@@ -19,26 +19,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.services import chart_files
-from tests.services.helpers import Evaluator
 
 pytestmark = pytest.mark.real_drug_table
 
 RISK = "suicide-risk"
 TMS = "tms-referral"
-_chart = chart_files.loader(Path(__file__).parent / "text39_charts")
-_evaluate = Evaluator(date(2026, 12, 1))
-
-
-def _cards(name: str) -> dict[str, Any]:
-    doc = _chart(name)
-    chart_files.check_chart(doc)
-    cards: dict[str, Any] = _evaluate.by_topic(doc)
-    return cards
+_cards = chart_files.topic_reader(Path(__file__).parent / "text39_charts", date(2026, 12, 1))
 
 
 CRITICAL = [
