@@ -9,6 +9,11 @@
   larger one ("took 30 tablets for pain": 30 x 325 mg acetaminophen is a toxic dose), or another
   purpose ("took 3 tablets of her Xanax to sleep") is still read: the card asks, a question
   costs less than a missed overdose.
+- A dosing "OD" ("sertraline 50 mg od 2019", "mg od today", "eye drops od"): "od" right after a
+  `dose_unit` word (a unit, route or eye drop: "mg", "tabs", "po", "drops") is "once daily" or
+  "right eye" (ISMP's error-prone abbreviations), not an overdose, and is blanked before the
+  "od <year>", "od today" event rows are read (recheck K29b s32, fix text42). Only right after
+  the unit: "sertraline od 2019" may be an overdose of it and is read (the card asks).
 - An accident stated beside a cut ("cut arm on broken glass", "cut self while cooking", "cut arm
   by accident"): an `act_accident` phrase after an act term in its clause (up to a comma, full
   stop, semicolon or "but") means the act is not read, as "cut finger on glass" is not (NICE
@@ -45,7 +50,7 @@
 Apart from self_harm_text.py (kept under 400 lines) because what surrounding words say of a
 term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`,
 `act_attempt`, `attempt_other`, `attempt_verb`, `attempt_habit`, `accident_lead`,
-`accident_object`, `accidental`).
+`accident_object`, `accidental`, `dose_unit`).
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     found: dict[str, list[re.Pattern[str]]] = {}
     leads: list[str] = []
     objects: list[str] = []
+    units: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         if row["role"] in wanted:
             found.setdefault(row["role"], []).append(_compiled(row["term"]))
@@ -96,7 +102,11 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
             leads.append(normalise_text(row["term"]))
         elif row["role"] == "accident_object":
             objects.append(normalise_text(row["term"]))
+        elif row["role"] == "dose_unit":
+            units.append(re.escape(normalise_text(row["term"])))
     roles = {role: tuple(found.get(role, ())) for role in wanted}
+    # "50 mg od", "50mg od", "2 drops od": a unit after a number or a word, then "od" (fix text42).
+    roles["dose_unit"] = (re.compile(r"(?<![a-z])(?:" + "|".join(units) + r")\.?\s+od\b"),)
     if leads and objects:
         # "on a fence": a lead, then an object (module docstring); longest lead first.
         lead = "|".join(re.escape(t) for t in sorted(leads, key=len, reverse=True))
@@ -115,7 +125,8 @@ def without_usual_doses(text: str) -> str:
             clause = _CLAUSE_END.split(text[m.end() :])[0]
             if any(q.search(clause) for q in roles["purpose"]):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
-    return text
+    # A dosing "OD" after its unit ("50 mg od 2019"): no overdose (module docstring, fix text42).
+    return roles["dose_unit"][0].sub(lambda m: " " * len(m.group()), text)
 
 
 def accident_beside(text: str, start: int, end: int) -> bool:

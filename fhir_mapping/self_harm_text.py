@@ -169,19 +169,21 @@ _COUNT = r"(?:[3-9]|[1-9]\d+)"
 
 
 # What a term ending in "$" must be followed by: the end of its clause ("urges to cut", not
-# "wants to cut down on drinking"; recheck K11 s28 finding 1).
-_CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|$))"
+# "wants to cut down on drinking"; recheck K11 s28 finding 1), or a checklist's dash before its
+# answer ("Cutting - yes" as "Cutting: yes", "Cutting - no" denied; K29b s32 finding 1, text42).
+_CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
+_YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
 
 
 def _pattern(term: str) -> re.Pattern[str]:
     # "self harm*" -> any ending ("self-harming"), inside a term too ("attempt* suicide"); else
-    # the whole word; "#" a count (_COUNT); a closing "$" the end of the clause (_CLAUSE_CLOSED).
+    # the whole word; "#" a count (_COUNT); "<year>" a year; a closing "$" the end of the clause.
     term = normalise_text(term)
     closed = term.endswith("$")
     term = term.rstrip("$")
     parts = term.rstrip("*").split("#")
     body = _COUNT.join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
-    body += r"\w*" if term.endswith("*") else r"\b"
+    body = body.replace(*_YEAR) + (r"\w*" if term.endswith("*") else r"\b")
     return re.compile(r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
 
 
@@ -264,8 +266,7 @@ def _cued(words: str) -> bool:
     return pre_cued(words) or (own is not None and own.search(words) is not None)
 
 
-# What a `negated_accident` phrase is read as: the first `intent` word of the table's own
-# kind (ICD-10-CM's "intentional self-harm"; module docstring).
+# A `negated_accident` phrase read as ICD-10-CM's "intentional self-harm" (module docstring).
 _STATED_INTENT = "intentional"
 
 

@@ -71,14 +71,19 @@ _TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d
 # keep the SI (fix hist36; `answer_covers` reads comma lists, fix neg37).
 _QUALIFIER = r"(?:plan|intent|method|means|specific|active)\b"
 _ITEM = r"(?!(?:no|not|denies|without)\b)[a-z]+"
+# An "or"/"and" joins the last item to the list, after a comma or alone ("SI, HI, or self-harm:
+# denies", "SI/HI or self harm: denies"; recheck K29b s32 finding 3, fix text42: read as stated).
+_JOINT = r"(?:\s*[/,]\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+)"
 # The items stand in the group "items": a comma-joined list is read only as `answer_covers` says.
-ANSWER_LEAD = r"^(?P<items>(?:\s*[/,]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4})\s*[:?\-]\s*"
+ANSWER_LEAD = r"^(?P<items>(?:" + _JOINT + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4})\s*[:?\-]\s*"
 # An `answer_all` ("all neg") says it covers every item, so a semicolon joins them too
 # ("SI;HI;AVH - all neg"); a plain answer after a semicolon ("SI; HI: denies") covers HI only.
 _ALL_LEAD = r"^(?:\s*[/,;]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
 # Where a comma-joined checklist's clause starts ("Psych ROS: SI, HI: denies") and its joints.
 _LIST_CLAUSE = re.compile(r"[.;:(]")
-_LIST_JOINT = re.compile(r"[,/]")
+_LIST_JOINT = re.compile(r"[,/]|\b(?:and|or)\b")
+# A list read as `answer_covers` reads a comma-joined one: a comma or a word joins it (fix text42).
+_WORD_LIST = re.compile(r",|\b(?:and|or)\b")
 # A family-history list: its items, each up to this many words ("major depressive disorder"),
 # within a sentence (a full stop or semicolon ends it).
 _FAMILY_ITEM_WORDS = 3
@@ -258,11 +263,13 @@ def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None)
     if answer is None:
         return False
     items = answer.group("items")
-    if "," not in items:
+    if not _WORD_LIST.search(items):
         return True
     neg = _negations()
     own = _LIST_CLAUSE.split(text[:end])[-1]
-    first, *rest = (part.strip() for part in _LIST_JOINT.split(own + items))
+    # ", or self harm": the comma and the "or" are one joint, no empty item between (fix text42).
+    parts = (part.strip() for part in _LIST_JOINT.split(own + items))
+    first, *rest = (part for part in parts if part)
     return first in neg.list_items and all(
         part in neg.list_items or part in neg.list_follow for part in rest
     )
