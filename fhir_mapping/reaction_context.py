@@ -12,48 +12,87 @@ recurrence discussed" keeps the reaction): a `not-a-reaction` row of data/allerg
 this drug's reaction. A manifestation is a coded or labelled reaction and is not read so. The rows are narrow on
 purpose (lead, session 31): a bare "normal" or "risk" in the sentence also read "Anaphylaxis,
 vitals normal after epi" and "Anaphylaxis - high risk, avoid" as no reaction, the unsafe mistake.
+
+Counselling never undoes a reaction the sentence says happened (s32 allergy39: each was a
+warning, no card at chart open):
+- a `reaction-happened` word (a treatment given, an admission, "within 10 min", "developed")
+  anywhere in the sentence keeps the reaction ("Signs of anaphylaxis within 10 min of first
+  dose, epi given"; "Developed signs of serotonin syndrome, admitted to ICU");
+- "signs of" (`counselled-sign`) is counselling only beside a `counselling` word ("Signs of
+  anaphylaxis reviewed", "to watch for"): alone it describes what happened;
+- a `not-a-reaction` row after the word counts only in the word's own clause: past a comma, a
+  free-standing dash or a year the reaction was recorded first and the counselling is about it
+  ("Stevens Johnson syndrome 2021 - risk reviewed with pt", "Anaphylaxis 2019, patient educated
+  to carry EpiPen"), while "Anaphylaxis risk discussed with patient" stays counselling.
+An `off-pathway` allergen is still another substance whatever happened.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 # A sentence ends at a full stop, semicolon or line break; a comma or colon does not ("EKG
 # checked for QT prolongation: QTc 420, normal" is one statement).
 _SENTENCE_END = re.compile(r"[.;\n]")
+# What closes the reaction's own clause before later counselling: a comma, a free-standing
+# dash (normalise_text keeps only those: "Stevens-Johnson" became a space), an opening
+# parenthesis, or a year ("Anaphylaxis 2019"). A colon does not ("educated re: SJS risk").
+_CLAUSE_BREAK = re.compile(r"[,(–—]|(?<!\S)-(?!\S)|\b(?:19|20)\d\d\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The allergy_classes.csv rows this module reads, each kind compiled as one pattern."""
+
+    counselling: re.Pattern[str]  # `not-a-reaction`: counselling, a risk, a threshold ...
+    sign: re.Pattern[str]  # `counselled-sign`: "signs of"
+    sign_counselled: re.Pattern[str]  # `counselling`: "reviewed", "to watch for"
+    happened: re.Pattern[str]  # `reaction-happened`: "given", "admit", "within"
+    other_substance: re.Pattern[str]  # `off-pathway`: whole words, a plural s allowed
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(`not-a-reaction` stems, read at the start of a word: "counsel" reads "counselled";
-    `off-pathway` allergens, whole words)."""
+def _rows() -> _Rows:
+    """The rows, each kind read at the start of a word ("counsel" reads "counselled")."""
     text = resources.files("fhir_mapping").joinpath("data/allergy_classes.csv").read_text("utf-8")
-    stems: list[str] = []
-    others: list[str] = []
+    terms: dict[str, list[str]] = {}
     for row in csv.DictReader(text.splitlines()):
-        if row["kind"] == "not-a-reaction":
-            stems.append(row["term"].strip().lower())
-        elif row["kind"] == "off-pathway":
-            others.append(row["term"].strip().lower())
+        terms.setdefault(row["kind"], []).append(row["term"].strip().lower())
 
-    def alternatives(terms: list[str]) -> str:
-        return "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    def starts(kind: str) -> re.Pattern[str]:
+        # A kind without rows matches nothing (rather than everything).
+        found = sorted(terms.get(kind, []), key=len, reverse=True)
+        body = "|".join(re.escape(t) for t in found) or r"(?!)"
+        return re.compile(rf"(?<![a-z])(?:{body})")
 
-    return (
-        re.compile(rf"(?<![a-z])(?:{alternatives(stems)})"),
-        re.compile(rf"(?<![a-z])(?:{alternatives(others)})s?(?![a-z])"),
+    others = starts("off-pathway").pattern
+    return _Rows(
+        counselling=starts("not-a-reaction"),
+        sign=starts("counselled-sign"),
+        sign_counselled=starts("counselling"),
+        happened=starts("reaction-happened"),
+        other_substance=re.compile(rf"{others}s?(?![a-z])"),
     )
 
 
 def not_this_reaction(words: str, start: int, end: int) -> bool:
     """Whether the severe word at words[start:end] (normalised text) stands in a sentence that
     counsels, educates, discusses a risk, names a threshold or a test checked for, or another
-    substance (module docstring)."""
+    substance, and does not tell of the reaction happening (module docstring)."""
     before = _SENTENCE_END.split(words[:start])[-1]
     after = _SENTENCE_END.split(words[end:])[0]
     sentence = f"{before} {after}"
-    stems, others = _patterns()
-    return stems.search(sentence) is not None or others.search(sentence) is not None
+    rows = _rows()
+    if rows.other_substance.search(sentence):
+        return True
+    if rows.happened.search(sentence):
+        return False
+    # Counselling after the word, in its own clause only ("Anaphylaxis risk discussed").
+    own_clause = _CLAUSE_BREAK.split(after)[0]
+    if rows.counselling.search(before) or rows.counselling.search(own_clause):
+        return True
+    return bool(rows.sign.search(before) and rows.sign_counselled.search(sentence))
