@@ -41,13 +41,41 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.text_negation import normalise_text, term_pattern
+from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["lead_start", "preparatory", "qualified"]
+__all__ = ["lead_start", "preparatory", "qualified", "term_regex"]
 
 # What may stand between the qualifier and the term: a verb of taking or doing, then an article
 # ("threatened to take an overdose", "thoughts of taking pills"), nothing else.
 _BETWEEN = r"(?:\s+(?:take|taking|took|do|doing))?(?:\s+(?:a|an|another|more))?\s*$"
+
+
+# What "#" in a term reads: a count of three or more ("took 30 tablets"), not one or two, a
+# usual single dose ("took 2 tablets of ibuprofen"; recheck K7 s28 finding 2, design choice).
+_COUNT = r"(?:[3-9]|[1-9]\d+)"
+
+
+# What a term ending in "$" must be followed by: the end of its clause ("urges to cut", not
+# "wants to cut down on drinking"; recheck K11 s28 finding 1), or a checklist's dash before its
+# answer ("Cutting - yes" as "Cutting: yes", "Cutting - no" denied; K29b s32 finding 1, text42).
+_CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
+_YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
+
+
+def term_regex(term: str) -> re.Pattern[str]:
+    """A self_harm_terms.csv term as a pattern: "self harm*" any ending ("self-harming"), inside a
+    term too ("attempt* suicide", "stockpil* her *"); else the whole word; "#" a count (_COUNT);
+    "<year>" a year (_YEAR); a closing "$" the end of the clause (_CLAUSE_CLOSED). One rule for every role read here and
+    in self_harm_text.py: the `preparatory` rows were read with text_negation.term_pattern,
+    which knows only a closing "*", so "stockpil* meds", "stockpil* her *" and "stockpil*$"
+    never matched (found in session 32 fix words43)."""
+    term = normalise_text(term)
+    closed = term.endswith("$")
+    term = term.rstrip("$")
+    parts = term.rstrip("*").split("#")
+    body = _COUNT.join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
+    body = body.replace(*_YEAR) + (r"\w*" if term.endswith("*") else r"\b")
+    return re.compile(r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
 
 
 @cache
@@ -60,7 +88,7 @@ def _role(role: str) -> tuple[str, ...]:
 @cache
 def preparatory() -> tuple[re.Pattern[str], ...]:
     """The `preparatory` words ("pills hidden", "hoarding pills"): a plan, no qualifier needed."""
-    return tuple(term_pattern(term) for term in _role("preparatory"))
+    return tuple(term_regex(term) for term in _role("preparatory"))
 
 
 @cache

@@ -96,7 +96,7 @@ from fhir_mapping.self_harm_context import (
     without_other_attempts,
     without_usual_doses,
 )
-from fhir_mapping.self_harm_ideation import lead_start, preparatory, qualified
+from fhir_mapping.self_harm_ideation import lead_start, preparatory, qualified, term_regex
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.self_harm_sib import as_sibling
@@ -163,30 +163,6 @@ class _Terms:
     negation_pseudo: re.Pattern[str] | None
 
 
-# What "#" in a term reads: a count of three or more ("took 30 tablets"), not one or two, a
-# usual single dose ("took 2 tablets of ibuprofen"; recheck K7 s28 finding 2, design choice).
-_COUNT = r"(?:[3-9]|[1-9]\d+)"
-
-
-# What a term ending in "$" must be followed by: the end of its clause ("urges to cut", not
-# "wants to cut down on drinking"; recheck K11 s28 finding 1), or a checklist's dash before its
-# answer ("Cutting - yes" as "Cutting: yes", "Cutting - no" denied; K29b s32 finding 1, text42).
-_CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
-_YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
-
-
-def _pattern(term: str) -> re.Pattern[str]:
-    # "self harm*" -> any ending ("self-harming"), inside a term too ("attempt* suicide"); else
-    # the whole word; "#" a count (_COUNT); "<year>" a year; a closing "$" the end of the clause.
-    term = normalise_text(term)
-    closed = term.endswith("$")
-    term = term.rstrip("$")
-    parts = term.rstrip("*").split("#")
-    body = _COUNT.join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
-    body = body.replace(*_YEAR) + (r"\w*" if term.endswith("*") else r"\b")
-    return re.compile(r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
-
-
 def _cues(terms: list[str], answer: bool = False) -> re.Pattern[str] | None:
     """One alternation of negation cues, longest first ("wasn't the first" before "wasn't");
     an `answer` cue only right after a colon, dash or question mark ("Self-harm: denies"), as
@@ -206,7 +182,7 @@ def _terms() -> _Terms:
         if row["role"].startswith("negation"):
             cues.setdefault(row["role"], []).append(_plain(row["term"]))
             continue
-        by_role.setdefault(row["role"], []).append(_pattern(row["term"]))
+        by_role.setdefault(row["role"], []).append(term_regex(row["term"]))
     return _Terms(
         # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
         # something else ("past attempts to quit smoking").
