@@ -157,6 +157,9 @@ class _Terms:
     # Read only right after an ideation lead ("urges to cut", "wants to hurt himself"):
     # self_harm_ideation.py; never as an act.
     ideation_object: tuple[re.Pattern[str], ...]
+    # Everyday phrases holding a term, blanked before reading ("acting odd last night" is no
+    # "ODd last night": session 32 lead's follow-up to words43).
+    lookalike: tuple[re.Pattern[str], ...]
     # Self-harm's own negation cues, beside the shared ones (module docstring: Denials).
     negation: re.Pattern[str] | None
     negation_answer: re.Pattern[str] | None
@@ -194,6 +197,7 @@ def _terms() -> _Terms:
         undetermined=tuple(by_role.get("undetermined", ())),
         negated_accident=tuple(by_role.get("negated_accident", ())),
         ideation_object=tuple(by_role.get("ideation_object", ())),
+        lookalike=tuple(by_role.get("lookalike", ())),
         negation=_cues(cues.get("negation", [])),
         negation_answer=_cues(cues.get("negation_answer", []), answer=True),
         negation_pseudo=_cues(cues.get("negation_pseudo", [])),
@@ -252,8 +256,12 @@ def _read(text: str) -> str:
     itself negated ("no evidence it was not accidental") is blanked, not read as an accident:
     a double negation is a doubt, and the card then asks the intent. A usual dose taken for a
     stated purpose is blanked ("took 3 tabs of tylenol for headache"), and so is a bare attempt
-    term before an attempt at something else ("past attempts to quit": self_harm_context.py)."""
-    text = as_sibling(without_other_attempts(without_usual_doses(_plain(text))))
+    term before an attempt at something else ("past attempts to quit": self_harm_context.py),
+    and so is a `lookalike` phrase ("acting odd")."""
+    text = _plain(text)
+    for p in _terms().lookalike:
+        text = p.sub(lambda m: " " * len(m.group()), text)
+    text = as_sibling(without_other_attempts(without_usual_doses(text)))
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):
             said = " " if _denied(text, m.start(), m.end()) else _STATED_INTENT

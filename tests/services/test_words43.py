@@ -17,7 +17,8 @@ the same term rule as the other roles (self_harm_ideation.term_regex), so a `*` 
    jump would put a critical card on sport and stair falls. "Stood on the ledge" is an aborted
    attempt (C-SSRS), read as preparatory: critical.
 4. OD with a date of this decade, a month/day or a count, "ODd" with when or what, a whole bottle,
-   a count of one's own drug: the overdose card. "OD 2019" (an earlier year) is left to
+   a count of one's own drug: the overdose card; "acting odd last night", "seemed odd on her meds"
+   (lookalike rows: how ED reasons describe altered behaviour) silent. "OD 2019" (an earlier year) is left to
    stated_history (text42).
 5. Stockpiling, hoarding and saving one's own pills or a named drug: critical; "hoarding
    disorder", "saving money", "stockpiling groceries" silent.
@@ -127,6 +128,9 @@ SILENT = [
     "e_Vision_worse_OD",
     "e_Vision_OD_20_40",
     "e_Pt_acting_odd_today",
+    # Lead's follow-up: everyday words before "odd" are lookalike rows, blanked.
+    "e_Pt_acting_odd_last_night",
+    "e_seemed_odd_on_her_meds",
     "e_hoarding_disorder",
     "e_saving_money",
     "e_stockpiling_groceries",
