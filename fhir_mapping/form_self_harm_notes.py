@@ -66,6 +66,7 @@ from fhir_mapping.record import FindingKind
 from fhir_mapping.screen_wording import SELF_HARM, terms
 from fhir_mapping.self_harm_subject import is_relative, says_self_harm, shares_finding
 from fhir_mapping.self_harm_text import ideation, reading
+from fhir_mapping.stated_plan_text import states_plan
 from fhir_mapping.tms_safety import negated, normalise_text
 
 __all__ = [
@@ -190,11 +191,14 @@ def _finds(text: str) -> bool:
     """Whether free text states suicidal ideation or self-harm, not negated: also a thought or
     plan of self-harm ("thoughts of cutting", "plan to overdose", "Mother worried pt will hurt
     herself", "pills hidden": self_harm_text.ideation, as visit_risk.py reads a visit's reason;
-    recheck K27a s31, fix forms38: a form's comment stating them was silent)."""
+    recheck K27a s31, fix forms38: a form's comment stating them was silent), and a risk
+    heading's stated plan ("Plan: hang self", "Intent: high": stated_plan_text.py; fix heads42,
+    read only in a visit's reason before)."""
     return (
         FindingKind.SUICIDAL_IDEATION in text_kinds(text)
         or reading(text) is not None
         or ideation(text)
+        or states_plan(text)
     )
 
 

@@ -82,6 +82,7 @@ from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.screen_wording import SELF_HARM, named, self_harm_item
+from fhir_mapping.stated_plan_text import value_states_plan
 from fhir_mapping.suicide_screen_answers import says_no_risk
 
 if TYPE_CHECKING:
@@ -159,9 +160,11 @@ def read_named(
         ref = SourceRef("Observation", rid if isinstance(rid, str) else "")
         source = ref if ref.id else None
         final = status in _RESULT
-        if term is None:
+        if term is None or (term.kind == SELF_HARM and value_states_plan(resource)):
             # Its answer text states suicidal ideation or self-harm (module docstring): a yes
-            # of the row's own question, as the forms safety net reads an item so answered.
+            # of the row's own question, as the forms safety net reads an item so answered;
+            # so does a self-harm row's answer stating a plan by a risk heading ("C-SSRS screen"
+            # = "Plan: hang self": stated_plan_text.py; fix heads42, an unread result before).
             asked = (_answer_words(resource), form_self_harm.question(_row_question(resource)))
             state = None if final else status
             said = Score(
