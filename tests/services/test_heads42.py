@@ -5,7 +5,9 @@ in heads42_charts/, built from forms38's base chart (a TRD patient with two fail
 card offered) with one resource holding the words, as of 2026-12-01:
 - o_: an Epic nursing flowsheet comment row (local code, valueString); os_: a row asking
   "Suicidal thoughts"; oc_: a "C-SSRS screen completed" row; ol_: the C-SSRS plan question
-  (LOINC 93250-9) answered in a valueString;
+  (LOINC 93250-9) answered in a valueString; on_: a row whose comment is its Observation.note;
+  ocm_: a "Suicide risk screen" row whose comment is a component's valueString (no reader read
+  a note or component's words: "SI with plan to hang self" there was silent too);
 - q_: an Epic nursing form's QuestionnaireResponse comment item; qs_: an item asking of
   suicidal thoughts or a plan; qn_: a "C-SSRS screen completed" note item;
 - c_: an Epic problem-list Condition with code.text only; h_: an Oracle Health health-concern
@@ -62,6 +64,7 @@ def _quiet(name: str) -> None:
         *("os_Plan_hang_self", "oc_Plan_hang_self", "ol_Plan_hang_self"),
         *("qs_Plan_hang_self", "qs_Intent_high", "qn_Method_hanging"),
         *("h_Plan_hang_self", "d_Intent_high"),
+        *("on_Plan_hang_self", "on_SI_with_plan_to_hang_self", "ocm_Intent_high"),
     ],
 )
 def test_stated_plan_failed_now_critical(name: str) -> None:
@@ -74,6 +77,7 @@ def test_stated_plan_failed_now_critical(name: str) -> None:
         *(f"{where}_{text}" for text in _CONTROLS for where in ("o", "q", "c")),
         *("os_Contraception_method_pills", "ol_Intent_accidental"),
         *("h_Intent_accidental", "d_Intent_to_get_high"),
+        *("on_Intent_accidental", "ocm_Plan_take_2_tabs_q6h_prn"),
     ],
 )
 def test_hist39_exclusions_stay_quiet(name: str) -> None:
@@ -91,3 +95,8 @@ def test_condition_plan_is_ideation_not_an_overdose() -> None:
 def test_flowsheet_card_quotes_the_row() -> None:
     card = _critical("os_Plan_hang_self")
     assert '"Suicidal thoughts"' in card["summary"], card["summary"]
+
+
+def test_note_card_quotes_the_comment() -> None:
+    card = _critical("on_Plan_hang_self")
+    assert "plan: hang self" in card["summary"].lower(), card["summary"]
