@@ -12,13 +12,13 @@ gave no card and TMS was offered; as the answer to a question of self-harm (a fo
 form_self_harm._answer; a flowsheet row so named: screen_lookalike.read_named; a C-SSRS
 question: suicide_screen_answers._yes_no) it read neither yes nor no, at most the warning that
 an answer could not be read, TMS still offered. Each reader now asks `states_plan` (an answer:
-`value_states_plan`, a yes) as the visit reader does (a flowsheet row no reader takes is read
-in its note and components too: form_self_harm_notes.row_comment), with the same exclusions, which live in
-stated_heading.py and data/stated_history_terms.csv: a treatment or dosing plan ("Plan: take 2
-tabs q6h prn"), an intent that is no suicidal one ("Intent: accidental", "Intent: to get high"),
-a heading of something else ("Contraception method: pills"), an everyday plan ("Plan: hang out
-with friends") and safety planning or means restriction (stated_safety.py: "Plan: remove guns
-from home") state none.
+`value_states_plan`, a yes) as the visit reader does (a flowsheet row no reader takes is read in
+its note and components too: form_self_harm_notes.row_comment), with the same exclusions, which
+live in stated_heading.py and data/stated_history_terms.csv: a treatment or dosing plan ("Plan:
+take 2 tabs q6h prn"), an intent that is no suicidal one ("Intent: accidental", "Intent: to get
+high"), a heading of something else ("Contraception method: pills"), an everyday plan ("Plan:
+hang out with friends") and safety planning or means restriction (stated_safety.py: "Plan:
+remove guns from home") state none.
 """
 
 from __future__ import annotations
