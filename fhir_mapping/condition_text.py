@@ -36,7 +36,13 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from datetime import date
 
-from fhir_mapping import self_harm_past, self_harm_text, stated_history, stated_sa
+from fhir_mapping import (
+    self_harm_past,
+    self_harm_text,
+    stated_history,
+    stated_plan_text,
+    stated_sa,
+)
 from fhir_mapping.diagnosis_text import (
     said_as_dated_past,
     said_as_not_current,
@@ -141,7 +147,11 @@ def text_findings(
             verification=TEXT_MENTION if coded else _to_rule_out(kind, text),
             named_as=_MENTION_WORDS.get(kind) if coded else None,
         )
-    if not coded and not intent_coded and self_harm_text.ideation(text):
+    read_harm = not coded and not intent_coded
+    # A risk heading answered by a method or an affirmed intent ("Plan: hang self", "Intent:
+    # high"): a stated plan, as in a visit reason (stated_plan_text.py; fix heads42: no card).
+    planned = read_harm and stated_plan_text.states_plan(text)
+    if read_harm and (planned or self_harm_text.ideation(text)):
         # "SI with plan to overdose", "thoughts of self harm": ideation with a plan, not an act
         # (self_harm_ideation.py; recheck K7 s28 finding 5), whatever the status, as above.
         found.setdefault(
@@ -155,7 +165,9 @@ def text_findings(
                 source=source,
             ),
         )
-    harm = self_harm_text.reading(text) if not coded and not intent_coded else None
+    # A heading's planned method is no act taken ("Plan: overdose"; stated_plan_text.act_words).
+    words = stated_plan_text.act_words(text) if planned else text
+    harm = self_harm_text.reading(words) if read_harm else None
     if harm is not None:
         # Self-harm or an overdose in words on an entry no code mapped (self_harm_text.py),
         # whatever the status (_TEXT_COUNTS_WHEN_RESOLVED); marked, so the suicide-risk card says

@@ -27,7 +27,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_intent, self_harm_text, tms_removals, tms_safety, vascular_text
+from fhir_mapping import (
+    self_harm_intent,
+    self_harm_text,
+    stated_plan_text,
+    tms_removals,
+    tms_safety,
+    vascular_text,
+)
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
 from fhir_mapping.condition_category import categories
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
@@ -104,6 +111,7 @@ def wants_condition(resource: Resource) -> bool:
         or tms_safety.wanted(concept, "condition", text, coded)
         or bool(text_kinds(text))
         or self_harm_text.wanted(text, coded)
+        or stated_plan_text.states_plan(text)  # "Plan: hang self" (fix heads42)
         or bool(vascular_text.text_kinds(text))
         or has_mania_note(resource)  # "hypomanic episode on sertraline" (mania_notes.py)
     )

@@ -68,6 +68,7 @@ from fhir_mapping.questionnaire_items import _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import self_harm_words
+from fhir_mapping.stated_plan_text import value_states_plan
 from fhir_mapping.tms_safety import normalise_text
 
 __all__ = ["INSTRUMENT", "UNREAD_UNSCALED", "question", "read_responses", "wants_response"]
@@ -214,7 +215,11 @@ def _read(
 def _answer(raw: Mapping[str, Any], text: str, note: bool) -> form_self_harm_answers.Answer | None:
     """One answer of an item the net reads: a note item's only when it speaks of the patient's
     own risk (None: nothing); on a question of harm to others too, a yes of the self, or a yes
-    of others alone to check (form_self_harm_notes.of_others)."""
+    of others alone to check (form_self_harm_notes.of_others). An answer that states a plan
+    by a risk heading ("Plan: hang self", "Intent: high") is a yes, whatever the item
+    (stated_plan_text.py; fix heads42: it read neither yes nor no, or nothing on a note item)."""
+    if value_states_plan(raw):
+        return form_self_harm_answers.Answer(form_self_harm_answers.YES, str(raw["valueString"]))
     if note:
         return notes.note_answer(raw)
     month = form_self_harm_answers.window_no(raw, text)

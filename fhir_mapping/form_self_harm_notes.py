@@ -59,6 +59,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.fhir_fields import array
 from fhir_mapping.form_injury_intent import meant
 from fhir_mapping.form_note_relative import relatives_only
 from fhir_mapping.form_self_harm_answers import YES, Answer, _pattern, _word
@@ -66,6 +67,7 @@ from fhir_mapping.record import FindingKind
 from fhir_mapping.screen_wording import SELF_HARM, terms
 from fhir_mapping.self_harm_subject import is_relative, says_self_harm, shares_finding
 from fhir_mapping.self_harm_text import ideation, reading
+from fhir_mapping.stated_plan_text import states_plan
 from fhir_mapping.tms_safety import negated, normalise_text
 
 __all__ = [
@@ -75,6 +77,7 @@ __all__ = [
     "note_answer",
     "of_others",
     "said_in_answer",
+    "row_comment",
     "row_question",
     "said_in_row",
 ]
@@ -190,11 +193,14 @@ def _finds(text: str) -> bool:
     """Whether free text states suicidal ideation or self-harm, not negated: also a thought or
     plan of self-harm ("thoughts of cutting", "plan to overdose", "Mother worried pt will hurt
     herself", "pills hidden": self_harm_text.ideation, as visit_risk.py reads a visit's reason;
-    recheck K27a s31, fix forms38: a form's comment stating them was silent)."""
+    recheck K27a s31, fix forms38: a form's comment stating them was silent), and a risk
+    heading's stated plan ("Plan: hang self", "Intent: high": stated_plan_text.py; fix heads42,
+    read only in a visit's reason before)."""
     return (
         FindingKind.SUICIDAL_IDEATION in text_kinds(text)
         or reading(text) is not None
         or ideation(text)
+        or states_plan(text)
     )
 
 
@@ -212,14 +218,29 @@ def row_question(resource: Mapping[str, Any]) -> str:
     return ""
 
 
+def row_comment(resource: Mapping[str, Any]) -> str | None:
+    """The words of an Observation no reader takes that state suicidal ideation, self-harm or a
+    plan (`said_in_answer`, with the row's question): its valueString, else a component's
+    valueString or a note's text, as an Epic flowsheet row sends its comment (fix heads42: a
+    comment there was read by no one, "Plan: hang self" or "SI with plan" alike); else None."""
+    texts = [resource.get("valueString")]
+    texts += [
+        c.get("valueString") for c in array(resource.get("component")) if isinstance(c, Mapping)
+    ]
+    texts += [n.get("text") for n in array(resource.get("note")) if isinstance(n, Mapping)]
+    question = row_question(resource)
+    for text in texts:
+        if isinstance(text, str) and said_in_answer({"valueString": text}, question) is not None:
+            return text
+    return None
+
+
 def said_in_row(resource: Mapping[str, Any]) -> bool:
     """Whether an Observation no reader takes states suicidal ideation or self-harm in its
-    valueString (`said_in_answer`: "Safety plan reviewed" = "pt reports SI with plan"): read by
+    valueString, a component's or a note (`row_comment`; `said_in_answer`: "Safety plan
+    reviewed" = "pt reports SI with plan"): read by
     screen_lookalike.read_named as a positive answer (session 30 fix forms31); so does one whose
     row asks of an injury and answers it was meant (an Epic flowsheet row "Any injuries since
     last visit?" = "Yes, on purpose" / "Not accidental", as a form's item is read: session 31
     fix forms36, it was silent)."""
-    return (
-        isinstance(resource.get("valueString"), str)
-        and said_in_answer(resource, row_question(resource)) is not None
-    )
+    return row_comment(resource) is not None

@@ -76,12 +76,13 @@ from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
 from fhir_mapping.form_self_harm_answers import YES
 from fhir_mapping.form_self_harm_answers import _word as _answer_words
+from fhir_mapping.form_self_harm_notes import row_comment, said_in_row
 from fhir_mapping.form_self_harm_notes import row_question as _row_question
-from fhir_mapping.form_self_harm_notes import said_in_row
 from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
 from fhir_mapping.screen_wording import SELF_HARM, named, self_harm_item
+from fhir_mapping.stated_plan_text import value_states_plan
 from fhir_mapping.suicide_screen_answers import says_no_risk
 
 if TYPE_CHECKING:
@@ -159,10 +160,14 @@ def read_named(
         ref = SourceRef("Observation", rid if isinstance(rid, str) else "")
         source = ref if ref.id else None
         final = status in _RESULT
-        if term is None:
+        if term is None or (term.kind == SELF_HARM and value_states_plan(resource)):
             # Its answer text states suicidal ideation or self-harm (module docstring): a yes
-            # of the row's own question, as the forms safety net reads an item so answered.
-            asked = (_answer_words(resource), form_self_harm.question(_row_question(resource)))
+            # of the row's own question, as the forms safety net reads an item so answered;
+            # so does a self-harm row's answer stating a plan by a risk heading ("C-SSRS screen"
+            # = "Plan: hang self": stated_plan_text.py; fix heads42, an unread result before).
+            comment = row_comment(resource)  # the valueString, a component's or a note's words
+            words = _answer_words({"valueString": comment} if comment else resource)
+            asked = (words, form_self_harm.question(_row_question(resource)))
             state = None if final else status
             said = Score(
                 form_self_harm.INSTRUMENT, None, day, YES, source, asked=asked, status=state

@@ -23,6 +23,7 @@ from functools import cache
 from typing import Any
 
 from fhir_mapping.fhir_fields import array, codings
+from fhir_mapping.stated_plan_text import value_states_plan
 from fhir_mapping.suicide_screen_codes import _read
 
 # Levels in order of risk (a semantic order, not a clinical threshold).
@@ -109,6 +110,8 @@ def _yes_no(element: Mapping[str, Any]) -> bool | None:
         found = _coding_yes_no(coding)
     if found is None:
         found = _term(element.get("valueString"), yes_no)
+    if found is None and value_states_plan(element):
+        return True  # "Plan: hang self" to a C-SSRS question: a yes (stated_plan_text.py, heads42)
     return None if found is None else found == "yes"
 
 
