@@ -73,7 +73,7 @@ def _taken_beside_next(trial: Trial, score: Score, following: Trial) -> str | No
     return (
         f"{score.instrument} {score.value} on {score.date.isoformat()} was taken on both: "
         f"{trial.ingredient} {weeks} weeks in, {following.ingredient} "
-        f"{(score.date - following.start).days} days in"
+        f"{_count_days((score.date - following.start).days)} in"
     )
 
 
@@ -85,12 +85,25 @@ def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
             f"PHQ-9 {score.value} on {score.date.isoformat()} is {following.ingredient}'s baseline"
         )
         if score.date > trial.end:
-            text += f", taken {(score.date - trial.end).days} days after {trial.ingredient} stopped"
+            text += f", taken {_days_after(score, trial)}"
         return text
     text = (
         f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {following.ingredient}, "
-        f"{(score.date - following.start).days} days into it"
+        f"{_count_days((score.date - following.start).days)} into it"
     )
     if score.date >= trial.end:
-        text += f" and {(score.date - trial.end).days} days after {trial.ingredient} stopped"
+        text += f" and {_days_after(score, trial)}"
     return text
+
+
+def _count_days(days: int) -> str:
+    """ "1 day", "15 days" (review K30c finding 2: "1 days after venlafaxine stopped")."""
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def _days_after(score: Score, trial: Trial) -> str:
+    """ "1 day after venlafaxine stopped"; "the day venlafaxine stopped" for the same day."""
+    days = (score.date - trial.end).days
+    if days == 0:
+        return f"the day {trial.ingredient} stopped"
+    return f"{_count_days(days)} after {trial.ingredient} stopped"

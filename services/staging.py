@@ -29,6 +29,7 @@ from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, ProcedureKind
+from services import trial_count
 from services.pathway import PathwayFacts, in_episode
 from services.policy import Policy
 from services.staging_duration import months_between as months_between
@@ -86,7 +87,15 @@ def _failed(facts: PathwayFacts) -> StageDimension:
     # The count beside the band: "Failed antidepressants 1 (1-2 medications)" next to "2
     # adequate trials failed" read as a contradiction (audit 13 finding 19): 1 is the points.
     shown = f"{count} failed: {category}" if count else "none failed: scored as the lowest"
-    partial = sum(1 for t in facts.failed_trials if partial_response(t) is not None)
+    # A failure read only from the course having stopped (Trial.outcome_inferred) is said as
+    # the TMS card's count and its trial criterion say it (services/trial_count.py: "stopped
+    # unmeasured", the criterion "failure inferred"), never "2 failed" beside "1 adequate trial
+    # failed, 1 stopped unmeasured" (review K30c finding 2). The score stands: MSM counts it.
+    inferred = sum(1 for t in facts.failed_trials if t.outcome_inferred)
+    stopped = f"{inferred} {trial_count.STOPPED_UNMEASURED}, failure inferred" if inferred else ""
+    partial = sum(
+        1 for t in facts.failed_trials if not t.outcome_inferred and partial_response(t) is not None
+    )
     if partial:
         # A partial response (a 25-50 % drop: fhir_mapping/partial_response.py) is no response,
         # so MSM's treatment-failure dimension counts it: the dimension counts the antidepressant
@@ -95,13 +104,17 @@ def _failed(facts: PathwayFacts) -> StageDimension:
         # The score stands; the words say which were partial, never "2 failed" for one failure
         # and one partial response (audit 17 W3, the TMS card's "venlafaxine (SNRI, partial
         # response 40 %: < 50 %, counted)").
-        failed = count - partial
+        failed = count - partial - inferred
         said = "1 partial response" if partial == 1 else f"{partial} partial responses"
         said = f"{failed} failed, {said}" if failed else said
+        said = f"{said}, {stopped}" if stopped else said
         shown = f"{count} adequate trials, {said}: {category}"
         if count == 1:
             shown = f"1 adequate trial, {said}: {category}"
         return StageDimension("Antidepressant trials", shown, f"{count} ({names})", points)
+    if inferred:
+        failed = count - inferred
+        shown = f"{failed} failed, {stopped}: {category}" if failed else f"{stopped}: {category}"
     return StageDimension("Failed antidepressants", shown, f"{count} ({names})", points)
 
 

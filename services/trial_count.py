@@ -34,6 +34,10 @@ from services import inducers, trial_indication
 from services.card_format import names, reported_note
 from services.last_answer import kept
 
+# A failure read only from the stop (Trial.outcome_inferred), as the counts, the staging line
+# and the TMS trial criterion all say it (review K30c finding 2: three counts, one trial).
+STOPPED_UNMEASURED = "stopped unmeasured"
+
 
 def confirm_reasons(trial: Trial, record: PatientRecord) -> tuple[str, ...]:
     """What is left to confirm of a counted trial, in the words the TMS criterion uses: its
@@ -328,7 +332,7 @@ def _failed_words(
         confirm = confirm_note(measured, record) if marks else ""
         confirm_inferred = confirm_note(inferred, record) if marks else ""
         head = f"{adequate} ({_names(measured, record)}){confirm}"
-        stops = f"{m} stopped unmeasured"
+        stops = f"{m} {STOPPED_UNMEASURED}"
         # A bracketed mark (" (fluoxetine: medication list only)") goes inside the stopped
         # trials' bracket, never as a second bracket beside it (_named).
         return (
@@ -336,8 +340,8 @@ def _failed_words(
             f"{adequate}{confirm}, {stops}{confirm_inferred}{once}",
         )
     return (
-        _named(f"{long_measured}, {m} stopped unmeasured", names(inferred), said_inferred),
-        f"{short_measured}, {m} stopped unmeasured{said_inferred}",
+        _named(f"{long_measured}, {m} {STOPPED_UNMEASURED}", names(inferred), said_inferred),
+        f"{short_measured}, {m} {STOPPED_UNMEASURED}{said_inferred}",
     )
 
 

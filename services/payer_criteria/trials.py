@@ -108,7 +108,10 @@ def _outcome_only(trial: Trial) -> str:
     if not trial.failed:
         return "not tolerated"
     if trial.outcome_inferred:
-        return f"failed, inferred: {trial.unmeasured_text}"
+        # The TMS card's count and the staging line say "stopped unmeasured" (trial_count
+        # .STOPPED_UNMEASURED); the criterion counts it, so it says the failure is inferred
+        # (review K30c finding 2: "failed, inferred" beside "1 stopped unmeasured").
+        return f"{trial_count.STOPPED_UNMEASURED}, failure inferred: {trial.unmeasured_text}"
     drop = partial_response(trial)
     if drop is not None:
         # "venlafaxine (SNRI, partial response 40 %, counted as inadequate response)": the

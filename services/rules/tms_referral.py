@@ -82,6 +82,7 @@ from services.rules.tms_referral_notes import (
     tms_safety_items,
     unmet_words,
 )
+from services.rules.tms_running_trial import running_line
 
 TOPIC = "tms-referral"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
@@ -311,6 +312,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         _criteria(ctx, evaluation),
         held.line if held is not None else "",
         partial_adjunct_line(partial),
+        running_line(ctx),  # a course short of its fair test (review K30c finding 2)
         anxiety_line(ctx),
         earlier_course_line(ctx, evaluation),
         revoked_referral_line(ctx.record),

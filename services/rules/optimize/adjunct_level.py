@@ -197,6 +197,14 @@ def level_step(found: LevelReading) -> LevelStep:
     return LevelStep.ADJUST
 
 
+def settled(found: LevelReading) -> bool:
+    """Whether `found` leaves nothing to do before the next step: a current level in its
+    target, on the dose running now (LevelState.IN). The optimise card then reads "adjust by
+    level or change strategy": the adjunct has had a fair dose, and no other card waits on a
+    level check (review K30c finding 1)."""
+    return found.state is LevelState.IN
+
+
 def first_words(found: LevelReading) -> str:
     """The step of `found` (level_step) as another card says it, naming the drug, before its
     own "first, then ...": "raise lithium to its target level", "repeat the lithium level",

@@ -29,6 +29,7 @@ from services.order_doses import dosed_subject, fmt_dose, trial_dose
 from services.recommendation import HELD, HeldSummary, Indicator, Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
+from services.rules.optimize import residual_response
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.orders import raise_dose_suggestion
 from services.rules.optimize.room import report_hold
@@ -264,7 +265,9 @@ def toward_remission(
     for t in low:
         raise_dose(ctx, t, sections, found)
     if not room and not low:
-        return None
+        # No raise to offer: a response whose last PHQ-9 still indicates depression (>= 10)
+        # gets its own card, never none (review K30c finding 3: 24 -> 11 at the top of the range).
+        return residual_response.card(ctx, good, waits)
     first = (low or tuple(room))[0]
     resp = good[0]
     # Under 18 the label's pediatric dose, as the order card names it (review s27 RQ2 finding 1).

@@ -18,7 +18,13 @@ from fhir_mapping.record import Trial
 from services.rules import adjunct_harm
 from services.rules.context import RuleContext
 from services.rules.optimize import as_needed, dose_first
-from services.rules.optimize.adjunct_level import LevelStep, first_words, level_step, reading
+from services.rules.optimize.adjunct_level import (
+    LevelStep,
+    first_words,
+    level_step,
+    reading,
+    settled,
+)
 from services.rules.optimize.courses import (
     below_range_adjuncts,
     current_trials,
@@ -41,12 +47,18 @@ class RaiseFirst:
     raises: bool = True
 
 
-def _settled(ctx: RuleContext, trial: Trial) -> RaiseFirst:
+def _settled(ctx: RuleContext, trial: Trial) -> RaiseFirst | None:
     """The first step of a course below its range: raised, or, dosed by its level, the step its
-    level reading leads the optimise card with (adjunct_level.level_step)."""
+    level reading leads the optimise card with (adjunct_level.level_step). None for a course
+    dosed by its level whose current level is in its target (adjunct_level.settled): it has
+    had a fair dose whatever its mg/day, the optimise card says "adjust by level or change
+    strategy", and nothing is pending before the next step (review K30c finding 1: lithium
+    300 mg/day at 0.6 mmol/L held the TMS referral on "check the lithium level and eGFR")."""
     found = reading(ctx, trial)
     if found is None:
         return RaiseFirst(trial, f"raise {trial.ingredient}")
+    if settled(found):
+        return None
     return RaiseFirst(trial, first_words(found), level_step(found) is LevelStep.RAISE)
 
 
@@ -63,10 +75,9 @@ def raise_first(ctx: RuleContext) -> tuple[RaiseFirst, ...]:
     current = _current(ctx)
     low = subtherapeutic(ctx)
     weak = below_range_adjuncts(ctx, current)
-    if low or weak:
-        return tuple(
-            [RaiseFirst(t, f"raise {t.ingredient}") for t in low] + [_settled(ctx, t) for t in weak]
-        )
+    settle = [s for s in (_settled(ctx, t) for t in weak) if s is not None]
+    if low or settle:
+        return tuple([RaiseFirst(t, f"raise {t.ingredient}") for t in low] + settle)
     before = as_needed.as_needed_courses(current, low) or unmeasured(ctx, current)
     rooms = dose_first.leading(ctx, current, tapering(ctx), after=bool(before))
     # A raise the card holds as text (Room.hold: a label limit, a reaction) is not what its
