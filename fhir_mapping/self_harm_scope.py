@@ -18,6 +18,16 @@ slash, "&", "and", "or", "nor", "as well as") into parts; the mention's own part
   self-harm"; session 31 fix forms36, they were silent): it is a clause of its own, and only a
   cue inside it denies the mention ("denies SI and has never overdosed" is denied). "Denies SI,
   attempted overdose 2 days ago" is read: the attempt is its own finding.
+- Else, after a bare comma, the mention's whole item (its part up to the next joint) must be a
+  screening checklist item (data/text_negations.csv `list_item`/`list_follow`, or its plural:
+  text_negation.checklist_item) for the scope to run back; anything else there is a clause of
+  its own (recheck K30a s32 finding 2, fix neg43: "denies SI, OD'd last night", "Denies SI/HI,
+  drank bleach", "denies SI, tied sheet around neck", "Denies SI/HI, hoarding her pills" had
+  no card and offered TMS: their verbs are no `clause_verb` row). A checklist after "denies"
+  names bare screening words ("denies SI, HI, cutting": the cutting is denied, as in "SI, HI,
+  cutting: denies"); an act written with its object or time is a report of what happened, and
+  ED reason fields separate statements with commas ("denies SI, cutting last week" is read).
+  An "or"/"and" joint is read as below ("denies SI, HI, or self-harm").
 - Else (a bare noun phrase, "self-harm" in "denies SI or self-harm") the scope runs back over
   the parts before it while they hold no verb, to the part holding the cue: a genuine list stays
   denied however long ("no history of suicide attempts or self-harm", "denies SI, HI, AH/VH,
@@ -42,7 +52,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.text_negation import after_last_stop, normalise_text
+from fhir_mapping.text_negation import after_last_stop, checklist_item, normalise_text
 
 __all__ = ["cue_window"]
 
@@ -103,6 +113,12 @@ def _closed(part: str) -> bool:
     return closing is not None and closing.search(part) is not None
 
 
+# The joint before the mention's part is a bare comma ("denies SI, OD'd last night"), not an
+# "or"/"and" ("denies SI, HI, or self-harm"); the mention's item ends at the next joint, clause
+# end, parenthesis or checklist answer.
+_COMMA_BEFORE = re.compile(r",\s*$")
+_ITEM_END = re.compile(r"[,;.:(/&]|\s-\s|\b(?:and|or|nor|as well as)\b")
+
 # Where an item's own checklist answer starts: after a colon or a free-standing dash.
 _ANSWER_MARK = re.compile(r":|\s-\s")
 
@@ -132,6 +148,11 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
         own = own[named[-1].start() :]
     window = " ".join(own.split()[-_SCOPE_WORDS:])
     if cued(window) or _has_verb(own + " " + text[start:end]):
+        return window
+    if _COMMA_BEFORE.search(clause[: len(clause) - len(parts[-1])]) and not checklist_item(
+        parts[-1] + _ITEM_END.split(text[start:], maxsplit=1)[0]
+    ):
+        # After a comma, only a checklist item continues the list (module docstring).
         return window
     chain = [own]
     for part in reversed(parts[:-1]):

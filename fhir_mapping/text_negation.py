@@ -32,7 +32,9 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   is read as before;
 - `list_follow`: an item a comma-joined answer covers only after a `list_item` opens the list:
   "SI, HI, self-harm: denies" is a screening checklist, "SIB, SI: denies" names the self-injury
-  first, as a presenting act, and keeps it (session 31: the safer reading of each);
+  first, as a presenting act, and keeps it (session 31: the safer reading of each). Both say
+  too how far a leading denial reaches over a comma (`checklist_item`, self_harm_scope.py, fix
+  neg43): "denies SI, HI, cutting" denies the cutting, "denies SI, OD'd last night" reads it;
 - `family`: a family-history (ConText experiencer) cue, read as a `pre` cue and also over the
   comma-joined list it opens ("FH significant for depression, bipolar": `family_listed`,
   recheck K27a s31 finding 4), each item of up to three words, up to a `family_end` word that
@@ -272,6 +274,19 @@ def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None)
     first, *rest = (part for part in parts if part)
     return first in neg.list_items and all(
         part in neg.list_items or part in neg.list_follow for part in rest
+    )
+
+
+def checklist_item(item: str) -> bool:
+    """Whether `item` (of `normalise_text` output) is a whole screening checklist item, a
+    `list_item` or `list_follow` row ("cutting", "self harm", "sib"), or one with a plural "s"
+    ("suicide attempts"): a denial reaches such an item over a comma (self_harm_scope.py,
+    recheck K30a s32 finding 2: "denies SI, HI, cutting" denies the cutting, "denies SI, OD'd
+    last night" does not deny the overdose)."""
+    neg = _negations()
+    words = " ".join(item.split())
+    return any(
+        w in neg.list_items or w in neg.list_follow for w in (words, words.removesuffix("s"))
     )
 
 
