@@ -35,6 +35,7 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   first, as a presenting act, and keeps it (session 31: the safer reading of each). Both say
   too how far a leading denial reaches over a comma (`checklist_item`, self_harm_scope.py, fix
   neg43): "denies SI, HI, cutting" denies the cutting, "denies SI, OD'd last night" reads it;
+  a `list_quantifier` word before such an item keeps it one ("denies SI, HI, any self-harm");
 - `family`: a family-history (ConText experiencer) cue, read as a `pre` cue and also over the
   comma-joined list it opens ("FH significant for depression, bipolar": `family_listed`,
   recheck K27a s31 finding 4), each item of up to three words, up to a `family_end` word that
@@ -112,6 +113,7 @@ class _Negations:
     stop: re.Pattern[str] | None
     list_items: frozenset[str]
     list_follow: frozenset[str]
+    list_quantifier: frozenset[str]
     family: tuple[re.Pattern[str], ...]
     family_end: re.Pattern[str] | None
     family_current: re.Pattern[str] | None
@@ -194,6 +196,7 @@ def _negations() -> _Negations:
         stop=_alternation(by_role.get("stop", [])),
         list_items=frozenset(by_role.get("list_item", [])),
         list_follow=frozenset(by_role.get("list_follow", [])),
+        list_quantifier=frozenset(by_role.get("list_quantifier", [])),
         family=tuple(_cue(c) for c in by_role.get("family", [])),
         family_end=_alternation(by_role.get("family_end", [])),
         # A `#` in a current-risk cue stands for a count ("x # weeks": "SI x 2 weeks").
@@ -284,9 +287,12 @@ def checklist_item(item: str) -> bool:
     recheck K30a s32 finding 2: "denies SI, HI, cutting" denies the cutting, "denies SI, OD'd
     last night" does not deny the overdose)."""
     neg = _negations()
-    words = " ".join(item.split())
+    words = item.split()
+    if len(words) > 1 and words[0] in neg.list_quantifier:  # "any self-harm" (lead, neg43)
+        words = words[1:]
+    joined = " ".join(words)
     return any(
-        w in neg.list_items or w in neg.list_follow for w in (words, words.removesuffix("s"))
+        w in neg.list_items or w in neg.list_follow for w in (joined, joined.removesuffix("s"))
     )
 
 

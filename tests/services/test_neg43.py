@@ -65,6 +65,10 @@ QUIET = {
     "e_denies_SI_HI_or_self_harm": "control",
     "e_denies_SI_HI_SIB_cutting_overdose": "control",
     "e_no_SI_HI_self_harm_or_suicide_attempts": "control",
+    # Lead's follow-up: a quantifier, or the item in other words, stays an item of the checklist
+    # (list_quantifier and list_follow rows; both read critical after neg43 alone).
+    "e_Denies_SI_HI_any_self_harm": "fixed",
+    "e_Denies_SI_HI_self_harming_behaviors": "fixed",
 }
 
 
