@@ -119,6 +119,12 @@ class FindingKind(StrEnum):
     # 6; tms_safety.py): pacemaker/ICD, CSF shunt, stent, retained fragments, stroke, brain
     # tumour, traumatic brain injury, raised intracranial pressure.
     TMS_CAUTION = "tms-caution"
+    # A drug whose main use is epilepsy (levetiracetam, lacosamide, ...) running with no seizure
+    # code and no other use stated, or one of several uses with none of them on record
+    # (services/data/antiseizure_uses.csv; fix tms43, review K30c): a seizure disorder may be
+    # present. Added beside its TMS_CAUTION by services/antiseizure_screen.py, never read from a
+    # resource; bupropion is not proposed while it stands (drug_cautions.csv).
+    ANTISEIZURE_UNEXPLAINED = "antiseizure-unexplained"
     # Label contraindications of bupropion (issue 11 item 5a): a current or past eating disorder
     # (anorexia or bulimia nervosa: counts when resolved) and an active alcohol or sedative
     # withdrawal (abrupt discontinuation lowers the seizure threshold).

@@ -76,6 +76,12 @@ class SafetyReadingPolicy:
     # line holds nothing either way, the apnea line holds only when the visit is recent (read as
     # untreated apnea); a longer window calls more old visits current.
     substance_visit_current_days: int = 365
+    # A concussion (ICD-10-CM S06.0, mild traumatic brain injury) is a TMS safety-screen item only
+    # while this recent, from its onset (else the day it was recorded): a head injury is a
+    # seizure-risk factor the screen asks about (LCD L37086 "certain neurological conditions";
+    # the IFCN screening questionnaire), the structural injuries S06.1-S06.9 count whenever coded.
+    # 365: a DESIGN CHOICE (UNVERIFIED as a guideline value; fix tms43, review K30c v34).
+    tms_recent_concussion_days: int = 365
     # Transaminases for the nefazodone and duloxetine checks (review 12 H10; services/
     # transaminases.py): the latest ALT or AST of the last lab_recent_days at or above this
     # multiple of the upper limit of normal counts as the labels' "elevated serum transaminases"
@@ -149,6 +155,7 @@ class SafetyReadingPolicyConfig(BaseModel):
     audit_negative_below: int = Field(8, ge=1, le=40)
     alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)
     substance_visit_current_days: int = Field(365, ge=1, le=3660)
+    tms_recent_concussion_days: int = Field(365, ge=1, le=3660)
     transaminase_uln_multiple: float = Field(3.0, ge=1, le=20)
     transaminase_default_uln: float = Field(40.0, gt=0, le=500)
     bp_uncontrolled_systolic: int = Field(160, ge=120, le=250)

@@ -83,6 +83,7 @@ from services.rules.tms_referral_notes import (
     unmet_words,
 )
 from services.rules.tms_running_trial import running_line
+from services.rules.tms_threshold_line import motor_threshold_line
 
 TOPIC = "tms-referral"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
@@ -301,6 +302,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             f"**TMS safety screen required:** {safety_items}. Tell the TMS service, which "
             "decides whether and how TMS can be given."
         )
+    # Drugs and alcohol that lower the seizure threshold: a line for the TMS team (fix tms43).
+    sections.append(motor_threshold_line(ctx))
     # The criteria above state the trials (drug, class, outcome) and the severity score they
     # rest on; the trials table and the score history are one click away (issue 12: a screen a
     # clinician can read): the referral summary holds both, the timeline every dose and date.

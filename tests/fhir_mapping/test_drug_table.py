@@ -49,6 +49,10 @@ INTERACTING_CLASSES = {
     "antioestrogen",
     # other_psychotropics.csv: psychotropics with a safety row of their own (review s26 RG 1).
     "anticonvulsant (valproate)",
+    # The antiseizure drugs the TMS safety screen asks about (fix tms43, review K30c).
+    "antiseizure",
+    "antiseizure (benzodiazepine)",
+    "gabapentinoid",
     "muscle relaxant",
     "hypnotic (melatonin agonist)",
     # Drugs that raise lithium levels (review 7 leftover: drug_interactions.csv lithium-* rows), and

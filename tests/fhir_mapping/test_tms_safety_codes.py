@@ -248,19 +248,18 @@ def test_history_counts_for_stroke_and_brain_injury_but_not_for_raised_pressure(
             **resolved,
         )
     ) == [K.TMS_CAUTION]
-    # A resolved concussion is not a structural lesion (S06.0 is left out of the table).
-    assert (
-        kinds(
-            problem(
-                "S06.0X0A",
-                "Concussion without loss of consciousness, initial encounter",
-                onset,
-                id="cc",
-                **resolved,
-            )
+    # A concussion is screened, resolved or not (fix tms43, review K30c v34): how recent it is
+    # decides, not its status, and the window is applied by services/tms_recent_injury.py
+    # (policy.tms_recent_concussion_days), which this reader knows nothing of.
+    assert kinds(
+        problem(
+            "S06.0X0A",
+            "Concussion without loss of consciousness, initial encounter",
+            onset,
+            id="cc",
+            **resolved,
         )
-        == []
-    )
+    ) == [K.TMS_CAUTION]
     iih = problem("G93.2", "Benign intracranial hypertension", onset, id="iih")
     assert kinds(iih) == [K.TMS_CAUTION]
     assert (

@@ -1,0 +1,128 @@
+"""An antiseizure drug running with no seizure disorder coded: a TMS safety-screen item, and no
+bupropion until it is settled (fix tms43, review K30c v31).
+
+A chart with levetiracetam filled monthly and no seizure code got a TMS card whose contraindication
+line read "Met ... No epilepsy/seizure disorder ... recognised", and a bupropion switch: the drug
+itself says a seizure disorder is likely (LCD L37086 contraindicates TMS in seizure disorders,
+REFERENCE.md 3.2/3.4; the bupropion labels and CPS 2023 Table 6 in a seizure disorder). The
+service already takes the safer reading for a single coded seizure (R56.9: "held as one here");
+a drug is weaker evidence than a code, so it asks rather than holds: a TMS_CAUTION finding,
+named on the TMS card's "safety screen first" line as a pacemaker or a brain tumour is, and an
+ANTISEIZURE_UNEXPLAINED finding beside it, which the bupropion rows of drug_cautions.csv read.
+
+Which drugs, and what explains them, is data (data/antiseizure_uses.csv, each row with why and
+its source): a drug whose main use is epilepsy is asked about unless its order states another use;
+a drug of several uses (gabapentin, valproate, clonazepam, ...) is not asked about when its order
+states a use or a diagnosis the row names is on record (bipolar disorder for valproate, anxiety
+for clonazepam). Otherwise it is asked about: the safer error for the patient is to ask.
+
+A seizure disorder already on record (EPILEPSY) holds TMS and bupropion by itself: nothing is
+added then. Read by pathway.derive_facts, beside withdrawal_now.current_withdrawal.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import Finding, FindingKind, PatientRecord, Trial
+from fhir_mapping.trial_parts import IndicationCategory
+
+ByKind = dict[FindingKind, tuple[Finding, ...]]
+
+_EPILEPSY = FindingKind.EPILEPSY
+_CAUTION = FindingKind.TMS_CAUTION
+_UNEXPLAINED = FindingKind.ANTISEIZURE_UNEXPLAINED
+# A reason the order states and a table classifies (pain, migraine, anxiety) says why the drug
+# was given; one in no table (a local code, or a seizure code the tables do not read) or not
+# resolved does not. Depression explains only a drug whose row names it (lamotrigine, a CANMAT
+# adjunct): levetiracetam ordered against the depression diagnosis is a charting slip (K30c v31).
+_SAYS_WHY = frozenset({IndicationCategory.PSYCHIATRIC_OTHER, IndicationCategory.NON_PSYCHIATRIC})
+_DEPRESSION_REASON = IndicationCategory.DEPRESSION
+_DEPRESSION = FindingKind.DEPRESSION
+
+
+@dataclass(frozen=True, slots=True)
+class AntiseizureUse:
+    ingredient: str
+    epilepsy_main: bool  # main_use "epilepsy": only a use stated on the order explains it
+    explained_by: frozenset[FindingKind]  # diagnoses on record that explain it (several uses)
+    why: str
+    source: str
+    status: str
+
+
+@cache
+def uses() -> dict[str, AntiseizureUse]:
+    """ingredient -> its row of data/antiseizure_uses.csv."""
+    text = resources.files("services").joinpath("data/antiseizure_uses.csv").read_text("utf-8")
+    return {
+        row["ingredient"]: AntiseizureUse(
+            ingredient=row["ingredient"],
+            epilepsy_main=row["main_use"] == "epilepsy",
+            explained_by=frozenset(FindingKind(k) for k in row["explained_by"].split(";") if k),
+            why=row["why"],
+            source=row["source"],
+            status=row["status"],
+        )
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def _unexplained(trial: Trial, use: AntiseizureUse, by_kind: ByKind) -> bool:
+    depression_explains = _DEPRESSION in use.explained_by
+    for reason in trial.stated_reasons:
+        if reason.category in _SAYS_WHY or (
+            depression_explains and reason.category is _DEPRESSION_REASON
+        ):
+            return False
+    if use.epilepsy_main:
+        return True
+    return not any(by_kind.get(kind) for kind in use.explained_by)
+
+
+def _display(trial: Trial) -> str:
+    """ "levetiracetam running, no indication coded: seizure disorder?", or with the reason
+    its order states when no table reads it ("ordered for G40.909")."""
+    stated = [r.text for r in trial.stated_reasons if r.category is IndicationCategory.UNCLASSIFIED]
+    if stated:
+        why = "; ".join(dict.fromkeys(stated))
+        return f"{trial.ingredient} running (ordered for {why}), no seizure disorder coded: seizure disorder?"
+    return f"{trial.ingredient} running, no indication coded: seizure disorder?"
+
+
+def with_antiseizure_question(by_kind: ByKind, record: PatientRecord) -> ByKind:
+    """`by_kind` with a TMS_CAUTION and an ANTISEIZURE_UNEXPLAINED finding for each antiseizure
+    drug running unexplained (module docstring). Unchanged (the same mapping) when none is."""
+    if by_kind.get(_EPILEPSY):
+        return by_kind  # a seizure disorder on record already holds TMS and bupropion
+    table = uses()
+    running = [
+        (t, table[t.ingredient])
+        for t in record.trials
+        if t.ongoing and t.on_hold is None and t.ingredient in table
+    ]
+    if not running:
+        return by_kind  # nearly every chart
+    added = tuple(
+        Finding(
+            _UNEXPLAINED,
+            "",
+            "",
+            _display(t),
+            t.start,
+            t.sources[-1] if t.sources else None,
+        )
+        for t, use in running
+        if _unexplained(t, use, by_kind)
+    )
+    if not added:
+        return by_kind
+    cautions = tuple(replace(f, kind=_CAUTION) for f in added)
+    return {
+        **by_kind,
+        _CAUTION: by_kind.get(_CAUTION, ()) + cautions,
+        _UNEXPLAINED: added,
+    }
