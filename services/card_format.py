@@ -65,10 +65,6 @@ _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 # packet's Counted cell and the timeline say it after "to confirm:" (review s27 K4 finding 7).
 STOPPED_UNMEASURED = "stopped, response not measured"
 
-# An order-only course on a chart that sends no dispense (Trial.no_fill_feed, orders33): the
-# words taken_to_confirm.NO_FILL_ON_RECORD says, and `reported_note` after a counted one's name.
-NO_FILL_WORDS = "no fill on record"
-
 
 def count_word(count: int) -> str:
     """ "two", "three" ... "five" for the drafts on one order; digits beyond (never seen)."""
@@ -92,8 +88,7 @@ def reported_note(trials: Iterable[Trial]) -> str:
     when every one is, ", escitalopram self-reported" when some are, "" when none (nearly every
     chart). After the parenthesis, so a summary keeps its names when it fits. A course only on
     the medication list is ", medication list only" when every one is, " (sertraline, fluoxetine:
-    medication list only)" when some are; an order-only course ", (duloxetine) no fill on record"
-    as a self-reported one (`_marked`)."""
+    medication list only)" when some are."""
     group = list(trials)
     every = len(dict.fromkeys([t.ingredient for t in group]))
     said = []
@@ -102,9 +97,8 @@ def reported_note(trials: Iterable[Trial]) -> str:
     for label, field in (
         ("self-reported", "patient_reported"),
         ("medication list only", "statement_only"),
-        (NO_FILL_WORDS, "no_fill_feed"),
     ):
-        marked = list(dict.fromkeys([t.ingredient for t in group if _marked(t, field)]))
+        marked = list(dict.fromkeys([t.ingredient for t in group if getattr(t, field)]))
         if not marked:
             continue
         if len(marked) == every:
@@ -116,18 +110,6 @@ def reported_note(trials: Iterable[Trial]) -> str:
         else:
             said.append(f", {', '.join(marked)} {label}")
     return "".join(said)
-
-
-def _marked(trial: Trial, field: str) -> bool:
-    """Whether `reported_note` marks `trial` by `field`. orders35 (recheck K30b finding 2): an
-    order-only course on a chart that sends no dispense (Trial.no_fill_feed) counted inside its
-    authorised supply: "1 adequate trial failed (venlafaxine), no fill on record". One whose
-    supply ran out or that is listed says so on its own card (adherence_lapses.py)."""
-    if field != "no_fill_feed":
-        return bool(getattr(trial, field))
-    if trial.report_only:  # a medication-list entry: "medication list only" says it
-        return False
-    return trial.no_fill_feed and trial.supply_ran_out is None and not trial.unconfirmed_order
 
 
 def in_sentence(label: str) -> str:

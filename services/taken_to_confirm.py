@@ -33,7 +33,7 @@ from fhir_mapping.product_conflict import (
 from fhir_mapping.record import DataGap, SourceRef, Trial
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE, REFILLS_UNKNOWN
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
-from services.card_format import NO_FILL_WORDS, plural
+from services.card_format import plural
 
 # How a line writes a date: ISO on the cards, "1 Mar 2024" in the packet and the timeline.
 Day = Callable[[date], str]
@@ -80,7 +80,7 @@ NEVER_FILLED = "never filled or renewed"
 # `refills_of` of a course no fill shows on a chart that sends no dispense (Trial.no_fill_feed,
 # orders33): "never filled" claims what only a fill feed shows.
 NO_FILL_FEED = "no fill feed"
-NO_FILL_ON_RECORD = NO_FILL_WORDS  # card_format's: also said where a counted trial is named
+NO_FILL_ON_RECORD = "no fill on record"
 
 
 def refills_of(trial: Trial) -> str | None:
