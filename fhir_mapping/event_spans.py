@@ -24,9 +24,11 @@ from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.unfilled_order import (
     AUTHORISED_END,
+    ORDERS_ONLY,
     authorised_until,
     next_record,
     supply_gap_words,
+    unfilled_on_feed,
 )
 from fhir_mapping.usable_events import _EventKey
 
@@ -185,7 +187,7 @@ def _span(
         if event.days_supply is not None and event.days_supply > 0:
             # 2b, the usual fill, taken first: it covers its days of supply (issue 14).
             return _Span(event, key, start, start + _days(event.days_supply), None, True)
-        is_order = open_ = False
+        is_order, open_, said = False, False, ""
     else:
         if event.end is not None:
             if kind is _STATEMENT and event.status == _ON_HOLD:
@@ -215,6 +217,7 @@ def _span(
         # An order stating its supply that no fill shows taken: rule 2c too (unfilled_order.py).
         # No fill in its window (orders34: a fill ten months on is no fill of it).
         supplied = authorised_until(event) if open_ else None
+        said = ""  # orders35: ONE_FILL (listed on a fill feed), else ORDERS_ONLY's note
         if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
             # 2c: an `active` statement counts up to statement_confirmed_days after the record
             # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
@@ -233,8 +236,7 @@ def _span(
             counted = confirmed + timedelta(days=policy.statement_confirmed_days)
             if supplied is not None:
                 # Its authorised supply (never past rule 2c's window) ends as a filled course's
-                # last supply does (orders33, unfilled_order.py): grace, "may be running", then
-                # listed; a fill feed showing it never filled lists it there (RO finding 2).
+                # does (orders33): grace, "may be running", listed; with a fill feed: orders35.
                 counted = max(min(supplied, counted), start)
                 after = next_record(start, dispense_starts, order_starts)
                 if after is not None and not after[1] and after[0] > counted:
@@ -252,9 +254,13 @@ def _span(
                     span = _Span(event, key, start, counted, note, True, gap_feed=fills_elsewhere)
                     span.gap_until = after[0] if after[0] > counted else None
                     return span
+                if fills_elsewhere:  # orders35 (unfilled_order.unfilled_on_feed): never a trial
+                    counted, said, waits = unfilled_on_feed(event, counted, as_of, policy)
+                    if waits:
+                        return _Span(event, key, start, max(as_of, start), said)
                 gap = (as_of - counted).days
                 if not fills_elsewhere and gap < policy.supply_gap_days:
-                    counted = as_of
+                    counted, said = as_of, f"{event.source}: {ORDERS_ONLY}"
                 elif not fills_elsewhere and gap <= policy.statement_confirmed_days:
                     return _Span(event, key, start, as_of, authorised_end=counted)
             if counted < as_of:
@@ -262,13 +268,13 @@ def _span(
                 listed = (
                     f"{event.source}: {what}, not confirmed since "
                     f"{confirmed.isoformat()}; counted to {counted.isoformat()}"
-                    + (AUTHORISED_END if counted == supplied else "")
+                    + (AUTHORISED_END if counted == supplied else said)
                 )
                 return _Span(event, key, start, as_of, listed, False, counted, confirmed)
     # The time covered ends at the latest of: the start, the supply (2b), as-of when open (2c).
     end = start
     from_supply = False
-    note = None
+    note = said or None  # orders35: an order inside its supply on a chart with no fill feed
     assumed_days = None
     days_supply = event.days_supply
     if days_supply is not None and days_supply > 0:

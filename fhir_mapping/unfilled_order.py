@@ -71,7 +71,10 @@ above. Not where the chart's fill feed shows the order never filled (`fills_else
 s23 RO finding 2): that feed is evidence the drug was not dispensed, so the order is listed once
 its supply ends and never judged a trial. An Epic order of venlafaxine of 2026-06-01 with 90 days authorised read "listed" on
 2026-12-01 at once under the first attempt, while a filled course whose last fill ran out the
-same day read "may be running" for a year.
+same day read "may be running" for a year. Nor does it wait for a long authorised supply's end
+(orders35, `unfilled_on_feed`): one fill's time plus supply_gap_days with no fill on the feed
+lists it ("never filled"), and before that it reads "ordered <date>, no fill yet", never judged
+a trial either (Trial.feed_unfilled): 28 days x 12 repeats read 26 weeks adequate, failed.
 
 When the drug's next record comes after the order's authorised supply ran out (orders34,
 recheck K29a findings 1 and 2): a renewal is its own stretch, the order ending at its authorised
@@ -94,6 +97,7 @@ from fhir_mapping.authorising_order import the_order
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import parse_date
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
+from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.trial import Trial
 from fhir_mapping.trial_parts import DoseBasis, Role
 
@@ -106,6 +110,15 @@ _DISPENSE_TYPE = "MedicationDispense"
 # How a note says an order was counted to the supply it authorises (event_spans._span): also how
 # `_never_filled` knows an order stating its supply from one rule 2c alone reads.
 AUTHORISED_END = " (its authorised supply's end)"
+# orders35: the same for an order a fill feed shows unfilled one fill's time plus supply_gap_days
+# on, listed before its authorised supply ends (`unfilled_on_feed`).
+ONE_FILL = " (one fill's supply; the fill feed shows none)"
+# orders35: the note of an order-only course a fill feed shows no fill of yet (`unfilled_on_feed`):
+# running, "no fill yet", never judged a trial (`mark_unfilled`: Trial.feed_unfilled).
+AWAITING_ON_FEED = "no fill on the chart's fill feed yet: not judged a trial"
+# orders35: the note of an order counted inside its authorised supply on a chart that sends no
+# dispense (event_spans._span): `mark_unfilled` marks it Trial.no_fill_feed.
+ORDERS_ONLY = "order only, no fill on record: counted over the supply it authorises"
 _ORDER_TYPE = "MedicationRequest"
 
 
@@ -224,8 +237,30 @@ def _never_filled(trial: Trial) -> bool:
         trial.unconfirmed_order
         and trial.adherence.fills == 0
         and _order_only(trial)
-        and any(AUTHORISED_END in n for n in trial.notes)
+        and any(AUTHORISED_END in n or ONE_FILL in n for n in trial.notes)
     )
+
+
+def unfilled_on_feed(
+    event: MedicationEvent, counted: date, as_of: date, policy: MappingPolicy
+) -> tuple[date, str, bool]:
+    """An order stating its supply, no record of its drug after it, on a chart with a fill feed
+    (orders35, recheck K30b finding 1): the day it is counted to, what its listing says after
+    that day, and whether it still awaits its first fill (then the words are its note: running,
+    never judged a trial, `mark_unfilled`). Its authorised supply run out: listed there, as
+    before (""; AUTHORISED_END is said). Else listed once the feed has had one fill's time plus
+    supply_gap_days with no fill (ONE_FILL): an Epic order of 28 days x 12 repeats read 26 weeks
+    adequate, failed, "consider TMS referral", the feed carrying lisinopril every month."""
+    if counted < as_of or event.dose_basis is not DoseBasis.DAILY or event.role is Role.INTERACTING:
+        # A drug given in clinic or read only as an interaction partner: no pharmacy fill to
+        # await (`_order_only`); read as before.
+        return counted, "", False
+    days = event.days_supply
+    if days is not None and days > 0:
+        first = event.start + timedelta(days=round(days))
+        if (as_of - first).days >= policy.supply_gap_days:
+            return first, ONE_FILL, False
+    return counted, f"{event.source}: {AWAITING_ON_FEED}", True
 
 
 def mark_unfilled(
@@ -240,9 +275,16 @@ def mark_unfilled(
     feed, Trial.no_fill_feed on an order-only course no fill shows (orders33): the cards say
     "no fill on record"."""
     if not feed:
+        # orders35 (recheck K30b finding 2): inside its authorised supply too (ORDERS_ONLY): a
+        # 12-refill order read "1 adequate trial failed (venlafaxine)", nothing saying orders
+        # alone show it (documented adherence keeps rule 2b: authorised_until is None).
         return tuple(
             replace(t, no_fill_feed=True)
-            if (t.unconfirmed_order or t.supply_ran_out is not None)
+            if (
+                t.unconfirmed_order
+                or t.supply_ran_out is not None
+                or any(ORDERS_ONLY in n for n in t.notes)
+            )
             and t.adherence.last_fill is None
             and _order_only(t)
             else t
@@ -272,7 +314,9 @@ def mark_unfilled(
                 awaiting_fill=trial.start if awaiting else None,
                 fill_refused=_refusal(trial, refused),
             )
-            if _never_filled(trial):
+            if _never_filled(trial) or (
+                awaiting and any(AWAITING_ON_FEED in n for n in trial.notes)
+            ):
                 # orders34 (recheck K29a finding 3): never judged a trial, so never a failed
                 # one (Trial.feed_unfilled): two venlafaxine orders neither filled, the feed
                 # carrying lisinopril's fills, read "1 adequate trial failed, venlafaxine to

@@ -289,6 +289,10 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
 
 
 def _adequate_text(trial: Trial) -> str:
+    if trial.feed_unfilled:
+        # orders35: an order the fill feed shows no fill of is never judged (unfilled_order.py);
+        # "to confirm: the PHQ-9 was taken in a supply gap" said what the record does not.
+        return "not judged: ordered, no fill on the fill feed"
     # The scale the outcome was judged on, named when it is not the PHQ-9 (review 13 W10).
     scale = trial.outcome_scale
     if trial.remission:

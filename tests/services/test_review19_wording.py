@@ -84,10 +84,10 @@ def test_one_seizure_still_rules_out_tms_and_bupropion_on_the_optimise_card() ->
 def test_running_bupropion_with_one_seizure_names_a_seizure() -> None:
     card = _cards(_chart("s01c_single_convulsion_bupropion_running"))["running-drug-caution"]
     assert card["summary"] == (
-        # The bupropion order has no fill while the chart's feed carries others: "ordered (no
-        # fill yet)", not "since" (review s23 RR2 finding 6).
-        "Bupropion 150 mg/day ordered (no fill yet) with a seizure (Unspecified convulsions) on "
-        "record: contraindicated in seizure disorders"
+        # The bupropion order has no fill while the chart's feed carries others (review s23 RR2
+        # finding 6); past one fill + supply_gap_days with none it is listed (orders35).
+        "Bupropion 150 mg/day listed with a seizure (Unspecified convulsions) on record since "
+        "2024-11-20: contraindicated in seizure disorders"
     )
     assert "- **Bupropion with a seizure (Unspecified convulsions):**" in card["detail"]
     assert f"(ICD-10-CM R56.9, since 2024-11-20), {HELD}." in card["detail"]

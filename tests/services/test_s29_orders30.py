@@ -70,8 +70,11 @@ def test_charts_are_complete_requests(path: Path) -> None:
         (
             "u01_age15_par_ven_ami_mir_running_fluoxetine_sign",
             INTERACTION,
-            "Fluoxetine with amitriptyline: raises tricyclic levels; amitriptyline, paroxetine, "
-            "venlafaxine running: not for use under 18; boxed warning",
+            # orders35: amitriptyline's order of 2026-07-05, no fill on the feed in five months,
+            # is listed (was "Fluoxetine with amitriptyline: ...; boxed warning": the longer
+            # partner words leave no room for the boxed warning, said in the detail).
+            "Fluoxetine ordered with amitriptyline listed: raises tricyclic levels; amitriptyline, "
+            "paroxetine, venlafaxine running: not for use under 18",
         ),
         # K14 u05: was "Two SSRIs (paroxetine still running); escitalopram: fluoxetine (SSRI)
         # failed an adequate trial; next on the under-18 list (FDA 2009)". Escitalopram and its
@@ -88,8 +91,10 @@ def test_charts_are_complete_requests(path: Path) -> None:
         (
             "a6_age15_citalopram_amitriptyline_running_fluoxetine_sign",
             INTERACTION,
-            "Fluoxetine ordered with amitriptyline (prescribed, no fill yet): raises tricyclic "
-            "levels; amitriptyline running: not for use under 18",
+            # orders35: the order of 2026-07-05, no fill on the feed in five months, is listed
+            # (was "Fluoxetine ordered with amitriptyline (prescribed, no fill yet): ...").
+            "Amitriptyline running at age 15: not for use under 18 (NICE NG134); fluoxetine "
+            "ordered with amitriptyline listed: raises tricyclic levels",
         ),
     ],
 )
@@ -107,7 +112,9 @@ def test_under_18_the_other_card_keeps_its_own_point() -> None:
     """u01's repeat card is not the drafted drug's first card: it keeps its summary."""
     card = _card("u01_age15_par_ven_ami_mir_running_fluoxetine_sign", REPEAT)
     assert card["summary"] == (
-        "Two SSRIs (paroxetine still running); fluoxetine already failed an adequate trial"
+        # orders35: paroxetine's order of 2026-07-05, never filled on the feed, is listed.
+        "Two SSRIs (paroxetine listed: order of 2026-07-05 still active, never filled or "
+        "renewed); fluoxetine already failed an adequate trial"
     )
 
 
@@ -116,13 +123,15 @@ def test_under_18_the_other_card_keeps_its_own_point() -> None:
     [
         (
             "b1_age40_amitriptyline_unfilled_fluoxetine_sign",
-            "Fluoxetine ordered with amitriptyline (prescribed, no fill yet): raises tricyclic "
-            "levels (CYP2D6); lower tricyclic dose, check its level",
+            # orders35: no fill on the feed five months after the order: listed, no longer
+            # "(prescribed, no fill yet)" (that wording holds inside one fill + supply_gap_days).
+            "Fluoxetine ordered with amitriptyline listed: raises tricyclic levels (CYP2D6); "
+            "lower tricyclic dose, check its level",
         ),
         (
             "b2_age40_amitriptyline_unfilled_tramadol_sign",
-            "Tramadol ordered with amitriptyline (prescribed, no fill yet): serotonin syndrome "
-            "and seizure risk; prefer another analgesic",
+            "Tramadol ordered with amitriptyline listed: serotonin syndrome and seizure risk; "
+            "prefer another analgesic",
         ),
         # A filled course: "running", as before.
         (
@@ -137,7 +146,9 @@ def test_a_running_partner_is_never_said_ordered(name: str, summary: str) -> Non
     assert card["summary"] == summary
     assert "amitriptyline ordered" not in card["summary"]
     assert card["indicator"] == "warning"
-    assert "amitriptyline dose not read, running since" in card["detail"]
+    # orders35: b1/b2's never-filled order is listed ("dose not read, listed ..."); b4 runs.
+    words = "running since" if name.startswith("b4") else "listed"
+    assert f"amitriptyline dose not read, {words}" in card["detail"]
 
 
 def test_a_hold_whose_supply_reaches_today_says_its_date_is_not_recorded() -> None:

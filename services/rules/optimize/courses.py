@@ -107,6 +107,10 @@ def _pending(ctx: RuleContext, trial: Trial) -> bool:
     known dose) only for its first min_adequate_weeks."""
     if trial.response is True:
         return False
+    if trial.feed_unfilled and trial.unconfirmed_order:
+        # orders35: an order a fill feed lists never filled is no course to wait for: counted to
+        # one fill's supply, it read "ongoing" and held the failed sertraline's switch for ever.
+        return False
     first_weeks = (trial.end - trial.start).days < ctx.policy.mapping.min_adequate_weeks * 7
     minimum = trial.min_adequate_mg
     if trial.role is _AUGMENTATION and minimum is None:
