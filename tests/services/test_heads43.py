@@ -7,7 +7,10 @@ the TMS card offered), as of 2026-12-01, one resource holding the words:
 - os_: an Epic flowsheet row "Suicidal thoughts" (local code, no LOINC); qs_: the same question
   as a form's item; ol_: the C-SSRS plan question (LOINC 93250-9) answered in a valueString;
 - cn_: a problem-list entry (the chart's depression) whose Condition.note holds the words.
-Before the fix (312b34dd): a count with a drug's name or no unit ("Plan: take 30 of her
+Before the fix (312b34dd): the flowsheet row "Suicidal thoughts" = "Yes" gave no card (TMS
+offered), = "Intent: accidental" or "see note" nothing, though the same item on a form (qs_) is
+critical or the warning that it could not be read; the C-SSRS plan question with an answer not
+read gave nothing either (a gap in "Data not read" only); a count with a drug's name or no unit ("Plan: take 30 of her
 lithium", "Plan: take 100 tylenol") gave no card in any reader, TMS offered; dosing plans with
 "take all" ("Plan: take all pills with food", "take all meds as directed") and "hang" with an
 everyday object ("Plan: hang pictures") were critical, TMS withheld.
@@ -93,3 +96,27 @@ def test_dosing_and_everyday_plans_quiet(name: str) -> None:
 def test_count_card_quotes_the_plan() -> None:
     card = _critical("e_Plan_take_30_of_her_lithium")
     assert card["summary"].startswith("Plan: take 30 of her lithium"), card["summary"]
+
+
+# 1. A self-harm question answered yes is critical in every reader; an answer not read says so.
+@pytest.mark.parametrize("name", ["os_Yes", "qs_Yes", "ol_Yes"])
+def test_self_harm_question_yes_critical(name: str) -> None:
+    _critical(name)
+
+
+@pytest.mark.parametrize(
+    "name", [f"{w}_{a}" for a in ("Intent_accidental", "see_note") for w in ("os", "qs", "ol")]
+)
+def test_self_harm_answer_not_read_warns(name: str) -> None:
+    _warned(name)
+    assert TMS in _cards(name), name  # a warning asks to check it; TMS waits on that check
+
+
+@pytest.mark.parametrize("name", ["os_No", "qs_No", "ol_No"])
+def test_self_harm_question_no_quiet(name: str) -> None:
+    _quiet(name)
+
+
+def test_flowsheet_row_card_quotes_the_row() -> None:
+    card = _critical("os_Yes")
+    assert '"Suicidal thoughts" = yes' in card["summary"], card["summary"]
