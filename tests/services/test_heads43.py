@@ -6,12 +6,14 @@ the TMS card offered), as of 2026-12-01, one resource holding the words:
   q_: a nursing form's comment item; c_: a text-only problem-list Condition;
 - os_: an Epic flowsheet row "Suicidal thoughts" (local code, no LOINC); qs_: the same question
   as a form's item; ol_: the C-SSRS plan question (LOINC 93250-9) answered in a valueString;
-- cn_: a problem-list entry (the chart's depression) whose Condition.note holds the words.
+- cn_: a problem-list entry (the chart's depression) whose Condition.note, timed 2026-11-25, holds
+  the words (no card before: only mania was read in a note).
 Before the fix (312b34dd): the flowsheet row "Suicidal thoughts" = "Yes" gave no card (TMS
 offered), = "Intent: accidental" or "see note" nothing, though the same item on a form (qs_) is
 critical or the warning that it could not be read; the C-SSRS plan question with an answer not
-read gave nothing either (a gap in "Data not read" only); a count with a drug's name or no unit ("Plan: take 30 of her
-lithium", "Plan: take 100 tylenol") gave no card in any reader, TMS offered; dosing plans with
+read gave nothing either (a gap in "Data not read" only); a count with a drug's name or no unit
+("Plan: take 30 of her lithium", "Plan: take 100 tylenol") gave no card in any reader, TMS
+offered; dosing plans with
 "take all" ("Plan: take all pills with food", "take all meds as directed") and "hang" with an
 everyday object ("Plan: hang pictures") were critical, TMS withheld.
 """
@@ -120,3 +122,15 @@ def test_self_harm_question_no_quiet(name: str) -> None:
 def test_flowsheet_row_card_quotes_the_row() -> None:
     card = _critical("os_Yes")
     assert '"Suicidal thoughts" = yes' in card["summary"], card["summary"]
+
+
+# 5. A problem-list entry's note (only mania was read there): a plan or SI is critical.
+@pytest.mark.parametrize("name", ["cn_SI_with_plan_to_hang_self", "cn_Plan_hang_self"])
+def test_condition_note_self_harm_critical(name: str) -> None:
+    card = _critical(name)
+    assert "hang self" in card["summary"].lower(), card["summary"]
+
+
+@pytest.mark.parametrize("name", ["cn_Denies_SI", "cn_Mother_has_SI"])
+def test_condition_note_denial_or_relative_quiet(name: str) -> None:
+    _quiet(name)
