@@ -37,7 +37,9 @@ from fhir_mapping import (
 )
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
 from fhir_mapping.condition_category import categories
-from fhir_mapping.condition_dates import abatement_date, condition_onset, onset_written
+from fhir_mapping.condition_dates import abatement_date as abatement_date  # its callers'
+from fhir_mapping.condition_dates import condition_onset as condition_onset
+from fhir_mapping.condition_dates import onset_written
 from fhir_mapping.condition_harm_notes import harm_note_findings, has_harm_note
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.diagnosis_text import text_kinds
