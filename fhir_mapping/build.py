@@ -262,8 +262,8 @@ def _build_record(
         screen_observations, responses, as_of=as_of
     )
     gaps.extend(screen_gaps)
-    # A valued C-SSRS panel whose value is no risk level: an unread self-harm answer.
-    all_scores = with_scores(all_scores, unread_results(screen_gaps))
+    # A valued C-SSRS panel naming no risk level, an answer not read (heads43): unread answers.
+    all_scores = with_scores(all_scores, unread_results(screen_gaps, screens))
     pregnant: tuple[Finding, ...] = ()
     if pregnancy_observations:
         pregnant, pregnancy_gaps = pregnancy.read_pregnancy(

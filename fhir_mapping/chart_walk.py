@@ -13,6 +13,7 @@ from fhir_mapping.admission_codes import unread_class
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.excluded_resources import excluded_gaps
 from fhir_mapping.fhir_fields import source_ref
+from fhir_mapping.form_self_harm import row_answer
 from fhir_mapping.form_self_harm_notes import said_in_row
 from fhir_mapping.record import DataDomain, DataGap
 from fhir_mapping.request_resources import OwnIdentifiers, Resource, not_belonging
@@ -155,7 +156,9 @@ def walk_chart(
                 # So is a row whose answer text states suicidal ideation or self-harm under a
                 # question that names none ("Safety plan reviewed" = "pt reports SI with plan":
                 # screen_lookalike.read_named; session 30 fix forms31).
-                if looks_named or said_in_row(resource):
+                # So is a row asking of self-harm as a form's item does ("Suicidal thoughts"
+                # = "Yes" under a local code: form_self_harm.row_answer; fix heads43).
+                if looks_named or said_in_row(resource) or row_answer(resource) is not None:
                     lookalikes.append(resource)
                 continue
             scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)

@@ -37,17 +37,13 @@ from fhir_mapping import (
 )
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
 from fhir_mapping.condition_category import categories
+from fhir_mapping.condition_dates import abatement_date as abatement_date  # its callers'
+from fhir_mapping.condition_dates import condition_onset as condition_onset
+from fhir_mapping.condition_dates import onset_written
+from fhir_mapping.condition_harm_notes import harm_note_findings, has_harm_note
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.diagnosis_text import text_kinds
-from fhir_mapping.fhir_fields import (
-    JSON_OBJECT,
-    codings,
-    concept_text,
-    date_bounds,
-    parse_date,
-    source_ref,
-    status_code,
-)
+from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, status_code
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.sleep_apnea_text import apnea_treatment
@@ -114,53 +110,11 @@ def wants_condition(resource: Resource) -> bool:
         or stated_plan_text.states_plan(text)  # "Plan: hang self" (fix heads42)
         or bool(vascular_text.text_kinds(text))
         or has_mania_note(resource)  # "hypomanic episode on sertraline" (mania_notes.py)
+        or has_harm_note(resource)  # "SI with plan to hang self" (condition_harm_notes.py)
     )
 
 
 # --- conditions ---------------------------------------------------------------------------------
-
-
-def abatement_date(resource: Resource) -> tuple[bool, date | None]:
-    """(abated at all, the date it abated where known): the one reader of a Condition's
-    abatement (episode.py's stated ends read it too)."""
-    abated = False
-    for key in ("abatementDateTime", "abatementString", "abatementAge", "abatementRange"):
-        if resource.get(key) is not None:
-            abated = True
-    when = parse_date(resource.get("abatementDateTime"))
-    period = resource.get("abatementPeriod")
-    if isinstance(period, JSON_OBJECT):
-        abated = True
-        when = when or parse_date(period.get("end")) or parse_date(period.get("start"))
-    if resource.get("abatementBoolean") is True:
-        abated = True
-    return abated, when
-
-
-def condition_onset(resource: Resource) -> date | None:
-    onset = parse_date(resource.get("onsetDateTime"))
-    if onset is None:
-        period = resource.get("onsetPeriod")
-        if isinstance(period, JSON_OBJECT):
-            onset = parse_date(period.get("start"))
-    return onset
-
-
-def _onset_written(resource: Resource) -> str | None:
-    """The date `condition_findings` takes the onset from, as written, when it is partial
-    ("2024", "2024-05"; review 10 recheck R7): parse_date reads its first day, which is not on
-    record, so the finding keeps the text for its wording and its latest day for durations."""
-    value = resource.get("onsetDateTime")
-    if parse_date(value) is None:
-        period = resource.get("onsetPeriod")
-        value = period.get("start") if isinstance(period, JSON_OBJECT) else None
-        if parse_date(value) is None:
-            value = resource.get("recordedDate")
-    bounds = date_bounds(value)
-    if bounds is None or bounds[2] is None:
-        return None
-    assert isinstance(value, str)  # date_bounds read it
-    return value
 
 
 def _condition_state(
@@ -324,6 +278,12 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     # A poisoning coded with undetermined intent (T43.224A): asked as an unknown intent is.
     if harm := self_harm_intent.undetermined_finding(coded, label, onset, source, state):
         found.setdefault(FindingKind.SELF_HARM, harm)
+    # ... self-harm, ideation or a plan in its notes (condition_harm_notes.py; fix heads43) ...
+    noted_harm = harm_note_findings(
+        resource, state=state, onset=onset, source=source, as_of=as_of, intent_coded=harm_coded
+    )
+    for kind, finding in noted_harm.items():
+        found.setdefault(kind, finding)
     # ... and mania or hypomania in the entry's notes (mania_notes.py; review s23 RO finding 6).
     if FindingKind.BIPOLAR not in found and (noted := note_mania(resource, as_of=as_of)):
         found[FindingKind.BIPOLAR] = note_finding(noted, label, source, state)
@@ -369,7 +329,7 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     for kind in _VASCULAR:
         if kind in found and label:
             found[kind] = replace(found[kind], display=label)
-    written = _onset_written(resource) if onset is not None else None
+    written = onset_written(resource) if onset is not None else None
     if written is not None:
         found = {k: replace(f, onset_written=written) for k, f in found.items()}
     if onset is not None and condition_onset(resource) is None:

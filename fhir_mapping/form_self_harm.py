@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from fhir_mapping import form_injury_intent as intent
@@ -71,7 +72,10 @@ from fhir_mapping.screen_wording import self_harm_words
 from fhir_mapping.stated_plan_text import value_states_plan
 from fhir_mapping.tms_safety import normalise_text
 
-__all__ = ["INSTRUMENT", "UNREAD_UNSCALED", "question", "read_responses", "wants_response"]
+__all__ = [
+    *("INSTRUMENT", "UNREAD_UNSCALED", "question", "read_responses", "row_answer"),
+    "wants_response",
+]
 
 Resource = Mapping[str, Any]
 
@@ -150,6 +154,27 @@ def _others_live(resource: Resource, taken: Taken) -> bool:
         for raw in array(item.get("answer"))
         if isinstance(raw, Mapping)
     )
+
+
+@lru_cache(maxsize=4096)
+def _row_asks(text: str) -> bool:
+    """`_asks` for a row's question, remembered: a chart's rows repeat their questions."""
+    return _asks(text)
+
+
+def row_answer(resource: Resource) -> form_self_harm_answers.Answer | None:
+    """What a flowsheet row no reader takes answers when its question asks of self-harm as a
+    form's item does ("Suicidal thoughts", "Thoughts of harming self" under an Epic site's local
+    code, no LOINC: ../shared/fhir/vendor/README.md trap 8), read as this net reads that item
+    (`_answer`): a yes, a number or words not read, the lowest answer or none. None: the row asks
+    no such question or holds no value. Session 32 fix heads43 (recheck K30a): such a row
+    answered "Yes" gave no card and TMS was offered, "Intent: accidental" not even the warning
+    that it could not be read, while the same item on a form was critical or that warning
+    (screen_lookalike.read_named reads the row so now; chart_walk.py keeps it)."""
+    text = notes.row_question(resource)
+    if not text or not any(k.startswith("value") for k in resource) or not _row_asks(text):
+        return None
+    return _answer(resource, text, form_self_harm_answers.is_note(text))
 
 
 def wants_response(resource: Resource) -> bool:

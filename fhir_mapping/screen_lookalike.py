@@ -52,6 +52,14 @@ self-harm stated, not negated, not a relative's): a positive answer of instrumen
 question" (form_self_harm.INSTRUMENT), the row's question and answer quoted on the card, as the
 forms safety net reads such a form item; a denial ("pt denies SI") is nothing.
 
+A row whose question asks of self-harm as a form's item does but names no screen ("Suicidal
+thoughts" under an Epic local code, no LOINC) gave no card when answered "Yes" and TMS was
+offered, while the same item on a form was critical (session 32 fix heads43, recheck K30a): it
+is read as the forms net reads that item (form_self_harm.row_answer): a yes is a positive
+answer of instrument "Self-harm question", words not read ("Intent: accidental") an unread one
+with its gap, the lowest answer nothing. A row worded as the PHQ-9's item stays
+phq9_lookalike.py's ("item 9 not recognised").
+
 "Named" is screen_wording.py's rule: the item's words as the row's question (at its start, or
 with the item's number), never a note or task row about the screen (review s22 RR finding 7).
 Statuses: a result
@@ -74,6 +82,7 @@ from fhir_mapping import epds_forms, epds_item10, form_self_harm, result_statuse
 from fhir_mapping.answer_concept import concept_answer
 from fhir_mapping.codes import answer_words, phq9_answer_texts
 from fhir_mapping.fhir_fields import effective_date
+from fhir_mapping.form_self_harm import row_answer
 from fhir_mapping.form_self_harm_answers import YES
 from fhir_mapping.form_self_harm_answers import _word as _answer_words
 from fhir_mapping.form_self_harm_notes import row_comment, said_in_row
@@ -87,6 +96,7 @@ from fhir_mapping.suicide_screen_answers import says_no_risk
 
 if TYPE_CHECKING:
     from fhir_mapping.questionnaires import SiteItems
+    from fhir_mapping.suicide_screen import SuicideScreen
 
 __all__ = ["FIRST_LOOK", "read_lookalikes", "read_named", "self_harm_item", "unread_results"]
 
@@ -154,12 +164,47 @@ def read_named(
             continue
         term = named(resource)
         day = effective_date(resource)
-        if (term is None and not said_in_row(resource)) or day is None or day > as_of:
+        stated = term is None and said_in_row(resource)
+        # A row worded as the PHQ-9's item is phq9_lookalike.py's ("item 9 not recognised").
+        own = term is None and not stated and not observation_looks_like_phq9(resource)
+        row = row_answer(resource) if own else None
+        if (term is None and not stated and row is None) or day is None or day > as_of:
             continue
         rid = resource.get("id")
         ref = SourceRef("Observation", rid if isinstance(rid, str) else "")
         source = ref if ref.id else None
         final = status in _RESULT
+        if row is not None:
+            # A row asking of self-harm as a form's item does ("Suicidal thoughts" = "Yes"
+            # under a local code), read as the forms net reads that item (fix heads43).
+            if row.none or row.value == 0:
+                continue  # the lowest answer or none: nothing, as on a form
+            quoted = (row.word, form_self_harm.question(_row_question(resource)))
+            state = None if final else status
+            if row.value is None:
+                read = Score(
+                    form_self_harm.INSTRUMENT,
+                    None,
+                    day,
+                    source=source,
+                    item9_unread=ref,
+                    status=state,
+                )
+                gaps.append(
+                    DataGap(DataDomain.SCORES, form_self_harm.UNREAD_UNSCALED, source, date=day)
+                )
+            else:
+                read = Score(
+                    form_self_harm.INSTRUMENT,
+                    None,
+                    day,
+                    row.value,
+                    source,
+                    asked=quoted,
+                    status=state,
+                )
+            (found if final else unfinished).append(read)
+            continue
         if term is None or (term.kind == SELF_HARM and value_states_plan(resource)):
             # Its answer text states suicidal ideation or self-harm (module docstring): a yes
             # of the row's own question, as the forms safety net reads an item so answered;
@@ -264,29 +309,39 @@ def read_lookalikes(
     )
 
 
-def unread_results(gaps: Iterable[DataGap]) -> list[Score]:
+def unread_results(gaps: Iterable[DataGap], screens: Iterable[SuicideScreen] = ()) -> list[Score]:
     """The C-SSRS results the screen reader could not read (suicide_screen.UNREAD_RESULT: a
     valued panel whose value names no risk level; UNREAD_LEVEL, dated: a 93374-7 level that is
     none, "Not low risk", review s27 K3 finding 1), each as an unread self-harm answer of the
     C-SSRS, as a C-SSRS row under a local code is here (`read_named`): the suicide-risk card
-    then names it and asks to check it in the chart (review s27 RF finding 2)."""
+    then names it and asks to check it in the chart (review s27 RF finding 2). So is a C-SSRS
+    question's answer not read (suicide_screen._UNREAD, dated with its day) on a day whose
+    screen is not positive (`screens`; a positive one has its card): the plan question 93250-9
+    = "Intent: accidental" or "see note" alone gave no card, not even the warning that it could
+    not be read (session 32 fix heads43, recheck K30a)."""
     from fhir_mapping.suicide_screen import (  # no cycle at import
+        _UNREAD,
         INSTRUMENT,
         UNREAD_LEVEL,
         UNREAD_RESULT,
     )
 
-    return [
-        Score(
-            INSTRUMENT,
-            None,
-            gap.date,
-            source=gap.source,
-            item9_unread=gap.source or SourceRef("Observation", ""),
-        )
-        for gap in gaps
-        if gap.reason in (UNREAD_RESULT, UNREAD_LEVEL) and gap.date is not None
-    ]
+    # A positive day has its card; a day's answers not read are one screen's, named once.
+    seen = {screen.date for screen in screens if screen.is_positive}
+    answer = _UNREAD.split("{}", 1)[0]  # "C-SSRS answer to '"
+    found: list[Score] = []
+    for gap in gaps:
+        if gap.date is None:
+            continue
+        if gap.reason.startswith(answer):
+            if gap.date in seen:
+                continue
+            seen.add(gap.date)
+        elif gap.reason not in (UNREAD_RESULT, UNREAD_LEVEL):
+            continue
+        ref = gap.source or SourceRef("Observation", "")
+        found.append(Score(INSTRUMENT, None, gap.date, source=gap.source, item9_unread=ref))
+    return found
 
 
 def listed_answer(resource: Resource) -> int | None:

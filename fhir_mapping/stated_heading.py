@@ -28,6 +28,8 @@ its clause ("no access to guns", "hx of overdose in 2015"); a drug of the drug t
 dosing words is the treatment plan ("Plan: take lithium nightly" was critical; "take all her
 lithium" names a method and stays a risk); and a heading answered by a method is a stated
 suicide plan though the reason names no SI (`states_method`: "Plan: hang self" made no card).
+A drug and how it is taken, and a count of tablets no dose is: stated_dosing.py (split by idea,
+session 32 fix heads43).
 """
 
 from __future__ import annotations
@@ -36,8 +38,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from fhir_mapping import stated_terms
-from fhir_mapping.drug_vocabulary import _names
+from fhir_mapping import stated_dosing, stated_terms
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = [
@@ -53,9 +54,9 @@ __all__ = [
 _ROLES = (
     *("heading_intent", "heading_no", "heading_filler", "plan_treatment", "plan_treatment_any"),
     *("risk_harmless", "risk_method", "risk_heading_yes"),
-    *("plan_dosing", "plan_drug_word", "denial", "risk_denial", "history_lead"),  # fix hist36
-    *("risk", "risk_excluded", "heading_method", "plan_quantity"),  # fix hist38
-    *("intent_not_suicidal", "plan_schedule"),  # fix hist39
+    *("denial", "risk_denial", "history_lead"),  # fix hist36
+    *("risk", "risk_excluded", "heading_method"),  # fix hist38
+    "intent_not_suicidal",  # fix hist39; the dosing roles: stated_dosing.py
 )
 
 
@@ -142,8 +143,13 @@ def _blanked(words: str) -> str:
 
 
 def _names_method(words: str) -> bool:
-    """A `risk_method` word outside the `risk_harmless` and `plan_treatment_any` phrases."""
-    return any(p.search(_blanked(words)) for p in _terms()["risk_method"])
+    """A `risk_method` word outside the `risk_harmless` and `plan_treatment_any` phrases, or more
+    tablets taken than a dose takes ("take 30 of her lithium", "take 100 tylenol": no method word
+    but an overdose's count; stated_dosing.takes_many, fix heads43)."""
+    blanked = _blanked(words)
+    return any(p.search(blanked) for p in _terms()["risk_method"]) or stated_dosing.takes_many(
+        blanked
+    )
 
 
 def treatment_answer(answer: str) -> bool:
@@ -176,78 +182,6 @@ def _later_method(later: str) -> bool:
             if not any(g.search(clause[: found.start()]) for g in guards):
                 return True
     return False
-
-
-def _drug_plan(answer: str) -> bool:
-    """Whether an answer is a drug and how it is taken, nothing else: a name of the drug tables
-    (drug_vocabulary.py), a `plan_dosing` word ("nightly", "300 mg", "q6h") or a count of tablets
-    one dose takes ("take 2 tabs"; fix hist39), and besides those only numbers,
-    `plan_drug_word` words ("take", "her", "continue"), `plan_quantity` words ("dispense", "#",
-    "x", "tabs") and `plan_schedule` words ("now", "then", "x 5 days": no dose of their own):
-    "Plan: take lithium nightly" (fix hist36), "Plan: sertraline 50 mg, dispense 30 tablets",
-    "Plan: take 2 tabs at bedtime" (fix hist38), "Plan: take 2 tabs q6h prn", "take 2 tabs
-    then 1 daily" (fix hist39, recheck K29b: critical). Any other word keeps the answer's own
-    reading ("take all her lithium", "overdose on tabs": methods; "take pills now" names no dose)."""
-    if _takes_many(answer):
-        return False  # "Plan: take 30 tabs at bedtime": a count no dose is, an overdose
-    terms = _terms()
-    names = _names()[1]
-    named = names.search(answer) is not None or _TAKE_COUNT.search(answer) is not None
-    rest, slot = _drug_slot(answer)
-    named = named or slot
-    for p in terms["plan_dosing"]:  # "q6h" before it reads as "q 6 h"
-        rest, found = p.subn(" ", rest)
-        named = named or found > 0
-    rest = names.sub(" ", re.sub(r"(?<=\d)(?=[a-z])", " ", rest))  # "300mg" as "300 mg"
-    rest = re.sub(r"(?<=[a-z#])(?=\d)", " ", rest)  # "x30", "#30" as "x 30", "# 30"
-    for p in terms["plan_dosing"]:
-        rest, found = p.subn(" ", rest)
-        named = named or found > 0
-    for p in (*terms["plan_drug_word"], *terms["plan_quantity"], *terms["plan_schedule"]):
-        rest = p.sub(" ", rest)
-    return named and not re.sub(r"[\d.,;:/()+\-]", " ", rest).split()
-
-
-# "take 30 tabs": a count of the units `plan_quantity` names, after "take" (lead, session 31).
-_TAKE_COUNT = re.compile(r"\btak(?:e|es|ing)\s+(\d+)\s*(?:tabs?|tablets?|caps?|capsules?|pills?)\b")
-# A drug's strength ("5 mg", "2.5mg"): with a drug named, the count a dose takes is higher.
-_STRENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g)\b")
-
-
-# A drug the drug tables do not list, by its place: the answer's first word before "take"
-# ("colchicine take 2 tabs") or a word right before a strength ("prednisone 5 mg").
-_SLOT = re.compile(r"^\s*([a-z]+)(?=\s+take\b)|\b([a-z]+)(?=\s+\d+(?:\.\d+)?\s*(?:mg|mcg)\b)")
-
-
-def _drug_slot(answer: str) -> tuple[str, bool]:
-    """`answer` with a word in a drug's place (`_SLOT`) blanked, and whether one was: a word of
-    no other role, so "overdose take 2 tabs" or "take 5 mg" keep their words (fix hist39:
-    "prednisone 5 mg take 8 tabs daily x 5 days", "colchicine take 2 tabs then 1 tab in 1 hr"
-    name drugs outside the psychiatric drug tables)."""
-    terms = _terms()
-    known = (*terms["risk_method"], *terms["plan_drug_word"], *terms["plan_quantity"])
-    known = (*known, *terms["plan_dosing"], *terms["plan_schedule"], *terms["risk_heading_yes"])
-    found = False
-    for m in _SLOT.finditer(answer):
-        word = m.group(1) or m.group(2)
-        if not any(p.fullmatch(word) for p in known):
-            answer = answer[: m.start()] + " " * len(m.group()) + answer[m.end() :]
-            found = True
-    return answer, found
-
-
-def _takes_many(answer: str) -> bool:
-    """Whether an answer takes more units at once than any dose does: `plan_take_most` (4), or
-    `plan_take_most_named` (12) when it names a drug of the drug tables with its strength
-    ("prednisone 5 mg take 8 tabs daily x 5 days" is a dose; fix hist39, recheck K29b: critical).
-    "take 30 tabs at bedtime" had read as a dosing plan, no card (fix hist38 allowed any number);
-    "lithium 300 mg, take 30 tabs" stays a risk."""
-    role = "plan_take_most"
-    named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
-    if named and _STRENGTH.search(answer) is not None:
-        role = "plan_take_most_named"
-    most = max((int(t) for t in stated_terms.terms(role)), default=0)
-    return any(int(m.group(1)) > most for m in _TAKE_COUNT.finditer(answer))
 
 
 def states_method(text: str) -> bool:
@@ -325,7 +259,7 @@ def answer_is_risk(heading: str, answer: str, after: str, means: Callable[[str],
     later = sentence_rest(answer, after)
     # A prescription and its quantity ("Plan: sertraline 50 mg, dispense 30 tablets"): its tabs
     # are counted, no method (fix hist38: read as the later clause's method, critical).
-    if _drug_plan(f"{answer}, {later}" if later.strip() else answer):
+    if stated_dosing.drug_plan(f"{answer}, {later}" if later.strip() else answer):
         return means(answer + "." + after)
     if _later_method(later):
         return True

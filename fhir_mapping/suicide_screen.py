@@ -154,14 +154,17 @@ class _Reader:
     gaps: list[DataGap] = field(default_factory=list)
     # Screens dated after as-of, apart (module docstring).
     later: dict[date, ScreenDay] = field(default_factory=dict)
+    on: date | None = None  # the day of the answers read now (`day`)
 
-    def gap(self, resource: Resource, reason: str) -> None:
-        self.gaps.append(DataGap(DataDomain.SCORES, reason, source_ref(resource)))
+    def gap(self, resource: Resource, reason: str, when: date | None = None) -> None:
+        when = when if when is not None and when <= self.as_of else None  # a later day: none
+        self.gaps.append(DataGap(DataDomain.SCORES, reason, source_ref(resource), date=when))
 
     def day(
         self, when: date, resource: Resource, rank: int, *, full: bool, at: datetime | None
     ) -> ScreenDay:
         days = self.days if when <= self.as_of else self.later
+        self.on = when
         found = days.setdefault(when, ScreenDay())
         found.enter(at, source_ref(resource), rank, full, encounter_id(resource))
         return found
@@ -173,7 +176,7 @@ class _Reader:
         asked = questions()[concept].question
         # "N/A" to a question the screener may skip is settled with the day (ScreenDay.settle).
         if yes is None and not day.skip(concept, element, source_ref(resource)):
-            self.gap(resource, _UNREAD.format(asked))
+            self.gap(resource, _UNREAD.format(asked), self.on)  # dated: unread_results, heads43
             day.unread_answer(asked)  # the screen is then no negative one (SuicideScreen.unread)
         return yes
 
@@ -382,9 +385,10 @@ def read_screens_and_later(
     for resource in responses:
         if isinstance(resource, Mapping):
             reader.response(resource)
-    for day in (*reader.days.values(), *reader.later.values()):  # skip logic (screen_day.settle)
+    for when, day in (*reader.days.items(), *reader.later.items()):  # skip logic (settle)
+        dated = when if when <= as_of else None  # dated: unread_results (fix heads43)
         for asked, ref in day.settle():
-            reader.gaps.append(DataGap(DataDomain.SCORES, _UNREAD.format(asked), ref))
+            reader.gaps.append(DataGap(DataDomain.SCORES, _UNREAD.format(asked), ref, date=dated))
     screens = tuple(
         _screen(when, day) for when, day in sorted(reader.days.items()) if day.answers or day.levels
     )

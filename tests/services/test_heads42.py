@@ -75,13 +75,23 @@ def test_stated_plan_failed_now_critical(name: str) -> None:
     "name",
     [
         *(f"{where}_{text}" for text in _CONTROLS for where in ("o", "q", "c")),
-        *("os_Contraception_method_pills", "ol_Intent_accidental"),
         *("h_Intent_accidental", "d_Intent_to_get_high"),
         *("on_Intent_accidental", "ocm_Plan_take_2_tabs_q6h_prn"),
     ],
 )
 def test_hist39_exclusions_stay_quiet(name: str) -> None:
     _quiet(name)
+
+
+@pytest.mark.parametrize("name", ["os_Contraception_method_pills", "ol_Intent_accidental"])
+def test_self_harm_question_answered_otherwise_is_not_read(name: str) -> None:
+    # The answer of a self-harm question that states no plan is not read, and says so (fix
+    # heads43: these were silent, as a form's item so answered was not): a warning, TMS offered.
+    cards = _cards(name)
+    card = cards.get(RISK)
+    assert card is not None and card["indicator"] == "warning", (name, card)
+    assert "could not be read" in card["summary"], card["summary"]
+    assert TMS in cards, name
 
 
 def test_condition_plan_is_ideation_not_an_overdose() -> None:

@@ -1,0 +1,65 @@
+"""Suicidal ideation, a stated plan or self-harm written in a Condition's note (session 32 fix
+heads43, recheck K30a; heads42's leftover).
+
+Oracle Health and Epic problems carry the clinician's comments in `Condition.note`, and only
+mania was read there (mania_notes.py): a depression entry noted "SI with plan to hang self" or
+"Plan: hang self" gave no card and TMS was offered. A note is now read as the entry's own text is
+(condition_text.text_findings: self_harm_text's ideation and act readers, a risk heading's plan,
+the negation and relative readers: "Denies SI", "Mother has SI" say nothing of the patient), for
+those kinds only: the diagnoses a note names are not the entry's. The finding quotes the note's
+words (cut), dated by the note's time, else the entry's onset; a note dated after the as-of day
+is not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from fhir_mapping import self_harm_text, stated_plan_text
+from fhir_mapping.condition_text import text_findings
+from fhir_mapping.mania_notes import _notes
+from fhir_mapping.record import Finding, FindingKind, SourceRef
+
+__all__ = ["harm_note_findings", "has_harm_note"]
+
+# The kinds a note is read for (module docstring).
+_KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
+# The longest note the finding quotes before cutting it ("...").
+_QUOTE_CHARS = 160
+
+
+def has_harm_note(resource: Mapping[str, Any]) -> bool:
+    """Whether a note of the Condition may name self-harm, ideation or a plan (whatever its date):
+    conditions.wants_condition keeps the entry for `harm_note_findings`."""
+    return any(
+        self_harm_text.wanted(text, ()) or stated_plan_text.states_plan(text)
+        for text, _ in _notes(resource)
+    )
+
+
+def harm_note_findings(
+    resource: Mapping[str, Any],
+    *,
+    state: str,
+    onset: date | None,
+    source: SourceRef | None,
+    as_of: date,
+    intent_coded: bool = False,
+) -> dict[FindingKind, Finding]:
+    """The self-harm and ideation findings the Condition's notes state (module docstring), the
+    first note naming each kind; `intent_coded`: a poisoning code states the intent, so the
+    words are not read for self-harm (as for the entry's text)."""
+    found: dict[FindingKind, Finding] = {}
+    for text, on in _notes(resource):
+        if on is not None and on > as_of:
+            continue
+        said = " ".join(text.split())
+        if len(said) > _QUOTE_CHARS:
+            said = said[: _QUOTE_CHARS - 3].rstrip() + "..."
+        read = text_findings(text, said, state, on or onset, source, intent_coded=intent_coded)
+        for kind in _KINDS:
+            if kind in read:
+                found.setdefault(kind, read[kind])
+    return found

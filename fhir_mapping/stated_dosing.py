@@ -1,0 +1,175 @@
+"""A "Plan:" answer that is a drug and how it is taken, or a count of tablets no dose is (split
+from stated_heading.py by idea; session 32 fix heads43, recheck K30a).
+
+Fixes hist36-hist39 read a heading's answer naming a drug of the drug tables with only dosing
+words as the treatment plan ("Plan: take lithium nightly", "Plan: sertraline 50 mg, dispense 30
+tablets", "Plan: take 2 tabs q6h prn"), and "take" with more tablets than a dose takes
+(`plan_take_most`) as no dose ("Plan: take 30 tabs at bedtime" is critical). Recheck K30a:
+- a count with a drug's name or no unit was a dose whatever its size: "Plan: take 30 of her
+  lithium", "Plan: take 100 tylenol" gave no card (TMS offered). A count after "take" is now
+  read before a unit word, "of", a drug's name (one word the tables may not list: "tylenol"), a
+  dosing word or the answer's end (`counts`), so those are risks as "take 30 tabs" is; a measure
+  ("take 300 mg", "take 10 ml", "20 units"), time ("take 12 days off work") and other words
+  ("take 10 deep breaths") count no tablets;
+- "take all" was a method beside any dosing words: "Plan: take all pills with food", "take all
+  meds as directed", "take all 3 meds at bedtime" were critical (TMS withheld). "All" is now a
+  dose's word where a `plan_all_dosing` phrase ("with food", "with meals", "as directed") or an
+  "all N" count within `plan_take_most` beside a dosing word says which ("all 3 meds at
+  bedtime": the three drugs); "take all pills", "take all her pills tonight" ("tonight" names
+  when, not how a dose is taken: the safer reading) stay risks; and "of" is a dose's word
+  (`plan_drug_word`: "take 3 tabs of lithium nightly").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from fhir_mapping import stated_terms
+from fhir_mapping.drug_vocabulary import _names
+
+__all__ = ["counts", "drug_plan", "takes_many"]
+
+_ROLES = (
+    *("plan_dosing", "plan_drug_word", "plan_quantity", "plan_schedule", "plan_all_dosing"),
+    *("risk_method", "risk_heading_yes"),
+)
+
+
+@cache
+def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
+    return {role: stated_terms.patterns(role) for role in _ROLES}
+
+
+# A count after "take" ("take 30", "take all 3", "taking all of 20").
+_TAKE = re.compile(r"\btak(?:e|es|ing)\s+(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*")
+# What makes a number after "take" a count of tablets: a unit ("tabs", "pills", "meds") or "of"
+# ("30 of her lithium"); else a drug's name, listed or not (`_drug_alone`).
+_UNIT = re.compile(r"(?:tabs?|tablets?|caps?|capsules?|pills?|meds|medications|of)\b")
+# A measure after the number: a dose's strength or volume, no tablets counted ("take 300 mg").
+_MEASURE = re.compile(r"(?:mg|mcg|g|ml|units?|iu|meq|drops?|puffs?|sprays?)\b")
+# A drug's strength ("5 mg", "2.5mg"): with a drug named, the count a dose takes is higher.
+_STRENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g)\b")
+# "All" in an answer, a dose's word only where `_all_dosed` says so.
+_ALL = re.compile(r"\ball\b")
+# A drug the drug tables do not list, by its place: the answer's first word before "take"
+# ("colchicine take 2 tabs") or a word right before a strength ("prednisone 5 mg").
+_SLOT = re.compile(r"^\s*([a-z]+)(?=\s+take\b)|\b([a-z]+)(?=\s+\d+(?:\.\d+)?\s*(?:mg|mcg)\b)")
+
+
+def counts(answer: str) -> Iterator[int]:
+    """The counts of tablets an answer takes (module docstring): a number after "take" before a
+    unit or "of", a drug's name, a `plan_dosing` word or the answer's end; not before a measure
+    ("take 300 mg") or another word ("take 12 days off")."""
+    names = _names()[1]
+    for m in _TAKE.finditer(answer):
+        rest = answer[m.end() :]
+        if _MEASURE.match(rest):
+            continue
+        if (
+            not rest.strip(" .,;:")
+            or _UNIT.match(rest)
+            or names.match(rest)
+            or any(p.match(rest) for p in _terms()["plan_dosing"])
+            or _drug_alone(rest)
+        ):
+            yield int(m.group(1))
+
+
+# A word after a count that is a measure of time, not a drug ("take 12 days off", "10 minutes").
+_TIME = re.compile(r"(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|sec\w*)\b")
+
+
+def _drug_alone(rest: str) -> bool:
+    """Whether the words after a count are one word, a drug the tables may not list ("take 100
+    tylenol"), and besides it only dosing, schedule and dose's words ("tonight", "at bedtime"):
+    a word of time or more words of their own ("take 12 days off work", "take 10 deep breaths")
+    count no tablets."""
+    first = re.match(r"([a-z]+)\b", rest)
+    if first is None or _TIME.fullmatch(first.group(1)):
+        return False
+    tail = rest[first.end() :]
+    terms = _terms()
+    for p in (*terms["plan_dosing"], *terms["plan_schedule"], *terms["plan_drug_word"]):
+        tail = p.sub(" ", tail)
+    return not re.sub(r"[\d.,;:/()+\-]", " ", tail).split()
+
+
+def _all_dosed(answer: str) -> bool:
+    """Whether "all" in an answer is a dose's word (module docstring): a `plan_all_dosing`
+    phrase, or an "all N" count within `plan_take_most` beside a `plan_dosing` word."""
+    terms = _terms()
+    if any(p.search(answer) for p in terms["plan_all_dosing"]):
+        return True
+    small = re.search(r"\ball\s+(?:of\s+)?(\d+)(?![\d.])", answer)
+    most = max((int(t) for t in stated_terms.terms("plan_take_most")), default=0)
+    return (
+        small is not None
+        and int(small.group(1)) <= most
+        and any(p.search(answer) for p in terms["plan_dosing"])
+    )
+
+
+def drug_plan(answer: str) -> bool:
+    """Whether an answer is a drug and how it is taken, nothing else: a name of the drug tables
+    (drug_vocabulary.py), a `plan_dosing` word ("nightly", "300 mg", "q6h") or a count of tablets
+    one dose takes ("take 2 tabs"; fix hist39), and besides those only numbers,
+    `plan_drug_word` words ("take", "her", "continue", "of"), `plan_quantity` words ("dispense",
+    "#", "x", "tabs"), `plan_schedule` words ("now", "then", "x 5 days": no dose of their own)
+    and "all" where a dose's words say so (`_all_dosed`): "Plan: take lithium nightly" (fix
+    hist36), "Plan: sertraline 50 mg, dispense 30 tablets", "Plan: take 2 tabs at bedtime" (fix
+    hist38), "Plan: take 2 tabs q6h prn", "take 2 tabs then 1 daily" (fix hist39), "Plan: take
+    all pills with food" (fix heads43). Any other word keeps the answer's own reading ("take all
+    her lithium", "overdose on tabs": methods; "take pills now" names no dose)."""
+    if takes_many(answer):
+        return False  # "Plan: take 30 tabs at bedtime": a count no dose is, an overdose
+    terms = _terms()
+    names = _names()[1]
+    named = names.search(answer) is not None or next(counts(answer), None) is not None
+    rest, slot = _drug_slot(answer)
+    named = named or slot
+    if _all_dosed(rest):
+        rest = _ALL.sub(" ", rest)
+    for p in terms["plan_dosing"]:  # "q6h" before it reads as "q 6 h"
+        rest, found = p.subn(" ", rest)
+        named = named or found > 0
+    rest = names.sub(" ", re.sub(r"(?<=\d)(?=[a-z])", " ", rest))  # "300mg" as "300 mg"
+    rest = re.sub(r"(?<=[a-z#])(?=\d)", " ", rest)  # "x30", "#30" as "x 30", "# 30"
+    for p in terms["plan_dosing"]:
+        rest, found = p.subn(" ", rest)
+        named = named or found > 0
+    for p in (*terms["plan_drug_word"], *terms["plan_quantity"], *terms["plan_schedule"]):
+        rest = p.sub(" ", rest)
+    return named and not re.sub(r"[\d.,;:/()+\-]", " ", rest).split()
+
+
+def _drug_slot(answer: str) -> tuple[str, bool]:
+    """`answer` with a word in a drug's place (`_SLOT`) blanked, and whether one was: a word of
+    no other role, so "overdose take 2 tabs" or "take 5 mg" keep their words (fix hist39:
+    "prednisone 5 mg take 8 tabs daily x 5 days", "colchicine take 2 tabs then 1 tab in 1 hr"
+    name drugs outside the psychiatric drug tables)."""
+    terms = _terms()
+    known = (*terms["risk_method"], *terms["plan_drug_word"], *terms["plan_quantity"])
+    known = (*known, *terms["plan_dosing"], *terms["plan_schedule"], *terms["risk_heading_yes"])
+    found = False
+    for m in _SLOT.finditer(answer):
+        word = m.group(1) or m.group(2)
+        if not any(p.fullmatch(word) for p in known):
+            answer = answer[: m.start()] + " " * len(m.group()) + answer[m.end() :]
+            found = True
+    return answer, found
+
+
+def takes_many(answer: str) -> bool:
+    """Whether an answer takes more tablets at once than any dose does (`counts`):
+    `plan_take_most` (4), or `plan_take_most_named` (12) when it names a drug of the drug tables
+    with its strength ("prednisone 5 mg take 8 tabs daily x 5 days" is a dose; fix hist39).
+    "take 30 tabs at bedtime" (fix hist38), "take 30 of her lithium", "take 100 tylenol" (fix
+    heads43) are risks; "lithium 300 mg, take 30 tabs" stays one."""
+    role = "plan_take_most"
+    named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
+    if named and _STRENGTH.search(answer) is not None:
+        role = "plan_take_most_named"
+    most = max((int(t) for t in stated_terms.terms(role)), default=0)
+    return any(count > most for count in counts(answer))
