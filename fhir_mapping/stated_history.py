@@ -88,18 +88,18 @@ _WORD = re.compile(r"[\w+]")
 @cache
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     roles = (
-        *("history_lead", "current", "denial", "denial_time", "contrast"),
+        *("history_lead", "current", "current_absent", "denial", "denial_time", "contrast"),
         *("risk", "risk_denial", "risk_excluded", "denial_negated", "list_word"),  # K20a s30
-        *("risk_gap", "risk_after"),  # K21 s30
-        *("risk_method", "risk_sa"),  # K23 s30
+        *("risk_gap", "risk_after", "risk_method", "risk_sa"),  # K21, K23 s30
         *("risk_heading_yes", "risk_harmless", "risk_means"),  # K24a s30
     )
     return {role: stated_terms.patterns(role) for role in roles}
 
 
 def _undenied(plain: str) -> str:
-    """`plain` with each `denial_negated` phrase ("unable to deny", "cannot deny") read as an
-    affirmation: "+" and spaces, the same length, so the clauses and dates keep their places."""
+    """`plain` with each `denial_negated` phrase ("unable to deny") read as an affirmation ("+" and
+    spaces, the same length) and each `current_absent` one ("none since": fix eye43) blanked."""
+    plain = _blank(plain, "current_absent")
     for p in _terms()["denial_negated"]:
         plain = p.sub(lambda m: "+" + " " * (len(m.group()) - 1), plain)
     return plain
