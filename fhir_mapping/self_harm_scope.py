@@ -27,7 +27,11 @@ slash, "&", "and", "or", "nor", "as well as") into parts; the mention's own part
   names bare screening words ("denies SI, HI, cutting": the cutting is denied, as in "SI, HI,
   cutting: denies"); an act written with its object or time is a report of what happened, and
   ED reason fields separate statements with commas ("denies SI, cutting last week" is read).
-  An "or"/"and" joint is read as below ("denies SI, HI, or self-harm").
+  An "and", "or", "&" or "nor" joint is read so too (recheck K31a s32 finding 2, fix neg44:
+  "Denies SI, HI and drank bleach" had no card and offered TMS; "denies SI, HI and self-harm"
+  stays denied). A quantifier opening a checklist item is no time of a clause ("Denies SI, HI,
+  prior suicide attempts", "..., hx of suicide attempts": text_checklist.py), unless the denial
+  is of the present alone ("denies current SI, prior attempts" is read).
 - Else (a bare noun phrase, "self-harm" in "denies SI or self-harm") the scope runs back over
   the parts before it while they hold no verb, to the part holding the cue: a genuine list stays
   denied however long ("no history of suicide attempts or self-harm", "denies SI, HI, AH/VH,
@@ -52,7 +56,8 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.text_negation import after_last_stop, checklist_item, normalise_text
+from fhir_mapping.text_checklist import checklist_item, present_only, quantifiers_only
+from fhir_mapping.text_negation import after_last_stop, normalise_text
 
 __all__ = ["cue_window"]
 
@@ -113,11 +118,31 @@ def _closed(part: str) -> bool:
     return closing is not None and closing.search(part) is not None
 
 
-# The joint before the mention's part is a bare comma ("denies SI, OD'd last night"), not an
-# "or"/"and" ("denies SI, HI, or self-harm"); the mention's item ends at the next joint, clause
-# end, parenthesis or checklist answer.
-_COMMA_BEFORE = re.compile(r",\s*$")
+# The joint before the mention's part is a comma, "and", "or", "&" or "nor" ("denies SI, OD'd
+# last night", "Denies SI, HI and drank bleach"), not a slash ("SI/HI/self harm"); the mention's
+# item ends at the next joint, clause end, parenthesis or checklist answer.
+_WORD_JOINT_BEFORE = re.compile(r"(?:,|&|\b(?:and|or|nor))\s*$")
 _ITEM_END = re.compile(r"[,;.:(/&]|\s-\s|\b(?:and|or|nor|as well as)\b")
+
+
+@cache
+def _past() -> re.Pattern[str] | None:
+    """The `clause_time` words ("past", "prior", "hx of"): an item they open is a past one."""
+    body = _words(frozenset({"clause_time"}))
+    return None if body is None else re.compile(r"(?<![\w'])(?:" + body + r")(?![\w'])")
+
+
+def _past_after_present(item: str, denial: str) -> bool:
+    """Whether `item` names the past ("prior attempts") after a denial of the present alone
+    ("denies current SI"): a statement of its own (text_checklist.present_only)."""
+    past = _past()
+    return (
+        past is not None
+        and past.search(item) is not None
+        and present_only(denial)
+        and past.search(denial) is None
+    )
+
 
 # Where an item's own checklist answer starts: after a colon or a free-standing dash.
 _ANSWER_MARK = re.compile(r":|\s-\s")
@@ -147,12 +172,15 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
         # ("Family history reviewed: pt with SIB", "FH reviewed - pt with SIB").
         own = own[named[-1].start() :]
     window = " ".join(own.split()[-_SCOPE_WORDS:])
-    if cued(window) or _has_verb(own + " " + text[start:end]):
+    item = parts[-1] + _ITEM_END.split(text[start:], maxsplit=1)[0]
+    # A checklist item's quantifier is no verb nor time of a clause: "Denies SI, HI, prior
+    # suicide attempts" (recheck K31a s32 finding 8, fix neg44).
+    listed = checklist_item(item)
+    if cued(window) or (not listed and _has_verb(own + " " + text[start:end])):
         return window
-    if _COMMA_BEFORE.search(clause[: len(clause) - len(parts[-1])]) and not checklist_item(
-        parts[-1] + _ITEM_END.split(text[start:], maxsplit=1)[0]
-    ):
-        # After a comma, only a checklist item continues the list (module docstring).
+    if not listed and _WORD_JOINT_BEFORE.search(clause[: len(clause) - len(parts[-1])]):
+        # After a comma, "and" or "or", only a checklist item continues the list (module
+        # docstring; "Denies SI, HI and drank bleach": recheck K31a s32 finding 2, fix neg44).
         return window
     chain = [own]
     for part in reversed(parts[:-1]):
@@ -160,7 +188,9 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
             break
         chain.insert(0, part)
         if cued(part):
+            if _past_after_present(item, " ".join(chain[:-1])):
+                return window
             return " ".join(" ".join(chain).split())
-        if _has_verb(part):
+        if _has_verb(part) and not (checklist_item(part) or quantifiers_only(part)):
             break
     return window

@@ -33,9 +33,10 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
 - `list_follow`: an item a comma-joined answer covers only after a `list_item` opens the list:
   "SI, HI, self-harm: denies" is a screening checklist, "SIB, SI: denies" names the self-injury
   first, as a presenting act, and keeps it (session 31: the safer reading of each). Both say
-  too how far a leading denial reaches over a comma (`checklist_item`, self_harm_scope.py, fix
-  neg43): "denies SI, HI, cutting" denies the cutting, "denies SI, OD'd last night" reads it;
-  a `list_quantifier` word before such an item keeps it one ("denies SI, HI, any self-harm");
+  too how far a leading denial reaches over a comma, "and" or "or" (text_checklist.py, read by
+  self_harm_scope.py, fixes neg43, neg44): "denies SI, HI, cutting" denies the cutting, "denies
+  SI, OD'd last night", "Denies SI, HI and drank bleach" read it; `list_quantifier`,
+  `list_example` and `list_present` rows are read there ("denies SI, HI, any recent overdose");
 - `family`: a family-history (ConText experiencer) cue, read as a `pre` cue and also over the
   comma-joined list it opens ("FH significant for depression, bipolar": `family_listed`,
   recheck K27a s31 finding 4), each item of up to three words, up to a `family_end` word that
@@ -113,7 +114,6 @@ class _Negations:
     stop: re.Pattern[str] | None
     list_items: frozenset[str]
     list_follow: frozenset[str]
-    list_quantifier: frozenset[str]
     family: tuple[re.Pattern[str], ...]
     family_end: re.Pattern[str] | None
     family_current: re.Pattern[str] | None
@@ -196,7 +196,6 @@ def _negations() -> _Negations:
         stop=_alternation(by_role.get("stop", [])),
         list_items=frozenset(by_role.get("list_item", [])),
         list_follow=frozenset(by_role.get("list_follow", [])),
-        list_quantifier=frozenset(by_role.get("list_quantifier", [])),
         family=tuple(_cue(c) for c in by_role.get("family", [])),
         family_end=_alternation(by_role.get("family_end", [])),
         # A `#` in a current-risk cue stands for a count ("x # weeks": "SI x 2 weeks").
@@ -246,6 +245,12 @@ def pre_cued(window: str) -> bool:
     return any(p.search(window) for p in _negations().pre)
 
 
+def pre_cue_end(part: str) -> int | None:
+    """Where the last shared `pre` cue in `part` ends, or None (text_checklist.denial_listed)."""
+    ends = [m.end() for p in _negations().pre for m in p.finditer(part)]
+    return max(ends) if ends else None
+
+
 def scope_after(text: str, end: int) -> str:
     """The rest of the clause after the phrase ending at `end`, up to a conjunction."""
     stop = _negations().stop
@@ -277,22 +282,6 @@ def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None)
     first, *rest = (part for part in parts if part)
     return first in neg.list_items and all(
         part in neg.list_items or part in neg.list_follow for part in rest
-    )
-
-
-def checklist_item(item: str) -> bool:
-    """Whether `item` (of `normalise_text` output) is a whole screening checklist item, a
-    `list_item` or `list_follow` row ("cutting", "self harm", "sib"), or one with a plural "s"
-    ("suicide attempts"): a denial reaches such an item over a comma (self_harm_scope.py,
-    recheck K30a s32 finding 2: "denies SI, HI, cutting" denies the cutting, "denies SI, OD'd
-    last night" does not deny the overdose)."""
-    neg = _negations()
-    words = item.split()
-    if len(words) > 1 and words[0] in neg.list_quantifier:  # "any self-harm" (lead, neg43)
-        words = words[1:]
-    joined = " ".join(words)
-    return any(
-        w in neg.list_items or w in neg.list_follow for w in (joined, joined.removesuffix("s"))
     )
 
 
@@ -342,6 +331,11 @@ def negated(text: str, start: int, end: int, *, window: str | None = None) -> bo
     # Only in NegEx's own scope: a reader that sets its own (self_harm_scope.py) reads a
     # relative its own way (self_harm_subject.py, self_harm_sib.py).
     if own_scope and family_listed(text, start):
+        return True
+    from fhir_mapping.text_checklist import denial_listed  # no cycle at import
+
+    # A checklist item of a denial's list ("Denies SI, HI, wish to be dead": fix neg44).
+    if own_scope and denial_listed(text, start):
         return True
     if neg.prefix is not None and neg.prefix.search(text[:start]):
         return True

@@ -1,0 +1,129 @@
+"""What a screening checklist item is, for how far a leading denial reaches in a list
+(self_harm_scope.py; data/text_negations.csv roles `list_item`, `list_follow`, `list_quantifier`,
+`list_example`, `list_present`).
+
+After "denies", a checklist names screening words, one or a few each ("denies SI, HI, cutting",
+"Denies SI, HI, wish to be dead"), whose denial is the note's point; an act written with its
+object or time ("drank bleach", "OD'd last night", "cutting last week") is a report of what
+happened, and ED reason fields separate statements with commas or an "and" (recheck K30a s32
+finding 2, fix neg43; recheck K31a s32 findings 2, 6, 8, fix neg44). So an item is a checklist
+item only when its words are a `list_item` or `list_follow` row (or its plural "s"), after:
+- `list_quantifier` words or phrases, one or more ("any", "recent", "any recent", "prior", "hx
+  of"): "Denies SI, HI, any recent overdose" is the checklist's overdose item;
+- and before a `list_example` word naming more items ("self-harm including cutting").
+The doubtful reading keeps the finding: anything else is read, the safer mistake.
+
+Apart from text_negation.py (the NegEx cues) because what makes a list item is its own idea.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import after_last_stop, normalise_text, pre_cue_end
+
+__all__ = ["checklist_item", "denial_listed", "present_only", "quantifiers_only"]
+
+# A list's joints, and where the clause a denial's list stands in starts or ends.
+_JOINT = re.compile(r",|/|&|\b(?:and|or|nor)\b")
+_CLAUSE_END = re.compile(r"[.;:(]")
+# The longest quantifier phrase, in words ("history of"): read longest first.
+_QUANTIFIER_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    items: frozenset[str]
+    quantifiers: frozenset[str]
+    examples: frozenset[str]
+    present: frozenset[str]
+
+
+@cache
+def _rows() -> _Rows:
+    text = resources.files("fhir_mapping").joinpath("data/text_negations.csv").read_text("utf-8")
+    by_role: dict[str, set[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        by_role.setdefault(row["role"], set()).add(normalise_text(row["cue"]))
+    return _Rows(
+        items=frozenset(by_role.get("list_item", set()) | by_role.get("list_follow", set())),
+        quantifiers=frozenset(by_role.get("list_quantifier", set())),
+        examples=frozenset(by_role.get("list_example", set())),
+        present=frozenset(by_role.get("list_present", set())),
+    )
+
+
+def _unquantified(words: list[str]) -> list[str]:
+    """`words` after the quantifier words or phrases that open them ("any recent", "hx of")."""
+    quantifiers = _rows().quantifiers
+    while words:
+        n = next(
+            (
+                n
+                for n in range(min(_QUANTIFIER_WORDS, len(words)), 0, -1)
+                if " ".join(words[:n]) in quantifiers
+            ),
+            0,
+        )
+        if not n:
+            break
+        words = words[n:]
+    return words
+
+
+def _bare_item(words: list[str]) -> bool:
+    joined = " ".join(words)
+    items = _rows().items
+    return bool(joined) and (joined in items or joined.removesuffix("s") in items)
+
+
+def checklist_item(item: str) -> bool:
+    """Whether `item` (of `normalise_text` output) is a whole screening checklist item (module
+    docstring): "cutting", "self harm", "suicide attempts", "any recent overdose", "hx of
+    suicide attempts", "self harm including cutting"; not "drank bleach", "cutting last week"."""
+    words = _unquantified(item.split())
+    examples = _rows().examples
+    cut = next((i for i, w in enumerate(words) if w in examples), None)
+    if cut is not None:
+        return _bare_item(words[:cut]) and checklist_item(" ".join(words[cut + 1 :]))
+    return _bare_item(words)
+
+
+def quantifiers_only(part: str) -> bool:
+    """Whether `part` holds quantifier words alone: "past" in "denies current or past SI" (the
+    list's "or" splits the quantifier from its item)."""
+    words = part.split()
+    return bool(words) and not _unquantified(words)
+
+
+def present_only(part: str) -> bool:
+    """Whether `part` names the present ("denies current SI": a `list_present` word): a past
+    item after such a denial ("denies current SI, prior attempts") is a statement of its own
+    (test_hist33 fdc_prior_attempts), unless the denial names the past too (self_harm_scope.py:
+    "denies current or past SI, HI, prior attempts")."""
+    present = _rows().present
+    return any(w in present for w in part.split())
+
+
+def denial_listed(text: str, start: int) -> bool:
+    """Whether the phrase starting at `start` (of `normalise_text` output) is an item of a list a
+    leading denial opens, each item from the denial's to the phrase's a checklist item: "Denies
+    SI, HI, wish to be dead", "Denies SI, HI, hoarding pills, or access to firearms" (recheck
+    K31a s32 finding 8, fix neg44: NegEx's clause ends at the comma, and these ROS/MSE denials
+    raised the critical card). "Denies SI, HI, hoarding her pills" is no checklist: read."""
+    parts = _JOINT.split(after_last_stop(_CLAUSE_END.split(text[:start])[-1]))
+    rest = _JOINT.split(_CLAUSE_END.split(text[start:])[0], maxsplit=1)[0]
+    if len(parts) < 2 or not checklist_item(parts[-1] + rest):
+        return False
+    for part in reversed(parts[:-1]):
+        cue = pre_cue_end(part)
+        if cue is not None:
+            after = part[cue:]
+            return not after.strip() or checklist_item(after) or quantifiers_only(after)
+        if part.strip() and not (checklist_item(part) or quantifiers_only(part)):
+            return False
+    return False
