@@ -52,6 +52,9 @@ CRITICAL = {
     "e_Denies_SI__HI__prior_suicide_attempt_last_year": "control",
     "e_denies_SI__recent_overdose_2_days_ago": "control",
     "e_denies_current_SI_or_prior_attempts": "control",
+    # Lead's decision: "history of", "hx of", "h/o" state a history, no quantifier of a denied
+    # item ("denies SI, hx of cutting" names the cutting): read, the safer mistake.
+    "e_Denies_SI__HI__hx_of_suicide_attempts__or_self_harm": "control",
 }
 
 QUIET = {
@@ -66,7 +69,6 @@ QUIET = {
     "e_Denies_SI__HI__passive_death_wish": "fixed",
     "e_Denies_current_or_past_SI__HI__or_self_harm": "fixed",
     "e_Denies_SI__HI__past_or_present_self_harm": "fixed",
-    "e_Denies_SI__HI__hx_of_suicide_attempts__or_self_harm": "fixed",
     "e_Denies_SI__HI__hoarding_pills__or_access_to_firearms": "fixed",
     "e_Denies_SI__HI__stockpiling_meds__or_access_to_guns": "fixed",
     "e_Denies_SI__HI__any_plans_to_harm_self": "fixed",
