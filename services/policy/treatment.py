@@ -46,6 +46,15 @@ class TreatmentPolicy:
     # response and remission at 8-12 weeks; 8, its lower end, read as weeks at the present dose:
     # a DESIGN CHOICE (the guideline times treatment, not a dose; UNVERIFIED as that value).
     optimise_responder_after_weeks: float = 8.0
+    # A response without remission (PHQ-9 still >= 10) gets its optimise card only once the
+    # scores stop falling: a course whose PHQ-9 fell by at least residual_falling_points over the
+    # last residual_falling_weeks before its latest score is still improving and left quiet
+    # (recheck K31b finding 4: 24 -> 18 -> 14 -> 11, about 3 points every 2 weeks, at week 10 of
+    # 225 mg/day). 5 points: the PHQ-9 change Loewe 2004 (Med Care 42:1194) took as clinically
+    # significant for one patient; 4 weeks: two fortnightly scores. A DESIGN CHOICE (UNVERIFIED
+    # as guideline values).
+    residual_falling_points: int = 5
+    residual_falling_weeks: float = 4.0
     # Order hooks: an antidepressant order starts antidepressant treatment when no antidepressant
     # course runs now or ended within this many days; under 25 it then gets the FDA boxed warning
     # (suicidality, "especially during the initial few months") as an information card when no
@@ -170,6 +179,8 @@ class TreatmentPolicyConfig(BaseModel):
     mbc_after_trial_weeks: float = Field(4.0, ge=0)
     mbc_adequacy_grace_days: int = Field(7, ge=0, le=28)
     optimise_responder_after_weeks: float = Field(8.0, ge=0, le=52)
+    residual_falling_points: int = Field(5, ge=1, le=27)
+    residual_falling_weeks: float = Field(4.0, ge=0, le=52)
     antidepressant_new_start_days: int = Field(90, ge=0, le=3660)
     below_range_grace_weeks: float = Field(2.0, ge=0, le=12)
     tsh_lookback_days: int = Field(365, ge=1)

@@ -92,8 +92,9 @@ def test_response_with_moderate_score_gets_the_optimise_card() -> None:
     assert TMS not in found
     card = found[OPTIMISE]
     assert card["summary"].startswith(
-        "Venlafaxine response, not remission (PHQ-9 11 on 2026-11-23): optimise the dose or "
-        "add an adjunct (CANMAT 2023 paras 187, 190)"
+        # cards44 (recheck K31b finding 2): at the top of its range, an adjunct only.
+        "Venlafaxine response, not remission (PHQ-9 11 on 2026-11-23): at the top of its range: "
+        "add an adjunct (CANMAT 2023 para 190)"
     )
     assert "225 mg/day is the top of its range for this patient" in card["detail"]
     assert "First-line adjuncts (CANMAT 2023 Table 7.2)" in card["detail"]

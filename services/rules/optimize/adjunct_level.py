@@ -21,12 +21,13 @@ never read as today's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 from fhir_mapping import drug_table
 from fhir_mapping.record import LabResult, Trial
-from services import cards, lab_safety, level_monitoring
+from services import cards, drug_names, interaction_table, lab_safety, level_monitoring
+from services.interaction_takings import Taking
 from services.lab_safety import LabRule
 from services.rules.context import RuleContext
 
@@ -39,6 +40,9 @@ class LevelState(Enum):
     BEFORE_DOSE = "before dose"  # taken before the dose running now started
     EARLY = "early"  # taken before steady state after the dose running now started
     HIGH_BEFORE = "high before"  # current, but an earlier current level on the course was above
+    # Drawn before a drug that raises it started (or changed dose) and reached steady state with
+    # it: lisinopril, a thiazide or an NSAID since (`raiser`).
+    BEFORE_RAISER = "before raiser"
     UNKNOWN = "unknown"  # unit not compared
     NONE = "none"  # no level on this course
 
@@ -50,6 +54,7 @@ NOT_TODAYS = frozenset(
         LevelState.BEFORE_DOSE,
         LevelState.EARLY,
         LevelState.HIGH_BEFORE,
+        LevelState.BEFORE_RAISER,
         LevelState.UNKNOWN,
         LevelState.NONE,
     }
@@ -85,6 +90,8 @@ class LevelReading:
     # BELOW as an undetectable bound ("< 0.2") after a level not below the target on the same
     # dose (`_fell_from`): that earlier level (labs31 item 2).
     fell_from: LabResult | None = None
+    # BEFORE_RAISER: the running drug that raises the level, started or changed after it.
+    raiser: Taking | None = None
 
     @property
     def todays(self) -> bool:
@@ -119,9 +126,24 @@ class LevelReading:
             )
         if self.state is LevelState.HIGH_BEFORE:
             return f"{self.high_words()}, then level {shown} on {lab.date.isoformat()}"
+        if self.state is LevelState.BEFORE_RAISER and self.raiser is not None:
+            return (
+                f"level {shown} on {lab.date.isoformat()} (before {self.raiser_words()}, which "
+                "raises the level)"
+            )
         bounds = f"{cards.fmt_mg(rule.low)}-{cards.fmt_mg(rule.high)}"
         place = {LevelState.IN: "in", LevelState.BELOW: "below", LevelState.ABOVE: "above"}
         return f"level {shown} {place[self.state]} the {bounds} target"
+
+    def raiser_words(self) -> str:
+        """ "lisinopril started on 2026-11-15", "lisinopril's dose changed on 2026-11-20"."""
+        taking = self.raiser
+        if taking is None:
+            return ""
+        day = _raiser_began(taking)
+        what = "started" if day == taking.start else "dose changed"
+        name = drug_names.shown(taking.ingredient)
+        return f"{name} {what} on {day.isoformat() if day is not None else 'an unknown date'}"
 
     def change_words(self) -> str:
         """ "change on 2026-11-17" (a dose change), "start on 2026-09-10" (the first dose)."""
@@ -235,6 +257,7 @@ def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
     high = lab_safety.above(rule, lab)
     dose_start = _dose_start(trial)
     earlier_high = _earlier_high(ctx, trial, rule, lab)
+    raiser = _raiser_since(ctx, trial, lab)
     if low is None and high is None:
         state = LevelState.UNKNOWN
     elif (as_of - lab.date).days > ctx.policy.adjunct_level_current_days:
@@ -248,6 +271,10 @@ def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
         # 1.6 then 0.3 two days later (review s21 RR2 finding 2): the low level follows a high
         # one (held? toxicity?), never a reason to raise the dose.
         state = LevelState.HIGH_BEFORE
+    elif raiser is not None:
+        # Lisinopril started two weeks after a level of 0.6 (recheck K31b finding 1): the level
+        # now is likely higher; the interaction card asks for a new one, and so does this.
+        state = LevelState.BEFORE_RAISER
     elif (lab.date - dose_start).days < _steady_from(trial.ingredient):
         # Drawn before steady state after the start or change (review s21 RR2 finding 1).
         state = LevelState.EARLY
@@ -262,7 +289,36 @@ def reading(ctx: RuleContext, trial: Trial) -> LevelReading | None:
             number = lab_safety.value(earlier_high)
             toxic = line if number is not None and number >= line.high else None
     fell = _fell_from(ctx, trial, rule, lab) if state is LevelState.BELOW else None
-    return LevelReading(trial, rule, lab, state, low, as_of, earlier_high, toxic, fell)
+    return LevelReading(
+        trial, rule, lab, state, low, as_of, earlier_high, toxic, fell, raiser=raiser
+    )
+
+
+def _raiser_began(taking: Taking) -> date | None:
+    """The day a raising drug's present dose began: its start, or a later dose change."""
+    days = [d for d in (taking.start, taking.dose_began) if d is not None]
+    return max(days, default=None)
+
+
+def _raiser_since(ctx: RuleContext, trial: Trial, lab: LabResult) -> Taking | None:
+    """The running drug that raises the level (a row of the interaction table about the drug:
+    lithium_level_reading.raisers, the interaction card's reading) whose start or dose change
+    came after `lab` or less than the steady-state days (level_monitoring.csv) before it: the
+    level is not that of the two together (the interaction card's `lithium_pair_timing`
+    "no lithium level since"); the latest such drug, or None. The rows are read here as
+    lithium_level_reading.raisers reads them (not imported: optimize must not import rules). A raiser with no readable start
+    is left to the interaction card, which already asks for a level for it."""
+    steady = _steady_from(trial.ingredient)
+    rows = interaction_table.rows_about(trial.ingredient)
+    found = [
+        (began, taking)
+        for taking in interaction_table.running(ctx.record)
+        if taking.ingredient != trial.ingredient
+        and any(row.names(taking.ingredient) for row in rows)
+        and (began := _raiser_began(taking)) is not None
+        and lab.date < began + timedelta(days=steady)
+    ]
+    return max(found, key=lambda f: f[0])[1] if found else None
 
 
 def _fell_from(
