@@ -26,7 +26,8 @@ torsades / QT(c) prolongation ...; s30 allergy32, s31 allergy37/38): with `criti
 a reaction `severity` "severe" it makes the order card critical. The words are read in a
 manifestation, a reaction's description and note, and the entry's note (`severe_in_text`: free
 text only when it states the reaction, reaction_context, s31 allergy38); their abbreviations
-(SJS, TEN, DRESS, NMS) never in a note; a reaction written
+(SJS, TEN, DRESS, NMS) in each of these too ("SJS 2019" in a note: s32 allergy40), a row in
+capitals only in capitals; a reaction written
 as a doubt or a mild form ("possible serotonin syndrome", "r/o SJS", "Serotonin syndrome?") is
 not read severe (s30 allergy33, `_certain`): a qualifier right before the reaction, in the same
 label and clause ("Mild hives" in the display says nothing of "Anaphylaxis" in the text; "?"
@@ -70,8 +71,8 @@ class _Table:
     class_words: re.Pattern[str]
     severe_codes: frozenset[tuple[str, str]]  # (canonical system, code)
     severe_words: re.Pattern[str]
-    # Abbreviations of the severe reactions (SJS, TEN, DRESS, NMS), read in a reaction's own
-    # words only; a row written in capitals is read only in capitals ("ten", "dress" are words).
+    # Abbreviations of the severe reactions (SJS, TEN, DRESS, NMS); a row written in capitals
+    # is read only in capitals ("ten", "dress" are words).
     severe_abbreviations: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
     uncertain_before: re.Pattern[str]  # "possible", "r/o", "?" ... right before a reaction
     # "mild" right before a reaction of the `mild-form` rows (serotonin syndrome) only.
@@ -296,9 +297,11 @@ def severe_in_text(resource: Mapping[str, Any]) -> str | None:
     """ "Anaphylaxis" (a description), "note: anaphylaxis": the severe reaction a reaction's
     description or a note records (s31 allergy37 item 3: "Rash" described "Anaphylaxis,
     required epinephrine" was a warning), for the card to name where the severity was read (s31
-    allergy38 item 2); None when none does. A description is read with the abbreviations (SJS,
-    TEN, DRESS, NMS), a note for the words only; in both a word in a sentence that counsels,
-    educates, weighs a risk or names another substance is no reaction (reaction_context)."""
+    allergy38 item 2); None when none does. Both are read with the abbreviations (SJS, TEN,
+    DRESS, NMS): "SJS 2019", "Pt had SJS", "TEN 2019", "NMS 2019" in a note were a warning and
+    nothing at chart open (s32 allergy40, K31b; allergy33 kept them out of notes). In both a
+    word in a sentence that counsels, educates, weighs a risk or names another substance is no
+    reaction (reaction_context)."""
     for reaction in array(resource.get("reaction")):
         if not isinstance(reaction, Mapping):
             continue
@@ -308,10 +311,10 @@ def severe_in_text(resource: Mapping[str, Any]) -> str | None:
             if found:
                 return found  # the reaction's own words, as allergy37 said them
         for note in _notes(reaction):
-            if found := _says_severe(note, abbreviations=False, free_text=True):
+            if found := _says_severe(note, abbreviations=True, free_text=True):
                 return f"note: {found}"
     for note in _notes(resource):
-        if found := _says_severe(note, abbreviations=False, free_text=True):
+        if found := _says_severe(note, abbreviations=True, free_text=True):
             return f"note: {found}"
     return None
 
@@ -328,17 +331,22 @@ def _says_severe(written: str, *, abbreviations: bool, free_text: bool = False) 
             return False
         return _certain(words, m)
 
+    # As written where normalising kept the length (case, hyphens), for the card.
+    same_length = len(words) == len(written)
     for pattern in (table.severe_words, table.swelling):
         if m := next((m for m in pattern.finditer(words) if read(m)), None):
-            # As written where normalising kept the length (case, hyphens), for the card.
-            same = len(words) == len(written)
-            return written[m.start() : m.end()] if same else m.group()
+            return written[m.start() : m.end()] if same_length else m.group()
     if not abbreviations:
         return ""
     for lower, spelt in table.severe_abbreviations:
-        written_as = spelt.search(written)
-        if written_as and any(read(m) for m in lower.finditer(words)):
-            return written_as.group()
+        if not spelt.search(written):
+            continue
+        # Where normalising kept the length, the match read is the one spelt as the row requires
+        # ("TEN 2019" read, not the "ten" of "ten days. TEN 2019"); else any, the safer reading.
+        kept = {m.start() for m in spelt.finditer(written)} if same_length else None
+        for m in lower.finditer(words):
+            if (kept is None or m.start() in kept) and read(m):
+                return written[m.start() : m.end()] if same_length else m.group()
     return ""
 
 

@@ -25,6 +25,13 @@ warning, no card at chart open):
   ("Stevens Johnson syndrome 2021 - risk reviewed with pt", "Anaphylaxis 2019, patient educated
   to carry EpiPen"), while "Anaphylaxis risk discussed with patient" stays counselling.
 An `off-pathway` allergen is still another substance whatever happened.
+
+"given" and "within" are too common to say so alone (s32 allergy40, K31b: "Educated on signs of
+anaphylaxis, EpiPen given" and "Pt given handout on serotonin syndrome" were critical at both
+hooks; "Reviewed risk of SJS within first 8 weeks" a risk window): a `treatment-given` word
+counts only beside a `reaction-treatment` word in its clause ("epi given", "given IM epi",
+"given steroids"; not "EpiPen given", "handout given", "rx given"), and "within" only before a
+number of an `onset-unit` ("within 10 min of first dose"; not "within first 8 weeks").
 """
 
 from __future__ import annotations
@@ -51,7 +58,12 @@ class _Rows:
     counselling: re.Pattern[str]  # `not-a-reaction`: counselling, a risk, a threshold ...
     sign: re.Pattern[str]  # `counselled-sign`: "signs of"
     sign_counselled: re.Pattern[str]  # `counselling`: "reviewed", "to watch for"
-    happened: re.Pattern[str]  # `reaction-happened`: "given", "admit", "within"
+    happened: re.Pattern[str]  # `reaction-happened`: "admit", "developed", "required"
+    # A `treatment-given` word beside a `reaction-treatment` word ("epi given", "given IM epi").
+    treated: re.Pattern[str]
+    # `not-treatment` words blanked before `treated` is read: "epi pen" ("Epi-Pen given").
+    not_treatment: re.Pattern[str]
+    onset: re.Pattern[str]  # "within" a number of `onset-unit` ("within 10 min")
     other_substance: re.Pattern[str]  # `off-pathway`: whole words, a plural s allowed
 
 
@@ -69,13 +81,22 @@ def _rows() -> _Rows:
         body = "|".join(re.escape(t) for t in found) or r"(?!)"
         return re.compile(rf"(?<![a-z])(?:{body})")
 
-    others = starts("off-pathway").pattern
+    def words(kind: str) -> str:
+        # Whole words, a plural s allowed ("epi" is not "epipen"; "steroids").
+        return rf"{starts(kind).pattern}s?(?![a-z])"
+
+    treatment, given = words("reaction-treatment"), words("treatment-given")
+    # At most three words between, no clause break ("given 0.3 mg IM epi", "epi 0.3 mg given").
+    gap = r"(?:[^\s,;:.()–—]+ ){0,3}"
     return _Rows(
         counselling=starts("not-a-reaction"),
         sign=starts("counselled-sign"),
         sign_counselled=starts("counselling"),
         happened=starts("reaction-happened"),
-        other_substance=re.compile(rf"{others}s?(?![a-z])"),
+        treated=re.compile(rf"{treatment} {gap}{given}|{given} {gap}{treatment}"),
+        not_treatment=re.compile(words("not-treatment")),
+        onset=re.compile(rf"(?<![a-z])within (?:an? |a few |one |(?:\d+ ?)+){words('onset-unit')}"),
+        other_substance=re.compile(words("off-pathway")),
     )
 
 
@@ -89,7 +110,10 @@ def not_this_reaction(words: str, start: int, end: int) -> bool:
     rows = _rows()
     if rows.other_substance.search(sentence):
         return True
-    if rows.happened.search(sentence):
+    untreated = rows.not_treatment.sub(lambda m: " " * len(m.group()), sentence)
+    if rows.happened.search(sentence) or rows.treated.search(untreated):
+        return False
+    if rows.onset.search(sentence):
         return False
     # Counselling after the word, in its own clause only ("Anaphylaxis risk discussed").
     own_clause = _CLAUSE_BREAK.split(after)[0]

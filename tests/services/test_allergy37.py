@@ -160,7 +160,9 @@ def test_reaction_description(description: str, severe: bool) -> None:
         ("No anaphylaxis", False),
         ("Possible anaphylaxis", False),
         ("Tolerated without anaphylaxis", False),
-        ("SJS", False),  # abbreviations never in a note (s30 allergy33)
+        # Abbreviations read in a note too (s32 allergy40, K31b: "SJS 2019" in a note was a
+        # warning; s30 allergy33 had kept them out of notes).
+        ("SJS", True),
     ],
 )
 def test_entry_and_reaction_notes(note: str, severe: bool) -> None:
