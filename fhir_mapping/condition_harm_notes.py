@@ -9,15 +9,27 @@ the negation and relative readers: "Denies SI", "Mother has SI" say nothing of t
 those kinds only: the diagnoses a note names are not the entry's. The finding quotes the note's
 words (cut), dated by the note's time, else the entry's onset; a note dated after the as-of day
 is not read.
+
+Session 32 fix forms44 (recheck K32a finding 7): the note's time is when the words were written,
+not the problem's onset (`Finding.noted_on`: the card says "note of 2026-11-25", not "on the
+problem list since 2026-11-25"); and a note that states suicidal ideation only as past, as a
+visit reason is read (stated_history.py: a clause led by "history of", "previous", "hx of" and
+dated by a year, with no ideation named elsewhere, "History of SI with plan to hang self in 2015,
+none since"; or an undated history beside a current denial, "Previous SI with plan (2019);
+currently denies"), is marked visit_risk.PAST_DENIED: the warning that asks about current
+thoughts (services/past_answers.py), not the critical card of current ideation. A dated history
+gets the warning too, not the visit reason's risk-factor line: the entry is the depression being
+treated and the note is recent, so asking about now costs less than a missed risk (decided here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_text, stated_plan_text
+from fhir_mapping import self_harm_text, stated_history, stated_plan_text
 from fhir_mapping.condition_text import text_findings
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
@@ -61,5 +73,24 @@ def harm_note_findings(
         read = text_findings(text, said, state, on or onset, source, intent_coded=intent_coded)
         for kind in _KINDS:
             if kind in read:
-                found.setdefault(kind, read[kind])
+                finding = replace(read[kind], noted_on=on)
+                if kind is FindingKind.SUICIDAL_IDEATION and _stated_past(text):
+                    finding = replace(finding, verification=_past_mark())
+                found.setdefault(kind, finding)
     return found
+
+
+def _stated_past(text: str) -> bool:
+    """Whether a note states suicidal ideation only as past (module docstring)."""
+    from fhir_mapping.visit_risk import _names_any  # no cycle at import
+
+    current, year = stated_history.past_clauses(text, _names_any)
+    if year is not None and not _names_any(current):
+        return True
+    return stated_history.history_denied(text, _names_any)
+
+
+def _past_mark() -> str:
+    from fhir_mapping.visit_risk import PAST_DENIED  # no cycle at import
+
+    return PAST_DENIED

@@ -89,6 +89,10 @@ class Finding:
     # or entry's day, which the past warning's window runs from (services/past_answers.py
     # `attempt_event`; fix hist38); None otherwise. The act is dated by its own year.
     stated_on: date | None = None
+    # A SUICIDAL_IDEATION or SELF_HARM finding read from a Condition's note (condition_harm_notes
+    # .py): the note's day, which is when the words were written, not the problem's onset; the
+    # card says "note of 2026-11-25", never "since" it (session 32 fix forms44, recheck K32a).
+    noted_on: date | None = None
 
     @property
     def on_problem_list(self) -> bool:

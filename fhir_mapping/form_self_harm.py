@@ -53,6 +53,7 @@ extra suicide question on it was read by no one (review s29 K16 charts p02, p03)
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -74,7 +75,7 @@ from fhir_mapping.tms_safety import normalise_text
 
 __all__ = [
     *("INSTRUMENT", "UNREAD_UNSCALED", "question", "read_responses", "row_answer"),
-    "wants_response",
+    *("row_now", "row_topic", "settle_rows", "wants_response"),
 ]
 
 Resource = Mapping[str, Any]
@@ -175,6 +176,46 @@ def row_answer(resource: Resource) -> form_self_harm_answers.Answer | None:
     if not text or not any(k.startswith("value") for k in resource) or not _row_asks(text):
         return None
     return _answer(resource, text, form_self_harm_answers.is_note(text))
+
+
+def row_topic(resource: Resource) -> str | None:
+    """What a row's question worded as the past records ("History of suicidal ideation":
+    "suicidal ideation"; form_self_harm_answers.past_topic), None for a question of now, a note,
+    plan or intent question, or one of a suicide attempt (its yes stays positive: `_read`)."""
+    text = notes.row_question(resource)
+    if not text or form_self_harm_answers.is_note(text) or notes.is_plan(text):
+        return None
+    return form_self_harm_answers.past_topic(text)
+
+
+def row_now(resource: Resource) -> bool:
+    """Whether a row's question asks of now as `_read` counts a form's current item: not worded
+    as the past and not of a suicide attempt."""
+    text = notes.row_question(resource)
+    return row_topic(resource) is None and not form_self_harm_answers.is_attempt(text or "")
+
+
+def settle_rows(
+    found: list[Score],
+    unfinished: list[Score],
+    pasts: Iterable[tuple[Score, str]],
+    no_days: set[date],
+) -> None:
+    """Add the rows' yes answers to past questions (`row_topic`) to `found` (a finished row) or
+    `unfinished`: a past yes on a day whose current rows are answered no (`no_days`) and none is
+    positive or not read (any self-harm answer in `found` or `unfinished` that day) is the past
+    answer a form's gets (`Score.past`: the warning that asks about current thoughts, no gap);
+    else it stays a positive answer, as on a form (`_read`; session 32 fix forms44, recheck
+    K32a finding 5: "History of suicidal ideation" = "Yes" beside "Suicidal thoughts" = "No"
+    the same day was critical and withheld TMS)."""
+    live = {
+        s.date for s in (*found, *unfinished) if s.item9_unread is not None or (s.item9 or 0) > 0
+    }
+    for score, topic in pasts:
+        if score.date in no_days and score.date not in live:
+            ref = score.source or SourceRef("Observation", "")
+            score = replace(score, item9=None, item9_unread=ref, past=topic)
+        (found if score.status is None else unfinished).append(score)
 
 
 def wants_response(resource: Resource) -> bool:

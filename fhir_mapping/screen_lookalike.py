@@ -156,6 +156,8 @@ def read_named(
     unfinished: list[Score] = []
     gaps: list[DataGap] = []
     seen_screens: set[tuple[str, date]] = set()
+    pasts: list[tuple[Score, str]] = []  # rows' yes to a past question (form_self_harm.py)
+    no_days: set[date] = set()  # the days a current row is answered no
     for resource in observations:
         status = resource.get("status")
         if not isinstance(status, str) or not (
@@ -178,6 +180,8 @@ def read_named(
             # A row asking of self-harm as a form's item does ("Suicidal thoughts" = "Yes"
             # under a local code), read as the forms net reads that item (fix heads43).
             if row.none or row.value == 0:
+                if row.value == 0 and form_self_harm.row_now(resource):
+                    no_days.add(day)  # a current row answered no: a past yes asks of now
                 continue  # the lowest answer or none: nothing, as on a form
             quoted = (row.word, form_self_harm.question(_row_question(resource)))
             state = None if final else status
@@ -203,6 +207,9 @@ def read_named(
                     asked=quoted,
                     status=state,
                 )
+                if (topic := form_self_harm.row_topic(resource)) is not None:
+                    pasts.append((read, topic))  # settled with the day (fix forms44)
+                    continue
             (found if final else unfinished).append(read)
             continue
         if term is None or (term.kind == SELF_HARM and value_states_plan(resource)):
@@ -251,6 +258,7 @@ def read_named(
             # One per screen and day: its items and total filed as rows of their own.
             seen_screens.add((term.instrument, day))
             found.append(Score(term.instrument, None, day, source=source))
+    form_self_harm.settle_rows(found, unfinished, pasts, no_days)
     return found, unfinished, gaps
 
 

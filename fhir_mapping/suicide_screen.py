@@ -66,7 +66,7 @@ from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.recorded_at import effective_instant, encounter_id
 from fhir_mapping.result_statuses import OBSERVATION, RESPONSE, Reads, given, statuses, unfinished
 from fhir_mapping.screen_day import Administration, ScreenDay, earliest
-from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, _yes_no, says_no_risk
+from fhir_mapping.suicide_screen_answers import _LEVEL_RANK, _level, question_answer, says_no_risk
 from fhir_mapping.suicide_screen_codes import (
     _LEVEL,
     _PANEL,
@@ -172,7 +172,7 @@ class _Reader:
     def element(
         self, concept: str, element: Mapping[str, Any], resource: Resource, day: ScreenDay
     ) -> bool | None:
-        yes = _yes_no(element)
+        yes = question_answer(element)  # "Denies", "0": a no (fix forms44, K32a finding 6)
         asked = questions()[concept].question
         # "N/A" to a question the screener may skip is settled with the day (ScreenDay.settle).
         if yes is None and not day.skip(concept, element, source_ref(resource)):

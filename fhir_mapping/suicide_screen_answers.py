@@ -11,8 +11,17 @@ A value that clearly says no risk (`says_no_risk`: a no, a low level, or a `no-r
 "Negative" or "No risk") is what a C-SSRS result whose code is not known, or a panel's own value
 naming no level, may say and still raise no unread warning (review s27 RF finding 2 follow-up:
 an Epic site files every C-SSRS question as a local flowsheet row, so an unread warning on each
-"No" would be on every screened patient's chart). The `no-risk` words are read only there, never
-as the answer to a known question.
+"No" would be on every screened patient's chart).
+
+The answer to a known question (`question_answer`, suicide_screen.py) that is neither a yes nor a
+no here is read as the self-harm row reader reads the lowest answer (form_self_harm_answers.read:
+the `no-risk` words "Denies", "Negative", "None", the table's `denial` words "Absent", "Denied",
+"pt denies", "0"): a no. Session 32 fix forms44 (recheck K32a finding 6): the plan question
+93250-9 answered "Denies", "Negative" or "None" was "could not be read" and held TMS ("check
+C-SSRS first"), while a flowsheet row "Suicidal thoughts" so answered was read as no. "0" is the
+lowest answer of any list and a 0/1 yes-no item's no, never a positive one: a no too (decided
+here; h_cssrs_0). A yes of the row reader ("Passive", "Yes, as a teenager") stays unread here,
+as before: the screen's day asks to check it.
 """
 
 from __future__ import annotations
@@ -182,6 +191,19 @@ def _level(element: Mapping[str, Any]) -> str | None:
         found.append(level)
     found.extend(level for code in codes if (level := _level_phrase(code)) is not None)
     return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None
+
+
+def question_answer(element: Mapping[str, Any]) -> bool | None:
+    """A known C-SSRS question's answer: a yes (True), a no (False: `_yes_no`, or the lowest
+    answer as the self-harm row reader reads it, module docstring), None not read."""
+    yes = _yes_no(element)
+    if yes is not None:
+        return yes
+    # Imported here: form_self_harm_answers reads this module's words at import.
+    from fhir_mapping.form_self_harm_answers import read
+
+    found = read(element)
+    return False if found.value == 0 and not found.none else None
 
 
 def says_yes(element: Mapping[str, Any]) -> bool:

@@ -34,6 +34,13 @@ all, while a past SI so stated gave the warning, though a past attempt is the st
 factor. `attempt_event`: "past suicide attempt (2010): a major risk factor, ask about current
 thoughts", in the window of the visit or entry (policy.suicide_condition_recent_days), never
 dated by it. Older visits and coded past attempts keep their risk-factor line.
+
+The same reading for Epic flowsheet rows under a local code (fhir_mapping/form_self_harm.py
+`settle_rows`; session 32 fix forms44, recheck K32a finding 5): "History of suicidal ideation" =
+"Yes" beside "Suicidal thoughts" = "No" the same day is a form's past yes beside its current no,
+worded "recorded on a flowsheet"; and a problem-list entry's note that states suicidal ideation
+as past ("History of SI with plan to hang self in 2015, none since": condition_harm_notes.py) is
+the visit reason's `visit_event`, worded as the entry's ("stated as past").
 """
 
 from __future__ import annotations
@@ -126,7 +133,9 @@ def attempt_event(finding: Finding) -> RiskEvent:
     name = summary_name(finding, "Self-harm")
     where = recorded_where(finding)
     day = finding.stated_on
-    short = at_visit(finding, name) if where else f"{name} (entered {day})"
+    # A Condition note's words are dated by the note, not the entry (fix forms44).
+    entered = "note of" if finding.noted_on is not None else "entered"
+    short = at_visit(finding, name) if where else f"{name} ({entered} {day})"
     return RiskEvent(
         SignalKind.UNREAD,
         day,
@@ -196,7 +205,11 @@ def acts(event: RiskEvent) -> tuple[str, str] | None:
         return f"past {event.past}, stated as past: ask about current thoughts", (
             "ask about current thoughts"
         )
-    return f"past {event.past} recorded on the form: ask about current thoughts", (
+    # A flowsheet row's past yes beside the day's current row answered no (Observation; fix
+    # forms44): recorded on the flowsheet, not on a form.
+    row = event.source is not None and event.source.resource_type == "Observation"
+    where = "a flowsheet" if row else "the form"
+    return f"past {event.past} recorded on {where}: ask about current thoughts", (
         "ask about current thoughts"
     )
 

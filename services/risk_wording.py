@@ -149,6 +149,11 @@ def ideation_words(finding: Finding) -> tuple[str, str, bool]:
         text = f"{finding.display} ({finding.coding}), {recorded_where(finding)}"
         return text, at_visit(finding, name), finding.visit is not None
     closed = "" if finding.state == "active" else ", recorded as no longer active"
+    if finding.noted_on is not None:
+        # Written in the entry's note: dated by the note, which is no onset (fix forms44).
+        noted = f"note of {finding.noted_on.isoformat()}"
+        text = f"{finding.display} ({noted}) on the problem list ({finding.coding}){closed}"
+        return text, f"{name} ({noted} on the problem list)", True
     text = f"{finding.display} on the problem list ({finding.coding}){closed}" + (
         "" if finding.onset else ", no date recorded: counted as current"
     )
