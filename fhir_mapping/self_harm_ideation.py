@@ -61,38 +61,25 @@ _COUNT = r"(?:[3-9]|[1-9]\d+)"
 _CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
 _YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
 
-# Where a term opening with "^" may start: its clause's start (the text's start, after . ; : , (
-# or a free-standing dash), or right after a `clause_lead` word ("pt", "h/o", "intentional").
-# "OD x2", "OD 11/18", "OD 2019" are an overdose there, but after another word they are the
-# right eye or once daily ("Eye pain OD x3 days", "Cataract surgery OD 11/18", "Metformin OD x2
-# weeks": ISMP's list of error-prone abbreviations; recheck K31a s32, fix eye43). The text is
-# `normalise_text` output (one space between words), so each lookbehind has a fixed width.
-_OPENS = (r"^", r"(?<=[.;:,(])", r"(?<=[.;:,(] )", r"(?<=^- )", r"(?<= - )")
-
-
-@cache
-def _clause_open() -> str:
-    """The alternation of lookbehinds a "^" term starts after (_OPENS, `clause_lead` words)."""
-    leads = (rf"(?<=\b{re.escape(lead)} )" for lead in _role("clause_lead"))
-    return "(?:" + "|".join((*_OPENS, *leads)) + ")"
-
 
 def term_regex(term: str) -> re.Pattern[str]:
     """A self_harm_terms.csv term as a pattern: "self harm*" any ending ("self-harming"), inside a
     term too ("attempt* suicide", "stockpil* her *"); else the whole word; "#" a count (_COUNT);
-    "<year>" a year (_YEAR); a closing "$" the end of the clause (_CLAUSE_CLOSED); an opening
-    "^" the start of the clause or a `clause_lead` word right before (_OPENS: "^od x2"). One rule
-    for every role read here and in self_harm_text.py: the `preparatory` rows were read with
+    "<year>" a year (_YEAR); a closing "$" the end of the clause (_CLAUSE_CLOSED). One rule for
+    every role read here and in self_harm_text.py: the `preparatory` rows were read with
     text_negation.term_pattern, which knows only a closing "*", so "stockpil* meds", "stockpil*
-    her *" and "stockpil*$" never matched (found in session 32 fix words43)."""
+    her *" and "stockpil*$" never matched (found in session 32 fix words43). Fix eye43's opening
+    "^" (a term read only opening its clause or after a `clause_lead` word) is gone (fix od46):
+    a whitelist of leads missed every drug name ("Tylenol OD x2", "Heroin OD x2": recheck K32b
+    s32 finding 1); the right eye and once daily are `lookalike` rows ("eye pain od", "od x*
+    day*"), blanked before reading, the safer design."""
     term = normalise_text(term)
-    closed, opens = term.endswith("$"), term.startswith("^")
-    term = term.rstrip("$").lstrip("^")
+    closed = term.endswith("$")
+    term = term.rstrip("$")
     parts = term.rstrip("*").split("#")
     body = _COUNT.join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
     body = body.replace(*_YEAR) + (r"\w*" if term.endswith("*") else r"\b")
-    start = _clause_open() if opens else ""
-    return re.compile(start + r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
+    return re.compile(r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
 
 
 @cache

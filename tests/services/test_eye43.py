@@ -7,11 +7,11 @@ problem-list Condition (c_). All 19 prefetch keys, as of 2026-12-01 (visit 2026-
 
 1. NOISE: "OD" with a count, a month/day or a year ("Eye pain OD x3 days", "Cataract surgery OD
    11/18", "Metformin OD x2 weeks") was a critical overdose, TMS withheld, and with a past year
-   ("Cataract OD 2019") the past-overdose warning. Those rows ("^od x2", data/self_harm_terms.csv)
-   now read only where "OD" opens its clause or follows a history or subject word (role
-   `clause_lead`: self_harm_ideation.term_regex). "OD x2", "History of SI, OD x2", "Pt OD x2",
-   "h/o OD 2019" are still read; "Seen by Jane Smith, OD 11/18" (an optometrist) is a
-   `lookalike`.
+   ("Cataract OD 2019") the past-overdose warning. Fix od46 (recheck K32b) reads those rows
+   ("od x2", data/self_harm_terms.csv) anywhere again and blanks the right eye and once daily as
+   `lookalike` rows ("eye pain od", "cataract* od", "od x* day*"): eye43's whitelist of lead
+   words missed "Tylenol OD x2". "OD x2", "History of SI, OD x2", "Pt OD x2", "h/o OD 2019" are
+   still read; "Seen by Jane Smith, OD 11/18" (an optometrist) is a `lookalike`.
 2. UNSAFE: "Hung herself", "Pt hung himself in closet", "found hanging" raised no card, nor did
    "plans to hang self", "wants to hang self", "thoughts of hanging self", "plans to shoot self".
    Controls: "hung up the phone", "hung out with friends", "hanging pictures", "found hanging out
