@@ -18,6 +18,20 @@ tablets", "Plan: take 2 tabs q6h prn"), and "take" with more tablets than a dose
   bedtime": the three drugs); "take all pills", "take all her pills tonight" ("tonight" names
   when, not how a dose is taken: the safer reading) stay risks; and "of" is a dose's word
   (`plan_drug_word`: "take 3 tabs of lithium nightly").
+Session 32 fix dose46 (recheck K32b findings 5, 8): a drug the tables do not list was a count's
+object only as the answer's last word or before dosing words, so "Plan: take 60 tylenol with
+wine", "take 50 tylenol and go to sleep", "take 20 benadryl then sleep" gave no card, while any
+last word was a drug ("Plan: take 12 credits", "take 10 steps" were critical). The object is now
+read by itself, whatever follows it: a unit or "of", a drug of the drug tables, a `plan_take_drug`
+row (over-the-counter and sleep drugs an overdose names: "tylenol", "benadryl", "sleeping
+pills"), a `plan_dosing` word ("take 30 at bedtime") or nothing ("take 30"); any other word is
+no drug ("credits", "steps", "classes", "days off", "breaths"). Why: an object named is read
+the safer way whatever follows, as "take 30 tabs at bedtime" already was (dosing words beside a
+count above `plan_take_most` make no dose of it: fix hist38); an object not named is far more
+often a count of something else than a drug no table lists, whose miss a row mends. A count
+after a `plan_take_lead` phrase ("plans to", "wants to", "going to") is a plan as a "Plan:"
+heading's answer is ("Plans to take 30 tylenol": `planned_many`, read by
+stated_heading.states_method).
 """
 
 from __future__ import annotations
@@ -28,12 +42,13 @@ from functools import cache
 
 from fhir_mapping import stated_terms
 from fhir_mapping.drug_vocabulary import _names
+from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["counts", "drug_plan", "takes_many"]
+__all__ = ["counts", "drug_plan", "planned_many", "takes_many"]
 
 _ROLES = (
     *("plan_dosing", "plan_drug_word", "plan_quantity", "plan_schedule", "plan_all_dosing"),
-    *("risk_method", "risk_heading_yes"),
+    *("risk_method", "risk_heading_yes", "plan_take_drug"),
 )
 
 
@@ -45,7 +60,8 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
 # A count after "take" ("take 30", "take all 3", "taking all of 20").
 _TAKE = re.compile(r"\btak(?:e|es|ing)\s+(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*")
 # What makes a number after "take" a count of tablets: a unit ("tabs", "pills", "meds") or "of"
-# ("30 of her lithium"); else a drug's name, listed or not (`_drug_alone`).
+# ("30 of her lithium"); else a drug's name, of the drug tables or a `plan_take_drug` row
+# ("tylenol", "benadryl", "sleeping pills"; fix dose46: any last word was one, "take 12 credits").
 _UNIT = re.compile(r"(?:tabs?|tablets?|caps?|capsules?|pills?|meds|medications|of)\b")
 # A measure after the number: a dose's strength or volume, no tablets counted ("take 300 mg").
 _MEASURE = re.compile(r"(?:mg|mcg|g|ml|units?|iu|meq|drops?|puffs?|sprays?)\b")
@@ -61,7 +77,14 @@ _SLOT = re.compile(r"^\s*([a-z]+)(?=\s+take\b)|\b([a-z]+)(?=\s+\d+(?:\.\d+)?\s*(
 def counts(answer: str) -> Iterator[int]:
     """The counts of tablets an answer takes (module docstring): a number after "take" before a
     unit or "of", a drug's name, a `plan_dosing` word or the answer's end; not before a measure
-    ("take 300 mg") or another word ("take 12 days off")."""
+    ("take 300 mg") or any other word ("take 12 credits", "take 12 days off")."""
+    for _, count in _counted(answer):
+        yield count
+
+
+def _counted(answer: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each "take" and its count of tablets (`counts`), the count read by its object only:
+    whatever follows the object ("take 60 tylenol with wine") leaves it a count (fix dose46)."""
     names = _names()[1]
     for m in _TAKE.finditer(answer):
         rest = answer[m.end() :]
@@ -71,29 +94,33 @@ def counts(answer: str) -> Iterator[int]:
             not rest.strip(" .,;:")
             or _UNIT.match(rest)
             or names.match(rest)
-            or any(p.match(rest) for p in _terms()["plan_dosing"])
-            or _drug_alone(rest)
+            or any(p.match(rest) for p in (*_terms()["plan_dosing"], *_terms()["plan_take_drug"]))
         ):
-            yield int(m.group(1))
+            yield m, int(m.group(1))
 
 
-# A word after a count that is a measure of time, not a drug ("take 12 days off", "10 minutes").
-_TIME = re.compile(r"(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|sec\w*)\b")
+@cache
+def _lead() -> re.Pattern[str] | None:
+    """The `plan_take_lead` words ("plans to", "wants to", "going to") ending the text before a
+    "take" (`planned_many`)."""
+    words = [normalise_text(t) for t in stated_terms.terms("plan_take_lead")]
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w'])(?:" + body + r")\s*$")
 
 
-def _drug_alone(rest: str) -> bool:
-    """Whether the words after a count are one word, a drug the tables may not list ("take 100
-    tylenol"), and besides it only dosing, schedule and dose's words ("tonight", "at bedtime"):
-    a word of time or more words of their own ("take 12 days off work", "take 10 deep breaths")
-    count no tablets."""
-    first = re.match(r"([a-z]+)\b", rest)
-    if first is None or _TIME.fullmatch(first.group(1)):
-        return False
-    tail = rest[first.end() :]
-    terms = _terms()
-    for p in (*terms["plan_dosing"], *terms["plan_schedule"], *terms["plan_drug_word"]):
-        tail = p.sub(" ", tail)
-    return not re.sub(r"[\d.,;:/()+\-]", " ", tail).split()
+def planned_many(text: str) -> Iterator[int]:
+    """Where each `plan_take_lead` phrase starts that says a plan to take more tablets than a dose
+    takes (`takes_many`'s limit): "plans to take 30 tylenol", "wants to take 20 of her pills",
+    "going to take 40 pills" (fix dose46, recheck K32b finding 5: read only after a "Plan:"
+    heading, no card)."""
+    lead = _lead()
+    most = _most(text)
+    for m, count in _counted(text):
+        found = None if lead is None else lead.search(text[: m.start()])
+        if found is not None and count > most:
+            yield found.start()
 
 
 def _all_dosed(answer: str) -> bool:
@@ -161,15 +188,20 @@ def _drug_slot(answer: str) -> tuple[str, bool]:
     return answer, found
 
 
-def takes_many(answer: str) -> bool:
-    """Whether an answer takes more tablets at once than any dose does (`counts`):
-    `plan_take_most` (4), or `plan_take_most_named` (12) when it names a drug of the drug tables
-    with its strength ("prednisone 5 mg take 8 tabs daily x 5 days" is a dose; fix hist39).
-    "take 30 tabs at bedtime" (fix hist38), "take 30 of her lithium", "take 100 tylenol" (fix
-    heads43) are risks; "lithium 300 mg, take 30 tabs" stays one."""
+def _most(answer: str) -> int:
+    """The most tablets one dose in `answer` takes: `plan_take_most` (4), or
+    `plan_take_most_named` (12) when it names a drug of the drug tables with its strength."""
     role = "plan_take_most"
     named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
     if named and _STRENGTH.search(answer) is not None:
         role = "plan_take_most_named"
-    most = max((int(t) for t in stated_terms.terms(role)), default=0)
+    return max((int(t) for t in stated_terms.terms(role)), default=0)
+
+
+def takes_many(answer: str) -> bool:
+    """Whether an answer takes more tablets at once than any dose does (`counts`, `_most`):
+    "prednisone 5 mg take 8 tabs daily x 5 days" is a dose (fix hist39); "take 30 tabs at
+    bedtime" (fix hist38), "take 30 of her lithium", "take 100 tylenol" (fix heads43), "take 60
+    tylenol with wine" (fix dose46) are risks; "lithium 300 mg, take 30 tabs" stays one."""
+    most = _most(answer)
     return any(count > most for count in counts(answer))

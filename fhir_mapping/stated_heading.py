@@ -29,7 +29,8 @@ dosing words is the treatment plan ("Plan: take lithium nightly" was critical; "
 lithium" names a method and stays a risk); and a heading answered by a method is a stated
 suicide plan though the reason names no SI (`states_method`: "Plan: hang self" made no card).
 A drug and how it is taken, and a count of tablets no dose is: stated_dosing.py (split by idea,
-session 32 fix heads43).
+session 32 fix heads43). Session 32 fix dose46: a count of tablets no dose is after a
+`plan_take_lead` phrase ("Plans to take 30 tylenol") states a plan as the heading's answer does.
 """
 
 from __future__ import annotations
@@ -199,6 +200,8 @@ def states_method(text: str) -> bool:
         clause, after = tokens[i], "".join(tokens[i + 1 :])
         for p in terms["risk_excluded"]:
             clause = p.sub(lambda m: " " * len(m.group()), clause)
+        if _planned_count(clause):
+            return True  # "Plans to take 30 tylenol": a plan as "Plan: take 30 tylenol" (dose46)
         headings = (*terms["risk"], *terms["heading_method"])
         for risk in (m for p in headings for m in p.finditer(clause)):
             rest = clause[risk.end() :].lstrip()
@@ -213,6 +216,20 @@ def states_method(text: str) -> bool:
             ):
                 return True
     return False
+
+
+def _planned_count(clause: str) -> bool:
+    """Whether a clause states a plan to take more tablets than a dose takes after a
+    `plan_take_lead` phrase (stated_dosing.planned_many: "plans to take 30 tylenol", "wants to
+    take 20 of her pills"; fix dose46, recheck K32b finding 5: no card) with no `denial`,
+    `risk_denial` or `history_lead` word before it in the clause ("denies plans to take 30
+    pills", "no plans to take 30 tylenol", "hx of plans to ...": as `_later_method`)."""
+    terms = _terms()
+    guards = (*terms["denial"], *terms["risk_denial"], *terms["history_lead"])
+    return any(
+        not any(g.search(clause[:start]) for g in guards)
+        for start in stated_dosing.planned_many(clause)
+    )
 
 
 def _intent_stated(heading: str, answer: str, others: str) -> bool:
