@@ -74,7 +74,8 @@ its supply ends and never judged a trial. An Epic order of venlafaxine of 2026-0
 same day read "may be running" for a year. Nor does it wait for a long authorised supply's end
 (orders35, `unfilled_on_feed`): one fill's time plus supply_gap_days with no fill on the feed
 lists it ("never filled"), and before that it reads "ordered <date>, no fill yet", never judged
-a trial either (Trial.feed_unfilled): 28 days x 12 repeats read 26 weeks adequate, failed.
+a trial either (Trial.feed_unfilled): 28 days x 12 repeats read 26 weeks adequate, failed. A
+supply run out by as-of is counted to that one fill too (orders36): 30 x 3 read 12.9 weeks.
 
 When the drug's next record comes after the order's authorised supply ran out (orders34,
 recheck K29a findings 1 and 2): a renewal is its own stretch, the order ending at its authorised
@@ -247,11 +248,15 @@ def unfilled_on_feed(
     """An order stating its supply, no record of its drug after it, on a chart with a fill feed
     (orders35, recheck K30b finding 1): the day it is counted to, what its listing says after
     that day, and whether it still awaits its first fill (then the words are its note: running,
-    never judged a trial, `mark_unfilled`). Its authorised supply run out: listed there, as
-    before (""; AUTHORISED_END is said). Else listed once the feed has had one fill's time plus
-    supply_gap_days with no fill (ONE_FILL): an Epic order of 28 days x 12 repeats read 26 weeks
-    adequate, failed, "consider TMS referral", the feed carrying lisinopril every month."""
-    if counted < as_of or event.dose_basis is not DoseBasis.DAILY or event.role is Role.INTERACTING:
+    never judged a trial, `mark_unfilled`). Listed once the feed has had one fill's time plus
+    supply_gap_days with no fill, counted to that one fill (ONE_FILL): an Epic order of 28 days x
+    12 repeats read 26 weeks adequate, failed, "consider TMS referral", the feed carrying
+    lisinopril every month. Whether or not its authorised supply has run out by as-of (orders36,
+    recheck K32a finding 4: 30 days x 3, ended 2026-10-30, counted all 12.9 weeks, one x 12 one
+    fill: the same feed said the same of both); an order authorising one fill alone ends there
+    anyway (AUTHORISED_END is said). Its authorised supply run out before one fill's time plus
+    supply_gap_days (a validityPeriod ending early): listed there, as before ("")."""
+    if event.dose_basis is not DoseBasis.DAILY or event.role is Role.INTERACTING:
         # A drug given in clinic or read only as an interaction partner: no pharmacy fill to
         # await (`_order_only`); read as before.
         return counted, "", False
@@ -259,7 +264,9 @@ def unfilled_on_feed(
     if days is not None and days > 0:
         first = event.start + timedelta(days=round(days))
         if (as_of - first).days >= policy.supply_gap_days:
-            return first, ONE_FILL, False
+            return min(first, counted), ONE_FILL, False
+    if counted < as_of:
+        return counted, "", False
     return counted, f"{event.source}: {AWAITING_ON_FEED}", True
 
 

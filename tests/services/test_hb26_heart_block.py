@@ -96,13 +96,17 @@ def test_the_supply_question_rides_on_the_critical_card_and_the_adherence_review
     )
 
 
-def test_the_optimise_card_keeps_its_held_raise_and_points_at_the_critical_card() -> None:
+def test_the_optimise_card_gives_the_never_filled_order_no_dose_advice() -> None:
+    # orders36 (recheck K32a finding 4): the nortriptyline order the fill feed lists never filled
+    # is no course to raise ("raise held ..." was pinned here); its listing rides on the critical
+    # card (above), and the optimise card speaks of the venlafaxine the feed shows dispensed.
     (optimise,) = of_topic(_cards(_chart(UNFILLED)), OPTIMISE)
     summary = optimise["summary"]
-    # Case-blind: the summary may start at "Raise held" when its head does not fit (summary_clauses).
-    assert summary.lower().endswith(
-        "raise held (phq-9 item 9 not recorded; see the nortriptyline contraindication card)"
+    assert summary == (
+        "1 adequate trial failed (sertraline); venlafaxine not measured yet: repeat the PHQ-9 "
+        "before augmenting or switching"
     )
+    assert "nortriptyline" not in summary.lower()
     assert "atrioventricular" not in summary.lower()
     assert not optimise.get("suggestions")  # nothing one click that keeps it running
 

@@ -62,10 +62,13 @@ def test_the_charts_are_valid_r4_and_carry_every_prefetch_key(name: str) -> None
             "Nortriptyline 25 mg/day: raise held (PHQ-9 item 9 not recorded; nortriptyline with "
             "complete heart block on record (resolved 2025-01-10))",
         ),
+        # orders36 (recheck K32a finding 4): UNFILLED's nortriptyline order, which the fill feed
+        # lists never filled, gets no dose advice now (it read "Nortriptyline 50 mg/day: raise
+        # held ..."); the card speaks of the dispensed venlafaxine (test_hb26_heart_block).
         (
             UNFILLED,
-            "Nortriptyline 50 mg/day: raise held (PHQ-9 item 9 not recorded; see the nortriptyline "
-            "contraindication card)",
+            "1 adequate trial failed (sertraline); venlafaxine not measured yet: repeat the PHQ-9 "
+            "before augmenting or switching",
         ),
     ],
 )

@@ -66,14 +66,16 @@ def test_an_unfilled_order_counts_up_to_its_authorised_supply_and_asks_to_confir
     found = _at.by_topic(doc)
     adherence = found[ADHERENCE]
     assert adherence["summary"] == CONFIRM
-    assert "never filled or renewed since: time after 2025-11-01 not counted" in adherence["detail"]
+    # orders36 (recheck K32a finding 4): the fill feed showing no fill one fill plus
+    # supply_gap_days on, counted to that one fill, as an order still authorised at as-of is
+    # (orders35); its authorised 180 days (to 2025-11-01) are not the record's either.
+    assert "never filled or renewed since: time after 2025-06-04 not counted" in adherence["detail"]
     assert found[OPTIMISE]["summary"].startswith("1 adequate trial failed (sertraline):")
     assert "escitalopram" not in found[OPTIMISE]["summary"]
     assert TMS not in found or "2 adequate trials failed" not in found[TMS]["summary"]
     trial = _escitalopram(doc)
     assert trial.unconfirmed_since == date(2025, 5, 5)
-    # 180 days: one 30-day fill and its 5 refills, nothing beyond what the order authorises.
-    assert any("counted to 2025-11-01 (its authorised supply's end)" in n for n in trial.notes)
+    assert any("counted to 2025-06-04 (one fill's supply; the fill feed" in n for n in trial.notes)
 
 
 def test_the_home_medication_takes_the_same_rule_and_is_named_as_patient_reported() -> None:

@@ -69,9 +69,11 @@ def test_listed_one_fill_on_before_its_authorised_supply_ends(name: str) -> None
     )
 
 
-def test_the_control_still_counts_to_its_authorised_end() -> None:
+def test_the_control_counts_to_one_fill_too() -> None:
+    # orders36 (recheck K32a finding 4, orders35's doubt 1): 30 x 5 authorised to 2026-11-28,
+    # run out by as-of, read to that end (25.7 weeks) while 28 x 12 read one fill: one rule now.
     _, trial = _run(_dec, CONTROL)
-    assert any("counted to 2026-11-28 (its authorised supply's end)" in n for n in trial.notes)
+    assert any("counted to 2026-07-01 (one fill's supply; the fill feed" in n for n in trial.notes)
 
 
 @pytest.mark.parametrize(("day", "listed"), [(date(2026, 7, 15), False), (date(2026, 7, 29), True)])

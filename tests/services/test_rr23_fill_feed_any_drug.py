@@ -47,10 +47,12 @@ ESCITALOPRAM_CONFIRM = (
     "escitalopram: order of 2025-06-01 still active, never filled or renewed: confirm it is "
     "still taken before counting it as a trial"
 )
-# Phenelzine: 30 days x (1 + 2 refills) authorised: 90 days, to 2024-05-30.
-PHENELZINE_UNCOUNTED = "never filled or renewed since: time after 2024-05-30 not counted"
-# Escitalopram: 30 days x (1 + 11 refills): 360 days, to 2026-05-27.
-ESCITALOPRAM_UNCOUNTED = "never filled or renewed since: time after 2026-05-27 not counted"
+# Phenelzine: 30 days x (1 + 2 refills) authorised, to 2024-05-30; the fill feed showing no fill
+# one fill plus supply_gap_days on, counted to that one fill (orders35 for a supply still
+# authorised at as-of; orders36, recheck K32a finding 4: one already run out alike): 2024-03-31.
+PHENELZINE_UNCOUNTED = "never filled or renewed since: time after 2024-03-31 not counted"
+# Escitalopram: 30 days x (1 + 11 refills), to 2026-05-27; one fill alike: 2025-07-01.
+ESCITALOPRAM_UNCOUNTED = "never filled or renewed since: time after 2025-07-01 not counted"
 
 _chart = chart_files.loader(Path(__file__).parent / "fill_feed_charts")
 _at = Evaluator(AS_OF)
@@ -97,7 +99,7 @@ def test_an_unfilled_maoi_order_beside_lisinopril_fills_is_listed_not_a_failed_t
     trial = _trial(doc, "phenelzine")
     assert trial.unconfirmed_since == date(2024, 3, 1)
     assert trial.unconfirmed_order
-    assert trial.weeks_at_adequate_dose == pytest.approx(90 / 7)  # was 143.6 weeks
+    assert trial.weeks_at_adequate_dose == pytest.approx(30 / 7)  # was 143.6, then 90 / 7
 
 
 @pytest.mark.parametrize("hook", ["select", "sign"])

@@ -39,8 +39,17 @@ def subtherapeutic(ctx: RuleContext) -> tuple[Trial, ...]:
             and t.current_mg_per_day < t.min_adequate_mg
             and t.adherence.status is not _POOR
             and not in_titration(t, ctx.policy.below_range_grace_weeks)
+            and not listed_never_filled(t)
         ]
     )
+
+
+def listed_never_filled(trial: Trial) -> bool:
+    """An order the chart's fill feed lists never filled (unfilled_order.py: Trial.feed_unfilled,
+    listed): no course to raise or wait for (orders36, recheck K32a finding 4: a venlafaxine
+    37.5 mg order never dispensed read "raise the dose before judging response ... for 12.9
+    weeks so far" and held the failed sertraline's switch; its listing says why)."""
+    return trial.feed_unfilled and trial.unconfirmed_order
 
 
 def in_titration(trial: Trial, grace_weeks: float) -> bool:
@@ -107,7 +116,7 @@ def _pending(ctx: RuleContext, trial: Trial) -> bool:
     known dose) only for its first min_adequate_weeks."""
     if trial.response is True:
         return False
-    if trial.feed_unfilled and trial.unconfirmed_order:
+    if listed_never_filled(trial):
         # orders35: an order a fill feed lists never filled is no course to wait for: counted to
         # one fill's supply, it read "ongoing" and held the failed sertraline's switch for ever.
         return False
