@@ -56,7 +56,12 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.text_checklist import checklist_item, present_only, quantifiers_only
+from fhir_mapping.text_checklist import (
+    checklist_item,
+    detail_follows,
+    present_only,
+    quantifiers_only,
+)
 from fhir_mapping.text_negation import after_last_stop, normalise_text
 
 __all__ = ["cue_window"]
@@ -174,8 +179,9 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     window = " ".join(own.split()[-_SCOPE_WORDS:])
     item = parts[-1] + _ITEM_END.split(text[start:], maxsplit=1)[0]
     # A checklist item's quantifier is no verb nor time of a clause: "Denies SI, HI, prior
-    # suicide attempts" (recheck K31a s32 finding 8, fix neg44).
-    listed = checklist_item(item)
+    # suicide attempts" (recheck K31a s32 finding 8, fix neg44); a bracketed detail or a finding
+    # after it makes it a finding: "..., previous attempts (OD x2)" (K32b s32 finding 9, neg45).
+    listed = checklist_item(item) and not detail_follows(text, start, _has_verb)
     if cued(window) or (not listed and _has_verb(own + " " + text[start:end])):
         return window
     if not listed and _WORD_JOINT_BEFORE.search(clause[: len(clause) - len(parts[-1])]):

@@ -11,7 +11,15 @@ item only when its words are a `list_item` or `list_follow` row (or its plural "
 - `list_quantifier` words or phrases, one or more ("any", "recent", "any recent", "prior", "hx
   of"): "Denies SI, HI, any recent overdose" is the checklist's overdose item;
 - and before a `list_example` word naming more items ("self-harm including cutting").
-The doubtful reading keeps the finding: anything else is read, the safer mistake.
+The doubtful reading keeps the finding: anything else is read, the safer mistake. So a bracket
+with content after an item ("recent self harm (cut L wrist 11/28)", "previous attempts (OD x2)")
+ends its bareness, and so does a later part of the list that is no checklist item ("recent
+cutting, burns on arms": the burns on the arms describe what was done, a report, not a screen):
+both make the item a finding (`detail_follows`; recheck K32b s32 findings 2, 9, fix neg45).
+The TMS device and seizure items (`list_device` rows) are no checklist items here: an answer after
+their list covers them ("Pacemaker, VNS: none", text_negation.answer_covers), but a leading
+denial never reaches them over a comma ("No seizures, cochlear implant" keeps the implant:
+recheck K32b s32 finding 3, fix neg45; the safer reading for a TMS safety item).
 
 Apart from text_negation.py (the NegEx cues) because what makes a list item is its own idea.
 """
@@ -20,17 +28,28 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from fhir_mapping.text_negation import after_last_stop, normalise_text, pre_cue_end
 
-__all__ = ["checklist_item", "denial_listed", "present_only", "quantifiers_only"]
+__all__ = [
+    "checklist_item",
+    "denial_listed",
+    "detail_follows",
+    "present_only",
+    "quantifiers_only",
+]
 
 # A list's joints, and where the clause a denial's list stands in starts or ends.
 _JOINT = re.compile(r",|/|&|\b(?:and|or|nor)\b")
 _CLAUSE_END = re.compile(r"[.;:(]")
+# The rest of an item's clause after it: a bracket is read inside it (`detail_follows`).
+_AFTER_END = re.compile(r"[.;:]")
+# A bracket right after an item's words, and what it holds ("(cut L wrist 11/28)").
+_BRACKET = re.compile(r"^[^,/&]*?\(([^)]*)")
 # The longest quantifier phrase, in words ("history of"): read longest first.
 _QUANTIFIER_WORDS = 3
 
@@ -41,6 +60,7 @@ class _Rows:
     quantifiers: frozenset[str]
     examples: frozenset[str]
     present: frozenset[str]
+    answers: frozenset[str]
 
 
 @cache
@@ -54,6 +74,7 @@ def _rows() -> _Rows:
         quantifiers=frozenset(by_role.get("list_quantifier", set())),
         examples=frozenset(by_role.get("list_example", set())),
         present=frozenset(by_role.get("list_present", set())),
+        answers=frozenset(by_role.get("answer", set())),
     )
 
 
@@ -117,7 +138,7 @@ def denial_listed(text: str, start: int) -> bool:
     raised the critical card). "Denies SI, HI, hoarding her pills" is no checklist: read."""
     parts = _JOINT.split(after_last_stop(_CLAUSE_END.split(text[:start])[-1]))
     rest = _JOINT.split(_CLAUSE_END.split(text[start:])[0], maxsplit=1)[0]
-    if len(parts) < 2 or not checklist_item(parts[-1] + rest):
+    if len(parts) < 2 or not checklist_item(parts[-1] + rest) or detail_follows(text, start):
         return False
     for part in reversed(parts[:-1]):
         cue = pre_cue_end(part)
@@ -126,4 +147,31 @@ def denial_listed(text: str, start: int) -> bool:
             return not after.strip() or checklist_item(after) or quantifiers_only(after)
         if part.strip() and not (checklist_item(part) or quantifiers_only(part)):
             return False
+    return False
+
+
+def _no_clause(part: str) -> bool:
+    return False
+
+
+def detail_follows(text: str, start: int, clause: Callable[[str], bool] = _no_clause) -> bool:
+    """Whether the item starting at `start` (of `normalise_text` output) is followed, in its
+    clause, by what makes it a finding, not a checklist item (module docstring): a bracket with
+    content right after its words ("Denies SI, HI, recent self harm (cut L wrist 11/28)",
+    "..., previous attempts (OD x2)"), or a later part of its list that is no checklist item
+    ("Denies SI, HI, recent cutting, burns on arms"). Recheck K32b s32 findings 2, 9, fix neg45:
+    these were read as denied, TMS offered. "..., self-harm, or AVH", "..., self-harm (none)"
+    stay a checklist. `clause`: whether a part is a clause of its own (a reader's verbs,
+    self_harm_scope.py), which ends the list: "no SI or self harm, took 20 tabs of trazodone"
+    denies the self-harm and reports the overdose apart."""
+    rest = _AFTER_END.split(text[start:])[0]
+    bracket = _BRACKET.search(rest)
+    # A bracket holding only an `answer` ("self-harm (none)") answers the item: no detail.
+    if bracket is not None and bracket.group(1).strip() not in _rows().answers | {""}:
+        return True
+    for part in _JOINT.split(rest)[1:]:
+        if clause(part):
+            return False
+        if part.strip() and not (checklist_item(part) or quantifiers_only(part)):
+            return True
     return False

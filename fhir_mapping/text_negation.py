@@ -30,6 +30,9 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   "Intentional OD, SI: denies", "Endorses SI, plan: none", "Hx SI, Plan: none" had read the
   act, the endorsed SI or the history as denied). A slash-joined list ("SI/HI/self harm: none")
   is read as before;
+- `list_device`: a TMS-screen device or seizure item ("Pacemaker, VNS: none"), a `list_item` for
+  an answer after the list, but never reached by a leading denial over a comma ("No seizures,
+  cochlear implant" keeps the implant: recheck K32b s32 finding 3, fix neg45);
 - `list_follow`: an item a comma-joined answer covers only after a `list_item` opens the list:
   "SI, HI, self-harm: denies" is a screening checklist, "SIB, SI: denies" names the self-injury
   first, as a presenting act, and keeps it (session 31: the safer reading of each). Both say
@@ -194,7 +197,8 @@ def _negations() -> _Negations:
         answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
         prefix=_prefixes(by_role.get("prefix", [])),
         stop=_alternation(by_role.get("stop", [])),
-        list_items=frozenset(by_role.get("list_item", [])),
+        # A device item is a screening item to an answer after the list (`list_device`).
+        list_items=frozenset(by_role.get("list_item", []) + by_role.get("list_device", [])),
         list_follow=frozenset(by_role.get("list_follow", [])),
         family=tuple(_cue(c) for c in by_role.get("family", [])),
         family_end=_alternation(by_role.get("family_end", [])),

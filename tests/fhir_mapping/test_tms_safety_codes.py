@@ -308,6 +308,28 @@ def test_negation_does_not_reach_past_its_clause() -> None:
     assert [t.severity for t in text_rows("Pacemakers? No", "condition")] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("No seizures, cochlear implant", Severity.ABSOLUTE),
+        ("No seizures, VNS", Severity.ABSOLUTE),
+        ("No seizures, deep brain stimulator", Severity.ABSOLUTE),
+        ("Denies seizures, pacemaker", Severity.CAUTION),
+    ],
+)
+def test_a_leading_denial_does_not_reach_a_listed_device(text: str, severity: Severity) -> None:
+    # The device items are `list_device` rows, not checklist items a denial reaches over a
+    # comma (recheck K32b s32 finding 3, fix neg45): the device is read, the safer mistake.
+    assert [t.severity for t in text_rows(text, "condition")] == [severity]
+
+
+@pytest.mark.parametrize(
+    "text", ["Pacemaker, VNS: none", "Seizures, cochlear implant: denies", "VNS, pacemaker: no"]
+)
+def test_an_answer_after_a_device_list_still_denies_it(text: str) -> None:
+    assert not text_rows(text, "condition")
+
+
 # --- item 6: devices and procedures ---------------------------------------------------------------
 
 
