@@ -129,6 +129,10 @@ class TmsAssessment:
     # ECT referral, an earlier course without response): a draft TMS order is checked against
     # them (services/order_checks/tms_draft.py, review 11 finding 11a).
     exclusions: tuple[str, ...] = ()
+    # Blocked by the bipolar finding alone (a diagnosis, or mania on an antidepressant): with it
+    # settled, TMS would be offered (the trial count, severity and screens are met); the
+    # diagnosis card says the referral is held until then (review K30c, cards45 item 1).
+    bipolar_only: bool = False
 
     @property
     def only_acute(self) -> bool:
@@ -301,6 +305,8 @@ def _tms_assessment(
         clinical=tuple(clinical),
         acute=acute.lines,
         exclusions=exclusions,
+        # The bipolar line is one blocker (above): alone, nothing else stands in the way.
+        bipolar_only=bool(bipolar) and len(blockers) == 1,
     )
 
 

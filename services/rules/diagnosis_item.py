@@ -49,6 +49,10 @@ class Item:
     # can carry it as a line of its own (rules/alcohol_once.py, review s24 RN finding 7); ""
     # for a line no other card carries.
     advice: str = ""
+    # What a step held for this line waits for, as a summary says it ("check free T4": the TMS
+    # card's "check free T4 first, then consider TMS referral", cards45 item 3); "" names the
+    # finding itself ("review TSH high 12": diagnosis_review.review_words).
+    step: str = ""
 
 
 def _finding_ref(finding: Finding) -> str:

@@ -202,31 +202,40 @@ def _mild_raise(tsh: LabResult) -> bool:
     return line is not None and tsh.value < line
 
 
+def _unknown_pattern_held() -> bool:
+    """Whether a raised TSH with no free T4 beside it is settled before escalating: yes when any
+    row of data/thyroid_patterns.csv with tsh "high" is settled first (no `alongside_below_tsh`:
+    the overt row), since the unknown pattern may be that one (cards45 item 3, the safer reading)."""
+    return any(
+        p.alongside_below_tsh is None for (tsh, _), p in _pattern_rows().items() if tsh == "high"
+    )
+
+
 def _ask_free_t4(tsh: LabResult, lab_ref: LabRef) -> Item:
-    """A raised TSH under 10 with no free T4 drawn with it (review 17 second recheck M6: TSH 6.5
-    held the adjuncts and never asked for the free T4 that decides what it means). It asks for
-    the free T4 ("Order free T4") and holds nothing. Why not hold (the safer choice, weighed):
-    under 10 the likely pattern is subclinical, which ETA 2013 investigates with a repeat TSH
-    and free T4 and does not treat, and which is reviewed alongside a change of treatment (the
-    same TSH with a normal free T4 is an information line); an overt hypothyroidism (a low free
-    T4) is the case to settle first, and the free T4 that shows it is a same-day test. A hold
-    until a test not yet ordered would keep the one-clicks as text while nothing asks for it;
-    the ask is what changes care. A TSH of 10 or more, or a low one, without a free T4 keeps the
-    hold (`thyroid_items`) and asks for the free T4 too."""
+    """A raised TSH under 10 with no free T4 drawn with it (review 17 second recheck M6): it asks
+    for the free T4 ("Order free T4") and, while the pattern is unknown, holds the one-click
+    escalations (the optimise card's adjuncts; the TMS card: "check free T4 first, then consider
+    TMS referral"), as `_unknown_pattern_held` reads the table. Why (review K30c, cards45 item 3;
+    it held nothing before): the line says a low free T4 (overt) is treated first (ETA 2013), and
+    until the free T4 is drawn that is not ruled out (CANMAT 2023 para 184: medical contributors
+    before the next step). The cost is small: a same-day test the card orders, and a normal free
+    T4 turns it into the subclinical line, which holds nothing under 10."""
     value = "" if tsh.value is None else f" {lab_number(tsh)}{status_note(tsh)}"
+    held = _unknown_pattern_held()
     return Item(
         f"TSH high{value}, no free T4: add free T4",
         f"**Raised TSH, no free T4 with it:** {lab_ref(tsh)}; no free T4 drawn with it: add a "
         "free T4 (and repeat the TSH with it). A normal free T4 makes it a subclinical pattern "
         "under 10, reviewed alongside a change of treatment; a low one (overt hypothyroidism) is "
-        "treated first (ETA 2013).",
-        alongside=True,
+        "treated first (ETA 2013)" + (", so escalation waits for the free T4." if held else "."),
+        alongside=not held,
         named=(
             f"TSH high{value}, no free T4: add free T4",
             f"TSH high{value}: add free T4",
         ),
         subject="the thyroid",
         order="free-t4",
+        step="check free T4",
     )
 
 

@@ -48,6 +48,7 @@ from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref
 from services.rules.diagnosis_medical import _lab_ref, _latest_labs, medical_items, tsh_missing
 from services.rules.diagnosis_psychiatric import psychiatric_items
+from services.rules.diagnosis_tms_held import held_line
 
 # The names other modules and tests use, kept importable from here (diagnosis_item.py's and
 # diagnosis_medical.py's among them).
@@ -251,6 +252,7 @@ def card(ctx: RuleContext, *, leave_out: tuple[Item, ...] = ()) -> Recommendatio
     scores = cards.scores_evidence(ctx.record)
     detail = cards.join_sections(
         "\n".join(f"- {i.text}" for i in items),
+        held_line(ctx),  # the TMS referral a bipolar finding alone holds (cards45 item 1)
         scores.text,
         cards.guideline_links(*keys),
     )
@@ -380,6 +382,8 @@ def hold_one_click(
 def review_words(before: Sequence[Item]) -> str:
     """What a held step waits for, as a summary says it: "review TSH high 7.8" when the findings
     are short, else "diagnosis review" (the optimise card's hold, the TMS card's)."""
+    if before and all(i.step for i in before):  # "check free T4" (Item.step, cards45 item 3)
+        return " and ".join(dict.fromkeys(i.step for i in before))
     named = "; ".join(i.short for i in before)
     return f"review {named}" if len(named) <= _HELD_BY_MAX else "diagnosis review"
 

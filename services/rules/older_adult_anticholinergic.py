@@ -17,6 +17,14 @@ its medication proposals are text, not one click: an adjunct or a higher dose co
 further to the drug the criteria say to avoid (the safer reading; the low-sodium card does the
 same, rules/running_sodium.py). A snooze with a reason brings the one-click proposals back.
 
+A drug its label doses by level at this age (data/older_adult_level_doses.csv: nortriptyline,
+30-50 mg/day for elderly patients, 50-150 ng/mL) running above the label's older-adult range
+gets the order check's line (order_checks/older_adult_level_dose.py, one reading:
+older_adult_level_reading.for_trial) under its Beers line, and the summary names it when it fits
+(review K30c, cards45 item 2: at 78 on 75 mg/day chart open said only "strongly anticholinergic"
+while the order check for the same dose said "above the label's older-adult 30-50 mg/day" and
+asked for a level and an ECG). A level on the current dose says what it shows instead.
+
 A safety card: it speaks whatever the pathway stage (the anticholinergic load does not lapse with
 remission). Its snooze fingerprint is the drugs and the falls records, so a new fall, or another
 such drug started, brings it back.
@@ -29,7 +37,15 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from fhir_mapping.record import Finding
-from services import cards, older_adult_cautions, screen, screen_refs, tables
+from services import (
+    cards,
+    older_adult_cautions,
+    older_adult_level_reading,
+    older_adult_levels,
+    screen,
+    screen_refs,
+    tables,
+)
 from services.interaction_table import Taking
 from services.older_adult_cautions import OlderAdultCaution
 from services.order_checks import drug_disease
@@ -50,6 +66,10 @@ class Running:
     # data/drug_disease_cautions.csv (review 13 recheck, W5 partly: paroxetine running at 65 with
     # angle-closure glaucoma named the glaucoma nowhere). Open-angle glaucoma is not this finding.
     conditions: tuple[tuple[DrugDiseaseCaution, Finding], ...] = ()
+    # Above the label's older-adult range of a drug dosed by level (`_level_line`): the range,
+    # "30-50 mg/day", and the line; "" for none.
+    above_label: str = ""
+    level_line: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +92,37 @@ def found(ctx: RuleContext) -> Found | None:
         if row is not None:
             fall_row = older_adult_cautions.falls_row(drug_class, age) if falls else None
             conditions = drug_disease.coded_for(ctx, taking.ingredient, drug_class)
-            drugs.append(Running(taking, row, fall_row, conditions))
+            above, level = _level_line(ctx, taking, daily, age)
+            drugs.append(Running(taking, row, fall_row, conditions, above, level))
     if not drugs:
         return None
     return Found(age, tuple(drugs), falls)
+
+
+def _level_line(ctx: RuleContext, taking: Taking, daily: float | None, age: int) -> tuple[str, str]:
+    """The label's older-adult range and the order check's line for a running dose above it
+    (order_checks/older_adult_level_dose.py: "at 78 its label gives 30-50 mg/day for elderly
+    patients and optimal responses at plasma levels of 50-150 ng/mL (...): check a nortriptyline
+    level (and an ECG) before any raise, ..."), read by the level on the current dose of the
+    running course; ("", "") within the range, or a dose not read. Said as on
+    the prescriber's own order (`at_order`): this card offers no order either."""
+    row = older_adult_levels.for_patient(taking.ingredient, age)
+    if row is None or daily is None or daily <= row.label_high:
+        return "", ""
+    # The running course, in or before this episode (a remission's episode has no trials yet:
+    # the level on record still counts).
+    running = [t for t in ctx.record.trials if t.ongoing and t.ingredient == taking.ingredient]
+    levelled = (
+        older_adult_level_reading.for_trial(
+            ctx.record, ctx.policy, max(running, key=lambda t: t.start)
+        )
+        if running
+        else None
+    )
+    check = (levelled or row).check_words(at_order=True)
+    return row.label_range(), (
+        f"Above the label's older-adult {row.label_range()}: {row.label_words(age)}: {check}"
+    )
 
 
 def _dose(taking: Taking) -> str:
@@ -99,7 +146,18 @@ def _summary(f: Found) -> str:
         dose = _dose(f.drugs[0].taking)
         name = f"{dose[0].upper()}{dose[1:]}"
         short = f.drugs[0].taking.ingredient.capitalize()
+        above = f.drugs[0].above_label
+        label = f", above the label's older-adult {above}" if above else ""
         return cards.fit_summary(
+            *(
+                (
+                    f"{name} at {f.age}{falls}: strongly anticholinergic ({cite}){label}; "
+                    "consider switching",
+                    f"{short} at {f.age}{falls}: strongly anticholinergic ({cite}){label}",
+                )
+                if above
+                else ()
+            ),
             f"{name} at {f.age}{falls}: strongly anticholinergic ({cite}); consider switching "
             "rather than building on it",
             f"{short} at {f.age}{falls}: strongly anticholinergic ({cite}); consider switching "
@@ -124,6 +182,8 @@ def _line(d: Running) -> str:
         else ""
     )
     line = f"- {text[0].upper()}{text[1:]}: {d.row.cite}: {d.row.line}{flag}.{unread}"
+    if d.level_line:
+        line += f"\n  - {d.level_line}"
     for row, finding in d.conditions:
         # The same words as the order card's line (order_checks/drug_disease.py), for a drug
         # already running: the condition is named and the action stays the prescriber's.

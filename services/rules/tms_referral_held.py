@@ -45,7 +45,9 @@ Each hold, and why it holds the referral (the safer choice for the patient each 
 - A finding the diagnosis review asks to settle before escalating (an abnormal TSH, a low B12,
   untreated sleep apnea, bipolar features: diagnosis_review.settle_first): CANMAT 2023 para 184
   re-evaluates the diagnosis and rules out medical contributors on poor response before the next
-  step, and TMS is an escalation as an adjunct is. Items the card reviews alongside escalation
+  step, and TMS is an escalation as an adjunct is. A raised TSH with no free T4 yet is one (the
+  summary: "check free T4 first", Item.step; review K30c, cards45 item 3): an overt
+  hypothyroidism is not ruled out until it is drawn. Items the card reviews alongside escalation
   (substance use, a missing TSH) leave the referral recommended, as they leave the adjuncts.
 - A dose to raise first (optimize/first_steps.raise_first: below its range, lithium below its
   target level, a failed drug with room to the top of its range): CANMAT 2023 paras 185-187 put

@@ -166,16 +166,18 @@ def test_tsh_10_or_more_is_still_held() -> None:
     assert _held(cards)
 
 
-def test_raised_tsh_under_10_without_a_free_t4_asks_for_one_and_holds_nothing() -> None:
+def test_raised_tsh_under_10_without_a_free_t4_asks_for_one_and_holds_until_it() -> None:
     """Review 17 second recheck M6: the hold asked for nothing; the free T4 decides what a TSH
-    under 10 means (diagnosis_medical_thyroid `_ask_free_t4` says why it holds nothing)."""
+    under 10 means. Since review K30c (cards45 item 3) it also holds the one-click escalations
+    until the free T4 is known: an overt pattern is not ruled out (diagnosis_medical_thyroid
+    `_ask_free_t4` says why)."""
     doc = answered(_chart("a21_subclinical_tsh_4_6_free_t4_normal"))
     entries = doc["prefetch"]["labs"]["entry"]
     doc["prefetch"]["labs"]["entry"] = [
         e for e in entries if e["resource"]["code"]["coding"][0]["code"] != "3024-7"
     ]
     cards = _by_topic(doc)
-    assert not _held(cards)
+    assert _held(cards)
     assert "Order free T4" in [s["label"] for s in cards[REVIEW]["suggestions"]]
 
 

@@ -185,18 +185,21 @@ def test_the_evidence_rule_is_policy() -> None:
 # --- M6: a raised TSH with no free T4 ------------------------------------------------------------
 
 
-def test_tsh_6_5_without_a_free_t4_asks_for_one_and_holds_nothing() -> None:
+def test_tsh_6_5_without_a_free_t4_asks_for_one_and_holds_until_it() -> None:
     cards, _ = _evaluate(answered(_chart("rc17b_lb09_tsh_6_5_no_free_t4")))
     card = cards[DIAGNOSIS]
+    # Held until the free T4 is known since review K30c (cards45 item 3): an overt pattern is
+    # not ruled out without it (data/thyroid_patterns.csv: the overt row is settled first).
     assert card["summary"] == (
-        "Review the thyroid alongside escalation: TSH high 6.5, no free T4: add free T4"
+        "Confirm the diagnosis before escalating: TSH high 6.5, no free T4: add free T4"
     )
     assert "**Raised TSH, no free T4 with it:** 6.5 mIU/L, high, 2025-05-13" in card["detail"]
     order = _lab_order(card, "Order free T4")
     assert order["code"]["coding"][0]["code"] == "3024-7"
     assert order["code"]["coding"][0]["system"] == "http://loinc.org"
-    # Nothing held: the adjuncts stay one click.
-    assert _drug_orders(cards[OPTIMISE])
+    # Held: the adjuncts are text until the free T4 is on record.
+    assert not _drug_orders(cards[OPTIMISE])
+    assert "check free T4 first" in cards[OPTIMISE]["summary"]
 
 
 def test_tsh_12_without_a_free_t4_holds_and_asks_for_one() -> None:
