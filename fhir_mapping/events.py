@@ -156,6 +156,10 @@ class MedicationEvent:
     # the end of the supply it authorises when stated (unfilled_order.authorised_until, orders32).
     # None for every other record, and when not stated.
     valid_until: date | None = None
+    # A sig of a drug of data/sleep_doses.csv that states a sleep purpose ("Take 7.5 mg by mouth
+    # at bedtime for sleep": sleep_use.states_sleep_purpose): with a dose at most the table's
+    # ceiling, the course is a sleep aid, no trial and no adjunct (session 32 fix mirt45).
+    sleep_purpose: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

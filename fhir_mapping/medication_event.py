@@ -64,6 +64,7 @@ from fhir_mapping.record import (
     WrittenDates,
 )
 from fhir_mapping.sig_unclear import dosage_unclear
+from fhir_mapping.sleep_use import sleep_dose_ingredients, states_sleep_purpose
 from fhir_mapping.stop_reasons import stopped_for
 from fhir_mapping.terminology import Component
 
@@ -143,6 +144,8 @@ def events_of(
     # drug table gives every event: any other drug is a daily one without asking.
     non_daily = basis_rules()
     equivalents = equivalence_ingredients()
+    # Mirtazapine's sig read for a sleep purpose (sleep_use.py); any other drug is not read.
+    sleep_ingredients = sleep_dose_ingredients() if dosages else frozenset()
     refills = refills_allowed(resource) if kind is ORDER else 0
     stated_supply = duration_days(resource.get("daysSupply")) if kind is DISPENSE else None
     # A statement's dateAsserted: with its start, the day the record last confirms it (rule 2c).
@@ -301,6 +304,8 @@ def events_of(
                 one_time_parenteral=bool(once),
                 listed_order=listed,
                 valid_until=valid_until(resource) if kind is ORDER else None,
+                sleep_purpose=info.ingredient in sleep_ingredients
+                and states_sleep_purpose(dosages),
             )
         )
     return events

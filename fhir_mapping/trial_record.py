@@ -81,6 +81,7 @@ from fhir_mapping.record import (
     Trial,
     Verdict,
 )
+from fhir_mapping.sleep_use import sleep_course
 from fhir_mapping.supply_breaks import adequate_on_supply
 from fhir_mapping.taper import taper_spans, taper_timeline
 from fhir_mapping.taper_weeks import course_cut
@@ -276,9 +277,9 @@ def _trial(
     verdict, reasons, verdict_notes = agitation_course(
         events, ingredient, role, (verdict, reasons, verdict_notes)
     )
-    (verdict, reasons, verdict_notes), product, stated = course_use(
-        events, ingredient, (verdict, reasons, verdict_notes)
-    )
+    # Mirtazapine 7.5 mg "at bedtime for sleep" or as needed: a sleep dose (sleep_use.py).
+    as_slept = sleep_course(events, ingredient, role, (verdict, reasons, verdict_notes))
+    (verdict, reasons, verdict_notes), product, stated = course_use(events, ingredient, as_slept)
     unshown = _not_shown_taken(events)
     if unshown is not None and verdict is not Verdict.NOT_A_TRIAL:
         # Review 14 W5, W6: orders that authorise nothing (intent plan), of unknown status, or

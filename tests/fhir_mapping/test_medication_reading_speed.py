@@ -77,6 +77,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "listed_order",
         # orders32: an order's validityPeriod.end, its authorised supply (by keyword, default None)
         "valid_until",
+        "sleep_purpose",  # a sig stating a sleep purpose (by keyword, default False)
     ]
 
 
