@@ -23,6 +23,14 @@ may be what the drug treats. A drug the table does not pair with the condition (
 fibromyalgia) is counted as before. The course stays in view of every safety check, and the PHQ-9
 is not dropped: with a PHQ-9 in a depression band the diagnosis review asks for an assessment for
 a major depressive episode (services/rules/diagnosis_psychiatric.py).
+
+A drug off the pathway (role interacting: gabapentin, pregabalin, topiramate, valproate) whose
+course states no reason is given the condition it treats on record (indication_drugs.csv) as its
+stated reason, its verdict untouched (it is no trial): the TMS safety screen's antiseizure
+question reads it as the order's own reason (services/antiseizure_screen.py). Gabapentin beside
+E11.42 on the problem list was asked "seizure disorder?" and bupropion withheld (fix tms44,
+recheck K32a finding 8). A depression on record does not change that reading: these drugs do not
+treat it.
 """
 
 from __future__ import annotations
@@ -55,6 +63,7 @@ Resource = Mapping[str, Any]
 _NON_PSYCHIATRIC = IndicationCategory.NON_PSYCHIATRIC
 _DEPRESSION = IndicationCategory.DEPRESSION
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
+_INTERACTING = Role.INTERACTING
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 # A diagnosis entered as suspected does not say why a drug was given.
 # The source the filter's reading names (`names_treated_use` reads only its category and label;
@@ -126,6 +135,25 @@ def _note(ingredient: str, reasons: Sequence[StatedReason]) -> str:
     )
 
 
+def _off_pathway_courses(trials: tuple[Trial, ...]) -> list[Trial]:
+    """The courses of a drug off the pathway that state no reason and treat some use of the
+    table (module docstring)."""
+    if not any(t.role is _INTERACTING for t in trials):
+        return []
+    treating = _treating()
+    return [
+        t
+        for t in trials
+        if t.role is _INTERACTING and not t.stated_reasons and t.ingredient in treating
+    ]
+
+
+@cache
+def _treating() -> frozenset[str]:
+    """Every ingredient indication_drugs.csv names."""
+    return frozenset(name for names in treats().values() for name in names)
+
+
 def with_condition_indications(
     trials: tuple[Trial, ...],
     conditions: Iterable[Resource],
@@ -140,15 +168,20 @@ def with_condition_indications(
         for t in trials
         if t.role is _ANTIDEPRESSANT and not t.stated_reasons and t.verdict is not _NOT_A_TRIAL
     ]
-    if not open_courses:
+    # Drugs off the pathway that treat a use of the table (module docstring): named, not judged.
+    off_pathway = _off_pathway_courses(trials)
+    if not open_courses and not off_pathway:
         return trials  # nearly every chart: no course to read a condition for
-    if depression_on_record(trials, findings):
-        return trials
+    if open_courses and depression_on_record(trials, findings):
+        open_courses = []
+        if not off_pathway:
+            return trials
     reasons = [r for c in conditions if (r := _reason(c, as_of)) is not None]
     if not reasons:
         return trials
     table = treats()
     candidates = {id(t) for t in open_courses}
+    named = {id(t) for t in off_pathway}
     judged: list[Trial] = []
     for trial in trials:
         # A condition first recorded after the course ended is not why it was taken.
@@ -158,13 +191,16 @@ def with_condition_indications(
                 for r, onset in reasons
                 if trial.ingredient in table[r.label] and (onset is None or onset <= trial.end)
             ]
-            if id(trial) in candidates
+            if id(trial) in candidates or id(trial) in named
             else []
         )
         if not matched:
             judged.append(trial)
             continue
         unique = tuple({(r.label, r.code): r for r in matched}.values())
+        if id(trial) in named:  # its reason named, nothing judged (module docstring)
+            judged.append(replace(trial, stated_reasons=unique))
+            continue
         judged.append(
             replace(
                 trial,

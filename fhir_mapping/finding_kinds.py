@@ -125,6 +125,11 @@ class FindingKind(StrEnum):
     # present. Added beside its TMS_CAUTION by services/antiseizure_screen.py, never read from a
     # resource; bupropion is not proposed while it stands (drug_cautions.csv).
     ANTISEIZURE_UNEXPLAINED = "antiseizure-unexplained"
+    # A traumatic brain injury among the TMS cautions (ICD-10-CM S06: a concussion only while
+    # recent, policy.tms_recent_concussion_days), copied under its own kind by
+    # services/tms_recent_injury.py, never read from a resource: the bupropion labels list head
+    # trauma among the factors that raise its seizure risk (drug_cautions.csv; fix tms44).
+    HEAD_INJURY = "head-injury"
     # Label contraindications of bupropion (issue 11 item 5a): a current or past eating disorder
     # (anorexia or bulimia nervosa: counts when resolved) and an active alcohol or sedative
     # withdrawal (abrupt discontinuation lowers the seizure threshold).

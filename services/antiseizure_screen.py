@@ -17,7 +17,14 @@ states a use or a diagnosis the row names is on record (bipolar disorder for val
 for clonazepam). Otherwise it is asked about: the safer error for the patient is to ask.
 
 A seizure disorder already on record (EPILEPSY) holds TMS and bupropion by itself: nothing is
-added then. Read by pathway.derive_facts, beside withdrawal_now.current_withdrawal.
+added then. A seizure code stated as an order's reason (levetiracetam ordered for G40.909, nothing
+on the problem list) is a coded seizure disorder as well: an EPILEPSY finding, read from the
+reason, holds them as the problem-list entry would (fix tms44, recheck K32a finding 2: the card
+asked "seizure disorder?" of an order saying epilepsy, and the bupropion order only warned).
+A condition the drug treats on record (gabapentin beside E11.42 on the problem list) is read by
+fhir_mapping/condition_indications.py as the course's stated reason, so it explains the drug as
+the order's own reason would (fix tms44, recheck K32a finding 8). Read by
+pathway.derive_facts, beside withdrawal_now.current_withdrawal.
 """
 
 from __future__ import annotations
@@ -27,8 +34,10 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.clinical_codes import condition_matches
+from fhir_mapping.code_systems import ICD10CM, SNOMED
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Trial
-from fhir_mapping.trial_parts import IndicationCategory
+from fhir_mapping.trial_parts import IndicationCategory, StatedReason
 
 ByKind = dict[FindingKind, tuple[Finding, ...]]
 
@@ -93,11 +102,55 @@ def _display(trial: Trial) -> str:
     return f"{trial.ingredient} running, no indication coded: seizure disorder?"
 
 
+# indications.py shows a reason's ICD-10-CM code as written, else "SNOMED CT <code>".
+_SNOMED_SHOWN = "SNOMED CT "
+
+
+def _seizure_reason(reason: StatedReason) -> Finding | None:
+    """An EPILEPSY finding when the reason's code is a seizure code of condition_codes.csv (the
+    table the problem list is read with), else None."""
+    code = reason.code
+    if not code or reason.from_condition:
+        return None  # a Condition on record is read as a finding already
+    system = SNOMED if code.startswith(_SNOMED_SHOWN) else ICD10CM
+    bare = code.removeprefix(_SNOMED_SHOWN)
+    for row in condition_matches(system, bare):
+        if row.kind is _EPILEPSY:
+            return Finding(
+                _EPILEPSY,
+                bare,
+                system,
+                reason.label,
+                None,
+                reason.source,
+                named_as=row.named_as,
+            )
+    return None
+
+
+def _seizure_reasons(record: PatientRecord) -> tuple[Finding, ...]:
+    """EPILEPSY findings read from the reasons the chart's orders state, dated by the course."""
+    found: dict[str, Finding] = {}
+    for trial in record.trials:
+        for reason in trial.stated_reasons:
+            finding = _seizure_reason(reason)
+            if finding is not None and finding.code not in found:
+                # Dated by the course, and said to be the order's reason, not a problem-list entry.
+                said = f"the {trial.ingredient} order's reason"
+                found[finding.code] = replace(finding, onset=trial.start, recorded=said)
+    return tuple(found.values())
+
+
 def with_antiseizure_question(by_kind: ByKind, record: PatientRecord) -> ByKind:
     """`by_kind` with a TMS_CAUTION and an ANTISEIZURE_UNEXPLAINED finding for each antiseizure
-    drug running unexplained (module docstring). Unchanged (the same mapping) when none is."""
+    drug running unexplained (module docstring), or with an EPILEPSY finding for a seizure code
+    an order states as its reason. Unchanged (the same mapping) when none is."""
     if by_kind.get(_EPILEPSY):
         return by_kind  # a seizure disorder on record already holds TMS and bupropion
+    if any(t.stated_reasons for t in record.trials):
+        stated = _seizure_reasons(record)
+        if stated:
+            return {**by_kind, _EPILEPSY: stated}
     table = uses()
     running = [
         (t, table[t.ingredient])

@@ -52,6 +52,10 @@ def with_note(note: str, finding: Finding) -> str:
     unspecified on record)"; for a single-event code "contraindicated in seizure disorders; a
     seizure (Unspecified convulsions, R56.9) on record", never the event inside the disorder's
     parenthesis."""
+    if finding.kind is FindingKind.ANTISEIZURE_UNEXPLAINED:
+        # A question, not a diagnosis: "(levetiracetam running, no indication coded: seizure
+        # disorder?)", never "... seizure disorder? on record)" (fix tms44, K32a finding 9).
+        return f"{note} ({finding.display})"
     if finding.named_as is None:
         return f"{note} ({finding.display} on record)"
     if _mention(finding):

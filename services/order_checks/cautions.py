@@ -159,7 +159,9 @@ def caution_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             lead = "- " + finding_words.detail_lead(
                 note,
                 on_record,
-                f"{on_record.display}, {on_record.coding}"
+                # A finding with no code (the antiseizure question) leaves no empty code slot.
+                on_record.display
+                + (f", {on_record.coding}" if on_record.code or on_record.system else "")
                 + _when(ctx, on_record)
                 + paced.words(caution.if_paced),
             )

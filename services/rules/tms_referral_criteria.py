@@ -10,11 +10,12 @@ which lines the card holds, and the header over them, stay in tms_referral.py.
 from __future__ import annotations
 
 from fhir_mapping.gaps import PREGNANCY_SUBJECTS, subject
-from fhir_mapping.record import DataDomain, GapCause
+from fhir_mapping.record import DataDomain, FindingKind, GapCause
 from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
 from services.rules.context import RuleContext
 
 # Where the contraindication screen looks, and what the card calls each list when it is missing.
+_ANTISEIZURE = FindingKind.ANTISEIZURE_UNEXPLAINED
 _SCREENED: tuple[tuple[DataDomain, str], ...] = (
     (DataDomain.CONDITIONS, "condition list"),
     (DataDomain.PROCEDURES, "procedure list"),
@@ -44,6 +45,16 @@ def unchecked_lists(ctx: RuleContext) -> list[tuple[DataDomain, str]]:
     return out
 
 
+def _no_seizure_code(ctx: RuleContext, plain: str) -> str:
+    """`plain`, or, while an antiseizure drug runs with no seizure disorder coded (a screen item
+    listed above: services/antiseizure_screen.py), a line that does not claim none was found
+    (fix tms44, recheck K32a finding 9: "No epilepsy/seizure disorder ... recognised" beside
+    "to screen: levetiracetam running ... seizure disorder?")."""
+    if not ctx.facts.findings_of(_ANTISEIZURE):
+        return plain
+    return "No epilepsy/seizure disorder coded, but an antiseizure drug runs (to screen, above)"
+
+
 def screen_line(ctx: RuleContext) -> str:
     """The contraindication criterion, worded so it never claims an absence it cannot see: a
     chart with a pacemaker is not "no implanted device", and a list that could not be read (in
@@ -58,7 +69,7 @@ def screen_line(ctx: RuleContext) -> str:
         if conditions:
             parts.append(f"Seizure history could not be checked ({'; '.join(conditions)})")
         else:  # the problem list was read whole: its clearance stands
-            parts.append("No epilepsy/seizure disorder recognised")
+            parts.append(_no_seizure_code(ctx, "No epilepsy/seizure disorder recognised"))
         if implants:
             parts.append(
                 f"metal or stimulator near the head could not be checked ({'; '.join(implants)})"
@@ -68,9 +79,11 @@ def screen_line(ctx: RuleContext) -> str:
             line += "; other TMS safety items to screen are listed above"
         return line
     if ctx.facts.tms_cautions:
+        seizure = _no_seizure_code(ctx, "No epilepsy/seizure disorder and no")
+        joint = "" if seizure.endswith(" no") else "; no"
         return (
-            "- No epilepsy/seizure disorder and no metal or stimulator in or near the head "
-            "recognised; other TMS safety items to screen are listed above"
+            f"- {seizure}{joint} metal or stimulator in or near the head recognised; other TMS "
+            "safety items to screen are listed above"
         )
     return (
         "- No epilepsy/seizure disorder, metal or stimulator near the head, or other TMS "
