@@ -32,13 +32,27 @@ often a count of something else than a drug no table lists, whose miss a row men
 after a `plan_take_lead` phrase ("plans to", "wants to", "going to") is a plan as a "Plan:"
 heading's answer is ("Plans to take 30 tylenol": `planned_many`, read by
 stated_heading.states_method).
+Session 32 fix dose47 (recheck K33 findings 1, 9): a drug outside those lists ("Plan: take 30
+ativan", "take 60 restoril", "take 30 norco", "take 50 zyrtec", "take 40 melatonin", "wants to
+take 30 ativan") gave no card, and a named drug's count before a dosing word above
+`plan_take_most` was a risk ("Plan: take 6 tylenol daily for pain", "take 5 benadryl at
+bedtime" critical). A count above `plan_take_most_named` (12) now counts tablets whatever word
+follows but a measure or a time ("take 14 days of keflex", "take 60 day supply": the safer
+error, few everyday things are taken by the dozen in a psychiatric plan; "take 20 deep breaths"
+reads as a risk too); at or below it only a drug or pill word does, data/sedative_names.csv's
+names among the drugs ("ativan", "temazepam", "oxycodone"); and a drug named before a
+`plan_dosing` word is a dose up to `plan_take_most_named` ("tonight", "then sleep" are no
+dosing words: "take 60 tylenol tonight", "take 20 benadryl then sleep" stay risks; a pill word
+is no drug named: "take 6 tabs daily" keeps `plan_take_most`).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from functools import cache
+from importlib import resources
 
 from fhir_mapping import stated_terms
 from fhir_mapping.drug_vocabulary import _names
@@ -64,7 +78,12 @@ _TAKE = re.compile(r"\btak(?:e|es|ing)\s+(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*"
 # ("tylenol", "benadryl", "sleeping pills"; fix dose46: any last word was one, "take 12 credits").
 _UNIT = re.compile(r"(?:tabs?|tablets?|caps?|capsules?|pills?|meds|medications|of)\b")
 # A measure after the number: a dose's strength or volume, no tablets counted ("take 300 mg").
-_MEASURE = re.compile(r"(?:mg|mcg|g|ml|units?|iu|meq|drops?|puffs?|sprays?)\b")
+# A time counts none either ("take 14 days of keflex", "take 20 minutes", "take 60 day supply":
+# fix dose47, where a count above `plan_take_most_named` of any other word is one).
+_MEASURE = re.compile(
+    r"(?:mg|mcg|g|ml|units?|iu|meq|drops?|puffs?|sprays?"
+    r"|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|wks?|weeks?|months?|yrs?|years?)\b"
+)
 # A drug's strength ("5 mg", "2.5mg"): with a drug named, the count a dose takes is higher.
 _STRENGTH = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|g)\b")
 # "All" in an answer, a dose's word only where `_all_dosed` says so.
@@ -84,19 +103,57 @@ def counts(answer: str) -> Iterator[int]:
 
 def _counted(answer: str) -> Iterator[tuple[re.Match[str], int]]:
     """Each "take" and its count of tablets (`counts`), the count read by its object only:
-    whatever follows the object ("take 60 tylenol with wine") leaves it a count (fix dose46)."""
-    names = _names()[1]
+    whatever follows the object ("take 60 tylenol with wine") leaves it a count (fix dose46).
+    Above `plan_take_most_named` any object but a measure or a time is one (fix dose47)."""
+    for m, count, _ in _objects(answer):
+        yield m, count
+
+
+def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, bool]]:
+    """Each "take", its count of tablets and whether its object is a drug named before a
+    `plan_dosing` word ("take 6 tylenol daily": a dose up to `plan_take_most_named`, fix dose47)."""
+    terms = _terms()
+    above = _named_most()
     for m in _TAKE.finditer(answer):
         rest = answer[m.end() :]
+        count = int(m.group(1))
         if _MEASURE.match(rest):
             continue
-        if (
-            not rest.strip(" .,;:")
+        drug = _drug_object(rest)
+        if drug is not None:
+            after = rest[drug:].lstrip(" ,")
+            yield m, count, any(p.match(after) for p in terms["plan_dosing"])
+        elif (
+            count > above
+            or not rest.strip(" .,;:")
             or _UNIT.match(rest)
-            or names.match(rest)
-            or any(p.match(rest) for p in (*_terms()["plan_dosing"], *_terms()["plan_take_drug"]))
+            or any(p.match(rest) for p in terms["plan_dosing"])
         ):
-            yield m, int(m.group(1))
+            yield m, count, False
+
+
+def _drug_object(rest: str) -> int | None:
+    """Where a drug's name that `rest` starts with ends: of the drug tables, a `plan_take_drug`
+    row or a sedative or drug of data/sedative_names.csv ("ativan", "restoril", "oxycodone";
+    fix dose47); None for any other word."""
+    for pattern in (_names()[1], *_terms()["plan_take_drug"], _sedatives()):
+        found = pattern.match(rest)
+        if found is not None:
+            return found.end()
+    return None
+
+
+@cache
+def _sedatives() -> re.Pattern[str]:
+    """The names of data/sedative_names.csv but alcohol's (benzodiazepines, z-drugs, opioids: what
+    an overdose plan names; "take 30 ativan" gave no card, recheck K33 finding 1, fix dose47)."""
+    text = resources.files("fhir_mapping").joinpath("data/sedative_names.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    names = sorted(
+        (r["name"].strip().lower() for r in rows if r["group"] != "alcohol"), key=len, reverse=True
+    )
+    body = "|".join(re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in names)
+    return re.compile(r"(?:" + body + r")\b")
 
 
 @cache
@@ -116,10 +173,9 @@ def planned_many(text: str) -> Iterator[int]:
     "going to take 40 pills" (fix dose46, recheck K32b finding 5: read only after a "Plan:"
     heading, no card)."""
     lead = _lead()
-    most = _most(text)
-    for m, count in _counted(text):
+    for m, count, dosed in _objects(text):
         found = None if lead is None else lead.search(text[: m.start()])
-        if found is not None and count > most:
+        if found is not None and count > _most(text, dosed):
             yield found.start()
 
 
@@ -188,20 +244,26 @@ def _drug_slot(answer: str) -> tuple[str, bool]:
     return answer, found
 
 
-def _most(answer: str) -> int:
+def _most(answer: str, dosed: bool = False) -> int:
     """The most tablets one dose in `answer` takes: `plan_take_most` (4), or
-    `plan_take_most_named` (12) when it names a drug of the drug tables with its strength."""
-    role = "plan_take_most"
+    `plan_take_most_named` (12) when it names a drug of the drug tables with its strength, or
+    (`dosed`) the count's object is a drug named before a dosing word ("take 6 tylenol daily for
+    pain", "take 5 benadryl at bedtime": recheck K33 finding 9, fix dose47)."""
     named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
-    if named and _STRENGTH.search(answer) is not None:
-        role = "plan_take_most_named"
-    return max((int(t) for t in stated_terms.terms(role)), default=0)
+    if dosed or (named and _STRENGTH.search(answer) is not None):
+        return _named_most()
+    return max((int(t) for t in stated_terms.terms("plan_take_most")), default=0)
+
+
+def _named_most() -> int:
+    """`plan_take_most_named` (12): the most tablets a dose of a named drug takes."""
+    return max((int(t) for t in stated_terms.terms("plan_take_most_named")), default=0)
 
 
 def takes_many(answer: str) -> bool:
     """Whether an answer takes more tablets at once than any dose does (`counts`, `_most`):
     "prednisone 5 mg take 8 tabs daily x 5 days" is a dose (fix hist39); "take 30 tabs at
     bedtime" (fix hist38), "take 30 of her lithium", "take 100 tylenol" (fix heads43), "take 60
-    tylenol with wine" (fix dose46) are risks; "lithium 300 mg, take 30 tabs" stays one."""
-    most = _most(answer)
-    return any(count > most for count in counts(answer))
+    tylenol with wine" (fix dose46), "take 30 ativan", "take 50 zyrtec" (fix dose47) are risks;
+    "lithium 300 mg, take 30 tabs" stays one; "take 6 tylenol daily for pain" is a dose."""
+    return any(count > _most(answer, dosed) for _, count, dosed in _objects(answer))
