@@ -78,3 +78,23 @@ def topic_reader(folder: Path, as_of: date) -> Callable[[str], dict[str, Any]]:
         return found
 
     return cards
+
+
+# The topics the self-harm probe modules assert on (services/rules/suicide_risk.py, tms_referral.py).
+RISK = "suicide-risk"
+TMS = "tms-referral"
+
+
+def assert_critical_without_tms(cards: dict[str, Any], name: str) -> None:
+    """The chart `name` has the critical suicide-risk card and no TMS referral: the assertion the
+    self-harm probe modules (text39-42, words40, forms37-38, sib37, heads42-43, neg43-45, eye43,
+    od46-47, dose46-47) had each written again (duplicates --change, session 32)."""
+    card = cards.get(RISK)
+    assert card is not None and card["indicator"] == "critical", (name, card)
+    assert TMS not in cards
+
+
+def assert_quiet_with_tms(cards: dict[str, Any], name: str) -> None:
+    """The chart `name` has no suicide-risk card and the TMS referral is offered."""
+    assert RISK not in cards, (name, cards[RISK]["summary"])
+    assert TMS in cards
