@@ -20,8 +20,10 @@ the `no-risk` words "Denies", "Negative", "None", the table's `denial` words "Ab
 93250-9 answered "Denies", "Negative" or "None" was "could not be read" and held TMS ("check
 C-SSRS first"), while a flowsheet row "Suicidal thoughts" so answered was read as no. "0" is the
 lowest answer of any list and a 0/1 yes-no item's no, never a positive one: a no too (decided
-here; h_cssrs_0). A yes of the row reader ("Passive", "Yes, as a teenager") stays unread here,
-as before: the screen's day asks to check it.
+here; h_cssrs_0). A yes of the row reader led by a yes word ("Yes - passive", "Yes, as a
+teenager") is a yes (recheck K33 s32 finding 6, fix neg47: "Yes - passive" to the plan question
+was "could not be read" while a plain Yes is critical); other yeses of the row reader ("Passive")
+stay unread here, as before: the screen's day asks to check them.
 """
 
 from __future__ import annotations
@@ -203,7 +205,24 @@ def question_answer(element: Mapping[str, Any]) -> bool | None:
     from fhir_mapping.form_self_harm_answers import read
 
     found = read(element)
-    return False if found.value == 0 and not found.none else None
+    if found.value == 0 and not found.none:
+        return False
+    # A Yes-led answer ("Yes - passive", "Yes, once"): the yes is the answer, what follows
+    # qualifies it (recheck K33 s32 finding 6, fix neg47: a plain Yes was critical, this one
+    # "could not be read"; the row reader reads it as a yes too).
+    return True if found.value and any(_yes_led(text) for text in _parts(element)[0]) else None
+
+
+# Where an answer's opening words end: a comma, semicolon, bracket or a spaced dash.
+_HEAD_END = re.compile(r"[,;(]|\s-\s|\s-$")
+
+
+def _yes_led(text: str) -> bool:
+    """Whether `text` opens with a yes-no `yes` word before a comma, semicolon, bracket or dash
+    ("Yes - passive", "Y, once"): the row reader's `_leads_positive` without its `positive`
+    words ("Passive" alone stays unread here, module docstring)."""
+    head = _HEAD_END.split(text, maxsplit=1)[0]
+    return _term(head, _answers()[2]) == "yes"
 
 
 def says_yes(element: Mapping[str, Any]) -> bool:

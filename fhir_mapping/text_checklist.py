@@ -61,6 +61,7 @@ class _Rows:
     examples: frozenset[str]
     present: frozenset[str]
     answers: frozenset[str]
+    qualifiers: frozenset[str]
 
 
 @cache
@@ -75,12 +76,13 @@ def _rows() -> _Rows:
         examples=frozenset(by_role.get("list_example", set())),
         present=frozenset(by_role.get("list_present", set())),
         answers=frozenset(by_role.get("answer", set())),
+        qualifiers=frozenset(by_role.get("list_qualifier", set())),
     )
 
 
-def _unquantified(words: list[str]) -> list[str]:
+def _unquantified(words: list[str], quantifiers: frozenset[str] | None = None) -> list[str]:
     """`words` after the quantifier words or phrases that open them ("any recent", "hx of")."""
-    quantifiers = _rows().quantifiers
+    quantifiers = _rows().quantifiers if quantifiers is None else quantifiers
     while words:
         n = next(
             (
@@ -150,6 +152,20 @@ def denial_listed(text: str, start: int) -> bool:
     return False
 
 
+def _qualifier_only(bracket: str) -> bool:
+    """Whether a bracket's content holds only `answer` cues or time, scope or source words
+    (`list_quantifier`, `list_qualifier` rows), one or more joined by "and", "or", a comma or
+    a slash: "(none)", "(past or present)", "(ever)", "(per pt)", "(pt and mother)" qualify the
+    denial (recheck K33 s32 finding 8, fix neg47); "(cut L wrist 11/28)", "(OD x2)" do not."""
+    rows = _rows()
+    words = rows.quantifiers | rows.qualifiers
+    content = bracket.strip()
+    if not content or content in rows.answers:
+        return True
+    parts = [p.split() for p in _JOINT.split(content)]
+    return all(not _unquantified(p, words) for p in parts if p) and any(parts)
+
+
 def _no_clause(part: str) -> bool:
     return False
 
@@ -166,9 +182,13 @@ def detail_follows(text: str, start: int, clause: Callable[[str], bool] = _no_cl
     denies the self-harm and reports the overdose apart."""
     rest = _AFTER_END.split(text[start:])[0]
     bracket = _BRACKET.search(rest)
-    # A bracket holding only an `answer` ("self-harm (none)") answers the item: no detail.
-    if bracket is not None and bracket.group(1).strip() not in _rows().answers | {""}:
-        return True
+    # A bracket holding only an `answer` ("self-harm (none)") answers the item, and one of time,
+    # scope or source words ("(past or present)", "(per pt)") qualifies the denial: no detail.
+    if bracket is not None:
+        if not _qualifier_only(bracket.group(1)):
+            return True
+        # Its words are no later list part ("(past or present)" holds a joint).
+        rest = rest[: bracket.start(1) - 1] + rest[bracket.end(1) + 1 :]
     for part in _JOINT.split(rest)[1:]:
         if clause(part):
             return False

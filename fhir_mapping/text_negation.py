@@ -24,6 +24,9 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   K11 s28 finding 3): only there, so "neg tox screen with SI" is not read as a denial of SI. A
   cue ending in a dash ("-") is read only attached ("-SI"): "Depression - SI" separates two items;
 - `stop`: a conjunction ending a cue's scope;
+- `clause_stop`: a joint that starts a clause of its own for the TMS safety items ("and has",
+  "and had", "and with": "Denies seizures and has a pacemaker" keeps the pacemaker; recheck K33
+  s32 finding 5, fix neg47), read only when the reader asks (`negated(own_clause=True)`);
 - `list_item`: a screening item a comma-joined answer covers ("SI, HI: denies"); an answer after
   a comma-joined list covers the phrase only when the phrase's item, from the start of its
   clause, and every item after it are such items (`answer_covers`; recheck K27a s31 finding 1:
@@ -115,6 +118,7 @@ class _Negations:
     answer_all: re.Pattern[str] | None
     prefix: re.Pattern[str] | None
     stop: re.Pattern[str] | None
+    clause_stop: re.Pattern[str] | None
     list_items: frozenset[str]
     list_follow: frozenset[str]
     family: tuple[re.Pattern[str], ...]
@@ -197,6 +201,7 @@ def _negations() -> _Negations:
         answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
         prefix=_prefixes(by_role.get("prefix", [])),
         stop=_alternation(by_role.get("stop", [])),
+        clause_stop=_alternation(by_role.get("clause_stop", [])),
         # A device item is a screening item to an answer after the list (`list_device`).
         list_items=frozenset(by_role.get("list_item", []) + by_role.get("list_device", [])),
         list_follow=frozenset(by_role.get("list_follow", [])),
@@ -322,14 +327,20 @@ def family_listed(text: str, start: int) -> bool:
     return False
 
 
-def negated(text: str, start: int, end: int, *, window: str | None = None) -> bool:
+def negated(
+    text: str, start: int, end: int, *, window: str | None = None, own_clause: bool = False
+) -> bool:
     """Whether the phrase at text[start:end] (of `normalise_text` output) is negated. `window`:
     the words a `pre` cue may stand in, when the reader sets its own scope (self_harm_scope.py);
-    else NegEx's (`scope_before`)."""
+    else NegEx's (`scope_before`). `own_clause`: a `clause_stop` joint ends that scope too
+    (tms_safety.py: "Denies seizures and has a pacemaker" keeps the pacemaker)."""
     neg = _negations()
     own_scope = window is None
     if window is None:
         window = scope_before(text, start)
+        joints = [] if neg.clause_stop is None else list(neg.clause_stop.finditer(window))
+        if own_clause and joints:
+            window = window[joints[-1].end() :]
     if any(p.search(window) for p in neg.pre):
         return True
     # Only in NegEx's own scope: a reader that sets its own (self_harm_scope.py) reads a

@@ -245,7 +245,9 @@ def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
             s, e = match.start(), match.end() + (len(rest.group()) if rest else 0)
             if (
                 any(a <= s and e <= b for a, b in excluded)
-                or negated(text, s, e)
+                # "Denies seizures and has a pacemaker": "and has" starts the device's own
+                # clause (`clause_stop` rows; recheck K33 s32 finding 5, fix neg47).
+                or negated(text, s, e, own_clause=True)
                 or negated_inside(text[match.start() : match.end()])
             ):
                 continue
