@@ -1,6 +1,6 @@
 """Session 32 fix dose46 (recheck K32b findings 5, 8): a count of tablets after "take" is read
 by its object alone. Vendor-shaped patient-view requests with all 19 prefetch keys in
-dose46_charts/ (the reviewer's charts from /tmp/trd/s32/scratch-k32b, built from
+dose46_charts/ (the reviewer's charts of recheck K32b, built from
 neg37_charts/e_Hx_SI_Plan_none.json, two failed trials and the TMS card offered; the others
 built the same way), as of 2026-12-01, an Epic ED visit's reason holding the words.
 Before the fix (b9f11380): an unlisted drug was a count's object only as the answer's last word

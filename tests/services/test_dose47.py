@@ -1,6 +1,6 @@
 """Session 32 fix dose47 (recheck K33 findings 1, 9): regressions of fix dose46 in a "Plan:"
 answer's count after "take". Vendor-shaped patient-view requests with all 19 prefetch keys in
-dose47_charts/ (the reviewer's charts from /tmp/trd/s32/scratch-k33, built from
+dose47_charts/ (the reviewer's charts of recheck K33, built from
 neg37_charts/e_Hx_SI_Plan_none.json, two failed trials and the TMS card offered), as of
 2026-12-01, an Epic ED visit's reason holding the words.
 Before the fix (769b8403): a count's object had to be a drug of the drug tables, a

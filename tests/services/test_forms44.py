@@ -1,5 +1,5 @@
 """Session 32 fix forms44 (recheck K32a findings 5-7, heads43's noise). Reviewer charts in
-forms44_charts/ (copied from /tmp/trd/s32/scratch-k32a, two failed trials, the TMS card offered
+forms44_charts/ (the reviewer charts of recheck K32a, two failed trials, the TMS card offered
 when nothing holds it), as of 2026-12-01, the words filed 2026-11-25:
 - h_pair_: an Epic flowsheet past-history row ("History of suicidal ideation" = "Yes") beside
   the current row "Suicidal thoughts" = "No" the same day; h_hist_: the past row alone;

@@ -1,6 +1,6 @@
 """Session 32 fix heads43 (recheck K30a findings 6-8, heads42's leftovers): plan headings and
 flowsheet rows. Vendor-shaped patient-view requests with all 19 prefetch keys in heads43_charts/
-(built by /tmp/trd/heads43/make_charts.py from forms38's and K30a's two-failed-trial charts,
+(built by a script, not kept, from forms38's and K30a's two-failed-trial charts,
 the TMS card offered), as of 2026-12-01, one resource holding the words:
 - e_: an Epic ED visit's reason; o_: a nursing flowsheet comment row (local code, valueString);
   q_: a nursing form's comment item; c_: a text-only problem-list Condition;

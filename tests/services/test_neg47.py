@@ -1,5 +1,5 @@
 """Session 32 fix neg47: recheck K33 findings 4, 5, 6, 8, 12. The charts are the reviewer's (K33,
-/tmp/trd/s32/scratch-k33: neg37's two-failed-trial chart with its ED visit reason's text, a
+neg37's two-failed-trial chart with its ED visit reason's text, a
 free-text problem Condition, a C-SSRS plan answer or a phenelzine order changed); all 19 prefetch
 keys, as of 2026-12-01. The `fixed` charts fail on the base 769b8403 and pass here; the controls
 pass both.
