@@ -62,7 +62,7 @@ __all__ = ["counts", "drug_plan", "planned_many", "takes_many"]
 
 _ROLES = (
     *("plan_dosing", "plan_drug_word", "plan_quantity", "plan_schedule", "plan_all_dosing"),
-    *("risk_method", "risk_heading_yes", "plan_take_drug"),
+    *("risk_method", "risk_heading_yes", "plan_take_drug", "plan_dose_everyday"),
 )
 
 
@@ -121,8 +121,11 @@ def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, bool]]:
             continue
         drug = _drug_object(rest)
         if drug is not None:
+            # Only an everyday analgesic's count is a dose before a dosing word: "take 10
+            # klonopin at bedtime" is an overdose (recheck K34 finding 1, the lead's follow-up).
             after = rest[drug:].lstrip(" ,")
-            yield m, count, any(p.match(after) for p in terms["plan_dosing"])
+            everyday = any(p.match(rest) for p in terms["plan_dose_everyday"])
+            yield m, count, everyday and any(p.match(after) for p in terms["plan_dosing"])
         elif (
             count > above
             or not rest.strip(" .,;:")
@@ -247,10 +250,13 @@ def _drug_slot(answer: str) -> tuple[str, bool]:
 def _most(answer: str, dosed: bool = False) -> int:
     """The most tablets one dose in `answer` takes: `plan_take_most` (4), or
     `plan_take_most_named` (12) when it names a drug of the drug tables with its strength, or
-    (`dosed`) the count's object is a drug named before a dosing word ("take 6 tylenol daily for
-    pain", "take 5 benadryl at bedtime": recheck K33 finding 9, fix dose47)."""
+    `plan_take_most_everyday` (8) when (`dosed`) the count's object is an everyday analgesic
+    named before a dosing word ("take 6 tylenol daily for pain": recheck K33 finding 9, fix
+    dose47; a sedative, opioid, antidepressant or lithium so written stays a risk: K34)."""
     named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
-    if dosed or (named and _STRENGTH.search(answer) is not None):
+    if dosed:
+        return max((int(t) for t in stated_terms.terms("plan_take_most_everyday")), default=0)
+    if named and _STRENGTH.search(answer) is not None:
         return _named_most()
     return max((int(t) for t in stated_terms.terms("plan_take_most")), default=0)
 

@@ -8,7 +8,9 @@ Before the fix (769b8403): a count's object had to be a drug of the drug tables,
 "Plan: take 60 restoril", "take 30 temazepam", "take 30 norco", "take 50 zyrtec", "take 40
 melatonin" gave no card (TMS offered); and a named drug's count above `plan_take_most` (4)
 before a dosing word was a risk ("Plan: take 6 tylenol daily for pain", "take 6 advil a day",
-"take 5 benadryl at bedtime" critical, TMS withheld).
+"take 5 benadryl at bedtime" critical, TMS withheld). Recheck K34 then found any named drug up to
+12 before a dosing word read as a dose ("take 10 klonopin at bedtime"): only an everyday
+analgesic is, up to 8 (the lead's follow-up); benadryl is no longer one.
 """
 
 from __future__ import annotations
@@ -68,13 +70,33 @@ def test_count_above_a_named_dose_is_a_plan(name: str) -> None:
     [
         "e_Plan_take_6_tylenol_daily_for_pain",
         "e_Plan_take_6_advil_a_day",
-        "e_Plan_take_5_benadryl_at_bedtime",
         "e_Plan_take_4_advil_q6h_prn_pain",
     ],
 )
 def test_named_drug_before_a_dosing_word_is_a_dose(name: str) -> None:
-    """Finding 9: a named drug's count within `plan_take_most_named` before a dosing word."""
+    """Finding 9: an everyday analgesic's count within `plan_take_most_everyday` (8) before a
+    dosing word (`plan_dose_everyday` rows; the lead's follow-up after recheck K34)."""
     _quiet(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "e_Plan_take_5_benadryl_at_bedtime",
+        "p_Plan_take_10_klonopin_at_bedtime",
+        "p_wants_to_take_10_xanax_at_bedtime",
+        "p_Plan_take_10_amitriptyline_at_bedtime",
+        "p_Plan_take_11_lithium_daily",
+        "p_Plan_take_12_tylenol_daily",
+    ],
+)
+def test_other_drugs_before_a_dosing_word_stay_a_risk(name: str) -> None:
+    """Recheck K34 finding 1 (a regression of this fix): "take 10 klonopin at bedtime", "12 xanax
+    daily", "11 lithium daily" read as doses (no card, TMS offered) while any named drug up to
+    `plan_take_most_named` (12) before a dosing word was one; only an everyday analgesic is, up
+    to `plan_take_most_everyday` (8: "12 tylenol daily" is 6 g). Benadryl 5 at bedtime (125 mg,
+    above the OTC label's 50 mg) is a risk too, the safer reading."""
+    _critical(name)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +124,10 @@ def test_a_time_counts_no_tablets(name: str) -> None:
         ("take 20 benadryl then sleep", True),
         ("take 6 tabs daily", True),
         ("take 6 tylenol daily for pain", False),
-        ("take 5 benadryl at bedtime", False),
+        ("take 5 benadryl at bedtime", True),
+        ("take 10 klonopin at bedtime", True),
+        ("take 8 tylenol daily", False),
+        ("take 9 tylenol daily", True),
         ("take 12 credits", False),
         ("take 14 days of keflex", False),
     ],
