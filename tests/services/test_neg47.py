@@ -59,6 +59,9 @@ TMS_WITHHELD = {
 TMS_SCREEN = {
     "cond_denies_seizures_and_has_pacemaker": "fixed",
     "cond_denies_seizures_but_has_pacemaker": "control",
+    # Recheck K34 finding 2 (the lead's follow-up): more clause_stop rows.
+    "cond_denies_seizures_and_got_a_pacemaker": "fixed",
+    "cond_denies_seizures_and_s_p_pacemaker": "fixed",
 }
 
 TMS_CLEAR = {"cond_no_pacemaker_no_vns": "control"}
