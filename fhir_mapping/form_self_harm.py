@@ -173,7 +173,9 @@ def row_answer(resource: Resource) -> form_self_harm_answers.Answer | None:
     that it could not be read, while the same item on a form was critical or that warning
     (screen_lookalike.read_named reads the row so now; chart_walk.py keeps it)."""
     text = notes.row_question(resource)
-    if not text or not any(k.startswith("value") for k in resource) or not _row_asks(text):
+    # The remembered question first: most rows (vitals, labs) ask nothing of self-harm, and the
+    # walk over a row's keys cost a vital sign more than its own reading (make bench, session 32).
+    if not text or not _row_asks(text) or not any(k.startswith("value") for k in resource):
         return None
     return _answer(resource, text, form_self_harm_answers.is_note(text))
 

@@ -224,13 +224,18 @@ def row_comment(resource: Mapping[str, Any]) -> str | None:
     valueString or a note's text, as an Epic flowsheet row sends its comment (fix heads42: a
     comment there was read by no one, "Plan: hang self" or "SI with plan" alike); else None."""
     texts = [resource.get("valueString")]
-    texts += [
-        c.get("valueString") for c in array(resource.get("component")) if isinstance(c, Mapping)
-    ]
-    texts += [n.get("text") for n in array(resource.get("note")) if isinstance(n, Mapping)]
+    if "component" in resource:  # asked only when present: a vital or lab row is walked often
+        texts += [
+            c.get("valueString") for c in array(resource["component"]) if isinstance(c, Mapping)
+        ]
+    if "note" in resource:
+        texts += [n.get("text") for n in array(resource["note"]) if isinstance(n, Mapping)]
+    words = [text for text in texts if isinstance(text, str)]
+    if not words:  # no words to read (a number, a code): the question is not asked for
+        return None
     question = row_question(resource)
-    for text in texts:
-        if isinstance(text, str) and said_in_answer({"valueString": text}, question) is not None:
+    for text in words:
+        if said_in_answer({"valueString": text}, question) is not None:
             return text
     return None
 
