@@ -26,14 +26,12 @@ Apart from text_negation.py (the NegEx cues) because what makes a list item is i
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from fhir_mapping.text_negation import after_last_stop, normalise_text, pre_cue_end
+from fhir_mapping.text_negation import after_last_stop, cue_rows, pre_cue_end
 
 __all__ = [
     "checklist_item",
@@ -66,17 +64,18 @@ class _Rows:
 
 @cache
 def _rows() -> _Rows:
-    text = resources.files("fhir_mapping").joinpath("data/text_negations.csv").read_text("utf-8")
-    by_role: dict[str, set[str]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        by_role.setdefault(row["role"], set()).add(normalise_text(row["cue"]))
+    by_role = cue_rows()  # the table read once, with text_negation's own cues
+
+    def role(name: str) -> frozenset[str]:
+        return frozenset(by_role.get(name, ()))
+
     return _Rows(
-        items=frozenset(by_role.get("list_item", set()) | by_role.get("list_follow", set())),
-        quantifiers=frozenset(by_role.get("list_quantifier", set())),
-        examples=frozenset(by_role.get("list_example", set())),
-        present=frozenset(by_role.get("list_present", set())),
-        answers=frozenset(by_role.get("answer", set())),
-        qualifiers=frozenset(by_role.get("list_qualifier", set())),
+        items=role("list_item") | role("list_follow"),
+        quantifiers=role("list_quantifier"),
+        examples=role("list_example"),
+        present=role("list_present"),
+        answers=role("answer"),
+        qualifiers=role("list_qualifier"),
     )
 
 

@@ -177,11 +177,19 @@ def _alternation(cues: list[str]) -> re.Pattern[str] | None:
 
 
 @cache
-def _negations() -> _Negations:
+def cue_rows() -> dict[str, list[str]]:
+    """data/text_negations.csv's cues by role, normalised (`normalise_text`), in table order: the
+    one reading of the table, for `_negations` and text_checklist.py alike."""
     text = resources.files("fhir_mapping").joinpath("data/text_negations.csv").read_text("utf-8")
     by_role: dict[str, list[str]] = {}
     for row in csv.DictReader(text.splitlines()):
         by_role.setdefault(row["role"], []).append(normalise_text(row["cue"]))
+    return by_role
+
+
+@cache
+def _negations() -> _Negations:
+    by_role = cue_rows()
     answer = by_role.get("answer", [])
     return _Negations(
         # A family-history cue is a `pre` cue too ("FH of bipolar"), and also reaches over a list.
