@@ -189,7 +189,7 @@ def _all_dosed(answer: str) -> bool:
     if any(p.search(answer) for p in terms["plan_all_dosing"]):
         return True
     small = re.search(r"\ball\s+(?:of\s+)?(\d+)(?![\d.])", answer)
-    most = max((int(t) for t in stated_terms.terms("plan_take_most")), default=0)
+    most = _limit("plan_take_most")
     return (
         small is not None
         and int(small.group(1)) <= most
@@ -253,17 +253,17 @@ def _most(answer: str, dosed: bool = False) -> int:
     `plan_take_most_everyday` (8) when (`dosed`) the count's object is an everyday analgesic
     named before a dosing word ("take 6 tylenol daily for pain": recheck K33 finding 9, fix
     dose47; a sedative, opioid, antidepressant or lithium so written stays a risk: K34)."""
-    named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
     if dosed:
-        return max((int(t) for t in stated_terms.terms("plan_take_most_everyday")), default=0)
+        return _limit("plan_take_most_everyday")
+    named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
     if named and _STRENGTH.search(answer) is not None:
         return _named_most()
-    return max((int(t) for t in stated_terms.terms("plan_take_most")), default=0)
+    return _limit("plan_take_most")
 
 
 def _named_most() -> int:
     """`plan_take_most_named` (12): the most tablets a dose of a named drug takes."""
-    return max((int(t) for t in stated_terms.terms("plan_take_most_named")), default=0)
+    return _limit("plan_take_most_named")
 
 
 def takes_many(answer: str) -> bool:
@@ -273,3 +273,9 @@ def takes_many(answer: str) -> bool:
     tylenol with wine" (fix dose46), "take 30 ativan", "take 50 zyrtec" (fix dose47) are risks;
     "lithium 300 mg, take 30 tabs" stays one; "take 6 tylenol daily for pain" is a dose."""
     return any(count > _most(answer, dosed) for _, count, dosed in _objects(answer))
+
+
+def _limit(role: str) -> int:
+    """A count limit of data/stated_history_terms.csv (`plan_take_most` 4, `plan_take_most_named`
+    12, `plan_take_most_everyday` 8): its one row's number, 0 without one."""
+    return max((int(t) for t in stated_terms.terms(role)), default=0)
