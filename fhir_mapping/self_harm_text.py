@@ -91,6 +91,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.self_harm_context import (
     accident_beside,
     without_other_attempts,
@@ -257,10 +258,8 @@ def _read(text: str) -> str:
     a double negation is a doubt, and the card then asks the intent. A usual dose taken for a
     stated purpose is blanked ("took 3 tabs of tylenol for headache"), and so is a bare attempt
     term before an attempt at something else ("past attempts to quit": self_harm_context.py),
-    and so is a `lookalike` phrase ("acting odd")."""
-    text = _plain(text)
-    for p in _terms().lookalike:
-        text = p.sub(lambda m: " " * len(m.group()), text)
+    and so is a `lookalike` phrase ("acting odd") or an eye word before "OD" (od_lookalike.py)."""
+    text = blank_lookalikes(_plain(text), _terms().lookalike, _terms().event)
     text = as_sibling(without_other_attempts(without_usual_doses(text)))
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):

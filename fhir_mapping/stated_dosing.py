@@ -44,6 +44,9 @@ names among the drugs ("ativan", "temazepam", "oxycodone"); and a drug named bef
 `plan_dosing` word is a dose up to `plan_take_most_named` ("tonight", "then sleep" are no
 dosing words: "take 60 tylenol tonight", "take 20 benadryl then sleep" stay risks; a pill word
 is no drug named: "take 6 tabs daily" keeps `plan_take_most`).
+Session 33 fix text48a (session 32 K34 leftover): "Plan: take 15 deep breaths" was critical; a
+`plan_take_not_drug` word (breaths, steps, laps, reps), after up to two words that are no unit
+("deep", "slow deep"), counts no tablets at any count (`_everyday_object`).
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ __all__ = ["counts", "drug_plan", "planned_many", "takes_many"]
 _ROLES = (
     *("plan_dosing", "plan_drug_word", "plan_quantity", "plan_schedule", "plan_all_dosing"),
     *("risk_method", "risk_heading_yes", "plan_take_drug", "plan_dose_everyday"),
+    "plan_take_not_drug",
 )
 
 
@@ -127,12 +131,31 @@ def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, bool]]:
             everyday = any(p.match(rest) for p in terms["plan_dose_everyday"])
             yield m, count, everyday and any(p.match(after) for p in terms["plan_dosing"])
         elif (
-            count > above
+            (count > above and not _everyday_object(rest))
             or not rest.strip(" .,;:")
             or _UNIT.match(rest)
             or any(p.match(rest) for p in terms["plan_dosing"])
         ):
             yield m, count, False
+
+
+# A word before a `plan_take_not_drug` word ("take 15 deep breaths", "take 20 big steps").
+_WORD = re.compile(r"[a-z]+ ")
+
+
+def _everyday_object(rest: str) -> bool:
+    """Whether a count's object is a `plan_take_not_drug` word, an everyday thing taken by the
+    dozen (breaths, steps, laps: "Plan: take 15 deep breaths" was critical; session 32 K34
+    leftover, fix text48a), after up to two words that are no unit ("take 15 pills" stays one)."""
+    at = 0
+    for _ in range(3):
+        if any(p.match(rest, at) for p in _terms()["plan_take_not_drug"]):
+            return True
+        word = _WORD.match(rest, at)
+        if word is None or _UNIT.match(word.group()):
+            return False
+        at = word.end()
+    return False
 
 
 def _drug_object(rest: str) -> int | None:

@@ -1,0 +1,88 @@
+"""The look-alike phrases of data/self_harm_terms.csv blanked before self-harm words are read, with
+two rules of their own (session 33 fix text48a; session 32 K33/K34 leftovers).
+
+- `lookalike_eye`: an eye word (a stem: "eyelid*", "conjunctiv*", "lens") with up to two words
+  after it, then "OD", a comma allowed right before it ("Lens opacity OD x2", "Eyelid swelling OD
+  x2", "Eye pain, OD x2" were read as an overdose count): the right eye (oculus dexter; ISMP's
+  List of Error-Prone Abbreviations: OD right eye or once daily), blanked as a `lookalike` row is.
+  The `lookalike` rows name the eye word right before "OD" ("eye pain od", "cataract* od"), one
+  row per phrase; a word of the complaint between ("opacity", "swelling") missed them. An `event`
+  row ending at that "OD" after the eye word ("Eye pain tylenol OD x2": "tylenol od") keeps it
+  read, the safer mistake; so does a comma inside the words (only right before "OD"), so "Eye
+  pain, tylenol OD x2" and "Eye pain, pt OD x2" stay overdoses.
+- `lookalike_kept`: phrases that a look-alike overlapping them must not blank ("Seen by ED MD, OD
+  x2" was blanked by "seen by * *, od", an optometrist's credential after a two-word name: "ED
+  MD" is no name, and the OD after it is an overdose count).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.self_harm_ideation import term_regex
+from fhir_mapping.text_negation import normalise_text
+
+__all__ = ["blank_lookalikes"]
+
+# What may stand between an eye word and "OD": up to two words, space-joined, and a comma only
+# right before "OD" (a comma elsewhere starts another item: "Eye pain, pt OD x2").
+_BETWEEN = r"(?P<words>(?: \w+){0,2}),? od\b"
+
+
+@cache
+def _rows(role: str) -> tuple[str, ...]:
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return tuple(normalise_text(row["term"]) for row in rows if row["role"] == role)
+
+
+@cache
+def _eye() -> re.Pattern[str] | None:
+    """The `lookalike_eye` stems ("eyelid*": any ending) as one pattern ending at "OD"."""
+    stems = sorted(_rows("lookalike_eye"), key=len, reverse=True)
+    if not stems:
+        return None
+    body = "|".join(
+        re.escape(s.rstrip("*")) + (r"\w*" if s.endswith("*") else r"\b") for s in stems
+    )
+    return re.compile(r"\b(?:" + body + r")" + _BETWEEN)
+
+
+@cache
+def _kept() -> tuple[re.Pattern[str], ...]:
+    return tuple(term_regex(term) for term in _rows("lookalike_kept"))
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def blank_lookalikes(
+    text: str, lookalikes: Sequence[re.Pattern[str]], events: Sequence[re.Pattern[str]]
+) -> str:
+    """`text` (normalised) with each `lookalike` phrase and eye word before "OD" blanked, same
+    length (positions stay), unless a `lookalike_kept` phrase overlaps it (module docstring);
+    `events` the `event` rows, an eye word's "OD" one of them names kept ("eye pain tylenol od")."""
+    kept = [m.span() for p in _kept() for m in p.finditer(text)]
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in kept)
+
+    for pattern in lookalikes:
+        for m in list(pattern.finditer(text)):
+            if free(*m.span()):
+                text = _blank(text, *m.span())
+    eye = _eye()
+    for m in [] if eye is None else list(eye.finditer(text)):
+        named = any(
+            e.start() >= m.start("words") and e.end() == m.end()
+            for p in events
+            for e in p.finditer(text, m.start("words"), m.end())
+        )
+        if not named and free(*m.span()):
+            text = _blank(text, *m.span())
+    return text
