@@ -102,6 +102,12 @@ class DataGap:
     # running (an MAOI with a serotonergic drug: services/washout.py) still see it, and the card
     # line names it. Never in `reason`: reasons go to the logs, drug names must not.
     taken_now: tuple[str, ...] = ()
+    # A medication record whose drug could not be identified at all (medication_drug.
+    # UNIDENTIFIED_REASONS) that says it is taken now (an active or on-hold order, an active
+    # statement: medication_types.TAKEN_NOW): it may be an antiseizure drug, an MAOI or lithium,
+    # so the TMS safety screen and the bupropion option name it (services/unidentified_screen.py,
+    # fix drug48). False for every other gap.
+    said_taken: bool = False
     # The record's own day (record_day.py): its card line cites it so, not by id (gaps._named).
     recorded: date | None = None
     # The date of the resource left out, where a card needs it ("PHQ-9 on 2025-05-23

@@ -125,6 +125,12 @@ class FindingKind(StrEnum):
     # present. Added beside its TMS_CAUTION by services/antiseizure_screen.py, never read from a
     # resource; bupropion is not proposed while it stands (drug_cautions.csv).
     ANTISEIZURE_UNEXPLAINED = "antiseizure-unexplained"
+    # A medication record that says it is taken now whose drug could not be identified at all
+    # (no name, a code the tables do not hold: DataGap.said_taken): it may be an antiseizure
+    # drug or an MAOI. Added beside its TMS_CAUTION by services/unidentified_screen.py, never
+    # read from a resource; bupropion is not proposed while it stands (drug_cautions.csv; fix
+    # drug48, recheck K32a finding 3).
+    DRUG_UNIDENTIFIED = "drug-unidentified"
     # A traumatic brain injury among the TMS cautions (ICD-10-CM S06: a concussion only while
     # recent, policy.tms_recent_concussion_days), copied under its own kind by
     # services/tms_recent_injury.py, never read from a resource: the bupropion labels list head

@@ -131,10 +131,11 @@ def resource_gap(
     *,
     taken_now: tuple[str, ...] = (),
     stated: str = "",
+    said_taken: bool = False,
 ) -> list[DataGap]:
     """The gap of one left-out resource, in `domain` or else the first domain its type feeds (an
     Observation is counted once, as a score, unless the caller knows it is a lab); none for a
-    type that feeds no domain. `taken_now`, `stated`: DataGap's."""
+    type that feeds no domain. `taken_now`, `stated`, `said_taken`: DataGap's."""
     kind = resource.get("resourceType")
     rid = resource.get("id")
     if not isinstance(kind, str):
@@ -152,6 +153,7 @@ def resource_gap(
         source,
         taken_now=taken_now,
         stated=stated,
+        said_taken=said_taken,
         fills=fills,
         orders=orders,
     )

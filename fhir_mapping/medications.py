@@ -61,6 +61,7 @@ from fhir_mapping.medication_drug import (
     off_pathway,
     read_drug,
     read_only_with_another,
+    unidentified_reason,
     unread_codes,
 )
 from fhir_mapping.medication_event import source_of
@@ -276,7 +277,11 @@ def medication_events(
         if unreadable is not None:
             # The code the tables do not know is named beside the record (review 18a U1).
             stated = unread_codes(resource, medication)
-            gaps.extend(resource_gap(resource, unreadable, stated=stated))
+            # An unidentified drug its record says is taken now: the TMS screen and the bupropion
+            # option ask about it (DataGap.said_taken; fix drug48, recheck K32a finding 3).
+            now = string(resource.get("status")) in TAKEN_NOW.get(reading.kind, ())
+            said = now and unidentified_reason(unreadable)
+            gaps.extend(resource_gap(resource, unreadable, stated=stated, said_taken=said))
             continue
         if not components:
             continue  # not on this pathway

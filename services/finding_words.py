@@ -47,12 +47,17 @@ def code_words(finding: Finding) -> str:
     return finding.code if finding.system == ICD10CM or not finding.code else finding.coding
 
 
+# Findings that ask, not diagnose: an antiseizure drug with no indication coded, a running drug
+# not identified (services/antiseizure_screen.py, unidentified_screen.py).
+_QUESTIONS = frozenset({FindingKind.ANTISEIZURE_UNEXPLAINED, FindingKind.DRUG_UNIDENTIFIED})
+
+
 def with_note(note: str, finding: Finding) -> str:
     """A row's note with what is on record: "contraindicated in seizure disorders (Epilepsy,
     unspecified on record)"; for a single-event code "contraindicated in seizure disorders; a
     seizure (Unspecified convulsions, R56.9) on record", never the event inside the disorder's
     parenthesis."""
-    if finding.kind is FindingKind.ANTISEIZURE_UNEXPLAINED:
+    if finding.kind in _QUESTIONS:
         # A question, not a diagnosis: "(levetiracetam running, no indication coded: seizure
         # disorder?)", never "... seizure disorder? on record)" (fix tms44, K32a finding 9).
         return f"{note} ({finding.display})"

@@ -50,7 +50,6 @@ from services.acute_risk import (
     without_past,
 )
 from services.acute_risk import SuicideSignal as SuicideSignal  # re-exported: rules read it here
-from services.antiseizure_screen import with_antiseizure_question
 from services.ect_run import running as running_ect
 
 # The `name as name` imports are re-exports, so no importer changed with the split: the rules,
@@ -87,6 +86,7 @@ from services.tms_assessment import finding_line as finding_line
 from services.tms_assessment import text_only_line as text_only_line
 from services.tms_gate import tms_exclusions
 from services.tms_recent_injury import recent_concussion_only
+from services.unidentified_screen import with_drug_questions
 from services.withdrawal_now import current_withdrawal
 
 TMS_CONTRAINDICATION_KINDS = (FindingKind.EPILEPSY, FindingKind.IMPLANTED_DEVICE)  # L37086, L34998
@@ -282,8 +282,8 @@ def derive_facts(record: PatientRecord, policy: Policy) -> PathwayFacts:
     )
     # An old visit's withdrawal asks, not bars; withdrawal in words is screened for TMS.
     by_kind = current_withdrawal(by_kind, record.as_of, policy)
-    # An antiseizure drug running with no seizure disorder coded: screened for TMS, no bupropion.
-    by_kind = with_antiseizure_question(by_kind, record)
+    # An antiseizure drug with no seizure disorder coded, or a running drug not identified.
+    by_kind = with_drug_questions(by_kind, record)
     # A concussion is screened for TMS only while recent (policy.tms_recent_concussion_days).
     by_kind = recent_concussion_only(by_kind, record.as_of, policy)
     antidepressant = record.antidepressant_trials()

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from fhir_mapping.gaps import PREGNANCY_SUBJECTS, subject
 from fhir_mapping.record import DataDomain, FindingKind, GapCause
+from services import unidentified_screen
 from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
 from services.rules.context import RuleContext
 
 # Where the contraindication screen looks, and what the card calls each list when it is missing.
 _ANTISEIZURE = FindingKind.ANTISEIZURE_UNEXPLAINED
+_UNIDENTIFIED = FindingKind.DRUG_UNIDENTIFIED
 _SCREENED: tuple[tuple[DataDomain, str], ...] = (
     (DataDomain.CONDITIONS, "condition list"),
     (DataDomain.PROCEDURES, "procedure list"),
@@ -50,9 +52,12 @@ def _no_seizure_code(ctx: RuleContext, plain: str) -> str:
     listed above: services/antiseizure_screen.py), a line that does not claim none was found
     (fix tms44, recheck K32a finding 9: "No epilepsy/seizure disorder ... recognised" beside
     "to screen: levetiracetam running ... seizure disorder?")."""
-    if not ctx.facts.findings_of(_ANTISEIZURE):
-        return plain
-    return "No epilepsy/seizure disorder coded, but an antiseizure drug runs (to screen, above)"
+    if ctx.facts.findings_of(_ANTISEIZURE):
+        return "No epilepsy/seizure disorder coded, but an antiseizure drug runs (to screen, above)"
+    # A running drug not identified may be an antiseizure drug (fix drug48): as above.
+    if ctx.facts.findings_of(_UNIDENTIFIED):
+        return unidentified_screen.words().criterion
+    return plain
 
 
 def screen_line(ctx: RuleContext) -> str:

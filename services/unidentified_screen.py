@@ -1,0 +1,95 @@
+"""A running medication the service cannot identify: a TMS safety-screen item, and no bupropion
+until it is identified (fix drug48, recheck K32a finding 3).
+
+An active order whose drug is an RxNorm code the tables do not hold, with no display and no text
+(or a contained Medication with only such a code) was a data gap named on the optimise card only:
+the TMS card said "No epilepsy/seizure disorder ... recognised", read the contraindication screen
+as Met, and bupropion was offered one-click, though the drug could be an antiseizure drug (a
+seizure disorder not coded: LCD L37086 contraindicates TMS, the bupropion labels contraindicate
+bupropion), an MAOI or lithium. It is asked about as fix tms43 asks about an antiseizure drug
+running with no seizure disorder coded (antiseizure_screen.py): a TMS_CAUTION finding, named on
+the TMS card's "safety screen first" line and in the criterion ("to screen"), and a
+DRUG_UNIDENTIFIED finding beside it, which the bupropion rows of data/drug_cautions.csv read.
+
+Which records: a medication record the mapping could not identify at all (medication_drug.
+UNIDENTIFIED_REASONS) that says it is taken now (DataGap.said_taken: an active or on-hold order,
+an active statement). A drug with a readable name that is simply off the pathway ("ezetimibe 10
+mg tablet") is identified and is no such record; nor is a stopped order. The order checks at an
+MAOI or antidepressant draft already say these records were left out (unidentified_running.py).
+A seizure disorder on record holds TMS and bupropion by itself: nothing is added then. Words:
+data/unidentified_drug_words.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.record import DataGap, Finding, FindingKind, PatientRecord, SourceRef
+from services.antiseizure_screen import ByKind, with_antiseizure_question
+
+_EPILEPSY = FindingKind.EPILEPSY
+_CAUTION = FindingKind.TMS_CAUTION
+_UNIDENTIFIED = FindingKind.DRUG_UNIDENTIFIED
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    screen_item: str  # "running medication not identified"
+    screen_ask: str  # "check it is not an antiseizure drug before referral"
+    no_code: str  # the bupropion line's name of a record with no drug code read
+    criterion: str  # the contraindication screen's seizure clause
+
+
+@cache
+def words() -> Words:
+    """The card words of data/unidentified_drug_words.csv, by their `use`."""
+    text = resources.files("services").joinpath("data/unidentified_drug_words.csv")
+    rows = {r["use"]: r["words"] for r in csv.DictReader(text.read_text("utf-8").splitlines())}
+    return Words(rows["screen_item"], rows["screen_ask"], rows["no_code"], rows["criterion"])
+
+
+def running_unidentified(gaps: Sequence[DataGap]) -> list[DataGap]:
+    """The records among `gaps` whose drug could not be identified and which say it is taken now,
+    one per resource."""
+    found: dict[SourceRef, DataGap] = {}
+    for gap in gaps:
+        if gap.said_taken and gap.source is not None:
+            found.setdefault(gap.source, gap)
+    return list(found.values())
+
+
+def screen_item(gap: DataGap) -> str:
+    """ "running medication not identified (RxNorm 2599543): check it is not an antiseizure drug
+    before referral"; without the parenthesis when the record carries no drug code."""
+    w = words()
+    codes = f" ({gap.stated})" if gap.stated else ""
+    return f"{w.screen_item}{codes}: {w.screen_ask}"
+
+
+def with_drug_questions(by_kind: ByKind, record: PatientRecord) -> ByKind:
+    """`by_kind` with the antiseizure question (antiseizure_screen.py), then a TMS_CAUTION and a
+    DRUG_UNIDENTIFIED finding for each record that says its drug is taken now though it could not
+    be identified (module docstring). Unchanged (the same mapping) when none is."""
+    by_kind = with_antiseizure_question(by_kind, record)
+    if not record.gaps or by_kind.get(_EPILEPSY):
+        return by_kind  # nearly every chart; a seizure disorder holds TMS and bupropion already
+    found = running_unidentified(record.gaps)
+    if not found:
+        return by_kind
+    no_code = words().no_code
+    # Dated by the record's own day, said "recorded", never "since" (Finding.onset_phrase).
+    screen = tuple(
+        Finding(_CAUTION, "", "", screen_item(g), g.recorded, g.source, onset_recorded=True)
+        for g in found
+    )
+    named = tuple(
+        Finding(
+            _UNIDENTIFIED, "", "", g.stated or no_code, g.recorded, g.source, onset_recorded=True
+        )
+        for g in found
+    )
+    return {**by_kind, _CAUTION: by_kind.get(_CAUTION, ()) + screen, _UNIDENTIFIED: named}
