@@ -163,12 +163,34 @@ def _answered(part: str, cued: Callable[[str], bool]) -> bool:
     return bool(marks) and cued(part[marks[-1].end() :])
 
 
+@cache
+def _slashed() -> re.Pattern[str] | None:
+    """The clause words written with a slash ("h/o"): one word, no list joint inside (session 33
+    fix text48b: "denies SI, h/o OD 2018" was split at "h/", so the denial reached the OD)."""
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    words = {
+        normalise_text(row["term"])
+        for row in csv.DictReader(text.splitlines())
+        if row["role"] in _CLAUSE_ROLES and "/" in row["term"]
+    }
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w'])(?:" + body + r")(?![\w'])") if body else None
+
+
+def _parts(clause: str) -> list[str]:
+    """`clause` split at its list joints (`_JOINT`), a `_slashed` word kept whole."""
+    slashed = _slashed()
+    if slashed is not None:
+        clause = slashed.sub(lambda m: m.group().replace("/", "\x00"), clause)
+    return [part.replace("\x00", "/") for part in _JOINT.split(clause)]
+
+
 def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> str:
     """The words a negation cue of the mention text[start:end] (of `normalise_text` output) may
     stand in (module docstring). `cued`: whether a part holds a negation cue (the shared ones
     and self-harm's own)."""
     clause = after_last_stop(_SENTENCE_END.split(text[:start])[-1])
-    parts = _JOINT.split(clause)
+    parts = _parts(clause)
     own = parts[-1]
     subjects = _subjects()
     named = None if subjects is None else list(subjects.finditer(own))

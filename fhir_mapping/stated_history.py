@@ -98,8 +98,10 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
 
 def _undenied(plain: str) -> str:
     """`plain` with each `denial_negated` phrase ("unable to deny") read as an affirmation ("+" and
-    spaces, the same length) and each `current_absent` one ("none since": fix eye43) blanked."""
-    plain = _blank(plain, "current_absent")
+    spaces, the same length) and each `current_absent` one ("none since": fix eye43) blanked,
+    not one a `contrast` word follows in its sentence ("none recently but urges daily": a
+    present after it; fix text48b restored "none recent*", which od46 had dropped for it)."""
+    plain = stated_terms.absent_blanked(plain)
     for p in _terms()["denial_negated"]:
         plain = p.sub(lambda m: "+" + " " * (len(m.group()) - 1), plain)
     return plain
@@ -109,13 +111,6 @@ def _followed(clause: str, end: int, role: str) -> bool:
     """Whether a `role` term stands right after `end` in `clause` (spaces aside)."""
     at = len(clause) - len(clause[end:].lstrip())
     return any(p.match(clause, at) for p in _terms()[role])
-
-
-def _blank(text: str, role: str) -> str:
-    """`text` with each `role` phrase blanked, the same length."""
-    for p in _terms()[role]:
-        text = p.sub(lambda m: " " * len(m.group()), text)
-    return text
 
 
 def _means(text: str) -> bool:
@@ -149,7 +144,7 @@ def _stands(clause: str, risk: re.Match[str], after: str = "") -> bool:
         return stated_heading.answer_is_risk(risk.group(), answer, after, _means)
     if not _followed(clause, risk.end(), "risk_after"):
         return True
-    rest = _blank(rest, "risk_harmless")
+    rest = stated_terms.blanked(rest, "risk_harmless")
     return any(p.search(rest) for p in _terms()["risk_method"]) or _means(rest + "." + after)
 
 
@@ -172,8 +167,7 @@ def affirms_risk(
     phrase, and the clause not a bare list. `names`: as for `past_clauses`; `after`: the reason's
     words after the clause (`_stands`)."""
     terms = _terms()
-    for p in terms["risk_excluded"]:
-        clause = p.sub(lambda m: " " * len(m.group()), clause)
+    clause = stated_terms.blanked(clause, "risk_excluded")
     read = _plan_blanked(clause)  # "Plan: overdose education": no overdose (fix hist35)
     found = [m for p in terms["risk"] for m in p.finditer(read)]
     if stated_sa.is_attempt(read):
@@ -316,10 +310,9 @@ def _denies_risks(clause: str) -> bool:
     if not any(p.match(clause) for p in denials):
         return False
     rest = clause
-    for p in (*denials, *terms["risk"], *terms["risk_sa"], *terms["risk_gap"]):
+    for p in (*denials, *terms["risk"], *terms["risk_sa"], *terms["risk_gap"], *terms["list_word"]):
         rest = p.sub(" ", rest)
-    for p in (*terms["list_word"], *terms["history_lead"]):
-        rest = p.sub(" ", rest)
+    rest = stated_terms.blanked(rest, "history_lead")
     return not rest.split()
 
 

@@ -1,5 +1,6 @@
 """The words of data/stated_history_terms.csv by role, compiled once (stated_history.py,
-stated_heading.py, stated_sa.py read the same table; each had its own loader)."""
+stated_heading.py, stated_sa.py read the same table; each had its own loader), and the blanking
+of a role's phrases the readers share."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["pattern", "patterns", "terms"]
+__all__ = ["absent_blanked", "blanked", "pattern", "patterns", "terms"]
 
 
 def pattern(term: str) -> re.Pattern[str]:
@@ -38,3 +39,32 @@ def terms(role: str) -> tuple[str, ...]:
     data = resources.files("fhir_mapping").joinpath("data/stated_history_terms.csv")
     rows = csv.DictReader(data.read_text("utf-8").splitlines())
     return tuple(row["term"] for row in rows if row["role"] == role)
+
+
+def blanked(text: str, role: str) -> str:
+    """`text` with each `role` phrase blanked, the same length (positions kept)."""
+    for p in patterns(role):
+        text = p.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+# A sentence ends at a full stop or semicolon (a comma only ends a clause).
+_SENTENCE_END = re.compile(r"[.;]")
+
+
+def absent_blanked(text: str) -> str:
+    """`text` with each `current_absent` phrase ("none since", "none recently": nothing happened
+    since a past act) blanked, so its present word ("since", "recently") keeps no past act
+    current (fix eye43); not one a `contrast` word ("but") follows in its sentence: "Cutting
+    2019, none recently but urges daily" states a present after it (recheck K32b s32, od46 had
+    dropped "none recent*" for it; session 33 fix text48b restored the row with this rule)."""
+
+    def blank(found: re.Match[str]) -> str:
+        rest = _SENTENCE_END.split(text[found.end() :])[0]
+        if any(p.search(rest) for p in patterns("contrast")):
+            return found.group()
+        return " " * len(found.group())
+
+    for p in patterns("current_absent"):
+        text = p.sub(blank, text)
+    return text

@@ -48,6 +48,7 @@ _CLAUSE_END = re.compile(r"[.;:(]")
 _AFTER_END = re.compile(r"[.;:]")
 # A bracket right after an item's words, and what it holds ("(cut L wrist 11/28)").
 _BRACKET = re.compile(r"^[^,/&]*?\(([^)]*)")
+_ANY_BRACKET = re.compile(r"\(([^)]*)\)?")
 # The longest quantifier phrase, in words ("history of"): read longest first.
 _QUANTIFIER_WORDS = 3
 
@@ -188,6 +189,8 @@ def detail_follows(text: str, start: int, clause: Callable[[str], bool] = _no_cl
             return True
         # Its words are no later list part ("(past or present)" holds a joint).
         rest = rest[: bracket.start(1) - 1] + rest[bracket.end(1) + 1 :]
+    # So with a later item's ("Denies SI, HI, self-harm, AVH (all)": fix text48b, critical before).
+    rest = _ANY_BRACKET.sub(lambda m: " " if _qualifier_only(m.group(1)) else m.group(), rest)
     for part in _JOINT.split(rest)[1:]:
         if clause(part):
             return False

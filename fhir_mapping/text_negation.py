@@ -60,6 +60,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.text_informant import report_end
+
 # NegEx reads a trigger's scope as the next (or previous) five words (Chapman et al., J Biomed
 # Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma.
 _SCOPE_WORDS = 5
@@ -240,13 +242,13 @@ def _family_closed() -> re.Pattern[str] | None:
 
 
 def after_last_stop(before: str) -> str:
-    """`before` after its last conjunction ("but", "however": the `stop` cues), or whole."""
+    """`before` after its last conjunction ("but", "however": the `stop` cues) or informant's
+    report ("Denies SI (mother: pt wants to die)": text_informant.py, fix text48b), or whole."""
     stop = _negations().stop
-    if stop is not None:
-        stops = list(stop.finditer(before))
-        if stops:
-            before = before[stops[-1].end() :]
-    return before
+    ends = [m.end() for m in stop.finditer(before)] if stop is not None else []
+    report = report_end(before)
+    ends += [] if report is None else [report]
+    return before[max(ends) :] if ends else before
 
 
 def scope_before(text: str, start: int) -> str:

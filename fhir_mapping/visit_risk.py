@@ -50,6 +50,7 @@ from fhir_mapping import (
     self_harm_text,
     stated_heading,
     stated_history,
+    stated_report,
     stated_sa,
     stated_safety,
 )
@@ -189,6 +190,9 @@ def _text_reading(text: str) -> tuple[self_harm_text.Reading | None, bool]:
     "SA" itself, so "No SA" stays a denial there."""
     text = stated_sa.spell_out(text)
     ideation = FindingKind.SUICIDAL_IDEATION in text_kinds(text) or self_harm_text.ideation(text)
+    # A plan an informant reports after the patient's denial ("Denies SI (mother: pt has plan)":
+    # stated_report.py, fix text48b; no card before).
+    ideation = ideation or stated_report.reports_risk(text)
     return self_harm_text.reading(text), ideation
 
 
