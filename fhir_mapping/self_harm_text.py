@@ -16,7 +16,8 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
   same text ("Intentional drug overdose", "overdose, suicidal") it is read as STATED; the event
   words include a few ways a patient's own overdose is written without the word ("took extra
   pills", "took too many pills": UNVERIFIED rows, each starting "took" so a refill or a dose
-  change is not read; review s26 RK2 finding 7);
+  change is not read; review s26 RK2 finding 7), and a past act of taking a drug named above a
+  dose or a whole supply ("took 20 ativan", "took all of her lithium": self_harm_taken.py);
 - with an `accidental` word ("accidental overdose of insulin", "unintentional poisoning"), or a
   negated `intent` word ("overdose, not intentional"), and no intent word, nothing is read: the
   record states the intent and it is not self-harm (NICE CG133 excludes accidental harm to
@@ -102,6 +103,7 @@ from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.self_harm_sib import as_sibling
 from fhir_mapping.self_harm_subject import other_subject
+from fhir_mapping.self_harm_taken import taken_spans
 from fhir_mapping.text_negation import (
     ANSWER_LEAD,
     answer_covers,
@@ -269,7 +271,12 @@ def _read(text: str) -> str:
 
 
 def _said(
-    text: str, patterns: tuple[re.Pattern[str], ...], *, listed: bool = False, act: bool = False
+    text: str,
+    patterns: tuple[re.Pattern[str], ...],
+    *,
+    listed: bool = False,
+    act: bool = False,
+    spans: tuple[tuple[int, int], ...] = (),
 ) -> bool:
     """Whether any of `patterns` occurs in `text` (normalised) and is not negated there.
     `listed`: the mentions themselves (act, event), read as items of a list (`_denied`); one
@@ -277,14 +284,15 @@ def _said(
     here (`ideation`); one a relative governs ("Brother with multiple suicide attempts") is
     the relative's (self_harm_subject.py). `act`: an act with an accident stated beside it
     ("cut arm on broken glass", "Accidentally cut her wrist") is not read
-    (self_harm_context.py); an event's accident is read by `_verdict`."""
+    (self_harm_context.py); an event's accident is read by `_verdict`. `spans`: mentions found
+    otherwise, read the same way (a past act of taking: self_harm_taken.py, fix text49b)."""
+    found = [(m.start(), m.end()) for p in patterns for m in p.finditer(text)]
     return any(
-        not (listed and qualified(text, m.start()))
-        and not (listed and other_subject(text, m.start()))
-        and not (act and accident_beside(text, m.start(), m.end()))
-        and not _denied(text, m.start(), m.end(), listed=listed)
-        for p in patterns
-        for m in p.finditer(text)
+        not (listed and qualified(text, start))
+        and not (listed and other_subject(text, start))
+        and not (act and accident_beside(text, start, end))
+        and not _denied(text, start, end, listed=listed)
+        for start, end in (*found, *spans)
     )
 
 
@@ -331,7 +339,7 @@ def _verdict(text: str) -> _Verdict | None:
     terms = _terms()
     if _said(text, terms.act, listed=True, act=True):
         return _Verdict.STATED
-    if not _said(text, terms.event, listed=True):
+    if not _said(text, terms.event, listed=True, spans=tuple(taken_spans(text))):
         return None
     # Only a negated intentional/deliberate states the accident; a denied suicidal intent
     # does not (review s26 RK2 finding 1: module docstring).
@@ -371,7 +379,8 @@ def names_poisoning(text: str) -> bool:
     """Whether `text` names an overdose or a poisoning (not negated): a self-harm finding in words
     that is an overdose of a drug, for the card's quantity line (the role the self-poisoning codes
     play for a coded finding: services/rules/suicide_risk_overdose.py)."""
-    return _said(_read(text), _terms().event, listed=True)
+    text = _read(text)
+    return _said(text, _terms().event, listed=True, spans=tuple(taken_spans(text)))
 
 
 def wanted(text: str, coded: Sequence[tuple[str, str, str]]) -> bool:

@@ -1,0 +1,142 @@
+"""A past act of taking a drug named, in a count above a dose or a whole supply: an overdose
+(session 33 fix text49b, recheck K35a finding 2).
+
+The `event` rows of data/self_harm_terms.csv read "took # tablets", "took # of * lithium" and
+"took # tylenol", so "took 20 ativan", "took 15 xanax", "took 10 oxycodone", "took 20 seroquel",
+"swallowed 30 norco", "ingested 20 ativan", "took all of her lithium", "took handful of pills"
+and "took 8 norco and all her pills" raised nothing (TMS offered) while "took 30 tylenol" was
+critical. Session 32 fix dose47 taught a "take" plan the drug names (the drug tables,
+`plan_take_drug` rows, data/sedative_names.csv); a past act had none of them.
+
+A `taken_verb` ("took", "swallowed", "ingested", "downed", "OD'd on") is now followed through
+its clause, object by object (a new object after each "and", "&", "+" or comma: "took 8 norco
+and all her pills"), and an object is an overdose when:
+- it is a count read by the SAME object and count rules as a "take" plan
+  (stated_dosing.takes_many on "take" and the object's words): above `plan_take_most` (4) of a
+  drug named, an everyday analgesic before a dosing word up to `plan_take_most_everyday`, any
+  word above `plan_take_most_named` (12) but a measure or a time ("took 30 norco"); so "took 2
+  tylenol for headache", "took 1 ativan at bedtime" and "took 20 mg sertraline" are doses. One
+  difference, the safer for a narrative verb: a count up to `plan_take_most_named` before "of"
+  counts only with a drug or pill word after it and at most one word between ("took 5 of her
+  ativan"; "took 5 of her kids to school" is none, as the `event` rows "took # of * pill*"
+  already read it);
+- it is a `taken_supply` phrase ("all", "all of", "a handful of", "a bottle of", "rest of")
+  before a drug or `taken_pill` word, one possessive or article allowed before and after it
+  ("took all of her lithium", "took the rest of her klonopin"), or a `taken_whole` phrase
+  closing its clause ("swallowed a whole bottle").
+
+The act is then an `event` mention as the rows' are (self_harm_text.py reads its span with the
+same denial, ideation-lead and relative rules: "never took 20 ativan", "mother took 20 ativan"
+are not the patient's overdose). Apart from self_harm_text.py: what a past act took is its own
+idea, and the count rules are stated_dosing's, not a second copy of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+
+from fhir_mapping import stated_dosing
+from fhir_mapping.self_harm_ideation import term_regex
+from fhir_mapping.stated_dosing import _drug_object, _named_most
+
+__all__ = ["taken_spans"]
+
+# Where a past act's clause ends: a sentence stop, a semicolon or colon (not a decimal point).
+_CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|\bbut\b")
+# Where a new object of the same act starts: "took 8 norco and all her pills", "took 2 tylenol,
+# 20 ativan", "took 10 xanax & 5 norco".
+_JOINT = re.compile(r"\s*(?:,|&|\+|\band\b)\s*")
+# A count opening an object, as stated_dosing's `_TAKE` reads one after "take" ("all 30").
+_COUNT = re.compile(r"(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*")
+# "of" before a drug or pill word, at most one word (a possessive or article) between.
+_OF = re.compile(r"of\s+")
+# One possessive or article ("her", "the", "a", "pt's") before or after a supply phrase.
+_WORD = re.compile(r"[a-z']+\s+")
+
+
+@cache
+def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
+    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
+    roles: dict[str, list[re.Pattern[str]]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row["role"].startswith("taken_"):
+            roles.setdefault(row["role"], []).append(term_regex(row["term"]))
+    return {role: tuple(patterns) for role, patterns in roles.items()}
+
+
+def taken_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Each past act in `text` (normalised, as self_harm_text reads it) whose object is an
+    overdose (module docstring): from its verb's start to the end of the object read."""
+    roles = _roles()
+    for verb in roles.get("taken_verb", ()):
+        for m in verb.finditer(text):
+            after = text[m.end() :]
+            start = m.end() + len(after) - len(after.lstrip())
+            stop = _CLAUSE_END.search(text, start)
+            clause_end = len(text) if stop is None else stop.start()
+            for at, end in _parts(text, start, clause_end):
+                if _overdose(text[at:end]):
+                    yield m.start(), end
+                    break
+
+
+def _parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The objects of one act, text[start:end] cut at each `_JOINT`."""
+    at = start
+    for joint in _JOINT.finditer(text, start, end):
+        if joint.start() > at:
+            yield at, joint.start()
+        at = joint.end()
+    if at < end:
+        yield at, end
+
+
+def _overdose(obj: str) -> bool:
+    """Whether one object of a past act is an overdose: a count above a dose of a drug named (the
+    plan rules), or a whole supply of a drug or pills (module docstring)."""
+    count = _COUNT.match(obj)
+    if count is not None:
+        if not stated_dosing.takes_many("take " + obj):
+            return False
+        rest = obj[count.end() :]
+        if int(count.group(1)) > _named_most() or _drug_or_pill(rest):
+            return True
+        of = _OF.match(rest)
+        return of is not None and _owned(rest[of.end() :])
+    return _supply(obj)
+
+
+def _supply(obj: str) -> bool:
+    """Whether an object is a `taken_supply` phrase before a drug or pill word, or a `taken_whole`
+    phrase closing the clause, one possessive or article allowed before and after the phrase."""
+    roles = _roles()
+    lead = _WORD.match(obj)
+    for at in (0,) if lead is None else (0, lead.end()):
+        for p in roles.get("taken_supply", ()):
+            found = p.match(obj, at)
+            if found is None:
+                continue
+            if _owned(obj[found.end() :].lstrip()):
+                return True
+        if any(p.match(obj.rstrip() + ".", at) for p in roles.get("taken_whole", ())):
+            return True
+    return False
+
+
+def _owned(words: str) -> bool:
+    """Whether `words` open with a drug or pill word, one possessive or article allowed before it
+    ("her lithium", "the pills", "lithium")."""
+    word = _WORD.match(words)
+    return _drug_or_pill(words) or (word is not None and _drug_or_pill(words[word.end() :]))
+
+
+def _drug_or_pill(words: str) -> bool:
+    """Whether `words` open with a drug's name as a "take" plan reads one (stated_dosing: the drug
+    tables, `plan_take_drug` rows, data/sedative_names.csv) or a `taken_pill` word."""
+    return _drug_object(words) is not None or any(
+        p.match(words) for p in _roles().get("taken_pill", ())
+    )
