@@ -28,6 +28,8 @@ def running_dose(trial: Trial, heading: str = "", *, supply_said: bool = False) 
     named, since = trial_dates.dose_since(trial, _dose(trial))
     if trial.listed:  # its listing said whatever the heading (session 23 L2 item 1)
         return f"{named} {since} (listed: {taken_to_confirm.trial_listing(trial)})"
+    if trial.awaiting_fill is not None:  # orders37: an order the fill feed shows no fill of yet
+        return f"{named} {since} ({AWAITING})"
     ran_out = _ran_out(trial)
     if ran_out is None:
         return f"{named} {since}"
@@ -49,6 +51,8 @@ def running_name(trial: Trial, verb: str = "running") -> str:
     # running)" of an order held for 200 days): "fluoxetine on hold, not taken since ...".
     if (held := held_dates.held_text(trial)) is not None:
         return f"{trial.ingredient} {held}"
+    if trial.awaiting_fill is not None:  # "venlafaxine ordered (2026-10-15, no fill yet)"
+        return f"{trial.ingredient} {_awaiting(trial).removeprefix('is ')}"
     ran_out = _ran_out(trial)
     if ran_out is None:
         return f"{trial.ingredient} {verb}"
@@ -63,6 +67,8 @@ def is_running(trial: Trial) -> str:
         return "is listed"
     if (held := held_dates.held_text(trial)) is not None:
         return f"is {held}"
+    if trial.awaiting_fill is not None:
+        return _awaiting(trial)
     ran_out = _ran_out(trial)
     return "is running" if ran_out is None else f"may be running ({ran_out})"
 
@@ -81,10 +87,21 @@ RUNNING_HEADINGS = (STILL_RUNNING, MAY_BE_RUNNING, SOME_MAY_BE_RUNNING)
 def running_heading(trials: Sequence[Trial]) -> str:
     """STILL_RUNNING when every one of `trials` is filled (no supply ran out), MAY_BE_RUNNING
     when none is, SOME_MAY_BE_RUNNING for a mix (each drug's own words say which)."""
-    out = [t.supply_ran_out is not None or t.listed for t in trials]
+    out = [t.supply_ran_out is not None or t.listed or t.awaiting_fill is not None for t in trials]
     if not any(out):
         return STILL_RUNNING
     return MAY_BE_RUNNING if all(out) else SOME_MAY_BE_RUNNING
+
+
+# orders37: an order-only course the chart's fill feed shows no fill of yet (Trial.awaiting_fill)
+# is never "running" on an order card either: "Desvenlafaxine ordered while venlafaxine (SNRI)
+# is running" was said of a venlafaxine order never collected. The claim every other card says
+# (taken_to_confirm.course_claim): "is ordered (2026-10-15, no fill yet)".
+AWAITING = "ordered, no fill yet"
+
+
+def _awaiting(trial: Trial) -> str:
+    return taken_to_confirm.trial_claim(trial).verb
 
 
 def _ran_out(trial: Trial) -> str | None:

@@ -50,7 +50,6 @@ from services.rules.adherence_lapses import (
 from services.rules.adherence_trd import undocumented_trd as undocumented_trd
 from services.rules.adherence_trd import undocumented_trd_text
 from services.rules.context import RuleContext
-from services.rules.optimize.courses import listed_never_filled
 from services.trial_table import (
     adequate_only_as_needed,
     below_only_as_needed,
@@ -101,8 +100,10 @@ def _ongoing_but_unfair(ctx: RuleContext, trial: Trial) -> bool:
     """A running trial already contradicted by refill data, or one that has run long enough to be
     adequate but is not (e.g. 12 weeks below the minimum dose) and is still not at an adequate
     dose today."""
-    if trial.verdict is not Verdict.ONGOING or listed_never_filled(trial):
-        return False  # orders36: a never-filled order's listing (adherence_lapses) says it
+    if trial.verdict is not Verdict.ONGOING or trial.feed_unfilled:
+        # orders36: a never-filled order's listing (adherence_lapses) says it; orders37: one
+        # awaiting its first fill is the optimise card's (optimize/awaiting_fill.py).
+        return False
     if trial.adherence.status is AdherenceStatus.POOR:
         return True
     if InadequacyReason.ADHERENCE_NOT_READ in trial.reasons:

@@ -59,6 +59,7 @@ from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
 from services.rules.context import RuleContext
 from services.rules.optimize import (
     as_needed,
+    awaiting_fill,
     catatonia,
     device_course,
     dose_first,
@@ -222,6 +223,10 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     tapered = tapering(ctx)
     waiting = tuple([t for t in not_yet_judged(ctx, current) if t not in tapered])
     waiting += tuple([r.trial for r in raised if r.trial not in waiting])
+    # An order awaiting its first fill past the titration grace (orders37): named, no dose
+    # advice, and it holds the switch as a course not yet judged does (optimize/awaiting_fill.py).
+    unfilled = awaiting_fill.courses(ctx, current)
+    waiting += tuple([t for t in unfilled if t not in waiting])
     # An adjunct below its range past the grace weeks (review 10 finding 6): never "waiting"
     # (courses._pending), named here with a raise, so it cannot silence the card.
     weak = below_range_adjuncts(ctx, current)
@@ -237,7 +242,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         and after_intolerance(ctx)
     ):
         return switch_for_intolerance(ctx)
-    if not (low or weak or occasional or (facts.failed_trials and not waiting)):
+    if not (low or weak or occasional or unfilled or (facts.failed_trials and not waiting)):
         return None
     used = {t.ingredient for t in facts.augmentations}
     found: list[Suggestion] = []
@@ -266,7 +271,9 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     first: tuple[Room, ...] = ()  # the dose-first courses (below): none while one waits
     if waiting:
         # Switching or adding to a course that has not had a fair, measured test is premature.
-        pending = [t for t in waiting if t not in low and t not in occasional]
+        if unfilled:
+            sections.append(awaiting_fill.section(ctx, unfilled))
+        pending = [t for t in waiting if t not in low and t not in occasional and t not in unfilled]
         if pending:
             sections.append(
                 "**Not judged yet:** "
@@ -277,6 +284,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             summary = low_summary(ctx, low[0])
         elif occasional:
             summary = as_needed.summary(occasional[0])
+        elif unfilled:
+            summary = awaiting_fill.summary(unfilled[0])
         else:
             summary = level_guided_summary(ctx, weak[0]) or below_range_summary(ctx, weak[0])
     else:

@@ -39,7 +39,9 @@ def subtherapeutic(ctx: RuleContext) -> tuple[Trial, ...]:
             and t.current_mg_per_day < t.min_adequate_mg
             and t.adherence.status is not _POOR
             and not in_titration(t, ctx.policy.below_range_grace_weeks)
-            and not listed_never_filled(t)
+            # orders36/37: an order the fill feed shows unfilled, listed or awaiting its first
+            # fill (optimize/awaiting_fill.py), has no exposure to raise.
+            and not t.feed_unfilled
         ]
     )
 
@@ -204,6 +206,9 @@ def unmeasured(ctx: RuleContext, current: tuple[Trial, ...] | None = None) -> tu
             for t in current
             if t.verdict is _ADEQUATE
             and t.outcome_unmeasured
+            # orders37: an order awaiting its first fill is no trial to measure yet (its own
+            # line: optimize/awaiting_fill.py), never "it may be working".
+            and not t.feed_unfilled
             and not _pending(ctx, t)
             and t.ingredient not in together
         ]

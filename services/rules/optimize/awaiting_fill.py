@@ -1,0 +1,100 @@
+"""An order awaiting its first fill on a chart with a fill feed, named on the optimise card
+instead of dose advice (orders37, orders leftovers of session 32).
+
+unfilled_order.py marks an order-only course the chart's fill feed shows no fill of yet
+(Trial.feed_unfilled, Trial.awaiting_fill): never judged a trial; once one fill's time plus
+supply_gap_days have passed with no fill it is listed "never filled" (orders35, orders36), and
+before that it runs as "ordered 2026-08-01, no fill yet". Inside that window, once the titration
+grace (policy.below_range_grace_weeks) had passed, a venlafaxine 37.5 mg order never dispensed
+read "Raise venlafaxine to 75 mg/day ... 37.5 mg/day for 6.4 weeks so far is below the adequate
+range": a dose advice on weeks no fill shows taken. A course with no fill has no measured
+exposure to raise or judge; whether it was collected is the question. At an adequate dose the same
+order read "Current trial not measured: venlafaxine 225 mg/day ... it may be working" once six
+weeks had passed, an adequate trial to measure that the record never shows taken; with a PHQ-9
+on it, "switch to a non-SSRI mechanism or augment (aripiprazole ...)" beside the ordered switch.
+
+Here such a course is said as awaiting its first fill where the card would otherwise judge it
+(below its range past that grace, or its weeks at an adequate dose reached), with no dose advice
+and no one-click; it holds the switch and augment options as a course not yet judged does (the
+drug ordered is the step already taken), a hold bounded by its listing. Before then the card
+waits for it as for any new course (courses.not_yet_judged), as before. Antidepressant courses
+only, the ones courses.subtherapeutic would raise: an adjunct awaiting its fill keeps its own
+lines (below_range_adjuncts), a leftover of this fix.
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.record import Role, Trial, Verdict
+from services import cards
+from services.card_format import plural
+from services.rules.context import RuleContext
+from services.rules.optimize.courses import in_titration
+from services.rules.optimize.wording import dose_text
+
+
+def awaiting_first_fill(trial: Trial) -> bool:
+    """An order-only course the chart's fill feed shows no fill of yet, not yet listed
+    (unfilled_order.mark_unfilled: Trial.feed_unfilled with Trial.awaiting_fill)."""
+    return trial.feed_unfilled and trial.awaiting_fill is not None and not trial.listed
+
+
+def _judged_now(ctx: RuleContext, trial: Trial) -> bool:
+    """Whether the card would judge the course today were it taken: below its range past the
+    titration grace (courses.subtherapeutic's "raise the dose"), or adequate by its weeks
+    (courses.unmeasured's "not measured yet", a failed trial's switch)."""
+    if trial.verdict is Verdict.ADEQUATE:
+        return True
+    minimum, mg = trial.min_adequate_mg, trial.current_mg_per_day
+    return (
+        minimum is not None
+        and mg is not None
+        and mg < minimum
+        and not in_titration(trial, ctx.policy.below_range_grace_weeks)
+    )
+
+
+def courses(ctx: RuleContext, current: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    """The current courses awaiting their first fill that the card would judge today were they
+    taken (`_judged_now`); () for nearly every chart."""
+    return tuple(
+        [
+            t
+            for t in current
+            # Antidepressants, as courses.subtherapeutic raises them: an adjunct below its
+            # range keeps its own line (courses.below_range_adjuncts), as before.
+            if t.role is Role.ANTIDEPRESSANT and awaiting_first_fill(t) and _judged_now(ctx, t)
+        ]
+    )
+
+
+def _days(ctx: RuleContext, trial: Trial) -> str:
+    assert trial.awaiting_fill is not None
+    return plural((ctx.record.as_of - trial.awaiting_fill).days, "day")
+
+
+def section(ctx: RuleContext, trials: tuple[Trial, ...]) -> str:
+    """ "**Awaiting its first fill:** venlafaxine 37.5 mg/day ordered 2026-08-01, no fill on the
+    chart's fill feed in 45 days: check it was collected (ask the patient, the pharmacy) ..."."""
+    said = "; ".join(
+        f"{dose_text(t)} ordered {t.awaiting_fill.isoformat()}, no fill on the chart's fill feed "
+        f"in {_days(ctx, t)}"
+        for t in trials
+        if t.awaiting_fill is not None
+    )
+    head = "Awaiting its first fill" if len(trials) == 1 else "Awaiting their first fill"
+    return (
+        f"**{head}:** {said}: check it was collected (ask the patient, the pharmacy). No dose "
+        "advice and not counted as a trial until a fill shows it taken (no exposure to judge); "
+        "no switch or augmentation until then."
+    )
+
+
+def summary(trial: Trial) -> str:
+    """ "Venlafaxine ordered 2026-08-01, no fill yet: check it was collected before judging its
+    dose"."""
+    assert trial.awaiting_fill is not None
+    head = f"{trial.ingredient.capitalize()} ordered {trial.awaiting_fill.isoformat()}, no fill yet"
+    return cards.fit_summary(
+        f"{head}: check it was collected before judging its dose",
+        f"{head}: check it was collected",
+    )
