@@ -19,7 +19,7 @@ from services import (
     washout,
     washout_table,
 )
-from services.order_checks import maoi_held, maoi_running, maoi_summary
+from services.order_checks import maoi_held, maoi_mixed, maoi_running, maoi_summary
 from services.order_checks.maoi_diet import maoi_diet_check
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
@@ -86,16 +86,19 @@ def maoi_check(
         else ()
     )
     # Linezolid beside several partners: each named in the lead itself (maoi_summary.
-    # urgent_summary), none left to "also".
+    # urgent_summary).
     urgent = maoi_summary.urgent_summary(draft, found)
+    # Drugs stopped within their washout beside drugs still running: each named, with its stop
+    # day and days left or its dose (maoi_mixed.py, review K34), none left to "also".
+    named = urgent or maoi_mixed.mixed_summary(ctx.record, draft, found)
     return OrderCheck(
         MAOI,
         draft,
         _with_others(
-            urgent
+            named
             or maoi_summary.listed_summary(draft, first)
             or maoi_summary.maoi_summary(draft, first),
-            found[:1] if urgent else found,
+            found[:1] if named else found,
             beside,
         ),
         "\n\n".join(

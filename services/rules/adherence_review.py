@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import AdherenceStatus, InadequacyReason, Trial, Verdict
 from fhir_mapping.refills_unread import REFILLS_INCOMPLETE
 from services import cards, screen, trial_dates
+from services.adherence_words import poor_adherence_words
 from services.answered_courses import already_answered
 from services.card_format import weeks_text
 from services.recommendation import Recommendation
@@ -162,15 +163,7 @@ def _short_reason(ctx: RuleContext, trial: Trial) -> str:
             f"< {cards.fmt_mg(trial.min_adequate_mg)} minimum"
         )
     if InadequacyReason.POOR_ADHERENCE in reasons or trial.adherence.status is AdherenceStatus.POOR:
-        if trial.adherence.documented:  # US Core medication-adherence extension (issue 10)
-            return f"{trial.ingredient} non-adherence documented"
-        if (ward := trial.adherence.ward_deciding()) is not None:  # s25 RK4 finding 7
-            return f"{trial.ingredient} ward MAR {ward} given"
-        if trial.adherence.pdc is not None:
-            estimated = " (estimated)" if trial.adherence.estimated else ""
-            # "given on 13 of 52 ward days (MAR)" when the ward alone gave it (s27 RB finding 4).
-            return f"{trial.ingredient} {trial.adherence.pdc_words()}{estimated}"
-        return f"{trial.ingredient} refill gaps"
+        return f"{trial.ingredient} {poor_adherence_words(trial)}"
     if (
         InadequacyReason.TOO_SHORT in reasons
         and InadequacyReason.DOSE_UNKNOWN in reasons

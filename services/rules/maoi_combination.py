@@ -31,9 +31,19 @@ card is not snoozable (data/topics.csv): it ends when the medication list record
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import Role
-from services import cards, taken_to_confirm, washout, washout_table, washout_words
+from services import (
+    cards,
+    drug_names,
+    taken_to_confirm,
+    washout,
+    washout_partners,
+    washout_table,
+    washout_words,
+)
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
 
@@ -135,6 +145,84 @@ def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exp
     return f"{m} ({label}) {maoi.claim.bare}, {o} {other.claim.bare}"
 
 
+def _named_all(
+    ctx: RuleContext,
+    pairs: list[tuple[washout.Exposure, washout.Exposure]],
+    both: str,
+    act: str,
+    risk: str,
+) -> list[str]:
+    """The summary forms that name every drug of the pairs (washout_partners.py, review K34:
+    "Phenelzine (MAOI) stopped 2026-11-21, trazodone running" said nothing of the sertraline
+    running beside trazodone): each drug stopped within its washout with its stop day and the
+    days of washout left, each running partner with its dose ("also running: sertraline 100
+    mg/day, trazodone 50 mg/day"). The lead pair both running keeps its words and names the
+    others after it. [] when the lead pair is all there is and both run (nothing else to name)."""
+    lead = pairs[0]
+    led = {e.ingredient for e in lead} if all(e.running for e in lead) else set()
+    stopped = _unique(e for pair in pairs for e in pair if not e.running)
+    running = _unique(e for pair in pairs for e in pair if e.running and e.ingredient not in led)
+    if not stopped and not running:
+        return []
+    record = ctx.record
+    heads = [_stopped_head(ctx, pairs, e, i == 0 and not led) for i, e in enumerate(stopped)]
+    dated = "; ".join(heads)
+    undated = "; ".join(
+        h.replace(f" {_ago(e)}", "", 1) for h, e in zip(heads, stopped, strict=True)
+    )
+    names = cards.and_list([drug_names.shown(e.ingredient) for e in stopped])
+    # One partner beside the stopped drug: "sertraline 100 mg/day running"; beside a pair both
+    # running, or more than one: "also running: ...".
+    said = washout_partners.also_running if led else washout_partners.beside
+    named = [said(record, running), said(record, running, with_dose=False)]
+    if led:
+        # "Phenelzine (MAOI) and sertraline both running; also running: trazodone 50 mg/day;
+        # fluoxetine stopped 2026-11-11, 15 days of washout left: stop one".
+        return [
+            "; ".join(filter(None, (both, also, text))) + f": {act}"
+            for also in named
+            for text in (dated, undated, f"{names} stopped within washout" if names else "")
+        ]
+    forms = [
+        f"{dated}; {named[0]}: {act} ({risk})",
+        f"{dated}; {named[0]}: {act}",
+        f"{dated}; {named[0]}",
+        f"{dated}; {named[1]}",
+        f"{undated}; {named[1]}",
+    ]
+    head = names[:1].upper() + names[1:]
+    return [*forms, f"{head} stopped within washout; {named[1]}"]
+
+
+def _unique(found: Iterable[washout.Exposure]) -> list[washout.Exposure]:
+    """Each drug once, in the pairs' order."""
+    seen: dict[str, washout.Exposure] = {}
+    for e in found:
+        seen.setdefault(e.ingredient, e)
+    return list(seen.values())
+
+
+def _stopped_head(
+    ctx: RuleContext,
+    pairs: list[tuple[washout.Exposure, washout.Exposure]],
+    e: washout.Exposure,
+    first: bool,
+) -> str:
+    """ "Phenelzine (MAOI) stopped 2026-11-21, 4 days of washout left": the days left the
+    longest of its washouts into the drugs it meets (`_meet`), counted from its stop day."""
+    partners = [b if a is e else a for a, b in pairs if e in (a, b)]
+    needed = [washout_table.days_needed(e.row, r.row) for r in partners]
+    left = max(d for d in needed if d is not None) - _days_ago(ctx, e)
+    name = drug_names.shown(e.ingredient)
+    if first:
+        name = name[:1].upper() + name[1:]
+    if e.row.is_maoi:
+        name = f"{name} ({washout_words.kind_label(e.row)})"
+    # Stopped only by a day (its last dose not recorded, `_ago`): at most that many days left.
+    bound = "up to " if left > 0 and (e.supply_end or e.end_not_recorded) else ""
+    return f"{name} stopped {_ago(e)}, {bound}{washout_partners.left_text(left)}"
+
+
 def _ago(e: washout.Exposure) -> str:
     """ "2025-06-01" for a course stopped on a recorded day; "on or before 2025-06-01" for one
     whose order was recorded stopped by that day after its supply ran out (its last dose not
@@ -218,6 +306,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     pairs = running_pairs(ctx)
     if not pairs:
         return None
+    # A pair both running leads (the card's step is then "stop one"), before a pair whose one
+    # drug is stopped within its washout ("confirm what is taken, watch for signs").
+    pairs.sort(key=lambda p: not (p[0].running and p[1].running))
     maoi, other = pairs[0]
     m, o = maoi.ingredient.capitalize(), other.ingredient
     label = washout_words.kind_label(maoi.row)
@@ -228,6 +319,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if not (maoi.running and other.running):
         act = "confirm what is taken, watch for signs"
     summary = cards.fit_summary(
+        *_named_all(ctx, pairs, both, act, risk.short),
         f"{both}: {risk.summary}; {act}",
         f"{both}: {act} ({risk.short})",
         f"{both}: MAOI combination",

@@ -14,7 +14,8 @@ count from an adequate dose, not from its start (recheck K31b finding 5).
 
 from __future__ import annotations
 
-from fhir_mapping.record import Role, Trial
+from fhir_mapping.record import AdherenceStatus, InadequacyReason, Role, Trial
+from services.adherence_words import poor_adherence_words
 from services.card_format import plural, weeks_text
 from services.dose_units import per_day
 from services.rules.context import RuleContext
@@ -41,23 +42,48 @@ def _course(ctx: RuleContext, trial: Trial) -> str:
     return f"{said}, below its adequate dose ({label}{unit})"
 
 
+def _past_but_poor(ctx: RuleContext, trial: Trial) -> bool:
+    """Already at its adequate dose for the weeks a fair test needs, but not adequate because
+    of adherence (review K34: "judge it once 6 weeks ... are reached" of venlafaxine 7 weeks
+    in, refused on 39 of 52 ward days: a date already passed)."""
+    poor = (
+        InadequacyReason.POOR_ADHERENCE in trial.reasons
+        or trial.adherence.status is AdherenceStatus.POOR
+    )
+    weeks = weeks_at_present_dose(trial)[0]
+    return poor and not _below(trial) and weeks >= ctx.policy.mapping.min_adequate_weeks
+
+
 def running_line(ctx: RuleContext) -> str:
     """ "**Trial running, not judged yet:** bupropion 300 mg/day since 2026-11-08 (3 weeks):
-    judge it once 6 weeks at an adequate dose are reached (...)", or "" with none."""
+    judge it once 6 weeks at an adequate dose are reached (...)", or "" with none. A course
+    already past those weeks whose adherence keeps it from a fair test says so, from the
+    record, never a date already passed: "venlafaxine 150 mg/day since 2026-10-10 (7 weeks),
+    but given on 13 of 52 ward days (MAR): not an adequate trial until taken as prescribed"."""
     tapered = tapering(ctx)
     # Antidepressant courses only: an adjunct (esketamine sessions, lithium) is no trial the
     # referral counts, and the TMS card names a running esketamine course itself.
     waiting = [t for t in not_yet_judged(ctx) if t.role is Role.ANTIDEPRESSANT and t not in tapered]
     if not waiting:
         return ""
-    needed = weeks_text(ctx.policy.mapping.min_adequate_weeks)
-    said = "; ".join(_course(ctx, t) for t in waiting)
-    them = "it" if len(waiting) == 1 else "each"
-    judge = f"judge {them} once {needed} at an adequate dose are reached"
-    if any(_below(t) for t in waiting):
-        # The weeks count from an adequate dose, not from the start of a dose below it.
-        judge = f"the {needed} count from an adequate dose: judge {them} once they are reached"
+    poor = [t for t in waiting if _past_but_poor(ctx, t)]
+    rest = [t for t in waiting if t not in poor]
+    parts = []
+    if rest:
+        needed = weeks_text(ctx.policy.mapping.min_adequate_weeks)
+        said = "; ".join(_course(ctx, t) for t in rest)
+        them = "it" if len(rest) == 1 else "each"
+        judge = f"judge {them} once {needed} at an adequate dose are reached"
+        if any(_below(t) for t in rest):
+            # The weeks count from an adequate dose, not from the start of a dose below it.
+            judge = f"the {needed} count from an adequate dose: judge {them} once they are reached"
+        parts.append(f"{said}: {judge}")
+    parts += [
+        f"{_course(ctx, t)}, but {poor_adherence_words(t)}: not an adequate trial until taken "
+        "as prescribed"
+        for t in poor
+    ]
     return (
-        f"**Trial running, not judged yet:** {said}: {judge} (this service's adequate trial); "
-        "the optimise card proposes no switch or adjunct before then."
+        f"**Trial running, not judged yet:** {'; '.join(parts)} (this service's adequate "
+        "trial); the optimise card proposes no switch or adjunct before then."
     )

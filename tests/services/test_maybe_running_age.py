@@ -113,8 +113,14 @@ def test_a_superseding_stop_still_times_the_washout_from_itself() -> None:
     # `unknown` 2026-10-01, then a `stopped` statement ending 2026-11-15: the record is set
     # aside, and the 35-day fluoxetine washout counts from the stop.
     cards = _at.cards(_chart("phenelzine_draft_unknown_then_stopped_recently"))
+    # cards46 (review K34): venlafaxine runs beside it, so the summary names both, the days of
+    # fluoxetine washout left counted from its stop (35 - 16); the first safe day, which holds
+    # only once venlafaxine is stopped too, is the detail's.
     assert any(
-        "not before 2026-12-20 (35-day washout)" in c["summary"] and c["indicator"] == "critical"
+        "fluoxetine stopped 2026-11-15, 19 days of washout left; also running: venlafaxine"
+        in c["summary"]
+        and "phenelzine not before 2026-12-20" in c["detail"]
+        and c["indicator"] == "critical"
         for c in cards
     )
 

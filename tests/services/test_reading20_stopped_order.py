@@ -56,8 +56,11 @@ def test_a_stopped_order_is_not_running_and_ends_on_its_recorded_stop(
     assert "both running" not in summary
     # Review s20 r4 finding 3: the day is only when the stop was recorded by (Trial.end_not_recorded).
     assert phenelzine.end_not_recorded
+    # cards46 (review K34): with the days of washout left, at most, counted from that day.
+    left = 14 - (AS_OF - stop).days
     assert summary.startswith(
-        f"Phenelzine (MAOI) stopped on or before {stop.isoformat()}, escitalopram"
+        f"Phenelzine (MAOI) stopped on or before {stop.isoformat()}, up to {left} days of "
+        "washout left; escitalopram 20 mg/day running"
     )
 
 

@@ -1,0 +1,86 @@
+"""The MAOI order card's summary when the drafted drug meets drugs stopped within their washout
+and drugs still running (review K34, session 32: "Phenelzine (MAOI) ordered 20 days after
+fluoxetine stopped: not before 2026-12-16 (35-day washout)" said nothing of the sertraline and
+trazodone running, and its date holds only once they are stopped too). The summary names each
+stopped drug with its stop day and the days left until the draft may start after it, and each
+running one with its dose ("also running: sertraline 100 mg/day, trazodone 50 mg/day"), as
+the chart card does (services/washout_partners.py). Any other shape keeps maoi_summary.py's
+words: a partner only listed, on the same order, tapered on it, whose stop is not recorded,
+linezolid or IV methylene blue, or an opioid not to be stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhir_mapping.record import DraftOrder, PatientRecord
+from services import cards, drug_names, washout, washout_partners
+from services.card_format import plural
+from services.order_checks.maoi_summary import stops_with_harm
+
+
+def _plain_stop(c: washout.Conflict) -> bool:
+    """Stopped on a recorded day, before this order: its first safe day is a plain count."""
+    old = c.old
+    return (
+        c.earliest_start is not None
+        and not c.tapered
+        and c.starts is None
+        and old.supply_end is None
+        and not old.end_not_recorded
+        and not old.ended_by
+    )
+
+
+def _plain_running(c: washout.Conflict) -> bool:
+    return c.earliest_start is None and c.old.running and not c.old.reordered
+
+
+def mixed_summary(
+    record: PatientRecord, draft: DraftOrder, found: Sequence[washout.Conflict]
+) -> tuple[str, ...]:
+    """The summary forms naming every partner, for a draft meeting at least one drug stopped
+    within its washout and one still running, none of another shape; () otherwise."""
+    if any(
+        c.old.listed or c.old.on_order or c.urgent_use or stops_with_harm(c) for c in found
+    ) or not all(_plain_stop(c) or _plain_running(c) for c in found):
+        return ()
+    stopped = [c for c in found if _plain_stop(c)]
+    running = [c.old for c in found if _plain_running(c)]
+    if not stopped or not running:
+        return ()
+    new = drug_names.shown_first(draft.ingredient)
+    if found[0].new_row.is_maoi:
+        new = f"{new} ({washout.kind_label(found[0].new_row)})"
+
+    def left(c: washout.Conflict) -> int:
+        assert c.earliest_start is not None
+        return (c.earliest_start - c.first_day).days
+
+    def head(c: washout.Conflict, compact: bool) -> str:
+        assert c.old.end is not None
+        name = drug_names.shown(c.old.ingredient)
+        if c.old.row.is_maoi:
+            name = f"{name} ({washout.kind_label(c.old.row)})"
+        stop = f"{name} stopped {c.old.end.isoformat()}"
+        if compact:
+            return f"{stop} ({plural(left(c), 'day')} left)"
+        return f"{stop}, {washout_partners.left_text(left(c))}"
+
+    full = ", ".join(head(c, False) for c in stopped)
+    compact = ", ".join(head(c, True) for c in stopped)
+    # "washout left: fluoxetine 15 days, tranylcypromine 9 days"
+    days = ", ".join(
+        f"{drug_names.shown(c.old.ingredient)} {plural(left(c), 'day')}" for c in stopped
+    )
+    names = cards.and_list([drug_names.shown(c.old.ingredient) for c in stopped])
+    doses = washout_partners.also_running(record, running)
+    bare = washout_partners.also_running(record, running, with_dose=False)
+    return (
+        f"{new} ordered: {full}; {doses}",
+        f"{new}: {compact}; {doses}",
+        f"{new}: washout left: {days}; {doses}",
+        f"{new}: {compact}; {bare}",
+        f"{new}: washout left: {days}; {bare}",
+        f"{new}: {names} stopped within washout; {bare}",
+    )

@@ -1,0 +1,70 @@
+"""The drugs an MAOI washout card names beside its lead (review K34, session 32): every drug
+that still matters to the washout, the stopped ones with their stop day and the days of washout
+left, and each running partner with its dose ("also running: sertraline 100 mg/day, trazodone
+50 mg/day"). The chart card (rules/maoi_combination.py) and the order card
+(order_checks/maoi_mixed.py) said the stopped drug's date and left the running partners to the
+detail when the summary had no room: a card that reads "phenelzine stopped 2026-11-21,
+trazodone running" hides the sertraline that runs beside it too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhir_mapping.record import DoseBasis, PatientRecord, Trial
+from services import drug_names, order_doses
+from services.card_format import plural
+from services.washout_exposures import Exposure
+from services.washout_words import kind_label
+
+
+def _trial(record: PatientRecord, ingredient: str) -> Trial | None:
+    return next((t for t in record.trials if t.ongoing and t.ingredient == ingredient), None)
+
+
+def dose(record: PatientRecord, ingredient: str) -> str:
+    """The running course's current daily dose as the order cards write it ("100 mg/day",
+    "25 mg as needed"); "" when no course runs or no dose was read (a name alone, never
+    "dose not read" inside a summary)."""
+    trial = _trial(record, ingredient)
+    if trial is None or not trial.segments:
+        return ""
+    if trial.dose_basis is DoseBasis.DAILY and trial.current_mg_per_day is None:
+        return ""
+    return order_doses.segment_dose(trial, trial.segments[-1])
+
+
+def running_named(record: PatientRecord, e: Exposure, *, with_dose: bool = True) -> str:
+    """ "sertraline 100 mg/day", "phenelzine (MAOI) 45 mg/day"."""
+    name = drug_names.shown(e.ingredient)
+    if e.row.is_maoi:
+        name = f"{name} ({kind_label(e.row)})"
+    said = dose(record, e.ingredient) if with_dose else ""
+    return f"{name} {said}" if said else name
+
+
+def also_running(
+    record: PatientRecord, running: Sequence[Exposure], *, with_dose: bool = True
+) -> str:
+    """ "also running: sertraline 100 mg/day, trazodone 50 mg/day" ("" for none). A course the
+    record does not show plainly taken is named under its own claim, as the lead would have
+    said it ("also ordered (no fill yet): trazodone 50 mg/day"; "also possibly running: ...")."""
+    by_claim: dict[str, dict[str, None]] = {}
+    for e in running:
+        said = e.claim.bare
+        by_claim.setdefault(said, {})[running_named(record, e, with_dose=with_dose)] = None
+    return "; ".join(f"also {said}: " + ", ".join(names) for said, names in by_claim.items())
+
+
+def beside(record: PatientRecord, running: Sequence[Exposure], *, with_dose: bool = True) -> str:
+    """ "sertraline 100 mg/day running" for one partner; `also_running` for more."""
+    if len(running) == 1:
+        e = running[0]
+        return f"{running_named(record, e, with_dose=with_dose)} {e.claim.bare}"
+    return also_running(record, running, with_dose=with_dose)
+
+
+def left_text(days: int) -> str:
+    """ "4 days of washout left" ("1 day"); "washout ends today" at 0."""
+    if days <= 0:
+        return "washout ends today"
+    return f"{plural(days, 'day')} of washout left"
