@@ -60,6 +60,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.stated_dosing import everyday_dose
 from fhir_mapping.text_negation import normalise_text, scope_after, term_pattern
 
 __all__ = ["accident_beside", "without_other_attempts", "without_usual_doses"]
@@ -83,6 +84,7 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
     wanted = {
         "usual_dose",
+        "usual_day_dose",
         "purpose",
         "act_accident",
         "act_attempt",
@@ -125,6 +127,16 @@ def without_usual_doses(text: str) -> str:
             clause = _CLAUSE_END.split(text[m.end() :])[0]
             if any(q.search(clause) for q in roles["purpose"]):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    # A day's dose of an everyday analgesic taken for a stated purpose ("took 8 tylenol daily for
+    # pain"), read as "take" is: only dosing words after it and within its dosing word's limit
+    # (stated_dosing.everyday_dose; recheck K35a finding 7, fix text49a). The verb and its clause
+    # are blanked; "... to end it", "took 8 tylenol and all her lithium" stay read.
+    for p in roles["usual_day_dose"]:
+        for m in reversed(list(p.finditer(text))):
+            clause = _CLAUSE_END.split(text[m.end() :])[0]
+            if any(q.search(clause) for q in roles["purpose"]) and everyday_dose(clause):
+                end = m.end() + len(clause)
+                text = text[: m.start()] + " " * (end - m.start()) + text[end:]
     # A dosing "OD" after its unit ("50 mg od 2019"): no overdose (module docstring, fix text42).
     return roles["dose_unit"][0].sub(lambda m: " " * len(m.group()), text)
 

@@ -47,6 +47,13 @@ is no drug named: "take 6 tabs daily" keeps `plan_take_most`).
 Session 33 fix text48a (session 32 K34 leftover): "Plan: take 15 deep breaths" was critical; a
 `plan_take_not_drug` word (breaths, steps, laps, reps), after up to two words that are no unit
 ("deep", "slow deep"), counts no tablets at any count (`_everyday_object`).
+Session 33 fix text49a (recheck K35a findings 1, 6, 7): an everyday analgesic's 8 is a day's most
+(8 x 500 mg = 4 g), but it was read after any dosing word and whatever followed ("take 8 tylenol
+at bedtime", "take 7 tylenol q2h", "take 8 tylenol daily with wine", "... until she dies" gave no
+card). Now `_everyday_most`: the day's most only after a `plan_dosing_day` word with no
+`plan_dosing_dose` word, one dose's most after one, and only dosing words in the clause after the
+name. A dosing answer reads the names `_drug_object` reads anywhere ("take 2 tabs of norco q6h
+prn" was critical: "norco" left over beside the method word "tabs").
 """
 
 from __future__ import annotations
@@ -61,12 +68,13 @@ from fhir_mapping import stated_terms
 from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["counts", "drug_plan", "planned_many", "takes_many"]
+__all__ = ["counts", "drug_plan", "everyday_dose", "planned_many", "takes_many"]
 
 _ROLES = (
     *("plan_dosing", "plan_drug_word", "plan_quantity", "plan_schedule", "plan_all_dosing"),
     *("risk_method", "risk_heading_yes", "plan_take_drug", "plan_dose_everyday"),
     "plan_take_not_drug",
+    *("plan_dosing_day", "plan_dosing_dose", "plan_dose_purpose"),
 )
 
 
@@ -113,9 +121,10 @@ def _counted(answer: str) -> Iterator[tuple[re.Match[str], int]]:
         yield m, count
 
 
-def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, bool]]:
-    """Each "take", its count of tablets and whether its object is a drug named before a
-    `plan_dosing` word ("take 6 tylenol daily": a dose up to `plan_take_most_named`, fix dose47)."""
+def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, int | None]]:
+    """Each "take", its count of tablets and, when its object is an everyday analgesic named
+    before a `plan_dosing` word, the most tablets its dosing words allow (`_everyday_most`: "take
+    6 tylenol daily" a dose up to `plan_take_most_everyday`, fix dose47), else None."""
     terms = _terms()
     above = _named_most()
     for m in _TAKE.finditer(answer):
@@ -127,16 +136,81 @@ def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, bool]]:
         if drug is not None:
             # Only an everyday analgesic's count is a dose before a dosing word: "take 10
             # klonopin at bedtime" is an overdose (recheck K34 finding 1, the lead's follow-up).
-            after = rest[drug:].lstrip(" ,")
             everyday = any(p.match(rest) for p in terms["plan_dose_everyday"])
-            yield m, count, everyday and any(p.match(after) for p in terms["plan_dosing"])
+            yield m, count, _everyday_most(rest[drug:].lstrip(" ,")) if everyday else None
         elif (
             (count > above and not _everyday_object(rest))
             or not rest.strip(" .,;:")
             or _UNIT.match(rest)
             or any(p.match(rest) for p in terms["plan_dosing"])
         ):
-            yield m, count, False
+            yield m, count, None
+
+
+def _everyday_most(after: str) -> int | None:
+    """The most tablets of an everyday analgesic its dosing words allow, `after` the words after
+    its name; None when they are no dose's (fix text49a, recheck K35a finding 1: "take 8 tylenol
+    at bedtime", "take 7 tylenol q2h", "take 8 tylenol daily and all her lithium", "... daily
+    until she dies" read as doses). Its clause must open with a `plan_dosing` word and hold only
+    dosing words (`_dosing_only`): a second object ("and all her lithium", "with wine") or a
+    death phrase ("to die") is no dose's. `plan_take_most_everyday` (8) is a day's most, read
+    only after a `plan_dosing_day` word ("daily", "a day") with no `plan_dosing_dose` word ("at
+    bedtime", "once", "q4h", "prn": one dose's words); else one dose's most applies
+    (`plan_take_most_everyday_dose`)."""
+    terms = _terms()
+    clause = re.split(r"[.;,]", after, maxsplit=1)[0]
+    if not any(p.match(clause) for p in terms["plan_dosing"]) or not _dosing_only(clause):
+        return None
+    day = any(p.search(clause) for p in terms["plan_dosing_day"])
+    dose = any(p.search(clause) for p in terms["plan_dosing_dose"])
+    return _limit("plan_take_most_everyday" if day and not dose else "plan_take_most_everyday_dose")
+
+
+def _dosing_only(words: str) -> bool:
+    """Whether `words` hold only dosing words: `plan_dosing`, a drug's name (`_drug_names`),
+    `plan_drug_word`, `plan_quantity`, `plan_schedule`, a `plan_dose_purpose` ("pain",
+    "headache", with or without "for") and numbers (as `drug_plan` reads an answer)."""
+    terms = _terms()
+    for p in terms["plan_dosing"]:  # "q6h" before it reads as "q 6 h"
+        words = p.sub(" ", words)
+    words = re.sub(r"(?<=[a-z#])(?=\d)|(?<=\d)(?=[a-z])", " ", words)  # "x3 days", "300mg"
+    for p in (*terms["plan_dosing"], *_drug_names(), *_purposes()):
+        words = p.sub(" ", words)
+    for p in (*terms["plan_drug_word"], *terms["plan_quantity"], *terms["plan_schedule"]):
+        words = p.sub(" ", words)
+    return not re.sub(r"[\d.,;:/()+\-]", " ", words).split()
+
+
+def everyday_dose(words: str) -> bool:
+    """Whether `words` ("8 tylenol daily for pain") are a count of an everyday analgesic within
+    the most its dosing words allow (`_everyday_most`): a past "took 8 tylenol daily for pain"
+    read as "take" is (self_harm_context.without_usual_doses; recheck K35a finding 7)."""
+    found = list(_objects("take " + words.strip()))
+    return bool(found) and all(most is not None and n <= most for _, n, most in found)
+
+
+@cache
+def _purposes() -> tuple[re.Pattern[str], ...]:
+    """The `plan_dose_purpose` rows, each with or without "for" before it, the longest first
+    ("for back pain" before "pain")."""
+    rows = sorted(_terms()["plan_dose_purpose"], key=lambda p: len(p.pattern), reverse=True)
+    return tuple(re.compile(r"(?:\bfor\s+)?" + p.pattern) for p in rows)
+
+
+@cache
+def _drug_names() -> tuple[re.Pattern[str], ...]:
+    """The names `_drug_object` reads, as patterns to find anywhere: of the drug tables, the
+    `plan_take_drug` rows and data/sedative_names.csv. `drug_plan` reads the last two after "of"
+    only ("tabs of norco": recheck K35a finding 6), so "take ambien and sleeping pills nightly"
+    keeps its method word "pills" as before."""
+    return (_names()[1], *_terms()["plan_take_drug"], re.compile(r"\b" + _sedatives().pattern))
+
+
+@cache
+def _drug_names_after_of() -> tuple[re.Pattern[str], ...]:
+    """`_drug_names` but the drug tables' (read anywhere), each right after "of" only
+    (`drug_plan`: "tabs of norco")."""
+    return tuple(re.compile(r"(?<=\bof )(?:" + p.pattern + ")") for p in _drug_names()[1:])
 
 
 # A word before a `plan_take_not_drug` word ("take 15 deep breaths", "take 20 big steps").
@@ -199,9 +273,9 @@ def planned_many(text: str) -> Iterator[int]:
     "going to take 40 pills" (fix dose46, recheck K32b finding 5: read only after a "Plan:"
     heading, no card)."""
     lead = _lead()
-    for m, count, dosed in _objects(text):
+    for m, count, most in _objects(text):
         found = None if lead is None else lead.search(text[: m.start()])
-        if found is not None and count > _most(text, dosed):
+        if found is not None and count > _most(text, most):
             yield found.start()
 
 
@@ -244,11 +318,15 @@ def drug_plan(answer: str) -> bool:
         rest, found = p.subn(" ", rest)
         named = named or found > 0
     rest = names.sub(" ", re.sub(r"(?<=\d)(?=[a-z])", " ", rest))  # "300mg" as "300 mg"
+    for p in _drug_names_after_of():  # "take 2 tabs of norco q6h prn" (recheck K35a finding 6)
+        rest = p.sub(" ", rest)
     rest = re.sub(r"(?<=[a-z#])(?=\d)", " ", rest)  # "x30", "#30" as "x 30", "# 30"
     for p in terms["plan_dosing"]:
         rest, found = p.subn(" ", rest)
         named = named or found > 0
     for p in (*terms["plan_drug_word"], *terms["plan_quantity"], *terms["plan_schedule"]):
+        rest = p.sub(" ", rest)
+    for p in _purposes():  # "q6h prn pain" (recheck K35a finding 6)
         rest = p.sub(" ", rest)
     return named and not re.sub(r"[\d.,;:/()+\-]", " ", rest).split()
 
@@ -270,14 +348,14 @@ def _drug_slot(answer: str) -> tuple[str, bool]:
     return answer, found
 
 
-def _most(answer: str, dosed: bool = False) -> int:
-    """The most tablets one dose in `answer` takes: `plan_take_most` (4), or
-    `plan_take_most_named` (12) when it names a drug of the drug tables with its strength, or
-    `plan_take_most_everyday` (8) when (`dosed`) the count's object is an everyday analgesic
-    named before a dosing word ("take 6 tylenol daily for pain": recheck K33 finding 9, fix
-    dose47; a sedative, opioid, antidepressant or lithium so written stays a risk: K34)."""
-    if dosed:
-        return _limit("plan_take_most_everyday")
+def _most(answer: str, most: int | None = None) -> int:
+    """The most tablets one dose in `answer` takes: `most` when the count's object is an
+    everyday analgesic named before its dosing words (`_everyday_most`: "take 6 tylenol daily
+    for pain", recheck K33 finding 9, fix dose47; a sedative, opioid, antidepressant or lithium
+    so written stays a risk: K34), else `plan_take_most` (4), or `plan_take_most_named` (12)
+    when it names a drug of the drug tables with its strength."""
+    if most is not None:
+        return most
     named = _names()[1].search(answer) is not None or _drug_slot(answer)[1]
     if named and _STRENGTH.search(answer) is not None:
         return _named_most()
@@ -295,10 +373,11 @@ def takes_many(answer: str) -> bool:
     bedtime" (fix hist38), "take 30 of her lithium", "take 100 tylenol" (fix heads43), "take 60
     tylenol with wine" (fix dose46), "take 30 ativan", "take 50 zyrtec" (fix dose47) are risks;
     "lithium 300 mg, take 30 tabs" stays one; "take 6 tylenol daily for pain" is a dose."""
-    return any(count > _most(answer, dosed) for _, count, dosed in _objects(answer))
+    return any(count > _most(answer, most) for _, count, most in _objects(answer))
 
 
 def _limit(role: str) -> int:
     """A count limit of data/stated_history_terms.csv (`plan_take_most` 4, `plan_take_most_named`
-    12, `plan_take_most_everyday` 8): its one row's number, 0 without one."""
+    12, `plan_take_most_everyday` 8, `plan_take_most_everyday_dose` 4): its one row's number, 0
+    without one."""
     return max((int(t) for t in stated_terms.terms(role)), default=0)
