@@ -22,8 +22,14 @@ C-SSRS first"), while a flowsheet row "Suicidal thoughts" so answered was read a
 lowest answer of any list and a 0/1 yes-no item's no, never a positive one: a no too (decided
 here; h_cssrs_0). A yes of the row reader led by a yes word ("Yes - passive", "Yes, as a
 teenager") is a yes (recheck K33 s32 finding 6, fix neg47: "Yes - passive" to the plan question
-was "could not be read" while a plain Yes is critical); other yeses of the row reader ("Passive")
-stay unread here, as before: the screen's day asks to check them.
+was "could not be read" while a plain Yes is critical), and so is one that opens or closes with
+a yes word however it is cased and set off ("Yes- passive only", "yes passive", "Yes-passive",
+"YES passive thoughts", "Passive - yes": recheck K35a s33 finding 5, fix forms49: these were
+"could not be read", TMS offered). One whose other end says no ("Yes/No", "No, yes") is a yes
+too, as two answers to one question that disagree are (suicide_screen.py: the safer reading); a
+yes with a question mark on it ("yes?") is no yes word and stays unread. Other yeses of the row
+reader ("Passive") stay unread here, as before: the screen's day asks to check them; so does a
+no-led answer with no yes ("No - passive": neither a yes nor, with its other words, a sure no).
 """
 
 from __future__ import annotations
@@ -207,22 +213,26 @@ def question_answer(element: Mapping[str, Any]) -> bool | None:
     found = read(element)
     if found.value == 0 and not found.none:
         return False
-    # A Yes-led answer ("Yes - passive", "Yes, once"): the yes is the answer, what follows
-    # qualifies it (recheck K33 s32 finding 6, fix neg47: a plain Yes was critical, this one
-    # "could not be read"; the row reader reads it as a yes too).
-    return True if found.value and any(_yes_led(text) for text in _parts(element)[0]) else None
+    # A yes with a qualifier ("Yes - passive", "yes passive", "Passive - yes"): the yes is the
+    # answer, the other words qualify it (fix neg47; recheck K35a s33 finding 5, fix forms49: a
+    # plain Yes was critical, these "could not be read" with TMS offered).
+    return True if any(_yes_ended(text) for text in _parts(element)[0]) else None
 
 
-# Where an answer's opening words end: a comma, semicolon, bracket or a spaced dash.
-_HEAD_END = re.compile(r"[,;(]|\s-\s|\s-$")
+# What sets an answer's words apart: spaces, full stops, commas, semicolons, colons, brackets,
+# slashes and dashes (hyphen, en and em dash), with or without spaces ("Yes- passive",
+# "Yes-passive", "Yes. Passive thoughts").
+_SEPARATORS = re.compile(r"[\s.!,;:()\[\]/\-\u2013\u2014]+")
 
 
-def _yes_led(text: str) -> bool:
-    """Whether `text` opens with a yes-no `yes` word before a comma, semicolon, bracket or dash
-    ("Yes - passive", "Y, once"): the row reader's `_leads_positive` without its `positive`
-    words ("Passive" alone stays unread here, module docstring)."""
-    head = _HEAD_END.split(text, maxsplit=1)[0]
-    return _term(head, _answers()[2]) == "yes"
+def _yes_ended(text: str) -> bool:
+    """Whether `text` opens or closes with a yes-no `yes` word ("Yes - passive", "YES passive
+    thoughts", "Passive - yes", "Y, once", "(Yes)"). A question mark is no separator, so "yes?"
+    holds no yes word (a yes in doubt, as `_level_phrase` reads "Low risk?"); "Passive" alone
+    stays unread here (module docstring)."""
+    words = [w for w in _SEPARATORS.split(text.lower()) if w]
+    yes_no = _answers()[2]
+    return bool(words) and "yes" in (yes_no.get(words[0]), yes_no.get(words[-1]))
 
 
 def says_yes(element: Mapping[str, Any]) -> bool:
