@@ -7,7 +7,8 @@ and pass here; the controls pass both.
    "h/o OD", "prior OD", "pmh: OD", "Denies SI, h/o OD") while "h/o overdose" was critical:
    `event` rows "hx of od", "h/o od", ... (data/self_harm_terms.csv) read it as "h/o overdose".
    The eye and once-daily readings stay quiet: an eye word before "OD" is a `lookalike`, and one
-   right after it ("h/o OD cataract surgery") is the right eye (od_lookalike.py).
+   right after it ("h/o OD cataract surgery") is the right eye (od_lookalike.py), as is "OD"
+   before an acuity or "right eye" (`lookalike` "od 20/*", "od right eye": "History: OD 20/40").
 2. UNSAFE: "denies SI but has a plan", "denies SI however states he has a plan" were quiet: a
    `contrast` word and a `contrast_verb` after a denied SI open what the patient affirms, read as
    an informant's report after a denial is (stated_report.py); an everyday plan ("plans to go
@@ -61,6 +62,8 @@ QUIET = {
     "e_metformin_OD": "control",
     "e_h_o_retinal_detachment_OD": "control",
     "e_h_o_OD_cataract_surgery": "control",
+    "e_History_OD_20_40": "control",
+    "e_hx_of_OD_right_eye": "control",
     # 2. An everyday plan after a denial.
     "e_Denies_SI_plans_to_go_home": "control",
     "e_denies_SI_planning_a_trip": "control",
