@@ -13,6 +13,10 @@ two rules of their own (session 33 fix text48a; session 32 K33/K34 leftovers).
 - `lookalike_kept`: phrases that a look-alike overlapping them must not blank ("Seen by ED MD, OD
   x2" was blanked by "seen by * *, od", an optometrist's credential after a two-word name: "ED
   MD" is no name, and the OD after it is an overdose count).
+- An eye word right after "OD" ("h/o OD cataract surgery", "prior OD retinal detachment"): the
+  right eye written before the complaint, as eye notes do; blanked as the eye word before it is.
+  A history word right before "OD" makes it an overdose (`event` rows "h/o od", "prior od": fix
+  text49c), and those rows would read "h/o OD cataract surgery" as one; the eye word after wins.
 """
 
 from __future__ import annotations
@@ -41,15 +45,28 @@ def _rows(role: str) -> tuple[str, ...]:
 
 
 @cache
-def _eye() -> re.Pattern[str] | None:
-    """The `lookalike_eye` stems ("eyelid*": any ending) as one pattern ending at "OD"."""
+def _stems() -> str | None:
+    """The `lookalike_eye` stems ("eyelid*": any ending) as one alternation, longest first."""
     stems = sorted(_rows("lookalike_eye"), key=len, reverse=True)
     if not stems:
         return None
-    body = "|".join(
+    return "|".join(
         re.escape(s.rstrip("*")) + (r"\w*" if s.endswith("*") else r"\b") for s in stems
     )
-    return re.compile(r"\b(?:" + body + r")" + _BETWEEN)
+
+
+@cache
+def _eye() -> re.Pattern[str] | None:
+    """An eye word and the words up to "OD" after it (_BETWEEN)."""
+    body = _stems()
+    return None if body is None else re.compile(r"\b(?:" + body + r")" + _BETWEEN)
+
+
+@cache
+def _eye_after() -> re.Pattern[str] | None:
+    """The "od" of "OD" with an eye word right after it ("od cataract", "od retinal")."""
+    body = _stems()
+    return None if body is None else re.compile(r"\bod(?= (?:" + body + r"))")
 
 
 @cache
@@ -64,9 +81,10 @@ def _blank(text: str, start: int, end: int) -> str:
 def blank_lookalikes(
     text: str, lookalikes: Sequence[re.Pattern[str]], events: Sequence[re.Pattern[str]]
 ) -> str:
-    """`text` (normalised) with each `lookalike` phrase and eye word before "OD" blanked, same
-    length (positions stay), unless a `lookalike_kept` phrase overlaps it (module docstring);
-    `events` the `event` rows, an eye word's "OD" one of them names kept ("eye pain tylenol od")."""
+    """`text` (normalised) with each `lookalike` phrase, eye word before "OD" and "OD" before an
+    eye word blanked, same length (positions stay), unless a `lookalike_kept` phrase overlaps it
+    (module docstring); `events` the `event` rows, an eye word's "OD" one of them names kept
+    ("eye pain tylenol od")."""
     kept = [m.span() for p in _kept() for m in p.finditer(text)]
 
     def free(start: int, end: int) -> bool:
@@ -84,5 +102,9 @@ def blank_lookalikes(
             for e in p.finditer(text, m.start("words"), m.end())
         )
         if not named and free(*m.span()):
+            text = _blank(text, *m.span())
+    after = _eye_after()
+    for m in [] if after is None else list(after.finditer(text)):
+        if free(*m.span()):
             text = _blank(text, *m.span())
     return text
