@@ -71,7 +71,6 @@ from importlib import resources
 
 from fhir_mapping import stated_counts, stated_terms
 from fhir_mapping.drug_vocabulary import _names
-from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["counts", "drug_plan", "everyday_dose", "takes_many"]
 

@@ -51,6 +51,8 @@ def planned_many(text: str) -> Iterator[int]:
     for found in lead.finditer(text):
         stop = _CLAUSE_END.search(text, found.end())
         clause = text[found.end() : len(text) if stop is None else stop.start()]
-        clause = _JOINED.sub(lambda m: m.group() + " take ", stated_counts.plain(clause, times=True))
+        clause = _JOINED.sub(
+            lambda m: m.group() + " take ", stated_counts.plain(clause, times=True)
+        )
         if any(count > _most(clause, most) for _, count, most in _objects(clause)):
             yield found.start()
