@@ -10,6 +10,15 @@ two rules of their own (session 33 fix text48a; session 32 K33/K34 leftovers).
   row ending at that "OD" after the eye word ("Eye pain tylenol OD x2": "tylenol od") keeps it
   read, the safer mistake; so does a comma inside the words (only right before "OD"), so "Eye
   pain, tylenol OD x2" and "Eye pain, pt OD x2" stay overdoses.
+- Session 33 fix text50a (recheck K35b finding 1, UNSAFE, a regression of text48a): any two
+  words were allowed between, so "Eye pain after OD x2", "Glaucoma pt with OD x2 today", "Vision
+  loss, OD on insulin", "Pupils dilated, OD on amitriptyline", "Eyes closed, OD on heroin" and
+  "Visual hallucinations, OD x2" were blanked (no card, TMS offered). Now a `lookalike_eye_link`
+  word between ("after", "from", "post", "with", "and", "pt": a word that links an event, not a
+  complaint's word) keeps it read, and so does an `od_then` word right after "OD" ("OD on
+  insulin", "OD of", "OD with": an overdose, never the eye's side; the `lookalike` rows ending
+  at "od" too: "Eye pain OD on tylenol"). "vision", "visual", "pupil(s)" are no stems any more:
+  blurred vision, visual hallucinations and dilated or pinpoint pupils are toxidrome signs.
 - `lookalike_kept`: phrases that a look-alike overlapping them must not blank ("Seen by ED MD, OD
   x2" was blanked by "seen by * *, od", an optometrist's credential after a two-word name: "ED
   MD" is no name, and the OD after it is an overdose count).
@@ -33,8 +42,11 @@ from fhir_mapping.text_negation import normalise_text
 __all__ = ["blank_lookalikes"]
 
 # What may stand between an eye word and "OD": up to two words, space-joined, and a comma only
-# right before "OD" (a comma elsewhere starts another item: "Eye pain, pt OD x2").
+# right before "OD" (a comma elsewhere starts another item: "Eye pain, pt OD x2"); none of them
+# a `lookalike_eye_link` word (`_linked`, fix text50a).
 _BETWEEN = r"(?P<words>(?: \w+){0,2}),? od\b"
+# A word right after "OD" (fix text50a: "OD on insulin").
+_NEXT = re.compile(r" (\w+)")
 
 
 @cache
@@ -70,6 +82,26 @@ def _eye_after() -> re.Pattern[str] | None:
 
 
 @cache
+def _word_set(role: str) -> frozenset[str]:
+    return frozenset(_rows(role))
+
+
+def _linked(words: str) -> bool:
+    """Whether the words between an eye word and "OD" hold a `lookalike_eye_link` word ("after",
+    "with", "and", "pt"): OD is then an event, not the eye's side (fix text50a)."""
+    return not _word_set("lookalike_eye_link").isdisjoint(words.split())
+
+
+def _overdose_after(text: str, end: int) -> bool:
+    """Whether the "OD" ending at `end` is followed by an `od_then` word ("on", "of", "with"):
+    "OD on insulin" is an overdose whatever came before it (fix text50a)."""
+    if not text[:end].endswith("od"):
+        return False
+    word = _NEXT.match(text, end)
+    return word is not None and word.group(1) in _word_set("od_then")
+
+
+@cache
 def _kept() -> tuple[re.Pattern[str], ...]:
     return tuple(term_regex(term) for term in _rows("lookalike_kept"))
 
@@ -84,7 +116,8 @@ def blank_lookalikes(
     """`text` (normalised) with each `lookalike` phrase, eye word before "OD" and "OD" before an
     eye word blanked, same length (positions stay), unless a `lookalike_kept` phrase overlaps it
     (module docstring); `events` the `event` rows, an eye word's "OD" one of them names kept
-    ("eye pain tylenol od")."""
+    ("eye pain tylenol od"); a `lookalike_eye_link` word between or an `od_then` word after "OD"
+    keeps it too (fix text50a)."""
     kept = [m.span() for p in _kept() for m in p.finditer(text)]
 
     def free(start: int, end: int) -> bool:
@@ -92,7 +125,7 @@ def blank_lookalikes(
 
     for pattern in lookalikes:
         for m in list(pattern.finditer(text)):
-            if free(*m.span()):
+            if free(*m.span()) and not _overdose_after(text, m.end()):
                 text = _blank(text, *m.span())
     eye = _eye()
     for m in [] if eye is None else list(eye.finditer(text)):
@@ -101,7 +134,9 @@ def blank_lookalikes(
             for p in events
             for e in p.finditer(text, m.start("words"), m.end())
         )
-        if not named and free(*m.span()):
+        if named or _linked(m.group("words")) or _overdose_after(text, m.end()):
+            continue
+        if free(*m.span()):
             text = _blank(text, *m.span())
     after = _eye_after()
     for m in [] if after is None else list(after.finditer(text)):

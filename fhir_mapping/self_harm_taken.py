@@ -29,6 +29,8 @@ The act is then an `event` mention as the rows' are (self_harm_text.py reads its
 same denial, ideation-lead and relative rules: "never took 20 ativan", "mother took 20 ativan"
 are not the patient's overdose). Apart from self_harm_text.py: what a past act took is its own
 idea, and the count rules are stated_dosing's, not a second copy of them.
+Session 33 fix text50a (recheck K35b finding 4): an estimate, a count word or "<drug> <strength>
+x N" is read as its count (stated_counts.py), and "entire supply of" is a `taken_supply` phrase.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
-from fhir_mapping import stated_dosing
+from fhir_mapping import stated_counts, stated_dosing
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.stated_dosing import _drug_object, _named_most
 
@@ -97,7 +99,10 @@ def _parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def _overdose(obj: str) -> bool:
     """Whether one object of a past act is an overdose: a count above a dose of a drug named (the
-    plan rules), or a whole supply of a drug or pills (module docstring)."""
+    plan rules), or a whole supply of a drug or pills (module docstring). An estimate, a count
+    word or "<drug> <strength> x N" is read as its count ("approx 30 ativan", "twenty ativan",
+    "ativan 1mg x 30": stated_counts.py, fix text50a, recheck K35b finding 4)."""
+    obj = stated_counts.plain("take " + obj, times=True).removeprefix("take ")
     count = _COUNT.match(obj)
     if count is not None:
         if not stated_dosing.takes_many("take " + obj):

@@ -30,7 +30,7 @@ the safer way whatever follows, as "take 30 tabs at bedtime" already was (dosing
 count above `plan_take_most` make no dose of it: fix hist38); an object not named is far more
 often a count of something else than a drug no table lists, whose miss a row mends. A count
 after a `plan_take_lead` phrase ("plans to", "wants to", "going to") is a plan as a "Plan:"
-heading's answer is ("Plans to take 30 tylenol": `planned_many`, read by
+heading's answer is ("Plans to take 30 tylenol": stated_plan_count.planned_many, read by
 stated_heading.states_method).
 Session 32 fix dose47 (recheck K33 findings 1, 9): a drug outside those lists ("Plan: take 30
 ativan", "take 60 restoril", "take 30 norco", "take 50 zyrtec", "take 40 melatonin", "wants to
@@ -54,6 +54,11 @@ card). Now `_everyday_most`: the day's most only after a `plan_dosing_day` word 
 `plan_dosing_dose` word, one dose's most after one, and only dosing words in the clause after the
 name. A dosing answer reads the names `_drug_object` reads anywhere ("take 2 tabs of norco q6h
 prn" was critical: "norco" left over beside the method word "tabs").
+Session 33 fix text50a (recheck K35b findings 2, 4): a `plan_take_not_drug` word before a
+`plan_take_not_drug_method` phrase is a method ("take 20 steps into traffic", "30 steps off the
+roof": no card), its count read as any object's; `takes_many` reads an estimate or a count
+word as its number (stated_counts.py: "take approx 30 tabs", "take twenty tabs"). The plan
+after a `plan_take_lead` phrase ("plans to take ...") is stated_plan_count.py's.
 """
 
 from __future__ import annotations
@@ -64,16 +69,15 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
-from fhir_mapping import stated_terms
+from fhir_mapping import stated_counts, stated_terms
 from fhir_mapping.drug_vocabulary import _names
-from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["counts", "drug_plan", "everyday_dose", "planned_many", "takes_many"]
+__all__ = ["counts", "drug_plan", "everyday_dose", "takes_many"]
 
 _ROLES = (
     *("plan_dosing", "plan_drug_word", "plan_quantity", "plan_schedule", "plan_all_dosing"),
     *("risk_method", "risk_heading_yes", "plan_take_drug", "plan_dose_everyday"),
-    "plan_take_not_drug",
+    *("plan_take_not_drug", "plan_take_not_drug_method"),
     *("plan_dosing_day", "plan_dosing_dose", "plan_dose_purpose"),
 )
 
@@ -140,6 +144,7 @@ def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, int | None]]:
             yield m, count, _everyday_most(rest[drug:].lstrip(" ,")) if everyday else None
         elif (
             (count > above and not _everyday_object(rest))
+            or _stepped_method(rest)
             or not rest.strip(" .,;:")
             or _UNIT.match(rest)
             or any(p.match(rest) for p in terms["plan_dosing"])
@@ -220,16 +225,37 @@ _WORD = re.compile(r"[a-z]+ ")
 def _everyday_object(rest: str) -> bool:
     """Whether a count's object is a `plan_take_not_drug` word, an everyday thing taken by the
     dozen (breaths, steps, laps: "Plan: take 15 deep breaths" was critical; session 32 K34
-    leftover, fix text48a), after up to two words that are no unit ("take 15 pills" stays one)."""
+    leftover, fix text48a), after up to two words that are no unit ("take 15 pills" stays one),
+    and no `plan_take_not_drug_method` phrase after it ("20 steps into traffic": fix text50a)."""
+    after = _after_not_drug(rest)
+    return after is not None and not _method(after)
+
+
+def _stepped_method(rest: str) -> bool:
+    """Whether a count's object is a `plan_take_not_drug` word before a method phrase ("take 10
+    steps off the bridge": a plan at any count above a dose's; fix text50a)."""
+    after = _after_not_drug(rest)
+    return after is not None and _method(after)
+
+
+def _method(after: str) -> bool:
+    return any(p.match(after) for p in _terms()["plan_take_not_drug_method"])
+
+
+def _after_not_drug(rest: str) -> str | None:
+    """The words after a `plan_take_not_drug` word that `rest` opens with, up to two words that
+    are no unit before it; None when it opens with none."""
     at = 0
     for _ in range(3):
-        if any(p.match(rest, at) for p in _terms()["plan_take_not_drug"]):
-            return True
+        for p in _terms()["plan_take_not_drug"]:
+            found = p.match(rest, at)
+            if found is not None:
+                return rest[found.end() :].lstrip(" ,")
         word = _WORD.match(rest, at)
         if word is None or _UNIT.match(word.group()):
-            return False
+            return None
         at = word.end()
-    return False
+    return None
 
 
 def _drug_object(rest: str) -> int | None:
@@ -254,29 +280,6 @@ def _sedatives() -> re.Pattern[str]:
     )
     body = "|".join(re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else "") for n in names)
     return re.compile(r"(?:" + body + r")\b")
-
-
-@cache
-def _lead() -> re.Pattern[str] | None:
-    """The `plan_take_lead` words ("plans to", "wants to", "going to") ending the text before a
-    "take" (`planned_many`)."""
-    words = [normalise_text(t) for t in stated_terms.terms("plan_take_lead")]
-    if not words:
-        return None
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(r"(?<![\w'])(?:" + body + r")\s*$")
-
-
-def planned_many(text: str) -> Iterator[int]:
-    """Where each `plan_take_lead` phrase starts that says a plan to take more tablets than a dose
-    takes (`takes_many`'s limit): "plans to take 30 tylenol", "wants to take 20 of her pills",
-    "going to take 40 pills" (fix dose46, recheck K32b finding 5: read only after a "Plan:"
-    heading, no card)."""
-    lead = _lead()
-    for m, count, most in _objects(text):
-        found = None if lead is None else lead.search(text[: m.start()])
-        if found is not None and count > _most(text, most):
-            yield found.start()
 
 
 def _all_dosed(answer: str) -> bool:
@@ -372,7 +375,9 @@ def takes_many(answer: str) -> bool:
     "prednisone 5 mg take 8 tabs daily x 5 days" is a dose (fix hist39); "take 30 tabs at
     bedtime" (fix hist38), "take 30 of her lithium", "take 100 tylenol" (fix heads43), "take 60
     tylenol with wine" (fix dose46), "take 30 ativan", "take 50 zyrtec" (fix dose47) are risks;
-    "lithium 300 mg, take 30 tabs" stays one; "take 6 tylenol daily for pain" is a dose."""
+    "lithium 300 mg, take 30 tabs" stays one; "take 6 tylenol daily for pain" is a dose. An
+    estimate or a count word is read as its number ("take approx 30 tabs": fix text50a)."""
+    answer = stated_counts.plain(answer)
     return any(count > _most(answer, most) for _, count, most in _objects(answer))
 
 

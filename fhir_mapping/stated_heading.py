@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from fhir_mapping import stated_dosing, stated_terms
+from fhir_mapping import stated_dosing, stated_plan_count, stated_terms
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = [
@@ -220,7 +220,7 @@ def states_method(text: str) -> bool:
 
 def _planned_count(clause: str) -> bool:
     """Whether a clause states a plan to take more tablets than a dose takes after a
-    `plan_take_lead` phrase (stated_dosing.planned_many: "plans to take 30 tylenol", "wants to
+    `plan_take_lead` phrase (stated_plan_count.planned_many: "plans to take 30 tylenol", "wants to
     take 20 of her pills"; fix dose46, recheck K32b finding 5: no card) with no `denial`,
     `risk_denial` or `history_lead` word before it in the clause ("denies plans to take 30
     pills", "no plans to take 30 tylenol", "hx of plans to ...": as `_later_method`)."""
@@ -228,7 +228,7 @@ def _planned_count(clause: str) -> bool:
     guards = (*terms["denial"], *terms["risk_denial"], *terms["history_lead"])
     return any(
         not any(g.search(clause[:start]) for g in guards)
-        for start in stated_dosing.planned_many(clause)
+        for start in stated_plan_count.planned_many(clause)
     )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from fhir_mapping import stated_dosing
+from fhir_mapping import stated_dosing, stated_plan_count
 from tests.services import chart_files
 
 pytestmark = pytest.mark.real_drug_table
@@ -129,4 +129,4 @@ def test_counts_read_the_object(answer: str, expected: list[int]) -> None:
     ],
 )
 def test_planned_many(text: str, expected: bool) -> None:
-    assert bool(list(stated_dosing.planned_many(text))) is expected
+    assert bool(list(stated_plan_count.planned_many(text))) is expected  # moved by fix text50a

@@ -36,6 +36,10 @@ CRITICAL = {
     "e_Eye_pain_tylenol_OD_x2": "control",
     "e_Eye_pain_comma_pt_OD_x2": "control",
     "e_Multiple_sclerosis_comma_OD_x2": "control",
+    # Moved by fix text50a (recheck K35b finding 1): "vision" is no eye stem any more; blurred
+    # vision is a toxidrome sign as well, and a comma starts another item: the safer reading
+    # reads the OD ("Blurry vision OD x2" with no comma stays quiet: od46's "blurry vision od").
+    "e_Blurry_vision_comma_OD_x2": "changed by text50a",
     # Controls of the brief.
     "e_OD_x2_days_ago": "control",
     "e_took_an_OD": "control",
@@ -56,7 +60,6 @@ QUIET = {
     "e_Eyelid_swelling_comma_OD_x2": "fixed",
     "e_Lid_swelling_OD_x2": "fixed",
     "e_Corneal_ulcer_OD_x2": "fixed",
-    "e_Blurry_vision_comma_OD_x2": "fixed",
     # Breaths and steps taken by count: no tablets.
     "e_Plan_take_15_deep_breaths": "fixed",
     "e_Plan_take_20_slow_deep_breaths": "fixed",
