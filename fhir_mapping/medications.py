@@ -41,7 +41,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.authorising_order import the_order
+from fhir_mapping.authorising_order import order_ids, the_order
 from fhir_mapping.combination_products import product_of
 from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
@@ -286,6 +286,11 @@ def medication_events(
             # bupropion option ask about it (DataGap.said_taken; fix drug48, fix drug49).
             taken = taken_now(resource, reading.kind, as_of, supply_gap_days)
             said = taken.said_taken and unidentified_reason(unreadable)
+            if said and reading.kind is DISPENSE:
+                # A fill of orders the chart reads (its own Medication not had, two orders
+                # named) is of one of their drugs, not an unknown one (fix drug49).
+                meds = medications or NO_MEDICATIONS
+                said = not any(orders.read(o, meds) is not None for o in order_ids(resource))
             gaps.extend(
                 resource_gap(
                     resource,

@@ -166,3 +166,13 @@ def test_an_maoi_renewal_with_one_partner_is_unchanged() -> None:
         "renews sertraline: confirm what is taken"
     )
     assert "also running" not in found[0]["detail"].casefold()
+
+
+def test_an_unread_fill_of_orders_the_chart_reads_is_no_unknown_drug() -> None:
+    # unread_fills_charts: mirtazapine fills whose own Medication is not had, each naming two
+    # orders the chart reads (escitalopram's and mirtazapine's): one of their drugs, not an
+    # unknown one; bupropion stays a switch option.
+    read = chart_files.topic_reader(HERE.parent / "unread_fills_charts", AS_OF)
+    switch = "\n".join(c["detail"] for c in read("fills_after_gap_name_two_orders").values())
+    assert "NDRI: bupropion" in switch
+    assert "not identified" not in switch
