@@ -217,6 +217,7 @@ def _build_record(
         drafted=frozenset([d.ingredient for d in drafts if not d.timing.halted]),
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
         unknown_ended_days=policy.unknown_ended_days,
+        supply_gap_days=policy.supply_gap_days,  # an unidentified fill's run (fix drug49)
     )
     # A fill read with its order's drug is read, not skipped (fill_order_drug.py).
     skipped += len({g.source for g in medication_gaps if not from_order(g)})

@@ -106,8 +106,12 @@ class DataGap:
     # UNIDENTIFIED_REASONS) that says it is taken now (an active or on-hold order, an active
     # statement: medication_types.TAKEN_NOW): it may be an antiseizure drug, an MAOI or lithium,
     # so the TMS safety screen and the bupropion option name it (services/unidentified_screen.py,
-    # fix drug48). False for every other gap.
+    # fix drug48). A fill whose supply still runs says so too (fhir_mapping/unidentified_taken.py,
+    # fix drug49). False for every other gap.
     said_taken: bool = False
+    # Such a fill's days of supply as stated, for the card's date ("filled 2026-11-21, 30
+    # days"); None for every other gap.
+    supply_days: int | None = None
     # The record's own day (record_day.py): its card line cites it so, not by id (gaps._named).
     recorded: date | None = None
     # The date of the resource left out, where a card needs it ("PHQ-9 on 2025-05-23

@@ -93,6 +93,11 @@ class Finding:
     # .py): the note's day, which is when the words were written, not the problem's onset; the
     # card says "note of 2026-11-25", never "since" it (session 32 fix forms44, recheck K32a).
     noted_on: date | None = None
+    # How a card dates a finding read from a record that is no Condition, when the record's kind
+    # says what its day is ("ordered 2025-03-10", "filled 2026-11-21, 30 days", "stated
+    # 2026-01-05": services/unidentified_screen.py, fix drug49); said in place of
+    # `onset_phrase`'s "since"/"recorded". None for every other finding.
+    dated_as: str | None = None
 
     @property
     def on_problem_list(self) -> bool:
@@ -123,7 +128,9 @@ class Finding:
         """The finding's date as every card says it: "since 2024-05-20", "since 2024 (year
         only)", or "recorded 2026-01-05" for an entry dated only by its recordedDate (the day
         entered, not the day the condition began: s25 RT finding 5); None when undated. The one
-        rule: a card never writes "since" before a finding's date itself."""
+        rule: a card never writes "since" before a finding's date itself. `dated_as` when set."""
+        if self.dated_as is not None:
+            return self.dated_as
         if self.onset is None:
             return None
         return f"{self.onset_word} {self.onset_text}"

@@ -132,10 +132,11 @@ def resource_gap(
     taken_now: tuple[str, ...] = (),
     stated: str = "",
     said_taken: bool = False,
+    supply_days: int | None = None,
 ) -> list[DataGap]:
     """The gap of one left-out resource, in `domain` or else the first domain its type feeds (an
     Observation is counted once, as a score, unless the caller knows it is a lab); none for a
-    type that feeds no domain. `taken_now`, `stated`, `said_taken`: DataGap's."""
+    type that feeds no domain. `taken_now`, `stated`, `said_taken`, `supply_days`: DataGap's."""
     kind = resource.get("resourceType")
     rid = resource.get("id")
     if not isinstance(kind, str):
@@ -154,6 +155,7 @@ def resource_gap(
         taken_now=taken_now,
         stated=stated,
         said_taken=said_taken,
+        supply_days=supply_days,
         fills=fills,
         orders=orders,
     )

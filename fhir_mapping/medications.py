@@ -41,7 +41,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.authorising_order import the_order
+from fhir_mapping.authorising_order import order_ids, the_order
 from fhir_mapping.combination_products import product_of
 from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
@@ -81,7 +81,7 @@ from fhir_mapping.medication_types import (
     resource_dosage_lines,
 )
 from fhir_mapping.order_readings import OrderReadings
-from fhir_mapping.policy import UNKNOWN_ENDED_DAYS
+from fhir_mapping.policy import SUPPLY_GAP_DAYS, UNKNOWN_ENDED_DAYS
 from fhir_mapping.product_conflict import (
     DRUG_TO_CONFIRM,
     drug_conflict,
@@ -95,6 +95,7 @@ from fhir_mapping.repeat_fills import (
     repeat_key,
 )
 from fhir_mapping.terminology import Component
+from fhir_mapping.unidentified_taken import taken_now
 
 # The entry points, with the names importers took from here before the splits (the drafts' from
 # medication_drafts.py); then private names tests reach through this module (test_fill_shortcuts,
@@ -126,6 +127,7 @@ def medication_events(
     drafted: frozenset[str] = frozenset(),
     chart: Sequence[Mapping[str, Any]] | None = None,
     unknown_ended_days: int = UNKNOWN_ENDED_DAYS,
+    supply_gap_days: int = SUPPLY_GAP_DAYS,
 ) -> tuple[list[MedicationEvent], list[DataGap]]:
     """(events of the antidepressants and adjuncts among `resources`, what was left out).
 
@@ -144,7 +146,9 @@ def medication_events(
     on its events; a reasonReference is resolved among the Conditions of `chart` (the whole
     chart's resources, or only its Conditions, as build_record passes them; `resources` when
     None), indexed only when a resource has one. A statement `unknown` whose stated period ended
-    more than `unknown_ended_days` ago is read as its past course (status_to_confirm.py).
+    more than `unknown_ended_days` ago is read as its past course (status_to_confirm.py). A fill
+    whose drug is not identified is taken now while its supply and `supply_gap_days` reach
+    `as_of` (unidentified_taken.py).
     """
     # Medications by id, indexed on the first resource that references one: most charts code
     # their drugs inline and never need it.
@@ -277,11 +281,25 @@ def medication_events(
         if unreadable is not None:
             # The code the tables do not know is named beside the record (review 18a U1).
             stated = unread_codes(resource, medication)
-            # An unidentified drug its record says is taken now: the TMS screen and the bupropion
-            # option ask about it (DataGap.said_taken; fix drug48, recheck K32a finding 3).
-            now = string(resource.get("status")) in TAKEN_NOW.get(reading.kind, ())
-            said = now and unidentified_reason(unreadable)
-            gaps.extend(resource_gap(resource, unreadable, stated=stated, said_taken=said))
+            # An unidentified drug its record says is taken now (by an order's or a statement's
+            # status, a fill's days of supply: unidentified_taken.py): the TMS screen and the
+            # bupropion option ask about it (DataGap.said_taken; fix drug48, fix drug49).
+            taken = taken_now(resource, reading.kind, as_of, supply_gap_days)
+            said = taken.said_taken and unidentified_reason(unreadable)
+            if said and reading.kind is DISPENSE:
+                # A fill of orders the chart reads (its own Medication not had, two orders
+                # named) is of one of their drugs, not an unknown one (fix drug49).
+                meds = medications or NO_MEDICATIONS
+                said = not any(orders.read(o, meds) is not None for o in order_ids(resource))
+            gaps.extend(
+                resource_gap(
+                    resource,
+                    unreadable,
+                    stated=stated,
+                    said_taken=said,
+                    supply_days=taken.supply_days if said else None,
+                )
+            )
             continue
         if not components:
             continue  # not on this pathway

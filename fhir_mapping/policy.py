@@ -14,6 +14,8 @@ from fhir_mapping.site_codes import SiteCodes
 # MappingPolicy.unknown_ended_days's default, named for the readers that take it as a default
 # argument (a slots dataclass's field is no class attribute).
 UNKNOWN_ENDED_DAYS = 35
+# MappingPolicy.supply_gap_days's default, named for the same reason (unidentified_taken.py).
+SUPPLY_GAP_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ class MappingPolicy:
     # run out: a course adequate on its supply is judged up to that day, and this many days on
     # with no fill the cards say "no supply since DATE" (review s20 RA finding 4:
     # supply_breaks.py).
-    supply_gap_days: int = 30
+    supply_gap_days: int = SUPPLY_GAP_DAYS
     # Ward MAR days (ward_adherence.py, review s25 RK1 finding 1, RK4 finding 2): a course whose
     # fills give a refill PDC has its ward days weighed with the fill days (the course PDC with
     # the ward days read in): one dose refused on a 2-day stay, or 2 in a week, does not outweigh

@@ -13,7 +13,8 @@ DRUG_UNIDENTIFIED finding beside it, which the bupropion rows of data/drug_cauti
 
 Which records: a medication record the mapping could not identify at all (medication_drug.
 UNIDENTIFIED_REASONS) that says it is taken now (DataGap.said_taken: an active or on-hold order,
-an active statement). A drug with a readable name that is simply off the pathway ("ezetimibe 10
+an active statement, a fill whose supply still runs: fhir_mapping/unidentified_taken.py, fix
+drug49). A drug with a readable name that is simply off the pathway ("ezetimibe 10
 mg tablet") is identified and is no such record; nor is a stopped order. The order checks at an
 MAOI or antidepressant draft already say these records were left out (unidentified_running.py).
 A seizure disorder on record holds TMS and bupropion by itself: nothing is added then. Words:
@@ -42,6 +43,14 @@ class Words:
     screen_ask: str  # "check it is not an antiseizure drug before referral"
     no_code: str  # the bupropion line's name of a record with no drug code read
     criterion: str  # the contraindication screen's seizure clause
+    # The word before the record's day by its kind ("ordered", "filled", "stated": fix drug49),
+    # by resource type; and the words of a fill's days of supply ("{days} days").
+    dated: dict[str, str]
+    supply: str
+    # The running-drug card's line of a drug running beside such a record (fix drug49): "{drug}
+    # running beside a medication not identified ({codes}): rule out an antiseizure drug or an
+    # MAOI".
+    running_beside: str
 
 
 @cache
@@ -49,7 +58,28 @@ def words() -> Words:
     """The card words of data/unidentified_drug_words.csv, by their `use`."""
     text = resources.files("services").joinpath("data/unidentified_drug_words.csv")
     rows = {r["use"]: r["words"] for r in csv.DictReader(text.read_text("utf-8").splitlines())}
-    return Words(rows["screen_item"], rows["screen_ask"], rows["no_code"], rows["criterion"])
+    dated = {k.removeprefix("dated "): v for k, v in rows.items() if k.startswith("dated ")}
+    return Words(
+        rows["screen_item"],
+        rows["screen_ask"],
+        rows["no_code"],
+        rows["criterion"],
+        dated,
+        rows["supply"],
+        rows["running_beside"],
+    )
+
+
+def dated_as(gap: DataGap) -> str | None:
+    """ "ordered 2025-03-10", "filled 2026-11-21, 30 days", "stated 2026-01-05": the record's
+    day as its kind says what the day is (fix drug49: "recorded" said nothing of it); None when
+    the record has no day of its own."""
+    if gap.recorded is None or gap.source is None:
+        return None
+    w = words()
+    word = w.dated.get(gap.source.resource_type, "recorded")
+    days = f", {w.supply.format(days=gap.supply_days)}" if gap.supply_days else ""
+    return f"{word} {gap.recorded.isoformat()}{days}"
 
 
 def running_unidentified(gaps: Sequence[DataGap]) -> list[DataGap]:
@@ -81,14 +111,31 @@ def with_drug_questions(by_kind: ByKind, record: PatientRecord) -> ByKind:
     if not found:
         return by_kind
     no_code = words().no_code
-    # Dated by the record's own day, said "recorded", never "since" (Finding.onset_phrase).
+    # Dated by the record's own day as its kind says it ("ordered", "filled", "stated"), never
+    # "since" (Finding.dated_as).
     screen = tuple(
-        Finding(_CAUTION, "", "", screen_item(g), g.recorded, g.source, onset_recorded=True)
+        Finding(
+            _CAUTION,
+            "",
+            "",
+            screen_item(g),
+            g.recorded,
+            g.source,
+            onset_recorded=True,
+            dated_as=dated_as(g),
+        )
         for g in found
     )
     named = tuple(
         Finding(
-            _UNIDENTIFIED, "", "", g.stated or no_code, g.recorded, g.source, onset_recorded=True
+            _UNIDENTIFIED,
+            "",
+            "",
+            g.stated or no_code,
+            g.recorded,
+            g.source,
+            onset_recorded=True,
+            dated_as=dated_as(g),
         )
         for g in found
     )

@@ -33,6 +33,8 @@ from services import (
     drug_names,
     taken_to_confirm,
     washout,
+    washout_partners,
+    washout_table,
     washout_words,
 )
 from services.order_checks.model import MAOI, OrderCheck
@@ -74,10 +76,21 @@ def already_running(
     # What else the draft meets (a partner only listed): said as before, the draft still no
     # start of it.
     rest = [c.why() for c in found if c not in partners]
+    also = _also_running(record, own, partners)
+    # A drug with no line of its own above (not the draft's partner): named with the MAOI.
+    unlined = [e for e in also if all(c.old.ingredient != e.ingredient for c in partners)]
+    if unlined:
+        maoi = _maoi_first(own, partners[0])[0]
+        said = washout_partners.also_running(record, unlined)
+        name = f"{drug_names.shown(maoi.ingredient)} ({washout_words.kind_label(maoi.row)})"
+        where = f"beside {name}" if maoi.running else f"within {name}'s washout"
+        rest.append(
+            f"{said[0].upper()}{said[1:]}, {where} too: confirm today what the patient takes."
+        )
     return OrderCheck(
         MAOI,
         draft,
-        _summary(record, draft, own, partners[0], change),
+        _summary(record, draft, own, partners[0], change, also),
         "\n\n".join([*lines, *rest]),
         removable=False,
         named=_named(record, draft, partners),
@@ -108,15 +121,46 @@ def _maoi_first(own: washout.Exposure, c: washout.Conflict) -> tuple[washout.Exp
     return (own, c.old) if c.into_maoi else (c.old, own)
 
 
+def _also_running(
+    record: PatientRecord, own: washout.Exposure, partners: list[washout.Conflict]
+) -> list[washout.Exposure]:
+    """The other drugs running beside the lead pair's MAOI that it must not meet (session 33
+    fix drug49, cards46 leftover: renewing sertraline beside phenelzine named the pair and left
+    the trazodone running with the phenelzine to the chart card): the draft's other running
+    partners, then every running course with a washout to or from the MAOI (as the chart card
+    pairs them: rules/maoi_combination.running_pairs). A drug only listed, or on this order, is
+    left to the MAOI check's own words."""
+    maoi, other = _maoi_first(own, partners[0])
+    named = {maoi.ingredient, other.ingredient}
+    found = {c.old.ingredient: c.old for c in partners[1:] if c.old.running}
+    for e in washout.exposures(record, drafts=record.draft_orders):
+        if (
+            e.running
+            and not e.on_order
+            and not e.listed
+            and e.ingredient not in named
+            and not e.other_reading(maoi)
+            and (
+                washout_table.days_needed(e.row, maoi.row) is not None
+                or washout_table.days_needed(maoi.row, e.row) is not None
+            )
+        ):
+            found.setdefault(e.ingredient, e)
+    return [e for i, e in found.items() if i not in named]
+
+
 def _summary(
     record: PatientRecord,
     draft: DraftOrder,
     own: washout.Exposure,
     c: washout.Conflict,
     change: str,
+    also: list[washout.Exposure],
 ) -> str:
     """ "Phenelzine (MAOI) and sertraline both running already; this order only lowers
-    sertraline (100 mg/day), not starting the pair: serotonin syndrome risk; stop one"."""
+    sertraline (100 mg/day), not starting the pair: serotonin syndrome risk; stop one"; with
+    "; also running: trazodone 50 mg/day" after the pair when other drugs run beside the MAOI
+    (`_also_running`: fix drug49)."""
     maoi, other = _maoi_first(own, c)
     m, o = drug_names.shown_first(maoi.ingredient), drug_names.shown(other.ingredient)
     label = washout_words.kind_label(maoi.row)
@@ -144,6 +188,20 @@ def _summary(
     ]
     with_dose = _does(done, dosed=True)
     bare = _does(done, dosed=False)
+    if also:
+        # Every drug that meets the MAOI named (washout_partners.py, review K34): the doses
+        # give way first, then the order's dose, then the risk.
+        doses = washout_partners.also_running(record, also)
+        names = washout_partners.also_running(record, also, with_dose=False)
+        return cards.fit_summary(
+            f"{both} already; {doses}; this order only {with_dose}, not starting the pair: "
+            f"{risk}; {act}",
+            f"{both} already; {doses}; this order only {with_dose}, not starting the pair: {act}",
+            f"{both} already; {doses}; this order only {bare}: {act}",
+            f"{both} already; {names}; this order only {bare}: {act}",
+            f"{m} ({label}) and {o} already taken together; {names}; this order only {bare}: {act}",
+            f"{m} and {o} already taken together; {names}: {act}",
+        )
     return cards.fit_summary(
         f"{both} already; this order only {with_dose}, not starting the pair: {risk}; {act}",
         f"{both} already; this order only {with_dose}, not starting the pair: {act}",

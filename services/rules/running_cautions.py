@@ -75,7 +75,7 @@ from collections.abc import Set as AbstractSet
 
 from services import cards, screen
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.rules import one_click_hold, running_caution_pairs
+from services.rules import one_click_hold, running_caution_pairs, running_unidentified
 from services.rules.context import RuleContext
 from services.rules.running_caution_pairs import REVIEW, Pair, one_per_finding, running
 from services.rules.running_childbearing import childbearing_pairs
@@ -121,6 +121,8 @@ def _summary(found: list[Pair]) -> str:
             f"{name} {with_finding}: {first.ask}{plus}",
             f"{name} with {first.short}: {first.ask}{plus}",
         )
+    if len(found) == 1 and (said := running_unidentified.summary(first)) is not None:
+        return said  # beside a medication not identified: no condition on record (fix drug49)
     if len(found) == 1:
         # Most to least: the finding's date, then the course's start give way before the row's
         # note (why it matters); the note before the dose; what to do is said when nothing else
@@ -179,7 +181,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
 
 
 def rule(ctx: RuleContext) -> Recommendation | None:
-    found = pairs(ctx)
+    found = [running_unidentified.reworded(p) for p in pairs(ctx)]
     if not found:
         return None
     # Critical when a pair's row is (drug_cautions.csv `running_indicator`, as pacing leaves

@@ -64,7 +64,8 @@ def test_a_running_unidentified_drug_is_a_tms_screen_item_and_holds_bupropion(
         f"safety screen first: running medication not identified (RxNorm {code})" in tms["summary"]
     )
     assert len(tms["summary"]) <= 140
-    assert f"**TMS safety screen required:** {item} (recorded 2025-03-10)" in tms["detail"]
+    # fix drug49: dated as its kind says it ("ordered"), not "recorded".
+    assert f"**TMS safety screen required:** {item} (ordered 2025-03-10)" in tms["detail"]
     assert "**Not on record** · Contraindications: none of: seizure disorder" in tms["detail"]
     assert f"to screen: {item}" in tms["detail"]
     assert "Contraindications · Earlier TMS" not in tms["detail"]
