@@ -290,8 +290,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         else:
             summary = level_guided_summary(ctx, weak[0]) or below_range_summary(ctx, weak[0])
     else:
-        if unfilled:  # re-orders of a failed drug only: the failed-trials advice below stands
-            sections.append(awaiting_fill.section(ctx, unfilled))
+        # Re-orders of a failed drug only: the failed-trials advice below stands (orders38).
+        sections.extend(awaiting_fill.lines(ctx, unfilled, current))
         blind = unmeasured(ctx, current)
         if blind:
             # A form filed without its total is scored, not repeated (audit 17 M5: the same ask

@@ -84,9 +84,11 @@ def test_inside_the_grace_a_reorder_of_a_failed_drug_holds_nothing_either() -> N
     cards = Evaluator(date(2026, 10, 22)).cards(_chart(REORDERED))
     (card,) = [c for c in cards if c["summary"].startswith(FAILED_STEP.split(":")[0])]
     assert (
-        "re-ordering a drug that failed an adequate trial is worth reconsidering"
-        in (card["detail"])
+        "**Re-ordered:** venlafaxine 225 mg/day ordered 2026-10-15, no fill yet. Venlafaxine "
+        "failed an adequate trial before (225 mg/day, 2025-08-01 to 2026-01-31): re-ordering a "
+        "drug that failed an adequate trial is worth reconsidering." in card["detail"]
     )
+    assert "check it was collected" not in card["detail"]  # a week: too early to ask
     assert "Not judged yet" not in card["detail"]
 
 

@@ -67,19 +67,14 @@ def _judged_now(ctx: RuleContext, trial: Trial) -> bool:
 
 def courses(ctx: RuleContext, current: tuple[Trial, ...]) -> tuple[Trial, ...]:
     """The current courses awaiting their first fill that the card would judge today were they
-    taken (`_judged_now`), or that repeat a drug which failed an adequate trial (named from the
-    order's day: `reordered_failed`); () for nearly every chart."""
-    return tuple(
-        [
-            t
-            for t in current
-            # Antidepressants, as courses.subtherapeutic raises them: an adjunct below its
-            # range keeps its own line (courses.below_range_adjuncts), as before.
-            if t.role is Role.ANTIDEPRESSANT
-            and awaiting_first_fill(t)
-            and (_judged_now(ctx, t) or reordered_failed(ctx, t) is not None)
-        ]
-    )
+    taken (`_judged_now`); () for nearly every chart."""
+    return tuple([t for t in _awaiting(current) if _judged_now(ctx, t)])
+
+
+def _awaiting(current: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    # Antidepressants, as courses.subtherapeutic raises them: an adjunct below its range keeps
+    # its own line (courses.below_range_adjuncts), as before.
+    return tuple([t for t in current if t.role is Role.ANTIDEPRESSANT and awaiting_first_fill(t)])
 
 
 def reordered_failed(ctx: RuleContext, trial: Trial) -> Trial | None:
@@ -98,14 +93,29 @@ def reordered_failed(ctx: RuleContext, trial: Trial) -> Trial | None:
 def holding(
     ctx: RuleContext, waiting: tuple[Trial, ...], unfilled: tuple[Trial, ...]
 ) -> tuple[Trial, ...]:
-    """The courses that hold the switch and augment options: `waiting` and the orders awaiting
-    their first fill, less the re-orders of a failed drug (no step to wait for)."""
+    """The courses that hold the switch and augment options: `waiting` (courses.not_yet_judged,
+    where an order inside its grace waits as any new course) and the orders awaiting their first
+    fill, less any re-order of a failed drug (no step to wait for), at any point of its wait."""
     return tuple(
-        [
-            t
-            for t in dict.fromkeys((*waiting, *unfilled))
-            if t not in unfilled or reordered_failed(ctx, t) is None
-        ]
+        [t for t in dict.fromkeys((*waiting, *unfilled)) if reordered_failed(ctx, t) is None]
+    )
+
+
+def lines(
+    ctx: RuleContext, unfilled: tuple[Trial, ...], current: tuple[Trial, ...]
+) -> tuple[str, ...]:
+    """Beside the failed-trials advice (nothing holds it): the awaiting line of `unfilled` (only
+    re-orders of a failed drug get here), and a re-order still inside its grace named with the
+    trial it repeats ("check it was collected" would come too early)."""
+    early = [t for t in _awaiting(current) if t not in unfilled]
+    said = [
+        f"{dose_text(t)} ordered {t.awaiting_fill.isoformat()}, no fill yet. "
+        + _failed_before(t, before)
+        for t in early
+        if t.awaiting_fill is not None and (before := reordered_failed(ctx, t)) is not None
+    ]
+    return ((section(ctx, unfilled),) if unfilled else ()) + tuple(
+        [f"**Re-ordered:** {' '.join(said)}"] if said else []
     )
 
 
