@@ -213,6 +213,11 @@ class Taking:
             day = self.stopped_on.isoformat()
             done = "on hold" if self.held else "stopped"
             return f"{named}, running {when}{cite}, {done} on this order ({day})"
+        if self.awaiting_fill is not None:
+            # Never "running": an order the fill feed shows no fill of yet, as the summary's
+            # "(prescribed, no fill yet)" says it (orders38, recheck K35b finding 8).
+            day = self.awaiting_fill.isoformat()
+            return f"{drug_names.shown(self.ingredient)} {dose}, ordered {day}, no fill yet{cite}"
         return f"{named}, running {when}{cite}"
 
     def named_since(self, dose: str) -> tuple[str, str]:

@@ -224,9 +224,10 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     waiting = tuple([t for t in not_yet_judged(ctx, current) if t not in tapered])
     waiting += tuple([r.trial for r in raised if r.trial not in waiting])
     # An order awaiting its first fill past the titration grace (orders37): named, no dose
-    # advice, and it holds the switch as a course not yet judged does (optimize/awaiting_fill.py).
+    # advice; it holds the switch as a course not yet judged does unless it re-orders a failed
+    # drug, no step to wait for (orders38: optimize/awaiting_fill.py).
     unfilled = awaiting_fill.courses(ctx, current)
-    waiting += tuple([t for t in unfilled if t not in waiting])
+    waiting = awaiting_fill.holding(ctx, waiting, unfilled)
     # An adjunct below its range past the grace weeks (review 10 finding 6): never "waiting"
     # (courses._pending), named here with a raise, so it cannot silence the card.
     weak = below_range_adjuncts(ctx, current)
@@ -289,6 +290,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         else:
             summary = level_guided_summary(ctx, weak[0]) or below_range_summary(ctx, weak[0])
     else:
+        # Re-orders of a failed drug only: the failed-trials advice below stands (orders38).
+        sections.extend(awaiting_fill.lines(ctx, unfilled, current))
         blind = unmeasured(ctx, current)
         if blind:
             # A form filed without its total is scored, not repeated (audit 17 M5: the same ask

@@ -20,6 +20,17 @@ drug ordered is the step already taken), a hold bounded by its listing. Before t
 waits for it as for any new course (courses.not_yet_judged), as before. Antidepressant courses
 only, the ones courses.subtherapeutic would raise: an adjunct awaiting its fill keeps its own
 lines (below_range_adjuncts), a leftover of this fix.
+
+The line holds back only the dose advice for its own order, never the pathway's step (orders38,
+recheck K35b finding 6): a re-order of a drug that already failed an adequate trial (venlafaxine
+225 mg/day filled 2025-08 to 2026-01, re-ordered 2026-10-15, no fill) read "check it was collected
+... no switch or augmentation until then" in place of "2 adequate trials failed (sertraline,
+venlafaxine): augment ... or switch class". Repeating a failed drug is no step on the pathway to
+wait for: such an order holds nothing (`holding`, not even inside its grace, where
+courses.not_yet_judged would hold it as any new course), the failed-trials advice stands, and the
+line names the failed trial (`reordered_failed`). An order of a drug with no failed trial is the
+step already chosen (a switch ordered after sertraline failed): it holds the switch and augment
+options as a course not yet judged does, as in orders37.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from __future__ import annotations
 from fhir_mapping.record import Role, Trial, Verdict
 from services import cards
 from services.card_format import plural
+from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import in_titration
 from services.rules.optimize.wording import dose_text
@@ -56,14 +68,54 @@ def _judged_now(ctx: RuleContext, trial: Trial) -> bool:
 def courses(ctx: RuleContext, current: tuple[Trial, ...]) -> tuple[Trial, ...]:
     """The current courses awaiting their first fill that the card would judge today were they
     taken (`_judged_now`); () for nearly every chart."""
+    return tuple([t for t in _awaiting(current) if _judged_now(ctx, t)])
+
+
+def _awaiting(current: tuple[Trial, ...]) -> tuple[Trial, ...]:
+    # Antidepressants, as courses.subtherapeutic raises them: an adjunct below its range keeps
+    # its own line (courses.below_range_adjuncts), as before.
+    return tuple([t for t in current if t.role is Role.ANTIDEPRESSANT and awaiting_first_fill(t)])
+
+
+def reordered_failed(ctx: RuleContext, trial: Trial) -> Trial | None:
+    """The latest earlier course of the same drug that failed an adequate trial, when `trial`
+    is an order awaiting its first fill (the record shows the re-order repeats it); else None."""
+    if not awaiting_first_fill(trial):
+        return None
+    earlier = [
+        t
+        for t in ctx.facts.failed_trials
+        if t is not trial and t.ingredient == trial.ingredient and t.start < trial.start
+    ]
+    return max(earlier, key=lambda t: t.end, default=None)
+
+
+def holding(
+    ctx: RuleContext, waiting: tuple[Trial, ...], unfilled: tuple[Trial, ...]
+) -> tuple[Trial, ...]:
+    """The courses that hold the switch and augment options: `waiting` (courses.not_yet_judged,
+    where an order inside its grace waits as any new course) and the orders awaiting their first
+    fill, less any re-order of a failed drug (no step to wait for), at any point of its wait."""
     return tuple(
-        [
-            t
-            for t in current
-            # Antidepressants, as courses.subtherapeutic raises them: an adjunct below its
-            # range keeps its own line (courses.below_range_adjuncts), as before.
-            if t.role is Role.ANTIDEPRESSANT and awaiting_first_fill(t) and _judged_now(ctx, t)
-        ]
+        [t for t in dict.fromkeys((*waiting, *unfilled)) if reordered_failed(ctx, t) is None]
+    )
+
+
+def lines(
+    ctx: RuleContext, unfilled: tuple[Trial, ...], current: tuple[Trial, ...]
+) -> tuple[str, ...]:
+    """Beside the failed-trials advice (nothing holds it): the awaiting line of `unfilled` (only
+    re-orders of a failed drug get here), and a re-order still inside its grace named with the
+    trial it repeats ("check it was collected" would come too early)."""
+    early = [t for t in _awaiting(current) if t not in unfilled]
+    said = [
+        f"{dose_text(t)} ordered {t.awaiting_fill.isoformat()}, no fill yet. "
+        + _failed_before(t, before)
+        for t in early
+        if t.awaiting_fill is not None and (before := reordered_failed(ctx, t)) is not None
+    ]
+    return ((section(ctx, unfilled),) if unfilled else ()) + tuple(
+        [f"**Re-ordered:** {' '.join(said)}"] if said else []
     )
 
 
@@ -82,10 +134,24 @@ def section(ctx: RuleContext, trials: tuple[Trial, ...]) -> str:
         if t.awaiting_fill is not None
     )
     head = "Awaiting its first fill" if len(trials) == 1 else "Awaiting their first fill"
+    # Only an order of a new drug, the step already chosen, holds the switch (`holding`).
+    again = {t: reordered_failed(ctx, t) for t in trials}
+    hold = "; no switch or augmentation until then" if None in again.values() else ""
+    failed = " ".join(_failed_before(t, before) for t, before in again.items() if before)
     return (
         f"**{head}:** {said}: check it was collected (ask the patient, the pharmacy). No dose "
-        "advice and not counted as a trial until a fill shows it taken (no exposure to judge); "
-        "no switch or augmentation until then."
+        "advice and not counted as a trial until a fill shows it taken (no exposure to "
+        f"judge){hold}." + (f" {failed}" if failed else "")
+    )
+
+
+def _failed_before(trial: Trial, before: Trial) -> str:
+    """ "Venlafaxine failed an adequate trial before (225 mg/day, 2025-08-01 to 2026-01-31):
+    re-ordering a drug that failed an adequate trial is worth reconsidering." """
+    return (
+        f"{trial.ingredient.capitalize()} failed an adequate trial before ({trial_dose(before)}, "
+        f"{before.start.isoformat()} to {before.end.isoformat()}): re-ordering a drug that "
+        "failed an adequate trial is worth reconsidering."
     )
 
 
