@@ -18,8 +18,9 @@ more; a kidney result in a renal band of the label is the renal card's (running_
 whose level and tests are current gets no card: nothing to act on.
 
 The same topic as the above-target card (one card about a running lithium's level), an info
-card: a monitoring step, not a harm at hand, so it holds no proposal of another card
-(lithium_level.hold_one_click leaves a due card alone).
+card (the topic's only one: above the target it is a warning or critical): a monitoring step,
+not a harm at hand, so it holds no proposal of another card (lithium_level.hold_one_click leaves
+an info card of the topic alone).
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ from services.rules.context import RuleContext
 from services.rules.lithium_level_reading import running_lithium
 
 _DRUG = "lithium"
-# The evidence key of a due card starts so (lithium_level.hold_one_click tells the two apart).
-KEY_PREFIX = "due|"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +121,8 @@ def detail(ctx: RuleContext, found: Due) -> str:
 def fingerprint(found: Due) -> str:
     """The level and the tests wanting: a new result ends a snooze."""
     level = found.level
-    return KEY_PREFIX + screen.pairs_key(
-        [f"lithium|{level.date.isoformat() if level is not None else 'none'}"]
+    return screen.pairs_key(
+        [f"due|lithium|{level.date.isoformat() if level is not None else 'none'}"]
         + [f"test|{t.name}" for t in found.wanting()]
     )
 

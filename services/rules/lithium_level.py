@@ -60,7 +60,6 @@ from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation
 from services.rules import lithium_due, one_click_hold
 from services.rules.context import RuleContext
-from services.rules.lithium_due import KEY_PREFIX
 from services.rules.lithium_level_reading import (
     _DRUG,
     HighLevel,
@@ -305,7 +304,8 @@ def hold_one_click(
     """`recs` with the optimise card's medication proposals as text while this card is on the
     screen (not in `hidden`): see the module docstring. A due-monitoring card of the same topic
     (lithium_due.py) holds nothing: a level to check is a monitoring step, not a harm at hand."""
-    if any(r.topic == TOPIC and (r.evidence_key or "").startswith(KEY_PREFIX) for r in recs):
+    # (the due card is the topic's only info card: above the target it is a warning or critical)
+    if any(r.topic == TOPIC and r.indicator is Indicator.INFO for r in recs):
         return list(recs)
     return one_click_hold.hold_while_shown(
         recs,
