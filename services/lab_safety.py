@@ -164,6 +164,18 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
     against the augmentation target ("last level 1.4 mmol/L on 2025-05-20: **above the 0.5-0.8
     mmol/L target**"), its creatinine and eGFR (CANMAT 2023 para 164), or that none is on
     record, or that the check was not done."""
+    kidney = [
+        f"{LABEL[test]} {text(found)}"
+        for test in ("creatinine", "egfr")
+        if (found := latest(record, test)) is not None
+    ]
+    renal = "; ".join(kidney) if kidney else absent_text(record, "creatinine or eGFR")
+    return f"{lithium_last_level_text(record, policy)}; {renal}"
+
+
+def lithium_last_level_text(record: PatientRecord, policy: Policy) -> str:
+    """The level part of `lithium_level_text` ("last level 0.6 mmol/L on 2025-10-01 (14 months
+    ago: due; ...)"), also the lithium monitoring card's level line (rules/lithium_due.py)."""
     rule = level_target("lithium", record.patient.age, policy)
     lab = latest(record, "lithium")
     if lab is None:
@@ -194,13 +206,7 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
             level += f" ({interval.due_text(lab.date, record.as_of)})"
         elif interval is None and not is_recent(record, policy, lab):
             level += f" (over {plural(policy.lab_recent_days, 'day')} ago: due)"
-    kidney = [
-        f"{LABEL[test]} {text(found)}"
-        for test in ("creatinine", "egfr")
-        if (found := latest(record, test)) is not None
-    ]
-    renal = "; ".join(kidney) if kidney else absent_text(record, "creatinine or eGFR")
-    return f"{level}; {renal}"
+    return level
 
 
 def level_target_text(ingredient: str, age: int | None, policy: Policy) -> str | None:

@@ -58,7 +58,7 @@ from services import (
 )
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation
-from services.rules import one_click_hold
+from services.rules import lithium_due, one_click_hold
 from services.rules.context import RuleContext
 from services.rules.lithium_level_reading import (
     _DRUG,
@@ -251,7 +251,8 @@ def fingerprint(found: HighLevel) -> str:
 def rule(ctx: RuleContext) -> Recommendation | None:
     found = high_level(ctx)
     if found is None:
-        return None
+        # No level above the target: the monitoring due, if any (lithium_due.py, lith49).
+        return lithium_due.card(ctx, TOPIC)
     card = cards.make(
         TOPIC,
         summary=_summary(found),
@@ -301,7 +302,11 @@ def hold_one_click(
     recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is on the
-    screen (not in `hidden`): see the module docstring."""
+    screen (not in `hidden`): see the module docstring. A due-monitoring card of the same topic
+    (lithium_due.py) holds nothing: a level to check is a monitoring step, not a harm at hand."""
+    # (the due card is the topic's only info card: above the target it is a warning or critical)
+    if any(r.topic == TOPIC and r.indicator is Indicator.INFO for r in recs):
+        return list(recs)
     return one_click_hold.hold_while_shown(
         recs,
         hidden,

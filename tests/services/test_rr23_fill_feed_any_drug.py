@@ -162,7 +162,9 @@ def test_control_an_old_mirtazapine_fill_lists_the_unfilled_phenelzine_order() -
 def test_control_lithium_fills_list_the_unfilled_escitalopram_order() -> None:
     doc = _chart("control_escitalopram_unfilled_lithium_fills_pv")
     found = _at.by_topic(doc)
-    assert list(found) == [ADHERENCE]
+    # The lithium's monitoring due (no level, sodium, creatinine or TSH: lith49) beside it.
+    assert list(found) == [ADHERENCE, "running-lithium-level"]
+    assert found["running-lithium-level"]["indicator"] == "info"
     assert found[ADHERENCE]["summary"] == ESCITALOPRAM_CONFIRM
     assert ESCITALOPRAM_UNCOUNTED in found[ADHERENCE]["detail"]
 

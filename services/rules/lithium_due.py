@@ -1,0 +1,140 @@
+"""patient-view: lithium running with its monitoring due (K30b finding 5, session 33 lith49).
+
+The level, kidney and thyroid lines of a running lithium (lab_safety.lithium_level_text; CANMAT
+2023 para 164: level, electrolytes, calcium, creatinine/eGFR and TSH every 6-12 months) were said
+only inside the optimise card's augment paragraph, so a chart whose optimise card has nothing to
+say (lithium continued alone after a failed trial, its trials in an earlier episode) showed a
+lithium level 14 months old nowhere. Here, on chart open, whatever else runs:
+
+- lithium running (not on hold: running_cautions.running, as the above-target card reads it);
+- its level due: the latest level older than data/level_monitoring.csv due_days (the shorter end
+  of "every 6-12 months"), or none on record once the course is past the steady-state days of
+  that table (a level before then measures nothing yet); or a monitoring test of
+  data/augmentation_monitoring.csv (`baseline_tests`: sodium, creatinine/eGFR, TSH) not on record
+  within policy.lab_recent_days, read as lithium_baseline.py reads it for an order.
+
+A level above the target is the above-target card's (lithium_level.py), which comes first and says
+more; a kidney result in a renal band of the label is the renal card's (running_renal.py). A chart
+whose level and tests are current gets no card: nothing to act on.
+
+The same topic as the above-target card (one card about a running lithium's level), an info
+card (the topic's only one: above the target it is a warning or critical): a monitoring step,
+not a harm at hand, so it holds no proposal of another card (lithium_level.hold_one_click leaves
+an info card of the topic alone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from fhir_mapping.record import LabResult
+from services import cards, lab_safety, level_monitoring, lithium_baseline, screen
+from services.card_format import plural
+from services.interaction_table import Taking
+from services.recommendation import Indicator, Recommendation
+from services.rules.context import RuleContext
+from services.rules.lithium_level_reading import running_lithium
+
+_DRUG = "lithium"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    lithium: Taking
+    level: LabResult | None  # the latest lithium level on record
+    level_due: bool  # older than the table's due_days, or none past steady state
+    tests: tuple[lithium_baseline.BaselineTest, ...]  # the monitoring tests but the level
+    as_of: date
+
+    def wanting(self) -> tuple[lithium_baseline.BaselineTest, ...]:
+        return tuple([t for t in self.tests if t.wanting])
+
+
+def due(ctx: RuleContext) -> Due | None:
+    """The running lithium's monitoring when some of it is due; None otherwise."""
+    lithium = running_lithium(ctx)
+    interval = level_monitoring.interval_for(_DRUG)
+    if lithium is None or interval is None:
+        return None
+    level = lab_safety.latest(ctx.record, _DRUG)
+    as_of = ctx.record.as_of
+    if level is not None:
+        level_due = interval.is_due(level.date, as_of)
+    else:
+        # No level at all: due once the course has run past steady state (start unknown: due).
+        days = (as_of - lithium.start).days if lithium.start is not None else None
+        level_due = (
+            days is None or days > interval.steady_to_days
+        ) and not lab_safety.labs_missing(ctx.record)
+    # starting=True: every monitoring test but the level, which is judged above by its interval.
+    tests = lithium_baseline.baseline(ctx, starting=True)
+    found = Due(lithium, level, level_due, tests, as_of)
+    return found if level_due or found.wanting() else None
+
+
+def _summary(found: Due, recent_days: int) -> str:
+    dose = found.lithium.mg_per_day
+    name = f"Lithium {cards.fmt_mg(dose)} mg/day" if dose is not None else "Lithium"
+    parts = []
+    level = found.level
+    if found.level_due and level is not None:
+        ago = level_monitoring.age_text(level.date, found.as_of)
+        parts.append(f"level due (last {lab_safety.text(level)}, {ago} ago)")
+    elif found.level_due:
+        parts.append("level due (none on record)")
+    missing = lithium_baseline.short_missing(found.tests, recent_days)
+    if missing:
+        parts.append(missing)
+    said = "; ".join(parts)
+    row = lithium_baseline.baseline_row()  # the table's short citation, never a literal here
+    cite = f" ({row.cite})" if row is not None else ""
+    return cards.fit_summary(
+        f"{name} running: {said}{cite}",
+        f"{name} running: {said}",
+        f"Lithium running: {said}",
+        "Lithium running: monitoring due",
+    )
+
+
+def detail(ctx: RuleContext, found: Due) -> str:
+    row = lithium_baseline.baseline_row()
+    monitoring = f" ({row.cite}: monitor {row.monitoring})" if row is not None else ""
+    taking = found.lithium.text()
+    recent = ctx.policy.lab_recent_days
+    lines = [
+        f"**Lithium monitoring due**{monitoring}.",
+        f"- {taking[0].upper()}{taking[1:]}.",
+        f"- Level: {lab_safety.lithium_last_level_text(ctx.record, ctx.policy)}",
+        *(t.line(recent) for t in found.tests),
+    ]
+    interval = level_monitoring.interval_for(_DRUG)
+    every = f" ({interval.interval})" if interval is not None else ""
+    return cards.join_sections(
+        "\n".join(lines),
+        f"A test counts here when on record within {plural(recent, 'day')}; the level by its "
+        f"own interval{every}.",
+        "Not offered as an order: which tests to order is the prescriber's decision.",
+    )
+
+
+def fingerprint(found: Due) -> str:
+    """The level and the tests wanting: a new result ends a snooze."""
+    level = found.level
+    return screen.pairs_key(
+        [f"due|lithium|{level.date.isoformat() if level is not None else 'none'}"]
+        + [f"test|{t.name}" for t in found.wanting()]
+    )
+
+
+def card(ctx: RuleContext, topic: str) -> Recommendation | None:
+    found = due(ctx)
+    if found is None:
+        return None
+    rec = cards.make(
+        topic,
+        summary=_summary(found, ctx.policy.lab_recent_days),
+        detail=detail(ctx, found),
+        indicator=Indicator.INFO,
+    )
+    return screen.with_fields(rec, evidence_key=fingerprint(found))
