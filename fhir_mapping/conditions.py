@@ -329,29 +329,42 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     for kind in _VASCULAR:
         if kind in found and label:
             found[kind] = replace(found[kind], display=label)
-    written = onset_written(resource) if onset is not None else None
-    if written is not None:
-        found = {k: replace(f, onset_written=written) for k, f in found.items()}
+    # What the Condition itself says of every finding it supports, set in one copy of each
+    # (issue 14: `replace` walks all of a Finding's fields; up to four copies a finding cost a
+    # Condition more than reading its codes).
+    changes: dict[str, Any] = {}
+    if onset is not None and (written := onset_written(resource)) is not None:
+        changes["onset_written"] = written
     if onset is not None and condition_onset(resource) is None:
         # Dated by recordedDate alone: the day entered, not an onset (Finding.onset_recorded).
-        found = {k: replace(f, onset_recorded=True) for k, f in found.items()}
+        changes["onset_recorded"] = True
     elif onset is not None and (entered := parse_date(resource.get("recordedDate"))) is not None:
         # On record before its stated onset (Finding.recorded_before).
-        before = entered if entered < onset else None
-        found = {k: replace(f, recorded_before=before) for k, f in found.items()}
+        changes["recorded_before"] = entered if entered < onset else None
     if listed := categories(resource):  # where it was recorded (Finding.categories)
-        found = {k: replace(f, categories=listed) for k, f in found.items()}
-    if suspected:
-        # Kept, but marked: a card must not call a differential diagnosis one on record
-        # (review 14 M1).
-        # A kind only mentioned in the text keeps that mark (the entry's own diagnosis is what
-        # was entered as suspected), and so does an overdose whose intent the words do not give
-        # (self_harm_text.py): its card asks to confirm either way.
+        changes["categories"] = listed
+    if changes or suspected:
+        # Suspected: kept, but marked: a card must not call a differential diagnosis one on
+        # record (review 14 M1). A kind only mentioned in the text keeps that mark (the entry's
+        # own diagnosis is what was entered as suspected), and so does an overdose whose intent
+        # the words do not give (self_harm_text.py): its card asks to confirm either way.
         found = {
-            k: f
-            if f.verification
-            in (TEXT_MENTION, self_harm_text.INTENT_UNKNOWN, self_harm_intent.UNDETERMINED)
-            else replace(f, verification=verification)
+            k: _amended(
+                f,
+                changes,
+                verification if suspected and f.verification not in _OWN_MARKS else None,
+            )
             for k, f in found.items()
         }
     return tuple(found[k] for k in sorted(found, key=lambda k: k.value))
+
+
+# Verification marks a finding keeps when its Condition is only suspected (condition_findings).
+_OWN_MARKS = (TEXT_MENTION, self_harm_text.INTENT_UNKNOWN, self_harm_intent.UNDETERMINED)
+
+
+def _amended(finding: Finding, changes: dict[str, Any], verification: str | None) -> Finding:
+    """`finding` with `changes`, and marked with `verification` when given: one copy at most."""
+    if verification is not None:
+        return replace(finding, **changes, verification=verification)
+    return replace(finding, **changes) if changes else finding
