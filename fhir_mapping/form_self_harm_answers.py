@@ -22,7 +22,10 @@ thoughts" = "No SI" (f16) or "Not asked" (f17), "Self-harm thoughts (0-3)" = "0"
   gives it the tier a PHQ-9 item 9 of that value gets (services/risk_events.py); an answer that
   opens with a yes or a `positive` word before its qualifier ("Yes, as a teenager", "Yes
   (2015)", "Passive, no plan": passive ideation is ideation, "no plan" negates none of it) is a
-  yes too (session 29 fix net32, review s29 RQ4);
+  yes too (session 29 fix net32, review s29 RQ4), and so is one whose first or last word is a
+  yes, whatever its separator or case ("yes passive", "Yes- passive only", "YES passive
+  thoughts", "Passive - yes": suicide_screen_answers.yes_ended, the C-SSRS rule; session 33 fix
+  forms50: they were "could not be read" with TMS offered);
 - no answer (`none`): an answer that says the question was not asked ("Not asked", "N/A": the
   table's `no-answer` words), as an item asked and not answered is none;
 - not read (`value` None): anything else, a number above 0 on a scale not known (1 may be the
@@ -48,7 +51,7 @@ from typing import Any
 from fhir_mapping import epds_item10
 from fhir_mapping.phq9_form_item9 import _one_answer as phq9_answer
 from fhir_mapping.screen_wording import denies_self_harm, self_harm_words
-from fhir_mapping.suicide_screen_answers import says_no_risk, says_yes
+from fhir_mapping.suicide_screen_answers import says_no_risk, says_yes, yes_ended
 from fhir_mapping.tms_safety import normalise_text
 
 __all__ = [
@@ -219,7 +222,7 @@ def read(answer: Mapping[str, Any]) -> Answer:
     listed = _listed(answer)
     if listed is not None:
         return Answer(listed, word)
-    if says_yes(answer) or (isinstance(text, str) and _leads_positive(_plain(text))):
+    if says_yes(answer) or (isinstance(text, str) and _positive_text(_plain(text))):
         return Answer(YES, word)
     return Answer(None, word)
 
@@ -281,4 +284,34 @@ def _leads_positive(plain: str) -> bool:
     head = _parts(plain)[0]
     return bool(head) and (
         _pattern("positive").fullmatch(head) is not None or says_yes({"valueString": head})
+    )
+
+
+def _positive_text(plain: str) -> bool:
+    """Whether an answer's text is a yes with what qualifies it: led by a yes or `positive` word
+    before a comma, bracket or spaced dash (`_leads_positive`), or opened or closed by a yes word
+    whatever the separator ("yes passive", "Yes- once", "YES last week": the C-SSRS answer rule,
+    suicide_screen_answers.yes_ended; session 33 fix forms50). Read after the lowest answer, so a
+    denial stays a no ("No", "Denies"), and "see note", "?" or "yes?" hold no yes word. A yes
+    that may be of another finding stays unread, as before (`_of_another`)."""
+    return _leads_positive(plain) or (yes_ended(plain) and not _of_another(plain))
+
+
+# An answer's opening word and a `later-object` word after it ("yes to anxiety", "y about work").
+_OPENING_OBJECT = re.compile(r"^\S+\s+(?=\S)")
+
+
+def _of_another(plain: str) -> bool:
+    """Whether an answer names others ("Y to others", "others: yes": the `others` rows) or,
+    naming no self-harm, another finding ("HI yes", "Yes to HI": `later-other`) or what its
+    opening yes is to ("yes to anxiety": `later-object`): its yes may not answer the row's
+    self-harm question, so the new rule leaves it unread (the warning asks to check it) rather
+    than read it as a yes of self-harm (session 33 fix forms50, as `_later_yes` does)."""
+    if _pattern("others").search(plain):
+        return True
+    if self_harm_words(plain):
+        return False
+    opening = _OPENING_OBJECT.match(plain)
+    return _pattern("later-other").search(plain) is not None or (
+        opening is not None and _pattern("later-object").match(plain, opening.end()) is not None
     )

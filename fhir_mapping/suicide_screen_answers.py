@@ -216,7 +216,7 @@ def question_answer(element: Mapping[str, Any]) -> bool | None:
     # A yes with a qualifier ("Yes - passive", "yes passive", "Passive - yes"): the yes is the
     # answer, the other words qualify it (fix neg47; recheck K35a s33 finding 5, fix forms49: a
     # plain Yes was critical, these "could not be read" with TMS offered).
-    return True if any(_yes_ended(text) for text in _parts(element)[0]) else None
+    return True if any(yes_ended(text) for text in _parts(element)[0]) else None
 
 
 # What sets an answer's words apart: spaces, full stops, commas, semicolons, colons, brackets,
@@ -225,11 +225,12 @@ def question_answer(element: Mapping[str, Any]) -> bool | None:
 _SEPARATORS = re.compile(r"[\s.!,;:()\[\]/\-\u2013\u2014]+")
 
 
-def _yes_ended(text: str) -> bool:
+def yes_ended(text: str) -> bool:
     """Whether `text` opens or closes with a yes-no `yes` word ("Yes - passive", "YES passive
     thoughts", "Passive - yes", "Y, once", "(Yes)"). A question mark is no separator, so "yes?"
     holds no yes word (a yes in doubt, as `_level_phrase` reads "Low risk?"); "Passive" alone
-    stays unread here (module docstring)."""
+    stays unread here (module docstring). The self-harm row reader reads a form's or flowsheet's
+    answer by the same rule (form_self_harm_answers.read; session 33 fix forms50)."""
     words = [w for w in _SEPARATORS.split(text.lower()) if w]
     yes_no = _answers()[2]
     return bool(words) and "yes" in (yes_no.get(words[0]), yes_no.get(words[-1]))
