@@ -109,6 +109,9 @@ class DataGap:
     # fix drug48). A fill whose supply still runs says so too (fhir_mapping/unidentified_taken.py,
     # fix drug49). False for every other gap.
     said_taken: bool = False
+    # Such a record whose status is `unknown` (an order's or a statement's, no end stated long
+    # ago): it says the drug is possibly taken now, and the screen item says so (fix drug50).
+    said_unknown: bool = False
     # Such a fill's days of supply as stated, for the card's date ("filled 2026-11-21, 30
     # days"); None for every other gap.
     supply_days: int | None = None

@@ -37,6 +37,7 @@ importer changed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -284,22 +285,23 @@ def medication_events(
             # An unidentified drug its record says is taken now (by an order's or a statement's
             # status, a fill's days of supply: unidentified_taken.py): the TMS screen and the
             # bupropion option ask about it (DataGap.said_taken; fix drug48, fix drug49).
-            taken = taken_now(resource, reading.kind, as_of, supply_gap_days)
+            taken = taken_now(resource, reading.kind, as_of, supply_gap_days, unknown_ended_days)
             said = taken.said_taken and unidentified_reason(unreadable)
             if said and reading.kind is DISPENSE:
                 # A fill of orders the chart reads (its own Medication not had, two orders
                 # named) is of one of their drugs, not an unknown one (fix drug49).
                 meds = medications or NO_MEDICATIONS
                 said = not any(orders.read(o, meds) is not None for o in order_ids(resource))
-            gaps.extend(
-                resource_gap(
-                    resource,
-                    unreadable,
-                    stated=stated,
-                    said_taken=said,
-                    supply_days=taken.supply_days if said else None,
-                )
+            left_out = resource_gap(
+                resource,
+                unreadable,
+                stated=stated,
+                said_taken=said,
+                supply_days=taken.supply_days if said else None,
             )
+            if said and taken.status_unknown:  # worded as possibly running (fix drug50)
+                left_out = [replace(g, said_unknown=True) for g in left_out]
+            gaps.extend(left_out)
             continue
         if not components:
             continue  # not on this pathway

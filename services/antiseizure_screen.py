@@ -37,6 +37,7 @@ from importlib import resources
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM, SNOMED
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Trial
+from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
 from fhir_mapping.trial_parts import IndicationCategory, StatedReason
 
 ByKind = dict[FindingKind, tuple[Finding, ...]]
@@ -141,6 +142,36 @@ def _seizure_reasons(record: PatientRecord) -> tuple[Finding, ...]:
     return tuple(found.values())
 
 
+def _maybe_running(
+    record: PatientRecord, table: dict[str, AntiseizureUse], running: set[str], by_kind: ByKind
+) -> tuple[Finding, ...]:
+    """ANTISEIZURE_UNEXPLAINED findings for antiseizure drugs a record whose status is `unknown`
+    says are possibly taken now (status_to_confirm.py: DataGap.taken_now, no end stated long
+    past), not running as a trial too (fix drug50, recheck K35b finding 7: a levetiracetam
+    statement `unknown` read "Contraindications Met" and offered bupropion). Such a record states
+    no use the tables read, so only a diagnosis on record explains a drug of several uses."""
+    found: dict[str, Finding] = {}
+    for gap in record.gaps:
+        if gap.reason != STATUS_TO_CONFIRM:
+            continue
+        for ingredient in gap.taken_now:
+            use = table.get(ingredient)
+            if use is None or ingredient in running or ingredient in found:
+                continue
+            if use.epilepsy_main or not any(by_kind.get(k) for k in use.explained_by):
+                said = f"{ingredient} possibly running (status unknown), no indication coded"
+                found[ingredient] = Finding(
+                    _UNEXPLAINED,
+                    "",
+                    "",
+                    f"{said}: seizure disorder?",
+                    gap.recorded,
+                    gap.source,
+                    onset_recorded=True,  # the record's day, not an onset
+                )
+    return tuple(found.values())
+
+
 def with_antiseizure_question(by_kind: ByKind, record: PatientRecord) -> ByKind:
     """`by_kind` with a TMS_CAUTION and an ANTISEIZURE_UNEXPLAINED finding for each antiseizure
     drug running unexplained (module docstring), or with an EPILEPSY finding for a seizure code
@@ -157,19 +188,23 @@ def with_antiseizure_question(by_kind: ByKind, record: PatientRecord) -> ByKind:
         for t in record.trials
         if t.ongoing and t.on_hold is None and t.ingredient in table
     ]
-    if not running:
+    maybe = _maybe_running(record, table, {t.ingredient for t, _ in running}, by_kind)
+    if not running and not maybe:
         return by_kind  # nearly every chart
-    added = tuple(
-        Finding(
-            _UNEXPLAINED,
-            "",
-            "",
-            _display(t),
-            t.start,
-            t.sources[-1] if t.sources else None,
+    added = (
+        tuple(
+            Finding(
+                _UNEXPLAINED,
+                "",
+                "",
+                _display(t),
+                t.start,
+                t.sources[-1] if t.sources else None,
+            )
+            for t, use in running
+            if _unexplained(t, use, by_kind)
         )
-        for t, use in running
-        if _unexplained(t, use, by_kind)
+        + maybe
     )
     if not added:
         return by_kind

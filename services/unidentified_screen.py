@@ -14,7 +14,8 @@ DRUG_UNIDENTIFIED finding beside it, which the bupropion rows of data/drug_cauti
 Which records: a medication record the mapping could not identify at all (medication_drug.
 UNIDENTIFIED_REASONS) that says it is taken now (DataGap.said_taken: an active or on-hold order,
 an active statement, a fill whose supply still runs: fhir_mapping/unidentified_taken.py, fix
-drug49). A drug with a readable name that is simply off the pathway ("ezetimibe 10
+drug49; an order or a statement whose status is `unknown` and states no end long past, worded as
+possibly running: fix drug50). A drug with a readable name that is simply off the pathway ("ezetimibe 10
 mg tablet") is identified and is no such record; nor is a stopped order. The order checks at an
 MAOI or antidepressant draft already say these records were left out (unidentified_running.py).
 A seizure disorder on record holds TMS and bupropion by itself: nothing is added then. Words:
@@ -51,6 +52,11 @@ class Words:
     # running beside a medication not identified ({codes}): rule out an antiseizure drug or an
     # MAOI".
     running_beside: str
+    # Such a record whose status is `unknown` (DataGap.said_unknown, fix drug50): the screen
+    # item's name ("possibly running medication not identified") and the words after its day
+    # ("status unknown").
+    screen_item_unknown: str
+    status_unknown: str
 
 
 @cache
@@ -67,6 +73,8 @@ def words() -> Words:
         dated,
         rows["supply"],
         rows["running_beside"],
+        rows["screen_item_unknown"],
+        rows["status_unknown"],
     )
 
 
@@ -74,12 +82,13 @@ def dated_as(gap: DataGap) -> str | None:
     """ "ordered 2025-03-10", "filled 2026-11-21, 30 days", "stated 2026-01-05": the record's
     day as its kind says what the day is (fix drug49: "recorded" said nothing of it); None when
     the record has no day of its own."""
-    if gap.recorded is None or gap.source is None:
-        return None
     w = words()
+    if gap.recorded is None or gap.source is None:
+        return w.status_unknown if gap.said_unknown else None
     word = w.dated.get(gap.source.resource_type, "recorded")
     days = f", {w.supply.format(days=gap.supply_days)}" if gap.supply_days else ""
-    return f"{word} {gap.recorded.isoformat()}{days}"
+    unknown = f", {w.status_unknown}" if gap.said_unknown else ""
+    return f"{word} {gap.recorded.isoformat()}{days}{unknown}"
 
 
 def running_unidentified(gaps: Sequence[DataGap]) -> list[DataGap]:
@@ -97,7 +106,8 @@ def screen_item(gap: DataGap) -> str:
     before referral"; without the parenthesis when the record carries no drug code."""
     w = words()
     codes = f" ({gap.stated})" if gap.stated else ""
-    return f"{w.screen_item}{codes}: {w.screen_ask}"
+    name = w.screen_item_unknown if gap.said_unknown else w.screen_item
+    return f"{name}{codes}: {w.screen_ask}"
 
 
 def with_drug_questions(by_kind: ByKind, record: PatientRecord) -> ByKind:
