@@ -26,6 +26,12 @@ two rules of their own (session 33 fix text48a; session 32 K33/K34 leftovers).
   right eye written before the complaint, as eye notes do; blanked as the eye word before it is.
   A history word right before "OD" makes it an overdose (`event` rows "h/o od", "prior od": fix
   text49c), and those rows would read "h/o OD cataract surgery" as one; the eye word after wins.
+- Fix text51b (recheck K36a s33 finding 6, UNSAFE): "OD heroin", "OD heroin, left eye swollen"
+  were quiet, TMS offered: a bare "OD" is read only where a row makes it an overdose, and none
+  named a substance after it. A substance right after "OD" (`od_substance`: a name of the drug
+  tables, data/sedative_names.csv or an `od_substance` row: "OD heroin", "OD tylenol", "OD
+  xanax") is an overdose, never the eye's side; an eye word later in another clause ("OD heroin,
+  left eye swollen") changes nothing, as only an eye word right after "OD" is the eye's.
 """
 
 from __future__ import annotations
@@ -36,10 +42,11 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["blank_lookalikes"]
+__all__ = ["blank_lookalikes", "od_substance"]
 
 # What may stand between an eye word and "OD": up to two words, space-joined, and a comma only
 # right before "OD" (a comma elsewhere starts another item: "Eye pain, pt OD x2"); none of them
@@ -79,6 +86,21 @@ def _eye_after() -> re.Pattern[str] | None:
     """The "od" of "OD" with an eye word right after it ("od cataract", "od retinal")."""
     body = _stems()
     return None if body is None else re.compile(r"\bod(?= (?:" + body + r"))")
+
+
+@cache
+def od_substance() -> re.Pattern[str]:
+    """ "OD" and a substance right after it (module docstring: fix text51b): the drug tables'
+    names (drug_vocabulary), data/sedative_names.csv's ("xanax", "heroin", "opioid*") and the
+    `od_substance` rows ("tylenol", "pills")."""
+    table = resources.files("fhir_mapping").joinpath("data/sedative_names.csv").read_text("utf-8")
+    names = [normalise_text(row["name"]) for row in csv.DictReader(table.splitlines())]
+    names += list(_rows("od_substance"))
+    words = "|".join(
+        re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else r"\b")
+        for n in sorted(set(names), key=len, reverse=True)
+    )
+    return re.compile(r"\bod (?:" + words + "|" + _names()[1].pattern + ")")
 
 
 @cache

@@ -32,22 +32,33 @@ Session 31 fix words40 (recheck K28c): "may", "could", "going to" ("Mother worri
 herself", "Mother says pt is going to end it") are qualifiers too, but only right before a
 self-harm verb (role `ideation_modal`, its verbs role `modal_verb`: "kill", "hurt", "end"): "may"
 is also a month and "going to suicide support group" names no plan, so a bare modal is none.
+
+Fix text51b (recheck K36a s33 finding 5, UNSAFE): "plan to go home and kill himself" was quiet.
+An everyday step of up to five words and an `ideation_step_link` word ("and", "then", "to") may
+stand between a qualifier and an `ideation_object` term (`stepped`); its denial is read from the
+qualifier (self_harm_text.ideation). text49c's everyday plan blanking blanks only the step.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["lead_start", "preparatory", "qualified", "term_regex"]
+__all__ = ["lead_start", "preparatory", "qualified", "stepped", "term_regex"]
 
 # What may stand between the qualifier and the term: a verb of taking or doing, then an article
 # ("threatened to take an overdose", "thoughts of taking pills"), nothing else.
 _BETWEEN = r"(?:\s+(?:take|taking|took|do|doing))?(?:\s+(?:a|an|another|more))?\s*$"
+
+
+# At most this many words of an everyday step between a qualifier and its `ideation_step_link`
+# word ("plan to go back home and ...": fix text51b); a longer run is another thought.
+_STEP_WORDS = 5
 
 
 # What "#" in a term reads: a count of three or more ("took 30 tablets"), not one or two, a
@@ -114,6 +125,33 @@ def _modal() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     before = "|".join(re.escape(w) for w in sorted(modals, key=len, reverse=True))
     after = "|".join(re.escape(w) for w in sorted(verbs, key=len, reverse=True))
     return re.compile(r"(?<![\w'])(?:" + before + r")\s*$"), re.compile(r"(?:" + after + r")\b")
+
+
+@cache
+def _stepped_leads() -> re.Pattern[str] | None:
+    """A qualifier, an everyday step of a few words, an `ideation_step_link` word ("and",
+    "then"), then what `_BETWEEN` allows (fix text51b)."""
+    words, links = _role("ideation_lead"), _role("ideation_step_link")
+    if not words or not links:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    link = "|".join(re.escape(w) for w in sorted(links, key=len, reverse=True))
+    step = r"(?:\s+[\w'/]+){1," + str(_STEP_WORDS) + r"}?\s+(?:" + link + r")"
+    return re.compile(r"(?<![\w'])(?:" + body + r")" + step + _BETWEEN)
+
+
+def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[str], int]]:
+    """Each `ideation_object` term (`terms`) in `text` with where its qualifier starts, the
+    qualifier followed by an everyday step, then "and"/"then"/"to": "plan to go home and kill
+    himself", "wants to go home and hang himself" were quiet, TMS offered (recheck K36a s33
+    finding 5, fix text51b). Only the words of a thought (`ideation_object`) are read so, never
+    an act or event term: "wanted to sleep and took 30 pills" stays the overdose it says. No
+    comma or stop may stand in the step, so "plan to go home, then f/u PCP" joins nothing."""
+    pattern = _stepped_leads()
+    if pattern is None:
+        return []
+    found = ((m, pattern.search(text[: m.start()])) for p in terms for m in p.finditer(text))
+    return [(m, lead.start()) for m, lead in found if lead is not None]
 
 
 def lead_start(text: str, start: int) -> int | None:

@@ -92,13 +92,13 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.od_lookalike import blank_lookalikes
+from fhir_mapping.od_lookalike import blank_lookalikes, od_substance
 from fhir_mapping.self_harm_context import (
     accident_beside,
     without_other_attempts,
     without_usual_doses,
 )
-from fhir_mapping.self_harm_ideation import lead_start, preparatory, qualified, term_regex
+from fhir_mapping.self_harm_ideation import lead_start, preparatory, qualified, stepped, term_regex
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.self_harm_sib import as_sibling
@@ -193,7 +193,7 @@ def _terms() -> _Terms:
         # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
         # something else ("past attempts to quit smoking").
         act=(*by_role.get("act", []), *by_role.get("act_attempt", [])),
-        event=tuple(by_role.get("event", ())),
+        event=(*by_role.get("event", ()), od_substance()),  # "OD heroin" (fix text51b)
         intent=tuple(by_role.get("intent", ())),
         suicidal=tuple(by_role.get("suicidal", ())),
         accidental=tuple(by_role.get("accidental", ())),
@@ -305,13 +305,16 @@ def ideation(text: str) -> bool:
     text = _read(text)
     terms = _terms()
     thought = (p.finditer(text) for p in terms.act + terms.event + terms.ideation_object)
-    said = [(m, lead_start(text, m.start())) for ms in thought for m in ms]
-    said += [(m, m.start()) for p in preparatory() for m in p.finditer(text)]
+    said = [(m, lead_start(text, m.start()), m.start()) for ms in thought for m in ms]
+    # After a qualifier and a step ("plan to go home and kill himself"), denied from the qualifier
+    # ("denies plan to go home and kill himself" is past a denial's five words; fix text51b).
+    said += [(m, at, at) for m, at in stepped(text, terms.ideation_object)]
+    said += [(m, m.start(), m.start()) for p in preparatory() for m in p.finditer(text)]
     return any(
         lead is not None
         and not other_subject(text, lead)
-        and not _denied(text, m.start(), m.end(), listed=True)
-        for m, lead in said
+        and not _denied(text, denial_from, m.end(), listed=True)
+        for m, lead, denial_from in said
     )
 
 
