@@ -59,6 +59,9 @@ Session 33 fix text50a (recheck K35b findings 2, 4): a `plan_take_not_drug` word
 roof": no card), its count read as any object's; `takes_many` reads an estimate or a count
 word as its number (stated_counts.py: "take approx 30 tabs", "take twenty tabs"). The plan
 after a `plan_take_lead` phrase ("plans to take ...") is stated_plan_count.py's.
+Session 33 fix text51a (recheck K36a findings 1-4): a count joined to an object ("and 30 ativan",
+", 20 ativan", "and 30 tabs of ativan") is an object of its own (`_joined`); a death phrase and a
+frequency above the day's most make a plan at a dose's count (stated_dose_rate.py).
 """
 
 from __future__ import annotations
@@ -71,6 +74,10 @@ from importlib import resources
 
 from fhir_mapping import stated_counts, stated_terms
 from fhir_mapping.drug_vocabulary import _names
+from fhir_mapping.stated_dose_rate import day_most, death_after
+from fhir_mapping.stated_not_drug import UNIT as _UNIT
+from fhir_mapping.stated_not_drug import everyday_object as _everyday_object
+from fhir_mapping.stated_not_drug import stepped_method as _stepped_method
 
 __all__ = ["counts", "drug_plan", "everyday_dose", "takes_many"]
 
@@ -89,10 +96,6 @@ def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
 
 # A count after "take" ("take 30", "take all 3", "taking all of 20").
 _TAKE = re.compile(r"\btak(?:e|es|ing)\s+(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*")
-# What makes a number after "take" a count of tablets: a unit ("tabs", "pills", "meds") or "of"
-# ("30 of her lithium"); else a drug's name, of the drug tables or a `plan_take_drug` row
-# ("tylenol", "benadryl", "sleeping pills"; fix dose46: any last word was one, "take 12 credits").
-_UNIT = re.compile(r"(?:tabs?|tablets?|caps?|capsules?|pills?|meds|medications|of)\b")
 # A measure after the number: a dose's strength or volume, no tablets counted ("take 300 mg").
 # A time counts none either ("take 14 days of keflex", "take 20 minutes", "take 60 day supply":
 # fix dose47, where a count above `plan_take_most_named` of any other word is one).
@@ -138,10 +141,7 @@ def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, int | None]]:
             continue
         drug = _drug_object(rest)
         if drug is not None:
-            # Only an everyday analgesic's count is a dose before a dosing word: "take 10
-            # klonopin at bedtime" is an overdose (recheck K34 finding 1, the lead's follow-up).
-            everyday = any(p.match(rest) for p in terms["plan_dose_everyday"])
-            yield m, count, _everyday_most(rest[drug:].lstrip(" ,")) if everyday else None
+            yield m, count, 0 if death_after(rest) else _drug_most(rest, drug)
         elif (
             (count > above and not _everyday_object(rest))
             or _stepped_method(rest)
@@ -149,7 +149,52 @@ def _objects(answer: str) -> Iterator[tuple[re.Match[str], int, int | None]]:
             or _UNIT.match(rest)
             or any(p.match(rest) for p in terms["plan_dosing"])
         ):
-            yield m, count, None
+            yield m, count, 0 if death_after(rest) else None
+        yield from _joined(answer, m.end())
+
+
+# A count joined to a "take" object with no "take" of its own ("and 30 ativan", ", 20 ativan",
+# "plus 20 ativan", "and 30 tabs of ativan"), and a unit and "of" before its drug's name.
+_JOINED = re.compile(
+    r"(?:\band\b|\bthen\b|\bplus\b|\bwith\b|,|&|\+)\s*(?:then\s+)?(\d+)(?![\d.])\s*"
+)
+_UNIT_OF = re.compile(
+    r"(?:(?:tabs?|tablets?|caps?|capsules?|pills?)\s+)?of\s+(?:(?:her|his|my|the)\s+)?"
+)
+
+
+def _joined(answer: str, start: int) -> Iterator[tuple[re.Match[str], int, int | None]]:
+    """Each second object after the "take" object ending at `start`, up to the next "take" or
+    the clause's end: a count joined by "and", "plus", "with", "then" or a comma before a drug's
+    name, judged by its own name's rules ("Plan: take 2 tylenol and 30 ativan", "take 4 tabs of
+    tylenol and 30 tabs of ativan", "took 8 tylenol daily for pain, 20 ativan" read the 30 or
+    20 as the analgesic's dosing words: recheck K36a findings 1-3, fix text51a)."""
+    stop = _TAKE.search(answer, start)
+    end = re.compile(r"[;:!?\n]|\.(?!\d)").search(answer, start)
+    ends = [f.start() for f in (stop, end) if f is not None]
+    for j in _JOINED.finditer(answer, start, min(ends, default=len(answer))):
+        rest = answer[j.end() :]
+        unit = _UNIT_OF.match(rest)
+        at = unit.end() if unit is not None else 0
+        drug = _drug_object(rest[at:])
+        if drug is not None:
+            most = 0 if death_after(rest) else _drug_most(rest[at:], drug)
+            yield j, int(j.group(1)), most
+
+
+def _drug_most(rest: str, drug: int) -> int | None:
+    """The most tablets of the drug whose name `rest` opens with (ending at `drug`) its dosing
+    words allow: an everyday analgesic's (`_everyday_most`, capped by its doses a day:
+    stated_dose_rate.day_most, recheck K36a finding 4, fix text51a), else None. Only an everyday
+    analgesic's count is a dose before a dosing word: "take 10 klonopin at bedtime" is an
+    overdose (recheck K34 finding 1, the lead's follow-up)."""
+    if not any(p.match(rest) for p in _terms()["plan_dose_everyday"]):
+        return None
+    most = _everyday_most(rest[drug:].lstrip(" ,"))
+    rate = day_most(rest, _limit("plan_take_most_everyday"))
+    if rate is None:
+        return most
+    return min(rate, _limit("plan_take_most") if most is None else most)
 
 
 def _everyday_most(after: str) -> int | None:
@@ -189,9 +234,16 @@ def _dosing_only(words: str) -> bool:
 def everyday_dose(words: str) -> bool:
     """Whether `words` ("8 tylenol daily for pain") are a count of an everyday analgesic within
     the most its dosing words allow (`_everyday_most`): a past "took 8 tylenol daily for pain"
-    read as "take" is (self_harm_context.without_usual_doses; recheck K35a finding 7)."""
-    found = list(_objects("take " + words.strip()))
-    return bool(found) and all(most is not None and n <= most for _, n, most in found)
+    read as "take" is (self_harm_context.without_usual_doses; recheck K35a finding 7). A second
+    object is judged by the count rules ("... and 30 ativan" is no dose, "... and 1 ativan" is:
+    recheck K36a finding 1, fix text51a)."""
+    text = "take " + words.strip()
+    found = list(_objects(text))
+    return (
+        bool(found)
+        and found[0][2] is not None
+        and all(n <= _most(text, most) for _, n, most in found)
+    )
 
 
 @cache
@@ -216,46 +268,6 @@ def _drug_names_after_of() -> tuple[re.Pattern[str], ...]:
     """`_drug_names` but the drug tables' (read anywhere), each right after "of" only
     (`drug_plan`: "tabs of norco")."""
     return tuple(re.compile(r"(?<=\bof )(?:" + p.pattern + ")") for p in _drug_names()[1:])
-
-
-# A word before a `plan_take_not_drug` word ("take 15 deep breaths", "take 20 big steps").
-_WORD = re.compile(r"[a-z]+ ")
-
-
-def _everyday_object(rest: str) -> bool:
-    """Whether a count's object is a `plan_take_not_drug` word, an everyday thing taken by the
-    dozen (breaths, steps, laps: "Plan: take 15 deep breaths" was critical; session 32 K34
-    leftover, fix text48a), after up to two words that are no unit ("take 15 pills" stays one),
-    and no `plan_take_not_drug_method` phrase after it ("20 steps into traffic": fix text50a)."""
-    after = _after_not_drug(rest)
-    return after is not None and not _method(after)
-
-
-def _stepped_method(rest: str) -> bool:
-    """Whether a count's object is a `plan_take_not_drug` word before a method phrase ("take 10
-    steps off the bridge": a plan at any count above a dose's; fix text50a)."""
-    after = _after_not_drug(rest)
-    return after is not None and _method(after)
-
-
-def _method(after: str) -> bool:
-    return any(p.match(after) for p in _terms()["plan_take_not_drug_method"])
-
-
-def _after_not_drug(rest: str) -> str | None:
-    """The words after a `plan_take_not_drug` word that `rest` opens with, up to two words that
-    are no unit before it; None when it opens with none."""
-    at = 0
-    for _ in range(3):
-        for p in _terms()["plan_take_not_drug"]:
-            found = p.match(rest, at)
-            if found is not None:
-                return rest[found.end() :].lstrip(" ,")
-        word = _WORD.match(rest, at)
-        if word is None or _UNIT.match(word.group()):
-            return None
-        at = word.end()
-    return None
 
 
 def _drug_object(rest: str) -> int | None:

@@ -209,9 +209,13 @@ def states_method(text: str) -> bool:
                 continue
             answer = rest[1:]
             others = "".join(tokens[:i]) + clause[: risk.start()] + after
+            later = sentence_rest(answer, after)
             if answer_is_risk(risk.group(), answer, after, lambda _: False) and (
                 _names_method(answer)
-                or _later_method(sentence_rest(answer, after))
+                or _later_method(later)
+                # A count after the comma is a second object of the answer's "take" ("Plan:
+                # take 8 tylenol daily, 20 ativan": recheck K36a finding 3, fix text51a).
+                or (bool(later.strip()) and stated_dosing.takes_many(_blanked(f"{answer},{later}")))
                 or _intent_stated(risk.group(), answer, others)
             ):
                 return True
