@@ -73,6 +73,7 @@ class BaselineTest:
     # Not found recently, but a key that may carry it was not received (TSH under its assay
     # codes, the `labsSI` key: review s19 M3): its absence is not known.
     unknown: bool = False
+    group: tuple[str, ...] = ()  # its lab concepts ("tsh"; "creatinine", "egfr")
 
     @property
     def wanting(self) -> bool:
@@ -147,7 +148,7 @@ def baseline(ctx: RuleContext, *, starting: bool) -> tuple[BaselineTest, ...]:
         latest = lab_safety.latest(ctx.record, *group) if read else None
         recent = latest is not None and lab_safety.is_recent(ctx.record, ctx.policy, latest)
         unknown = not recent and any(lab_safety.labs_si_missing(ctx.record, t) for t in group)
-        found.append(BaselineTest(name, latest, recent, read, unknown))
+        found.append(BaselineTest(name, latest, recent, read, unknown, group))
     return tuple(found)
 
 

@@ -17,6 +17,14 @@ A level above the target is the above-target card's (lithium_level.py), which co
 more; a kidney result in a renal band of the label is the renal card's (running_renal.py). A chart
 whose level and tests are current gets no card: nothing to act on.
 
+A TSH the diagnosis review card already asks for (no TSH within policy.tsh_lookback_days once TRD
+is met: diagnosis_medical.tsh_missing; session 33 lith50, recheck K36b finding 4) is left to that
+card: one TSH prompt at chart open, not two. That card carries the "Order TSH" suggestion and its
+own snooze, so the prompt stays where it can be acted on; this card names nothing else it would
+only repeat, and its detail still lists the TSH with a pointer there. Sodium and creatinine/eGFR
+are asked for by no other card when absent (the sodium and kidney cards speak on a result), so
+they stay here.
+
 The same topic as the above-target card (one card about a running lithium's level), an info
 card (the topic's only one: above the target it is a warning or critical): a monitoring step,
 not a harm at hand, so it holds no proposal of another card (lithium_level.hold_one_click leaves
@@ -34,6 +42,7 @@ from services.card_format import plural
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
+from services.rules.diagnosis_medical import tsh_missing
 from services.rules.lithium_level_reading import running_lithium
 
 _DRUG = "lithium"
@@ -46,9 +55,18 @@ class Due:
     level_due: bool  # older than the table's due_days, or none past steady state
     tests: tuple[lithium_baseline.BaselineTest, ...]  # the monitoring tests but the level
     as_of: date
+    tsh_elsewhere: bool = False  # the diagnosis review card asks for the TSH (lith50)
+
+    def left(self, test: lithium_baseline.BaselineTest) -> bool:
+        """A test wanting that another card already asks for (the TSH: `tsh_elsewhere`)."""
+        return self.tsh_elsewhere and test.wanting and "tsh" in test.group
+
+    def said(self) -> tuple[lithium_baseline.BaselineTest, ...]:
+        """The monitoring tests this card's summary may name: all but those `left`."""
+        return tuple([t for t in self.tests if not self.left(t)])
 
     def wanting(self) -> tuple[lithium_baseline.BaselineTest, ...]:
-        return tuple([t for t in self.tests if t.wanting])
+        return tuple([t for t in self.said() if t.wanting])
 
 
 def due(ctx: RuleContext) -> Due | None:
@@ -69,8 +87,15 @@ def due(ctx: RuleContext) -> Due | None:
         ) and not lab_safety.labs_missing(ctx.record)
     # starting=True: every monitoring test but the level, which is judged above by its interval.
     tests = lithium_baseline.baseline(ctx, starting=True)
-    found = Due(lithium, level, level_due, tests, as_of)
+    found = Due(lithium, level, level_due, tests, as_of, _tsh_asked(ctx))
     return found if level_due or found.wanting() else None
+
+
+def _tsh_asked(ctx: RuleContext) -> bool:
+    """The diagnosis review card speaks with its missing-TSH line (patient_view runs it while
+    the pathway is active; with the TSH missing the card always shows, that line among its
+    items, or a treated hypothyroidism's line saying the same)."""
+    return ctx.facts.active and tsh_missing(ctx)
 
 
 def _summary(found: Due, recent_days: int) -> str:
@@ -83,7 +108,7 @@ def _summary(found: Due, recent_days: int) -> str:
         parts.append(f"level due (last {lab_safety.text(level)}, {ago} ago)")
     elif found.level_due:
         parts.append("level due (none on record)")
-    missing = lithium_baseline.short_missing(found.tests, recent_days)
+    missing = lithium_baseline.short_missing(found.said(), recent_days)
     if missing:
         parts.append(missing)
     said = "; ".join(parts)
@@ -106,7 +131,12 @@ def detail(ctx: RuleContext, found: Due) -> str:
         f"**Lithium monitoring due**{monitoring}.",
         f"- {taking[0].upper()}{taking[1:]}.",
         f"- Level: {lab_safety.lithium_last_level_text(ctx.record, ctx.policy)}",
-        *(t.line(recent) for t in found.tests),
+        *(
+            f"{t.line(recent)} (asked on the diagnosis review card)"
+            if found.left(t)
+            else t.line(recent)
+            for t in found.tests
+        ),
     ]
     interval = level_monitoring.interval_for(_DRUG)
     every = f" ({interval.interval})" if interval is not None else ""
