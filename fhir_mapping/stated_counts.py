@@ -6,7 +6,8 @@ their "plan to take" forms gave no card (TMS offered) while "Took 30 ativan" was
 count rules (stated_dosing.py, self_harm_taken.py) read only digits right after the verb. ED
 notes give estimates. `plain` now drops a `count_approx` word ("approx", "about", "~") before a
 number, writes a data/count_words.csv word as its number ("twenty" 20, "twenty five" 25, "a
-dozen" 12) and, with `times`, reads "<drug> <strength> x N" after "take" or opening an object
+dozen" 12; fix text52: "dozens", "a few dozen" 24, a number before "dozen" or "hundred" multiplies
+it, "2 dozen" 24, and ">", "over", "more than" are `count_approx` words too) and, with `times`, reads "<drug> <strength> x N" after "take" or opening an object
 as N tablets of it ("take ativan 1mg x 30" as "take 30 of ativan 1mg"); "x N" before a time
 ("x 3 days") or more words stays as it was. The rules that then read the count are the same
 ones, not a copy: "Took about 2 tylenol for headache" is a dose as "Took 2 tylenol" is.
@@ -29,6 +30,9 @@ _TIMES = re.compile(
     r"(?P<lead>\btak(?:e|es|ing)\s+|^)(?P<obj>[a-z][^,;.&+]*?)\s+x\s*(?P<n>\d+)(?![\d.])"
     r"(?:\s*(?:tabs?|tablets?|pills?|caps?|capsules?))?(?=\s*(?:$|[,;.&+]|\band\b|\bthen\b))"
 )
+# A number before a word that counts in groups ("2 dozen", "3 hundred"): the product (fix text52,
+# recheck K36b finding 2: "swallowed 2 dozen tabs" was silent). Words of English, not clinical facts.
+_GROUPED = re.compile(r"\b(?P<n>\d+)\s*(?P<group>dozen|hundred)\b")
 
 
 @cache
@@ -68,6 +72,7 @@ def _number(found: re.Match[str]) -> str:
 def plain(text: str, *, times: bool = False) -> str:
     """`text` (normalised) with each estimate or count word as its number (module docstring),
     and with `times` each "<drug> <strength> x N" after "take" or opening it as "N of ..."."""
+    text = _GROUPED.sub(lambda m: str(int(m.group("n")) * _words()[m.group("group")]), text)
     text = _word_pattern().sub(_number, text)
     approx = _approx()
     if approx is not None:
