@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import DoseBasis, PatientRecord, Trial
-from services import drug_names, order_doses
+from services import drug_names, order_doses, taken_to_confirm
 from services.card_format import plural
 from services.washout_exposures import Exposure
 from services.washout_words import kind_label
@@ -68,3 +68,52 @@ def left_text(days: int) -> str:
     if days <= 0:
         return "washout ends today"
     return f"{plural(days, 'day')} of washout left"
+
+
+def stop_then_wait(
+    record: PatientRecord, waits: Sequence[tuple[Exposure, int]], *, with_dose: bool = True
+) -> str:
+    """ "stop fluoxetine 20 mg/day, then 35 days; stop trazodone 50 mg/day, then 14 days": each
+    running partner of an MAOI draft with its own washout into the draft, the longest first (review K36a finding 7: a stopped drug's "4 days of washout left" led and
+    read as the first safe day, while the fluoxetine running beside it needs stopping and then
+    35 days). Partners of one interval and one claim share a clause; a course the record does
+    not show plainly taken says its claim ("trazodone ordered (no fill yet): stop, then 14
+    days")."""
+    groups: dict[tuple[int, str], dict[str, None]] = {}
+    for e, days in sorted(waits, key=lambda w: -w[1]):
+        groups.setdefault((days, e.claim.bare), {})[
+            running_named(record, e, with_dose=with_dose)
+        ] = None
+    clauses = []
+    for (days, said), names in groups.items():
+        named = " and ".join(names) if len(names) <= 2 else ", ".join(names)
+        wait = f"then {plural(days, 'day')}"
+        if said == taken_to_confirm.RUNNING.bare:
+            clauses.append(f"stop {named}, {wait}")
+        else:
+            clauses.append(f"{named} {said}: stop, {wait}")
+    return "; ".join(clauses)
+
+
+def claimed(names: Sequence[str], said: str) -> str:
+    """ "fluoxetine, trazodone (both ordered, no fill yet)"; the names alone when running."""
+    joined = ", ".join(names)
+    if said == taken_to_confirm.RUNNING.bare:
+        return joined
+    said = said.replace(" (", ", ").replace(")", "")
+    both = "" if len(names) == 1 else "both " if len(names) == 2 else "all "
+    return f"{joined} ({both}{said})"
+
+
+def back_into_maoi(record: PatientRecord, waits: Sequence[tuple[Exposure, int]]) -> str:
+    """ "fluoxetine 20 mg/day running: 35 days off it before any MAOI" for the chart card
+    (review K36a finding 7): a running partner whose own washout into the stopped MAOI is
+    longer than the MAOI's into it, so the stopped MAOI's days left are not when it may be
+    taken again."""
+    groups: dict[int, dict[str, None]] = {}
+    for e, days in sorted(waits, key=lambda w: -w[1]):
+        groups.setdefault(days, {})[f"{running_named(record, e)} {e.claim.bare}"] = None
+    return "; ".join(
+        f"{' and '.join(names)}: {plural(days, 'day')} off it before any MAOI"
+        for days, names in groups.items()
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, PatientRecord
-from services import cards, drug_names, washout, washout_partners
+from services import drug_names, washout, washout_partners
 from services.card_format import plural
 from services.order_checks.maoi_summary import stops_with_harm
 
@@ -73,14 +73,33 @@ def mixed_summary(
     days = ", ".join(
         f"{drug_names.shown(c.old.ingredient)} {plural(left(c), 'day')}" for c in stopped
     )
-    names = cards.and_list([drug_names.shown(c.old.ingredient) for c in stopped])
-    doses = washout_partners.also_running(record, running)
-    bare = washout_partners.also_running(record, running, with_dose=False)
+    # The longest wait the record implies leads (review K36a finding 7): a running partner must
+    # be stopped and then washed out into the draft (fluoxetine 35 days, most others 14: the
+    # washout table), an interval counted from a stop not yet made, so it outlasts any stopped
+    # drug's days left. "Phenelzine (MAOI) stopped 2026-11-21, 4 days of washout left; also
+    # running: fluoxetine" read as "start in 4 days".
+    waits = [(c.old, c.days) for c in found if _plain_running(c)]
+    doses = washout_partners.stop_then_wait(record, waits)
+    bare = washout_partners.stop_then_wait(record, waits, with_dose=False)
+    # The shortest forms still give each stopped drug its days left (finding 8: "fluoxetine and
+    # tranylcypromine stopped within washout" dropped them) after the longest interval, each
+    # running drug named, under its claim where that fits.
+    longest = f"then up to {plural(max(d for _, d in waits), 'day')}"
+    claims: dict[str, list[str]] = {}
+    for e, _ in waits:
+        claims.setdefault(e.claim.bare, []).append(drug_names.shown(e.ingredient))
+    said = ", ".join(washout_partners.claimed(names, claim) for claim, names in claims.items())
+    names = ", ".join(n for group in claims.values() for n in group)
+    # "fluoxetine 15, tranylcypromine 9 days left"
+    short = ", ".join(f"{drug_names.shown(c.old.ingredient)} {left(c)}" for c in stopped)
+    short += f" {'day' if stopped[-1] and left(stopped[-1]) == 1 else 'days'} left"
     return (
-        f"{new} ordered: {full}; {doses}",
-        f"{new}: {compact}; {doses}",
-        f"{new}: washout left: {days}; {doses}",
-        f"{new}: {compact}; {bare}",
-        f"{new}: washout left: {days}; {bare}",
-        f"{new}: {names} stopped within washout; {bare}",
+        f"{new} ordered: {doses}; {full}",
+        f"{new}: {doses}; {compact}",
+        f"{new}: {doses}; washout left: {days}",
+        f"{new}: {bare}; {compact}",
+        f"{new}: {bare}; washout left: {days}",
+        f"{new}: stop {said}, {longest}; washout left: {days}",
+        f"{new}: stop {said}, {longest}; {short}",
+        f"{new}: stop {names}, {longest}; {short}",
     )

@@ -183,15 +183,54 @@ def _named_all(
             for also in named
             for text in (dated, undated, f"{names} stopped within washout" if names else "")
         ]
-    forms = [
-        f"{dated}; {named[0]}: {act} ({risk})",
-        f"{dated}; {named[0]}: {act}",
-        f"{dated}; {named[0]}",
-        f"{dated}; {named[1]}",
-        f"{undated}; {named[1]}",
+    back = _back(pairs)
+    first = ""
+    if back:
+        # Lead with the longer wait (review K36a finding 7): fluoxetine running beside a stopped
+        # MAOI needs 35 days off it before any MAOI, longer than the MAOI's own days left. The
+        # drugs it names leave the "also running" tail.
+        wait = washout_partners.back_into_maoi(record, back)
+        first = wait[:1].upper() + wait[1:]
+        shown = {e.ingredient for e, _ in back}
+        rest = [e for e in running if e.ingredient not in shown]
+        named = [said(record, rest), said(record, rest, with_dose=False)] if rest else ["", ""]
+        heads = [_stopped_head(ctx, pairs, e, False) for e in stopped]
+        dated = "; ".join(heads)
+        undated = "; ".join(
+            h.replace(f" {_ago(e)}", "", 1) for h, e in zip(heads, stopped, strict=True)
+        )
+
+    def form(*parts: str) -> str:
+        return "; ".join(filter(None, parts))
+
+    head = names[:1].upper() + names[1:] if not back else names
+    return [
+        form(first, dated, named[0]) + f": {act} ({risk})",
+        form(first, dated, named[0]) + f": {act}",
+        form(first, dated, named[0]),
+        form(first, dated, named[1]),
+        form(first, undated, named[1]),
+        form(first, f"{head} stopped within washout", named[1]),
+        form(first, f"{head} stopped within washout"),
     ]
-    head = names[:1].upper() + names[1:]
-    return [*forms, f"{head} stopped within washout; {named[1]}"]
+
+
+def _back(
+    pairs: list[tuple[washout.Exposure, washout.Exposure]],
+) -> list[tuple[washout.Exposure, int]]:
+    """Each running partner of a stopped MAOI whose own washout into it is longer than the
+    MAOI's into the partner (the washout table: fluoxetine 35 days, against 14)."""
+    found: dict[str, tuple[washout.Exposure, int]] = {}
+    for maoi, other in pairs:
+        if maoi.running or not other.running:
+            continue
+        into = washout_table.days_needed(other.row, maoi.row)
+        out = washout_table.days_needed(maoi.row, other.row)
+        if into is None or out is None or into <= out:
+            continue
+        if into > found.get(other.ingredient, (other, 0))[1]:
+            found[other.ingredient] = (other, into)
+    return list(found.values())
 
 
 def _unique(found: Iterable[washout.Exposure]) -> list[washout.Exposure]:

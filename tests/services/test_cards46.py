@@ -100,18 +100,22 @@ def test_chart_card_pair_both_running_names_the_others_after_it() -> None:
 @pytest.mark.parametrize(
     ("name", "summary"),
     [
+        # cards47 (review K36a finding 7): the running partners' own washout into the draft
+        # (stop, then 14 days) now leads, before the stopped drugs' shorter days left.
         (
             "w04_phz_stopped10_sert_traz_new_tcp.order-sign",
-            "Tranylcypromine (MAOI): phenelzine (MAOI) stopped 2026-11-21 (4 days left); " + BOTH,
+            "Tranylcypromine (MAOI): stop trazodone 50 mg/day and sertraline 100 mg/day, then 14 "
+            "days; washout left: phenelzine 4 days",
         ),
         (
             "w05_tcp5_flx20_sert_traz_new_phz.order-sign",
-            "Phenelzine (MAOI): washout left: fluoxetine 15 days, tranylcypromine 9 days; " + BOTH,
+            "Phenelzine (MAOI): stop trazodone and sertraline, then 14 days; washout left: "
+            "fluoxetine 15 days, tranylcypromine 9 days",
         ),
         (
             "w06_no_fills_tcp5_flx20_sert_traz_new_phz.order-sign",
-            "Phenelzine (MAOI): washout left: fluoxetine 15 days, tranylcypromine 9 days; also "
-            "ordered (no fill yet): trazodone, sertraline",
+            "Phenelzine (MAOI): stop trazodone, sertraline (both ordered, no fill yet), then up "
+            "to 14 days; fluoxetine 15, tranylcypromine 9 days left",
         ),
     ],
 )

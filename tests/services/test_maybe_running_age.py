@@ -115,9 +115,11 @@ def test_a_superseding_stop_still_times_the_washout_from_itself() -> None:
     cards = _at.cards(_chart("phenelzine_draft_unknown_then_stopped_recently"))
     # cards46 (review K34): venlafaxine runs beside it, so the summary names both, the days of
     # fluoxetine washout left counted from its stop (35 - 16); the first safe day, which holds
-    # only once venlafaxine is stopped too, is the detail's.
+    # only once venlafaxine is stopped too, is the detail's. cards47 (review K36a finding 7): the
+    # running venlafaxine's own washout into the draft (stop, then 14 days) now leads.
     assert any(
-        "fluoxetine stopped 2026-11-15, 19 days of washout left; also running: venlafaxine"
+        "stop venlafaxine 225 mg/day, then 14 days; fluoxetine stopped 2026-11-15, 19 days of "
+        "washout left"
         in c["summary"]
         and "phenelzine not before 2026-12-20" in c["detail"]
         and c["indicator"] == "critical"
