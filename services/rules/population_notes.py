@@ -251,7 +251,13 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             # with no postpartum depression on record: review s26 GB item 4), unless it runs.
             and (
                 r.rule.ingredient in taken
-                or not (r.rule.ingredient and outside_label(r.rule.ingredient, ctx.population))
+                or not (
+                    r.rule.ingredient
+                    and (
+                        outside_label(r.rule.ingredient, ctx.population)
+                        or _option_not_named(ctx, r.rule.ingredient)
+                    )
+                )
             )
         )
     passed = ctx.population.edd_passed
@@ -304,6 +310,24 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     if warning is not None and not tms:
         lines.append(f"**Boxed warning (age {age(ctx)}):** {warning.note} ({warning.cite}).")
     return "\n\n".join(lines)
+
+
+def _option_not_named(ctx: RuleContext, ingredient: str) -> bool:
+    """An option beyond medication (esketamine, IV ketamine: pathway_options.csv) whose caveat
+    would stand alone: the card names these options only once the trials of treatment-resistant
+    depression have failed (policy.trd_min_failed_trials), and never for a minor, so otherwise
+    its caveat rows (a substance use disorder, psychotic features: review K35c findings 2 and 3)
+    are not said."""
+    option = pathway_options.options().get(ingredient)
+    return (
+        option is not None
+        and "trd" in option.when
+        and (
+            len(ctx.facts.failed_trials) < ctx.policy.trd_min_failed_trials
+            # Not named for a minor either (optimize/card.py: decided with child psychiatry).
+            or is_minor(ctx)
+        )
+    )
 
 
 def _running(ctx: RuleContext) -> frozenset[str]:

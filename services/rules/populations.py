@@ -190,6 +190,8 @@ def population(
     by_age = drug_rules.rules_for_age(years)
     applying = [Restriction(r, f"age {years}") for r in by_age if r.choice in _RESTRICTING]
     for rule in drug_rules.condition_rules():
+        if applying and _said(applying, rule):
+            continue
         found = by_kind.get(rule.finding) if rule.finding is not None else None
         if found:
             # A row narrowed to some codes of its kind (duloxetine: alcohol, not every substance)
@@ -240,6 +242,19 @@ def population(
         # check the record (the safer reading).
         lactation_sex_male=bool(perinatal and perinatal.lactation) and record.patient.sex == "male",
         ppd=_ppd(onset, by_kind),
+    )
+
+
+def _said(applying: list[Restriction], rule: DrugRule) -> bool:
+    """Whether a row with the same drug, choice and note already applies: a caveat kept in two
+    rows, one for any use disorder coded and one for an alcohol screen alone (esketamine: review
+    K35c finding 2), is said once, from the row that applied first."""
+    return any(
+        a.rule.note == rule.note
+        and a.rule.choice is rule.choice
+        and a.rule.ingredient == rule.ingredient
+        and a.rule.drug_class == rule.drug_class
+        for a in applying
     )
 
 
