@@ -315,19 +315,19 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
 def _option_not_named(ctx: RuleContext, ingredient: str) -> bool:
     """An option beyond medication (esketamine, IV ketamine: pathway_options.csv) whose caveat
     would stand alone: the card names these options only once the trials of treatment-resistant
-    depression have failed (policy.trd_min_failed_trials), and never for a minor, so otherwise
-    its caveat rows (a substance use disorder, psychotic features: review K35c findings 2 and 3)
-    are not said."""
+    depression have failed (policy.trd_min_failed_trials), never for a minor and never on the
+    psychotic-depression variant; otherwise its caveat rows (a substance use disorder, psychotic
+    features: review K35c findings 2 and 3) are not said."""
     option = pathway_options.options().get(ingredient)
-    return (
-        option is not None
-        and "trd" in option.when
-        and (
-            len(ctx.facts.failed_trials) < ctx.policy.trd_min_failed_trials
-            # Not named for a minor either (optimize/card.py: decided with child psychiatry).
-            or is_minor(ctx)
-        )
-    )
+    if option is None or "trd" not in option.when:
+        return False
+    if len(ctx.facts.failed_trials) < ctx.policy.trd_min_failed_trials or is_minor(ctx):
+        return True  # not named for a minor either (optimize/card.py: child psychiatry decides)
+    # The psychotic-depression variant names ECT and an antipsychotic regimen, never these
+    # options; imported here, as that module imports the card that imports this one.
+    from services.rules.optimize.psychotic import speaks_to_psychotic_features
+
+    return speaks_to_psychotic_features(ctx)
 
 
 def _running(ctx: RuleContext) -> frozenset[str]:
