@@ -255,7 +255,12 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
                     r.rule.ingredient
                     and (
                         outside_label(r.rule.ingredient, ctx.population)
-                        or _option_not_named(ctx, r.rule.ingredient)
+                        # A pregnancy or breastfeeding caveat is said under its own heading
+                        # whatever the card offers (as before review K35c).
+                        or (
+                            r.rule.finding not in _HEADED
+                            and _option_not_named(ctx, r.rule.ingredient)
+                        )
                     )
                 )
             )

@@ -246,11 +246,14 @@ def population(
 
 
 def _said(applying: list[Restriction], rule: DrugRule) -> bool:
-    """Whether a row with the same drug, choice and note already applies: a caveat kept in two
-    rows, one for any use disorder coded and one for an alcohol screen alone (esketamine: review
-    K35c finding 2), is said once, from the row that applied first."""
+    """Whether a row of the same drug, choice, finding kind and cite that covers every finding of
+    the kind (no `finding_codes`) already applies: this row, narrowed to a code set and its
+    screens, adds nothing then. A caveat kept in two rows, one for any use disorder coded and one
+    for an alcohol screen alone (esketamine: review K35c finding 2), is said once."""
     return any(
-        a.rule.note == rule.note
+        a.rule.finding_codes is None
+        and a.rule.finding is rule.finding
+        and a.rule.cite == rule.cite
         and a.rule.choice is rule.choice
         and a.rule.ingredient == rule.ingredient
         and a.rule.drug_class == rule.drug_class
