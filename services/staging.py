@@ -136,7 +136,25 @@ def _ect(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
         # so "not used" never reads as "no ECT on record" beside a card naming that course
         # (review K35c finding 4).
         earlier = sorted(p.date for p in record.procedures if p.kind is _ECT and p.date is not None)
-        if earlier and (facts.episode_start is None or earlier[-1] < facts.episode_start):
+        # A course running, or charted as a period reaching into the episode (maintenance ECT),
+        # is not "earlier": the 0 is left without that claim (the ECT card names the course).
+        reaches = any(
+            p.kind is _ECT
+            and (
+                p.ongoing
+                or (
+                    p.performed_end is not None
+                    and facts.episode_start is not None
+                    and p.performed_end >= facts.episode_start
+                )
+            )
+            for p in record.procedures
+        )
+        if (
+            earlier
+            and not reaches
+            and (facts.episode_start is None or earlier[-1] < facts.episode_start)
+        ):
             year = earlier[-1].year
             return StageDimension(
                 "ECT",
