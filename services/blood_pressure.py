@@ -14,6 +14,13 @@ Why 160/100 and not ACC/AHA 2017 stage 2 (140/90): services/policy/safety_readin
 with one half missing is judged on the half it has (the safer reading: a diastolic of 104 is high
 whatever the systolic). Two readings on one day count as two: a repeat in clinic that is still high
 is what "sustained" means at a visit.
+
+A drug whose label asks for a reading before each dose (esketamine: "assess blood pressure prior
+to dosing"; when raised, as a guide above 140/90, weigh the short-term rise against the benefit)
+has its own line in the table (`pre_dose_systolic` / `pre_dose_diastolic`): one reading above it
+is that label's decision point, so it is judged alone (`pre_dose_high`; review K35c finding 1: a
+single 165/100 before a session gave no card). The two-reading rule stays for the other rows,
+whose labels speak of a sustained rise.
 """
 
 from __future__ import annotations
@@ -45,6 +52,15 @@ class BpCaution:
     cite: str
     source: str
     status: str
+    # The label's line for a reading before a dose (esketamine: above 140/90, SPRAVATO Dosage and
+    # Administration); None for a drug whose label speaks only of a sustained rise.
+    pre_dose_systolic: int | None = None
+    pre_dose_diastolic: int | None = None
+
+    @property
+    def pre_dose_words(self) -> str:
+        """ "140/90 mm Hg" """
+        return f"{self.pre_dose_systolic}/{self.pre_dose_diastolic} mm Hg"
 
     @property
     def flag(self) -> str:
@@ -64,9 +80,16 @@ def _rows() -> dict[str, BpCaution]:
             cite=row["cite"],
             source=row["source"],
             status=row["status"],
+            pre_dose_systolic=_number(row.get("pre_dose_systolic")),
+            pre_dose_diastolic=_number(row.get("pre_dose_diastolic")),
         )
         for row in csv.DictReader(text.read_text("utf-8").splitlines())
     }
+
+
+def _number(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text else None
 
 
 def caution_for(ingredient: str) -> BpCaution | None:
@@ -93,6 +116,29 @@ def uncontrolled(
         return None
     if _high(latest, policy) and _high(before, policy):
         return latest, before
+    return None
+
+
+def pre_dose_high(
+    record: PatientRecord, caution: BpCaution, policy: Policy
+) -> BloodPressure | None:
+    """The latest reading when the drug's row has a pre-dose line, the reading is above it (the
+    label's "above 140/90": a reading of exactly 140/90 is not) and it is at most
+    policy.bp_pre_dose_days old; else None. A reading with one half missing is judged on the half
+    it has, as `_high`."""
+    if caution.pre_dose_systolic is None or caution.pre_dose_diastolic is None:
+        return None
+    readings = record.blood_pressures
+    if not readings:
+        return None
+    latest = readings[-1]
+    if (record.as_of - latest.date).days > policy.bp_pre_dose_days:
+        return None
+    systolic, diastolic = latest.systolic, latest.diastolic
+    if (systolic is not None and systolic > caution.pre_dose_systolic) or (
+        diastolic is not None and diastolic > caution.pre_dose_diastolic
+    ):
+        return latest
     return None
 
 

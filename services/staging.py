@@ -131,6 +131,39 @@ def _ect(record: PatientRecord, facts: PathwayFacts) -> StageDimension:
     category, points = points_for("ect", 1 if courses else 0)
     dates = sorted(p.date.isoformat() for p in courses if p.date is not None)
     basis = f"ECT on record ({dates[0]})" if dates else ("ECT on record" if courses else "none")
+    if not courses:
+        # The MSM scores ECT in the current episode only; an earlier course is said beside the 0,
+        # so "not used" never reads as "no ECT on record" beside a card naming that course
+        # (review K35c finding 4).
+        earlier = sorted(p.date for p in record.procedures if p.kind is _ECT and p.date is not None)
+        # A course running, or charted as a period reaching into the episode (maintenance ECT),
+        # is not "earlier": the 0 is left without that claim (the ECT card names the course).
+        reaches = any(
+            p.kind is _ECT
+            and (
+                p.ongoing
+                or (
+                    p.performed_end is not None
+                    and facts.episode_start is not None
+                    and p.performed_end >= facts.episode_start
+                )
+            )
+            for p in record.procedures
+        )
+        if (
+            earlier
+            and not reaches
+            and (facts.episode_start is None or earlier[-1] < facts.episode_start)
+        ):
+            year = earlier[-1].year
+            return StageDimension(
+                "ECT",
+                f"{category} in this episode",
+                f"none in this episode; an earlier course ({earlier[0].isoformat()} to "
+                f"{earlier[-1].isoformat()})",
+                points,
+                assumed=f"earlier course {year}",
+            )
     return StageDimension("ECT", category, basis, points)
 
 

@@ -9,6 +9,11 @@ Which drugs are checked is the table's rows, for an antidepressant or an adjunct
 snoozable (a safety check of one order). No readings, or a `vitals` key not sent: no card (the
 data gap is named only on the blood-pressure cards, which are the ones blood pressure could
 change: services/data/topic_data.csv).
+
+A drug whose label draws a line for the reading before each dose (esketamine: above 140/90, the
+row's `pre_dose_systolic` / `pre_dose_diastolic`) is also checked on its latest reading alone
+(blood_pressure.pre_dose_high; review K35c finding 1: 165/100 before a session, the reading
+before it normal, gave no card). The two-reading card, when it applies, says more and is the one.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ def blood_pressure_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
         return None
     pair = blood_pressure.uncontrolled(ctx.record, ctx.policy)
     if pair is None:
-        return None
+        return _pre_dose_check(ctx, draft, caution)
     name = draft.ingredient.capitalize()
     latest = pair[0]
     summary = order_doses.dosed_summary(
@@ -56,5 +61,31 @@ def blood_pressure_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | No
         f"both at or above {blood_pressure.line_words(ctx.policy)}, the line this clinic reads "
         "as uncontrolled (ACC/AHA 2017 stage 2 hypertension starts at 140/90).\n\n"
         f"{name} {caution.says} ({caution.cite}{caution.flag}). {_advice(caution)}."
+    )
+    return OrderCheck(TOPIC, draft, summary, detail, basis=(caution.cite,))
+
+
+def _pre_dose_check(
+    ctx: RuleContext, draft: DraftOrder, caution: blood_pressure.BpCaution
+) -> OrderCheck | None:
+    """One reading above the label's pre-dose line (esketamine): the reading, its date, the line."""
+    latest = blood_pressure.pre_dose_high(ctx.record, caution, ctx.policy)
+    if latest is None:
+        return None
+    name = draft.ingredient.capitalize()
+    line = caution.pre_dose_words
+    summary = order_doses.dosed_summary(
+        draft,
+        f"{name} ordered with blood pressure {latest.text()}, above the label's {line} "
+        "before a dose: recheck first",
+        f"{name} ordered with blood pressure above {line} ({latest.text()}): recheck first",
+        f"{name} ordered with blood pressure above the label's line: recheck first",
+    )
+    detail = (
+        f"**Blood pressure before a dose:** the latest reading, {latest.text()}, is above "
+        f"{line}, the line the label gives for a raised blood pressure before a dose "
+        f"({caution.cite}{caution.flag}).\n\n"
+        f"{name} {caution.says}; {caution.if_running}. Recheck it before the dose; a "
+        "clinician weighs whether the session goes ahead."
     )
     return OrderCheck(TOPIC, draft, summary, detail, basis=(caution.cite,))

@@ -114,6 +114,12 @@ class SafetyReadingPolicy:
     # Readings older than this do not count: the latest must be this recent (one year, as
     # lab_recent_days), so a chart whose last readings are years old gets no card.
     bp_recent_days: int = 365
+    # A drug whose label asks for a reading before each dose (esketamine: data/blood_pressure_
+    # cautions.csv `pre_dose_systolic`): its latest reading counts at an order while at most this
+    # old (review K35c finding 1). 14 days: an induction gives two sessions a week, so the reading
+    # before the last session or two. A DESIGN CHOICE (UNVERIFIED as a guideline value); the label
+    # asks for a reading before each dose, which this service cannot see being taken.
+    bp_pre_dose_days: int = 14
     # A warning interaction pair of a row marked `settles` (data/drug_interactions.csv: an SSRI or
     # SNRI beside an anticoagulant or antiplatelet, "watch for bleeding") whose two drugs have run
     # together, each at its dose, longer than this many days is a settled regimen: no card of
@@ -161,4 +167,5 @@ class SafetyReadingPolicyConfig(BaseModel):
     bp_uncontrolled_systolic: int = Field(160, ge=120, le=250)
     bp_uncontrolled_diastolic: int = Field(100, ge=70, le=150)
     bp_recent_days: int = Field(365, ge=1, le=3660)
+    bp_pre_dose_days: int = Field(14, ge=0, le=365)
     interaction_settled_days: int = Field(180, ge=0, le=36600)

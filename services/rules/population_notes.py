@@ -251,7 +251,18 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
             # with no postpartum depression on record: review s26 GB item 4), unless it runs.
             and (
                 r.rule.ingredient in taken
-                or not (r.rule.ingredient and outside_label(r.rule.ingredient, ctx.population))
+                or not (
+                    r.rule.ingredient
+                    and (
+                        outside_label(r.rule.ingredient, ctx.population)
+                        # A pregnancy or breastfeeding caveat is said under its own heading
+                        # whatever the card offers (as before review K35c).
+                        or (
+                            r.rule.finding not in _HEADED
+                            and _option_not_named(ctx, r.rule.ingredient)
+                        )
+                    )
+                )
             )
         )
     passed = ctx.population.edd_passed
@@ -304,6 +315,24 @@ def population_notes(ctx: RuleContext, *, tms: bool = False) -> str:
     if warning is not None and not tms:
         lines.append(f"**Boxed warning (age {age(ctx)}):** {warning.note} ({warning.cite}).")
     return "\n\n".join(lines)
+
+
+def _option_not_named(ctx: RuleContext, ingredient: str) -> bool:
+    """An option beyond medication (esketamine, IV ketamine: pathway_options.csv) whose caveat
+    would stand alone: the card names these options only once the trials of treatment-resistant
+    depression have failed (policy.trd_min_failed_trials), never for a minor and never on the
+    psychotic-depression variant; otherwise its caveat rows (a substance use disorder, psychotic
+    features: review K35c findings 2 and 3) are not said."""
+    option = pathway_options.options().get(ingredient)
+    if option is None or "trd" not in option.when:
+        return False
+    if len(ctx.facts.failed_trials) < ctx.policy.trd_min_failed_trials or is_minor(ctx):
+        return True  # not named for a minor either (optimize/card.py: child psychiatry decides)
+    # The psychotic-depression variant names ECT and an antipsychotic regimen, never these
+    # options; imported here, as that module imports the card that imports this one.
+    from services.rules.optimize.psychotic import speaks_to_psychotic_features
+
+    return speaks_to_psychotic_features(ctx)
 
 
 def _running(ctx: RuleContext) -> frozenset[str]:

@@ -190,6 +190,8 @@ def population(
     by_age = drug_rules.rules_for_age(years)
     applying = [Restriction(r, f"age {years}") for r in by_age if r.choice in _RESTRICTING]
     for rule in drug_rules.condition_rules():
+        if applying and _said(applying, rule):
+            continue
         found = by_kind.get(rule.finding) if rule.finding is not None else None
         if found:
             # A row narrowed to some codes of its kind (duloxetine: alcohol, not every substance)
@@ -240,6 +242,22 @@ def population(
         # check the record (the safer reading).
         lactation_sex_male=bool(perinatal and perinatal.lactation) and record.patient.sex == "male",
         ppd=_ppd(onset, by_kind),
+    )
+
+
+def _said(applying: list[Restriction], rule: DrugRule) -> bool:
+    """Whether a row of the same drug, choice, finding kind and cite that covers every finding of
+    the kind (no `finding_codes`) already applies: this row, narrowed to a code set and its
+    screens, adds nothing then. A caveat kept in two rows, one for any use disorder coded and one
+    for an alcohol screen alone (esketamine: review K35c finding 2), is said once."""
+    return any(
+        a.rule.finding_codes is None
+        and a.rule.finding is rule.finding
+        and a.rule.cite == rule.cite
+        and a.rule.choice is rule.choice
+        and a.rule.ingredient == rule.ingredient
+        and a.rule.drug_class == rule.drug_class
+        for a in applying
     )
 
 

@@ -24,7 +24,7 @@ from services import blood_pressure, cards, clinic_courses, screen
 from services.card_format import plural
 from services.clinic_courses import ClinicCourse
 from services.recommendation import Recommendation
-from services.rules import running_cautions
+from services.rules import pre_dose_blood_pressure, running_cautions
 from services.rules.context import RuleContext
 
 TOPIC = "running-drug-blood-pressure"
@@ -44,7 +44,9 @@ def _ended_line(course: ClinicCourse, caution: blood_pressure.BpCaution, window:
 def rule(ctx: RuleContext) -> Recommendation | None:
     pair = blood_pressure.uncontrolled(ctx.record, ctx.policy)
     if pair is None:
-        return None
+        # One raised reading on a session day of a drug whose label draws a pre-dose line
+        # (esketamine; review K35c finding 1).
+        return pre_dose_blood_pressure.card(ctx)
     # Esketamine given in clinic runs by clinic_courses' rule, whatever its order says (audit 19
     # finding 3); given only in clinic (the MAR, or HCPCS session codes) it has no order or fill
     # to make a running course, and a recent session makes it running (recheck 18a e05).

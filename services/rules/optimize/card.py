@@ -165,8 +165,9 @@ def next_options(ctx: RuleContext, *, exclude: frozenset[str] = frozenset()) -> 
             | blocked.exclude
             | (pathway_options.mdd_only() if ctx.facts.not_mdd else frozenset()),
             frailty=ctx.record.context.frailty,
-            # ECT the patient declined, said on its line (review 16 W6).
-            notes=declined.option_notes(ctx),
+            # ECT the patient declined, said on its line (review 16 W6); an option with a caveat
+            # row on record names its cite, as the switch list names bupropion's.
+            notes=_option_notes(ctx),
         ),
         blocked.line,
         ect.line,
@@ -349,3 +350,17 @@ def opening(ctx: RuleContext) -> list[str]:
         sections.append(residual)
     sections.append(population_notes(ctx))
     return sections
+
+
+def _option_notes(ctx: RuleContext) -> dict[str, str]:
+    """The options' notes: a declined ECT (declined.option_notes), and the cites of the caveat
+    rows on record for an option's drug ("esketamine nasal spray (caveat: SPRAVATO label, Boxed
+    Warning: Abuse and Misuse; ...)": review K35c finding 2), the caveat itself being the card's
+    "if considered" line."""
+    notes = declined.option_notes(ctx)
+    for option in pathway_options.options():
+        cites = populations.caveat_cites(ctx, option, "")
+        if cites:
+            said = "caveat: " + "; ".join(dict.fromkeys(cites))
+            notes[option] = f"{notes[option]}; {said}" if option in notes else said
+    return notes
