@@ -7,9 +7,8 @@ only the types and codes the rules read (a cheap dict check), then map them with
 Observations -> scores and labs, Condition / Procedure / Device -> clinical context,
 ServiceRequest -> referrals, Encounter -> sessions and visits, and the current episode.
 
-Here: `build_record`, handing each reader its part of the chart (chart_walk.py). Apart, each
-testable alone: request_resources.py (each resource once, whose it is), resource_routing.py
-(an Observation's reader; the cheap filter of other types), patient_resource.py (the Patient).
+Here: `build_record`, handing each reader its part (chart_walk.py). Apart, each testable alone:
+request_resources.py (each once, whose), resource_routing.py (readers, filter), patient_resource.py.
 """
 
 from __future__ import annotations
