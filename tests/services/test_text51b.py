@@ -36,6 +36,9 @@ CRITICAL = {
     "e_wants_to_go_home_and_hang_himself": "fixed",
     "e_Denies_SI_but_has_a_plan_to_go_home_and_take_all_his_pills": "fixed",
     "e_plan_to_shoot_himself": "control",
+    # "plan is/was to" as a qualifier (the lead's follow-up: quiet before the rows).
+    "e_Plan_is_to_go_home_and_end_it": "fixed",
+    "e_The_plan_was_to_go_home_and_hang_himself": "fixed",
     # Finding 6: "OD" with a substance after it, the patient before it, or a count of one.
     "e_OD_heroin": "fixed",
     "e_OD_heroin_comma_left_eye_swollen": "fixed",
@@ -52,6 +55,7 @@ QUIET = {
     "e_Denies_SI_but_has_a_plan_to_go_home": "control",
     "e_plan_to_go_home_and_hang_out_with_friends": "control",
     "e_denies_plan_to_go_home_and_kill_himself": "control",
+    "e_plan_is_to_follow_up_with_PCP": "control",
     # The right eye and once daily stay quiet.
     "e_h_o_cataract_OD": "control",
     "e_OD_cataract_surgery": "control",
