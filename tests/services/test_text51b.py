@@ -39,6 +39,7 @@ CRITICAL = {
     # "plan is/was to" as a qualifier (the lead's follow-up: quiet before the rows).
     "e_Plan_is_to_go_home_and_end_it": "fixed",
     "e_The_plan_was_to_go_home_and_hang_himself": "fixed",
+    "e_plan_is_to_take_40_ativan": "fixed",  # plan_take_lead rows (recheck K37 finding 1)
     # Finding 6: "OD" with a substance after it, the patient before it, or a count of one.
     "e_OD_heroin": "fixed",
     "e_OD_heroin_comma_left_eye_swollen": "fixed",
@@ -56,6 +57,7 @@ QUIET = {
     "e_plan_to_go_home_and_hang_out_with_friends": "control",
     "e_denies_plan_to_go_home_and_kill_himself": "control",
     "e_plan_is_to_follow_up_with_PCP": "control",
+    "e_Plan_is_to_take_2_tylenol_q6h_prn": "control",
     # The right eye and once daily stay quiet.
     "e_h_o_cataract_OD": "control",
     "e_OD_cataract_surgery": "control",
