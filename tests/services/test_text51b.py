@@ -40,6 +40,10 @@ CRITICAL = {
     "e_Plan_is_to_go_home_and_end_it": "fixed",
     "e_The_plan_was_to_go_home_and_hang_himself": "fixed",
     "e_plan_is_to_take_40_ativan": "fixed",  # plan_take_lead rows (recheck K37 finding 1)
+    # Vehicle and traffic methods (recheck K37 finding 3: ideation_object rows).
+    "e_Plan_to_drive_off_a_bridge": "fixed",
+    "e_plan_is_to_walk_into_traffic": "fixed",
+    "e_Plan_to_step_in_front_of_a_train": "fixed",
     # Finding 6: "OD" with a substance after it, the patient before it, or a count of one.
     "e_OD_heroin": "fixed",
     "e_OD_heroin_comma_left_eye_swollen": "fixed",
@@ -58,6 +62,8 @@ QUIET = {
     "e_denies_plan_to_go_home_and_kill_himself": "control",
     "e_plan_is_to_follow_up_with_PCP": "control",
     "e_Plan_is_to_take_2_tylenol_q6h_prn": "control",
+    "e_plan_to_drive_into_town": "control",
+    "e_Plan_to_walk_in_front_of_the_class": "control",
     # The right eye and once daily stay quiet.
     "e_h_o_cataract_OD": "control",
     "e_OD_cataract_surgery": "control",
