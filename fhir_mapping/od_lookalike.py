@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+from fhir_mapping import self_harm_terms
 from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.text_negation import normalise_text
@@ -58,9 +59,7 @@ _NEXT = re.compile(r" (\w+)")
 
 @cache
 def _rows(role: str) -> tuple[str, ...]:
-    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    rows = csv.DictReader(text.splitlines())
-    return tuple(normalise_text(row["term"]) for row in rows if row["role"] == role)
+    return tuple(normalise_text(t) for t in self_harm_terms.terms(role))
 
 
 @cache

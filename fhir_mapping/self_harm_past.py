@@ -20,11 +20,10 @@ a question costs less than a missed self-injury. The words are data
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
 
+from fhir_mapping import self_harm_terms
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["stated_past"]
@@ -33,12 +32,7 @@ __all__ = ["stated_past"]
 @cache
 def _role(role: str) -> re.Pattern[str]:
     """The rows of one role as whole words (a closing "*" any ending), matching nothing if none."""
-    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    terms = sorted(
-        (normalise_text(r["term"]) for r in csv.DictReader(text.splitlines()) if r["role"] == role),
-        key=len,
-        reverse=True,
-    )
+    terms = sorted((normalise_text(t) for t in self_harm_terms.terms(role)), key=len, reverse=True)
     if not terms:
         return re.compile(r"(?!x)x")
     body = "|".join(

@@ -56,6 +56,7 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
+from fhir_mapping import self_harm_terms
 from fhir_mapping.text_checklist import (
     checklist_item,
     detail_follows,
@@ -83,12 +84,7 @@ _JOINT = re.compile(r",|/|&|\b(?:and|or|nor|as well as)\b")
 
 def _words(roles: frozenset[str]) -> str | None:
     """The terms of `roles` (data/self_harm_terms.csv) as one alternation, longest first."""
-    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    words = [
-        normalise_text(row["term"])
-        for row in csv.DictReader(text.splitlines())
-        if row["role"] in roles
-    ]
+    words = [normalise_text(t) for t in self_harm_terms.terms(*roles)]
     if not words:
         return None
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

@@ -24,11 +24,10 @@ In doubt it is the act: a question costs less than a missed self-injury.
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from importlib import resources
 
+from fhir_mapping import self_harm_terms
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["as_sibling", "sibling_at"]
@@ -41,9 +40,7 @@ _NAMING = r"\s*(?::|\(|-)?\s*"
 
 
 def _terms(role: str) -> list[str]:
-    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    rows = csv.DictReader(text.splitlines())
-    return [normalise_text(row["term"]) for row in rows if row["role"] == role]
+    return [normalise_text(t) for t in self_harm_terms.terms(role)]
 
 
 def _alternation(terms: list[str]) -> str:

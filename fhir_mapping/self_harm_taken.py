@@ -35,13 +35,11 @@ x N" is read as its count (stated_counts.py), and "entire supply of" is a `taken
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 
-from fhir_mapping import stated_counts, stated_dosing
+from fhir_mapping import self_harm_terms, stated_counts, stated_dosing
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.stated_dosing import _drug_object, _named_most
 
@@ -62,11 +60,10 @@ _WORD = re.compile(r"[a-z']+\s+")
 
 @cache
 def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
-    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
     roles: dict[str, list[re.Pattern[str]]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        if row["role"].startswith("taken_"):
-            roles.setdefault(row["role"], []).append(term_regex(row["term"]))
+    for role, term in self_harm_terms.rows():
+        if role.startswith("taken_"):
+            roles.setdefault(role, []).append(term_regex(term))
     return {role: tuple(patterns) for role, patterns in roles.items()}
 
 
