@@ -37,6 +37,8 @@ Fix text51b (recheck K36a s33 finding 5, UNSAFE): "plan to go home and kill hims
 An everyday step of up to five words and an `ideation_step_link` word ("and", "then", "to") may
 stand between a qualifier and an `ideation_object` term (`stepped`); its denial is read from the
 qualifier (self_harm_text.ideation). text49c's everyday plan blanking blanks only the step.
+Fix text53a: "plan to go home, kill himself", "plan is to go home; kill herself" were quiet (TMS
+offered): "," and ";" are `ideation_step_link` rows too, read right after the step's last word.
 """
 
 from __future__ import annotations
@@ -135,8 +137,14 @@ def _stepped_leads() -> re.Pattern[str] | None:
     if not words or not links:
         return None
     body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    link = "|".join(re.escape(w) for w in sorted(links, key=len, reverse=True))
-    step = r"(?:\s+[\w'/]+){1," + str(_STEP_WORDS) + r"}?\s+(?:" + link + r")"
+    # A word link stands after a space ("home and"), a comma or semicolon right after the step's
+    # last word ("plan to go home, kill himself": fix text53a).
+    ordered = sorted(links, key=len, reverse=True)
+    link = "|".join(
+        (r"\s+" + re.escape(w) + r"\b") if w[:1].isalnum() else (r"\s*" + re.escape(w))
+        for w in ordered
+    )
+    step = r"(?:\s+[\w'/]+){1," + str(_STEP_WORDS) + r"}?(?:" + link + r")"
     return re.compile(r"(?<![\w'])(?:" + body + r")" + step + _BETWEEN)
 
 
@@ -146,7 +154,8 @@ def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[
     himself", "wants to go home and hang himself" were quiet, TMS offered (recheck K36a s33
     finding 5, fix text51b). Only the words of a thought (`ideation_object`) are read so, never
     an act or event term: "wanted to sleep and took 30 pills" stays the overdose it says. No
-    comma or stop may stand in the step, so "plan to go home, then f/u PCP" joins nothing."""
+    comma or stop may stand inside the step; a "," or ";" link closes it ("plan to go home, kill
+    himself": fix text53a), and "plan to go home, then f/u PCP" names no method, so joins nothing."""
     pattern = _stepped_leads()
     if pattern is None:
         return []

@@ -31,17 +31,35 @@ are not the patient's overdose). Apart from self_harm_text.py: what a past act t
 idea, and the count rules are stated_dosing's, not a second copy of them.
 Session 33 fix text50a (recheck K35b finding 4): an estimate, a count word or "<drug> <strength>
 x N" is read as its count (stated_counts.py), and "entire supply of" is a `taken_supply` phrase.
+
+Session 34 fix text53a:
+- "took all her meds at once", "swallowed all her meds" were quiet (TMS offered) while "took all
+  his pills at once" was critical. A `taken_med` word ("meds", "medications") is no `taken_pill`
+  word, since "took all her meds" is how adherence is written ("took all her meds this morning as
+  prescribed" stays quiet); it is read as one after a `taken_supply` phrase when the act's clause
+  holds a `taken_at_once` phrase ("at once", "in one go") or its verb is a `taken_med_verb`
+  ("swallowed", "ingested", "downed": no verb of adherence).
+- "took 4 norco, 4 percocet" was quiet: each object is a dose's count, the act is not. The
+  decision (the rule lives here, `_shares`): the objects of one act that each count a drug or
+  pill add up, each count as a share of the most tablets one dose of it takes by the "take"
+  rules (stated_dosing: `plan_take_most` 4, an everyday analgesic's dosing words its own); shares
+  above one whole dose in all are an overdose, as one count above it is. So "took 2 tylenol, 2
+  advil" (two halves) and "took 4 tylenol daily, 4 advil daily" stay doses; "took 4 norco, 4
+  percocet", "took 3 ativan and 2 ambien" are overdoses. Why not each drug's everyday day's most
+  (everyday_dose_rates.csv): it holds only the analgesics, and a mixed ingestion's danger is the
+  sum (sedatives and opioids add up), which a per-drug check never sees.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from fractions import Fraction
 from functools import cache
 
 from fhir_mapping import self_harm_terms, stated_counts, stated_dosing
 from fhir_mapping.self_harm_ideation import term_regex
-from fhir_mapping.stated_dosing import _drug_object, _named_most
+from fhir_mapping.stated_dosing import _drug_object, _most, _named_most, _objects
 
 __all__ = ["taken_spans"]
 
@@ -77,10 +95,38 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
             start = m.end() + len(after) - len(after.lstrip())
             stop = _CLAUSE_END.search(text, start)
             clause_end = len(text) if stop is None else stop.start()
-            for at, end in _parts(text, start, clause_end):
-                if _overdose(text[at:end]):
-                    yield m.start(), end
-                    break
+            meds = _meds_read(m.group(), text[start:clause_end])
+            parts = list(_parts(text, start, clause_end))
+            end = next((e for at, e in parts if _overdose(text[at:e], meds=meds)), None)
+            if end is None:
+                end = _shares(text, parts)
+            if end is not None:
+                yield m.start(), end
+
+
+def _meds_read(verb: str, clause: str) -> bool:
+    """Whether a `taken_med` word is read as a pill word in this act (module docstring)."""
+    roles = _roles()
+    return any(p.fullmatch(verb) for p in roles.get("taken_med_verb", ())) or any(
+        p.search(clause) for p in roles.get("taken_at_once", ())
+    )
+
+
+def _shares(text: str, parts: list[tuple[int, int]]) -> int | None:
+    """Where the act's objects counting a drug or pill, each a share of its dose's most, add up
+    to more than one dose (module docstring: "took 4 norco, 4 percocet"); None when they do not."""
+    total, end = Fraction(0), None
+    for at, stop in parts:
+        obj = stated_counts.plain("take " + text[at:stop], times=True).removeprefix("take ")
+        count = _COUNT.match(obj)
+        if count is None or not _drug_or_pill(obj[count.end() :]):
+            continue
+        found = next(iter(_objects("take " + obj)), None)
+        most = None if found is None else _most("take " + obj, found[2])
+        if found is None or not most:
+            continue
+        total, end = total + Fraction(found[1], most), stop
+    return end if total > 1 else None
 
 
 def _parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -94,7 +140,7 @@ def _parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield at, end
 
 
-def _overdose(obj: str) -> bool:
+def _overdose(obj: str, *, meds: bool = False) -> bool:
     """Whether one object of a past act is an overdose: a count above a dose of a drug named (the
     plan rules), or a whole supply of a drug or pills (module docstring). An estimate, a count
     word or "<drug> <strength> x N" is read as its count ("approx 30 ativan", "twenty ativan",
@@ -109,12 +155,13 @@ def _overdose(obj: str) -> bool:
             return True
         of = _OF.match(rest)
         return of is not None and _owned(rest[of.end() :])
-    return _supply(obj)
+    return _supply(obj, meds=meds)
 
 
-def _supply(obj: str) -> bool:
+def _supply(obj: str, *, meds: bool = False) -> bool:
     """Whether an object is a `taken_supply` phrase before a drug or pill word, or a `taken_whole`
-    phrase closing the clause, one possessive or article allowed before and after the phrase."""
+    phrase closing the clause, one possessive or article allowed before and after the phrase;
+    with `meds` a `taken_med` word as a pill word ("all her meds": `_meds_read`)."""
     roles = _roles()
     lead = _WORD.match(obj)
     for at in (0,) if lead is None else (0, lead.end()):
@@ -122,23 +169,26 @@ def _supply(obj: str) -> bool:
             found = p.match(obj, at)
             if found is None:
                 continue
-            if _owned(obj[found.end() :].lstrip()):
+            if _owned(obj[found.end() :].lstrip(), meds=meds):
                 return True
         if any(p.match(obj.rstrip() + ".", at) for p in roles.get("taken_whole", ())):
             return True
     return False
 
 
-def _owned(words: str) -> bool:
+def _owned(words: str, *, meds: bool = False) -> bool:
     """Whether `words` open with a drug or pill word, one possessive or article allowed before it
     ("her lithium", "the pills", "lithium")."""
     word = _WORD.match(words)
-    return _drug_or_pill(words) or (word is not None and _drug_or_pill(words[word.end() :]))
-
-
-def _drug_or_pill(words: str) -> bool:
-    """Whether `words` open with a drug's name as a "take" plan reads one (stated_dosing: the drug
-    tables, `plan_take_drug` rows, data/sedative_names.csv) or a `taken_pill` word."""
-    return _drug_object(words) is not None or any(
-        p.match(words) for p in _roles().get("taken_pill", ())
+    return _drug_or_pill(words, meds=meds) or (
+        word is not None and _drug_or_pill(words[word.end() :], meds=meds)
     )
+
+
+def _drug_or_pill(words: str, *, meds: bool = False) -> bool:
+    """Whether `words` open with a drug's name as a "take" plan reads one (stated_dosing: the drug
+    tables, `plan_take_drug` rows, data/sedative_names.csv) or a `taken_pill` word; with `meds`
+    a `taken_med` word too."""
+    roles = _roles()
+    pills = roles.get("taken_pill", ()) + (roles.get("taken_med", ()) if meds else ())
+    return _drug_object(words) is not None or any(p.match(words) for p in pills)

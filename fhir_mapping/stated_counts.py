@@ -7,7 +7,8 @@ count rules (stated_dosing.py, self_harm_taken.py) read only digits right after 
 notes give estimates. `plain` now drops a `count_approx` word ("approx", "about", "~") before a
 number, writes a data/count_words.csv word as its number ("twenty" 20, "twenty five" 25, "a
 dozen" 12; fix text52: "dozens", "a few dozen" 24, a number before "dozen" or "hundred" multiplies
-it, "2 dozen" 24, and ">", "over", "more than" are `count_approx` words too) and, with `times`, reads "<drug> <strength> x N" after "take" or opening an object
+it, "2 dozen" 24, and ">", "over", "more than" are `count_approx` words too; fix text53a: a range
+before it by its low end, "2-3 dozen" 24) and, with `times`, reads "<drug> <strength> x N" after "take" or opening an object
 as N tablets of it ("take ativan 1mg x 30" as "take 30 of ativan 1mg"); "x N" before a time
 ("x 3 days") or more words stays as it was. The rules that then read the count are the same
 ones, not a copy: "Took about 2 tylenol for headache" is a dose as "Took 2 tylenol" is.
@@ -30,9 +31,36 @@ _TIMES = re.compile(
     r"(?P<lead>\btak(?:e|es|ing)\s+|^)(?P<obj>[a-z][^,;.&+]*?)\s+x\s*(?P<n>\d+)(?![\d.])"
     r"(?:\s*(?:tabs?|tablets?|pills?|caps?|capsules?))?(?=\s*(?:$|[,;.&+]|\band\b|\bthen\b))"
 )
-# A number before a word that counts in groups ("2 dozen", "3 hundred"): the product (fix text52,
-# recheck K36b finding 2: "swallowed 2 dozen tabs" was silent). Words of English, not clinical facts.
-_GROUPED = re.compile(r"\b(?P<n>\d+)\s*(?P<group>dozen|hundred)\b")
+# A word that counts in groups ("2 dozen", "3 hundred"): a number before it is multiplied (fix
+# text52, recheck K36b finding 2: "swallowed 2 dozen tabs" was silent). Words of English, not
+# clinical facts.
+_GROUP_WORDS = r"dozen|hundred"
+_GROUP = r"(?P<group>" + _GROUP_WORDS + r")\b"
+
+
+@cache
+def _grouped() -> re.Pattern[str]:
+    """A number before a group word, or a range of two ("2-3 dozen", read "2 3 dozen" once the
+    hyphen is a space; "2 to 3 dozen" with a `count_range` word): the range's low end counts
+    (fix text53a: "took 2-3 dozen pills" read as "took 2 36 pills", a count of 2, and was quiet,
+    TMS offered, while "took 2 dozen pills" was critical)."""
+    words = [normalise_text(t) for t in stated_terms.terms("count_range")]
+    joint = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    between = r"\s+" if not words else r"\s+(?:(?:" + joint + r")\s+)?"
+    # A one-word count word but a group word is a number here too ("two to three dozen"): read
+    # before the count words are, so the range's low end, not "three dozen" alone, is read.
+    single = "|".join(
+        re.escape(w)
+        for w in sorted(_words(), key=len, reverse=True)
+        if " " not in w and not re.match(_GROUP_WORDS, w)
+    )
+    number = r"(?:\d+|(?:" + single + r")\b)"
+    return re.compile(r"\b(?P<n>" + number + r")(?:" + between + number + r")?\s*" + _GROUP)
+
+
+def _group_product(found: re.Match[str]) -> str:
+    n = found.group("n")
+    return str((int(n) if n.isdigit() else _words()[n]) * _words()[found.group("group")])
 
 
 @cache
@@ -72,7 +100,7 @@ def _number(found: re.Match[str]) -> str:
 def plain(text: str, *, times: bool = False) -> str:
     """`text` (normalised) with each estimate or count word as its number (module docstring),
     and with `times` each "<drug> <strength> x N" after "take" or opening it as "N of ..."."""
-    text = _GROUPED.sub(lambda m: str(int(m.group("n")) * _words()[m.group("group")]), text)
+    text = _grouped().sub(_group_product, text)
     text = _word_pattern().sub(_number, text)
     approx = _approx()
     if approx is not None:
