@@ -32,6 +32,22 @@ two rules of their own (session 33 fix text48a; session 32 K33/K34 leftovers).
   tables, data/sedative_names.csv or an `od_substance` row: "OD heroin", "OD tylenol", "OD
   xanax") is an overdose, never the eye's side; an eye word later in another clause ("OD heroin,
   left eye swollen") changes nothing, as only an eye word right after "OD" is the eye's.
+- Session 34 fix text53b: "OD w/ SI", "OD with intent", "OD with intent to die", "OD'd with
+  intent" said "Overdose, intent not recorded" (text52's `event` row "od with" read the overdose;
+  nothing read the intent after it), while "OD with suicidal intent" said self-harm. An `od_intent`
+  word ("si", "intent", "wish to die") right after an `od_intent_lead` ("od with", "od w/", "od'd
+  with", "overdos* with") states the intent (`od_intent`): read as a `suicidal` word beside the
+  overdose, so self-harm to confirm, and a denial of it states no accident. Never a substance.
+- Decision (fix text53b): "after OD", "post OD", "Seen after OD", "following OD" were quiet, TMS
+  offered: "OD" is an overdose or the right eye, and nothing after a time-order word made it
+  either. They are `event` rows now ("after od", "post od"): an overdose. With an eye word before
+  them ("Eye swelling post OD") the words are ambiguous (an eye finding after an overdose, or
+  after something done to the right eye); a missed overdose costs more than a card to dismiss, so
+  the overdose card is the safer error there too (as text50a read "Eye pain after OD x2"). Only an
+  eye procedure or exam word right after "OD" (`lookalike_eye_next`: "injection*", "yag",
+  "surgery", "exam"; "post OD injection", "after OD YAG") or a `lookalike_eye` stem ("post OD
+  cataract surgery") makes it the eye's, blanked as "OD cataract" is. "Lens opacity OD", "h/o
+  cataract OD", "OD eye drops", "Eye pain, OD x2" stay the eye's (no time-order word before "OD").
 """
 
 from __future__ import annotations
@@ -47,7 +63,7 @@ from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["blank_lookalikes", "od_substance"]
+__all__ = ["blank_lookalikes", "od_intent", "od_substance"]
 
 # What may stand between an eye word and "OD": up to two words, space-joined, and a comma only
 # right before "OD" (a comma elsewhere starts another item: "Eye pain, pt OD x2"); none of them
@@ -62,15 +78,22 @@ def _rows(role: str) -> tuple[str, ...]:
     return tuple(normalise_text(t) for t in self_harm_terms.terms(role))
 
 
+def _alternation(terms: Sequence[str], *, whole: bool = True) -> str | None:
+    """`terms` (normalised) as one alternation, longest first: a "*" any ending, inside a term
+    too ("eyelid*", "overdos* with"), else a whole word (`whole`; a lead ending in "w/" is none)."""
+    if not terms:
+        return None
+    return "|".join(
+        re.escape(t.rstrip("*")).replace(r"\*", r"\w*")
+        + (r"\w*" if t.endswith("*") else r"\b" if whole else "")
+        for t in sorted(terms, key=len, reverse=True)
+    )
+
+
 @cache
 def _stems() -> str | None:
     """The `lookalike_eye` stems ("eyelid*": any ending) as one alternation, longest first."""
-    stems = sorted(_rows("lookalike_eye"), key=len, reverse=True)
-    if not stems:
-        return None
-    return "|".join(
-        re.escape(s.rstrip("*")) + (r"\w*" if s.endswith("*") else r"\b") for s in stems
-    )
+    return _alternation(_rows("lookalike_eye"))
 
 
 @cache
@@ -82,8 +105,9 @@ def _eye() -> re.Pattern[str] | None:
 
 @cache
 def _eye_after() -> re.Pattern[str] | None:
-    """The "od" of "OD" with an eye word right after it ("od cataract", "od retinal")."""
-    body = _stems()
+    """The "od" of "OD" with an eye word right after it ("od cataract", "od retinal"), or an eye
+    procedure or exam word (`lookalike_eye_next`: "od injection", "od yag"; fix text53b)."""
+    body = _alternation((*_rows("lookalike_eye"), *_rows("lookalike_eye_next")))
     return None if body is None else re.compile(r"\bod(?= (?:" + body + r"))")
 
 
@@ -100,6 +124,18 @@ def od_substance() -> re.Pattern[str]:
         for n in sorted(set(names), key=len, reverse=True)
     )
     return re.compile(r"\bod (?:" + words + "|" + _names()[1].pattern + ")")
+
+
+@cache
+def od_intent() -> re.Pattern[str]:
+    """An `od_intent` word right after an `od_intent_lead` ("OD w/ SI", "OD with intent to die"):
+    the overdose's intent, read as a `suicidal` word (module docstring: fix text53b)."""
+    leads = _alternation(_rows("od_intent_lead"), whole=False)
+    words = _alternation(_rows("od_intent"))
+    if leads is None or words is None:
+        return re.compile(r"(?!)")  # no rows: nothing is read
+    # "od w/si" and "od w/ si" both; "od with" needs its space, the lead ends in a letter.
+    return re.compile(r"\b(?:" + leads + r")(?: |(?<=/))(?:" + words + ")")
 
 
 @cache

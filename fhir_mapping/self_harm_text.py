@@ -92,7 +92,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.od_lookalike import blank_lookalikes, od_substance
+from fhir_mapping.od_lookalike import blank_lookalikes, od_intent, od_substance
 from fhir_mapping.self_harm_context import (
     accident_beside,
     without_other_attempts,
@@ -195,7 +195,7 @@ def _terms() -> _Terms:
         act=(*by_role.get("act", []), *by_role.get("act_attempt", [])),
         event=(*by_role.get("event", ()), od_substance()),  # "OD heroin" (fix text51b)
         intent=tuple(by_role.get("intent", ())),
-        suicidal=tuple(by_role.get("suicidal", ())),
+        suicidal=(*by_role.get("suicidal", ()), od_intent()),  # "OD w/ SI" (fix text53b)
         accidental=tuple(by_role.get("accidental", ())),
         undetermined=tuple(by_role.get("undetermined", ())),
         negated_accident=tuple(by_role.get("negated_accident", ())),
