@@ -150,6 +150,26 @@ def unknown_codes(concept: object) -> str:
     )
 
 
+def unread_names(concept: object) -> str:
+    """ "RxNorm 352273", "NDC 0093-7198-56", "\"Medication 4471\"": what a concept `names_a_drug`
+    rejects states that a reader can look up, for the card line beside the record (DataGap.
+    stated): the drug codes the tables do not know, its NDC codes (fix drug51: an NDC alone was
+    "no name or drug code read", though the RxNorm case named its code), and a text or display
+    holding a number in a name's place, as written (placeholder_drug_names.py: an item number);
+    "" when it has none. A text of placeholder words only ("Unknown medication") says nothing
+    to look up, and is left out."""
+    if not isinstance(concept, JSON_OBJECT):
+        return ""
+    names = [f"{_SYSTEM_NAMES.get(s, s)} {code}" for s, code in _unknown_codes(concept)]
+    names.extend(f"NDC {code}" for system, code, _ in codings(concept) if system == NDC)
+    names.extend(
+        f'"{text.strip()}"'
+        for text in _texts(concept)
+        if any(c.isdigit() for c in text) and is_placeholder(text)
+    )
+    return ", ".join(dict.fromkeys(names))
+
+
 def unread_reason(concept: object) -> str:
     """Why a concept that `names_a_drug` rejects could not be read: a drug code the tables do not
     know, or an NDC alone, is said so, for the integration engineer who can send the name beside

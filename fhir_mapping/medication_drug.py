@@ -20,6 +20,7 @@ from fhir_mapping.drug_concept import (
     concept_look,
     ndc_only,
     unknown_codes,
+    unread_names,
 )
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
@@ -237,10 +238,11 @@ def read_only_with_another(look: ConceptLook | None) -> bool:
 
 
 def unread_codes(resource: Mapping[str, Any], medication: Mapping[str, Any] | None) -> str:
-    """ "RxNorm 352273": the drug codes the tables do not know of a medication resource whose
-    drug `read_drug` could not identify (its concept, else the Medication it references), for
-    the card line beside its id (DataGap.stated: reasons go to the logs, codes must not)."""
+    """ "RxNorm 352273", "NDC 0093-7198-56", "\"Medication 4471\"": what a medication resource
+    whose drug `read_drug` could not identify states that a reader can look up (its concept,
+    else the Medication it references: drug_concept.unread_names), for the card line beside its
+    id (DataGap.stated: reasons go to the logs, codes must not)."""
     concept = resource.get("medicationCodeableConcept")
     if isinstance(concept, JSON_OBJECT):
-        return unknown_codes(concept)
-    return unknown_codes(medication.get("code")) if medication is not None else ""
+        return unread_names(concept)
+    return unread_names(medication.get("code")) if medication is not None else ""

@@ -15,7 +15,8 @@ Which records: a medication record the mapping could not identify at all (medica
 UNIDENTIFIED_REASONS) that says it is taken now (DataGap.said_taken: an active or on-hold order,
 an active statement, a fill whose supply still runs: fhir_mapping/unidentified_taken.py, fix
 drug49; an order or a statement whose status is `unknown` and states no end long past, worded as
-possibly running: fix drug50). A drug with a readable name that is simply off the pathway ("ezetimibe 10
+possibly running: fix drug50; a text that is a number beside fill-in words, "Medication 4471",
+names no drug: fix drug51). A drug with a readable name that is simply off the pathway ("ezetimibe 10
 mg tablet") is identified and is no such record; nor is a stopped order. The order checks at an
 MAOI or antidepressant draft already say these records were left out (unidentified_running.py).
 A seizure disorder on record holds TMS and bupropion by itself: nothing is added then. Words:
@@ -103,7 +104,9 @@ def running_unidentified(gaps: Sequence[DataGap]) -> list[DataGap]:
 
 def screen_item(gap: DataGap) -> str:
     """ "running medication not identified (RxNorm 2599543): check it is not an antiseizure drug
-    before referral"; without the parenthesis when the record carries no drug code."""
+    before referral", "(NDC 0093-7198-56)", "(\"Medication 4471\")": what the record states that
+    a reader can look up (DataGap.stated, drug_concept.unread_names; fix drug51); without the
+    parenthesis when it states none."""
     w = words()
     codes = f" ({gap.stated})" if gap.stated else ""
     name = w.screen_item_unknown if gap.said_unknown else w.screen_item

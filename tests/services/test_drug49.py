@@ -62,11 +62,12 @@ def _order_cards(name: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     ("chart", "codes", "dated"),
     [
-        ("fill_ndc_running", "", "filled 2026-11-21, 30 days"),
+        # fix drug51: the NDC is named, as the RxNorm code is (was "").
+        ("fill_ndc_running", " (NDC 68180051309)", "filled 2026-11-21, 30 days"),
         ("fill_rxnorm_running", " (RxNorm 2599543)", "filled 2026-11-21, 30 days"),
         ("fill_rxnorm_in_grace", " (RxNorm 2599543)", "filled 2026-10-10, 30 days"),
         ("statement_open_unidentified", " (RxNorm 2599543)", "stated 2026-01-05"),
-        ("oracle_contained_ndc", "", "ordered 2025-03-10"),
+        ("oracle_contained_ndc", " (NDC 68180051309)", "ordered 2025-03-10"),
     ],
 )
 def test_a_running_unidentified_record_of_any_kind_is_screened_and_dated_by_its_kind(

@@ -46,7 +46,8 @@ def test_every_chart_carries_the_prefetch_keys() -> None:
     ("chart", "codes", "dated"),
     [
         ("order_unknown_rxnorm", " (RxNorm 2599543)", "ordered 2025-03-10, status unknown"),
-        ("oracle_order_unknown_ndc", "", "ordered 2025-03-10, status unknown"),
+        # fix drug51: the NDC is named (was "").
+        ("oracle_order_unknown_ndc", " (NDC 68180051309)", "ordered 2025-03-10, status unknown"),
         ("statement_unknown_rxnorm", " (RxNorm 2599543)", "stated 2026-11-20, status unknown"),
     ],
 )
