@@ -157,7 +157,7 @@ def run_rules(
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)
-    shown = lithium_level.hold_one_click(shown, hidden)
+    shown = lithium_level.hold_one_click(shown, hidden, ctx)  # level due too (lith51)
     shown = tca_level.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
     shown = running_renal.hold_one_click(ctx, shown, hidden)

@@ -26,21 +26,42 @@ are asked for by no other card when absent (the sodium and kidney cards speak on
 they stay here.
 
 The same topic as the above-target card (one card about a running lithium's level), an info
-card (the topic's only one: above the target it is a warning or critical): a monitoring step,
-not a harm at hand, so it holds no proposal of another card (lithium_level.hold_one_click leaves
-an info card of the topic alone).
+card (the topic's only one: above the target it is a warning or critical).
+
+While it is shown with the LEVEL due (not for a sodium, creatinine or TSH alone), the optimise
+card's drug proposals are text, not one click (`hold_one_click`; session 34 lith51, reversing
+lith49's "holds nothing"): aripiprazole one click beside lithium whose last level was 14 months
+old read as if lithium augmentation had been judged and had failed. It had not: a level that old
+says neither that lithium reached its target (a fair trial: CANMAT 2023 optimises before adding,
+para 187) nor that it is not now too high (toxicity tracks the level: FDA boxed warning; the
+kidney may have changed since), and a second adjunct added now would blur which drug does what.
+A level is one blood test; the options stay named, the summary says to check the level first.
+Why hold rather than only say it: the optimise card's detail already named the level as due, and
+the one-click proposal beside it still read as the recommendation (the safer behaviour is the
+one the above-target and below-target lithium readings already follow: settle the level, then
+add). A snooze of this card lifts the hold, as every holding card's does.
+
+A lithium whose supply ran out (Trial.supply_ran_out: no fill for policy mapping
+supply_gap_days, 30 days, after its last supply ended; a design choice documented in README
+"Policy", UNVERIFIED) is still read as possibly running while its order is open (the safety
+checks keep it in view), but this card no longer calls it running: its summary says "last supply
+ended DATE" (session 34 lith51: 35 days past its supply it read "Lithium 900 mg/day running").
+Within those 30 days (a refill a few days late) it is running, as every card reads it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import LabResult
-from services import cards, lab_safety, level_monitoring, lithium_baseline, screen
+from services import cards, lab_safety, level_monitoring, lithium_baseline, lithium_ect, screen
 from services.card_format import plural
 from services.interaction_table import Taking
-from services.recommendation import Indicator, Recommendation
+from services.recommendation import Indicator, Recommendation, Suggestion
+from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.diagnosis_medical import tsh_missing
 from services.rules.lithium_level_reading import running_lithium
@@ -56,6 +77,9 @@ class Due:
     tests: tuple[lithium_baseline.BaselineTest, ...]  # the monitoring tests but the level
     as_of: date
     tsh_elsewhere: bool = False  # the diagnosis review card asks for the TSH (lith50)
+    # The day its last supply ended, when no fill came for supply_gap_days since (Trial.
+    # supply_ran_out): the card says so, never "running" (lith51). None: supplied, or in grace.
+    supply_ended: date | None = None
 
     def left(self, test: lithium_baseline.BaselineTest) -> bool:
         """A test wanting that another card already asks for (the TSH: `tsh_elsewhere`)."""
@@ -87,7 +111,9 @@ def due(ctx: RuleContext) -> Due | None:
         ) and not lab_safety.labs_missing(ctx.record)
     # starting=True: every monitoring test but the level, which is judged above by its interval.
     tests = lithium_baseline.baseline(ctx, starting=True)
-    found = Due(lithium, level, level_due, tests, as_of, _tsh_asked(ctx))
+    trial = lithium_ect.running_lithium(ctx.record.trials)
+    ended = trial.supply_ran_out if trial is not None else None
+    found = Due(lithium, level, level_due, tests, as_of, _tsh_asked(ctx), ended)
     return found if level_due or found.wanting() else None
 
 
@@ -101,6 +127,9 @@ def _tsh_asked(ctx: RuleContext) -> bool:
 def _summary(found: Due, recent_days: int) -> str:
     dose = found.lithium.mg_per_day
     name = f"Lithium {cards.fmt_mg(dose)} mg/day" if dose is not None else "Lithium"
+    # "running", or, its supply run out, when it ended (lith51): never "running" past it.
+    ended = found.supply_ended
+    running = f", last supply ended {ended.isoformat()}" if ended is not None else " running"
     parts = []
     level = found.level
     if found.level_due and level is not None:
@@ -115,10 +144,10 @@ def _summary(found: Due, recent_days: int) -> str:
     row = lithium_baseline.baseline_row()  # the table's short citation, never a literal here
     cite = f" ({row.cite})" if row is not None else ""
     return cards.fit_summary(
-        f"{name} running: {said}{cite}",
-        f"{name} running: {said}",
-        f"Lithium running: {said}",
-        "Lithium running: monitoring due",
+        f"{name}{running}: {said}{cite}",
+        f"{name}{running}: {said}",
+        f"Lithium{running}: {said}",
+        f"Lithium{running}: monitoring due",
     )
 
 
@@ -130,6 +159,15 @@ def detail(ctx: RuleContext, found: Due) -> str:
     lines = [
         f"**Lithium monitoring due**{monitoring}.",
         f"- {taking[0].upper()}{taking[1:]}.",
+        *(
+            [
+                f"- Last supply ended {found.supply_ended.isoformat()}, no fill since: confirm "
+                "lithium is still taken before reading a new level (if it was stopped, a low "
+                "level says so, not that the dose is too low)."
+            ]
+            if found.supply_ended is not None
+            else []
+        ),
         f"- Level: {lab_safety.lithium_last_level_text(ctx.record, ctx.policy)}",
         *(
             f"{t.line(recent)} (asked on the diagnosis review card)"
@@ -168,3 +206,37 @@ def card(ctx: RuleContext, topic: str) -> Recommendation | None:
         indicator=Indicator.INFO,
     )
     return screen.with_fields(rec, evidence_key=fingerprint(found))
+
+
+def hold_one_click(
+    ctx: RuleContext,
+    recs: Sequence[Recommendation],
+    hidden: AbstractSet[str],
+    topic: str,
+) -> list[Recommendation]:
+    """`recs` with the optimise card's drug proposals as text while this card (of `topic`, shown:
+    not in `hidden`) says the level is due (see the module docstring); as they are otherwise
+    (only a sodium, creatinine or TSH due: the level judges the augmentation, not those)."""
+    if not one_click_hold.shown(recs, topic, hidden):
+        return list(recs)
+    found = due(ctx)
+    if found is None or not found.level_due:
+        return list(recs)
+    level = found.level
+    if level is not None:
+        ago = level_monitoring.age_text(level.date, found.as_of)
+        state, last = "overdue", f"its last level {lab_safety.text(level)}, {ago} ago"
+    else:
+        state, last = "not on record", "no level on record"
+    why = f"the lithium level is {state}"
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        return (
+            f"**Not one click while {why}** ({last}): {'; '.join(s.label for s in held)}. "
+            "Whether lithium reached its target (a fair trial of it) is not known, nor whether "
+            "its level is now too high: check the level first, then add or switch."
+        )
+
+    return one_click_hold.hold_drug_orders(recs, line, held_by=why, whole=True)

@@ -299,14 +299,17 @@ def level_words_of(ctx: RuleContext, lab: LabResult, lead: str = "last level") -
 
 
 def hold_one_click(
-    recs: Sequence[Recommendation], hidden: AbstractSet[str] = frozenset()
+    recs: Sequence[Recommendation],
+    hidden: AbstractSet[str] = frozenset(),
+    ctx: RuleContext | None = None,
 ) -> list[Recommendation]:
     """`recs` with the optimise card's medication proposals as text while this card is on the
     screen (not in `hidden`): see the module docstring. A due-monitoring card of the same topic
-    (lithium_due.py) holds nothing: a level to check is a monitoring step, not a harm at hand."""
+    (lithium_due.py) holds them with its own line while the LEVEL is due (lith51; `ctx` needed:
+    without it nothing is held for that card)."""
     # (the due card is the topic's only info card: above the target it is a warning or critical)
     if any(r.topic == TOPIC and r.indicator is Indicator.INFO for r in recs):
-        return list(recs)
+        return list(recs) if ctx is None else lithium_due.hold_one_click(ctx, recs, hidden, TOPIC)
     return one_click_hold.hold_while_shown(
         recs,
         hidden,

@@ -43,7 +43,8 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from services import cards, lab_safety, renal_doses, screen, tables
+from services import cards, egfr_fall, lab_safety, renal_doses, screen, tables
+from services.egfr_fall import Fall
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.renal_doses import CRCL_NOTE, CkdStage, Egfr, Kidney, RenalRow
@@ -150,7 +151,14 @@ def beyond_limits(ctx: RuleContext) -> Found | None:
     return Found(kidney, tuple(found)) if found else None
 
 
-def _summary(found: Found) -> str:
+def fell(ctx: RuleContext, found: Found) -> Fall | None:
+    """The fall to the eGFR the card reads (egfr_fall.py, session 34 lith51: 78 -> 52 in a
+    year on lithium was named as 52 only), or None: a code read, or no such fall."""
+    kidney = found.kidney
+    return egfr_fall.fall(ctx.record, kidney.lab) if isinstance(kidney, Egfr) else None
+
+
+def _summary(found: Found, fall: Fall | None = None) -> str:
     kidney = found.kidney
     if len(found.drugs) == 1:
         (d,) = found.drugs
@@ -171,7 +179,19 @@ def _summary(found: Found) -> str:
             if isinstance(kidney, Egfr) and d.row.action == "avoid"
             else ""
         )
+        # The fall first where it fits (lith51): the band alone hid a third of the eGFR lost.
+        # An old eGFR keeps its ", old" (the forms below): the fall's forms only a recent one.
+        fell = (
+            [
+                f"{dosed[0].upper()}{dosed[1:]} running, {fall.both()}: {d.says()}{edge}",
+                f"{head} ({fall.short()}): {d.says()}{edge}",
+                f"{head} ({fall.short()}): review the dose (label)",
+            ]
+            if fall is not None and isinstance(kidney, Egfr) and kidney.recent
+            else []
+        )
         return cards.fit_summary(
+            *fell,
             f"{head}: {d.says()}{edge} ({d.row.band})",
             f"{head}: {d.says()}{edge}",
             f"{head}: {d.says()}",
@@ -210,11 +230,13 @@ def _line(ctx: RuleContext, found: Found, d: Beyond) -> str:
 
 def detail(ctx: RuleContext, found: Found) -> str:
     kidney = found.kidney
+    fall = fell(ctx, found)
     notes = [kidney.old(ctx.policy).strip(), kidney.later().strip()]
     if isinstance(kidney, Egfr | CkdStage):
         notes.append(CRCL_NOTE)
     return cards.join_sections(
         "\n".join(_line(ctx, found, d) for d in found.drugs),
+        fall.line() if fall is not None else "",
         " ".join(n for n in notes if n),
         "Not offered as an order: whether to lower the dose, stop or switch is the "
         "prescriber's decision.",
@@ -233,7 +255,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     found = beyond_limits(ctx)
     if found is None:
         return None
-    card = cards.make(TOPIC, summary=_summary(found), detail=detail(ctx, found))
+    card = cards.make(TOPIC, summary=_summary(found, fell(ctx, found)), detail=detail(ctx, found))
     return screen.with_fields(card, evidence_key=fingerprint(found))
 
 

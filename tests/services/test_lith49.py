@@ -6,10 +6,12 @@ cards43_charts/v13_lithium: F33.2, sertraline and venlafaxine failed, venlafaxin
 fill 2026-10-23), lisinopril gone, lithium 300 mg three times daily (900 mg/day) alone:
 
 - a: last level 0.6 on 2025-10-01 (14 months): the level is due (level_monitoring.csv, 183 days);
+  since lith51 the optimise card's adjuncts are text until the level is checked;
 - g: the same beside venlafaxine still running: the same card;
 - b: level 1.3 last week: the above-target card (hold or reduce), the optimise card's proposals
   held (cards44), no due card beside it;
-- c: eGFR 75 -> 48 in a year, level current: the renal card carries the lithium lines;
+- c: eGFR 75 -> 48 in a year, level current: the renal card carries the lithium lines (and,
+  since lith51, the fall: both values and dates);
 - d: level 0.6 last month, creatinine/eGFR/TSH current: no lithium card (control);
 - e: the reviewer's chart (K30b s12c): lithium alone, no antidepressant, no labs: before, no card
   at all; now the due card names each test none on record;
@@ -53,9 +55,10 @@ def test_level_14_months_old_is_due_whatever_else_runs(name: str) -> None:
     assert "- TSH 2.1 m[IU]/L on 2026-10-05" in detail
 
 
-def test_due_card_holds_no_proposal_and_tms_says_nothing_false() -> None:
+def test_due_card_holds_the_proposals_and_tms_says_nothing_false() -> None:
+    # Session 34 lith51 reversed "holds no proposal": a level 14 months old holds the adjuncts.
     found = _cards("a_level_14_months_old")
-    assert "Not one click while" not in found[OPTIMISE]["detail"]
+    assert "Not one click while the lithium level is overdue" in found[OPTIMISE]["detail"]
     tms = found[TMS]
     assert "in target" not in tms["summary"] + tms["detail"]
     assert "lithium at its target level" not in tms["summary"] + tms["detail"]
@@ -77,7 +80,8 @@ def test_falling_egfr_is_the_renal_cards_with_the_lithium_lines() -> None:
     found = _cards("c_egfr_75_to_48")
     assert LITHIUM not in found  # level and tests current: nothing due
     renal = found[RENAL]
-    assert "Lithium 900 mg/day running with eGFR 48 on 2026-11-15" in renal["summary"]
+    # The fall named since session 34 lith51 (75 -> 48: 36 % lower, data/egfr_fall.csv).
+    assert "Lithium 900 mg/day running, eGFR 75 (2025-11-15) to 48 (2026-11-15)" in renal["summary"]
     assert (
         "Lithium: last level 0.6 mmol/L on 2026-11-01; creatinine 1.4 mg/dL on 2026-11-15; "
         "eGFR 48 mL/min/1.73 m2 on 2026-11-15."
