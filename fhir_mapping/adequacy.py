@@ -2,10 +2,12 @@
 
 - weeks_at_adequate_dose = days in segments with mg/day >= the drug's minimum adequate dose / 7
   (antidepressants: lower bound of the CANMAT 2023 range; augmentation agents: lower bound of
-  their CANMAT 2023 target range). A dose taken only as needed (DoseSegment.as_needed) is no
-  daily dose: its days never count, whatever its mg (the card says why: `judge`'s note); nor
-  do the days of a taper to a stop (taper_weeks.py, session 26 LA item 2), which the note
-  names too.
+  their CANMAT 2023 target range). A dose range ("1-2 tablets": DoseSegment.mg_per_day_high)
+  counts at its LOWER end, the dose the record shows for sure: adequacy is never claimed from the
+  top of a range, nor from fills sized for that top (fill_dose.fill_in_range, session 34 fix
+  dose51). A dose taken only as needed (DoseSegment.as_needed) is no daily dose: its days never
+  count, whatever its mg (the card says why: `judge`'s note); nor do the days of a taper to a
+  stop (taper_weeks.py, session 26 LA item 2), which the note names too.
 - Verdict:
    - NOT_A_TRIAL: the drug has a low-dose use (DrugInfo.low_dose_use, e.g. trazodone for sleep)
      and the highest known dose stays below the minimum: not a trial of that drug as treatment.

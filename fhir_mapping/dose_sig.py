@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
+from fhir_mapping import sig_numbers
 from fhir_mapping.dose_tables import (
     as_needed_terms,
     frequency_table,
@@ -19,18 +20,6 @@ from fhir_mapping.sig_clauses import ClauseReading, read_together
 from fhir_mapping.sig_clauses import SigDose as _SigDose
 from fhir_mapping.sig_times import TimeEvent, clock_events, restated, settle, times_per_day
 
-_WORD_NUMBERS = {
-    "one and a half": "1.5",
-    "one-half": "0.5",
-    "one half": "0.5",
-    "half": "0.5",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-}
 _EVERY_HOURS = re.compile(
     rf"\b(?:every|q)\s*(?P<n>{NUM})\s*(?:-\s*(?P<hi>{NUM})\s*)?(?:h|hr|hrs|hour|hours)\b"
 )
@@ -68,12 +57,11 @@ _MASS_THEN_COUNT = re.compile(
 
 
 def normalise_sig(text: str) -> str:
-    text = text.lower().replace("\u00bd", " 0.5 ")
+    text = text.lower()
     text = re.sub(r"(?<=[a-z])\.(?=[a-z])", "", text)  # b.i.d. -> bid.
     text = re.sub(r"(?<=[a-z])\.", " ", text)  # bid. -> bid
-    text = re.sub(r"\b1/2\b", "0.5", text)
-    for word, digits in _WORD_NUMBERS.items():
-        text = re.sub(rf"\b{word}\b", digits, text)
+    # Words and halves as digits, a mixed number as one ("1 1/2" 1.5: sig_numbers.py, fix dose51).
+    text = sig_numbers.digits(text)
     # Epic writes the number twice: "2 (two) times daily" -> "2 (2) times daily" -> "2 times daily".
     text = re.sub(r"\b(\d+(?:\.\d+)?)\s*\(\s*\1\s*\)", r"\1", text)
     text = _DISPENSE.sub(" ", text)

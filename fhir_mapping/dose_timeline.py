@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.fill_dose import fill_in_range, stated_range
 from fhir_mapping.record import DoseSegment
 from fhir_mapping.same_day_dose import _day_dose, _Dose, _dose_of
 
@@ -99,6 +100,7 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDo
     index = 0
     as_needed = False  # the course's last stated reading (module docstring)
     ordered = False  # ... and whether an order or statement stated it
+    ranged: tuple[float, float] | None = None  # the latest order's dose range (fill_dose.py)
     while index < count:
         event = events[index]
         start = event.start
@@ -117,7 +119,11 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDo
             ):
                 dose = None  # no dose stated: the as-needed dose before it holds
         else:
-            dose = _dose_of(event)
+            # A fill inside the order's range reads as the range (fill_dose.fill_in_range).
+            dose = fill_in_range(event, ranged) or _dose_of(event)
+        for stated in events[index:following]:
+            if stated.kind is not _DISPENSE and stated.mg_per_day is not None:
+                ranged = stated_range(stated)
         index = following
         if dose is None:
             if not timeline:

@@ -15,6 +15,20 @@ card "up to 300 mg/day ... may be above the usual maximum". The fills cannot cov
 100 mg a day, so the order's upper step alone is no dose to warn of: the dose is the fills', and
 the order's reading stays beside it ("order says up to 300 mg/day, fills cover 100 mg/day:
 confirm the dose taken", services/trial_dose_text.fills_below_order).
+
+A fill inside an order's dose RANGE reads as the range (`fill_in_range`; session 34 fix dose51,
+review K38b finding 2). A pharmacy fills "Take 1-2 tablets daily" for its top (60 tablets of 25 mg
+for 30 days), so the fill's 50 mg/day shows what the patient MAY take, not what was taken. The first
+fill, on the order's own day, already read as the order's range (same_day_dose: an order's reading
+outranks a fill's), and the later fills read the top: the course became 50 mg/day from the second
+fill, "adequate, failed", and counted toward TMS though the record shows 25-50 mg/day throughout.
+THE DECISION (the safer reading): never claim a dose, or an adequacy, the record does not show. A
+fill whose quantity over its days lies above the order's lower end and at most its upper end reads
+as the order's range, as the first fill does; adequacy.py then counts the range at its lower end
+(the dose the record proves), and the card writes "25 to 50 mg/day (range)". A fill at the lower
+end, or outside the range, keeps its own reading: it says something the range does not. A range
+read from an unclear sig (sig_unclear.py: "twice daily at bedtime") is no prescriber's range: a
+fill inside it says which reading the pharmacy supplied (fill_sig.py) and stays the dose.
 """
 
 from __future__ import annotations
@@ -23,6 +37,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.record import DoseSegment
+from fhir_mapping.sig_unclear import MARK as _UNCLEAR
 
 # The note medication_event.py puts on a fill whose dose it read from quantity and daysSupply.
 FILL_DOSE_NOTE = "dose from dispensed quantity and days supply"
@@ -76,3 +91,36 @@ def within_fills(
     if to_confirm is None or ordered == (None, None):
         return to_confirm
     return None
+
+
+def stated_range(event: MedicationEvent) -> tuple[float, float] | None:
+    """The dose range (lower, upper mg/day) a scheduled order or statement states, for the fills
+    after it (`fill_in_range`); None for a dispense, a single dose, an as-needed or ward order,
+    or a range read from an unclear sig (module docstring)."""
+    low, high = event.mg_per_day, event.mg_per_day_high
+    if (
+        event.kind is _DISPENSE
+        or low is None
+        or high is None
+        or event.as_needed
+        or event.ward_order
+        or any(_UNCLEAR in note for note in event.notes)
+    ):
+        return None
+    return low, high
+
+
+def fill_in_range(
+    event: MedicationEvent, ranged: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """`ranged`, the course's latest order's dose range (`stated_range`), when `event` is a fill
+    whose dose was read from its quantity over its days and lies above the range's lower end and
+    at most its upper end: the fill shows the range was supplied, not which end was taken (module
+    docstring). None otherwise: the fill's own reading stands."""
+    if ranged is None or event.kind is not _DISPENSE or FILL_DOSE_NOTE not in event.notes:
+        return None
+    mg = event.mg_per_day
+    if mg is None or event.mg_per_day_high is not None or event.as_needed:
+        return None
+    low, high = ranged
+    return ranged if low < mg <= high else None

@@ -13,7 +13,9 @@
   later one says "then"): dose_steps.governing_lines.
 - Finding 6: "1-2 tablets" of 50 mg ordered, 60 tablets per 30 days filled: the Dose first
   section said "100 mg/day" with no word that the 100 comes from the fills and the order allows
-  50-100. It now says "dose from fills, ordered 50-100 mg/day".
+  50-100. It now says "dose from fills, ordered 50-100 mg/day". Session 34 fix dose51 (review
+  K38b finding 2): fills inside the order's range no longer read as its top at all (the first
+  fill already read as the range): "sertraline 50-100 mg/day since 2026-06-01" (fill_dose.py).
 
 Charts: tests/services/dose_arithmetic_charts/ (Epic / US Core shaped requests built from
 leftover18 c01, every prefetch key; the review's r09, r17, r18, r27-r30, r36, r37).
@@ -180,12 +182,10 @@ def test_lines_are_steps_when_the_second_says_then() -> None:
 # --- finding 6: a dose from fills beside the order's ------------------------------------------
 
 
-def test_dose_from_fills_is_named_beside_the_ordered_range() -> None:
+def test_fills_inside_the_ordered_range_read_as_the_range() -> None:
     card = by_topic(_cards(_chart("sertraline_1to2_tabs_with_fills_60_per_30d")))[OPTIMISE]
-    assert (
-        "100 mg/day since 2026-07-01 (21 weeks; dose from fills, ordered 50-100 mg/day)"
-        in (card["detail"])
-    )
+    assert "sertraline 50-100 mg/day since 2026-06-01 (26 weeks)" in card["detail"]
+    assert "dose from fills" not in card["detail"]
 
 
 def test_fills_that_match_the_order_are_not_named() -> None:
