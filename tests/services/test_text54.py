@@ -52,6 +52,7 @@ CRITICAL = {
     "e_Plan_to_step_in_front_of_a_train": "control",
     "e_plan_colon_crash_car": "control",
     "e_plan_to_drive_off_a_bridge": "control",
+    "e_plan_to_walk_into_oncoming_traffic": "control",
     # The same in a Condition note.
     "cn_thoughts_of_driving_off_a_bridge": "fixed",
     "cn_thoughts_of_crashing_her_car": "fixed",
@@ -88,6 +89,10 @@ QUIET = {
     "e_plan_to_take_the_bus_to_work": "control",
     "e_plan_to_crash_at_a_friends_place": "control",
     "e_plan_is_to_take_the_train_to_work": "control",
+    # "into" reads only traffic: walking into a station or boarding is no method (fix text54).
+    "e_plan_to_walk_into_the_train_station": "control",
+    "e_plan_to_step_into_the_subway": "control",
+    "e_plan_to_drive_into_the_car_wash": "control",
 }
 
 PAST = {
