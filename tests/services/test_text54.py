@@ -53,6 +53,7 @@ CRITICAL = {
     "e_plan_colon_crash_car": "control",
     "e_plan_to_drive_off_a_bridge": "control",
     "e_plan_to_walk_into_oncoming_traffic": "control",
+    "e_wants_to_throw_herself_under_a_bus": "fixed",
     # The same in a Condition note.
     "cn_thoughts_of_driving_off_a_bridge": "fixed",
     "cn_thoughts_of_crashing_her_car": "fixed",
@@ -93,6 +94,8 @@ QUIET = {
     "e_plan_to_walk_into_the_train_station": "control",
     "e_plan_to_step_into_the_subway": "control",
     "e_plan_to_drive_into_the_car_wash": "control",
+    # "throw ... under the bus" reads only the patient thrown: the idiom is none.
+    "e_plan_is_to_throw_him_under_the_bus": "control",
 }
 
 PAST = {
