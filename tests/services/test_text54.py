@@ -52,7 +52,7 @@ CRITICAL = {
     "e_Plan_to_step_in_front_of_a_train": "control",
     "e_plan_colon_crash_car": "control",
     "e_plan_to_drive_off_a_bridge": "control",
-    "e_plan_to_walk_into_oncoming_traffic": "control",
+    "e_plan_to_walk_into_oncoming_traffic": "fixed",
     "e_wants_to_throw_herself_under_a_bus": "fixed",
     # The same in a Condition note.
     "cn_thoughts_of_driving_off_a_bridge": "fixed",
