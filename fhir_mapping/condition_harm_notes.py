@@ -24,15 +24,17 @@ treated and the note is recent, so asking about now costs less than a missed ris
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import self_harm_text, stated_history, stated_plan_text
+from fhir_mapping import self_harm_text, stated_history, stated_plan_text, stated_terms
 from fhir_mapping.condition_text import text_findings
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["harm_note_findings", "has_harm_note"]
 
@@ -87,7 +89,33 @@ def _stated_past(text: str) -> bool:
     current, year = stated_history.past_clauses(text, _names_any)
     if year is not None and not _names_any(current):
         return True
-    return stated_history.history_denied(text, _names_any)
+    return stated_history.history_denied(text, _names_any) or _dated_plan_past(text)
+
+
+# A year in a clause (1900-2099), as self_harm_ideation's "<year>".
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Where a clause ends, as stated_history.py's.
+_CLAUSE_END = re.compile(r"[.;,]")
+
+
+def _dated_plan_past(text: str) -> bool:
+    """Whether a note states a plan in the past tense (a stated_history_terms.csv `past_plan_lead`
+    "plan was to") in a clause dated by a year, says nothing happened since (`current_absent`:
+    "none since"), holds no `current` word and names no ideation in another clause: "In 2015
+    his plan was to hang himself, none since" was critical as current ideation while "History
+    of SI with plan to hang self in 2015, none since" is the past warning (recheck K38a s34
+    finding 4, fix text54). Not a `history_lead` row: those also keep a heading's plan from
+    being read ("plan was to take 40 ativan" stays a risk: stated_heading.py)."""
+    from fhir_mapping.visit_risk import _names_any  # no cycle at import
+
+    said = normalise_text(text)
+    plain = stated_terms.absent_blanked(said)  # "none since" holds the `current` word "since"
+    if plain == said or any(p.search(plain) for p in stated_terms.patterns("current")):
+        return False
+    leads = stated_terms.patterns("past_plan_lead")
+    clauses = _CLAUSE_END.split(plain)
+    dated = [c for c in clauses if _YEAR.search(c) and any(p.search(c) for p in leads)]
+    return bool(dated) and not any(_names_any(c) for c in clauses if c not in dated)
 
 
 def _past_mark() -> str:

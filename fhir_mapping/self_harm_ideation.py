@@ -73,12 +73,14 @@ _COUNT = r"(?:[3-9]|[1-9]\d+)"
 # answer ("Cutting - yes" as "Cutting: yes", "Cutting - no" denied; K29b s32 finding 1, text42).
 _CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
 _YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
+_OBJECTS = ("vehicle", "tracks")  # "<vehicle>", "<tracks>" in a term: `_object` (fix text54)
 
 
 def term_regex(term: str) -> re.Pattern[str]:
     """A self_harm_terms.csv term as a pattern: "self harm*" any ending ("self-harming"), inside a
     term too ("attempt* suicide", "stockpil* her *"); else the whole word; "#" a count (_COUNT);
-    "<year>" a year (_YEAR); a closing "$" the end of the clause (_CLAUSE_CLOSED). One rule for
+    "<year>" a year (_YEAR); "<vehicle>", "<tracks>" a vehicle, the tracks (`_object`); a
+    closing "$" the end of the clause (_CLAUSE_CLOSED). One rule for
     every role read here and in self_harm_text.py: the `preparatory` rows were read with
     text_negation.term_pattern, which knows only a closing "*", so "stockpil* meds", "stockpil*
     her *" and "stockpil*$" never matched (found in session 32 fix words43). Fix eye43's opening
@@ -91,7 +93,10 @@ def term_regex(term: str) -> re.Pattern[str]:
     term = term.rstrip("$")
     parts = term.rstrip("*").split("#")
     body = _COUNT.join(re.escape(part).replace(r"\*", r"\w*") for part in parts)
-    body = body.replace(*_YEAR) + (r"\w*" if term.endswith("*") else r"\b")
+    body = body.replace(*_YEAR)
+    for role in _OBJECTS:
+        body = body.replace(re.escape(f"<{role}>"), _object(role))
+    body += r"\w*" if term.endswith("*") else r"\b"
     return re.compile(r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
 
 
@@ -100,6 +105,19 @@ def _role(role: str) -> tuple[str, ...]:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(normalise_text(row["term"]) for row in rows if row["role"] == role)
+
+
+@cache
+def _object(role: str) -> str:
+    """What "<vehicle>" or "<tracks>" in a term reads: a word of that role ("car", "traffic";
+    "tracks", "rails") after any `vehicle_modifier` words ("her", "the", "oncoming",
+    "railroad"), so one row reads "crash her car", "crash the car" and "crash car" ("plan is to
+    drive her car off a bridge", "plan is to crash the car", "plan is to lie down on the
+    railroad tracks" were quiet: recheck K38a s34 finding 1, fix text54), and a method needs
+    its object ("step in front of the class" is none: finding 5)."""
+    nouns = "|".join(re.escape(w) for w in sorted(_role(role), key=len, reverse=True))
+    mods = "|".join(re.escape(w) for w in sorted(_role("vehicle_modifier"), key=len, reverse=True))
+    return r"(?:(?:" + (mods or "(?!)") + r")\s+)*(?:" + (nouns or "(?!)") + r")"
 
 
 @cache

@@ -40,7 +40,7 @@ from functools import cache
 from typing import Any
 
 from fhir_mapping.fhir_fields import array, codings
-from fhir_mapping.stated_plan_text import value_states_plan
+from fhir_mapping.stated_plan_text import states_plan, value_states_plan
 from fhir_mapping.suicide_screen_codes import _read
 
 # Levels in order of risk (a semantic order, not a clinical threshold).
@@ -205,6 +205,8 @@ def question_answer(element: Mapping[str, Any]) -> bool | None:
     """A known C-SSRS question's answer: a yes (True), a no (False: `_yes_no`, or the lowest
     answer as the self-harm row reader reads it, module docstring), None not read."""
     yes = _yes_no(element)
+    if yes is not True and _names_plan(element):
+        return True
     if yes is not None:
         return yes
     # Imported here: form_self_harm_answers reads this module's words at import.
@@ -217,6 +219,22 @@ def question_answer(element: Mapping[str, Any]) -> bool | None:
     # answer, the other words qualify it (fix neg47; recheck K35a s33 finding 5, fix forms49: a
     # plain Yes was critical, these "could not be read" with TMS offered).
     return True if any(yes_ended(text) for text in _parts(element)[0]) else None
+
+
+def _names_plan(element: Mapping[str, Any]) -> bool:
+    """Whether a valueString or note of the answer names a self-harm thought or plan as the
+    free-text readers read one (self_harm_text.ideation: "plan is to hang himself", "plan to
+    drive off a bridge"; stated_plan_text.states_plan: "Plan: hang self"): a yes, whatever the
+    value says, as two answers that disagree are (module docstring). The C-SSRS plan question
+    so answered, or "See comment" with the plan in the row's note, was "could not be read",
+    TMS held for a check, while a flowsheet comment or a Condition's note so worded is critical
+    (recheck K38a s34 finding 3, fix text54). A denial ("denies plan to ...") names none."""
+    # Imported here: self_harm_text's readers import the screen's words (as `question_answer`).
+    from fhir_mapping.self_harm_text import ideation
+
+    notes = [n.get("text") for n in array(element.get("note")) if isinstance(n, Mapping)]
+    texts = [t for t in (element.get("valueString"), *notes) if isinstance(t, str)]
+    return any(ideation(t) or states_plan(t) for t in texts)
 
 
 # What sets an answer's words apart: spaces, full stops, commas, semicolons, colons, brackets,
