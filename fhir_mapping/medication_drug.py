@@ -24,6 +24,7 @@ from fhir_mapping.drug_concept import (
 )
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
+from fhir_mapping.stated_form import with_stated_form
 from fhir_mapping.terminology import (
     Component,
     names_a_drug,
@@ -178,7 +179,12 @@ def read_drug(
     if look is not None:
         _, found, named = look
         if found or named:
-            return found, None, medication
+            # The form its name leaves unsaid, read from the sig and dose (stated_form.py).
+            return (
+                (with_stated_form(found, resource, medication) if found else found),
+                None,
+                medication,
+            )
         return (), unread_reason(resource["medicationCodeableConcept"]), medication
     display = reference.get("display") if isinstance(reference, JSON_OBJECT) else None
     # A placeholder display ("Medication") names no drug (recheck 18b W2): as no display.
@@ -189,16 +195,21 @@ def read_drug(
             return (), None, medication
         found = recognise(None, medication)
         if found or names_a_drug(medication.get("code")):
-            return found, None, medication
+            # Its form from Medication.form, the sig and dose (stated_form.py; review K38b 3).
+            return with_stated_form(found, resource, medication), None, medication
         if isinstance(display, str) and display.strip():
-            return recognise({"text": display}), None, medication
+            return (
+                with_stated_form(recognise({"text": display}), resource, medication),
+                None,
+                medication,
+            )
         if unknown_codes(medication.get("code")):
             return (), MEDICATION_UNKNOWN_CODE, medication
         if ndc_only(medication.get("code")):
             return (), MEDICATION_NDC_ONLY, medication
         return (), MEDICATION_NO_CODE, medication
     if isinstance(display, str) and display.strip():
-        return recognise({"text": display}), None, None
+        return with_stated_form(recognise({"text": display}), resource, None), None, None
     if isinstance(reference, JSON_OBJECT) and isinstance(reference.get("reference"), str):
         return (), _reference_not_found(reference["reference"]), None
     return (), NO_MEDICATION, None

@@ -82,6 +82,11 @@ def _ratio_strength(ratio: object) -> tuple[float | None, bool]:
         return mg / per, False
     if kind[0] == "volume":
         return mg / (per * kind[1]), True
+    if kind[0] == "time":
+        # A rate (6 mg / 24 h: an Oracle-style transdermal selegiline): mg per day, the strength
+        # of one patch worn a day, as rxnorm_products.csv writes the Emsam SCDs (rate x 24).
+        # Review K38b finding 3: a strength per hours was read as no strength.
+        return mg / (per * kind[1]), False
     return None, False
 
 

@@ -12,6 +12,11 @@ noise to a patient long on the diet):
   (`raise_line`: rules/optimize/dose_first.py);
 - an order of an MAOI at a diet dose while no MAOI at a diet dose runs adds one information card
   (`new_diet`: order_checks/maoi_diet.py); a renewal, or a raise from 9 to 12, adds nothing.
+Review K38b finding 5 asked for a "continue the MAOI diet" line on "raise selegiline from 9 toward
+12 mg/24 h". Kept as it is (session 34, fix drug52): at 9 mg/24 h the diet applies already (this
+table's row, from 9), so the raise changes nothing the patient must do; the line says what a
+raise brings, and a patient held at 9 or 12 without a raise proposed would get no such line
+anyway, so a reminder there would not be where the diet is kept (the 9 mg order, `new_diet`).
 A dose not read counts as needing the diet (the safer reading: a missed line on a 9 mg patch is
 a hypertensive crisis risk, an extra line on a 6 mg patch is a sentence).
 """
