@@ -32,6 +32,7 @@ from typing import Any
 from fhir_mapping.dose_timeline import _timeline
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import _Spanned, dose_dated
+from fhir_mapping.raise_order import RaiseOrder
 from fhir_mapping.taper import taper_timeline
 from fhir_mapping.ward_orders import after_the_ward
 
@@ -56,7 +57,7 @@ def _raises(event: MedicationEvent, last_fill: MedicationEvent) -> bool:
 
 def before_unfilled_raise(
     events: Sequence[MedicationEvent],
-) -> tuple[Sequence[MedicationEvent], tuple[date, float] | None]:
+) -> tuple[Sequence[MedicationEvent], RaiseOrder | None]:
     """`events` (in _event_key order) less the orders raising the dose after the course's latest
     fill (module docstring), and the latest such order's (day, mg/day); `events` and None when
     there is none (nearly every course: no fill, or no order after the latest)."""
@@ -69,12 +70,12 @@ def before_unfilled_raise(
         return events, None
     latest = raising[-1]
     assert latest.mg_per_day is not None  # _raises
-    return [e for e in events if e not in raising], (latest.start, latest.mg_per_day)
+    return [e for e in events if e not in raising], RaiseOrder(latest.start, latest.mg_per_day)
 
 
 def course_timeline(
     spans: Sequence[_Spanned], events: Sequence[MedicationEvent]
-) -> tuple[list[tuple[date, Any]], tuple[date, float] | None]:
+) -> tuple[list[tuple[date, Any]], RaiseOrder | None]:
     """The course's dose timeline (dose_timeline._timeline) and its unfilled raise
     (`before_unfilled_raise`), for trial_record._trial: an order's dose dated from its first fill
     (first_fill.dose_dated), a raise no fill shows taken left out, the steps of its tapers, the

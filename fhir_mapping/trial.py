@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.raise_order import RaiseOrder
 from fhir_mapping.source_ref import SourceRef
 from fhir_mapping.trial_outcome import TrialOutcome
 from fhir_mapping.trial_parts import (
@@ -312,8 +313,7 @@ class Trial(TrialOutcome):
     # PHQ-9 of that visit. The baseline window opens from it (order_day_baseline.py, review s23
     # RP finding 6). None for every other course (its start is its first record's own day).
     ordered_on: date | None = None
-    # A raise ordered after the latest fill, none at it yet: (day, mg/day) (raise_unfilled.py).
-    raise_unfilled: tuple[date, float] | None = None
+    raise_unfilled: RaiseOrder | None = None  # ordered after the last fill, unfilled (orders39)
 
     @property
     def listed(self) -> bool:

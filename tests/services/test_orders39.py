@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from fhir_mapping.raise_order import RaiseOrder
 from fhir_mapping.trial import Trial
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -71,7 +72,7 @@ def _venlafaxine(name: str) -> tuple[list[dict[str, str]], Trial]:
 def test_a_raise_awaiting_its_fill_keeps_the_filled_dose() -> None:
     cards, trial = _venlafaxine(RAISE)
     assert trial.current_mg_per_day == 150
-    assert trial.raise_unfilled == (date(2026, 11, 20), 225)
+    assert trial.raise_unfilled == RaiseOrder(date(2026, 11, 20), 225)
     text = _text(cards)
     assert RAISED not in text
     assert "side effects of the higher dose" not in text

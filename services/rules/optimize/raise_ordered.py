@@ -12,14 +12,13 @@ card's hold stays (the dose is still being optimised first: first_steps.raise_fi
 
 from __future__ import annotations
 
-from datetime import date
-
+from fhir_mapping.raise_order import RaiseOrder
 from fhir_mapping.record import Trial
 from services import cards
 from services.dose_units import per_day
 
 
-def ordered(trial: Trial) -> tuple[date, float] | None:
+def ordered(trial: Trial) -> RaiseOrder | None:
     """The raise ordered on `trial` awaiting its first fill (Trial.raise_unfilled), else None."""
     return trial.raise_unfilled
 
@@ -29,7 +28,7 @@ def act(trial: Trial) -> str | None:
     found = ordered(trial)
     if found is None:
         return None
-    day, mg = found
+    day, mg = found.day, found.mg_per_day
     return (
         f"{trial.ingredient} {cards.fmt_mg(mg)} {per_day(trial.ingredient)} ordered "
         f"{day.isoformat()}, no fill yet"
@@ -45,7 +44,7 @@ def line(trial: Trial) -> str | None:
     now = trial.current_mg_per_day
     if found is None or now is None:
         return None
-    day, mg = found
+    day, mg = found.day, found.mg_per_day
     unit = per_day(trial.ingredient)
     to, taken = cards.fmt_mg(mg), cards.fmt_mg(now)
     return (
