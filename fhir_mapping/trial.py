@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.raise_order import RaiseOrder
 from fhir_mapping.source_ref import SourceRef
 from fhir_mapping.trial_outcome import TrialOutcome
 from fhir_mapping.trial_parts import (
@@ -85,14 +86,12 @@ class Trial(TrialOutcome):
     # "listed", to confirm, as an old statement (services/taken_to_confirm.course_claim); it
     # stays ongoing for the safety checks (the safer reading). None for every other course.
     supply_out_since: date | None = None
-    # A course only an `active` order keeps, no fill yet while the chart carries a fill feed,
-    # inside rule 2c's window (review s23 RR2 finding 6): the order's day. "is ordered (2026-11-21,
-    # no fill yet)", never "is running" (taken_to_confirm.course_claim); still an exposure.
+    # Only an `active` order keeps the course, no fill yet on a fill feed, inside rule 2c's window
+    # (s23 RR2 finding 6): the order's day. "is ordered (2026-11-21, no fill yet)", not "running".
     awaiting_fill: date | None = None
-    # A dispense of the course's order (or of its drug, on or after it) declined, cancelled or
-    # stopped while no fill shows it taken (unfilled_order.py, review s23 RR2 finding 5): "fill
-    # declined 2025-06-02", beside the listing. "" otherwise. `no_fill_feed`: an order-only course
-    # on a chart that sends no dispense (orders33): "no fill on record", not "never filled".
+    # A dispense of the course's order (or drug, on or after it) declined, cancelled or stopped,
+    # no fill showing it taken (unfilled_order.py, s23 RR2 finding 5): "fill declined 2025-06-02".
+    # `no_fill_feed`: order-only, the chart sends no dispense (orders33): "no fill on record".
     fill_refused: str = ""
     no_fill_feed: bool = False
     feed_unfilled: bool = False  # listed, a fill feed shows never filled: never failed (orders34)
@@ -314,6 +313,7 @@ class Trial(TrialOutcome):
     # PHQ-9 of that visit. The baseline window opens from it (order_day_baseline.py, review s23
     # RP finding 6). None for every other course (its start is its first record's own day).
     ordered_on: date | None = None
+    raise_unfilled: RaiseOrder | None = None  # ordered after the last fill, unfilled (orders39)
 
     @property
     def listed(self) -> bool:

@@ -59,16 +59,17 @@ from fhir_mapping.course_support import (
 )
 from fhir_mapping.course_use import course_use
 from fhir_mapping.dose_not_tolerated import doses_not_tolerated
-from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline, with_todays_dose
+from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, with_todays_dose
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind
 from fhir_mapping.fill_dose import ordered_beside_fills, within_fills
-from fhir_mapping.first_fill import dose_dated, ordered_on
+from fhir_mapping.first_fill import ordered_on
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.listed_start import listed_to_confirm
 from fhir_mapping.order_gaps import with_order_gaps
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.raise_unfilled import course_timeline
 from fhir_mapping.record import (
     Adherence,
     AdherenceStatus,
@@ -83,11 +84,10 @@ from fhir_mapping.record import (
 )
 from fhir_mapping.sleep_use import sleep_course
 from fhir_mapping.supply_breaks import adequate_on_supply
-from fhir_mapping.taper import taper_spans, taper_timeline
+from fhir_mapping.taper import taper_spans
 from fhir_mapping.taper_weeks import course_cut
 from fhir_mapping.verdict_before_gap import before_gap
 from fhir_mapping.ward_adherence import given_days, ward_days, with_ward
-from fhir_mapping.ward_orders import after_the_ward
 from fhir_mapping.ward_stop import ward_stopped
 
 DrugLookup = Callable[[str, Role], DrugInfo | None]  # drug_table.drug_info(ingredient, role)
@@ -106,8 +106,6 @@ _INTOLERANCE = InadequacyReason.INTOLERANCE
 _NOTE_ORDER = attrgetter("start", "end", "key")
 _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
-_TAPER = attrgetter("taper")
-_WARD_ORDER = attrgetter("ward_order")
 
 
 def _info(lookup: DrugLookup, ingredient: str, role: Role) -> DrugInfo | None:
@@ -162,11 +160,8 @@ def _trial(
         adherence = with_ward(adherence, ward, events, start, window_end, policy)
     if tail is not None:
         adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
-    timeline = _timeline(dose_dated(spans) or events)  # an order's dose from its first fill
-    if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
-        timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
-    if any(map(_WARD_ORDER, events)):
-        timeline = after_the_ward(timeline, events)  # session 26 LA: the stay's dose ends with it
+    # An order's dose from its first fill, tapers, ward orders; orders39: an unfilled raise.
+    timeline, raised = course_timeline(spans, events)
     minimum, maximum = (info.min_adequate_mg, info.max_mg) if info is not None else (None, None)
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
     basis, per_administration = _dose_basis(events)
@@ -394,6 +389,7 @@ def _trial(
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
+            raise_unfilled=raised,
             taper_spans=tapers,
             taper_cut=cut,
         )

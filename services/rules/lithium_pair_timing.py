@@ -174,7 +174,8 @@ def of(ctx: RuleContext, pair: Pair) -> PairTiming | None:
     if not steady.steady_to_days:
         return None
     name = drug_names.shown(partner.ingredient)
-    events = [(lithium.start, "lithium started"), (partner.start, f"{name} started")]
+    li = "lithium ordered, no fill yet" if lithium.awaiting_fill else "lithium started"  # orders39
+    events = [(lithium.start, li), (partner.start, f"{name} started")]
     if partner.dose_began is not None:
         events.append((partner.dose_began, f"{name} dose changed"))
     began, what = max(events, key=lambda e: e[0])

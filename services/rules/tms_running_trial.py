@@ -20,6 +20,7 @@ from services.card_format import plural, weeks_text
 from services.dose_units import per_day
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import not_yet_judged
+from services.rules.optimize.first_fill_wait import awaiting_first_fill, ordered_words
 from services.rules.optimize.tapered_and_prn import tapering
 from services.rules.optimize.wording import dose_since_text, range_label
 from services.trial_dates import weeks_at_present_dose
@@ -59,13 +60,17 @@ def running_line(ctx: RuleContext) -> str:
     judge it once 6 weeks at an adequate dose are reached (...)", or "" with none. A course
     already past those weeks whose adherence keeps it from a fair test says so, from the
     record, never a date already passed: "venlafaxine 150 mg/day since 2026-10-10 (7 weeks),
-    but given on 13 of 52 ward days (MAR): not an adequate trial until taken as prescribed"."""
+    but given on 13 of 52 ward days (MAR): not an adequate trial until taken as prescribed". An
+    order awaiting its first fill is said as ordered (`_ordered_line`)."""
     tapered = tapering(ctx)
     # Antidepressant courses only: an adjunct (esketamine sessions, lithium) is no trial the
     # referral counts, and the TMS card names a running esketamine course itself.
     waiting = [t for t in not_yet_judged(ctx) if t.role is Role.ANTIDEPRESSANT and t not in tapered]
     if not waiting:
         return ""
+    # An order awaiting its first fill is no trial running yet (orders39): said as ordered.
+    ordered = [t for t in waiting if awaiting_first_fill(t)]
+    waiting = [t for t in waiting if t not in ordered]
     poor = [t for t in waiting if _past_but_poor(ctx, t)]
     rest = [t for t in waiting if t not in poor]
     parts = []
@@ -83,7 +88,22 @@ def running_line(ctx: RuleContext) -> str:
         "as prescribed"
         for t in poor
     ]
-    return (
+    said = (
         f"**Trial running, not judged yet:** {'; '.join(parts)} (this service's adequate "
         "trial); the optimise card proposes no switch or adjunct before then."
+        if parts
+        else ""
+    )
+    return " ".join([s for s in (_ordered_line(ordered), said) if s])
+
+
+def _ordered_line(ordered: list[Trial]) -> str:
+    """ "**Ordered, no fill yet:** bupropion 150 mg/day ordered 2026-11-10, no fill yet: its
+    weeks count from its first fill (check it was collected)." or "" with none."""
+    if not ordered:
+        return ""
+    return (
+        f"**Ordered, no fill yet:** {'; '.join(map(ordered_words, ordered))}: no trial running "
+        "until a fill shows it taken, its weeks counted from that fill (check it was collected: "
+        "ask the patient, the pharmacy)."
     )

@@ -62,6 +62,10 @@ def _lowers(finding: Finding) -> bool:
 def _drug(trial: Trial) -> str:
     mg = trial.current_mg_per_day_upper if trial.dose_basis is _DAILY else None
     dose = f" {mg:g} mg/day" if mg else ""
+    # An order no fill shows yet (Trial.awaiting_fill) is named as ordered (orders39), as the
+    # order cards name it (taken_to_confirm.course_claim): the team asks whether it is taken.
+    if trial.awaiting_fill is not None:
+        return f"{trial.ingredient}{dose} ordered {trial.awaiting_fill.isoformat()}, no fill yet"
     return f"{trial.ingredient}{dose} running"
 
 

@@ -105,11 +105,17 @@ def test_top_of_range_response_says_add_an_adjunct(folder: str, name: str) -> No
 # 3. An adjunct already running is optimised first.
 
 
-def test_running_aripiprazole_is_raised_first() -> None:
+def test_an_aripiprazole_order_awaiting_its_fill_is_named_not_raised() -> None:
+    # orders39: O3's aripiprazole is an order no fill shows taken while the chart's feed carries
+    # other fills: "ordered, no fill yet", never "raise aripiprazole" (a running aripiprazole is
+    # still raised first: tests/services/test_orders39.py, p09).
     card = _cards("O3_on_aripiprazole")[OPTIMISE]
-    assert "raise aripiprazole (5 mg/day; 2-10)" in card["summary"]
+    assert card["summary"].endswith("aripiprazole 5 mg/day ordered 2026-10-15, no fill yet")
     assert "add an adjunct" not in card["summary"]
-    assert "**Adjunct running:** aripiprazole 5 mg/day since 2026-10-15" in card["detail"]
+    assert (
+        "**Adjunct ordered:** aripiprazole 5 mg/day ordered 2026-10-15, no fill yet"
+        in (card["detail"])
+    )
 
 
 def test_running_lithium_in_target_changes_strategy() -> None:

@@ -18,7 +18,7 @@ trial (the switch already chosen) still holds the switch and augment options.
 
 Charts: tests/services/orders38_charts/ (K35b's probes, built from orders37's Epic charts, all 19
 prefetch keys). p03 (a 150 -> 225 mg/day raise ordered 2026-11-20, no fill at 225) is finding 9,
-not fixed here: its test pins today's reading.
+fixed by orders39.
 """
 
 from __future__ import annotations
@@ -100,10 +100,11 @@ def test_the_tramadol_card_says_the_awaiting_order_is_ordered_not_running() -> N
     assert "running" not in card["detail"]
 
 
-def test_a_raise_awaiting_its_fill_reads_as_today() -> None:
-    # Finding 9, left for the lead: the 225 mg/day raise has no fill, yet it is read taken.
+def test_a_raise_awaiting_its_fill_is_not_read_taken() -> None:
+    # Finding 9, fixed by orders39 (tests/services/test_orders39.py): the 225 mg/day raise has
+    # no fill, so the dose taken stays 150 and the card says the raise awaits its first fill.
     cards = _dec.cards(_chart(RAISE))
+    assert not any(c["summary"].startswith("Venlafaxine raised to 225 mg/day") for c in cards)
     assert any(
-        c["summary"].startswith("Venlafaxine raised to 225 mg/day on 2026-11-20, PHQ-9 worse")
-        for c in cards
+        "venlafaxine 225 mg/day ordered 2026-11-20, no fill yet" in c["summary"] for c in cards
     )

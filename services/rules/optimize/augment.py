@@ -38,6 +38,7 @@ from services.rules.optimize.courses import (
     running_antipsychotics,
     shares_an_ingredient,
 )
+from services.rules.optimize.first_fill_wait import awaiting_first_fill, ordered_words
 from services.rules.optimize.orders import (
     first_line_adjuncts,
     first_line_left_out,
@@ -141,6 +142,12 @@ def augment_section(
             )
             + "; no dose increase and no second antipsychotic; a non-antipsychotic adjunct is "
             "below (the adverse-effect card says why)."
+        )
+    elif ours and all(map(awaiting_first_fill, ours)):
+        # Ordered, no fill yet (orders39): no dose to optimise; whether it was collected first.
+        lines.append(
+            f"An antipsychotic is already ordered ({', '.join(map(ordered_words, ours))}): a "
+            "second antipsychotic is not proposed; check it was collected before judging it."
         )
     elif ours:
         lines.append(

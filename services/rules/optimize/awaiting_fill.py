@@ -17,9 +17,11 @@ Here such a course is said as awaiting its first fill where the card would other
 (below its range past that grace, or its weeks at an adequate dose reached), with no dose advice
 and no one-click; it holds the switch and augment options as a course not yet judged does (the
 drug ordered is the step already taken), a hold bounded by its listing. Before then the card
-waits for it as for any new course (courses.not_yet_judged), as before. Antidepressant courses
-only, the ones courses.subtherapeutic would raise: an adjunct awaiting its fill keeps its own
-lines (below_range_adjuncts), a leftover of this fix.
+waits for it as for any new course (courses.not_yet_judged), as before. Antidepressant courses,
+the ones courses.subtherapeutic would raise, and (orders39) adjuncts below their range, the ones
+courses.below_range_adjuncts raised ("Mirtazapine 15 mg/day added 2026-11-15 ... raise it or
+change strategy" of a mirtazapine order no fill shows taken): below_range_adjuncts leaves them
+out, and the card says they await their first fill.
 
 The line holds back only the dose advice for its own order, never the pathway's step (orders38,
 recheck K35b finding 6): a re-order of a drug that already failed an adequate trial (venlafaxine
@@ -41,20 +43,19 @@ from services.card_format import plural
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
 from services.rules.optimize.courses import in_titration
+from services.rules.optimize.first_fill_wait import awaiting_first_fill
 from services.rules.optimize.wording import dose_text
 
-
-def awaiting_first_fill(trial: Trial) -> bool:
-    """An order-only course the chart's fill feed shows no fill of yet, not yet listed
-    (unfilled_order.mark_unfilled: Trial.feed_unfilled with Trial.awaiting_fill)."""
-    return trial.feed_unfilled and trial.awaiting_fill is not None and not trial.listed
+# The courses whose dose the card would advise on: antidepressants, and adjuncts (orders39).
+_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
 
 
 def _judged_now(ctx: RuleContext, trial: Trial) -> bool:
     """Whether the card would judge the course today were it taken: below its range past the
-    titration grace (courses.subtherapeutic's "raise the dose"), or adequate by its weeks
-    (courses.unmeasured's "not measured yet", a failed trial's switch)."""
-    if trial.verdict is Verdict.ADEQUATE:
+    titration grace (courses.subtherapeutic's "raise the dose", below_range_adjuncts' "raise it
+    or change strategy"), or, an antidepressant, adequate by its weeks (courses.unmeasured's "not
+    measured yet", a failed trial's switch). An adjunct at its dose has no such advice."""
+    if trial.verdict is Verdict.ADEQUATE and trial.role is Role.ANTIDEPRESSANT:
         return True
     minimum, mg = trial.min_adequate_mg, trial.current_mg_per_day
     return (
@@ -72,9 +73,9 @@ def courses(ctx: RuleContext, current: tuple[Trial, ...]) -> tuple[Trial, ...]:
 
 
 def _awaiting(current: tuple[Trial, ...]) -> tuple[Trial, ...]:
-    # Antidepressants, as courses.subtherapeutic raises them: an adjunct below its range keeps
-    # its own line (courses.below_range_adjuncts), as before.
-    return tuple([t for t in current if t.role is Role.ANTIDEPRESSANT and awaiting_first_fill(t)])
+    # Antidepressants, as courses.subtherapeutic raises them, and adjuncts below their range as
+    # courses.below_range_adjuncts raised them (orders39: that list now leaves them out).
+    return tuple([t for t in current if t.role in _ROLES and awaiting_first_fill(t)])
 
 
 def reordered_failed(ctx: RuleContext, trial: Trial) -> Trial | None:

@@ -11,6 +11,7 @@ from fhir_mapping.verdict_before_gap import responding_now
 from services import drug_rules, trial_count
 from services.rules.context import RuleContext
 from services.rules.optimize import adjunct_level
+from services.rules.optimize.first_fill_wait import awaiting_first_fill
 
 # Courses whose outcome is the pathway's business (not e.g. an interacting drug such as linezolid).
 PATHWAY_ROLES = frozenset({Role.ANTIDEPRESSANT, Role.AUGMENTATION})
@@ -160,6 +161,8 @@ def below_range_adjuncts(
             if t.role is _AUGMENTATION
             and t.response is not True
             and t.adherence.status is not _POOR
+            # No fill yet on a fill feed: no dose to raise (first_fill_wait.py, orders39).
+            and not awaiting_first_fill(t)
             and (_below_mg_range(t, grace) or _below_level_target(ctx, t, grace))
         ]
     )

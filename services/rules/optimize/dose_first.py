@@ -50,7 +50,7 @@ from services.order_doses import dosed_subject, fills_basis, fmt_dose, trial_dos
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia, fixed_partner, orders
+from services.rules.optimize import catatonia, fixed_partner, orders, raise_ordered
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
@@ -189,6 +189,13 @@ def section(ctx: RuleContext, space: Room) -> str:
             f"adults, but {levelled.label_words(age)}: {levelled.check_words()} Then repeat "
             "the PHQ-9; the options below come next."
         )
+    ordered = raise_ordered.line(trial)  # orders39: the raise is ordered, no fill at it yet
+    if ordered is not None:
+        return (
+            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
+            f"({short_drop(trial)}); range here up to {cards.fmt_mg(space.top)} {unit}{where}. "
+            f"{ordered}"
+        )
     start = start_doses.start_dose(trial.ingredient)
     to = _step(space)
     how = (
@@ -249,6 +256,7 @@ def suggestion(ctx: RuleContext, space: Room) -> Suggestion | None:
     if (
         space.hold is not None
         or to is None
+        or raise_ordered.ordered(trial) is not None  # ordered already (orders39)
         or trial.dose_equivalence is not None
         # A release form with a ceiling of its own has steps of its own (paroxetine CR by
         # 12.5 mg): the IR step, written as a generic order, would not fit it.
@@ -308,7 +316,9 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
         return None
     # A product with no higher strength says what the raise means (s22 RU 7: "daily, not weekly").
     means = raise_means(space.trial.dose_equivalence)
-    act = f"raise {name} {_target(space)}{f' ({means[1]})' if means else ''} first"
+    act = raise_ordered.act(space.trial) or (  # a raise ordered awaits its fill (orders39)
+        f"raise {name} {_target(space)}{f' ({means[1]})' if means else ''} first"
+    )
     return cards.fit_summary(
         f"{long}: {act} (CANMAT para 187), {then}",
         f"{long}: {act}, {then}",

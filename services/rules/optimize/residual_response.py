@@ -36,6 +36,7 @@ from services.rules.optimize.adjunct_level import first_words, reading, settled
 from services.rules.optimize.augment import augment_section
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import current_trials
+from services.rules.optimize.first_fill_wait import awaiting_first_fill, ordered_words
 from services.rules.optimize.wording import (
     dose_since_text,
     drop_text,
@@ -85,6 +86,8 @@ def _adjunct_step(ctx: RuleContext, adjunct: Trial) -> str:
     (adjunct_level: "check a lithium level", or "change strategy" at its target); another below
     the top of its range "raise aripiprazole (5 mg/day; 2-10)"; at its top "change strategy"."""
     name = adjunct.ingredient
+    if awaiting_first_fill(adjunct):  # no fill yet: no dose to raise (orders39)
+        return ordered_words(adjunct)
     found = reading(ctx, adjunct)
     if found is not None:
         if settled(found):
@@ -155,7 +158,14 @@ def card(
     sections.append(augment_section(ctx, used))
     name = t.ingredient.capitalize()
     adjunct = _running_adjunct(ctx)
-    if adjunct is not None:
+    if adjunct is not None and awaiting_first_fill(adjunct):
+        # Ordered, no fill yet (orders39): no dose to optimise; whether it was collected first.
+        act, cite = _adjunct_step(ctx, adjunct), ""
+        sections.append(
+            f"**Adjunct ordered:** {act}: check it was collected (ask the patient, the pharmacy) "
+            "before another adjunct or a switch; its dose is judged once a fill shows it taken."
+        )
+    elif adjunct is not None:
         act, cite = _adjunct_step(ctx, adjunct), ""
         sections.append(
             f"**Adjunct running:** {dose_since_text(adjunct)}: optimise it first ({act}) before "

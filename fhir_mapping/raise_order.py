@@ -1,0 +1,16 @@
+"""A dose raise ordered on a filled course, no fill at the new dose yet (Trial.raise_unfilled,
+fhir_mapping/raise_unfilled.py, orders39): apart so that trial.py can name it without reading
+the events raise_unfilled.py reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseOrder:
+    """The order's day and the daily dose it orders (mg/day)."""
+
+    day: date
+    mg_per_day: float

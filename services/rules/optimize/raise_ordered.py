@@ -1,0 +1,55 @@
+"""A raise already ordered that no fill at the new dose shows taken yet (orders39): said as
+ordered, awaiting its first fill, never proposed again nor read as taken.
+
+fhir_mapping/raise_unfilled.py keeps the filled dose as the dose taken (venlafaxine 150 mg/day
+filled, 225 mg/day ordered 2026-11-20, no fill at 225) and the order as Trial.raise_unfilled.
+The dose-first section then had room from 150 to 225 and read "raise venlafaxine 150 → 225 mg/day
+first", with "Raise venlafaxine to 225 mg/day" one click: a second order of the raise already
+ordered. Here the section says the raise is ordered and awaits its first fill (its weeks count
+from that fill), the summary names it as the step under way, and no one-click repeats it. The TMS
+card's hold stays (the dose is still being optimised first: first_steps.raise_first).
+"""
+
+from __future__ import annotations
+
+from fhir_mapping.raise_order import RaiseOrder
+from fhir_mapping.record import Trial
+from services import cards
+from services.dose_units import per_day
+
+
+def ordered(trial: Trial) -> RaiseOrder | None:
+    """The raise ordered on `trial` awaiting its first fill (Trial.raise_unfilled), else None."""
+    return trial.raise_unfilled
+
+
+def act(trial: Trial) -> str | None:
+    """ "venlafaxine 225 mg/day ordered 2026-11-20, no fill yet", or None with no such raise."""
+    found = ordered(trial)
+    if found is None:
+        return None
+    day, mg = found.day, found.mg_per_day
+    return (
+        f"{trial.ingredient} {cards.fmt_mg(mg)} {per_day(trial.ingredient)} ordered "
+        f"{day.isoformat()}, no fill yet"
+    )
+
+
+def line(trial: Trial) -> str | None:
+    """ "A raise to 225 mg/day was ordered 2026-11-20, no fill at that dose yet: the dose taken
+    stays 150 mg/day (its weeks counted at it) until a fill shows 225 taken; check it was
+    collected (ask the patient, the pharmacy), then repeat the PHQ-9 after the change; the options
+    below come next." None with no such raise."""
+    found = ordered(trial)
+    now = trial.current_mg_per_day
+    if found is None or now is None:
+        return None
+    day, mg = found.day, found.mg_per_day
+    unit = per_day(trial.ingredient)
+    to, taken = cards.fmt_mg(mg), cards.fmt_mg(now)
+    return (
+        f"A raise to {to} {unit} was ordered {day.isoformat()}, no fill at that dose yet: the "
+        f"dose taken stays {taken} {unit} (its weeks counted at it) until a fill shows {to} "
+        "taken; check it was collected (ask the patient, the pharmacy), then repeat the PHQ-9 "
+        "after the change; the options below come next."
+    )
