@@ -24,7 +24,7 @@ from fhir_mapping.resource_routing import (
     VITALS_READER,
     WANTS,
     encounter_filter,
-    observation_routing,
+    observation_route,
     wants_questionnaire_response,
 )
 from fhir_mapping.site_codes import SiteCodes
@@ -138,7 +138,7 @@ def walk_chart(
         # resource non-conformant outside the fields read is still read. Observations first:
         # most of a chart (vitals, labs).
         if kind == "Observation":
-            reads, looks_named, lab_test = observation_routing(resource)
+            reads, looks_named, lab_test, asks = observation_route(resource)
             if reads is PREGNANCY_READER:  # review 10 finding 3
                 pregnancy_observations.append(resource)
                 continue
@@ -157,8 +157,13 @@ def walk_chart(
                 # question that names none ("Safety plan reviewed" = "pt reports SI with plan":
                 # screen_lookalike.read_named; session 30 fix forms31).
                 # So is a row asking of self-harm as a form's item does ("Suicidal thoughts"
-                # = "Yes" under a local code: form_self_harm.row_answer; fix heads43).
-                if looks_named or said_in_row(resource) or row_answer(resource) is not None:
+                # = "Yes" under a local code: form_self_harm.row_answer; fix heads43), which
+                # answers only when the row asks (`asks`, remembered with the code).
+                if (
+                    looks_named
+                    or said_in_row(resource)
+                    or (asks and row_answer(resource) is not None)
+                ):
                     lookalikes.append(resource)
                 continue
             scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)
