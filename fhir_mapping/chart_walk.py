@@ -139,16 +139,7 @@ def walk_chart(
         # most of a chart (vitals, labs).
         if kind == "Observation":
             reads, looks_named, lab_test, asks = observation_route(resource)
-            if reads is PREGNANCY_READER:  # review 10 finding 3
-                pregnancy_observations.append(resource)
-                continue
-            if reads is VITALS_READER:  # review 13 W6
-                vital_observations.append(resource)
-                continue
-            if reads is PGX_READER:  # review 13 W4
-                pgx_observations.append(resource)
-                continue
-            if reads is NO_READER:
+            if reads is NO_READER:  # most of a chart: asked first (issue 14)
                 skipped += 1
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
@@ -165,6 +156,15 @@ def walk_chart(
                     or (asks and row_answer(resource) is not None)
                 ):
                     lookalikes.append(resource)
+                continue
+            if reads is PREGNANCY_READER:  # review 10 finding 3
+                pregnancy_observations.append(resource)
+                continue
+            if reads is VITALS_READER:  # review 13 W6
+                vital_observations.append(resource)
+                continue
+            if reads is PGX_READER:  # review 13 W4
+                pgx_observations.append(resource)
                 continue
             scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)
             observations.append(resource)
