@@ -109,6 +109,10 @@ def walk_chart(
     plainly_own = (
         (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") if patient_id is not None else ()
     )
+    # The same subjects whole, as nearly every resource writes them: one equality test at C
+    # speed stands for the type check, the look-up and the search above (issue 14, perf50); a
+    # subject equal to one of these passes that test too, so the reading is the same.
+    own_subjects = tuple({"reference": reference} for reference in plainly_own)
     # A subject given only as an identifier is matched against the Patient's (review 17 U1).
     own_identifiers = OwnIdentifiers(unique, patient_id)
     # Every Condition of the chart, whoever's it is and whether a reader keeps it: what an
@@ -120,16 +124,20 @@ def walk_chart(
     own_conditions: list[Resource] = []
     for resource in unique:
         kind = resource["resourceType"]
-        if kind == "Condition":
-            chart_conditions.append(resource)
         subject = resource.get("subject")
         if not (
             kind != "Patient"
-            and isinstance(subject, dict)
-            and subject.get("reference") in plainly_own
+            and (
+                subject in own_subjects
+                or (isinstance(subject, dict) and subject.get("reference") in plainly_own)
+            )
         ):
             elsewhere = not_belonging(resource, patient_id, own_identifiers)
             if elsewhere is not None:
+                # `chart_conditions` takes each Condition at its turn in `unique`, here or
+                # below among the patient's own: one test of the type fewer for the others.
+                if kind == "Condition":
+                    chart_conditions.append(resource)
                 skipped += 1
                 gaps.extend(excluded_gaps(resource, elsewhere, unique))
                 continue
@@ -183,6 +191,7 @@ def walk_chart(
             administrations.append(resource)
             continue
         if kind == "Condition":
+            chart_conditions.append(resource)
             own_conditions.append(resource)
         if kind == "Encounter" and visit_pregnancy.wants_visit(resource):
             pregnancy_visits.append(resource)
