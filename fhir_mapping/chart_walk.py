@@ -24,7 +24,7 @@ from fhir_mapping.resource_routing import (
     VITALS_READER,
     WANTS,
     encounter_filter,
-    observation_routing,
+    observation_route,
     wants_questionnaire_response,
 )
 from fhir_mapping.site_codes import SiteCodes
@@ -109,6 +109,10 @@ def walk_chart(
     plainly_own = (
         (f"Patient/{patient_id}", f"urn:uuid:{patient_id}") if patient_id is not None else ()
     )
+    # The same subjects whole, as nearly every resource writes them: one equality test at C
+    # speed stands for the type check, the look-up and the search above (issue 14, perf50); a
+    # subject equal to one of these passes that test too, so the reading is the same.
+    own_subjects = tuple({"reference": reference} for reference in plainly_own)
     # A subject given only as an identifier is matched against the Patient's (review 17 U1).
     own_identifiers = OwnIdentifiers(unique, patient_id)
     # Every Condition of the chart, whoever's it is and whether a reader keeps it: what an
@@ -120,16 +124,20 @@ def walk_chart(
     own_conditions: list[Resource] = []
     for resource in unique:
         kind = resource["resourceType"]
-        if kind == "Condition":
-            chart_conditions.append(resource)
         subject = resource.get("subject")
         if not (
             kind != "Patient"
-            and isinstance(subject, dict)
-            and subject.get("reference") in plainly_own
+            and (
+                subject in own_subjects
+                or (isinstance(subject, dict) and subject.get("reference") in plainly_own)
+            )
         ):
             elsewhere = not_belonging(resource, patient_id, own_identifiers)
             if elsewhere is not None:
+                # `chart_conditions` takes each Condition at its turn in `unique`, here or
+                # below among the patient's own: one test of the type fewer for the others.
+                if kind == "Condition":
+                    chart_conditions.append(resource)
                 skipped += 1
                 gaps.extend(excluded_gaps(resource, elsewhere, unique))
                 continue
@@ -138,17 +146,8 @@ def walk_chart(
         # resource non-conformant outside the fields read is still read. Observations first:
         # most of a chart (vitals, labs).
         if kind == "Observation":
-            reads, looks_named, lab_test = observation_routing(resource)
-            if reads is PREGNANCY_READER:  # review 10 finding 3
-                pregnancy_observations.append(resource)
-                continue
-            if reads is VITALS_READER:  # review 13 W6
-                vital_observations.append(resource)
-                continue
-            if reads is PGX_READER:  # review 13 W4
-                pgx_observations.append(resource)
-                continue
-            if reads is NO_READER:
+            reads, looks_named, lab_test, asks = observation_route(resource)
+            if reads is NO_READER:  # most of a chart: asked first (issue 14)
                 skipped += 1
                 # A PHQ-9 under a site's own code (Epic flowsheet rows) is reported, not dropped
                 # in silence: its total and item 9 are not known (phq9_lookalike.py). So is
@@ -157,9 +156,23 @@ def walk_chart(
                 # question that names none ("Safety plan reviewed" = "pt reports SI with plan":
                 # screen_lookalike.read_named; session 30 fix forms31).
                 # So is a row asking of self-harm as a form's item does ("Suicidal thoughts"
-                # = "Yes" under a local code: form_self_harm.row_answer; fix heads43).
-                if looks_named or said_in_row(resource) or row_answer(resource) is not None:
+                # = "Yes" under a local code: form_self_harm.row_answer; fix heads43), which
+                # answers only when the row asks (`asks`, remembered with the code).
+                if (
+                    looks_named
+                    or said_in_row(resource)
+                    or (asks and row_answer(resource) is not None)
+                ):
                     lookalikes.append(resource)
+                continue
+            if reads is PREGNANCY_READER:  # review 10 finding 3
+                pregnancy_observations.append(resource)
+                continue
+            if reads is VITALS_READER:  # review 13 W6
+                vital_observations.append(resource)
+                continue
+            if reads is PGX_READER:  # review 13 W4
+                pgx_observations.append(resource)
                 continue
             scale, _, screen = reads  # (its lab flag: `lab_test` says it, with the test)
             observations.append(resource)
@@ -178,6 +191,7 @@ def walk_chart(
             administrations.append(resource)
             continue
         if kind == "Condition":
+            chart_conditions.append(resource)
             own_conditions.append(resource)
         if kind == "Encounter" and visit_pregnancy.wants_visit(resource):
             pregnancy_visits.append(resource)

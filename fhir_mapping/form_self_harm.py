@@ -75,7 +75,7 @@ from fhir_mapping.tms_safety import normalise_text
 
 __all__ = [
     *("INSTRUMENT", "UNREAD_UNSCALED", "question", "read_responses", "row_answer"),
-    *("row_now", "row_topic", "settle_rows", "wants_response"),
+    *("row_asks", "row_now", "row_topic", "settle_rows", "wants_response"),
 ]
 
 Resource = Mapping[str, Any]
@@ -161,6 +161,13 @@ def _others_live(resource: Resource, taken: Taken) -> bool:
 def _row_asks(text: str) -> bool:
     """`_asks` for a row's question, remembered: a chart's rows repeat their questions."""
     return _asks(text)
+
+
+def row_asks(resource: Resource) -> bool:
+    """Whether a row's question (its `code` alone) asks of self-harm as a form's item does: what
+    `row_answer` asks first, remembered with the code by resource_routing.py (issue 14)."""
+    text = notes.row_question(resource)
+    return bool(text) and _row_asks(text)
 
 
 def row_answer(resource: Resource) -> form_self_harm_answers.Answer | None:

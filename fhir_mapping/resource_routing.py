@@ -189,20 +189,31 @@ def _reads_and_lab_test(resource: Resource) -> tuple[_Reads, str | None]:
 _CODE_MEMO_MAX = 4096
 _ObservationReading = tuple[_Reads, bool]
 _ObservationRouting = tuple[_Reads, bool, str | None]
-_remembered_codes: dict[bytes, _ObservationRouting] = {}
+# `_ObservationRouting` and, for an Observation no reader takes, whether its row's question asks
+# of self-harm as a form's item does (form_self_harm.row_asks: `code` alone), which the walk asked
+# of every such row, a vital's or a lab's alike (1,393 rows of sized_unread(2000); issue 14).
+_ObservationRoute = tuple[_Reads, bool, str | None, bool]
+_remembered_codes: dict[bytes, _ObservationRoute] = {}
 
 
 def code_reading(resource: Resource) -> _ObservationReading:
     """(`_observation_reads(resource)`, itself: build_record tells its sentinels by identity;
     whether an Observation no reader takes is named like a PHQ-9 or another scale, by the two
     first looks of phq9_lookalike and scale_lookalike), remembered by the code's JSON."""
-    reads, named, _ = observation_routing(resource)
+    reads, named, _, _ = observation_route(resource)
     return reads, named
 
 
 def observation_routing(resource: Resource) -> _ObservationRouting:
     """`code_reading`'s answer and the lab test labs.py reads the Observation as, or None
-    (`_reads_and_lab_test`), remembered by the code's JSON: what build_record asks of each
+    (`_reads_and_lab_test`), remembered by the code's JSON."""
+    reads, named, lab_test, _ = observation_route(resource)
+    return reads, named, lab_test
+
+
+def observation_route(resource: Resource) -> _ObservationRoute:
+    """`observation_routing`'s answer and whether the row's question asks of self-harm (False
+    unless no reader takes it), remembered by the code's JSON: what build_record asks of each
     Observation."""
     try:
         key = orjson.dumps(resource.get("code"))
@@ -214,10 +225,10 @@ def observation_routing(resource: Resource) -> _ObservationRouting:
     return found
 
 
-def _read_code(resource: Resource) -> _ObservationRouting:
+def _read_code(resource: Resource) -> _ObservationRoute:
     reads, lab_test = _reads_and_lab_test(resource)
     if reads is not NO_READER:
-        return reads, False, lab_test
+        return reads, False, lab_test, False
     words = code_words(resource)  # both first looks search one string
     named = (
         words_name_phq9(words)
@@ -229,7 +240,7 @@ def _read_code(resource: Resource) -> _ObservationRouting:
         # read again for every result (s24 bench: per irrelevant resource 2.6 -> 8.3 us).
         or (words_name_lab(words) and lab_named(resource) is not None)
     )
-    return reads, bool(words) and named, None
+    return reads, bool(words) and named, None, form_self_harm.row_asks(resource)
 
 
 def _wants_observation(resource: Resource) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.record import LabResult
@@ -127,6 +127,9 @@ def rules() -> tuple[LabRule, ...]:
     )
 
 
+# Remembered per (check, ingredient, class): a linear scan of the table per call, asked by the
+# order checks and the lithium rules of every chart; `rules()` is read once per process (issue 14).
+@lru_cache(maxsize=1024)
 def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
     return next(
         (r for r in rules() if r.check == check and r.applies_to(ingredient, drug_class)), None
