@@ -75,15 +75,18 @@ def configure(level: str = "INFO") -> None:
 # formatter, which keeps the exception's type only.
 SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "gunicorn.error")
 # The HTTP clients' loggers write every URL they fetch at DEBUG ("GET /fhir/Observation?patient=
-# <id>..."), and a patient id is PHI: they stay at WARNING whatever the root logger's level, which
-# an operator may lower to DEBUG (review s25 RP L5). Only `[logging] level` moves our own logger.
+# <id>..."), and a patient id is PHI: they stay at ERROR whatever the root logger's level, which
+# an operator may lower to DEBUG (review s25 RP L5). Not WARNING: urllib3's retry warning quotes
+# the URL it retries, patient id and query included (review s34 K40a finding 2); a failed fetch is
+# reported by our own logger and on the cards, without the URL. Only `[logging] level` moves our
+# own logger.
 QUIET_LIBRARY_LOGGERS = ("urllib3", "requests", "httpx", "httpcore")
 
 
 def route_server_loggers() -> None:
     """Re-applied at start-up (lifespan): uvicorn.run configures its loggers after create_app."""
     for name in QUIET_LIBRARY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     for name in SERVER_LOGGERS:

@@ -237,7 +237,7 @@ def test_http_client_loggers_stay_quiet_when_the_root_logger_is_at_debug(
 ) -> None:
     """Review s25 RP L5: with the root logger at DEBUG (an operator's logging.basicConfig, a
     debugging session), urllib3 wrote every FHIR query URL, `patient=<id>` in it. The HTTP
-    clients' loggers are held at WARNING by the service's logging set-up."""
+    clients' loggers are held at ERROR by the service's logging set-up (s34 K40a)."""
     root = logging.getLogger()
     capture = LogCapture()
     capture.setFormatter(logging.Formatter("%(name)s %(message)s"))
@@ -257,3 +257,32 @@ def test_http_client_loggers_stay_quiet_when_the_root_logger_is_at_debug(
     assert not [line for line in capture.lines if chart.PATIENT_ID in line]
     for name in ("urllib3", "requests", "httpx", "httpcore"):
         assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
+
+
+def test_retry_warnings_of_a_refused_fhir_server_do_not_quote_the_patient_query(
+    auth_client: Callable[..., TestClient], es_minter: Minter
+) -> None:
+    """Review s34 K40a finding 2: urllib3 writes "Retrying (...) after connection broken by ...:
+    /Observation?patient=<id>..." at WARNING, which a WARNING threshold let through to any handler
+    an operator adds. A FHIR server on 127.0.0.1:9 refuses every connection, so each fetch retries;
+    the HTTP clients' loggers are held at ERROR, and nothing quotes the patient id."""
+    root = logging.getLogger()
+    capture = LogCapture()
+    capture.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    level = root.level
+    root.addHandler(capture)
+    refused = "http://127.0.0.1:9/fhir"
+    try:
+        client = auth_client(sandbox_fhir=(refused,))
+        root.setLevel(logging.DEBUG)  # after start-up, as an operator would
+        body = chart.hook_request(prefetch_keys={"patient"}, fhir_server=refused)
+        headers = {"Authorization": f"Bearer {es_minter.token()}"}
+        response = client.post(HOOK_URL, json=body, headers=headers)
+        assert response.status_code < 500
+    finally:
+        root.setLevel(level)
+        root.removeHandler(capture)
+    assert capture.lines, "the refused fetches were not logged at all"
+    assert not [line for line in capture.lines if chart.PATIENT_ID in line]
+    for name in ("urllib3", "requests", "httpx", "httpcore"):
+        assert logging.getLogger(name).getEffectiveLevel() >= logging.ERROR
