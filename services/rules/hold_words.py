@@ -157,6 +157,9 @@ _AUGMENTS = re.compile(r"\baugment\b|\badd an adjunct\b|\banother adjunct\b")
 # A trailing "(…)" of a step: what it says of the finding ("(no supply since 2025-06-10)").
 _TRAILING_BRACKET = re.compile(r" \([^()]*\)$")
 _ELLIPSIS = "…"
+# The mark of a counted trial the record leaves open (trial_count.confirm_note), never cut from
+# a summary's head (`_heads`).
+CONFIRM_MARK = "to confirm"
 # A hold about whether the patient is safe (`ordered`: its step is said first).
 _SUICIDE = re.compile(r"item 9|self-harm|suicide|unconfirmed subject")
 
@@ -284,9 +287,22 @@ def _heads(head: str) -> Iterator[str]:
     """`head`, then shorter forms that keep its drug names, each closed by an ellipsis: up to its
     first "; " ("...(sertraline, 35 %); lithium added ..." -> "...(sertraline, 35 %)…"), without
     what follows its last bracket (", self-reported"), without the percentages in its brackets
-    ("(sertraline, 35 %)" -> "(sertraline)"), then up to its first bracket's close."""
+    ("(sertraline, 35 %)" -> "(sertraline)"), then up to its first bracket's close.
+
+    A head with a trial to confirm ("2 adequate trials failed (sertraline, venlafaxine),
+    venlafaxine to confirm": trial_count.confirm_note) keeps the mark: its names yield instead
+    ("2 adequate trials failed, venlafaxine to confirm", the TMS card's words), and no shorter
+    form is offered (the caller cuts it with an ellipsis). Review K39a finding 3: a MADRS 32 -> 8
+    made venlafaxine "to confirm" in the detail and on the TMS card while this summary said
+    "2 adequate trials failed (sertraline, venlafaxine)", a failure the card itself doubts."""
     yield head
     shorter = head.split("; ", 1)[0]
+    if CONFIRM_MARK in shorter:
+        if shorter != head:
+            yield shorter
+        # Brackets with a colon are marks themselves (" (fluoxetine: medication list only)").
+        yield re.sub(r" \([^():]*\)", "", shorter)
+        return
     shorter = re.sub(r"\)[^()]+$", ")", shorter)
     if shorter != head:
         yield shorter

@@ -192,6 +192,7 @@ def basis(
         unshown_line(ctx),
         held_orders.line(ctx),
         stale_score.newer_screen_line(ctx),
+        stale_score.same_day_line(ctx),
         tms_episode_line(course, ctx.policy, rising(ctx.record, ctx.policy) if course else ""),
         no_tms.section(ctx, course),
         *cards.evidence_sections(*evidence),

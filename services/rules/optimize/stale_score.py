@@ -27,10 +27,11 @@ measurement card yields to it (measurement_yield.yield_to_optimise).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from fhir_mapping.record import Score
-from services import cards, no_phq9_words, phq9_disagreements, screen, trial_count
+from fhir_mapping.scale_outcomes import remission_below, remission_text, scale_outcomes
+from services import cards, no_phq9_words, phq9_disagreements, screen, tms_severity, trial_count
 from services.card_format import plural
 from services.recommendation import Recommendation, Suggestion
 from services.rules import one_click_hold
@@ -177,7 +178,8 @@ def _form_hold(ctx: RuleContext, rec: Recommendation, newer: Score) -> Recommend
 
 def newer_words(ctx: RuleContext, score: Score) -> tuple[str, str, str]:
     """What the record holds after the stale score that is no PHQ-9 total read (module
-    docstring): the newest PHQ-2, PHQ-8 or EPDS after the latest PHQ-9 total, said in the
+    docstring): the newest PHQ-2, PHQ-8 or EPDS after the latest PHQ-9 total (and another
+    validated scale's total: `newer_scale_words`, detail only), said in the
     summary ("; PHQ-2 6 on 2026-11-16: not a PHQ-9, item 9 not asked", and a shorter form
     keeping "item 9 not asked"), and a detail sentence naming it and the results named PHQ-9
     dated after the score that could not be read. ("", "", "") when there is neither."""
@@ -194,6 +196,10 @@ def newer_words(ctx: RuleContext, score: Score) -> tuple[str, str, str]:
             f" Since then: {words}; it does not replace the PHQ-9, whose item 9 (the suicide "
             "item) it does not ask."
         )
+    # Another validated scale after it, as `newer_screen_line` names one (review K39a finding 2).
+    scale = newer_scale_words(ctx, latest.date if latest else score.date)
+    if scale:
+        line += f" Since then{' also' if other is not None else ''}: {scale}"
     if unread:
         day = no_phq9_words.latest_unread(unread)
         dated = f", latest {day.isoformat()}" if day is not None else ""
@@ -217,11 +223,71 @@ def newer_screen_line(ctx: RuleContext) -> str:
         days=ctx.policy.mbc_interval_days
     ):
         return ""
+    said = []
     other = no_phq9_words.newest_other_screen(ctx.record, latest.date)
-    if other is None:
+    if other is not None:
+        said.append(
+            f"{no_phq9_words.other_screen_words(other)}; this card judges PHQ-9 totals, so it "
+            "is named here, not counted."
+        )
+    scale = newer_scale_words(ctx, latest.date)
+    if scale:
+        said.append(scale)
+    if not said:
         return ""
-    return (
-        f"**Since the PHQ-9 of {latest.date.isoformat()}:** "
-        f"{no_phq9_words.other_screen_words(other)}; this card judges PHQ-9 totals, so it is "
-        "named here, not counted."
+    return f"**Since the PHQ-9 of {latest.date.isoformat()}:** {' '.join(said)}"
+
+
+def newer_scale_words(ctx: RuleContext, after: date) -> str:
+    """The newest total of another validated depression scale (HAM-D17, MADRS, QIDS-SR16,
+    BDI-II: fhir_mapping/scale_outcomes.py) dated after `after` (the latest PHQ-9's day), as a
+    sentence: "MADRS 8 (mild, Snaith 1986) on 2026-11-15, in the remission range (MADRS <= 10:
+    Hawley 2002; Riedel 2010): the failed count rests on PHQ-9 totals, so it is named here;
+    weigh it before augmenting or switching." "" when there is none. Review K39a finding 2: a
+    MADRS of 8 after the last PHQ-9 was named on the TMS card only, while this card called the
+    course failed; the newer PHQ-2 was named here (`newer_screen_line`), the MADRS not."""
+    outcomes = scale_outcomes()
+    found = [
+        s
+        for s in ctx.record.scores
+        if s.instrument in outcomes and s.value is not None and s.date > after
+    ]
+    if not found:
+        return ""
+    # The newest; of one day, the preferred scale (a clinician's rating first), as the TMS
+    # card's severity reads them (tms_severity.severity_score).
+    score = max(found, key=lambda s: (s.date, -outcomes[s.instrument].preference))
+    below = remission_below(score.instrument)
+    remission = (
+        f", in the remission range ({remission_text(score.instrument).replace(' (', ': ', 1)}"
+        if below is not None and score.value is not None and score.value < below
+        else ""
     )
+    return (
+        f"{tms_severity.score_text(score)} on {score.date.isoformat()}{remission}: the failed "
+        "count rests on PHQ-9 totals, so it is named here; weigh it before augmenting or "
+        "switching."
+    )
+
+
+def same_day_line(ctx: RuleContext) -> str:
+    """The PHQ-9s this card's verdicts rest on (each failed trial's score on treatment, and the
+    latest PHQ-9) that share their day with another, different PHQ-9 total, in the TMS card's
+    words: "**PHQ-9 of 2026-11-15:** 2 PHQ-9s that day (23, 4): the higher is used, and this
+    card's verdicts rest on it." Review K39a finding 6: a 23 at 09:30 and a 4 at 16:00 were both
+    final; the TMS severity line said so, this card called venlafaxine failed on the 23 and
+    named the 4 nowhere (nor anywhere once no TMS card came). "" when there is none (nearly
+    every chart); the higher is still used (phq9_disagreements.py says why)."""
+    scores = [t.on_treatment for t in ctx.facts.failed_trials]
+    scores.append(ctx.facts.latest_phq9)
+    said: dict[date, str] = {}
+    for score in scores:
+        if score is None or score.date in said:
+            continue
+        words = phq9_disagreements.same_day_words(ctx.record, score)
+        if words:
+            said[score.date] = f"**PHQ-9 of {score.date.isoformat()}:** {words}"
+    if not said:
+        return ""
+    which = "it" if len(said) == 1 else "them"
+    return "; ".join(said.values()) + f", and this card's verdicts rest on {which}."
