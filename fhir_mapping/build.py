@@ -46,6 +46,7 @@ from fhir_mapping.feed_courses import feed_courses
 from fhir_mapping.fhir_fields import SITE_ZONE
 from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
+from fhir_mapping.item9_undated import read_undated
 from fhir_mapping.lab_lookalike import without_read_twice
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
@@ -243,6 +244,8 @@ def _build_record(
                 responses, as_of=as_of, site_items=site.questionnaire_items
             )
         )
+    # An item 9 on a form with no date, likewise (review s34 K39a 1: item9_undated.py).
+    undated_item9 = read_undated(rated, responses, as_of=as_of, site_items=site.questionnaire_items)
     # Unfinished PHQ-9s, apart from the scores outcomes rest on (review 14 U1), and lookalikes'.
     unread = scores.without_reviewed(scores.read_unfinished(rated, as_of=as_of), observation_scores)
     unfinished = with_scores(unread, named_unfinished)
@@ -360,12 +363,7 @@ def _build_record(
             undated_ends(conditions, clinical.findings, all_scores, as_of=as_of, policy=policy)
         )
     episode_start = current_episode_start(
-        trials,
-        all_scores,
-        clinical.findings,
-        as_of=as_of,
-        policy=policy,
-        conditions=kept.get("Condition", []),
+        trials, all_scores, clinical.findings, as_of=as_of, policy=policy, conditions=conditions
     )
     # A mild course baseline in an episode that was moderate or worse (review 15 recheck m05).
     trials = with_episode_baselines(trials, all_scores, episode_start, policy)
@@ -394,6 +392,7 @@ def _build_record(
         pgx_results=pgx_results,
         unfinished_scores=unfinished,
         after_today_item9=tuple(sorted(after_today_item9, key=scores.score_order)),
+        undated_item9=undated_item9,
         after_today_screens=later_screens,
         admissions=admissions,
         current_stays=current_stays,

@@ -19,7 +19,9 @@ but item 9 still counts. A total of 25-27 without an item-9 answer proves item 9
 
 A response that is clearly a PHQ-9 but cannot be used (no `authored` date, no status, no readable
 total or item 9) is returned as a `DataGap` in DataDomain.SCORES, never dropped in silence; so is
-an item-9 answer that is present but unreadable (the total, if any, still counts).
+an item-9 answer that is present but unreadable (the total, if any, still counts). The item 9 of
+one without `authored` is also read apart for the suicide-risk signal (item9_undated.py; review
+s34 K39a finding 1: `meta.lastUpdated` bounds the answer's date, never stands in as it).
 
 An item-9 answer that is present but unreadable (an unknown answer code or system, text that is
 no answer, a number out of range, a value type no PHQ-9 answer has) is also carried on the Score
@@ -158,6 +160,9 @@ def _read_one(
         return None, gaps  # an unfinished form without an item-9 answer says nothing yet
     day = parse_date(resource.get("authored"))
     if day is None:
+        # No score without `authored`, but its item 9 is read apart for the suicide-risk signal
+        # (item9_undated.py, review s34 K39a 1): meta.lastUpdated is when the record was last
+        # written, not when the patient answered, so it never stands in as this date.
         return None, [*gaps, gap("PHQ-9 questionnaire response without a date (authored)")]
     if day > as_of:  # a typo to correct (review 15 M3): not read, never the latest, but named
         return None, future_gap(resource, day, DataDomain.SCORES)

@@ -64,6 +64,7 @@ from fhir_mapping.trial_parts import (
     Verdict,
     WrittenDates,
 )
+from fhir_mapping.undated_answer import UndatedItem9
 
 if TYPE_CHECKING:  # the screen record lives with its reader; no import cycle at run time
     from fhir_mapping.suicide_screen import SuicideScreen
@@ -275,6 +276,10 @@ class PatientRecord:
     # the suicide-risk signal alone reads them, as current, naming the date.
     after_today_item9: tuple[Score, ...] = ()
     after_today_screens: tuple[SuicideScreen, ...] = ()
+    # PHQ-9 item-9 answers (0 included) on forms with no clinical date (review s34 K39a finding
+    # 1; fhir_mapping/undated_answer.py): kept apart from `scores` as those are, read by the
+    # suicide-risk signal (a positive or unreadable answer) and the "item 9 not recorded" words.
+    undated_item9: tuple[UndatedItem9, ...] = ()
     # Psychiatric inpatient stays that ended by as-of, latest discharge last
     # (fhir_mapping/admissions.py; review 16 W4): the suicide-risk card names a recent discharge.
     admissions: tuple[Admission, ...] = ()

@@ -25,7 +25,9 @@ Encodings read (LOINC codes in data/observation_codes.csv):
   9 joins the PHQ-9 total it belongs to: first one linked to it (hasMember / derivedFrom either
   way, or members of the same panel), else one of the same encounter, else one of the same day;
   otherwise it stays a PHQ-9 Score with value None and item9 set, so the suicide-safety rule
-  still sees it. When two item-9 answers meet on one total, the higher is kept (safer).
+  still sees it. When two item-9 answers meet on one total, the higher is kept (safer). An
+  undated answer (no effective[x], no issued) is no Score; item9_undated.py reads it apart for
+  the suicide-risk signal, joined among undated results only (review s34 K39a finding 1).
 - An item-9 answer that is present but cannot be read (a code under an unknown system, out of
   range, not a number) is a DataGap as before, and also joins its total the same way as
   `Score.item9_unread` (or stays a Score of its own with value and item9 None): it may be
@@ -252,7 +254,8 @@ def read_rated(
         items_sum: ItemSum | None = None  # the sum of a PHQ-9 panel's answer components
         concept = row.concept  # read once: asked three times below (issue 14)
         if concept == "phq9-panel":
-            # A panel's total comes from its components: no gap of its own.
+            # A panel's total comes from its components: no gap of its own. An undated one's
+            # item 9 is read apart (item9_undated.py, review s34 K39a finding 1).
             if day is None:
                 continue
             if day > as_of:
@@ -321,6 +324,8 @@ def read_rated(
             value, computed = panel.value, panel.computed
         else:
             if day is None:
+                # Not a score; a PHQ-9's item 9 is read apart for the suicide-risk signal
+                # (item9_undated.py, review s34 K39a 1; meta.lastUpdated is no result date).
                 name = row.instrument or PHQ9
                 reason = f"{_a(name)} {name} result with no usable date"
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))

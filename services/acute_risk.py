@@ -13,7 +13,11 @@ The suicide-risk signal (issue 11 items 9-10; REFERENCE.md 5). Current signals:
   undated (an active entry with no date cannot be shown to be old), and in that window recorded
   at a visit whatever its clinical status: an ED encounter diagnosis (resolved when the visit
   closes) or a visit's reasonCode (fhir_mapping/visit_risk.py; review 16 recheck U-b);
-- self-harm or a suicide attempt dated within that window (likewise from a visit).
+- self-harm or a suicide attempt dated within that window (likewise from a visit);
+- a positive (or unreadable) PHQ-9 item 9 on a form with no clinical date (review s34 K39a
+  finding 1; fhir_mapping/undated_answer.py): read by its meta.lastUpdated day, the latest day
+  the answer can be from, within the window a dated answer gets; with no meta.lastUpdated,
+  undated as undated ideation is. Its 0 is no re-screen and closes nothing.
 Older ideation, older or undated self-harm and a C-SSRS "suicidal behaviour, not in the past 3
 months" are risk-factor lines on the card, never a card by themselves: a lifetime risk factor is
 not an action for today, and a permanent critical card would teach clinicians to ignore the one
@@ -210,6 +214,10 @@ def suicide_signal(record: PatientRecord, policy: Policy) -> SuicideSignal | Non
     # dated as-of): it stands behind the signal too.
     positives += [s for s in record.after_today_item9 if (s.item9 or 0) > 0]
     item9_sources |= {(s.date, s.source) for s in record.after_today_item9}
+    # A positive answer on a form with no date (review s34 K39a finding 1) stands behind it too.
+    undated = [u.score for u in record.undated_item9 if (u.score.item9 or 0) > 0]
+    positives += [s for s in undated if s.source in {e.source for e in events}]
+    item9_sources |= {(signal_day(s, as_of), s.source) for s in undated}
     return SuicideSignal(
         level=_level(open_events, lowered),
         signals=tuple(events),

@@ -47,6 +47,7 @@ from datetime import timedelta
 from fhir_mapping.item9_unread import clears_unread
 from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
+from fhir_mapping.undated_answer import UndatedItem9
 from services.last_answer import kept
 from services.policy import Policy
 from services.risk_evidence import assessments_since, item9_scores
@@ -144,6 +145,20 @@ def _unpaired(record: PatientRecord, score: Score) -> Score | None:
     return max(found, key=lambda s: (s.date, s.item9 or 0)) if found else None
 
 
+def _undated(record: PatientRecord) -> UndatedItem9 | None:
+    """A readable PHQ-9 item 9 on a form with no clinical date (fhir_mapping/undated_answer.py),
+    the highest answer, else None. Review s34 K39a finding 1: the cards said "item 9 not
+    recorded" beside a form answering "several days". A positive one is the suicide-risk card's
+    (the line is not said then); a 0 is on record but no current answer, so the hold stays and
+    the line says what is there: "not dated", never "not recorded"."""
+    found = [
+        u
+        for u in record.undated_item9
+        if u.score.instrument == _PHQ9 and u.score.item9 is not None and not u.score.item9_inferred
+    ]
+    return max(found, key=lambda u: u.score.item9 or 0) if found else None
+
+
 def _totals_only(record: PatientRecord) -> bool:
     """No PHQ-9 on record answers item 9: the feed carries totals only (a site's flowsheet)."""
     return not any(
@@ -170,6 +185,11 @@ def _which(record: PatientRecord, score: Score) -> str:
             f"the latest PHQ-9 ({said}) is a total only, and the item 9 on record, "
             f"{month.item9} dated {month.day_text()}, has no day to pair it with that total"
         )
+    if undated := _undated(record):
+        return (
+            f"the latest PHQ-9 ({said}) has no item 9 answer, and the item 9 on record, "
+            f"{undated.score.item9} on {undated.record_words()}, is no current answer"
+        )
     if _totals_only(record):
         return f"the PHQ-9s on record are totals only (latest {said})"
     # Not "a total only": the other eight answers may be on record (a form whose item 9 was
@@ -189,7 +209,9 @@ def _state(record: PatientRecord, score: Score) -> str:
         return "not read"
     if _unrecognised(record, score):
         return "not recognised"
-    return "not paired with the total" if _unpaired(record, score) else "not recorded"
+    if _unpaired(record, score):
+        return "not paired with the total"
+    return "not dated" if _undated(record) else "not recorded"
 
 
 def line(record: PatientRecord, score: Score, held: list[str]) -> str:
@@ -218,6 +240,10 @@ def summary(record: PatientRecord, score: Score) -> str:
         return (
             f"PHQ-9 {score.value} on {day}, total only: item 9 = {month.item9} is dated "
             f"{month.day_text()}, not paired with it - check or ask it today"
+        )
+    if _undated(record):
+        return (
+            f"PHQ-9 {score.value} on {day}: item 9 only on an undated form - check or ask it today"
         )
     return f"PHQ-9 {score.value} on {day}: item 9 not recorded - check or ask it today"
 

@@ -19,6 +19,7 @@ from fhir_mapping.form_self_harm import INSTRUMENT as UNSCALED
 from fhir_mapping.record import Score, SourceRef
 from fhir_mapping.screen_lookalike import self_harm_item
 from fhir_mapping.suicide_screen import SuicideScreen
+from fhir_mapping.undated_answer import UndatedItem9
 from services import past_answers, self_harm_items, tables
 from services.risk_signal import RiskEvent, SignalKind
 from services.risk_wording import screen_text
@@ -152,6 +153,44 @@ def after_today_item9_event(score: Score, as_of: date) -> RiskEvent:
         display = tables.item9_answers()[value].display.lower()
         short = f"{name} item 9 = {value} ({display}) dated {day}, after today"
     return dataclasses.replace(event, day=as_of, text=text, short=short, dated=True)
+
+
+def undated_item9_event(found: UndatedItem9, as_of: date) -> RiskEvent:
+    """A positive (or unreadable) PHQ-9 item 9 on a form with no clinical date (review s34 K39a
+    finding 1; fhir_mapping/undated_answer.py): dated by its record date up to as-of, the latest
+    day the answer can be from (the safer reading, as a month-only date is read by its last day),
+    or undated (day None: closed by an assessment within the ideation window, as undated
+    problem-list ideation is). The card says the form is undated and names the record date as
+    such, never as the day answered; its total is named but judges nothing."""
+    score = found.score
+    day = min(found.record_date, as_of) if found.record_date is not None else None
+    name = _phq9_name(score)
+    said = found.record_words()
+    if score.item9_unread is not None or score.item9 is None:  # unreadable (beside a 0 too)
+        event = unread_event(score)
+        text = f"{name} item 9 answer on {said} could not be read"
+        ref = score.item9_unread
+        where = str(ref) if ref is not None and ref.id else "no resource id"
+        short = f"{name} item 9 answer, date not recorded, could not be read"
+        terse = (f"{name} item 9 answer (undated) not read",)
+        return dataclasses.replace(
+            event, day=day, text=f"{text} ({where})", short=short, terse=terse
+        )
+    event = item9_event(score)
+    value = score.item9
+    if score.item9_inferred:
+        text = (
+            f"{name} item 9 not recorded; a total of {score.value} on {said} implies item 9 "
+            f"at least {value}"
+        )
+        short = f"{name} total {score.value}, date not recorded, implies item 9 >= {value}"
+    else:
+        total = f", total {score.value} (counted in no outcome)" if score.value is not None else ""
+        display = tables.item9_answers()[value].display.lower()
+        text = f"{name} item 9 = {value} ({display}) on {said}{total}"
+        short = f"{name} item 9 = {value} ({display}), date not recorded"
+    text += "; confirm when it was answered, the answer is treated as current"
+    return dataclasses.replace(event, day=day, text=text, short=short, dated=True)
 
 
 def after_today_screen_event(screen: SuicideScreen, as_of: date) -> RiskEvent:

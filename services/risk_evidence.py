@@ -40,6 +40,7 @@ from services.risk_events import (
     doubt_event,
     item9_event,
     signal_day,
+    undated_item9_event,
     unread_event,
 )
 from services.risk_events import unread_line as unread_line  # acute_risk reads it here
@@ -142,6 +143,13 @@ def _events(
             events.append(doubt_event(score))
     for score in record.after_today_item9:
         events.append(after_today_item9_event(score, as_of))
+    for found in record.undated_item9:  # a form with no date (review s34 K39a finding 1)
+        recorded = found.record_date
+        says = (found.score.item9 or 0) > 0 or found.score.item9_unread is not None
+        # Its record date proves it at least that old: past the unassessed window it is as old
+        # as a dated answer that has left it (undated_answer.py).
+        if says and (recorded is None or recorded >= item9_from):
+            events.append(undated_item9_event(found, as_of))
     for screen in record.after_today_screens:
         events.append(after_today_screen_event(screen, as_of))
     for screen in record.suicide_screens:

@@ -215,9 +215,13 @@ def _item9(ctx: RuleContext) -> Held | None:
     # Not seen: its answers not received (measurement_lines.not_received), on the form to check.
     unreadable = "read" in state or "recognised" in state or "not seen" in state
     act = "check item 9" if unreadable else "ask item 9"
+    # An answer only on a form with no date (item9_unrecorded._undated; review s34 K39a 1).
+    said = f"{state} on the latest PHQ-9"
+    if state == "item 9 not dated":
+        said = "item 9 only on a form with no date, none on the latest PHQ-9"
     return Held(
         act,
-        f"{_NOT_RECOMMENDED} until item 9 is known:** {state} on the latest PHQ-9, so suicide "
+        f"{_NOT_RECOMMENDED} until item 9 is known:** {said}, so suicide "
         "risk is unknown; a positive answer would make TMS not the next step while the risk is "
         f"acute (payer TMS policies exclude it).{_out_of_date(ctx)}",
     )

@@ -182,8 +182,10 @@ def test_a_medication_with_an_epic_length_id_is_fetched_by_id() -> None:
 
 
 def test_an_undated_item9_answer_is_reported_not_dropped() -> None:
-    """Item 9 answered 2 with no date cannot be placed in the 30-day window: no card may claim
-    it, and none may drop it in silence: the data-quality card names it."""
+    """Item 9 answered 2 with no date is never dropped in silence. It was a data-quality line
+    only ("cannot be placed in the 30-day window"); since session 34 fix score52 (review K39a
+    finding 1, UNSAFE: a positive answer on an undated form gave no suicide-risk card) it is the
+    critical card, which says the form has no date and names the gap (undated_answer.py)."""
     request = _request("remission.request.json")
     assert _topics(_cards(request)) == []  # the control: a patient in remission, nothing to say
     item9 = {
@@ -206,6 +208,9 @@ def test_an_undated_item9_answer_is_reported_not_dropped() -> None:
     }
     request["prefetch"]["observations"]["entry"].append({"resource": item9})
     recs = _cards(request)
-    assert _topics(recs) == ["data-quality"]
+    assert _topics(recs) == ["suicide-risk"]
+    assert recs[0].indicator == "critical"
+    assert "date not recorded" in recs[0].summary
+    assert "on a form with no date" in recs[0].detail
     assert "Observation/epic-item9-undated" in recs[0].detail
     assert "no usable date" in recs[0].detail
