@@ -15,31 +15,31 @@ starts with the step that reaches the adequate dose.
 Read as steps only when every piece of the sig between its "then"s is a dose that can be read in
 mg (one amount, one frequency, no range) and every step but the last says its days: the day each
 step starts is then known. A sig with a conditional step ("then increase to 2 tablets if
-tolerated", "may increase"), an amount that cannot be read, or a step of unstated length keeps
-the reading it had (its governing step from day 1, dose_sig.governing_step). A "then" before a
+tolerated", "may increase", and "then increase to 2 tablets daily", which dose_sig reads as a
+condition), an amount that cannot be read, or a step of unstated length keeps the reading it had
+(its governing step, dose_sig.governing_step, from day 1). A "then" before a
 sentence with no dose ("then call the clinic") writes no step. Whether the steps take the drug
 down to a stop is one rule for both forms (`stops`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fhir_mapping.dose_sig import _STEP, _STOP, Taper, TaperStep, is_taper, read_taper, sig_doses
+from fhir_mapping.dose_sig import (
+    _CONDITIONAL,
+    _STEP,
+    _STOP,
+    Taper,
+    TaperStep,
+    is_taper,
+    read_taper,
+    sig_doses,
+)
 from fhir_mapping.dose_sig import sig_step_days as _step_days
 
 __all__ = ["one_sig_steps", "sig_texts", "stops", "taper_sig", "titration_steps"]
-
-# A step the sig makes conditional ("may increase to 100 mg", "if tolerated", "as tolerated",
-# "titrate to effect"): a dose perhaps taken later, never a step on a day the record states.
-# Sig grammar, as dose_sig._CONDITIONAL; "then increase to 2 tablets daily" after a step of
-# stated days is scheduled, not conditional, and stays a step.
-_MAYBE = re.compile(
-    r"\b(?:may|can|could)\s+(?:increase|titrate|go\s+up|raise)|\bif\s+(?:tolerated|needed)\b|"
-    r"\bas\s+(?:tolerated|directed)\b|\btitrat\w*"
-)
 
 
 def sig_texts(dosages: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -86,7 +86,11 @@ def titration_steps(text: str, strength_mg: float | None) -> Taper | None:
     for part in _STEP.split(lowered):
         if not part.strip():
             continue
-        if _MAYBE.search(part) or _STOP.match(part):
+        # A conditional step, read as dose_sig.governing_step reads it ("may increase", "if
+        # tolerated", "titrate", and "increase to": review 7 finding 11 reads "for 7 days, then
+        # increase to 2 tablets daily" as the first step until the fills or a new order show
+        # the rise, tests/services/test_titration_grace.py): no step on a day the record states.
+        if _CONDITIONAL.search(part) or _STOP.match(part):
             return None
         doses = sig_doses(part)
         if not doses:

@@ -131,6 +131,8 @@ def test_sigs_that_are_not_dated_steps_read_as_before(
         ),
         ("Take 1 tablet daily. May increase to 2 tablets daily after 1 week", None),
         ("Take 1 tablet daily for 7 days, then titrate to 2 tablets daily", None),
+        # "increase to" is a condition to dose_sig (test_titration_grace.py): as before.
+        ("Take 1 tablet by mouth daily for 7 days, then increase to 2 tablets daily", None),
         ("Take 1-2 tablets daily for 7 days, then 2 tablets daily", None),  # a range
         ("Take 1 tablet daily", None),
     ],
