@@ -6,7 +6,8 @@ course (trial_record.py), and when every step says its days the course ends with
 as a boundsPeriod end would end it (episodes.py rule 2a): the record says when the drug stops.
 A drug started beside a course that is being tapered is a switch, not an augmentation
 (episodes.py `_role`). Apart from medications.py because a taper is rare: every other event
-passes here with one search of its sig.
+passes here with one search of its sig. One line's sig written in steps, down to a stop or up
+(a titration: "1/2 tablet daily for 7 days, then 1 tablet daily"), is read in sig_steps.py.
 """
 
 from __future__ import annotations
@@ -17,24 +18,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from fhir_mapping.dose import daily_dose_bounds, daily_dose_mg
-from fhir_mapping.dose_sig import Taper, TaperStep, is_taper, read_taper
+from fhir_mapping.dose_sig import Taper, TaperStep, is_taper
 from fhir_mapping.dose_steps import LineShape, sequence_steps, text_days, unsequenced_shape
 from fhir_mapping.draft_timing import NO_TIMING, DraftStep, DraftTiming
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import dosage_bounds, step_spans
+from fhir_mapping.sig_steps import one_sig_steps, sig_texts, stops, taper_sig
 from fhir_mapping.terminology import Component
 from fhir_mapping.trial_parts import TaperSpan
 
 _DISPENSE = EventKind.DISPENSE
-
-
-def _sig_texts(dosages: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [
-        text
-        for line in dosages
-        for text in (line.get("text"), line.get("patientInstruction"))
-        if isinstance(text, str) and text
-    ]
 
 
 def with_taper(
@@ -65,12 +58,10 @@ def with_taper(
     # Dosage lines in sequence (review 12 finding 10) are the order's steps, read before any
     # one line's sig: the sig of the last line alone ("then 1 capsule every other day for 7
     # days, then stop") is only its last step.
+    # One line's sig in steps (sig_steps.py): a taper to a stop, or dose steps up (fix dose52).
     taper = line_steps(dosages, events[0].start, components[0])
     if taper is None:
-        text = next((t for t in _sig_texts(dosages) if is_taper(t)), None)
-        if text is None:
-            return events
-        taper = read_taper(text, components[0].strength_mg)
+        taper = one_sig_steps(dosages, components[0].strength_mg)
     if taper is None:
         return events
     tapered = []
@@ -238,12 +229,7 @@ def line_steps(
             # lengths (dose_steps._text_steps): "for 7 days".
             days = text_days(lines[0])
         read.append(TaperStep(mg, days if days is None or days >= 1 else None))
-    first, last = read[0].mg_per_day, read[-1].mg_per_day
-    descends = first is not None and last is not None and last < first
-    stops = any(is_taper(t) for t in _sig_texts(dosages)) or (
-        descends and all(s.days is not None for s in read)
-    )
-    return Taper(tuple(read), stops)
+    return Taper(tuple(read), stops(read, any(is_taper(t) for t in sig_texts(dosages))))
 
 
 def _note(event: MedicationEvent, taper: Taper) -> str:
@@ -378,8 +364,7 @@ def read_timing(
     7 days, then 37.5 mg daily for 7 days, then stop") is read as a course's is (taper.py)."""
     starts_on, ends = dosage_bounds(dosages, None)
     if taper is None and len(dosages) == 1:
-        text = next((t for t in _sig_texts(dosages) if is_taper(t)), None)
-        taper = read_taper(text, strength_mg) if text is not None else None
+        taper = taper_sig(dosages, strength_mg)
     if taper is None:
         return DraftTiming(starts_on) if starts_on is not None else NO_TIMING
     steps = tuple(DraftStep(s.mg_per_day, s.days) for s in taper.steps)
