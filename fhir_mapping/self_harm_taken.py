@@ -61,7 +61,7 @@ from fhir_mapping import self_harm_terms, stated_counts, stated_dosing
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.stated_dosing import _drug_object, _most, _named_most, _objects
 
-__all__ = ["taken_spans"]
+__all__ = ["supply_object", "taken_spans"]
 
 # Where a past act's clause ends: a sentence stop, a semicolon or colon (not a decimal point).
 _CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|\bbut\b")
@@ -156,6 +156,13 @@ def _overdose(obj: str, *, meds: bool = False) -> bool:
         of = _OF.match(rest)
         return of is not None and _owned(rest[of.end() :])
     return _supply(obj, meds=meds)
+
+
+def supply_object(obj: str) -> bool:
+    """Whether `obj`, the words after a verb of taking, open with a whole supply of a drug or
+    pill word (`_supply`): a plan's object too (stated_plan_count.py: "plan to take a bottle of
+    pills", fix text55b)."""
+    return _supply(obj)
 
 
 def _supply(obj: str, *, meds: bool = False) -> bool:
