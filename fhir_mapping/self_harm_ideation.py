@@ -51,7 +51,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["lead_start", "preparatory", "qualified", "stepped", "term_regex"]
+__all__ = ["lead_start", "preparatory", "qualified", "step", "stepped", "term_regex"]
 
 # What may stand between the qualifier and the term: a verb of taking or doing, then an article
 # ("threatened to take an overdose", "thoughts of taking pills"), nothing else.
@@ -151,10 +151,21 @@ def _modal() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
 def _stepped_leads() -> re.Pattern[str] | None:
     """A qualifier, an everyday step of a few words, an `ideation_step_link` word ("and",
     "then"), then what `_BETWEEN` allows (fix text51b)."""
-    words, links = _role("ideation_lead"), _role("ideation_step_link")
-    if not words or not links:
+    words, link = _role("ideation_lead"), step()
+    if not words or link is None:
         return None
     body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w'])(?:" + body + r")" + link + _BETWEEN)
+
+
+@cache
+def step() -> str | None:
+    """An everyday step of a few words and its `ideation_step_link` word, as a pattern's text
+    (fix text51b): the ideation leads here, and a counted or whole-supply "take" plan after a
+    `plan_take_lead` (stated_plan_count.py: "plan to go home and take 30 tylenol", fix text55b)."""
+    links = _role("ideation_step_link")
+    if not links:
+        return None
     # A word link stands after a space ("home and"), a comma or semicolon right after the step's
     # last word ("plan to go home, kill himself": fix text53a).
     ordered = sorted(links, key=len, reverse=True)
@@ -162,8 +173,7 @@ def _stepped_leads() -> re.Pattern[str] | None:
         (r"\s+" + re.escape(w) + r"\b") if w[:1].isalnum() else (r"\s*" + re.escape(w))
         for w in ordered
     )
-    step = r"(?:\s+[\w'/]+){1," + str(_STEP_WORDS) + r"}?(?:" + link + r")"
-    return re.compile(r"(?<![\w'])(?:" + body + r")" + step + _BETWEEN)
+    return r"(?:\s+[\w'/]+){1," + str(_STEP_WORDS) + r"}?(?:" + link + r")"
 
 
 def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[str], int]]:

@@ -48,6 +48,28 @@ Session 34 fix text53a:
   percocet", "took 3 ativan and 2 ambien" are overdoses. Why not each drug's everyday day's most
   (everyday_dose_rates.csv): it holds only the analgesics, and a mixed ingestion's danger is the
   sum (sedatives and opioids add up), which a per-drug check never sees.
+
+Session 34 fix text55b (recheck K39b findings 5, 7):
+- "took all her meds at once, as prescribed", "took all his meds at once as directed", "took all
+  her meds at the same time as usual" were overdoses: a `taken_adherence` phrase in the clause
+  ("as prescribed", "as directed", "as usual", "every morning") says the day's doses were taken
+  together, as prescribed, so it undoes the `taken_at_once` reading of a `taken_med` word
+  (`_meds_read`). A pill or drug word stays read ("took all his pills at once as prescribed" is
+  still an overdose: a whole supply of pills is none of the day's doses), and so does a
+  `taken_med_verb` ("swallowed all her meds").
+- "took 2 tylenol, 2 advil, 2 aleve" was an overdose: three one-dose counts of three everyday
+  analgesics, each half of `plan_take_most`, summed to 1.5. The decision (the rule lives in
+  `_shares`): an everyday analgesic (a `drug` row of everyday_dose_rates.csv) counts as a share
+  of its own day's most there (tylenol 8, advil 16, aleve 6), every other drug or pill word as
+  a share of one dose's most (4) as before. Why: an analgesic's harm is its day's total
+  (acetaminophen's liver injury, an NSAID's gut and kidney injury follow the day's dose), and
+  taking two or three different analgesics at their label doses together is everyday
+  self-treatment, no ingestion; a sedative's or opioid's harm is the one ingestion's summed
+  depression of breathing, so those keep the one-dose share. So "took 2 tylenol, 2 advil, 2
+  aleve" (0.25 + 0.125 + 0.33) is a dose; "took 4 norco, 4 percocet" (norco and percocet are no
+  `drug` rows: 1 + 1), "took 3 ativan and 2 ambien" (0.75 + 0.5) and "took 4 tylenol and 3
+  ativan" (0.5 + 0.75) stay overdoses, as does "took 8 tylenol, 8 advil" (8 tylenol alone is
+  above one dose).
 """
 
 from __future__ import annotations
@@ -59,9 +81,10 @@ from functools import cache
 
 from fhir_mapping import self_harm_terms, stated_counts, stated_dosing
 from fhir_mapping.self_harm_ideation import term_regex
+from fhir_mapping.stated_dose_rate import day_total
 from fhir_mapping.stated_dosing import _drug_object, _most, _named_most, _objects
 
-__all__ = ["taken_spans"]
+__all__ = ["supply_object", "taken_spans"]
 
 # Where a past act's clause ends: a sentence stop, a semicolon or colon (not a decimal point).
 _CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|\bbut\b")
@@ -105,11 +128,14 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _meds_read(verb: str, clause: str) -> bool:
-    """Whether a `taken_med` word is read as a pill word in this act (module docstring)."""
+    """Whether a `taken_med` word is read as a pill word in this act (module docstring). A
+    `taken_adherence` phrase in the clause ("as prescribed", "as usual") undoes `taken_at_once`:
+    "took all her meds at once, as prescribed" is the day's doses (fix text55b)."""
     roles = _roles()
-    return any(p.fullmatch(verb) for p in roles.get("taken_med_verb", ())) or any(
-        p.search(clause) for p in roles.get("taken_at_once", ())
-    )
+    if any(p.fullmatch(verb) for p in roles.get("taken_med_verb", ())):
+        return True
+    at_once = any(p.search(clause) for p in roles.get("taken_at_once", ()))
+    return at_once and not any(p.search(clause) for p in roles.get("taken_adherence", ()))
 
 
 def _shares(text: str, parts: list[tuple[int, int]]) -> int | None:
@@ -123,6 +149,8 @@ def _shares(text: str, parts: list[tuple[int, int]]) -> int | None:
             continue
         found = next(iter(_objects("take " + obj)), None)
         most = None if found is None else _most("take " + obj, found[2])
+        # An everyday analgesic's share is of its own day's most (fix text55b, module docstring).
+        most = day_total(obj[count.end() :]) or most
         if found is None or not most:
             continue
         total, end = total + Fraction(found[1], most), stop
@@ -156,6 +184,13 @@ def _overdose(obj: str, *, meds: bool = False) -> bool:
         of = _OF.match(rest)
         return of is not None and _owned(rest[of.end() :])
     return _supply(obj, meds=meds)
+
+
+def supply_object(obj: str) -> bool:
+    """Whether `obj`, the words after a verb of taking, open with a whole supply of a drug or
+    pill word (`_supply`): a plan's object too (stated_plan_count.py: "plan to take a bottle of
+    pills", fix text55b)."""
+    return _supply(obj)
 
 
 def _supply(obj: str, *, meds: bool = False) -> bool:

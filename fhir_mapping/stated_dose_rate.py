@@ -25,7 +25,7 @@ from importlib import resources
 from fhir_mapping import stated_terms
 from fhir_mapping.text_negation import term_pattern
 
-__all__ = ["day_most", "death_after"]
+__all__ = ["day_most", "day_total", "death_after"]
 
 # "q1h", "q 2 hr", "q4-6h", "every 3 hours", "every 30 minutes", "q15min": an interval.
 _INTERVAL = re.compile(
@@ -74,6 +74,12 @@ def day_most(name_and_after: str, fallback: int) -> int | None:
         return None
     day = next((n for p, n in _rates().get("drug", ()) if p.match(clause)), fallback)
     return int(day // doses)
+
+
+def day_total(name: str) -> int | None:
+    """The most tablets a day of the everyday analgesic `name` opens with (its `drug` row), None
+    for any other word: a past act's share of it (self_harm_taken._shares, fix text55b)."""
+    return next((n for p, n in _rates().get("drug", ()) if p.match(name)), None)
 
 
 def death_after(words: str) -> bool:

@@ -200,7 +200,7 @@ def states_method(text: str) -> bool:
         clause, after = tokens[i], "".join(tokens[i + 1 :])
         for p in terms["risk_excluded"]:
             clause = p.sub(lambda m: " " * len(m.group()), clause)
-        if _planned_count(clause):
+        if _planned_count(clause, after):
             return True  # "Plans to take 30 tylenol": a plan as "Plan: take 30 tylenol" (dose46)
         headings = (*terms["risk"], *terms["heading_method"])
         for risk in (m for p in headings for m in p.finditer(clause)):
@@ -222,17 +222,20 @@ def states_method(text: str) -> bool:
     return False
 
 
-def _planned_count(clause: str) -> bool:
+def _planned_count(clause: str, after: str = "") -> bool:
     """Whether a clause states a plan to take more tablets than a dose takes after a
     `plan_take_lead` phrase (stated_plan_count.planned_many: "plans to take 30 tylenol", "wants to
     take 20 of her pills"; fix dose46, recheck K32b finding 5: no card) with no `denial`,
     `risk_denial` or `history_lead` word before it in the clause ("denies plans to take 30
-    pills", "no plans to take 30 tylenol", "hx of plans to ...": as `_later_method`)."""
+    pills", "no plans to take 30 tylenol", "hx of plans to ...": as `_later_method`). The lead
+    stands in `clause`; its plan is read on into `after`, past the "," or ";" that cut the
+    clause ("plan is to go home, take 40 ativan": a step's link, recheck K39b finding 1, fix
+    text55b; stated_plan_count reads its own clause's end)."""
     terms = _terms()
     guards = (*terms["denial"], *terms["risk_denial"], *terms["history_lead"])
     return any(
-        not any(g.search(clause[:start]) for g in guards)
-        for start in stated_plan_count.planned_many(clause)
+        start < len(clause) and not any(g.search(clause[:start]) for g in guards)
+        for start in stated_plan_count.planned_many(clause + after)
     )
 
 
