@@ -186,11 +186,14 @@ def _overdose(obj: str, *, meds: bool = False) -> bool:
     return _supply(obj, meds=meds)
 
 
-def supply_object(obj: str) -> bool:
+def supply_object(obj: str, clause: str = "") -> bool:
     """Whether `obj`, the words after a verb of taking, open with a whole supply of a drug or
     pill word (`_supply`): a plan's object too (stated_plan_count.py: "plan to take a bottle of
-    pills", fix text55b)."""
-    return _supply(obj)
+    pills", fix text55b). With the `clause` it stands in, a `taken_med` word is a pill word as in
+    an act (`_meds_read`): "plan to take all her meds at once" is a plan of a whole supply, as
+    "took all her meds at once" is an overdose (recheck K42a finding 1: it was quiet, TMS offered);
+    "plan to take all her meds in the morning" stays the day's doses."""
+    return _supply(obj, meds=bool(clause) and _meds_read("take", clause))
 
 
 def _supply(obj: str, *, meds: bool = False) -> bool:

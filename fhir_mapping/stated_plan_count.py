@@ -104,5 +104,6 @@ def _supplied(clause: str) -> bool:
     if _all_dosed(clause):
         return False
     return any(
-        self_harm_taken.supply_object(clause[m.end() :]) for m in re.finditer(r"\btake\s+", clause)
+        self_harm_taken.supply_object(clause[m.end() :], clause)
+        for m in re.finditer(r"\btake\s+", clause)
     )

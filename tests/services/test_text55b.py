@@ -52,9 +52,16 @@ CRITICAL = {
     "e_took_3_ativan_and_2_ambien": "control",
     "e_took_4_tylenol_and_3_ativan": "control",
     "e_took_4_tylenol_comma_4_advil_comma_4_aleve": "control",
+    # Recheck K42a finding 1: a whole supply of "meds" at once in a plan, as in an act.
+    "e_plan_to_take_all_her_meds_at_once": "fixed",
+    "e_plan_to_take_all_of_her_meds_at_once": "fixed",
+    "e_plan_to_take_all_his_medications_at_once": "fixed",
 }
 
 QUIET = {
+    # Recheck K42a finding 1's controls: the day's doses.
+    "e_plan_to_take_all_her_meds_in_the_morning": "control",
+    "e_plan_to_take_all_her_meds_at_once_comma_as_prescribed": "control",
     # Finding 5: an adherence phrase keeps "all her meds at once" the day's doses.
     "e_took_all_her_meds_at_once_comma_as_prescribed": "fixed",
     "e_took_all_his_meds_at_once_as_directed": "fixed",
