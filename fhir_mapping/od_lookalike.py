@@ -177,17 +177,19 @@ def od_intent_denied() -> re.Pattern[str]:
 def before_intent(
     text: str, start: int, end: int, intents: Sequence[re.Pattern[str]]
 ) -> tuple[str, int, int]:
-    """`text`, `start`, `end` cut at the first of `intents` (the `intent` and `suicidal` words,
-    `od_intent`'s group "word") after the mention's start, for reading the mention's denial:
-    "OD with SI denied", "Overdose with intent denied", "OD w/ SI denied" deny the intent, and
-    the overdose stays read, its intent not recorded (they were quiet, TMS offered: fix
-    text55a). A denial before the mention ("no OD with SI") still reaches it."""
+    """`text`, `start`, `end` cut right after the first of `intents` (the `intent` and
+    `suicidal` words, `od_intent`'s group "word") starting after the mention's start, for
+    reading the mention's denial: "OD with SI denied", "Overdose with intent denied", "OD w/ SI
+    denied" deny the intent, and the overdose stays read, its intent not recorded (they were
+    quiet, TMS offered: fix text55a). Cut after the word, not before it: a dash left closing
+    the clause reads as a checklist's "no" ("Overdose - intentional" would be "Overdose -"). A
+    denial before the mention ("no OD with SI") still reaches it."""
     at = [
-        m.start("word") if "word" in p.groupindex else m.start()
+        (m.start("word") if "word" in p.groupindex else m.start(), m.end())
         for p in intents
         for m in p.finditer(text, start)
     ]
-    stop = min((a for a in at if a > start), default=len(text))
+    stop = min((a for a in at if a[0] > start), default=(0, len(text)))[1]
     return text[:stop], start, min(end, stop)
 
 
