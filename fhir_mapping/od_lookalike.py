@@ -177,13 +177,14 @@ def od_intent_denied() -> re.Pattern[str]:
 def before_intent(
     text: str, start: int, end: int, intents: Sequence[re.Pattern[str]]
 ) -> tuple[str, int, int]:
-    """`text`, `start`, `end` cut right after the first of `intents` (the `intent` and
-    `suicidal` words, `od_intent`'s group "word") starting after the mention's start, for
+    """`text`, `start`, `end` cut right after the first of `intents` (`od_intent`: its group
+    "word", an intent right after "OD with") starting after the event's start, for
     reading the mention's denial: "OD with SI denied", "Overdose with intent denied", "OD w/ SI
     denied" deny the intent, and the overdose stays read, its intent not recorded (they were
     quiet, TMS offered: fix text55a). Cut after the word, not before it: a dash left closing
-    the clause reads as a checklist's "no" ("Overdose - intentional" would be "Overdose -"). A
-    denial before the mention ("no OD with SI") still reaches it."""
+    the clause reads as a checklist's "no". A denial before the event ("no OD with SI") still
+    reaches it; so does one after a list ("Overdose or suicide attempt denied": no intent read
+    right after "OD with", no cut; an act's own denial is never cut, self_harm_text._said)."""
     at = [
         (m.start("word") if "word" in p.groupindex else m.start(), m.end())
         for p in intents

@@ -286,10 +286,10 @@ def _said(
     ("cut arm on broken glass", "Accidentally cut her wrist") is not read
     (self_harm_context.py); an event's accident is read by `_verdict`. `spans`: mentions found
     otherwise, read the same way (a past act of taking: self_harm_taken.py, fix text49b). A
-    `listed` mention's denial is read up to an intent word after it ("OD with SI denied" denies
-    the intent, not the overdose: od_lookalike.before_intent, fix text55a)."""
+    `listed` event's denial is read up to an `od_intent` word after it ("OD with SI denied"
+    denies the intent, not the overdose: od_lookalike.before_intent, fix text55a)."""
     found = [(m.start(), m.end()) for p in patterns for m in p.finditer(text)]
-    cuts = _terms().intent + _terms().suicidal if listed else ()
+    cuts = (od_intent(),) if listed and not act else ()
     return any(
         not (listed and qualified(text, start))
         and not (listed and other_subject(text, start))
