@@ -48,6 +48,13 @@ two rules of their own (session 33 fix text48a; session 32 K33/K34 leftovers).
   "surgery", "exam"; "post OD injection", "after OD YAG") or a `lookalike_eye` stem ("post OD
   cataract surgery") makes it the eye's, blanked as "OD cataract" is. "Lens opacity OD", "h/o
   cataract OD", "OD eye drops", "Eye pain, OD x2" stay the eye's (no time-order word before "OD").
+- Session 34 fix text55a (recheck K39b findings 2, 3, 6): a denied intent after "OD" ("OD with
+  SI denied", "OD, denies SI", "OD without SI") silenced the overdose (TMS offered): an event's
+  denial is read only up to an intent word after it (`before_intent`), and an `od_intent_denial`
+  lead before one is an event (`od_intent_denied`). "OD with intent to get high", "OD w/ SI?"
+  stated no suicidal intent: an `od_intent` word needs nothing after it or "to" and an
+  `od_intent_to` word. Eye treatments after "OD" ("drops", "Lucentis", "trab") are
+  `lookalike_eye_next` rows; "f/u post OD" stays an overdose (decision in the rows' source).
 """
 
 from __future__ import annotations
@@ -63,7 +70,7 @@ from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["blank_lookalikes", "od_intent", "od_substance"]
+__all__ = ["before_intent", "blank_lookalikes", "od_events", "od_intent", "od_substance"]
 
 # What may stand between an eye word and "OD": up to two words, space-joined, and a comma only
 # right before "OD" (a comma elsewhere starts another item: "Eye pain, pt OD x2"); none of them
@@ -129,13 +136,62 @@ def od_substance() -> re.Pattern[str]:
 @cache
 def od_intent() -> re.Pattern[str]:
     """An `od_intent` word right after an `od_intent_lead` ("OD w/ SI", "OD with intent to die"):
-    the overdose's intent, read as a `suicidal` word (module docstring: fix text53b)."""
+    the overdose's intent, read as a `suicidal` word (module docstring: fix text53b), the word
+    itself the group "word" (self_harm_text reads an event's denial only up to it: fix text55a).
+    Not with a question mark after it ("OD with intent?", "OD w/ SI?": a doubt, no statement),
+    nor with "to" and a word that is no `od_intent_to` row ("OD with intent to get high", "OD w/
+    intent to sleep": a purpose that is not death; fix text55a)."""
     leads = _alternation(_rows("od_intent_lead"), whole=False)
     words = _alternation(_rows("od_intent"))
     if leads is None or words is None:
         return re.compile(r"(?!)")  # no rows: nothing is read
+    ends = _alternation(_rows("od_intent_to"))
+    purpose = r"(?! to (?!(?:" + ends + r"))\w)" if ends is not None else r"(?! to \w)"
     # "od w/si" and "od w/ si" both; "od with" needs its space, the lead ends in a letter.
-    return re.compile(r"\b(?:" + leads + r")(?: |(?<=/))(?:" + words + ")")
+    return re.compile(
+        r"\b(?:" + leads + r")(?: |(?<=/))(?P<word>" + words + r")(?!\w)(?! ?\?)" + purpose
+    )
+
+
+def od_events() -> tuple[re.Pattern[str], ...]:
+    """The `event` patterns of this module, beside the `event` rows: "OD heroin" (fix text51b),
+    "OD, denies SI" (fix text55a)."""
+    return od_substance(), od_intent_denied()
+
+
+@cache
+def od_intent_denied() -> re.Pattern[str]:
+    """An `od_intent_denial` lead ("od, denies", "od without", "od, no") right before an
+    `od_intent` or `suicidal` word ("OD, denies SI", "OD without SI", "OD, no suicidal intent"):
+    an overdose whose intent is denied, the lead alone the event's span, so the denial is the
+    intent's and never the overdose's (fix text55a: these were quiet, TMS offered, while "OD
+    w/o SI" said "Overdose, intent not recorded"). A denied suicidal intent states no accident
+    (self_harm_text.py); an eye or once-daily word before "OD" blanks it first."""
+    leads = _alternation(_rows("od_intent_denial"), whole=False)
+    words = _alternation((*_rows("od_intent"), *_rows("suicidal")))
+    if leads is None or words is None:
+        return re.compile(r"(?!)")
+    return re.compile(r"\b(?:" + leads + r")(?= (?:" + words + "))")
+
+
+def before_intent(
+    text: str, start: int, end: int, intents: Sequence[re.Pattern[str]]
+) -> tuple[str, int, int]:
+    """`text`, `start`, `end` cut right after the first of `intents` (`od_intent`: its group
+    "word", an intent right after "OD with") starting after the event's start, for
+    reading the mention's denial: "OD with SI denied", "Overdose with intent denied", "OD w/ SI
+    denied" deny the intent, and the overdose stays read, its intent not recorded (they were
+    quiet, TMS offered: fix text55a). Cut after the word, not before it: a dash left closing
+    the clause reads as a checklist's "no". A denial before the event ("no OD with SI") still
+    reaches it; so does one after a list ("Overdose or suicide attempt denied": no intent read
+    right after "OD with", no cut; an act's own denial is never cut, self_harm_text._said)."""
+    at = [
+        (m.start("word") if "word" in p.groupindex else m.start(), m.end())
+        for p in intents
+        for m in p.finditer(text, start)
+    ]
+    stop = min((a for a in at if a[0] > start), default=(0, len(text)))[1]
+    return text[:stop], start, min(end, stop)
 
 
 @cache

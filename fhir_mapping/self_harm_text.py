@@ -92,7 +92,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping.od_lookalike import blank_lookalikes, od_intent, od_substance
+from fhir_mapping.od_lookalike import before_intent, blank_lookalikes, od_events, od_intent
 from fhir_mapping.self_harm_context import (
     accident_beside,
     without_other_attempts,
@@ -193,7 +193,7 @@ def _terms() -> _Terms:
         # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
         # something else ("past attempts to quit smoking").
         act=(*by_role.get("act", []), *by_role.get("act_attempt", [])),
-        event=(*by_role.get("event", ()), od_substance()),  # "OD heroin" (fix text51b)
+        event=(*by_role.get("event", ()), *od_events()),  # "OD heroin", "OD, denies SI"
         intent=tuple(by_role.get("intent", ())),
         suicidal=(*by_role.get("suicidal", ()), od_intent()),  # "OD w/ SI" (fix text53b)
         accidental=tuple(by_role.get("accidental", ())),
@@ -285,13 +285,16 @@ def _said(
     the relative's (self_harm_subject.py). `act`: an act with an accident stated beside it
     ("cut arm on broken glass", "Accidentally cut her wrist") is not read
     (self_harm_context.py); an event's accident is read by `_verdict`. `spans`: mentions found
-    otherwise, read the same way (a past act of taking: self_harm_taken.py, fix text49b)."""
+    otherwise, read the same way (a past act of taking: self_harm_taken.py, fix text49b). A
+    `listed` event's denial is read up to an `od_intent` word after it ("OD with SI denied"
+    denies the intent, not the overdose: od_lookalike.before_intent, fix text55a)."""
     found = [(m.start(), m.end()) for p in patterns for m in p.finditer(text)]
+    cuts = (od_intent(),) if listed and not act else ()
     return any(
         not (listed and qualified(text, start))
         and not (listed and other_subject(text, start))
         and not (act and accident_beside(text, start, end))
-        and not _denied(text, start, end, listed=listed)
+        and not _denied(*before_intent(text, start, end, cuts), listed=listed)
         for start, end in (*found, *spans)
     )
 
