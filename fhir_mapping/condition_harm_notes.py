@@ -27,16 +27,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from fhir_mapping import self_harm_text, stated_history, stated_plan_text, stated_terms
 from fhir_mapping.condition_text import text_findings
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.stated_history_dates import dates
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["harm_note_findings", "has_harm_note"]
+__all__ = ["harm_note_findings", "has_harm_note", "stated_past"]
 
 # The kinds a note is read for (module docstring).
 _KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
@@ -76,20 +77,22 @@ def harm_note_findings(
         for kind in _KINDS:
             if kind in read:
                 finding = replace(read[kind], noted_on=on)
-                if kind is FindingKind.SUICIDAL_IDEATION and _stated_past(text):
+                if kind is FindingKind.SUICIDAL_IDEATION and stated_past(text, on or as_of):
                     finding = replace(finding, verification=_past_mark())
                 found.setdefault(kind, finding)
     return found
 
 
-def _stated_past(text: str) -> bool:
-    """Whether a note states suicidal ideation only as past (module docstring)."""
+def stated_past(text: str, on: date) -> bool:
+    """Whether a note written on `on` states suicidal ideation only as past (module docstring).
+    The C-SSRS reader asks the same of a row's note (suicide_screen_answers._names_plan: a past
+    plan "in 2015, none since" answers no past-month question; recheck K41b s34 finding 3)."""
     from fhir_mapping.visit_risk import _names_any  # no cycle at import
 
     current, year = stated_history.past_clauses(text, _names_any)
     if year is not None and not _names_any(current):
         return True
-    return stated_history.history_denied(text, _names_any) or _dated_plan_past(text)
+    return stated_history.history_denied(text, _names_any) or _dated_plan_past(text, on)
 
 
 # A year in a clause (1900-2099), as self_harm_ideation's "<year>".
@@ -98,14 +101,20 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CLAUSE_END = re.compile(r"[.;,]")
 
 
-def _dated_plan_past(text: str) -> bool:
+def _dated_plan_past(text: str, on: date) -> bool:
     """Whether a note states a plan in the past tense (a stated_history_terms.csv `past_plan_lead`
     "plan was to") in a clause dated by a year, says nothing happened since (`current_absent`:
     "none since"), holds no `current` word and names no ideation in another clause: "In 2015
     his plan was to hang himself, none since" was critical as current ideation while "History
     of SI with plan to hang self in 2015, none since" is the past warning (recheck K38a s34
     finding 4, fix text54). Not a `history_lead` row: those also keep a heading's plan from
-    being read ("plan was to take 40 ativan" stays a risk: stated_heading.py)."""
+    being read ("plan was to take 40 ativan" stays a risk: stated_heading.py).
+
+    Fix text56 (recheck K41b s34 finding 4): the latest day the clause's date allows must lie
+    before the note's day `on` by more than the `past_plan_days` window (the C-SSRS screener's
+    past month): "On 11/20/2026 his plan was to hang himself, none since" in a note of
+    2026-11-25 is a current plan. Access to means in another clause ("has access to a gun",
+    "he still has the rope": stated_history's `risk_means`) keeps it current too."""
     from fhir_mapping.visit_risk import _names_any  # no cycle at import
 
     said = normalise_text(text)
@@ -115,7 +124,15 @@ def _dated_plan_past(text: str) -> bool:
     leads = stated_terms.patterns("past_plan_lead")
     clauses = _CLAUSE_END.split(plain)
     dated = [c for c in clauses if _YEAR.search(c) and any(p.search(c) for p in leads)]
-    return bool(dated) and not any(_names_any(c) for c in clauses if c not in dated)
+    if not dated or any(
+        _names_any(c) or stated_history.means(c) for c in clauses if c not in dated
+    ):
+        return False
+    # The dates of the whole note ("Nov 20, 2026" holds a comma): a later date anywhere in it
+    # keeps the plan current, the safer mistake.
+    written = [when for _, _, when in dates(said)]
+    window = timedelta(days=int(stated_terms.terms("past_plan_days")[0]))
+    return bool(written) and max(map(stated_history.latest_day, written)) + window < on
 
 
 def _past_mark() -> str:

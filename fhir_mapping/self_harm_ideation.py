@@ -73,7 +73,8 @@ _COUNT = r"(?:[3-9]|[1-9]\d+)"
 # answer ("Cutting - yes" as "Cutting: yes", "Cutting - no" denied; K29b s32 finding 1, text42).
 _CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
 _YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
-_OBJECTS = ("vehicle", "tracks")  # "<vehicle>", "<tracks>" in a term: `_object` (fix text54)
+# "<vehicle>", "<tracks>" in a term: `_object` (fix text54); "<audience>" (fix text56).
+_OBJECTS = ("vehicle", "tracks", "audience")
 
 
 def term_regex(term: str) -> re.Pattern[str]:
@@ -97,7 +98,7 @@ def term_regex(term: str) -> re.Pattern[str]:
     for role in _OBJECTS:
         body = body.replace(re.escape(f"<{role}>"), _object(role))
     body += r"\w*" if term.endswith("*") else r"\b"
-    return re.compile(r"\b" + body + (_CLAUSE_CLOSED if closed else ""))
+    return re.compile(r"\b" + body + (_closed() if closed else ""))
 
 
 @cache
@@ -114,10 +115,28 @@ def _object(role: str) -> str:
     "railroad"), so one row reads "crash her car", "crash the car" and "crash car" ("plan is to
     drive her car off a bridge", "plan is to crash the car", "plan is to lie down on the
     railroad tracks" were quiet: recheck K38a s34 finding 1, fix text54), and a method needs
-    its object ("step in front of the class" is none: finding 5)."""
+    its object. Fix text56 (recheck K41b s34 finding 1): "step in front of" reads any object
+    again ("a taxi", "the 5 train", "it"), and the everyday ones are `lookalike` rows "in front
+    of <audience>" ("the class", "the camera"), blanked before reading; a number is a
+    modifier too ("the 5 train", "an 18 wheeler"). A noun right before a `vehicle` or `tracks`
+    word only describes it: "in front of the school bus" is no harmless "the school"."""
     nouns = "|".join(re.escape(w) for w in sorted(_role(role), key=len, reverse=True))
     mods = "|".join(re.escape(w) for w in sorted(_role("vehicle_modifier"), key=len, reverse=True))
-    return r"(?:(?:" + (mods or "(?!)") + r")\s+)*(?:" + (nouns or "(?!)") + r")"
+    moving = sorted((*_role("vehicle"), *_role("tracks")), key=len, reverse=True)
+    before = r"(?!\s+(?:" + "|".join(map(re.escape, moving)) + r")\b)" if moving else ""
+    return r"(?:(?:\d+|" + (mods or "(?!)") + r")\s+)*(?:" + (nouns or "(?!)") + r")" + before
+
+
+@cache
+def _closed() -> str:
+    """What a closing "$" reads: `_CLAUSE_CLOSED`, a `clause_time` phrase ("tonight", "today")
+    allowed before it: "plan is to take all her pills tonight", "plan is to swallow all her
+    pills tonight" were quiet while "... all her pills" was critical (recheck K41b s34, fix
+    text56): when a plan is for does not make it another plan."""
+    words = "|".join(re.escape(w) for w in sorted(_role("clause_time"), key=len, reverse=True))
+    if not words:
+        return _CLAUSE_CLOSED
+    return r"(?=(?:\s+(?:" + words + r")\b)?" + _CLAUSE_CLOSED.removeprefix("(?=")
 
 
 @cache

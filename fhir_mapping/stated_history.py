@@ -60,7 +60,7 @@ reading (a question costs less than a missed risk), as does a `risk_method` word
 clause ("plan to follow up with her dealer for more pills to end it"); what a purpose names
 ("plan to overdose") is read as a risk itself. A `risk_harmless` phrase names no method ("hang
 out", "cut back", "pill organizer"), and access to means or a preparatory act after the answer
-keeps the risk ("Plan: none, but has pills saved": `_means`, recheck K24a s30). "SA" is an
+keeps the risk ("Plan: none, but has pills saved": `means`, recheck K24a s30). "SA" is an
 attempt unless its clause says otherwise (stated_sa.py). Session 31 fix hist37 (recheck K27a):
 a checklist denial ("SI/HI: denies", "-SI") denies now too (stated_denied.py); "Intent - none",
 "intent none", "SI plan: none" deny the risk (stated_heading.heading_answer, heading_denied); a
@@ -77,7 +77,7 @@ from fhir_mapping import stated_denied, stated_heading, stated_sa, stated_terms
 from fhir_mapping.stated_history_dates import dates, latest_day
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["affirms_risk", "denied_lists", "history_denied", "latest_day", "past_clauses"]
+__all__ = ["affirms_risk", "denied_lists", "history_denied", "latest_day", "means", "past_clauses"]
 
 # A clause ends at a comma, semicolon or full stop (text_negation.py's clause); kept in the split.
 _CLAUSE_END = re.compile(r"([.;,])")
@@ -113,7 +113,7 @@ def _followed(clause: str, end: int, role: str) -> bool:
     return any(p.match(clause, at) for p in _terms()[role])
 
 
-def _means(text: str) -> bool:
+def means(text: str) -> bool:
     """Whether `text` names access to means or a preparatory act (`risk_means`: "has pills saved",
     "keeps a loaded gun by bed", "rope in car", "wrote goodbye letters"; C-SSRS screener item 6)
     that no `denial` or `risk_denial` word before it in its part of its clause denies ("no access
@@ -135,17 +135,17 @@ def _stands(clause: str, risk: re.Match[str], after: str = "") -> bool:
     harmless phrase ("Plan: crash car" is one, "Plan: check lithium level" is not; recheck K25a
     s30, fix hist35). A purpose does when a `risk_method` word comes later in the clause ("plan
     to follow up with her dealer for more pills to end it"); a `risk_harmless` phrase names none
-    ("pill organizer"). Either does when access to means or a preparatory act (`_means`)
+    ("pill organizer"). Either does when access to means or a preparatory act (`means`)
     follows in the clause or `after` it, the rest of the reason ("Plan: none, but has pills
     saved", "Plan: outpatient follow-up; rope in car": recheck K24a s30)."""
     rest = clause[risk.end() :].lstrip()
     answer = stated_heading.heading_answer(rest)
     if answer is not None:  # a heading: its answer is read by stated_heading.py (fix hist35)
-        return stated_heading.answer_is_risk(risk.group(), answer, after, _means)
+        return stated_heading.answer_is_risk(risk.group(), answer, after, means)
     if not _followed(clause, risk.end(), "risk_after"):
         return True
     rest = stated_terms.blanked(rest, "risk_harmless")
-    return any(p.search(rest) for p in _terms()["risk_method"]) or _means(rest + "." + after)
+    return any(p.search(rest) for p in _terms()["risk_method"]) or means(rest + "." + after)
 
 
 def _governs(gap: str, names: Callable[[str], bool]) -> bool:

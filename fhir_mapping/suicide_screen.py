@@ -172,7 +172,7 @@ class _Reader:
     def element(
         self, concept: str, element: Mapping[str, Any], resource: Resource, day: ScreenDay
     ) -> bool | None:
-        yes = question_answer(element)  # "Denies", "0": a no (fix forms44, K32a finding 6)
+        yes = question_answer(element, self.on)  # "Denies", "0": a no (forms44, K32a finding 6)
         asked = questions()[concept].question
         # "N/A" to a question the screener may skip is settled with the day (ScreenDay.settle).
         if yes is None and not day.skip(concept, element, source_ref(resource)):

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -201,11 +202,12 @@ def _level(element: Mapping[str, Any]) -> str | None:
     return max(found, key=lambda lv: _LEVEL_RANK.get(lv, 0)) if found else None
 
 
-def question_answer(element: Mapping[str, Any]) -> bool | None:
+def question_answer(element: Mapping[str, Any], on: date | None = None) -> bool | None:
     """A known C-SSRS question's answer: a yes (True), a no (False: `_yes_no`, or the lowest
-    answer as the self-harm row reader reads it, module docstring), None not read."""
+    answer as the self-harm row reader reads it, module docstring), None not read; `on` the
+    answer's day (a plan its words date long before it is no yes: `_names_plan`)."""
     yes = _yes_no(element)
-    if yes is not True and _names_plan(element):
+    if yes is not True and _names_plan(element, on):
         return True
     if yes is not None:
         return yes
@@ -221,20 +223,26 @@ def question_answer(element: Mapping[str, Any]) -> bool | None:
     return True if any(yes_ended(text) for text in _parts(element)[0]) else None
 
 
-def _names_plan(element: Mapping[str, Any]) -> bool:
+def _names_plan(element: Mapping[str, Any], on: date | None = None) -> bool:
     """Whether a valueString or note of the answer names a self-harm thought or plan as the
     free-text readers read one (self_harm_text.ideation: "plan is to hang himself", "plan to
     drive off a bridge"; stated_plan_text.states_plan: "Plan: hang self"): a yes, whatever the
     value says, as two answers that disagree are (module docstring). The C-SSRS plan question
     so answered, or "See comment" with the plan in the row's note, was "could not be read",
     TMS held for a check, while a flowsheet comment or a Condition's note so worded is critical
-    (recheck K38a s34 finding 3, fix text54). A denial ("denies plan to ...") names none."""
+    (recheck K38a s34 finding 3, fix text54). A denial ("denies plan to ...") names none, nor
+    does a plan stated as past, as a Condition's note is read (condition_harm_notes.stated_past:
+    "past plan to jump off a bridge in 2015", "Hx plan to hang self in 2015, none since" beside
+    a "No" to the past-month plan question made it critical: recheck K41b s34 finding 3, fix
+    text56); a plan dated within the past month of `on` (the answer's day) is current."""
     # Imported here: self_harm_text's readers import the screen's words (as `question_answer`).
+    from fhir_mapping.condition_harm_notes import stated_past
     from fhir_mapping.self_harm_text import ideation
 
     notes = [n.get("text") for n in array(element.get("note")) if isinstance(n, Mapping)]
     texts = [t for t in (element.get("valueString"), *notes) if isinstance(t, str)]
-    return any(ideation(t) or states_plan(t) for t in texts)
+    named = [t for t in texts if ideation(t) or states_plan(t)]
+    return any(not stated_past(t, on or date.max) for t in named)
 
 
 # What sets an answer's words apart: spaces, full stops, commas, semicolons, colons, brackets,
