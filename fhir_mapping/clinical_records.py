@@ -213,6 +213,10 @@ class ClinicalContext:
     labs: tuple[LabResult, ...] = ()
     # Active, confirmed frailty Conditions (condition_codes.csv kind "frailty"; context.py), oldest first.
     frailty: tuple[Finding, ...] = ()
+    # Results of the diagnosis review's tests registered with no value yet (ordered, not
+    # resulted: lab_status.pending), value None and status "registered"; never in `labs`, so no
+    # check reads one as done (K40b s34 finding 1).
+    pending_labs: tuple[LabResult, ...] = ()
 
     def has(self, kind: FindingKind) -> bool:
         return any(f.kind is kind for f in self.findings)

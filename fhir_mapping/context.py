@@ -28,6 +28,9 @@ from fhir_mapping.conditions import (
     condition_findings,
     wants_condition,
 )
+from fhir_mapping.fhir_fields import effective_date, source_ref
+from fhir_mapping.lab_status import pending
+from fhir_mapping.lab_tests import _read_lab_test
 from fhir_mapping.labs import lab_result
 from fhir_mapping.procedures_devices import (
     device_findings,
@@ -74,6 +77,31 @@ _TEST_AND_DATE = attrgetter("test", "date")
 
 def _lab_order(lab: LabResult) -> tuple[str, date, str, float]:
     return (lab.test, lab.date, str(lab.source or ""), lab.value or 0.0)
+
+
+# The status of a result ordered and not resulted (data/result_statuses.csv: its `gap` row, read
+# in full by lab_status.pending); a fast first test, every lab of a chart passes here.
+_REGISTERED = "registered"
+
+
+def _pending_labs(
+    observations: Sequence[Resource], lab_tests: Sequence[str] | None, as_of: date
+) -> tuple[LabResult, ...]:
+    """The diagnosis tests registered with no value yet, dated up to `as_of` (lab_status.pending:
+    ordered, not resulted), as results without value, status "registered"."""
+    found: list[LabResult] = []
+    tests: Sequence[str | None] = lab_tests if lab_tests is not None else [None] * len(observations)
+    for resource, known in zip(observations, tests, strict=True):
+        if resource.get("status") != _REGISTERED:
+            continue  # the usual final result: not pending (issue 14: no walk of its codings)
+        test = known if known is not None else _read_lab_test(resource)
+        when = effective_date(resource)
+        if test is None or when is None or when > as_of or not pending(resource, test):
+            continue
+        found.append(
+            LabResult(test, None, None, when, None, source_ref(resource), status="registered")
+        )
+    return tuple(found)
 
 
 def _ordered_labs(found: list[LabResult]) -> tuple[LabResult, ...]:
@@ -126,6 +154,7 @@ def clinical_context(
         findings.update(device_findings(resource))
     # An implant a later whole-device removal removes: a caution naming both (s21 RR finding 6).
     findings = tms_removals.with_removals(findings)
+    observations = list(observations)  # read twice: the results, then those pending
     if lab_tests is None:
         read = [lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None]
     else:
@@ -135,6 +164,7 @@ def clinical_context(
             if (lab := lab_result(r, as_of=as_of, test=test)) is not None
         ]
     labs = _ordered_labs(read)
+    pending = _pending_labs(observations, lab_tests, as_of)
     # Frailty only qualifies "older adult" (services/pathway_options.py): kept apart, so no rule
     # reading `findings` sees it.
     frailty = {f for f in findings if f.kind is FindingKind.FRAILTY}
@@ -142,6 +172,7 @@ def clinical_context(
         findings=tuple(sorted(findings - frailty, key=_finding_key)),
         labs=labs,
         frailty=tuple(sorted(frailty, key=_finding_key)),
+        pending_labs=pending,
     )
     ordered = tuple(
         sorted(

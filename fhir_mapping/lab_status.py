@@ -21,10 +21,17 @@ Which results of which status the labs read at all (`read_status`, moved here fr
 how a card line names the status beside the date (`shown`: "preliminary", "status unknown";
 labs36 item 3: it said "(unknown)") live here too.
 
+A registered result with a value of a test read before it is final (INTERIM_TESTS: the TSH, free
+T4, B12, folate, vitamin D too) is read the same way, "(status registered)" (review K40b s34
+finding 1: a registered TSH 12 H vanished, no gap made, and the card said "No TSH in 365 days ...
+consider one" beside it). A registered one with no value is a test ordered and not resulted
+(`pending`): the diagnosis review says so instead of asking for one.
+
 Only the drug-safety labs (data/safety_lab_tests.csv `any_status`, each row with its source: labs38
 item 3 moved the list from code): the levels and results a safety card acts on at once. The other
 tests (TSH, the metabolic labs, ALT / AST) keep status31's gap: no card acts on one of them
-alone, and a gap holds the conclusions resting on it.
+alone, and a gap holds the conclusions resting on it; a status missing or not recognised stays that gap
+for them (lab_unread.status_gap), a `registered` one with a value is read (above).
 """
 
 from __future__ import annotations
@@ -116,13 +123,14 @@ def statusless_words(resource: Resource, test: str) -> str | None:
     missing", "status not readable", "status 'final-ish' not recognised"; a `gap` row's status
     as sent, "registered", which `shown` words), or None: not read so (another test, a status a
     row reads otherwise, no value)."""
-    if test not in statusless_read():
+    safety = test in statusless_read()
+    if not safety and test not in INTERIM_TESTS:
         return None
     status = given(resource.get("status"))
     if not valued(resource):
         return None
     if unrecognised(OBSERVATION, status):
-        return named(OBSERVATION, status)
+        return named(OBSERVATION, status) if safety else None  # a TSH's: status31's gap
     return status if named_as_gap(OBSERVATION, status) else None
 
 
@@ -130,7 +138,7 @@ def gap_row_read(resource: Resource, status: str, test: str) -> bool:
     """A drug-safety result whose status is a `gap` row's (registered) read as a result
     (`statusless_words`): labs.lab_gaps then names an unread value of it as any result's."""
     return (
-        test in statusless_read()
+        (test in statusless_read() or test in INTERIM_TESTS)
         and not unrecognised(OBSERVATION, status)
         and named_as_gap(OBSERVATION, status)
         and valued(resource)
@@ -149,6 +157,19 @@ def shown(status: str) -> str:
     if words.startswith("status") or reads(OBSERVATION, status) is Reads.INTERIM:
         return words
     return f"status {status}"
+
+
+def pending(resource: Resource, test: str) -> bool:
+    """A registered result of a test read before it is final (INTERIM_TESTS) with no value yet:
+    ordered, not resulted (K40b s34 finding 1: "No TSH ... consider one" beside it)."""
+    status = resource.get("status")
+    return (
+        test in INTERIM_TESTS
+        and isinstance(status, str)
+        and not unrecognised(OBSERVATION, status)
+        and named_as_gap(OBSERVATION, status)
+        and not valued(resource)
+    )
 
 
 def valued(resource: Resource) -> bool:

@@ -5,7 +5,8 @@ Some ECG systems send the QTc as a string (the value with a word after it) inste
 valueQuantity, and Epic sends many results as valueString (review s29 RL finding 2). Which tests
 are read from text, and in which units, is data/lab_ranges.csv's `text_units` column (the QTc: ms,
 msec, s, sec; lithium and sodium mmol/L and mEq/L; the TCA levels ng/mL and ug/L; the eGFR's own
-units); a test without text units is never read from text. The reading is strict, because a
+units; the diagnosis review's TSH, free T4, B12, folate and vitamin D in their own and SI units,
+review K40b s34 finding 2); a test without text units is never read from text. The reading is strict, because a
 number taken from the wrong place in a sentence would be compared as if measured: the text must
 hold exactly one number (a unit's own digits, "1.73m2", aside), followed by one of the units,
 with nothing before it but the QTc's own label ("QTc: 512 ms") or a colon. Anything else is not
@@ -17,7 +18,8 @@ compared (never silent, never a guessed value).
 
 A bare number ("126", "512") is read only for a row naming a `bare_unit`: a test with one
 customary unit in US and European labs (lithium and sodium: mmol/L in Europe, mEq/L in the US,
-the same number; the QTc in ms; the eGFR in mL/min/1.73 m2), and only inside the row's plausible
+the same number; the QTc in ms; the eGFR in mL/min/1.73 m2; the TSH, every unit of it the same
+quantity), and only inside the row's plausible
 range for that unit (`bare_low`-`bare_high`: a QTc "0.512", seconds, is not read as 0.512 ms). A
 TCA level has two customary units (ng/mL in the US, nmol/L in much of Europe, a factor of ~3.8
 apart): a bare number is never read for it.
@@ -86,8 +88,11 @@ def bound_from_text(
         return None
     sign, value, unit = found.groups()
     # A test read from text with no bare unit (a TCA level: ng/mL or nmol/L) reads no bare bound
-    # either: ">500" could be either unit (recheck K17 s29 finding 2).
-    if unit is None and (not unitless or (known.text_units and known.bare_unit is None)):
+    # either: ">500" could be either unit (recheck K17 s29 finding 2). A test with an SI form
+    # (data/lab_si_units.csv: B12, folate...) says its unit family by its code instead
+    # (`unitless`), so its text units do not stop a "<150" under its mass code (K40b s34).
+    ambiguous = known.text_units and known.bare_unit is None and not _si_units(test)
+    if unit is None and (not unitless or ambiguous):
         return None
     if unit is not None:
         # "mL/min/1.73m2" and "mL/min/1.73 m2" alike; any other unit (mL/s) or word: not read.

@@ -13,7 +13,9 @@ A lab whose status is missing, not a string or a code no row of data/result_stat
 (session 30 status31: a lithium level with no status vanished, no gap) is such a gap too
 (`status_gap`), under its own fixed words: it may be a final result, so it may change a check.
 A drug-safety lab with a value is read as a result instead (lab_status.py, s30 status32), so
-only the other tests (a TSH, the metabolic labs) reach this gap. A result without any value is
+only the other tests (a TSH, the metabolic labs) reach this gap. A `registered` result with a
+value of a test not read so (an HbA1c: the TSH and the other diagnosis tests are read,
+lab_status.py) is one too, under its own words (K40b s34 finding 1: it vanished, no gap). A result without any value is
 left out (pending: nothing a check reads is there), as a preliminary one with none is.
 
 An ECG panel with no QTc component whose text or components name a QTc ("Sinus rhythm. QTc 512
@@ -37,13 +39,14 @@ from fhir_mapping.lab_names import LAB_NAMES
 from fhir_mapping.lab_status import valued
 from fhir_mapping.lab_text import implausible
 from fhir_mapping.record import DataDomain, DataGap
-from fhir_mapping.result_statuses import OBSERVATION, named, unrecognised
+from fhir_mapping.result_statuses import OBSERVATION, named, named_as_gap, unrecognised
 
 Resource = Mapping[str, Any]
 
 # Fixed words, never the value (reasons go to the logs).
 _UNREAD = "result that is missing or not a number"
 _UNREAD_STATUS = "result whose status is missing or not recognised"
+_UNREAD_REGISTERED = "result sent as registered (no result yet), not read"
 ECG_QTC_NOT_READ = (
     "ECG whose QTc is in its text or under a code this service does not know (not read)"
 )
@@ -83,20 +86,27 @@ def unread_status_reason(test: str) -> str:
     return f"{LAB_NAMES.get(test, test)} {_UNREAD_STATUS}"
 
 
+def unread_registered_reason(test: str) -> str:
+    """ "HbA1c result sent as registered (no result yet), not read"."""
+    return f"{LAB_NAMES.get(test, test)} {_UNREAD_REGISTERED}"
+
+
 def status_gap(
     resource: Resource, status: str, test: str, as_of: date, domain: DataDomain
 ) -> list[DataGap]:
     """The gap of a `test` result with a value, dated up to `as_of`, whose status (as
     result_statuses.given read it) is missing, malformed or no row's (module docstring); [] for
     any other. The status is said beside the record (`stated`), never in the reason."""
-    if not unrecognised(OBSERVATION, status) or not valued(resource):
+    if not valued(resource):
+        return []
+    registered = not unrecognised(OBSERVATION, status) and named_as_gap(OBSERVATION, status)
+    if not registered and not unrecognised(OBSERVATION, status):
         return []
     when = effective_date(resource)
     if when is None or when > as_of:
         return []  # undated or dated after today: not a result these checks read either way
-    return resource_gap(
-        resource, unread_status_reason(test), domain, stated=named(OBSERVATION, status)
-    )
+    reason = unread_registered_reason(test) if registered else unread_status_reason(test)
+    return resource_gap(resource, reason, domain, stated=named(OBSERVATION, status))
 
 
 def unread_component_reason(panel: str, test: str) -> str:
@@ -109,6 +119,7 @@ def _tests_by_reason() -> dict[str, str]:
     found = {unread_value_reason(test): test for test in LAB_NAMES}
     found.update({implausible_reason(test): test for test in LAB_NAMES})
     found.update({unread_status_reason(test): test for test in LAB_NAMES})
+    found.update({unread_registered_reason(test): test for test in LAB_NAMES})
     found[unread_component_reason("ecg", "qtc")] = "qtc"
     found[ECG_QTC_NOT_READ] = "qtc"
     return found

@@ -21,7 +21,8 @@ result carries what the ECG does report, its QT interval and heart rate as sent
 (`LabResult.reported`, lab_measures.py), for the card to show; no QTc is ever computed here from
 them: the card never claims more than the ECG reported.
 
-A QTc, lithium, sodium, TCA level or eGFR sent as text ("512 ms (prolonged)", "1.6 mmol/L") is
+A QTc, lithium, sodium, TCA level, eGFR or diagnosis-review test (a TSH "12.0 uIU/mL", a B12
+"150 pg/mL": review K40b s34 finding 2) sent as text ("512 ms (prolonged)", "1.6 mmol/L") is
 read when it holds one number with a unit lab_ranges.csv's `text_units` names, or a bare number
 its `bare_unit` allows; a bound (">60", "> 500 ng/mL") keeps its comparator (lab_text.py); other
 text stays a value not read. A valueQuantity.comparator outside R4's value set leaves it unread.

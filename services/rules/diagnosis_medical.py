@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
+from fhir_mapping.lab_status import shown
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import Finding, FindingKind, LabResult
-from fhir_mapping.result_statuses import OBSERVATION, named
+from fhir_mapping.result_statuses import OBSERVATION, named, named_as_gap
 from services import contributor_timing, low_lab_actions, unit_display
 from services.card_format import plural
 from services.pathway import OPEN_REQUEST_STATUSES
@@ -44,7 +45,9 @@ def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> st
     ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
     if lab.status:
         # Read before it is final (review s28 RJ finding 4): "preliminary (not yet reviewed)".
-        ref += f", {named(OBSERVATION, lab.status)}"
+        # A registered one read with its value: "status registered", never its row's "(no
+        # result yet)" beside the value (K40b s34 finding 1; lab_status.shown).
+        ref += f", {shown(lab.status) if named_as_gap(OBSERVATION, lab.status) else named(OBSERVATION, lab.status)}"
     if as_of is not None and (as_of - lab.date).days > old_days:
         ref += f" ({_age(lab.date, as_of)} ago: repeat)"
     return ref
@@ -60,11 +63,18 @@ def _age(then: date, as_of: date) -> str:
 
 def _latest_labs(ctx: RuleContext) -> dict[str, LabResult]:
     """Each test's latest result (`context.latest_lab`, the first of the latest date), in one
-    pass over the labs for the five tests the card reads."""
+    pass over the labs for the five tests the card reads. Of one date, a result (final, amended,
+    corrected: `status` "") wins over one read before it is final (preliminary, registered), in
+    whichever order the Bundle lists them (review K40b s34 finding 4: a preliminary B12 150 sent
+    first held TMS beside the final 400 of the same day)."""
     latest: dict[str, LabResult] = {}
     for lab in ctx.record.context.labs:
         seen = latest.get(lab.test)
-        if seen is None or lab.date > seen.date:
+        if (
+            seen is None
+            or lab.date > seen.date
+            or (lab.date == seen.date and seen.status and not lab.status)
+        ):
             latest[lab.test] = lab
     return latest
 
@@ -261,8 +271,49 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         if item is not None:
             items.append(item)
     items += _uncompared(labs, lab_ref)
+    items += _pending(ctx, labs)
     items += sleep_apnea_items(ctx)
     return items
+
+
+def _pending_of(ctx: RuleContext, test: str, labs: dict[str, LabResult]) -> LabResult | None:
+    """The latest result of `test` registered with no value yet (ordered, not resulted:
+    ClinicalContext.pending_labs) within the look-back, when no result of it is as recent."""
+    since = ctx.record.as_of - timedelta(days=ctx.policy.tsh_lookback_days)
+    found = [p for p in ctx.record.context.pending_labs if p.test == test and p.date >= since]
+    if not found:
+        return None
+    latest, read = max(found, key=lambda p: p.date), labs.get(test)
+    return latest if read is None or read.date < latest.date else None
+
+
+def _pending(ctx: RuleContext, labs: dict[str, LabResult]) -> list[Item]:
+    """A card test registered with no result yet (K40b s34 finding 1: "No TSH in 365 days ...
+    consider one" beside a TSH already ordered): said as ordered, holding nothing."""
+    items: list[Item] = []
+    for test in _CARD_TESTS:
+        lab = _pending_of(ctx, test, labs)
+        if lab is None:
+            continue
+        name = LAB_NAMES.get(test, test)
+        short = f"{name} of {lab.date.isoformat()} registered, no result yet"
+        items.append(
+            Item(
+                short,
+                f"**{name[:1].upper()}{name[1:]} registered:** ordered on "
+                f"{lab.date.isoformat()}, no result yet (status registered): check for the result.",
+                alongside=True,
+                minor=True,
+                named=(f"{short}: check for the result", f"{short}: check for the result"),
+            )
+        )
+    return items
+
+
+def tsh_pending(ctx: RuleContext) -> bool:
+    """A TSH registered with no result yet within the look-back, newer than any TSH read: the
+    card's line says so (`_pending`), so the lithium card does not ask for one too."""
+    return _pending_of(ctx, "tsh", _latest_labs(ctx)) is not None
 
 
 def _ordered(ctx: RuleContext, test: str) -> bool:
@@ -282,6 +333,8 @@ def tsh_missing(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> b
     tsh = (_latest_labs(ctx) if labs is None else labs).get("tsh")
     if tsh is not None and tsh.date >= since:
         return False
+    if _pending_of(ctx, "tsh", {} if tsh is None else {"tsh": tsh}) is not None:
+        return False  # registered, no result yet: ordered (`_pending` says so)
     return not any(
         r.kind == "lab:tsh" and r.status in OPEN_REQUEST_STATUSES for r in ctx.record.referrals
     )

@@ -63,7 +63,7 @@ from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
-from services.rules.diagnosis_medical import tsh_missing
+from services.rules.diagnosis_medical import tsh_missing, tsh_pending
 from services.rules.lithium_level_reading import running_lithium
 
 _DRUG = "lithium"
@@ -120,8 +120,9 @@ def due(ctx: RuleContext) -> Due | None:
 def _tsh_asked(ctx: RuleContext) -> bool:
     """The diagnosis review card speaks with its missing-TSH line (patient_view runs it while
     the pathway is active; with the TSH missing the card always shows, that line among its
-    items, or a treated hypothyroidism's line saying the same)."""
-    return ctx.facts.active and tsh_missing(ctx)
+    items, or a treated hypothyroidism's line saying the same), or with its line naming a TSH
+    registered with no result yet (K40b s34 finding 1: ordered, so neither card asks again)."""
+    return ctx.facts.active and (tsh_missing(ctx) or tsh_pending(ctx))
 
 
 def _summary(found: Due, recent_days: int) -> str:

@@ -37,6 +37,7 @@ HEART_RATE = ("8867-4", "Heart rate")
 HEART_RATE_EKG = ("76282-3", "Heart rate.beat-to-beat by EKG")
 PR = ("8625-6", "P-R Interval")
 TSH = ("3016-3", "Thyrotropin [Units/volume] in Serum or Plasma")
+CREATININE = ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma")
 
 
 def component(code: tuple[str, str], value: Any, unit: str | None = "ms") -> Resource:
@@ -137,11 +138,14 @@ def test_any_other_text_is_not_read(text: str) -> None:
 
 
 def test_only_the_tests_the_table_names_are_read_from_text() -> None:
-    # lab_ranges.csv gives text_units to the QTc alone: a TSH sent as text stays unread.
-    assert value_from_text("tsh", "2.1 mIU/L") is None
-    rec = record(as_text(TSH, "2.1 mIU/L", "tsh-1"))
+    # A test lab_ranges.csv gives no text_units (creatinine) sent as text stays unread; the TSH
+    # has them since review K40b s34 finding 2 ("12.0 uIU/mL" was "no value read").
+    assert value_from_text("creatinine", "1.1 mg/dL") is None
+    rec = record(as_text(CREATININE, "1.1 mg/dL", "cr-1"))
     (gap,) = rec.gaps_in(DataDomain.LABS)
-    assert gap.source == SourceRef("Observation", "tsh-1")
+    assert gap.source == SourceRef("Observation", "cr-1")
+    assert value_from_text("tsh", "2.1 mIU/L") == (2.1, "mIU/L")
+    assert not record(as_text(TSH, "2.1 mIU/L", "tsh-1")).gaps_in(DataDomain.LABS)
 
 
 def test_a_qtc_observation_sent_as_text_is_read_in_its_unit() -> None:
