@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.fill_dose import fill_in_range, stated_range
+from fhir_mapping.fill_dose import day_in_range, fill_in_range, stated_range
 from fhir_mapping.record import DoseSegment
 from fhir_mapping.same_day_dose import _day_dose, _Dose, _dose_of
 
@@ -111,6 +111,8 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDo
         dose: _TimelineDose
         if as_needed or event.as_needed or not one_event:
             dose, as_needed, ordered = _as_needed_dose(events[index:following], as_needed, ordered)
+            if isinstance(dose, tuple):
+                dose = day_in_range(events[index:following], dose)  # fill_dose.day_in_range
             if (
                 isinstance(dose, _AsNeeded)
                 and dose.dose is None

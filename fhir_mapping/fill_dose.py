@@ -25,8 +25,11 @@ fill, "adequate, failed", and counted toward TMS though the record shows 25-50 m
 THE DECISION (the safer reading): never claim a dose, or an adequacy, the record does not show. A
 fill whose quantity over its days lies above the order's lower end and at most its upper end reads
 as the order's range, as the first fill does; adequacy.py then counts the range at its lower end
-(the dose the record proves), and the card writes "25 to 50 mg/day (range)". A fill at the lower
-end, or outside the range, keeps its own reading: it says something the range does not. A range
+(the dose the record proves), and the card writes "25 to 50 mg/day (range)". The range stops at the
+fill's dose (session 34 fix dose53, review K41a findings 1, 2): "1-3 capsules" of 75 mg filled as
+60 per 30 days reads 75-150, never 75-225, since no fill supplied the top; the first fill, on the
+order's own day, is cut the same way (`day_in_range`). A fill at the lower end, or outside the
+range, keeps its own reading: it says something the range does not. A range
 read from an unclear sig (sig_unclear.py: "twice daily at bedtime") is no prescriber's range: a
 fill inside it says which reading the pharmacy supplied (fill_sig.py) and stays the dose.
 """
@@ -113,14 +116,31 @@ def stated_range(event: MedicationEvent) -> tuple[float, float] | None:
 def fill_in_range(
     event: MedicationEvent, ranged: tuple[float, float] | None
 ) -> tuple[float, float] | None:
-    """`ranged`, the course's latest order's dose range (`stated_range`), when `event` is a fill
-    whose dose was read from its quantity over its days and lies above the range's lower end and
-    at most its upper end: the fill shows the range was supplied, not which end was taken (module
-    docstring). None otherwise: the fill's own reading stands."""
+    """`ranged`, the course's latest order's dose range (`stated_range`), cut at the fill's dose,
+    when `event` is a fill whose dose was read from its quantity over its days and lies above the
+    range's lower end and at most its upper end: the fill shows the range was supplied up to its
+    own dose, not which dose in it was taken (module docstring). None otherwise: the fill's own
+    reading stands."""
     if ranged is None or event.kind is not _DISPENSE or FILL_DOSE_NOTE not in event.notes:
         return None
     mg = event.mg_per_day
     if mg is None or event.mg_per_day_high is not None or event.as_needed:
         return None
     low, high = ranged
-    return ranged if low < mg <= high else None
+    # The range stops at what the fill covers (session 34 fix dose53, review K41a findings 1, 2):
+    # 60 x 75 mg for 30 days under "1-3 capsules" supplies at most 150 mg/day, so the order's
+    # top (225) is no dose the record shows; reading it would skip the raise (CANMAT para 187)
+    # or warn of a dose above the maximum ("1-4 capsules": 300) that no fill supplied.
+    return (low, mg) if low < mg <= high else None
+
+
+def day_in_range(day: Sequence[MedicationEvent], dose: tuple[float, float]) -> tuple[float, float]:
+    """A day's ranged dose (an order's range, read before the day's fills: same_day_dose.py) cut
+    at the dose of a fill of the same day inside it (`fill_in_range`): the first fill on the
+    order's own day covers no more of the range than the later ones. Unchanged when no scheduled
+    order or statement of the day states this range (a range from an unclear sig, `stated_range`)
+    or no fill of the day lies inside it."""
+    if dose not in [stated_range(e) for e in day]:
+        return dose
+    cut = [fill_in_range(e, dose) for e in day]
+    return next((c for c in cut if c is not None), dose)

@@ -34,7 +34,14 @@ AMOUNT = re.compile(
     rf"(?:(?P<lo>{NUM})\s*(?:-|to|or)\s*)?(?P<n>{NUM})\s*(?P<u>\{{[a-z]+\}}|[a-z]+(?:\(s\))?)"
     r"(?![a-z])"
 )
-BARE_TAKE = re.compile(rf"\b(?:take|give|chew)\s+(?:(?P<lo>{NUM})\s*(?:-|to|or)\s*)?(?P<n>{NUM})\b")
+# A time word after a bare number: "take 1 1/2 hrs before bed" (sig_numbers.py: "take 1.5 hrs")
+# says when, not how much (session 34 fix dose53, review K41a finding 5: read as 1.5 tablets):
+# no count is read there, and the order's own dose stands. The number is taken whole ("1.5", never
+# its "1" alone). Words of English, not clinical facts.
+_TIME_AFTER = r"(?!\s*(?:h|hrs?|hours?|mins?|minutes?|days?|wks?|weeks?|months?)\b)"
+BARE_TAKE = re.compile(
+    rf"\b(?:take|give|chew)\s+(?:(?P<lo>{NUM})\s*(?:-|to|or)\s*)?(?P<n>{NUM})\b(?!\.\d){_TIME_AFTER}"
+)
 # The word after a mass that makes it the strength of one unit: "5 mg tablet", "5mg tab(s)".
 _UNIT_WORD = re.compile(r"\s*(?:oral\s+)?(?P<w>\{[a-z]+\}|[a-z]+(?:\(s\))?)")
 # A count written before a strength: "take 2 x 5 mg tablets", "take 2 5 mg tablets", "2 x 5 mg".
