@@ -69,7 +69,7 @@ _CLAUSE_START = r"(?:^|[.;\n(])\s*"
 @cache
 def _sig_phrases() -> re.Pattern[str] | None:
     """The verb-form phrases of data/form_sig_phrases.csv, each only at a clause's start; "#" a
-    number, a word ending in "*" a word start."""
+    number, "~" one to four words of the clause, a word ending in "*" a word start."""
     text = resources.files("fhir_mapping").joinpath("data/form_sig_phrases.csv")
     parts = []
     for row in csv.DictReader(text.read_text("utf-8").splitlines()):
@@ -77,6 +77,8 @@ def _sig_phrases() -> re.Pattern[str] | None:
         for word in row["phrase"].strip().lower().split():
             if word == "#":
                 words.append(r"\d+(?:\.\d+)?")
+            elif word == "~":  # one to four words within the clause ("one 6 mg/24 hr")
+                words.append(r"(?:[^\s.;(]+\s+){0,3}[^\s.;(]+")
             elif word.endswith("*"):
                 words.append(re.escape(word[:-1]) + r"[a-z]*")
             else:

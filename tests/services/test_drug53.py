@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 
 from cds_hooks.offline import evaluate_document
+from fhir_mapping.stated_form import _sig_form_texts
 from services.policy import Policy
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -97,3 +98,19 @@ def test_a_fill_naming_its_own_oral_product_keeps_the_mismatch() -> None:
     cards = _cards("patch_order_fills_oral_capsule")
     assert any(c["indicator"] == "critical" and _FALSE_CRITICAL in c["summary"] for c in cards)
     assert _trial_drugs("patch_order_fills_oral_capsule") == ["selegiline"]
+
+
+@pytest.mark.parametrize(
+    ("sig", "states"),
+    [
+        ("Apply 1 patch onto the skin daily.", True),
+        ("Apply one 6 mg/24 hr patch to the skin daily", True),
+        ("1 patch daily", True),
+        ("Take 1 tablet (5 mg) by mouth twice daily, max 10 mg/24 h", False),
+        ("Take 1 tablet (5 mg) by mouth twice daily. Keep using your nicotine patch", False),
+        ("Take 1 capsule by mouth twice daily; not the patch", False),
+        ("Take 1 tablet (5 mg) by mouth twice daily. Do not apply patch", False),
+    ],
+)
+def test_only_a_verb_form_phrase_of_the_sig_states_the_patch(sig: str, states: bool) -> None:
+    assert bool(list(_sig_form_texts(sig))) is states
