@@ -95,6 +95,7 @@ from fhir_mapping.repeat_fills import (
     repeat_events,
     repeat_key,
 )
+from fhir_mapping.stated_form import read_without_form, with_order_form
 from fhir_mapping.terminology import Component
 from fhir_mapping.unidentified_taken import taken_now
 
@@ -279,6 +280,14 @@ def medication_events(
                 from_order, unreadable = unreadable, None
                 components, medication = ordered.components, ordered.medication
                 fill = None  # its repeats are read on their own: each fill names its order
+        elif reading.kind is DISPENSE and unreadable is None and read_without_form(components):
+            # A fill stating no form of its own, of an order that states it (stated_form.py,
+            # recheck K41a finding 3): each such fill read on its own, never as a repeat.
+            ordered = orders.read(the_order(resource), medications or NO_MEDICATIONS)
+            if ordered is not None:
+                carried = with_order_form(components, resource, medication, ordered.components)
+                if carried != components:
+                    components, fill = carried, None
         if unreadable is not None:
             # The code the tables do not know is named beside the record (review 18a U1).
             stated = unread_codes(resource, medication)

@@ -10,9 +10,22 @@ coding whose display says so), and its sig says "Apply 1 patch onto the skin dai
 of 1 {patch}. Review K38b finding 3: such a course was read as oral selegiline, its MAOI trial
 dropped and the washout card named "oral selegiline".
 
-`with_stated_form` reads those places (Medication.form text and coding displays; each dosage
-line's text, patient instruction, and dose, and the order's or fill's quantity units) for the
-same required-form words, and when one names the form, reads the drug as its ingredient again.
+`with_stated_form` reads those places (Medication.form text and coding displays, an ingredient
+strength per time, each dosage line's dose units, and the order's or fill's quantity units) for
+the same required-form words, and when one names the form, reads the drug as its ingredient again.
+Each of those describes THIS product. A sig is free text that may name the form of anything:
+"max 10 mg/24 h" is a ceiling, not a strength; "Keep using your nicotine patch" is another drug;
+"not the patch" and "not transdermal" deny it (recheck K41a finding 4: each turned an oral
+selegiline order into the transdermal antidepressant, a false critical MAOI card beside its own
+fills). So the sig is read only for a verb-form instruction that begins one of its clauses
+(data/form_sig_phrases.csv: "Apply 1 patch onto the skin daily.", "1 patch daily").
+
+A fill states little of its own: an Oracle-style fill of that order carries the ingredient code,
+no form and "30 each" (recheck K41a finding 3: the order read as the patch, its fills as oral
+selegiline, two drugs: "oral selegiline possibly running ... stop one", "filled as another drug
+than its order", "never filled"). `with_order_form` reads such a fill with the form of the one
+order it fills (authorizingPrescription), when the fill names no product and has no
+Medication.form of its own: a fill is dispensed against its prescription.
 
 Only a reading made WITHOUT a form is reconsidered: a drug code that names a clinical drug or
 pack (an oral selegiline capsule SCD, RxNorm 859186) decides on its own, whatever the sig says
@@ -31,8 +44,11 @@ one that happened under-counts, which the clinician sees on the record line ("or
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from fhir_mapping.code_systems import RXNORM
@@ -43,6 +59,44 @@ from fhir_mapping.product_text import Component, _normalise
 # The term types whose code names a clinical drug or pack, so its form (drug_concept.py reads
 # every other RxNorm product code as an ingredient or brand).
 _INGREDIENT_TTYS = frozenset({"IN", "PIN", "MIN"})
+
+
+# Where a sig clause begins (structure, not a clinical fact): the text's start or a sentence
+# break. Not a comma or colon: "Nicotine: 1 patch daily" names another drug's patch.
+_CLAUSE_START = r"(?:^|[.;\n(])\s*"
+
+
+@cache
+def _sig_phrases() -> re.Pattern[str] | None:
+    """The verb-form phrases of data/form_sig_phrases.csv, each only at a clause's start; "#" a
+    number, "~" one to four words of the clause, a word ending in "*" a word start."""
+    text = resources.files("fhir_mapping").joinpath("data/form_sig_phrases.csv")
+    parts = []
+    for row in csv.DictReader(text.read_text("utf-8").splitlines()):
+        words = []
+        for word in row["phrase"].strip().lower().split():
+            if word == "#":
+                words.append(r"\d+(?:\.\d+)?")
+            elif word == "~":  # one to four words within the clause ("one 6 mg/24 hr")
+                words.append(r"(?:[^\s.;(]+\s+){0,3}[^\s.;(]+")
+            elif word.endswith("*"):
+                words.append(re.escape(word[:-1]) + r"[a-z]*")
+            else:
+                words.append(re.escape(word))
+        if words:
+            parts.append(r"\s+".join(words) + r"(?![a-z])")
+    if not parts:
+        return None
+    return re.compile(_CLAUSE_START + "(?P<phrase>" + "|".join(parts) + ")")
+
+
+def _sig_form_texts(sig: str) -> Iterator[str]:
+    """The form-stating phrases of a sig (module docstring): "apply 1 patch", never the word
+    "patch" or "/24 h" elsewhere in it."""
+    pattern = _sig_phrases()
+    if pattern is not None:
+        for found in pattern.finditer(_normalise(sig)):
+            yield found.group("phrase")
 
 
 @cache
@@ -80,6 +134,46 @@ def with_stated_form(
     )
 
 
+def read_without_form(found: tuple[Component, ...]) -> bool:
+    """Whether a component of `found` was read without its required form (oral selegiline)."""
+    fallbacks = _read_without_form()
+    return any(c.ingredient in fallbacks for c in found)
+
+
+def with_order_form(
+    found: tuple[Component, ...],
+    fill: Mapping[str, Any],
+    medication: Mapping[str, Any] | None,
+    ordered: tuple[Component, ...],
+) -> tuple[Component, ...]:
+    """`found` (a fill's components), with a component read without its required form (oral
+    selegiline) read as its ingredient when `ordered`, the components of the one order the fill
+    fills, read that ingredient, and the fill states no form of its own: it is named by the
+    ingredient alone, with no strength and no Medication.form (module docstring); otherwise
+    `found` itself."""
+    fallbacks = _read_without_form()
+    if not any(c.ingredient in fallbacks for c in found):
+        return found
+    if medication is not None and any(_concept_texts(medication.get("form"))):
+        return found  # its own form: a fill of another form than its order is another drug
+    names = [
+        *_concept_texts(fill.get("medicationCodeableConcept")),
+        *(_concept_texts(medication.get("code")) if medication is not None else ()),
+    ]
+    wanted = {c.ingredient for c in ordered}
+    return tuple(
+        Component(fallbacks[c.ingredient], c.strength_mg, c.per_ml, c.display)
+        if c.ingredient in fallbacks
+        and fallbacks[c.ingredient] in wanted
+        and c.strength_mg is None
+        # Named by its ingredient alone ("selegiline", RxNorm 9639): a name with more in it
+        # ("selegiline 5 mg capsule", an oral SCD) states its own product, which stands.
+        and all(_normalise(name) == fallbacks[c.ingredient] for name in names)
+        else c
+        for c in found
+    )
+
+
 def _names_a_product(concept: object) -> bool:
     """Whether a concept carries an RxNorm code the tables know as a clinical drug or pack (its
     form is in the code: that reading stands)."""
@@ -95,8 +189,9 @@ def _names_a_product(concept: object) -> bool:
 
 def _form_texts(resource: Mapping[str, Any], medication: Mapping[str, Any] | None) -> Iterator[str]:
     """The texts in which a record states its drug's form: Medication.form (text and coding
-    displays), the dosage lines (text, patient instruction, the dose's unit and code) and the
-    quantities' units (an order's dispenseRequest, a fill's quantity: "30 patch")."""
+    displays), an ingredient strength per time, the dosage lines (the form phrases of their text
+    and patient instruction, the dose's unit and code) and the quantities' units (an order's
+    dispenseRequest, a fill's quantity: "30 patch")."""
     if medication is not None:
         yield from _concept_texts(medication.get("form"))
         for ingredient in array(medication.get("ingredient")):
@@ -109,7 +204,7 @@ def _form_texts(resource: Mapping[str, Any], medication: Mapping[str, Any] | Non
                 continue
             for name in ("text", "patientInstruction"):
                 if isinstance(line.get(name), str):
-                    yield line[name]
+                    yield from _sig_form_texts(line[name])
             yield from _quantity_units(line.get("dose"))  # MedicationAdministration.dosage
             for rate in array(line.get("doseAndRate")):
                 if isinstance(rate, JSON_OBJECT):
