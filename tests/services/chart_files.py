@@ -28,6 +28,16 @@ def loader(folder: Path) -> Callable[[str], Doc]:
     return load
 
 
+def check_folder(folder: Path, *named: dict[str, str]) -> None:
+    """Every chart of `folder` is named in one of the test module's tables (no stray or missing
+    file) and passes `check_chart`: the check each self-harm probe module ran in its own copy."""
+    names = {p.stem for p in folder.glob("*.json")}
+    assert names == set().union(*named)
+    load = loader(folder)
+    for name in sorted(names):
+        check_chart(load(name))
+
+
 def check_chart(doc: Doc) -> None:
     """A probe chart as an EHR sends it: every prefetch key the services declare, and each
     prefetch resource and draft order valid FHIR R4B (the check each chart folder's tests ran
