@@ -127,15 +127,20 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield m.start(), end
 
 
-def _meds_read(verb: str, clause: str) -> bool:
+def _meds_read(verb: str, clause: str, *, plan: bool = False) -> bool:
     """Whether a `taken_med` word is read as a pill word in this act (module docstring). A
     `taken_adherence` phrase in the clause ("as prescribed", "as usual") undoes `taken_at_once`:
-    "took all her meds at once, as prescribed" is the day's doses (fix text55b)."""
+    "took all her meds at once, as prescribed" is the day's doses (fix text55b). In a `plan`,
+    a `taken_plan_adherence` phrase ("in the morning", "with breakfast") does too: "plan to
+    take all her meds at once with breakfast" is the day's doses taken together (fix text57);
+    a past act keeps its overdose there ("took all her meds at once this morning")."""
     roles = _roles()
     if any(p.fullmatch(verb) for p in roles.get("taken_med_verb", ())):
         return True
     at_once = any(p.search(clause) for p in roles.get("taken_at_once", ()))
-    return at_once and not any(p.search(clause) for p in roles.get("taken_adherence", ()))
+    undo = [*roles.get("taken_adherence", ())]
+    undo += roles.get("taken_plan_adherence", ()) if plan else ()
+    return at_once and not any(p.search(clause) for p in undo)
 
 
 def _shares(text: str, parts: list[tuple[int, int]]) -> int | None:
@@ -192,8 +197,10 @@ def supply_object(obj: str, clause: str = "") -> bool:
     pills", fix text55b). With the `clause` it stands in, a `taken_med` word is a pill word as in
     an act (`_meds_read`): "plan to take all her meds at once" is a plan of a whole supply, as
     "took all her meds at once" is an overdose (recheck K42a finding 1: it was quiet, TMS offered);
-    "plan to take all her meds in the morning" stays the day's doses."""
-    return _supply(obj, meds=bool(clause) and _meds_read("take", clause))
+    "plan to take all her meds in the morning" stays the day's doses, and so does "plan to take
+    all her meds at once in the morning" (a `taken_plan_adherence` phrase: fix text57, recheck
+    K43a s34 finding 5)."""
+    return _supply(obj, meds=bool(clause) and _meds_read("take", clause, plan=True))
 
 
 def _supply(obj: str, *, meds: bool = False) -> bool:
