@@ -86,9 +86,15 @@ def harm_note_findings(
 def stated_past(text: str, on: date) -> bool:
     """Whether a note written on `on` states suicidal ideation only as past (module docstring).
     The C-SSRS reader asks the same of a row's note (suicide_screen_answers._names_plan: a past
-    plan "in 2015, none since" answers no past-month question; recheck K41b s34 finding 3)."""
+    plan "in 2015, none since" answers no past-month question; recheck K41b s34 finding 3).
+    Every past reading (a dated history, a history denied now, a plan in the past tense) keeps
+    `_dated_plan_past`'s two guards (`_kept_current`): "Hx plan to hang self on 11/20/2026, none
+    since" beside a C-SSRS "No" of 2026-11-25, or "Hx plan to hang self in 2015, none since, has
+    a gun", went from critical to quiet with text56 (recheck K44a s34 findings 1, 2; fix text58)."""
     from fhir_mapping.visit_risk import _names_any  # no cycle at import
 
+    if _kept_current(text, on):
+        return False
     current, year = stated_history.past_clauses(text, _names_any)
     if year is not None and not _names_any(current):
         return True
@@ -133,6 +139,21 @@ def _dated_plan_past(text: str, on: date) -> bool:
     written = [when for _, _, when in dates(said)]
     window = timedelta(days=int(stated_terms.terms("past_plan_days")[0]))
     return bool(written) and max(map(stated_history.latest_day, written)) + window < on
+
+
+def _kept_current(text: str, on: date) -> bool:
+    """Whether a note stated as past is current all the same (fix text58): a date in it lies
+    within the `past_plan_days` window (the C-SSRS past month) before `on`, or later; or a
+    clause naming no ideation states access to means (stated_history's `risk_means`: "has a
+    gun"). The safer mistake: a date anywhere in the note counts, as in `_dated_plan_past`."""
+    from fhir_mapping.visit_risk import _names_any  # no cycle at import
+
+    said = normalise_text(stated_terms.absent_blanked(normalise_text(text)))
+    if any(stated_history.means(c) and not _names_any(c) for c in _CLAUSE_END.split(said)):
+        return True
+    written = [when for _, _, when in dates(normalise_text(text))]
+    window = timedelta(days=int(stated_terms.terms("past_plan_days")[0]))
+    return bool(written) and max(map(stated_history.latest_day, written)) + window >= on
 
 
 def _past_mark() -> str:

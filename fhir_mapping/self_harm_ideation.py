@@ -73,8 +73,9 @@ _COUNT = r"(?:[3-9]|[1-9]\d+)"
 # answer ("Cutting - yes" as "Cutting: yes", "Cutting - no" denied; K29b s32 finding 1, text42).
 _CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
 _YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
-# "<vehicle>", "<tracks>" in a term: `_object` (fix text54); "<audience>" (fix text56).
-_OBJECTS = ("vehicle", "tracks", "audience")
+# "<vehicle>", "<tracks>" in a term: `_object` (fix text54); "<audience>" (fix text56);
+# "<everyday>" (fix text58).
+_OBJECTS = ("vehicle", "tracks", "audience", "everyday")
 
 
 def term_regex(term: str) -> re.Pattern[str]:
@@ -119,11 +120,18 @@ def _object(role: str) -> str:
     again ("a taxi", "the 5 train", "it"), and the everyday ones are `lookalike` rows "in front
     of <audience>" ("the class", "the camera"), blanked before reading; a number is a
     modifier too ("the 5 train", "an 18 wheeler"). A noun right before a `vehicle` or `tracks`
-    word only describes it: "in front of the school bus" is no harmless "the school"."""
+    word only describes it: "in front of the school bus" is no harmless "the school". Fix text58
+    (recheck K44a s34 findings 3, 4): an `audience` object is no harmless one before a
+    possessive ("the judge's car") or when a vehicle, the tracks or an `audience_stop` word
+    follows in its clause ("the crowd on the platform", "the people and onto the tracks")."""
     nouns = "|".join(re.escape(w) for w in sorted(_role(role), key=len, reverse=True))
     mods = "|".join(re.escape(w) for w in sorted(_role("vehicle_modifier"), key=len, reverse=True))
     moving = sorted((*_role("vehicle"), *_role("tracks")), key=len, reverse=True)
     before = r"(?!\s+(?:" + "|".join(map(re.escape, moving)) + r")\b)" if moving else ""
+    if role == "audience":
+        stops = sorted((*moving, *_role("audience_stop")), key=len, reverse=True)
+        words = "|".join(re.escape(w).replace(r"\*", r"\w*") for w in stops) or "(?!)"
+        before += r"(?!')(?![^.;,:]*\b(?:" + words + r")\b)"
     return r"(?:(?:\d+|" + (mods or "(?!)") + r")\s+)*(?:" + (nouns or "(?!)") + r")" + before
 
 
