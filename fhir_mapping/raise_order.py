@@ -1,4 +1,4 @@
-"""A dose raise ordered on a filled course, no fill at the new dose yet (Trial.raise_unfilled,
+"""A dose change (a raise, or a lowering: orders40) ordered on a filled course, no fill at the new dose yet (Trial.raise_unfilled,
 fhir_mapping/raise_unfilled.py, orders39): apart so that trial.py can name it without reading
 the events raise_unfilled.py reads."""
 
@@ -10,7 +10,9 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class RaiseOrder:
-    """The order's day and the daily dose it orders (mg/day)."""
+    """The order's day, the daily dose it orders (mg/day) and the latest fill on or after its
+    day, at the old dose (orders40: the order's fills cover the old dose), else None."""
 
     day: date
     mg_per_day: float
+    old_fill: date | None = None
