@@ -1,4 +1,4 @@
-"""A dose change (a raise, or a lowering: orders40) ordered on a filled course, no fill at the new dose yet (Trial.raise_unfilled,
+"""A dose raise ordered on a filled course, no fill at the new dose yet (Trial.raise_unfilled,
 fhir_mapping/raise_unfilled.py, orders39): apart so that trial.py can name it without reading
 the events raise_unfilled.py reads."""
 
