@@ -10,7 +10,9 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class RaiseOrder:
-    """The order's day and the daily dose it orders (mg/day)."""
+    """The order's day, the daily dose it orders (mg/day) and the latest fill on or after its
+    day, at the old dose (orders40: the order's fills cover the old dose), else None."""
 
     day: date
     mg_per_day: float
+    old_fill: date | None = None

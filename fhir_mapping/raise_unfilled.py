@@ -16,10 +16,21 @@ can say "225 mg/day ordered 2026-11-20, no fill yet".
 A course with no fill of its own is read as before: on a chart that sends no dispense at all
 (Synthea, Oracle shapes with orders only) the order is all the record has (unfilled_order.py,
 orders33), and an order-only course on a fill feed is unfilled_order.py's (Trial.awaiting_fill).
-Only raises: an order lowering the dose (after side effects) can be taken from the tablets at
-hand, and a fill on the order's own day or after it is the new dose's first fill (the order then
-reads as before: first_fill.dose_dated dates its dose from that fill). A ward's order is the
-stay's dose (ward_orders.py), an as-needed order no daily dose: neither is such a raise.
+orders40 (review K41a finding 6): the order is judged on its own day (authoredOn, before
+first_fill.dose_dated moves it to a later fill), against the fills on or after it. A fill after
+the 225 order at the OLD strength (150 mg x 30 / 30 days on 2026-11-25) is no fill of it: it was
+read as the raise ("raised to 225 mg/day on 2026-11-25 ... side effects of the higher dose"),
+adequacy at 225 claimed on no evidence; now the dose stays 150 and RaiseOrder.old_fill names that
+fill. Fills on one day are summed (a 150 and a 75 fill handed over together are the 225 raise); a
+fill with no stated dose may be the new dose, and the order then reads as before
+(first_fill.dose_dated dates it from that fill).
+
+Only raises. An order LOWERING the dose keeps its own day (first_fill.dose_dated): it can be taken
+from the tablets at hand, and after a toxic level or side effects it is the dose the patient was
+told to take at once; the TCA-level order checks (order_checks/tca_level_lowered.py, k19b1 and
+labs32-34 charts) warn of a raise back above it on that reading, and read as unfilled they lost
+those warnings (tried in orders40, K41a finding 7). A ward's order is the stay's dose
+(ward_orders.py), an as-needed order no daily dose: neither is such a raise.
 """
 
 from __future__ import annotations
@@ -42,35 +53,51 @@ _TAPER = attrgetter("taper")
 _WARD_ORDER = attrgetter("ward_order")
 
 
-def _raises(event: MedicationEvent, last_fill: MedicationEvent) -> bool:
-    filled = last_fill.mg_per_day
-    return (
-        event.kind is _ORDER
-        and event.start > last_fill.start
-        and not event.ward_order
-        and not event.as_needed
-        and event.mg_per_day is not None
-        and filled is not None
-        and event.mg_per_day > filled
-    )
+def _day_doses(fills: Sequence[MedicationEvent]) -> dict[date, float | None]:
+    """Each fill day's mg/day, same-day fills summed (a 150 and a 75 mg fill handed over together
+    are the 225 raise: orders39's i2 chart); None when a fill of the day states no dose."""
+    days: dict[date, float | None] = {}
+    for fill in fills:
+        mg, held = fill.mg_per_day, days.get(fill.start, 0.0)
+        days[fill.start] = None if mg is None or held is None else held + mg
+    return days
+
+
+def _raises(event: MedicationEvent, days: dict[date, float | None]) -> bool:
+    """An order raising the dose the fills before it show, with no fill on or after its day at
+    the new dose (orders40: a fill after it at the old dose is no fill of it). A fill with no
+    stated dose may be the new dose: the order then reads as before."""
+    ordered = event.mg_per_day
+    if event.kind is not _ORDER or event.ward_order or event.as_needed or ordered is None:
+        return False
+    before = [day for day in days if day < event.start]
+    if not before:
+        return False
+    filled = days[max(before)]
+    if filled is None or filled == ordered:
+        return False
+    since = [days[day] for day in days if day >= event.start]
+    return ordered > filled and all(mg is not None and mg < ordered for mg in since)
 
 
 def before_unfilled_raise(
     events: Sequence[MedicationEvent],
 ) -> tuple[Sequence[MedicationEvent], RaiseOrder | None]:
-    """`events` (in _event_key order) less the orders raising the dose after the course's latest
-    fill (module docstring), and the latest such order's (day, mg/day); `events` and None when
-    there is none (nearly every course: no fill, or no order after the latest)."""
+    """`events` (in _event_key order) less the orders raising the dose that no fill shows taken
+    (module docstring), and the latest such order's (day, mg/day, its fills at the old dose);
+    `events` and None when there is none (nearly every course: no fill, or none after it)."""
     fills = [e for e in events if e.kind is _DISPENSE]
     if not fills:
         return events, None
-    last_fill = max(fills, key=lambda e: e.start)
-    raising = [e for e in events if _raises(e, last_fill)]
+    days = _day_doses(fills)
+    raising = [e for e in events if _raises(e, days)]
     if not raising:
         return events, None
     latest = raising[-1]
     assert latest.mg_per_day is not None  # _raises
-    return [e for e in events if e not in raising], RaiseOrder(latest.start, latest.mg_per_day)
+    since = [day for day in days if day >= latest.start]
+    found = RaiseOrder(latest.start, latest.mg_per_day, max(since) if since else None)
+    return [e for e in events if e not in raising], found
 
 
 def course_timeline(
@@ -80,7 +107,13 @@ def course_timeline(
     (`before_unfilled_raise`), for trial_record._trial: an order's dose dated from its first fill
     (first_fill.dose_dated), a raise no fill shows taken left out, the steps of its tapers, the
     dose before a finished ward order."""
-    dosed, raised = before_unfilled_raise(dose_dated(spans) or events)
+    # Read on the orders' own days (authoredOn), before dose_dated moves an order to a later
+    # fill: a fill after the order at the old dose is no fill of it (orders40).
+    kept, raised = before_unfilled_raise(events)
+    if raised is not None:
+        held = {id(e) for e in kept}
+        spans = [s for s in spans if id(s.event) in held]
+    dosed = dose_dated(spans) or kept
     timeline = _timeline(dosed)
     if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
         timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps

@@ -29,9 +29,11 @@ def act(trial: Trial) -> str | None:
     if found is None:
         return None
     day, mg = found.day, found.mg_per_day
+    # orders40: a fill since the order at the old dose is no fill of it.
+    since = "filled at the old dose since" if found.old_fill is not None else "no fill yet"
     return (
         f"{trial.ingredient} {cards.fmt_mg(mg)} {per_day(trial.ingredient)} ordered "
-        f"{day.isoformat()}, no fill yet"
+        f"{day.isoformat()}, {since}"
     )
 
 
@@ -39,7 +41,8 @@ def line(trial: Trial) -> str | None:
     """ "A raise to 225 mg/day was ordered 2026-11-20, no fill at that dose yet: the dose taken
     stays 150 mg/day (its weeks counted at it) until a fill shows 225 taken; check it was
     collected (ask the patient, the pharmacy), then repeat the PHQ-9 after the change; the options
-    below come next." None with no such raise."""
+    below come next." None with no such raise. A fill since the order at the old dose is named
+    (orders40)."""
     found = ordered(trial)
     now = trial.current_mg_per_day
     if found is None or now is None:
@@ -47,9 +50,14 @@ def line(trial: Trial) -> str | None:
     day, mg = found.day, found.mg_per_day
     unit = per_day(trial.ingredient)
     to, taken = cards.fmt_mg(mg), cards.fmt_mg(now)
+    since = (
+        f"; the fill since it ({found.old_fill.isoformat()}) covers {taken} {unit}, none at {to} yet"
+        if found.old_fill is not None
+        else ", no fill at that dose yet"
+    )
     return (
-        f"A raise to {to} {unit} was ordered {day.isoformat()}, no fill at that dose yet: the "
-        f"dose taken stays {taken} {unit} (its weeks counted at it) until a fill shows {to} "
-        "taken; check it was collected (ask the patient, the pharmacy), then repeat the PHQ-9 "
-        "after the change; the options below come next."
+        f"A raise to {to} {unit} was ordered {day.isoformat()}{since}: the dose taken stays "
+        f"{taken} {unit} (its weeks counted at it) until a fill shows {to} taken; check it was "
+        "collected (ask the patient, the pharmacy), then repeat the PHQ-9 after the change; the "
+        "options below come next."
     )
