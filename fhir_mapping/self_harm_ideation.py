@@ -200,7 +200,10 @@ def step() -> str | None:
         (r"\s+" + re.escape(w) + r"\b") if w[:1].isalnum() else (r"\s*" + re.escape(w))
         for w in ordered
     )
-    return r"(?:\s+[\w'/]+){1," + str(_STEP_WORDS) + r"}?(?:" + link + r")"
+    # No word at all is a step too: a step a lookalike row blanked ("plan to take all the kids and
+    # kill herself", "plan to stand in front of class and shoot herself" went quiet once text58's
+    # rows blanked the step: recheck K45a findings 1, 2) is spaces here.
+    return r"(?:\s+[\w'/]+){0," + str(_STEP_WORDS) + r"}?(?:" + link + r")"
 
 
 def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[str], int]]:

@@ -1,0 +1,52 @@
+"""Session 34 recheck K45a findings 1-3 (lead's fix).
+
+- Findings 1, 2 (UNSAFE, new with text58): a plan's everyday step that a lookalike row blanks
+  ("take all the kids", "stand in front of class") left nothing of the step but spaces, and a step
+  needed a word, so "plan to take all the kids and kill herself" and "plan to stand in front of
+  class and shoot herself" went quiet, TMS offered. A step may now be no word at all
+  (self_harm_ideation.step).
+- Finding 3 (UNSAFE, older): "plan to stand in front of the train" was quiet: `stand* in front of
+  <vehicle>` is an ideation_object row as walk/run/lie are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.services import chart_files
+
+pytestmark = pytest.mark.real_drug_table
+
+_FOLDER = Path(__file__).parent / "k45_charts"
+_cards = chart_files.topic_reader(_FOLDER, date(2026, 12, 1))
+
+CRITICAL = {
+    "e_plan_to_take_all_the_kids_and_kill_herself": "fixed",
+    "e_plan_to_take_all_her_classes_and_hang_herself": "fixed",
+    "e_plan_to_take_all_of_her_time_to_end_it": "fixed",
+    "e_plan_to_stand_in_front_of_class_and_shoot_herself": "fixed",
+    "e_plan_to_stand_in_front_of_the_train": "fixed",
+}
+
+QUIET = {
+    "e_plan_to_take_all_the_kids_to_school": "control",
+    "e_plan_to_stand_in_front_of_the_class": "control",
+    "e_plan_to_stand_in_front_of_the_train_station": "control",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRITICAL))
+def test_critical_and_tms_withheld(name: str) -> None:
+    chart_files.assert_critical_without_tms(_cards(name), name)
+
+
+@pytest.mark.parametrize("name", sorted(QUIET))
+def test_no_suicide_risk_and_tms_offered(name: str) -> None:
+    chart_files.assert_quiet_with_tms(_cards(name), name)
+
+
+def test_every_chart_is_named_and_valid() -> None:
+    chart_files.check_folder(_FOLDER, CRITICAL, QUIET)
