@@ -7,6 +7,8 @@
   (self_harm_ideation.step).
 - Finding 3 (UNSAFE, older): "plan to stand in front of the train" was quiet: `stand* in front of
   <vehicle>` is an ideation_object row as walk/run/lie are.
+- Found beside them (older): "thoughts of going home and killing herself", "thoughts of ending it"
+  were quiet: the -ing forms are ideation_object rows as "kill herself" and "end it" are.
 """
 
 from __future__ import annotations
@@ -29,12 +31,16 @@ CRITICAL = {
     "e_plan_to_take_all_of_her_time_to_end_it": "fixed",
     "e_plan_to_stand_in_front_of_class_and_shoot_herself": "fixed",
     "e_plan_to_stand_in_front_of_the_train": "fixed",
+    # Found beside them: the -ing forms after a gerund step or "thoughts of".
+    "e_thoughts_of_going_home_and_killing_herself": "fixed",
+    "e_thoughts_of_ending_it": "fixed",
 }
 
 QUIET = {
     "e_plan_to_take_all_the_kids_to_school": "control",
     "e_plan_to_stand_in_front_of_the_class": "control",
     "e_plan_to_stand_in_front_of_the_train_station": "control",
+    "e_denies_thoughts_of_ending_it": "control",
 }
 
 
