@@ -34,7 +34,7 @@ self-harm verb (role `ideation_modal`, its verbs role `modal_verb`: "kill", "hur
 is also a month and "going to suicide support group" names no plan, so a bare modal is none.
 
 Fix text51b (recheck K36a s33 finding 5, UNSAFE): "plan to go home and kill himself" was quiet.
-An everyday step of up to five words and an `ideation_step_link` word ("and", "then", "to") may
+An everyday step of up to eight words (`_STEP_WORDS`) and an `ideation_step_link` word ("and", "then", "to") may
 stand between a qualifier and an `ideation_object` term (`stepped`); its denial is read from the
 qualifier (self_harm_text.ideation). text49c's everyday plan blanking blanks only the step.
 Fix text53a: "plan to go home, kill himself", "plan is to go home; kill herself" were quiet (TMS
@@ -59,8 +59,10 @@ _BETWEEN = r"(?:\s+(?:take|taking|took|do|doing))?(?:\s+(?:a|an|another|more))?\
 
 
 # At most this many words of an everyday step between a qualifier and its `ideation_step_link`
-# word ("plan to go back home and ...": fix text51b); a longer run is another thought.
-_STEP_WORDS = 5
+# word ("plan to go back home and ...": fix text51b); a longer run is another thought. Eight, not
+# five: "plan to stand in front of the whole class and shoot herself" (a six-word step) was quiet,
+# TMS offered (recheck K45a s34 finding 4); only an ideation_object term after the link is read.
+_STEP_WORDS = 8
 
 
 # What "#" in a term reads: a count of three or more ("took 30 tablets"), not one or two, a

@@ -9,6 +9,10 @@
   <vehicle>` is an ideation_object row as walk/run/lie are.
 - Found beside them (older): "thoughts of going home and killing herself", "thoughts of ending it"
   were quiet: the -ing forms are ideation_object rows as "kill herself" and "end it" are.
+- Finding 4 (older): a step of six words or more ("plan to stand in front of the whole class and
+  shoot herself") joined nothing: a step may have up to eight words. K44a finding 5 (older): "In 2025
+  plan was to overdose, none since; has access to pills" was the past warning: "access to pills" is
+  a risk_means row.
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ CRITICAL = {
     # Found beside them: the -ing forms after a gerund step or "thoughts of".
     "e_thoughts_of_going_home_and_killing_herself": "fixed",
     "e_thoughts_of_ending_it": "fixed",
+    # Finding 4: a step of six or more words; K44a finding 5: access to pills keeps a plan current.
+    "e_plan_to_walk_in_front_of_the_class_and_kill_herself": "fixed",
+    "e_plan_to_stand_in_front_of_the_whole_class_and_shoot_herself": "fixed",
+    "cn_In_2025_plan_was_to_overdose_none_since_has_access_to_pills": "fixed",
 }
 
 QUIET = {
@@ -41,6 +49,7 @@ QUIET = {
     "e_plan_to_stand_in_front_of_the_class": "control",
     "e_plan_to_stand_in_front_of_the_train_station": "control",
     "e_denies_thoughts_of_ending_it": "control",
+    "e_plan_to_go_back_to_work_next_week_and_see_how_it_goes": "control",
 }
 
 
