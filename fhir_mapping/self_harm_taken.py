@@ -222,12 +222,18 @@ def _supply(obj: str, *, meds: bool = False) -> bool:
 
 
 def _owned(words: str, *, meds: bool = False) -> bool:
-    """Whether `words` open with a drug or pill word, one possessive or article allowed before it
-    ("her lithium", "the pills", "lithium")."""
-    word = _WORD.match(words)
-    return _drug_or_pill(words, meds=meds) or (
-        word is not None and _drug_or_pill(words[word.end() :], meds=meds)
-    )
+    """Whether `words` open with a drug or pill word, up to two words of a possessive or article
+    allowed before it ("her lithium", "the pills", "lithium", "her kids' pills": recheck K45a s34
+    finding 5, "plan to take all her kids' pills" was quiet, TMS offered)."""
+    at = 0
+    for _ in range(3):
+        if _drug_or_pill(words[at:], meds=meds):
+            return True
+        word = _WORD.match(words, at)
+        if word is None:
+            return False
+        at = word.end()
+    return False
 
 
 def _drug_or_pill(words: str, *, meds: bool = False) -> bool:

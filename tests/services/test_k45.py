@@ -42,6 +42,11 @@ CRITICAL = {
     "e_plan_to_walk_in_front_of_the_class_and_kill_herself": "fixed",
     "e_plan_to_stand_in_front_of_the_whole_class_and_shoot_herself": "fixed",
     "cn_In_2025_plan_was_to_overdose_none_since_has_access_to_pills": "fixed",
+    # K45a finding 5, K44a finding 4: a two-word possessive before the pills; purposes that
+    # blanked a method ("to let the pain pass", "to park in the lake").
+    "e_plan_to_take_all_her_kids_pills": "fixed",
+    "e_plan_to_drive_off_the_road_to_let_the_pain_pass": "fixed",
+    "e_plan_to_drive_off_the_road_to_park_in_the_lake": "fixed",
 }
 
 QUIET = {
@@ -50,6 +55,8 @@ QUIET = {
     "e_plan_to_stand_in_front_of_the_train_station": "control",
     "e_denies_thoughts_of_ending_it": "control",
     "e_plan_to_go_back_to_work_next_week_and_see_how_it_goes": "control",
+    "e_took_all_her_kids_to_school": "control",
+    "e_plan_to_drive_off_the_road_to_park": "control",
 }
 
 
