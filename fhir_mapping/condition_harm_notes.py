@@ -98,7 +98,7 @@ def stated_past(text: str, on: date) -> bool:
     current, year = stated_history.past_clauses(text, _names_any)
     if year is not None and not _names_any(current):
         return True
-    return stated_history.history_denied(text, _names_any) or _dated_plan_past(text, on)
+    return stated_history.history_denied(text, _names_any) or _dated_plan_past(text)
 
 
 # A year in a clause (1900-2099), as self_harm_ideation's "<year>".
@@ -107,7 +107,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CLAUSE_END = re.compile(r"[.;,]")
 
 
-def _dated_plan_past(text: str, on: date) -> bool:
+def _dated_plan_past(text: str) -> bool:
     """Whether a note states a plan in the past tense (a stated_history_terms.csv `past_plan_lead`
     "plan was to") in a clause dated by a year, says nothing happened since (`current_absent`:
     "none since"), holds no `current` word and names no ideation in another clause: "In 2015
@@ -116,11 +116,11 @@ def _dated_plan_past(text: str, on: date) -> bool:
     finding 4, fix text54). Not a `history_lead` row: those also keep a heading's plan from
     being read ("plan was to take 40 ativan" stays a risk: stated_heading.py).
 
-    Fix text56 (recheck K41b s34 finding 4): the latest day the clause's date allows must lie
-    before the note's day `on` by more than the `past_plan_days` window (the C-SSRS screener's
-    past month): "On 11/20/2026 his plan was to hang himself, none since" in a note of
-    2026-11-25 is a current plan. Access to means in another clause ("has access to a gun",
-    "he still has the rope": stated_history's `risk_means`) keeps it current too."""
+    Fix text56 (recheck K41b s34 finding 4): a plan dated within the `past_plan_days` window
+    before the note's day ("On 11/20/2026 his plan was to hang himself, none since" in a
+    note of 2026-11-25), or access to means in another clause ("has access to a gun"), is
+    current. Both guards are `_kept_current`'s, which `stated_past` asks first (fix text58), so
+    they are not asked again here."""
     from fhir_mapping.visit_risk import _names_any  # no cycle at import
 
     said = normalise_text(text)
@@ -130,22 +130,17 @@ def _dated_plan_past(text: str, on: date) -> bool:
     leads = stated_terms.patterns("past_plan_lead")
     clauses = _CLAUSE_END.split(plain)
     dated = [c for c in clauses if _YEAR.search(c) and any(p.search(c) for p in leads)]
-    if not dated or any(
-        _names_any(c) or stated_history.means(c) for c in clauses if c not in dated
-    ):
+    if not dated or any(_names_any(c) for c in clauses if c not in dated):
         return False
-    # The dates of the whole note ("Nov 20, 2026" holds a comma): a later date anywhere in it
-    # keeps the plan current, the safer mistake.
-    written = [when for _, _, when in dates(said)]
-    window = timedelta(days=int(stated_terms.terms("past_plan_days")[0]))
-    return bool(written) and max(map(stated_history.latest_day, written)) + window < on
+    # A stated date is what makes the plan past ("Nov 20, 2026" holds a comma: the whole note's).
+    return bool(dates(said))
 
 
 def _kept_current(text: str, on: date) -> bool:
     """Whether a note stated as past is current all the same (fix text58): a date in it lies
     within the `past_plan_days` window (the C-SSRS past month) before `on`, or later; or a
     clause naming no ideation states access to means (stated_history's `risk_means`: "has a
-    gun"). The safer mistake: a date anywhere in the note counts, as in `_dated_plan_past`."""
+    gun"). The safer mistake: a date anywhere in the note counts."""
     from fhir_mapping.visit_risk import _names_any  # no cycle at import
 
     said = normalise_text(stated_terms.absent_blanked(normalise_text(text)))
