@@ -224,13 +224,22 @@ def _supply(obj: str, *, meds: bool = False) -> bool:
 def _owned(words: str, *, meds: bool = False) -> bool:
     """Whether `words` open with a drug or pill word, up to two words of a possessive or article
     allowed before it ("her lithium", "the pills", "lithium", "her kids' pills": recheck K45a s34
-    finding 5, "plan to take all her kids' pills" was quiet, TMS offered)."""
+    finding 5, "plan to take all her kids' pills" was quiet, TMS offered). Not when one of those
+    words is a `taken_regimen` word ("all her morning pills", "all her usual pills": the day's
+    doses, as `taken_adherence` reads "every morning"), nor when a `taken_carry` phrase follows
+    ("took all her kids' pills to the pharmacy", "took all the kids' tablets away"): the second
+    word let in both (review K46a s35 finding 8). Why the regimen words and not organ or class
+    words ("her heart pills", "her BP pills"): a time or routine names the doses due together,
+    a class names what a supply is of, so "took all her heart pills" stays read (safer error)."""
+    roles = _roles()
     at = 0
     for _ in range(3):
         if _drug_or_pill(words[at:], meds=meds):
-            return True
+            return not any(p.search(words, at) for p in roles.get("taken_carry", ()))
         word = _WORD.match(words, at)
-        if word is None:
+        if word is None or any(
+            p.fullmatch(word.group().strip()) for p in roles.get("taken_regimen", ())
+        ):
             return False
         at = word.end()
     return False

@@ -75,6 +75,7 @@ from functools import cache
 
 from fhir_mapping import stated_denied, stated_heading, stated_sa, stated_terms
 from fhir_mapping.stated_history_dates import dates, latest_day
+from fhir_mapping.stated_means import means
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["affirms_risk", "denied_lists", "history_denied", "latest_day", "means", "past_clauses"]
@@ -111,21 +112,6 @@ def _followed(clause: str, end: int, role: str) -> bool:
     """Whether a `role` term stands right after `end` in `clause` (spaces aside)."""
     at = len(clause) - len(clause[end:].lstrip())
     return any(p.match(clause, at) for p in _terms()[role])
-
-
-def means(text: str) -> bool:
-    """Whether `text` names access to means or a preparatory act (`risk_means`: "has pills saved",
-    "keeps a loaded gun by bed", "rope in car", "wrote goodbye letters"; C-SSRS screener item 6)
-    that no `denial` or `risk_denial` word before it in its part of its clause denies ("no access
-    to guns")."""
-    terms = _terms()
-    for clause in _CLAUSE_END.split(text):
-        cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
-        for found in (m for p in terms["risk_means"] for m in p.finditer(clause)):
-            part = clause[max(c for c in cuts if c <= found.start()) : found.start()]
-            if not any(p.search(part) for p in (*terms["denial"], *terms["risk_denial"])):
-                return True
-    return False
 
 
 def _stands(clause: str, risk: re.Match[str], after: str = "") -> bool:
