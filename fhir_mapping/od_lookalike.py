@@ -138,7 +138,9 @@ def od_intent() -> re.Pattern[str]:
     """An `od_intent` word right after an `od_intent_lead` ("OD w/ SI", "OD with intent to die"):
     the overdose's intent, read as a `suicidal` word (module docstring: fix text53b), the word
     itself the group "word" (self_harm_text reads an event's denial only up to it: fix text55a).
-    Not with a question mark after it ("OD with intent?", "OD w/ SI?": a doubt, no statement),
+    An `od_intent_modifier` may stand before the word ("OD with clear intent to die": fix
+    text59). Not with a question mark after it or after its purpose ("OD with intent?", "OD w/
+    SI?", "OD with intent to die?": a doubt, no statement; fix text59),
     nor with "to" and a word that is no `od_intent_to` row ("OD with intent to get high", "OD w/
     intent to sleep": a purpose that is not death; fix text55a)."""
     leads = _alternation(_rows("od_intent_lead"), whole=False)
@@ -147,10 +149,14 @@ def od_intent() -> re.Pattern[str]:
         return re.compile(r"(?!)")  # no rows: nothing is read
     ends = _alternation(_rows("od_intent_to"))
     purpose = r"(?! to (?!(?:" + ends + r"))\w)" if ends is not None else r"(?! to \w)"
+    # A question mark after the purpose too ("OD with intent to die?": fix text59).
+    asked = r"(?!(?: to (?:" + ends + r"))? ?\?)" if ends is not None else r"(?! ?\?)"
+    # An `od_intent_modifier` may stand before the word ("OD with clear intent": fix text59).
+    mods = _alternation(_rows("od_intent_modifier"))
+    mod = r"(?:(?:" + mods + r") )?" if mods is not None else ""
     # "od w/si" and "od w/ si" both; "od with" needs its space, the lead ends in a letter.
-    return re.compile(
-        r"\b(?:" + leads + r")(?: |(?<=/))(?P<word>" + words + r")(?!\w)(?! ?\?)" + purpose
-    )
+    head = r"\b(?:" + leads + r")(?: |(?<=/))" + mod
+    return re.compile(head + r"(?P<word>" + words + r")(?!\w)" + asked + purpose)
 
 
 def od_events() -> tuple[re.Pattern[str], ...]:

@@ -80,7 +80,7 @@ _YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix t
 _OBJECTS = ("vehicle", "tracks", "audience", "everyday")
 
 
-def term_regex(term: str) -> re.Pattern[str]:
+def term_regex(term: str, *, timed: bool = True) -> re.Pattern[str]:
     """A self_harm_terms.csv term as a pattern: "self harm*" any ending ("self-harming"), inside a
     term too ("attempt* suicide", "stockpil* her *"); else the whole word; "#" a count (_COUNT);
     "<year>" a year (_YEAR); "<vehicle>", "<tracks>" a vehicle, the tracks (`_object`); a
@@ -91,7 +91,8 @@ def term_regex(term: str) -> re.Pattern[str]:
     "^" (a term read only opening its clause or after a `clause_lead` word) is gone (fix od46):
     a whitelist of leads missed every drug name ("Tylenol OD x2", "Heroin OD x2": recheck K32b
     s32 finding 1); the right eye and once daily are `lookalike` rows ("eye pain od", "od x*
-    day*"), blanked before reading, the safer design."""
+    day*"), blanked before reading, the safer design. `timed=False`: no `clause_time` word before a
+    "$" (a `lookalike` row blanks only what it names: "OD x 3 days today" is read; fix text59)."""
     term = normalise_text(term)
     closed = term.endswith("$")
     term = term.rstrip("$")
@@ -101,7 +102,8 @@ def term_regex(term: str) -> re.Pattern[str]:
     for role in _OBJECTS:
         body = body.replace(re.escape(f"<{role}>"), _object(role))
     body += r"\w*" if term.endswith("*") else r"\b"
-    return re.compile(r"\b" + body + (_closed() if closed else ""))
+    ends = _closed() if timed else _CLAUSE_CLOSED
+    return re.compile(r"\b" + body + (ends if closed else ""))
 
 
 @cache

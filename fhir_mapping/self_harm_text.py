@@ -188,7 +188,8 @@ def _terms() -> _Terms:
         if row["role"].startswith("negation"):
             cues.setdefault(row["role"], []).append(_plain(row["term"]))
             continue
-        by_role.setdefault(row["role"], []).append(term_regex(row["term"]))
+        timed = row["role"] != "lookalike"  # "OD x 3 days today" is read (fix text59)
+        by_role.setdefault(row["role"], []).append(term_regex(row["term"], timed=timed))
     return _Terms(
         # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
         # something else ("past attempts to quit smoking").
