@@ -31,20 +31,28 @@ told to take at once; the TCA-level order checks (order_checks/tca_level_lowered
 labs32-34 charts) warn of a raise back above it on that reading, and read as unfilled they lost
 those warnings (tried in orders40, K41a finding 7). A ward's order is the stay's dose
 (ward_orders.py), an as-needed order no daily dose: neither is such a raise.
+
+orders41: that lowering, when no fill at its dose shows it taken (venlafaxine XR 225 filled,
+150 ordered 2026-11-20, none at 150 since), still counts from its own day (its weeks, verdict and
+the TCA level checks as before), but the course keeps it (Trial.lower_unfilled: day, new dose,
+the filled dose, a fill since at the old dose) so that a card stating the dose says "lowered from
+225 to 150 mg/day on 2026-11-20, no fill at the new dose yet" (services/lowered_dose.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping.dose_timeline import _timeline
+from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, _timeline, with_todays_dose
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import _Spanned, dose_dated
-from fhir_mapping.raise_order import RaiseOrder
+from fhir_mapping.raise_order import LowerOrder, RaiseOrder
 from fhir_mapping.taper import taper_timeline
+from fhir_mapping.trial_parts import DoseSegment
 from fhir_mapping.ward_orders import after_the_ward
 
 _ORDER = EventKind.ORDER
@@ -100,11 +108,54 @@ def before_unfilled_raise(
     return [e for e in events if e not in raising], found
 
 
-def course_timeline(
-    spans: Sequence[_Spanned], events: Sequence[MedicationEvent]
-) -> tuple[list[tuple[date, Any]], RaiseOrder | None]:
-    """The course's dose timeline (dose_timeline._timeline) and its unfilled raise
-    (`before_unfilled_raise`), for trial_record._trial: an order's dose dated from its first fill
+def unfilled_lowering(events: Sequence[MedicationEvent]) -> LowerOrder | None:
+    """The course's latest dose order when it LOWERS the dose its latest fill before it shows and
+    no fill on or after its day is at the new dose (module docstring, orders41), else None. A
+    taper, a ward's or an as-needed order is no such lowering (each has its own reading)."""
+    orders = [e for e in events if e.kind is _ORDER and e.mg_per_day is not None]
+    if not orders:
+        return None
+    latest = orders[-1]
+    ordered = latest.mg_per_day
+    if latest.ward_order or latest.as_needed or latest.taper or ordered is None:
+        return None
+    days = _day_doses([e for e in events if e.kind is _DISPENSE])
+    before = [day for day in days if day < latest.start]
+    if not before:
+        return None
+    filled = days[max(before)]
+    since = [day for day in days if day >= latest.start]
+    if filled is None or filled <= ordered:
+        return None
+    if not all((mg := days[day]) is not None and mg > ordered for day in since):
+        return None
+    return LowerOrder(latest.start, ordered, filled, max(since) if since else None)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseDoses:
+    """A course's dose timeline (dose_timeline._timeline), its unfilled raise and lowering."""
+
+    timeline: list[tuple[date, Any]]
+    raised: RaiseOrder | None
+    lowered: LowerOrder | None
+
+
+def _dated(
+    spans: Sequence[_Spanned], kept: Sequence[MedicationEvent], events: Sequence[MedicationEvent]
+) -> list[tuple[date, Any]]:
+    dosed = dose_dated(spans) or kept
+    timeline = _timeline(dosed)
+    if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
+        timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
+    if any(map(_WARD_ORDER, events)):
+        timeline = after_the_ward(timeline, events)  # session 26 LA: the stay's dose ends with it
+    return timeline
+
+
+def course_timeline(spans: Sequence[_Spanned], events: Sequence[MedicationEvent]) -> CourseDoses:
+    """The course's dose timeline and its unfilled raise (`before_unfilled_raise`) and lowering
+    (`unfilled_lowering`), for trial_record._trial: an order's dose dated from its first fill
     (first_fill.dose_dated), a raise no fill shows taken left out, the steps of its tapers, the
     dose before a finished ward order."""
     # Read on the orders' own days (authoredOn), before dose_dated moves an order to a later
@@ -113,10 +164,20 @@ def course_timeline(
     if raised is not None:
         held = {id(e) for e in kept}
         spans = [s for s in spans if id(s.event) in held]
-    dosed = dose_dated(spans) or kept
-    timeline = _timeline(dosed)
-    if any(map(_TAPER, events)):  # a Taper is truthy, None is not: at C speed (issue 14)
-        timeline = taper_timeline(timeline, events)  # review 10 finding 11: its dose steps
-    if any(map(_WARD_ORDER, events)):
-        timeline = after_the_ward(timeline, events)  # session 26 LA: the stay's dose ends with it
-    return timeline, raised
+    timeline = _dated(spans, kept, events)
+    lowered = unfilled_lowering(kept) if raised is None else None
+    return CourseDoses(timeline, raised, lowered)
+
+
+def course_segments(
+    coverage: Sequence[tuple[date, date]],
+    timeline: list[tuple[date, Any]],
+    start: date,
+    ongoing: bool,
+    as_of: date,
+) -> tuple[DoseSegment, ...]:
+    """The course's dose segments over its covered days (dose_timeline._segments), one at its
+    start's dose when none; a running course's last one at as-of's dose (with_todays_dose). Read
+    apart from trial_record.py (400 lines)."""
+    segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
+    return with_todays_dose(segments, timeline, as_of) if ongoing else segments

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.frozen_init import quick_frozen_init
-from fhir_mapping.raise_order import RaiseOrder
+from fhir_mapping.raise_order import LowerOrder, RaiseOrder
 from fhir_mapping.source_ref import SourceRef
+from fhir_mapping.trial_dose import TrialDose
 from fhir_mapping.trial_outcome import TrialOutcome
 from fhir_mapping.trial_parts import (
     Adherence,
@@ -30,7 +31,7 @@ from fhir_mapping.trial_parts import (
 
 
 @dataclass(frozen=True, slots=True)
-class Trial(TrialOutcome):
+class Trial(TrialOutcome, TrialDose):
     """One ingredient's course in one episode of treatment (its outcome judgements:
     trial_outcome.py)."""
 
@@ -314,6 +315,9 @@ class Trial(TrialOutcome):
     # RP finding 6). None for every other course (its start is its first record's own day).
     ordered_on: date | None = None
     raise_unfilled: RaiseOrder | None = None  # ordered after the last fill, unfilled (orders39)
+    # A lowering ordered after the last fill, no fill at it yet: read from its own day (the TCA
+    # level checks rest on it), said "no fill at the new dose yet" (raise_unfilled.py, orders41).
+    lower_unfilled: LowerOrder | None = None
 
     @property
     def listed(self) -> bool:
@@ -368,26 +372,6 @@ class Trial(TrialOutcome):
         return any(
             span.covers(start) and (span.end is None or end <= span.end) for span in self.taper_cut
         )
-
-    @property
-    def max_mg_per_day(self) -> float | None:
-        doses = [s.mg_per_day for s in self.segments if s.mg_per_day is not None]
-        return max(doses) if doses else None
-
-    @property
-    def current_mg_per_day(self) -> float | None:
-        """The latest segment's dose, at the LOWER end of a range (adequacy, cover)."""
-        return self.segments[-1].mg_per_day if self.segments else None
-
-    @property
-    def current_mg_per_day_upper(self) -> float | None:
-        """The latest segment's dose at the UPPER end of a range: for "above a maximum" checks."""
-        return self.segments[-1].mg_per_day_upper if self.segments else None
-
-    @property
-    def current_mg_per_day_high(self) -> float | None:
-        """The latest segment's upper end when its dose is a range, else None."""
-        return self.segments[-1].mg_per_day_high if self.segments else None
 
     def __hash__(self) -> int:
         # Equal trials give equal keys (these are fields __eq__ compares), so sets and dicts of

@@ -59,7 +59,6 @@ from fhir_mapping.course_support import (
 )
 from fhir_mapping.course_use import course_use
 from fhir_mapping.dose_not_tolerated import doses_not_tolerated
-from fhir_mapping.dose_timeline import _dose_on, _segment, _segments, with_todays_dose
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
 from fhir_mapping.events import EventKind
@@ -69,7 +68,7 @@ from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.listed_start import listed_to_confirm
 from fhir_mapping.order_gaps import with_order_gaps
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.raise_unfilled import course_timeline
+from fhir_mapping.raise_unfilled import course_segments, course_timeline
 from fhir_mapping.record import (
     Adherence,
     AdherenceStatus,
@@ -161,7 +160,8 @@ def _trial(
     if tail is not None:
         adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
     # An order's dose from its first fill, tapers, ward orders; orders39: an unfilled raise.
-    timeline, raised = course_timeline(spans, events)
+    doses = course_timeline(spans, events)  # orders41: and an unfilled lowering (lower_unfilled)
+    timeline = doses.timeline
     minimum, maximum = (info.min_adequate_mg, info.max_mg) if info is not None else (None, None)
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
     basis, per_administration = _dose_basis(events)
@@ -207,9 +207,7 @@ def _trial(
         # on the drug, even where an open order (rule 2c) or a statement spans it; nor is a held
         # one (review 14 audit W4), though it is no missed dose, nor a ward's held run (s28 K9).
         coverage = _without(coverage, off_drug)
-    segments = _segments(coverage, timeline) or (_segment(start, start, _dose_on(timeline, start)),)
-    if ongoing:
-        segments = with_todays_dose(segments, timeline, as_of)
+    segments = course_segments(coverage, doses.timeline, start, ongoing, as_of)
     formulation = _formulation(events)
     intolerance = _intolerance(events, documented)
     as_needed = _as_needed(events) if info is not None and info.low_dose_only_as_needed else False
@@ -389,7 +387,8 @@ def _trial(
             ordered_mg_per_day=ordered[0],
             ordered_mg_per_day_high=ordered[1],
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
-            raise_unfilled=raised,
+            raise_unfilled=doses.raised,
+            lower_unfilled=doses.lowered,
             taper_spans=tapers,
             taper_cut=cut,
         )

@@ -52,6 +52,7 @@ from services import taken_to_confirm
 from services.card_format import fmt_weeks, plural, weeks_text
 from services.held_dates import drawn_end as drawn_end
 from services.held_dates import held_text
+from services.lowered_dose import lowered_words
 from services.taken_to_confirm import Day
 
 
@@ -336,7 +337,11 @@ def dose_since(trial: Trial, dose: str) -> tuple[str, str]:
     2026-05-04") when that dose ran from the course's start; ("escitalopram", "since 2026-05-04;
     20 mg/day since 2026-05-25") when it began later (module docstring). The start is said as
     `start_text` says it (a partial date as written)."""
-    return named_since(trial.ingredient, dose, start_text(trial), dose_began(trial))
+    began, lowered = dose_began(trial), trial.lower_unfilled
+    if lowered is not None and began == lowered.day:
+        # orders41: an unfilled lowering, read from its day, is not said as taken since then.
+        return trial.ingredient, f"since {start_text(trial)}; {lowered_words(lowered, dose)}"
+    return named_since(trial.ingredient, dose, start_text(trial), began)
 
 
 def named_since(name: str, dose: str, start: str, began: date | None) -> tuple[str, str]:

@@ -306,6 +306,14 @@ def _dose(ctx: RuleContext) -> Held | None:
         return None
     first = found[0]
     name = first.trial.ingredient
+    if not first.raises and first.trial.lower_unfilled is not None:
+        # orders41: the optimise card asks which dose is taken over an unfilled lowering.
+        return Held(
+            first.step,
+            f"{_NOT_RECOMMENDED} while the {name} dose is confirmed first:** a lowering is "
+            "ordered with no fill at it yet (optimise card); CANMAT 2023 paras 185-187 put dose "
+            "optimisation before the next step.",
+        )
     if not first.raises:
         # A level drawn too early, or not today's: the optimise card asks for the level first
         # and raises nothing on it (review s26 RN finding 1: "raise lithium to its target level

@@ -82,6 +82,13 @@ def raise_first(ctx: RuleContext) -> tuple[RaiseFirst, ...]:
     rooms = dose_first.leading(ctx, current, tapering(ctx), after=bool(before))
     # A raise the card holds as text (Room.hold: a label limit, a reaction) is not what its
     # summary leads with, so not a step before the referral either.
+    # orders41: over a lowering no fill shows taken the card asks for the dose taken, no raise.
     return tuple(
-        [RaiseFirst(r.trial, f"raise {r.trial.ingredient}") for r in rooms if r.hold is None]
+        [
+            RaiseFirst(r.trial, f"raise {r.trial.ingredient}")
+            if r.trial.lower_unfilled is None
+            else RaiseFirst(r.trial, f"confirm the {r.trial.ingredient} dose taken", False)
+            for r in rooms
+            if r.hold is None
+        ]
     )

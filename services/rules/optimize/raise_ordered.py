@@ -8,26 +8,30 @@ first", with "Raise venlafaxine to 225 mg/day" one click: a second order of the 
 ordered. Here the section says the raise is ordered and awaits its first fill (its weeks count
 from that fill), the summary names it as the step under way, and no one-click repeats it. The TMS
 card's hold stays (the dose is still being optimised first: first_steps.raise_first).
+
+orders41: a LOWERING ordered so (Trial.lower_unfilled) takes the same place: no raise proposed
+over it, the section and summary say to confirm the dose taken (services/lowered_dose.py).
 """
 
 from __future__ import annotations
 
-from fhir_mapping.raise_order import RaiseOrder
+from fhir_mapping.raise_order import LowerOrder, RaiseOrder
 from fhir_mapping.record import Trial
-from services import cards
+from services import cards, lowered_dose
 from services.dose_units import per_day
 
 
-def ordered(trial: Trial) -> RaiseOrder | None:
-    """The raise ordered on `trial` awaiting its first fill (Trial.raise_unfilled), else None."""
-    return trial.raise_unfilled
+def ordered(trial: Trial) -> RaiseOrder | LowerOrder | None:
+    """The raise ordered on `trial` awaiting its first fill (Trial.raise_unfilled), or the
+    lowering so (Trial.lower_unfilled, orders41), else None."""
+    return trial.raise_unfilled or trial.lower_unfilled
 
 
 def act(trial: Trial) -> str | None:
     """ "venlafaxine 225 mg/day ordered 2026-11-20, no fill yet", or None with no such raise."""
-    found = ordered(trial)
+    found = trial.raise_unfilled
     if found is None:
-        return None
+        return lowered_dose.act(trial)  # orders41: confirm the dose taken first
     day, mg = found.day, found.mg_per_day
     # orders40: a fill since the order at the old dose is no fill of it.
     since = "filled at the old dose since" if found.old_fill is not None else "no fill yet"
@@ -43,9 +47,11 @@ def line(trial: Trial) -> str | None:
     collected (ask the patient, the pharmacy), then repeat the PHQ-9 after the change; the options
     below come next." None with no such raise. A fill since the order at the old dose is named
     (orders40)."""
-    found = ordered(trial)
+    found = trial.raise_unfilled
     now = trial.current_mg_per_day
-    if found is None or now is None:
+    if found is None:
+        return lowered_dose.line(trial)  # orders41: no raise over an unfilled lowering
+    if now is None:
         return None
     day, mg = found.day, found.mg_per_day
     unit = per_day(trial.ingredient)
