@@ -34,8 +34,8 @@ self-harm verb (role `ideation_modal`, its verbs role `modal_verb`: "kill", "hur
 is also a month and "going to suicide support group" names no plan, so a bare modal is none.
 
 Fix text51b (recheck K36a s33 finding 5, UNSAFE): "plan to go home and kill himself" was quiet.
-An everyday step of up to eight words (`_STEP_WORDS`) and an `ideation_step_link` word ("and", "then", "to") may
-stand between a qualifier and an `ideation_object` term (`stepped`); its denial is read from the
+An everyday step (any words of its clause since fix text60) and an `ideation_step_link` word
+("and", "then", "to") may stand between a qualifier and an `ideation_object` term (`stepped`); its denial is read from the
 qualifier (self_harm_text.ideation). text49c's everyday plan blanking blanks only the step.
 Fix text53a: "plan to go home, kill himself", "plan is to go home; kill herself" were quiet (TMS
 offered): "," and ";" are `ideation_step_link` rows too, read right after the step's last word.
@@ -58,11 +58,13 @@ __all__ = ["lead_start", "preparatory", "qualified", "step", "stepped", "term_re
 _BETWEEN = r"(?:\s+(?:take|taking|took|do|doing))?(?:\s+(?:a|an|another|more))?\s*$"
 
 
-# At most this many words of an everyday step between a qualifier and its `ideation_step_link`
-# word ("plan to go back home and ...": fix text51b); a longer run is another thought. Eight, not
-# five: "plan to stand in front of the whole class and shoot herself" (a six-word step) was quiet,
-# TMS offered (recheck K45a s34 finding 4); only an ideation_object term after the link is read.
-_STEP_WORDS = 8
+# An everyday step reaches as far as its clause: any number of words, no punctuation inside it
+# (a "," or ";" is a link, a "." or ":" ends the clause). Fix text51b capped it at five words,
+# K45a at eight; "plan to go to the hardware store down the street and buy a rope and hang
+# himself" (a twelve-word step) was quiet, TMS offered (session 34 leftover, fix text60): a cap
+# of words is no clause boundary. What keeps an everyday plan quiet is that an `ideation_object`
+# must stand right after a link ("plan to go to the store and buy groceries and then go home"
+# names none), and the nearest qualifier governs the term (`stepped`).
 
 
 # What "#" in a term reads: a count of three or more ("took 30 tablets"), not one or two, a
@@ -158,11 +160,29 @@ def preparatory() -> tuple[re.Pattern[str], ...]:
 
 
 @cache
+def _lead_body(words: tuple[str, ...]) -> str:
+    """The `ideation_lead` words as a pattern's alternation, a `lead_time` phrase ("in 2015",
+    "last week") allowed after the first word of a lead of two or more: "plan in 2015 to hang
+    himself, again last week" was quiet, TMS offered, and "plan in 2015 to overdose, and again
+    last week" read as an overdose, not a plan (session 34 leftover, fix text60). When a plan
+    was made does not make it another plan; whether it is past is read as for "In 2015 plan was
+    to" (condition_harm_notes._dated_plan_past: `past_plan_lead` "plan in")."""
+    times = "|".join(term_regex(t).pattern for t in _role("lead_time")) or "(?!)"
+    when = r"(?:\s+(?:" + times + r"))?"
+
+    def one(lead: str) -> str:
+        first, _, rest = lead.partition(" ")
+        return re.escape(lead) if not rest else re.escape(first) + when + r"\s+" + re.escape(rest)
+
+    return "|".join(one(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
 def _leads() -> re.Pattern[str] | None:
     words = _role("ideation_lead")
     if not words:
         return None
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    body = _lead_body(words)
     return re.compile(r"(?<![\w'])(?:" + body + r")" + _BETWEEN)
 
 
@@ -185,7 +205,7 @@ def _stepped_leads() -> re.Pattern[str] | None:
     words, link = _role("ideation_lead"), step()
     if not words or link is None:
         return None
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    body = _lead_body(words)
     return re.compile(r"(?<![\w'])(?:" + body + r")" + link + _BETWEEN)
 
 
@@ -207,7 +227,7 @@ def step() -> str | None:
     # No word at all is a step too: a step a lookalike row blanked ("plan to take all the kids and
     # kill herself", "plan to stand in front of class and shoot herself" went quiet once text58's
     # rows blanked the step: recheck K45a findings 1, 2) is spaces here.
-    return r"(?:\s+[\w'/]+){0," + str(_STEP_WORDS) + r"}?(?:" + link + r")"
+    return r"(?:\s+[\w'/]+)*?(?:" + link + r")"
 
 
 def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[str], int]]:
@@ -217,12 +237,33 @@ def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[
     finding 5, fix text51b). Only the words of a thought (`ideation_object`) are read so, never
     an act or event term: "wanted to sleep and took 30 pills" stays the overdose it says. No
     comma or stop may stand inside the step; a "," or ";" link closes it ("plan to go home, kill
-    himself": fix text53a), and "plan to go home, then f/u PCP" names no method, so joins nothing."""
+    himself": fix text53a), and "plan to go home, then f/u PCP" names no method, so joins nothing.
+
+    Fix text60: the step has no word cap (`step`), so the qualifier nearest the term governs it:
+    a term right after a qualifier of its own is read there, with that qualifier's denial ("plan
+    to go home and denies wanting to kill himself", "will go home and has no intent to kill
+    himself" were critical from "plan to", "will"), and of two stepped qualifiers the later one
+    ("no plan to go to work and thoughts of going to the bridge and jumping": "thoughts of")."""
     pattern = _stepped_leads()
     if pattern is None:
         return []
-    found = ((m, pattern.search(text[: m.start()])) for p in terms for m in p.finditer(text))
-    return [(m, lead.start()) for m, lead in found if lead is not None]
+    found = []
+    for m in (m for p in terms for m in p.finditer(text)):
+        if lead_start(text, m.start()) is None:
+            at = _nearest(pattern, text[: m.start()])
+            if at is not None:
+                found.append((m, at))
+    return found
+
+
+def _nearest(pattern: re.Pattern[str], before: str) -> int | None:
+    """Where the last match of `pattern` (anchored at the end of `before`) starts, or None."""
+    at = None
+    hit = pattern.search(before)
+    while hit is not None:
+        at = hit.start()
+        hit = pattern.search(before, at + 1)
+    return at
 
 
 def lead_start(text: str, start: int) -> int | None:
