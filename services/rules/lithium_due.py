@@ -47,6 +47,16 @@ supply_gap_days, 30 days, after its last supply ended; a design choice documente
 checks keep it in view), but this card no longer calls it running: its summary says "last supply
 ended DATE" (session 34 lith51: 35 days past its supply it read "Lithium 900 mg/day running").
 Within those 30 days (a refill a few days late) it is running, as every card reads it.
+
+While the LEVEL is due the card proposes it as one click ("Order lithium level": a draft
+ServiceRequest, LOINC 14334-7 from data/order_codes.csv `lithium-level`; session 35 lith52: the
+card said the level was due and offered nothing to act on). Not while a lithium level is already
+ordered: an open ServiceRequest for it (fhir_mapping/referrals.py kind "lab:lithium", status draft,
+active or on hold: open_referrals.OPEN_REQUEST_STATUSES, whatever its date, as the diagnosis
+review card reads an open TSH order; Epic completes a lab order once resulted) or a level
+registered with no result since the last one (ClinicalContext.pending_labs). The card then says
+the level is ordered and asks that it be drawn: a second order would duplicate the first. The
+other monitoring tests stay text: which of them to order is the prescriber's decision.
 """
 
 from __future__ import annotations
@@ -57,14 +67,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.record import LabResult
-from services import cards, lab_safety, level_monitoring, lithium_baseline, lithium_ect, screen
+from services import cards, lab_safety, level_monitoring, lithium_baseline, screen, suggestions
 from services.card_format import plural
 from services.interaction_table import Taking
+from services.open_referrals import OPEN_REQUEST_STATUSES
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.diagnosis_medical import tsh_missing, tsh_pending
-from services.rules.lithium_level_reading import running_lithium
+from services.rules.lithium_level_reading import running_lithium, supply_ended
 
 _DRUG = "lithium"
 
@@ -80,6 +91,9 @@ class Due:
     # The day its last supply ended, when no fill came for supply_gap_days since (Trial.
     # supply_ran_out): the card says so, never "running" (lith51). None: supplied, or in grace.
     supply_ended: date | None = None
+    # A lithium level already ordered, as the card says it ("ordered 2026-11-25"): no second
+    # order proposed (lith52). "" when none is.
+    ordered: str = ""
 
     def left(self, test: lithium_baseline.BaselineTest) -> bool:
         """A test wanting that another card already asks for (the TSH: `tsh_elsewhere`)."""
@@ -111,10 +125,35 @@ def due(ctx: RuleContext) -> Due | None:
         ) and not lab_safety.labs_missing(ctx.record)
     # starting=True: every monitoring test but the level, which is judged above by its interval.
     tests = lithium_baseline.baseline(ctx, starting=True)
-    trial = lithium_ect.running_lithium(ctx.record.trials)
-    ended = trial.supply_ran_out if trial is not None else None
-    found = Due(lithium, level, level_due, tests, as_of, _tsh_asked(ctx), ended)
+    # The course running_cautions.running names (lithium_level_reading.supply_ended), as the
+    # renal and above-target cards read it (lith52).
+    ended = supply_ended(ctx)
+    found = Due(
+        lithium, level, level_due, tests, as_of, _tsh_asked(ctx), ended, _ordered(ctx, level)
+    )
     return found if level_due or found.wanting() else None
+
+
+def _ordered(ctx: RuleContext, level: LabResult | None) -> str:
+    """A lithium level already ordered, in the card's words: "ordered 2026-11-25" (an open
+    ServiceRequest), "registered 2026-11-28, no result yet" (a level registered with no value,
+    later than the last level); "" when none (see the module docstring)."""
+    orders = [
+        r
+        for r in ctx.record.referrals
+        if r.kind == f"lab:{_DRUG}" and r.status in OPEN_REQUEST_STATUSES
+    ]
+    if orders:
+        days = [r.authored for r in orders if r.authored is not None]
+        return f"ordered {max(days).isoformat()}" if days else "ordered (date not recorded)"
+    pending = [
+        p
+        for p in ctx.record.context.pending_labs
+        if p.test == _DRUG and (level is None or p.date > level.date)
+    ]
+    if pending:
+        return f"registered {max(p.date for p in pending).isoformat()}, no result yet"
+    return ""
 
 
 def _tsh_asked(ctx: RuleContext) -> bool:
@@ -133,11 +172,13 @@ def _summary(found: Due, recent_days: int) -> str:
     running = f", last supply ended {ended.isoformat()}" if ended is not None else " running"
     parts = []
     level = found.level
+    # Already ordered (lith52): said beside the basis, so the card asks for the draw, not an order.
+    ordered = f"; {found.ordered}" if found.ordered else ""
     if found.level_due and level is not None:
         ago = level_monitoring.age_text(level.date, found.as_of)
-        parts.append(f"level due (last {lab_safety.text(level)}, {ago} ago)")
+        parts.append(f"level due (last {lab_safety.text(level)}, {ago} ago{ordered})")
     elif found.level_due:
-        parts.append("level due (none on record)")
+        parts.append(f"level due (none on record{ordered})")
     missing = lithium_baseline.short_missing(found.said(), recent_days)
     if missing:
         parts.append(missing)
@@ -171,6 +212,14 @@ def detail(ctx: RuleContext, found: Due) -> str:
         ),
         f"- Level: {lab_safety.lithium_last_level_text(ctx.record, ctx.policy)}",
         *(
+            [
+                f"- Lithium level {found.ordered}: check for it (drawn, resulted); no second "
+                "order is proposed."
+            ]
+            if found.level_due and found.ordered
+            else []
+        ),
+        *(
             f"{t.line(recent)} (asked on the diagnosis review card)"
             if found.left(t)
             else t.line(recent)
@@ -183,8 +232,51 @@ def detail(ctx: RuleContext, found: Due) -> str:
         "\n".join(lines),
         f"A test counts here when on record within {plural(recent, 'day')}; the level by its "
         f"own interval{every}.",
-        "Not offered as an order: which tests to order is the prescriber's decision.",
+        _offered(found),
     )
+
+
+def _offers(found: Due) -> bool:
+    """Whether the card proposes the level (due, and not already ordered: lith52)."""
+    return found.level_due and not found.ordered
+
+
+def _offered(found: Due) -> str:
+    if _offers(found):
+        return (
+            "The lithium level is proposed as a draft order to review and sign; which other "
+            "tests to order is the prescriber's decision."
+        )
+    return "Not offered as an order: which tests to order is the prescriber's decision."
+
+
+def _suggestions(ctx: RuleContext, found: Due) -> tuple[Suggestion, ...]:
+    """ "Order lithium level" while the level is due and not already ordered (lith52): a draft
+    ServiceRequest for the serum level (data/order_codes.csv lithium-level), its reason the last
+    level when there is one (ServiceRequest.reasonReference may name an Observation, not the
+    lithium order)."""
+    if not _offers(found):
+        return ()
+    level = found.level
+    reasons = (
+        [level.source]
+        if level is not None
+        and level.source is not None
+        and level.source.resource_type == "Observation"
+        else []
+    )
+    resource = (
+        suggestions.service_request(
+            patient_id=ctx.patient_id,
+            concept="lithium-level",
+            text="Lithium level (serum): running lithium, level due",
+            reasons=reasons,
+        )
+        if ctx.patient_id is not None
+        else None
+    )
+    # Not marked recommended, as the TSH the diagnosis review card proposes.
+    return (suggestions.create("Order lithium level", resource),)
 
 
 def fingerprint(found: Due) -> str:
@@ -204,6 +296,7 @@ def card(ctx: RuleContext, topic: str) -> Recommendation | None:
         topic,
         summary=_summary(found, ctx.policy.lab_recent_days),
         detail=detail(ctx, found),
+        suggestions=_suggestions(ctx, found),
         indicator=Indicator.INFO,
     )
     return screen.with_fields(rec, evidence_key=fingerprint(found))

@@ -30,6 +30,12 @@ chart says the level came down (a design choice, the safer one; the age is said,
 "due" by data/level_monitoring.csv). Its own snooze fingerprint (the level and the drugs): a new
 level or a new raising drug ends a snooze.
 
+A lithium whose last supply ended more than policy mapping supply_gap_days (30) ago, its order
+still open (lithium_level_reading.supply_ended), keeps the card (tablets at home may still be
+taken, and a high level is acted on: the safer reading), but the summary says "last supply ended
+DATE" where it said "on 900 mg/day", and the detail asks to confirm it is taken (session 35
+lith52, as lith51 made the due card say).
+
 While it is on the screen (not snoozed), the optimise card's medication proposals are not one
 click (`hold_one_click`): an adjunct or a higher antidepressant dose added now brings its own
 adverse effects (tremor, sedation, nausea) on top of possible lithium toxicity, so which drug
@@ -46,6 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
+from datetime import date
 
 from fhir_mapping.record import LabResult
 from services import (
@@ -72,6 +79,7 @@ from services.rules.lithium_level_reading import (
     level_lines,
     running_lithium,
     started_since,
+    supply_ended,
     target_for,
     toxic_history,
 )
@@ -97,13 +105,16 @@ def _dose(taking: Taking) -> str:
     return f"{cards.fmt_mg(taking.mg_per_day)} mg/day" if taking.mg_per_day is not None else ""
 
 
-def _summary(found: HighLevel) -> str:
+def _summary(found: HighLevel, ended: date | None = None) -> str:
     """ "Lithium 1.4 mmol/L on 2025-05-29 (above 0.5-0.8) on 900 mg/day with lisinopril: hold
     or reduce, check toxicity, repeat level, eGFR": the level, its date and the dose first."""
     lab, target = found.lab, found.target
     level = f"Lithium {lab_safety.text(lab)}"
     dose = _dose(found.lithium)
     on = f" on {dose}" if dose else ""
+    if ended is not None:
+        # Never "on 900 mg/day" of a supply run out (lith52): the record shows an open order.
+        on = f", last supply ended {ended.isoformat()}"
     names = cards.and_list([t.ingredient for t in found.raisers])
     with_raisers = f" with {names}" if names else ""
     if lab_safety.by_flag(lab):
@@ -174,7 +185,7 @@ def _raiser_lines(found: HighLevel) -> list[str]:
     return lines
 
 
-def detail(ctx: RuleContext, found: HighLevel) -> str:
+def detail(ctx: RuleContext, found: HighLevel, ended: date | None = None) -> str:
     lab, target = found.lab, found.target
     age = level_monitoring.age_text(lab.date, ctx.record.as_of)
     if lab_safety.by_flag(lab):
@@ -218,7 +229,16 @@ def detail(ctx: RuleContext, found: HighLevel) -> str:
     else:
         head += "."
     taking = found.lithium.text()
-    lines = [head, f"- {taking[0].upper()}{taking[1:]}.", *_raiser_lines(found)]
+    supply = (
+        [
+            f"- Last supply ended {ended.isoformat()}, no fill since: confirm lithium is still "
+            "taken (its order is open; tablets at home may still be taken): if it is, act on "
+            "this level as below."
+        ]
+        if ended is not None
+        else []
+    )
+    lines = [head, f"- {taking[0].upper()}{taking[1:]}.", *supply, *_raiser_lines(found)]
     advice = (found.toxic or found.high or target).if_running or target.if_running
     unread = (
         f"A later lithium level ({found.unread.date.isoformat()}) could not be compared: read it "
@@ -253,10 +273,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if found is None:
         # No level above the target: the monitoring due, if any (lithium_due.py, lith49).
         return lithium_due.card(ctx, TOPIC)
+    ended = supply_ended(ctx)
     card = cards.make(
         TOPIC,
-        summary=_summary(found),
-        detail=detail(ctx, found),
+        summary=_summary(found, ended),
+        detail=detail(ctx, found, ended),
         indicator=Indicator.CRITICAL if found.critical else None,
     )
     return screen.with_fields(card, evidence_key=fingerprint(found))

@@ -14,6 +14,7 @@ and the order check needs it without the card.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from fhir_mapping.record import LabResult, PatientRecord
 from services import interaction_table, lab_safety
@@ -135,6 +136,25 @@ def started_since(ctx: RuleContext, lab: LabResult) -> tuple[Taking, ...]:
 
 def running_lithium(ctx: RuleContext) -> Taking | None:
     return next((t for t, _ in running_cautions.running(ctx) if t.ingredient == _DRUG), None)
+
+
+def supply_ended(ctx: RuleContext, ingredient: str = _DRUG) -> date | None:
+    """The day the last supply of the running course of `ingredient` ended, when no fill came
+    for policy mapping supply_gap_days since, its order still open (Trial.supply_ran_out); None
+    while supplied or within that grace. The course is the one running_cautions.running names
+    (the latest running course, not on hold). The lithium cards say "last supply ended DATE",
+    never "running", of such a course (lith51 the due card; session 35 lith52 the renal and
+    above-target cards): the record shows an open order, not that the drug is taken."""
+    latest = max(
+        (
+            t
+            for t in ctx.record.trials
+            if t.ongoing and t.on_hold is None and t.ingredient == ingredient
+        ),
+        key=lambda t: (t.end, t.start),
+        default=None,
+    )
+    return latest.supply_ran_out if latest is not None else None
 
 
 def judged_level(ctx: RuleContext) -> LabResult | None:

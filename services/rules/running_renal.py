@@ -35,6 +35,13 @@ on the screen, the optimise card's medication proposals are text (`hold_one_clic
 it speaks whatever the pathway stage. Snoozable with a reason (a nephrologist's agreement, a
 level-guided lithium dose); the snooze is tied to the kidney reading and the drugs
 (`fingerprint`), so a new eGFR result or another such drug brings the card back.
+
+A drug whose last supply ended more than policy mapping supply_gap_days (30) ago, its order still
+open (Trial.supply_ran_out), is still read (the order may be taken from tablets at home: the
+safer reading keeps the warning), but never called "running": the summary says "last supply
+ended DATE" and the drug's line asks to confirm it is taken (session 35 lith52, as lith51 made
+the lithium due card say: "Lithium 900 mg/day running, eGFR 78 ... to 52" 35 days past its last
+supply). With no open order the course has ended and no card speaks.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import date
 
 from services import cards, egfr_fall, lab_safety, renal_doses, screen, tables
 from services.egfr_fall import Fall
@@ -50,6 +58,7 @@ from services.recommendation import Indicator, Recommendation, Suggestion
 from services.renal_doses import CRCL_NOTE, CkdStage, Egfr, Kidney, RenalRow
 from services.rules import one_click_hold, running_cautions, running_dose
 from services.rules.context import RuleContext
+from services.rules.lithium_level_reading import supply_ended
 
 TOPIC = "running-drug-renal"
 
@@ -64,10 +73,23 @@ class Beyond:
     # `mg_per_day` is the highest reading of a dose to confirm (running_dose.Reading): said
     # "up to N mg/day (dose to confirm)" and "may be above", never as the dose taken.
     to_confirm: bool = False
+    # The day its last supply ended, no fill since (lithium_level_reading.supply_ended): said
+    # "last supply ended DATE", never "running" (lith52). None: supplied, or within the grace.
+    ended: date | None = None
 
     @property
     def name(self) -> str:
         return self.taking.ingredient
+
+    def state(self) -> str:
+        """How the summary says the drug is taken after its dose: " running", or ", last supply
+        ended 2026-10-27," (lith52: a supply that ran out is not a drug known to be taken)."""
+        return f", last supply ended {self.ended.isoformat()}," if self.ended else " running"
+
+    def listed(self) -> str:
+        """ "lithium 900 mg/day", "lithium 900 mg/day (last supply ended 2026-10-27)"."""
+        ended = f" (last supply ended {self.ended.isoformat()})" if self.ended else ""
+        return f"{self.dosed()}{ended}"
 
     def dosed(self) -> str:
         """ "duloxetine 60 mg/day", "desvenlafaxine (dose not read)"."""
@@ -147,7 +169,8 @@ def beyond_limits(ctx: RuleContext) -> Found | None:
             continue
         dose = running_dose.reading(ctx, taking)
         if _beyond(row, dose.mg):
-            found.append(Beyond(taking, row, dose.mg, dose.to_confirm))
+            ended = supply_ended(ctx, taking.ingredient)
+            found.append(Beyond(taking, row, dose.mg, dose.to_confirm, ended))
     return Found(kidney, tuple(found)) if found else None
 
 
@@ -163,7 +186,8 @@ def _summary(found: Found, fall: Fall | None = None) -> str:
     if len(found.drugs) == 1:
         (d,) = found.drugs
         dosed = d.dosed()
-        head = f"{dosed[0].upper()}{dosed[1:]} running {kidney.with_()}"
+        state = d.state()
+        head = f"{dosed[0].upper()}{dosed[1:]}{state} {kidney.with_()}"
         # An eGFR reported as "< 60" is placed in the worst band it could be in (Egfr.row):
         # said as "may be below 30", never as a band the record shows (recheck 2 finding 2).
         bound = kidney.may_be(d.row) if isinstance(kidney, Egfr | CkdStage) else None
@@ -172,7 +196,7 @@ def _summary(found: Found, fall: Fall | None = None) -> str:
                 f"{head}: may be {bound}, where the label says {d.row.short}: get a measured value",
                 f"{head}: may be {bound} (label: {d.row.short})",
                 f"{head}: may be {bound}: get a measured value",
-                f"{d.name.capitalize()} running {kidney.with_()}: may be {bound}",
+                f"{d.name.capitalize()}{state} {kidney.with_()}: may be {bound}",
             )
         edge = (
             f" {d.row.upper_words()} mL/min"
@@ -183,7 +207,17 @@ def _summary(found: Found, fall: Fall | None = None) -> str:
         # An old eGFR keeps its ", old" (the forms below): the fall's forms only a recent one.
         fell = (
             [
-                f"{dosed[0].upper()}{dosed[1:]} running, {fall.both()}: {d.says()}{edge}",
+                f"{dosed[0].upper()}{dosed[1:]}{state.rstrip(',')}, {fall.both()}: "
+                f"{d.says()}{edge}",
+                # A supply run out takes room (lith52): both values kept before the label's words.
+                *(
+                    [
+                        f"{dosed[0].upper()}{dosed[1:]}{state.rstrip(',')}, {fall.both()}: "
+                        "review the dose (label)"
+                    ]
+                    if d.ended is not None
+                    else []
+                ),
                 f"{head} ({fall.short()}): {d.says()}{edge}",
                 f"{head} ({fall.short()}): review the dose (label)",
             ]
@@ -195,18 +229,22 @@ def _summary(found: Found, fall: Fall | None = None) -> str:
             f"{head}: {d.says()}{edge} ({d.row.band})",
             f"{head}: {d.says()}{edge}",
             f"{head}: {d.says()}",
-            f"{d.name.capitalize()} running {kidney.with_()}: review the dose (label)",
+            f"{d.name.capitalize()}{state} {kidney.with_()}: review the dose (label)",
         )
     unsettled = isinstance(kidney, Egfr | CkdStage) and any(
         kidney.may_be(d.row) for d in found.drugs
     )
-    running = "May be running" if unsettled else "Running"
+    # A drug whose supply ran out may be running, not is (lith52): each named with its day.
+    ended = any(d.ended is not None for d in found.drugs)
+    running = "May be running" if unsettled or ended else "Running"
     lead = f"{running} beyond the labelled renal limit {kidney.with_()}"
     return cards.fit_summary(
-        f"{lead}: {cards.and_list([f'{d.dosed()} ({d.row.short})' for d in found.drugs])}",
+        f"{lead}: {cards.and_list([f'{d.listed()} ({d.row.short})' for d in found.drugs])}",
+        f"{lead}: {cards.and_list([d.listed() for d in found.drugs])}",
         f"{lead}: {cards.and_list([d.dosed() for d in found.drugs])}",
         f"{lead}: {cards.and_list([d.name for d in found.drugs])}",
-        f"Running beyond the labelled renal limit: {cards.and_list([d.name for d in found.drugs])}",
+        f"{'May be running' if ended else 'Running'} beyond the labelled renal limit: "
+        f"{cards.and_list([d.name for d in found.drugs])}",
     )
 
 
@@ -222,9 +260,12 @@ def _line(ctx: RuleContext, found: Found, d: Beyond) -> str:
     # Above the market's label too (mirtazapine 60 at a US site): said here, not on a card of its
     # own (running_dose.label_note, running_label_dose.py).
     label = running_dose.label_note(ctx, d.name)
+    # Its supply ran out (lith52): whether it is taken comes before its dose (the line above
+    # names the day: "may be running (no supply since 2026-10-27)").
+    ended = " Confirm it is still taken before changing its dose." if d.ended is not None else ""
     return (
-        f"- **{d.name.capitalize()}:** {taking[0].upper()}{taking[1:]}. {lead} {d.review()}.{level}"
-        + (f" {label}" if label else "")
+        f"- **{d.name.capitalize()}:** {taking[0].upper()}{taking[1:]}.{ended} {lead} "
+        f"{d.review()}.{level}" + (f" {label}" if label else "")
     )
 
 
@@ -272,12 +313,14 @@ def hold_one_click(
     found = beyond_limits(ctx)
     if found is None:
         return list(recs)
-    names = cards.and_list([d.dosed() for d in found.drugs])
+    names = cards.and_list([d.listed() for d in found.drugs])
+    # A supply that ran out "may be running" (lith52), as the card's summary says it.
+    running = "may be running" if any(d.ended for d in found.drugs) else "running"
 
     def line(held: list[Suggestion]) -> str:
         proposals = f" Not one click: {'; '.join(s.label for s in held)}." if held else ""
         return (
-            f"**{names[0].upper()}{names[1:]} running beyond the labelled renal limit** "
+            f"**{names[0].upper()}{names[1:]} {running} beyond the labelled renal limit** "
             f"({tables.topic(TOPIC).display} card): settle its dose first; an adjunct or a "
             f"higher dose builds on it.{proposals}"
         )
