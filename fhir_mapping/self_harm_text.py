@@ -98,8 +98,9 @@ from fhir_mapping.self_harm_context import (
     without_other_attempts,
     without_usual_doses,
 )
-from fhir_mapping.self_harm_ideation import lead_start, preparatory, qualified, stepped, term_regex
+from fhir_mapping.self_harm_ideation import lead_start, preparatory, stepped, term_regex
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
+from fhir_mapping.self_harm_plan_step import planned
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.self_harm_sib import as_sibling
 from fhir_mapping.self_harm_subject import other_subject
@@ -281,7 +282,7 @@ def _said(
 ) -> bool:
     """Whether any of `patterns` occurs in `text` (normalised) and is not negated there.
     `listed`: the mentions themselves (act, event), read as items of a list (`_denied`); one
-    after an ideation qualifier ("plan to overdose") is a thought, not an act, and not read
+    after an ideation qualifier or its step (self_harm_plan_step.py) is a thought, not read
     here (`ideation`); one a relative governs ("Brother with multiple suicide attempts") is
     the relative's (self_harm_subject.py). `act`: an act with an accident stated beside it
     ("cut arm on broken glass", "Accidentally cut her wrist") is not read
@@ -292,7 +293,7 @@ def _said(
     found = [(m.start(), m.end()) for p in patterns for m in p.finditer(text)]
     cuts = (od_intent(),) if listed and not act else ()
     return any(
-        not (listed and qualified(text, start))
+        not (listed and planned(text, start))
         and not (listed and other_subject(text, start))
         and not (act and accident_beside(text, start, end))
         and not _denied(*before_intent(text, start, end, cuts), listed=listed)

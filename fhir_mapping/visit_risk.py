@@ -71,6 +71,7 @@ from fhir_mapping.fhir_fields import (
     source_ref,
     status_code,
 )
+from fhir_mapping.past_means import means_beside
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.self_harm_intent import UNDETERMINED
 from fhir_mapping.stay_reason import stay_word
@@ -174,10 +175,13 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
         written = None if harm_now is not None else act_year
         yield FindingKind.SELF_HARM, "text", "", label, harm.value, written
     if ideation:
-        written = None if ideation_now else year
+        # Means beside the history keep it current, as in a note ("Hx SI 2015, none since; has a
+        # gun" was quiet, TMS offered: past_means.py, fix text61).
+        kept = means_beside(text, _names_any)
+        written = None if ideation_now or kept else year
         # An undated history with a current denial ("History of SI, denies current SI"): no SI
         # of now, a past one to ask about (stated_history.history_denied; fix net33).
-        denied = written is None and stated_history.history_denied(text, _names_any)
+        denied = written is None and not kept and stated_history.history_denied(text, _names_any)
         mark = PAST_DENIED if denied else None
         yield FindingKind.SUICIDAL_IDEATION, "text", "", label, mark, written
 

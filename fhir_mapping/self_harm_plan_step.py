@@ -1,0 +1,52 @@
+"""An act or event word that a plan's step leads to is the plan, not the act (session 35 fix
+text61, review K46a).
+
+"plan to overdose" named suicidal ideation with a plan (self_harm_ideation.qualified: the term
+right after its qualifier), while "plan to go home and overdose" gave the card "Overdose, intent
+not recorded": an overdose that happened. Fix text51b let an everyday step stand between the
+qualifier and an `ideation_object` term ("plan to go home and kill himself": `stepped`), but the
+event reader (self_harm_text._said) still asked only for a qualifier right before. An act or
+event term is now a thought too where an `ideation_object` term starts at the same place after a
+qualifier and a step (the verb "overdose", "od", "set herself on fire" are such rows).
+
+Only a step joined by a word ("and", "then", "to") counts: after a "," or ";" link the words may
+be a clause of their own ("Plan to admit; overdose of sertraline 2 days ago" stays the
+overdose), and a past tense is no `ideation_object` row ("wanted to sleep and overdosed" stays
+the overdose, as "wanted to sleep and took 30 pills" does). Either reading is the critical card
+with no TMS offered; only the card's words differ.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from fhir_mapping import self_harm_terms
+from fhir_mapping.self_harm_ideation import qualified, stepped, term_regex
+
+__all__ = ["planned"]
+
+# A "," or ";" link between the step and the term (module docstring: such a step is not read).
+_PUNCTUATION_LINK = re.compile(r"[,;]")
+
+
+@cache
+def _objects() -> tuple[re.Pattern[str], ...]:
+    return tuple(term_regex(term) for term in self_harm_terms.terms("ideation_object"))
+
+
+@lru_cache(maxsize=1024)
+def _stepped_starts(text: str) -> frozenset[int]:
+    """Where an `ideation_object` term starts after a qualifier and a step joined by a word."""
+    return frozenset(
+        m.start()
+        for m, lead in stepped(text, _objects())
+        if not _PUNCTUATION_LINK.search(text, lead, m.start())
+    )
+
+
+def planned(text: str, start: int) -> bool:
+    """Whether the act or event term starting at text[start] (`normalise_text` output) is a
+    thought: right after an ideation qualifier (`qualified`), or where an `ideation_object` term
+    follows a qualifier and a step (module docstring)."""
+    return qualified(text, start) or start in _stepped_starts(text)
