@@ -9,8 +9,9 @@ are read in full. `in-progress` and `stopped` (abandoned)
 forms are read for item 9 only, and only when it is answered: a positive item 9 is the patient's
 statement whether or not the rest was finished (the safer reading: the suicide-safety card must
 see it), while a part-filled total is not a PHQ-9 total. A status no row names is read as these
-are (review s27 RF 1: never dropped in silence). `entered-in-error` is ignored; so are responses authored after
-as-of.
+are (review s27 RF 1: never dropped in silence). An in-progress or stopped form whose item 9 is
+read is also named by a gap with its total so far (unfinished_form.py, review K39a finding 4).
+`entered-in-error` is ignored; so are responses authored after as-of.
 
 The total: the recorded 44261-6 answer; when it is missing, unanswered or unreadable, the sum of
 the nine items if all nine are answered (`Score.total_computed`); with fewer than nine no total,
@@ -73,9 +74,10 @@ from fhir_mapping.questionnaire_duplicates import merge_scores as merge_scores
 from fhir_mapping.questionnaire_items import SiteItems as SiteItems
 from fhir_mapping.questionnaire_items import _form, _is_phq9, _item_code, _site_lookup, _walk
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
-from fhir_mapping.result_statuses import RESPONSE, Reads, given, statuses, unfinished
+from fhir_mapping.result_statuses import RESPONSE, Reads, given, statuses, unfinished, unrecognised
 from fhir_mapping.score_totals import score_order
 from fhir_mapping.scores import INCOMPLETE_PHQ9
+from fhir_mapping.unfinished_form import unfinished_form_gap
 
 Resource = Mapping[str, Any]
 # completed / amended, and in-progress / stopped (data/result_statuses.csv, shared with
@@ -193,6 +195,8 @@ def _read_one(
         gaps.append(gap(reason))
         if unread is None:
             return None, gaps
+    if status == sent and status not in _FULL and not unrecognised(RESPONSE, status):
+        gaps.append(unfinished_form_gap(resource, answers.scores, source, day))
     score = Score(
         PHQ9,
         value,

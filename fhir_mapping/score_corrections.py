@@ -13,7 +13,9 @@ whose values differ are resolved:
 sum: `_check_sum`, review s22 RS finding 1.)
 
 1. One whose status modifies a final result (data/result_statuses.csv `corrects`: amended,
-   corrected; FHIR R4 ObservationStatus "modified after being final") supersedes the final ones.
+   corrected; FHIR R4 ObservationStatus "modified after being final") supersedes the final ones;
+   a final one of another value is named by a gap (CORRECTED_TOTAL: "PHQ-9 14 (corrected from
+   7) on 2026-11-20"), never replaced in silence (fix score53).
 2. Among several correcting ones, the one issued last stands: each modifies the result, so the
    latest modification is the result.
 3. Otherwise, for totals timed to the same instant and issued at different times (one
@@ -55,6 +57,11 @@ Resource = Mapping[str, Any]
 # The reason of the gap on an unresolved pair: no values or dates (reasons go to the logs); the
 # values and the day go to DataGap.stated and DataGap.date.
 CONFLICTING_TOTALS = "totals of one administration that disagree, neither correcting the other"
+# The reason of the gap on a final total a correction replaced with another value (session 34
+# leftovers, fix score53): the trial judged on the corrected total said nothing of it, where a
+# corrected 14 of a final 7 turns a response into none. Named, never silent: "PHQ-9 14
+# (corrected from 7) on 2026-11-20" (DataGap.stated, the values out of the reason).
+CORRECTED_TOTAL = "a final total replaced by its correction"
 
 
 def resolve_corrections(totals: list[_Total]) -> tuple[list[_Total], list[DataGap]]:
@@ -93,6 +100,7 @@ def resolve_corrections(totals: list[_Total]) -> tuple[list[_Total], list[DataGa
                     standing.item9 = _merge_item9(standing.item9, total.item9)
                     standing.unread = standing.unread or total.unread
             _check_sum(standing, group)
+            gaps.extend(_corrected_gaps(standing, group))
             continue
         dropped.update(id(t) for t in group)
         added.append(_without_value(group))
@@ -122,6 +130,35 @@ def _standing(group: list[_Total]) -> _Total | None:
     latest = max(when for when, _ in issued if when is not None)
     last = [t for when, t in issued if when == latest]
     return last[0] if len({t.value for t in last}) == 1 else None
+
+
+def _corrected_gaps(standing: _Total, group: list[_Total]) -> list[DataGap]:
+    """One gap per final total of another value that the correcting `standing` replaced (rule
+    1; CORRECTED_TOTAL): named whatever the values, since whether it changes a trial's response,
+    remission or baseline is judged later, and a replaced result is never left unsaid. Not a
+    summed total set aside for a recorded one (no correction), nor an entered-in-error one
+    (never read: data/result_statuses.csv)."""
+    fixes = correcting(OBSERVATION)
+    if string(standing.resource.get("status")) not in fixes or standing.value is None:
+        return []
+    day = standing.day.isoformat()
+    how = string(standing.resource.get("status"))  # "corrected" or "amended", as sent
+    return [
+        DataGap(
+            gap.domain,
+            gap.reason,
+            gap.source,
+            date=standing.day,
+            stated=f"{standing.instrument} {standing.value} ({how} from {t.value}) on {day}",
+        )
+        for t in group
+        if t is not standing
+        and not t.computed
+        and t.value is not None
+        and t.value != standing.value
+        and string(t.resource.get("status")) not in fixes
+        for gap in resource_gap(t.resource, CORRECTED_TOTAL, DataDomain.SCORES)
+    ]
 
 
 def _check_sum(standing: _Total, group: list[_Total]) -> None:

@@ -19,6 +19,10 @@ form too; "score it" is for a form the service reads. Nor any item-9-only score 
 (Score.item9_only): a form not named PHQ-9 (a PHQ-A, LOINC 89204-2; an opaque canonical) is not a
 PHQ-9 to score (session 28 fix words28 item 3: "the PHQ-9 of 2026-11-25 has no total: score it"
 beside a PHQ-A); its item 9 is a safety reading, and a positive one keeps the critical card.
+
+A form not finished (a response in progress or stopped, read for item 9: fhir_mapping/
+unfinished_form.py) is named with what it holds so far and asked to be completed, never "has no
+total: score it" (review s34 K39a finding 4: said of a form carrying all nine answers and 23).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from datetime import date
 from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
 from fhir_mapping.score_corrections import CONFLICTING_TOTALS
+from fhir_mapping.unfinished_form import UNFINISHED_PHQ9
 
 # The ask, in full (a detail) and short (a summary). Its total is the sum of its nine answers
 # (Kroenke 2001; fhir_mapping/data/phq9_items.csv); the answers that did not come with the chart
@@ -36,6 +41,13 @@ ASK = "score it (the sum of its nine answers; repeat the PHQ-9 only if they are 
 ASK_SHORT = "score it before deciding"
 # The measurement card's one-click (a new PHQ-9): the fallback to the ask, not the ask itself.
 REPEAT_LABEL = "Repeat the PHQ-9 if that form cannot be scored"
+# The same asks of a form not finished (in progress or stopped: unfinished_form.py): it is
+# completed, not scored; its total so far judges nothing (review s34 K39a finding 4).
+ASK_UNFINISHED = (
+    "complete it (its total so far is not final; repeat the PHQ-9 if it cannot be completed)"
+)
+ASK_SHORT_UNFINISHED = "complete it before deciding"
+REPEAT_UNFINISHED = "Repeat the PHQ-9 if that form cannot be completed"
 
 
 def latest_untotalled(record: PatientRecord, since: date, after: date | None) -> Score | None:
@@ -60,6 +72,43 @@ def latest_untotalled(record: PatientRecord, since: date, after: date | None) ->
     return max(found, key=lambda s: s.date) if found else None
 
 
-def no_total_text(score: Score) -> str:
-    """ "the PHQ-9 of 2025-05-26 has no total"."""
-    return f"the PHQ-9 of {score.date.isoformat()} has no total"
+def unfinished(record: PatientRecord, score: Score) -> str:
+    """What an unfinished form (a response in progress or stopped) holds so far, "in progress,
+    total 23 as filed" (fhir_mapping/unfinished_form.py), else "": its total is not final, so
+    the ask is to complete it, not to score it (review s34 K39a finding 4: "has no total" of a
+    form carrying 23)."""
+    if score.source is None:
+        return ""
+    for gap in record.gaps_in(DataDomain.SCORES):
+        if gap.reason == UNFINISHED_PHQ9 and gap.source == score.source:
+            return gap.stated
+    return ""
+
+
+def no_total_text(record: PatientRecord, score: Score) -> str:
+    """ "the PHQ-9 of 2025-05-26 has no total"; "the PHQ-9 of 2026-11-15 is in progress, total
+    23 as filed (not final)" for an unfinished form."""
+    day = score.date.isoformat()
+    so_far = unfinished(record, score)
+    return (
+        f"the PHQ-9 of {day} is {so_far} (not final)"
+        if so_far
+        else f"the PHQ-9 of {day} has no total"
+    )
+
+
+def ask(record: PatientRecord, score: Score) -> str:
+    """`ASK`, or `ASK_UNFINISHED` for an unfinished form."""
+    return ASK_UNFINISHED if unfinished(record, score) else ASK
+
+
+def ask_short(record: PatientRecord, score: Score) -> tuple[str, str]:
+    """(`ASK_SHORT`, "score it"), or the unfinished form's ("complete it ...", "complete it")."""
+    if unfinished(record, score):
+        return ASK_SHORT_UNFINISHED, "complete it"
+    return ASK_SHORT, "score it"
+
+
+def repeat_label(record: PatientRecord, score: Score) -> str:
+    """`REPEAT_LABEL`, or the unfinished form's."""
+    return REPEAT_UNFINISHED if unfinished(record, score) else REPEAT_LABEL

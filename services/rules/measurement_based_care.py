@@ -206,7 +206,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if untotalled is not None:
         # The form was done: its total is missing, not the measurement (review 17 M4); asked as
         # the optimise card asks it (audit 17 M5: services/phq9_no_total.py).
-        tail, short_tail = phq9_no_total.ASK_SHORT, "score it"
+        tail, short_tail = phq9_no_total.ask_short(ctx.record, untotalled)
     # The latest total disagrees with its answers (review s22 RS finding 1): the form is checked
     # first, as a form without a total is scored first.
     conflicted = phq9_disagreements.latest_conflict(ctx.record) if why is not None else None
@@ -291,7 +291,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             suggestions.create("Ask for a PHQ-9", resource, recommended=not answers)
             if untotalled is None and conflicted is None
             else suggestions.create(
-                phq9_no_total.REPEAT_LABEL
+                phq9_no_total.repeat_label(ctx.record, untotalled)
                 if untotalled is not None
                 else phq9_disagreements.REPEAT_LABEL,
                 resource,

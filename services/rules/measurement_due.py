@@ -39,7 +39,7 @@ def due_reason(
     # after a PHQ-9 was done says something false (review 17 M4).
     untotalled = untotalled_phq9(ctx, latest)
     if untotalled is not None:
-        return phq9_no_total.no_total_text(untotalled)
+        return phq9_no_total.no_total_text(ctx.record, untotalled)
     if latest is not None and latest.total_conflict is not None:
         # Its total and its answers disagree (review s22 RS finding 1): it measures nothing until
         # the form is checked, however recent (phq9_disagreements.py).

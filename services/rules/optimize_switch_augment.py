@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from services import cards, phq9_no_total, thyroid_hormone_cautions, tolerability
+from services import cards, thyroid_hormone_cautions, tolerability
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
 from services.rules.context import RuleContext
@@ -296,11 +296,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         if blind:
             # A form filed without its total is scored, not repeated (audit 17 M5: the same ask
             # as the measurement card's, services/phq9_no_total.py).
-            ask = (
-                phq9_no_total.ASK
-                if any(unscored.form_on(ctx, t) is not None for t in blind)
-                else "repeat the PHQ-9"
-            )
+            ask = unscored.ask(ctx, blind)
             sections.append(
                 "**Current trial not measured:** "
                 + "; ".join(

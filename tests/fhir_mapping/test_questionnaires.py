@@ -27,6 +27,7 @@ from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef, TotalConf
 from fhir_mapping.score_corrections import CONFLICTING_TOTALS
 from fhir_mapping.scores import read_scores
 from fhir_mapping.site_codes import QuestionnaireLink, SiteCodes
+from fhir_mapping.unfinished_form import UNFINISHED_PHQ9
 from tests.fhir_mapping import questionnaire_resources as Q
 from tests.fhir_mapping.fhir_resources import item9 as item9_obs
 from tests.fhir_mapping.fhir_resources import phq9_total
@@ -325,7 +326,13 @@ def test_unreadable_item9_is_reported_and_the_total_still_counts() -> None:
 @pytest.mark.parametrize("status", ["in-progress", "stopped"])
 def test_unfinished_forms_count_for_item9_only(status: str) -> None:
     answered = valid(Q.us_core(ANSWERS, 14, status=status))
-    assert read(answered) == ([Score("PHQ-9", None, DAY, 2, qr("qr-uscore"))], [])
+    scores, gaps = read(answered)
+    assert scores == [Score("PHQ-9", None, DAY, 2, qr("qr-uscore"))]
+    # Named with its total so far, never a form "with no total" (fix score53, K39a finding 4).
+    word = status.replace("-", " ")
+    assert [(g.reason, g.source, g.date, g.stated) for g in gaps] == [
+        (UNFINISHED_PHQ9, qr("qr-uscore"), DAY, f"{word}, total 14 as filed")
+    ]
     no_item9 = valid(Q.us_core([2, 2, 2, 2, 1, 1, 2, 0, None], None, status=status))
     assert read(no_item9) == ([], [])
 

@@ -92,10 +92,16 @@ def test_controls() -> None:
     assert "ask PHQ-9 item 9 (not recorded)" in total_only[OPTIMISE]["summary"]
 
 
-@pytest.mark.xfail(strict=True, reason="review K39a finding 4 (minor), not fixed by score52")
 def test_in_progress_form_with_a_total_is_not_said_to_have_none() -> None:
     """The reviewer's k18: the 2026-11-15 response is in-progress with all nine answers and a
-    total of 23. The measurement card says "has no total: score it before deciding"; it should
-    say the form is not completed (total 23 as filed) and ask to complete it."""
-    card = _cards("q_inprogress_total_23")["measurement-based-care"]
+    total of 23. The measurement card said "has no total: score it before deciding"; fixed by
+    score53 (fhir_mapping/unfinished_form.py): the form is named in progress with its total as
+    filed, not final, and the ask is to complete it."""
+    cards = _cards("q_inprogress_total_23")
+    card = cards["measurement-based-care"]
     assert "has no total" not in card["summary"]
+    assert "is in progress, total 23 as filed (not final): complete it" in card["summary"]
+    assert card["suggestions"][0]["label"] == "Repeat the PHQ-9 if that form cannot be completed"
+    # Not a final score: the TMS severity stays on the last completed total (18).
+    assert "PHQ-9 18 on 2026-10-30" in cards[TMS]["detail"]
+    assert "no total" not in _words(cards)

@@ -231,13 +231,13 @@ def unmeasured_summary(ctx: RuleContext, trial: Trial) -> str:
     form = unscored.form_on(ctx, trial)
     if form is not None:
         # Audit 17 M5: the form was done; score it, as the measurement card asks.
-        day = form.date.isoformat()
+        # A form not finished is completed, not scored (review s34 K39a finding 4).
+        said, act = unscored.summary_words(ctx, form)
+        of = f"{trial.ingredient}'s PHQ-9 of {form.date.isoformat()} {said}"
         return cards.fit_summary(
-            f"{failed}; {trial.ingredient}'s PHQ-9 of {day} has no total: score it before "
-            "augmenting or switching",
-            f"{failed_short}; {trial.ingredient}'s PHQ-9 of {day} has no total: score it before "
-            "augmenting or switching",
-            f"{failed_short}; {trial.ingredient}'s PHQ-9 of {day} has no total: score it",
+            f"{failed}; {of}: {act} before augmenting or switching",
+            f"{failed_short}; {of}: {act} before augmenting or switching",
+            f"{failed_short}; {of}: {act}",
         )
     return cards.fit_summary(
         f"{failed}; {trial.ingredient} not measured yet: repeat the PHQ-9 before augmenting or "

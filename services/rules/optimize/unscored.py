@@ -5,6 +5,8 @@ M5): the optimise card asks to score that form, as the measurement card does
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fhir_mapping.record import Score, Trial
 from services import phq9_no_total
 from services.rules.context import RuleContext
@@ -25,4 +27,25 @@ def unmeasured_text(ctx: RuleContext, trial: Trial) -> str:
     form = form_on(ctx, trial)
     if form is None:
         return f"has {trial.unmeasured_text}"
+    so_far = phq9_no_total.unfinished(ctx.record, form)
+    if so_far:  # a form not finished: named with its total so far (review s34 K39a finding 4)
+        return f"has a PHQ-9 not finished on {form.date.isoformat()} ({so_far}, not final)"
     return f"has a PHQ-9 without a total on {form.date.isoformat()}"
+
+
+def ask(ctx: RuleContext, blind: Sequence[Trial]) -> str:
+    """The ask of the "Current trial not measured" line: score the form filed without a total
+    (phq9_no_total.ASK), complete one not finished, else "repeat the PHQ-9"."""
+    forms = [f for t in blind if (f := form_on(ctx, t)) is not None]
+    if not forms:
+        return "repeat the PHQ-9"
+    return phq9_no_total.ask(ctx.record, forms[0])
+
+
+def summary_words(ctx: RuleContext, form: Score) -> tuple[str, str]:
+    """What the optimise summary says of the form and asks: ("has no total", "score it"), or
+    ("is in progress, total 23 as filed (not final)", "complete it")."""
+    so_far = phq9_no_total.unfinished(ctx.record, form)
+    if so_far:
+        return f"is {so_far} (not final)", "complete it"
+    return "has no total", "score it"
