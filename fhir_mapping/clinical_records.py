@@ -116,6 +116,9 @@ class LabResult:
     # test's customary unit for a number with none (data/lab_ranges.csv bare_unit); a card says
     # so beside the value (recheck K28c s31 finding 2). "" when the lab sent the unit.
     unit_from: str = field(default="", compare=False)
+    # The panel concept the result was read from (data/lab_panels.csv: "thyroid-panel"), so a
+    # card names a panel whose TSH could not be read as that panel (lab54 item 1); "" otherwise.
+    panel: str = field(default="", compare=False)
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

@@ -29,6 +29,7 @@ from fhir_mapping.conditions import (
     wants_condition,
 )
 from fhir_mapping.fhir_fields import effective_date, source_ref
+from fhir_mapping.lab_panel_results import panel_extras
 from fhir_mapping.lab_status import pending
 from fhir_mapping.lab_tests import _read_lab_test
 from fhir_mapping.labs import lab_result
@@ -155,14 +156,14 @@ def clinical_context(
     # An implant a later whole-device removal removes: a caution naming both (s21 RR finding 6).
     findings = tms_removals.with_removals(findings)
     observations = list(observations)  # read twice: the results, then those pending
-    if lab_tests is None:
-        read = [lab for r in observations if (lab := lab_result(r, as_of=as_of)) is not None]
-    else:
-        read = [
-            lab
-            for r, test in zip(observations, lab_tests, strict=True)
-            if (lab := lab_result(r, as_of=as_of, test=test)) is not None
-        ]
+    tests = lab_tests if lab_tests is not None else [None] * len(observations)
+    read: list[LabResult] = []
+    for r, test in zip(observations, tests, strict=True):
+        lab = lab_result(r, as_of=as_of, test=test)
+        if lab is not None:
+            read.append(lab)
+            if lab.panel:  # a thyroid panel's free T4 beside its TSH (lab54 item 1)
+                read += panel_extras(r, lab, lab.panel)
     labs = _ordered_labs(read)
     pending = _pending_labs(observations, lab_tests, as_of)
     # Frailty only qualifies "older adult" (services/pathway_options.py): kept apart, so no rule

@@ -27,6 +27,8 @@ LAB_NAMES = {
     "alt": "ALT",
     "ast": "AST",
     "ecg": "ECG",
+    # A panel of TSH and free T4 sent as one Observation (data/lab_panels.csv; lab54 item 1).
+    "thyroid-panel": "thyroid panel",
     # An hCG named under a local code only (data/lab_lookalike_terms.csv; labs33 item 3).
     "hcg": "hCG",
     # What an ECG without a QTc reports (data/lab_panel_measures.csv): shown, never compared.

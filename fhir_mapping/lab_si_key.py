@@ -39,6 +39,14 @@ def _level_rows() -> tuple[dict[str, str], ...]:
 
 
 @cache
+def _panel_rows() -> tuple[dict[str, str], ...]:
+    """The rows of data/lab_key_panels.csv: panels asked for under `labsSI` (the thyroid panel,
+    lab54 item 1)."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_key_panels.csv").read_text("utf-8")
+    return tuple(row for row in csv.DictReader(text.splitlines()) if row["loinc"].strip())
+
+
+@cache
 def _si_rows() -> tuple[dict[str, str], ...]:
     """The rows of data/lab_si_units.csv with a code (lab_units.py reads the file once)."""
     return tuple(row for row in si_rows() if row["loinc"].strip())
@@ -52,10 +60,11 @@ def assay_codes() -> frozenset[tuple[str, str]]:
 
 @cache
 def key_codes() -> frozenset[tuple[str, str]]:
-    """(test, LOINC code) asked for under `labsSI`: the SI codes, the assay codes and the drug
-    level codes."""
+    """(test, LOINC code) asked for under `labsSI`: the SI codes, the assay codes, the drug
+    level codes and the panels of data/lab_key_panels.csv."""
     levels = frozenset((row["test"].strip(), row["loinc"].strip()) for row in _level_rows())
-    return si_codes() | assay_codes() | levels
+    panels = frozenset((row["panel"].strip(), row["loinc"].strip()) for row in _panel_rows())
+    return si_codes() | assay_codes() | levels | panels
 
 
 @cache
@@ -68,7 +77,9 @@ def level_tests() -> frozenset[str]:
 def key_tests() -> frozenset[str]:
     """The tests a result of which may come under `labsSI` only: "b12", "folate", "vitamin-d",
     "tsh", "nortriptyline"."""
-    return frozenset(test for test, _ in key_codes())
+    # Not a panel of data/lab_key_panels.csv: it carries the TSH, which is named already.
+    panels = {row["panel"].strip() for row in _panel_rows()}
+    return frozenset(test for test, _ in key_codes() if test not in panels)
 
 
 def _names(tests: list[str], conj: str = "and") -> str:

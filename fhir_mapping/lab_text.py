@@ -71,13 +71,15 @@ def _squeezed_units(test: str) -> frozenset[str]:
 
 
 def bound_from_text(
-    test: str, text: object, *, unitless: bool = True
+    test: str, text: object, *, unitless: bool = True, coded_unit: str | None = None
 ) -> tuple[str, float, str] | None:
     """(comparator, value, unit) of a bound sent as text for `test` (">60" -> (">", 60.0,
     "mL/min/{1.73_m2}")), or None (see the module doc). A unit named may also be one of the
     test's SI units (data/lab_si_units.csv: "<110 pmol/L" for B12), kept as written for the
     conversion; `unitless` False: a bound naming no unit is not read (the result is coded in
-    moles, so the table's mass unit would be a guess: lab_values.py)."""
+    moles, so the table's mass unit would be a guess: lab_values.py); `coded_unit`: the unit
+    such a code states (pmol/L for B12 14685-2), in which a bound naming no unit is read instead
+    ("<111" under 14685-2: below any B12 lower limit, lab54 item 3)."""
     if not isinstance(text, str):
         return None
     known = lab_ranges().get(test)
@@ -87,6 +89,8 @@ def bound_from_text(
     if found is None:
         return None
     sign, value, unit = found.groups()
+    if unit is None and coded_unit is not None:
+        return _SIGNS.get(sign, sign), float(value), coded_unit
     # A test read from text with no bare unit (a TCA level: ng/mL or nmol/L) reads no bare bound
     # either: ">500" could be either unit (recheck K17 s29 finding 2). A test with an SI form
     # (data/lab_si_units.csv: B12, folate...) says its unit family by its code instead

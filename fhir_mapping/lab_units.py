@@ -67,6 +67,35 @@ def si_codes() -> frozenset[tuple[str, str]]:
     )
 
 
+@cache
+def _si_code_units() -> dict[tuple[str, str], str]:
+    return {
+        (row["test"], row["loinc"].strip()): row["unit"].strip()
+        for row in si_rows()
+        if row["loinc"].strip()
+    }
+
+
+def si_coded_unit(code: object, test: str) -> str | None:
+    """The SI unit of `test`'s moles LOINC code among `code`'s codings (data/lab_si_units.csv:
+    pmol/L for B12 14685-2), or None: a result coded so states its unit family by its code, so a
+    bound sent with no unit ("<111") is read in it (lab54 item 3)."""
+    if not isinstance(code, JSON_OBJECT):
+        return None
+    wanted = _si_code_units()
+    for coding in code.get("coding") or ():
+        if isinstance(coding, JSON_OBJECT):
+            found = wanted.get((test, str(coding.get("code") or "").strip()))
+            if found is not None:
+                return found
+    return None
+
+
+def is_si_unit(test: str, unit: str | None) -> bool:
+    """Whether `unit` is one of `test`'s SI units (data/lab_si_units.csv: B12 pmol/L)."""
+    return unit is not None and (test, _unit_key(unit)) in si_factors()
+
+
 def ranged(test: str) -> bool:
     """Whether data/lab_ranges.csv gives `test` a default interval: an unflagged value of such a
     test was not compared (a gap), where one of a test with no interval (lithium, QTc) is left

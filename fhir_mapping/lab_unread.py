@@ -32,6 +32,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from fhir_mapping.clinical_codes import panel_tests
 from fhir_mapping.fhir_fields import JSON_OBJECT, effective_date, number
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.lab_lookalike import lab_named
@@ -109,6 +110,13 @@ def status_gap(
     return resource_gap(resource, reason, domain, stated=named(OBSERVATION, status))
 
 
+def panel_without_reason(panel: str, test: str) -> str:
+    """ "thyroid panel with no TSH value (its members not in the chart or not readable)": a panel
+    other than the ECG carrying none of its tests (lab54 item 1); fixed words, never values."""
+    name, of = LAB_NAMES.get(panel, panel), LAB_NAMES.get(test, test)
+    return f"{name} with no {of} value (its members not in the chart or not readable)"
+
+
 def unread_component_reason(panel: str, test: str) -> str:
     """ "ECG whose QTc is missing or not a number": a panel's component without a value."""
     return f"{LAB_NAMES.get(panel, panel)} whose {LAB_NAMES.get(test, test)} is missing or not a number"
@@ -122,6 +130,9 @@ def _tests_by_reason() -> dict[str, str]:
     found.update({unread_registered_reason(test): test for test in LAB_NAMES})
     found[unread_component_reason("ecg", "qtc")] = "qtc"
     found[ECG_QTC_NOT_READ] = "qtc"
+    for panel, tests in panel_tests().items():  # a thyroid panel's TSH (lab54 item 1)
+        found.setdefault(unread_component_reason(panel, tests[0]), tests[0])
+        found.setdefault(panel_without_reason(panel, tests[0]), tests[0])
     return found
 
 

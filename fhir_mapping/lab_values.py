@@ -35,7 +35,7 @@ from fhir_mapping.lab_text import (
     text_flag,
     value_from_text,
 )
-from fhir_mapping.lab_units import si_codes, table_value, text_range
+from fhir_mapping.lab_units import si_coded_unit, table_value, text_range
 
 Resource = Mapping[str, Any]
 
@@ -375,21 +375,11 @@ def _value(part: Resource, test: str) -> tuple[float | None, str | None, str | N
     found = value_from_text(test, text)
     if found is not None:
         return found[0], found[1], None
-    # A bound with no unit is read in the table's unit, but never under the test's moles code
-    # (data/lab_si_units.csv): "<150" under 14685-2 is pmol/L, not pg/mL (review s28 RJ finding 2).
-    bound = bound_from_text(test, text, unitless=not _si_coded(part, test))
+    # A bound with no unit is read in the table's unit, but under the test's moles code in that
+    # code's SI unit (data/lab_si_units.csv): "<111" under 14685-2 is pmol/L, never pg/mL (review
+    # s28 RJ finding 2; lab54 item 3: it was left unread, a B12 below any lower limit unsaid).
+    coded = si_coded_unit(part.get("code"), test)
+    bound = bound_from_text(test, text, unitless=coded is None, coded_unit=coded)
     if bound is not None:
         return bound[1], bound[2], bound[0]
     return None, None, None
-
-
-def _si_coded(part: Resource, test: str) -> bool:
-    """Whether the result is coded with one of `test`'s moles (SI) LOINC codes."""
-    code = part.get("code")
-    if not isinstance(code, JSON_OBJECT):
-        return False
-    wanted = si_codes()
-    for coding in code.get("coding") or ():
-        if isinstance(coding, JSON_OBJECT) and (test, str(coding.get("code") or "")) in wanted:
-            return True
-    return False

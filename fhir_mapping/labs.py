@@ -59,6 +59,7 @@ from fhir_mapping.lab_units import ranged
 from fhir_mapping.lab_unread import (
     ECG_QTC_NOT_READ,
     names_qtc,
+    panel_without_reason,
     status_gap,
     unread_component_reason,
     unread_value_gap,
@@ -188,14 +189,16 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
             if interim:
                 found = replace(found, status=interim)
             if found.value is None and found.flag is None:  # its QTc is not a number
-                return replace(found, reported=reported(test, resource))
-            return found
+                return replace(found, reported=reported(test, resource), panel=test)
+            return replace(found, panel=test)
         if interim:  # a preliminary ECG with no QTc: the final report may add it; not read
             return None
         # No QTc component: the ECG is a QTc that could not be read (review 9 finding 2), never
         # a QTc computed from its QT and heart rate. Dropping it would let an older QTc, or none,
         # stand for the latest ECG; as a result without value the check says "not compared",
-        # showing the QT and heart rate the ECG reports (`reported`), as sent.
+        # showing the QT and heart rate the ECG reports (`reported`), as sent. A thyroid panel
+        # whose TSH and free T4 are members not in the chart (or not readable): a TSH not read,
+        # dated by the panel, which the card names as the panel's (lab54 item 1), never "No TSH".
         return LabResult(
             test=panel[0],
             value=None,
@@ -205,6 +208,7 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
             source=source_ref(resource),
             reported=reported(test, resource),
             status=interim,
+            panel=test,
         )
     value, unit, comparator = _value(resource, test)
     # `_flag` inline (every lab of a chart: issue 14); HH / LL read only when a side is flagged.
@@ -324,6 +328,8 @@ def lab_gaps(
                 continue
             # Its QTc in the text or a component coded by text only: there, not read (s29 RL 2).
             reason = ECG_QTC_NOT_READ if names_qtc(resource) else ECG_WITHOUT_QTC
+            if test not in _QTC_TESTS:  # a thyroid panel with no TSH (lab54 item 1)
+                reason = panel_without_reason(test, result.test)
         gaps.extend(resource_gap(resource, reason, _domain(test)))
     return gaps
 
@@ -362,11 +368,12 @@ def _superseded(result: LabResult, read: Sequence[LabResult]) -> bool:
 
 
 _LABS = DataDomain.LABS
+_ECG = "ecg"
 _QTC_DOMAIN = DataDomain.QTC
 _VALUE = attrgetter("value")
-# The tests whose unread results only the QTc checks are about (DataDomain.QTC): the panels of
-# data/lab_panels.csv (the ECG) and the tests read from them (the QTc).
-_QTC_TESTS = frozenset(_PANELS).union(*_PANELS.values())
+# The tests whose unread results only the QTc checks are about (DataDomain.QTC): the ECG panel
+# of data/lab_panels.csv and the QTc read from it; not the thyroid panel's TSH (lab54 item 1).
+_QTC_TESTS = frozenset({_ECG, *_PANELS.get(_ECG, ())})
 
 
 def _domain(test: str) -> DataDomain:

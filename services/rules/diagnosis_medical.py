@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from fhir_mapping.lab_status import shown
-from fhir_mapping.lab_units import ranged
+from fhir_mapping.lab_units import is_si_unit, ranged
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import Finding, FindingKind, LabResult
 from fhir_mapping.result_statuses import OBSERVATION, named, named_as_gap
@@ -42,6 +42,10 @@ def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> st
         if lab.value is None
         else f"{lab_number(lab)} {unit_display.display(lab.unit)}".strip()
     )
+    if lab.unit_from == "bare" and lab.comparator and is_si_unit(lab.test, lab.unit):
+        # A bound sent with no unit, read in the unit its code states ("<111" under the moles
+        # B12 code 14685-2: pmol/L): never a unit the record does not give, unsaid (lab54 item 3).
+        value += " (no unit sent, read by its code's unit)"
     ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
     if lab.status:
         # Read before it is final (review s28 RJ finding 4): "preliminary (not yet reviewed)".
@@ -70,13 +74,22 @@ def _latest_labs(ctx: RuleContext) -> dict[str, LabResult]:
     latest: dict[str, LabResult] = {}
     for lab in ctx.record.context.labs:
         seen = latest.get(lab.test)
-        if (
-            seen is None
-            or lab.date > seen.date
-            or (lab.date == seen.date and seen.status and not lab.status)
-        ):
+        if seen is None or lab.date > seen.date or (lab.date == seen.date and _better(lab, seen)):
             latest[lab.test] = lab
     return latest
+
+
+def _readable(lab: LabResult) -> bool:
+    return lab.value is not None or lab.flag is not None
+
+
+def _better(lab: LabResult, seen: LabResult) -> bool:
+    """Of one date, a readable result beats one with neither value nor flag (a thyroid panel
+    whose members came beside it: the member TSH decides, lab54 item 1), then a final one beats
+    one read before it is final."""
+    if _readable(lab) != _readable(seen):
+        return _readable(lab)
+    return bool(seen.status) and not lab.status
 
 
 def _low(
@@ -171,7 +184,24 @@ def _corrected(
 _CARD_TESTS = ("tsh", "free-t4", "b12", "folate", "vitamin-d")
 
 
-def _uncompared(labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]) -> list[Item]:
+def _last_read(ctx: RuleContext, test: str, before: date) -> LabResult | None:
+    """The latest result of `test` flagged (compared, or the lab's flag) dated before `before`,
+    the first on record of its date: what a newer result not compared hides (lab54 item 2)."""
+    found: LabResult | None = None
+    for lab in ctx.record.context.labs:
+        if (
+            lab.test == test
+            and lab.date < before
+            and lab.flag is not None
+            and (found is None or lab.date > found.date)
+        ):
+            found = lab
+    return found
+
+
+def _uncompared(
+    ctx: RuleContext, labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]
+) -> list[Item]:
     """The latest result of a card test that nothing flagged: no interpretation, no range in its
     unit, and a unit the service cannot convert (review 17 W1: a B12 in a unit not recognised
     sat as a data gap no card showed, the adjuncts one click); a bound that does not say which
@@ -186,7 +216,16 @@ def _uncompared(labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str])
         name = LAB_NAMES.get(test, test)
         head = f"**{name[:1].upper()}{name[1:]} not compared:** {lab_ref(lab)}: "
         day = lab.date.isoformat()
-        if lab.value is None:
+        if lab.value is None and lab.panel:
+            head = f"**{name[:1].upper()}{name[1:]} not read:** {LAB_NAMES.get(lab.panel, lab.panel)} of {day}: "
+            # A panel drawn whose TSH is not in the record (its members not sent, or not read):
+            # the panel is named, never "No TSH" (lab54 item 1).
+            short = (
+                f"{LAB_NAMES.get(lab.panel, lab.panel)} on {day}: {name} not readable in the record"
+            )
+            title, long = short, f"{short}: check it in the chart"
+            why = f"drawn, but its {name} result was not in the record sent or could not be read"
+        elif lab.value is None:
             short = f"{name} of {day}: no value read"
             title, long = short, f"{short}: check it in the chart"
             why = "no number could be read from it (sent as text or without a value)"
@@ -203,10 +242,14 @@ def _uncompared(labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str])
                     "flag or range"
                 )
                 long = f"{short} of {day} not compared (unit not recognised): check it in the chart"
+        # The last result read before it, which the unread one hides (lab54 item 2: a TSH 9.8
+        # high two years before a newer "see note" went unsaid).
+        last = _last_read(ctx, test, lab.date)
+        before = f"; the last {name} read: {lab_ref(last)}" if last is not None else ""
         items.append(
             Item(
                 title,
-                f"{head}{why}; check it against the lab's range in the chart.",
+                f"{head}{why}; check it against the lab's range in the chart{before}.",
                 alongside=True,
                 minor=True,
                 named=(long, f"{title}: check it in the chart"),
@@ -230,7 +273,7 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
     def stale(lab: LabResult) -> bool:
         return (as_of - lab.date).days > old_days
 
-    items: list[Item] = diagnosis_medical_thyroid.thyroid_items(ctx, labs, lab_ref)
+    items: list[Item] = _thyroid_items(ctx, labs, lab_ref)
     for kind, test, label in (
         (FindingKind.B12_DEFICIENCY, "b12", "B12"),
         (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
@@ -270,10 +313,27 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
             item = replace(item, minor=True)  # an old low vitamin D: a repeat, still minor
         if item is not None:
             items.append(item)
-    items += _uncompared(labs, lab_ref)
+    items += _uncompared(ctx, labs, lab_ref)
     items += _pending(ctx, labs)
     items += sleep_apnea_items(ctx)
     return items
+
+
+def _thyroid_items(
+    ctx: RuleContext, labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]
+) -> list[Item]:
+    """The thyroid lines. A latest TSH not compared (no value: "see note", a data-absent reason,
+    a panel whose TSH did not come; or a unit not converted) behind an abnormal one read before it: the thyroid
+    lines judge the abnormal one, the last known (lab54 item 2: a TSH 9.8 high was hidden, and
+    nothing held); the safer reading, since the unread one may say nothing. Its line then says
+    no TSH was read since, not that none was drawn (`_uncompared` names the unread one)."""
+    tsh = labs.get("tsh")
+    last = _last_read(ctx, "tsh", tsh.date) if tsh is not None and tsh.flag is None else None
+    if tsh is None or last is None or last.flag not in ABNORMAL:
+        return diagnosis_medical_thyroid.thyroid_items(ctx, labs, lab_ref)
+    items = diagnosis_medical_thyroid.thyroid_items(ctx, {**labs, "tsh": last}, lab_ref)
+    unread = f"no TSH read since (the TSH of {tsh.date.isoformat()} could not be read)"
+    return [replace(i, text=i.text.replace("no TSH since", unread)) for i in items]
 
 
 def _pending_of(ctx: RuleContext, test: str, labs: dict[str, LabResult]) -> LabResult | None:

@@ -148,7 +148,9 @@ def test_a_unitless_bound_under_the_moles_code_is_not_read_as_pg_per_ml() -> Non
     lab["code"]["coding"][0].update(code="14685-2", display="Cobalamin [Moles/volume]")
     card = _cards(doc)[DIAGNOSIS]
     assert "low B12" not in card["summary"]
-    assert "no value read" in card["summary"]
+    # Read in the moles code's unit (lab54 item 3): <150 pmol/L may be either side of 180 pg/mL.
+    assert "vitamin B12 <150 pmol/L of" in card["summary"]
+    assert "not compared (a bound)" in card["summary"]
 
 
 def test_a_text_result_that_is_no_number_is_said_never_silent() -> None:
