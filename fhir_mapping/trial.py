@@ -318,6 +318,9 @@ class Trial(TrialOutcome, TrialDose):
     # A lowering ordered after the last fill, no fill at it yet: read from its own day (the TCA
     # level checks rest on it), said "no fill at the new dose yet" (raise_unfilled.py, orders41).
     lower_unfilled: LowerOrder | None = None
+    # The weeks at an adequate dose the fills alone show when they make adequate a course that
+    # lowering leaves not adequate: adequacy to confirm, no failed trial (lowered_adequacy.py).
+    lower_filled_weeks: float | None = None
 
     @property
     def listed(self) -> bool:

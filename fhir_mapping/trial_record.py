@@ -66,6 +66,7 @@ from fhir_mapping.fill_dose import ordered_beside_fills, within_fills
 from fhir_mapping.first_fill import ordered_on
 from fhir_mapping.fixed_course import fixed_course
 from fhir_mapping.listed_start import listed_to_confirm
+from fhir_mapping.lowered_adequacy import adequate_on_fills
 from fhir_mapping.order_gaps import with_order_gaps
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.raise_unfilled import course_segments, course_timeline
@@ -159,8 +160,8 @@ def _trial(
         adherence = with_ward(adherence, ward, events, start, window_end, policy)
     if tail is not None:
         adherence = outside_tail(adherence, tail[0], end, [s.event for s in tail[1]])
-    # An order's dose from its first fill, tapers, ward orders; orders39: an unfilled raise.
-    doses = course_timeline(spans, events)  # orders41: and an unfilled lowering (lower_unfilled)
+    # An order's dose from its first fill, tapers, ward orders; an unfilled raise, lowering.
+    doses = course_timeline(spans, events)  # (orders39, orders41: raise_unfilled.py)
     timeline = doses.timeline
     minimum, maximum = (info.min_adequate_mg, info.max_mg) if info is not None else (None, None)
     # A session or injection drug (dose_basis.py) is never judged in mg/day: no range applies.
@@ -389,6 +390,9 @@ def _trial(
             ordered_on=ordered_on(spans, start),  # the baseline window opens from it
             raise_unfilled=doses.raised,
             lower_unfilled=doses.lowered,
+            lower_filled_weeks=adequate_on_fills(  # orders42: adequacy to confirm
+                segments, verdict, doses.lowered, spans, lambda s: verdict_of(s, cut_of(s))
+            ),
             taper_spans=tapers,
             taper_cut=cut,
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fhir_mapping.raise_order import LowerOrder
 from fhir_mapping.record import Trial
-from services.card_format import fmt_mg
+from services.card_format import fmt_mg, fmt_weeks
 from services.dose_units import per_day
 
 
@@ -56,4 +56,61 @@ def line(trial: Trial) -> str | None:
         f"shows {to} {unit} taken yet: check which dose is taken and why it was lowered (ask the "
         "patient, the pharmacy, the prescriber) before any raise; then repeat the PHQ-9; the "
         "options below come next."
+    )
+
+
+def to_confirm(trial: Trial) -> bool:
+    """Whether the course's adequacy is to confirm over an unfilled lowering (orders42,
+    fhir_mapping/lowered_adequacy.py): the fills alone make it adequate, the lowering does not.
+    Never a failed trial until the dose taken is confirmed."""
+    return trial.lower_filled_weeks is not None
+
+
+def to_confirm_text(trial: Trial) -> str | None:
+    """ "adequacy to confirm: lowered from 150 to 37.5 mg/day on 2026-11-05, no fill at the new
+    dose yet (8.6 weeks at 150 mg/day if the filled dose was taken)", or None (`to_confirm`)."""
+    lowered, weeks = trial.lower_unfilled, trial.lower_filled_weeks
+    if lowered is None or weeks is None:
+        return None
+    unit = per_day(trial.ingredient)
+    words = lowered_words(lowered, f"{fmt_mg(lowered.mg_per_day)} {unit}")
+    return (
+        f"adequacy to confirm: {words} ({fmt_weeks(weeks)} weeks at {fmt_mg(lowered.filled_mg)} "
+        f"{unit} if the filled dose was taken)"
+    )
+
+
+def below_range_line(trial: Trial) -> str | None:
+    """The dose section of a course below its range only because of an unfilled lowering: no
+    raise back is proposed over it (the prescriber just lowered it; orders42), the dose taken is
+    confirmed first. None with no unfilled lowering."""
+    lowered = trial.lower_unfilled
+    if lowered is None:
+        return None
+    unit = per_day(trial.ingredient)
+    to, weeks = f"{fmt_mg(lowered.mg_per_day)} {unit}", trial.lower_filled_weeks
+    judged = (
+        ": not an adequate trial until the dose taken is known"
+        if weeks is None
+        else f"; adequacy to confirm ({fmt_weeks(weeks)} weeks at {fmt_mg(lowered.filled_mg)} "
+        f"{unit} if the filled dose was taken: not counted as a failed trial until then)"
+    )
+    return (
+        f"**Dose:** {trial.ingredient} {lowered_words(lowered, to)}, below the minimum adequate "
+        f"{fmt_mg(trial.min_adequate_mg)} {unit}{judged}. Confirm which dose is taken and why it "
+        "was lowered (ask the patient, the pharmacy, the prescriber) before any raise; no raise "
+        "is offered over the lowering."
+    )
+
+
+def below_range_summary(trial: Trial) -> str | None:
+    """ "Venlafaxine lowered to 37.5 mg/day on 2026-11-05, no fill yet: confirm the dose taken
+    before judging response", or None with no unfilled lowering."""
+    lowered = trial.lower_unfilled
+    if lowered is None:
+        return None
+    dose = f"{fmt_mg(lowered.mg_per_day)} {per_day(trial.ingredient)}"
+    return (
+        f"{trial.ingredient.capitalize()} lowered to {dose} on {lowered.day.isoformat()}, no "
+        "fill yet: confirm the dose taken before judging response"
     )

@@ -241,9 +241,11 @@ def partial_to_confirm(trial: Trial, needed_weeks: float) -> bool:
 def counted_if_confirmed(trial: Trial, needed_weeks: float) -> bool:
     """A course not counted only because the record does not show how long it ran: its dates
     are partial (`partial_to_confirm`), or its end is only the day its stop was recorded by and
-    it is adequate only counted up to that day (`duration_to_confirm`, session 21 F3 item 1). A
-    payer criterion names it "to confirm", never counted."""
-    return partial_to_confirm(trial, needed_weeks) or duration_to_confirm(trial)
+    it is adequate only counted up to that day (`duration_to_confirm`, session 21 F3 item 1), or
+    only its fills make it adequate over an unfilled lowering (orders42). A payer criterion names
+    it "to confirm", never counted."""
+    lowered = trial.lower_filled_weeks is not None  # lowered_dose.to_confirm
+    return lowered or partial_to_confirm(trial, needed_weeks) or duration_to_confirm(trial)
 
 
 def partial_too_short(trial: Trial, needed_weeks: float) -> str | None:

@@ -153,6 +153,9 @@ def dose_path(trial: Trial) -> str:
     beside = fills_below_order(trial, "")
     if beside is not None and doses:  # "50 → 100 (order says up to 300, fills cover 100: ...)"
         doses[-1] = f"{doses[-1]} ({beside})"
+    lowered = trial.lower_unfilled
+    if lowered is not None and doses:  # orders42: "150 → 75 (ordered 2026-11-20, no fill yet)"
+        doses[-1] = f"{doses[-1]} (ordered {lowered.day.isoformat()}, no fill yet)"
     return " → ".join(doses) if doses else "unknown"
 
 

@@ -16,7 +16,7 @@ from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, Role, Score, Trial, Verdict
 from fhir_mapping.taper_weeks import not_counting_taper
-from services import cards, clinic_courses, taken_to_confirm, trial_cells, trial_dates
+from services import cards, clinic_courses, lowered_dose, taken_to_confirm, trial_cells, trial_dates
 from services.card_format import plural
 from services.dose_raises import unjudged_raise
 from services.order_doses import segment_dose
@@ -143,6 +143,9 @@ def outcome_text(
         # The cards' words (review s23 RP finding 3): an order, never the drug shown taken.
         listing = taken_to_confirm.trial_listing(trial, day_text)
         return f"to confirm: {listing}: confirm it is taken before counting it as a trial"
+    lowered = lowered_dose.to_confirm_text(trial)
+    if lowered is not None:  # orders42: the fills alone make it adequate, the lowering not
+        return f"{lowered}: not counted as a failed trial until the dose taken is confirmed"
     score = trial.on_treatment
     if trial.verdict is _NOT_A_TRIAL or score is None or score.value is None:
         return _verdict(trial, policy, record)

@@ -13,6 +13,7 @@ from services import (
     cards,
     inducers,
     intolerance_count,
+    lowered_dose,
     trial_count,
     trial_dates,
     trial_indication,
@@ -268,6 +269,8 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         confirm += [
             f"{t.ingredient}'s dates and dose"
             if t.written_dates is not None
+            else f"which {t.ingredient} dose was taken"  # orders42: over an unfilled lowering
+            if lowered_dose.to_confirm(t)
             else f"how long {t.ingredient} was taken"
             for t in dated
         ]
@@ -336,7 +339,9 @@ def _dated_text(dated: Iterable[Trial]) -> str:
         f"{t.ingredient} {trial_dates.written_text(t)} (to confirm: weeks at an adequate dose "
         "not known)"
         if t.written_dates is not None
-        else f"{t.ingredient} from {t.start.isoformat()}, {trial_dates.duration_to_confirm_text(t)}"
+        else f"{t.ingredient} from {t.start.isoformat()}, "
+        # orders42: adequate on its fills alone, over a lowering no fill shows taken.
+        + (lowered_dose.to_confirm_text(t) or trial_dates.duration_to_confirm_text(t) or "")
         for t in dated
     )
 

@@ -18,6 +18,7 @@ from services import (
     cards,
     drugs,
     level_high_hold,
+    lowered_dose,
     older_adult_cautions,
     older_adult_level_reading,
     pediatric_doses,
@@ -148,6 +149,11 @@ def raise_dose(
     ctx: RuleContext, trial: Trial, sections: list[str], found: list[Suggestion]
 ) -> None:
     """The dose section of a running trial below its range, and its raise suggestion if any."""
+    lowered = lowered_dose.below_range_line(trial)
+    if lowered is not None:
+        # orders42: below the range only by a lowering no fill shows taken: no raise back.
+        sections.append(lowered)
+        return
     sections.append(dose_section(ctx, trial))
     suggestion = raise_dose_suggestion(ctx, trial)
     if suggestion is not None:
@@ -155,6 +161,9 @@ def raise_dose(
 
 
 def low_summary(ctx: RuleContext, t: Trial) -> str:
+    lowered = lowered_dose.below_range_summary(t)  # orders42: confirm the dose, no raise
+    if lowered is not None:
+        return cards.fit_summary(lowered, lowered)
     levelled = older_adult_level_reading.for_trial(ctx.record, ctx.policy, t)
     if levelled is not None:
         # Dosed by level at this age (s25 FN item 1): the level first, never "raise the dose".
