@@ -164,6 +164,11 @@ def test_codes_agree_with_the_shared_reference() -> None:
     # ... or in the mapping's own verified table (SNOMED 183524004 "Referral to psychiatry
     # service", VSAC 2.16.840.1.113883.3.526.3.1570), which reads the accepted proposal back.
     text += resources.files("fhir_mapping").joinpath("data/procedure_codes.csv").read_text("utf-8")
+    # ... or in the lab codes the mapping reads results by (the lithium level's LOINC 14334-7, which
+    # the level-due card orders since session 35 fix lith52: corroborated there, not in ../shared).
+    text += (
+        resources.files("fhir_mapping").joinpath("data/observation_codes.csv").read_text("utf-8")
+    )
     for row in tables.order_codes().values():
         if row.code:
             assert row.code in text, row
