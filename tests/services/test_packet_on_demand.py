@@ -10,6 +10,7 @@ import pytest
 
 from bench.inprocess import hook_input
 from services.evaluation import evaluate
+from services.packet import attach_packet
 from services.policy import Policy
 from services.recommendation import Recommendation
 from services.rules import tms_referral
@@ -25,11 +26,10 @@ def test_a_held_referral_builds_no_packet_and_the_card_is_unchanged(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     built: list[object] = []
-    attach = tms_referral.attach_packet
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         built.append(args[0])
-        return attach(*args, **kwargs)
+        return attach_packet(*args, **kwargs)
 
     monkeypatch.setattr(tms_referral, "attach_packet", counted)
     lazy = _tms_card()
