@@ -44,6 +44,7 @@ class Unset:
 
 UNSET = Unset()
 DEFAULT_MAX_ENTRIES = 256
+_NO_SUBJECT = object()  # equal to no JSON value: no subject named in full yet
 
 
 def digest(hook_input: HookInput, origin: tuple[str | None, ...] = ()) -> bytes | None:
@@ -51,11 +52,14 @@ def digest(hook_input: HookInput, origin: tuple[str | None, ...] = ()) -> bytes 
     its resources are not plain JSON (then the input is evaluated without the cache)."""
     names: list[object] = []
     unversioned: list[object] = []
-    # The reference of the last subject named in full: nearly every resource of a chart has the
-    # same {"reference": "Patient/<id>"}, which a four-item name stands for (issue 14: a third of
-    # the bytes hashed). Only a plain one-key reference string is stood for (str equality is
-    # exact; 1 == True is not), and a five-item name never reads as a four-item one.
-    last_reference: object = None
+    # The last subject named in full when it was a plain one-key reference string: nearly every
+    # resource of a chart has the same {"reference": "Patient/<id>"}, which a four-item name
+    # stands for (issue 14: a third of the bytes hashed). Compared whole, one dict comparison
+    # (issue 14: the type, length and reference checks of every resource were a third of the
+    # walk): a JSON value equals it only when it is a one-key dict whose "reference" is that
+    # same string (str equality is exact; 1 == True is not), and _NO_SUBJECT equals nothing.
+    # A five-item name never reads as a four-item one.
+    last_subject: object = _NO_SUBJECT
     for resource in hook_input.resources:
         # (resourceType, id, versionId, lastUpdated) of a versioned resource. Exact type checks
         # and no helper call: this runs for every resource of every call.
@@ -68,17 +72,17 @@ def digest(hook_input: HookInput, origin: tuple[str | None, ...] = ()) -> bytes 
                 # The subject too: ids are unique per server, not per tenant or patient.
                 subject = resource.get("subject") or resource.get("patient")
                 kind = resource.get("resourceType")
-                if type(subject) is dict and len(subject) == 1:
-                    reference = subject.get("reference")
-                    if type(reference) is str:
-                        if reference == last_reference:
-                            names.append((kind, rid, version, updated))
-                            continue
-                        last_reference = reference
-                    else:
-                        last_reference = None
+                if subject == last_subject:
+                    names.append((kind, rid, version, updated))
+                    continue
+                if (
+                    type(subject) is dict
+                    and len(subject) == 1
+                    and type(subject.get("reference")) is str
+                ):
+                    last_subject = subject
                 else:
-                    last_reference = None
+                    last_subject = _NO_SUBJECT
                 names.append((kind, rid, version, updated, subject))
                 continue
         names.append(len(unversioned))  # its position among the resources named by content

@@ -28,7 +28,7 @@ with the packet).
 
 from __future__ import annotations
 
-from services.packet.attach import ATTACH_DESCRIPTION, attach_packet
+from services.packet.attach import ATTACH_DESCRIPTION, attach_packet, attaches
 from services.packet.document import packet_document, packet_id, supporting_reference
 from services.packet.page import TITLE, render_packet
 from services.packet.payer import payer_evaluation, payer_section
@@ -37,6 +37,7 @@ __all__ = [
     "ATTACH_DESCRIPTION",
     "TITLE",
     "attach_packet",
+    "attaches",
     "packet_document",
     "packet_id",
     "payer_evaluation",

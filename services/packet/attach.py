@@ -29,16 +29,7 @@ def attach_packet(
     render_packet's: a rule that has already evaluated the payer criteria on this record, facts
     and policy passes its evaluation (issue 14: not computed twice)."""
     patient_id = record.patient.id
-    index = next(
-        (
-            i
-            for i, a in enumerate(suggestion.actions)
-            if a.type == "create"
-            and a.resource is not None
-            and a.resource.get("resourceType") == "ServiceRequest"
-        ),
-        None,
-    )
+    index = _request_index(suggestion)
     if patient_id is None or index is None:
         return suggestion
     action = suggestion.actions[index]
@@ -62,3 +53,23 @@ def attach_packet(
     actions[index] = dataclasses.replace(action, resource=request)
     actions.append(Action(type="create", description=ATTACH_DESCRIPTION, resource=document))
     return dataclasses.replace(suggestion, actions=tuple(actions))
+
+
+def attaches(suggestion: Suggestion, record: PatientRecord) -> bool:
+    """Whether attach_packet(suggestion, record, ...) attaches the packet (a DocumentReference
+    action more), without building it."""
+    return record.patient.id is not None and _request_index(suggestion) is not None
+
+
+def _request_index(suggestion: Suggestion) -> int | None:
+    """The index of the suggestion's first create action of a ServiceRequest, if any."""
+    return next(
+        (
+            i
+            for i, a in enumerate(suggestion.actions)
+            if a.type == "create"
+            and a.resource is not None
+            and a.resource.get("resourceType") == "ServiceRequest"
+        ),
+        None,
+    )

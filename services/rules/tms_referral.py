@@ -54,9 +54,9 @@ from services import (
     tms_severity,
 )
 from services.card_format import plural
-from services.packet import attach_packet
+from services.packet import attach_packet, attaches
 from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_payer_criteria
-from services.recommendation import Recommendation, Source
+from services.recommendation import Recommendation, Source, Suggestion
 from services.rules import tms_referral_held, tms_summary
 from services.rules.context import RuleContext
 from services.rules.optimize.partial import awaiting_adjunct
@@ -84,6 +84,7 @@ from services.rules.tms_referral_notes import (
 )
 from services.rules.tms_running_trial import running_line
 from services.rules.tms_threshold_line import motor_threshold_line
+from services.screen import with_fields
 
 TOPIC = "tms-referral"
 # The referral without the summary attached: for an EHR that creates orders from a card but not
@@ -327,6 +328,24 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # follows (policy.tms_min_failed_trials: its TRD definition), linked once (on a screen whose
     # optimise card has it as its source, named only: services/screen.py).
     links = cards.guideline_links("canmat2023", linked=body)
+    # Not the recommended choice while the safety screen could not read every list (audit 17
+    # W7: a withheld problem list may hide a seizure disorder).
+    referral = suggestions.create(
+        "Refer for TMS evaluation",
+        resource,
+        # Nor while a partial responder runs: an adjunct first (CANMAT 2023 para 190).
+        recommended=facts.suicide is None
+        and not partial
+        and not unchecked_lists(ctx)
+        and held is None
+        # Nor after a course stopped short for a reason not on record (a seizure?).
+        and tms_course.stopped_short(ctx.record, ctx.policy) is None,
+    )
+    # A referral the step hold below takes off the card whatever it carries (it holds a
+    # suggestion unless every action survives, so the packet's action cannot keep it) gets no
+    # packet built (issue 14: a tenth of a first sight, for a document no answer held); the
+    # card links the summary as keeps_packet would have read off the attached document.
+    held_off = _held_off(step, referral)
     card = cards.make(
         TOPIC,
         summary=summary,
@@ -336,20 +355,10 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         suggestions=(
             # The referral carries the referral summary (services/packet): a DocumentReference
             # created with it and named in its supportingInfo.
-            attach_packet(
-                # Not the recommended choice while the safety screen could not read every list
-                # (audit 17 W7: a withheld problem list may hide a seizure disorder).
-                suggestions.create(
-                    "Refer for TMS evaluation",
-                    resource,
-                    # Nor while a partial responder runs: an adjunct first (CANMAT 2023 para 190).
-                    recommended=facts.suicide is None
-                    and not partial
-                    and not unchecked_lists(ctx)
-                    and held is None
-                    # Nor after a course stopped short for a reason not on record (a seizure?).
-                    and tms_course.stopped_short(ctx.record, ctx.policy) is None,
-                ),
+            referral
+            if held_off
+            else attach_packet(
+                referral,
                 ctx.record,
                 facts,
                 ctx.policy,
@@ -362,4 +371,11 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             *((suggestions.create(ORDER_ONLY_LABEL, sent_alone(resource)),) if resource else ()),
         ),
     )
+    if held_off and attaches(referral, ctx.record):
+        card = with_fields(card, wants_packet=True)
     return hold_survival.step_held(card, step, held.back if held else "") if step else card
+
+
+def _held_off(step: str, referral: Suggestion) -> bool:
+    """Whether hold_survival.step_held(card, step) takes `referral` off the card."""
+    return bool(step) and not hold_survival.survives(hold_survival.STEP, TOPIC, referral)
