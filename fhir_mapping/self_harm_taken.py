@@ -90,7 +90,7 @@ __all__ = ["supply_object", "taken_spans"]
 _CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|\bbut\b")
 # Where a new object of the same act starts: "took 8 norco and all her pills", "took 2 tylenol,
 # 20 ativan", "took 10 xanax & 5 norco".
-_JOINT = re.compile(r"\s*(?:,|&|\+|\band\b)\s*")
+_JOINT = re.compile(r"\s*(?:,|&|\+|\band\b|\bplus\b)\s*")
 # A count opening an object, as stated_dosing's `_TAKE` reads one after "take" ("all 30").
 _COUNT = re.compile(r"(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*")
 # "of" before a drug or pill word, at most one word (a possessive or article) between.
@@ -224,25 +224,50 @@ def _supply(obj: str, *, meds: bool = False) -> bool:
 def _owned(words: str, *, meds: bool = False) -> bool:
     """Whether `words` open with a drug or pill word, up to two words of a possessive or article
     allowed before it ("her lithium", "the pills", "lithium", "her kids' pills": recheck K45a s34
-    finding 5, "plan to take all her kids' pills" was quiet, TMS offered). Not when one of those
-    words is a `taken_regimen` word ("all her morning pills", "all her usual pills": the day's
-    doses, as `taken_adherence` reads "every morning"), nor when a `taken_carry` phrase follows
-    ("took all her kids' pills to the pharmacy", "took all the kids' tablets away"): the second
-    word let in both (review K46a s35 finding 8). Why the regimen words and not organ or class
-    words ("her heart pills", "her BP pills"): a time or routine names the doses due together,
-    a class names what a supply is of, so "took all her heart pills" stays read (safer error)."""
+    finding 5, "plan to take all her kids' pills" was quiet, TMS offered). A `taken_regimen` word
+    among them ("all her morning pills", "all her usual pills") makes the pills the day's doses,
+    read as a `taken_med` word is: only with `meds`, an at-once phrase or a verb of ingestion in
+    the act's clause (review K46a s35 finding 8; K47a finding 1: cancelling them outright lost
+    "took all her night pills at once to die"). A `taken_carry` phrase right after the pill word,
+    or one word after it, makes the verb carry them ("took all her kids' pills to the pharmacy",
+    "the kids' tablets away"; K47a finding 2: "... then ran away" later in the clause is no
+    carry). Why the regimen words and not organ or class words ("her heart pills"): a time or
+    routine names the doses due together, a class names what a supply is of (the safer error)."""
     roles = _roles()
-    at = 0
+    at, regimen = 0, False
     for _ in range(3):
-        if _drug_or_pill(words[at:], meds=meds):
-            return not any(p.search(words, at) for p in roles.get("taken_carry", ()))
+        end = _drug_or_pill_end(words[at:], meds=meds)
+        if end is not None:
+            if regimen and not meds:
+                return False
+            return not _carried(words[at + end :])
         word = _WORD.match(words, at)
-        if word is None or any(
-            p.fullmatch(word.group().strip()) for p in roles.get("taken_regimen", ())
-        ):
+        if word is None:
             return False
+        regimen = regimen or any(
+            p.fullmatch(word.group().strip()) for p in roles.get("taken_regimen", ())
+        )
         at = word.end()
     return False
+
+
+# At most one word between a supply's pill word and a carry phrase ("pill bottles to the pharmacy").
+_CARRY_AT = re.compile(r"\W*(?:[\w']+\s+)?")
+
+
+def _carried(after: str) -> bool:
+    """Whether a `taken_carry` phrase stands right after the pill word, or one word after it."""
+    lead = _CARRY_AT.match(after)
+    starts = {len(after) - len(after.lstrip()), lead.end() if lead else 0}
+    return any(p.match(after, s) for p in _roles().get("taken_carry", ()) for s in starts)
+
+
+def _drug_or_pill_end(words: str, *, meds: bool = False) -> int | None:
+    """Where the drug or pill word `words` opens with ends (`_drug_or_pill`), or None."""
+    if not _drug_or_pill(words, meds=meds):
+        return None
+    word = re.match(r"[\w']+", words)
+    return word.end() if word else 0
 
 
 def _drug_or_pill(words: str, *, meds: bool = False) -> bool:

@@ -1,7 +1,7 @@
 """Access to means or a preparatory act in free text (C-SSRS screener item 6: "has pills saved",
 "keeps a loaded gun by bed", "rope in car", "wrote goodbye letters"), the `risk_means` rows of
 data/stated_history_terms.csv, and whether the words around one deny it: a denial before it ("no
-access to guns") or an answer after it ("Access to pills: denies", "pills at home locked up";
+access to guns") or an answer after it ("Access to pills: denies", "Access to meds limited";
 review K46a s35 finding 9). Read by stated_history.py (a risk word's answer or purpose) and
 condition_harm_notes.py (a past plan kept current by means named beside it)."""
 
@@ -26,8 +26,9 @@ def means(text: str) -> bool:
     """Whether `text` names access to means or a preparatory act (`risk_means`: "has pills saved",
     "keeps a loaded gun by bed", "rope in car", "wrote goodbye letters"; C-SSRS screener item 6)
     that no `denial` or `risk_denial` word before it in its part of its clause denies ("no access
-    to guns"), nor an answer after it (`_answered_no`: "Access to pills: denies", "pills at home
-    locked up"; review K46a s35 finding 9)."""
+    to guns"), nor an answer after it (`_answered_no`: "Access to pills: denies", "Access to
+    medications: husband manages"; review K46a s35 finding 9; locked means are still access:
+    K47a finding 4)."""
     terms = _terms()
     for clause in _CLAUSE_END.split(text):
         cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
@@ -42,7 +43,7 @@ def means(text: str) -> bool:
 
 # A checklist's answer mark after a means term ("Access to pills: denies", "Guns - none").
 _ANSWER_MARK = re.compile(r"\s*[:\-]")
-# The words an answer may have before a `risk_means_kept` word ("husband manages", "all locked").
+# The words an answer may have before a `risk_means_kept` word ("husband manages", "all removed").
 _KEPT_AT = re.compile(r"\s*(?:[\w']+\s+)?")
 
 
@@ -50,7 +51,7 @@ def _answered_no(rest: str) -> bool:
     """Whether the words right after a means term answer that there is none or that it is kept
     from the patient: a `risk_means_no` word after a checklist's colon or dash ("Access to pills:
     denies", "Access to guns - none"), or a `risk_means_kept` word first or second, with or
-    without the mark ("pills at home: reviewed", "pills at home locked up", "Access to
+    without the mark ("pills at home: reviewed", "Access to
     medications: husband manages", "Access to meds limited"). A med-rec or lethal-means line
     after a past plan made the past warning critical (758fa444's "access to pills" rows; "Access
     to guns: none" was critical before them): review K46a s35 finding 9. A bare "no" with no mark

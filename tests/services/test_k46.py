@@ -9,7 +9,7 @@
 - Finding 12 (older): the `taken_pill` row "pill*" read "pillows".
 - Finding 9 (new with 758fa444's "access to pills" rows; "Access to guns: none" older): a means
   line answered after a colon or dash ("Access to pills: denies", "Access to medications: husband
-  manages", "pills at home locked up") kept a past plan current: the critical card instead of
+  manages") kept a past plan current: the critical card instead of
   the past warning (stated_history.means, `_answered_no`). "Access to pills: yes" and "Has a
   gun at home" keep it critical.
 """
@@ -35,6 +35,10 @@ CRITICAL = {
     "e_plan_to_take_all_her_kids_pills": "control",
     "cn_History_of_SI_in_2015_none_since_Access_to_pills_yes": "control",
     "cn_History_of_SI_in_2015_none_since_Has_a_gun_at_home": "control",
+    # Locked means are still access (review K47a s35 finding 4: the "locked*" rows are gone).
+    "cn_History_of_SI_in_2015_none_since_Lethal_means_counseling_done_pills_at_home_locked_up": (
+        "reverted"
+    ),
 }
 
 QUIET = {
@@ -52,7 +56,6 @@ PAST = {
     "cn_History_of_SI_in_2015_none_since_Access_to_pills_denies": "fixed",
     "cn_History_of_SI_in_2015_none_since_Access_to_guns_none": "fixed",
     "cn_History_of_SI_in_2015_none_since_Access_to_medications_husband_manages": "fixed",
-    "cn_History_of_SI_in_2015_none_since_Lethal_means_counseling_done_pills_at_home_locked_up": "fixed",
     "cn_In_2025_plan_was_to_overdose_none_since_Access_to_pills_none": "fixed",
 }
 

@@ -10,9 +10,8 @@
   "cutting w* <instrument>", "cutting w* intent*" now do.
 - Finding 5 (noise, 048ab720): "plan to take all her meds at once in the morning" / "with
   breakfast" were critical: a `taken_plan_adherence` phrase keeps a plan's meds the day's doses
-  (self_harm_taken._meds_read); "... at once tonight" and a past act stay critical. Session 35
-  fix text60 reversed it; the lead restored it (a routine time, morning or evening, is the day's
-  doses; an occasion, "tonight", is not: tests/services/test_text60.py).
+  (self_harm_taken._meds_read); "... at once tonight" and a past act stay critical. Reversed by
+  session 35 fix text60: a time of day no longer undoes "at once" in a plan (critical again).
 - Finding 4 (noise, text55a): "trab OD, no SI", "s/p trab OD, no SI", "IVT OD today, no SI" said
   "Overdose, intent not recorded": eye-procedure words before "OD" are `lookalike_eye` stems.
 """
@@ -52,6 +51,11 @@ CRITICAL = {
     "e_plan_to_take_all_her_meds_at_once_tonight": ("control", "plan to take all her meds"),
     "e_plan_to_take_all_her_pills_at_once_in_the_morning": ("control", "plan to take all her"),
     "e_took_all_her_meds_at_once_this_morning": ("control", _OVERDOSE),
+    # Finding 5 reversed by session 35 fix text60 (decided as the lead asked, critical the safer error:
+    # a time of day does not undo "at once" in a plan, morning or evening; tests/services/
+    # test_text60.py).
+    "e_plan_to_take_all_her_meds_at_once_in_the_morning": ("control", "plan to take all her"),
+    "e_plan_to_take_all_her_meds_at_once_with_breakfast": ("control", "plan to take all her"),
     # Finding 4's controls: a cancer infusion's brand, an overdose of a drug after "OD".
     "e_Avastin_infusion_comma_OD_x2": ("control", _OVERDOSE),
     "e_trab_OD_on_tylenol": ("control", _OVERDOSE),
@@ -65,9 +69,6 @@ QUIET = {
     # Finding 2's controls: a denial, no instrument.
     "e_denies_cutting_with_a_razor": "control",
     "e_cutting_with_her_friends": "control",
-    # Finding 5: the day's doses at once in the morning.
-    "e_plan_to_take_all_her_meds_at_once_in_the_morning": "fixed",
-    "e_plan_to_take_all_her_meds_at_once_with_breakfast": "fixed",
     # Finding 4: the right eye.
     "e_trab_OD_comma_no_SI": "fixed",
     "e_sp_trab_OD_comma_no_SI": "fixed",

@@ -11,9 +11,8 @@
   stand after a qualifier's first word ("plan in 2015 to"); `past_plan_lead` "plan in" keeps
   "plan in 2015 to hang himself, none since" the past warning, as "In 2015 plan was to" is.
 - 3 (WRONG): "plan to take all her meds at once" with a time of day was critical at night and
-  quiet with breakfast or dinner. text60 decided critical for every time; the lead decided the
-  other way (the `taken_at_once` row says why): a routine time, morning or evening ("at bedtime",
-  "in the evening"), is the day's doses taken together, an occasion ("tonight") a plan.
+  quiet with breakfast or dinner: decided critical for every time of day (the safer error), only
+  a `taken_adherence` phrase ("as prescribed") says the day's doses (test_text57 moved too).
 """
 
 from __future__ import annotations
@@ -46,7 +45,10 @@ CRITICAL = {
     "cn_plan_in_2015_to_overdose_comma_and_again_last_week": ("fixed", "plan in 2015"),
     "e_plan_last_week_to_hang_himself": ("fixed", "plan last week"),
     "cn_In_2015_plan_was_to_hang_himself_comma_again_last_week": ("control", "In 2015 plan"),
-    # 3: a whole supply at once on an occasion is a plan; a past act stays an overdose.
+    # 3: a whole supply at once, any time of day.
+    "e_plan_to_take_all_her_meds_at_once_with_dinner": ("fixed", "plan to take all her"),
+    "e_plan_to_take_all_her_meds_at_once_at_bedtime": ("control", "plan to take all her"),
+    "e_plan_to_take_all_her_meds_at_once_in_the_evening": ("control", "plan to take all her"),
     "e_took_all_her_meds_at_once_with_breakfast": ("control", "Overdose, intent not recorded"),
 }
 
@@ -60,11 +62,7 @@ QUIET = {
     "e_Pt_will_go_home_with_family_and_has_no_intent_to_kill_himself": "fixed",
     # 2: a dated plan denied.
     "e_denies_plan_in_2015_to_hang_himself": "control",
-    # 3: the day's doses: a routine time, morning or evening (the lead's decision, written on the
-    # `taken_at_once` row: the evening ones were critical while the morning ones were quiet).
-    "e_plan_to_take_all_her_meds_at_once_with_dinner": "control",
-    "e_plan_to_take_all_her_meds_at_once_at_bedtime": "fixed",
-    "e_plan_to_take_all_her_meds_at_once_in_the_evening": "fixed",
+    # 3: the day's doses.
     "e_plan_to_take_all_her_meds_at_once_with_breakfast_as_prescribed": "control",
     "e_plan_to_take_all_her_meds_at_bedtime": "control",
 }
