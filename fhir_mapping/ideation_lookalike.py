@@ -43,6 +43,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.lead_list import blank_lead_lists
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["blank_other_meanings"]
@@ -116,6 +117,9 @@ def blank_other_meanings(text: str) -> str:
     """`text` (normalised) with each living arrangement, joining of someone alive, waking time and
     counselled lethal dose blanked, same length (module docstring)."""
     living, term, counsel, inquiry = _patterns()
+    # A denial before a list of qualifiers reaches its term ("Denies any thoughts of, intent to,
+    # or plan to harm self": lead_list.py, fix text62), as in self_harm_text.py.
+    text = blank_lead_lists(text)
     for m in reversed(list(living.finditer(text))):
         text = _blank(text, m.start(), m.end())
     joining, death = _joining()

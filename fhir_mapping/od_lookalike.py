@@ -67,6 +67,7 @@ from importlib import resources
 
 from fhir_mapping import self_harm_terms
 from fhir_mapping.drug_vocabulary import _names
+from fhir_mapping.lead_list import blank_lead_lists
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.text_negation import normalise_text
 
@@ -237,6 +238,9 @@ def blank_lookalikes(
     (module docstring); `events` the `event` rows, an eye word's "OD" one of them names kept
     ("eye pain tylenol od"); a `lookalike_eye_link` word between or an `od_then` word after "OD"
     keeps it too (fix text50a)."""
+    # A list of qualifiers read as its last one, so a denial before the list reaches the term
+    # ("Denies thoughts of, or plans to, harm herself": lead_list.py, fix text62).
+    text = blank_lead_lists(text)
     kept = [m.span() for p in _kept() for m in p.finditer(text)]
 
     def free(start: int, end: int) -> bool:

@@ -51,7 +51,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["lead_start", "preparatory", "qualified", "step", "stepped", "term_regex"]
+__all__ = ["lead_body", "lead_start", "preparatory", "qualified", "step", "stepped", "term_regex"]
 
 # What may stand between the qualifier and the term: a verb of taking or doing, then an article
 # ("threatened to take an overdose", "thoughts of taking pills"), nothing else.
@@ -79,7 +79,8 @@ _CLAUSE_CLOSED = r"(?=\s*(?:[.;,:)]|-(?!\S)|$))"
 _YEAR = (re.escape("<year>"), r"(?:19|20)\d\d")  # "od <year>": 1900-2099 (fix text42)
 # "<vehicle>", "<tracks>" in a term: `_object` (fix text54); "<audience>" (fix text56);
 # "<everyday>" (fix text58).
-_OBJECTS = ("vehicle", "tracks", "audience", "everyday")
+# "<partner>" (fix text62).
+_OBJECTS = ("vehicle", "tracks", "audience", "everyday", "partner")
 
 
 def term_regex(term: str, *, timed: bool = True) -> re.Pattern[str]:
@@ -134,6 +135,9 @@ def _object(role: str) -> str:
     mods = "|".join(re.escape(w) for w in sorted(_role("vehicle_modifier"), key=len, reverse=True))
     moving = sorted((*_role("vehicle"), *_role("tracks")), key=len, reverse=True)
     before = r"(?!\s+(?:" + "|".join(map(re.escape, moving)) + r")\b)" if moving else ""
+    if role == "partner":
+        # "ending it with her boyfriend's gun" is no break-up (fix text62).
+        before += r"(?!')"
     if role == "audience":
         stops = sorted((*moving, *_role("audience_stop")), key=len, reverse=True)
         words = "|".join(re.escape(w).replace(r"\*", r"\w*") for w in stops) or "(?!)"
@@ -160,7 +164,7 @@ def preparatory() -> tuple[re.Pattern[str], ...]:
 
 
 @cache
-def _lead_body(words: tuple[str, ...]) -> str:
+def lead_body(words: tuple[str, ...]) -> str:
     """The `ideation_lead` words as a pattern's alternation, a `lead_time` phrase ("in 2015",
     "last week") allowed after the first word of a lead of two or more: "plan in 2015 to hang
     himself, again last week" was quiet, TMS offered, and "plan in 2015 to overdose, and again
@@ -182,7 +186,7 @@ def _leads() -> re.Pattern[str] | None:
     words = _role("ideation_lead")
     if not words:
         return None
-    body = _lead_body(words)
+    body = lead_body(words)
     return re.compile(r"(?<![\w'])(?:" + body + r")" + _BETWEEN)
 
 
@@ -205,7 +209,7 @@ def _stepped_leads() -> re.Pattern[str] | None:
     words, link = _role("ideation_lead"), step()
     if not words or link is None:
         return None
-    body = _lead_body(words)
+    body = lead_body(words)
     return re.compile(r"(?<![\w'])(?:" + body + r")" + link + _BETWEEN)
 
 
@@ -220,14 +224,17 @@ def step() -> str | None:
     # A word link stands after a space ("home and"), a comma or semicolon right after the step's
     # last word ("plan to go home, kill himself": fix text53a).
     ordered = sorted(links, key=len, reverse=True)
-    link = "|".join(
-        (r"\s+" + re.escape(w) + r"\b") if w[:1].isalnum() else (r"\s*" + re.escape(w))
-        for w in ordered
-    )
+    worded = "|".join(r"\s+" + re.escape(w) + r"\b" for w in ordered if w[:1].isalnum())
+    marks = "|".join(r"\s*" + re.escape(w) for w in ordered if not w[:1].isalnum())
+    # Steps listed with commas, the last joined by a word ("plan to go to the store, buy a rope,
+    # and hang himself" was quiet, TMS offered: a comma ended the step; session 35 fix text62):
+    # a comma inside the step only before a word link, so "plan to go home, then f/u PCP" and
+    # "Plan to admit; overdose ..." read as before.
+    listed = r"(?:\s*,(?:\s+[\w'/]+)+?)*?,?(?:" + (worded or "(?!)") + r")"
     # No word at all is a step too: a step a lookalike row blanked ("plan to take all the kids and
     # kill herself", "plan to stand in front of class and shoot herself" went quiet once text58's
     # rows blanked the step: recheck K45a findings 1, 2) is spaces here.
-    return r"(?:\s+[\w'/]+)*?(?:" + link + r")"
+    return r"(?:\s+[\w'/]+)*?(?:" + listed + r"|" + (marks or "(?!)") + r")"
 
 
 def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[str], int]]:
@@ -236,8 +243,10 @@ def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[
     himself", "wants to go home and hang himself" were quiet, TMS offered (recheck K36a s33
     finding 5, fix text51b). Only the words of a thought (`ideation_object`) are read so, never
     an act or event term: "wanted to sleep and took 30 pills" stays the overdose it says. No
-    comma or stop may stand inside the step; a "," or ";" link closes it ("plan to go home, kill
+    stop may stand inside the step; a "," or ";" link closes it ("plan to go home, kill
     himself": fix text53a), and "plan to go home, then f/u PCP" names no method, so joins nothing.
+    Commas inside it list steps before a word link ("go to the store, buy a rope, and": fix
+    text62); a care plan's adherence is no plan (`_adherence`).
 
     Fix text60: the step has no word cap (`step`), so the qualifier nearest the term governs it:
     a term right after a qualifier of its own is read there, with that qualifier's denial ("plan
@@ -251,9 +260,32 @@ def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[
     for m in (m for p in terms for m in p.finditer(text)):
         if lead_start(text, m.start()) is None:
             at = _nearest(pattern, text[: m.start()])
-            if at is not None:
+            if at is not None and not _adherence(text, at, m):
                 found.append((m, at))
     return found
+
+
+@cache
+def _care() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    steps = "|".join(term_regex(t).pattern for t in _role("care_step")) or "(?!)"
+    return re.compile(steps), tuple(term_regex(t) for t in _role("care_adherence"))
+
+
+def _adherence(text: str, at: int, m: re.Match[str]) -> bool:
+    """Whether a stepped term is the adherence part of a discharge or care plan: a `care_step`
+    word in the step ("follow up with PCP", "pick up her refill") and a `care_adherence` term
+    ("take all her meds") closing its clause, with no time after it. "pt will follow up with PCP
+    in 1 week and take all her meds" was critical, TMS withheld (session 35 fix text62): taking
+    all one's medicines after a follow-up is the plan's adherence, as "plan to take all her meds
+    at once with breakfast" is the day's doses (the `taken_plan_adherence` rows); a whole supply
+    is no care plan's step. "plan to go home and take all her pills" (no care word) and "... and
+    take all her pills tonight" (an occasion: `clause_time`) stay read; the safer error."""
+    steps, terms = _care()
+    if not steps.search(text, at, m.start()):
+        return False
+    if not any(t.match(text, m.start()) for t in terms):
+        return False
+    return re.match(r"\s*(?:[.;,:)]|$)", text[m.end() :]) is not None
 
 
 def _nearest(pattern: re.Pattern[str], before: str) -> int | None:

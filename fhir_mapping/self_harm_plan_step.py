@@ -26,8 +26,10 @@ from fhir_mapping.self_harm_ideation import qualified, stepped, term_regex
 
 __all__ = ["planned"]
 
-# A "," or ";" link between the step and the term (module docstring: such a step is not read).
-_PUNCTUATION_LINK = re.compile(r"[,;]")
+# A "," or ";" link right before the term (module docstring: such a step is not read). Only the
+# link: a comma inside a list of steps joined by "and" ("plan to go to the store, buy pills, and
+# overdose") is a step's, since fix text62 (self_harm_ideation.step).
+_PUNCTUATION_LINK = re.compile(r"[,;]\s*$")
 
 
 @cache
@@ -41,7 +43,7 @@ def _stepped_starts(text: str) -> frozenset[int]:
     return frozenset(
         m.start()
         for m, lead in stepped(text, _objects())
-        if not _PUNCTUATION_LINK.search(text, lead, m.start())
+        if not _PUNCTUATION_LINK.search(text[lead : m.start()])
     )
 
 

@@ -64,7 +64,10 @@ def _lead() -> re.Pattern[str] | None:
     words = [normalise_text(t) for t in stated_terms.terms("plan_take_lead")]
     if not words:
         return None
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # A time inside the lead ("plan in 2015 to take 30 tylenol, again last week" was quiet, TMS
+    # offered): the `lead_time` rows the ideation reader allows (self_harm_ideation.lead_body,
+    # fix text60; here session 35 fix text62).
+    body = self_harm_ideation.lead_body(tuple(words))
     # The step is lazily optional: the lead right before its verb is tried first.
     step = self_harm_ideation.step()
     stepped = "" if step is None else r"(?:" + step + r")??"
