@@ -14,22 +14,31 @@ be a clause of their own ("Plan to admit; overdose of sertraline 2 days ago" sta
 overdose), and a past tense is no `ideation_object` row ("wanted to sleep and overdosed" stays
 the overdose, as "wanted to sleep and took 30 pills" does). Either reading is the critical card
 with no TMS offered; only the card's words differ.
+
+Fix text63 (review K47a s35 finding 8): a plan of several steps joined by commas ("plan to go to
+the store, buy pills and overdose, denies intent", "plan to go home, not eat, and stop her meds
+and then overdose on them") gave "Overdose, intent not recorded": an overdose that happened. A
+comma inside the steps is read as a link too (`plan_stepped`), so long as a word link stands
+right before the term; a "," or ";" right before it still leaves the term its own clause.
+`plan_stepped` is also what self_harm_text.ideation reads, so the plan is raised as the thought
+it is (a term taken from the act reader and read by nothing would be quiet).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 from fhir_mapping import self_harm_terms
 from fhir_mapping.self_harm_ideation import qualified, stepped, term_regex
 
-__all__ = ["planned"]
+__all__ = ["plan_stepped", "planned"]
 
-# A "," or ";" link right before the term (module docstring: such a step is not read). Only the
-# link: a comma inside a list of steps joined by "and" ("plan to go to the store, buy pills, and
-# overdose") is a step's, since fix text62 (self_harm_ideation.step).
-_PUNCTUATION_LINK = re.compile(r"[,;]\s*$")
+# A "," or ";" right before the term: the term may open a clause of its own (fix text63). Only
+# the link: a comma inside a list of steps joined by "and" ("plan to go to the store, buy pills,
+# and overdose") is a step's (fix text62, self_harm_ideation.step; fix text63, `plan_stepped`).
+_PUNCTUATION_BEFORE = re.compile(r"[,;]\s*$")
 
 
 @cache
@@ -37,13 +46,27 @@ def _objects() -> tuple[re.Pattern[str], ...]:
     return tuple(term_regex(term) for term in self_harm_terms.terms("ideation_object"))
 
 
+def plan_stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[str], int]]:
+    """`stepped`, and each term after a qualifier and steps joined by commas whose last link
+    before the term is a word ("plan to go to the store, buy pills and overdose": module
+    docstring, fix text63). The commas are read as spaces (same length, so positions stay)."""
+    found = stepped(text, terms)
+    seen = {m.start() for m, _ in found}
+    spaced = text.replace(",", " ")
+    for m, lead in stepped(spaced, terms):
+        if m.start() not in seen and not _PUNCTUATION_BEFORE.search(text, lead, m.start()):
+            found.append((m, lead))
+    return found
+
+
 @lru_cache(maxsize=1024)
 def _stepped_starts(text: str) -> frozenset[int]:
-    """Where an `ideation_object` term starts after a qualifier and a step joined by a word."""
+    """Where an `ideation_object` term starts after a qualifier and steps whose last link before
+    it is a word (module docstring)."""
     return frozenset(
         m.start()
-        for m, lead in stepped(text, _objects())
-        if not _PUNCTUATION_LINK.search(text[lead : m.start()])
+        for m, lead in plan_stepped(text, _objects())
+        if not _PUNCTUATION_BEFORE.search(text, lead, m.start())
     )
 
 

@@ -133,9 +133,14 @@ def _meds_read(verb: str, clause: str, *, plan: bool = False) -> bool:
     "took all her meds at once, as prescribed" is the day's doses (fix text55b). In a `plan`,
     a `taken_plan_adherence` phrase ("in the morning", "with breakfast") does too: "plan to
     take all her meds at once with breakfast" is the day's doses taken together (fix text57);
-    a past act keeps its overdose there ("took all her meds at once this morning")."""
+    a past act keeps its overdose there ("took all her meds at once this morning"). A
+    `taken_purpose` phrase ("to die", "to end her life") reads them before any of that: "took
+    all her meds to die" was quiet, TMS offered (review K47a s35, fix text63); the day's doses
+    are never taken to die, so a stated suicidal purpose makes the whole supply an overdose."""
     roles = _roles()
     if any(p.fullmatch(verb) for p in roles.get("taken_med_verb", ())):
+        return True
+    if any(p.search(clause) for p in roles.get("taken_purpose", ())):
         return True
     at_once = any(p.search(clause) for p in roles.get("taken_at_once", ()))
     undo = [*roles.get("taken_adherence", ())]
