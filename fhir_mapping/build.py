@@ -235,7 +235,7 @@ def _build_record(
     )
     gaps.extend(questionnaire_gaps)
     observation_scores, observation_gaps = scores.read_rated(rated, as_of=as_of)
-    gaps.extend(observation_gaps)
+    corrected = status_gaps.corrected_apart(observation_gaps, into=gaps)  # read: no gap (score54)
     # A positive item 9 dated after today is read apart, never hidden (review 15 recheck U-a).
     after_today_item9 = list(scores.read_after_today(rated, as_of=as_of)) if rated else []
     if any(g.reason == DATED_AFTER_TODAY for g in questionnaire_gaps):
@@ -391,6 +391,7 @@ def _build_record(
         blood_pressures=blood_pressures,
         pgx_results=pgx_results,
         unfinished_scores=unfinished,
+        corrected_totals=corrected,
         after_today_item9=tuple(sorted(after_today_item9, key=scores.score_order)),
         undated_item9=undated_item9,
         after_today_screens=later_screens,

@@ -33,6 +33,7 @@ from fhir_mapping.clinical_records import (
     ProcedureRecord,
     Referral,
 )
+from fhir_mapping.corrected_totals import CorrectedTotal as CorrectedTotal
 from fhir_mapping.data_gap import DataDomain as DataDomain
 from fhir_mapping.data_gap import DataGap as DataGap
 from fhir_mapping.data_gap import GapCause as GapCause
@@ -269,6 +270,9 @@ class PatientRecord:
     # completed; read by the suicide-risk signal (a positive item 9), the measurement card
     # (a preliminary total newer than the latest final one) and --explain.
     unfinished_scores: tuple[Score, ...] = ()
+    # Final totals a correction replaced, as read (fhir_mapping/corrected_totals.py, fix
+    # score54): read and applied, so not gaps; the cards name one where it changes a conclusion.
+    corrected_totals: tuple[CorrectedTotal, ...] = ()
     # PHQ-9s dated after as-of whose item 9 is positive or unreadable, and positive C-SSRS
     # screens dated after as-of, oldest first (review 15 recheck U-a: a PHQ-9 item 9 = 3 dated
     # 2025-06-10 by a typing error was hidden). Kept apart from `scores` and `suicide_screens`:

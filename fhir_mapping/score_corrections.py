@@ -14,8 +14,8 @@ sum: `_check_sum`, review s22 RS finding 1.)
 
 1. One whose status modifies a final result (data/result_statuses.csv `corrects`: amended,
    corrected; FHIR R4 ObservationStatus "modified after being final") supersedes the final ones;
-   a final one of another value is named by a gap (CORRECTED_TOTAL: "PHQ-9 14 (corrected from
-   7) on 2026-11-20"), never replaced in silence (fix score53).
+   a final one of another value is kept as a CorrectedTotal (corrected_totals.py: read, not a
+   gap), named on the cards where it changes a conclusion (fix score53, score54).
 2. Among several correcting ones, the one issued last stands: each modifies the result, so the
    latest modification is the result.
 3. Otherwise, for totals timed to the same instant and issued at different times (one
@@ -44,6 +44,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from fhir_mapping.corrected_totals import CORRECTED_TOTAL, carrier
 from fhir_mapping.fhir_fields import string
 from fhir_mapping.gaps import resource_gap
 from fhir_mapping.item9_floor import PHQ9
@@ -57,11 +58,6 @@ Resource = Mapping[str, Any]
 # The reason of the gap on an unresolved pair: no values or dates (reasons go to the logs); the
 # values and the day go to DataGap.stated and DataGap.date.
 CONFLICTING_TOTALS = "totals of one administration that disagree, neither correcting the other"
-# The reason of the gap on a final total a correction replaced with another value (session 34
-# leftovers, fix score53): the trial judged on the corrected total said nothing of it, where a
-# corrected 14 of a final 7 turns a response into none. Named, never silent: "PHQ-9 14
-# (corrected from 7) on 2026-11-20" (DataGap.stated, the values out of the reason).
-CORRECTED_TOTAL = "a final total replaced by its correction"
 
 
 def resolve_corrections(totals: list[_Total]) -> tuple[list[_Total], list[DataGap]]:
@@ -133,24 +129,19 @@ def _standing(group: list[_Total]) -> _Total | None:
 
 
 def _corrected_gaps(standing: _Total, group: list[_Total]) -> list[DataGap]:
-    """One gap per final total of another value that the correcting `standing` replaced (rule
-    1; CORRECTED_TOTAL): named whatever the values, since whether it changes a trial's response,
-    remission or baseline is judged later, and a replaced result is never left unsaid. Not a
-    summed total set aside for a recorded one (no correction), nor an entered-in-error one
-    (never read: data/result_statuses.csv)."""
+    """One carrier per final total of another value that the correcting `standing` replaced
+    (rule 1; corrected_totals.py: read and applied, so never a data gap; build.py takes it out
+    of the gaps, fix score54): whether it changes a trial's response, remission, baseline or the
+    TMS severity band is judged on the cards (services/score_correction_words.py). Not a summed
+    total set aside for a recorded one (no correction), nor an entered-in-error one (never read:
+    data/result_statuses.csv)."""
     fixes = correcting(OBSERVATION)
     if string(standing.resource.get("status")) not in fixes or standing.value is None:
         return []
-    day = standing.day.isoformat()
-    how = string(standing.resource.get("status"))  # "corrected" or "amended", as sent
+    how = string(standing.resource.get("status")) or ""  # "corrected" / "amended", as sent
+    corrected = standing.score()
     return [
-        DataGap(
-            gap.domain,
-            gap.reason,
-            gap.source,
-            date=standing.day,
-            stated=f"{standing.instrument} {standing.value} ({how} from {t.value}) on {day}",
-        )
+        carrier(corrected, t.value, how, gap.source)
         for t in group
         if t is not standing
         and not t.computed

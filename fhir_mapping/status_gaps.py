@@ -9,7 +9,8 @@ walk; a positive item 9 of the same status raises the suicide-risk card (risk_ev
 
 The gaps of the Procedures and medication records whose status is missing, malformed or not
 their value set's (session 30 status31) are their own modules', re-exported here so build.py
-asks one module for every status gap.
+asks one module for every status gap; so is `corrected_apart` (corrected_totals.apart): a final
+total an `amended` / `corrected` one replaced is taken out of the gaps, read (fix score54).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fhir_mapping import result_statuses
+from fhir_mapping.corrected_totals import CorrectedTotal, apart
 from fhir_mapping.medication_status_gaps import medication_status_gaps as medication_status_gaps
 from fhir_mapping.procedure_status_gaps import procedure_status_gaps as procedure_status_gaps
 from fhir_mapping.record import DataDomain, DataGap, Score
@@ -38,3 +40,8 @@ def unread_status_gaps(unfinished: Iterable[Score]) -> list[DataGap]:
         reason = f"{score.instrument} total with {named}: not read as a result"
         found.append(DataGap(DataDomain.SCORES, reason, score.source, date=score.date))
     return found
+
+
+def corrected_apart(found: Iterable[DataGap], *, into: list[DataGap]) -> tuple[CorrectedTotal, ...]:
+    """corrected_totals.apart: the corrections among `found`, the rest appended to `into`."""
+    return apart(found, into=into)

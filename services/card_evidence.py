@@ -17,6 +17,7 @@ from fhir_mapping.record import DataDomain, PatientRecord, Score, Trial, Verdict
 from services import phq9_disagreements, preliminary_phq9, tables
 from services.no_phq9_words import no_phq9_words
 from services.recommendation import Evidence
+from services.score_correction_words import corrected_words
 from services.trial_table import trial_table
 
 if TYPE_CHECKING:  # a type only: importing staging here closed a cycle (pathway -> data_gaps ->
@@ -80,8 +81,12 @@ def _scores_text(
         # "no PHQ-9 on record" beside a filed total would read as a contradiction: no reviewed one.
         text = text.replace("no PHQ-9", "no reviewed PHQ-9", 1)
         return f"{text}; {preliminary_phq9.newer_text(preliminary)}."
+    # A total a correction gave, named where it changes a conclusion (fix score54).
     lines = ", ".join(
-        [phq9_text(s, day) for s, day in zip(reversed(scores), reversed(days), strict=True)]
+        [
+            phq9_text(s, day) + corrected_words(record, s)
+            for s, day in zip(reversed(scores), reversed(days), strict=True)
+        ]
     )
     text = f"**Scores (latest first):** {lines}. Bands: Kroenke 2001."
     if preliminary is None:

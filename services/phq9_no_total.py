@@ -112,3 +112,22 @@ def ask_short(record: PatientRecord, score: Score) -> tuple[str, str]:
 def repeat_label(record: PatientRecord, score: Score) -> str:
     """`REPEAT_LABEL`, or the unfinished form's."""
     return REPEAT_UNFINISHED if unfinished(record, score) else REPEAT_LABEL
+
+
+def newer_unfinished(record: PatientRecord, after: date | None) -> str:
+    """ "the PHQ-9 of 2026-11-15 is in progress, total 3 as filed (not final)": the latest form
+    not finished (unfinished_form.py) dated after `after` (any, when None), else "". The TMS
+    card names it beside its severity criterion as it names a preliminary total (review K47b on
+    fix score53: the measurement card said "complete it" while the TMS card offered the referral
+    on the older completed 18 and named no newer form). It judges nothing: never an outcome."""
+    if not record.gaps:  # nearly every chart
+        return ""
+    found = [
+        g
+        for g in record.gaps_in(DataDomain.SCORES)
+        if g.reason == UNFINISHED_PHQ9 and g.date is not None and (after is None or g.date > after)
+    ]
+    if not found:
+        return ""
+    gap = max(found, key=lambda g: g.date or date.min)
+    return f"the PHQ-9 of {(gap.date or date.min).isoformat()} is {gap.stated} (not final)"

@@ -33,6 +33,7 @@ from services import (
 )
 from services.card_format import fmt_weeks, table
 from services.phq9_disagreements import pair_words
+from services.score_correction_words import trial_words
 from services.trial_adherence_text import (
     adherence_text,
     first_fill_text,
@@ -96,11 +97,14 @@ def _score_value(score: Score | None, unsettled: tuple[str, ...]) -> str:
     return pair_words(score, unsettled)
 
 
-def _phq9_pair(trial: Trial) -> str:
+def _phq9_pair(trial: Trial, record: PatientRecord | None) -> str:
     unsettled = trial.unsettled
-    pair = (
-        f"{_score_value(trial.baseline, unsettled)} → {_score_value(trial.on_treatment, unsettled)}"
+    # A score a correction gave, where it changes this trial's judgement (fix score54).
+    before = _score_value(trial.baseline, unsettled) + trial_words(record, trial, trial.baseline)
+    after = _score_value(trial.on_treatment, unsettled) + trial_words(
+        record, trial, trial.on_treatment
     )
+    pair = f"{before} → {after}"
     # Another scale's pair (no PHQ-9 on treatment; review 13 W10) is named: "MADRS 34 → 8".
     scale = trial.outcome_scale
     return pair if scale == "PHQ-9" else f"{scale} {pair}"
@@ -138,7 +142,7 @@ def trial_table(
                 trial_dates.dates_text(t),  # as written when partial; a stop dated today
                 _weeks(t, record),
                 adherence,
-                "–" if not_a_trial else _phq9_pair(t),
+                "–" if not_a_trial else _phq9_pair(t, record),
                 _with_unread(
                     _with_preliminary(_with_inducer(verdict, t, record), t, record, policy),
                     t,

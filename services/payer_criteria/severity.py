@@ -14,6 +14,7 @@ from services.payer_criteria.bands import scale_band
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
+from services.score_correction_words import corrected_words
 
 _DATE = attrgetter("date")  # C-level sort key: every score of the chart, every evaluation
 
@@ -43,6 +44,8 @@ def evaluate_severity(c: Criterion, x: Inputs) -> CriterionResult:
             continue
         band = scale_band(instrument, score.value)
         shown = f"{instrument} {score.value} on {score.date.isoformat()}"
+        # A final total a correction replaced, where it changes a conclusion (fix score54).
+        shown += corrected_words(record, score, x.policy.tms_min_phq9)
         # A total that disagrees with its answers, or the higher of two that day, says so
         # (review s22 RS findings 1 and 6: services/phq9_disagreements.py).
         doubt = phq9_disagreements.conflict_words(

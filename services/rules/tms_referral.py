@@ -46,6 +46,7 @@ from services import (
     data_gaps,
     hold_survival,
     pathway_options,
+    phq9_no_total,
     preliminary_phq9,
     suggestions,
     tables,
@@ -130,19 +131,35 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     )
     lines = criterion_lines(evaluation, earlier_tms=earlier)
     preliminary = preliminary_phq9.newer_than_reviewed(ctx.record)
-    if preliminary is not None:
-        # Review 14 U1: a PHQ-9 total filed preliminary after the latest reviewed one is named
-        # beside the severity criterion, never used: severity and eligibility read reviewed
-        # totals only, since a preliminary one may change when a clinician reviews it.
+    # Review 14 U1: a PHQ-9 total filed preliminary after the latest reviewed one is named
+    # beside the severity criterion, never used: severity and eligibility read reviewed
+    # totals only, since a preliminary one may change when a clinician reviews it. A newer
+    # form not finished likewise (review K47b on fix score53: the measurement card said
+    # "complete it" while this card named only the older completed total); the card is not
+    # withheld for it: a total so far is never an outcome.
+    latest = ctx.facts.latest_phq9
+    unfinished = phq9_no_total.newer_unfinished(ctx.record, latest.date if latest else None)
+    beside = [
+        *(
+            (
+                f"{preliminary_phq9.severity_text(preliminary)}; severity and eligibility rest on "
+                "reviewed scores only",
+            )
+            if preliminary is not None
+            else ()
+        ),
+        *(
+            (f"{unfinished}; severity and eligibility rest on completed forms only",)
+            if unfinished
+            else ()
+        ),
+    ]
+    if beside:
         severity = [
             _criterion_line(r) for r in evaluation.results if r.kind is CriterionKind.SEVERITY
         ]
         at = next((i + 1 for i, line in enumerate(lines) if line in severity), len(lines))
-        lines.insert(
-            at,
-            f"- Severity: {preliminary_phq9.severity_text(preliminary)}; severity and "
-            "eligibility rest on reviewed scores only",
-        )
+        lines[at:at] = [f"- Severity: {words}" for words in beside]
     if rule_set.note:
         lines.append(f"- {rule_set.note}")
     lines.append(screen_line(ctx))

@@ -11,9 +11,9 @@ Failing before (the corrected total stood and no card said it replaced another):
   (none): "PHQ-9 14 (corrected from 7) on 2026-11-20".
 - c_amended_14_from_7: the same sent `amended`: "(amended from 7)".
 - c_corrected_7_from_14: the other way round.
-- c_corrected_16_from_15: a correction that changes no conclusion is named too (one line in the
-  data-gap list: a replaced result is never left unsaid; whether it changes a response is judged
-  on the trial, not here).
+- c_corrected_16_from_15: was named too (a line in the data-gap list); since fix score54 (review
+  K47b finding 2) a correction that changes no conclusion (same band, no response either way)
+  is not named: a control now.
 - c_corrected_14_from_7_and_eie_3: with an entered-in-error 3 of the same time as well: it is
   ignored (never read, never named), the correction named as above.
 Controls: c_final_14_only, c_corrected_same_14 (a correction of the same value: nothing to
@@ -37,16 +37,18 @@ _FOLDER = Path(__file__).parent / "score53_charts"
 _cards = chart_files.topic_reader(_FOLDER, date(2026, 12, 1))
 
 NAMED = {
-    "c_corrected_14_from_7": "PHQ-9 14 (corrected from 7) on 2026-11-20",
-    "c_amended_14_from_7": "PHQ-9 14 (amended from 7) on 2026-11-20",
-    "c_corrected_7_from_14": "PHQ-9 7 (corrected from 14) on 2026-11-20",
-    "c_corrected_16_from_15": "PHQ-9 16 (corrected from 15) on 2026-11-20",
-    "c_corrected_14_from_7_and_eie_3": "PHQ-9 14 (corrected from 7) on 2026-11-20",
+    # Where the score is shown (fix score54, review K47b finding 1: was "PHQ-9 14 (corrected
+    # from 7) on 2026-11-20" under "Data not read"): the TMS severity line, the scores section.
+    "c_corrected_14_from_7": "PHQ-9 14 on 2026-11-20 (corrected from 7)",
+    "c_amended_14_from_7": "PHQ-9 14 on 2026-11-20 (amended from 7)",
+    "c_corrected_7_from_14": "PHQ-9 7 (mild) on 2026-11-20 (corrected from 14)",
+    "c_corrected_14_from_7_and_eie_3": "PHQ-9 14 on 2026-11-20 (corrected from 7)",
 }
 UNNAMED = {
     "c_final_14_only": "",
     "c_corrected_same_14": "",
     "c_final_14_eie_3": "",
+    "c_corrected_16_from_15": "",  # same band, no response either way (fix score54)
 }
 
 
@@ -59,6 +61,7 @@ def test_a_replaced_final_total_is_named(name: str, words: str) -> None:
     said = _words(_cards(name))
     assert words in said, name
     assert said.count("from 7)") + said.count("from 14)") + said.count("from 15)") == 1
+    assert "replaced by its correction" not in said  # read, not "not read" (fix score54)
 
 
 def test_the_corrected_total_is_the_one_used() -> None:
@@ -76,7 +79,9 @@ def test_entered_in_error_is_ignored() -> None:
 def test_controls_name_no_correction(name: str) -> None:
     said = _words(_cards(name))
     assert "corrected from" not in said and "amended from" not in said
-    assert _words(_cards(name)) == _words(_cards("c_final_14_only"))
+    assert "replaced by its correction" not in said
+    if name != "c_corrected_16_from_15":  # a 16 is not a 14
+        assert said == _words(_cards("c_final_14_only"))
 
 
 def test_charts() -> None:
