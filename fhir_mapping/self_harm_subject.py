@@ -79,11 +79,13 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.screen_wording import self_harm_words
+from fhir_mapping.self_harm_context import accident_beside
+from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.self_harm_sib import sibling_at
 from fhir_mapping.stated_history import affirms_risk
-from fhir_mapping.text_negation import negated, normalise_text, term_pattern
+from fhir_mapping.text_negation import negated, normalise_text, scope_after, term_pattern
 
-__all__ = ["is_relative", "says_self_harm", "other_subject", "shares_finding"]
+__all__ = ["is_relative", "says_self_harm", "other_subject", "shares_finding", "unsaid"]
 
 # The self-harm words the service reads elsewhere, by table and role (`says_self_harm`).
 _SELF_HARM_ROLES = (
@@ -327,3 +329,48 @@ def other_subject(text: str, start: int, said: str | None = None) -> bool:
     ):
         return False  # "SIB with SI": the act, self_harm_sib.py (session 31 fix forms36)
     return not any(_refers(words, m.end()) for p in _same() for m in p.finditer(text, start))
+
+
+# The subject words a fear may name between its word and the modal ("worried her phone battery
+# will", "afraid she will"): a few words, no punctuation (fix text64).
+_FEARED_SUBJECT = r"\s+(?:(?:about|that|for)\s+)?(?:[\w'/]+\s+){0,4}$"
+
+
+@cache
+def _unsaid_patterns() -> tuple[re.Pattern[str], ...]:
+    """A fear word ending the words before a modal; a `preparatory_query` word or a "?" ending
+    the words before a preparatory phrase; a "?" right after one (fix text64)."""
+    fears = _body(list(_role("relative_same_fear"))) or "(?!)"
+    asks = _body(list(_role("preparatory_query"))) or "(?!)"
+    return (
+        re.compile(r"(?<![\w'])(?:" + fears + r")" + _FEARED_SUBJECT),
+        re.compile(r"(?:(?<![\w'])(?:" + asks + r")|\?)\s*$"),
+        re.compile(r"\s*\?"),
+    )
+
+
+def unsaid(text: str, lead: int, m: re.Match[str]) -> bool:
+    """Whether the thought `m` (a match in `text`, normalised), its qualifier at `lead`, is not the
+    patient's stated one (recheck K47a s35 findings 11, 12; fix text64):
+    - a fear: a `relative_same_fear` word and a few subject words before the modal, and either a
+      `fear_only` thing ("worried her phone battery will be dead", "afraid she will be dead soon":
+      a fear of being dead is no wish to be, C-SSRS item 1 asks a wish) or an everyday danger after
+      the method in its clause, a `fear_context` or `act_accident` phrase ("afraid she will burn
+      herself cooking", "worried baby will suffocate himself in crib"). "afraid she might kill
+      herself", "worried she might poison herself" (a relative's fear of the act) stay read: the
+      safer mistake;
+    - a question: a `preparatory` phrase (its match opens at `lead`) after a `preparatory_query`
+      word or a "?", or with a "?" right after it ("asked about intent to die", "assess intent
+      to die", "does she have intent to die?"): an inquiry states no intent. "intent to die",
+      "stated intent to die" stay read."""
+    fear, asked, question = _unsaid_patterns()
+    if lead == m.start():
+        return bool(asked.search(text[:lead]) or question.match(text, m.end()))
+    if fear.search(text[:lead]) is None:
+        return False
+    if any(term_regex(t).match(text, m.start()) for t in _role("fear_only")):
+        return True
+    after = scope_after(text, m.end())
+    if any(term_regex(t).search(after) for t in _role("fear_context")):
+        return True
+    return accident_beside(text, m.start(), m.end())

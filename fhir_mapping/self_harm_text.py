@@ -103,7 +103,7 @@ from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_plan_step import plan_stepped, planned
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.self_harm_sib import as_sibling
-from fhir_mapping.self_harm_subject import other_subject
+from fhir_mapping.self_harm_subject import other_subject, unsaid
 from fhir_mapping.self_harm_taken import taken_spans
 from fhir_mapping.text_negation import (
     ANSWER_LEAD,
@@ -189,7 +189,7 @@ def _terms() -> _Terms:
         if row["role"].startswith("negation"):
             cues.setdefault(row["role"], []).append(_plain(row["term"]))
             continue
-        timed = row["role"] != "lookalike"  # "OD x 3 days today" is read (fix text59)
+        timed = row["role"] != "lookalike" or not row["term"].startswith("od ")  # text59, text64
         by_role.setdefault(row["role"], []).append(term_regex(row["term"], timed=timed))
     return _Terms(
         # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
@@ -317,7 +317,7 @@ def ideation(text: str) -> bool:
     said += [(m, m.start(), m.start()) for p in preparatory() for m in p.finditer(text)]
     return any(
         lead is not None
-        and not other_subject(text, lead)
+        and not (other_subject(text, lead) or unsaid(text, lead, m))
         and not _denied(text, denial_from, m.end(), listed=True)
         for m, lead, denial_from in said
     )
