@@ -9,7 +9,8 @@ courses are built, because two rules rest on it (review s24 RS W1):
   were all on page 2 while sertraline's on page 1 were read, read "order of 2025-03-10 still
   active, never filled or renewed" and counted as the second failed adequate trial;
 - the refill data's judgement of each course (refills_unread.refills_judged), after them.
-Then the fills left out after a supply ran out (unread_fills.py, review s21 RR2 finding 4).
+Then the fills left out after a supply ran out (unread_fills.py, review s21 RR2 finding 4), and
+the fills read there whose status is to confirm (lith53).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fhir_mapping.events import MedicationEvent
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, Trial
 from fhir_mapping.refills_unread import DispenseRead, dispense_read, refills_judged
-from fhir_mapping.unread_fills import with_unread_fills
+from fhir_mapping.unread_fills import with_fills_to_confirm, with_unread_fills
 
 
 def feed_courses(
@@ -41,6 +42,7 @@ def feed_courses(
     """The courses of `events` (episodes.build_trials) judged by the dispense feed's reading of
     `resources` (the medication resources) from the protocol layer's report (`read_failed`,
     `incomplete`), then marked for fills left out (`gaps`: the record's data gaps)."""
+    events = tuple(events)
     feed = dispense_read(read_failed, incomplete, resources)
     courses = build_trials(
         events,
@@ -50,4 +52,5 @@ def feed_courses(
         resources=resources,
         partial_feed=feed is DispenseRead.PARTIAL,
     )
-    return with_unread_fills(refills_judged(courses, feed), gaps)
+    judged = with_unread_fills(refills_judged(courses, feed), gaps)
+    return with_fills_to_confirm(judged, events, as_of)

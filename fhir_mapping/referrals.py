@@ -5,7 +5,10 @@ doNotPerform, authored up to as-of) -> Referral of kind tms, ect, psychiatry, ps
 suicide-risk-assessment, cpap (data/procedure_codes.csv: a CPAP ordered as durable medical
 equipment, HCPCS E0601, review 17 W5) or lab:<test> (a lab LOINC of data/observation_codes.csv),
 by code, else by words in the text (data/procedure_terms.csv; for CPAP the sleep-apnea treatment
-words of sleep_apnea_text.py).
+words of sleep_apnea_text.py; for a lab test the lab text table the Observations under a local
+code are named by, data/lab_lookalike_terms.csv with its `unless` exclusions: session 35 lith53,
+an Epic order under its local code only, text "LITHIUM LEVEL", was no open level order, and a
+second one was proposed).
 A revoked request is read too (review 15 M7: a TMS referral the patient declined is named on the
 next TMS card); every reader of "already referred" leaves it out (services/open_referrals.py
 VOID_REQUEST_STATUSES), as a request that never happened.
@@ -23,6 +26,7 @@ from fhir_mapping import sleep_apnea_text
 from fhir_mapping.clinical_codes import lab_ranges, procedure_codes, term_kinds
 from fhir_mapping.codes import observation_concepts
 from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, string
+from fhir_mapping.lab_lookalike import lab_named
 from fhir_mapping.medications import flat_drafts
 from fhir_mapping.record import Referral, SourceRef
 
@@ -66,6 +70,13 @@ def _read_kinds(resource: Resource) -> tuple[tuple[str, bool], ...]:
     if not kinds:
         text = concept_text(concept)
         kinds.extend(k for k in term_kinds(text, "service-request"))
+        # A lab order under a local code only (Epic's urn:oid:1.2.840.114350... "LAB143347"),
+        # named in its text or display (lith53): the Observations' lab text table, so "Lithium,
+        # Serum" is a level ordered and "Lithium, Red Cell" or "urine lithium" is not. Not read as
+        # a result: only as the test ordered, for the cards that would otherwise order it again.
+        named = lab_named(resource) if not kinds else None
+        if named in tests:
+            kinds.append(f"lab:{named}")
         if not kinds and sleep_apnea_text.says_treated(text):
             # A CPAP ordered as DME under a local code with its name in the text (review 17
             # W5): the sleep-apnea treatment words, with their negations and "not in use" words

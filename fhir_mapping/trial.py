@@ -31,6 +31,14 @@ from fhir_mapping.trial_parts import (
 
 
 @dataclass(frozen=True, slots=True)
+class FillToConfirm:
+    """A fill read whose status is to confirm (Trial.fills_to_confirm): its day and status."""
+
+    day: date
+    status: str  # as sent: "unknown", "in-progress"
+
+
+@dataclass(frozen=True, slots=True)
 class Trial(TrialOutcome, TrialDose):
     """One ingredient's course in one episode of treatment (its outcome judgements:
     trial_outcome.py)."""
@@ -292,6 +300,11 @@ class Trial(TrialOutcome, TrialDose):
     # does not show the supply ran out, only that the fills since were not read: cards say so,
     # never "no fill since ... likely stopped". () for every other course.
     unread_fills: tuple[date, ...] = ()
+    # Fills of the course's drug dated after `supply_ran_out` whose status says neither that they
+    # were handed over nor that they were not (a dispense `unknown` or `in-progress`: never
+    # supply counted, usable_events.py), oldest first. The lithium cards
+    # name them, never "no fill since" (session 35 lith53, fhir_mapping/unread_fills.py).
+    fills_to_confirm: tuple[FillToConfirm, ...] = ()
     # The course had become an adequate trial on its supply before its first supply gap of
     # >= MappingPolicy.supply_gap_days, its supply taken up again after it (session 21 G:
     # fhir_mapping/verdict_before_gap.py): that course judged up to the gap. Once its PHQ-9 up

@@ -20,17 +20,32 @@ is what the cards claim: "3 fills since could not be read (DATES): confirm wheth
 taken", never "no fill since" nor "likely stopped" (services/trial_adherence_text.no_supply_since,
 the one builder of the phrase). The safer reading for the patient: "likely stopped" invites
 treating a drug that may be taken as stopped (a switch, or an interacting drug added beside it).
+
+A fill READ but of a status that says neither that it was handed over nor that it was not (FHIR
+R4 medicationdispense-status `unknown`: "the authoring system does not know which of the status
+values applies"; `in-progress`: "the dispense has started but has not yet completed") is no
+supply counted (usable_events.py keeps `completed` only), so the course's supply still ran out;
+but "no fill since" is not what the record shows either (session 35 lith53: a lithium dispense
+`unknown` handed over 2026-11-02, after the supply ended 2026-10-27, read "no fill since").
+`with_fills_to_confirm` keeps such fills of the course's drug dated after the day its supply ran
+out (Trial.fills_to_confirm), for the cards to name ("a fill of 2026-11-02, status unknown").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import date
 
+from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.record import DataGap, Trial
+from fhir_mapping.trial import FillToConfirm
 
 _DISPENSE = "MedicationDispense"
+# The dispense statuses of a fill that may have been handed over (module docstring): FHIR R4
+# value-set structure, not a clinical fact. `preparation` and `on-hold` say it was not yet.
+_FILL_TO_CONFIRM = frozenset({"unknown", "in-progress"})
 _ORDER = "MedicationRequest"
 
 
@@ -69,3 +84,36 @@ def _with(trial: Trial, left_out: Sequence[DataGap]) -> Trial:
     }
     days = tuple(sorted(found.values()))
     return replace(trial, unread_fills=days) if days else trial
+
+
+def with_fills_to_confirm(
+    trials: Sequence[Trial], events: Iterable[MedicationEvent], as_of: date
+) -> tuple[Trial, ...]:
+    """`trials` with Trial.fills_to_confirm set on each course whose supply ran out and that a
+    dispense of its drug of a status to confirm follows, up to as-of (module docstring)."""
+    if all(t.supply_ran_out is None for t in trials):
+        return tuple(trials)
+    fills = [
+        e
+        for e in events
+        if e.kind is EventKind.DISPENSE and e.status in _FILL_TO_CONFIRM and e.start <= as_of
+    ]
+    if not fills:
+        return tuple(trials)
+    return tuple([_with_to_confirm(t, fills) for t in trials])
+
+
+def _with_to_confirm(trial: Trial, fills: Sequence[MedicationEvent]) -> Trial:
+    ran_out = trial.supply_ran_out
+    if ran_out is None:
+        return trial
+    found = sorted(
+        {
+            (e.start, e.status)
+            for e in fills
+            if e.ingredient == trial.ingredient and e.start > ran_out
+        }
+    )
+    return (
+        replace(trial, fills_to_confirm=tuple(FillToConfirm(*f) for f in found)) if found else trial
+    )

@@ -75,7 +75,12 @@ from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.diagnosis_medical import tsh_missing, tsh_pending
-from services.rules.lithium_level_reading import running_lithium, supply_ended
+from services.rules.lithium_level_reading import (
+    running_lithium,
+    since_supply,
+    supply_confirm,
+    supply_ended,
+)
 
 _DRUG = "lithium"
 
@@ -94,6 +99,13 @@ class Due:
     # A lithium level already ordered, as the card says it ("ordered 2026-11-25"): no second
     # order proposed (lith52). "" when none is.
     ordered: str = ""
+    # What the record shows after the supply ended (lithium_level_reading.since_supply): "no
+    # fill since", or a fill of a status to confirm named (lith53). "" while supplied.
+    since: str = ""
+    # An open level order older than the level's own interval (data/level_monitoring.csv
+    # due_days), in the card's words: "an order of 2023-02-01 is still open" (lith53). It no
+    # longer counts as ordered, so the level is proposed again. "" when none is.
+    stale: str = ""
 
     def left(self, test: lithium_baseline.BaselineTest) -> bool:
         """A test wanting that another card already asks for (the TSH: `tsh_elsewhere`)."""
@@ -128,32 +140,56 @@ def due(ctx: RuleContext) -> Due | None:
     # The course running_cautions.running names (lithium_level_reading.supply_ended), as the
     # renal and above-target cards read it (lith52).
     ended = supply_ended(ctx)
+    ordered, stale = _ordered(ctx, level, interval.due_days)
     found = Due(
-        lithium, level, level_due, tests, as_of, _tsh_asked(ctx), ended, _ordered(ctx, level)
+        lithium,
+        level,
+        level_due,
+        tests,
+        as_of,
+        _tsh_asked(ctx),
+        ended,
+        ordered,
+        since_supply(ctx),
+        stale,
     )
     return found if level_due or found.wanting() else None
 
 
-def _ordered(ctx: RuleContext, level: LabResult | None) -> str:
+def _ordered(ctx: RuleContext, level: LabResult | None, due_days: int) -> tuple[str, str]:
     """A lithium level already ordered, in the card's words: "ordered 2026-11-25" (an open
     ServiceRequest), "registered 2026-11-28, no result yet" (a level registered with no value,
-    later than the last level); "" when none (see the module docstring)."""
+    later than the last level); "" when none (see the module docstring). With it, the open
+    orders authored more than `due_days` (the level's interval) before as-of: "an order of
+    2023-02-01 is still open" (K47b s35 finding 4: an order left active since 2023 held the
+    one-click for good). Such an order is no level now ordered: a level drawn for it would
+    itself be overdue by now, so the card names it, to check or cancel, and proposes the level.
+    An order with no date is not judged stale (its age is not known): it still counts."""
+    as_of = ctx.record.as_of
     orders = [
         r
         for r in ctx.record.referrals
         if r.kind == f"lab:{_DRUG}" and r.status in OPEN_REQUEST_STATUSES
     ]
+    old = [
+        r.authored
+        for r in orders
+        if r.authored is not None and (as_of - r.authored).days > due_days
+    ]
+    stale = f"an order of {max(old).isoformat()} is still open" if old else ""
+    orders = [r for r in orders if r.authored is None or r.authored not in old]
     if orders:
         days = [r.authored for r in orders if r.authored is not None]
-        return f"ordered {max(days).isoformat()}" if days else "ordered (date not recorded)"
+        said = f"ordered {max(days).isoformat()}" if days else "ordered (date not recorded)"
+        return said, stale
     pending = [
         p
         for p in ctx.record.context.pending_labs
         if p.test == _DRUG and (level is None or p.date > level.date)
     ]
     if pending:
-        return f"registered {max(p.date for p in pending).isoformat()}, no result yet"
-    return ""
+        return f"registered {max(p.date for p in pending).isoformat()}, no result yet", stale
+    return "", stale
 
 
 def _tsh_asked(ctx: RuleContext) -> bool:
@@ -203,9 +239,8 @@ def detail(ctx: RuleContext, found: Due) -> str:
         f"- {taking[0].upper()}{taking[1:]}.",
         *(
             [
-                f"- Last supply ended {found.supply_ended.isoformat()}, no fill since: confirm "
-                "lithium is still taken before reading a new level (if it was stopped, a low "
-                "level says so, not that the dose is too low)."
+                f"- {supply_confirm(found.supply_ended, found.since)} before reading a new level "
+                "(if it was stopped, a low level says so, not that the dose is too low)."
             ]
             if found.supply_ended is not None
             else []
@@ -217,6 +252,14 @@ def detail(ctx: RuleContext, found: Due) -> str:
                 "order is proposed."
             ]
             if found.level_due and found.ordered
+            else []
+        ),
+        *(
+            [
+                f"- Lithium level: {found.stale}: check or cancel it (older than the level's "
+                f"interval, {plural(_due_days(), 'day')}: not read as the level now ordered)."
+            ]
+            if found.level_due and found.stale
             else []
         ),
         *(
@@ -269,7 +312,7 @@ def _suggestions(ctx: RuleContext, found: Due) -> tuple[Suggestion, ...]:
         suggestions.service_request(
             patient_id=ctx.patient_id,
             concept="lithium-level",
-            text="Lithium level (serum): running lithium, level due",
+            text=_order_text(found),
             reasons=reasons,
         )
         if ctx.patient_id is not None
@@ -277,6 +320,20 @@ def _suggestions(ctx: RuleContext, found: Due) -> tuple[Suggestion, ...]:
     )
     # Not marked recommended, as the TSH the diagnosis review card proposes.
     return (suggestions.create("Order lithium level", resource),)
+
+
+def _order_text(found: Due) -> str:
+    """The proposed order's text, as the card words the course: "running lithium", or, its
+    supply lapsed, when it ended (lith53: "running" beside "last supply ended" contradicted it)."""
+    ended = found.supply_ended
+    if ended is None:
+        return "Lithium level (serum): running lithium, level due"
+    return f"Lithium level (serum): lithium, last supply ended {ended.isoformat()}, level due"
+
+
+def _due_days() -> int:
+    interval = level_monitoring.interval_for(_DRUG)
+    return interval.due_days if interval is not None else 0
 
 
 def fingerprint(found: Due) -> str:

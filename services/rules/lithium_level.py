@@ -78,7 +78,9 @@ from services.rules.lithium_level_reading import (
     latest_judged,
     level_lines,
     running_lithium,
+    since_supply,
     started_since,
+    supply_confirm,
     supply_ended,
     target_for,
     toxic_history,
@@ -231,9 +233,8 @@ def detail(ctx: RuleContext, found: HighLevel, ended: date | None = None) -> str
     taking = found.lithium.text()
     supply = (
         [
-            f"- Last supply ended {ended.isoformat()}, no fill since: confirm lithium is still "
-            "taken (its order is open; tablets at home may still be taken): if it is, act on "
-            "this level as below."
+            f"- {supply_confirm(ended, since_supply(ctx))} (its order is open; tablets at home "
+            "may still be taken): if it is, act on this level as below."
         ]
         if ended is not None
         else []

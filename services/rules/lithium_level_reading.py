@@ -16,12 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping.record import LabResult, PatientRecord
+from fhir_mapping.record import LabResult, PatientRecord, Trial
 from services import interaction_table, lab_safety
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.rules import running_cautions
 from services.rules.context import RuleContext
+from services.trial_adherence_text import unread_since
 
 _DRUG = "lithium"
 _TARGET = "lithium-target"
@@ -138,14 +139,10 @@ def running_lithium(ctx: RuleContext) -> Taking | None:
     return next((t for t, _ in running_cautions.running(ctx) if t.ingredient == _DRUG), None)
 
 
-def supply_ended(ctx: RuleContext, ingredient: str = _DRUG) -> date | None:
-    """The day the last supply of the running course of `ingredient` ended, when no fill came
-    for policy mapping supply_gap_days since, its order still open (Trial.supply_ran_out); None
-    while supplied or within that grace. The course is the one running_cautions.running names
-    (the latest running course, not on hold). The lithium cards say "last supply ended DATE",
-    never "running", of such a course (lith51 the due card; session 35 lith52 the renal and
-    above-target cards): the record shows an open order, not that the drug is taken."""
-    latest = max(
+def _latest_course(ctx: RuleContext, ingredient: str) -> Trial | None:
+    """The latest running course of `ingredient`, not on hold: the one running_cautions.running
+    names."""
+    return max(
         (
             t
             for t in ctx.record.trials
@@ -154,7 +151,48 @@ def supply_ended(ctx: RuleContext, ingredient: str = _DRUG) -> date | None:
         key=lambda t: (t.end, t.start),
         default=None,
     )
+
+
+def supply_ended(ctx: RuleContext, ingredient: str = _DRUG) -> date | None:
+    """The day the last supply of the running course of `ingredient` ended, when no fill came
+    for policy mapping supply_gap_days since, its order still open (Trial.supply_ran_out); None
+    while supplied or within that grace. The course is the one running_cautions.running names
+    (the latest running course, not on hold). The lithium cards say "last supply ended DATE",
+    never "running", of such a course (lith51 the due card; session 35 lith52 the renal and
+    above-target cards): the record shows an open order, not that the drug is taken."""
+    latest = _latest_course(ctx, ingredient)
     return latest.supply_ran_out if latest is not None else None
+
+
+def since_supply(ctx: RuleContext, ingredient: str = _DRUG) -> str:
+    """What the record shows after the supply ended (`supply_ended`), in the lithium cards'
+    words: "no fill since"; "a fill of 2026-11-02, status unknown" when a fill of a status to
+    confirm follows (Trial.fills_to_confirm, session 35 lith53: "no fill since" beside it was
+    wrong); "1 fill since could not be read (2026-11-02)" when fills were left out (Trial.
+    unread_fills). "" when the supply did not end."""
+    latest = _latest_course(ctx, ingredient)
+    if latest is None or latest.supply_ran_out is None:
+        return ""
+    said = [f"a fill of {f.day.isoformat()}, status {f.status}" for f in latest.fills_to_confirm]
+    if latest.unread_fills:
+        days = ", ".join(d.isoformat() for d in latest.unread_fills)
+        said.append(f"{unread_since(latest)} ({days})")
+    return "; ".join(said) if said else "no fill since"
+
+
+def supply_confirm(ended: date, since: str) -> str:
+    """The lithium cards' line opening on a supply that ended (`supply_ended`, `since_supply`):
+    "Last supply ended 2026-10-27, no fill since: confirm lithium is still taken", or, a fill
+    since not counted, "Last supply ended 2026-10-27, then a fill of 2026-11-02, status unknown:
+    confirm that fill (the pharmacy record) and that lithium is still taken" (lith53)."""
+    if since in ("", "no fill since"):
+        return (
+            f"Last supply ended {ended.isoformat()}, no fill since: confirm lithium is still taken"
+        )
+    return (
+        f"Last supply ended {ended.isoformat()}, then {since}: confirm that fill (the pharmacy "
+        "record) and that lithium is still taken"
+    )
 
 
 def judged_level(ctx: RuleContext) -> LabResult | None:
