@@ -123,8 +123,34 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
             end = next((e for at, e in parts if _overdose(text[at:e], meds=meds)), None)
             if end is None:
                 end = _shares(text, parts)
+            if end is None:
+                end = _beyond_doses(text, parts, clause_end, meds=meds)
             if end is not None:
                 yield m.start(), end
+
+
+def _beyond_doses(
+    text: str, parts: list[tuple[int, int]], clause_end: int, *, meds: bool
+) -> int | None:
+    """Where an act goes beyond a whole supply read as the day's doses ("all her morning pills",
+    "all her meds": `_owned`, `_meds_read`): a later object naming a drug or pill word, which the
+    "all" governs too ("took all her morning pills and her husband's oxycodone", "... plus her
+    klonopin"), or a `taken_excess` phrase after it ("and then some", "and 10 more", "twice").
+    Review K48a s35 finding 4: the regimen reading of dc16181e left these quiet, TMS offered, though
+    they were critical before it; the day's doses with another drug or more of them are no
+    adherence (the safer error)."""
+    clause = text[parts[0][0] : clause_end] if parts else ""
+    if any(p.search(clause) for p in _roles().get("taken_adherence", ())):
+        return None  # "took all her meds twice a day as prescribed": the day's doses, as stated
+    for i, (at, stop) in enumerate(parts):
+        if _overdose(text[at:stop], meds=meds) or not _overdose(text[at:stop], meds=True):
+            continue
+        for later, later_stop in parts[i + 1 :]:
+            if _owned(text[later:later_stop].lstrip()):
+                return later_stop
+        if any(p.search(text, at, clause_end) for p in _roles().get("taken_excess", ())):
+            return clause_end
+    return None
 
 
 def _meds_read(verb: str, clause: str, *, plan: bool = False) -> bool:

@@ -10,6 +10,9 @@
 - Finding 3: the lead's routine-time reading of a plan ("... at once at bedtime") let "at bedtime
   to die", "at bedtime tonight", "thinking of taking ... at bedtime" go quiet: reverted to fix
   text60's decision (no time of day undoes "at once" in a plan; the `taken_at_once` row says why).
+- Review K48a finding 4: after the day's doses, another drug or more of them ("took all her
+  morning pills and her husband's oxycodone", "... and then some", "... twice") is an overdose
+  (`_beyond_doses`; the regimen reading had left them quiet).
 - Finding 4: "guns locked in safe", "pills at home locked up" named no means (`risk_means_kept`
   "locked*", "secured"): locked means are still access; those rows are gone.
 """
@@ -39,11 +42,19 @@ CRITICAL = {
     "e_plan_to_take_all_her_meds_at_once_at_bedtime_tonight": "fixed",
     "e_thinking_of_taking_all_her_meds_at_once_at_bedtime": "fixed",
     "cn_Hx_SI_2015_denies_current_SI_lives_with_husband_who_has_guns_locked_in_safe": "fixed",
+    # Review K48a finding 4: more than the day's doses (self_harm_taken._beyond_doses).
+    "e_took_all_her_morning_pills_and_her_husband_s_oxycodone": "fixed",
+    "e_took_all_her_morning_pills_plus_her_klonopin": "fixed",
+    "e_took_all_her_morning_pills_and_then_some": "fixed",
+    "e_took_all_her_morning_pills_and_10_more": "fixed",
+    "e_took_all_her_morning_pills_twice": "fixed",
 }
 
 QUIET = {
     "e_took_her_usual_trazodone": "control",
     "e_took_all_her_usual_pills": "control",
+    "e_took_all_her_morning_pills_and_her_vitamins": "control",
+    "e_took_all_her_meds_twice_a_day_as_prescribed": "control",
 }
 
 
