@@ -182,6 +182,10 @@ def _corrected(
 _CARD_TESTS = ("tsh", "free-t4", "b12", "folate", "vitamin-d")
 
 
+# Out of range: an old result so behind a newer unread one is named as context only.
+_OUT = frozenset({"low", "high"})
+
+
 def _uncompared(
     ctx: RuleContext, labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]
 ) -> list[Item]:
@@ -192,6 +196,11 @@ def _uncompared(
     that is not a bound, review s28 RJ finding 2: never silent). Said as information that holds
     nothing (the value may be normal), raising the card when alone."""
     items: list[Item] = []
+    stale_days = ctx.policy.tsh_lookback_days  # the card's look-back (`medical_items`)
+
+    def stale(lab: LabResult) -> bool:
+        return (ctx.record.as_of - lab.date).days > stale_days
+
     for test in _CARD_TESTS:
         lab = labs.get(test)
         if lab is None or lab.flag is not None or not ranged(test):
@@ -229,6 +238,13 @@ def _uncompared(
         # high two years before a newer "see note" went unsaid).
         last = diagnosis_medical_thyroid.last_read(ctx, test, lab.date)
         before = f"; the last {name} read: {lab_ref(last)}" if last is not None else ""
+        if last is not None and last.flag in _OUT and stale(last):
+            # Older than the look-back, out of range: context for the newer result, which is the
+            # one to read, not a repeat of itself (K47c s35 finding 5).
+            before = (
+                f"; the last {name} read: {_lab_ref(last)} ({_age(last.date, ctx.record.as_of)} "
+                f"ago, before the {stale_days}-day look-back): read the {day} result"
+            )
         items.append(
             Item(
                 title,

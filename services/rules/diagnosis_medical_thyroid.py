@@ -130,7 +130,11 @@ def _recent(ctx: RuleContext, lab: LabResult | None) -> bool:
     return lab is not None and lab.date >= since
 
 
-def _judged(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> list[Item]:
+def _judged(
+    ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef, free_t4_since: bool = False
+) -> list[Item]:
+    """`free_t4_since`: the free T4 of `labs` was drawn with a newer TSH that could not be read
+    (`thyroid_items`): named, never asked for again (review K47c s35 finding 3)."""
     tsh = labs.get("tsh")
     free_t4 = labs.get("free-t4")
     taking = adjunct_harm.explains_low_tsh(ctx, tsh) if tsh is not None else None
@@ -186,6 +190,7 @@ def _judged(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> li
         if (
             replacement is None
             and _without_free_t4(tsh, free_t4)
+            and not free_t4_since
             and thyroid_patterns.mild_raise(tsh)
         ):
             return [_ask_free_t4(tsh, lab_ref)]
@@ -213,12 +218,18 @@ def _judged(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> li
         # With no free T4 drawn with it and no replacement, the line asks for one as well (review
         # 17 second recheck M6): the pattern, overt or subclinical, central or primary, is the
         # pair's.
-        ask = replacement is None and _without_free_t4(tsh, free_t4)
+        ask = replacement is None and _without_free_t4(tsh, free_t4) and not free_t4_since
+        since = (
+            f", drawn with the TSH of {free_t4.date.isoformat()} that could not be read: read "
+            "that TSH."
+            if free_t4_since and free_t4 is not None
+            else "."
+        )
         return [
             Item(
                 f"TSH {tsh.flag}{value}",
                 f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref, age)}"
-                + ("; no free T4 drawn with it: add one." if ask else "."),
+                + ("; no free T4 drawn with it: add one." if ask else since),
                 order="free-t4" if ask else "",
             )
         ]
@@ -239,6 +250,9 @@ def _judged(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> li
             else None
         )
         beside = f"; TSH {lab_ref(tsh)}" if tsh is not None else "; no TSH on record"
+        if tsh is not None and tsh.value is None and tsh.flag is None:
+            # A TSH with nothing read (a thyroid panel with only its free T4: K47c s35 finding 2)
+            beside = f"; TSH of {tsh.date.isoformat()} not readable"
         items.append(
             Item(
                 f"free T4 {free_t4.flag}"
@@ -309,13 +323,39 @@ def last_read(ctx: RuleContext, test: str, before: date) -> LabResult | None:
 def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> list[Item]:
     """The thyroid lines. A latest TSH not compared (no value: "see note", a data-absent reason,
     a panel whose TSH did not come; or a unit not converted) behind an abnormal one read before
-    it: the thyroid lines judge the abnormal one, the last known (lab54 item 2: a TSH 9.8 high was hidden, and
-    nothing held); the safer reading, since the unread one may say nothing. Its line then says
-    no TSH was read since, not that none was drawn (`_uncompared` names the unread one)."""
+    it within the TSH look-back (policy.tsh_lookback_days): the thyroid lines judge the abnormal
+    one, the last known (lab54 item 2: a TSH 12 high was hidden, and nothing held); the safer
+    reading, since the unread one may say nothing. Its line then says no TSH was read since, not
+    that none was drawn (diagnosis_medical._uncompared names the unread one), and the hold names
+    both dates ("review TSH high 12 of 2026-06-01 (TSH of 2026-11-10 not readable)": K47c s35
+    finding 4). An abnormal one older than the look-back is not judged (K47c s35 finding 5: a
+    TSH 4.6 of 2024 and a 9.8 of 2016 raised "repeat TSH with free T4" beside a TSH drawn last
+    month): the card reads as the unread one alone would, which names the old one as context
+    and asks to read the newer result."""
     tsh = labs.get("tsh")
     last = last_read(ctx, "tsh", tsh.date) if tsh is not None and tsh.flag is None else None
-    if tsh is None or last is None or last.flag not in ABNORMAL:
+    if tsh is None or last is None or last.flag not in ABNORMAL or not _recent(ctx, last):
         return _judged(ctx, labs, lab_ref)
-    lines = _judged(ctx, {**labs, "tsh": last}, lab_ref)
+    free_t4 = labs.get("free-t4")
+    # A free T4 drawn with the unread TSH (K47c s35 finding 3: "add one" beside it).
+    since = free_t4 is not None and free_t4.date == tsh.date
+    lines = _judged(ctx, {**labs, "tsh": last}, lab_ref, free_t4_since=since)
     unread = f"no TSH read since (the TSH of {tsh.date.isoformat()} could not be read)"
-    return [replace(i, text=i.text.replace("no TSH since", unread)) for i in lines]
+    day, newer = last.date.isoformat(), tsh.date.isoformat()
+
+    def dated(words: str) -> str:  # "TSH high 5.2 of 2026-06-01, no free T4: add free T4"
+        head, comma, rest = words.partition(",")
+        return f"{head} of {day}{comma}{rest}"
+
+    return [
+        replace(
+            i,
+            text=i.text.replace("no TSH since", unread),
+            short=dated(i.short),
+            named=tuple(map(dated, i.named)),
+            step=i.step or f"review {dated(i.short)} (TSH of {newer} not readable)",
+        )
+        if i.short.startswith("TSH ") and " on " not in i.short
+        else replace(i, text=i.text.replace("no TSH since", unread))
+        for i in lines
+    ]
