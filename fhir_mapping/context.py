@@ -32,7 +32,7 @@ from fhir_mapping.fhir_fields import effective_date, source_ref
 from fhir_mapping.lab_panel_results import panel_extras
 from fhir_mapping.lab_status import pending
 from fhir_mapping.lab_tests import _read_lab_test
-from fhir_mapping.labs import lab_result
+from fhir_mapping.labs import _PANELS, lab_result
 from fhir_mapping.procedures_devices import (
     device_findings,
     procedure_facts,
@@ -99,8 +99,13 @@ def _pending_labs(
         when = effective_date(resource)
         if test is None or when is None or when > as_of or not pending(resource, test):
             continue
+        # A registered panel (a thyroid panel with no members yet) is its first test ordered,
+        # the TSH, as a registered TSH with no value is (review K47c s35 finding 1).
+        panel, test = (test, _PANELS[test][0]) if test in _PANELS else ("", test)
         found.append(
-            LabResult(test, None, None, when, None, source_ref(resource), status="registered")
+            LabResult(
+                test, None, None, when, None, source_ref(resource), status="registered", panel=panel
+            )
         )
     return tuple(found)
 

@@ -184,15 +184,20 @@ def lab_result(resource: Resource, *, as_of: date, test: str | None = None) -> L
         return None
     if test in _PANELS:  # an ECG: no value of its own, its QTc component is the result
         panel = _PANELS[test]
-        found = _from_components(resource, panel, when)
+        # Its first test only (the QTc, the TSH): a thyroid panel with only its free T4 is a TSH
+        # not read, its free T4 read beside it (lab_panel_results.py), never a free T4 alone that
+        # left the card saying "No TSH" (review K47c s35 finding 2).
+        found = _from_components(resource, panel[:1], when)
         if found is not None:
             if interim:
                 found = replace(found, status=interim)
             if found.value is None and found.flag is None:  # its QTc is not a number
                 return replace(found, reported=reported(test, resource), panel=test)
             return replace(found, panel=test)
-        if interim:  # a preliminary ECG with no QTc: the final report may add it; not read
-            return None
+        if interim and test in _QTC_TESTS:  # a preliminary ECG with no QTc: the final report
+            return None  # may add it; not read
+        # A preliminary thyroid panel with no TSH is named as one read with no TSH, as a
+        # preliminary TSH with no value is (review K47c s35 finding 1), its status kept.
         # No QTc component: the ECG is a QTc that could not be read (review 9 finding 2), never
         # a QTc computed from its QT and heart rate. Dropping it would let an older QTc, or none,
         # stand for the latest ECG; as a result without value the check says "not compared",
@@ -303,7 +308,7 @@ def lab_gaps(
             if panel is None:
                 reason = f"{name} result with no usable date"
             # (as_of stands in for the missing date: only whether a QTc is there is asked)
-            elif (found := _from_components(resource, panel, as_of)) is not None:
+            elif (found := _from_components(resource, panel[:1], as_of)) is not None:
                 reason = (
                     f"{name} with no usable date ({LAB_NAMES.get(found.test, found.test)} not read)"
                 )
@@ -323,8 +328,8 @@ def lab_gaps(
             gaps.extend(unread_value_gap(resource, test, when, _domain(test)))
             continue
         reason = unread_component_reason(test, result.test)
-        if _from_components(resource, panel, when) is None:
-            if _superseded(result, read):
+        if _from_components(resource, panel[:1], when) is None:
+            if _superseded(result, read) or _member_read(result, read, test):
                 continue
             # Its QTc in the text or a component coded by text only: there, not read (s29 RL 2).
             reason = ECG_QTC_NOT_READ if names_qtc(resource) else ECG_WITHOUT_QTC
@@ -364,6 +369,15 @@ def _superseded(result: LabResult, read: Sequence[LabResult]) -> bool:
             or (lab.date == result.date and (lab.value is not None or lab.flag is not None))
         )
         for lab in read
+    )
+
+
+def _member_read(result: LabResult, read: Sequence[LabResult], panel: str) -> bool:
+    """A thyroid panel with no TSH beside a TSH result of its own of the same day (its member,
+    sent by hasMember, read even when "see note"): that result's own gap names it, so the panel
+    is not a second missing TSH said "not in the chart" (review K47c s35 finding 6)."""
+    return panel not in _QTC_TESTS and any(
+        lab.test == result.test and lab.date == result.date and not lab.panel for lab in read
     )
 
 

@@ -29,8 +29,6 @@ from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 from services.rules.diagnosis_sleep_apnea import sleep_apnea_items
 
-ABNORMAL = diagnosis_medical_thyroid.ABNORMAL
-
 
 def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> str:
     """ "3.1 ng/mL, low, 2022-04-04 (3 years ago: repeat)": a result older than `old_days`
@@ -184,19 +182,8 @@ def _corrected(
 _CARD_TESTS = ("tsh", "free-t4", "b12", "folate", "vitamin-d")
 
 
-def _last_read(ctx: RuleContext, test: str, before: date) -> LabResult | None:
-    """The latest result of `test` flagged (compared, or the lab's flag) dated before `before`,
-    the first on record of its date: what a newer result not compared hides (lab54 item 2)."""
-    found: LabResult | None = None
-    for lab in ctx.record.context.labs:
-        if (
-            lab.test == test
-            and lab.date < before
-            and lab.flag is not None
-            and (found is None or lab.date > found.date)
-        ):
-            found = lab
-    return found
+# Out of range: an old result so behind a newer unread one is named as context only.
+_OUT = frozenset({"low", "high"})
 
 
 def _uncompared(
@@ -209,6 +196,11 @@ def _uncompared(
     that is not a bound, review s28 RJ finding 2: never silent). Said as information that holds
     nothing (the value may be normal), raising the card when alone."""
     items: list[Item] = []
+    stale_days = ctx.policy.tsh_lookback_days  # the card's look-back (`medical_items`)
+
+    def stale(lab: LabResult) -> bool:
+        return (ctx.record.as_of - lab.date).days > stale_days
+
     for test in _CARD_TESTS:
         lab = labs.get(test)
         if lab is None or lab.flag is not None or not ranged(test):
@@ -244,8 +236,15 @@ def _uncompared(
                 long = f"{short} of {day} not compared (unit not recognised): check it in the chart"
         # The last result read before it, which the unread one hides (lab54 item 2: a TSH 9.8
         # high two years before a newer "see note" went unsaid).
-        last = _last_read(ctx, test, lab.date)
+        last = diagnosis_medical_thyroid.last_read(ctx, test, lab.date)
         before = f"; the last {name} read: {lab_ref(last)}" if last is not None else ""
+        if last is not None and last.flag in _OUT and stale(last):
+            # Older than the look-back, out of range: context for the newer result, which is the
+            # one to read, not a repeat of itself (K47c s35 finding 5).
+            before = (
+                f"; the last {name} read: {_lab_ref(last)} ({_age(last.date, ctx.record.as_of)} "
+                f"ago, before the {stale_days}-day look-back): read the {day} result"
+            )
         items.append(
             Item(
                 title,
@@ -273,7 +272,7 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
     def stale(lab: LabResult) -> bool:
         return (as_of - lab.date).days > old_days
 
-    items: list[Item] = _thyroid_items(ctx, labs, lab_ref)
+    items: list[Item] = diagnosis_medical_thyroid.thyroid_items(ctx, labs, lab_ref)
     for kind, test, label in (
         (FindingKind.B12_DEFICIENCY, "b12", "B12"),
         (FindingKind.FOLATE_DEFICIENCY, "folate", "folate"),
@@ -317,23 +316,6 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
     items += _pending(ctx, labs)
     items += sleep_apnea_items(ctx)
     return items
-
-
-def _thyroid_items(
-    ctx: RuleContext, labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]
-) -> list[Item]:
-    """The thyroid lines. A latest TSH not compared (no value: "see note", a data-absent reason,
-    a panel whose TSH did not come; or a unit not converted) behind an abnormal one read before it: the thyroid
-    lines judge the abnormal one, the last known (lab54 item 2: a TSH 9.8 high was hidden, and
-    nothing held); the safer reading, since the unread one may say nothing. Its line then says
-    no TSH was read since, not that none was drawn (`_uncompared` names the unread one)."""
-    tsh = labs.get("tsh")
-    last = _last_read(ctx, "tsh", tsh.date) if tsh is not None and tsh.flag is None else None
-    if tsh is None or last is None or last.flag not in ABNORMAL:
-        return diagnosis_medical_thyroid.thyroid_items(ctx, labs, lab_ref)
-    items = diagnosis_medical_thyroid.thyroid_items(ctx, {**labs, "tsh": last}, lab_ref)
-    unread = f"no TSH read since (the TSH of {tsh.date.isoformat()} could not be read)"
-    return [replace(i, text=i.text.replace("no TSH since", unread)) for i in items]
 
 
 def _pending_of(ctx: RuleContext, test: str, labs: dict[str, LabResult]) -> LabResult | None:

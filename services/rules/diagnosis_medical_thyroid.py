@@ -3,7 +3,9 @@ the pattern the pair makes), a low TSH liothyronine explains, a free T4 out of r
 that is not, and hypothyroidism on record, treated or not.
 
 Apart from diagnosis_medical.py because the thyroid reading pairs two labs with the thyroid
-hormone taken, which the B12, folate, vitamin D and sleep apnea lines need none of.
+hormone taken, which the B12, folate, vitamin D and sleep apnea lines need none of; with it the
+reading of a latest TSH not compared behind one read before it (`thyroid_items`, `last_read`,
+moved here from diagnosis_medical.py in lab55). The pair's patterns are thyroid_patterns.py's.
 
 Hypothyroidism on record (review 17 W1): CANMAT 2023 para 184 asks to rule out medical
 contributors on poor response. Hypothyroidism with thyroid replacement running
@@ -30,8 +32,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
@@ -40,7 +42,7 @@ from fhir_mapping.record import FindingKind, LabResult
 from services import drug_names, lab_readings
 from services.card_format import plural
 from services.interaction_takings import Taking
-from services.rules import adjunct_harm, thyroid_over_replacement, thyroiditis
+from services.rules import adjunct_harm, thyroid_over_replacement, thyroid_patterns, thyroiditis
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 
@@ -59,89 +61,6 @@ def _csv(name: str) -> list[dict[str, str]]:
 def replacements() -> frozenset[str]:
     """The thyroid hormones that treat hypothyroidism (data/thyroid_replacements.csv)."""
     return frozenset(r["ingredient"].strip().lower() for r in _csv("thyroid_replacements.csv"))
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    words: str  # "a subclinical hypothyroidism pattern (TSH raised, free T4 normal)"
-    action: str  # what the card asks ("" when the pattern alone is said)
-    # A TSH below this (mIU/L: every TSH unit data/lab_ranges.csv reads is the same quantity)
-    # with this pattern is reviewed alongside escalation, holding nothing (ETA 2013: subclinical
-    # hypothyroidism under 10, review 17 W5); None: the pattern is settled before escalating.
-    alongside_below_tsh: float | None
-    # At or above `alongside_below_tsh`, what the card asks instead (ETA 2013: levothyroxine
-    # recommended above 10 under 65-70; audit 17b W3), and from which age the guideline's
-    # conditional wording (`over_line_action_older`) is said; "" when the row has none.
-    over_line_action: str = ""
-    over_line_older_from_age: int | None = None
-    over_line_action_older: str = ""
-
-
-@cache
-def _pattern_rows() -> dict[tuple[str, str], Pattern]:
-    def cell(r: dict[str, str], name: str) -> str:
-        return (r.get(name) or "").strip()
-
-    return {
-        (r["tsh"].strip(), r["free_t4"].strip()): Pattern(
-            r["pattern"].strip(),
-            cell(r, "action"),
-            float(cell(r, "alongside_below_tsh")) if cell(r, "alongside_below_tsh") else None,
-            cell(r, "over_line_action"),
-            int(cell(r, "over_line_older_from_age"))
-            if cell(r, "over_line_older_from_age")
-            else None,
-            cell(r, "over_line_action_older"),
-        )
-        for r in _csv("thyroid_patterns.csv")
-    }
-
-
-@cache
-def _patterns() -> dict[tuple[str, str], str]:
-    """The pattern's words, with what the card asks when the table says (review 17 M8: a
-    central pattern named with no action)."""
-    return {
-        key: f"{p.words}: {p.action}" if p.action else p.words for key, p in _pattern_rows().items()
-    }
-
-
-def _over_line(tsh: LabResult, pattern: Pattern) -> bool:
-    """A TSH at or above the row's line (ETA 2013: 10 mIU/L): a value there, or a bound above it
-    ("> 10"); a bound below ("< 12") is not known to be."""
-    line = pattern.alongside_below_tsh
-    if line is None or tsh.value is None or tsh.comparator in ("<", "<="):
-        return False
-    return tsh.value >= line
-
-
-def _pattern_words(tsh: LabResult, free_t4: LabResult, age: int | None) -> str:
-    """The pair's pattern with what the card asks. At or above the row's TSH line the row's
-    over-line action (ETA 2013: treat above 10 under 65-70); from its older age the conditional
-    wording. An age not on record gets the younger wording, which names the age cut itself."""
-    key = (_flag(tsh), _flag(free_t4))
-    pattern = _pattern_rows().get(key)
-    if pattern is None or not pattern.over_line_action or not _over_line(tsh, pattern):
-        return _patterns().get(key, "")
-    older = pattern.over_line_older_from_age
-    action = (
-        pattern.over_line_action_older
-        if older is not None and age is not None and age >= older and pattern.over_line_action_older
-        else pattern.over_line_action
-    )
-    return f"{pattern.words}: {action}"
-
-
-# The key of a lab nothing compared: it matches no row of data/thyroid_patterns.csv.
-_NOT_COMPARED = "not compared"
-
-
-def _flag(lab: LabResult) -> str:
-    """ "low", "high" or "normal" as the mapping flagged it (the lab's interpretation, its own
-    range, else lab_ranges.csv in a unit it knows or converts). A lab with no flag was compared
-    with nothing (a unit not converted, no range sent): never read as normal (review s28 RJ
-    finding 1: a free T4 of 8 pmol/L, then not converted, made a raised TSH "subclinical")."""
-    return lab.flag or _NOT_COMPARED
 
 
 def replacement_taken(ctx: RuleContext) -> Taking | None:
@@ -163,28 +82,14 @@ def _free_t4_words(
         return ""
     words = f"; free T4 {lab_ref(free_t4)}"
     if free_t4.flag is None and free_t4.value is not None:
-        # Not compared (`_flag`): the pair's pattern is not known, so the TSH line stays as an
+        # Not compared (`thyroid_patterns.flag`): the pair's pattern is not known, so the TSH line stays as an
         # abnormal TSH alone would read (held), never a subclinical one.
         return f"{words}: not compared, so the pattern is not known"
     if free_t4.date == tsh.date:
-        pattern = _pattern_words(tsh, free_t4, age)
+        pattern = thyroid_patterns.pattern_words(tsh, free_t4, age)
         if pattern:
             words += f": {pattern}"
     return words
-
-
-def _subclinical(tsh: LabResult, free_t4: LabResult | None) -> Pattern | None:
-    """The table's pattern of a same-day pair reviewed alongside escalation (a raised TSH under
-    `alongside_below_tsh` with a normal free T4), else None. Without a free T4 of the same day
-    the pattern is not known (an overt hypothyroidism is not ruled out): None, the safer reading."""
-    if free_t4 is None or free_t4.date != tsh.date or tsh.value is None:
-        return None
-    if tsh.comparator is not None:
-        return None  # a bound ("> 10") is not a value under the line
-    pattern = _pattern_rows().get((_flag(tsh), _flag(free_t4)))
-    if pattern is None or pattern.alongside_below_tsh is None:
-        return None
-    return pattern if tsh.value < pattern.alongside_below_tsh else None
 
 
 def _without_free_t4(tsh: LabResult, free_t4: LabResult | None) -> bool:
@@ -192,36 +97,17 @@ def _without_free_t4(tsh: LabResult, free_t4: LabResult | None) -> bool:
     return free_t4 is None or free_t4.date != tsh.date
 
 
-def _mild_raise(tsh: LabResult) -> bool:
-    """A raised TSH under the subclinical row's line (`alongside_below_tsh`, ETA 2013: 10
-    mIU/L), a value and not a bound."""
-    if tsh.flag != "high" or tsh.value is None or tsh.comparator is not None:
-        return False
-    row = _pattern_rows().get(("high", "normal"))
-    line = row.alongside_below_tsh if row is not None else None
-    return line is not None and tsh.value < line
-
-
-def _unknown_pattern_held() -> bool:
-    """Whether a raised TSH with no free T4 beside it is settled before escalating: yes when any
-    row of data/thyroid_patterns.csv with tsh "high" is settled first (no `alongside_below_tsh`:
-    the overt row), since the unknown pattern may be that one (cards45 item 3, the safer reading)."""
-    return any(
-        p.alongside_below_tsh is None for (tsh, _), p in _pattern_rows().items() if tsh == "high"
-    )
-
-
 def _ask_free_t4(tsh: LabResult, lab_ref: LabRef) -> Item:
     """A raised TSH under 10 with no free T4 drawn with it (review 17 second recheck M6): it asks
     for the free T4 ("Order free T4") and, while the pattern is unknown, holds the one-click
     escalations (the optimise card's adjuncts; the TMS card: "check free T4 first, then consider
-    TMS referral"), as `_unknown_pattern_held` reads the table. Why (review K30c, cards45 item 3;
+    TMS referral"), as `thyroid_patterns.unknown_pattern_held` reads the table. Why (review K30c, cards45 item 3;
     it held nothing before): the line says a low free T4 (overt) is treated first (ETA 2013), and
     until the free T4 is drawn that is not ruled out (CANMAT 2023 para 184: medical contributors
     before the next step). The cost is small: a same-day test the card orders, and a normal free
     T4 turns it into the subclinical line, which holds nothing under 10."""
     value = "" if tsh.value is None else f" {lab_number(tsh)}{status_note(tsh)}"
-    held = _unknown_pattern_held()
+    held = thyroid_patterns.unknown_pattern_held()
     return Item(
         f"TSH high{value}, no free T4: add free T4",
         f"**Raised TSH, no free T4 with it:** {lab_ref(tsh)}; no free T4 drawn with it: add a "
@@ -244,7 +130,11 @@ def _recent(ctx: RuleContext, lab: LabResult | None) -> bool:
     return lab is not None and lab.date >= since
 
 
-def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> list[Item]:
+def _judged(
+    ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef, free_t4_since: bool = False
+) -> list[Item]:
+    """`free_t4_since`: the free T4 of `labs` was drawn with a newer TSH that could not be read
+    (`thyroid_items`): named, never asked for again (review K47c s35 finding 3)."""
     tsh = labs.get("tsh")
     free_t4 = labs.get("free-t4")
     taking = adjunct_harm.explains_low_tsh(ctx, tsh) if tsh is not None else None
@@ -297,9 +187,14 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
             # A low TSH on replacement is most often the dose (audit 19 finding 4): said as
             # over-replacement, with the free T4 and the dose review it asks for.
             return [low_on_replacement]
-        if replacement is None and _without_free_t4(tsh, free_t4) and _mild_raise(tsh):
+        if (
+            replacement is None
+            and _without_free_t4(tsh, free_t4)
+            and not free_t4_since
+            and thyroid_patterns.mild_raise(tsh)
+        ):
             return [_ask_free_t4(tsh, lab_ref)]
-        subclinical = _subclinical(tsh, free_t4) if replacement is None else None
+        subclinical = thyroid_patterns.subclinical(tsh, free_t4) if replacement is None else None
         if subclinical is not None:
             # Subclinical hypothyroidism under TSH 10 (ETA 2013; review 17 W5): usually not
             # treated, confirmed by a repeat in 2-3 months; not a reason to delay augmentation,
@@ -323,12 +218,18 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         # With no free T4 drawn with it and no replacement, the line asks for one as well (review
         # 17 second recheck M6): the pattern, overt or subclinical, central or primary, is the
         # pair's.
-        ask = replacement is None and _without_free_t4(tsh, free_t4)
+        ask = replacement is None and _without_free_t4(tsh, free_t4) and not free_t4_since
+        since = (
+            f", drawn with the TSH of {free_t4.date.isoformat()} that could not be read: read "
+            "that TSH."
+            if free_t4_since and free_t4 is not None
+            else "."
+        )
         return [
             Item(
                 f"TSH {tsh.flag}{value}",
                 f"**Abnormal TSH:** {lab_ref(tsh)}{_free_t4_words(tsh, free_t4, lab_ref, age)}"
-                + ("; no free T4 drawn with it: add one." if ask else "."),
+                + ("; no free T4 drawn with it: add one." if ask else since),
                 order="free-t4" if ask else "",
             )
         ]
@@ -341,8 +242,17 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         # A free T4 out of range with a TSH that is not (the TSH alone misses central
         # hypothyroidism): a thyroid contributor as an abnormal TSH is, held the same way.
         same_day = tsh is not None and tsh.date == free_t4.date
-        pattern = _patterns().get((_flag(tsh), _flag(free_t4))) if same_day and tsh else None
+        pattern = (
+            thyroid_patterns.patterns().get(
+                (thyroid_patterns.flag(tsh), thyroid_patterns.flag(free_t4))
+            )
+            if same_day and tsh
+            else None
+        )
         beside = f"; TSH {lab_ref(tsh)}" if tsh is not None else "; no TSH on record"
+        if tsh is not None and tsh.value is None and tsh.flag is None:
+            # A TSH with nothing read (a thyroid panel with only its free T4: K47c s35 finding 2)
+            beside = f"; TSH of {tsh.date.isoformat()} not readable"
         items.append(
             Item(
                 f"free T4 {free_t4.flag}"
@@ -393,3 +303,59 @@ def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef)
         )
     # Replacement running and a recent TSH not abnormal: ruled out, no line (review 17 W1).
     return items
+
+
+def last_read(ctx: RuleContext, test: str, before: date) -> LabResult | None:
+    """The latest result of `test` flagged (compared, or the lab's flag) dated before `before`,
+    the first on record of its date: what a newer result not compared hides (lab54 item 2)."""
+    found: LabResult | None = None
+    for lab in ctx.record.context.labs:
+        if (
+            lab.test == test
+            and lab.date < before
+            and lab.flag is not None
+            and (found is None or lab.date > found.date)
+        ):
+            found = lab
+    return found
+
+
+def thyroid_items(ctx: RuleContext, labs: dict[str, LabResult], lab_ref: LabRef) -> list[Item]:
+    """The thyroid lines. A latest TSH not compared (no value: "see note", a data-absent reason,
+    a panel whose TSH did not come; or a unit not converted) behind an abnormal one read before
+    it within the TSH look-back (policy.tsh_lookback_days): the thyroid lines judge the abnormal
+    one, the last known (lab54 item 2: a TSH 12 high was hidden, and nothing held); the safer
+    reading, since the unread one may say nothing. Its line then says no TSH was read since, not
+    that none was drawn (diagnosis_medical._uncompared names the unread one), and the hold names
+    both dates ("review TSH high 12 of 2026-06-01 (TSH of 2026-11-10 not readable)": K47c s35
+    finding 4). An abnormal one older than the look-back is not judged (K47c s35 finding 5: a
+    TSH 4.6 of 2024 and a 9.8 of 2016 raised "repeat TSH with free T4" beside a TSH drawn last
+    month): the card reads as the unread one alone would, which names the old one as context
+    and asks to read the newer result."""
+    tsh = labs.get("tsh")
+    last = last_read(ctx, "tsh", tsh.date) if tsh is not None and tsh.flag is None else None
+    if tsh is None or last is None or last.flag not in ABNORMAL or not _recent(ctx, last):
+        return _judged(ctx, labs, lab_ref)
+    free_t4 = labs.get("free-t4")
+    # A free T4 drawn with the unread TSH (K47c s35 finding 3: "add one" beside it).
+    since = free_t4 is not None and free_t4.date == tsh.date
+    lines = _judged(ctx, {**labs, "tsh": last}, lab_ref, free_t4_since=since)
+    unread = f"no TSH read since (the TSH of {tsh.date.isoformat()} could not be read)"
+    day, newer = last.date.isoformat(), tsh.date.isoformat()
+
+    def dated(words: str) -> str:  # "TSH high 5.2 of 2026-06-01, no free T4: add free T4"
+        head, comma, rest = words.partition(",")
+        return f"{head} of {day}{comma}{rest}"
+
+    return [
+        replace(
+            i,
+            text=i.text.replace("no TSH since", unread),
+            short=dated(i.short),
+            named=tuple(map(dated, i.named)),
+            step=i.step or f"review {dated(i.short)} (TSH of {newer} not readable)",
+        )
+        if i.short.startswith("TSH ") and " on " not in i.short
+        else replace(i, text=i.text.replace("no TSH since", unread))
+        for i in lines
+    ]

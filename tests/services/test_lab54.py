@@ -66,16 +66,22 @@ def test_a_thyroid_panel_read_with_its_tsh_and_free_t4(name: str) -> None:
     ["d_old_tsh_9_8_new_see_note", "e_old_tsh_9_8_new_absent", "f_old_tsh_9_8_new_unit_iu_ml"],
 )
 def test_an_old_high_tsh_behind_an_unread_one_is_named(name: str) -> None:
+    # Older than the TSH look-back: named as context, the newer result to read (lab55, K47c s35
+    # finding 5; it was judged, "TSH high 9.8 on 2024-11-12: repeat").
     review = _cards(name)[REVIEW]
     assert "the last TSH read: 9.8 uIU/mL, high, 2024-11-12" in review["detail"]
-    assert "TSH high 9.8 on 2024-11-12: repeat" in review["summary"]
-    assert "no TSH read since (the TSH of 2026-11-10 could not be read)" in review["detail"]
+    assert "read the 2026-11-10 result" in review["detail"]
+    assert "TSH high 9.8" not in review["summary"]
 
 
 def test_a_recent_high_tsh_behind_an_unread_one_holds() -> None:
     cards = _cards("d2_recent_tsh_12_new_see_note")
     assert "TSH high 12" in cards[REVIEW]["summary"]
-    assert "review TSH high 12 first" in cards[TMS]["summary"]
+    # Both dates named (lab55, K47c s35 finding 4).
+    assert (
+        "review TSH high 12 of 2026-06-01 (TSH of 2026-11-10 not readable) first"
+        in (cards[TMS]["summary"])
+    )
 
 
 def test_an_old_normal_tsh_behind_an_unread_one_is_named_and_holds_nothing() -> None:
