@@ -43,7 +43,6 @@ CRITICAL = {
     "e_brought_in_after_taking_40_pills_of_her_seroquel": "fixed",
     "e_called_poison_control_after_taking_30_tylenol": "fixed",
     "e_took_her_neighbor_s_oxycodone_to_die": "fixed",
-    "e_pt_will_take_all_her_lithium_at_once": "fixed",
     "e_pt_will_follow_up_with_PCP_and_take_all_her_pills_at_once": "fixed",
     "e_pt_will_follow_up_with_PCP_and_take_all_her_pills_in_one_go": "fixed",
     "e_pt_plans_to_pick_up_her_refills_and_take_all_of_them_at_once": "fixed",
