@@ -231,6 +231,10 @@ def step() -> str | None:
     # a comma inside the step only before a word link, so "plan to go home, then f/u PCP" and
     # "Plan to admit; overdose ..." read as before.
     listed = r"(?:\s*,(?:\s+[\w'/]+)+?)*?,?(?:" + (worded or "(?!)") + r")"
+    # Or steps listed with commas only, the last comma the link ("plan to go home, get his gun,
+    # shoot himself" was quiet, TMS offered, while "plan to go home, shoot himself" was critical:
+    # review K48a, session 35 fix text66); a ";" still closes the step ("Plan to admit; ...").
+    listed += r"|(?:\s*,(?:\s+[\w'/]+)+?)+\s*,"
     # No word at all is a step too: a step a lookalike row blanked ("plan to take all the kids and
     # kill herself", "plan to stand in front of class and shoot herself" went quiet once text58's
     # rows blanked the step: recheck K45a findings 1, 2) is spaces here.
@@ -260,7 +264,7 @@ def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[
     for m in (m for p in terms for m in p.finditer(text)):
         if lead_start(text, m.start()) is None:
             at = _nearest(pattern, text[: m.start()])
-            if at is not None and not _adherence(text, at, m):
+            if at is not None and (_whole_at_once(m) or not _adherence(text, at, m)):
                 found.append((m, at))
     return found
 
@@ -286,6 +290,15 @@ def _adherence(text: str, at: int, m: re.Match[str]) -> bool:
     if not any(t.match(text, m.start()) for t in terms):
         return False
     return re.match(r"\s*(?:[.;,:)]|$)", text[m.end() :]) is not None
+
+
+def _whole_at_once(m: re.Match[str]) -> bool:
+    """Whether a stepped term names its supply at once or by a count of three or more ("take
+    all her pills at once", "take all 90 pills"): no care plan's adherence, whatever step came
+    before ("pt will follow up with PCP and take all her pills at once" was quiet, TMS offered:
+    review K48a, session 35 fix text66). The day's doses are neither counted nor taken at once."""
+    at_once = "|".join(term_regex(t).pattern for t in _role("taken_at_once")) or "(?!)"
+    return re.search(at_once + r"|\b" + _COUNT + r"\b", m.group()) is not None
 
 
 def _nearest(pattern: re.Pattern[str], before: str) -> int | None:

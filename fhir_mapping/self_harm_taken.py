@@ -125,6 +125,8 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
                 end = _shares(text, parts)
             if end is None:
                 end = _beyond_doses(text, parts, clause_end, meds=meds)
+            if end is None:
+                end = _purposed(text, parts, text[start:clause_end])
             if end is not None:
                 yield m.start(), end
 
@@ -151,6 +153,17 @@ def _beyond_doses(
         if any(p.search(text, at, clause_end) for p in _roles().get("taken_excess", ())):
             return clause_end
     return None
+
+
+def _purposed(text: str, parts: list[tuple[int, int]], clause: str) -> int | None:
+    """Where an object that opens with a drug or pill word (`_owned`: "her neighbor's
+    oxycodone") ends, when the act's clause states a suicidal `taken_purpose` ("to die"); None
+    otherwise. "took her neighbor's oxycodone to die" was quiet, TMS offered (review K48a,
+    session 35 fix text66): a drug taken to die is a suicide attempt whatever its count, so no
+    count or whole supply is needed once the purpose is stated (the safer reading)."""
+    if not any(p.search(clause) for p in _roles().get("taken_purpose", ())):
+        return None
+    return next((e for at, e in parts if _owned(text[at:e], meds=True)), None)
 
 
 def _meds_read(verb: str, clause: str, *, plan: bool = False) -> bool:
