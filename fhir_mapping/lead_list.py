@@ -36,7 +36,8 @@ from fhir_mapping.text_negation import normalise_text
 __all__ = ["blank_lead_lists"]
 
 # The joints of a list of qualifiers: ",", ", or", ", and", "or", "and".
-_JOINT = r"(?:\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+)"
+# "and/or" too ("denies thoughts and/or plans to hurt herself": review K48a noise, fix text65).
+_JOINT = r"(?:\s*,\s*(?:(?:and/or|or|and)\s+)?|\s+(?:and/or|or|and)\s+)"
 _WORD_JOINT = re.compile(r"\b(?:or|and)\b")
 
 
@@ -86,6 +87,21 @@ def _list_start(text: str, start: int) -> int:
     return first
 
 
+def _continued(text: str, first: int, last: int) -> int:
+    """`first`, or the start of a "," right before it when the list opens with a bare noun and has
+    a word joint: such a list continues a denial's list ("Denies SI, thoughts or plans to hurt
+    herself", "denies SI/HI, thoughts or plans to harm self or others" were critical, TMS
+    withheld: review K48a noise, session 35 fix text65), so the comma is blanked and the denial
+    reaches the term. A qualifier with no list before it is no continuation: "denies SI, plan to
+    go home and kill herself" stays read (`first` is then the qualifier itself, and no list is
+    blanked at all)."""
+    _, _, noun = _patterns()
+    if not noun.match(text, first) or not _WORD_JOINT.search(text, first, last):
+        return first
+    comma = re.search(r"(?<=\w),\s*$", text[:first])
+    return first if comma is None else comma.start()
+
+
 def blank_lead_lists(text: str) -> str:
     """`text` (normalised) with each list of qualifiers blanked but its last qualifier, and a ","
     right after that one (module docstring), same length."""
@@ -94,6 +110,7 @@ def blank_lead_lists(text: str) -> str:
         first = _list_start(text, found.start())
         if first == found.start():
             continue
+        first = _continued(text, first, found.start())
         comma = re.match(r"\s*,(?=\s*\w)", text[found.end() :])
         end = found.end() + comma.end() if comma else found.end()
         text = (

@@ -66,6 +66,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping import self_harm_terms
+from fhir_mapping.context_lookalike import blank_context_lookalikes
 from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.lead_list import blank_lead_lists
 from fhir_mapping.self_harm_ideation import term_regex
@@ -241,6 +242,9 @@ def blank_lookalikes(
     # A list of qualifiers read as its last one, so a denial before the list reaches the term
     # ("Denies thoughts of, or plans to, harm herself": lead_list.py, fix text62).
     text = blank_lead_lists(text)
+    # A dock, a break-up, a shift ended early: blanked only when nothing else follows in the
+    # sentence ("ending it early with a gun" is read: context_lookalike.py, fix text65).
+    text = blank_context_lookalikes(text)
     kept = [m.span() for p in _kept() for m in p.finditer(text)]
 
     def free(start: int, end: int) -> bool:

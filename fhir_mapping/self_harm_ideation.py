@@ -270,26 +270,39 @@ def stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.Match[
 
 
 @cache
-def _care() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+def _care() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...], re.Pattern[str]]:
     steps = "|".join(term_regex(t).pattern for t in _role("care_step")) or "(?!)"
-    return re.compile(steps), tuple(term_regex(t) for t in _role("care_adherence"))
+    # The adherence term must close its clause with no time before the end (timed=False), and
+    # no `clause_time` or `care_reported` word may stand in its sentence (fix text65).
+    terms = tuple(term_regex(t, timed=False) for t in _role("care_adherence"))
+    others = sorted((*_role("clause_time"), *_role("care_reported")), key=len, reverse=True)
+    words = "|".join(re.escape(w) for w in others) or "(?!)"
+    return re.compile(steps), terms, re.compile(r"(?<![\w'])(?:" + words + r")(?![\w'])")
 
 
 def _adherence(text: str, at: int, m: re.Match[str]) -> bool:
     """Whether a stepped term is the adherence part of a discharge or care plan: a `care_step`
     word in the step ("follow up with PCP", "pick up her refill") and a `care_adherence` term
-    ("take all her meds") closing its clause, with no time after it. "pt will follow up with PCP
-    in 1 week and take all her meds" was critical, TMS withheld (session 35 fix text62): taking
-    all one's medicines after a follow-up is the plan's adherence, as "plan to take all her meds
-    at once with breakfast" is the day's doses (the `taken_plan_adherence` rows); a whole supply
-    is no care plan's step. "plan to go home and take all her pills" (no care word) and "... and
-    take all her pills tonight" (an occasion: `clause_time`) stay read; the safer error."""
-    steps, terms = _care()
+    ("take all her meds") closing its clause. "pt will follow up with PCP in 1 week and take all
+    her meds" was critical, TMS withheld (session 35 fix text62): taking all one's medicines after
+    a follow-up is the plan's adherence; a whole supply is no care plan's step. "plan to go home
+    and take all her pills" (no care word) stays read. Fix text65 (review K48a finding 3, UNSAFE:
+    text62 quieted "pt says she will pick up her refill and take all her pills", "will get her
+    refill tomorrow and take all her pills", "pt will follow up with PCP and take all of her
+    lithium"): only generic medicine words ("meds", "medications"; never pills or a named drug),
+    only a clinician's plan (no `care_reported` word, "says", "told", "considering", before the
+    term in its sentence) and no `clause_time` word ("tonight", "tomorrow") in its sentence; else
+    the term is read, the safer error."""
+    steps, terms, others = _care()
     if not steps.search(text, at, m.start()):
         return False
     if not any(t.match(text, m.start()) for t in terms):
         return False
-    return re.match(r"\s*(?:[.;,:)]|$)", text[m.end() :]) is not None
+    first = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+    last = min(
+        (i for i in (text.find(".", m.end()), text.find(";", m.end())) if i >= 0), default=len(text)
+    )
+    return others.search(text, first, last) is None
 
 
 def _whole_at_once(m: re.Match[str]) -> bool:

@@ -54,6 +54,8 @@ CRITICAL = {
     "e_plan_to_go_home_and_take_all_her_pills": "control",
     "e_pt_will_follow_up_with_PCP_and_take_all_her_pills_tonight": "control",
     "e_plan_to_go_to_the_store_buy_pills_and_overdose": "control",
+    # Fix text65 (review K48a finding 3): pills are no care plan's generic "meds".
+    "e_pt_will_pick_up_her_refill_at_the_pharmacy_and_take_all_her_pills": "fix text65",
 }
 
 QUIET = {
@@ -69,7 +71,6 @@ QUIET = {
     "e_denies_thoughts_intent_or_plan_to_harm_self": "fixed",
     # Item 2: a care plan's adherence, suicide prevention as a service, recreation.
     "e_pt_will_follow_up_with_PCP_in_1_week_and_take_all_her_meds": "fixed",
-    "e_pt_will_pick_up_her_refill_at_the_pharmacy_and_take_all_her_pills": "fixed",
     "e_plan_to_follow_up_with_therapist_next_week_and_suicide_prevention_resources_given": "fixed",
     "e_would_like_to_attend_support_group_next_week_and_suicide_prevention_class": "fixed",
     "e_plan_to_go_to_the_lake_with_friends_this_weekend_and_jump_off_the_dock": "fixed",
