@@ -63,7 +63,7 @@ from services.rules import (
     tca_level,
     tms_course,
     tms_follows_optimise,
-    tms_referral,
+    tms_packet_later,
     unconfirmed_signal_hold,
 )
 from services.rules.context import RuleContext, build_context
@@ -77,7 +77,7 @@ PATHWAY_RULES: tuple[Rule, ...] = (
     optimize_switch_augment.rule,
     relapse.rule,
     recurrence.rule,  # off treatment after remission on a drug (review 11 f. 3, M3)
-    tms_referral.rule,
+    tms_packet_later.rule,  # tms_referral's card, its packet built after the holds
     tms_course.rule,
     psychotherapy.rule,
     measurement_based_care.rule,
@@ -200,6 +200,9 @@ def run_rules(
     shown = tms_follows_optimise.follow_optimise(ctx, shown)
     # A critical safety card (a toxic lithium level) holds the TMS referral (review s26 RK4 2).
     shown = hold_survival.critical_card_held(shown, hidden)
+    # The TMS referral summary built for a referral every hold above left on the screen, and
+    # only then (issue 14: one a hold took off threw its summary away; tms_packet_later.py).
+    shown = tms_packet_later.build(shown)
     # Drinking said once (review s24 RN finding 7): the diagnosis review's alcohol line rides on
     # the running-drug card that names the same drinking (duloxetine), one card, two lines.
     shown = alcohol_once.fold(ctx, shown, hidden)

@@ -28,13 +28,14 @@ with the packet).
 
 from __future__ import annotations
 
-from services.packet.attach import ATTACH_DESCRIPTION, attach_packet, attaches
+from services.packet.attach import ATTACH_DESCRIPTION, Attach, attach_packet, attaches
 from services.packet.document import packet_document, packet_id, supporting_reference
 from services.packet.page import TITLE, render_packet
 from services.packet.payer import payer_evaluation, payer_section
 
 __all__ = [
     "ATTACH_DESCRIPTION",
+    "Attach",
     "TITLE",
     "attach_packet",
     "attaches",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Protocol
 
 from fhir_mapping.record import PatientRecord
 from services.packet.document import packet_document_of, supporting_reference
@@ -13,6 +14,21 @@ from services.policy import Policy
 from services.recommendation import Action, Suggestion
 
 ATTACH_DESCRIPTION = f"Attach the {TITLE} (DocumentReference) to the referral"
+
+
+class Attach(Protocol):
+    """`attach_packet`'s signature: what puts the packet on a referral suggestion (a rule may be
+    given another that builds it later: services/rules/tms_packet_later.py)."""
+
+    def __call__(
+        self,
+        suggestion: Suggestion,
+        record: PatientRecord,
+        facts: PathwayFacts,
+        policy: Policy,
+        *,
+        payer: PayerEvaluation | None | Evaluate = EVALUATE,
+    ) -> Suggestion: ...
 
 
 def attach_packet(

@@ -55,7 +55,7 @@ from services import (
     tms_severity,
 )
 from services.card_format import plural
-from services.packet import attach_packet, attaches
+from services.packet import Attach, attach_packet, attaches
 from services.payer_criteria import CriterionKind, PayerEvaluation, evaluate_payer_criteria
 from services.recommendation import Recommendation, Source, Suggestion
 from services.rules import tms_referral_held, tms_summary
@@ -238,7 +238,9 @@ def _shown_unmet(ctx: RuleContext) -> bool:
     return where is True or (where == "patient-view" and ctx.hook == "patient-view")
 
 
-def rule(ctx: RuleContext) -> Recommendation | None:
+def rule(ctx: RuleContext, *, attach: Attach | None = None) -> Recommendation | None:
+    """The card; `attach` (attach_packet when None) puts the referral summary on the referral:
+    run_rules passes tms_packet_later's, which builds it only after every hold (issue 14)."""
     facts = ctx.facts
     # Acute risk first (issue 11 item 8): with an acute suicide-risk signal, psychotic features or
     # catatonia TMS is not the next step (the optimise card names ECT / esketamine instead). Checked
@@ -374,7 +376,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # created with it and named in its supportingInfo.
             referral
             if held_off
-            else attach_packet(
+            else (attach or attach_packet)(
                 referral,
                 ctx.record,
                 facts,
