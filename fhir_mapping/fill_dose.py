@@ -37,6 +37,7 @@ fill inside it says which reading the pharmacy supplied (fill_sig.py) and stays 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.record import DoseSegment
@@ -77,9 +78,32 @@ def ordered_beside_fills(
     if not orders:
         return None, None
     order = orders[-1]
-    if (order.mg_per_day, order.mg_per_day_high) == (present.mg_per_day, present.mg_per_day_high):
+    stated = _in_effect(order, present.end)
+    if stated == (present.mg_per_day, present.mg_per_day_high):
         return None, None
-    return order.mg_per_day, order.mg_per_day_high
+    return stated
+
+
+def _in_effect(order: MedicationEvent, day: date) -> tuple[float | None, float | None]:
+    """The dose `order` states for `day`: its own reading, or for a sig written in dose steps
+    (MedicationEvent.taper, sig_steps.py: "10 mg daily for 7 days, then 20 mg daily") the step
+    in effect that day. orders43: a filled fluoxetine titration read "dose from fills, ordered 10
+    mg/day" beside 20 mg/day, the sig's first step, where the order asks for 20 from day 8."""
+    taper = order.taper
+    if taper is None or not taper.steps:
+        return order.mg_per_day, order.mg_per_day_high
+    start, found = order.start, order.mg_per_day
+    for step in taper.steps:
+        if start > day:
+            break
+        if step.mg_per_day is not None:
+            found = step.mg_per_day
+        if step.days is None:
+            break
+        start += timedelta(days=step.days)
+    if taper.stops and start <= day:
+        return order.mg_per_day, order.mg_per_day_high  # past a taper's end: no step to name
+    return found, None
 
 
 def within_fills(

@@ -13,6 +13,17 @@ failed trial), and when the fills alone would make the course adequate its adequ
 CONFIRM (Trial.lower_filled_weeks: the weeks at an adequate dose the fills alone show), as a course
 whose stop was not recorded is (duration_to_confirm.py): the cards and the payer criteria ask
 which dose is taken (services/lowered_dose.py).
+
+A lowering ordered AFTER the course was already adequate (orders43: 150 mg/day filled for 8
+weeks or more, then 37.5 ordered and never filled) leaves the verdict adequate: the weeks at 150
+before the lowering did happen, so it is not a course "to confirm". Its outcome may still be read
+from a PHQ-9 taken after the lowering, when the dose may have been lowered. Decision: it stays
+counted as failed (a non-response after 8+ weeks at an adequate dose is not undone by a lowering
+a few days before the score, and the lowering is often made for the side effects of that dose),
+but every surface that states the outcome names the lowering beside it
+(services/lowered_dose.scored_after_lowering: the optimise card's dose line, the payer
+criterion's trial list), and the TMS one-click stays held while the dose taken is confirmed
+(tms_referral_held._dose), so nothing is sent on it unread.
 """
 
 from __future__ import annotations

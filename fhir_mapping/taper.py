@@ -160,7 +160,7 @@ def draft_steps(
     step; the note says which step that is. Unsequenced lines of unclear shape prove no dose and
     are checked at their total (`_to_confirm`). Other drafts come back as they were read."""
     if len(dosages) < 2:
-        return mg, mg_high, None, read_timing(dosages, None, component.strength_mg)
+        return _one_sig(dosages, component, mg, mg_high)
     shape = unsequenced_shape(dosages)
     if shape.to_confirm:
         upper = mg_high if mg_high is not None else mg
@@ -202,6 +202,32 @@ def draft_steps(
         f"the highest ({top:g} mg/day)"
     )
     return mg, top, note, timing
+
+
+def _one_sig(
+    dosages: Sequence[Mapping[str, Any]],
+    component: Component,
+    mg: float | None,
+    mg_high: float | None,
+) -> tuple[float | None, float | None, str | None, DraftTiming]:
+    """A one-line draft: its dose as dose.py reads it, the step it ends on (governing_step).
+    orders43, kept: for an order being signed that is the dose ordered (a titration's target,
+    "10 mg daily for 7 days, then 20 mg daily": 20), the one the patient is to stay on and the
+    highest one a titration up reaches, so the ceilings meet it. A one-sig titration whose earlier
+    step is higher than the one it ends on (no stop: "40 mg daily for 7 days, then 20 mg daily")
+    gets that step as its upper end, as lines in steps do (`draft_steps`)."""
+    timing = read_timing(dosages, None, component.strength_mg)
+    steps = one_sig_steps(dosages, component.strength_mg)
+    end = mg_high if mg_high is not None else mg
+    if steps is None or steps.stops or end is None:
+        return mg, mg_high, None, timing
+    known = [(s.mg_per_day, n) for n, s in enumerate(steps.steps, start=1) if s.mg_per_day]
+    top, step = max(known, key=lambda pair: (pair[0], -pair[1]), default=(end, 0))
+    if top <= end:
+        return mg, mg_high, None, timing
+    said = ", then ".join(f"{s.mg_per_day:g} mg/day" for s in steps.steps if s.mg_per_day)
+    note = f"drafted in steps: {said}; its ceilings are checked at step {step}, the highest"
+    return mg, top, f"{note} ({top:g} mg/day)", timing
 
 
 def line_steps(

@@ -114,3 +114,32 @@ def below_range_summary(trial: Trial) -> str | None:
         f"{trial.ingredient.capitalize()} lowered to {dose} on {lowered.day.isoformat()}, no "
         "fill yet: confirm the dose taken before judging response"
     )
+
+
+def below_range_summary_short(trial: Trial) -> str:
+    """ "Venlafaxine lowered to 37.5 mg/day, no fill yet: confirm the dose taken" (a summary's
+    last resort beside another card's step; orders43)."""
+    lowered = trial.lower_unfilled
+    name = trial.ingredient.capitalize()
+    if lowered is None:
+        return f"{name}: confirm the dose taken"
+    dose = f"{fmt_mg(lowered.mg_per_day)} {per_day(trial.ingredient)}"
+    return f"{name} lowered to {dose}, no fill yet: confirm the dose taken"
+
+
+def scored_after_lowering(trial: Trial) -> str | None:
+    """ "outcome PHQ-9 of 2026-11-28 taken after a lowering to 37.5 mg/day ordered 2026-11-20 and not filled: the
+    failure rests on the 11.3 weeks at an adequate dose before it, 150 mg/day filled", or None: a failed course whose
+    outcome score was taken on or after an unfilled lowering ordered once it was already
+    adequate (orders43; the decision is fhir_mapping/lowered_adequacy.py's docstring)."""
+    lowered, score = trial.lower_unfilled, trial.on_treatment
+    if not trial.failed or lowered is None or score is None or score.date < lowered.day:
+        return None
+    unit = per_day(trial.ingredient)
+    was = f"{fmt_mg(lowered.filled_mg)} {unit}"
+    return (
+        f"outcome {score.instrument} of {score.date.isoformat()} taken after a lowering to {fmt_mg(lowered.mg_per_day)} "
+        f"{unit} ordered {lowered.day.isoformat()} and not filled: the failure rests on the "
+        f"{fmt_weeks(trial.weeks_at_adequate_dose)} weeks at an adequate dose before it, "
+        f"{was} filled"
+    )

@@ -124,7 +124,9 @@ def _outcome_only(trial: Trial) -> str:
         # Judged on another scale (fhir_mapping/scale_outcomes.py): the criterion names it and
         # its pair, since the card shows no trials table.
         return f"failed, {trial.outcome_scale} {baseline.value} -> {on_treatment.value}"
-    return "failed"
+    # orders43: an outcome scored after an unfilled lowering is named beside "failed".
+    after = lowered_dose.scored_after_lowering(trial)
+    return "failed" if after is None else f"failed, {after}"
 
 
 def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:

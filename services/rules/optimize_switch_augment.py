@@ -63,6 +63,7 @@ from services.rules.optimize import (
     catatonia,
     device_course,
     dose_first,
+    earlier_course,
     held_base,
     interacting,
     not_mdd,
@@ -323,7 +324,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         sections.extend(
             line
             for t in dict.fromkeys(t for t in facts.failed_trials if t.ongoing and t in current)
-            for line in dose_first.course_lines(ctx, t)
+            for line in earlier_course.course_lines(ctx, t)
         )
         if facts.failed_trials:
             if tapered:

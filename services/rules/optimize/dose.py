@@ -201,7 +201,14 @@ def low_summary_held(ctx: RuleContext, t: Trial) -> str:
     """`low_summary` while a critical interaction card about the drug is on the screen
     (rules/interactions.py): "raise the dose" must not sit beside "do not combine" (review 14
     M7: fluvoxamine with tizanidine), as the order hooks reword "fine for titration"
-    (order_checks/interactions.py). The dose is still below range; the interaction comes first."""
+    (order_checks/interactions.py). The dose is still below range; the interaction comes first.
+    Below range only by a lowering no fill shows taken (orders43): lowered_dose's words, the
+    lowering never read as the dose taken and no titration named over it."""
+    lowered = lowered_dose.below_range_summary(t)
+    if lowered is not None:
+        return cards.fit_summary(
+            f"{lowered}; settle the interaction first", lowered_dose.below_range_summary_short(t)
+        )
     return cards.fit_summary(
         f"{t.ingredient.capitalize()} {trial_dose(t)} is below the adequate range "
         f"({range_label(ctx, t)}); settle the interaction before any titration",

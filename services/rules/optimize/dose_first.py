@@ -23,8 +23,7 @@ for an antidepressant), a drug never proposed for this patient (paroxetine in pr
 patients under 18 (the card follows NICE NG134's agent list there; its doses are adult
 guidelines' and the safer course is not to push a higher one from them).
 
-An earlier response to the same drug (sertraline 100 mg/day, PHQ-9 16 -> 6 in 2025, restarted at
-100 and failing now) is named (`earlier_line`): it is a reason to raise it before giving it up.
+An earlier response to the same drug is named beside it (earlier_course.py).
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from services import (
     drugs,
     formulation_ceilings,
     level_high_hold,
+    lowered_dose,
     maoi_diet,
     older_adult_cautions,
     older_adult_level_reading,
@@ -50,13 +50,13 @@ from services.order_doses import dosed_subject, fills_basis, fmt_dose, trial_dos
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia, fixed_partner, orders, raise_ordered
+from services.rules.optimize import catatonia, fixed_partner, lowered_failed, orders, raise_ordered
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
 from services.rules.optimize.stopped_dose import stopped_above, stopped_words
 from services.rules.optimize.titration import steps
-from services.rules.optimize.wording import dose_text, drop_text, short_drop
+from services.rules.optimize.wording import short_drop
 from services.trial_dose_text import sig_unclear_text
 
 # How the card cites the step (REFERENCE.md 1.7: Figure 7.1, paras 185-187).
@@ -148,7 +148,10 @@ def _now(space: Room) -> str:
 
 
 def _outcome(trial: Trial) -> str:
-    return "no response" if partial_response(trial) is None else "partial response only"
+    said = "no response" if partial_response(trial) is None else "partial response only"
+    # orders43: scored after an unfilled lowering, said beside the outcome (lowered_adequacy.py).
+    after = lowered_dose.scored_after_lowering(trial)
+    return f"{said} ({short_drop(trial)}{'' if after is None else f'; {after}'})"
 
 
 def section(ctx: RuleContext, space: Room) -> str:
@@ -173,10 +176,12 @@ def section(ctx: RuleContext, space: Room) -> str:
     where = space.ceiling or (f" ({cite})" if cite else "")
     # No step left below a dose stopped for an adverse effect, or a level at or above its line
     # (level_high_hold: no "raise it first" beside it, labs31 item 1).
-    if space.top <= space.now or space.hold_short == level_high_hold.SHORT:
+    # orders43: a raise back to a dose the course already failed on (lowered_failed.py) is not
+    # proposed as "raise it first" either: the hold names that dose and asks why it was lowered.
+    if space.top <= space.now or space.hold_short in (level_high_hold.SHORT, lowered_failed.SHORT):
         return (
-            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
-            f"({short_drop(trial)}): {space.hold} The options below come next."
+            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)}: "
+            f"{space.hold} The options below come next."
         )
     unit = per_day(trial.ingredient)
     levelled = _levelled(ctx, space)
@@ -184,16 +189,16 @@ def section(ctx: RuleContext, space: Room) -> str:
     if levelled is not None and age is not None:
         # Dosed by level at this age (older_adult_levels.py): no "raise it first" on the mg/day.
         return (
-            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
-            f"({short_drop(trial)}); range up to {cards.fmt_mg(space.top)} {unit}{where} in "
+            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)}; "
+            f"range up to {cards.fmt_mg(space.top)} {unit}{where} in "
             f"adults, but {levelled.label_words(age)}: {levelled.check_words()} Then repeat "
             "the PHQ-9; the options below come next."
         )
     ordered = raise_ordered.line(trial)  # orders39: the raise is ordered, no fill at it yet
     if ordered is not None:
         return (
-            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)} "
-            f"({short_drop(trial)}); range here up to {cards.fmt_mg(space.top)} {unit}{where}. "
+            f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)}; "
+            f"range here up to {cards.fmt_mg(space.top)} {unit}{where}. "
             f"{ordered}"
         )
     start = start_doses.start_dose(trial.ingredient)
@@ -205,7 +210,7 @@ def section(ctx: RuleContext, space: Room) -> str:
     )
     text = (
         f"**Dose first:** {named} {since} ({taken}), "
-        f"{_outcome(trial)} ({short_drop(trial)}); range here up to "
+        f"{_outcome(trial)}; range here up to "
         f"{cards.fmt_mg(space.top)} {unit}{where}. Raise it first if tolerated (higher doses "
         f"work better: {CITE}, Figure 7.1){how}, then repeat the PHQ-9; the options below "
         "come next."
@@ -312,6 +317,14 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
             f"{short}: {check}, {then}",
             f"{short}: {check}",
         )
+    if space.hold_short == lowered_failed.SHORT:
+        # orders43: the dose already failed on is named, never proposed (lowered_failed.py).
+        act = lowered_failed.summary_act(
+            space.trial, space.now, ctx.policy.mapping.min_adequate_weeks
+        )
+        return cards.fit_summary(
+            f"{long}: {act}, {then}", f"{long}: {act}", f"{short}: {act}, {then}", f"{short}: {act}"
+        )
     if space.hold is not None:
         return None
     # A product with no higher strength says what the raise means (s22 RU 7: "daily, not weekly").
@@ -355,41 +368,4 @@ def held_summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> Held
         + alone[1:],
         adjuncts_held=alone,
         subject=dosed_subject(trial),
-    )
-
-
-def course_lines(ctx: RuleContext, trial: Trial) -> tuple[str, ...]:
-    """The lines a running failed course adds after the dose-first sections: an earlier response
-    to the same drug (`earlier_line`), and why a course taken in one tablet with its adjunct gets
-    no dose-first step (fixed_partner.held_line; review s22 RU finding 5)."""
-    return tuple(
-        line for line in (earlier_line(ctx, trial), fixed_partner.held_line(ctx, trial)) if line
-    )
-
-
-def earlier_response(ctx: RuleContext, trial: Trial) -> Trial | None:
-    """The latest ended course of the same drug, before this one, that responded (a >= 50 % drop,
-    CANMAT 2023 para 180) or remitted; None when there is none (nearly every chart)."""
-    found = [
-        t
-        for t in ctx.record.trials
-        if t.ingredient == trial.ingredient
-        and not t.ongoing
-        and t.end <= trial.start
-        and (t.response or t.remission)
-    ]
-    return max(found, key=lambda t: t.end, default=None)
-
-
-def earlier_line(ctx: RuleContext, trial: Trial) -> str:
-    """ "**Earlier response to sertraline:** sertraline 100 mg/day 2025-01-06 – 2025-04-14:
-    PHQ-9 16 (...) → 6 (...), -63 %, a response. ..." or "" without one."""
-    before = earlier_response(ctx, trial)
-    if before is None:
-        return ""
-    state = "remission" if before.remission else "a response"
-    return (
-        f"**Earlier response to {trial.ingredient}:** {dose_text(before)} "
-        f"{before.start.isoformat()} – {before.end.isoformat()}: {drop_text(before)}, {state}. "
-        "The same drug helped before: weigh a higher dose of it before giving it up."
     )

@@ -42,6 +42,9 @@ from services import (
 from services.order_checks.qtc import qtc_line
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.rules.optimize.lowered_failed import SHORT as FAILED_SHORT
+from services.rules.optimize.lowered_failed import failed_above
+from services.rules.optimize.lowered_failed import hold as lowered_failed_hold
 from services.rules.optimize.stopped_dose import stopped_cap
 from services.rules.per_context import per_context
 from services.running_reactions import severe_rechallenged
@@ -231,6 +234,11 @@ def room(ctx: RuleContext, trial: Trial) -> Room | None:
     if now >= top:
         return None
     hold = _hold(ctx, trial, organs)
+    if hold is None and trial in ctx.facts.failed_trials:
+        # orders43: back to a dose the course already failed on is no new step (lowered_failed).
+        failed = failed_above(trial, now, ctx.policy.mapping.min_adequate_weeks)
+        if failed is not None:
+            hold = lowered_failed_hold(trial, failed, now, top), FAILED_SHORT
     return Room(
         trial,
         now,

@@ -335,6 +335,10 @@ def while_held(
     (`below_range_summary`); None when the summary proposes no one-click raise (a drug dosed by
     its level, a raise this card already holds as text). With catatonia, named first as the
     summary names it."""
+    if low and low[0].lower_unfilled is not None:
+        # orders43: below range only by an unfilled lowering the summary proposes no raise
+        # (lowered_dose.below_range_summary), so there is none to say held ("raise held").
+        return None
     if low:
         found = low_summary_while_held(ctx, low[0])
     elif occasional:
