@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from fhir_mapping import self_harm_terms
+from fhir_mapping import self_harm_terms, stated_means
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.text_negation import normalise_text
 
@@ -61,17 +61,36 @@ def _fillers() -> frozenset[str]:
     return frozenset(normalise_text(t) for t in self_harm_terms.terms("lookalike_filler"))
 
 
-def _other_meaning(text: str, start: int, end: int, context: re.Pattern[str], needed: bool) -> bool:
-    """Whether the phrase at text[start:end] names its other meaning (module docstring)."""
+def _other_meaning(
+    text: str, start: int, end: int, context: re.Pattern[str], needed: bool, role: str
+) -> bool:
+    """Whether the phrase at text[start:end] names its other meaning (module docstring). Review
+    K49a s35 findings 1, 3, 4 (each made a current plan quiet, TMS offered): a recreation word
+    counts before the phrase only in its own clause after "with" ("with friends this weekend and
+    jump off the dock"; not "can't swim, plans to jump in the river", "no friends, plans to ...");
+    "end* it early" needs a `work_stated` word after it ("early, tired from her shift"; "wants to
+    end it early, exhausted" is read: tiredness is also a symptom); and a `context_risk` word or a
+    means before the phrase in its sentence keeps it read ("hopeless, wants to end it early", "has
+    pills saved, wants to end it with her boyfriend, tearful")."""
     head = _SENTENCE_END.split(text[:start])[-1]
     tail = _SENTENCE_END.split(text[end:])[0]
+    if _risk_words().search(head) or stated_means.means(head):
+        return False
     rest = context.sub(" ", tail)
     if any(w not in _fillers() for w in _WORD.findall(rest)):
         return False
     stated = rest != tail
+    if role == "lookalike_work":
+        return stated and _context("work_stated").search(tail) is not None
     if needed:
-        return stated or context.search(head) is not None
+        clause = head.split(",")[-1]
+        return stated or re.search(r"\bwith\b[^,]*?" + context.pattern, clause) is not None
     return stated or not _WORD.search(tail)
+
+
+@cache
+def _risk_words() -> re.Pattern[str]:
+    return _context("context_risk")
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -85,6 +104,6 @@ def blank_context_lookalikes(text: str) -> str:
         context = _context(context_role)
         for pattern in _phrases(role):
             for m in list(pattern.finditer(text)):
-                if _other_meaning(text, m.start(), m.end(), context, needed):
+                if _other_meaning(text, m.start(), m.end(), context, needed, role):
                     text = _blank(text, *m.span())
     return text

@@ -87,19 +87,46 @@ def _list_start(text: str, start: int) -> int:
     return first
 
 
-def _continued(text: str, first: int, last: int) -> int:
+def _continued(text: str, first: int, last: int, after: int) -> int:
     """`first`, or the start of a "," right before it when the list opens with a bare noun and has
     a word joint: such a list continues a denial's list ("Denies SI, thoughts or plans to hurt
     herself", "denies SI/HI, thoughts or plans to harm self or others" were critical, TMS
     withheld: review K48a noise, session 35 fix text65), so the comma is blanked and the denial
     reaches the term. A qualifier with no list before it is no continuation: "denies SI, plan to
     go home and kill herself" stays read (`first` is then the qualifier itself, and no list is
-    blanked at all)."""
+    blanked at all). Only after a denied suicidal-ideation item (`lead_list_si`: "SI", "SI/HI"),
+    and only of a `lead_list_generic` act ("hurt", "harm", "kill") with no `clause_time` word
+    after it in its sentence: "denies HI, thoughts and plans to hang herself tonight", "denies
+    pain, thoughts and plans to jump off a bridge", "Denies SI, thoughts and plans to hang herself"
+    were quiet, TMS offered, once any denied item continued (review K49a s35 finding 2)."""
     _, _, noun = _patterns()
     if not noun.match(text, first) or not _WORD_JOINT.search(text, first, last):
         return first
     comma = re.search(r"(?<=\w),\s*$", text[:first])
-    return first if comma is None else comma.start()
+    if comma is None or not _si_before(text[: comma.start()]):
+        return first
+    sentence = _SENTENCE_END.split(text[after:])[0]
+    generic, time = _continuation_words()
+    if not generic.match(sentence.lstrip()) or time.search(sentence):
+        return first
+    return comma.start()
+
+
+_SENTENCE_END = re.compile(r"[.;]")
+
+
+@cache
+def _continuation_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The generic acts a continued list may end in, and the words of time that keep it read."""
+    generic = re.compile(r"(?:" + _words("lead_list_generic") + r")\w*\b")
+    time = re.compile(r"(?<![\w'])(?:" + _words("clause_time") + r")\b")
+    return generic, time
+
+
+def _si_before(head: str) -> bool:
+    """Whether the item right before the list's comma is a suicidal-ideation word (`lead_list_si`)."""
+    found = re.search(r"(?:" + _words("lead_list_si") + r")\s*$", head)
+    return found is not None and (found.start() == 0 or not head[found.start() - 1].isalnum())
 
 
 def blank_lead_lists(text: str) -> str:
@@ -110,7 +137,7 @@ def blank_lead_lists(text: str) -> str:
         first = _list_start(text, found.start())
         if first == found.start():
             continue
-        first = _continued(text, first, found.start())
+        first = _continued(text, first, found.start(), found.end())
         comma = re.match(r"\s*,(?=\s*\w)", text[found.end() :])
         end = found.end() + comma.end() if comma else found.end()
         text = (

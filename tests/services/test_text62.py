@@ -29,6 +29,10 @@ _FOLDER = Path(__file__).parent / "text62_charts"
 _cards = chart_files.topic_reader(_FOLDER, date(2026, 12, 1))
 
 CRITICAL = {
+    # Read again by the lead after review K49a s35 finding 3: "end it early" is a shift only with a
+    # work word after it; tiredness is also a symptom (context_lookalike.py).
+    "e_considering_ending_it_early_today_due_to_fatigue": "reverted",
+    "e_thinking_about_ending_it_early": "reverted",
     # Item 4 (UNSAFE leftovers): quiet, TMS offered before.
     "e_plan_to_go_to_the_store_buy_a_rope_and_hang_himself": "fixed",
     "cn_plan_to_go_to_the_store_buy_a_rope_and_hang_himself": "fixed",
@@ -80,8 +84,6 @@ QUIET = {
     "e_considering_ending_it_with_boyfriend_tearful": "fixed",
     "e_thoughts_of_ending_it_with_her_husband": "fixed",
     "e_wants_to_end_it_with_her_boyfriend": "fixed",
-    "e_considering_ending_it_early_today_due_to_fatigue": "fixed",
-    "e_thinking_about_ending_it_early": "fixed",
     # Controls.
     "e_plan_to_jump_in_the_lake_with_friends_to_swim": "control",
     "e_denies_wish_to_die": "control",

@@ -29,6 +29,8 @@ _FOLDER = Path(__file__).parent / "text65_charts"
 _cards = chart_files.topic_reader(_FOLDER, date(2026, 12, 1))
 
 CRITICAL = {
+    # Review K49a s35 finding 3 (lead): fatigue alone is no work context.
+    "e_considering_ending_it_early_today_due_to_fatigue": "reverted",
     # Finding 1.
     "e_wants_to_end_it_early_with_a_gun": "fixed",
     "e_plans_to_end_it_early_with_her_pills": "fixed",
@@ -60,7 +62,6 @@ CRITICAL = {
 }
 
 QUIET = {
-    "e_considering_ending_it_early_today_due_to_fatigue": "control",
     "e_thinking_about_ending_it_early_tired_from_her_shift": "control",
     "e_considering_ending_it_with_boyfriend_tearful": "control",
     "e_plan_to_go_to_the_lake_with_friends_this_weekend_and_jump_off_the_dock": "control",
