@@ -118,7 +118,7 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
             start = m.end() + len(after) - len(after.lstrip())
             stop = _CLAUSE_END.search(text, start)
             clause_end = len(text) if stop is None else stop.start()
-            meds = _meds_read(m.group(), text[start:clause_end])
+            meds = _meds_read(m.group(), text[start:clause_end]) or _purpose_before(text, m.start())
             parts = list(_parts(text, start, clause_end))
             end = next((e for at, e in parts if _overdose(text[at:e], meds=meds)), None)
             if end is None:
@@ -129,6 +129,13 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
                 end = _purposed(text, parts, text[start:clause_end])
             if end is not None:
                 yield m.start(), end
+
+
+def _purpose_before(text: str, verb_start: int) -> bool:
+    """Whether a `taken_purpose` word stands before the verb in its clause ("intentionally took
+    all her night pills": review K50a s35 finding 3)."""
+    head = re.split(r"[,;:!?\n]|\.(?!\d)", text[:verb_start])[-1]
+    return any(p.search(head) for p in _roles().get("taken_purpose", ()))
 
 
 def _beyond_doses(
@@ -148,7 +155,11 @@ def _beyond_doses(
         if _overdose(text[at:stop], meds=meds) or not _overdose(text[at:stop], meds=True):
             continue
         for later, later_stop in parts[i + 1 :]:
-            if _owned(text[later:later_stop].lstrip()):
+            # A drug or pill object within a later part's first words ("..., also took her mom's
+            # xanax": review K50a s35 finding 1).
+            words = text[later:later_stop].lstrip()
+            starts = [0] + [w.end() for w in _WORD.finditer(words)][:3]
+            if any(_owned(words[at:]) for at in starts):
                 return later_stop
         if any(p.search(text, at, clause_end) for p in _roles().get("taken_excess", ())):
             return clause_end
@@ -272,7 +283,10 @@ def _owned(words: str, *, meds: bool = False) -> bool:
     among them ("all her morning pills", "all her usual pills") makes the pills the day's doses,
     read as a `taken_med` word is: only with `meds`, an at-once phrase or a verb of ingestion in
     the act's clause (review K46a s35 finding 8; K47a finding 1: cancelling them outright lost
-    "took all her night pills at once to die"). A `taken_carry` phrase right after the pill word,
+    "took all her night pills at once to die"), and only when nothing follows the pill word in
+    its object (review K50a s35 findings 1-4: "... with 10 ambien", "... with vodka", "... on
+    purpose", "... for the week", "... all together" were quiet, TMS offered; every other wording
+    is read as a supply, the safer error, so "took all her night pills before bed" is read). A `taken_carry` phrase right after the pill word,
     or one word after it, makes the verb carry them ("took all her kids' pills to the pharmacy",
     "the kids' tablets away"; K47a finding 2: "... then ran away" later in the clause is no
     carry). Why the regimen words and not organ or class words ("her heart pills"): a time or
@@ -282,7 +296,7 @@ def _owned(words: str, *, meds: bool = False) -> bool:
     for _ in range(3):
         end = _drug_or_pill_end(words[at:], meds=meds)
         if end is not None:
-            if regimen and not meds:
+            if regimen and not meds and not words[at + end :].strip():
                 return False
             return not _carried(words[at + end :])
         word = _WORD.match(words, at)

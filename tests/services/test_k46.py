@@ -32,6 +32,9 @@ CRITICAL = {
     "e_took_all_her_pain_pills": "control",
     "e_took_all_her_heart_pills": "control (a class of pills names a supply: the safer error)",
     "e_took_all_her_sleeping_pills": "control",
+    # Review K50a s35: the day's doses only when nothing follows the pills ("... before bed" is
+    # read, the safer error: "... with 10 ambien", "... with vodka" were quiet).
+    "e_took_all_his_night_pills_before_bed": "reverted",
     "e_plan_to_take_all_her_kids_pills": "control",
     "cn_History_of_SI_in_2015_none_since_Access_to_pills_yes": "control",
     "cn_History_of_SI_in_2015_none_since_Has_a_gun_at_home": "control",
@@ -45,7 +48,6 @@ QUIET = {
     "e_took_all_her_morning_pills": "fixed",
     "e_Fall_at_home_took_all_her_morning_pills": "fixed",
     "e_took_all_her_usual_pills": "fixed",
-    "e_took_all_his_night_pills_before_bed": "fixed",
     "e_plan_to_take_all_her_morning_pills": "fixed",
     "e_took_all_her_kids_pills_to_the_pharmacy": "fixed",
     "e_took_all_the_kids_tablets_away_as_punishment": "fixed",

@@ -6,6 +6,9 @@
 - Finding 2: any denied item before a comma let a list of qualifiers continue the denial ("denies
   HI, thoughts and plans to hang herself tonight"): only after a denied suicidal-ideation item, of
   a generic act ("hurt", "harm", "kill"), with no time word after it (lead_list._continued).
+- Review K50a findings 1-4 (the regimen reading of dc16181e): "took all her night pills with 10
+  ambien", "... with vodka", "intentionally ...", "... all together", "... for the week" were quiet:
+  regimen pills are the day's doses only when nothing follows them (self_harm_taken._owned).
 - Finding 3: "end it early" with nothing, or only tiredness, after it was a shift; a risk word or
   means before a context look-alike ("hopeless, ...", "has pills saved, ...") now keeps it read.
 """
@@ -25,6 +28,15 @@ _FOLDER = Path(__file__).parent / "k49_charts"
 _cards = chart_files.topic_reader(_FOLDER, date(2026, 12, 1))
 
 CRITICAL = {
+    # Review K50a s35 findings 1-4: the day's doses only when nothing follows the pills.
+    "e_took_all_her_night_pills_with_10_ambien": "fixed",
+    "e_took_all_her_night_pills_also_took_her_mom_s_xanax": "fixed",
+    "e_took_all_her_night_pills_with_vodka": "fixed",
+    "e_took_all_her_night_pills_and_drank_vodka": "fixed",
+    "e_intentionally_took_all_her_night_pills": "fixed",
+    "e_took_all_her_night_pills_on_purpose": "fixed",
+    "e_took_all_her_night_pills_all_together": "fixed",
+    "e_took_all_her_night_pills_for_the_week": "fixed",
     "e_can_t_swim_plans_to_jump_in_the_river": "fixed",
     "e_no_friends_plans_to_jump_in_the_river": "fixed",
     "e_texted_friends_goodbye_plans_to_jump_in_the_river": "fixed",
@@ -40,6 +52,7 @@ CRITICAL = {
 }
 
 QUIET = {
+    "e_took_all_her_morning_pills_and_went_to_work": "control",
     "e_plan_to_go_to_the_lake_with_friends_this_weekend_and_jump_off_the_dock": "control",
     "e_Denies_SI_thoughts_or_plans_to_hurt_herself": "control",
     "e_denies_SI_HI_thoughts_or_plans_to_harm_self_or_others": "control",
