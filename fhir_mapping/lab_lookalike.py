@@ -75,6 +75,12 @@ def terms() -> tuple[str, ...]:
     return tuple(term for term, _, _, _ in _terms())
 
 
+def term_patterns(test: str) -> tuple[re.Pattern[str], ...]:
+    """The whole-word patterns of `test`'s terms, longest first (lab_orders.py strips them to
+    see what else an order's text says)."""
+    return tuple(pattern for _, pattern, row_test, _ in _terms() if row_test == test)
+
+
 # The cheap first look (resource_routing.py): the longest word of every term of the table (a
 # raw text keeps its hyphens: "q-t interval corrected" holds "corrected", never the "q t" the
 # term is normalised to), so a term added to the table is looked for with no change here

@@ -8,7 +8,8 @@ by code, else by words in the text (data/procedure_terms.csv; for CPAP the sleep
 words of sleep_apnea_text.py; for a lab test the lab text table the Observations under a local
 code are named by, data/lab_lookalike_terms.csv with its `unless` exclusions: session 35 lith53,
 an Epic order under its local code only, text "LITHIUM LEVEL", was no open level order, and a
-second one was proposed).
+second one was proposed; only on a lab request, lab_orders.py: fix lab56, a referral "Endocrinology
+consult: abnormal TSH" was a TSH ordered).
 A revoked request is read too (review 15 M7: a TMS referral the patient declined is named on the
 next TMS card); every reader of "already referred" leaves it out (services/open_referrals.py
 VOID_REQUEST_STATUSES), as a request that never happened.
@@ -26,7 +27,7 @@ from fhir_mapping import sleep_apnea_text
 from fhir_mapping.clinical_codes import lab_ranges, procedure_codes, term_kinds
 from fhir_mapping.codes import observation_concepts
 from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, string
-from fhir_mapping.lab_lookalike import lab_named
+from fhir_mapping.lab_orders import lab_ordered
 from fhir_mapping.medications import flat_drafts
 from fhir_mapping.record import Referral, SourceRef
 
@@ -74,7 +75,9 @@ def _read_kinds(resource: Resource) -> tuple[tuple[str, bool], ...]:
         # named in its text or display (lith53): the Observations' lab text table, so "Lithium,
         # Serum" is a level ordered and "Lithium, Red Cell" or "urine lithium" is not. Not read as
         # a result: only as the test ordered, for the cards that would otherwise order it again.
-        named = lab_named(resource) if not kinds else None
+        # Only a lab request's text (lab_orders.py, fix lab56: a consult "Endocrinology consult:
+        # abnormal TSH" is no TSH ordered).
+        named = lab_ordered(resource) if not kinds else None
         if named in tests:
             kinds.append(f"lab:{named}")
         if not kinds and sleep_apnea_text.says_treated(text):
