@@ -31,14 +31,21 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 
 from fhir_mapping import self_harm_terms
-from fhir_mapping.self_harm_ideation import qualified, stepped, term_regex
+from fhir_mapping.self_harm_ideation import lead_body, qualified, stepped, term_regex
 
-__all__ = ["plan_stepped", "planned"]
+__all__ = ["ended", "plan_stepped", "planned"]
 
 # A "," or ";" right before the term: the term may open a clause of its own (fix text63). Only
 # the link: a comma inside a list of steps joined by "and" ("plan to go to the store, buy pills,
 # and overdose") is a step's (fix text62, self_harm_ideation.step; fix text63, `plan_stepped`).
 _PUNCTUATION_BEFORE = re.compile(r"[,;]\s*$")
+# Fix text67 (session 35 leftover, WRONG): "plan to write a note, overdose", "denied plan to, but
+# now intends to, overdose" gave "Overdose, intent not recorded": an overdose that happened. After
+# a "," the term is the plan's step when it closes its clause (nothing but the end or a mark after
+# it); "Plan to admit, overdose of sertraline 2 days ago" (words after it) stays its own clause,
+# and a ";" is still always one. Either reading is critical with no TMS; only the card's words.
+_COMMA_BEFORE = re.compile(r",\s*$")
+_CLOSES = re.compile(r"\s*(?:[.;,:)]|$)")
 
 
 @cache
@@ -64,10 +71,17 @@ def _stepped_starts(text: str) -> frozenset[int]:
     """Where an `ideation_object` term starts after a qualifier and steps whose last link before
     it is a word (module docstring)."""
     return frozenset(
-        m.start()
-        for m, lead in plan_stepped(text, _objects())
-        if not _PUNCTUATION_BEFORE.search(text, lead, m.start())
+        m.start() for m, lead in plan_stepped(text, _objects()) if not _own_clause(text, lead, m)
     )
+
+
+def _own_clause(text: str, lead: int, m: re.Match[str]) -> bool:
+    """Whether a "," or ";" right before the term leaves it a clause of its own (fix text67:
+    after a "," only when words other than a mark follow it in its clause)."""
+    if not _PUNCTUATION_BEFORE.search(text, lead, m.start()):
+        return False
+    closed = _CLOSES.match(text, m.end()) is not None
+    return not (closed and _COMMA_BEFORE.search(text, lead, m.start()))
 
 
 def planned(text: str, start: int) -> bool:
@@ -75,3 +89,32 @@ def planned(text: str, start: int) -> bool:
     thought: right after an ideation qualifier (`qualified`), or where an `ideation_object` term
     follows a qualifier and a step (module docstring)."""
     return qualified(text, start) or start in _stepped_starts(text)
+
+
+@cache
+def _ends() -> tuple[tuple[re.Pattern[str], ...], re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """The `ideation_end` terms, the `ideation_end_modal` leads, and the `ideation_object` terms
+    read anywhere in a step (no closing "$"): `ended`."""
+    ends = tuple(term_regex(t) for t in self_harm_terms.terms("ideation_end"))
+    modals = lead_body(tuple(self_harm_terms.terms("ideation_end_modal"))) or "(?!)"
+    means = tuple(term_regex(t.rstrip("$")) for t in self_harm_terms.terms("ideation_object"))
+    return ends, re.compile(r"(?:" + modals + r")\b"), means
+
+
+def ended(text: str) -> list[tuple[re.Match[str], int]]:
+    """Each `ideation_end` term ("die" closing its clause) after a qualifier and a step, with
+    where its qualifier starts (fix text67: "plan to write a note, take her pills, and die", "pt
+    will follow up with PCP and take all her pills and die" were quiet, TMS offered). Never
+    right after a qualifier: a "die$" row made "afraid she will die" critical, a fear. After an
+    `ideation_end_modal` lead ("will", "might") the step must hold a method (an `ideation_object`
+    term: "take all her pills"), so "afraid she will fall and die" stays a fear; after a plan,
+    wish or thought ("plan to", "wants to") the step is the plan's (a wish to die)."""
+    ends, modal, means = _ends()
+    found = []
+    for m, lead in plan_stepped(text, ends):
+        if _own_clause(text, lead, m):
+            continue
+        if modal.match(text, lead) and not any(p.search(text, lead, m.start()) for p in means):
+            continue
+        found.append((m, lead))
+    return found

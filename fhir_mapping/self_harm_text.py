@@ -100,7 +100,7 @@ from fhir_mapping.self_harm_context import (
 )
 from fhir_mapping.self_harm_ideation import lead_start, preparatory, term_regex
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
-from fhir_mapping.self_harm_plan_step import plan_stepped, planned
+from fhir_mapping.self_harm_plan_step import ended, plan_stepped, planned
 from fhir_mapping.self_harm_scope import cue_window
 from fhir_mapping.self_harm_sib import as_sibling
 from fhir_mapping.self_harm_subject import other_subject, unsaid
@@ -313,7 +313,7 @@ def ideation(text: str) -> bool:
     said = [(m, lead_start(text, m.start()), m.start()) for ms in thought for m in ms]
     # After a qualifier and a step ("plan to go home and kill himself"), denied from the qualifier
     # ("denies plan to go home and kill himself" is past a denial's five words; fix text51b).
-    said += [(m, at, at) for m, at in plan_stepped(text, terms.ideation_object)]
+    said += [(m, at, at) for m, at in [*plan_stepped(text, terms.ideation_object), *ended(text)]]
     said += [(m, m.start(), m.start()) for p in preparatory() for m in p.finditer(text)]
     return any(
         lead is not None
