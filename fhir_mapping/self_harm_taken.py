@@ -237,7 +237,9 @@ def _overdose(obj: str, *, meds: bool = False) -> bool:
     count = _COUNT.match(obj)
     if count is not None:
         if not stated_dosing.takes_many("take " + obj):
-            return False
+            # A count of days or weeks of a supply ("2 weeks' supply of her lithium": review K50a
+            # s35 finding 4) is a supply phrase's, not a count of tablets.
+            return _supply(obj, meds=meds)
         rest = obj[count.end() :]
         if int(count.group(1)) > _named_most() or _drug_or_pill(rest):
             return True
@@ -269,7 +271,9 @@ def _supply(obj: str, *, meds: bool = False) -> bool:
             found = p.match(obj, at)
             if found is None:
                 continue
-            if _owned(obj[found.end() :].lstrip(), meds=meds):
+            # Only "all (of)" can be the day's doses; "a week's worth of her morning pills" never.
+            whole = found.group().strip() not in ("all", "all of")
+            if _owned(obj[found.end() :].lstrip(), meds=meds or whole):
                 return True
         if any(p.match(obj.rstrip() + ".", at) for p in roles.get("taken_whole", ())):
             return True

@@ -9,6 +9,10 @@
 - Review K50a findings 1-4 (the regimen reading of dc16181e): "took all her night pills with 10
   ambien", "... with vodka", "intentionally ...", "... all together", "... for the week" were quiet:
   regimen pills are the day's doses only when nothing follows them (self_harm_taken._owned).
+- Review K50a leftovers: "took 2 weeks' supply of her lithium", "took a week's worth of her
+  morning pills", "has a gun and wants to use it on himself", "wrote a suicide note", "saving up
+  her pills" were quiet (taken_supply, preparatory, ideation_object rows; a count of days or weeks
+  read as a supply phrase's).
 - Finding 3: "end it early" with nothing, or only tiredness, after it was a shift; a risk word or
   means before a context look-alike ("hopeless, ...", "has pills saved, ...") now keeps it read.
 """
@@ -28,6 +32,13 @@ _FOLDER = Path(__file__).parent / "k49_charts"
 _cards = chart_files.topic_reader(_FOLDER, date(2026, 12, 1))
 
 CRITICAL = {
+    # Review K50a s35 leftovers (lead): days or weeks of a supply, a note, a means used on oneself.
+    "e_took_2_weeks_supply_of_her_lithium": "fixed",
+    "e_took_a_week_s_worth_of_her_morning_pills": "fixed",
+    "e_has_a_gun_and_wants_to_use_it_on_himself": "fixed",
+    "e_wrote_a_suicide_note": "fixed",
+    "e_left_a_suicide_note": "fixed",
+    "e_saving_up_her_pills": "fixed",
     # Review K50a s35 findings 1-4: the day's doses only when nothing follows the pills.
     "e_took_all_her_night_pills_with_10_ambien": "fixed",
     "e_took_all_her_night_pills_also_took_her_mom_s_xanax": "fixed",
@@ -52,6 +63,8 @@ CRITICAL = {
 }
 
 QUIET = {
+    "e_denies_writing_a_suicide_note": "control",
+    "e_took_20_mg_sertraline": "control",
     "e_took_all_her_morning_pills_and_went_to_work": "control",
     "e_plan_to_go_to_the_lake_with_friends_this_weekend_and_jump_off_the_dock": "control",
     "e_Denies_SI_thoughts_or_plans_to_hurt_herself": "control",
