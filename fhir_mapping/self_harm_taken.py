@@ -271,8 +271,11 @@ def _supply(obj: str, *, meds: bool = False) -> bool:
             found = p.match(obj, at)
             if found is None:
                 continue
-            # Only "all (of)" can be the day's doses; "a week's worth of her morning pills" never.
-            whole = found.group().strip() not in ("all", "all of")
+            # Only a `taken_day_supply` phrase ("all (of)") can be the day's doses; "a week's
+            # worth of her morning pills" never.
+            whole = not any(
+                p.fullmatch(found.group().strip()) for p in roles.get("taken_day_supply", ())
+            )
             if _owned(obj[found.end() :].lstrip(), meds=meds or whole):
                 return True
         if any(p.match(obj.rstrip() + ".", at) for p in roles.get("taken_whole", ())):
