@@ -282,7 +282,7 @@ def _build_record(
         pregnancy=pregnant,
         as_of=as_of,
     )
-    gaps.extend(status_gaps.procedure_status_gaps(kept.get("Procedure", ()), as_of=as_of))
+    gaps.extend(status_gaps.record_gaps(kept, as_of=as_of))  # and masked Conditions (mask47)
     if walk.pregnancy_visits:  # a pregnancy a visit records, dated by it (s21 RR finding 2)
         clinical = visit_pregnancy.with_visit_pregnancy(
             clinical, walk.pregnancy_visits, chart_conditions, as_of=as_of

@@ -42,6 +42,7 @@ from fhir_mapping.condition_dates import condition_onset as condition_onset
 from fhir_mapping.condition_dates import onset_written
 from fhir_mapping.condition_harm_notes import harm_note_findings, has_harm_note
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
+from fhir_mapping.data_absent import absent_reason
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, status_code
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
@@ -111,6 +112,8 @@ def wants_condition(resource: Resource) -> bool:
         or bool(vascular_text.text_kinds(text))
         or has_mania_note(resource)  # "hypomanic episode on sertraline" (mania_notes.py)
         or has_harm_note(resource)  # "SI with plan to hang self" (condition_harm_notes.py)
+        # A code masked or absent by a data-absent-reason: kept to be named (masked_codes.py).
+        or bool(absent_reason(concept, coded))
     )
 
 

@@ -131,6 +131,11 @@ class FindingKind(StrEnum):
     # read from a resource; bupropion is not proposed while it stands (drug_cautions.csv; fix
     # drug48, recheck K32a finding 3).
     DRUG_UNIDENTIFIED = "drug-unidentified"
+    # A Condition whose code is masked or absent by a data-absent-reason (fhir_mapping/
+    # masked_codes.py: a DataGap): what it is cannot be read, so it may be a seizure disorder,
+    # bipolar disorder or a psychosis. Added by services/masked_diagnosis.py, never read from a
+    # resource (fix mask47, review K51b s36 finding 3).
+    DIAGNOSIS_UNREADABLE = "diagnosis-unreadable"
     # A traumatic brain injury among the TMS cautions (ICD-10-CM S06: a concussion only while
     # recent, policy.tms_recent_concussion_days), copied under its own kind by
     # services/tms_recent_injury.py, never read from a resource: the bupropion labels list head

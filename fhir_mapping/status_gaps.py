@@ -11,14 +11,19 @@ The gaps of the Procedures and medication records whose status is missing, malfo
 their value set's (session 30 status31) are their own modules', re-exported here so build.py
 asks one module for every status gap; so is `corrected_apart` (corrected_totals.apart): a final
 total an `amended` / `corrected` one replaced is taken out of the gaps, read (fix score54).
+`record_gaps` asks, beside the Procedures' status gaps, for the Conditions whose code is absent
+by a data-absent-reason (masked_codes.py, fix mask47): build.py has no line to spare.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
 
 from fhir_mapping import result_statuses
 from fhir_mapping.corrected_totals import CorrectedTotal, apart
+from fhir_mapping.masked_codes import masked_condition_gaps
 from fhir_mapping.medication_status_gaps import medication_status_gaps as medication_status_gaps
 from fhir_mapping.procedure_status_gaps import procedure_status_gaps as procedure_status_gaps
 from fhir_mapping.record import DataDomain, DataGap, Score
@@ -45,3 +50,10 @@ def unread_status_gaps(unfinished: Iterable[Score]) -> list[DataGap]:
 def corrected_apart(found: Iterable[DataGap], *, into: list[DataGap]) -> tuple[CorrectedTotal, ...]:
     """corrected_totals.apart: the corrections among `found`, the rest appended to `into`."""
     return apart(found, into=into)
+
+
+def record_gaps(kept: Mapping[str, Sequence[Mapping[str, Any]]], *, as_of: date) -> list[DataGap]:
+    """The gaps of the Procedures no status lets the service read, then of the Conditions whose
+    code is absent by a data-absent-reason (masked_codes.py)."""
+    found = procedure_status_gaps(kept.get("Procedure", ()), as_of=as_of)
+    return found + masked_condition_gaps(kept.get("Condition", ()), as_of=as_of)

@@ -33,6 +33,7 @@ from importlib import resources
 
 from fhir_mapping.record import DataGap, Finding, FindingKind, PatientRecord, SourceRef
 from services.antiseizure_screen import ByKind, with_antiseizure_question
+from services.masked_diagnosis import with_masked_diagnoses
 
 _EPILEPSY = FindingKind.EPILEPSY
 _CAUTION = FindingKind.TMS_CAUTION
@@ -114,10 +115,13 @@ def screen_item(gap: DataGap) -> str:
 
 
 def with_drug_questions(by_kind: ByKind, record: PatientRecord) -> ByKind:
-    """`by_kind` with the antiseizure question (antiseizure_screen.py), then a TMS_CAUTION and a
+    """`by_kind` with the antiseizure question (antiseizure_screen.py) and the masked diagnoses
+    (masked_diagnosis.py), then a TMS_CAUTION and a
     DRUG_UNIDENTIFIED finding for each record that says its drug is taken now though it could not
     be identified (module docstring). Unchanged (the same mapping) when none is."""
     by_kind = with_antiseizure_question(by_kind, record)
+    # A diagnosis sent with its code masked is screened too (masked_diagnosis.py, fix mask47).
+    by_kind = with_masked_diagnoses(by_kind, record)
     if not record.gaps or by_kind.get(_EPILEPSY):
         return by_kind  # nearly every chart; a seizure disorder holds TMS and bupropion already
     found = running_unidentified(record.gaps)

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from fhir_mapping.condition_indications import depression_on_record
 from fhir_mapping.record import FindingKind
-from services import bipolar_findings, bipolar_type, cards, mood_cover, tables, trial_indication
+from services import (
+    bipolar_findings,
+    bipolar_type,
+    cards,
+    masked_diagnosis,
+    mood_cover,
+    tables,
+    trial_indication,
+)
 from services.order_doses import trial_dose
 from services.pathway import ongoing_mood_stabiliser, stabilisers_below_antimanic_dose
 from services.rules import optimize_switch_augment
@@ -245,7 +253,10 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
                 info=True,
             )
         )
-    return items
+    # A diagnosis sent with its code masked: settled first, what it is never guessed (mask47).
+    return items + masked_diagnosis.review_items(
+        facts.findings_of(FindingKind.DIAGNOSIS_UNREADABLE)
+    )
 
 
 def _pmdd_only(ctx: RuleContext) -> Item | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from fhir_mapping.gaps import PREGNANCY_SUBJECTS, subject
 from fhir_mapping.record import DataDomain, FindingKind, GapCause
-from services import unidentified_screen
+from services import masked_diagnosis, unidentified_screen
 from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
 from services.rules.context import RuleContext
 
 # Where the contraindication screen looks, and what the card calls each list when it is missing.
 _ANTISEIZURE = FindingKind.ANTISEIZURE_UNEXPLAINED
 _UNIDENTIFIED = FindingKind.DRUG_UNIDENTIFIED
+_UNREADABLE = FindingKind.DIAGNOSIS_UNREADABLE
 _SCREENED: tuple[tuple[DataDomain, str], ...] = (
     (DataDomain.CONDITIONS, "condition list"),
     (DataDomain.PROCEDURES, "procedure list"),
@@ -57,6 +58,9 @@ def _no_seizure_code(ctx: RuleContext, plain: str) -> str:
     # A running drug not identified may be an antiseizure drug (fix drug48): as above.
     if ctx.facts.findings_of(_UNIDENTIFIED):
         return unidentified_screen.words().criterion
+    # Nor beside a diagnosis sent with its code masked (fix mask47): it may be a seizure disorder.
+    if ctx.facts.findings_of(_UNREADABLE) and ctx.facts.tms_cautions:
+        return masked_diagnosis.words().criterion
     return plain
 
 
