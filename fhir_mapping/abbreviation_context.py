@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.text_bounds import CLAUSE, span_after, span_before
 from fhir_mapping.text_negation import term_pattern
 
 __all__ = ["blank_out_of_context"]
@@ -52,7 +53,6 @@ __all__ = ["blank_out_of_context"]
 # Words either side that are read (a laterality or what the joint has is the next word or one
 # after: "left SI", "Sprain of left SI ligament", "SI jt dysfunction").
 _NEAR_WORDS = 2
-_CLAUSE_END = re.compile(r"[.;,]")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -103,8 +103,8 @@ def _any(words: list[str], patterns: tuple[re.Pattern[str], ...]) -> bool:
 
 def _near(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
     """The words within `_NEAR_WORDS` before and after text[start:end], in its clause."""
-    before = _WORD.findall(_CLAUSE_END.split(text[:start])[-1])[-_NEAR_WORDS:]
-    after = _WORD.findall(_CLAUSE_END.split(text[end:])[0])[:_NEAR_WORDS]
+    before = _WORD.findall(span_before(text, start, CLAUSE))[-_NEAR_WORDS:]
+    after = _WORD.findall(span_after(text, end, CLAUSE))[:_NEAR_WORDS]
     return before, after
 
 

@@ -51,11 +51,9 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concept_words, whole_words
 from fhir_mapping.fhir_fields import array, codings
 from fhir_mapping.reaction_context import not_this_reaction
+from fhir_mapping.text_bounds import CLAUSE_OR_COLON, span_before
 from fhir_mapping.tms_safety import negated, normalise_text
 
-# A clause ends at a full stop, semicolon or comma (as text_negation reads a cue's scope).
-# A colon ends a clause too ("mild: anaphylaxis"; s30 allergy34 item 3).
-_CLAUSE_END = re.compile(r"[.;,:]")
 # "confirmed", "confirms", "confirmation" or "yes" right after a "?": the doubt answered
 # (allergy34; "anaphylaxis? yes", s30 allergy35 K25a).
 _CONFIRMED = re.compile(r"confirm|yes\b")
@@ -376,7 +374,7 @@ def _certain(words: str, match: re.Match[str]) -> bool:
     anaphylaxis" stays severe, the safer outcome, until doubts are said at chart open too."""
     if negated(words, match.start(), match.end()):
         return False
-    clause = _CLAUSE_END.split(words[: match.start()])[-1]
+    clause = span_before(words, match.start(), CLAUSE_OR_COLON)
     table = _table()
     if table.uncertain_before.search(clause):
         return False

@@ -35,6 +35,7 @@ from fhir_mapping.condition_text import text_findings
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.stated_history_dates import dates
+from fhir_mapping.text_bounds import CLAUSE, pieces
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["harm_note_findings", "has_harm_note", "stated_past"]
@@ -103,8 +104,6 @@ def stated_past(text: str, on: date) -> bool:
 
 # A year in a clause (1900-2099), as self_harm_ideation's "<year>".
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# Where a clause ends, as stated_history.py's.
-_CLAUSE_END = re.compile(r"[.;,]")
 
 
 def _dated_plan_past(text: str) -> bool:
@@ -128,7 +127,7 @@ def _dated_plan_past(text: str) -> bool:
     if plain == said or any(p.search(plain) for p in stated_terms.patterns("current")):
         return False
     leads = stated_terms.patterns("past_plan_lead")
-    clauses = _CLAUSE_END.split(plain)
+    clauses = pieces(plain, CLAUSE)
     dated = [c for c in clauses if _YEAR.search(c) and any(p.search(c) for p in leads)]
     if not dated or any(_names_any(c) for c in clauses if c not in dated):
         return False
@@ -144,7 +143,7 @@ def _kept_current(text: str, on: date) -> bool:
     from fhir_mapping.visit_risk import _names_any  # no cycle at import
 
     said = normalise_text(stated_terms.absent_blanked(normalise_text(text)))
-    if any(stated_history.means(c) and not _names_any(c) for c in _CLAUSE_END.split(said)):
+    if any(stated_history.means(c) and not _names_any(c) for c in pieces(said, CLAUSE)):
         return True
     written = [when for _, _, when in dates(normalise_text(text))]
     window = timedelta(days=int(stated_terms.terms("past_plan_days")[0]))

@@ -27,11 +27,11 @@ from functools import cache
 
 from fhir_mapping import self_harm_terms, stated_means
 from fhir_mapping.self_harm_ideation import term_regex
+from fhir_mapping.text_bounds import SENTENCE, span_after, span_before
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["blank_context_lookalikes"]
 
-_SENTENCE_END = re.compile(r"[.;]")
 _WORD = re.compile(r"[\w'/]+")
 # A kind of look-alike: (its phrases' role, its context's role, whether the context must stand
 # in the sentence even when nothing follows the phrase).
@@ -72,8 +72,8 @@ def _other_meaning(
     end it early, exhausted" is read: tiredness is also a symptom); and a `context_risk` word or a
     means before the phrase in its sentence keeps it read ("hopeless, wants to end it early", "has
     pills saved, wants to end it with her boyfriend, tearful")."""
-    head = _SENTENCE_END.split(text[:start])[-1]
-    tail = _SENTENCE_END.split(text[end:])[0]
+    head = span_before(text, start, SENTENCE)
+    tail = span_after(text, end, SENTENCE)
     if _risk_words().search(head) or stated_means.means(head):
         return False
     rest = context.sub(" ", tail)

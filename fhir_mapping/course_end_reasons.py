@@ -27,6 +27,7 @@ from typing import Any
 from fhir_mapping import course_protocols
 from fhir_mapping.concept_words import concept_label, concepts, whole_words
 from fhir_mapping.fhir_fields import codings
+from fhir_mapping.text_bounds import SENTENCE_OR_MARK, span_after
 from fhir_mapping.tms_safety import normalise_text
 
 Resource = Mapping[str, Any]
@@ -46,8 +47,6 @@ _FEWER_OF = re.compile(
 # The start of a clause: where a `cut_short_lead` phrase with no subject of its own names the
 # record's subject, the course ("Stopped early due to seizure").
 _CLAUSE_START = re.compile(r"(?:^|[;.:!?\n])\W*$")
-# Where the words a `cut_short_bare` lead governs end: "Not completed: PHQ-9 at session 10".
-_SENTENCE_END = re.compile(r"[;.!?\n]")
 
 
 @cache
@@ -127,7 +126,7 @@ def _names_other(lower: str, lead: re.Match[str]) -> bool:
     """Whether a `cut_short_bare` lead ("Not completed") names in its sentence something else
     not completed (`other_task` rows: "Not completed: PHQ-9 at session 10"): then it says nothing
     of the course (recheck K28a s31: a 18-day course read "stopped after 18 days")."""
-    rest = _SENTENCE_END.split(lower[lead.end() :], maxsplit=1)[0]
+    rest = span_after(lower, lead.end(), SENTENCE_OR_MARK)
     return _terms("other_task").search(rest) is not None
 
 

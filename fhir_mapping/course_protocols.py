@@ -39,6 +39,7 @@ import orjson
 
 from fhir_mapping.bounded_memo import remember
 from fhir_mapping.concept_words import concept_words, whole_words
+from fhir_mapping.text_bounds import CLAUSE_OR_COLON, span_after, span_before
 
 Resource = Mapping[str, Any]
 
@@ -47,8 +48,8 @@ Resource = Mapping[str, Any]
 # (`standard`: "iTBS left DLPFC (once daily)" is not accelerated, whatever protocol it names).
 _RULED_OUT_BY = {"accelerated": "standard"}
 # Where the clause a rule-out word must share with a protocol word ends: a bracket or a dash
-# qualifies the name ("iTBS left DLPFC (once daily)"), a comma or semicolon starts another.
-_RULE_CLAUSE_MARK = re.compile(r"[,;:.]")
+# qualifies the name ("iTBS left DLPFC (once daily)"), a comma or semicolon starts another:
+# text_bounds.CLAUSE_OR_COLON.
 # Where a protocol word's clause starts: "ECT acute series - plan maintenance after".
 _CLAUSE_MARK = re.compile(r"[-,;:()/]")
 
@@ -128,7 +129,7 @@ def _put_off(words: str, found: re.Match[str]) -> bool:
     ("maintenance declined", "maintenance to be discussed") that gives no schedule."""
     terms = _terms()
     before = _clause_before(words, found.start())
-    after = _CLAUSE_MARK.split(words[found.end() :], maxsplit=1)[0]
+    after = span_after(words, found.end(), _CLAUSE_MARK)
     return bool(
         terms["planned"].search(before)
         or terms["negated"].search(before)
@@ -151,11 +152,11 @@ def _clause_of(words: str, found: re.Match[str]) -> str:
     """The clause a protocol word is in: "once daily" rules out only the accelerated word of its
     own clause ("saint accelerated itbs; once daily follow-up" stays accelerated: recheck K22
     s30, it read a standard course cut short)."""
-    before = _RULE_CLAUSE_MARK.split(words[: found.start()])[-1]
-    after = _RULE_CLAUSE_MARK.split(words[found.end() :], maxsplit=1)[0]
+    before = span_before(words, found.start(), CLAUSE_OR_COLON)
+    after = span_after(words, found.end(), CLAUSE_OR_COLON)
     return f"{before}{found.group()}{after}"
 
 
 def _clause_before(words: str, at: int) -> str:
     """The words before `at` in its clause ("plan " in "ect acute series - plan maintenance")."""
-    return _CLAUSE_MARK.split(words[:at])[-1]
+    return span_before(words, at, _CLAUSE_MARK)

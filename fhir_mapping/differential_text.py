@@ -14,25 +14,23 @@ diagnosis); clauses end at ";", "." or a line break. "ruled out" refutes and is 
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from fhir_mapping.diagnosis_text import rule_out_cues, text_kinds
 from fhir_mapping.record import FindingKind
+from fhir_mapping.text_bounds import SENTENCE_OR_LINE, pieces
 from fhir_mapping.tms_safety import normalise_text
 
 # The FHIR R4 condition-ver-status code the cue stands for (Finding.verification).
 DIFFERENTIAL = "differential"
 _BIPOLAR = FindingKind.BIPOLAR
-# Where a clause ends: one clause's cue says nothing of the next clause's diagnosis.
-_CLAUSE_END = re.compile(r"[;.\n]")
 
 
 @lru_cache(maxsize=1024)
 def bipolar_to_rule_out(text: str) -> bool:
     """Whether every clause of `text` naming bipolar disorder names it after a rule-out cue
     (module docstring); False when no clause names it."""
-    named = [c for c in _CLAUSE_END.split(text) if _BIPOLAR in text_kinds(c)]
+    named = [c for c in pieces(text, SENTENCE_OR_LINE) if _BIPOLAR in text_kinds(c)]
     if not named:
         return False
     for clause in named:

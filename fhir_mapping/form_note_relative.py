@@ -35,12 +35,11 @@ from importlib import resources
 
 from fhir_mapping.form_self_harm_answers import _pattern
 from fhir_mapping.self_harm_subject import _BESIDE, _relative, _role, shares_finding
+from fhir_mapping.text_bounds import SENTENCE, pieces
 from fhir_mapping.tms_safety import normalise_text
 
 __all__ = ["relatives_only"]
 
-# Where a clause of a comment ends: its own statement.
-_CLAUSES = re.compile(r"[.;]")
 # A word (the first of what follows the relative and its links).
 _WORD = re.compile(r"\s*([\w'/]+)")
 
@@ -76,7 +75,7 @@ def _governed(clause: str, finds: Callable[[str], bool]) -> bool:
 def relatives_only(text: str, finds: Callable[[str], bool]) -> bool:
     """Whether every clause of an answer that states a finding (`finds`) states a relative's,
     and at least one does (module docstring)."""
-    clauses = [c.strip() for c in _CLAUSES.split(normalise_text(text)) if c.strip()]
+    clauses = [c.strip() for c in pieces(normalise_text(text), SENTENCE) if c.strip()]
     if any(shares_finding(c) for c in clauses):
         return False
     stated = [c for c in clauses if finds(c)]

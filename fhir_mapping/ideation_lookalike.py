@@ -44,11 +44,10 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.lead_list import blank_lead_lists
+from fhir_mapping.text_bounds import SENTENCE, pieces, span_after
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["blank_other_meanings"]
-
-_SENTENCE_END = re.compile(r"[.;]")
 
 
 def _rows(name: str, column: str) -> dict[str, list[str]]:
@@ -127,7 +126,7 @@ def blank_other_meanings(text: str) -> str:
         # A death word anywhere in the rest of the sentence counts, across a bracket or comma:
         # "join her husband (died 2024)", "join her husband, passed away last year" (recheck
         # K28b s31 finding 2: the clause ended at "(" and ",", and the death wish was blanked).
-        if not death.search(_SENTENCE_END.split(text[m.start() :])[0]):
+        if not death.search(span_after(text, m.start(), SENTENCE)):
             text = _blank(text, m.start(), m.end())
     for m in reversed(list(_waking().finditer(text))):
         text = _blank(text, m.start(), m.end())
@@ -136,7 +135,7 @@ def blank_other_meanings(text: str) -> str:
     # counselling's own sentence, the later inquiry hid the risk).
     asked = inquiry.search(text) is not None
     offset = 0
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in pieces(text, SENTENCE):
         if counsel.search(sentence) and not asked:
             for m in reversed(list(term.finditer(sentence))):
                 text = _blank(text, offset + m.start(), offset + m.end())

@@ -64,6 +64,7 @@ from fhir_mapping.record import (
     SourceRef,
 )
 from fhir_mapping.terminology import recognise
+from fhir_mapping.text_bounds import CLAUSE, first_piece
 from fhir_mapping.tms_safety import normalise_text
 
 # The names other modules import from here (intolerance_reasons.py's and intolerance_events.py's
@@ -261,7 +262,7 @@ def _allergy_reason(resource: Mapping[str, Any]) -> str:
             for reaction in array(resource.get("reaction"))
             if isinstance(reaction, Mapping)
             and isinstance(text := reaction.get("description"), str)
-            and (first := re.split(r"[,;.]", text)[0].strip())
+            and (first := first_piece(text, CLAUSE).strip())
         ]
     head = f"documented {kind}" if kind else "documented allergy/intolerance"
     return f"{head}: {', '.join(manifestations)}" if manifestations else head

@@ -31,6 +31,7 @@ from functools import cache
 
 from fhir_mapping import self_harm_terms
 from fhir_mapping.self_harm_ideation import lead_body
+from fhir_mapping.text_bounds import SENTENCE, span_after
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["blank_lead_lists"]
@@ -105,14 +106,11 @@ def _continued(text: str, first: int, last: int, after: int) -> int:
     comma = re.search(r"(?<=\w),\s*$", text[:first])
     if comma is None or not _si_before(text[: comma.start()]):
         return first
-    sentence = _SENTENCE_END.split(text[after:])[0]
+    sentence = span_after(text, after, SENTENCE)
     generic, time = _continuation_words()
     if not generic.match(sentence.lstrip()) or time.search(sentence):
         return first
     return comma.start()
-
-
-_SENTENCE_END = re.compile(r"[.;]")
 
 
 @cache

@@ -33,10 +33,9 @@ from fhir_mapping.condition_text import TEXT_MENTION
 from fhir_mapping.fhir_fields import parse_date
 from fhir_mapping.manic_reaction import mania_words
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.text_bounds import SENTENCE, pieces
 from fhir_mapping.text_negation import normalise_text
 
-# A clause of a note (the words the card names): split as the negation reader splits clauses.
-_CLAUSE = re.compile(r"[.;]")
 # The longest clause the card quotes before cutting it ("..."): a note may run to paragraphs.
 _QUOTE_CHARS = 120
 
@@ -81,7 +80,7 @@ def note_mania(resource: Mapping[str, Any], *, as_of: date) -> NoteMention | Non
     for text, on in _notes(resource):
         if on is not None and on > as_of:
             continue
-        for clause in _CLAUSE.split(text):
+        for clause in pieces(text, SENTENCE):
             words = normalise_text(clause)
             match = mania_words(words) if words else None
             if match is None:

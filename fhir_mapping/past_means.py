@@ -15,16 +15,13 @@ word there as in a heading's answer).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from fhir_mapping import stated_heading, stated_history, stated_terms
+from fhir_mapping.text_bounds import CLAUSE, pieces
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["means_beside"]
-
-# Where a clause ends, as stated_history.py's.
-_CLAUSE_END = re.compile(r"[.;,]")
 
 
 def means_beside(text: str, names: Callable[[str], bool]) -> bool:
@@ -33,5 +30,5 @@ def means_beside(text: str, names: Callable[[str], bool]) -> bool:
     said = normalise_text(stated_terms.absent_blanked(normalise_text(text)))
     return any(
         stated_history.means(c) and not names(c) and not stated_heading.treatment_answer(c)
-        for c in _CLAUSE_END.split(said)
+        for c in pieces(said, CLAUSE)
     )

@@ -27,6 +27,7 @@ from fhir_mapping.clinical_codes import term_kinds, terms
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concept_words, concepts, whole_words
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, parse_date
+from fhir_mapping.text_bounds import CLAUSE_OR_BRACKET, first_piece, last_piece
 
 Resource = Mapping[str, Any]
 
@@ -212,18 +213,15 @@ def _procedure_kinds() -> frozenset[str]:
     return frozenset(term.kind for term in terms() if "procedure" in term.applies_to)
 
 
-# Where the clause a refusal or the undo words open ends: "declined ECT; prefers ..." ends at
-# the next mark.
-_CLAUSE_END = re.compile(r"[,;.:()]")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def _clause(text: str) -> str:
-    return _CLAUSE_END.split(text, maxsplit=1)[0]
+    return first_piece(text, CLAUSE_OR_BRACKET)
 
 
 def _last_clause(text: str) -> str:
-    return _CLAUSE_END.split(text)[-1]
+    return last_piece(text, CLAUSE_OR_BRACKET)
 
 
 @cache

@@ -42,9 +42,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-# A sentence ends at a full stop, semicolon or line break; a comma or colon does not ("EKG
-# checked for QT prolongation: QTc 420, normal" is one statement).
-_SENTENCE_END = re.compile(r"[.;\n]")
+from fhir_mapping.text_bounds import SENTENCE_OR_LINE, span_after, span_before
+
 # What closes the reaction's own clause before later counselling: a comma, a free-standing
 # dash (normalise_text keeps only those: "Stevens-Johnson" became a space), an opening
 # parenthesis, or a year ("Anaphylaxis 2019"). A colon does not ("educated re: SJS risk").
@@ -104,8 +103,8 @@ def not_this_reaction(words: str, start: int, end: int) -> bool:
     """Whether the severe word at words[start:end] (normalised text) stands in a sentence that
     counsels, educates, discusses a risk, names a threshold or a test checked for, or another
     substance, and does not tell of the reaction happening (module docstring)."""
-    before = _SENTENCE_END.split(words[:start])[-1]
-    after = _SENTENCE_END.split(words[end:])[0]
+    before = span_before(words, start, SENTENCE_OR_LINE)
+    after = span_after(words, end, SENTENCE_OR_LINE)
     sentence = f"{before} {after}"
     rows = _rows()
     if rows.other_substance.search(sentence):

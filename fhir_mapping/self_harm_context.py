@@ -61,11 +61,11 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.stated_dosing import everyday_dose
+from fhir_mapping.text_bounds import CLAUSE, span_after
 from fhir_mapping.text_negation import normalise_text, scope_after, term_pattern
 
 __all__ = ["accident_beside", "without_other_attempts", "without_usual_doses"]
 
-_CLAUSE_END = re.compile(r"[.;,]")
 # A comma and a count right after it: the next part is another object of the clause's verb.
 _JOINED_COUNT = re.compile(r",\s*(?:and\s+|then\s+|plus\s+)?\d")
 # What an `act_accident` term ending in "$" must be followed by: the end of the act's clause
@@ -126,7 +126,7 @@ def without_usual_doses(text: str) -> str:
     roles = _roles()
     for p in roles["usual_dose"]:
         for m in reversed(list(p.finditer(text))):
-            clause = _CLAUSE_END.split(text[m.end() :])[0]
+            clause = span_after(text, m.end(), CLAUSE)
             if any(q.search(clause) for q in roles["purpose"]):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     # A day's dose of an everyday analgesic taken for a stated purpose ("took 8 tylenol daily for
@@ -135,13 +135,13 @@ def without_usual_doses(text: str) -> str:
     # are blanked; "... to end it", "took 8 tylenol and all her lithium" stay read.
     for p in roles["usual_day_dose"]:
         for m in reversed(list(p.finditer(text))):
-            clause = _CLAUSE_END.split(text[m.end() :])[0]
+            clause = span_after(text, m.end(), CLAUSE)
             end = m.end() + len(clause)
             # A count after the comma is a second object of the verb ("took 8 tylenol daily for
             # pain, 20 ativan"), judged with the dose (recheck K36a finding 1, fix text51a).
             joined = _JOINED_COUNT.match(text, end)
             if joined is not None:
-                clause += "," + _CLAUSE_END.split(text[end:], maxsplit=2)[1]
+                clause += "," + CLAUSE.split(text[end:], maxsplit=2)[1]
             if any(q.search(clause) for q in roles["purpose"]) and everyday_dose(clause):
                 text = text[: m.start()] + " " * (end - m.start()) + text[end:]
     # A dosing "OD" after its unit ("50 mg od 2019"): no overdose (module docstring, fix text42).

@@ -57,6 +57,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping import self_harm_terms
+from fhir_mapping.text_bounds import SENTENCE, span_before
 from fhir_mapping.text_checklist import (
     checklist_item,
     detail_follows,
@@ -69,7 +70,6 @@ __all__ = ["cue_window"]
 
 # NegEx's window inside the mention's own part (text_negation.py reads the same five words).
 _SCOPE_WORDS = 5
-_SENTENCE_END = re.compile(r"[.;]")
 # Roles whose words make a part a clause of its own: a verb, or a word of time that sets the
 # part apart from a denial of the present ("denies current SI, past attempt 2015": recheck K11
 # s28 finding 1, the denial read over the attempt).
@@ -185,7 +185,7 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     """The words a negation cue of the mention text[start:end] (of `normalise_text` output) may
     stand in (module docstring). `cued`: whether a part holds a negation cue (the shared ones
     and self-harm's own)."""
-    clause = after_last_stop(_SENTENCE_END.split(text[:start])[-1])
+    clause = after_last_stop(span_before(text, start, SENTENCE))
     parts = _parts(clause)
     own = parts[-1]
     subjects = _subjects()

@@ -83,6 +83,7 @@ from fhir_mapping.self_harm_context import accident_beside
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.self_harm_sib import sibling_at
 from fhir_mapping.stated_history import affirms_risk
+from fhir_mapping.text_bounds import CLAUSE_OR_DASH, SENTENCE, first_piece, span_before
 from fhir_mapping.text_negation import negated, normalise_text, scope_after, term_pattern
 
 __all__ = ["is_relative", "says_self_harm", "other_subject", "shares_finding", "unsaid"]
@@ -94,17 +95,8 @@ _SELF_HARM_ROLES = (
     ("diagnosis_terms.csv", "kind", ("suicidal-ideation",)),
 )
 
-# Where the words a relative must govern start: a clause end, a colon ("Grief counselling:
-# mother with ...") or a free-standing dash (a form's answer "Yes - for son with SI": recheck
-# K22 s30, read as the patient's; session 30 fix forms33).
-_SEGMENT_END = re.compile(r"[.;,:]| - ")
-# Where the clause of a `relative_same` word ends (its tail: module docstring).
-_CLAUSE_END = re.compile(r"[.;,:]| - ")
 # "sib": a sibling or self-injurious behaviour (self_harm_sib.sibling_at decides).
 _SIB = re.compile(r"\bsib\b")
-# Where its sentence ends: a denial there is the patient's ("pt reports the same stressors, no
-# SI").
-_SENTENCE_END = re.compile(r"[.;]")
 # A `relative_same` word that compares ("reports the same", "endorses similar"): `_refers`.
 _COMPARISON = re.compile(r"\b(?:same|similar)$")
 
@@ -286,7 +278,7 @@ def _refers(said: str, end: int, *, in_doubt: bool = True) -> bool:
     rest = said[end:]
     if rest.startswith("'s"):
         return False  # "as does pt's brother": the patient's relative, not the patient
-    tail = _CLAUSE_END.split(rest)[0].strip(" .")
+    tail = first_piece(rest, CLAUSE_OR_DASH).strip(" .")
     if not tail or _tail_words().fullmatch(tail) is not None:
         return True
     if _fears_for_relative(tail):
@@ -294,7 +286,8 @@ def _refers(said: str, end: int, *, in_doubt: bool = True) -> bool:
     if says_self_harm(tail):
         return True
     heads = _other_heads()
-    if _denies_self_harm(_SENTENCE_END.split(rest)[0]) or (
+    # A denial in its sentence is the patient's ("pt reports the same stressors, no SI").
+    if _denies_self_harm(first_piece(rest, SENTENCE)) or (
         heads is not None and heads.match(tail) is not None
     ):
         return False
@@ -319,7 +312,7 @@ def other_subject(text: str, start: int, said: str | None = None) -> bool:
     governs = _governs()
     if governs is None:
         return False
-    segment = _SEGMENT_END.split(text[:start])[-1]
+    segment = span_before(text, start, CLAUSE_OR_DASH)
     if not segment.strip() or not (governs.match(segment) or _clause_governs(segment)):
         return False
     words = text if said is None else said

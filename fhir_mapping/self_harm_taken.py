@@ -83,11 +83,10 @@ from fhir_mapping import self_harm_terms, stated_counts, stated_dosing
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.stated_dose_rate import day_total
 from fhir_mapping.stated_dosing import _drug_object, _most, _named_most, _objects
+from fhir_mapping.text_bounds import DOSE_CLAUSE_OR_BUT, DOSE_CLAUSE_OR_COMMA, span_before, span_end
 
 __all__ = ["supply_object", "taken_spans"]
 
-# Where a past act's clause ends: a sentence stop, a semicolon or colon (not a decimal point).
-_CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)|\bbut\b")
 # Where a new object of the same act starts: "took 8 norco and all her pills", "took 2 tylenol,
 # 20 ativan", "took 10 xanax & 5 norco".
 _JOINT = re.compile(r"\s*(?:,|&|\+|\band\b|\bplus\b)\s*")
@@ -116,8 +115,7 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
         for m in verb.finditer(text):
             after = text[m.end() :]
             start = m.end() + len(after) - len(after.lstrip())
-            stop = _CLAUSE_END.search(text, start)
-            clause_end = len(text) if stop is None else stop.start()
+            clause_end = span_end(text, start, DOSE_CLAUSE_OR_BUT)
             meds = _meds_read(m.group(), text[start:clause_end]) or _purpose_before(text, m.start())
             parts = list(_parts(text, start, clause_end))
             end = next((e for at, e in parts if _overdose(text[at:e], meds=meds)), None)
@@ -134,7 +132,7 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
 def _purpose_before(text: str, verb_start: int) -> bool:
     """Whether a `taken_purpose` word stands before the verb in its clause ("intentionally took
     all her night pills": review K50a s35 finding 3)."""
-    head = re.split(r"[,;:!?\n]|\.(?!\d)", text[:verb_start])[-1]
+    head = span_before(text, verb_start, DOSE_CLAUSE_OR_COMMA)
     return any(p.search(head) for p in _roles().get("taken_purpose", ()))
 
 

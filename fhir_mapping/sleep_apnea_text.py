@@ -49,7 +49,8 @@ from fhir_mapping.tms_safety import negated, normalise_text
 
 _ROLES = ("treatment", "not-treated", "not-in-use", "pap-clause", "in-use")
 # A clause: up to a full stop, semicolon or comma, or a conjunction that turns the sentence
-# ("CPAP intolerant but now using nasal pillows"). Grammar, not a clinical fact.
+# ("CPAP intolerant but now using nasal pillows"). Grammar, not a clinical fact; local, not a
+# text_bounds boundary: its conjunctions are this reader's.
 _CLAUSE = re.compile(r"[.;,]|\b(?:but|however|then|now)\b")
 # Words a bare use clause may hold beside its use words ("nasal pillows since, adherent";
 # "using nightly since 2026"): fillers and dates.

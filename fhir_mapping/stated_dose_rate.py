@@ -23,6 +23,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping import stated_terms
+from fhir_mapping.text_bounds import DOSE_CLAUSE_OR_COMMA, first_piece
 from fhir_mapping.text_negation import term_pattern
 
 __all__ = ["day_most", "day_total", "death_after"]
@@ -36,8 +37,6 @@ _INTERVAL = re.compile(
 _TIMES = re.compile(
     r"\bx\s*(\d+)(?![\d.])(?!\s*(?:d|days?|wks?|weeks?|mo|months?|hrs?|hours?|mins?|minutes?)\b)"
 )
-# Where a clause ends: a death phrase or a frequency in a later clause is no object's.
-_CLAUSE_END = re.compile(r"[;:!?\n,]|\.(?!\d)")
 
 
 @cache
@@ -68,7 +67,7 @@ def day_most(name_and_after: str, fallback: int) -> int | None:
     """The most tablets one dose may hold of the everyday analgesic `name_and_after` opens with,
     at the frequency the words after it in their clause state: its `drug` row's day's most (else
     `fallback`) over the doses a day; None when no frequency is stated (module docstring)."""
-    clause = _CLAUSE_END.split(name_and_after, maxsplit=1)[0]
+    clause = first_piece(name_and_after, DOSE_CLAUSE_OR_COMMA)
     doses = _doses_a_day(clause)
     if doses is None:
         return None
@@ -85,7 +84,7 @@ def day_total(name: str) -> int | None:
 def death_after(words: str) -> bool:
     """Whether a `plan_dose_death` phrase stands in the clause `words` open, with no
     `plan_dose_death_denial` word before it ("take 4 tylenol until he dies"; module docstring)."""
-    clause = _CLAUSE_END.split(words, maxsplit=1)[0]
+    clause = first_piece(words, DOSE_CLAUSE_OR_COMMA)
     for p in stated_terms.patterns("plan_dose_death"):
         m = p.search(clause)
         if m is not None:

@@ -72,7 +72,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
-from fhir_mapping import stated_counts, stated_terms
+from fhir_mapping import stated_counts, stated_terms, text_bounds
 from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.stated_dose_rate import day_most, death_after
 from fhir_mapping.stated_not_drug import UNIT as _UNIT
@@ -170,7 +170,7 @@ def _joined(answer: str, start: int) -> Iterator[tuple[re.Match[str], int, int |
     tylenol and 30 tabs of ativan", "took 8 tylenol daily for pain, 20 ativan" read the 30 or
     20 as the analgesic's dosing words: recheck K36a findings 1-3, fix text51a)."""
     stop = _TAKE.search(answer, start)
-    end = re.compile(r"[;:!?\n]|\.(?!\d)").search(answer, start)
+    end = text_bounds.DOSE_CLAUSE.search(answer, start)
     ends = [f.start() for f in (stop, end) if f is not None]
     for j in _JOINED.finditer(answer, start, min(ends, default=len(answer))):
         rest = answer[j.end() :]
@@ -208,7 +208,7 @@ def _everyday_most(after: str) -> int | None:
     bedtime", "once", "q4h", "prn": one dose's words); else one dose's most applies
     (`plan_take_most_everyday_dose`)."""
     terms = _terms()
-    clause = re.split(r"[.;,]", after, maxsplit=1)[0]
+    clause = text_bounds.first_piece(after, text_bounds.CLAUSE)
     if not any(p.match(clause) for p in terms["plan_dosing"]) or not _dosing_only(clause):
         return None
     day = any(p.search(clause) for p in terms["plan_dosing_day"])

@@ -40,6 +40,7 @@ from collections.abc import Callable
 from functools import cache
 
 from fhir_mapping import stated_dosing, stated_plan_count, stated_terms
+from fhir_mapping.text_bounds import CLAUSE_KEPT, pieces
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = [
@@ -129,9 +130,8 @@ def _method_after_head(answer: str) -> bool:
     return rest is not None and _names_method(rest)
 
 
-# A reason's clause ends at a comma, semicolon or full stop (stated_history.py's); kept in the split.
-_CLAUSE_END = re.compile(r"([.;,])")
-# Clause marks inside a heading's answer: ";", ",", " - ", " then ".
+# Clause marks inside a heading's answer: ";", ",", " - ", " then " (local, not text_bounds: a
+# heading's steps are joined by a dash or "then", and the spaces around a mark go with it).
 _CLAUSES = re.compile(r"\s*(?:;|,|\s-\s|\bthen\b)\s*")
 
 
@@ -195,7 +195,7 @@ def states_method(text: str) -> bool:
     (the inversion reads an answer beside an SI word); "crash car", "off bridge", "stockpiling"
     are listed since fix hist38 (recheck K28b s31)."""
     terms = _terms()
-    tokens = _CLAUSE_END.split(normalise_text(text))
+    tokens = pieces(normalise_text(text), CLAUSE_KEPT)
     for i in range(0, len(tokens), 2):
         clause, after = tokens[i], "".join(tokens[i + 1 :])
         for p in terms["risk_excluded"]:
@@ -259,7 +259,7 @@ def answers_blanked(text: str) -> str:
     so a planned overdose is not read as one taken (fix hist38, recheck K28b: summarised
     "Overdose, intent not recorded")."""
     terms = _terms()
-    tokens = _CLAUSE_END.split(normalise_text(text))
+    tokens = pieces(normalise_text(text), CLAUSE_KEPT)
     for i in range(0, len(tokens), 2):
         clause = tokens[i]
         for risk in (

@@ -76,12 +76,18 @@ from functools import cache
 from fhir_mapping import stated_denied, stated_heading, stated_sa, stated_terms
 from fhir_mapping.stated_history_dates import dates, latest_day
 from fhir_mapping.stated_means import means
+from fhir_mapping.text_bounds import (
+    CLAUSE,
+    CLAUSE_KEPT,
+    first_piece,
+    pieces,
+    span_after,
+    span_before,
+)
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["affirms_risk", "denied_lists", "history_denied", "latest_day", "means", "past_clauses"]
 
-# A clause ends at a comma, semicolon or full stop (text_negation.py's clause); kept in the split.
-_CLAUSE_END = re.compile(r"([.;,])")
 # What a bare list of risks has none of (`affirms_risk`): a word, or a "+" ("+ plan").
 _WORD = re.compile(r"[\w+]")
 
@@ -207,10 +213,10 @@ def _current(plain: str, names: Callable[[str], bool], act: bool = False) -> boo
     visit's date, the past-SI warning ("Hx of SI 2010, denies SI today": fix hist31)."""
     for word in _terms()["current"]:
         for found in word.finditer(plain):
-            own = _CLAUSE_END.split(plain[: found.start()])[-1] + plain[found.start() :]
-            if act and _denies_now(_CLAUSE_END.split(own)[0].strip(), names):
+            own = span_before(plain, found.start(), CLAUSE) + plain[found.start() :]
+            if act and _denies_now(first_piece(own, CLAUSE).strip(), names):
                 continue  # "Prior SA 2010, denies current SI": the denial's time (fix hist37)
-            clause = _CLAUSE_END.split(plain[found.end() :])[0]
+            clause = span_after(plain, found.end(), CLAUSE)
             after = " ".join(clause.split()[:2])
             denials = (m for p in _terms()["denial"] if (m := p.search(after)) is not None)
             if not any(_denies_finding(clause, m.group(), names) for m in denials):
@@ -241,7 +247,7 @@ def past_clauses(
     for start, end, _ in dates(plain):
         for i in range(start, end):
             cut[i] = " " if cut[i] in ".;," else cut[i]
-    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer("".join(cut))] + [len(plain)]
+    bounds = [0] + [m.end() for m in CLAUSE.finditer("".join(cut))] + [len(plain)]
     parts = [plain[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
     latest: str | None = None
     for i, part in enumerate(parts):
@@ -307,7 +313,7 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
     nothing named before it) and denies it now in a clause of its own (`_denies_now`), with no
     `current` word in any other clause (module docstring). `names`: as for `past_clauses`."""
     lead = denial = False
-    tokens = _CLAUSE_END.split(_undenied(normalise_text(text)))
+    tokens = pieces(_undenied(normalise_text(text)), CLAUSE_KEPT)
     # Each clause with the reason after it, from its closing mark (stated_heading.sentence_rest).
     pairs = [(tokens[i].strip(), "".join(tokens[i + 1 :])) for i in range(0, len(tokens), 2)]
     for clause, after in ((c, a) for c, a in pairs if c):
@@ -363,7 +369,7 @@ def denied_lists(text: str, names: Callable[[str], bool]) -> str:
     attempts are denied too, recheck K23 s30 n18 was the critical self-harm card). Without the
     closing "or" ("denies current SI, prior attempts") the clause is a statement and stays. A
     treatment plan's answer is blanked too (`_plan_blanked`)."""
-    tokens = re.split(r"([.;,])", _undenied(normalise_text(text)))
+    tokens = pieces(_undenied(normalise_text(text)), CLAUSE_KEPT)
     texts, ends = [_plan_blanked(t) for t in tokens[0::2]], [*tokens[1::2], ""]
     i = 0
     while i < len(texts):

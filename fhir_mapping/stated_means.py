@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 
 from fhir_mapping import stated_terms
+from fhir_mapping.text_bounds import CLAUSE_KEPT, pieces
 
 __all__ = ["means"]
-
-# A clause ends at a comma, semicolon or full stop (stated_history's clause).
-_CLAUSE_END = re.compile(r"([.;,])")
 
 
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
@@ -30,7 +28,7 @@ def means(text: str) -> bool:
     medications: husband manages"; review K46a s35 finding 9; locked means are still access:
     K47a finding 4)."""
     terms = _terms()
-    for clause in _CLAUSE_END.split(text):
+    for clause in pieces(text, CLAUSE_KEPT):
         cuts = [0] + [m.end() for p in terms["contrast"] for m in p.finditer(clause)]
         for found in (m for p in terms["risk_means"] for m in p.finditer(clause)):
             part = clause[max(c for c in cuts if c <= found.start()) : found.start()]

@@ -35,12 +35,11 @@ from functools import cache
 
 from fhir_mapping import self_harm_ideation, self_harm_taken, stated_counts, stated_terms
 from fhir_mapping.stated_dosing import _all_dosed, _most, _objects
+from fhir_mapping.text_bounds import DOSE_CLAUSE, span_end
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["planned_many"]
 
-# Where a lead's clause ends: a sentence stop, a semicolon or colon (not a decimal point).
-_CLAUSE_END = re.compile(r"[;:!?\n]|\.(?!\d)")
 # A count joined to an earlier object with no "take" of its own: "and 30 tylenol", ", 20 ativan".
 _JOINED = re.compile(r"(?:\band\b|\bthen\b|,|&|\+)\s*(?=\d)")
 
@@ -88,8 +87,7 @@ def planned_many(text: str) -> Iterator[int]:
     if lead is None:
         return
     for found in lead.finditer(text):
-        stop = _CLAUSE_END.search(text, found.end())
-        clause = text[found.end() : len(text) if stop is None else stop.start()]
+        clause = text[found.end() : span_end(text, found.end(), DOSE_CLAUSE)]
         # Every verb of taking read as "take" ("swallow 30 tylenol" as "take 30 tylenol").
         clause = _verb().sub("take ", clause)
         clause = _JOINED.sub(

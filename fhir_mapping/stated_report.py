@@ -39,6 +39,8 @@ __all__ = ["reports_risk"]
 # What a report says runs to its sentence's end (a full stop or semicolon) or its bracket's
 # close ("(mother: pt has plan)"); its clauses split at commas, as stated_history.py's.
 _REPORT_END = re.compile(r"[.;)]")
+# Local, not text_bounds.CLAUSE: a report is already cut at _REPORT_END, and its clauses are
+# re-joined with "," (`_risk`).
 _CLAUSE_END = re.compile(r",")
 
 

@@ -22,14 +22,13 @@ import re
 from functools import cache
 
 from fhir_mapping import stated_terms
+from fhir_mapping.text_bounds import CLAUSE_KEPT, pieces
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["is_attempt", "spell_out"]
 
 # "SA" as a word ("+SA", "s/p SA", "SI/SA"), in a normalised or raw clause.
 _SA = re.compile(r"\bsa\b", re.IGNORECASE)
-# A clause ends at a comma, semicolon or full stop, as stated_history.py's clause does.
-_CLAUSE_END = re.compile(r"([.;,])")
 # What a clause of "SA" alone has none of: a word or a "+" ("+SA").
 _WORD = re.compile(r"[\w+]")
 # The words "SA" is read as where it is an attempt.
@@ -60,7 +59,7 @@ def is_attempt(clause: str) -> bool:
 def spell_out(text: str) -> str:
     """`text` with each "SA" that reads as a suicide attempt (`is_attempt`, in a clause that
     says more than "SA") written "suicide attempt"; the rest as written."""
-    parts = _CLAUSE_END.split(text)
+    parts = pieces(text, CLAUSE_KEPT)
     for i, part in enumerate(parts):
         plain = normalise_text(part)
         if is_attempt(plain) and _WORD.search(_SA.sub(" ", plain)):

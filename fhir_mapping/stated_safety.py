@@ -24,12 +24,11 @@ import re
 from functools import cache
 
 from fhir_mapping import stated_terms
+from fhir_mapping.text_bounds import CLAUSE_KEPT, pieces
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["safety_blanked"]
 
-# A clause ends at a comma, semicolon or full stop (stated_history.py's clause); kept in the split.
-_CLAUSE_END = re.compile(r"([.;,])")
 _ROLES = ("plan_safety", "plan_safety_heading", "plan_safety_refused", "risk_denial", "contrast")
 
 
@@ -65,7 +64,7 @@ def _undone(words: str) -> bool:
 def _blank_sentence(sentence: str) -> str:
     """`sentence` (no full stop in it) with its plan heading's safety clauses blanked; as it was
     when it has no heading or a word that undoes the safety stands after the heading."""
-    tokens = _CLAUSE_END.split(sentence)
+    tokens = pieces(sentence, CLAUSE_KEPT)
     for i in range(0, len(tokens), 2):
         start = _heading_end(tokens[i])
         if start is None:

@@ -9,6 +9,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.text_bounds import SENTENCE, span_after
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
 __all__ = ["absent_blanked", "blanked", "pattern", "patterns", "terms"]
@@ -48,10 +49,6 @@ def blanked(text: str, role: str) -> str:
     return text
 
 
-# A sentence ends at a full stop or semicolon (a comma only ends a clause).
-_SENTENCE_END = re.compile(r"[.;]")
-
-
 def absent_blanked(text: str) -> str:
     """`text` with each `current_absent` phrase ("none since", "none recently": nothing happened
     since a past act) blanked, so its present word ("since", "recently") keeps no past act
@@ -60,7 +57,7 @@ def absent_blanked(text: str) -> str:
     dropped "none recent*" for it; session 33 fix text48b restored the row with this rule)."""
 
     def blank(found: re.Match[str]) -> str:
-        rest = _SENTENCE_END.split(text[found.end() :])[0]
+        rest = span_after(text, found.end(), SENTENCE)
         if any(p.search(rest) for p in patterns("contrast")):
             return found.group()
         return " " * len(found.group())

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from fhir_mapping.text_bounds import LIST_CLAUSE, SENTENCE_OR_COLON, span_after, span_before
 from fhir_mapping.text_negation import after_last_stop, cue_rows, pre_cue_end
 
 __all__ = [
@@ -41,11 +42,8 @@ __all__ = [
     "quantifiers_only",
 ]
 
-# A list's joints, and where the clause a denial's list stands in starts or ends.
+# A list's joints (the clause a denial's list stands in is a text_bounds.LIST_CLAUSE).
 _JOINT = re.compile(r",|/|&|\b(?:and|or|nor)\b")
-_CLAUSE_END = re.compile(r"[.;:(]")
-# The rest of an item's clause after it: a bracket is read inside it (`detail_follows`).
-_AFTER_END = re.compile(r"[.;:]")
 # A bracket right after an item's words, and what it holds ("(cut L wrist 11/28)").
 _BRACKET = re.compile(r"^[^,/&]*?\(([^)]*)")
 _ANY_BRACKET = re.compile(r"\(([^)]*)\)?")
@@ -138,8 +136,8 @@ def denial_listed(text: str, start: int) -> bool:
     SI, HI, wish to be dead", "Denies SI, HI, hoarding pills, or access to firearms" (recheck
     K31a s32 finding 8, fix neg44: NegEx's clause ends at the comma, and these ROS/MSE denials
     raised the critical card). "Denies SI, HI, hoarding her pills" is no checklist: read."""
-    parts = _JOINT.split(after_last_stop(_CLAUSE_END.split(text[:start])[-1]))
-    rest = _JOINT.split(_CLAUSE_END.split(text[start:])[0], maxsplit=1)[0]
+    parts = _JOINT.split(after_last_stop(span_before(text, start, LIST_CLAUSE)))
+    rest = _JOINT.split(span_after(text, start, LIST_CLAUSE), maxsplit=1)[0]
     if len(parts) < 2 or not checklist_item(parts[-1] + rest) or detail_follows(text, start):
         return False
     for part in reversed(parts[:-1]):
@@ -180,7 +178,7 @@ def detail_follows(text: str, start: int, clause: Callable[[str], bool] = _no_cl
     stay a checklist. `clause`: whether a part is a clause of its own (a reader's verbs,
     self_harm_scope.py), which ends the list: "no SI or self harm, took 20 tabs of trazodone"
     denies the self-harm and reports the overdose apart."""
-    rest = _AFTER_END.split(text[start:])[0]
+    rest = span_after(text, start, SENTENCE_OR_COLON)
     bracket = _BRACKET.search(rest)
     # A bracket holding only an `answer` ("self-harm (none)") answers the item, and one of time,
     # scope or source words ("(past or present)", "(per pt)") qualifies the denial: no detail.

@@ -60,12 +60,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.text_bounds import CLAUSE, LIST_CLAUSE, SENTENCE, span_after, span_before
 from fhir_mapping.text_informant import report_end
 
 # NegEx reads a trigger's scope as the next (or previous) five words (Chapman et al., J Biomed
-# Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma.
+# Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma (text_bounds.CLAUSE).
 _SCOPE_WORDS = 5
-_CLAUSE_END = re.compile(r"[.;,]")
 # What may follow a `trailing` cue to the end of its clause: who ruled it out ("by psychiatry",
 # "by dr lee", up to three words, no digits), then a date or number, parentheses, an "in"/"on"
 # before it ("ruled out 2024", "ruled out (06/2024)", "ruled out in 2024", "ruled out by
@@ -91,15 +91,13 @@ ANSWER_LEAD = r"^(?P<items>(?:" + _JOINT + _ITEM + r"(?:\s+" + _ITEM + r"){0,2})
 # An `answer_all` ("all neg") says it covers every item, so a semicolon joins them too
 # ("SI;HI;AVH - all neg"); a plain answer after a semicolon ("SI; HI: denies") covers HI only.
 _ALL_LEAD = r"^(?:\s*[/,;]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
-# Where a comma-joined checklist's clause starts ("Psych ROS: SI, HI: denies") and its joints.
-_LIST_CLAUSE = re.compile(r"[.;:(]")
+# A comma-joined checklist's joints ("Psych ROS: SI, HI: denies": its clause a LIST_CLAUSE).
 _LIST_JOINT = re.compile(r"[,/]|\b(?:and|or)\b")
 # A list read as `answer_covers` reads a comma-joined one: a comma or a word joins it (fix text42).
 _WORD_LIST = re.compile(r",|\b(?:and|or)\b")
 # A family-history list: its items, each up to this many words ("major depressive disorder"),
 # within a sentence (a full stop or semicolon ends it).
 _FAMILY_ITEM_WORDS = 3
-_SENTENCE_END = re.compile(r"[.;]")
 # An answer followed by the word it qualifies is no answer: "SI: no plan", "SI - no intent" say
 # the ideation is there, without a plan (recheck K7 s28 finding 4, read as a denial before); an
 # answer closes its item ("SI: no", "SI: none.", "SI: denies, HI: denies").
@@ -255,7 +253,7 @@ def scope_before(text: str, start: int) -> str:
     """The words a `pre` cue of the phrase starting at `start` may stand in: the last five of
     its clause, after the last conjunction (NegEx's window). Shared with readers that add cues of
     their own (self_harm_text.py), so both read the same scope."""
-    before = after_last_stop(_CLAUSE_END.split(text[:start])[-1])
+    before = after_last_stop(span_before(text, start, CLAUSE))
     return " ".join(before.split()[-_SCOPE_WORDS:])
 
 
@@ -273,7 +271,7 @@ def pre_cue_end(part: str) -> int | None:
 def scope_after(text: str, end: int) -> str:
     """The rest of the clause after the phrase ending at `end`, up to a conjunction."""
     stop = _negations().stop
-    after = _CLAUSE_END.split(text[end:])[0]
+    after = span_after(text, end, CLAUSE)
     if stop is not None:
         found = stop.search(after)
         if found is not None:
@@ -295,7 +293,7 @@ def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None)
     if not _WORD_LIST.search(items):
         return True
     neg = _negations()
-    own = _LIST_CLAUSE.split(text[:end])[-1]
+    own = span_before(text, end, LIST_CLAUSE)
     # ", or self harm": the comma and the "or" are one joint, no empty item between (fix text42).
     parts = (part.strip() for part in _LIST_JOINT.split(own + items))
     first, *rest = (part for part in parts if part)
@@ -316,10 +314,10 @@ def family_listed(text: str, start: int) -> bool:
     (`family_current`: "SI with plan", "SI x 2 weeks", "SI today") is the patient's: a
     relative's history is not written so. The doubtful reading keeps the finding."""
     neg = _negations()
-    parts = after_last_stop(_SENTENCE_END.split(text[:start])[-1]).split(",")
+    parts = after_last_stop(span_before(text, start, SENTENCE)).split(",")
     if parts[-1].strip():
         return False
-    own = _SENTENCE_END.split(text[start:])[0].split(",")[0]
+    own = span_after(text, start, SENTENCE).split(",")[0]
     if neg.family_current is not None and neg.family_current.search(own):
         return False
     closed = _family_closed()

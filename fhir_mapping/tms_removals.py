@@ -55,7 +55,8 @@ _TYPE_NOT_CODED = "type not coded"
 
 
 # Where a clause of a procedure's words ends: a full stop, semicolon or comma (as a negation's
-# scope ends in tms_safety.py), or a word joining two acts ("explantation and reimplantation").
+# scope ends in tms_safety.py), or a word joining two acts ("explantation and reimplantation");
+# local, not a text_bounds boundary: the joining words are this reader's.
 _CLAUSE = re.compile(r"[.;,]|\b(?:and|with|then|but|after|plus|followed by)\b")
 
 

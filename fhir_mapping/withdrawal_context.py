@@ -32,15 +32,13 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.text_bounds import CLAUSE, SENTENCE, span_after, span_before
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
 __all__ = ["current_after", "not_patients", "past_episode"]
 
 # A withdrawal word in a mention (diagnosis_text.py's chart words for one).
 _WITHDRAWAL = re.compile(r"withdraw|\bw/d\b|\bwd\b|detox|abrupt\s+discontinuation")
-# A sentence ends at a full stop or semicolon; a clause also at a comma.
-_SENTENCE_END = re.compile(r"[.;]")
-_CLAUSE_END = re.compile(r"[.;,]")
 # A year an episode is dated by: 1900-2099, a whole number ("Alcohol detox 2015").
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
@@ -83,8 +81,8 @@ def not_patients(text: str, start: int, end: int) -> bool:
     a relative's (module docstring)."""
     if not _WITHDRAWAL.search(text[start:end]):
         return False
-    sentence = _SENTENCE_END.split(text[:start])[-1]
-    clause_after = _CLAUSE_END.split(text[end:])[0]
+    sentence = span_before(text, start, SENTENCE)
+    clause_after = span_after(text, end, CLAUSE)
     terms = _terms()
     return (
         any(p.search(sentence) for p in terms["lead"])
@@ -101,7 +99,7 @@ def past_episode(text: str, start: int, end: int, before: int | None) -> bool:
     docstring)."""
     if not _WITHDRAWAL.search(text[start:end]) or current_after(text, start):
         return False
-    clause = _CLAUSE_END.split(text[:start])[-1] + " " + _CLAUSE_END.split(text[end:])[0]
+    clause = span_before(text, start, CLAUSE) + " " + span_after(text, end, CLAUSE)
     years = [int(y) for y in _YEAR.findall(clause)]
     return any(before is None or y < before for y in years) or any(
         p.search(text) for p in _terms()["past_after"]
