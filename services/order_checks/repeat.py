@@ -14,6 +14,7 @@ from services import cards, draft_tapers, drugs, taken_to_confirm, trial_dates
 from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.repeat_adjunct import adjunct_repeat_check
+from services.order_checks.repeat_lowered import lowered_back_check
 from services.order_checks.repeat_minor import minor_advice
 from services.order_checks.shared_ingredient import in_other_product
 from services.order_doses import trial_dose
@@ -236,7 +237,9 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if t.ongoing and not in_other_product(t, draft)
     }
     if draft.ingredient in current:
-        return None  # raising or renewing the current drug is optimisation, not a repeat
+        # Raising or renewing the current drug is optimisation, not a repeat; except going back
+        # up to a dose it already failed on after a lowering (meds44: information, no warning).
+        return lowered_back_check(ctx, draft)
     added = added_in_product(ctx.record, draft)
     if added and any(t.ongoing and t.ingredient == draft.ingredient for t in ctx.record.trials):
         # Olanzapine/fluoxetine drafted while fluoxetine runs (review 15 M5, a12): the order
