@@ -18,7 +18,9 @@ For each draft (only the selected ones at order-select when selections are given
   maximum (order_checks/shared_ingredient.py; review 10 finding 1);
 and for each draft antidepressant:
 - the drug, or its mechanism class, already failed an adequate trial (a continuing drug is not
-  flagged: raising or renewing the current drug is optimisation, not a repeat); a failure only
+  flagged: raising or renewing the current drug is optimisation, not a repeat; but a running
+  course lowered after it failed, drafted back up to the dose it failed on, gets an information
+  card: order_checks/repeat_lowered.py, meds44); a failure only
   inferred from a stop (no PHQ-9 on treatment) is not called a failure: the card says what the
   record shows, as information (review finding 8);
 - the daily dose is below the minimum adequate dose or above the maximum (CANMAT 2023 Table 3.3),

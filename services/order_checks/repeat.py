@@ -14,11 +14,13 @@ from services import cards, draft_tapers, drugs, taken_to_confirm, trial_dates
 from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.order_checks.repeat_adjunct import adjunct_repeat_check
+from services.order_checks.repeat_lowered import lowered_back_check
 from services.order_checks.repeat_minor import minor_advice
 from services.order_checks.shared_ingredient import in_other_product
 from services.order_doses import trial_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.rules.optimize.wording import failed_on_score_alone, no_baseline_text
 from services.trial_table import taken_only_as_needed, top_dose_text
 
 
@@ -76,6 +78,15 @@ def _dose_when(trial: Trial) -> str:
     if began is None:
         return f"{dose}, running since {start}"
     return f"running since {start}; {dose} since {began.isoformat()}"
+
+
+def _did_not(t: Trial) -> str:
+    """ "did not bring response or remission"; with no baseline PHQ-9 only what the record shows
+    (meds44 item 2: no response is measured, the failure rests on no remission on treatment)."""
+    basis = failed_on_score_alone(t)
+    if basis is None:
+        return "did not bring response or remission"
+    return f"did not bring remission ({no_baseline_text(t)}; {basis})"
 
 
 def _trial_brief(t: Trial) -> str:
@@ -175,7 +186,7 @@ def _restart_with_added(
         f"{name} failed an adequate trial; {product} restarts it with {extra} added",
     )
     body = (
-        f"An adequate trial of {_trial_brief(t)} did not bring response or remission. This "
+        f"An adequate trial of {_trial_brief(t)} {_did_not(t)}. This "
         f"order restarts {draft.ingredient} with {extra} added{label}: the {extra} is the "
         f"change, the {draft.ingredient} a drug that failed. {instead}"
         f"{draft.ingredient} is restarted on purpose, record why."
@@ -226,7 +237,9 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if t.ongoing and not in_other_product(t, draft)
     }
     if draft.ingredient in current:
-        return None  # raising or renewing the current drug is optimisation, not a repeat
+        # Raising or renewing the current drug is optimisation, not a repeat; except going back
+        # up to a dose it already failed on after a lowering (meds44: information, no warning).
+        return lowered_back_check(ctx, draft)
     added = added_in_product(ctx.record, draft)
     if added and any(t.ongoing and t.ingredient == draft.ingredient for t in ctx.record.trials):
         # Olanzapine/fluoxetine drafted while fluoxetine runs (review 15 M5, a12): the order
@@ -280,7 +293,7 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             short,
         )
         body = cards.join_sections(
-            f"An adequate trial of {_trial_brief(t)} did not bring response or remission."
+            f"An adequate trial of {_trial_brief(t)} {_did_not(t)}."
             + ("" if minor is None else f" {minor.detail}"),
             stopped_note,
         )

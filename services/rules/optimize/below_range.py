@@ -35,11 +35,12 @@ def _phq_text(trial: Trial) -> str:
     """The PHQ-9 on the course as the summary reads it (on_treatment): "PHQ-9 18 (2025-01-06) →
     21 (2025-05-19), ..." with a baseline, "PHQ-9 21 on 2025-05-19 (no baseline)" without one,
     never "not measured" beside a summary that quotes the score (recheck R1)."""
-    drop = drop_text(trial)
-    score = trial.on_treatment
-    if drop == "PHQ-9 not measured" and score is not None and score.value is not None:
+    score, before = trial.on_treatment, trial.baseline
+    if (before is None or before.value is None) and score is not None and score.value is not None:
+        # Kept short here (meds44: drop_text now says the same at length, "response not
+        # measurable: no baseline ..."); an adjunct's line names the score and the missing baseline.
         return f"{score.instrument} {score.value} on {score.date.isoformat()} (no baseline)"
-    return drop
+    return drop_text(trial)
 
 
 def below_range_section(ctx: RuleContext, trial: Trial) -> str:

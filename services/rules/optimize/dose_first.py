@@ -56,7 +56,7 @@ from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
 from services.rules.optimize.stopped_dose import stopped_above, stopped_words
 from services.rules.optimize.titration import steps
-from services.rules.optimize.wording import short_drop
+from services.rules.optimize.wording import failed_on_score_alone, short_drop
 from services.trial_dose_text import sig_unclear_text
 
 # How the card cites the step (REFERENCE.md 1.7: Figure 7.1, paras 185-187).
@@ -149,9 +149,15 @@ def _now(space: Room) -> str:
 
 def _outcome(trial: Trial) -> str:
     said = "no response" if partial_response(trial) is None else "partial response only"
+    pair = short_drop(trial)
+    basis = failed_on_score_alone(trial)
+    if basis is not None:
+        # meds44 item 2: no baseline, so no response can be measured ("no response (PHQ-9 not
+        # measured)" beside a PHQ-9 of 20): what the score shows, and why it counts as failed.
+        said, pair = "not in remission", f"{pair}; {basis}"
     # orders43: scored after an unfilled lowering, said beside the outcome (lowered_adequacy.py).
     after = lowered_dose.scored_after_lowering(trial)
-    return f"{said} ({short_drop(trial)}{'' if after is None else f'; {after}'})"
+    return f"{said} ({pair}{'' if after is None else f'; {after}'})"
 
 
 def section(ctx: RuleContext, space: Room) -> str:

@@ -27,6 +27,7 @@ from fhir_mapping.partial_response import partial_response
 from fhir_mapping.record import Trial
 from services.card_format import fmt_mg, fmt_weeks
 from services.dose_units import per_day
+from services.rules.optimize.wording import no_baseline_text
 
 # The few words of the hold (Room.hold_short): the section reads the raise as held by it.
 SHORT = "dose already failed"
@@ -75,6 +76,10 @@ def hold(trial: Trial, found: FailedAbove, now: float, top: float) -> str:
     unit = per_day(trial.ingredient)
     was, lowered = f"{fmt_mg(found.mg)} {unit}", f"{fmt_mg(now)} {unit}"
     outcome = "no response" if partial_response(trial) is None else "partial response only"
+    if no_baseline_text(trial) is not None:
+        # meds44 item 2: with no baseline PHQ-9 no response is measured; the failure rests on the
+        # score on treatment not being remission (Trial.failed), and is said so.
+        outcome = f"not in remission, no baseline {trial.outcome_scale}: response not measurable"
     above = (
         f" Above it the range here runs to {fmt_mg(top)} {unit}: a raise past {was}, once the "
         "reason is known and if tolerated, is the dose step left."

@@ -60,11 +60,43 @@ def range_label(ctx: RuleContext, trial: Trial) -> str:
     return f"{cards.fmt_mg(low)}-{cards.fmt_mg(top)} at age {age}"
 
 
+def no_baseline_text(trial: Trial) -> str | None:
+    """ "response not measurable: no baseline PHQ-9 at its start on 2026-05-01; PHQ-9 20 on
+    2026-11-28 on treatment" for a course with a score on treatment and none at its start
+    (meds44 item 2: the cards said "PHQ-9 not measured" beside a PHQ-9 of 20 they quoted
+    elsewhere; what is missing is the baseline, so the response, never the score, is what cannot
+    be measured). None when the course has a baseline or no score on treatment."""
+    after = trial.on_treatment
+    if trial.baseline is not None or after is None or after.value is None:
+        return None
+    scale = after.instrument
+    return (
+        f"response not measurable: no baseline {scale} at its start on "
+        f"{trial_dates.start_text(trial)}; {scale} {after.value} on {after.date.isoformat()} "
+        "on treatment"
+    )
+
+
+def failed_on_score_alone(trial: Trial) -> str | None:
+    """ "counted as failed on that score alone, remission being below 5" for a failed course
+    judged with no baseline (Trial.failed: an adequate course whose score on treatment is not
+    remission and whose response cannot be measured counts as failed, "response unknown"): the
+    basis the card states, so it never claims a response it could not measure (meds44 item 2).
+    None for any other course."""
+    if not trial.failed or no_baseline_text(trial) is None:
+        return None
+    return (
+        "counted as failed on that score alone, remission being below "
+        f"{trial.outcome_remission_below}"
+    )
+
+
 def drop_text(trial: Trial) -> str:
-    """ "PHQ-9 18 (2025-01-06) → 8 (2025-05-19), -56 %" for a trial with both scores."""
+    """ "PHQ-9 18 (2025-01-06) → 8 (2025-05-19), -56 %" for a trial with both scores; with no
+    baseline, what the record shows (`no_baseline_text`)."""
     before, after = trial.baseline, trial.on_treatment
     if before is None or after is None or before.value is None or after.value is None:
-        return "PHQ-9 not measured"
+        return no_baseline_text(trial) or "PHQ-9 not measured"
     change = (before.value - after.value) / before.value if before.value else 0.0
     return (
         f"{after.instrument} {before.value} ({before.date.isoformat()}) → {after.value} "
@@ -75,5 +107,5 @@ def drop_text(trial: Trial) -> str:
 def short_drop(trial: Trial) -> str:
     before, after = trial.baseline, trial.on_treatment
     if before is None or after is None:
-        return "PHQ-9 not measured"
+        return no_baseline_text(trial) or "PHQ-9 not measured"
     return f"{after.instrument} {before.value} → {after.value}"
