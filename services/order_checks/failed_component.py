@@ -16,6 +16,7 @@ from services.card_format import plural
 from services.order_checks.model import REPEATS, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.rules.optimize.wording import did_not_bring
 
 
 def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
@@ -74,7 +75,7 @@ def failed_component_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
         )
         body = (
             f"An adequate trial of {t.ingredient} up to {top} mg/day ({t.start.isoformat()} – "
-            f"{end}) did not bring response or remission. {shares}: "
+            f"{end}) {did_not_bring(t)}. {shares}: "
             "a fixed combination counts as each of its components, so this "
             "is not a new mechanism; after a failure CANMAT 2023 prefers a distinct one "
             "(Figure 7.1)."

@@ -20,7 +20,7 @@ from services.order_checks.shared_ingredient import in_other_product
 from services.order_doses import trial_dose
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
-from services.rules.optimize.wording import failed_on_score_alone, no_baseline_text
+from services.rules.optimize.wording import did_not_bring
 from services.trial_table import taken_only_as_needed, top_dose_text
 
 
@@ -78,15 +78,6 @@ def _dose_when(trial: Trial) -> str:
     if began is None:
         return f"{dose}, running since {start}"
     return f"running since {start}; {dose} since {began.isoformat()}"
-
-
-def _did_not(t: Trial) -> str:
-    """ "did not bring response or remission"; with no baseline PHQ-9 only what the record shows
-    (meds44 item 2: no response is measured, the failure rests on no remission on treatment)."""
-    basis = failed_on_score_alone(t)
-    if basis is None:
-        return "did not bring response or remission"
-    return f"did not bring remission ({no_baseline_text(t)}; {basis})"
 
 
 def _trial_brief(t: Trial) -> str:
@@ -186,7 +177,7 @@ def _restart_with_added(
         f"{name} failed an adequate trial; {product} restarts it with {extra} added",
     )
     body = (
-        f"An adequate trial of {_trial_brief(t)} {_did_not(t)}. This "
+        f"An adequate trial of {_trial_brief(t)} {did_not_bring(t)}. This "
         f"order restarts {draft.ingredient} with {extra} added{label}: the {extra} is the "
         f"change, the {draft.ingredient} a drug that failed. {instead}"
         f"{draft.ingredient} is restarted on purpose, record why."
@@ -293,7 +284,7 @@ def repeat_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             short,
         )
         body = cards.join_sections(
-            f"An adequate trial of {_trial_brief(t)} {_did_not(t)}."
+            f"An adequate trial of {_trial_brief(t)} {did_not_bring(t)}."
             + ("" if minor is None else f" {minor.detail}"),
             stopped_note,
         )

@@ -213,6 +213,22 @@ def test_auvelity_ordered_after_bupropion_failed_is_said_on_the_repeat_card() ->
     assert "dextromethorphan-bupropion contains bupropion: a fixed combination" in card.detail
 
 
+def test_a_failed_component_with_no_baseline_phq9_is_not_said_to_have_had_no_response() -> None:
+    """Bupropion failed on a PHQ-9 of 21 taken on it, with none before its start: the repeat card
+    says what the record shows (no remission, response not measurable), never "did not bring
+    response" (meds44 item 2, its leftover in failed_component)."""
+    record = chart(
+        mdd(),
+        taking(BUPROPION_XL_300, date(2024, 6, 3), stopped=date(2024, 9, 30), rid="mr-bup"),
+        phq9(date(2024, 9, 23), 21),
+        phq9(date(2025, 5, 20), 21),
+        drafts=(drafted(AUVELITY, per_day=2),),
+    )
+    card = at_order(record)[order_hooks.REPEATS]
+    assert "did not bring remission (response not measurable" in card.detail
+    assert "response or remission" not in card.detail
+
+
 def test_olanzapine_fluoxetine_is_read_as_its_components_and_a_fluoxetine_draft_is_no_renewal() -> (
     None
 ):

@@ -109,3 +109,12 @@ def short_drop(trial: Trial) -> str:
     if before is None or after is None:
         return no_baseline_text(trial) or "PHQ-9 not measured"
     return f"{after.instrument} {before.value} → {after.value}"
+
+
+def did_not_bring(trial: Trial) -> str:
+    """ "did not bring response or remission"; with no baseline PHQ-9 only what the record shows
+    (meds44 item 2: no response is measured, the failure rests on no remission on treatment)."""
+    basis = failed_on_score_alone(trial)
+    if basis is None:
+        return "did not bring response or remission"
+    return f"did not bring remission ({no_baseline_text(trial)}; {basis})"
