@@ -59,20 +59,25 @@ two rules of their own (session 33 fix text48a; session 32 K33/K34 leftovers).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 
 from fhir_mapping import self_harm_terms
 from fhir_mapping.context_lookalike import blank_context_lookalikes
-from fhir_mapping.drug_vocabulary import _names
 from fhir_mapping.lead_list import blank_lead_lists
 from fhir_mapping.self_harm_ideation import term_regex
+from fhir_mapping.substance_words import substance_alternation
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["before_intent", "blank_lookalikes", "od_events", "od_intent", "od_substance"]
+__all__ = [
+    "before_intent",
+    "blank_lookalikes",
+    "od_dated",
+    "od_events",
+    "od_intent",
+    "od_substance",
+]
 
 # What may stand between an eye word and "OD": up to two words, space-joined, and a comma only
 # right before "OD" (a comma elsewhere starts another item: "Eye pain, pt OD x2"); none of them
@@ -123,16 +128,9 @@ def _eye_after() -> re.Pattern[str] | None:
 @cache
 def od_substance() -> re.Pattern[str]:
     """ "OD" and a substance right after it (module docstring: fix text51b): the drug tables'
-    names (drug_vocabulary), data/sedative_names.csv's ("xanax", "heroin", "opioid*") and the
-    `od_substance` rows ("tylenol", "pills")."""
-    table = resources.files("fhir_mapping").joinpath("data/sedative_names.csv").read_text("utf-8")
-    names = [normalise_text(row["name"]) for row in csv.DictReader(table.splitlines())]
-    names += list(_rows("od_substance"))
-    words = "|".join(
-        re.escape(n.rstrip("*")) + (r"\w*" if n.endswith("*") else r"\b")
-        for n in sorted(set(names), key=len, reverse=True)
-    )
-    return re.compile(r"\bod (?:" + words + "|" + _names()[1].pattern + ")")
+    names, data/sedative_names.csv's ("xanax", "heroin", "opioid*") and the `od_substance` rows
+    ("tylenol", "pills"), as substance_words.py gathers them."""
+    return re.compile(r"\bod (?:" + substance_alternation() + ")")
 
 
 @cache
@@ -161,10 +159,39 @@ def od_intent() -> re.Pattern[str]:
     return re.compile(head + r"(?P<word>" + words + r")(?!\w)" + asked + purpose)
 
 
+# Decision (session 36 fix text68): "OD" as the whole text ("OD", "OD.", "?OD"), a visit reason or
+# problem entry of that one word, is an overdose. 'OD' was quiet, TMS offered, while 's/p OD last
+# night' was critical. An ED visit's reason of the one word is far more often an overdose than the
+# right eye (an eye note names the eye's finding or measure beside it: "blurry vision OD", "IOP 18
+# OD", "OD/OS") or a once-daily dose (a sig names its drug), and a missed overdose costs a life
+# where a card to dismiss costs a question: the safer error. The `event` rows read "OD" with the
+# words that make it one elsewhere ("visit for od", "od today", "<year> od"). Punctuation alone may
+# stand around it, nothing else: "OD x 3 days" and "Eye pain OD" are no bare "OD".
+_BARE_OD = re.compile(r"^[^\w]*od[^\w]*$")
+
+
 def od_events() -> tuple[re.Pattern[str], ...]:
     """The `event` patterns of this module, beside the `event` rows: "OD heroin" (fix text51b),
-    "OD, denies SI" (fix text55a)."""
-    return od_substance(), od_intent_denied()
+    "OD, denies SI" (fix text55a), "OD" as the whole text, "2020 OD" (fix text68)."""
+    return od_substance(), od_intent_denied(), _BARE_OD, *od_dated()
+
+
+# Where a clause opens: the text's start, or right after a comma, semicolon, colon, full stop or
+# bracket (one space allowed: the text is normalised).
+_CLAUSE_OPEN = r"(?:^|(?<=[,;:.(])|(?<=[,;:.(] ))"
+
+
+@cache
+def od_dated() -> tuple[re.Pattern[str], ...]:
+    """The `od_dated` rows ("<year> od": "2020 OD, again today"), read only with the year opening
+    its clause (fix text68). A year after an eye word in the clause dates the eye's history
+    ("Cataract surgery 2019 OD", "Eye pain since 2020 OD", "YAG 2021 OD" would be read as an
+    overdose once a row named "2019 od"; the eye word's own blanking keeps no event it names,
+    module docstring), so a dated "OD" is an overdose only where nothing stands before the year."""
+    return tuple(
+        re.compile(_CLAUSE_OPEN + term_regex(term).pattern)
+        for term in self_harm_terms.terms("od_dated")
+    )
 
 
 @cache

@@ -49,6 +49,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.substance_words import substance_alternation
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["lead_body", "lead_start", "preparatory", "qualified", "step", "stepped", "term_regex"]
@@ -86,7 +87,8 @@ _OBJECTS = ("vehicle", "tracks", "audience", "everyday", "partner")
 def term_regex(term: str, *, timed: bool = True) -> re.Pattern[str]:
     """A self_harm_terms.csv term as a pattern: "self harm*" any ending ("self-harming"), inside a
     term too ("attempt* suicide", "stockpil* her *"); else the whole word; "#" a count (_COUNT);
-    "<year>" a year (_YEAR); "<vehicle>", "<tracks>" a vehicle, the tracks (`_object`); a
+    "<year>" a year (_YEAR); "<vehicle>", "<tracks>" a vehicle, the tracks (`_object`); "<drug>"
+    a drug or pills named (`_drug`); a
     closing "$" the end of the clause (_CLAUSE_CLOSED). One rule for
     every role read here and in self_harm_text.py: the `preparatory` rows were read with
     text_negation.term_pattern, which knows only a closing "*", so "stockpil* meds", "stockpil*
@@ -105,6 +107,7 @@ def term_regex(term: str, *, timed: bool = True) -> re.Pattern[str]:
     for role in _OBJECTS:
         body = body.replace(re.escape(f"<{role}>"), _object(role))
     body = body.replace(re.escape("<named>"), _named())
+    body = body.replace(re.escape("<drug>"), _drug())
     body += r"\w*" if term.endswith("*") else r"\b"
     ends = _closed() if timed else _CLAUSE_CLOSED
     return re.compile(r"\b" + body + (ends if closed else ""))
@@ -154,6 +157,18 @@ def _named() -> str:
     as text66 left 'meds' out of its at-once rows)."""
     meds = "|".join(re.escape(w).replace(r"\*", r"\w*") for w in _role("taken_med")) or "(?!)"
     return r"(?!(?:" + meds + r")\b)\w+"
+
+
+@cache
+def _drug() -> str:
+    """What "<drug>" in a term reads: a drug the drug tables, data/sedative_names.csv or an
+    `od_substance` row name ("seroquel", "trazodone", "xanax", "pills": substance_words.py), after
+    any `drug_modifier` words or a count ("her", "up", "all of", "60"). "saving up her seroquel",
+    "hoarding her seroquel" were quiet, TMS offered, while "saving up her pills" was critical
+    (session 36 fix text68): a named drug is pills to a preparatory verb, and a word that names
+    no drug ("saving up for a car") stays unread."""
+    mods = "|".join(re.escape(w) for w in sorted(_role("drug_modifier"), key=len, reverse=True))
+    return r"(?:(?:\d+|" + (mods or "(?!)") + r")\s+)*(?:" + substance_alternation() + r")"
 
 
 @cache

@@ -181,6 +181,29 @@ def _parts(clause: str) -> list[str]:
     return [part.replace("\x00", "/") for part in _JOINT.split(clause)]
 
 
+# An "or" or "nor" right before the mention's part: a disjunction a denial governs.
+_OR_BEFORE = re.compile(r"\b(?:or|nor)\s*$")
+
+
+@cache
+def _thought() -> re.Pattern[str]:
+    """An item opening with a thought's noun (`lead_list_noun`: "thoughts", "plans", "intent"),
+    a `lead_list_quantifier` ("any") allowed before it."""
+    quantifier = _words(frozenset({"lead_list_quantifier"}))
+    nouns = _words(frozenset({"lead_list_noun"})) or "(?!)"
+    lead = r"(?:(?:" + quantifier + r")\s+)?" if quantifier else ""
+    return re.compile(r"\s*" + lead + r"(?:" + nouns + r")\b")
+
+
+def _thought_or(head: str, item: str) -> bool:
+    """Whether the mention's item is a thought's noun after an "or" ("denies HI or thoughts of
+    harming herself"): the object of the denial before it, as "denies SI or self-harm" is, so the
+    denial runs back over the list (session 36 fix text68). After a comma or "and" the item stays
+    a statement of its own ("denies HI, thoughts of harming herself" is read: an ED reason joins
+    statements with commas, and "and" may join a new one; fix neg44)."""
+    return _OR_BEFORE.search(head) is not None and _thought().match(item) is not None
+
+
 def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> str:
     """The words a negation cue of the mention text[start:end] (of `normalise_text` output) may
     stand in (module docstring). `cued`: whether a part holds a negation cue (the shared ones
@@ -202,7 +225,8 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     listed = checklist_item(item) and not detail_follows(text, start, _has_verb)
     if cued(window) or (not listed and _has_verb(own + " " + text[start:end])):
         return window
-    if not listed and _WORD_JOINT_BEFORE.search(clause[: len(clause) - len(parts[-1])]):
+    head = clause[: len(clause) - len(parts[-1])]
+    if not listed and _WORD_JOINT_BEFORE.search(head) and not _thought_or(head, item):
         # After a comma, "and" or "or", only a checklist item continues the list (module
         # docstring; "Denies SI, HI and drank bleach": recheck K31a s32 finding 2, fix neg44).
         return window

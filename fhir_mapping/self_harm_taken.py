@@ -264,8 +264,11 @@ def _supply(obj: str, *, meds: bool = False) -> bool:
     with `meds` a `taken_med` word as a pill word ("all her meds": `_meds_read`)."""
     roles = _roles()
     lead = _WORD.match(obj)
+    # A period of a supply ("a month of her meds") only with an at-once phrase, a purpose or a
+    # verb of ingestion (`meds`): "took a week of antibiotics" is a course (fix text68).
+    supplies = (*roles.get("taken_supply", ()), *(roles.get("taken_period_supply", ()) * meds))
     for at in (0,) if lead is None else (0, lead.end()):
-        for p in roles.get("taken_supply", ()):
+        for p in supplies:
             found = p.match(obj, at)
             if found is None:
                 continue

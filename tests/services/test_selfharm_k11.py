@@ -7,8 +7,10 @@ as each phrase; all 19 prefetch keys) in selfharm_k11_charts/:
 1. "suicidality", "cut self with razor", "cut her forearm", "threatened to kill herself",
    "threatened suicide", "threatened to cut", "wants to hurt himself", "Intentional OD", "s/p OD",
    "urges to cut", "thoughts of cutting", "passive death wish", "wishes she were dead", "denies
-   current SI, past attempt 2015" raised no card (UNSAFE): now the critical card. "OD" alone
-   (the right eye, once daily) and "Denies suicidality" stay quiet.
+   current SI, past attempt 2015" raised no card (UNSAFE): now the critical card. "Denies
+   suicidality" stays quiet. "OD" alone stayed quiet here (the right eye, once daily) until
+   session 36 fix text68: a diagnosis or visit reason of that one word is an overdose, the
+   safer reading (od_lookalike._BARE_OD); it is now the critical card.
 2. "took 3 tabs of tylenol for headache" and its kin (a usual dose, a purpose stated) read as an
    overdose (noise): now nothing (fhir_mapping/self_harm_context.py); a bare "took 3 tablets"
    and "took 3 tablets of her Xanax to sleep" are still read.
@@ -68,6 +70,8 @@ _by_topic = Evaluator(AS_OF).by_topic
         ("dx_wants_to_hurt_herself", "wants to hurt herself" + _SI),
         ("dx_intentional_od", _ACT),
         ("dx_s_p_od", _OVERDOSE),
+        # Session 36 fix text68: "OD" as the whole text is an overdose (it was a control here).
+        ("dx_od", _OVERDOSE),
         ("dx_urges_to_cut", "urges to cut" + _SI),
         ("dx_thoughts_of_cutting", "thoughts of cutting" + _SI),
         ("dx_passive_death_wish", "passive death wish" + _SI),
@@ -96,7 +100,6 @@ def test_critical_card_says_what_the_words_say(name: str, summary: str) -> None:
     [
         # Finding 1's negative controls.
         "dx_denies_suicidality",
-        "dx_od",
         # Finding 2: a usual dose for a stated purpose.
         "dx_took_3_tabs_tylenol_for_headache",
         "dx_took_3_tablets_acetaminophen_for_headache",
