@@ -327,6 +327,9 @@ def _collect(
         if following is not None:
             # CDS Hooks lets an EHR paginate prefetch: the rest is behind `next` (issue 10).
             result.pages.append((key, tuple(feeds), following))
+            counted = declared_total(value)
+            if counted is not None:
+                result.page_counts[key] = (matches, counted)
         elif short:
             # The server counted more matches than the EHR passed on, and there is no next
             # page to read them from: "equivalent to the server's answer" it is not.
