@@ -34,6 +34,7 @@ from cds_hooks.order_drafts import checked_drafts
 from services import catalog
 from services.evaluation import Evaluation, HookInput, evaluate
 from services.policy import Policy
+from services.required_gap import may_hold_signal, safety_only
 
 
 class OfflineInputError(ValueError):
@@ -167,12 +168,19 @@ def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -
     except BadRequest as exc:
         raise OfflineInputError(exc.message) from exc
     missing = gathered.required_missing(service.required)
-    if missing:
-        raise OfflineInputError(f"required prefetch data could not be had: {_reasons(missing)}")
     # The order hooks' context checked as the HTTP path checks it (runner.py): a draft whose
     # medication has no readable shape is named offline too, not only over HTTP.
     call = checked_drafts(hook_input(service.id, request, gathered, as_of))
+    if missing and not may_hold_signal(call):
+        raise OfflineInputError(f"required prefetch data could not be had: {_reasons(missing)}")
     evaluation = evaluate(call, policy)
+    if missing:
+        # The critical suicide-risk card alone, else the refusal, as over HTTP (runner.py;
+        # services/required_gap.py: review K51b finding 2).
+        alone = safety_only(evaluation, policy, missing)
+        if alone is None:
+            raise OfflineInputError(f"required prefetch data could not be had: {_reasons(missing)}")
+        evaluation = alone
     return OfflineResult(CdsResponse(cards=to_cards(evaluation.recommendations)), evaluation)
 
 

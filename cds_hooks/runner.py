@@ -43,6 +43,7 @@ from services import catalog
 from services.catalog import ServiceDefinition
 from services.evaluation import HookInput, evaluate
 from services.policy import Policy
+from services.required_gap import may_hold_signal, safety_only
 
 # A chart not seen yet with at most this many resources is mapped on the event loop (issue 14):
 # the thread-pool hop costs about 0.5 ms of a ~8 ms first sight, and mapping is pure CPU, which
@@ -140,6 +141,13 @@ class HookRunner:
         # patient: review 16 W1).
         missing_required = gathered.required_missing(definition.required)
         if missing_required:
+            # A critical suicide-risk card in the data in hand is answered alone, not lost to
+            # the 412 (services/required_gap.py; review K51b finding 2).
+            answered = self._safety_only(
+                service_id, request, caller, base_url, gathered, started, missing_required, as_of
+            )
+            if answered is not None:
+                return answered
             logs.event(
                 "hook.precondition_failed",
                 logging.WARNING,
@@ -155,6 +163,45 @@ class HookRunner:
             )
         call = checked_drafts(hook_input(service_id, request, gathered, as_of or self.today()))
         return self._evaluate_and_finish(request, caller, base_url, gathered, call, started)
+
+    def _safety_only(
+        self,
+        service_id: str,
+        request: HookRequest,
+        caller: Caller,
+        base_url: str,
+        gathered: Gathered,
+        started: float,
+        missing: dict[str, str],
+        as_of: date | None,
+    ) -> Answer | None:
+        """The critical suicide-risk card alone when required data is missing, or None (412).
+        Not through the evaluation cache: a partial chart's screen is never another call's."""
+        call = checked_drafts(hook_input(service_id, request, gathered, as_of or self.today()))
+        if not may_hold_signal(call):
+            return None
+        evaluation = safety_only(evaluate(call, self.policy), self.policy, missing)
+        if evaluation is None:
+            return None
+        fields = _log_fields(service_id, request, gathered)
+        logs.event("hook.required_missing_safety_card", logging.WARNING, **fields, reasons=missing)
+        prepared = Prepared(
+            evaluation,
+            tuple(card_template(r) for r in evaluation.recommendations),
+            call.patient_id,
+        )
+        return self.issuer.finish(
+            prepared,
+            request,
+            caller,
+            utcnow(),
+            base_url,
+            fields,
+            gathered,
+            started,
+            False,
+            on_loop=False,
+        )
 
     def _evaluate_and_finish(
         self,

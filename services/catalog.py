@@ -344,7 +344,8 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
     # `labs`, `liverTests`, `labsSI`, `vitals` and `pgx` are not required: a lab the EHR cannot send (the key missing, the server failing)
     # makes the lab-based checks say "labs not available" on their cards (a DataGap), while the
     # trial history, PHQ-9 and safety screens still stand; a 412 would withhold all of them.
-    # Scores are required: without them a non-response or suicide risk cannot be judged.
+    # Scores are required: without them a non-response or suicide risk cannot be judged. One
+    # missing: 412, unless a critical suicide-risk card stands alone (services/required_gap.py).
     required = frozenset({"medicationRequests", "conditions", "observations"})
     usage = (
         "Works from prefetch alone; with fhirServer and fhirAuthorization it fetches any prefetch "

@@ -32,5 +32,15 @@ class FhirBadResponse(FhirError):
     reason = "bad-response"
 
 
+class FhirRedirected(FhirBadResponse):
+    """A 3xx answer: redirects are never followed (the token would go with them). Its own class
+    so that a redirected Patient read, Epic's answer for a merged patient, is named as such
+    (prefetch_fetch.fetch: review K51b finding 4)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class FhirForbiddenUrl(FhirError):
     reason = "forbidden-url"

@@ -8,6 +8,7 @@ Exception tree (like httpx's, so callers catch what they can handle):
     ├── FhirNotFound       404
     ├── FhirUnavailable    connection refused, 429 or 5xx after retries, too many pages
     ├── FhirBadResponse    not JSON, not FHIR, larger than the cap (one response's, or the call's)
+    │   └── FhirRedirected a 3xx (never followed)
     └── FhirForbiddenUrl   the URL is not on the allowlist (no request was sent)
 
 The access token travels only in the Authorization header, only to URLs under the allowed base,
@@ -42,6 +43,7 @@ from cds_hooks.fhir_data.fhir_errors import (
     FhirError,
     FhirForbiddenUrl,
     FhirNotFound,
+    FhirRedirected,
     FhirTimeout,
     FhirUnavailable,
 )
@@ -70,6 +72,7 @@ __all__ = [
     "FhirError",
     "FhirForbiddenUrl",
     "FhirNotFound",
+    "FhirRedirected",
     "FhirSource",
     "FhirTimeout",
     "FhirUnavailable",
@@ -172,6 +175,7 @@ class BoundFhirSource:
             # first page at least); the pages together must hold that many.
             total = declared_total(page) if total is None else total
             matches += match_count(page)
+        resources.matches = matches
         if cut and resources.incomplete is None:
             resources.incomplete = cut[0]
         resources.incomplete_pages = resources.incomplete
@@ -204,6 +208,10 @@ class BoundFhirSource:
             pages += 1
             yield page
             next_url = next_link(page)
+            if next_url is not None:
+                # A relative link is relative to the server's base (FHIR R4 references): the
+                # same server, not another (review K51b finding 7).
+                next_url = urljoin(self._base, next_url)
             if next_url is not None and not same_origin(next_url, self._base):
                 # A next link to another host would carry the token elsewhere: stop here.
                 cut.append(
@@ -280,8 +288,9 @@ class BoundFhirSource:
         if status == 404:
             raise FhirNotFound("the FHIR server answered 404")
         if 300 <= status < 400:
-            raise FhirBadResponse(
-                f"the FHIR server redirected (HTTP {status}); redirects are not followed"
+            raise FhirRedirected(
+                f"the FHIR server redirected (HTTP {status}); redirects are not followed",
+                status,
             )
         if status >= 400:
             raise FhirUnavailable(f"the FHIR server answered HTTP {status}")

@@ -14,7 +14,9 @@ The five cases of a prefetch key (CDS Hooks 2.0.1 #prefetch-template):
 Resources are recognised by `resourceType`, never by the key's name; but a key of the service's
 that holds none of the type its template asks for (`conditions` holding a Patient, or a Bundle of
 Observations) is a failed prefetch too, fetched or missing, not "no data", and one mixing others
-with its own type keeps its own (prefetch_types.py; review s24 W2). Absent keys are fetched
+with its own type keeps its own (prefetch_types.py; review s24 W2). A key of the EHR's own
+naming stands in for an absent service key only when it answers the same query (prefetch_cover.py;
+review K51b finding 1: `vitalSigns` is not `observations`). Absent keys are fetched
 concurrently. Keys that stay missing are reported; the caller answers 412 when a required one is.
 A searchset whose `total` is larger than its match entries, with no `next` link, is incomplete;
 so is a key with entries that hold no FHIR resource (counted and said, never dropped in silence:
@@ -52,6 +54,7 @@ from cds_hooks.fhir_data.fhir_source import (
 )
 from cds_hooks.fhir_data.medication_references import unresolved_medications
 from cds_hooks.fhir_data.outcome_issues import explained
+from cds_hooks.fhir_data.prefetch_cover import covered_by_own_key
 from cds_hooks.fhir_data.prefetch_fetch import (
     UNKNOWN_PATIENT,
     fetch,
@@ -123,8 +126,10 @@ def gather(
             and key not in result.wrong_type
         ):
             continue  # already collected above
-        if value is _ABSENT and _covered(kind, covered, keys_of_type[kind]):
-            continue  # the EHR sent this kind of data under a key of its own naming
+        if value is _ABSENT and covered_by_own_key(
+            kind, template, covered, keys_of_type[kind], prefetch
+        ):
+            continue  # the EHR sent the same query's data under a key of its own naming
         if value is not _ABSENT:
             problems[key] = _prefetch_problem(
                 value, result.failed.get(key), result.wrong_type.get(key)
@@ -322,6 +327,9 @@ def _collect(
         if following is not None:
             # CDS Hooks lets an EHR paginate prefetch: the rest is behind `next` (issue 10).
             result.pages.append((key, tuple(feeds), following))
+            counted = declared_total(value)
+            if counted is not None:
+                result.page_counts[key] = (matches, counted)
         elif short:
             # The server counted more matches than the EHR passed on, and there is no next
             # page to read them from: "equivalent to the server's answer" it is not.
@@ -353,13 +361,6 @@ def _unread_entries(
         feeds = [feed(kind, key)] if kind else []
     if feeds:
         result.mark_incomplete(feeds, unread_entries(count, where))
-
-
-def _covered(kind: str, covered: Mapping[str, set[str]], own_keys: frozenset[str]) -> bool:
-    """Whether an absent key's resource type came under a key of the EHR's own naming. The
-    service's other keys of the same type do not count: `observations` sent does not mean
-    `labs` (a different code list) was."""
-    return any(kind in types for key, types in covered.items() if key not in own_keys)
 
 
 def draft_order_resources(request: HookRequest) -> list[dict[str, Any]]:

@@ -15,10 +15,12 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any
+from urllib.parse import urljoin
 
 from cds_hooks.fhir_data.fhir_source import (
     FhirError,
     FhirNotFound,
+    FhirRedirected,
     FhirSource,
     SearchResults,
     same_origin,
@@ -35,6 +37,15 @@ from fhir_mapping.request_resources import has_own_resource
 UNKNOWN_PATIENT = (
     "the FHIR server does not know context.patientId (the Patient read answered {how}): "
     "check that the EHR sends the FHIR server's Patient id, not an MRN"
+)
+
+# Why a `patient` read answering a redirect (301/302/307/308) is named: Epic answers the read of a
+# merged patient so (its 4107 "merged"), and the searches by the old id come back empty. Not
+# followed, even on the same server: the surviving record's id is another Patient id, and the
+# searches would still be the old id's; the EHR must send the surviving id (review K51b finding 4).
+MERGED_PATIENT = (
+    "the FHIR server redirected the read of context.patientId (HTTP {status}): the patient may "
+    "have been merged into another record; check that the EHR sends the surviving Patient id"
 )
 
 
@@ -63,8 +74,12 @@ def next_pages(
     """The prefetched Bundles' next links that may be followed: only on the EHR's own FHIR
     server, since the token goes with the request. Others leave that data incomplete."""
     allowed: list[tuple[str, tuple[str, ...], str]] = []
-    for key, kinds, url in pages:
-        if server and same_origin(url, server.rstrip("/") + "/"):
+    base = server.rstrip("/") + "/"
+    for key, kinds, link in pages:
+        # A relative link ("Observation?patient=x&page=2") is relative to the server's base
+        # (FHIR R4 references): the EHR's own server, followed (review K51b finding 7).
+        url = urljoin(base, link) if server else link
+        if server and same_origin(url, base):
             allowed.append((key, kinds, url))
         else:
             result.mark_incomplete(
@@ -115,6 +130,16 @@ def fetch(
             else:
                 result.mark_missing(key, fed, f"{first}FHIR server: {exc}", failed=True)
             continue
+        except FhirRedirected as exc:
+            if read:
+                # A merged patient, as a 404 is an unknown one: fatal unless data of the
+                # patient's own came (`unknown_patient`), never a silent empty chart.
+                why = MERGED_PATIENT.format(status=exc.status)
+                result.mark_missing(key, fed, f"{first}FHIR server: {why}", failed=True)
+                result.fatal_missing.add(key)
+            else:
+                result.mark_missing(key, fed, f"{first}FHIR server: {exc}", failed=True)
+            continue
         except FhirError as exc:
             # Tried and failed (review s21 RC W1-W3): not data the EHR never offered, so every
             # card it touches names it (GapCause.NOT_READ).
@@ -142,6 +167,18 @@ def fetch(
             result.resources.extend(resources)
             result.served.extend(resources)
             result.fetched.append(f"{key} (next pages)")
+            counted = result.page_counts.get(key)
+            if isinstance(resources, SearchResults) and counted is not None:
+                # The first page's matches and the pages' together, against the first page's
+                # total: a server that drops entries between pages leaves the data short, said
+                # as a single fetched search says it (review K51b finding 5).
+                on_first, total = counted
+                if on_first + resources.matches < total:
+                    result.mark_incomplete(
+                        kinds,
+                        f"the prefetched {key!r} Bundle and its next pages hold "
+                        f"{on_first + resources.matches} of the {total} matches its total counts",
+                    )
             if isinstance(resources, SearchResults) and resources.incomplete_pages:
                 # What the server said of the next pages (an `incomplete` warning, entries
                 # with no resource), as for a fetched key; not the `total` check, which counts

@@ -38,6 +38,9 @@ class Gathered:
     served: list[dict[str, Any]] = field(default_factory=list)
     # Prefetched Bundles with a `next` link: (key, the feeds they hold, the next url).
     pages: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    # Those Bundles' own match entries and declared `total`, by key: the next pages read must
+    # bring the matches up to it, or the data is incomplete (review K51b finding 5).
+    page_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     # Referenced Medications nobody sent that the FHIR server did not give, or that no server
     # could be asked for: id -> why, in the service's own words (no token, no response body).
     unread_medications: dict[str, str] = field(default_factory=dict)

@@ -58,6 +58,9 @@ class SearchResults(list[dict[str, Any]]):
 
     incomplete: str | None = None
     incomplete_pages: str | None = None
+    # The match entries the pages held (entries with no resource counted, as `total` counts
+    # them): what a prefetched first page's own matches are added to (review K51b finding 5).
+    matches: int = 0
 
 
 # An issue code as FHIR's issue-type value set spells them ("exception", "too-costly").

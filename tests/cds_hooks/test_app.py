@@ -201,6 +201,8 @@ def test_missing_required_data_is_412_naming_the_keys(
     response = client.post("/cds-services/trd-patient-view", json=body)
     assert response.status_code == 412
     assert set(response.json()["details"]["missing"]) == {"observations"}
+    # Nothing of the patient's own in hand (empty Bundles): the rules are not run even to look
+    # for a critical suicide-risk card to answer alone (services/required_gap.py).
     assert fake.inputs == []
 
 

@@ -240,8 +240,9 @@ def test_explicit_default_port_matches() -> None:
     assert not url_allowed("https://fhir.example.org:99999/r4", ("https://fhir.example.org/r4",))
 
 
-def test_ehr_named_keys_cover_our_keys_by_resource_type() -> None:
-    # AHRQ-style prefetch: keys named after resource types, one of them an empty Bundle.
+def test_ehr_named_keys_cover_our_keys_by_the_same_query() -> None:
+    # AHRQ-style prefetch: keys named after resource types (all of that type: the same query
+    # as ours, or a wider one), one of them an empty Bundle.
     request = _request(
         {
             "Patient": PATIENT,
@@ -266,3 +267,93 @@ def test_empty_bundle_self_link_names_its_type() -> None:
         _request({"patient": PATIENT, "whatever": bundle, "observations": None}), problem="none"
     )
     assert result.missing == {}
+
+
+PHQ9_TOTAL = {
+    "resourceType": "Observation",
+    "id": "t1",
+    "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "44261-6"}]},
+}
+ITEM9 = {
+    "resourceType": "Observation",
+    "id": "i9",
+    "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "44260-8"}]},
+    "valueInteger": 2,
+}
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        # An EHR's own vital-signs key: Observations, but not the service's scores query.
+        {"vitalSigns": _searchset(OBSERVATION)},
+        # PHQ-9 totals only: item 9, on the server, is not among them.
+        {"phq9": _searchset(PHQ9_TOTAL)},
+        # An empty search whose self link filters by a code: no blood pressure, not "no scores".
+        {
+            "bp": {
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "total": 0,
+                "link": [
+                    {
+                        "relation": "self",
+                        "url": "https://ehr.example/fhir/Observation?patient=p1&code=85354-9",
+                    }
+                ],
+            }
+        },
+        # Named after the type, but its self link says it searched one category only.
+        {
+            "Observation": {
+                **_searchset(OBSERVATION),
+                "link": [
+                    {
+                        "relation": "self",
+                        "url": "https://ehr.example/fhir/Observation?patient=p1&category=vital-signs",
+                    }
+                ],
+            }
+        },
+    ],
+)
+def test_an_own_key_with_a_narrower_query_does_not_stand_in_for_ours(
+    own: dict[str, Any],
+) -> None:
+    # Review K51b finding 1: an own key holding any Observation stood in for the absent
+    # `observations`: the server was never asked and its positive item 9 never read.
+    source = InMemoryFhirSource([PHQ9_TOTAL, ITEM9])
+    result = _gather(
+        _request({"patient": PATIENT, "conditions": _searchset(CONDITION), **own}),
+        source=source,
+        problem=None,
+    )
+    assert [q.split("?")[0] for q in source.queries] == ["Observation"]
+    assert "i9" in {r["id"] for r in result.resources}
+    assert result.missing == {}
+    # With no server to ask, the service's key is named missing, not read as "none on record".
+    result = _gather(_request({"patient": PATIENT, "conditions": _searchset(CONDITION), **own}))
+    assert set(result.missing) == {"observations"}
+
+
+def test_an_own_key_with_our_query_under_another_name_stands_in_for_ours() -> None:
+    # The same query as the service's template (the code list), or one filtering by patient
+    # only, under any name: the EHR answered it; nothing is fetched.
+    for self_url in (
+        "https://ehr.example/fhir/Observation?patient=p1&code=http%3A%2F%2Floinc.org%7C44261-6",
+        "https://ehr.example/fhir/Observation?patient=p1&_count=100",
+    ):
+        bundle = {
+            **_searchset(PHQ9_TOTAL),
+            "link": [{"relation": "self", "url": self_url}],
+        }
+        source = InMemoryFhirSource([ITEM9])
+        result = _gather(
+            _request({"patient": PATIENT, "conditions": _searchset(CONDITION), "scores": bundle}),
+            source=source,
+            problem=None,
+        )
+        assert source.queries == []
+        assert result.missing == {}
