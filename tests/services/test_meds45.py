@@ -7,6 +7,12 @@
   (dose_timeline._to_confirm): 4 weeks proven, "venlafaxine dose to confirm, up to 225 mg/day",
   no TMS. a4: the same through unsequenced dosage lines (taper._to_confirm) after clear steps.
   a3 (control): every step to confirm, as before.
+- Finding 2 (UNSAFE): fills without a sig whose quantity over their days (75 mg/day) contradicts
+  the order they fill ("1 capsule daily" of 37.5 mg) read 75 on fill-only days, a failed trial
+  and "a lowering from 75 to 37.5 mg/day, no fill yet" (b1). Now the dose is to confirm, both
+  readings named (fill_order_dose.py). Controls: an order with no sig (b2) and a later order of
+  75 (b4) keep the fills' 75 mg/day; "1-2 capsules" (b3) reads its range, and no longer as a
+  lowering (raise_unfilled.unfilled_lowering reads an order's upper end).
 - Finding 3 (WRONG): an as-needed record whose code (25 mg) and name (75 mg) disagree stated
   "25 mg as needed" as fact (c1): now "up to 75 mg as needed (dose to confirm: ...)".
 """
@@ -33,10 +39,14 @@ FIXED = {
     "a1_conflict_last_step_25_vs_225": "fixed",
     "a2_conflict_last_step_name_37_5": "fixed",
     "a4_unsequenced_lines_last_step": "fixed",
+    "b1_fill_qty_double_no_sig": "fixed",
+    "b3_fill_qty_double_order_1_2_caps": "fixed",
     "c1_asneeded_code25_name75": "fixed",
 }
 CONTROLS = {
     "a3_conflict_all_steps_control": "control",
+    "b2_fill_qty_double_order_no_sig_control": "control",
+    "b4_fill_qty_double_later_order_75_control": "control",
 }
 
 
@@ -65,6 +75,42 @@ def test_a_last_step_to_confirm_proves_no_dose(name: str, upper: int) -> None:
         in cards[ADHERENCE]["summary"]
     )
     assert cards[OPTIMISE]["summary"].startswith("1 adequate trial failed (sertraline)")
+
+
+def test_fills_contradicting_their_order_are_a_dose_to_confirm() -> None:
+    cards = _cards("b1_fill_qty_double_no_sig")
+    assert chart_files.TMS not in cards
+    assert (
+        "1 trial not adequate (venlafaxine dose to confirm, up to 75 mg/day)"
+        in cards[ADHERENCE]["summary"]
+    )
+    text = _text(cards)
+    assert "the fill's quantity over its days gives 75 mg/day, its order 37.5 mg/day" in text
+    assert "lowering" not in text and "lowered" not in text
+    assert "no fill" not in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["b2_fill_qty_double_order_no_sig_control", "b4_fill_qty_double_later_order_75_control"],
+)
+def test_fills_an_order_allows_keep_their_dose(name: str) -> None:
+    cards = _cards(name)
+    assert cards[OPTIMISE]["summary"].startswith(
+        "2 adequate trials failed (sertraline, venlafaxine): raise venlafaxine 75 → 150"
+    )
+    assert "dose to confirm" not in _text(cards)
+    assert chart_files.TMS in cards
+
+
+def test_fills_inside_an_order_range_are_no_lowering() -> None:
+    cards = _cards("b3_fill_qty_double_order_1_2_caps")
+    text = _text(cards)
+    assert "lowered" not in text and "no fill yet" not in text
+    assert cards[OPTIMISE]["summary"].startswith(
+        "Venlafaxine 37.5-75 mg/day is below the adequate range"
+    )
+    assert chart_files.TMS not in cards
 
 
 def test_an_as_needed_record_disagreeing_with_itself_names_both_readings() -> None:
