@@ -15,6 +15,9 @@
   lowering (raise_unfilled.unfilled_lowering reads an order's upper end).
 - Finding 3 (WRONG): an as-needed record whose code (25 mg) and name (75 mg) disagree stated
   "25 mg as needed" as fact (c1): now "up to 75 mg as needed (dose to confirm: ...)".
+- Finding 4 (WRONG): "Symbyax 6-25 mg capsule" in text only read fluoxetine "dose not recorded"
+  (d1); the pair is read as the one RxNorm SCD whose strengths it is (combination_strengths.py),
+  fluoxetine 25 mg as the coded 403969 reads. d2 (control): "6-30 mg" is no product's pair.
 """
 
 from __future__ import annotations
@@ -42,11 +45,13 @@ FIXED = {
     "b1_fill_qty_double_no_sig": "fixed",
     "b3_fill_qty_double_order_1_2_caps": "fixed",
     "c1_asneeded_code25_name75": "fixed",
+    "d1_symbyax_text": "fixed",
 }
 CONTROLS = {
     "a3_conflict_all_steps_control": "control",
     "b2_fill_qty_double_order_no_sig_control": "control",
     "b4_fill_qty_double_later_order_75_control": "control",
+    "d2_symbyax_text_no_such_strength_control": "control",
 }
 
 
@@ -123,3 +128,13 @@ def test_an_as_needed_record_disagreeing_with_itself_names_both_readings() -> No
         "Oral Capsule) 75 mg/day)" in text
     )
     assert chart_files.TMS not in cards
+
+
+def test_a_combination_brand_in_text_reads_its_written_strengths() -> None:
+    cards = _cards("d1_symbyax_text")
+    assert ADHERENCE not in cards
+    assert cards[OPTIMISE]["summary"].startswith(
+        "2 adequate trials failed (sertraline, fluoxetine)"
+    )
+    control = _cards("d2_symbyax_text_no_such_strength_control")
+    assert "1 trial not adequate (fluoxetine dose not recorded)" in control[ADHERENCE]["summary"]
