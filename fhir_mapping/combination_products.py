@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping.combination_strengths import written_strengths
 from fhir_mapping.drug_table import components as components_of
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.record import InadequacyReason, Product, Role, Verdict
@@ -184,10 +185,14 @@ def product_of(
         if len(components) > 1:
             return Product("/".join(c.ingredient for c in components)), components
         return _lone_component(components), components
-    if row.strengths:
+    strengths = row.strengths
+    if not strengths and not ingredient_texts and all(c.strength_mg is None for c in components):
+        # Named by its brand in text, its strengths written as a pair (combination_strengths.py).
+        strengths = written_strengths(components, components[0].display or "") or {}
+    if strengths:
         components = tuple(
-            replace(c, strength_mg=row.strengths[c.ingredient], per_ml=False)
-            if c.ingredient in row.strengths
+            replace(c, strength_mg=strengths[c.ingredient], per_ml=False)
+            if c.ingredient in strengths
             else c
             for c in components
         )

@@ -78,8 +78,8 @@ def _per_dose(events: Sequence[MedicationEvent], formulation: str | None) -> flo
 def _to_confirm_upper(events: Sequence[MedicationEvent]) -> float | None:
     """The highest reading of the course's latest stated dose when it is to confirm (Trial.
     dose_to_confirm_mg), else None. The dose timeline keeps no such dose (no mg/day is
-    proven, so the segment's dose is unknown or the one before it), and the running-drug
-    ceilings missed it: citalopram lines reading up to 40 mg/day at 70 got no age-limit card.
+    proven, so the segment's dose is unknown: never the one before it, meds45), and the
+    running-drug ceilings missed it: citalopram lines reading up to 40 mg/day at 70 got no age-limit card.
     "To confirm" is an event with no lower end and an upper one (taper._to_confirm's unclear
     unsequenced lines; "up to 40 mg" with no lower end, dose.daily_dose_bounds). The latest day
     on which any event states a dose decides: a later clear dose supersedes it; on one day, the

@@ -188,6 +188,13 @@ _CONDITIONAL = re.compile(
 _STOP = re.compile(r"^\s*(?:stop|discontinue|off)\b")
 
 
+def changes_dose(text: str) -> bool:
+    """Whether a sig says its dose may change ("then increase to 2 tablets if tolerated", "may
+    increase to 100 mg"): a later dose it allows is no dose against it (fill_order_dose.py)."""
+    lowered = text.lower()
+    return " then" in lowered or ",then" in lowered or _CONDITIONAL.search(lowered) is not None
+
+
 def governing_step(text: str) -> str:
     """The part of a sig that says the dose the patient ends on: the last step that gives an
     amount and is neither conditional ("may increase to 100 mg") nor a stop. A sig without

@@ -2,9 +2,10 @@
 episodes.py).
 
 `_timeline` turns a course's events (in `_event_key` order) into one dose per day with events
-(same_day_dose.py), a day whose events state no dose keeping the dose before it; `_segments` cuts
-the covered time at each dose change. Apart from the spans and clusters: how long the drug was
-taken and at what dose are decided independently, and meet only in the Trial (trial_record.py).
+(same_day_dose.py), a day whose events state no dose keeping the dose before it (one whose dose is
+to confirm has none: meds45); `_segments` cuts the covered time at each dose change. Apart from
+the spans and clusters: how long the drug was taken and at what dose are decided independently,
+and meet only in the Trial (trial_record.py).
 
 A dose taken only as needed (MedicationEvent.as_needed) is no daily dose: on the timeline it is
 an `_AsNeeded` dose, and its segments say so (DoseSegment.as_needed), so that its days never count
@@ -40,7 +41,7 @@ class _AsNeeded:
     """A dose taken only as needed: its reading (per administration, at most once a day) and the
     most it allows a day (maxDosePerPeriod), None when not stated. Equal readings are one dose."""
 
-    dose: _Dose
+    dose: _Dose | tuple[None, float]  # (None, upper): a dose to confirm (meds45)
     max_mg: float | None
 
 
@@ -81,14 +82,20 @@ def _as_needed_dose(
         )
     prn = [e for e in day if e.as_needed] or list(day)
     known = next((e for e in prn if e.mg_per_day is not None), prn[0])
+    high = known.mg_per_day_high
+    if known.mg_per_day is None and high is not None:
+        # A dose to confirm (its record disagrees with itself, meds45 / review K51a finding 3):
+        # "up to 75 mg as needed", never one reading stated as the dose.
+        return _AsNeeded((None, high), known.as_needed_max_mg), True, ordered
     return _AsNeeded(_dose_of(known), known.as_needed_max_mg), True, ordered
 
 
 def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDose]]:
     """The dose timeline of events already in _event_key order (as `_trial` holds them): one
     dose per day with events (_day_dose); a day whose events state no dose keeps the dose before
-    it. Each day is read whole (review 6 finding 2: reading the day's second fill as a change
-    of dose drew 150 -> 75 -> 150 -> 75 for a patient on 150 + 75 mg).
+    it, a day whose dose is to confirm (`_to_confirm`) has none (meds45). Each day is read whole
+    (review 6 finding 2: reading the day's second fill as a change of dose drew 150 -> 75 -> 150
+    -> 75 for a patient on 150 + 75 mg).
 
     A day's events are neighbours in key order (it sorts by start first), so each day is the run
     of events up to the next start. A day with one event (nearly every day of a long course of
@@ -126,13 +133,29 @@ def _timeline(events: Sequence[MedicationEvent]) -> list[tuple[date, _TimelineDo
         for stated in events[index:following]:
             if stated.kind is not _DISPENSE and stated.mg_per_day is not None:
                 ranged = stated_range(stated)
-        index = following
         if dose is None:
             if not timeline:
                 timeline.append((start, None))  # no dose known yet: the course starts unknown
+            elif timeline[-1][1] is not None and _to_confirm(events, index, following):
+                # meds45 (review K51a finding 1): a step whose dose is to confirm proves no dose
+                # (product_conflict.py). It used to keep the dose before it, its weeks counted
+                # there: venlafaxine 75 -> 150 -> "25 or 225 mg" read 150 mg/day to the end, a
+                # failed trial, TMS offered.
+                timeline.append((start, None))
         elif not timeline or timeline[-1][1] != dose:
             timeline.append((start, dose))
+        index = following
     return timeline
+
+
+def _to_confirm(events: Sequence[MedicationEvent], index: int, following: int) -> bool:
+    """Whether a scheduled event of the day states a dose to confirm: no lower end and an upper
+    one (product_conflict.with_stated_dose, taper._to_confirm), as against one stating none (a
+    dispense without a sig, which keeps the dose before it)."""
+    for event in events[index:following]:
+        if event.mg_per_day is None and event.mg_per_day_high is not None and not event.as_needed:
+            return True
+    return False
 
 
 def _dose_on(timeline: Sequence[tuple[date, _TimelineDose]], day: date) -> _TimelineDose:

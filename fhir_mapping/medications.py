@@ -48,6 +48,7 @@ from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, string
+from fhir_mapping.fill_order_dose import with_order_doses
 from fhir_mapping.fill_order_drug import own_medication_unread
 from fhir_mapping.fill_order_drug import reason as order_reason
 from fhir_mapping.fill_order_mismatch import mismatch_gaps
@@ -353,6 +354,7 @@ def medication_events(
                 read_one(resource, reading, components, medication, from_order)
     if pending:
         estimate_supplies(events, pending, resources, medications)
+    events = with_order_doses(events, resources)  # a fill contradicting its order (meds45)
     events.sort(key=_EVENT_ORDER)
     return events, gaps
 

@@ -308,7 +308,6 @@ def with_stated_dose(
             event.mg_per_day is None
             or event.dose_basis is not _DAILY
             or event.dose_equivalence is not None
-            or event.as_needed
             or event.taper is not None
         ):
             changed.append(event)

@@ -125,9 +125,12 @@ def unfilled_lowering(events: Sequence[MedicationEvent]) -> LowerOrder | None:
         return None
     filled = days[max(before)]
     since = [day for day in days if day >= latest.start]
-    if filled is None or filled <= ordered:
+    # meds45: an order's range reaching the filled dose ("1-2 capsules" of 37.5 beside fills of
+    # 75 mg/day) allows it: no lowering, whatever its lower end (the dose adequacy reads).
+    upper = latest.mg_per_day_upper
+    if filled is None or upper is None or filled <= upper:
         return None
-    if not all((mg := days[day]) is not None and mg > ordered for day in since):
+    if not all((mg := days[day]) is not None and mg > upper for day in since):
         return None
     return LowerOrder(latest.start, ordered, filled, max(since) if since else None)
 

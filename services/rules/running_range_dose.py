@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fhir_mapping import product_conflict
 from fhir_mapping.record import DoseBasis, Trial
 from services import cards, dose_ceiling_reasons, formulation_ceilings, range_ceiling
 from services.label_maximums import LabelMaximum
@@ -130,7 +131,11 @@ def _line(ctx: RuleContext, a: AboveRange) -> str:
         f"({running_formulation_dose.running_since(trial)}): {may}above the usual maximum of "
         f"{cards.fmt_mg(a.top)} mg/day, the {cite}{within}."
     )
-    if a.read.to_confirm:
+    disagree = product_conflict.readings(trial.notes) if a.read.to_confirm else None
+    if disagree is not None:
+        # meds45: a record whose readings disagree (code, name, sig, fill quantity) names them.
+        text += f" Its record disagrees with itself ({disagree}): confirm the dose first."
+    elif a.read.to_confirm:
         text += (
             " Its dosage lines do not say which dose is taken (read at their highest): "
             "confirm the dose first."

@@ -54,9 +54,11 @@ def _lead_is_longest(summary: str, longest: int) -> None:
             "then 14 days; washout left: phenelzine 4 days",
         ),
         (
+            # meds45: its latest fluoxetine order is coded 20 mg but says "1 tablet (100 mg)":
+            # the dose is to confirm, no longer the 20 mg of the course before it.
             "w05_flx_phz_new_tcp5_flx_traz_running.order-sign",
-            "Phenelzine (MAOI): stop fluoxetine 20 mg/day, then 35 days; stop trazodone 50 "
-            "mg/day, then 14 days; washout left: tranylcypromine 9 days",
+            "Phenelzine (MAOI): stop fluoxetine, then 35 days; stop trazodone 50 mg/day, then 14 "
+            "days; washout left: tranylcypromine 9 days",
         ),
         (
             "w06_flx_no_fills.order-sign",

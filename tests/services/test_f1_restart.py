@@ -266,10 +266,21 @@ def test_contrave_text_is_90_mg_of_bupropion_a_tablet(text: str) -> None:
     assert (draft.ingredient, draft.mg_per_day) == ("bupropion", 180)
 
 
-@pytest.mark.parametrize("text", ["Symbyax 6 mg-25 mg capsule", "SYMBYAX 12-50 MG PO CAPS"])
-def test_symbyax_text_gives_no_strength_to_either_component(text: str) -> None:
+# meds45 (review K51a finding 4): a pair that is one RxNorm SCD's strengths is read as that SCD
+# reads it (combination_strengths.py), as the coded product is; any other pair gives no strength.
+@pytest.mark.parametrize(
+    ("text", "doses"),
+    [
+        ("Symbyax 6 mg-25 mg capsule", {"fluoxetine": 25, "olanzapine": 6}),
+        ("SYMBYAX 12-50 MG PO CAPS", {"fluoxetine": 50, "olanzapine": 12}),
+        ("Symbyax 6-30 mg capsule", {"fluoxetine": None, "olanzapine": None}),
+    ],
+)
+def test_symbyax_text_reads_a_pair_only_as_one_product_strength(
+    text: str, doses: dict[str, float | None]
+) -> None:
     drafts = _chart(drafts=(_text_draft(text, per_day=1),)).draft_orders
-    assert {d.ingredient: d.mg_per_day for d in drafts} == {"fluoxetine": None, "olanzapine": None}
+    assert {d.ingredient: d.mg_per_day for d in drafts} == doses
 
 
 # --- 3. a summary beside a hold -------------------------------------------------------------------

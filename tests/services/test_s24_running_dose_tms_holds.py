@@ -54,13 +54,17 @@ def test_venlafaxine_450_running_gets_a_warning_and_its_adjuncts_wait() -> None:
     cards = _at.by_topic(_chart("ven_450mg_failed"))
     card = cards[RANGE]
     assert card["indicator"] == "warning"
-    assert (
-        card["summary"] == "Venlafaxine 450 mg/day running: above the usual maximum of 225 mg/day"
+    # meds45: its fills say "Take 2 tablets (450 mg)" with a dose of 1 tablet of 225 mg: from
+    # the fill after the order's day the dose is to confirm (no longer the order's 450 carried).
+    assert card["summary"] == (
+        "Venlafaxine up to 450 mg/day (dose to confirm) running: may be above the usual maximum "
+        "of 225 mg/day"
     )
     assert (
-        "**Venlafaxine 450 mg/day** (running since 2025-04-14; 450 mg/day since 2025-06-18): "
-        "above the usual maximum of 225 mg/day, the CANMAT 2023 Table 3.3 range (75-225 mg/day, "
-        "from product monographs)."
+        "may be above the usual maximum of 225 mg/day, the CANMAT 2023 Table 3.3 range (75-225 "
+        "mg/day, from product monographs). Its record disagrees with itself (the product's "
+        "strength (24 HR venlafaxine 225 MG Extended Release Oral Tablet) gives 225 mg/day, the "
+        "sig 450 mg/day): confirm the dose first."
     ) in card["detail"]
     assert card.get("suggestions", []) == []  # the prescriber's decision: no one-click order
     optimise = cards[OPTIMISE]

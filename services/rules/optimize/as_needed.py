@@ -15,6 +15,7 @@ low_dose_use), whose as-needed order is that use, not a failed attempt at an ant
 
 from __future__ import annotations
 
+from fhir_mapping import product_conflict
 from fhir_mapping.record import Role, Trial
 from services import age_limits, cards, drugs, suggestions
 from services.card_format import plural
@@ -79,12 +80,23 @@ def _weeks(trial: Trial) -> str:
     return cards.fmt_weeks((trial.end - trial.start).days / 7)
 
 
+def _to_confirm(trial: Trial) -> str:
+    """ " (dose to confirm: the code's strength (...) gives 25 mg/day, the name (...) 75
+    mg/day)" when the running as-needed dose's record disagrees with itself (meds45, review K51a
+    finding 3: one reading was stated as the dose); "" otherwise."""
+    last = trial.segments[-1] if trial.segments else None
+    if last is None or last.mg_per_day is not None or last.mg_per_day_high is None:
+        return ""
+    said = product_conflict.readings(trial.notes)
+    return f" (dose to confirm: {said})" if said is not None else ""
+
+
 def section(ctx: RuleContext, trial: Trial) -> str:
     cite = drugs.dose_cite(trial.ingredient, trial.role)
     where = f", {cite}" if cite else ""
     weeks = cards.fmt_weeks(ctx.policy.mapping.min_adequate_weeks)
     return (
-        f"**Ordered as needed:** {trial.ingredient} {trial_dose(trial)} since "
+        f"**Ordered as needed:** {trial.ingredient} {trial_dose(trial)}{_to_confirm(trial)} since "
         f"{trial.start.isoformat()} ({plural(_weeks(trial), 'week')}); {_score(trial)}. An as-needed dose "
         "is not a daily dose: its days never count toward an adequate trial (an adequate dose "
         f"taken daily for {plural(weeks, 'week')}), so this is no antidepressant trial yet. If it is meant "
