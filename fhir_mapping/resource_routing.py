@@ -22,6 +22,7 @@ from fhir_mapping import (
     epds_forms,
     form_self_harm,
     intolerance,
+    masked_codes,
     pregnancy,
     questionnaires,
     scores,
@@ -289,18 +290,32 @@ def _wants_patient(resource: Resource) -> bool:
     return True
 
 
+# A Procedure, Device or AllergyIntolerance whose code is masked by a data-absent-reason is kept
+# to be named (masked_codes.wants_masked, fix mask48): the readers below read codes and text only.
+def _wants_procedure(resource: Resource) -> bool:
+    return context.wants_procedure(resource) or masked_codes.wants_masked(resource)
+
+
+def _wants_device(resource: Resource) -> bool:
+    return context.wants_device(resource) or masked_codes.wants_masked(resource)
+
+
+def _wants_allergy(resource: Resource) -> bool:
+    return intolerance.wants_intolerance(resource) or masked_codes.wants_masked(resource)
+
+
 # The cheap pre-validation filter of each resource type the rules read (Observations: build_record
 # sorts them by reader with `_observation_reads`).
 WANTS: dict[str, Callable[[Resource], bool]] = {
     # A Condition a finding is read from, or one naming a use an antidepressant treats (review
     # 19 I2: fibromyalgia beside duloxetine, condition_indications.py).
     "Condition": wants_condition_or_use,
-    "Procedure": context.wants_procedure,
-    "Device": context.wants_device,
+    "Procedure": _wants_procedure,
+    "Device": _wants_device,
     "ServiceRequest": wants_service_request,
     "QuestionnaireResponse": wants_questionnaire_response,
     "Patient": _wants_patient,
-    "AllergyIntolerance": intolerance.wants_intolerance,
+    "AllergyIntolerance": _wants_allergy,
     "AdverseEvent": intolerance.wants_intolerance,
     # Psychotherapy charted only as a visit (review 14 M2): a status and code-set look-up, so the
     # hundreds of other Encounters of a chart cost little (encounters.py).

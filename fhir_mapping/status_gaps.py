@@ -12,7 +12,8 @@ their value set's (session 30 status31) are their own modules', re-exported here
 asks one module for every status gap; so is `corrected_apart` (corrected_totals.apart): a final
 total an `amended` / `corrected` one replaced is taken out of the gaps, read (fix score54).
 `record_gaps` asks, beside the Procedures' status gaps, for the Conditions whose code is absent
-by a data-absent-reason (masked_codes.py, fix mask47): build.py has no line to spare.
+by a data-absent-reason (masked_codes.py, fix mask47), and the Procedures, Devices and
+AllergyIntolerances so masked (fix mask48): build.py has no line to spare.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from fhir_mapping import result_statuses
 from fhir_mapping.corrected_totals import CorrectedTotal, apart
-from fhir_mapping.masked_codes import masked_condition_gaps
+from fhir_mapping.masked_codes import masked_condition_gaps, masked_record_gaps
 from fhir_mapping.medication_status_gaps import medication_status_gaps as medication_status_gaps
 from fhir_mapping.procedure_status_gaps import procedure_status_gaps as procedure_status_gaps
 from fhir_mapping.record import DataDomain, DataGap, Score
@@ -54,6 +55,8 @@ def corrected_apart(found: Iterable[DataGap], *, into: list[DataGap]) -> tuple[C
 
 def record_gaps(kept: Mapping[str, Sequence[Mapping[str, Any]]], *, as_of: date) -> list[DataGap]:
     """The gaps of the Procedures no status lets the service read, then of the Conditions whose
-    code is absent by a data-absent-reason (masked_codes.py)."""
+    code is absent by a data-absent-reason (masked_codes.py), then of the Procedures, Devices and
+    AllergyIntolerances so masked (fix mask48)."""
     found = procedure_status_gaps(kept.get("Procedure", ()), as_of=as_of)
-    return found + masked_condition_gaps(kept.get("Condition", ()), as_of=as_of)
+    found += masked_condition_gaps(kept.get("Condition", ()), as_of=as_of)
+    return found + masked_record_gaps(kept, as_of=as_of)

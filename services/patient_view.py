@@ -38,6 +38,7 @@ from services.rules import (
     lithium_ect,
     lithium_level,
     maoi_combination,
+    masked_allergy_hold,
     measurement_based_care,
     measurement_yield,
     older_adult_anticholinergic,
@@ -154,6 +155,8 @@ def run_rules(
     shown = measurement_based_care.hold_one_click(ctx, shown, hidden)
     # A PHQ-9 of unconfirmed subject that would be a suicide signal (review 17 recheck R1).
     shown = unconfirmed_signal_hold.hold_one_click(ctx, shown)
+    # An allergy entry whose allergen is masked (fix mask48): no drug proposal one click.
+    shown = masked_allergy_hold.hold_one_click(ctx, shown)
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)

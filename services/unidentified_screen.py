@@ -34,6 +34,7 @@ from importlib import resources
 from fhir_mapping.record import DataGap, Finding, FindingKind, PatientRecord, SourceRef
 from services.antiseizure_screen import ByKind, with_antiseizure_question
 from services.masked_diagnosis import with_masked_diagnoses
+from services.masked_records import with_masked_implants
 
 _EPILEPSY = FindingKind.EPILEPSY
 _CAUTION = FindingKind.TMS_CAUTION
@@ -122,6 +123,8 @@ def with_drug_questions(by_kind: ByKind, record: PatientRecord) -> ByKind:
     by_kind = with_antiseizure_question(by_kind, record)
     # A diagnosis sent with its code masked is screened too (masked_diagnosis.py, fix mask47).
     by_kind = with_masked_diagnoses(by_kind, record)
+    # So is a procedure or device sent with its code masked (masked_records.py, fix mask48).
+    by_kind = with_masked_implants(by_kind, record)
     if not record.gaps or by_kind.get(_EPILEPSY):
         return by_kind  # nearly every chart; a seizure disorder holds TMS and bupropion already
     found = running_unidentified(record.gaps)

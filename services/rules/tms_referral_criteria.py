@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fhir_mapping.gaps import PREGNANCY_SUBJECTS, subject
 from fhir_mapping.record import DataDomain, FindingKind, GapCause
-from services import masked_diagnosis, unidentified_screen
+from services import masked_diagnosis, masked_records, unidentified_screen
 from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
 from services.rules.context import RuleContext
 
@@ -90,10 +90,13 @@ def screen_line(ctx: RuleContext) -> str:
     if ctx.facts.tms_cautions:
         seizure = _no_seizure_code(ctx, "No epilepsy/seizure disorder and no")
         joint = "" if seizure.endswith(" no") else "; no"
-        return (
-            f"- {seizure}{joint} metal or stimulator in or near the head recognised; other TMS "
-            "safety items to screen are listed above"
-        )
+        metal = "metal or stimulator in or near the head recognised"
+        # Nor beside a procedure or device sent with its code masked (fix mask48): it may be one.
+        if masked_records.implant_gaps(ctx.record.gaps):
+            if seizure.endswith(" and no"):
+                seizure = f"{seizure.removesuffix(' and no')} recognised"
+            joint, metal = ";", masked_records.words().criterion
+        return f"- {seizure}{joint} {metal}; other TMS safety items to screen are listed above"
     return (
         "- No epilepsy/seizure disorder, metal or stimulator near the head, or other TMS "
         "safety item recognised in the chart's codes and text"

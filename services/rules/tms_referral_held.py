@@ -72,6 +72,7 @@ from services import (
     cards,
     ect_run,
     item9_unrecorded,
+    masked_records,
     past_answers,
     phq9_disagreements,
     suicide_today,
@@ -352,4 +353,22 @@ def _ect_outcome(ctx: RuleContext) -> Held | None:
     )
 
 
-_HOLDS = (_unconfirmed, _item9, _ect_outcome, _score, _diagnosis, _dose, _suicide_step)
+def _masked_record(ctx: RuleContext) -> Held | None:
+    """A procedure or device sent with its code masked (fix mask48, services/masked_records.py):
+    it may be a stimulator, a cochlear implant or an aneurysm clip, each of which removes the TMS
+    card, so the referral waits until it is identified. After the diagnosis review's hold (a
+    masked diagnosis names its own step first); the safety screen names the record either way."""
+    found = masked_records.tms_hold(ctx.record)
+    return Held(*found) if found is not None else None
+
+
+_HOLDS = (
+    _unconfirmed,
+    _item9,
+    _ect_outcome,
+    _score,
+    _diagnosis,
+    _masked_record,
+    _dose,
+    _suicide_step,
+)
