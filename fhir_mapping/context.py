@@ -17,7 +17,8 @@ abatement and verification, the tests' `condition_findings`, `procedure_facts`, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
+from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
@@ -28,7 +29,7 @@ from fhir_mapping.conditions import (
     condition_findings,
     wants_condition,
 )
-from fhir_mapping.fhir_fields import effective_date, source_ref
+from fhir_mapping.fhir_fields import effective_date, parse_instant, source_ref
 from fhir_mapping.lab_panel_results import panel_extras
 from fhir_mapping.lab_status import pending
 from fhir_mapping.lab_tests import _read_lab_test
@@ -45,6 +46,7 @@ from fhir_mapping.record import (
     FindingKind,
     LabResult,
     ProcedureRecord,
+    SourceRef,
 )
 from fhir_mapping.session_kinds import chart_conditions
 
@@ -110,11 +112,14 @@ def _pending_labs(
     return tuple(found)
 
 
-def _ordered_labs(found: list[LabResult]) -> tuple[LabResult, ...]:
+def _ordered_labs(
+    found: list[LabResult], instants: Mapping[SourceRef, datetime] | None = None
+) -> tuple[LabResult, ...]:
     """`found` with equal results once, by test, date, source and value: what sorting the set of
     them gave, at C speed for a chart's usual labs (issue 14: a 10-year chart reads a few hundred;
     hashing each result and building its source's text for the sort key cost a fifth of reading
-    them)."""
+    them). Of one test and day, results whose `instants` (their effective instant) are all known
+    come latest instant first (`_by_instant`)."""
     sources = list(map(_SOURCE, found))
     # Each lab Observation gives at most one result, so results from distinct (type, id)
     # sources are never equal: only results without a source, or two of one source (an input
@@ -129,7 +134,30 @@ def _ordered_labs(found: list[LabResult]) -> tuple[LabResult, ...]:
     days = list(map(_TEST_AND_DATE, ordered))
     if len(set(days)) != len(days):
         ordered.sort(key=_lab_order)
+        if instants:
+            ordered = _by_instant(ordered, instants)
     return tuple(ordered)
+
+
+def _by_instant(
+    ordered: list[LabResult], instants: Mapping[SourceRef, datetime]
+) -> list[LabResult]:
+    """`ordered` with each test's results of one day latest instant first, when every one of
+    them states its time with an offset (lab57 item 5: two TSH of 2026-11-10 at 08:00-05:00 and
+    14:00Z went by their Observation ids, so "latest" was whichever id sorted first; instants
+    compare across zones). A day whose results do not all state their time keeps the old order:
+    which came later is not known. The readers take the first of a day (diagnosis_medical.
+    _latest_labs, lab_readings.newest_first, ClinicalContext.latest_lab)."""
+    out: list[LabResult] = []
+    for _key, group in groupby(ordered, key=_TEST_AND_DATE):
+        labs = list(group)
+        when = [instants.get(lab.source) if lab.source is not None else None for lab in labs]
+        if len(labs) > 1 and all(w is not None for w in when):
+            # Stable: results of one instant (a panel and its member) keep the old order.
+            stamps = [w.timestamp() for w in when if w is not None]
+            labs = [labs[i] for i in sorted(range(len(labs)), key=stamps.__getitem__, reverse=True)]
+        out.extend(labs)
+    return out
 
 
 def clinical_context(
@@ -165,13 +193,17 @@ def clinical_context(
     observations = list(observations)  # read twice: the results, then those pending
     tests = lab_tests if lab_tests is not None else [None] * len(observations)
     read: list[LabResult] = []
+    instants: dict[SourceRef, datetime] = {}
     for r, test in zip(observations, tests, strict=True):
         lab = lab_result(r, as_of=as_of, test=test)
         if lab is not None:
             read.append(lab)
+            when = parse_instant(r.get("effectiveDateTime"))
+            if when is not None and lab.source is not None:
+                instants[lab.source] = when
             if lab.panel:  # a thyroid panel's free T4 beside its TSH (lab54 item 1)
                 read += panel_extras(r, lab, lab.panel)
-    labs = _ordered_labs(read)
+    labs = _ordered_labs(read, instants)
     pending = _pending_labs(observations, lab_tests, as_of)
     # Frailty only qualifies "older adult" (services/pathway_options.py): kept apart, so no rule
     # reading `findings` sees it.

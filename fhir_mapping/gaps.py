@@ -57,6 +57,7 @@ from fhir_mapping.lab_si_key import key_names, key_words
 from fhir_mapping.record import DataDomain, DataGap, GapCause, Role, SourceRef
 from fhir_mapping.record_day import record_day
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
+from fhir_mapping.unfinished_form_words import unread_line
 
 # Why a medication resource whose drug was recognised was left out for want of a date, by what the
 # drug is to this service (review 9 finding 11: an OTC ibuprofen read because lithium is on the
@@ -375,7 +376,7 @@ def describe(gaps: Iterable[DataGap], *, limit: int = 3) -> list[str]:
                 "drug it knows: check it before prescribing)" + (f": {shown}" if shown else "")
             )
             continue
-        lines.append(f"{counted} could not be read ({reason})" + (f": {shown}" if shown else ""))
+        lines.append(unread_line(reason, count, counted, shown))
     return lines + _partial_lines(partial)
 
 

@@ -22,8 +22,8 @@ from fhir_mapping.questionnaire_codes import _total_code, phq9_items
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.result_statuses import RESPONSE, named
 
-# The gap's reason (no values or dates): services/phq9_no_total.py finds the gap by it.
-UNFINISHED_PHQ9 = "PHQ-9 form not finished: its total so far is not a final total"
+# Re-exported: services/phq9_no_total.py imports it from here.
+from fhir_mapping.unfinished_form_words import UNFINISHED_PHQ9 as UNFINISHED_PHQ9
 
 
 def so_far(resource: Mapping[str, Any], scores: Mapping[str, int]) -> str:

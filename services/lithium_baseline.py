@@ -74,6 +74,9 @@ class BaselineTest:
     # codes, the `labsSI` key: review s19 M3): its absence is not known.
     unknown: bool = False
     group: tuple[str, ...] = ()  # its lab concepts ("tsh"; "creatinine", "egfr")
+    # An open order for it, in a card's words ("ordered 2026-11-25"), set by the lithium
+    # monitoring card (rules/lithium_due_orders.py, lab57 item 2); "" when none or not looked up.
+    ordered: str = ""
 
     @property
     def wanting(self) -> bool:
@@ -92,14 +95,16 @@ class BaselineTest:
                 f"- {self.name}: not known{last}: not all results were received from the EHR; "
                 "check it in the chart"
             )
+        # Already ordered: the card asks for the draw, not an order (lab57 item 2).
+        draw = f"; {self.ordered}: check for it (drawn, resulted)" if self.ordered else ""
         if self.latest is None:
-            return f"- {self.name}: **none on record**"
+            return f"- {self.name}: **none on record**{draw}"
         label = lab_safety.LABEL.get(self.latest.test, self.latest.test)
         shown = f"{label} {lab_safety.text(self.latest)}"
         if not self.recent:
             # "TSH: last 2.1 ..."; of a pair, which one: "creatinine or eGFR: last eGFR 38 ..."
             which = shown if " or " in self.name else lab_safety.text(self.latest)
-            return f"- {self.name}: **last {which}, over {plural(recent_days, 'day')} ago**"
+            return f"- {self.name}: **last {which}, over {plural(recent_days, 'day')} ago**{draw}"
         flagged = abnormal(self.latest)
         return f"- {shown}: **{flagged}**" if flagged else f"- {shown}"
 

@@ -151,20 +151,44 @@ def trial_claim(trial: Trial, day: Day = date.isoformat) -> Claim:
     dates cell, trial_dates.ongoing_text; the order cards, order_checks/stacking.py; the
     interaction and MAOI cards, by the Taking and Exposure built from the course)."""
     ran_out = trial.supply_ran_out if trial.ongoing else None
-    why = "" if ran_out is None else supply_why(ran_out, len(trial.unread_fills), day)
+    why = (
+        ""
+        if ran_out is None
+        else supply_why(ran_out, len(trial.unread_fills), day, fills_to_confirm(trial, day))
+    )
     return course_claim(
         "", trial.unconfirmed_since, trial.supply_out_since, why, trial.awaiting_fill
     )
 
 
-def supply_why(ran_out: date, unread: int = 0, day: Day = date.isoformat) -> str:
+def supply_why(ran_out: date, unread: int = 0, day: Day = date.isoformat, confirm: str = "") -> str:
     """Why a course whose supply ran out (Trial.supply_ran_out) may be running, not is: "no
     supply since 2025-06-05"; "supply read to 2025-06-05, 2 fills since not read" when fills
     after it were left out that could be its own (Trial.unread_fills, review s21 RR2 finding 4:
-    "no supply since" would claim more than the record shows)."""
+    "no supply since" would claim more than the record shows); "supply counted to 2026-10-27,
+    then a fill of 2026-11-02, status unknown" when a fill of a status to confirm follows
+    (`confirm`: `fills_to_confirm`'s words; lab57 item 3: "may be running (no supply since
+    2026-10-27)" beside that fill claimed no supply the record does not rule out)."""
     if unread:
-        return f"supply read to {day(ran_out)}, {plural(unread, 'fill')} since not read"
+        said = f"supply read to {day(ran_out)}, {plural(unread, 'fill')} since not read"
+        return f"{said}, {confirm}" if confirm else said
+    if confirm:
+        return f"supply counted to {day(ran_out)}, then {confirm}"
     return f"no supply since {day(ran_out)}"
+
+
+def fills_to_confirm(trial: Trial, day: Day = date.isoformat) -> str:
+    """ "a fill of 2026-11-02, status unknown" (Trial.fills_to_confirm: fills read of a status
+    that says neither handed over nor not, after the supply ran out; session 35 lith53), "" when
+    none. A fill also left out (Trial.unread_fills) is named there, not here twice."""
+    unread = set(trial.unread_fills)
+    return "; ".join(
+        [
+            f"a fill of {day(f.day)}, status {f.status}"
+            for f in trial.fills_to_confirm
+            if f.day not in unread
+        ]
+    )
 
 
 def supply_listing(

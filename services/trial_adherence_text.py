@@ -15,7 +15,7 @@ from fhir_mapping.record import Adherence, AdherenceStatus, InadequacyReason, Re
 from fhir_mapping.refills_unread import REFILLS_UNKNOWN
 from services.card_format import fmt_weeks, plural
 from services.scored_weeks import scored_to
-from services.taken_to_confirm import supply_why
+from services.taken_to_confirm import fills_to_confirm, supply_why
 
 # Enum members compared per trial, as module constants, as in trial_verdict_text.py (issue 14).
 _UNVERIFIED = AdherenceStatus.UNVERIFIED
@@ -195,8 +195,15 @@ def no_supply_since(trial: Trial, *, count: bool = True) -> str:
     if ran_out is None:
         return ""
     unread = trial.unread_fills
+    confirm = fills_to_confirm(trial)
     if not count:  # the words of the claim "may be running (...)" (taken_to_confirm.supply_why)
-        return supply_why(ran_out, len(unread))
+        return supply_why(ran_out, len(unread), confirm=confirm)
+    if confirm and not unread:
+        # A fill read of a status to confirm after it (lab57 item 3): no supply COUNTED, which
+        # is not "no supply": "no supply counted since 2026-10-27 (35 days), then a fill of
+        # 2026-11-02, status unknown".
+        days = plural(no_supply_days(trial), "day")
+        return f"no supply counted since {ran_out.isoformat()} ({days}), then {confirm}"
     if unread:
         # Fills left out after the supply ran out that could be this course's (review s21 RR2
         # finding 4, fhir_mapping/unread_fills.py): "no supply since" would claim more than the
@@ -217,10 +224,12 @@ def unread_since(trial: Trial) -> str:
 def no_supply_for(trial: Trial) -> str:
     """ "no supply for 43 days": `no_supply_since`'s short form, for a summary that must fit;
     "3 fills since could not be read" when fills after it were left out (Trial.unread_fills);
+    "no supply counted for 43 days" when a fill of a status to confirm follows (lab57 item 3);
     "" when the supply did not run out."""
     if trial.supply_ran_out is None:
         return ""
-    return unread_since(trial) or f"no supply for {plural(no_supply_days(trial), 'day')}"
+    counted = " counted" if fills_to_confirm(trial) else ""
+    return unread_since(trial) or f"no supply{counted} for {plural(no_supply_days(trial), 'day')}"
 
 
 def no_supply_days(trial: Trial) -> int:

@@ -233,6 +233,14 @@ def ran_out_line(trial: Trial) -> str:
             "counted as time on the drug. Confirm whether it is still taken (check the pharmacy "
             "record of those fills) before raising or adding to it."
         )
+    if taken_to_confirm.fills_to_confirm(trial):
+        # A fill read after it whose status says neither handed over nor not (lab57 item 3,
+        # Trial.fills_to_confirm): never "no fill since" nor "likely stopped"; that fill named.
+        return (
+            f"{no_supply_since(trial)}, its order still open; {counted}, the days since not "
+            "counted as time on the drug. Confirm that fill (the pharmacy record) and whether it "
+            "is still taken before raising or adding to it."
+        )
     if trial.no_fill_feed:
         # An order-only course on a chart that sends no dispense, its authorised supply run out
         # (orders33): neither "no fill since" nor "likely stopped", which only a fill feed shows.

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from fhir_mapping.lab_status import shown
-from fhir_mapping.lab_units import is_si_unit, ranged
+from fhir_mapping.lab_units import is_si_unit, ranged, si_rows
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import Finding, FindingKind, LabResult
 from fhir_mapping.result_statuses import OBSERVATION, named, named_as_gap
@@ -186,6 +186,14 @@ _CARD_TESTS = ("tsh", "free-t4", "b12", "folate", "vitamin-d")
 _OUT = frozenset({"low", "high"})
 
 
+def _either(test: str) -> str:
+    """ ": pg/mL or pmol/L": the units a number of `test` with no unit may be in, its table unit
+    and its SI one (data/lab_ranges.csv, data/lab_si_units.csv); "" for a test with one unit
+    family (a TSH: every unit the same quantity)."""
+    units = [f"{row['table_unit']} or {row['unit']}" for row in si_rows() if row["test"] == test]
+    return f": {units[0]}" if units else ""
+
+
 def _uncompared(
     ctx: RuleContext, labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]
 ) -> list[Item]:
@@ -221,6 +229,17 @@ def _uncompared(
             short = f"{name} of {day}: no value read"
             title, long = short, f"{short}: check it in the chart"
             why = "no number could be read from it (sent as text or without a value)"
+        elif not lab.unit and lab.comparator is None:
+            # A valueQuantity with no unit, code or system (Oracle Health and some interfaces):
+            # never given one (150 pg/mL of B12 is low, 150 pmol/L is not), and never said as a
+            # unit the service does not convert, which claims a unit was sent (lab57 item 1).
+            short = f"{name} {lab_number(lab)} on {day}, unit not recorded"
+            title = f"{name} {lab_number(lab)}, unit not recorded"
+            long = f"{short}: cannot compare with the reference range"
+            why = (
+                "no unit was recorded with it and the lab sent no flag or range, so it cannot be "
+                f"compared with the reference range (the unit is not guessed{_either(test)})"
+            )
         else:
             unit = unit_display.display(lab.unit) or "no unit"
             short = f"{name} {lab_number(lab)} {unit}"

@@ -63,18 +63,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from fhir_mapping.record import LabResult
 from services import cards, lab_safety, level_monitoring, lithium_baseline, screen, suggestions
 from services.card_format import plural
 from services.interaction_table import Taking
-from services.open_referrals import OPEN_REQUEST_STATUSES
 from services.recommendation import Indicator, Recommendation, Suggestion
 from services.rules import one_click_hold
 from services.rules.context import RuleContext
 from services.rules.diagnosis_medical import tsh_missing, tsh_pending
+from services.rules.lithium_due_orders import level_ordered, test_ordered
 from services.rules.lithium_level_reading import (
     running_lithium,
     since_supply,
@@ -140,7 +140,11 @@ def due(ctx: RuleContext) -> Due | None:
     # The course running_cautions.running names (lithium_level_reading.supply_ended), as the
     # renal and above-target cards read it (lith52).
     ended = supply_ended(ctx)
-    ordered, stale = _ordered(ctx, level, interval.due_days)
+    ordered, stale = level_ordered(ctx, level, interval.due_days)
+    # A monitoring test wanting but already ordered is named so, never asked again (lab57 item 2).
+    tests = tuple(
+        [replace(t, ordered=test_ordered(ctx, t.group)) if t.wanting else t for t in tests]
+    )
     found = Due(
         lithium,
         level,
@@ -154,42 +158,6 @@ def due(ctx: RuleContext) -> Due | None:
         stale,
     )
     return found if level_due or found.wanting() else None
-
-
-def _ordered(ctx: RuleContext, level: LabResult | None, due_days: int) -> tuple[str, str]:
-    """A lithium level already ordered, in the card's words: "ordered 2026-11-25" (an open
-    ServiceRequest), "registered 2026-11-28, no result yet" (a level registered with no value,
-    later than the last level); "" when none (see the module docstring). With it, the open
-    orders authored more than `due_days` (the level's interval) before as-of: "an order of
-    2023-02-01 is still open" (K47b s35 finding 4: an order left active since 2023 held the
-    one-click for good). Such an order is no level now ordered: a level drawn for it would
-    itself be overdue by now, so the card names it, to check or cancel, and proposes the level.
-    An order with no date is not judged stale (its age is not known): it still counts."""
-    as_of = ctx.record.as_of
-    orders = [
-        r
-        for r in ctx.record.referrals
-        if r.kind == f"lab:{_DRUG}" and r.status in OPEN_REQUEST_STATUSES
-    ]
-    old = [
-        r.authored
-        for r in orders
-        if r.authored is not None and (as_of - r.authored).days > due_days
-    ]
-    stale = f"an order of {max(old).isoformat()} is still open" if old else ""
-    orders = [r for r in orders if r.authored is None or r.authored not in old]
-    if orders:
-        days = [r.authored for r in orders if r.authored is not None]
-        said = f"ordered {max(days).isoformat()}" if days else "ordered (date not recorded)"
-        return said, stale
-    pending = [
-        p
-        for p in ctx.record.context.pending_labs
-        if p.test == _DRUG and (level is None or p.date > level.date)
-    ]
-    if pending:
-        return f"registered {max(p.date for p in pending).isoformat()}, no result yet", stale
-    return "", stale
 
 
 def _tsh_asked(ctx: RuleContext) -> bool:
@@ -216,8 +184,13 @@ def _summary(found: Due, recent_days: int) -> str:
     elif found.level_due:
         parts.append(f"level due (none on record{ordered})")
     missing = lithium_baseline.short_missing(found.said(), recent_days)
+    # A wanting test already ordered (lab57 item 2): "no TSH in 365 days (ordered 2026-11-25)",
+    # each named when several are wanting ("(TSH ordered 2026-11-25)").
+    wanting = found.wanting()
+    orders = [t.ordered if len(wanting) == 1 else f"{t.name} {t.ordered}" for t in wanting]
+    orders = [o for o, t in zip(orders, wanting, strict=True) if t.ordered]
     if missing:
-        parts.append(missing)
+        parts.append(f"{missing} ({'; '.join(orders)})" if orders else missing)
     said = "; ".join(parts)
     row = lithium_baseline.baseline_row()  # the table's short citation, never a literal here
     cite = f" ({row.cite})" if row is not None else ""

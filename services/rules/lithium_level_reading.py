@@ -22,6 +22,7 @@ from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.rules import running_cautions
 from services.rules.context import RuleContext
+from services.taken_to_confirm import fills_to_confirm
 from services.trial_adherence_text import unread_since
 
 _DRUG = "lithium"
@@ -173,7 +174,9 @@ def since_supply(ctx: RuleContext, ingredient: str = _DRUG) -> str:
     latest = _latest_course(ctx, ingredient)
     if latest is None or latest.supply_ran_out is None:
         return ""
-    said = [f"a fill of {f.day.isoformat()}, status {f.status}" for f in latest.fills_to_confirm]
+    # A fill also left out (its status missing: a gap) is named once, as not read (lab57 item 3).
+    confirm = fills_to_confirm(latest)
+    said = [confirm] if confirm else []
     if latest.unread_fills:
         days = ", ".join(d.isoformat() for d in latest.unread_fills)
         said.append(f"{unread_since(latest)} ({days})")
