@@ -7,7 +7,8 @@ missed critical card). And a list longer than five words lost its denial the oth
 history of suicide attempts or self-harm" read the self-harm as stated, a false critical card.
 
 The rule: the words before the mention, in its sentence (up to a full stop or semicolon) and
-after the last conjunction ("but", the `stop` cues), are split at the list's joints (a comma, a
+after the last conjunction ("but", the `stop` cues), up to the denial's reach (a "?", "!", or a
+colon or dash after a denied item: denial_scope.py, session 36 text69), are split at the list's joints (a comma, a
 slash, "&", "and", "or", "nor", "as well as") into parts; the mention's own part is the last.
 
 - The own part has a verb of its own (data/self_harm_terms.csv role `clause_verb`, or a word
@@ -57,7 +58,8 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping import self_harm_terms
-from fhir_mapping.text_bounds import SENTENCE, span_before
+from fhir_mapping.denial_scope import cue_introduces
+from fhir_mapping.text_bounds import SENTENCE, denial_reach, span_before
 from fhir_mapping.text_checklist import (
     checklist_item,
     detail_follows,
@@ -145,8 +147,9 @@ def _past_after_present(item: str, denial: str) -> bool:
     )
 
 
-# Where an item's own checklist answer starts: after a colon or a free-standing dash.
-_ANSWER_MARK = re.compile(r":|\s-\s")
+# Where an item's own checklist answer starts: after a colon, a free-standing dash, or a "?"
+# ("SI? denies, overdose" answers SI and reads the overdose: session 36 text69).
+_ANSWER_MARK = re.compile(r":|\?|\s-\s")
 
 
 def _answered(part: str, cued: Callable[[str], bool]) -> bool:
@@ -210,7 +213,10 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     and self-harm's own)."""
     clause = after_last_stop(span_before(text, start, SENTENCE))
     parts = _parts(clause)
-    own = parts[-1]
+    # The denial's reach (denial_scope.py): a "?", "!", or a colon or dash after a denied item
+    # ends it inside the mention's part ("No HI: wants to kill himself"; session 36 text69).
+    own = denial_reach(parts[-1], cue_introduces)
+    reached = len(own) < len(parts[-1])
     subjects = _subjects()
     named = None if subjects is None else list(subjects.finditer(own))
     if named:
@@ -223,7 +229,7 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     # suicide attempts" (recheck K31a s32 finding 8, fix neg44); a bracketed detail or a finding
     # after it makes it a finding: "..., previous attempts (OD x2)" (K32b s32 finding 9, neg45).
     listed = checklist_item(item) and not detail_follows(text, start, _has_verb)
-    if cued(window) or (not listed and _has_verb(own + " " + text[start:end])):
+    if reached or cued(window) or (not listed and _has_verb(own + " " + text[start:end])):
         return window
     head = clause[: len(clause) - len(parts[-1])]
     if not listed and _WORD_JOINT_BEFORE.search(head) and not _thought_or(head, item):
@@ -234,11 +240,15 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     for part in reversed(parts[:-1]):
         if _closed(part) or _answered(part, cued):
             break
-        chain.insert(0, part)
-        if cued(part):
+        # A part the reach ends inside ("No HI: SI, self-harm") is the chain's last.
+        cut = denial_reach(part, cue_introduces)
+        chain.insert(0, cut)
+        if cued(cut):
             if _past_after_present(item, " ".join(chain[:-1])):
                 return window
             return " ".join(" ".join(chain).split())
+        if len(cut) < len(part):
+            break
         if _has_verb(part) and not (checklist_item(part) or quantifiers_only(part)):
             break
     return window

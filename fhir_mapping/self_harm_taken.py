@@ -88,8 +88,11 @@ from fhir_mapping.text_bounds import DOSE_CLAUSE_OR_BUT, DOSE_CLAUSE_OR_COMMA, s
 __all__ = ["supply_object", "taken_spans"]
 
 # Where a new object of the same act starts: "took 8 norco and all her pills", "took 2 tylenol,
-# 20 ativan", "took 10 xanax & 5 norco".
-_JOINT = re.compile(r"\s*(?:,|&|\+|\band\b|\bplus\b)\s*")
+# 20 ativan", "took 10 xanax & 5 norco", and a "but" the act's clause reads through (`_act_end`:
+# "took 2 tylenol but 30 ativan").
+_JOINT = re.compile(r"\s*(?:,|&|\+|\band\b|\bplus\b|\bbut\b)\s*")
+# The "but" that ends an act's clause (text_bounds.DOSE_CLAUSE_OR_BUT), and the words after it.
+_BUT = re.compile(r"but\b\s*")
 # A count opening an object, as stated_dosing's `_TAKE` reads one after "take" ("all 30").
 _COUNT = re.compile(r"(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*")
 # "of" before a drug or pill word, at most one word (a possessive or article) between.
@@ -115,7 +118,7 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
         for m in verb.finditer(text):
             after = text[m.end() :]
             start = m.end() + len(after) - len(after.lstrip())
-            clause_end = span_end(text, start, DOSE_CLAUSE_OR_BUT)
+            clause_end = _act_end(text, start)
             meds = _meds_read(m.group(), text[start:clause_end]) or _purpose_before(text, m.start())
             parts = list(_parts(text, start, clause_end))
             end = next((e for at, e in parts if _overdose(text[at:e], meds=meds)), None)
@@ -129,9 +132,39 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield m.start(), end
 
 
+def _act_end(text: str, start: int) -> int:
+    """Where the act's clause from `start` ends: at a DOSE_CLAUSE_OR_BUT mark, read through a
+    "but" whose next words open an object that counts a drug or pill, or is an overdose by the
+    object rules ("took 2 tylenol but 30 ativan" was quiet, TMS offered, while "... and 30
+    ativan" was critical: session 36 text69). The contrast then sets one object against another
+    of the same verb; "took 2 tylenol but no more", "took 30 ativan but feels fine" end there.
+    A plan reads the same count after "but" (stated_plan_count._JOINED)."""
+    end = span_end(text, start, DOSE_CLAUSE_OR_BUT)
+    while (but := _BUT.match(text, end)) is not None:
+        after = span_end(text, but.end(), DOSE_CLAUSE_OR_BUT)
+        first = next(iter(_parts(text, but.end(), after)), None)
+        if first is None or not _opens_object(text[first[0] : first[1]]):
+            break
+        end = after
+    return end
+
+
+def _opens_object(obj: str) -> bool:
+    """Whether `obj` is an object of a taking verb: a count of a drug or pill word ("2 ambien"),
+    or an overdose by the object rules ("30 ativan", "all her pills")."""
+    plain = stated_counts.plain("take " + obj, times=True).removeprefix("take ")
+    count = _COUNT.match(plain)
+    counted = count is not None and _drug_or_pill(plain[count.end() :])
+    return counted or _overdose(obj, meds=True)
+
+
 def _purpose_before(text: str, verb_start: int) -> bool:
     """Whether a `taken_purpose` word stands before the verb in its clause ("intentionally took
-    all her night pills": review K50a s35 finding 3)."""
+    all her night pills": review K50a s35 finding 3). A comma ends these words (the objects a
+    comma joins stand after the verb, never before it), a "but" does NOT, though it ends the
+    act's clause forward (session 36 text69, decided): a purpose stated before the contrast
+    speaks of the act ("wanted to die but took all her night pills" is critical; read to the
+    "but" it was quiet, TMS offered), the safer reading."""
     head = span_before(text, verb_start, DOSE_CLAUSE_OR_COMMA)
     return any(p.search(head) for p in _roles().get("taken_purpose", ()))
 

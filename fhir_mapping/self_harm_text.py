@@ -92,6 +92,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping.denial_scope import denial_scope
 from fhir_mapping.od_lookalike import before_intent, blank_lookalikes, od_events, od_intent
 from fhir_mapping.self_harm_context import (
     accident_beside,
@@ -112,7 +113,6 @@ from fhir_mapping.text_negation import (
     normalise_text,
     pre_cued,
     scope_after,
-    scope_before,
 )
 
 __all__ = [
@@ -224,7 +224,7 @@ def _denied(text: str, start: int, end: int, *, listed: bool = False) -> bool:
     the clause ("not the first suicide attempt", "never self-harmed until last week") undoes
     any of them: the mention is read, the safer mistake (module docstring: Denials)."""
     terms = _terms()
-    before = scope_before(text, start)
+    before = denial_scope(text, start)
     if terms.negation_pseudo is not None and (
         terms.negation_pseudo.search(before) or terms.negation_pseudo.search(scope_after(text, end))
     ):

@@ -40,8 +40,12 @@ from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["planned_many"]
 
-# A count joined to an earlier object with no "take" of its own: "and 30 tylenol", ", 20 ativan".
-_JOINED = re.compile(r"(?:\band\b|\bthen\b|,|&|\+)\s*(?=\d)")
+# A count joined to an earlier object with no "take" of its own: "and 30 tylenol", ", 20 ativan",
+# "but 30 ativan" (session 36 text69: "plan to take 2 tylenol but 30 ativan" was quiet, TMS
+# offered; a past act reads the same count after "but", self_harm_taken._act_end). A plan's
+# clause does not end at "but" (text_bounds.DOSE_CLAUSE): "plan to take 2 tylenol but take 30
+# ativan" names the plan's later "take", and the lead governs it (the safer reading).
+_JOINED = re.compile(r"(?:\band\b|\bthen\b|\bbut\b|,|&|\+)\s*(?=\d)")
 
 
 @cache

@@ -22,6 +22,7 @@ at " - " and "then" (stated_heading._CLAUSES), a report already cut at its sente
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 __all__ = [
     "CLAUSE",
@@ -32,11 +33,14 @@ __all__ = [
     "DOSE_CLAUSE",
     "DOSE_CLAUSE_OR_BUT",
     "DOSE_CLAUSE_OR_COMMA",
+    "DENIAL_MARK",
     "LIST_CLAUSE",
     "SENTENCE",
+    "SENTENCE_OR_BRACKET",
     "SENTENCE_OR_COLON",
     "SENTENCE_OR_LINE",
     "SENTENCE_OR_MARK",
+    "denial_reach",
     "first_piece",
     "last_piece",
     "pieces",
@@ -63,6 +67,11 @@ SENTENCE_OR_MARK = re.compile(r"[.;!?\n]")
 # A sentence or a colon, a bracket read inside: the rest of a checklist item's clause after it
 # ("SI (cut L wrist 11/28): denies" keeps its bracket; text_checklist.detail_follows).
 SENTENCE_OR_COLON = re.compile(r"[.;:]")
+
+# A sentence, or an opening bracket: a checklist's list, which a comma joins and whose "(" opens
+# an item's detail ("Denies SI, HI, self harm (cut L wrist 11/28)"): text_checklist.denial_listed
+# cuts it, then `denial_reach` (a colon is no end of its own there: "Denies: SI, HI, cutting").
+SENTENCE_OR_BRACKET = re.compile(r"[.;(]")
 
 # --- Clauses: a comma ends one ----------------------------------------------------------------
 
@@ -105,8 +114,43 @@ DOSE_CLAUSE = re.compile(r"[;:!?\n]|\.(?!\d)")
 DOSE_CLAUSE_OR_COMMA = re.compile(r"[;:!?\n,]|\.(?!\d)")
 
 # DOSE_CLAUSE and "but": a past act's clause (self_harm_taken) also ends where a contrast turns
-# the sentence, so the words after "but" are no object of the act's verb ("took").
+# the sentence, so the words after "but" are no object of the act's verb ("took 30 ativan but
+# feels fine"), unless they open one (self_harm_taken: "took 2 tylenol but 30 ativan").
 DOSE_CLAUSE_OR_BUT = re.compile(r"[;:!?\n]|\.(?!\d)|\bbut\b")
+
+
+# --- A denial's reach: one rule for every reader of a denial before a phrase -----------------
+
+# Where a denial before a phrase stops reaching it (session 36, text69), on top of the sentence or
+# clause its reader cuts (NegEx's clause, text_negation.denial_scope; a self-harm list's
+# sentence, self_harm_scope.cue_window; a checklist's, text_checklist.denial_listed):
+# - a question or exclamation mark: "Denies SI? wants to kill himself" is a question answered, or
+#   a sentence ended, before the next statement ("Denies SI. wants to ..." was read already);
+# - a colon or a free-standing dash after a denied ITEM: "No HI: wants to kill himself", "No HI -
+#   wants to kill himself", "Denies HI: wants to die" deny HI and then state the wish, as "No HI,
+#   wants to kill himself" did (self_harm_subject's CLAUSE_OR_DASH and the checklist's
+#   LIST_CLAUSE already ended a scope there; NegEx's CLAUSE did not, and the wish was denied).
+# A colon or dash right AFTER the denial's cue introduces what is denied ("Denies: SI, HI",
+# "Negative for: SI", "Psych: denies SI/HI" has its cue after the colon): `denial_reach` reads
+# through it when its caller's `introduces` says the words before it end with a cue. Answers
+# after a phrase ("SI: denies", "SI? No", "Suicidal ideation: No") are another reading (the
+# checklist answer, text_negation.ANSWER_LEAD) that this reach does not touch. Where the marks
+# leave a doubt, the phrase is read: a false critical card costs a question, a denial read too
+# far costs a missed risk.
+DENIAL_MARK = re.compile(r"[:?!]| - ")
+# The DENIAL_MARK marks that may introduce a denied list ("?" and "!" never do).
+_INTRODUCING = frozenset({":", " - "})
+
+
+def denial_reach(before: str, introduces: Callable[[str], bool]) -> str:
+    """`before` (the words a reader's bound leaves before a phrase) after its last DENIAL_MARK,
+    a colon or dash that `introduces` what is denied (the words before it end with the denial's
+    cue: "Denies: SI") read through (the block above)."""
+    for mark in reversed(list(DENIAL_MARK.finditer(before))):
+        if mark.group() in _INTRODUCING and introduces(before[: mark.start()]):
+            continue
+        return before[mark.end() :]
+    return before
 
 
 # --- Scopes ----------------------------------------------------------------------------------

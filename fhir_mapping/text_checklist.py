@@ -31,7 +31,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from fhir_mapping.text_bounds import LIST_CLAUSE, SENTENCE_OR_COLON, span_after, span_before
+from fhir_mapping.denial_scope import cue_introduces
+from fhir_mapping.text_bounds import (
+    LIST_CLAUSE,
+    SENTENCE_OR_BRACKET,
+    SENTENCE_OR_COLON,
+    denial_reach,
+    span_after,
+    span_before,
+)
 from fhir_mapping.text_negation import after_last_stop, cue_rows, pre_cue_end
 
 __all__ = [
@@ -44,6 +52,8 @@ __all__ = [
 
 # A list's joints (the clause a denial's list stands in is a text_bounds.LIST_CLAUSE).
 _JOINT = re.compile(r",|/|&|\b(?:and|or|nor)\b")
+# The mark right after a denial's cue that introduces its list ("denies: si", "denies - si").
+_INTRODUCED = re.compile(r"^\s*(?::|-)\s*")
 # A bracket right after an item's words, and what it holds ("(cut L wrist 11/28)").
 _BRACKET = re.compile(r"^[^,/&]*?\(([^)]*)")
 _ANY_BRACKET = re.compile(r"\(([^)]*)\)?")
@@ -136,14 +146,18 @@ def denial_listed(text: str, start: int) -> bool:
     SI, HI, wish to be dead", "Denies SI, HI, hoarding pills, or access to firearms" (recheck
     K31a s32 finding 8, fix neg44: NegEx's clause ends at the comma, and these ROS/MSE denials
     raised the critical card). "Denies SI, HI, hoarding her pills" is no checklist: read."""
-    parts = _JOINT.split(after_last_stop(span_before(text, start, LIST_CLAUSE)))
+    # The denial's reach is the one rule (denial_scope.py): "Denies: SI, HI, wish to be dead"
+    # reaches over its colon, "No HI: ..." ends at it (session 36, text69; was LIST_CLAUSE).
+    before = denial_reach(span_before(text, start, SENTENCE_OR_BRACKET), cue_introduces)
+    parts = _JOINT.split(after_last_stop(before))
     rest = _JOINT.split(span_after(text, start, LIST_CLAUSE), maxsplit=1)[0]
     if len(parts) < 2 or not checklist_item(parts[-1] + rest) or detail_follows(text, start):
         return False
     for part in reversed(parts[:-1]):
         cue = pre_cue_end(part)
         if cue is not None:
-            after = part[cue:]
+            # The colon or dash a cue introduces its list with ("Denies: SI, HI") is no item's.
+            after = _INTRODUCED.sub(" ", part[cue:])
             return not after.strip() or checklist_item(after) or quantifiers_only(after)
         if part.strip() and not (checklist_item(part) or quantifiers_only(part)):
             return False

@@ -250,9 +250,9 @@ def after_last_stop(before: str) -> str:
 
 
 def scope_before(text: str, start: int) -> str:
-    """The words a `pre` cue of the phrase starting at `start` may stand in: the last five of
-    its clause, after the last conjunction (NegEx's window). Shared with readers that add cues of
-    their own (self_harm_text.py), so both read the same scope."""
+    """The last five words of the phrase's clause before `start`, after the last conjunction
+    (NegEx's window): where a past or rule-out word stands (diagnosis_text.py: "Hx: alcohol
+    withdrawal"). A denial's own reach is denial_scope.py's (session 36, text69)."""
     before = after_last_stop(span_before(text, start, CLAUSE))
     return " ".join(before.split()[-_SCOPE_WORDS:])
 
@@ -340,12 +340,14 @@ def negated(
 ) -> bool:
     """Whether the phrase at text[start:end] (of `normalise_text` output) is negated. `window`:
     the words a `pre` cue may stand in, when the reader sets its own scope (self_harm_scope.py);
-    else NegEx's (`scope_before`). `own_clause`: a `clause_stop` joint ends that scope too
+    else NegEx's (denial_scope.py). `own_clause`: a `clause_stop` joint ends that scope too
     (tms_safety.py: "Denies seizures and has a pacemaker" keeps the pacemaker)."""
     neg = _negations()
     own_scope = window is None
     if window is None:
-        window = scope_before(text, start)
+        from fhir_mapping.denial_scope import denial_scope  # no cycle at import
+
+        window = denial_scope(text, start)
         joints = [] if neg.clause_stop is None else list(neg.clause_stop.finditer(window))
         if own_clause and joints:
             window = window[joints[-1].end() :]

@@ -81,3 +81,40 @@ def test_span_end_reads_the_whole_text() -> None:
     # "but" is a word: "butter" is none, and `\b` sees the character before `start`.
     assert tb.span_end("took butter", 5, tb.DOSE_CLAUSE_OR_BUT) == 11
     assert tb.span_end("rebut x", 2, tb.DOSE_CLAUSE_OR_BUT) == 7
+
+
+def _ends_with_cue(words: str) -> bool:
+    # A stand-in for denial_scope.cue_introduces: the words end with "denies" or "negative for".
+    return re.search(r"(?:denies|negative for)\s*$", words) is not None
+
+
+# (words before a phrase, what of them a denial may reach): session 36 text69.
+REACH: list[tuple[str, str]] = [
+    ("no hi: wants to ", " wants to "),  # a colon after a denied item ends the denial
+    ("no hi - wants to ", "wants to "),  # so does a free-standing dash
+    ("denies si? wants to ", " wants to "),  # and a question or exclamation mark
+    ("denies si! ", " "),
+    ("denies: ", "denies: "),  # a colon right after the cue introduces what is denied
+    ("negative for: si, ", "negative for: si, "),
+    ("psych: denies ", " denies "),  # the cue after a heading's colon
+    ("psych: denies: ", " denies: "),
+    ("denies si, x-ray ", "denies si, x-ray "),  # a hyphen in a word is no dash; a comma no mark
+]
+
+
+@pytest.mark.parametrize(("before", "reached"), REACH)
+def test_denial_reach(before: str, reached: str) -> None:
+    assert tb.denial_reach(before, _ends_with_cue) == reached
+
+
+def test_denial_question_mark_never_introduces() -> None:
+    assert tb.denial_reach("denies? si ", lambda _: True) == " si "
+    assert tb.denial_reach("denies: si ", lambda _: True) == "denies: si "
+
+
+def test_sentence_or_bracket_cuts_no_comma_or_colon() -> None:
+    assert tb.pieces("Denies: SI, HI (cut). a", tb.SENTENCE_OR_BRACKET) == [
+        "Denies: SI, HI ",
+        "cut)",
+        " a",
+    ]

@@ -1,0 +1,57 @@
+"""How far a denial before a phrase reaches: the one rule every reader of a denial before a
+self-harm phrase cuts with (session 36, text69; the marks are text_bounds.denial_reach's).
+
+NegEx's clause (text_bounds.CLAUSE) ends at a full stop, semicolon or comma, so "No HI: wants to
+kill himself", "No HI - wants to kill himself", "Denies SI? wants to kill himself" read the wish
+as denied and offered TMS, while "No HI, wants to kill himself" and "Denies SI. wants to ..." were
+critical; the relative and checklist readers already ended a scope at a colon or dash. Now a
+"?", "!", or a colon or dash after a denied item ends a denial's reach in NegEx's scope
+(`denial_scope`, read by text_negation.negated and self_harm_text.py), a self-harm list's
+(self_harm_scope.cue_window) and a checklist's (text_checklist.denial_listed). A colon or dash
+right after the cue introduces what is denied (`cue_introduces`: "Denies: SI, HI", "Negative
+for: SI"), unless the cue is itself an item's answer ("HI: no - wants to kill himself").
+
+Apart from text_negation.py (400 lines) because where a denial stops is its own idea; the
+past-time and rule-out words keep NegEx's plain clause (text_negation.scope_before).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from fhir_mapping.text_bounds import CLAUSE, denial_reach, span_before
+from fhir_mapping.text_negation import after_last_stop, cue_rows, pre_cue_end
+
+__all__ = ["cue_introduces", "denial_scope"]
+
+# NegEx's window: the last five words before the phrase (text_negation.py reads the same).
+_SCOPE_WORDS = 5
+
+
+@cache
+def _answered() -> re.Pattern[str]:
+    """An `answer` cue (data/text_negations.csv: "no", "denies", "none") closing the words,
+    right after a colon, "?" or dash that follows an item: "HI: no", "SI? denies", "HI - neg"."""
+    answers = sorted(cue_rows().get("answer", []), key=len, reverse=True)
+    body = "|".join(re.escape(a) for a in answers) or "(?!)"
+    return re.compile(r"\S\s*(?::|\?|\s-)\s*(?<![\w'])(?:" + body + r")$")
+
+
+def cue_introduces(words: str) -> bool:
+    """Whether `words` end with a shared `pre` cue, so a colon or dash right after them
+    introduces what is denied ("Denies: SI, HI", "Psych ROS: negative for: SI"). A cue that
+    answers the item before its own mark ("HI: no - wants to kill himself") introduces nothing:
+    that item's answer is done, and the words after the dash are read (the safer mistake: a
+    question asked, not a wish to die read as denied)."""
+    tail = words.rstrip()
+    return bool(tail) and pre_cue_end(tail) == len(tail) and not _answered().search(tail)
+
+
+def denial_scope(text: str, start: int) -> str:
+    """The words a `pre` cue of the phrase starting at `start` (of `normalise_text` output) may
+    stand in: the last five of its clause (NegEx's), after the denial's reach ends
+    (text_bounds.denial_reach) and after the last conjunction. Shared by text_negation.negated
+    and the readers that add cues of their own (self_harm_text.py), so all read one scope."""
+    before = denial_reach(span_before(text, start, CLAUSE), cue_introduces)
+    return " ".join(after_last_stop(before).split()[-_SCOPE_WORDS:])
