@@ -159,7 +159,17 @@ def _answered(part: str, cued: Callable[[str], bool]) -> bool:
     recent overdose" read the self-harm and overdose as denied). "Denies: SI, HI, self-harm"
     has its cue before the colon and still reaches over the list."""
     marks = list(_ANSWER_MARK.finditer(part))
-    return bool(marks) and cued(part[marks[-1].end() :])
+    if not marks:
+        return False
+    words = part[marks[-1].end() :].split()
+    # The cue must close its item: "Psych: denies SI, HI, self-harm" is a heading and a denial
+    # list, not SI's answer (the cue opens an item after it), so the denial reaches the list
+    # (session 36, K52a follow-up: it read the self-harm as a current act).
+    for n in range(1, len(words) + 1):
+        if cued(" ".join(words[:n])):
+            rest = " ".join(words[n:])
+            return not (rest and checklist_item(rest))
+    return False
 
 
 @cache
