@@ -253,7 +253,9 @@ def scope_before(text: str, start: int) -> str:
     """The words a `pre` cue of the phrase starting at `start` may stand in: the last five of
     its clause, after the last conjunction (NegEx's window). Shared with readers that add cues of
     their own (self_harm_text.py), so both read the same scope."""
-    before = after_last_stop(span_before(text, start, CLAUSE))
+    from fhir_mapping.denial_undone import denials_undone  # no cycle at import
+
+    before = after_last_stop(span_before(denials_undone(text), start, CLAUSE))
     return " ".join(before.split()[-_SCOPE_WORDS:])
 
 
@@ -342,7 +344,10 @@ def negated(
     the words a `pre` cue may stand in, when the reader sets its own scope (self_harm_scope.py);
     else NegEx's (`scope_before`). `own_clause`: a `clause_stop` joint ends that scope too
     (tms_safety.py: "Denies seizures and has a pacemaker" keeps the pacemaker)."""
+    from fhir_mapping.denial_undone import denials_undone  # no cycle at import
+
     neg = _negations()
+    text = denials_undone(text)  # "does not deny SI" denies nothing (fix text71)
     own_scope = window is None
     if window is None:
         window = scope_before(text, start)
