@@ -93,6 +93,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.denial_scope import denial_scope
+from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import before_intent, blank_lookalikes, od_events, od_intent
 from fhir_mapping.self_harm_context import (
     accident_beside,
@@ -210,8 +211,7 @@ def _terms() -> _Terms:
 
 
 def _plain(text: str) -> str:
-    """`normalise_text` with a typographic apostrophe read as a straight one ("didn’t"): the
-    cues are written with the straight one."""
+    """`normalise_text`, a typographic apostrophe ("didn’t") read as the cues' straight one."""
     return normalise_text(text.replace("\u2019", "'"))
 
 
@@ -263,7 +263,7 @@ def _read(text: str) -> str:
     stated purpose is blanked ("took 3 tabs of tylenol for headache"), and so is a bare attempt
     term before an attempt at something else ("past attempts to quit": self_harm_context.py),
     and so is a `lookalike` phrase ("acting odd") or an eye word before "OD" (od_lookalike.py)."""
-    text = blank_lookalikes(_plain(text), _terms().lookalike, _terms().event)
+    text = blank_lookalikes(denials_undone(_plain(text)), _terms().lookalike, _terms().event)
     text = as_sibling(without_other_attempts(without_usual_doses(text)))
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):

@@ -342,7 +342,10 @@ def negated(
     the words a `pre` cue may stand in, when the reader sets its own scope (self_harm_scope.py);
     else NegEx's (denial_scope.py). `own_clause`: a `clause_stop` joint ends that scope too
     (tms_safety.py: "Denies seizures and has a pacemaker" keeps the pacemaker)."""
+    from fhir_mapping.denial_undone import denials_undone  # no cycle at import
+
     neg = _negations()
+    text = denials_undone(text)  # "does not deny SI" denies nothing (fix text71)
     own_scope = window is None
     if window is None:
         from fhir_mapping.denial_scope import denial_scope  # no cycle at import
