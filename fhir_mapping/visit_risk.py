@@ -99,7 +99,9 @@ ED_VISIT = "ED visit"
 _Read = tuple[FindingKind, str, str, str, str | None, str | None]
 
 
-def _reason_kinds(resource: Resource, chart: Sequence[Resource] | None = None) -> Iterable[_Read]:
+def _reason_kinds(
+    resource: Resource, chart: Sequence[Resource] | None = None, class_of: ClassOf = class_key
+) -> Iterable[_Read]:
     """(kind, system, code, display, verification, year written: `_Read`) of each reasonCode
     coding of a suicide-risk kind; for a reason no coding of which gives one, what its words say
     (`_text_kinds`). A `reasonReference` to a Condition the Encounter contains is read by that
@@ -108,16 +110,17 @@ def _reason_kinds(resource: Resource, chart: Sequence[Resource] | None = None) -
     reader reads it: review s28 K12 finding 1, a suicide-attempt admission so stated got no
     card)."""
     reasons = [*one_or_many(resource.get("reasonCode")), *referenced_reasons(resource, chart)]
-    yield from _concept_kinds(reasons, _od_side(resource))
+    yield from _concept_kinds(reasons, _od_side(resource, class_of))
 
 
-def _od_side(resource: Resource) -> Callable[[str], str]:
+def _od_side(resource: Resource, class_of: ClassOf) -> Callable[[str], str]:
     """How the visit's words are read for "OD": "OD" alone is an overdose only as an ED visit's or
     a stay's reason, and an eye visit's "OD" is the right eye (od_lookalike.py, eye_context.py;
     fix text70, recheck K52a finding 5)."""
     if eye_visit(resource):
         return eye_sided
-    return str if is_emergency(resource) or wants_admission(resource) else unless_bare
+    acute = is_emergency(resource, class_of) or wants_admission(resource, class_of)
+    return str if acute else unless_bare
 
 
 def _concept_kinds(reasons: Iterable[object], side: Callable[[str], str] = str) -> Iterable[_Read]:
@@ -223,7 +226,7 @@ def wants_visit(resource: Resource, class_of: ClassOf = class_key) -> bool:
         return True
     if not resource.get("reasonCode") and not resource.get("contained"):
         return False  # a reason by reference alone: read when the stay or ED visit is kept
-    return any(True for _ in _reason_kinds(resource))
+    return any(True for _ in _reason_kinds(resource, None, class_of))
 
 
 def _visit_words(resource: Resource, class_of: ClassOf) -> str:
@@ -345,8 +348,9 @@ def with_visit_findings(
             continue
         # Its reasons, then the diagnoses it lists that no Condition of the chart records (one
         # contained, or one the chart did not send, read by its display: K15 finding 2).
-        read = [(r, REASON) for r in _reason_kinds(visit, chart)] + [
-            (r, DIAGNOSIS) for r in _concept_kinds(diagnosis_reasons(visit, chart), _od_side(visit))
+        read = [(r, REASON) for r in _reason_kinds(visit, chart, class_of)] + [
+            (r, DIAGNOSIS)
+            for r in _concept_kinds(diagnosis_reasons(visit, chart), _od_side(visit, class_of))
         ]
         for (kind, system, code, display, verification, written), recorded in read:
             # One visit, one line: a Condition of the same kind for this visit (or dated its
