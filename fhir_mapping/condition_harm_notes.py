@@ -25,7 +25,7 @@ treated and the note is recent, so asking about now costs less than a missed ris
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -63,6 +63,7 @@ def harm_note_findings(
     source: SourceRef | None,
     as_of: date,
     intent_coded: bool = False,
+    side: Callable[[str], str] = str,
 ) -> dict[FindingKind, Finding]:
     """The self-harm and ideation findings the Condition's notes state (module docstring), the
     first note naming each kind; `intent_coded`: a poisoning code states the intent, so the
@@ -74,7 +75,11 @@ def harm_note_findings(
         said = " ".join(text.split())
         if len(said) > _QUOTE_CHARS:
             said = said[: _QUOTE_CHARS - 3].rstrip() + "..."
-        read = text_findings(text, said, state, on or onset, source, intent_coded=intent_coded)
+        # `side`: "OD" alone in a note is no overdose, an eye entry's "OD" the right eye
+        # (od_lookalike.unless_bare, eye_sided; fix text70, recheck K52a finding 5).
+        read = text_findings(
+            side(text), said, state, on or onset, source, intent_coded=intent_coded
+        )
         for kind in _KINDS:
             if kind in read:
                 finding = replace(read[kind], noted_on=on)

@@ -44,8 +44,10 @@ from fhir_mapping.condition_harm_notes import harm_note_findings, has_harm_note
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.data_absent import absent_reason
 from fhir_mapping.diagnosis_text import text_kinds
+from fhir_mapping.eye_context import eye_condition
 from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, status_code
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
+from fhir_mapping.od_lookalike import eye_sided, unless_bare
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.sleep_apnea_text import apnea_treatment
 from fhir_mapping.substance_remission import substance_in_remission
@@ -274,8 +276,11 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     # The text's diagnoses: all of them when no code matched (frailty alone does not stop them),
     # else the ones that gate treatment which no code gave (condition_text.py).
     kinds, harm_coded = found.keys() - _CONFIRMED_ONLY, self_harm_intent.intent_coded(coded)
+    # An eye entry's "OD" is the right eye (eye_context.py; fix text70, recheck K52a finding 5).
+    eye = eye_condition(resource)
+    read = eye_sided(text) if eye else text
     for kind, finding in text_findings(
-        text, label, state, onset, source, kinds, intent_coded=harm_coded
+        read, label, state, onset, source, kinds, intent_coded=harm_coded
     ).items():
         found.setdefault(kind, finding)
     # A poisoning coded with undetermined intent (T43.224A): asked as an unknown intent is.
@@ -283,7 +288,13 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         found.setdefault(FindingKind.SELF_HARM, harm)
     # ... self-harm, ideation or a plan in its notes (condition_harm_notes.py; fix heads43) ...
     noted_harm = harm_note_findings(
-        resource, state=state, onset=onset, source=source, as_of=as_of, intent_coded=harm_coded
+        resource,
+        state=state,
+        onset=onset,
+        source=source,
+        as_of=as_of,
+        intent_coded=harm_coded,
+        side=eye_sided if eye else unless_bare,
     )
     for kind, finding in noted_harm.items():
         found.setdefault(kind, finding)

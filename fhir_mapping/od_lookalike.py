@@ -73,10 +73,12 @@ from fhir_mapping.text_negation import normalise_text
 __all__ = [
     "before_intent",
     "blank_lookalikes",
+    "eye_sided",
     "od_dated",
     "od_events",
     "od_intent",
     "od_substance",
+    "unless_bare",
 ]
 
 # What may stand between an eye word and "OD": up to two words, space-joined, and a comma only
@@ -170,10 +172,53 @@ def od_intent() -> re.Pattern[str]:
 _BARE_OD = re.compile(r"^[^\w]*od[^\w]*$")
 
 
+# Session 36 fix text70 (recheck K52a finding 5): the decision above argues an ED visit's reason
+# and a problem's own words, and "OD" was read so in every field: a Cataract entry noted "OD" and
+# an ophthalmology visit's reason "OD" raised the critical card, TMS held. `_BARE_OD` stays an
+# event here (a reader that knows nothing of its record keeps the safer reading), and the readers
+# that know the record set it aside: a Condition's note and the reason of a visit that is no ED
+# visit or stay read `unless_bare` (visit_risk.py, condition_harm_notes.py), an eye record reads
+# `eye_sided` (eye_context.py).
+
+
 def od_events() -> tuple[re.Pattern[str], ...]:
     """The `event` patterns of this module, beside the `event` rows: "OD heroin" (fix text51b),
-    "OD, denies SI" (fix text55a), "OD" as the whole text, "2020 OD" (fix text68)."""
-    return od_substance(), od_intent_denied(), _BARE_OD, *od_dated()
+    "OD, denies SI" (fix text55a), "OD" as the whole text, "2020 OD" (fix text68), "ED visit for
+    OD", "Suspected OD" (`od_visit` rows, fix text68; a role of their own since fix text70)."""
+    return od_substance(), od_intent_denied(), _BARE_OD, *od_dated(), *_visit_rows()
+
+
+@cache
+def _visit_rows() -> tuple[re.Pattern[str], ...]:
+    return tuple(term_regex(term) for term in self_harm_terms.terms("od_visit"))
+
+
+@cache
+def _eye_visit() -> re.Pattern[str] | None:
+    """An `od_eye_visit` word ("eye clinic", "ophthalm*"): after it, an `od_visit` row's "OD" is
+    the right eye ("Ophthalmology visit for OD", "Retina clinic: here for OD"; fix text70)."""
+    body = _alternation(_rows("od_eye_visit"))
+    return None if body is None else re.compile(r"\b(?:" + body + r")")
+
+
+def unless_bare(text: str) -> str:
+    """`text`, or nothing when it is "OD" alone (`_BARE_OD`): a reader whose record is no ED
+    visit, stay or problem's own words (fix text70, comment above `od_events`)."""
+    return "" if _BARE_OD.match(normalise_text(text)) else text
+
+
+def eye_sided(text: str) -> str:
+    """`text` (normalised) with the "OD" an eye record means blanked: "OD" alone, a dated "2019
+    OD", an `od_visit` row's ("Here for OD", "concern for OD"). The eye's record (a Condition coded
+    Cataract, an ophthalmology visit: eye_context.py) names the right eye so, and an overdose in
+    other words ("s/p OD last night", "OD on insulin") is still read (fix text70)."""
+    text = normalise_text(text)
+    if _BARE_OD.match(text):
+        return ""
+    for pattern in (*od_dated(), *_visit_rows()):
+        for m in list(pattern.finditer(text)):
+            text = _blank(text, *m.span())
+    return text
 
 
 # Where a clause opens: the text's start, or right after a comma, semicolon, colon, full stop or
@@ -277,6 +322,10 @@ def blank_lookalikes(
     def free(start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in kept)
 
+    seen = _eye_visit()
+    at = None if seen is None else seen.search(text)
+    for m in [] if at is None else [m for p in _visit_rows() for m in p.finditer(text, at.end())]:
+        text = _blank(text, *m.span())  # "Eye clinic visit for OD" (fix text70)
     for pattern in lookalikes:
         for m in list(pattern.finditer(text)):
             if free(*m.span()) and not _overdose_after(text, m.end()):

@@ -40,7 +40,7 @@ cancelled or entered in error records nothing; one starting after as-of is not y
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -62,6 +62,7 @@ from fhir_mapping.clinical_records import ClinicalContext
 from fhir_mapping.condition_category import is_encounter_diagnosis
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.discharge_disposition import read_disposition
+from fhir_mapping.eye_context import eye_visit
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     codings,
@@ -71,6 +72,7 @@ from fhir_mapping.fhir_fields import (
     source_ref,
     status_code,
 )
+from fhir_mapping.od_lookalike import eye_sided, unless_bare
 from fhir_mapping.past_means import means_beside
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.self_harm_intent import UNDETERMINED
@@ -97,7 +99,9 @@ ED_VISIT = "ED visit"
 _Read = tuple[FindingKind, str, str, str, str | None, str | None]
 
 
-def _reason_kinds(resource: Resource, chart: Sequence[Resource] | None = None) -> Iterable[_Read]:
+def _reason_kinds(
+    resource: Resource, chart: Sequence[Resource] | None = None, class_of: ClassOf = class_key
+) -> Iterable[_Read]:
     """(kind, system, code, display, verification, year written: `_Read`) of each reasonCode
     coding of a suicide-risk kind; for a reason no coding of which gives one, what its words say
     (`_text_kinds`). A `reasonReference` to a Condition the Encounter contains is read by that
@@ -106,10 +110,20 @@ def _reason_kinds(resource: Resource, chart: Sequence[Resource] | None = None) -
     reader reads it: review s28 K12 finding 1, a suicide-attempt admission so stated got no
     card)."""
     reasons = [*one_or_many(resource.get("reasonCode")), *referenced_reasons(resource, chart)]
-    yield from _concept_kinds(reasons)
+    yield from _concept_kinds(reasons, _od_side(resource, class_of))
 
 
-def _concept_kinds(reasons: Iterable[object]) -> Iterable[_Read]:
+def _od_side(resource: Resource, class_of: ClassOf) -> Callable[[str], str]:
+    """How the visit's words are read for "OD": "OD" alone is an overdose only as an ED visit's or
+    a stay's reason, and an eye visit's "OD" is the right eye (od_lookalike.py, eye_context.py;
+    fix text70, recheck K52a finding 5)."""
+    if eye_visit(resource):
+        return eye_sided
+    acute = is_emergency(resource, class_of) or wants_admission(resource, class_of)
+    return str if acute else unless_bare
+
+
+def _concept_kinds(reasons: Iterable[object], side: Callable[[str], str] = str) -> Iterable[_Read]:
     for concept in reasons:
         coded = False
         for system, code, display in codings(concept):
@@ -133,10 +147,10 @@ def _concept_kinds(reasons: Iterable[object]) -> Iterable[_Read]:
                 None,
             )
         elif not self_harm_intent.intent_coded(codings(concept)):
-            yield from _text_kinds(concept)
+            yield from _text_kinds(concept, side)
 
 
-def _text_kinds(concept: object) -> Iterable[_Read]:
+def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_Read]:
     """A reason's words (text and displays): self-harm or an overdose (self_harm_text.py; its
     `Finding.verification` marks it text only or of intent not recorded) and suicidal ideation
     (diagnosis_text.py), system "text" as a text-only Condition's finding. A kind named only in
@@ -145,7 +159,7 @@ def _text_kinds(concept: object) -> Iterable[_Read]:
     heading answered by a method ("Plan: hang self") states suicidal ideation with a plan though
     no SI word stands (stated_heading.states_method; fix hist36: no card before)."""
     label = concept_label(concept)
-    text = concept_text(concept)
+    text = side(concept_text(concept))
     if not text:
         return
     # Safety planning and means restriction in a plan ("Plan: remove guns from home", "limit
@@ -212,7 +226,7 @@ def wants_visit(resource: Resource, class_of: ClassOf = class_key) -> bool:
         return True
     if not resource.get("reasonCode") and not resource.get("contained"):
         return False  # a reason by reference alone: read when the stay or ED visit is kept
-    return any(True for _ in _reason_kinds(resource))
+    return any(True for _ in _reason_kinds(resource, None, class_of))
 
 
 def _visit_words(resource: Resource, class_of: ClassOf) -> str:
@@ -334,8 +348,9 @@ def with_visit_findings(
             continue
         # Its reasons, then the diagnoses it lists that no Condition of the chart records (one
         # contained, or one the chart did not send, read by its display: K15 finding 2).
-        read = [(r, REASON) for r in _reason_kinds(visit, chart)] + [
-            (r, DIAGNOSIS) for r in _concept_kinds(diagnosis_reasons(visit, chart))
+        read = [(r, REASON) for r in _reason_kinds(visit, chart, class_of)] + [
+            (r, DIAGNOSIS)
+            for r in _concept_kinds(diagnosis_reasons(visit, chart), _od_side(visit, class_of))
         ]
         for (kind, system, code, display, verification, written), recorded in read:
             # One visit, one line: a Condition of the same kind for this visit (or dated its
