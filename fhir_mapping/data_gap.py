@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from fhir_mapping.clinical_records import LabResult
 from fhir_mapping.source_ref import SourceRef
 from fhir_mapping.trial_parts import Score
 
@@ -148,6 +149,11 @@ class DataGap:
     # result: only to tell it is the result read under a standard code the same day, sent twice
     # (services/unread_lab_gaps.py; review s24 RB finding 2). None for every other gap.
     value: float | None = None
+    # What a look-alike of a diagnosis-review contributor (B12, folate, 25-OH vitamin D: data/
+    # lab_lookalike_terms.csv `compared`) reads as were its code known, compared by its name only
+    # on the line that says it is under a local code (services/rules/diagnosis_local_labs.py;
+    # session 36 fix lab58: a B12 150 under an Oracle Health code was dropped in silence).
+    lab: LabResult | None = None
     # The session kinds (ProcedureKind values) a Procedure left out for its status would give
     # were it completed (procedure_status_gaps.py, s30 status32): the psychotherapy card counts
     # its own, never "none on record" beside them. () for every other gap.

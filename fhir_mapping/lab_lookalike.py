@@ -97,6 +97,18 @@ def words_name_lab(words: str) -> bool:
 
 
 @cache
+def compared_tests() -> frozenset[str]:
+    """The tests of the table's `compared` rows (B12, folate, 25-OH vitamin D: session 36 fix
+    lab58): a look-alike of one carries what it reads as were its code known (DataGap.lab), for
+    the diagnosis review to compare by its name on a line saying it is under a local code. The
+    other tests stay named only: a TSH or sodium under a code not known is no value a safety
+    card acts on."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_lookalike_terms.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return frozenset(row["test"] for row in rows if (row.get("compared") or "").strip() == "yes")
+
+
+@cache
 def _other_codes() -> frozenset[tuple[str, str]]:
     """(system, code) of data/lab_lookalike_other_codes.csv: standard codes of other tests named
     like one of the table's (a LOINC urine sodium, text "Sodium": review s24 RB finding 3)."""
@@ -176,5 +188,11 @@ def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[D
         source = SourceRef("Observation", rid) if isinstance(rid, str) and rid else None
         quantity = resource.get("valueQuantity")
         value = number(quantity.get("value")) if isinstance(quantity, Mapping) else None
-        gaps.append(DataGap(DataDomain.LABS, lab_reason(test), source, date=day, value=value))
+        read = None
+        if test in compared_tests():
+            from fhir_mapping.labs import lab_result  # labs imports this module (lab_unread.py)
+
+            read = lab_result(resource, as_of=as_of, test=test)
+        gap = DataGap(DataDomain.LABS, lab_reason(test), source, date=day, value=value, lab=read)
+        gaps.append(gap)
     return gaps

@@ -349,7 +349,7 @@ def _uncompared(lab: LabResult) -> bool:
 
 def _not_compared_reason(lab: LabResult) -> str:
     """Fixed words and the unit as sent, never the value (reasons go to the logs)."""
-    unit = lab.unit if lab.unit else "not stated"
+    unit = lab.unit if lab.unit else "not recorded"  # the card's words (lab58 item 3)
     return f"{LAB_NAMES.get(lab.test, lab.test)} not compared: unit {unit}"
 
 

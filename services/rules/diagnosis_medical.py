@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from fhir_mapping.lab_status import shown
-from fhir_mapping.lab_units import is_si_unit, ranged, si_rows
+from fhir_mapping.lab_units import is_si_unit, ranged
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import Finding, FindingKind, LabResult
 from fhir_mapping.result_statuses import OBSERVATION, named, named_as_gap
@@ -27,6 +27,7 @@ from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import deficiency_replacement, diagnosis_medical_thyroid
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
+from services.rules.diagnosis_local_labs import either, local_items
 from services.rules.diagnosis_sleep_apnea import sleep_apnea_items
 
 
@@ -44,6 +45,8 @@ def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> st
         # A bound sent with no unit, read in the unit its code states ("<111" under the moles
         # B12 code 14685-2: pmol/L): never a unit the record does not give, unsaid (lab54 item 3).
         value += " (no unit sent, read by its code's unit)"
+    elif lab.unit_from == "bare" and lab.value is not None and lab.unit:  # lab58 item 2: lab57's
+        value = f"{lab_number(lab)} (unit not recorded, read as {unit_display.display(lab.unit)})"
     ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
     if lab.status:
         # Read before it is final (review s28 RJ finding 4): "preliminary (not yet reviewed)".
@@ -186,14 +189,6 @@ _CARD_TESTS = ("tsh", "free-t4", "b12", "folate", "vitamin-d")
 _OUT = frozenset({"low", "high"})
 
 
-def _either(test: str) -> str:
-    """ ": pg/mL or pmol/L": the units a number of `test` with no unit may be in, its table unit
-    and its SI one (data/lab_ranges.csv, data/lab_si_units.csv); "" for a test with one unit
-    family (a TSH: every unit the same quantity)."""
-    units = [f"{row['table_unit']} or {row['unit']}" for row in si_rows() if row["test"] == test]
-    return f": {units[0]}" if units else ""
-
-
 def _uncompared(
     ctx: RuleContext, labs: dict[str, LabResult], lab_ref: Callable[[LabResult], str]
 ) -> list[Item]:
@@ -238,7 +233,7 @@ def _uncompared(
             long = f"{short}: cannot compare with the reference range"
             why = (
                 "no unit was recorded with it and the lab sent no flag or range, so it cannot be "
-                f"compared with the reference range (the unit is not guessed{_either(test)})"
+                f"compared with the reference range (the unit is not guessed{either(test)})"
             )
         else:
             unit = unit_display.display(lab.unit) or "no unit"
@@ -332,6 +327,7 @@ def medical_items(ctx: RuleContext, labs: dict[str, LabResult] | None = None) ->
         if item is not None:
             items.append(item)
     items += _uncompared(ctx, labs, lab_ref)
+    items += local_items(ctx, labs, lab_ref)  # under a local code only (lab58 item 1)
     items += _pending(ctx, labs)
     items += sleep_apnea_items(ctx)
     return items

@@ -128,7 +128,9 @@ def test_a_tsh_bound_sent_as_text_is_read_with_its_comparator(name: str, words: 
 def test_a_b12_below_150_as_text_or_comparator_is_low(name: str) -> None:
     card = _chart(name)[DIAGNOSIS]
     assert card["summary"] == "Confirm the diagnosis before escalating: low B12"
-    assert "**Low B12:** <150 pg/mL, low, 2025-05-01" in card["detail"]
+    # "<150" sent with no unit says so (session 36 fix lab58: read as pg/mL, never unsaid).
+    unit = "(unit not recorded, read as pg/mL)" if name.startswith("v03") else "pg/mL"
+    assert f"**Low B12:** <150 {unit}, low, 2025-05-01" in card["detail"]
 
 
 def test_a_bound_either_side_of_the_interval_is_not_compared_never_normal() -> None:
