@@ -56,6 +56,9 @@ class Words:
     allergy_dated: str  # "recorded"
     allergy_held_by: str  # the optimise card's hold reason
     allergy_line: str  # its line over the held proposals
+    order_allergy_summary: tuple[str, ...]  # the order card's summaries, longest first
+    order_allergy_line: str  # the order card's line (fix order47)
+    order_allergy_more: str  # " 2 more allergy entries were sent so."
 
 
 def _by_type(rows: dict[str, str], use: str) -> dict[str, str]:
@@ -78,6 +81,9 @@ def words() -> Words:
         rows["allergy_dated"],
         rows["allergy_held_by"],
         rows["allergy_line"],
+        tuple(rows["order_allergy_summary"].split("|")),
+        rows["order_allergy_line"],
+        rows["order_allergy_more"],
     )
 
 
@@ -153,3 +159,17 @@ def allergy_line(record: PatientRecord, held: Sequence[str]) -> str | None:
     return w.allergy_line.format(held="; ".join(held), dated=dated, reason=first.stated).replace(
         "  ", " "
     )
+
+
+def order_allergy(record: PatientRecord, drug: str) -> tuple[tuple[str, ...], str] | None:
+    """The order card's summaries (longest first) and line for `drug` drafted beside a masked
+    allergy entry (fix order47: order_checks/allergies_unread.py), or None when none is."""
+    found = allergy_gaps(record.gaps) if record.gaps else []
+    if not found:
+        return None
+    w = words()
+    first = found[0]
+    dated = f"{w.allergy_dated} {first.recorded.isoformat()}" if first.recorded else ""
+    more = w.order_allergy_more.format(n=len(found) - 1) if len(found) > 1 else ""
+    line = w.order_allergy_line.format(dated=dated, reason=first.stated, drug=drug, more=more)
+    return tuple(t.format(drug=drug) for t in w.order_allergy_summary), line.replace("  ", " ")

@@ -24,6 +24,7 @@ from fhir_mapping.sig_unclear import MARK as SIG_UNCLEAR
 from services import cards
 from services.dose_units import per_day
 from services.microgram_doses import microgram_dose_text
+from services.trial_dose_text import TO_CONFIRM, to_confirm_upto
 
 
 def fmt_dose(mg: float | None, high: float | None) -> str:
@@ -163,10 +164,17 @@ def dosed_subject(trial: Trial) -> str:
     return f"{trial.ingredient.capitalize()} {trial_dose(trial)}"
 
 
-def trial_dose(trial: Trial) -> str:
+def trial_dose(trial: Trial, *, nested: bool = False) -> str:
     """The running dose of a trial as `dose_text` writes it (with its unit); in micrograms for a
-    drug dosed in them ("liothyronine 25 µg/day", recheck 2 m25: microgram_doses.py)."""
+    drug dosed in them ("liothyronine 25 µg/day", recheck 2 m25: microgram_doses.py). A dose to
+    confirm, no dose read but its highest reading known, is "dose to confirm (up to 450
+    mg/day)" (fix order47: "dose not read" said less than the record shows); `nested`: inside
+    parentheses already, "dose to confirm, up to 450 mg/day"."""
     last = trial.segments[-1] if trial.segments else None
+    if trial.current_mg_per_day is None and trial.current_mg_per_day_high is None:
+        upto = to_confirm_upto(trial)
+        if upto is not None:
+            return f"{TO_CONFIRM}, {upto}" if nested else f"{TO_CONFIRM} ({upto})"
     as_needed = last is not None and last.as_needed
     if not as_needed and trial.dose_equivalence is None:
         shown = microgram_dose_text(

@@ -344,7 +344,7 @@ def brief(trial: Trial) -> str:
     dose = _dose_not_tolerated(trial)
     if dose is None:
         return f"{trial.ingredient} ({said})"
-    return f"{trial.ingredient} {dose} ({said}; {trial_dose(trial)} continues)"
+    return f"{trial.ingredient} {dose} ({said}; {trial_dose(trial, nested=True)} continues)"
 
 
 def _dose_not_tolerated(trial: Trial) -> str | None:

@@ -54,6 +54,7 @@ from services.held_dates import drawn_end as drawn_end
 from services.held_dates import held_text
 from services.lowered_dose import lowered_words
 from services.taken_to_confirm import Day
+from services.trial_dose_text import TO_CONFIRM
 
 
 def start_unknown(trial: Trial) -> bool:
@@ -355,6 +356,8 @@ def named_since(name: str, dose: str, start: str, began: date | None) -> tuple[s
     since = f"since {start}"
     if began is None:
         return f"{name} {dose}", since
+    if dose.startswith(TO_CONFIRM):  # "dose to confirm since 2025-07-18 (up to 450 mg/day)"
+        return name, f"{since}; {TO_CONFIRM} since {began.isoformat()}{dose[len(TO_CONFIRM) :]}"
     return name, f"{since}; {dose} since {began.isoformat()}"
 
 

@@ -249,17 +249,34 @@ def dose_unknown_text(trial: Trial, *, nested: bool = False) -> str:
     words the age, renal and hepatic cards use for the same course (review 14 recheck k01/k02:
     one card said "not recorded" beside another's "up to 30 mg/day"). `nested`: inside
     parentheses already (a summary's list of trials), said with a comma instead."""
-    high = trial.dose_to_confirm_mg
-    if high is None:
+    upto = to_confirm_upto(trial)
+    if upto is None:
         return "dose not recorded"
-    unit = per_day(trial.ingredient)
     if nested:
-        return f"dose to confirm, up to {fmt_mg(high)} {unit}"
+        return f"dose to confirm, {upto}"
     # A record whose code and words disagree on the dose (review 18a W1): both readings named.
     disagree = product_conflict.readings(trial.notes)
     if disagree is not None:
-        return f"dose to confirm (up to {fmt_mg(high)} {unit}: {disagree})"
-    return f"dose to confirm (up to {fmt_mg(high)} {unit})"
+        return f"dose to confirm ({upto}: {disagree})"
+    return f"dose to confirm ({upto})"
+
+
+# How a running dose to confirm opens where a dose is said (order_doses.trial_dose; trial_dates.
+# dose_since reads it to say since when).
+TO_CONFIRM = "dose to confirm"
+
+
+def to_confirm_upto(trial: Trial) -> str | None:
+    """ "up to 450 mg/day": the most the course's dose to confirm may be (Trial.
+    dose_to_confirm_mg), "up to 75 mg as needed" when its latest stretch is taken as needed (an
+    as-needed dose is no daily dose: fix order47, "up to 75 mg/day" was said of one); None when
+    the course has no dose to confirm."""
+    high = trial.dose_to_confirm_mg
+    if high is None:
+        return None
+    if trial.segments and trial.segments[-1].as_needed:
+        return f"up to {fmt_mg(high)} mg as needed"
+    return f"up to {fmt_mg(high)} {per_day(trial.ingredient)}"
 
 
 def sig_unclear_text(trial: Trial) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import DoseBasis, PatientRecord, Trial
 from services import drug_names, order_doses, taken_to_confirm
 from services.card_format import plural
+from services.trial_dose_text import to_confirm_upto
 from services.washout_exposures import Exposure
 from services.washout_words import kind_label
 
@@ -21,24 +22,29 @@ def _trial(record: PatientRecord, ingredient: str) -> Trial | None:
     return next((t for t in record.trials if t.ongoing and t.ingredient == ingredient), None)
 
 
-def dose(record: PatientRecord, ingredient: str) -> str:
+def dose(record: PatientRecord, ingredient: str, *, to_confirm: bool = True) -> str:
     """The running course's current daily dose as the order cards write it ("100 mg/day",
-    "25 mg as needed"); "" when no course runs or no dose was read (a name alone, never
-    "dose not read" inside a summary)."""
+    "25 mg as needed"); "(dose to confirm, up to 100 mg/day)" for a dose to confirm (fix
+    order47: the summary said "stop fluoxetine" alone); "" when no course runs or no dose was
+    read (a name alone, never "dose not read" inside a summary), or it is to confirm and not
+    `to_confirm` (a summary's shorter form, which keeps the clear doses beside it)."""
     trial = _trial(record, ingredient)
     if trial is None or not trial.segments:
         return ""
     if trial.dose_basis is DoseBasis.DAILY and trial.current_mg_per_day is None:
-        return ""
+        upto = to_confirm_upto(trial) if to_confirm else None
+        return f"(dose to confirm, {upto})" if upto is not None else ""
     return order_doses.segment_dose(trial, trial.segments[-1])
 
 
-def running_named(record: PatientRecord, e: Exposure, *, with_dose: bool = True) -> str:
+def running_named(
+    record: PatientRecord, e: Exposure, *, with_dose: bool = True, to_confirm: bool = True
+) -> str:
     """ "sertraline 100 mg/day", "phenelzine (MAOI) 45 mg/day"."""
     name = drug_names.shown(e.ingredient)
     if e.row.is_maoi:
         name = f"{name} ({kind_label(e.row)})"
-    said = dose(record, e.ingredient) if with_dose else ""
+    said = dose(record, e.ingredient, to_confirm=to_confirm) if with_dose else ""
     return f"{name} {said}" if said else name
 
 
@@ -71,7 +77,11 @@ def left_text(days: int) -> str:
 
 
 def stop_then_wait(
-    record: PatientRecord, waits: Sequence[tuple[Exposure, int]], *, with_dose: bool = True
+    record: PatientRecord,
+    waits: Sequence[tuple[Exposure, int]],
+    *,
+    with_dose: bool = True,
+    to_confirm: bool = True,
 ) -> str:
     """ "stop fluoxetine 20 mg/day, then 35 days; stop trazodone 50 mg/day, then 14 days": each
     running partner of an MAOI draft with its own washout into the draft, the longest first (review K36a finding 7: a stopped drug's "4 days of washout left" led and
@@ -82,7 +92,7 @@ def stop_then_wait(
     groups: dict[tuple[int, str], dict[str, None]] = {}
     for e, days in sorted(waits, key=lambda w: -w[1]):
         groups.setdefault((days, e.claim.bare), {})[
-            running_named(record, e, with_dose=with_dose)
+            running_named(record, e, with_dose=with_dose, to_confirm=to_confirm)
         ] = None
     clauses = []
     for (days, said), names in groups.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from fhir_mapping.record import DataDomain, DataGap, DraftOrder, GapCause, Role
-from services import cards
+from services import cards, masked_records
 from services.order_checks.model import NOT_TOLERATED, OrderCheck
 from services.rules.context import RuleContext
 
@@ -19,11 +19,14 @@ def allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
     service's job, since the EHR's check cannot match them, so an answer of no card read as "no
     class allergy" (review 16 recheck W-b), while withheld conditions raise a card at the same
     draft. The gap itself (why, which key) is listed under the card by services/data_gaps.py.
-    A single allergy entry left out is named there too, on the cards of the intolerance domain."""
-    if not ctx.record.incomplete(DataDomain.INTOLERANCES):
-        return None
+    A single allergy entry left out is named there too, on the cards of the intolerance domain.
+    An entry sent with its allergen masked (fix order47) is a card of its own: the list was read,
+    one entry of it was not (`_masked_entry_check`); beside a list not read, a line of this card."""
     if draft.role not in (Role.ANTIDEPRESSANT, Role.AUGMENTATION):
         return None
+    masked = masked_records.order_allergy(ctx.record, draft.ingredient)
+    if not ctx.record.incomplete(DataDomain.INTOLERANCES):
+        return _masked_entry_check(draft, masked)
     why = _unread_why(
         [g for g in ctx.record.gaps_in(DataDomain.INTOLERANCES) if g.cause is not GapCause.LEFT_OUT]
     )
@@ -39,11 +42,41 @@ def allergies_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | 
         f"**Allergies not read:** the allergy and intolerance list could not be read in full, so "
         f'{draft.ingredient} was not checked against a drug-class allergy ("SSRIs"), a brand '
         "or a related drug written as text, which the EHR's own drug-allergy check does not "
-        "match." + (f" {why}" if why else "") + " Check the allergy list before ordering.",
+        "match."
+        + (f" {why}" if why else "")
+        + " Check the allergy list before ordering."
+        + (f"\n\n{masked[1]}" if masked else ""),
         # Its basis is the chart's data, not a guideline (review 16 second recheck a05: the card
         # cited CANMAT), as the data-gap card's (audit 16 W6).
         basis=(ALLERGY_DATA_SOURCE,),
     )
+
+
+def _masked_entry_check(
+    draft: DraftOrder, masked: tuple[tuple[str, ...], str] | None
+) -> OrderCheck | None:
+    """A pathway drug drafted beside an allergy entry whose allergen is masked or absent by a
+    data-absent-reason (fhir_mapping/masked_codes.py; mask48 held the optimise card's one-clicks
+    for it, the order said nothing: fix order47). The entry may name the drug drafted or its
+    class, and the EHR's own check does not match a class or a text allergen, so this card says
+    the draft was not checked against it, as for a list not read (the safer reading: a warning
+    read before signing against a reaction ordered again). What it was is never guessed."""
+    if masked is None:
+        return None
+    summaries, line = masked
+    return OrderCheck(
+        NOT_TOLERATED,
+        draft,
+        cards.fit_summary(*summaries),
+        line,
+        basis=(MASKED_ALLERGY_SOURCE,),
+    )
+
+
+# The masked-entry card's source: the entry it reports on.
+MASKED_ALLERGY_SOURCE = (
+    "This chart's allergy list as the EHR sent it (an entry's allergen withheld)"
+)
 
 
 # The error code of a failed prefetch search in a gap's reason (cds_hooks/fhir_data/prefetch.py:

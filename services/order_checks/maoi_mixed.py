@@ -80,6 +80,9 @@ def mixed_summary(
     # running: fluoxetine" read as "start in 4 days".
     waits = [(c.old, c.days) for c in found if _plain_running(c)]
     doses = washout_partners.stop_then_wait(record, waits)
+    # A dose to confirm said in full ("fluoxetine (dose to confirm, up to 100 mg/day)": fix
+    # order47) where it fits; else the clear doses beside it are kept before none is.
+    clear = washout_partners.stop_then_wait(record, waits, to_confirm=False)
     bare = washout_partners.stop_then_wait(record, waits, with_dose=False)
     # The shortest forms still give each stopped drug its days left (finding 8: "fluoxetine and
     # tranylcypromine stopped within washout" dropped them) after the longest interval, each
@@ -97,6 +100,8 @@ def mixed_summary(
         f"{new} ordered: {doses}; {full}",
         f"{new}: {doses}; {compact}",
         f"{new}: {doses}; washout left: {days}",
+        f"{new}: {clear}; {compact}",
+        f"{new}: {clear}; washout left: {days}",
         f"{new}: {bare}; {compact}",
         f"{new}: {bare}; washout left: {days}",
         f"{new}: stop {said}, {longest}; washout left: {days}",

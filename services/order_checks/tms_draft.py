@@ -10,7 +10,9 @@ course without response, a past puerperal psychosis still active on the problem 
 warning card says TMS is not proposed until it is recorded as resolved). Each found is named with what the chart says (code, date, resource), on
 one warning card. Not a count of trials or a PHQ-9 threshold: those are the pathway's thresholds
 for suggesting TMS, not reasons against an order a clinician has chosen to write. A safety check
-of the order: it speaks whatever the pathway stage.
+of the order: it speaks whatever the pathway stage. A TMS safety item to screen (a pacemaker, a
+record sent masked) is named too: on its own card beside no exclusion, as a line of this one
+beside one (order_checks/tms_draft_screen.py, fix order47).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Referral
 from services import cards, tables, young_age_treatments
+from services.order_checks import tms_draft_screen
 from services.recommendation import Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -66,9 +69,11 @@ def tms_draft_check(ctx: RuleContext, selections: Sequence[str] = ()) -> Recomme
     if not drafts:
         return None
     exclusions = ctx.facts.tms.exclusions
-    if not exclusions:
-        return None
     ordered = ", ".join(str(r.source) for r in drafts if r.source is not None) or "TMS order"
+    if not exclusions:
+        # A safety item to screen (a pacemaker, a masked record) is named at the order as the
+        # TMS card names it (fix order47: the order was silent beside them).
+        return tms_draft_screen.screen_card(ctx, drafts, ordered)
     first = exclusions[0]
     years = populations.age(ctx)
     uncleared = young_age_treatments.tms_uncleared(years)
@@ -108,6 +113,7 @@ def tms_draft_check(ctx: RuleContext, selections: Sequence[str] = ()) -> Recomme
         else "The TMS referral rule does not suggest TMS for these reasons (payer policies such "
         f"as {payer} list current psychotic symptoms, seizure disorders and implants near the "
         "coil as contraindications): reconsider the order, or document why TMS is chosen.",
+        tms_draft_screen.also_line(ctx),  # the safety items beside it, on this one card
     )
     keys = ",".join(f"{r.source or 'tms'}:{TOPIC}" for r in drafts)
     return cards.make(TOPIC, summary=summary, detail=detail, dedupe_key=keys)

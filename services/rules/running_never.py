@@ -36,7 +36,7 @@ class RunningNever:
     def text(self) -> str:
         t, rule = self.trial, self.rule
         return (
-            f"{t.ingredient} ({trial_dose(t)}, since {t.start.isoformat()}): {rule.note} "
+            f"{t.ingredient} ({trial_dose(t, nested=True)}, since {t.start.isoformat()}): {rule.note} "
             f"({rule.cite})"
         )
 
@@ -96,7 +96,7 @@ def running_too_young_line(ctx: RuleContext) -> str | None:
     if not found:
         return None
     said = "; ".join(
-        f"{t.ingredient} ({trial_dose(t)}, since {t.start.isoformat()}): {rule.under_min_age} "
+        f"{t.ingredient} ({trial_dose(t, nested=True)}, since {t.start.isoformat()}): {rule.under_min_age} "
         f"({rule.under_min_age_cite or rule.cite})"
         for t, rule in found.values()
     )

@@ -77,9 +77,11 @@ def test_order_card_leads_with_running_fluoxetines_35_days(name: str, summary: s
 
 def test_chart_card_leads_with_fluoxetines_wait_before_any_maoi() -> None:
     said = _summary(_cards("w02_flx_phz_stopped10_flx_running"), CHART)
+    # Fix order47: fluoxetine's dose to confirm is said (the stop day gives way to it; the days
+    # left stay).
     assert said == (
-        "Fluoxetine running: 35 days off it before any MAOI; phenelzine (MAOI) stopped "
-        "2026-11-21, 4 days of washout left"
+        "Fluoxetine (dose to confirm, up to 100 mg/day) running: 35 days off it before any MAOI; "
+        "phenelzine (MAOI) stopped, 4 days of washout left"
     )
     _lead_is_longest(said, 35)
 

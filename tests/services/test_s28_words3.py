@@ -51,7 +51,8 @@ def test_the_under_18_dose_card_keeps_its_point_and_names_every_running_drug() -
     # The detail still says both running drugs and the label's dose in full.
     assert "Lexapro label 2.1 gives 10-20 mg/day" in card["detail"]
     assert "paroxetine (dose not read" in card["detail"]
-    assert "venlafaxine (dose not read" in card["detail"]
+    # Its dose is to confirm (fix order47: said so, with its highest reading).
+    assert "venlafaxine (dose to confirm, up to 150 mg/day, since" in card["detail"]
 
 
 def test_a_newer_epds_is_named_on_the_optimise_card_when_the_phq9_is_recent() -> None:
