@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 
 from fhir_mapping import self_harm_terms
 from fhir_mapping.self_harm_ideation import lead_body, qualified, stepped, term_regex
+from fhir_mapping.self_harm_subject import says_self_harm
 
 __all__ = ["ended", "plan_stepped", "planned"]
 
@@ -57,13 +58,36 @@ def plan_stepped(text: str, terms: Sequence[re.Pattern[str]]) -> list[tuple[re.M
     """`stepped`, and each term after a qualifier and steps joined by commas whose last link
     before the term is a word ("plan to go to the store, buy pills and overdose": module
     docstring, fix text63). The commas are read as spaces (same length, so positions stay)."""
-    found = stepped(text, terms)
+    found = [(m, lead) for m, lead in stepped(text, terms) if not _object_first(text, lead, m)]
     seen = {m.start() for m, _ in found}
     spaced = text.replace(",", " ")
     for m, lead in stepped(spaced, terms):
-        if m.start() not in seen and not _PUNCTUATION_BEFORE.search(text, lead, m.start()):
+        if m.start() in seen or _PUNCTUATION_BEFORE.search(text, lead, m.start()):
+            continue
+        if not _object_first(text, lead, m):
             found.append((m, lead))
     return found
+
+
+@cache
+def _lead_words() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:" + (lead_body(tuple(self_harm_terms.terms("ideation_lead"))) or "(?!)") + r")\b"
+    )
+
+
+def _object_first(text: str, lead: int, m: re.Match[str]) -> bool:
+    """Whether the qualifier at `lead` already has a self-harm object before a comma on the way to
+    `m` ("denies thoughts of suicide, searched how to overdose" read "searched how to" as a step
+    of "thoughts of", denied with it, while "denies SI, searched how to overdose" was critical:
+    recheck K52a s36 finding 2, fix text72). A step is an everyday act leading to the method
+    ("plan to go home, get his gun, shoot himself"); a thought that names its self-harm has no
+    step, and what follows the comma is a statement of its own, read as such (the safer one)."""
+    comma = text.find(",", lead, m.start())
+    if comma < 0:
+        return False
+    qualifier = _lead_words().match(text, lead)
+    return says_self_harm(text[lead if qualifier is None else qualifier.end() : comma])
 
 
 @lru_cache(maxsize=1024)

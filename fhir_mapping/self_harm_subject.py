@@ -310,7 +310,7 @@ def other_subject(text: str, start: int, said: str | None = None) -> bool:
     word after it says the patient shares it (module docstring); `said`: the text before its
     terms were blanked, the same length (diagnosis_text.py), where the words after are read."""
     governs = _governs()
-    if governs is None:
+    if governs is None or _reported(text, start):
         return False
     segment = span_before(text, start, CLAUSE_OR_DASH)
     if not segment.strip() or not (governs.match(segment) or _clause_governs(segment)):
@@ -322,6 +322,12 @@ def other_subject(text: str, start: int, said: str | None = None) -> bool:
     ):
         return False  # "SIB with SI": the act, self_harm_sib.py (session 31 fix forms36)
     return not any(_refers(words, m.end()) for p in _same() for m in p.finditer(text, start))
+
+
+def _reported(text: str, start: int) -> bool:
+    """Whether the mention at text[start] opens with a `report_found` phrase ("found suicide note"):
+    a relative before it found the patient's note and reports it (fix text72)."""
+    return any(term_regex(t).match(text, start) for t in _role("report_found"))
 
 
 # The subject words a fear may name between its word and the modal ("worried her phone battery
