@@ -5,6 +5,8 @@
   must close it (self_harm_scope._answered); "SI: denies, HI: denies, self-harm: yes" stays read.
 - "Denies the following: SI, HI" was critical (text69 leftover: words between the cue and its
   colon): `pre` rows "denies the following", "negative for the following" (text_negations.csv).
+- "IV attempted today", "Intubation attempted again", "Phone call attempted today" were critical
+  after fix text72's "attempted <time>" act rows: `lookalike` "<care task> attempted" rows.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ CRITICAL = {
     "e_SI_denies_HI_denies_self_harm_yes": "control",
     "e_SI_HI_denies_recent_overdose": "control",
     "e_Denies_the_following_SI_HI_Wants_to_die": "control",
+    "e_SI_IV_attempted_today": "control",
+    "e_overdose_IV_attempted_today": "control",
+    "e_attempted_last_week": "control",
 }
 
 QUIET = {
@@ -35,6 +40,9 @@ QUIET = {
     "e_Denies_the_following_SI_HI": "fixed",
     "e_Patient_denies_the_following_SI_HI_self_harm": "fixed",
     "e_Negative_for_the_following_SI": "fixed",
+    "e_IV_attempted_today": "fixed",
+    "e_Intubation_attempted_again": "fixed",
+    "e_Phone_call_attempted_today": "fixed",
 }
 
 
