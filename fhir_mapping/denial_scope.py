@@ -23,7 +23,7 @@ from functools import cache
 from fhir_mapping.text_bounds import CLAUSE, denial_reach, span_before
 from fhir_mapping.text_negation import after_last_stop, cue_rows, pre_cue_end
 
-__all__ = ["cue_introduces", "denial_scope"]
+__all__ = ["answers_item", "cue_introduces", "denial_scope", "own_answer"]
 
 # NegEx's window: the last five words before the phrase (text_negation.py reads the same).
 _SCOPE_WORDS = 5
@@ -36,6 +36,28 @@ def _answered() -> re.Pattern[str]:
     answers = sorted(cue_rows().get("answer", []), key=len, reverse=True)
     body = "|".join(re.escape(a) for a in answers) or "(?!)"
     return re.compile(r"\S\s*(?::|\?|\s-)\s*(?<![\w'])(?:" + body + r")$")
+
+
+def answers_item(words: str) -> bool:
+    """Whether `words` end with an `answer` cue right after an item's colon, "?" or dash ("HI:
+    no", "AVH - denies"): that item's own answer, which denies no item after it ("HI: no, SI:
+    yes", "HI: denies, SI" read the SI: recheck K53a s36 finding 2, fix text73)."""
+    return _answered().search(words.rstrip()) is not None
+
+
+# An answer right after a phrase: a colon, "?" or free-standing dash, then a word of it.
+_OWN_ANSWER = re.compile(r"^(?:\s*[:?]|\s+-)\s*[^\s,;.!?]")
+
+
+def own_answer(text: str, end: int) -> bool:
+    """Whether the phrase ending at `end` (of `normalise_text` output) has its own answer right
+    after it: a colon, "?" or dash and a word ("self-harm: yes", "SI: passive", "cutting - yes").
+    That answer decides the phrase, whatever a list's denial before it says: "Psych: denies HI,
+    self-harm: yes", "Denies the following: HI, SI: yes" read the self-harm and the SI as denied
+    and offered TMS (recheck K53a s36 finding 1, fix text73); "..., self-harm: no" stays denied by
+    its own answer (text_negation.answer_covers). A doubtful answer ("self-harm: see HPI") is
+    read, the safer mistake."""
+    return _OWN_ANSWER.search(text[end:]) is not None
 
 
 def cue_introduces(words: str) -> bool:

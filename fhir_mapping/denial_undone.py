@@ -35,7 +35,9 @@ __all__ = ["denials_undone"]
 # What may follow a retraction up to its clause's end: a pronoun standing for what was denied
 # ("now endorses it", "today endorses same"); grammar, not a clinical word.
 _RETRACTED_OBJECT = r"(?:\s+(?:it|this|these|them|same|both))?"
-_CLAUSE_END = r"\s*(?=[,.;:!?)]|$)"
+# A colon opens the retraction's own object ("now reports: feeling well" retracts nothing:
+# recheck K53a s36 finding 4, fix text73), so it closes no clause here.
+_CLAUSE_END = r"\s*(?=[,.;!?)]|$)"
 
 
 def _alternation(words: list[str]) -> str | None:

@@ -58,7 +58,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping import self_harm_terms
-from fhir_mapping.denial_scope import cue_introduces
+from fhir_mapping.denial_scope import cue_introduces, own_answer
 from fhir_mapping.text_bounds import SENTENCE, denial_reach, span_before
 from fhir_mapping.text_checklist import (
     checklist_item,
@@ -165,10 +165,17 @@ def _answered(part: str, cued: Callable[[str], bool]) -> bool:
     # The cue must close its item: "Psych: denies SI, HI, self-harm" is a heading and a denial
     # list, not SI's answer (the cue opens an item after it), so the denial reaches the list
     # (session 36, K52a follow-up: it read the self-harm as a current act).
+    # A heading that is no checklist item ("Psychiatric/Behavioral: Negative for suicidal ideas
+    # and self-injury", "Psych: denies depression, self-harm") opens a list with its cue whatever
+    # follows the cue (recheck K53a s36 finding 3, fix text73: a false critical card on Epic's ROS);
+    # an item's cue with nothing after it is its answer ("HI: denies, recent overdose" is read).
+    heading = _ANSWER_MARK.split(part[: marks[-1].start()])[-1]
     for n in range(1, len(words) + 1):
         if cued(" ".join(words[:n])):
             rest = " ".join(words[n:])
-            return not (rest and checklist_item(rest))
+            if not rest:
+                return True
+            return checklist_item(heading) and not checklist_item(rest)
     return False
 
 
@@ -239,7 +246,11 @@ def cue_window(text: str, start: int, end: int, cued: Callable[[str], bool]) -> 
     # suicide attempts" (recheck K31a s32 finding 8, fix neg44); a bracketed detail or a finding
     # after it makes it a finding: "..., previous attempts (OD x2)" (K32b s32 finding 9, neg45).
     listed = checklist_item(item) and not detail_follows(text, start, _has_verb)
-    if reached or cued(window) or (not listed and _has_verb(own + " " + text[start:end])):
+    # The phrase's own answer after it ("Psych: denies HI, self-harm: yes") decides it: the
+    # list's denial before it does not reach it (recheck K53a s36 finding 1, fix text73).
+    if reached or cued(window) or own_answer(text, end):
+        return window
+    if not listed and _has_verb(own + " " + text[start:end]):
         return window
     head = clause[: len(clause) - len(parts[-1])]
     if not listed and _WORD_JOINT_BEFORE.search(head) and not _thought_or(head, item):

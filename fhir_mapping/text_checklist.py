@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from fhir_mapping.denial_scope import cue_introduces
+from fhir_mapping.denial_scope import answers_item, cue_introduces, own_answer
 from fhir_mapping.text_bounds import (
     LIST_CLAUSE,
     SENTENCE_OR_BRACKET,
@@ -148,20 +148,38 @@ def denial_listed(text: str, start: int) -> bool:
     raised the critical card). "Denies SI, HI, hoarding her pills" is no checklist: read."""
     # The denial's reach is the one rule (denial_scope.py): "Denies: SI, HI, wish to be dead"
     # reaches over its colon, "No HI: ..." ends at it (session 36, text69; was LIST_CLAUSE).
-    before = denial_reach(span_before(text, start, SENTENCE_OR_BRACKET), cue_introduces)
-    parts = _JOINT.split(after_last_stop(before))
+    raw = span_before(text, start, SENTENCE_OR_BRACKET)
+    clause = after_last_stop(denial_reach(raw, cue_introduces))
+    head = raw[: len(raw) - len(clause)]
+    spans = _part_spans(clause)
     rest = _JOINT.split(span_after(text, start, LIST_CLAUSE), maxsplit=1)[0]
-    if len(parts) < 2 or not checklist_item(parts[-1] + rest) or detail_follows(text, start):
+    if len(spans) < 2 or not checklist_item(clause[spans[-1][0] :] + rest):
         return False
-    for part in reversed(parts[:-1]):
+    # The phrase's own answer decides it ("Psych: denies HI, self-harm: yes": fix text73).
+    if own_answer(text, start + len(rest.rstrip())) or detail_follows(text, start):
+        return False
+    for begin, end in reversed(spans[:-1]):
+        part = clause[begin:end]
         cue = pre_cue_end(part)
         if cue is not None:
+            # An item's own answer ("HI: no, SI: yes") answers that item only (fix text73).
+            if not part[cue:].strip() and answers_item(head + clause[: begin + cue]):
+                return False
             # The colon or dash a cue introduces its list with ("Denies: SI, HI") is no item's.
             after = _INTRODUCED.sub(" ", part[cue:])
             return not after.strip() or checklist_item(after) or quantifiers_only(after)
         if part.strip() and not (checklist_item(part) or quantifiers_only(part)):
             return False
     return False
+
+
+def _part_spans(clause: str) -> list[tuple[int, int]]:
+    """Where each part of `clause` between its list joints (`_JOINT`) starts and ends."""
+    spans, begin = [], 0
+    for joint in _JOINT.finditer(clause):
+        spans.append((begin, joint.start()))
+        begin = joint.end()
+    return [*spans, (begin, len(clause))]
 
 
 def _qualifier_only(bracket: str) -> bool:
