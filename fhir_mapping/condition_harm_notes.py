@@ -30,12 +30,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping import self_harm_text, stated_history, stated_plan_text, stated_terms
+from fhir_mapping import stated_history, stated_plan_text, stated_terms
 from fhir_mapping.condition_text import text_findings
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.stated_history_dates import dates
 from fhir_mapping.text_bounds import CLAUSE, pieces
+from fhir_mapping.text_lines import harm_wanted
 from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["harm_note_findings", "has_harm_note", "stated_past"]
@@ -50,7 +51,7 @@ def has_harm_note(resource: Mapping[str, Any]) -> bool:
     """Whether a note of the Condition may name self-harm, ideation or a plan (whatever its date):
     conditions.wants_condition keeps the entry for `harm_note_findings`."""
     return any(
-        self_harm_text.wanted(text, ()) or stated_plan_text.states_plan(text)
+        harm_wanted(text) or stated_plan_text.states_plan(text)  # by lines too (text_lines.py)
         for text, _ in _notes(resource)
     )
 

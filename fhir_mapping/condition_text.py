@@ -47,10 +47,10 @@ from fhir_mapping.diagnosis_text import (
     said_as_dated_past,
     said_as_not_current,
     says_in_remission,
-    text_kinds,
 )
 from fhir_mapping.differential_text import DIFFERENTIAL, bipolar_to_rule_out
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.text_lines import harm_ideation, harm_reading, risk_kinds
 
 # Finding.verification of a kind named only in the text of an entry coded as another kind.
 TEXT_MENTION = "problem-text"
@@ -117,7 +117,8 @@ def text_findings(
     `intent_coded`: a poisoning code states the intent (self_harm_text.intent_coded), so the
     words are not read for self-harm."""
     found: dict[FindingKind, Finding] = {}
-    for kind in text_kinds(text):
+    # Suicidal ideation read with line breaks as sentence ends too (text_lines.py, fix text75).
+    for kind in risk_kinds(text):
         if coded and (kind not in _GATING or kind in coded):
             continue
         if state == "remission" and kind is _SUBSTANCE_USE:
@@ -151,7 +152,7 @@ def text_findings(
     # A risk heading answered by a method or an affirmed intent ("Plan: hang self", "Intent:
     # high"): a stated plan, as in a visit reason (stated_plan_text.py; fix heads42: no card).
     planned = read_harm and stated_plan_text.states_plan(text)
-    if read_harm and (planned or self_harm_text.ideation(text)):
+    if read_harm and (planned or harm_ideation(text)):
         # "SI with plan to overdose", "thoughts of self harm": ideation with a plan, not an act
         # (self_harm_ideation.py; recheck K7 s28 finding 5), whatever the status, as above.
         found.setdefault(
@@ -167,7 +168,7 @@ def text_findings(
         )
     # A heading's planned method is no act taken ("Plan: overdose"; stated_plan_text.act_words).
     words = stated_plan_text.act_words(text) if planned else text
-    harm = self_harm_text.reading(words) if read_harm else None
+    harm = harm_reading(words) if read_harm else None
     if harm is not None:
         # Self-harm or an overdose in words on an entry no code mapped (self_harm_text.py),
         # whatever the status (_TEXT_COUNTS_WHEN_RESOLVED); marked, so the suicide-risk card says

@@ -89,10 +89,11 @@ __all__ = ["supply_object", "taken_spans"]
 
 # Where a new object of the same act starts: "took 8 norco and all her pills", "took 2 tylenol,
 # 20 ativan", "took 10 xanax & 5 norco", and a "but" the act's clause reads through (`_act_end`:
-# "took 2 tylenol but 30 ativan").
-_JOINT = re.compile(r"\s*(?:,|&|\+|\band\b|\bplus\b|\bbut\b)\s*")
+# "took 2 tylenol but 30 ativan"), an "also", "then" or "later" after the joint ("took 2 tylenol
+# but also 30 ativan", "... and then 30 ativan" were quiet, TMS offered: recheck K53a finding 7).
+_JOINT = re.compile(r"\s*(?:,|&|\+|\band\b|\bplus\b|\bbut\b)(?:\s*\b(?:also|then|later)\b)?\s*")
 # The "but" that ends an act's clause (text_bounds.DOSE_CLAUSE_OR_BUT), and the words after it.
-_BUT = re.compile(r"but\b\s*")
+_BUT = re.compile(r"but\b\s*(?:(?:also|then|later)\b\s*)?")
 # A count opening an object, as stated_dosing's `_TAKE` reads one after "take" ("all 30").
 _COUNT = re.compile(r"(?:all\s+(?:of\s+)?)?(\d+)(?![\d.])\s*")
 # "of" before a drug or pill word, at most one word (a possessive or article) between.

@@ -44,8 +44,9 @@ __all__ = ["planned_many"]
 # "but 30 ativan" (session 36 text69: "plan to take 2 tylenol but 30 ativan" was quiet, TMS
 # offered; a past act reads the same count after "but", self_harm_taken._act_end). A plan's
 # clause does not end at "but" (text_bounds.DOSE_CLAUSE): "plan to take 2 tylenol but take 30
-# ativan" names the plan's later "take", and the lead governs it (the safer reading).
-_JOINED = re.compile(r"(?:\band\b|\bthen\b|\bbut\b|,|&|\+)\s*(?=\d)")
+# ativan" names the plan's later "take", and the lead governs it (the safer reading). An "also",
+# "then" or "later" may follow the joint ("but also 30 ativan": recheck K53a finding 7, text75).
+_JOINED = re.compile(r"(?:\band\b|\bthen\b|\bbut\b|,|&|\+)(?:\s*\b(?:also|then|later)\b)?\s*(?=\d)")
 
 
 @cache

@@ -77,6 +77,7 @@ from fhir_mapping.past_means import means_beside
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.self_harm_intent import UNDETERMINED
 from fhir_mapping.stay_reason import stay_word
+from fhir_mapping.text_lines import by_lines, readings
 from fhir_mapping.tms_safety import concept_label
 
 Resource = Mapping[str, Any]
@@ -165,8 +166,9 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
     # Safety planning and means restriction in a plan ("Plan: remove guns from home", "limit
     # supply due to overdose risk") are treatment, no risk nor overdose: read without them
     # (stated_safety.py; recheck K27a s31 finding 2, fix hist37).
-    text = stated_safety.safety_blanked(text)
-    harm, ideation = _text_reading(text)
+    texts = [stated_safety.safety_blanked(t) for t in readings(text)]  # by lines (text_lines.py)
+    text = texts[0]
+    harm, ideation = by_lines(_text_reading, texts)
     if stated_heading.states_method(text):
         # A method as a heading's answer is planned, not done ("SI, Intent: none. Plan:
         # overdose": ideation with a plan, not an overdose; fix hist38, recheck K28b).
