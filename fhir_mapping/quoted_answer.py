@@ -33,7 +33,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["blank_quoted_negatives"]
+__all__ = ["blank_answered_items", "blank_quoted_negatives"]
 
 
 def _terms(kind: str) -> list[str]:
@@ -86,6 +86,34 @@ def _current(text: str, answer_end: int, start: int, end: int) -> bool:
     return not (_DATED.match(after) and now.match(text[answer_end:].lstrip(" :")))
 
 
+def _led() -> str:
+    """An item's words unquoted after a `lookalike_item` lead, up to a colon or a free-standing
+    dash ("item 9 better off dead: 0", "EPDS Q10 The thought of harming myself ... - never":
+    recheck K52a s36 finding 8, session 36 fix text74)."""
+    return rf"\b(?:{_alternation(_terms('lookalike_item'))})\b[^:;.\"]*(?=:|\s-\s)"
+
+
+@cache
+def _answered() -> re.Pattern[str] | None:
+    """A screening item after a `lookalike_item` lead with its negative answer: the unquoted
+    form alone, for the self-harm words (self_harm_text.py). A quote with "no" after it is left
+    ('says "I took 30 pills" no one knows' is a report, not an answered item)."""
+    answers, leads = _terms("lookalike_answer"), _terms("lookalike_item")
+    if not answers or not leads:
+        return None
+    return re.compile(rf"{_led()}\s*[:=-]?\s*(?:{_alternation(answers)})(?![\w/.])")
+
+
+def blank_answered_items(text: str) -> str:
+    """`text` (normalised) with each led item and its negative answer blanked, same length
+    ("The thought of harming myself has occurred to me: Never", "EPDS item 10 (...): 0"),
+    unless a current later score or a positive word in its words undoes it (module docstring):
+    the EPDS item 10 wording holds text68's `ideation_object` "harming myself" (recheck K52a s36
+    finding 8: an answered item read as ideation, critical; session 36 fix text74)."""
+    answered, patterns = _answered(), _patterns()
+    return text if answered is None or patterns is None else _blank(text, answered, patterns[1])
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     """(quoted item with its negative answer, a later positive word or score)."""
@@ -98,7 +126,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     # Or unquoted after a `lookalike_item` lead, up to a colon ("item 9 better off dead: 0").
     leads = _terms("lookalike_item")
     if leads:
-        quoted = rf"(?:{quoted}|\b(?:{_alternation(leads)})\b[^:;.\"]*(?=:))"
+        quoted = rf"(?:{quoted}|{_led()})"
     item = re.compile(rf"{quoted}\s*[:=-]?\s*(?:{_alternation(answers)})(?![\w/.])")
     # A score or word standing alone: not part of a date or a longer number ("10/1", "1.5").
     later = re.compile(rf"(?<![\w/.])(?:{_alternation(undo)})(?![\w/.])") if undo else None
@@ -108,9 +136,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
 def blank_quoted_negatives(text: str) -> str:
     """`text` (normalised) with each quoted item and its negative answer blanked (docstring)."""
     patterns = _patterns()
-    if patterns is None:
-        return text
-    item, later = patterns
+    return text if patterns is None else _blank(text, *patterns)
+
+
+def _blank(text: str, item: re.Pattern[str], later: re.Pattern[str]) -> str:
+    """`text` with each `item` match blanked unless a current `later` score undoes it."""
     for m in reversed(list(item.finditer(text))):
         # A positive word inside the item's words too ("item 9 positive, thoughts of death: no").
         current = any(

@@ -122,7 +122,8 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
             clause_end = _act_end(text, start)
             meds = _meds_read(m.group(), text[start:clause_end]) or _purpose_before(text, m.start())
             parts = list(_parts(text, start, clause_end))
-            end = next((e for at, e in parts if _overdose(text[at:e], meds=meds)), None)
+            kept = _kept(text[start:clause_end])
+            end = next((e for at, e in parts if _overdose(text[at:e], meds=meds, kept=kept)), None)
             if end is None:
                 end = _shares(text, parts)
             if end is None:
@@ -260,7 +261,7 @@ def _parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield at, end
 
 
-def _overdose(obj: str, *, meds: bool = False) -> bool:
+def _overdose(obj: str, *, meds: bool = False, kept: bool = False) -> bool:
     """Whether one object of a past act is an overdose: a count above a dose of a drug named (the
     plan rules), or a whole supply of a drug or pills (module docstring). An estimate, a count
     word or "<drug> <strength> x N" is read as its count ("approx 30 ativan", "twenty ativan",
@@ -271,13 +272,13 @@ def _overdose(obj: str, *, meds: bool = False) -> bool:
         if not stated_dosing.takes_many("take " + obj):
             # A count of days or weeks of a supply ("2 weeks' supply of her lithium": review K50a
             # s35 finding 4) is a supply phrase's, not a count of tablets.
-            return _supply(obj, meds=meds)
+            return _supply(obj, meds=meds, kept=kept)
         rest = obj[count.end() :]
         if int(count.group(1)) > _named_most() or _drug_or_pill(rest):
             return True
         of = _OF.match(rest)
         return of is not None and _owned(rest[of.end() :])
-    return _supply(obj, meds=meds)
+    return _supply(obj, meds=meds, kept=kept)
 
 
 def supply_object(obj: str, clause: str = "") -> bool:
@@ -292,15 +293,29 @@ def supply_object(obj: str, clause: str = "") -> bool:
     return _supply(obj, meds=bool(clause) and _meds_read("take", clause, plan=True))
 
 
-def _supply(obj: str, *, meds: bool = False) -> bool:
+def _kept(clause: str) -> bool:
+    """Whether an act's clause keeps the doses as prescribed (a `taken_adherence` phrase) and
+    takes none at once: "took her whole week of pills at once as prescribed" stays an overdose,
+    as a pill word with an at-once phrase does (module docstring, fix text55b)."""
+    roles = _roles()
+    if any(p.search(clause) for p in roles.get("taken_at_once", ())):
+        return False
+    return any(p.search(clause) for p in roles.get("taken_adherence", ()))
+
+
+def _supply(obj: str, *, meds: bool = False, kept: bool = False) -> bool:
     """Whether an object is a `taken_supply` phrase before a drug or pill word, or a `taken_whole`
     phrase closing the clause, one possessive or article allowed before and after the phrase;
-    with `meds` a `taken_med` word as a pill word ("all her meds": `_meds_read`)."""
+    with `meds` a `taken_med` word as a pill word ("all her meds": `_meds_read`). `kept`: the
+    act's clause holds a `taken_adherence` phrase ("as prescribed")."""
     roles = _roles()
     lead = _WORD.match(obj)
     # A period of a supply ("a month of her meds") only with an at-once phrase, a purpose or a
-    # verb of ingestion (`meds`): "took a week of antibiotics" is a course (fix text68).
+    # verb of ingestion (`meds`): "took a week of antibiotics" is a course (fix text68). A whole
+    # one ("her whole week of pills") unless the doses were kept as prescribed: "took her whole
+    # week of pills as prescribed" is a week of doses (recheck K52a s36 finding 10, fix text74).
     supplies = (*roles.get("taken_supply", ()), *(roles.get("taken_period_supply", ()) * meds))
+    supplies += roles.get("taken_whole_period", ()) * (not kept)
     for at in (0,) if lead is None else (0, lead.end()):
         for p in supplies:
             found = p.match(obj, at)

@@ -39,9 +39,8 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
   self-poisoning: self-harm whatever its purpose (NICE NG225/CG133). Read before the negation
   too, so the "not" of "Not accidental overdose" does not negate the overdose (it silenced the
   card). An assault poisoning written so is read as self-harm to confirm: the safer mistake;
-- with none of these ("Overdose", the ED's reason for the visit), or both an intent and an
-  accident ("intentional vs accidental"), it is read as an overdose whose intent is not
-  recorded (`Reading.INTENT_UNKNOWN`).
+- with none of these ("Overdose", the ED's visit reason), or both an intent and an accident
+  ("intentional vs accidental"), it is an overdose of intent not recorded (`INTENT_UNKNOWN`).
   Decision (the safer one for the patient): asking about intent costs a question, missing a
   suicide attempt costs a life, and about half the people seen in an ED after self-harm are
   never assessed by a mental health professional (NICE CG133 introduction). The card then asks
@@ -95,6 +94,7 @@ from importlib import resources
 from fhir_mapping.denial_scope import denial_scope
 from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import before_intent, blank_lookalikes, od_events, od_intent
+from fhir_mapping.quoted_answer import blank_answered_items
 from fhir_mapping.self_harm_context import (
     accident_beside,
     without_other_attempts,
@@ -257,13 +257,13 @@ _STATED_INTENT = "intentional"
 
 def _read(text: str) -> str:
     """`text` normalised, each phrase that excludes an accident ("not accidental") replaced by
-    "intentional" (module docstring): the one place the words are prepared for reading. One
-    itself negated ("no evidence it was not accidental") is blanked, not read as an accident:
-    a double negation is a doubt, and the card then asks the intent. A usual dose taken for a
-    stated purpose is blanked ("took 3 tabs of tylenol for headache"), and so is a bare attempt
-    term before an attempt at something else ("past attempts to quit": self_harm_context.py),
-    and so is a `lookalike` phrase ("acting odd") or an eye word before "OD" (od_lookalike.py)."""
-    text = blank_lookalikes(denials_undone(_plain(text)), _terms().lookalike, _terms().event)
+    "intentional" (module docstring): the one place the words are prepared. One itself negated
+    ("no evidence it was not accidental") is blanked: a double negation is a doubt, the card asks
+    the intent. Blanked: a usual dose for a stated purpose ("took 3 tabs of tylenol for headache"),
+    an attempt at something else ("past attempts to quit": self_harm_context.py), a `lookalike`
+    ("acting odd"), an eye word before "OD" (od_lookalike.py), an answered EPDS item 10."""
+    text = blank_answered_items(denials_undone(_plain(text)))
+    text = blank_lookalikes(text, _terms().lookalike, _terms().event)
     text = as_sibling(without_other_attempts(without_usual_doses(text)))
     for p in _terms().negated_accident:
         for m in reversed(list(p.finditer(text))):

@@ -12,10 +12,12 @@ HEAD, the ED visit's reason).
 - "saving up her seroquel", "hoarding her seroquel" were quiet while "saving up her pills" was
   critical: "<drug>" in a `preparatory` row reads a drug the drug tables name
   (self_harm_ideation._drug); "saving up for a car" stays quiet. Decision: "saving her seroquel
-  for bedtime" is read, as "saving her pills for bedtime" already was.
+  for bedtime" is read, as "saving her pills for bedtime" already was (reversed by fix text74:
+  quiet, a purpose after the drug).
 - "denies HI, thoughts of harming herself", "thoughts of hurting himself" were quiet: the -ing
   forms of "harm/hurt herself" are `ideation_object` rows, as "killing herself" is; after a comma
-  the item is a statement of its own (self_harm_scope.py). After "or" a thought's noun is the
+  the item is a statement of its own (self_harm_scope.py; reversed by fix text74: "denies HI,
+  thoughts of harming herself" is an ROS checklist item, quiet). After "or" a thought's noun is the
   denial's object: "denies HI or thoughts of harming herself" stays quiet, and "denies HI or
   thoughts of killing herself" (critical before) is now quiet too (self_harm_scope._thought_or).
 - "took her whole week of pills at once", "took a month of her meds at once" were quiet: "whole
@@ -44,8 +46,6 @@ CRITICAL = {
     "e_2020_OD_again_last_night": "fixed",
     "e_saving_up_her_seroquel": "fixed",
     "e_hoarding_her_seroquel": "fixed",
-    "e_saving_her_seroquel_for_bedtime": "fixed",
-    "e_denies_HI_thoughts_of_harming_herself": "fixed",
     "e_thoughts_of_hurting_himself": "fixed",
     "e_took_her_whole_week_of_pills_at_once": "fixed",
     "e_took_a_month_of_her_meds_at_once": "fixed",
@@ -66,6 +66,11 @@ QUIET = {
     "e_took_a_week_of_antibiotics": "control",
     # Critical, TMS withheld before: a thought's noun after "or" is the denial's object.
     "e_denies_HI_or_thoughts_of_killing_herself": "fixed",
+    # Reversed by session 36 fix text74 (recheck K52a findings 7, 9; test_text74.py): a
+    # "thoughts of harming herself" item continues an ROS denial list, as "Denies SI, thoughts or
+    # plans to hurt herself" does; a purpose after the drug ("for bedtime") is its ordinary use.
+    "e_denies_HI_thoughts_of_harming_herself": "reversed (text74)",
+    "e_saving_her_seroquel_for_bedtime": "reversed (text74)",
 }
 
 # A past overdose with nothing current: the past-overdose warning (quiet, TMS offered, before).
