@@ -217,8 +217,23 @@ def eye_sided(text: str) -> str:
         return ""
     for pattern in (*od_dated(), *_visit_rows()):
         for m in list(pattern.finditer(text)):
-            text = _blank(text, *m.span())
+            if not _acute_visit(text, m.end()):
+                text = _blank(text, *m.span())
     return text
+
+
+@cache
+def _acute() -> re.Pattern[str]:
+    body = _alternation(_rows("od_visit_acute"))
+    return re.compile(r"(?!)" if body is None else r"\b(?:" + body + r")")
+
+
+def _acute_visit(text: str, end: int) -> bool:
+    """Whether the clause up to text[:end] names an ED, an emergency or an admission ("ED visit
+    for OD", "Seen in ED for OD", "Admitted for OD"): no eye visit is one, so that "OD" is an
+    overdose in any record, an eye record too (recheck K54a s36 finding 4, fix text76)."""
+    clause = re.split(r"[,;.]", text[:end])[-1]
+    return _acute().search(clause) is not None
 
 
 # Where a clause opens: the text's start, or right after a comma, semicolon, colon, full stop or

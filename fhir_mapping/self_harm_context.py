@@ -60,6 +60,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.stated_dosing import everyday_dose
 from fhir_mapping.text_bounds import CLAUSE, span_after
 from fhir_mapping.text_negation import normalise_text, scope_after, term_pattern
@@ -94,11 +95,13 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
         "attempt_verb",
         "attempt_habit",
         "accidental",
+        "act_bare",
     }
     found: dict[str, list[re.Pattern[str]]] = {}
     leads: list[str] = []
     objects: list[str] = []
     units: list[str] = []
+    subjects: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         if row["role"] in wanted:
             found.setdefault(row["role"], []).append(_compiled(row["term"]))
@@ -106,9 +109,15 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
             leads.append(normalise_text(row["term"]))
         elif row["role"] == "accident_object":
             objects.append(normalise_text(row["term"]))
+        elif row["role"] == "bare_subject":
+            subjects.append(re.escape(normalise_text(row["term"])))
+        elif row["role"] == "ideation_object":
+            found.setdefault("ideation_object", []).append(term_regex(row["term"]))
         elif row["role"] == "dose_unit":
             units.append(re.escape(normalise_text(row["term"])))
-    roles = {role: tuple(found.get(role, ())) for role in wanted}
+    roles = {role: tuple(found.get(role, ())) for role in (*wanted, "ideation_object")}
+    # Nothing but `bare_subject` words (or brackets, colons, slashes) before an `act_bare` term.
+    roles["bare_subject"] = (re.compile(r"(?:\s|[:(/-]|\b(?:" + "|".join(subjects) + r")\b)*"),)
     # "50 mg od", "50mg od", "2 drops od": a unit after a number or a word, then "od" (fix text42).
     roles["dose_unit"] = (re.compile(r"(?<![a-z])(?:" + "|".join(units) + r")\.?\s+od\b"),)
     if leads and objects:
@@ -167,7 +176,35 @@ def without_other_attempts(text: str) -> str:
         for m in reversed(list(p.finditer(text))):
             if _other_attempt(text[: m.start()], text[m.end() :].lstrip()):
                 text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    for p in roles["act_bare"]:
+        for m in reversed(list(p.finditer(text))):
+            if _bare_other(text, m.start(), m.end()):
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     return text
+
+
+# Where a clause opens for an `act_bare` term: a comma, semicolon, full stop, line end, "and",
+# "but" (a denial list's end: "denies SI, attempted last week"); a colon or bracket does not
+# ("Quit smoking: attempted last year", "sertraline (attempted 2020)").
+_BARE_OPEN = re.compile(r"[,;.\n]|\b(?:and|but)\b")
+# "to <verb>" within two words after the term ("attempted last week to call").
+_TO_VERB = re.compile(r"(?:\s+[\w']+){0,2}?\s+to\s+(?=[a-z])")
+
+
+def _bare_other(text: str, start: int, end: int) -> bool:
+    """Whether a bare "attempted <time>" (`act_bare`) is an attempt at something else: a word
+    other than a `bare_subject` one stands before it in its clause ("Lithium trial attempted
+    2024", "IV attempted today"), or "to <verb>" follows its time ("attempted last week to
+    call") unless that verb names self-harm ("... to kill herself": `ideation_object`). Recheck
+    K54a s36 finding 7, fix text76: the safer reading stays for the subject alone."""
+    before = _BARE_OPEN.split(text[:start])[-1]
+    if _roles()["bare_subject"][0].fullmatch(before) is None:
+        return True
+    to = _TO_VERB.match(text, end)
+    if to is None:
+        return False
+    rest = span_after(text, to.end(), CLAUSE)
+    return not any(p.match(rest) for p in _roles()["ideation_object"])
 
 
 def _other_attempt(before: str, after: str) -> bool:

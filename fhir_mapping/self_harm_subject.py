@@ -90,7 +90,7 @@ __all__ = ["is_relative", "says_self_harm", "other_subject", "shares_finding", "
 
 # The self-harm words the service reads elsewhere, by table and role (`says_self_harm`).
 _SELF_HARM_ROLES = (
-    ("self_harm_terms.csv", "role", ("act", "event", "suicidal", "ideation_object")),
+    ("self_harm_terms.csv", "role", ("act", "act_bare", "event", "suicidal", "ideation_object")),
     ("self_harm_terms.csv", "role", ("relative_same_act",)),
     ("diagnosis_terms.csv", "kind", ("suicidal-ideation",)),
 )

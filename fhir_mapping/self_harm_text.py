@@ -195,7 +195,7 @@ def _terms() -> _Terms:
     return _Terms(
         # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
         # something else ("past attempts to quit smoking").
-        act=(*by_role.get("act", []), *by_role.get("act_attempt", [])),
+        act=tuple(p for r in ("act", "act_attempt", "act_bare") for p in by_role.get(r, [])),
         event=(*by_role.get("event", ()), *od_events()),  # "OD heroin", "OD, denies SI"
         intent=tuple(by_role.get("intent", ())),
         suicidal=(*by_role.get("suicidal", ()), od_intent()),  # "OD w/ SI" (fix text53b)
