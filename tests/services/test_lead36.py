@@ -7,6 +7,8 @@
   colon): `pre` rows "denies the following", "negative for the following" (text_negations.csv).
 - "IV attempted today", "Intubation attempted again", "Phone call attempted today" were critical
   after fix text72's "attempted <time>" act rows: `lookalike` "<care task> attempted" rows.
+- "Sertraline attempted 2020", "Lithium trial attempted 2024" gave a past-suicide-attempt warning
+  (recheck K54a finding 7): fix text72's "attempted <year>" rows dropped.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ QUIET = {
     "e_IV_attempted_today": "fixed",
     "e_Intubation_attempted_again": "fixed",
     "e_Phone_call_attempted_today": "fixed",
+    "e_Sertraline_attempted_2020": "fixed",
+    "e_Lithium_trial_attempted_2024": "fixed",
 }
 
 
