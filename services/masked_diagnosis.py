@@ -23,7 +23,7 @@ What the entry was is never guessed. Words: data/masked_diagnosis_words.csv.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -105,20 +105,32 @@ def with_masked_diagnoses(by_kind: ByKind, record: PatientRecord) -> ByKind:
     added = {**by_kind, _UNREADABLE: unreadable}
     if by_kind.get(_EPILEPSY):
         return added  # a seizure disorder on record holds TMS by itself
-    screen = tuple(
+    screen = caution_findings(
+        found, lambda g: f"{w.screen_item.format(reason=g.stated)}: {w.screen_ask}", dated_as
+    )
+    return {**added, _CAUTION: by_kind.get(_CAUTION, ()) + screen}
+
+
+def caution_findings(
+    found: Sequence[DataGap],
+    item: Callable[[DataGap], str],
+    dated: Callable[[DataGap], str | None],
+) -> tuple[Finding, ...]:
+    """A TMS_CAUTION per masked record, its screen line `item(gap)`: the TMS card's "to screen"
+    items for a masked diagnosis (here) and a masked procedure or device (masked_records.py)."""
+    return tuple(
         Finding(
             _CAUTION,
             "",
             "",
-            f"{w.screen_item.format(reason=g.stated)}: {w.screen_ask}",
+            item(g),
             g.recorded,
             g.source,
             onset_recorded=True,
-            dated_as=dated_as(g),
+            dated_as=dated(g),
         )
         for g in found
     )
-    return {**added, _CAUTION: by_kind.get(_CAUTION, ()) + screen}
 
 
 def review_items(found: Sequence[Finding]) -> list[Item]:

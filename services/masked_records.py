@@ -35,8 +35,9 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.masked_codes import MASKED_ALLERGY, MASKED_DEVICE, MASKED_PROCEDURE
-from fhir_mapping.record import DataGap, Finding, FindingKind, PatientRecord
+from fhir_mapping.record import DataGap, FindingKind, PatientRecord
 from services.antiseizure_screen import ByKind
+from services.masked_diagnosis import caution_findings
 
 _CAUTION = FindingKind.TMS_CAUTION
 # Either removes the TMS card by itself: nothing is added beside it.
@@ -117,18 +118,10 @@ def with_masked_implants(by_kind: ByKind, record: PatientRecord) -> ByKind:
     if not found:
         return by_kind
     w = words()
-    screen = tuple(
-        Finding(
-            _CAUTION,
-            "",
-            "",
-            f"{w.screen_item[_kind(g)].format(reason=g.stated)}: {w.screen_ask}",
-            g.recorded,
-            g.source,
-            onset_recorded=True,
-            dated_as=dated_as(g),
-        )
-        for g in found
+    screen = caution_findings(
+        found,
+        lambda g: f"{w.screen_item[_kind(g)].format(reason=g.stated)}: {w.screen_ask}",
+        dated_as,
     )
     return {**by_kind, _CAUTION: by_kind.get(_CAUTION, ()) + screen}
 
