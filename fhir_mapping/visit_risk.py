@@ -72,6 +72,7 @@ from fhir_mapping.fhir_fields import (
     source_ref,
     status_code,
 )
+from fhir_mapping.od_item import acute_sided
 from fhir_mapping.od_lookalike import eye_sided, unless_bare
 from fhir_mapping.past_means import means_beside
 from fhir_mapping.record import Finding, FindingKind
@@ -115,13 +116,13 @@ def _reason_kinds(
 
 
 def _od_side(resource: Resource, class_of: ClassOf) -> Callable[[str], str]:
-    """How the visit's words are read for "OD": "OD" alone is an overdose only as an ED visit's or
-    a stay's reason, and an eye visit's "OD" is the right eye (od_lookalike.py, eye_context.py;
-    fix text70, recheck K52a finding 5)."""
+    """How the visit's words are read for "OD": alone or as an item ("Found down, OD": od_item.py,
+    fix text78) an overdose only in an ED visit's or a stay's reason; an eye visit's "OD" the right
+    eye (od_lookalike.py, eye_context.py; fix text70, recheck K52a finding 5)."""
     if eye_visit(resource):
         return eye_sided
     acute = is_emergency(resource, class_of) or wants_admission(resource, class_of)
-    return str if acute else unless_bare
+    return acute_sided if acute else unless_bare
 
 
 def _concept_kinds(reasons: Iterable[object], side: Callable[[str], str] = str) -> Iterable[_Read]:
