@@ -7,7 +7,9 @@ moments ago, with nothing to fetch, on the event loop, because a thread hop woul
 the whole answer (issue 6); and `answer_first_sight_on_loop` maps a chart of typical size not seen
 before on the loop too, from what `answer_on_loop` read of it (issue 14). All read snoozes and
 de-duplication fresh, and all leave the issued cards to `record`, which the route awaits before the
-answer is sent (for `[database] issued_wait_seconds` at most). The last step of each (what the caller is shown) is card_issuer.py.
+answer is sent (for `[database] issued_wait_seconds` at most). The last step of each (what the
+caller is shown) is card_issuer.py; what they read of the call itself (its service definition,
+cache origin, log fields) is call_parts.py (split out at the 400-line limit, session 37 hooks47).
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import Any
 
+from cds_hooks import call_parts
 from cds_hooks.card_issuer import CardIssuer
 from cds_hooks.cards import IssuedCards, card_template
 from cds_hooks.config.settings import Settings
-from cds_hooks.errors import UNKNOWN_SERVICE_MESSAGE, BadRequest, PreconditionFailed, UnknownService
+from cds_hooks.errors import PreconditionFailed
 from cds_hooks.fhir_data.fhir_source import RequestsFhirSource
-from cds_hooks.fhir_data.hook_context import require_context, require_one_patient
+from cds_hooks.fhir_data.hook_context import require_one_patient
 from cds_hooks.fhir_data.prefetch import Gathered, gather, hook_input, unresolved_medications
 from cds_hooks.fhir_data.server_access import source_for
 from cds_hooks.hook_answer import UNSET_KEY, Answer, LoopMiss, MayWait, Prepared, UnsetKey
@@ -39,8 +41,6 @@ from cds_hooks.storage.store import Store
 from cds_hooks.storage.timeline_cache import TimelineStore
 from cds_hooks.storage.timestamps import utcnow
 from fhir_mapping.record import PatientRecord
-from services import catalog
-from services.catalog import ServiceDefinition
 from services.evaluation import HookInput, evaluate
 from services.policy import Policy
 from services.required_gap import may_hold_signal, safety_only
@@ -125,7 +125,7 @@ class HookRunner:
             # The service, context, patient and prefetch were checked on the loop already.
             return self._answer_seen(request, caller, base_url, seen, on_loop=False)
         started = time.perf_counter()
-        definition = _definition(service_id, request, self.policy)
+        definition = call_parts.definition(service_id, request, self.policy)
         source, problem = source_for(request, caller, self.settings, self.fhir)
         gathered = gather(
             definition.prefetch,
@@ -135,7 +135,7 @@ class HookRunner:
             executor=self.executor,
             budget_seconds=self.settings.fhir.total_timeout,
         )
-        fields = _log_fields(service_id, request, gathered)
+        fields = call_parts.log_fields(service_id, request, gathered)
         require_one_patient(request, gathered.resources, gathered.served)
         # The required keys; else a key `gather` found fatal (the FHIR server does not know the
         # patient: review 16 W1).
@@ -183,7 +183,7 @@ class HookRunner:
         evaluation = safety_only(evaluate(call, self.policy), self.policy, missing)
         if evaluation is None:
             return None
-        fields = _log_fields(service_id, request, gathered)
+        fields = call_parts.log_fields(service_id, request, gathered)
         logs.event("hook.required_missing_safety_card", logging.WARNING, **fields, reasons=missing)
         prepared = Prepared(
             evaluation,
@@ -218,7 +218,7 @@ class HookRunner:
         on_loop: bool = False,
     ) -> Answer:
         prepared, cached = self.evaluations.evaluate(
-            call, self._prepare, key=key, origin=_origin(request, caller)
+            call, self._prepare, key=key, origin=call_parts.origin(request, caller)
         )
         return self.issuer.finish(
             prepared,
@@ -226,7 +226,7 @@ class HookRunner:
             caller,
             utcnow(),
             base_url,
-            _log_fields(call.service_id, request, gathered),
+            call_parts.log_fields(call.service_id, request, gathered),
             gathered,
             started,
             cached,
@@ -290,7 +290,7 @@ class HookRunner:
         if not self.store.reads_never_wait:
             return None
         started = time.perf_counter()
-        definition = _definition(service_id, request, self.policy)
+        definition = call_parts.definition(service_id, request, self.policy)
         gathered = gather(
             definition.prefetch,
             request,
@@ -307,7 +307,7 @@ class HookRunner:
         call = checked_drafts(
             hook_input(service_id, request, gathered, now.astimezone(self.zone).date())
         )
-        key, prepared = self.evaluations.lookup(call, _origin(request, caller))
+        key, prepared = self.evaluations.lookup(call, call_parts.origin(request, caller))
         if prepared is None:
             # The draft orders' references too: the full path reads them (review 15 U2).
             if unresolved_medications(
@@ -325,7 +325,7 @@ class HookRunner:
             except LoopBusy:
                 snoozed = None  # the file is locked: the thread pool reads them
             return LoopMiss(gathered, call, key, started, snoozed, patient_key)
-        fields = _log_fields(service_id, request, gathered)
+        fields = call_parts.log_fields(service_id, request, gathered)
         try:
             return self.issuer.finish(
                 prepared,
@@ -365,36 +365,3 @@ class HookRunner:
             tuple(card_template(r) for r in evaluation.recommendations),
             hook_input.patient_id,
         )
-
-
-def _origin(request: HookRequest, caller: Caller) -> tuple[str | None, ...]:
-    """What tells tenants and servers apart in the evaluation cache's key (review 16 M1)."""
-    return (request.fhirServer, caller.issuer, caller.tenant)
-
-
-def _definition(service_id: str, request: HookRequest, policy: Policy) -> ServiceDefinition:
-    # With the site's local codes ([codes]) in its templates: absent keys are fetched with them.
-    definition = catalog.by_id(service_id, policy.mapping.site_codes)
-    if definition is None:
-        raise UnknownService(UNKNOWN_SERVICE_MESSAGE)
-    if request.hook != definition.hook:
-        raise BadRequest(
-            # The service's own id and hook, never the caller's hook (review s25 RP L3).
-            f"the request's hook does not match service {service_id!r}, which handles "
-            f"{definition.hook!r}",
-            cause="hook-mismatch",
-            fields=("hook",),
-        )
-    require_context(request)
-    return definition
-
-
-def _log_fields(service_id: str, request: HookRequest, gathered: Gathered) -> dict[str, Any]:
-    return {
-        "service": service_id,
-        "hook": request.hook,
-        "hookInstance": request.hookInstance,
-        "prefetchKeys": sorted((request.prefetch or {}).keys()),
-        "fetchedKeys": gathered.fetched,
-        "missingKeys": sorted(gathered.missing),
-    }
