@@ -175,8 +175,8 @@ def _from_request(document: Mapping[str, Any], *, as_of: date, policy: Policy) -
         raise OfflineInputError(f"required prefetch data could not be had: {_reasons(missing)}")
     evaluation = evaluate(call, policy)
     if missing:
-        # The critical suicide-risk card alone, else the refusal, as over HTTP (runner.py;
-        # services/required_gap.py: review K51b finding 2).
+        # The critical cards the missing keys cannot overturn, alone, else the refusal, as over
+        # HTTP (runner.py; services/required_gap.py: review K51b finding 2, session 37 hooks47).
         alone = safety_only(evaluation, policy, missing)
         if alone is None:
             raise OfflineInputError(f"required prefetch data could not be had: {_reasons(missing)}")

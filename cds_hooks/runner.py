@@ -141,7 +141,8 @@ class HookRunner:
         # patient: review 16 W1).
         missing_required = gathered.required_missing(definition.required)
         if missing_required:
-            # A critical suicide-risk card in the data in hand is answered alone, not lost to
+            # A critical card in the data in hand that the missing keys cannot overturn (a
+            # suicide-risk, lithium-toxicity, MAOI card...) is answered alone, not lost to
             # the 412 (services/required_gap.py; review K51b finding 2).
             answered = self._safety_only(
                 service_id, request, caller, base_url, gathered, started, missing_required, as_of
@@ -175,7 +176,7 @@ class HookRunner:
         missing: dict[str, str],
         as_of: date | None,
     ) -> Answer | None:
-        """The critical suicide-risk card alone when required data is missing, or None (412).
+        """The critical cards the missing keys cannot overturn, alone, or None (412).
         Not through the evaluation cache: a partial chart's screen is never another call's."""
         call = checked_drafts(hook_input(service_id, request, gathered, as_of or self.today()))
         if not may_hold_signal(call):

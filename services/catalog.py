@@ -345,7 +345,7 @@ def services(site_codes: SiteCodes = NO_SITE_CODES) -> tuple[ServiceDefinition, 
     # makes the lab-based checks say "labs not available" on their cards (a DataGap), while the
     # trial history, PHQ-9 and safety screens still stand; a 412 would withhold all of them.
     # Scores are required: without them a non-response or suicide risk cannot be judged. One
-    # missing: 412, unless a critical suicide-risk card stands alone (services/required_gap.py).
+    # missing: 412, unless a critical card it cannot overturn stands alone (services/required_gap.py).
     required = frozenset({"medicationRequests", "conditions", "observations"})
     usage = (
         "Works from prefetch alone; with fhirServer and fhirAuthorization it fetches any prefetch "

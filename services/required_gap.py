@@ -11,21 +11,42 @@ the TMS referral, the optimise/switch/augment and the trial cards rest on the mi
 missing `conditions` may hold bipolar disorder or epilepsy; missing `medicationRequests` the
 trials themselves). With no such card, the 412 stands as before.
 
-Why only the critical suicide-risk card: it acts on what is in hand (an answer to item 9, a
-self-harm visit), and what is missing cannot make it wrong, only add to it; every other card is a
-conclusion the missing data could overturn.
+Session 37 hooks47 (review K51b): not only the suicide-risk card. Every critical card is kept
+when it acts on data in hand and none of the missing keys could make it wrong (missing data can
+only add to it): the rule per topic is services/data/required_gap_topics.csv, `withheld_when_missing`
+naming the required keys whose absence could overturn the card (then the 412 stands for it).
+Every rule that can give indicator "critical" (grep services/ for Indicator.CRITICAL, and
+topics.csv), in short:
+
+| topic (rule) | withheld when missing | why |
+|---|---|---|
+| suicide-risk (rules/suicide_risk*.py) | - | item 9 / self-harm in hand; missing data only adds |
+| postpartum-psychosis (rules/postpartum_psychosis.py, order_checks/puerperal_psychosis.py) | conditions | a resolved F53.1 there is the history warning |
+| maoi-combination, order-maoi-interaction, drug-interaction, order-drug-interaction, data-quality (MAOI beside an unidentified draft) | medicationRequests | a stop (or the stop date a washout counts from) may be in the orders |
+| running-lithium-level, order-lithium-level, running-drug-level, order-drug-level-high | medicationRequests | a toxic level on the running course (or the dose drawn on) |
+| running-drug-low-sodium, order-low-sodium, running-drug-qtc, order-qtc | medicationRequests | the lab in hand, the running drug in the orders |
+| running-drug-allergy, order-not-tolerated | medicationRequests | the reaction's course / a later tolerated course |
+| running-drug-caution | medicationRequests, observations | the running course; pregnancy status (teratogen tier) |
+| order-drug-contraindicated, order-drug-caution | observations | pregnancy status sets the teratogen tier |
+
+A critical topic not in the table is withheld (the 412 stands): a new critical rule is kept only
+once someone has asked what the missing keys could do to it. A warning or information card is
+never kept: the TMS referral, the optimise/switch/augment and the trial cards rest on the missing
+data, and a TMS referral is never offered beside a card kept alone.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 
 from fhir_mapping.request_resources import has_own_resource
 from services.evaluation import Evaluation, HookInput, screen_without
 from services.policy import Policy
 from services.recommendation import Indicator, Recommendation
-from services.rules.suicide_risk import TOPIC as SUICIDE_RISK
 
 
 def may_hold_signal(call: HookInput) -> bool:
@@ -38,15 +59,16 @@ def may_hold_signal(call: HookInput) -> bool:
 def safety_only(
     evaluation: Evaluation, policy: Policy, missing: Mapping[str, str]
 ) -> Evaluation | None:
-    """The evaluation cut to its critical suicide-risk card, said to stand alone because of the
-    `missing` required keys (key -> why, the service's own words); None when it has no such card
-    (the call answers 412)."""
-    if not any(_critical_risk(r) for r in evaluation.recommendations):
+    """The evaluation cut to its critical cards that the `missing` required keys (key -> why, the
+    service's own words) cannot make wrong (required_gap_topics.csv), each said to stand alone;
+    None when it has no such card (the call answers 412)."""
+    standing = {r.topic for r in evaluation.recommendations if _kept(r, missing)}
+    if not standing:
         return None
-    # The screen composed again without the other topics, so the card kept never points to a
+    # The screen composed again without the other topics, so a card kept never points to a
     # card that is not shown ("trials on the TMS referral card"): screen_without's reason to be.
-    hidden = {r.topic for r in evaluation.recommendations} - {SUICIDE_RISK}
-    kept = [r for r in screen_without(evaluation, policy, hidden) if _critical_risk(r)]
+    hidden = {r.topic for r in evaluation.recommendations} - standing
+    kept = [r for r in screen_without(evaluation, policy, hidden) if _kept(r, missing)]
     if not kept:
         return None
     cards = tuple(_with_withheld_line(r, missing) for r in kept)
@@ -55,8 +77,24 @@ def safety_only(
     return dataclasses.replace(evaluation, recommendations=cards, hook=None, selections=())
 
 
-def _critical_risk(recommendation: Recommendation) -> bool:
-    return recommendation.topic == SUICIDE_RISK and recommendation.indicator == Indicator.CRITICAL
+def _kept(recommendation: Recommendation, missing: Mapping[str, str]) -> bool:
+    """A critical card whose topic the missing keys cannot overturn (a topic not in the table:
+    not kept)."""
+    if recommendation.indicator != Indicator.CRITICAL:
+        return False
+    overturned_by = withheld_when_missing().get(recommendation.topic)
+    return overturned_by is not None and not overturned_by & missing.keys()
+
+
+@cache
+def withheld_when_missing() -> dict[str, frozenset[str]]:
+    """topic -> the required keys whose absence could make its critical card wrong
+    (services/data/required_gap_topics.csv)."""
+    text = resources.files("services").joinpath("data/required_gap_topics.csv").read_text("utf-8")
+    return {
+        row["topic"]: frozenset(row["withheld_when_missing"].split())
+        for row in csv.DictReader(text.splitlines())
+    }
 
 
 def _with_withheld_line(
