@@ -63,6 +63,18 @@ class RenalRow:
         ingredient (`key_for`)."""
         return self.formulation or self.ingredient
 
+    def kind(self) -> str:
+        """What the row's `action` makes of the band, for a card's words (session 37 renal49,
+        K55a finding 5: lithium at eGFR 45, a caution band, was called "beyond the labelled renal
+        limit"): "limit" (avoid, a labelled maximum, or a reduce row with a ceiling),
+        "dose-reduction" (a reduce row with no ceiling: the record cannot show the reduced
+        dose) or "caution" (start low, titrate, monitor: no limit is crossed)."""
+        if self.action == "caution":
+            return "caution"
+        if self.action == "reduce" and self.max_mg is None:
+            return "dose-reduction"
+        return "limit"
+
     def holds(self, egfr: float) -> bool:
         return self.egfr_from <= egfr < self.egfr_below
 

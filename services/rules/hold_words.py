@@ -111,6 +111,9 @@ _STEPS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         # "lithium beyond its renal limit" (running_renal, running_hepatic): short, so a cut
         # head keeps its drug names; the bracket goes first when even that does not fit.
         (r"(?P<what>.+) beyond its renal limit", r"review \g<what> (renal limit)"),
+        # A caution or dose-reduction band is not a limit (renal49, K55a finding 5):
+        # "lithium in its renal caution band" -> "review lithium (renal caution)".
+        (r"(?P<what>.+) in its renal (?P<kind>.+) band", r"review \g<what> (renal \g<kind>)"),
         (r"(?P<what>.+) beyond its hepatic limit", r"review \g<what> (hepatic limit)"),
         (r"a condition on record weighs against it", "review the condition on record"),
         (

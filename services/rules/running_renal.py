@@ -148,6 +148,44 @@ def _beyond(row: RenalRow, mg_per_day: float | None) -> bool:
     return row.indicator is Indicator.WARNING
 
 
+# Where running drugs stand, by their rows' kinds (RenalRow.kind, from the table's `action`):
+# a caution band (lithium at eGFR 30-59: start low, titrate slowly, check levels often) is never
+# called a limit crossed (session 37 renal49, K55a finding 5). The words, not the facts, are here.
+_WHERE = {
+    "limit": "beyond the labelled renal limit",
+    "dose-reduction": "in a labelled renal dose-reduction band",
+    "caution": "in a labelled renal caution band",
+}
+# Drugs in bands of different kinds: each kind named, none called what it is not.
+_PLURAL = {"limit": "limits", "dose-reduction": "dose reductions", "caution": "cautions"}
+
+
+def _kinds(drugs: Sequence[Beyond]) -> list[str]:
+    """The kinds of the drugs' rows, in the order of `_WHERE` (a limit first)."""
+    found = {d.row.kind() for d in drugs}
+    return [kind for kind in _WHERE if kind in found]
+
+
+def _where(drugs: Sequence[Beyond]) -> str:
+    """ "beyond the labelled renal limit", "in a labelled renal caution band", "at labelled renal
+    dose reductions or cautions" (venlafaxine 225 and lithium 600 at eGFR 45)."""
+    kinds = _kinds(drugs)
+    if len(kinds) == 1:
+        return _WHERE[kinds[0]]
+    return f"at labelled renal {' or '.join(_PLURAL[k] for k in kinds)}"
+
+
+def _held_by(drugs: Sequence[Beyond]) -> str:
+    """The hold reason hold_words turns into a step: "lithium beyond its renal limit" (review
+    lithium (renal limit)), "lithium in its renal caution band" (review lithium (renal
+    caution))."""
+    names = cards.and_list(sorted({d.name for d in drugs}))
+    kinds = _kinds(drugs)
+    if kinds == ["limit"]:
+        return f"{names} beyond its renal limit"
+    return f"{names} in its renal {' or '.join(kinds)} band"
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     kidney: Kidney
@@ -237,13 +275,14 @@ def _summary(found: Found, fall: Fall | None = None) -> str:
     # A drug whose supply ran out may be running, not is (lith52): each named with its day.
     ended = any(d.ended is not None for d in found.drugs)
     running = "May be running" if unsettled or ended else "Running"
-    lead = f"{running} beyond the labelled renal limit {kidney.with_()}"
+    where = _where(found.drugs)
+    lead = f"{running} {where} {kidney.with_()}"
     return cards.fit_summary(
         f"{lead}: {cards.and_list([f'{d.listed()} ({d.row.short})' for d in found.drugs])}",
         f"{lead}: {cards.and_list([d.listed() for d in found.drugs])}",
         f"{lead}: {cards.and_list([d.dosed() for d in found.drugs])}",
         f"{lead}: {cards.and_list([d.name for d in found.drugs])}",
-        f"{'May be running' if ended else 'Running'} beyond the labelled renal limit: "
+        f"{'May be running' if ended else 'Running'} {where}: "
         f"{cards.and_list([d.name for d in found.drugs])}",
     )
 
@@ -316,18 +355,16 @@ def hold_one_click(
     names = cards.and_list([d.listed() for d in found.drugs])
     # A supply that ran out "may be running" (lith52), as the card's summary says it.
     running = "may be running" if any(d.ended for d in found.drugs) else "running"
+    where = _where(found.drugs)
 
     def line(held: list[Suggestion]) -> str:
         proposals = f" Not one click: {'; '.join(s.label for s in held)}." if held else ""
         return (
-            f"**{names[0].upper()}{names[1:]} {running} beyond the labelled renal limit** "
+            f"**{names[0].upper()}{names[1:]} {running} {where}** "
             f"({tables.topic(TOPIC).display} card): settle its dose first; an adjunct or a "
             f"higher dose builds on it.{proposals}"
         )
 
     # Named (hold_words: "review lithium (renal limit) first, then ..."): a
     # summary cut to fit kept no drug name (review s24 RN finding 10).
-    drugs = cards.and_list(sorted({d.name for d in found.drugs}))
-    return one_click_hold.hold_drug_orders(
-        recs, line, held_by=f"{drugs} beyond its renal limit", whole=True
-    )
+    return one_click_hold.hold_drug_orders(recs, line, held_by=_held_by(found.drugs), whole=True)

@@ -87,7 +87,7 @@ def _topic(cards: list[Doc], topic: str) -> Doc:
         ),
         (
             "r03_egfr_prelim_25",
-            "Running beyond the labelled renal limit with eGFR 25 on 2026-11-25",
+            "Running at labelled renal limits or dose reductions with eGFR 25 on 2026-11-25",
             "warning",
             "eGFR 25 mL/min/1.73 m2 on 2026-11-25 (preliminary)",
         ),
@@ -119,7 +119,7 @@ def test_a_preliminary_safety_lab_raises_its_card_and_says_preliminary(
         ("n03_string_600_ngml", "Nortriptyline level 600 ng/mL on 2026-11-25: above", "critical"),
         (
             "r06_egfr_text_25_unit",
-            "Running beyond the labelled renal limit with eGFR 25",
+            "Running at labelled renal limits or dose reductions with eGFR 25",
             "warning",
         ),
     ],

@@ -69,10 +69,11 @@ def test_renal_card_says_the_supply_ended_not_running() -> None:
         "Lithium 900 mg/day, may be running (no supply since 2026-10-27), since 2025-09-02. "
         "Confirm it is still taken before changing its dose."
     ) in renal["detail"]
-    # The optimise card's hold line says it the same way.
+    # The optimise card's hold line says it the same way; eGFR 52 is lithium's caution band, not
+    # a limit (renal49, K55a finding 5).
     assert (
-        "**Lithium 900 mg/day (last supply ended 2026-10-27) may be running beyond the labelled "
-        "renal limit**"
+        "**Lithium 900 mg/day (last supply ended 2026-10-27) may be running in a labelled renal "
+        "caution band**"
     ) in found[OPTIMISE]["detail"]
 
 

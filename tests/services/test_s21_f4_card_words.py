@@ -112,9 +112,10 @@ def test_item1_a_long_summary_yields_its_own_words_not_the_reason() -> None:
     # Before: "...lithium added 2026-05-04 (30 wk): optimise its dose or the next step" while
     # the renal card held the lithium raise: no reason.
     card = _optimise(_held("h03_lithium_egfr45_renal_limit_epic"), AS_OF)
-    # The head's qualifiers yield, its drug name stays (review s24 FH).
+    # The head's qualifiers yield, its drug name stays (review s24 FH). eGFR 45 is lithium's
+    # caution band, not a limit (renal49, K55a finding 5): the longer step gives up the "35 %".
     assert card.summary == (
-        "1 adequate trial with partial response only (sertraline, 35 %): review lithium (renal limit) "
+        "1 adequate trial with partial response only (sertraline): review lithium (renal caution) "
         "first, then optimise its dose or the next step"
     )
     assert len(card.summary) <= card_format.SUMMARY_MAX

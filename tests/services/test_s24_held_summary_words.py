@@ -221,8 +221,9 @@ def test_a_hold_with_its_own_predicate_says_whole_or_not_itself(whole: bool, exp
         (
             "wording20_charts",
             "w01_lithium_600_to_900_egfr45_lisinopril",
-            "1 adequate trial with partial response only (sertraline, 35 %): review lithium (renal "
-            "limit) first, then optimise its dose or the next step",
+            # eGFR 45: lithium's caution band, not a limit (renal49, K55a finding 5).
+            "1 adequate trial with partial response only (sertraline): review lithium (renal "
+            "caution) first, then optimise its dose or the next step",
         ),
         (
             "minors20_charts",
