@@ -119,6 +119,13 @@ class LabResult:
     # The panel concept the result was read from (data/lab_panels.csv: "thyroid-panel"), so a
     # card names a panel whose TSH could not be read as that panel (lab54 item 1); "" otherwise.
     panel: str = field(default="", compare=False)
+    # The time of day the result states ("08:00-05:00"), set only when another result of its
+    # test shares its day (fhir_mapping/context.py `_by_instant`), so a card can name both when
+    # they disagree (lab59 item 1); "" otherwise.
+    at: str = field(default="", compare=False)
+    # What a card says beside the result when other results of its test that day disagree with
+    # it across a line (services/same_day_labs.py: "results of 2026-11-10 disagree: ..."); "".
+    same_day: str = field(default="", compare=False)
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

@@ -17,6 +17,7 @@ abatement and verification, the tests' `condition_findings`, `procedure_facts`, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from itertools import groupby
 from operator import attrgetter
@@ -152,12 +153,23 @@ def _by_instant(
     for _key, group in groupby(ordered, key=_TEST_AND_DATE):
         labs = list(group)
         when = [instants.get(lab.source) if lab.source is not None else None for lab in labs]
+        if len(labs) > 1:  # the time each states, for a card naming a day's results (lab59)
+            labs = [
+                replace(lab, at=_clock(w)) if w else lab for lab, w in zip(labs, when, strict=True)
+            ]
         if len(labs) > 1 and all(w is not None for w in when):
             # Stable: results of one instant (a panel and its member) keep the old order.
             stamps = [w.timestamp() for w in when if w is not None]
             labs = [labs[i] for i in sorted(range(len(labs)), key=stamps.__getitem__, reverse=True)]
         out.extend(labs)
     return out
+
+
+def _clock(when: datetime) -> str:
+    """ "08:00-05:00", "14:00Z": the time of day with the offset it was sent in."""
+    offset = when.strftime("%z")
+    zone = "Z" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
+    return f"{when:%H:%M}{zone}"
 
 
 def clinical_context(

@@ -15,6 +15,7 @@ import re
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from itertools import groupby
 from operator import attrgetter
 
 from fhir_mapping.clinical_codes import lab_ranges
@@ -54,13 +55,29 @@ def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
             else:
                 found.append(lab)
         by_test = {
-            name: tuple(sorted(group, key=_lab_date, reverse=True))
+            name: _safer_first(sorted(group, key=_lab_date, reverse=True))
             for name, group in grouped.items()
         }
         if type(labs) is not tuple:
             return by_test.get(test, ())
         kept = _KEPT_BY_TEST = (labs, by_test)
     return kept[1].get(test, ())
+
+
+def _safer_first(labs: list[LabResult]) -> tuple[LabResult, ...]:
+    """`labs` (newest first) with each day's disagreeing results safer first (same_day_labs.py,
+    lab59 item 1); a test with one result a day, as most are, as it is."""
+    if len(set(map(_lab_date, labs))) == len(labs):
+        return tuple(labs)
+    from services.same_day_labs import (
+        ordered_day,
+    )  # same_day_labs reads lab_rules, which reads here
+
+    out: list[LabResult] = []
+    for _day, group in groupby(labs, key=_lab_date):
+        day = list(group)
+        out += ordered_day(day, [value(lab) for lab in day]) if len(day) > 1 else day
+    return tuple(out)
 
 
 def latest(record: PatientRecord, *tests: str, since: date | None = None) -> LabResult | None:
@@ -248,6 +265,7 @@ def text(lab: LabResult) -> str:
     final says so after its date: "1.9 mmol/L on 2026-11-25 (preliminary)" (review s29 RL
     finding 1, as the diagnosis review's status_note)."""
     day = lab.date.isoformat() + (f" ({status_shown(lab.status)})" if lab.status else "")
+    day += same_day_note(lab)  # the day's other results when they disagree (lab59 item 1)
     # A level above what the test can be, still acted on (a lithium 18 mmol/L: lab_ranges.csv
     # unit_bounds "check"): said beside the value so the entry is checked (K27b s31 finding 3).
     number = value(lab)
@@ -282,8 +300,24 @@ def text(lab: LabResult) -> str:
     return f"{sent}{close} on {day}"
 
 
+# What a card says of a number sent with no unit, read in the test's customary one: the one
+# wording of every card (lab59 item 2: the safety lines said "no unit sent, read as", the
+# diagnosis review "unit not recorded, read as"). The shorter one: a safety card's summary is
+# cut at 140 characters, and the longer words dropped its last clause ("on 600 mg/day" of a
+# lithium 1.3 HH card, "where the label says not to start or raise it" of a gepirone QTc card).
+NO_UNIT_READ_AS = "no unit sent, read as "
+
 # What a card says of a unit not sent with the value (LabResult.unit_from), before the unit.
-_INFERRED = {"range": "unit from its reference range: ", "bare": "no unit sent, read as "}
+_INFERRED = {"range": "unit from its reference range: ", "bare": NO_UNIT_READ_AS}
+
+
+def same_day_note(lab: LabResult) -> str:
+    """Beside a result other results of its test that day disagree with (same_day_labs.py):
+    " (results of 2026-11-10 disagree: 12.1 mIU/L high at 08:00-05:00 (Observation/a); 2.1
+    mIU/L at 14:00-05:00 (Observation/b); the more abnormal is read, the safer reading)"."""
+    if not lab.same_day:
+        return ""
+    return f" ({lab.same_day}; the more abnormal is read, the safer reading)"
 
 
 def inferred_note(lab: LabResult) -> str:

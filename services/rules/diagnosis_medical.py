@@ -23,12 +23,14 @@ from fhir_mapping.record import Finding, FindingKind, LabResult
 from fhir_mapping.result_statuses import OBSERVATION, named, named_as_gap
 from services import contributor_timing, low_lab_actions, unit_display
 from services.card_format import plural
+from services.lab_readings import NO_UNIT_READ_AS, same_day_note
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import deficiency_replacement, diagnosis_medical_thyroid
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 from services.rules.diagnosis_local_labs import either, local_items
 from services.rules.diagnosis_sleep_apnea import sleep_apnea_items
+from services.same_day_labs import safer_of
 
 
 def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> str:
@@ -46,8 +48,8 @@ def _lab_ref(lab: LabResult, as_of: date | None = None, old_days: int = 0) -> st
         # B12 code 14685-2: pmol/L): never a unit the record does not give, unsaid (lab54 item 3).
         value += " (no unit sent, read by its code's unit)"
     elif lab.unit_from == "bare" and lab.value is not None and lab.unit:  # lab58 item 2: lab57's
-        value = f"{lab_number(lab)} (unit not recorded, read as {unit_display.display(lab.unit)})"
-    ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}"
+        value = f"{lab_number(lab)} ({NO_UNIT_READ_AS}{unit_display.display(lab.unit)})"
+    ref = f"{value}, {lab.flag or 'unflagged'}, {lab.date.isoformat()}{same_day_note(lab)}"
     if lab.status:
         # Read before it is final (review s28 RJ finding 4): "preliminary (not yet reviewed)".
         # A registered one read with its value: "status registered", never its row's "(no
@@ -77,7 +79,8 @@ def _latest_labs(ctx: RuleContext) -> dict[str, LabResult]:
         seen = latest.get(lab.test)
         if seen is None or lab.date > seen.date or (lab.date == seen.date and _better(lab, seen)):
             latest[lab.test] = lab
-    return latest
+    # Of one day's results that disagree, the safer decides, named with the rest (lab59 item 1).
+    return {test: safer_of(ctx.record, lab) for test, lab in latest.items()}
 
 
 def _readable(lab: LabResult) -> bool:

@@ -28,6 +28,8 @@ def test_lab_result_field_order_is_the_one_lab_result_passes() -> None:
         "range_flagged",  # the flag is the range's, not the lab's (recheck K27b s31 finding 2)
         "unit_from",  # a unit not sent with the value: range / bare (recheck K28c s31 finding 2)
         "panel",  # the panel it was read from: a thyroid panel is named so (lab54 item 1)
+        "at",  # its time of day when another result of its test shares its day (lab59)
+        "same_day",  # the day's disagreeing results, named on the card (lab59 item 1)
     ]
     assert fields(LabResult)[6].default == ()
 

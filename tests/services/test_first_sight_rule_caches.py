@@ -87,9 +87,22 @@ def _plain_egfr(record: PatientRecord) -> LabResult | None:
     return max(found, key=lambda lab: lab.date) if found else None
 
 
+def _agreeing(labs: list[LabResult]) -> list[LabResult]:
+    """The labs without a second result of a test on a day it already has: a day whose results
+    disagree is read safer first (services/same_day_labs.py, lab59, tests/services/
+    test_lab59.py), no scan these lookups replaced."""
+    seen: set[tuple[str, date]] = set()
+    kept = []
+    for lab in labs:
+        if (lab.test, lab.date) not in seen:
+            seen.add((lab.test, lab.date))
+            kept.append(lab)
+    return kept
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_lab_lookups_by_test_read_as_the_scans_they_replaced(seed: int) -> None:
-    record = f.record(labs=_labs(seed))
+    record = f.record(labs=_agreeing(list(_labs(seed))))
     for test in TESTS:
         for since in (None, date(2024, 1, 4)):
             assert lab_safety.latest(record, test, since=since) is _plain_latest(

@@ -243,6 +243,8 @@ def test_the_later_tsh_12_is_judged(name: str) -> None:
     assert "TSH high 12" in _cards(name)[REVIEW]["summary"]
 
 
-def test_the_later_normal_tsh_is_the_latest() -> None:
-    cards = _cards("l2_tsh_2_at_1400_utc_after_tsh_12_at_0800_est")
-    assert "TSH high" not in _all_text(cards)
+def test_the_earlier_high_tsh_of_the_day_counts() -> None:
+    # lab59 item 1: the day's results disagree, so the safer (high) one decides, both named.
+    review = _cards("l2_tsh_2_at_1400_utc_after_tsh_12_at_0800_est")[REVIEW]
+    assert "TSH high 12" in review["summary"]
+    assert "results of 2026-11-10 disagree" in review["detail"]

@@ -11,7 +11,7 @@ B12 chart (b2) and its Epic TSH chart (l2):
    not recorded" when it has none. Controls: b5 B12 150 pmol/L (normal: an info line, no summary),
    b6 1,25-dihydroxy vitamin D and b7 a red-cell folate (other tests: `unless`, no line).
 2. A TSH valueQuantity with no unit (t1: 12) was "not compared" while the text "12" read 12 mIU/L:
-   now read so (lab_ranges.csv bare_quantity), "12 (unit not recorded, read as mIU/L)"; t2 (2, no
+   now read so (lab_ranges.csv bare_quantity), "12 (no unit sent, read as mIU/L)"; t2 (2, no
    unit) read as normal (was "not compared"). Control: t3 12 uIU/mL.
 3. The "Data not read" line of a result with no unit says "unit not recorded" (was "unit not
    stated"), the card's words (lab57 b1-b3, test below).
@@ -111,7 +111,7 @@ def test_other_tests_named_alike_are_not_read(name: str) -> None:
 def test_tsh_with_no_unit_is_read_in_miu_l() -> None:
     cards = _cards("t1_tsh_12_quantity_no_unit_epic")
     assert "TSH high 12" in cards[REVIEW]["summary"]
-    assert "12 (unit not recorded, read as mIU/L), high, 2026-11-10" in cards[REVIEW]["detail"]
+    assert "12 (no unit sent, read as mIU/L), high, 2026-11-10" in cards[REVIEW]["detail"]
     assert "not compared" not in _all_text(cards)
 
 

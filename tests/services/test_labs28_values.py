@@ -129,7 +129,7 @@ def test_a_b12_below_150_as_text_or_comparator_is_low(name: str) -> None:
     card = _chart(name)[DIAGNOSIS]
     assert card["summary"] == "Confirm the diagnosis before escalating: low B12"
     # "<150" sent with no unit says so (session 36 fix lab58: read as pg/mL, never unsaid).
-    unit = "(unit not recorded, read as pg/mL)" if name.startswith("v03") else "pg/mL"
+    unit = "(no unit sent, read as pg/mL)" if name.startswith("v03") else "pg/mL"
     assert f"**Low B12:** <150 {unit}, low, 2025-05-01" in card["detail"]
 
 

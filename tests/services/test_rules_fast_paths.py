@@ -409,7 +409,12 @@ def test_latest_labs_in_one_pass_are_latest_lab_per_test() -> None:
         latest = diagnosis_review._latest_labs(build_context(record, POLICY))
         for test in ("tsh", "b12", "folate", "vitamin-d"):
             plain = record.context.latest_lab(test)
-            assert latest.get(test) is plain
+            found = latest.get(test)
+            if found is not None and found.same_day:
+                # A day whose results disagree: the safer decides (lab59, test_lab59.py).
+                assert plain is not None and found.date == plain.date
+            else:
+                assert found is plain
 
 
 def test_maudsley_rows_by_dimension_read_as_the_table_scan() -> None:

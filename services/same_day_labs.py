@@ -1,0 +1,118 @@
+"""Two or more results of one test on one day that disagree (lab59 item 1): a TSH 12.1 mIU/L at
+08:00 and 2.1 at 14:00, a sodium 128 then 136, a lithium level 1.6 then 0.9.
+
+Until lab59 the latest of the day decided and the earlier abnormal one went unnamed: a card
+claimed more than the record shows (a normal day). Now, when the day's results fall on different
+sides of a line (the lab's flag, a critical call, or a line of data/lab_safety.csv), the safer
+reading decides: the abnormal one, and of two abnormal ones the one further in the direction the
+test's lines guard (a higher lithium or QTc, a lower sodium). Why the safer and not the later:
+a repeat drawn the same day may be a recheck of a haemolysed or drip-arm sample, or may not; the
+record does not say which, and acting on a normal value while an abnormal one stands is the
+error that harms (a toxic lithium, a prolonged QTc, a profound hyponatraemia missed), where
+acting on the abnormal one costs a repeat. The card names every result of the day with its time
+and resource id (`LabResult.same_day`), so the clinician sees both and judges which stands.
+
+Results that agree (the same value twice, two normal values, two above the same lines) keep the
+order context.py gave them (latest instant first): nothing to name. Only results of the day with
+a value or flag are weighed; of those, final ones only when any is final (a preliminary result
+superseded by the final of the same day: review K40b s34 finding 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
+
+from fhir_mapping.lab_units import ranged
+from fhir_mapping.record import LabResult, PatientRecord
+from services import cards, unit_display
+from services.lab_rules import rules
+
+# The flags that say a result is out of its range.
+_SIDES = frozenset({"high", "low"})
+
+
+@cache
+def _lines(test: str) -> tuple[tuple[str, float | None, float | None], ...]:
+    """(check, low, high) of each row of data/lab_safety.csv for `test` with a line."""
+    return tuple(
+        (r.check, r.low, r.high)
+        for r in rules()
+        if r.test == test and (r.low is not None or r.high is not None)
+    )
+
+
+@cache
+def _direction(test: str) -> int:
+    """+1 when the test's lines guard against a high value only (lithium, QTc, a TCA level), -1
+    against a low one only (sodium), 0 otherwise and for the tests judged by their default
+    interval (TSH, B12, folate, vitamin D: either side may be the finding, the flag decides)."""
+    if ranged(test):
+        return 0
+    high = any(lo is None and hi is not None for _c, lo, hi in _lines(test))
+    low = any(hi is None and lo is not None for _c, lo, hi in _lines(test))
+    return 1 if high and not low else -1 if low and not high else 0
+
+
+def _beyond(lab: LabResult, number: float | None) -> frozenset[str]:
+    """The checks whose line an exact value is beyond (a bound is judged by its flag only)."""
+    if number is None or lab.comparator is not None:
+        return frozenset()
+    return frozenset(
+        check
+        for check, low, high in _lines(lab.test)
+        if (high is not None and number > high) or (low is not None and number < low)
+    )
+
+
+def _state(lab: LabResult, number: float | None) -> tuple[bool, str, frozenset[str]]:
+    """Where a result stands: critical, its side when flagged out of range, the lines passed."""
+    return lab.critical, lab.flag if lab.flag in _SIDES else "", _beyond(lab, number)
+
+
+def _rank(lab: LabResult, number: float | None) -> tuple[bool, bool, float]:
+    critical, side, lines = _state(lab, number)
+    danger = (number or 0.0) * _direction(lab.test)
+    return critical, bool(side or lines), danger
+
+
+def ordered_day(day: Sequence[LabResult], numbers: Sequence[float | None]) -> list[LabResult]:
+    """One test's results of one day (latest first) with the safer one first and the day's
+    disagreement noted on it when they disagree; as given otherwise. `numbers`: each result's
+    value in the table's unit (lab_readings.value), None when not compared."""
+    weighed = [(lab, n) for lab, n in zip(day, numbers, strict=True) if n is not None or lab.flag]
+    if any(not lab.status for lab, _n in weighed):
+        weighed = [(lab, n) for lab, n in weighed if not lab.status]
+    if len({_state(lab, n) for lab, n in weighed}) < 2:
+        return list(day)
+    safer, _n = max(weighed, key=lambda pair: _rank(*pair))  # the first of equals: the latest
+    note = f"results of {safer.date.isoformat()} disagree: " + "; ".join(
+        _named(lab)
+        for lab, _n in reversed(weighed)  # earliest first, as drawn
+    )
+    rest = [lab for lab in day if lab is not safer]
+    return [replace(safer, same_day=note), *rest]
+
+
+def _named(lab: LabResult) -> str:
+    """ "12.1 mIU/L high at 08:00-05:00 (Observation/tsh-1)"."""
+    value = "no value" if lab.value is None else cards.fmt_mg(lab.value)
+    unit = f" {unit_display.display(lab.unit)}" if lab.unit and lab.value is not None else ""
+    flag = f" {lab.flag}" if lab.flag else ""
+    sign = f"{lab.comparator} " if lab.comparator else ""
+    at = f" at {lab.at}" if lab.at else " (time not stated)"
+    source = f" ({lab.source})" if lab.source is not None else ""
+    return f"{sign}{value}{unit}{flag}{at}{source}"
+
+
+def safer_of(record: PatientRecord, lab: LabResult) -> LabResult:
+    """The result to read in place of `lab` (a reader's latest of its test): the first of its
+    day in lab_readings.newest_first when its day's results disagree and it has `lab`'s status
+    (a final result is not replaced by a preliminary one), else `lab`."""
+    from services.lab_readings import newest_first  # lab_readings calls back here
+
+    first = next(iter(newest_first(record, lab.test)), None)
+    if first is None or not first.same_day or first.date != lab.date:
+        return lab
+    return first if first.status == lab.status else lab
