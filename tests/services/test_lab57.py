@@ -31,8 +31,9 @@ Epic charts and written as Epic and Oracle Health send them:
    a day's results by source); now by instant when both state their time with an offset. l1: TSH
    12 at 10:00-05:00 (15:00Z) after TSH 2 at 14:00Z ("14:00Z" sorts later as text, its id first):
    was quiet, now "TSH high 12". l2: TSH 2 at 14:00Z after TSH 12 at 08:00-05:00 (13:00Z): was
-   "TSH high 12", now the later normal TSH. Control: l3, the TSH 2 dated without a time (which
-   came later is not known: the old order, TSH 12).
+   "TSH high 12", then the later normal TSH; since lab59 the earlier high one of the day counts
+   (the safer reading). Control: l3, the TSH 2 dated without a time (which came later is not
+   known: the old order, TSH 12).
 """
 
 from __future__ import annotations
