@@ -130,9 +130,9 @@ class _Reader:
                 day.answer(part, yes, full=full)
 
     def panel_value(self, resource: Resource, when: date, *, full: bool) -> None:
-        """The panel's own value (suicide_screen.py docstring, "A valued panel"): a risk level it names is
-        the day's documented level; any other value is an unread C-SSRS result (a gap dated
-        `when`, which build.py turns into an unread self-harm answer)."""
+        """The panel's own value (suicide_screen.py docstring, "A valued panel"): a risk level it
+        names is the day's documented level; any other value is an unread C-SSRS result (a gap
+        dated `when`, which build.py turns into an unread self-harm answer)."""
         if not any(k.startswith("value") and v is not None for k, v in resource.items()):
             return  # the usual panel: its questions are components or Observations of their own
         level = _level(resource)

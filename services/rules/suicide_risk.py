@@ -44,9 +44,9 @@ service reads can lag the visit) and "under crisis team care". The topic is neve
 
 This module holds the card (`rule`), its level, its "Found" detail and its suggestion. Apart
 from it, one idea each: suicide_risk_text.py (what the card says at each level: the summary,
-the "Found" lines, the advice) and suicide_risk_overdose.py (the order hooks' quantity line for
-a drafted drug dangerous in overdose, read from data/overdose_toxicity.csv); their public names
-stay importable from here.
+the "Found" lines), suicide_risk_advice.py (the advice) and suicide_risk_overdose.py (the order
+hooks' quantity line for a drafted drug dangerous in overdose, read from
+data/overdose_toxicity.csv); their public names stay importable from here.
 """
 
 from __future__ import annotations
@@ -69,12 +69,13 @@ from services.payer_criteria import evaluate_payer_criteria
 from services.recommendation import Recommendation, Suggestion
 from services.risk_signal import RiskCheck, RiskEvent
 from services.rules import (
+    suicide_risk_advice,
     suicide_risk_discharge,
     suicide_risk_ordered,
-    suicide_risk_text,
     suicide_risk_young,
 )
 from services.rules.context import RuleContext
+from services.rules.suicide_risk_advice import card_advice
 from services.rules.suicide_risk_overdose import (
     OverdoseRisk,
     means_restriction_line,
@@ -82,7 +83,6 @@ from services.rules.suicide_risk_overdose import (
     running_supply_line,
 )
 from services.rules.suicide_risk_text import (
-    card_advice,
     card_summary,
     found_lines,
     lead_event,
@@ -201,7 +201,7 @@ def treatment_lines(
     elif (
         ctx.facts.active
         and not ctx.facts.psychotic
-        and suicide_risk_text.treated_for_depression(ctx)
+        and suicide_risk_advice.treated_for_depression(ctx)
     ):
         treatment = tms_gate.line(
             suicide_risk_young.row_key(
