@@ -13,8 +13,8 @@ readings name their measure or drug right before "OD" ("blurry vision OD", "IOP 
 "sertraline 50 mg OD") or the other eye after it ("OD/OS"): no item of its own. An eye word
 anywhere in the reason (`lookalike_eye`, `lookalike_eye_next`, `od_eye_visit` rows: "Eye pain,
 OD") leaves it to the eye readers (od_lookalike.py), the eye's side being likelier there. Only
-the readers of an ED visit's or a stay's reason use this (visit_risk._od_side); an eye record
-never does (eye_context.py).
+the readers of an ED visit's or a stay's reason use this (visit_reason_kinds._od_side); an eye
+record never does (eye_context.py).
 """
 
 from __future__ import annotations

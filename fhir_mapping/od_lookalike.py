@@ -279,7 +279,7 @@ def before_intent(
     quiet, TMS offered: fix text55a). Cut after the word, not before it: a dash left closing
     the clause reads as a checklist's "no". A denial before the event ("no OD with SI") still
     reaches it; so does one after a list ("Overdose or suicide attempt denied": no intent read
-    right after "OD with", no cut; an act's own denial is never cut, self_harm_text._said)."""
+    right after "OD with", no cut; an act's own denial is never cut, self_harm_denial._said)."""
     at = [
         (m.start("word") if "word" in p.groupindex else m.start(), m.end())
         for p in intents

@@ -3,14 +3,14 @@ text61, review K46a).
 
 A Condition note "Hx SI 2015, none since; has a gun" is current ideation
 (condition_harm_notes._kept_current, fix text58): access to means or a preparatory act
-(stated_history.means: "has a gun", "has access to pills"; C-SSRS screener item 6) named in a
-clause that names no ideation of its own. The same words as a visit reason were read as the 2015
-history (visit_risk._text_kinds): no suicide-risk card, TMS offered. The visit reason now asks the
-same: ideation, means beside it, and only a history or a denial to say it is past, is asked
-about today. A means denied ("no access to guns") keeps the history past, and so does a clause
-that is the treatment plan (stated_heading.treatment_answer: "Plan: gun safety counseling",
-"Plan: rope course with youth group" hold a `plan_treatment_any` phrase, which wins over a means
-word there as in a heading's answer).
+(stated_history.means: "has a gun", "has access to pills"; C-SSRS screener item 6) named in a clause
+that names no ideation of its own. The same words as a visit reason were read as the 2015 history
+(visit_reason_kinds._text_kinds): no suicide-risk card, TMS offered. The visit reason now asks the
+same: ideation, means beside it, and only a history or a denial to say it is past, is asked about
+today. A means denied ("no access to guns") keeps the history past, and so does a clause that is the
+treatment plan (stated_heading.treatment_answer: "Plan: gun safety counseling", "Plan: rope course
+with youth group" hold a `plan_treatment_any` phrase, which wins over a means word there as in a
+heading's answer).
 """
 
 from __future__ import annotations

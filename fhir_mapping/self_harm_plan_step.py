@@ -5,7 +5,7 @@ text61, review K46a).
 right after its qualifier), while "plan to go home and overdose" gave the card "Overdose, intent
 not recorded": an overdose that happened. Fix text51b let an everyday step stand between the
 qualifier and an `ideation_object` term ("plan to go home and kill himself": `stepped`), but the
-event reader (self_harm_text._said) still asked only for a qualifier right before. An act or
+event reader (self_harm_denial._said) still asked only for a qualifier right before. An act or
 event term is now a thought too where an `ideation_object` term starts at the same place after a
 qualifier and a step (the verb "overdose", "od", "set herself on fire" are such rows).
 

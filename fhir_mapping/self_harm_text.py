@@ -78,43 +78,29 @@ undetermined intent is read as such (self_harm_intent.py, `intent_coded` re-expo
 
 The finding is marked in `Finding.verification` (TEXT_ONLY, INTENT_UNKNOWN): the card says "text
 only: confirm" (services/risk_wording.py). Apart from diagnosis_text.py: self-harm has an intent
-to read besides the words, and two readers (condition_text.py, visit_risk.py) share it.
+to read besides the words, and two readers (condition_text.py, visit_risk.py) share it. The table
+compiled by role is self_harm_roles.py's, whether a mention is said and not denied
+self_harm_denial.py's (split out in session 37 to keep this module under 400 lines).
 """
 
 from __future__ import annotations
 
-import csv
 import enum
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
-from fhir_mapping.denial_scope import denial_scope
 from fhir_mapping.denial_undone import denials_undone
-from fhir_mapping.od_lookalike import before_intent, blank_lookalikes, od_events, od_intent
+from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.quoted_answer import blank_answered_items
-from fhir_mapping.self_harm_context import (
-    accident_beside,
-    without_other_attempts,
-    without_usual_doses,
-)
-from fhir_mapping.self_harm_ideation import lead_start, preparatory, term_regex
+from fhir_mapping.self_harm_context import without_other_attempts, without_usual_doses
+from fhir_mapping.self_harm_denial import _denied, _masked, _negated, _said
+from fhir_mapping.self_harm_ideation import lead_start, preparatory
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
-from fhir_mapping.self_harm_plan_step import ended, plan_stepped, planned
-from fhir_mapping.self_harm_scope import cue_window
+from fhir_mapping.self_harm_plan_step import ended, plan_stepped
+from fhir_mapping.self_harm_roles import _plain, _terms
 from fhir_mapping.self_harm_sib import as_sibling
 from fhir_mapping.self_harm_subject import other_subject, unsaid
 from fhir_mapping.self_harm_taken import taken_spans
-from fhir_mapping.text_negation import (
-    ANSWER_LEAD,
-    answer_covers,
-    negated,
-    normalise_text,
-    pre_cued,
-    scope_after,
-)
 
 __all__ = [
     "INTENT_UNKNOWN",
@@ -150,107 +136,6 @@ class _Verdict(enum.Enum):
     ACCIDENT = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Terms:
-    act: tuple[re.Pattern[str], ...]
-    event: tuple[re.Pattern[str], ...]
-    intent: tuple[re.Pattern[str], ...]
-    suicidal: tuple[re.Pattern[str], ...]
-    accidental: tuple[re.Pattern[str], ...]
-    undetermined: tuple[re.Pattern[str], ...]
-    negated_accident: tuple[re.Pattern[str], ...]
-    # Read only right after an ideation lead ("urges to cut", "wants to hurt himself"):
-    # self_harm_ideation.py; never as an act.
-    ideation_object: tuple[re.Pattern[str], ...]
-    # Everyday phrases holding a term, blanked before reading ("acting odd last night" is no
-    # "ODd last night": session 32 lead's follow-up to words43).
-    lookalike: tuple[re.Pattern[str], ...]
-    # Self-harm's own negation cues, beside the shared ones (module docstring: Denials).
-    negation: re.Pattern[str] | None
-    negation_answer: re.Pattern[str] | None
-    negation_pseudo: re.Pattern[str] | None
-
-
-def _cues(terms: list[str], answer: bool = False) -> re.Pattern[str] | None:
-    """One alternation of negation cues, longest first ("wasn't the first" before "wasn't");
-    an `answer` cue only right after a colon, dash or question mark ("Self-harm: denies"), as
-    text_negation.py reads its own answers."""
-    if not terms:
-        return None
-    body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile((ANSWER_LEAD if answer else "") + r"(?<![\w'])(?:" + body + r")(?![\w'])")
-
-
-@cache
-def _terms() -> _Terms:
-    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    by_role: dict[str, list[re.Pattern[str]]] = {}
-    cues: dict[str, list[str]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        if row["role"].startswith("negation"):
-            cues.setdefault(row["role"], []).append(_plain(row["term"]))
-            continue
-        timed = row["role"] != "lookalike" or not row["term"].startswith("od ")  # text59, text64
-        by_role.setdefault(row["role"], []).append(term_regex(row["term"], timed=timed))
-    return _Terms(
-        # A bare attempt term is an act; self_harm_context.py blanks it before an attempt at
-        # something else ("past attempts to quit smoking").
-        act=tuple(p for r in ("act", "act_attempt", "act_bare") for p in by_role.get(r, [])),
-        event=(*by_role.get("event", ()), *od_events()),  # "OD heroin", "OD, denies SI"
-        intent=tuple(by_role.get("intent", ())),
-        suicidal=(*by_role.get("suicidal", ()), od_intent()),  # "OD w/ SI" (fix text53b)
-        accidental=tuple(by_role.get("accidental", ())),
-        undetermined=tuple(by_role.get("undetermined", ())),
-        negated_accident=tuple(by_role.get("negated_accident", ())),
-        ideation_object=tuple(by_role.get("ideation_object", ())),
-        lookalike=tuple(by_role.get("lookalike", ())),
-        negation=_cues(cues.get("negation", [])),
-        negation_answer=_cues(cues.get("negation_answer", []), answer=True),
-        negation_pseudo=_cues(cues.get("negation_pseudo", [])),
-    )
-
-
-def _plain(text: str) -> str:
-    """`normalise_text`, a typographic apostrophe ("didn’t") read as the cues' straight one."""
-    return normalise_text(text.replace("\u2019", "'"))
-
-
-def _denied(text: str, start: int, end: int, *, listed: bool = False) -> bool:
-    """Whether the phrase at text[start:end] is negated: the shared cues (text_negation.py) and
-    self-harm's own (`negation`: "never attempted suicide", "didn't overdose", "wasn't a
-    suicide attempt"; `negation_answer`: "Self-harm: denies"), in the same scope (five words
-    of the mention's own part, or back over a list of bare nouns to its cue: self_harm_scope.py;
-    up to a "but"). A `negation_pseudo` phrase in that scope or in the rest of
-    the clause ("not the first suicide attempt", "never self-harmed until last week") undoes
-    any of them: the mention is read, the safer mistake (module docstring: Denials)."""
-    terms = _terms()
-    before = denial_scope(text, start)
-    if terms.negation_pseudo is not None and (
-        terms.negation_pseudo.search(before) or terms.negation_pseudo.search(scope_after(text, end))
-    ):
-        return False
-    # `listed`: a self-harm or overdose mention, whose denial is read where it reaches in a list
-    # (self_harm_scope.py): "denies SI or self-harm" reaches, "denies SI and attempted overdose
-    # last week" does not (session 28 fix fx-selfharm2). A qualifier ("accidental" in "no
-    # suicidal intent, accidental overdose") keeps NegEx's window: it is no item of a list.
-    window = cue_window(text, start, end, _cued) if listed else before
-    if negated(text, start, end, window=window):
-        return True
-    if terms.negation is not None and terms.negation.search(window):
-        return True
-    # A comma-joined answer denies only a plain list of screening items ("SI, HI: denies"), not
-    # the act before it ("Intentional OD, SI: denies"; recheck K27a s31 finding 1).
-    return terms.negation_answer is not None and answer_covers(
-        text, start, end, terms.negation_answer.search(text[end:])
-    )
-
-
-def _cued(words: str) -> bool:
-    """Whether `words` hold a negation cue, shared or self-harm's own (self_harm_scope.py)."""
-    own = _terms().negation
-    return pre_cued(words) or (own is not None and own.search(words) is not None)
-
-
 # A `negated_accident` phrase read as ICD-10-CM's "intentional self-harm" (module docstring).
 _STATED_INTENT = "intentional"
 
@@ -270,35 +155,6 @@ def _read(text: str) -> str:
             said = " " if _denied(text, m.start(), m.end()) else _STATED_INTENT
             text = text[: m.start()] + said + text[m.end() :]
     return text
-
-
-def _said(
-    text: str,
-    patterns: tuple[re.Pattern[str], ...],
-    *,
-    listed: bool = False,
-    act: bool = False,
-    spans: tuple[tuple[int, int], ...] = (),
-) -> bool:
-    """Whether any of `patterns` occurs in `text` (normalised) and is not negated there.
-    `listed`: the mentions themselves (act, event), read as items of a list (`_denied`); one
-    after an ideation qualifier or its step (self_harm_plan_step.py) is a thought, not read
-    here (`ideation`); one a relative governs ("Brother with multiple suicide attempts") is
-    the relative's (self_harm_subject.py). `act`: an act with an accident stated beside it
-    ("cut arm on broken glass", "Accidentally cut her wrist") is not read
-    (self_harm_context.py); an event's accident is read by `_verdict`. `spans`: mentions found
-    otherwise, read the same way (a past act of taking: self_harm_taken.py, fix text49b). A
-    `listed` event's denial is read up to an `od_intent` word after it ("OD with SI denied"
-    denies the intent, not the overdose: od_lookalike.before_intent, fix text55a)."""
-    found = [(m.start(), m.end()) for p in patterns for m in p.finditer(text)]
-    cuts = (od_intent(),) if listed and not act else ()
-    return any(
-        not (listed and planned(text, start))
-        and not (listed and other_subject(text, start))
-        and not (act and accident_beside(text, start, end))
-        and not _denied(*before_intent(text, start, end, cuts), listed=listed)
-        for start, end in (*found, *spans)
-    )
 
 
 @lru_cache(maxsize=1024)
@@ -321,21 +177,6 @@ def ideation(text: str) -> bool:
         and not _denied(text, denial_from, m.end(), listed=True)
         for m, lead, denial_from in said
     )
-
-
-def _negated(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
-    """Whether any of `patterns` occurs in `text` negated ("overdose, not intentional")."""
-    return any(_denied(text, m.start(), m.end()) for p in patterns for m in p.finditer(text))
-
-
-def _masked(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
-    """`text` with each occurrence of `patterns` that is not negated blanked out (same length,
-    so the positions negation reads stay)."""
-    for p in patterns:
-        for m in p.finditer(text):
-            if not _denied(text, m.start(), m.end()):
-                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
-    return text
 
 
 @lru_cache(maxsize=4096)

@@ -35,7 +35,7 @@ __all__ = ["act_words", "states_plan", "value_states_plan"]
 @lru_cache(maxsize=4096)
 def states_plan(text: str) -> bool:
     """Whether free text states a suicide plan or intent by a risk heading's answer, its safety
-    planning set aside first (visit_risk._text_kinds' reading). Remembered by text: every
+    planning set aside first (visit_reason_kinds._text_kinds' reading). Remembered by text: every
     Condition's words are asked (conditions.wants_condition), problem-list words repeat across
     charts, and the reading cost a Condition about 140 us (make bench, session 32)."""
     return stated_heading.states_method(stated_safety.safety_blanked(text))

@@ -49,48 +49,24 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   makes the words the patient's again ("FH of depression, pt with bipolar").
 
 Apart from tms_safety.py (moved out in session 22 to keep that module under 400 lines) because
-reading negation is its own idea, whatever the terms being read.
+reading negation is its own idea, whatever the terms being read. The table's cues are compiled
+by negation_cues.py (split out in session 37 to keep this module under 400 lines).
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
+from fhir_mapping.negation_cues import ANSWER_LEAD as ANSWER_LEAD
+from fhir_mapping.negation_cues import _family_closed, _negations
+from fhir_mapping.negation_cues import cue_rows as cue_rows
+from fhir_mapping.negation_cues import normalise_text as normalise_text
 from fhir_mapping.text_bounds import CLAUSE, LIST_CLAUSE, SENTENCE, span_after, span_before
 from fhir_mapping.text_informant import report_end
 
 # NegEx reads a trigger's scope as the next (or previous) five words (Chapman et al., J Biomed
 # Inform 2001;34:301-310); a clause ends at a full stop, semicolon or comma (text_bounds.CLAUSE).
 _SCOPE_WORDS = 5
-# What may follow a `trailing` cue to the end of its clause: who ruled it out ("by psychiatry",
-# "by dr lee", up to three words, no digits), then a date or number, parentheses, an "in"/"on"
-# before it ("ruled out 2024", "ruled out (06/2024)", "ruled out in 2024", "ruled out by
-# psychiatry 2019"). Anything else ("ruled out by psychiatry?") keeps the finding, and so do
-# words of a doubt or a wait among the "by" words ("ruled out by psychiatry pending", "... not").
-_BY_WORD = r"\s+(?!(?:not|no|pending|awaited|awaiting|yet|if|unless)\b)[a-z][a-z'.]*"
-_TRAILING_REST = r"(?=(?:\s+by(?:" + _BY_WORD + r"){1,3})?(?:\s*(?:in|on)?\s*[\d/()]+)*\s*[)]*\s*$)"
-# What may stand between a term and its checklist answer: up to four more items the answer
-# covers too, each joined by a slash or comma and of up to three words ("SI/HI: denies",
-# "SI, HI: denies", "SI/HI/self harm: none", "Suicidal ideation/homicidal ideation: denies";
-# recheck K7 s28 finding 4: only slash-joined single words were read, so these raised a critical
-# card), then a colon, question mark or dash. An item holding a negation word ("SI, no plan:")
-# is no item of the checklist: the answer is then not read as covering the term. A qualifier of the
-# term (`_QUALIFIER`) is no screening item either, so "SI, Intent: none", "Passive SI, Plan: none"
-# keep the SI (fix hist36; `answer_covers` reads comma lists, fix neg37).
-_QUALIFIER = r"(?:plan|intent|method|means|specific|active)\b"
-_ITEM = r"(?!(?:no|not|denies|without)\b)[a-z]+"
-# An "or"/"and" joins the last item to the list, after a comma or alone ("SI, HI, or self-harm:
-# denies", "SI/HI or self harm: denies"; recheck K29b s32 finding 3, fix text42: read as stated).
-_JOINT = r"(?:\s*[/,]\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+)"
-# The items stand in the group "items": a comma-joined list is read only as `answer_covers` says.
-ANSWER_LEAD = r"^(?P<items>(?:" + _JOINT + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4})\s*[:?\-]\s*"
-# An `answer_all` ("all neg") says it covers every item, so a semicolon joins them too
-# ("SI;HI;AVH - all neg"); a plain answer after a semicolon ("SI; HI: denies") covers HI only.
-_ALL_LEAD = r"^(?:\s*[/,;]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
 # A comma-joined checklist's joints ("Psych ROS: SI, HI: denies": its clause a LIST_CLAUSE).
 _LIST_JOINT = re.compile(r"[,/]|\b(?:and|or)\b")
 # A list read as `answer_covers` reads a comma-joined one: a comma or a word joins it (fix text42).
@@ -98,32 +74,11 @@ _WORD_LIST = re.compile(r",|\b(?:and|or)\b")
 # A family-history list: its items, each up to this many words ("major depressive disorder"),
 # within a sentence (a full stop or semicolon ends it).
 _FAMILY_ITEM_WORDS = 3
-# An answer followed by the word it qualifies is no answer: "SI: no plan", "SI - no intent" say
-# the ideation is there, without a plan (recheck K7 s28 finding 4, read as a denial before); an
-# answer closes its item ("SI: no", "SI: none.", "SI: denies, HI: denies").
-_NOT_A_QUALIFIER = r"(?!\s+" + _QUALIFIER + ")"
-# ... and within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
+# A `trailing` cue (what may follow it to its clause's end: negation_cues._TRAILING_REST) is read
+# only within this many words of the phrase (its own qualifiers: "Bipolar II disorder ruled
 # out"), narrower than NegEx's five: "bipolar disorder - psychosis ruled out" names another
 # finding in between, and a bipolar disorder read as ruled out is the unsafe mistake.
 _TRAILING_WORDS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class _Negations:
-    pre: tuple[re.Pattern[str], ...]
-    post: tuple[re.Pattern[str], ...]
-    trailing: tuple[re.Pattern[str], ...]
-    pseudo: re.Pattern[str] | None
-    answer: re.Pattern[str] | None
-    answer_all: re.Pattern[str] | None
-    prefix: re.Pattern[str] | None
-    stop: re.Pattern[str] | None
-    clause_stop: re.Pattern[str] | None
-    list_items: frozenset[str]
-    list_follow: frozenset[str]
-    family: tuple[re.Pattern[str], ...]
-    family_end: re.Pattern[str] | None
-    family_current: re.Pattern[str] | None
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
@@ -132,111 +87,6 @@ def term_pattern(term: str) -> re.Pattern[str]:
     (diagnosis_text.py, sleep_apnea_text.py, self_harm_context.py, abbreviation_context.py)."""
     body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
     return re.compile(r"\b" + body)
-
-
-def normalise_text(text: str) -> str:
-    """Lower case, a hyphen or underscore inside a word read as a space ("bone-anchored",
-    "VP-shunt"), runs of whitespace as one space. A free-standing dash ("Shunt - no") stays."""
-    text = re.sub(r"(?<=\w)[-_](?=\w)", " ", text.lower())
-    return " ".join(text.split())
-
-
-def _cue(cue: str) -> re.Pattern[str]:
-    # A cue of punctuation ("-": "SI -") has no word boundary: it stands between spaces or ends.
-    left = r"\b" if cue[:1].isalnum() else r"(?<!\S)"
-    right = r"\b" if cue[-1:].isalnum() else r"(?!\S)"
-    return re.compile(left + re.escape(cue) + right)
-
-
-def _answers(lead: str, cues: list[str]) -> re.Pattern[str] | None:
-    if not cues:
-        return None
-    body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(lead + r"(?:" + body + r")\b" + _NOT_A_QUALIFIER)
-
-
-def _prefixes(cues: list[str]) -> re.Pattern[str] | None:
-    """The `prefix` cues, each closing the text before the phrase: after a space or list
-    punctuation (or the start); one ending in a dash attached to the phrase ("-SI"), others up
-    to one space before it ("(-) SI", "Neg SI")."""
-    if not cues:
-        return None
-    body = "|".join(
-        re.escape(c) + ("" if c.endswith("-") else r"\s?")
-        for c in sorted(cues, key=len, reverse=True)
-    )
-    return re.compile(r"(?:^|(?<=[\s,;:(/]))(?:" + body + r")$")
-
-
-def _alternation(cues: list[str]) -> re.Pattern[str] | None:
-    if not cues:
-        return None
-    # Longest first, so "with no" wins over "no" where both could match.
-    ordered = sorted(cues, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in ordered) + r")\b")
-
-
-@cache
-def cue_rows() -> dict[str, list[str]]:
-    """data/text_negations.csv's cues by role, normalised (`normalise_text`), in table order: the
-    one reading of the table, for `_negations` and text_checklist.py alike."""
-    text = resources.files("fhir_mapping").joinpath("data/text_negations.csv").read_text("utf-8")
-    by_role: dict[str, list[str]] = {}
-    for row in csv.DictReader(text.splitlines()):
-        by_role.setdefault(row["role"], []).append(normalise_text(row["cue"]))
-    return by_role
-
-
-@cache
-def _negations() -> _Negations:
-    by_role = cue_rows()
-    answer = by_role.get("answer", [])
-    return _Negations(
-        # A family-history cue is a `pre` cue too ("FH of bipolar"), and also reaches over a list.
-        pre=tuple(_cue(c) for c in by_role.get("pre", []) + by_role.get("family", [])),
-        post=tuple(_cue(c) for c in by_role.get("post", [])),
-        # A word cue may be followed by a date ("ruled out 2024"); a punctuation cue ("-", the
-        # checklist's minus: "SI -") only closes its clause: "Suicide attempt - 2026" dates the
-        # attempt with a dash, it denies nothing (recheck K29b s31 finding 1: read as denied).
-        trailing=tuple(
-            re.compile(_cue(c).pattern + (_TRAILING_REST if c[:1].isalnum() else r"(?=\s*$)"))
-            for c in by_role.get("trailing", [])
-        ),
-        pseudo=_alternation(by_role.get("pseudo", [])),
-        # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No";
-        # also after a slash pair the answer covers ("SI/HI: denies": session 28 fx-selfharm2).
-        answer=_answers(ANSWER_LEAD, answer),
-        answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
-        prefix=_prefixes(by_role.get("prefix", [])),
-        stop=_alternation(by_role.get("stop", [])),
-        clause_stop=_alternation(by_role.get("clause_stop", [])),
-        # A device item is a screening item to an answer after the list (`list_device`).
-        list_items=frozenset(by_role.get("list_item", []) + by_role.get("list_device", [])),
-        list_follow=frozenset(by_role.get("list_follow", [])),
-        family=tuple(_cue(c) for c in by_role.get("family", [])),
-        family_end=_alternation(by_role.get("family_end", [])),
-        # A `#` in a current-risk cue stands for a count ("x # weeks": "SI x 2 weeks").
-        family_current=_counted(by_role.get("family_current", [])),
-    )
-
-
-def _counted(cues: list[str]) -> re.Pattern[str] | None:
-    pattern = _alternation(cues)
-    return None if pattern is None else re.compile(pattern.pattern.replace(r"\#", r"\d+"))
-
-
-@cache
-def _family_closed() -> re.Pattern[str] | None:
-    """A part closed by a `clause_closed` word of data/self_harm_terms.csv ("Family history
-    reviewed", "FH negative"): the self-harm reader's words (self_harm_scope.py), one list."""
-    text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    words = [
-        normalise_text(row["term"])
-        for row in csv.DictReader(text.splitlines())
-        if row["role"] == "clause_closed"
-    ]
-    closed = _alternation(words)
-    return None if closed is None else re.compile(closed.pattern + r"\s*[.:]?\s*$")
 
 
 def after_last_stop(before: str) -> str:

@@ -42,47 +42,46 @@ Override reasons (data/override_reasons.csv) include "assessment completed today
 service reads can lag the visit) and "under crisis team care". The topic is never snoozed
 (data/topics.csv): while any signal is current the card comes back at the next evaluation.
 
-This module holds the card (`rule`), its level, its "Found" detail and its suggestion. Apart
-from it, one idea each: suicide_risk_text.py (what the card says at each level: the summary,
-the "Found" lines, the advice) and suicide_risk_overdose.py (the order hooks' quantity line for
-a drafted drug dangerous in overdose, read from data/overdose_toxicity.csv); their public names
-stay importable from here.
+This module holds the card (`rule`), its level and its "Found" detail. Apart from it, one idea each:
+suicide_risk_suggestion.py (its one-click, the assessment to order; split out in session 37),
+suicide_risk_text.py (what the card says at each level: the summary, the "Found" lines),
+suicide_risk_advice.py (the advice) and suicide_risk_overdose.py (the order hooks' quantity line for
+a drafted drug dangerous in overdose, read from data/overdose_toxicity.csv); their public names stay
+importable from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fhir_mapping.record import DraftOrder, SourceRef
+from fhir_mapping.record import DraftOrder
 from services import (
     cards,
     pathway_contraindications,
-    suggestions,
     suicide_today,
-    suicide_urgency,
-    tables,
     tms_gate,
 )
 from services.acute_risk import SuicideLevel, SuicideSignal
 from services.order_hook_skips import PATHWAY_ROLES, starts_or_raises
 from services.payer_criteria import evaluate_payer_criteria
-from services.recommendation import Recommendation, Suggestion
+from services.recommendation import Recommendation
 from services.risk_signal import RiskCheck, RiskEvent
 from services.rules import (
+    suicide_risk_advice,
     suicide_risk_discharge,
     suicide_risk_ordered,
-    suicide_risk_text,
     suicide_risk_young,
 )
 from services.rules.context import RuleContext
+from services.rules.suicide_risk_advice import card_advice
 from services.rules.suicide_risk_overdose import (
     OverdoseRisk,
     means_restriction_line,
     overdose_risks,
     running_supply_line,
 )
+from services.rules.suicide_risk_suggestion import _suggestion
 from services.rules.suicide_risk_text import (
-    card_advice,
     card_summary,
     found_lines,
     lead_event,
@@ -104,8 +103,6 @@ __all__ = [
 TOPIC = "suicide-risk"
 # The pathway option (data/pathway_options.csv) the acute-risk treatments name beside ECT.
 _ESKETAMINE = "esketamine"
-# Each level's urgency: services/suicide_today.py (the hold reads the same map).
-_URGENCY = suicide_today.LEVEL_URGENCY
 
 
 def _same_record(check: RiskCheck, event: RiskEvent) -> bool:
@@ -201,7 +198,7 @@ def treatment_lines(
     elif (
         ctx.facts.active
         and not ctx.facts.psychotic
-        and suicide_risk_text.treated_for_depression(ctx)
+        and suicide_risk_advice.treated_for_depression(ctx)
     ):
         treatment = tms_gate.line(
             suicide_risk_young.row_key(
@@ -252,56 +249,6 @@ def _until_assessed(found_high: bool) -> str:
     if not found_high:
         return "The risk assessment comes first; if it finds acute risk: "
     return ""
-
-
-def _suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion | None:
-    if signal.level is SuicideLevel.RESCREENED:
-        return _rescreened_suggestion(ctx, signal)
-    if not signal.acute:
-        return None  # assessed: nothing to order (the clinician overrides or it ages out)
-    reasons: list[SourceRef] = signal.reasons()
-    cssrs = tables.order_code("cssrs-screener")
-    high = signal.level is SuicideLevel.HIGH
-    urgency = suicide_urgency.urgency(_URGENCY[signal.level])
-    resource = None
-    if ctx.patient_id is not None:
-        resource = suggestions.service_request(
-            patient_id=ctx.patient_id,
-            concept="suicide-risk-assessment",
-            text=(
-                "Same-day clinician suicide risk assessment (screen found high risk)"
-                if high
-                else "Same-day structured suicide risk assessment"
-            ),
-            reasons=reasons,
-            priority=urgency.priority,
-            note=(
-                "Psychiatric evaluation and safety plan today."
-                if high
-                else f"For example the C-SSRS screener (LOINC {cssrs.code}); record the answers."
-            ),
-        )
-    # A psychiatric stay in progress: the assessment is the ward's today (review 16 second
-    # recheck c02), not a same-day evaluation to arrange for an outpatient.
-    label = urgency.label_for(ward=on_ward(ctx))
-    return suggestions.create(label, resource, recommended=True)
-
-
-def _rescreened_suggestion(ctx: RuleContext, signal: SuicideSignal) -> Suggestion:
-    """The assessment an older, never-assessed answer still needs, at routine priority."""
-    cssrs = tables.order_code("cssrs-screener")
-    urgency = suicide_urgency.urgency(suicide_urgency.RECORD_ASSESSMENT)
-    resource = None
-    if ctx.patient_id is not None:
-        resource = suggestions.service_request(
-            patient_id=ctx.patient_id,
-            concept="suicide-risk-assessment",
-            text="Structured suicide risk assessment (earlier positive PHQ-9 item 9 not assessed)",
-            reasons=[e.source for e in signal.lowered if e.source is not None],
-            priority=urgency.priority,
-            note=f"For example the C-SSRS screener (LOINC {cssrs.code}); record the answers.",
-        )
-    return suggestions.create(urgency.label_for(ward=False), resource, recommended=True)
 
 
 def _unread_left_out(

@@ -5,7 +5,7 @@
   read as an overdose or a plan of a whole supply; "took all her kids' pills to the pharmacy",
   "took all the kids' tablets away as punishment" too. A `taken_regimen` word before the pills
   makes them the day's doses; a `taken_carry` phrase after them makes the verb carry them
-  (self_harm_taken._owned). "her heart pills", "her pain pills", "her sleeping pills" stay read.
+  (self_harm_supply._owned). "her heart pills", "her pain pills", "her sleeping pills" stay read.
 - Finding 12 (older): the `taken_pill` row "pill*" read "pillows".
 - Finding 9 (new with 758fa444's "access to pills" rows; "Access to guns: none" older): a means
   line answered after a colon or dash ("Access to pills: denies", "Access to medications: husband

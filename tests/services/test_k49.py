@@ -8,7 +8,7 @@
   a generic act ("hurt", "harm", "kill"), with no time word after it (lead_list._continued).
 - Review K50a findings 1-4 (the regimen reading of dc16181e): "took all her night pills with 10
   ambien", "... with vodka", "intentionally ...", "... all together", "... for the week" were quiet:
-  regimen pills are the day's doses only when nothing follows them (self_harm_taken._owned).
+  regimen pills are the day's doses only when nothing follows them (self_harm_supply._owned).
 - Review K50a leftovers: "took 2 weeks' supply of her lithium", "took a week's worth of her
   morning pills", "has a gun and wants to use it on himself", "wrote a suicide note", "saving up
   her pills" were quiet (taken_supply, preparatory, ideation_object rows; a count of days or weeks

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping import questionnaires, result_statuses, scores, suicide_screen
+from fhir_mapping import questionnaires, result_statuses, scores, suicide_screen_reader
 from fhir_mapping.build import build_record
 from fhir_mapping.explain import explain
 from fhir_mapping.record import PatientRecord
@@ -190,11 +190,11 @@ def test_a_cancelled_total_is_not_named_by_the_measurement_card() -> None:
 
 def test_the_three_readers_share_one_status_table() -> None:
     assert {"final", "amended", "corrected"} == scores._COUNTED
-    assert suicide_screen._FULL_OBSERVATION == scores._COUNTED
-    assert questionnaires._FULL == suicide_screen._FULL_RESPONSE == {"completed", "amended"}
+    assert suicide_screen_reader._FULL_OBSERVATION == scores._COUNTED
+    assert questionnaires._FULL == suicide_screen_reader._FULL_RESPONSE == {"completed", "amended"}
     # The unfinished ones: one test, result_statuses.unfinished, in all three (review s27 RF 1:
     # a fixed set left out unknown, registered and any status no row names).
-    readers = (scores, suicide_screen, questionnaires)
+    readers = (scores, suicide_screen_reader, questionnaires)
     assert all(vars(m)["unfinished"] is result_statuses.unfinished for m in readers)
     part = result_statuses.statuses(result_statuses.OBSERVATION, Reads.INTERIM, Reads.ANSWERS)
     assert part == {"preliminary", "cancelled", "unknown", "registered"}
