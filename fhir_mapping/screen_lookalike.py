@@ -323,16 +323,16 @@ def unread_results(gaps: Iterable[DataGap], screens: Iterable[SuicideScreen] = (
     none, "Not low risk", review s27 K3 finding 1), each as an unread self-harm answer of the
     C-SSRS, as a C-SSRS row under a local code is here (`read_named`): the suicide-risk card
     then names it and asks to check it in the chart (review s27 RF finding 2). So is a C-SSRS
-    question's answer not read (suicide_screen._UNREAD, dated with its day) on a day whose
+    question's answer not read (suicide_screen_reader._UNREAD, dated with its day) on a day whose
     screen is not positive (`screens`; a positive one has its card): the plan question 93250-9
     = "Intent: accidental" or "see note" alone gave no card, not even the warning that it could
     not be read (session 32 fix heads43, recheck K30a)."""
     from fhir_mapping.suicide_screen import (  # no cycle at import
-        _UNREAD,
         INSTRUMENT,
         UNREAD_LEVEL,
         UNREAD_RESULT,
     )
+    from fhir_mapping.suicide_screen_reader import _UNREAD
 
     # A positive day has its card; a day's answers not read are one screen's, named once.
     seen = {screen.date for screen in screens if screen.is_positive}
