@@ -3,8 +3,9 @@
 Sixteen Spravato sessions on the MAR or as HCPCS G2083, the last a week ago, and the TMS card read
 "consider TMS referral" with no word of them: the TMS service and the payer would learn of the
 overlap only later (some payers require no concurrent ketamine or esketamine: Ambetter CP.BH.200,
-REFERENCE.md 3.3; the default rule set, LCD L37086, has no such criterion). The card is not held:
-whether the course stops, or TMS waits, is for the prescriber, the TMS service and the payer. It
+REFERENCE.md 3.3; the default rule set, LCD L37086, has no such criterion). Past its judging window
+the card is not held by it: whether the course stops, or TMS waits, is for the prescriber, the TMS
+service and the payer; inside it the referral waits (tms_course_judging.py, fix tms48). It
 names the course: its sessions and the last one's date, read by the one rule that says whether a
 clinic-given drug runs (services/clinic_courses.py), or the order's start when no session is on
 record.

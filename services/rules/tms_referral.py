@@ -291,7 +291,7 @@ def rule(ctx: RuleContext, *, attach: Attach | None = None) -> Recommendation | 
         payer,
     )
     depression = facts.depression_finding
-    # Esketamine sessions running: the overlap named, the card not held (review s21 RF finding 6).
+    # Esketamine running: the overlap named (review s21 RF finding 6); held inside its judging window.
     esketamine = esketamine_line(ctx)
     resource = None
     if ctx.patient_id is not None:

@@ -41,7 +41,8 @@ Each hold, and why it holds the referral (the safer choice for the patient each 
   payer criteria quote would be old, or unknown (which total is right: whatever the age of the
   score before it, phq9_disagreements.latest_conflict), and a depression that
   has remitted or worsened since is not the one referred. Likewise a running trial not measured
-  yet (courses.unmeasured): it may be working.
+  yet (courses.unmeasured): it may be working; and an esketamine course inside its judging
+  window (tms_course_judging.py, fix tms48), said with the day it is judged.
 - A finding the diagnosis review asks to settle before escalating (an abnormal TSH, a low B12,
   untreated sleep apnea, bipolar features: diagnosis_review.settle_first): CANMAT 2023 para 184
   re-evaluates the diagnosis and rules out medical contributors on poor response before the next
@@ -82,7 +83,7 @@ from services import (
 )
 from services.acute_risk import SuicideLevel
 from services.last_answer import kept
-from services.rules import diagnosis_review
+from services.rules import diagnosis_review, tms_course_judging
 from services.rules.context import RuleContext
 from services.rules.measurement_due import incomplete_phq9
 from services.rules.measurement_lines import not_received
@@ -353,6 +354,12 @@ def _ect_outcome(ctx: RuleContext) -> Held | None:
     )
 
 
+def _course_judged(ctx: RuleContext) -> Held | None:
+    """An esketamine course running inside its judging window (fix tms48: tms_course_judging.py)."""
+    found = tms_course_judging.hold(ctx)
+    return Held(*found) if found is not None else None
+
+
 def _masked_record(ctx: RuleContext) -> Held | None:
     """A procedure or device sent with its code masked (fix mask48, services/masked_records.py):
     it may be a stimulator, a cochlear implant or an aneurysm clip, each of which removes the TMS
@@ -366,6 +373,7 @@ _HOLDS = (
     _unconfirmed,
     _item9,
     _ect_outcome,
+    _course_judged,
     _score,
     _diagnosis,
     _masked_record,

@@ -1,5 +1,6 @@
 """Review s21 RF finding 6 (session 22): esketamine running beside a TMS referral is named on the
-TMS card and in the referral's note (services/rules/tms_esketamine.py); the card is not held.
+TMS card and in the referral's note (services/rules/tms_esketamine.py); the card is not held
+past the course's judging window (inside it: test_tms48.py).
 
 Before: Spravato given in clinic (16 sessions on the MAR, k01; as HCPCS G2083 Procedures with an
 active MedicationRequest, k02) and the TMS card said nothing of it. Now its basis names the
