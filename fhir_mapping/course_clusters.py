@@ -38,6 +38,11 @@ class _Cluster:
     # entered, whose status says the drug is not taken now: the earliest such day, by which the
     # course had ended. None for every other course.
     taken_before: date | None = None
+    # Role 48 (went_on_alone.py): an add-on that went on alone after the course it was added to
+    # ended, read as a switch: its weeks are counted from this day, the base's end (None for
+    # every other course), and the drugs it was added to, named in its note.
+    counted_from: date | None = None
+    counted_after: tuple[str, ...] = ()
 
 
 # An order that says the prescriber ended it: a stated end (the event's `end`: boundsPeriod.end,
@@ -150,10 +155,13 @@ def _cluster(spans: list[_Span], policy: MappingPolicy) -> list[_Cluster]:
     return clusters
 
 
-def _coverage(spans: Iterable[_Span], until: date) -> list[tuple[date, date]]:
+def _coverage(
+    spans: Iterable[_Span], until: date, since: date | None = None
+) -> list[tuple[date, date]]:
     """Union of the spans' [start, end) clipped at `until`, as sorted disjoint intervals. The
     spans come in start order (as a cluster holds them): the union does not depend on the order
-    of spans that start on the same day, so no sort is needed (issue 14)."""
+    of spans that start on the same day, so no sort is needed (issue 14). `since`: only the time
+    from that day on (`_Cluster.counted_from`, went_on_alone.py)."""
     merged: list[tuple[date, date]] = []
     last_start = last_end = date.min
     for span in spans:
@@ -171,7 +179,7 @@ def _coverage(spans: Iterable[_Span], until: date) -> list[tuple[date, date]]:
         else:
             last_start, last_end = start, end
             merged.append((start, end))
-    return merged
+    return merged if since is None else counted_from(merged, since)
 
 
 def _without(
@@ -194,6 +202,13 @@ def _without(
             pieces = cut
         kept.extend(pieces)
     return kept
+
+
+def counted_from(coverage: list[tuple[date, date]], day: date | None) -> list[tuple[date, date]]:
+    """The covered stretches from `day` on (`_Cluster.counted_from`; None: all of them)."""
+    if day is None:
+        return coverage
+    return [(max(a, day), b) for a, b in coverage if b > day]
 
 
 _STATEMENT = EventKind.STATEMENT

@@ -13,6 +13,7 @@ from fhir_mapping.course_clusters import _Cluster
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Role, Trial
 from fhir_mapping.trial_record import DrugLookup
+from fhir_mapping.went_on_alone import alone_from
 
 _ANTIDEPRESSANT = Role.ANTIDEPRESSANT
 _AUGMENTATION = Role.AUGMENTATION
@@ -31,7 +32,9 @@ def course_role(
     an adjunct (bupropion, mirtazapine, mianserin, quetiapine: CANMAT 2023 Tables 3.3 and 7.2),
     augmentation when it was started while another antidepressant course was running (added on)
     and that course was not being stopped (`_stopping`: a cross-taper is a switch), else
-    antidepressant."""
+    antidepressant. An add-on whose base courses all ended while it went on alone, at an
+    antidepressant dose, long enough to be a trial (went_on_alone.py) is a switch too: the
+    antidepressant, its weeks counted from the bases' end (`cluster.counted_from`, set here)."""
     spans = cluster.spans
     if all(s.event.role is _INTERACTING for s in spans):
         return _INTERACTING  # linezolid: kept for the MAOI check, never a pathway trial
@@ -60,7 +63,14 @@ def course_role(
         and lookup(ingredient, _AUGMENTATION) is not None
         and not all(_stopping(course, start, as_of, policy) for course in running)
     ):
-        return _AUGMENTATION
+        # Role 48: its base courses ended and it went on alone long enough to be a trial: a
+        # switch made over a long cross-taper, its weeks counted from the base's end only.
+        bases = [(t, course) for t, course in earlier if any(course is c for c in running)]
+        alone = alone_from(ingredient, cluster, bases, lookup, as_of, policy)
+        if alone is None:
+            return _AUGMENTATION
+        cluster.counted_from = alone
+        cluster.counted_after = tuple(sorted({t.ingredient for t, _ in bases}))
     return _ANTIDEPRESSANT
 
 

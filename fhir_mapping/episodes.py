@@ -100,7 +100,8 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
    trial end, corrected by adherence documented on its orders and statements (US Core
    medication-adherence extension). Role: augmentation when all its events say so, or for a drug
    the table lists both ways (bupropion, mirtazapine, ...) when it was started during another
-   antidepressant course.
+   antidepressant course, unless that course ended and it went on alone long enough to be a
+   trial (went_on_alone.py: a switch, its weeks counted from that end; role48).
 7. Intolerance (issue 10): a stop reason on one of the trial's events (statusReason "adverse
    effect"), or an AllergyIntolerance / AdverseEvent naming the drug (intolerance.py), marks the
    trial intolerant. It goes to the trial of that drug that started last on or before the
@@ -159,6 +160,7 @@ from fhir_mapping.usable_events import _EventKey, usable_sorted
 from fhir_mapping.usable_events import _sorted_unique as _sorted_unique
 from fhir_mapping.usable_events import _usable as _usable
 from fhir_mapping.ward_stop import close_at_ward_stop, stays_charted_until
+from fhir_mapping.went_on_alone import alone_noted
 
 # Enum members as module constants: on Python 3.11 one read off its class costs ~10 globals (#14).
 _ORDER = EventKind.ORDER
@@ -324,7 +326,7 @@ def build_trials(
         trial = _trial(
             ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ())
         )
-        made[index] = with_stop_reason(trial, cluster.spans)
+        made[index] = with_stop_reason(alone_noted(trial, cluster), cluster.spans)
         courses.append((trial, cluster))
     # Doses not tolerated carry on (s20 R3 f3); unfilled orders are marked (s23 RR2 f5, f6).
     trials = across_courses([made[i] for i in range(len(clusters))])

@@ -201,7 +201,7 @@ def _trial(
             policy,
         )
     adherence = with_order_gaps(adherence, spans, policy)  # orders34: unfilled orders' gaps
-    coverage = _coverage(spans, end if ran_out is None else ran_out)
+    coverage = _coverage(spans, end if ran_out is None else ran_out, cluster.counted_from)
     off_drug = adherence.off_drug
     if off_drug:
         # Review 6 finding 1: a stretch of >= supply_gap_days with no drug dispensed is not time
