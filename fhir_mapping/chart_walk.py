@@ -158,9 +158,15 @@ def walk_chart(
                 # So is a row asking of self-harm as a form's item does ("Suicidal thoughts"
                 # = "Yes" under a local code: form_self_harm.row_answer; fix heads43), which
                 # answers only when the row asks (`asks`, remembered with the code).
+                # `said_in_row` reads a valueString, components or notes only: a vital's or a
+                # lab's row (a valueQuantity, most of a chart) has none of these keys and is
+                # passed over here, not through two calls that find nothing (issue 14, perf14).
                 if (
                     looks_named
-                    or said_in_row(resource)
+                    or (
+                        ("valueString" in resource or "component" in resource or "note" in resource)
+                        and said_in_row(resource)
+                    )
                     or (asks and row_answer(resource) is not None)
                 ):
                     lookalikes.append(resource)

@@ -113,14 +113,29 @@ def _pending_labs(
     return tuple(found)
 
 
+def _instants(timed: Sequence[tuple[SourceRef, object]]) -> dict[SourceRef, datetime]:
+    """The effective instant of each source whose effectiveDateTime states one (parse_instant),
+    the last given for a source winning."""
+    found: dict[SourceRef, datetime] = {}
+    for source, value in timed:
+        when = parse_instant(value)
+        if when is not None:
+            found[source] = when
+    return found
+
+
 def _ordered_labs(
-    found: list[LabResult], instants: Mapping[SourceRef, datetime] | None = None
+    found: list[LabResult],
+    instants: Mapping[SourceRef, datetime] | None = None,
+    *,
+    timed: Sequence[tuple[SourceRef, object]] = (),
 ) -> tuple[LabResult, ...]:
     """`found` with equal results once, by test, date, source and value: what sorting the set of
     them gave, at C speed for a chart's usual labs (issue 14: a 10-year chart reads a few hundred;
     hashing each result and building its source's text for the sort key cost a fifth of reading
     them). Of one test and day, results whose `instants` (their effective instant) are all known
-    come latest instant first (`_by_instant`)."""
+    come latest instant first (`_by_instant`); `timed` (each source and its effectiveDateTime
+    as sent) gives those instants when `instants` is not given."""
     sources = list(map(_SOURCE, found))
     # Each lab Observation gives at most one result, so results from distinct (type, id)
     # sources are never equal: only results without a source, or two of one source (an input
@@ -135,6 +150,8 @@ def _ordered_labs(
     days = list(map(_TEST_AND_DATE, ordered))
     if len(set(days)) != len(days):
         ordered.sort(key=_lab_order)
+        if instants is None and timed:
+            instants = _instants(timed)
         if instants:
             ordered = _by_instant(ordered, instants)
     return tuple(ordered)
@@ -205,17 +222,18 @@ def clinical_context(
     observations = list(observations)  # read twice: the results, then those pending
     tests = lab_tests if lab_tests is not None else [None] * len(observations)
     read: list[LabResult] = []
-    instants: dict[SourceRef, datetime] = {}
+    # Each result's source and effectiveDateTime as sent: parsed into instants only when two
+    # results of a test share a day (`_ordered_labs`), not for every lab (issue 14, perf14).
+    timed: list[tuple[SourceRef, object]] = []
     for r, test in zip(observations, tests, strict=True):
         lab = lab_result(r, as_of=as_of, test=test)
         if lab is not None:
             read.append(lab)
-            when = parse_instant(r.get("effectiveDateTime"))
-            if when is not None and lab.source is not None:
-                instants[lab.source] = when
+            if lab.source is not None:
+                timed.append((lab.source, r.get("effectiveDateTime")))
             if lab.panel:  # a thyroid panel's free T4 beside its TSH (lab54 item 1)
                 read += panel_extras(r, lab, lab.panel)
-    labs = _ordered_labs(read, instants)
+    labs = _ordered_labs(read, timed=timed)
     pending = _pending_labs(observations, lab_tests, as_of)
     # Frailty only qualifies "older adult" (services/pathway_options.py): kept apart, so no rule
     # reading `findings` sees it.

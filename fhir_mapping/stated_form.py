@@ -114,9 +114,9 @@ def with_stated_form(
     """`found` (read_drug's components), with a component read without its required form (oral
     selegiline) read as its ingredient (selegiline) when the resource or its Medication states
     that form (module docstring); otherwise `found` itself."""
-    fallbacks = _read_without_form()
-    if not any(c.ingredient in fallbacks for c in found):
+    if not read_without_form(found):
         return found  # nearly always: checked first, at no cost to other drugs
+    fallbacks = _read_without_form()
     if _names_a_product(resource.get("medicationCodeableConcept")) or (
         medication is not None and _names_a_product(medication.get("code"))
     ):
@@ -137,7 +137,12 @@ def with_stated_form(
 def read_without_form(found: tuple[Component, ...]) -> bool:
     """Whether a component of `found` was read without its required form (oral selegiline)."""
     fallbacks = _read_without_form()
-    return any(c.ingredient in fallbacks for c in found)
+    # A plain loop, no generator built and resumed: asked of every medication resource read
+    # (issue 14, perf14), nearly always of one component that is not such a fallback.
+    for component in found:  # noqa: SIM110 (a generator in any() costs more per call)
+        if component.ingredient in fallbacks:
+            return True
+    return False
 
 
 def with_order_form(

@@ -107,33 +107,36 @@ def read_value(value: Mapping[str, Any]) -> ValueReading:
     kinds: set[str] = set()  # of the match entries only
     others: set[str] = set()  # of the kept entries that are not matches
     outcomes: list[dict[str, Any]] = []
+    # `type(x) is dict` first, then isinstance: the parsed body's objects are dicts, and the
+    # call is left for the rare other value (issue 14, perf14: ~2,000 entries on a 10-year chart).
+    keep = resources.append
     for entry in entries:
-        if not isinstance(entry, dict):
+        if type(entry) is not dict and not isinstance(entry, dict):
             skipped += 1
             continue
         resource = entry.get("resource")
         search = entry.get("search")
-        mode = search.get("mode") if isinstance(search, dict) else None
-        if not isinstance(resource, dict):
+        mode = search.get("mode") if type(search) is dict or isinstance(search, dict) else None
+        match = mode is None or mode == "match"  # as `mode in _MATCH_MODES`
+        if type(resource) is not dict and not isinstance(resource, dict):
             skipped += 1
-            if mode in _MATCH_MODES:
+            if match:
                 matches += 1  # `total` counts it all the same
             continue
         kind = resource.get("resourceType")
         if kind == "OperationOutcome":
             outcomes.append(resource)  # about the search, not patient data, nor a match
             continue
-        match = mode in _MATCH_MODES
         if match:
             matches += 1
-        if not isinstance(kind, str):
+        if type(kind) is not str and not isinstance(kind, str):
             skipped += 1
+        elif match:  # (a match is never "outcome")
+            keep(resource)
+            kinds.add(kind)
         elif mode != "outcome":
-            resources.append(resource)
-            if match:
-                kinds.add(kind)
-            else:
-                others.add(kind)
+            keep(resource)
+            others.add(kind)
     return ValueReading(
         resources=resources,
         skipped=skipped,
