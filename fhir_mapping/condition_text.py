@@ -25,6 +25,13 @@ confirm it", never a seizure disorder on record. Held rather than lowered to a c
 negation and family-history cues, what is left is most likely the patient's own epilepsy, which
 is bupropion's label contraindication (a seizure, not a click, is the cost of a wrong "caution"),
 and a single coded seizure is already held so for TMS: a clinician's "epilepsy" cannot weigh less.
+A seizure or convulsions in words ("Seizures", "h/o seizures", "History of seizure" on Z87.898,
+which says nothing itself) are read so too, as R56.9 is (fix dx60, review K55a finding 1: they
+gave a one-click TMS referral). Psychogenic non-epileptic seizures and seizure precautions are
+look-alikes, not epilepsy, but the TMS card screens them (tms_safety_terms.csv cautions): PNES
+is no TMS contraindication, yet about one in five such patients has epilepsy too, and an order
+of precautions says a clinician judged a seizure risk real without saying a seizure occurred;
+the TMS service, not a one-click referral nor a hold, is the one to ask.
 
 Substance use, suicidal ideation and major depression in the text of a coded entry are not read
 here: the first two have cards of their own that a code decides, and the entry's code says the
