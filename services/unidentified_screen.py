@@ -60,6 +60,8 @@ class Words:
     # ("status unknown").
     screen_item_unknown: str
     status_unknown: str
+    # The optimise card's paragraph beside its options (unidentified_options.py, fix meds46).
+    options_check: str
 
 
 @cache
@@ -78,6 +80,7 @@ def words() -> Words:
         rows["running_beside"],
         rows["screen_item_unknown"],
         rows["status_unknown"],
+        rows["options_check"],
     )
 
 

@@ -38,13 +38,18 @@ def _diagnosis(record: PatientRecord, facts: PathwayFacts) -> str:
     return line
 
 
-def _trials(counted: tuple[Trial, ...]) -> str:
+def _trials(listed: tuple[Trial, ...]) -> str:
+    # A course resting only on the patient's report is not counted (fix meds46: the trials
+    # criterion, services/payer_criteria/trials.py, says why); named after the count.
+    counted = tuple(t for t in listed if not t.patient_reported)
+    reported = [t.ingredient for t in listed if t.patient_reported]
+    tail = f"; not counted (patient-reported only): {', '.join(reported)}" if reported else ""
     if not counted:
-        return "none counted"
+        return "none counted" + tail
     classes = list(dict.fromkeys([t.drug_class for t in counted]))
     return (
         f"{len(counted)} counted ({cards.names(counted)}), "
-        f"{plural(len(classes), 'class', 'classes')}{inferred_text(counted)}"
+        f"{plural(len(classes), 'class', 'classes')}{inferred_text(counted)}{tail}"
     )
 
 

@@ -33,6 +33,8 @@ _START = attrgetter("start")  # oldest first: a C-level sort key
 # Said as the rule set's reading, never as the course's outcome (review s20 R4 finding 8: the
 # packet called the course "failed" where every other surface says "partial response (28 %)").
 COUNTED_PARTIAL = "which this rule set counts as an inadequate response"
+# How a course resting only on the patient's report is named beside the count (fix meds46).
+_REPORTED = "patient-reported only"
 
 
 def counted_trials(c: Criterion, facts: PathwayFacts) -> tuple[Trial, ...]:
@@ -131,7 +133,17 @@ def _outcome_only(trial: Trial) -> str:
 
 def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
     facts = x.facts
-    counted = counted_trials(c, facts)
+    # Fix meds46 (review K51a finding 6): a course resting only on the patient's report (a home
+    # medication with reportedBoolean or a Patient reportedReference, a Patient-sourced
+    # statement; no order of the clinic, no fill: Trial.patient_reported) is no documented
+    # adequate trial. REFERENCE.md section 0 item 3: "Adherence cannot be verified from
+    # MedicationRequest alone"; section 1 (MGH-ATRQ): trials "documented by medical history and
+    # pharmacy/prescription records"; section 3.2 (LCD L34998): a failed adequate trial "or
+    # documented intolerance". Listed and named, never counted toward the payer's number: the
+    # criterion is "not on record" until a prescription or pharmacy record confirms it. A
+    # reported home medication that was filled is no such course (its fills are not reports).
+    reported_only = tuple(t for t in counted_trials(c, facts) if t.patient_reported)
+    counted = tuple(t for t in counted_trials(c, facts) if not t.patient_reported)
     classes = _classes(counted)
     plural = "es" if c.min_classes > 1 else ""
     met = len(counted) >= c.min_trials and len(classes) >= c.min_classes
@@ -148,6 +160,9 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         + (f": {named}" if named else "")
         + f"; needs {c.min_trials} from {c.min_classes} class{plural}"
     )
+    if reported_only:
+        names_reported = ", ".join(dict.fromkeys(t.ingredient for t in reported_only))
+        summary += f"; not counted ({_REPORTED}): {names_reported}"
     unconfirmed = facts.unconfirmed_intolerance if c.count_intolerant else ()
     # A course dated to the year or month only, short of an adequate trial on its shortest
     # reading but perhaps one on its widest (review 10 finding 5): named "to confirm", as an
@@ -206,6 +221,7 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             f"{trial_line(t)}; to confirm: {induced[id(t)]}" if id(t) in induced else trial_line(t)
             for t in counted
         ]
+        + [f"{trial_line(t)} (not counted until documented)" for t in reported_only]
     )
     if met:
         # A failure inferred from a stop (no PHQ-9 on the drug) is counted, and named for the
@@ -218,12 +234,6 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
         )
         if previous:
             to_check = f"{to_check}; {previous}" if to_check else previous
-        # Review 12 finding 14: a trial resting on the patient's report alone is counted (it is
-        # exposure history) and named for the clinician to confirm before the payer relies on it.
-        reported = [t.ingredient for t in counted if t.patient_reported]
-        if reported:
-            said = f"{' and '.join(reported)} patient-reported (no order or fill on record)"
-            to_check = f"{to_check}; {said}" if to_check else said
         # Review s27 RA finding 2: a course from statements only, entered by a clinician or with
         # no source at all (Epic and Oracle home medications often state none), is no order or
         # fill either: the same "to confirm", never met outright.
@@ -262,7 +272,7 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             (summary, "medication history not available in full"),
             details=details,
         )
-    more = tuple(t for t, _ in unconfirmed) + dated + relapsed
+    more = tuple(t for t, _ in unconfirmed) + dated + relapsed + reported_only
     if more and _would_meet(c, counted, more):
         # Met only if the unconfirmed intolerances (or the courses dated to the year or month
         # only) counted: what the chart leaves to confirm, so "not on record" (documentation
@@ -277,6 +287,10 @@ def evaluate_trials(c: Criterion, x: Inputs) -> CriterionResult:
             for t in dated
         ]
         confirm += [f"whether {t.ingredient}'s relapse on it counts" for t in relapsed]
+        # Fix meds46: a patient-reported course, by a prescription or pharmacy record.
+        if reported_only:
+            named_reported = " and ".join(dict.fromkeys(t.ingredient for t in reported_only))
+            confirm.append(f"{named_reported} by a fill or prescription")
         return judged(
             c,
             CriterionStatus.NOT_ON_RECORD,

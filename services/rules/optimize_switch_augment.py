@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from services import cards, thyroid_hormone_cautions, tolerability
+from services import cards, thyroid_hormone_cautions, tolerability, unidentified_options
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
 from services.rules.context import RuleContext
@@ -336,6 +336,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
                 prn = as_needed_line(ctx, remaining)
                 sections.append(f"{augment} {prn}" if prn else augment)
             sections.append(switch_section(ctx, screen))
+            # A running record not identified may be one of the options (fix meds46).
+            sections.append(unidentified_options.options_line(ctx.record) or "")
             sections.append(tolerability.line(ctx.record))
             sections.extend(next_options(ctx))
             if not blind and not weak and not tapered:

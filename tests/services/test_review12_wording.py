@@ -131,6 +131,9 @@ def test_the_tms_trial_criterion_names_the_patient_reported_trial() -> None:
     policy = Policy()
     evaluation = evaluate_payer_criteria(record, derive_facts(record, policy), policy)
     (trials,) = [r for r in evaluation.results if r.kind is CriterionKind.TRIALS]
-    assert trials.met  # counted: it is exposure history
-    assert trials.to_confirm is not None
-    assert "venlafaxine patient-reported (no order or fill on record)" in trials.to_confirm
+    # Fix meds46 (K51a finding 6): listed, never counted toward the payer's number until a fill
+    # or prescription documents it (REFERENCE.md section 0 item 3; MGH-ATRQ; LCD L34998).
+    assert not trials.met
+    assert "not counted (patient-reported only): venlafaxine" in trials.evidence[0]
+    assert trials.to_document is not None
+    assert "confirm venlafaxine by a fill or prescription" in trials.to_document

@@ -113,10 +113,15 @@ def test_statement_to_reconcile_is_counted_to_confirm() -> None:
     cards = _at.by_topic(_chart("fixtures", "statement_only_history.request"))
     tms = cards[TMS]
     assert "duloxetine to confirm" in tms["summary"], tms["summary"]
+    # Fix meds46 (K51a finding 6): both courses rest on the patient's report only: listed, not
+    # counted for the payer until a fill or prescription documents them (the adherence card
+    # still asks to reconcile duloxetine's listing).
+    assert "**Not on record** · Medication trials: 0 counted" in tms["detail"]
+    assert "not counted (patient-reported only): fluoxetine, duloxetine" in tms["detail"]
     assert (
-        "duloxetine listed as active, not confirmed since 2025-05-05: to confirm" in tms["detail"]
+        "duloxetine listed as active, not confirmed since 2025-05-05"
+        in (cards["adherence-review"]["summary"])
     )
-    assert "**Met, to confirm** · Medication trials" in tms["detail"]
 
 
 def test_adjunct_to_a_dose_above_its_label_is_held_and_sorted_below_it() -> None:

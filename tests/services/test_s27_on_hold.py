@@ -154,8 +154,10 @@ def test_a_held_statement_is_judged_by_the_score_taken_before_the_hold() -> None
     # report-only course is "yes, to confirm: failed, medication list only").
     assert cells[7] == "yes, to confirm: failed, medication list only"
     assert "taken while fluoxetine was on hold" not in packet
-    # Counted, to confirm: on the medication list only (as the order of these dates is counted).
-    assert "3 counted from 2 classes" in packet
+    # Counted, to confirm: on the medication list only (as the order of these dates is counted);
+    # sertraline, the patient's word only, is listed and not counted (fix meds46).
+    assert "2 counted from 2 classes" in packet
+    assert "not counted (patient-reported only): sertraline" in packet
     assert "fluoxetine on the medication list only" in cards[TMS]["detail"]
 
 

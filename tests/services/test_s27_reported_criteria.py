@@ -77,8 +77,10 @@ def test_the_charts_send_every_prefetch_key_as_valid_r4b(path: Path) -> None:
 
 def test_patient_reported_trials_stay_to_confirm() -> None:
     line = _trials_line(_chart(PATIENT))
-    assert line.startswith("- **Met, to confirm** · Medication trials: 3 counted")
-    assert "sertraline and fluoxetine patient-reported (no order or fill on record)" in line
+    # Fix meds46 (K51a finding 6): the patient's word alone is listed, never counted toward the
+    # payer's number (REFERENCE.md section 0 item 3; MGH-ATRQ; LCD L34998 "documented").
+    assert line.startswith("- **Not on record** · Medication trials: 1 counted")
+    assert line.endswith("; not counted (patient-reported only): sertraline, fluoxetine")
 
 
 @pytest.mark.parametrize("name", [PRACTITIONER, UNSOURCED])
@@ -105,7 +107,7 @@ def test_trials_from_a_clinicians_or_unsourced_statement_are_to_confirm(name: st
 def test_a_practitioners_unknown_statement_of_a_past_period_is_to_confirm() -> None:
     doc = _chart(UNKNOWN_ENDED)
     line = _trials_line(doc)
-    assert "sertraline patient-reported (no order or fill on record)" in line
+    assert "; not counted (patient-reported only): sertraline;" in line  # fix meds46
     assert "fluoxetine on the medication list only (no order or fill on record)" in line
     summary = _at.by_topic(doc)[TMS]["summary"]
     assert "sertraline self-reported (fluoxetine: medication list only)" in summary

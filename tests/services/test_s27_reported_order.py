@@ -136,11 +136,10 @@ def test_finding1_control_reportedBoolean_is_the_patients_report_as_before() -> 
     card = cards[OPTIMISE]
     assert "reported taken by the patient, no order or fill on record" in card["detail"]
     assert HELD in card["detail"] and _labels(card) == []
-    # Counted for TMS only to confirm, as the medication-list course is (finding 3).
+    # The patient's word only: listed, not counted for TMS until documented (fix meds46).
     packet = _text(render_packet(record, Policy()))
-    assert (
-        "Trials for TMS 1 counted (sertraline), 1 class; to confirm: sertraline (self-reported)"
-        in (packet)
+    assert "Trials for TMS none counted; not counted (patient-reported only): sertraline" in (
+        packet
     )
     (row,) = [line for line in packet.splitlines() if line.startswith("sertraline (SSRI)")]
     assert row.split(" | ")[7] == "yes, to confirm: failed, self-reported"

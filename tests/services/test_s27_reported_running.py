@@ -151,8 +151,8 @@ def test_an_unknown_statement_whose_period_ended_long_ago_is_a_past_course() -> 
     assert "Propose adjunctive aripiprazole 2 mg/day (CANMAT first line)" in _suggestions(
         cards[OPTIMISE]
     )
-    # A trial to confirm: patient-reported where the TMS criterion counts it.
-    assert "sertraline and fluoxetine patient-reported" in cards["tms-referral"]["detail"]
+    # Patient-reported: listed beside the TMS criterion, not counted (fix meds46).
+    assert "(patient-reported only): sertraline, fluoxetine" in cards["tms-referral"]["detail"]
 
 
 @pytest.mark.parametrize(
