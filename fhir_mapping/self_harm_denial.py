@@ -26,13 +26,16 @@ def _denied(text: str, start: int, end: int, *, listed: bool = False) -> bool:
     self-harm's own (`negation`: "never attempted suicide", "didn't overdose", "wasn't a
     suicide attempt"; `negation_answer`: "Self-harm: denies"), in the same scope (five words
     of the mention's own part, or back over a list of bare nouns to its cue: self_harm_scope.py;
-    up to a "but"). A `negation_pseudo` phrase in that scope or in the rest of
-    the clause ("not the first suicide attempt", "never self-harmed until last week") undoes
-    any of them: the mention is read, the safer mistake (self_harm_text.py docstring: Denials)."""
+    up to a "but"). A `negation_pseudo` phrase in that scope, in the mention's own words or in
+    the rest of the clause ("not the first suicide attempt", "never self-harmed until last
+    week", "never attempted before today": the `act_bare` term holds "before today", fix
+    text80) undoes any of them: the mention is read, the safer mistake (self_harm_text.py
+    docstring: Denials)."""
     terms = _terms()
     before = denial_scope(text, start)
-    if terms.negation_pseudo is not None and (
-        terms.negation_pseudo.search(before) or terms.negation_pseudo.search(scope_after(text, end))
+    if terms.negation_pseudo is not None and any(
+        terms.negation_pseudo.search(part)
+        for part in (before, text[start:end], scope_after(text, end))
     ):
         return False
     # `listed`: a self-harm or overdose mention, whose denial is read where it reaches in a list

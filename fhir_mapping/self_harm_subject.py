@@ -78,6 +78,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping import stated_terms
 from fhir_mapping.screen_wording import self_harm_words
 from fhir_mapping.self_harm_context import accident_beside
 from fhir_mapping.self_harm_ideation import term_regex
@@ -348,6 +349,13 @@ def _unsaid_patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
+def _yes(text: str, at: int) -> bool:
+    """Whether a question's answer at text[at:] affirms it ("Suicide note? yes": fix text80), as
+    a risk heading's ("Plan: yes": stated_history_terms.csv `risk_heading_yes`)."""
+    answer = text[at:].lstrip()
+    return any(p.match(answer) for p in stated_terms.patterns("risk_heading_yes"))
+
+
 def unsaid(text: str, lead: int, m: re.Match[str]) -> bool:
     """Whether the thought `m` (a match in `text`, normalised), its qualifier at `lead`, is not the
     patient's stated one (recheck K47a s35 findings 11, 12; fix text64):
@@ -361,10 +369,12 @@ def unsaid(text: str, lead: int, m: re.Match[str]) -> bool:
     - a question: a `preparatory` phrase (its match opens at `lead`) after a `preparatory_query`
       word or a "?", or with a "?" right after it ("asked about intent to die", "assess intent
       to die", "does she have intent to die?"): an inquiry states no intent. "intent to die",
-      "stated intent to die" stay read."""
+      "stated intent to die" stay read, as does one whose "?" an affirming answer follows
+      ("Suicide note? yes": `_yes`, fix text80)."""
     fear, asked, question = _unsaid_patterns()
     if lead == m.start():
-        return bool(asked.search(text[:lead]) or question.match(text, m.end()))
+        ask = question.match(text, m.end())
+        return bool(asked.search(text[:lead]) or (ask is not None and not _yes(text, ask.end())))
     if fear.search(text[:lead]) is None:
         return False
     if any(term_regex(t).match(text, m.start()) for t in _role("fear_only")):

@@ -86,6 +86,7 @@ self_harm_denial.py's (split out in session 37 to keep this module under 400 lin
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -170,13 +171,22 @@ def ideation(text: str) -> bool:
     # After a qualifier and a step ("plan to go home and kill himself"), denied from the qualifier
     # ("denies plan to go home and kill himself" is past a denial's five words; fix text51b).
     said += [(m, at, at) for m, at in [*plan_stepped(text, terms.ideation_object), *ended(text)]]
-    said += [(m, m.start(), m.start()) for p in preparatory() for m in p.finditer(text)]
+    # A preparatory phrase inside a longer one ("suicide note" in "wrote a suicide note") is read
+    # as that one, whose words say whose act it is: "mother wrote a suicide note before she
+    # died" stays the mother's, "suicide note found" is read (fix text80).
+    acts = [m for p in preparatory() for m in p.finditer(text)]
+    said += [(m, m.start(), m.start()) for m in acts if not _inside(m, acts)]
     return any(
         lead is not None
         and not (other_subject(text, lead) or unsaid(text, lead, m))
         and not _denied(text, denial_from, m.end(), listed=True)
         for m, lead, denial_from in said
     )
+
+
+def _inside(m: re.Match[str], others: Sequence[re.Match[str]]) -> bool:
+    """Whether `m` lies inside one of `others` that opens before it (`ideation`, fix text80)."""
+    return any(o.start() < m.start() and o.end() >= m.end() for o in others)
 
 
 @lru_cache(maxsize=4096)
