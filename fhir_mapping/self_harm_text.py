@@ -90,6 +90,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from fhir_mapping import screen_item_text
 from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.quoted_answer import blank_answered_items
@@ -164,6 +165,10 @@ def ideation(text: str) -> bool:
     overdose", "threatened to overdose", "wants to hurt himself": `ideation_object` words, read
     only here), or `preparatory` words ("pills hidden"), not denied and not a relative's:
     suicidal ideation with a plan, which the readers raise as such (self_harm_ideation.py)."""
+    if screen_item_text.positive(text):
+        # A screening item answered above its lowest answer, written as text ("PHQ-9 item 9: 2",
+        # "ASQ positive"): the same signal as the coded answer (screen_item_text.py; fix text79).
+        return True
     text = _read(text)
     terms = _terms()
     thought = (p.finditer(text) for p in terms.act + terms.event + terms.ideation_object)

@@ -1,0 +1,178 @@
+"""A screening item's answer written as text: "PHQ-9 item 9: 2", "PHQ9 #9 = 1", "EPDS Q10 = 2",
+"EPDS item 10: yes", "C-SSRS Q2: yes", "ASQ positive", "CSSRS screen positive" in an ED visit's
+reason or a Condition's note (session 37 fix text79: all were quiet, TMS offered).
+
+A screening answer written so is the same signal as the coded answer: a PHQ-9 item 9 above its
+lowest answer is a positive screen that asks for a suicide-risk assessment today (../shared/
+clinical/REFERENCE.md 5, Simon 2013; services/data/self_harm_items.csv), as an EPDS item 10 above
+"Never" is, and a yes to any C-SSRS screener or ASQ question. Here such an answer is read as
+suicidal ideation stated in words (self_harm_text.ideation reads it), so the suicide-risk card is
+critical and the TMS referral held, as for a coded answer above the threshold.
+
+The threshold is not a literal: an answer is positive when it is above the LOWEST answer of the
+item's own list, the list the coded answer is read on (PHQ-9 LL358-3 "Not at all" in
+data/phq9_answer_codes.csv, codes.phq9_answer_texts; EPDS item 10 "Never" in
+data/epds_item10_answers.csv), which is the rule services/data/self_harm_items.csv states and the
+suicide-risk rule applies to `Score.item9` ("above 0", "above 'Never'"). A number above the list's
+highest answer ("item 9: 12") is no answer the list holds; it is read as positive: it is not the
+lowest answer, and a false critical card is the safer error than a quiet positive.
+
+Decision ("item 9 positive", no number): positive, read at the least positive answer. The words
+say the item was positive, which is what a coded 1 says; which answer was given the clinician
+looks up, and a critical card costs an assessment while a missed positive item 9 may cost a life
+(COMMON safety rule). A bare "item 9" is the PHQ-9's (its suicide item) unless another scale is
+named before it in its clause ("EPDS item 9: 2" is the EPDS crying item: `other_screen` rows).
+
+Not read (nothing said): a total ("PHQ-9: 9", "EPDS 10": no item named), the lowest answer
+("PHQ-9 item 9: 0", "EPDS item 10: never"), a negative word ("C-SSRS: negative", "ASQ
+negative"), and an answer this reader does not know ("item 9: see flowsheet"). Only the first
+answer after the item is read. The words are data (data/screen_item_text.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from fhir_mapping import epds_item10
+from fhir_mapping.codes import phq9_answer_max, phq9_answer_texts
+from fhir_mapping.text_negation import normalise_text
+
+__all__ = ["positive"]
+
+# Instruments whose answers are a list with values (numbers are read on it).
+_PHQ9, _EPDS = "PHQ-9", "EPDS"
+# A question's number in a `between` row ("q<n>": "q2").
+_NUMBER = "<n>"
+# Where the clause before a bare "item 9" starts (another scale named in it is looked for).
+_CLAUSE = re.compile(r"[,;.\n]")
+# What stands between an item and its answer: "item 9: 2", "item 9 = 1", "item 9 - 2", "(+)".
+_SEPARATOR = r"\s*(?:[:=]|-|\bis\b|\bwas\b)?\s*\(?\s*"
+# A number written as the answer, alone or out of its maximum ("2", "2/3"), not a decimal.
+_ANSWER_NUMBER = re.compile(r"(\d{1,3})(?:\s*/\s*\d{1,3})?(?![\w.])")
+
+
+@dataclass(frozen=True)
+class _Lead:
+    pattern: re.Pattern[str]
+    instrument: str
+    bare: bool  # an item named without its scale ("item 9"): another scale's name excludes it
+
+
+@cache
+def _rows() -> tuple[dict[str, str], ...]:
+    text = resources.files("fhir_mapping").joinpath("data/screen_item_text.csv")
+    return tuple(csv.DictReader(text.read_text("utf-8").splitlines()))
+
+
+def _words(term: str) -> str:
+    """A term as a whole-word pattern, "<n>" a question's number (1-2 digits)."""
+    body = r"\d{1,2}".join(re.escape(normalise_text(p)) for p in term.split(_NUMBER))
+    return rf"(?<![\w#]){body}(?![\w#])"
+
+
+def _alternation(role: str) -> str:
+    terms = sorted((r["term"] for r in _rows() if r["role"] == role), key=len, reverse=True)
+    return "|".join(_words(t) for t in terms) or r"(?!x)x"
+
+
+@cache
+def _leads() -> tuple[_Lead, ...]:
+    rows = sorted((r for r in _rows() if r["role"] == "lead"), key=lambda r: -len(r["term"]))
+    scale_names = ("phq", "epds", "c ssrs", "cssrs", "columbia", "asq")
+    return tuple(
+        _Lead(
+            re.compile(_words(r["term"])),
+            r["instrument"],
+            not normalise_text(r["term"]).startswith(scale_names),
+        )
+        for r in rows
+    )
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(words between a scale and its answer, another scale's name, a positive word, a negative
+    word)."""
+    between = re.compile(rf"(?:\s*(?:{_alternation('between')}))*")
+    return (
+        between,
+        re.compile(_alternation("other_screen")),
+        re.compile(rf"(?:{_alternation('positive')})"),
+        re.compile(rf"(?:{_alternation('negative')})"),
+    )
+
+
+@cache
+def _answer_lead() -> re.Pattern[str]:
+    """A word between an item and its answer ("score of", "answered"), after a space."""
+    return re.compile(rf"\s*(?:{_alternation('answer_lead')})")
+
+
+@cache
+def _answer_list(instrument: str) -> tuple[dict[str, int], int, int] | None:
+    """(answer words -> value, the lowest value, the highest) of the item's own list; None for a
+    scale read by its positive and negative words only (C-SSRS, ASQ)."""
+    if instrument == _PHQ9:
+        values = phq9_answer_texts()
+        words = {normalise_text(w): v for w, v in values.items()}
+        return words, min(values.values()), phq9_answer_max()
+    if instrument == _EPDS:
+        # epds_item10's table of answer words (its private reader: the one place they are read).
+        values = epds_item10._by_words()
+        words = {normalise_text(w): v for w, v in values.items()}
+        return words, min(values.values()), max(values.values())
+    return None
+
+
+def _read_answer(after: str, instrument: str) -> bool | None:
+    """Whether the answer at the start of `after` is positive (True), the lowest or a negative
+    word (False), or not an answer this reader knows (None)."""
+    _, _, positive_word, negative_word = _patterns()
+    listed = _answer_list(instrument)
+    if listed is not None:
+        words, lowest, _highest = listed
+        # The list's own words first ("not at all", "hardly ever", "yes, quite often").
+        for said in sorted(words, key=len, reverse=True):
+            if re.match(rf"{re.escape(said)}(?!\w)", after):
+                return words[said] > lowest
+        number = _ANSWER_NUMBER.match(after)
+        if number is not None:
+            # Above the lowest answer, a number beyond the highest too (module docstring).
+            return int(number.group(1)) > lowest
+    if positive_word.match(after):
+        return True
+    if negative_word.match(after):
+        return False
+    return None
+
+
+@lru_cache(maxsize=2048)
+def positive(text: str) -> bool:
+    """Whether `text` writes a self-harm screening item or screen answered above its lowest
+    answer (module docstring)."""
+    text = normalise_text(text)
+    between, other, positive_word, _ = _patterns()
+    answer_lead = _answer_lead()
+    for lead in _leads():
+        for m in lead.pattern.finditer(text):
+            if lead.bare and other.search(_CLAUSE.split(text[: m.start()])[-1]):
+                continue  # "EPDS item 9: 2": another scale's item
+            # A scale read by its result may name a question or "screen" before it.
+            listed = lead.instrument in (_PHQ9, _EPDS)
+            at = m.end() if listed else (between.match(text, m.end()) or m).end()
+            # "item 9 score of 2", "item 9 answered 2": a word before the answer.
+            said = answer_lead.match(text, at)
+            at = said.end() if said is not None else at
+            answer = re.match(_SEPARATOR, text[at:])
+            rest = text[at + (answer.end() if answer else 0) :]
+            if _read_answer(rest, lead.instrument):
+                return True
+            # A positive word right before the item or screen ("positive ASQ", "+ item 9").
+            before = text[: m.start()].rstrip()
+            if any(w.end() == len(before) for w in positive_word.finditer(before)):
+                return True
+    return False
