@@ -47,10 +47,24 @@
   ending the text after a habit named before it ("Tobacco use disorder, previous attempts to
   quit") is read as that habit's.
 
+Fix text83 (session 37): "cuts on forearm from cat bite", "... from barbed wire", "cuts on wrist,
+accidental", "cuts to forearm - MVC" were critical. An `accident_lead` "from" before an
+`accident_object` ("from barbed wire", "from broken glass": as "on broken glass" already was),
+an `act_accident` bite or vehicle collision ("cat bite", "MVC"), or an `accident_tag` standing
+as a part of its own right after the act's clause (", accidental", " - accidental",
+"(accidental)", ", MVC") state the accident. Three guards keep the safer reading (`_kept`):
+an `intent` or `suicidal` word in the act's words or its clause ("cuts to forearm - intentional
+MVC", "suicide attempt while cooking" was quiet), a question mark closing the act's sentence
+("cut wrist on glass?", "cuts on wrist, accidental?": a doubt, the card asks), and for a tag
+an `accident_tag_kept` word in the act's own words ("self-harm, accidental", "suicide attempt,
+accidental" contradict themselves: read). "from a razor blade", "with broken glass" stay read
+(no object, no lead).
+
 Apart from self_harm_text.py (kept under 400 lines) because what surrounding words say of a
 term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`,
 `act_attempt`, `attempt_other`, `attempt_verb`, `attempt_habit`, `accident_lead`,
-`accident_object`, `accidental`, `dose_unit`).
+`accident_object`, `accidental`, `dose_unit`, `accident_tag`, `accident_tag_kept`, and
+`intent`, `suicidal` as self_harm_text.py reads them).
 """
 
 from __future__ import annotations
@@ -65,7 +79,7 @@ from fhir_mapping.stated_dosing import everyday_dose
 from fhir_mapping.text_bounds import CLAUSE, span_after
 from fhir_mapping.text_negation import normalise_text, scope_after, term_pattern
 
-__all__ = ["accident_beside", "without_other_attempts", "without_usual_doses"]
+__all__ = ["accident_beside", "asked", "without_other_attempts", "without_usual_doses"]
 
 # A comma and a count right after it: the next part is another object of the clause's verb.
 _JOINED_COUNT = re.compile(r",\s*(?:and\s+|then\s+|plus\s+)?\d")
@@ -96,6 +110,10 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
         "attempt_habit",
         "accidental",
         "act_bare",
+        "accident_tag",  # fix text83
+        "accident_tag_kept",
+        "intent",
+        "suicidal",
     }
     found: dict[str, list[re.Pattern[str]]] = {}
     leads: list[str] = []
@@ -159,13 +177,58 @@ def without_usual_doses(text: str) -> str:
 
 def accident_beside(text: str, start: int, end: int) -> bool:
     """Whether an accident is stated beside the act term at text[start:end]: after it in its
-    clause, or an `accidental` word right before it (module docstring)."""
+    clause, an `accidental` word right before it, or an `accident_tag` part of its own right
+    after its clause; none where `_kept` keeps the act (module docstring)."""
     roles = _roles()
     after = scope_after(text, end)
+    if _kept(text, start, end):
+        return False
     if any(p.search(after) for p in roles["act_accident"]):
         return True
     before = text[:start].rstrip()
-    return any(m.end() == len(before) for p in roles["accidental"] for m in p.finditer(before))
+    if any(m.end() == len(before) for p in roles["accidental"] for m in p.finditer(before)):
+        return True
+    own = text[start:end]
+    return not any(p.search(own) for p in roles["accident_tag_kept"]) and _tagged(text, end)
+
+
+# The end of a sentence the way a question closes it ("cut wrist on glass?"); what ends the
+# sentence otherwise: a full stop, semicolon, "!" or a line's end (text_bounds.SENTENCE_OR_MARK).
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+# A part of its own in brackets or after a dash within the act's clause: " - accidental",
+# "(accidental)", closing the clause.
+_TAG_IN_CLAUSE = re.compile(r"(?:\s-|\()\s*(?P<tag>[^()\-]+?)\s*\)?\s*$")
+
+
+def _kept(text: str, start: int, end: int) -> bool:
+    """Whether the act at text[start:end] is read whatever accident is stated beside it: an
+    `intent` or `suicidal` word in its words or the rest of its clause, or a question mark closing
+    its sentence (fix text83: a doubt, or an accident denied by the words' own intent)."""
+    roles = _roles()
+    words = text[start:end] + span_after(text, end, CLAUSE)
+    if any(p.search(words) for p in (*roles["intent"], *roles["suicidal"])):
+        return True
+    return asked(text, end)
+
+
+def asked(text: str, at: int) -> bool:
+    """Whether the sentence holding text[at] closes with a question mark ("accidental OD?",
+    "cut wrist on glass?"): what it states of an accident is a doubt (fix text83)."""
+    mark = _SENTENCE_END.search(text, at)
+    return mark is not None and mark.group() == "?"
+
+
+def _tagged(text: str, end: int) -> bool:
+    """Whether an `accident_tag` ("accidental", "MVC") stands as a part of its own right after the
+    act ending at `end`: closing its clause after a dash or in brackets ("cuts on wrist -
+    accidental"), or as the whole next clause after a comma ("cuts on wrist, accidental")."""
+    roles = _roles()
+    clause = span_after(text, end, CLAUSE)
+    parts = [] if (m := _TAG_IN_CLAUSE.search(clause)) is None else [m.group("tag")]
+    stop = end + len(clause)
+    if text[stop : stop + 1] == ",":
+        parts.append(span_after(text, stop + 1, CLAUSE).strip(" )("))
+    return any(p.fullmatch(part.strip()) for part in parts for p in roles["accident_tag"])
 
 
 def without_other_attempts(text: str) -> str:

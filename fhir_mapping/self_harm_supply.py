@@ -54,6 +54,11 @@ def _supply(obj: str, *, meds: bool = False, kept: bool = False) -> bool:
             whole = not any(
                 p.fullmatch(found.group().strip()) for p in roles.get("taken_day_supply", ())
             )
+            if kept and not whole:
+                # "took all her pills as prescribed" was critical (fix text83): "all" of the
+                # pills kept as prescribed, none at once (`kept`), is the day's doses, as a
+                # regimen word makes it; "took all her pills (at once)" stays a supply.
+                continue
             if _owned(obj[found.end() :].lstrip(), meds=meds or whole):
                 return True
         if any(p.match(obj.rstrip() + ".", at) for p in roles.get("taken_whole", ())):

@@ -289,6 +289,10 @@ def _kept(clause: str) -> bool:
     takes none at once: "took her whole week of pills at once as prescribed" stays an overdose,
     as a pill word with an at-once phrase does (module docstring, fix text55b)."""
     roles = _roles()
-    if any(p.search(clause) for p in roles.get("taken_at_once", ())):
+    # A `taken_excess` phrase keeps the supply read too ("took all of her pills as prescribed
+    # and then some": fix text83, which reads "all of her pills as prescribed" as the day's doses).
+    if any(
+        p.search(clause) for p in (*roles.get("taken_at_once", ()), *roles.get("taken_excess", ()))
+    ):
         return False
     return any(p.search(clause) for p in roles.get("taken_adherence", ()))

@@ -65,7 +65,9 @@ missed attempt). The cues are data (data/self_harm_terms.csv, roles `negation*`)
 
 An act is not read with an accident stated beside it ("cut self while cooking", "Cut his wrist
 on a fence", "Accidentally cut her wrist": self_harm_context.py), nor where a relative governs
-it ("Brother with multiple suicide attempts": self_harm_subject.py; review s29 RQ3).
+it ("Brother with multiple suicide attempts": self_harm_subject.py; review s29 RQ3). An accident
+asked ("accidental OD?", "cut wrist on glass?": a sentence closing with "?") states none: the
+card asks the intent (fix text83, `_unasked`, self_harm_context.asked).
 
 `states_accident` tells the words that state an accident from those that say nothing: a visit's
 diagnosis whose words state one silences the bare reason "Overdose" of that visit, as an
@@ -94,7 +96,7 @@ from fhir_mapping import screen_item_text
 from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.quoted_answer import blank_answered_items
-from fhir_mapping.self_harm_context import without_other_attempts, without_usual_doses
+from fhir_mapping.self_harm_context import asked, without_other_attempts, without_usual_doses
 from fhir_mapping.self_harm_denial import _denied, _masked, _negated, _said
 from fhir_mapping.self_harm_ideation import lead_start, preparatory
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
@@ -207,7 +209,10 @@ def _verdict(text: str) -> _Verdict | None:
         return None
     # Only a negated intentional/deliberate states the accident; a denied suicidal intent
     # does not (review s26 RK2 finding 1: module docstring).
-    accident = _said(text, terms.accidental) or _negated(text, terms.intent)
+    # An accident asked, not stated ("accidental OD?", "OD, accidental?"): no accident, the card
+    # asks the intent (fix text83: "accidental OD?" was quiet, TMS offered).
+    accident = _said(_unasked(text, terms.accidental), terms.accidental)
+    accident = accident or _negated(text, terms.intent)
     doubt = _masked(text, terms.undetermined)
     if doubt != text:
         # "Intentional overdose, suicidal intent unclear": intentional self-poisoning is
@@ -221,6 +226,15 @@ def _verdict(text: str) -> _Verdict | None:
     if accident and not intent:
         return _Verdict.ACCIDENT
     return _Verdict.INTENT_UNKNOWN
+
+
+def _unasked(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
+    """`text` with each `patterns` match in a sentence closing with "?" blanked, same length."""
+    for p in patterns:
+        for m in reversed(list(p.finditer(text))):
+            if asked(text, m.end()):
+                text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
 
 
 def reading(text: str) -> Reading | None:

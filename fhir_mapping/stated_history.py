@@ -96,6 +96,7 @@ _WORD = re.compile(r"[\w+]")
 def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
     roles = (
         *("history_lead", "current", "current_absent", "denial", "denial_time", "contrast"),
+        "denial_now",  # fix text83
         *("risk", "risk_denial", "risk_excluded", "denial_negated", "list_word"),  # K20a s30
         *("risk_gap", "risk_after", "risk_method", "risk_sa"),  # K21, K23 s30
         *("risk_heading_yes", "risk_harmless", "risk_means"),  # K24a s30
@@ -269,8 +270,11 @@ def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
     but ...") and no `current` word but a `denial_time` one ("denies SI now", "denies current
     SI"); what it denies is nothing more or the finding itself (recheck K19a s29 t19)."""
     terms = _terms()
+    # A `denial_now` word opens a denial of now too ("OD 2015; no SI today" was critical while
+    # "OD 2015; denies SI today" was the past-overdose warning: fix text83); only here, where
+    # what it denies must be the finding itself and its time a `denial_time` word.
     found = min(
-        (m for p in terms["denial"] if (m := p.search(clause)) is not None),
+        (m for p in (*terms["denial"], *terms["denial_now"]) if (m := p.search(clause))),
         key=lambda m: m.start(),
         default=None,
     )
