@@ -9,7 +9,9 @@ critical; the relative and checklist readers already ended a scope at a colon or
 (`denial_scope`, read by text_negation.negated and self_harm_text.py), a self-harm list's
 (self_harm_scope.cue_window) and a checklist's (text_checklist.denial_listed). A colon or dash
 right after the cue introduces what is denied (`cue_introduces`: "Denies: SI, HI", "Negative
-for: SI"), unless the cue is itself an item's answer ("HI: no - wants to kill himself").
+for: SI"), unless the cue is itself an item's answer ("HI: no - wants to kill himself"); a cue
+after a note section's heading ("Psych: denies: SI", data/text_negations.csv `section_heading`)
+answers no item and introduces (session 37 fix text82).
 
 Apart from text_negation.py (400 lines) because where a denial stops is its own idea; the
 past-time and rule-out words keep NegEx's plain clause (text_negation.scope_before).
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from fhir_mapping.text_bounds import CLAUSE, denial_reach, span_before
+from fhir_mapping.text_bounds import CLAUSE, CLAUSE_OR_COLON, denial_reach, last_piece, span_before
 from fhir_mapping.text_negation import after_last_stop, cue_rows, pre_cue_end
 
 __all__ = ["answers_item", "cue_introduces", "denial_scope", "own_answer"]
@@ -67,7 +69,23 @@ def cue_introduces(words: str) -> bool:
     that item's answer is done, and the words after the dash are read (the safer mistake: a
     question asked, not a wish to die read as denied)."""
     tail = words.rstrip()
-    return bool(tail) and pre_cue_end(tail) == len(tail) and not _answered().search(tail)
+    if not tail or pre_cue_end(tail) != len(tail):
+        return False
+    answered = _answered().search(tail)
+    # "Psych: denies: SI": the "item" a cue answers is a note section's heading (a
+    # `section_heading` row), so the cue introduces the SI denied after it (fix text82).
+    return answered is None or _section_heading(tail[: answered.start() + 1])
+
+
+@cache
+def _headings() -> frozenset[str]:
+    return frozenset(cue_rows().get("section_heading", []))
+
+
+def _section_heading(words: str) -> bool:
+    """Whether `words` end with a note section's heading ("Psych", "ROS") after the last clause
+    mark: what a colon after it heads is the section's content, not an item's answer."""
+    return last_piece(words, CLAUSE_OR_COLON).strip() in _headings()
 
 
 def denial_scope(text: str, start: int) -> str:

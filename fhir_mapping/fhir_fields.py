@@ -247,16 +247,20 @@ def codings(concept: object) -> tuple[tuple[str, str, str], ...]:
     return tuple(found)
 
 
-def concept_text(concept: object, coded: Iterable[tuple[str, str, str]] | None = None) -> str:
+def concept_text(
+    concept: object, coded: Iterable[tuple[str, str, str]] | None = None, *, lower: bool = True
+) -> str:
     """Lower-cased text and displays of a CodeableConcept, for term matching. `coded` is the
-    concept's `codings`, when the caller has read them already (issue 14: once per concept)."""
+    concept's `codings`, when the caller has read them already (issue 14: once per concept).
+    `lower=False`: as written, for a reader of case ("PT" beside "pt": abbreviation_case.py)."""
     if not isinstance(concept, JSON_OBJECT):
         return ""
     parts = [display for _, _, display in (codings(concept) if coded is None else coded)]
     text = concept.get("text")
     if isinstance(text, str):
         parts.append(text)
-    return " ".join(parts).lower()
+    joined = " ".join(parts)
+    return joined.lower() if lower else joined
 
 
 def status_code(concept: object) -> str | None:

@@ -44,6 +44,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.lead_list import blank_lead_lists
+from fhir_mapping.screen_result_text import blank_negative_screens
 from fhir_mapping.text_bounds import SENTENCE, pieces, span_after
 from fhir_mapping.text_negation import normalise_text
 
@@ -114,11 +115,12 @@ def _blank(text: str, start: int, end: int) -> str:
 
 def blank_other_meanings(text: str) -> str:
     """`text` (normalised) with each living arrangement, joining of someone alive, waking time and
-    counselled lethal dose blanked, same length (module docstring)."""
+    counselled lethal dose blanked, same length (module docstring), and each suicide screen named
+    with its negative result ("Suicide screening completed, negative": screen_result_text.py)."""
     living, term, counsel, inquiry = _patterns()
     # A denial before a list of qualifiers reaches its term ("Denies any thoughts of, intent to,
     # or plan to harm self": lead_list.py, fix text62), as in self_harm_text.py.
-    text = blank_lead_lists(text)
+    text = blank_negative_screens(blank_lead_lists(text))
     for m in reversed(list(living.finditer(text))):
         text = _blank(text, m.start(), m.end())
     joining, death = _joining()

@@ -93,6 +93,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from fhir_mapping import screen_item_text
+from fhir_mapping.abbreviation_case import by_case
 from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.quoted_answer import blank_answered_items
@@ -150,8 +151,9 @@ def _read(text: str) -> str:
     ("no evidence it was not accidental") is blanked: a double negation is a doubt, the card asks
     the intent. Blanked: a usual dose for a stated purpose ("took 3 tabs of tylenol for headache"),
     an attempt at something else ("past attempts to quit": self_harm_context.py), a `lookalike`
-    ("acting odd"), an eye word before "OD" (od_lookalike.py), an answered EPDS item 10."""
-    text = blank_answered_items(denials_undone(_plain(text)))
+    ("acting odd"), an eye word before "OD" (od_lookalike.py), an answered EPDS item 10. "PT"
+    beside "pt" is physical therapy, read on the words as written (abbreviation_case.py)."""
+    text = blank_answered_items(denials_undone(_plain(by_case(text))))
     text = blank_lookalikes(text, _terms().lookalike, _terms().event)
     text = as_sibling(without_other_attempts(without_usual_doses(text)))
     for p in _terms().negated_accident:

@@ -136,7 +136,9 @@ def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None)
     screening items (`list_item` rows: "SI, HI: denies"), the phrase's own item one of them from
     the start of its clause (recheck K27a s31 finding 1): "Intentional OD, SI: denies", "Endorses
     SI, plan: none", "Hx SI, Plan: none" deny the SI or the plan, not the act, the endorsed SI or
-    the history before them. The doubtful reading keeps the finding, the safer mistake."""
+    the history before them. Items joined by "or" alone are one question's alternatives: a
+    `list_follow` item may open them ("Self-harm or suicidal thoughts: no"; fix text82). The
+    doubtful reading keeps the finding, the safer mistake."""
     if answer is None:
         return False
     items = answer.group("items")
@@ -147,7 +149,12 @@ def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None)
     # ", or self harm": the comma and the "or" are one joint, no empty item between (fix text42).
     parts = (part.strip() for part in _LIST_JOINT.split(own + items))
     first, *rest = (part for part in parts if part)
-    return first in neg.list_items and all(
+    # Items joined by "or" alone are a question's alternatives, answered together ("Self-harm or
+    # suicidal thoughts: no", "Thoughts of self-harm or suicide: denies": fix text82), so a
+    # `list_follow` item may open them; "SIB, SI: denies" (a comma) still names the act first.
+    asked = all(j.group() == "or" for j in _LIST_JOINT.finditer(own + items))
+    opens = neg.list_items | neg.list_follow if asked else neg.list_items
+    return first in opens and all(
         part in neg.list_items or part in neg.list_follow for part in rest
     )
 

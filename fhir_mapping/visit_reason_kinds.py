@@ -22,6 +22,7 @@ from fhir_mapping import (
     stated_sa,
     stated_safety,
 )
+from fhir_mapping.abbreviation_case import by_case
 from fhir_mapping.absent_reasons import referenced_reasons
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import is_emergency, wants_admission
@@ -112,7 +113,9 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
     heading answered by a method ("Plan: hang self") states suicidal ideation with a plan though
     no SI word stands (stated_heading.states_method; fix hist36: no card before)."""
     label = concept_label(concept)
-    text = side(concept_text(concept))
+    # "PT" beside "pt" is physical therapy, read by case before the words are normalised
+    # (abbreviation_case.py; fix text82).
+    text = side(by_case(concept_text(concept, lower=False)).lower())
     if not text:
         return
     # Safety planning and means restriction in a plan ("Plan: remove guns from home", "limit

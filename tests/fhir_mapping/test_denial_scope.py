@@ -19,6 +19,10 @@ from fhir_mapping.text_negation import negated, normalise_text
         ("hi: no", False),  # an item's own answer
         ("si? denies", False),
         ("", False),
+        # A note section's heading answers no item: its cue introduces (fix text82).
+        ("psych: denies", True),
+        ("exam. psych ros: denies", True),
+        ("hi: denies", False),
     ],
 )
 def test_cue_introduces(words: str, introduces: bool) -> None:
@@ -46,6 +50,10 @@ def test_denial_scope(text: str, phrase: str, scope: str) -> None:
         ("Negative for: seizures", "seizures", True),
         ("Denies: SI, HI", "hi", True),
         ("No HI - SI", "si", False),
+        ("Psych: denies: SI", "si", True),
+        ("HI: denies: SI", "si", False),
+        ("Thoughts of self-harm or suicide: denies", "self harm", True),
+        ("Self-harm, suicidal thoughts: no", "self harm", False),
     ],
 )
 def test_negated_reads_the_reach(text: str, phrase: str, denied: bool) -> None:

@@ -1,0 +1,53 @@
+"""A suicide screen or risk assessment named with its negative result, in words (session 37 fix
+text82): "Suicide screening completed, negative", "Suicide risk assessment: no risk", "Suicide
+risk: none" raised the critical suicide-risk card (the 'suicide' row of data/diagnosis_terms.csv,
+session 36 fix text77) and held the TMS referral on a chart whose screen had found nothing.
+
+A `lead` word ("suicide"), then only `screen` words ("screening", "risk assessment",
+"completed"), then a `negative` result ("negative", "no risk", "none", "denies", "no": the words
+data/suicide_screen_answers.csv `no-risk` reads in a C-SSRS result written as text) after at most
+a colon, dash, comma or space, closing its clause: the whole phrase is blanked (same length), so
+the 'suicide' row does not read it. Nothing else is: a bare "Suicide screening" (a reason to
+screen), "Suicide screening positive", a rated level ("suicide risk: low": a low risk is a risk
+rated, not no risk, session 35 decision; "moderate risk"), or a result that goes on in its clause
+("Suicide risk: none but has a plan") stays read, and so does any SI or self-harm word elsewhere in the
+text. A false critical card costs a question; a quiet one on a positive screen may cost a life.
+
+Apart from ideation_lookalike.py (which calls it) because a screen's result is its own idea."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.negation_cues import normalise_text
+
+__all__ = ["blank_negative_screens"]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    table = resources.files("fhir_mapping").joinpath("data/screen_result_terms.csv")
+    by_role: dict[str, list[str]] = {}
+    for row in csv.DictReader(table.read_text("utf-8").splitlines()):
+        by_role.setdefault(row["role"], []).append(normalise_text(row["term"]))
+    lead = _alternation(by_role.get("lead", []))
+    screen = _alternation(by_role.get("screen", []))
+    negative = _alternation(by_role.get("negative", []))
+    # At least one screen word ("Suicide: no" names no screen); the result closes its clause.
+    return re.compile(
+        rf"\b(?:{lead})(?:\s+(?:{screen})\b)+\s*(?:[:,=]|\s-)?\s*(?:{negative})\b"
+        r"(?=\s*(?:[.;,\n]|$))"
+    )
+
+
+def blank_negative_screens(text: str) -> str:
+    """`text` (normalised) with each suicide screen named with its negative result blanked, same
+    length (module docstring)."""
+    return _pattern().sub(lambda m: " " * len(m.group()), text)
