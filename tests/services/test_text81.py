@@ -11,7 +11,8 @@ heading, and retractions with no object of their own: each was quiet, TMS offere
   An eye finding after the item "OD" no longer does (od_item._eye_before); an eye measure, the
   other eye or an eye record still do ("VA OD 20/40, OS 20/25", "OD: IOP 18").
 - "SI/HI:" then "- no", "- yes": an answer list holding a yes denies none of its items
-  (`answer_yes`, negation_cues._no_yes_after).
+  (`answer_yes`, negation_cues._answered_yes; "SI/HI: neg, pos" too, whose "neg" closing its
+  clause read as a trailing cue).
 - "denies SI but on further questioning endorses", "denies SI; on further questioning endorses":
   `retraction` rows, read back over the sentence before when the retraction's own sentence holds
   no denial (denial_undone.py).
@@ -45,6 +46,7 @@ CRITICAL = {
     "e_OD_eyes_closed": "fixed",
     "e_SI_HI_no_yes": "fixed",
     "e_SI_HI_N_Y": "fixed",
+    "e_SI_HI_neg_pos": "fixed",
     "cn_SI_HI_no_yes": "fixed",
     "e_denies_SI_but_on_further_questioning_endorses": "fixed",
     "e_denies_SI_on_further_questioning_endorses": "fixed",
@@ -67,6 +69,7 @@ QUIET = {
     "e_OD_IOP_18": "control",
     "e_Eye_exam_OD_clear": "control",
     "e_SI_HI_no_no": "control",
+    "e_SI_HI_neg_neg": "control",
     "e_denies_SI_HI_on_further_questioning_denies_plan": "control",
 }
 
