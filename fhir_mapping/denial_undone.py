@@ -14,7 +14,9 @@ data/text_negations.csv closing its clause ("now endorses", "today endorses": an
 no object of its own, so what it endorses is what was denied before it), each shared `pre` cue
 before that phrase are read as an affirmation ("+" and spaces, the same length, as
 stated_history._undenied writes it: positions the readers keep stay). "denies SI, now endorses
-HI" names its own object and undoes nothing. Where the words leave it in doubt, the mention is read:
+HI" names its own object and undoes nothing. A retraction whose own sentence holds no denial before
+it reads back over the sentence before ("denies SI; on further questioning endorses": fix text81):
+nothing else stands for what it endorses. Where the words leave it in doubt, the mention is read:
 a question costs less than a missed risk (self_harm_text.py, Denials).
 
 Apart from text_negation.py (at its 400-line limit) because undoing a cue is its own idea, read
@@ -97,6 +99,10 @@ def denials_undone(text: str) -> str:
     for r in retractions.finditer(text):
         marks = [m.end() for m in SENTENCE.finditer(text, 0, r.start())]
         opening = marks[-1] if marks else 0
+        if marks and not pre.search(text, opening, r.start()):
+            # A retraction whose own sentence holds no denial takes back the sentence before
+            # ("denies SI; on further questioning endorses" was quiet, TMS offered: fix text81).
+            opening = marks[-2] if len(marks) > 1 else 0
         for cue in list(pre.finditer(text, opening, r.start())):
             text = _affirmed(text, cue.start(), cue.end())
     return text

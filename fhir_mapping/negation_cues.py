@@ -56,6 +56,7 @@ class _Negations:
     trailing: tuple[re.Pattern[str], ...]
     pseudo: re.Pattern[str] | None
     answer: re.Pattern[str] | None
+    answer_yes: re.Pattern[str] | None
     answer_all: re.Pattern[str] | None
     prefix: re.Pattern[str] | None
     stop: re.Pattern[str] | None
@@ -86,6 +87,22 @@ def _answers(lead: str, cues: list[str]) -> re.Pattern[str] | None:
         return None
     body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
     return re.compile(lead + r"(?:" + body + r")\b" + _NOT_A_QUALIFIER)
+
+
+def _answered_yes(cues: list[str], yes: list[str]) -> re.Pattern[str] | None:
+    """An answer list after the term whose denial answers a later answer affirms: "SI/HI: no,
+    yes", "SI/HI: N/Y", "SI/HI: neg, pos", a bulleted "SI/HI:\n- no\n- yes" (text_lines.py joins
+    its bullets with commas) were quiet, TMS offered (session 37 fix text81). Which item the yes
+    answers is not told, so the list denies none of them (text_negation.negated): a question
+    costs less than a missed current risk. The `answer_yes` rows are the answers that affirm."""
+    if not cues or not yes:
+        return None
+    denial = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    said = "|".join(re.escape(c) for c in sorted(yes, key=len, reverse=True))
+    joint = r"\s*[,/]\s*"
+    return re.compile(
+        ANSWER_LEAD + r"(?:(?:" + denial + r")\b" + joint + r")+(?:" + said + r")(?!\w)"
+    )
 
 
 def _prefixes(cues: list[str]) -> re.Pattern[str] | None:
@@ -139,6 +156,7 @@ def _negations() -> _Negations:
         # A checklist answer right after the term: "pacemaker: none", "shunt - no", "VNS? No";
         # also after a slash pair the answer covers ("SI/HI: denies": session 28 fx-selfharm2).
         answer=_answers(ANSWER_LEAD, answer),
+        answer_yes=_answered_yes(answer, by_role.get("answer_yes", [])),
         answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
         prefix=_prefixes(by_role.get("prefix", [])),
         stop=_alternation(by_role.get("stop", [])),

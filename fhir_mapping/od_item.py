@@ -10,9 +10,11 @@ standing alone between list marks (the start, ",", ";", "-", "?", the end), afte
 ("requiring", "vs") is far more often an overdose than the right eye or a once-daily dose, and a
 missed overdose costs a life where a card to dismiss costs a question. The eye's and the sig's
 readings name their measure or drug right before "OD" ("blurry vision OD", "IOP 18 OD",
-"sertraline 50 mg OD") or the other eye after it ("OD/OS"): no item of its own. An eye word
-anywhere in the reason (`lookalike_eye`, `lookalike_eye_next`, `od_eye_visit` rows: "Eye pain,
-OD") leaves it to the eye readers (od_lookalike.py), the eye's side being likelier there. Only
+"sertraline 50 mg OD") or the other eye after it ("OD/OS"): no item of its own. An eye measure,
+exam or visit word anywhere in the reason (`lookalike_eye_next`, `od_eye_visit`, `od_item_eye`
+rows: "OD, IOP 18") or an eye word before the "OD" (`lookalike_eye`: "Eye pain, OD") leaves it
+to the eye readers (od_lookalike.py), the eye's side being likelier there; an eye finding after
+it ("Found down, OD, eyes closed") does not (fix text81). Only
 the readers of an ED visit's or a stay's reason use this (visit_reason_kinds._od_side); an eye
 record never does (eye_context.py).
 """
@@ -65,8 +67,21 @@ def _item() -> re.Pattern[str]:
 
 @cache
 def _eye() -> re.Pattern[str]:
-    words = _rows("lookalike_eye", "lookalike_eye_next", "od_eye_visit", "od_item_eye")
+    """An eye word that makes the reason's "OD" the eye's wherever it stands: the other eye
+    ("OS", "OU"), an eye visit, an eye measure, exam or procedure (`lookalike_eye_next`: "OD,
+    IOP 18", "OD - exam")."""
+    words = _rows("lookalike_eye_next", "od_eye_visit", "od_item_eye")
     return re.compile(r"\b(?:" + _alternation(words) + r")")
+
+
+@cache
+def _eye_before() -> re.Pattern[str]:
+    """An eye word (`lookalike_eye`: "eye", "cataract") that makes an item's "OD" the eye's only
+    before it. After it, in an item of its own, it is a finding beside an overdose: "Found down,
+    OD, eyes closed" was quiet, TMS offered (session 37 fix text81); closed eyes, like pinpoint
+    pupils, are what an ED writes of an overdosed patient, and the right eye is named before its
+    finding or measure ("Eye pain OD", "VA OD 20/40"), never as an item after it."""
+    return re.compile(r"\b(?:" + _alternation(_rows("lookalike_eye")) + r")")
 
 
 @cache
@@ -89,8 +104,15 @@ def _other_reading(text: str) -> bool:
 
 def acute_sided(text: str) -> str:
     """`text`, each "OD" standing as its own item written "overdose", unless an eye word stands
-    in the text (module docstring). Its lines and case are kept: the readers read by lines
-    (text_lines.py)."""
+    in the text, or a `lookalike_eye` word before that "OD" (module docstring, `_eye_before`). Its
+    lines and case are kept: the readers read by lines (text_lines.py)."""
     if _other_reading(text):
         return text
-    return _item().sub(lambda m: m.group("before") + _OVERDOSE, text)
+    before = _eye_before()
+
+    def item(m: re.Match[str]) -> str:
+        if before.search(normalise_text(text[: m.start()])):
+            return m.group()
+        return m.group("before") + _OVERDOSE
+
+    return _item().sub(item, text)

@@ -26,6 +26,8 @@ class _Terms:
     intent: tuple[re.Pattern[str], ...]
     suicidal: tuple[re.Pattern[str], ...]
     accidental: tuple[re.Pattern[str], ...]
+    # An accident offered as one alternative ("OD vs accidental ingestion": fix text81).
+    accident_alternative: tuple[re.Pattern[str], ...]
     undetermined: tuple[re.Pattern[str], ...]
     negated_accident: tuple[re.Pattern[str], ...]
     # Read only right after an ideation lead ("urges to cut", "wants to hurt himself"):
@@ -69,6 +71,7 @@ def _terms() -> _Terms:
         intent=tuple(by_role.get("intent", ())),
         suicidal=(*by_role.get("suicidal", ()), od_intent()),  # "OD w/ SI" (fix text53b)
         accidental=tuple(by_role.get("accidental", ())),
+        accident_alternative=tuple(by_role.get("accident_alternative", ())),
         undetermined=tuple(by_role.get("undetermined", ())),
         negated_accident=tuple(by_role.get("negated_accident", ())),
         ideation_object=tuple(by_role.get("ideation_object", ())),

@@ -31,18 +31,21 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {role: tuple(patterns) for role, patterns in roles.items()}
 
 
-def _supply(obj: str, *, meds: bool = False, kept: bool = False) -> bool:
+def _supply(obj: str, *, meds: bool = False, kept: bool = False, once: bool = False) -> bool:
     """Whether an object is a `taken_supply` phrase before a drug or pill word, or a `taken_whole`
     phrase closing the clause, one possessive or article allowed before and after the phrase;
     with `meds` a `taken_med` word as a pill word ("all her meds": `self_harm_taken._meds_read`).
-    `kept`: the act's clause holds a `taken_adherence` phrase ("as prescribed")."""
+    `kept`: the act's clause holds a `taken_adherence` phrase ("as prescribed"). `once`: the act
+    is dated to one time ("last night": self_harm_taken._at_one_time), which reads a period of a
+    supply as `meds` does (fix text81)."""
     roles = _roles()
     lead = _WORD.match(obj)
     # A period of a supply ("a month of her meds") only with an at-once phrase, a purpose or a
     # verb of ingestion (`meds`): "took a week of antibiotics" is a course (fix text68). A whole
     # one ("her whole week of pills") unless the doses were kept as prescribed: "took her whole
     # week of pills as prescribed" is a week of doses (recheck K52a s36 finding 10, fix text74).
-    supplies = (*roles.get("taken_supply", ()), *(roles.get("taken_period_supply", ()) * meds))
+    period = roles.get("taken_period_supply", ()) * (meds or once)
+    supplies = (*roles.get("taken_supply", ()), *period)
     supplies += roles.get("taken_whole_period", ()) * (not kept)
     for at in (0,) if lead is None else (0, lead.end()):
         for p in supplies:

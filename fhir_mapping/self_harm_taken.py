@@ -114,7 +114,11 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
             meds = _meds_read(m.group(), text[start:clause_end]) or _purpose_before(text, m.start())
             parts = list(_parts(text, start, clause_end))
             kept = _kept(text[start:clause_end])
-            end = next((e for at, e in parts if _overdose(text[at:e], meds=meds, kept=kept)), None)
+            once = _at_one_time(text[start:clause_end])
+            end = next(
+                (e for at, e in parts if _overdose(text[at:e], meds=meds, kept=kept, once=once)),
+                None,
+            )
             if end is None:
                 end = _shares(text, parts)
             if end is None:
@@ -252,7 +256,19 @@ def _parts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield at, end
 
 
-def _overdose(obj: str, *, meds: bool = False, kept: bool = False) -> bool:
+def _at_one_time(clause: str) -> bool:
+    """Whether an act's clause dates it to one time (a `taken_period_once` phrase: "last night",
+    "this morning") and keeps no dose as prescribed: a period's supply then went down at once.
+    "took 2 weeks of her seroquel last night" was quiet, TMS offered (session 37 fix text81),
+    while "took a week of antibiotics" stays a course (fix text68) and "took 2 weeks of her
+    seroquel as prescribed" the doses of those weeks."""
+    roles = _roles()
+    if any(p.search(clause) for p in roles.get("taken_adherence", ())):
+        return False
+    return any(p.search(clause) for p in roles.get("taken_period_once", ()))
+
+
+def _overdose(obj: str, *, meds: bool = False, kept: bool = False, once: bool = False) -> bool:
     """Whether one object of a past act is an overdose: a count above a dose of a drug named (the
     plan rules), or a whole supply of a drug or pills (module docstring). An estimate, a count
     word or "<drug> <strength> x N" is read as its count ("approx 30 ativan", "twenty ativan",
@@ -263,13 +279,13 @@ def _overdose(obj: str, *, meds: bool = False, kept: bool = False) -> bool:
         if not stated_dosing.takes_many("take " + obj):
             # A count of days or weeks of a supply ("2 weeks' supply of her lithium": review K50a
             # s35 finding 4) is a supply phrase's, not a count of tablets.
-            return _supply(obj, meds=meds, kept=kept)
+            return _supply(obj, meds=meds, kept=kept, once=once)
         rest = obj[count.end() :]
         if int(count.group(1)) > _named_most() or _drug_or_pill(rest):
             return True
         of = _OF.match(rest)
         return of is not None and _owned(rest[of.end() :])
-    return _supply(obj, meds=meds, kept=kept)
+    return _supply(obj, meds=meds, kept=kept, once=once)
 
 
 def supply_object(obj: str, clause: str = "") -> bool:

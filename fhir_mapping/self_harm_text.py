@@ -40,7 +40,8 @@ The words are data (data/self_harm_terms.csv), read with the shared NegEx-style 
   too, so the "not" of "Not accidental overdose" does not negate the overdose (it silenced the
   card). An assault poisoning written so is read as self-harm to confirm: the safer mistake;
 - with none of these ("Overdose", the ED's visit reason), or both an intent and an accident
-  ("intentional vs accidental"), it is an overdose of intent not recorded (`INTENT_UNKNOWN`).
+  ("intentional vs accidental"), or an accident offered as one alternative (`accident_alternative`:
+  "OD vs accidental ingestion", fix text81), it is an overdose of intent not recorded (`INTENT_UNKNOWN`).
   Decision (the safer one for the patient): asking about intent costs a question, missing a
   suicide attempt costs a life, and about half the people seen in an ED after self-harm are
   never assessed by a mental health professional (NICE CG133 introduction). The card then asks
@@ -222,6 +223,11 @@ def _verdict(text: str) -> _Verdict | None:
         # the doubt ("unclear if intentional" holds one) states it; else undetermined.
         stated = _said(doubt, terms.intent) and not accident
         return _Verdict.STATED if stated else _Verdict.UNDETERMINED
+    if accident and any(p.search(text) for p in terms.accident_alternative):
+        # An accident offered as one alternative ("OD vs accidental ingestion", "intentional or
+        # accidental") states none: the intent is open, and an overdose whose intent is open is
+        # assessed (fix text81; it was quiet, TMS offered).
+        return _Verdict.INTENT_UNKNOWN
     intent = _said(text, terms.intent) or _said(text, terms.suicidal)
     if intent and not accident:
         return _Verdict.STATED

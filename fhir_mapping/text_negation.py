@@ -17,7 +17,8 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
 - `pseudo`: after it, a doubt that looks like a post cue ("bipolar not ruled out", "cannot be
   excluded"): the post and trailing cues are then not read (NegEx's pseudo-triggers; the
   doubtful reading keeps the finding);
-- `answer`: a checklist answer right after it ("Pacemaker: none", "Shunt - no");
+- `answer`: a checklist answer right after it ("Pacemaker: none", "Shunt - no"), none where a
+  later answer of its list affirms (`answer_yes`: "SI/HI: no, yes", fix text81);
 - `answer_all`: an answer for every item of a list, whose items may be joined by semicolons too
   ("SI;HI;AVH - all neg"; recheck K11 s28 finding 3);
 - `prefix`: shorthand written right before the phrase ("Neg SI/HI/AVH", "(-) SI", "-SI"; recheck
@@ -224,6 +225,10 @@ def negated(
         return True
     if neg.prefix is not None and neg.prefix.search(text[:start]):
         return True
+    if neg.answer_yes is not None and answer_covers(
+        text, start, end, neg.answer_yes.search(text[end:])
+    ):
+        return False  # "SI/HI: no, yes": a list with a yes denies none (fix text81)
     if neg.answer is not None and answer_covers(text, start, end, neg.answer.search(text[end:])):
         return True
     if neg.answer_all is not None and neg.answer_all.search(text[end:]):
