@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from fhir_mapping.drug_concept import (
+    NAME_FOR_DEPRESSION,
     NDC_ONLY,
     NO_NAME_NO_CODE,
     UNKNOWN_CODE,
@@ -57,6 +58,7 @@ UNIDENTIFIED_REASONS = frozenset(
         MEDICATION_NO_CODE,
         REFERENCE_NOT_FOUND,
         NO_MEDICATION,
+        NAME_FOR_DEPRESSION,
     }
 )
 

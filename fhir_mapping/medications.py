@@ -44,7 +44,9 @@ from typing import Any
 
 from fhir_mapping.authorising_order import order_ids, the_order
 from fhir_mapping.combination_products import product_of
+from fhir_mapping.depression_unknown_name import for_depression
 from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
+from fhir_mapping.drug_concept import NAME_FOR_DEPRESSION
 from fhir_mapping.drug_table import conditional_ingredients
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT, string
@@ -289,9 +291,14 @@ def medication_events(
                 carried = with_order_form(components, resource, medication, ordered.components)
                 if carried != components:
                     components, fill = carried, None
+        named = None
+        if unreadable is None and not components:
+            # A name the tables do not hold, ordered for depression: not identified (fix meds47).
+            named = for_depression(resource, reading, medication, conditions)
+            unreadable = None if named is None else NAME_FOR_DEPRESSION
         if unreadable is not None:
             # The code the tables do not know is named beside the record (review 18a U1).
-            stated = unread_codes(resource, medication)
+            stated = named or unread_codes(resource, medication)
             # An unidentified drug its record says is taken now (by an order's or a statement's
             # status, a fill's days of supply: unidentified_taken.py): the TMS screen and the
             # bupropion option ask about it (DataGap.said_taken; fix drug48, fix drug49).

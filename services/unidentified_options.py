@@ -15,6 +15,11 @@ of them, for a record that is as likely lisinopril; the options are the guidelin
 one-click adjunct opens a draft whose order checks say they could not include such a record
 (unidentified_running.py). Records: unidentified_screen.running_unidentified (said taken now,
 or possibly, status unknown). Words: data/unidentified_drug_words.csv `options_check`.
+
+Every card that proposes drugs says it by `options_line` (fix meds47): the optimise card's
+switch/augment path, the psychotic-features card (regimen and switch), the switch after
+intolerance and the adjuncts after a partial response. A name the tables do not hold, ordered
+for depression, is such a record too (fhir_mapping/depression_unknown_name.py).
 """
 
 from __future__ import annotations

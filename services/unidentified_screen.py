@@ -17,7 +17,8 @@ an active statement, a fill whose supply still runs: fhir_mapping/unidentified_t
 drug49; an order or a statement whose status is `unknown` and states no end long past, worded as
 possibly running: fix drug50; a text that is a number beside fill-in words, "Medication 4471",
 names no drug: fix drug51). A drug with a readable name that is simply off the pathway ("ezetimibe 10
-mg tablet") is identified and is no such record; nor is a stopped order. The order checks at an
+mg tablet") is identified and is no such record, unless its order states depression as its reason
+(fhir_mapping/depression_unknown_name.py, fix meds47); nor is a stopped order. The order checks at an
 MAOI or antidepressant draft already say these records were left out (unidentified_running.py).
 A seizure disorder on record holds TMS and bupropion by itself: nothing is added then. Words:
 data/unidentified_drug_words.csv.

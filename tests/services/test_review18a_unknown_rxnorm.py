@@ -11,7 +11,8 @@ a running antidepressant in silence.
   are said to be left out of that check (m07c_ctl_ndc, m07d), in the card's summary and its
   "Data not read" block.
 - Noise: a code the tables do not hold WITH a display naming a drug off the pathway (m07e:
-  atorvastatin) stays quiet, as before.
+  atorvastatin) stays quiet, as before, when its order states another reason (fix meds47: an
+  order of such a name stating depression as its reason is not identified).
 
 Charts: tests/services/review18a_charts/ (full CDS Hooks requests with every prefetch key).
 """
@@ -236,8 +237,34 @@ def test_ndc_only_running_drug_at_an_ssri_draft_stays_a_warning() -> None:
 # --- noise: a display naming a drug off the pathway stays quiet ------------------------------------
 
 
+_M07E = "m07e_unknown_rxnorm_atorvastatin_display_draft_phenelzine"
+_ATORVASTATIN = "5f0e2c1a-7b3d-4e59-9a61-2d8f4c0b7e13"
+# What an Epic order of a statin states as its reason (fix meds47: the chart's atorvastatin order
+# pointed at the depression Condition, as every order of its builder did).
+_HYPERLIPIDEMIA = {
+    "coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E78.5"}],
+    "text": "Hyperlipidemia",
+}
+
+
+def _atorvastatin_for(doc: Doc, reason: Doc) -> Doc:
+    for entry in doc["prefetch"]["medicationRequests"]["entry"]:
+        if entry["resource"]["id"] == _ATORVASTATIN:
+            entry["resource"].pop("reasonReference")
+            entry["resource"]["reasonCode"] = [reason]
+    return doc
+
+
 def test_an_unknown_code_with_an_off_pathway_display_stays_quiet() -> None:
-    cards = _cards(_chart("m07e_unknown_rxnorm_atorvastatin_display_draft_phenelzine"))
+    cards = _cards(_atorvastatin_for(_chart(_M07E), _HYPERLIPIDEMIA))
     control = _cards(_chart("m07c_ctl_scd_escitalopram_draft_phenelzine"))
     assert _summaries(cards) == _summaries(control)
     assert not any(c["source"]["topic"]["code"] == QUALITY for c in cards)
+
+
+def test_an_unknown_code_with_a_display_ordered_for_depression_is_not_identified() -> None:
+    # Fix meds47: the same order stating the depression Condition as its reason (the chart as
+    # sent) may be an antidepressant the tables do not hold: the MAOI check says it left it out.
+    quality = _quality(_cards(_chart(_M07E)))
+    assert '("atorvastatin 20 MG Oral Tablet", RxNorm 617310)' in quality["detail"]
+    assert "could not include the medication record above" in quality["detail"]

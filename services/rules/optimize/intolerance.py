@@ -4,7 +4,7 @@ switch to a better-tolerated agent (CANMAT 2023 para 190)."""
 from __future__ import annotations
 
 from fhir_mapping.record import Trial
-from services import cards, tolerability
+from services import cards, tolerability, unidentified_options
 from services.recommendation import Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -53,6 +53,8 @@ def switch_for_intolerance(ctx: RuleContext) -> Recommendation:
         )
     lines.extend(safety_lines(ctx, names))
     sections.append("**Switch:** " + " ".join(lines + notes))
+    # A running record not identified may be one of the agents named (fix meds47, as meds46).
+    sections.append(unidentified_options.options_line(ctx.record) or "")
     sections.append(tolerability.line(ctx.record, named=(t.ingredient for t in stopped)))
     name = last.ingredient.capitalize()
     dated = f"{reason}, {when}" if when else reason

@@ -20,6 +20,7 @@ from services import (
     start_doses,
     suggestions,
     tolerability,
+    unidentified_options,
 )
 from services.drug_rules import Regimen
 from services.pathway import in_episode
@@ -182,6 +183,8 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
             )
     if facts.failed_trials:
         sections.append(switch_section(ctx))
+    # A running record not identified may be the regimen's drug (fix meds47, as meds46).
+    sections.append(unidentified_options.options_line(ctx.record) or "")
     sections.append(tolerability.line(ctx.record))
     # Esketamine and ketamine are not named here: the esketamine label asks for care with
     # psychosis, and CANMAT's options with psychotic features are the antipsychotic or ECT

@@ -28,7 +28,7 @@ from collections.abc import Collection
 from datetime import timedelta
 
 from fhir_mapping.record import Role, Trial, Verdict
-from services import cards, tables
+from services import cards, tables, unidentified_options
 from services.recommendation import Indicator, Recommendation
 from services.rules import adjunct_harm
 from services.rules.context import RuleContext
@@ -156,6 +156,8 @@ def card(
     )
     used = {a.ingredient for a in ctx.facts.augmentations}
     sections.append(augment_section(ctx, used))
+    # A running record not identified may be one of the adjuncts named (fix meds47, as meds46).
+    sections.append(unidentified_options.options_line(ctx.record) or "")
     name = t.ingredient.capitalize()
     adjunct = _running_adjunct(ctx)
     if adjunct is not None and awaiting_first_fill(adjunct):
