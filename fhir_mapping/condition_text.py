@@ -100,6 +100,11 @@ _TEXT_COUNTS_WHEN_RESOLVED = frozenset(
         FindingKind.SUICIDAL_IDEATION,
     }
 )
+# ... and, on an encounter diagnosis, a seizure: "Seizure" typed in as an ED visit's diagnosis is
+# sent `resolved` once the visit closes, which says the visit ended, not that no seizure happened;
+# a seizure ever is what the TMS screen asks (fix dx61; R56.9 coded counts when resolved anyway).
+# A problem-list seizure resolved stays as dx60 left it (not counted).
+_VISIT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.EPILEPSY})
 
 
 def _to_rule_out(kind: FindingKind, text: str) -> str | None:
@@ -117,13 +122,16 @@ def text_findings(
     coded: AbstractSet[FindingKind] = frozenset(),
     *,
     intent_coded: bool = False,
+    visit: bool = False,
 ) -> dict[FindingKind, Finding]:
     """Findings named in the Condition's text (`text`: its concept_text; `label`: its
     concept_label, what the card shows). `coded`: the kinds its codes gave (frailty left out);
     when there are any, only the `_GATING` kinds they did not give, marked TEXT_MENTION.
     `intent_coded`: a poisoning code states the intent (self_harm_text.intent_coded), so the
-    words are not read for self-harm."""
+    words are not read for self-harm. `visit`: an encounter diagnosis (its status says the visit
+    closed: `_VISIT_COUNTS_WHEN_RESOLVED`)."""
     found: dict[FindingKind, Finding] = {}
+    counted = _TEXT_COUNTS_WHEN_RESOLVED | _VISIT_COUNTS_WHEN_RESOLVED if visit else None
     # Suicidal ideation read with line breaks as sentence ends too (text_lines.py, fix text75).
     for kind in risk_kinds(text):
         if coded and (kind not in _GATING or kind in coded):
@@ -132,7 +140,7 @@ def text_findings(
             # clinicalStatus "remission" on a use disorder typed in: the remission finding, as
             # the same status beside a code reads (condition_findings), not dropped.
             kind = _IN_REMISSION
-        elif (state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED) or (
+        elif (state != "active" and kind not in (counted or _TEXT_COUNTS_WHEN_RESOLVED)) or (
             kind in _EPISODES
             and (
                 said_as_not_current(text, kind)

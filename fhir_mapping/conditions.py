@@ -36,7 +36,7 @@ from fhir_mapping import (
     vascular_text,
 )
 from fhir_mapping.clinical_codes import ConditionCode, condition_matches, term_kinds
-from fhir_mapping.condition_category import categories
+from fhir_mapping.condition_category import categories, is_encounter_diagnosis
 from fhir_mapping.condition_dates import abatement_date as abatement_date  # its callers'
 from fhir_mapping.condition_dates import condition_onset as condition_onset
 from fhir_mapping.condition_dates import onset_written
@@ -279,8 +279,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     # An eye entry's "OD" is the right eye (eye_context.py; fix text70, recheck K52a finding 5).
     eye = eye_condition(resource)
     read = eye_sided(text) if eye else text
+    visit = is_encounter_diagnosis(resource)  # resolved: the visit closed (condition_text.py)
     for kind, finding in text_findings(
-        read, label, state, onset, source, kinds, intent_coded=harm_coded
+        read, label, state, onset, source, kinds, intent_coded=harm_coded, visit=visit
     ).items():
         found.setdefault(kind, finding)
     # A poisoning coded with undetermined intent (T43.224A): asked as an unknown intent is.

@@ -28,6 +28,7 @@ from fhir_mapping import (
     scores,
     suicide_screen,
     visit_risk,
+    visit_seizure,
 )
 from fhir_mapping.admission_codes import ClassOf, class_key
 from fhir_mapping.admissions import wants_admission, wants_outpatient
@@ -277,6 +278,8 @@ def _wants_encounter(
         # An ambulatory visit: tells whether a stay recorded in progress was left (admissions.py
         # `read_current_stays`, review 17 recheck R2).
         or wants_outpatient(resource, class_of)
+        # A visit whose reason names a seizure, whatever its class (visit_seizure.py, fix dx61).
+        or visit_seizure.wants_visit(resource)
     )
 
 

@@ -89,6 +89,8 @@ class SafetyTerm:
     severity: Severity | None  # None: an `exclude` phrase (contains a term, is not the finding)
     what: str
     pattern: re.Pattern[str]
+    # As SafetyCode's, and "visit-reason": the seizure cautions a visit's reason names
+    # (visit_seizure.py, fix dx61).
     applies_to: frozenset[str]
     counts_when_resolved: bool
     source: str

@@ -2,8 +2,8 @@
 charted only as visits (review 14 M2, encounters.py), psychiatric inpatient stays that ended
 (review 16 W4, admissions.py), a stay or an ED visit still in progress (review 16 recheck W-c,
 current_stays.py), suicidal ideation or self-harm an ED visit records (review 16 recheck U-b,
-visit_risk.py) and substance use a status-less visit diagnosis records (s22 RX 7,
-visit_substance.py).
+visit_risk.py), substance use a status-less visit diagnosis records (s22 RX 7,
+visit_substance.py) and a seizure a visit's reason names (fix dx61, visit_seizure.py).
 
 Apart from build.py as one idea, and so that every one of these readers reads each visit's class
 and psychotherapy code through the build's one memo (`reads`, visit_reads.py: issue 14), the
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping import visit_risk
+from fhir_mapping import visit_risk, visit_seizure
 from fhir_mapping.admissions import read_admissions
 from fhir_mapping.current_stays import Event, read_current_stays
 from fhir_mapping.encounters import read_visits
@@ -83,6 +83,9 @@ def read_visit_records(
         clinical, visits, conditions, as_of=as_of, class_of=class_of, chart=evidence.conditions()
     )
     clinical = with_visit_substance(clinical, conditions)
+    clinical = visit_seizure.with_visit_seizures(
+        clinical, visits, as_of=as_of, chart=evidence.conditions()
+    )
     sessions, booked = read_visits(
         visits, as_of=as_of, conditions=conditions, therapy_of=reads.psychotherapy
     )

@@ -38,6 +38,7 @@ from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.code_systems import ICD10CM, SNOMED
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Trial
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM
+from fhir_mapping.text_lines import risk_kinds
 from fhir_mapping.trial_parts import IndicationCategory, StatedReason
 
 ByKind = dict[FindingKind, tuple[Finding, ...]]
@@ -109,23 +110,30 @@ _SNOMED_SHOWN = "SNOMED CT "
 
 def _seizure_reason(reason: StatedReason) -> Finding | None:
     """An EPILEPSY finding when the reason's code is a seizure code of condition_codes.csv (the
-    table the problem list is read with), else None."""
-    code = reason.code
-    if not code or reason.from_condition:
+    table the problem list is read with), or, no such code given, its words name a seizure as a
+    text-only problem entry's would (diagnosis_terms.csv `seizure*`, `convulsion*`, `sz`: fix
+    dx61, levetiracetam "for seizures" was asked about, not held; "seizure prophylaxis" is a
+    look-alike, still asked about as an unexplained drug), else None."""
+    if reason.from_condition:
         return None  # a Condition on record is read as a finding already
-    system = SNOMED if code.startswith(_SNOMED_SHOWN) else ICD10CM
-    bare = code.removeprefix(_SNOMED_SHOWN)
-    for row in condition_matches(system, bare):
-        if row.kind is _EPILEPSY:
-            return Finding(
-                _EPILEPSY,
-                bare,
-                system,
-                reason.label,
-                None,
-                reason.source,
-                named_as=row.named_as,
-            )
+    code = reason.code
+    if code:
+        system = SNOMED if code.startswith(_SNOMED_SHOWN) else ICD10CM
+        bare = code.removeprefix(_SNOMED_SHOWN)
+        for row in condition_matches(system, bare):
+            if row.kind is _EPILEPSY:
+                return Finding(
+                    _EPILEPSY,
+                    bare,
+                    system,
+                    reason.label,
+                    None,
+                    reason.source,
+                    named_as=row.named_as,
+                )
+    if _EPILEPSY in risk_kinds(reason.label.lower()):
+        # An antiseizure drug alone is no seizure (mood, pain); one ordered for a seizure is.
+        return Finding(_EPILEPSY, "", "text", reason.label, None, reason.source)
     return None
 
 
