@@ -126,6 +126,12 @@ class LabResult:
     # What a card says beside the result when other results of its test that day disagree with
     # it across a line (services/same_day_labs.py: "results of 2026-11-10 disagree: ..."); "".
     same_day: str = field(default="", compare=False)
+    # What says which draw the result is of, set beside `at` (fhir_mapping/lab_day_times.py):
+    # its instant ("at:2026-11-18T13:00:00+00:00"), a time with no offset as written, its
+    # identifiers and its order (basedOn). A preliminary result is superseded only by a final one
+    # sharing a key (lab60 item 2: a preliminary 1.6 at 08:00 was dropped for a final 0.9 of
+    # another draw at 14:00); () when not known (a date alone): not the same draw.
+    draw: tuple[str, ...] = field(default=(), compare=False)
 
 
 # Built for every lab Observation of a chart (a 10-year chart: a few hundred; issue 14), and so

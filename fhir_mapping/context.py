@@ -17,9 +17,7 @@ abatement and verification, the tests' `condition_findings`, `procedure_facts`, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from datetime import date, datetime
-from itertools import groupby
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
@@ -30,7 +28,8 @@ from fhir_mapping.conditions import (
     condition_findings,
     wants_condition,
 )
-from fhir_mapping.fhir_fields import effective_date, parse_instant, source_ref
+from fhir_mapping.fhir_fields import effective_date, source_ref
+from fhir_mapping.lab_day_times import joined_days, timed_days
 from fhir_mapping.lab_panel_results import panel_extras
 from fhir_mapping.lab_status import pending
 from fhir_mapping.lab_tests import _read_lab_test
@@ -113,29 +112,18 @@ def _pending_labs(
     return tuple(found)
 
 
-def _instants(timed: Sequence[tuple[SourceRef, object]]) -> dict[SourceRef, datetime]:
-    """The effective instant of each source whose effectiveDateTime states one (parse_instant),
-    the last given for a source winning."""
-    found: dict[SourceRef, datetime] = {}
-    for source, value in timed:
-        when = parse_instant(value)
-        if when is not None:
-            found[source] = when
-    return found
-
-
 def _ordered_labs(
-    found: list[LabResult],
-    instants: Mapping[SourceRef, datetime] | None = None,
-    *,
-    timed: Sequence[tuple[SourceRef, object]] = (),
+    found: list[LabResult], *, timed: Sequence[tuple[SourceRef, Mapping[str, Any]]] = ()
 ) -> tuple[LabResult, ...]:
     """`found` with equal results once, by test, date, source and value: what sorting the set of
     them gave, at C speed for a chart's usual labs (issue 14: a 10-year chart reads a few hundred;
     hashing each result and building its source's text for the sort key cost a fifth of reading
-    them). Of one test and day, results whose `instants` (their effective instant) are all known
-    come latest instant first (`_by_instant`); `timed` (each source and its effectiveDateTime
-    as sent) gives those instants when `instants` is not given."""
+    them). Of one test and day, results come latest first when their times say so, each with its
+    time and draw (lab_day_times.timed_days); `timed` (each source and its Observation) gives
+    them, and with no site zone the day a UTC-written result falls on beside its test's results
+    written in the lab's offset (lab_day_times.joined_days, lab60 item 8)."""
+    if timed:
+        found = joined_days(found, timed)
     sources = list(map(_SOURCE, found))
     # Each lab Observation gives at most one result, so results from distinct (type, id)
     # sources are never equal: only results without a source, or two of one source (an input
@@ -150,43 +138,9 @@ def _ordered_labs(
     days = list(map(_TEST_AND_DATE, ordered))
     if len(set(days)) != len(days):
         ordered.sort(key=_lab_order)
-        if instants is None and timed:
-            instants = _instants(timed)
-        if instants:
-            ordered = _by_instant(ordered, instants)
+        if timed:
+            ordered = timed_days(ordered, dict(timed), _TEST_AND_DATE)
     return tuple(ordered)
-
-
-def _by_instant(
-    ordered: list[LabResult], instants: Mapping[SourceRef, datetime]
-) -> list[LabResult]:
-    """`ordered` with each test's results of one day latest instant first, when every one of
-    them states its time with an offset (lab57 item 5: two TSH of 2026-11-10 at 08:00-05:00 and
-    14:00Z went by their Observation ids, so "latest" was whichever id sorted first; instants
-    compare across zones). A day whose results do not all state their time keeps the old order:
-    which came later is not known. The readers take the first of a day (diagnosis_medical.
-    _latest_labs, lab_readings.newest_first, ClinicalContext.latest_lab)."""
-    out: list[LabResult] = []
-    for _key, group in groupby(ordered, key=_TEST_AND_DATE):
-        labs = list(group)
-        when = [instants.get(lab.source) if lab.source is not None else None for lab in labs]
-        if len(labs) > 1:  # the time each states, for a card naming a day's results (lab59)
-            labs = [
-                replace(lab, at=_clock(w)) if w else lab for lab, w in zip(labs, when, strict=True)
-            ]
-        if len(labs) > 1 and all(w is not None for w in when):
-            # Stable: results of one instant (a panel and its member) keep the old order.
-            stamps = [w.timestamp() for w in when if w is not None]
-            labs = [labs[i] for i in sorted(range(len(labs)), key=stamps.__getitem__, reverse=True)]
-        out.extend(labs)
-    return out
-
-
-def _clock(when: datetime) -> str:
-    """ "08:00-05:00", "14:00Z": the time of day with the offset it was sent in."""
-    offset = when.strftime("%z")
-    zone = "Z" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
-    return f"{when:%H:%M}{zone}"
 
 
 def clinical_context(
@@ -222,15 +176,15 @@ def clinical_context(
     observations = list(observations)  # read twice: the results, then those pending
     tests = lab_tests if lab_tests is not None else [None] * len(observations)
     read: list[LabResult] = []
-    # Each result's source and effectiveDateTime as sent: parsed into instants only when two
-    # results of a test share a day (`_ordered_labs`), not for every lab (issue 14, perf14).
-    timed: list[tuple[SourceRef, object]] = []
+    # Each result's source and Observation: its times read only when two results of a test
+    # share a day, or neighbouring days (`_ordered_labs`), not for every lab (issue 14, perf14).
+    timed: list[tuple[SourceRef, Mapping[str, Any]]] = []
     for r, test in zip(observations, tests, strict=True):
         lab = lab_result(r, as_of=as_of, test=test)
         if lab is not None:
             read.append(lab)
             if lab.source is not None:
-                timed.append((lab.source, r.get("effectiveDateTime")))
+                timed.append((lab.source, r))
             if lab.panel:  # a thyroid panel's free T4 beside its TSH (lab54 item 1)
                 read += panel_extras(r, lab, lab.panel)
     labs = _ordered_labs(read, timed=timed)

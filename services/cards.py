@@ -60,6 +60,7 @@ from services.recommendation import (
     Source,
     Suggestion,
 )
+from services.same_day_note import once_per_card
 from services.trial_table import PER_ADMINISTRATION as PER_ADMINISTRATION
 from services.trial_table import adherence_text as adherence_text
 from services.trial_table import below_minimum as below_minimum
@@ -187,6 +188,10 @@ def make(
         detail = _without_source_link(detail, tables.guideline(topic.guideline))
     url = source.url
     detail = _source_links_as_names(detail, url)
+    # A same-day note in full once per card (lab60 item 12), unless a shared section holds one
+    # (that section's text must stay as the detail holds it: screen.py finds it there).
+    if not any(" disagree: " in e.text for e in evidence):
+        detail = once_per_card(detail)
     link = f"]({url})"  # what a link to the source holds (_source_links_as_names' test)
     kept = []
     for e in evidence:

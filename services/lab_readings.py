@@ -28,6 +28,7 @@ from fhir_mapping.lab_text import entry_doubt
 from fhir_mapping.record import DataDomain, DataGap, GapCause, LabResult, PatientRecord
 from services import cards
 from services.policy import Policy
+from services.same_day_note import same_day_note as same_day_note
 
 # The record's labs grouped by test, each group newest first, kept for the labs tuple they were
 # read from (issue 14: the safety cards each walked every lab of the chart for their one test, a
@@ -309,15 +310,6 @@ NO_UNIT_READ_AS = "no unit sent, read as "
 
 # What a card says of a unit not sent with the value (LabResult.unit_from), before the unit.
 _INFERRED = {"range": "unit from its reference range: ", "bare": NO_UNIT_READ_AS}
-
-
-def same_day_note(lab: LabResult) -> str:
-    """Beside a result other results of its test that day disagree with (same_day_labs.py):
-    " (results of 2026-11-10 disagree: 12.1 mIU/L high at 08:00-05:00 (Observation/a); 2.1
-    mIU/L at 14:00-05:00 (Observation/b); the more abnormal is read, the safer reading)"."""
-    if not lab.same_day:
-        return ""
-    return f" ({lab.same_day}; the more abnormal is read, the safer reading)"
 
 
 def inferred_note(lab: LabResult) -> str:

@@ -14,8 +14,13 @@ and resource id (`LabResult.same_day`), so the clinician sees both and judges wh
 
 Results that agree (the same value twice, two normal values, two above the same lines) keep the
 order context.py gave them (latest instant first): nothing to name. Only results of the day with
-a value or flag are weighed; of those, final ones only when any is final (a preliminary result
-superseded by the final of the same day: review K40b s34 finding 4).
+a value or flag are weighed. A preliminary result is superseded only by a final one of the same
+draw (the same instant, or the same identifier or order: `LabResult.draw`; review K40b s34
+finding 4, a preliminary B12 150 and its final 400 both at 09:00Z); a preliminary of another draw
+is one more result to weigh, and named "preliminary" (lab60 item 2: a preliminary lithium 1.6 H
+at 08:00 went unnamed beside a final 0.9 at 14:00, and TMS was offered). Why weigh it: the
+final of its own draw has not come, and the earlier draw may be the true level; the safer
+reading costs a repeat, the other a toxic level missed.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
+from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.record import LabResult, PatientRecord
 from services import cards, unit_display
@@ -81,9 +87,14 @@ def ordered_day(day: Sequence[LabResult], numbers: Sequence[float | None]) -> li
     """One test's results of one day (latest first) with the safer one first and the day's
     disagreement noted on it when they disagree; as given otherwise. `numbers`: each result's
     value in the table's unit (lab_readings.value), None when not compared."""
-    weighed = [(lab, n) for lab, n in zip(day, numbers, strict=True) if n is not None or lab.flag]
-    if any(not lab.status for lab, _n in weighed):
-        weighed = [(lab, n) for lab, n in weighed if not lab.status]
+    pairs = list(zip(day, numbers, strict=True))
+    finals = [lab.draw for lab in day if not lab.status]
+    superseded = [(lab, n) for lab, n in pairs if lab.status and _same_draw(lab, finals)]
+    if superseded:  # after the finals that replace them: a reader takes the first of a day
+        pairs = [pair for pair in pairs if pair not in superseded] + superseded
+        day = [lab for lab, _n in pairs]
+    weighed = [(lab, n) for lab, n in pairs if (n is not None or lab.flag)]
+    weighed = [pair for pair in weighed if pair not in superseded]
     if len({_state(lab, n) for lab, n in weighed}) < 2:
         return list(day)
     safer, _n = max(weighed, key=lambda pair: _rank(*pair))  # the first of equals: the latest
@@ -95,11 +106,17 @@ def ordered_day(day: Sequence[LabResult], numbers: Sequence[float | None]) -> li
     return [replace(safer, same_day=note), *rest]
 
 
+def _same_draw(lab: LabResult, finals: Sequence[tuple[str, ...]]) -> bool:
+    """`lab` shares a draw key with one of `finals` (each final result's `draw`)."""
+    return bool(lab.draw) and any(not set(lab.draw).isdisjoint(keys) for keys in finals)
+
+
 def _named(lab: LabResult) -> str:
     """ "12.1 mIU/L high at 08:00-05:00 (Observation/tsh-1)"."""
     value = "no value" if lab.value is None else cards.fmt_mg(lab.value)
     unit = f" {unit_display.display(lab.unit)}" if lab.unit and lab.value is not None else ""
     flag = f" {lab.flag}" if lab.flag else ""
+    flag += f" ({status_shown(lab.status)})" if lab.status else ""  # lab60 item 2
     sign = f"{lab.comparator} " if lab.comparator else ""
     at = f" at {lab.at}" if lab.at else " (time not stated)"
     source = f" ({lab.source})" if lab.source is not None else ""
@@ -108,11 +125,12 @@ def _named(lab: LabResult) -> str:
 
 def safer_of(record: PatientRecord, lab: LabResult) -> LabResult:
     """The result to read in place of `lab` (a reader's latest of its test): the first of its
-    day in lab_readings.newest_first when its day's results disagree and it has `lab`'s status
-    (a final result is not replaced by a preliminary one), else `lab`."""
+    day in lab_readings.newest_first when its day's results disagree, else `lab`. A preliminary
+    one decides over a final only when it is of another draw (`ordered_day` weighs no
+    preliminary a final of its draw replaced: lab60 item 2)."""
     from services.lab_readings import newest_first  # lab_readings calls back here
 
     first = next(iter(newest_first(record, lab.test)), None)
     if first is None or not first.same_day or first.date != lab.date:
         return lab
-    return first if first.status == lab.status else lab
+    return first

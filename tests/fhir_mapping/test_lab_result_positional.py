@@ -30,6 +30,7 @@ def test_lab_result_field_order_is_the_one_lab_result_passes() -> None:
         "panel",  # the panel it was read from: a thyroid panel is named so (lab54 item 1)
         "at",  # its time of day when another result of its test shares its day (lab59)
         "same_day",  # the day's disagreeing results, named on the card (lab59 item 1)
+        "draw",  # which draw it is of, so only its own final supersedes a preliminary (lab60)
     ]
     assert fields(LabResult)[6].default == ()
 
