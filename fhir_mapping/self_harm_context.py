@@ -112,6 +112,8 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
         "act_bare",
         "accident_tag",  # fix text83
         "accident_tag_kept",
+        "accident_from_kept",  # fix text85
+        "accident_undone",
         "intent",
         "suicidal",
     }
@@ -183,6 +185,9 @@ def accident_beside(text: str, start: int, end: int) -> bool:
     after = scope_after(text, end)
     if _kept(text, start, end):
         return False
+    for p in roles["accident_from_kept"]:
+        # "from broken glass": a common self-harm tool, no accident alone (fix text85).
+        after = p.sub(lambda m: " " * len(m.group()), after)
     if any(p.search(after) for p in roles["act_accident"]):
         return True
     before = text[:start].rstrip()
@@ -202,11 +207,16 @@ _TAG_IN_CLAUSE = re.compile(r"(?:\s-|\()\s*(?P<tag>[^()\-]+?)\s*\)?\s*$")
 
 def _kept(text: str, start: int, end: int) -> bool:
     """Whether the act at text[start:end] is read whatever accident is stated beside it: an
-    `intent` or `suicidal` word in its words or the rest of its clause, or a question mark closing
-    its sentence (fix text83: a doubt, or an accident denied by the words' own intent)."""
+    `intent`, `suicidal` or `accident_undone` word in its words or anywhere after them, or a
+    question mark closing its sentence (fix text83: a doubt, or an accident denied by the words'
+    own intent). Anywhere after, not only its clause (fix text85, recheck K57a finding 1: "cuts
+    to forearm - MVC, intentional", "cuts on wrist, accidental. Later admits intentional" were
+    quiet): an intent stated later may undo the accident, and the card asks."""
     roles = _roles()
-    words = text[start:end] + span_after(text, end, CLAUSE)
-    if any(p.search(words) for p in (*roles["intent"], *roles["suicidal"])):
+    words = text[start:]
+    if any(
+        p.search(words) for p in (*roles["intent"], *roles["suicidal"], *roles["accident_undone"])
+    ):
         return True
     return asked(text, end)
 

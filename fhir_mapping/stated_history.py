@@ -74,6 +74,7 @@ from collections.abc import Callable
 from functools import cache
 
 from fhir_mapping import stated_denied, stated_heading, stated_sa, stated_terms
+from fhir_mapping.stated_denial_now import plain_denial
 from fhir_mapping.stated_history_dates import dates, latest_day
 from fhir_mapping.stated_means import means
 from fhir_mapping.text_bounds import (
@@ -215,7 +216,8 @@ def _current(plain: str, names: Callable[[str], bool], act: bool = False) -> boo
     for word in _terms()["current"]:
         for found in word.finditer(plain):
             own = span_before(plain, found.start(), CLAUSE) + plain[found.start() :]
-            if act and _denies_now(first_piece(own, CLAUSE).strip(), names):
+            piece = first_piece(own, CLAUSE)
+            if act and _denies_now(piece.strip(), names, own[len(piece) :]):
                 continue  # "Prior SA 2010, denies current SI": the denial's time (fix hist37)
             clause = span_after(plain, found.end(), CLAUSE)
             after = " ".join(clause.split()[:2])
@@ -264,7 +266,7 @@ def past_clauses(
     return "".join(parts), latest
 
 
-def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
+def _denies_now(clause: str, names: Callable[[str], bool], after: str = "") -> bool:
     """Whether a clause is a denial of now: it opens with a `denial` word (after at most two
     words naming no finding: "now denies", "pt denies"), holds no `contrast` word ("denies SI
     but ...") and no `current` word but a `denial_time` one ("denies SI now", "denies current
@@ -280,6 +282,10 @@ def _denies_now(clause: str, names: Callable[[str], bool]) -> bool:
     )
     if found is None or len(clause[: found.start()].split()) > 2:
         return False
+    if any(p.fullmatch(found.group()) for p in terms["denial_now"]) and not plain_denial(
+        clause[found.end() :], names, after
+    ):
+        return False  # "not sure about SI today", "no SI today?" (stated_denial_now, fix text85)
     lead = clause[: found.start()]
     if names(lead) or any(p.search(clause) for p in terms["contrast"]):
         return False
@@ -324,7 +330,7 @@ def history_denied(text: str, names: Callable[[str], bool]) -> bool:
         if affirms_risk(clause, names, after):
             return False  # a plan, intent, overdose or attempt stated now (recheck K20a s30)
         clause = _plan_blanked(clause)  # "Plan: overdose education" names no overdose
-        if _denies_now(clause, names):
+        if _denies_now(clause, names, after):
             denial = True
             continue
         if _denies_risks(clause):
@@ -379,7 +385,8 @@ def denied_lists(text: str, names: Callable[[str], bool]) -> str:
     while i < len(texts):
         clause = texts[i].strip()
         j = i + 1
-        if _denies_now(clause, names) or _denies_risks(clause):
+        after = "".join(t + e for t, e in zip(texts[i + 1 :], ends[i + 1 :], strict=True))
+        if _denies_now(clause, names, ends[i] + after) or _denies_risks(clause):
             while j < len(texts) and ends[j - 1] == "," and _bare(texts[j].strip(), names):
                 j += 1
             last = texts[j - 1].strip()
