@@ -290,6 +290,11 @@ class PatientRecord:
     # Psychiatric inpatient stays still in progress on as-of (review 16 recheck W-c): the patient
     # is an inpatient, so the outpatient one-clicks are held (services/rules/inpatient_hold.py).
     current_stays: tuple[CurrentStay, ...] = ()
+    # The required `medicationRequests` prefetch key could not be read (set only where a card
+    # is kept alone for it: services/required_gap.py, fix gap48). A stop day read from
+    # statements or fills is then only the earliest the drug was last taken: a later dose may
+    # be in the orders, so no washout says a firm date and no level is called an earlier course's.
+    orders_unread: bool = False
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

@@ -15,13 +15,13 @@ the washout from (`Exposure.supply_end` keeps the supply's end for the card to s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from fhir_mapping.course_length import listed_undated
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import draft_changes, held_dates, taken_to_confirm
-from services.washout_table import WashoutRow, row_for
+from services.washout_table import WashoutRow, longest_washout_days, row_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +258,8 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
     # later record ended it (fhir_mapping/to_confirm_settled.py), so the course's end is not the
     # day its washout counts from (review s21 RR finding 5: an `unknown` fluoxetine of last
     # week beside its order stopped in 2023 raised no MAOI line). A running course stays read.
+    if record.orders_unread:
+        found = [_orders_unread(e, record.as_of) for e in found]
     annotated = {e.ingredient for e in found if e.reordered}
     undated = _taken_without_dates(record, {e.ingredient for e in found if e.running})
     replaced = {e.ingredient for e in undated}
@@ -284,6 +286,27 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
             )
         )
     return found
+
+
+def _orders_unread(exposure: Exposure, as_of: date) -> Exposure:
+    """With the orders not read (PatientRecord.orders_unread, fix gap48), a course the
+    statements or fills show ended within the longest washout of as-of: its end is only the
+    earliest day it was last taken (a later dose, or an order still open, may be in the orders),
+    so it "may be running" (the safer reading): the card asks to stop it, then wait the whole
+    interval, never "fluoxetine stopped 2026-10-29 (2 days left)" (review K56a finding 1: with
+    the orders read, its last dose was 2026-11-11). An end longer ago is left as read."""
+    end = exposure.end
+    if exposure.running or end is None or (as_of - end).days >= longest_washout_days():
+        return exposure
+    return replace(
+        exposure,
+        running=True,
+        end=None,
+        ended_by=False,
+        supply_end=None,
+        end_not_recorded=False,
+        ran_out=f"last dose on record {end.isoformat()}; its orders were not read",
+    )
 
 
 def _taken_without_dates(record: PatientRecord, known: set[str]) -> list[Exposure]:

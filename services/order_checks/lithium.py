@@ -112,6 +112,13 @@ def _history_card(
     else:
         now = f"No lithium level of the last {plural(ctx.policy.lab_recent_days, 'day')} is on record."
     words = history.words
+    before = "from before this course"
+    if ctx.record.orders_unread:
+        # Fix gap48 (review K56a finding 5): with the orders not read, which course the level
+        # was drawn on cannot be told (lithium may have run on since, its dose drawn on may be
+        # the draft's): a toxic last level beside a lithium draft stays critical, the safer
+        # reading, as the level card of a running course is (`_lithium`).
+        before = "(on which course cannot be told: the orders were not read)"
     line_crossed = (
         f" That is at or above {toxic.bounds()}, {toxic.says} ({toxic.cite})"
         + (f"; {toxic.cause}." if toxic.cause else ".")
@@ -123,9 +130,10 @@ def _history_card(
         draft,
         cards.fit_summary(line, line.split(";")[0]),
         f"This order adds lithium or raises it, and a lithium level of "
-        f"{lab_safety.text(history.lab)} is on record from before this course: {words.says}."
+        f"{lab_safety.text(history.lab)} is on record {before}: {words.says}."
         f"{line_crossed} {now} {words.if_running[:1].upper()}{words.if_running[1:]}, and look "
         f"for toxicity ({words.effect_cite}: toxicity tracks the serum level). {_renal(ctx)}",
+        indicator=Indicator.CRITICAL if ctx.record.orders_unread else None,
     )
 
 

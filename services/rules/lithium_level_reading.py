@@ -279,7 +279,10 @@ def toxic_history(ctx: RuleContext) -> ToxicHistory | None:
     if not found:
         return None
     worst = max(found, key=lambda lab: (lab_safety.value(lab) or 0.0, lab.date))
-    return ToxicHistory(worst, words, earlier_course=lithium is None or start is not None)
+    # The orders not read (PatientRecord.orders_unread, fix gap48): the running course, its
+    # start, may be in them, so the level is never said to be an earlier course's.
+    earlier = (lithium is None or start is not None) and not ctx.record.orders_unread
+    return ToxicHistory(worst, words, earlier_course=earlier)
 
 
 def high_level(ctx: RuleContext) -> HighLevel | None:
