@@ -6,7 +6,7 @@ the critical card and holding the TMS referral.
 
 Decision (the case is read only where it is safe): the capitals are read as the other word
 (data/case_abbreviations.csv: "PT" -> "physical therapy") only when the same text also writes the
-abbreviation NOT in capitals ("pt", "Pt"): the writer has shown that is how they abbreviate the
+abbreviation in lower case ("pt"; "Pt" is not enough: fix text84): the writer has shown that is how they abbreviate the
 patient, so the capitals are a different word. "PT" alone, or a text all in capitals ("PT
 ATTEMPTED TODAY"), keeps the patient: clinicians write "PT" for the patient too, and a missed
 suicide attempt is the unsafe mistake. An act named in its own words ("PT attempted suicide")
@@ -44,6 +44,9 @@ def by_case(text: str) -> str:
     """`text` (as written) with each abbreviation in capitals read as its other word, where the
     text also writes it in another case (module docstring)."""
     for capitals, any_case, reading in _rows():
-        if any(m.group() != m.group().upper() for m in any_case.finditer(text)):
+        # Only the abbreviation all in lower case shows the writer's other word: "Pt" is how many
+        # write the patient at a sentence's start, so "PT attempted today, Pt found by mother"
+        # keeps the patient's attempt (recheck K57a finding 5, fix text84: safer).
+        if any(m.group() == m.group().lower() for m in any_case.finditer(text)):
             text = capitals.sub(reading, text)
     return text

@@ -74,6 +74,22 @@ def _retractions() -> re.Pattern[str] | None:
 
 
 @cache
+def _later_yes() -> re.Pattern[str] | None:
+    """A clause of its own that affirms with no object: an `answer_yes` word ("yes", "endorsed")
+    after at most "per <informant>" and before at most `affirm_time` words ("denies currently,
+    endorsed yesterday", "denies, per mother yes", "denies today, yes last night": session 37
+    fix text84, recheck K57a finding 2). "endorses HI" names its own object: not one."""
+    yes = _alternation(_rows("text_negations.csv", "answer_yes"))
+    time = _alternation(_rows("text_negations.csv", "affirm_time"))
+    if yes is None:
+        return None
+    # "per"/"according to" introduce who said it: grammar, not a clinical word.
+    by = r"(?:(?:per|according to)\s+[a-z']+(?:\s+[a-z']+)?\s+)?"
+    when = "" if time is None else r"(?:\s+(?:" + time + r"))*"
+    return re.compile(r"(?<=[,;])\s*" + by + r"(?:" + yes + r")" + when + r"(?=\s*(?:[,.;!?)]|$))")
+
+
+@cache
 def _pre_cues() -> re.Pattern[str] | None:
     from fhir_mapping.text_negation import cue_rows  # no cycle at import
 
@@ -96,7 +112,13 @@ def denials_undone(text: str) -> str:
     retractions, pre = _retractions(), _pre_cues()
     if retractions is None or pre is None:
         return text
-    for r in retractions.finditer(text):
+    # A later clause that affirms on its own takes the denial back as a retraction does (fix
+    # text84): which item it answers is not told, so the safer reading keeps the finding.
+    later_yes = _later_yes()
+    found = list(retractions.finditer(text))
+    if later_yes is not None:
+        found += list(later_yes.finditer(text))
+    for r in found:
         marks = [m.end() for m in SENTENCE.finditer(text, 0, r.start())]
         opening = marks[-1] if marks else 0
         if marks and not pre.search(text, opening, r.start()):

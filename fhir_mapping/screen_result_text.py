@@ -41,13 +41,27 @@ def _pattern() -> re.Pattern[str]:
     screen = _alternation(by_role.get("screen", []))
     negative = _alternation(by_role.get("negative", []))
     # At least one screen word ("Suicide: no" names no screen); the result closes its clause.
+    # The result must close the text, or be followed only by clauses that open with a denial
+    # ("..., negative. Denies HI"): "..., then endorses", ", per mother yes", "; high per
+    # collateral", ", mother found note" go on to what the screen missed (recheck K57a finding 3,
+    # fix text84).
+    denial = _alternation(by_role.get("negative", []) + by_role.get("rest_denial", []))
     return re.compile(
-        rf"\b(?:{lead})(?:\s+(?:{screen})\b)+\s*(?:[:,=]|\s-)?\s*(?:{negative})\b"
-        r"(?=\s*(?:[.;,\n]|$))"
+        rf"\b(?:{lead})(?:\s+(?:{screen})\b)+\s*(?:[:,=]|\s-)?\s*(?P<result>{negative})\b"
+        rf"(?P<closed>(?:\s*[.;,\n]+\s*(?:{denial})\b[^.;,\n]*)*\s*[.;,\n]*\s*$)?"
     )
+
+
+def _blank(match: re.Match[str]) -> str:
+    # A result the text goes on from is not read as one: only it is blanked, so the screen
+    # reads as named (a reason to screen: the critical card, the safer mistake; fix text84).
+    if match.group("closed") is not None:
+        return " " * (match.start("closed") - match.start()) + match.group("closed")
+    result = " " * len(match.group("result"))
+    return match.group()[: match.start("result") - match.start()] + result
 
 
 def blank_negative_screens(text: str) -> str:
     """`text` (normalised) with each suicide screen named with its negative result blanked, same
     length (module docstring)."""
-    return _pattern().sub(lambda m: " " * len(m.group()), text)
+    return _pattern().sub(_blank, text)

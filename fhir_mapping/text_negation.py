@@ -71,6 +71,8 @@ _SCOPE_WORDS = 5
 # A comma-joined checklist's joints ("Psych ROS: SI, HI: denies": its clause a LIST_CLAUSE).
 _LIST_JOINT = re.compile(r"[,/]|\b(?:and|or)\b")
 # A list read as `answer_covers` reads a comma-joined one: a comma or a word joins it (fix text42).
+# What may follow an answer that closes its clause (grammar: a clause mark or the end).
+_BARE_END = re.compile(r"\s*(?:[,.;\n]|$)")
 _WORD_LIST = re.compile(r",|\b(?:and|or)\b")
 # A family-history list: its items, each up to this many words ("major depressive disorder"),
 # within a sentence (a full stop or semicolon ends it).
@@ -153,7 +155,11 @@ def answer_covers(text: str, start: int, end: int, answer: re.Match[str] | None)
     # Items joined by "or" alone are a question's alternatives, answered together ("Self-harm or
     # suicidal thoughts: no", "Thoughts of self-harm or suicide: denies": fix text82), so a
     # `list_follow` item may open them; "SIB, SI: denies" (a comma) still names the act first.
-    asked = all(j.group() == "or" for j in _LIST_JOINT.finditer(own + items))
+    # Only a bare answer closing its clause covers them all: "...: denies self-harm", "...: denies
+    # others" answer one item (recheck K57a finding 2, fix text84).
+    asked = _BARE_END.match(text, end + answer.end()) is not None and all(
+        j.group() == "or" for j in _LIST_JOINT.finditer(own + items)
+    )
     opens = neg.list_items | neg.list_follow if asked else neg.list_items
     return first in opens and all(
         part in neg.list_items or part in neg.list_follow for part in rest

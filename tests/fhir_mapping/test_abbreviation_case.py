@@ -11,7 +11,9 @@ from fhir_mapping.abbreviation_case import by_case
     ("text", "read"),
     [
         ("PT attempted today, pt refused", "physical therapy attempted today, pt refused"),
-        ("PT attempted today, Pt refused", "physical therapy attempted today, Pt refused"),
+        # "Pt" may be the writer's patient word too: the patient's attempt is kept (fix text84).
+        ("PT attempted today, Pt refused", "PT attempted today, Pt refused"),
+        ("PT attempted today, Pt found by mother", "PT attempted today, Pt found by mother"),
         ("PT attempted today", "PT attempted today"),  # alone: the patient (safer)
         ("PT ATTEMPTED TODAY, PT REFUSED", "PT ATTEMPTED TODAY, PT REFUSED"),
         ("PT attempted today, patient refused", "PT attempted today, patient refused"),

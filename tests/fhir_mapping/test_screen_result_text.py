@@ -13,7 +13,12 @@ from fhir_mapping.screen_result_text import blank_negative_screens
     [
         ("suicide screening completed, negative", True),
         ("suicide risk assessment: no risk", True),
-        ("suicide risk: none. si", True),
+        # A result the text goes on from is not blanked whole (fix text84).
+        ("suicide risk: none. si", False),
+        ("suicide screen negative, then endorses", False),
+        ("suicide screen negative, per mother yes", False),
+        ("suicide screening completed: no", False),
+        ("suicide screening completed, negative. denies hi", True),
         ("suicidal risk: none", True),
         ("suicide screening", False),
         ("suicide screening positive", False),
