@@ -74,7 +74,8 @@ Rules (thresholds from MappingPolicy; drug doses from the drug table):
       running today). An order's status carries no date, so an order `stopped` is not read so
       on its status alone; Epic states the stop as an end (2a), else rule 2g.
    g. An order `stopped`, or `completed` and last stored after the day it was written
-      (event_spans._end_recorded; review s21 RR finding 3), with no stated end whose one fill
+      (event_spans._end_recorded; review s21 RR finding 3; of a drug given as clinic sessions,
+      `completed` alone: fix tms49), with no stated end whose one fill
       or assumed fill (2b, 2d) would run on
       to as-of, or past the day its stop was recorded by (session 21 F3 item 1), is not running (fix 20 item 2: a phenelzine order stopped yesterday read as
       running for 30 days from its authoredOn): it stops on the day the stop was recorded by, its

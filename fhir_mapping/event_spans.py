@@ -1,14 +1,14 @@
 """The time one medication event covers: its span [start, end) (rule 2 of episodes.py, 2a-2f).
 
-`_span` reads an event's stated end (2a), its supply: a dispense's days, an order's one fill and
-the refills the record shows were used (2b), an open order's or statement's run to as-of and the
-limits on held and stale `active` records (2c), and the one usual fill assumed for a record without
-any duration (2d); `_cap_at_stated_ends` stops supply already handed out at another record's stated
-end of the drug (2a). `undated_past` and `_past_span` read a record dated only by the day it was
-entered whose status says the drug is not taken now (2e): a past course of unknown dates; a
-statement saying the drug is no longer taken runs nothing on at as-of (2f, `_stopped_by`). Apart because this is the one place the record's dates become time on the
-drug, and its rules are the subtlest of the mapping: the rule text is episodes.py's docstring, which
-the comments here cite by number.
+`_span` reads an event's stated end (2a), its supply: a dispense's days, an order's one fill and the
+refills the record shows were used (2b), an open order's or statement's run to as-of and the limits
+on held and stale `active` records (2c), and the one usual fill assumed for a record without any
+duration (2d); `_cap_at_stated_ends` stops supply already handed out at another record's stated end
+of the drug (2a). `undated_past` and `_past_span` read a record dated only by the day it was entered
+whose status says the drug is not taken now (2e): a past course of unknown dates; a statement saying
+the drug is no longer taken runs nothing on at as-of (2f, `_stopped_by`). Apart because this is the
+one place the record's dates become time on the drug, and its rules are the subtlest of the mapping:
+the rule text is episodes.py's docstring, which the comments here cite by number.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import first_fill_after_silence, first_fill_in_window
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.trial_parts import DoseBasis
 from fhir_mapping.unfilled_order import (
     AUTHORISED_END,
     ORDERS_ONLY,
@@ -124,13 +125,12 @@ def _past_span(event: MedicationEvent, key: _EventKey) -> _Span:
 
 def _end_recorded(event: MedicationEvent) -> bool:
     """Rule 2g reads this order's status as an end recorded by its meta.lastUpdated (or as-of):
-    an order `stopped`; an order `completed` (medication_types.ORDER_ENDED, review s21 RR
-    finding 3) only when it was last stored after the day it was written, a later version
-    carrying the status. One stored on its own day was written `completed` (Synthea writes
-    every renewed order so, tests/fhir_mapping/test_renewals.py; an entry of a past
-    prescription): its lastUpdated dates the entry, not an end, and it reads as before."""
-    if event.status == _STOPPED:
-        return True
+    an order `stopped`, or `completed` of a drug given as clinic sessions (no supply goes home:
+    its course ended, fix tms49); another `completed` (ORDER_ENDED, review s21 RR finding 3)
+    only when last stored after the day it was written (Synthea stores renewed orders
+    `completed` on their own day, tests/fhir_mapping/test_renewals.py: the entry, not an end)."""
+    if event.status == _STOPPED or event.dose_basis is DoseBasis.SESSION:
+        return event.status in ORDER_ENDED
     asserted = event.asserted
     return event.status in ORDER_ENDED and asserted is not None and asserted > event.start
 

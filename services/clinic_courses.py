@@ -138,25 +138,70 @@ def course(record: PatientRecord, policy: Policy, ingredient: str) -> ClinicCour
     if not dated and order is None and not undated:
         return None
     last = dated[-1] if dated else None
-    first: date | None = None
-    count = 0
-    if last is not None and last.date is not None:
-        first = last.date
-        # The run counted back from the latest session stops at a gap longer than the window.
-        for day in sorted({p.date for p in dated if p.date is not None}, reverse=True):
-            if (first - day).days > window:
-                break
-            first, count = day, count + 1
+    first, count = _run(dated, window)
     recent = (
         last is not None and last.date is not None and (record.as_of - last.date).days <= window
     )
     open_order = order is not None or bool(undated)
-    running = recent or (open_order and not _stopped(record, order, last))
+    ended = None if open_order else _ended_by_order(record, ingredient, first, last, window)
+    running = (recent and ended is None) or (open_order and not _stopped(record, order, last))
     if order is not None:
         source = order.sources[-1] if order.sources else None
     else:
         source = undated[0].source if undated else None
     return ClinicCourse(ingredient, running, last, first, count, open_order, source)
+
+
+def _run(dated: list[ProcedureRecord], gap_days: int) -> tuple[date | None, int]:
+    """The first day and the session days of the run counted back from the latest session,
+    which stops at a gap between sessions longer than `gap_days`."""
+    days = sorted({p.date for p in dated if p.date is not None}, reverse=True)
+    first = days[0] if days else None
+    count = 0
+    for day in days:
+        if first is None or (first - day).days > gap_days:
+            break
+        first, count = day, count + 1
+    return first, count
+
+
+def course_run(record: PatientRecord, found: ClinicCourse, gap_days: int) -> ClinicCourse:
+    """The course with its first session and count taken over every gap up to `gap_days`
+    between sessions (a lapse in maintenance, not a new course: services/data/course_judging.csv
+    restart_gap_days, fix tms49), instead of the running rule's window."""
+    kind = _SESSION_KINDS[found.ingredient]
+    dated = [p for p in _sessions(record, kind) if p.date is not None and p.date <= record.as_of]
+    first, count = _run(dated, gap_days)
+    return found if first is None else dataclasses.replace(found, first=first, sessions=count)
+
+
+def _ended_by_order(
+    record: PatientRecord,
+    ingredient: str,
+    first: date | None,
+    last: ProcedureRecord | None,
+    window: int,
+) -> Trial | None:
+    """The drug's latest order or statement, ended by its own record (`stopped`, `completed`, a
+    stated end passed: the mapping's rules 2a/2g), when the run of sessions is the one it ordered
+    (begun within the window of its start) and no session is after its end: the course ended
+    with it, though its last session is recent (fix tms49, review K56a finding 3: a Spravato
+    order `stopped` for dissociation after 2 sessions still read "running" and held the TMS
+    one-click for 28 days). An order entered-in-error is no order (never read): the sessions
+    alone decide. A session after the end, or a run begun long after the order (a new order
+    not sent), is taken at its word: the drug runs, the safer reading for its cautions."""
+    orders = [
+        t
+        for t in record.trials
+        if t.ingredient == ingredient
+        and any(s.resource_type not in _SESSION_RECORDS for s in t.sources)
+    ]
+    latest = max(orders, key=lambda t: (t.start, t.end)) if orders else None
+    if latest is None or latest.ongoing or latest.sessions_ended is not None:
+        return None
+    if last is None or last.date is None or first is None or last.date > latest.end:
+        return None
+    return latest if (first - latest.start).days <= window else None
 
 
 def sessions_in(record: PatientRecord, trial: Trial) -> int | None:

@@ -10,7 +10,10 @@ continued, not followed by TMS, and one that runs on overlaps TMS. So while the 
 inside its judging window (data/course_judging.csv: up to week 8, the weekly weeks 5-8 that
 follow the end-of-induction judgement) the referral waits as for a new trial: a step hold
 (tms_referral_held.held), with a line saying when to judge it, its date counted from the first
-session of the run (or the order's start when no session is on record yet).
+session of the course (or the order's start when no session is on record yet): a gap between
+sessions up to data/course_restart.csv is a lapse within the course, a longer one a new
+induction (fix tms49). An order that ended the course (stopped, completed, a stated end passed)
+ends it here though its last session is recent (clinic_courses.course, fix tms49).
 
 Why hold rather than only name the overlap (the safer choice): the referral would quote a
 depression the course may be lifting, and its one-click is the card's endorsement of TMS as the
@@ -48,6 +51,13 @@ class Judging:
 
 
 @cache
+def _restart_gaps() -> dict[str, int]:
+    """Per course, the longest gap between sessions still one course (data/course_restart.csv)."""
+    text = resources.files("services").joinpath("data/course_restart.csv").read_text("utf-8")
+    return {r["course"]: int(r["restart_gap_days"]) for r in csv.DictReader(text.splitlines())}
+
+
+@cache
 def _rows() -> dict[str, Judging]:
     text = resources.files("services").joinpath("data/course_judging.csv").read_text("utf-8")
     return {
@@ -77,6 +87,10 @@ def hold(ctx: RuleContext) -> tuple[str, str, str, str] | None:
         course = clinic_courses.course(ctx.record, ctx.policy, ingredient)
         if course is None or not course.running:
             continue
+        # Counted from the course's first session (review K56a finding 4): a lapse in
+        # maintenance is not a new induction, only a gap past data/course_restart.csv (a 30-day
+        # gap from week 12 read as a new course held the one-click to week 8 of it).
+        course = clinic_courses.course_run(ctx.record, course, _restart_gaps()[ingredient])
         start = _start(ctx, ingredient, course.first)
         if start is None:
             continue
