@@ -19,7 +19,10 @@ again, or drafted beside an MAOI, in silence.
 Not read so: a name with a reason of anything else (ezetimibe for hyperlipidemia, an unknown
 brand for hypertension) or none (drug48 and drug51 pin those as names); a concept with a code the
 tables know (what drug it is is known, on the pathway or off it); a name saying a form no course
-is given in ("cream": text_exclusions.csv); a fill (MedicationDispense states no reason in R4).
+is given in ("cream": text_exclusions.csv); a fill (MedicationDispense states no reason in R4); a
+name holding a drug known not to be an antidepressant (hydroxyzine, prazosin, atorvastatin for
+F33.1, as Epic attaches the visit's diagnosis to every order: non_antidepressant_names.py, fix
+meds48).
 Who wrote the order (psychiatry) is not read: an order names its requester by a Practitioner
 reference and a display that is a person's name; the specialty is on a PractitionerRole, which
 no prefetch key asks for.
@@ -35,6 +38,7 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.medication_event import source_of
 from fhir_mapping.medication_types import ORDER, STATEMENT, TypeReading
+from fhir_mapping.non_antidepressant_names import names_other_drug
 from fhir_mapping.record import IndicationCategory
 
 _WRITTEN_FOR = frozenset({ORDER, STATEMENT})  # the resources that state a reason (R4)
@@ -89,7 +93,9 @@ def for_depression(
     if concept is None or tables_know(concept):
         return None
     name = _name(concept)
-    if not name or excluded_form(name):
+    if not name or excluded_form(name) or names_other_drug(name):
+        # A name holding a drug known not to be an antidepressant ("hydroxyzine HCl 25 MG Oral
+        # Tablet" with Epic's F33.1 attached) is that drug, off the pathway (fix meds48).
         return None
     reasons = stated_reasons(resource, source_of(resource, reading), conditions())
     if not any(r.category is IndicationCategory.DEPRESSION for r in reasons):
