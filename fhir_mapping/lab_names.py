@@ -20,6 +20,8 @@ LAB_NAMES = {
     "sodium": "sodium",
     "creatinine": "creatinine",
     "egfr": "eGFR",
+    # A creatinine clearance (24-hour urine, or Cockcroft-Gault as the lab predicts it): renal50.
+    "crcl": "creatinine clearance",
     "hba1c": "HbA1c",
     "glucose": "glucose",
     "ldl": "LDL",

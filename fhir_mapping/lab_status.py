@@ -81,6 +81,7 @@ INTERIM_TESTS = frozenset(
         "amitriptyline-nortriptyline",
         "imipramine-desipramine",
         "egfr",
+        "crcl",  # read as the eGFR is (renal50: the labels' own renal measure)
         # A thyroid panel (24348-5) is read as its TSH (labs.lab_result): a preliminary or
         # registered one as a standalone TSH of that status is (review K47c s35 finding 1: a
         # preliminary panel's TSH 12 H was dropped and the card said "No TSH ... consider one").

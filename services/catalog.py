@@ -84,6 +84,8 @@ received (services/older_adult_level_reading.py). The combined totals amitriptyl
 nortriptyline 3335-7 and imipramine + desipramine 9627-1 join them there (session 27), and the
 serum lithium level's mass form 3719-2 (labs40, recheck K28c s31 finding 1: 65 bytes, to 1,547),
 and the thyroid panel 24348-5 (lab54: its TSH and free T4 as components or members; to 1,614).
+The creatinine clearance codes 35591-7 and 2164-2 (session 37 renal50: the labels' own renal
+measure, read beside the eGFR) join them (132 bytes, to 1,746).
 
 Pregnancy tests (review s29 RL finding 6): the hCG codes of fhir_mapping/data/pregnancy_tests.csv
 (urine and serum, qualitative and quantitative: fhir_mapping/pregnancy_tests.py) go under

@@ -92,7 +92,8 @@ class CkdStage:
             lab = self.older.lab
             # By its day, never its resource id (a lab result is always dated: session 21).
             return (
-                f"the latest eGFR, {cards.fmt_mg(self.older.value)} on {lab.date.isoformat()}"
+                f"the latest {self.older.name}, {cards.fmt_mg(self.older.value)} on "
+                f"{lab.date.isoformat()}"
                 ", is older than the code and not recent"
             )
         if self.unread is None:

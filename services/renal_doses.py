@@ -60,6 +60,7 @@ __all__ = [
     "KidneyFailure",
     "RenalRow",
     "caveat_line",
+    "crcl_note",
     "ckd_stages",
     "cite",
     "dialysis_sessions",
@@ -75,6 +76,15 @@ __all__ = [
 ]
 
 Kidney = Egfr | KidneyFailure | CkdStage
+
+
+def crcl_note(kidney: Kidney) -> str:
+    """CRCL_NOTE when the reading is an estimate of the labels' creatinine clearance (an eGFR,
+    or a CKD stage's eGFR range), else "": a creatinine clearance read (renal50) is the labels'
+    own measure, and a code read as the ESRD band compares no number."""
+    if isinstance(kidney, CkdStage) or (isinstance(kidney, Egfr) and kidney.test == "egfr"):
+        return CRCL_NOTE
+    return ""
 
 
 # The last reading, kept with the record and policy it was read from: the renal card and the

@@ -17,7 +17,7 @@ from services import cards
 from services.order_checks.model import OrderCheck
 from services.order_doses import draft_dose
 from services.recommendation import INDICATOR_ORDER, Indicator
-from services.renal_doses import CRCL_NOTE, CkdStage, Egfr, Kidney, RenalRow
+from services.renal_doses import CkdStage, Egfr, Kidney, RenalRow, crcl_note
 from services.rules.context import RuleContext
 
 RENAL = "order-renal-dose"
@@ -117,8 +117,9 @@ def _card(ctx: RuleContext, draft: DraftOrder, row: RenalRow, egfr: Kidney) -> _
         advice = f"Check that {dose.strip()} is the reduced dose." if row.action == "reduce" else ""
         if row.action == "reduce" and not dose:
             advice = "The dose of this order could not be read: check that it is the reduced dose."
-    # The stage's range is an eGFR range too, compared with the labels' clearance bands.
-    note = CRCL_NOTE if isinstance(egfr, Egfr | CkdStage) else ""
+    # The stage's range is an eGFR range too, compared with the labels' clearance bands; a
+    # creatinine clearance read (renal50) is the labels' own measure: no note.
+    note = crcl_note(egfr)
     detail = (
         f"{egfr.lead(ctx.policy, row, draft.ingredient)} {advice}{egfr.old(ctx.policy)}"
         f"{egfr.later()} {note}"

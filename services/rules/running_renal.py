@@ -55,7 +55,7 @@ from services import cards, egfr_fall, lab_safety, renal_doses, screen, tables
 from services.egfr_fall import Fall
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation, Suggestion
-from services.renal_doses import CRCL_NOTE, CkdStage, Egfr, Kidney, RenalRow
+from services.renal_doses import CkdStage, Egfr, Kidney, RenalRow, crcl_note
 from services.rules import one_click_hold, running_cautions, running_dose
 from services.rules.context import RuleContext
 from services.rules.lithium_level_reading import supply_ended
@@ -216,7 +216,10 @@ def fell(ctx: RuleContext, found: Found) -> Fall | None:
     """The fall to the eGFR the card reads (egfr_fall.py, session 34 lith51: 78 -> 52 in a
     year on lithium was named as 52 only), or None: a code read, or no such fall."""
     kidney = found.kidney
-    return egfr_fall.fall(ctx.record, kidney.lab) if isinstance(kidney, Egfr) else None
+    # A fall is measured between eGFRs only (a creatinine clearance read, renal50, has none).
+    if not isinstance(kidney, Egfr) or kidney.test != "egfr":
+        return None
+    return egfr_fall.fall(ctx.record, kidney.lab)
 
 
 def _summary(found: Found, fall: Fall | None = None) -> str:
@@ -312,8 +315,7 @@ def detail(ctx: RuleContext, found: Found) -> str:
     kidney = found.kidney
     fall = fell(ctx, found)
     notes = [kidney.old(ctx.policy).strip(), kidney.later().strip()]
-    if isinstance(kidney, Egfr | CkdStage):
-        notes.append(CRCL_NOTE)
+    notes.append(crcl_note(kidney))
     return cards.join_sections(
         "\n".join(_line(ctx, found, d) for d in found.drugs),
         fall.line() if fall is not None else "",

@@ -151,9 +151,11 @@ def test_a_few_site_codes_start_as_before(tmp_path: Path) -> None:
 def test_a_limit_below_the_built_in_templates_says_how_high_it_must_be(tmp_path: Path) -> None:
     # 1,650: below `observations` and `labs`, above `labsSI` (1,482 since the hCG pregnancy tests
     # joined it: review s29 RL finding 6; 1,547 with the lithium level's mass form 3719-2, labs40;
-    # 1,614 with the thyroid panel 24348-5, session 35 fix lab54), so the message ends with the
-    # longest, `labs`.
+    # 1,614 with the thyroid panel 24348-5, session 35 fix lab54; 1,746 with the creatinine
+    # clearance codes, session 37 renal50, now the longest), so the message ends with the
+    # longest, `labsSI` (1,746) before `labs` (1,738).
     settings = load_settings(None, fhir={"max_query_bytes": 1650})
-    labs = query_bytes(dict(services()[0].prefetch)["labs"])
+    prefetch = dict(services()[0].prefetch)
+    labs = max(query_bytes(prefetch["labs"]), query_bytes(prefetch["labsSI"]))
     with pytest.raises(ConfigError, match=rf"max_query_bytes must be at least {labs:,}$"):
         settings.check_prefetch_templates()

@@ -89,6 +89,7 @@ def test_the_assay_codes_are_asked_for_under_labs_si_and_labs_is_unchanged() -> 
         "amitriptyline-nortriptyline",
         "imipramine-desipramine",
         "lithium",
+        "crcl",  # the creatinine clearance codes 35591-7, 2164-2 (session 37 renal50)
     }
 
 
