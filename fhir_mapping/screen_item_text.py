@@ -168,7 +168,7 @@ def _later_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
         rf"(?<!\w){_unit_words('not_answer_before')}\s*$"
         rf"|^\s*{_unit_words('not_answer_after')}(?!\w)"
     )
-    return stop, not_answer, re.compile(r"(?<![\w./])\d{1,3}(?:\s*/\s*\d{1,3})?(?![\w./])")
+    return stop, not_answer, re.compile(r"(?<![\w./])(\d{1,3})(?:\s*/\s*(\d{1,3}))?(?![\w./])")
 
 
 def _later_positive(text: str, at: int, instrument: str) -> bool:
@@ -190,7 +190,10 @@ def _later_positive(text: str, at: int, instrument: str) -> bool:
             if words[said] > lowest and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", span):
                 return True
         for m in number.finditer(span):
-            value = int(re.match(r"\d+", m.group()).group())  # type: ignore[union-attr]
+            value, out_of = int(m.group(1)), m.group(2)
+            # "2/3" is an answer out of the list's highest; "1/27" is a date.
+            if out_of is not None and int(out_of) != highest:
+                continue
             if not_answer.search(span[: m.start()]) or not_answer.search(span[m.end() :]):
                 continue
             if lowest < value <= highest:
