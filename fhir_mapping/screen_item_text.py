@@ -150,6 +150,60 @@ def _read_answer(after: str, instrument: str) -> bool | None:
     return None
 
 
+def _unit_words(role: str) -> str:
+    """A `not_answer_*` or `later_stop` row as a pattern: '*' any word ending, "<n>" a number."""
+    terms = sorted((r["term"] for r in _rows() if r["role"] == role), key=len, reverse=True)
+    body = "|".join(
+        re.escape(normalise_text(t)).replace(r"\*", r"\w*").replace(re.escape(_NUMBER), r"\d{1,2}")
+        for t in terms
+    )
+    return rf"(?:{body or '(?!x)x'})"
+
+
+@cache
+def _later_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(where the item's later answers end, a number that is no answer, a number)."""
+    stop = re.compile(rf"[;.\n?]|(?<![\w#]){_unit_words('later_stop')}(?![\w#])")
+    not_answer = re.compile(
+        rf"(?<!\w){_unit_words('not_answer_before')}\s*$"
+        rf"|^\s*{_unit_words('not_answer_after')}(?!\w)"
+    )
+    return stop, not_answer, re.compile(r"(?<![\w./])(\d{1,3})(?:\s*/\s*(\d{1,3}))?(?![\w./])")
+
+
+def _later_positive(text: str, at: int, instrument: str) -> bool:
+    """Whether a later answer of the same item in its sentence, after `at`, is positive (module
+    docstring: "item 9: 0 -> 2")."""
+    stop, not_answer, number = _later_patterns()
+    _, other, positive_word, _ = _patterns()
+    end = min(
+        (m.start() for m in (stop.search(text, at), other.search(text, at)) if m), default=len(text)
+    )
+    for lead in _leads():
+        found = lead.pattern.search(text, at, end)
+        end = found.start() if found is not None else end
+    span = text[at:end]
+    listed = _answer_list(instrument)
+    if listed is not None:
+        words, lowest, highest = listed
+        for said in words:
+            if words[said] > lowest and re.search(rf"(?<!\w){re.escape(said)}(?!\w)", span):
+                return True
+        for m in number.finditer(span):
+            value, out_of = int(m.group(1)), m.group(2)
+            # "2/3" is an answer out of the list's highest; "1/27" is a date.
+            if out_of is not None and int(out_of) != highest:
+                continue
+            if not_answer.search(span[: m.start()]) or not_answer.search(span[m.end() :]):
+                continue
+            if lowest < value <= highest:
+                return True
+    # A positive word as an answer: the sentence's end or a `later_follow` word after it ("ASQ
+    # negative, positive on repeat"), not "positive for anhedonia".
+    follow = re.compile(rf"\W*(?:$|{_unit_words('later_follow')}(?!\w))")
+    return any(follow.match(span, w.end()) for w in positive_word.finditer(span))
+
+
 @lru_cache(maxsize=2048)
 def positive(text: str) -> bool:
     """Whether `text` writes a self-harm screening item or screen answered above its lowest
@@ -168,8 +222,12 @@ def positive(text: str) -> bool:
             said = answer_lead.match(text, at)
             at = said.end() if said is not None else at
             answer = re.match(_SEPARATOR, text[at:])
-            rest = text[at + (answer.end() if answer else 0) :]
-            if _read_answer(rest, lead.instrument):
+            start = at + (answer.end() if answer else 0)
+            read = _read_answer(text[start:], lead.instrument)
+            if read:
+                return True
+            # A later answer of the item once its first is read ("item 9: 0 -> 2").
+            if read is False and _later_positive(text, start, lead.instrument):
                 return True
             # A positive word right before the item or screen ("positive ASQ", "+ item 9").
             before = text[: m.start()].rstrip()

@@ -122,6 +122,7 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     objects: list[str] = []
     units: list[str] = []
     subjects: list[str] = []
+    tasks: list[str] = []
     for row in csv.DictReader(text.splitlines()):
         if row["role"] in wanted:
             found.setdefault(row["role"], []).append(_compiled(row["term"]))
@@ -131,6 +132,9 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
             objects.append(normalise_text(row["term"]))
         elif row["role"] == "bare_subject":
             subjects.append(re.escape(normalise_text(row["term"])))
+        elif row["role"] == "lookalike" and row["term"].endswith(" attempted"):
+            # A care task's "<task> attempted" row names the task ("iv attempted": session 36).
+            tasks.append(re.escape(normalise_text(row["term"].removesuffix(" attempted"))))
         elif row["role"] == "ideation_object":
             found.setdefault("ideation_object", []).append(term_regex(row["term"]))
         elif row["role"] == "dose_unit":
@@ -138,6 +142,8 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     roles = {role: tuple(found.get(role, ())) for role in (*wanted, "ideation_object")}
     # Nothing but `bare_subject` words (or brackets, colons, slashes) before an `act_bare` term.
     roles["bare_subject"] = (re.compile(r"(?:\s|[:(/-]|\b(?:" + "|".join(subjects) + r")\b)*"),)
+    # "first attempt today at IV": a care task after "at" (fix text86).
+    roles["care_task_at"] = (re.compile(r"\s+at\s+(?:the\s+)?(?:" + "|".join(tasks) + r")\b"),)
     # "50 mg od", "50mg od", "2 drops od": a unit after a number or a word, then "od" (fix text42).
     roles["dose_unit"] = (re.compile(r"(?<![a-z])(?:" + "|".join(units) + r")\.?\s+od\b"),)
     if leads and objects:
@@ -269,9 +275,14 @@ def _bare_other(text: str, start: int, end: int) -> bool:
     other than a `bare_subject` one stands before it in its clause ("Lithium trial attempted
     2024", "IV attempted today"), or "to <verb>" follows its time ("attempted last week to
     call") unless that verb names self-harm ("... to kill herself": `ideation_object`). Recheck
-    K54a s36 finding 7, fix text76: the safer reading stays for the subject alone."""
+    K54a s36 finding 7, fix text76: the safer reading stays for the subject alone. A care task
+    named after "at" ("first attempt today at IV", "... at ambulation": the tasks of the session
+    36 `lookalike` rows "<task> attempted") is that task's attempt (recheck K57a finding 10, fix
+    text86); "first attempt today" alone or "at home" stays an attempt."""
     before = _BARE_OPEN.split(text[:start])[-1]
     if _roles()["bare_subject"][0].fullmatch(before) is None:
+        return True
+    if _roles()["care_task_at"][0].match(text, end):
         return True
     to = _TO_VERB.match(text, end)
     if to is None:
