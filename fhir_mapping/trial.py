@@ -202,6 +202,11 @@ class Trial(TrialOutcome, TrialDose, TrialTaper):
     # dose" (s25 FW item 3; s26 TT item 1: a step cut at the end of a course read "adequate
     # dose" beside a card that did not count it). (): nothing cut.
     taper_cut: tuple[TaperSpan, ...] = ()
+    # An add-on that went on alone after its base courses ended (went_on_alone.py, role 48): the
+    # day it did, from which its weeks are counted, and the courses it was added to. Cards say
+    # "alone since <day>" for its start and weeks (role 49). None / (): every other course.
+    alone_from: date | None = None
+    added_to: tuple[str, ...] = ()
     # An ongoing course whose records all end by a stated end (an order's boundsPeriod.end, a
     # statement's effectivePeriod.end) after as-of, within MappingPolicy.cross_taper_weeks: that
     # end (course_support._ends_soon). A drug drafted beside it may be a planned cross-taper, and

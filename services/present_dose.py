@@ -1,5 +1,6 @@
 """The present dose of a course as lines name it (trial_dates.dose_since): the day it began, the
-run of dose segments at it and the weeks taken at it.
+run of dose segments at it and the weeks taken at it (from the day an add-on went on alone,
+Trial.alone_from: fhir_mapping/went_on_alone.py, role 49, as its weeks are counted).
 Apart from trial_dates.py (400 lines) because these read the course's dose segments, not its
 dates as recorded."""
 
@@ -13,12 +14,15 @@ from fhir_mapping.record import DoseSegment, Trial
 def dose_began(trial: Trial) -> date | None:
     """The day the course's present dose began (the first of the last run of dose segments at
     that dose, gaps between them included: a refill gap is no dose change), when later than the
-    course's start; None when the course has had one dose, or none is read."""
+    course's start (the day it went on alone, Trial.alone_from); None when the course has had one
+    dose, or none is read."""
     run = present_dose_run(trial)
     if len(trial.segments) < 2 or not run:
         return None  # one dose the whole course: no later day it began
     began = run[0].start
-    return began if began > trial.start else None
+    # An add-on gone on alone is said from that day (Trial.alone_from): a dose from then is its
+    # dose since then, not one begun later.
+    return began if began > (trial.alone_from or trial.start) else None
 
 
 def present_dose_run(trial: Trial) -> tuple[DoseSegment, ...]:

@@ -344,10 +344,17 @@ def dose_since(trial: Trial, dose: str) -> tuple[str, str]:
     20 mg/day since 2026-05-25") when it began later (module docstring). The start is said as
     `start_text` says it (a partial date as written)."""
     began, lowered = dose_began(trial), trial.lower_unfilled
+    # An add-on that went on alone (Trial.alone_from, role 49): "alone since" the day its weeks
+    # count from, never its own start beside them ("since 2026-08-28 (9 weeks)" was 13.6 weeks
+    # from 08-28: review K56a finding 9).
+    alone, start = "", start_text(trial)
+    if trial.alone_from is not None:
+        alone, start = "alone ", trial.alone_from.isoformat()
     if lowered is not None and began == lowered.day:
         # orders41: an unfilled lowering, read from its day, is not said as taken since then.
-        return trial.ingredient, f"since {start_text(trial)}; {lowered_words(lowered, dose)}"
-    return named_since(trial.ingredient, dose, start_text(trial), began)
+        return trial.ingredient, f"{alone}since {start}; {lowered_words(lowered, dose)}"
+    named, since = named_since(trial.ingredient, dose, start, began)
+    return named, alone + since
 
 
 def named_since(name: str, dose: str, start: str, began: date | None) -> tuple[str, str]:
