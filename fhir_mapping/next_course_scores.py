@@ -87,10 +87,15 @@ def _taken_on_next(trial: Trial, score: Score, following: Trial) -> str:
         if score.date > trial.end:
             text += f", taken {_days_after(score, trial)}"
         return text
-    text = (
-        f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {following.ingredient}, "
-        f"{_count_days((score.date - following.start).days)} into it"
-    )
+    # An add-on that went on alone (Trial.alone_from, role 49): its days counted from that day,
+    # as its weeks are ("48 days into it" beside "(4 weeks)" alone: review K56a finding 9).
+    alone = following.alone_from
+    if alone is not None and score.date >= alone:
+        taken = f"{following.ingredient} alone since {alone.isoformat()}"
+        into = _count_days((score.date - alone).days)
+    else:
+        taken, into = following.ingredient, _count_days((score.date - following.start).days)
+    text = f"PHQ-9 {score.value} on {score.date.isoformat()} was taken on {taken}, {into} into it"
     if score.date >= trial.end:
         text += f" and {_days_after(score, trial)}"
     return text

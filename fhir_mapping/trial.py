@@ -28,6 +28,7 @@ from fhir_mapping.trial_parts import (
     Verdict,
     WrittenDates,
 )
+from fhir_mapping.trial_taper import TrialTaper
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class FillToConfirm:
 
 
 @dataclass(frozen=True, slots=True)
-class Trial(TrialOutcome, TrialDose):
+class Trial(TrialOutcome, TrialDose, TrialTaper):
     """One ingredient's course in one episode of treatment (its outcome judgements:
     trial_outcome.py)."""
 
@@ -201,6 +202,11 @@ class Trial(TrialOutcome, TrialDose):
     # dose" (s25 FW item 3; s26 TT item 1: a step cut at the end of a course read "adequate
     # dose" beside a card that did not count it). (): nothing cut.
     taper_cut: tuple[TaperSpan, ...] = ()
+    # An add-on that went on alone after its base courses ended (went_on_alone.py, role 48): the
+    # day it did, from which its weeks are counted, and the courses it was added to. Cards say
+    # "alone since <day>" for its start and weeks (role 49). None / (): every other course.
+    alone_from: date | None = None
+    added_to: tuple[str, ...] = ()
     # An ongoing course whose records all end by a stated end (an order's boundsPeriod.end, a
     # statement's effectivePeriod.end) after as-of, within MappingPolicy.cross_taper_weeks: that
     # end (course_support._ends_soon). A drug drafted beside it may be a planned cross-taper, and
@@ -368,26 +374,6 @@ class Trial(TrialOutcome, TrialDose):
         written down: no raise of it is one click and no PHQ-9 on or after its stated start is
         its baseline (review s27 RA finding 2, branch statementraise)."""
         return self.patient_reported or self.statement_only
-
-    @property
-    def taper_from(self) -> date | None:
-        """The first day a record of the course said was a step off the drug; None: no taper."""
-        return self.taper_spans[0].start if self.taper_spans else None
-
-    @property
-    def being_tapered(self) -> bool:
-        """Whether the course's last taper still runs: no later record went on at a steady
-        dose (TaperSpan.end). The optimise card then offers no adjunct (card.taper_steps)."""
-        return bool(self.taper_spans) and self.taper_spans[-1].end is None
-
-    def tapered_throughout(self, start: date, end: date) -> bool:
-        """Whether every day from `start` up to `end` is a step off the drug the weeks at an
-        adequate dose left out (`taper_cut`): the timeline's "taper step", so it says what the
-        cards count. A bar that goes on past a taper not followed through (TaperSpan.end) is the
-        dose tried again, and keeps its range word."""
-        return any(
-            span.covers(start) and (span.end is None or end <= span.end) for span in self.taper_cut
-        )
 
     def __hash__(self) -> int:
         # Equal trials give equal keys (these are fields __eq__ compares), so sets and dicts of

@@ -76,4 +76,11 @@ def alone_noted(trial: Trial, cluster: _Cluster) -> Trial:
         f"{cluster.counted_from.isoformat()}: read as a switch, not an adjunct; only the weeks "
         "alone are counted (the weeks beside it were an augmentation)"
     )
-    return dataclasses.replace(trial, notes=(*trial.notes, note))
+    # The day and the bases as facts too (role 49): cards say "alone since <day>" for its start
+    # and weeks, never its own start beside the weeks counted from the base's end.
+    return dataclasses.replace(
+        trial,
+        notes=(*trial.notes, note),
+        alone_from=cluster.counted_from,
+        added_to=cluster.counted_after,
+    )

@@ -119,9 +119,17 @@ def _failed(facts: PathwayFacts) -> StageDimension:
 
 
 def _augmentation(facts: PathwayFacts) -> StageDimension:
-    names = tuple(dict.fromkeys([t.ingredient for t in facts.augmentations]))
-    category, points = points_for("augmentation", 1 if names else 0)
-    return StageDimension("Augmentation", category, ", ".join(names) or "none on record", points)
+    said = {t.ingredient: t.ingredient for t in facts.augmentations}
+    # An add-on that went on alone (Trial.alone_from, fhir_mapping/went_on_alone.py) is the
+    # antidepressant now, but was an augmentation until then: the MSM scores augmentation used
+    # in the episode (REFERENCE.md 2.1: "Augmentation: not used 0 / used 1"), so its weeks
+    # beside the base still count here (review K56a finding 9: "Augmentation 0 (not used)").
+    for t in facts.episode_trials:
+        if t.alone_from is not None and t.added_to:
+            said.setdefault(t.ingredient, f"{t.ingredient} (added to {' and '.join(t.added_to)})")
+    category, points = points_for("augmentation", 1 if said else 0)
+    basis = ", ".join(said.values()) or "none on record"
+    return StageDimension("Augmentation", category, basis, points)
 
 
 def _ect(record: PatientRecord, facts: PathwayFacts) -> StageDimension:

@@ -47,12 +47,15 @@ from fhir_mapping.course_length import listed_text as listed_text
 from fhir_mapping.course_length import listed_undated as listed_undated
 from fhir_mapping.course_length import reported_undated as reported_undated
 from fhir_mapping.course_length import whole_course_assumed as whole_course_assumed
-from fhir_mapping.record import DoseSegment, InadequacyReason, Trial, Verdict
+from fhir_mapping.record import InadequacyReason, Trial, Verdict
 from services import taken_to_confirm
 from services.card_format import fmt_weeks, plural, weeks_text
 from services.held_dates import drawn_end as drawn_end
 from services.held_dates import held_text
 from services.lowered_dose import lowered_words
+from services.present_dose import dose_began as dose_began
+from services.present_dose import present_dose_run as present_dose_run
+from services.present_dose import weeks_at_present_dose as weeks_at_present_dose
 from services.taken_to_confirm import Day
 from services.trial_dose_text import TO_CONFIRM
 
@@ -341,10 +344,17 @@ def dose_since(trial: Trial, dose: str) -> tuple[str, str]:
     20 mg/day since 2026-05-25") when it began later (module docstring). The start is said as
     `start_text` says it (a partial date as written)."""
     began, lowered = dose_began(trial), trial.lower_unfilled
+    # An add-on that went on alone (Trial.alone_from, role 49): "alone since" the day its weeks
+    # count from, never its own start beside them ("since 2026-08-28 (9 weeks)" was 13.6 weeks
+    # from 08-28: review K56a finding 9).
+    alone, start = "", start_text(trial)
+    if trial.alone_from is not None:
+        alone, start = "alone ", trial.alone_from.isoformat()
     if lowered is not None and began == lowered.day:
         # orders41: an unfilled lowering, read from its day, is not said as taken since then.
-        return trial.ingredient, f"since {start_text(trial)}; {lowered_words(lowered, dose)}"
-    return named_since(trial.ingredient, dose, start_text(trial), began)
+        return trial.ingredient, f"{alone}since {start}; {lowered_words(lowered, dose)}"
+    named, since = named_since(trial.ingredient, dose, start, began)
+    return named, alone + since
 
 
 def named_since(name: str, dose: str, start: str, began: date | None) -> tuple[str, str]:
@@ -359,42 +369,3 @@ def named_since(name: str, dose: str, start: str, began: date | None) -> tuple[s
     if dose.startswith(TO_CONFIRM):  # "dose to confirm since 2025-07-18 (up to 450 mg/day)"
         return name, f"{since}; {TO_CONFIRM} since {began.isoformat()}{dose[len(TO_CONFIRM) :]}"
     return name, f"{since}; {dose} since {began.isoformat()}"
-
-
-def dose_began(trial: Trial) -> date | None:
-    """The day the course's present dose began (the first of the last run of dose segments at
-    that dose, gaps between them included: a refill gap is no dose change), when later than the
-    course's start; None when the course has had one dose, or none is read."""
-    run = present_dose_run(trial)
-    if len(trial.segments) < 2 or not run:
-        return None  # one dose the whole course: no later day it began
-    began = run[0].start
-    return began if began > trial.start else None
-
-
-def present_dose_run(trial: Trial) -> tuple[DoseSegment, ...]:
-    """The last run of dose segments at the present dose, in order (`dose_began` reads its
-    first); a supply gap splits a run into segments without changing the dose. Empty when no
-    segment is read."""
-    segments = trial.segments
-    if not segments:
-        return ()
-    last = segments[-1]
-    dose = (last.mg_per_day, last.mg_per_day_high, last.as_needed)
-    first = len(segments) - 1
-    while first > 0:
-        before = segments[first - 1]
-        if (before.mg_per_day, before.mg_per_day_high, before.as_needed) != dose:
-            break
-        first -= 1
-    return tuple(segments[first:])
-
-
-def weeks_at_present_dose(trial: Trial) -> tuple[int, bool]:
-    """(whole weeks taken at the present dose, whether a supply gap inside that run is left
-    out of them): the days its segments cover, as the adherence card counts time on the drug
-    (a gap "not counted as time on the drug"), never the calendar from its first day."""
-    run = present_dose_run(trial)
-    covered = sum((s.end - s.start).days for s in run)
-    spanned = (run[-1].end - run[0].start).days if run else 0
-    return covered // 7, covered < spanned

@@ -173,7 +173,10 @@ def _weeks(trial: Trial, record: PatientRecord | None) -> str:
         return instead
     if trial_dates.listed_undated(trial):  # review s23 RT finding 2: not measured weeks
         return f"not known ({fmt_weeks(trial.weeks_at_adequate_dose)} since listed)"
-    return trial_dates.partial_weeks(trial) or fmt_weeks(trial.weeks_at_adequate_dose)
+    weeks = trial_dates.partial_weeks(trial) or fmt_weeks(trial.weeks_at_adequate_dose)
+    if trial.alone_from is not None:  # counted from the day it went on alone (role 49)
+        weeks = f"{weeks} (alone since {trial.alone_from.isoformat()})"
+    return weeks
 
 
 def _with_preliminary(

@@ -222,6 +222,8 @@ def _weeks(trial: Trial, record: PatientRecord | None) -> str:
     if instead is not None:
         return instead
     cell = trial_dates.weeks_cell(trial, cards.fmt_weeks(trial.weeks_at_adequate_dose))
+    if trial.alone_from is not None:  # counted from the day it went on alone (role 49)
+        cell = f"{cell} (alone since {day_text(trial.alone_from)})"
     # The taper the weeks left out, in the cards' words from the same note (s26 TT item 2).
     tapered = not_counting_taper(trial.ingredient, trial.notes, day_text)
     if tapered is not None:

@@ -59,6 +59,8 @@ def trial_line(trial: Trial) -> str:
     head = f"{trial.ingredient} ({trial.drug_class}) {dose}, {dates or trial.start.isoformat()}"
     if dates is None:
         head += f" - {end}"
+    if trial.alone_from is not None:  # its weeks count from the day it went on alone (role 49)
+        head += f" (alone since {trial.alone_from.isoformat()})"
     # Review 12 finding 14: said after the line's evidence, to confirm for the payer.
     reported = "; patient-reported: no order or fill on record" if trial.patient_reported else ""
     if trial.statement_only:  # review s27 RA finding 2: whoever entered the statement

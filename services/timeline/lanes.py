@@ -89,6 +89,8 @@ def _lane_lines(
             verdict = verdict.replace(" · ", " · at least ", 1)
         elif trial.end_not_recorded and not trial.ongoing:  # counted to the day it was recorded
             verdict = verdict.replace(" · ", " · at most ", 1)
+        if trial.alone_from is not None:  # counted from the day it went on alone (role 49)
+            verdict += f" (alone since {day_text(trial.alone_from)})"
     lines += [(t, 12, 700, INK) for t in wrap(verdict_line(trial, verdict), 12, width)]
     if trial.patient_reported:
         # Only the patient's statements: the cards say "self-reported" where they count the

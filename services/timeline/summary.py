@@ -128,6 +128,8 @@ def _trial_summary(trial: Trial) -> str:
         text = f"{trial.ingredient} {dose}, {trial_dates.dates_text(trial)}"
     else:
         text = f"{trial.ingredient} {dose} from {day_text(trial.start)}"
+        if trial.alone_from is not None:  # its weeks count from then (role 49)
+            text += f", alone from {day_text(trial.alone_from)}"
         end = day_text(trial.end)
         stopped = trial_dates.stopped_by_text(trial, end)  # its stop's day only (W2 item 1)
         if trial.ongoing:  # "listed: order ... still active, ..." for a listed course

@@ -73,8 +73,9 @@ def test_alone_nine_weeks_is_a_failed_trial_raised_first() -> None:
     card = cards[_OPTIMIZE]
     assert "raise mirtazapine 30 → 45 mg/day first" in card["summary"]
     assert "Adjuncts already used in this episode: mirtazapine" not in card["detail"]
-    # The staging is on the TMS card here: no augmentation point for a switch.
-    assert "Augmentation 0 (not used)" in cards["tms-referral"]["detail"]
+    # The staging is on the TMS card here. Role 49 (review K56a finding 9): its month beside
+    # venlafaxine was an augmentation, which the MSM scores (test_role49.py).
+    assert "Augmentation 1 (used)" in cards["tms-referral"]["detail"]
 
 
 def test_alone_five_weeks_is_the_running_trial_not_an_adjunct() -> None:
