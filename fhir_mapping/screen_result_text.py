@@ -4,14 +4,18 @@ risk: none" raised the critical suicide-risk card (the 'suicide' row of data/dia
 session 36 fix text77) and held the TMS referral on a chart whose screen had found nothing.
 
 A `lead` word ("suicide"), then only `screen` words ("screening", "risk assessment",
-"completed"), then a `negative` result ("negative", "no risk", "none", "denies", "no": the words
-data/suicide_screen_answers.csv `no-risk` reads in a C-SSRS result written as text) after at most
-a colon, dash, comma or space, closing its clause: the whole phrase is blanked (same length), so
-the 'suicide' row does not read it. Nothing else is: a bare "Suicide screening" (a reason to
-screen), "Suicide screening positive", a rated level ("suicide risk: low": a low risk is a risk
-rated, not no risk, session 35 decision; "moderate risk"), or a result that goes on in its clause
-("Suicide risk: none but has a plan") stays read, and so does any SI or self-harm word elsewhere in the
-text. A false critical card costs a question; a quiet one on a positive screen may cost a life.
+"completed"), then a `negative` result ("negative", "no risk", "none", "denies") after at most a
+colon, dash, comma or space, closing its clause. The whole phrase is blanked (same length), so the
+'suicide' row does not read it, only when the result closes the text or every clause after it opens
+with a `rest_denial` word ("..., negative. Denies HI"); otherwise only the result word is blanked
+and the screen stays read (fix text84, recheck K57a finding 3: "..., then endorses", ", per mother
+yes", "; high per collateral", ", mother found note" were quiet). "no" is no `negative` row: after
+"completed" / "done" it says the screen was not done ("Suicide screening completed: no"), a screen
+still owed. Nothing else is blanked: a bare "Suicide screening" (a reason to screen), "Suicide
+screening positive", a rated level ("suicide risk: low": a low risk is a risk rated, not no risk,
+session 35 decision; "moderate risk"), or a result that goes on in its clause ("Suicide risk: none
+but has a plan") stays read, and so does any SI or self-harm word elsewhere in the text. A false
+critical card costs a question; a quiet one on a positive screen may cost a life.
 
 Apart from ideation_lookalike.py (which calls it) because a screen's result is its own idea."""
 
