@@ -60,10 +60,15 @@ an `accident_tag_kept` word in the act's own words ("self-harm, accidental", "su
 accidental" contradict themselves: read). "from a razor blade", "with broken glass" stay read
 (no object, no lead).
 
+Fix text90: an `accident_denied` word before the accident in the clause ("cuts on forearm not
+from cat bite" was quiet) or an `accident_doubt` word in it ("from cat vs self") keeps the act;
+a scratch act (`itch_act`) with only an `itch_cause` and `itch_lead` words after it in its clause
+("scratches on forearm (eczema)") is an itch scratched.
+
 Apart from self_harm_text.py (kept under 400 lines) because what surrounding words say of a
 term is its own idea; the words are data (roles `usual_dose`, `purpose`, `act_accident`,
 `act_attempt`, `attempt_other`, `attempt_verb`, `attempt_habit`, `accident_lead`,
-`accident_object`, `accidental`, `dose_unit`, `accident_tag`, `accident_tag_kept`, and
+`accident_object`, `accidental`, `dose_unit`, `accident_tag`, `accident_tag_kept`, `itch_*`, and
 `intent`, `suicidal` as self_harm_text.py reads them).
 """
 
@@ -114,6 +119,11 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
         "accident_tag_kept",
         "accident_from_kept",  # fix text85
         "accident_undone",
+        "accident_denied",  # fix text90
+        "accident_doubt",
+        "itch_act",
+        "itch_cause",
+        "itch_lead",
         "intent",
         "suicidal",
     }
@@ -194,13 +204,43 @@ def accident_beside(text: str, start: int, end: int) -> bool:
     for p in roles["accident_from_kept"]:
         # "from broken glass": a common self-harm tool, no accident alone (fix text85).
         after = p.sub(lambda m: " " * len(m.group()), after)
-    if any(p.search(after) for p in roles["act_accident"]):
+    if _accident_after(after, roles["act_accident"]):
         return True
+    own = text[start:end]
+    if any(p.search(own) for p in roles["itch_act"]) and _itch_alone(after):
+        return True  # "scratches on forearm (eczema)": an itch scratched (fix text90)
     before = text[:start].rstrip()
     if any(m.end() == len(before) for p in roles["accidental"] for m in p.finditer(before)):
         return True
-    own = text[start:end]
     return not any(p.search(own) for p in roles["accident_tag_kept"]) and _tagged(text, end)
+
+
+def _accident_after(after: str, found: tuple[re.Pattern[str], ...]) -> bool:
+    """Whether an accident of `found` stands in `after` (the act's clause after it) with no
+    `accident_denied` word before it there: "cuts on forearm not from cat bite" denies the
+    accident, so the act is read, the safer error (fix text90: it was quiet, TMS offered)."""
+    roles = _roles()
+    if any(q.search(after) for q in roles["accident_doubt"]):
+        return False  # "from cat vs self": one of two readings, the card asks
+    denied = roles["accident_denied"]
+    return any(
+        not any(q.search(after, 0, m.start()) for q in denied)
+        for p in found
+        for m in p.finditer(after)
+    )
+
+
+def _itch_alone(after: str) -> bool:
+    """Whether `after` (a scratch act's clause after it) names an `itch_cause` and nothing but
+    `itch_lead` words around it ("(eczema)", "from eczema", "d/t eczema flare"): an itch
+    scratched (fix text90). Any other word ("with razor (eczema)") keeps the act read, and so
+    does a cause as a comma's next part ("scratches on forearm, eczema": maybe a problem list)."""
+    roles = _roles()
+    if not _accident_after(after, roles["itch_cause"]):
+        return False
+    for p in (*roles["itch_cause"], *roles["itch_lead"]):
+        after = p.sub(" ", after)
+    return not re.search(r"\w", after)
 
 
 # The end of a sentence the way a question closes it ("cut wrist on glass?"); what ends the

@@ -14,7 +14,8 @@ current SI, cannot contract for safety" kept the warning while the risk stands o
 - and nothing after it but other plain denials ("no SI today, no plan"): any other words after
   it ("unable to say why she came in", "cannot contract for safety") may raise the risk, and
   the safer reading (the critical card) is kept. A missed current risk costs more than a
-  question. The words are data (data/stated_history_terms.csv).
+  question. A plain social-history clause ("lives with mother") is let through as a denial is
+  (social_clause.py, fix text90). The words are data (data/stated_history_terms.csv).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fhir_mapping import stated_terms
+from fhir_mapping.social_clause import plain_social
 from fhir_mapping.text_bounds import CLAUSE
 
 __all__ = ["plain_denial"]
@@ -39,8 +41,8 @@ def plain_denial(denied: str, names: Callable[[str], bool], after: str = "") -> 
         return False
     for part in CLAUSE.split(after):
         words = part.strip()
-        if not words:
-            continue
+        if not words or plain_social(words):
+            continue  # "..., lives with mother": plain social history (social_clause, fix text90)
         opening = [
             m
             for role in ("denial", "denial_now", "risk_denial")
