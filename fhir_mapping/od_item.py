@@ -14,7 +14,9 @@ readings name their measure or drug right before "OD" ("blurry vision OD", "IOP 
 exam or visit word anywhere in the reason (`lookalike_eye_next`, `od_eye_visit`, `od_item_eye`
 rows: "OD, IOP 18") or an eye word before the "OD" (`lookalike_eye`: "Eye pain, OD") leaves it
 to the eye readers (od_lookalike.py), the eye's side being likelier there; an eye finding after
-it ("Found down, OD, eyes closed") does not (fix text81). Only
+it ("Found down, OD, eyes closed") does not (fix text81), nor one before it when the reason names
+an overdosed patient's presentation (`od_item_acute`: "Found down, eyes closed, OD", fix text88).
+Only
 the readers of an ED visit's or a stay's reason use this (visit_reason_kinds._od_side); an eye
 record never does (eye_context.py).
 """
@@ -85,6 +87,19 @@ def _eye_before() -> re.Pattern[str]:
 
 
 @cache
+def _acute() -> re.Pattern[str]:
+    """A presentation of an overdosed patient named anywhere in the reason (`od_item_acute`:
+    "found down", "unresponsive", "eyes closed", "pinpoint"). "Found down, eyes closed, OD" was
+    quiet, TMS offered (session 38 fix text88): "eyes" before the item's "OD" read it as the right
+    eye (`_eye_before`, fix text48a's "Eye pain, OD"). A patient found down or unresponsive has no
+    eye complaint in the same list; the "eyes" there are a finding of the collapse (closed eyes,
+    pinpoint pupils), so the item's "OD" is the ingestion, and a missed overdose costs a life where
+    a card to dismiss costs a question (the safer error). An eye measure or visit word
+    (`_eye`: "OS", "IOP") still makes the whole reason the eye's."""
+    return re.compile(r"\b(?:" + _alternation(_rows("od_item_acute")) + r")")
+
+
+@cache
 def _lookalikes() -> tuple[re.Pattern[str], ...]:
     """The `lookalike` rows naming "od" ("seen by * *, od": an optometrist's credential)."""
     rows = self_harm_terms.terms("lookalike")
@@ -104,14 +119,16 @@ def _other_reading(text: str) -> bool:
 
 def acute_sided(text: str) -> str:
     """`text`, each "OD" standing as its own item written "overdose", unless an eye word stands
-    in the text, or a `lookalike_eye` word before that "OD" (module docstring, `_eye_before`). Its
+    in the text, or a `lookalike_eye` word before that "OD" in a reason naming no overdosed
+    patient's presentation (module docstring, `_eye_before`, `_acute`). Its
     lines and case are kept: the readers read by lines (text_lines.py)."""
     if _other_reading(text):
         return text
     before = _eye_before()
+    acute = _acute().search(normalise_text(text)) is not None
 
     def item(m: re.Match[str]) -> str:
-        if before.search(normalise_text(text[: m.start()])):
+        if not acute and before.search(normalise_text(text[: m.start()])):
             return m.group()
         return m.group("before") + _OVERDOSE
 

@@ -31,26 +31,32 @@ def _roles() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {role: tuple(patterns) for role, patterns in roles.items()}
 
 
-def _supply(obj: str, *, meds: bool = False, kept: bool = False, once: bool = False) -> bool:
+def _supply(
+    obj: str, *, meds: bool = False, kept: bool = False, once: bool = False, owner: bool = False
+) -> bool:
     """Whether an object is a `taken_supply` phrase before a drug or pill word, or a `taken_whole`
     phrase closing the clause, one possessive or article allowed before and after the phrase;
     with `meds` a `taken_med` word as a pill word ("all her meds": `self_harm_taken._meds_read`).
     `kept`: the act's clause holds a `taken_adherence` phrase ("as prescribed"). `once`: the act
     is dated to one time ("last night": self_harm_taken._at_one_time), which reads a period of a
-    supply as `meds` does (fix text81)."""
+    supply as `meds` does (fix text81). `owner`: no adherence or course-end phrase in the act's
+    sentence (self_harm_taken._owner_read), so a period of a supply with a `taken_period_owner`
+    word after it is read as a supply (`_owned_period`, fix text88)."""
     roles = _roles()
     lead = _WORD.match(obj)
     # A period of a supply ("a month of her meds") only with an at-once phrase, a purpose or a
     # verb of ingestion (`meds`): "took a week of antibiotics" is a course (fix text68). A whole
     # one ("her whole week of pills") unless the doses were kept as prescribed: "took her whole
     # week of pills as prescribed" is a week of doses (recheck K52a s36 finding 10, fix text74).
-    period = roles.get("taken_period_supply", ()) * (meds or once)
+    period = roles.get("taken_period_supply", ()) * (meds or once or owner)
     supplies = (*roles.get("taken_supply", ()), *period)
     supplies += roles.get("taken_whole_period", ()) * (not kept)
     for at in (0,) if lead is None else (0, lead.end()):
         for p in supplies:
             found = p.match(obj, at)
             if found is None:
+                continue
+            if p in period and not (meds or once) and not _owned_period(obj, found.end()):
                 continue
             # Only a `taken_day_supply` phrase ("all (of)") can be the day's doses; "a week's
             # worth of her morning pills" never.
@@ -67,6 +73,21 @@ def _supply(obj: str, *, meds: bool = False, kept: bool = False, once: bool = Fa
         if any(p.match(obj.rstrip() + ".", at) for p in roles.get("taken_whole", ())):
             return True
     return False
+
+
+def _owned_period(obj: str, end: int) -> bool:
+    """Whether a `taken_period_owner` word ("her", "his", "my", "their") opens the words after a
+    period phrase ending at `end`: "took 2 weeks of her seroquel" was quiet, TMS offered (session
+    38 fix text88), while "took 2 weeks of sertraline, stopped" is a course (fix text68). A period
+    of the patient's own supply named with its owner is how an ED reason writes that supply taken
+    at once; a course names the drug and its time, no owner ("took 2 weeks of sertraline").
+    Ambiguous wordings ("took 2 weeks of her sertraline") are read as the ingestion, the safer
+    error; an adherence or course-end phrase in the sentence keeps the course
+    (self_harm_taken._owner_read)."""
+    word = _WORD.match(obj, end + len(obj[end:]) - len(obj[end:].lstrip()))
+    return word is not None and any(
+        p.fullmatch(word.group().strip()) for p in _roles().get("taken_period_owner", ())
+    )
 
 
 def _owned(words: str, *, meds: bool = False) -> bool:

@@ -71,6 +71,11 @@ Session 34 fix text55b (recheck K39b findings 5, 7):
   ativan" (0.5 + 0.75) stay overdoses, as does "took 8 tylenol, 8 advil" (8 tylenol alone is
   above one dose).
 
+Session 38 fix text88: "took 2 weeks of her seroquel" was quiet, TMS offered: a period with an
+owner after it (`taken_period_owner`: "her", "my") is the patient's own supply, read as taken at
+once unless the sentence keeps the doses or ends a course (`_owner_read`; "took 2 weeks of her
+sertraline then stopped (nausea)" and "took 2 weeks of sertraline" stay courses).
+
 The object words (the `taken_*` rows by role, a whole supply, a drug or pill word) are read by
 self_harm_supply.py (split out in session 37 to keep this module under 400 lines).
 """
@@ -85,7 +90,13 @@ from fhir_mapping import stated_counts, stated_dosing
 from fhir_mapping.self_harm_supply import _WORD, _drug_or_pill, _owned, _roles, _supply
 from fhir_mapping.stated_dose_rate import day_total
 from fhir_mapping.stated_dosing import _most, _named_most, _objects
-from fhir_mapping.text_bounds import DOSE_CLAUSE_OR_BUT, DOSE_CLAUSE_OR_COMMA, span_before, span_end
+from fhir_mapping.text_bounds import (
+    DOSE_CLAUSE,
+    DOSE_CLAUSE_OR_BUT,
+    DOSE_CLAUSE_OR_COMMA,
+    span_before,
+    span_end,
+)
 
 __all__ = ["supply_object", "taken_spans"]
 
@@ -115,8 +126,13 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
             parts = list(_parts(text, start, clause_end))
             kept = _kept(text[start:clause_end])
             once = _at_one_time(text[start:clause_end])
+            owner = _owner_read(text[start : span_end(text, start, DOSE_CLAUSE)])
             end = next(
-                (e for at, e in parts if _overdose(text[at:e], meds=meds, kept=kept, once=once)),
+                (
+                    e
+                    for at, e in parts
+                    if _overdose(text[at:e], meds=meds, kept=kept, once=once, owner=owner)
+                ),
                 None,
             )
             if end is None:
@@ -268,7 +284,20 @@ def _at_one_time(clause: str) -> bool:
     return any(p.search(clause) for p in roles.get("taken_period_once", ()))
 
 
-def _overdose(obj: str, *, meds: bool = False, kept: bool = False, once: bool = False) -> bool:
+def _owner_read(sentence: str) -> bool:
+    """Whether a period of the patient's own supply ("2 weeks of her seroquel") is read as taken
+    at once (self_harm_supply._owned_period, fix text88): not when the act's sentence keeps the
+    doses (`taken_adherence`: "as prescribed") or ends a course (`taken_course_end`: "then
+    stopped", "discontinued"; "took 2 weeks of her sertraline, stopped (nausea)" is a course).
+    The sentence, not the act's clause: "... but stopped" ends the clause, not the course."""
+    roles = _roles()
+    undo = (*roles.get("taken_adherence", ()), *roles.get("taken_course_end", ()))
+    return not any(p.search(sentence) for p in undo)
+
+
+def _overdose(
+    obj: str, *, meds: bool = False, kept: bool = False, once: bool = False, owner: bool = False
+) -> bool:
     """Whether one object of a past act is an overdose: a count above a dose of a drug named (the
     plan rules), or a whole supply of a drug or pills (module docstring). An estimate, a count
     word or "<drug> <strength> x N" is read as its count ("approx 30 ativan", "twenty ativan",
@@ -279,13 +308,13 @@ def _overdose(obj: str, *, meds: bool = False, kept: bool = False, once: bool = 
         if not stated_dosing.takes_many("take " + obj):
             # A count of days or weeks of a supply ("2 weeks' supply of her lithium": review K50a
             # s35 finding 4) is a supply phrase's, not a count of tablets.
-            return _supply(obj, meds=meds, kept=kept, once=once)
+            return _supply(obj, meds=meds, kept=kept, once=once, owner=owner)
         rest = obj[count.end() :]
         if int(count.group(1)) > _named_most() or _drug_or_pill(rest):
             return True
         of = _OF.match(rest)
         return of is not None and _owned(rest[of.end() :])
-    return _supply(obj, meds=meds, kept=kept, once=once)
+    return _supply(obj, meds=meds, kept=kept, once=once, owner=owner)
 
 
 def supply_object(obj: str, clause: str = "") -> bool:

@@ -91,16 +91,16 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from fhir_mapping import screen_item_text
+from fhir_mapping import screen_item_text, self_harm_terms
 from fhir_mapping.abbreviation_case import by_case
 from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.quoted_answer import blank_answered_items
 from fhir_mapping.self_harm_context import asked, without_other_attempts, without_usual_doses
 from fhir_mapping.self_harm_denial import _denied, _masked, _negated, _said
-from fhir_mapping.self_harm_ideation import lead_start, preparatory
+from fhir_mapping.self_harm_ideation import lead_start, preparatory, term_regex
 from fhir_mapping.self_harm_intent import UNDETERMINED, intent_coded
 from fhir_mapping.self_harm_plan_step import ended, plan_stepped
 from fhir_mapping.self_harm_roles import _plain, _terms
@@ -189,9 +189,25 @@ def ideation(text: str) -> bool:
     return any(
         lead is not None
         and not (other_subject(text, lead) or unsaid(text, lead, m))
-        and not _denied(text, denial_from, m.end(), listed=True)
+        and not _denied_from(text, lead, denial_from, m.end())
         for m, lead, denial_from in said
     )
+
+
+@cache
+def _conditions() -> tuple[re.Pattern[str], ...]:
+    return tuple(term_regex(t) for t in self_harm_terms.terms("ideation_condition"))
+
+
+def _denied_from(text: str, lead: int, start: int, end: int) -> bool:
+    """Whether the thought at text[start:end] is denied; after a conditional qualifier (an
+    `ideation_condition` word opening it: "if she kills herself") only by a denial inside the
+    condition. "worried life insurance will not pay if she kills herself" was quiet, TMS offered
+    (session 38 fix text88): the "not" of the main clause denies the paying, never the condition,
+    and a patient weighing her own suicide has said a suicidal thought (the safer error)."""
+    if any(p.match(text, lead) for p in _conditions()):
+        return _denied(text[lead:], start - lead, end - lead, listed=True)
+    return _denied(text, start, end, listed=True)
 
 
 def _inside(m: re.Match[str], others: Sequence[re.Match[str]]) -> bool:
