@@ -74,9 +74,16 @@ def _screen_rows() -> list[dict[str, str]]:
 def item_leads() -> tuple[tuple[re.Pattern[str], str], ...]:
     """(pattern, instrument) of each scale's suicide item named in normalised text: the scale's
     name, the item's number as a `between` form, then optionally the item's name, bare or in
-    brackets ("ham d item 3 (suicide)"); the match ends after the whole lead."""
+    brackets ("ham d item 3 (suicide)"), the scale's total perhaps between ("ham d 22 (item 3");
+    the match ends after the whole lead."""
     rows = _screen_rows()
     forms = [r["term"] for r in rows if r["role"] == "between" and _NUMBER in r["term"]]
+    totals = "|".join(
+        re.escape(normalise_text(r["term"]))
+        for r in sorted(rows, key=lambda r: -len(r["term"]))
+        if r["role"] == "total_word"
+    )
+    totals = totals or r"(?!x)x"
     leads: list[tuple[re.Pattern[str], str]] = []
     for row in (r for r in rows if r["role"] == "scale_name"):
         item = scale_items().get(row["instrument"])
@@ -89,6 +96,9 @@ def item_leads() -> tuple[tuple[re.Pattern[str], str], ...]:
         names = "|".join(re.escape(n) for n in sorted(item.names, key=len, reverse=True))
         named = rf"(?:\s*(?:\(\s*(?:{names})\s*\)|(?:{names})(?![\w#])))?" if names else ""
         scale = re.escape(normalise_text(row["term"]))
-        pattern = rf"(?<![\w#]){scale}\s*(?:{numbered})(?![\w#]){named}"
+        # The scale's total between its name and the item ("HAM-D 22 (item 3 = 2)", "MADRS
+        # total 30, item 10: 4"): a number, perhaps after a `total_word`, then "," or "(".
+        total = rf"(?:(?:{totals})\s*)?[:=]?\s*\d{{1,2}}(?:\s*/\s*\d{{1,2}})?\s*[,(]?\s*"
+        pattern = rf"(?<![\w#]){scale}\s*(?:{total})?(?:{numbered})(?![\w#]){named}"
         leads.append((re.compile(pattern), row["instrument"]))
     return tuple(leads)

@@ -7,7 +7,8 @@
   answer ("C-SSRS 2: no") is no count.
 - The suicide items of other depression scales (data/scale_suicide_items.csv): HAM-D item 3
   "Suicide" (0-4), MADRS item 10 "Suicidal thoughts" (0-6), QIDS-SR16 item 12 "Thoughts of death
-  or suicide" (0-3), each positive above 0 (fhir_mapping/scale_suicide_items.py says why).
+  or suicide" (0-3), each positive above 0 (fhir_mapping/scale_suicide_items.py says why), also
+  after the scale's total ("HAM-D 22 (item 3 = 2)", "MADRS 30, item 10: 4").
 Controls: each at 0, "scored 0 on item 9", and another item of those scales ("QIDS item 9: 2",
 "HAM-D item 9: 2") or another scale's item 9 ("GDS item 9: 2") stay quiet.
 Prefixes: e_ an ED visit's reason, cn_ a Condition's note, o_ an Epic nursing flowsheet comment
@@ -46,6 +47,9 @@ CRITICAL = {
     "o_QIDS_item_12_2": "fixed",
     "o_C_SSRS_2": "fixed",
     "on_MADRS_item_10_4": "fixed",
+    # The scale's total between its name and the item.
+    "e_HAM_D_22_item_3_2": "fixed",
+    "e_MADRS_30_item_10_4": "fixed",
     # Read before the fix: the nearest critical controls.
     "e_item_9_score_of_2": "control",
     "e_CSSRS_screen_positive": "control",
@@ -66,6 +70,7 @@ QUIET = {
     "e_C_SSRS_2_no": "control",
     "e_C_SSRS_11_20_negative": "control",
     "cn_MADRS_item_10_0": "control",
+    "e_MADRS_30_item_10_0": "control",
     "o_QIDS_item_12_0": "control",
 }
 
