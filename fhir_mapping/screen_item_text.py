@@ -27,6 +27,12 @@ Not read (nothing said): a total ("PHQ-9: 9", "EPDS 10": no item named), the low
 ("PHQ-9 item 9: 0", "EPDS item 10: never"), a negative word ("C-SSRS: negative", "ASQ
 negative"), and an answer this reader does not know ("item 9: see flowsheet"). Only the first
 answer after the item is read. The words are data (data/screen_item_text.csv).
+
+Fix text89 (session 38): an answer written before its item ("Pt scored 2 on item 9": an
+`answer_lead` word, the number, an `answer_join` word) or after its separator ("item 9: scored
+2"); other scales' suicide items ("HAM-D item 3: 2", "MADRS item 10: 4", "QIDS item 12: 2") and
+the C-SSRS screener as a number ("C-SSRS 2/6"), read on data/scale_suicide_items.csv
+(scale_suicide_items.py: why above 0, and which numbers are no answer).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from fhir_mapping import epds_item10
+from fhir_mapping import epds_item10, scale_suicide_items
 from fhir_mapping.codes import phq9_answer_max, phq9_answer_texts
 from fhir_mapping.text_negation import normalise_text
 
@@ -52,7 +58,7 @@ _CLAUSE = re.compile(r"[,;.\n]")
 # What stands between an item and its answer: "item 9: 2", "item 9 = 1", "item 9 - 2", "(+)".
 _SEPARATOR = r"\s*(?:[:=]|-|\bis\b|\bwas\b)?\s*\(?\s*"
 # A number written as the answer, alone or out of its maximum ("2", "2/3"), not a decimal.
-_ANSWER_NUMBER = re.compile(r"(\d{1,3})(?:\s*/\s*\d{1,3})?(?![\w.])")
+_ANSWER_NUMBER = re.compile(r"(\d{1,3})(?:\s*/\s*(\d{1,3}))?(?![\w.])")
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class _Lead:
     pattern: re.Pattern[str]
     instrument: str
     bare: bool  # an item named without its scale ("item 9"): another scale's name excludes it
+    item: bool  # an item named (read at once), not a screen (a `between` word may come first)
 
 
 @cache
@@ -83,14 +90,18 @@ def _alternation(role: str) -> str:
 def _leads() -> tuple[_Lead, ...]:
     rows = sorted((r for r in _rows() if r["role"] == "lead"), key=lambda r: -len(r["term"]))
     scale_names = ("phq", "epds", "c ssrs", "cssrs", "columbia", "asq")
-    return tuple(
+    listed = (
         _Lead(
             re.compile(_words(r["term"])),
             r["instrument"],
             not normalise_text(r["term"]).startswith(scale_names),
+            r["instrument"] in (_PHQ9, _EPDS),
         )
         for r in rows
     )
+    # Other scales' suicide items ("HAM-D item 3", "MADRS item 10"; fix text89).
+    others = (_Lead(p, i, False, True) for p, i in scale_suicide_items.item_leads())
+    return (*listed, *others)
 
 
 @cache
@@ -113,6 +124,14 @@ def _answer_lead() -> re.Pattern[str]:
 
 
 @cache
+def _answer_before() -> re.Pattern[str]:
+    """An answer written before its item ("scored 2 on item 9", "rated 4 on MADRS item 10": an
+    `answer_lead` word, the number, an `answer_join` word, the item at the end; fix text89)."""
+    lead, join = _alternation("answer_lead"), _alternation("answer_join")
+    return re.compile(rf"(?:{lead})\s*(\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)\s*(?:{join})\s*$")
+
+
+@cache
 def _answer_list(instrument: str) -> tuple[dict[str, int], int, int] | None:
     """(answer words -> value, the lowest value, the highest) of the item's own list; None for a
     scale read by its positive and negative words only (C-SSRS, ASQ)."""
@@ -125,7 +144,32 @@ def _answer_list(instrument: str) -> tuple[dict[str, int], int, int] | None:
         values = epds_item10._by_words()
         words = {normalise_text(w): v for w, v in values.items()}
         return words, min(values.values()), max(values.values())
+    scale = scale_suicide_items.scale_items().get(instrument)
+    if scale is not None:
+        # No answer words: a number, positive above the row's threshold (fix text89).
+        return {}, scale.positive_above, scale.highest
     return None
+
+
+def _not_a_count(after: str, number: re.Match[str], instrument: str) -> bool:
+    """Whether the number opening `after` is no answer of a scale of
+    data/scale_suicide_items.csv (scale_suicide_items.py docstring): a date ("11/20", "12/1"),
+    a time or unit after it ("2 weeks"), or a question's number with its answer after it
+    ("C-SSRS 2: no"). The PHQ-9 and EPDS keep their reading (a number past the list is read)."""
+    scale = scale_suicide_items.scale_items().get(instrument)
+    if scale is None:
+        return False
+    value, out_of = int(number.group(1)), number.group(2)
+    if out_of is not None and (int(out_of) > scale.highest or value > int(out_of)):
+        return True
+    rest = after[number.end() :]
+    if rest.startswith("/") or re.match(rf"\s*{_unit_words('not_answer_after')}(?!\w)", rest):
+        return True
+    _, _, positive_word, negative_word = _patterns()
+    said = re.match(r"\s*[:=]\s*", rest)
+    return said is not None and bool(
+        positive_word.match(rest, said.end()) or negative_word.match(rest, said.end())
+    )
 
 
 def _read_answer(after: str, instrument: str) -> bool | None:
@@ -140,7 +184,7 @@ def _read_answer(after: str, instrument: str) -> bool | None:
             if re.match(rf"{re.escape(said)}(?!\w)", after):
                 return words[said] > lowest
         number = _ANSWER_NUMBER.match(after)
-        if number is not None:
+        if number is not None and not _not_a_count(after, number, instrument):
             # Above the lowest answer, a number beyond the highest too (module docstring).
             return int(number.group(1)) > lowest
     if positive_word.match(after):
@@ -216,13 +260,17 @@ def positive(text: str) -> bool:
             if lead.bare and other.search(_CLAUSE.split(text[: m.start()])[-1]):
                 continue  # "EPDS item 9: 2": another scale's item
             # A scale read by its result may name a question or "screen" before it.
-            listed = lead.instrument in (_PHQ9, _EPDS)
-            at = m.end() if listed else (between.match(text, m.end()) or m).end()
+            at = m.end() if lead.item else (between.match(text, m.end()) or m).end()
             # "item 9 score of 2", "item 9 answered 2": a word before the answer.
             said = answer_lead.match(text, at)
             at = said.end() if said is not None else at
             answer = re.match(_SEPARATOR, text[at:])
             start = at + (answer.end() if answer else 0)
+            # "item 9: scored 2": the word after the separator (fix text89).
+            said = answer_lead.match(text, start) if said is None else None
+            if said is not None:
+                again = re.match(_SEPARATOR, text[said.end() :])
+                start = said.end() + (again.end() if again else 0)
             read = _read_answer(text[start:], lead.instrument)
             if read:
                 return True
@@ -231,6 +279,10 @@ def positive(text: str) -> bool:
                 return True
             # A positive word right before the item or screen ("positive ASQ", "+ item 9").
             before = text[: m.start()].rstrip()
+            # An answer before the item ("scored 2 on item 9"; fix text89).
+            ahead = _answer_before().search(text[: m.start()])
+            if ahead is not None and _read_answer(ahead.group(1), lead.instrument):
+                return True
             if any(w.end() == len(before) for w in positive_word.finditer(before)):
                 return True
     return False
