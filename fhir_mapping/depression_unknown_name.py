@@ -19,10 +19,13 @@ again, or drafted beside an MAOI, in silence.
 Not read so: a name with a reason of anything else (ezetimibe for hyperlipidemia, an unknown
 brand for hypertension) or none (drug48 and drug51 pin those as names); a concept with a code the
 tables know (what drug it is is known, on the pathway or off it); a name saying a form no course
-is given in ("cream": text_exclusions.csv); a fill (MedicationDispense states no reason in R4); a
-name holding a drug known not to be an antidepressant (hydroxyzine, prazosin, atorvastatin for
+is given in ("cream": text_exclusions.csv); a fill of no order of the chart (MedicationDispense
+states no reason in R4); a name holding a drug known not to be an antidepressant (hydroxyzine, prazosin, atorvastatin for
 F33.1, as Epic attaches the visit's diagnosis to every order: non_antidepressant_names.py, fix
 meds48).
+A fill of such a name states its order's reason: a fill of an order of the chart that states
+depression is read so too, not passed over (fix meds49: with the Zorvexa orders `completed`, the
+fills to 2026-11-22 were the only sign it is taken now, and bupropion was offered beside them).
 Who wrote the order (psychiatry) is not read: an order names its requester by a Practitioner
 reference and a display that is a person's name; the specialty is on a PractitionerRole, which
 no prefetch key asks for.
@@ -37,11 +40,12 @@ from fhir_mapping.drug_concept import excluded_form, names_a_drug, tables_know, 
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.medication_event import source_of
-from fhir_mapping.medication_types import ORDER, STATEMENT, TypeReading
+from fhir_mapping.medication_types import DISPENSE, ORDER, STATEMENT, TYPE_READINGS, TypeReading
 from fhir_mapping.non_antidepressant_names import names_other_drug
 from fhir_mapping.record import IndicationCategory
 
 _WRITTEN_FOR = frozenset({ORDER, STATEMENT})  # the resources that state a reason (R4)
+_ORDER_READING = TYPE_READINGS["MedicationRequest"]
 
 
 def _concept(
@@ -73,19 +77,38 @@ def _name(concept: Mapping[str, Any]) -> str:
     return ""
 
 
+def _stating(
+    resource: Mapping[str, Any], reading: TypeReading, order: Mapping[str, Any] | None
+) -> tuple[Mapping[str, Any], TypeReading] | None:
+    """The resource whose reasons are the record's, with its reading: an order or statement
+    itself; for a fill, the order of the chart it fills (`order`), unless that order is one
+    the chart says was never given (entered in error, cancelled, a draft)."""
+    if reading.kind in _WRITTEN_FOR:
+        return resource, reading
+    if reading.kind is not DISPENSE or order is None:
+        return None
+    if order.get("status") in _ORDER_READING.dropped_statuses:
+        return None
+    return order, _ORDER_READING
+
+
 def for_depression(
     resource: Mapping[str, Any],
     reading: TypeReading,
     medication: Mapping[str, Any] | None,
     conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
+    order: Mapping[str, Any] | None = None,
 ) -> str | None:
     """What the record states ('"Zorvexa 20 MG Oral Tablet", RxNorm 1234567': DataGap.stated)
     when `resource`, an order or statement whose drug `read_drug` identified as off this pathway
-    by a name alone, states depression as a reason (module docstring); None otherwise (nearly
-    every such record). `conditions`: the chart's Conditions by id, for a reasonReference."""
-    if reading.kind not in _WRITTEN_FOR:
+    by a name alone, states depression as a reason, or a fill of such a name fills `order`, an
+    order of the chart that states it (module docstring); None otherwise (nearly every such
+    record). `conditions`: the chart's Conditions by id, for a reasonReference."""
+    stating = _stating(resource, reading, order)
+    if stating is None:
         return None
-    if not resource.get("reasonCode") and not resource.get("reasonReference"):
+    written, written_reading = stating
+    if not written.get("reasonCode") and not written.get("reasonReference"):
         return None  # most orders of other drugs: nothing more to read
     if medication is not None and medication.get("status") == "entered-in-error":
         return None
@@ -97,7 +120,7 @@ def for_depression(
         # A name holding a drug known not to be an antidepressant ("hydroxyzine HCl 25 MG Oral
         # Tablet" with Epic's F33.1 attached) is that drug, off the pathway (fix meds48).
         return None
-    reasons = stated_reasons(resource, source_of(resource, reading), conditions())
+    reasons = stated_reasons(written, source_of(written, written_reading), conditions())
     if not any(r.category is IndicationCategory.DEPRESSION for r in reasons):
         return None
     codes = unknown_codes(concept)

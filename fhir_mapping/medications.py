@@ -202,6 +202,10 @@ def medication_events(
             found = condition_index(resources if chart is None else chart)
         return found
 
+    def filled(dispense: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The one order of the chart `dispense` fills, as sent (None: none, or several)."""
+        return orders.order(the_order(dispense))
+
     def mismatch(
         dispense: Mapping[str, Any],
         components: tuple[Component, ...],
@@ -247,11 +251,15 @@ def medication_events(
         # one deferred below (lisinopril) is never remembered, so it writes no key. Its
         # concept is read once, here, for every reading of it below (issue 14).
         look = drug_look(resource)
+        named = None
         if reading.kind is DISPENSE and off_pathway(look):  # as `not components` below
-            continue
+            # Unless a name the tables do not hold fills an order for depression (fix meds49).
+            named = for_depression(resource, reading, None, conditions, filled(resource))
+            if named is None:
+                continue
         fill = (
             repeat_key(resource)
-            if reading.kind is DISPENSE and not read_only_with_another(look)
+            if reading.kind is DISPENSE and named is None and not read_only_with_another(look)
             else None
         )
         if (
@@ -291,10 +299,12 @@ def medication_events(
                 carried = with_order_form(components, resource, medication, ordered.components)
                 if carried != components:
                     components, fill = carried, None
-        named = None
         if unreadable is None and not components:
-            # A name the tables do not hold, ordered for depression: not identified (fix meds47).
-            named = for_depression(resource, reading, medication, conditions)
+            # A name the tables do not hold, ordered for depression: not identified (fix meds47);
+            # a fill of one, by its order's reason (fix meds49).
+            if named is None:
+                order = filled(resource) if reading.kind is DISPENSE else None
+                named = for_depression(resource, reading, medication, conditions, order)
             unreadable = None if named is None else NAME_FOR_DEPRESSION
         if unreadable is not None:
             # The code the tables do not know is named beside the record (review 18a U1).
@@ -304,9 +314,10 @@ def medication_events(
             # bupropion option ask about it (DataGap.said_taken; fix drug48, fix drug49).
             taken = taken_now(resource, reading.kind, as_of, supply_gap_days, unknown_ended_days)
             said = taken.said_taken and unidentified_reason(unreadable)
-            if said and reading.kind is DISPENSE:
+            if said and reading.kind is DISPENSE and named is None:
                 # A fill of orders the chart reads (its own Medication not had, two orders
-                # named) is of one of their drugs, not an unknown one (fix drug49).
+                # named) is of one of their drugs, not an unknown one (fix drug49). A fill of
+                # a name for depression fills the order of that same unknown name (meds49).
                 meds = medications or NO_MEDICATIONS
                 said = not any(orders.read(o, meds) is not None for o in order_ids(resource))
             left_out = resource_gap(

@@ -45,6 +45,15 @@ class OrderReadings:
         self._orders: dict[str, Mapping[str, Any]] | None = None
         self._read: dict[str, OrderReading | None] = {}
 
+    def order(self, rid: str | None) -> Mapping[str, Any] | None:
+        """The chart's order `rid` as sent, None when `rid` is None or the order is not in the
+        chart: the reason a fill states through it (depression_unknown_name.py, fix meds49)."""
+        if rid is None:
+            return None
+        if self._orders is None:
+            self._orders = order_index(self._resources)
+        return self._orders.get(rid)
+
     def read(
         self, rid: str | None, medications: Mapping[str, Mapping[str, Any]]
     ) -> OrderReading | None:

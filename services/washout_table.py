@@ -19,12 +19,25 @@ MAOI_KINDS = frozenset({"maoi", "rima", "maoi-acting", "maob"})
 # opioids and dextromethorphan (serotonin toxicity), sympathomimetic stimulants (hypertensive
 # crisis), serotonergic herbal supplements (St John's wort: the Emsam label), and the triptans
 # metabolised by MAO-A (sumatriptan, rizatriptan, zolmitriptan: their labels contraindicate an
-# MAO-A inhibitor and the 2 weeks after one; review s23 RD leftover 1).
+# MAO-A inhibitor and the 2 weeks after one; review s23 RD leftover 1), and buspirone, an
+# anxiolytic adjunct whose label contraindicates an MAOI and the 14 days either side (fix meds49:
+# a phenelzine chart with a buspirone draft got no card).
 # Which risk a pair carries is each row's `risk` column.
 INTERACTING_KINDS = frozenset(
-    {"serotonergic", "noradrenergic", "opioid", "antitussive", "stimulant", "herbal", "triptan"}
+    {
+        "serotonergic",
+        "noradrenergic",
+        "opioid",
+        "antitussive",
+        "stimulant",
+        "herbal",
+        "triptan",
+        "anxiolytic",
+    }
 )
-NOT_ANTIDEPRESSANT_KINDS = frozenset({"opioid", "antitussive", "stimulant", "herbal", "triptan"})
+NOT_ANTIDEPRESSANT_KINDS = frozenset(
+    {"opioid", "antitussive", "stimulant", "herbal", "triptan", "anxiolytic"}
+)
 # Kinds taken as needed, for attacks: an MAOI card says such a drug is not to be taken during the
 # MAOI either (washout.Conflict), not only "stop it" before the first dose.
 AS_NEEDED_KINDS = frozenset({"triptan"})
@@ -37,7 +50,7 @@ _FALLBACK_DAYS = 14
 class WashoutRow:
     ingredient: str
     # maoi | rima | maoi-acting | maob | serotonergic | noradrenergic | opioid | antitussive |
-    # stimulant | herbal | triptan | none
+    # stimulant | herbal | triptan | anxiolytic | none
     kind: str
     half_life_hours: float | None  # the longest-lived active moiety
     # For an MAOI: days off it before a serotonergic or noradrenergic drug may start. For any
