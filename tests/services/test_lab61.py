@@ -6,7 +6,8 @@ shaped (effectiveDateTime with offsets, valueQuantity in UCUM, the clearance und
 1. A lithium start with only a creatinine clearance (LOINC 35591-7 Cockcroft-Gault, 2164-2 24-hour
    urine) said "creatinine or eGFR: none on record" (k1, k2; k3 a CrCl 25 beside the renal card).
    A clearance is now accepted as the renal baseline (augmentation_monitoring.csv `+crcl`), named
-   with its value and band; the card still names and asks for creatinine or eGFR (c2).
+   with its value and band (k4: no sodium, so the card speaks); the card still names and asks
+   for creatinine or eGFR (c2).
 2. A clearance normalised to body surface (mL/min/{1.73_m2}, mL/min/1.73m2) was not read: CrCl 25
    and 28 gave no renal card (n1, n2). Under a local code with the text "Creatinine clearance" it
    was dropped in silence (n3): now named as a result not read, never compared.
@@ -40,6 +41,7 @@ FIXED = {
     "k1_lithium_start_crcl_cockcroft_85_only_epic": "fixed",
     "k2_lithium_start_crcl_24h_urine_2164_2_only": "fixed",
     "k3_lithium_start_crcl_25_only_severe_band": "fixed",
+    "k4_lithium_start_crcl_25_no_sodium_band_named": "fixed",
     "n1_lithium_start_crcl_25_ml_min_1_73_m2_ucum": "fixed",
     "n2_lithium_start_crcl_28_unit_written_ml_min_1_73m2": "fixed",
     "n3_lithium_start_crcl_local_code_text_only": "fixed",
@@ -101,6 +103,16 @@ def test_a_low_clearance_in_any_ucum_unit_reads_the_severe_band(name: str, value
     assert "not recommended below 30 mL/min" in card["summary"]
     assert f"creatinine clearance {value}" in card["detail"]
     assert "severe renal impairment band of the lithium label" in card["detail"]
+
+
+def test_a_clearance_in_the_baseline_is_named_with_its_band() -> None:
+    card = _cards("k4_lithium_start_crcl_25_no_sodium_band_named")[BASELINE]
+    assert "no sodium in 365 days" in card["summary"]
+    assert (
+        "- creatinine clearance 25 mL/min on 2026-11-20: **severe renal impairment band of the "
+        "lithium label (not recommended; lithium label 2 and 8.6): see the renal card**"
+    ) in card["detail"]
+    assert "creatinine or eGFR" not in card["detail"]
 
 
 def test_a_local_code_clearance_is_named_not_read() -> None:
