@@ -35,8 +35,12 @@ from services.same_day_note import same_day_note as same_day_note
 # 10-year chart's 327 several times over). Safe to keep: the key is the tuple itself (immutable,
 # and held here, so its identity cannot pass to another record's labs); a list of labs (a test's
 # hand-built record) is never kept. The sort is stable with reverse=True, so of one day's results
-# the first on record comes first: exactly the result max(..., key=date) picked from them.
-_KEPT_BY_TEST: tuple[tuple[LabResult, ...], dict[str, tuple[LabResult, ...]]] | None = None
+# the first on record comes first: exactly the result max(..., key=date) picked from them. The
+# patient's age is kept beside the tuple: it picks the lines a day's results are weighed by
+# (lab61 item 4), so the same labs read at another age are grouped again.
+_KEPT_BY_TEST: tuple[tuple[LabResult, ...], dict[str, tuple[LabResult, ...]], int | None] | None = (
+    None
+)
 
 
 _lab_date = attrgetter("date")  # a sort key read in C: no Python call per lab
@@ -46,8 +50,9 @@ def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
     """The record's results of `test`, newest first (one day's in the record's order)."""
     global _KEPT_BY_TEST
     labs = record.context.labs
+    age = record.patient.age
     kept = _KEPT_BY_TEST  # read once: another thread may replace it, never mutate it
-    if kept is None or kept[0] is not labs:
+    if kept is None or kept[0] is not labs or kept[2] != age:
         grouped: dict[str, list[LabResult]] = {}
         for lab in labs:
             found = grouped.get(lab.test)
@@ -56,18 +61,19 @@ def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
             else:
                 found.append(lab)
         by_test = {
-            name: _safer_first(sorted(group, key=_lab_date, reverse=True))
+            name: _safer_first(sorted(group, key=_lab_date, reverse=True), age)
             for name, group in grouped.items()
         }
         if type(labs) is not tuple:
             return by_test.get(test, ())
-        kept = _KEPT_BY_TEST = (labs, by_test)
+        kept = _KEPT_BY_TEST = (labs, by_test, age)
     return kept[1].get(test, ())
 
 
-def _safer_first(labs: list[LabResult]) -> tuple[LabResult, ...]:
+def _safer_first(labs: list[LabResult], age: int | None) -> tuple[LabResult, ...]:
     """`labs` (newest first) with each day's disagreeing results safer first (same_day_labs.py,
-    lab59 item 1); a test with one result a day, as most are, as it is."""
+    lab59 item 1), weighed by the lines of the patient's `age` (lab61 item 4); a test with one
+    result a day, as most are, as it is."""
     if len(set(map(_lab_date, labs))) == len(labs):
         return tuple(labs)
     from services.same_day_labs import (
@@ -77,7 +83,7 @@ def _safer_first(labs: list[LabResult]) -> tuple[LabResult, ...]:
     out: list[LabResult] = []
     for _day, group in groupby(labs, key=_lab_date):
         day = list(group)
-        out += ordered_day(day, [value(lab) for lab in day]) if len(day) > 1 else day
+        out += ordered_day(day, [value(lab) for lab in day], age=age) if len(day) > 1 else day
     return tuple(out)
 
 

@@ -13,6 +13,13 @@ missing: the card says it was not read and asks to check it in the chart, and it
 raises the card (every lithium order would get one). So with a TSH whose results may not all
 have been received (the `labsSI` key, which carries the TSH assay codes, not sent: review s19
 M3): "not known", never "none on record".
+
+A test written "+crcl" in `baseline_tests` is accepted, not asked for (lab61 item 1): a creatinine
+clearance on record (LOINC 35591-7, 2164-2: the renal bands read it beside the eGFR since renal50)
+is a renal baseline, named with its value and band, but the card names and asks for what the
+guideline does ("creatinine or eGFR"), and says "none on record" of those alone, whose absence the
+`labs` key proves: the `labsSI` key that carries the clearance not being received leaves a
+creatinine still wanting (the safer reading: a lithium start with no renal test seen is asked for).
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ class BaselineRow:
     # files and review notes and stays in the table (recheck 11 finding 12).
     source_cite: str
     tests: tuple[tuple[str, ...], ...]  # each: the tests any one of which is enough
+    # The tests accepted but not named or asked for ("+crcl": module doc, lab61 item 1).
+    accepted: frozenset[str]
     source: str
     status: str
 
@@ -54,9 +63,14 @@ def baseline_row() -> BaselineRow | None:
                 cite=row["baseline_cite"].strip(),
                 source_cite=row["cite"].strip(),
                 tests=tuple(
-                    tuple(t for t in group.split("|") if t)
+                    tuple(t.lstrip("+") for t in group.split("|") if t)
                     for group in row["baseline_tests"].split(";")
                     if group
+                ),
+                accepted=frozenset(
+                    t[1:]
+                    for t in row["baseline_tests"].replace(";", "|").split("|")
+                    if t[:1] == "+"
                 ),
                 source=row["source"],
                 status=row["status"],
@@ -116,10 +130,10 @@ def abnormal(lab: LabResult) -> str:
     (recheck 11 finding 2). The band is found as the renal card finds it (renal_doses.Egfr.row,
     review 11 wave 4): "< 30" is in the band below 30 (severe), never the one from 30; "> 60" is
     in no band."""
-    if lab.test == "egfr":
+    if lab.test in ("egfr", "crcl"):  # a creatinine clearance in the same bands (lab61 item 1)
         number = lab_safety.value(lab)
         egfr = (
-            renal_doses.Egfr(lab=lab, value=number, recent=True, later_unread=None)
+            renal_doses.Egfr(lab=lab, value=number, recent=True, later_unread=None, test=lab.test)
             if number is not None
             else None
         )
@@ -148,11 +162,13 @@ def baseline(ctx: RuleContext, *, starting: bool) -> tuple[BaselineTest, ...]:
     for group in row.tests:
         if starting and group == (_LEVEL,):
             continue
-        name = " or ".join(lab_safety.LABEL.get(t, t) for t in group)
+        asked = tuple(t for t in group if t not in row.accepted) or group
+        name = " or ".join(lab_safety.LABEL.get(t, t) for t in asked)
         read = any(t in known for t in group)
         latest = lab_safety.latest(ctx.record, *group) if read else None
         recent = latest is not None and lab_safety.is_recent(ctx.record, ctx.policy, latest)
-        unknown = not recent and any(lab_safety.labs_si_missing(ctx.record, t) for t in group)
+        # Only a test the card asks for makes its absence "not known" (module doc).
+        unknown = not recent and any(lab_safety.labs_si_missing(ctx.record, t) for t in asked)
         found.append(BaselineTest(name, latest, recent, read, unknown, group))
     return tuple(found)
 

@@ -21,6 +21,15 @@ is one more result to weigh, and named "preliminary" (lab60 item 2: a preliminar
 at 08:00 went unnamed beside a final 0.9 at 14:00, and TMS was offered). Why weigh it: the
 final of its own draw has not come, and the earlier draw may be the true level; the safer
 reading costs a repeat, the other a toxic level missed.
+
+Only the lines that are this patient's are weighed (lab61 item 4): an age row of data/lab_safety.csv
+(a `min_age`, or a "-older" check) only at its age and over, as the cards read them. The lithium
+rows at 65 and over (lithium-high-older 0.8, lithium-target-older 0.4-0.6) were weighed at any age:
+at 51 a lithium 0.55 and 0.65 of one day, both inside the 0.5-0.8 target of that age, were said to
+"disagree" across the older target's 0.6, and the higher read. An unknown age weighs the general
+lines only, as the cards do (lab_safety.level_target: nothing says older). An "-older" row with no
+`min_age` of its own (lithium-target-older, whose age is the clinic's policy.older_adult_age, not
+known here) is weighed from the age of its test's other "-older" rows (lithium-high-older's 65).
 """
 
 from __future__ import annotations
@@ -33,20 +42,33 @@ from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.record import LabResult, PatientRecord
 from services import cards, unit_display
-from services.lab_rules import rules
+from services.lab_rules import LabRule, rules
 
 # The flags that say a result is out of its range.
 _SIDES = frozenset({"high", "low"})
 
 
 @cache
-def _lines(test: str) -> tuple[tuple[str, float | None, float | None], ...]:
-    """(check, low, high) of each row of data/lab_safety.csv for `test` with a line."""
-    return tuple(
-        (r.check, r.low, r.high)
-        for r in rules()
-        if r.test == test and (r.low is not None or r.high is not None)
-    )
+def _rows(test: str) -> tuple[LabRule, ...]:
+    """The rows of data/lab_safety.csv for `test` with a line."""
+    return tuple(r for r in rules() if r.test == test and (r.low is not None or r.high is not None))
+
+
+@cache
+def _lines(test: str, age: int | None) -> tuple[tuple[str, float | None, float | None], ...]:
+    """(check, low, high) of each line of `test` that is this patient's at `age` (module doc)."""
+    rows = _rows(test)
+    return tuple((r.check, r.low, r.high) for r in rows if _applies(r, age, rows))
+
+
+def _applies(row: LabRule, age: int | None, rows: tuple[LabRule, ...]) -> bool:
+    """A row for every age, or an age row at its age and over (lab61 item 4; module doc)."""
+    older = row.check.endswith("-older")
+    if row.min_age is None and not older:
+        return True
+    ages = [r.min_age for r in rows if r.check.endswith("-older") and r.min_age is not None]
+    start = row.min_age if row.min_age is not None else min(ages, default=None)
+    return age is not None and start is not None and age >= start
 
 
 @cache
@@ -56,37 +78,43 @@ def _direction(test: str) -> int:
     interval (TSH, B12, folate, vitamin D: either side may be the finding, the flag decides)."""
     if ranged(test):
         return 0
-    high = any(lo is None and hi is not None for _c, lo, hi in _lines(test))
-    low = any(hi is None and lo is not None for _c, lo, hi in _lines(test))
+    lines = [(r.low, r.high) for r in _rows(test)]  # every row: the side is the test's
+    high = any(lo is None and hi is not None for lo, hi in lines)
+    low = any(hi is None and lo is not None for lo, hi in lines)
     return 1 if high and not low else -1 if low and not high else 0
 
 
-def _beyond(lab: LabResult, number: float | None) -> frozenset[str]:
+def _beyond(lab: LabResult, number: float | None, age: int | None) -> frozenset[str]:
     """The checks whose line an exact value is beyond (a bound is judged by its flag only)."""
     if number is None or lab.comparator is not None:
         return frozenset()
     return frozenset(
         check
-        for check, low, high in _lines(lab.test)
+        for check, low, high in _lines(lab.test, age)
         if (high is not None and number > high) or (low is not None and number < low)
     )
 
 
-def _state(lab: LabResult, number: float | None) -> tuple[bool, str, frozenset[str]]:
+def _state(
+    lab: LabResult, number: float | None, age: int | None
+) -> tuple[bool, str, frozenset[str]]:
     """Where a result stands: critical, its side when flagged out of range, the lines passed."""
-    return lab.critical, lab.flag if lab.flag in _SIDES else "", _beyond(lab, number)
+    return lab.critical, lab.flag if lab.flag in _SIDES else "", _beyond(lab, number, age)
 
 
-def _rank(lab: LabResult, number: float | None) -> tuple[bool, bool, float]:
-    critical, side, lines = _state(lab, number)
+def _rank(lab: LabResult, number: float | None, age: int | None) -> tuple[bool, bool, float]:
+    critical, side, lines = _state(lab, number, age)
     danger = (number or 0.0) * _direction(lab.test)
     return critical, bool(side or lines), danger
 
 
-def ordered_day(day: Sequence[LabResult], numbers: Sequence[float | None]) -> list[LabResult]:
+def ordered_day(
+    day: Sequence[LabResult], numbers: Sequence[float | None], *, age: int | None
+) -> list[LabResult]:
     """One test's results of one day (latest first) with the safer one first and the day's
     disagreement noted on it when they disagree; as given otherwise. `numbers`: each result's
-    value in the table's unit (lab_readings.value), None when not compared."""
+    value in the table's unit (lab_readings.value), None when not compared; `age`: the
+    patient's, which picks the lines weighed (lab61 item 4)."""
     pairs = list(zip(day, numbers, strict=True))
     finals = [lab.draw for lab in day if not lab.status]
     superseded = [(lab, n) for lab, n in pairs if lab.status and _same_draw(lab, finals)]
@@ -95,9 +123,11 @@ def ordered_day(day: Sequence[LabResult], numbers: Sequence[float | None]) -> li
         day = [lab for lab, _n in pairs]
     weighed = [(lab, n) for lab, n in pairs if (n is not None or lab.flag)]
     weighed = [pair for pair in weighed if pair not in superseded]
-    if len({_state(lab, n) for lab, n in weighed}) < 2:
+    if len({_state(lab, n, age) for lab, n in weighed}) < 2:
         return list(day)
-    safer, _n = max(weighed, key=lambda pair: _rank(*pair))  # the first of equals: the latest
+    safer, _n = max(
+        weighed, key=lambda pair: _rank(pair[0], pair[1], age)
+    )  # the first of equals: the latest
     note = f"results of {safer.date.isoformat()} disagree: " + "; ".join(
         _named(lab)
         for lab, _n in reversed(weighed)  # earliest first, as drawn
