@@ -41,6 +41,9 @@ CRITICAL = {
     "e_suicide_note_unk": "fixed",
     "e_Suicide_note_not_known": "fixed",
     "e_Goodbye_letter_unclear": "fixed",
+    "e_No_SI_Pt_calm_Later_admits": "fixed",
+    "e_Suicide_note_possibly": "fixed",
+    "e_Denies_SI_Calm_On_re_eval_endorses": "fixed",
     "cn_No_SI_Pt_calm_Later_endorses": "fixed",
     "cn_SI_no_on_reassessment_endorses": "fixed",
     "cn_Suicide_note_unknown": "fixed",
@@ -57,6 +60,7 @@ CRITICAL = {
 QUIET = {
     "e_No_SI_Pt_calm_Later_endorses_feeling_better": "control",
     "e_Denies_SI_Later_endorses_improved_sleep": "control",
+    "e_No_SI_Pt_calm_Later_admits_to_feeling_better": "control",
     "e_Suicide_note_colon_none": "control",
     "e_Suicide_note_query_none": "control",
     "e_Suicide_note_no": "control",
