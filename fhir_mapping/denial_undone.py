@@ -16,7 +16,9 @@ before that phrase are read as an affirmation ("+" and spaces, the same length, 
 stated_history._undenied writes it: positions the readers keep stay). "denies SI, now endorses
 HI" names its own object and undoes nothing. A retraction whose own sentence holds no denial before
 it reads back over the sentence before ("denies SI; on further questioning endorses": fix text81):
-nothing else stands for what it endorses. Where the words leave it in doubt, the mention is read:
+nothing else stands for what it endorses; and so every denial before it, however many sentences
+back ("No SI. Pt calm. Later endorses.", "SI: no. ... on reassessment, endorses": fix text87),
+since nothing tells which denial it takes back. Where the words leave it in doubt, the mention is read:
 a question costs less than a missed risk (self_harm_text.py, Denials).
 
 Apart from text_negation.py (at its 400-line limit) because undoing a cue is its own idea, read
@@ -115,16 +117,19 @@ def denials_undone(text: str) -> str:
     # A later clause that affirms on its own takes the denial back as a retraction does (fix
     # text84): which item it answers is not told, so the safer reading keeps the finding.
     later_yes = _later_yes()
-    found = list(retractions.finditer(text))
+    found = [(r, True) for r in retractions.finditer(text)]
     if later_yes is not None:
-        found += list(later_yes.finditer(text))
-    for r in found:
+        found += [(r, False) for r in later_yes.finditer(text)]
+    for r, retraction in found:
         marks = [m.end() for m in SENTENCE.finditer(text, 0, r.start())]
         opening = marks[-1] if marks else 0
         if marks and not pre.search(text, opening, r.start()):
             # A retraction whose own sentence holds no denial takes back the sentence before
-            # ("denies SI; on further questioning endorses" was quiet, TMS offered: fix text81).
-            opening = marks[-2] if len(marks) > 1 else 0
+            # ("denies SI; on further questioning endorses" was quiet, TMS offered: fix text81),
+            # and every denial before it (fix text87): "No SI. Pt calm. Later endorses." was
+            # quiet, TMS offered. Nothing tells which denial it takes back, so none stays (the
+            # safer error). A bare later yes (", yes") keeps to the sentence before (fix text84).
+            opening = 0 if retraction or len(marks) < 2 else marks[-2]
         for cue in list(pre.finditer(text, opening, r.start())):
             text = _affirmed(text, cue.start(), cue.end())
     return text

@@ -351,9 +351,12 @@ def _unsaid_patterns() -> tuple[re.Pattern[str], ...]:
 
 def _yes(text: str, at: int) -> bool:
     """Whether a question's answer at text[at:] affirms it ("Suicide note? yes": fix text80), as
-    a risk heading's ("Plan: yes": stated_history_terms.csv `risk_heading_yes`)."""
-    answer = text[at:].lstrip()
-    return any(p.match(answer) for p in stated_terms.patterns("risk_heading_yes"))
+    a risk heading's ("Plan: yes": stated_history_terms.csv `risk_heading_yes`), or leaves it
+    open ("Suicide note? unknown": `question_open`, fix text87). An open answer is no denial: the
+    sign may be there, and a critical card that asks costs less than a quiet one."""
+    answer = text[at:].lstrip(" :-")
+    roles = ("risk_heading_yes", "question_open")
+    return any(p.match(answer) for role in roles for p in stated_terms.patterns(role))
 
 
 def unsaid(text: str, lead: int, m: re.Match[str]) -> bool:
@@ -370,7 +373,8 @@ def unsaid(text: str, lead: int, m: re.Match[str]) -> bool:
       word or a "?", or with a "?" right after it ("asked about intent to die", "assess intent
       to die", "does she have intent to die?"): an inquiry states no intent. "intent to die",
       "stated intent to die" stay read, as does one whose "?" an affirming answer follows
-      ("Suicide note? yes": `_yes`, fix text80)."""
+      ("Suicide note? yes": `_yes`, fix text80) or leaves it open ("Suicide note? unknown": fix
+      text87)."""
     fear, asked, question = _unsaid_patterns()
     if lead == m.start():
         ask = question.match(text, m.end())
