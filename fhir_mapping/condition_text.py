@@ -44,6 +44,7 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 
 from fhir_mapping import (
+    seizure_resolved,
     self_harm_past,
     self_harm_text,
     stated_history,
@@ -98,13 +99,20 @@ _TEXT_COUNTS_WHEN_RESOLVED = frozenset(
         FindingKind.PSYCHOTIC_DISORDER,
         FindingKind.SELF_HARM,
         FindingKind.SUICIDAL_IDEATION,
+        FindingKind.EPILEPSY,
     }
 )
-# ... and, on an encounter diagnosis, a seizure: "Seizure" typed in as an ED visit's diagnosis is
-# sent `resolved` once the visit closes, which says the visit ended, not that no seizure happened;
-# a seizure ever is what the TMS screen asks (fix dx61; R56.9 coded counts when resolved anyway).
-# A problem-list seizure resolved stays as dx60 left it (not counted).
-_VISIT_COUNTS_WHEN_RESOLVED = frozenset({FindingKind.EPILEPSY})
+# A seizure (EPILEPSY above) counts on any entry: "Seizure" typed in as an ED visit's diagnosis is sent `resolved`
+# once the visit closes, which says the visit ended, not that no seizure happened (fix dx61); a
+# problem-list "Seizure (HCC)" resolved gave a one-click TMS referral while the same entry coded
+# R56.9 resolved held it (condition_codes.csv counts_when_resolved; fix tms50). A seizure ever is
+# what the TMS screen asks: a past seizure is at least a relative contraindication, and the
+# project holds a single coded seizure as a seizure disorder (review 19 D1), so the words are
+# held as the code is, the safer reading; the card says the entry is resolved (`state`, `abated`:
+# services/finding_words.past_hold). A febrile seizure in words on a resolved entry is not counted,
+# as its code resolved is not (fhir_mapping/seizure_resolved.py), except as an encounter diagnosis
+# (`visit`), whose status says only that the visit closed.
+_SEIZURE = FindingKind.EPILEPSY
 
 
 def _to_rule_out(kind: FindingKind, text: str) -> str | None:
@@ -123,15 +131,16 @@ def text_findings(
     *,
     intent_coded: bool = False,
     visit: bool = False,
+    abated: date | None = None,
 ) -> dict[FindingKind, Finding]:
     """Findings named in the Condition's text (`text`: its concept_text; `label`: its
     concept_label, what the card shows). `coded`: the kinds its codes gave (frailty left out);
     when there are any, only the `_GATING` kinds they did not give, marked TEXT_MENTION.
     `intent_coded`: a poisoning code states the intent (self_harm_text.intent_coded), so the
-    words are not read for self-harm. `visit`: an encounter diagnosis (its status says the visit
-    closed: `_VISIT_COUNTS_WHEN_RESOLVED`)."""
+    words are not read for self-harm. `visit`: an encounter diagnosis, whose status says the visit
+    closed (a febrile seizure so sent still counts: `_SEIZURE`). `abated`: the entry's abatement date, kept on a seizure
+    counted once resolved (`_SEIZURE`) so the card says it."""
     found: dict[FindingKind, Finding] = {}
-    counted = _TEXT_COUNTS_WHEN_RESOLVED | _VISIT_COUNTS_WHEN_RESOLVED if visit else None
     # Suicidal ideation read with line breaks as sentence ends too (text_lines.py, fix text75).
     for kind in risk_kinds(text):
         if coded and (kind not in _GATING or kind in coded):
@@ -140,11 +149,20 @@ def text_findings(
             # clinicalStatus "remission" on a use disorder typed in: the remission finding, as
             # the same status beside a code reads (condition_findings), not dropped.
             kind = _IN_REMISSION
-        elif (state != "active" and kind not in (counted or _TEXT_COUNTS_WHEN_RESOLVED)) or (
-            kind in _EPISODES
-            and (
-                said_as_not_current(text, kind)
-                or said_as_dated_past(text, kind, onset.year if onset else None)
+        elif (
+            (state != "active" and kind not in _TEXT_COUNTS_WHEN_RESOLVED)
+            or (
+                state != "active"
+                and kind is _SEIZURE
+                and not visit
+                and not seizure_resolved.counts_when_resolved(text)
+            )
+            or (
+                kind in _EPISODES
+                and (
+                    said_as_not_current(text, kind)
+                    or said_as_dated_past(text, kind, onset.year if onset else None)
+                )
             )
         ):
             # Resolved, or an episode written as history: not counted (_EPISODES).
@@ -162,6 +180,10 @@ def text_findings(
             source=source,
             verification=TEXT_MENTION if coded else _to_rule_out(kind, text),
             named_as=_MENTION_WORDS.get(kind) if coded else None,
+            # Only a seizure carries its status: the other kinds kept once resolved are worded
+            # as before (their cards do not read `state` of a text finding).
+            state=state if kind is _SEIZURE else "active",
+            abated=abated if kind is _SEIZURE else None,
         )
     read_harm = not coded and not intent_coded
     # A risk heading answered by a method or an affirmed intent ("Plan: hang self", "Intent:

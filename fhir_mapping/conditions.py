@@ -279,9 +279,16 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     # An eye entry's "OD" is the right eye (eye_context.py; fix text70, recheck K52a finding 5).
     eye = eye_condition(resource)
     read = eye_sided(text) if eye else text
-    visit = is_encounter_diagnosis(resource)  # resolved: the visit closed (condition_text.py)
     for kind, finding in text_findings(
-        read, label, state, onset, source, kinds, intent_coded=harm_coded, visit=visit
+        read,
+        label,
+        state,
+        onset,
+        source,
+        kinds,
+        intent_coded=harm_coded,
+        visit=is_encounter_diagnosis(resource),  # resolved: the visit closed (condition_text.py)
+        abated=abated_on if state != "active" else None,
     ).items():
         found.setdefault(kind, finding)
     # A poisoning coded with undetermined intent (T43.224A): asked as an unknown intent is.

@@ -113,3 +113,18 @@ def resolved_text(finding: Finding, undated: str = " (no date on record)") -> st
     item 1; a clipped aneurysm, a past tardive dyskinesia): said as history, never as current."""
     word = "in remission" if finding.state == "remission" else "resolved"
     return f"{word} {finding.abated.isoformat()}" if finding.abated else f"{word}{undated}"
+
+
+def past_hold(finding: Finding) -> str:
+    """ "the entry is marked resolved 2016-03-01: a past seizure, still held (...)" for a seizure finding the entry
+    marks resolved or inactive, "" otherwise. A seizure is counted whatever its status, coded
+    (R56.9: condition_codes.csv counts_when_resolved) or in words (fix tms50,
+    fhir_mapping/condition_text.py): a past seizure is at least a relative contraindication to
+    TMS, which the TMS service weighs, so the card holds the one-click and says the entry is
+    resolved, never a current seizure disorder."""
+    if finding.kind is not FindingKind.EPILEPSY or finding.state == "active":
+        return ""
+    return (
+        f"the entry is marked {resolved_text(finding, ' (no date)')}: a past seizure, still held "
+        "(a seizure ever is what the TMS screen asks; the TMS service weighs it)"
+    )

@@ -29,7 +29,7 @@ from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.partial_response import partial_response
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import PatientRecord, ProcedureKind
-from services import trial_count
+from services import augmentations_used, trial_count
 from services.pathway import PathwayFacts, in_episode
 from services.policy import Policy
 from services.staging_duration import months_between as months_between
@@ -124,9 +124,8 @@ def _augmentation(facts: PathwayFacts) -> StageDimension:
     # antidepressant now, but was an augmentation until then: the MSM scores augmentation used
     # in the episode (REFERENCE.md 2.1: "Augmentation: not used 0 / used 1"), so its weeks
     # beside the base still count here (review K56a finding 9: "Augmentation 0 (not used)").
-    for t in facts.episode_trials:
-        if t.alone_from is not None and t.added_to:
-            said.setdefault(t.ingredient, f"{t.ingredient} (added to {' and '.join(t.added_to)})")
+    for t in augmentations_used.went_alone(facts):
+        said.setdefault(t.ingredient, augmentations_used.added_words(t))
     category, points = points_for("augmentation", 1 if said else 0)
     basis = ", ".join(said.values()) or "none on record"
     return StageDimension("Augmentation", category, basis, points)

@@ -273,8 +273,11 @@ def _tms_assessment(
     # and a drafted TMS order's card state what they rest on: "contraindication: Clipping of
     # aneurysm of cerebral artery (SNOMED CT 48016001, 2012-06-01, Procedure/p-1)".
     # A single seizure is held as a seizure disorder, and said so (review 19 D1).
+    # A seizure entry resolved is still held, and the line says it resolved (fix tms50).
     after: list[str] = [
-        f"contraindication: {_named(f)}" + (f", {finding_words.applied(f)}" if f.named_as else "")
+        f"contraindication: {_named(f)}"
+        + (f", {finding_words.applied(f)}" if f.named_as else "")
+        + (f"; {held}" if (held := finding_words.past_hold(f)) else "")
         for f in contraindications
     ]
     if ect_open is not None:

@@ -10,6 +10,7 @@ from fhir_mapping.partial_response import partial_response, partial_text
 from fhir_mapping.record import Trial, Verdict
 from fhir_mapping.relapse_on_drug import relapse_text
 from services import (
+    augmentations_used,
     cards,
     inducers,
     intolerance_count,
@@ -370,9 +371,16 @@ def _would_meet(c: Criterion, counted: tuple[Trial, ...], more: tuple[Trial, ...
 
 
 def evaluate_augmentation(c: Criterion, x: Inputs) -> CriterionResult:
-    trials = x.facts.augmentations
+    # With an add-on that went on alone, as the staging counts it (augmentations_used.py, fix tms50).
+    alone = augmentations_used.went_alone(x.facts)
+    trials = (*x.facts.augmentations, *alone)
     # A start written to the year or month only as written (review 10 finding 5).
-    named = ", ".join(f"{t.ingredient} (from {trial_dates.start_text(t)})" for t in trials)
+    named = ", ".join(
+        augmentations_used.alone_words(t, trial_dates.start_text(t))
+        if t in alone
+        else f"{t.ingredient} (from {trial_dates.start_text(t)})"
+        for t in trials
+    )
     details = tuple(trial_line(t) for t in trials)
     if len(trials) >= c.min_trials:
         return judged(c, CriterionStatus.MET, (named,), details=details)

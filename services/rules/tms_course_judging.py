@@ -21,6 +21,13 @@ next act while the prescriber is still judging the current one. The cost is one 
 Past the window (week 9, maintenance dosing) the esketamine line on the card still names the
 overlap (tms_esketamine.py); an ended course is no longer running and holds nothing here.
 
+An order on hold (fix tms50) is paused, not stopped: the course has not been judged and may resume,
+so it is still being judged inside its window, though its last session is past the running
+window (a Spravato order on hold after five sessions, the last 29 days ago, gave a one-click
+referral in week 7), and the line says the order is on hold. The safer reading: a hold costs one
+manual order, a referral beside a course that resumes overlaps it. An order put on hold before any
+session gives nothing to judge (clinic_courses.course is None): nothing is held.
+
 ECT is not read here: an acute ECT course running removes the TMS card (tms_assessment
 .ect_running_line), and one ended with its outcome not recorded holds the referral
 (tms_referral_held._ect_outcome). IV ketamine has no clinic-course rule (clinic_courses.py reads
@@ -35,6 +42,7 @@ from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.record import Trial
 from services import clinic_courses
 from services.rules.context import RuleContext
 
@@ -80,12 +88,20 @@ def _start(ctx: RuleContext, ingredient: str, first: date | None) -> date | None
     return order.start if order is not None else None
 
 
+def _paused(ctx: RuleContext, ingredient: str) -> Trial | None:
+    """The drug's latest order or statement on hold with nothing taking it up again
+    (Trial.on_hold), or None."""
+    held = [t for t in ctx.record.trials if t.ingredient == ingredient and t.on_hold is not None]
+    return max(held, key=lambda t: (t.start, t.end)) if held else None
+
+
 def hold(ctx: RuleContext) -> tuple[str, str, str, str] | None:
-    """The held referral's (first, line, raises, back) for a course running inside its judging
-    window, or None."""
+    """The held referral's (first, line, raises, back) for a course running, or paused by an
+    order on hold, inside its judging window, or None."""
     for ingredient, judging in _rows().items():
         course = clinic_courses.course(ctx.record, ctx.policy, ingredient)
-        if course is None or not course.running:
+        paused = _paused(ctx, ingredient)
+        if course is None or not (course.running or paused is not None):
             continue
         # Counted from the course's first session (review K56a finding 4): a lapse in
         # maintenance is not a new induction, only a gap past data/course_restart.csv (a 30-day
@@ -99,6 +115,8 @@ def hold(ctx: RuleContext) -> tuple[str, str, str, str] | None:
             continue
         judge = start + timedelta(weeks=judging.judge_weeks)
         given = course.text() or f"{ingredient} ordered since {start.isoformat()}, no session yet"
+        if paused is not None:
+            given += "; its order is on hold: paused, not stopped, so the course is still judged"
         latest = ctx.facts.latest_phq9
         scored = (
             f"; PHQ-9 {latest.value} on {latest.date.isoformat()} since it began"
@@ -114,10 +132,8 @@ def hold(ctx: RuleContext) -> tuple[str, str, str, str] | None:
             f"PHQ-9{scored}. A response is continued, not followed by TMS, and a course that "
             "runs on would overlap TMS."
         )
-        back = (
-            f"the course is judged: its sessions stop, or from {until.isoformat()} "
-            f"({judging.hold_until})"
-        )
+        stop = "its order is stopped or completed" if paused is not None else "its sessions stop"
+        back = f"the course is judged: {stop}, or from {until.isoformat()} ({judging.hold_until})"
         first = f"judge {ingredient} " + (
             f"on {judge.isoformat()}" if due else f"(due {judge.isoformat()})"
         )

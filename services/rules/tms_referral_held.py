@@ -83,7 +83,7 @@ from services import (
 )
 from services.acute_risk import SuicideLevel
 from services.last_answer import kept
-from services.rules import diagnosis_review, tms_course_judging
+from services.rules import diagnosis_review, tms_course_judging, tms_ketamine_hold
 from services.rules.context import RuleContext
 from services.rules.measurement_due import incomplete_phq9
 from services.rules.measurement_lines import not_received
@@ -360,6 +360,12 @@ def _course_judged(ctx: RuleContext) -> Held | None:
     return Held(*found) if found is not None else None
 
 
+def _ketamine_judged(ctx: RuleContext) -> Held | None:
+    """An IV ketamine series of the last weeks, its response not recorded (fix tms50)."""
+    found = tms_ketamine_hold.hold(ctx)
+    return Held(*found) if found is not None else None
+
+
 def _masked_record(ctx: RuleContext) -> Held | None:
     """A procedure or device sent with its code masked (fix mask48, services/masked_records.py):
     it may be a stimulator, a cochlear implant or an aneurysm clip, each of which removes the TMS
@@ -374,6 +380,7 @@ _HOLDS = (
     _item9,
     _ect_outcome,
     _course_judged,
+    _ketamine_judged,
     _score,
     _diagnosis,
     _masked_record,

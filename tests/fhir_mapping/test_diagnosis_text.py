@@ -63,10 +63,15 @@ def test_an_oracle_health_concern_in_text_only_is_a_bipolar_finding_naming_the_t
     # Bipolar disorder is lifelong: a resolved text entry still counts, as its codes do.
     resolved = _condition({"text": "Bipolar disorder"}, status="resolved")
     assert [f.kind for f in condition_findings(resolved, as_of=AS_OF)] == [FindingKind.BIPOLAR]
-    # A resolved seizure disorder in text does not block TMS; an active one does.
-    assert (
-        condition_findings(_condition({"text": "Seizure disorder"}, "resolved"), as_of=AS_OF) == ()
+    # A resolved seizure disorder in text counts, as G40.909 and R56.9 resolved do (fix tms50:
+    # it had not, so TMS was one click beside it), with its status kept for the card's words;
+    # a febrile seizure resolved does not, as its code resolved does not.
+    (seizure,) = condition_findings(
+        _condition({"text": "Seizure disorder"}, "resolved"), as_of=AS_OF
     )
+    assert (seizure.kind, seizure.state) == (FindingKind.EPILEPSY, "inactive")
+    febrile = _condition({"text": "Febrile seizure as a child"}, "resolved")
+    assert condition_findings(febrile, as_of=AS_OF) == ()
 
 
 def test_codes_win_over_text() -> None:

@@ -11,8 +11,9 @@
   epilepsy (look-alike rows), but not silence either: the TMS card names them on its "TMS safety
   screen required" line (tms_safety_terms.csv cautions), so the TMS service asks. "psychogenic
   non-epileptic seizures" was held as epilepsy ("epileptic" read as epilepsy).
-- Controls: a denial, a relative's seizures, a drug's seizure threshold, and a seizure entry
-  resolved with its abatement date stay a plain referral with bupropion listed.
+- Controls: a denial, a relative's seizures and a drug's seizure threshold stay a plain referral
+  with bupropion listed. A seizure entry resolved with its abatement date was one too, until fix
+  tms50 held it as the same entry coded R56.9 resolved is held (its chart keeps its q_ name).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ HELD = {
     "h_Seizure_like_activity": "fixed",
     "h_Febrile_seizure_as_a_child": "fixed",
     "h_Seizure_precautions_h_o_seizures": "fixed",
+    "q_Seizure_HCC_resolved": "changed by tms50: was a plain referral, R56.9 resolved was held",
 }
 
 SCREENED = {
@@ -55,7 +57,6 @@ QUIET = {
     "q_Denies_seizures": "control",
     "q_FHx_seizures": "control",
     "q_Bupropion_lowers_seizure_threshold": "control",
-    "q_Seizure_HCC_resolved": "control",
 }
 
 
