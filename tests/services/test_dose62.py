@@ -13,6 +13,9 @@ Before the fix (108ce315):
   never happened ("duloxetine since 2026-05-01; 60 mg/day since 2026-06-01 (26 weeks)" for
   "1-2 capsules" filled at 60 throughout): a fill at a range's lower end on the order's day now
   gives the day its dose (fhir_mapping/fill_dose.day_in_range).
+- Findings 4, 6 (wording): "Selegiline 24 mg/24 h is above the usual maximum of 12 mg/day" (a
+  patch's maximum in its own unit now: range_ceiling.maximum); "to 20 mg/day (by 10 mg ..." for a
+  raise from 15 (titration.steps names the smaller raise).
 - Finding 3: fluoxetine 20 mg/5 mL "5 mL daily" filled 120 mL per 30 days (16 mg/day): "Raise
   fluoxetine to 20 mg/day", the dose already ordered. Both readings are said and no raise is
   offered; the trial stays not adequate (services/fills_short.py).
@@ -26,6 +29,8 @@ from typing import Any
 
 import pytest
 
+from cds_hooks.config.settings import load_settings
+from cds_hooks.offline import evaluate_document
 from fhir_mapping.trial import Trial
 from tests.services import chart_files
 from tests.services.helpers import Evaluator
@@ -52,6 +57,7 @@ CONTROLS = {
     "b01_venxr75_epic3_disagree": "order and fills agree",
     "a01_escit10_1p5tab": "order and fills agree",
     "b03_escit10_text_one_and_a_half": "order and fills agree",
+    "p02_selegiline6_draft_emsam12_two_patches": "finding 4 (order hooks)",
 }
 
 
@@ -131,3 +137,25 @@ def test_a_fill_more_than_a_pack_above_stays_dose_to_confirm(name: str) -> None:
 
 def test_every_chart_is_named_and_valid() -> None:
     chart_files.check_folder(_FOLDER, FIXED, CONTROLS)
+
+
+def test_a_raise_smaller_than_the_label_step_is_said_so() -> None:
+    """Finding 6: escitalopram 15 -> 20 is a 5 mg raise; the label's step (10 mg) is named as such."""
+    cards, _trial = _read("a01_escit10_1p5tab")
+    detail = cards[OPTIMIZE]["detail"]
+    assert "to 20 mg/day (by 5 mg no sooner than weekly, within the label's 10 mg step" in detail
+    assert "by 10 mg no sooner" not in detail
+
+
+@pytest.mark.parametrize("hook", ["order-select", "order-sign"])
+def test_a_patch_maximum_is_said_in_its_own_unit(hook: str) -> None:
+    """Finding 4: a draft of two 12 mg/24 h selegiline patches."""
+    found = evaluate_document(
+        _chart("p02_selegiline6_draft_emsam12_two_patches"),
+        hook=hook,
+        as_of=date(2026, 12, 1),
+        policy=load_settings(None).clinical_policy(),
+    )
+    summaries = [c["summary"] for c in found.response.to_json()["cards"]]
+    assert "Selegiline 24 mg/24 h is above the usual maximum of 12 mg/24 h" in summaries, summaries
+    assert not [s for s in summaries if "12 mg/day" in s], summaries
