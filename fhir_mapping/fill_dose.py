@@ -158,13 +158,31 @@ def fill_in_range(
     return (low, mg) if low < mg <= high else None
 
 
-def day_in_range(day: Sequence[MedicationEvent], dose: tuple[float, float]) -> tuple[float, float]:
+def day_in_range(
+    day: Sequence[MedicationEvent], dose: tuple[float, float]
+) -> tuple[float, float] | float:
     """A day's ranged dose (an order's range, read before the day's fills: same_day_dose.py) cut
     at the dose of a fill of the same day inside it (`fill_in_range`): the first fill on the
-    order's own day covers no more of the range than the later ones. Unchanged when no scheduled
-    order or statement of the day states this range (a range from an unclear sig, `stated_range`)
-    or no fill of the day lies inside it."""
+    order's own day covers no more of the range than the later ones. A fill of the day at the
+    range's lower end gives that dose, as the later fills at it do (their own reading: module
+    docstring): "1-2 capsules" of duloxetine 60 filled 30 for 30 days from the order's day read
+    60-120 for the first month and 60 after it, a dose change that never happened ("60 mg/day
+    since 2026-06-01 (26 weeks)" for a course at 60 since 05-01; dose62, review K58a finding 2).
+    Unchanged when no scheduled order or statement of the day states this range (a range from an
+    unclear sig, `stated_range`) or no fill of the day lies inside it or at its lower end."""
     if dose not in [stated_range(e) for e in day]:
         return dose
     cut = [fill_in_range(e, dose) for e in day]
-    return next((c for c in cut if c is not None), dose)
+    inside = next((c for c in cut if c is not None), None)
+    if inside is not None:
+        return inside
+    low = dose[0]
+    at_low = any(
+        e.kind is _DISPENSE
+        and FILL_DOSE_NOTE in e.notes
+        and e.mg_per_day == low
+        and e.mg_per_day_high is None
+        and not e.as_needed
+        for e in day
+    )
+    return low if at_low else dose

@@ -27,6 +27,12 @@ reading stands, when:
   dose the fill agrees with (a raise ordered, the pharmacy's record still naming the old order);
 - the fill is BELOW the order: its reading never overstates the dose (an adequacy it cannot
   give), and a short fill is a pack or a partial fill far more often than another dose.
+
+A fill ABOVE such an order by no more than a rounded pack (dose62, review K58a finding 1) reads
+as the order's dose, not its own: 50 escitalopram 10 mg for 30 days on "1.5 tablets daily" is
+15 mg/day rounded up to a pack, not 16.67 mg/day. Reading the fill made "raise 16.67 -> 20, dose
+from fills, ordered 15", a dose no one prescribed, and cut the course at the first fill read after
+the order's own day ("16.67 mg/day since 2026-06-01", finding 2).
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ from fhir_mapping.fill_dose import FILL_DOSE_NOTE
 from fhir_mapping.fill_sig import _AGREE
 from fhir_mapping.product_conflict import dose_disagreement
 from fhir_mapping.record import DoseBasis
+
+# The note on a fill read at its order's dose (`_as_ordered`).
+FILL_WITHIN_PACK = "fill within a rounded pack of its order's dose"
 
 _ORDER = EventKind.ORDER
 _DISPENSE = EventKind.DISPENSE
@@ -132,7 +141,11 @@ def with_order_doses(
         mg = fill.mg_per_day
         if at is None or order is None or mg is None:
             continue
-        if order.source.id not in fixed or not _clear_order(order) or _allows(order, mg):
+        if order.source.id not in fixed or not _clear_order(order):
+            continue
+        if _allows(order, mg):
+            if order.mg_per_day is not None and mg > order.mg_per_day:
+                changed[i] = _as_ordered(fill, order.mg_per_day)  # a rounded pack (dose62)
             continue
         if any(
             e.kind is _ORDER
@@ -148,6 +161,14 @@ def with_order_doses(
         # The order's own days are no proof either: its fills say otherwise (module docstring).
         changed[at] = _to_confirm(events[at], mg, "its fills' quantity over their days", None)
     return changed
+
+
+def _as_ordered(fill: MedicationEvent, ordered: float) -> MedicationEvent:
+    """`fill` read at its order's dose `ordered`: its quantity over its days is above it by no
+    more than a rounded pack (module docstring, dose62), the note naming what was filled."""
+    note = f"{fill.source}: {FILL_WITHIN_PACK} ({fill.mg_per_day:g} mg/day filled)"
+    kept = tuple(n for n in fill.notes if n != FILL_DOSE_NOTE)
+    return replace(fill, mg_per_day=ordered, notes=(*kept, note))
 
 
 def _to_confirm(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import Role
 from services import cards, drugs, label_maximums, tables
+from services.dose_units import per_day
 from services.label_maximums import LabelMaximum
 from services.rules.context import RuleContext
 
@@ -91,9 +92,17 @@ def range_cite(ingredient: str, role: Role, low: float | None, top: float | None
     (zuranolone's fixed course) only its maximum. The cite is the row's own (drugs.dose_cite)."""
     shown = cards.fmt_mg(top)
     span = f"{cards.fmt_mg(low)}-{shown}" if low is not None else f"up to {shown}"
+    unit = per_day(ingredient)  # "mg/24 h" for the selegiline patch, as its dose is written
     cite = drugs.dose_cite(ingredient, role)
     if cite is None or drugs.is_label_cite(cite):
-        return f"labelled range ({span} mg/day{f', {cite}' if cite else ''})"
+        return f"labelled range ({span} {unit}{f', {cite}' if cite else ''})"
     # CANMAT 2023 Table 3.3's ranges are those of the product monographs (its note).
     note = ", from product monographs" if cite.startswith("CANMAT") else ""
-    return f"{cite} range ({span} mg/day{note})"
+    return f"{cite} range ({span} {unit}{note})"
+
+
+def maximum(ingredient: str, top: float | None) -> str:
+    """ "200 mg/day", "12 mg/24 h": a usual maximum in the unit the drug's dose is written in
+    (dose_units.per_day; dose62, review K58a finding 4: "Selegiline 24 mg/24 h is above the usual
+    maximum of 12 mg/day", two units for one dose)."""
+    return f"{cards.fmt_mg(top)} {per_day(ingredient)}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 from fhir_mapping.record import DoseBasis, DraftOrder
-from services import cards
+from services import cards, range_ceiling
 from services.order_checks.model import ABOVE, OrderCheck
 from services.order_doses import draft_dose
 from services.rules.context import RuleContext
@@ -45,17 +45,17 @@ def marked(ctx: RuleContext, draft: DraftOrder, found: list[OrderCheck]) -> list
     name = draft.ingredient.capitalize()
     shown = draft_dose(draft)
     entered = f" ({draft.dose_entered})" if draft.dose_entered else ""
-    top = cards.fmt_mg(draft.max_mg)
+    top = range_ceiling.maximum(draft.ingredient, draft.max_mg)  # "12 mg/24 h" (dose62)
     act = "probably a unit or entry error"
     summary = cards.fit_summary(
-        f"{name} {shown} is {times} times the usual maximum of {top} mg/day: {act}{entered}",
-        f"{name} {shown} is {times} times the {top} mg/day maximum: {act}{entered}",
+        f"{name} {shown} is {times} times the usual maximum of {top}: {act}{entered}",
+        f"{name} {shown} is {times} times the {top} maximum: {act}{entered}",
         f"{name} {shown}: {times} times the maximum, {act}",
     )
     as_entered = f" The dose as entered: {draft.dose_entered}." if draft.dose_entered else ""
     line = (
         f"**Probably an entry error:** {draft.ingredient} {shown} is {times} times the usual "
-        f"maximum of {top} mg/day, beyond any dose meant as treatment.{as_entered} Check the "
+        f"maximum of {top}, beyond any dose meant as treatment.{as_entered} Check the "
         "quantity and its unit (tablets or mg) and the frequency before signing."
     )
     detail = cards.join_sections(line, *(c.detail for c in above))

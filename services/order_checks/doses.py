@@ -90,8 +90,8 @@ def dose_checks(
         found.append(within_label_check(draft, allows))
     elif range_ceiling.above(ctx, draft.ingredient, draft.max_mg, upper):
         # The one "above the usual maximum" rule, a running course's too (range_ceiling.py).
-        top = cards.fmt_mg(draft.max_mg)
-        plain = f"{name} {shown} {_reaches(draft)} above the usual maximum of {top} mg/day"
+        most = range_ceiling.maximum(name, draft.max_mg)
+        plain = f"{name} {shown} {_reaches(draft)} above the usual maximum of {most}"
         detail = (
             f"{draft.ingredient} {shown} exceeds the {_range_cite(draft)}. Check the dose "
             "and the indication."
@@ -101,7 +101,7 @@ def dose_checks(
         why = dose_ceiling_reasons.reason_for(draft.ingredient)
         summary = plain
         if why is not None:
-            above = f"{name} {shown} {_reaches(draft)} above the {top} mg/day maximum"
+            above = f"{name} {shown} {_reaches(draft)} above the {most} maximum"
             summary = cards.fit_summary(
                 f"{above}: {why.short} ({why.cite})", f"{above} ({why.short})", plain
             )

@@ -129,7 +129,7 @@ def _line(ctx: RuleContext, a: AboveRange) -> str:
     text = (
         f"**{trial.ingredient.capitalize()} {_dose(a)}** "
         f"({running_formulation_dose.running_since(trial)}): {may}above the usual maximum of "
-        f"{cards.fmt_mg(a.top)} mg/day, the {cite}{within}."
+        f"{range_ceiling.maximum(trial.ingredient, a.top)}, the {cite}{within}."
     )
     disagree = product_conflict.readings(trial.notes) if a.read.to_confirm else None
     if disagree is not None:
@@ -179,20 +179,20 @@ def _summary(a: AboveRange) -> str:
         return _order_summary(a, a.read.filled)
     name = a.trial.ingredient.capitalize()
     may = "may be " if a.read.to_confirm else ""
-    top = cards.fmt_mg(a.top)
+    top = range_ceiling.maximum(a.trial.ingredient, a.top)  # "12 mg/24 h" (dose62)
     if a.label is not None:
         words = range_ceiling.within_label_words(a.trial.ingredient, a.trial.role, a.label, a.top)
         return cards.fit_summary(
             f"{name} {_dose(a)} running: {may}{words}",
-            f"{name} {_dose(a)}: {may}above the {top} mg/day usual maximum, within the "
+            f"{name} {_dose(a)}: {may}above the {top} usual maximum, within the "
             f"{a.label.market} label's {cards.fmt_mg(a.label.max_mg)}",
         )
     why = dose_ceiling_reasons.reason_for(a.trial.ingredient)
-    plain = f"{name} {_dose(a)} running: {may}above the usual maximum of {top} mg/day"
+    plain = f"{name} {_dose(a)} running: {may}above the usual maximum of {top}"
     return cards.fit_summary(
         f"{plain} ({why.short})" if why is not None else plain,
         plain,
-        f"{name} {_dose(a)}: {may}above the {top} mg/day maximum",
+        f"{name} {_dose(a)}: {may}above the {top} maximum",
     )
 
 

@@ -17,6 +17,7 @@ from services import (
     age_limits,
     cards,
     drugs,
+    fills_short,
     level_high_hold,
     lowered_dose,
     older_adult_cautions,
@@ -154,6 +155,12 @@ def raise_dose(
         # orders42: below the range only by a lowering no fill shows taken: no raise back.
         sections.append(lowered)
         return
+    short = fills_short.below_range_line(trial)
+    if short is not None:
+        # dose62: below the range only by its fills, the order at an adequate dose: no raise to
+        # the dose already ordered, the dose taken confirmed first (services/fills_short.py).
+        sections.append(short)
+        return
     sections.append(dose_section(ctx, trial))
     suggestion = raise_dose_suggestion(ctx, trial)
     if suggestion is not None:
@@ -164,6 +171,9 @@ def low_summary(ctx: RuleContext, t: Trial) -> str:
     lowered = lowered_dose.below_range_summary(t)  # orders42: confirm the dose, no raise
     if lowered is not None:
         return cards.fit_summary(lowered, lowered)
+    short = fills_short.below_range_summaries(t)  # dose62: fills below an adequate order
+    if short is not None:
+        return cards.fit_summary(*short)
     levelled = older_adult_level_reading.for_trial(ctx.record, ctx.policy, t)
     if levelled is not None:
         # Dosed by level at this age (s25 FN item 1): the level first, never "raise the dose".
@@ -209,6 +219,9 @@ def low_summary_held(ctx: RuleContext, t: Trial) -> str:
         return cards.fit_summary(
             f"{lowered}; settle the interaction first", lowered_dose.below_range_summary_short(t)
         )
+    short = fills_short.below_range_summaries(t)  # dose62: no titration named over it either
+    if short is not None:
+        return cards.fit_summary(f"{short[1]}; settle the interaction first", short[1])
     return cards.fit_summary(
         f"{t.ingredient.capitalize()} {trial_dose(t)} is below the adequate range "
         f"({range_label(ctx, t)}); settle the interaction before any titration",

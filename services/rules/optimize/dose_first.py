@@ -210,7 +210,7 @@ def section(ctx: RuleContext, space: Room) -> str:
     start = start_doses.start_dose(trial.ingredient)
     to = _step(space)
     how = (
-        f": to {cards.fmt_mg(to)} {unit} ({steps(start)}, {start.cite})"
+        f": to {cards.fmt_mg(to)} {unit} ({steps(start, to - space.now)}, {start.cite})"
         if start is not None and to is not None
         else ""
     )

@@ -17,7 +17,14 @@ from datetime import timedelta
 
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.record import Trial
-from services import cards, drugs, thyroid_hormone_cautions, trial_count, young_age_treatments
+from services import (
+    cards,
+    drugs,
+    fills_short,
+    thyroid_hormone_cautions,
+    trial_count,
+    young_age_treatments,
+)
 from services.card_format import plural
 from services.microgram_doses import microgram_dose_text
 from services.order_doses import dosed_subject, trial_dose
@@ -335,9 +342,10 @@ def while_held(
     (`below_range_summary`); None when the summary proposes no one-click raise (a drug dosed by
     its level, a raise this card already holds as text). With catatonia, named first as the
     summary names it."""
-    if low and low[0].lower_unfilled is not None:
+    if low and (low[0].lower_unfilled is not None or fills_short.short_of_order(low[0])):
         # orders43: below range only by an unfilled lowering the summary proposes no raise
-        # (lowered_dose.below_range_summary), so there is none to say held ("raise held").
+        # (lowered_dose.below_range_summary), so there is none to say held ("raise held"); nor
+        # one below it only by fills short of an adequate order (dose62, fills_short.py).
         return None
     if low:
         found = low_summary_while_held(ctx, low[0])

@@ -12,10 +12,15 @@ from services.drug_rules import Regimen
 from services.rules.optimize.wording import dose_text
 
 
-def steps(start: start_doses.StartDose) -> str:
-    """ "by 5 mg no sooner than weekly" """
+def steps(start: start_doses.StartDose, by: float | None = None) -> str:
+    """ "by 5 mg no sooner than weekly"; `by`, the raise proposed when it is smaller than the
+    labelled step: "by 5 mg no sooner than weekly, within the label's 10 mg step" (dose62, review K58a
+    finding 6: "to 20 mg/day (by 10 mg ..." for a raise from 15 to 20)."""
     every = "weekly" if start.step_min_days == 7 else f"every {plural(start.step_min_days, 'day')}"
-    return f"by {cards.fmt_mg(start.step_mg)} mg no sooner than {every}"
+    step = f"{cards.fmt_mg(start.step_mg)} mg"
+    if by is not None and 0 < by < start.step_mg:
+        return f"by {cards.fmt_mg(by)} mg no sooner than {every}, within the label's {step} step"
+    return f"by {step} no sooner than {every}"
 
 
 def raise_toward_range(regimen: Regimen, ingredient: str, mg: float) -> tuple[str, float, str]:
