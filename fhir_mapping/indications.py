@@ -27,8 +27,9 @@ Epic's Z72.0 with the text "Depression and smoking cessation" is a depression re
 that text, not a smoking-cessation one.
 
 `course_indication` judges a course: NOT_A_TRIAL (InadequacyReason.OTHER_INDICATION) only when
-EVERY order and statement of it states a reason and every reason is non-psychiatric. A
-depression reason on any record, mixed reasons (depression and pain), or no reason at all:
+EVERY order and statement of it states a reason and every reason is non-psychiatric, or, for an
+adjunct, a psychiatric use the drug itself is given for (data/indication_drugs.csv: buspirone for
+anxiety is no augmentation; fix meds50, review K59a finding 7). A depression reason on any record, mixed reasons (depression and pain), or no reason at all:
 counted as before. A course some of whose orders or statements state only a non-psychiatric
 reason and others none (Zyban ordered for smoking, re-ordered with no reason) is counted too
 (READ12 finding 1), and named "to confirm" (services/trial_indication.py): the safer reading,
@@ -296,21 +297,41 @@ def stated_reasons(
 
 
 def course_indication(
-    reasons: Sequence[StatedReason], ingredient: str, *, unstated: bool = False
+    reasons: Sequence[StatedReason],
+    ingredient: str,
+    *,
+    unstated: bool = False,
+    own_uses: frozenset[str] = frozenset(),
+    counted_as: str = "a depression trial",
 ) -> tuple[tuple[StatedReason, ...], tuple[Verdict, tuple[InadequacyReason, ...], str] | None]:
     """(the course's stated reasons, one per (category, text) in record order; the verdict,
-    reasons and note of a course whose every stated reason is non-psychiatric, else None).
+    reasons and note of a course whose every stated reason is another use, else None).
+
+    Another use: a non-psychiatric reason, or a psychiatric one whose label is in `own_uses`,
+    the psychiatric uses the drug itself treats as an adjunct's own indication (buspirone for
+    anxiety: course_use.py, data/indication_drugs.csv; fix meds50). `counted_as` names what the
+    course is not counted as ("augmentation" for an adjunct).
 
     `unstated`: an order or statement of the course states no reason. Such a course is counted
     whatever the others state (READ12 finding 1: a Zyban order for smoking, then a
     continuation order with no reason, is not dropped for its whole course); its non-psychiatric
     reasons stay on it, for services to name "to confirm"."""
     unique = tuple({(r.category, r.text): r for r in reasons}.values())
-    if unstated or not unique or any(r.category is not _NON_PSYCHIATRIC for r in unique):
+    if unstated or not unique or not all(_other_use(r, own_uses) for r in unique):
         return unique, None
     named = "; ".join(dict.fromkeys(r.text for r in unique))
     note = (
-        f"{ingredient} ordered for {named}: not counted as a depression trial; it still "
+        f"{ingredient} ordered for {named}: not counted as {counted_as}; it still "
         "counts in the interaction, serotonin, dose and renal checks"
     )
     return unique, (Verdict.NOT_A_TRIAL, (InadequacyReason.OTHER_INDICATION,), note)
+
+
+def _other_use(reason: StatedReason, own_uses: frozenset[str]) -> bool:
+    """Whether a stated reason is a use other than depression that makes the course no trial:
+    non-psychiatric, or a psychiatric use of `own_uses` (course_indication). Another psychiatric
+    reason (sertraline for PTSD) is counted: the dose usually treats a co-occurring depression
+    too (services/trial_indication.py)."""
+    if reason.category is _NON_PSYCHIATRIC:
+        return True
+    return reason.category is _OTHER_PSYCHIATRIC and reason.label in own_uses

@@ -272,8 +272,8 @@ def _trial(
         events, ingredient, role, (verdict, reasons, verdict_notes)
     )
     # Mirtazapine 7.5 mg "at bedtime for sleep" or as needed: a sleep dose (sleep_use.py).
-    as_slept = sleep_course(events, ingredient, role, (verdict, reasons, verdict_notes))
-    (verdict, reasons, verdict_notes), product, stated = course_use(events, ingredient, as_slept)
+    slept = sleep_course(events, ingredient, role, (verdict, reasons, verdict_notes))
+    (verdict, reasons, verdict_notes), product, stated = course_use(events, ingredient, slept, role)
     unshown = _not_shown_taken(events)
     if unshown is not None and verdict is not Verdict.NOT_A_TRIAL:
         # Review 14 W5, W6: orders that authorise nothing (intent plan), of unknown status, or

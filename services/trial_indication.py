@@ -9,11 +9,12 @@ toward TRD and the TMS trials criterion), never on a course with a depression re
 
 from __future__ import annotations
 
-from fhir_mapping.record import InadequacyReason, IndicationCategory, Trial, Verdict
+from fhir_mapping.record import InadequacyReason, IndicationCategory, Role, Trial, Verdict
 
 _DEPRESSION = IndicationCategory.DEPRESSION
 _NOT_READ = IndicationCategory.NOT_READ
 _NON_PSYCHIATRIC = IndicationCategory.NON_PSYCHIATRIC
+_OTHER_USES = (_NON_PSYCHIATRIC, IndicationCategory.PSYCHIATRIC_OTHER)
 _OTHER_INDICATION = InadequacyReason.OTHER_INDICATION
 _NOT_A_TRIAL = Verdict.NOT_A_TRIAL
 
@@ -23,7 +24,9 @@ def _other_use(trial: Trial) -> tuple[str, bool] | None:
     than stated by the orders) of a course judged another indication's, else None."""
     if _OTHER_INDICATION not in trial.reasons:
         return None
-    reasons = [r for r in trial.stated_reasons if r.category is _NON_PSYCHIATRIC]
+    # An adjunct's own psychiatric use counts as another use too (buspirone for anxiety:
+    # fhir_mapping/indications.course_indication, fix meds50).
+    reasons = [r for r in trial.stated_reasons if r.category in _OTHER_USES]
     named = "; ".join(dict.fromkeys(r.text for r in reasons))
     return named, bool(reasons) and all(r.from_condition for r in reasons)
 
@@ -49,7 +52,8 @@ def other_use_text(trial: Trial) -> str | None:
     if found is None:
         return None
     basis = ", no depression diagnosis" if found[1] else ""
-    return f"{other_use_reason(trial)}{basis}: not counted as a depression trial"
+    counted = "augmentation" if trial.role is Role.AUGMENTATION else "a depression trial"
+    return f"{other_use_reason(trial)}{basis}: not counted as {counted}"
 
 
 def to_confirm_text(trial: Trial) -> str | None:
