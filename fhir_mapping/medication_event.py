@@ -37,6 +37,7 @@ from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.indications import stated_reasons
 from fhir_mapping.intolerance import status_reason_intolerance
 from fhir_mapping.medication_dates import parse_date, stop_recorded
+from fhir_mapping.medication_statuses import status_read
 from fhir_mapping.medication_supply import (
     MAX_SUPPLY_DAYS,
     order_supply,
@@ -128,9 +129,8 @@ def events_of(
         reasons = stated_reasons(
             resource, source, conditions() if "reasonReference" in resource else _NO_CONDITIONS
         )
-    raw_status = resource.get("status")
-    # A malformed status counts as absent (tolerant reading), not as its repr.
-    status = raw_status if isinstance(raw_status, str) and raw_status else "unknown"
+    # A missing, malformed or undefined status is read as `unknown` (medication_statuses.py).
+    status = status_read(resource)
     combination = len(components) > 1
     # Documented adherence (US Core extension) on an order or statement; a dispense is itself the
     # adherence evidence. No extension at all (most resources): nothing documented.

@@ -19,6 +19,7 @@ from typing import Any
 
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.medication_statuses import status_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +139,11 @@ def not_shown_taken(request: Mapping[str, Any]) -> str | None:
     if isinstance(intent, str) and intent not in _ORDER_INTENTS:
         why = f"intent {intent}"
     else:
-        status = request.get("status")
-        if isinstance(status, str) and status in _TO_CONFIRM_STATUSES:
+        # Read as every reader reads it (medication_statuses.status_read): a status missing or
+        # not in the R4 value set is `unknown` here too (review K59b finding 5: a sertraline
+        # order with none counted as a failed trial and offered TMS; one sending `unknown` not).
+        status = status_read(request)
+        if status in _TO_CONFIRM_STATUSES:
             why = f"status {status}"
     return why
 

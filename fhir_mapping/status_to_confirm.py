@@ -51,8 +51,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from fhir_mapping.events import EventKind
-from fhir_mapping.fhir_fields import date_bounds, string
+from fhir_mapping.fhir_fields import date_bounds
 from fhir_mapping.medication_dates import parse_date, reversed_period
+from fhir_mapping.medication_statuses import status_read, unknown_said
 from fhir_mapping.patient_reported import listed_order, patient_reported
 
 # The gap reason (no drug names, no dates: reasons go to the logs).
@@ -67,9 +68,8 @@ _UNKNOWN_STATUSES: Mapping[EventKind, frozenset[str]] = {
 def status_unknown(resource: Mapping[str, Any], kind: EventKind) -> bool:
     """Whether the record's status says the use of its drug is not known: a statement's, or a
     reported order's (a medication-list entry, whoever reported it: module docstring)."""
-    status = string(resource.get("status"))
-    if status is None:
-        return False
+    # A status missing or not in the R4 value set is read as `unknown` (medication_statuses.py).
+    status = status_read(resource)
     if kind is EventKind.ORDER:
         return status in _UNKNOWN_STATUSES[EventKind.STATEMENT] and (
             listed_order(resource) or patient_reported(resource)
@@ -86,7 +86,8 @@ def stated(resource: Mapping[str, Any]) -> str:
     day = parse_date(resource.get("dateAsserted") or resource.get("authoredOn")) or parse_date(
         resource.get("effectiveDateTime") or start
     )
-    return f"status unknown, recorded {day.isoformat()}" if day else "status unknown"
+    said = unknown_said(resource)  # "status missing, read as unknown" when none was sent
+    return f"{said}, recorded {day.isoformat()}" if day else said
 
 
 def ended_long_ago(resource: Mapping[str, Any], as_of: date, days: int) -> bool:
