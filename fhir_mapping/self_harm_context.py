@@ -79,6 +79,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.accident_guard import intent_near, joined_before, own_part, tool_after
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.stated_dosing import everyday_dose
 from fhir_mapping.text_bounds import CLAUSE, span_after
@@ -198,9 +199,16 @@ def accident_beside(text: str, start: int, end: int) -> bool:
     clause, an `accidental` word right before it, or an `accident_tag` part of its own right
     after its clause; none where `_kept` keeps the act (module docstring)."""
     roles = _roles()
-    after = scope_after(text, end)
-    if _kept(text, start, end):
-        return False
+    if _kept(text, start, end) or intent_near(text, start, end):
+        return False  # "intentional scratches to wrists (eczema)" (fix text91, accident_guard)
+    before = text[:start].rstrip()
+    if any(m.end() == len(before) for p in roles["accidental"] for m in p.finditer(before)):
+        return True
+    if joined_before(text, start):
+        return False  # "burns and scratches on forearm (eczema)" (fix text91)
+    clause = scope_after(text, end)
+    # "cut wrists and bruises from MVC": the cause is the joined thing's (fix text91).
+    after = own_part(clause)
     for p in roles["accident_from_kept"]:
         # "from broken glass": a common self-harm tool, no accident alone (fix text85).
         after = p.sub(lambda m: " " * len(m.group()), after)
@@ -209,9 +217,8 @@ def accident_beside(text: str, start: int, end: int) -> bool:
     own = text[start:end]
     if any(p.search(own) for p in roles["itch_act"]) and _itch_alone(after):
         return True  # "scratches on forearm (eczema)": an itch scratched (fix text90)
-    before = text[:start].rstrip()
-    if any(m.end() == len(before) for p in roles["accidental"] for m in p.finditer(before)):
-        return True
+    if len(after) < len(clause):
+        return False  # a tag after a joined thing may be that thing's (fix text91)
     return not any(p.search(own) for p in roles["accident_tag_kept"]) and _tagged(text, end)
 
 
@@ -223,8 +230,9 @@ def _accident_after(after: str, found: tuple[re.Pattern[str], ...]) -> bool:
     if any(q.search(after) for q in roles["accident_doubt"]):
         return False  # "from cat vs self": one of two readings, the card asks
     denied = roles["accident_denied"]
+    # A cutting tool after the cause ("from gardening shears") keeps the act (fix text91).
     return any(
-        not any(q.search(after, 0, m.start()) for q in denied)
+        not any(q.search(after, 0, m.start()) for q in denied) and not tool_after(after, m.end())
         for p in found
         for m in p.finditer(after)
     )
