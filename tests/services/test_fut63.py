@@ -1,4 +1,5 @@
-"""Session 38 review K59b finding 1 (fix fut63): suicide risk dated after today.
+"""Session 38 review K59b findings 1-2 (fix fut63): suicide risk dated after today; an ED visit
+whose reason is not in the record (at the end).
 
 An ED visit whose reason is suicidal ideation or a suicide attempt, started after as-of (the next
 morning, a year on, or 02:00Z with no site zone: 21:00 the evening before in New York), and an
@@ -58,9 +59,8 @@ AFTER_TODAY = {
 
 
 def test_folder_names_every_chart() -> None:
-    chart_files.check_folder(
-        _FOLDER, CRITICAL, QUIET, {"future_ed_history_of_si_denies_current_si": ""}
-    )
+    past_denied = {"future_ed_history_of_si_denies_current_si": ""}
+    chart_files.check_folder(_FOLDER, CRITICAL, QUIET, past_denied, REASON_UNREAD, REASON_CONTROLS)
 
 
 @pytest.mark.parametrize("name", sorted(CRITICAL))
@@ -91,3 +91,26 @@ def test_past_denied_after_today_keeps_its_warning() -> None:
     assert cards[RISK]["indicator"] == "warning"
     assert "after today" in cards[RISK]["summary"]
     assert "Refer for TMS evaluation" in cards[chart_files.TMS]["detail"]
+
+
+# Review K59b finding 2: an ED visit whose only reason is a Condition not in the record, with no
+# display (fhir_mapping/ed_reason_unread.py): named on the TMS card, no card of its own, the
+# one-click kept (as a stay's unread reason keeps it). An older visit, or one with no reason at
+# all, is not named.
+REASON_UNREAD = {"ed_reasonref_missing": "fixed", "ed_diag_missing": "fixed"}
+REASON_CONTROLS = {"ed_no_reason": "control", "ed_reasonref_missing_june": "control"}
+
+
+@pytest.mark.parametrize("name", sorted(REASON_UNREAD))
+def test_ed_reason_not_in_record_named_on_tms(name: str) -> None:
+    cards = _cards(name)
+    detail = cards[chart_files.TMS]["detail"]
+    assert "ED visit whose reason is a Condition not in the record" in detail, detail
+    assert "(ED visit on 2026-11-25)" in detail
+
+
+@pytest.mark.parametrize("name", sorted(REASON_CONTROLS))
+def test_ed_reason_controls_not_named(name: str) -> None:
+    cards = _cards(name)
+    assert_quiet_with_tms(cards, name)
+    assert "not in the record" not in cards[chart_files.TMS]["detail"]
