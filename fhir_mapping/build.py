@@ -330,8 +330,8 @@ def _build_record(
             evidence=stay_evidence(procedures, walk.own, walk.own_conditions),
         )
         admissions, current_stays, clinical = seen.admissions, seen.current_stays, seen.clinical
-        # One session per kind and day: a visit billed as a Procedure too is one session.
-        procedures = merge_sessions(procedures, seen.sessions)
+        gaps.extend(seen.gaps)  # an ED visit whose reason is not in the record (fix fut63)
+        procedures = merge_sessions(procedures, seen.sessions)  # a session per kind and day
         referrals = with_booked(referrals, seen.booked)
     if documented.entries:  # mania recorded as a drug reaction reads as bipolar (review 10 f. 4)
         manic, manic_gaps = mania_findings.reaction_findings(

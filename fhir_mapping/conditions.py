@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping import (
+    risk_after_today,
     self_harm_intent,
     self_harm_text,
     stated_plan_text,
@@ -230,6 +231,11 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     onset = condition_onset(resource) or parse_date(resource.get("recordedDate"))
     if verification == "refuted":
         return _refuted_bipolar(resource, as_of)
+    if onset is not None and onset > as_of and verification not in DROPPED_VERIFICATION:
+        # Suicide risk dated after today is read as today's, never dropped (fix fut63).
+        return risk_after_today.condition_risk(
+            resource, onset, as_of, lambda r, day: condition_findings(r, as_of=day)
+        )
     state = _condition_state(resource, as_of, verification, onset)
     if state is None:
         return ()

@@ -98,6 +98,12 @@ class Finding:
     # 2026-01-05": services/unidentified_screen.py, fix drug49); said in place of
     # `onset_phrase`'s "since"/"recorded". None for every other finding.
     dated_as: str | None = None
+    # A SUICIDAL_IDEATION or SELF_HARM finding of a visit or Condition dated after as-of (fix
+    # fut63, review K59b finding 1): that date, the finding being read as of today (`onset`
+    # as-of), the way a PHQ-9 item 9 dated after today is (review 15 recheck U-a): a typing
+    # error in a date does not make the risk less real, and the card names the date as suspect
+    # (fhir_mapping/risk_after_today.py). None for every other finding.
+    after_today: date | None = None
 
     @property
     def on_problem_list(self) -> bool:

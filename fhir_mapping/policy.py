@@ -249,3 +249,8 @@ class MappingPolicy:
     # The `stay_left_*` thresholds above are for ward stays: one outpatient event after an ED
     # visit's arrival day ends it.
     ed_visit_max_days: int = 3
+    # How long an ED visit whose reason is a Condition not in the record is named on the cards
+    # (ed_reason_unread.py; fix fut63): the post-discharge period a stay of unread reason is
+    # read in (services policy suicide_post_discharge_days, 90: Chung 2017's first 3 months).
+    # A DESIGN CHOICE (no guideline value for an ED visit; UNVERIFIED).
+    ed_reason_unread_days: int = 90

@@ -19,6 +19,8 @@ from datetime import date
 from fhir_mapping import visit_risk, visit_seizure
 from fhir_mapping.admissions import read_admissions
 from fhir_mapping.current_stays import Event, read_current_stays
+from fhir_mapping.data_gap import DataGap
+from fhir_mapping.ed_reason_unread import unread_reason_gaps
 from fhir_mapping.encounters import read_visits
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -44,6 +46,8 @@ class VisitRecords:
     clinical: ClinicalContext  # the context given, with what the visits record of risk and use
     sessions: tuple[ProcedureRecord, ...]  # psychotherapy sessions charted as visits
     booked: tuple[Referral, ...]  # psychotherapy visits booked (encounters.read_visits)
+    # ED visits whose reason is a Condition not in the record (ed_reason_unread.py, fix fut63).
+    gaps: tuple[DataGap, ...] = ()
 
 
 def read_visit_records(
@@ -89,4 +93,11 @@ def read_visit_records(
     sessions, booked = read_visits(
         visits, as_of=as_of, conditions=conditions, therapy_of=reads.psychotherapy
     )
-    return VisitRecords(admissions, current_stays, clinical, sessions, booked)
+    gaps = unread_reason_gaps(
+        visits,
+        evidence.conditions(),
+        as_of=as_of,
+        days=policy.ed_reason_unread_days,
+        class_of=class_of,
+    )
+    return VisitRecords(admissions, current_stays, clinical, sessions, booked, gaps)

@@ -35,7 +35,8 @@ here:
 
 Encounters read: every one the routing keeps (resource_routing: inpatient, psychotherapy, ED
 class EMER, or a reasonCode of suicidal ideation or self-harm: `wants_visit`). A visit planned,
-cancelled or entered in error records nothing; one starting after as-of is not yet on record.
+cancelled or entered in error records nothing; one starting after as-of is read as today's, its
+date named as suspect (risk_after_today.py; fix fut63: it was dropped in silence).
 
 What a reason says (its codes and words) is read by visit_reason_kinds.py (split out in session 37
 to keep this module under 400 lines); here the findings are told where a visit recorded them.
@@ -64,6 +65,7 @@ from fhir_mapping.fhir_fields import (
     status_code,
 )
 from fhir_mapping.record import Finding, FindingKind
+from fhir_mapping.risk_after_today import as_today
 from fhir_mapping.stay_reason import stay_word
 from fhir_mapping.visit_reason_kinds import _KINDS, _concept_kinds, _od_side, _reason_kinds
 from fhir_mapping.visit_reason_kinds import PAST_DENIED as PAST_DENIED
@@ -207,8 +209,9 @@ def with_visit_findings(
             continue
         period = visit.get("period")
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
-        if start is not None and start > as_of:
-            continue
+        # Started after as-of: its suicide risk is read as today's, the date named (fix fut63,
+        # risk_after_today.py); its other reasons are not read here at all.
+        late = start if start is not None and start > as_of else None
         # Its reasons, then the diagnoses it lists that no Condition of the chart records (one
         # contained, or one the chart did not send, read by its display: K15 finding 2).
         read = [(r, REASON) for r in _reason_kinds(visit, chart, class_of)] + [
@@ -237,23 +240,22 @@ def with_visit_findings(
             latest = stated_history.latest_day(written) if written is not None else None
             past = latest is not None and (start is None or latest < start)
             partial = written if written is not None and len(written) < 10 else None
-            added.append(
-                Finding(
-                    kind=kind,
-                    code=code,
-                    system=system,
-                    display=display,
-                    onset=latest if past else start,
-                    onset_written=partial if past else None,
-                    # The visit a past act its words date was stated at (fix hist38).
-                    stated_on=start if past and kind is FindingKind.SELF_HARM else None,
-                    source=source_ref(visit),
-                    recorded=recorded,
-                    visit=_visit_words(visit, class_of),
-                    verification=verification,
-                    visit_disposition=read_disposition(visit),
-                )
+            found = Finding(
+                kind=kind,
+                code=code,
+                system=system,
+                display=display,
+                onset=latest if past else start,
+                onset_written=partial if past else None,
+                # The visit a past act its words date was stated at (fix hist38).
+                stated_on=start if past and kind is FindingKind.SELF_HARM else None,
+                source=source_ref(visit),
+                recorded=recorded,
+                visit=_visit_words(visit, class_of),
+                verification=verification,
+                visit_disposition=read_disposition(visit),
             )
+            added.append(found if late is None else as_today(found, late, as_of))
     if not changed and not added:
         return context
     findings = [changed.get(f, f) for f in context.findings] + added

@@ -46,6 +46,7 @@ from services.risk_events import (
 from services.risk_events import unread_line as unread_line  # acute_risk reads it here
 from services.risk_signal import CheckKind, RiskCheck, RiskEvent, SignalKind
 from services.risk_wording import (
+    after_today,
     at_visit,
     coding_words,
     harm_words,
@@ -233,12 +234,13 @@ def _events(
                     SignalKind.SELF_HARM,
                     finding.onset,
                     f"{finding.display} ({coding_words(finding)})"
-                    + (f", {where}" if where else ""),
-                    at_visit(finding, name) if where else name,
+                    + (f", {where}" if where else "")
+                    + after_today(finding),
+                    at_visit(finding, name) if where else name + after_today(finding, short=True),
                     not intent_unknown(finding),
                     finding.source,
                     weight=3,
-                    dated=finding.visit is not None,
+                    dated=finding.visit is not None or finding.after_today is not None,
                     to_confirm=text_only(finding),
                     visit_disposition=finding.visit_disposition,
                 )

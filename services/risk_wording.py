@@ -58,8 +58,25 @@ def at_visit(finding: Finding, name: str) -> str:
     """The summary's short name of a finding recorded at a visit: "Suicidal ideations at the ED
     visit on 2025-05-23" (the visit's words hold the date), "<name> (encounter diagnosis)"."""
     if finding.visit is not None:
-        return f"{name} at the {finding.visit}"
-    return f"{name} ({finding.recorded})"
+        return f"{name} at the {finding.visit}{after_today(finding, short=True)}"
+    return f"{name} ({finding.recorded}){after_today(finding, short=True)}"
+
+
+def after_today(finding: Finding, *, short: bool = False) -> str:
+    """What a finding dated after today (Finding.after_today; fhir_mapping/risk_after_today.py,
+    fix fut63) adds to its line: its date named as suspect, as an item 9 dated after today's is
+    (services/risk_events.py): ", dated 2027-03-01, after today: check the date; treated as
+    current" (", after today" in `short`, the summary's); a visit's words hold its date
+    already. "" for every other finding."""
+    day = finding.after_today
+    if day is None:
+        return ""
+    dated = "" if finding.visit is not None else f" dated {day.isoformat()},"
+    if short:
+        return f",{dated} after today"
+    entered = finding.recorded_before
+    on_record = f" (recorded {entered.isoformat()})" if entered is not None else ""
+    return f",{dated or ' dated'} after today{on_record}: check the date; treated as current"
 
 
 def history_line(finding: Finding, note: str) -> str:
@@ -145,9 +162,10 @@ def ideation_words(finding: Finding) -> tuple[str, str, bool]:
     a current suicidal-ideation finding: where it was recorded (review 16 recheck U-b: an
     encounter diagnosis of an ED visit is not "on the problem list")."""
     name = summary_name(finding, "Suicidal ideation")
+    late = after_today(finding)
     if finding.recorded:
-        text = f"{finding.display} ({finding.coding}), {recorded_where(finding)}"
-        return text, at_visit(finding, name), finding.visit is not None
+        text = f"{finding.display} ({finding.coding}), {recorded_where(finding)}{late}"
+        return text, at_visit(finding, name), bool(finding.visit is not None or late)
     closed = "" if finding.state == "active" else ", recorded as no longer active"
     if finding.noted_on is not None:
         # Written in the entry's note: dated by the note, which is no onset (fix forms44).
@@ -155,9 +173,9 @@ def ideation_words(finding: Finding) -> tuple[str, str, bool]:
         text = f"{finding.display} ({noted}) on the problem list ({finding.coding}){closed}"
         return text, f"{name} ({noted} on the problem list)", True
     text = f"{finding.display} on the problem list ({finding.coding}){closed}" + (
-        "" if finding.onset else ", no date recorded: counted as current"
+        late or ("" if finding.onset else ", no date recorded: counted as current")
     )
-    return text, f"{name} on the problem list", False
+    return text, f"{name} on the problem list{after_today(finding, short=True)}", bool(late)
 
 
 # A chart's own display leads the card summary when it is short; a long one ("Poisoning by
