@@ -52,6 +52,9 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+import orjson
+
+from fhir_mapping.bounded_memo import remember
 from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes, term_kinds
 from fhir_mapping.code_systems import CPT, canonical_system
 from fhir_mapping.fhir_fields import JSON_OBJECT, concept_text, parse_date, source_ref
@@ -137,10 +140,35 @@ def _has_cpt(types: object) -> bool:
     return False
 
 
+# `psychotherapy_code` by the JSON of the visit's type and serviceType, the only fields it reads
+# (and tables read once per process): a new patient's visits carry the codes and words of every
+# other chart's, so the first sight of a chart reads each kind of visit once per process, not
+# each visit (issue 14, perf15: 24 codings, concept texts and term looks per typical chart). As
+# resource_routing's code memo: a NaN orjson writes as null reads as null does here (neither is
+# a string), and fields orjson cannot write (a Mapping not a dict, an integer beyond 64 bits)
+# are read afresh. Bounded: emptied when full.
+_THERAPY_MEMO_MAX = 4096
+_UNREAD = object()  # not in the memo
+_remembered_therapy: dict[bytes, ProcedureCode | None] = {}
+
+
 def psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     """The psychotherapy row of an Encounter's type, else of its serviceType when the type
     holds no CPT code, else `_NAMED_IN_WORDS` when neither holds a CPT code and their words
-    name psychotherapy (module docstring)."""
+    name psychotherapy (module docstring); remembered by those two fields' JSON."""
+    try:
+        key = orjson.dumps((resource.get("type"), resource.get("serviceType")))
+    except TypeError:  # orjson.JSONEncodeError
+        return _psychotherapy_code(resource)
+    # One look-up, with a sentinel: None, the usual answer, is remembered too, and another
+    # thread may empty the memo between two looks.
+    found = _remembered_therapy.get(key, _UNREAD)
+    if found is not _UNREAD:
+        return found  # type: ignore[return-value]
+    return remember(_remembered_therapy, key, _psychotherapy_code(resource), _THERAPY_MEMO_MAX)
+
+
+def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     codes = _psychotherapy_codes()
     types = resource.get("type")
     if isinstance(types, list):

@@ -67,12 +67,19 @@ def _visit_words() -> re.Pattern[str]:
     return _words(_rows().get("visit_word", ()))
 
 
+@cache
+def _eye_codes() -> tuple[tuple[str, ...], frozenset[str]]:
+    """(the ICD-10 prefixes upper-cased, the SNOMED codes): built once, not for every Condition
+    of every chart (issue 14, perf15)."""
+    rows = _rows()
+    return tuple(p.upper() for p in rows.get("icd10_prefix", ())), frozenset(rows.get("snomed", ()))
+
+
 def eye_condition(resource: Mapping[str, Any]) -> bool:
     """Whether a Condition is the eye's: an eye code, or an eye word in its own words."""
     concept = resource.get("code")
     coded = codings(concept)
-    prefixes = tuple(p.upper() for p in _rows().get("icd10_prefix", ()))
-    snomed = frozenset(_rows().get("snomed", ()))
+    prefixes, snomed = _eye_codes()
     for system, code, _ in coded:
         if system in _ICD10 and prefixes and code.upper().startswith(prefixes):
             return True

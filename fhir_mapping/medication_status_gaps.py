@@ -41,7 +41,10 @@ def medication_status_gaps(
 ) -> list[DataGap]:
     """One gap per medication record read into `events` whose status is not defined for its
     type (module docstring)."""
-    read = {e.source for e in events}
+    # The sources of `events`, gathered on the first record whose status is not defined: nearly
+    # every chart has none, and hashing each event's source cost more than the walk (issue 14,
+    # perf15: a 10-year chart's hundreds of fills).
+    read: set[SourceRef | None] | None = None
     found: list[DataGap] = []
     for resource in resources:
         kind = resource.get("resourceType")
@@ -49,7 +52,11 @@ def medication_status_gaps(
             continue
         status = given(resource.get("status"))
         rid = resource.get("id")
-        if status in defined or not isinstance(rid, str) or SourceRef(kind, rid) not in read:
+        if status in defined or not isinstance(rid, str):
+            continue
+        if read is None:
+            read = {e.source for e in events}
+        if SourceRef(kind, rid) not in read:
             continue
         said = _SAID.get(status) or f"status '{status[:40]}'"
         reason = ORDER_NOT_READ if kind == "MedicationRequest" else STATUS_NOT_READ

@@ -52,19 +52,40 @@ def _named(finding: Finding) -> str:
     return f"{finding.display} ({', '.join(parts)})" if parts else finding.display
 
 
+_Row = tuple[str, FindingKind, DrugCaution]  # (option, finding kind, contraindication row)
+# The contraindication rows of the pathway's TRD options, in table order, with the two tables
+# they were read from: every evaluation walked all of drug_cautions.csv for the few rows that
+# name such an option (issue 14, perf15). Tables substituted (tests) are read afresh. Replaced
+# whole (a tuple): threads only miss.
+_option_rows: tuple[object, object, tuple[_Row, ...]] = ((), (), ())
+
+
+def _contraindication_rows() -> tuple[_Row, ...]:
+    global _option_rows
+    cautions = tables.drug_cautions()
+    offered = options()
+    kept = _option_rows
+    if kept[0] is not cautions or kept[1] is not offered:
+        rows: list[_Row] = []
+        for caution in cautions:
+            option = offered.get(caution.ingredient)
+            if option is None or "trd" not in option.when or not caution.contraindication:
+                continue
+            rows.append((option.option, FindingKind(caution.finding), caution))
+        kept = (cautions, offered, tuple(rows))
+        _option_rows = kept
+    return kept[2]
+
+
 def _ruled_out(facts: PathwayFacts) -> dict[str, list[tuple[Finding, DrugCaution]]]:
     """Option -> (latest finding, contraindication row) for each row whose finding is on record."""
-    offered = options()
     found_by: dict[str, list[tuple[Finding, DrugCaution]]] = {}
-    for caution in tables.drug_cautions():
-        option = offered.get(caution.ingredient)
-        if option is None or "trd" not in option.when or not caution.contraindication:
-            continue
-        found = facts.findings_of(FindingKind(caution.finding))
+    for option, kind, caution in _contraindication_rows():
+        found = facts.findings_of(kind)
         if not found:
             continue
         latest = max(found, key=lambda f: f.onset.isoformat() if f.onset else "")
-        found_by.setdefault(option.option, []).append((latest, caution))
+        found_by.setdefault(option, []).append((latest, caution))
     return found_by
 
 

@@ -61,10 +61,23 @@ NOT_TODAYS = frozenset(
 )
 
 
+# The ingredients a row of the drug table marks dose_by_level, with the table they were read
+# from: asked of each course by four parts of the optimise card on every evaluation, which walked
+# the whole table each time (issue 14, perf15). A table substituted (tests: conftest's small one)
+# is another object and is read afresh. Replaced whole (a tuple): threads only miss.
+_level_dosed: tuple[object, frozenset[str]] = ((), frozenset())
+
+
 def dosed_by_level(ingredient: str) -> bool:
     """Whether any row of the drug table marks the drug as dosed to a serum level (column
     dose_by_level: lithium), whichever role the course has."""
-    return any(d.dose_by_level for d in drug_table.all_drugs() if d.ingredient == ingredient)
+    global _level_dosed
+    table = drug_table.all_drugs()
+    kept = _level_dosed
+    if kept[0] is not table:
+        kept = (table, frozenset(d.ingredient for d in table if d.dose_by_level))
+        _level_dosed = kept
+    return ingredient in kept[1]
 
 
 def target(ctx: RuleContext, ingredient: str) -> LabRule | None:
