@@ -60,6 +60,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from fhir_mapping import member_unread
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.fhir_fields import day_by_instant, effective_date, parse_date
 from fhir_mapping.gaps import future_gap, resource_gap
@@ -91,7 +92,7 @@ from fhir_mapping.score_totals import _dedupe as _dedupe
 from fhir_mapping.score_totals import _merged as _merged
 from fhir_mapping.score_totals import _Total as _Total
 from fhir_mapping.score_totals import score_order as score_order
-from fhir_mapping.score_units import refused_unit
+from fhir_mapping.score_unread_reason import unread_reason
 from fhir_mapping.score_values import (
     _auditc_panel,
     _component_item9,
@@ -340,10 +341,7 @@ def read_rated(
             if value is None and not _has_components(resource) and not member_panel:
                 name = row.instrument or PHQ9
                 what = "item 9 answer" if concept == "phq9-item9" else "score"
-                reason = f"{_a(name)} {name} {what} that is missing, not a number or out of range"
-                quantity = resource.get("valueQuantity")
-                if isinstance(quantity, dict) and (unit := refused_unit(quantity)) is not None:
-                    reason = f"not {_a(name)} {name} {what} (unit {unit})"  # review s27 RF 8
+                reason = unread_reason(resource, _a(name), name, what)
                 gaps.extend(resource_gap(resource, reason, DataDomain.SCORES))
             if concept == "phq9-item9":  # a standalone answer: its total is found below
                 item9, value = value, None
@@ -376,6 +374,7 @@ def read_rated(
         totals.extend(standalone_totals(item_answers, item_where, items, totals, members))
     if items:
         _join_items(items, totals, parent_of)
+    gaps.extend(member_unread.mark(totals, ids))  # a member not sent (review K59b finding 3)
     # Two totals of one administration that disagree: the correction stands, or neither
     # (review 17 W2; score_corrections.py).
     totals, conflicts = resolve_corrections(totals)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.gap_feeds import PREGNANCY_STATUS_FEED, PREGNANCY_TEST_FEED
 from fhir_mapping.gaps import ANOTHER_PATIENT, describe, subject
 from fhir_mapping.record import (
     DataDomain,
@@ -98,11 +99,38 @@ def item9_unseen(gaps: Sequence[DataGap]) -> bool:
     return any(g.domain is DataDomain.SCORES and g.cause in _UNSEEN for g in gaps)
 
 
+def self_harm_unseen(gaps: Sequence[DataGap]) -> tuple[DataGap, ...]:
+    """The gaps of `gaps` whose visits or diagnoses exist and could not be read: an encounters
+    or conditions search the EHR withheld in part (an OperationOutcome "suppressed" entry), cut
+    short (a next link) or failed. Behavioural-health visits and diagnoses (an ED visit for
+    self-harm, a suicidal-ideation code) are exactly what consent rules withhold (42 CFR Part 2,
+    state mental-health privacy rules), so a suicide-risk finding may be among them (review K59b
+    finding 4: "Visits may be incomplete" on an info TMS card, nothing said of what it hides).
+    Not the pregnancy Observations in the conditions domain (`_hides_diagnosis`)."""
+    return tuple(
+        g
+        for g in gaps
+        if g.cause in _UNSEEN
+        and (g.domain is DataDomain.VISITS or (_hides_diagnosis(g) and not _pregnancy_feed(g)))
+    )
+
+
+def _pregnancy_feed(gap: DataGap) -> bool:
+    """A pregnancy-status or pregnancy-test Observation gap, whatever its cause: `subject` knows
+    them only by "<feed>: " and a failed search writes "<feed> could not be read: ..." (hooks47
+    c_observations_error_puerperal_psychosis: a failed `observations` search read as diagnoses
+    not read). No diagnosis is among them."""
+    return gap.reason.startswith((PREGNANCY_STATUS_FEED, PREGNANCY_TEST_FEED))
+
+
 def raised(indicator: Indicator, gaps: Sequence[DataGap]) -> Indicator:
-    """`indicator`, raised to a warning when an info card lists `gaps` that `item9_unseen`.
-    The card that lists them is raised, not a second card made (each gap block once per
-    screen: audit 15 W3): it already says "check the chart's latest PHQ-9 before acting"."""
-    if indicator is Indicator.INFO and item9_unseen(gaps):
+    """`indicator`, raised to a warning when an info card lists `gaps` that `item9_unseen` or
+    that may hide a self-harm visit or diagnosis (`self_harm_unseen`). The card that lists them
+    is raised, not a second card made (each gap block once per screen: audit 15 W3): it already
+    says "check the chart's latest PHQ-9 before acting" or "... cannot be ruled out". The safer
+    choice: a TMS referral offered as mere information beside a withheld SI diagnosis is the
+    harm the suicide-risk gate exists to prevent."""
+    if indicator is Indicator.INFO and (item9_unseen(gaps) or self_harm_unseen(gaps)):
         return Indicator.WARNING
     return indicator
 
@@ -128,6 +156,8 @@ def section(
         return ""
     if any(g.domain is DataDomain.SCORES and g.cause is not GapCause.LEFT_OUT for g in gaps):
         lines.append(ITEM9_NOT_RULED_OUT)
+    if hiding := self_harm_unseen(gaps):
+        lines.append(_gap_lines()["self-harm-not-ruled-out"].format(which=_unseen_which(hiding)))
     if antidepressant and (bipolar := bipolar_not_ruled_out(gaps)):
         lines.append(bipolar)
     if record is not None:
@@ -241,6 +271,19 @@ def _which(hiding: Sequence[DataGap]) -> str:
     """ "withheld conditions" when the EHR said it withheld results, else "conditions not read"."""
     withheld = any("withheld" in g.reason for g in hiding)
     return "withheld conditions" if withheld else "conditions not read"
+
+
+def _unseen_which(hiding: Sequence[DataGap]) -> str:
+    """ "withheld visits and diagnoses", "diagnoses not read" ...: what `self_harm_unseen` found,
+    "withheld" when the EHR said it withheld results (as `_which`)."""
+    kinds = [
+        k
+        for k, domain in (("visits", DataDomain.VISITS), ("diagnoses", DataDomain.CONDITIONS))
+        if any(g.domain is domain for g in hiding)
+    ]
+    said = " and ".join(kinds)
+    withheld = any("withheld" in g.reason for g in hiding)
+    return f"withheld {said}" if withheld else f"{said} not read"
 
 
 def conditions_matter_at(draft: DraftOrder) -> bool:

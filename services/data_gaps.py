@@ -54,6 +54,7 @@ from services.data_gap_section import (
     liver_tests_matter,
     raised,
     section,
+    self_harm_unseen,
     shown_gaps,
 )
 from services.data_gap_section import topic_domains as topic_domains
@@ -69,6 +70,9 @@ from services.no_phq9_words import unrecognised_phq9 as unrecognised_phq9
 from services.pending_fills import pending_fills
 from services.recommendation import Indicator, Recommendation
 from services.unidentified_drafts import with_unidentified_drafts
+
+# The TMS referral card's topic (services/rules/tms_referral.py, not imported: a cycle).
+_TMS = "tms-referral"
 
 # Gaps in these can hide a card on their own (a failed trial, a positive item 9, a bipolar code,
 # an NSAID beside lithium: a partner drug is carried by the interaction cards alone, and when none
@@ -191,6 +195,10 @@ def annotate(
         owner = next((t for listed, t in listed_on if listed >= set(gaps)), None)
         if owner is not None and owner not in hidden:
             block = _pointer(owner, gaps)
+            # A TMS card pointing to a withheld SI diagnosis or self-harm visit is raised as
+            # the card listing it is (review K59b finding 4): never an info referral beside it.
+            if rec.topic == _TMS and self_harm_unseen(gaps):
+                rec = dataclasses.replace(rec, indicator=raised(rec.indicator, gaps))
         else:
             block = section(gaps, antidepressant=antidepressant, record=record)
             listed_on.append((frozenset(gaps), rec.topic))

@@ -33,6 +33,7 @@ from services.data_gap_section import (
     bipolar_not_ruled_out,
     item9_unseen,
     section,
+    self_harm_unseen,
 )
 from services.recommendation import Indicator, Recommendation
 
@@ -126,7 +127,7 @@ def data_quality_card(
         summary = cards.fit_summary(
             f"{head}: a bipolar diagnosis cannot be ruled out before an antidepressant", summary
         )
-    if indicator is None and item9_unseen(gaps):
+    if indicator is None and (item9_unseen(gaps) or self_harm_unseen(gaps)):
         indicator = Indicator.WARNING  # a PHQ-9 item 9 answer may be among them (session 21 RCM)
     detail = cards.join_sections(lead, section(gaps, antidepressant=antidepressant, record=record))
     # Its basis is the chart's data, not a guideline (audit 16 W6: the card cited CANMAT).

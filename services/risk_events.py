@@ -277,6 +277,8 @@ def unread_acts(event: RiskEvent) -> tuple[str, str]:
     past = past_answers.acts(event)
     if past is not None:
         return past
+    if event.act is not None:  # declined or not asked (services/item9_absent.py)
+        return event.act
     positive = self_harm_items.of(event.screen).positive_short
     return f"check it in the chart; if it is {positive}, assess suicide risk today", (
         "check it in the chart"

@@ -30,7 +30,7 @@ from fhir_mapping.record import (
     Score,
 )
 from fhir_mapping.suicide_screen import INSTRUMENT
-from services import past_answers, self_harm_items
+from services import item9_absent, past_answers, self_harm_items
 from services.card_format import plural
 from services.last_answer import kept
 from services.policy import Policy
@@ -133,7 +133,7 @@ def _events(
             and item9_from <= score.date <= as_of
             and not _unread_superseded(record, score)
         ):
-            events.append(unread_event(score))
+            events.append(item9_absent.worded(unread_event(score), record))
         elif (
             # A readable item 9 below what its total proves (review s27 RF finding 3): the
             # window and closing rules of an unreadable answer (either may hide a positive one).

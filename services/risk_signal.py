@@ -90,6 +90,10 @@ class RiskEvent:
     # year (past_answers.attempt_event; fix hist38): worded as a major risk factor, not as
     # denied now.
     risk_factor: bool = False
+    # An UNREAD item 9 answer sent as declined or not asked (services/item9_absent.py, review
+    # K59b finding 7): what the card asks, (in full, in brief), in place of "check it in the
+    # chart". None for the others.
+    act: tuple[str, str] | None = None
 
     def when(self) -> str:
         if self.written is not None:

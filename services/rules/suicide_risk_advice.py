@@ -12,7 +12,7 @@ from __future__ import annotations
 from fhir_mapping import epds_item10
 from fhir_mapping.ages import youngest
 from fhir_mapping.record import FindingKind, Role
-from services import cards, risk_evidence, self_harm_items, young_age_treatments
+from services import cards, item9_absent, risk_evidence, self_harm_items, young_age_treatments
 from services.acute_risk import SignalKind, SuicideLevel, SuicideSignal
 from services.card_format import plural
 from services.past_answers import all_past, detail
@@ -156,6 +156,14 @@ def _advice(ctx: RuleContext, signal: SuicideSignal, ward: bool) -> str:
                 "risk assessment today (C-SSRS). The card goes once "
                 f"{later} dated after that day, or an "
                 "assessment on that day or later, is recorded, or after "
+                f"{plural(risk_evidence.item9_window_days(ctx.policy), 'day')}."
+            )
+        if said := item9_absent.advice(list(signal.unread), ctx.record):
+            # Declined or not asked (review K59b finding 7): nothing more is in the chart.
+            return (
+                f"{said} The card goes once "
+                + (f"{later} dated after that day, or " if later else "")
+                + "an assessment on that day or later, is recorded, or after "
                 f"{plural(risk_evidence.item9_window_days(ctx.policy), 'day')}."
             )
         return (

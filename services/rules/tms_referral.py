@@ -51,6 +51,7 @@ from services import (
     suggestions,
     tables,
     tms_course,
+    tms_criteria_header,
     tms_gate,
     tms_severity,
 )
@@ -108,14 +109,9 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
     # Named, not linked (the card's source is this rule set: `_source`), as the clinic's set.
     payer = rule_set_words(evaluation, ctx.policy)
     if evaluation.met:
-        # Never plain "criteria met" on a history known to be incomplete (issue 10): the gaps
-        # are listed under "Data not read" on this card.
-        header = (
-            f"**Criteria met on the data that could be read** ({payer}; the record is "
-            "incomplete: see *Data not read*):"
-            if ctx.record.gaps_in(*data_gaps.topic_domains().get(TOPIC, ()))
-            else f"**Criteria met** ({payer}):"
-        )
+        # Never plain "criteria met" on a history known to be incomplete (issue 10).
+        gaps = ctx.record.gaps_in(*data_gaps.topic_domains().get(TOPIC, ()))
+        header = tms_criteria_header.met_header(payer, gaps)
     else:
         missing = []
         if evaluation.to_document:

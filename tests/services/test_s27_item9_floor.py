@@ -190,4 +190,5 @@ def test_a_low_total_without_item9_stays_quiet_as_documented(name: str) -> None:
 def test_an_item9_observation_with_a_data_absent_reason_keeps_its_warning() -> None:
     risk = _cards(_chart("total6_item9_declined"))["suicide-risk"]
     assert risk["indicator"] == "warning"
-    assert risk["summary"].startswith("PHQ-9 item 9 answer on 2025-06-10 could not be read")
+    # Worded as declined since gap64 (review K59b finding 7): still the warning.
+    assert risk["summary"].startswith("PHQ-9 item 9 on 2025-06-10 declined")
