@@ -7,8 +7,8 @@ Fix text92 (review K59a finding 6): a course-end word matched inside other phras
 weeks of her seroquel, stopped breathing", "... then quit answering phone", "took a month of her
 klonopin, switched off lights" were quiet, TMS offered. A course-end word now ends the course
 only when it is about the drug: the clause ends after it ("then stopped", "no benefit."), a
-bracket or colon opens its reason ("stopped (nausea)"), a `taken_course_follow` word follows
-("stopped it", "stopped the ...", "stopped d/t ...", "switched to ..."), or a drug or pill word
+bracket, colon or number opens its reason or date ("stopped (nausea)", "stopped 2 months
+ago"), a `taken_course_follow` word follows ("stopped it", "stopped the ...", "stopped d/t ...", "switched to ..."), or a drug or pill word
 follows ("d/c'd lithium"). "stopped breathing", "quit answering", "switched off" are no course.
 And a presentation of an overdosed patient anywhere in the text (`od_item_acute`: "found down",
 "unresponsive") or a sign of toxicity (`taken_toxic_sign`: "vomiting", "seizure") keeps the act
@@ -29,8 +29,9 @@ from fhir_mapping.self_harm_supply import _drug_or_pill, _roles
 
 __all__ = ["ends_course"]
 
-# What may stand right after a course-end word that closes its clause or opens its reason.
-_CLOSED = re.compile(r"\s*(?:$|[,;.\n()\[\]:/-])")
+# What may stand right after a course-end word that closes its clause or opens its reason, or a
+# number that dates the end ("stopped 2 months ago"; a count word would be a table row).
+_CLOSED = re.compile(r"\s*(?:$|[,;.\n()\[\]:/-]|\d)")
 
 
 @cache

@@ -130,7 +130,7 @@ def _answer_before() -> re.Pattern[str]:
     lead, join = _alternation("answer_lead"), _alternation("answer_join")
     # Or a later answer of a list the lead word opened ("scored 2 on item 9 of the PCL-5, 2 on
     # PHQ-9 item 9": fix text92, once the first answer is another scale's).
-    listed = rf"(?:{lead})[^.;\n?]*,"
+    listed = rf"(?:{lead})[^.;\n?]*(?:,|\band\b)"
     return re.compile(rf"(?:{listed}|{lead})\s*(\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)\s*(?:{join})\s*$")
 
 
@@ -140,6 +140,27 @@ def _item_of() -> re.Pattern[str]:
     PCL-5"): that scale's item, as one named before it (fix text92)."""
     _, other, _, _ = _patterns()
     return re.compile(rf"\s*(?:{_alternation('item_of')})\s*(?:{other.pattern})")
+
+
+@cache
+def _joined() -> re.Pattern[str]:
+    """An `answer_join` word right after a number ("3 on item 3"; fix text92)."""
+    return re.compile(rf"\s*(?:{_alternation('answer_join')})\s*")
+
+
+def _joined_item(text: str, at: int, instrument: str) -> bool:
+    """Whether an `answer_join` word at `at` leads to another item, another scale or a
+    `later_stop` word ("3 on item 3", "2 on GAD-7 item 9"): not this item again ("0, 2 on item 9
+    later" stays its later answer) nor a time ("2 on recheck")."""
+    join = _joined().match(text, at)
+    if join is None:
+        return False
+    leads = _leads()
+    if any(lead.pattern.match(text, join.end()) for lead in leads if lead.instrument == instrument):
+        return False
+    stop, _, _ = _later_patterns()
+    _, other, _, _ = _patterns()
+    return any(p.match(text, join.end()) for p in (stop, other, *(x.pattern for x in leads)))
 
 
 @cache
@@ -250,6 +271,10 @@ def _later_positive(text: str, at: int, instrument: str) -> bool:
             if out_of is not None and int(out_of) != highest:
                 continue
             if not_answer.search(span[: m.start()]) or not_answer.search(span[m.end() :]):
+                continue
+            # "..., 3 on item 3": an answer written before the item it answers, read there
+            # (`_answer_before`), never this item's later answer (fix text92).
+            if _joined_item(text, at + m.end(), instrument):
                 continue
             if lowest < value <= highest:
                 return True

@@ -58,6 +58,9 @@ CRITICAL = {
     "e_Suicide_note_q_q": "control",
     "e_Suicide_note_qq_yes": "control",
     "e_Suicide_note_qq_found": "control",
+    "e_item_9_0_2_on_item_9_later": "control",
+    "e_item_9_0_2_on_recheck": "control",
+    "e_scored_2_on_item_9_of_GAD7_and_1_on_PHQ_9_item_9": "control",
 }
 
 QUIET = {
@@ -74,6 +77,10 @@ QUIET = {
     "e_no_SI_would_not_hurt_herself_if_discharged": "control",
     "e_scored_2_on_GAD_7_item_9": "control",
     "e_Suicide_note_q": "control",
+    "e_scored_0_on_item_9_3_on_item_3": "control",
+    "e_took_2_weeks_of_her_zoloft_stopped_1_week_ago": "control",
+    "e_took_2_weeks_of_her_zoloft_d_c_d_2_2_GI_upset": "control",
+    "e_took_2_weeks_of_her_lithium_stopped_d_t_tremor": "control",
 }
 
 
