@@ -128,7 +128,39 @@ def _answer_before() -> re.Pattern[str]:
     """An answer written before its item ("scored 2 on item 9", "rated 4 on MADRS item 10": an
     `answer_lead` word, the number, an `answer_join` word, the item at the end; fix text89)."""
     lead, join = _alternation("answer_lead"), _alternation("answer_join")
-    return re.compile(rf"(?:{lead})\s*(\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)\s*(?:{join})\s*$")
+    # Or a later answer of a list the lead word opened ("scored 2 on item 9 of the PCL-5, 2 on
+    # PHQ-9 item 9": fix text92, once the first answer is another scale's).
+    listed = rf"(?:{lead})[^.;\n?]*(?:,|\band\b)"
+    return re.compile(rf"(?:{listed}|{lead})\s*(\d{{1,3}}(?:\s*/\s*\d{{1,3}})?)\s*(?:{join})\s*$")
+
+
+@cache
+def _item_of() -> re.Pattern[str]:
+    """An `item_of` word and another scale's name right after a bare item ("item 9 of the
+    PCL-5"): that scale's item, as one named before it (fix text92)."""
+    _, other, _, _ = _patterns()
+    return re.compile(rf"\s*(?:{_alternation('item_of')})\s*(?:{other.pattern})")
+
+
+@cache
+def _joined() -> re.Pattern[str]:
+    """An `answer_join` word right after a number ("3 on item 3"; fix text92)."""
+    return re.compile(rf"\s*(?:{_alternation('answer_join')})\s*")
+
+
+def _joined_item(text: str, at: int, instrument: str) -> bool:
+    """Whether an `answer_join` word at `at` leads to another item, another scale or a
+    `later_stop` word ("3 on item 3", "2 on GAD-7 item 9"): not this item again ("0, 2 on item 9
+    later" stays its later answer) nor a time ("2 on recheck")."""
+    join = _joined().match(text, at)
+    if join is None:
+        return False
+    leads = _leads()
+    if any(lead.pattern.match(text, join.end()) for lead in leads if lead.instrument == instrument):
+        return False
+    stop, _, _ = _later_patterns()
+    _, other, _, _ = _patterns()
+    return any(p.match(text, join.end()) for p in (stop, other, *(x.pattern for x in leads)))
 
 
 @cache
@@ -240,6 +272,10 @@ def _later_positive(text: str, at: int, instrument: str) -> bool:
                 continue
             if not_answer.search(span[: m.start()]) or not_answer.search(span[m.end() :]):
                 continue
+            # "..., 3 on item 3": an answer written before the item it answers, read there
+            # (`_answer_before`), never this item's later answer (fix text92).
+            if _joined_item(text, at + m.end(), instrument):
+                continue
             if lowest < value <= highest:
                 return True
     # A positive word as an answer: the sentence's end or a `later_follow` word after it ("ASQ
@@ -259,6 +295,8 @@ def positive(text: str) -> bool:
         for m in lead.pattern.finditer(text):
             if lead.bare and other.search(_CLAUSE.split(text[: m.start()])[-1]):
                 continue  # "EPDS item 9: 2": another scale's item
+            if lead.bare and _item_of().match(text, m.end()):
+                continue  # "item 9 of the PCL-5": the scale named after (fix text92)
             # A scale read by its result may name a question or "screen" before it.
             at = m.end() if lead.item else (between.match(text, m.end()) or m).end()
             # "item 9 score of 2", "item 9 answered 2": a word before the answer.
@@ -281,7 +319,12 @@ def positive(text: str) -> bool:
             before = text[: m.start()].rstrip()
             # An answer before the item ("scored 2 on item 9"; fix text89).
             ahead = _answer_before().search(text[: m.start()])
-            if ahead is not None and _read_answer(ahead.group(1), lead.instrument):
+            read = None if ahead is None else _read_answer(ahead.group(1), lead.instrument)
+            if read:
+                return True
+            # "scored 0 on item 9, 2 on item 9 later", "..., later 2": a later positive answer
+            # of the same item wins over the first (fix text92, as text87's later endorsement).
+            if read is False and _later_positive(text, m.end(), lead.instrument):
                 return True
             if any(w.end() == len(before) for w in positive_word.finditer(before)):
                 return True

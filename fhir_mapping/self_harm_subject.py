@@ -345,7 +345,10 @@ def _unsaid_patterns() -> tuple[re.Pattern[str], ...]:
     return (
         re.compile(r"(?<![\w'])(?:" + fears + r")" + _FEARED_SUBJECT),
         re.compile(r"(?:(?<![\w'])(?:" + asks + r")|\?)\s*$"),
-        re.compile(r"\s*\?"),
+        # "?" run together ("Suicide note??") is one question mark doubled, not an answer "?"
+        # (`question_open`): a bare question states nothing (fix text92; "Suicide note? ?" an
+        # answer of "?" stays open, critical).
+        re.compile(r"\s*\?+"),
     )
 
 
@@ -355,7 +358,8 @@ def _yes(text: str, at: int) -> bool:
     open ("Suicide note? unknown": `question_open`, fix text87). An open answer is no denial: the
     sign may be there, and a critical card that asks costs less than a quiet one."""
     answer = text[at:].lstrip(" :-")
-    roles = ("risk_heading_yes", "question_open")
+    # `question_yes`: an answer naming the sign found ("Suicide note?? found"; fix text92).
+    roles = ("risk_heading_yes", "question_open", "question_yes")
     return any(p.match(answer) for role in roles for p in stated_terms.patterns(role))
 
 

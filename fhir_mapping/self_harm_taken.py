@@ -86,7 +86,7 @@ import re
 from collections.abc import Iterator
 from fractions import Fraction
 
-from fhir_mapping import stated_counts, stated_dosing
+from fhir_mapping import course_end, stated_counts, stated_dosing
 from fhir_mapping.self_harm_supply import _WORD, _drug_or_pill, _owned, _roles, _supply
 from fhir_mapping.stated_dose_rate import day_total
 from fhir_mapping.stated_dosing import _most, _named_most, _objects
@@ -126,7 +126,7 @@ def taken_spans(text: str) -> Iterator[tuple[int, int]]:
             parts = list(_parts(text, start, clause_end))
             kept = _kept(text[start:clause_end])
             once = _at_one_time(text[start:clause_end])
-            owner = _owner_read(text[start : span_end(text, start, DOSE_CLAUSE)])
+            owner = _owner_read(text[start : span_end(text, start, DOSE_CLAUSE)], text)
             end = next(
                 (
                     e
@@ -284,15 +284,17 @@ def _at_one_time(clause: str) -> bool:
     return any(p.search(clause) for p in roles.get("taken_period_once", ()))
 
 
-def _owner_read(sentence: str) -> bool:
+def _owner_read(sentence: str, text: str) -> bool:
     """Whether a period of the patient's own supply ("2 weeks of her seroquel") is read as taken
     at once (self_harm_supply._owned_period, fix text88): not when the act's sentence keeps the
     doses (`taken_adherence`: "as prescribed") or ends a course (`taken_course_end`: "then
     stopped", "discontinued"; "took 2 weeks of her sertraline, stopped (nausea)" is a course).
-    The sentence, not the act's clause: "... but stopped" ends the clause, not the course."""
-    roles = _roles()
-    undo = (*roles.get("taken_adherence", ()), *roles.get("taken_course_end", ()))
-    return not any(p.search(sentence) for p in undo)
+    The sentence, not the act's clause: "... but stopped" ends the clause, not the course. A
+    course-end word only about the drug, and none beside a collapse or toxic sign in `text`
+    (course_end.py, fix text92: "..., stopped breathing" was quiet, TMS offered)."""
+    if any(p.search(sentence) for p in _roles().get("taken_adherence", ())):
+        return False
+    return not course_end.ends_course(sentence, text)
 
 
 def _overdose(

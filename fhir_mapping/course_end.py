@@ -1,0 +1,63 @@
+"""Whether a past act's sentence ends a course of the drug taken (`taken_course_end` words about
+the drug), for self_harm_taken._owner_read: a period of the patient's own supply ("took 2 weeks
+of her seroquel") stays a course when the sentence ends the course ("..., stopped (nausea)"),
+and is read as taken at once otherwise (session 38 fix text88).
+
+Fix text92 (review K59a finding 6): a course-end word matched inside other phrases, so "took 2
+weeks of her seroquel, stopped breathing", "... then quit answering phone", "took a month of her
+klonopin, switched off lights" were quiet, TMS offered. A course-end word now ends the course
+only when it is about the drug: the clause ends after it ("then stopped", "no benefit."), a
+bracket, colon or number opens its reason or date ("stopped (nausea)", "stopped 2 months
+ago"), a `taken_course_follow` word follows ("stopped it", "stopped the ...", "stopped d/t ...", "switched to ..."), or a drug or pill word
+follows ("d/c'd lithium"). "stopped breathing", "quit answering", "switched off" are no course.
+And a presentation of an overdosed patient anywhere in the text (`od_item_acute`: "found down",
+"unresponsive") or a sign of toxicity (`taken_toxic_sign`: "vomiting", "seizure") keeps the act
+an ingestion whatever course word stands beside it ("took 2 weeks of her seroquel, no benefit per
+mom, found down"; "took a week of her lithium, side effects: vomiting"): an ED reason that names
+a collapse or a toxic sign after a period of a supply is read as the overdose, the safer error (a
+false critical card costs an assessment, a quiet one a missed overdose with TMS offered).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from fhir_mapping import self_harm_terms
+from fhir_mapping.self_harm_ideation import term_regex
+from fhir_mapping.self_harm_supply import _drug_or_pill, _roles
+
+__all__ = ["ends_course"]
+
+# What may stand right after a course-end word that closes its clause or opens its reason, or a
+# number that dates the end ("stopped 2 months ago"; a count word would be a table row).
+_CLOSED = re.compile(r"\s*(?:$|[,;.\n()\[\]:/-]|\d)")
+
+
+@cache
+def _acute() -> tuple[re.Pattern[str], ...]:
+    """The `od_item_acute` rows (od_item.py reads the same words for an item's "OD")."""
+    return tuple(term_regex(t) for t in self_harm_terms.terms("od_item_acute"))
+
+
+def _about_drug(after: str) -> bool:
+    """Whether the words `after` a course-end word make it about the drug (module docstring)."""
+    if _CLOSED.match(after):
+        return True
+    words = after.lstrip()
+    if any(p.match(words) for p in _roles().get("taken_course_follow", ())):
+        return True
+    return _drug_or_pill(words)
+
+
+def ends_course(sentence: str, text: str) -> bool:
+    """Whether `sentence` (an act's) ends a course of the drug and `text` (the whole reason)
+    names no collapse or toxic sign (module docstring)."""
+    roles = _roles()
+    if any(p.search(text) for p in (*_acute(), *roles.get("taken_toxic_sign", ()))):
+        return False
+    return any(
+        _about_drug(sentence[m.end() :])
+        for p in roles.get("taken_course_end", ())
+        for m in p.finditer(sentence)
+    )
