@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.course_end import EndFrom, EndKind
 from services import drug_names
 from services.card_format import plural
 from services.washout_exposures import Exposure
@@ -68,6 +69,10 @@ def old_state(old: Exposure, new: str, as_of: date) -> str:
             f"stopped only on or before {old.end.isoformat()} ({_ago_text(ago)}): the last "
             "dose is not recorded and may have been as late as that day"
         )
+    if old.end_from is not None:
+        # Review K58a finding 5: the end is worked out from a record (the last fill's supply),
+        # no dose was recorded that day: the card names the record, never "as recorded".
+        return _worked_out(old.end_from, ago)
     return f"was last taken on {old.end.isoformat()} as recorded ({plural(ago, 'day')} ago)"
 
 
@@ -84,3 +89,27 @@ def _held_state(on_hold: str, said: str) -> str:
     K17 s29 finding 5)."""
     head, _, tail = on_hold.partition(", ")
     return f"is {head} (course {said})" + (f", {tail}" if tail else "")
+
+
+def _worked_out(end: EndFrom, ago: int) -> str:
+    """ "was last filled on 2026-10-01 for 30 days, a supply that ran to 2026-10-31 (31 days
+    ago; last dose not recorded)"; an order's days ("was last ordered on 2026-10-01 for 30 days,
+    counted to ..."), or those counted for an order or a statement stating no duration ("no
+    duration stated: 30 days counted, to ..."), likewise: only a fill is a supply handed over."""
+    days = plural(end.days, "day")
+    to = end.until.isoformat()
+    if end.assumed:
+        how = f", no duration stated: {days} counted, to {to}"
+    elif end.kind is EndKind.FILL:
+        how = f" for {days}, a supply that ran to {to}"
+    else:
+        how = f" for {days}, counted to {to}"
+    what = _END_WORDS[end.kind]
+    return f"was {what} {end.day.isoformat()}{how} ({_ago_text(ago)}; last dose not recorded)"
+
+
+_END_WORDS = {
+    EndKind.FILL: "last filled on",
+    EndKind.ORDER: "last ordered on",
+    EndKind.STATEMENT: "recorded taken from",
+}
