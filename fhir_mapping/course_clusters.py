@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from fhir_mapping.course_end_basis import EndFrom, EndKind
 from fhir_mapping.event_spans import _Span
 from fhir_mapping.events import EventKind
 from fhir_mapping.policy import MappingPolicy
@@ -255,3 +256,25 @@ def statement_tail(
     if (until - first).days < min_days:
         return None
     return first, [span for span, _ in tail]
+
+
+_END_KINDS = {
+    EventKind.DISPENSE: EndKind.FILL,
+    EventKind.ORDER: EndKind.ORDER,
+    EventKind.STATEMENT: EndKind.STATEMENT,
+}
+
+
+def end_from(spans: Sequence[_Span], end: date) -> EndFrom | None:
+    """The record an ended course's `end` was worked out from (course_end_basis.py, review K58a
+    finding 5), or None when a record states it: any span ending there with an explicit end or
+    cut at a recorded stop, or a record whose stated end is that day ("as recorded" only where
+    a record says so). Of several, a fill before an order or a statement (a fill shows the drug
+    handed over), the latest."""
+    last = [s for s in spans if s.end == end]
+    if not last or any(not s.from_supply or s.stopped or s.event.end == end for s in last):
+        return None
+    last.sort(key=lambda s: (s.event.kind is _DISPENSE, s.start))
+    span = last[-1]
+    kind = _END_KINDS[span.event.kind]
+    return EndFrom(kind, span.start, (end - span.start).days, end, span.assumed_days is not None)

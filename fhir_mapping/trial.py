@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from fhir_mapping.course_end_basis import EndFrom
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.raise_order import LowerOrder, RaiseOrder
 from fhir_mapping.source_ref import SourceRef
@@ -274,6 +275,10 @@ class Trial(TrialOutcome, TrialDose, TrialTaper):
     # event_spans._Span.stopped), not a recorded last dose (review s20 r4 finding 3: "was last
     # taken on 2025-06-02 as recorded" was the as-of day). Cards say "stopped on or before".
     end_not_recorded: bool = False
+    # An ended course whose `end` no record states, worked out from its last fill's supply, an
+    # order's supply or days assumed (course_end_basis.py, review K58a finding 5): that record, for
+    # the cards to name ("last filled 2026-10-01, 30 days' supply"). None: a recorded end.
+    end_from: EndFrom | None = None
     # An ended course the ward stopped while its home order was left open (fhir_mapping/
     # ward_stop.py, review s27 RE finding 3): the last day the ward gave it. The course ends at
     # the ward's stop; the open order is a reconciliation question (tablets may be at home, a

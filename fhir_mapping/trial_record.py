@@ -26,7 +26,7 @@ from operator import attrgetter
 from fhir_mapping.adequacy import adequate_from, judge
 from fhir_mapping.adherence import UNVERIFIED, dispense_adherence, outside_tail, with_reported
 from fhir_mapping.agitation_doses import agitation_course
-from fhir_mapping.course_clusters import _Cluster, _coverage, _without, statement_tail
+from fhir_mapping.course_clusters import _Cluster, _coverage, _without, end_from, statement_tail
 from fhir_mapping.course_events import (
     _as_needed,
     _dose_basis,
@@ -374,6 +374,7 @@ def _trial(
             stop_recorded=None if ongoing else _stop_recorded_after(spans, end, as_of),
             home_order_open=None if ongoing else ward_stopped(spans),
             end_not_recorded=end_not_recorded,
+            end_from=None if ongoing else end_from(spans, end),  # K58a finding 5
             shown_until=to_confirm_from,
             stated_reasons=stated,
             dose_to_confirm_mg=within_fills(_to_confirm_upper(events), ordered),

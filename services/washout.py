@@ -26,7 +26,8 @@ the card gives the date it used and an override reason says the real stop date w
 This module holds the checks (what a start would run into); the table is washout_table.py, its
 wording washout_words.py, the washout line of a switch card washout_switch.py, the conflicts
 of one draft of the order by the drafts' timing washout_drafts.py, and what the patient takes
-and from which day each washout counts washout_exposures.py.
+and from which day each washout counts washout_exposures.py, where such a drug stands as a
+card says it washout_state.py.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from services.card_format import plural
 # Re-exported: the exposures live apart (washout_exposures.py); callers read them from here.
 from services.washout_exposures import Exposure as Exposure
 from services.washout_exposures import exposures as exposures
+from services.washout_state import old_state
 from services.washout_table import (
     AS_NEEDED_KINDS,
     NOT_ANTIDEPRESSANT_KINDS,
@@ -150,63 +152,8 @@ class Conflict:
         return old.row
 
     def state(self) -> str:
-        """Where the old drug stands, as the end of a sentence about it: "is running (since
-        2024-01-08)", "was last taken on 2024-05-13 as recorded (20 days ago)"."""
-        old = self.old
-        if old.held and old.end is not None:
-            # On hold (DraftTiming.held): a pause, which the order expects to end (review s27
-            # K1 recheck finding 2); the pair's washout counts from today as for a stop.
-            return (
-                f"is on hold on this same order (last dose {old.end.isoformat()} at the latest; "
-                f"not to be resumed with {drug_names.shown(self.new)})"
-            )
-        if old.halted and old.end is not None:
-            return f"is stopped on this same order (last dose {old.end.isoformat()} at the latest)"
-        if self.tapered:
-            assert old.end is not None
-            return f"is tapered to a stop on this same order (last dose {old.end.isoformat()})"
-        if old.on_order:
-            return "is on this same order"
-        if old.running and (listing := old.listing()):
-            return f"{old.claim.verb} ({listing}; confirm whether it is taken)"
-        if old.running:
-            claim = old.claim  # "may be running (since 2025-01-06; no supply since 2025-06-05)"
-            # "is running (start not recorded; listed 2026-11-25)" for a course known only from
-            # a listing (Exposure.since; review s23 RR finding 4).
-            # An order awaiting its fill names its day in its verb (review s23 RR2 finding 6).
-            since = old.start and old.awaiting_fill is None and old.since()
-            # A draft of this order re-orders it (Exposure.reordered, review s27 K1 recheck 1):
-            # "is running (since 2026-06-01; lowered to 100 mg/day on this order)".
-            said = "; ".join(w for w in (since, claim.why, old.reordered) if w)
-            if old.on_hold and since:
-                return _held_state(old.on_hold, said)
-            return f"{claim.verb} ({said})" if said else claim.verb
-        assert old.end is not None
-        ago = (self.as_of - old.end).days
-        if old.ended_by:
-            # Rule 2e of fhir_mapping/episodes.py: no day of it is on record; the interval is
-            # counted from the day the record says it had ended by.
-            return (
-                f"was taken before {old.end.isoformat()} (dates not recorded; counted from that "
-                f"day, {plural(ago, 'day')} ago)"
-            )
-        if old.end_not_recorded:
-            # Review s20 r4 finding 3: the end is only the day the order's stop was recorded by
-            # (its meta.lastUpdated, or as-of when it gives none), not a recorded last dose.
-            return (
-                f"was stopped on or before {old.end.isoformat()} (last dose not recorded; "
-                f"{_ago_text(ago)})"
-            )
-        if old.supply_end is not None:
-            # Review s20 r3 finding 1: the order stood after its supply on record ran out; the
-            # interval is counted from the day its stop was recorded by, the latest the drug may
-            # have been taken (fill elsewhere, tablets at home), not from the supply's end.
-            return (
-                f"is covered on record to {old.supply_end.isoformat()}, but its order was "
-                f"stopped only on or before {old.end.isoformat()} ({_ago_text(ago)}): the last "
-                "dose is not recorded and may have been as late as that day"
-            )
-        return f"was last taken on {old.end.isoformat()} as recorded ({plural(ago, 'day')} ago)"
+        """Where the old drug stands, as the end of a sentence about it (washout_state.py)."""
+        return old_state(self.old, self.new, self.as_of)
 
     def days_off(self) -> str:
         """ "6 days" since the old drug's end, as a summary says it; "at least 6 days" when that
@@ -383,18 +330,3 @@ def maoi_on_record(record: PatientRecord) -> bool:
     return any(is_maoi(t.ingredient) for t in record.trials) or any(
         is_maoi(name) for gap in record.gaps for name in gap.taken_now
     )
-
-
-def _ago_text(days: int) -> str:
-    """ "11 days ago"; "as of today" when the day the stop is bounded by is today (recorded
-    today, or no day recorded at all: as-of), never "0 days ago" (session 30 orders31 item 3)."""
-    return "as of today" if days == 0 else f"{plural(days, 'day')} ago"
-
-
-def _held_state(on_hold: str, said: str) -> str:
-    """A course on hold with its dates: "is on hold (course since 2026-07-05), hold date not
-    recorded". The course's start beside the hold's own words, never after them: "is on hold,
-    hold date not recorded (since 2026-07-05)" read as on hold since its order's day (recheck
-    K17 s29 finding 5)."""
-    head, _, tail = on_hold.partition(", ")
-    return f"is {head} (course {said})" + (f", {tail}" if tail else "")

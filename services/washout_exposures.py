@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from fhir_mapping.course_end_basis import EndFrom
 from fhir_mapping.course_length import listed_undated
 from fhir_mapping.record import DraftOrder, PatientRecord, SourceRef, Trial
 from services import draft_changes, held_dates, taken_to_confirm
@@ -54,6 +55,10 @@ class Exposure:
     # (Trial.end_not_recorded: an order `stopped` cut at its meta.lastUpdated or at as-of):
     # cards say "stopped on or before" that day (review s20 r4 finding 3).
     end_not_recorded: bool = False
+    # An ended course whose `end` no record states: the fill, order or statement it was worked
+    # out from (Trial.end_from): cards name it, never "last taken ... as recorded" (review K58a
+    # finding 5: the end of the last fill's 30 days). None: a recorded end, or none.
+    end_from: EndFrom | None = None
     # A running course nothing has confirmed for statement_confirmed_days (Trial.
     # unconfirmed_since: an old statement, or an order never filled or renewed when
     # `unconfirmed_order`): the last day the record confirms it. Still an exposure (the washout
@@ -198,6 +203,15 @@ def _by_order(trial: Trial) -> bool:
     return taken_to_confirm.by_order(trial)
 
 
+def _end_from(trial: Trial) -> EndFrom | None:
+    """The record an ended course's end was worked out from, while it is still the end the
+    washout counts from (not a recorded stop after it: `supply_end`; not moved since)."""
+    found = trial.end_from
+    if trial.ongoing or trial.stop_recorded is not None or found is None:
+        return None
+    return found if found.until == trial.end else None
+
+
 def _latest_per_ingredient(trials: Iterable[Trial]) -> list[Trial]:
     latest: dict[str, Trial] = {}
     for trial in sorted(trials, key=lambda t: (t.end, t.ongoing)):
@@ -239,6 +253,7 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
                 # Review s20 r3 finding 1: the washout counts from the recorded stop.
                 supply_end=trial.end if trial.stop_recorded is not None else None,
                 end_not_recorded=trial.end_not_recorded,
+                end_from=_end_from(trial),
                 unconfirmed_since=trial.unconfirmed_since if trial.ongoing else None,
                 unconfirmed_order=trial.ongoing and trial.unconfirmed_order,
                 patient_reported=trial.patient_reported,
@@ -305,6 +320,7 @@ def _orders_unread(exposure: Exposure, as_of: date) -> Exposure:
         ended_by=False,
         supply_end=None,
         end_not_recorded=False,
+        end_from=None,
         ran_out=f"last dose on record {end.isoformat()}; its orders were not read",
     )
 

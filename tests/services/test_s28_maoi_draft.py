@@ -119,7 +119,11 @@ def test_a_lowering_within_the_maoi_washout_is_no_start() -> None:
         "lowers sertraline: confirm what is taken"
     )
     detail = card["detail"]
-    assert "phenelzine 45 mg/day, last taken on 2026-11-20 as recorded (11 days ago)" in detail
+    # wash65 (K58a finding 5): 2026-11-20 is the end of the last fill's supply, no recorded dose.
+    assert (
+        "phenelzine 45 mg/day, last filled on 2026-10-21 for 30 days, a supply that ran to "
+        "2026-11-20 (11 days ago; last dose not recorded)"
+    ) in detail
     assert "would leave sertraline at 150 mg/day within phenelzine's washout" in detail
     assert "sertraline not before" not in detail
     assert _removals(card) == []

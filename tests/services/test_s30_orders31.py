@@ -97,7 +97,9 @@ def test_under_18_the_two_ssri_card_already_naming_both_is_unchanged() -> None:
             "c3_fluoxetine_stopped_1031_linezolid_sign",
             "Linezolid with fluoxetine stopped 31 days ago: if urgent give linezolid, monitor up "
             "to 35 days after its last dose; else an alternative",
-            "was last taken on 2026-10-31 as recorded (31 days ago)",
+            # wash65 (K58a finding 5): the end is the last fill's supply, not a recorded dose.
+            "was last filled on 2026-10-01 for 30 days, a supply that ran to 2026-10-31 (31 days "
+            "ago; last dose not recorded)",
         ),
     ],
 )
