@@ -99,6 +99,9 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
     # An esketamine order left open after its sessions stopped is a course that ended, for every
     # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).
     record = clinic_courses.settled(record, policy)
+    # The same-day lab weighing reads the clinic's older-adult age as the cards do (lab62): it
+    # runs where only the record is at hand (lab_readings.newest_first), so the record carries it.
+    record = dataclasses.replace(record, older_adult_age=policy.older_adult_age)
     # order-select names the newly selected drafts; order-sign checks every draft.
     selections = tuple(hook_input.selections) if hook_input.hook == "order-select" else ()
     return Evaluation(
