@@ -73,11 +73,13 @@ def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
 def _older_adult_age(record: PatientRecord) -> int:
     """The clinic's policy.older_adult_age the evaluation set on the record (lab62), else the
     policy's default (a record built by hand)."""
-    return record.older_adult_age if record.older_adult_age is not None else _default_older_age()
+    return (
+        record.older_adult_age if record.older_adult_age is not None else default_older_adult_age()
+    )
 
 
 @cache
-def _default_older_age() -> int:
+def default_older_adult_age() -> int:
     return Policy().older_adult_age
 
 
