@@ -295,6 +295,11 @@ class PatientRecord:
     # statements or fills is then only the earliest the drug was last taken: a later dose may
     # be in the orders, so no washout says a firm date and no level is called an earlier course's.
     orders_unread: bool = False
+    # The clinic's policy.older_adult_age, set by services/evaluation.py (lab62): the age from
+    # which one day's disagreeing lab results are weighed by the older-adult lines
+    # (services/same_day_labs.py), as the cards read them; None: the policy's default (a clinic
+    # that keeps it, or a record built by hand).
+    older_adult_age: int | None = None
 
     # The gap helpers are asked by many rules per request, mostly of a chart with no gaps: they
     # return before starting a generator then (issue 14).

@@ -18,7 +18,7 @@ from fhir_mapping.device_course_scores import CourseRule
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
-from services import age_note, clinic_courses, data_gaps, ect_phases, risk_evidence
+from services import age_note, clinic_courses, data_gaps, ect_phases, lab_readings, risk_evidence
 from services.deceased import deceased_cards, future_death_line, quiet
 from services.order_hooks import run_order_checks, selected_drafts
 from services.patient_view import patient_view
@@ -99,6 +99,11 @@ def evaluate(hook_input: HookInput, policy: Policy) -> Evaluation:
     # An esketamine order left open after its sessions stopped is a course that ended, for every
     # card, the packet and the timeline alike (services/clinic_courses.py; review s19 M1).
     record = clinic_courses.settled(record, policy)
+    # The same-day lab weighing reads the clinic's older-adult age as the cards do (lab62): it
+    # runs where only the record is at hand (lab_readings.newest_first), so the record carries a
+    # clinic's own; the default is read where none is carried (the record itself kept).
+    if policy.older_adult_age != lab_readings.default_older_adult_age():
+        record = dataclasses.replace(record, older_adult_age=policy.older_adult_age)
     # order-select names the newly selected drafts; order-sign checks every draft.
     selections = tuple(hook_input.selections) if hook_input.hook == "order-select" else ()
     return Evaluation(

@@ -36,11 +36,11 @@ from services.same_day_note import same_day_note as same_day_note
 # and held here, so its identity cannot pass to another record's labs); a list of labs (a test's
 # hand-built record) is never kept. The sort is stable with reverse=True, so of one day's results
 # the first on record comes first: exactly the result max(..., key=date) picked from them. The
-# patient's age is kept beside the tuple: it picks the lines a day's results are weighed by
-# (lab61 item 4), so the same labs read at another age are grouped again.
-_KEPT_BY_TEST: tuple[tuple[LabResult, ...], dict[str, tuple[LabResult, ...]], int | None] | None = (
-    None
-)
+# patient's age and the clinic's older-adult age are kept beside the tuple: they pick the lines a
+# day's results are weighed by (lab61 item 4, lab62), so the same labs read at another age, or
+# under another policy, are grouped again.
+_Ages = tuple[int | None, int]
+_KEPT_BY_TEST: tuple[tuple[LabResult, ...], dict[str, tuple[LabResult, ...]], _Ages] | None = None
 
 
 _lab_date = attrgetter("date")  # a sort key read in C: no Python call per lab
@@ -50,7 +50,7 @@ def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
     """The record's results of `test`, newest first (one day's in the record's order)."""
     global _KEPT_BY_TEST
     labs = record.context.labs
-    age = record.patient.age
+    age = (record.patient.age, _older_adult_age(record))
     kept = _KEPT_BY_TEST  # read once: another thread may replace it, never mutate it
     if kept is None or kept[0] is not labs or kept[2] != age:
         grouped: dict[str, list[LabResult]] = {}
@@ -70,10 +70,23 @@ def newest_first(record: PatientRecord, test: str) -> tuple[LabResult, ...]:
     return kept[1].get(test, ())
 
 
-def _safer_first(labs: list[LabResult], age: int | None) -> tuple[LabResult, ...]:
+def _older_adult_age(record: PatientRecord) -> int:
+    """The clinic's policy.older_adult_age the evaluation set on the record (lab62), else the
+    policy's default (a record built by hand)."""
+    return (
+        record.older_adult_age if record.older_adult_age is not None else default_older_adult_age()
+    )
+
+
+@cache
+def default_older_adult_age() -> int:
+    return Policy().older_adult_age
+
+
+def _safer_first(labs: list[LabResult], age: _Ages) -> tuple[LabResult, ...]:
     """`labs` (newest first) with each day's disagreeing results safer first (same_day_labs.py,
-    lab59 item 1), weighed by the lines of the patient's `age` (lab61 item 4); a test with one
-    result a day, as most are, as it is."""
+    lab59 item 1), weighed by the lines of the patient's age with the clinic's older-adult age
+    (`age`; lab61 item 4, lab62); a test with one result a day, as most are, as it is."""
     if len(set(map(_lab_date, labs))) == len(labs):
         return tuple(labs)
     from services.same_day_labs import (
@@ -83,7 +96,8 @@ def _safer_first(labs: list[LabResult], age: int | None) -> tuple[LabResult, ...
     out: list[LabResult] = []
     for _day, group in groupby(labs, key=_lab_date):
         day = list(group)
-        out += ordered_day(day, [value(lab) for lab in day], age=age) if len(day) > 1 else day
+        numbers = [value(lab) for lab in day]
+        out += ordered_day(day, numbers, age=age[0], older_age=age[1]) if len(day) > 1 else day
     return tuple(out)
 
 

@@ -27,9 +27,21 @@ Only the lines that are this patient's are weighed (lab61 item 4): an age row of
 rows at 65 and over (lithium-high-older 0.8, lithium-target-older 0.4-0.6) were weighed at any age:
 at 51 a lithium 0.55 and 0.65 of one day, both inside the 0.5-0.8 target of that age, were said to
 "disagree" across the older target's 0.6, and the higher read. An unknown age weighs the general
-lines only, as the cards do (lab_safety.level_target: nothing says older). An "-older" row with no
-`min_age` of its own (lithium-target-older, whose age is the clinic's policy.older_adult_age, not
-known here) is weighed from the age of its test's other "-older" rows (lithium-high-older's 65).
+lines only, as the cards do (lab_safety.level_target: nothing says older).
+
+The age of each row is the one its cards read it from (lab62, decided per row):
+- a "-older" row with no `min_age` is the clinic's older-adult notion: weighed from
+  policy.older_adult_age (`PatientRecord.older_adult_age`, set by the evaluation). That is
+  lithium-target-older (0.4-0.6), which lab_rules.level_target gives the cards from the policy
+  age. It was weighed from lithium-high-older's 65: with a clinic age of 70, a lithium 0.55 and
+  0.65 at 67 "disagreed" across 0.6 while every card read the 0.5-0.8 target of that age.
+- a row with a `min_age` keeps it: its age is the row's own clinical threshold, and its cards
+  read it so. qtc-older citalopram from 60 is the FDA's age for the dose-dependent QT risk, not
+  the clinic's "older adult" (rules/running_qtc.py reads min_age; escitalopram's 65 likewise).
+  lithium-high-older's 65 is NICE NG222's "older people" age, which the running-lithium-level
+  card states and reads fixed ("above the 0.8 limit at 65 and over",
+  rules/lithium_level_reading._high_line); weighing it from 65 whatever the clinic's age cannot
+  change a day's verdict, as its 0.8 is the lithium-target line weighed at every age.
 """
 
 from __future__ import annotations
@@ -43,9 +55,13 @@ from fhir_mapping.lab_units import ranged
 from fhir_mapping.record import LabResult, PatientRecord
 from services import cards, unit_display
 from services.lab_rules import LabRule, rules
+from services.same_day_note import read_words
 
 # The flags that say a result is out of its range.
 _SIDES = frozenset({"high", "low"})
+
+# (the patient's age, the clinic's policy.older_adult_age): what picks the lines weighed.
+_Ages = tuple[int | None, int]
 
 
 @cache
@@ -55,20 +71,23 @@ def _rows(test: str) -> tuple[LabRule, ...]:
 
 
 @cache
-def _lines(test: str, age: int | None) -> tuple[tuple[str, float | None, float | None], ...]:
-    """(check, low, high) of each line of `test` that is this patient's at `age` (module doc)."""
-    rows = _rows(test)
-    return tuple((r.check, r.low, r.high) for r in rows if _applies(r, age, rows))
+def _lines(
+    test: str, age: int | None, older_age: int
+) -> tuple[tuple[str, float | None, float | None], ...]:
+    """(check, low, high) of each line of `test` that is this patient's at `age`, with the
+    clinic's `older_age` (policy.older_adult_age; module doc)."""
+    return tuple((r.check, r.low, r.high) for r in _rows(test) if _applies(r, age, older_age))
 
 
-def _applies(row: LabRule, age: int | None, rows: tuple[LabRule, ...]) -> bool:
-    """A row for every age, or an age row at its age and over (lab61 item 4; module doc)."""
-    older = row.check.endswith("-older")
-    if row.min_age is None and not older:
+def _applies(row: LabRule, age: int | None, older_age: int) -> bool:
+    """A row for every age, or an age row at its age and over: its own `min_age` (a clinical
+    threshold the cards read as written), else for a "-older" row the clinic's older-adult age
+    (lab61 item 4, lab62; module doc)."""
+    if row.min_age is not None:
+        return age is not None and age >= row.min_age
+    if not row.check.endswith("-older"):
         return True
-    ages = [r.min_age for r in rows if r.check.endswith("-older") and r.min_age is not None]
-    start = row.min_age if row.min_age is not None else min(ages, default=None)
-    return age is not None and start is not None and age >= start
+    return age is not None and age >= older_age
 
 
 @cache
@@ -84,37 +103,41 @@ def _direction(test: str) -> int:
     return 1 if high and not low else -1 if low and not high else 0
 
 
-def _beyond(lab: LabResult, number: float | None, age: int | None) -> frozenset[str]:
+def _beyond(lab: LabResult, number: float | None, age: _Ages) -> frozenset[str]:
     """The checks whose line an exact value is beyond (a bound is judged by its flag only)."""
     if number is None or lab.comparator is not None:
         return frozenset()
     return frozenset(
         check
-        for check, low, high in _lines(lab.test, age)
+        for check, low, high in _lines(lab.test, *age)
         if (high is not None and number > high) or (low is not None and number < low)
     )
 
 
-def _state(
-    lab: LabResult, number: float | None, age: int | None
-) -> tuple[bool, str, frozenset[str]]:
+def _state(lab: LabResult, number: float | None, age: _Ages) -> tuple[bool, str, frozenset[str]]:
     """Where a result stands: critical, its side when flagged out of range, the lines passed."""
     return lab.critical, lab.flag if lab.flag in _SIDES else "", _beyond(lab, number, age)
 
 
-def _rank(lab: LabResult, number: float | None, age: int | None) -> tuple[bool, bool, float]:
+def _rank(lab: LabResult, number: float | None, age: _Ages) -> tuple[bool, bool, float]:
     critical, side, lines = _state(lab, number, age)
     danger = (number or 0.0) * _direction(lab.test)
     return critical, bool(side or lines), danger
 
 
 def ordered_day(
-    day: Sequence[LabResult], numbers: Sequence[float | None], *, age: int | None
+    day: Sequence[LabResult],
+    numbers: Sequence[float | None],
+    *,
+    age: int | None,
+    older_age: int,
 ) -> list[LabResult]:
     """One test's results of one day (latest first) with the safer one first and the day's
     disagreement noted on it when they disagree; as given otherwise. `numbers`: each result's
     value in the table's unit (lab_readings.value), None when not compared; `age`: the
-    patient's, which picks the lines weighed (lab61 item 4)."""
+    patient's, which picks the lines weighed (lab61 item 4), with `older_age`, the clinic's
+    policy.older_adult_age (lab62)."""
+    ages: _Ages = (age, older_age)
     pairs = list(zip(day, numbers, strict=True))
     finals = [lab.draw for lab in day if not lab.status]
     superseded = [(lab, n) for lab, n in pairs if lab.status and _same_draw(lab, finals)]
@@ -123,17 +146,29 @@ def ordered_day(
         day = [lab for lab, _n in pairs]
     weighed = [(lab, n) for lab, n in pairs if (n is not None or lab.flag)]
     weighed = [pair for pair in weighed if pair not in superseded]
-    if len({_state(lab, n, age) for lab, n in weighed}) < 2:
+    if len({_state(lab, n, ages) for lab, n in weighed}) < 2:
         return list(day)
-    safer, _n = max(
-        weighed, key=lambda pair: _rank(pair[0], pair[1], age)
-    )  # the first of equals: the latest
+    ranked = sorted(
+        weighed, key=lambda pair: _rank(pair[0], pair[1], ages), reverse=True
+    )  # stable: of equals the first given, the latest
+    safer = ranked[0][0]
     note = f"results of {safer.date.isoformat()} disagree: " + "; ".join(
         _named(lab)
         for lab, _n in reversed(weighed)  # earliest first, as drawn
     )
+    decided = _decided_by(*(_rank(lab, n, ages) for lab, n in ranked[:2]))
+    note += f"; {read_words(decided, _direction(safer.test))}"
     rest = [lab for lab in day if lab is not safer]
     return [replace(safer, same_day=note), *rest]
+
+
+def _decided_by(first: tuple[bool, bool, float], second: tuple[bool, bool, float]) -> str:
+    """What put the safer result before the next (lab62): the lab's critical call, being out of
+    range against one in range, the side the test's lines guard, or nothing (the latest)."""
+    for kind, a, b in zip(("critical", "abnormal", "side"), first, second, strict=True):
+        if a != b:
+            return kind
+    return "latest"
 
 
 def _same_draw(lab: LabResult, finals: Sequence[tuple[str, ...]]) -> bool:

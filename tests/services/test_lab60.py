@@ -142,8 +142,8 @@ def test_the_next_local_day_stays_apart() -> None:
 def _note(day: str) -> str:
     return (
         f" (results of {day} disagree: 1.6 mmol/L high at 08:00-05:00 (Observation/a); 0.9"
-        " mmol/L normal at 14:00-05:00 (Observation/b); the more abnormal is read, the safer"
-        " reading)"
+        " mmol/L normal at 14:00-05:00 (Observation/b); the higher is read, as this test's lines"
+        " guard against a high value: the safer reading)"  # lab62: which side is read and why
     )
 
 
