@@ -53,11 +53,13 @@ def read_resource(
     # A clinic order read `unknown` whose supply with repeats may still last is read so too
     # (unknown_order.py, review K60a findings 3, 4: a phenelzine order so read raised no MAOI
     # card); the card names how far its supply reaches.
-    order_unknown = unknown_order.maybe_running(resource, reading.kind, as_of, unknown_ended_days)
-    if order_unknown or (
-        status_unknown(resource, reading.kind)
-        and not ended_long_ago(resource, as_of, unknown_ended_days)
-    ):
+    # A listed or patient-reported order is already read so (status_to_confirm.py), worded as
+    # before: a medication-list entry, no supply a pharmacy fills.
+    listed = status_unknown(resource, reading.kind)
+    order_unknown = not listed and unknown_order.maybe_running(
+        resource, reading.kind, as_of, unknown_ended_days
+    )
+    if order_unknown or (listed and not ended_long_ago(resource, as_of, unknown_ended_days)):
         drugs = tuple(c.ingredient for c in components)
         domain = undated_drug(drugs)[1]
         gaps.extend(
