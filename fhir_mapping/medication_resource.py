@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from fhir_mapping import unknown_order
 from fhir_mapping.combination_products import product_of
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.fhir_fields import string
@@ -49,9 +50,16 @@ def read_resource(
     # Its status says the use of the drug is not known (fix 20 item 1): no course, and its drugs
     # possibly running for the safety checks (status_to_confirm.py); unless its stated period
     # ended long ago (review s27 RA finding 5): then the past course it states, read below.
-    if status_unknown(resource, reading.kind) and not ended_long_ago(
-        resource, as_of, unknown_ended_days
-    ):
+    # A clinic order read `unknown` whose supply with repeats may still last is read so too
+    # (unknown_order.py, review K60a findings 3, 4: a phenelzine order so read raised no MAOI
+    # card); the card names how far its supply reaches.
+    # A listed or patient-reported order is already read so (status_to_confirm.py), worded as
+    # before: a medication-list entry, no supply a pharmacy fills.
+    listed = status_unknown(resource, reading.kind)
+    order_unknown = not listed and unknown_order.maybe_running(
+        resource, reading.kind, as_of, unknown_ended_days
+    )
+    if order_unknown or (listed and not ended_long_ago(resource, as_of, unknown_ended_days)):
         drugs = tuple(c.ingredient for c in components)
         domain = undated_drug(drugs)[1]
         gaps.extend(
@@ -60,7 +68,8 @@ def read_resource(
                 STATUS_TO_CONFIRM,
                 domain,
                 taken_now=drugs,
-                stated=unknown_stated(resource),
+                stated=unknown_stated(resource)
+                + (unknown_order.reach_said(resource, as_of) if order_unknown else ""),
             )
         )
         return
