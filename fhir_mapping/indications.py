@@ -106,18 +106,25 @@ class _Row:
 
 
 @cache
-def _table() -> tuple[dict[tuple[str, str], _Row], tuple[tuple[str, _Row], ...], tuple[Any, ...]]:
-    """(exact code rows, ICD-10-CM prefix rows, (word pattern, row) of the text rows)."""
+def _table() -> tuple[
+    dict[tuple[str, str], _Row], tuple[tuple[str, _Row], ...], tuple[Any, ...], tuple[Any, ...]
+]:
+    """(exact code rows, ICD-10-CM prefix rows, (word pattern, row) of the text rows, the
+    patterns of the `adjunct-word` rows: words saying the drug is given as an adjunct)."""
     text = resources.files("fhir_mapping").joinpath("data/indication_codes.csv").read_text("utf-8")
     exact: dict[tuple[str, str], _Row] = {}
     prefixes: list[tuple[str, _Row]] = []
     words: list[tuple[re.Pattern[str], _Row]] = []
+    adjunct: list[re.Pattern[str]] = []
     for row in csv.DictReader(text.splitlines()):
         category = IndicationCategory(row["category"])
         if row["system"] == "text":
             term = row["code"].strip().lower()
             # "neuropath*" is a word prefix; "ptsd" the whole word (as procedure_terms.csv).
             body = re.escape(term[:-1]) if term.endswith("*") else re.escape(term) + r"\b"
+            if row["match"] == "adjunct-word":
+                adjunct.append(re.compile(r"\b" + body))
+                continue
             words.append((re.compile(r"\b" + body), _Row(category, row["label"], term, False)))
             continue
         system = canonical_system(row["system"])
@@ -127,7 +134,7 @@ def _table() -> tuple[dict[tuple[str, str], _Row], tuple[tuple[str, _Row], ...],
             prefixes.append((code, entry))
         else:
             exact[(system, code)] = entry
-    return exact, tuple(prefixes), tuple(words)
+    return exact, tuple(prefixes), tuple(words), tuple(adjunct)
 
 
 @lru_cache(maxsize=2048)
@@ -140,7 +147,7 @@ def _coding_category(system: str, code: str) -> tuple[IndicationCategory, str] |
         # "anxiety" and "ptsd" in condition_codes.csv: the card says PTSD).
         best = min(kinds, key=lambda k: (_RANK[_KIND_CATEGORY[k]], _KIND_ORDER.index(k)))
         return _KIND_CATEGORY[best], _KIND_LABEL[best]
-    exact, prefixes, _ = _table()
+    exact, prefixes, _, _ = _table()
     key = normalise_code(system, code)
     row = exact.get((system, key))
     if row is None and system == ICD10CM:
@@ -190,7 +197,7 @@ def _reading(concept: object) -> _Reading | None:
         said = _text_category(words.lower()) if words else None
         if said is not None and _RANK[said[0]] < _RANK[best[0]]:
             return said[0], words, best[2]
-        return best
+        return _as_adjunct(best, words)
     shown = words or next((d for _, _, d in coded if d), "")
     if not shown and not coded:
         return None
@@ -198,8 +205,24 @@ def _reading(concept: object) -> _Reading | None:
     said = _text_category(" ".join([words, *(d for _, _, d in coded)]).lower())
     written = _shown_code(coded, *coded[0][:2]) if coded else None
     if said is not None:
-        return said[0], said[1], written
+        return _as_adjunct((said[0], said[1], written), words)
     return _UNCLASSIFIED, shown or "an uncoded reason", written
+
+
+def _as_adjunct(reading: _Reading, words: str) -> _Reading:
+    """A psychiatric-other reading named by the chart's own words when they say the drug is
+    given as an adjunct ("Augmentation of antidepressant - anxiety", "Anxiety - adjunct to
+    SSRI": indication_codes.csv `adjunct-word` rows). Fix meds53 (review K60a finding 5):
+    buspirone ordered so was read as "anxiety", its own use (indication_drugs.csv), and no longer
+    counted as augmentation (Maudsley 1 -> 0). The prescriber says it augments the antidepressant,
+    so it is counted, and the card names what was written; the category is kept, so an
+    antidepressant's course is judged as before."""
+    if reading[0] is not _OTHER_PSYCHIATRIC or not words:
+        return reading
+    lowered = words.lower()
+    if any(pattern.search(lowered) for pattern in _table()[3]):
+        return reading[0], words, reading[2]
+    return reading
 
 
 # Readings by the concept's JSON as sent (module docstring). Bounded as the dose memo is.

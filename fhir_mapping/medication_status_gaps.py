@@ -20,7 +20,7 @@ from typing import Any
 
 from fhir_mapping.events import MedicationEvent
 from fhir_mapping.gaps import resource_gap
-from fhir_mapping.medication_statuses import DEFINED
+from fhir_mapping.medication_statuses import DEFINED, UNKNOWN, status_read
 from fhir_mapping.record import DataDomain, DataGap, SourceRef
 from fhir_mapping.result_statuses import MISSING, UNREADABLE, given
 
@@ -52,7 +52,8 @@ def medication_status_gaps(
             continue
         status = given(resource.get("status"))
         rid = resource.get("id")
-        if status in defined or not isinstance(rid, str):
+        # A fill read as the defined status it spells in another case (status_read) is read.
+        if status in defined or not isinstance(rid, str) or status_read(resource) != UNKNOWN:
             continue
         if read is None:
             read = {e.source for e in events}

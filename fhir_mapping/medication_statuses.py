@@ -73,8 +73,25 @@ def status_read(resource: Mapping[str, Any]) -> str:
     status = resource.get("status")
     if not isinstance(status, str) or not status:
         return UNKNOWN
-    defined = DEFINED.get(str(resource.get("resourceType")))
-    return status if defined is None or status in defined else UNKNOWN
+    kind = str(resource.get("resourceType"))
+    defined = DEFINED.get(kind)
+    if defined is None or status in defined:
+        return status
+    if kind == _DISPENSE and (folded := status.lower()) in defined:
+        return folded
+    return UNKNOWN
+
+
+# Fix meds53 (review K60a finding 6): a fill whose status differs from a defined one only in
+# case ("Completed") is read as that status. Five escitalopram fills sent "Completed" were read
+# `unknown`, so no supply: the adherence card said "order of 2025-01-06 still active, never
+# filled or renewed" beside the data-quality list naming the five fills. A dispense is itself the
+# adherence evidence (a day handed over, a quantity), and a case is no other meaning; reading it
+# keeps the card from claiming a drug unfilled that five fills show taken, which would both
+# misstate adherence and drop a trial the record shows. Orders keep meds51's rule (any undefined
+# status is `unknown`): an order's status is the only word on whether it was ever active, a
+# fill's day and quantity are not.
+_DISPENSE = "MedicationDispense"
 
 
 def unknown_said(resource: Mapping[str, Any]) -> str:

@@ -28,14 +28,16 @@ supply counted (usable_events.py keeps `completed` only), so the course's supply
 but "no fill since" is not what the record shows either (session 35 lith53: a lithium dispense
 `unknown` handed over 2026-11-02, after the supply ended 2026-10-27, read "no fill since").
 `with_fills_to_confirm` keeps such fills of the course's drug dated after the day its supply ran
-out (Trial.fills_to_confirm), for the cards to name ("a fill of 2026-11-02, status unknown").
+out (Trial.fills_to_confirm), for the cards to name ("a fill of 2026-11-02, status unknown"); and,
+for an order listed as never filled (Trial.unconfirmed_order), those dated on or after the order
+(fix meds53: "never filled" beside five fills whose status was missing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fill_order_drug import from_order
@@ -47,6 +49,7 @@ _DISPENSE = "MedicationDispense"
 # value-set structure, not a clinical fact. `preparation` and `on-hold` say it was not yet.
 _FILL_TO_CONFIRM = frozenset({"unknown", "in-progress"})
 _ORDER = "MedicationRequest"
+_DAY = timedelta(days=1)
 
 
 def with_unread_fills(trials: Sequence[Trial], gaps: Iterable[DataGap]) -> tuple[Trial, ...]:
@@ -91,7 +94,7 @@ def with_fills_to_confirm(
 ) -> tuple[Trial, ...]:
     """`trials` with Trial.fills_to_confirm set on each course whose supply ran out and that a
     dispense of its drug of a status to confirm follows, up to as-of (module docstring)."""
-    if all(t.supply_ran_out is None for t in trials):
+    if all(t.supply_ran_out is None and not t.unconfirmed_order for t in trials):
         return tuple(trials)
     fills = [
         e
@@ -105,13 +108,21 @@ def with_fills_to_confirm(
 
 def _with_to_confirm(trial: Trial, fills: Sequence[MedicationEvent]) -> Trial:
     ran_out = trial.supply_ran_out
-    if ran_out is None:
+    if ran_out is not None:
+        after = ran_out + _DAY
+    elif trial.unconfirmed_order:
+        # Fix meds53 (review K60a finding 6): an order listed as never filled whose drug's fills
+        # on or after it were read with no status (missing: read `unknown`) read "never filled
+        # or renewed" beside the data-quality list naming those fills. They are kept to be named
+        # instead (services/taken_to_confirm.unfilled): the record shows fills it could not read.
+        after = trial.start
+    else:
         return trial
     found = sorted(
         {
             (e.start, e.status)
             for e in fills
-            if e.ingredient == trial.ingredient and e.start > ran_out
+            if e.ingredient == trial.ingredient and e.start >= after
         }
     )
     return (

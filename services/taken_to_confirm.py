@@ -83,10 +83,26 @@ NO_FILL_FEED = "no fill feed"
 NO_FILL_ON_RECORD = "no fill on record"
 
 
+# Fix meds53 (review K60a finding 6): how `unfilled` names an order whose drug's fills since were
+# read with no status (Trial.fills_to_confirm on an unconfirmed order): "never filled" claimed
+# what the record does not show, beside the data-quality list naming those fills.
+FILLS_STATUS_NOT_READ = "no fill read as made"
+
+
 def refills_of(trial: Trial) -> str | None:
-    """What `unfilled` is told of `trial`'s refill data: Adherence.not_verified, or NO_FILL_FEED
-    for an order-only course on a chart that sends no dispense (Trial.no_fill_feed)."""
+    """What `unfilled` is told of `trial`'s refill data: Adherence.not_verified, NO_FILL_FEED
+    for an order-only course on a chart that sends no dispense (Trial.no_fill_feed), or, for an
+    order whose drug's fills since could not be read for their status, those fills named
+    ("no fill read as made: 5 fills since whose status could not be read (2025-01-06 to
+    2025-05-06)")."""
     unknown = trial.adherence.not_verified
+    if trial.unconfirmed_order and trial.fills_to_confirm and unknown not in REFILLS_UNKNOWN:
+        days = [f.day for f in trial.fills_to_confirm]
+        span = days[0].isoformat() if len(days) == 1 else f"{days[0]} to {days[-1]}"
+        return (
+            f"{FILLS_STATUS_NOT_READ}: {plural(len(days), 'fill')} since whose status could not "
+            f"be read ({span})"
+        )
     return NO_FILL_FEED if trial.no_fill_feed and unknown not in REFILLS_UNKNOWN else unknown
 
 
@@ -97,6 +113,8 @@ def unfilled(not_verified: str | None = "") -> str:
     "order of 2025-03-10 still active, never filled or renewed"): its fills may exist unread."""
     if not_verified == NO_FILL_FEED:
         return NO_FILL_ON_RECORD  # orders33: a chart that sends no dispense
+    if not_verified and not_verified.startswith(FILLS_STATUS_NOT_READ):
+        return not_verified  # fix meds53: fills on record, their status not read (`refills_of`)
     if not_verified not in REFILLS_UNKNOWN:
         return NEVER_FILLED
     why = "incomplete" if not_verified == REFILLS_INCOMPLETE else "could not be read"
