@@ -190,7 +190,9 @@ def test_an_outcome_severity_of_another_json_type_is_no_500(
     assert [c for c in got if c in expected] == [c for c in expected if "TSH" not in c[1]]
     assert [(i, summary) for i, summary, _ in added] == [
         (
-            "info",
+            # A warning: the card also carries the chart's withheld conditions, where a
+            # self-harm diagnosis cannot be ruled out (review K59b finding 4, fix gap64).
+            "warning",
             # A failed read, not a key not sent (review s21 RI finding 12).
             "TSH not known (lab results could not be read) after 2 adequate trials failed: "
             "check it in the chart",
