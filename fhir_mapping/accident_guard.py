@@ -18,6 +18,12 @@ shapes of that were quiet with a TMS referral although the act may be self-harm:
   stated after is not read either ("fell and cut wrist on glass" names no injury before: an
   accident still). Two acts sharing one cause phrase:
   the act read is the safer error;
+  A body part is no second thing (fix text93, review K60a finding 7: "cut wrists and forearms
+  in MVC", "lacerations to forearm and hand from dog bite" were critical): after a joined word
+  an `accident_site` word (with `accident_site_side` words before it: "and left hand") names
+  a second site of the same act, so the cause after it is still the act's; with an
+  `accident_injury` word right after it ("and forearm scratches from cat") it names a second
+  injury, cut as before;
 - a cutting tool after the cause ("slashed wrists from gardening shears", "scratches on wrists
   from hedge trimmer"): the cause names a task or a plant the tool belongs to, and a cutting tool
   is what self-injury by cutting uses (the `act` rows "cutting w* razor*/blade*/knife/scissors",
@@ -27,7 +33,7 @@ shapes of that were quiet with a TMS referral although the act may be self-harm:
 Apart from self_harm_context.py (near its 400 lines) because what guards an act against a
 stated accident is its own idea; the words are data (self_harm_terms.csv roles `intent`,
 `suicidal`, `accident_undone`, `accident_kept`, `accident_joined`, `accident_injury`,
-`accident_tool`).
+`accident_tool`, `accident_site`, `accident_site_side`).
 """
 
 from __future__ import annotations
@@ -56,7 +62,14 @@ def _word(term: str) -> str:
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
-    wanted = (*_KEPT_BEFORE, "accident_joined", "accident_injury", "accident_tool")
+    wanted = (
+        *_KEPT_BEFORE,
+        "accident_joined",
+        "accident_injury",
+        "accident_tool",
+        "accident_site",
+        "accident_site_side",
+    )
     found: dict[str, list[str]] = {role: [] for role in wanted}
     for row in csv.DictReader(text.splitlines()):
         if row["role"] in found:
@@ -69,6 +82,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "joined_end": re.compile(r"(?:" + body["accident_joined"] + r")\s*$"),
         "injury": re.compile(body["accident_injury"]),
         "tool": re.compile(body["accident_tool"]),
+        # "and left forearm(s)": side words, then a body part (fix text93).
+        "site": re.compile(
+            r"\s*(?:(?:" + body["accident_site_side"] + r")\s+)*(?:" + body["accident_site"] + ")"
+        ),
+        "injury_next": re.compile(r"\s*(?:" + body["accident_injury"] + ")"),
     }
 
 
@@ -93,10 +111,15 @@ def joined_before(text: str, start: int) -> bool:
 
 
 def own_part(after: str) -> str:
-    """`after` (the act's clause after it) up to its first `accident_joined` word: a cause after
-    that word is the joined thing's (module docstring)."""
-    joined = _patterns()["joined"].search(after)
-    return after if joined is None else after[: joined.start()]
+    """`after` (the act's clause after it) up to its first `accident_joined` word that joins a
+    second thing: a cause after that word is the joined thing's; one joining a body part alone
+    ("and forearms in MVC") is passed over (module docstring)."""
+    found = _patterns()
+    for joined in found["joined"].finditer(after):
+        site = found["site"].match(after, joined.end())
+        if site is None or found["injury_next"].match(after, site.end()) is not None:
+            return after[: joined.start()]
+    return after
 
 
 def tool_after(after: str, at: int) -> bool:

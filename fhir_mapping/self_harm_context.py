@@ -212,39 +212,44 @@ def accident_beside(text: str, start: int, end: int) -> bool:
     for p in roles["accident_from_kept"]:
         # "from broken glass": a common self-harm tool, no accident alone (fix text85).
         after = p.sub(lambda m: " " * len(m.group()), after)
-    if _accident_after(after, roles["act_accident"]):
+    if _accident_after(after, roles["act_accident"], clause):
         return True
     own = text[start:end]
-    if any(p.search(own) for p in roles["itch_act"]) and _itch_alone(after):
+    if any(p.search(own) for p in roles["itch_act"]) and _itch_alone(after, clause):
         return True  # "scratches on forearm (eczema)": an itch scratched (fix text90)
     if len(after) < len(clause):
         return False  # a tag after a joined thing may be that thing's (fix text91)
     return not any(p.search(own) for p in roles["accident_tag_kept"]) and _tagged(text, end)
 
 
-def _accident_after(after: str, found: tuple[re.Pattern[str], ...]) -> bool:
-    """Whether an accident of `found` stands in `after` (the act's clause after it) with no
-    `accident_denied` word before it there: "cuts on forearm not from cat bite" denies the
-    accident, so the act is read, the safer error (fix text90: it was quiet, TMS offered)."""
+def _accident_after(after: str, found: tuple[re.Pattern[str], ...], clause: str) -> bool:
+    """Whether an accident of `found` stands in `after` (the act's own part of its clause:
+    accident_guard.own_part) with no `accident_denied` word before it in `clause` (the whole
+    clause after the act, `after` its start): "cuts on forearm not from cat bite" denies the
+    accident, so the act is read, the safer error (fix text90: it was quiet, TMS offered).
+    Doubt and denial words are looked for in the whole clause, not only the act's own part (fix
+    text93, review K60a finding 2: "cuts to forearm from cat and maybe self" was quiet, TMS
+    offered: the doubt stood after the joined word own_part cuts off); only the cause is cut."""
     roles = _roles()
-    if any(q.search(after) for q in roles["accident_doubt"]):
-        return False  # "from cat vs self": one of two readings, the card asks
+    if any(q.search(clause) for q in roles["accident_doubt"]):
+        return False  # "from cat vs self", "from cat and maybe self": the card asks
     denied = roles["accident_denied"]
     # A cutting tool after the cause ("from gardening shears") keeps the act (fix text91).
     return any(
-        not any(q.search(after, 0, m.start()) for q in denied) and not tool_after(after, m.end())
+        not any(q.search(clause, 0, m.start()) for q in denied) and not tool_after(after, m.end())
         for p in found
         for m in p.finditer(after)
     )
 
 
-def _itch_alone(after: str) -> bool:
-    """Whether `after` (a scratch act's clause after it) names an `itch_cause` and nothing but
-    `itch_lead` words around it ("(eczema)", "from eczema", "d/t eczema flare"): an itch
-    scratched (fix text90). Any other word ("with razor (eczema)") keeps the act read, and so
-    does a cause as a comma's next part ("scratches on forearm, eczema": maybe a problem list)."""
+def _itch_alone(after: str, clause: str) -> bool:
+    """Whether `after` (a scratch act's own part of `clause`, its clause after it) names an
+    `itch_cause` and nothing but `itch_lead` words around it ("(eczema)", "from eczema", "d/t
+    eczema flare"): an itch scratched (fix text90). Any other word ("with razor (eczema)") keeps
+    the act read, and so does a cause as a comma's next part ("scratches on forearm, eczema":
+    maybe a problem list)."""
     roles = _roles()
-    if not _accident_after(after, roles["itch_cause"]):
+    if not _accident_after(after, roles["itch_cause"], clause):
         return False
     for p in (*roles["itch_cause"], *roles["itch_lead"]):
         after = p.sub(" ", after)
