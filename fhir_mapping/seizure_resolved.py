@@ -11,7 +11,13 @@ or just after it as "Convulsions, febrile"): "Seizure disorder; febrile seizures
 reading (a one-click TMS referral beside a past unprovoked seizure is the harm to avoid). A
 `counted` word (an epilepsy word, "afebrile", "unprovoked", "seizure disorder") keeps it counted
 whatever else is said; a text naming no `seizure` word this module knows counts too. The words
-are data/seizure_resolved_terms.csv."""
+are data/seizure_resolved_terms.csv.
+
+Fix tms52: the epilepsy word counts inside a word too (its term "*epilep*": a leading "*" lets
+the word start earlier), so "Febrile seizure, treated with antiepileptic" and "Febrile seizure;
+postepileptic confusion" stay held as before tms51: a word naming epilepsy beside a febrile
+seizure says the seizure may not have been only febrile, and a one-click TMS referral beside
+it is the harm to avoid (review K60a finding 1)."""
 
 from __future__ import annotations
 
@@ -21,12 +27,17 @@ from functools import cache
 from importlib import resources
 
 
+def _part(term: str) -> str:
+    """One term as a regex: a trailing "*" lets the word run on ("seizure*"), a leading "*"
+    lets it start earlier ("*epilep*" in "antiepileptic", fix tms52)."""
+    head = r"\w*" if term.startswith("*") else ""
+    tail = r"\w*" if term.endswith("*") else ""
+    return head + re.escape(term.strip("*")) + tail
+
+
 def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole-word alternation of `terms`; a trailing "*" lets the word run on ("seizure*")."""
-    parts = [
-        re.escape(t[:-1]) + r"\w*" if t.endswith("*") else re.escape(t)
-        for t in sorted(terms, key=len, reverse=True)
-    ]
+    """Whole-word alternation of `terms` (see `_part` for "*")."""
+    parts = [_part(t) for t in sorted(terms, key=len, reverse=True)]
     return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
