@@ -86,7 +86,7 @@ import re
 from collections.abc import Iterator
 from fractions import Fraction
 
-from fhir_mapping import course_end, stated_counts, stated_dosing
+from fhir_mapping import stated_counts, stated_dosing, taken_course_end
 from fhir_mapping.self_harm_supply import _WORD, _drug_or_pill, _owned, _roles, _supply
 from fhir_mapping.stated_dose_rate import day_total
 from fhir_mapping.stated_dosing import _most, _named_most, _objects
@@ -291,10 +291,10 @@ def _owner_read(sentence: str, text: str) -> bool:
     stopped", "discontinued"; "took 2 weeks of her sertraline, stopped (nausea)" is a course).
     The sentence, not the act's clause: "... but stopped" ends the clause, not the course. A
     course-end word only about the drug, and none beside a collapse or toxic sign in `text`
-    (course_end.py, fix text92: "..., stopped breathing" was quiet, TMS offered)."""
+    (taken_course_end.py, fix text92: "..., stopped breathing" was quiet, TMS offered)."""
     if any(p.search(sentence) for p in _roles().get("taken_adherence", ())):
         return False
-    return not course_end.ends_course(sentence, text)
+    return not taken_course_end.ends_course(sentence, text)
 
 
 def _overdose(
