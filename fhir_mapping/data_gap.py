@@ -158,6 +158,10 @@ class DataGap:
     # were it completed (procedure_status_gaps.py, s30 status32): the psychotherapy card counts
     # its own, never "none on record" beside them. () for every other gap.
     kinds: tuple[str, ...] = ()
+    # What of the chart a domain gap narrower than its domain touches, in the card's words
+    # ("pregnancy status", "pregnancy tests": gap_feeds.type_gaps), read by gaps.subject from
+    # this field, never from the reason's wording (fix data66 item 3). "" for every other gap.
+    feed_kind: str = ""
 
     def line(self) -> str:
         if self.whole_domain:

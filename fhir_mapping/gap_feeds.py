@@ -125,12 +125,18 @@ def type_gaps(
                     f"{words} could not be read: {reason}" if failed else f"{words}: {reason}",
                     whole_domain=feeders <= down,
                     cause=GapCause.NOT_READ if failed else GapCause.NOT_PROVIDED,
+                    feed_kind=FEED_KINDS.get(words, ""),
                 )
             )
     for name, reason in sorted(incomplete.items()):
         for domain in domains_of_feed(name):
             gaps.append(
-                DataGap(domain, f"{_feed_words(name, domain)}: {reason}", cause=GapCause.PARTIAL)
+                DataGap(
+                    domain,
+                    f"{(words := _feed_words(name, domain))}: {reason}",
+                    cause=GapCause.PARTIAL,
+                    feed_kind=FEED_KINDS.get(words, ""),
+                )
             )
     return tuple(gaps)
 
@@ -151,6 +157,12 @@ def _feed_words(name: str, domain: DataDomain) -> str:
 # The feed words of the Observations that carry a pregnancy status into the conditions domain.
 PREGNANCY_STATUS_FEED = "pregnancy status (Observation)"
 PREGNANCY_TEST_FEED = "pregnancy tests (Observation)"
+# What `gaps.subject` calls them (DataGap.feed_kind), set where the gap is made: the subject is a
+# field, not read back from the reason's wording (fix data66 item 3).
+FEED_KINDS: Mapping[str, str] = {
+    PREGNANCY_STATUS_FEED: "pregnancy status",
+    PREGNANCY_TEST_FEED: "pregnancy tests",
+}
 
 
 # The feeds the prefetch templates ask for, by domain: "every feeder unavailable" is judged among

@@ -36,8 +36,8 @@ from fhir_mapping.gap_counts import noun as noun
 # from here.
 from fhir_mapping.gap_feeds import DOMAINS_OF_KEY as DOMAINS_OF_KEY
 from fhir_mapping.gap_feeds import DOMAINS_OF_TYPE as DOMAINS_OF_TYPE
+from fhir_mapping.gap_feeds import FEED_KINDS
 from fhir_mapping.gap_feeds import PREGNANCY_STATUS_FEED as PREGNANCY_STATUS_FEED
-from fhir_mapping.gap_feeds import PREGNANCY_TEST_FEED
 from fhir_mapping.gap_feeds import domains_of_feed as domains_of_feed
 from fhir_mapping.gap_feeds import feed as feed
 from fhir_mapping.gap_feeds import type_gaps as type_gaps
@@ -184,7 +184,7 @@ def future_gap(
 
 # What `subject` calls the Observations that carry a pregnancy into the conditions domain: no
 # diagnosis is among them, so the readers that ask whether a diagnosis may be unseen skip them.
-PREGNANCY_SUBJECTS = frozenset({"pregnancy status", "pregnancy tests"})
+PREGNANCY_SUBJECTS = frozenset(FEED_KINDS.values())
 
 
 def subject(gap: DataGap) -> str:
@@ -192,10 +192,8 @@ def subject(gap: DataGap) -> str:
     Observations that carry it into the conditions domain (the problem list itself was read:
     audit 16 W6), "pregnancy tests" for those under `labsSI` (review s29 RL finding 6), else the
     domain ("scores", "medications")."""
-    if gap.reason.startswith(f"{PREGNANCY_STATUS_FEED}: "):
-        return "pregnancy status"
-    if gap.reason.startswith(f"{PREGNANCY_TEST_FEED}: "):
-        return "pregnancy tests"
+    if gap.feed_kind:  # set where the gap is made (gap_feeds.FEED_KINDS), never its wording
+        return gap.feed_kind
     if gap.domain is DataDomain.SI_LABS:
         # What may be missing, named from the key's tables (review s20 item 5): "SI-unit labs
         # (vitamin B12, folate, vitamin D and TSH)", TSH among them.

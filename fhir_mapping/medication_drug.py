@@ -32,6 +32,7 @@ from fhir_mapping.terminology import (
     recognise,
     unread_reason,
 )
+from fhir_mapping.unreferenced_contained import unreferenced_drugs
 
 # The reasons `read_drug` gives when the drug itself could not be identified: it may have been an
 # antidepressant, an MAOI or an interaction partner, so the order checks that read what the
@@ -257,5 +258,9 @@ def unread_codes(resource: Mapping[str, Any], medication: Mapping[str, Any] | No
     id (DataGap.stated: reasons go to the logs, codes must not)."""
     concept = resource.get("medicationCodeableConcept")
     if isinstance(concept, JSON_OBJECT):
-        return unread_names(concept)
-    return unread_names(medication.get("code")) if medication is not None else ""
+        said = unread_names(concept)
+    else:
+        said = unread_names(medication.get("code")) if medication is not None else ""
+    # A pathway drug only an unreferenced contained Medication names (dom-3; fix data66 item 1):
+    # never read as the record's drug, named beside it (unreferenced_contained.py).
+    return "; ".join(s for s in (said, unreferenced_drugs(resource)) if s)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.gap_feeds import PREGNANCY_STATUS_FEED, PREGNANCY_TEST_FEED
+from fhir_mapping.gap_feeds import FEED_KINDS
 from fhir_mapping.gaps import ANOTHER_PATIENT, describe, subject
 from fhir_mapping.record import (
     DataDomain,
@@ -117,10 +117,11 @@ def self_harm_unseen(gaps: Sequence[DataGap]) -> tuple[DataGap, ...]:
 
 def _pregnancy_feed(gap: DataGap) -> bool:
     """A pregnancy-status or pregnancy-test Observation gap, whatever its cause: `subject` knows
-    them only by "<feed>: " and a failed search writes "<feed> could not be read: ..." (hooks47
+    them by their feed and a failed search writes "<feed> could not be read: ..." (hooks47
     c_observations_error_puerperal_psychosis: a failed `observations` search read as diagnoses
-    not read). No diagnosis is among them."""
-    return gap.reason.startswith((PREGNANCY_STATUS_FEED, PREGNANCY_TEST_FEED))
+    not read). No diagnosis is among them. Known by DataGap.feed_kind, set where the gap is
+    made, not by its wording (fix data66 item 3)."""
+    return gap.feed_kind in FEED_KINDS.values()
 
 
 def raised(indicator: Indicator, gaps: Sequence[DataGap]) -> Indicator:

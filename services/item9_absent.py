@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -68,10 +69,22 @@ def worded(event: RiskEvent, record: PatientRecord) -> RiskEvent:
     )
 
 
+def only(events: Iterable[RiskEvent], record: PatientRecord) -> AbsentAnswer | None:
+    """The absent answer every one of `events` is (all declined, all not asked), else None. The
+    one reader of the reason for every card (fix data66 item 2): the optimise and TMS cards said
+    "could not be read ... check it in the chart" of a declined item 9 the suicide-risk card
+    already called declined."""
+    found = {of(e, record) for e in events}
+    return found.pop() if len(found) == 1 else None
+
+
+def said_words() -> tuple[str, ...]:
+    """What the table says of an absent answer ("declined", "not asked"), for the optimise
+    card's summary step (rules/hold_words.py)."""
+    return tuple(dict.fromkeys(a.said for a in _rows().values()))
+
+
 def advice(events: list[RiskEvent], record: PatientRecord) -> str:
     """The card's paragraph when every UNREAD event is one absent answer; "" otherwise."""
-    found = {of(e, record) for e in events}
-    if len(found) != 1 or None in found:
-        return ""
-    only = found.pop()
-    return only.advice if only is not None else ""
+    found = only(events, record)
+    return found.advice if found is not None else ""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from services import cards
+from services import cards, item9_absent
 
 # Where a step says the whole plan itself ("keep ..., {proposal} if it fades").
 PROPOSAL = "{proposal}"
@@ -33,6 +33,9 @@ _OR = " | "
 # Before the shorter forms said only beside another hold's step (`_joined_steps`): a summary that
 # says one step keeps the forms it had.
 _BESIDE = " || "
+
+# What an item 9 sent with a data-absent-reason is said to be ("declined", "not asked").
+_ABSENT = "|".join(re.escape(w) for w in item9_absent.said_words())
 
 # A `\g<name>` group reference of a step's template.
 _GROUP_REFERENCE = re.compile(r"\\g<(\w+)>")
@@ -78,8 +81,11 @@ _STEPS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         # (item9_unrecorded, measurement_based_care); "item 9" alone where a second hold's step
         # is said beside it (recheck s24 RC finding 1: "ask item 9 (not recorded) and check the
         # sodium first, then ...": the state kept, the scale's name given way).
+        # ... and "PHQ-9 item 9 declined, ask it first" (an answer sent as declined: item9_absent
+        # .said_words, fix data66 item 2), "ask PHQ-9 item 9 (declined)".
         (
-            r"PHQ-9 item 9 (?P<state>not .+|unanswered)(?:, |: )(?P<verb>ask|check) it first",
+            rf"PHQ-9 item 9 (?P<state>not .+|unanswered|{_ABSENT})(?:, |: )(?P<verb>ask|check) "
+            "it first",
             rf"\g<verb> PHQ-9 item 9 (\g<state>){_BESIDE}\g<verb> item 9 (\g<state>)",
         ),
         (

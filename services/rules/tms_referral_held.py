@@ -72,6 +72,7 @@ from dataclasses import dataclass
 from services import (
     cards,
     ect_run,
+    item9_absent,
     item9_unrecorded,
     masked_records,
     past_answers,
@@ -183,6 +184,14 @@ def _item9(ctx: RuleContext) -> Held | None:
                 f"{_NOT_RECOMMENDED} until current suicidal thoughts are asked about:** "
                 f"{past_answers.found(signal.unread)} (suicide risk card); if present, suicide risk is assessed "
                 "first and TMS is not the next step while the risk is acute.",
+            )
+        absent = item9_absent.only(signal.unread, ctx.record)
+        if absent is not None:  # declined, not asked: said as the suicide-risk card says it
+            return Held(
+                f"ask {what}",
+                f"{_NOT_RECOMMENDED} until {what} is asked:** {what} was {absent.said} (suicide "
+                f"risk card): {absent.act}; if it is positive, suicide risk is assessed first and "
+                "TMS is not the next step while the risk is acute.",
             )
         # An item 9 its own total contradicts (review s27 RF finding 3) is readable: said so.
         found = (

@@ -27,7 +27,8 @@ suicide-risk window is the item-9 line's (item9_unrecorded.py).
 
 from __future__ import annotations
 
-from services import past_answers, suicide_today
+from fhir_mapping.record import PatientRecord
+from services import item9_absent, past_answers, suicide_today
 from services.psychiatric_discharge import recent_discharge
 from services.recommendation import Recommendation, Suggestion
 from services.risk_signal import SuicideLevel, SuicideSignal
@@ -64,7 +65,7 @@ def _doubt(signal: SuicideSignal) -> bool:
     return all(e.doubt for e in signal.unread)
 
 
-def _unread_head(signal: SuicideSignal) -> str:
+def _unread_head(signal: SuicideSignal, record: PatientRecord) -> str:
     if _doubt(signal):
         return (
             "**Suicide risk card open:** the PHQ-9 total needs a higher item 9 than the answer "
@@ -73,6 +74,13 @@ def _unread_head(signal: SuicideSignal) -> str:
         )
     if past_answers.all_past(signal.unread):  # a past yes beside a current no (net32)
         return past_answers.head(signal.unread)
+    if (absent := item9_absent.only(signal.unread, record)) is not None:
+        # Declined or not asked (dataAbsentReason): the chart holds nothing more to check, so
+        # the line says what the suicide-risk card says (fix data66 item 2).
+        return (
+            f"**Suicide risk card open:** {_item(signal)} {absent.said}: {absent.act} before "
+            "changing treatment"
+        )
     item = named(e.screen for e in signal.unread)  # "an item 9", "an EPDS item 10"
     return (
         f"**Suicide risk card open:** {item} answer could not be read: check it in the chart "
@@ -80,14 +88,22 @@ def _unread_head(signal: SuicideSignal) -> str:
     )
 
 
-def _unread_held_by(signal: SuicideSignal) -> str:
-    """ "PHQ-9 item 9 not read, check it first" (the summary's reason: one_click_hold)."""
+def _item(signal: SuicideSignal) -> str:
+    """ "PHQ-9 item 9", "EPDS item 10"; "self-harm answer" for more than one screen's."""
+    screens = list(dict.fromkeys(e.screen for e in signal.unread))
+    return of(screens[0]).full if len(screens) == 1 else "self-harm answer"
+
+
+def _unread_held_by(signal: SuicideSignal, record: PatientRecord) -> str:
+    """ "PHQ-9 item 9 not read, check it first" (the summary's reason: one_click_hold);
+    "PHQ-9 item 9 declined, ask it first" (item9_absent.py)."""
     if past_answers.all_past(signal.unread):
         return past_answers.HELD_BY
-    screens = list(dict.fromkeys(e.screen for e in signal.unread))
-    item = of(screens[0]).full if len(screens) == 1 else "self-harm answer"
+    item = _item(signal)
     if _doubt(signal):
         return f"{item} below its total, check it first"
+    if (absent := item9_absent.only(signal.unread, record)) is not None:
+        return f"{item} {absent.said}, ask it first"
     return f"{item} not read, check it first"
 
 
@@ -113,7 +129,7 @@ def hold(ctx: RuleContext, rec: Recommendation | None) -> Recommendation | None:
     if today_holds(ctx):
         head, held_by = _acute_head(signal), ACUTE_HELD_BY
     elif signal is not None and unread_holds(signal):
-        head, held_by = _unread_head(signal), _unread_held_by(signal)
+        head, held_by = _unread_head(signal, ctx.record), _unread_held_by(signal, ctx.record)
     else:
         return rec
     return one_click_hold.hold_drug_orders(
