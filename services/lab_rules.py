@@ -44,8 +44,9 @@ class LabRule:
     # contraindicates it with a QTc above {bounds} at baseline ...": gepirone); "" for the rows
     # whose line is citalopram's (citalopram, escitalopram).
     stop_line: str = ""
-    # The row applies from this age (years, on the evaluation date) only; None: at any age.
-    # lithium-high-older (recheck 2 m23): NICE NG222's lower lithium range at 65 and over.
+    # The row applies from this age (years, on the evaluation date) only; None: at any age, or
+    # for a "-older" row the clinic's policy.older_adult_age (`is_older`; lab63: the lithium
+    # "-older" rows have none, qtc-older keeps the FDA's own ages).
     min_age: int | None = None
     # The order card's indicator above the line where it is not the topic's ("critical": a
     # citalopram or escitalopram order with a QTc above 500 ms, where citalopram's label says
@@ -136,13 +137,35 @@ def rule_for(check: str, ingredient: str, drug_class: str) -> LabRule | None:
     )
 
 
+def is_older(age: int | None, older_adult_age: int) -> bool:
+    """Whether a "-older" row of data/lab_safety.csv with no `min_age` is this patient's: at the
+    clinic's policy.older_adult_age (`older_adult_age`) and over. The one place that decides
+    "older adult" for those rows (lab63 item 1: the running-lithium card read lithium-high-older
+    at the table's fixed 65 while the optimise hold and the same-day weighing read the policy
+    age, so a clinic age of 70 gave a 67-year-old with lithium 1.0 two answers). An unknown age
+    is not older (nothing says so): the general rows are read."""
+    return age is not None and age >= older_adult_age
+
+
 def level_target(ingredient: str, age: int | None, policy: Policy) -> LabRule | None:
     """The serum-level target of a drug dosed by its level, for this patient: its "-target" row
     (lithium-target, CANMAT 2023 0.5-0.8 mmol/L), or at policy.older_adult_age and over its
     "-target-older" row when there is one (lithium-target-older, NICE NG222 0.4-0.6 mmol/L at 65
     and over: review s21 RR2 finding 3, 0.45 at 79 read "raise toward 0.5-0.8"). The one place
     the age picks the target; an unknown age keeps the general row (nothing says older)."""
-    general = rule_for(f"{ingredient}-target", ingredient, "")
-    if age is not None and age >= policy.older_adult_age:
-        return rule_for(f"{ingredient}-target-older", ingredient, "") or general
+    return _by_age(ingredient, "target", age, policy)
+
+
+def upper_line(ingredient: str, age: int | None, policy: Policy) -> LabRule | None:
+    """The usual upper line of a drug dosed by its level, for this patient: its "-high" row
+    (lithium-high, 1.0 mmol/L), or at policy.older_adult_age and over its "-high-older" row
+    (lithium-high-older, 0.8: recheck 2 m23). Read by the running-lithium card, the lithium
+    order check and the optimise hold alike (lab63 item 1: one age for every reader)."""
+    return _by_age(ingredient, "high", age, policy)
+
+
+def _by_age(ingredient: str, kind: str, age: int | None, policy: Policy) -> LabRule | None:
+    general = rule_for(f"{ingredient}-{kind}", ingredient, "")
+    if is_older(age, policy.older_adult_age):
+        return rule_for(f"{ingredient}-{kind}-older", ingredient, "") or general
     return general

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.record import LabResult, PatientRecord, Trial
 from services import lab_safety
+from services.lab_rules import upper_line
 from services.lab_safety import LabRule
 from services.policy import Policy
 
@@ -48,11 +49,8 @@ class HighLevel:
 
 def _line(trial: Trial, age: int | None, policy: Policy) -> LabRule | None:
     name, drug_class = trial.ingredient, trial.drug_class
-    if name == "lithium":
-        older = age is not None and age >= policy.older_adult_age
-        return lab_safety.rule_for(
-            "lithium-high-older" if older else "lithium-high", name, drug_class
-        )
+    if name == "lithium":  # lab_rules.upper_line: the one age every lithium reader uses (lab63)
+        return upper_line(name, age, policy)
     return lab_safety.rule_for("level-above", name, drug_class)
 
 

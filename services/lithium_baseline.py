@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 
 from fhir_mapping.clinical_codes import lab_ranges
 from fhir_mapping.record import LabResult
-from services import lab_safety, renal_doses
+from services import lab_readings, lab_safety, renal_doses, renal_table
 from services.card_format import plural
 from services.rules.context import RuleContext
 
@@ -91,6 +92,11 @@ class BaselineTest:
     # An open order for it, in a card's words ("ordered 2026-11-25"), set by the lithium
     # monitoring card (rules/lithium_due_orders.py, lab57 item 2); "" when none or not looked up.
     ordered: str = ""
+    # Results of its tests named by text under a code this service does not know
+    # (lab_readings.unrecognised, lab61), in a card's words ("creatinine clearance of
+    # 2026-11-20"): the line points to them (lab63 item 3: "none on record" beside a clearance
+    # read by its name said less than the record shows). () when none.
+    unread: tuple[str, ...] = ()
 
     @property
     def wanting(self) -> bool:
@@ -111,14 +117,24 @@ class BaselineTest:
             )
         # Already ordered: the card asks for the draw, not an order (lab57 item 2).
         draw = f"; {self.ordered}: check for it (drawn, resulted)" if self.ordered else ""
+        # What was named but not read is said on the line it would answer (lab63 item 3).
+        seen = (
+            f"; {' and '.join(self.unread)} under a code this service does not know, not read: "
+            "check its value in the chart (data not read, below)"
+            if self.unread
+            else ""
+        )
         if self.latest is None:
-            return f"- {self.name}: **none on record**{draw}"
+            return f"- {self.name}: **none on record**{seen}{draw}"
         label = lab_safety.LABEL.get(self.latest.test, self.latest.test)
         shown = f"{label} {lab_safety.text(self.latest)}"
         if not self.recent:
             # "TSH: last 2.1 ..."; of a pair, which one: "creatinine or eGFR: last eGFR 38 ..."
             which = shown if " or " in self.name else lab_safety.text(self.latest)
-            return f"- {self.name}: **last {which}, over {plural(recent_days, 'day')} ago**{draw}"
+            return (
+                f"- {self.name}: **last {which}, over {plural(recent_days, 'day')} ago**"
+                f"{seen}{draw}"
+            )
         flagged = abnormal(self.latest)
         return f"- {shown}: **{flagged}**" if flagged else f"- {shown}"
 
@@ -144,6 +160,9 @@ def abnormal(lab: LabResult) -> str:
             said = (
                 f"{may}{row.band} band of the lithium label ({row.short}; {renal_doses.cite(row)})"
             )
+            # A clearance normalised to 1.73 m2 read on the label's mL/min bands (lab63 item 2).
+            indexed = renal_table.indexed_note(lab.test, lab.unit)
+            said += f", {indexed}" if indexed else ""
             # The bands the order hook raises a renal card for (the table's at_order); the mild
             # band makes none, so its line is said here in full.
             return f"{said}: see the renal card" if row.at_order else said
@@ -169,8 +188,21 @@ def baseline(ctx: RuleContext, *, starting: bool) -> tuple[BaselineTest, ...]:
         recent = latest is not None and lab_safety.is_recent(ctx.record, ctx.policy, latest)
         # Only a test the card asks for makes its absence "not known" (module doc).
         unknown = not recent and any(lab_safety.labs_si_missing(ctx.record, t) for t in asked)
-        found.append(BaselineTest(name, latest, recent, read, unknown, group))
+        unread = () if recent else _named_unread(ctx, group)
+        found.append(BaselineTest(name, latest, recent, read, unknown, group, unread=unread))
     return tuple(found)
+
+
+def _named_unread(ctx: RuleContext, group: tuple[str, ...]) -> tuple[str, ...]:
+    """The results of `group`'s tests within policy.lab_recent_days named by text under a code
+    this service does not know (lab_readings.unrecognised), each "creatinine clearance of
+    2026-11-20" (lab63 item 3)."""
+    since = ctx.record.as_of - timedelta(days=ctx.policy.lab_recent_days)
+    return tuple(
+        f"{lab_safety.LABEL.get(test, test)}" + (f" of {g.date.isoformat()}" if g.date else "")
+        for test in group
+        for g in lab_readings.unrecognised(ctx.record, test, since)
+    )
 
 
 def short_missing(tests: tuple[BaselineTest, ...], recent_days: int) -> str:

@@ -43,6 +43,7 @@ from services.renal_table import (
     cite,
     drugs,
     esrd_row,
+    indexed_note,
     limits_dose,
     row_for,
     rows,
@@ -81,9 +82,13 @@ Kidney = Egfr | KidneyFailure | CkdStage
 def crcl_note(kidney: Kidney) -> str:
     """CRCL_NOTE when the reading is an estimate of the labels' creatinine clearance (an eGFR,
     or a CKD stage's eGFR range), else "": a creatinine clearance read (renal50) is the labels'
-    own measure, and a code read as the ESRD band compares no number."""
+    own measure, and a code read as the ESRD band compares no number; one normalised to 1.73 m2
+    is said so (`indexed_note`, lab63 item 2)."""
     if isinstance(kidney, CkdStage) or (isinstance(kidney, Egfr) and kidney.test == "egfr"):
         return CRCL_NOTE
+    if isinstance(kidney, Egfr):  # a clearance normalised to 1.73 m2 is said so (lab63 item 2)
+        note = indexed_note(kidney.test, kidney.lab.unit)
+        return f"The clearance is {note}." if note else ""
     return ""
 
 

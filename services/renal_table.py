@@ -168,3 +168,23 @@ def lowest_below(ingredient: str, bound: float, inclusive: bool) -> RenalRow | N
         if r.key == ingredient and (r.egfr_from < bound or (inclusive and r.egfr_from <= bound))
     ]
     return min(found, key=lambda r: r.egfr_from) if found else None
+
+
+@cache
+def _indexed_notes() -> dict[str, str]:
+    """(lower-case unit) -> what a card says of a creatinine clearance sent in it
+    (data/indexed_clearance.csv: the body-surface-indexed units; lab63 item 2)."""
+    return {
+        row["unit"].strip().lower(): row["note"].strip()
+        for row in tables._rows("indexed_clearance.csv")
+    }
+
+
+def indexed_note(test: str, unit: str | None) -> str:
+    """The clause a card says beside a creatinine clearance normalised to 1.73 m2 (lab63 item 2:
+    a CrCl 25 mL/min/1.73m2 was read on the labels' unindexed mL/min bands without a word), or
+    "" for any other reading (an eGFR has CRCL_NOTE; an unindexed clearance is the labels' own
+    measure)."""
+    if test != "crcl" or unit is None:
+        return ""
+    return _indexed_notes().get(unit.strip().lower(), "")

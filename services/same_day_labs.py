@@ -31,17 +31,15 @@ lines only, as the cards do (lab_safety.level_target: nothing says older).
 
 The age of each row is the one its cards read it from (lab62, decided per row):
 - a "-older" row with no `min_age` is the clinic's older-adult notion: weighed from
-  policy.older_adult_age (`PatientRecord.older_adult_age`, set by the evaluation). That is
-  lithium-target-older (0.4-0.6), which lab_rules.level_target gives the cards from the policy
-  age. It was weighed from lithium-high-older's 65: with a clinic age of 70, a lithium 0.55 and
-  0.65 at 67 "disagreed" across 0.6 while every card read the 0.5-0.8 target of that age.
+  policy.older_adult_age (`PatientRecord.older_adult_age`, set by the evaluation; decided by
+  lab_rules.is_older, as the cards decide it). That is lithium-target-older (0.4-0.6) and, since
+  lab63, lithium-high-older (0.8: its fixed 65 was emptied, so the running-lithium card, the
+  optimise hold and this weighing read one age). lithium-target-older was weighed from 65: with a
+  clinic age of 70, a lithium 0.55 and 0.65 at 67 "disagreed" across 0.6 while every card read
+  the 0.5-0.8 target of that age.
 - a row with a `min_age` keeps it: its age is the row's own clinical threshold, and its cards
   read it so. qtc-older citalopram from 60 is the FDA's age for the dose-dependent QT risk, not
   the clinic's "older adult" (rules/running_qtc.py reads min_age; escitalopram's 65 likewise).
-  lithium-high-older's 65 is NICE NG222's "older people" age, which the running-lithium-level
-  card states and reads fixed ("above the 0.8 limit at 65 and over",
-  rules/lithium_level_reading._high_line); weighing it from 65 whatever the clinic's age cannot
-  change a day's verdict, as its 0.8 is the lithium-target line weighed at every age.
 """
 
 from __future__ import annotations
@@ -54,7 +52,7 @@ from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.lab_units import ranged
 from fhir_mapping.record import LabResult, PatientRecord
 from services import cards, unit_display
-from services.lab_rules import LabRule, rules
+from services.lab_rules import LabRule, is_older, rules
 from services.same_day_note import read_words
 
 # The flags that say a result is out of its range.
@@ -87,7 +85,7 @@ def _applies(row: LabRule, age: int | None, older_age: int) -> bool:
         return age is not None and age >= row.min_age
     if not row.check.endswith("-older"):
         return True
-    return age is not None and age >= older_age
+    return is_older(age, older_age)  # the one place that decides "older adult" (lab63)
 
 
 @cache

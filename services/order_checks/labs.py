@@ -8,8 +8,8 @@ the order and that the service used to fetch and ignore.
   boxed warning: toxicity tracks the serum level), judged by the lines of the chart-open
   lithium-level card (services/rules/lithium_level.level_lines: the order warned at any
   level above 0.8 while that card waited for 1.0 under 65): a warning above the patient's upper
-  line (lithium-high 1.0 mmol/L, lithium-high-older 0.8 from 65) or above the target with a
-  level-raising drug started since the level; critical at or above lithium-toxic (1.5 mmol/L),
+  line (lithium-high 1.0 mmol/L, lithium-high-older 0.8 from policy.older_adult_age, lab63) or
+  above the target with a level-raising drug started since the level; critical at or above lithium-toxic (1.5 mmol/L),
   as that card is: a raise on a level of greater toxicity risk harms at once; between the target
   and the upper line, a warning at an order that raises a running dose (review 14 W1: the level
   rises with the dose; a dose that cannot be compared counts as a raise) and an information card

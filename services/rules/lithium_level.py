@@ -132,8 +132,8 @@ def _summary(found: HighLevel, ended: date | None = None) -> str:
         acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess toxicity now")
     elif found.high is not None:
         line = f"above the {found.high.high:.1f} limit"  # "1.0", never "1"
-        if found.high.min_age is not None:
-            line += f" at {found.high.min_age} and over"  # "above the 0.8 limit at 65 and over"
+        if found.older_from is not None:  # the clinic's older-adult age (lab63 item 1)
+            line += f" at {found.older_from} and over"  # "above the 0.8 limit at 65 and over"
         if lab.critical and lab.flag == "high":
             line += ", flagged critical by the lab"
             acts = ("hold it, assess for toxicity now, repeat level, eGFR", "hold, assess now")

@@ -3,7 +3,7 @@ lithium_level.py, and the lithium order check, order_checks/lithium.py, read it 
 14): the level judged (`judged_level`: the latest comparable level of the running course, or of
 the last policy.lab_recent_days with no lithium running), the lines it crosses in
 data/lab_safety.csv (`level_lines`: the augmentation target, the patient's upper line, 0.8 from
-65, and the toxicity line), the running drugs that raise it (`raisers`, `started_since`), a
+policy.older_adult_age, and the toxicity line), the running drugs that raise it (`raisers`, `started_since`), a
 toxic level of an earlier course (`toxic_history`), and the finding the card states
 (`high_level`).
 
@@ -19,6 +19,7 @@ from datetime import date
 from fhir_mapping.record import LabResult, PatientRecord, Trial
 from services import interaction_table, lab_safety
 from services.interaction_table import Taking
+from services.lab_rules import upper_line
 from services.lab_safety import LabRule
 from services.rules import running_cautions
 from services.rules.context import RuleContext
@@ -27,8 +28,6 @@ from services.trial_adherence_text import unread_since
 
 _DRUG = "lithium"
 _TARGET = "lithium-target"
-_HIGH = "lithium-high"
-_HIGH_OLDER = "lithium-high-older"
 _TOXIC = "lithium-toxic"
 _TOXIC_HISTORY = "lithium-toxic-history"
 
@@ -47,6 +46,9 @@ class HighLevel:
     # lithium-toxic when the lab called the level critical though its value is under that line
     # (LevelLines.called; recheck K27b s31 finding 5).
     called: LabRule | None = None
+    # The clinic's policy.older_adult_age when `high` is the older-adult line (lithium-high-
+    # older), for the card's "above the 0.8 limit at 70 and over" (lab63 item 1); else None.
+    older_from: int | None = None
 
     @property
     def started_since(self) -> tuple[Taking, ...]:
@@ -104,8 +106,8 @@ class LevelLines:
 
     @property
     def beyond_usual(self) -> bool:
-        """Above the patient's upper line (1.0 mmol/L, 0.8 from 65), or called critical by the
-        lab: a card on its own. Without the upper-line rows the target decides (the old,
+        """Above the patient's upper line (1.0 mmol/L, 0.8 from policy.older_adult_age), or
+        called critical by the lab: a card on its own. Without the upper-line rows the target decides (the old,
         stricter reading)."""
         return self.line is None or self.high is not None or self.called is not None
 
@@ -308,6 +310,11 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
         unread=lab_safety.unread_after(ctx.record, lab),
         high=lines.high,
         called=lines.called,
+        older_from=(
+            ctx.policy.older_adult_age
+            if lines.high is not None and lines.high.check.endswith("-older")
+            else None
+        ),
     )
     if not lines.beyond_usual and not found.started_since:
         return None  # above the target, within the usual range: the optimise card's line says so
@@ -315,14 +322,12 @@ def high_level(ctx: RuleContext) -> HighLevel | None:
 
 
 def _high_line(ctx: RuleContext) -> LabRule | None:
-    """The upper line for this patient: lithium-high-older at its min_age and over (recheck 2
-    m23: 0.9 mmol/L at 79 got no card; NICE NG222 advises 0.4-0.6 mmol/L at 65 and over), else
-    lithium-high (1.0). An unknown age: the general line (nothing says the patient is older)."""
-    older = _rule(_HIGH_OLDER)
-    age = ctx.record.patient.age
-    if older is not None and older.min_age is not None and age is not None and age >= older.min_age:
-        return older
-    return _rule(_HIGH)
+    """The upper line for this patient (lab_rules.upper_line): lithium-high-older at the clinic's
+    policy.older_adult_age and over (recheck 2 m23: 0.9 mmol/L at 79 got no card; NICE NG222
+    advises 0.4-0.6 mmol/L at 65 and over), else lithium-high (1.0). Read at the policy age as
+    the optimise hold and the same-day weighing read it (lab63 item 1: it was the row's fixed
+    65). An unknown age: the general line (nothing says the patient is older)."""
+    return upper_line(_DRUG, ctx.record.patient.age, ctx.policy)
 
 
 def raisers(ctx: RuleContext) -> tuple[Taking, ...]:

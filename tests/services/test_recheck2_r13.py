@@ -92,7 +92,7 @@ def test_m23_lithium_0_9_at_79_is_a_warning_card() -> None:
     assert card["summary"].startswith(
         "Lithium 0.9 mmol/L on 2025-05-27 (above the 0.8 limit at 65 and over)"
     )
-    assert "NICE advises 0.4-0.6 mmol/L at that age" in card["detail"]
+    assert "NICE advises 0.4-0.6 mmol/L at 65 and over" in card["detail"]  # lab63 wording
 
 
 def test_m23_lithium_0_7_at_79_gets_no_card() -> None:
