@@ -19,6 +19,13 @@ positive screen); a number that cannot be a count ("C-SSRS 11/20: negative", a d
 weeks ago") and a question's number followed by its answer ("C-SSRS 2: no") are no answer
 (`not_a_count`). No LOINC code was found for these items (searched), so no coded Observation is
 read for them.
+
+Session 39 fix text94: the EPDS item 10 ("The thought of harming myself has occurred to me", 0-3)
+is a row too, for its written forms only ("scored 2 on item 10 of the EPDS", "EPDS 10: 3",
+"Edinburgh item 10 = 1" were quiet, TMS offered); its answers keep the EPDS list's reading
+(screen_item_text._answer_list). Every scale's item is also read named before its scale ("item 10
+of the EPDS", "scored 2 on item 3 of the HAM-D": an `item_of` word) and as the bare number after
+the scale with ":" or "=" and a one-digit answer ("EPDS 10: 3", "MADRS 10: 4"; `item_leads`).
 """
 
 from __future__ import annotations
@@ -84,6 +91,7 @@ def item_leads() -> tuple[tuple[re.Pattern[str], str], ...]:
         if r["role"] == "total_word"
     )
     totals = totals or r"(?!x)x"
+    of = _alternation(rows, "item_of")
     leads: list[tuple[re.Pattern[str], str]] = []
     for row in (r for r in rows if r["role"] == "scale_name"):
         item = scale_items().get(row["instrument"])
@@ -99,6 +107,28 @@ def item_leads() -> tuple[tuple[re.Pattern[str], str], ...]:
         # The scale's total between its name and the item ("HAM-D 22 (item 3 = 2)", "MADRS
         # total 30, item 10: 4"): a number, perhaps after a `total_word`, then "," or "(".
         total = rf"(?:(?:{totals})\s*)?[:=]?\s*\d{{1,2}}(?:\s*/\s*\d{{1,2}})?\s*[,(]?\s*"
-        pattern = rf"(?<![\w#]){scale}\s*(?:{total})?(?:{numbered})(?![\w#]){named}"
+        # A bracket closing the scale's short name ("Edinburgh Postnatal Depression Scale
+        # (EPDS) item 10: 2"; fix text94).
+        pattern = rf"(?<![\w#]){scale}\s*\)?\s*(?:{total})?(?:{numbered})(?![\w#]){named}"
         leads.append((re.compile(pattern), row["instrument"]))
+        # The item before the scale ("scored 2 on item 10 of the EPDS", "item 10 on the EPDS:
+        # 1"), joined by an `item_of` word, as text92 reads "item 9 of the PCL-5" as the
+        # PCL-5's item (fix text94: quiet, TMS offered).
+        after = rf"(?<![\w#])(?:{numbered})(?![\w#]){named}\s*(?:{of})\s*{scale}(?![\w#])"
+        leads.append((re.compile(after), row["instrument"]))
+        # The item's number right after the scale's name, then ":" or "=" and a one-digit
+        # answer ("EPDS 10: 3", "MADRS 10 = 4"; fix text94: quiet, TMS offered). Without them
+        # the number is the scale's total ("EPDS 10", "EPDS 10/30", "EPDS 10: positive screen":
+        # no item named, not read), and a clock time ("EPDS 10:30") is no answer. A total equal
+        # to the item's number followed by ":" and a digit is read as the item: a false
+        # critical card costs an assessment, a quiet positive item may cost a life (COMMON).
+        bare = rf"(?<![\w#]){scale}\s*{item.item}(?=\s*[:=]\s*\d(?![\d:.]))"
+        leads.append((re.compile(bare), row["instrument"]))
     return tuple(leads)
+
+
+def _alternation(rows: list[dict[str, str]], role: str) -> str:
+    """The normalised terms of a data/screen_item_text.csv role as a regex alternation, longest
+    first (none: a pattern that never matches)."""
+    terms = sorted((r["term"] for r in rows if r["role"] == role), key=len, reverse=True)
+    return "|".join(re.escape(normalise_text(t)) for t in terms) or r"(?!x)x"

@@ -189,7 +189,9 @@ def _not_a_count(after: str, number: re.Match[str], instrument: str) -> bool:
     a time or unit after it ("2 weeks"), or a question's number with its answer after it
     ("C-SSRS 2: no"). The PHQ-9 and EPDS keep their reading (a number past the list is read)."""
     scale = scale_suicide_items.scale_items().get(instrument)
-    if scale is None:
+    # The EPDS keeps the reading of its answer list (its row names its item for the leads only;
+    # fix text94): "EPDS item 10: 2 weeks" was read before the row and stays read.
+    if scale is None or instrument in (_PHQ9, _EPDS):
         return False
     value, out_of = int(number.group(1)), number.group(2)
     if out_of is not None and (int(out_of) > scale.highest or value > int(out_of)):

@@ -358,6 +358,12 @@ def _yes(text: str, at: int) -> bool:
     open ("Suicide note? unknown": `question_open`, fix text87). An open answer is no denial: the
     sign may be there, and a critical card that asks costs less than a quiet one."""
     answer = text[at:].lstrip(" :-")
+    # No answer at all ("Suicide note?" alone, or before the next sentence): the question was
+    # asked and left open, as "unknown" leaves it (fix text94: quiet, TMS offered; a critical
+    # card that asks costs less than a missed note). An inquiry word before the phrase ("does
+    # she have intent to die?") still makes it a question asked (`unsaid`).
+    if not answer.strip() or answer.lstrip()[0] in ".;\n":
+        return True
     # `question_yes`: an answer naming the sign found ("Suicide note?? found"; fix text92).
     roles = ("risk_heading_yes", "question_open", "question_yes")
     return any(p.match(answer) for role in roles for p in stated_terms.patterns(role))

@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from fhir_mapping import stated_dosing, stated_plan_count, stated_terms
+from fhir_mapping import stated_dosing, stated_open_heading, stated_plan_count, stated_terms
 from fhir_mapping.text_bounds import CLAUSE_KEPT, pieces
 from fhir_mapping.text_negation import normalise_text
 
@@ -195,6 +195,8 @@ def states_method(text: str) -> bool:
     (the inversion reads an answer beside an SI word); "crash car", "off bridge", "stockpiling"
     are listed since fix hist38 (recheck K28b s31)."""
     terms = _terms()
+    if stated_open_heading.open_heading(text):
+        return True  # "SI: denies. Plan? unknown": a plan affirmed or left open (fix text94)
     tokens = pieces(normalise_text(text), CLAUSE_KEPT)
     for i in range(0, len(tokens), 2):
         clause, after = tokens[i], "".join(tokens[i + 1 :])

@@ -12,7 +12,9 @@ NOISE (critical), now quiet:
 - 9: "took 2 weeks of her prescribed sertraline, feels better" (an improvement = a course).
 - 10: "denies thoughts that family would be better off if she killed herself" (a denial verb
   opening the clause governs its "if").
-- 11: "Suicide note??" (a doubled "?" is one mark, no answer "?").
+- 11: "Suicide note??" (a doubled "?" is one mark, no answer "?"). Session 39 fix text94: a
+  question about a suicide note with no answer at all ("Suicide note?", "Suicide note??") is
+  an open answer, critical (test_text94.py); the doubled mark is still no answer "?".
 Controls: the nearest critical wording of each quiet fix, and text87-89 charts as they were.
 Prefixes: e_ an ED visit's reason, cn_ a Condition's note.
 """
@@ -61,6 +63,9 @@ CRITICAL = {
     "e_item_9_0_2_on_item_9_later": "control",
     "e_item_9_0_2_on_recheck": "control",
     "e_scored_2_on_item_9_of_GAD7_and_1_on_PHQ_9_item_9": "control",
+    # Fix text94: no answer at all is an open answer (were quiet here, session 38).
+    "e_Suicide_note_q": "text94",
+    "e_Suicide_note_qq": "text94",
 }
 
 QUIET = {
@@ -70,13 +75,11 @@ QUIET = {
     "e_took_2_weeks_of_her_sertraline_before_she_felt_better": "fixed",
     "e_denies_thoughts_that_family_would_be_better_off_if_she_killed_herself": "fixed",
     "cn_denies_thoughts_that_family_would_be_better_off_if_she_killed_herself": "fixed",
-    "e_Suicide_note_qq": "fixed",
     "e_scored_0_on_item_9_later_0": "control",
     "e_took_2_weeks_of_her_sertraline_stopped_nausea": "control",
     "e_took_2_weeks_of_her_seroquel_stopped_it": "control",
     "e_no_SI_would_not_hurt_herself_if_discharged": "control",
     "e_scored_2_on_GAD_7_item_9": "control",
-    "e_Suicide_note_q": "control",
     "e_scored_0_on_item_9_3_on_item_3": "control",
     "e_took_2_weeks_of_her_zoloft_stopped_1_week_ago": "control",
     "e_took_2_weeks_of_her_zoloft_d_c_d_2_2_GI_upset": "control",
