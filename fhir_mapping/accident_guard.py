@@ -46,7 +46,7 @@ from importlib import resources
 from fhir_mapping.text_bounds import CLAUSE, span_before
 from fhir_mapping.text_negation import normalise_text, term_pattern
 
-__all__ = ["intent_near", "joined_before", "own_part", "tool_after"]
+__all__ = ["intent_near", "joined_before", "own_part", "tool_after", "without_joined_sites"]
 
 _KEPT_BEFORE = ("intent", "suicidal", "accident_undone", "accident_kept")
 
@@ -119,6 +119,22 @@ def own_part(after: str) -> str:
         site = found["site"].match(after, joined.end())
         if site is None or found["injury_next"].match(after, site.end()) is not None:
             return after[: joined.start()]
+    return after
+
+
+def without_joined_sites(after: str) -> str:
+    """`after` with each `accident_joined` word and the body part it joins (one `own_part`
+    passes over: "and hands", "and left hand") blanked, same length: a second site of the same
+    act is no other word beside its cause, so "scratches on forearm and hands (eczema)" is an
+    itch scratched as "scratches on forearm (eczema)" is (fix text95: it was critical). One
+    joining an injury ("and forearm scratches", "and cuts") stays, and keeps the act read."""
+    found = _patterns()
+    for joined in reversed(list(found["joined"].finditer(after))):
+        site = found["site"].match(after, joined.end())
+        if site is not None and found["injury_next"].match(after, site.end()) is None:
+            after = (
+                after[: joined.start()] + " " * (site.end() - joined.start()) + after[site.end() :]
+            )
     return after
 
 

@@ -43,6 +43,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.denial_governs import blank_governed_passive
 from fhir_mapping.lead_list import blank_lead_lists
 from fhir_mapping.screen_result_text import blank_negative_screens
 from fhir_mapping.text_bounds import SENTENCE, pieces, span_after
@@ -119,8 +120,10 @@ def blank_other_meanings(text: str) -> str:
     with its negative result ("Suicide screening completed, negative": screen_result_text.py)."""
     living, term, counsel, inquiry = _patterns()
     # A denial before a list of qualifiers reaches its term ("Denies any thoughts of, intent to,
-    # or plan to harm self": lead_list.py, fix text62), as in self_harm_text.py.
-    text = blank_negative_screens(blank_lead_lists(text))
+    # or plan to harm self": lead_list.py, fix text62), as in self_harm_text.py; a denial verb
+    # opening the clause of a passive wish ("denies thoughts that family would be better off if
+    # she were gone") reaches it past NegEx's five words (denial_governs.py, fix text95).
+    text = blank_negative_screens(blank_governed_passive(blank_lead_lists(text)))
     for m in reversed(list(living.finditer(text))):
         text = _blank(text, m.start(), m.end())
     joining, death = _joining()

@@ -79,7 +79,13 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.accident_guard import intent_near, joined_before, own_part, tool_after
+from fhir_mapping.accident_guard import (
+    intent_near,
+    joined_before,
+    own_part,
+    tool_after,
+    without_joined_sites,
+)
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.stated_dosing import everyday_dose
 from fhir_mapping.text_bounds import CLAUSE, span_after
@@ -251,6 +257,8 @@ def _itch_alone(after: str, clause: str) -> bool:
     roles = _roles()
     if not _accident_after(after, roles["itch_cause"], clause):
         return False
+    # "scratches on forearm and hands (eczema)": a joined site is the act's own (fix text95).
+    after = without_joined_sites(after)
     for p in (*roles["itch_cause"], *roles["itch_lead"]):
         after = p.sub(" ", after)
     return not re.search(r"\w", after)

@@ -198,10 +198,15 @@ def _beyond_doses(
     for i, (at, stop) in enumerate(parts):
         if _overdose(text[at:stop], meds=meds) or not _overdose(text[at:stop], meds=True):
             continue
+        # A period of the patient's own supply ("2 weeks of her sertraline"): a later part that
+        # opens by ending its course ("switched to lexapro") names no second drug (fix text95).
+        period = _overdose(text[at:stop], owner=True)
         for later, later_stop in parts[i + 1 :]:
             # A drug or pill object within a later part's first words ("..., also took her mom's
             # xanax": review K50a s35 finding 1).
             words = text[later:later_stop].lstrip()
+            if period and taken_course_end.opens_course_end(words, text):
+                continue
             starts = [0] + [w.end() for w in _WORD.finditer(words)][:3]
             if any(_owned(words[at:]) for at in starts):
                 return later_stop

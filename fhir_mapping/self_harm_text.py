@@ -95,6 +95,7 @@ from functools import cache, lru_cache
 
 from fhir_mapping import screen_item_text, self_harm_terms
 from fhir_mapping.abbreviation_case import by_case
+from fhir_mapping.denial_governs import governs
 from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.quoted_answer import blank_answered_items
@@ -107,12 +108,6 @@ from fhir_mapping.self_harm_roles import _plain, _terms
 from fhir_mapping.self_harm_sib import as_sibling
 from fhir_mapping.self_harm_subject import other_subject, unsaid
 from fhir_mapping.self_harm_taken import taken_spans
-from fhir_mapping.text_bounds import (
-    DOSE_CLAUSE_OR_BUT,
-    DOSE_CLAUSE_OR_COMMA,
-    last_piece,
-    span_before,
-)
 
 __all__ = [
     "INTENT_UNKNOWN",
@@ -210,29 +205,14 @@ def _denied_from(text: str, lead: int, start: int, end: int) -> bool:
     `ideation_condition` word opening it: "if she kills herself") only by a denial inside the
     condition. "worried life insurance will not pay if she kills herself" was quiet, TMS offered
     (session 38 fix text88): the "not" of the main clause denies the paying, never the condition,
-    and a patient weighing her own suicide has said a suicidal thought (the safer error)."""
+    and a patient weighing her own suicide has said a suicidal thought (the safer error). A
+    denial verb opening the clause governs the whole condition (denial_governs.py, fix text92;
+    up to a joined "and" or a denied intent since fix text95)."""
     if any(p.match(text, lead) for p in _conditions()):
-        if _denial_governs(text, lead):
+        if governs(text, lead):
             return True
         return _denied(text[lead:], start - lead, end - lead, listed=True)
     return _denied(text, start, end, listed=True)
-
-
-@cache
-def _governing() -> tuple[re.Pattern[str], ...]:
-    return tuple(term_regex(t) for t in self_harm_terms.terms("condition_denial"))
-
-
-def _denial_governs(text: str, lead: int) -> bool:
-    """Whether a denial verb opening the clause of a condition (a `condition_denial` row:
-    "denies", "pt denies") governs the whole clause, the "if" with it: "denies thoughts that
-    family would be better off if she killed herself" was critical (session 38 fix text92,
-    review K59a finding 10). A denial verb denies the thought it opens, the condition inside it;
-    a "not" of the main clause ("life insurance will not pay if she kills herself") denies only
-    its own verb and stays critical (fix text88), and so does a denial in another clause
-    ("denies SI, family would be better off if she killed herself"; "denies SI but ...")."""
-    clause = last_piece(span_before(text, lead, DOSE_CLAUSE_OR_COMMA), DOSE_CLAUSE_OR_BUT)
-    return any(p.match(clause.lstrip()) for p in _governing())
 
 
 def _inside(m: re.Match[str], others: Sequence[re.Match[str]]) -> bool:

@@ -16,6 +16,14 @@ an ingestion whatever course word stands beside it ("took 2 weeks of her seroque
 mom, found down"; "took a week of her lithium, side effects: vomiting"): an ED reason that names
 a collapse or a toxic sign after a period of a supply is read as the overdose, the safer error (a
 false critical card costs an assessment, a quiet one a missed overdose with TMS offered).
+
+Fix text95: "took 2 weeks of her sertraline, switched over to lexapro" gave the overdose card
+while "..., stopped" was quiet: self_harm_taken._beyond_doses read "lexapro" in the part after
+the comma as a second drug the act took ("took all her morning pills and her husband's
+oxycodone"). A later part that opens with a course-end word about the drug (`opens_course_end`:
+"switched to lexapro", "then d/c'd it") is a new clause of the course, no second object of the
+verb, after a period of the patient's own supply; a collapse or toxic sign in the text keeps
+the ingestion as above ("..., switched to lexapro, found down").
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from fhir_mapping import self_harm_terms
 from fhir_mapping.self_harm_ideation import term_regex
 from fhir_mapping.self_harm_supply import _drug_or_pill, _roles
 
-__all__ = ["ends_course"]
+__all__ = ["ends_course", "opens_course_end"]
 
 # What may stand right after a course-end word that closes its clause or opens its reason, or a
 # number that dates the end ("stopped 2 months ago"; a count word would be a table row).
@@ -60,4 +68,19 @@ def ends_course(sentence: str, text: str) -> bool:
         _about_drug(sentence[m.end() :])
         for p in roles.get("taken_course_end", ())
         for m in p.finditer(sentence)
+    )
+
+
+def opens_course_end(words: str, text: str) -> bool:
+    """Whether `words` (a later part of a past act's clause) open with a course-end word about
+    the drug ("switched over to lexapro") and `text` names no collapse or toxic sign: a clause
+    of the course, no second object of the act (module docstring, fix text95)."""
+    roles = _roles()
+    if any(p.search(text) for p in (*_acute(), *roles.get("taken_toxic_sign", ()))):
+        return False
+    words = words.lstrip()
+    return any(
+        _about_drug(words[m.end() :])
+        for p in roles.get("taken_course_end", ())
+        if (m := p.match(words)) is not None
     )
