@@ -120,8 +120,9 @@ def stop_said(old: Exposure, name: str) -> str:
     "fluoxetine stopped" for a recorded stop (or one the summary bounds otherwise), but "the
     last fill of fluoxetine ran out" when the end is worked out from a fill's supply (fix meds54:
     wash65 named the fill in the detail while the summary still said "31 days after fluoxetine
-    stopped", a stop nothing records). `name` is the drug as the summary shows it, with its
-    label when the summary gives one ("fluoxetine (SSRI)")."""
+    stopped", a stop nothing records); "the end counted for the last order of fluoxetine" when
+    it is an order's (or a statement's) counted days. `name` is the drug as the summary shows
+    it, with its label when the summary gives one ("fluoxetine (SSRI)")."""
     end = old.end_from
     if end is None or old.ended_by or old.end_not_recorded or old.supply_end is not None:
         return f"{name} stopped"
