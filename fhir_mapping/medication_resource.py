@@ -22,7 +22,14 @@ from fhir_mapping.gaps import REVERSED_PERIOD, future_gap, resource_gap, undated
 from fhir_mapping.medication_dates import dates_of, reversed_period
 from fhir_mapping.medication_event import events_of
 from fhir_mapping.medication_supply import PendingDispense
-from fhir_mapping.medication_types import DISPENSE, STATEMENT, TAKEN_NOW, TypeReading, dosage_lines
+from fhir_mapping.medication_types import (
+    DISPENSE,
+    ORDER,
+    STATEMENT,
+    TAKEN_NOW,
+    TypeReading,
+    dosage_lines,
+)
 from fhir_mapping.policy import UNKNOWN_ENDED_DAYS
 from fhir_mapping.product_conflict import with_stated_dose
 from fhir_mapping.record import DataGap
@@ -43,10 +50,12 @@ def read_resource(
     pending: list[PendingDispense],
     conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
     unknown_ended_days: int = UNKNOWN_ENDED_DAYS,
+    filled: Callable[[str], bool] = lambda _rid: False,
 ) -> None:
     """Add the events of one resource whose drug is recognised to `events` (or its gap to
     `gaps`, or it to `pending` when it is a dispense without days of supply). `conditions`
-    gives the chart's Conditions by id, for a reasonReference."""
+    gives the chart's Conditions by id, for a reasonReference; `filled(id)` whether a completed
+    fill of the chart names the order of that id (unknown_order.filled_orders)."""
     # Its status says the use of the drug is not known (fix 20 item 1): no course, and its drugs
     # possibly running for the safety checks (status_to_confirm.py); unless its stated period
     # ended long ago (review s27 RA finding 5): then the past course it states, read below.
@@ -56,8 +65,10 @@ def read_resource(
     # A listed or patient-reported order is already read so (status_to_confirm.py), worded as
     # before: a medication-list entry, no supply a pharmacy fills.
     listed = status_unknown(resource, reading.kind)
+    # An order stating no supply is bounded only by a completed fill naming it (fix meds54).
+    has_fill = reading.kind is ORDER and filled(string(resource.get("id")) or "")
     order_unknown = not listed and unknown_order.maybe_running(
-        resource, reading.kind, as_of, unknown_ended_days
+        resource, reading.kind, as_of, unknown_ended_days, has_fill
     )
     if order_unknown or (listed and not ended_long_ago(resource, as_of, unknown_ended_days)):
         drugs = tuple(c.ingredient for c in components)
@@ -69,7 +80,7 @@ def read_resource(
                 domain,
                 taken_now=drugs,
                 stated=unknown_stated(resource)
-                + (unknown_order.reach_said(resource, as_of) if order_unknown else ""),
+                + (unknown_order.reach_said(resource, as_of, has_fill) if order_unknown else ""),
             )
         )
         return

@@ -42,6 +42,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from fhir_mapping import unknown_order
 from fhir_mapping.authorising_order import order_ids, the_order
 from fhir_mapping.combination_products import product_of
 from fhir_mapping.depression_unknown_name import for_depression
@@ -187,12 +188,22 @@ def medication_events(
             pending,
             conditions,
             unknown_ended_days,
+            has_fill,
         )
         if from_order and len(events) > before:
             gaps.extend(_from_order_gap(resource, from_order, components))
         return before
 
     found: dict[str, Mapping[str, Any]] | None = None
+    filled_ids: frozenset[str] | None = None  # orders a completed fill names: asked rarely
+
+    def has_fill(rid: str) -> bool:
+        """Whether a completed fill names order `rid` (unknown_order.filled_orders)."""
+        nonlocal filled_ids
+        if filled_ids is None:
+            filled_ids = unknown_order.filled_orders(r for r in resources if type(r) is dict)
+        return rid in filled_ids
+
     orders = OrderReadings(resources)  # each order a fill names, read once: order_readings.py
     repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
 

@@ -13,14 +13,26 @@ check ("may be running"), the card naming how far its supply reaches. It is no t
 (REFERENCE §0 item 3: adherence cannot be read from an order alone), so the TMS decision is as
 before. Once that supply (plus MappingPolicy.unknown_ended_days, as a statement's stated end) is
 long past, it is read as before: exposure history, no trial.
+
+Fix meds54: an order read `unknown` that states no supply (no expectedSupplyDuration, no
+validityPeriod end) and that no completed fill names has nothing to bound it: its "reach" was its
+own day, so 35 days (unknown_ended_days) after it was written it became a course of the 30 days
+counted for an order stating no duration (rule 2d): "4.3 weeks" of a drug nobody recorded
+taking, and a phenelzine order of 2026-10-01 so read gave no MAOI card beside a sertraline
+draft on 2026-12-01. Nothing records how long it was taken, nor that it stopped: it stays a
+record to confirm ("no supply or fill on record: how long it was taken is not known"), its drug
+possibly running, as a statement `unknown` stating no end does (status_to_confirm.py). A
+completed fill naming it is evidence of taking and bounds it: the fills make the course (rule
+as before, medication_types.not_shown_taken).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from fhir_mapping.authorising_order import order_ids
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import JSON_OBJECT
@@ -49,21 +61,60 @@ def supply_reach(resource: Mapping[str, Any]) -> date | None:
     return min(ends, default=start)
 
 
-def maybe_running(resource: Mapping[str, Any], kind: EventKind, as_of: date, days: int) -> bool:
-    """Whether an order read `unknown` may still be taken: its supply reach (`supply_reach`) is
-    no more than `days` before `as_of` (module docstring)."""
+def maybe_running(
+    resource: Mapping[str, Any], kind: EventKind, as_of: date, days: int, filled: bool = False
+) -> bool:
+    """Whether an order read `unknown` may still be taken: it is unbounded (`unbounded`: no
+    supply stated, not `filled`), or its supply reach (`supply_reach`) is no more than `days`
+    before `as_of` (module docstring)."""
     if kind is not EventKind.ORDER or status_read(resource) != UNKNOWN:
         return False
+    if unbounded(resource, filled):
+        return True
     reach = supply_reach(resource)
     return reach is not None and reach + timedelta(days=days) >= as_of
 
 
-def reach_said(resource: Mapping[str, Any], as_of: date) -> str:
-    """ "; its supply with repeats reaches 2026-12-30" ("reached" when before as-of), "" when the
-    order states no supply beyond its day."""
+def unbounded(resource: Mapping[str, Any], filled: bool) -> bool:
+    """Whether a dated order states no supply (its `supply_reach` is its own day) and no
+    completed fill names it (`filled`): nothing on record bounds how long it was taken (fix
+    meds54). An undated order is left to the undated-drug gap, as before."""
+    start = parse_date(resource.get("authoredOn"))
+    return not filled and start is not None and supply_reach(resource) == start
+
+
+def filled_orders(resources: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The ids of the orders a completed fill among `resources` names (`order_ids`): a supply
+    handed over, evidence the drug was taken (fix meds54). A fill of any other status (in
+    preparation, declined, `unknown`: unread_fills.py) shows no supply taken, so it bounds
+    nothing: its order, read `unknown` and stating no supply, stays a record to confirm."""
+    found: set[str] = set()
+    for resource in resources:
+        if resource.get("resourceType") == _DISPENSE and status_read(resource) == _HANDED_OVER:
+            found.update(order_ids(resource))
+    return frozenset(found)
+
+
+# FHIR R4 medicationdispense-status `completed`: "The dispensed product has been picked up" (FHIR
+# structure, as medication_statuses.DEFINED).
+_HANDED_OVER = "completed"
+_DISPENSE = "MedicationDispense"
+
+
+# What the card says of an order read `unknown` with nothing to bound it (`unbounded`).
+NO_SUPPLY_SAID = "; no supply or fill on record, so how long it was taken is not known"
+
+
+def reach_said(resource: Mapping[str, Any], as_of: date, filled: bool = False) -> str:
+    """ "; its supply with repeats reaches 2026-12-30" ("reached" when before as-of); when the
+    order states no supply beyond its day, that nothing bounds it (NO_SUPPLY_SAID), as it is read
+    `unknown` only while no completed fill names it (`unbounded`)."""
     reach = supply_reach(resource)
     start = parse_date(resource.get("authoredOn"))
-    if reach is None or reach == start:
+    if reach is None:
         return ""
+    if reach == start:
+        # Unbounded (fix meds54): the card states no length the record does not show.
+        return "" if filled else NO_SUPPLY_SAID
     verb = "reaches" if reach >= as_of else "reached"
     return f"; its supply with repeats {verb} {reach.isoformat()}"

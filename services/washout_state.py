@@ -113,3 +113,27 @@ _END_WORDS = {
     EndKind.ORDER: "last ordered on",
     EndKind.STATEMENT: "recorded taken from",
 }
+
+
+def stop_said(old: Exposure, name: str) -> str:
+    """The old drug's stop as a summary counts from it, on the same basis as `old_state`:
+    "fluoxetine stopped" for a recorded stop (or one the summary bounds otherwise), but "the
+    last fill of fluoxetine ran out" when the end is worked out from a fill's supply (fix meds54:
+    wash65 named the fill in the detail while the summary still said "31 days after fluoxetine
+    stopped", a stop nothing records); "the end counted for the last order of fluoxetine" when
+    it is an order's (or a statement's) counted days. `name` is the drug as the summary shows
+    it, with its label when the summary gives one ("fluoxetine (SSRI)")."""
+    end = old.end_from
+    if end is None or old.ended_by or old.end_not_recorded or old.supply_end is not None:
+        return f"{name} stopped"
+    if end.kind is EndKind.FILL and not end.assumed:
+        return f"the last fill of {name} ran out"
+    return f"the end counted for the {_COUNTED_ON[end.kind]} of {name}"
+
+
+# The record a summary's counted end rests on (`stop_said`): only a fill is a supply handed over.
+_COUNTED_ON = {
+    EndKind.FILL: "last fill",
+    EndKind.ORDER: "last order",
+    EndKind.STATEMENT: "statement",
+}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fhir_mapping.record import DraftOrder
 from services import drug_names, washout
 from services.card_format import and_list, plural
+from services.washout_state import stop_said
 
 
 def stops_with_harm(c: washout.Conflict) -> bool:
@@ -98,7 +99,7 @@ def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
         # old drug's last dose, and the first safe day, never "on the same order" alone.
         label = washout.kind_label(c.new_row if c.into_maoi else c.old.row)
         kind = f" ({label})" if c.into_maoi else ""
-        after = f"{old}'s last dose" if c.tapered else f"{old} stopped"
+        after = f"{old}'s last dose" if c.tapered else stop_said(c.old, old)
         return (
             f"{new}{kind} starts {c.first_day.isoformat()}, {c.gap_text()} {after}: not before "
             f"{start.isoformat()} ({c.days}-day washout)",
@@ -127,7 +128,7 @@ def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
                 f"{new} ({label}) with {old} {running.bare}: {c.days}-day washout needed",
             )
         return (
-            f"{new} ({label}) ordered {off} after {old} stopped: not before "
+            f"{new} ({label}) ordered {off} after {stop_said(c.old, old)}: not before "
             f"{start.isoformat()} ({c.days}-day washout)",
             f"{new} ({label}): not before {start.isoformat()} ({washout.days_text(c.days)} after {old})",
         )
@@ -143,7 +144,7 @@ def maoi_summary(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...]:
             f"{new} with {old} ({label}) {running.bare}: {c.days}-day washout needed",
         )
     return (
-        f"{new} ordered {off} after {old} ({label}) stopped: not before "
+        f"{new} ordered {off} after {stop_said(c.old, f'{old} ({label})')}: not before "
         f"{start.isoformat()} ({c.days}-day washout)",
         f"{new}: not before {start.isoformat()} ({washout.days_text(c.days)} after {old}, {label})",
     )
