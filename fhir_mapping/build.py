@@ -24,6 +24,7 @@ from fhir_mapping import (
     mania_findings,
     pregnancy,
     questionnaires,
+    reason_bipolar,
     scores,
     status_gaps,
     suicide_screen,
@@ -339,13 +340,12 @@ def _build_record(
         )
         clinical = mania_findings.with_reaction_findings(clinical, manic)
         gaps.extend(manic_gaps)
-    # ... and so does mania recorded as the stop reason of a course (the same judgement).
-    # Every event's stop reason, not only the one its trial kept (review 11 wave 4).
+    # ... and so does mania as a course's stop reason, every event's (review 11 wave 4), and
+    # bipolar disorder an order or statement states as its reason (fix bip67, reason_bipolar.py).
     stopped_manic = mania_findings.stop_reason_findings(
         (e.intolerance for e in events), medication_resources
-    )
-    if stopped_manic:
-        clinical = mania_findings.with_reaction_findings(clinical, stopped_manic)
+    ) + reason_bipolar.of_reasons(medication_resources, as_of, chart_conditions)
+    clinical = mania_findings.with_reaction_findings(clinical, stopped_manic)
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
     gaps[:] = without_read_twice(gaps, clinical.labs)  # the same result sent twice (s24 RB 2)

@@ -28,6 +28,7 @@ from fhir_mapping.resource_routing import (
     wants_questionnaire_response,
 )
 from fhir_mapping.site_codes import SiteCodes
+from fhir_mapping.unnamed_conditions import unnamed_condition_gap
 from fhir_mapping.visit_reads import VisitReads
 
 _MEDICATION_TYPES = frozenset(
@@ -210,6 +211,9 @@ def walk_chart(
         wants = wants_by_kind.get(kind)
         if wants is None or not wants(resource):
             skipped += 1
+            # A Condition that names nothing readable may be any diagnosis (fix bip67).
+            if kind == "Condition" and (unnamed := unnamed_condition_gap(resource)) is not None:
+                gaps.append(unnamed)
             continue
         kept.setdefault(kind, []).append(resource)
     return ChartWalk(

@@ -25,6 +25,7 @@ from fhir_mapping import (
     masked_codes,
     pregnancy,
     questionnaires,
+    reason_bipolar,
     scores,
     suicide_screen,
     visit_risk,
@@ -280,6 +281,8 @@ def _wants_encounter(
         or wants_outpatient(resource, class_of)
         # A visit whose reason names a seizure, whatever its class (visit_seizure.py, fix dx61).
         or visit_seizure.wants_visit(resource)
+        # ... or bipolar disorder (reason_bipolar.py, fix bip67).
+        or reason_bipolar.wants_visit(resource)
     )
 
 

@@ -3,7 +3,8 @@ charted only as visits (review 14 M2, encounters.py), psychiatric inpatient stay
 (review 16 W4, admissions.py), a stay or an ED visit still in progress (review 16 recheck W-c,
 current_stays.py), suicidal ideation or self-harm an ED visit records (review 16 recheck U-b,
 visit_risk.py), substance use a status-less visit diagnosis records (s22 RX 7,
-visit_substance.py) and a seizure a visit's reason names (fix dx61, visit_seizure.py).
+visit_substance.py), a seizure a visit's reason names (fix dx61, visit_seizure.py) and bipolar
+disorder one names (fix bip67, reason_bipolar.py).
 
 Apart from build.py as one idea, and so that every one of these readers reads each visit's class
 and psychotherapy code through the build's one memo (`reads`, visit_reads.py: issue 14), the
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping import visit_risk, visit_seizure
+from fhir_mapping import reason_bipolar, visit_risk, visit_seizure
 from fhir_mapping.admissions import read_admissions
 from fhir_mapping.current_stays import Event, read_current_stays
 from fhir_mapping.data_gap import DataGap
@@ -88,6 +89,10 @@ def read_visit_records(
     )
     clinical = with_visit_substance(clinical, conditions)
     clinical = visit_seizure.with_visit_seizures(
+        clinical, visits, as_of=as_of, chart=evidence.conditions()
+    )
+    # ... and bipolar disorder a visit's reason names (fix bip67, reason_bipolar.py).
+    clinical = reason_bipolar.with_reason_findings(
         clinical, visits, as_of=as_of, chart=evidence.conditions()
     )
     sessions, booked = read_visits(

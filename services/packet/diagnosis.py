@@ -58,6 +58,10 @@ def _none_line(record: PatientRecord, what: str) -> str:
         return f"{what}: the condition list was not available, so this could not be checked."
     if record.incomplete(DataDomain.CONDITIONS):
         return f"{what}: none in the conditions that could be read (the list is incomplete)."
+    # An entry left out (a code no table knows with no words, a withheld code: fix bip67, review
+    # K61a finding 4) may be the very diagnosis: "none on record" would overclaim.
+    if record.gaps_in(DataDomain.CONDITIONS):
+        return f"{what}: none in the conditions that could be read (an entry could not be read)."
     return f"{what}: none on record."
 
 
