@@ -25,22 +25,20 @@ record does not show.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fhir_mapping.dose_sig import (
-    sig_as_needed,
-    sig_doses,
-    sig_frequency_bounds,
-    sig_step_days,
-    sig_times_of_day,
+from fhir_mapping.dose_line_schedule import (
+    apart_in_the_day,
+    line_repeat,
+    line_texts,
+    same_schedule,
 )
-from fhir_mapping.dose_timing import frequency_per_day, timing_high
-from fhir_mapping.fhir_fields import JSON_OBJECT, array, parse_date
+from fhir_mapping.dose_sig import sig_as_needed, sig_doses, sig_step_days
+from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date
 from fhir_mapping.frozen_init import quick_frozen_init
 
 Step = tuple[Mapping[str, Any], ...]  # the lines of one step, taken together
@@ -101,30 +99,58 @@ def _numbered_one_day(steps: Sequence[Step]) -> bool:
     when something ends it, so the lines are steps when a line before the last step ends
     (boundsDuration, boundsPeriod.end, repeat.count, "for 7 days" in its text) or a later line
     says it comes after ("then ..."); without that, lines that share their start (or none
-    states one) and each take their own time of day (`_apart_in_the_day`: MORN + EVE, or the
+    states one) and each take their own time of day (`apart_in_the_day`: MORN + EVE, or the
     sig's "every morning" + "at bedtime") are taken together. Reading them as steps took the
     last line's 50 mg (or the first's 100) for 150 mg/day and offered a raise to the dose the
     patient already takes. Lines at the same time of day with no end stay steps, as their
-    numbers say (nothing in them says the day's dose is their sum)."""
+    numbers say (nothing in them says the day's dose is their sum).
+
+    Two readings are `unsequenced_shape`'s, shared so that a number on the lines changes
+    neither (review K61b findings 1 and 3):
+    - the same boundsPeriod on every line (`_shared_period`) ends none of them: Epic copies the
+      order's period onto each line, and reading its end as the end of the first step took the
+      50 mg + 100 mg split dose for steps and offered "raise 50 -> 100" to a patient on 150;
+    - an as-needed line beside scheduled ones is part of one day's doses (dose.py: the
+      scheduled dose up to scheduled + as needed), never a step: as a step, "75 mg daily" +
+      "additional 75 mg as needed" read "ordered as needed, not a trial" and dropped a 26-week
+      trial. Only once nothing ends a line or says "then" ("15 mg nightly for 7 days", then
+      "as needed": a step down to as needed stays steps), and the scheduled lines alone decide
+      the rest: one step of them (or none) is one day; two or more are read by the rules
+      above, so a numbered taper beside an as-needed line is never summed into one dose."""
+    every = [line for step in steps for line in step]
+    shared = _shared_period(every)
     earlier = [line for step in steps[:-1] for line in step]
-    if any(_ends(line) for line in earlier):
+    if any(_ends(line, period_ends=not shared) for line in earlier):
         return False
     later = [line for step in steps[1:] for line in step]
-    if any(_AFTER_WORDS.search(" ".join(_texts(line)).lower()) for line in later):
+    if any(_AFTER_WORDS.search(" ".join(line_texts(line)).lower()) for line in later):
         return False
-    every = [line for step in steps for line in step]
+    scheduled = [
+        kept for kept in (tuple(d for d in step if not _as_needed(d)) for step in steps) if kept
+    ]
+    if len(scheduled) < len(steps) and len(scheduled) < 2:
+        return True
+    every = [line for step in scheduled for line in step]
     if len({_period_start(line) for line in every}) != 1:
         return False
-    return _apart_in_the_day(every)
+    return apart_in_the_day(every)
 
 
-def _ends(line: Mapping[str, Any]) -> bool:
-    """A line that says when it is over: a boundsDuration, a boundsPeriod end, a `count` of
+def _shared_period(lines: Sequence[Mapping[str, Any]]) -> bool:
+    """Every line carries the same boundsPeriod: Epic copies the order's period onto each line,
+    so it bounds none of them apart from the others (numbered or not)."""
+    periods = [_period(d) for d in lines]
+    return bool(periods) and periods[0] is not None and all(p == periods[0] for p in periods)
+
+
+def _ends(line: Mapping[str, Any], *, period_ends: bool = True) -> bool:
+    """A line that says when it is over: a boundsDuration, a boundsPeriod end (unless
+    `period_ends` is False: the period is the order's, shared by every line), a `count` of
     administrations, or a length in its text ("for 7 days")."""
-    repeat = _repeat(line)
+    repeat = line_repeat(line)
     if repeat is not None and (
         isinstance(repeat.get("boundsDuration"), JSON_OBJECT)
-        or _period_end(line) is not None
+        or (period_ends and _period_end(line) is not None)
         or repeat.get("count") is not None
     ):
         return True
@@ -168,7 +194,7 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
       such lines says one comes after the other, and a dose made of two tablet counts or two
       strengths is written this way; reading it as "to confirm" told a responder on 150 mg that
       the trial was not adequate. Lines on different schedules ("daily" + "twice daily") and
-      identical lines (`_same_schedule`) stay to confirm;
+      identical lines (`same_schedule`) stay to confirm;
     - a line taken as needed beside the others: one day's doses (dose.py reads the as-needed
       line as an extra on top of the scheduled one, never as a step);
     - before the two unbounded readings above, the lines' own text (`_text_steps`): "Take 40 mg
@@ -190,15 +216,12 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
     numbers = tuple(n for n, _ in dosed)
     # The same boundsPeriod on every line (Epic copies the order's period onto each) bounds
     # none of them apart; the same boundsDuration is steps of one length (7 days each).
-    periods = [_period(d) for _, d in dosed]
-    if all(b is None for b in bounds) or (
-        periods[0] is not None and all(p == periods[0] for p in periods)
-    ):
+    if all(b is None for b in bounds) or _shared_period([d for _, d in dosed]):
         unbounded = [d for _, d in dosed]
         in_words = _text_steps(unbounded, numbers)
         if in_words is not None:
             return in_words
-        if _apart_in_the_day(unbounded) or _same_schedule(unbounded):
+        if apart_in_the_day(unbounded) or same_schedule(unbounded):
             return _TOGETHER
         return LineShape((), numbers)
     if any(b is None for b in bounds[:-1]):
@@ -208,7 +231,7 @@ def unsequenced_shape(dosages: Sequence[Mapping[str, Any]] | None) -> LineShape:
     known = [s for s in starts if s is not None]
     if len(known) == len(starts):
         ordered = [d for _, d in sorted(zip(known, ordered, strict=True), key=lambda p: p[0])]
-    elif not any(s is not None for s in starts) and _apart_in_the_day(ordered):
+    elif not any(s is not None for s in starts) and apart_in_the_day(ordered):
         # Durations only, each line at its own time of day: "50 mg every morning for 7 days"
         # beside "100 mg at bedtime for 7 days" may be one day's doses as well as two steps.
         return LineShape((), numbers)
@@ -235,12 +258,12 @@ def _text_steps(lines: Sequence[Mapping[str, Any]], numbers: tuple[int, ...]) ->
     Lines at their own times of day with durations and no "then" ("50 mg every morning for 7
     days" + "100 mg at bedtime for 7 days") may be one day's doses as well as steps, as their
     boundsDuration twins are: to confirm at their sum, the safer ceiling."""
-    texts = [" ".join(_texts(line)).lower() for line in lines]
+    texts = [" ".join(line_texts(line)).lower() for line in lines]
     days = [sig_step_days(t) if t else None for t in texts]
     after = any(_AFTER_WORDS.search(t) for t in texts[1:])
     if not after and all(d is None for d in days[:-1]):
         return None
-    if not after and _apart_in_the_day(lines):
+    if not after and apart_in_the_day(lines):
         return LineShape((), numbers)
     if all(d is not None for d in days[:-1]):
         return LineShape(tuple((line,) for line in lines))
@@ -250,27 +273,15 @@ def _text_steps(lines: Sequence[Mapping[str, Any]], numbers: tuple[int, ...]) ->
 def text_days(line: Mapping[str, Any]) -> int | None:
     """The days a line's own text says it lasts, else None (taper.line_steps reads the length
     of an unbounded step written in words)."""
-    text = " ".join(_texts(line))
+    text = " ".join(line_texts(line))
     return sig_step_days(text) if text else None
-
-
-def _repeat(line: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    timing = line.get("timing")
-    repeat = timing.get("repeat") if isinstance(timing, JSON_OBJECT) else None
-    return repeat if isinstance(repeat, JSON_OBJECT) else None
-
-
-def _texts(line: Mapping[str, Any]) -> list[str]:
-    return [
-        t for t in (line.get("text"), line.get("patientInstruction")) if isinstance(t, str) and t
-    ]
 
 
 def _dosed(line: Mapping[str, Any]) -> bool:
     """A line stating an amount (structured, or in its sig); "take with food" states none."""
     if line.get("doseAndRate") or "doseQuantity" in line or "doseRange" in line:
         return True
-    return any(sig_doses(t) for t in _texts(line))
+    return any(sig_doses(t) for t in line_texts(line))
 
 
 def _as_needed(line: Mapping[str, Any]) -> bool:
@@ -278,12 +289,12 @@ def _as_needed(line: Mapping[str, Any]) -> bool:
         line.get("asNeededCodeableConcept"), JSON_OBJECT
     ):
         return True
-    return any(sig_as_needed(t) for t in _texts(line))
+    return any(sig_as_needed(t) for t in line_texts(line))
 
 
 def _bounds(line: Mapping[str, Any]) -> object:
     """The line's boundsPeriod or boundsDuration as written (compared, not read), else None."""
-    repeat = _repeat(line)
+    repeat = line_repeat(line)
     if repeat is None:
         return None
     found = repeat.get("boundsPeriod") or repeat.get("boundsDuration")
@@ -291,19 +302,19 @@ def _bounds(line: Mapping[str, Any]) -> object:
 
 
 def _period(line: Mapping[str, Any]) -> object:
-    repeat = _repeat(line)
+    repeat = line_repeat(line)
     period = repeat.get("boundsPeriod") if repeat is not None else None
     return period if isinstance(period, JSON_OBJECT) else None
 
 
 def _period_start(line: Mapping[str, Any]) -> date | None:
-    repeat = _repeat(line)
+    repeat = line_repeat(line)
     period = repeat.get("boundsPeriod") if repeat is not None else None
     return parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
 
 
 def _period_end(line: Mapping[str, Any]) -> date | None:
-    repeat = _repeat(line)
+    repeat = line_repeat(line)
     period = repeat.get("boundsPeriod") if repeat is not None else None
     return parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None
 
@@ -318,65 +329,4 @@ def _follow(lines: Sequence[Mapping[str, Any]]) -> bool:
         first = _period_start(before)
         if first is not None and begin is not None and begin <= first:
             return False
-    return True
-
-
-def _times(line: Mapping[str, Any]) -> frozenset[str]:
-    """The times of day of a line: its `when` codes and `timeOfDay` clock times, else the ones
-    its sig names."""
-    repeat = _repeat(line)
-    found: set[str] = set()
-    if repeat is not None:
-        found.update(w.upper() for w in array(repeat.get("when")) if isinstance(w, str))
-        found.update(t[:5] for t in array(repeat.get("timeOfDay")) if isinstance(t, str))
-    if found:
-        return frozenset(found)
-    return frozenset().union(*(sig_times_of_day(t) for t in _texts(line)))
-
-
-def _schedule(line: Mapping[str, Any]) -> tuple[float, float, frozenset[str]] | None:
-    """(lower, upper administrations a day, times of day) of a line: the structured timing
-    first (dose.py reads it first), else its sig; None when neither says how often."""
-    timing = line.get("timing")
-    per_day = frequency_per_day(timing)
-    if per_day is not None:
-        rate = (per_day, timing_high(timing, per_day))
-    else:
-        rate_in_sig = next(
-            (f for f in (sig_frequency_bounds(t) for t in _texts(line)) if f is not None), None
-        )
-        if rate_in_sig is None:
-            return None
-        rate = rate_in_sig
-    return (*rate, _times(line))
-
-
-def _same_schedule(lines: Sequence[Mapping[str, Any]]) -> bool:
-    """Every line is taken as often, at the same times of day (or none named): the lines are
-    parts of one dose taken together (`unsequenced_shape`). A line whose frequency is not said
-    is on no known schedule. Two lines identical in every element are not read as one dose:
-    nobody writes "2 capsules daily" twice for 4 capsules, and a line entered twice (a copied
-    line, an interface resend) would double the dose; those stay to confirm, their total
-    checked against the ceilings (taper.py)."""
-    if any(a == b for i, a in enumerate(lines) for b in lines[i + 1 :]):
-        return False
-    schedules = [_schedule(line) for line in lines]
-    first = schedules[0]
-    return first is not None and all(
-        s is not None
-        and math.isclose(s[0], first[0])
-        and math.isclose(s[1], first[1])
-        and s[2] == first[2]
-        for s in schedules
-    )
-
-
-def _apart_in_the_day(lines: Sequence[Mapping[str, Any]]) -> bool:
-    """Every line names its times of day and no two lines share one (AM + HS)."""
-    seen: set[str] = set()
-    for line in lines:
-        times = _times(line)
-        if not times or times & seen:
-            return False
-        seen |= times
     return True

@@ -385,7 +385,14 @@ def test_as_needed_is_every_governing_line_as_needed() -> None:
     assert not as_needed(None)
     # Two lines at once, one scheduled: not as needed.
     assert not as_needed([{"asNeededBoolean": True}, {"text": "15 mg at bedtime"}])
-    # A titration's last sequence governs.
-    assert as_needed(
+    # Numbered scheduled + as-needed lines with nothing ending the first: one day's doses, not
+    # steps (review K61b finding 3, dose70); a first step that ends still hands over to the last.
+    assert not as_needed(
         [{"sequence": 1, "text": "15 mg nightly"}, {"sequence": 2, "asNeededBoolean": True}]
+    )
+    assert as_needed(
+        [
+            {"sequence": 1, "text": "15 mg nightly for 7 days"},
+            {"sequence": 2, "asNeededBoolean": True},
+        ]
     )
