@@ -45,6 +45,7 @@ from typing import Any
 from fhir_mapping import unknown_order
 from fhir_mapping.authorising_order import order_ids, the_order
 from fhir_mapping.combination_products import product_of
+from fhir_mapping.conditional_fills import ConditionalKey, conditional_key
 from fhir_mapping.depression_unknown_name import for_depression
 from fhir_mapping.dose_memo import remembered_daily_dose_mg, remembered_doses
 from fhir_mapping.drug_concept import NAME_FOR_DEPRESSION
@@ -206,6 +207,7 @@ def medication_events(
 
     orders = OrderReadings(resources)  # each order a fill names, read once: order_readings.py
     repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
+    quietly_deferred: set[ConditionalKey] = set()  # conditional_fills.py: this walk's only
 
     def conditions() -> Mapping[str, Mapping[str, Any]]:
         nonlocal found
@@ -268,9 +270,10 @@ def medication_events(
             named = for_depression(resource, reading, None, conditions, filled(resource))
             if named is None:
                 continue
+        only_with = reading.kind is DISPENSE and read_only_with_another(look)
         fill = (
             repeat_key(resource)
-            if reading.kind is DISPENSE and named is None and not read_only_with_another(look)
+            if reading.kind is DISPENSE and named is None and not only_with
             else None
         )
         if (
@@ -284,6 +287,12 @@ def medication_events(
                 if new and new[0].days_supply is None:  # as read_resource does
                     pending.append((resource, len(events) - len(new), known.components))
                 continue
+        # A fill of a drug read only with another, deferred as an earlier fill of the same
+        # concept and order was, with no gap: its checks would answer the same (conditional_fills).
+        quiet = conditional_key(resource, look) if only_with else None
+        if quiet is not None and quiet in quietly_deferred and look is not None:
+            deferred.append((resource, reading, look[1], None, ""))
+            continue
         if medications is None and resource.get("medicationReference") is not None:
             medications = medication_index(resources)
         components, unreadable, medication = read_drug(
@@ -372,6 +381,8 @@ def medication_events(
             c.ingredient in conditional for c in components
         ):
             deferred.append((resource, reading, components, medication, from_order))
+            if quiet is not None:
+                quietly_deferred.add(quiet)
             continue
         read = read_one(resource, reading, components, medication, from_order)
         if fill is not None and len(events) > read and rememberable(fill):
