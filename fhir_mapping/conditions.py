@@ -50,7 +50,7 @@ from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_r
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
 from fhir_mapping.od_lookalike import eye_sided, unless_bare
 from fhir_mapping.record import Finding, FindingKind, SourceRef
-from fhir_mapping.sleep_apnea_text import apnea_treatment
+from fhir_mapping.sleep_apnea_text import apnea_words
 from fhir_mapping.substance_remission import substance_in_remission
 
 Resource = Mapping[str, Any]
@@ -275,10 +275,6 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
                 )
     if _SUBSTANCE_USE in found:
         substance_in_remission(found, text)
-    apnea = found.get(FindingKind.SLEEP_APNEA)
-    treatment = apnea_treatment(resource, text, apnea) if apnea is not None else None
-    if treatment is not None:  # the entry's words on its treatment (sleep_apnea_text.py)
-        found[treatment.kind] = treatment
     # The text's diagnoses: all of them when no code matched (frailty alone does not stop them),
     # else the ones that gate treatment which no code gave (condition_text.py).
     kinds, harm_coded = found.keys() - _CONFIRMED_ONLY, self_harm_intent.intent_coded(coded)
@@ -297,6 +293,8 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
         abated=abated_on if state != "active" else None,
     ).items():
         found.setdefault(kind, finding)
+    # A sleep apnea's own words, coded or typed in: treated, not in use, or resolved.
+    apnea_words(resource, text, found)
     # A poisoning coded with undetermined intent (T43.224A): asked as an unknown intent is.
     if harm := self_harm_intent.undetermined_finding(coded, label, onset, source, state):
         found.setdefault(FindingKind.SELF_HARM, harm)

@@ -357,7 +357,7 @@ def said_as_past(text: str, kind: FindingKind) -> bool:
 # A mention said to be over after it, in its clause ("Klonopin withdrawal - resolved"), unless
 # negated ("not resolved", "unresolved" is another word): past, as "history of" is (recheck K17
 # s29 finding 6). Chart wording, as the clause-time words are.
-_OVER_AFTER = re.compile(r"(?<![\w'])(?<!not )(?<!never )resolved(?![\w'])")
+OVER_AFTER = re.compile(r"(?<![\w'])(?<!not )(?<!never )resolved(?![\w'])")
 
 
 @cache
@@ -384,7 +384,7 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
     def over(m: re.Match[str]) -> bool:
         before = scope_before(text, _start(m))
         after = scope_after(text, m.end())
-        return bool(past.search(before) or cue.search(before) or _OVER_AFTER.search(after))
+        return bool(past.search(before) or cue.search(before) or OVER_AFTER.search(after))
 
     return bool(mentions) and all(over(m) for m in mentions)
 

@@ -30,11 +30,11 @@ from fhir_mapping import (
     tms_removals,
     tms_safety,
 )
-from fhir_mapping.clinical_codes import any_code_in, device_codes, procedure_codes, term_kinds
+from fhir_mapping.clinical_codes import any_code_in, procedure_codes, term_kinds
 from fhir_mapping.course_end_reasons import course_flags
+from fhir_mapping.device_words import device_kinds, device_label, device_text
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
-    array,
     codings,
     concept_text,
     parse_date,
@@ -88,36 +88,10 @@ def wants_procedure(resource: Resource) -> bool:
     )
 
 
-def _device_text(resource: Resource) -> str:
-    parts = [concept_text(resource.get("type"))]
-    for name in array(resource.get("deviceName")):
-        if isinstance(name, JSON_OBJECT) and isinstance(name.get("name"), str):
-            parts.append(name["name"].lower())
-    return " ".join(parts)
-
-
-def _device_kinds(resource: Resource) -> tuple[str, ...]:
-    row = any_code_in(codings(resource.get("type")), device_codes())
-    if row is not None:
-        return (row.kind,)
-    return term_kinds(_device_text(resource), "device")
-
-
 def wants_device(resource: Resource) -> bool:
-    return bool(_device_kinds(resource)) or tms_safety.wanted(
-        resource.get("type"), "device", _device_text(resource)
+    return bool(device_kinds(resource)) or tms_safety.wanted(
+        resource.get("type"), "device", device_text(resource)
     )
-
-
-def _device_label(resource: Resource) -> str:
-    """What the chart calls the device: its type text or display, else its name."""
-    label = tms_safety.concept_label(resource.get("type"))
-    if label:
-        return label
-    for name in array(resource.get("deviceName")):
-        if isinstance(name, JSON_OBJECT) and isinstance(name.get("name"), str) and name["name"]:
-            return str(name["name"])
-    return ""
 
 
 # --- procedures and devices ------------------------------------------------------------------
@@ -362,7 +336,7 @@ def device_findings(resource: Resource) -> tuple[Finding, ...]:
     system, code, display = _first_coding(resource.get("type"))
     source = source_ref(resource)
     found: list[Finding] = []
-    for kind in _device_kinds(resource):
+    for kind in device_kinds(resource):
         if kind == "cpap":
             # The state rides along: a CPAP marked inactive is not one in use (review s28 RJ
             # finding 5; rules/diagnosis_sleep_apnea.py), while the TMS screen below stays
@@ -387,8 +361,8 @@ def device_findings(resource: Resource) -> tuple[Finding, ...]:
         for f in tms_safety.findings(
             resource.get("type"),
             applies_to="device",
-            text=_device_text(resource),
-            label=_device_label(resource),
+            text=device_text(resource),
+            label=device_label(resource),
             active=True,
             onset=None,
             source=source,

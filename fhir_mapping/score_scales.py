@@ -39,6 +39,8 @@ _SCORE_CONCEPTS = frozenset(
         "auditc-total",
         "auditc-panel",
         "audit-total",
+        # The drug screen DAST-10 (review K61a s39 finding 8): its line on the diagnosis review.
+        "dast10-total",
     }
 )
 

@@ -43,6 +43,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping.diagnosis_text import OVER_AFTER
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.text_negation import term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
@@ -158,6 +159,32 @@ def apnea_treatment(resource: Mapping[str, Any], text: str, apnea: Finding) -> F
     if says_not_in_use(words):
         return replace(apnea, kind=FindingKind.SLEEP_APNEA_NOT_IN_USE, display=_written(resource))
     return None
+
+
+def says_resolved(text: str) -> bool:
+    """Whether the entry's words (`entry_text`) say it is over: "resolved", not "not resolved"
+    (diagnosis_text.OVER_AFTER, the word a withdrawal "- resolved" is read by), anywhere in the
+    entry ("OSA s/p UPPP 2016, resolved on repeat PSG"). Read only on an entry that states no
+    clinicalStatus (`apnea_words`): a status stated wins over words."""
+    return bool(OVER_AFTER.search(normalise_text(text)))
+
+
+def apnea_words(resource: Mapping[str, Any], text: str, found: dict[FindingKind, Finding]) -> None:
+    """What a sleep-apnea Condition's own words say, into `found` (its findings so far, coded or
+    typed in; `text`: its concept text): with no clinicalStatus, said resolved, no sleep apnea
+    (review K61a s39 finding 12: G47.33 "OSA s/p UPPP 2016, resolved on repeat PSG" was
+    "untreated sleep apnea"; an inactive entry is not read either); else its treatment
+    (`apnea_treatment`), on a text-only entry too (K61a finding 7: "OSA" typed in, read as the
+    code is)."""
+    apnea = found.get(FindingKind.SLEEP_APNEA)
+    if apnea is None:
+        return
+    if resource.get("clinicalStatus") is None and says_resolved(entry_text(resource, text)):
+        del found[FindingKind.SLEEP_APNEA]
+        return
+    treatment = apnea_treatment(resource, text, apnea)
+    if treatment is not None:
+        found[treatment.kind] = treatment
 
 
 def _written(resource: Mapping[str, Any]) -> str:

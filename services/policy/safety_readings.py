@@ -63,6 +63,13 @@ class SafetyReadingPolicy:
     # duloxetine row (a self-report below the line is not proof of remission).
     auditc_negative_below: int = 3
     audit_negative_below: int = 8
+    # DAST-10 (0-10, drugs other than alcohol) at or above this is a positive drug screen: with no
+    # substance use coded, the diagnosis review asks to assess for a drug use disorder (review K61a
+    # s39 finding 8: a DAST-10 of 8 said nothing). 3: the start of the "moderate level" band
+    # (3-5, further investigation; 6-8 substantial, 9-10 severe: Australian comorbidity guidelines
+    # appendix W table 69, NIDA CDE "DAST Score" valid values), corroborated; read in the alcohol
+    # screens' window (alcohol_screen_recent_days: the DAST-10 asks about the last 12 months).
+    dast10_positive_from: int = 3
     # A screen older than this is not "recent": the annual screening interval (VA/DoD 2015 SUD
     # guideline, via the Military Health System PHCoE page: screen annually with the AUDIT-C), so
     # a patient screened as advised has one in the window; AUDIT questions ask about the last year.
@@ -150,6 +157,13 @@ class SafetyReadingPolicy:
             return self.audit_substantial_use
         return None
 
+    def screen_positive_from(self, instrument: str) -> int | None:
+        """The cut-off of a substance screen (data/observation_codes.csv instrument): an alcohol
+        screen's substantial use, a DAST-10's positive screen; None for another instrument."""
+        if instrument == "DAST-10":
+            return self.dast10_positive_from
+        return self.substantial_alcohol_use_from(instrument)
+
 
 class SafetyReadingPolicyConfig(BaseModel):
     lab_recent_days: int = Field(365, ge=1, le=3660)
@@ -159,6 +173,7 @@ class SafetyReadingPolicyConfig(BaseModel):
     audit_substantial_use: int = Field(16, ge=1, le=40)
     auditc_negative_below: int = Field(3, ge=1, le=12)
     audit_negative_below: int = Field(8, ge=1, le=40)
+    dast10_positive_from: int = Field(3, ge=1, le=10)
     alcohol_screen_recent_days: int = Field(365, ge=1, le=3660)
     substance_visit_current_days: int = Field(365, ge=1, le=3660)
     tms_recent_concussion_days: int = Field(365, ge=1, le=3660)

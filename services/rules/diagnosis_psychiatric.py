@@ -31,7 +31,7 @@ from services.rules.diagnosis_substance import (
     alcohol_screen,
     old_visit_year,
     remission_ask,
-    screen_item,
+    screen_items,
     substance_named,
     substance_words,
 )
@@ -233,10 +233,11 @@ def psychiatric_items(ctx: RuleContext) -> list[Item]:
                 advice=advice,
             )
         )
-    elif not substance and facts.episode_trials and (screened := screen_item(ctx)) is not None:
-        # No substance use coded and a recent alcohol screen at or above the clinic's cut-off:
-        # said whatever drug runs (review s22 RX finding 2; diagnosis_substance.screen_item).
-        items.append(screened)
+    elif not substance and facts.episode_trials:
+        # No substance use coded and a recent alcohol or drug screen at or above the clinic's
+        # cut-off: said whatever drug runs (review s22 RX finding 2, K61a s39 finding 8;
+        # diagnosis_substance.screen_items).
+        items.extend(screen_items(ctx))
     remitted = facts.findings_of(FindingKind.SUBSTANCE_USE_IN_REMISSION)
     if remitted and not substance and facts.episode_trials:
         # In remission is not active use (review 7 finding 8): CANMAT 2023 para 181 is about

@@ -5,7 +5,8 @@ longest first, and whether the findings are alcohol use, other substance use or 
 
 Apart from diagnosis_psychiatric.py, whose substance-use lines use it, because it is wording
 (review 14 M3 and audit s01: the alcohol named, with its screen), not a judgement of what to
-review; and the line of a high alcohol screen with no substance use coded (`screen_item`).
+review; and the lines of a high alcohol or drug screen with no substance use coded
+(`screen_items`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fhir_mapping.visit_substance import old_visit
 from services import drug_rules
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item
-from services.rules.populations import substantial_alcohol_screen
+from services.rules.populations import screen_at_cut_off, substantial_alcohol_screen
 
 # The alcohol screens a substance-use line names with their score (review 14 M3: an AUDIT-C of 9
 # three weeks before was left out beside the F10.20 it measures); the instruments are
@@ -69,9 +70,9 @@ def _latest_alcohol_screen(ctx: RuleContext) -> Score | None:
 
 def _in_sentence(text: str) -> str:
     """A display name inside a sentence: its first letter in lower case ("alcohol dependence"),
-    unless the first word is an abbreviation ("PTSD") (review 14 audit t01: "with Heart
-    failure")."""
-    if len(text) > 1 and text[1].isupper():
+    unless the first word is an abbreviation ("PTSD", or mixed case "EtOH dependence": lowered it
+    read "etOH", review K61a s39 finding 5) (review 14 audit t01: "with Heart failure")."""
+    if any(c.isupper() for c in text.split(" ", 1)[0][1:]):
         return text
     return text[:1].lower() + text[1:]
 
@@ -114,6 +115,48 @@ def substance_words(findings: tuple[Finding, ...]) -> str:
     if all(held):
         return "alcohol use"
     return "alcohol and other substance use" if any(held) else "substance use"
+
+
+# The code set whose screen is the drug screen (DAST-10: data/finding_code_sets.csv "drug-use").
+_DRUG_SET = "drug-use"
+
+
+def screen_items(ctx: RuleContext) -> tuple[Item, ...]:
+    """The lines of a recent alcohol screen (`screen_item`) and drug screen (`drug_screen_item`)
+    at or above the clinic's cut-off, for a chart with no substance use coded."""
+    return tuple(i for i in (screen_item(ctx), drug_screen_item(ctx)) if i is not None)
+
+
+def drug_screen_item(ctx: RuleContext) -> Item | None:
+    """A recent DAST-10 at or above the clinic's cut-off (policy.dast10_positive_from; the latest
+    screen decides, in the alcohol screens' window): a line to assess for a drug use disorder
+    alongside escalation, as the AUDIT-C's line (review K61a s39 finding 8: a DAST-10 of 8 said
+    nothing while an AUDIT-C did). Worded as a screen, never as a diagnosis; holds nothing."""
+    codes = drug_rules.code_sets().get(_DRUG_SET)
+    screened = screen_at_cut_off(ctx.record, codes, ctx.policy) if codes is not None else None
+    if screened is None:
+        return None
+    score = screened.score
+    shown = f"{score.instrument} {screened.value} on {score.date.isoformat()}"
+    what = "no drug use disorder coded"
+    advice = (
+        "Substance use disorders are associated with poor response (CANMAT 2023 para 181): ask "
+        "about current drug use, assess for a drug use disorder and offer treatment or referral, "
+        "alongside any escalation."
+    )
+    return Item(
+        f"{score.instrument} {screened.value}, {what}",
+        f"**{shown}, {what}:** at or above the clinic's cut-off ({screened.cut_off}), a positive "
+        f"drug screen. {advice}",
+        alongside=True,
+        advice=advice,
+        named=(
+            f"{shown} (clinic cut-off {screened.cut_off}), {what}",
+            f"{shown}, {what}",
+            f"{score.instrument} {screened.value}, {what}",
+        ),
+        subject="drug use",
+    )
 
 
 def screen_item(ctx: RuleContext) -> Item | None:

@@ -33,10 +33,10 @@ How a screen counts: for the condition rows whose code set names screening score
 (finding_code_sets.csv, match "score"), and only there. It is not made a Finding of the record:
 the diagnosis review's "active substance use ... address it before escalating" and the payer
 criteria's substance-use exclusions read the record's findings, and a screen is not a diagnosis
-(`_screen`). The latest screen decides, so a later score below the cut-off supersedes an earlier
-high one; no screen, or none recent, changes nothing. The diagnosis review names such a screen
-in its own words when no substance use is coded (`substantial_alcohol_screen`; review s22 RX
-finding 2): a screen, asked about alongside escalation, never called a diagnosis.
+(`screen_at_cut_off`). The latest screen decides, so a later score below the cut-off supersedes
+an earlier high one; no screen, or none recent, changes nothing. The diagnosis review names such a
+screen in its own words when no substance use is coded (`substantial_alcohol_screen`; review s22
+RX finding 2; a DAST-10, K61a s39 finding 8): a screen, never called a diagnosis.
 
 What a recorded delivery and breastfeeding change is read in perinatal.py; the paragraphs a card
 adds for these patients are worded in population_notes.py.
@@ -199,7 +199,7 @@ def population(
         if found:
             applying.append(Restriction(rule, f"on record: {_named(_latest(found))}"))
         elif rule.finding_codes is not None and rule.finding_codes.screens:
-            screened = _screen(record, rule.finding_codes, policy)
+            screened = screen_at_cut_off(record, rule.finding_codes, policy)
             if screened is not None:
                 applying.append(screened.restriction(rule))
     pregnancy = by_kind.get(_PREGNANCY)
@@ -288,15 +288,15 @@ _ALCOHOL_SET = "alcohol-use"
 
 def substantial_alcohol_screen(record: PatientRecord, policy: Policy) -> _Screened | None:
     """The latest alcohol screen (AUDIT-C, AUDIT) within policy.alcohol_screen_recent_days when
-    it is at or above the clinic's cut-off: the one reading the duloxetine row (`_screen`) and
-    the diagnosis review's substance-use line (rules/diagnosis_psychiatric.py) share."""
+    it is at or above the clinic's cut-off: the one reading the duloxetine row and the diagnosis
+    review's substance-use line (rules/diagnosis_psychiatric.py) share (`screen_at_cut_off`)."""
     codes = drug_rules.code_sets().get(_ALCOHOL_SET)
-    return _screen(record, codes, policy) if codes is not None else None
+    return screen_at_cut_off(record, codes, policy) if codes is not None else None
 
 
-def _screen(record: PatientRecord, codes: CodeSet, policy: Policy) -> _Screened | None:
+def screen_at_cut_off(record: PatientRecord, codes: CodeSet, policy: Policy) -> _Screened | None:
     """The latest screen of the set's instruments within policy.alcohol_screen_recent_days, when
-    it is at or above its cut-off (policy.substantial_alcohol_use_from). The latest day decides:
+    it is at or above its cut-off (policy.screen_positive_from). The latest day decides:
     a later score below the cut-off supersedes an earlier high one (drinking that has come down
     is not "substantial use" now). Two screens on that day (an AUDIT and its AUDIT-C part): either
     at or above its cut-off counts, the safer reading. An instrument without a cut-off is not
@@ -313,7 +313,7 @@ def _screen(record: PatientRecord, codes: CodeSet, policy: Policy) -> _Screened 
     last = max(s.date for s, _ in recent)
     high = None
     for score, value in recent:  # in score_order: of one instrument, the highest value last
-        cut_off = policy.substantial_alcohol_use_from(score.instrument)
+        cut_off = policy.screen_positive_from(score.instrument)
         if score.date == last and cut_off is not None and value is not None and value >= cut_off:
             high = _Screened(score, value, cut_off)
     return high

@@ -336,7 +336,7 @@ def pairs(ctx: RuleContext) -> list[Pair]:
                 named, short = _named(latest), latest.display
                 onset, state = _state(latest)
                 code, active = _code(latest), latest.state == "active"
-            else:  # a screen at the clinic's cut-off (populations._screen): no diagnosis coded
+            else:  # a screen at the clinic's cut-off (populations.screen_at_cut_off): none coded
                 named, short, onset = (
                     f"{restriction.why}: {restriction.basis}",
                     restriction.screen or restriction.why,

@@ -367,10 +367,12 @@ def test_the_alcohol_set_names_both_screens_and_each_has_a_cut_off() -> None:
 def test_every_score_row_of_the_code_sets_is_sourced_and_names_a_scale() -> None:
     text = package_files.files("services").joinpath("data/finding_code_sets.csv").read_text("utf-8")
     rows = [r for r in csv.DictReader(text.splitlines()) if r["match"] == "score"]
-    assert {r["code"] for r in rows} == {"75626-2", "75624-7"}
+    # The DAST-10 (drug-use set) since fix dx68 (K61a s39 finding 8): a screen line, no drug rule.
+    assert {r["code"] for r in rows} == {"75626-2", "75624-7", "82667-7"}
     for row in rows:
         assert row["system"] == b.LOINC, row
-        assert row["source"].strip() and row["status"] in {"confirmed", "UNVERIFIED"}, row
+        statuses = {"confirmed", "corroborated", "UNVERIFIED"}
+        assert row["source"].strip() and row["status"] in statuses, row
 
 
 def _running_duloxetine() -> Resource:
