@@ -115,20 +115,28 @@ _END_WORDS = {
 }
 
 
-def stop_said(old: Exposure, name: str) -> str:
+def stop_said(old: Exposure, name: str, when: str = "") -> str:
     """The old drug's stop as a summary counts from it, on the same basis as `old_state`:
     "fluoxetine stopped" for a recorded stop (or one the summary bounds otherwise), but "the
     last fill of fluoxetine ran out" when the end is worked out from a fill's supply (fix meds54:
     wash65 named the fill in the detail while the summary still said "31 days after fluoxetine
     stopped", a stop nothing records); "the end counted for the last order of fluoxetine" when
     it is an order's (or a statement's) counted days. `name` is the drug as the summary shows
-    it, with its label when the summary gives one ("fluoxetine (SSRI)")."""
+    it, with its label when the summary gives one ("fluoxetine (SSRI)"). `when` ("2026-10-31",
+    "31 days ago") says when, in the same one rule (fix wash66: the MAOI combination cards said
+    "fluoxetine stopped 2026-10-31" of a fill's supply end): "fluoxetine stopped 2026-10-31",
+    "the last fill of fluoxetine ran out 2026-10-31", "the end counted for the last order of
+    fluoxetine was 2026-10-31"."""
+    at = f" {when}" if when else ""
     end = old.end_from
     if end is None or old.ended_by or old.end_not_recorded or old.supply_end is not None:
-        return f"{name} stopped"
+        return f"{name} stopped{at}"
     if end.kind is EndKind.FILL and not end.assumed:
-        return f"the last fill of {name} ran out"
-    return f"the end counted for the {_COUNTED_ON[end.kind]} of {name}"
+        return f"the last fill of {name} ran out{at}"
+    # A noun, not a clause: its day needs a verb ("... of fluoxetine was 2026-10-31").
+    return f"the end counted for the {_COUNTED_ON[end.kind]} of {name}" + (
+        f" was {when}" if when else ""
+    )
 
 
 # The record a summary's counted end rests on (`stop_said`): only a fill is a supply handed over.

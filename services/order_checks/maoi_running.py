@@ -42,6 +42,7 @@ from services.order_doses import draft_dose, trial_dose
 from services.rules import maoi_combination
 from services.rules.context import RuleContext
 from services.trial_dates import dose_since
+from services.washout_state import stop_said
 
 
 def already_running(
@@ -168,10 +169,16 @@ def _summary(
     # As the chart-open card says a pair (maoi_combination._both): a stopped partner's stop,
     # and then no "stop one" but what the chart-open card asks of it.
     act = "stop one" if c.old.running else "confirm what is taken"
+    # The stop as washout_state.stop_said words it (fix wash66): "the last fill of fluoxetine
+    # ran out 31 days ago" of a fill's supply end, never "fluoxetine stopped" (nothing records a
+    # stop). The stopped drug is always the partner `c.old` (the draft's own course runs).
     if not maoi.running:
-        both = f"{m} ({label}) stopped {c.days_off()} ago, {o} running"
+        said = stop_said(
+            maoi, f"{drug_names.shown(maoi.ingredient)} ({label})", f"{c.days_off()} ago"
+        )
+        both = f"{said[:1].upper()}{said[1:]}, {o} running"
     elif not other.running:
-        both = f"{m} ({label}) running, {o} stopped {c.days_off()} ago"
+        both = f"{m} ({label}) running, {stop_said(other, o, f'{c.days_off()} ago')}"
     elif maoi.claim.verb == running and other.claim.verb == running:
         both = f"{m} ({label}) and {o} both running"
     else:
@@ -188,6 +195,10 @@ def _summary(
     ]
     with_dose = _does(done, dosed=True)
     bare = _does(done, dosed=False)
+    # A partner stopped within its washout: its stop kept, "already" left out, before the
+    # fallback's "already taken together" (fix wash66: "the last fill of phenelzine (MAOI) ran
+    # out 11 days ago" is longer than "stopped 11 days ago" and no longer fitted).
+    stopped = not c.old.running
     if also:
         # Every drug that meets the MAOI named (washout_partners.py, review K34): the doses
         # give way first, then the order's dose, then the risk.
@@ -199,6 +210,7 @@ def _summary(
             f"{both} already; {doses}; this order only {with_dose}, not starting the pair: {act}",
             f"{both} already; {doses}; this order only {bare}: {act}",
             f"{both} already; {names}; this order only {bare}: {act}",
+            *([f"{both}; {names}; this order only {bare}: {act}"] if stopped else []),
             f"{m} ({label}) and {o} already taken together; {names}; this order only {bare}: {act}",
             f"{m} and {o} already taken together; {names}: {act}",
         )
@@ -207,6 +219,7 @@ def _summary(
         f"{both} already; this order only {with_dose}, not starting the pair: {act}",
         f"{both} already; this order only {bare}, not starting the pair: {act}",
         f"{both} already; this order only {bare}: {act}",
+        *([f"{both}; this order only {bare}: {act}"] if stopped else []),
         # A long state ("on hold, not taken since 2026-12-01 at the latest": recheck K8 s28
         # h04) left to the detail; the order's change and the action kept.
         f"{m} ({label}) and {o} already taken together; this order only {bare}: {act}",

@@ -46,6 +46,7 @@ from services import (
 )
 from services.recommendation import Indicator, Recommendation
 from services.rules.context import RuleContext
+from services.washout_state import stop_said
 
 # The verbs of taken_to_confirm's claims, as the summary compares them (`_both`).
 _RUNNING = taken_to_confirm.RUNNING.verb
@@ -106,10 +107,9 @@ def _since(e: washout.Exposure) -> str:
     if not e.running and e.end is not None:
         # Named by drug and its stop day, as a running course is (cards.record_cite).
         cite = cards.record_cite(e.source, True, ", {}")
-        return (
-            f"{e.ingredient} ({washout_words.kind_label(e.row)}) stopped {_ago(e)}, "
-            f"within its washout{cite}"
-        )
+        # What the stop rests on (fix wash66: a fill's supply end is no recorded stop).
+        said = stop_said(e, f"{e.ingredient} ({washout_words.kind_label(e.row)})", _ago(e))
+        return f"{said}, within its washout{cite}"
     when = f"since {e.start.isoformat()}" if e.start else "start not recorded"
     # Named by drug and date; an id only for a record with no readable dates (cards.record_cite).
     cite = cards.record_cite(e.cited, e.start is not None, ", {}")
@@ -123,9 +123,10 @@ def _both(m: str, label: str, maoi: washout.Exposure, o: str, other: washout.Exp
     """ "Phenelzine (MAOI) and sertraline both running", or, when a record to confirm is all
     that says one of them runs, "Phenelzine (MAOI) may be running with sertraline"."""
     if not maoi.running:
-        return f"{m} ({label}) stopped {_ago(maoi)}, {o} running"
+        said = stop_said(maoi, f"{maoi.ingredient} ({label})", _ago(maoi))
+        return f"{said[:1].upper()}{said[1:]}, {o} running"
     if not other.running:
-        return f"{m} ({label}) running, {o} stopped {_ago(other)}"
+        return f"{m} ({label}) running, {stop_said(other, o, _ago(other))}"
     # Each drug as its line and its trials table say it (taken_to_confirm.course_claim, review
     # s23 RPC: "both running" of a listed phenelzine and an escitalopram with no supply since
     # 2025-06-05).
@@ -165,10 +166,11 @@ def _named_all(
     if not stopped and not running:
         return []
     record = ctx.record
-    heads = [_stopped_head(ctx, pairs, e, i == 0 and not led) for i, e in enumerate(stopped)]
-    dated = "; ".join(heads)
-    undated = "; ".join(
-        h.replace(f" {_ago(e)}", "", 1) for h, e in zip(heads, stopped, strict=True)
+    dated, undated = (
+        "; ".join(
+            _stopped_head(ctx, pairs, e, i == 0 and not led, on) for i, e in enumerate(stopped)
+        )
+        for on in (True, False)
     )
     names = cards.and_list([drug_names.shown(e.ingredient) for e in stopped])
     # One partner beside the stopped drug: "sertraline 100 mg/day running"; beside a pair both
@@ -194,10 +196,9 @@ def _named_all(
         shown = {e.ingredient for e, _ in back}
         rest = [e for e in running if e.ingredient not in shown]
         named = [said(record, rest), said(record, rest, with_dose=False)] if rest else ["", ""]
-        heads = [_stopped_head(ctx, pairs, e, False) for e in stopped]
-        dated = "; ".join(heads)
-        undated = "; ".join(
-            h.replace(f" {_ago(e)}", "", 1) for h, e in zip(heads, stopped, strict=True)
+        dated, undated = (
+            "; ".join(_stopped_head(ctx, pairs, e, False, on) for e in stopped)
+            for on in (True, False)
         )
 
     def form(*parts: str) -> str:
@@ -246,20 +247,23 @@ def _stopped_head(
     pairs: list[tuple[washout.Exposure, washout.Exposure]],
     e: washout.Exposure,
     first: bool,
+    dated: bool = True,
 ) -> str:
     """ "Phenelzine (MAOI) stopped 2026-11-21, 4 days of washout left": the days left the
-    longest of its washouts into the drugs it meets (`_meet`), counted from its stop day."""
+    longest of its washouts into the drugs it meets (`_meet`), counted from its stop day, the
+    stop as stop_said words it (fix wash66), without its day when not `dated`."""
     partners = [b if a is e else a for a, b in pairs if e in (a, b)]
     needed = [washout_table.days_needed(e.row, r.row) for r in partners]
     left = max(d for d in needed if d is not None) - _days_ago(ctx, e)
     name = drug_names.shown(e.ingredient)
-    if first:
-        name = name[:1].upper() + name[1:]
     if e.row.is_maoi:
         name = f"{name} ({washout_words.kind_label(e.row)})"
+    said = stop_said(e, name, _ago(e) if dated else "")
+    if first:
+        said = said[:1].upper() + said[1:]
     # Stopped only by a day (its last dose not recorded, `_ago`): at most that many days left.
     bound = "up to " if left > 0 and (e.supply_end or e.end_not_recorded) else ""
-    return f"{name} stopped {_ago(e)}, {bound}{washout_partners.left_text(left)}"
+    return f"{said}, {bound}{washout_partners.left_text(left)}"
 
 
 def _ago(e: washout.Exposure) -> str:

@@ -114,9 +114,10 @@ def test_a_lowering_within_the_maoi_washout_is_no_start() -> None:
     # Phenelzine stopped 2026-11-20 (11 days before), sertraline running throughout and lowered.
     card = one_of_topic(_at.cards(_chart("m06_phz_stopped_1120_sert_lowered")), MAOI)
     assert card["indicator"] == "critical"
+    # wash66: the stop is the end of the last fill's supply, as the detail says (stop_said).
     assert card["summary"] == (
-        "Phenelzine (MAOI) stopped 11 days ago, sertraline running already; this order only "
-        "lowers sertraline: confirm what is taken"
+        "The last fill of phenelzine (MAOI) ran out 11 days ago, sertraline running; this order "
+        "only lowers sertraline: confirm what is taken"
     )
     detail = card["detail"]
     # wash65 (K58a finding 5): 2026-11-20 is the end of the last fill's supply, no recorded dose.
