@@ -118,7 +118,7 @@ _END_WORDS = {
 def stop_said(old: Exposure, name: str, when: str = "") -> str:
     """The old drug's stop as a summary counts from it, on the same basis as `old_state`:
     "fluoxetine stopped" for a recorded stop (or one the summary bounds otherwise), but "the
-    last fill of fluoxetine ran out" when the end is worked out from a fill's supply (fix meds54:
+    last fill of fluoxetine ran out" (now "fluoxetine supply ran out") when the end is worked out from a fill's supply (fix meds54:
     wash65 named the fill in the detail while the summary still said "31 days after fluoxetine
     stopped", a stop nothing records); "the end counted for the last order of fluoxetine" when
     it is an order's (or a statement's) counted days. `name` is the drug as the summary shows
@@ -132,7 +132,9 @@ def stop_said(old: Exposure, name: str, when: str = "") -> str:
     if end is None or old.ended_by or old.end_not_recorded or old.supply_end is not None:
         return f"{name} stopped{at}"
     if end.kind is EndKind.FILL and not end.assumed:
-        return f"the last fill of {name} ran out{at}"
+        # "supply ran out", not "the last fill of X ran out": the shorter words leave room in a
+        # 140-character summary for its action ("confirm what is taken, watch for signs").
+        return f"{name} supply ran out{at}"
     # A noun, not a clause: its day needs a verb ("... of fluoxetine was 2026-10-31").
     return f"the end counted for the {_COUNTED_ON[end.kind]} of {name}" + (
         f" was {when}" if when else ""

@@ -129,13 +129,13 @@ def test_one_fill_of_an_unknown_order_is_not_a_counted_trial() -> None:
     [
         (
             "f_phenelzine_fill_ran_out_sertraline_sign",
-            "Sertraline ordered 12 days after the last fill of phenelzine (MAOI) ran out: not "
-            "before 2026-12-03 (14-day washout)",
+            "Sertraline ordered 12 days after phenelzine (MAOI) supply ran out: not before "
+            "2026-12-03 (14-day washout)",
         ),
         (
             "f_fluoxetine_fill_ran_out_phenelzine_select",
-            "Phenelzine (MAOI) ordered 31 days after the last fill of fluoxetine ran out: not "
-            "before 2026-12-05 (35-day washout)",
+            "Phenelzine (MAOI) ordered 31 days after fluoxetine supply ran out: not before "
+            "2026-12-05 (35-day washout)",
         ),
     ],
 )

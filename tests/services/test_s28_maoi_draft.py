@@ -116,7 +116,7 @@ def test_a_lowering_within_the_maoi_washout_is_no_start() -> None:
     assert card["indicator"] == "critical"
     # wash66: the stop is the end of the last fill's supply, as the detail says (stop_said).
     assert card["summary"] == (
-        "The last fill of phenelzine (MAOI) ran out 11 days ago, sertraline running; this order "
+        "Phenelzine (MAOI) supply ran out 11 days ago, sertraline running already; this order "
         "only lowers sertraline: confirm what is taken"
     )
     detail = card["detail"]

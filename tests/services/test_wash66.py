@@ -35,17 +35,18 @@ ORDER = "order-maoi-interaction"
 
 # Failing before the fix: each summary said "fluoxetine stopped".
 FIXED = {
-    # The action gives way to the dose when both do not fit, as the card's forms order it.
+    # "supply ran out" leaves room for the action ("the last fill of fluoxetine ran out" had
+    # pushed it out of the 140 characters).
     "f_fill_fluoxetine_ran_out_oct31_phenelzine_running_patient_view": (
-        "The last fill of fluoxetine ran out 2026-10-31, 4 days of washout left; phenelzine "
-        "(MAOI) 45 mg/day running"
+        "Fluoxetine supply ran out 2026-10-31, 4 days of washout left; phenelzine (MAOI) 45 "
+        "mg/day running: confirm what is taken, watch for signs"
     ),
     "f_order_fluoxetine_counted_to_oct31_phenelzine_running_patient_view": (
         "The end counted for the last order of fluoxetine was 2026-10-31, 4 days of washout "
         "left; phenelzine (MAOI) 45 mg/day running"
     ),
     "f_fill_fluoxetine_ran_out_oct31_phenelzine_renewed_select": (
-        "Phenelzine (MAOI) running, the last fill of fluoxetine ran out 31 days ago; this order "
+        "Phenelzine (MAOI) running, fluoxetine supply ran out 31 days ago already; this order "
         "only renews phenelzine: confirm what is taken"
     ),
     # Its stop said does not fit beside the renewal: the card's shortest form, as before for a
@@ -92,7 +93,7 @@ def test_the_summary_says_what_the_stop_rests_on(name: str) -> None:
     [
         (
             "f_fill_fluoxetine_ran_out_oct31_phenelzine_running_patient_view",
-            "the last fill of fluoxetine (serotonergic) ran out 2026-10-31, within its washout",
+            "fluoxetine (serotonergic) supply ran out 2026-10-31, within its washout",
         ),
         (
             "f_order_fluoxetine_counted_to_oct31_phenelzine_running_patient_view",
