@@ -123,15 +123,56 @@ def _ended_by_mania(
 
 
 def _intolerance(
-    events: Sequence[MedicationEvent], documented: Sequence[Intolerance]
+    events: Sequence[MedicationEvent],
+    documented: Sequence[Intolerance],
+    *,
+    ended: bool = False,
+    reduced_after_days: float = 0.0,
 ) -> Intolerance | None:
     """The trial's intolerance: a stop reason on one of its events first (it is about this very
-    course), else an AllergyIntolerance / AdverseEvent matched to it; the latest of either."""
-    own = [e.intolerance for e in events if e.intolerance is not None]
+    course), else an AllergyIntolerance / AdverseEvent matched to it; the latest of either.
+
+    Review K61b finding 5: on an `ended` course, a dose stopped for side effects and followed by
+    the drug at a lower dose for `reduced_after_days` or more (no taper) was a dose reduction:
+    the course did not end for intolerance there, its own last stop decides (escitalopram
+    20 mg stopped for nausea, 10 mg then 16 weeks, stopped "Not effective"). That dose stays
+    Trial.doses_not_tolerated (dose_not_tolerated.py). A running course keeps the reaction as
+    its intolerance, its dose named (tolerability.brief: "... 100 mg/day continues")."""
+    own = [
+        e.intolerance
+        for e in events
+        if e.intolerance is not None
+        and not (ended and _reduced_after(e, events, reduced_after_days))
+    ]
     found = own or list(documented)
     if not found:
         return None
     return max(found, key=lambda i: (i.date or date.min, str(i.source)))
+
+
+def _reduced_after(
+    stopped: MedicationEvent, events: Sequence[MedicationEvent], days: float
+) -> bool:
+    """`stopped` (a record stopped for side effects) is followed by a later record of the drug at
+    a lower daily dose, not itself stopped for side effects and no taper, running `days` or more
+    past the stop: the reaction lowered the dose, it did not end the course."""
+    mg = stopped.mg_per_day
+    if mg is None:
+        return False
+    stop = stopped.intolerance.date if stopped.intolerance is not None else None
+    since = stop or stopped.end or stopped.start
+    for later in events:
+        lower = later.mg_per_day
+        if (
+            later.start > stopped.start
+            and lower is not None
+            and lower < mg
+            and later.intolerance is None
+            and later.taper is None
+            and ((later.end or later.start) - since).days >= days
+        ):
+            return True
+    return False
 
 
 def _as_needed(events: Sequence[MedicationEvent]) -> bool:

@@ -321,8 +321,10 @@ class TrialOutcome:
         if self.adequate_from is not None and self.outcome_before_adequate:
             # No PHQ-9 since the course became adequate (review 7 finding 6): read exactly as
             # no PHQ-9 on treatment: a running course has no outcome yet, an ended one is an
-            # inferred failure (outcome_inferred), never a measured one.
-            return not self.ongoing
+            # inferred failure (outcome_inferred), never a measured one; and, as there, not
+            # one stopped for its intolerance (review K61b finding 6: aripiprazole stopped for
+            # akathisia a week after it became adequate was called failed).
+            return not self.ongoing and self.intolerance is None
         if self.relapsed_from is not None:
             # Response or remission on the drug, then a relapse on it (relapse_on_drug.py, review
             # s23 RC finding 1): not an inadequate response; the clinician judges whether it

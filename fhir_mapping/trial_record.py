@@ -38,6 +38,8 @@ from fhir_mapping.course_events import (
     _per_dose,
     _to_confirm_upper,
 )
+from fhir_mapping.course_notes import _NOTE_ORDER as _NOTE_ORDER
+from fhir_mapping.course_notes import course_notes, intolerance_adherence
 from fhir_mapping.course_support import (
     _assumed_days,
     _authorised_ran_out,
@@ -47,7 +49,6 @@ from fhir_mapping.course_support import (
     _newer_order_on_hold,
     _on_hold,
     _order_stopped,
-    _restart_notes,
     _stop_recorded_after,
     _stops_on,
     _supply_after_stop,
@@ -71,7 +72,6 @@ from fhir_mapping.order_gaps import with_order_gaps
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.raise_unfilled import course_segments, course_timeline
 from fhir_mapping.record import (
-    Adherence,
     AdherenceStatus,
     DoseBasis,
     DoseSegment,
@@ -102,8 +102,6 @@ _DAILY = DoseBasis.DAILY
 _POOR = AdherenceStatus.POOR
 _INTOLERANCE = InadequacyReason.INTOLERANCE
 
-# The order a trial's notes come in: by span start, then end, then event key.
-_NOTE_ORDER = attrgetter("start", "end", "key")
 _SOURCE_ID = attrgetter("id")
 _SOURCE_TYPE = attrgetter("resource_type")
 
@@ -210,7 +208,10 @@ def _trial(
         coverage = _without(coverage, off_drug)
     segments = course_segments(coverage, doses.timeline, start, ongoing, as_of)
     formulation = _formulation(events)
-    intolerance = _intolerance(events, documented)
+    reduced_after = policy.cross_taper_weeks * 7  # longer at a lower dose: no taper off
+    intolerance = _intolerance(
+        events, documented, ended=not ongoing, reduced_after_days=reduced_after
+    )
     as_needed = _as_needed(events) if info is not None and info.low_dose_only_as_needed else False
 
     # Where records said the course steps off the drug (taper_weeks.py): no weeks at a dose tried.
@@ -288,32 +289,7 @@ def _trial(
                 "record shows it was taken",
             ),
         )
-    if _INTOLERANCE in reasons and adherence.status is _POOR:
-        # Judged first with the refill data as they are (intolerance never makes a course look
-        # more adequate); then refill data that look poor on a drug stopped or skipped for its
-        # side effects are not shown as adherence: no "poor adherence" is read into them.
-        adherence = Adherence(
-            AdherenceStatus.UNVERIFIED, documented="not judged: the course ended for intolerance"
-        )
-    # First occurrence of each, in order (a dict, not `not in` a list: a long course of undated
-    # fills has a note per fill). Most courses have none: a list, not chained generators.
-    # Only the spans with a note are put in _NOTE_ORDER (`_cluster`).
-    noted = sorted([s for s in spans if s.note], key=_NOTE_ORDER)
-    texts = [s.note for s in noted if s.note]
-    for event in events:
-        if event.notes:
-            texts.extend(n for n in event.notes if n)
-    texts.extend(n for n in verdict_notes if n)
-    if cluster.restarted_on is not None or cluster.restarted_after is not None:
-        texts.extend(_restart_notes(cluster, end))
-    if cluster.renewals:
-        # Review 10 recheck R3 (course_clusters._renews): one course, its gaps counted as no time.
-        texts.append(
-            "continuity assumed from renewals ("
-            + ", ".join(d.isoformat() for d in cluster.renewals)
-            + ") of the same dose: no record shows the supply between them, none shows a stop; "
-            "one course, the months between not counted as time on the drug"
-        )
+    adherence = intolerance_adherence(adherence, reasons)  # course_notes.py
     # One per (type, id), in that order: keyed by the pair, hashed at C speed; sorted by id, then
     # (a stable sort) by type, so each sort compares plain strings at C speed rather than
     # (type, id) pairs, whose comparison is several calls each (issue 14: a source per fill).
@@ -337,7 +313,7 @@ def _trial(
             verdict=verdict,
             reasons=reasons,
             sources=tuple(sources),
-            notes=tuple(dict.fromkeys(texts)),
+            notes=course_notes(cluster, verdict_notes, end),
             remission_below=policy.remission_below,
             failure_min_baseline=policy.failure_min_baseline_phq9,
             intolerance=intolerance,

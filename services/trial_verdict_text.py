@@ -74,6 +74,23 @@ def intolerance_text(trial: Trial) -> str:
     return f"not tolerated: {intolerance.reason}{record_cite(intolerance.source, False)}"
 
 
+def reduced_text(trial: Trial) -> str:
+    """ "20 mg/day not tolerated (Side effect: nausea, 2026-04-12): the course went on at a lower
+    on": a dose of this ended course stopped for side effects, the drug then taken at a lower
+    dose (review K61b finding 5: a dose reduction, not the course ending for intolerance,
+    course_events._intolerance); "" for every other course."""
+    if trial.ongoing or trial.intolerance is not None:
+        return ""
+    own = set(trial.sources)
+    doses = [d for d in trial.doses_not_tolerated if d.intolerance.source in own]
+    said = [
+        f"{fmt_mg(d.mg_per_day)} mg/day not tolerated ({d.intolerance.reason}"
+        + (f", {d.intolerance.date.isoformat()})" if d.intolerance.date is not None else ")")
+        for d in doses
+    ]
+    return "; ".join(said) + ": the course went on at a lower dose" if said else ""
+
+
 def possibly_adequate(trial: Trial, policy: MappingPolicy) -> bool:
     """4 to < 6 weeks at an adequate dose (policy values): "possibly adequate - review"."""
     return (
@@ -278,6 +295,9 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
         outcome = f"{outcome}; {trial.unsettled_text}"
     if trial.intolerance is not None:  # adequate, and documented as not tolerated
         outcome = f"{outcome}; {intolerance_text(trial)}"
+    reduced = reduced_text(trial)
+    if reduced:
+        outcome = f"{outcome}; {reduced}"
     # A failure counted toward TRD / TMS from an order stating no depression reason (PTSD, a
     # reason not read): said where it counts, for the clinician to confirm.
     confirm = trial_indication.to_confirm_text(trial) if trial.failed else None
@@ -305,7 +325,11 @@ def _adequate_text(trial: Trial) -> str:
     if trial.outcome_unmeasured:
         if trial.ongoing:
             return f"adequate; outcome not measured yet ({trial.unmeasured_text})"
-        return f"failed (adequate; {trial.unmeasured_text}: outcome inferred from stopping it)"
+        if trial.failed:
+            return f"failed (adequate; {trial.unmeasured_text}: outcome inferred from stopping it)"
+        # Stopped for its intolerance (trial_outcome.failed, review K61b finding 6): no failure
+        # is read from the stop; the intolerance is said after this.
+        return f"adequate; {trial.unmeasured_text}: stopped for intolerance, no failure inferred"
     if trial.unsettled and not trial.failed:
         return "adequate"  # what is not claimed follows (review s27 K3 finding 2)
     relapsed = relapse_text(trial)

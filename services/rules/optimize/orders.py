@@ -71,6 +71,17 @@ def same_mechanism_failed(ctx: RuleContext, ingredient: str) -> list[Trial]:
     )
 
 
+def _weeks_at_top(trial: Trial) -> float:
+    """The weeks the course ran at the top daily dose `top_dose_text` names (review K61b finding
+    6: "failed at 5 mg/day for 7.1 wk" counted from the 2 mg start, 5 mg ran 5.1 wk); the whole
+    course when no daily dose was read."""
+    daily = [s for s in trial.segments if not s.as_needed and s.mg_per_day is not None]
+    if not daily:
+        return (trial.end - trial.start).days / 7
+    top = max(s.mg_per_day or 0.0 for s in daily)
+    return sum((s.end - s.start).days for s in daily if s.mg_per_day == top) / 7
+
+
 def same_mechanism_note(ctx: RuleContext, ingredient: str, *, short: bool = False) -> str:
     """ "a D2 partial agonist like aripiprazole, which failed at 5 mg/day for 13 wk in this
     episode" beside an adjunct offered after another of its mechanism failed (review 16 W6);
@@ -82,7 +93,7 @@ def same_mechanism_note(ctx: RuleContext, ingredient: str, *, short: bool = Fals
     if not failed or row is None:
         return ""
     t = failed[-1]
-    weeks = cards.fmt_weeks((t.end - t.start).days / 7)
+    weeks = cards.fmt_weeks(_weeks_at_top(t))
     if short:
         return f"same mechanism as {t.ingredient}, failed {weeks} wk"
     return (
