@@ -30,6 +30,7 @@ from __future__ import annotations
 from fhir_mapping.encounters import NOT_ATTENDED
 from fhir_mapping.record import DataDomain, FindingKind, PatientRecord, SourceRef
 from services import cards, suggestions, trial_count, young_age_treatments
+from services.maybe_psychotherapy import maybe_psychotherapy, maybe_words
 from services.psychotherapy_current import (
     PsychotherapyStanding,
     lapsed_referrals_line,
@@ -131,6 +132,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     lapsed_referrals = lapsed_referrals_line(found_now, episode_start, ctx.policy)
     revoked = revoked_line(found_now)
     unread = unread_words(unread_psychotherapy(ctx.record))
+    maybe = maybe_words(maybe_psychotherapy(ctx.record))
     consider = CONSIDER
     past = found_now.past_course
     if unseen:
@@ -142,6 +144,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         consider = CONSIDER_RESUMING
     elif unread:  # never "none on record" beside them (services/unread_psychotherapy.py)
         absence = unread
+        consider = ("confirm, or consider a CBT or IPT referral", "confirm, or consider CBT or IPT")
+    elif maybe:  # never "none on record" beside them (services/maybe_psychotherapy.py)
+        absence = maybe
         consider = ("confirm, or consider a CBT or IPT referral", "confirm, or consider CBT or IPT")
     elif sessions.other:
         absence = "no course of psychotherapy on record"
@@ -200,6 +205,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         seen = (
             f"{unread[0].upper()}{unread[1:]}: confirm whether they were sessions given (their "
             "dates are under Data not read) before referring."
+        )
+    elif maybe:
+        seen = (
+            f"{maybe[0].upper()}{maybe[1:]} (named as counseling, therapy or behavioral health, "
+            "words that may also name other care): confirm whether they were psychotherapy "
+            "before referring."
         )
     elif sessions.other:
         # Said as what it is, so the card is not read as missing the therapy on record.
