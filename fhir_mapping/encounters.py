@@ -58,6 +58,7 @@ from fhir_mapping.bounded_memo import remember
 from fhir_mapping.clinical_codes import ProcedureCode, procedure_codes, term_kinds
 from fhir_mapping.code_systems import CPT, canonical_system
 from fhir_mapping.fhir_fields import JSON_OBJECT, concept_text, parse_date, source_ref
+from fhir_mapping.psychotherapy_maybe import MAYBE, may_be_psychotherapy
 from fhir_mapping.record import ProcedureKind, ProcedureRecord, Referral
 from fhir_mapping.session_kinds import (
     ChartConditions,
@@ -86,6 +87,9 @@ NOT_ATTENDED = "psychotherapy-not-attended"
 _NAMED_IN_WORDS = ProcedureCode(
     "psychotherapy", "", "", "", "data/procedure_terms.csv (rows applying to encounter)", ""
 )
+# A visit whose words only may name psychotherapy ("Counseling visit", "BH THERAPY": care69,
+# fhir_mapping/psychotherapy_maybe.py): kept, and read as a `MAYBE` Referral, never a session.
+_MAYBE_IN_WORDS = ProcedureCode(MAYBE, "", "", "", "data/psychotherapy_maybe_terms.csv", "")
 
 
 @cache
@@ -186,7 +190,12 @@ def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
         if _has_cpt([service]):
             return None
     concepts = [*(types if isinstance(types, list) else ()), service]
-    return _NAMED_IN_WORDS if _named_in_words(concepts) else None
+    if _named_in_words(concepts):
+        return _NAMED_IN_WORDS
+    maybe = any(
+        may_be_psychotherapy(concept_text(c), "encounter") for c in concepts if c is not None
+    )
+    return _MAYBE_IN_WORDS if maybe else None
 
 
 def _named_in_words(concepts: Iterable[object]) -> bool:
@@ -253,6 +262,10 @@ def visit_facts(
     if row is None:
         return None
     when = _start(resource)
+    if row is _MAYBE_IN_WORDS:  # named to confirm, not a session (psychotherapy_maybe.py)
+        if status in SESSION_STATUSES and when is not None and when > as_of:
+            return None
+        return Referral(MAYBE, str(status), when, source_ref(resource))
     if status in SESSION_STATUSES:
         if when is not None and when > as_of:
             return None

@@ -29,6 +29,7 @@ from fhir_mapping.codes import observation_concepts
 from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_ref, string
 from fhir_mapping.lab_orders import lab_ordered
 from fhir_mapping.medications import flat_drafts
+from fhir_mapping.psychotherapy_maybe import MAYBE, may_be_psychotherapy
 from fhir_mapping.record import Referral, SourceRef
 
 Resource = Mapping[str, Any]
@@ -85,6 +86,10 @@ def _read_kinds(resource: Resource) -> tuple[tuple[str, bool], ...]:
             # W5): the sleep-apnea treatment words, with their negations and "not in use" words
             # ("CPAP declined", "awaiting CPAP" stay unread), as a problem-list entry is read.
             kinds.append("cpap")
+        if not kinds and may_be_psychotherapy(text, "service-request"):
+            # "Referral to therapist", "Ambulatory referral to Behavioral Health" (care69):
+            # named to confirm, never read as a psychotherapy referral (psychotherapy_maybe.py).
+            kinds.append(MAYBE)
     elif kinds == ["psychiatry"]:
         # A generic "Referral to psychiatry service" (SNOMED 183524004) is how this service codes
         # its own TMS and ECT evaluation proposals (services/data/order_codes.csv: no SNOMED

@@ -84,6 +84,7 @@ from fhir_mapping.phq9_item_sum import (
 )
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, given, statuses, unfinished
+from fhir_mapping.reviewed_scores import without_reviewed as without_reviewed
 from fhir_mapping.score_corrections import _instant, resolve_corrections
 from fhir_mapping.score_scales import is_scale as is_scale
 from fhir_mapping.score_scales import scale_row as scale_row
@@ -159,30 +160,6 @@ def read_unfinished(
         read, _gaps = read_rated(group, as_of=as_of, counted=frozenset({status}))
         found.extend(dataclasses.replace(score, status=status) for score in read)
     return tuple(sorted(found, key=score_order))
-
-
-def without_reviewed(unfinished: tuple[Score, ...], final: Iterable[Score]) -> tuple[Score, ...]:
-    """`unfinished` without the scores a final one of the same instrument and day replaces: a
-    form filed preliminary and then, as its own resource, final. A final score with no item-9
-    answer does not replace a positive or unreadable unfinished one: the answer would vanish
-    (the safer reading)."""
-    if not unfinished:
-        return unfinished
-    answered: set[tuple[str, date]] = set()
-    any_final: set[tuple[str, date]] = set()
-    for score in final:
-        any_final.add((score.instrument, score.date))
-        if score.item9 is not None and not score.item9_inferred:
-            answered.add((score.instrument, score.date))
-
-    def replaced(score: Score) -> bool:
-        key = (score.instrument, score.date)
-        if key in answered:
-            return True
-        says_item9 = (score.item9 or 0) > 0 or score.item9_unread is not None
-        return key in any_final and not says_item9
-
-    return tuple([s for s in unfinished if not replaced(s)])
 
 
 def read_after_today(

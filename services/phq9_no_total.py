@@ -20,6 +20,10 @@ form too; "score it" is for a form the service reads. Nor any item-9-only score 
 PHQ-9 to score (session 28 fix words28 item 3: "the PHQ-9 of 2026-11-25 has no total: score it"
 beside a PHQ-A); its item 9 is a safety reading, and a positive one keeps the critical card.
 
+Nor the item answers of a form whose total was filed `preliminary` (care69, review K61a finding 10:
+a total 18 filed `preliminary` and its item 9 filed `final` read "has no total: score it"): a total
+exists, not yet reviewed, and the cards name it so (services/preliminary_phq9.py).
+
 A form not finished (a response in progress or stopped, read for item 9: fhir_mapping/
 unfinished_form.py) is named with what it holds so far and asked to be completed, never "has no
 total: score it" (review s34 K39a finding 4: said of a form carrying all nine answers and 23).
@@ -33,6 +37,7 @@ from fhir_mapping.phq9_lookalike import is_unrecognised_phq9
 from fhir_mapping.record import DataDomain, PatientRecord, Score
 from fhir_mapping.score_corrections import CONFLICTING_TOTALS
 from fhir_mapping.unfinished_form import UNFINISHED_PHQ9
+from services import preliminary_phq9
 
 # The ask, in full (a detail) and short (a summary). Its total is the sum of its nine answers
 # (Kroenke 2001; fhir_mapping/data/phq9_items.csv); the answers that did not come with the chart
@@ -57,6 +62,8 @@ def latest_untotalled(record: PatientRecord, since: date, after: date | None) ->
     gaps = record.gaps_in(DataDomain.SCORES)
     disagreeing = {g.date for g in gaps if g.reason == CONFLICTING_TOTALS}
     unmapped = {g.source for g in gaps if is_unrecognised_phq9(g) and g.source}  # docstring
+    # A total filed that day, not yet reviewed (module docstring): not a form to score.
+    preliminary = {s.date for s in preliminary_phq9.totals(record)}
     found = [
         s
         for s in record.scores
@@ -66,6 +73,7 @@ def latest_untotalled(record: PatientRecord, since: date, after: date | None) ->
         and not s.item9_only
         and s.date >= since
         and s.date not in disagreeing
+        and s.date not in preliminary
         and s.source not in unmapped
         and (after is None or s.date > after)
     ]

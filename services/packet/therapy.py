@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from fhir_mapping.clinical_codes import procedure_codes
+from fhir_mapping.psychotherapy_maybe import MAYBE
 from fhir_mapping.record import DataDomain, PatientRecord, ProcedureKind, ProcedureRecord, Score
 from services import tms_course
 from services.card_format import record_cite
@@ -139,6 +140,9 @@ def therapy_section(
         if note is not None:
             parts.append(text("p", note, cls="lines"))
     referrals = _referral_lines(record, "psychotherapy", "Psychotherapy")
+    # Visits and requests whose words may name psychotherapy (care69: fhir_mapping/
+    # psychotherapy_maybe.py), listed to confirm; the absence line then never reads as "none".
+    maybe = _referral_lines(record, MAYBE, "Possible psychotherapy")
     if not sessions:
         # What is read: psychotherapy Procedures, visits (Encounters coded as psychotherapy) and
         # referrals, said as the psychotherapy card and the payer criterion say it, never "none"
@@ -147,12 +151,13 @@ def therapy_section(
             "no psychotherapy procedure"
             + (" or visit" if referrals else ", visit or referral")
             + " on record"
+            + (" as such; those below may be psychotherapy: confirm" if maybe else "")
         )
         parts.append(
             text("p", _absence(record, "Psychotherapy sessions", none, visits=True), cls="empty")
         )
-    if referrals:
-        parts.append(bullets(referrals, cls="lines"))
+    if referrals or maybe:
+        parts.append(bullets([*referrals, *maybe], cls="lines"))
     parts.append("</section>")
     return "".join(parts)
 

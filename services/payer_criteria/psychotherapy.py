@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from fhir_mapping.record import Referral
 from services.card_format import record_cite
+from services.maybe_psychotherapy import maybe_psychotherapy, maybe_words
 from services.pathway import VOID_REQUEST_STATUSES
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -77,6 +78,15 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
     unread = unread_words(unread_psychotherapy(record))
     if unread:  # never "none on record" beside them (services/unread_psychotherapy.py)
         return judged(c, CriterionStatus.NOT_ON_RECORD, (f"{unread}: confirm",))
+    maybe = maybe_words(maybe_psychotherapy(record))
+    if maybe:  # never "none on record" beside them (services/maybe_psychotherapy.py)
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            (f"{maybe}: confirm",),
+            to_document="a psychotherapy trial (type, dates, sessions) if those were one",
+            shown_as="To confirm",
+        )
     # What this criterion reads, worded as the psychotherapy card words it (review 14 M2):
     # psychotherapy Procedures, visits (Encounters coded as psychotherapy) and referrals.
     return absent(

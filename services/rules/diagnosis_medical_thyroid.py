@@ -14,7 +14,8 @@ out: no line. With replacement and no recent TSH, the line asks for a TSH, along
 the condition is treated, and what is missing is the monitoring a missing TSH already asks for
 (an information card, as the missing TSH alone is). Without replacement on record the line asks
 to check it is treated and holds the one-click adjuncts (the safer reading: an untreated
-hypothyroidism is corrected before an adjunct is added).
+hypothyroidism is corrected before an adjunct is added), unless a TSH within the look-back is in
+range (care69, review K61a finding 11): then an information line, nothing held.
 
 Free T4 (review 17 M2): the `labs` prefetch carries it (LOINC 3024-7, read with its own reference
 interval). Its pattern with a same-day TSH is data/thyroid_patterns.csv.
@@ -269,6 +270,22 @@ def _judged(
         return items
     if replacement is None and thyroiditis.settled_by_tsh(hypothyroid, tsh, _recent(ctx, tsh)):
         pass  # euthyroid autoimmune thyroiditis: no line, nothing held (rules/thyroiditis.py)
+    elif replacement is None and tsh is not None and tsh.flag == "normal" and _recent(ctx, tsh):
+        # Untreated on the list but a TSH in range within the look-back (care69, review K61a
+        # finding 11): the gland is not a contributor now, so nothing is held. The line stays,
+        # as information: a normal TSH with hypothyroidism on record is most often thyroid
+        # hormone taken but not on the medication list, and liothyronine added to it is the
+        # caution thyroid_hormone_cautions.py names, so the list is reconciled.
+        items.append(
+            Item(
+                f"hypothyroidism, TSH normal {lab_number(tsh)}",
+                f"**Hypothyroidism on record, TSH in range:** {_finding_ref(hypothyroid[0])}; "
+                f"TSH {lab_ref(tsh)}; no thyroid hormone on the medication list: confirm "
+                "whether one is taken; not a reason to delay a change of treatment.",
+                alongside=True,
+                minor=True,
+            )
+        )
     elif replacement is None:
         items.append(
             Item(

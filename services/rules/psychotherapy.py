@@ -30,6 +30,7 @@ from __future__ import annotations
 from fhir_mapping.encounters import NOT_ATTENDED
 from fhir_mapping.record import DataDomain, FindingKind, PatientRecord, SourceRef
 from services import cards, suggestions, trial_count, young_age_treatments
+from services.maybe_psychotherapy import maybe_psychotherapy, maybe_words
 from services.psychotherapy_current import (
     PsychotherapyStanding,
     lapsed_referrals_line,
@@ -131,6 +132,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     lapsed_referrals = lapsed_referrals_line(found_now, episode_start, ctx.policy)
     revoked = revoked_line(found_now)
     unread = unread_words(unread_psychotherapy(ctx.record))
+    maybe = maybe_words(maybe_psychotherapy(ctx.record))
     consider = CONSIDER
     past = found_now.past_course
     if unseen:
@@ -145,6 +147,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         consider = ("confirm, or consider a CBT or IPT referral", "confirm, or consider CBT or IPT")
     elif sessions.other:
         absence = "no course of psychotherapy on record"
+    elif maybe:  # never "none on record" beside them (services/maybe_psychotherapy.py)
+        absence = maybe
+        consider = ("confirm, or consider a CBT or IPT referral", "confirm, or consider CBT or IPT")
     elif lapsed_referrals is not None:
         absence = "psychotherapy referred but no session on record"
     elif lapsed is not None:
@@ -222,6 +227,12 @@ def rule(ctx: RuleContext) -> Recommendation | None:
             # Family psychotherapy (CPT 90846/90847) is not counted by default (policy
             # psychotherapy_course_kinds): the safer reading keeps the card, saying why.
             seen += " Family psychotherapy is not a course of CBT or IPT for the patient."
+    elif maybe:
+        seen = (
+            f"{maybe[0].upper()}{maybe[1:]} (named as counseling, therapy or behavioral health, "
+            "words that may also name other care): confirm whether they were psychotherapy "
+            "before referring."
+        )
     elif lapsed_referrals is not None:
         seen = "No psychotherapy session is on record."
     elif lapsed is not None or revoked is not None:
@@ -236,6 +247,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     for line in (lapsed_referrals, lapsed, revoked):
         if line is not None:
             seen += f" {line}"
+    if maybe and maybe not in seen and not unseen:
+        # Named whatever else the card says of the record (care69), so it is never left out.
+        seen += f" Also on record: {maybe}: confirm."
     # Below 18 the basis is NICE NG134's (an antidepressant only alongside a psychological
     # therapy), at the row's indicator, and no adult payer's TMS criterion follows (review s25
     # RA finding 7: CANMAT and Medicare LCD L37086 were named for a 13-year-old).

@@ -192,10 +192,7 @@ def test_resolved_alcohol_dependence_as_text_is_no_substance_line() -> None:
 
 @pytest.mark.parametrize(
     ("name", "what"),
-    [
-        ("e890_postprocedural_hypothyroidism_no_tsh", "hypothyroidism"),
-        ("g4730_sleep_apnea_unspecified", "untreated sleep apnea"),
-    ],
+    [("g4730_sleep_apnea_unspecified", "untreated sleep apnea")],
 )
 def test_missing_codes_now_read(name: str, what: str) -> None:
     # e063_hashimoto_no_tsh holds a TSH in range (2.1 on 2025-03-24): euthyroid autoimmune
@@ -212,6 +209,16 @@ def test_missing_codes_now_read(name: str, what: str) -> None:
             f"2 adequate trials failed; PHQ-9 18: review {what} first, then consider TMS "
             "referral; payer criteria not yet met",
         ),
+    ]
+
+
+def test_postprocedural_hypothyroidism_read_with_its_normal_tsh() -> None:
+    # E89.0 is read as hypothyroidism; the chart's TSH 2.1 of 2025-03-24 is in range within the
+    # look-back, so it holds nothing and is named with the TSH (care69, review K61a finding 11).
+    assert _summaries(_chart("e890_postprocedural_hypothyroidism_no_tsh")) == [
+        ("warning", CONTROL_OPTIMISE),
+        ("info", "Review alongside escalation: hypothyroidism, TSH normal 2.1"),
+        ("info", CONTROL_TMS),
     ]
 
 

@@ -84,17 +84,19 @@ def test_treated_hypothyroidism_with_a_recent_normal_tsh_has_no_line_and_holds_n
     _not_held(cards)
 
 
-def test_hypothyroidism_without_replacement_still_asks_if_it_is_treated_and_holds() -> None:
+def test_hypothyroidism_without_replacement_and_a_normal_tsh_holds_nothing() -> None:
+    # Levothyroxine dropped, the TSH of last month in range: nothing to correct before an adjunct,
+    # so nothing is held; the line asks whether thyroid hormone is taken off the list (care69,
+    # review K61a finding 11). Without a recent normal TSH it is held as before (test_care69).
     doc = _drop(
         answered(_chart("a06_hypothyroid_on_levothyroxine_tsh_normal_last_month")),
         "MedicationRequest",
         "levothyroxine",
     )
     cards = _by_topic(doc)
-    assert "check it is treated" in cards[REVIEW]["detail"]
-    assert cards[OPTIMISE]["summary"].endswith(
-        ": review hypothyroidism first, then augment or switch class"
-    )
+    assert "no thyroid hormone on the medication list: confirm" in cards[REVIEW]["detail"]
+    assert cards[REVIEW]["indicator"] == "info"
+    _not_held(cards)
 
 
 def test_treated_hypothyroidism_with_no_tsh_asks_for_one_alongside_escalation() -> None:
