@@ -32,9 +32,18 @@ def _courses(trials: Sequence[Trial]) -> list[Trial]:
             if t.role is _ANTIDEPRESSANT
             and t.verdict is not _NOT_A_TRIAL
             and t.taken_before is None
+            and not _only_as_needed(t)
         ],
         key=_START,
     )
+
+
+def _only_as_needed(trial: Trial) -> bool:
+    """Every dose of the course is taken only as needed (DoseSegment.as_needed): no trial, so,
+    like a low-dose use, no course whose start ends another's window (prn71: a patient's
+    "sertraline as needed when anxious" listed 2026-10-01 left a daily venlafaxine of four
+    months with no outcome score, and its raise and the TMS referral went away)."""
+    return bool(trial.segments) and all(s.as_needed for s in trial.segments)
 
 
 def _next_courses(trials: Sequence[Trial], courses: Sequence[Trial]) -> list[Trial | None]:

@@ -222,7 +222,9 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         return residual_card(ctx, mild)
     # A course being tapered to a stop will never be judged: it does not hold the card back.
     tapered = tapering(ctx)
-    waiting = tuple([t for t in not_yet_judged(ctx, current) if t not in tapered])
+    # Beside a daily antidepressant one is a line, never the lead nor a course waited on (prn71).
+    beside = as_needed.beside_daily(ctx, current, low)
+    waiting = tuple([t for t in not_yet_judged(ctx, current) if t not in tapered + beside])
     waiting += tuple([r.trial for r in raised if r.trial not in waiting])
     # An order awaiting its first fill past the titration grace (orders37): named, no dose
     # advice; it holds the switch as a course not yet judged does unless it re-orders a failed
@@ -235,7 +237,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     # An antidepressant taken only as needed (review 15 W5) is no trial and never becomes one:
     # it waits for ever (courses._pending), so it is named here with a daily dose, or the card
     # would stay silent beside months of untreated depression.
-    occasional = as_needed.as_needed_courses(current, low)
+    occasional = as_needed.as_needed_courses(ctx, current, low)
     if (
         not low
         and not weak
@@ -251,6 +253,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     sections = opening(ctx)
     for trial in low:
         raise_dose(ctx, trial, sections, found)
+    sections.extend(as_needed.beside_line(ctx, current, t) for t in beside)
     for trial in occasional:
         sections.append(as_needed.section(ctx, trial))
         daily = as_needed.suggestion(ctx, trial)
@@ -285,7 +288,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         if low:
             summary = low_summary(ctx, low[0])
         elif occasional:
-            summary = as_needed.summary(occasional[0])
+            summary = as_needed.summary(ctx, occasional[0])
         elif unfilled:
             summary = awaiting_fill.summary(unfilled[0])
         else:
@@ -348,7 +351,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
         if low:
             summary = low_summary(ctx, low[0])
         elif occasional:
-            summary = as_needed.summary(occasional[0])
+            summary = as_needed.summary(ctx, occasional[0])
         elif weak:
             # Lithium is dosed by level (recheck R1): no "raise it" on mg/day.
             summary = level_guided_summary(ctx, weak[0]) or below_range_summary(ctx, weak[0])

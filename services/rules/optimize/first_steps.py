@@ -78,7 +78,7 @@ def raise_first(ctx: RuleContext) -> tuple[RaiseFirst, ...]:
     settle = [s for s in (_settled(ctx, t) for t in weak) if s is not None]
     if low or settle:
         return tuple([RaiseFirst(t, f"raise {t.ingredient}") for t in low] + settle)
-    before = as_needed.as_needed_courses(current, low) or unmeasured(ctx, current)
+    before = as_needed.as_needed_courses(ctx, current, low) or unmeasured(ctx, current)
     rooms = dose_first.leading(ctx, current, tapering(ctx), after=bool(before))
     # A raise the card holds as text (Room.hold: a label limit, a reaction) is not what its
     # summary leads with, so not a step before the referral either.

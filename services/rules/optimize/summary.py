@@ -350,7 +350,7 @@ def while_held(
     if low:
         found = low_summary_while_held(ctx, low[0])
     elif occasional:
-        found = as_needed.while_held(occasional[0])
+        found = as_needed.while_held(ctx, occasional[0])
     elif (
         weak
         and level_guided_summary(ctx, weak[0]) is None
