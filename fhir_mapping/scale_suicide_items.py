@@ -38,7 +38,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["ScaleItem", "item_leads", "scale_items"]
+__all__ = ["ScaleItem", "item_leads", "scale_items", "unit_words"]
 
 # A question's number in a `between` row ("item <n>").
 _NUMBER = "<n>"
@@ -122,7 +122,12 @@ def item_leads() -> tuple[tuple[re.Pattern[str], str], ...]:
         # no item named, not read), and a clock time ("EPDS 10:30") is no answer. A total equal
         # to the item's number followed by ":" and a digit is read as the item: a false
         # critical card costs an assessment, a quiet positive item may cost a life (COMMON).
-        bare = rf"(?<![\w#]){scale}\s*{item.item}(?=\s*[:=]\s*\d(?![\d:.]))"
+        # A time or unit after the digit ("EPDS 10: 2 weeks postpartum", "EPDS 10: 6 wks pp":
+        # the total and when it was taken) is no answer, as `not_a_count` holds for the other
+        # scales (fix text98, review K62a: critical, TMS held). "EPDS item 10: 2 weeks" names
+        # its item and keeps the EPDS list's reading.
+        units = unit_words("not_answer_after")
+        bare = rf"(?<![\w#]){scale}\s*{item.item}(?=\s*[:=]\s*\d(?![\d:.])(?!\s*{units}(?!\w)))"
         leads.append((re.compile(bare), row["instrument"]))
     return tuple(leads)
 
@@ -132,3 +137,15 @@ def _alternation(rows: list[dict[str, str]], role: str) -> str:
     first (none: a pattern that never matches)."""
     terms = sorted((r["term"] for r in rows if r["role"] == role), key=len, reverse=True)
     return "|".join(re.escape(normalise_text(t)) for t in terms) or r"(?!x)x"
+
+
+@cache
+def unit_words(role: str) -> str:
+    """A data/screen_item_text.csv `not_answer_*`, `later_*` row as a pattern: '*' any word
+    ending, "<n>" a number (moved from screen_item_text for the bare item's lead, fix text98)."""
+    terms = sorted((r["term"] for r in _screen_rows() if r["role"] == role), key=len, reverse=True)
+    body = "|".join(
+        re.escape(normalise_text(t)).replace(r"\*", r"\w*").replace(re.escape(_NUMBER), r"\d{1,2}")
+        for t in terms
+    )
+    return rf"(?:{body or '(?!x)x'})"

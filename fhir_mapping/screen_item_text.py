@@ -229,13 +229,8 @@ def _read_answer(after: str, instrument: str) -> bool | None:
 
 
 def _unit_words(role: str) -> str:
-    """A `not_answer_*` or `later_stop` row as a pattern: '*' any word ending, "<n>" a number."""
-    terms = sorted((r["term"] for r in _rows() if r["role"] == role), key=len, reverse=True)
-    body = "|".join(
-        re.escape(normalise_text(t)).replace(r"\*", r"\w*").replace(re.escape(_NUMBER), r"\d{1,2}")
-        for t in terms
-    )
-    return rf"(?:{body or '(?!x)x'})"
+    """A `not_answer_*` or `later_stop` row as a pattern (scale_suicide_items.unit_words)."""
+    return scale_suicide_items.unit_words(role)
 
 
 @cache

@@ -18,6 +18,21 @@ it was (no card): the plan may be the discharge or treatment plan, and reading e
 clause or follow only suicide words ("SI plan? unknown"): "Dental plan? unknown" is another
 plan; `risk_excluded` phrases ("safety plan", "discharge plan") are blanked first. The words are
 data (data/stated_history_terms.csv).
+
+Session 39 fix text98 (review K62a findings 5, 6): an open word opening a longer answer was read
+as an open plan, so the treatment plan was a risk ("Denies SI. Plan: possible TMS referral",
+"Plan: pending labs", "Plan: maybe increase sertraline", "Plan: unknown, awaiting labs" were
+critical, TMS held). The answer now runs to the end of its sentence (over its commas) and the
+treatment plan is read first: an open word counts when it is the whole answer, perhaps with a
+`question_open_time` phrase ("Plan? unknown at this time"); after other words it counts unless
+they name the treatment plan (a `plan_treatment` or `plan_treatment_any` word anywhere: "TMS",
+"labs", "increase", "referral") and no `risk_method` word. Decision: an open word followed by
+words naming no treatment ("Plan? unknown, pt would not say", "Plan: unsure, still thinking")
+stays open, the safer reading (COMMON: the brief's whole-answer rule would make those quiet).
+Decision: "C-SSRS negative. Plan: ?" stays critical: the C-SSRS screener skips its plan
+questions (4, 5) when active ideation (2) is "no", so a negative screen records no answer about
+a plan, and a bare "?" under "Plan:" in a suicide assessment is that question left open; a
+critical card that asks costs less than a missed plan.
 """
 
 from __future__ import annotations
@@ -40,17 +55,47 @@ def _context() -> tuple[re.Pattern[str], ...]:
     return stated_terms.patterns("open_heading_context")
 
 
-def _affirmed_or_open(answer: str, mark: str) -> bool:
-    """Whether a heading's answer affirms it or leaves it open (module docstring); after "?", no
-    answer at all (up to the next sentence) is open too."""
+def _affirmed_or_open(answer: str, mark: str, later: str) -> bool:
+    """Whether a heading's answer (its clause) affirms it or leaves it open (module docstring);
+    after "?", no answer at all (up to the next sentence) is open too. `later`: the answer's
+    sentence after its clause (",", "awaiting labs")."""
     answer = answer.strip(" -:")
     if "?" in mark and (not answer or answer.startswith("?")):
         return True
     # A yes is the whole answer ("Plan: yes"), not one opening other words ("plan: yes to TMS":
-    # a treatment agreed); an open word may open a longer answer ("Plan? unknown at this time").
+    # a treatment agreed).
     if any(p.fullmatch(answer) for p in stated_terms.patterns("risk_heading_yes")):
         return True
-    return any(p.match(answer) for p in stated_terms.patterns("question_open"))
+    opened = [m for p in stated_terms.patterns("question_open") if (m := p.match(answer))]
+    if not opened:
+        return False
+    rest = answer[max(m.end() for m in opened) :] + later
+    return not _treatment_rest(stated_terms.blanked(rest, "question_open_time"))
+
+
+def _treatment_rest(rest: str) -> bool:
+    """Whether the words after an open word name the treatment plan (fix text98: "possible TMS
+    referral", "pending labs"): a `plan_treatment` or `plan_treatment_any` word and no
+    `risk_method` word ("unsure, maybe overdose, f/u" stays open). Nothing left is no treatment:
+    the open word is the whole answer ("unknown at this time")."""
+    if not re.sub(r"[^a-z0-9]", "", rest):
+        return False
+    harmless = stated_terms.blanked(rest, "risk_harmless")
+    if any(p.search(harmless) for p in stated_terms.patterns("risk_method")):
+        return False
+    roles = ("plan_treatment", "plan_treatment_any")
+    return any(p.search(rest) for role in roles for p in stated_terms.patterns(role))
+
+
+def _sentence_after(tokens: list[str], i: int) -> str:
+    """The pieces of clause `i`'s sentence after it, joined by their commas (`tokens` from
+    `pieces(..., CLAUSE_KEPT)`: clauses and their marks)."""
+    later = ""
+    j = i + 1
+    while j + 1 < len(tokens) and tokens[j] == ",":
+        later += "," + stated_terms.blanked(tokens[j + 1], "risk_excluded")
+        j += 2
+    return later
 
 
 def _only_context(words: str) -> bool:
@@ -73,6 +118,7 @@ def open_heading(text: str) -> bool:
             mark = _MARK.match(clause, risk.end())
             if mark is None or not _only_context(clause[: risk.start()]):
                 continue
-            if _affirmed_or_open(clause[mark.end() :], mark.group()):
+            later = _sentence_after(tokens, i)
+            if _affirmed_or_open(clause[mark.end() :], mark.group(), later):
                 return True
     return False
