@@ -10,7 +10,8 @@
   F10-F19 without F17 nicotine, as VSAC "Alcohol and Drug Dependence" does). "anxiety" follows
   VSAC "Generalized Anxiety Disorder", which is broad (panic, phobias, OCD, stress disorders and
   PTSD; its PTSD members are also "ptsd"). ICD-9-CM rows of the extract are not used (FHIR R4
-  charts of the period this service reads code ICD-10-CM).
+  charts of the period this service reads code ICD-10-CM). WHO ICD-10 codes are read through the
+  ICD-10-CM rows in the categories where the two classifications agree (who_icd10.py, fix who75).
   `counts_when_resolved=yes` marks lifetime or history-type findings that still matter after the
   condition resolved: bipolar (a past manic episode makes the disorder bipolar; CANMAT 2023 asks
   to rule out missed bipolar disorder), epilepsy/seizure history (TMS risk), self-harm (a past
@@ -47,6 +48,7 @@ from importlib import resources
 
 from fhir_mapping.code_systems import ICD9CM, ICD10, ICD10CM, canonical_system
 from fhir_mapping.record import FindingKind
+from fhir_mapping.who_icd10 import cm_code_for_who
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +189,20 @@ def _condition_index() -> tuple[
 @lru_cache(maxsize=4096)
 def condition_matches(system: str, code: str) -> tuple[ConditionCode, ...]:
     """Every table row a (system, code) falls under: exact rows, then the ICD-10-CM (and WHO
-    ICD-10) families of the same system."""
-    exact, prefixes = _condition_index()
+    ICD-10) families of the same system. A WHO ICD-10 code is also read as the ICD-10-CM code
+    who_icd10.py names for it (WHO G40.9 as CM G40: epilepsy; fix who75), after its own rows."""
     system = canonical_system(system)
     key = normalise_code(system, code)
+    found = list(_system_matches(system, key))
+    if system == ICD10:
+        cm_code = cm_code_for_who(key)
+        if cm_code is not None:
+            found.extend(r for r in _system_matches(ICD10CM, cm_code) if r not in found)
+    return tuple(found)
+
+
+def _system_matches(system: str, key: str) -> tuple[ConditionCode, ...]:
+    exact, prefixes = _condition_index()
     found = list(exact.get((system, key), ()))
     if system in (ICD10CM, ICD10):
         found.extend(

@@ -34,8 +34,9 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
-# WHO ICD-10, its own code system (not ICD-10-CM: a WHO code is never read as a CM one); read
-# only where a table has rows for it (self-harm: WHO X60-X84, Y10-Y34; session 27 fx-selfharm).
+# WHO ICD-10, its own code system (not ICD-10-CM): read where a table has rows for it (self-harm:
+# WHO X60-X84, Y10-Y34; session 27 fx-selfharm) and, in the categories where the two agree, as the
+# CM code of its first 3 or 4 characters (who_icd10.py, data/who_icd10_categories.csv; fix who75).
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
 ICD9CM = "http://hl7.org/fhir/sid/icd-9-cm"
 CPT = "http://www.ama-assn.org/go/cpt"
