@@ -56,6 +56,13 @@ def listed_text(trial: Trial) -> str:
             "counted. Confirm it is still taken (reconcile the medication list: still taken? "
             "dose?)"
         )
+    if trial.patient_reported:
+        # The patient's own statement shows the drug taken up to the day it was made, no further
+        # (fhir_mapping/reported_window.py, review K61b finding 4).
+        return (
+            f"reported taking on {since.isoformat()} (the patient's statement); since then not "
+            f"on record: time after {counted} not counted. Confirm it is still taken (dose?)"
+        )
     return (
         f"listed as active in a statement; not confirmed since {since.isoformat()}: time after "
         f"{counted} not counted. Reconcile the medication list (still taken? dose?)"
@@ -338,6 +345,13 @@ def lapse_summary(ctx: RuleContext, lapsed: tuple[Trial, ...]) -> str:
                 f"{trial.ingredient}: home medication of {since}, no fill: confirm it is taken"
                 if trial.patient_reported
                 else f"{trial.ingredient}: order of {since}{unfilled}: confirm it is taken",
+            )
+        if trial.unconfirmed_since is not None and trial.patient_reported:
+            since = trial.unconfirmed_since.isoformat()
+            return cards.fit_summary(
+                f"{trial.ingredient} reported taking on {since}; since then not on record: "
+                "confirm it is still taken before counting more time",
+                f"{trial.ingredient} reported taking on {since}, not on record since: confirm",
             )
         if trial.unconfirmed_since is not None:
             since = trial.unconfirmed_since.isoformat()
