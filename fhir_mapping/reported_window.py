@@ -13,6 +13,14 @@ information source". Such a statement now counts up to one usual fill after that
 since; past that the course is listed, to confirm ("reported taking on ..."): not counted towards
 an adequate trial, still in view of the safety checks as possibly running (Trial.unconfirmed_since,
 the safer reading there). A later record of the drug moves the day on, as for any statement.
+WHY ONE FILL, NOT THE LIST'S YEAR (the lead's ruling, session 39, kept on review): the record
+shows the drug taken on the day the patient said so, no more; one usual fill after it is the
+project's existing reading of a record that states no duration (rule 2d's default, the same
+constant, no second number); the weeks beyond it are not on record. Counted, they could make the
+course an adequate trial that failed and put a TMS referral one click away (fluoxetine above);
+a TMS referral must not rest on weeks nobody recorded, so the safer reading counts them as to
+confirm. The safety checks keep the course in view as possibly running (a drug that may be
+taken is the safer reading there: an MAOI listed so still raises its interaction card).
 meta.lastUpdated is no confirmation (MappingPolicy.statement_confirmed_days). A clinician's
 statement and one with no dateAsserted keep statement_confirmed_days (left for the lead: K61b 4).
 """

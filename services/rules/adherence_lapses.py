@@ -25,7 +25,7 @@ from services import cards, taken_to_confirm, trial_dates
 from services.card_format import plural
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
-from services.trial_adherence_text import no_supply_for, no_supply_since
+from services.trial_adherence_text import no_supply_for, no_supply_since, still_open
 
 
 def listed_text(trial: Trial) -> str:
@@ -154,9 +154,8 @@ def _ward_hold_line(ctx: RuleContext, trial: Trial, stay: CurrentStay) -> str:
 def lapse_line(ctx: RuleContext, trial: Trial) -> str:
     """One bullet: the gap (or the hold), what it does to the trial, what to ask."""
     # Dates to the year or month only as written (review 10 finding 5).
-    head = (
-        f"- **{trial.ingredient}** ({trial_dates.written_text(trial) or trial.start.isoformat()}): "
-    )
+    # A listing's day is no start (review s23 RT finding 2): "(listed 2026-10-02)", as `_bullet`.
+    head = f"- **{trial.ingredient}** ({trial_dates.lapse_day(trial)}): "
     if trial.unconfirmed_since is not None and trial.on_hold is None:
         return f"{head}{listed_text(trial)}."
     if _held_unfilled(trial):
@@ -236,7 +235,7 @@ def ran_out_line(trial: Trial) -> str:
         # Fills since that could not be read (review s21 RR2 finding 4): never "no fill since"
         # nor "likely stopped", which the record does not show.
         return (
-            f"{no_supply_since(trial)}, its order still open; {counted}, the days since not "
+            f"{no_supply_since(trial)}, its {still_open(trial)}; {counted}, the days since not "
             "counted as time on the drug. Confirm whether it is still taken (check the pharmacy "
             "record of those fills) before raising or adding to it."
         )
@@ -244,7 +243,7 @@ def ran_out_line(trial: Trial) -> str:
         # A fill read after it whose status says neither handed over nor not (lab57 item 3,
         # Trial.fills_to_confirm): never "no fill since" nor "likely stopped"; that fill named.
         return (
-            f"{no_supply_since(trial)}, its order still open; {counted}, the days since not "
+            f"{no_supply_since(trial)}, its {still_open(trial)}; {counted}, the days since not "
             "counted as time on the drug. Confirm that fill (the pharmacy record) and whether it "
             "is still taken before raising or adding to it."
         )
@@ -259,8 +258,8 @@ def ran_out_line(trial: Trial) -> str:
             "record) before raising or adding to it."
         )
     return (
-        f"{no_supply_since(trial)} and no fill since, its order "
-        f"still open: likely stopped; {counted}, the days since not counted as time on the "
+        f"{no_supply_since(trial)} and no fill since, its "
+        f"{still_open(trial)}: likely stopped; {counted}, the days since not counted as time on the "
         "drug. Confirm whether it is still taken (cost, side effects, stopped on purpose) before "
         "raising or adding to it."
     )
@@ -362,7 +361,7 @@ def lapse_summary(ctx: RuleContext, lapsed: tuple[Trial, ...]) -> str:
             )
         if trial.supply_ran_out is not None:
             return cards.fit_summary(
-                f"{trial.ingredient}: {no_supply_since(trial)}, its order still open: confirm "
+                f"{trial.ingredient}: {no_supply_since(trial)}, its {still_open(trial)}: confirm "
                 "whether it is still taken",
                 f"{trial.ingredient}: {no_supply_for(trial)}: confirm it is still taken",
             )
