@@ -22,6 +22,7 @@ from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import first_fill_after_silence, first_fill_in_window
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.reported_window import reported_on
 from fhir_mapping.trial_parts import DoseBasis
 from fhir_mapping.unfilled_order import (
     AUTHORISED_END,
@@ -219,21 +220,20 @@ def _span(
         supplied = authorised_until(event) if open_ else None
         said = ""  # orders35: ONE_FILL (listed on a fill feed), else ORDERS_ONLY's note
         if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
-            # 2c: an `active` statement counts up to statement_confirmed_days after the record
-            # last confirms it (review 6 finding 11): its dateAsserted, else its start, or the
-            # latest record of the drug. Asked only of open records (issue 14). An `active`
-            # order no fill shows taken alike (review s21 RN finding 5: a fluoxetine order of
-            # 1993, never renewed, patient last seen 2020, read "on fluoxetine since 1993" in
-            # 2026): an order left active that states no supply at all (no quantity, no
-            # duration: nothing says how long it lasts) is a list nobody closed, not a drug
-            # taken for decades.
+            # 2c: an `active` statement counts up to statement_confirmed_days (a patient's: one
+            # fill, reported_window.py) after its last confirmation (review 6 finding 11): its
+            # dateAsserted, else start, or the drug's latest record. An `active` order no fill
+            # shows taken alike (review s21 RN finding 5: an order left active stating no supply).
             if is_order and supplied is None:
                 start = first_fill_after_silence(start, dispense_starts, policy)
             confirmed = start if is_order else _confirmed(event, start)
             latest = same_ingredient[-1] if same_ingredient else start
             if latest > confirmed:
                 confirmed = latest
-            counted = confirmed + timedelta(days=policy.statement_confirmed_days)
+            window = policy.statement_confirmed_days
+            if reported_on(event):
+                window = ASSUMED_DAYS_WITHOUT_DURATION
+            counted = confirmed + timedelta(days=window)
             if supplied is not None:
                 # Its authorised supply (never past rule 2c's window) ends as a filled course's
                 # does (orders33): grace, "may be running", listed; with a fill feed: orders35.

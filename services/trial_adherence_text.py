@@ -235,3 +235,14 @@ def no_supply_for(trial: Trial) -> str:
 def no_supply_days(trial: Trial) -> int:
     """The days from the day the supply ran out to the course's end (as-of for an open order)."""
     return (trial.end - trial.supply_ran_out).days if trial.supply_ran_out is not None else 0
+
+
+def still_open(trial: Trial) -> str:
+    """What keeps a course whose supply ran out running (Trial.supply_ran_out): "order still
+    open", or "statement still active" when a MedicationStatement and no MedicationRequest is
+    among its records (fills beside a medication-list entry: stmt72b, "order still open" was said
+    of a chart with no order; a statement is not an order)."""
+    types = {s.resource_type for s in trial.sources}  # a set, not any() over a generator (s31)
+    if "MedicationStatement" in types and "MedicationRequest" not in types:
+        return "statement still active"
+    return "order still open"

@@ -108,6 +108,15 @@ def start_text(trial: Trial) -> str:
     return f"{written.start} ({precision} only)"
 
 
+def lapse_day(trial: Trial) -> str:
+    """The day a supply-gap bullet names a course by: its dates as written when partial, "listed
+    2026-10-02" for a course known only from a listing (`listed_undated`: its reason says the
+    rest), else its start (stmt72b: a patient's listing past its one fill said "(2026-10-02)")."""
+    if listed_undated(trial):  # its written_dates are None
+        return f"listed {trial.start.isoformat()}"
+    return written_text(trial) or trial.start.isoformat()
+
+
 def listed_day(day: date) -> str:
     """ "2026-10-02 (listed; start not recorded)": the day a course known only from a listing
     (`listed_undated`) was listed, where a line says "since" a day (`start_text`, and the

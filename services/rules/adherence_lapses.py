@@ -25,7 +25,7 @@ from services import cards, taken_to_confirm, trial_dates
 from services.card_format import plural
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
-from services.trial_adherence_text import no_supply_for, no_supply_since
+from services.trial_adherence_text import no_supply_for, no_supply_since, still_open
 
 
 def listed_text(trial: Trial) -> str:
@@ -55,6 +55,13 @@ def listed_text(trial: Trial) -> str:
             f"{counted} not "
             "counted. Confirm it is still taken (reconcile the medication list: still taken? "
             "dose?)"
+        )
+    if trial.patient_reported:
+        # The patient's own statement shows the drug taken up to the day it was made, no further
+        # (fhir_mapping/reported_window.py, review K61b finding 4).
+        return (
+            f"reported taking on {since.isoformat()} (the patient's statement); since then not "
+            f"on record: time after {counted} not counted. Confirm it is still taken (dose?)"
         )
     return (
         f"listed as active in a statement; not confirmed since {since.isoformat()}: time after "
@@ -147,9 +154,8 @@ def _ward_hold_line(ctx: RuleContext, trial: Trial, stay: CurrentStay) -> str:
 def lapse_line(ctx: RuleContext, trial: Trial) -> str:
     """One bullet: the gap (or the hold), what it does to the trial, what to ask."""
     # Dates to the year or month only as written (review 10 finding 5).
-    head = (
-        f"- **{trial.ingredient}** ({trial_dates.written_text(trial) or trial.start.isoformat()}): "
-    )
+    # A listing's day is no start (review s23 RT finding 2): "(listed 2026-10-02)", as `_bullet`.
+    head = f"- **{trial.ingredient}** ({trial_dates.lapse_day(trial)}): "
     if trial.unconfirmed_since is not None and trial.on_hold is None:
         return f"{head}{listed_text(trial)}."
     if _held_unfilled(trial):
@@ -229,7 +235,7 @@ def ran_out_line(trial: Trial) -> str:
         # Fills since that could not be read (review s21 RR2 finding 4): never "no fill since"
         # nor "likely stopped", which the record does not show.
         return (
-            f"{no_supply_since(trial)}, its order still open; {counted}, the days since not "
+            f"{no_supply_since(trial)}, its {still_open(trial)}; {counted}, the days since not "
             "counted as time on the drug. Confirm whether it is still taken (check the pharmacy "
             "record of those fills) before raising or adding to it."
         )
@@ -237,7 +243,7 @@ def ran_out_line(trial: Trial) -> str:
         # A fill read after it whose status says neither handed over nor not (lab57 item 3,
         # Trial.fills_to_confirm): never "no fill since" nor "likely stopped"; that fill named.
         return (
-            f"{no_supply_since(trial)}, its order still open; {counted}, the days since not "
+            f"{no_supply_since(trial)}, its {still_open(trial)}; {counted}, the days since not "
             "counted as time on the drug. Confirm that fill (the pharmacy record) and whether it "
             "is still taken before raising or adding to it."
         )
@@ -252,8 +258,8 @@ def ran_out_line(trial: Trial) -> str:
             "record) before raising or adding to it."
         )
     return (
-        f"{no_supply_since(trial)} and no fill since, its order "
-        f"still open: likely stopped; {counted}, the days since not counted as time on the "
+        f"{no_supply_since(trial)} and no fill since, its "
+        f"{still_open(trial)}: likely stopped; {counted}, the days since not counted as time on the "
         "drug. Confirm whether it is still taken (cost, side effects, stopped on purpose) before "
         "raising or adding to it."
     )
@@ -339,6 +345,13 @@ def lapse_summary(ctx: RuleContext, lapsed: tuple[Trial, ...]) -> str:
                 if trial.patient_reported
                 else f"{trial.ingredient}: order of {since}{unfilled}: confirm it is taken",
             )
+        if trial.unconfirmed_since is not None and trial.patient_reported:
+            since = trial.unconfirmed_since.isoformat()
+            return cards.fit_summary(
+                f"{trial.ingredient} reported taking on {since}; since then not on record: "
+                "confirm it is still taken before counting more time",
+                f"{trial.ingredient} reported taking on {since}, not on record since: confirm",
+            )
         if trial.unconfirmed_since is not None:
             since = trial.unconfirmed_since.isoformat()
             return cards.fit_summary(
@@ -348,7 +361,7 @@ def lapse_summary(ctx: RuleContext, lapsed: tuple[Trial, ...]) -> str:
             )
         if trial.supply_ran_out is not None:
             return cards.fit_summary(
-                f"{trial.ingredient}: {no_supply_since(trial)}, its order still open: confirm "
+                f"{trial.ingredient}: {no_supply_since(trial)}, its {still_open(trial)}: confirm "
                 "whether it is still taken",
                 f"{trial.ingredient}: {no_supply_for(trial)}: confirm it is still taken",
             )

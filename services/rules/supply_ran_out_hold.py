@@ -46,7 +46,7 @@ from services.recommendation import Recommendation, Suggestion
 from services.rules import adherence_review, one_click_hold, tms_referral
 from services.rules.context import RuleContext
 from services.rules.optimize import card as optimise_card
-from services.trial_adherence_text import no_supply_for, no_supply_since
+from services.trial_adherence_text import no_supply_for, no_supply_since, still_open
 
 
 def held_by(trials: Sequence[Trial]) -> str:
@@ -94,7 +94,7 @@ def _facts(ctx: RuleContext) -> tuple[str, str]:
 def _summary(ctx: RuleContext, trials: Sequence[Trial]) -> str:
     head, head_short = _head(trials)
     named, plain = _facts(ctx)
-    ask = "order still open: confirm whether it is still taken"
+    ask = f"{still_open(trials[0])}: confirm whether it is still taken"  # a statement: no order
     if not named:
         return cards.fit_summary(
             f"{head}, {ask} before the next step", f"{head}, {ask}", f"{head_short}: confirm"
@@ -142,7 +142,7 @@ def hold(
             # proposal already: with the no-supply card snoozed this line is the only place
             # the screen says the drug may not be taken.
             text = (
-                f"**{head}, its order still open:** confirm whether it is still taken before "
+                f"**{head}, its {still_open(trials[0])}:** confirm whether it is still taken before "
                 "raising, adding to or switching from it."
             )
             if held:

@@ -101,9 +101,17 @@ def test_a_fill_whose_order_names_no_readable_drug_is_never_guessed() -> None:
 
 
 def test_statement_only_course_with_refills_unread_is_not_a_failed_adequate_trial() -> None:
-    # The control: the fills, read, contradict adherence.
+    # The control: the fills, read, speak of the supply. Session 39 stmt72: the patient's
+    # statement (asserted 2024-09-16) counts one fill past the last fill, so the course reads as
+    # its order-based twin does (test_fetch_failed_gaps, session 21 G: the failure before the
+    # 103-day gap stands, the 566 days without supply since lead); was "escitalopram PDC 53 %",
+    # read over the statement's 365-day tail. Never "order" of a chart with no order.
     full = _run(load(STATEMENTS))
-    assert any("escitalopram PDC 53 %" in c.summary for c in full.response.cards)
+    summaries = [c.summary for c in full.response.cards]
+    assert any(
+        "no supply since 2025-05-14 (566 days), statement still active" in s for s in summaries
+    ), summaries
+    assert "order" not in " ".join(summaries)
     doc = load(STATEMENTS)
     doc["prefetch"]["medicationDispenses"] = FAILED
     result = _run(doc)
@@ -116,14 +124,24 @@ def test_statement_only_course_with_refills_unread_is_not_a_failed_adequate_tria
 
 
 def test_statement_only_course_with_dispenses_not_sent_keeps_its_reading() -> None:
-    """Not sent (a set-up fact) is not failed: the long-standing reading stays."""
+    """Not sent (a set-up fact) is not failed: the reading of a chart with no fill feed stays."""
     doc = load(STATEMENTS)
     doc["prefetch"].pop("medicationDispenses")
     result = _run(doc)
-    # The failed trial stays counted; the psychotherapy card that said the count now leads
-    # with its action (review s26 RN finding 9: the count prefix gives way whole).
-    assert sum(t.failed for t in result.evaluation.record.trials) == 1
-    assert any(c.summary.endswith(": consider CBT or IPT") for c in result.response.cards)
+    (trial,) = [t for t in result.evaluation.record.trials if t.ingredient == "escitalopram"]
+    assert trial.adherence.not_verified != REFILLS_NOT_READ
+    assert "could not be read" not in _text(result)
+    assert "refill data not read" not in _text(result)
+    # Session 39 stmt72 (fhir_mapping/reported_window.py): with no fill read, the course is the
+    # patient's statements alone, the last asserted 2024-09-16: counted one fill past it (6.3
+    # weeks, no PHQ-9 taken in them), to confirm since. It was "1 adequate trial failed" on the
+    # PHQ-9 16 of 2025-05-05, over 8 months the statement's 365-day window counted and no record
+    # shows: no failed trial now, the listing's card leads.
+    assert trial.verdict is Verdict.ADEQUATE and not trial.failed
+    assert trial.unconfirmed_since == date(2024, 9, 16)
+    assert result.response.cards[0].summary.startswith(
+        "escitalopram reported taking on 2024-09-16; since then not on record"
+    )
 
 
 def test_unread_item9_answer_is_said_on_a_warning_card() -> None:

@@ -42,9 +42,16 @@ METHYLPHENIDATE_10 = (None, "methylphenidate hydrochloride 10 MG Oral Tablet")
 DEXTROAMPHETAMINE_10 = (None, "dextroamphetamine sulfate 10 MG Oral Tablet")
 
 
-def _statement(text: str, rxcui: str | None = None) -> dict[str, object]:
-    """An OTC product as Epic sends it: a patient-reported MedicationStatement, text only."""
-    return fb.medication_statement(rxcui, text, date(2025, 3, 1), patient=P, id="ms-otc")
+def _statement(
+    text: str, rxcui: str | None = None, asserted: date = date(2025, 5, 19)
+) -> dict[str, object]:
+    """An OTC product as Epic sends it: a patient-reported MedicationStatement, text only, taken
+    since 2025-03-01 and asserted two weeks before as-of (session 39 stmt72: a patient's statement
+    counts one usual fill past its dateAsserted, fhir_mapping/reported_window.py; these tests
+    are about reading the product, not how long ago it was reported)."""
+    return fb.medication_statement(
+        rxcui, text, date(2025, 3, 1), patient=P, id="ms-otc", date_asserted=asserted
+    )
 
 
 def _diagnosis(code: str, display: str) -> dict[str, object]:
@@ -141,6 +148,15 @@ def test_st_johns_wort_statement_with_sertraline_drafted_is_a_serotonin_warning(
     assert "running since 2025-03-01" in card.detail
     assert "MedicationStatement/ms-otc" not in card.detail
     assert "CYP3A4" in card.detail
+
+
+def test_st_johns_wort_reported_long_ago_still_warns_as_listed() -> None:
+    # stmt72: asserted on its start, 93 days before as-of, it is "listed" (to confirm), not
+    # "running": the safety check still sees it, the safer reading.
+    old = _statement("St. John's Wort 300 mg capsule (OTC)", asserted=date(2025, 3, 1))
+    card = at_order(chart(*depressed(), old, drafts=(drafted(SERTRALINE_100),)))[ORDER]
+    assert card.indicator is Indicator.WARNING
+    assert card.summary.startswith("Sertraline ordered with St John's wort listed: serotonin")
 
 
 def test_st_johns_wort_and_a_running_ssri_is_a_chart_warning() -> None:

@@ -84,9 +84,16 @@ def _tourette() -> Resource:
 
 
 def _course(
-    drug: tuple[str, str], mg: float, start: date, end: date | None = None, *, rid: str
+    drug: tuple[str, str],
+    mg: float,
+    start: date,
+    end: date | None = None,
+    *,
+    rid: str,
+    asserted: date | None = None,
 ) -> Resource:
-    """A medication history entry as EHRs send it: completed with its end, or active."""
+    """A medication history entry as EHRs send it: completed with its end, or active, asserted
+    on `asserted` (its start when None)."""
     return b.medication_statement(
         drug[0],
         drug[1],
@@ -96,6 +103,7 @@ def _course(
         dose_value=mg,
         dose_unit="mg",
         patient=PATIENT,
+        date_asserted=asserted,
         id=rid,
     )
 
@@ -141,7 +149,12 @@ def _failed(first: str) -> list[Resource]:
     (one, one_mg), (two, two_mg) = courses
     return [
         _course(one, one_mg, date(2024, 6, 3), date(2024, 10, 1), rid="ad-1"),
-        _course(two, two_mg, date(2024, 10, 1), rid="ad-2"),
+        # The running course asserted by the patient at the last PHQ-9 visit: a patient's active
+        # statement counts one usual fill past its dateAsserted (fhir_mapping/reported_window.py,
+        # the lead's ruling, session 39). Asserted only at its start (2024-10-01) it would count
+        # 4 weeks, not an adequate trial, and these charts (about the lists beside interacting
+        # drugs, not about how long a statement counts) would have one failed trial, no card.
+        _course(two, two_mg, date(2024, 10, 1), rid="ad-2", asserted=date(2025, 5, 20)),
         *b.phq9(date(2024, 6, 3), 22, patient=PATIENT),
         *b.phq9(date(2024, 10, 1), 21, patient=PATIENT),
         # Item 9 answered: a total only would hold the one-clicks (review 19 item 5).

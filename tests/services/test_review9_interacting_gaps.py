@@ -166,13 +166,33 @@ def test_an_old_thioridazine_statement_beside_running_paroxetine_on_the_chart() 
 
 
 def test_a_recently_confirmed_thioridazine_statement_still_reads_running() -> None:
-    # Asserted three months ago: within statement_confirmed_days (365), so the record does show
-    # it taken.
-    record = _record(_depressed(_thioridazine(date(2025, 3, 3))), drafts=(_fluoxetine_draft(),))
+    # Asserted by the patient at the last PHQ-9 visit, 14 days before the order: within one usual
+    # fill of its dateAsserted (fhir_mapping/reported_window.py), so the record does show it taken.
+    # (This chart was asserted 2025-03-03 while a patient's statement counted 365 days; the lead's
+    # ruling, session 39, counts it one usual fill: see the next test for that date.)
+    record = _record(_depressed(_thioridazine(date(2025, 5, 19))), drafts=(_fluoxetine_draft(),))
     card = _at_order(record)[ORDER]
     assert card.summary.startswith("Fluoxetine ordered with thioridazine running: ")
     assert "thioridazine 50 mg/day, running since 2012-04-01." in (card.detail)
     assert "listed" not in card.detail
+
+
+def test_a_thioridazine_statement_asserted_three_months_ago_is_listed_and_stays_critical() -> None:
+    # A real dateAsserted (2025-03-03), read as the last confirmation; beyond one usual fill after
+    # it the weeks are not on record (reported_window.py, the lead's ruling, session 39), so the
+    # drug is listed "to confirm", yet still seen by the safety check as possibly running: the
+    # contraindicated pair keeps its critical card (interaction_table.Pair.severity).
+    record = _record(_depressed(_thioridazine(date(2025, 3, 3))), drafts=(_fluoxetine_draft(),))
+    card = _at_order(record)[ORDER]
+    assert card.summary == (
+        "Fluoxetine ordered with thioridazine listed: contraindicated "
+        "(thioridazine levels, QT prolongation); do not combine"
+    )
+    assert (
+        "thioridazine 50 mg/day, listed as active since 2012-04-01, last confirmed 2025-03-03: "
+        "confirm it is still taken"
+    ) in card.detail
+    assert card.indicator is Indicator.CRITICAL
 
 
 # --- finding 11: an undated drug read only for its interaction with lithium ------------------------

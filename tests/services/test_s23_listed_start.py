@@ -18,40 +18,46 @@ from pathlib import Path
 
 import pytest
 
-from fhir_mapping.record import InadequacyReason, Verdict
+from fhir_mapping.record import Verdict
+from services import trial_dates
 from tests.services import chart_files
-from tests.services.helpers import Evaluator, by_topic, line_with
+from tests.services.helpers import Evaluator, by_topic
 
 pytestmark = pytest.mark.real_drug_table
 
 _chart = chart_files.loader(Path(__file__).parent / "listed_start_charts")
 _at = Evaluator(date(2026, 12, 1))
-MBC = "measurement-based-care"
 ADHERENCE = "adherence-review"
 OPTIMISE = "optimize-switch-augment"
+
+
+# Session 39 stmt72 (fhir_mapping/reported_window.py): these listings are the patient's, asserted
+# 2026-10-02, 60 days before as-of. The course now counts one usual fill past that day (to
+# 2026-11-01, 4.3 weeks) and is to confirm since: the card that leads is the listing's ("reported
+# taking on 2026-10-02"), no longer the measurement card nor the "8.6 weeks since (needs 6)"
+# adequacy-to-confirm line, which rested on the list's 365 days. What these tests protect stays
+# asserted: the listing's day is never a start, and never an adequate (or failed) trial.
+LISTED_BULLET = (
+    "- **escitalopram** (listed 2026-10-02): reported taking on 2026-10-02 (the patient's "
+    "statement); since then not on record: time after 2026-11-01 not counted."
+)
 
 
 def test_listed_course_start_is_not_recorded_and_its_adequacy_to_confirm() -> None:
     cards, record = _at.cards_and_record(_chart("escitalopram_listed_60d"))
     (trial,) = record.trials
     assert trial.verdict is Verdict.ONGOING  # was ADEQUATE, from the listing alone
-    assert trial.reasons == (InadequacyReason.TOO_SHORT,)
     assert trial.adequate_from is None
     # Still running from the listing, for every safety check.
     assert trial.ongoing and trial.start == date(2026, 10, 2)
-    (card,) = cards
+    assert trial_dates.dates_text(trial).startswith("start not recorded (listed 2026-10-02) – ")
+    (card,) = cards  # stmt72: the listing's card (was the measurement card, 365-day window)
     assert card["summary"] == (
-        "On escitalopram since 2026-10-02 (listed; start not recorded); no PHQ-9 total in 200 "
-        "days: repeat the PHQ-9 to measure response"
+        "escitalopram reported taking on 2026-10-02; since then not on record: confirm it is "
+        "still taken before counting more time"
     )
-    row = line_with(card, "| escitalopram (SSRI) |")
-    assert "| start not recorded (listed 2026-10-02) – ongoing |" in row
-    assert "| not known (8.6 since listed) |" in row
-    assert row.endswith(
-        "| ongoing; adequacy to confirm: start not recorded (listed 2026-10-02), 8.6 weeks "
-        "since (needs 6): confirm when it was started |"
-    )
-    assert "adequate;" not in row
+    assert LISTED_BULLET in card["detail"]
+    assert "adequate;" not in card["detail"]
 
 
 def test_listed_course_with_no_response_is_not_a_failed_trial_its_start_is_asked() -> None:
@@ -62,17 +68,16 @@ def test_listed_course_with_no_response_is_not_a_failed_trial_its_start_is_asked
     assert OPTIMISE not in topics
     assert not [c for c in cards if "adequate trial failed" in c["summary"]]
     card = topics[ADHERENCE]
-    assert card["summary"] == (
-        "1 trial not adequate (escitalopram start not recorded (listed 2026-10-02)): review dose "
-        "and adherence before counting failures"
-    )
-    assert (
-        "- **escitalopram** (listed 2026-10-02): adequacy to confirm: start not recorded (listed "
-        "2026-10-02), 8.6 weeks since (needs 6): confirm when it was started; ongoing"
-    ) in card["detail"]
+    # stmt72: the listing's card; was "1 trial not adequate (escitalopram start not recorded
+    # (listed 2026-10-02))" with "8.6 weeks since (needs 6)", weeks the 365-day window counted.
+    assert card["summary"].startswith("escitalopram reported taking on 2026-10-02; since then")
+    assert LISTED_BULLET in card["detail"]
 
 
 def test_statement_with_effective_date_keeps_its_reading() -> None:
+    # The chart's statement (effectiveDateTime 2026-10-02) is asserted on 2026-11-24, the visit of
+    # its PHQ-9 (stmt72: was 2026-10-02; a patient's statement asserted 60 days ago now counts one
+    # fill past that day, which is not what this test is about: that an effective date is read).
     cards, record = _at.cards_and_record(_chart("escitalopram_effective_phq9_no_response"))
     (trial,) = record.trials
     assert trial.verdict is Verdict.ADEQUATE and trial.failed
@@ -84,11 +89,13 @@ def test_statement_with_effective_date_keeps_its_reading() -> None:
 def test_listed_course_still_runs_for_the_safety_checks() -> None:
     cards = _at.cards(_chart("escitalopram_listed_sertraline_draft_sign"))
     card = next(c for c in cards if "two SSRIs" in c["summary"])
+    # stmt72: "is listed" (was "is running"): past one fill from its assertion the listing is to
+    # confirm; the safety check still sees it (the card stays, a warning).
     assert card["summary"] == (
-        "Sertraline ordered while escitalopram (SSRI) is running: two SSRIs; plan the switch"
+        "Sertraline ordered while escitalopram (SSRI) is listed: two SSRIs; plan the switch"
     )
     assert card["indicator"] == "warning"
     assert (
         "sertraline (SSRI) with escitalopram 20 mg/day since 2026-10-02 (listed; start not "
-        "recorded)."
-    ) in card["detail"]
+        "recorded) (listed: statement active since 2026-10-02, last confirmed 2026-10-02)."
+    ) in card["detail"]  # stmt72: the listing named, as any listed course's on this card

@@ -118,10 +118,13 @@ def test_statement_to_reconcile_is_counted_to_confirm() -> None:
     # still asks to reconcile duloxetine's listing).
     assert "**Not on record** · Medication trials: 0 counted" in tms["detail"]
     assert "not counted (patient-reported only): fluoxetine, duloxetine" in tms["detail"]
+    # The patient's statement (dateAsserted 2025-05-05) counts one usual fill past that day, then
+    # to confirm (fhir_mapping/reported_window.py, the lead's ruling, session 39): the adherence
+    # card words it as a report of that day, still asking to confirm before counting more time.
     assert (
-        "duloxetine listed as active, not confirmed since 2025-05-05"
-        in (cards["adherence-review"]["summary"])
-    )
+        "duloxetine reported taking on 2025-05-05; since then not on record: confirm it is still "
+        "taken before counting more time"
+    ) in (cards["adherence-review"]["summary"])
 
 
 def test_adjunct_to_a_dose_above_its_label_is_held_and_sorted_below_it() -> None:

@@ -25,7 +25,10 @@ A prescribed and filled course (s04) keeps its one-click dose-first raise.
 Charts: the s27 RA reviewer's generator (scratch-RA/gen.py, d03 of review16_charts shifted to
 as-of 2026-12-01) with venlafaxine and its fills removed, the PHQ-9s replaced and the labsSI key
 added so every prefetch key is sent; US Core MedicationStatement, RxNorm 312941 / 312940
-(sertraline 50 / 25 MG Oral Tablet), LOINC PHQ-9.
+(sertraline 50 / 25 MG Oral Tablet), LOINC PHQ-9. The patient's statements (s03, s06, s08) are
+asserted on 2026-11-18, the visit of the last PHQ-9 (session 39 stmt72: they were asserted on
+2026-08-05, their start; a patient's statement now counts one usual fill past its dateAsserted,
+fhir_mapping/reported_window.py, and these tests compare who reported a course, not how long ago).
 """
 
 from __future__ import annotations

@@ -77,6 +77,11 @@ def trd_chart(*extra: Resource) -> PatientRecord:
             dose_value=225,
             dose_unit="mg",
             patient=PATIENT,
+            # Asserted by the patient at the last PHQ-9 visit: a patient's active statement counts
+            # one usual fill past its dateAsserted (fhir_mapping/reported_window.py, the lead's
+            # ruling, session 39); asserted only at its start it would count 4 weeks, one failed
+            # trial, and these charts are about the TMS safety screen, not that window.
+            date_asserted=date(2025, 5, 20),
             id="ven",
         ),
         *b.phq9(date(2024, 6, 3), 19, patient=PATIENT),
