@@ -1,5 +1,5 @@
 """Session 39 fix text97 (review K62a): text95 regressions, all critical at 1a7fca03 and quiet, TMS
-offered after text95 (fhir_mapping/denial_governs.py, taken_course_end.py).
+offered after text95 (fhir_mapping/denial_governs.py, taken_course_end.py, screen_item_text.py).
 
 - A passive death wish after a denial of something else ("Denies SI while feeling family would be
   better off without her", "pt denies SI states she would be better off dead"): a denial verb
@@ -7,8 +7,9 @@ offered after text95 (fhir_mapping/denial_governs.py, taken_course_end.py).
   "denies thoughts that family would be better off without her" stays quiet).
 - A switch to another person's drug ("took 2 weeks of her sertraline, switched to her husband's
   oxycodone") is no course end; "drowsy", "sleepy" are toxic signs ("..., now very sleepy").
+- Older: "Denies SI PHQ9 item 9 better off dead 2": the item's own wording before its answer.
 Prefixes: e_ an ED visit's reason, cn_ a Condition's note.
-Controls: the denied wish with link words only, a switch to the patient's own drug.
+Controls: the denied wish with link words only, a switch to the patient's own drug, item 9 answered 0.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ CRITICAL = {
     "e_took_2_weeks_of_her_sertraline_switched_to_lexapro_now_very_sleepy": "fixed",
     "e_took_2_weeks_of_her_sertraline_switched_to_lexapro_now_drowsy": "fixed",
     "e_took_2_weeks_of_her_sertraline_stopped_now_drowsy": "fixed",
+    # Item 9 answered after its own wording (was quiet).
+    "e_Denies_SI_PHQ9_item_9_better_off_dead_2": "fixed",
+    "cn_Denies_SI_PHQ9_item_9_better_off_dead_2": "fixed",
+    "e_Denies_SI_PHQ_9_item_9_better_off_dead_1": "fixed",
 }
 
 QUIET = {
@@ -59,6 +64,8 @@ QUIET = {
     "cn_denies_thoughts_that_family_would_be_better_off_without_her": "control",
     # A switch to the patient's own drug ends the course (text95).
     "e_took_2_weeks_of_her_sertraline_switched_to_pts_lexapro": "control",
+    # Item 9 answered at its lowest.
+    "e_Denies_SI_PHQ9_item_9_better_off_dead_0": "control",
 }
 
 
