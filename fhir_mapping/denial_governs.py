@@ -10,18 +10,24 @@ Fix text95 (session 39):
   a `condition_denial` verb is blanked before the diagnosis terms are read
   (`blank_governed_passive`, called by ideation_lookalike.blank_other_meanings): the denial
   denies the thought the phrase is part of.
-- A `condition_denial_stop` word between the denial verb and the phrase ends what the verb
-  governs: "denies SI and thinks family would be better off if she killed herself" was quiet,
-  TMS offered (the "and" joins a second verb, which the denial does not reach), and so is a
-  denied intent or plan to act on the thought ("denies intent to act on thoughts that family
-  would be better off without her": the thought is had). A comma, colon or "but" ends the
-  clause as before ("denies SI, family would be better off if she were gone"). Where the words
-  leave it open the thought is read: a false critical card is noise, a missed passive wish to
-  die with TMS offered is the unsafe mistake.
+Fix text97 (review K62a): text95's stop list (`condition_denial_stop`: "and", "intent") left every
+other word between the verb and the phrase governed, so "Denies SI while feeling family would be
+better off without her", "pt denies SI states she would be better off dead", "Denies SI/HI pt
+feels she would be better off dead" went quiet, TMS offered (all critical before text95). The
+rule is reversed to a closed list of what the denial covers: the verb governs the phrase only
+when it is the object being denied, the verb followed by `condition_denial_link` words alone
+("denies [any] [thoughts|feeling] [that] [her] [family] would be better off ..."), and for a
+condition ("if she killed herself") by link words and the passive phrase alone (fix text92's
+"denies thoughts that family would be better off if she killed herself"). Anything else between
+them (SI, HI, another verb, "while", "except", "with", "other than", a dash) keeps the thought
+read: the denial denies something else first, and a patient who says her family would be better
+off without her has said a passive wish to die. Where the words leave it open the thought is
+read: a false critical card is noise, a missed passive wish to die with TMS offered is the
+unsafe mistake.
 
 Apart from self_harm_text.py and diagnosis_text.py because how far a denial verb reaches is
 one idea both readers share; the words are data (data/self_harm_terms.csv roles
-`condition_denial`, `condition_denial_stop`, `condition_denial_passive`).
+`condition_denial`, `condition_denial_link`, `condition_denial_passive`).
 """
 
 from __future__ import annotations
@@ -46,15 +52,33 @@ def _role(role: str) -> tuple[re.Pattern[str], ...]:
     return tuple(term_regex(t) for t in self_harm_terms.terms(role))
 
 
+def _past_links(clause: str, at: int) -> int:
+    """Where the `condition_denial_link` words ("thoughts", "that", "her", "family", "would be")
+    running from clause[at] stop (len(clause) when they run to its end)."""
+    while True:
+        at += len(clause[at:]) - len(clause[at:].lstrip())
+        m = next((m for p in _role("condition_denial_link") if (m := p.match(clause, at))), None)
+        if m is None:
+            return at
+        at = m.end()
+
+
 def governs(text: str, at: int) -> bool:
     """Whether a `condition_denial` verb opening the clause of text[at] ("denies", "pt denies")
-    governs the words at `at`, with no `condition_denial_stop` word ("and", "intent") between
-    (module docstring). The clause ends at a comma, colon, full stop or "but"."""
+    governs the words at `at`: only link words stand between them, or link words and a passive
+    phrase ("denies thoughts that family would be better off" before "if she killed herself")
+    (module docstring, fix text97). The clause ends at a comma, colon, full stop or "but"."""
     clause = last_piece(span_before(text, at, DOSE_CLAUSE_OR_COMMA), DOSE_CLAUSE_OR_BUT).lstrip()
     verb = next((m for p in _role("condition_denial") if (m := p.match(clause))), None)
     if verb is None:
         return False
-    return not any(p.search(clause, verb.end()) for p in _role("condition_denial_stop"))
+    stop = _past_links(clause, verb.end())
+    if stop == len(clause):
+        return True
+    passive = next(
+        (m for p in _role("condition_denial_passive") if (m := p.match(clause, stop))), None
+    )
+    return passive is not None and not clause[passive.end() :].strip()
 
 
 def blank_governed_passive(text: str) -> str:

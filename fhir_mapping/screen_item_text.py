@@ -124,6 +124,15 @@ def _answer_lead() -> re.Pattern[str]:
 
 
 @cache
+def _item_wording() -> re.Pattern[str]:
+    """The item's own question quoted between it and its answer ("PHQ9 item 9 better off dead 2",
+    "... (better off dead): 2"): skipped, so the answer after it is read (fix text97: "Denies SI
+    PHQ9 item 9 better off dead 2" was quiet, TMS offered: the answer went unread and the
+    denial took the wording)."""
+    return re.compile(rf"\s*\(?\s*(?:{_alternation('item_wording')})\s*\)?")
+
+
+@cache
 def _answer_before() -> re.Pattern[str]:
     """An answer written before its item ("scored 2 on item 9", "rated 4 on MADRS item 10": an
     `answer_lead` word, the number, an `answer_join` word, the item at the end; fix text89)."""
@@ -296,6 +305,8 @@ def positive(text: str) -> bool:
                 continue  # "item 9 of the PCL-5": the scale named after (fix text92)
             # A scale read by its result may name a question or "screen" before it.
             at = m.end() if lead.item else (between.match(text, m.end()) or m).end()
+            wording = _item_wording().match(text, at)
+            at = wording.end() if wording is not None else at
             # "item 9 score of 2", "item 9 answered 2": a word before the answer.
             said = answer_lead.match(text, at)
             at = said.end() if said is not None else at

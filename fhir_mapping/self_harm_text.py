@@ -207,7 +207,7 @@ def _denied_from(text: str, lead: int, start: int, end: int) -> bool:
     (session 38 fix text88): the "not" of the main clause denies the paying, never the condition,
     and a patient weighing her own suicide has said a suicidal thought (the safer error). A
     denial verb opening the clause governs the whole condition (denial_governs.py, fix text92;
-    up to a joined "and" or a denied intent since fix text95)."""
+    only with link words and the passive wish between since fix text97)."""
     if any(p.match(text, lead) for p in _conditions()):
         if governs(text, lead):
             return True

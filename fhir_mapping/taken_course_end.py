@@ -24,6 +24,14 @@ oxycodone"). A later part that opens with a course-end word about the drug (`ope
 "switched to lexapro", "then d/c'd it") is a new clause of the course, no second object of the
 verb, after a period of the patient's own supply; a collapse or toxic sign in the text keeps
 the ingestion as above ("..., switched to lexapro, found down").
+
+Fix text97 (review K62a): "took 2 weeks of her sertraline, switched to her husband's oxycodone"
+(her mom's xanax, her friend's pills) went quiet, TMS offered: a switch to another person's drug
+is no course of her own, it is a second supply taken (critical before text95). A course end
+whose words name a drug or pill owned by someone else (a possessive other than a
+`taken_period_owner` word, `_other_owned`) opens no course end, nor ends the course in the
+act's own clause ("... then switched to her husband's oxycodone"). "Drowsy", "sleepy" are
+`taken_toxic_sign` rows ("..., switched to lexapro, now very sleepy" is read).
 """
 
 from __future__ import annotations
@@ -33,13 +41,17 @@ from functools import cache
 
 from fhir_mapping import self_harm_terms
 from fhir_mapping.self_harm_ideation import term_regex
-from fhir_mapping.self_harm_supply import _drug_or_pill, _roles
+from fhir_mapping.self_harm_supply import _WORD, _drug_or_pill, _owned, _roles
 
 __all__ = ["ends_course", "opens_course_end"]
 
 # What may stand right after a course-end word that closes its clause or opens its reason, or a
 # number that dates the end ("stopped 2 months ago"; a count word would be a table row).
 _CLOSED = re.compile(r"\s*(?:$|[,;.\n()\[\]:/-]|\d)")
+
+# A possessive word ("husband's", "kids'"): grammar, not a clinical word; whose it is comes from
+# the `taken_period_owner` rows ("pt's", "patient's" are the patient's own).
+_POSSESSIVE = re.compile(r"\w+(?:'s|s')(?!\w)")
 
 
 @cache
@@ -65,10 +77,25 @@ def ends_course(sentence: str, text: str) -> bool:
     if any(p.search(text) for p in (*_acute(), *roles.get("taken_toxic_sign", ()))):
         return False
     return any(
-        _about_drug(sentence[m.end() :])
+        _about_drug(sentence[m.end() :]) and not _other_owned(sentence[m.end() :])
         for p in roles.get("taken_course_end", ())
         for m in p.finditer(sentence)
     )
+
+
+def _other_owned(words: str) -> bool:
+    """Whether `words` (after a course-end word) name, within their first words, a drug or pill
+    owned by another person ("to her husband's oxycodone", "to her friend's pills": fix text97)."""
+    owners = _roles().get("taken_period_owner", ())
+    for word in list(_WORD.finditer(words))[:4]:
+        owner = _POSSESSIVE.fullmatch(word.group().strip())
+        if (
+            owner
+            and not any(p.fullmatch(owner.group()) for p in owners)
+            and _owned(words[word.end() :])
+        ):
+            return True
+    return False
 
 
 def opens_course_end(words: str, text: str) -> bool:
@@ -80,7 +107,7 @@ def opens_course_end(words: str, text: str) -> bool:
         return False
     words = words.lstrip()
     return any(
-        _about_drug(words[m.end() :])
+        _about_drug(words[m.end() :]) and not _other_owned(words[m.end() :])
         for p in roles.get("taken_course_end", ())
         if (m := p.match(words)) is not None
     )
