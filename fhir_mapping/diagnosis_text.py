@@ -49,9 +49,10 @@ F13.x3x display) is that substance's withdrawal when alcohol or a sedative is th
 nearest before it in its sentence; an opioid, cannabis, stimulant or nicotine named nearer
 and not joined to it ("alcohol and opioid") keeps it out (`_governed`; RM s29, K19a s29).
 
-A relative written as the subject of a seizure, withdrawal, substance-use or SI mention ("Father
-with alcohol withdrawal seizures", "Sister with SI, family stress") makes it the relative's, as
-self_harm_subject.py reads a relative's suicide attempts; and a withdrawal mention that is
+A relative written as the subject of a seizure, withdrawal, substance-use, SI or bipolar mention
+("Father with alcohol withdrawal seizures", "Sister with SI, family stress", "mother bipolar";
+relative_diagnosis.py) makes it the relative's, as self_harm_subject.py reads a relative's
+suicide attempts; and a withdrawal mention that is
 counselling, an inquiry or a relative's ("Counselled: abrupt discontinuation of Xanax not
 advised", "Inquired about alcohol detox programs for brother") or a past episode the words date
 ("Alcohol detox 2015, sober since") is read as withdrawal_context.py says (review s29 RQ4
@@ -73,7 +74,7 @@ from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.ideation_lookalike import blank_other_meanings
 from fhir_mapping.quoted_answer import blank_quoted_negatives
 from fhir_mapping.record import FindingKind
-from fhir_mapping.self_harm_subject import other_subject
+from fhir_mapping.relative_diagnosis import relatives
 from fhir_mapping.text_negation import negated_inside, scope_after, scope_before, term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 from fhir_mapping.withdrawal_context import current_after, not_patients, past_episode
@@ -243,21 +244,6 @@ def _negated_governed(m: re.Match[str]) -> bool:
     return negated_inside(m.group().split()[0] + " " + m.group("last"))
 
 
-# The kinds a relative written as the subject governs ("Father with alcohol withdrawal
-# seizures", "Sister with SI, family stress": the relative's, not the patient's; review s29 RQ4
-# finding 2, as self_harm_subject.py reads a relative's suicide attempts). Only the kinds whose
-# reading stops a treatment on the patient's own illness or raises a critical card on it; a
-# relative before another kind keeps its reading (the safer one for a bipolar stop).
-_RELATIVE_GOVERNS = frozenset(
-    {
-        FindingKind.EPILEPSY,
-        FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL,
-        FindingKind.SUBSTANCE_USE,
-        FindingKind.SUICIDAL_IDEATION,
-    }
-)
-
-
 @lru_cache(maxsize=1024)
 def _terms_blanked(text: str) -> str:
     """`text` with every term mention blanked, same length: a relative governs the mentions after
@@ -280,15 +266,15 @@ _WITHDRAWAL_KINDS = frozenset({FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL, FindingK
 
 def _asserted(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
     """Whether the mention is the patient's: not negated (before or after it, or inside a governed
-    withdrawal: `_negated_governed`), for `_RELATIVE_GOVERNS` kinds not
-    governed by a relative written before it (self_harm_subject.py), and for a withdrawal mention
-    no counselling, inquiry or relative's (withdrawal_context.py)."""
+    withdrawal: `_negated_governed`), no relative's (relative_diagnosis.py: "Father with alcohol
+    withdrawal seizures", "mother bipolar"), and for a withdrawal mention no counselling, inquiry
+    or relative's (withdrawal_context.py)."""
     start = _start(found)
     if negated(text, start, found.end()) or _negated_governed(found):
         return False
     if kind in _WITHDRAWAL_KINDS and not_patients(text, start, found.end()):
         return False
-    return kind not in _RELATIVE_GOVERNS or not other_subject(_terms_blanked(text), start, text)
+    return not relatives(_terms_blanked(text), text, kind, start, found.end())
 
 
 @lru_cache(maxsize=4096)
