@@ -38,6 +38,7 @@ from fhir_mapping.dose_line_schedule import (
     same_schedule,
 )
 from fhir_mapping.dose_sig import sig_as_needed, sig_doses, sig_step_days
+from fhir_mapping.dose_step_words import course_days, has_step_words, step_length
 from fhir_mapping.fhir_fields import JSON_OBJECT, parse_date
 from fhir_mapping.frozen_init import quick_frozen_init
 
@@ -125,6 +126,12 @@ def _numbered_one_day(steps: Sequence[Step]) -> bool:
     later = [line for step in steps[1:] for line in step]
     if any(_AFTER_WORDS.search(" ".join(line_texts(line)).lower()) for line in later):
         return False
+    # Step words on any line ("Week 1:", "Day 8 on:", "Increase to ... starting week 2": fix
+    # dose71, review K62a finding 3) make the lines a titration: summed, "Week 1: 50 mg every
+    # morning" + "Week 2 onward: 100 mg at bedtime" read 150 mg/day for a patient on 100, an
+    # overstated dose that can make a trial look adequate. In doubt, steps (the lower dose).
+    if any(has_step_words(" ".join(line_texts(line))) for line in every):
+        return False
     scheduled = [
         kept for kept in (tuple(d for d in step if not _as_needed(d)) for step in steps) if kept
     ]
@@ -134,6 +141,29 @@ def _numbered_one_day(steps: Sequence[Step]) -> bool:
     if len({_period_start(line) for line in every}) != 1:
         return False
     return apart_in_the_day(every)
+
+
+def shared_step_days(step: Step, following: Step | None) -> int | None:
+    """The days a step of lines sharing the order's boundsPeriod lasts (`_shared_period`: the
+    period bounds the order, none of its steps; medication_dates.step_spans), from its text
+    ("for 14 days", "Week 1", "Days 1-7") or where the step after it begins ("Week 2 onward",
+    "starting week 2"): the longest of its lines', None when nothing says (fix dose71, review
+    K61b finding 3: "50 mg every morning for 14 days" + "100 mg at bedtime" read 50 mg all
+    the order long, "raise 50 -> 100" for a patient on 100)."""
+    after = " ".join(t for line in following or () for t in line_texts(line)) or None
+    found = [
+        d
+        for d in (
+            text_days(line) or step_length(" ".join(line_texts(line)), after) for line in step
+        )
+        if d is not None
+    ]
+    return max(found) if found else None
+
+
+def shared_period(lines: Sequence[Mapping[str, Any]]) -> bool:
+    """`_shared_period`, for medication_dates.step_spans."""
+    return _shared_period(lines)
 
 
 def _shared_period(lines: Sequence[Mapping[str, Any]]) -> bool:
@@ -259,8 +289,9 @@ def _text_steps(lines: Sequence[Mapping[str, Any]], numbers: tuple[int, ...]) ->
     days" + "100 mg at bedtime for 7 days") may be one day's doses as well as steps, as their
     boundsDuration twins are: to confirm at their sum, the safer ceiling."""
     texts = [" ".join(line_texts(line)).lower() for line in lines]
-    days = [sig_step_days(t) if t else None for t in texts]
-    after = any(_AFTER_WORDS.search(t) for t in texts[1:])
+    days = [text_days(line) for line in lines]
+    # Step words ("Week 1:", "Increase to": fix dose71) say the lines follow one another too.
+    after = any(_AFTER_WORDS.search(t) for t in texts[1:]) or any(map(has_step_words, texts))
     if not after and all(d is None for d in days[:-1]):
         return None
     if not after and apart_in_the_day(lines):
@@ -274,7 +305,14 @@ def text_days(line: Mapping[str, Any]) -> int | None:
     """The days a line's own text says it lasts, else None (taper.line_steps reads the length
     of an unbounded step written in words)."""
     text = " ".join(line_texts(line))
-    return sig_step_days(text) if text else None
+    if not text:
+        return None
+    days = sig_step_days(text)
+    if days is None:
+        # "Week 1", "Days 1-7" (fix dose71): the course days a step covers are its length.
+        own = course_days(text)
+        days = own.last - own.first + 1 if own is not None and own.last is not None else None
+    return days
 
 
 def _dosed(line: Mapping[str, Any]) -> bool:

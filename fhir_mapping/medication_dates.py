@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping.dose_steps import sequence_steps
+from fhir_mapping.dose_steps import sequence_steps, shared_period, shared_step_days
 from fhir_mapping.dose_tables import duration_days
 from fhir_mapping.events import EventKind
 from fhir_mapping.fhir_fields import (
@@ -111,6 +111,8 @@ def step_spans(
     boundsDuration. Lines of one step taken together end with the longest of them: a later end
     keeps the drug on the record longer, the safer reading for a washout before an MAOI. A step
     stating no length has no end, and neither has any step after it unless it states dates."""
+    if len(steps) > 1 and shared_period([line for lines in steps for line in lines]):
+        return _shared_spans(steps, start)
     spans: list[tuple[date | None, date | None]] = []
     anchor = start
     for lines in steps:
@@ -126,6 +128,27 @@ def step_spans(
         step_end = max(ends) if ends else None
         spans.append((step_begin, step_end))
         anchor = step_end
+    return spans
+
+
+def _shared_spans(
+    steps: Sequence[Sequence[Mapping[str, Any]]], start: date | None
+) -> list[tuple[date | None, date | None]]:
+    """`step_spans` of steps that all carry the order's boundsPeriod (fix dose71, review K61b
+    finding 3): the period bounds the order, not each step, so reading it per step made the
+    first step last the whole order ("50 mg every morning for 14 days" + "100 mg at bedtime":
+    50 mg for a year). The first step begins at the period's start, each lasts the days its
+    text says (dose_steps.shared_step_days), the last ends at the period's end; a step whose
+    length no text says has no end, and the steps after it no begin."""
+    begin, order_end = _line_bounds(steps[0][0], start)
+    anchor = begin or start
+    spans: list[tuple[date | None, date | None]] = []
+    for n, lines in enumerate(steps[:-1]):
+        days = shared_step_days(tuple(lines), tuple(steps[n + 1]))
+        end = anchor + timedelta(days=days) if anchor is not None and days is not None else None
+        spans.append((anchor, end))
+        anchor = end
+    spans.append((anchor, order_end))
     return spans
 
 
