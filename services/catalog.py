@@ -224,10 +224,10 @@ def overlong_templates(
 # PHQ-9 items 1-8 (review 17 M4) are read when a chart carries them, to sum a panel filed
 # without a total, but not asked for: 16 more tokens take the `observations` query past
 # MAX_QUERY_BYTES. A panel whose items are missing is named "has no total: score it".
-# The EPDS total (review s22 RS finding 3) likewise: read and named when a chart carries it (the
-# perinatal flowsheet, a FHIR server read), not asked for: its two spellings cost 67 bytes and
-# would take README's two-row example past MAX_QUERY_BYTES.
-NOT_ASKED = frozenset({"phq9-item", "epds-total"})
+# The EPDS total (review s22 RS finding 3) and the DAST-10 total (fix dx68) likewise: read when a
+# chart carries them, not asked for: each costs 67 bytes and would take README's two-row example
+# past MAX_QUERY_BYTES (the DAST-10: `observations` 1,691 -> 1,758, README's example 1,858).
+NOT_ASKED = frozenset({"phq9-item", "epds-total", "dast10-total"})
 
 
 def _standard_codes(key: str) -> list[tuple[str, str]]:
