@@ -196,15 +196,7 @@ def medication_events(
         return before
 
     found: dict[str, Mapping[str, Any]] | None = None
-    filled_ids: frozenset[str] | None = None  # orders a completed fill names: asked rarely
-
-    def has_fill(rid: str) -> bool:
-        """Whether a completed fill names order `rid` (unknown_order.filled_orders)."""
-        nonlocal filled_ids
-        if filled_ids is None:
-            filled_ids = unknown_order.filled_orders(r for r in resources if type(r) is dict)
-        return rid in filled_ids
-
+    has_fill = unknown_order.FilledOrders(resources)  # orders a completed fill names
     orders = OrderReadings(resources)  # each order a fill names, read once: order_readings.py
     repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
     quietly_deferred: set[ConditionalKey] = set()  # conditional_fills.py: this walk's only

@@ -95,6 +95,20 @@ def filled_orders(resources: Iterable[Mapping[str, Any]]) -> frozenset[str]:
     return frozenset(found)
 
 
+class FilledOrders:
+    """`filled_orders` of a chart as a test of one order id, the chart walked only when first
+    asked (an order read `unknown` stating no supply is rare: medications.medication_events)."""
+
+    def __init__(self, resources: Iterable[Mapping[str, Any]]) -> None:
+        self._resources = resources
+        self._ids: frozenset[str] | None = None
+
+    def __call__(self, rid: str) -> bool:
+        if self._ids is None:
+            self._ids = filled_orders(r for r in self._resources if type(r) is dict)
+        return rid in self._ids
+
+
 # FHIR R4 medicationdispense-status `completed`: "The dispensed product has been picked up" (FHIR
 # structure, as medication_statuses.DEFINED).
 _HANDED_OVER = "completed"
