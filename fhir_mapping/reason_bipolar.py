@@ -49,14 +49,13 @@ from fhir_mapping.mania_findings import with_reaction_findings
 from fhir_mapping.record import ClinicalContext, Finding, FindingKind
 from fhir_mapping.text_lines import risk_kinds
 from fhir_mapping.tms_safety import concept_label
+from fhir_mapping.visit_seizure import NO_VISIT, REASON
 
 Resource = Mapping[str, Any]
 
 _BIPOLAR = FindingKind.BIPOLAR
-# As visit_seizure._NO_VISIT: Encounter statuses that record no visit that took place.
-_NO_VISIT = frozenset({"planned", "booked", "cancelled", "entered-in-error"})
 _ORDERS = frozenset({"MedicationRequest", "MedicationStatement"})
-VISIT_REASON = "visit reason"  # `Finding.recorded`, as visit_seizure.REASON
+VISIT_REASON = REASON  # `Finding.recorded`, as visit_seizure's
 ORDER_REASON = "order reason"
 
 
@@ -109,7 +108,7 @@ def _where(resource: Resource) -> tuple[date | None, str, str] | None:
     kind = resource.get("resourceType")
     status = resource.get("status")
     if kind == "Encounter":
-        if not isinstance(status, str) or status in _NO_VISIT:
+        if not isinstance(status, str) or status in NO_VISIT:
             return None
         period = resource.get("period")
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None

@@ -63,7 +63,7 @@ Resource = Mapping[str, Any]
 _EPILEPSY = FindingKind.EPILEPSY
 # Encounter statuses that record no visit that took place (FHIR R4 EncounterStatus; `booked` as
 # some feeds copy the Appointment status).
-_NO_VISIT = frozenset({"planned", "booked", "cancelled", "entered-in-error"})
+NO_VISIT = frozenset({"planned", "booked", "cancelled", "entered-in-error"})
 REASON = "visit reason"  # `Finding.recorded`, as visit_risk.REASON
 # tms_safety_terms.csv rows read in a visit's reason: the seizure cautions only (PNES, seizure
 # precautions, convulsive syncope). The other cautions (a fall's "head injury") stay the problem
@@ -108,7 +108,7 @@ def wants_visit(resource: Resource) -> bool:
 
 def _visit_findings(visit: Resource, chart: Sequence[Resource] | None) -> Iterator[Finding]:
     status = visit.get("status")
-    if not isinstance(status, str) or status in _NO_VISIT:
+    if not isinstance(status, str) or status in NO_VISIT:
         return
     period = visit.get("period")
     start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
