@@ -83,17 +83,25 @@ def ends_course(sentence: str, text: str) -> bool:
     )
 
 
+@cache
+def _relatives() -> tuple[re.Pattern[str], ...]:
+    """The `relative` rows (self_harm_subject.py reads the same words as a mention's subject)."""
+    return tuple(term_regex(t) for t in self_harm_terms.terms("relative"))
+
+
 def _other_owned(words: str) -> bool:
     """Whether `words` (after a course-end word) name, within their first words, a drug or pill
-    owned by another person ("to her husband's oxycodone", "to her friend's pills": fix text97)."""
+    owned by another person ("to her husband's oxycodone", "to her friend's pills": fix text97),
+    the apostrophe dropped too when the owner is a `relative` row ("to her husbands oxycodone":
+    typed notes drop it, and the quiet reading offered TMS beside a taken supply)."""
     owners = _roles().get("taken_period_owner", ())
     for word in list(_WORD.finditer(words))[:4]:
-        owner = _POSSESSIVE.fullmatch(word.group().strip())
-        if (
-            owner
-            and not any(p.fullmatch(owner.group()) for p in owners)
-            and _owned(words[word.end() :])
-        ):
+        said = word.group().strip()
+        owner = _POSSESSIVE.fullmatch(said)
+        other = (owner is not None and not any(p.fullmatch(said) for p in owners)) or (
+            said[-1:].lower() == "s" and any(p.fullmatch(said[:-1]) for p in _relatives())
+        )
+        if other and _owned(words[word.end() :]):
             return True
     return False
 

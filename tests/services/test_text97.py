@@ -51,6 +51,9 @@ CRITICAL = {
     "e_took_2_weeks_of_her_sertraline_switched_to_lexapro_now_very_sleepy": "fixed",
     "e_took_2_weeks_of_her_sertraline_switched_to_lexapro_now_drowsy": "fixed",
     "e_took_2_weeks_of_her_sertraline_stopped_now_drowsy": "fixed",
+    # The apostrophe dropped before another person's drug (lead, after text97: was quiet).
+    "e_took_2_weeks_of_her_sertraline_switched_to_her_husbands_oxycodone_no_apostrophe": "fixed",
+    "e_took_2_weeks_of_her_sertraline_switched_to_her_moms_xanax_no_apostrophe": "fixed",
     # Item 9 answered after its own wording (was quiet).
     "e_Denies_SI_PHQ9_item_9_better_off_dead_2": "fixed",
     "cn_Denies_SI_PHQ9_item_9_better_off_dead_2": "fixed",
@@ -64,6 +67,8 @@ QUIET = {
     "cn_denies_thoughts_that_family_would_be_better_off_without_her": "control",
     # A switch to the patient's own drug ends the course (text95).
     "e_took_2_weeks_of_her_sertraline_switched_to_pts_lexapro": "control",
+    # A relative's advice, not a relative's drug.
+    "e_took_2_weeks_of_her_sertraline_switched_to_lexapro_per_her_sisters_advice": "control",
     # Item 9 answered at its lowest.
     "e_Denies_SI_PHQ9_item_9_better_off_dead_0": "control",
 }
