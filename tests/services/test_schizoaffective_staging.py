@@ -72,6 +72,9 @@ def _chart(*extra: Resource) -> PatientRecord:
             dose_value=225,
             dose_unit="mg",
             patient=PATIENT,
+            # Reported again at the last PHQ-9 visit: a patient's statement counts to one usual
+            # fill after its dateAsserted (stmt72), and this course runs to today.
+            date_asserted=date(2025, 5, 20),
             id="ven",
         ),
         *b.phq9(date(2024, 6, 3), 19, patient=PATIENT),
