@@ -25,7 +25,8 @@ words of one clause ("S/p clipping of left MCA aneurysm", "aneurysm clip"), and 
 drops "No pacemaker", "denies shunt", "Pacemaker: none"; phrases that contain a screened word
 without asserting it ("heat stroke", "risk of stroke") are `exclude` rows. A negation cue applies
 within five words of the term in the same clause (NegEx's window); a conjunction ("but") or
-punctuation ends its scope. Text is read for a severity only when no code on the same resource
+punctuation ends its scope. A fragment word beside a head or eye word in one clause is held (head_metal.py,
+fix tms57). Text is read for a severity only when no code on the same resource
 gave it, so a coded finding keeps its code and display.
 
 A resolved or inactive Condition counts where the row says so (counts_when_resolved): metal
@@ -44,13 +45,15 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
 
+from fhir_mapping import head_metal
 from fhir_mapping.code_systems import ICD10CM, canonical_system
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.safety_term_words import asserted, phrase
+from fhir_mapping.safety_term_words import term_pattern as term_pattern
 
 # The negation reader (text_negation.py), re-exported: the other text readers import it from here.
 from fhir_mapping.text_negation import negated as negated
-from fhir_mapping.text_negation import negated_inside
 from fhir_mapping.text_negation import normalise_text as normalise_text
 
 
@@ -65,8 +68,6 @@ KIND_OF: dict[Severity, FindingKind] = {
     Severity.ABSOLUTE: FindingKind.IMPLANTED_DEVICE,
     Severity.CAUTION: FindingKind.TMS_CAUTION,
 }
-
-_WORD_REST = re.compile(r"\w*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,42 +156,16 @@ def code_rows(system: str, code: str, applies_to: str) -> tuple[SafetyCode, ...]
     return tuple(found)
 
 
-def _word(term: str) -> str:
-    # "pacemaker*" matches a word starting with "pacemaker"; "vns" only the whole word.
-    if term.endswith("*"):
-        return r"\b" + re.escape(term[:-1])
-    return r"\b" + re.escape(term) + r"\b"
-
-
-# A proximity term ("clip* ~ aneurysm*"): both words in either order, at most this many words
-# apart and in the same sentence (no full stop or semicolon between), so "S/p clipping of left
-# MCA aneurysm", "aneurysm clip" and "Left MCA aneurysm, clipped 2015" all match, "aneurysm.
-# Clip ..." does not (review 15 U3: the chart's words come in any order; recheck W-f: a problem
-# list writes the treatment after a comma). A comma does not end the pair, as it ends a
-# negation's scope: "aneurysm, clipped" is one finding; a negation between the two words
-# ("aneurysm, not clipped") is read by `text_negation.negated_inside`.
-_NEAR_WORDS = 5
-_NEAR = " ~ "
-
-
-def _near(first: str, second: str) -> str:
-    gap = rf"(?:[^\w.;]+\w+){{0,{_NEAR_WORDS}}}?[^\w.;]+"
-    a, b = _word(first), _word(second)
-    return rf"(?:{a}\w*{gap}{b}|{b}\w*{gap}{a})"
-
-
-def _phrase(term: str) -> re.Pattern[str]:
-    if _NEAR in term:
-        first, second = (t.strip() for t in term.split(_NEAR, 1))
-        return re.compile(_near(first, second))
-    return re.compile(_word(term))
-
-
-def term_pattern(term: str) -> re.Pattern[str]:
-    """The pattern of a term as the screen's tables write it ("pacemaker*", "vns", "clip* ~
-    aneurysm*"), for other text readers that share its word-boundary and proximity reading
-    (vascular_text.py)."""
-    return _phrase(normalise_text(term))
+@cache
+def _head_term() -> SafetyTerm:
+    """The absolute finding head_metal.py's rule gives: held as the "metal in the head or eye"
+    rows are, for conditions and devices, and kept when resolved (the metal stays in place); a
+    procedure names its removal as often as its finding."""
+    words = head_metal.words()
+    return SafetyTerm(
+        Severity.ABSOLUTE, words.what, words.fragment, frozenset({"condition", "device"}),
+        True, words.source, words.status,
+    )  # fmt: skip
 
 
 @cache
@@ -199,7 +174,7 @@ def safety_terms() -> tuple[SafetyTerm, ...]:
         SafetyTerm(
             severity=None if row["severity"] == "exclude" else Severity(row["severity"]),
             what=row["what"],
-            pattern=_phrase(normalise_text(row["term"])),
+            pattern=phrase(normalise_text(row["term"])),
             applies_to=frozenset(row["applies_to"].split()),
             counts_when_resolved=row["counts_when_resolved"] == "yes",
             source=row["source"],
@@ -241,20 +216,16 @@ def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
     for term in terms:
         if term.severity is None or term.severity in found:
             continue
-        for match in term.pattern.finditer(text):
-            # A prefix term ("pacemaker*") ends where its word ends ("pacemakers: none").
-            rest = _WORD_REST.match(text, match.end())
-            s, e = match.start(), match.end() + (len(rest.group()) if rest else 0)
-            if (
-                any(a <= s and e <= b for a, b in excluded)
-                # "Denies seizures and has a pacemaker": "and has" starts the device's own
-                # clause (`clause_stop` rows; recheck K33 s32 finding 5, fix neg47).
-                or negated(text, s, e, own_clause=True)
-                or negated_inside(text[match.start() : match.end()])
-            ):
-                continue
+        if next(asserted(text, term.pattern, excluded), None) is not None:
             found[term.severity] = term
-            break
+    # A fragment beside a head or eye word is held (head_metal.py; review K63a 2-3, fix tms57).
+    head = _head_term()
+    if (
+        Severity.ABSOLUTE not in found
+        and applies_to in head.applies_to
+        and head_metal.metal_in_head(text, excluded)
+    ):
+        found[Severity.ABSOLUTE] = head
     return tuple(found[s] for s in _SEVERITIES if s in found)
 
 

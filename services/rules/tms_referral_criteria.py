@@ -9,6 +9,7 @@ which lines the card holds, and the header over them, stay in tms_referral.py.
 
 from __future__ import annotations
 
+from fhir_mapping import head_metal
 from fhir_mapping.gaps import PREGNANCY_SUBJECTS, subject
 from fhir_mapping.record import DataDomain, FindingKind, GapCause
 from services import masked_diagnosis, masked_records, unidentified_screen
@@ -91,6 +92,14 @@ def screen_line(ctx: RuleContext) -> str:
         seizure = _no_seizure_code(ctx, "No epilepsy/seizure disorder and no")
         joint = "" if seizure.endswith(" no") else "; no"
         metal = "metal or stimulator in or near the head recognised"
+        # A caution naming a fragment whose site is not stated ("Shrapnel in neck", Z18.1) is
+        # metal on record: the line names a stimulator's absence only (review K63a finding 3:
+        # "Retained bullet fragment in brain" to screen, then "no metal ... recognised"; tms57).
+        if any(head_metal.names_fragment(f.display) for f in ctx.facts.tms_cautions):
+            metal = (
+                "stimulator in or near the head recognised; metal or a foreign body is on "
+                "record, its site to screen (above)"
+            )
         # Nor beside a procedure or device sent with its code masked (fix mask48): it may be one.
         if masked_records.implant_gaps(ctx.record.gaps):
             if seizure.endswith(" and no"):

@@ -1,0 +1,73 @@
+"""Metal or a foreign body in the head or eye, read from a fragment word beside a site word
+(data/tms_head_metal_words.csv; review K63a findings 2-3, fix tms57).
+
+The caution rows of tms_safety_terms.csv ("shrapnel", "bullet fragment*", "metallic foreign
+body") are for metal whose site the chart does not state: the TMS service asks where it is. When
+the same clause names the head, brain, skull, eye, orbit or face ("Retained bullet fragment in
+brain", "Metallic fragment right orbit", "Ocular foreign body, metallic", "GSW to head with
+retained fragments"), the site IS stated and it is within 30 cm of the coil (NeuroStar IFU; LCD
+L34998/L37086): the screen holds the referral as it does "metal in head". Safer to hold: the
+TMS service can still take the patient once it has checked, while a one-click referral beside
+metal in the orbit was the finding. "Shrapnel in neck" names no such site and stays a caution.
+
+A clause ends at a full stop, semicolon or comma (text_bounds.CLAUSE): "Shrapnel in leg, head CT
+normal" pairs nothing. Neither word may be negated ("no metal in eye") nor inside an `exclude`
+phrase of tms_safety_terms.csv ("foreign body sensation").
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.safety_term_words import asserted, phrase
+from fhir_mapping.text_bounds import CLAUSE
+from fhir_mapping.text_negation import normalise_text
+
+
+@dataclass(frozen=True, slots=True)
+class HeadMetalWords:
+    fragment: re.Pattern[str]  # any `fragment` word
+    site: re.Pattern[str]  # any `site` word
+    what: str  # the finding's name, as the table writes it
+    source: str
+    status: str
+
+
+@cache
+def words() -> HeadMetalWords:
+    text = resources.files("fhir_mapping").joinpath("data/tms_head_metal_words.csv")
+    rows = list(csv.DictReader(text.read_text("utf-8").splitlines()))
+
+    def either(kind: str) -> re.Pattern[str]:
+        terms = [phrase(normalise_text(r["word"])).pattern for r in rows if r["kind"] == kind]
+        return re.compile("|".join(f"(?:{t})" for t in terms))
+
+    first = next(r for r in rows if r["kind"] == "fragment")
+    return HeadMetalWords(
+        either("fragment"), either("site"), first["what"], first["source"], first["status"]
+    )
+
+
+def metal_in_head(text: str, excluded: Sequence[tuple[int, int]]) -> bool:
+    """A fragment word and a site word in one clause of normalised `text`, neither negated nor
+    inside an `excluded` span."""
+    table = words()
+    fragments = list(asserted(text, table.fragment, excluded))
+    if not fragments:  # nearly every text: no site to look for
+        return False
+    for a, b in asserted(text, table.site, excluded):
+        for s, e in fragments:
+            if not CLAUSE.search(text, min(s, a), max(e, b)):
+                return True
+    return False
+
+
+def names_fragment(text: str) -> bool:
+    """Does `text` (a screened finding's display) name retained metal or a foreign body? The TMS
+    card's criterion line then never says no metal was recognised (fix tms57)."""
+    return next(asserted(normalise_text(text), words().fragment, ()), None) is not None
