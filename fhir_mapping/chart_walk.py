@@ -11,6 +11,7 @@ from functools import partial
 from fhir_mapping import visit_pregnancy
 from fhir_mapping.admission_codes import unread_class
 from fhir_mapping.codes import ObservationCode
+from fhir_mapping.contained_scores import with_contained_scores
 from fhir_mapping.excluded_resources import excluded_gaps
 from fhir_mapping.fhir_fields import source_ref
 from fhir_mapping.form_self_harm import row_answer
@@ -79,6 +80,9 @@ def walk_chart(
     """Each resource of `unique` (de-duplicated, the site's codes read as standard) to its reader.
     `visits`: the build's memo of what each Encounter's class and code read as (visit_reads.py),
     which the visit readers after the walk ask again."""
+    # A scored Observation contained in a resource that nothing in it references (dom-3): read
+    # as if sent, placed by its parent, never dropped in silence (contained_scores.py, data67).
+    unique = with_contained_scores(unique)
     skipped = 0
     gaps: list[DataGap] = []
     kept: dict[str, list[Resource]] = {}

@@ -23,28 +23,32 @@ from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.terminology import recognise
 
 
-def _references(node: object) -> Iterator[str]:
+def references(node: object) -> Iterator[str]:
     """Every `reference` string under `node` (a resource less its `contained`)."""
     if isinstance(node, JSON_OBJECT):
         for key, value in node.items():
             if key == "reference" and isinstance(value, str):
                 yield value
             elif key != "contained":
-                yield from _references(value)
+                yield from references(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _references(value)
+            yield from references(value)
 
 
 def unreferenced_medications(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The Medications contained in `resource` that no "#id" reference of it names (dom-3)."""
-    named = {r[1:] for r in _references(resource) if r.startswith("#")}
+    return unreferenced(resource, "Medication")
+
+
+def unreferenced(resource: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
+    """The resources of type `kind` contained in `resource` that no "#id" reference of it names
+    (dom-3): the Medications here, the scored Observations of contained_scores.py."""
+    named = {r[1:] for r in references(resource) if r.startswith("#")}
     return [
         c
         for c in array(resource.get("contained"))
-        if isinstance(c, JSON_OBJECT)
-        and c.get("resourceType") == "Medication"
-        and c.get("id") not in named
+        if isinstance(c, JSON_OBJECT) and c.get("resourceType") == kind and c.get("id") not in named
     ]
 
 
