@@ -38,6 +38,7 @@ from services.rules import (
     lithium_ect,
     lithium_level,
     maoi_combination,
+    maoi_combination_hold,
     masked_allergy_hold,
     measurement_based_care,
     measurement_yield,
@@ -66,6 +67,7 @@ from services.rules import (
     tms_follows_optimise,
     tms_packet_later,
     unconfirmed_signal_hold,
+    unread_qtc_hold,
 )
 from services.rules.context import RuleContext, build_context
 
@@ -160,6 +162,8 @@ def run_rules(
     # While the low-sodium card is shown, the optimise card proposes no drug as one click.
     shown = running_sodium.hold_one_click(shown, hidden)
     shown = running_qtc.hold_one_click(shown, hidden)
+    # A QTc-named result not read holds what could lengthen it (review K63b finding 5).
+    shown = unread_qtc_hold.hold_one_click(ctx, shown, hidden)
     shown = lithium_level.hold_one_click(shown, hidden, ctx)  # level due too (lith51)
     shown = tca_level.hold_one_click(shown, hidden)
     shown = older_adult_anticholinergic.hold_one_click(ctx, shown, hidden)
@@ -172,6 +176,9 @@ def run_rules(
     shown = running_hepatic.hold_one_click(ctx, shown, hidden)
     # A running dose above its formulation's or the market's label maximum (review s24 RN 11).
     shown = label_dose_hold.hold_one_click(ctx, shown, hidden)
+    # An MAOI running with a drug it must not meet (review K63b findings 1-2): after the holds
+    # about one drug, so its critical line is read above theirs.
+    shown = maoi_combination_hold.hold_one_click(ctx, shown, hidden)
     shown = age_dose_limit.note_on_optimise(ctx, shown, hidden)
     # Two serotonin reuptake inhibitors running together (review 17 recheck R3): a line on the
     # optimise card when it speaks, else a warning card of its own, whatever the stage.
