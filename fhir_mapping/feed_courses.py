@@ -23,6 +23,7 @@ from typing import Any
 from fhir_mapping.documented_intolerances import Documented
 from fhir_mapping.episodes import build_trials
 from fhir_mapping.events import MedicationEvent
+from fhir_mapping.other_prescriber import open_orders
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, Trial
 from fhir_mapping.refills_unread import DispenseRead, dispense_read, refills_judged
@@ -37,11 +38,12 @@ def feed_courses(
     resources: Sequence[Mapping[str, Any]],
     read_failed: AbstractSet[str],
     incomplete: Mapping[str, str],
-    gaps: Iterable[DataGap],
+    gaps: list[DataGap],
 ) -> tuple[Trial, ...]:
     """The courses of `events` (episodes.build_trials) judged by the dispense feed's reading of
     `resources` (the medication resources) from the protocol layer's report (`read_failed`,
-    `incomplete`), then marked for fills left out (`gaps`: the record's data gaps)."""
+    `incomplete`), then marked for fills left out (`gaps`: the record's data gaps, to which the
+    open orders another prescriber's stop did not end are added: other_prescriber.py, meds55)."""
     events = tuple(events)
     feed = dispense_read(read_failed, incomplete, resources)
     courses = build_trials(
@@ -53,4 +55,5 @@ def feed_courses(
         partial_feed=feed is DispenseRead.PARTIAL,
     )
     judged = with_unread_fills(refills_judged(courses, feed), gaps)
+    gaps.extend(open_orders(events, judged, resources, as_of=as_of, days=policy.unknown_ended_days))
     return with_fills_to_confirm(judged, events, as_of)

@@ -27,6 +27,7 @@ from datetime import timedelta
 
 from fhir_mapping.draft_medication import is_unidentified_draft
 from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONFIRMED
+from fhir_mapping.other_prescriber import OTHER_PRESCRIBER_TO_CONFIRM
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSES
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
 from fhir_mapping.scale_lookalike import unread_scale
@@ -137,6 +138,9 @@ def annotate(
     # A fill dated after today of an order already read: on the timeline only (pending_fills.py).
     pending = pending_fills(record)
     quiet = quiet.union(pending) if pending else quiet
+    # An open order another prescriber's stop did not end was read: the cards' drug-to-confirm
+    # line says what is open, no "could not be read" line (fhir_mapping/other_prescriber.py).
+    quiet = quiet.union([g for g in record.gaps if g.reason == OTHER_PRESCRIBER_TO_CONFIRM])
     if lab_lookback_days is not None:
         # Review 17 W2: the SI-unit labs not received add nothing beside recent mass-unit ones.
         quiet = quiet.union(si_lab_gaps.moot(record, lab_lookback_days))

@@ -23,12 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fhir_mapping.drug_table import drug_info
+from fhir_mapping.other_prescriber import OTHER_PRESCRIBER_TO_CONFIRM
 from fhir_mapping.record import PatientRecord, Role, SourceRef
 from services import card_format, taken_to_confirm
 
 # What a card says of a drug read from no course: its record's dose and dates, stated or not,
 # are not counted (`described`).
 NOT_COUNTED = "no course read: dose and dates not counted"
+# ... and of an open order another prescriber's stop did not end (fhir_mapping/other_prescriber.py,
+# meds55): its drug's course is read up to that stop, the order's own dose and days are not.
+STOP_COUNTED = "its course counted up to that stop; this order's dose and days not counted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,8 @@ class MaybeRunning:
     # statement of 2025-05-26"): taken_to_confirm.named, as the data-not-read list names it.
     record: str = ""
     record_alone: str = ""
+    # What `described` says of its dose and dates (NOT_COUNTED, or STOP_COUNTED).
+    counted: str = NOT_COUNTED
 
     @property
     def claim(self) -> taken_to_confirm.Claim:
@@ -80,6 +86,7 @@ def antidepressants(record: PatientRecord) -> list[MaybeRunning]:
                     gap.stated,
                     taken_to_confirm.named(gap),
                     taken_to_confirm.named(gap, stated_beside=False),
+                    STOP_COUNTED if gap.reason == OTHER_PRESCRIBER_TO_CONFIRM else NOT_COUNTED,
                 )
             )
     return found
@@ -129,7 +136,7 @@ def described(maybes: Sequence[MaybeRunning]) -> str:
         # Not "dose and start not known" (recheck K6 s28 finding 3): a statement `unknown` may
         # state both (fluoxetine 40 mg/day from 2024-12); no course is read from it, so neither
         # is counted, which is what the card can say of every such record.
-        words.append(f"{named(group)} ({classes}; {cite}{NOT_COUNTED})")
+        words.append(f"{named(group)} ({classes}; {cite}{group[0].counted})")
     return "; ".join(words)
 
 

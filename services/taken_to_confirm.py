@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fhir_mapping.gaps import cite
+from fhir_mapping.other_prescriber import OTHER_PRESCRIBER_TO_CONFIRM
 from fhir_mapping.product_conflict import (
     DRUG_TO_CONFIRM,
     FILL_ORDER_TO_CONFIRM,
@@ -38,7 +39,7 @@ from services.card_format import plural
 # How a line writes a date: ISO on the cards, "1 Mar 2024" in the packet and the timeline.
 Day = Callable[[date], str]
 # The gap reasons of a record that may say its drug is taken, and whose drug is to confirm.
-_TO_CONFIRM = frozenset({*TWO_DRUGS_TO_CONFIRM, STATUS_TO_CONFIRM})
+_TO_CONFIRM = frozenset({*TWO_DRUGS_TO_CONFIRM, STATUS_TO_CONFIRM, OTHER_PRESCRIBER_TO_CONFIRM})
 # How the readings of a record whose code and name give different drugs start (`same_record`).
 _EITHER = "coded and named as different drugs"
 # A fill whose own product is not its order's drug (fhir_mapping/fill_order_mismatch.py).
@@ -308,7 +309,8 @@ def readings(gap: DataGap) -> str:
     if gap.reason in _TWO:
         said = _TWO[gap.reason]
         return f"{said} ({gap.stated}): confirm which the patient takes; checked as either drug"
-    if gap.reason == STATUS_TO_CONFIRM:
+    if gap.reason in (STATUS_TO_CONFIRM, OTHER_PRESCRIBER_TO_CONFIRM):
+        # meds55: an active order another prescriber's stop did not end (other_prescriber.py).
         return f"{gap.stated}: confirm whether the patient takes it; checked as taken"
     return ""
 

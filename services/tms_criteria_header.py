@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fhir_mapping.other_prescriber import OTHER_PRESCRIBER_TO_CONFIRM
 from fhir_mapping.record import DataGap
 from services.data_gap_section import shown_gaps
 
@@ -21,6 +22,9 @@ def met_header(payer: str, gaps: Sequence[DataGap]) -> str:
     """ "**Criteria met** (payer):" on a complete record; "... on the data that could be read
     (payer; the record is incomplete: see *Data not read*)" when the card lists a gap; "...
     (payer; not provided: QuestionnaireResponse)" when the only gaps are kinds of data not sent."""
+    # An open order another prescriber's stop did not end was read, not left out: the optimise
+    # card's drug-to-confirm line says it (fhir_mapping/other_prescriber.py, meds55).
+    gaps = [g for g in gaps if g.reason != OTHER_PRESCRIBER_TO_CONFIRM]
     if not gaps:
         return f"**Criteria met** ({payer}):"
     head = "**Criteria met on the data that could be read**"

@@ -39,6 +39,7 @@ from services import (
     level_high_hold,
     lowered_dose,
     maoi_diet,
+    maybe_running,
     older_adult_cautions,
     older_adult_level_reading,
     start_doses,
@@ -72,6 +73,15 @@ def rooms(
     if populations.is_minor(ctx):
         return ()
     antidepressants = {t.ingredient for t in current if t.role is Role.ANTIDEPRESSANT}
+    # Another prescriber's open order a stop did not end (meds55: maybe_running.STOP_COUNTED):
+    # if it is taken, the raise adds to two drugs' load as beside a running one, so it waits for
+    # the answer, never offered as if only one ran. (A statement `unknown` keeps its own rules:
+    # test_s21_maybe_named, one_click_hold.)
+    antidepressants.update(
+        m.ingredient
+        for m in maybe_running.antidepressants(ctx.record)
+        if m.counted == maybe_running.STOP_COUNTED
+    )
     together = failed_together(ctx)
     paired = {p.ingredient for ps in together.values() for p in ps} | set(together)
     found = []
