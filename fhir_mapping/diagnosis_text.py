@@ -74,7 +74,7 @@ from fhir_mapping.abbreviation_context import blank_out_of_context
 from fhir_mapping.ideation_lookalike import blank_other_meanings
 from fhir_mapping.quoted_answer import blank_quoted_negatives
 from fhir_mapping.record import FindingKind
-from fhir_mapping.relative_diagnosis import relatives
+from fhir_mapping.relative_diagnosis import family_shared, relatives
 from fhir_mapping.text_negation import negated_inside, scope_after, scope_before, term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 from fhir_mapping.withdrawal_context import current_after, not_patients, past_episode
@@ -271,7 +271,8 @@ def _asserted(text: str, kind: FindingKind, found: re.Match[str]) -> bool:
     or relative's (withdrawal_context.py)."""
     start = _start(found)
     if negated(text, start, found.end()) or _negated_governed(found):
-        return False
+        # "FHx bipolar, pt also": the family's and the patient's (relative_diagnosis, fix bip69).
+        return family_shared(text, kind, start, found.end())
     if kind in _WITHDRAWAL_KINDS and not_patients(text, start, found.end()):
         return False
     return not relatives(_terms_blanked(text), text, kind, start, found.end())

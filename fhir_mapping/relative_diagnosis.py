@@ -21,6 +21,23 @@ bipolar disorder risks a switch to mania: ../shared/clinical/REFERENCE.md 4.3):
 - a `family_after` cue that does not close its clause ("bipolar in family and pt").
 A family history of bipolar disorder is not itself read anywhere in the service (no finding kind
 holds it), so no caution line is lost by this reading.
+
+Fix bip69 (session 40), bipolar only:
+- the patient shares it (`patient_shares`): a `relative_same` word after the mention ("bipolar
+  in family, pt also", "FHx bipolar, pt also", "mom w/ bipolar, pt too") makes it the patient's
+  whatever made it the family's, a family-history cue before it included (`family_shared`:
+  that cue was read as a negation, so "pt also" was never looked at: the patient's bipolar
+  disorder missed, augment and TMS offered). Only a tail that opens with a
+  `relative_same_other` word ("pt also has diabetes", "pt also denies SI") names another
+  finding; any other tail ("pt also, dx 2019", "pt has similar mood swings") is in doubt and
+  the patient's, the safer reading (an antidepressant without a mood stabiliser risks a switch);
+- `family_link` words ("w/", "w") link a relative to the term as "with" does ("cousin w/
+  bipolar", "dad w BPAD" were the patient's, TMS held). Not in the shared `relative_link` rows:
+  those govern the self-harm readers too, and "mother w/ SI" stays the critical card there
+  (a relative's SI written so tersely may be the patient's: the safer reading);
+- a bracket or a dash after the term holding only relatives, closing its clause ("bipolar
+  (mother)", "Hx: bipolar - mother", "FHx: bipolar (mother, sister)"): the family's. Anything
+  else there keeps it the patient's ("bipolar (pt and mother)", "bipolar - mother at bedside").
 """
 
 from __future__ import annotations
@@ -28,9 +45,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from fhir_mapping import self_harm_terms
 from fhir_mapping.negation_cues import cue_rows
 from fhir_mapping.record import FindingKind
-from fhir_mapping.self_harm_subject import other_subject
+from fhir_mapping.self_harm_subject import is_relative, other_subject
+from fhir_mapping.text_bounds import CLAUSE_OR_DASH, first_piece
+from fhir_mapping.text_negation import negated, normalise_text, term_pattern
 
 # The kinds a relative written as the subject governs. Only the kinds whose reading stops a
 # treatment on the patient's own illness or raises a critical card on it; a relative before
@@ -66,9 +86,7 @@ def _family_after() -> re.Pattern[str] | None:
     cues = rows.get("family_after", [])
     if not cues:
         return None
-    gaps = rows.get("family_after_gap", [])
-    gap = rf"(?:\s+(?:{_alternation(gaps)})(?![\w/]))*" if gaps else ""
-    return re.compile(rf"{gap}\s*(?:[(\-:]\s*)?(?:{_alternation(cues)})(?!\w)\s*(?=[).,;:(]|$)")
+    return re.compile(rf"{_gap()}\s*(?:[(\-:]\s*)?(?:{_alternation(cues)})(?!\w)\s*(?=[).,;:(]|$)")
 
 
 def family_after(text: str, end: int) -> bool:
@@ -78,11 +96,123 @@ def family_after(text: str, end: int) -> bool:
     return pattern is not None and pattern.match(text, end) is not None
 
 
+def _gap() -> str:
+    """The `family_after_gap` words (the term's own: "disorder", "ii"), any number of them."""
+    gaps = cue_rows().get("family_after_gap", [])
+    return rf"(?:\s+(?:{_alternation(gaps)})(?![\w/]))*" if gaps else ""
+
+
+# What follows the term's own words when only relatives stand after it: a bracket ("bipolar
+# (mother)"), or a free-standing dash closing its clause ("Hx: bipolar - mother"; fix bip69).
+_BRACKET = r"\s*\(\s*(?P<bracket>[^()]*?)\s*\)\s*(?=[).,;:(]|$)"
+_DASH = r"\s+-\s+(?P<dash>[^.,;:()\-]*?)\s*(?=[.,;:(]|$)"
+# Relatives listed in one bracket ("(mother, sister)", "(mom and aunt)").
+_LISTED = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
+
+
+@cache
+def _relatives_after() -> re.Pattern[str]:
+    return re.compile(rf"{_gap()}(?:{_BRACKET}|{_DASH})")
+
+
+def relatives_after(text: str, end: int) -> bool:
+    """Whether only relatives stand in a bracket or after a dash right after the term ending at
+    text[end] ("bipolar (mother)", "bipolar - mother": module docstring, fix bip69)."""
+    found = _relatives_after().match(text, end)
+    if found is None:
+        return False
+    named = found.group("bracket") if found.group("bracket") is not None else found.group("dash")
+    parts = [part for part in _LISTED.split(named) if part.strip()]
+    return bool(parts) and all(is_relative(part) for part in parts)
+
+
+@cache
+def _same() -> tuple[re.Pattern[str], ...]:
+    """The `relative_same` words of self_harm_terms.csv ("pt also", "pt too", "as does pt")."""
+    return tuple(term_pattern(normalise_text(t)) for t in self_harm_terms.terms("relative_same"))
+
+
+@cache
+def _tail_words() -> re.Pattern[str]:
+    """The `relative_same_tail` words or numbers, any number of them ("has it", "in 2019")."""
+    words = [normalise_text(t) for t in self_harm_terms.terms("relative_same_tail")]
+    return re.compile(rf"\s*(?:(?:{_alternation(words)}|\d+)\b\s*)*")
+
+
+@cache
+def _other_finding() -> re.Pattern[str] | None:
+    """The `relative_same_other` words opening a tail: another finding of the patient's."""
+    words = [normalise_text(t) for t in self_harm_terms.terms("relative_same_other")]
+    return re.compile(rf"(?:{_alternation(words)})(?![\w'])") if words else None
+
+
+def patient_shares(said: str, end: int) -> bool:
+    """Whether a `relative_same` word after the mention ending at said[end] says the patient has
+    it too (module docstring, fix bip69): no tail, `relative_same_tail` words only, or a tail in
+    doubt; not one opening with a `relative_same_other` word, nor "pt's" (a relative's)."""
+    other = _other_finding()
+    for pattern in _same():
+        for m in pattern.finditer(said, end):
+            rest = said[m.end() :]
+            if rest.startswith("'s"):
+                continue  # "as does pt's brother": the patient's relative
+            tail = first_piece(rest, CLAUSE_OR_DASH).strip(" .")
+            if not tail or _tail_words().fullmatch(tail) is not None:
+                return True
+            if other is None or other.match(tail) is None:
+                return True  # in doubt: the patient's, the safer reading
+    return False
+
+
+@cache
+def _family_cues() -> tuple[re.Pattern[str], ...]:
+    """The `family` cues ("FHx", "family history of"), as negation_cues.py reads them."""
+    return tuple(
+        re.compile(
+            (r"\b" if c[:1].isalnum() else "") + re.escape(c) + (r"\b" if c[-1:].isalnum() else "")
+        )
+        for c in cue_rows().get("family", [])
+    )
+
+
+def family_shared(text: str, kind: FindingKind, start: int, end: int) -> bool:
+    """Whether a negated bipolar mention text[start:end] (normalised) is the patient's after all:
+    a `relative_same` word after it, and no negation left once the family-history cues are
+    blanked ("FHx bipolar, pt also"; "no bipolar, pt also" stays negated: fix bip69)."""
+    if kind not in _FAMILY_AFTER_KINDS or not patient_shares(text, end):
+        return False
+    chars = list(text)
+    for cue in _family_cues():
+        for m in cue.finditer(text):
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return not negated("".join(chars), start, end)
+
+
+@cache
+def _family_link() -> re.Pattern[str] | None:
+    """The diagnosis reader's own link words ("w/", "w": text_negations.csv `family_link`)."""
+    words = cue_rows().get("family_link", [])
+    return re.compile(rf"(?<![\w/])(?:{_alternation(words)})(?![\w/])") if words else None
+
+
+def _linked(blanked: str) -> str:
+    """`blanked` with the `family_link` words blanked, same length: "cousin w/ bipolar" read as
+    "cousin with bipolar" (module docstring, fix bip69), for the bipolar kind only."""
+    pattern = _family_link()
+    return blanked if pattern is None else pattern.sub(lambda m: " " * len(m.group()), blanked)
+
+
 def relatives(blanked: str, said: str, kind: FindingKind, start: int, end: int) -> bool:
     """Whether the mention text[start:end] of `kind` is a relative's (module docstring):
     `blanked` the text with every term blanked, `said` as written (both normalised)."""
     if kind not in RELATIVE_GOVERNS:
         return False
-    if other_subject(blanked, start, said):
-        return True
-    return kind in _FAMILY_AFTER_KINDS and family_after(blanked, end)
+    if kind not in _FAMILY_AFTER_KINDS:
+        return other_subject(blanked, start, said)
+    if patient_shares(said, end):
+        return False  # "bipolar in family, pt also": the patient's too (fix bip69)
+    return (
+        other_subject(_linked(blanked), start, said)
+        or family_after(blanked, end)
+        or relatives_after(blanked, end)
+    )
