@@ -41,7 +41,7 @@ from fhir_mapping.condition_category import categories, is_encounter_diagnosis
 from fhir_mapping.condition_dates import abatement_date as abatement_date  # its callers'
 from fhir_mapping.condition_dates import condition_onset as condition_onset
 from fhir_mapping.condition_dates import onset_written
-from fhir_mapping.condition_harm_notes import harm_note_findings, has_harm_note
+from fhir_mapping.condition_harm_notes import harm_note_findings
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.data_absent import absent_reason
 from fhir_mapping.diagnosis_text import text_kinds
@@ -50,6 +50,7 @@ from fhir_mapping.fhir_fields import codings, concept_text, parse_date, source_r
 from fhir_mapping.mania_notes import has_mania_note, note_finding, note_mania
 from fhir_mapping.od_lookalike import eye_sided, unless_bare
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.safety_notes import kept_for_notes, safety_note_findings
 from fhir_mapping.sleep_apnea_text import apnea_words
 from fhir_mapping.substance_remission import substance_in_remission
 
@@ -114,7 +115,7 @@ def wants_condition(resource: Resource) -> bool:
         or stated_plan_text.states_plan(text)  # "Plan: hang self" (fix heads42)
         or bool(vascular_text.text_kinds(text))
         or has_mania_note(resource)  # "hypomanic episode on sertraline" (mania_notes.py)
-        or has_harm_note(resource)  # "SI with plan to hang self" (condition_harm_notes.py)
+        or kept_for_notes(resource)  # "SI with plan to hang self", "h/o seizure" (safety_notes.py)
         # A code masked or absent by a data-absent-reason: kept to be named (masked_codes.py).
         or bool(absent_reason(concept, coded))
     )
@@ -330,6 +331,9 @@ def condition_findings(resource: Resource, *, as_of: date) -> tuple[Finding, ...
     )
     # Z96.89 named as the chart wrote it ("Spinal cord stimulator"; review s21 RR finding 6).
     for finding in tms_removals.with_written_type(screened, label, "condition"):
+        found.setdefault(finding.kind, finding)
+    # A seizure, metal or an implant in its notes (safety_notes.py; fix tms58, K63a finding 5).
+    for finding in safety_note_findings(resource, "condition", state, onset, source, as_of, label):
         found.setdefault(finding.kind, finding)
     # An aneurysm, AVM or intracerebral haemorrhage named in the text whatever the code (R90.89
     # "4 mm unruptured left ICA aneurysm"; recheck of review 15 W-g): esketamine's label

@@ -43,6 +43,7 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.record import Finding, FindingKind, ProcedureKind, ProcedureRecord
 from fhir_mapping.recorded_at import encounter_id, performed_instant
+from fhir_mapping.safety_notes import has_safety_note, safety_note_findings
 from fhir_mapping.session_kinds import (
     ChartConditions,
     SessionKind,
@@ -83,8 +84,10 @@ def wants_procedure(resource: Resource) -> bool:
     if any_code_in(coded, procedure_codes()) is not None:  # `_procedure_kinds` by its code
         return True
     text = concept_text(concept, coded)  # read only when no code was enough
-    return bool(term_kinds(text, "procedure")) or tms_safety.wanted(
-        concept, "procedure", text, coded
+    return (
+        bool(term_kinds(text, "procedure"))
+        or tms_safety.wanted(concept, "procedure", text, coded)
+        or has_safety_note(resource, "procedure")  # "MCA aneurysm clipped" (safety_notes.py)
     )
 
 
@@ -317,6 +320,11 @@ def procedure_facts(
             findings = [f for f in findings if f.kind is not FindingKind.IMPLANTED_DEVICE]
         kinds = {f.kind for f in findings}
         findings.extend(f for f in screened if f.kind not in kinds)
+    # A seizure, metal or an implant in its notes (safety_notes.py; fix tms58, K63a finding 5).
+    label = tms_safety.concept_label(concept, coded)
+    noted = safety_note_findings(resource, "procedure", "active", when, source, as_of, label)
+    kinds = {f.kind for f in findings}
+    findings.extend(f for f in noted if f.kind not in kinds)
     return tuple(records), tuple(findings)
 
 

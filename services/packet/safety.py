@@ -12,6 +12,7 @@ from services.psychiatric_discharge import Discharge
 from services.rules.population_notes import current_pregnancy, tms_pregnancy_line
 from services.rules.suicide_risk_discharge import summaries
 from services.suicide_today import discharge_leads
+from services.unattributed_screen import unattributed
 
 # Where the screen looks, and what the packet calls each list when it could not be read.
 SCREENED: tuple[tuple[DataDomain, str], ...] = (
@@ -44,7 +45,10 @@ _NOTE = text(
 def unchecked_lists(record: PatientRecord) -> list[str]:
     if not record.gaps:  # every list read (most charts): none to look for (issue 14)
         return []
-    return [name for domain, name in SCREENED if record.unavailable(domain)]
+    # A record left out for its subject may be this patient's implant (fix tms58, K63a 10).
+    return [name for domain, name in SCREENED if record.unavailable(domain)] + [
+        said for domain, _ in SCREENED if (said := unattributed(record, domain))
+    ]
 
 
 def _suicide_lines(facts: PathwayFacts, discharge: Discharge | None = None) -> list[str]:

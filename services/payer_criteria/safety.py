@@ -9,6 +9,7 @@ from services.payer_criteria.findings import finding_names, findings_of
 from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
 from services.payer_criteria.results import CriterionResult, judged
+from services.unattributed_screen import unattributed
 
 # Where the contraindication screen looks, and what a card calls each list when it is missing.
 _SCREENED: tuple[tuple[DataDomain, str], ...] = (
@@ -27,6 +28,8 @@ def evaluate_contraindications(c: Criterion, x: Inputs) -> CriterionResult:
     missing = (
         [name for domain, name in _SCREENED if record.unavailable(domain)] if record.gaps else []
     )
+    # A record left out for its subject may be this patient's implant (fix tms58, K63a 10).
+    unread = [s for d, _ in _SCREENED if (s := unattributed(record, d))] if record.gaps else []
     if c.cautions == "screen" and facts.tms_cautions:
         items = tuple(finding_line(f) for f in facts.tms_cautions)
         return judged(
@@ -36,14 +39,15 @@ def evaluate_contraindications(c: Criterion, x: Inputs) -> CriterionResult:
             to_document="the TMS safety screen's clearance of "
             + ", ".join(f.display or f.code for f in facts.tms_cautions),
         )
-    if missing or x.unseen(c.kind):
-        lists = ", ".join(missing) or _incomplete_parts(x)
+    if missing or unread or x.unseen(c.kind):
+        lists = ", ".join(missing) or (_incomplete_parts(x) if x.unseen(c.kind) else "")
+        why = "; ".join([f"{lists} not available"] * bool(lists) + unread)
         return judged(
             c,
             CriterionStatus.NOT_AVAILABLE,
             # Worded as to confirm, not as a clearance (audit 17 W7: "none of: seizure
             # disorder ... recognised" beside a withheld problem list read as one).
-            (f"to confirm, not ruled out ({lists} not available): {finding_names(c.findings)}",),
+            (f"to confirm, not ruled out ({why}): {finding_names(c.findings)}",),
         )
     return judged(c, CriterionStatus.MET, (f"none of: {finding_names(c.findings)}",))
 

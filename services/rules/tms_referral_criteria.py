@@ -15,6 +15,7 @@ from fhir_mapping.record import DataDomain, FindingKind, GapCause
 from services import masked_diagnosis, masked_records, unidentified_screen
 from services.payer_criteria import CriterionKind, CriterionResult, CriterionStatus, PayerEvaluation
 from services.rules.context import RuleContext
+from services.unattributed_screen import unattributed
 
 # Where the contraindication screen looks, and what the card calls each list when it is missing.
 _ANTISEIZURE = FindingKind.ANTISEIZURE_UNEXPLAINED
@@ -46,6 +47,9 @@ def unchecked_lists(ctx: RuleContext) -> list[tuple[DataDomain, str]]:
             for g in ctx.record.gaps
         ):
             out.append((domain, f"part of the {name} not received"))
+        elif said := unattributed(ctx.record, domain):
+            # A record left out for its subject may be this patient's implant (fix tms58).
+            out.append((domain, said))
     return out
 
 

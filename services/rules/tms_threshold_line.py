@@ -1,6 +1,7 @@
 """The TMS referral card's line for the TMS team's motor threshold: the drugs running that lower
 the seizure threshold, and an active alcohol use disorder (fix tms43, review K30c v19c, v11b,
-v04).
+v04), an active sedative or stimulant use disorder (F13, F14, F15) and such use typed in ("Active
+cocaine use": fix tms58, review K63a finding 9).
 
 The resting motor threshold sets each session's intensity, and medication and alcohol change it
 (data/tms_seizure_threshold.csv, read so far only for a drug ordered during a TMS course:
@@ -13,6 +14,7 @@ seizure threshold)"). The conditions read are data/tms_threshold_conditions.csv.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +25,7 @@ from services.order_checks.device_course import seizure_row
 from services.rules.context import RuleContext
 
 _SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
+_TEXT = "text"  # Finding.system of a diagnosis read from words (condition_text.py)
 _DAILY = DoseBasis.DAILY
 
 
@@ -53,6 +56,11 @@ def _conditions() -> tuple[ThresholdCondition, ...]:
 def _lowers(finding: Finding) -> bool:
     code = finding.code.replace(".", "").upper()
     system = canonical_system(finding.system)
+    if system == _TEXT:
+        # A use typed in ("Active cocaine use", diagnosis_terms.csv) has no code: the table's
+        # `word` rows name the substance in its words (fix tms58, review K63a finding 9).
+        said = set(re.findall(r"[a-z]+", finding.display.lower()))
+        return any(c.system == _TEXT and c.code.lower() in said for c in _conditions())
     return any(
         c.system == system and (code.startswith(c.code) if c.prefix else code == c.code)
         for c in _conditions()
@@ -79,14 +87,14 @@ def motor_threshold_line(ctx: RuleContext) -> str:
     ]
     seen: set[str] = set()
     for f in ctx.facts.findings_of(_SUBSTANCE_USE):
-        if f.state == "active" and _lowers(f) and f.code not in seen:
-            seen.add(f.code)
+        key = f.code or f.display
+        if f.state == "active" and _lowers(f) and key not in seen:
+            seen.add(key)
             # Dated as the record dates it ("since 2015-01-01", "recorded (encounter diagnosis)
             # on ..."): a visit's code is not a problem-list statement of current use.
             when = f", {f.dated}" if f.dated else ""
-            items.append(
-                f"{f.display or f.code} ({f.code}{when}) on record (lowers the seizure threshold)"
-            )
+            said = f"{f.code}{when}" if f.code else f"text only{when}"
+            items.append(f"{f.display or f.code} ({said}) on record (lowers the seizure threshold)")
     if not items:
         return ""
     return f"**For the TMS team's motor threshold:** {'; '.join(items)}."
