@@ -9,11 +9,10 @@ and any answer that was not yes or open was read as a no. An answer whose first 
 another item of a suicide assessment (an `open_heading_context` word such as "SI" or
 "suicidal", a `risk` word such as "plan", or a `question_other_item` word such as "HI") is that
 item's answer, and the question is left unanswered, as "Suicide note?" alone is (fix text94): a
-critical card that asks costs less than a missed note (COMMON safety rule). The asked phrase
-itself is blanked first, so "Suicide note? No suicide note. SI: denies" stays a no; a bare no
-before the next item ("Suicide note? No. SI: denies", "Suicide note? denies, SI: denies") still
-answers the question. Decision: "Suicide note? denies note or SI" (one denial of both) is read
-as unanswered too, the safer error.
+critical card that asks costs less than a missed note (COMMON safety rule). The asked sign
+named again in the answer's sentence ("Suicide attempt? no SI, no attempt", "Suicide note?
+denies note or SI": its last word) answers it, and a bare no before the next item ("Suicide
+note? No. SI: denies", "Suicide note? denies, SI: denies") still does.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from __future__ import annotations
 import re
 
 from fhir_mapping import stated_terms
-from fhir_mapping.text_bounds import CLAUSE, first_piece
+from fhir_mapping.text_bounds import CLAUSE, SENTENCE, first_piece
 
 __all__ = ["affirms_or_open", "question_end"]
 
@@ -33,9 +32,12 @@ _OTHER_ITEM_ROLES = ("open_heading_context", "risk", "question_other_item")
 def _names_other_item(answer: str, asked: str) -> bool:
     """Whether the first clause of `answer` names an item of a suicide assessment other than the
     `asked` phrase (module docstring)."""
+    words = asked.split()
+    # The asked sign named again in the answer's sentence ("Suicide attempt? no SI, no attempt",
+    # "Suicide note? denies note or SI") answers it: its own denial reaches it.
+    if words and re.search(rf"\b{re.escape(words[-1])}\b", first_piece(answer, SENTENCE)):
+        return False
     clause = first_piece(answer, CLAUSE)
-    if asked.strip():
-        clause = re.sub(re.escape(asked.strip()), " ", clause)
     return any(p.search(clause) for role in _OTHER_ITEM_ROLES for p in stated_terms.patterns(role))
 
 

@@ -81,6 +81,9 @@ QUIET = {
     "e_denies_SI_plan_possible_TMS": "control",  # 'denies SI, plan possible TMS'
     "e_denies_SI_plan_pending_psych_eval": "control",  # 'denies SI, plan pending psych eval'
     "cn_Suicide_note_q_No_SI_denies": "control",  # 'Suicide note? No. SI: denies'
+    # The asked sign named again in the answer's sentence answers it.
+    "e_Suicide_attempt_q_no_SI_no_attempt": "control",  # 'Suicide attempt? no SI, no attempt'
+    "e_Suicide_note_q_denies_note_or_SI": "control",  # 'Suicide note? denies note or SI'
 }
 
 
