@@ -13,6 +13,7 @@ import re
 
 from fhir_mapping.denial_scope import denial_scope
 from fhir_mapping.od_lookalike import before_intent, od_intent
+from fhir_mapping.question_answer import question_end
 from fhir_mapping.self_harm_context import accident_beside
 from fhir_mapping.self_harm_plan_step import planned
 from fhir_mapping.self_harm_roles import _terms
@@ -32,6 +33,12 @@ def _denied(text: str, start: int, end: int, *, listed: bool = False) -> bool:
     text80) undoes any of them: the mention is read, the safer mistake (self_harm_text.py
     docstring: Denials)."""
     terms = _terms()
+    asked = question_end(text, start, end)
+    if asked is not None:
+        # "Suicide note? SI denied", "Self harm? Denies SI": the answer after the question is the
+        # next item's, so its denial does not reach the question, which stays unanswered and is
+        # read (fix text99: quiet, TMS offered; question_answer.py).
+        text = text[:asked]
     before = denial_scope(text, start)
     if terms.negation_pseudo is not None and any(
         terms.negation_pseudo.search(part)

@@ -78,7 +78,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping import stated_terms
+from fhir_mapping.question_answer import affirms_or_open
 from fhir_mapping.screen_wording import self_harm_words
 from fhir_mapping.self_harm_context import accident_beside
 from fhir_mapping.self_harm_ideation import term_regex
@@ -352,23 +352,6 @@ def _unsaid_patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
-def _yes(text: str, at: int) -> bool:
-    """Whether a question's answer at text[at:] affirms it ("Suicide note? yes": fix text80), as
-    a risk heading's ("Plan: yes": stated_history_terms.csv `risk_heading_yes`), or leaves it
-    open ("Suicide note? unknown": `question_open`, fix text87). An open answer is no denial: the
-    sign may be there, and a critical card that asks costs less than a quiet one."""
-    answer = text[at:].lstrip(" :-")
-    # No answer at all ("Suicide note?" alone, or before the next sentence): the question was
-    # asked and left open, as "unknown" leaves it (fix text94: quiet, TMS offered; a critical
-    # card that asks costs less than a missed note). An inquiry word before the phrase ("does
-    # she have intent to die?") still makes it a question asked (`unsaid`).
-    if not answer.strip() or answer.lstrip()[0] in ".;\n":
-        return True
-    # `question_yes`: an answer naming the sign found ("Suicide note?? found"; fix text92).
-    roles = ("risk_heading_yes", "question_open", "question_yes")
-    return any(p.match(answer) for role in roles for p in stated_terms.patterns(role))
-
-
 def unsaid(text: str, lead: int, m: re.Match[str]) -> bool:
     """Whether the thought `m` (a match in `text`, normalised), its qualifier at `lead`, is not the
     patient's stated one (recheck K47a s35 findings 11, 12; fix text64):
@@ -383,12 +366,13 @@ def unsaid(text: str, lead: int, m: re.Match[str]) -> bool:
       word or a "?", or with a "?" right after it ("asked about intent to die", "assess intent
       to die", "does she have intent to die?"): an inquiry states no intent. "intent to die",
       "stated intent to die" stay read, as does one whose "?" an affirming answer follows
-      ("Suicide note? yes": `_yes`, fix text80) or leaves it open ("Suicide note? unknown": fix
+      ("Suicide note? yes": `question_answer`, fix text80) or leaves it open ("Suicide note? unknown": fix
       text87)."""
     fear, asked, question = _unsaid_patterns()
     if lead == m.start():
         ask = question.match(text, m.end())
-        return bool(asked.search(text[:lead]) or (ask is not None and not _yes(text, ask.end())))
+        answered = ask is not None and not affirms_or_open(text, ask.end(), m.group())
+        return bool(asked.search(text[:lead]) or answered)
     if fear.search(text[:lead]) is None:
         return False
     if any(term_regex(t).match(text, m.start()) for t in _role("fear_only")):

@@ -33,6 +33,21 @@ Decision: "C-SSRS negative. Plan: ?" stays critical: the C-SSRS screener skips i
 questions (4, 5) when active ideation (2) is "no", so a negative screen records no answer about
 a plan, and a bare "?" under "Plan:" in a suicide assessment is that question left open; a
 critical card that asks costs less than a missed plan.
+
+Session 40 fix text99: "denies SI, plan unknown", "denies SI; plan not assessed", "Denies SI,
+?plan" were quiet, TMS offered: the heading needed its ":" or "?" after it. With no mark the
+heading word followed straight by a yes or open word is read the same ("plan unknown" is
+"Plan: unknown"; "plan to follow up in 2 weeks", a bare "plan" stay no answer), and a "?"
+written before it ("?plan") asks it: with nothing after, open. "SI: denies. Plan: pending psych
+eval" was critical, TMS held: "pending" opened the answer and "psych eval" named no treatment
+word. Decision: an open word right before an evaluation (`plan_assessment`: "psych", "eval",
+"consult", "dispo"; an article between allowed) qualifies it: the treatment plan awaits the
+evaluation, quiet as "Plan: pending labs" is, unless a `risk_method` word follows. Not
+`plan_treatment` rows (read anywhere after the open word): "Plan: unknown, pending psych eval"
+and "Plan: unknown pending psych eval" stay critical, the open word being the answer and the
+evaluation awaited the one that would answer whether there is a plan (the safer reading). "Plan:
+unknown", "Plan: ?", "Plan: unclear", "Plan: pending" alone and "Plan: overdose", "Plan: pills"
+(a method: stated_heading.states_method) stay critical.
 """
 
 from __future__ import annotations
@@ -46,8 +61,13 @@ from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["open_heading"]
 
-# What follows a heading word: ":" or one or more "?" (a doubled "?" is one mark, as fix text92).
-_MARK = re.compile(r"\s*(?::|\?+)")
+# What follows a heading word: ":" or one or more "?" (a doubled "?" is one mark, as fix text92),
+# or nothing: "denies SI, plan unknown" (fix text99) then counts only a yes or open answer.
+_MARK = re.compile(r"\s*(?::|\?+)?")
+# A "?" written before the heading word ("Denies SI, ?plan"): the heading asked (fix text99).
+_MARK_BEFORE = re.compile(r"\?+\s*$")
+# Words between an open word and the evaluation it qualifies ("pending a psych eval").
+_ARTICLE = re.compile(r"\s*(?:(?:a|an|the|for)\s+)?")
 
 
 @cache
@@ -69,22 +89,35 @@ def _affirmed_or_open(answer: str, mark: str, later: str) -> bool:
     opened = [m for p in stated_terms.patterns("question_open") if (m := p.match(answer))]
     if not opened:
         return False
-    rest = answer[max(m.end() for m in opened) :] + later
-    return not _treatment_rest(stated_terms.blanked(rest, "question_open_time"))
+    own = answer[max(m.end() for m in opened) :]
+    rest = stated_terms.blanked(own + later, "question_open_time")
+    return not _treatment_rest(rest, assessed=_assessment_next(own))
 
 
-def _treatment_rest(rest: str) -> bool:
+def _assessment_next(own: str) -> bool:
+    """Whether the words right after an open word name an evaluation it qualifies ("Plan:
+    pending psych eval", "Plan: possible psych consult": `plan_assessment`, fix text99): the
+    treatment plan awaits that evaluation. After a comma ("Plan: unknown, pending psych eval")
+    or another word ("Plan: unknown pending psych eval") the open word is the answer, and the
+    evaluation awaited is what would answer it: still open (module docstring)."""
+    start = _ARTICLE.match(own)
+    at = 0 if start is None else start.end()
+    return any(p.match(own, at) for p in stated_terms.patterns("plan_assessment"))
+
+
+def _treatment_rest(rest: str, *, assessed: bool = False) -> bool:
     """Whether the words after an open word name the treatment plan (fix text98: "possible TMS
     referral", "pending labs"): a `plan_treatment` or `plan_treatment_any` word and no
     `risk_method` word ("unsure, maybe overdose, f/u" stays open). Nothing left is no treatment:
-    the open word is the whole answer ("unknown at this time")."""
+    the open word is the whole answer ("unknown at this time"). `assessed`: the open word
+    qualifies an evaluation (`_assessment_next`, fix text99), the treatment plan too."""
     if not re.sub(r"[^a-z0-9]", "", rest):
         return False
     harmless = stated_terms.blanked(rest, "risk_harmless")
     if any(p.search(harmless) for p in stated_terms.patterns("risk_method")):
         return False
     roles = ("plan_treatment", "plan_treatment_any")
-    return any(p.search(rest) for role in roles for p in stated_terms.patterns(role))
+    return assessed or any(p.search(rest) for role in roles for p in stated_terms.patterns(role))
 
 
 def _sentence_after(tokens: list[str], i: int) -> str:
@@ -118,7 +151,10 @@ def open_heading(text: str) -> bool:
             mark = _MARK.match(clause, risk.end())
             if mark is None or not _only_context(clause[: risk.start()]):
                 continue
+            asked = mark.group().strip() or (
+                "?" if _MARK_BEFORE.search(clause[: risk.start()]) else ""
+            )
             later = _sentence_after(tokens, i)
-            if _affirmed_or_open(clause[mark.end() :], mark.group(), later):
+            if _affirmed_or_open(clause[mark.end() :], asked, later):
                 return True
     return False
