@@ -1,8 +1,8 @@
 """The MAR read for the medication history (review 15 W1, review s25 RI findings 2-4): a fixed
 course given on the ward (administered_courses.py), and a pathway drug's ward days
 (ward_doses.py) given to the course they belong to, a run with no other record of the drug being
-a course of its own; a drug given at intervals (B12 by injection: interval_doses.py) as its
-course.
+a course of its own; a drug given at intervals (B12 by injection: interval_doses.py; a
+long-acting injectable antipsychotic: injection_courses.py) as its course.
 
 Rules for a drug's ward days:
 - they split into runs where more than `policy.supply_gap_days` pass between two of them (a
@@ -44,6 +44,7 @@ from fhir_mapping.chart_walk import ChartWalk
 from fhir_mapping.dose_sig import Taper, TaperStep
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.injection_courses import injection_events
 from fhir_mapping.interval_doses import interval_events
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, DoseBasis, SourceRef
@@ -88,6 +89,11 @@ def read_mar(
     given, gaps, rest = course_events(administrations, medication_resources, as_of=as_of)
     if given:
         events = with_course_events(events, given)
+    # A long-acting injectable runs between injections (injection_courses.py; fix lai61): read
+    # before the ward days, which would make each injection a one-day course.
+    injected, rest = injection_events(rest, medication_resources, as_of=as_of)
+    if injected:
+        events = with_course_events(events, injected)
     doses, ward_gaps, rest = read_ward_doses(
         rest, medication_resources, encounters, as_of=as_of, class_of=class_of
     )

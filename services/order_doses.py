@@ -24,7 +24,7 @@ from fhir_mapping.sig_unclear import MARK as SIG_UNCLEAR
 from services import cards
 from services.dose_units import per_day
 from services.microgram_doses import microgram_dose_text
-from services.trial_dose_text import TO_CONFIRM, to_confirm_upto
+from services.trial_dose_text import TO_CONFIRM, injection_dose, to_confirm_upto
 
 
 def fmt_dose(mg: float | None, high: float | None) -> str:
@@ -170,6 +170,9 @@ def trial_dose(trial: Trial, *, nested: bool = False) -> str:
     confirm, no dose read but its highest reading known, is "dose to confirm (up to 450
     mg/day)" (fix order47: "dose not read" said less than the record shows); `nested`: inside
     parentheses already, "dose to confirm, up to 450 mg/day"."""
+    if trial.dose_basis is DoseBasis.INTERVAL:
+        # A long-acting injection as given, never as its mg/day time average (fix lai61).
+        return injection_dose(trial)
     last = trial.segments[-1] if trial.segments else None
     if trial.current_mg_per_day is None and trial.current_mg_per_day_high is None:
         upto = to_confirm_upto(trial)

@@ -37,6 +37,30 @@ def per_administration(basis: DoseBasis, mg: float | None) -> str:
     return f"dosed {unit} (not mg/day)" if mg is None else f"{fmt_mg(mg)} mg {unit}"
 
 
+# What a dose read per injection is (dose_basis.py), said after it: project wording.
+LONG_ACTING = "long-acting injection"
+
+
+def injection_dose(trial: Trial) -> str:
+    """ "400 mg every 4 weeks (long-acting injection)": a running dose read per injection
+    (DoseBasis.INTERVAL) as the clinician gives it, never its time average in mg/day (review
+    K63b finding 4: "aripiprazole 14.29 mg/day" for 400 mg every 4 weeks). The interval is the
+    one the record states: the injection's mg over its mg/day time average (an order's timing);
+    with no mg/day (a MAR-only course: injection_courses.py) "per injection"."""
+    mg, daily = trial.mg_per_administration, trial.current_mg_per_day
+    if mg is None:
+        return f"dose per injection not read ({LONG_ACTING})"
+    days = round(mg / daily) if daily else 0
+    if days <= 1:
+        return f"{fmt_mg(mg)} mg per injection ({LONG_ACTING})"
+    every = (
+        ("every week" if days == 7 else f"every {days // 7} weeks")
+        if days % 7 == 0
+        else f"every {days} days"
+    )
+    return f"{fmt_mg(mg)} mg {every} ({LONG_ACTING})"
+
+
 def weeks_not_applicable(trial: Trial, sessions: int | None = None) -> str | None:
     """What stands for "weeks at an adequate dose" of a drug dosed per session or injection
     (review s20 item 3): "not applicable: dosed per session; 8 sessions on record". Its mg/day
