@@ -48,6 +48,7 @@ from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
 from fhir_mapping.item9_undated import read_undated
 from fhir_mapping.lab_lookalike import without_read_twice
+from fhir_mapping.level_adequacy import level_shown
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
@@ -311,6 +312,8 @@ def _build_record(
     phq9 = sorted((s for s in all_scores if s.instrument == "PHQ-9"), key=lambda s: s.date)
     devices = device_course_starts(procedures, course_rule, as_of, phq9, policy)
     trials = scores.attach_scores(courses, all_scores, policy, devices)
+    # A drug dosed to a serum level is adequate only with its level shown (fix trial74).
+    trials = level_shown(trials, clinical.labs)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()

@@ -65,6 +65,9 @@ class InadequacyReason(StrEnum):
     # for agitation, review s27 RE finding 4; agitation_doses.py): no augmentation course
     # (Verdict.NOT_A_TRIAL), never an adjunct used nor staged.
     AS_NEEDED_OR_ONE_TIME = "as-needed-or-one-time"
+    # A drug dosed to a serum level (lithium) with no level on the course at its therapeutic
+    # minimum (fhir_mapping/level_adequacy.py, fix trial74): adequacy not shown, never a failure.
+    LEVEL_NOT_SHOWN = "level-not-shown"
 
 
 class IndicationCategory(StrEnum):
