@@ -33,7 +33,6 @@ from fhir_mapping import (
 from fhir_mapping.administered_courses import with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
-from fhir_mapping.blood_pressure import read_blood_pressures
 from fhir_mapping.chart_walk import walk_chart
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.current_stays import filed_under
@@ -49,19 +48,17 @@ from fhir_mapping.fill_order_drug import from_order
 from fhir_mapping.gaps import DATED_AFTER_TODAY, type_gaps
 from fhir_mapping.item9_undated import read_undated
 from fhir_mapping.lab_lookalike import without_read_twice
+from fhir_mapping.level_adequacy import level_shown
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
-from fhir_mapping.pgx import read_pgx
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
     Admission,
-    BloodPressure,
     CurrentStay,
     DataGap,
     Finding,
     PatientRecord,
-    PgxResult,
 )
 from fhir_mapping.referrals import all_referrals, draft_referrals, with_booked
 
@@ -92,6 +89,7 @@ from fhir_mapping.session_courses import session_events
 from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.visit_reads import VisitReads
 from fhir_mapping.visit_records import read_visit_records, stay_evidence
+from fhir_mapping.vitals_pgx import read_vitals_pgx
 from fhir_mapping.ward_courses import read_mar
 
 # ... and the names those tests use for what is public now.
@@ -314,6 +312,8 @@ def _build_record(
     phq9 = sorted((s for s in all_scores if s.instrument == "PHQ-9"), key=lambda s: s.date)
     devices = device_course_starts(procedures, course_rule, as_of, phq9, policy)
     trials = scores.attach_scores(courses, all_scores, policy, devices)
+    # A drug dosed to a serum level is adequate only with its level shown (fix trial74).
+    trials = level_shown(trials, clinical.labs)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()
@@ -349,14 +349,10 @@ def _build_record(
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
     gaps[:] = without_read_twice(gaps, clinical.labs)  # the same result sent twice (s24 RB 2)
-    blood_pressures: tuple[BloodPressure, ...] = ()
-    if vital_observations:
-        blood_pressures, vital_gaps = read_blood_pressures(vital_observations, as_of=as_of)
-        gaps.extend(vital_gaps)
-    pgx_results: tuple[PgxResult, ...] = ()
-    if pgx_observations:
-        pgx_results, pgx_gaps = read_pgx(pgx_observations, as_of=as_of)
-        gaps.extend(pgx_gaps)
+    blood_pressures, pgx_results, side_gaps = read_vitals_pgx(
+        vital_observations, pgx_observations, as_of=as_of
+    )
+    gaps.extend(side_gaps)
     conditions = kept.get("Condition", [])
     if conditions:  # a depression end written as text with no date (recheck 2 finding 6)
         gaps.extend(

@@ -14,6 +14,7 @@ from fhir_mapping.adherence_record import Adherence as Adherence
 from fhir_mapping.adherence_record import AdherenceStatus as AdherenceStatus
 from fhir_mapping.adherence_record import Fill as Fill
 from fhir_mapping.adherence_record import RefillGap as RefillGap
+from fhir_mapping.dose_basis_kind import DoseBasis as DoseBasis
 from fhir_mapping.frozen_init import quick_frozen_init
 from fhir_mapping.source_ref import SourceRef
 
@@ -26,16 +27,6 @@ class Role(StrEnum):
     # Not a pathway drug: recognised only because it interacts with antidepressants (linezolid and
     # methylene blue act as MAOIs, issue 11 item 1). Never a trial of the pathway, never proposed.
     INTERACTING = "interacting"
-
-
-class DoseBasis(StrEnum):
-    """What a drug's dose is counted per (data/dose_basis.csv). Only DAILY doses are judged
-    against a mg/day range; a per-session or per-interval dose is shown as such, never as mg/day
-    (issue 11 item 5b)."""
-
-    DAILY = "daily"
-    SESSION = "session"  # esketamine: 56 or 84 mg per session in clinic
-    INTERVAL = "interval"  # long-acting injectables: mg per injection every few weeks
 
 
 class Verdict(StrEnum):
@@ -74,6 +65,9 @@ class InadequacyReason(StrEnum):
     # for agitation, review s27 RE finding 4; agitation_doses.py): no augmentation course
     # (Verdict.NOT_A_TRIAL), never an adjunct used nor staged.
     AS_NEEDED_OR_ONE_TIME = "as-needed-or-one-time"
+    # A drug dosed to a serum level (lithium) with no level on the course at its therapeutic
+    # minimum (fhir_mapping/level_adequacy.py, fix trial74): adequacy not shown, never a failure.
+    LEVEL_NOT_SHOWN = "level-not-shown"
 
 
 class IndicationCategory(StrEnum):

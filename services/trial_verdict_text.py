@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fhir_mapping import scale_outcomes
 from fhir_mapping.drug_table import drug_info, fixed_course_words
+from fhir_mapping.level_adequacy import level_words
 from fhir_mapping.partial_response import partial_text
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DoseBasis, InadequacyReason, Trial, Verdict
@@ -236,6 +237,9 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         return trial_indication.other_use_text(trial) or "ordered for another indication"
     if reason is _NOT_SHOWN_TAKEN:
         return _NOT_SHOWN_TAKEN_TEXT
+    if reason is InadequacyReason.LEVEL_NOT_SHOWN:
+        # Lithium's adequacy rests on its level, not its mg/day (fix trial74, level_adequacy.py).
+        return f"{level_words(trial)}: not counted as a failed adequate trial"
     return "low dose for another indication"
 
 
@@ -287,6 +291,8 @@ def verdict_text(trial: Trial, policy: MappingPolicy) -> str:
         # A course known only from a listing says why it is not adequate (review s23 RT f2).
         why = _reasons_text(trial, policy, too_short=trial_dates.listed_undated(trial))
         return f"ongoing; {why}" if why else "ongoing"
+    if trial.verdict is _INADEQUATE and InadequacyReason.LEVEL_NOT_SHOWN in trial.reasons:
+        return _reasons_text(trial, policy)  # "adequacy not shown: ...", never "not adequate"
     if trial.verdict is _INADEQUATE:
         why = _reasons_text(trial, policy)
         return f"not adequate: {why}" if why else "not adequate"

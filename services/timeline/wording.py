@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fhir_mapping.level_adequacy import level_words
 from fhir_mapping.partial_response import response_words
 from fhir_mapping.record import (
     Adherence,
@@ -169,6 +170,8 @@ def _reason_word(trial: Trial, reason: InadequacyReason) -> str:
     if reason is InadequacyReason.ADHERENCE_NOT_READ:
         # Not read, or read only in part (fhir_mapping/refills_unread.py, s21 RR finding 4).
         return f"adherence not known: {unknown_words(trial)}"
+    if reason is InadequacyReason.LEVEL_NOT_SHOWN:  # no therapeutic level (fix trial74)
+        return level_words(trial)
     return _REASON_TEXT.get(reason, str(reason))
 
 

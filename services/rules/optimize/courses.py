@@ -131,6 +131,11 @@ def _pending(ctx: RuleContext, trial: Trial) -> bool:
         return first_weeks
     if trial.verdict is not _ONGOING:
         return False
+    if InadequacyReason.LEVEL_NOT_SHOWN in trial.reasons:
+        # Running lithium with no level at its target (fix trial74): no weeks will make it
+        # adequate, so waiting would block the card for ever; the level section asks for the
+        # level and raises toward the target (adjunct_level.py), as it did before the fix.
+        return False
     mg = trial.current_mg_per_day
     if mg is None or minimum is None:
         return first_weeks  # no dose (or no range) to wait for: never a block for ever
