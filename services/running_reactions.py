@@ -46,6 +46,15 @@ A course begun AFTER a severe entry, the drug stopped in between, is a re-challe
 settling length, a warning after it (`severe_rechallenged`), never silent while the entry stays
 active.
 
+An entry recorded against a drug class ("SSRIs", SNOMED "Selective serotonin reuptake inhibitor",
+"MAOIs": Intolerance.allergen_class) is read here as an entry of each drug of the class, the
+members the drug table gives (fhir_mapping/allergy_classes.class_ingredients), as the order check
+and the optimise card's "never proposed" line already read it (s40 rx60, review K63b finding 3:
+an SSRI-class angioedema entry of 2023 with sertraline taken since 2025 gave no card at chart
+open and a one-click "Raise sertraline to 200 mg/day", where a sertraline-coded entry gave the
+warning and held the raise). The reaction may have been to any drug of the class, this one
+included; the cards name the class as written (`RunningReaction.entry`).
+
 An undated severe entry (no recordedDate, onset or lastOccurrence: an Epic legacy import, an
 Oracle Health entry "per patient, years ago") of a drug running now (`undated_severe_running`,
 s31 allergy36 item 1): at chart open nothing named it, while order-sign held the drug back as
@@ -158,6 +167,9 @@ class RunningReaction:
         if self.intolerance.source.resource_type == "AdverseEvent":
             kind = "adverse event"
         cite = f"{self.intolerance.source.resource_type}/{self.intolerance.source.id}"
+        if self.intolerance.allergen_class:
+            # Recorded against the class, not this drug (rx60): the class named as written.
+            kind += f" to the class '{self.intolerance.allergen_class}'"
         return f"{kind}{', severe' if self.severe else ''}; {cite}"
 
 
@@ -215,7 +227,6 @@ def _severe_settled_entry(
             intolerance.ingredient != ingredient
             or not intolerance.severe
             or intolerance.source.resource_type not in _ENTRY_TYPES
-            or intolerance.allergen_class
         ):
             continue
         course = tolerability.settled_by(record, intolerance)
@@ -240,11 +251,7 @@ def rechallenges_running(record: PatientRecord) -> tuple[RunningReaction, ...]:
             entries[t.ingredient] = kept
     found: list[RunningReaction] = []
     for name, intolerance in entries.items():
-        if (
-            not intolerance.severe
-            or intolerance.source.resource_type not in _ENTRY_TYPES
-            or intolerance.allergen_class
-        ):
+        if not intolerance.severe or intolerance.source.resource_type not in _ENTRY_TYPES:
             continue
         running = [
             t
@@ -265,14 +272,14 @@ def undated_severe_running(record: PatientRecord) -> tuple[RunningReaction, ...]
     """Each drug running now (not on hold) with an active severe entry of its own resource that
     has no date (module docstring, s31 allergy36 item 1): serotonin syndrome, criticality high,
     no recordedDate, on sertraline taken monthly since 2023. One per drug, in the order the
-    courses started; a class entry ("SSRIs") is left to the cards that name it as written."""
+    courses started. A class entry ("SSRIs") counts for each running drug of its class (module
+    docstring, rx60)."""
     found: dict[str, RunningReaction] = {}
     for intolerance in record.intolerances:
         if (
             intolerance.date is not None
             or not intolerance.severe
             or intolerance.source.resource_type not in _ENTRY_TYPES
-            or intolerance.allergen_class
             or intolerance.ingredient in found
         ):
             continue

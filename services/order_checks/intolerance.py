@@ -84,11 +84,20 @@ def _documented_intolerance_check(ctx_draft: DraftOrder, ctx: RuleContext) -> Or
         return None
     name = ctx_draft.ingredient.capitalize()
     when = intolerance.date.isoformat() if intolerance.date else "date not recorded"
-    if intolerance.allergen_class:
-        return _class_allergy_check(ctx_draft, intolerance, when)
     # A re-challenge running now, too short to settle the entry (s30 course31 finding 1): the
     # draft continues it, it does not start it.
     running = any(t.ongoing and t.ingredient == ctx_draft.ingredient for t in ctx.record.trials)
+    if intolerance.allergen_class:
+        # A class entry a course of this drug settled (severe_settled reads class entries since
+        # rx60) is a warning, as a drug-coded one is: the tier follows `held` the same way.
+        return _class_allergy_check(
+            ctx_draft,
+            intolerance,
+            when,
+            held=held is not None,
+            running=running,
+            since="" if held else _courses_since(ctx, intolerance),
+        )
     if not held and not running:
         return _contradicted_check(ctx, ctx_draft, intolerance)
     verb = "continuing" if running else "starting"
@@ -158,11 +167,22 @@ def severity(intolerance: Intolerance) -> Indicator | None:
     return Indicator.CRITICAL if intolerance.severe else None
 
 
-def _class_allergy_check(draft: DraftOrder, intolerance: Intolerance, when: str) -> OrderCheck:
+def _class_allergy_check(
+    draft: DraftOrder,
+    intolerance: Intolerance,
+    when: str,
+    *,
+    held: bool = True,
+    running: bool = False,
+    since: str = "",
+) -> OrderCheck:
     """A drug of a class the patient is documented as allergic to ("SSRIs"): the allergy named as
     written, since the EHR's own allergy check cannot match a class written as text (review 16
-    U1)."""
+    U1). `held` False: a severe entry a course of this drug taken since has settled (rx60): a
+    warning, as for an entry coded as the drug (`_documented_intolerance_check`), with the course
+    said (`since`); `running`: the draft continues a course, it does not start one."""
     name = draft.ingredient.capitalize()
+    verb = "continuing" if running else "starting"
     allergen = intolerance.allergen_class
     # Named as the entry's type says: an intolerance (nausea) is no allergy (review 16 recheck
     # a02). A severe reaction (anaphylaxis, angioedema, criticality high) stays an allergy
@@ -177,19 +197,19 @@ def _class_allergy_check(draft: DraftOrder, intolerance: Intolerance, when: str)
         draft,
         cards.fit_summary(
             f"{name} is in a class with a documented {kind} ({allergen}: {intolerance.reason}, "
-            f"{when}): check before starting it",
+            f"{when}): check before {verb} it",
             f"{name} is in a class with a documented {kind} ({allergen}, {when}): check before "
-            "starting it",
-            f"{name} is in a class with a documented {kind} ({allergen}): check before starting it",
+            f"{verb} it",
+            f"{name} is in a class with a documented {kind} ({allergen}): check before {verb} it",
         ),
         f"**Documented class {kind}:** {allergen} ({intolerance.reason}, "
         f"{tolerability.when(intolerance)}), recorded against the class, not one drug: "
         f"{draft.ingredient} "
-        f"belongs to it{member}. A class allergen written as text is not matched by the EHR's drug-allergy "
-        "check. Choose a drug of another class, or confirm with the patient and the allergy "
+        f"belongs to it{member}. {since + ' ' if since else ''}A class allergen written as text is "
+        "not matched by the EHR's drug-allergy check. Choose a drug of another class, or confirm with the patient and the allergy "
         "history which drug reacted before prescribing (CANMAT 2023 para 190: switch when "
         "tolerability is poor).",
-        indicator=severity(intolerance),
+        indicator=severity(intolerance) if held else None,
     )
 
 

@@ -250,7 +250,9 @@ def test_breastfeeding_names_the_one_click_adjuncts_caveats() -> None:
     card = _cards(_chart(lactation._delivery(date(2025, 3, 10)), lactation._exclusively(AS_OF)))[
         OPTIMISE
     ]
-    assert [s.label for s in card.suggestions if "aripiprazole" in s.label.lower()]
+    # Named, not one click (rx60, review K63b finding 8: the caveat sat beside a one-click order).
+    assert not [s.label for s in card.suggestions if "aripiprazole" in s.label.lower()]
+    assert "aripiprazole: named here, not offered as a ready-to-accept order" in card.detail
     assert (
         "**Aripiprazole, if considered:** while breastfeeding: low levels in milk; can lower "
         "prolactin and the milk supply; poor infant weight gain reported"

@@ -160,9 +160,15 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
         record, name
     )
     if entry is not None:
+        # An entry recorded against the drug's class ("SSRIs") is named as written (rx60).
+        said = (
+            f"A reaction to its class is on record ({tolerability.class_brief(entry)})"
+            if entry.allergen_class
+            else f"A reaction to it is on record ({tolerability.intolerance_brief(name, entry)})"
+        )
         return (
-            f"A reaction to it is on record ({tolerability.intolerance_brief(name, entry)}), "
-            "still active: reconcile it before raising; not offered as a ready-to-accept order.",
+            f"{said}, still active: reconcile it before raising; not offered as a "
+            "ready-to-accept order.",
             "reaction on record",
         )
     reported = report_hold(trial)
