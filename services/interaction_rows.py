@@ -84,6 +84,11 @@ class InteractionRow:
     # (rules/interactions.py). Blank: the pair shows however long it has run (a level to check,
     # a dose to lower, an effect lost, serotonin toxicity, QT).
     settles: bool = False
+    # Column `prefer_switch` ("yes"): the row's action is another antidepressant in place of the
+    # partner (tamoxifen: prefer venlafaxine, desvenlafaxine or mirtazapine), so the optimise
+    # card never says "raise" the running partner beside it (K63b finding 6; optimize/
+    # ruled_against.py). Blank: the pair is managed with both drugs kept.
+    prefer_switch: bool = False
 
     @property
     def grade_rank(self) -> int:
@@ -191,6 +196,7 @@ def table() -> tuple[InteractionRow, ...]:
                 ),
                 grade=(row.get("grade") or "").strip().lower(),
                 settles=(row.get("settles") or "").strip().lower() == "yes",
+                prefer_switch=(row.get("prefer_switch") or "").strip().lower() == "yes",
             )
         )
     return tuple(rows)

@@ -60,6 +60,7 @@ __all__ = [
     "Kidney",
     "KidneyFailure",
     "RenalRow",
+    "avoided",
     "caveat_line",
     "crcl_note",
     "ckd_stages",
@@ -68,6 +69,7 @@ __all__ = [
     "drugs",
     "esrd_row",
     "latest",
+    "left_out",
     "limits_dose",
     "reading",
     "row_for",
@@ -202,7 +204,12 @@ def caveat_line(record: PatientRecord, policy: Policy, offered: Iterable[str]) -
     found = [
         r
         for name in dict.fromkeys(r.ingredient for r in rows())  # in the table's order
-        if name in named and (r := egfr.row(name)) is not None and r.on_lists
+        if name in named
+        and (r := egfr.row(name)) is not None
+        and r.on_lists
+        # An avoid band the reading settles is no limit of an option: the lists leave the drug
+        # out (`left_out`), as a label's "avoid" in liver disease does (K63b finding 7).
+        and avoided(record, policy, name) is None
     ]
     if not found:
         return None
@@ -215,3 +222,35 @@ def caveat_line(record: PatientRecord, policy: Policy, offered: Iterable[str]) -
     past = egfr.dialysis_past if isinstance(egfr, Egfr) else None
     read = f" ({past[0].lower()}{past[1:].rstrip('.')})" if past else ""
     return f"Kidney function: {egfr.text(policy)}{read}; labelled renal limits: {parts}."
+
+
+def avoided(record: PatientRecord, policy: Policy, ingredient: str) -> RenalRow | None:
+    """The drug's "avoid" band (data/renal_doses.csv action avoid: duloxetine below 30, lithium
+    below 30, levomilnacipran and milnacipran in ESRD) when the kidney reading on record settles
+    it is in that band, else None. Review K63b finding 7: at eGFR 25 the switch list kept
+    duloxetine ("labelled renal limits: duloxetine: avoid") and the second line kept lithium
+    ("not recommended"), while with cirrhosis duloxetine was left out ("duloxetine not listed:
+    avoid in chronic liver disease"): a label's "avoid" is no option to list. A reading that only
+    may be in the band (an eGFR "< 60", a CKD stage wider than the band) is not settled: the
+    drug stays listed with its "(if ...)" limit (caveat_line), so the prescriber checks it."""
+    kidney = reading(record, policy)
+    if kidney is None:
+        return None
+    row = kidney.row(ingredient)
+    if row is None or row.action != "avoid" or not row.on_lists:
+        return None
+    unsettled = kidney.may_be(row) if isinstance(kidney, Egfr | CkdStage) else None
+    return row if unsettled is None else None
+
+
+def left_out(record: PatientRecord, policy: Policy, ingredient: str) -> str | None:
+    """ "duloxetine not listed: avoid it below 30 mL/min (severe renal impairment or end-stage
+    renal disease), Cymbalta label 2 and 8.10 (eGFR 25 mL/min/1.73 m2 on 2025-05-12)." for a
+    drug in its settled avoid band (`avoided`), as a switch or augment list says what it left out;
+    else None."""
+    row = avoided(record, policy, ingredient)
+    if row is None:
+        return None
+    kidney = reading(record, policy)
+    assert kidney is not None  # `avoided` found a band at it
+    return f"{ingredient} not listed: {row.says}, {row.cite} ({kidney.text(policy)})."

@@ -263,11 +263,13 @@ def test_switch_and_augment_lists_name_the_renal_limits_at_egfr_25() -> None:
     switch = detail.split("**Switch:**")[1]
     assert (
         "Kidney function: eGFR 25 mL/min/1.73 m2 on 2025-05-20; labelled renal limits: "
-        "duloxetine: avoid; desvenlafaxine: at most 25 mg/day" in switch
+        "desvenlafaxine: at most 25 mg/day" in switch
     )
     assert "levomilnacipran: at most 40 mg/day" in switch
+    # A label's "avoid" leaves the drug out, said so (opt62, K63b finding 7).
+    assert "duloxetine not listed: avoid it below 30 mL/min" in switch
     augment = detail.split("**Augment:**")[1].split("**Switch:**")[0]
-    assert "labelled renal limits: lithium: not recommended." in augment
+    assert "lithium not listed: not recommended in severe renal impairment" in augment
 
 
 def test_lists_say_nothing_renal_with_a_normal_egfr() -> None:

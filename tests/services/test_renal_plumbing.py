@@ -115,9 +115,13 @@ def test_a_left_out_adjunct_gets_no_renal_limit_on_the_augment_list() -> None:
 
 
 def test_the_augment_list_still_names_the_renal_limit_of_an_offered_adjunct() -> None:
-    augment = optimise(chart(egfr(25))).detail.split("**Augment:**")[1].split("**Switch:**")[0]
+    augment = optimise(chart(egfr(45))).detail.split("**Augment:**")[1].split("**Switch:**")[0]
     assert "lithium (serum" in augment
-    assert "labelled renal limits: lithium: not recommended." in augment
+    assert "labelled renal limits: lithium: start lower" in augment
+    # Below 30 the label's "not recommended" leaves it out (opt62, K63b finding 7).
+    augment = optimise(chart(egfr(25))).detail.split("**Augment:**")[1].split("**Switch:**")[0]
+    assert "lithium (serum" not in augment
+    assert "lithium not listed: not recommended in severe renal impairment" in augment
 
 
 # --- the lithium baseline card reads the eGFR as the renal card does ------------------------------

@@ -357,9 +357,11 @@ def test_switch_and_augment_lists_on_dialysis_name_the_esrd_limits() -> None:
     assert (
         "Kidney function: on dialysis: Dependence on renal dialysis "
         "(ICD-10-CM Z99.2, since 2023-02-01; Condition/dialysis); "
-        "labelled renal limits: duloxetine: avoid; desvenlafaxine: at most 25 mg/day" in switch
+        "labelled renal limits: desvenlafaxine: at most 25 mg/day" in switch
     )
-    assert "levomilnacipran: not recommended" in switch
+    # The ESRD "avoid" bands leave their drugs out, said so (opt62, K63b finding 7).
+    assert "duloxetine not listed: avoid" in switch
+    assert "levomilnacipran not listed: not recommended in end-stage renal disease" in switch
 
 
 def test_while_the_card_shows_the_optimise_cards_drug_proposals_are_text() -> None:

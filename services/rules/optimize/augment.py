@@ -61,9 +61,11 @@ __all__ = [
 
 def _second_line(
     ctx: RuleContext, used: set[str], screen: interacting.Screen
-) -> tuple[list[str], list[interacting.Hit]]:
-    """The second-line non-antipsychotic adjuncts open to this patient, and the critical pairs
-    with a drug taken now that left others out (said on the card: bupropion beside thioridazine)."""
+) -> tuple[list[str], list[interacting.Hit], dict[str, str]]:
+    """The second-line non-antipsychotic adjuncts open to this patient, the critical pairs
+    with a drug taken now that left others out (said on the card: bupropion beside thioridazine),
+    and the line of each one a label's renal "avoid" left out, by name (K63b finding 7: "lithium: not
+    recommended" was listed at eGFR 25; renal_doses.left_out)."""
     # Used, running or not tolerated: read once, not once per drug of the table.
     excluded = used | {t.ingredient for t in ctx.record.trials if t.ongoing} | not_tolerated(ctx)
     # Esketamine is named with the options beyond medication (its REMS, its indications).
@@ -73,6 +75,7 @@ def _second_line(
     held = held_ingredients(ctx)
     names: list[str] = []
     left_out: list[interacting.Hit] = []
+    renal: dict[str, str] = {}
     for d in ctx.drug_lines.second_line_augmenters:
         if (
             drug_rules.is_antipsychotic(d.drug_class)
@@ -83,12 +86,16 @@ def _second_line(
             or ctx.facts.caution_for(d.ingredient) is not None
         ):
             continue
+        avoid = renal_doses.left_out(ctx.record, ctx.policy, d.ingredient)
+        if avoid is not None:
+            renal[d.ingredient] = avoid
+            continue
         hits = screen.barring(d.ingredient)
         if hits:
             left_out.extend(hits)
         else:
             names.append(d.ingredient)
-    return names, left_out
+    return names, left_out, renal
 
 
 def _same_mechanism(ctx: RuleContext, ingredient: str) -> str:
@@ -195,7 +202,7 @@ def augment_section(
         lines.append(f"First-line adjuncts ({table}): {', '.join(ranges)}{watch}.")
         first = [d.ingredient for d in remaining]
         lines.extend(screen.cautioned(screen.cautions(first), first))
-        named, left_out = _second_line(ctx, used, screen)
+        named, left_out, renal = _second_line(ctx, used, screen)
         # Lithium and liothyronine only, while first-line adjuncts remain: said with their
         # target; a left-out one is said only if it would have been named here.
         age = ctx.record.patient.age
@@ -216,6 +223,11 @@ def augment_section(
                 [n for n, text in targets.items() if text is not None],
             )
         )
+        lines.extend(
+            line
+            for name, line in renal.items()
+            if pathway_options.second_line_target(name, age, ctx.policy)
+        )
         held: dict[str, list[str]] = {}
         for d in remaining:
             why = populations.text_only(ctx, d.ingredient, d.drug_class)
@@ -227,7 +239,7 @@ def augment_section(
                 f"{reason}."
             )
     elif stacked:
-        others, left_out = _second_line(ctx, used, screen)
+        others, left_out, renal = _second_line(ctx, used, screen)
         offered = others
         if others:
             lines.append(
@@ -235,12 +247,14 @@ def augment_section(
                 f"{', '.join(_with_monitoring(ctx, others))}."
             )
         lines.extend(_interaction_lines(screen, left_out, others))
+        lines.extend(renal.values())
     else:
-        others, left_out = _second_line(ctx, used, screen)
+        others, left_out, renal = _second_line(ctx, used, screen)
         offered = others
         listing = f": {', '.join(_with_monitoring(ctx, others))}" if others else ""
         lines.append(f"First-line adjuncts already used; second line (Table 7.2){listing}.")
         lines.extend(_interaction_lines(screen, left_out, others))
+        lines.extend(renal.values())
     # Liothyronine named with a cardiac history coded or beside levothyroxine: the
     # label's caution, and with a cardiac history no one-click order of it anywhere on
     # the card (services/thyroid_hormone_cautions.py).

@@ -17,6 +17,7 @@ from services.card_format import plural
 from services.dose_raises import change_from
 from services.order_doses import trial_dose
 from services.rules.context import RuleContext
+from services.rules.optimize import ruled_against
 from services.rules.optimize.adjunct_level import (
     LevelState,
     LevelStep,
@@ -134,6 +135,10 @@ def _level_section(ctx: RuleContext, trial: Trial) -> str:
             f"dose: check adherence and {_timing(trial)} before any raise; a raise on a missed "
             "dose or a mistimed sample risks toxicity once the doses are taken."
         )
+    elif state is LevelState.BELOW and (against := ruled_against.sentence(ctx, trial)):
+        # Below the target but ruled against here (lithium at eGFR 25: K63b finding 6): the
+        # raise toward it is no step, whatever the level says.
+        way = f"Below the target, but: {against}"
     elif state is LevelState.BELOW:
         way = (
             f"Below the target it has not had a fair dose yet: raise it toward {found.bounds()} "
@@ -193,6 +198,18 @@ def level_guided_summary(ctx: RuleContext, trial: Trial) -> str | None:
     since = _present_since(trial)
     # The step is adjunct_level.level_step's, the one other cards say first (first_words).
     step = level_step(found)
+    against = ruled_against.short(ctx, trial) if step is LevelStep.RAISE else None
+    if against is not None:
+        # Below the target but ruled against here (K63b finding 6: "raise lithium toward
+        # 0.5-0.8 mmol/L first" at eGFR 25): what rules against it, never the raise.
+        act = f"review {trial.ingredient}, no raise ({against})"
+        return cards.fit_summary(
+            f"{name} {dose} since {since}, {phq}: {act}",
+            f"{name} {dose}, {phq}: {act}",
+            f"{name} {dose}: {act}",
+            f"{name} {dose} since {since}, {phq}: review {trial.ingredient}, no raise",
+            f"{name}: review {trial.ingredient}, no raise",
+        )
     if step is LevelStep.RAISE:
         act = f"raise {trial.ingredient} toward {found.bounds()} first"
         return cards.fit_summary(

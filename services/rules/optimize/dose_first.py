@@ -51,7 +51,14 @@ from services.order_doses import dosed_subject, fills_basis, fmt_dose, trial_dos
 from services.recommendation import HELD, HeldSummary, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia, fixed_partner, lowered_failed, orders, raise_ordered
+from services.rules.optimize import (
+    catatonia,
+    fixed_partner,
+    lowered_failed,
+    orders,
+    raise_ordered,
+    ruled_against,
+)
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
@@ -194,7 +201,9 @@ def section(ctx: RuleContext, space: Room) -> str:
     # (level_high_hold: no "raise it first" beside it, labs31 item 1).
     # orders43: a raise back to a dose the course already failed on (lowered_failed.py) is not
     # proposed as "raise it first" either: the hold names that dose and asks why it was lowered.
-    if space.top <= space.now or space.hold_short in (level_high_hold.SHORT, lowered_failed.SHORT):
+    # A course another card rules against (ruled_against.py, K63b finding 6): reviewed, not raised.
+    held = (level_high_hold.SHORT, lowered_failed.SHORT, ruled_against.SHORT)
+    if space.top <= space.now or space.hold_short in held:
         return (
             f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)}: "
             f"{space.hold} The options below come next."

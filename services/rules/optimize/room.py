@@ -42,6 +42,7 @@ from services import (
 from services.order_checks.qtc import qtc_line
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
+from services.rules.optimize import ruled_against
 from services.rules.optimize.lowered_failed import SHORT as FAILED_SHORT
 from services.rules.optimize.lowered_failed import failed_above
 from services.rules.optimize.lowered_failed import hold as lowered_failed_hold
@@ -129,6 +130,11 @@ def report_hold(trial: Trial) -> str | None:
 def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | None:
     """Why a raise of this course is text only (the card's sentence, a few words), or None."""
     name, record = trial.ingredient, ctx.record
+    # A course another card rules against (a contraindication, a label's "avoid", an
+    # interaction that prefers a switch: K63b finding 6): reviewed, never raised.
+    against = ruled_against.sentence(ctx, trial)
+    if against is not None:
+        return against, ruled_against.SHORT
     # An older adult's label that doses the drug by plasma level (nortriptyline: 30-50 mg/day,
     # levels 50-150 ng/mL; older_adult_levels.py): the mg/day alone never justifies a raise.
     levelled = older_adult_level_reading.for_trial(record, ctx.policy, trial)

@@ -99,6 +99,10 @@ def switch_candidates(
             if why is not None:
                 notes.append(f"{ingredient} not listed: {why}.")
                 continue
+            renal = renal_doses.left_out(ctx.record, ctx.policy, ingredient)
+            if renal is not None:
+                notes.append(renal)
+                continue
             barred = populations.never(ctx, ingredient, info.drug_class)
             if barred is not None:
                 notes.append(f"{ingredient} not listed: {barred.reason()}.")
@@ -146,6 +150,12 @@ def switch_candidates(
         why = facts.caution_for(d.ingredient)
         if why is not None:
             notes.append(f"{d.ingredient} not listed: {why}.")
+            continue
+        # A label's "avoid" at the kidney reading on record is left out as the liver's is (K63b
+        # finding 7: "labelled renal limits: duloxetine: avoid" kept it an option at eGFR 25).
+        renal = renal_doses.left_out(ctx.record, ctx.policy, d.ingredient)
+        if renal is not None:
+            notes.append(renal)
             continue
         barred = populations.never(ctx, d.ingredient, d.drug_class)
         if barred is not None:
