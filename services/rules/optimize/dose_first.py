@@ -57,6 +57,8 @@ from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
 from services.rules.optimize.stopped_dose import stopped_above, stopped_words
 from services.rules.optimize.titration import steps
+from services.rules.optimize.two_orders import SHORT as TWO_ORDERS
+from services.rules.optimize.two_orders import act as two_orders_act
 from services.rules.optimize.wording import failed_on_score_alone, short_drop
 from services.trial_dose_text import sig_unclear_text
 
@@ -194,7 +196,9 @@ def section(ctx: RuleContext, space: Room) -> str:
     # (level_high_hold: no "raise it first" beside it, labs31 item 1).
     # orders43: a raise back to a dose the course already failed on (lowered_failed.py) is not
     # proposed as "raise it first" either: the hold names that dose and asks why it was lowered.
-    if space.top <= space.now or space.hold_short in (level_high_hold.SHORT, lowered_failed.SHORT):
+    # meds57: two prescribers' orders of the drug (two_orders.py): the dose taken comes first.
+    ends = (level_high_hold.SHORT, lowered_failed.SHORT, TWO_ORDERS)
+    if space.top <= space.now or space.hold_short in ends:
         return (
             f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)}: "
             f"{space.hold} The options below come next."
@@ -340,6 +344,14 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
         )
         return cards.fit_summary(
             f"{long}: {act}, {then}", f"{long}: {act}", f"{short}: {act}, {then}", f"{short}: {act}"
+        )
+    if space.hold_short == TWO_ORDERS:
+        said = two_orders_act(space.trial)
+        return cards.fit_summary(
+            f"{long}: {said}, {then}",
+            f"{long}: {said}",
+            f"{short}: {said}, {then}",
+            f"{short}: {said}",
         )
     if space.hold is not None:
         return None
