@@ -27,6 +27,7 @@ from fhir_mapping.other_prescriber import open_orders
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import DataGap, Trial
 from fhir_mapping.refills_unread import DispenseRead, dispense_read, refills_judged
+from fhir_mapping.same_drug_prescribers import dose_orders
 from fhir_mapping.unread_fills import with_fills_to_confirm, with_unread_fills
 
 
@@ -43,7 +44,8 @@ def feed_courses(
     """The courses of `events` (episodes.build_trials) judged by the dispense feed's reading of
     `resources` (the medication resources) from the protocol layer's report (`read_failed`,
     `incomplete`), then marked for fills left out (`gaps`: the record's data gaps, to which the
-    open orders another prescriber's stop did not end are added: other_prescriber.py, meds55)."""
+    open orders another prescriber's stop did not end are added: other_prescriber.py, meds55;
+    and two prescribers' open orders of one running drug: same_drug_prescribers.py, meds57)."""
     events = tuple(events)
     feed = dispense_read(read_failed, incomplete, resources)
     courses = build_trials(
@@ -56,4 +58,6 @@ def feed_courses(
     )
     judged = with_unread_fills(refills_judged(courses, feed), gaps)
     gaps.extend(open_orders(events, judged, resources, as_of=as_of, days=policy.unknown_ended_days))
+    # meds57: two prescribers' open orders of one running drug (same_drug_prescribers.py).
+    gaps.extend(dose_orders(events, judged, resources, as_of=as_of, days=policy.unknown_ended_days))
     return with_fills_to_confirm(judged, events, as_of)

@@ -83,15 +83,15 @@ def open_orders(
             or order.ingredient in running
         ):
             continue
-        who = _requester(resource)
+        who = requester(resource)
         if who is None:
             continue
         others = [
-            (e, _requester(by_id.get(e.source.id, {})))
+            (e, requester(by_id.get(e.source.id, {})))
             for e in orders
             if e is not order and e.ingredient == order.ingredient
         ]
-        if any(w is not None and _same(w, who) and e.start >= order.start for e, w in others):
+        if any(w is not None and same(w, who) and e.start >= order.start for e, w in others):
             continue  # its own prescriber wrote again: renewed or stopped by them
         # A stop by another prescriber recorded on or after this order's day: it cut the course
         # while this order was open (episodes.py rule 2a), but it is not this order's stop.
@@ -99,17 +99,17 @@ def open_orders(
             (e, w)
             for e, w in others
             if w is not None
-            and not _same(w, who)
-            and (day := _stop_day(e, as_of)) is not None
+            and not same(w, who)
+            and (day := stop_day(e, as_of)) is not None
             and day >= order.start
         ]
-        if not stops or not _recent(resource, resources, as_of, days):
+        if not stops or not recent(resource, resources, as_of, days):
             continue
-        stop, by = max(stops, key=lambda s: _stop_day(s[0], as_of) or s[0].start)
+        stop, by = max(stops, key=lambda s: stop_day(s[0], as_of) or s[0].start)
         stated = (
-            f"{order.ingredient} may still be running: an active order by {_named(who)} dated "
-            f"{order.start.isoformat()}, not ended by {_named(by)}'s stop of "
-            f"{(_stop_day(stop, as_of) or stop.start).isoformat()}"
+            f"{order.ingredient} may still be running: an active order by {named(who)} dated "
+            f"{order.start.isoformat()}, not ended by {named(by)}'s stop of "
+            f"{(stop_day(stop, as_of) or stop.start).isoformat()}"
         )
         found.extend(
             resource_gap(
@@ -123,7 +123,7 @@ def open_orders(
     return found
 
 
-def _requester(resource: Mapping[str, Any]) -> tuple[str, str] | None:
+def requester(resource: Mapping[str, Any]) -> tuple[str, str] | None:
     """(reference, display) of an order's requester, either "" when not stated; None when it
     states neither (then who wrote it is not known, and nothing says another prescriber did)."""
     who = resource.get("requester")
@@ -135,20 +135,20 @@ def _requester(resource: Mapping[str, Any]) -> tuple[str, str] | None:
     return (ref, shown) if ref or shown else None
 
 
-def _same(a: tuple[str, str], b: tuple[str, str]) -> bool:
+def same(a: tuple[str, str], b: tuple[str, str]) -> bool:
     """One prescriber: the same reference, else (no reference on one side) the same display."""
     if a[0] and b[0]:
         return a[0] == b[0]
     return bool(a[1]) and a[1].casefold() == b[1].casefold()
 
 
-def _named(who: tuple[str, str]) -> str:
+def named(who: tuple[str, str]) -> str:
     """The requester as the card names it: its display, else "another prescriber" (an id is
     no name a clinician reads)."""
     return who[1] or "another prescriber"
 
 
-def _stop_day(event: MedicationEvent, as_of: date) -> date | None:
+def stop_day(event: MedicationEvent, as_of: date) -> date | None:
     """The day an order records its end by, on or before as-of: its stated end, else (status
     `stopped` / `completed`) the day the stop was recorded by, else its own day; None when it
     records no end."""
@@ -159,7 +159,7 @@ def _stop_day(event: MedicationEvent, as_of: date) -> date | None:
     return None
 
 
-def _recent(
+def recent(
     order: Mapping[str, Any], resources: Sequence[Mapping[str, Any]], as_of: date, days: int
 ) -> bool:
     """Whether the order's supply with repeats, or a completed fill naming it, reaches within
@@ -171,11 +171,11 @@ def _recent(
             continue
         if oid not in order_ids(fill):
             continue
-        ends.extend(_fill_end(fill))
+        ends.extend(fill_end(fill))
     return any(end + timedelta(days=days) >= as_of for end in ends)
 
 
-def _fill_end(fill: Mapping[str, Any]) -> list[date]:
+def fill_end(fill: Mapping[str, Any]) -> list[date]:
     """The last day a fill's supply covers (its hand-over plus its daysSupply), as a list."""
     handed = parse_date(fill.get("whenHandedOver") or fill.get("whenPrepared"))
     if handed is None:

@@ -30,6 +30,7 @@ from fhir_mapping.gaps import ANOTHER_PATIENT, DATED_AFTER_TODAY, SUBJECT_UNCONF
 from fhir_mapping.other_prescriber import OTHER_PRESCRIBER_TO_CONFIRM
 from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSES
 from fhir_mapping.record import DataDomain, DataGap, FindingKind, GapCause, PatientRecord, Role
+from fhir_mapping.same_drug_prescribers import SAME_DRUG_DOSE_TO_CONFIRM
 from fhir_mapping.scale_lookalike import unread_scale
 from services import (
     cards,
@@ -139,8 +140,10 @@ def annotate(
     pending = pending_fills(record)
     quiet = quiet.union(pending) if pending else quiet
     # An open order another prescriber's stop did not end was read: the cards' drug-to-confirm
-    # line says what is open, no "could not be read" line (fhir_mapping/other_prescriber.py).
-    quiet = quiet.union([g for g in record.gaps if g.reason == OTHER_PRESCRIBER_TO_CONFIRM])
+    # line says what is open, no "could not be read" line (fhir_mapping/other_prescriber.py);
+    # so two prescribers' open orders of one drug (meds57: the dose-first section holds the raise).
+    read = (OTHER_PRESCRIBER_TO_CONFIRM, SAME_DRUG_DOSE_TO_CONFIRM)
+    quiet = quiet.union([g for g in record.gaps if g.reason in read])
     if lab_lookback_days is not None:
         # Review 17 W2: the SI-unit labs not received add nothing beside recent mass-unit ones.
         quiet = quiet.union(si_lab_gaps.moot(record, lab_lookback_days))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.other_prescriber import OTHER_PRESCRIBER_TO_CONFIRM
 from fhir_mapping.record import DataGap
+from fhir_mapping.same_drug_prescribers import SAME_DRUG_DOSE_TO_CONFIRM
 from services.data_gap_section import shown_gaps
 
 
@@ -23,8 +24,11 @@ def met_header(payer: str, gaps: Sequence[DataGap]) -> str:
     (payer; the record is incomplete: see *Data not read*)" when the card lists a gap; "...
     (payer; not provided: QuestionnaireResponse)" when the only gaps are kinds of data not sent."""
     # An open order another prescriber's stop did not end was read, not left out: the optimise
-    # card's drug-to-confirm line says it (fhir_mapping/other_prescriber.py, meds55).
-    gaps = [g for g in gaps if g.reason != OTHER_PRESCRIBER_TO_CONFIRM]
+    # card's drug-to-confirm line says it (fhir_mapping/other_prescriber.py, meds55); so two
+    # prescribers' open orders of one drug (meds57: its dose-first section).
+    gaps = [
+        g for g in gaps if g.reason not in (OTHER_PRESCRIBER_TO_CONFIRM, SAME_DRUG_DOSE_TO_CONFIRM)
+    ]
     if not gaps:
         return f"**Criteria met** ({payer}):"
     head = "**Criteria met on the data that could be read**"

@@ -70,6 +70,7 @@ from services.rules.optimize import (
     reassess,
     stale_score,
     suicide_hold,
+    two_orders,
     unscored,
     worse_after_raise,
 )
@@ -370,6 +371,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
                 if facts.not_mdd
                 else next_step_summary(ctx, used, remaining)
             )
+    summary = two_orders.confirm_summary(ctx, summary)  # meds55 finding 2 (meds57)
     if catatonia.findings(ctx):
         if not summary.startswith("Catatonia"):
             summary = catatonia.prefixed(ctx, summary)

@@ -62,8 +62,10 @@ from services.rules.optimize import (
 from services.rules.optimize.courses import failed_together
 from services.rules.optimize.partial import adjunct_added
 from services.rules.optimize.room import Room, room
-from services.rules.optimize.stopped_dose import stopped_above, stopped_words
+from services.rules.optimize.stopped_room import held_below_stopped
 from services.rules.optimize.titration import steps
+from services.rules.optimize.two_orders import SHORT as TWO_ORDERS
+from services.rules.optimize.two_orders import act as two_orders_act
 from services.rules.optimize.wording import failed_on_score_alone, short_drop
 from services.trial_dose_text import sig_unclear_text
 
@@ -118,7 +120,7 @@ def rooms(
             or populations.never(ctx, trial.ingredient, trial.drug_class) is not None
         ):
             continue
-        space = room(ctx, trial) or _held_below_stopped(trial)
+        space = room(ctx, trial) or held_below_stopped(trial)
         if space is not None:
             found.append(space)
     return tuple(found)
@@ -135,21 +137,6 @@ def leading(
     if not facts.failed_trials or after or facts.not_mdd or catatonia.findings(ctx):
         return ()
     return rooms(ctx, current, skip)
-
-
-def _held_below_stopped(trial: Trial) -> Room | None:
-    """A course with no room left only because the next dose up ended for an adverse effect
-    (stopped_dose.stopped_above; review s20 RA finding 1): a Room at its running dose whose hold says
-    why, so the section names the step that is not proposed instead of staying silent."""
-    stopped = stopped_above(trial)
-    now = trial.current_mg_per_day_upper
-    if stopped is None or now is None:
-        return None
-    why = (
-        f"{stopped_words(stopped)}; no lower step is left above the running dose: hold at "
-        f"{cards.fmt_mg(now)} {per_day(trial.ingredient)}."
-    )
-    return Room(trial, now, now, "", why, "dose not tolerated above it")
 
 
 def _step(space: Room) -> float | None:
@@ -202,7 +189,8 @@ def section(ctx: RuleContext, space: Room) -> str:
     # orders43: a raise back to a dose the course already failed on (lowered_failed.py) is not
     # proposed as "raise it first" either: the hold names that dose and asks why it was lowered.
     # A course another card rules against (ruled_against.py, K63b finding 6): reviewed, not raised.
-    held = (level_high_hold.SHORT, lowered_failed.SHORT, ruled_against.SHORT)
+    # meds57: two prescribers' orders of the drug (two_orders.py): the dose taken comes first.
+    held = (level_high_hold.SHORT, lowered_failed.SHORT, ruled_against.SHORT, TWO_ORDERS)
     if space.top <= space.now or space.hold_short in held:
         return (
             f"**Dose first:** {named} {since} ({taken}), {_outcome(trial)}: "
@@ -349,6 +337,14 @@ def summary(ctx: RuleContext, space: Room, failed: tuple[str, str]) -> str | Non
         )
         return cards.fit_summary(
             f"{long}: {act}, {then}", f"{long}: {act}", f"{short}: {act}, {then}", f"{short}: {act}"
+        )
+    if space.hold_short == TWO_ORDERS:
+        said = two_orders_act(space.trial)
+        return cards.fit_summary(
+            f"{long}: {said}, {then}",
+            f"{long}: {said}",
+            f"{short}: {said}, {then}",
+            f"{short}: {said}",
         )
     if space.hold is not None:
         return None

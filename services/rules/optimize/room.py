@@ -47,6 +47,7 @@ from services.rules.optimize.lowered_failed import SHORT as FAILED_SHORT
 from services.rules.optimize.lowered_failed import failed_above
 from services.rules.optimize.lowered_failed import hold as lowered_failed_hold
 from services.rules.optimize.stopped_dose import stopped_cap
+from services.rules.optimize.two_orders import hold as two_orders_hold
 from services.rules.per_context import per_context
 from services.running_reactions import severe_rechallenged
 from services.site_ceiling import site_ceiling, site_words
@@ -180,6 +181,11 @@ def _hold(ctx: RuleContext, trial: Trial, organs: _Organs) -> tuple[str, str] | 
     reported = report_hold(trial)
     if reported is not None:
         return reported, "dose to confirm"
+    # meds57: another prescriber's order of the drug still open beside the one counted; if both
+    # are taken the dose is their sum, so no raise before the dose taken is known.
+    orders = two_orders_hold(ctx, trial)
+    if orders is not None:
+        return orders
     qtc = qtc_line(ctx, name, trial.drug_class)
     if qtc is not None:
         return (
