@@ -56,7 +56,6 @@ def test_every_chart_is_an_ehr_chart(name: str) -> None:
         "d01_stopped_reason_insurance_goal_remission",
         "d02_stopped_reason_remission_not_achieved",
         "d03_stopped_partial_remission",
-        "c07_partial_remission_stopped_early",
         "d_remission_colon_no",  # recheck K25a s30 finding 10
         "d_seeking_remission",
     ],
@@ -66,6 +65,14 @@ def test_a_remission_not_reached_is_a_course_stopped_short(name: str) -> None:
     assert "(earlier course 2026-09 stopped after 12 days)" in text
     assert "consider TMS referral" in text
     assert "course length to confirm" not in text
+
+
+def test_a_tms_course_stopped_for_a_seizure_holds_tms() -> None:
+    # Session 40 (tms58, review K63a finding 5): Procedure notes are read for the seizure screen,
+    # so "Stopped early due to seizure" (a seizure during TMS) holds a new referral, named.
+    text = _text(_at.cards(_chart("c07_partial_remission_stopped_early")))
+    assert "**Why no TMS referral:** contraindication: Stopped early due to seizure" in text
+    assert "consider TMS referral" not in text
 
 
 def test_a_note_about_another_drug_leaves_the_course_completed() -> None:
