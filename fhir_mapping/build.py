@@ -215,7 +215,7 @@ def _build_record(
         # A lithium draft makes the drugs that raise its level worth reading (drug_table.py).
         drafted=frozenset([d.ingredient for d in drafts if not d.timing.halted]),
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
-        unknown_ended_days=policy.unknown_ended_days,
+        unknown=policy.unknown_windows(),  # records read `unknown` (fix maoi56)
         supply_gap_days=policy.supply_gap_days,  # an unidentified fill's run (fix drug49)
     )
     # A fill read with its order's drug is read, not skipped (fill_order_drug.py).

@@ -11,6 +11,7 @@ stated dose to confirm; a fill without days of supply is set aside for the suppl
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -30,9 +31,9 @@ from fhir_mapping.medication_types import (
     TypeReading,
     dosage_lines,
 )
-from fhir_mapping.policy import UNKNOWN_ENDED_DAYS
+from fhir_mapping.policy import UNKNOWN_WINDOWS, UnknownWindows
 from fhir_mapping.product_conflict import with_stated_dose
-from fhir_mapping.record import DataGap
+from fhir_mapping.record import DataGap, SetAside
 from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM, ended_long_ago, status_unknown
 from fhir_mapping.status_to_confirm import stated as unknown_stated
 from fhir_mapping.taper import with_taper
@@ -49,7 +50,7 @@ def read_resource(
     gaps: list[DataGap],
     pending: list[PendingDispense],
     conditions: Callable[[], Mapping[str, Mapping[str, Any]]],
-    unknown_ended_days: int = UNKNOWN_ENDED_DAYS,
+    unknown: UnknownWindows = UNKNOWN_WINDOWS,
     filled: Callable[[str], bool] = lambda _rid: False,
 ) -> None:
     """Add the events of one resource whose drug is recognised to `events` (or its gap to
@@ -68,21 +69,33 @@ def read_resource(
     # An order stating no supply is bounded only by a completed fill naming it (fix meds54).
     has_fill = reading.kind is ORDER and filled(string(resource.get("id")) or "")
     order_unknown = not listed and unknown_order.maybe_running(
-        resource, reading.kind, as_of, unknown_ended_days, has_fill
+        resource, reading.kind, as_of, unknown, has_fill
     )
-    if order_unknown or (listed and not ended_long_ago(resource, as_of, unknown_ended_days)):
+    # One stating no supply and named by no fill, past unknown.order_days: read as ended, named
+    # in the data-gap line only, no course made up for it (fix maoi56; unknown_order.py).
+    ended = not listed and unknown_order.read_ended(
+        resource, reading.kind, as_of, unknown.order_days, has_fill
+    )
+    if (
+        order_unknown
+        or ended
+        or (listed and not ended_long_ago(resource, as_of, unknown.ended_days))
+    ):
         drugs = tuple(c.ingredient for c in components)
         domain = undated_drug(drugs)[1]
-        gaps.extend(
-            resource_gap(
-                resource,
-                STATUS_TO_CONFIRM,
-                domain,
-                taken_now=drugs,
-                stated=unknown_stated(resource)
-                + (unknown_order.reach_said(resource, as_of, has_fill) if order_unknown else ""),
-            )
+        found = resource_gap(
+            resource,
+            STATUS_TO_CONFIRM,
+            domain,
+            taken_now=drugs,
+            stated=unknown_stated(resource)
+            + (unknown_order.reach_said(resource, as_of, has_fill) if order_unknown else ""),
         )
+        if ended:
+            # Its why says the order's day and status: the stated words would repeat them.
+            said = SetAside(drugs, unknown_order.ended_said(resource))
+            found = [replace(g, taken_now=(), set_aside=said, stated="") for g in found]
+        gaps.extend(found)
         return
     # The combination product it names, read here once (Contrave's bupropion is never a trial:
     # combination_products.py), with the strength the product table gives its component.

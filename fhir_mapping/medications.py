@@ -87,7 +87,7 @@ from fhir_mapping.medication_types import (
     resource_dosage_lines,
 )
 from fhir_mapping.order_readings import OrderReadings
-from fhir_mapping.policy import SUPPLY_GAP_DAYS, UNKNOWN_ENDED_DAYS
+from fhir_mapping.policy import SUPPLY_GAP_DAYS, UNKNOWN_WINDOWS, UnknownWindows
 from fhir_mapping.product_conflict import (
     DRUG_TO_CONFIRM,
     drug_conflict,
@@ -133,7 +133,7 @@ def medication_events(
     unique: bool = False,
     drafted: frozenset[str] = frozenset(),
     chart: Sequence[Mapping[str, Any]] | None = None,
-    unknown_ended_days: int = UNKNOWN_ENDED_DAYS,
+    unknown: UnknownWindows = UNKNOWN_WINDOWS,
     supply_gap_days: int = SUPPLY_GAP_DAYS,
 ) -> tuple[list[MedicationEvent], list[DataGap]]:
     """(events of the antidepressants and adjuncts among `resources`, what was left out).
@@ -153,7 +153,7 @@ def medication_events(
     on its events; a reasonReference is resolved among the Conditions of `chart` (the whole
     chart's resources, or only its Conditions, as build_record passes them; `resources` when
     None), indexed only when a resource has one. A statement `unknown` whose stated period ended
-    more than `unknown_ended_days` ago is read as its past course (status_to_confirm.py). A fill
+    more than `unknown.ended_days` ago is read as its past course (status_to_confirm.py). A fill
     whose drug is not identified is taken now while its supply and `supply_gap_days` reach
     `as_of` (unidentified_taken.py).
     """
@@ -188,7 +188,7 @@ def medication_events(
             gaps,
             pending,
             conditions,
-            unknown_ended_days,
+            unknown,
             has_fill,
         )
         if from_order and len(events) > before:
@@ -324,7 +324,7 @@ def medication_events(
             # An unidentified drug its record says is taken now (by an order's or a statement's
             # status, a fill's days of supply: unidentified_taken.py): the TMS screen and the
             # bupropion option ask about it (DataGap.said_taken; fix drug48, fix drug49).
-            taken = taken_now(resource, reading.kind, as_of, supply_gap_days, unknown_ended_days)
+            taken = taken_now(resource, reading.kind, as_of, supply_gap_days, unknown.ended_days)
             said = taken.said_taken and unidentified_reason(unreadable)
             if said and reading.kind is DISPENSE and named is None:
                 # A fill of orders the chart reads (its own Medication not had, two orders

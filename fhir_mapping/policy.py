@@ -14,8 +14,23 @@ from fhir_mapping.site_codes import SiteCodes
 # MappingPolicy.unknown_ended_days's default, named for the readers that take it as a default
 # argument (a slots dataclass's field is no class attribute).
 UNKNOWN_ENDED_DAYS = 35
+# MappingPolicy.unknown_order_days's default, named for the same reason (unknown_order.py).
+UNKNOWN_ORDER_DAYS = 70
 # MappingPolicy.supply_gap_days's default, named for the same reason (unidentified_taken.py).
 SUPPLY_GAP_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownWindows:
+    """The two windows a record read `unknown` is kept possibly running by, as the medication
+    readers take them (MappingPolicy.unknown_ended_days, unknown_order_days)."""
+
+    ended_days: int = UNKNOWN_ENDED_DAYS
+    order_days: int = UNKNOWN_ORDER_DAYS
+
+
+# The default windows, for the readers that take them as a default argument.
+UNKNOWN_WINDOWS = UnknownWindows()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +138,17 @@ class MappingPolicy:
     # still act is kept in view as possibly running. A DESIGN CHOICE (no guideline value;
     # UNVERIFIED).
     unknown_ended_days: int = UNKNOWN_ENDED_DAYS
+    # A clinic order read `unknown` that states no supply and that no completed fill names
+    # (unknown_order.unbounded) is read as possibly running for this many days after its own
+    # day; past that it is read as ended (fix maoi56, review K62a finding 7: a phenelzine order
+    # of 2019 so read gave the critical MAOI card beside a sertraline draft in 2026). It has no
+    # end for unknown_ended_days to count from, so this counts from its day: 70 = 35 days it
+    # may have been taken (unknown_ended_days' default) plus the longest washout of
+    # services/data/maoi_washout.csv (fluoxetine, 35 days; 14 after an MAOI), so an order
+    # recent enough for its drug still to be taken or still to act keeps every MAOI check. A
+    # DESIGN CHOICE (no guideline value; UNVERIFIED); never shorter (the policy table refuses
+    # it: services/policy/mapping_config.py).
+    unknown_order_days: int = UNKNOWN_ORDER_DAYS
     # Score windows around a trial: baseline = latest PHQ-9 in the 30 days before the start, or
     # the first 14 days of treatment; on-treatment = latest from week 4 to 30 days after the end
     # (CANMAT 2023: response is judged after >= 4 weeks; early improvement by week 4, para 191).
@@ -254,3 +280,7 @@ class MappingPolicy:
     # read in (services policy suicide_post_discharge_days, 90: Chung 2017's first 3 months).
     # A DESIGN CHOICE (no guideline value for an ED visit; UNVERIFIED).
     ed_reason_unread_days: int = 90
+
+    def unknown_windows(self) -> UnknownWindows:
+        """The windows the medication readers keep a record read `unknown` by."""
+        return UnknownWindows(self.unknown_ended_days, self.unknown_order_days)

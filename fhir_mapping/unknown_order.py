@@ -24,6 +24,17 @@ record to confirm ("no supply or fill on record: how long it was taken is not kn
 possibly running, as a statement `unknown` stating no end does (status_to_confirm.py). A
 completed fill naming it is evidence of taking and bounds it: the fills make the course (rule
 as before, medication_types.not_shown_taken).
+
+Fix maoi56 (review K62a finding 7): so read at any age, a phenelzine order of 2019, status
+`unknown`, no supply on record, gave the critical MAOI card beside a sertraline draft in 2026.
+Such an order has no end for unknown_ended_days to count from, so MappingPolicy.unknown_order_days
+(70) counts from its own day: within it the order stays to confirm, past it it is read as ended
+("order 2019-03-01, status unknown, no supply on record: read as ended" in the data-gap line),
+its drug not running for any check, and still no course. Why 70 and not 35: nothing says how
+long the drug was taken after the order, and an MAOI (or fluoxetine before one) still acts for
+its washout after the last dose (14 days after phenelzine, 35 after fluoxetine: maoi_washout.csv).
+So the window the drug may have been taken in (35, unknown_ended_days' default) plus the longest
+washout (35): an order of 49 days keeps the MAOI card, the safer reading while the drug may act.
 """
 
 from __future__ import annotations
@@ -39,6 +50,7 @@ from fhir_mapping.fhir_fields import JSON_OBJECT
 from fhir_mapping.medication_dates import parse_date
 from fhir_mapping.medication_statuses import UNKNOWN, status_read
 from fhir_mapping.medication_supply import refills_allowed, valid_until
+from fhir_mapping.policy import UnknownWindows
 
 
 def supply_reach(resource: Mapping[str, Any]) -> date | None:
@@ -62,17 +74,44 @@ def supply_reach(resource: Mapping[str, Any]) -> date | None:
 
 
 def maybe_running(
-    resource: Mapping[str, Any], kind: EventKind, as_of: date, days: int, filled: bool = False
+    resource: Mapping[str, Any],
+    kind: EventKind,
+    as_of: date,
+    windows: UnknownWindows,
+    filled: bool = False,
 ) -> bool:
-    """Whether an order read `unknown` may still be taken: it is unbounded (`unbounded`: no
-    supply stated, not `filled`), or its supply reach (`supply_reach`) is no more than `days`
-    before `as_of` (module docstring)."""
+    """Whether an order read `unknown` may still be taken: its supply reach (`supply_reach`) is
+    no more than `windows.ended_days` before `as_of`, or it is unbounded (`unbounded`: no supply
+    stated, not `filled`) and its own day no more than `windows.order_days` before it (module
+    docstring)."""
     if kind is not EventKind.ORDER or status_read(resource) != UNKNOWN:
         return False
     if unbounded(resource, filled):
-        return True
+        return not read_ended(resource, kind, as_of, windows.order_days, filled)
     reach = supply_reach(resource)
-    return reach is not None and reach + timedelta(days=days) >= as_of
+    return reach is not None and reach + timedelta(days=windows.ended_days) >= as_of
+
+
+def read_ended(
+    resource: Mapping[str, Any], kind: EventKind, as_of: date, days: int, filled: bool = False
+) -> bool:
+    """Whether an order read `unknown` is unbounded (`unbounded`) and written more than `days`
+    (MappingPolicy.unknown_order_days) before `as_of`: read as ended, its drug no longer
+    possibly running, and no course either (fix maoi56)."""
+    if kind is not EventKind.ORDER or status_read(resource) != UNKNOWN:
+        return False
+    start = parse_date(resource.get("authoredOn"))
+    return (
+        unbounded(resource, filled) and start is not None and start + timedelta(days=days) < as_of
+    )
+
+
+def ended_said(resource: Mapping[str, Any]) -> str:
+    """ "order 2019-03-01, status unknown, no supply on record: read as ended", why the data-gap
+    line says its drug is not read as running (`read_ended`)."""
+    start = parse_date(resource.get("authoredOn"))
+    day = start.isoformat() if start is not None else "undated"
+    return f"order {day}, status unknown, no supply on record: read as ended"
 
 
 def unbounded(resource: Mapping[str, Any], filled: bool) -> bool:

@@ -30,6 +30,7 @@ from fhir_mapping.record import DataGap, PatientRecord, Role
 from services import cards, draft_tapers, drug_names, washout
 from services.order_statement import with_statement
 from services.recommendation import Indicator, Recommendation
+from services.washout_state import stop_recorded, stop_said
 from services.washout_table import table as washout_rows
 from services.washout_words import kind_label
 
@@ -109,21 +110,26 @@ def _maoi_conflicts(record: PatientRecord) -> list[washout.Conflict]:
     return washout.conflicts_for(_UNKNOWN_DRUG, Role.ANTIDEPRESSANT, record, drafts=drafts)
 
 
-def _maoi_state(c: washout.Conflict) -> str:
-    """ "is running", "is on this same order", "was stopped 5 days ago (14-day washout, until
-    2025-06-11)"."""
+def _maoi_state(c: washout.Conflict, name: str) -> str:
+    """ "Phenelzine (MAOI) is running", "... is on this same order", "... was stopped 5 days ago
+    (14-day washout, until 2025-06-11)", `name` the MAOI as shown with its label; an end not
+    recorded as a stop as washout_state.stop_said words it (fix maoi56, as wash66 did for the
+    other MAOI cards): "phenelzine (MAOI) supply ran out 5 days ago (14-day washout, ...)"."""
     start = c.earliest_start
     if c.old.on_order:
-        return "is on this same order"
+        return f"{name} is on this same order"
     if start is None:
         # Its start named, so no resource id is needed to find it (review 19 b01s).
-        return f"is running (since {c.old.start.isoformat()})" if c.old.start else "is running"
-    return f"was stopped {c.days_off()} ago ({c.days}-day washout, until {start.isoformat()})"
+        return f"{name} is running" + (f" (since {c.old.start.isoformat()})" if c.old.start else "")
+    washout_left = f"({c.days}-day washout, until {start.isoformat()})"
+    if stop_recorded(c.old):
+        return f"{name} was stopped {c.days_off()} ago {washout_left}"
+    return f"{stop_said(c.old, name, f'{c.days_off()} ago')} {washout_left}"
 
 
 def _maoi_summary(refs: Sequence[str], c: washout.Conflict) -> str:
     name = drug_names.shown(c.old.ingredient)
-    head = f"{name} ({kind_label(c.old.row)}) {_maoi_state(c)}"
+    head = _maoi_state(c, f"{name} ({kind_label(c.old.row)})")
     drafted = "a drafted drug" if len(refs) == 1 else f"{len(refs)} drafted drugs"
     return cards.fit_summary(
         f"{head[:1].upper()}{head[1:]}: an antidepressant drafted now could be contraindicated; "
@@ -150,10 +156,9 @@ def _maoi_section(conflicts: Sequence[washout.Conflict]) -> str:
     lines = []
     for c in conflicts:
         cite = "" if c.old.on_order else cards.record_cite(c.old.source, c.old.start is not None)
-        lines.append(
-            f"- {drug_names.shown_first(c.old.ingredient)} ({kind_label(c.old.row)}) "
-            f"{_maoi_state(c)}{cite}"
-        )
+        name = f"{drug_names.shown(c.old.ingredient)} ({kind_label(c.old.row)})"
+        state = _maoi_state(c, name)
+        lines.append(f"- {state[:1].upper()}{state[1:]}{cite}")
     return "\n".join(
         [
             "**An MAOI is on record, and the drafted drug is not known**: most antidepressants "

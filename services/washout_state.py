@@ -129,7 +129,7 @@ def stop_said(old: Exposure, name: str, when: str = "") -> str:
     fluoxetine was 2026-10-31"."""
     at = f" {when}" if when else ""
     end = old.end_from
-    if end is None or old.ended_by or old.end_not_recorded or old.supply_end is not None:
+    if stop_recorded(old) or end is None:
         return f"{name} stopped{at}"
     if end.kind is EndKind.FILL and not end.assumed:
         # "supply ran out", not "the last fill of X ran out": the shorter words leave room in a
@@ -138,6 +138,15 @@ def stop_said(old: Exposure, name: str, when: str = "") -> str:
     # A noun, not a clause: its day needs a verb ("... of fluoxetine was 2026-10-31").
     return f"the end counted for the {_COUNTED_ON[end.kind]} of {name}" + (
         f" was {when}" if when else ""
+    )
+
+
+def stop_recorded(old: Exposure) -> bool:
+    """Whether `stop_said` says "stopped" of `old`: a recorded stop (or one bounded otherwise),
+    not an end worked out from a fill's supply or counted for an order (fix maoi56: the cards
+    that keep their own words for a recorded stop ask this, so the other ends read alike)."""
+    return bool(
+        old.end_from is None or old.ended_by or old.end_not_recorded or old.supply_end is not None
     )
 
 

@@ -17,6 +17,7 @@ from fhir_mapping.record import DraftOrder, PatientRecord
 from services import drug_names, washout, washout_partners
 from services.card_format import plural
 from services.order_checks.maoi_summary import stops_with_harm
+from services.washout_state import stop_said
 
 
 def _plain_stop(c: washout.Conflict) -> bool:
@@ -62,7 +63,10 @@ def mixed_summary(
         name = drug_names.shown(c.old.ingredient)
         if c.old.row.is_maoi:
             name = f"{name} ({washout.kind_label(c.old.row)})"
-        stop = f"{name} stopped {c.old.end.isoformat()}"
+        # What the stop rests on, as washout_state.stop_said words it (fix maoi56, as wash66
+        # did for the other MAOI cards): "fluoxetine supply ran out 2026-10-31" of a fill's
+        # supply end, "fluoxetine stopped 2026-10-31" only of a recorded stop.
+        stop = stop_said(c.old, name, c.old.end.isoformat())
         if compact:
             return f"{stop} ({plural(left(c), 'day')} left)"
         return f"{stop}, {washout_partners.left_text(left(c))}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fhir_mapping.record import DraftOrder
 from services import drug_names, washout
 from services.card_format import and_list, plural
-from services.washout_state import stop_said
+from services.washout_state import stop_recorded, stop_said
 
 
 def stops_with_harm(c: washout.Conflict) -> bool:
@@ -169,13 +169,21 @@ def _urgent_after_stop(draft: DraftOrder, c: washout.Conflict) -> tuple[str, ...
         said, since = f"stopped on or before {end}", "from then"
     else:
         said, since = f"stopped {c.days_off()} ago", "after its last dose"
+    head, after = f"{old} {said}", f"{new} with"
+    if not stop_recorded(c.old):
+        # What the stop rests on, as washout_state.stop_said words it (fix maoi56, as wash66
+        # did for the other MAOI cards): "sertraline supply ran out 11 days ago", "the end
+        # counted for the last order of sertraline was 11 days ago", never "stopped" of a
+        # stop nothing records; a noun phrase then follows a colon, not "with".
+        head = stop_said(c.old, old, f"{c.days_off()} ago")
+        after = f"{new}:" if head.startswith("the end") else after
     watch = f"monitor up to {c.days} days {since}"
     alt = "else an alternative"
     return (
-        f"{new} with {old} {said}: if urgent give {lin}, {watch}; {alt}",
-        f"{new} with {old} {said}: if urgent give it, {watch}; {alt}",
-        f"{new}: {old} {said}: if urgent give it, {watch}; {alt}",
-        f"{new}: {old} {said}: if urgent give it, monitor {c.days} days; {alt}",
+        f"{after} {head}: if urgent give {lin}, {watch}; {alt}",
+        f"{after} {head}: if urgent give it, {watch}; {alt}",
+        f"{new}: {head}: if urgent give it, {watch}; {alt}",
+        f"{new}: {head}: if urgent give it, monitor {c.days} days; {alt}",
     )
 
 
@@ -229,9 +237,11 @@ def urgent_summary(draft: DraftOrder, found: list[washout.Conflict]) -> tuple[st
             # "stopped at least 0 days ago".
             state = f"stopped on or before {c.old.end.isoformat()}"
         else:
-            state = f"stopped {c.days_off()} ago"
-        by_state.setdefault(state, []).append(name)
-    said = and_list([f"{and_list(names)} {state}" for state, names in by_state.items()])
+            # What the stop rests on, as stop_said words it (fix maoi56): the names take the
+            # place of _NAMES ("sertraline and venlafaxine supply ran out 11 days ago").
+            state = stop_said(c.old, _NAMES, f"{c.days_off()} ago")
+        by_state.setdefault(state if _NAMES in state else f"{_NAMES} {state}", []).append(name)
+    said = and_list([state.replace(_NAMES, and_list(names)) for state, names in by_state.items()])
     names = and_list([drug_names.shown(c.old.ingredient) for c in found])
     give = f"give {drug_names.shown(draft.ingredient)}, monitor"
     steps = "; ".join(
@@ -295,3 +305,7 @@ def urgent_summary(draft: DraftOrder, found: list[washout.Conflict]) -> tuple[st
         f"{new} with {names}: if urgent {steps}; {alt}",
         f"{new} with {names}: {lead}, monitor; {alt}",
     )
+
+
+# Where urgent_summary puts the partners sharing one state (a character no drug name holds).
+_NAMES = "\x00"

@@ -24,6 +24,7 @@ class _MappingPolicyConfig(BaseModel):
     statement_confirmed_days: int = Field(365, ge=1, le=3660)
     maybe_running_days: int = Field(365, ge=1, le=3660)
     unknown_ended_days: int = Field(35, ge=0, le=3660)
+    unknown_order_days: int = Field(70, ge=1, le=3660)
     baseline_days_before: int = Field(30, ge=0)
     baseline_days_after: int = Field(14, ge=0)
     on_treatment_from_week: float = Field(4.0, ge=0)
@@ -57,6 +58,24 @@ class _MappingPolicyConfig(BaseModel):
             raise ValueError(
                 f"must be at least {floor} days, the longest washout of maoi_washout.csv: a "
                 "record to confirm within a washout period is still read as possibly running"
+            )
+        return days
+
+    @field_validator("unknown_order_days")
+    @classmethod
+    def _taken_then_washed_out(cls, days: int) -> int:
+        """An order read `unknown` stating no supply is read as ended only once the drug could
+        neither still be taken nor still act (MappingPolicy.unknown_order_days, fix maoi56):
+        never fewer days than unknown_ended_days' default plus the longest washout."""
+        from fhir_mapping.policy import UNKNOWN_ENDED_DAYS
+        from services.washout_table import longest_washout_days  # the table imports no policy
+
+        floor = UNKNOWN_ENDED_DAYS + longest_washout_days()
+        if days < floor:
+            raise ValueError(
+                f"must be at least {floor} days ({UNKNOWN_ENDED_DAYS} the drug may have been "
+                "taken plus the longest washout of maoi_washout.csv): an MAOI order read unknown "
+                "within them may still be taken or still act"
             )
         return days
 

@@ -129,12 +129,14 @@ def test_status_unknown_is_not_an_augmentation_used() -> None:
     _order(c, MIRTAZAPINE_30, "mirt-unknown", status="unknown")
     # Fix meds54: stating no supply and filled by nothing, it is a record to confirm, its length
     # unknown (unknown_order.unbounded), no course at all: before, a 30-day NOT_A_TRIAL course.
+    # Fix maoi56: written more than MappingPolicy.unknown_order_days (70) before as-of, it is
+    # read as ended, named in the data-gap line only, still no course.
     record = _record(c)
     assert [t for t in record.trials if t.ingredient == "mirtazapine"] == []
-    (gap,) = [g for g in record.gaps if g.taken_now == ("mirtazapine",)]
-    assert gap.stated == (
-        "status unknown, recorded 2024-10-01; no supply or fill on record, so how long it was "
-        "taken is not known"
+    (gap,) = [g for g in record.gaps if g.set_aside and g.set_aside.drugs == ("mirtazapine",)]
+    assert gap.taken_now == ()
+    assert gap.set_aside is not None and gap.set_aside.why == (
+        "order 2024-10-01, status unknown, no supply on record: read as ended"
     )
 
 

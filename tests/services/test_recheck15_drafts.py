@@ -124,7 +124,8 @@ def test_an_unidentified_draft_with_no_maoi_on_record_keeps_the_warning() -> Non
 def test_an_maoi_stopped_within_its_washout_is_named_with_its_end() -> None:
     """Phenelzine stopped, its last fill (2025-05-06, 20 days' supply) ending 2025-05-25: within
     the 14 days an antidepressant needs after it (CPS 2023 Table 5), so the unknown draft is still
-    critical, and the card says until when."""
+    critical, and the card says until when; the end is the last fill's supply, no recorded stop
+    day, so "supply ran out" (fix maoi56, as washout_state.stop_said words it)."""
     doc = _chart("d02_unidentified_draft_beside_maoi")
     (order,) = [
         e["resource"]
@@ -144,7 +145,7 @@ def test_an_maoi_stopped_within_its_washout_is_named_with_its_end() -> None:
     card = by_topic(cards)[QUALITY]
     assert card["indicator"] == "critical"
     assert card["summary"].startswith(
-        f"Phenelzine (MAOI) was stopped {ago} days ago (14-day washout, until "
+        f"Phenelzine (MAOI) supply ran out {ago} days ago (14-day washout, until "
         f"{date.fromordinal(until).isoformat()})"
     )
 

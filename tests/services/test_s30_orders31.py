@@ -92,10 +92,11 @@ def test_under_18_the_two_ssri_card_already_naming_both_is_unchanged() -> None:
             "monitor up to 14 days from then; else an alternative",
             "stopped only on or before 2026-12-01 (as of today)",
         ),
-        # A stop on record (its supply's end): its days after the last dose.
+        # A stop on record (its supply's end): its days after the last dose; maoi56: the stop
+        # is the last fill's supply running out, said so (washout_state.stop_said).
         (
             "c3_fluoxetine_stopped_1031_linezolid_sign",
-            "Linezolid with fluoxetine stopped 31 days ago: if urgent give linezolid, monitor up "
+            "Linezolid with fluoxetine supply ran out 31 days ago: if urgent give it, monitor up "
             "to 35 days after its last dose; else an alternative",
             # wash65 (K58a finding 5): the end is the last fill's supply, not a recorded dose.
             "was last filled on 2026-10-01 for 30 days, a supply that ran to 2026-10-31 (31 days "
