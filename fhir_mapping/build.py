@@ -50,7 +50,6 @@ from fhir_mapping.item9_undated import read_undated
 from fhir_mapping.lab_lookalike import without_read_twice
 from fhir_mapping.level_adequacy import level_shown
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
-from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index
 from fhir_mapping.medications import medication_events
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -203,9 +202,7 @@ def _build_record(
     # identified is a gap, said at the order (services/data_gaps.py).
     drafts, draft_gaps = read_drafts(
         draft_resources,
-        chart_medications=medication_index(medication_resources)
-        if draft_resources
-        else NO_MEDICATIONS,
+        chart_medications=walk.medication_lists.medications,  # read once (chart_medications)
     )
     gaps.extend(draft_gaps)
     events, medication_gaps = medication_events(
@@ -217,12 +214,14 @@ def _build_record(
         chart=chart_conditions,  # an order's reasonReference names one (indications.py)
         unknown=policy.unknown_windows(),  # records read `unknown` (fix maoi56)
         supply_gap_days=policy.supply_gap_days,  # an unidentified fill's run (fix drug49)
+        lists=walk.medication_lists,
     )
     # A fill read with its order's drug is read, not skipped (fill_order_drug.py).
     skipped += len({g.source for g in medication_gaps if not from_order(g)})
     # A record to confirm that a later record ends, or stale, is not running (to_confirm_settled).
     gaps.extend(settle(medication_gaps, events, as_of=as_of, window_days=policy.maybe_running_days))
-    gaps.extend(status_gaps.medication_status_gaps(medication_resources, events))  # s30 status31
+    unread_status = walk.medication_lists.status_unread  # the only records it can name (perf17)
+    gaps.extend(status_gaps.medication_status_gaps(unread_status, events))  # s30 status31
     if administrations:  # a fixed course (review 15 W1) and ward doses (s25 RI 2-4) on the MAR:
         # courses and adherence (ward_courses.py); the rest is read for sessions below.
         mar = read_mar(events, walk, as_of=as_of, policy=policy, class_of=reads.class_key)

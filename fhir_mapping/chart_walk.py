@@ -6,10 +6,11 @@ a reader wants them. What it found is a `ChartWalk`; build.py reads each part.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 
 from fhir_mapping import visit_pregnancy
 from fhir_mapping.admission_codes import unread_class
+from fhir_mapping.chart_medications import ChartMedications, chart_medications
 from fhir_mapping.codes import ObservationCode
 from fhir_mapping.contained_scores import with_contained_scores
 from fhir_mapping.excluded_resources import excluded_gaps
@@ -72,6 +73,12 @@ class ChartWalk:
     # The Conditions among `own`, in its order: what a stay's reasonReference is looked for in
     # (stay_evidence.py), gathered here rather than by a second walk of `own` (issue 14).
     own_conditions: list[Resource] = field(default_factory=list)
+
+    @cached_property
+    def medication_lists(self) -> ChartMedications:
+        """`medication_resources` read once into the indexes their readers share (issue 14,
+        perf17: chart_medications.py), on the first reader's question."""
+        return chart_medications(self.medication_resources)
 
 
 def walk_chart(

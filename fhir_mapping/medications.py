@@ -42,8 +42,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping import unknown_order
 from fhir_mapping.authorising_order import order_ids, the_order
+from fhir_mapping.chart_medications import ChartMedications, chart_medications
 from fhir_mapping.combination_products import product_of
 from fhir_mapping.conditional_fills import ConditionalKey, conditional_key
 from fhir_mapping.depression_unknown_name import for_depression
@@ -63,7 +63,6 @@ from fhir_mapping.medication_drafts import draft_orders, flat_drafts, read_draft
 from fhir_mapping.medication_drug import (
     NO_MEDICATIONS,
     drug_look,
-    medication_index,
     off_pathway,
     read_drug,
     read_only_with_another,
@@ -135,6 +134,7 @@ def medication_events(
     chart: Sequence[Mapping[str, Any]] | None = None,
     unknown: UnknownWindows = UNKNOWN_WINDOWS,
     supply_gap_days: int = SUPPLY_GAP_DAYS,
+    lists: ChartMedications | None = None,
 ) -> tuple[list[MedicationEvent], list[DataGap]]:
     """(events of the antidepressants and adjuncts among `resources`, what was left out).
 
@@ -155,11 +155,10 @@ def medication_events(
     None), indexed only when a resource has one. A statement `unknown` whose stated period ended
     more than `unknown.ended_days` ago is read as its past course (status_to_confirm.py). A fill
     whose drug is not identified is taken now while its supply and `supply_gap_days` reach
-    `as_of` (unidentified_taken.py).
+    `as_of` (unidentified_taken.py). `lists`: `resources` read once (chart_medications.py).
     """
-    # Medications by id, indexed on the first resource that references one: most charts code
-    # their drugs inline and never need it.
-    medications: Mapping[str, Mapping[str, Any]] | None = None
+    lists = chart_medications(resources) if lists is None else lists
+    medications: Mapping[str, Mapping[str, Any]] = lists.medications  # Medications by id
     events: list[MedicationEvent] = []
     gaps: list[DataGap] = []
     seen: set[tuple[str, str]] = set()
@@ -196,8 +195,8 @@ def medication_events(
         return before
 
     found: dict[str, Mapping[str, Any]] | None = None
-    has_fill = unknown_order.FilledOrders(resources)  # orders a completed fill names
-    orders = OrderReadings(resources)  # each order a fill names, read once: order_readings.py
+    has_fill = lists.filled.__contains__  # orders a completed fill names
+    orders = OrderReadings(lists.orders)  # each order a fill names, read once: order_readings.py
     repeats: dict[bytes, RepeatFill] = {}  # dispenses read, by repeat_key: this chart's only
     quietly_deferred: set[ConditionalKey] = set()  # conditional_fills.py: this walk's only
 
@@ -220,10 +219,8 @@ def medication_events(
     ) -> bool:
         """Whether `dispense`, read as `components`, fills one order of another drug: its gap
         added then (fill_order_mismatch.py), it is read no further."""
-        nonlocal medications
         if (rid := the_order(dispense)) is None:
             return False
-        medications = medication_index(resources) if medications is None else medications
         ordered = orders.read(rid, medications)
         found = mismatch_gaps(dispense, components, medication, ordered, as_of)
         if add:  # else the fill is read in full, its Medication with it (the gap's words)
@@ -285,8 +282,6 @@ def medication_events(
         if quiet is not None and quiet in quietly_deferred and look is not None:
             deferred.append((resource, reading, look[1], None, ""))
             continue
-        if medications is None and resource.get("medicationReference") is not None:
-            medications = medication_index(resources)
         components, unreadable, medication = read_drug(
             resource, medications or NO_MEDICATIONS, look
         )

@@ -9,16 +9,17 @@ code/name conflict check, ~39 k instructions a fill. The answer depends on the o
 Medications and the build's unread Medications alone (medication_drug.UNREAD_MEDICATIONS, set
 for the whole build), so it is remembered here by order id: for ONE chart's walk, made by
 medication_events and dropped with it, never across requests or patients (another chart's order
-of the same id is another order).
+of the same id is another order). The orders by id are the chart's (chart_medications.py: its
+medication resources read once, perf17), not indexed here again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fhir_mapping.fill_order_drug import order_index, read_order
+from fhir_mapping.fill_order_drug import read_order
 from fhir_mapping.terminology import Component
 
 
@@ -35,14 +36,14 @@ class OrderReading:
 
 
 class OrderReadings:
-    """The chart's MedicationRequests by id (indexed on the first question) and each one's
-    reading (`read`), remembered for this walk only (module docstring)."""
+    """The chart's MedicationRequests by id (`orders`: fill_order_drug.order_index's answer,
+    as chart_medications gives it) and each one's reading (`read`), remembered for this walk
+    only (module docstring)."""
 
-    __slots__ = ("_orders", "_read", "_resources")
+    __slots__ = ("_orders", "_read")
 
-    def __init__(self, resources: Iterable[Mapping[str, Any]]) -> None:
-        self._resources = resources
-        self._orders: dict[str, Mapping[str, Any]] | None = None
+    def __init__(self, orders: Mapping[str, Mapping[str, Any]]) -> None:
+        self._orders = orders
         self._read: dict[str, OrderReading | None] = {}
 
     def order(self, rid: str | None) -> Mapping[str, Any] | None:
@@ -50,8 +51,6 @@ class OrderReadings:
         chart: the reason a fill states through it (depression_unknown_name.py, fix meds49)."""
         if rid is None:
             return None
-        if self._orders is None:
-            self._orders = order_index(self._resources)
         return self._orders.get(rid)
 
     def read(
@@ -66,8 +65,6 @@ class OrderReadings:
             return self._read[rid]
         except KeyError:
             pass
-        if self._orders is None:
-            self._orders = order_index(self._resources)
         order = self._orders.get(rid)
         ordered = None if order is None else read_order(order, medications)
         found = None
