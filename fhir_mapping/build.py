@@ -311,8 +311,6 @@ def _build_record(
     phq9 = sorted((s for s in all_scores if s.instrument == "PHQ-9"), key=lambda s: s.date)
     devices = device_course_starts(procedures, course_rule, as_of, phq9, policy)
     trials = scores.attach_scores(courses, all_scores, policy, devices)
-    # A drug dosed to a serum level is adequate only with its level shown (fix trial74).
-    trials = level_shown(trials, clinical.labs)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()
@@ -348,6 +346,9 @@ def _build_record(
     if lab_observations:  # an undated or valueless lab (an ECG whose QTc is not a number)
         gaps.extend(labs.lab_gaps(lab_observations, clinical.labs, as_of=as_of))
     gaps[:] = without_read_twice(gaps, clinical.labs)  # the same result sent twice (s24 RB 2)
+    # A drug dosed to a serum level is adequate only with its level shown (fix trial74); one
+    # not read is named so, never "no level on record" (fix data68): after every lab gap.
+    trials = level_shown(trials, clinical.labs, gaps)
     blood_pressures, pgx_results, side_gaps = read_vitals_pgx(
         vital_observations, pgx_observations, as_of=as_of
     )

@@ -30,6 +30,7 @@ from fhir_mapping.resource_routing import (
     wants_questionnaire_response,
 )
 from fhir_mapping.site_codes import SiteCodes
+from fhir_mapping.unknown_surveys import unknown_survey_gap
 from fhir_mapping.unnamed_conditions import unnamed_condition_gap
 from fhir_mapping.visit_reads import VisitReads
 
@@ -182,6 +183,9 @@ def walk_chart(
                     or (asks and row_answer(resource) is not None)
                 ):
                     lookalikes.append(resource)
+                elif (survey := unknown_survey_gap(resource)) is not None:
+                    # A survey under a code nothing recognises may be a PHQ-9 (fix data68).
+                    gaps.append(survey)
                 continue
             if reads is PREGNANCY_READER:  # review 10 finding 3
                 pregnancy_observations.append(resource)

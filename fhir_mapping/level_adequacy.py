@@ -17,7 +17,10 @@ intolerant course that is not adequate): "Tremor, patient declined levels" reads
 
 A level whose unit is not one of the row's (umol/L, mg/L: converted only by the services layer,
 services/data/lab_unit_factors.csv) or whose value was not read is a level on record that is not
-compared: it does not hold the course back (the service does not guess a conversion).
+compared: it does not hold the course back (the service does not guess a conversion). A level
+that may be on record but was not read (a result named lithium under a code not known, one
+without a readable value, lab results that could not all be had) is said so: "lithium level not
+read (see Data not read)", never "no lithium level on record" (fix data68).
 """
 
 from __future__ import annotations
@@ -29,7 +32,10 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.clinical_records import LabResult
-from fhir_mapping.record import InadequacyReason, Trial, Verdict
+from fhir_mapping.lab_lookalike import unread_lab
+from fhir_mapping.lab_names import LAB_NAMES
+from fhir_mapping.lab_unread import unread_test
+from fhir_mapping.record import DataDomain, DataGap, GapCause, InadequacyReason, Trial, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +66,41 @@ def level_rows() -> dict[str, LevelRow]:
 _ADEQUATE = Verdict.ADEQUATE
 
 
-def level_shown(trials: Sequence[Trial], labs: Iterable[LabResult]) -> tuple[Trial, ...]:
-    """`trials` with the module's rule applied."""
+def level_shown(
+    trials: Sequence[Trial], labs: Iterable[LabResult], gaps: Sequence[DataGap] = ()
+) -> tuple[Trial, ...]:
+    """`trials` with the module's rule applied; `gaps`: the record's, for a level not read."""
     rows = level_rows()
     if not any(t.verdict is _ADEQUATE and t.ingredient in rows for t in trials):
         return tuple(trials)  # the common case: no adequate course of a level-dosed drug
     results = tuple(labs)
-    return tuple([_judged(t, rows.get(t.ingredient), results) for t in trials])
+    return tuple([_judged(t, rows.get(t.ingredient), results, gaps) for t in trials])
+
+
+def _not_read(test: str, gaps: Sequence[DataGap]) -> str | None:
+    """Why a level of `test` may be on record unread (fix data68, review K63a finding 11: a
+    display-only Oracle lithium result, one contained in a DiagnosticReport, made the TMS
+    packet say "no lithium level on record"): a result named `test` not read (a local code:
+    lab_lookalike.py; no readable value: lab_unread.py), or lab results that could not all be
+    had (a Bundle entry of another type, later pages, a failed read: as the interaction card's
+    "lab results could not all be read", services/lab_readings.py). None: nothing unread."""
+    labs = [g for g in gaps if g.domain is DataDomain.LABS]
+    name = LAB_NAMES.get(test, test)
+    if any(unread_lab(g, test) or unread_test(g) == test for g in labs):
+        return f"{name} not read (see Data not read)"
+    causes = {g.cause for g in labs}
+    for cause, words in _FEED_WORDS:
+        if cause in causes:
+            return f"{name} not read: lab results {words} (see Data not read)"
+    return None
+
+
+# A failure said first: the results exist and were not seen (services/lab_readings.py's order).
+_FEED_WORDS = (
+    (GapCause.NOT_READ, "could not be read"),
+    (GapCause.PARTIAL, "could not all be read"),
+    (GapCause.NOT_PROVIDED, "not available"),
+)
 
 
 def shows_level(trial: Trial, row: LevelRow, labs: Iterable[LabResult]) -> bool:
@@ -83,7 +117,9 @@ def shows_level(trial: Trial, row: LevelRow, labs: Iterable[LabResult]) -> bool:
     return False
 
 
-def _words(trial: Trial, row: LevelRow, labs: tuple[LabResult, ...]) -> str:
+def _words(
+    trial: Trial, row: LevelRow, labs: tuple[LabResult, ...], gaps: Sequence[DataGap]
+) -> str:
     """Why the level does not show adequacy: the highest level of the course below the minimum
     ("lithium level 0.3 mmol/L (2026-06-22) below 0.5 mmol/L"), or none during the course (a
     level of another time is named as not of this course: it says nothing of this dose)."""
@@ -100,12 +136,16 @@ def _words(trial: Trial, row: LevelRow, labs: tuple[LabResult, ...]) -> str:
         top = max(within, key=lambda lab: (lab.value or 0.0, lab.date))
         sent = f"{top.comparator or ''}{top.value:g} {top.unit}"
         return f"{trial.ingredient} level {sent} ({top.date.isoformat()}) below {bound}"
+    if (unread := _not_read(row.test, gaps)) is not None:
+        return unread
     if any(lab.test == row.test for lab in labs):
         return f"no {trial.ingredient} level on record during this course"
     return f"no {trial.ingredient} level on record"
 
 
-def _judged(trial: Trial, row: LevelRow | None, labs: tuple[LabResult, ...]) -> Trial:
+def _judged(
+    trial: Trial, row: LevelRow | None, labs: tuple[LabResult, ...], gaps: Sequence[DataGap]
+) -> Trial:
     if row is None or trial.verdict is not _ADEQUATE or shows_level(trial, row, labs):
         return trial
     if trial.feed_unfilled:  # never judged a trial (unfilled_order.py): its words stand
@@ -117,7 +157,7 @@ def _judged(trial: Trial, row: LevelRow | None, labs: tuple[LabResult, ...]) -> 
         verdict=Verdict.ONGOING if trial.ongoing else Verdict.INADEQUATE,
         reasons=(reason,),
         adequate_from=None,
-        notes=(*trial.notes, LEVEL_NOTE + _words(trial, row, labs)),
+        notes=(*trial.notes, LEVEL_NOTE + _words(trial, row, labs, gaps)),
     )
 
 

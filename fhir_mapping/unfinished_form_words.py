@@ -11,6 +11,8 @@ imports gaps.py.
 
 from __future__ import annotations
 
+from fhir_mapping.unknown_surveys import UNKNOWN_SURVEY
+
 # The gap's reason (no values or dates): services/phq9_no_total.py finds the gap by it.
 UNFINISHED_PHQ9 = "PHQ-9 form not finished: its total so far is not a final total"
 
@@ -27,4 +29,8 @@ def unread_line(reason: str, count: int, counted: str, shown: str) -> str:
             f"{forms} not finished (read for {its} item 9; {its} total so far is not a final "
             f"total){named}"
         )
+    if reason == UNKNOWN_SURVEY:  # fix data68 (unknown_surveys.py)
+        results = "1 survey result" if count == 1 else f"{count} survey results"
+        which = "it is" if count == 1 else "one is"
+        return f"{results} under a code this service does not know{named}: check whether {which} a PHQ-9 or its item 9"
     return f"{counted} could not be read ({reason}){named}"

@@ -13,6 +13,7 @@ from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSES, is_unrecogn
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord, Score
 from fhir_mapping.scale_lookalike import unread_scale
 from fhir_mapping.screen_lookalike import other_depression_screens
+from fhir_mapping.unknown_surveys import UNKNOWN_SURVEY
 from services.card_format import plural
 
 
@@ -58,9 +59,23 @@ def no_phq9_words(record: PatientRecord) -> str:
     that could not be read follow in brackets ("no PHQ-9 on record (2 MADRS-like scores under a
     local code not read)"): without a PHQ-9 such a score is what would document the severity
     (services/tms_severity.py), so the card names it rather than leave it to the gap list."""
-    words = "no PHQ-9 that could be read" if unrecognised_phq9(record) else "no PHQ-9 on record"
+    surveys = unknown_surveys(record)
+    unread_phq9 = unrecognised_phq9(record) or surveys
+    words = "no PHQ-9 that could be read" if unread_phq9 else "no PHQ-9 on record"
     unread = unread_scales_text(record)
+    if surveys:  # fix data68: a survey under an unknown code may be the PHQ-9
+        said = f"{plural(len(surveys), 'survey result')} under an unknown code not read"
+        unread = f"{unread}; {said}" if unread else said
     return f"{words} ({unread})" if unread else words
+
+
+def unknown_surveys(record: PatientRecord) -> tuple[DataGap, ...]:
+    """The survey results under a code nothing recognises (fhir_mapping/unknown_surveys.py,
+    fix data68): each may be a PHQ-9 total, so "no PHQ-9 on record" is not what the record
+    shows while one is on the chart."""
+    if not record.gaps:
+        return ()
+    return tuple([g for g in record.gaps_in(DataDomain.SCORES) if g.reason == UNKNOWN_SURVEY])
 
 
 def unread_scales_text(record: PatientRecord) -> str:

@@ -1,0 +1,114 @@
+"""Survey results under a code nothing recognises: a DataGap, never dropped in silence (fix
+data68, review K63a finding 11).
+
+An Epic flowsheet row of category `survey` under the site's local code only (`urn:oid:1.2.840.
+114350...`, ../shared/fhir/vendor/README.md trap 8), with no `code.text` and no display, valued 18,
+may be a PHQ-9 total or its item 9: the PHQ-9 and scale look-alike readers (phq9_lookalike.py,
+scale_lookalike.py, screen_lookalike.py) find a PHQ-9 by its words, and this row has none. It was
+left out, and the packet's "Data not read" said "Everything the EHR sent could be read". So such a
+row is a DataGap of the scores (`UNKNOWN_SURVEY`): "Data not read" names it, the cards resting on
+scores list it (services/data_gaps.py), and as a score gap it is decisive (a data-quality card
+when no card carries it).
+
+THE BOUND (Epic sends many flowsheet surveys: fall risk, pain, Braden): only a row that
+- is of category survey (data/unknown_survey.csv); vital signs, labs and social history under an
+  unknown code stay left out as before (they are not where a PHQ-9 is filed);
+- has no coding in an identifying system (LOINC, SNOMED CT: the table): a LOINC survey no reader
+  takes is a known other instrument (GAD-7 70274-6), not a possible PHQ-9;
+- has no words (no code.text, no coding display): a row named "Fall risk score" or "Pain score"
+  was named by its words and passed every PHQ-9, scale and self-harm look-alike test; only a row
+  without words is one nothing can place;
+- has a value (a pending row with none holds no score), and is not entered-in-error or cancelled.
+Several such rows are counted in one "Data not read" line naming the first few (gaps.describe's
+limit, "and N more"), so a chart of many unnamed flowsheet surveys gets one line, not many.
+Nothing here reads the value: the code is not identified, so a number under it is never a score.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fhir_mapping.code_systems import canonical_system
+from fhir_mapping.fhir_fields import array, effective_date, source_ref, string
+from fhir_mapping.record import DataDomain, DataGap
+
+# The gap's reason (no value, no date: reasons go to the logs); unfinished_form_words.unread_line
+# words its line.
+UNKNOWN_SURVEY = "survey result under a code this service does not know"
+
+# Statuses of a result that holds nothing (FHIR R4 observation-status).
+_VOID = frozenset({"entered-in-error", "cancelled"})
+
+
+@cache
+def _table() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    text = resources.files("fhir_mapping").joinpath("data/unknown_survey.csv").read_text("utf-8")
+    categories: set[tuple[str, str]] = set()
+    systems: set[str] = set()
+    for row in csv.DictReader(text.splitlines()):
+        if row["field"] == "category":
+            categories.add((row["system"], row["code"]))
+        elif row["field"] == "identifying_system":
+            systems.add(row["system"])
+    return frozenset(categories), frozenset(systems)
+
+
+def _is_survey(resource: Mapping[str, Any]) -> bool:
+    categories, _ = _table()
+    for category in array(resource.get("category")) or [resource.get("category")]:
+        if not isinstance(category, dict):
+            continue
+        for coding in array(category.get("coding")):
+            if not isinstance(coding, dict):
+                continue
+            code = string(coding.get("code"))
+            system = canonical_system(string(coding.get("system")) or "")
+            # A category code sent without its system (STU3 style) still says survey.
+            if any(code == c and system in ("", s) for s, c in categories):
+                return True
+    return False
+
+
+def _unknown_code(code: object) -> str | None:
+    """The code's local coding as "system code" when it has no words and no identifying
+    system, else None."""
+    if not isinstance(code, dict) or string(code.get("text")):
+        return None
+    _, systems = _table()
+    said = []
+    for coding in array(code.get("coding")):
+        if not isinstance(coding, dict):
+            continue
+        if string(coding.get("display")):
+            return None
+        system = string(coding.get("system")) or ""
+        if canonical_system(system) in systems:
+            return None
+        said.append(" ".join(p for p in (system, string(coding.get("code")) or "") if p))
+    # No coding at all (an empty code): nothing names it either.
+    return ", ".join(s for s in said if s) or "none sent"
+
+
+def unknown_survey_gap(resource: Mapping[str, Any]) -> DataGap | None:
+    """The gap of an Observation no reader took (chart_walk.py) that the module's bound names,
+    else None."""
+    if "category" not in resource or string(resource.get("status")) in _VOID:
+        return None
+    if not any(k.startswith("value") for k in resource) and "component" not in resource:
+        return None
+    if not _is_survey(resource):
+        return None
+    code = _unknown_code(resource.get("code"))
+    if code is None:
+        return None
+    return DataGap(
+        DataDomain.SCORES,
+        UNKNOWN_SURVEY,
+        source_ref(resource),
+        date=effective_date(resource),
+        stated=f"code {code}",
+    )
