@@ -10,6 +10,10 @@
   note? SI: denies" (stated_open_heading.py, question_answer.names_other_item, the
   `means_heading` rows of stated_history_terms.csv). A no, none or denies answering it stays
   quiet.
+- Noise: a note question answered "no suicide note" ("Suicide note? No suicide note. SI:
+  denies") was critical, TMS held: the `lookalike` row "no suicide note*" blanked the answer, so
+  the question read as unanswered. `lookalike_kept` rows keep it after the question or heading
+  (self_harm_terms.csv); a note or SI stated after it stays critical.
 Prefixes: e_ an ED visit's reason, cn_ a Condition's note. The text of each chart is in its comment.
 """
 
@@ -45,10 +49,18 @@ CRITICAL = {
     "e_denies_SI_plan_unknown": "control",  # 'denies SI, plan unknown'
     "e_Access_to_firearms_yes_SI_denies": "control",  # 'Access to firearms: yes. SI: denies'
     "e_SI_denies_Access_to_firearms_q": "control",  # 'SI: denies. Access to firearms?'
+    "e_Suicide_note_q_No_suicide_note_SI_endorses": "control",  # 'Suicide note? No suicide note. SI: endorses'
+    "e_Suicide_note_q_no_suicide_note_wrote_goodbye_letter": "control",  # 'Suicide note? no suicide note; wrote goodbye letter'
 }
 
 QUIET = {
+    # Critical with TMS held before the fix.
+    "e_Suicide_note_q_No_suicide_note_SI_denies": "fixed",  # 'Suicide note? No suicide note. SI: denies'
+    "e_Suicide_note_colon_no_suicide_note_SI_denies": "fixed",  # 'Suicide note: no suicide note. SI: denies'
+    "e_Goodbye_note_q_no_goodbye_note_SI_denies": "fixed",  # 'Goodbye note? no goodbye note. SI: denies'
+    "cn_Suicide_note_q_No_suicide_note_SI_denies": "fixed",  # 'Suicide note? No suicide note. SI: denies'
     # Controls, quiet before the fix too.
+    "e_police_found_no_suicide_note": "control",  # 'police found no suicide note'
     "e_denies_SI_and_plan_to_f_u_2_wks": "control",  # 'denies SI and plan to f/u 2 wks'
     "e_denies_SI_and_plan_is_to_continue_sertraline": "control",  # 'denies SI and plan is to continue sertraline'
     "e_denies_SI_and_plan_pending_labs": "control",  # 'denies SI and plan pending labs'
