@@ -22,16 +22,19 @@ import re
 from fhir_mapping import stated_terms
 from fhir_mapping.text_bounds import CLAUSE, SENTENCE, first_piece
 
-__all__ = ["affirms_or_open", "question_end"]
+__all__ = ["affirms_or_open", "names_other_item", "question_end"]
 
 # A question mark right after a mention ("Suicide note?", "Suicide note??": one mark doubled).
 _QUESTION = re.compile(r"\s*\?+")
-_OTHER_ITEM_ROLES = ("open_heading_context", "risk", "question_other_item")
+# `means_heading`: a lethal-means question ("Guns in home?") is an item of the assessment too (fix
+# text100).
+_OTHER_ITEM_ROLES = ("open_heading_context", "risk", "question_other_item", "means_heading")
 
 
-def _names_other_item(answer: str, asked: str) -> bool:
+def names_other_item(answer: str, asked: str) -> bool:
     """Whether the first clause of `answer` names an item of a suicide assessment other than the
-    `asked` phrase (module docstring)."""
+    `asked` phrase (module docstring; stated_open_heading reads a heading's "?" answer with it,
+    fix text100)."""
     words = asked.split()
     # The asked sign named again in the answer's sentence ("Suicide attempt? no SI, no attempt",
     # "Suicide note? denies note or SI") answers it: its own denial reaches it.
@@ -58,7 +61,7 @@ def affirms_or_open(text: str, at: int, asked: str = "") -> bool:
     roles = ("risk_heading_yes", "question_open", "question_yes")
     if any(p.match(answer) for role in roles for p in stated_terms.patterns(role)):
         return True
-    return _names_other_item(answer, asked)
+    return names_other_item(answer, asked)
 
 
 def question_end(text: str, start: int, end: int) -> int | None:
@@ -70,4 +73,4 @@ def question_end(text: str, start: int, end: int) -> int | None:
     if mark is None:
         return None
     answer = text[mark.end() :].lstrip(" :-")
-    return mark.end() if _names_other_item(answer, text[start:end]) else None
+    return mark.end() if names_other_item(answer, text[start:end]) else None

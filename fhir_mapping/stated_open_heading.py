@@ -48,6 +48,22 @@ and "Plan: unknown pending psych eval" stay critical, the open word being the an
 evaluation awaited the one that would answer whether there is a plan (the safer reading). "Plan:
 unknown", "Plan: ?", "Plan: unclear", "Plan: pending" alone and "Plan: overdose", "Plan: pills"
 (a method: stated_heading.states_method) stay critical.
+
+Session 40 fix text100: "denies SI and plan unknown", "denies SI & plan unknown", "Denies SI and
+?plan", "denies SI + plan unclear" were quiet, TMS offered: the heading had to open its clause,
+and "and", "&", "+" join it to the denied ideation in one clause. A heading after such a
+conjunction (`_JOIN`, perhaps with a "?" between) whose clause before it names suicide is read
+as opening its clause; the answer rules above are unchanged ("denies SI and plan to f/u 2 wks",
+"denies SI and plan is to continue sertraline" name no yes or open word: quiet). "Access to
+firearms? SI: denies", "Guns in home? denies SI", "Access to lethal means? SI: denies" were
+quiet, TMS offered: an answer after "?" naming another item of the assessment
+(question_answer.names_other_item: "SI", "HI", "plan") is that item's, and the heading's
+question is left unanswered, as "Suicide note? SI: denies" is (fix text99); access to firearms
+unasked is a gap in a suicide-risk assessment, and a critical card that asks costs less than a
+missed means. A lethal-means question is a heading here (`means_heading`: "guns in home",
+"access to lethal means"; not `risk` rows, which the history readers take as a stated risk
+anywhere). "Access to firearms? No. SI: denies", "Access to firearms: none; SI: denies",
+"Firearms at home? denies" answer it: quiet.
 """
 
 from __future__ import annotations
@@ -56,6 +72,7 @@ import re
 from functools import cache
 
 from fhir_mapping import stated_terms
+from fhir_mapping.question_answer import names_other_item
 from fhir_mapping.text_bounds import CLAUSE_KEPT, pieces
 from fhir_mapping.text_negation import normalise_text
 
@@ -66,6 +83,11 @@ __all__ = ["open_heading"]
 _MARK = re.compile(r"\s*(?::|\?+)?")
 # A "?" written before the heading word ("Denies SI, ?plan"): the heading asked (fix text99).
 _MARK_BEFORE = re.compile(r"\?+\s*$")
+# A conjunction joining a heading to the suicide item before it in one clause ("denies SI and
+# plan unknown", "denies SI & ?plan"; fix text100): nothing but marks after it up to the heading.
+_JOIN = re.compile(r"(?:\band\b|&|\+)(?=[^a-z0-9]*$)")
+# The roles whose words are a heading (`means_heading`: a lethal-means question, fix text100).
+_HEADINGS = ("risk", "means_heading")
 # Words between an open word and the evaluation it qualifies ("pending a psych eval").
 _ARTICLE = re.compile(r"\s*(?:(?:a|an|the|for)\s+)?")
 
@@ -75,12 +97,17 @@ def _context() -> tuple[re.Pattern[str], ...]:
     return stated_terms.patterns("open_heading_context")
 
 
-def _affirmed_or_open(answer: str, mark: str, later: str) -> bool:
+def _affirmed_or_open(answer: str, mark: str, later: str, heading: str = "") -> bool:
     """Whether a heading's answer (its clause) affirms it or leaves it open (module docstring);
-    after "?", no answer at all (up to the next sentence) is open too. `later`: the answer's
-    sentence after its clause (",", "awaiting labs")."""
+    after "?", no answer at all (up to the next sentence) or another item's answer is open too.
+    `later`: the answer's sentence after its clause (",", "awaiting labs"); `heading`: the
+    heading's words ("access to firearms")."""
     answer = answer.strip(" -:")
     if "?" in mark and (not answer or answer.startswith("?")):
+        return True
+    # After "?", an answer naming another item ("Access to firearms? SI: denies") is that item's:
+    # the heading's question stays unanswered (fix text100, as question_answer's fix text99).
+    if "?" in mark and names_other_item(answer + later, heading):
         return True
     # A yes is the whole answer ("Plan: yes"), not one opening other words ("plan: yes to TMS":
     # a treatment agreed).
@@ -138,6 +165,16 @@ def _only_context(words: str) -> bool:
     return not re.sub(r"[^a-z0-9]", "", words)
 
 
+def _opens_item(words: str) -> bool:
+    """Whether a heading after `words` (its clause before it) opens an item of the clause: the
+    words are suicide words only (`_only_context`), or end with a conjunction joining it to a
+    clause part that names suicide ("denies si and ", "denies si & ?": fix text100)."""
+    if _only_context(words):
+        return True
+    join = _JOIN.search(words)
+    return join is not None and any(p.search(words[: join.start()]) for p in _context())
+
+
 def open_heading(text: str) -> bool:
     """Whether `text` holds a plan or intent heading answered yes or left open in a reason that
     names suicide (module docstring)."""
@@ -147,14 +184,15 @@ def open_heading(text: str) -> bool:
     tokens = pieces(plain, CLAUSE_KEPT)
     for i in range(0, len(tokens), 2):
         clause = stated_terms.blanked(tokens[i], "risk_excluded")
-        for risk in (m for p in stated_terms.patterns("risk") for m in p.finditer(clause)):
+        headings = (p for role in _HEADINGS for p in stated_terms.patterns(role))
+        for risk in (m for p in headings for m in p.finditer(clause)):
             mark = _MARK.match(clause, risk.end())
-            if mark is None or not _only_context(clause[: risk.start()]):
+            if mark is None or not _opens_item(clause[: risk.start()]):
                 continue
             asked = mark.group().strip() or (
                 "?" if _MARK_BEFORE.search(clause[: risk.start()]) else ""
             )
             later = _sentence_after(tokens, i)
-            if _affirmed_or_open(clause[mark.end() :], asked, later):
+            if _affirmed_or_open(clause[mark.end() :], asked, later, risk.group()):
                 return True
     return False
