@@ -57,6 +57,7 @@ from fhir_mapping.diagnosis_text import (
     says_in_remission,
 )
 from fhir_mapping.differential_text import DIFFERENTIAL, bipolar_to_rule_out
+from fhir_mapping.psychotic_current import not_current_psychotic
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.text_lines import harm_ideation, harm_reading, risk_kinds
 
@@ -164,6 +165,9 @@ def text_findings(
                     or said_as_dated_past(text, kind, onset.year if onset else None)
                 )
             )
+            # A hallucination or delusion said as past, resolved or with a named cause is no
+            # current psychotic feature (psychotic_current.py; review K64a finding 3, fix tms60).
+            or (kind is FindingKind.PSYCHOTIC and not_current_psychotic(text))
         ):
             # Resolved, or an episode written as history: not counted (_EPISODES).
             continue

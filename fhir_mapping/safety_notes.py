@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from fhir_mapping import tms_safety
+from fhir_mapping import seizure_resolved, tms_safety
 from fhir_mapping.condition_dates import abatement_date
 from fhir_mapping.condition_harm_notes import has_harm_note
 from fhir_mapping.condition_text import TEXT_MENTION, text_findings
@@ -73,7 +73,13 @@ def safety_note_findings(
         said = " ".join(text.split())
         if len(said) > _QUOTE_CHARS:
             said = said[: _QUOTE_CHARS - 3].rstrip() + "..."
-        seizure = text_findings(text, said, state, on or onset, source, abated=abated).get(_SEIZURE)
+        # A febrile seizure a note names is a childhood history ("h/o febrile seizure age 2"),
+        # read as the Condition's own words resolved are: not counted (seizure_resolved.py;
+        # review K64a finding 8, fix tms60). Other seizure words keep the entry's state.
+        read_as = state if seizure_resolved.counts_when_resolved(text) else "resolved"
+        seizure = text_findings(text, said, read_as, on or onset, source, abated=abated).get(
+            _SEIZURE
+        )
         if seizure is not None:
             found.setdefault(
                 _SEIZURE,
