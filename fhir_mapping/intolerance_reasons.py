@@ -24,6 +24,7 @@ from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.concept_words import concept_label, concepts, whole_words
 from fhir_mapping.fhir_fields import codings
 from fhir_mapping.manic_reaction import says_mania
+from fhir_mapping.reaction_attribution import not_this_drugs
 from fhir_mapping.record import Intolerance, SourceRef
 from fhir_mapping.tms_safety import negated, normalise_text
 
@@ -85,8 +86,21 @@ def _said(words: re.Pattern[str], text: str) -> bool:
     return any(not negated(normal, m.start(), m.end()) for m in words.finditer(normal))
 
 
-def intolerance_reason(concept: object) -> str | None:
-    """The documented reason when a stop reason says the drug was not tolerated, else None."""
+def _drugs_reaction(words: re.Pattern[str], text: str, ingredient: str | None) -> bool:
+    """As `_said`, and the reaction the drug stopped's: not resolved, another condition or
+    another drug's (reaction_attribution.py, fix k64fix). Not for the low-sodium reading: a
+    drug-associated hyponatraemia, resolved or not, can come back on an SSRI."""
+    normal = normalise_text(text)
+    return any(
+        not negated(normal, m.start(), m.end())
+        and not not_this_drugs(normal, m.start(), m.end(), ingredient)
+        for m in words.finditer(normal)
+    )
+
+
+def intolerance_reason(concept: object, ingredient: str | None = None) -> str | None:
+    """The documented reason when a stop reason says the drug was not tolerated, else None;
+    `ingredient`: the drug stopped, where known (a reaction named as another drug's is not its)."""
     table = reason_table()
     for item in concepts(concept):
         for system, code, display in codings(item):
@@ -97,7 +111,7 @@ def intolerance_reason(concept: object) -> str | None:
             [d for _, _, d in codings(item) if d]
             + ([item["text"]] if isinstance(item.get("text"), str) else [])
         ).lower()
-        if words and _said(table.terms, words):
+        if words and _drugs_reaction(table.terms, words, ingredient):
             return concept_label(item)
     return None
 
@@ -116,7 +130,7 @@ def status_reason_intolerance(
         value = resource.get("statusReasonCodeableConcept")
         if value is None:
             return None  # no stop reason: what nearly every medication resource says
-    reason = intolerance_reason(value)
+    reason = intolerance_reason(value, ingredient)
     # A stop reason that says mania or hypomania (coded, or in words not negated) is a reaction
     # to the drug even with no intolerance code or word beside it: a manic switch.
     mania = next((said for c in concepts(value) if (said := says_mania(c)) is not None), None)

@@ -23,6 +23,7 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.intolerance_reasons import reason_table
+from fhir_mapping.reaction_attribution import not_this_drugs
 from fhir_mapping.record import Intolerance, SourceRef
 from fhir_mapping.terminology import recognise
 from fhir_mapping.tms_safety import negated, normalise_text
@@ -56,6 +57,7 @@ def note_intolerance(
             m.group(0)
             for m in reason_table().terms.finditer(normal)
             if not negated(normal, m.start(), m.end())
+            and not not_this_drugs(normal, m.start(), m.end(), ingredient)
         )
     )
     if not said:

@@ -42,8 +42,10 @@ Fix bip69 (session 40), bipolar only:
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import cache
+from importlib import resources
 
 from fhir_mapping import self_harm_terms
 from fhir_mapping.negation_cues import cue_rows
@@ -146,10 +148,86 @@ def _other_finding() -> re.Pattern[str] | None:
     return re.compile(rf"(?:{_alternation(words)})(?![\w'])") if words else None
 
 
+@cache
+def _condition_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(another condition's words, the bipolar words): the diagnosis terms of every kind but
+    bipolar, suicidal ideation and the look-alikes (data/diagnosis_terms.csv) with the condition
+    words of a stated reason (data/indication_codes.csv `word` rows: anxiety, GAD, MDD, PTSD);
+    the bipolar rows of diagnosis_terms.csv (fix k64fix, review K64a finding 7). Plus the
+    text_negations.csv `family_other_condition` cues."""
+    data = resources.files("fhir_mapping").joinpath("data")
+    other: list[str] = []
+    bipolar: list[str] = []
+    for row in csv.DictReader(data.joinpath("diagnosis_terms.csv").read_text("utf-8").splitlines()):
+        kind = row["kind"]
+        if kind == FindingKind.BIPOLAR.value:
+            bipolar.append(row["term"])
+        elif kind not in _NOT_OTHER and not kind.startswith("lookalike"):
+            other.append(row["term"])
+    for row in csv.DictReader(
+        data.joinpath("indication_codes.csv").read_text("utf-8").splitlines()
+    ):
+        if row["system"] == "text" and row["match"] == "word":
+            other.append(row["code"])
+    other += cue_rows().get("family_other_condition", [])  # words those tables lack: "anxious"
+    return _any_term(other), _any_term(bipolar)
+
+
+# Diagnosis kinds that are no other condition of the patient's after "pt also": SI keeps its
+# reading ("Mom bipolar, pt also endorses SI": in doubt, the patient's, as before), and a
+# remission qualifier names no condition.
+_NOT_OTHER = frozenset(
+    {FindingKind.SUICIDAL_IDEATION.value, FindingKind.SUBSTANCE_USE_IN_REMISSION.value, "kind"}
+)
+
+
+def _any_term(terms: list[str]) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(term_pattern(normalise_text(t.strip().lower())).pattern for t in terms)
+    )
+
+
+# What may join the condition words of a tail ("pt also depressed and anxious").
+_JOINS = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bw/)\s*")
+
+
+def names_other_condition(tail: str) -> bool:
+    """Whether the tail after "pt also" is another condition's words and nothing else but
+    `relative_same_tail` words and joins ("pt also depressed", "pt also has MDD and GAD"): the
+    relative's bipolar alone. A bipolar word, or any other word, left in the tail keeps it in
+    doubt, the patient's ("pt also depressed and manic", "pt also severely depressed": the safer
+    reading; fix k64fix, review K64a finding 7)."""
+    other, bipolar = _condition_words()
+    if bipolar.search(tail) is not None or other.search(tail) is None:
+        return False
+    rest = _JOINS.sub(" ", other.sub(" ", tail)).strip()
+    return _tail_words().fullmatch(rest) is not None
+
+
+def _other_condition_spans(said: str, end: int) -> list[tuple[int, int]]:
+    """The `relative_same` words after said[end] whose tail names another condition
+    (`names_other_condition`): they say nothing of the mention (fix k64fix)."""
+    spans: list[tuple[int, int]] = []
+    for pattern in _same():
+        for m in pattern.finditer(said, end):
+            tail = first_piece(said[m.end() :], CLAUSE_OR_DASH).strip(" .")
+            if names_other_condition(tail):
+                spans.append((m.start(), m.end()))
+    return spans
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
 def patient_shares(said: str, end: int) -> bool:
     """Whether a `relative_same` word after the mention ending at said[end] says the patient has
     it too (module docstring, fix bip69): no tail, `relative_same_tail` words only, or a tail in
-    doubt; not one opening with a `relative_same_other` word, nor "pt's" (a relative's)."""
+    doubt; not one opening with a `relative_same_other` word, not one naming another condition
+    (`names_other_condition`, fix k64fix), nor "pt's" (a relative's)."""
     other = _other_finding()
     for pattern in _same():
         for m in pattern.finditer(said, end):
@@ -159,6 +237,8 @@ def patient_shares(said: str, end: int) -> bool:
             tail = first_piece(rest, CLAUSE_OR_DASH).strip(" .")
             if not tail or _tail_words().fullmatch(tail) is not None:
                 return True
+            if names_other_condition(tail):
+                continue  # "FHx bipolar (mother), pt also depressed": the patient's depression
             if other is None or other.match(tail) is None:
                 return True  # in doubt: the patient's, the safer reading
     return False
@@ -211,6 +291,10 @@ def relatives(blanked: str, said: str, kind: FindingKind, start: int, end: int) 
         return other_subject(blanked, start, said)
     if patient_shares(said, end):
         return False  # "bipolar in family, pt also": the patient's too (fix bip69)
+    # "mother bipolar, pt also depressed": that "pt also" is the patient's depression, so the
+    # relative before the mention governs it as if it were not there (fix k64fix).
+    spans = _other_condition_spans(said, end)
+    blanked, said = _blank(blanked, spans), _blank(said, spans)
     return (
         other_subject(_linked(blanked), start, said)
         or family_after(blanked, end)
