@@ -13,6 +13,7 @@ from enum import StrEnum
 from fhir_mapping.adherence_record import WardDose
 from fhir_mapping.dose_sig import Taper
 from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.injection_tail import InjectionTail
 from fhir_mapping.record import (
     AdherenceStatus,
     DoseBasis,
@@ -160,6 +161,10 @@ class MedicationEvent:
     # at bedtime for sleep": sleep_use.states_sleep_purpose): with a dose at most the table's
     # ceiling, the course is a sleep aid, no trial and no adjunct (session 32 fix mirt45).
     sleep_purpose: bool = False
+    # A long-acting injectable antipsychotic's course read from the MAR (injection_courses.py):
+    # its last injection, the end of its cover and how long the drug still acts after (fix
+    # lai62). None for every other record.
+    injection_tail: InjectionTail | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -20,7 +20,9 @@ Rules:
   says the drug was given), from its first injection, running while the last one's cover reaches
   as-of, else ended when it ran out (interval_doses.py's rule). Its dose is per injection
   (DoseBasis.INTERVAL, the last injection's mg), no mg/day: the cards write "400 mg per
-  injection (long-acting injection)";
+  injection (long-acting injection)"; it carries its last injection's day, the day its cover
+  ran out and the day the drug is read to act until (the row's `tail_days` after the cover:
+  injection_tail.py, fix lai62);
 - every other administration is left to the MAR's other readers, as before.
 """
 
@@ -41,6 +43,7 @@ from fhir_mapping.dose_basis import basis_of, term_pattern
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT
+from fhir_mapping.injection_tail import InjectionTail
 from fhir_mapping.medication_drug import NO_MEDICATIONS, medication_index, read_drug
 from fhir_mapping.record import DoseBasis, SourceRef
 from fhir_mapping.ward_doses import dose_day, status_readings
@@ -56,6 +59,7 @@ class IntervalRow:
     min_mg: float | None  # None: any dose
     interval_days: int
     grace_days: int
+    tail_days: int  # still acting after the cover ran out (fix lai62: injection_tail.py)
 
 
 @cache
@@ -73,6 +77,7 @@ def interval_rows() -> dict[str, tuple[IntervalRow, ...]]:
                 min_mg=float(row["min_mg"]) if row["min_mg"].strip() else None,
                 interval_days=int(row["interval_days"]),
                 grace_days=int(row["grace_days"]),
+                tail_days=int(row["tail_days"]),
             )
         )
     return {ingredient: tuple(rows) for ingredient, rows in found.items()}
@@ -202,13 +207,14 @@ def _event(info: DrugInfo, run: Sequence[_Injection], as_of: date) -> Medication
     first, last = run[0], run[-1]
     running = (as_of - last.day).days <= last.covers
     mg = next((s.mg for s in reversed(run) if s.mg is not None), None)
+    cover_end = last.day + timedelta(days=last.covers - 1)
     return MedicationEvent(
         kind=EventKind.STATEMENT,
         ingredient=info.ingredient,
         drug_class=info.drug_class,
         role=info.role,
         start=first.day,
-        end=None if running else last.day + timedelta(days=last.covers - 1),
+        end=None if running else cover_end,
         # No mg/day: the MAR states the dose given, not the schedule (the table's interval is
         # how long one injection is read to cover); the cards write the dose per injection.
         mg_per_day=None,
@@ -218,4 +224,8 @@ def _event(info: DrugInfo, run: Sequence[_Injection], as_of: date) -> Medication
         notes=("long-acting injection given on the MAR, no order or fill of it on record",),
         dose_basis=_INTERVAL,
         mg_per_administration=mg,
+        # Fix lai62: past its cover the drug still acts for weeks (the label's half-life).
+        injection_tail=InjectionTail(
+            last.day, cover_end, cover_end + timedelta(days=last.row.tail_days)
+        ),
     )

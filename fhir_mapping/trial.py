@@ -9,6 +9,7 @@ from datetime import date
 
 from fhir_mapping.course_end_basis import EndFrom
 from fhir_mapping.frozen_init import quick_frozen_init
+from fhir_mapping.injection_tail import InjectionTail
 from fhir_mapping.raise_order import LowerOrder, RaiseOrder
 from fhir_mapping.source_ref import SourceRef
 from fhir_mapping.trial_dose import TrialDose
@@ -345,6 +346,8 @@ class Trial(TrialOutcome, TrialDose, TrialTaper):
     # The weeks at an adequate dose the fills alone show when they make adequate a course that
     # lowering leaves not adequate: adequacy to confirm, no failed trial (lowered_adequacy.py).
     lower_filled_weeks: float | None = None
+    # A long-acting injection's course: its last injection's tail (injection_tail.py, lai62).
+    injection_tail: InjectionTail | None = None
 
     @property
     def listed(self) -> bool:

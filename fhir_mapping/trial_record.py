@@ -62,10 +62,11 @@ from fhir_mapping.course_use import course_use
 from fhir_mapping.dose_not_tolerated import doses_not_tolerated
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.duration_to_confirm import shown_segments, shown_until
-from fhir_mapping.events import EventKind
+from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fill_dose import ordered_beside_fills, within_fills
 from fhir_mapping.first_fill import ordered_on
 from fhir_mapping.fixed_course import fixed_course
+from fhir_mapping.injection_tail import InjectionTail
 from fhir_mapping.listed_start import listed_to_confirm
 from fhir_mapping.lowered_adequacy import adequate_on_fills
 from fhir_mapping.order_gaps import with_order_gaps
@@ -319,6 +320,7 @@ def _trial(
             intolerance=intolerance,
             dose_basis=basis,
             mg_per_administration=per_administration,
+            injection_tail=_injection_tail(events),
             dose_equivalence=_equivalence(events),
             formulation=formulation,
             mg_per_dose=_per_dose(events, formulation),
@@ -374,3 +376,9 @@ def _trial(
             taper_cut=cut,
         )
     )
+
+
+def _injection_tail(events: Sequence[MedicationEvent]) -> InjectionTail | None:
+    """The tail of the course's latest long-acting injection read from the MAR (fix lai62)."""
+    tails = [e.injection_tail for e in events if e.injection_tail is not None]
+    return max(tails, key=lambda t: t.last_given) if tails else None

@@ -78,6 +78,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         # orders32: an order's validityPeriod.end, its authorised supply (by keyword, default None)
         "valid_until",
         "sleep_purpose",  # a sig stating a sleep purpose (by keyword, default False)
+        "injection_tail",  # lai62: a long-acting injection's tail (by keyword, default None)
     ]
 
 

@@ -85,9 +85,20 @@ def test_the_running_injection_is_named_per_injection(name: str, said: str) -> N
     assert "14.29 mg/day" not in detail
 
 
-@pytest.mark.parametrize("name", sorted(CONTROLS))
+# Invega Sustenna given 60 days before (cover 45 days) is within its tail since fix lai62
+# (half-life weeks: still acting), so its antipsychotic adjuncts are text only: test_lai62.py.
+_IN_TAIL = {"c_invega_sustenna_234_given_60_days_ago"}
+
+
+@pytest.mark.parametrize("name", sorted(set(CONTROLS) - _IN_TAIL))
 def test_controls_still_offer_an_antipsychotic_adjunct(name: str) -> None:
     assert "Propose adjunctive brexpiprazole 0.5 mg/day (CANMAT first line)" in (
         _antipsychotic_clicks(_cards(name))
     )
     assert "An antipsychotic is already running" not in _details(_cards(name))
+
+
+def test_sustenna_past_its_cover_is_still_acting_since_lai62() -> None:
+    cards = _cards("c_invega_sustenna_234_given_60_days_ago")
+    assert _antipsychotic_clicks(cards) == []
+    assert "still acting for weeks after a missed dose" in _details(cards)

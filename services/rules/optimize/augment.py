@@ -30,7 +30,7 @@ from services import (
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.rules import adjunct_harm, populations
 from services.rules.context import RuleContext
-from services.rules.optimize import interacting
+from services.rules.optimize import injection_tail, interacting
 from services.rules.optimize.below_range import below_range_section, level_guided_summary
 from services.rules.optimize.courses import (
     held_ingredients,
@@ -131,6 +131,8 @@ def augment_section(
     lines = []
     if used:
         lines.append(f"Adjuncts already used in this episode: {', '.join(sorted(used))}.")
+    # An injection past its cover still acts for weeks (fix lai62): said before any adjunct.
+    lines.extend(injection_tail.lines(ctx))
     stacked = running_antipsychotics(ctx)
     # The regimen's own antipsychotic may be optimised or replaced; one prescribed for something
     # else (pimozide for Tourette's) is its prescriber's (review 9 finding 5).

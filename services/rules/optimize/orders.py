@@ -19,7 +19,7 @@ from services import (
 from services.recommendation import Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import interacting, young_ect
+from services.rules.optimize import injection_tail, interacting, young_ect
 from services.rules.optimize.adjunct_level import dosed_by_level as dosed_by_level
 from services.rules.optimize.courses import not_tolerated, running_antipsychotics
 from services.rules.optimize.stopped_dose import stopped_cap
@@ -150,6 +150,8 @@ def augmenter_suggestions(
     for drug in first_line_adjuncts(ctx, used) if remaining is None else remaining:
         if populations.text_only(ctx, drug.ingredient, drug.drug_class) is not None:
             continue  # named in the augment section with the reason, never one click
+        if injection_tail.holds_antipsychotic(ctx, drug.drug_class):
+            continue  # a long-acting injection still acting (fix lai62): named, never one click
         label = f"{ADJUNCT_LABEL} {drug.ingredient}"
         if drug.min_adequate_mg is not None:
             label += f" {cards.fmt_mg(drug.min_adequate_mg)} mg/day"
