@@ -64,6 +64,16 @@ missed means. A lethal-means question is a heading here (`means_heading`: "guns 
 "access to lethal means"; not `risk` rows, which the history readers take as a stated risk
 anywhere). "Access to firearms? No. SI: denies", "Access to firearms: none; SI: denies",
 "Firearms at home? denies" answer it: quiet.
+
+Session 40 fix text101 (review K64a findings 1, 2): text99 read any words after the evaluation as
+part of it, so "SI: denies. Plan: pending psych eval for SH", "...; IVC", "..., on 5150",
+"..., eloped from ED" were quiet, TMS offered; and its non-psychiatric rows ("pending medical
+clearance", "transfer", "dispo", "social work", a bare "eval") made the usual path of a
+self-harm visit quiet. Decision (the safer side): `plan_assessment` names only a psychiatric,
+behavioral-health or crisis-team evaluation (an optional `plan_assessment_kind` word after it:
+"psych eval", "psychiatry consult"), and the evaluation must end the text: only a date, a time or
+a `plan_assessment_time` / `question_open_time` phrase ("today", "at 14:00") may follow it.
+Anything else after it is the open reading (critical), as before text99.
 """
 
 from __future__ import annotations
@@ -90,6 +100,12 @@ _JOIN = re.compile(r"(?:\band\b|&|\+)(?=[^a-z0-9]*$)")
 _HEADINGS = ("risk", "means_heading")
 # Words between an open word and the evaluation it qualifies ("pending a psych eval").
 _ARTICLE = re.compile(r"\s*(?:(?:a|an|the|for)\s+)?")
+# A date or clock time an evaluation may close with ("pending psych eval 12/7", "at 14:00",
+# "@ 2pm"; fix text101). A bare number is none: "on 5150" is a hold, not a time.
+_WHEN = re.compile(
+    r"(?:(?:\bat|\bon|@)\s*)?"
+    r"(?:\b\d{1,2}/\d{1,2}(?:/\d{2,4})?|\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\b\.?)?|\b\d{1,2}\s*[ap]m\b)"
+)
 
 
 @cache
@@ -97,11 +113,11 @@ def _context() -> tuple[re.Pattern[str], ...]:
     return stated_terms.patterns("open_heading_context")
 
 
-def _affirmed_or_open(answer: str, mark: str, later: str, heading: str = "") -> bool:
+def _affirmed_or_open(answer: str, mark: str, later: str, after: str, heading: str = "") -> bool:
     """Whether a heading's answer (its clause) affirms it or leaves it open (module docstring);
     after "?", no answer at all (up to the next sentence) or another item's answer is open too.
-    `later`: the answer's sentence after its clause (",", "awaiting labs"); `heading`: the
-    heading's words ("access to firearms")."""
+    `later`: the answer's sentence after its clause (",", "awaiting labs"); `after`: the whole
+    text after the clause; `heading`: the heading's words ("access to firearms")."""
     answer = answer.strip(" -:")
     if "?" in mark and (not answer or answer.startswith("?")):
         return True
@@ -118,18 +134,36 @@ def _affirmed_or_open(answer: str, mark: str, later: str, heading: str = "") -> 
         return False
     own = answer[max(m.end() for m in opened) :]
     rest = stated_terms.blanked(own + later, "question_open_time")
-    return not _treatment_rest(rest, assessed=_assessment_next(own))
+    return not _treatment_rest(rest, assessed=_assessment_next(own, after))
 
 
-def _assessment_next(own: str) -> bool:
+def _assessment_next(own: str, after: str) -> bool:
     """Whether the words right after an open word name an evaluation it qualifies ("Plan:
     pending psych eval", "Plan: possible psych consult": `plan_assessment`, fix text99): the
     treatment plan awaits that evaluation. After a comma ("Plan: unknown, pending psych eval")
     or another word ("Plan: unknown pending psych eval") the open word is the answer, and the
-    evaluation awaited is what would answer it: still open (module docstring)."""
+    evaluation awaited is what would answer it: still open (module docstring). `after`: the
+    text after the answer's clause; only a time may follow the evaluation (fix text101)."""
     start = _ARTICLE.match(own)
     at = 0 if start is None else start.end()
-    return any(p.match(own, at) for p in stated_terms.patterns("plan_assessment"))
+    found = [m for p in stated_terms.patterns("plan_assessment") if (m := p.match(own, at))]
+    if not found:
+        return False
+    end = max(m.end() for m in found)
+    kind = re.compile(r"\s*").match(own, end)
+    end = kind.end() if kind else end
+    kinds = [m for p in stated_terms.patterns("plan_assessment_kind") if (m := p.match(own, end))]
+    end = max((m.end() for m in kinds), default=end)
+    # Fix text101: the evaluation must be the whole answer, to the end of the text; a word
+    # after it ("for SH", "; IVC", ", on 5150") may be the risk itself: the open reading.
+    return _only_when(own[end:] + after)
+
+
+def _only_when(rest: str) -> bool:
+    """Whether `rest` holds nothing but dates, times and time phrases (fix text101)."""
+    for role in ("plan_assessment_time", "question_open_time"):
+        rest = stated_terms.blanked(rest, role)
+    return not re.sub(r"[^a-z0-9]", "", _WHEN.sub(" ", rest))
 
 
 def _treatment_rest(rest: str, *, assessed: bool = False) -> bool:
@@ -193,6 +227,7 @@ def open_heading(text: str) -> bool:
                 "?" if _MARK_BEFORE.search(clause[: risk.start()]) else ""
             )
             later = _sentence_after(tokens, i)
-            if _affirmed_or_open(clause[mark.end() :], asked, later, risk.group()):
+            after = "".join(tokens[i + 1 :])
+            if _affirmed_or_open(clause[mark.end() :], asked, later, after, risk.group()):
                 return True
     return False

@@ -58,6 +58,8 @@ CRITICAL = {
     "e_SI_denies_Plan_unknown_comma_pending_psych_eval": "control",  # 'SI: denies. Plan: unknown, pending psych eval'
     "e_SI_denies_Plan_unknown_pending_psych_eval": "control",  # 'SI: denies. Plan: unknown pending psych eval'
     "e_SI_denies_Plan_pending_psych_eval_has_pills_at_home": "control",  # 'SI: denies. Plan: pending psych eval, has pills at home'
+    # Critical again after fix text101 (review K64a finding 2: dispo is no psychiatric evaluation).
+    "e_SI_denies_Plan_pending_dispo": "text101",  # 'SI: denies. Plan: pending dispo'
 }
 
 QUIET = {
@@ -65,7 +67,6 @@ QUIET = {
     "e_SI_denies_Plan_pending_psych_eval": "fixed",  # 'SI: denies. Plan: pending psych eval'
     "e_SI_denies_Plan_possible_psych_consult": "fixed",  # 'SI: denies. Plan: possible psych consult'
     "e_Denies_SI_Plan_pending_psychiatry_evaluation": "fixed",  # 'Denies SI. Plan: pending psychiatry evaluation'
-    "e_SI_denies_Plan_pending_dispo": "fixed",  # 'SI: denies. Plan: pending dispo'
     "cn_SI_denies_Plan_pending_psych_eval": "fixed",  # 'SI: denies. Plan: pending psych eval'
     # Controls, quiet before the fix too.
     "e_Suicide_note_q_No_SI_denies": "control",  # 'Suicide note? No. SI: denies'
