@@ -377,6 +377,17 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
 
 
 @lru_cache(maxsize=1024)
+def said_to_rule_out(text: str, kind: FindingKind) -> bool:
+    """Whether every asserted mention of `kind` in `text` follows a rule-out cue in its clause
+    ("r/o OSA": one being considered, not a diagnosis; data/differential_cues.csv, the cues
+    differential_text.py reads bipolar disorder by; fix dx69). False when none is asserted."""
+    text = _blank_lookalikes(normalise_text(text))
+    mentions = _asserted_mentions(text, kind)
+    cue = rule_out_cues()
+    return bool(mentions) and all(cue.search(scope_before(text, _start(m))) for m in mentions)
+
+
+@lru_cache(maxsize=1024)
 def said_as_dated_past(text: str, kind: FindingKind, before: int | None) -> bool:
     """Whether every asserted mention of `kind` in `text` is a withdrawal the words date as past
     ("Alcohol detox 2015", "..., sober since": withdrawal_context.past_episode, a year before

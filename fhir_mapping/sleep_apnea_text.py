@@ -43,12 +43,15 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from fhir_mapping.diagnosis_text import OVER_AFTER
+from fhir_mapping.diagnosis_text import OVER_AFTER, said_to_rule_out, text_kinds
+from fhir_mapping.differential_text import DIFFERENTIAL
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.text_negation import term_pattern
 from fhir_mapping.tms_safety import negated, normalise_text
 
-_ROLES = ("treatment", "not-treated", "not-in-use", "pap-clause", "in-use")
+_ROLES = ("treatment", "not-treated", "not-in-use", "pap-clause", "in-use", "history", "grade")
+# The roles that speak of a treatment (`_says_of_treatment`); `history` and `grade` read "h/o OSA".
+_TREATMENT_ROLES = _ROLES[:5]
 # A clause: up to a full stop, semicolon or comma, or a conjunction that turns the sentence
 # ("CPAP intolerant but now using nasal pillows"). Grammar, not a clinical fact; local, not a
 # text_bounds boundary: its conjunctions are this reader's.
@@ -161,27 +164,111 @@ def apnea_treatment(resource: Mapping[str, Any], text: str, apnea: Finding) -> F
     return None
 
 
+# An item of a problem list written on one line ("OSA; insomnia resolved", "OSA, insomnia
+# resolved", "OSA and insomnia resolved"): a word of resolution speaks of its own item (fix dx69).
+# Grammar, not a clinical fact.
+_ITEM = re.compile(r"[.;,\n]|\band\b")
+_APNEA = FindingKind.SLEEP_APNEA
+
+
 def says_resolved(text: str) -> bool:
-    """Whether the entry's words (`entry_text`) say it is over: "resolved", not "not resolved"
-    (diagnosis_text.OVER_AFTER, the word a withdrawal "- resolved" is read by), anywhere in the
-    entry ("OSA s/p UPPP 2016, resolved on repeat PSG"). Read only on an entry that states no
-    clinicalStatus (`apnea_words`): a status stated wins over words."""
-    return bool(OVER_AFTER.search(normalise_text(text)))
+    """Whether the entry's words (`entry_text`) say its sleep apnea is over: "resolved", not "not
+    resolved" (diagnosis_text.OVER_AFTER, the word a withdrawal "- resolved" is read by), in an
+    item naming the apnea ("OSA - resolved") or in one that is nothing before the word and
+    follows the apnea's ("OSA s/p UPPP 2016, resolved on repeat PSG"). Another item's
+    resolution is its own ("OSA; insomnia resolved": fix dx69, was read resolved), and so is one
+    after an item naming another diagnosis or with its own words before "resolved": the apnea
+    then stays, the safer reading (a look, not a hidden apnea). Read only on an entry that
+    states no clinicalStatus (`apnea_words`): a status stated wins over words."""
+    subject = False  # whether the item before speaks of the apnea
+    for item in _ITEM.split(normalise_text(text)):
+        if not item.strip():
+            continue
+        over = OVER_AFTER.search(item)
+        kinds = text_kinds(item)
+        if _APNEA in kinds:
+            if over:
+                return True
+            subject = True
+        elif over:
+            if subject and not item[: over.start()].strip():
+                return True
+            subject = False
+        elif kinds:
+            subject = False
+    return False
+
+
+def _says_of_treatment(words: str) -> bool:
+    """Whether the entry's words say anything of a treatment (any role of
+    sleep_apnea_treatment_terms.csv: "on CPAP", "CPAP intolerant", "untreated")."""
+    text = normalise_text(words)
+    return any(_has(role, text) for role in _TREATMENT_ROLES)
+
+
+@cache
+def _apnea_names() -> tuple[re.Pattern[str], ...]:
+    """The sleep-apnea names a text-only entry is read by (data/diagnosis_terms.csv)."""
+    text = resources.files("fhir_mapping").joinpath("data/diagnosis_terms.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return tuple(_pattern(r["term"]) for r in rows if r["kind"].strip() == _APNEA.value)
+
+
+# Brackets ("(HCC)", Epic's hierarchical-condition flag) and punctuation: nothing said.
+_UNSAID = re.compile(r"\([^)]*\)|[^\w\s]")
+
+
+def _history_only(own: str) -> bool:
+    """Whether the entry's own words (`_own_words`) are a history cue (role `history`: "h/o",
+    "hx of", "history of") and then nothing but the apnea's name and grade ("h/o OSA", "Hx of
+    severe OSA (HCC)"). Anything more keeps the apnea current, the safer reading: "Prior PSG
+    showed severe OSA", "Seen today: OSA" are a current apnea, and so is "h/o OSA, s/p UPPP"
+    (the card asks, which costs a look)."""
+    text = normalise_text(own).strip()
+    cue = next((m for p in _terms()["history"] if (m := p.match(text))), None)
+    if cue is None:
+        return False
+    rest, named = text[cue.end() :], 0
+    for pattern in _apnea_names():
+        rest, found = pattern.subn(" ", rest)
+        named += found
+    for pattern in _terms()["grade"]:
+        rest = pattern.sub(" ", rest)
+    return named > 0 and not _UNSAID.sub(" ", rest).strip()
+
+
+def _own_words(resource: Mapping[str, Any]) -> str:
+    """The words a clinician wrote on the entry: its code text and notes (not the code's
+    displays, which name the diagnosis without a history or rule-out word)."""
+    code = resource.get("code")
+    label = code.get("text") if isinstance(code, Mapping) else None
+    return entry_text(resource, label if isinstance(label, str) else "")
 
 
 def apnea_words(resource: Mapping[str, Any], text: str, found: dict[FindingKind, Finding]) -> None:
     """What a sleep-apnea Condition's own words say, into `found` (its findings so far, coded or
     typed in; `text`: its concept text): with no clinicalStatus, said resolved, no sleep apnea
     (review K61a s39 finding 12: G47.33 "OSA s/p UPPP 2016, resolved on repeat PSG" was
-    "untreated sleep apnea"; an inactive entry is not read either); else its treatment
+    "untreated sleep apnea"; an inactive entry is not read either); written as a history and
+    nothing more ("h/o OSA", "Hx of severe OSA": `_history_only`), no sleep apnea either (fix
+    dx69: was "untreated sleep apnea"), while a history with a treatment word is current ("h/o OSA on CPAP": the device is its treatment); written to rule
+    out ("r/o OSA"), marked `differential` as "r/o bipolar disorder" is (differential_text.py;
+    fix dx69), so the card says it is suspected, not on record; else its treatment
     (`apnea_treatment`), on a text-only entry too (K61a finding 7: "OSA" typed in, read as the
     code is)."""
-    apnea = found.get(FindingKind.SLEEP_APNEA)
+    apnea = found.get(_APNEA)
     if apnea is None:
         return
-    if resource.get("clinicalStatus") is None and says_resolved(entry_text(resource, text)):
-        del found[FindingKind.SLEEP_APNEA]
+    words = entry_text(resource, text)
+    if resource.get("clinicalStatus") is None and says_resolved(words):
+        del found[_APNEA]
         return
+    own = _own_words(resource)
+    if _history_only(own) and not _says_of_treatment(words):
+        del found[_APNEA]
+        return
+    if apnea.verification is None and said_to_rule_out(own, _APNEA):
+        found[_APNEA] = replace(apnea, verification=DIFFERENTIAL)
     treatment = apnea_treatment(resource, text, apnea)
     if treatment is not None:
         found[treatment.kind] = treatment

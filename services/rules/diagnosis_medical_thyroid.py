@@ -43,7 +43,13 @@ from fhir_mapping.record import FindingKind, LabResult
 from services import drug_names, lab_readings
 from services.card_format import plural
 from services.interaction_takings import Taking
-from services.rules import adjunct_harm, thyroid_over_replacement, thyroid_patterns, thyroiditis
+from services.rules import (
+    adjunct_harm,
+    thyroid_lab_range,
+    thyroid_over_replacement,
+    thyroid_patterns,
+    thyroiditis,
+)
 from services.rules.context import RuleContext
 from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
 
@@ -136,7 +142,9 @@ def _judged(
 ) -> list[Item]:
     """`free_t4_since`: the free T4 of `labs` was drawn with a newer TSH that could not be read
     (`thyroid_items`): named, never asked for again (review K47c s35 finding 3)."""
-    tsh = labs.get("tsh")
+    # A TSH its lab called normal outside the project's interval: read by the interval, the
+    # disagreement named beside it (thyroid_lab_range.py; fix dx69).
+    tsh, lab_ref = thyroid_lab_range.by_project_range(labs.get("tsh"), lab_ref)
     free_t4 = labs.get("free-t4")
     taking = adjunct_harm.explains_low_tsh(ctx, tsh) if tsh is not None else None
     if tsh is not None and taking is not None:

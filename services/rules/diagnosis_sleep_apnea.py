@@ -45,6 +45,9 @@ _ON_RECORD = {
     "Procedure": "Procedure",
     "Condition": "another problem entry",
 }
+# Condition.verificationStatus codes of a diagnosis entered as not confirmed ("r/o OSA" typed in
+# reads `differential`: fhir_mapping/sleep_apnea_text.py).
+_SUSPECTED = frozenset({"differential", "provisional", "unconfirmed"})
 _WHY = "It can drive residual fatigue, insomnia and low motivation (CANMAT 2023 para 181)."
 
 
@@ -109,6 +112,18 @@ def sleep_apnea_items(ctx: RuleContext) -> list[Item]:
                 "untreated sleep apnea",
                 f"**Sleep apnea, CPAP marked inactive:** {_finding_ref(apnea[0])}; the device "
                 f"list marks {stopped[0].display or 'the CPAP'} inactive, not in use. {_WHY}",
+            )
+        ]
+    if all(f.verification in _SUSPECTED for f in apnea):
+        # Entered to rule out ("r/o OSA", or verificationStatus differential): the line stays,
+        # holding as the untreated one does (an undiagnosed apnea is the one CANMAT names), but
+        # says it is suspected, never on record, as a suspected bipolar disorder is named
+        # (services/bipolar_findings.py; fix dx69).
+        return [
+            Item(
+                "sleep apnea suspected: rule out",
+                f"**Sleep apnea suspected, not confirmed:** {_finding_ref(apnea[0])}, entered "
+                f"to rule out: confirm or rule it out (sleep study). {_WHY}",
             )
         ]
     return [

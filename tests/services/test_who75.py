@@ -104,7 +104,9 @@ def test_unrelated_who_code_stays_named_as_unread() -> None:
         # not CM F10.21 "in remission" (the active disorder stays flagged, the safer side).
         (WHO, "F10.21", {"substance-use"}),
         (WHO, "X70", {"self-harm"}),  # the WHO self-harm rows are unchanged
-        (WHO, "F32.8", set()),  # WHO "other depressive episodes": CM has only F32.81/F32.89
+        # WHO "other depressive episodes": read as CM F32.89 (its own rows, fix dx69), as is F06.3
+        (WHO, "F32.8", {"depression", "depression-unspecified"}),
+        (WHO, "F06.3", {"depression", "depression-not-mdd"}),
         (WHO, "J45.9", set()),  # outside the listed categories
         (WHO, "O99.3", set()),  # the O chapter was rebuilt in CM (trimesters): never bridged
         (CM, "G47.3", {"sleep-apnea"}),
