@@ -35,10 +35,14 @@ _TESTS = ("tsh",)
 
 
 @cache
-def _cited() -> dict[str, tuple[str, str]]:
-    """test -> (how a card cites its lab_ranges.csv interval, the interval's unit)."""
+def _cited() -> dict[str, tuple[str, str, float, float]]:
+    """test -> (how a card cites its lab_ranges.csv interval, the interval's unit, and the interval
+    inside which the lab's own "normal" is trusted: the widest labs commonly report)."""
     text = resources.files("services").joinpath("data/lab_range_citations.csv").read_text("utf-8")
-    return {r["test"]: (r["cited"], r["unit"]) for r in csv.DictReader(text.splitlines())}
+    return {
+        r["test"]: (r["cited"], r["unit"], float(r["trusted_low"]), float(r["trusted_high"]))
+        for r in csv.DictReader(text.splitlines())
+    }
 
 
 def _table_side(lab: LabResult) -> str | None:
@@ -50,9 +54,12 @@ def _table_side(lab: LabResult) -> str | None:
     if value is None:
         return None
     row = lab_ranges()[lab.test]
-    if row.high is not None and value > row.high:
+    # Inside the widest interval labs commonly report, the lab's "normal" stands (lead, session
+    # 40: a TSH 4.3 that its lab calls normal holding escalation would be noise on a common value).
+    _, _, trusted_low, trusted_high = _cited()[lab.test]
+    if row.high is not None and value > max(row.high, trusted_high):
         return "high"
-    if row.low is not None and value < row.low:
+    if row.low is not None and value < min(row.low, trusted_low):
         return "low"
     return None
 
@@ -67,7 +74,7 @@ def by_project_range(lab: LabResult | None, lab_ref: LabRef) -> tuple[LabResult 
     called = (
         "within the lab's reference range" if lab.range_flagged else "flagged normal by the lab"
     )
-    cited, unit = _cited()[lab.test]
+    cited, unit, _, _ = _cited()[lab.test]
     note = (
         f" ({called}, {'above' if side == 'high' else 'below'} the project's range "
         f"{row.low:g}-{row.high:g} {unit} ({cited}))"

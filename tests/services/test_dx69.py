@@ -62,6 +62,8 @@ REVIEWED = {
     "l_TSH_8_5_lab_range_0_5_10": (ADD_FREE_T4, "failing before"),
     "l_TSH_12_flag_N": (HEAD + "TSH high 12", "failing before"),
     "l_TSH_0_2_flag_N": (HEAD + "TSH low 0.2", "failing before"),
+    # Above 4.5 mIU/L, the widest interval labs commonly report (lab_range_citations.csv).
+    "l_TSH_4_8_flag_N": (ADD_FREE_T4.replace("8.5", "4.8"), "failing before"),
     "lc_TSH_8_5_flag_H": (ADD_FREE_T4, "control"),
 }
 
@@ -74,6 +76,8 @@ NOT_REVIEWED = {
     "rc_G47_33_OSA_sp_UPPP_resolved_no_status": "control",
     "lc_TSH_2_1_flag_N": "control",
     "lc_TSH_3_9_flag_N": "control",
+    # Above the project's 4.12 but inside 4.5: the lab's "normal" stands (lead, session 40: noise).
+    "lc_TSH_4_4_flag_N": "control",
 }
 
 # WHO codes beside the CM F33.2 problem: read, no longer named unread.
