@@ -101,6 +101,8 @@ _TEXT_COUNTS_WHEN_RESOLVED = frozenset(
         FindingKind.SELF_HARM,
         FindingKind.SUICIDAL_IDEATION,
         FindingKind.EPILEPSY,
+        # "History of TMS treatment 2023" is history whatever its status (fix tms59).
+        FindingKind.TMS_HISTORY,
     }
 )
 # A seizure (EPILEPSY above) counts on any entry: "Seizure" typed in as an ED visit's diagnosis is sent `resolved`

@@ -71,6 +71,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from fhir_mapping.abbreviation_context import blank_out_of_context
+from fhir_mapping.gestation_text import gestation_stated
 from fhir_mapping.ideation_lookalike import blank_other_meanings
 from fhir_mapping.quoted_answer import blank_quoted_negatives
 from fhir_mapping.record import FindingKind
@@ -293,6 +294,8 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
             for m in pattern.finditer(text)
         ):
             kinds.append(kind)
+    if FindingKind.PREGNANCY not in kinds and gestation_stated(text):
+        kinds.append(FindingKind.PREGNANCY)  # "G2P1 at 20 wks" (gestation_text.py, fix tms59)
     if FindingKind.BIPOLAR in kinds and FindingKind.DEPRESSION_TEXT in kinds:
         # "Bipolar II disorder, most recent episode major depressive" is bipolar depression, not
         # a unipolar problem waiting for its code.

@@ -78,6 +78,11 @@ class FindingKind(StrEnum):
     PSYCHIATRIC_OTHER = "psychiatric-other"
     MOOD_SYMPTOM = "mood-symptom"
     PREGNANCY = "pregnancy"
+    # An earlier TMS course recorded only as a Condition ("History of TMS treatment 2023 (good
+    # response)", "s/p TMS 2022", "Hx rTMS"; diagnosis_terms.csv `tms-history`, counted whatever
+    # its status: a history entry is resolved by nature). Read by the retreatment criterion and
+    # the packet (services/tms_stated.py; fix tms59, review K63a s40 finding 8), never a course.
+    TMS_HISTORY = "tms-history"
     # A signed-off Pregnancy Status Observation answered "Not pregnant" (fhir_mapping/
     # pregnancy.py), dated that day: its own kind, never PREGNANCY. It ends the Observations'
     # pregnancy where they are read; a pregnancy diagnosis (a Condition, a prenatal visit) dated

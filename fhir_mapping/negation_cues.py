@@ -105,17 +105,21 @@ def _answered_yes(cues: list[str], yes: list[str]) -> re.Pattern[str] | None:
     )
 
 
-def _prefixes(cues: list[str]) -> re.Pattern[str] | None:
+def _prefixes(cues: list[str], items: list[str]) -> re.Pattern[str] | None:
     """The `prefix` cues, each closing the text before the phrase: after a space or list
     punctuation (or the start); one ending in a dash attached to the phrase ("-SI"), others up
-    to one space before it ("(-) SI", "Neg SI")."""
+    to one space before it ("(-) SI", "Neg SI"). A cue reaches over the slash-joined checklist
+    `items` before the phrase ("Neg SI/HI/AVH" denies AVH too: fix tms59, once "AVH" was read
+    as hallucinations)."""
     if not cues:
         return None
     body = "|".join(
         re.escape(c) + ("" if c.endswith("-") else r"\s?")
         for c in sorted(cues, key=len, reverse=True)
     )
-    return re.compile(r"(?:^|(?<=[\s,;:(/]))(?:" + body + r")$")
+    listed = "|".join(re.escape(i) for i in sorted(items, key=len, reverse=True))
+    over = rf"(?:(?:{listed})\s*/\s*)*" if items else ""
+    return re.compile(r"(?:^|(?<=[\s,;:(/]))(?:" + body + r")" + over + "$")
 
 
 def _alternation(cues: list[str]) -> re.Pattern[str] | None:
@@ -158,7 +162,7 @@ def _negations() -> _Negations:
         answer=_answers(ANSWER_LEAD, answer),
         answer_yes=_answered_yes(answer, by_role.get("answer_yes", [])),
         answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
-        prefix=_prefixes(by_role.get("prefix", [])),
+        prefix=_prefixes(by_role.get("prefix", []), by_role.get("prefix_item", [])),
         stop=_alternation(by_role.get("stop", [])),
         clause_stop=_alternation(by_role.get("clause_stop", [])),
         # A device item is a screening item to an answer after the list (`list_device`).

@@ -12,7 +12,7 @@ from datetime import date
 from fhir_mapping.clinical_codes import procedure_codes
 from fhir_mapping.psychotherapy_maybe import MAYBE
 from fhir_mapping.record import DataDomain, PatientRecord, ProcedureKind, ProcedureRecord, Score
-from services import tms_course
+from services import tms_course, tms_stated
 from services.card_format import record_cite
 from services.packet.html import bullets, section_open, table, text
 from services.packet.wording import code_text, day_text, maybe_day, plural, span_text
@@ -230,9 +230,12 @@ def neuromodulation_section(record: PatientRecord, policy: Policy) -> str:
     lines: list[str] = []
     for kind, name in _NEUROMODULATION_KINDS:
         done = [p for p in record.procedures if p.kind is kind]
+        # An earlier TMS course a Condition states (fix tms59): never "none on record" beside it.
+        stated = tms_stated.stated_courses(record) if kind is ProcedureKind.TMS else []
         if done:
             lines += _course_lines(record, policy, kind, name, done)
-        else:
+        elif not stated:
             lines.append(_absence(record, name))
+        lines += [f"{name}: earlier course on record: {s}" for s in stated]
         lines += _referral_lines(record, kind, name)  # a StrEnum: equal to its value
     return f"{_NEUROMODULATION}{bullets(lines, cls='lines')}</section>"

@@ -27,7 +27,7 @@ import math
 from datetime import date
 
 from fhir_mapping.record import DataDomain, ProcedureKind
-from services import tms_course
+from services import tms_course, tms_stated
 from services.card_format import record_cite
 from services.payer_criteria.inputs import Inputs
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -102,6 +102,18 @@ def _without_course(
                 f"{undated} undated TMS session{'s' if undated > 1 else ''} on record: the course "
                 "and its response cannot be placed",
                 *skipped,
+            ),
+        )
+    stated = tms_stated.stated_courses(record)
+    if stated:
+        # A course the problem list states but no session shows (fix tms59): on record, its
+        # response not judged here (services/tms_stated.py), never "initial course".
+        return judged(
+            c,
+            CriterionStatus.NOT_ON_RECORD,
+            tuple(f"earlier TMS course on record: {s}" for s in stated) + skipped,
+            to_document=(
+                "the earlier TMS course's PHQ-9 before and after (its response) and a relapse since"
             ),
         )
     referred = [

@@ -54,6 +54,7 @@ from services import (
     tms_criteria_header,
     tms_gate,
     tms_severity,
+    tms_stated,
 )
 from services.card_format import plural
 from services.packet import Attach, attach_packet, attaches
@@ -122,8 +123,10 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
                 + ", ".join(r.label for r in evaluation.not_available)
             )
         header = f"**Payer criteria not yet met** ({payer}): " + "; ".join(missing) + "."
-    earlier = bool(tms_course.earlier_courses(ctx.record, ctx.policy)) or any(
-        r.kind == "tms" and r.status == "completed" for r in ctx.record.referrals
+    earlier = (
+        bool(tms_course.earlier_courses(ctx.record, ctx.policy))
+        or any(r.kind == "tms" and r.status == "completed" for r in ctx.record.referrals)
+        or bool(tms_stated.stated_courses(ctx.record))  # a Condition's history (fix tms59)
     )
     lines = criterion_lines(evaluation, earlier_tms=earlier)
     preliminary = preliminary_phq9.newer_than_reviewed(ctx.record)
