@@ -381,9 +381,8 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
 
 @lru_cache(maxsize=1024)
 def said_to_rule_out(text: str, kind: FindingKind) -> bool:
-    """Whether every asserted mention of `kind` in `text` follows a rule-out cue in its clause
-    ("r/o OSA": one being considered, not a diagnosis; data/differential_cues.csv, the cues
-    differential_text.py reads bipolar disorder by; fix dx69). False when none is asserted."""
+    """Whether every asserted mention of `kind` (at least one) follows a rule-out cue in its clause
+    ("r/o OSA": considered, not diagnosed; the cues differential_text.py reads; fix dx69)."""
     text = _blank_lookalikes(normalise_text(text))
     mentions = _asserted_mentions(text, kind)
     cue = rule_out_cues()
