@@ -11,7 +11,8 @@
   text_negations.csv read it as "SI: denies" is, only right after the item (or a list of one-word
   items) and closing its clause. "SI mother denies", "SI with plan denies", "SI denies HI", "SI
   denies but has plan", "SI, denies HI" keep the SI; "SI denies, plan: overdose" and "SI denies
-  but endorses passive death wish" stay critical by their own signal. "HI denies, SI" (quiet
+  but endorses passive death wish" stay critical by their own signal; only a screening item
+  (`list_item`) is so answered: "Overdose denies", "Suicide attempt denies" keep the act. "HI denies, SI" (quiet
   before: the HI's answer reached the SI) is the HI's own answer (denial_scope.answers_item), as
   "HI: denies, SI" is since fix text73.
 Prefixes: e_ an ED visit's reason, cn_ a Condition's note. The text of each chart is in its comment.
@@ -52,6 +53,8 @@ CRITICAL = {
     "e_SI_denies_but_has_plan": "control",  # 'SI denies but has plan'
     "e_HI_col_denies_c_SI": "control",  # 'HI: denies, SI'
     "cn_SI_denies_c_plan_col_overdose": "control",  # 'SI denies, plan: overdose'
+    "e_Overdose_denies": "control",  # 'Overdose denies'
+    "e_Suicide_attempt_denies": "control",  # 'Suicide attempt denies'
 }
 
 QUIET = {
