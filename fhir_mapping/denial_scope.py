@@ -35,9 +35,14 @@ _SCOPE_WORDS = 5
 def _answered() -> re.Pattern[str]:
     """An `answer` cue (data/text_negations.csv: "no", "denies", "none") closing the words,
     right after a colon, "?" or dash that follows an item: "HI: no", "SI? denies", "HI - neg"."""
-    answers = sorted(cue_rows().get("answer", []), key=len, reverse=True)
+    rows = cue_rows()
+    answers = sorted(rows.get("answer", []), key=len, reverse=True)
     body = "|".join(re.escape(a) for a in answers) or "(?!)"
-    return re.compile(r"\S\s*(?::|\?|\s-)\s*(?<![\w'])(?:" + body + r")$")
+    # A screening item's unmarked answer ("HI denies, SI": `answer_bare`, fix text102) is its own.
+    bare = "|".join(re.escape(a) for a in sorted(rows.get("answer_bare", []), key=len)[::-1])
+    items = "|".join(re.escape(a) for a in sorted(rows.get("list_item", []), key=len)[::-1])
+    unmarked = r"|\b(?:" + (items or "(?!)") + r")\s+(?:" + (bare or "(?!)") + r")"
+    return re.compile(r"(?:\S\s*(?::|\?|\s-)\s*(?<![\w'])(?:" + body + r")" + unmarked + r")$")
 
 
 def answers_item(words: str) -> bool:

@@ -1,6 +1,6 @@
 """data/text_negations.csv compiled for text_negation.py: the cues by role (`cue_rows`, also read
 by text_checklist.py), each role's pattern (`_negations`: `pre`, `post`, `trailing`, `pseudo`,
-the checklist `answer` and `answer_all` after ANSWER_LEAD, `prefix`, `stop`, `clause_stop`, the
+the checklist `answer` and `answer_all` after ANSWER_LEAD, `answer_bare`, `prefix`, `stop`, `clause_stop`, the
 list items and the `family` roles), and the `clause_closed` words of data/self_harm_terms.csv
 that close a family-history part (`_family_closed`). Text is normalised here (`normalise_text`)
 as every reader normalises it. What each role means and why: text_negation.py's docstring.
@@ -41,6 +41,12 @@ ANSWER_LEAD = r"^(?P<items>(?:" + _JOINT + _ITEM + r"(?:\s+" + _ITEM + r"){0,2})
 # An `answer_all` ("all neg") says it covers every item, so a semicolon joins them too
 # ("SI;HI;AVH - all neg"); a plain answer after a semicolon ("SI; HI: denies") covers HI only.
 _ALL_LEAD = r"^(?:\s*[/,;]\s*" + _ITEM + r"(?:\s+" + _ITEM + r"){0,2}){0,4}\s*[:?\-]\s*"
+# An `answer_bare` ("denies", "pt denies") with no mark, right after the item or a list of
+# one-word items ("SI denies", "SI/HI denies"), closing its clause (session 40 fix text102):
+# "SI denies" is "SI: denies". Narrower than the marked answer, as no colon says where the item
+# ends: "SI with plan denies", "SI mother denies", "SI denies plan", "SI denies today" keep the SI.
+_BARE_LEAD = r"^(?P<items>(?:" + _JOINT + _ITEM + r"){0,4})\s+"
+_BARE_CLOSE = r"(?=\s*(?:[,;.)]|$))"
 
 
 # An answer followed by the word it qualifies is no answer: "SI: no plan", "SI - no intent" say
@@ -58,6 +64,7 @@ class _Negations:
     answer: re.Pattern[str] | None
     answer_yes: re.Pattern[str] | None
     answer_all: re.Pattern[str] | None
+    answer_bare: re.Pattern[str] | None
     prefix: re.Pattern[str] | None
     stop: re.Pattern[str] | None
     clause_stop: re.Pattern[str] | None
@@ -87,6 +94,11 @@ def _answers(lead: str, cues: list[str]) -> re.Pattern[str] | None:
         return None
     body = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
     return re.compile(lead + r"(?:" + body + r")\b" + _NOT_A_QUALIFIER)
+
+
+def _bare_answers(cues: list[str]) -> re.Pattern[str] | None:
+    answers = _answers(_BARE_LEAD, cues)
+    return None if answers is None else re.compile(answers.pattern + _BARE_CLOSE)
 
 
 def _answered_yes(cues: list[str], yes: list[str]) -> re.Pattern[str] | None:
@@ -162,6 +174,7 @@ def _negations() -> _Negations:
         answer=_answers(ANSWER_LEAD, answer),
         answer_yes=_answered_yes(answer, by_role.get("answer_yes", [])),
         answer_all=_answers(_ALL_LEAD, by_role.get("answer_all", [])),
+        answer_bare=_bare_answers(by_role.get("answer_bare", [])),
         prefix=_prefixes(by_role.get("prefix", []), by_role.get("prefix_item", [])),
         stop=_alternation(by_role.get("stop", [])),
         clause_stop=_alternation(by_role.get("clause_stop", [])),

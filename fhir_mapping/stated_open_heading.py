@@ -84,7 +84,7 @@ from functools import cache
 from fhir_mapping import stated_terms
 from fhir_mapping.question_answer import names_other_item
 from fhir_mapping.text_bounds import CLAUSE_KEPT, pieces
-from fhir_mapping.text_negation import normalise_text
+from fhir_mapping.text_negation import cue_rows, normalise_text
 
 __all__ = ["open_heading"]
 
@@ -95,7 +95,14 @@ _MARK = re.compile(r"\s*(?::|\?+)?")
 _MARK_BEFORE = re.compile(r"\?+\s*$")
 # A conjunction joining a heading to the suicide item before it in one clause ("denies SI and
 # plan unknown", "denies SI & ?plan"; fix text100): nothing but marks after it up to the heading.
-_JOIN = re.compile(r"(?:\band\b|&|\+)(?=[^a-z0-9]*$)")
+# "or" and "/" join them too ("denies SI or plan unknown", "denies SI/plan unknown"; fix text102).
+_JOIN = re.compile(r"(?:\band\b|\bor\b|&|\+|/)(?=[^a-z0-9]*$)")
+# Screening items of a denied list (text_negations.csv `list_item`: "hi", "avh"), fix text102.
+_ITEMS = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(c) for c in sorted(cue_rows()["list_item"], key=len)[::-1])
+    + r")\b"
+)
 # The roles whose words are a heading (`means_heading`: a lethal-means question, fix text100).
 _HEADINGS = ("risk", "means_heading")
 # Words between an open word and the evaluation it qualifies ("pending a psych eval").
@@ -202,11 +209,16 @@ def _only_context(words: str) -> bool:
 def _opens_item(words: str) -> bool:
     """Whether a heading after `words` (its clause before it) opens an item of the clause: the
     words are suicide words only (`_only_context`), or end with a conjunction joining it to a
-    clause part that names suicide ("denies si and ", "denies si & ?": fix text100)."""
+    clause part that names suicide ("denies si and ", "denies si & ?": fix text100), or one of
+    nothing but screening items (`list_item`: "denies SI, HI or plan unknown", "denies SI, or
+    plan unclear": the item list after a comma; fix text102)."""
     if _only_context(words):
         return True
     join = _JOIN.search(words)
-    return join is not None and any(p.search(words[: join.start()]) for p in _context())
+    if join is None:
+        return False
+    before = words[: join.start()]
+    return any(p.search(before) for p in _context()) or _only_context(_ITEMS.sub(" ", before))
 
 
 def open_heading(text: str) -> bool:

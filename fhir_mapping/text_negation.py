@@ -19,6 +19,10 @@ A cue applies within five words of the phrase in the same clause (NegEx's window
   doubtful reading keeps the finding);
 - `answer`: a checklist answer right after it ("Pacemaker: none", "Shunt - no"), none where a
   later answer of its list affirms (`answer_yes`: "SI/HI: no, yes", fix text81);
+- `answer_bare`: a denial with no mark after a screening item (`list_item`), right after it or a
+  slash- or comma-joined list of one-word items and closing its clause ("SI denies", "SI/HI pt
+  denies"; session 40 fix text102: read as "SI: denies" is; "SI mother denies", "SI denies
+  plan", "Overdose denies" keep the finding);
 - `answer_all`: an answer for every item of a list, whose items may be joined by semicolons too
   ("SI;HI;AVH - all neg"; recheck K11 s28 finding 3);
 - `prefix`: shorthand written right before the phrase ("Neg SI/HI/AVH", "(-) SI", "-SI"; recheck
@@ -238,6 +242,11 @@ def negated(
     if neg.answer is not None and answer_covers(text, start, end, neg.answer.search(text[end:])):
         return True
     if neg.answer_all is not None and neg.answer_all.search(text[end:]):
+        return True
+    # Only after a screening item ("SI denies" as "SI: denies", fix text102): an act so written
+    # ("Overdose denies", "Suicide attempt denies") is kept, as a presenting act named first.
+    bare = neg.answer_bare if text[start:end] in neg.list_items else None
+    if bare is not None and answer_covers(text, start, end, bare.search(text[end:])):
         return True
     after = scope_after(text, end)
     if neg.pseudo is not None and neg.pseudo.search(after):
