@@ -57,18 +57,25 @@ def _table() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
     return frozenset(categories), frozenset(systems)
 
 
+@cache
+def _category_codes() -> frozenset[str]:
+    return frozenset(code for _, code in _table()[0])
+
+
 def _is_survey(resource: Mapping[str, Any]) -> bool:
     categories, _ = _table()
+    codes = _category_codes()
     for category in array(resource.get("category")) or [resource.get("category")]:
         if not isinstance(category, dict):
             continue
         for coding in array(category.get("coding")):
-            if not isinstance(coding, dict):
+            # Most unread Observations are vital signs or labs: their category code settles it
+            # before any system is read (issue 14: this check runs on every unread Observation).
+            if not isinstance(coding, dict) or (code := coding.get("code")) not in codes:
                 continue
-            code = string(coding.get("code"))
             system = canonical_system(string(coding.get("system")) or "")
             # A category code sent without its system (STU3 style) still says survey.
-            if any(code == c and system in ("", s) for s, c in categories):
+            if not system or (system, code) in categories:
                 return True
     return False
 
@@ -98,9 +105,10 @@ def unknown_survey_gap(resource: Mapping[str, Any]) -> DataGap | None:
     else None."""
     if "category" not in resource or string(resource.get("status")) in _VOID:
         return None
-    if not any(k.startswith("value") for k in resource) and "component" not in resource:
-        return None
+    # The category first: it settles nearly every unread Observation (vital signs, labs).
     if not _is_survey(resource):
+        return None
+    if not any(k.startswith("value") for k in resource) and "component" not in resource:
         return None
     code = _unknown_code(resource.get("code"))
     if code is None:
