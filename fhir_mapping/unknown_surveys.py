@@ -71,7 +71,9 @@ def _is_survey(resource: Mapping[str, Any]) -> bool:
         for coding in array(category.get("coding")):
             # Most unread Observations are vital signs or labs: their category code settles it
             # before any system is read (issue 14: this check runs on every unread Observation).
-            if not isinstance(coding, dict) or (code := coding.get("code")) not in codes:
+            # (A malformed code, e.g. an object, is no code: not hashed, treated as absent.)
+            code = coding.get("code") if isinstance(coding, dict) else None
+            if not isinstance(code, str) or code not in codes:
                 continue
             system = canonical_system(string(coding.get("system")) or "")
             # A category code sent without its system (STU3 style) still says survey.
