@@ -4,10 +4,11 @@
   optimize/ruled_against.py: at eGFR 25 (the lithium label's "not recommended" band) it still asked
   for the raise beside the optimise card's "review lithium, no raise". It now names the review
   (optimize/first_steps.py, rules/tms_dose_held.py).
-- Finding 2 (WRONG): aripiprazole and brexpiprazole were offered beside paroxetine (a strong CYP2D6
-  inhibitor) with no line; the adjunct list now names the label's half dose
-  (services/data/drug_interactions.csv aripiprazole-strong-cyp2d6, brexpiprazole-strong-cyp2d6), and
-  beside tamoxifen the paroxetine-tamoxifen card stays.
+- Finding 2 (decided, no line): aripiprazole and brexpiprazole beside paroxetine (a strong CYP2D6
+  inhibitor) get no half-dose line: the Abilify label halves the dose with strong CYP2D6 inhibitors
+  "except when used as adjunctive treatment with antidepressants" (highlights, 2.6), which is the
+  only use the adjunct list suggests (services/data/README.md, drug_interactions row). Beside
+  tamoxifen the paroxetine-tamoxifen card stays.
 - Finding 3 (decided): an escitalopram raise beside an unread QTc is held as citalopram's is (its own
   QTc rows; pinned here, already so before), a sertraline raise is not (rules/unread_qtc_hold.py).
 - Finding 4 (WRONG): "FHx bipolar (mother), pt also anxious, manic" read as the mother's bipolar
@@ -39,13 +40,13 @@ REVIEW = "diagnosis-review"
 
 FIXED = {
     "f1_lithium_low_egfr25_tms": "TMS card: review lithium, no raise",
-    "f2a_paroxetine20_aripiprazole_line": "adjunct list: half the aripiprazole dose",
-    "f2b_paroxetine20_tamoxifen_aripiprazole_line": "the same, tamoxifen caution kept",
     "f4_FHx_bipolar_mother_pt_also_anxious_manic": "bipolar review",
     "f4b_manic_this_week": "bipolar review",
 }
 
 CONTROLS = {
+    "f2a_paroxetine20_aripiprazole_line": "adjunct list: no half-dose line (label: adjunct exempt)",
+    "f2b_paroxetine20_tamoxifen_aripiprazole_line": "the same, tamoxifen caution kept",
     "c1_lithium_low_egfr_normal_tms": "raise lithium to its target level first",
     "f3a_qtc_unread_escitalopram10": "escitalopram raise held (passed before: pinned)",
     "c3_qtc_unread_sertraline50": "sertraline raise one click; no CYP2D6 line",
@@ -83,15 +84,13 @@ def test_control_lithium_low_with_normal_kidneys_keeps_the_raise() -> None:
 @pytest.mark.parametrize(
     "name", ["f2a_paroxetine20_aripiprazole_line", "f2b_paroxetine20_tamoxifen_aripiprazole_line"]
 )
-def test_adjunct_list_names_the_half_dose_beside_paroxetine(name: str) -> None:
+def test_adjunct_list_gives_no_half_dose_line_beside_paroxetine(name: str) -> None:
+    # The Abilify label exempts adjunctive use with antidepressants from its CYP2D6 half dose.
     card = _early(name)[OPTIMISE]
     augment = next(s for s in card["detail"].split("\n\n") if s.startswith("**Augment:**"))
-    assert (
-        "aripiprazole listed with a caution: raises aripiprazole levels (strong CYP2D6 "
-        "inhibitor) with paroxetine" in augment
-    )
-    assert "half the usual aripiprazole dose" in augment
-    assert "half the usual brexpiprazole dose" in augment
+    assert "aripiprazole" in augment
+    assert "CYP2D6" not in augment
+    assert "half the usual" not in augment
 
 
 def test_tamoxifen_caution_stays_beside_the_new_line() -> None:
