@@ -3,7 +3,7 @@
 
 The TMS card is built before the safety cards hold anything, so it names the optimise-card step
 it waits for as that card first proposed it: a dose to raise first ("raise sertraline first":
-tms_referral_held._dose), or, after a partial response, an adjunct ("an adjunct to citalopram
+tms_dose_held.dose), or, after a partial response, an adjunct ("an adjunct to citalopram
 first": CANMAT 2023 para 190, optimize/partial.awaiting_adjunct). Once every hold has run
 (services/patient_view.py), where the optimise card holds that step (its `hold_wording`: a low
 sodium suspected of SIADH holds the sertraline raise; a QTc of 485 ms holds the adjunct to

@@ -67,8 +67,6 @@ Each hold, and why it holds the referral (the safer choice for the patient each 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from services import (
     cards,
     ect_run,
@@ -84,34 +82,16 @@ from services import (
 )
 from services.acute_risk import SuicideLevel
 from services.last_answer import kept
-from services.rules import diagnosis_review, tms_course_judging, tms_ketamine_hold
+from services.rules import diagnosis_review, tms_course_judging, tms_dose_held, tms_ketamine_hold
 from services.rules.context import RuleContext
 from services.rules.measurement_due import incomplete_phq9
 from services.rules.measurement_lines import not_received
 from services.rules.optimize import stale_score, suicide_hold
 from services.rules.optimize.courses import unmeasured
 from services.rules.optimize.device_course import ect_outcome_line
-from services.rules.optimize.first_steps import raise_first
 from services.rules.optimize.partial import awaiting_adjunct
-
-
-@dataclass(frozen=True, slots=True)
-class Held:
-    """Why the referral is not the recommended step now: `first`, what the summary says comes
-    before it ("repeat the PHQ-9"); `line`, the detail's sentence; `raises`, the drug `first`
-    raises (a dose to raise first), whose raise a safety card may hold on the optimise card
-    (tms_follows_optimise.py then leads with that hold's step); `back`, when the one-click
-    comes back, if not once `first` is on record."""
-
-    first: str
-    line: str
-    raises: str = ""
-    # When the one-click comes back, where "once that is on record" would not be true (a
-    # safety plan is not read from the chart): hold_survival.step_held says it.
-    back: str = ""
-
-
-_NOT_RECOMMENDED = "**Referral not marked recommended"
+from services.rules.tms_held import NOT_RECOMMENDED as _NOT_RECOMMENDED
+from services.rules.tms_held import Held
 
 
 @kept  # the TMS card and tms_follows_optimise.py both ask (issue 14)
@@ -311,39 +291,6 @@ def _diagnosis(ctx: RuleContext) -> Held | None:
     )
 
 
-def _dose(ctx: RuleContext) -> Held | None:
-    found = raise_first(ctx)
-    if not found:
-        return None
-    first = found[0]
-    name = first.trial.ingredient
-    if not first.raises and first.trial.lower_unfilled is not None:
-        # orders41: the optimise card asks which dose is taken over an unfilled lowering.
-        return Held(
-            first.step,
-            f"{_NOT_RECOMMENDED} while the {name} dose is confirmed first:** a lowering is "
-            "ordered with no fill at it yet (optimise card); CANMAT 2023 paras 185-187 put dose "
-            "optimisation before the next step.",
-        )
-    if not first.raises:
-        # A level drawn too early, or not today's: the optimise card asks for the level first
-        # and raises nothing on it (review s26 RN finding 1: "raise lithium to its target level
-        # first" beside "repeat the level 5-7 days after it").
-        return Held(
-            first.step,
-            f"{_NOT_RECOMMENDED} while the {name} level is settled first:** the optimise card "
-            f"does not judge {name} on the level on record ({first.step} first); CANMAT 2023 "
-            "paras 185-187 put dose optimisation before the next step.",
-        )
-    return Held(
-        first.step,
-        f"{_NOT_RECOMMENDED} while a dose is raised first:** the optimise card raises "
-        f"{cards.names([f.trial for f in found])} first (CANMAT 2023 paras 185-187: dose "
-        "optimisation before the next step).",
-        raises=name,
-    )
-
-
 def _ect_outcome(ctx: RuleContext) -> Held | None:
     """An acute ECT course ended with no PHQ-9 since (open_referrals.ect_outcome_pending, the
     rule the optimise card holds its drug steps on): the referral names it and waits for its
@@ -393,6 +340,6 @@ _HOLDS = (
     _score,
     _diagnosis,
     _masked_record,
-    _dose,
+    tms_dose_held.dose,
     _suicide_step,
 )

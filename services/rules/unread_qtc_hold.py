@@ -15,6 +15,16 @@ data/qt_drugs.csv (methadone, haloperidol, quetiapine, ...). A raise of such a r
 such a drug added or switched to. Other proposals stay one click (aripiprazole beside an unread
 QTc: the brief's scope, a raise of a QT-lengthening drug; a sertraline raise: no QTc row of its own).
 
+Escitalopram and sertraline (opt63 finding 3, decided): an escitalopram raise IS held, by its own
+qtc-stop / qtc-caution rows (the S-enantiomer of citalopram with dose-dependent QT prolongation:
+MHRA 2011, its label's QT warning; the 500 / 450 ms lines are citalopram's, UNVERIFIED for it).
+A sertraline raise is NOT: its label carries no QT warning of its own (recalled, not read here),
+CredibleMeds lists it only under "conditional risk" of TdP (with other risk factors: an overdose,
+a QT drug beside it; recalled, the list needs a login), and no QTc line of this service names it.
+The unread result is still named by the data-quality card; a QT-lengthening drug beside
+sertraline (a row of qt_drugs.csv) is held as such. Holding every sertraline raise on an ECG
+not read would treat a low-risk drug as citalopram on no source.
+
 The unread result counts while it is what the latest QTc may be: no QTc read under a known code
 on a later day (unread_lab_gaps._read_since's rule: the card then judges the newer one), and
 recent as the long-QTc card reads a QTc (policy.lab_recent_days; an undated one counts, the safer

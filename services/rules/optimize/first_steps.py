@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fhir_mapping.record import Trial
 from services.rules import adjunct_harm
 from services.rules.context import RuleContext
-from services.rules.optimize import as_needed, dose_first
+from services.rules.optimize import as_needed, dose_first, ruled_against
 from services.rules.optimize.adjunct_level import (
     LevelStep,
     first_words,
@@ -45,6 +45,10 @@ class RaiseFirst:
     trial: Trial
     step: str
     raises: bool = True
+    # A level below the target whose raise another card rules against (lithium at eGFR 25):
+    # what rules against it (ruled_against.short: "not recommended at eGFR 25 on 2026-11-01"),
+    # the step then the review, never the raise (opt63 finding 1); "" otherwise.
+    ruled: str = ""
 
 
 def _settled(ctx: RuleContext, trial: Trial) -> RaiseFirst | None:
@@ -59,7 +63,11 @@ def _settled(ctx: RuleContext, trial: Trial) -> RaiseFirst | None:
         return RaiseFirst(trial, f"raise {trial.ingredient}")
     if settled(found):
         return None
-    return RaiseFirst(trial, first_words(found), level_step(found) is LevelStep.RAISE)
+    raises = level_step(found) is LevelStep.RAISE
+    against = ruled_against.short(ctx, trial) if raises else None
+    if against is not None:
+        return RaiseFirst(trial, ruled_against.review_words(trial), raises=False, ruled=against)
+    return RaiseFirst(trial, first_words(found), raises)
 
 
 def _current(ctx: RuleContext) -> tuple[Trial, ...]:

@@ -32,7 +32,14 @@ from services import cards, tables, unidentified_options
 from services.recommendation import Indicator, Recommendation
 from services.rules import adjunct_harm
 from services.rules.context import RuleContext
-from services.rules.optimize.adjunct_level import first_words, reading, settled
+from services.rules.optimize import ruled_against
+from services.rules.optimize.adjunct_level import (
+    LevelStep,
+    first_words,
+    level_step,
+    reading,
+    settled,
+)
 from services.rules.optimize.augment import augment_section
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import current_trials
@@ -92,6 +99,9 @@ def _adjunct_step(ctx: RuleContext, adjunct: Trial) -> str:
     if found is not None:
         if settled(found):
             return f"{name} at its target level: change strategy"
+        # Below the target but ruled against (opt63 finding 1): the review, never the raise.
+        if level_step(found) is LevelStep.RAISE and ruled_against.short(ctx, adjunct):
+            return ruled_against.review_words(adjunct)
         return first_words(found)
     upper = adjunct.current_mg_per_day_upper
     if _at_top(ctx, adjunct) or upper is None:

@@ -55,6 +55,16 @@ def short(ctx: RuleContext, trial: Trial) -> str | None:
     return None if found is None else found[1]
 
 
+def review_words(trial: Trial) -> str:
+    """What another card says first instead of a raise of `trial` when `short` finds what rules
+    against it: "review lithium, no raise". The TMS card's "raise lithium to its target level
+    first" (first_steps.raise_first) and the residual-response summary read a level below the
+    target as a raise beside the optimise card's own "review lithium, no raise" (opt63 finding
+    1); what rules against it is said in their detail (a summary has no room for "positive
+    pregnancy test (Choriogonadotropin ...) on record")."""
+    return f"review {trial.ingredient}, no raise"
+
+
 def _found(ctx: RuleContext, name: str) -> tuple[str, str] | None:
     """What rules against `name`: the sentence's words and the summary's, or None."""
     return _caution(ctx, name) or _renal(ctx, name) or _interaction(ctx, name)
