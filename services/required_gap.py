@@ -36,6 +36,17 @@ drug was last taken, so a course stopped within the longest washout "may be runn
 beside a lithium draft is not set aside as an earlier course's (order_checks/lithium.py). For a
 patient recorded deceased, the patient-status card is kept beside the critical card (finding 11).
 
+Review K65a finding 2 (fix fetch64): with the orders missing and no fill or statement showing a
+partner, a drafted MAOI (phenelzine, linezolid: order_checks/maoi_orders_unread.py) gave no
+critical card, so the 412 left the EHR showing nothing beside the most dangerous pairing this
+service checks. That check now gives a critical order-maoi-interaction card ("Current medication
+orders could not be read: phenelzine (MAOI) not checked against serotonergic drugs; confirm the
+medication list"), kept here as any card of that topic is. The spec's 412 ("unable to obtain
+required data ... SHALL respond with an HTTP 412": cds-hooks-2.0-service-requirements.tsv row 54)
+is set aside for it as for the cards above: a 200 with cards is a valid answer, and a card naming
+what could not be checked is safer than a screen that shows nothing. The 412 stays where nothing
+useful can be said (a draft of no critical interaction kind, no other critical card).
+
 A critical topic not in the table is withheld (the 412 stands): a new critical rule is kept only
 once someone has asked what the missing keys could do to it. A warning or information card is
 never kept: the TMS referral, the optimise/switch/augment and the trial cards rest on the missing

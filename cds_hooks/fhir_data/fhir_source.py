@@ -59,6 +59,7 @@ from cds_hooks.fhir_data.search_bundles import (
     page_resources,
     search_failure,
     search_incomplete,
+    unexpected_entries,
     unread_entries,
 )
 
@@ -164,10 +165,15 @@ class BoundFhirSource:
         total: int | None = None
         matches = unread = 0
         cut: list[str] = []  # why the pages stopped short (an off-host next link), if they did
-        for page in self._pages(urljoin(self._base, query.lstrip("/")), deadline, cut):
-            found, skipped = page_resources(page)
+        url = urljoin(self._base, query.lstrip("/"))
+        searched, is_search = self._searched(url)
+        unexpected: dict[str, int] = {}
+        for page in self._pages(url, deadline, cut):
+            found, skipped, other = page_resources(page, searched, search=is_search)
             resources.extend(found)
             unread += skipped
+            for kind, count in other.items():
+                unexpected[kind] = unexpected.get(kind, 0) + count
             said = search_incomplete(page)
             if said is not None and resources.incomplete is None:
                 resources.incomplete = explained(said)  # plain words (audit 16 W6)
@@ -187,7 +193,28 @@ class BoundFhirSource:
             )
         if unread and resources.incomplete is None:
             resources.incomplete = unread_entries(unread, "the FHIR server's answer")
+        if unexpected and searched is not None:
+            # Entries of another type than searched, left out (review K65a finding 3): the
+            # search answered, but not with what was asked; named as an incomplete search.
+            named = unexpected_entries(unexpected, searched)
+            resources.incomplete_pages = resources.incomplete_pages or named
+            resources.incomplete = resources.incomplete or named
         return resources
+
+    def _searched(self, url: str) -> tuple[str | None, bool]:
+        """(the resource type a request to `url` searches, or None when it names none (a paging
+        URL such as HAPI's `?_getpages=`) or is a read; whether it is a search at all). A read is
+        "Type/id" with no query ("Patient/123", "Medication/abc"): its answer is the resource
+        itself, every other request here is a search, answered with a Bundle."""
+        parts = urlsplit(url)
+        base = urlsplit(self._base).path
+        rest = parts.path[len(base) :] if parts.path.startswith(base) else ""
+        segments = [s for s in rest.split("/") if s]
+        if len(segments) == 2 and not parts.query and _RESOURCE_TYPE.fullmatch(segments[0]):
+            return None, False
+        if len(segments) == 1 and _RESOURCE_TYPE.fullmatch(segments[0]):
+            return segments[0], True
+        return None, True
 
     def _pages(self, url: str, deadline: float, cut: list[str]) -> Iterator[dict[str, Any]]:
         """The search's pages, following `next` on this server only. A next link to another

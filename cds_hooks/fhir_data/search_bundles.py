@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cds_hooks.fhir_data.fhir_errors import FhirUnavailable
+from cds_hooks.fhir_data.fhir_errors import FhirBadResponse, FhirUnavailable
 from cds_hooks.fhir_data.outcome_issues import failed_severity, withheld_codes
 from fhir_mapping.fhir_fields import one_or_many
 
@@ -164,9 +164,37 @@ def unread_entries(count: int, where: str) -> str:
     )
 
 
-def page_resources(body: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+def unexpected_entries(found: Mapping[str, int], searched: str) -> str:
+    """Why data is incomplete when entries of a search's answer were of another type than the one
+    searched, not `include`d (review K65a finding 3: a MedicationStatement inside the
+    MedicationRequest search was read as an order, "sertraline is running", while the card's
+    detail listed it as not read)."""
+    count = sum(found.values())
+    entries = "entry" if count == 1 else "entries"
+    kinds = ", ".join(sorted(found))
+    return (
+        f"{count} {entries} of the FHIR server's answer to the {searched} search held another "
+        f"resource type ({kinds}): not read"
+    )
+
+
+# A resource type as FHIR spells them ("MedicationRequest"): a server's value is named in a
+# reason only when it is one (the 412 body and the log carry it).
+RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
+
+
+def page_resources(
+    body: dict[str, Any], searched: str | None = None, *, search: bool = False
+) -> tuple[list[dict[str, Any]], int, dict[str, int]]:
     """(the resources of a fetched answer, how many entries held no resource that could be read:
-    `unread_entries`). A Bundle whose OperationOutcome says the search failed raises."""
+    `unread_entries`, the entries of another type than `searched` by type: `unexpected_entries`).
+    A Bundle whose OperationOutcome says the search failed raises.
+
+    `search`: the answer is a search's (not a read's, "Patient/123"): an answer that is not a
+    Bundle raises FhirBadResponse, the search unread and named as the other fetch failures are
+    (review K65a finding 3: a bare MedicationRequest answered to the search was read as the
+    complete result). `searched`: the type searched; an entry of another type (not an
+    `include`, nor an outcome) is not used, and counted."""
     if body.get("resourceType") == "Bundle":
         failed = search_failure(body)
         if failed is not None:
@@ -175,18 +203,36 @@ def page_resources(body: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
                 f"the FHIR server's search failed (OperationOutcome in the Bundle: {failed})"
             )
         out = []
+        unexpected: dict[str, int] = {}
         entries, skipped = bundle_entries(body)
         for entry in entries:
             if not isinstance(entry, dict):
                 skipped += 1
                 continue
-            search = entry.get("search")
-            if isinstance(search, dict) and search.get("mode") == "outcome":
+            search_part = entry.get("search")
+            mode = search_part.get("mode") if isinstance(search_part, dict) else None
+            if mode == "outcome":
                 continue
             resource = entry.get("resource")
-            if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str):
-                out.append(resource)
-            else:
+            if not (isinstance(resource, dict) and isinstance(resource.get("resourceType"), str)):
                 skipped += 1
-        return out, skipped
-    return [body], 0
+                continue
+            kind = resource["resourceType"]
+            if searched is not None and kind not in (searched, "OperationOutcome"):
+                if mode == "include":
+                    out.append(resource)  # a Medication that came with its order
+                    continue
+                # Not what was searched: read as one, a MedicationStatement passes for an order
+                # (review K65a finding 3). Named, never used.
+                name = kind if RESOURCE_TYPE.fullmatch(kind) else "unknown"
+                unexpected[name] = unexpected.get(name, 0) + 1
+                continue
+            out.append(resource)
+        return out, skipped, unexpected
+    if search:
+        kind = body.get("resourceType")
+        name = kind if isinstance(kind, str) and RESOURCE_TYPE.fullmatch(kind) else "resource"
+        raise FhirBadResponse(
+            f"the FHIR server answered the search with a {name}, not a searchset Bundle"
+        )
+    return [body], 0, {}
