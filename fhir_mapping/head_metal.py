@@ -13,6 +13,15 @@ metal in the orbit was the finding. "Shrapnel in neck" names no such site and st
 A clause ends at a full stop, semicolon or comma (text_bounds.CLAUSE): "Shrapnel in leg, head CT
 normal" pairs nothing. Neither word may be negated ("no metal in eye") nor inside an `exclude`
 phrase of tms_safety_terms.csv ("foreign body sensation").
+
+Removed is not retained (session 40 review K64a finding 4, fix tms61): "Corneal foreign body,
+removed 2015" and "Foreign body in eye, removed in ED, no retained fragment" were held as metal in
+the eye, steering to ECT. A `removed` word anywhere in the entry, or a resolved entry whose only
+fragment word is a `resolves` one (T15.01XA "Foreign body in cornea, right eye", abated), makes it
+a caution the TMS service screens (`said_removed`), not an absolute hold: it still asks, as a
+fragment can be left behind. A `kept` word ("partially", "residual", "retained" asserted)
+keeps the hold. "Intraocular foreign body" (a tms_safety_terms.csv absolute row) and
+"retained metal fragment left eye" stay absolute.
 """
 
 from __future__ import annotations
@@ -26,13 +35,16 @@ from importlib import resources
 
 from fhir_mapping.safety_term_words import asserted, phrase
 from fhir_mapping.text_bounds import CLAUSE
-from fhir_mapping.text_negation import normalise_text
+from fhir_mapping.text_negation import negated, normalise_text
 
 
 @dataclass(frozen=True, slots=True)
 class HeadMetalWords:
     fragment: re.Pattern[str]  # any `fragment` word
     site: re.Pattern[str]  # any `site` word
+    removed: re.Pattern[str]  # any `removed` word: the entry says it was taken out (fix tms61)
+    kept: re.Pattern[str]  # any `kept` word: some stays though removed is said (fix tms61)
+    resolves: re.Pattern[str]  # a `resolves` fragment: gone once the entry is resolved (tms61)
     what: str  # the finding's name, as the table writes it
     source: str
     status: str
@@ -49,7 +61,14 @@ def words() -> HeadMetalWords:
 
     first = next(r for r in rows if r["kind"] == "fragment")
     return HeadMetalWords(
-        either("fragment"), either("site"), first["what"], first["source"], first["status"]
+        either("fragment"),
+        either("site"),
+        either("removed"),
+        either("kept"),
+        either("resolves"),
+        first["what"],
+        first["source"],
+        first["status"],
     )
 
 
@@ -71,3 +90,25 @@ def names_fragment(text: str) -> bool:
     """Does `text` (a screened finding's display) name retained metal or a foreign body? The TMS
     card's criterion line then never says no metal was recognised (fix tms57)."""
     return next(asserted(normalise_text(text), words().fragment, ()), None) is not None
+
+
+def said_removed(text: str, excluded: Sequence[tuple[int, int]], active: bool) -> bool:
+    """Whether the metal `metal_in_head` read in normalised `text` is said to be out: a `removed`
+    word asserted anywhere in the entry, or (`active` False: a resolved or inactive entry) every
+    asserted fragment word a `resolves` one (module docstring; fix tms61)."""
+    table = words()
+    if next(asserted(text, table.kept, excluded), None) is not None:
+        return False  # "partially removed", "removal not possible", "retained": held
+    # Not `asserted`: "no retained" holds its own negation (`negated_inside` would drop it);
+    # "not removed" is still negated before the word.
+    if any(
+        not negated(text, m.start(), m.end(), own_clause=True) for m in table.removed.finditer(text)
+    ):
+        return True
+    if active:
+        return False
+    spans = list(asserted(text, table.resolves, excluded))
+    return all(
+        any(a <= s and e <= b for a, b in spans)
+        for s, e in asserted(text, table.fragment, excluded)
+    )

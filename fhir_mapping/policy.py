@@ -280,6 +280,14 @@ class MappingPolicy:
     # read in (services policy suicide_post_discharge_days, 90: Chung 2017's first 3 months).
     # A DESIGN CHOICE (no guideline value for an ED visit; UNVERIFIED).
     ed_reason_unread_days: int = 90
+    # How long psychotic features a visit alone records stay current (review K64a finding 3,
+    # tms61 findings 1-2): a status-less encounter diagnosis (R44.3 of a 2019 visit) or an ED
+    # visit's reason ("Psychosis", "+AH/VH") says what was assessed at that visit, not that the
+    # features are present now. The window the services read a status-less substance or sleep
+    # apnea visit diagnosis by (services policy substance_visit_current_days, 365), so one visit
+    # diagnosis ages the same way whatever it names. A DESIGN CHOICE (no guideline value;
+    # UNVERIFIED); inside it the finding holds TMS and gives the psychotic headline (the safer).
+    psychotic_visit_current_days: int = 365
 
     def unknown_windows(self) -> UnknownWindows:
         """The windows the medication readers keep a record read `unknown` by."""

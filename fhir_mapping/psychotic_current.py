@@ -24,7 +24,7 @@ from fhir_mapping.record import FindingKind
 from fhir_mapping.safety_term_words import phrase
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["not_current_psychotic"]
+__all__ = ["not_current_psychotic", "said_not_current"]
 
 _PSYCHOTIC = FindingKind.PSYCHOTIC
 # The symptom words tms58 added: only these are read as not current by a cue, so "MDD with
@@ -49,3 +49,12 @@ def not_current_psychotic(text: str) -> bool:
     # "Paranoid delusions, resolved 2020": the comma before "resolved" ends no statement here.
     joined = _RESOLVED_AFTER_COMMA.sub(" ", text)
     return said_as_not_current(joined, _PSYCHOTIC) or bool(_cues().search(said))
+
+
+def said_not_current(text: str) -> bool:
+    """`not_current_psychotic`, or any psychotic word ("Psychosis", "AH/VH") said as past or
+    resolved: "Hx psychosis 2015, resolved" as an ED visit's reason (visit_psychotic.py, fix
+    tms61). Only the visit reader asks this: a problem-list "MDD with psychotic features" keeps
+    the reading tms58 gave it."""
+    joined = _RESOLVED_AFTER_COMMA.sub(" ", text)
+    return not_current_psychotic(text) or said_as_not_current(joined, _PSYCHOTIC)

@@ -28,6 +28,7 @@ from fhir_mapping import (
     reason_bipolar,
     scores,
     suicide_screen,
+    visit_psychotic,
     visit_risk,
     visit_seizure,
 )
@@ -283,6 +284,8 @@ def _wants_encounter(
         or visit_seizure.wants_visit(resource)
         # ... or bipolar disorder (reason_bipolar.py, fix bip67).
         or reason_bipolar.wants_visit(resource)
+        # ... or psychotic features (visit_psychotic.py, fix tms61).
+        or visit_psychotic.wants_visit(resource)
     )
 
 

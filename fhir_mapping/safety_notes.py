@@ -13,13 +13,24 @@ seizure is and worded as a note's mention to confirm ("a problem's note mentions
 never a seizure disorder on record; metal and implants by tms_safety.py's terms for the
 resource's type. Only these kinds: the other diagnoses a note names are not the entry's. A note
 dated after the as-of day is not read.
+
+A seizure caution a note clears is not asked (session 40 review K64a finding 9, fix tms61): "seizure
+precautions not needed" (Migraine) and "PNES, EEG normal, not epilepsy" (Conversion disorder)
+asked for a seizure screen. A note naming only a seizure caution (tms_safety_terms.csv rows
+marked `visit-reason`: seizure precautions, PNES) beside a clearing word
+(data/seizure_caution_cleared.csv: "not needed", "not epilepsy", "EEG normal") states no seizure
+risk; a seizure itself ("h/o seizure 2015, off keppra") is read as before and still held.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from fhir_mapping import seizure_resolved, tms_safety
@@ -29,6 +40,8 @@ from fhir_mapping.condition_text import TEXT_MENTION, text_findings
 from fhir_mapping.diagnosis_text import text_kinds
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
+from fhir_mapping.safety_term_words import phrase
+from fhir_mapping.text_negation import normalise_text
 
 __all__ = ["has_safety_note", "kept_for_notes", "safety_note_findings"]
 
@@ -36,6 +49,27 @@ _SEIZURE = FindingKind.EPILEPSY
 # How the cards name a seizure a note mentions (services/finding_words.py `named_as`).
 _NOTED_SEIZURE = "a note mentions a seizure"
 _QUOTE_CHARS = 160
+_CAUTION_SEVERITY = tms_safety.Severity.CAUTION
+_CAUTION = tms_safety.KIND_OF[_CAUTION_SEVERITY]
+# The tms_safety_terms.csv rows a visit's reason is read for: the seizure cautions (visit_seizure).
+_SEIZURE_CAUTION = "visit-reason"
+
+
+@cache
+def _cleared() -> re.Pattern[str]:
+    text = resources.files("fhir_mapping").joinpath("data/seizure_caution_cleared.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    return re.compile("|".join(f"(?:{phrase(normalise_text(r['term'])).pattern})" for r in rows))
+
+
+def _caution_cleared(text: str, applies_to: str) -> bool:
+    """Whether the note's caution is a seizure caution it clears (module docstring, fix tms61)."""
+    rows = [r for r in tms_safety.text_rows(text, applies_to) if r.severity is _CAUTION_SEVERITY]
+    return (
+        bool(rows)
+        and all(_SEIZURE_CAUTION in r.applies_to for r in rows)
+        and bool(_cleared().search(normalise_text(text)))
+    )
 
 
 def has_safety_note(resource: Mapping[str, Any], applies_to: str) -> bool:
@@ -96,5 +130,7 @@ def safety_note_findings(
             state=state,
             abated=abated,
         ):
+            if finding.kind is _CAUTION and _caution_cleared(text, applies_to):
+                continue  # "seizure precautions not needed" (fix tms61)
             found.setdefault(finding.kind, finding)
     return tuple(found.values())

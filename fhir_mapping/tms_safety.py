@@ -169,6 +169,17 @@ def _head_term() -> SafetyTerm:
 
 
 @cache
+def _head_removed_term() -> SafetyTerm:
+    """`_head_term` said removed (head_metal.said_removed; review K64a finding 4, fix tms61): a
+    caution the TMS service screens, kept when resolved (the entry that says it was removed)."""
+    words = head_metal.words()
+    return SafetyTerm(
+        Severity.CAUTION, f"{words.what}, said removed (removed is not retained: screen)",
+        words.removed, frozenset({"condition", "device"}), True, words.source, words.status,
+    )  # fmt: skip
+
+
+@cache
 def safety_terms() -> tuple[SafetyTerm, ...]:
     return tuple(
         SafetyTerm(
@@ -191,20 +202,22 @@ def safety_terms() -> tuple[SafetyTerm, ...]:
 _MEMO_TEXT_MAX = 512
 
 
-def text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
+def text_rows(text: str, applies_to: str, active: bool = True) -> tuple[SafetyTerm, ...]:
     """The terms asserted in `text` for this resource type: matched on word boundaries, not
-    negated and not inside an `exclude` phrase. One row per severity, in table order."""
+    negated and not inside an `exclude` phrase. One row per severity, in table order. `active`
+    False: a resolved or inactive entry (a foreign body it names may be read as removed:
+    head_metal.said_removed)."""
     if len(text) <= _MEMO_TEXT_MAX:
-        return _remembered_text_rows(text, applies_to)
-    return _text_rows(text, applies_to)
+        return _remembered_text_rows(text, applies_to, active)
+    return _text_rows(text, applies_to, active)
 
 
 @lru_cache(maxsize=8192)
-def _remembered_text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
-    return _text_rows(text, applies_to)
+def _remembered_text_rows(text: str, applies_to: str, active: bool) -> tuple[SafetyTerm, ...]:
+    return _text_rows(text, applies_to, active)
 
 
-def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
+def _text_rows(text: str, applies_to: str, active: bool = True) -> tuple[SafetyTerm, ...]:
     text = normalise_text(text)
     if not text:
         return ()
@@ -225,7 +238,11 @@ def _text_rows(text: str, applies_to: str) -> tuple[SafetyTerm, ...]:
         and applies_to in head.applies_to
         and head_metal.metal_in_head(text, excluded)
     ):
-        found[Severity.ABSOLUTE] = head
+        if not head_metal.said_removed(text, excluded, active):
+            found[Severity.ABSOLUTE] = head
+        elif Severity.CAUTION not in found:
+            # Removed is not retained: screened, not held (fix tms61).
+            found[Severity.CAUTION] = _head_removed_term()
     return tuple(found[s] for s in _SEVERITIES if s in found)
 
 
@@ -283,7 +300,7 @@ def findings(
                     abated=abated,
                 )
     first = coded[0] if coded else ("", "", "")
-    for term in text_rows(text, applies_to):
+    for term in text_rows(text, applies_to, active):
         assert term.severity is not None  # text_rows never returns exclude rows
         if term.severity in found or not (active or term.counts_when_resolved):
             continue

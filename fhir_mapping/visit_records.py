@@ -4,7 +4,8 @@ charted only as visits (review 14 M2, encounters.py), psychiatric inpatient stay
 current_stays.py), suicidal ideation or self-harm an ED visit records (review 16 recheck U-b,
 visit_risk.py), substance use a status-less visit diagnosis records (s22 RX 7,
 visit_substance.py), a seizure a visit's reason names (fix dx61, visit_seizure.py) and bipolar
-disorder one names (fix bip67, reason_bipolar.py).
+disorder one names (fix bip67, reason_bipolar.py), psychotic features one names and old
+status-less psychotic visit diagnoses dropped (fix tms61, visit_psychotic.py).
 
 Apart from build.py as one idea, and so that every one of these readers reads each visit's class
 and psychotherapy code through the build's one memo (`reads`, visit_reads.py: issue 14), the
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fhir_mapping import reason_bipolar, visit_risk, visit_seizure
+from fhir_mapping import reason_bipolar, visit_psychotic, visit_risk, visit_seizure
 from fhir_mapping.admissions import read_admissions
 from fhir_mapping.current_stays import Event, read_current_stays
 from fhir_mapping.data_gap import DataGap
@@ -94,6 +95,16 @@ def read_visit_records(
     # ... and bipolar disorder a visit's reason names (fix bip67, reason_bipolar.py).
     clinical = reason_bipolar.with_reason_findings(
         clinical, visits, as_of=as_of, chart=evidence.conditions()
+    )
+    # ... and psychotic features a recent visit's reason names; an old status-less psychotic
+    # visit diagnosis is no current feature (fix tms61, visit_psychotic.py).
+    clinical = visit_psychotic.with_visit_psychotic(
+        clinical,
+        visits,
+        conditions,
+        as_of=as_of,
+        days=policy.psychotic_visit_current_days,
+        chart=evidence.conditions(),
     )
     sessions, booked = read_visits(
         visits, as_of=as_of, conditions=conditions, therapy_of=reads.psychotherapy
