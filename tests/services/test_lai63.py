@@ -8,6 +8,9 @@
    confirm whether injections continue", and the regimen's antipsychotic is text only with the
    lapsed injection named. Controls: within its cover (22 days, MAR, or an Epic clinic-administered
    order filled 22 days before) both read it as running, as before; 5 months on, no card.
+   The same for a course known from an Epic order and its fill only (no MAR): it ended with its
+   28-day supply and had no tail (ordered_injection_tail.py): filled 35 days before, a quetiapine
+   draft got no card; 52 days before, brexpiprazole was one click.
 2. WRONG: the warning-only MAO-B pair (rasagiline or safinamide with sertraline: the label's "not
    recommended", data/maoi_washout.csv `not_recommended_with`) held nothing: "Raise sertraline" one
    click beside it. Now the serotonergic orders are text ("review the MAO-B inhibitor combination
@@ -42,6 +45,8 @@ FIXED = {
     "a_rasagiline_sertraline_50": "raise one click",
     "a_rasagiline_sertraline_150": "raise one click",
     "a_safinamide_sertraline_50": "raise one click",
+    "a_maintena_order_filled_35_days_ago_sign_quetiapine": "no stacking card",
+    "a_maintena_order_filled_52_days_ago": "brexpiprazole one click",
 }
 CONTROLS = {
     "c_maintena_400_given_22_days_ago_sign_quetiapine": "running: stacking",
@@ -164,4 +169,21 @@ def test_a_full_maoi_pair_stays_critical(name: str) -> None:
 def test_without_an_maob_the_raise_is_one_click() -> None:
     assert "Raise sertraline to 100 mg/day (dose first, CANMAT 2023 para 187)" in _labels(
         _cards("c_no_maob_sertraline_50")
+    )
+
+
+def test_an_ordered_and_filled_injection_has_a_tail_too() -> None:
+    cards = _cards("a_maintena_order_filled_35_days_ago_sign_quetiapine")
+    found = [c for c in cards if c["summary"].startswith("Quetiapine")]
+    assert len(found) == 1, [c["summary"] for c in cards]
+    assert (
+        "aripiprazole (long-acting injection): last injection 2025-04-27 (cover to 2025-05-25): "
+        "still acting for weeks after a missed dose"
+    ) in found[0]["detail"]
+    cards = _cards("a_maintena_order_filled_52_days_ago")
+    assert not [label for label in _labels(cards) if "brexpiprazole" in label]
+    details = "\n".join(c.get("detail", "") for c in cards)
+    assert (
+        "Aripiprazole (long-acting injection): last injection 2025-04-10 (cover to 2025-05-08)"
+        in (details)
     )
