@@ -38,6 +38,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping.adherence_record import DoseReading
+from fhir_mapping.cover_runs import cover_runs
 from fhir_mapping.dose_amount import quantity_amount
 from fhir_mapping.dose_basis import basis_of, term_pattern
 from fhir_mapping.drug_table import DrugInfo, drug_info
@@ -185,22 +186,9 @@ def injection_events(
     events = [
         _event(infos[ingredient], run, as_of)
         for ingredient, shots in given.items()
-        for run in _runs(sorted(shots, key=lambda s: s.day))
+        for run in cover_runs(sorted(shots, key=lambda s: s.day))
     ]
     return events, rest
-
-
-def _runs(shots: Sequence[_Injection]) -> list[list[_Injection]]:
-    """The injections in courses: one given after the cover of the one before ran out starts
-    another."""
-    runs: list[list[_Injection]] = []
-    for shot in shots:
-        last = runs[-1][-1] if runs else None
-        if last is not None and (shot.day - last.day).days <= last.covers:
-            runs[-1].append(shot)
-        else:
-            runs.append([shot])
-    return runs
 
 
 def _event(info: DrugInfo, run: Sequence[_Injection], as_of: date) -> MedicationEvent:

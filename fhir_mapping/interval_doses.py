@@ -36,6 +36,7 @@ from typing import Any
 from fhir_mapping.adherence_record import DoseReading
 from fhir_mapping.administrations import dose_words
 from fhir_mapping.agitation_doses import parenteral
+from fhir_mapping.cover_runs import cover_runs
 from fhir_mapping.drug_table import DrugInfo, drug_info
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.fhir_fields import JSON_OBJECT
@@ -125,21 +126,9 @@ def interval_events(
     events = [
         _event(infos[ingredient], run, as_of)
         for ingredient, given in doses.items()
-        for run in _runs(sorted(given, key=lambda d: d.day))
+        for run in cover_runs(sorted(given, key=lambda d: d.day))
     ]
     return events, rest
-
-
-def _runs(given: Sequence[_Dose]) -> list[list[_Dose]]:
-    """The doses in courses: a dose given after the cover of the one before ran out starts one."""
-    runs: list[list[_Dose]] = []
-    for dose in given:
-        last = runs[-1][-1] if runs else None
-        if last is not None and (dose.day - last.day).days <= last.covers:
-            runs[-1].append(dose)
-        else:
-            runs.append([dose])
-    return runs
 
 
 def _event(info: DrugInfo, run: Sequence[_Dose], as_of: date) -> MedicationEvent:

@@ -70,6 +70,7 @@ from fhir_mapping.injection_tail import InjectionTail
 from fhir_mapping.listed_start import listed_to_confirm
 from fhir_mapping.lowered_adequacy import adequate_on_fills
 from fhir_mapping.order_gaps import with_order_gaps
+from fhir_mapping.ordered_injection_tail import ordered_tail
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.raise_unfilled import course_segments, course_timeline
 from fhir_mapping.record import (
@@ -320,7 +321,7 @@ def _trial(
             intolerance=intolerance,
             dose_basis=basis,
             mg_per_administration=per_administration,
-            injection_tail=_injection_tail(events),
+            injection_tail=_injection_tail(events, end),
             dose_equivalence=_equivalence(events),
             formulation=formulation,
             mg_per_dose=_per_dose(events, formulation),
@@ -378,7 +379,8 @@ def _trial(
     )
 
 
-def _injection_tail(events: Sequence[MedicationEvent]) -> InjectionTail | None:
-    """The tail of the course's latest long-acting injection read from the MAR (fix lai62)."""
+def _injection_tail(events: Sequence[MedicationEvent], end: date) -> InjectionTail | None:
+    """The tail of the course's latest long-acting injection read from the MAR (fix lai62), else
+    from its orders and fills (fix lai63: ordered_injection_tail.py)."""
     tails = [e.injection_tail for e in events if e.injection_tail is not None]
-    return max(tails, key=lambda t: t.last_given) if tails else None
+    return max(tails, key=lambda t: t.last_given) if tails else ordered_tail(events, end)

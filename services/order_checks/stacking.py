@@ -10,7 +10,7 @@ from services import cards, drug_rules, held_dates, taken_to_confirm, trial_date
 from services.order_checks.model import STACKING, OrderCheck
 from services.order_doses import in_component
 from services.rules.context import RuleContext
-from services.rules.optimize import interacting
+from services.rules.optimize import injection_tail, interacting
 
 
 def running_dose(trial: Trial, heading: str = "", *, supply_said: bool = False) -> str:
@@ -152,7 +152,12 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         and drug_rules.is_antipsychotic(d.drug_class)
         and not draft.other_reading(d)
     ]
-    if not running and not others:
+    # A long-acting injection past its cover but still acting (fix lai63: Abilify Maintena 400 mg
+    # 52 days before, quetiapine drafted: no card): a second antipsychotic started now overlaps
+    # it for weeks, and the injections may well continue (a missed or uncharted dose). The safer
+    # error: a card that asks costs a confirmation, a doubled antipsychotic costs the patient.
+    lapsed = [t for t in injection_tail.lapsed_injections(ctx) if t.ingredient != draft.ingredient]
+    if not running and not others and not lapsed:
         return None
     # An antipsychotic prescribed for something else (pimozide for Tourette's: role `interacting`)
     # is still stacked on, but its dose and its replacement are its prescriber's: never "optimise
@@ -163,6 +168,7 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         [running_dose(t) for t in ours]
         + [_outside_regimen(t) for t in theirs]
         + [f"{d.ingredient} on this same order" for d in others]
+        + [injection_tail.still_acting(t) for t in lapsed]
     )
     name = draft.ingredient.capitalize()
     if running:
@@ -173,13 +179,27 @@ def stacking_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
             "antipsychotic",
             f"{name}: a second antipsychotic ({running_name(lead, 'already running')})",
         )
-    else:
+    elif others:
         first = others[0].ingredient
         summary = cards.fit_summary(
             f"{name} and {first} on the same order: two antipsychotics",
             f"{name}: a second antipsychotic on the same order",
         )
-    if ours or not theirs:
+    else:
+        first = lapsed[0].ingredient
+        summary = cards.fit_summary(
+            f"{name} ordered while {first} (long-acting injection) is still acting: confirm "
+            "whether injections continue before a second antipsychotic",
+            f"{name}: {first} injection still acting: confirm whether injections continue",
+            f"{name}: a long-acting antipsychotic injection still acting",
+        )
+    if not running and not others:  # a lapsed injection only (fix lai63)
+        advice = (
+            "confirm whether the injections continue: if they do, optimise or replace the "
+            "injection rather than add a second antipsychotic; if they have stopped, the "
+            "injection still acts for weeks beside the new one."
+        )
+    elif ours or not theirs:
         advice = (
             "optimise or replace the one running; when switching, plan the cross-taper and the "
             "stop date of the first."

@@ -17,9 +17,18 @@ click (one_click_hold: named on the card with why, never dropped):
   adjunct onto the MAOI pair: K63b finding 2 at phenelzine 45).
 
 Why this wide (the safer choice): a serotonin syndrome or hypertensive crisis risk is on the chart
-today, and a one-click order of any of these either keeps it or adds to it. Only the critical card
-holds: a label's "not recommended" MAO-B pair alone (rasagiline with an SSRI) is a warning card
-to watch, and holds nothing here (left as it was). A stopped course whose washout has passed
+today, and a one-click order of any of these either keeps it or adds to it. A label's "not recommended"
+MAO-B pair alone (rasagiline or safinamide with an SSRI: data/maoi_washout.csv
+`not_recommended_with`) is a warning card, and holds less (fix lai63: it held nothing, and "Raise
+sertraline to 100 mg/day" stayed one click beside "Rasagiline and sertraline both running: ...
+watch for serotonin syndrome"): an order of the pair's antidepressant (a raise) and of an added
+drug the washout table says must not meet the MAO-B inhibitor (a serotonergic adjunct or switch),
+held to "review the MAO-B inhibitor combination first". The rasagiline label reports serotonin
+syndrome with SSRIs and SNRIs, and more of the serotonergic drug is the step that raises that risk;
+an antipsychotic adjunct is not serotonergic by the table and stays one click, as the warning card
+asks for no stop. Oral selegiline and selegiline transdermal (Emsam, at any dose: the table's
+`maoi` row) make the critical card (their rows have no `not_recommended_with`), so the wider hold
+above. A stopped course whose washout has passed
 makes no pair (maoi_combination.running_pairs), so it holds nothing either.
 """
 
@@ -37,6 +46,7 @@ from services.rules.context import RuleContext
 
 # What the summary and the line say the held proposals wait for (hold_words: "... first").
 HELD_BY = "settle the MAOI combination first"
+HELD_BY_MAOB = "review the MAO-B inhibitor combination first"
 
 
 def _critical_shown(recs: Sequence[Recommendation], hidden: AbstractSet[str]) -> bool:
@@ -70,7 +80,7 @@ def hold_one_click(
     """`recs` with the optimise card's drug orders the module docstring lists as text while the
     critical MAOI-combination card is shown (not in `hidden`)."""
     if not _critical_shown(recs, hidden):
-        return list(recs)
+        return _hold_serotonergic(ctx, recs, hidden)
     pairs = maoi_combination.running_pairs(ctx)
     if not pairs:
         return list(recs)
@@ -101,3 +111,38 @@ def hold_one_click(
         )
 
     return one_click_hold.hold_drug_orders(recs, line, holds, held_by=HELD_BY, whole=False)
+
+
+def _hold_serotonergic(
+    ctx: RuleContext, recs: Sequence[Recommendation], hidden: AbstractSet[str]
+) -> list[Recommendation]:
+    """`recs` with the serotonergic drug orders as text while the warning MAO-B card is shown
+    (module docstring, fix lai63): an order of the pair's antidepressant, or of an added drug the
+    washout table says must not meet the MAO-B inhibitor."""
+    if not one_click_hold.shown(recs, maoi_combination.TOPIC, hidden):
+        return list(recs)
+    pairs = maoi_combination.running_pairs(ctx)
+    if not pairs:
+        return list(recs)
+    partners = frozenset(other.ingredient for _, other in pairs)
+    maois = [maoi for maoi, _ in pairs]
+
+    def holds(suggestion: Suggestion) -> bool:
+        ordered = one_click_hold.ordered_ingredients(suggestion)
+        return bool(ordered & partners) or any(_meets(d, maois) for d in ordered - partners)
+
+    inhibitors = " and ".join(sorted({m.ingredient for m in maois}))
+    names = " and ".join(sorted(partners))
+
+    def line(held: list[Suggestion]) -> str | None:
+        if not held:
+            return None
+        return one_click_hold.held_line(
+            f"beside {inhibitors} (MAO-B inhibitor)",
+            held,
+            f"Each gives more of {names} or adds a serotonergic drug beside {inhibitors}, whose "
+            "label warns of serotonin syndrome with these antidepressants (MAO-B inhibitor card), "
+            f"held: {HELD_BY_MAOB}.",
+        )
+
+    return one_click_hold.hold_drug_orders(recs, line, holds, held_by=HELD_BY_MAOB, whole=False)

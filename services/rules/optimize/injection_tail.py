@@ -40,19 +40,39 @@ def holds_antipsychotic(ctx: RuleContext, drug_class: str) -> bool:
     return drug_rules.is_antipsychotic(drug_class) and bool(lapsed_injections(ctx))
 
 
-def lines(ctx: RuleContext) -> list[str]:
+def still_acting(t: Trial) -> str:
     """ "aripiprazole (long-acting injection): last injection 2025-04-10 (cover to 2025-05-24):
+    still acting for weeks after a missed dose: confirm whether injections continue before
+    adding another antipsychotic": the words every card says of a lapsed course (the adjunct
+    list, the psychotic-features regimen and the order-sign stacking check: fix lai63)."""
+    tail = t.injection_tail
+    given = "" if tail is None else f": last injection {tail.last_given.isoformat()}"
+    cover = "" if tail is None else f" (cover to {tail.cover_end.isoformat()})"
+    return (
+        f"{t.ingredient} (long-acting injection){given}{cover}: still acting for weeks after a "
+        "missed dose: confirm whether injections continue before adding another antipsychotic"
+    )
+
+
+def holds_regimen(ctx: RuleContext, drug_class: str) -> str | None:
+    """Why the psychotic-features regimen's antipsychotic of `drug_class` is not one click beside
+    a lapsed injection (fix lai63: Maintena 400 mg 52 days before, olanzapine was one click),
+    else None."""
+    if not holds_antipsychotic(ctx, drug_class):
+        return None
+    return "; ".join(still_acting(t) for t in lapsed_injections(ctx))
+
+
+def lines(ctx: RuleContext) -> list[str]:
+    """ "Aripiprazole (long-acting injection): last injection 2025-04-10 (cover to 2025-05-24):
     still acting for weeks after a missed dose: ..." per lapsed course."""
     out = []
     for t in lapsed_injections(ctx):
-        tail = t.injection_tail
-        if tail is None:
+        if t.injection_tail is None:
             continue
+        text = still_acting(t)
         out.append(
-            f"{t.ingredient.capitalize()} (long-acting injection): last injection "
-            f"{tail.last_given.isoformat()} (cover to {tail.cover_end.isoformat()}): still acting "
-            "for weeks after a missed dose: confirm whether injections continue before adding "
-            "another antipsychotic (an antipsychotic adjunct is named here, not offered as a "
-            "ready-to-accept order)."
+            f"{text[:1].upper()}{text[1:]} (an antipsychotic adjunct is named here, not offered "
+            "as a ready-to-accept order)."
         )
     return out

@@ -27,7 +27,7 @@ from services.pathway import in_episode
 from services.recommendation import Recommendation, Suggestion
 from services.rules import populations
 from services.rules.context import RuleContext
-from services.rules.optimize import catatonia, titration, young_ect
+from services.rules.optimize import catatonia, injection_tail, titration, young_ect
 from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import responding, running_antipsychotics, subtherapeutic
 from services.rules.optimize.dose import raise_dose
@@ -275,6 +275,8 @@ def _propose_regimen(
         why_text = held.reason()
     elif catatonia.holds(ctx, ap_class):
         why_text = "catatonic features on record (antipsychotics can worsen catatonia; see above)"
+    elif (lapsed := injection_tail.holds_regimen(ctx, ap_class)) is not None:
+        why_text = lapsed  # a long-acting injection still acting (fix lai63)
     elif regimen.min_age is not None and years is not None and years < regimen.min_age:
         why_text = f"{regimen.name} enrolled adults ({regimen.min_age}+); age {years}"
     if why_text is not None:
