@@ -45,6 +45,7 @@ class _MappingPolicyConfig(BaseModel):
     stay_left_single_after_days: int = Field(30, ge=1, le=365)
     ed_visit_max_days: int = Field(3, ge=1, le=30)
     ed_reason_unread_days: int = Field(90, ge=1, le=365)
+    psychotic_visit_current_days: int = Field(365, ge=1, le=3660)
 
     @field_validator("maybe_running_days")
     @classmethod
