@@ -96,7 +96,9 @@ def test_a_single_line_sig_taper_is_a_taper() -> None:
     ]
     (sertraline,) = draft_orders([resource])
     assert sertraline.tapers_to_stop
-    assert sertraline.timing.last_day(AS_OF) == date(2026, 12, 15)
+    assert sertraline.timing.last_day(AS_OF) == date(
+        2026, 12, 14
+    )  # 14 days from 12-01 (K65a finding 4)
 
 
 # --- finding 1: a switch into an MAOI written as a taper + a later start --------------------
