@@ -92,7 +92,8 @@ class DraftTiming:
         if self.ends_on is not None:
             return self.ends_on
         if self.days is not None:
-            return self.first_day(as_of) + timedelta(days=self.days)
+            # Both days counted: 7 days from 12-01 end 12-07 (review K65a finding 4).
+            return self.first_day(as_of) + timedelta(days=max(self.days - 1, 0))
         return None
 
     def overlaps(self, other: DraftTiming, as_of: date) -> bool:

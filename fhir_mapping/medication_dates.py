@@ -86,6 +86,19 @@ def _period(value: object) -> tuple[date | None, date | None]:
     return parse_date(value.get("start")), parse_date(value.get("end"))
 
 
+def through(begin: date, days: float) -> date:
+    """The last day of `days` days of doses from `begin`, both days counted: a 7-day step from
+    12-01 ends 12-07, as a boundsPeriod 12-01..12-07 says it (review K65a finding 4: a
+    boundsDuration taper ended a day later than the same taper in boundsPeriod, and the MAOI
+    washout after it with it). Never before `begin`."""
+    return begin + timedelta(days=max(days - 1, 0))
+
+
+def after(end: date) -> date:
+    """The day a step after one ending on `end` (inclusive) begins."""
+    return end + timedelta(days=1)
+
+
 def _line_bounds(line: Mapping[str, Any], anchor: date | None) -> tuple[date | None, date | None]:
     """(boundsPeriod.start, boundsPeriod.end or (its start, else `anchor`) + boundsDuration) of
     one dosage line; None where it states none."""
@@ -98,16 +111,46 @@ def _line_bounds(line: Mapping[str, Any], anchor: date | None) -> tuple[date | N
         days = duration_days(repeat.get("boundsDuration"))
         base = begin or anchor
         if days is not None and base is not None:
-            end = base + timedelta(days=days)
+            end = through(base, days)
     return begin, end
+
+
+def _instant_end(lines: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a line's boundsPeriod.end is an instant (a dateTime with its time: Epic writes
+    12-01T09:30 to 12-08T09:30 for "daily for 7 days"): the step then lasts end - start, and the
+    next step begins on the end's day; a date alone is the step's last day, both counted."""
+    for line in lines:
+        timing = line.get("timing")
+        repeat = timing.get("repeat") if isinstance(timing, JSON_OBJECT) else None
+        period = repeat.get("boundsPeriod") if isinstance(repeat, JSON_OBJECT) else None
+        end = period.get("end") if isinstance(period, JSON_OBJECT) else None
+        if isinstance(end, str) and "T" in end:
+            return True
+    return False
+
+
+def step_days(
+    lines: Sequence[Mapping[str, Any]],
+    begin: date | None,
+    end: date | None,
+    next_begin: date | None,
+) -> int | None:
+    """The days of a step spanning `begin` to `end` (`step_spans`): both counted (review K65a
+    finding 4: 12-01 to 12-07 is 7 days), unless the next step begins on its end day
+    (04-10..04-17 then 04-17..04-24), or it is the last and its end an instant
+    (`_instant_end`): the end then bounds the span, end - begin, as the writer counted it."""
+    if begin is None or end is None:
+        return None
+    shared = next_begin == end or (next_begin is None and _instant_end(lines))
+    return (end - begin).days + (0 if shared else 1)
 
 
 def step_spans(
     steps: Sequence[Sequence[Mapping[str, Any]]], start: date | None
 ) -> list[tuple[date | None, date | None]]:
     """(begin, end) of each step of a sequenced order (dose_steps.sequence_steps), one after
-    another (review 12 finding 10): a step begins at its boundsPeriod.start, else where the step
-    before it ended (the first: at `start`), and ends at its boundsPeriod.end or its begin +
+    another (review 12 finding 10): a step begins at its boundsPeriod.start, else the day after
+    the step before it ended (the first: at `start`), and ends at its boundsPeriod.end or its begin +
     boundsDuration. Lines of one step taken together end with the longest of them: a later end
     keeps the drug on the record longer, the safer reading for a washout before an MAOI. A step
     stating no length has no end, and neither has any step after it unless it states dates."""
@@ -127,7 +170,7 @@ def step_spans(
         step_begin = min(begins) if begins else anchor
         step_end = max(ends) if ends else None
         spans.append((step_begin, step_end))
-        anchor = step_end
+        anchor = step_end if step_end is None or _instant_end(lines) else after(step_end)
     return spans
 
 
@@ -145,9 +188,9 @@ def _shared_spans(
     spans: list[tuple[date | None, date | None]] = []
     for n, lines in enumerate(steps[:-1]):
         days = shared_step_days(tuple(lines), tuple(steps[n + 1]))
-        end = anchor + timedelta(days=days) if anchor is not None and days is not None else None
+        end = through(anchor, days) if anchor is not None and days is not None else None
         spans.append((anchor, end))
-        anchor = end
+        anchor = after(end) if end is not None else None
     spans.append((anchor, order_end))
     return spans
 
@@ -178,7 +221,7 @@ def _bounds(
         days = duration_days(repeat.get("boundsDuration"))
         anchor = begin or start
         if days is not None and anchor is not None:
-            ends.append(anchor + timedelta(days=days))
+            ends.append(through(anchor, days))
     return (min(starts) if starts else None), (max(ends) if ends else None)
 
 

@@ -42,6 +42,11 @@ _NOT_ORDERED_DRAFT = frozenset({"revoked", "entered-in-error"})
 _REFERRAL_KINDS = frozenset(
     {"tms", "ect", "psychiatry", "psychotherapy", "suicide-risk-assessment", "cpap"}
 )
+# A draft may also order an esketamine session (HCPCS G2082 / G2083, data/procedure_codes.csv):
+# read among the hook's drafts only, so the suicide-risk card speaks beside it as beside any
+# depression treatment drafted (services/order_hook_referrals.py, review K65a finding 1); the
+# chart's sessions are read as Procedures, so `referrals` is unchanged.
+_DRAFT_KINDS = _REFERRAL_KINDS | {"esketamine"}
 # Table kinds read only from a request, and the Referral kind each orders: the C-SSRS screener
 # (LOINC 93373-9) ordered is the assessment ordered, while a Procedure so coded documents no
 # assessment (its result is the screener's Observation; review s28 K12 finding 3).
@@ -52,9 +57,11 @@ def _request_kinds(resource: Resource) -> tuple[str, ...]:
     return tuple(kind for kind, _ in _read_kinds(resource))
 
 
-def _read_kinds(resource: Resource) -> tuple[tuple[str, bool], ...]:
-    """The request's kinds, each with whether a code of the tables gave it (Referral.coded)
-    rather than words in its text."""
+def _read_kinds(
+    resource: Resource, wanted: frozenset[str] = _REFERRAL_KINDS
+) -> tuple[tuple[str, bool], ...]:
+    """The request's kinds (coded: of `wanted`), each with whether a code of the tables gave it
+    (Referral.coded) rather than words in its text."""
     concept = resource.get("code")
     kinds: list[str] = []
     concepts = observation_concepts()
@@ -63,7 +70,7 @@ def _read_kinds(resource: Resource) -> tuple[tuple[str, bool], ...]:
     for system, code, _ in codings(concept):
         row = table.get((system, code))
         kind = _ORDER_KINDS.get(row.kind, row.kind) if row is not None else None
-        if kind is not None and kind in _REFERRAL_KINDS and kind not in kinds:
+        if kind is not None and kind in wanted and kind not in kinds:
             kinds.append(kind)
         lab = concepts.get((system, code))
         if lab in tests and f"lab:{lab}" not in kinds:
@@ -149,7 +156,7 @@ def draft_referrals(drafts: Iterable[Resource]) -> tuple[Referral, ...]:
             continue
         authored = parse_date(resource.get("authoredOn"))
         source = source_ref(resource) or SourceRef("ServiceRequest", "")
-        for kind, coded in _read_kinds(resource):
+        for kind, coded in _read_kinds(resource, _DRAFT_KINDS):
             state = status if isinstance(status, str) else "draft"
             found[Referral(kind, state, authored, source, coded)] = None
     return tuple(sorted(found, key=lambda r: (r.authored or date.min, r.kind, str(r.source))))

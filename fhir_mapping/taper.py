@@ -22,7 +22,7 @@ from fhir_mapping.dose_sig import Taper, TaperStep, is_taper
 from fhir_mapping.dose_steps import LineShape, sequence_steps, text_days, unsequenced_shape
 from fhir_mapping.draft_timing import NO_TIMING, DraftStep, DraftTiming
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.medication_dates import dosage_bounds, step_spans
+from fhir_mapping.medication_dates import dosage_bounds, step_days, step_spans, through
 from fhir_mapping.sig_steps import one_sig_steps, sig_texts, stops, taper_sig
 from fhir_mapping.terminology import Component
 from fhir_mapping.trial_parts import TaperSpan
@@ -73,7 +73,7 @@ def with_taper(
             changes["mg_per_day"], changes["mg_per_day_high"] = first, None
         days = taper.days
         if event.end is None and days is not None:
-            changes["end"] = event.start + timedelta(days=days)
+            changes["end"] = through(event.start, days)  # its last day (K65a 4)
         tapered.append(replace(event, **changes))
     return tapered
 
@@ -247,9 +247,10 @@ def line_steps(
         return None
     spans = step_spans(steps, start)
     read: list[TaperStep] = []
-    for lines, (begin, end) in zip(steps, spans, strict=True):
+    nexts: list[date | None] = [b for b, _ in spans[1:]] + [None]  # for step_days
+    for lines, (begin, end), later in zip(steps, spans, nexts, strict=True):
         mg = daily_dose_mg(lines, strength_mg=component.strength_mg, per_ml=component.per_ml)
-        days = (end - begin).days if begin is not None and end is not None else None
+        days = step_days(lines, begin, end, later)
         if days is None and len(lines) == 1 and lines[0].get("sequence") is None:
             # Unsequenced lines are steps with no bounds only when their text gives the
             # lengths (dose_steps._text_steps): "for 7 days".
@@ -367,7 +368,7 @@ def _after_ward_steps(
     taper = event.taper
     if taper is None or taper.stops or not event.ward_order or taper.days is None:
         return None
-    end = event.start + timedelta(days=taper.days)
+    end = through(event.start, taper.days)  # its last day, counted (K65a 4)
     others = [e.start for e in events if e is not event]
     begun = [day for day in others if day <= end]
     nearest = max(begun) if begun else min(others, default=None)

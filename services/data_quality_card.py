@@ -184,7 +184,7 @@ _PREGNANCY_TESTS = "pregnancy tests"
 
 
 def _incomplete_summary(head: str, gaps: Sequence[DataGap]) -> str:
-    """ "Scores may be incomplete: not every data source answered the EHR in time; check the
+    """ "Scores may be incomplete: the server said its answer is incomplete; check the
     chart for a suicide-risk answer": what may be missing, why (when the gaps give one cause),
     and what it may hide (review s24 RN finding 10: "this chart was judged without the missing
     part" said neither)."""

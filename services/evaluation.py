@@ -20,6 +20,7 @@ from fhir_mapping.medication_drug import unread_medications
 from fhir_mapping.record import PatientRecord
 from services import age_note, clinic_courses, data_gaps, ect_phases, lab_readings, risk_evidence
 from services.deceased import deceased_cards, future_death_line, quiet
+from services.order_hook_referrals import treatment_referrals
 from services.order_hooks import run_order_checks, selected_drafts
 from services.patient_view import patient_view
 from services.policy import Policy
@@ -142,7 +143,9 @@ def _screen(
         # A card the order hook leaves to patient-view (an unread item 9 beside a renewal:
         # rules/suicide_risk.py) carries its gaps there, as a hidden card does below.
         carried = hidden | suicide_risk.left_to_patient_view(
-            ctx, selected_drafts(record, selections)
+            ctx,
+            selected_drafts(record, selections),
+            referred=bool(treatment_referrals(record, selections)),  # K65a finding 1
         )
     else:
         return ()

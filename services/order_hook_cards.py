@@ -11,7 +11,9 @@ Which drafts bring which card:
   quantity line names whichever selected draft is dangerous in overdose. An interacting drug
   outside the pathway tables (linezolid, ondansetron) does not raise it: the card speaks at
   patient-view whatever is ordered, and at the order hooks it stays with the depression
-  treatment it is about.
+  treatment it is about. That treatment may be a referral: a TMS, ECT, esketamine-session,
+  psychotherapy or psychiatry ServiceRequest drafted (order_hook_referrals.TREATMENT_KINDS;
+  review K65a finding 1: TMS or ECT drafted beside PHQ-9 item 9 = 3 got no suicide-risk card).
 - the TMS card (rules/tms_referral.py): only an antidepressant that changes treatment (a drug
   the patient does not take now: issue 12). An adjunct drafted is itself the next step the TMS
   card would weigh against, and a renewal or dose change of the running drug is no moment for
@@ -20,29 +22,39 @@ Which drafts bring which card:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from fhir_mapping.record import DraftOrder, Role
 from services.order_cards import keyed
+from services.order_hook_referrals import treatment_referrals
 from services.order_hook_skips import PATHWAY_ROLES, renews_running
 from services.recommendation import Recommendation
 from services.rules import suicide_risk, tms_referral
 from services.rules.context import RuleContext
 
 
-def suicide_risk_card(ctx: RuleContext, selected: Sequence[DraftOrder]) -> Recommendation | None:
-    """The suicide-risk card at an order of a pathway drug, keyed on its first antidepressant
-    draft (else its first adjunct draft), with the quantity line for any selected draft
-    dangerous in overdose; None when no pathway drug is drafted or the rule has nothing to say."""
+def suicide_risk_card(
+    ctx: RuleContext, selected: Sequence[DraftOrder], selections: Sequence[str] = ()
+) -> Recommendation | None:
+    """The suicide-risk card at an order of a pathway drug or a depression-treatment referral,
+    keyed on its first antidepressant draft (else its first adjunct draft, else its referrals),
+    with the quantity line for any selected draft dangerous in overdose; None when neither is
+    drafted or the rule has nothing to say."""
     # The drafts whose order is a treatment step of the pathway (module docstring), the
     # antidepressants first (a stable sort keeps the order within each role).
     pathway = sorted(
         (d for d in selected if d.role in PATHWAY_ROLES),
         key=lambda d: d.role is not Role.ANTIDEPRESSANT,
     )
-    if not pathway:
+    referred = treatment_referrals(ctx.record, selections)
+    if not pathway and not referred:
         return None
-    return keyed(suicide_risk.rule(ctx, drafts=selected), pathway[0])
+    found = suicide_risk.rule(ctx, drafts=selected, referred=bool(referred))
+    if pathway or found is None:
+        return keyed(found, pathway[0]) if pathway else None
+    keys = ",".join(f"{r.source}:{found.topic}" for r in referred)
+    return dataclasses.replace(found, dedupe_key=keys)
 
 
 def tms_card(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> Recommendation | None:

@@ -369,7 +369,7 @@ def run_order_checks(
     found_recs.append(puerperal_psychosis_card(ctx, selected))  # an emergency first (G3)
     # The suicide-risk card beside any pathway draft, an adjunct too, and the TMS card beside an
     # antidepressant that changes treatment (order_hook_cards.py; review s25 RI finding 1).
-    found_recs.insert(0, order_hook_cards.suicide_risk_card(ctx, selected))
+    found_recs.insert(0, order_hook_cards.suicide_risk_card(ctx, selected, selections))
     found_recs.append(order_hook_cards.tms_card(ctx, drafts))
     # An inpatient stay in progress (review 16 second recheck; audit 17 M4): the TMS card, whose
     # referral would wait for discharge, is left out; the draft itself is the inpatient team's

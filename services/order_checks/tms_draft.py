@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Referral
 from services import cards, tables, young_age_treatments
 from services.order_checks import tms_draft_screen
+from services.order_hook_referrals import selected_referrals
 from services.recommendation import Recommendation
 from services.rules import populations
 from services.rules.context import RuleContext
@@ -33,21 +34,8 @@ _AGE = "patient is "  # the age exclusion's opening (services/tms_assessment.py)
 
 
 def _selected(record: PatientRecord, selections: Sequence[str]) -> list[Referral]:
-    """The draft TMS referrals the hook is about: those a selection names ("ServiceRequest/abc"
-    or the bare id); all of them when there is no selection, or when no selection names any
-    draft at all (the protocol layer's reading, cds_hooks/order_drafts.py: checking every draft
-    is the safer one; a selection with the wrong resource type still names its draft's id)."""
-    tms = [r for r in record.draft_referrals if r.kind == _TMS and r.source is not None]
-    if not selections or not tms:
-        return tms
-    wanted = {s.rsplit("/", 1)[-1] for s in selections}
-    chosen = [r for r in tms if r.source is not None and r.source.id in wanted]
-    if chosen:
-        return chosen
-    named_any = any(d.id in wanted for d in record.draft_orders) or any(
-        r.source is not None and r.source.id in wanted for r in record.draft_referrals
-    )
-    return [] if named_any else tms
+    """The draft TMS referrals the hook is about (order_hook_referrals.selected_referrals)."""
+    return selected_referrals(record, selections, (_TMS,))
 
 
 def _on_record(ctx: RuleContext) -> list[Finding]:

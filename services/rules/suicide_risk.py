@@ -256,21 +256,26 @@ def _unread_left_out(
     signal: SuicideSignal,
     discharge: suicide_risk_discharge.Discharge | None,
     drafted: Sequence[DraftOrder],
+    referred: bool = False,
 ) -> bool:
     """An order hook's card for an unread item 9 answer alone (UNREAD), when no draft starts or
     raises a drug (order_hook_skips.starts_or_raises) and no discharge awaits its assessment.
     The card stays at patient-view until a readable answer or an assessment supersedes it (up to
     policy.suicide_unassessed_item9_days); at an order it was on every renewal for that year, the
     noise that teaches clinicians to dismiss the suicide card (session 25 item 4). A start or a
-    raise keeps it: the boxed warning's close monitoring is for that moment."""
-    if signal.level is not SuicideLevel.UNREAD or ctx.hook == "patient-view":
+    raise keeps it: the boxed warning's close monitoring is for that moment. So does a drafted
+    referral for a depression treatment (`referred`: TMS, ECT, ...; review K65a finding 1): a
+    change of treatment, never a renewal, so none of that noise."""
+    if signal.level is not SuicideLevel.UNREAD or ctx.hook == "patient-view" or referred:
         return False
     if discharge is not None and discharge.assessed is None:
         return False
     return not any(starts_or_raises(ctx, d) for d in drafted)
 
 
-def left_to_patient_view(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> frozenset[str]:
+def left_to_patient_view(
+    ctx: RuleContext, drafts: Sequence[DraftOrder], *, referred: bool = False
+) -> frozenset[str]:
     """{TOPIC} when the order hook leaves this card out for patient-view to carry
     (`_unread_left_out`): its gaps (the unread answer itself) are then carried by that card, not
     raised again as a data-quality card saying the same thing at every renewal."""
@@ -281,12 +286,16 @@ def left_to_patient_view(ctx: RuleContext, drafts: Sequence[DraftOrder]) -> froz
     if signal is None or not any(d.role in PATHWAY_ROLES for d in drafts):
         return frozenset()  # no card at this order either way (order_hooks.run_order_checks)
     discharge = suicide_risk_discharge.recent_discharge(ctx.record, ctx.policy)
-    return frozenset({TOPIC}) if _unread_left_out(ctx, signal, discharge, drafts) else frozenset()
+    left_out = _unread_left_out(ctx, signal, discharge, drafts, referred)
+    return frozenset({TOPIC}) if left_out else frozenset()
 
 
-def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recommendation | None:
+def rule(
+    ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None, *, referred: bool = False
+) -> Recommendation | None:
     """The card. `drafts`: the draft orders the order hook is about (default: every draft on the
-    record); at order hooks a drafted drug that is dangerous in overdose adds a quantity line."""
+    record); at order hooks a drafted drug that is dangerous in overdose adds a quantity line.
+    `referred`: a depression-treatment referral is drafted (order_hook_referrals.py)."""
     signal = ctx.facts.suicide
     discharge = suicide_risk_discharge.recent_discharge(ctx.record, ctx.policy)
     drafted = ctx.record.draft_orders if drafts is None else drafts
@@ -311,7 +320,7 @@ def rule(ctx: RuleContext, drafts: Sequence[DraftOrder] | None = None) -> Recomm
     owed = suicide_today.discharge_leads(signal, discharge)
     if signal.level is SuicideLevel.ASSESSED and ctx.hook != "patient-view" and not owed:
         return None
-    if _unread_left_out(ctx, signal, discharge, drafted):
+    if _unread_left_out(ctx, signal, discharge, drafted, referred):
         return None
     found = _suggestion(ctx, signal)
     detail = _detail(ctx, signal, discharge)

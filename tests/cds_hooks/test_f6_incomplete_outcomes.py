@@ -125,9 +125,8 @@ def test_a_fetched_page_saying_incomplete_is_incomplete(server: LoopbackServer) 
     found = source.search("MedicationRequest?patient=p1", deadline=time.monotonic() + 5)
     assert isinstance(found, SearchResults)
     assert [r["id"] for r in found] == ["mr1"]
-    assert found.incomplete == "not every data source answered the EHR in time"
+    assert found.incomplete == "the server said its answer is incomplete"
     result = _gather({}, source=source, absent="medicationRequests")
     assert result.incomplete == {
-        "MedicationRequest": "fetching 'medicationRequests': not every data source answered the "
-        "EHR in time"
+        "MedicationRequest": "fetching 'medicationRequests': the server said its answer is incomplete"
     }

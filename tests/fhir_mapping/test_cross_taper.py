@@ -146,10 +146,10 @@ def test_the_taper_steps_are_dose_segments_and_its_last_step_ends_the_course() -
     venlafaxine = trial(chart(venlafaxine_then(taper_order())), "venlafaxine")
     assert [(s.start, s.end, s.mg_per_day) for s in venlafaxine.segments[-2:]] == [
         (SWITCH_DAY, date(2025, 5, 26), 75),
-        (date(2025, 5, 26), date(2025, 6, 2), 37.5),
+        (date(2025, 5, 26), date(2025, 6, 1), 37.5),
     ]
     assert venlafaxine.segments[0].mg_per_day == 150
-    assert venlafaxine.end == date(2025, 6, 2)
+    assert venlafaxine.end == date(2025, 6, 1)  # its last day (K65a finding 4)
     assert any("taper to a stop: 75 mg/day for 7 days, then 37.5" in n for n in venlafaxine.notes)
 
 

@@ -103,12 +103,12 @@ def test_unsequenced_epic_taper_lines_are_consecutive_steps() -> None:
     # Before: one segment 2025-03-03 -> 2025-03-10 at 37.5 mg/day ("taper to a stop: 37.5
     # mg/day for 7 days"), the first two weeks dropped without a word.
     order = epic_unsequenced_taper()
-    assert start_and_end(order, ORDER, order["dosageInstruction"]) == (START, date(2025, 3, 24))
+    assert start_and_end(order, ORDER, order["dosageInstruction"]) == (START, date(2025, 3, 23))
     trial = _trial(order)
     assert _steps(trial) == [
         (date(2025, 3, 3), date(2025, 3, 10), 150.0),
         (date(2025, 3, 10), date(2025, 3, 17), 75.0),
-        (date(2025, 3, 17), date(2025, 3, 24), 37.5),
+        (date(2025, 3, 17), date(2025, 3, 23), 37.5),
     ]
     assert any(
         ": taper to a stop: 150 mg/day for 7 days, then 75 mg/day for 7 days, then 37.5 mg/day" in n

@@ -114,17 +114,20 @@ def _steps(trial: Trial) -> list[tuple[date, date, float | None]]:
 EXPECTED = [
     (date(2025, 3, 3), date(2025, 3, 10), 150.0),
     (date(2025, 3, 10), date(2025, 3, 17), 75.0),
-    (date(2025, 3, 17), date(2025, 3, 24), 37.5),
+    (date(2025, 3, 17), date(2025, 3, 23), 37.5),
 ]
+# Oracle's periods share their boundary days and end on the date written (03-24): read as
+# written, the later end (a 7-day step counted from its first day ends 03-23: K65a finding 4).
+EXPECTED_ORACLE = [*EXPECTED[:2], (date(2025, 3, 17), date(2025, 3, 24), 37.5)]
 
 
 def test_epic_lines_are_consecutive_steps() -> None:
     # Before: one segment 2025-03-03 -> 2025-03-10 at 37.5 mg/day (the last line alone).
     order = epic_taper()
-    assert start_and_end(order, ORDER, order["dosageInstruction"]) == (START, date(2025, 3, 24))
+    assert start_and_end(order, ORDER, order["dosageInstruction"]) == (START, date(2025, 3, 23))
     trial = _trial(order)
     assert _steps(trial) == EXPECTED
-    assert trial.end == date(2025, 3, 24) and not trial.ongoing
+    assert trial.end == date(2025, 3, 23) and not trial.ongoing
     assert any(": taper to a stop: 150 mg/day for 7 days, then 75 mg/day" in n for n in trial.notes)
 
 
@@ -132,7 +135,7 @@ def test_oracle_lines_with_bounds_periods_are_consecutive_steps() -> None:
     order = oracle_taper()
     assert start_and_end(order, ORDER, order["dosageInstruction"]) == (START, date(2025, 3, 24))
     trial = _trial(order)
-    assert _steps(trial) == EXPECTED
+    assert _steps(trial) == EXPECTED_ORACLE
     # Every step bounded and the dose going down: a taper to a stop, though no sig says "stop".
     events, _ = medication_events([order], as_of=AS_OF)
     assert events[0].taper is not None and events[0].taper.stops

@@ -77,8 +77,9 @@ def test_taper_draft_timing_is_read_from_its_steps() -> None:
 
 
 def test_undated_taper_ends_its_days_after_the_first_day() -> None:
+    # 14 days from 12-01, both counted: the last dose is 12-14 (review K65a finding 4).
     timing = DraftTiming(stops=True, days=14)
-    assert timing.last_day(AS_OF) == date(2026, 12, 15)
+    assert timing.last_day(AS_OF) == date(2026, 12, 14)
     # A stated start in the past is the day it is signed: nothing is taken before.
     assert DraftTiming(starts_on=date(2026, 11, 1)).first_day(AS_OF) == AS_OF
     assert DraftTiming(stops=True).last_day(AS_OF) is None  # "taper as directed": no date
@@ -95,7 +96,9 @@ def test_a_single_line_sig_taper_is_a_taper() -> None:
     ]
     (sertraline,) = draft_orders([resource])
     assert sertraline.tapers_to_stop
-    assert sertraline.timing.last_day(AS_OF) == date(2026, 12, 15)
+    assert sertraline.timing.last_day(AS_OF) == date(
+        2026, 12, 14
+    )  # 14 days from 12-01 (K65a finding 4)
 
 
 # --- finding 1: a switch into an MAOI written as a taper + a later start --------------------

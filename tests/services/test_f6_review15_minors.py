@@ -209,7 +209,7 @@ def _outcome_issue(doc: Doc) -> Doc:
     return issue
 
 
-INCOMPLETE_LINE = "Medications may be incomplete: not every data source answered the EHR in time"
+INCOMPLETE_LINE = "Medications may be incomplete: the server said its answer is incomplete"
 
 
 def test_a_warning_incomplete_outcome_makes_the_medications_incomplete() -> None:

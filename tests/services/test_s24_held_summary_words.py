@@ -252,8 +252,8 @@ def test_the_incomplete_scores_summary_names_its_cause_and_what_to_check() -> No
     found = _cards("recheck15_charts", "x02_obs_outcome_incomplete")
     (card,) = [c for c in found.values() if c["summary"].startswith("Scores may be incomplete")]
     assert card["summary"] == (
-        "Scores may be incomplete: not every data source answered the EHR in time; check the "
-        "chart for a suicide-risk answer"
+        "Scores may be incomplete: the server said its answer is incomplete; check the chart "
+        "for a suicide-risk answer"
     )
     assert "this chart was judged without the missing part" not in card["summary"]
 

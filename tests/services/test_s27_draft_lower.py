@@ -90,7 +90,7 @@ def test_a_taper_to_a_stop_keeps_its_dated_cross_taper() -> None:
     card = one_of_topic(_at.cards(_chart("sert_tapered_venla_tramadol")), SAME_CLASS)
     assert card["summary"] == (
         "Cross-taper sertraline to venlafaxine: two serotonin reuptake inhibitors overlap "
-        "2026-12-01 to 2026-12-15; watch for serotonin toxicity"
+        "2026-12-01 to 2026-12-14; watch for serotonin toxicity"
     )
     assert "The stop of sertraline is on this order" in card["detail"]
 
@@ -124,7 +124,7 @@ def test_two_venlafaxine_drafts_over_the_maximum_say_it_once() -> None:
         ("sert_lowered_tramadol", "(lowered to 100 mg/day on this order)"),
         (
             "sert_tapered_venla_tramadol",
-            "(tapered to a stop on this order, last dose 2026-12-15)",
+            "(tapered to a stop on this order, last dose 2026-12-14)",
         ),
     ],
 )

@@ -148,7 +148,7 @@ def test_two_drafts_of_the_new_drug_are_named_by_their_total() -> None:
     card = one_of_topic(_at.cards(_chart("x01_cit_taper_sert50_sert25")), SAME_CLASS)
     assert card["indicator"] == "info"
     assert card["summary"] == (
-        "Cross-taper citalopram to sertraline: two SSRIs overlap 2026-12-01 to 2026-12-15; "
+        "Cross-taper citalopram to sertraline: two SSRIs overlap 2026-12-01 to 2026-12-14; "
         "watch for serotonin toxicity"
     )
     detail = card["detail"]
