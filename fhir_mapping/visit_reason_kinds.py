@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from fhir_mapping import (
+    harm_abbreviations,
     self_harm_intent,
     self_harm_text,
     stated_heading,
@@ -115,7 +116,9 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
     label = concept_label(concept)
     # "PT" beside "pt" is physical therapy, read by case before the words are normalised
     # (abbreviation_case.py; fix text82).
-    text = side(by_case(concept_text(concept, lower=False)).lower())
+    # "O.D." undotted, "SH" beside self-harm words spelled out (harm_abbreviations.py; fix
+    # text103), before "OD" is sided.
+    text = side(harm_abbreviations.spelled(by_case(concept_text(concept, lower=False)).lower()))
     if not text:
         return
     # Safety planning and means restriction in a plan ("Plan: remove guns from home", "limit
