@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping import stated_history, stated_plan_text, stated_terms
+from fhir_mapping import harm_abbreviations, stated_history, stated_plan_text, stated_terms
 from fhir_mapping.condition_text import text_findings
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
@@ -51,7 +51,9 @@ def has_harm_note(resource: Mapping[str, Any]) -> bool:
     """Whether a note of the Condition may name self-harm, ideation or a plan (whatever its date):
     conditions.wants_condition keeps the entry for `harm_note_findings`."""
     return any(
-        harm_wanted(text) or stated_plan_text.states_plan(text)  # by lines too (text_lines.py)
+        # "O.D.", "SH attempt" spelled as read (harm_abbreviations.py; fix text103).
+        harm_wanted(harm_abbreviations.spelled(text))
+        or stated_plan_text.states_plan(text)  # by lines too (text_lines.py)
         for text, _ in _notes(resource)
     )
 
@@ -78,8 +80,14 @@ def harm_note_findings(
             said = said[: _QUOTE_CHARS - 3].rstrip() + "..."
         # `side`: "OD" alone in a note is no overdose, an eye entry's "OD" the right eye
         # (od_lookalike.unless_bare, eye_sided; fix text70, recheck K52a finding 5).
+        # "O.D.", "SH attempt" spelled as read (harm_abbreviations.py; fix text103).
         read = text_findings(
-            side(text), said, state, on or onset, source, intent_coded=intent_coded
+            side(harm_abbreviations.spelled(text)),
+            said,
+            state,
+            on or onset,
+            source,
+            intent_coded=intent_coded,
         )
         for kind in _KINDS:
             if kind in read:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from fhir_mapping import (
+    harm_abbreviations,
+    psych_hold,
     self_harm_intent,
     self_harm_text,
     stated_heading,
@@ -46,6 +48,11 @@ _KINDS = (FindingKind.SUICIDAL_IDEATION, FindingKind.SELF_HARM)
 # `Finding.verification` of a reason's suicidal ideation stated only as a history with a current
 # denial (`_text_kinds`): a warning to ask about now, not a current finding (fix net33).
 PAST_DENIED = "history, current denied"
+
+# `Finding.verification` of a reason that states an emergency psychiatric hold or a 1:1
+# observation (psych_hold.py; fix text103): a current signal whose grounds (danger to self or
+# others, grave disability) the card names, never "suicidal".
+HOLD = "emergency hold or 1:1 observation"
 
 
 # What a reason gives: (kind, system, code, display, verification, the date a history its words
@@ -115,7 +122,9 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
     label = concept_label(concept)
     # "PT" beside "pt" is physical therapy, read by case before the words are normalised
     # (abbreviation_case.py; fix text82).
-    text = side(by_case(concept_text(concept, lower=False)).lower())
+    # "O.D." undotted, "SH" beside self-harm words spelled out (harm_abbreviations.py; fix
+    # text103), before "OD" is sided.
+    text = side(harm_abbreviations.spelled(by_case(concept_text(concept, lower=False)).lower()))
     if not text:
         return
     # Safety planning and means restriction in a plan ("Plan: remove guns from home", "limit
@@ -134,7 +143,9 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
         # An act named only in a list going on a denial ("denies current SI, plan, intent, or
         # prior attempts") is denied too (recheck K23 s30 n18; stated_history.denied_lists).
         harm = _text_reading(stated_history.denied_lists(text, _names_any))[0]
-    if harm is None and not ideation:
+    # A hold or a 1:1 sitter is a current signal of its own (psych_hold.py; fix text103).
+    hold = psych_hold.states_hold(text)
+    if harm is None and not ideation and not hold:
         return
     current, year = stated_history.past_clauses(text, _names_any)
     harm_now, ideation_now = _text_reading(current) if year is not None else (harm, ideation)
@@ -145,6 +156,8 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
         harm_now = _text_reading(act_now)[0] if act_year is not None else harm
         written = None if harm_now is not None else act_year
         yield FindingKind.SELF_HARM, "text", "", label, harm.value, written
+    if hold and not ideation:
+        yield FindingKind.SUICIDAL_IDEATION, "text", "", label, HOLD, None
     if ideation:
         # Means beside the history keep it current, as in a note ("Hx SI 2015, none since; has a
         # gun" was quiet, TMS offered: past_means.py, fix text61).
@@ -154,6 +167,9 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
         # of now, a past one to ask about (stated_history.history_denied; fix net33).
         denied = written is None and not kept and stated_history.history_denied(text, _names_any)
         mark = PAST_DENIED if denied else None
+        if hold and (denied or written is not None):
+            # A past SI beside a hold now: the hold is today's signal (fix text103).
+            mark, written = HOLD, None
         yield FindingKind.SUICIDAL_IDEATION, "text", "", label, mark, written
 
 

@@ -120,11 +120,22 @@ def _intent_words(finding: Finding) -> str:
     return "intent undetermined" if undetermined else "intent not recorded"
 
 
+# The grounds an emergency psychiatric hold is placed on (CA WIC 5150, FL 394.463, NC 122C-261)
+# and a sitter is ordered for: the card names them and never claims suicidal ideation.
+_HOLD_BASIS = (
+    "an emergency psychiatric hold or 1:1 observation, placed for danger to self, danger to "
+    "others or grave disability: confirm which"
+)
+
+
 def coding_words(finding: Finding) -> str:
     """What stands in a line's parenthesis for the code: "ICD-10-CM T43.222A"; for self-harm in
     words alone "diagnosis text only, no mapped code: confirm" (review s26 RC finding 1)."""
     if _coded_undetermined(finding):
         return f"{finding.coding}, intent undetermined: confirm"
+    if finding.verification == visit_risk.HOLD:
+        # A hold or a sitter says danger, not which one (fhir_mapping/psych_hold.py, fix text103).
+        return f"{finding.coding}; {_HOLD_BASIS}"
     if not text_only(finding):
         return finding.coding
     intent = f"{_intent_words(finding)}, " if intent_unknown(finding) else ""
@@ -164,7 +175,9 @@ def ideation_words(finding: Finding) -> tuple[str, str, bool]:
     name = summary_name(finding, "Suicidal ideation")
     late = after_today(finding)
     if finding.recorded:
-        text = f"{finding.display} ({finding.coding}), {recorded_where(finding)}{late}"
+        held = finding.verification == visit_risk.HOLD  # its grounds named (fix text103)
+        coding = coding_words(finding) if held else finding.coding
+        text = f"{finding.display} ({coding}), {recorded_where(finding)}{late}"
         return text, at_visit(finding, name), bool(finding.visit is not None or late)
     closed = "" if finding.state == "active" else ", recorded as no longer active"
     if finding.noted_on is not None:
