@@ -255,8 +255,11 @@ def medication_events(
         look = drug_look(resource)
         named = None
         if reading.kind is DISPENSE and off_pathway(look):  # as `not components` below
-            # Unless a name the tables do not hold fills an order for depression (fix meds49).
-            named = for_depression(resource, reading, None, conditions, filled(resource))
+            # Unless a name the tables do not hold fills an order for depression (fix meds49),
+            # which only an order stating a reason can be (`lists.reasoned`; issue 14, perf18).
+            oid = the_order(resource)
+            if oid in lists.reasoned:
+                named = for_depression(resource, reading, None, conditions, orders.order(oid))
             if named is None:
                 continue
         only_with = reading.kind is DISPENSE and read_only_with_another(look)
