@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fhir_mapping.contained_members import lift_parts
 from fhir_mapping.fhir_fields import JSON_OBJECT, array
 from fhir_mapping.resource_routing import (
     NO_READER,
@@ -91,8 +92,8 @@ def _placed(observation: Resource, parent: Resource) -> Resource:
 
 
 def with_contained_scores(resources: list[Resource]) -> list[Resource]:
-    """`resources` with, after each, its unreferenced contained scored Observations placed by it
-    (`_placed`); the same list when none holds one (most charts: a contained Medication only)."""
+    """`resources` with, after each, its contained parts (contained_members.py) and its
+    unreferenced contained scored Observations placed by it (`_placed`); the same list when none holds one (most charts: a contained Medication only)."""
     if not any(
         "contained" in r
         and any(
@@ -104,9 +105,14 @@ def with_contained_scores(resources: list[Resource]) -> list[Resource]:
         return resources
     out: list[Resource] = []
     for resource in resources:
-        out.append(resource)
         if "contained" not in resource or resource.get("status") == "entered-in-error":
+            out.append(resource)
             continue
+        # A panel's `hasMember` and a report's `result` "#id" parts first (fix data69:
+        # contained_members.py); what is left unreferenced below.
+        resource, parts = lift_parts(resource, _placed)
+        out.append(resource)
+        out.extend(parts)
         out.extend(
             _placed(c, resource) for c in unreferenced(resource, "Observation") if _scored(c)
         )

@@ -284,6 +284,7 @@ def read_lookalikes(
     from fhir_mapping.questionnaires import phq9_form_items
     from fhir_mapping.scale_lookalike import observation_gaps as scale_gaps
     from fhir_mapping.suicide_screen import wants_questionnaire_response as cssrs_form
+    from fhir_mapping.unknown_surveys import unplaced_gaps
 
     rows = list(lookalikes)
     scores, unfinished, gaps = read_named(rows, as_of=as_of)
@@ -305,16 +306,15 @@ def read_lookalikes(
     # An item 9 read from its answer (`listed_answer`) is no PHQ-9 "not read".
     read = {s.source for s in (*scores, *unfinished) if s.item9 is not None and s.source}
     not_read = [g for g in phq9_gaps(rows, as_of=as_of) if g.source is None or g.source not in read]
-    return (
-        [
-            *not_read,
-            *scale_gaps(rows, as_of=as_of),
-            *gaps,
-            *lab_gaps(rows, as_of=as_of),  # a TSH under a local code (review s22 RX finding 10)
-        ],
-        scores,
-        unfinished,
-    )
+    named = [
+        *not_read,
+        *scale_gaps(rows, as_of=as_of),
+        *gaps,
+        *lab_gaps(rows, as_of=as_of),  # a TSH under a local code (review s22 RX finding 10)
+    ]
+    # A row none of them named or read ('PHQ score': fix data69) may be an unknown survey.
+    taken = {g.source for g in named} | {s.source for s in (*scores, *unfinished)}
+    return [*named, *unplaced_gaps(rows, taken)], scores, unfinished
 
 
 def unread_results(gaps: Iterable[DataGap], screens: Iterable[SuicideScreen] = ()) -> list[Score]:

@@ -11,7 +11,7 @@ imports gaps.py.
 
 from __future__ import annotations
 
-from fhir_mapping.unknown_surveys import UNKNOWN_SURVEY
+from fhir_mapping.unknown_surveys import UNKNOWN_DEPRESSION_SCORE, UNKNOWN_SURVEY
 
 # The gap's reason (no values or dates): services/phq9_no_total.py finds the gap by it.
 UNFINISHED_PHQ9 = "PHQ-9 form not finished: its total so far is not a final total"
@@ -33,4 +33,10 @@ def unread_line(reason: str, count: int, counted: str, shown: str) -> str:
         results = "1 survey result" if count == 1 else f"{count} survey results"
         which = "it is" if count == 1 else "one is"
         return f"{results} under a code this service does not know{named}: check whether {which} a PHQ-9 or its item 9"
+    if reason == UNKNOWN_DEPRESSION_SCORE:  # fix data69 item 1 (unknown_surveys.py)
+        scores = "1 depression score" if count == 1 else f"{count} depression scores"
+        return (
+            f"{scores} could not be read (under a code this service does not know){named}: "
+            "not read as a PHQ-9, the instrument is not known; check it in the chart"
+        )
     return f"{counted} could not be read ({reason}){named}"

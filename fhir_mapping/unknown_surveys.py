@@ -22,23 +22,39 @@ THE BOUND (Epic sends many flowsheet surveys: fall risk, pain, Braden): only a r
 Several such rows are counted in one "Data not read" line naming the first few (gaps.describe's
 limit, "and N more"), so a chart of many unnamed flowsheet surveys gets one line, not many.
 Nothing here reads the value: the code is not identified, so a number under it is never a score.
+
+Fix data69 item 1: a row of the same kind WITH words that name a depression score ("Depression
+screen total", "PHQ score", "Mood screen": data/unknown_score_terms.csv, whole words) was named by
+its words, passed every look-alike (none names a PHQ-9, a PHQ-2/8 or another scale), and was
+dropped in silence. It is a DataGap of its own (`UNKNOWN_DEPRESSION_SCORE`): "1 depression score
+could not be read", never read as a PHQ-9 (the instrument cannot be known). Such words settle it
+under category survey or with no category at all (a lab or a vital sign is never so named).
+Fix data69 item 2, the choice: an Observation with no category, a local code only and no words
+is left out as before. Nothing can place it (a weight, a pain score, a site's counter), the
+project's unread reporting has no count of resources no reader takes (chart_walk's `skipped`
+goes to no card), and naming every such row would be noise on most Epic charts.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from fhir_mapping.code_systems import canonical_system
 from fhir_mapping.fhir_fields import array, effective_date, source_ref, string
+from fhir_mapping.negation_cues import normalise_text
 from fhir_mapping.record import DataDomain, DataGap
 
 # The gap's reason (no value, no date: reasons go to the logs); unfinished_form_words.unread_line
 # words its line.
 UNKNOWN_SURVEY = "survey result under a code this service does not know"
+# Fix data69 item 1: a survey so coded whose words name a depression score.
+UNKNOWN_DEPRESSION_SCORE = "depression score under a code this service does not know"
 
 # Statuses of a result that holds nothing (FHIR R4 observation-status).
 _VOID = frozenset({"entered-in-error", "cancelled"})
@@ -102,23 +118,91 @@ def _unknown_code(code: object) -> str | None:
     return ", ".join(s for s in said if s) or "none sent"
 
 
+@cache
+def _score_terms() -> re.Pattern[str]:
+    text = resources.files("fhir_mapping").joinpath("data/unknown_score_terms.csv")
+    terms = sorted(
+        (
+            normalise_text(row["term"])
+            for row in csv.DictReader(text.read_text("utf-8").splitlines())
+        ),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b")
+
+
+def _depression_words(code: object) -> str | None:
+    """The code's text (or first display) when its words name a depression score and no coding
+    is in an identifying system, else None."""
+    if not isinstance(code, dict):
+        return None
+    _, systems = _table()
+    texts = [t] if (t := string(code.get("text"))) else []
+    for coding in array(code.get("coding")):
+        if not isinstance(coding, dict):
+            continue
+        if canonical_system(string(coding.get("system")) or "") in systems:
+            return None
+        if display := string(coding.get("display")):
+            texts.append(display)
+    pattern = _score_terms()
+    return next((t for t in texts if pattern.search(normalise_text(t))), None)
+
+
+def _local_codes(code: object) -> str:
+    """ "urn:oid:1.2.840.114350... 3040300999": the codings as sent, for the gap's line."""
+    if not isinstance(code, dict):
+        return "none sent"
+    said = [
+        " ".join(p for p in (string(c.get("system")) or "", string(c.get("code")) or "") if p)
+        for c in array(code.get("coding"))
+        if isinstance(c, dict)
+    ]
+    return ", ".join(s for s in said if s) or "none sent"
+
+
 def unknown_survey_gap(resource: Mapping[str, Any]) -> DataGap | None:
     """The gap of an Observation no reader took (chart_walk.py) that the module's bound names,
     else None."""
-    if "category" not in resource or string(resource.get("status")) in _VOID:
+    if string(resource.get("status")) in _VOID:
         return None
     # The category first: it settles nearly every unread Observation (vital signs, labs).
-    if not _is_survey(resource):
+    survey = "category" in resource and _is_survey(resource)
+    if not survey and "category" in resource:
         return None
     if not any(k.startswith("value") for k in resource) and "component" not in resource:
         return None
-    code = _unknown_code(resource.get("code"))
-    if code is None:
+    code = resource.get("code")
+    if (named := _depression_words(code)) is not None:  # fix data69 item 1
+        return DataGap(
+            DataDomain.SCORES,
+            UNKNOWN_DEPRESSION_SCORE,
+            source_ref(resource),
+            date=effective_date(resource),
+            stated=f"named '{named}', code {_local_codes(code)}",
+        )
+    unknown = _unknown_code(code) if survey else None
+    if unknown is None:
         return None
     return DataGap(
         DataDomain.SCORES,
         UNKNOWN_SURVEY,
         source_ref(resource),
         date=effective_date(resource),
-        stated=f"code {code}",
+        stated=f"code {unknown}",
     )
+
+
+def unplaced_gaps(rows: Iterable[Mapping[str, Any]], taken: AbstractSet[object]) -> list[DataGap]:
+    """The gaps (`unknown_survey_gap`) of chart_walk's look-alike rows whose source no
+    look-alike reader named or read (`taken`): "PHQ score" passed the PHQ-9 first look
+    (phq9_lookalike.may_name_phq9) and then no reader's full one, and was dropped (fix data69
+    item 1). A row with no id is passed over: it cannot be told from one a reader took."""
+    return [
+        gap
+        for row in rows
+        if (ref := source_ref(row)) is not None
+        and ref not in taken
+        and (gap := unknown_survey_gap(row)) is not None
+    ]

@@ -13,7 +13,7 @@ from fhir_mapping.phq9_lookalike import UNRECOGNISED_PHQ9_RESPONSES, is_unrecogn
 from fhir_mapping.record import DataDomain, DataGap, PatientRecord, Score
 from fhir_mapping.scale_lookalike import unread_scale
 from fhir_mapping.screen_lookalike import other_depression_screens
-from fhir_mapping.unknown_surveys import UNKNOWN_SURVEY
+from fhir_mapping.unknown_surveys import UNKNOWN_DEPRESSION_SCORE, UNKNOWN_SURVEY
 from services.card_format import plural
 
 
@@ -60,11 +60,14 @@ def no_phq9_words(record: PatientRecord) -> str:
     local code not read)"): without a PHQ-9 such a score is what would document the severity
     (services/tms_severity.py), so the card names it rather than leave it to the gap list."""
     surveys = unknown_surveys(record)
-    unread_phq9 = unrecognised_phq9(record) or surveys
+    unread_phq9 = unrecognised_phq9(record) or surveys or depression_scores(record)
     words = "no PHQ-9 that could be read" if unread_phq9 else "no PHQ-9 on record"
     unread = unread_scales_text(record)
     if surveys:  # fix data68: a survey under an unknown code may be the PHQ-9
         said = f"{plural(len(surveys), 'survey result')} under an unknown code not read"
+        unread = f"{unread}; {said}" if unread else said
+    if scores := depression_scores(record):  # fix data69: named by its words, not read
+        said = f"{plural(len(scores), 'depression score')} under an unknown code not read"
         unread = f"{unread}; {said}" if unread else said
     return f"{words} ({unread})" if unread else words
 
@@ -76,6 +79,17 @@ def unknown_surveys(record: PatientRecord) -> tuple[DataGap, ...]:
     if not record.gaps:
         return ()
     return tuple([g for g in record.gaps_in(DataDomain.SCORES) if g.reason == UNKNOWN_SURVEY])
+
+
+def depression_scores(record: PatientRecord) -> tuple[DataGap, ...]:
+    """The results named a depression score under a code nothing recognises (fix data69 item
+    1: fhir_mapping/unknown_surveys.py): the instrument is not known, so never a PHQ-9, but
+    "no PHQ-9 on record" would claim more than the chart shows."""
+    if not record.gaps:
+        return ()
+    return tuple(
+        [g for g in record.gaps_in(DataDomain.SCORES) if g.reason == UNKNOWN_DEPRESSION_SCORE]
+    )
 
 
 def unread_scales_text(record: PatientRecord) -> str:

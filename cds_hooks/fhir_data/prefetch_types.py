@@ -16,7 +16,9 @@ be incomplete, since the EHR's mapping is at fault. Not counted as another type:
 - a Medication, which carries no patient data of its own and is read only through the
   medicationReference of an order, statement, dispense or administration beside it (some EHRs
   send it as a plain entry, with no search.mode);
-- a key the service does not declare (an EHR's own naming: read by resourceType, as ever).
+- a key the service does not declare (an EHR's own naming: read by resourceType, as ever);
+- under an Observation key, a DiagnosticReport whose results are all contained Observations
+  (fix data69: `_carries`): it carries the key's type, read through its results.
 An empty Bundle, or one of nothing but OperationOutcome warnings, holds no resource at all: no
 data of that kind, as before; so does one whose only entries are includes and companions (a
 Medication included with no order matched: an empty search, review s24 RB finding 7).
@@ -30,6 +32,7 @@ from typing import Any
 
 from cds_hooks.fhir_data.prefetch_gathered import Gathered
 from cds_hooks.fhir_data.search_bundles import bundle_entries
+from fhir_mapping.contained_members import all_parts_contained
 from fhir_mapping.gaps import feed
 
 # Travels with any key's resources without being data about the patient (module docstring).
@@ -70,16 +73,35 @@ def key_types(
     if not found or found <= {kind} or (kind in found and found <= {kind, *_COMPANIONS}):
         return FITS
     read = list(resources)
-    if kind not in found:
-        if all(r.get("resourceType") in _COMPANIONS for r in _matches(value)):
+    matches = _matches(value)
+    carried = {id(r) for r in matches if _carries(kind, r)}
+    if kind not in found and not carried:
+        if all(r.get("resourceType") in _COMPANIONS for r in matches):
             # No match of any other type: only what travels with matches (an included
             # Medication, total 0) is an empty search, not a wrong type (review s24 RB
             # finding 7: a 412 "holds Medication, not MedicationRequest").
             return FITS
         return KeyTypes(none_of_kind=f"holds {_types(read)}, not {kind}")
     # Some of the key's type beside others: leave out the match entries of another type.
-    off = {id(r) for r in _matches(value) if r.get("resourceType") not in {kind, *_COMPANIONS}}
-    return KeyTypes(excluded=tuple(r for r in read if id(r) in off))
+    off = {
+        id(r)
+        for r in matches
+        if r.get("resourceType") not in {kind, *_COMPANIONS} and id(r) not in carried
+    }
+    return KeyTypes(excluded=tuple(r for r in read if id(r) in off)) if off else FITS
+
+
+def _carries(kind: str, resource: Mapping[str, Any]) -> bool:
+    """Whether `resource`, of another type than `kind`, holds `kind` whole: a DiagnosticReport
+    whose every result is a contained Observation (fix data69 item 4: Oracle Health / Cerner
+    send labs so; fhir_mapping/contained_members.py lifts them) is that key's Observations, not
+    an entry left unread. One whose results are sent apart ("Observation/1") is left out and
+    named as before: its results may not be on the chart."""
+    return (
+        kind == "Observation"
+        and resource.get("resourceType") == "DiagnosticReport"
+        and all_parts_contained(resource)
+    )
 
 
 def keep_own_type(

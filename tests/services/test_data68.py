@@ -55,10 +55,10 @@ SURVEYS = {
 NO_PHQ9 = {"s5_no_loinc_phq9_epic_survey_local_code_18": "fixed"}
 LITHIUM = {
     "l1_lithium_level_display_only_oracle": "lithium level not read (see Data not read)",
-    "l2_lithium_level_in_diagnosticreport": (
-        "lithium level not read: lab results could not all be read (see Data not read)"
-    ),
 }
+# Read since fix data69 item 4 (fhir_mapping/contained_members.py): a DiagnosticReport whose
+# results are all contained is read through them (tests/services/test_data69.py).
+READ_SINCE_DATA69 = {"l2_lithium_level_in_diagnosticreport": "lithium level 1.6 read"}
 CONTROLS = {
     "c1_loinc_phq9_44261_6_survey_control": "control",
     "c2_vital_signs_local_code_control": "control",
@@ -89,7 +89,7 @@ def _survey_gaps(record: PatientRecord) -> list[str]:
 
 
 def test_folder() -> None:
-    chart_files.check_folder(_FOLDER, SURVEYS, NO_PHQ9, LITHIUM, CONTROLS)
+    chart_files.check_folder(_FOLDER, SURVEYS, NO_PHQ9, LITHIUM, READ_SINCE_DATA69, CONTROLS)
 
 
 @pytest.mark.parametrize("name", sorted(SURVEYS))
@@ -146,6 +146,12 @@ def test_unread_lithium_level_is_not_called_none(name: str) -> None:
     assert row is not None, packet
     assert LITHIUM[name] in row.group(0), row.group(0)
     assert "no lithium level on record" not in row.group(0)
+
+
+def test_lithium_level_in_a_report_is_read() -> None:
+    cards, record = _evaluate("l2_lithium_level_in_diagnosticreport")
+    assert "Lithium level 1.6 mmol/L on 2026-11-25" in cards["running-lithium-level"]["detail"]
+    assert not [g for g in record.gaps if "DiagnosticReport" in (g.stated or g.reason)]
 
 
 def test_no_lithium_level_at_all_still_says_none() -> None:

@@ -155,11 +155,22 @@ def test_a_level_not_compared_is_never_no_level_on_record() -> None:
 
 
 def test_labs_not_all_read_are_not_checked_in_summary_and_detail() -> None:
-    interaction = _cards("li20_diagnosticreport_contained")["drug-interaction"]
+    # Since fix data69 a report whose results are all contained is read through them (the
+    # level 1.6 below); one whose result is sent apart, not on the chart, is still not read.
+    doc = _chart("li20_diagnosticreport_contained")
+    for entry in doc["prefetch"]["labs"]["entry"]:
+        if entry["resource"]["resourceType"] == "DiagnosticReport":
+            entry["resource"]["result"] = [{"reference": "Observation/li1-not-sent"}]
+    interaction = _at.by_topic(doc)["drug-interaction"]
     assert "no lithium level since" not in interaction["summary"]
     assert (
         "lithium level not checked: lab results could not all be read" in (interaction["summary"])
     )
+
+
+def test_a_level_in_a_report_with_contained_results_is_read() -> None:
+    interaction = _cards("li20_diagnosticreport_contained")["drug-interaction"]
+    assert "last level 1.6 on 2026-11-25" in interaction["summary"]
 
 
 def test_a_lithium_level_in_umol_is_converted() -> None:
