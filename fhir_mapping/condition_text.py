@@ -57,7 +57,7 @@ from fhir_mapping.diagnosis_text import (
     says_in_remission,
 )
 from fhir_mapping.differential_text import DIFFERENTIAL, bipolar_to_rule_out
-from fhir_mapping.psychotic_current import not_current_psychotic
+from fhir_mapping.psychotic_current import stated_not_current
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.text_lines import harm_ideation, harm_reading, risk_kinds
 
@@ -168,8 +168,9 @@ def text_findings(
                 )
             )
             # A hallucination or delusion said as past, resolved or with a named cause is no
-            # current psychotic feature (psychotic_current.py; review K64a finding 3, fix tms60).
-            or (kind is FindingKind.PSYCHOTIC and not_current_psychotic(text))
+            # current psychotic feature (psychotic_current.py; review K64a finding 3, fix tms60),
+            # nor is any psychotic word so said ("Hx psychosis 2015, resolved"; fix psy62).
+            or (kind is FindingKind.PSYCHOTIC and stated_not_current(text))
         ):
             # Resolved, or an episode written as history: not counted (_EPISODES).
             continue

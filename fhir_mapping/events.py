@@ -165,6 +165,10 @@ class MedicationEvent:
     # its last injection, the end of its cover and how long the drug still acts after (fix
     # lai62). None for every other record.
     injection_tail: InjectionTail | None = None
+    # An order's or fill's drug names, lower case, when its dose is read per injection
+    # (injection_courses.product_names): the product whose injection_intervals.csv row gives
+    # its tail (ordered_injection_tail.py, fix psy62). None for every other record.
+    injection_names: str | None = None
 
     @property
     def mg_per_day_upper(self) -> float | None:

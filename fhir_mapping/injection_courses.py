@@ -107,8 +107,9 @@ class _Injection:
         return self.row.interval_days + self.row.grace_days
 
 
-def _names(resource: Resource, medication: Resource | None) -> str:
-    """The administration's drug names, form, route and dose text, lower case."""
+def product_names(resource: Resource, medication: Resource | None) -> str:
+    """The administration's drug names, form, route and dose text, lower case; an order's or
+    fill's drug names and form, which state no `dosage` object (ordered_injection_tail.py)."""
     parts: list[str] = []
     for concept in (
         resource.get("medicationCodeableConcept"),
@@ -161,7 +162,7 @@ def injection_events(
         if medications is None and resource.get("medicationReference") is not None:
             medications = medication_index(medication_resources)
         components, unreadable, medication = read_drug(resource, medications or NO_MEDICATIONS)
-        names = _names(resource, medication) if unreadable is None and components else ""
+        names = product_names(resource, medication) if unreadable is None and components else ""
         mg = _mg_given(resource)
         found = [
             (info, row)

@@ -35,6 +35,7 @@ from fhir_mapping.fill_dose import FILL_DOSE_NOTE
 from fhir_mapping.fill_sig import read_from_sig, with_fill
 from fhir_mapping.formulations import formulation_ingredients, formulation_of
 from fhir_mapping.indications import stated_reasons
+from fhir_mapping.injection_courses import interval_rows, product_names
 from fhir_mapping.intolerance import status_reason_intolerance
 from fhir_mapping.medication_dates import parse_date, stop_recorded
 from fhir_mapping.medication_statuses import status_read
@@ -70,6 +71,7 @@ from fhir_mapping.stop_reasons import stopped_for
 from fhir_mapping.terminology import Component
 
 _DAILY = DoseBasis.DAILY
+_INTERVAL = DoseBasis.INTERVAL
 _NO_CONDITIONS: Mapping[str, Mapping[str, Any]] = {}  # a resource with no reasonReference
 
 
@@ -306,6 +308,12 @@ def events_of(
                 valid_until=valid_until(resource) if kind is ORDER else None,
                 sleep_purpose=info.ingredient in sleep_ingredients
                 and states_sleep_purpose(dosages),
+                # The product an order or fill of a long-acting injection names (Aristada,
+                # Abilify Maintena): its own interval row, not the first the dose reaches
+                # (ordered_injection_tail.py, fix psy62).
+                injection_names=None
+                if basis is not _INTERVAL or info.ingredient not in interval_rows()
+                else product_names(resource, medication),
             )
         )
     return events

@@ -10,6 +10,17 @@ depression: past or resolved words read as the withdrawal episodes are
 (diagnosis_text.said_as_not_current), and a named cause or a sleep phenomenon
 (data/psychotic_not_current.csv). A card that prompts an antipsychotic dose on such words claims
 more than the record shows; what stays read ("Auditory hallucinations" active) still holds.
+
+Fix psy62 (tms61's leftover): the same past or resolved words are read for every psychotic term
+on a Condition too, as on a visit's reason (`stated_not_current`): an active problem-list "Hx
+psychosis 2015, resolved", "History of psychosis, resolved" or "h/o psychotic depression 2018,
+none since" gave the antipsychotic/ECT headline and held TMS. A psychotic word followed in its
+clause by a phrase of data/psychotic_over_after.csv ("in remission", "none since") is read as
+"resolved" is. Still current (the safer: TMS held, the psychotic-depression regimen asked
+about): "Psychosis", "psychotic depression, current episode", "..., in partial remission", a
+psychosis to rule out ("r/o psychosis", "psychosis, r/o": one being worked up is what the TMS
+service must screen), and text naming a primary psychotic disorder ("Hx of schizophrenia":
+lifelong, as its codes count when resolved).
 """
 
 from __future__ import annotations
@@ -19,18 +30,19 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.diagnosis_text import said_as_not_current
+from fhir_mapping.diagnosis_text import said_as_not_current, said_to_rule_out, text_kinds
 from fhir_mapping.record import FindingKind
 from fhir_mapping.safety_term_words import phrase
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["not_current_psychotic", "said_not_current"]
+__all__ = ["not_current_psychotic", "said_not_current", "stated_not_current"]
 
 _PSYCHOTIC = FindingKind.PSYCHOTIC
 # The symptom words tms58 added: only these are read as not current by a cue, so "MDD with
 # psychotic features" keeps its reading.
 _SYMPTOM = re.compile(r"\b(?:hallucinat\w*|hearing voices|hears voices|\w+ delusions?)\b")
 _RESOLVED_AFTER_COMMA = re.compile(r",\s*(?=resolved\b)", re.IGNORECASE)
+_DISORDER = FindingKind.PSYCHOTIC_DISORDER
 
 
 @cache
@@ -40,6 +52,21 @@ def _cues() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{phrase(normalise_text(r['term'])).pattern})" for r in rows))
 
 
+@cache
+def _over_after() -> re.Pattern[str]:
+    """The phrases of data/psychotic_over_after.csv, whole words, any case (fix psy62)."""
+    text = resources.files("fhir_mapping").joinpath("data/psychotic_over_after.csv")
+    terms = [r["term"].strip() for r in csv.DictReader(text.read_text("utf-8").splitlines())]
+    alternation = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])", re.IGNORECASE)
+
+
+def _joined(text: str) -> str:
+    """`text` with an over-after phrase written "resolved" (the word diagnosis_text.OVER_AFTER
+    reads; "not in remission" stays "not resolved": current) and no comma before "resolved"."""
+    return _RESOLVED_AFTER_COMMA.sub(" ", _over_after().sub("resolved", text))
+
+
 def not_current_psychotic(text: str) -> bool:
     """Whether the psychotic symptom `text` names is past, resolved or has a named non-psychotic
     cause (module docstring). False for text that names none of the symptom words."""
@@ -47,14 +74,22 @@ def not_current_psychotic(text: str) -> bool:
     if not _SYMPTOM.search(said):
         return False
     # "Paranoid delusions, resolved 2020": the comma before "resolved" ends no statement here.
-    joined = _RESOLVED_AFTER_COMMA.sub(" ", text)
-    return said_as_not_current(joined, _PSYCHOTIC) or bool(_cues().search(said))
+    return said_as_not_current(_joined(text), _PSYCHOTIC) or bool(_cues().search(said))
 
 
 def said_not_current(text: str) -> bool:
     """`not_current_psychotic`, or any psychotic word ("Psychosis", "AH/VH") said as past or
     resolved: "Hx psychosis 2015, resolved" as an ED visit's reason (visit_psychotic.py, fix
-    tms61). Only the visit reader asks this: a problem-list "MDD with psychotic features" keeps
-    the reading tms58 gave it."""
-    joined = _RESOLVED_AFTER_COMMA.sub(" ", text)
-    return not_current_psychotic(text) or said_as_not_current(joined, _PSYCHOTIC)
+    tms61). "MDD with psychotic features" names no past or resolved word: still current."""
+    return not_current_psychotic(text) or said_as_not_current(_joined(text), _PSYCHOTIC)
+
+
+def stated_not_current(text: str) -> bool:
+    """`said_not_current`, unless a mention is one to rule out or the text names a primary
+    psychotic disorder (module docstring, fix psy62): what a Condition's text and a visit's
+    reason are both read by, so the two agree."""
+    return (
+        said_not_current(text)
+        and not said_to_rule_out(text, _PSYCHOTIC)
+        and _DISORDER not in text_kinds(text)
+    )

@@ -9,7 +9,7 @@
   same words on a text-only Condition are (diagnosis_terms.csv `psychotic` rows with their
   negations: "denies AH/VH" is not read; "r/o psychosis" is), or by its code's condition_codes.csv
   row. Said as past or resolved ("Hx psychosis 2015, resolved") or with a named cause
-  (psychotic_not_current.csv), it is not current (psychotic_current.said_not_current). The card
+  (psychotic_not_current.csv), it is not current (psychotic_current.stated_not_current). The card
   names it as recorded: "Psychosis (reason for the visit on 2026-11-20)".
 - Finding 2: a status-less encounter diagnosis (R44.3 at a 2019 visit, no onset) stayed a current
   psychotic feature seven years on. US Core makes `clinicalStatus` optional on a visit diagnosis:
@@ -34,7 +34,6 @@ from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
 from fhir_mapping.condition_category import is_encounter_diagnosis
 from fhir_mapping.condition_dates import condition_onset
-from fhir_mapping.diagnosis_text import said_to_rule_out
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     codings,
@@ -43,7 +42,7 @@ from fhir_mapping.fhir_fields import (
     parse_date,
     source_ref,
 )
-from fhir_mapping.psychotic_current import said_not_current
+from fhir_mapping.psychotic_current import stated_not_current
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.text_lines import risk_kinds
 from fhir_mapping.tms_safety import concept_label
@@ -67,7 +66,8 @@ def psychotic_reading(concept: object) -> tuple[str, str, str] | None:
         return None
     # "r/o psychosis" at a visit is read, as visit_seizure.py reads "r/o seizure": a psychosis
     # suspected enough to be worked up is what the TMS service must screen (the safer reading).
-    if said_not_current(text) and not said_to_rule_out(text, _PSYCHOTIC):
+    # The Condition's text reader asks the same (fix psy62), so the two agree.
+    if stated_not_current(text):
         return None
     return "text", "", concept_label(concept, coded)
 
