@@ -21,7 +21,8 @@ compared as codes.answer_words compares them, exact display only) and:
 - two name different answers -> None: the answer is unread, so the suicide-risk rule raises its
   "could not be read: check it in the chart" card (services/risk_evidence.py). The safer choice
   for the patient: never the lower reading silently, and not the higher one either (a card that
-  claims a score the chart may not hold); the unread card says what to do.
+  claims a score the chart may not hold); the unread card says what to do. Since review K65b
+  finding 0: unless every reading is 1 or more, then the lowest (`_all_positive_floor`).
 
 A code of another (local) table is never read on its own nor set against the words: sites number
 their answer lists differently (some from 1), so a local "1" beside "Not at all" is no
@@ -103,13 +104,26 @@ def concept_answer(concept: object, *, words: bool = True) -> int | None:
         said |= _named_in(text)
         parts.append(text)
     if len(read) != 1 or not said <= read:
-        return None
+        return _all_positive_floor(read, said)
     value = next(iter(read))
     # Other words unread only a coded 0: a positive code already asks for an assessment today,
     # and unread would lower that to a check in the chart (module docstring).
     if coded and value == 0 and not all(_own_words(part, value) for part in parts):
         return None
     return value
+
+
+def _all_positive_floor(read: set[int], said: set[int]) -> int | None:
+    """Parts that disagree but ALL name a positive answer (review K65b finding 0, data69 hx1:
+    LA6570-1 "More than half the days" displayed "Nearly every day"): the lowest of them, since
+    every reading says self-harm thoughts on at least that many days. Left unread, the answer
+    gave only the "could not be read" warning, though no reading of it is 0; the safer side is
+    the critical card at the value all readings reach (never the higher one: a score the chart
+    may not hold). A 0 among them keeps the answer unread (a check in the chart, as before). A
+    read part must name one: words alone ("said") never give a value."""
+    if not read or min(read | said) < 1:
+        return None
+    return min(read | said)
 
 
 # A bare whole number: not part of a word, a code ("LA6568-5"), a decimal, a date ("12/1") or

@@ -173,6 +173,26 @@ def psychotherapy_code(resource: Resource) -> ProcedureCode | None:
 
 
 def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
+    found = _type_code(resource)
+    if found is not None:
+        return found
+    # Review K65b finding 3: an office visit with the reason "CBT session" (type and service
+    # type say nothing) left the cards saying "no psychotherapy ... on record". A reason is why
+    # the visit was booked, not what was billed, so its words only ever make it a visit that may
+    # be psychotherapy (confirm), never a session counted.
+    reasons = resource.get("reasonCode")
+    if isinstance(reasons, list) and (_named_in_words(reasons) or _maybe_in(reasons)):
+        return _MAYBE_IN_WORDS
+    return None
+
+
+def _maybe_in(concepts: Iterable[object]) -> bool:
+    return any(
+        may_be_psychotherapy(concept_text(c), "encounter") for c in concepts if c is not None
+    )
+
+
+def _type_code(resource: Resource) -> ProcedureCode | None:
     codes = _psychotherapy_codes()
     types = resource.get("type")
     if isinstance(types, list):
@@ -192,10 +212,7 @@ def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     concepts = [*(types if isinstance(types, list) else ()), service]
     if _named_in_words(concepts):
         return _NAMED_IN_WORDS
-    maybe = any(
-        may_be_psychotherapy(concept_text(c), "encounter") for c in concepts if c is not None
-    )
-    return _MAYBE_IN_WORDS if maybe else None
+    return _MAYBE_IN_WORDS if _maybe_in(concepts) else None
 
 
 def _named_in_words(concepts: Iterable[object]) -> bool:

@@ -22,6 +22,7 @@ dose was not read (a card that stays silent would read as "checked").
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -158,6 +159,22 @@ def raise_falls_line(ctx: RuleContext, drug_class: str) -> str:
     return (
         f"{falls_line(row, falls)} If the dose is raised, go slowly and review falls at each "
         "follow-up."
+    )
+
+
+def adjunct_falls_line(ctx: RuleContext, drug_classes: Iterable[str]) -> str:
+    """The falls line for the antipsychotic adjuncts the optimise card lists, or "" (review
+    K65b finding 2: aripiprazole proposed at 70 with Z91.81 or a hip fracture coded said nothing
+    of falls). Said once where the adjuncts are named, not as a card of its own at chart open
+    (as `raise_falls_line`): an order of the adjunct gets the order hooks' falls card."""
+    age = ctx.record.patient.age
+    row = next((r for c in drug_classes if (r := falls_row(c, age)) is not None), None)
+    falls = falls_on_record(ctx) if row is not None else ()
+    if row is None or not falls:
+        return ""
+    return (
+        f"{falls_line(row, falls)} If an antipsychotic adjunct is chosen, start low and review "
+        "falls at each follow-up."
     )
 
 

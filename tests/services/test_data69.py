@@ -139,10 +139,14 @@ def test_contained_total_and_item9_read_whole() -> None:
     assert not record.gaps
 
 
-def test_disagreeing_item9_concept_stays_a_warning() -> None:
+def test_disagreeing_item9_concept_both_positive_is_critical() -> None:
+    # Review K65b finding 0: LA6570-1 (2) displayed "Nearly every day" (3): every reading is
+    # positive, so the lower one (2) raises the critical card and TMS is held
+    # (fhir_mapping/answer_concept.py `_all_positive_floor`).
     cards = _cards("hx1_total_hasmember_contained_item9_code_and_display_disagree")
-    assert cards[RISK]["indicator"] == "warning"
-    assert "item 9 answer on 2026-11-25 could not be read" in cards[RISK]["summary"]
+    assert cards[RISK]["indicator"] == "critical"
+    assert "item 9 = 2" in cards[RISK]["summary"]
+    assert "tms-referral" not in cards
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))

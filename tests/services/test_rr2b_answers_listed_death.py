@@ -124,7 +124,8 @@ def _concept(*codings: tuple[str, str, str], text: str | None = None) -> Doc:
         (_concept((EPIC_ANSWER, "3", "Nearly every day"), text="Not at all"), None),
         (_concept((LOINC, "LA6568-5", "Not at all"), text="Nearly every day"), None),
         (_concept((LOINC, "LA6568-5", ""), (EPIC_ANSWER, "9", "Several days")), None),
-        (_concept((LOINC, "LA6570-1", "Nearly every day")), None),  # code 2, display 3
+        # code 2, display 3: every reading positive, the lower one (review K65b finding 0)
+        (_concept((LOINC, "LA6570-1", "Nearly every day")), 2),
         # A local code alone is no reading, nor a disagreement (sites number lists from 1).
         (_concept((EPIC_ANSWER, "1", ""), text="Not at all"), 0),
         # Words that are no answer of the list neither read nor disagree.

@@ -23,6 +23,7 @@ from services import (
     drugs,
     lab_safety,
     label_maximums,
+    older_adult_cautions,
     pathway_options,
     renal_doses,
     thyroid_hormone_cautions,
@@ -44,7 +45,7 @@ from services.rules.optimize.orders import (
     first_line_left_out,
     same_mechanism_note,
 )
-from services.rules.optimize.partial import MINOR_NEXT
+from services.rules.optimize.partial import MINOR_NEXT, MINOR_START
 from services.rules.optimize.running_adjuncts import running_adjunct_lines
 from services.rules.optimize.wording import dose_text
 
@@ -170,9 +171,12 @@ def augment_section(
     if populations.is_minor(ctx):
         # Under 18 no adult adjunct list (review s27 RC finding 6: a 9-year-old was shown CANMAT's
         # first and second line): the child's next step (partial.MINOR_NEXT).
+        # "Continue" only beside a course on record (review K65b finding 4).
+        from services.rules.psychotherapy import psychotherapy_on_record  # (import cycle)
+
+        step = MINOR_NEXT if psychotherapy_on_record(ctx) else MINOR_START
         lines.append(
-            "Under 18 no adjunct is proposed (CANMAT 2023 Table 7.2 is adult guidance): "
-            f"{MINOR_NEXT}."
+            f"Under 18 no adjunct is proposed (CANMAT 2023 Table 7.2 is adult guidance): {step}."
         )
         lines.extend(running_adjunct_lines(ctx))
         return "**Augment:** " + " ".join(line for line in lines if line)
@@ -202,6 +206,10 @@ def augment_section(
         )
         table = "CANMAT 2023 Table 7.2" + (", adult doses not shown under 18" if minor else "")
         lines.append(f"First-line adjuncts ({table}): {', '.join(ranges)}{watch}.")
+        # Beers 2023: antipsychotics with falls or fractures on record (review K65b finding 2).
+        lines.append(
+            older_adult_cautions.adjunct_falls_line(ctx, (d.drug_class for d in remaining))
+        )
         first = [d.ingredient for d in remaining]
         lines.extend(screen.cautioned(screen.cautions(first), first))
         named, left_out, renal = _second_line(ctx, used, screen)

@@ -56,6 +56,13 @@ MINOR_NEXT = (
     "continue the psychological therapy and decide the next step with child and adolescent "
     "psychiatry (NICE NG134)"
 )
+# Review K65b finding 4: "continue the psychological therapy" was said at 15 with none on record.
+# With no course current (services/rules/psychotherapy.psychotherapy_on_record), NG134's
+# alongside-therapy rule reads as start one, or confirm the one given elsewhere.
+MINOR_START = (
+    "start or confirm a psychological therapy and decide the next step with child and "
+    "adolescent psychiatry (NICE NG134)"
+)
 
 
 def switch_line(trial: Trial, minor: bool = False) -> str:
