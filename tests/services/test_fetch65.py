@@ -13,6 +13,10 @@ silent and never claiming more than the record shows.
 3. A MedicationStatement marked `include` inside the medicationRequests prefetch was read as
    data ("sertraline is running"): no template of the service includes one, so it is left out
    and named as another type (cds_hooks/fhir_data/prefetch_types.py), the orders read in part.
+4. An esketamine session ServiceRequest drafted under a local code, named only in its text
+   ("AMB REFERRAL TO SPRAVATO", "Esketamine nasal spray session"), beside PHQ-9 item 9 = 3: no
+   card at order-sign; now the suicide-risk card (procedure_terms.csv draft-service-request rows,
+   fhir_mapping/referrals.py, drafts only). The chart's own requests are read as before.
 Controls: a complete orders search; a Medication, an Encounter and the Patient included with
 the orders stay read; a prefetch of nothing but a statement keeps fetch64's "could not be read".
 """
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from fhir_mapping import referrals
 from tests.services import chart_files
 
 pytestmark = pytest.mark.real_drug_table
@@ -51,8 +56,36 @@ CONTROLS = {
 }
 
 
+ESKETAMINE = {
+    "sign_spravato_epic_local_item9_3": "AMB REFERRAL TO SPRAVATO",
+    "sign_esketamine_text_local_item9_3": "Esketamine nasal spray session",
+}
+
+
 def test_folder() -> None:
-    chart_files.check_folder(_FOLDER, FAILING, CONTROLS)
+    chart_files.check_folder(_FOLDER, FAILING, CONTROLS, ESKETAMINE)
+
+
+@pytest.mark.parametrize("name", sorted(ESKETAMINE))
+def test_a_drafted_esketamine_session_named_in_its_text_gets_the_suicide_risk_card(
+    name: str,
+) -> None:
+    chart_files.assert_critical_without_tms(_cards(name), name)
+
+
+@pytest.mark.parametrize("text", sorted(ESKETAMINE.values()))
+def test_the_charts_own_request_so_named_is_read_as_before(text: str) -> None:
+    request = {
+        "resourceType": "ServiceRequest",
+        "id": "sr1",
+        "status": "active",
+        "intent": "order",
+        "code": {"text": text},
+        "subject": {"reference": "Patient/p1"},
+        "authoredOn": "2026-11-01",
+    }
+    assert referrals.referrals(request, as_of=date(2026, 12, 1)) == ()
+    assert [r.kind for r in referrals.draft_referrals([request])] == ["esketamine"]
 
 
 def test_a_course_known_only_from_fills_may_be_running_with_the_orders_unread() -> None:
