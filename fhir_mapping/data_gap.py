@@ -162,6 +162,12 @@ class DataGap:
     # ("pregnancy status", "pregnancy tests": gap_feeds.type_gaps), read by gaps.subject from
     # this field, never from the reason's wording (fix data66 item 3). "" for every other gap.
     feed_kind: str = ""
+    # The resource type of the feed a domain gap is of ("MedicationRequest": gap_feeds.
+    # type_gaps), so a check can tell which kind of record was cut short without reading the
+    # reason's wording (fix fetch65: a MedicationRequest search cut short leaves a drafted MAOI
+    # unchecked against the orders, order_checks/maoi_orders_unread.py). "" for a gap of one
+    # resource left out.
+    feed_type: str = ""
 
     def line(self) -> str:
         if self.whole_domain:

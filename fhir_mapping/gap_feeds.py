@@ -126,6 +126,7 @@ def type_gaps(
                     whole_domain=feeders <= down,
                     cause=GapCause.NOT_READ if failed else GapCause.NOT_PROVIDED,
                     feed_kind=FEED_KINDS.get(words, ""),
+                    feed_type=name.partition(":")[0],
                 )
             )
     for name, reason in sorted(incomplete.items()):
@@ -136,6 +137,7 @@ def type_gaps(
                     f"{(words := _feed_words(name, domain))}: {reason}",
                     cause=GapCause.PARTIAL,
                     feed_kind=FEED_KINDS.get(words, ""),
+                    feed_type=name.partition(":")[0],
                 )
             )
     return tuple(gaps)

@@ -79,6 +79,12 @@ def _read_kinds(
     if not kinds:
         text = concept_text(concept)
         kinds.extend(k for k in term_kinds(text, "service-request"))
+        if not kinds and "esketamine" in wanted:
+            # A drafted esketamine session under a local code, named only in its text ("AMB
+            # REFERRAL TO SPRAVATO": fix fetch65, review K65a leftover 4): read among the drafts
+            # only (`_DRAFT_KINDS`), so the suicide-risk card speaks beside it; the chart's own
+            # requests are read as before (`referrals`).
+            kinds.extend(term_kinds(text, "draft-service-request"))
         # A lab order under a local code only (Epic's urn:oid:1.2.840.114350... "LAB143347"),
         # named in its text or display (lith53): the Observations' lab text table, so "Lithium,
         # Serum" is a level ordered and "Lithium, Red Cell" or "urine lithium" is not. Not read as

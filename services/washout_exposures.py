@@ -274,7 +274,8 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
     # day its washout counts from (review s21 RR finding 5: an `unknown` fluoxetine of last
     # week beside its order stopped in 2023 raised no MAOI line). A running course stays read.
     if record.orders_unread:
-        found = [_orders_unread(e, record.as_of) for e in found]
+        filled_only = {t.ingredient for t in record.trials if _fills_only(t)}
+        found = [_orders_unread(e, record.as_of, e.ingredient in filled_only) for e in found]
     annotated = {e.ingredient for e in found if e.reordered}
     undated = _taken_without_dates(record, {e.ingredient for e in found if e.running})
     replaced = {e.ingredient for e in undated}
@@ -303,13 +304,32 @@ def exposures(record: PatientRecord, *, drafts: Sequence[DraftOrder] = ()) -> li
     return found
 
 
-def _orders_unread(exposure: Exposure, as_of: date) -> Exposure:
+def _fills_only(trial: Trial) -> bool:
+    """Whether every record of `trial` is a fill (MedicationDispense): no order or statement
+    says the drug is still taken."""
+    return bool(trial.sources) and all(
+        s.resource_type == "MedicationDispense" for s in trial.sources
+    )
+
+
+def _orders_unread(exposure: Exposure, as_of: date, filled_only: bool = False) -> Exposure:
     """With the orders not read (PatientRecord.orders_unread, fix gap48), a course the
     statements or fills show ended within the longest washout of as-of: its end is only the
     earliest day it was last taken (a later dose, or an order still open, may be in the orders),
     so it "may be running" (the safer reading): the card asks to stop it, then wait the whole
     interval, never "fluoxetine stopped 2026-10-29 (2 days left)" (review K56a finding 1: with
-    the orders read, its last dose was 2026-11-11). An end longer ago is left as read."""
+    the orders read, its last dose was 2026-11-11). An end longer ago is left as read.
+
+    A running course known only from fills (`filled_only`, fix fetch65, review K65a leftover
+    1): the fills show the drug handed over, not that it is still taken; the order that would
+    say so (or its stop) is what could not be read, so it "may be running (known only from
+    its fills; its orders were not read)", the words of a course whose supply ran out, never
+    "sertraline is running". Still running for the washout (the safer reading)."""
+    if filled_only and exposure.running and not exposure.ran_out:
+        # Adherence.last_fill is set only for a supply that ran out: the date when known.
+        last = exposure.last_fill
+        filled = f"last filled {last.isoformat()}" if last else "known only from its fills"
+        return replace(exposure, ran_out=f"{filled}; its orders were not read")
     end = exposure.end
     if exposure.running or end is None or (as_of - end).days >= longest_washout_days():
         return exposure

@@ -12,7 +12,13 @@ A Bundle that holds some of its key's type beside others keeps its own type; the
 entries only) are left out and counted, as entries holding no resource are: that key's data may
 be incomplete, since the EHR's mapping is at fault. Not counted as another type:
 - `include` entries (search.mode "include": sent with the matches on purpose, a Medication with
-  its order);
+  its order), except one of a type another of the service's keys searches for (fix fetch65,
+  review K65a leftover 3: a MedicationStatement marked `include` in the medicationRequests
+  Bundle was read, "sertraline is running" on an MAOI card, from a record the orders search
+  cannot have included: no template of the service has an `_include` or `_revinclude`,
+  tests/cds_hooks/test_fetch65_prefetch_types.py). What the key's resources point at stays read
+  (`_REFERENCED`: the Patient, the Encounter; the Medication, Practitioner, Organization... no
+  key searches);
 - a Medication, which carries no patient data of its own and is read only through the
   medicationReference of an order, statement, dispense or administration beside it (some EHRs
   send it as a plain entry, with no search.mode);
@@ -27,6 +33,7 @@ Medication included with no order matched: an empty search, review s24 RB findin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +44,9 @@ from fhir_mapping.gaps import feed
 
 # Travels with any key's resources without being data about the patient (module docstring).
 _COMPANIONS = frozenset({"Medication"})
+# What a key's resources point at (subject, encounter) and an EHR may `include` with them,
+# though another key searches that type too: read as ever (module docstring).
+_REFERENCED = frozenset({"Patient", "Encounter"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +74,19 @@ def key_types(
     value: Mapping[str, Any] | list[Any],
     resources: Iterable[Mapping[str, Any]],
     types: Iterable[str],
+    searched: AbstractSet[str] = frozenset(),
 ) -> KeyTypes:
     """`value`, the prefetched value of a key whose template asks for `kind`, against that
     type. `resources`: what was read of it (prefetch_values.read_value, or a bare list's
     items); `types`: their resource types (match and include), so that a value of the key's own
-    type alone (nearly every one) is settled without another walk."""
+    type alone (nearly every one) is settled without another walk. `searched`: the types the
+    service's keys search for (an `include` of one of them is no include: `_matches`)."""
     found = set(types)
     if not found or found <= {kind} or (kind in found and found <= {kind, *_COMPANIONS}):
         return FITS
     read = list(resources)
-    matches = _matches(value)
+    suspect = frozenset(searched - {kind} - _REFERENCED - _COMPANIONS)
+    matches = _matches(value, suspect)
     carried = {id(r) for r in matches if _carries(kind, r)}
     if kind not in found and not carried:
         if all(r.get("resourceType") in _COMPANIONS for r in matches):
@@ -119,7 +132,7 @@ def keep_own_type(
     kind = kind_of_key.get(key)
     if kind is None:
         return resources  # an EHR's own key: read by resourceType
-    checked = key_types(kind, value, resources, types)
+    checked = key_types(kind, value, resources, types, frozenset(kind_of_key.values()))
     if checked.none_of_kind is not None:
         result.wrong_type[key] = checked.none_of_kind
         return None
@@ -132,9 +145,12 @@ def keep_own_type(
     return [r for r in resources if id(r) not in off]
 
 
-def _matches(value: Mapping[str, Any] | list[Any]) -> list[Mapping[str, Any]]:
-    """The resources of `value`'s match entries (FHIR: an entry with no search.mode is a match);
-    every item of a bare list, or the resource itself, is one."""
+def _matches(
+    value: Mapping[str, Any] | list[Any], suspect: AbstractSet[str] = frozenset()
+) -> list[Mapping[str, Any]]:
+    """The resources of `value`'s match entries (FHIR: an entry with no search.mode is a match),
+    and of its `include` entries of a `suspect` type (`key_types`); every item of a bare list,
+    or the resource itself, is one."""
     if isinstance(value, list):
         return [item for item in value if isinstance(item, dict)]
     if value.get("resourceType") != "Bundle":
@@ -144,7 +160,10 @@ def _matches(value: Mapping[str, Any] | list[Any]) -> list[Mapping[str, Any]]:
         if not isinstance(entry, dict) or not isinstance(resource := entry.get("resource"), dict):
             continue
         search = entry.get("search")
-        if (search.get("mode") if isinstance(search, dict) else None) in (None, "match"):
+        mode = search.get("mode") if isinstance(search, dict) else None
+        if mode in (None, "match") or (
+            mode == "include" and resource.get("resourceType") in suspect
+        ):
             out.append(resource)
     return out
 

@@ -189,7 +189,9 @@ def test_control_the_orders_unread_with_fills_keep_the_partner_card(
     client: TestClient, ehr: loopback.LoopbackServer
 ) -> None:
     cards = _cards(_call(client, ehr, "failed-fills", "maoi_scd"))
-    assert cards[0]["summary"].startswith(RUNNING)
+    # Fix fetch65: sertraline known only from its fills, its orders unread, "may be running".
+    assert cards[0]["summary"].startswith(RUNNING.replace("is running", "may be running"))
+    assert "known only from its fills; its orders were not read" in _details(cards)
 
 
 # -- finding 3 --------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ FAILING = {
 }
 CONTROLS = {
     "sertraline_orders_failed_no_fills": "412",
-    "phenelzine_orders_failed_fills": "Phenelzine (MAOI) ordered while sertraline is running",
+    "phenelzine_orders_failed_fills": "Phenelzine (MAOI) ordered while sertraline may be running",
     "phenelzine_orders_read": "Phenelzine (MAOI) ordered while sertraline is running",
     "phenelzine_orders_read_no_fills": "Phenelzine (MAOI) ordered while sertraline may be running",
 }
