@@ -12,6 +12,9 @@
   (the cards have no "possible psychotic features" wording: kept, the safer reading).
 - Finding 5: "hallucinating", "paranoid" alone were unread; read now (visit_psychotic_words.csv),
   not "paranoid personality disorder" (F60.0) nor "not paranoid".
+- Finding 6 (minor): "steroid-induced manic sx" as a reason gave the bipolar review; a named
+  medical or substance cause is not read (bipolar_reason_causes.csv); an antidepressant is no
+  listed cause ("manic sx on venlafaxine" stays read).
 """
 
 from __future__ import annotations
@@ -63,6 +66,19 @@ NOT_PSYCHOTIC = {
 }
 
 
+# Finding 6: the bipolar review (TMS held) or not.
+BIPOLAR_REVIEW = {
+    "e_manic_sx_on_venlafaxine": "control",
+    "e_bipolar_disorder_steroid_induced_mania": "control",
+}
+NO_BIPOLAR_REVIEW = {"e_steroid_induced_manic_sx": "fixed"}
+
+
+def _bipolar_review(cards: dict[str, object]) -> bool:
+    review = cards.get("diagnosis-review")
+    return isinstance(review, dict) and "bipolar" in review.get("summary", "")
+
+
 def _psychotic_headline(cards: dict[str, object]) -> bool:
     optimise = cards.get(_OPTIMISE)
     return isinstance(optimise, dict) and _PSYCHOTIC in optimise.get("detail", "")
@@ -97,5 +113,27 @@ def test_past_relative_or_other_words_offer_tms(name: str) -> None:
     assert not _psychotic_headline(cards), name
 
 
+@pytest.mark.parametrize("name", sorted(BIPOLAR_REVIEW))
+def test_mania_with_no_other_named_cause_is_reviewed(name: str) -> None:
+    cards = _cards(name)
+    assert chart_files.TMS not in cards, name
+    assert _bipolar_review(cards), name
+
+
+@pytest.mark.parametrize("name", sorted(NO_BIPOLAR_REVIEW))
+def test_mania_with_a_named_cause_is_not_bipolar(name: str) -> None:
+    cards = _cards(name)
+    assert chart_files.TMS in cards, name
+    assert not _bipolar_review(cards), name
+
+
 def test_every_chart_is_named_and_valid() -> None:
-    chart_files.check_folder(_FOLDER, METAL_HELD, SCREENED, PSYCHOTIC_HELD, NOT_PSYCHOTIC)
+    chart_files.check_folder(
+        _FOLDER,
+        METAL_HELD,
+        SCREENED,
+        PSYCHOTIC_HELD,
+        NOT_PSYCHOTIC,
+        BIPOLAR_REVIEW,
+        NO_BIPOLAR_REVIEW,
+    )
