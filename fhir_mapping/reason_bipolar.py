@@ -26,12 +26,23 @@ Orders and statements (MedicationRequest, MedicationStatement): any status but e
 (a stopped lamotrigine order for bipolar disorder still states the diagnosis: it is lifelong,
 condition_codes.csv counts_when_resolved), dated when written. Either one dated after as-of is
 not yet on record. One finding per resource: its first reason naming bipolar disorder.
+
+A reason whose mania words stand only in clauses naming a medical or substance cause
+("steroid-induced manic sx": data/bipolar_reason_causes.csv `cause` rows) and no bipolar disorder
+itself (`keeps` rows) is not read (session 41 review K66a finding 6, fix tms62): a substance- or
+medication-induced episode is not bipolar I/II (DSM-5-TR), as psychotic_not_current.csv reads a
+hallucination with a named cause. Antidepressants are not a listed cause: "hypomanic symptoms on
+venlafaxine" stays read, the safer reading (an episode that persists counts toward bipolar I).
 """
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from fhir_mapping.absent_reasons import diagnosis_reasons, referenced_reasons
@@ -47,7 +58,10 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.mania_findings import with_reaction_findings
 from fhir_mapping.record import ClinicalContext, Finding, FindingKind
+from fhir_mapping.safety_term_words import phrase
+from fhir_mapping.text_bounds import CLAUSE
 from fhir_mapping.text_lines import risk_kinds
+from fhir_mapping.text_negation import normalise_text
 from fhir_mapping.tms_safety import concept_label
 from fhir_mapping.visit_seizure import NO_VISIT, REASON
 
@@ -69,10 +83,39 @@ def bipolar_reading(concept: object) -> tuple[str, str, str, str | None] | None:
             if row.kind is _BIPOLAR:
                 return system, code, display or row.display, None
     text = concept_text(concept, coded)
-    if text and _BIPOLAR in risk_kinds(text):
+    if text and _BIPOLAR in risk_kinds(text) and not _named_cause(text):
         ruled = DIFFERENTIAL if bipolar_to_rule_out(text) else None
         return "text", "", concept_label(concept, coded), ruled
     return None
+
+
+@cache
+def _causes() -> dict[str, re.Pattern[str]]:
+    text = resources.files("fhir_mapping").joinpath("data/bipolar_reason_causes.csv")
+    rows = list(csv.DictReader(text.read_text("utf-8").splitlines()))
+    return {
+        kind: re.compile(
+            "|".join(
+                f"(?:{phrase(normalise_text(r['term'])).pattern})"
+                for r in rows
+                if r["kind"] == kind
+            )
+        )
+        for kind in ("cause", "keeps")
+    }
+
+
+def _named_cause(text: str) -> bool:
+    """Whether every clause of `text` naming bipolar disorder or mania names a medical or
+    substance cause and not bipolar disorder itself (module docstring; fix tms62)."""
+    said = normalise_text(text)
+    causes = _causes()
+    if causes["cause"].search(said) is None:
+        return False  # nearly every reason
+    clauses = [c for c in CLAUSE.split(said) if _BIPOLAR in risk_kinds(c)]
+    return bool(clauses) and all(
+        causes["cause"].search(c) is not None and causes["keeps"].search(c) is None for c in clauses
+    )
 
 
 def wants_visit(resource: Resource) -> bool:

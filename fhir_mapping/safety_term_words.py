@@ -56,11 +56,17 @@ def term_pattern(term: str) -> re.Pattern[str]:
 
 
 def asserted(
-    text: str, pattern: re.Pattern[str], excluded: Sequence[tuple[int, int]]
+    text: str,
+    pattern: re.Pattern[str],
+    excluded: Sequence[tuple[int, int]],
+    span: tuple[int, int] | None = None,
 ) -> Iterator[tuple[int, int]]:
     """The spans of `pattern` in normalised `text` that assert it: not inside an `excluded`
-    span (an `exclude` phrase), not negated."""
-    for match in pattern.finditer(text):
+    span (an `exclude` phrase), not negated. `span`: only matches within that part of `text` (a
+    clause: head_metal.py, fix tms62, where a proximity term reaching over a comma hid the next
+    clause's own match)."""
+    found = pattern.finditer(text) if span is None else pattern.finditer(text, *span)
+    for match in found:
         # A prefix term ("pacemaker*") ends where its word ends ("pacemakers: none").
         rest = _WORD_REST.match(text, match.end())
         s, e = match.start(), match.end() + (len(rest.group()) if rest else 0)

@@ -20,6 +20,12 @@
 
 Both only within that window: a visit's reason of years ago is no more current than its
 diagnosis. Visits planned, booked, cancelled or entered in error record nothing.
+
+Session 41 review K66a findings 4-5 (fix tms62): "drug-induced psychosis 2015" (a year before
+the visit's) and "psychosis in brother" (a relative's) are no current feature; "hallucinating"
+and "paranoid" alone are read (visit_psychotic_text.py). "r/o psychosis" and "eval for
+psychosis" stay read with the psychotic headline: the cards have no "possible psychotic
+features" wording, and holding TMS is the safer reading.
 """
 
 from __future__ import annotations
@@ -44,8 +50,8 @@ from fhir_mapping.fhir_fields import (
 )
 from fhir_mapping.psychotic_current import stated_not_current
 from fhir_mapping.record import Finding, FindingKind
-from fhir_mapping.text_lines import risk_kinds
 from fhir_mapping.tms_safety import concept_label
+from fhir_mapping.visit_psychotic_text import names_psychotic, not_current_here
 from fhir_mapping.visit_seizure import NO_VISIT, REASON
 
 Resource = Mapping[str, Any]
@@ -62,7 +68,7 @@ def psychotic_reading(concept: object) -> tuple[str, str, str] | None:
             if row.kind is _PSYCHOTIC:
                 return system, code, display or row.display
     text = concept_text(concept, coded)
-    if not text or _PSYCHOTIC not in risk_kinds(text):
+    if not text or not names_psychotic(text):
         return None
     # "r/o psychosis" at a visit is read, as visit_seizure.py reads "r/o seizure": a psychosis
     # suspected enough to be worked up is what the TMS service must screen (the safer reading).
@@ -100,12 +106,16 @@ def _reason_finding(visit: Resource, chart: Sequence[Resource] | None) -> Findin
         *referenced_reasons(visit, chart),
         *diagnosis_reasons(visit, chart),
     ]
+    start = _start(visit)
     for concept in reasons:
         read = psychotic_reading(concept)
         if read is None:
             continue
         system, code, label = read
-        start = _start(visit)
+        # A dated past episode or a relative's psychosis in the words is no current feature
+        # (fix tms62); a code says what was assessed at the visit and is read as before.
+        if system == "text" and not_current_here(label, start.year if start else None):
+            continue
         when = f"the visit on {start.isoformat()}" if start is not None else "a visit"
         return Finding(
             kind=_PSYCHOTIC,
