@@ -12,10 +12,12 @@ only coded reasons and diagnoses; this reads, of a visit it reads:
   that say the birth happened ("s/p SVD", "postpartum day", "PPD#2"), never the bare procedure
   words, so "scheduled C-section 12/15" on a prenatal visit records nothing (a planned delivery
   must not end the pregnancy: the pregnancy warnings are the safer ones to keep);
-- the type's words under a `delivery-stay` row ("LABOR AND DELIVERY", "L&D") only on a finished
-  inpatient stay (class IMP, ACUTE, NONAC): an L&D triage, ED or observation visit may send her
-  home still pregnant (threatened preterm labour), so it records nothing. An antepartum admission
-  typed L&D would be read as a delivery; Epic types those by their own department.
+- NOT an inpatient stay typed "LABOR AND DELIVERY" / "L&D" alone (lead's decision after preg63):
+  antepartum admissions (pre-eclampsia, threatened preterm labour, a failed induction) are typed by
+  the L&D department too, and a pregnancy read as ended when it goes on loses every pregnancy
+  warning (paroxetine, valproate): the unsafe error. A delivery missed keeps a pregnancy warning
+  the clinician can dismiss: the safer one. The stay's delivery code, procedure or diagnosis ends
+  the pregnancy as before.
 
 The finding is dated the visit's start, as visit_pregnancy.py dates its findings.
 """
@@ -26,7 +28,6 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from fhir_mapping.admission_codes import class_key
 from fhir_mapping.clinical_codes import any_code_in, procedure_codes, term_kinds
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, source_ref
 from fhir_mapping.record import Finding, FindingKind
@@ -34,9 +35,6 @@ from fhir_mapping.record import Finding, FindingKind
 Resource = Mapping[str, Any]
 
 _DELIVERY = "delivery"
-# v3-ActCode classes of a hospital admission (not OBSENC / SS: an observation stay in L&D is the
-# triage visit that may send her home pregnant). Protocol codes, not a clinical fact.
-_ADMITTED = frozenset({"IMP", "ACUTE", "NONAC"})
 # `Finding.recorded` of each shape.
 TYPE = "visit type"
 REASON_WORDS = "visit reason"
@@ -45,11 +43,6 @@ REASON_WORDS = "visit reason"
 def _concepts(visit: Resource, key: str) -> list[object]:
     value = visit.get(key)
     return [c for c in value if isinstance(c, JSON_OBJECT)] if isinstance(value, list) else []
-
-
-def _admitted(visit: Resource) -> bool:
-    key = class_key(visit)
-    return visit.get("status") == "finished" and key is not None and key[1] in _ADMITTED
 
 
 def _said(concept: object, applies_to: str) -> str | None:
@@ -71,7 +64,6 @@ def findings(visit: Resource, start: date) -> Iterator[Finding]:
     source = source_ref(visit)
     words = f"visit of {start.isoformat()}"
     table = procedure_codes()
-    admitted: bool | None = None
     for concept in _concepts(visit, "type"):
         row = any_code_in(codings(concept), table)
         if row is not None and row.kind == _DELIVERY:
@@ -87,10 +79,6 @@ def findings(visit: Resource, start: date) -> Iterator[Finding]:
             )
             return
         said = _said(concept, "delivery-visit")
-        if said is None:
-            if admitted is None:
-                admitted = _admitted(visit)
-            said = _said(concept, "delivery-stay") if admitted else None
         if said is not None:
             yield Finding(
                 FindingKind.DELIVERY, "", "", said, start, source, recorded=TYPE, visit=words

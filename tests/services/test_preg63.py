@@ -3,11 +3,12 @@ pregnant.
 
 A "Pregnant" status of 2026-05-20 and a birth on 2026-11-10 recorded only as CPT 59400/59409/
 59510/59622, ICD-10-PCS 10E0XZZ/10D00Z1, SNOMED 274130007/48782003, a Procedure "C-section" in
-words, a Condition O70.1 or O72.1, an Epic inpatient stay typed LABOR AND DELIVERY, a 169762003
+words, a Condition O70.1 or O72.1, a 169762003
 postnatal visit, or a visit reason "s/p SVD 11/10, postpartum day 2" / "PPD#2" kept her pregnant
 in December (paroxetine: "avoid starting it in pregnancy"). Each now ends the pregnancy and gives
 the postnatal-year breastfeeding line, as 236973005 and O80 did. Controls: a planned C-section
-(visit reason, Procedure in preparation), an L&D triage (ED class) visit and O60.03 preterm
+(visit reason, Procedure in preparation), an L&D triage (ED class) visit, an Epic inpatient stay
+typed LABOR AND DELIVERY with no delivery code (antepartum admissions are typed so) and O60.03 preterm
 labour without delivery keep the pregnancy warning.
 """
 
@@ -38,7 +39,6 @@ DELIVERED = {
     "proc_text_only_csection": "fixed",
     "cond_O7002_tear": "fixed",
     "cond_O721_pph": "fixed",
-    "enc_LD_epic_text": "fixed",
     "enc_postpartum_visit_snomed": "fixed",
     "enc_reason_text_delivered": "fixed",
     "enc_reason_PPD2": "fixed",
@@ -50,6 +50,8 @@ PREGNANT = {
     "ctl_pregnant_may": "control",
     "ctl_reason_scheduled_c_section": "control",
     "ctl_LD_triage_emer": "control",
+    # an inpatient stay typed L&D alone: antepartum admissions are typed so too (lead's decision)
+    "enc_LD_epic_text": "control",
     "ctl_proc_csection_preparation": "control",
     "ctl_cond_O6003_preterm_labor": "control",
 }
