@@ -20,7 +20,8 @@ day:
   entered in error, or one that abated before the visit, records nothing.
 
 A delivery read the same way ends the pregnancies coded on or before it (a Z39.2 postpartum
-visit), as a coded delivery does (pregnancy_now.py).
+visit), as a coded delivery does (pregnancy_now.py); so does one a visit's type or words record
+(an L&D stay, a postnatal visit, "s/p SVD": visit_delivery.py, fix preg63).
 
 Visits read: every Encounter of the patient's with such a reason, or with diagnoses
 (`wants_visit`, asked in chart_walk.py's one walk), that is not planned, booked, cancelled or
@@ -36,6 +37,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from fhir_mapping import visit_delivery
 from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
 from fhir_mapping.conditions import abatement_date
@@ -69,9 +71,11 @@ def wants_visit(resource: Resource) -> bool:
     if isinstance(resource.get("diagnosis"), list):
         return True
     reasons = resource.get("reasonCode")
-    if not isinstance(reasons, list):
-        return False
-    return any(True for concept in reasons for _ in _pregnancy_codings(concept))
+    if isinstance(reasons, list) and any(
+        True for concept in reasons for _ in _pregnancy_codings(concept)
+    ):
+        return True
+    return visit_delivery.wants_delivery_visit(resource)
 
 
 def _condition_id(reference: object) -> str | None:
@@ -91,6 +95,17 @@ def _diagnosed(condition: Resource, start: date) -> bool:
 
 
 def _visit_findings(
+    visit: Resource, conditions: Mapping[str, Resource], start: date
+) -> Iterator[Finding]:
+    coded = list(_coded_findings(visit, conditions, start))
+    yield from coded
+    if not any(f.kind is FindingKind.DELIVERY for f in coded):
+        # A visit's type or words only when no code of it says the delivery (the coded one
+        # names its code on the card: fix preg63).
+        yield from visit_delivery.findings(visit, start)
+
+
+def _coded_findings(
     visit: Resource, conditions: Mapping[str, Resource], start: date
 ) -> Iterator[Finding]:
     source = source_ref(visit)

@@ -1,0 +1,100 @@
+"""A delivery a visit's type or words record, dated by the visit (fix preg63, review K65b finding 1).
+
+A woman coded "Pregnant" in May whose birth came to us only as an Epic inpatient visit typed
+"LABOR AND DELIVERY", a SNOMED 169762003 postnatal visit, or a visit reason "s/p SVD 11/10,
+postpartum day 2" was still read as pregnant in December ("Paroxetine at about 37 weeks of
+pregnancy"), and lost the "Delivered on ..., check breastfeeding" line. visit_pregnancy.py read
+only coded reasons and diagnoses; this reads, of a visit it reads:
+
+- an `Encounter.type` coding under a `delivery` row of data/procedure_codes.csv (169762003
+  postnatal visit; a CPT or SNOMED delivery code some feeds put there);
+- the type's or a reason's words under a `delivery-visit` row of data/procedure_terms.csv: words
+  that say the birth happened ("s/p SVD", "postpartum day", "PPD#2"), never the bare procedure
+  words, so "scheduled C-section 12/15" on a prenatal visit records nothing (a planned delivery
+  must not end the pregnancy: the pregnancy warnings are the safer ones to keep);
+- NOT an inpatient stay typed "LABOR AND DELIVERY" / "L&D" alone (lead's decision after preg63):
+  antepartum admissions (pre-eclampsia, threatened preterm labour, a failed induction) are typed by
+  the L&D department too, and a pregnancy read as ended when it goes on loses every pregnancy
+  warning (paroxetine, valproate): the unsafe error. A delivery missed keeps a pregnancy warning
+  the clinician can dismiss: the safer one. The stay's delivery code, procedure or diagnosis ends
+  the pregnancy as before.
+
+The finding is dated the visit's start, as visit_pregnancy.py dates its findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from fhir_mapping.clinical_codes import any_code_in, procedure_codes, term_kinds
+from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, source_ref
+from fhir_mapping.record import Finding, FindingKind
+
+Resource = Mapping[str, Any]
+
+_DELIVERY = "delivery"
+# `Finding.recorded` of each shape.
+TYPE = "visit type"
+REASON_WORDS = "visit reason"
+
+
+def _concepts(visit: Resource, key: str) -> list[object]:
+    value = visit.get(key)
+    return [c for c in value if isinstance(c, JSON_OBJECT)] if isinstance(value, list) else []
+
+
+def _said(concept: object, applies_to: str) -> str | None:
+    """The concept's words when they name a delivery under `applies_to` rows, else None."""
+    coded = codings(concept)
+    text = concept_text(concept, coded)
+    if not text or _DELIVERY not in term_kinds(text, applies_to):
+        return None
+    return concept_text(concept, coded, lower=False)
+
+
+def wants_delivery_visit(visit: Resource) -> bool:
+    """Cheap: whether a visit's type or reason might record a delivery (read in `findings`)."""
+    return any(True for _ in findings(visit, date.min))
+
+
+def findings(visit: Resource, start: date) -> Iterator[Finding]:
+    """The delivery findings of the visit's type and reason words (module docstring)."""
+    source = source_ref(visit)
+    words = f"visit of {start.isoformat()}"
+    table = procedure_codes()
+    for concept in _concepts(visit, "type"):
+        row = any_code_in(codings(concept), table)
+        if row is not None and row.kind == _DELIVERY:
+            yield Finding(
+                FindingKind.DELIVERY,
+                row.code,
+                row.system,
+                row.display,
+                start,
+                source,
+                recorded=TYPE,
+                visit=words,
+            )
+            return
+        said = _said(concept, "delivery-visit")
+        if said is not None:
+            yield Finding(
+                FindingKind.DELIVERY, "", "", said, start, source, recorded=TYPE, visit=words
+            )
+            return
+    for concept in _concepts(visit, "reasonCode"):
+        said = _said(concept, "delivery-visit")
+        if said is not None:
+            yield Finding(
+                FindingKind.DELIVERY,
+                "",
+                "",
+                said,
+                start,
+                source,
+                recorded=REASON_WORDS,
+                visit=words,
+            )
+            return
