@@ -66,6 +66,7 @@ from fhir_mapping.negation_cues import ANSWER_LEAD as ANSWER_LEAD
 from fhir_mapping.negation_cues import _family_closed, _negations
 from fhir_mapping.negation_cues import cue_rows as cue_rows
 from fhir_mapping.negation_cues import normalise_text as normalise_text
+from fhir_mapping.prefix_undone import prefix_undone
 from fhir_mapping.text_bounds import CLAUSE, LIST_CLAUSE, SENTENCE, span_after, span_before
 from fhir_mapping.text_informant import report_end
 
@@ -233,7 +234,9 @@ def negated(
     # A checklist item of a denial's list ("Denies SI, HI, wish to be dead": fix neg44).
     if own_scope and denial_listed(text, start):
         return True
-    if neg.prefix is not None and neg.prefix.search(text[:start]):
+    # A prefix's denial ends where the words after it undo it ("Negative SI until today",
+    # "neg SI passive": fix text104, prefix_undone.py); the doubtful reading keeps the finding.
+    if neg.prefix is not None and neg.prefix.search(text[:start]) and not prefix_undone(text, end):
         return True
     if neg.answer_yes is not None and answer_covers(
         text, start, end, neg.answer_yes.search(text[end:])
