@@ -59,6 +59,10 @@ _COUNTED_PROCEDURE = frozenset({"completed", "in-progress"})
 # ECT course, 11 psychotherapy sessions). Only courses: a stopped assessment or implant is none.
 _GIVEN_SO_FAR = frozenset({"stopped", "on-hold"})
 _COURSE_KINDS = frozenset({"psychotherapy", "ect", "tms", "esketamine"})
+# A delivery Procedure ends a pregnancy only `completed` (fix preg64, recheck K68a finding 4): a
+# global OB package (CPT 59400 "including antepartum care") is charted in-progress from the first
+# prenatal visit; read as the birth it ended a pregnancy that goes on (every pregnancy warning lost).
+_DELIVERED = "completed"
 _PROCEDURE_KINDS = {kind.value: kind for kind in ProcedureKind}
 # The kinds whose refusal is read, and the finding each makes (procedure_refusals.py).
 _DECLINED = {"ect": FindingKind.ECT_DECLINED, "tms": FindingKind.TMS_DECLINED}
@@ -297,7 +301,8 @@ def procedure_facts(
             findings.append(
                 Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
             )
-        elif kind == "delivery":  # ends a pregnancy coded before it (review 11 finding 11c)
+        elif kind == "delivery" and status == _DELIVERED:
+            # Ends a pregnancy coded before it (review 11 finding 11c); only once done.
             findings.append(Finding(FindingKind.DELIVERY, code, system, display, when, source))
         elif kind == "pregnancy-not-possible":  # a hysterectomy (recheck K7 s28 finding 9)
             findings.append(

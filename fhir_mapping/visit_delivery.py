@@ -19,22 +19,39 @@ only coded reasons and diagnoses; this reads, of a visit it reads:
   the clinician can dismiss: the safer one. The stay's delivery code, procedure or diagnosis ends
   the pregnancy as before.
 
+Fix preg64 (recheck K68a findings 1-2): a prenatal visit naming a PREVIOUS birth ("G3P2 s/p
+C-section x2, prenatal visit", "s/p NSVD x1, now 28 wks") or a PLANNED postpartum visit
+("postpartum check scheduled for 1/20") ended a pregnancy that goes on, losing every pregnancy
+warning. Words now record a birth only as "postpartum day N" / "PPD#N" with its number, and not
+when the reason also has a `delivery-not-now` word (pregnancy now, previous, planned: "wks",
+"TOLAC", "prev", "scheduled", ...); "s/p ..." and "postpartum visit" words record none. A coded
+169762003 postnatal visit type counts only on a `finished` visit (a booked or ongoing one may be
+the one planned). A birth missed keeps a warning the clinician can dismiss: the safer error.
+
 The finding is dated the visit's start, as visit_pregnancy.py dates its findings.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from fhir_mapping.clinical_codes import any_code_in, procedure_codes, term_kinds
+from fhir_mapping.clinical_codes import any_code_in, procedure_codes, term_kinds, terms
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, source_ref
 from fhir_mapping.record import Finding, FindingKind
 
 Resource = Mapping[str, Any]
 
 _DELIVERY = "delivery"
+_NOT_NOW = "delivery-not-now"
+_APPLIES = "delivery-visit"
+# The day's number right after "postpartum day" / "PPD#" ("PPD#2", "postpartum day #3"): without
+# it the words may be a plan ("discussed postpartum day plans": fix preg64).
+_DAY_NUMBER = re.compile(r"\s*#?\s*\d")
+# A coded postnatal visit type records a birth only once the visit happened (fix preg64).
+_FINISHED = "finished"
 # `Finding.recorded` of each shape.
 TYPE = "visit type"
 REASON_WORDS = "visit reason"
@@ -49,9 +66,22 @@ def _said(concept: object, applies_to: str) -> str | None:
     """The concept's words when they name a delivery under `applies_to` rows, else None."""
     coded = codings(concept)
     text = concept_text(concept, coded)
-    if not text or _DELIVERY not in term_kinds(text, applies_to):
+    if not text:
+        return None
+    kinds = term_kinds(text, applies_to)
+    if _DELIVERY not in kinds or _NOT_NOW in kinds or not _numbered_day(text, applies_to):
         return None
     return concept_text(concept, coded, lower=False)
+
+
+def _numbered_day(text: str, applies_to: str) -> bool:
+    """Whether a delivery word of `applies_to` rows is followed by the day's number."""
+    return any(
+        _DAY_NUMBER.match(text, found.end())
+        for term in terms()
+        if term.kind == _DELIVERY and applies_to in term.applies_to
+        for found in term.pattern.finditer(text)
+    )
 
 
 def wants_delivery_visit(visit: Resource) -> bool:
@@ -64,9 +94,10 @@ def findings(visit: Resource, start: date) -> Iterator[Finding]:
     source = source_ref(visit)
     words = f"visit of {start.isoformat()}"
     table = procedure_codes()
+    finished = visit.get("status") == _FINISHED
     for concept in _concepts(visit, "type"):
         row = any_code_in(codings(concept), table)
-        if row is not None and row.kind == _DELIVERY:
+        if row is not None and row.kind == _DELIVERY and finished:
             yield Finding(
                 FindingKind.DELIVERY,
                 row.code,
@@ -78,14 +109,14 @@ def findings(visit: Resource, start: date) -> Iterator[Finding]:
                 visit=words,
             )
             return
-        said = _said(concept, "delivery-visit")
+        said = _said(concept, _APPLIES)
         if said is not None:
             yield Finding(
                 FindingKind.DELIVERY, "", "", said, start, source, recorded=TYPE, visit=words
             )
             return
     for concept in _concepts(visit, "reasonCode"):
-        said = _said(concept, "delivery-visit")
+        said = _said(concept, _APPLIES)
         if said is not None:
             yield Finding(
                 FindingKind.DELIVERY,
