@@ -25,7 +25,8 @@ Session 41 review K66a findings 4-5 (fix tms62): "drug-induced psychosis 2015" (
 the visit's) and "psychosis in brother" (a relative's) are no current feature; "hallucinating"
 and "paranoid" alone are read (visit_psychotic_text.py). "r/o psychosis" and "eval for
 psychosis" stay read with the psychotic headline: the cards have no "possible psychotic
-features" wording, and holding TMS is the safer reading.
+features" wording, and holding TMS is the safer reading. Since fix tms63 (recheck K68a 7)
+"paranoid" is read only beside a psychotic context word ("feels paranoid at work" is not).
 """
 
 from __future__ import annotations

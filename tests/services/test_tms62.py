@@ -11,7 +11,8 @@
   (visit_psychotic_text.py). "r/o psychosis", "eval for psychosis" stay held with the headline
   (the cards have no "possible psychotic features" wording: kept, the safer reading).
 - Finding 5: "hallucinating", "paranoid" alone were unread; read now (visit_psychotic_words.csv),
-  not "paranoid personality disorder" (F60.0) nor "not paranoid".
+  not "paranoid personality disorder" (F60.0) nor "not paranoid". Fix tms63 (recheck K68a 7):
+  "paranoid" alone is read only beside a psychotic context word, so e_paranoid offers TMS now.
 - Finding 6 (minor): "steroid-induced manic sx" as a reason gave the bipolar review; a named
   medical or substance cause is not read (bipolar_reason_causes.csv); an antidepressant is no
   listed cause ("manic sx on venlafaxine" stays read).
@@ -50,7 +51,6 @@ SCREENED = {
 # TMS held with the psychotic-features headline.
 PSYCHOTIC_HELD = {
     "e_hallucinating": "fixed",
-    "e_paranoid": "fixed",
     "e_eval_for_psychosis": "control",
     "e_r_o_psychosis": "control",
     "e_psychosis_since_2015": "control",
@@ -63,6 +63,8 @@ NOT_PSYCHOTIC = {
     "e_psychosis_in_brother": "fixed",
     "e_paranoid_personality_disorder": "control",
     "e_not_paranoid": "control",
+    # Changed by fix tms63 (recheck K68a finding 7): "paranoid" alone names no psychosis.
+    "e_paranoid": "fixed",
 }
 
 
