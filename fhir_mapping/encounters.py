@@ -67,6 +67,7 @@ from fhir_mapping.session_kinds import (
     kind_from_reasons,
     kind_in_words,
 )
+from fhir_mapping.visit_reason_therapy import reason_may_be_therapy
 
 Resource = Mapping[str, Any]
 
@@ -161,7 +162,11 @@ def psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     holds no CPT code, else `_NAMED_IN_WORDS` when neither holds a CPT code and their words
     name psychotherapy (module docstring); remembered by those two fields' JSON."""
     try:
-        key = orjson.dumps((resource.get("type"), resource.get("serviceType")))
+        # The reasons too: care64 reads them when type and serviceType name nothing (fix psy63:
+        # an "Office Visit" for "CBT session" and one for "No CBT available" share a type).
+        key = orjson.dumps(
+            (resource.get("type"), resource.get("serviceType"), resource.get("reasonCode"))
+        )
     except TypeError:  # orjson.JSONEncodeError
         return _psychotherapy_code(resource)
     # One look-up, with a sentinel: None, the usual answer, is remembered too, and another
@@ -180,8 +185,14 @@ def _psychotherapy_code(resource: Resource) -> ProcedureCode | None:
     # type say nothing) left the cards saying "no psychotherapy ... on record". A reason is why
     # the visit was booked, not what was billed, so its words only ever make it a visit that may
     # be psychotherapy (confirm), never a session counted.
+    # Fix psy63: a reason denying, declining or referring it, or CBT for insomnia, names none
+    # (visit_reason_therapy.py).
     reasons = resource.get("reasonCode")
-    if isinstance(reasons, list) and (_named_in_words(reasons) or _maybe_in(reasons)):
+    if isinstance(reasons, list) and any(
+        (_named_in_words([r]) or _maybe_in([r])) and reason_may_be_therapy(concept_text(r))
+        for r in reasons
+        if r is not None
+    ):
         return _MAYBE_IN_WORDS
     return None
 

@@ -30,7 +30,12 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.diagnosis_text import said_as_not_current, said_to_rule_out, text_kinds
+from fhir_mapping.diagnosis_text import (
+    _past_words,
+    said_as_not_current,
+    said_to_rule_out,
+    text_kinds,
+)
 from fhir_mapping.record import FindingKind
 from fhir_mapping.safety_term_words import phrase
 from fhir_mapping.text_negation import normalise_text
@@ -61,10 +66,40 @@ def _over_after() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])", re.IGNORECASE)
 
 
+# Fix psy63 (review K67a findings 1-3): an over-after phrase is read as "resolved" only when the
+# episode it ends is named as past: a year ("psychotic episode 2012, in remission") or a word of
+# past time ("h/o", "Hx", "history of": diagnosis_text's list) before it in its sentence, with
+# nothing after it in its clause but a year. "AH, none since yesterday", "none since starting
+# olanzapine", "in remission x2 days", an undated "psychosis in remission" and a question
+# ("psychosis in remission?") stay current: the safer reading (TMS held, the psychotic-depression
+# regimen asked about) while the symptoms may be days old or held down by an antipsychotic.
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+_CLAUSE_END = re.compile(r"[,.;!?\n]")
+# "MDD recurrent severe with psychotic features, in remission": the remission specifier is the
+# depressive episode's (DSM order: severity, psychotic features, remission), not the psychotic
+# features' (finding 2); kept current, as "in partial remission" is.
+_SPECIFIER_BEFORE = re.compile(r"\bwith psychotic features\W*(?:(?:19|20)\d\d\W*)?$", re.IGNORECASE)
+
+
+def _over_dated(text: str, m: re.Match[str]) -> bool:
+    """Whether the over-after phrase `m` ends an episode named as past (comment above)."""
+    before = _SENTENCE_END.split(text[: m.start()])[-1]
+    stop = _CLAUSE_END.search(text, m.end())
+    tail = text[m.end() : stop.start() if stop else len(text)]
+    if stop is not None and stop.group() == "?" or _SPECIFIER_BEFORE.search(before):
+        return False
+    if _YEAR.sub("", tail).strip(" -:()"):
+        return False  # "x2 days", "yesterday", "starting olanzapine": a recent span or a treatment
+    return bool(_YEAR.search(before) or _past_words().search(normalise_text(before)))
+
+
 def _joined(text: str) -> str:
-    """`text` with an over-after phrase written "resolved" (the word diagnosis_text.OVER_AFTER
-    reads; "not in remission" stays "not resolved": current) and no comma before "resolved"."""
-    return _RESOLVED_AFTER_COMMA.sub(" ", _over_after().sub("resolved", text))
+    """`text` with an over-after phrase of a past episode written "resolved" (the word
+    diagnosis_text.OVER_AFTER reads; "not in remission" stays "not resolved": current) and no
+    comma before "resolved"."""
+    over = _over_after().sub(lambda m: "resolved" if _over_dated(text, m) else m.group(), text)
+    return _RESOLVED_AFTER_COMMA.sub(" ", over)
 
 
 def not_current_psychotic(text: str) -> bool:
