@@ -25,7 +25,15 @@ from functools import cache
 from fhir_mapping.negation_cues import cue_rows
 from fhir_mapping.text_bounds import CLAUSE, SENTENCE_OR_LINE, span_after, span_before
 
-__all__ = ["prefix_undone"]
+__all__ = ["pre_undone", "prefix_undone"]
+
+# Grammar, not a clinical word: an item joined to a denial's list ("Denies SI, HI, plan or
+# intent", "denies SI or plan", "SI/HI/plan") is one more thing denied.
+# "with" and "any" / "a" join as well ("Denies SI with plan", "Denies SI, HI, any plans to harm
+# self"), and so does a blank an answered item left ("Denies SI, thoughts or plans to ...").
+_LIST_JOINT_BEFORE = re.compile(
+    r"(?:[,/&]|\b(?:or|and|nor|with|without)|[^\S\n]{2,})\s*(?:(?:any|a)\s+)?$"
+)
 
 
 def _words(cues: list[str]) -> str:
@@ -48,6 +56,11 @@ def _undo() -> re.Pattern[str]:
     return re.compile(r"(?:" + plain + r")|(?:" + lead + r")(?=[^\S\n]+[\w+])")
 
 
+@cache
+def _role(role: str) -> re.Pattern[str]:
+    return re.compile(_words(cue_rows().get(role, [])))
+
+
 def _denied(text: str, start: int) -> bool:
     """Whether a shared `pre` cue stands before `start` in its own clause ("no plan")."""
     from fhir_mapping.text_negation import pre_cued  # no cycle at import
@@ -61,3 +74,48 @@ def prefix_undone(text: str, end: int) -> bool:
     itself denied in its clause. The text after the phrase only: the prefix is read before it."""
     rest = span_after(text, end, SENTENCE_OR_LINE)
     return any(not _denied(rest, m.start()) for m in _undo().finditer(rest))
+
+
+def pre_undone(text: str, start: int, end: int) -> bool:
+    """Whether the rest of the sentence (or line) after the phrase at text[start:end] undoes a
+    `pre` denial ("denies", "no", "without") before it, as `prefix_undone` does a prefix's
+    (session 41 fix text105: "Denies SI until today", "Denies SI passive", "Denies SI HI plan",
+    "No SI until today", "denies SI, positive on repeat" were quiet, TMS offered). A `pre` cue is
+    the commonest denial in notes, so narrowings keep plain denials quiet: everyday and safety
+    plans are blanked first ("but has a plan for discharge"); a `pre_undo_listed` word ("plan",
+    "passive") joined to the denial's list is one more item denied ("Denies SI, HI, plan or
+    intent", "denies SI or plan", "Denies SI with plan", "denies SI, plan to follow up"); a
+    `pre_undo_not` word ("intent": "denies suicidal intent") never undoes; a `pre_undo_open` word
+    ("positive", "endorses", "but") undoes only when it names the denied finding again ("denies
+    SI, positive for SI on repeat"), not another ("Denies SI/HI, positive for anxiety",
+    "denies SI, now endorses HI"); a `prefix_undo_lead` word never does ("denies SI today,
+    reports none", "no SI today, plan: ...": the denial's time, common in notes). Past these,
+    the doubtful reading keeps the finding."""
+    from fhir_mapping import stated_terms  # no cycle at import
+    from fhir_mapping.stated_report import blank_benign_plans
+
+    # An everyday plan ("but has a plan for discharge") or a `risk_excluded` one ("has a safety
+    # plan", "treatment plan") is no plan of self-harm: blanked, length kept, before reading.
+    rest = blank_benign_plans(span_after(text, end, SENTENCE_OR_LINE))
+    for p in stated_terms.patterns("risk_excluded"):
+        rest = p.sub(lambda m: " " * len(m.group()), rest)
+    phrase = text[start:end].strip()
+    listed, opener, lead = (
+        _role("pre_undo_listed"),
+        _role("pre_undo_open"),
+        _role("prefix_undo_lead"),
+    )
+    for m in _undo().finditer(rest):
+        word = m.group()
+        if _denied(rest, m.start()) or _role("pre_undo_not").fullmatch(word):
+            continue
+        if listed.fullmatch(word) and _LIST_JOINT_BEFORE.search(rest[: m.start()]):
+            continue
+        if opener.fullmatch(word) and not re.search(
+            r"\b" + re.escape(phrase) + r"\b", rest[m.end() :]
+        ):
+            continue
+        if lead.fullmatch(word):
+            continue  # "denies SI now, reports feeling well": the denial's time (see above)
+        return True
+    return False

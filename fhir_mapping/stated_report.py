@@ -73,6 +73,13 @@ def _benign() -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + head + r")" + links + r"\s+(?:" + thing + r")")
 
 
+def blank_benign_plans(text: str) -> str:
+    """`text` with each everyday plan ("plan for discharge", "plans to go home") blanked, its
+    length kept: read here and by prefix_undone.pre_undone (fix text105)."""
+    benign = _benign()
+    return text if benign is None else benign.sub(lambda m: " " * len(m.group()), text)
+
+
 def _starts(plain: str) -> list[tuple[int, int, bool]]:
     """(start, end, told) of each report marker: an informant's (told) or a contrast's."""
     found = [(s, e, True) for s, e in report_starts(plain)]
@@ -85,9 +92,7 @@ def _starts(plain: str) -> list[tuple[int, int, bool]]:
 def _risk(report: str, told_alone: bool) -> bool:
     """Whether a report's words affirm a risk; an informant's with no denial before it only an
     `informant_risk` one."""
-    benign = _benign()
-    if benign is not None:
-        report = benign.sub(lambda m: " " * len(m.group()), report)
+    report = blank_benign_plans(report)
     clauses = _CLAUSE_END.split(report)
     for i, clause in enumerate(clauses):
         if not affirms_risk(clause.strip(), after=",".join(clauses[i + 1 :])):

@@ -66,7 +66,7 @@ from fhir_mapping.negation_cues import ANSWER_LEAD as ANSWER_LEAD
 from fhir_mapping.negation_cues import _family_closed, _negations
 from fhir_mapping.negation_cues import cue_rows as cue_rows
 from fhir_mapping.negation_cues import normalise_text as normalise_text
-from fhir_mapping.prefix_undone import prefix_undone
+from fhir_mapping.prefix_undone import pre_undone, prefix_undone
 from fhir_mapping.text_bounds import CLAUSE, LIST_CLAUSE, SENTENCE, span_after, span_before
 from fhir_mapping.text_informant import report_end
 
@@ -223,7 +223,9 @@ def negated(
         joints = [] if neg.clause_stop is None else list(neg.clause_stop.finditer(window))
         if own_clause and joints:
             window = window[joints[-1].end() :]
-    if any(p.search(window) for p in neg.pre):
+    # A `pre` denial ends where the words after it undo it, as a prefix's does ("Denies SI until
+    # today", "Denies SI passive": fix text105, prefix_undone.py); the doubtful reading keeps it.
+    if any(p.search(window) for p in neg.pre) and not pre_undone(text, start, end):
         return True
     # Only in NegEx's own scope: a reader that sets its own (self_harm_scope.py) reads a
     # relative its own way (self_harm_subject.py, self_harm_sib.py).
