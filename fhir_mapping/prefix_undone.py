@@ -68,12 +68,18 @@ def _denied(text: str, start: int) -> bool:
     return pre_cued(span_before(text, start, CLAUSE))
 
 
-def prefix_undone(text: str, end: int) -> bool:
-    """Whether the rest of the sentence (or line) after the phrase ending at `end` (of
+def prefix_undone(text: str, start: int, end: int) -> bool:
+    """Whether the rest of the sentence (or line) after the phrase at text[start:end] (of
     `normalise_text` output) holds a word that undoes a `prefix` denial before the phrase, not
-    itself denied in its clause. The text after the phrase only: the prefix is read before it."""
-    rest = span_after(text, end, SENTENCE_OR_LINE)
-    return any(not _denied(rest, m.start()) for m in _undo().finditer(rest))
+    itself denied in its clause. The text after the phrase only: the prefix is read before it.
+    With `pre_undone`'s narrowings (recheck K68a finding 9: "Neg SI/HI, positive for anxiety",
+    "(-) SI/HI, + anxiety", "..., safety plan reviewed", "..., passive smoker", "..., now
+    sleeping better", "..., but tearful" had become critical: a review of systems is written
+    so): benign plans blanked, a listed plan one more item denied, "intent" no undo, an opening
+    word ("positive", "+", "but", "endorses") only with the finding named again; a lead word
+    ("now", "today") only with the finding or another undo word after it in its clause
+    ("Negative SI, now endorses", "Neg SI yesterday, today with plan")."""
+    return _undone(text, start, end, lead_kept=True)
 
 
 def pre_undone(text: str, start: int, end: int) -> bool:
@@ -91,6 +97,12 @@ def pre_undone(text: str, start: int, end: int) -> bool:
     "denies SI, now endorses HI"); a `prefix_undo_lead` word never does ("denies SI today,
     reports none", "no SI today, plan: ...": the denial's time, common in notes). Past these,
     the doubtful reading keeps the finding."""
+    return _undone(text, start, end, lead_kept=False)
+
+
+def _undone(text: str, start: int, end: int, *, lead_kept: bool) -> bool:
+    """`pre_undone` and `prefix_undone`: `lead_kept`, whether a lead word may undo (a prefix's
+    \"Negative SI, now endorses\"; never a `pre` cue's, see there)."""
     from fhir_mapping import stated_terms  # no cycle at import
     from fhir_mapping.stated_report import blank_benign_plans
 
@@ -116,6 +128,11 @@ def pre_undone(text: str, start: int, end: int) -> bool:
         ):
             continue
         if lead.fullmatch(word):
-            continue  # "denies SI now, reports feeling well": the denial's time (see above)
+            # "denies SI now, reports feeling well": the denial's time (`pre_undone`); after a
+            # prefix, only with the finding or an undo word after it in its clause.
+            after = span_after(rest, m.end(), CLAUSE)
+            named = re.search(r"\b" + re.escape(phrase) + r"\b", after)
+            if not lead_kept or not (named or _undo().search(after)):
+                continue
         return True
     return False

@@ -238,7 +238,11 @@ def negated(
         return True
     # A prefix's denial ends where the words after it undo it ("Negative SI until today",
     # "neg SI passive": fix text104, prefix_undone.py); the doubtful reading keeps the finding.
-    if neg.prefix is not None and neg.prefix.search(text[:start]) and not prefix_undone(text, end):
+    if (
+        neg.prefix is not None
+        and neg.prefix.search(text[:start])
+        and not prefix_undone(text, start, end)
+    ):
         return True
     if neg.answer_yes is not None and answer_covers(
         text, start, end, neg.answer_yes.search(text[end:])
