@@ -368,7 +368,7 @@ def _after_ward_steps(
     taper = event.taper
     if taper is None or taper.stops or not event.ward_order or taper.days is None:
         return None
-    end = through(event.start, taper.days)  # its last day, counted (K65a 4)
+    end = event.start + timedelta(days=taper.days)  # the next dose's first day, not a last day
     others = [e.start for e in events if e is not event]
     begun = [day for day in others if day <= end]
     nearest = max(begun) if begun else min(others, default=None)
