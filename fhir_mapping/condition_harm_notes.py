@@ -20,6 +20,11 @@ currently denies"), is marked visit_risk.PAST_DENIED: the warning that asks abou
 thoughts (services/past_answers.py), not the critical card of current ideation. A dated history
 gets the warning too, not the visit reason's risk-factor line: the entry is the depression being
 treated and the note is recent, so asking about now costs less than a missed risk (decided here).
+
+Session 42 fix text107: a note that states an emergency psychiatric hold or a 1:1 observation
+("pt on 5150", "Baker Act initiated") was quiet, TMS offered, while the same words as an ED visit's
+reason give the critical card: read as there (psych_hold.py), marked visit_risk.HOLD, or
+HOLD_ENDED (the past warning) for a hold since ended, when the note names no ideation itself.
 """
 
 from __future__ import annotations
@@ -30,7 +35,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from fhir_mapping import harm_abbreviations, stated_history, stated_plan_text, stated_terms
+from fhir_mapping import (
+    harm_abbreviations,
+    psych_hold,
+    stated_history,
+    stated_plan_text,
+    stated_terms,
+)
 from fhir_mapping.condition_text import text_findings
 from fhir_mapping.mania_notes import _notes
 from fhir_mapping.record import Finding, FindingKind, SourceRef
@@ -54,6 +65,7 @@ def has_harm_note(resource: Mapping[str, Any]) -> bool:
         # "O.D.", "SH attempt" spelled as read (harm_abbreviations.py; fix text103).
         harm_wanted(harm_abbreviations.spelled(text))
         or stated_plan_text.states_plan(text)  # by lines too (text_lines.py)
+        or psych_hold.hold_state(text) is not None  # a hold (fix text107)
         for text, _ in _notes(resource)
     )
 
@@ -95,7 +107,33 @@ def harm_note_findings(
                 if kind is FindingKind.SUICIDAL_IDEATION and stated_past(text, on or as_of):
                     finding = replace(finding, verification=_past_mark())
                 found.setdefault(kind, finding)
+        held = psych_hold.hold_state(text)
+        if held is not None and _IDEATION not in read:
+            # A hold in the note, as in a visit reason (psych_hold.py; fix text107).
+            mark = _hold_mark(held == psych_hold.CURRENT)
+            found.setdefault(
+                _IDEATION,
+                Finding(
+                    kind=_IDEATION,
+                    code="",
+                    system="text",
+                    display=said,
+                    onset=on or onset,
+                    source=source,
+                    verification=mark,
+                    noted_on=on,
+                ),
+            )
     return found
+
+
+_IDEATION = FindingKind.SUICIDAL_IDEATION
+
+
+def _hold_mark(current: bool) -> str:
+    from fhir_mapping.visit_risk import HOLD, HOLD_ENDED  # no cycle at import
+
+    return HOLD if current else HOLD_ENDED
 
 
 def stated_past(text: str, on: date) -> bool:

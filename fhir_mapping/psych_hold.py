@@ -19,6 +19,17 @@ lot ("lot 5150", "5150 Main St"); "IVC" (also the inferior vena cava: "IVC filte
 "PEC" (the pectoral muscle) only in a hold phrase ("IVC'd", "under IVC", "IVC papers", "PEC'd").
 A hold the shared negation denies ("no 1:1 sitter needed", "not on 5150") is not read. The words
 are data (data/psych_hold_terms.csv).
+
+Session 42 fix text107: a hold that was not placed ("Baker Act declined", "Baker Act not
+initiated", "5150 criteria not met", "consider 5150, not indicated": a `not_placed` word after the
+hold in its sentence, or before it in its clause) is not read: the clinician judged the patient
+not detainable, and no other words of risk stand. A hold that was placed and has ended ("5150 hold
+released", "legal hold lifted", "released from 5150": an `ended` word) still says the patient was
+judged a danger days ago: `hold_state` gives ENDED, which visit_reason_kinds.py and
+condition_harm_notes.py mark HOLD_ENDED, the past warning that asks about current risk (as a past
+SI denied now), not the critical card of a hold in force and not nothing. Other words of risk
+beside it ("5150 released, SI today") are read as always: critical. A hold being sought ("pending
+section 12", "5150 pending") is a hold (the critical card).
 """
 
 from __future__ import annotations
@@ -28,9 +39,14 @@ import re
 from functools import cache
 from importlib import resources
 
+from fhir_mapping.text_bounds import CLAUSE, SENTENCE, span_before
 from fhir_mapping.text_negation import negated, normalise_text, term_pattern
 
-__all__ = ["states_hold"]
+__all__ = ["CURRENT", "ENDED", "hold_state", "states_hold"]
+
+# What `hold_state` gives (module docstring).
+CURRENT = "current"
+ENDED = "ended"
 
 # A clause or a colon, the mark kept as a piece: what a hold number is read alone in ("Reason:
 # 5150", "SI: denies. 5150").
@@ -92,13 +108,75 @@ def _number_held(clause: str) -> list[tuple[int, int]]:
     return spans
 
 
-def states_hold(text: str) -> bool:
-    """Whether `text` states an emergency psychiatric hold or a 1:1 observation not denied
-    (module docstring)."""
-    plain = normalise_text(text)
+def _spans(plain: str) -> list[tuple[int, int]]:
+    """The spans of each hold `plain` (normalised) states, denied or not, in order."""
     spans = [(m.start(), m.end()) for p in _phrases() for m in p.finditer(plain)]
     at = 0
     for part in _CLAUSE.split(plain):
         spans += [(at + s, at + e) for s, e in _number_held(part)]
         at += len(part)
-    return any(not negated(plain, s, e) for s, e in spans)
+    return sorted(spans)
+
+
+@cache
+def _role(role: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(term_pattern(t) for t in _by_role().get(role, ()))
+
+
+# How many words after a hold (in its sentence) or before it (in its clause) a `not_placed` or
+# `ended` word is read in: its own words ("Baker Act not initiated", "5150 hold has been
+# released"), never a later clause's ("Baker Act initiated as pt declined voluntary admission").
+_NEAR_WORDS = 4
+
+
+def _first(window: str, role: str) -> int | None:
+    starts = [m.start() for p in _role(role) for m in p.finditer(window)]
+    return min(starts) if starts else None
+
+
+def _said_of(plain: str, start: int, end: int, upto: int, role: str) -> bool:
+    """Whether a `role` word stands within _NEAR_WORDS after the hold at plain[start:end] in its
+    sentence (before the next hold, at `upto`), or a `<role>_before` word within _NEAR_WORDS
+    before it in its clause ("released from 5150"). After the hold, a `placed` word first
+    ("Baker Act initiated as pt declined ...") keeps it placed; a `not_ended` phrase ("released
+    to the psych unit") is no end."""
+    after = plain[end:upto]
+    stop = SENTENCE.search(after)
+    after = " ".join(after[: stop.start()].split() if stop else after.split())
+    after = " ".join(re.sub(r"[,:]", " ", after).split()[:_NEAR_WORDS])
+    before = " ".join(span_before(plain, start, CLAUSE).split()[-_NEAR_WORDS:])
+    if any(p.search(before) for p in _role(f"{role}_before")):
+        return True
+    found = _first(after, role)
+    if found is None:
+        return False
+    placed = _first(after, "placed")
+    if placed is not None and placed < found:
+        return False
+    if role == "ended":
+        return not any(m.start() == found for p in _role("not_ended") for m in p.finditer(after))
+    return True
+
+
+def hold_state(text: str) -> str | None:
+    """CURRENT when `text` states a hold or a 1:1 observation in force, not denied and not
+    declined; else ENDED when one it states was placed and has ended; else None (module
+    docstring). The safer reading first: any hold in force makes the whole text CURRENT."""
+    plain = normalise_text(text)
+    spans = [(s, e) for s, e in _spans(plain) if not negated(plain, s, e)]
+    state = None
+    for i, (s, e) in enumerate(spans):
+        upto = spans[i + 1][0] if i + 1 < len(spans) and spans[i + 1][0] > e else len(plain)
+        if _said_of(plain, s, e, upto, "not_placed"):
+            continue
+        if _said_of(plain, s, e, upto, "ended"):
+            state = ENDED
+            continue
+        return CURRENT
+    return state
+
+
+def states_hold(text: str) -> bool:
+    """Whether `text` states an emergency psychiatric hold or a 1:1 observation in force, not
+    denied (module docstring)."""
+    return hold_state(text) == CURRENT

@@ -93,7 +93,7 @@ import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
-from fhir_mapping import screen_item_text, self_harm_terms
+from fhir_mapping import command_hallucination, screen_item_text, self_harm_terms
 from fhir_mapping.abbreviation_case import by_case
 from fhir_mapping.denial_governs import governs
 from fhir_mapping.denial_undone import denials_undone
@@ -174,6 +174,10 @@ def ideation(text: str) -> bool:
     if screen_item_text.positive(text):
         # A screening item answered above its lowest answer, written as text ("PHQ-9 item 9: 2",
         # "ASQ positive"): the same signal as the coded answer (screen_item_text.py; fix text79).
+        return True
+    if command_hallucination.commands_self_harm(text):
+        # A command hallucination to die or harm oneself ("AH telling her to die"): suicidal
+        # ideation, whatever the SI denial beside it (command_hallucination.py; fix text107).
         return True
     text = _read(text)
     terms = _terms()

@@ -54,6 +54,11 @@ PAST_DENIED = "history, current denied"
 # others, grave disability) the card names, never "suicidal".
 HOLD = "emergency hold or 1:1 observation"
 
+# `Finding.verification` of a reason that states such a hold placed and since ended ("5150 hold
+# released": psych_hold.ENDED; fix text107): a danger judged days ago, the past warning that asks
+# about current risk (services/past_answers.py), as a past SI denied now is.
+HOLD_ENDED = "emergency hold or 1:1 observation, since ended"
+
 
 # What a reason gives: (kind, system, code, display, verification, the date a history its words
 # state is written with, "2015", "2015-12" or "2015-12-28", or None: stated_history.py).
@@ -144,8 +149,9 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
         # prior attempts") is denied too (recheck K23 s30 n18; stated_history.denied_lists).
         harm = _text_reading(stated_history.denied_lists(text, _names_any))[0]
     # A hold or a 1:1 sitter is a current signal of its own (psych_hold.py; fix text103).
-    hold = psych_hold.states_hold(text)
-    if harm is None and not ideation and not hold:
+    held = psych_hold.hold_state(text)
+    hold = held == psych_hold.CURRENT
+    if harm is None and not ideation and held is None:
         return
     current, year = stated_history.past_clauses(text, _names_any)
     harm_now, ideation_now = _text_reading(current) if year is not None else (harm, ideation)
@@ -156,8 +162,10 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
         harm_now = _text_reading(act_now)[0] if act_year is not None else harm
         written = None if harm_now is not None else act_year
         yield FindingKind.SELF_HARM, "text", "", label, harm.value, written
-    if hold and not ideation:
-        yield FindingKind.SUICIDAL_IDEATION, "text", "", label, HOLD, None
+    if held is not None and not ideation:
+        # A hold ended, with no other risk word: the past warning (psych_hold.py; fix text107).
+        held_mark = HOLD if hold else HOLD_ENDED
+        yield FindingKind.SUICIDAL_IDEATION, "text", "", label, held_mark, None
     if ideation:
         # Means beside the history keep it current, as in a note ("Hx SI 2015, none since; has a
         # gun" was quiet, TMS offered: past_means.py, fix text61).

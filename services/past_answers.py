@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fhir_mapping import stated_sa, stated_terms
+from fhir_mapping import stated_sa, stated_terms, visit_risk
 from fhir_mapping.record import Finding
 from fhir_mapping.text_negation import normalise_text
 from services.policy import Policy
@@ -71,6 +71,9 @@ _VISIT_FOUND = "a visit reason records past suicidal ideation and denies it now"
 _BOTH_FOUND = "a form or visit reason records past suicidal ideation or self-harm, denied now"
 # `RiskEvent.past` of a visit reason's history with a current denial (`visit_event`).
 _VISIT_PAST = "suicidal ideation"
+# The same of a hold placed and since ended (fhir_mapping/psych_hold.py; fix text107): its grounds
+# named as for a hold in force (risk_wording.coding_words), never "suicidal", never "denied".
+_HOLD_PAST = "emergency psychiatric hold or 1:1 observation, since ended"
 # The same of a problem-list entry's past self-harm (`list_event`), and of a mix with it.
 _LIST_FOUND = "a problem-list entry records past self-harm, stated as past"
 _ANY_FOUND = (
@@ -89,6 +92,7 @@ def visit_event(finding: Finding) -> RiskEvent:
     answer apply, worded as the visit's reason ("History of SI, denies current SI at the ED
     visit on 2026-11-20")."""
     text, short, dated = ideation_words(finding)
+    ended = finding.verification == visit_risk.HOLD_ENDED
     return RiskEvent(
         SignalKind.UNREAD,
         finding.onset,
@@ -98,7 +102,7 @@ def visit_event(finding: Finding) -> RiskEvent:
         finding.source,
         dated=dated,
         terse=(short,),
-        past=_VISIT_PAST,
+        past=_HOLD_PAST if ended else _VISIT_PAST,
     )
 
 
@@ -197,6 +201,9 @@ def acts(event: RiskEvent) -> tuple[str, str] | None:
         return f"past {event.past}: a major risk factor, ask about current thoughts", (
             f"past {event.past}: ask about current thoughts"
         )
+    if event.past == _HOLD_PAST:
+        # A hold ended: no denial was written (fix text107).
+        return f"{event.past}: ask about current risk", "ask about current risk"
     if _at_visit(event):
         return f"past {event.past}, denied now: ask about current thoughts", (
             "ask about current thoughts"

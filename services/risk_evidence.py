@@ -176,7 +176,8 @@ def _events(
         # A visit reason's undated history with a current denial ("History of SI, denies
         # current SI"): the warning of a form's past yes beside a current no, in the window the
         # critical reading had, never louder for longer (services/past_answers.py; fix net33).
-        past = finding.verification == visit_risk.PAST_DENIED
+        # A hold placed and since ended ("5150 hold released"): the same warning (fix text107).
+        past = finding.verification in (visit_risk.PAST_DENIED, visit_risk.HOLD_ENDED)
         if past and finding.onset is not None and condition_from <= finding.onset <= as_of:
             events.append(past_answers.visit_event(finding))
             continue

@@ -133,7 +133,7 @@ def coding_words(finding: Finding) -> str:
     words alone "diagnosis text only, no mapped code: confirm" (review s26 RC finding 1)."""
     if _coded_undetermined(finding):
         return f"{finding.coding}, intent undetermined: confirm"
-    if finding.verification == visit_risk.HOLD:
+    if finding.verification in (visit_risk.HOLD, visit_risk.HOLD_ENDED):
         # A hold or a sitter says danger, not which one (fhir_mapping/psych_hold.py, fix text103).
         return f"{finding.coding}; {_HOLD_BASIS}"
     if not text_only(finding):

@@ -1,0 +1,69 @@
+"""A command hallucination to die or to harm oneself (session 42 fix text107): "Neg SI/HI; AH
+telling her to die", "hearing voices telling her to jump", "AH telling her to hang herself" gave
+no suicide-risk card (TMS held only for the psychotic feature), while "command AH to kill self"
+did through a suicidal-ideation phrase.
+
+Decision: command hallucinations to harm or kill oneself are a current suicide-risk signal (the
+C-SSRS and ED practice ask about them as suicidal ideation: the patient hears an order to die),
+whatever the patient's own denial of SI beside them: read as suicidal ideation, the critical card
+that names the words, beside the psychotic-features card. Read only as a `voice` word (AH, CAH,
+voices, command hallucinations), then nothing but `between` words ("telling her", "saying he
+should"), a `link` ("to", "should") and a `self_object` ("die", "kill <self>", "jump"): "AH
+telling her she is worthless" orders nothing and "voices telling him to kill the neighbour" names
+another (homicidal: no suicide card, as "HI" gives none). A denial before the voice ("denies
+command AH to harm self") is read by the shared negation. The words are data
+(data/command_hallucination_terms.csv); `<self>` and `<poss>` stand for the reflexive and
+possessive pronouns (`self_word`, `poss_word` rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+from fhir_mapping.text_negation import negated, normalise_text
+
+__all__ = ["commands_self_harm"]
+
+
+@cache
+def _by_role() -> dict[str, tuple[str, ...]]:
+    data = resources.files("fhir_mapping").joinpath("data/command_hallucination_terms.csv")
+    found: dict[str, list[str]] = {}
+    for row in csv.DictReader(data.read_text("utf-8").splitlines()):
+        found.setdefault(row["role"], []).append(normalise_text(row["term"]))
+    return {role: tuple(terms) for role, terms in found.items()}
+
+
+def _term(term: str) -> str:
+    """A table term as a regex body: "jump*" any ending, `<self>` / `<poss>` any such pronoun."""
+    roles = _by_role()
+    body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
+    for mark, role in (("<self>", "self_word"), ("<poss>", "poss_word")):
+        words = "|".join(re.escape(w) for w in roles.get(role, ()))
+        body = body.replace(re.escape(mark), f"(?:{words})")
+    return body
+
+
+def _either(role: str) -> str:
+    terms = sorted(_by_role().get(role, ()), key=len, reverse=True)
+    return "|".join(_term(t) for t in terms) or "(?!)"
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    between = rf"(?:(?:{_either('between')})\s+)*"
+    lead = rf"(?:(?:{_either('object_lead')})\s+)?"
+    return re.compile(
+        rf"\b(?P<voice>{_either('voice')})\s+{between}(?:{_either('link')})\s+{lead}"
+        rf"(?:{_either('self_object')})"
+    )
+
+
+def commands_self_harm(text: str) -> bool:
+    """Whether `text` states a command hallucination to die or to harm oneself, not denied
+    (module docstring)."""
+    plain = normalise_text(text)
+    return any(not negated(plain, m.start("voice"), m.end()) for m in _pattern().finditer(plain))
