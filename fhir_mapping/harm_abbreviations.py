@@ -50,6 +50,22 @@ def _context() -> tuple[str, str, str]:
     )
 
 
+@cache
+def _listed_after() -> re.Pattern[str]:
+    """An `sh_listed` diagnosis ("Depression", "MDD") as the list item right before "SH", then
+    a comma or semicolon (fix text106)."""
+    body = _either(self_harm_terms.terms("sh_listed"))
+    return re.compile(rf"(?:^|[\s(,;])(?:{body})\s*[,;]\s*$", re.I)
+
+
+def _listed(head: str, tail: str) -> bool:
+    """Whether "SH" is a diagnosis list's own item after an `sh_listed` diagnosis ("Depression,
+    SH", "MDD; SH" were quiet, TMS offered: session 42 fix text106): a problem list names
+    self-harm so, as "h/o SH" does; the social history is a heading ("SH: smoker") or a section,
+    never an item after a diagnosis. The item must close (a comma, semicolon or the end)."""
+    return bool(re.match(r"\s*(?:[,;]|$)", tail)) and _listed_after().search(head) is not None
+
+
 def _sh_spans(text: str) -> list[tuple[int, int]]:
     """The spans of each "sh" of `text` (any case) in self-harm context."""
     before, after, joined = _context()
@@ -65,6 +81,7 @@ def _sh_spans(text: str) -> list[tuple[int, int]]:
             or re.match(rf"\s+(?:{after})(?!\w)", tail, re.I)
             or re.match(rf"\s*/\s*(?:{joined})(?!\w)", tail, re.I)
             or re.search(rf"(?<!\w)(?:{joined})\s*/\s*$", head, re.I)
+            or _listed(head, tail)
         ):
             spans.append((m.start(), m.end()))
     return spans

@@ -68,6 +68,22 @@ def _denied(text: str, start: int) -> bool:
     return pre_cued(span_before(text, start, CLAUSE))
 
 
+def _time_limited(between: str) -> bool:
+    """Whether a `pre_undo_time` word ("yesterday", "last week") stands in `between`, the words
+    from a denied finding to a lead word: the denial was limited to that earlier time."""
+    return _role("pre_undo_time").search(between) is not None
+
+
+def _finding_after(after: str, phrase: str, *, own_denials: bool) -> bool:
+    """Whether the clause after a lead word names the finding again or holds an undo word;
+    with `own_denials`, one its own `pre` cue denies ("yesterday, today denies plan") is none."""
+    if re.search(r"\b" + re.escape(phrase) + r"\b", after) and not (
+        own_denials and _denied(after, after.index(phrase))
+    ):
+        return True
+    return any(not (own_denials and _denied(after, u.start())) for u in _undo().finditer(after))
+
+
 def prefix_undone(text: str, start: int, end: int) -> bool:
     """Whether the rest of the sentence (or line) after the phrase at text[start:end] (of
     `normalise_text` output) holds a word that undoes a `prefix` denial before the phrase, not
@@ -95,7 +111,8 @@ def pre_undone(text: str, start: int, end: int) -> bool:
     ("positive", "endorses", "but") undoes only when it names the denied finding again ("denies
     SI, positive for SI on repeat"), not another ("Denies SI/HI, positive for anxiety",
     "denies SI, now endorses HI"); a `prefix_undo_lead` word never does ("denies SI today,
-    reports none", "no SI today, plan: ...": the denial's time, common in notes). Past these,
+    reports none", "no SI today, plan: ...": the denial's time, common in notes) unless the denial was limited
+    to another time before it ("Denies SI yesterday, today with plan": fix text106). Past these,
     the doubtful reading keeps the finding."""
     return _undone(text, start, end, lead_kept=False)
 
@@ -129,10 +146,15 @@ def _undone(text: str, start: int, end: int, *, lead_kept: bool) -> bool:
             continue
         if lead.fullmatch(word):
             # "denies SI now, reports feeling well": the denial's time (`pre_undone`); after a
-            # prefix, only with the finding or an undo word after it in its clause.
+            # prefix, only with the finding or an undo word after it in its clause. After a
+            # `pre` cue limited to another time first ("Denies SI yesterday, today with plan",
+            # "No SI last week, now with plan": a `pre_undo_time` word between the finding and
+            # the lead word), the later clause is read as a prefix's (fix text106): the denial
+            # covered the earlier time only, and the doubtful reading keeps the finding.
             after = span_after(rest, m.end(), CLAUSE)
-            named = re.search(r"\b" + re.escape(phrase) + r"\b", after)
-            if not lead_kept or not (named or _undo().search(after)):
+            if not (lead_kept or _time_limited(rest[: m.start()])):
+                continue
+            if not _finding_after(after, phrase, own_denials=not lead_kept):
                 continue
         return True
     return False
