@@ -52,6 +52,7 @@ from fhir_mapping.level_adequacy import level_shown
 from fhir_mapping.medication_drafts import flat_drafts, read_drafts
 from fhir_mapping.medications import medication_events
 from fhir_mapping.policy import MappingPolicy
+from fhir_mapping.procedure_not_done import not_done_psychotherapy
 from fhir_mapping.record import (
     Admission,
     CurrentStay,
@@ -312,6 +313,7 @@ def _build_record(
     devices = device_course_starts(procedures, course_rule, as_of, phq9, policy)
     trials = scores.attach_scores(courses, all_scores, policy, devices)
     referrals = all_referrals(kept.get("ServiceRequest", []), as_of=as_of)
+    referrals += not_done_psychotherapy(kept.get("Procedure", []), as_of=as_of)  # care65
     visits = kept.get("Encounter")
     admissions: tuple[Admission, ...] = ()
     current_stays: tuple[CurrentStay, ...] = ()

@@ -221,6 +221,9 @@ class Referral:
     # text (data/procedure_terms.csv): the suicide-risk card counts only a coded assessment
     # request as ordered (services/rules/suicide_risk_ordered.py, recheck K8 s28 finding 5).
     coded: bool = True
+    # A psychotherapy Procedure recorded `not-done` (kind "psychotherapy-not-done", care65):
+    # its code as the cards name it ("CPT 90837"); "" for every other kind.
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,18 +118,37 @@ def _unknown_code(code: object) -> str | None:
     return ", ".join(s for s in said if s) or "none sent"
 
 
-@cache
-def _score_terms() -> re.Pattern[str]:
+def _terms_pattern(kind: str) -> re.Pattern[str]:
     text = resources.files("fhir_mapping").joinpath("data/unknown_score_terms.csv")
     terms = sorted(
         (
             normalise_text(row["term"])
             for row in csv.DictReader(text.read_text("utf-8").splitlines())
+            if row["kind"] == kind
         ),
         key=len,
         reverse=True,
     )
     return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b")
+
+
+@cache
+def _score_terms() -> re.Pattern[str]:
+    return _terms_pattern("depression")
+
+
+@cache
+def _other_instruments() -> re.Pattern[str]:
+    """Names of known instruments that are no depression score (PHQ-15, MDQ, GAD-7: care65)."""
+    return _terms_pattern("other_instrument")
+
+
+def _names_depression_score(text: str) -> bool:
+    """Whether `text` names a depression score once the names of other known instruments are
+    set aside (care65, review K65b: "PHQ-15" matched "phq", the PHQ family's abbreviation). Set
+    aside, not a veto: "PHQ-9 and GAD-7 total" still names one (the safer reading keeps it)."""
+    rest = _other_instruments().sub(" ", normalise_text(text))
+    return _score_terms().search(rest) is not None
 
 
 def _depression_words(code: object) -> str | None:
@@ -146,8 +165,7 @@ def _depression_words(code: object) -> str | None:
             return None
         if display := string(coding.get("display")):
             texts.append(display)
-    pattern = _score_terms()
-    return next((t for t in texts if pattern.search(normalise_text(t))), None)
+    return next((t for t in texts if _names_depression_score(t)), None)
 
 
 def _local_codes(code: object) -> str:

@@ -22,13 +22,15 @@ dose was not read (a card that stays silent would read as "checked").
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
 
 from fhir_mapping.record import Finding, FindingKind, IndicationCategory, StatedReason
+from services import drugs
 from services.rules.context import RuleContext
 
 
@@ -176,6 +178,75 @@ def adjunct_falls_line(ctx: RuleContext, drug_classes: Iterable[str]) -> str:
         f"{falls_line(row, falls)} If an antipsychotic adjunct is chosen, start low and review "
         "falls at each follow-up."
     )
+
+
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def switch_falls_line(ctx: RuleContext, offered: Iterable[str]) -> str:
+    """The falls line for the switch options the optimise card lists, or "" (session 42 care65,
+    review K65b: at 70 with a fall coded, SNRIs were listed as switch options with no word of
+    falls, though the same Beers row (TCAs, SSRIs, SNRIs) is said on a raise and the adjunct
+    list carries its own): the options of a class the falls row names, with the row and the
+    record, as `adjunct_falls_line`. `offered`: the list's entries ("SNRI: venlafaxine, ...")."""
+    age = ctx.record.patient.age
+    named: dict[str, OlderAdultCaution] = {}
+    for word in dict.fromkeys(_WORD.findall(" ".join(offered).lower())):
+        info = drugs.info(word)
+        row = falls_row(info.drug_class, age) if info is not None else None
+        if row is not None:
+            named[word] = row
+    falls = falls_on_record(ctx) if named else ()
+    if not falls:
+        return ""
+    rows_said = dict.fromkeys(named.values())
+    said = " ".join(
+        falls_line(row, falls) if i == 0 else _caution_words(row) for i, row in enumerate(rows_said)
+    )
+    return (
+        f"{said} Among the options: {', '.join(named)}; if one is chosen, start low, go slowly "
+        "and review falls at each follow-up."
+    )
+
+
+def _caution_words(caution: OlderAdultCaution) -> str:
+    """ "AGS Beers 2023: with a history of falls ... (UNVERIFIED)." (falls_line's second part)."""
+    flag = " (UNVERIFIED)" if caution.unverified else ""
+    return f"{caution.cite}: {caution.line}{flag}."
+
+
+def falls_once(ctx: RuleContext, sections: Sequence[str]) -> list[str]:
+    """The card's sections with the falls record said once (session 42 care65, review K65b: a
+    78-year-old's optimise card said "**Falls on record:** ..." on the raise and again on the
+    adjunct list). The first section that names it keeps it whole; a later one keeps what its
+    own Beers row adds (another class: antipsychotics after antidepressants) and its ask, and
+    says the record is named above; the same Beers row said again is left out. Nothing is
+    dropped that is not said above on the same card."""
+    falls = falls_on_record(ctx)
+    if not falls:
+        return list(sections)
+    record = falls_line(None, falls)
+    out: list[str] = []
+    seen = False
+    cautions_said: set[str] = set()
+    caution_texts = [_caution_words(r) for r in rows() if r.kind == "falls"]
+    for section in sections:
+        if record not in section:
+            out.append(section)
+            continue
+        if not seen:
+            seen = True
+            cautions_said.update(c for c in caution_texts if c in section)
+            out.append(section)
+            continue
+        text = section.replace(record, "**Falls on record** (named above).", 1)
+        for caution in caution_texts:
+            if caution in text and caution in cautions_said:
+                text = text.replace(f" {caution}", "", 1)
+            elif caution in text:
+                cautions_said.add(caution)
+        out.append(text)
+    return out
 
 
 def source_line(*cautions: OlderAdultCaution | None) -> str:

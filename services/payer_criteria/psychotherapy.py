@@ -17,6 +17,7 @@ from __future__ import annotations
 from fhir_mapping.record import Referral
 from services.card_format import record_cite
 from services.maybe_psychotherapy import maybe_psychotherapy, maybe_words
+from services.not_done_psychotherapy import not_done_psychotherapy, not_done_words
 from services.pathway import VOID_REQUEST_STATUSES
 from services.payer_criteria.inputs import Inputs, absent
 from services.payer_criteria.model import Criterion, CriterionStatus
@@ -87,6 +88,9 @@ def evaluate_psychotherapy(c: Criterion, x: Inputs) -> CriterionResult:
             to_document="a psychotherapy trial (type, dates, sessions) if those were one",
             shown_as="To confirm",
         )
+    not_done = not_done_words(not_done_psychotherapy(record))
+    if not_done:  # intended, not given: named, never "none on record" (care65)
+        return judged(c, CriterionStatus.NOT_ON_RECORD, (f"{not_done}: no session documented",))
     # What this criterion reads, worded as the psychotherapy card words it (review 14 M2):
     # psychotherapy Procedures, visits (Encounters coded as psychotherapy) and referrals.
     return absent(

@@ -54,6 +54,7 @@ from __future__ import annotations
 import dataclasses
 
 from services import cards, thyroid_hormone_cautions, tolerability, unidentified_options
+from services.older_adult_cautions import falls_once
 from services.recommendation import Recommendation, Suggestion
 from services.rules import adjunct_harm, one_click_hold, postpartum_psychosis
 from services.rules.context import RuleContext
@@ -303,7 +304,7 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
             # as the measurement card's, services/phq9_no_total.py).
             ask = unscored.ask(ctx, blind)
             sections.append(
-                "**Current trial not measured:** "
+                f"{unscored.heading(blind)} "
                 + "; ".join(
                     f"{dose_since_text(t)} {unscored.unmeasured_text(ctx, t)}" for t in blind
                 )
@@ -383,7 +384,8 @@ def _rule(ctx: RuleContext) -> Recommendation | None:
     card = cards.make(
         TOPIC,
         summary=summary,
-        detail=cards.join_sections(*sections, *basis(ctx, evidence=evidence)),
+        # The falls record once per card (care65): the raise, adjunct and switch lines each had it.
+        detail=cards.join_sections(*falls_once(ctx, sections), *basis(ctx, evidence=evidence)),
         suggestions=found,
         evidence=evidence,
     )

@@ -31,6 +31,7 @@ from fhir_mapping.encounters import NOT_ATTENDED
 from fhir_mapping.record import DataDomain, FindingKind, PatientRecord, SourceRef
 from services import cards, suggestions, trial_count, young_age_treatments
 from services.maybe_psychotherapy import maybe_psychotherapy, maybe_words
+from services.not_done_psychotherapy import not_done_psychotherapy, not_done_words
 from services.psychotherapy_current import (
     PsychotherapyStanding,
     lapsed_referrals_line,
@@ -133,6 +134,7 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     revoked = revoked_line(found_now)
     unread = unread_words(unread_psychotherapy(ctx.record))
     maybe = maybe_words(maybe_psychotherapy(ctx.record))
+    not_done = not_done_words(not_done_psychotherapy(ctx.record))  # care65
     consider = CONSIDER
     past = found_now.past_course
     if unseen:
@@ -156,6 +158,9 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         absence = "psychotherapy booked but not attended"
     elif revoked is not None:
         absence = "psychotherapy referral revoked, no session on record"
+    elif not_done:  # intended, not given: never "none on record" beside it (care65)
+        absence = not_done
+        consider = ("ask why, or consider a CBT or IPT referral", "ask why, or consider CBT or IPT")
     else:
         # What this card reads, named (review 14 M2): psychotherapy Procedures, visits (an
         # Encounter whose type carries a psychotherapy code: fhir_mapping/encounters.py) and
@@ -237,6 +242,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
         seen = "No psychotherapy session is on record."
     elif lapsed is not None or revoked is not None:
         seen = "No psychotherapy session or open psychotherapy referral is on record."
+    elif not_done:
+        seen = f"No psychotherapy session is on record; {not_done}: ask why before referring."
     else:
         seen = (
             "No psychotherapy procedure, visit (an encounter coded as psychotherapy) or referral "
@@ -250,6 +257,8 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     if maybe and maybe not in seen and not unseen:
         # Named whatever else the card says of the record (care69), so it is never left out.
         seen += f" Also on record: {maybe}: confirm."
+    if not_done and not_done not in seen and not unseen:
+        seen += f" Also on record: {not_done}."
     # Below 18 the basis is NICE NG134's (an antidepressant only alongside a psychological
     # therapy), at the row's indicator, and no adult payer's TMS criterion follows (review s25
     # RA finding 7: CANMAT and Medicare LCD L37086 were named for a 13-year-old).

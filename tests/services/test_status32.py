@@ -157,9 +157,11 @@ def test_psychotherapy_with_no_readable_status_is_never_none_on_record(
 
 
 def test_psychotherapy_controls() -> None:
-    # Final: no psychotherapy card; not-done: none on record, said so as before.
+    # Final: no psychotherapy card; not-done: no session, named as recorded not done (care65:
+    # "none on record" claimed less than the record shows), never read as a session.
     assert _topic(_fixture_cards(_chart31("psychotherapy_final")), "psychotherapy") == []
     doc = _set_status(_chart31("psychotherapy_final"), ("Procedure",), "not-done", "90837")
     text = _text(_fixture_cards(doc))
-    assert "no psychotherapy procedure, visit or referral on record" in text
+    assert "recorded as not done" in text
+    assert "no psychotherapy procedure, visit or referral on record" not in text
     assert "(not read): confirm" not in text

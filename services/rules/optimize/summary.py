@@ -246,6 +246,13 @@ def unmeasured_summary(ctx: RuleContext, trial: Trial) -> str:
             f"{failed_short}; {of}: {act} before augmenting or switching",
             f"{failed_short}; {of}: {act}",
         )
+    checked = unscored.conflicted_summary(trial)
+    if checked:
+        return cards.fit_summary(
+            f"{failed}; {checked} before augmenting or switching",
+            f"{failed_short}; {checked} before augmenting or switching",
+            f"{failed_short}; {checked}",
+        )
     return cards.fit_summary(
         f"{failed}; {trial.ingredient} not measured yet: repeat the PHQ-9 before augmenting or "
         "switching",

@@ -17,6 +17,7 @@ from services import (
     hepatic_doses,
     inducers,
     lab_safety,
+    older_adult_cautions,
     renal_doses,
     sodium_history,
     tolerability,
@@ -341,6 +342,8 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
     # An inducer running beside options whose levels it lowers (review 12 recheck part 2 #10:
     # mirtazapine and vortioxetine offered beside carbamazepine with no word).
     induced = inducers.switch_line(ctx.record, names)
+    # Beers 2023 falls row beside SSRI / SNRI / TCA options at 65+ with a fall coded (care65).
+    falls = older_adult_cautions.switch_falls_line(ctx, names)
     return [
         *washout_switch.switch_lines(ctx.record, names),
         *lab_safety.switch_lines(ctx.record, ctx.policy, names),
@@ -349,6 +352,7 @@ def safety_lines(ctx: RuleContext, names: list[str]) -> list[str]:
         *([renal] if renal is not None else []),
         *([hepatic] if hepatic is not None else []),
         *([induced] if induced is not None else []),
+        *([falls] if falls else []),
     ]
 
 
