@@ -165,7 +165,7 @@ class DataGap:
     # The resource type of the feed a domain gap is of ("MedicationRequest": gap_feeds.
     # type_gaps), so a check can tell which kind of record was cut short without reading the
     # reason's wording (fix fetch65: a MedicationRequest search cut short leaves a drafted MAOI
-    # unchecked against the orders, order_checks/maoi_orders_unread.py). "" for a gap of one
+    # unchecked against the orders, order_checks/med_list_unread.py). "" for a gap of one
     # resource left out.
     feed_type: str = ""
 

@@ -243,12 +243,28 @@ def _latest_running(trials: Iterable[Trial]) -> dict[str, Trial]:
     return latest
 
 
+# Why a course known only from its fills "may be running" while the orders are unread (the
+# words of washout_exposures._orders_unread, which says the same on the MAOI card).
+FILLS_ONLY = "known only from its fills; its orders were not read"
+
+
+def _fills_only(trial: Trial) -> bool:
+    """Every record of `trial` is a fill (MedicationDispense)."""
+    return bool(trial.sources) and all(
+        s.resource_type == "MedicationDispense" for s in trial.sources
+    )
+
+
 def running(record: PatientRecord) -> list[Taking]:
     """What the patient takes on the as-of date: running courses, then undated active ones."""
     found = []
     halted = {d.ingredient: d for d in draft_tapers.stops_running(record)}
     for trial in _latest_running(record.trials).values():
         taking = Taking.of_trial(trial)
+        if record.orders_unread and not taking.ran_out and _fills_only(trial):
+            # Fix fetch66 (fetch65's washout rule on the interaction card): with the orders
+            # unread, fills show the drug handed over, not still taken: "may be running".
+            taking = dataclasses.replace(taking, ran_out=FILLS_ONLY)
         if (stop := halted.get(trial.ingredient)) is not None:
             taking = dataclasses.replace(taking, stopped_on=record.as_of, held=stop.timing.held)
         found.append(taking)

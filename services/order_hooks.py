@@ -121,6 +121,7 @@ from services.order_checks.labs import lab_checks
 from services.order_checks.lithium_ect import ect_draft_check
 from services.order_checks.maoi import maoi_check, toward_selected
 from services.order_checks.maoi_diet import fold_beside_washout, maoi_diet_check
+from services.order_checks.med_list_unread import critical_unread_check
 from services.order_checks.metabolic import metabolic_check
 from services.order_checks.model import (
     ABOVE,
@@ -220,7 +221,8 @@ def run_order_checks(
     hepatic = hepatic_card(ctx, selected)  # a liver code against the labels (review 12)
     pgx = pgx_card(ctx, selected)  # a CYP2C19 / CYP2D6 result against the labels (review 13 W4)
     for draft in selected:
-        found = maoi_check(ctx, draft, reported)
+        # A critical-interaction draft beside a medication list unread (fix fetch66).
+        found = maoi_check(ctx, draft, reported) or critical_unread_check(ctx, draft)
         if found is not None:
             by_topic.setdefault(found.topic, []).append(found)
         # Another product of one of the draft's ingredients running or on the same order

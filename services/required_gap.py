@@ -37,7 +37,7 @@ beside a lithium draft is not set aside as an earlier course's (order_checks/lit
 patient recorded deceased, the patient-status card is kept beside the critical card (finding 11).
 
 Review K65a finding 2 (fix fetch64): with the orders missing and no fill or statement showing a
-partner, a drafted MAOI (phenelzine, linezolid: order_checks/maoi_orders_unread.py) gave no
+partner, a drafted MAOI (phenelzine, linezolid: order_checks/med_list_unread.py) gave no
 critical card, so the 412 left the EHR showing nothing beside the most dangerous pairing this
 service checks. That check now gives a critical order-maoi-interaction card ("Current medication
 orders could not be read: phenelzine (MAOI) not checked against serotonergic drugs; confirm the

@@ -185,7 +185,8 @@ def gather(
     deadline = time.monotonic() + budget_seconds
     pages = next_pages(result.pages, request.fhirServer or "", result)
     if to_fetch or pages:
-        fetch(to_fetch, source, executor, deadline, result, pages=pages, problems=problems)
+        searched = frozenset(_kind_of_key(typed).values())
+        fetch(to_fetch, source, executor, deadline, result, pages, problems, searched)
     drafts = draft_order_resources(request)
     resolve_medications(source, executor, deadline, result, drafts, request.fhirServer)
     unknown_patient(request, result)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Executor, Future
 from typing import Any
 from urllib.parse import urljoin
@@ -28,6 +29,7 @@ from cds_hooks.fhir_data.fhir_source import (
 from cds_hooks.fhir_data.medication_references import unresolved_medications
 from cds_hooks.fhir_data.prefetch_gathered import Gathered
 from cds_hooks.fhir_data.prefetch_templates import template_type
+from cds_hooks.fhir_data.prefetch_types import suspect_types
 from cds_hooks.models.request import HookRequest
 from fhir_mapping.gaps import feed
 from fhir_mapping.request_resources import has_own_resource
@@ -100,12 +102,13 @@ def fetch(
     executor: Executor,
     deadline: float,
     result: Gathered,
-    *,
     pages: Sequence[tuple[str, tuple[str, ...], str]] = (),
     problems: Mapping[str, str] | None = None,
+    searched: AbstractSet[str] = frozenset(),
 ) -> None:
     """Fetch the absent keys and the prefetched Bundles' next pages, concurrently. The pages are
-    followed with the same limits as a fetched key (page count, size, the call's budget)."""
+    followed with the same limits as a fetched key (page count, size, the call's budget).
+    `searched`: the types the service's keys search for (`_own_type`)."""
     futures = {
         key: executor.submit(source.search, query, deadline=deadline) for key, query in to_fetch
     }
@@ -156,16 +159,19 @@ def fetch(
             result.mark_missing(key, fed, f"{first}FHIR server: {why}", failed=True)
             result.fatal_missing.add(key)
             continue
-        result.resources.extend(resources)
-        result.served.extend(resources)
+        kept = _own_type(resources, template_type(queries[key]), searched, [fed], result)
+        result.resources.extend(kept)
+        result.served.extend(kept)
         result.fetched.append(key)
         if isinstance(resources, SearchResults) and resources.incomplete:
             result.mark_incomplete([fed], f"fetching {key!r}: {resources.incomplete}")
     for key, kinds, future in page_futures:
         try:
             resources = _wait(future, deadline)
-            result.resources.extend(resources)
-            result.served.extend(resources)
+            own = kinds[0].partition(":")[0] if kinds else ""
+            kept = _own_type(resources, own, searched, kinds, result) if own else resources
+            result.resources.extend(kept)
+            result.served.extend(kept)
             result.fetched.append(f"{key} (next pages)")
             counted = result.page_counts.get(key)
             if isinstance(resources, SearchResults) and counted is not None:
@@ -192,6 +198,39 @@ def fetch(
             result.mark_incomplete(
                 kinds, f"the prefetched {key!r} Bundle's next pages could not be read ({why})"
             )
+
+
+def _own_type(
+    resources: list[dict[str, Any]],
+    kind: str,
+    searched: AbstractSet[str],
+    feeds: Sequence[str],
+    result: Gathered,
+) -> list[dict[str, Any]]:
+    """A fetched search's resources without the `include` entries of a type another of the
+    service's keys searches for (prefetch_types.suspect_types), that data left incomplete.
+
+    Fix fetch66 (fetch65's prefetch rule on the live path): the FHIR server's answer to the
+    MedicationRequest search carried a MedicationStatement marked `include` (no template of
+    the service asks for one), and with the MedicationStatement search itself failed it was
+    read, "sertraline is running" on an MAOI card as if the statements were read. What the
+    key's own search did not find is not read from another's; its own search (failed or not)
+    says what there is. search_bundles.page_resources has already left out the other types'
+    match entries; what remains of another type came as an include."""
+    suspect = suspect_types(kind, searched)
+    off = [r for r in resources if r.get("resourceType") in suspect] if suspect else []
+    if not off:
+        return resources
+    count = len(off)
+    kinds = ", ".join(sorted({str(r.get("resourceType")) for r in off}))
+    entries, hold = ("entry", "holds") if count == 1 else ("entries", "hold")
+    result.skipped += count
+    result.mark_incomplete(
+        feeds,
+        f"{count} included {entries} of the FHIR server's answer to the {kind} search {hold} "
+        f"{kinds}, searched for by another key: not read",
+    )
+    return [r for r in resources if r.get("resourceType") not in suspect]
 
 
 def resolve_medications(

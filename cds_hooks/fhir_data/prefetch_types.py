@@ -85,8 +85,7 @@ def key_types(
     if not found or found <= {kind} or (kind in found and found <= {kind, *_COMPANIONS}):
         return FITS
     read = list(resources)
-    suspect = frozenset(searched - {kind} - _REFERENCED - _COMPANIONS)
-    matches = _matches(value, suspect)
+    matches = _matches(value, suspect_types(kind, searched))
     carried = {id(r) for r in matches if _carries(kind, r)}
     if kind not in found and not carried:
         if all(r.get("resourceType") in _COMPANIONS for r in matches):
@@ -102,6 +101,14 @@ def key_types(
         if r.get("resourceType") not in {kind, *_COMPANIONS} and id(r) not in carried
     }
     return KeyTypes(excluded=tuple(r for r in read if id(r) in off)) if off else FITS
+
+
+def suspect_types(kind: str, searched: AbstractSet[str]) -> frozenset[str]:
+    """The types an `include` entry of a search for `kind` may not be read as (module
+    docstring): those another of the service's keys searches for, save what `kind`'s resources
+    point at and what travels with them. Read so by a prefetched Bundle (`key_types`) and by
+    a search the service ran itself (prefetch_fetch.fetch: fix fetch66)."""
+    return frozenset(searched - {kind} - _REFERENCED - _COMPANIONS)
 
 
 def _carries(kind: str, resource: Mapping[str, Any]) -> bool:

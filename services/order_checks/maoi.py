@@ -21,7 +21,7 @@ from services import (
 )
 from services.order_checks import maoi_held, maoi_mixed, maoi_running, maoi_summary
 from services.order_checks.maoi_diet import maoi_diet_check
-from services.order_checks.maoi_orders_unread import orders_unread_check
+from services.order_checks.med_list_unread import orders_unread_check
 from services.order_checks.model import MAOI, OrderCheck
 from services.recommendation import Indicator
 from services.rules.context import RuleContext
@@ -50,7 +50,7 @@ def maoi_check(
         found.append(conflict)
     if not found:
         # No partner in the data read: with the orders unread, that proves nothing (review K65a
-        # finding 2: maoi_orders_unread.py). Only for the whole check, not `toward_selected`'s.
+        # finding 2: med_list_unread.py). Only for the whole check, not `toward_selected`'s.
         return orders_unread_check(ctx, draft) if partners is None else None
     if all(maoi_held.past_washout(c) for c in found):
         return maoi_held.held_check(draft, found)  # only if the held drug is resumed

@@ -7,7 +7,7 @@ MedicationRequest (and, unless left out, by its fills), every key fetched (prefe
    is the search unread, named, and the second is left out and named (search_bundles.py).
 2. The MedicationRequest search failing with no fills on record was a 412: the EHR showed
    nothing beside a drafted MAOI. Now a critical card says the orders could not be read and
-   phenelzine was not checked (order_checks/maoi_orders_unread.py); a draft of no critical
+   phenelzine was not checked (order_checks/med_list_unread.py); a draft of no critical
    interaction kind keeps the 412.
 """
 

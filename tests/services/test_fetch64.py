@@ -2,7 +2,7 @@
 orders could not be read (the `medicationRequests` search failed: here an error OperationOutcome
 as the EHR's prefetch value) and no fill or statement showing a partner was a 412 (offline:
 OfflineInputError): the EHR showed nothing. Now a critical card says the orders could not be read
-and what was not checked (services/order_checks/maoi_orders_unread.py), kept alone by
+and what was not checked (services/order_checks/med_list_unread.py), kept alone by
 services/required_gap.py. Controls: a draft of no critical interaction kind keeps the 412; the
 partner found in the fills, or in the orders read, keeps the partner's card.
 """

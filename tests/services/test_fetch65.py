@@ -9,7 +9,7 @@ silent and never claiming more than the record shows.
 2. The orders search read only in part (an OperationOutcome `incomplete` warning, a
    MedicationStatement entry left out, total > entries), no fills, phenelzine drafted: only the
    MAOI diet card and the incomplete line. Now the critical "Current medication orders were read
-   only in part" card (order_checks/maoi_orders_unread.py, DataGap.feed_type).
+   only in part" card (order_checks/med_list_unread.py, DataGap.feed_type).
 3. A MedicationStatement marked `include` inside the medicationRequests prefetch was read as
    data ("sertraline is running"): no template of the service includes one, so it is left out
    and named as another type (cds_hooks/fhir_data/prefetch_types.py), the orders read in part.
