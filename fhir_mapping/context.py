@@ -21,7 +21,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from fhir_mapping import tms_removals
+from fhir_mapping import past_delivery, tms_removals
 from fhir_mapping.conditions import (
     DROPPED_VERIFICATION,
     abatement_date,
@@ -162,7 +162,8 @@ def clinical_context(
     records: set[ProcedureRecord] = set()
     conditions = list(conditions)
     for resource in conditions:
-        findings.update(condition_findings(resource, as_of=as_of))
+        # A delivery entry naming a past birth is marked so (past_delivery.py; fix preg65).
+        findings.update(past_delivery.marked(resource, condition_findings(resource, as_of=as_of)))
     # The diagnoses a psychotherapy session's kind may rest on (session_kinds.py), indexed once.
     chart = chart_conditions(conditions) if procedures else None
     for resource in procedures:

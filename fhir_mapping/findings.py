@@ -81,7 +81,9 @@ class Finding:
     visit_disposition: Disposition | None = None
     # A SELF_HARM finding read from a Condition's words that state it as past ("Remote SIB in
     # adolescence, none since", "SIB in remission": fhir_mapping/self_harm_past.py; recheck
-    # K27a s31, session 31 fix sib37): a risk factor to ask about, not a current act.
+    # K27a s31, session 31 fix sib37): a risk factor to ask about, not a current act. A DELIVERY
+    # finding of an undated Condition whose words say history ("History of postpartum
+    # hemorrhage"): a past birth, which ends no pregnancy (fhir_mapping/past_delivery.py, preg65).
     stated_past: bool = False
     # A SELF_HARM finding a visit reason's or a text-only Condition's words date before the visit
     # or entry ("Prior SA 2010, denies current SI" at an ED visit of 2026-11-20, "History of

@@ -302,8 +302,10 @@ def procedure_facts(
                 Finding(FindingKind.IMPLANTED_DEVICE, code, system, display, when, source)
             )
         elif kind == "delivery" and status == _DELIVERED:
-            # Ends a pregnancy coded before it (review 11 finding 11c); only once done.
-            findings.append(Finding(FindingKind.DELIVERY, code, system, display, when, source))
+            # Ends a pregnancy coded before it (review 11 finding 11c); only once done. One sent
+            # in words alone is named by them ("C-section": fix preg65, not an empty name).
+            shown = display or concept_text(concept, coded, lower=False)
+            findings.append(Finding(FindingKind.DELIVERY, code, system, shown, when, source))
         elif kind == "pregnancy-not-possible":  # a hysterectomy (recheck K7 s28 finding 9)
             findings.append(
                 Finding(FindingKind.PREGNANCY_NOT_POSSIBLE, code, system, display, when, source)

@@ -28,6 +28,12 @@ when the reason also has a `delivery-not-now` word (pregnancy now, previous, pla
 169762003 postnatal visit type counts only on a `finished` visit (a booked or ongoing one may be
 the one planned). A birth missed keeps a warning the clinician can dismiss: the safer error.
 
+Fix preg65 (recheck K68a finding 3 item 2): "postpartum day 2, plan discharge tomorrow" recorded no
+birth ("plan" blocked it). The plan words are now their own `delivery-planned` kind, which blocks a
+numbered postpartum day only when no `delivery-discharge` word ("discharge", "d/c home") is beside
+it: planning the discharge of the birth stay says the birth happened; a postpartum visit to come is
+never a numbered postpartum day (preg64's controls stay as they were).
+
 The finding is dated the visit's start, as visit_pregnancy.py dates its findings.
 """
 
@@ -47,6 +53,10 @@ Resource = Mapping[str, Any]
 _DELIVERY = "delivery"
 _NOT_NOW = "delivery-not-now"
 _APPLIES = "delivery-visit"
+# Plan words ("plan", "scheduled", "will") block a numbered postpartum day unless a discharge word
+# is beside them: "postpartum day 2, plan discharge tomorrow" is a birth now (fix preg65).
+_PLANNED = "delivery-planned"
+_DISCHARGE = "delivery-discharge"
 # The day's number right after "postpartum day" / "PPD#" ("PPD#2", "postpartum day #3"): without
 # it the words may be a plan ("discussed postpartum day plans": fix preg64).
 _DAY_NUMBER = re.compile(r"\s*#?\s*\d")
@@ -71,6 +81,8 @@ def _said(concept: object, applies_to: str) -> str | None:
     kinds = term_kinds(text, applies_to)
     if _DELIVERY not in kinds or _NOT_NOW in kinds or not _numbered_day(text, applies_to):
         return None
+    if _PLANNED in kinds and _DISCHARGE not in kinds:
+        return None  # a plan beside the day may be a visit to come, unless it is the discharge
     return concept_text(concept, coded, lower=False)
 
 

@@ -97,12 +97,9 @@ trimester of an O-code is not read (it says when the code was written, not how f
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 
 from fhir_mapping.ages import youngest
 from fhir_mapping.code_systems import ICD10CM
@@ -114,6 +111,8 @@ from fhir_mapping.pregnancy_tests import (
     level_words,
 )
 from fhir_mapping.record import DataDomain, DataGap, Finding, FindingKind, GapCause, Patient
+from services.gestation import gestation
+from services.past_births import past_births
 from services.policy import Policy
 
 _PREGNANCY = FindingKind.PREGNANCY
@@ -123,22 +122,6 @@ _NOT_PREGNANT = FindingKind.NOT_PREGNANT
 # The Pregnancy Status / EDD Observation's finding is windowed where it is read
 # (fhir_mapping/pregnancy.py: its EDD, or pregnancy_status_weeks after the status).
 _WINDOWED_AT_READ = "Observation"
-
-
-@dataclass(frozen=True, slots=True)
-class Gestation:
-    """Facts of data/gestation.csv (each row's source there)."""
-
-    edd_from_lmp_days: int
-    z3a_first_week: int
-    z3a_last_week: int
-
-
-@cache
-def gestation() -> Gestation:
-    text = resources.files("services").joinpath("data/gestation.csv").read_text("utf-8")
-    values = {row["name"]: int(row["value"]) for row in csv.DictReader(text.splitlines())}
-    return Gestation(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +145,8 @@ class PregnancyNow:
     # (quantitative at or above the cut-off, or a qualitative positive) past the pregnancy age
     # (module docstring, hCG tests): asked, never asserted as a pregnancy test.
     stale_marker: bool = False
+    # The deliveries that are past births, not this pregnancy's end (services/past_births.py).
+    past_births: frozenset[Finding] = frozenset()
 
     @property
     def stale_listed(self) -> bool:
@@ -347,7 +332,9 @@ def read(
     male = patient is not None and patient.sex == "male"
     # On a chart recorded male every hCG test is asked, a qualitative positive too (labs33 item 4).
     markers = [f for f in pregnancy if is_test(f) and (old or male)]
-    births = [f.onset for f in by_kind.get(_DELIVERY, ()) if f.onset is not None]
+    # A past birth ends no pregnancy (services/past_births.py; fix preg65).
+    past = past_births(by_kind.get(_DELIVERY, ()), pregnancy, began)
+    births = [f.onset for f in by_kind.get(_DELIVERY, ()) if f.onset is not None and f not in past]
     last_birth = max(births, default=None)
     window = timedelta(weeks=policy.mapping.pregnancy_status_weeks)
     ended = [f for f in pregnancy if last_birth and f.onset is not None and f.onset <= last_birth]
@@ -364,8 +351,8 @@ def read(
     dated = [(f, s) for f in current if (s := _start(f)) is not None]
     weeks = None
     if dated:
-        _, began = max(dated, key=lambda pair: (pair[0].onset or date.min, pair[1]))
-        weeks = (as_of - began).days // 7
+        _, week0 = max(dated, key=lambda pair: (pair[0].onset or date.min, pair[1]))
+        weeks = (as_of - week0).days // 7
     last_stale = None if current else _latest(stale)
     # A code its passed EDD ended is asked whatever its age (the EDD is within the postnatal
     # year, fhir_mapping/pregnancy.py); the age limit still holds.
@@ -383,6 +370,7 @@ def read(
         due_passed=due if by_due else None,
         denied=denied if last_stale is not None and last_stale in refuted else None,
         stale_marker=last_stale is not None and last_stale in markers,
+        past_births=past,
     )
 
 
@@ -395,6 +383,9 @@ def current_by_kind(
 ) -> tuple[dict[FindingKind, tuple[Finding, ...]], PregnancyNow | None]:
     """`by_kind` with only the current pregnancy findings, and the reading itself."""
     now = read(by_kind, as_of, policy, patient, gaps)
+    if now is not None and now.past_births:  # their recordedDate is no birth date (fix preg65)
+        births = tuple(f for f in by_kind.get(_DELIVERY, ()) if f not in now.past_births)
+        by_kind = {**by_kind, _DELIVERY: births}
     if now is None or len(now.current) == len(by_kind.get(_PREGNANCY, ())):
         return by_kind, now
     return {**by_kind, _PREGNANCY: now.current}, now

@@ -18,6 +18,7 @@ from services import pathway_options, pediatric_doses
 from services.card_format import and_list, plural
 from services.order_checks.labelled_use import outside_label
 from services.pregnancy_now import marker_words, stale_reason
+from services.rules.delivery_names import delivery_named
 from services.rules.perinatal import _latest
 from services.rules.populations import (
     _CAVEAT,
@@ -57,10 +58,7 @@ def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -
         else f"**Delivered on {delivery.onset.isoformat()}**"
     )
     counted = " counted from the visit" if delivery.visit is not None else ""
-    line = (
-        f"{head} ({delivery.display}, {delivery.coding}): postnatal year{counted} "
-        f"to {end.isoformat()}."
-    )
+    line = f"{head} ({delivery_named(delivery)}): postnatal year{counted} to {end.isoformat()}."
     if ended is not None:
         since = f" {ended.dated}" if ended.onset else ""
         line += (
