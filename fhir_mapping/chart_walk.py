@@ -30,8 +30,7 @@ from fhir_mapping.resource_routing import (
     wants_questionnaire_response,
 )
 from fhir_mapping.site_codes import SiteCodes
-from fhir_mapping.survey_look import may_be_survey
-from fhir_mapping.unknown_surveys import unknown_survey_gap
+from fhir_mapping.unknown_surveys import survey_category_codes, unknown_survey_gap
 from fhir_mapping.unnamed_conditions import unnamed_condition_gap
 from fhir_mapping.visit_reads import VisitReads
 
@@ -141,6 +140,7 @@ def walk_chart(
     pregnancy_visits: list[Resource] = []
     own: list[Resource] = []
     own_conditions: list[Resource] = []
+    survey_codes = survey_category_codes()  # (may_be_survey's, below)
     for resource in unique:
         kind = resource["resourceType"]
         subject = resource.get("subject")
@@ -189,10 +189,22 @@ def walk_chart(
                     or (asks and row_answer(resource) is not None)
                 ):
                     lookalikes.append(resource)
-                elif (
-                    may_be_survey(resource) and (survey := unknown_survey_gap(resource)) is not None
-                ):
-                    # A survey under a code nothing recognises may be a PHQ-9 (fix data68).
+                    continue
+                # A survey under a code nothing recognises may be a PHQ-9 (fix data68).
+                # survey_look.may_be_survey written out (issue 14, perf19: a call for each of
+                # the 10-year chart's 1,026 unread Observations): one category of one coding
+                # whose code is a string that is no survey code is no survey; any other shape
+                # is read in full by unknown_survey_gap (tests/fhir_mapping/test_perf19_walk.py
+                # pins this to may_be_survey).
+                try:
+                    (concept,) = resource["category"]
+                    (coding,) = concept["coding"]
+                    code = coding["code"]
+                except (KeyError, TypeError, ValueError):
+                    code = None  # another shape: read in full
+                if (not isinstance(code, str) or code in survey_codes) and (
+                    survey := unknown_survey_gap(resource)
+                ) is not None:
                     gaps.append(survey)
                 continue
             if reads is PREGNANCY_READER:  # review 10 finding 3

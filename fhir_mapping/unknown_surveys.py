@@ -78,6 +78,11 @@ def _category_codes() -> frozenset[str]:
     return frozenset(code for _, code in _table()[0])
 
 
+def survey_category_codes() -> frozenset[str]:
+    """The table's survey category codes (chart_walk's first look, as survey_look's)."""
+    return _category_codes()
+
+
 def _is_survey(resource: Mapping[str, Any]) -> bool:
     categories, _ = _table()
     codes = _category_codes()
