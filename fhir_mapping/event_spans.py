@@ -185,7 +185,7 @@ def _span(
 ) -> _Span:
     start = event.start
     kind = event.kind
-    unfilled = False  # span70 (feed_unfilled.py): an order the fill feed shows never filled
+    unfilled = closed_unshown = False  # span70/71 (feed_unfilled.py): never filled on a feed
     if kind is _DISPENSE:
         if event.days_supply is not None and event.days_supply > 0:
             # 2b, the usual fill, taken first: it covers its days of supply (issue 14).
@@ -199,6 +199,14 @@ def _span(
         if is_order and event.status != _ON_HOLD and fill_expected(event, fills_elsewhere):
             fill = first_fill_in_window(event, dispense_starts, order_starts, policy)
             unfilled = fill is None
+            if unfilled and event.status not in _OPEN:
+                # span71 (feed_unfilled.py): a closed one keeps its span (washout checks read
+                # it: maoi56), only marked no trial, when its stated end makes it (2a) or its
+                # refills bridge it (below); one ended by its recorded stop (2g) stays
+                # "duration to confirm" (s20, s21 RR).
+                closed_unshown, unfilled = True, False
+                if event.end is not None:
+                    event = closed_unfilled(event)
         if event.end is not None and not unfilled:
             if kind is _STATEMENT and event.status == _ON_HOLD:
                 # 2c: held, not taken: covered up to the end medications.py read (dateAsserted,
@@ -215,9 +223,7 @@ def _span(
             # as-of (review 6 finding 3).
             return _Span(event, key, start, max(as_of, start), None, False, start)
         open_ = event.status in (_OPEN if is_order else _OPEN_STATEMENT)
-        if unfilled and not open_:
-            event = closed_unfilled(event)  # never judged a trial (feed_unfilled.py)
-        elif is_order and not unfilled:
+        if is_order and not unfilled:
             fill = first_fill_in_window(event, dispense_starts, order_starts, policy)
         if fill is not None:
             # 2b: the dispenses carry the covered time, from the first fill on or after the order
@@ -301,10 +307,12 @@ def _span(
             following = _next_start(same_ingredient, start)
             if following is None or (switch is not None and switch < following):
                 following = switch
-            # span70: not for an order the fill feed shows never filled (feed_unfilled.py):
-            # refills never dispensed bridged a stopped order to the switch, 16 weeks "taken".
+            # span70: not for an open order the fill feed shows never filled (feed_unfilled.py;
+            # a closed one keeps its bridge for the safety checks, but is never judged a trial).
             if not unfilled and following is not None and supply_end < following <= authorised:
                 supply_end = following  # the refills bridged the time up to that record
+                if closed_unshown:  # span71: bridged, never filled: no trial (K69a finding 2)
+                    event = closed_unfilled(event)
             elif not open_:
                 note = (
                     f"{event.source}: {event.refills} refill(s) authorised but not shown as "
@@ -334,7 +342,7 @@ def _span(
                 f"from {start.isoformat()}"
             )
     if unfilled and event.end is not None and event.end < end:
-        end = max(event.end, start)  # span70: one fill at most, never past its stated end
+        end = max(event.end, start)  # span70 (open orders): never past its stated end
     if open_:
         from_supply = False
         if as_of > end:

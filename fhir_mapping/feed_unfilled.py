@@ -11,17 +11,24 @@ open, both on charts whose feed carries other drugs' fills (venlafaxine, lithium
 - a `stopped` or `completed` order stating no end had its authorised refills "bridge" the time
   up to the next antidepressant's order: 30 days x 4, never filled, 16 weeks adequate, failed.
 Now an open order with a stated end takes the open orders' reading (the stated end is one more
-bound on its authorised supply), and a closed one is counted one fill at most and never judged a
-trial: `closed_unfilled` names why (MedicationEvent.not_shown_taken), so a course of such orders
-only reads "not shown taken: confirm whether it was taken" (course_events._not_shown_taken), as
-an order on hold never filled does. The safer reading: a drug the record never shows dispensed is
-no failed trial toward TMS, and the course stays in view of the safety checks.
+bound on its authorised supply), and a closed one is never judged a trial: `closed_unfilled`
+names why (MedicationEvent.not_shown_taken), so a course of such orders only reads "not shown
+taken: confirm whether it was taken" (course_events._not_shown_taken), as an order on hold never
+filled does. The safer reading: a drug the record never shows dispensed is no failed trial toward
+TMS. The closed order keeps the span it had (span71: its stated end, its refills up to the next
+record): that is the time it may have been taken, which the washout and interaction checks read
+(89545bb9 cut it to one fill, and a phenelzine order stopped 10 days ago, never filled, lost the
+14-day washout card at a sertraline order: maoi56). A course with any fill or statement of the
+drug is judged as before (course_events._not_shown_taken needs every record an unshown order).
+A closed order with no stated end is marked only where its refills would bridge it to the next
+record; one ended by its recorded stop (rule 2g) keeps "duration to confirm" (s20, s21 RR).
 
 Only where the chart HAS a fill feed (unfilled_order.fill_feed): a chart sending orders only
 reads as before, the order being all the record has. Only an order a pharmacy fills for home, of
 a drug taken daily, with no adherence documented on it (unfilled_order.authorised_until), not a
 ward order (no pharmacy fills it for home), not a medication-list entry (reported, listed, from
-another organisation: no fill to expect here).
+another organisation: no fill to expect here), not an order written after its course's stated end
+(a past course put on record, s27 h02: span71).
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ def fill_expected(event: MedicationEvent, fills_elsewhere: bool) -> bool:
         and not event.listed_order
         and not event.patient_reported
         and not event.entry_dated
+        and not event.written_after_end
         and event.outside is None
     )
 

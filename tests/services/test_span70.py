@@ -10,7 +10,10 @@ it, filled monthly, is a failed adequate trial, so whether sertraline counts dec
 - Finding 6 (WRONG): a never-filled active order joined the failed trial it overlapped
   ("sertraline + venlafaxine together") and took the SSRI class off the switch list.
 Controls: the same course filled (s00, x01: two failed trials, TMS offered) and the order on
-hold (already "not shown taken").
+hold (already "not shown taken"). span71: the same orders on a chart sending orders only (o04,
+o11, o15: every dispense taken out, no fill feed) read as before, the order being all the record
+has; and a closed order never filled keeps its span for the washout checks (guarded by
+test_maoi56's c_phenelzine_order_stopped_10_days_ago_sertraline_sign, which 89545bb9 broke).
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ CONTROLS = {
     "s00_control": "filled monthly: two failed trials, TMS",
     "x01_completed_sameday_bounds_fills": "filled, bounds: two failed trials, TMS",
     "t15_nofill_on-hold": "on hold, never filled: not shown taken, as before",
+    "o04_orders_only_active_bounds90": "orders only, no fill feed: counted as before",
+    "o11_orders_only_stopped_no_end": "orders only, no fill feed: counted as before",
+    "o15_orders_only_stopped_bounds": "orders only, no fill feed: counted as before",
 }
 
 
@@ -74,3 +80,14 @@ def test_on_hold_unchanged() -> None:
     cards = _cards("t15_nofill_on-hold")
     assert _TMS not in cards
     assert "Not shown taken:** sertraline" in cards[_OPTIMIZE]["detail"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["o04_orders_only_active_bounds90", "o11_orders_only_stopped_no_end", "o15_orders_only_stopped_bounds"],
+)  # fmt: skip
+def test_orders_only_chart_reads_as_before(name: str) -> None:
+    # No fill feed at all: nothing shows a fill was expected, so the order still counts.
+    cards = _cards(name)
+    assert "sertraline" in cards[_TMS]["summary"], (name, cards[_TMS]["summary"])
+    assert "Not shown taken" not in cards[_OPTIMIZE]["detail"], name
