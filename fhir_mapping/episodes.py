@@ -140,9 +140,9 @@ from fhir_mapping.dose_timeline import _segments as _segments
 from fhir_mapping.dose_timeline import _timeline as _timeline
 from fhir_mapping.drug_table import drug_info
 from fhir_mapping.event_spans import ASSUMED_DAYS_WITHOUT_DURATION as ASSUMED_DAYS_WITHOUT_DURATION
-from fhir_mapping.event_spans import _cap_at_stated_ends, _past_span, _span, undated_past
 from fhir_mapping.event_spans import _days as _days
 from fhir_mapping.event_spans import _dispensed_in_window as _dispensed_in_window
+from fhir_mapping.event_spans import _past_span, _span, undated_past
 from fhir_mapping.event_spans import _Span as _Span
 from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.first_fill import span_order
@@ -151,6 +151,7 @@ from fhir_mapping.record import Intolerance, Role, Trial
 from fhir_mapping.renewal_fill import start_renewed_at_fill
 from fhir_mapping.same_day_dose import _combined_fill as _combined_fill
 from fhir_mapping.same_day_dose import _day_dose as _day_dose
+from fhir_mapping.stated_ends import _cap_at_stated_ends
 from fhir_mapping.stop_reasons import with_stop_reason
 from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup

@@ -3,7 +3,7 @@
 `_span` reads an event's stated end (2a), its supply: a dispense's days, an order's one fill and the
 refills the record shows were used (2b), an open order's or statement's run to as-of and the limits
 on held and stale `active` records (2c), and the one usual fill assumed for a record without any
-duration (2d); `_cap_at_stated_ends` stops supply already handed out at another record's stated end
+duration (2d); stated_ends._cap_at_stated_ends stops supply already handed out at another record's stated end
 of the drug (2a). `undated_past` and `_past_span` read a record dated only by the day it was entered
 whose status says the drug is not taken now (2e): a past course of unknown dates; a statement saying
 the drug is no longer taken runs nothing on at as-of (2f, `_stopped_by`). Apart because this is the
@@ -13,12 +13,13 @@ the rule text is episodes.py's docstring, which the comments here cite by number
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.feed_unfilled import closed_unfilled, fill_expected
 from fhir_mapping.first_fill import first_fill_after_silence, first_fill_in_window
 from fhir_mapping.medication_types import ORDER_ENDED, STATEMENT_STOPPED, TAKEN_NOW
 from fhir_mapping.policy import MappingPolicy
@@ -184,13 +185,29 @@ def _span(
 ) -> _Span:
     start = event.start
     kind = event.kind
+    unfilled = closed_unshown = False  # span70/71 (feed_unfilled.py): never filled on a feed
     if kind is _DISPENSE:
         if event.days_supply is not None and event.days_supply > 0:
             # 2b, the usual fill, taken first: it covers its days of supply (issue 14).
             return _Span(event, key, start, start + _days(event.days_supply), None, True)
         is_order, open_, said = False, False, ""
     else:
-        if event.end is not None:
+        is_order = kind is _ORDER
+        fill = None
+        # span70 (feed_unfilled.py): an order the chart's fill feed shows never filled is read
+        # so whatever its status or stated end; its stated end no longer returns first (2a).
+        if is_order and event.status != _ON_HOLD and fill_expected(event, fills_elsewhere):
+            fill = first_fill_in_window(event, dispense_starts, order_starts, policy)
+            unfilled = fill is None
+            if unfilled and event.status not in _OPEN:
+                # span71 (feed_unfilled.py): a closed one keeps its span (washout checks read
+                # it: maoi56), only marked no trial, when its stated end makes it (2a) or its
+                # refills bridge it (below); one ended by its recorded stop (2g) stays
+                # "duration to confirm" (s20, s21 RR).
+                closed_unshown, unfilled = True, False
+                if event.end is not None:
+                    event = closed_unfilled(event)
+        if event.end is not None and not unfilled:
             if kind is _STATEMENT and event.status == _ON_HOLD:
                 # 2c: held, not taken: covered up to the end medications.py read (dateAsserted,
                 # else the start), in view of the safety checks up to as-of.
@@ -198,7 +215,6 @@ def _span(
                 return _Span(event, key, start, max(as_of, held), None, False, held)
             # 2a: the stated end ends the course
             return _Span(event, key, start, event.end if event.end > start else start)
-        is_order = kind is _ORDER
         if is_order and event.status == _ON_HOLD:
             # 2c: an order on hold covers no time of its own (review 14 W6): its dispenses, if
             # any, carry the time taken, and the status says the drug is not taken now. Neither
@@ -207,9 +223,8 @@ def _span(
             # as-of (review 6 finding 3).
             return _Span(event, key, start, max(as_of, start), None, False, start)
         open_ = event.status in (_OPEN if is_order else _OPEN_STATEMENT)
-        fill = (
-            first_fill_in_window(event, dispense_starts, order_starts, policy) if is_order else None
-        )
+        if is_order and not unfilled:
+            fill = first_fill_in_window(event, dispense_starts, order_starts, policy)
         if fill is not None:
             # 2b: the dispenses carry the covered time, from the first fill on or after the order
             # (first_fill.py, review s23 RT finding 1: not the day it was written); a running
@@ -218,6 +233,10 @@ def _span(
         # An order stating its supply that no fill shows taken: rule 2c too (unfilled_order.py).
         # No fill in its window (orders34: a fill ten months on is no fill of it).
         supplied = authorised_until(event) if open_ else None
+        if open_ and unfilled and event.end is not None:
+            # span70: the stated end bounds its authorised supply, read as an open order's.
+            stated = max(event.end, start)
+            supplied = stated if supplied is None else min(supplied, stated)
         said = ""  # orders35: ONE_FILL (listed on a fill feed), else ORDERS_ONLY's note
         if open_ and (supplied is not None or not (event.days_supply and event.days_supply > 0)):
             # 2c: an `active` statement counts up to statement_confirmed_days (a patient's: one
@@ -288,8 +307,12 @@ def _span(
             following = _next_start(same_ingredient, start)
             if following is None or (switch is not None and switch < following):
                 following = switch
-            if following is not None and supply_end < following <= authorised:
+            # span70: not for an open order the fill feed shows never filled (feed_unfilled.py;
+            # a closed one keeps its bridge for the safety checks, but is never judged a trial).
+            if not unfilled and following is not None and supply_end < following <= authorised:
                 supply_end = following  # the refills bridged the time up to that record
+                if closed_unshown:  # span71: bridged, never filled: no trial (K69a finding 2)
+                    event = closed_unfilled(event)
             elif not open_:
                 note = (
                     f"{event.source}: {event.refills} refill(s) authorised but not shown as "
@@ -318,6 +341,8 @@ def _span(
                 f"{event.source}: no duration stated; counted {assumed_days} days "
                 f"from {start.isoformat()}"
             )
+    if unfilled and event.end is not None and event.end < end:
+        end = max(event.end, start)  # span70 (open orders): never past its stated end
     if open_:
         from_supply = False
         if as_of > end:
@@ -373,28 +398,3 @@ def _confirmed(event: MedicationEvent, start: date) -> date:
     """The day a statement last confirms its drug: its dateAsserted, else its start."""
     asserted = event.asserted
     return asserted if asserted is not None and asserted > start else start
-
-
-def _cap_at_stated_ends(spans: Sequence[_Span], starts: Sequence[date]) -> None:
-    """Rule 2a for supply already handed out: a supply-derived span running past an explicit end
-    of the same drug stops there, unless a record of the drug starts on or after that end and on
-    or before the span's end (the course went on). A fill handed over on the day the one before
-    runs out continues the course (review s23 RT finding 9: "before" cut the earlier fill at the
-    stated end and made a gap of the days between, on a course refilled every 30 days)."""
-    stated = sorted(
-        {s.event.end for s in spans if s.event.end is not None and s.event.kind is not _DISPENSE}
-    )
-    if not stated:
-        return
-    for span in spans:
-        if not span.from_supply:
-            continue
-        # Only the stated ends inside [start, end) can cut; `starts` is sorted, so "a record
-        # starts in [end, span end]" is one bisection (issue 14: a long course has many fills).
-        for end in stated[bisect_left(stated, span.start) :]:
-            if end >= span.end:
-                break
-            index = bisect_left(starts, end)
-            if index == len(starts) or starts[index] > span.end:
-                span.end = end
-                break

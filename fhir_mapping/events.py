@@ -169,6 +169,10 @@ class MedicationEvent:
     # (injection_courses.product_names): the product whose injection_intervals.csv row gives
     # its tail (ordered_injection_tail.py, fix psy62). None for every other record.
     injection_names: str | None = None
+    # An order written after the stated end of its own course (bounds before its authoredOn,
+    # review s27 RA finding 3): a past course put on record, no fill of it on this feed to
+    # expect (feed_unfilled.fill_expected, fix span71). False for every other record.
+    written_after_end: bool = False
 
     @property
     def mg_per_day_upper(self) -> float | None:

@@ -314,9 +314,16 @@ def events_of(
                 injection_names=None
                 if basis is not _INTERVAL or info.ingredient not in interval_rows()
                 else product_names(resource, medication),
+                written_after_end=kind is ORDER and _written_after(resource, end),
             )
         )
     return events
+
+
+def _written_after(resource: Mapping[str, Any], end: date | None) -> bool:
+    """Whether an order states an end before its authoredOn (MedicationEvent.written_after_end)."""
+    authored = parse_date(resource.get("authoredOn")) if end is not None else None
+    return authored is not None and end is not None and end < authored
 
 
 def _intolerance(

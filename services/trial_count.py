@@ -13,7 +13,6 @@ only reported by the patient was marked "to confirm" on the TMS criterion alone.
   validated scale shows response where the PHQ-9 does not (`disagreeing_text`), or a newer PHQ-9
   whose total and answers disagree reads as no failure on one reading (`form_text`). The reason is
   said in full by `confirm_lines`; a summary names the drug only.
-
 - a course judged by a PHQ-9 taken while another antidepressant also ran is named with it,
   "sertraline + escitalopram together" (`taken_with`; recheck 17-2 W4).
 
@@ -196,8 +195,9 @@ def _taken_with(trial: Trial, record: PatientRecord) -> tuple[Trial, ...]:
                 and t.start <= since
                 and day <= t.end
                 and t.on_hold is None
-                # An order nothing shows was taken (a plan, status unknown) measured nothing.
+                # A plan, status unknown, never filled (span70: feed_unfilled): measured nothing.
                 and t.verdict is not Verdict.NOT_A_TRIAL
+                and not t.feed_unfilled
                 and _antidepressant_dose(t)
             ),
             key=lambda t: t.start,

@@ -80,6 +80,7 @@ def test_medication_event_fields_are_in_the_order_medications_builds_them() -> N
         "sleep_purpose",  # a sig stating a sleep purpose (by keyword, default False)
         "injection_tail",  # lai62: a long-acting injection's tail (by keyword, default None)
         "injection_names",  # psy62: an ordered injection's product words (by keyword, None)
+        "written_after_end",  # span71: an order written after its stated end (by keyword)
     ]
 
 

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from fhir_mapping.explain import explain
-from fhir_mapping.record import PatientRecord
+from fhir_mapping.record import InadequacyReason, PatientRecord
 from services.packet import render_packet
 from services.policy import Policy
 from services.timeline import render_svg
@@ -106,12 +106,15 @@ def test_a_recorded_end_keeps_its_day_and_too_short() -> None:
     _, record = _evaluate(_with_stated_end(_chart(STOPPED)), STOPPED_AS_OF)
     (phenelzine,) = [t for t in record.trials if t.ingredient == "phenelzine"]
     assert not phenelzine.end_not_recorded
+    # span71 (fhir_mapping/feed_unfilled.py, review K69a finding 1): never filled while the
+    # chart's fill feed shows escitalopram filled, the stopped order with its stated end is no
+    # trial ("not shown taken"), where it read "too short"; its end keeps its day all the same.
+    assert InadequacyReason.NOT_SHOWN_TAKEN in phenelzine.reasons
     svg = _text(render_svg(record, policy=Policy()))
-    assert "Why: too short" in svg
     assert "on or before" not in svg
     page = _text(render_packet(record, Policy()))
     assert "on or before" not in page
-    assert "too-short" in explain(record)
+    assert "not-shown-taken" in explain(record)
 
 
 def _summary(cards: list[Doc], code: str) -> str:
