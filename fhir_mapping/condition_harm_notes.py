@@ -107,10 +107,14 @@ def harm_note_findings(
                 if kind is FindingKind.SUICIDAL_IDEATION and stated_past(text, on or as_of):
                     finding = replace(finding, verification=_past_mark())
                 found.setdefault(kind, finding)
-        held = psych_hold.hold_state(text)
+        # A hold stated as history in a note ("h/o 5150 holds", "involuntary commitment 2015")
+        # is past, the warning (psych_hold._past; session 42 fix text108, K70a finding 4).
+        written = (on or as_of).year
+        held = psych_hold.hold_state(text, written)
         if held is not None and _IDEATION not in read:
-            # A hold in the note, as in a visit reason (psych_hold.py; fix text107).
-            mark = _hold_mark(held == psych_hold.CURRENT)
+            # A hold in the note, as in a visit reason (psych_hold.py; fix text107); one ended
+            # with no current denial critical, one stated as history the warning (text108).
+            mark = _hold_mark(held, text)
             found.setdefault(
                 _IDEATION,
                 Finding(
@@ -130,10 +134,15 @@ def harm_note_findings(
 _IDEATION = FindingKind.SUICIDAL_IDEATION
 
 
-def _hold_mark(current: bool) -> str:
-    from fhir_mapping.visit_risk import HOLD, HOLD_ENDED  # no cycle at import
+def _hold_mark(held: str, text: str) -> str:
+    """HOLD for a hold in force; for one ended ("5150 hold released") the visit reason's mark
+    (visit_reason_kinds.ended_mark: critical unless denied now); for one only stated as history
+    ("h/o 5150 holds"), HOLD_ENDED, the past warning (fix text108)."""
+    from fhir_mapping.visit_risk import HOLD, HOLD_ENDED, ended_mark  # no cycle at import
 
-    return HOLD if current else HOLD_ENDED
+    if held == psych_hold.CURRENT:
+        return HOLD
+    return ended_mark(text) if held == psych_hold.ENDED else HOLD_ENDED
 
 
 def stated_past(text: str, on: date) -> bool:

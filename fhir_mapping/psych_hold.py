@@ -39,14 +39,16 @@ import re
 from functools import cache
 from importlib import resources
 
-from fhir_mapping.text_bounds import CLAUSE, SENTENCE, span_before
+from fhir_mapping import stated_terms
+from fhir_mapping.text_bounds import SENTENCE, span_before, span_end
 from fhir_mapping.text_negation import negated, normalise_text, term_pattern
 
-__all__ = ["CURRENT", "ENDED", "hold_state", "states_hold"]
+__all__ = ["CURRENT", "ENDED", "PAST", "hold_state", "states_hold"]
 
 # What `hold_state` gives (module docstring).
 CURRENT = "current"
 ENDED = "ended"
+PAST = "past"  # stated as history in a note (`_past`; fix text108)
 
 # A clause or a colon, the mark kept as a piece: what a hold number is read alone in ("Reason:
 # 5150", "SI: denies. 5150").
@@ -123,45 +125,116 @@ def _role(role: str) -> tuple[re.Pattern[str], ...]:
     return tuple(term_pattern(t) for t in _by_role().get(role, ()))
 
 
-# How many words after a hold (in its sentence) or before it (in its clause) a `not_placed` or
-# `ended` word is read in: its own words ("Baker Act not initiated", "5150 hold has been
-# released"), never a later clause's ("Baker Act initiated as pt declined voluntary admission").
-_NEAR_WORDS = 4
+# What bounds the words read as the hold's own (session 42 fix text108): a clause mark, a colon,
+# a bracket or a dash. "on 5150, declined PO meds", "Baker Act: pt declined", "on 5150 (declined
+# voluntary)", "on 5150 - medications discontinued" say the end or refusal of something else.
+_OWN = re.compile(r"[.;,:()\[\]]|\s-+\s|[\u2013\u2014]")
 
 
-def _first(window: str, role: str) -> int | None:
-    starts = [m.start() for p in _role(role) for m in p.finditer(window)]
-    return min(starts) if starts else None
+def _own_after(plain: str, end: int, upto: int) -> str:
+    """The words right after a hold up to the next hold (`upto`) or mark (`_OWN`), the hold's
+    own words (`hold_own`: "hold", "criteria", "has been") dropped from their front."""
+    after = plain[end:upto]
+    stop = _OWN.search(after)
+    return _own_dropped(after[: stop.start()] if stop else after)
+
+
+def _own_dropped(words: str) -> str:
+    own = _role("hold_own")
+    words = " ".join(words.split())
+    while (m := next((m for p in own if (m := p.match(words))), None)) is not None and m.end():
+        words = words[m.end() :].lstrip()
+    return words
+
+
+def _starts(words: str, role: str) -> bool:
+    return any(p.match(words) for p in _role(role))
 
 
 def _said_of(plain: str, start: int, end: int, upto: int, role: str) -> bool:
-    """Whether a `role` word stands within _NEAR_WORDS after the hold at plain[start:end] in its
-    sentence (before the next hold, at `upto`), or a `<role>_before` word within _NEAR_WORDS
-    before it in its clause ("released from 5150"). After the hold, a `placed` word first
-    ("Baker Act initiated as pt declined ...") keeps it placed; a `not_ended` phrase ("released
-    to the psych unit") is no end."""
-    after = plain[end:upto]
-    stop = SENTENCE.search(after)
-    after = " ".join(after[: stop.start()].split() if stop else after.split())
-    after = " ".join(re.sub(r"[,:]", " ", after).split()[:_NEAR_WORDS])
-    before = " ".join(span_before(plain, start, CLAUSE).split()[-_NEAR_WORDS:])
-    if any(p.search(before) for p in _role(f"{role}_before")):
+    """Whether a `role` word ("declined", "released") is said of the hold at plain[start:end]
+    itself (session 42 fix text108, K70a findings 1, 2): right after it, only its own words
+    between ("Baker Act declined", "5150 criteria not met", "5150 hold has been released"), or
+    a `<role>_before` word right before it ("released from 5150", "no longer on a legal hold").
+    A word past a comma, a colon, a bracket, a dash or another noun is another thing's ("5150
+    hold, IV removed", "pt on 1:1 sitter, declined dinner", "released from jail on 5150"): the
+    hold stands, the critical card the safer error. A `not_ended` phrase ("released to the psych
+    unit") is no end. A hold weighed ("consider 5150") answered by a clause that is only a
+    `not_placed_alone` phrase ("consider 5150, not indicated") is not placed."""
+    after = _own_after(plain, end, upto)
+    before = " ".join(re.split(_OWN, plain[:start])[-1].split())
+    before = _article_dropped(before)  # "no longer on a legal hold", "off the 5150"
+    if any(m.end() == len(before) for p in _role(f"{role}_before") for m in p.finditer(before)):
         return True
-    found = _first(after, role)
-    if found is None:
+    if role == "not_placed" and _weighed(before) and not after:
+        return _answered_alone(plain, end, upto)
+    if not _starts(after, role):
         return False
-    placed = _first(after, "placed")
-    if placed is not None and placed < found:
-        return False
-    if role == "ended":
-        return not any(m.start() == found for p in _role("not_ended") for m in p.finditer(after))
-    return True
+    return not (role == "ended" and _starts(after, "not_ended"))
 
 
-def hold_state(text: str) -> str | None:
+def _article_dropped(before: str) -> str:
+    words = before.split()
+    articles = set(_by_role().get("hold_article", ()))
+    while words and words[-1] in articles:
+        words.pop()
+    return " ".join(words)
+
+
+def _weighed(before: str) -> bool:
+    return any(m.end() == len(before) for p in _role("weighed") for m in p.finditer(before))
+
+
+def _answered_alone(plain: str, end: int, upto: int) -> bool:
+    """Whether the clause right after a weighed hold is a `not_placed_alone` phrase and nothing
+    else but a `not_placed_tail` ("consider 5150, not indicated at this time")."""
+    rest = plain[end:upto]
+    stop = _OWN.search(rest)
+    if stop is None:
+        return False
+    clause = rest[stop.end() :]
+    after = _OWN.search(clause)
+    clause = " ".join((clause[: after.start()] if after else clause).split())
+    for p in _role("not_placed_alone"):
+        if (m := p.match(clause)) is not None:
+            tail = clause[m.end() :].strip()
+            if not tail or any(q.fullmatch(tail) for q in _role("not_placed_tail")):
+                return True
+    return False
+
+
+def _still_held(plain: str, end: int) -> bool:
+    """Whether the words after an ended hold say the patient is still held or admitted ("5150
+    hold rescinded, pt now voluntary": a voluntary admission; fix text108, K70a finding 2)."""
+    rest = plain[end:]
+    return any(
+        not negated(rest, m.start(), m.end()) for p in _role("still_held") for m in p.finditer(rest)
+    )
+
+
+def _past(plain: str, start: int, year: int | None) -> bool:
+    """Whether a hold in a note written in `year` is stated as history (session 42 fix text108,
+    K70a finding 4): a `history_lead` word ("h/o", "hx", "prior") before it in its clause, or a
+    year before `year` in its sentence ("involuntary commitment 2015", "Baker Acted in 2018
+    after OD"). Never in a visit reason (`year` None): a reason's hold is today's."""
+    if year is None:
+        return False
+    lead = re.split(_OWN, plain[:start])[-1]
+    if any(p.search(lead) for p in stated_terms.patterns("history_lead")):
+        return True
+    sentence = span_before(plain, start, SENTENCE) + plain[start : span_end(plain, start, SENTENCE)]
+    return any(int(y) < year for y in _YEAR.findall(sentence))
+
+
+# A year in a note (1900-2099), as condition_harm_notes' `_YEAR`.
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def hold_state(text: str, year: int | None = None) -> str | None:
     """CURRENT when `text` states a hold or a 1:1 observation in force, not denied and not
-    declined; else ENDED when one it states was placed and has ended; else None (module
-    docstring). The safer reading first: any hold in force makes the whole text CURRENT."""
+    declined; else ENDED when one it states was placed and has ended; else PAST when one, in a
+    note written in `year`, is stated as history (`_past`); else None (module docstring). The safer reading
+    first: any hold in force makes the whole text CURRENT."""
     plain = normalise_text(text)
     spans = [(s, e) for s, e in _spans(plain) if not negated(plain, s, e)]
     state = None
@@ -169,7 +242,10 @@ def hold_state(text: str) -> str | None:
         upto = spans[i + 1][0] if i + 1 < len(spans) and spans[i + 1][0] > e else len(plain)
         if _said_of(plain, s, e, upto, "not_placed"):
             continue
-        if _said_of(plain, s, e, upto, "ended"):
+        if _past(plain, s, year):
+            state = state or PAST
+            continue
+        if _said_of(plain, s, e, upto, "ended") and not _still_held(plain, e):
             state = ENDED
             continue
         return CURRENT

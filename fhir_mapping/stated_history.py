@@ -302,6 +302,9 @@ def _denies_now(clause: str, names: Callable[[str], bool], after: str = "") -> b
     return not any(p.search(rest) for p in terms["current"])
 
 
+denies_now = _denies_now  # for an ended hold (visit_reason_kinds.ended_mark; fix text108)
+
+
 def _denies_risks(clause: str) -> bool:
     """Whether a clause only denies risks: it opens with a `denial` or `risk_denial` word and
     holds nothing but those, risks and `risk_gap`, `list_word` or `history_lead` words ("no

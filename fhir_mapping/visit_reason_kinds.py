@@ -18,6 +18,7 @@ from fhir_mapping import (
     psych_hold,
     self_harm_intent,
     self_harm_text,
+    stated_denied,
     stated_heading,
     stated_history,
     stated_report,
@@ -37,7 +38,9 @@ from fhir_mapping.od_lookalike import eye_sided, unless_bare
 from fhir_mapping.past_means import means_beside
 from fhir_mapping.record import FindingKind
 from fhir_mapping.self_harm_intent import UNDETERMINED
+from fhir_mapping.text_bounds import CLAUSE, pieces
 from fhir_mapping.text_lines import by_lines, readings
+from fhir_mapping.text_negation import normalise_text
 from fhir_mapping.tms_safety import concept_label
 
 Resource = Mapping[str, Any]
@@ -58,6 +61,23 @@ HOLD = "emergency hold or 1:1 observation"
 # released": psych_hold.ENDED; fix text107): a danger judged days ago, the past warning that asks
 # about current risk (services/past_answers.py), as a past SI denied now is.
 HOLD_ENDED = "emergency hold or 1:1 observation, since ended"
+
+# The same with no current denial beside it ("5150 hold released", "5150 lifted 11/29 per psych":
+# session 42 fix text108, lead's decision on K70a finding 5): a history with no current denial is
+# critical, and a hold released days ago is a recent assessment that found danger. The critical
+# card, worded for the hold, never "suicidal ideation" (services/risk_wording.py).
+HOLD_RELEASED = "emergency hold or 1:1 observation, since ended, no current denial"
+
+
+def ended_mark(text: str) -> str:
+    """HOLD_ENDED (the past warning) for an ended hold's text that denies risk now in a clause of
+    its own ("5150 released, denies SI/HI"), else HOLD_RELEASED (the critical card)."""
+    clauses = pieces(normalise_text(text), CLAUSE)
+    denied = any(
+        stated_history.denies_now(c.strip(), _names_any) or stated_denied.denied_finding(c)
+        for c in clauses
+    )
+    return HOLD_ENDED if denied else HOLD_RELEASED
 
 
 # What a reason gives: (kind, system, code, display, verification, the date a history its words
@@ -164,7 +184,7 @@ def _text_kinds(concept: object, side: Callable[[str], str] = str) -> Iterable[_
         yield FindingKind.SELF_HARM, "text", "", label, harm.value, written
     if held is not None and not ideation:
         # A hold ended, with no other risk word: the past warning (psych_hold.py; fix text107).
-        held_mark = HOLD if hold else HOLD_ENDED
+        held_mark = HOLD if hold else ended_mark(text)
         yield FindingKind.SUICIDAL_IDEATION, "text", "", label, held_mark, None
     if ideation:
         # Means beside the history keep it current, as in a note ("Hx SI 2015, none since; has a

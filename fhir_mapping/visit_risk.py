@@ -70,8 +70,10 @@ from fhir_mapping.stay_reason import stay_word
 from fhir_mapping.visit_reason_kinds import _KINDS, _concept_kinds, _od_side, _reason_kinds
 from fhir_mapping.visit_reason_kinds import HOLD as HOLD
 from fhir_mapping.visit_reason_kinds import HOLD_ENDED as HOLD_ENDED
+from fhir_mapping.visit_reason_kinds import HOLD_RELEASED as HOLD_RELEASED
 from fhir_mapping.visit_reason_kinds import PAST_DENIED as PAST_DENIED
 from fhir_mapping.visit_reason_kinds import _names_any as _names_any
+from fhir_mapping.visit_reason_kinds import ended_mark as ended_mark
 
 Resource = Mapping[str, Any]
 

@@ -74,6 +74,11 @@ _VISIT_PAST = "suicidal ideation"
 # The same of a hold placed and since ended (fhir_mapping/psych_hold.py; fix text107): its grounds
 # named as for a hold in force (risk_wording.coding_words), never "suicidal", never "denied".
 _HOLD_PAST = "emergency psychiatric hold or 1:1 observation, since ended"
+# What the TMS card says was found of it (fix text108: it said "records past suicidal ideation").
+_HOLD_FOUND = (
+    "a visit reason or note records an emergency psychiatric hold or 1:1 observation, since "
+    "ended, and a current denial or only its history"
+)
 # The same of a problem-list entry's past self-harm (`list_event`), and of a mix with it.
 _LIST_FOUND = "a problem-list entry records past self-harm, stated as past"
 _ANY_FOUND = (
@@ -181,6 +186,9 @@ def found(events: Iterable[RiskEvent]) -> str:
     if any(e.risk_factor for e in events):
         return _ACT_FOUND
     where = _where(events)
+    if all(e.past == _HOLD_PAST for e in events if e.past is not None) and where is not None:
+        # Never "past suicidal ideation" of a hold (fix text108, K70a finding 5).
+        return _HOLD_FOUND
     if where == "both" and any(_on_list(e) for e in events if e.past is not None):
         return _ANY_FOUND
     return {"visit": _VISIT_FOUND, "list": _LIST_FOUND, "both": _BOTH_FOUND}.get(where or "", FOUND)
@@ -202,8 +210,11 @@ def acts(event: RiskEvent) -> tuple[str, str] | None:
             f"past {event.past}: ask about current thoughts"
         )
     if event.past == _HOLD_PAST:
-        # A hold ended: no denial was written (fix text107).
-        return f"{event.past}: ask about current risk", "ask about current risk"
+        # A hold ended, denied now (fix text107); the brief form names it too (fix text108, K70a
+        # finding 7: "5150 lifted 11/29 per psych ...: ask about current risk" named no end).
+        return f"{event.past}, denied now: ask about current risk", (
+            "hold since ended: ask about current risk"
+        )
     if _at_visit(event):
         return f"past {event.past}, denied now: ask about current thoughts", (
             "ask about current thoughts"
@@ -261,6 +272,14 @@ def detail(policy: Policy, events: Iterable[RiskEvent] = ()) -> str:
                 "suicide attempt is a major risk factor for suicide, though not a current "
                 "finding: ask about current suicidal thoughts today and, if present, "
                 "complete a structured suicide risk assessment (C-SSRS). The card goes once an "
+                f"assessment on that day or later is recorded, or {days}."
+            )
+        if found(events) == _HOLD_FOUND:
+            return (
+                f"{_HOLD_FOUND[0].upper()}{_HOLD_FOUND[1:]}. A hold is placed for danger to "
+                "self, danger to others or grave disability: ask about current risk today and, "
+                "if present, complete a structured suicide risk assessment (C-SSRS). A hold "
+                "ended with no current denial is a critical card instead. The card goes once an "
                 f"assessment on that day or later is recorded, or {days}."
             )
         return (

@@ -136,6 +136,9 @@ def coding_words(finding: Finding) -> str:
     if finding.verification in (visit_risk.HOLD, visit_risk.HOLD_ENDED):
         # A hold or a sitter says danger, not which one (fhir_mapping/psych_hold.py, fix text103).
         return f"{finding.coding}; {_HOLD_BASIS}"
+    if finding.verification == visit_risk.HOLD_RELEASED:
+        # Ended, no current denial: the danger it was placed for is unassessed since (text108).
+        return f"{finding.coding}; {_HOLD_BASIS}; since ended, no current denial recorded"
     if not text_only(finding):
         return finding.coding
     intent = f"{_intent_words(finding)}, " if intent_unknown(finding) else ""
@@ -173,17 +176,21 @@ def ideation_words(finding: Finding) -> tuple[str, str, bool]:
     a current suicidal-ideation finding: where it was recorded (review 16 recheck U-b: an
     encounter diagnosis of an ED visit is not "on the problem list")."""
     name = summary_name(finding, "Suicidal ideation")
+    if finding.verification == visit_risk.HOLD_RELEASED:
+        # Named as the hold it was, never "suicidal ideation" (fix text108, K70a finding 5).
+        name = f"Emergency hold or 1:1, since ended ('{summary_name(finding, 'hold')}')"
     late = after_today(finding)
+    # Its grounds named (fix text103), an ended one's too, in a note too (fix text108).
+    held = finding.verification in (visit_risk.HOLD, visit_risk.HOLD_RELEASED)
+    coding = coding_words(finding) if held else finding.coding
     if finding.recorded:
-        held = finding.verification == visit_risk.HOLD  # its grounds named (fix text103)
-        coding = coding_words(finding) if held else finding.coding
         text = f"{finding.display} ({coding}), {recorded_where(finding)}{late}"
         return text, at_visit(finding, name), bool(finding.visit is not None or late)
     closed = "" if finding.state == "active" else ", recorded as no longer active"
     if finding.noted_on is not None:
         # Written in the entry's note: dated by the note, which is no onset (fix forms44).
         noted = f"note of {finding.noted_on.isoformat()}"
-        text = f"{finding.display} ({noted}) on the problem list ({finding.coding}){closed}"
+        text = f"{finding.display} ({noted}) on the problem list ({coding}){closed}"
         return text, f"{name} ({noted} on the problem list)", True
     text = f"{finding.display} on the problem list ({finding.coding}){closed}" + (
         late or ("" if finding.onset else ", no date recorded: counted as current")

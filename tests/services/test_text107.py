@@ -58,7 +58,7 @@ PSYCHOTIC_ONLY = {
     "e_voices_telling_him_to_kill_the_neighbour": "fixed",
 }
 
-# A hold since ended: the past warning, no critical card.
+# A hold since ended, no current denial: critical, named as the hold (text108; was the warning).
 ENDED = {
     "e_5150_hold_released": "fixed",
     "e_legal_hold_lifted": "fixed",
@@ -85,10 +85,13 @@ def test_psychotic_only(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(ENDED))
 def test_ended_hold_warns(name: str) -> None:
+    # Session 42 fix text108 (lead's decision on K70a 5): a hold ended with no current denial is
+    # critical, named as the hold; with a denial, the warning (test_text108.py).
     card = _cards(name).get("suicide-risk")
-    assert card is not None and card["indicator"] == "warning", (name, card)
-    assert "ask about current risk" in card["summary"]
+    assert card is not None and card["indicator"] == "critical", (name, card)
+    assert card["summary"].startswith("Emergency hold or 1:1, since ended"), card["summary"]
     assert "suicidal" not in card["summary"].lower()
+    assert "tms-referral" not in _cards(name)
 
 
 def test_every_chart_is_named_and_valid() -> None:
