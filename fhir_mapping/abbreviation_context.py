@@ -47,6 +47,7 @@ from importlib import resources
 
 from fhir_mapping.text_bounds import CLAUSE, span_after, span_before
 from fhir_mapping.text_negation import term_pattern
+from fhir_mapping.voices_verb import blank_voices_verb
 
 __all__ = ["blank_out_of_context"]
 
@@ -120,7 +121,9 @@ def _kept(text: str, start: int, end: int, context: _Context) -> bool:
 
 def blank_out_of_context(text: str) -> str:
     """`text` (lower case, normalised) with each abbreviation written in another meaning's context
-    blanked, same length (positions stay; module docstring)."""
+    blanked, same length (positions stay; module docstring). So is "voices" written as a verb
+    ("pt voices told to RTC": voices_verb.py, fix text109), another meaning of a term's word."""
+    text = blank_voices_verb(text)
     for context in _contexts():
         other_text = any(p.search(text) for p in context.text)
         for m in reversed(list(context.abbreviation.finditer(text))):

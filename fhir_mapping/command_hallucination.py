@@ -25,7 +25,7 @@ from importlib import resources
 
 from fhir_mapping.text_negation import negated, normalise_text
 
-__all__ = ["commands_self_harm"]
+__all__ = ["commands_self_harm", "role_words"]
 
 
 @cache
@@ -47,6 +47,11 @@ def _term(term: str) -> str:
     return body
 
 
+def role_words(role: str) -> str:
+    """The table's words of `role` as one alternation, longest first (voices_verb.py too)."""
+    return _either(role)
+
+
 def _either(role: str) -> str:
     terms = sorted(_by_role().get(role, ()), key=len, reverse=True)
     return "|".join(_term(t) for t in terms) or "(?!)"
@@ -54,11 +59,18 @@ def _either(role: str) -> str:
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    between = rf"(?:(?:{_either('between')})\s+)*"
-    lead = rf"(?:(?:{_either('object_lead')})\s+)?"
+    between = rf"(?:\s+(?:{_either('between')}))*"
+    lead = _either("object_lead")
+    # What joins the voice (and its `between` words) to the object: a `link` ("telling her to
+    # die"), a colon or opening quote ("CAH: kill self", "voices telling her 'kill
+    # yourself'"), or an `object_lead` alone ("voices say go kill yourself"); fix text109.
+    joint = (
+        rf"(?:\s+(?:{_either('link')})\s+(?:(?:{lead})\s+)?"
+        rf"|\s*[:'\"\u2018\u201c]+\s*(?:(?:{lead})\s+)?|\s+(?:{lead})\s+)"
+    )
     return re.compile(
-        rf"\b(?P<voice>{_either('voice')})\s+{between}(?:{_either('link')})\s+{lead}"
-        rf"(?:{_either('self_object')})"
+        rf"\b(?P<voice>{_either('voice')}){between}{joint}['\"\u2018\u201c]?"
+        rf"(?:{_either('self_object')})(?!\s+(?:{_either('not_after')})\b)"
     )
 
 

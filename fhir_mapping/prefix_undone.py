@@ -157,4 +157,22 @@ def _undone(text: str, start: int, end: int, *, lead_kept: bool) -> bool:
             if not _finding_after(after, phrase, own_denials=not lead_kept):
                 continue
         return True
-    return False
+    return _next_sentence_undoes(text, end, rest, phrase)
+
+
+def _next_sentence_undoes(text: str, end: int, rest: str, phrase: str) -> bool:
+    """Whether a denial limited to an earlier time ("denied SI last night.") is undone by the
+    next sentence opening with a lead word and the finding or an undo word ("Today with plan"):
+    the full stop ends the sentence, not what the denial covered; a clinician writes the two
+    times as two sentences as often as two clauses (recheck K70a finding 4, fix text109: it
+    was quiet, TMS offered). Only after a full stop, only a lead word opening the sentence
+    ("Today here for refill", "Today denies plan" stay denials)."""
+    close = end + len(rest)
+    if not _time_limited(rest) or text[close : close + 1] != ".":
+        return False
+    following = text[close + 1 :]
+    opening = _role("prefix_undo_lead").match(following.lstrip())
+    if opening is None:
+        return False
+    after = following.lstrip()[opening.end() :]
+    return _finding_after(span_after(after, 0, CLAUSE), phrase, own_denials=True)

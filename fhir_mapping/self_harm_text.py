@@ -98,6 +98,7 @@ from fhir_mapping.abbreviation_case import by_case
 from fhir_mapping.denial_governs import governs
 from fhir_mapping.denial_undone import denials_undone
 from fhir_mapping.od_lookalike import blank_lookalikes
+from fhir_mapping.preparatory_reason import with_ordinary_reason
 from fhir_mapping.quoted_answer import blank_answered_items
 from fhir_mapping.self_harm_context import asked, without_other_attempts, without_usual_doses
 from fhir_mapping.self_harm_denial import _denied, _masked, _negated, _said
@@ -190,6 +191,9 @@ def ideation(text: str) -> bool:
     # as that one, whose words say whose act it is: "mother wrote a suicide note before she
     # died" stays the mother's, "suicide note found" is read (fix text80).
     acts = [m for p in preparatory() for m in p.finditer(text)]
+    # One with an ordinary reason in its sentence ("gave away cat, moving to apartment") is not
+    # read; a bare one is (preparatory_reason.py, fix text109).
+    acts = [m for m in acts if not with_ordinary_reason(text, m.start(), m.end())]
     said += [(m, m.start(), m.start()) for m in acts if not _inside(m, acts)]
     return any(
         lead is not None
