@@ -57,7 +57,7 @@ from fhir_mapping.diagnosis_text import (
     says_in_remission,
 )
 from fhir_mapping.differential_text import DIFFERENTIAL, bipolar_to_rule_out
-from fhir_mapping.psychotic_current import stated_not_current
+from fhir_mapping.psychotic_current import stated_not_current, to_rule_out
 from fhir_mapping.record import Finding, FindingKind, SourceRef
 from fhir_mapping.text_lines import harm_ideation, harm_reading, risk_kinds
 
@@ -85,6 +85,7 @@ _SUBSTANCE_USE = FindingKind.SUBSTANCE_USE
 # 2015", "..., sober since": review s29 RQ4 finding 3; diagnosis_text.said_as_dated_past).
 _EPISODES = frozenset({FindingKind.ALCOHOL_SEDATIVE_WITHDRAWAL})
 _BIPOLAR = FindingKind.BIPOLAR
+_PSYCHOTIC = FindingKind.PSYCHOTIC
 _IN_REMISSION = FindingKind.SUBSTANCE_USE_IN_REMISSION
 # Text-only diagnoses that still count once resolved: bipolar disorder and the primary psychotic
 # disorders are lifelong (as their codes are, condition_codes.csv counts_when_resolved: an
@@ -120,7 +121,10 @@ _SEIZURE = FindingKind.EPILEPSY
 
 def _to_rule_out(kind: FindingKind, text: str) -> str | None:
     """ "differential" for bipolar disorder a text-only entry names after "r/o" / "rule out"
-    (differential_text.py; review s28 RJ finding 14), else None."""
+    (differential_text.py; review s28 RJ finding 14), or psychotic features after "r/o" or
+    "eval for" (psychotic_current.to_rule_out, fix psy64), else None."""
+    if kind is _PSYCHOTIC:
+        return DIFFERENTIAL if to_rule_out(text) else None
     return DIFFERENTIAL if kind is _BIPOLAR and bipolar_to_rule_out(text) else None
 
 

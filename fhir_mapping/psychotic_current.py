@@ -40,7 +40,7 @@ from fhir_mapping.record import FindingKind
 from fhir_mapping.safety_term_words import phrase
 from fhir_mapping.text_negation import normalise_text
 
-__all__ = ["not_current_psychotic", "said_not_current", "stated_not_current"]
+__all__ = ["not_current_psychotic", "said_not_current", "stated_not_current", "to_rule_out"]
 
 _PSYCHOTIC = FindingKind.PSYCHOTIC
 # The symptom words tms58 added: only these are read as not current by a cue, so "MDD with
@@ -128,3 +128,25 @@ def stated_not_current(text: str) -> bool:
         and not said_to_rule_out(text, _PSYCHOTIC)
         and _DISORDER not in text_kinds(text)
     )
+
+
+@cache
+def _questions() -> re.Pattern[str]:
+    """The `question` rows of data/visit_psychotic_words.csv ("eval for"), whole words."""
+    text = resources.files("fhir_mapping").joinpath("data/visit_psychotic_words.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    terms = [normalise_text(r["word"]) for r in rows if r["kind"] == "question"]
+    alternation = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
+
+
+def to_rule_out(text: str) -> bool:
+    """Whether every psychotic mention of `text` is one to rule out or to evaluate ("r/o
+    psychosis", "eval for psychosis", "rule out psychotic features": session 41 leftover, fix
+    psy64 finding 1). Such a mention stays read (TMS held, the safer: a psychosis being worked
+    up is what the TMS service must screen), but the record shows a question, not a finding:
+    the optimise card says "Possible psychotic features" (services/rules/optimize/
+    possible_psychotic.py). An evaluation cue reads as "r/o" does, for psychotic words only
+    (data/differential_cues.csv stays the other kinds' list)."""
+    said = _questions().sub("r/o", normalise_text(text))
+    return said_to_rule_out(said, _PSYCHOTIC)

@@ -83,6 +83,9 @@ def bipolar_reading(concept: object) -> tuple[str, str, str, str | None] | None:
             if row.kind is _BIPOLAR:
                 return system, code, display or row.display, None
     text = concept_text(concept, coded)
+    if text:
+        # "Manic Panic" (a hair-dye brand) names no mania (fix psy64 finding 3).
+        text = _causes()["lookalike"].sub(" ", normalise_text(text))
     if text and _BIPOLAR in risk_kinds(text) and not _named_cause(text):
         ruled = DIFFERENTIAL if bipolar_to_rule_out(text) else None
         return "text", "", concept_label(concept, coded), ruled
@@ -101,7 +104,7 @@ def _causes() -> dict[str, re.Pattern[str]]:
                 if r["kind"] == kind
             )
         )
-        for kind in ("cause", "keeps")
+        for kind in ("cause", "keeps", "lookalike")
     }
 
 

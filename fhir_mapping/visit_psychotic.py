@@ -24,8 +24,8 @@ diagnosis. Visits planned, booked, cancelled or entered in error record nothing.
 Session 41 review K66a findings 4-5 (fix tms62): "drug-induced psychosis 2015" (a year before
 the visit's) and "psychosis in brother" (a relative's) are no current feature; "hallucinating"
 and "paranoid" alone are read (visit_psychotic_text.py). "r/o psychosis" and "eval for
-psychosis" stay read with the psychotic headline: the cards have no "possible psychotic
-features" wording, and holding TMS is the safer reading. Since fix tms63 (recheck K68a 7)
+psychosis" stay read (holding TMS is the safer reading), marked `differential` since fix psy64:
+the optimise card says "Possible psychotic features" (psychotic_current.to_rule_out). Since fix tms63 (recheck K68a 7)
 "paranoid" is read only beside a psychotic context word ("feels paranoid at work" is not).
 """
 
@@ -41,6 +41,7 @@ from fhir_mapping.clinical_codes import condition_matches
 from fhir_mapping.clinical_records import ClinicalContext
 from fhir_mapping.condition_category import is_encounter_diagnosis
 from fhir_mapping.condition_dates import condition_onset
+from fhir_mapping.differential_text import DIFFERENTIAL
 from fhir_mapping.fhir_fields import (
     JSON_OBJECT,
     codings,
@@ -49,7 +50,7 @@ from fhir_mapping.fhir_fields import (
     parse_date,
     source_ref,
 )
-from fhir_mapping.psychotic_current import stated_not_current
+from fhir_mapping.psychotic_current import stated_not_current, to_rule_out
 from fhir_mapping.record import Finding, FindingKind
 from fhir_mapping.tms_safety import concept_label
 from fhir_mapping.visit_psychotic_text import names_psychotic, not_current_here
@@ -125,6 +126,8 @@ def _reason_finding(visit: Resource, chart: Sequence[Resource] | None) -> Findin
             display=f"{label} (reason for {when})",
             onset=start,
             source=source_ref(visit),
+            # "r/o psychosis": a question, held but named "possible" (fix psy64 finding 1).
+            verification=DIFFERENTIAL if system == "text" and to_rule_out(label) else None,
             recorded=REASON,
             onset_recorded=True,
         )

@@ -57,7 +57,10 @@ _PSYCHOTIC = FindingKind.PSYCHOTIC
 _IN_RELATIVE = re.compile(r"\s*in\s+(?P<who>[^()]+?)\s*$")
 
 
-_KINDS = ("word", "context_word", "lookalike", "context", "current", "shared")
+_KINDS = ("word", "context_word", "lookalike", "context", "current", "shared", "none_now")
+# A negation opening a clause ("no AH/VH now", "denies AH currently"): grammar, not a clinical term.
+_LEADING_NO = re.compile(r"^\s*(?:no|denies|denied|without)\s+")
+_NOW = re.compile(r"\b(?:now|currently|current|at present|presently)\b")
 
 
 @cache
@@ -150,6 +153,7 @@ def not_current_here(text: str, year: int | None) -> bool:
     def names(words: str) -> bool:
         return names_psychotic(words, context)
 
+    said = _without_none_now(said, names)
     if year is not None and not _stated_now(said, names):
         blanked, latest = past_clauses(said, names, act=True)
         if latest is not None and latest_day(latest).year < year:
@@ -160,3 +164,28 @@ def not_current_here(text: str, year: int | None) -> bool:
     if stated and any(shares_finding(c) or _asserted("shared", c) for c in clauses):
         return False  # "psychosis in brother, pt also": the patient's too
     return all(_relatives(c, names) for c in stated)
+
+
+def _none_now(clause: str, names: Callable[[str], bool]) -> bool:
+    """Whether normalised `clause` says no psychotic symptom now: a `none_now` row ("no current
+    symptoms", "currently none") or a negated psychotic word with a word of the present ("no
+    AH/VH now"). Fix psy64 finding 2."""
+    found = _patterns()["none_now"]
+    if found is not None and found.search(clause):
+        return True
+    lead = _LEADING_NO.match(clause)
+    return bool(lead and _NOW.search(clause) and not names(clause) and names(clause[lead.end() :]))
+
+
+def _without_none_now(said: str, names: Callable[[str], bool]) -> str:
+    """Normalised reason `said` with each clause after the first that says no psychotic symptom
+    now blanked (fix psy64 finding 2: "psychosis 2015, no current symptoms", "Hx psychosis
+    2015, currently none" were held as current: the present word of the denial kept the dated
+    episode current). What is left is read as before: "psychosis 2015" is past, "psychosis 2015,
+    now recurring" and "Hx psychosis, current AH" stay current (TMS held)."""
+    bounds = [0, *(m.end() for m in CLAUSE.finditer(said)), len(said)]
+    out = said
+    for a, b in list(zip(bounds, bounds[1:], strict=False))[1:]:
+        if _none_now(said[a:b].strip(" .;,"), names):
+            out = out[:a] + " " * (b - a) + out[b:]
+    return out

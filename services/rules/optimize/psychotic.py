@@ -1,13 +1,12 @@
-"""Psychotic depression: antidepressant plus antipsychotic at antipsychotic-range doses (STOP-PD)
-or ECT (CANMAT 2023 Table 3.6, para 215); no second antipsychotic; ECT after a failed
-combination.
+"""Psychotic depression: antidepressant plus antipsychotic at antipsychotic-range doses (STOP-PD) or
+ECT (CANMAT 2023 Table 3.6, para 215); no second antipsychotic; ECT after a failed combination.
 
-Puerperal psychosis (ICD-10-CM F53.1; review 11 finding 2) is not this card's: it is a psychiatric
-emergency with its own critical card (rules/postpartum_psychosis.py), and the unipolar STOP-PD
-regimen is not its default (bipolar link), so no optimise card is made. Catatonic features
-beside psychotic features keep the regimen as text only (antipsychotics can worsen catatonia:
-data/acute_risk.csv catatonia-antipsychotic), with the catatonia line and ECT (review 11
-finding 7)."""
+Puerperal psychosis (ICD-10-CM F53.1; review 11 finding 2) is not this card's: it is a
+psychiatric emergency with its own critical card (rules/postpartum_psychosis.py), and the
+unipolar STOP-PD regimen is not its default (bipolar link), so no optimise card is made.
+Catatonic features beside psychotic features keep the regimen as text only (antipsychotics can
+worsen catatonia: data/acute_risk.csv catatonia-antipsychotic), with the catatonia line and ECT
+(review 11 finding 7)."""
 
 from __future__ import annotations
 
@@ -32,6 +31,7 @@ from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import responding, running_antipsychotics, subtherapeutic
 from services.rules.optimize.dose import raise_dose
 from services.rules.optimize.orders import ect_suggestion, finding_refs, medication
+from services.rules.optimize.possible_psychotic import possible_summary
 from services.rules.optimize.switch import switch_section
 from services.rules.optimize.wording import dose_text, drop_text
 
@@ -151,6 +151,7 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
         )
     if young_ect.unnamed(ctx) is not None:
         summary = young_ect.psychotic_summary(ctx, finding.display)  # no ECT under 12
+    summary = possible_summary(psychotic) or summary  # "r/o psychosis": fix psy64
     if catatonia.findings(ctx):
         # Catatonia first (recheck 11 finding 4): ECT leads the summary, as in the plan.
         summary = catatonia.psychotic_summary(
