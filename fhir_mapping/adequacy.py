@@ -1,6 +1,8 @@
 """Was a course a fair test of the drug? Weeks at an adequate dose and the verdict of one trial.
 
-- weeks_at_adequate_dose = days in segments with mg/day >= the drug's minimum adequate dose / 7
+- weeks_at_adequate_dose = days of the longest continuous run at mg/day >= the drug's minimum
+  adequate dose / 7 (adequate_runs.py: a cut below the minimum or a supply gap breaks a run,
+  review K69a finding 3)
   (antidepressants: lower bound of the CANMAT 2023 range; augmentation agents: lower bound of
   their CANMAT 2023 target range). A dose range ("1-2 tablets": DoseSegment.mg_per_day_high)
   counts at its LOWER end, the dose the record shows for sure: adequacy is never claimed from the
@@ -28,8 +30,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
+from fhir_mapping.adequate_runs import adequate_runs, interrupted_note, run_reached
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -99,9 +102,16 @@ def judge(
                 adequate_days += days
             elif mg < minimum:
                 below = True
-    weeks = adequate_days / 7
     needed = policy.min_adequate_weeks * 7
     notes: list[str] = []
+    if minimum is not None and adequate_days:
+        # Only a dose HELD >= the minimum counts (adequate_runs.py, review K69a finding 3): the
+        # longest run, not the days added up across a cut below the minimum or a supply gap.
+        runs = adequate_runs(segments, minimum, cuts, policy.supply_gap_days)
+        if runs.longest < needed <= runs.total:
+            notes.append(interrupted_note(ingredient, runs, minimum))
+        adequate_days = runs.longest
+    weeks = adequate_days / 7
     if (
         info is not None
         and info.low_dose_use
@@ -169,15 +179,8 @@ def adequate_from(
     if minimum is None:
         return None
     needed = math.ceil(policy.min_adequate_weeks * 7)
-    counted = 0
-    for segment in segments:
-        if not _at_adequate_dose(segment, minimum):
-            continue
-        days = (segment.end - segment.start).days
-        if counted + days >= needed:
-            return segment.start + timedelta(days=needed - counted)
-        counted += days
-    return None
+    # The day a run at the dose reached it (adequate_runs.py, review K69a finding 3), as `judge`.
+    return run_reached(segments, minimum, needed, policy.supply_gap_days)
 
 
 def _at_adequate_dose(segment: DoseSegment, minimum: float) -> bool:

@@ -11,6 +11,7 @@ Re-exported by trial_table.py.
 from __future__ import annotations
 
 from fhir_mapping import scale_outcomes
+from fhir_mapping.adequate_runs import interrupted_in
 from fhir_mapping.drug_table import drug_info, fixed_course_words
 from fhir_mapping.level_adequacy import level_words
 from fhir_mapping.partial_response import partial_text
@@ -171,6 +172,11 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             if InadequacyReason.DOSE_UNKNOWN in trial.reasons:
                 return f"weeks at an adequate dose unknown {needs}"
             return f"weeks at an adequate dose unknown: {not_recorded} {needs}"
+        interrupted = interrupted_in(trial.ingredient, trial.notes)
+        if interrupted is not None:
+            # Runs that reach the weeks only added up (review K69a finding 3): not a trial held
+            # at the dose, nor a failed one; the clinician confirms (adequate_runs.py).
+            return f"{interrupted}; not counted as a failure"
         weeks = f"{weeks_text(trial.weeks_at_adequate_dose)} at an adequate dose {needs}"
         tapered = not_counting_taper(trial.ingredient, trial.notes)
         if tapered is not None:
