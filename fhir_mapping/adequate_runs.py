@@ -8,7 +8,12 @@ longest run of days at >= the minimum, and a run is broken by:
 - a known daily dose below the minimum, or one taken only as needed (no daily dose at all);
 - a stretch with no supply of at least MappingPolicy.supply_gap_days between two segments: the
   project's one fill-gap policy (review 6 finding 1: such a stretch is not time on the drug; a
-  shorter one is a late refill, time still on the drug, and the run goes on, uncounted).
+  shorter one is a late refill, time still on the drug, and the run goes on, uncounted). Not on
+  a dispense feed read only in part (`gap_days` None: refills_unread.py PARTIAL): the stretch
+  may be only the fills not read (adeq71: "interrupted by 8.6 weeks with no supply" beside "refill
+  data incomplete"); uncounted, it breaks nothing. Such a course is never counted as failed on
+  the runs joined: to stay >= 6 weeks apart and short of a run each, a 30-day stretch leaves
+  the PDC below 80 %, so adherence is "not known (refill data incomplete)".
 A dose raise between two adequate doses (50 -> 100 mg) is one run. Time at an unknown dose does
 not count and does not break a run (it may have been adequate: judge's DOSE_UNKNOWN says so).
 Days of a taper to a stop (`cuts`) neither count nor break: the run ends with the course.
@@ -54,7 +59,7 @@ def _walk(
     segments: Sequence[DoseSegment],
     minimum: float,
     cuts: Sequence[TaperSpan],
-    gap_days: int,
+    gap_days: int | None,
 ) -> list[tuple[DoseSegment, int, bool]]:
     """(segment, its counted days, whether a new run starts before it) of each adequate segment."""
     walked: list[tuple[DoseSegment, int, bool]] = []
@@ -62,7 +67,11 @@ def _walk(
     last_end: date | None = None
     for segment in segments:
         days = _counted(segment, cuts)
-        if last_end is not None and (segment.start - last_end).days >= gap_days:
+        if (
+            gap_days is not None
+            and last_end is not None
+            and (segment.start - last_end).days >= gap_days
+        ):
             broken = True
         last_end = max(last_end, segment.end) if last_end is not None else segment.end
         if days <= 0:
@@ -82,7 +91,7 @@ def adequate_runs(
     segments: Sequence[DoseSegment],
     minimum: float,
     cuts: Sequence[TaperSpan],
-    gap_days: int,
+    gap_days: int | None,
 ) -> Runs:
     """The course's runs at an adequate dose (module docstring)."""
     runs: list[int] = []
@@ -104,7 +113,9 @@ def adequate_runs(
                 breaks.append((mg, days))
         for before, after in zip(segments, segments[1:], strict=False):
             gap = (after.start - before.end).days
-            if gap >= gap_days and first <= before.end and after.start <= last:
+            if gap_days is None or gap < gap_days:
+                continue
+            if first <= before.end and after.start <= last:
                 breaks.append((None, gap))
     return Runs(tuple(runs), tuple(breaks))
 
@@ -113,7 +124,7 @@ def run_reached(
     segments: Sequence[DoseSegment],
     minimum: float,
     needed: int,
-    gap_days: int,
+    gap_days: int | None,
     cuts: Sequence[TaperSpan] = (),
 ) -> date | None:
     """The day a run at an adequate dose reached `needed` days (adequacy.adequate_from), else
