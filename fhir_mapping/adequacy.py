@@ -1,6 +1,8 @@
 """Was a course a fair test of the drug? Weeks at an adequate dose and the verdict of one trial.
 
-- weeks_at_adequate_dose = days in segments with mg/day >= the drug's minimum adequate dose / 7
+- weeks_at_adequate_dose = days of the longest continuous run at mg/day >= the drug's minimum
+  adequate dose / 7 (adequate_runs.py: a cut below the minimum or a supply gap breaks a run,
+  review K69a finding 3)
   (antidepressants: lower bound of the CANMAT 2023 range; augmentation agents: lower bound of
   their CANMAT 2023 target range). A dose range ("1-2 tablets": DoseSegment.mg_per_day_high)
   counts at its LOWER end, the dose the record shows for sure: adequacy is never claimed from the
@@ -28,8 +30,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 
+from fhir_mapping.adequate_runs import adequate_runs, interrupted_note, run_reached
 from fhir_mapping.drug_table import DrugInfo
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import (
@@ -59,13 +63,15 @@ def judge(
     intolerant: bool = False,
     as_needed: bool = False,
     cuts: Sequence[TaperSpan] = (),
+    partial_feed: bool = False,
 ) -> tuple[Verdict, tuple[InadequacyReason, ...], float, tuple[str, ...]]:
     """(verdict, reasons, weeks at an adequate dose, notes) of one course's dose segments.
     `as_needed`: every dosage line of the course says "as needed" (a drug whose low-dose use is
     as-needed only, DrugInfo.low_dose_only_as_needed, is a low-dose use only then).
     `cuts`: where the course steps off the drug (taper_weeks.course_cut of these segments, the
     caller's, kept on the trial as Trial.taper_cut for the timeline): those days are not
-    counted."""
+    counted. `partial_feed`: the dispense feed was read only in part, so a supply gap breaks no run
+    (adequate_runs.py)."""
     tapered_days = 0  # days of the taper at a dose that would otherwise count
     # One pass over the segments gathers every sum the verdict needs (issue 14).
     unknown_days = total_days = adequate_days = 0
@@ -99,9 +105,16 @@ def judge(
                 adequate_days += days
             elif mg < minimum:
                 below = True
-    weeks = adequate_days / 7
     needed = policy.min_adequate_weeks * 7
     notes: list[str] = []
+    if minimum is not None and adequate_days:
+        # Only a dose HELD >= the minimum counts (adequate_runs.py, review K69a finding 3): the
+        # longest run, not the days added up across a cut below the minimum or a supply gap.
+        runs = adequate_runs(segments, minimum, cuts, _gap_days(policy, partial_feed))
+        if runs.longest < needed <= runs.total:
+            notes.append(interrupted_note(ingredient, runs, minimum))
+        adequate_days = runs.longest
+    weeks = adequate_days / 7
     if (
         info is not None
         and info.low_dose_use
@@ -155,7 +168,10 @@ def judge(
 
 
 def adequate_from(
-    segments: Sequence[DoseSegment], minimum: float | None, policy: MappingPolicy
+    segments: Sequence[DoseSegment],
+    minimum: float | None,
+    policy: MappingPolicy,
+    partial_feed: bool = False,
 ) -> date | None:
     """The day the course became an adequate trial: the day its time at >= the minimum adequate
     dose reached policy.min_adequate_weeks (review 7 finding 6), else None.
@@ -169,35 +185,33 @@ def adequate_from(
     if minimum is None:
         return None
     needed = math.ceil(policy.min_adequate_weeks * 7)
-    counted = 0
-    for segment in segments:
-        if not _at_adequate_dose(segment, minimum):
-            continue
-        days = (segment.end - segment.start).days
-        if counted + days >= needed:
-            return segment.start + timedelta(days=needed - counted)
-        counted += days
-    return None
+    # The day a run at the dose reached it (adequate_runs.py, review K69a finding 3), as `judge`.
+    return run_reached(segments, minimum, needed, _gap_days(policy, partial_feed))
 
 
-def _at_adequate_dose(segment: DoseSegment, minimum: float) -> bool:
-    """A segment whose days count as weeks at an adequate dose (as `judge` counts them): a
-    known daily dose at or above the minimum, not taken only as needed."""
-    mg = segment.mg_per_day
-    return mg is not None and mg >= minimum and not segment.as_needed
+def _gap_days(policy: MappingPolicy, partial_feed: bool) -> int | None:
+    """The supply gap that breaks a run; none on a feed read in part (adequate_runs.py)."""
+    return None if partial_feed else policy.supply_gap_days
 
 
 def adequate_weeks_until(
-    segments: Sequence[DoseSegment], minimum: float | None, until: date
+    segments: Sequence[DoseSegment],
+    minimum: float | None,
+    until: date,
+    gap_days: int | None = None,
 ) -> float | None:
     """The weeks at an adequate dose before `until` (a TMS or ECT course's first session, which
-    ends the drug's scoring window: Trial.device_cut_on), counted as weeks_at_adequate_dose is;
-    None without a minimum. The weeks the verdict's scores cover (s25 RT finding 9: "41 weeks"
-    beside a verdict read on the scores up to week 19)."""
+    ends the drug's scoring window: Trial.device_cut_on), counted as weeks_at_adequate_dose is:
+    the longest run (adequate_runs.py; adeq71: it added the runs up across a cut below the
+    minimum). A supply gap breaks a run only when the caller gives `gap_days` (the services
+    callers hold no MappingPolicy: there it does not). None without a minimum. The weeks the
+    verdict's scores cover (s25 RT finding 9: "41 weeks" beside a verdict read on the scores up
+    to week 19)."""
     if minimum is None:
         return None
-    days = 0
-    for segment in segments:
-        if _at_adequate_dose(segment, minimum) and segment.start < until:
-            days += (min(segment.end, until) - segment.start).days
-    return days / 7
+    before = [
+        replace(segment, end=min(segment.end, until))
+        for segment in segments
+        if segment.start < until
+    ]
+    return adequate_runs(before, minimum, (), gap_days).longest / 7

@@ -326,7 +326,14 @@ def build_trials(
         ingredient, cluster = clusters[index]
         role = course_role(ingredient, cluster, courses, drug_lookup, as_of, policy)
         trial = _trial(
-            ingredient, cluster, role, drug_lookup, as_of, policy, matched.get(index, ())
+            ingredient,
+            cluster,
+            role,
+            drug_lookup,
+            as_of,
+            policy,
+            matched.get(index, ()),
+            partial_feed,  # a supply gap breaks no run (adequate_runs.py)
         )
         made[index] = with_stop_reason(alone_noted(trial, cluster), cluster.spans)
         courses.append((trial, cluster))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
+from fhir_mapping.no_baseline import response_possible
 from fhir_mapping.phq9_conflict_readings import conflicted_text, unsettled_words
 from fhir_mapping.scale_outcomes import moderate_from as _scale_moderate_from
 from fhir_mapping.scale_outcomes import remission_below as _scale_remission_below
@@ -286,6 +287,18 @@ class TrialOutcome:
         )
 
     @property
+    def response_not_ruled_out(self) -> bool:
+        """No baseline score, and the score on treatment could be a >= 50 % drop from one
+        (no_baseline.py, review K69a finding 4: PHQ-9 6 with no baseline was "failed"): the
+        response is not measurable, so no failure is shown."""
+        baseline, after = self.baseline, self.on_treatment
+        if baseline is not None and baseline.value is not None:
+            return False
+        if after is None or after.value is None:
+            return False
+        return response_possible(after.value, after.instrument)
+
+    @property
     @kept("_kept_outcome_inferred")
     def outcome_inferred(self) -> bool:
         """Counted as failed with no PHQ-9 on treatment: the failure was read from the course
@@ -346,8 +359,12 @@ class TrialOutcome:
         if on_treatment.value < self.outcome_remission_below:
             return False  # remission (the PHQ-9's cut-off, or the other scale's)
         baseline = self.baseline
-        if baseline is None or baseline.value is None or baseline.value == 0:
-            return True  # response unknown
+        if baseline is None or baseline.value is None:
+            # No baseline (review K69a finding 4): failed only when no baseline the scale allows
+            # makes the score a response (no_baseline.py); else "failure not shown".
+            return not self.response_not_ruled_out
+        if baseline.value == 0:
+            return True  # no drop from 0: no response
         floor = self.outcome_moderate_from
         if (
             baseline.value < floor

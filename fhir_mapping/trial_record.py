@@ -123,6 +123,7 @@ def _trial(
     as_of: date,
     policy: MappingPolicy,
     documented: Sequence[Intolerance] = (),
+    partial_feed: bool = False,
 ) -> Trial:
     spans = cluster.spans  # in _event_key order (`_cluster`)
     events = [s.event for s in spans]
@@ -237,6 +238,7 @@ def _trial(
             intolerant=intolerance is not None,
             as_needed=as_needed,
             cuts=cuts,
+            partial_feed=partial_feed,
         )
 
     # The days the weeks leave out, kept for the timeline (Trial.taper_cut): one cut, read twice.
@@ -340,7 +342,7 @@ def _trial(
             unconfirmed_order=_unconfirmed_order(spans),
             supply_out_since=_supply_out_since(spans, adherence, ongoing, as_of, policy),
             # Review 7 finding 6: only a PHQ-9 from this day on decides a failure (Trial.failed).
-            adequate_from=adequate_from(segments, minimum, policy)
+            adequate_from=adequate_from(segments, minimum, policy, partial_feed)
             if verdict is Verdict.ADEQUATE
             else None,
             written_dates=_written_dates(spans, start, end, ongoing),

@@ -11,6 +11,7 @@ Re-exported by trial_table.py.
 from __future__ import annotations
 
 from fhir_mapping import scale_outcomes
+from fhir_mapping.adequate_runs import interrupted_in
 from fhir_mapping.drug_table import drug_info, fixed_course_words
 from fhir_mapping.level_adequacy import level_words
 from fhir_mapping.partial_response import partial_text
@@ -128,6 +129,12 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         unit = " mg as needed" if as_needed else (f" {UG}/day" if ug else " mg/day")
         shown = below_minimum_dose(trial, ug)  # a sig's range as the dose cell writes it
         dose = "a dose" if low is None else f"{shown}{unit} for {weeks_text(low[1])}"
+        interrupted = interrupted_in(trial.ingredient, trial.notes)
+        if interrupted is not None and low is not None and f" at {shown}{unit}" in interrupted:
+            # The cut that broke the run is named in the "possibly adequate" words already
+            # (adeq71: "25 mg/day for 6 weeks, below ...; ... interrupted by 6 weeks at 25
+            # mg/day"): said once, as the too-short reason says it (the joins drop the repeat).
+            return f"{interrupted}; not counted as a failure"
         minimum = trial.min_adequate_mg
         line = (
             f"{ug_text(minimum)} {UG}/day"
@@ -171,6 +178,11 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
             if InadequacyReason.DOSE_UNKNOWN in trial.reasons:
                 return f"weeks at an adequate dose unknown {needs}"
             return f"weeks at an adequate dose unknown: {not_recorded} {needs}"
+        interrupted = interrupted_in(trial.ingredient, trial.notes)
+        if interrupted is not None:
+            # Runs that reach the weeks only added up (review K69a finding 3): not a trial held
+            # at the dose, nor a failed one; the clinician confirms (adequate_runs.py).
+            return f"{interrupted}; not counted as a failure"
         weeks = f"{weeks_text(trial.weeks_at_adequate_dose)} at an adequate dose {needs}"
         tapered = not_counting_taper(trial.ingredient, trial.notes)
         if tapered is not None:

@@ -231,11 +231,15 @@ def _reason_lines(ctx: RuleContext, trial: Trial) -> list[str]:
     # Session 21 F3 item 1: a course adequate only up to a stop whose day was not recorded; the
     # card asks for its length on the line that names it.
     ask = ": confirm how long it was taken" if trial_dates.duration_to_confirm(trial) else ""
-    lines = [
-        cards.reason_text(trial, r, mapping) + (ask if r is InadequacyReason.TOO_SHORT else "")
-        for r in trial.reasons
-        if r in FLAGGED_REASONS
-    ]
+    # Each said once: a dose cut that broke a run is in the "possibly adequate" words of both
+    # reasons (trial_verdict_text.reason_text, adeq71).
+    lines = list(
+        dict.fromkeys(
+            cards.reason_text(trial, r, mapping) + (ask if r is InadequacyReason.TOO_SHORT else "")
+            for r in trial.reasons
+            if r in FLAGGED_REASONS
+        )
+    )
     if trial.verdict is Verdict.ONGOING:
         poor = trial.adherence.status is AdherenceStatus.POOR
         if listing_said(trial):

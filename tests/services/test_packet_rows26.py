@@ -187,7 +187,9 @@ def test_an_onset_later_than_its_record_is_said_with_the_earlier_day() -> None:
 
 def test_the_pdc_says_it_covers_the_whole_course_beside_the_weeks_scored() -> None:
     packet = _packet(_chart("venlafaxine_gap_after_tms"), VISIT_DAY)
+    # "in all": the longest run at the dose (adeq70: the 60-day gap breaks it; it was 32.4 added
+    # up across the gap).
     assert (
-        "18 scored (to a TMS course from 25 Aug 2025); 32.4 in all poor; PDC 66 % over the whole "
+        "18 scored (to a TMS course from 25 Aug 2025); 21.1 in all poor; PDC 66 % over the whole "
         "course; no supply 60 days from 2025-09-16, after the weeks scored " in packet
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.episode import in_current_episode
 from fhir_mapping.policy import MappingPolicy
-from fhir_mapping.record import Trial
+from fhir_mapping.record import Trial, Verdict
 from services import cards, pathway_contraindications, pathway_options, tms_course, trial_count
 from services.card_format import plural
 from services.episode_trials import in_episode
@@ -336,6 +336,25 @@ def opening(ctx: RuleContext) -> list[str]:
             )
             + (": no PHQ-9 since it became adequate" if early else ": no PHQ-9 on treatment")
             + "; confirm the response with the patient."
+        )
+    unshown = [
+        t
+        for t in ctx.facts.episode_trials
+        if t.verdict is Verdict.ADEQUATE and t.remission is False and t.response_not_ruled_out
+    ]
+    if unshown:
+        # No baseline and a score that could still be a >= 50 % drop (fhir_mapping/
+        # no_baseline.py, review K69a finding 4): not counted as failed, and said why.
+        sections.append(
+            "**Failure not shown:** "
+            + ", ".join(
+                f"{t.ingredient} ({t.outcome_scale} {t.on_treatment.value} on "
+                f"{t.on_treatment.date.isoformat()})"
+                for t in unshown
+                if t.on_treatment is not None
+            )
+            + ": response not measurable (no PHQ-9 before the trial); confirm the response "
+            "with the patient."
         )
     # A counted trial the record leaves open (a stated reason that is not depression, an inducer
     # beside it): the summary marks it "to confirm", and here is why (services/trial_count.py;
