@@ -78,6 +78,21 @@ def test_psychosis_to_rule_out_is_possible_and_held(name: str) -> None:
     assert "assess before TMS" in _summary(cards, _OPTIMISE), name
 
 
+@pytest.mark.parametrize("name", sorted(POSSIBLE))
+def test_possible_psychosis_proposes_no_regimen_orders(name: str) -> None:
+    # Lead fix after psy64: the STOP-PD regimen and the ECT referral were one click beside
+    # "assess before ... antipsychotic augmentation"; the card names why none is proposed.
+    card = _cards(name)[_OPTIMISE]
+    assert not card.get("suggestions"), name
+    assert "Not proposed as orders yet" in card["detail"], name
+
+
+def test_found_psychosis_still_proposes_the_regimen() -> None:
+    labels = [s["label"] for s in _cards("e_Psychosis")[_OPTIMISE].get("suggestions", [])]
+    assert any(label.startswith("Add olanzapine") for label in labels), labels
+    assert "Refer for ECT evaluation" in labels, labels
+
+
 @pytest.mark.parametrize("name", sorted(PSYCHOTIC_HELD))
 def test_current_psychotic_features_hold_tms(name: str) -> None:
     cards = _cards(name)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from fhir_mapping.record import Finding
 from services import cards
+from services.recommendation import Suggestion
 
 # FHIR R4 condition-ver-status codes of a diagnosis not (yet) confirmed.
 _SUSPECTED = frozenset({"differential", "provisional", "unconfirmed"})
@@ -29,4 +30,20 @@ def possible_summary(psychotic: Sequence[Finding]) -> str | None:
         f"Possible psychotic features ({psychotic[0].display}): assess before TMS / "
         "antipsychotic augmentation",
         "Possible psychotic features: assess before TMS / antipsychotic augmentation",
+    )
+
+
+def held_until_assessed(
+    psychotic: Sequence[Finding], found: list[Suggestion], sections: list[str]
+) -> None:
+    """With a suspected psychosis only, drop the antipsychotic-range regimen and ECT proposed so far
+    (psy64 leftover: "r/o psychosis" kept them one click beside "assess before ... antipsychotic
+    augmentation"). A psychotic-depression regimen treats a psychosis found, not one asked about;
+    the card still describes it, and the dose raises proposed after this point stay."""
+    if possible_summary(psychotic) is None or not found:
+        return
+    found.clear()
+    sections.append(
+        "**Not proposed as orders yet:** the antipsychotic-range regimen and ECT above are for "
+        "psychotic features found; the record shows them only as a question: assess first."
     )

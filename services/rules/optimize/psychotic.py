@@ -31,7 +31,7 @@ from services.rules.optimize.card import TOPIC, basis, card_evidence, opening
 from services.rules.optimize.courses import responding, running_antipsychotics, subtherapeutic
 from services.rules.optimize.dose import raise_dose
 from services.rules.optimize.orders import ect_suggestion, finding_refs, medication
-from services.rules.optimize.possible_psychotic import possible_summary
+from services.rules.optimize.possible_psychotic import held_until_assessed, possible_summary
 from services.rules.optimize.switch import switch_section
 from services.rules.optimize.wording import dose_text, drop_text
 
@@ -171,9 +171,9 @@ def psychotic_depression(ctx: RuleContext) -> Recommendation | None:
             sections.append(young_ect.section(ctx))
     else:
         sections.append("**ECT:** a referral is already open; not proposed again.")
-    # An ECT course on record is named beside the ECT proposal, with its dates and PHQ-9s
-    # (review 6 finding 7): a course that failed in this episode is the ECT service's to weigh.
+    # An ECT course on record is named beside the ECT proposal (review 6 finding 7).
     sections.append(pathway_options.ect_history(ctx.record, ctx.policy, facts.episode_start).line)
+    held_until_assessed(psychotic, found, sections)  # "r/o psychosis": no regimen one click
     for t in subtherapeutic(ctx):
         raise_dose(ctx, t, sections, found)
     for t in facts.ongoing_trials:
