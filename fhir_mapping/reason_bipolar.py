@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -130,12 +130,12 @@ def wants_visit(resource: Resource) -> bool:
     return any(bipolar_reading(c) is not None for c in reasons)
 
 
-def _reasons(resource: Resource, chart: Sequence[Resource] | None) -> list[object]:
-    return [
-        *one_or_many(resource.get("reasonCode")),
-        *referenced_reasons(resource, chart),
-        *diagnosis_reasons(resource, chart),
-    ]
+def _reasons(resource: Resource, chart: Sequence[Resource] | None) -> Iterator[object]:
+    """The reasons in order, each kind read only when no earlier one named bipolar disorder:
+    the references are looked up in the chart only then (issue 14)."""
+    yield from one_or_many(resource.get("reasonCode"))
+    yield from referenced_reasons(resource, chart)
+    yield from diagnosis_reasons(resource, chart)
 
 
 def _drug(resource: Resource) -> str:
@@ -148,9 +148,10 @@ def _drug(resource: Resource) -> str:
     return display.strip() if isinstance(display, str) and display.strip() else "a drug"
 
 
-def _where(resource: Resource) -> tuple[date | None, str, str] | None:
-    """(date, `Finding.recorded`, the words naming where) of a visit or an order whose reasons
-    are read, else None (no visit took place, an order entered in error, another type)."""
+def _where(resource: Resource) -> tuple[date | None, str] | None:
+    """(date, `Finding.recorded`) of a visit or an order whose reasons are read, else None (no
+    visit took place, an order entered in error, another type). The words naming where are
+    written (`_words`) only once a reason names bipolar disorder (issue 14)."""
     kind = resource.get("resourceType")
     status = resource.get("status")
     if kind == "Encounter":
@@ -158,8 +159,7 @@ def _where(resource: Resource) -> tuple[date | None, str, str] | None:
             return None
         period = resource.get("period")
         start = parse_date(period.get("start")) if isinstance(period, JSON_OBJECT) else None
-        when = f"the visit on {start.isoformat()}" if start is not None else "a visit"
-        return start, VISIT_REASON, f"reason for {when}"
+        return start, VISIT_REASON
     if kind not in _ORDERS or status == "entered-in-error":
         return None
     written = resource.get("authoredOn") or resource.get("dateAsserted")
@@ -167,17 +167,27 @@ def _where(resource: Resource) -> tuple[date | None, str, str] | None:
         period = resource.get("effectivePeriod")
         written = period.get("start") if isinstance(period, JSON_OBJECT) else None
         written = written or resource.get("effectiveDateTime")
-    day = parse_date(written)
+    return parse_date(written), ORDER_REASON
+
+
+def _words(resource: Resource, day: date | None, recorded: str) -> str:
+    """The words naming where a reason was read: "reason for the visit on 2025-05-20", "reason
+    for the order of lamotrigine 100 MG Oral Tablet of 2025-05-20"."""
+    if recorded == VISIT_REASON:
+        when = f"the visit on {day.isoformat()}" if day is not None else "a visit"
+        return f"reason for {when}"
     dated = f" of {day.isoformat()}" if day is not None else ""
-    what = "order" if kind == "MedicationRequest" else "medication statement"
-    return day, ORDER_REASON, f"reason for the {what} of {_drug(resource)}{dated}"
+    what = (
+        "order" if resource.get("resourceType") == "MedicationRequest" else "medication statement"
+    )
+    return f"reason for the {what} of {_drug(resource)}{dated}"
 
 
 def _finding(resource: Resource, chart: Sequence[Resource] | None) -> Finding | None:
     where = _where(resource)
     if where is None:
         return None
-    day, recorded, words = where
+    day, recorded = where
     for concept in _reasons(resource, chart):
         read = bipolar_reading(concept)
         if read is None:
@@ -189,7 +199,7 @@ def _finding(resource: Resource, chart: Sequence[Resource] | None) -> Finding | 
             system=system,
             # The card names it as recorded and where: "Bipolar II disorder (reason for the
             # visit on 2025-05-20)".
-            display=f"{label} ({words})",
+            display=f"{label} ({_words(resource, day, recorded)})",
             onset=day,
             source=source_ref(resource),
             verification=verification,

@@ -44,7 +44,13 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from fhir_mapping.clinical_codes import any_code_in, procedure_codes, term_kinds, terms
+from fhir_mapping.clinical_codes import (
+    ProcedureCode,
+    any_code_in,
+    procedure_codes,
+    term_kinds,
+    terms,
+)
 from fhir_mapping.fhir_fields import JSON_OBJECT, codings, concept_text, source_ref
 from fhir_mapping.record import Finding, FindingKind
 
@@ -97,47 +103,50 @@ def _numbered_day(text: str, applies_to: str) -> bool:
 
 
 def wants_delivery_visit(visit: Resource) -> bool:
-    """Cheap: whether a visit's type or reason might record a delivery (read in `findings`)."""
-    return any(True for _ in findings(visit, date.min))
+    """Cheap: whether a visit's type or reason might record a delivery (read in `findings`).
+    Only the reading, without the finding's source and words (issue 14: every visit asks)."""
+    return _delivery(visit) is not None
 
 
-def findings(visit: Resource, start: date) -> Iterator[Finding]:
-    """The delivery findings of the visit's type and reason words (module docstring)."""
-    source = source_ref(visit)
-    words = f"visit of {start.isoformat()}"
+def _delivery(visit: Resource) -> tuple[str, ProcedureCode | None, str] | None:
+    """(`Finding.recorded`, the coded row or None, the words as written) of the first type or
+    reason recording a delivery (module docstring), else None."""
+    if "type" not in visit and "reasonCode" not in visit:
+        return None  # no type and no reason: nothing to read
     table = procedure_codes()
     finished = visit.get("status") == _FINISHED
     for concept in _concepts(visit, "type"):
         row = any_code_in(codings(concept), table)
         if row is not None and row.kind == _DELIVERY and finished:
-            yield Finding(
-                FindingKind.DELIVERY,
-                row.code,
-                row.system,
-                row.display,
-                start,
-                source,
-                recorded=TYPE,
-                visit=words,
-            )
-            return
+            return TYPE, row, ""
         said = _said(concept, _APPLIES)
         if said is not None:
-            yield Finding(
-                FindingKind.DELIVERY, "", "", said, start, source, recorded=TYPE, visit=words
-            )
-            return
+            return TYPE, None, said
     for concept in _concepts(visit, "reasonCode"):
         said = _said(concept, _APPLIES)
         if said is not None:
-            yield Finding(
-                FindingKind.DELIVERY,
-                "",
-                "",
-                said,
-                start,
-                source,
-                recorded=REASON_WORDS,
-                visit=words,
-            )
-            return
+            return REASON_WORDS, None, said
+    return None
+
+
+def findings(visit: Resource, start: date) -> Iterator[Finding]:
+    """The delivery findings of the visit's type and reason words (module docstring)."""
+    read = _delivery(visit)
+    if read is None:
+        return
+    recorded, row, said = read
+    source = source_ref(visit)
+    words = f"visit of {start.isoformat()}"
+    if row is not None:
+        yield Finding(
+            FindingKind.DELIVERY,
+            row.code,
+            row.system,
+            row.display,
+            start,
+            source,
+            recorded=recorded,
+            visit=words,
+        )
+        return
+    yield Finding(FindingKind.DELIVERY, "", "", said, start, source, recorded=recorded, visit=words)
