@@ -47,6 +47,16 @@ CRITICAL = {
     "e_Denies_SI_previously_currently_with_plan_to_OD": "control",
     "e_passive_thoughts_about_dying": "control",
     "e_voices_telling_her_to_cut_herself": "control",
+    # Recheck K72a findings 1-2 (lead fix): moving, retiring, hospice, terminal illness, DNR and
+    # coworkers are no ordinary reason any more (risk factors and euphemisms: "moving on");
+    # these acts are read again, the safer error (test_k72.py).
+    "e_gave_away_cat_moving_to_apartment": "control",
+    "e_texted_goodbye_to_coworkers_moving_to_Ohio": "control",
+    "e_goodbye_texts_to_coworkers_at_last_shift": "control",
+    "e_goodbye_message_from_hospice_chaplain": "control",
+    "e_called_sister_to_say_goodbye_before_moving": "control",
+    "e_getting_her_affairs_in_order_hospice": "control",
+    "e_put_affairs_in_order_terminal_cancer_DNR": "control",
 }
 
 QUIET = {
@@ -54,14 +64,7 @@ QUIET = {
     "e_wrote_a_will_with_lawyer": "fixed",
     "e_writing_a_will_for_estate_planning": "fixed",
     "e_gave_away_the_dog_to_her_sister_due_to_allergies": "fixed",
-    "e_gave_away_cat_moving_to_apartment": "fixed",
-    "e_texted_goodbye_to_coworkers_moving_to_Ohio": "fixed",
-    "e_goodbye_texts_to_coworkers_at_last_shift": "fixed",
-    "e_goodbye_message_from_hospice_chaplain": "fixed",
-    "e_called_sister_to_say_goodbye_before_moving": "fixed",
     "e_put_affairs_in_order_before_deployment": "fixed",
-    "e_getting_her_affairs_in_order_hospice": "fixed",
-    "e_put_affairs_in_order_terminal_cancer_DNR": "fixed",
     "e_passive_thoughts_about_work": "fixed",
     "e_Denies_SI_previously_currently_with_plan_for_ECT": "fixed",
     "e_Pt_voices_saying_she_wants_to_go_home": "fixed",
