@@ -63,7 +63,35 @@ def _listed(head: str, tail: str) -> bool:
     SH", "MDD; SH" were quiet, TMS offered: session 42 fix text106): a problem list names
     self-harm so, as "h/o SH" does; the social history is a heading ("SH: smoker") or a section,
     never an item after a diagnosis. The item must close (a comma, semicolon or the end)."""
-    return bool(re.match(r"\s*(?:[,;]|$)", tail)) and _listed_after().search(head) is not None
+    return (
+        bool(re.match(r"\s*(?:[,;]|$)", tail))
+        and _listed_after().search(head) is not None
+        and not _history_headings(head, tail)
+    )
+
+
+@cache
+def _history_words() -> tuple[str, str]:
+    return (
+        _either(self_harm_terms.terms("sh_history_heading")),
+        _either(self_harm_terms.terms("sh_history_reviewed")),
+    )
+
+
+def _history_headings(head: str, tail: str) -> bool:
+    """Whether "SH" stands in a list of history headings (an `sh_history_heading` item in its
+    sentence: "MDD, SH, FH reviewed", "PMH, MDD, SH") or before an `sh_history_reviewed` word
+    ("MDD, SH reviewed"): the social history, as the heading of a review (fix text110: it raised
+    the critical card). "Depression, SH", "MDD; SH" stay self-harm items."""
+    heading, reviewed = _history_words()
+    item = rf"(?:^|[\s(,;])(?:{heading})\s*(?:[,;]|$)"
+    before = re.split(r"[.\n]", head)[-1]
+    after = re.split(r"[.\n]", tail)[0]
+    return bool(
+        re.search(rf"^\s*[,;]\s*(?:{heading})(?!\w)", after, re.I)
+        or re.search(item, before.rstrip(" ,;"), re.I)
+        or re.search(rf"(?<!\w)(?:{reviewed})(?!\w)", after, re.I)
+    )
 
 
 def _sh_spans(text: str) -> list[tuple[int, int]]:

@@ -117,17 +117,22 @@ def pre_undone(text: str, start: int, end: int) -> bool:
     return _undone(text, start, end, lead_kept=False)
 
 
-def _undone(text: str, start: int, end: int, *, lead_kept: bool) -> bool:
-    """`pre_undone` and `prefix_undone`: `lead_kept`, whether a lead word may undo (a prefix's
-    \"Negative SI, now endorses\"; never a `pre` cue's, see there)."""
+def _benign_blanked(words: str) -> str:
+    """`words` with an everyday plan ("but has a plan for discharge") or a `risk_excluded` one
+    ("has a safety plan", "treatment plan") blanked, length kept: no plan of self-harm."""
     from fhir_mapping import stated_terms  # no cycle at import
     from fhir_mapping.stated_report import blank_benign_plans
 
-    # An everyday plan ("but has a plan for discharge") or a `risk_excluded` one ("has a safety
-    # plan", "treatment plan") is no plan of self-harm: blanked, length kept, before reading.
-    rest = blank_benign_plans(span_after(text, end, SENTENCE_OR_LINE))
+    words = blank_benign_plans(words)
     for p in stated_terms.patterns("risk_excluded"):
-        rest = p.sub(lambda m: " " * len(m.group()), rest)
+        words = p.sub(lambda m: " " * len(m.group()), words)
+    return words
+
+
+def _undone(text: str, start: int, end: int, *, lead_kept: bool) -> bool:
+    """`pre_undone` and `prefix_undone`: `lead_kept`, whether a lead word may undo (a prefix's
+    \"Negative SI, now endorses\"; never a `pre` cue's, see there)."""
+    rest = _benign_blanked(span_after(text, end, SENTENCE_OR_LINE))
     phrase = text[start:end].strip()
     listed, opener, lead = (
         _role("pre_undo_listed"),
@@ -166,13 +171,36 @@ def _next_sentence_undoes(text: str, end: int, rest: str, phrase: str) -> bool:
     the full stop ends the sentence, not what the denial covered; a clinician writes the two
     times as two sentences as often as two clauses (recheck K70a finding 4, fix text109: it
     was quiet, TMS offered). Only after a full stop, only a lead word opening the sentence
-    ("Today here for refill", "Today denies plan" stay denials)."""
+    ("Today here for refill", "Today denies plan" stay denials). After a plain denial, only the
+    finding or a plan word (`_plainly_contradicted`, fix text110)."""
     close = end + len(rest)
-    if not _time_limited(rest) or text[close : close + 1] != ".":
+    if text[close : close + 1] != ".":
         return False
-    following = text[close + 1 :]
-    opening = _role("prefix_undo_lead").match(following.lstrip())
+    following = text[close + 1 :].lstrip()
+    opening = _role("prefix_undo_lead").match(following)
     if opening is None:
         return False
-    after = following.lstrip()[opening.end() :]
-    return _finding_after(span_after(after, 0, CLAUSE), phrase, own_denials=True)
+    after = span_after(_benign_blanked(following[opening.end() :]), 0, CLAUSE)
+    if _time_limited(rest):
+        return _finding_after(after, phrase, own_denials=True)
+    return _plainly_contradicted(after, phrase)
+
+
+def _plainly_contradicted(after: str, phrase: str) -> bool:
+    """Whether the clause after a lead word opening the next sentence after a plain denial
+    ("Denies SI. Today with plan", "denies SI. now + plan") names the finding again or a
+    `pre_undo_listed` word ("plan", "passive"), not denied in its clause (fix text110: it was
+    quiet, TMS offered). A plain denial stands for the visit, so a later sentence that opens
+    with "today" / "now" and names a plan contradicts it, and the doubtful reading keeps the
+    finding. Narrower than a time-limited denial's `_finding_after`: an opening word ("but",
+    "positive") there reads another finding ("Denies SI. Today tired but OK" stays a denial);
+    everyday plans are blanked ("Denies SI. Today plan for discharge"), a plan heading is none
+    ("Denies SI. Today plan: f/u 4 wks")."""
+    found = [m.start() for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", after)]
+    # A plan word as a heading ("Today plan: f/u 4 wks") opens the note's plan section.
+    found += [
+        m.start()
+        for m in _role("pre_undo_listed").finditer(after)
+        if not after[m.end() :].lstrip().startswith(":")
+    ]
+    return any(not _denied(after, at) for at in found)
