@@ -56,6 +56,9 @@ def fill_expected(event: MedicationEvent, fills_elsewhere: bool) -> bool:
         and not event.entry_dated
         and not event.written_after_end
         and event.outside is None
+        # A taper to a stop is taken from the tablets at home as often as filled: its steps end
+        # the course (K65a finding 4), not a never-filled order's assumed supply (lead fix).
+        and event.taper is None
     )
 
 

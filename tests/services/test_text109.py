@@ -57,10 +57,12 @@ CRITICAL = {
     "e_called_sister_to_say_goodbye_before_moving": "control",
     "e_getting_her_affairs_in_order_hospice": "control",
     "e_put_affairs_in_order_terminal_cancer_DNR": "control",
+    # A year is no ordinary reason any more (lead fix after text110: "wrote will 2026, SI
+    # denied" was quiet too): the dated act is read, the safer error.
+    "e_wrote_will_2019": "control",
 }
 
 QUIET = {
-    "e_wrote_will_2019": "fixed",
     "e_wrote_a_will_with_lawyer": "fixed",
     "e_writing_a_will_for_estate_planning": "fixed",
     "e_gave_away_the_dog_to_her_sister_due_to_allergies": "fixed",
