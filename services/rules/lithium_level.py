@@ -301,7 +301,7 @@ def level_words(ctx: RuleContext) -> str:
             said += f", not compared ({lab_safety.unread_words(last)})"
         return said + (f"; {level_words_of(ctx, lab, 'the last compared')}" if lab else "")
     if lab is None:
-        return lab_safety.absent_text(ctx.record, "lithium level")
+        return lab_safety.absent_text(ctx.record, "lithium level", test="lithium")
     return level_words_of(ctx, lab)
 
 
