@@ -25,6 +25,9 @@ class ObservationCode:
     status: str
     instrument: str | None = None  # "PHQ-9" | "PHQ-2" | "GAD-7" for scale codes
     max_score: int | None = None
+    # Asked for by the prefetch query (services/catalog.py); "no" in the table: read when a chart
+    # carries it, no room to ask (labs70: the race-specific eGFR codes, free T4 14920-3).
+    asked: bool = True
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -44,6 +47,7 @@ def observation_codes() -> tuple[ObservationCode, ...]:
             status=row["status"],
             instrument=row.get("instrument") or None,
             max_score=int(row["max_score"]) if row.get("max_score") else None,
+            asked=(row.get("asked") or "").strip() != "no",
         )
         for row in _read("observation_codes.csv")
     )

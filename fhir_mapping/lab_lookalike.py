@@ -109,6 +109,19 @@ def compared_tests() -> frozenset[str]:
 
 
 @cache
+def valued_tests() -> frozenset[str]:
+    """The tests of the `compared` rows and of the `named` ones (lithium, sodium: labs70, review
+    K71a finding 2): a look-alike of one carries what it reads as (DataGap.lab), so a safety
+    card can say the value it did not act on ("lithium level 1.6 mmol/L on 2026-11-25
+    under a local code: read it") where it said "none on record" beside a toxic level. Named,
+    never acted on: the code is not identified (services/local_levels.py)."""
+    text = resources.files("fhir_mapping").joinpath("data/lab_lookalike_terms.csv")
+    rows = csv.DictReader(text.read_text("utf-8").splitlines())
+    kinds = ("yes", "named")
+    return frozenset(row["test"] for row in rows if (row.get("compared") or "").strip() in kinds)
+
+
+@cache
 def _other_codes() -> frozenset[tuple[str, str]]:
     """(system, code) of data/lab_lookalike_other_codes.csv: standard codes of other tests named
     like one of the table's (a LOINC urine sodium, text "Sodium": review s24 RB finding 3)."""
@@ -189,7 +202,7 @@ def observation_gaps(observations: Iterable[Resource], *, as_of: date) -> list[D
         quantity = resource.get("valueQuantity")
         value = number(quantity.get("value")) if isinstance(quantity, Mapping) else None
         read = None
-        if test in compared_tests():
+        if test in valued_tests():
             from fhir_mapping.labs import lab_result  # labs imports this module (lab_unread.py)
 
             read = lab_result(resource, as_of=as_of, test=test)

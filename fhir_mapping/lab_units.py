@@ -69,10 +69,13 @@ def si_codes() -> frozenset[tuple[str, str]]:
 
 @cache
 def _si_code_units() -> dict[tuple[str, str], str]:
+    """(test, moles code) -> SI unit: the `loinc` code asked for under labsSI and the
+    `read_codes` read as such but not asked for (free T4 14920-3: labs70, no room in labsSI)."""
     return {
-        (row["test"], row["loinc"].strip()): row["unit"].strip()
+        (row["test"], code.strip()): row["unit"].strip()
         for row in si_rows()
-        if row["loinc"].strip()
+        for code in [row["loinc"], *(row.get("read_codes") or "").split("|")]
+        if code.strip()
     }
 
 

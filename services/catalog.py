@@ -234,7 +234,7 @@ def _standard_codes(key: str) -> list[tuple[str, str]]:
     rows = [
         (c.system, c.code)
         for c in observation_codes()
-        if c.concept not in NOT_ASKED and _key_of(c) == key
+        if c.concept not in NOT_ASKED and c.asked and _key_of(c) == key
     ]
     if key == LABS_SI:  # the hCG pregnancy tests (module docstring)
         rows.extend((LOINC, code) for code in pregnancy_tests.loinc_codes())

@@ -19,7 +19,7 @@ from datetime import date
 
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, PatientRecord
-from services import level_monitoring
+from services import level_monitoring, local_levels
 from services.card_format import plural
 from services.lab_readings import by_flag as by_flag
 from services.lab_readings import deciding as deciding
@@ -147,10 +147,16 @@ def called_words(rule: LabRule, lab: LabResult) -> str:
     return f"flagged {side} by the lab, though not {beyond} {rule.bounds()} by its value"
 
 
-def absent_text(record: PatientRecord, what: str, since: date | None = None) -> str:
+def absent_text(
+    record: PatientRecord, what: str, since: date | None = None, test: str | None = None
+) -> str:
     """ "no lithium level on record" ("... on record since 2024-07-01"), or, while lab results
     could not all be obtained, "lithium level not checked: lab results not available" (or "could
-    not be read": lab_readings.labs_unread_words)."""
+    not be read": lab_readings.labs_unread_words). With `test`, a result of it named under a
+    local code is said instead of "none": "no lithium level read: lithium level 1.6 mmol/L
+    on 2026-11-25 under a local code: read it" (labs70, review K71a finding 2)."""
+    if test is not None and (local := local_levels.local_level(record, test, since)) is not None:
+        return f"no {what} read: {local_levels.local_words(local, what)}"
     if labs_missing(record):
         return f"{what} not checked: {labs_unread_words(record)}"
     return f"no {what} on record" + (f" since {since.isoformat()}" if since else "")
@@ -179,7 +185,7 @@ def lithium_last_level_text(record: PatientRecord, policy: Policy) -> str:
     rule = level_target("lithium", record.patient.age, policy)
     lab = latest(record, "lithium")
     if lab is None:
-        level = absent_text(record, "lithium level")
+        level = absent_text(record, "lithium level", test="lithium")
     else:
         level = f"last level {text(lab)}"
         if rule is not None:

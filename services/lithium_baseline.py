@@ -31,8 +31,8 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.clinical_codes import lab_ranges
-from fhir_mapping.record import LabResult
-from services import lab_readings, lab_safety, renal_doses, renal_table
+from fhir_mapping.record import DataGap, LabResult
+from services import lab_readings, lab_safety, local_levels, renal_doses, renal_table
 from services.card_format import plural
 from services.rules.context import RuleContext
 
@@ -196,20 +196,30 @@ def baseline(ctx: RuleContext, *, starting: bool) -> tuple[BaselineTest, ...]:
 def _named_unread(ctx: RuleContext, group: tuple[str, ...]) -> tuple[str, ...]:
     """The results of `group`'s tests within policy.lab_recent_days named by text under a code
     this service does not know (lab_readings.unrecognised), each "creatinine clearance of
-    2026-11-20" (lab63 item 3)."""
+    2026-11-20" (lab63 item 3), or with the value its name reads it as, "sodium 127 mmol/L on
+    2026-11-20" (data/lab_lookalike_terms.csv `compared named`: labs70, review K71a finding 2)."""
     since = ctx.record.as_of - timedelta(days=ctx.policy.lab_recent_days)
     return tuple(
-        f"{lab_safety.LABEL.get(test, test)}" + (f" of {g.date.isoformat()}" if g.date else "")
+        f"{lab_safety.LABEL.get(test, test)}" + _of(g)
         for test in group
         for g in lab_readings.unrecognised(ctx.record, test, since)
     )
 
 
+def _of(gap: DataGap) -> str:
+    if gap.lab is not None and gap.lab.value is not None:
+        return f" {local_levels.value_words(gap)}"
+    return f" of {gap.date.isoformat()}" if gap.date else ""
+
+
 def short_missing(tests: tuple[BaselineTest, ...], recent_days: int) -> str:
     """ "no TSH or sodium in 365 days": the wanting tests, for a summary (true whether there is
     none at all or only an older one)."""
-    names = [t.name for t in tests if t.wanting]
+    names = [t.name for t in tests if t.wanting and not t.unread]
+    # One named under a local code is said so, never "no sodium in 365 days" beside a sodium
+    # of last week (labs70, review K71a finding 2).
+    local = [f"{t.unread[0]} under a local code: read it" for t in tests if t.wanting and t.unread]
     if not names:
-        return ""
+        return "; ".join(local)
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f"no {listed} in {plural(recent_days, 'day')}"
+    return "; ".join([f"no {listed} in {plural(recent_days, 'day')}", *local])

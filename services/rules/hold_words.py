@@ -107,7 +107,7 @@ _STEPS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (r"the QTc is long", "review the QTc"),
         (r"the lithium level is above its target", "settle the lithium level"),
         # lithium_due.hold_one_click (session 34 lith51): the running lithium's level is due.
-        (r"the lithium level is (?:overdue|not on record)", "check the lithium level"),
+        (r"the lithium level is (?:overdue|not on record|not read)", "check the lithium level"),
         # tca_level.hold_one_click (labs31 item 1): what a high level asks, never "settle this".
         (r"the drug level is above its range", "hold or lower the dose per the level"),
         (

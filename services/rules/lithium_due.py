@@ -67,7 +67,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from fhir_mapping.record import LabResult
-from services import cards, lab_safety, level_monitoring, lithium_baseline, screen, suggestions
+from services import (
+    cards,
+    lab_safety,
+    level_monitoring,
+    lithium_baseline,
+    local_levels,
+    screen,
+    suggestions,
+)
 from services.card_format import plural
 from services.interaction_table import Taking
 from services.recommendation import Indicator, Recommendation, Suggestion
@@ -106,6 +114,11 @@ class Due:
     # due_days), in the card's words: "an order of 2023-02-01 is still open" (lith53). It no
     # longer counts as ordered, so the level is proposed again. "" when none is.
     stale: str = ""
+    # A level newer than any read, named under a local code only, in the card's words ("lithium level
+    #  1.6 mmol/L on 2026-11-25 under a local code: read it"): said in place
+    # of "none on record", and the card is a warning while it is (labs70, review K71a finding
+    # 2: a toxic 1.6 under an Epic local code read "level due (none on record)", info). "" none.
+    local: str = ""
 
     def left(self, test: lithium_baseline.BaselineTest) -> bool:
         """A test wanting that another card already asks for (the TSH: `tsh_elsewhere`)."""
@@ -156,8 +169,15 @@ def due(ctx: RuleContext) -> Due | None:
         ordered,
         since_supply(ctx),
         stale,
+        _local(ctx),
     )
     return found if level_due or found.wanting() else None
+
+
+def _local(ctx: RuleContext) -> str:
+    """The card's words for a lithium level under a local code newer than any read (Due.local)."""
+    gap = local_levels.local_level(ctx.record, _DRUG)
+    return local_levels.local_words(gap, "lithium level") if gap is not None else ""
 
 
 def _tsh_asked(ctx: RuleContext) -> bool:
@@ -178,9 +198,12 @@ def _summary(found: Due, recent_days: int) -> str:
     level = found.level
     # Already ordered (lith52): said beside the basis, so the card asks for the draw, not an order.
     ordered = f"; {found.ordered}" if found.ordered else ""
+    local = f"; {found.local}" if found.local else ""
     if found.level_due and level is not None:
         ago = level_monitoring.age_text(level.date, found.as_of)
-        parts.append(f"level due (last {lab_safety.text(level)}, {ago} ago{ordered})")
+        parts.append(f"level due (last {lab_safety.text(level)}, {ago} ago{ordered}{local})")
+    elif found.level_due and found.local:  # never "none on record" beside it (Due.local)
+        parts.append(f"no level read ({found.local}{ordered})")
     elif found.level_due:
         parts.append(f"level due (none on record{ordered})")
     missing = lithium_baseline.short_missing(found.said(), recent_days)
@@ -327,7 +350,8 @@ def card(ctx: RuleContext, topic: str) -> Recommendation | None:
         summary=_summary(found, ctx.policy.lab_recent_days),
         detail=detail(ctx, found),
         suggestions=_suggestions(ctx, found),
-        indicator=Indicator.INFO,
+        # A level under a local code, possibly toxic, is not an info line (Due.local: labs70).
+        indicator=Indicator.WARNING if found.local else Indicator.INFO,
     )
     return screen.with_fields(rec, evidence_key=fingerprint(found))
 
@@ -350,6 +374,8 @@ def hold_one_click(
     if level is not None:
         ago = level_monitoring.age_text(level.date, found.as_of)
         state, last = "overdue", f"its last level {lab_safety.text(level)}, {ago} ago"
+    elif found.local:
+        state, last = "not read", found.local
     else:
         state, last = "not on record", "no level on record"
     why = f"the lithium level is {state}"

@@ -301,7 +301,7 @@ def level_words(ctx: RuleContext) -> str:
             said += f", not compared ({lab_safety.unread_words(last)})"
         return said + (f"; {level_words_of(ctx, lab, 'the last compared')}" if lab else "")
     if lab is None:
-        return lab_safety.absent_text(ctx.record, "lithium level")
+        return lab_safety.absent_text(ctx.record, "lithium level", test="lithium")
     return level_words_of(ctx, lab)
 
 
@@ -329,8 +329,13 @@ def hold_one_click(
     screen (not in `hidden`): see the module docstring. A due-monitoring card of the same topic
     (lithium_due.py) holds them with its own line while the LEVEL is due (lith51; `ctx` needed:
     without it nothing is held for that card)."""
-    # (the due card is the topic's only info card: above the target it is a warning or critical)
-    if any(r.topic == TOPIC and r.indicator is Indicator.INFO for r in recs):
+    # (the due card is the topic's only info card: above the target it is a warning or critical;
+    # but a due card naming a level under a local code is a warning too (labs70), so with `ctx`
+    # the topic's card is the due card whenever no level is above the target)
+    due_card = any(r.topic == TOPIC and r.indicator is Indicator.INFO for r in recs) or (
+        ctx is not None and any(r.topic == TOPIC for r in recs) and high_level(ctx) is None
+    )
+    if due_card:
         return list(recs) if ctx is None else lithium_due.hold_one_click(ctx, recs, hidden, TOPIC)
     return one_click_hold.hold_while_shown(
         recs,

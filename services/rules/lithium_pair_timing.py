@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhir_mapping.record import LabResult
-from services import cards, drug_names, lab_safety, level_monitoring
+from services import cards, drug_names, lab_safety, level_monitoring, local_levels
 from services.interaction_table import Pair, Taking
 from services.level_monitoring import LevelInterval
 from services.rules.context import RuleContext
@@ -54,6 +54,14 @@ class PairTiming:
     unread: LabResult | None = None
     # Lab results could not all be obtained: an absent level is "not checked" (li20)
     missing: str = ""
+    # A later level named under a local code only, its value as read by the name ("1.6 mmol/L
+    # on 2026-11-25": services/local_levels.py), dated then: never "no lithium level since"
+    # beside it (labs70, review K71a finding 2). "" when none.
+    local: str = ""
+    local_date: date | None = None
+
+    def _local_since(self) -> bool:
+        return bool(self.local) and self.local_date is not None and self.local_date >= self.began
 
     def _settled_by(self) -> date:
         """The first day a level is that of the pair at steady state."""
@@ -95,6 +103,8 @@ class PairTiming:
             return f"lithium level {self.steady.steady_days()} after {self.began.isoformat()}"
         if self.unread is not None and self.unread.date >= self.began:
             return f"lithium level on {self.unread.date.isoformat()} not compared: read it"
+        if self._local_since():  # short: the pair's summary has room for it
+            return f"level {self.local} under a local code: read it"
         if self.level is None and self.missing:
             return f"lithium level not checked: {self.missing}"
         if self.level is not None and self.level.date >= self.began:
@@ -128,6 +138,12 @@ class PairTiming:
                 f"{began}: a lithium level on {self.unread.date.isoformat()} could not be "
                 f"compared ({lab_safety.unread_words(self.unread)}): read its value and unit in "
                 "the lab's report."
+            )
+        elif self._local_since():
+            said = (
+                f"{began}: a lithium level {self.local} under a local code: its code is one this "
+                "service does not know, so it is not compared with a target: read its value and "
+                "unit in the lab's report."
             )
         elif self.level is None and self.missing:
             said = f"{began}: lithium level not checked: {self.missing}."
@@ -188,4 +204,17 @@ def of(ctx: RuleContext, pair: Pair) -> PairTiming | None:
     )
     record = ctx.record
     missing = lab_safety.labs_unread_words(record) if lab_safety.labs_missing(record) else ""
-    return PairTiming(lithium, partner, began, what, level, steady, record.as_of, unread, missing)
+    local = local_levels.local_level(record, LITHIUM)
+    return PairTiming(
+        lithium,
+        partner,
+        began,
+        what,
+        level,
+        steady,
+        record.as_of,
+        unread,
+        missing,
+        local_levels.value_words(local) if local is not None else "",
+        local.date if local is not None else None,
+    )

@@ -119,20 +119,41 @@ def test_a_lithium_quantity_with_no_unit_is_read_in_mmol_per_l(name: str, said: 
     assert said in card["summary"]
 
 
+def _sodium_in_mg_dl(name: str) -> dict[str, Doc]:
+    """The cards of a sodium chart whose value is sent in mg/dL, a unit no table reads (labs70,
+    review K71a finding 1: a sodium quantity with no unit is now read in mmol/L, as its text is,
+    so a sodium judged by the lab's flag alone is one in a unit not read)."""
+    doc = _chart(name)
+    for r in chart_files.prefetch_resources(doc):
+        if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "2951-2":
+            r["valueQuantity"] = {**r["valueQuantity"], "unit": "mg/dL", "code": "mg/dL"}
+    return _at.by_topic(doc)
+
+
 def test_a_sodium_flagged_low_is_not_below_the_service_line() -> None:
-    card = _cards("s16_nounit_133_L")["running-drug-low-sodium"]
+    card = _sodium_in_mg_dl("s16_nounit_133_L")["running-drug-low-sodium"]
     assert card["indicator"] == "warning"
     assert "below 130 mmol/L" not in card["detail"]
     assert (
-        "flagged low by the lab; unit not stated, not compared with the 130 mmol/L line"
+        "flagged low by the lab; unit mg/dL not read, not compared with the 130 mmol/L line"
         in card["detail"]
     )
 
 
 def test_a_sodium_flagged_critical_low_is_critical() -> None:
-    card = _cards("s16b_nounit_122_LL")["running-drug-low-sodium"]
+    card = _sodium_in_mg_dl("s16b_nounit_122_LL")["running-drug-low-sodium"]
     assert card["indicator"] == "critical"
     assert "flagged critical low by the lab" in card["detail"]
+
+
+def test_a_sodium_quantity_with_no_unit_is_read_in_mmol_per_l() -> None:
+    # labs70 (review K71a finding 1): read as its text "133" is (lab_ranges.csv bare_quantity),
+    # so judged as a coded 133 mmol/L flagged L is: above the 130 mmol/L line, no card.
+    assert "running-drug-low-sodium" not in _cards("s16_nounit_133_L")
+    card = _cards("s16b_nounit_122_LL")["running-drug-low-sodium"]
+    assert card["indicator"] == "critical"
+    assert "profound hyponatraemia" in card["summary"]
+    assert "Sodium 122 (no unit sent, read as mmol/L)" in card["detail"]
 
 
 def test_a_level_with_no_value_is_said_so_not_as_a_placeholder() -> None:

@@ -170,13 +170,15 @@ def test_control_a_unitless_qtc_under_the_line_gets_no_card() -> None:
         ("qtc", 480, (480, "ms", None)),
         ("qtc", 0.48, (0.48, None, None)),  # seconds? outside 200-800: not given a unit
         ("qtc", 900, (900, None, None)),
-        ("sodium", 122, (122, None, None)),  # sodium says no bare_quantity (session 29 RL)
+        # the sodium row says bare_quantity too (labs70, review K71a finding 1), within 80-200
+        ("sodium", 122, (122, "mmol/L", None)),
+        ("sodium", 12.2, (12.2, None, None)),
         # the lithium row says bare_quantity too (recheck K27b s31 finding 1), within 0.05-10
         ("lithium", 0.9, (0.9, "mmol/L", None)),
         ("lithium", 18, (18, None, None)),
     ],
 )
-def test_a_quantity_with_no_unit_is_read_for_the_qtc_and_lithium_only(
+def test_a_quantity_with_no_unit_is_read_for_the_qtc_lithium_and_sodium_only(
     test: str, value: float, read: tuple[float, str | None, None]
 ) -> None:
     assert _value({"valueQuantity": {"value": value}}, test) == read
