@@ -38,6 +38,7 @@ from fhir_mapping.status_to_confirm import STATUS_TO_CONFIRM, ended_long_ago, st
 from fhir_mapping.status_to_confirm import stated as unknown_stated
 from fhir_mapping.taper import with_taper
 from fhir_mapping.terminology import Component
+from fhir_mapping.titration_supply import capped_order
 
 
 def read_resource(
@@ -144,6 +145,8 @@ def read_resource(
     )
     if dosages:  # "... then stop" (review 10 finding 11); lines to confirm, a dispense's too
         new = with_taper(new, dosages, components)
+        if new and new[0].taper is not None and reading.kind is ORDER:
+            new = capped_order(new, resource, components)  # titration's tablets (span72)
     # The dose its code's strength gives against the one its name or sig states (review 18a W1).
     new = with_stated_dose(new, resource, medication, dosages, components)
     events.extend(new)

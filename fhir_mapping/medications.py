@@ -101,6 +101,7 @@ from fhir_mapping.repeat_fills import (
 )
 from fhir_mapping.stated_form import read_without_form, with_order_form
 from fhir_mapping.terminology import Component
+from fhir_mapping.titration_supply import capped_first_fills
 from fhir_mapping.unidentified_taken import taken_now
 
 # The entry points, with the names importers took from here before the splits (the drafts' from
@@ -384,6 +385,7 @@ def medication_events(
                 read_one(resource, reading, components, medication, from_order)
     if pending:
         estimate_supplies(events, pending, resources, medications)
+    events = capped_first_fills(events, resources, medications)  # titration (span72)
     events = with_order_doses(events, resources)  # a fill contradicting its order (meds45)
     events.sort(key=_EVENT_ORDER)
     return events, gaps

@@ -244,6 +244,16 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         if assumed is not None:
             length = "dates" if trial_dates.reported_undated(trial) else "duration"
             span = f"; {length} not recorded (counted as {plural(assumed, 'day')})"
+            course = (trial.end - trial.start).days
+            if course > assumed:
+                # Records before the last one cover the rest (K69a 7: four monthly fills
+                # without daysSupply read "counted as 22 days" for a 16-week course): the
+                # assumed days are the last record's only, and the course's span is said.
+                span = (
+                    f"; the last record's {length} not recorded (counted as "
+                    f"{plural(assumed, 'day')}; the course spans {trial.start.isoformat()} to "
+                    f"{trial.end.isoformat()}, {weeks_text(course / 7)})"
+                )
         return f"{dose_unknown_text(trial)}{span}: confirm the dose taken"
     if reason is InadequacyReason.OTHER_INDICATION:
         return trial_indication.other_use_text(trial) or "ordered for another indication"
