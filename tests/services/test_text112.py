@@ -7,6 +7,8 @@
 - 4 (UNSAFE): "voices telling him he is evil" was blanked as the verb "voices": the
   psychotic-features card was lost and TMS offered. An object ("him", "her", "pt") after the
   verb, or a subject pronoun with no speaker before "voices", makes it the noun (voices_verb.py).
+- 8: "h/o 5150" in a note was quiet, TMS offered, while "prior 5150 hold" warned: a history lead
+  right before the number makes it the hold (the past warning in a note, critical in a reason).
 - 9b: "voices commanding her to drown" gave no suicide-risk card ('drown' alone a self object).
 """
 
@@ -35,6 +37,8 @@ CRITICAL = {
     "cn_5150_hold_in_place_same_as_2020": "fixed",
     "cn_on_5150_since_12_28_2025": "fixed",
     "e_voices_commanding_her_to_drown": "fixed",
+    "e_h_o_5150": "fixed",
+    "e_prior_5150_hold": "control",
 }
 
 QUIET = {
@@ -49,6 +53,8 @@ WARNING = {
     "cn_prior_5150_hold": "control",
     "cn_h_o_multiple_5150_holds": "control",
     "cn_previous_psych_hold_2017": "control",
+    "cn_h_o_5150": "fixed",
+    "cn_h_o_5150_in_2019": "fixed",
 }
 
 # A voice heard, no command to harm oneself: no suicide-risk card, the psychotic-features
