@@ -40,7 +40,6 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping import stated_terms
-from fhir_mapping.text_bounds import SENTENCE, span_before, span_end
 from fhir_mapping.text_negation import negated, normalise_text, term_pattern
 
 __all__ = ["CURRENT", "ENDED", "PAST", "hold_state", "states_hold"]
@@ -212,18 +211,47 @@ def _still_held(plain: str, end: int) -> bool:
     )
 
 
-def _past(plain: str, start: int, year: int | None) -> bool:
+def _past(plain: str, start: int, end: int, upto: int, year: int | None) -> bool:
     """Whether a hold in a note written in `year` is stated as history (session 42 fix text108,
-    K70a finding 4): a `history_lead` word ("h/o", "hx", "prior") before it in its clause, or a
-    year before `year` in its sentence ("involuntary commitment 2015", "Baker Acted in 2018
-    after OD"). Never in a visit reason (`year` None): a reason's hold is today's."""
+    K70a finding 4): a `history_lead` word right before it ("h/o 5150 holds", "hx of Baker Act",
+    "prior 5150 hold"), or a year before `year` right after it ("involuntary commitment 2015",
+    "Baker Acted in 2018 after OD") or right before it ("in 2019 Baker Acted"). Never in a visit
+    reason (`year` None): a reason's hold is today's.
+
+    Only the words that govern the hold itself (fix text112, K72a finding 3): a lead or a year
+    elsewhere in the clause or sentence is another thing's history ("Pt with hx of MDD placed on
+    1:1 observation", "Pt on 5150 hold, similar presentation in 2023", "5150 placed (prior
+    admission 2021)"), and a placed or in-force word between ("Prior to arrival pt placed on 5150",
+    "on 5150 since 12/28/2025", "5150 hold in place, same as 2020") leaves the hold in force: read
+    as history it gave the warning "hold since ended" with TMS beside a hold in force, where the
+    critical card is the safer error."""
     if year is None:
         return False
-    lead = re.split(_OWN, plain[:start])[-1]
-    if any(p.search(lead) for p in stated_terms.patterns("history_lead")):
+    before = _count_dropped(_article_dropped(" ".join(re.split(_OWN, plain[:start])[-1].split())))
+    leads = stated_terms.patterns("history_lead")
+    if any(m.end() == len(before) for p in leads for m in p.finditer(before)):
         return True
-    sentence = span_before(plain, start, SENTENCE) + plain[start : span_end(plain, start, SENTENCE)]
-    return any(int(y) < year for y in _YEAR.findall(sentence))
+    return any(int(y) < year for y in _years_beside(before, _own_after(plain, end, upto)))
+
+
+def _count_dropped(before: str) -> str:
+    """`before` without the count words at its end ("h/o multiple 5150 holds")."""
+    words = before.split()
+    counts = set(_by_role().get("past_count", ()))
+    while words and words[-1] in counts:
+        words.pop()
+    return " ".join(words)
+
+
+def _years_beside(before: str, after: str) -> list[str]:
+    """The year right after a hold, a `past_year_lead` word ("in", "during") and a month or date
+    allowed before it ("5150 in 2019", "involuntary commitment 3/2015"), and the one right before
+    it ("in 2019 Baker Acted")."""
+    lead = _either(_by_role().get("past_year_lead", ()))
+    year = rf"(?:\d{{1,2}}/(?:\d{{1,2}}/)?)?{_YEAR.pattern}"
+    found = [m.group(1) for m in [re.match(rf"(?:(?:{lead})\s+)?{year}", after)] if m]
+    found += [m.group(1) for m in [re.search(rf"{year}$", before)] if m]
+    return found
 
 
 # A year in a note (1900-2099), as condition_harm_notes' `_YEAR`.
@@ -242,7 +270,7 @@ def hold_state(text: str, year: int | None = None) -> str | None:
         upto = spans[i + 1][0] if i + 1 < len(spans) and spans[i + 1][0] > e else len(plain)
         if _said_of(plain, s, e, upto, "not_placed"):
             continue
-        if _past(plain, s, year):
+        if _past(plain, s, e, upto, year):
             state = state or PAST
             continue
         if _said_of(plain, s, e, upto, "ended") and not _still_held(plain, e):

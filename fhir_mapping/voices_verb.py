@@ -13,7 +13,17 @@ neighbour", "voices say that she should"), or when it opens a command to harm on
 (length kept). A psychotic "voices" written in none of these ways ("voices saying things") is
 missed by the rows only: "hearing voices", "AH" and the other psychotic rows still read it.
 The words are data (data/command_hallucination_terms.csv, roles `noun_lead`, `addressee`,
-`link`, `voice_verb`).
+`link`, `voice_verb`, `object_addressee`, `verb_subject`).
+
+Fix text112 (K72a finding 4): "voices telling him he is evil" and "voices telling her nobody
+would miss her" were blanked (no lead word, no link): the psychotic-features card was lost and
+TMS offered. A note's everyday verb is "pt voices <a noun>" ("understanding", "concerns"); a
+voice told to someone is the hallucination. So an `object_addressee` ("him", "her", "pt") right
+after the verb makes "voices" the noun with no link; a subject pronoun (`addressee`: "she",
+"he") right after it does too unless a `verb_subject` ("pt", "she", "mother") stands right
+before "voices" ("Pt voices saying she wants to go home" is the patient speaking;
+"voices saying she is evil" is a voice). The psychotic card is the safer error where unsure: it
+holds the TMS referral until psychosis is assessed.
 """
 
 from __future__ import annotations
@@ -48,12 +58,32 @@ def _lead() -> re.Pattern[str]:
     return re.compile(rf"(?:{role_words('noun_lead')})")
 
 
+@cache
+def _object() -> re.Pattern[str]:
+    return re.compile(rf"(?:\s+that)?\s+(?:{role_words('object_addressee')})")
+
+
+@cache
+def _subject() -> re.Pattern[str]:
+    return re.compile(rf"(?:\s+that)?\s+(?:{role_words('addressee')})")
+
+
+@cache
+def _spoken_by() -> re.Pattern[str]:
+    return re.compile(rf"(?:^|\s)(?:{role_words('verb_subject')})\s*$")
+
+
 def _noun(text: str, start: int, end: int) -> bool:
     """Whether the "voices" at `start` (its verb ending at `end`) is the noun (module docstring)."""
-    before = _WORD.findall(span_before(text, start, CLAUSE))[-_NEAR_WORDS:]
+    clause = span_before(text, start, CLAUSE)
+    before = _WORD.findall(clause)[-_NEAR_WORDS:]
     if any(_lead().fullmatch(w) for w in before):
         return True
-    return _addressed().match(text, end) is not None or commands_self_harm(text[start:])
+    if _addressed().match(text, end) is not None or _object().match(text, end) is not None:
+        return True
+    if _subject().match(text, end) is not None and _spoken_by().search(clause) is None:
+        return True
+    return commands_self_harm(text[start:])
 
 
 def blank_voices_verb(text: str) -> str:
