@@ -19,6 +19,19 @@ _PREFIX = "urn:uuid:"
 _ORDER = "MedicationRequest/"
 
 
+def _one_relative(references: Any) -> str | None:
+    """The id of a list of exactly one relative "MedicationRequest/<id>" reference, else None
+    (the shortcut order_ids and the_order share; any other shape is read the long way)."""
+    if type(references) is list and len(references) == 1:
+        reference = references[0]
+        target = reference.get("reference") if type(reference) is dict else None
+        if type(target) is str and target.startswith(_ORDER):
+            rid = target[len(_ORDER) :]
+            if rid and rid != "_history" and "/" not in rid:
+                return rid
+    return None
+
+
 def order_ids(dispense: Mapping[str, Any]) -> tuple[str, ...]:
     """The ids of the MedicationRequests a dispense's authorizingPrescription names, each once,
     in its order: a relative "MedicationRequest/<id>" (with or without _history), an absolute
@@ -27,13 +40,9 @@ def order_ids(dispense: Mapping[str, Any]) -> tuple[str, ...]:
     # One relative "MedicationRequest/<id>" (nearly every fill): its id without the split and
     # dict below (issue 14, perf19: chart_medications asks it of every completed fill, 391 of
     # the 10-year chart's). The loop gives the same one id; anything else is read there.
-    if type(references) is list and len(references) == 1:
-        reference = references[0]
-        target = reference.get("reference") if type(reference) is dict else None
-        if type(target) is str and target.startswith(_ORDER):
-            rid = target[len(_ORDER) :]
-            if rid and rid != "_history" and "/" not in rid:
-                return (rid,)
+    one = _one_relative(references)
+    if one is not None:
+        return (one,)
     if not isinstance(references, list):
         return ()
     found: dict[str, None] = {}
@@ -61,12 +70,8 @@ def the_order(dispense: Mapping[str, Any]) -> str | None:
     # split and dict (issue 14: asked of every fill of the pathway). The same answer, as a
     # reference with a further "/" or the id "_history" goes to order_ids.
     references = dispense.get("authorizingPrescription")
-    if type(references) is list and len(references) == 1:
-        reference = references[0]
-        target = reference.get("reference") if type(reference) is dict else None
-        if type(target) is str and target.startswith(_ORDER):
-            rid = target[len(_ORDER) :]
-            if rid and rid != "_history" and "/" not in rid:
-                return rid
+    one = _one_relative(references)
+    if one is not None:
+        return one
     ids = order_ids(dispense)
     return ids[0] if len(ids) == 1 else None
