@@ -47,6 +47,11 @@ def _words(cues: list[str]) -> str:
     return "|".join(parts) or "(?!)"
 
 
+# A comma, dash or colon right after a lead word opening a sentence ("Today, with plan", "Today -
+# with plan", "Now: plan to overdose") joins the lead word to its clause (fix text113).
+_LEAD_MARK = re.compile(r"^\s*(?:[,:]|-+|[\u2013\u2014])")
+
+
 @cache
 def _undo() -> re.Pattern[str]:
     rows = cue_rows()
@@ -177,10 +182,17 @@ def _next_sentence_undoes(text: str, end: int, rest: str, phrase: str) -> bool:
     if text[close : close + 1] != ".":
         return False
     following = text[close + 1 :].lstrip()
+    # A subject word may open the sentence before the lead word ("Pt now with plan", "She now
+    # has a plan"), and a comma or dash may follow it ("Today, with plan"): fix text113, both
+    # were quiet, TMS offered; the doubtful reading keeps the finding.
+    subject = _role("prefix_undo_subject").match(following)
+    if subject is not None and following[subject.end() : subject.end() + 1].isspace():
+        following = following[subject.end() :].lstrip()
     opening = _role("prefix_undo_lead").match(following)
     if opening is None:
         return False
-    after = span_after(_benign_blanked(following[opening.end() :]), 0, CLAUSE)
+    tail = _LEAD_MARK.sub(lambda m: " " * len(m.group()), following[opening.end() :], count=1)
+    after = span_after(_benign_blanked(tail), 0, CLAUSE)
     if _time_limited(rest):
         return _finding_after(after, phrase, own_denials=True)
     return _plainly_contradicted(after, phrase)
