@@ -253,6 +253,11 @@ def build_trials(
             orders.append(event)  # rule 2e: a reported past order's day is no switch
     clusters: list[tuple[str, _Cluster]] = []
     fills_elsewhere = not partial_feed and fill_feed([e for e, _ in usable], resources, as_of)
+    # span70's never-filled rule only where the feed fills the pathway's drugs: a feed of other
+    # drugs' fills alone (a statin) says nothing of an antidepressant's (bench "irrelevant" series).
+    pathway_feed = fills_elsewhere and any(
+        e.kind is _DISPENSE and e.role is not Role.INTERACTING for e, _ in usable
+    )
     charted = stays_charted_until(e for e, _ in usable)  # ward_stop.py
     # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
     intolerances = tuple(intolerances)
@@ -285,6 +290,7 @@ def build_trials(
                     dispense_starts,
                     order_starts,
                     fills_elsewhere,
+                    pathway_feed,
                 )
             )
         _cap_at_stated_ends(spans, same_starts)

@@ -167,8 +167,7 @@ def _dispensed_in_window(
     order_starts: Sequence[date],
     policy: MappingPolicy,
 ) -> bool:
-    """True when a dispense of the drug falls in the time an order's fills could cover and before
-    the next order of the drug (a dispense after a re-order fills the re-order)."""
+    """True when a dispense of the drug falls in its order's fill window, before its next order."""
     return first_fill_in_window(event, dispense_starts, order_starts, policy) is not None
 
 
@@ -182,6 +181,7 @@ def _span(
     dispense_starts: Sequence[date] = (),
     order_starts: Sequence[date] = (),
     fills_elsewhere: bool = False,
+    pathway_feed: bool = False,  # fills of the pathway's drugs on the feed (feed_unfilled.py)
 ) -> _Span:
     start = event.start
     kind = event.kind
@@ -196,7 +196,7 @@ def _span(
         fill = None
         # span70 (feed_unfilled.py): an order the chart's fill feed shows never filled is read
         # so whatever its status or stated end; its stated end no longer returns first (2a).
-        if is_order and event.status != _ON_HOLD and fill_expected(event, fills_elsewhere):
+        if is_order and event.status != _ON_HOLD and fill_expected(event, pathway_feed):
             fill = first_fill_in_window(event, dispense_starts, order_starts, policy)
             unfilled = fill is None
             if unfilled and event.status not in _OPEN:
