@@ -310,7 +310,7 @@ def text_kinds(text: str) -> tuple[FindingKind, ...]:
 
 
 @cache
-def _past_words() -> re.Pattern[str]:
+def past_words() -> re.Pattern[str]:
     """The words of past time ("history of", "hx of", "h/o", "past", "prior", "previous"): the
     `clause_time` rows self-harm's reading uses (self_harm_scope.py), one list of them."""
     text = resources.files("fhir_mapping").joinpath("data/self_harm_terms.csv").read_text("utf-8")
@@ -340,7 +340,7 @@ def said_as_past(text: str, kind: FindingKind) -> bool:
     clause ("Hx of alcohol withdrawal"; module docstring); False when none is asserted."""
     text = _blank_lookalikes(normalise_text(text))
     mentions = _asserted_mentions(text, kind)
-    past = _past_words()
+    past = past_words()
     return bool(mentions) and all(past.search(scope_before(text, _start(m))) for m in mentions)
 
 
@@ -369,7 +369,7 @@ def said_as_not_current(text: str, kind: FindingKind) -> bool:
     s29 finding 6. False when none is asserted."""
     text = _blank_lookalikes(normalise_text(text))
     mentions = _asserted_mentions(text, kind)
-    past, cue = _past_words(), rule_out_cues()
+    past, cue = past_words(), rule_out_cues()
 
     def over(m: re.Match[str]) -> bool:
         before = scope_before(text, _start(m))

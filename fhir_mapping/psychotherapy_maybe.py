@@ -39,7 +39,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 @cache
-def _terms() -> tuple[_Term, ...]:
+def maybe_terms() -> tuple[_Term, ...]:
     path = resources.files("fhir_mapping").joinpath("data/psychotherapy_maybe_terms.csv")
     return tuple(
         _Term(
@@ -63,5 +63,5 @@ def may_be_psychotherapy(text: str, applies_to: str) -> bool:
         applies_to in t.applies_to
         and t.pattern.search(text)
         and not any(u.search(text) for u in t.unless)
-        for t in _terms()
+        for t in maybe_terms()
     )

@@ -31,7 +31,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.diagnosis_text import (
-    _past_words,
+    past_words,
     said_as_not_current,
     said_to_rule_out,
     text_kinds,
@@ -91,7 +91,7 @@ def _over_dated(text: str, m: re.Match[str]) -> bool:
         return False
     if _YEAR.sub("", tail).strip(" -:()"):
         return False  # "x2 days", "yesterday", "starting olanzapine": a recent span or a treatment
-    return bool(_YEAR.search(before) or _past_words().search(normalise_text(before)))
+    return bool(_YEAR.search(before) or past_words().search(normalise_text(before)))
 
 
 def _joined(text: str) -> str:

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 
 from fhir_mapping.clinical_codes import terms
-from fhir_mapping.psychotherapy_maybe import _terms as maybe_terms
+from fhir_mapping.psychotherapy_maybe import maybe_terms
 from fhir_mapping.session_kinds import kind_in_words
 from fhir_mapping.text_negation import negated, normalise_text
 
