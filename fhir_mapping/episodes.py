@@ -145,6 +145,7 @@ from fhir_mapping.event_spans import _dispensed_in_window as _dispensed_in_windo
 from fhir_mapping.event_spans import _past_span, _span, undated_past
 from fhir_mapping.event_spans import _Span as _Span
 from fhir_mapping.events import EventKind, MedicationEvent
+from fhir_mapping.feed_coverage import before_feed, feed_start, pathway_start, refused_of
 from fhir_mapping.first_fill import span_order
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
@@ -156,7 +157,7 @@ from fhir_mapping.stop_reasons import with_stop_reason
 from fhir_mapping.trial_record import _NOTE_ORDER as _NOTE_ORDER
 from fhir_mapping.trial_record import DrugLookup as DrugLookup
 from fhir_mapping.trial_record import _trial
-from fhir_mapping.unfilled_order import fill_feed, mark_unfilled
+from fhir_mapping.unfilled_order import fill_feed, mark_unfilled, refused_fills
 from fhir_mapping.usable_events import _event_key as _event_key
 from fhir_mapping.usable_events import _EventKey, usable_sorted
 from fhir_mapping.usable_events import _sorted_unique as _sorted_unique
@@ -255,9 +256,11 @@ def build_trials(
     fills_elsewhere = not partial_feed and fill_feed([e for e, _ in usable], resources, as_of)
     # span70's never-filled rule only where the feed fills the pathway's drugs: a feed of other
     # drugs' fills alone (a statin) says nothing of an antidepressant's (bench "irrelevant" series).
-    pathway_feed = fills_elsewhere and any(
-        e.kind is _DISPENSE and e.role is not Role.INTERACTING for e, _ in usable
-    )
+    # span73 (feed_coverage.py): span70's reading only of an order on or after its first fill.
+    pathway_from = pathway_start([e for e, _ in usable]) if fills_elsewhere else None
+    feed_from = feed_start([e for e, _ in usable], resources, as_of) if fills_elsewhere else None
+    early = pathway_from is not None and any(o.start < pathway_from for o in orders)
+    refused = refused_fills(resources, as_of) if early else []  # feed_coverage.refused_of
     charted = stays_charted_until(e for e, _ in usable)  # ward_stop.py
     # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
     intolerances = tuple(intolerances)
@@ -279,6 +282,7 @@ def build_trials(
                 switches = switches_by_role[event.role] = sorted(
                     {o.start for o in orders if o.ingredient != ingredient and o.role is event.role}
                 )
+            carried = bool(refused) and refused_of(event, refused)
             spans.append(
                 _span(
                     event,
@@ -290,7 +294,7 @@ def build_trials(
                     dispense_starts,
                     order_starts,
                     fills_elsewhere,
-                    pathway_feed,
+                    pathway_from is not None and (carried or pathway_from <= event.start),
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
@@ -345,4 +349,6 @@ def build_trials(
         courses.append((trial, cluster))
     # Doses not tolerated carry on (s20 R3 f3); unfilled orders are marked (s23 RR2 f5, f6).
     trials = across_courses([made[i] for i in range(len(clusters))])
-    return mark_unfilled(trials, resources, fills_elsewhere, as_of)
+    return mark_unfilled(
+        trials, resources, fills_elsewhere, as_of, before_feed(pathway_from, feed_from)
+    )

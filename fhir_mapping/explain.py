@@ -75,8 +75,9 @@ def _score(score: Score | None) -> str:
 # Why a course is not counted as a trial, by its reason (record.InadequacyReason).
 _NOT_A_TRIAL_REASONS = {
     InadequacyReason.NOT_SHOWN_TAKEN: (
-        "ordered or planned only (intent plan, status unknown, or on hold and never filled), "
-        "no fill or statement on record"
+        # span73: span70's reason too (feed_unfilled.closed_unfilled: never filled on the feed).
+        "ordered or planned only (intent plan, status unknown, on hold and never filled, or "
+        "never filled on the chart's fill feed), no fill or statement on record"
     ),
     InadequacyReason.LOW_DOSE_OTHER_INDICATION: "below the antidepressant dose range: a low-dose use",
     # Stated on the orders, or a condition on record the drug treats (condition_indications.py).

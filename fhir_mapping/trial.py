@@ -106,6 +106,9 @@ class Trial(TrialOutcome, TrialDose, TrialTaper):
     # `no_fill_feed`: order-only, the chart sends no dispense (orders33): "no fill on record".
     fill_refused: str = ""
     no_fill_feed: bool = False
+    # span73: an order-only course before the feed's first pathway fill, read as on an orders-only
+    # chart (feed_coverage.py): "the fills on record start 2026-07-31". "" for every other course.
+    fills_from: str = ""
     feed_unfilled: bool = False  # listed, a fill feed shows never filled: never failed (orders34)
     # The day the course became an adequate trial (MappingPolicy.min_adequate_weeks at >= the
     # minimum dose: adequacy.adequate_from), else None (review 7 finding 6). Only a PHQ-9 taken

@@ -89,7 +89,7 @@ first fill, 2025-11-01"). Without the cap, a fill ten months on ran the order fr
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -275,12 +275,14 @@ def mark_unfilled(
     resources: Iterable[Mapping[str, Any]],
     feed: bool,
     as_of: date,
+    before_feed: Callable[[Trial], str] = lambda _: "",
 ) -> tuple[Trial, ...]:
     """`trials` with the unfilled orders marked (module docstring): Trial.fill_refused on a
     listed never-filled order or an order awaiting its fill; Trial.awaiting_fill on a running
     order-only course inside rule 2c's window while the chart carries a fill feed. Without a
     feed, Trial.no_fill_feed on an order-only course no fill shows (orders33): the cards say
-    "no fill on record"."""
+    "no fill on record". `before_feed` (span73, feed_coverage.py): the words naming the feed's
+    first fill for an order-only course before it (Trial.fills_from), else ""."""
     if not feed:
         # orders35 (recheck K30b finding 2): inside its authorised supply too (ORDERS_ONLY): a
         # 12-refill order read "1 adequate trial failed (venlafaxine)", nothing saying orders
@@ -329,6 +331,8 @@ def mark_unfilled(
                 # carrying lisinopril's fills, read "1 adequate trial failed, venlafaxine to
                 # confirm" on a PHQ-9 inside the renewal's authorised supply.
                 trial = replace(trial, feed_unfilled=True)
+        elif said := before_feed(trial):
+            trial = replace(trial, fills_from=said)  # span73: counted, the cards say why
         out.append(trial)
     return tuple(out)
 

@@ -82,6 +82,34 @@ NEVER_FILLED = "never filled or renewed"
 # orders33): "never filled" claims what only a fill feed shows.
 NO_FILL_FEED = "no fill feed"
 NO_FILL_ON_RECORD = "no fill on record"
+# span73 (fhir_mapping/feed_coverage.py): an order-only course before the chart's fill feed's
+# first fill (Trial.fills_from): the order is all the record has for that time, and says why.
+BEFORE_FEED = "no fill of it on record"
+
+
+def no_fill_words(trial: Trial) -> str:
+    """NO_FILL_ON_RECORD, or for a course before the feed's first fill "no fill of it on record;
+    the fills on record start 2026-07-31" (span73)."""
+    return f"{BEFORE_FEED}; {trial.fills_from}" if trial.fills_from else NO_FILL_ON_RECORD
+
+
+def unverified_lines(trials: Sequence[Trial], names: Callable[[Sequence[Trial]], str]) -> list[str]:
+    """The TMS card's lines for failed trials no dispensing data show taken (`names`:
+    cards.names): one per course before the chart's fills start (span73: "sertraline: no fill
+    of it on record; the fills on record start 2026-07-31: confirm it was taken"), one naming the
+    others ("Adherence not verified by dispensing data for ...")."""
+    lines = [
+        f"- {t.ingredient}: {no_fill_words(t)}: confirm it was taken"
+        for t in trials
+        if t.fills_from
+    ]
+    others = [t for t in trials if not t.fills_from]
+    if others:
+        lines.append(
+            f"- Adherence not verified by dispensing data for {names(others)}: confirm "
+            "with the patient or pharmacy"
+        )
+    return lines
 
 
 # Fix meds53 (review K60a finding 6): how `unfilled` names an order whose drug's fills since were

@@ -50,6 +50,7 @@ from services import (
     preliminary_phq9,
     suggestions,
     tables,
+    taken_to_confirm,
     tms_course,
     tms_criteria_header,
     tms_gate,
@@ -171,11 +172,8 @@ def _criteria(ctx: RuleContext, evaluation: PayerEvaluation) -> str:
         if (t.adherence.status is _UNVERIFIED or t.adherence.pdc is None)
         and t.adherence.first_fill is None
     ]
-    if unverified:
-        lines.append(
-            f"- Adherence not verified by dispensing data for {cards.names(unverified)}: confirm "
-            "with the patient or pharmacy"
-        )
+    # span73: an order before the chart's fills start says so (taken_to_confirm.unverified_lines).
+    lines.extend(taken_to_confirm.unverified_lines(unverified, cards.names))
     # Review 11 finding 6: local fills verified up to a stretch only a statement covers (an
     # outside organisation's continuation; adherence.outside_tail, the one UNVERIFIED with a PDC).
     lines.extend(

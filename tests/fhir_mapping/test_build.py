@@ -150,18 +150,18 @@ def test_end_to_end_trials_scores_and_context() -> None:
     )
     assert sertraline.weeks_at_adequate_dose == pytest.approx(142 / 7)
     assert sertraline.adherence.status is AdherenceStatus.UNVERIFIED
-    # The sertraline orders were never dispensed while the chart's fill feed carries
-    # venlafaxine's fills: not shown taken, no trial (span70, review K69a findings 1-2; the
-    # feed starting after them is a known limit, see feed_unfilled.py).
-    assert sertraline.verdict is Verdict.NOT_A_TRIAL
-    assert any("never filled on the chart's fill feed" in n for n in sertraline.notes)
+    # The sertraline orders come before the feed's first fill (venlafaxine's): the feed does not
+    # show it was carrying fills then, so they count as on an orders-only chart (span73, undoing
+    # span70's reading here: feed_coverage.py), the cards naming the feed's first fill.
+    assert sertraline.verdict is Verdict.ADEQUATE
+    assert sertraline.fills_from.startswith("the fills on record start ")
     assert sertraline.baseline == Score(
         "PHQ-9", 19, date(2023, 9, 20), None, SourceRef("Observation", "phq-1")
     )
     assert sertraline.on_treatment == Score(
         "PHQ-9", 17, date(2024, 2, 10), None, SourceRef("Observation", "phq-2")
     )
-    assert (sertraline.response, sertraline.failed) == (False, False)  # no trial, no failure
+    assert (sertraline.response, sertraline.failed) == (False, True)
 
     assert (trazodone.ingredient, trazodone.verdict, trazodone.ongoing) == (
         "trazodone",
@@ -246,7 +246,7 @@ def test_without_patient_id_every_resource_counts_and_policy_applies() -> None:
     record = build_record(mine, as_of=AS_OF, policy=MappingPolicy(min_adequate_weeks=18))
     assert record.patient == Patient("p-001", 44, "female")
     assert [t.verdict for t in record.trials] == [
-        Verdict.NOT_A_TRIAL,  # never dispensed on a fill feed (span70), as above
+        Verdict.ADEQUATE,  # before the feed's first fill (span73), as above
         Verdict.NOT_A_TRIAL,
         Verdict.INADEQUATE,
     ]
@@ -267,7 +267,7 @@ def test_urn_uuid_references_and_non_resources() -> None:
 def test_explain_reports_trials_and_why() -> None:
     text = explain(build(chart()))
     assert "   2023-11-28 -> 2024-02-20: 100 mg/day (84 days)" in text
-    assert "   verdict: not-a-trial (not-shown-taken)" in text  # span70, as above
+    assert "   weeks at adequate dose: 20.3" in text  # span73, as above
     assert "   adherence: verified, PDC 100%" in text
     assert "   PHQ-9 baseline: 17 on 2024-02-10; on treatment: 16 on 2024-06-01, item 9 = 1" in text
     assert "   verdict: not-a-trial (low-dose-other-indication)" in text

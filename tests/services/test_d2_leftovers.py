@@ -241,8 +241,9 @@ def test_explain_says_not_a_trial_instead_of_weeks_and_outcome() -> None:
     text = explain(record)
     plan = _block(text, "venlafaxine")
     assert (
-        "   not a trial: ordered or planned only (intent plan, status unknown, or on hold and "
-        "never filled), no fill or statement on record (not-shown-taken)"
+        "   not a trial: ordered or planned only (intent plan, status unknown, on hold and never "
+        "filled, or never filled on the chart's fill feed), no fill or statement on record "
+        "(not-shown-taken)"
     ) in plan
     assert "weeks at adequate dose" not in plan
     assert "outcome:" not in plan

@@ -62,12 +62,11 @@ def test_unreferenced_contained_drug_is_named_unread(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(READ))
 def test_valid_or_readable_orders_read_as_before(name: str) -> None:
     cards = _cards(name)
-    # span71 (fhir_mapping/feed_unfilled.py, review K69a finding 1): these stopped sertraline
-    # orders were never filled while venlafaxine and lithium are on the chart's fill feed, so the
-    # drug read from the contained Medication is named "not shown taken", no failed trial (it
-    # was "2 adequate trials failed (sertraline, venlafaxine)" and the TMS card).
-    assert "1 adequate trial failed (venlafaxine)" in cards[OPT]["summary"]
-    assert "Not shown taken:** sertraline" in cards[OPT]["detail"]
+    # span73 (fhir_mapping/feed_coverage.py): these stopped sertraline orders, never filled,
+    # come before the feed's first fill (venlafaxine's, 2026-07-31): counted as on an
+    # orders-only chart, the drug read from the contained Medication, as before span71.
+    assert "2 adequate trials failed (sertraline, venlafaxine)" in cards[OPT]["summary"]
+    assert "Not shown taken:** sertraline" not in cards[OPT]["detail"]
     assert _NAMED not in _text(cards)
     assert chart_files.RISK not in cards, name
 

@@ -67,11 +67,11 @@ def test_contained_cssrs_thoughts_read_as_sent() -> None:
 @pytest.mark.parametrize("name", sorted(QUIET))
 def test_controls_read_as_before(name: str) -> None:
     cards = _cards(name)
-    # span71 (feed_unfilled.py, K69a finding 1): the base's sertraline orders, never filled while
-    # venlafaxine and lithium are on the fill feed, are no failed trial: no TMS card (it was
-    # "2 adequate trials failed (sertraline, venlafaxine)" and the TMS card).
+    # span73 (feed_coverage.py): the base's sertraline orders, never filled, come before the
+    # feed's first fill (venlafaxine's, 2026-07-31): counted as on an orders-only chart, as before
+    # span71 ("2 adequate trials failed (sertraline, venlafaxine)" and the TMS card).
     assert chart_files.RISK not in cards, (name, cards[chart_files.RISK]["summary"])
-    assert "1 adequate trial failed (venlafaxine)" in cards[OPT]["summary"]
+    assert "2 adequate trials failed (sertraline, venlafaxine)" in cards[OPT]["summary"]
 
 
 def test_unreferenced_contained_linezolid_is_named() -> None:

@@ -34,16 +34,24 @@ _OPTIMIZE = "optimize-switch-augment"
 
 # Never dispensed on a chart with a fill feed: sertraline is no failed trial, no TMS referral.
 FIXED = {
-    "x04_active_bounds90_nofill": "finding 1",
-    "t15_nofill_active": "finding 1",
-    "t15_nofill_stopped": "finding 1",
-    "t15_nofill_completed": "finding 1",
-    "s11_stopped_no_end": "finding 2",
-    "t11_nofill_nobounds_stopped": "finding 2",
-    "t11_nofill_nobounds_completed": "finding 2",
-    "s13b_completed_same_day_nofill": "finding 2",
-    "s15_no_fills": "finding 2",
     "t11_nofill_nobounds_active": "finding 6",
+}
+
+# span73 (fhir_mapping/feed_coverage.py): these orders (2026-04-10) come before the feed's first
+# fill (venlafaxine, 2026-07-31), so the feed does not show it was carrying fills then: each is
+# read as on an orders-only chart (o04, o11, o15), counted, its card saying why. span70's
+# findings 1 and 2 on a feed running before the order: tests/services/test_span73.py (c01, c05,
+# c06).
+BEFORE_FEED = {
+    "x04_active_bounds90_nofill": "finding 1, before the feed",
+    "t15_nofill_active": "finding 1, before the feed",
+    "t15_nofill_stopped": "finding 1, before the feed",
+    "t15_nofill_completed": "finding 1, before the feed",
+    "s11_stopped_no_end": "finding 2, before the feed",
+    "t11_nofill_nobounds_stopped": "finding 2, before the feed",
+    "t11_nofill_nobounds_completed": "finding 2, before the feed",
+    "s13b_completed_same_day_nofill": "finding 2, before the feed",
+    "s15_no_fills": "finding 2, before the feed",
 }
 
 CONTROLS = {
@@ -57,7 +65,18 @@ CONTROLS = {
 
 
 def test_folder() -> None:
-    chart_files.check_folder(_FOLDER, FIXED, CONTROLS)
+    chart_files.check_folder(_FOLDER, FIXED, BEFORE_FEED, CONTROLS)
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_FEED))
+def test_order_before_the_feed_reads_as_orders_only(name: str) -> None:
+    cards = _cards(name)
+    assert "sertraline" in cards[_TMS]["summary"], (name, cards[_TMS]["summary"])
+    assert (
+        "sertraline: no fill of it on record; the fills on record start 2026-07-31: confirm it "
+        "was taken"
+    ) in cards[_TMS]["detail"], name
+    assert "together" not in cards[_OPTIMIZE]["detail"], name
 
 
 @pytest.mark.parametrize("name", sorted(FIXED))
