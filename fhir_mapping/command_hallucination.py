@@ -14,6 +14,16 @@ another (homicidal: no suicide card, as "HI" gives none). A denial before the vo
 command AH to harm self") is read by the shared negation. The words are data
 (data/command_hallucination_terms.csv); `<self>` and `<poss>` stand for the reflexive and
 possessive pronouns (`self_word`, `poss_word` rows).
+
+Session 43 fix text114: "voices telling her nobody would miss her", "voices say she should not be
+alive" gave the psychotic-features card only, no suicide-risk card. A voice whose content is that
+the patient should not live or would not be missed orders nothing, but it is suicidal content (the
+C-SSRS asks of such hallucinations as of wish-to-be-dead ideation): read as a command to die is,
+the critical card the safer error. Read only as a voice word, its `between` words, then a
+`self_content` phrase whose person, where it names one, is the one addressed (`<obj>`, `<subj>`:
+the `object_addressee` and `addressee` rows): "voices telling him he is evil", "voices telling
+her nobody likes her" stay psychotic only, "voices telling him he'd be better off without his
+wife" names another.
 """
 
 from __future__ import annotations
@@ -41,7 +51,13 @@ def _term(term: str) -> str:
     """A table term as a regex body: "jump*" any ending, `<self>` / `<poss>` any such pronoun."""
     roles = _by_role()
     body = re.escape(term.rstrip("*")) + (r"\w*" if term.endswith("*") else r"\b")
-    for mark, role in (("<self>", "self_word"), ("<poss>", "poss_word")):
+    marks = (
+        ("<self>", "self_word"),
+        ("<poss>", "poss_word"),
+        ("<obj>", "object_addressee"),  # fix text114
+        ("<subj>", "addressee"),
+    )
+    for mark, role in marks:
         words = "|".join(re.escape(w) for w in roles.get(role, ()))
         body = body.replace(re.escape(mark), f"(?:{words})")
     return body
@@ -68,10 +84,13 @@ def _pattern() -> re.Pattern[str]:
         rf"(?:\s+(?:{_either('link')})\s+(?:(?:{lead})\s+)?"
         rf"|\s*[:'\"\u2018\u201c]+\s*(?:(?:{lead})\s+)?|\s+(?:{lead})\s+)"
     )
-    return re.compile(
-        rf"\b(?P<voice>{_either('voice')}){between}{joint}['\"\u2018\u201c]?"
-        rf"(?:{_either('self_object')})(?!\s+(?:{_either('not_after')})\b)"
+    ordered = (
+        rf"{joint}['\"\u2018\u201c]?(?:{_either('self_object')})(?!\s+(?:{_either('not_after')})\b)"
     )
+    # Or suicidal content told, no command ("voices telling her nobody would miss her"; fix
+    # text114, module docstring), right after the between words or a colon or quote.
+    content = rf"(?:\s*[:'\"\u2018\u201c]+\s*|\s+)(?:{_either('self_content')})"
+    return re.compile(rf"\b(?P<voice>{_either('voice')}){between}(?:{ordered}|{content})")
 
 
 def commands_self_harm(text: str) -> bool:

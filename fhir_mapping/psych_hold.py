@@ -30,6 +30,12 @@ condition_harm_notes.py mark HOLD_ENDED, the past warning that asks about curren
 SI denied now), not the critical card of a hold in force and not nothing. Other words of risk
 beside it ("5150 released, SI today") are read as always: critical. A hold being sought ("pending
 section 12", "5150 pending") is a hold (the critical card).
+
+Session 43 fix text114: "lot 5150 expired" gave the ended-hold card (text113's end words after
+the number), so an `other_number_before` word right before the number ("lot", "room", "ext")
+makes it another number, whatever follows; and "5150 in 2019" was quiet, TMS offered, while
+"h/o 5150 2019" was read: a year right after the number makes it the hold (`_dated_after`), in
+a note the past warning as "h/o 5150" (`_past`), in a visit reason the critical card.
 """
 
 from __future__ import annotations
@@ -93,17 +99,38 @@ def _after() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{_either(_by_role().get('hold_number_after', ()))})\b")
 
 
+@cache
+def _other_number() -> re.Pattern[str]:
+    return re.compile(rf"(?:^|\s)(?:{_either(_by_role().get('other_number_before', ()))})\s*$")
+
+
+def _dated_after(rest: str) -> bool:
+    """Whether a year dates the number right after it ("5150 in 2019", "5150 2019", "5150
+    (3/2019)"): a hold's history (session 43 fix text114: '5150 in 2019' was quiet, TMS offered,
+    while 'h/o 5150 2019' was read); in a note `_past` makes it the past warning, in a visit
+    reason a hold as any other (critical, the safer error). The number of a lot, a room or an
+    address is dropped before (`other_number_before`)."""
+    lead = _either(_by_role().get("past_year_lead", ()))
+    year = rf"(?:\d{{1,2}}/(?:\d{{1,2}}/)?)?{_YEAR.pattern}"
+    return re.match(rf"\s*\(?\s*(?:x\s?\d\s+)?(?:(?:{lead})\s+)?{year}", rest) is not None
+
+
 def _number_held(clause: str) -> list[tuple[int, int]]:
     """The spans of each hold number `clause` (normalised) reads as the hold (module
     docstring)."""
     spans = []
     for m in _number().finditer(clause):
+        if _other_number().search(clause[: m.start()]):
+            # Another number's word right before it ("lot 5150 expired", "room 5150 by the
+            # door"): never the hold, whatever follows (fix text114).
+            continue
         alone = not re.sub(r"[^\w]", "", clause[: m.start()] + clause[m.end() :])
         if (
             m.group("suffix")
             or alone
             or _before().search(clause[: m.start()])
             or _after().search(clause[m.end() :])
+            or _dated_after(clause[m.end() :])
         ):
             spans.append((m.start(), m.end()))
     return spans

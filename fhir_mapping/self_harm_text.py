@@ -97,6 +97,7 @@ from fhir_mapping import command_hallucination, screen_item_text, self_harm_term
 from fhir_mapping.abbreviation_case import by_case
 from fhir_mapping.denial_governs import governs
 from fhir_mapping.denial_undone import denials_undone
+from fhir_mapping.goodbye_sender import sent_by_other
 from fhir_mapping.od_lookalike import blank_lookalikes
 from fhir_mapping.preparatory_reason import with_ordinary_reason
 from fhir_mapping.quoted_answer import blank_answered_items
@@ -194,6 +195,9 @@ def ideation(text: str) -> bool:
     # One with an ordinary reason in its sentence ("gave away cat, moving to apartment") is not
     # read; a bare one is (preparatory_reason.py, fix text109).
     acts = [m for m in acts if not with_ordinary_reason(text, m.start(), m.end())]
+    # A goodbye sent by someone else ("goodbye message from hospice chaplain") is not the
+    # patient's act (goodbye_sender.py, fix text114).
+    acts = [m for m in acts if not sent_by_other(text, m.start(), m.end())]
     said += [(m, m.start(), m.start()) for m in acts if not _inside(m, acts)]
     return any(
         lead is not None

@@ -53,7 +53,6 @@ CRITICAL = {
     "e_gave_away_cat_moving_to_apartment": "control",
     "e_texted_goodbye_to_coworkers_moving_to_Ohio": "control",
     "e_goodbye_texts_to_coworkers_at_last_shift": "control",
-    "e_goodbye_message_from_hospice_chaplain": "control",
     "e_called_sister_to_say_goodbye_before_moving": "control",
     "e_getting_her_affairs_in_order_hospice": "control",
     "e_put_affairs_in_order_terminal_cancer_DNR": "control",
@@ -78,6 +77,9 @@ QUIET = {
     "e_denied_SI_last_night_Today_denies_plan": "control",
     "e_hoarse_voice_cut_back_smoking": "control",
     "e_denies_CAH_to_harm_self": "control",
+    # A goodbye received from another person is no preparatory act of the patient's (session 43
+    # fix text114, goodbye_sender.py; test_text114.py).
+    "e_goodbye_message_from_hospice_chaplain": "fixed",
 }
 
 # Command voices to harm another: no suicide-risk card, TMS held for the psychotic feature.

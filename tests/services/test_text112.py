@@ -39,6 +39,9 @@ CRITICAL = {
     "e_voices_commanding_her_to_drown": "fixed",
     "e_h_o_5150": "fixed",
     "e_prior_5150_hold": "control",
+    # Suicidal content a voice tells, no command: critical since session 43 fix text114
+    # (command_hallucination.py `self_content`; test_text114.py).
+    "e_voices_telling_her_nobody_would_miss_her": "fixed",
 }
 
 QUIET = {
@@ -61,7 +64,6 @@ WARNING = {
 # pathway, TMS held.
 PSYCHOTIC_ONLY = {
     "e_voices_telling_him_he_is_evil": "fixed",
-    "e_voices_telling_her_nobody_would_miss_her": "fixed",
     "e_Voices_telling_pt_he_is_worthless": "fixed",
     "e_voices_saying_she_is_evil": "fixed",
     "e_voices_told_him_to_drown_out_the_noise": "control",
