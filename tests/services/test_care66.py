@@ -7,6 +7,10 @@
    medication list" card (order_checks/med_list_unread.py, the `critical-partner-on-record` row of
    data/med_list_unread.csv), only for a partner the record shows within the longest washout.
    And with several feeds unread (statements and fills) every one is named, not the first alone.
+3. A resolved "History of" O80 with no onset read "Delivered on <recordedDate>" (the day it was
+   charted): now "Delivery on record (date not recorded; charted ...)" (rules/delivery_names.py).
+4. CPT 59430 (postpartum care only) read "Delivered on <its date>": care after a birth, now
+   "Delivery before <date> (postpartum care that day)" (data/delivery_care_after.csv).
 Controls: pimozide running (the interaction card, as before); a pimozide fill that ran out in
 July, and a mirtazapine statement (no critical partner): the 412 stays.
 """
@@ -42,7 +46,7 @@ CONTROLS = {
 
 
 def test_folder() -> None:
-    chart_files.check_folder(_FOLDER, FAILING, CONTROLS)
+    chart_files.check_folder(_FOLDER, FAILING, CONTROLS, DELIVERY, DELIVERY_CONTROLS)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +95,30 @@ def test_control_a_running_pimozide_keeps_the_interaction_card(name: str) -> Non
 def test_control_nothing_of_the_kind_on_record_keeps_the_412(name: str) -> None:
     with pytest.raises(OfflineInputError):
         _cards(name)
+
+
+# Items 3 and 4: a delivery line dates the birth only when the record says so.
+DELIVERY = {
+    "d_hx_O80_recorded_no_pregnancy": "**Delivery on record (date not recorded; charted 2026-11-20)**",
+    "d_hx_O80_recorded_with_pregnancy": "**Delivery on record (date not recorded; charted 2026-11-20)**",
+    "d_cpt59430_postpartum_care": "**Delivery before 2026-11-24 (postpartum care that day)**",
+    "d_cpt59430_no_pregnancy": "**Delivery before 2026-11-24 (postpartum care that day)**",
+}
+DELIVERY_CONTROLS = {"d_hx_O80_onset_control": "**Delivered on 2026-11-10**"}
+
+
+def _details(name: str) -> str:
+    return "\n".join(c.get("detail") or "" for c in _cards(name).values())
+
+
+@pytest.mark.parametrize("name", sorted(DELIVERY))
+def test_a_charting_or_care_date_is_not_called_the_birth(name: str) -> None:
+    text = _details(name)
+    assert DELIVERY[name] in text, text
+    assert "**Delivered on" not in text
+    assert "counted from the" in text  # the postnatal year from that later day, said so
+
+
+def test_control_a_stated_onset_is_the_birth_date() -> None:
+    text = _details("d_hx_O80_onset_control")
+    assert DELIVERY_CONTROLS["d_hx_O80_onset_control"] in text
