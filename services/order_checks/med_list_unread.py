@@ -33,6 +33,11 @@ unread gets the same card on the interaction topic instead of a 412 nobody sees,
 named from that table. The drafted SSRI whose pimozide partner may be running is not covered
 (that would make every SSRI draft with its orders unread critical, where the 412 was kept on
 purpose); said in the report of fix fetch66.
+
+Fix care66 (session 42 leftover 6): that SSRI draft is covered where the record shows its
+partner within the longest washout (a pimozide fill run out last month: its order may be what
+could not be read), the `critical-partner-on-record` row; with nothing of the kind on record the
+412 stands. And every feed not read whole is named, not the first alone.
 """
 
 from __future__ import annotations
@@ -115,10 +120,13 @@ def orders_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | Non
 
 def critical_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
     """The same card for a draft whose own interaction rows are critical (pimozide,
-    thioridazine, clozapine...) when no critical pair of it was found in what was read."""
+    thioridazine, clozapine...) when no critical pair of it was found in what was read; else
+    for a draft that is the partner of a critical row whose own drug the statements or fills
+    show within the longest washout (`critical-partner-on-record`, fix care66)."""
     said = wording().get("critical-interaction")
     partners = _critical_partners(draft.ingredient)
-    if said is None or not partners or not _unread_feed(ctx.record, said.feeds):
+    on_record = wording().get("critical-partner-on-record")
+    if said is None or not _unread_feeds(ctx.record, said.feeds):
         return None
     found = interaction_table.pairs(
         interaction_table.running(ctx.record),
@@ -126,7 +134,35 @@ def critical_unread_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | N
     )
     if any(p.severity is Indicator.CRITICAL and draft.ingredient in p.names() for p in found):
         return None  # the pair is on the interaction card already
-    return _card(ctx.record, draft, said, ", ".join(partners))
+    if partners:
+        return _card(ctx.record, draft, said, ", ".join(partners))
+    # Fix care66 (session 42 leftover 6): a sertraline draft with the orders unread beside a
+    # pimozide fill that ran out last month was a 412 nobody sees; the pimozide order (or a
+    # later fill's) may be what could not be read. Only a partner the record shows within the
+    # longest washout: every SSRI draft with its orders unread is not made critical (the 412
+    # fetch66 kept on purpose stands where nothing of the kind is on record).
+    named = _partners_on_record(ctx.record, draft.ingredient)
+    if on_record is None or not named:
+        return None
+    return _card(ctx.record, draft, on_record, ", ".join(named.values()), ", ".join(named))
+
+
+def _partners_on_record(record: PatientRecord, ingredient: str) -> dict[str, str]:
+    """The drugs of `record` (running, or last on record within the longest washout of as-of)
+    whose critical drug_interactions.csv rows name `ingredient`: name -> the name with its last
+    day."""
+    out: dict[str, str] = {}
+    for trial in sorted(record.trials, key=lambda t: t.end):
+        if trial.ingredient == ingredient or not any(
+            row.severity is Indicator.CRITICAL
+            for row in interaction_table.rows_for(ingredient, trial.ingredient)
+        ):
+            continue
+        if trial.ongoing:
+            out[trial.ingredient] = trial.ingredient
+        elif (record.as_of - trial.end).days < washout_table.longest_washout_days():
+            out[trial.ingredient] = f"{trial.ingredient} (last on record {trial.end.isoformat()})"
+    return out
 
 
 @cache
@@ -143,52 +179,85 @@ def _critical_partners(ingredient: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _unread_feed(record: PatientRecord, feeds: tuple[str, ...]) -> tuple[str, str] | None:
-    """(the first of `feeds` not read whole, "unread" or "partial"), or None."""
+def _unread_feeds(record: PatientRecord, feeds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Every one of `feeds` not read whole, in the table's order: (its type, "unread" or
+    "partial"). Fix care66: every one, not the first alone (statements and fills both failed
+    named only the statements)."""
     gaps = record.gaps_in(DataDomain.MEDICATIONS)
+    found: list[tuple[str, str]] = []
     for kind in feeds:
-        if kind == _ORDERS_FEED and record.orders_unread:
-            return kind, "unread"
-        if kind != _ORDERS_FEED and any(
-            g.cause is GapCause.NOT_READ and g.feed_type == kind for g in gaps
-        ):
-            return kind, "unread"
-        if any(g.cause is GapCause.PARTIAL and g.feed_type == kind for g in gaps):
-            return kind, "partial"
-    return None
+        # The orders' failure is known from the missing key (required_gap), the others' gaps.
+        failed = (
+            record.orders_unread
+            if kind == _ORDERS_FEED
+            else any(g.cause is GapCause.NOT_READ and g.feed_type == kind for g in gaps)
+        )
+        if failed:
+            found.append((kind, "unread"))
+        elif any(g.cause is GapCause.PARTIAL and g.feed_type == kind for g in gaps):
+            found.append((kind, "partial"))
+    return found
+
+
+# How each state is said: (the summary's, its short form's).
+_STATE_WORDS = {
+    "unread": ("could not be read", "not read"),
+    "partial": ("were read only in part", "read in part"),
+}
+
+
+def _feeds_said(unread: list[tuple[str, str]]) -> tuple[str, str]:
+    """ "Medication statements and medication fills could not be read" and its short form;
+    the feeds of each state together, the first capitalised as one feed's words were."""
+    long: list[str] = []
+    short: list[str] = []
+    for state, (said, said_short) in _STATE_WORDS.items():
+        kinds = [k for k, s in unread if s == state]
+        if not kinds:
+            continue
+        words = [
+            _FEED_WORDS[k][0] if not long and i == 0 else _FEED_WORDS[k][0].lower()
+            for i, k in enumerate(kinds)
+        ]
+        shorts = [
+            _FEED_WORDS[k][1] if not short and i == 0 else _FEED_WORDS[k][1].lower()
+            for i, k in enumerate(kinds)
+        ]
+        long.append(f"{' and '.join(words)} {said}")
+        short.append(f"{' and '.join(shorts)} {said_short}")
+    return "; ".join(long), ", ".join(short)
 
 
 def _card(
-    record: PatientRecord, draft: DraftOrder, said: UnreadWording, against: str
+    record: PatientRecord, draft: DraftOrder, said: UnreadWording, against: str, names: str = ""
 ) -> OrderCheck | None:
-    unread = _unread_feed(record, said.feeds)
-    if unread is None:
+    unread = _unread_feeds(record, said.feeds)
+    if not unread:
         return None
-    words, short, others, one = _FEED_WORDS[unread[0]]
-    # (how the summary says it, its short form, what the records read show)
-    if unread[1] == "unread":
-        said_of = (
-            "could not be read",
-            "not read",
-            f"{others}, but {one} may be what could not be read",
-        )
+    heading, heading_short = _feeds_said(unread)
+    ones = " or ".join(_FEED_WORDS[k][3] for k, _ in unread)
+    # What the records read show (one feed's wording kept as fetch64 and fetch66 wrote it).
+    if names:
+        # A partner on record (critical-partner-on-record): the records read show it stopped.
+        shown = f"the records read show it stopped, but {ones} may be what could not be read"
+    elif len(unread) == 1 and unread[0][1] == "unread":
+        shown = f"{_FEED_WORDS[unread[0][0]][2]}, but {ones} may be what could not be read"
+    elif len(unread) == 1:
+        shown = f"the orders, fills and statements read show none, but {ones} may be among those not read"
     else:
-        said_of = (
-            "were read only in part",
-            "read in part",
-            f"the orders, fills and statements read show none, but {one} may be among those not read",
-        )
+        shown = f"the records read show none, but {ones} may be among those not read"
     drug = f"{draft.ingredient} ({said.label})" if said.label else draft.ingredient
+    # A row with no short_against (critical-partner-on-record) names its partners in the summary.
+    short_against = said.short_against or names
     return OrderCheck(
         said.topic,
         draft,
         cards.fit_summary(
-            f"{words} {said_of[0]}: {drug} not checked against "
-            f"{said.short_against}; confirm the medication list",
-            f"{short} {said_of[1]}: {drug} not checked; confirm the medication list",
+            f"{heading}: {drug} not checked against {short_against}; confirm the medication list",
+            f"{heading_short}: {drug} not checked; confirm the medication list",
         ),
-        f"**{words} {said_of[0]}:** {drug} was not checked against "
-        f"{against} the patient may be taking; {said_of[2]}. Confirm the "
+        f"**{heading}:** {drug} was not checked against "
+        f"{against} the patient may be taking; {shown}. Confirm the "
         f"medication list before signing: {said.confirm}.",
         indicator=Indicator.CRITICAL,
         basis=(said.source.split(";", 1)[0],),

@@ -18,7 +18,7 @@ from services import pathway_options, pediatric_doses
 from services.card_format import and_list, plural
 from services.order_checks.labelled_use import outside_label
 from services.pregnancy_now import marker_words, stale_reason
-from services.rules.delivery_names import delivery_named
+from services.rules.delivery_names import birth_head, delivery_named
 from services.rules.perinatal import _latest
 from services.rules.populations import (
     _CAVEAT,
@@ -52,13 +52,9 @@ def _delivery_line(ctx: RuleContext, delivery: Finding, ended: Finding | None) -
     # A delivery a postnatal visit records is dated by the visit, not the birth (Finding.dated):
     # its postnatal year is counted from the visit and said so (it ends no earlier than the true
     # one: the postnatal cautions are kept the longer, the safer side).
-    head = (
-        f"**Delivery {delivery.dated}**"
-        if delivery.visit is not None
-        else f"**Delivered on {delivery.onset.isoformat()}**"
-    )
-    counted = " counted from the visit" if delivery.visit is not None else ""
-    line = f"{head} ({delivery_named(delivery)}): postnatal year{counted} to {end.isoformat()}."
+    # A charting date or a postpartum care date is not the birth's (fix care66: birth_head).
+    head, counted = birth_head(delivery)
+    line = f"**{head}** ({delivery_named(delivery)}): postnatal year{counted} to {end.isoformat()}."
     if ended is not None:
         since = f" {ended.dated}" if ended.onset else ""
         line += (

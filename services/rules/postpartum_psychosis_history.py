@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from fhir_mapping.record import Finding, FindingKind
 from services import tms_gate
 from services.rules.context import RuleContext
-from services.rules.delivery_names import delivery_code
+from services.rules.delivery_names import birth_head, delivery_code
 
 _RESOLVED = FindingKind.PUERPERAL_PSYCHOSIS_HISTORY
 _DELIVERY = FindingKind.DELIVERY
@@ -91,12 +91,11 @@ def perinatal_now(ctx: RuleContext, past: tuple[Finding, ...]) -> Finding | None
 
 
 def _birth_name(delivery: Finding) -> str:
-    """ "Delivered on 2025-05-12 (Z39.2)" or "Delivery recorded (O80, undated)"."""
+    """ "Delivered on 2025-05-12 (O80)" or "Delivery recorded (O80, undated)"."""
     if delivery.onset is None:
         return f"Delivery recorded ({delivery_code(delivery)}, undated)"
-    if delivery.visit is not None:  # dated by the visit, not the birth (Finding.dated)
-        return f"Delivery {delivery.dated} ({delivery_code(delivery)})"
-    return f"Delivered on {delivery.onset.isoformat()} ({delivery_code(delivery)})"
+    # A visit's, a charting or a postpartum care date is not the birth's (fix care66).
+    return f"{birth_head(delivery)[0]} ({delivery_code(delivery)})"
 
 
 def _pregnancy_name(pregnancy: Finding) -> str:
