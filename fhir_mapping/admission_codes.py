@@ -228,10 +228,13 @@ def is_ward_order(resource: Resource) -> bool:
 
 
 def codings(concepts: object) -> Iterable[Mapping[str, Any]]:
-    if isinstance(concepts, JSON_OBJECT):
-        concepts = [concepts]
-    if not isinstance(concepts, list):
-        return
+    # A list (an order's `category`) is asked first: it is no Mapping, and the ABC check that
+    # says so is a Python call (issue 14, perf21).
+    if type(concepts) is not list:
+        if isinstance(concepts, JSON_OBJECT):
+            concepts = [concepts]
+        if not isinstance(concepts, list):
+            return
     for concept in concepts:
         items = concept.get("coding") if isinstance(concept, JSON_OBJECT) else None
         for coding in items if isinstance(items, list) else ():

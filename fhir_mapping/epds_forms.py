@@ -60,7 +60,14 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping import epds_item10, result_statuses
-from fhir_mapping.fhir_fields import array, code_texts, effective_date, parse_date, string
+from fhir_mapping.fhir_fields import (
+    JSON_OBJECT,
+    array,
+    code_texts,
+    effective_date,
+    parse_date,
+    string,
+)
 from fhir_mapping.form_answers import WORDED_ITEMS, coding_concept, highest_settled
 from fhir_mapping.phq9_form_item9 import worded_form
 from fhir_mapping.questionnaire_codes import QR, canonical
@@ -345,7 +352,8 @@ def read_components(observations: Iterable[Resource], *, as_of: date) -> Read:
         # passed over by one key test, not a list built empty (issue 14, perf14).
         if "component" not in resource:
             continue
-        parts = [c for c in array(resource["component"]) if isinstance(c, Mapping)]
+        # JSON_OBJECT, dict first: no Mapping ABC call per component (issue 14, perf21).
+        parts = [c for c in array(resource["component"]) if isinstance(c, JSON_OBJECT)]
         if not parts:
             continue
         status = resource.get("status")

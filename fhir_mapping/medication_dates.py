@@ -288,9 +288,11 @@ def _secondary(resource: Mapping[str, Any]) -> bool:
     """Whether an order is a reported record (FHIR R4 reported[x]: "a secondary 'reported'
     record rather than an original primary source-of-truth record"), whoever reported it: its
     authoredOn is the day it was entered, not the day the drug began."""
-    return resource.get("reportedBoolean") is True or isinstance(
-        resource.get("reportedReference"), JSON_OBJECT
-    )
+    if resource.get("reportedBoolean") is True:
+        return True
+    # Most orders state none: None answered before the Mapping ABC check (issue 14, perf21).
+    reference = resource.get("reportedReference")
+    return reference is not None and isinstance(reference, JSON_OBJECT)
 
 
 def start_and_end(

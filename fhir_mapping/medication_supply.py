@@ -46,7 +46,10 @@ def valid_until(resource: Mapping[str, Any]) -> date | None:
     order authorises a dispense on (unfilled_order.authorised_until)."""
     request = resource.get("dispenseRequest")
     period = request.get("validityPeriod") if isinstance(request, JSON_OBJECT) else None
-    return parse_date(period.get("end")) if isinstance(period, JSON_OBJECT) else None
+    # Most orders state no validityPeriod: None answered before the Mapping ABC check (issue 14).
+    if period is None or not isinstance(period, JSON_OBJECT):
+        return None
+    return parse_date(period.get("end"))
 
 
 def refills_allowed(resource: Mapping[str, Any]) -> int:

@@ -64,4 +64,6 @@ def listed_order(resource: Mapping[str, Any]) -> bool:
     order awaiting its first fill). False for any other resource."""
     if resource.get("resourceType") != "MedicationRequest" or patient_reported(resource):
         return False
-    return isinstance(resource.get("reportedReference"), JSON_OBJECT)
+    # Most orders state none: None answered before the Mapping ABC check (issue 14, perf21).
+    reference = resource.get("reportedReference")
+    return reference is not None and isinstance(reference, JSON_OBJECT)

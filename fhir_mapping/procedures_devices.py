@@ -180,13 +180,14 @@ def _refused_in_words(coded: Sequence[tuple[str, str, str]], text: str) -> bool:
     )
 
 
-def _declined(resource: Resource, as_of: date) -> tuple[Finding, ...]:
+def _declined(
+    resource: Resource, as_of: date, coded: tuple[tuple[str, str, str], ...], text: str
+) -> tuple[Finding, ...]:
     """ECT_DECLINED / TMS_DECLINED for an ECT or TMS Procedure `not-done` that the patient
     refused (review 16 W6, s29 RK finding 5: procedure_refusals.py), or named in words that say
     so whatever its status (s29 RK finding 1), dated as the record dates it, not after as-of;
-    () otherwise."""
-    coded = codings(resource.get("code"))
-    text = concept_text(resource.get("code"), coded)
+    () otherwise. `coded` and `text` are its code's `codings` and `concept_text`, read once by
+    procedure_facts for both (issue 14, perf21)."""
     reason = procedure_refusals.refusal_reason(resource)
     if reason is None and _refused_in_words(coded, text):
         reason = tms_safety.concept_label(resource.get("code"), coded) or "refused"
@@ -241,10 +242,15 @@ def procedure_facts(
     chart's, for the diagnoses of a session whose kind they decide (session_kinds.py)."""
     status = string(resource.get("status"))
     whole = status in _COUNTED_PROCEDURE
+    # Its code's codings and words, read once here for the refusal and the sessions alike.
+    concept = resource.get("code")
+    coded = codings(concept)
+    text = concept_text(concept, coded)
     if not whole and (status not in _GIVEN_SO_FAR or session_not_held.not_held(resource)):
         # A stopped session the patient did not come to is no session (session_not_held.py).
-        return (), _declined(resource, as_of)
-    declined = _declined(resource, as_of)  # a refusal in words is one whatever its status
+        return (), _declined(resource, as_of, coded, text)
+    # A refusal in words is one whatever its status.
+    declined = _declined(resource, as_of, coded, text)
     when = _performed(resource)
     if when is not None and when > as_of:
         return (), ()
@@ -258,9 +264,6 @@ def procedure_facts(
         # Over a period, what was given before the refusal still counts.
         return (), declined
     source = source_ref(resource)
-    concept = resource.get("code")
-    coded = codings(concept)
-    text = concept_text(concept, coded)
     system, code, display = _known_coding(coded)
     records: list[ProcedureRecord] = []
     findings: list[Finding] = []

@@ -37,7 +37,9 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
         if type(found) is int:
             return None if found < 0 or (max_score is not None and found > max_score) else found
         raw = number(found)
-    elif isinstance(quantity := element.get("valueQuantity"), JSON_OBJECT):  # dict: C speed
+    elif (quantity := element.get("valueQuantity")) is not None and isinstance(
+        quantity, JSON_OBJECT
+    ):  # dict: C speed; None (a valueString, a form's answer) before the Mapping ABC check
         if refused_unit(quantity) is not None:
             return None  # 4 % is no score (score_units.py; scores.py names the gap)
         # `number`, written out: every valueQuantity score comes through here (issue 14).
