@@ -90,6 +90,7 @@ from fhir_mapping.to_confirm_settled import settle
 from fhir_mapping.visit_reads import VisitReads
 from fhir_mapping.visit_records import read_visit_records, stay_evidence
 from fhir_mapping.vitals_pgx import read_vitals_pgx
+from fhir_mapping.voided_reports import voided_results
 from fhir_mapping.ward_courses import read_mar
 
 # ... and the names those tests use for what is public now.
@@ -168,8 +169,9 @@ def _build_record(
     if site:  # the site's local codes read as the standard ones they map to (site_codes.py)
         unique = [site.with_standard_codes(r) for r in unique]
         draft_resources = [site.with_standard_codes(d) for d in draft_resources]
+    unique, voided = voided_results(unique, as_of)  # withdrawn report's results (labs71)
     read = len(unique) + skipped
-    gaps: list[DataGap] = list(type_gaps(unavailable or {}, incomplete or {}, read_failed))
+    gaps: list[DataGap] = [*type_gaps(unavailable or {}, incomplete or {}, read_failed), *voided]
     # Each Encounter's class and psychotherapy code, read once for this build (visit_reads.py).
     reads = VisitReads()
     walk = walk_chart(unique, patient_id, site, reads)

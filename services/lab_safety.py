@@ -19,7 +19,7 @@ from datetime import date
 
 from fhir_mapping.labs import LAB_NAMES
 from fhir_mapping.record import FindingKind, LabResult, PatientRecord
-from services import level_monitoring, local_levels
+from services import creatinine_high, level_monitoring, local_levels
 from services.card_format import plural
 from services.lab_readings import by_flag as by_flag
 from services.lab_readings import deciding as deciding
@@ -176,6 +176,8 @@ def lithium_level_text(record: PatientRecord, policy: Policy) -> str:
         if (found := latest(record, test)) is not None
     ]
     renal = "; ".join(kidney) if kidney else absent_text(record, "creatinine or eGFR")
+    # A creatinine above range with no eGFR asks for the renal check (labs71 finding 1).
+    renal = creatinine_high.renal_words(record) or renal
     return f"{lithium_last_level_text(record, policy)}; {renal}"
 
 

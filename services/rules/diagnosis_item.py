@@ -53,6 +53,10 @@ class Item:
     # card's "check free T4 first, then consider TMS referral", cards45 item 3); "" names the
     # finding itself ("review TSH high 12": diagnosis_review.review_words).
     step: str = ""
+    # How a held step's summary names the finding when shorter than `short` ("low B12", where
+    # the diagnosis review's own summary says "low B12 150 on 2026-10-19": labs71 finding 5);
+    # "" names it by `short`. The held summaries carry item 9 and trial counts beside it.
+    held: str = ""
 
 
 def _finding_ref(finding: Finding) -> str:

@@ -19,15 +19,16 @@ from datetime import date, timedelta
 from fhir_mapping.lab_status import shown
 from fhir_mapping.lab_units import is_si_unit, ranged
 from fhir_mapping.labs import LAB_NAMES
-from fhir_mapping.record import Finding, FindingKind, LabResult
+from fhir_mapping.record import FindingKind, LabResult
 from fhir_mapping.result_statuses import OBSERVATION, named, named_as_gap
-from services import contributor_timing, low_lab_actions, unit_display
+from services import contributor_timing, unit_display
 from services.card_format import plural
 from services.lab_readings import NO_UNIT_READ_AS, same_day_note
 from services.pathway import OPEN_REQUEST_STATUSES
 from services.rules import deficiency_replacement, diagnosis_medical_thyroid
 from services.rules.context import RuleContext
-from services.rules.diagnosis_item import Item, _finding_ref, lab_number, status_note
+from services.rules.diagnosis_deficiency import _low
+from services.rules.diagnosis_item import Item, lab_number
 from services.rules.diagnosis_local_labs import either, local_items
 from services.rules.diagnosis_sleep_apnea import sleep_apnea_items
 from services.same_day_labs import safer_of
@@ -94,93 +95,6 @@ def _better(lab: LabResult, seen: LabResult) -> bool:
     if _readable(lab) != _readable(seen):
         return _readable(lab)
     return bool(seen.status) and not lab.status
-
-
-def _low(
-    ctx: RuleContext,
-    kind: FindingKind,
-    test: str,
-    label: str,
-    labs: dict[str, LabResult] | None = None,
-    lab_ref: Callable[[LabResult], str] = _lab_ref,
-    stale: Callable[[LabResult], bool] | None = None,
-) -> Item | None:
-    """`labs`: `_latest_labs(ctx)` when the caller has read them already; `lab_ref`: how a lab is
-    named (with its age when old); `stale`: whether a result is older than the card's look-back."""
-    findings = ctx.facts.findings_of(kind)
-    lab = (_latest_labs(ctx) if labs is None else labs).get(test)
-    if findings:
-        if lab is not None and _corrected_since(findings, lab):
-            return _corrected(ctx, findings[0], lab, test, label, lab_ref, stale)
-        return Item(f"{label} deficiency", f"**{label} deficiency:** {_finding_ref(findings[0])}.")
-    if lab is not None and lab.flag == "low":
-        if stale is not None and stale(lab):
-            # Older than the card's lab look-back, none since (review 17 M6: a folate of 2022
-            # held the adjuncts): a repeat is what it calls for, not a hold on escalation for a
-            # value that may long be corrected.
-            # "Order folate" with it (review 17 second recheck M7), unless one is open already.
-            value = "" if lab.value is None else f" {lab_number(lab)}{status_note(lab)}"
-            return Item(
-                f"low {label}{value} on {lab.date.isoformat()}: repeat",
-                f"**Low {label}, not rechecked:** {lab_ref(lab)}; no {label} since: repeat it.",
-                alongside=True,
-                order="" if _ordered(ctx, test) else test,
-            )
-        # A recent low result asks for treatment and a look for the cause (review 18a M2), not
-        # a repeat order: the lab is done.
-        todo = low_lab_actions.action(test)
-        return Item(
-            f"low {label}", f"**Low {label}:** {lab_ref(lab)}" + (f": {todo}." if todo else ".")
-        )
-    return None
-
-
-# The flags of a result that is not low: a deficiency it follows is corrected (a high B12 or
-# vitamin D on replacement is no deficiency either).
-_NOT_LOW = frozenset({"normal", "high"})
-
-
-def _corrected_since(findings: tuple[Finding, ...], lab: LabResult) -> bool:
-    """The latest result is flagged not low and dated after every coded deficiency's onset (its
-    last possible day when partial: `onset_latest`). An onset not on record cannot be placed
-    before the result: the coded deficiency then stands (the safer reading)."""
-    if lab.flag not in _NOT_LOW:
-        return False
-    onsets = [f.onset_latest for f in findings]
-    return all(day is not None and day < lab.date for day in onsets)
-
-
-def _corrected(
-    ctx: RuleContext,
-    finding: Finding,
-    lab: LabResult,
-    test: str,
-    label: str,
-    lab_ref: Callable[[LabResult], str],
-    stale: Callable[[LabResult], bool] | None,
-) -> Item:
-    """A deficiency coded and a later result not low (review s22 RX finding 4: an E53.8 of May
-    with a B12 of 520 pg/mL, normal, in October held the adjuncts and TMS as "B12 deficiency").
-    The code stays on the problem list after treatment corrects it; the lab is the newer fact,
-    so the line names both and holds nothing: an information line. A normal result older than
-    the card's look-back asks for a repeat alongside escalation (the deficiency may have come
-    back since), with the order, as an old low result does."""
-    name = LAB_NAMES.get(test, label)
-    head = f"**{label} deficiency on record, {name} normal since:** {_finding_ref(finding)}"
-    if stale is not None and stale(lab):
-        return Item(
-            f"{label} deficiency on record, last {name} {lab.date.isoformat()} normal: repeat",
-            f"{head}; latest {name} {lab_ref(lab)}.",  # lab_ref: "(3 years ago: repeat)"
-            alongside=True,
-            minor=True,
-            order="" if _ordered(ctx, test) else test,
-        )
-    return Item(
-        "",
-        f"{head}; latest {name} {lab_ref(lab)}, after it: corrected, not a reason to hold "
-        "escalation.",
-        info=True,
-    )
 
 
 # The tests of the card with a default interval (lab_units.ranged): a result of one that nothing
@@ -374,12 +288,6 @@ def tsh_pending(ctx: RuleContext) -> bool:
     """A TSH registered with no result yet within the look-back, newer than any TSH read: the
     card's line says so (`_pending`), so the lithium card does not ask for one too."""
     return _pending_of(ctx, "tsh", _latest_labs(ctx)) is not None
-
-
-def _ordered(ctx: RuleContext, test: str) -> bool:
-    """A lab order for `test` open on record (fhir_mapping/referrals.py kind "lab:<test>")."""
-    kind = f"lab:{test}"
-    return any(r.kind == kind and r.status in OPEN_REQUEST_STATUSES for r in ctx.record.referrals)
 
 
 def tsh_missing(ctx: RuleContext, labs: dict[str, LabResult] | None = None) -> bool:

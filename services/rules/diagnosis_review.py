@@ -49,6 +49,7 @@ from services.rules.diagnosis_item import Item, _finding_ref
 from services.rules.diagnosis_medical import _lab_ref, _latest_labs, medical_items, tsh_missing
 from services.rules.diagnosis_psychiatric import psychiatric_items
 from services.rules.diagnosis_tms_held import held_line
+from services.voided_labs import voided_words
 
 # The names other modules and tests use, kept importable from here (diagnosis_item.py's and
 # diagnosis_medical.py's among them).
@@ -327,10 +328,8 @@ def _unrecognised_item(ctx: RuleContext, gaps: Sequence[DataGap], failed: str) -
 def _last_tsh(ctx: RuleContext, labs: dict[str, LabResult]) -> str:
     """ " (last 2.0 mIU/L, normal, 2022-05-10 (3 years ago: repeat))" when a TSH older than the
     look-back is on record (review 17 M6), else ""."""
-    tsh = labs.get("tsh")
-    if tsh is None:
-        return ""
-    return f" (last {_lab_ref(tsh)})"
+    tsh, voided = labs.get("tsh"), voided_words(ctx.record, "tsh", "TSH")  # labs71 finding 4
+    return (f" (last {_lab_ref(tsh)})" if tsh is not None else "") + voided
 
 
 # --- the optimise card while this card says "before escalating" -------------------------------
@@ -384,7 +383,7 @@ def review_words(before: Sequence[Item]) -> str:
     are short, else "diagnosis review" (the optimise card's hold, the TMS card's)."""
     if before and all(i.step for i in before):  # "check free T4" (Item.step, cards45 item 3)
         return " and ".join(dict.fromkeys(i.step for i in before))
-    named = "; ".join(i.short for i in before)
+    named = "; ".join(i.held or i.short for i in before)  # Item.held: labs71
     return f"review {named}" if len(named) <= _HELD_BY_MAX else "diagnosis review"
 
 

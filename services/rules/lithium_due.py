@@ -69,6 +69,7 @@ from datetime import date
 from fhir_mapping.record import LabResult
 from services import (
     cards,
+    creatinine_high,
     lab_safety,
     level_monitoring,
     lithium_baseline,
@@ -119,6 +120,9 @@ class Due:
     # of "none on record", and the card is a warning while it is (labs70, review K71a finding
     # 2: a toxic 1.6 under an Epic local code read "level due (none on record)", info). "" none.
     local: str = ""
+    # A creatinine above range with no eGFR, in the card's words (creatinine_high.renal_words:
+    # labs71 finding 1): said first, and the card is a warning while it is. "" when none is.
+    renal: str = ""
 
     def left(self, test: lithium_baseline.BaselineTest) -> bool:
         """A test wanting that another card already asks for (the TSH: `tsh_elsewhere`)."""
@@ -170,8 +174,9 @@ def due(ctx: RuleContext) -> Due | None:
         since_supply(ctx),
         stale,
         _local(ctx),
+        creatinine_high.renal_words(ctx.record),
     )
-    return found if level_due or found.wanting() else None
+    return found if level_due or found.wanting() or found.renal else None
 
 
 def _local(ctx: RuleContext) -> str:
@@ -194,7 +199,7 @@ def _summary(found: Due, recent_days: int) -> str:
     # "running", or, its supply run out, when it ended (lith51): never "running" past it.
     ended = found.supply_ended
     running = f", last supply ended {ended.isoformat()}" if ended is not None else " running"
-    parts = []
+    parts = [found.renal] if found.renal else []
     level = found.level
     # Already ordered (lith52): said beside the basis, so the card asks for the draw, not an order.
     ordered = f"; {found.ordered}" if found.ordered else ""
@@ -233,6 +238,7 @@ def detail(ctx: RuleContext, found: Due) -> str:
     lines = [
         f"**Lithium monitoring due**{monitoring}.",
         f"- {taking[0].upper()}{taking[1:]}.",
+        *([f"- **{found.renal[0].upper()}{found.renal[1:]}**."] if found.renal else []),
         *(
             [
                 f"- {supply_confirm(found.supply_ended, found.since)} before reading a new level "
@@ -338,6 +344,7 @@ def fingerprint(found: Due) -> str:
     return screen.pairs_key(
         [f"due|lithium|{level.date.isoformat() if level is not None else 'none'}"]
         + [f"test|{t.name}" for t in found.wanting()]
+        + ([f"renal|{found.renal}"] if found.renal else [])
     )
 
 
@@ -351,7 +358,8 @@ def card(ctx: RuleContext, topic: str) -> Recommendation | None:
         detail=detail(ctx, found),
         suggestions=_suggestions(ctx, found),
         # A level under a local code, possibly toxic, is not an info line (Due.local: labs70).
-        indicator=Indicator.WARNING if found.local else Indicator.INFO,
+        # So is a creatinine above range with no eGFR (Due.renal: labs71 finding 1).
+        indicator=Indicator.WARNING if found.local or found.renal else Indicator.INFO,
     )
     return screen.with_fields(rec, evidence_key=fingerprint(found))
 

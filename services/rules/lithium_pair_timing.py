@@ -79,6 +79,11 @@ class PairTiming:
         if number is not None:
             # A bound keeps its sign (labs31 item 4: "> 3.0 mmol/L" read "last level 3").
             sign = f"{self.level.comparator} " if self.level.comparator else ""
+            if self.level.value is not None and number != self.level.value:
+                # Converted from mg/dL, mg/L or umol/L (labs71 finding 2: 0.5 mg/dL read
+                # "last level 0.7205"): two decimals with the unit compared, as a level is said.
+                shown = f"{number:.2f}".rstrip("0").rstrip(".")
+                return f"{sign}{shown} mmol/L on {self.level.date.isoformat()}"
             return f"{sign}{cards.fmt_mg(number)} on {self.level.date.isoformat()}"
         # Not in a unit compared (session 29 RL: "last level a level on ..."): as sent, or the
         # lab's flag when no value came.

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 from fhir_mapping.lab_status import shown as status_shown
 from fhir_mapping.record import Finding, FindingKind, LabResult
-from services import cards, lab_safety, screen, screen_refs, sodium_tier
+from services import cards, lab_safety, local_levels, screen, screen_refs, sodium_tier
 from services.interaction_table import Taking
 from services.lab_safety import LabRule
 from services.recommendation import Indicator, Recommendation
@@ -94,6 +94,8 @@ class LowSodium:
     age: int | None  # the patient's age when at or above policy.older_adult_age
     # The sodium-profound row when the sodium's value is below it (< 125 mmol/L), else None.
     profound: LabRule | None = None
+    # The sodium is a local-coded one read by its name and unit (_local_sodium: labs71).
+    local: bool = False
 
 
 def low_sodium(ctx: RuleContext) -> LowSodium | None:
@@ -106,6 +108,9 @@ def low_sodium(ctx: RuleContext) -> LowSodium | None:
     # acted on as flagged (labs36 item 2); else the latest one this service can compare.
     if lab is None or not lab_safety.sideless_critical(lab):
         lab = lab_safety.latest_readable(ctx.record, _TEST)
+    local = _local_sodium(ctx)
+    if local is not None:
+        lab = local
     if lab is None or not lab_safety.is_recent(ctx.record, ctx.policy, lab):
         return None
     if not lab_safety.below(rule, lab):
@@ -133,7 +138,23 @@ def low_sodium(ctx: RuleContext) -> LowSodium | None:
         lab_safety.unread_after(ctx.record, lab),
         age if age is not None and age >= ctx.policy.older_adult_age else None,
         sodium_tier.profound(lab),
+        local is not None,
     )
+
+
+def _local_sodium(ctx: RuleContext) -> LabResult | None:
+    """A sodium under a site's local code only (Epic "SODIUM", Oracle "Sodium Lvl"), newer than
+    any coded one, when its name and unit are certain (a unit sent, not inferred: unit_from ""): named as sodium by the table's `compared`
+    row, sent with a unit compared (mmol/L, mEq/L) and within the plausible range (both checked
+    when fhir_mapping read it by its name: lab_safety.value is None otherwise). Compared as the
+    coded one is (labs71 finding 3: a local-coded 127 beside an SSRI in an older adult was only
+    named): a low sodium's harm does not wait for a code map, and the card says "under a local
+    code" so the reader knows what it rests on. A bare number (no unit) stays named only."""
+    gap = local_levels.local_level(ctx.record, _TEST)
+    lab = gap.lab if gap is not None else None
+    if lab is None or not lab.unit or lab.unit_from or lab_safety.value(lab) is None:
+        return None
+    return lab
 
 
 def _suspect(ctx: RuleContext, rule: LabRule, lab: LabResult, taking: Taking) -> Suspect:
@@ -330,10 +351,22 @@ def rule(ctx: RuleContext) -> Recommendation | None:
     # by the sodium-profound row's indicator (session 29 sodium31).
     critical = found.lab.critical and found.lab.flag in ("low", None)  # None: "Critical" alone
     tier = sodium_tier.indicator(found.profound) if found.profound is not None else None
+    summary = _summary(found)
+    if found.local:  # said where the value is: what the card rests on (_local_sodium)
+        for said in (_value(found.lab), _value(found.lab, unit=False)):
+            if said in summary:
+                summary = summary.replace(said, f"{said} under a local code", 1)
+                break
     card = cards.make(
         TOPIC,
-        summary=_summary(found),
-        detail=detail(found),
+        summary=summary,
+        detail=detail(found)
+        + (
+            "\n\nThis sodium was sent under a local code only, read by its name and unit: "
+            "confirm it in the lab's report."
+            if found.local
+            else ""
+        ),
         indicator=Indicator.CRITICAL if critical else tier,
     )
     return screen.with_fields(card, evidence_key=fingerprint(found))

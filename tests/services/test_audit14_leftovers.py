@@ -130,7 +130,9 @@ def test_a_high_tsh_holds_the_adjuncts_under_a_line_that_says_why() -> None:
 def test_a_low_b12_holds_the_raise_and_the_summary_names_it() -> None:
     b12 = _lab("2132-9", 150, "pg/mL", "L", 232, 1245)  # LOINC Cobalamin (Vitamin B12)
     cards = _on_open(b12, current=f1.CITALOPRAM_10)
-    assert cards[DIAGNOSIS].summary == "Confirm the diagnosis before escalating: low B12"
+    assert cards[DIAGNOSIS].summary == (
+        "Confirm the diagnosis before escalating: low B12 150 on 2025-05-12"  # labs71 finding 5
+    )
     optimise = cards[OPTIMISE]
     assert optimise.summary == f"{f1.LOW}: raise held (review low B12 first)"
     assert _labels(optimise) == []

@@ -114,12 +114,15 @@ def _local_sodium(doc: Doc) -> Doc:
     raise AssertionError("no local-code sodium")
 
 
-def test_local_code_sodium_beside_venlafaxine_is_named_as_not_read() -> None:
-    card = _cards(_chart("sodium127_local_code_only_78yo_venlafaxine_pv"))[QUALITY]
-    assert card["summary"] == "1 lab result could not be read: this chart was judged without it"
+def test_local_code_sodium_beside_venlafaxine_is_compared_and_named() -> None:
+    # Since labs71 (finding 3) a local-coded sodium sent with its unit is compared by the
+    # low-sodium card, "under a local code", and its gap named there, with the fix.
+    cards = _cards(_chart("sodium127_local_code_only_78yo_venlafaxine_pv"))
+    card = cards["running-drug-low-sodium"]
+    assert card["summary"].startswith("Sodium 127 on 2026-11-20 under a local code")
     assert "named sodium under a code this service does not know" in card["detail"]
     assert "[codes]: map it to the test's LOINC code" in card["detail"]
-    assert "A safety lab result (sodium, QTc, kidney or liver tests)" in card["detail"]
+    assert QUALITY not in cards
 
 
 @pytest.mark.parametrize("text", ["Sodium, Urine", "Urine sodium", "Sodium bicarbonate"])

@@ -75,7 +75,7 @@ DISAGREE = {"hx1_total_hasmember_contained_item9_code_and_display_disagree": "wa
 REPORTS = {
     "r1_lithium_level_contained_in_diagnosticreport": "last level 0.3 mmol/L on 2026-11-25",
     "r2_tsh_contained_in_diagnosticreport_oracle": "TSH high 9.8",
-    "r3_b12_folate_tsh_report_alone_in_labsSI": "TSH high 9.8, no free T4: add free T4; low B12; low folate",
+    "r3_b12_folate_tsh_report_alone_in_labsSI": "TSH high 9.8, no free T4: add free T4; low B12 142 on 2026-11-25; low folate 2.1 on 2026-11-25",
     "r4_qtc_report_under_ehr_own_key": "512",
 }
 REPORT_CONTROLS = {"rc1_report_result_not_contained_control": "control"}

@@ -123,7 +123,8 @@ def test_abnormal_tsh_and_low_vitamins_after_a_failure() -> None:
     # The vitamin D deficiency coded before a normal vitamin D is corrected: an information
     # line, not a finding to settle (review s22 RX finding 4).
     assert rec.summary == (
-        "Confirm the diagnosis before escalating: TSH high 7.8, no free T4: add free T4; low B12"
+        "Confirm the diagnosis before escalating: TSH high 7.8, no free T4: add free T4; low B12 150 "
+        "on 2024-02-01"
     )
     assert "**vitamin D deficiency on record, vitamin D normal since:**" in rec.detail
     # Under 10 with no free T4 the TSH line asks for one (review 17 second recheck M6); the low

@@ -138,7 +138,10 @@ def test_a_tca_bound_without_its_unit_is_not_read() -> None:
             "Review alongside escalation: low B12 on cyanocobalamin since 2025-04-20: recheck B12 "
             "after about 3 months of treatment",
         ),
-        (date(2025, 6, 1), "Confirm the diagnosis before escalating: low B12"),  # ended 05-29
+        (
+            date(2025, 6, 1),
+            "Confirm the diagnosis before escalating: low B12 140 on 2025-04-01",
+        ),  # ended 05-29
     ],
 )
 def test_daily_oral_b12_on_the_mar_is_replacement_while_given(as_of: date, summary: str) -> None:

@@ -45,13 +45,14 @@ def _cards(name: str) -> dict[str, Doc]:
 
 
 def _in_mg_dl(name: str) -> dict[str, Doc]:
-    """The cards of a lithium chart whose level is sent in mg/dL, a unit no table reads (recheck
+    """The cards of a lithium chart whose level is sent in mg/mL, a unit no table reads (recheck
     K27b s31 finding 1: a lithium quantity with no unit is now read in mmol/L, as its text is,
-    so a level judged by the lab's flag alone is one in a unit not read)."""
+    so a level judged by the lab's flag alone is one in a unit not read). mg/mL since labs71:
+    mg/dL is now converted (1 mg/dL = 1.441 mmol/L, data/lab_unit_factors.csv)."""
     doc = _chart(name)
     for r in chart_files.prefetch_resources(doc):
         if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "14334-7":
-            r["valueQuantity"] = {**r["valueQuantity"], "unit": "mg/dL", "code": "mg/dL"}
+            r["valueQuantity"] = {**r["valueQuantity"], "unit": "mg/mL", "code": "mg/mL"}
     return _at.by_topic(doc)
 
 
@@ -88,7 +89,7 @@ def test_a_lithium_level_flagged_high_is_not_above_the_service_limit() -> None:
     card = cards["running-lithium-level"]
     assert card["indicator"] == "warning"
     assert "above the 1.0 limit" not in card["summary"]
-    assert "(flagged high by the lab, unit mg/dL not read)" in card["summary"]
+    assert "(flagged high by the lab, unit mg/mL not read)" in card["summary"]
     assert "not compared with the 0.5-0.8 mmol/L target and the 1 mmol/L limit" in card["detail"]
     assert "above the 0.5-0.8 mmol/L target" not in _all(cards)
 
@@ -170,7 +171,7 @@ def test_a_level_not_compared_is_never_no_level_on_record() -> None:
     interaction = cards["drug-interaction"]
     assert "lithium level on 2026-11-25 not compared: read it" in interaction["summary"]
     assert (
-        "last level 1.8 mg/dL on 2026-11-25, not compared (unit mg/dL not read)"
+        "last level 1.8 mg/mL on 2026-11-25, not compared (unit mg/mL not read)"
         in interaction["detail"]
     )
 
@@ -258,11 +259,11 @@ def test_a_lithium_order_beside_a_flagged_level_says_the_labs_call(
         for r in chart_files.prefetch_resources(doc)
         if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "14334-7"
     ]
-    level["valueQuantity"] = {"value": 0.9, "unit": "mg/dL"}  # a unit not read (K27b s31)
+    level["valueQuantity"] = {"value": 0.9, "unit": "mg/mL"}  # a unit not read (labs71)
     level["interpretation"][0]["coding"] = [{"code": interp}]
     (card,) = [c for c in _at.cards(doc, "order-select") if "ithium" in c["summary"]]
     assert card["indicator"] == indicator
     assert "above the 0.5-0.8" not in card["summary"]
     # (the critical summary has room for the lab's call, the unit shown with the level)
-    assert "by the lab" in card["summary"] and "0.9 mg/dL" in card["summary"]
+    assert "by the lab" in card["summary"] and "0.9 mg/mL" in card["summary"]
     assert "not compared with the 0.5-0.8 mmol/L target" in card["detail"]

@@ -127,7 +127,7 @@ def test_a_tsh_bound_sent_as_text_is_read_with_its_comparator(name: str, words: 
 @pytest.mark.parametrize("name", ["v03_b12_pgml_lt150_string", "v09_b12_comparator_lt150"])
 def test_a_b12_below_150_as_text_or_comparator_is_low(name: str) -> None:
     card = _chart(name)[DIAGNOSIS]
-    assert card["summary"] == "Confirm the diagnosis before escalating: low B12"
+    assert card["summary"] == "Confirm the diagnosis before escalating: low B12 <150 on 2025-05-01"
     # "<150" sent with no unit says so (session 36 fix lab58: read as pg/mL, never unsaid).
     unit = "(no unit sent, read as pg/mL)" if name.startswith("v03") else "pg/mL"
     assert f"**Low B12:** <150 {unit}, low, 2025-05-01" in card["detail"]
@@ -210,7 +210,7 @@ def test_replacement_begun_before_the_low_result_keeps_the_hold_and_is_named() -
             resource["dispenseRequest"]["validityPeriod"]["start"] = "2025-02-01"
     cards = _cards(doc)
     card = cards[DIAGNOSIS]
-    assert card["summary"] == "Confirm the diagnosis before escalating: low B12"
+    assert card["summary"] == "Confirm the diagnosis before escalating: low B12 150 on 2025-05-01"
     assert "on cyanocobalamin since 2025-02-01, before this result" in card["detail"]
     assert cards[OPTIMISE]["summary"] == HELD.format("low B12")
 

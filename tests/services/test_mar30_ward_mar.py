@@ -161,5 +161,5 @@ def test_b12_injections_whose_cover_ran_out_are_no_replacement_now() -> None:
     doc["prefetch"]["medicationAdministrations"]["entry"] = entries[:1]  # 2025-04-03 only
     cards = by_topic(_labs.cards(doc))
     assert cards["diagnosis-review"]["summary"] == (
-        "Confirm the diagnosis before escalating: low B12"
+        "Confirm the diagnosis before escalating: low B12 140 on 2025-04-01"
     )

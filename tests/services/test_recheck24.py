@@ -96,8 +96,10 @@ def test_a_local_code_sodium_newer_than_the_loinc_one_is_still_said() -> None:
         if resource["code"].get("text") == "Sodium":
             resource["effectiveDateTime"] = "2026-11-27T08:10:00-05:00"
             resource["issued"] = "2026-11-27T11:00:00-05:00"
-    card = _cards(doc)[QUALITY]
-    assert card["summary"] == "1 lab result could not be read: this chart was judged without it"
+    # Since labs71 (finding 3) the newer local-coded 127 mmol/L is compared, "under a local
+    # code", and named not read beside it.
+    card = _cards(doc)[LOW_SODIUM]
+    assert card["summary"].startswith("Sodium 127 mmol/L on 2026-11-27 under a local code")
     assert NOT_READ in card["detail"]
 
 

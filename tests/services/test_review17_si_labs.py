@@ -68,7 +68,9 @@ def test_a20_folate_in_nmol_is_converted_and_low() -> None:
 def test_a11_vitamin_d_in_nmol_is_converted_and_low_alongside() -> None:
     cards, record = _evaluate(_chart("a11_vitd_low_nmol_L_no_range"))
     assert _lab(record, "vitamin-d").flag == "low"
-    assert cards[DIAGNOSIS]["summary"] == "Review alongside escalation: low vitamin D"
+    assert (
+        cards[DIAGNOSIS]["summary"] == "Review alongside escalation: low vitamin D 28 on 2025-05-08"
+    )
 
 
 def test_a09b_b12_under_the_moles_loinc_is_asked_for_and_read() -> None:
