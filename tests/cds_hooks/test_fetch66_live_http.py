@@ -39,7 +39,7 @@ Doc = dict[str, Any]
 RUNNING = "Phenelzine (MAOI) ordered while sertraline is running"
 STATEMENTS = "Medication statements could not be read: phenelzine (MAOI) not checked"
 FILLS = "Medication fills could not be read: phenelzine (MAOI) not checked"
-PART = "Current medication orders were read only in part: phenelzine (MAOI) not checked"
+BOTH = "Medication statements not read, medication orders read in part: phenelzine (MAOI) not checked"
 SERT = "48f29c1a-6713-565a-9523-3bb6b473d7f6"
 
 
@@ -185,7 +185,8 @@ def test_an_included_statement_is_not_read_when_its_own_search_failed(
     summaries = [c["summary"] for c in cards]
     assert not any("sertraline is running" in s for s in summaries), summaries
     assert cards[0]["indicator"] == "critical"
-    assert cards[0]["summary"].startswith(PART), summaries
+    # care66 6b: every unread feed is named (the statements' failed search, the orders' part).
+    assert cards[0]["summary"].startswith(BOTH), summaries
     assert "searched for by another key: not read" in _details(cards)
 
 
