@@ -191,6 +191,14 @@ class FindingKind(StrEnum):
     # worsens cognition and works against a cholinesterase inhibitor (AGS Beers 2023 drug-disease
     # table, "dementia or cognitive impairment"; at any age: review 16 W7).
     DEMENTIA = "dementia"
+    # Parkinson's disease (ICD-10-CM G20 and its FY2024 subcodes G20.A1-G20.C; SNOMED CT
+    # 49049000): AGS Beers 2023 avoids antipsychotics there (they worsen parkinsonism) except
+    # quetiapine, clozapine and pimavanserin: those adjuncts are text only (review K73a finding 5).
+    PARKINSON = "parkinson"
+    # Congenital long QT syndrome coded (ICD-10-CM I45.81; SNOMED CT 9651007): the Celexa label
+    # does not recommend citalopram there (FDA 2012), the escitalopram EU SmPC contraindicates
+    # it; a raise of either is held as a QTc above the line holds it (review K73a finding 4).
+    LONG_QT = "long-qt"
     # Kidney failure coded (ICD-10-CM N18.5, N18.6, I12.0, Z49.0; SNOMED ESRD, CKD stage 5) and
     # dialysis coded (Z99.2, Z49.3; SNOMED dependence on dialysis): the renal checks read the
     # labels' ESRD band from them when no eGFR can be relied on (services/renal_doses.py).

@@ -264,9 +264,11 @@ def run_order_checks(
                 by_topic.setdefault(pgx.topic, []).append(pgx)
         if draft.role is Role.AUGMENTATION:
             # An adjunct's own checks (order_checks/adjunct_drafts.py): its range, cautions, a
-            # repeat in this episode, blood pressure, lithium during an ECT course.
-            for check in adjunct_checks(ctx, draft):
-                by_topic.setdefault(check.topic, []).append(check)
+            # repeat in this episode, blood pressure, lithium during an ECT course; and an
+            # antipsychotic with dementia or Parkinson's on record (review K73a findings 3, 5).
+            for check in (*adjunct_checks(ctx, draft), drug_disease_check(ctx, draft, by_topic)):
+                if check is not None:
+                    by_topic.setdefault(check.topic, []).append(check)
         elif draft.role is Role.INTERACTING:
             # A drug outside the pathway tables ordered for this patient still meets the
             # condition rules that bar it (review 13 W3: methylphenidate or an amphetamine as

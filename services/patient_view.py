@@ -42,6 +42,7 @@ from services.rules import (
     masked_allergy_hold,
     measurement_based_care,
     measurement_yield,
+    metabolic_line,
     older_adult_anticholinergic,
     optimize_switch_augment,
     postpartum_psychosis,
@@ -146,6 +147,8 @@ def run_rules(
     # is taken (the optimise card, folded into it; its measurement card; an unmet TMS card) are
     # held. First, so every hold below finds the screen it speaks on.
     shown = supply_ran_out_hold.hold(ctx, cards.ordered(found), hidden)
+    # Olanzapine or quetiapine proposed beside diabetes: named before any hold (K73a f7).
+    shown = metabolic_line.name_diabetes(ctx, shown)
     # The optimise card asking for the repeat of a stale PHQ-9 is the one request for it (review
     # s23 RT finding 8): the measurement card's own "repeat the PHQ-9" yields.
     shown = measurement_yield.yield_to_optimise(ctx, shown, hidden)

@@ -19,6 +19,11 @@ retention and dementia (data/drug_disease_cautions.csv).
   dementia; review 16 W7, early-onset Alzheimer's at 62). The card names the diagnosis, that the
   drug works against a cholinesterase inhibitor, and antidepressants with little
   anticholinergic effect.
+- An antipsychotic drafted with dementia on record (the boxed warning on mortality in elderly
+  patients with dementia-related psychosis; AGS Beers 2023: avoid), or one other than
+  quetiapine, clozapine and pimavanserin with Parkinson's disease (FindingKind.PARKINSON; AGS
+  Beers 2023: avoid, it worsens parkinsonism): a warning at any age (review K73a findings 3, 5;
+  the optimise card names them as text only: data/condition_drug_rules.csv).
 
 At 65 and older a strongly anticholinergic drug already gets the Beers card (order_checks/
 older_adults.py): the condition is then said on that card, as one more line, not on a second card
@@ -52,6 +57,7 @@ _WORDS = {
     # summary naming the kind says both (audit 16 f04: "urinary retention" for BPH with LUTS).
     FindingKind.URINARY_RETENTION: "urinary retention or BPH",
     FindingKind.DEMENTIA: "dementia",
+    FindingKind.PARKINSON: "Parkinson's disease",
 }
 
 

@@ -43,6 +43,8 @@ class MetabolicRisk:
     cite: str
     source: str  # the long provenance: stays in the table
     status: str
+    # What a card proposing the drug says beside diabetes (rules/metabolic_line.py).
+    if_proposed: str = ""
 
 
 @cache
@@ -58,6 +60,7 @@ def rows() -> dict[str, MetabolicRisk]:
             cite=row["cite"],
             source=row["source"],
             status=row["status"],
+            if_proposed=(row.get("if_proposed") or "").strip(),
         )
         for row in csv.DictReader(text.read_text("utf-8").splitlines())
     }
@@ -71,19 +74,25 @@ def _diabetic_hba1c(lab: LabResult | None, row: MetabolicRisk) -> bool:
     return value is not None and value >= row.hba1c_at_or_above
 
 
-def metabolic_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
-    """The warning of a high metabolic-risk antipsychotic drafted with diabetes coded or a latest
-    HbA1c at or above the line, or None."""
-    row = rows().get(draft.ingredient.lower())
-    if row is None:
-        return None
+@dataclass(frozen=True, slots=True)
+class OnRecord:
+    """What makes a high metabolic-risk antipsychotic a concern for this patient."""
+
+    head: str  # "**Diabetes on record** (ICD-10-CM E11.9, since 2024-01-10); HbA1c 8.1 % ..."
+    short_what: str  # "diabetes (E11.9)", "a diabetic HbA1c"
+    a1c_short: str  # ", HbA1c 8.1 % (2026-10-01)" when the HbA1c is at or above the line
+
+
+def on_record(ctx: RuleContext, row: MetabolicRisk) -> OnRecord | None:
+    """Diabetes coded or a latest HbA1c at or above the row's line, as the cards name it; None
+    when neither. Read by the order check below and by the proposal's line on the optimise and
+    psychotic-depression cards (rules/metabolic_line.py; review K73a finding 7)."""
     found = ctx.facts.findings_of(FindingKind.DIABETES)
     diabetes: Finding | None = max(found, key=lambda f: f.onset or date.min) if found else None
     a1c = lab_safety.latest(ctx.record, "hba1c")
     high = _diabetic_hba1c(a1c, row)
     if diabetes is None and not high:
         return None
-    name = draft.ingredient.capitalize()
     a1c_words = (
         f"HbA1c {lab_safety.text(a1c)}"
         if a1c is not None
@@ -103,6 +112,20 @@ def metabolic_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
         if a1c is not None and a1c.value is not None and high
         else ""
     )
+    return OnRecord(head, short_what, a1c_short)
+
+
+def metabolic_check(ctx: RuleContext, draft: DraftOrder) -> OrderCheck | None:
+    """The warning of a high metabolic-risk antipsychotic drafted with diabetes coded or a latest
+    HbA1c at or above the line, or None."""
+    row = rows().get(draft.ingredient.lower())
+    if row is None:
+        return None
+    found = on_record(ctx, row)
+    if found is None:
+        return None
+    name = draft.ingredient.capitalize()
+    head, short_what, a1c_short = found.head, found.short_what, found.a1c_short
     monitor = antipsychotic_monitoring()
     line = (
         f"- {head}: {name}: {row.note} ({row.cite}{unverified_mark(row.status)}). "

@@ -58,6 +58,7 @@ from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
 from services import drug_rules
 from services.drug_rules import Choice, CodeSet, DrugRule
 from services.policy import Policy
+from services.population_finding_names import named
 from services.pregnancy_now import PregnancyNow
 from services.rules.perinatal import _LACTATION, _PREGNANCY, _latest, _perinatal, _ppd
 
@@ -85,10 +86,6 @@ def _latest_of(findings: tuple[Finding, ...], kind: FindingKind) -> Finding | No
 def latest(ctx: RuleContext, kind: FindingKind) -> Finding | None:
     """The finding of this kind with the latest onset (undated ones count as oldest)."""
     return _latest_of(ctx.record.context.findings, kind)
-
-
-def _named(finding: Finding) -> str:
-    return f"{finding.display} ({finding.coding})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +194,7 @@ def population(
             # A row narrowed to some codes of its kind (duloxetine: alcohol, not every substance)
             found = rule.matching(found)
         if found:
-            applying.append(Restriction(rule, f"on record: {_named(_latest(found))}"))
+            applying.append(Restriction(rule, f"on record: {named(_latest(found))}"))
         elif rule.finding_codes is not None and rule.finding_codes.screens:
             screened = screen_at_cut_off(record, rule.finding_codes, policy)
             if screened is not None:
