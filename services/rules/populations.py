@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 from fhir_mapping.ages import youngest
 from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
-from services import drug_rules
+from services import drug_rules, nms_record
 from services.drug_rules import Choice, CodeSet, DrugRule
 from services.policy import Policy
 from services.pregnancy_now import PregnancyNow
@@ -87,8 +87,8 @@ def latest(ctx: RuleContext, kind: FindingKind) -> Finding | None:
     return _latest_of(ctx.record.context.findings, kind)
 
 
-def _named(finding: Finding) -> str:
-    return f"{finding.display} ({finding.coding})"
+def _named(finding: Finding) -> str:  # an allergy's NMS: "(aripiprazole allergy, 2025-03-01)"
+    return f"{finding.display} ({finding.dated_as or finding.coding})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +180,7 @@ def population(
         for finding in record.context.findings:
             grouped.setdefault(finding.kind, []).append(finding)
         by_kind = {kind: tuple(found) for kind, found in grouped.items()}
+    by_kind = nms_record.with_reaction_findings(record, by_kind)  # NMS as a reaction (adj76)
     perinatal = _perinatal(record, policy, by_kind)
     if perinatal is not None:
         # The condition rules see breastfeeding only while it is recent (`_perinatal`); the
