@@ -194,8 +194,16 @@ def _members(drug_class: str, role: str) -> tuple[str, ...]:
     "ingredients:trazodone;nefazodone" lists them; "icd-10-cm:T43025" takes those the
     adverse-effect code's row lists (the tetracyclics: one list, data/adverse_effect_codes.csv);
     a row with neither class nor role is a qualifier the table cannot place ("miscellaneous
-    antidepressants"): no members (s29 RN finding 2)."""
+    antidepressants"): no members (s29 RN finding 2). "classes:a;b" takes every drug of those
+    classes ("Antipsychotics": atypical and typical; fix adj76)."""
     kind, _, listed = drug_class.partition(":")
+    if kind == "classes":  # "classes:atypical antipsychotic;typical antipsychotic" (fix adj76)
+        wanted = {c.lower() for c in listed.split(";")}
+        return tuple(
+            dict.fromkeys(
+                i.ingredient for i in drug_table.all_drugs() if i.drug_class.lower() in wanted
+            )
+        )
     if listed:
         named = (
             adverse_effect_codes.code_ingredients(listed)

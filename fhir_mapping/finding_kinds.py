@@ -276,6 +276,11 @@ class FindingKind(StrEnum):
     CORONARY_DISEASE = "coronary-disease"
     TARDIVE_DYSKINESIA = "tardive-dyskinesia"
     AKATHISIA = "akathisia"
+    # Neuroleptic malignant syndrome on record (ICD-10-CM G21.0, SNOMED CT 15244003; history,
+    # kept when resolved): any antipsychotic after it is psychiatry's decision, never a one-click
+    # proposal (services/data/condition_drug_rules.csv; review K73a findings 1-2, fix adj76). An
+    # allergy entry whose reaction says it gives this finding too (services/nms_record.py).
+    NMS = "nms"
     # Diabetes mellitus coded (ICD-10-CM E10.x, E11.x; SNOMED CT 44054006, 46635009): named on
     # the running-antipsychotic metabolic line with the last HbA1c (review 13 W7 recheck: a2's
     # type 2 diabetes and its A1c of 8.9 % went unnamed beside quetiapine; services/lab_safety.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -25,6 +26,10 @@ class _Effect:
     members: frozenset[str]
     reaction: str
     words: re.Pattern[str]
+    # The finding kind a reaction of this row recorded on a member is on record as ("nms": NMS
+    # on aripiprazole is NMS on record, which holds every antipsychotic back as text only;
+    # nms_record.py, fix adj76); "" for a reaction that only says "watch" (akathisia).
+    finding: str = ""
 
 
 @cache
@@ -36,6 +41,7 @@ def _effects() -> tuple[_Effect, ...]:
             frozenset(m.strip() for m in row["members"].split(";") if m.strip()),
             row["reaction"].strip(),
             whole_words([row["reaction"].strip().lower()]),
+            (row.get("finding") or "").strip(),
         )
         for row in csv.DictReader(text.splitlines())
     )
@@ -90,3 +96,29 @@ def note(record: PatientRecord, ingredient: str) -> str:
         return ""
     reaction, drug, when, group = found
     return f"{reaction} on {drug} ({when}), a class effect of the {group}"
+
+
+def findings_recorded(record: PatientRecord) -> list[tuple[str, str, str, Intolerance]]:
+    """(finding kind, its reaction as the kind's first row names it, drug, intolerance) for each
+    reaction of a row with a `finding` recorded on
+    one of its members, in the order recorded. Every entry on record counts, settled by a later
+    course or not: NMS does not become history that a re-challenge clears (review K73a finding
+    1: NMS on aripiprazole left brexpiprazole one click)."""
+    entries = [t.intolerance for t in record.trials if t.intolerance is not None]
+    entries += [i for i in record.intolerances if i not in entries]
+    named: dict[str, str] = {}
+    for effect in _effects():
+        named.setdefault(effect.finding, effect.reaction)
+    found: list[tuple[str, str, str, Intolerance]] = []
+    for intolerance in sorted(entries, key=lambda i: i.date or date.min):
+        for effect in _effects():
+            if (
+                effect.finding
+                and intolerance.ingredient in effect.members
+                and _says(effect, intolerance)
+            ):
+                found.append(
+                    (effect.finding, named[effect.finding], intolerance.ingredient, intolerance)
+                )
+                break
+    return found

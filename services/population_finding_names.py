@@ -12,6 +12,8 @@ _DATED = frozenset({FindingKind.DEMENTIA, FindingKind.PARKINSON})
 
 
 def named(finding: Finding) -> str:
+    if finding.dated_as:  # an allergy's NMS (nms_record.py): "(aripiprazole allergy, 2025-03-01)"
+        return f"{finding.display} ({finding.dated_as})"
     if finding.kind in _DATED and finding.dated:
         return f"{finding.display} ({finding.coding}, {finding.dated})"
     return f"{finding.display} ({finding.coding})"

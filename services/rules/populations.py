@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 from fhir_mapping.ages import youngest
 from fhir_mapping.pregnancy import edd_passed
 from fhir_mapping.record import Finding, FindingKind, PatientRecord, Score
-from services import drug_rules
+from services import drug_rules, nms_record
 from services.drug_rules import Choice, CodeSet, DrugRule
 from services.policy import Policy
 from services.population_finding_names import named
@@ -177,6 +177,7 @@ def population(
         for finding in record.context.findings:
             grouped.setdefault(finding.kind, []).append(finding)
         by_kind = {kind: tuple(found) for kind, found in grouped.items()}
+    by_kind = nms_record.with_reaction_findings(record, by_kind)  # NMS as a reaction (adj76)
     perinatal = _perinatal(record, policy, by_kind)
     if perinatal is not None:
         # The condition rules see breastfeeding only while it is recent (`_perinatal`); the

@@ -129,7 +129,8 @@ def test_esketamine_running_in_pregnancy_gets_the_running_drug_card() -> None:
         "Not recommended during pregnancy (may cause fetal harm; animal data); stop it if "
         "pregnancy occurs (Spravato label 8.1): review whether it should continue."
     ) in running["detail"]
-    optimise = _by_summary(cards, "augment (aripiprazole or brexpiprazole) or switch class")
+    # Fix adj76 (K73a finding 8): the antipsychotics held as text in pregnancy are not named.
+    optimise = _by_summary(cards, "augment (adjuncts as text only, see below) or switch class")
     assert optimise is not None
     assert "Esketamine, if considered" not in optimise["detail"]
     assert (
@@ -149,7 +150,8 @@ def test_lithium_running_in_pregnancy_is_named_as_running() -> None:
         "change across pregnancy: decide with perinatal psychiatry and monitor levels closely "
         "(Patorno 2017 NEJM; label): review whether it should continue." in running["detail"]
     )
-    optimise = _by_summary(cards, "augment (aripiprazole or brexpiprazole) or switch class")
+    # Fix adj76 (K73a finding 8): the antipsychotics held as text in pregnancy are not named.
+    optimise = _by_summary(cards, "augment (adjuncts as text only, see below) or switch class")
     assert optimise is not None
     assert "Lithium, if considered" not in optimise["detail"]
     assert (
@@ -204,6 +206,7 @@ def test_the_tms_card_in_pregnancy_names_no_medication_options() -> None:
         "no drug" in tms["detail"]
     )
     assert "medication options" not in tms["detail"]
-    optimise = _by_summary(cards, "augment (aripiprazole or brexpiprazole) or switch class")
+    # Fix adj76 (K73a finding 8): the antipsychotics held as text in pregnancy are not named.
+    optimise = _by_summary(cards, "augment (adjuncts as text only, see below) or switch class")
     assert optimise is not None
     assert "The medication options on this card come from guidelines" in optimise["detail"]

@@ -31,7 +31,7 @@ from services import (
 from services.drugs import SECOND_LINE as SECOND_LINE  # kept importable from here
 from services.rules import adjunct_harm, populations
 from services.rules.context import RuleContext
-from services.rules.optimize import injection_tail, interacting
+from services.rules.optimize import earlier_adjunct, injection_tail, interacting
 from services.rules.optimize.below_range import below_range_section, level_guided_summary
 from services.rules.optimize.courses import (
     held_ingredients,
@@ -105,7 +105,8 @@ def _same_mechanism(ctx: RuleContext, ingredient: str) -> str:
     on aripiprazole (2024-01-10), a class effect of the D2 partial agonists)" after a reaction
     its group shares (review 16 M5: said here in full, the one-click label says it short, audit
     16 c04); else ""."""
-    notes = [same_mechanism_note(ctx, ingredient)]
+    # An earlier course of the same drug, fair test or not (review K73a finding 9, fix adj76).
+    notes = [earlier_adjunct.note(ctx, ingredient), same_mechanism_note(ctx, ingredient)]
     shared = class_effects.note(ctx.record, ingredient)
     notes.append(f"watch: {shared}" if shared else "")
     return "".join(f" ({n})" for n in notes if n)

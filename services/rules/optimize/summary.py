@@ -47,9 +47,19 @@ def next_step_summary(
     facts = ctx.facts
     if remaining is None:
         remaining = first_line_adjuncts(ctx, used)
-    adjuncts = [d.ingredient for d in remaining]
+    # Only the adjuncts the detail offers: one it names as text only (pregnancy, NMS on record:
+    # populations.text_only) is never the summary's next step (review K73a finding 8: "augment
+    # (aripiprazole or brexpiprazole)" in pregnancy while the detail held both back; fix adj76).
+    held = [r for d in remaining if (r := populations.text_only(ctx, d.ingredient, d.drug_class))]
+    adjuncts = [
+        d.ingredient
+        for d in remaining
+        if not populations.text_only(ctx, d.ingredient, d.drug_class)
+    ]
     if adjuncts:
         adjunct_text = cards.or_list(adjuncts)
+    elif held:
+        adjunct_text = held[0].rule.short_note or "adjuncts as text only, see below"
     elif running_antipsychotics(ctx):
         adjunct_text = "a non-antipsychotic adjunct"
     else:
