@@ -39,7 +39,9 @@ Doc = dict[str, Any]
 RUNNING = "Phenelzine (MAOI) ordered while sertraline is running"
 STATEMENTS = "Medication statements could not be read: phenelzine (MAOI) not checked"
 FILLS = "Medication fills could not be read: phenelzine (MAOI) not checked"
-BOTH = "Medication statements not read, medication orders read in part: phenelzine (MAOI) not checked"
+BOTH = (
+    "Medication statements not read, medication orders read in part: phenelzine (MAOI) not checked"
+)
 SERT = "48f29c1a-6713-565a-9523-3bb6b473d7f6"
 
 
