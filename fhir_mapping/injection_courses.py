@@ -37,6 +37,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fhir_mapping import injection_products
 from fhir_mapping.adherence_record import DoseReading
 from fhir_mapping.cover_runs import cover_runs
 from fhir_mapping.dose_amount import quantity_amount
@@ -84,6 +85,32 @@ def interval_rows() -> dict[str, tuple[IntervalRow, ...]]:
     return {ingredient: tuple(rows) for ingredient, rows in found.items()}
 
 
+def longest_row(ingredient: str, mg: float | None) -> IntervalRow | None:
+    """The row whose interval, grace and tail end latest among those the dose `mg` reaches (a
+    `min_mg` at or below it, or a row keyed by no product and no dose): read for an injection
+    whose product neither its names nor its dose tell (fix psy62's reading, shared with the MAR
+    by fix care67: injection_products.py); None when the dose reaches none (a short-acting dose
+    of 9.75 mg is no course, k64fix)."""
+    reached = [
+        r
+        for r in interval_rows().get(ingredient, ())
+        if (r.min_mg is None and r.pattern is None)
+        or (r.min_mg is not None and mg is not None and mg >= r.min_mg)
+    ]
+    # max keeps the first of equal rows (table order).
+    return max(reached, key=lambda r: r.interval_days + r.grace_days + r.tail_days, default=None)
+
+
+def product_row(ingredient: str, names: str, mg: float | None) -> tuple[IntervalRow | None, str]:
+    """The row of the injection's product, named or read from its dose, and what the cards say
+    of that reading ("read as Aristada by its dose", "dose not matched to a product: confirm",
+    ""): fix care67, injection_products.py."""
+    read = injection_products.reading(ingredient, names, mg)
+    if read.longest:
+        return longest_row(ingredient, mg), read.note
+    return interval_of(ingredient, read.names, mg), read.note
+
+
 def interval_of(ingredient: str, names: str, mg: float | None) -> IntervalRow | None:
     """The row of the product `names` (lower case) at the dose `mg` given, else None."""
     for row in interval_rows().get(ingredient, ()):
@@ -101,6 +128,7 @@ class _Injection:
     mg: float | None
     row: IntervalRow
     source_id: str
+    product_note: str  # injection_products.py (fix care67)
 
     @property
     def covers(self) -> int:
@@ -164,14 +192,16 @@ def injection_events(
         components, unreadable, medication = read_drug(resource, medications or NO_MEDICATIONS)
         names = product_names(resource, medication) if unreadable is None and components else ""
         mg = _mg_given(resource)
-        found = [
-            (info, row)
-            for c in (components if names else ())
-            if c.ingredient in interval_rows()
-            and basis_of(c.ingredient, resource, medication) is _INTERVAL
-            and (row := interval_of(c.ingredient, names, mg)) is not None
-            and (info := drug_info(c.ingredient)) is not None
-        ]
+        found: list[tuple[DrugInfo, IntervalRow, str]] = []
+        for c in components if names else ():
+            if c.ingredient not in interval_rows():
+                continue
+            if basis_of(c.ingredient, resource, medication) is not _INTERVAL:
+                continue
+            row, note = product_row(c.ingredient, names, mg)
+            info = drug_info(c.ingredient)
+            if row is not None and info is not None:
+                found.append((info, row, note))
         if not found:
             rest.append(resource)
             continue
@@ -179,10 +209,10 @@ def injection_events(
         if resource.get("status") not in taken or day is None or day > as_of:
             continue  # not given, undated or later: no injection
         rid = resource.get("id")
-        for info, row in found:
+        for info, row, note in found:
             infos[info.ingredient] = info
             given.setdefault(info.ingredient, []).append(
-                _Injection(day, mg, row, rid if isinstance(rid, str) else "")
+                _Injection(day, mg, row, rid if isinstance(rid, str) else "", note)
             )
     events = [
         _event(infos[ingredient], run, as_of)
@@ -215,6 +245,9 @@ def _event(info: DrugInfo, run: Sequence[_Injection], as_of: date) -> Medication
         mg_per_administration=mg,
         # Fix lai62: past its cover the drug still acts for weeks (the label's half-life).
         injection_tail=InjectionTail(
-            last.day, cover_end, cover_end + timedelta(days=last.row.tail_days)
+            last.day,
+            cover_end,
+            cover_end + timedelta(days=last.row.tail_days),
+            last.product_note,
         ),
     )

@@ -21,6 +21,9 @@ class InjectionTail:
     last_given: date  # the day of the course's last injection
     cover_end: date  # the last day its interval plus grace covers (the course's end)
     acting_until: date  # the last day the drug is read to act: cover_end + tail_days
+    # How its product was read from its dose (injection_products.py, fix care67): "read as
+    # Aristada by its dose", "dose not matched to a product: confirm", or "" (said in brackets).
+    product_note: str = ""
 
     def acting_after_cover(self, as_of: date) -> bool:
         """Whether `as_of` falls after the cover ran out but within the tail."""

@@ -50,15 +50,18 @@ def injection_dose(trial: Trial) -> str:
     mg, daily = trial.mg_per_administration, trial.current_mg_per_day
     if mg is None:
         return f"dose per injection not read ({LONG_ACTING})"
+    # Fix care67: the product read from the dose alone, or a dose no product has, is said.
+    note = trial.injection_tail.product_note if trial.injection_tail is not None else ""
+    said = f"; {note}" if note else ""
     days = round(mg / daily) if daily else 0
     if days <= 1:
-        return f"{fmt_mg(mg)} mg per injection ({LONG_ACTING})"
+        return f"{fmt_mg(mg)} mg per injection ({LONG_ACTING}{said})"
     every = (
         ("every week" if days == 7 else f"every {days // 7} weeks")
         if days % 7 == 0
         else f"every {days} days"
     )
-    return f"{fmt_mg(mg)} mg {every} ({LONG_ACTING})"
+    return f"{fmt_mg(mg)} mg {every} ({LONG_ACTING}{said})"
 
 
 def weeks_not_applicable(trial: Trial, sessions: int | None = None) -> str | None:

@@ -48,8 +48,10 @@ def still_acting(t: Trial) -> str:
     tail = t.injection_tail
     given = "" if tail is None else f": last injection {tail.last_given.isoformat()}"
     cover = "" if tail is None else f" (cover to {tail.cover_end.isoformat()})"
+    # Fix care67: a product read from the dose alone, or a dose no product has, is said.
+    read = f"; {tail.product_note}" if tail is not None and tail.product_note else ""
     return (
-        f"{t.ingredient} (long-acting injection){given}{cover}: still acting for weeks after a "
+        f"{t.ingredient} (long-acting injection{read}){given}{cover}: still acting for weeks after a "
         "missed dose: confirm whether injections continue before adding another antipsychotic"
     )
 
