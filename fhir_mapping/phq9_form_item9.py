@@ -46,8 +46,9 @@ PHQ-9:
   or a valueCoding whose LOINC answer code, display and text agree (answer_concept.py). The text
   may carry its score, "3 - Nearly every day", "Nearly every day (3)" (review s28 K13 charts
   f07, f07b), read as the EPDS's is (epds_item10.split_score): as its words when the number is
-  the score those words have, unread when it is not ("1 - Nearly every day"). A number
-  or other words are not read: the form is not known, so only an answer that names its scale
+  the score those words have, unread when it is not ("1 - Nearly every day"). A
+  valueInteger 0-3 is read as the answer (item9_number.py, s43 K74a 3); another number or
+  other words are not read: the form is not known, so only an answer that names its scale
   says what it scores. A clear no, a denial or no answer (a "No", false, "Denies", "None", a
   0, "Not asked": what the forms safety net reads as the lowest answer or none,
   form_self_harm_answers.says_nothing) is no answer of that list, but no "could not be read"
@@ -83,6 +84,7 @@ from fhir_mapping.fhir_fields import array, parse_date, parse_instant, string
 from fhir_mapping.form_answers import WORDED_ITEMS, coding_concept, highest_settled
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.item9_number import item9_integer
 from fhir_mapping.phqa_form import PHQA, is_phqa
 from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_items import _MAX_DEPTH, _walk
@@ -216,7 +218,9 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
         return _worded(coding["display"])  # a display alone is a text (module docstring)
     if isinstance(coding, Mapping):
         return concept_answer(coding_concept(coding))  # form_answers.py
-    return None  # a number, a boolean, a date: not read on a form not known
+    # A whole number on the item's 0-3 scale is its answer (item9_number.py, s43 K74a 3); any
+    # other number, a boolean, a date: not read on a form not known.
+    return item9_integer(answer)
 
 
 def _worded(text: str) -> int | None:
