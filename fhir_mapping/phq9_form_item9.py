@@ -93,7 +93,7 @@ from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import QUESTION, SELF_HARM, form_named, named_in
 from fhir_mapping.suicide_screen_answers import says_yes
 
-__all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9", "worded_form"]
+__all__ = ["UNREAD_ITEM9", "list_answer", "read_worded_item9", "wants_worded_item9", "worded_form"]
 
 Resource = Mapping[str, Any]
 Item = Mapping[str, Any]
@@ -205,7 +205,17 @@ def wants_worded_item9(resource: Resource) -> bool:
 
 
 def _one_answer(answer: Mapping[str, Any]) -> int | None:
-    """One answer of the PHQ-9's list (module docstring), else None."""
+    """One answer of item 9 on a form worded as the PHQ-9: an answer of its list, or a whole
+    number on its 0-3 scale (item9_number.py, s43 K74a 3), else None."""
+    listed = list_answer(answer)
+    return listed if listed is not None else item9_integer(answer)
+
+
+def list_answer(answer: Mapping[str, Any]) -> int | None:
+    """One answer of the PHQ-9's list (module docstring), else None. No bare number: the forms
+    safety net reads its answers with this (form_self_harm_answers.py), and there a question
+    not worded as PHQ-9 item 9 ("Suicidal thoughts" = 1 on a GAD-7-like form, s29 net f04) is
+    on a list not known, where 1 may be the lowest answer: it keeps the unread warning."""
     text = answer.get("valueString")
     if isinstance(text, str):
         return _worded(text)
@@ -218,9 +228,7 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
         return _worded(coding["display"])  # a display alone is a text (module docstring)
     if isinstance(coding, Mapping):
         return concept_answer(coding_concept(coding))  # form_answers.py
-    # A whole number on the item's 0-3 scale is its answer (item9_number.py, s43 K74a 3); any
-    # other number, a boolean, a date: not read on a form not known.
-    return item9_integer(answer)
+    return None  # a number, a boolean, a date: not of the list (`_one_answer` reads a 0-3)
 
 
 def _worded(text: str) -> int | None:
