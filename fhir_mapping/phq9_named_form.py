@@ -16,7 +16,14 @@ Named PHQ-9 here, beside phq9_lookalike's reading:
   display) or a top-level extension whose url names a title (Epic's questionnaire-title);
 - an item whose text names the PHQ-9 (phq9_lookalike.names_phq9) and a total
   (data/phq9_total_item_words.csv: "PHQ-9 Total Score").
-Each is only a name: it never gives a score, it makes the form a "named PHQ-9 ... not known" gap
+A form whose own name (canonical, contained Questionnaire, title extensions) names another
+instrument (data/phq9_other_form_names.csv: GAD-7, PHQ-2/4/8/15, EPDS, a parent report) is not
+taken for the PHQ-9 by its items' words (wording, a total item): the form's own name is the
+better witness (a site GAD-7 under ".../gad-7-local" whose items read like the PHQ-9's, total
+item included, got the PHQ-9 gap; session 43 fix score76; its item 9 is still read by its words,
+phq9_form_item9.py). A form name of the PHQ-9 itself still wins (a combined "(EPDS and PHQ-9)"
+form), and a PHQ-A is named
+by phq9_lookalike.lookalike_gap's own reason. Each is only a name: it never gives a score, it makes the form a "named PHQ-9 ... not known" gap
 (questionnaires._lookalike), so a card claims no less than the chart holds. The total is not read
 here (a site's total item is not the service's to vouch for until its items are mapped).
 """
@@ -24,6 +31,7 @@ here (a site's total item is not the service's to vouch for until its items are 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -43,6 +51,25 @@ Resource = Mapping[str, Any]
 _TITLE = "title"
 
 
+# Any run of characters that is not a letter or digit: names compare word by word ("GAD-7",
+# "gad_7" and "gad 7" alike).
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@cache
+def _other_names() -> frozenset[str]:
+    """Another instrument's names (data/phq9_other_form_names.csv), padded to match whole words."""
+    text = resources.files("fhir_mapping").joinpath("data/phq9_other_form_names.csv")
+    return frozenset(
+        f" {_words(row['term']).strip()} "
+        for row in csv.DictReader(text.read_text("utf-8").splitlines())
+    )
+
+
+def _words(text: str) -> str:
+    return " " + _NOT_WORD.sub(" ", text.lower()).strip() + " "
+
+
 @cache
 def _total_words() -> frozenset[str]:
     """The words of a total item (data/phq9_total_item_words.csv), lower case."""
@@ -54,12 +81,29 @@ def _total_words() -> frozenset[str]:
 
 def response_names_phq9(resource: Resource) -> bool:
     """Whether a response is named, or worded, as the PHQ-9 (module docstring)."""
-    return (
-        questionnaire_looks_like_phq9(resource)
-        or names_phq9(list(_extension_names(resource)))
-        or _total_item(resource)
-        or worded_form(resource)
-    )
+    names = list(_extension_names(resource))
+    if questionnaire_looks_like_phq9(resource) or names_phq9(names):
+        return True  # the form's own name is the PHQ-9 (module docstring)
+    # Another instrument's own name wins over the items' words (module docstring).
+    return not _names_other(resource, names) and (_total_item(resource) or worded_form(resource))
+
+
+def _names_other(resource: Resource, names: list[str]) -> bool:
+    """Whether the form's own names (canonical, contained Questionnaire, title extensions) name
+    another instrument (module docstring)."""
+    texts = list(names)
+    reference = resource.get("questionnaire")
+    if isinstance(reference, Mapping):
+        texts.extend(v for v in (reference.get("reference"), reference.get("display")) if v)
+    elif isinstance(reference, str):
+        texts.append(reference)
+    for entry in array(resource.get("contained")):
+        if isinstance(entry, Mapping) and entry.get("resourceType") == "Questionnaire":
+            texts.extend(
+                v for key in ("url", "name", "title") if isinstance(v := entry.get(key), str)
+            )
+    joined = " ".join(_words(t) for t in texts if isinstance(t, str))
+    return any(term in joined for term in _other_names())
 
 
 def _extension_names(resource: Resource) -> Iterator[str]:

@@ -8,6 +8,9 @@
   warning); read as 2, critical (e05; control e06, 4 is off the scale). item9_number.py.
 - Findings 2 and 4: a "Z" time beside a chart written at -05:00 fell a day late (t01 vs t02;
   z03 "after today"). chart_zone.py.
+- Fix score76: a form named as another instrument (canonical ".../gad-7-local") and worded like
+  the PHQ-9 is not the PHQ-9 gap, with no total item (q15) or a "PHQ-9 Total Score" item (q16):
+  the form's own name wins over its items' words (test_unrecognised_phq9's gad-7-local form).
 - Finding 5 (part): a total "4 - minimal" was "not a number"; read as 4 when the band is the
   number's own (n13; control n14 "4 - severe" stays unread). total_band.py.
 """
@@ -40,6 +43,8 @@ QUIET = {
     "q12_epic_canon_display_ext_item9_0_total4": "fixed",
     "q13_epic_notitle_item9_0_total4": "fixed",
     "q14_epic_canon_named_phq9_item9_0_total4": "control",
+    "q15_gad7_canon_worded_no_total_item9_0": "fixed (score76)",
+    "q16_gad7_canon_with_phq9_total_item_item9_0": "fixed (score76)",
     "t01_base0731_as_0801Z": "fixed",
     "t02_base0731_as_0731_2330local": "control",
     "n14_str_band_disagrees": "control",
@@ -66,7 +71,9 @@ def test_no_suicide_risk_and_tms_offered(name: str) -> None:
     chart_files.assert_quiet_with_tms(_cards(name), name)
 
 
-@pytest.mark.parametrize("name", [n for n in sorted(QUIET) if n.startswith("q")])
+@pytest.mark.parametrize(
+    "name", [n for n in sorted(QUIET) if n.startswith("q") and n[1:3] not in ("15", "16")]
+)
 def test_epic_phq9_form_is_named_total_not_known(name: str) -> None:
     assert _NOT_KNOWN in _text(_cards(name)), name
 
@@ -105,3 +112,12 @@ def test_total_with_its_band_is_read() -> None:
     assert chart_files.TMS not in cards and "optimize-switch-augment" not in cards, cards.keys()
     assert "not a number" not in _text(_cards("n13_str_band"))
     assert "not a number" in _text(_cards("n14_str_band_disagrees"))
+
+
+def test_form_named_as_another_instrument_is_no_phq9_gap() -> None:
+    """A canonical naming the GAD-7 wins over the items' words (phq9_named_form.py, score76)."""
+    for name in (
+        "q15_gad7_canon_worded_no_total_item9_0",
+        "q16_gad7_canon_with_phq9_total_item_item9_0",
+    ):
+        assert _NOT_KNOWN not in _text(_cards(name)), name
