@@ -34,6 +34,7 @@ from fhir_mapping.administered_courses import with_course_events
 from fhir_mapping.administrations import merge as merge_sessions
 from fhir_mapping.administrations import read_sessions
 from fhir_mapping.chart_walk import walk_chart
+from fhir_mapping.chart_zone import chart_zone
 from fhir_mapping.condition_indications import with_condition_indications
 from fhir_mapping.current_stays import filed_under
 from fhir_mapping.death_ends_courses import at_death
@@ -133,7 +134,8 @@ def build_record(
     (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
     """
     policy = policy or MappingPolicy()
-    token = SITE_ZONE.set(policy.site_zone)
+    zone, resources = chart_zone(resources, policy.site_zone)  # s43 K74a 2: chart_zone.py
+    token = SITE_ZONE.set(zone)
     try:
         return _build_record(
             resources,

@@ -49,7 +49,7 @@ from importlib import resources
 from typing import Any
 
 from fhir_mapping import epds_item10
-from fhir_mapping.phq9_form_item9 import _one_answer as phq9_answer
+from fhir_mapping.phq9_form_item9 import list_answer as phq9_answer
 from fhir_mapping.screen_wording import denies_self_harm, self_harm_words
 from fhir_mapping.suicide_screen_answers import says_no_risk, says_yes, yes_ended
 from fhir_mapping.tms_safety import normalise_text

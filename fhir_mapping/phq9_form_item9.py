@@ -46,8 +46,9 @@ PHQ-9:
   or a valueCoding whose LOINC answer code, display and text agree (answer_concept.py). The text
   may carry its score, "3 - Nearly every day", "Nearly every day (3)" (review s28 K13 charts
   f07, f07b), read as the EPDS's is (epds_item10.split_score): as its words when the number is
-  the score those words have, unread when it is not ("1 - Nearly every day"). A number
-  or other words are not read: the form is not known, so only an answer that names its scale
+  the score those words have, unread when it is not ("1 - Nearly every day"). A
+  valueInteger 0-3 is read as the answer (item9_number.py, s43 K74a 3); another number or
+  other words are not read: the form is not known, so only an answer that names its scale
   says what it scores. A clear no, a denial or no answer (a "No", false, "Denies", "None", a
   0, "Not asked": what the forms safety net reads as the lowest answer or none,
   form_self_harm_answers.says_nothing) is no answer of that list, but no "could not be read"
@@ -83,6 +84,7 @@ from fhir_mapping.fhir_fields import array, parse_date, parse_instant, string
 from fhir_mapping.form_answers import WORDED_ITEMS, coding_concept, highest_settled
 from fhir_mapping.gaps import future_gap
 from fhir_mapping.item9_floor import PHQ9
+from fhir_mapping.item9_number import item9_integer
 from fhir_mapping.phqa_form import PHQA, is_phqa
 from fhir_mapping.questionnaire_codes import QR
 from fhir_mapping.questionnaire_items import _MAX_DEPTH, _walk
@@ -91,7 +93,7 @@ from fhir_mapping.result_statuses import RESPONSE, Reads, statuses, unfinished
 from fhir_mapping.screen_wording import QUESTION, SELF_HARM, form_named, named_in
 from fhir_mapping.suicide_screen_answers import says_yes
 
-__all__ = ["UNREAD_ITEM9", "read_worded_item9", "wants_worded_item9", "worded_form"]
+__all__ = ["UNREAD_ITEM9", "list_answer", "read_worded_item9", "wants_worded_item9", "worded_form"]
 
 Resource = Mapping[str, Any]
 Item = Mapping[str, Any]
@@ -203,7 +205,17 @@ def wants_worded_item9(resource: Resource) -> bool:
 
 
 def _one_answer(answer: Mapping[str, Any]) -> int | None:
-    """One answer of the PHQ-9's list (module docstring), else None."""
+    """One answer of item 9 on a form worded as the PHQ-9: an answer of its list, or a whole
+    number on its 0-3 scale (item9_number.py, s43 K74a 3), else None."""
+    listed = list_answer(answer)
+    return listed if listed is not None else item9_integer(answer)
+
+
+def list_answer(answer: Mapping[str, Any]) -> int | None:
+    """One answer of the PHQ-9's list (module docstring), else None. No bare number: the forms
+    safety net reads its answers with this (form_self_harm_answers.py), and there a question
+    not worded as PHQ-9 item 9 ("Suicidal thoughts" = 1 on a GAD-7-like form, s29 net f04) is
+    on a list not known, where 1 may be the lowest answer: it keeps the unread warning."""
     text = answer.get("valueString")
     if isinstance(text, str):
         return _worded(text)
@@ -216,7 +228,7 @@ def _one_answer(answer: Mapping[str, Any]) -> int | None:
         return _worded(coding["display"])  # a display alone is a text (module docstring)
     if isinstance(coding, Mapping):
         return concept_answer(coding_concept(coding))  # form_answers.py
-    return None  # a number, a boolean, a date: not read on a form not known
+    return None  # a number, a boolean, a date: not of the list (`_one_answer` reads a 0-3)
 
 
 def _worded(text: str) -> int | None:

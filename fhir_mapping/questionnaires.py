@@ -63,7 +63,8 @@ from fhir_mapping.item9_floor import PHQ9, infer_item9
 from fhir_mapping.item9_unread import kept_unread
 from fhir_mapping.phq9_form_item9 import read_worded_item9, wants_worded_item9
 from fhir_mapping.phq9_item_sum import ItemSum, checked_total
-from fhir_mapping.phq9_lookalike import lookalike_gap, questionnaire_looks_like_phq9
+from fhir_mapping.phq9_lookalike import lookalike_gap
+from fhir_mapping.phq9_named_form import response_names_phq9
 from fhir_mapping.questionnaire_answers import _answers
 from fhir_mapping.questionnaire_codes import QR, _item9_code, _total_code, phq9_items
 
@@ -96,7 +97,7 @@ def wants_questionnaire_response(resource: Resource, site_items: SiteItems | Non
     # A response that only looks like a PHQ-9 is kept too: read_questionnaire_scores reports it.
     return (
         _is_phq9(_form(resource, site), resource.get("item"), site)
-        or questionnaire_looks_like_phq9(resource)
+        or response_names_phq9(resource)  # named or worded as one (phq9_named_form.py)
         or wants_worded_item9(resource)  # item 9 on any form (phq9_form_item9.py)
     )
 
@@ -233,7 +234,7 @@ def _lookalike(resource: Resource, as_of: date, *, item9_read: bool = False) -> 
     one DataGap, unless it is no result (entered in error, no status R4 defines) or is dated
     after as-of. `item9_read`: its item 9 was read by its words (phq9_form_item9.py), so the gap
     says only that its total is not known."""
-    if not questionnaire_looks_like_phq9(resource):
+    if not response_names_phq9(resource):  # its name, words or total item (s43 K74a 1)
         return []
     status = resource.get("status")
     if (

@@ -23,6 +23,7 @@ from fhir_mapping.score_alcohol import PanelTotal, item_of, item_points, panel_t
 from fhir_mapping.score_scales import _row
 from fhir_mapping.score_totals import _merge_item9
 from fhir_mapping.score_units import refused_unit
+from fhir_mapping.total_band import banded_total
 
 Resource = Mapping[str, Any]
 
@@ -51,6 +52,10 @@ def _value(element: Mapping[str, Any], max_score: int | None) -> int | None:
     elif isinstance(text := element.get("valueString"), str):
         if text.strip().isdigit():
             raw = float(text.strip())
+        elif max_score is not None and max_score == _phq9_max():
+            # A total with its band, "4 - minimal" (total_band.py, s43 K74a finding 5).
+            banded = banded_total(text)
+            raw = None if banded is None else float(banded)
         elif max_score == phq9_answer_max():
             # An item answered with its answer-list text (Epic flowsheet rows: review 17 M5):
             # exact display only (codes.phq9_answer_texts). Never for a total: "Several days"

@@ -19,7 +19,7 @@ phq9_answer_codes.csv, codes.phq9_answer_texts), is read as that answer, 0-3, as
 the same text under LOINC 44260-8 (review 17 M5): the answer says which scale it is on, and the
 row's words are the item's question (screen_wording.py). "Not at all" raises nothing; "Several
 days" is a positive item 9, the same card as a coded 1. Such a row is no "PHQ-9 not read" gap
-either. A number ("1") or any other text stays unread. An EPDS item 10 answered in its own
+either. A valueInteger 0-3 is read as the answer (item9_number.py); text ("1") stays unread. An EPDS item 10 answered in its own
 list's words ("Yes, quite often" ... "Never") is read so, 0-3 (epds_item10.py; session 28 fix
 fx-selfharm2), and raises what a PHQ-9 item 9 of that place on the scale raises; so is the
 item asked in a QuestionnaireResponse or as an Observation's component (epds_forms.py, review s28
@@ -87,6 +87,7 @@ from fhir_mapping.form_self_harm_answers import YES
 from fhir_mapping.form_self_harm_answers import _word as _answer_words
 from fhir_mapping.form_self_harm_notes import row_comment, said_in_row
 from fhir_mapping.form_self_harm_notes import row_question as _row_question
+from fhir_mapping.item9_number import item9_integer
 from fhir_mapping.phq9_lookalike import observation_looks_like_phq9
 from fhir_mapping.record import DataDomain, DataGap, Score, SourceRef
 from fhir_mapping.result_statuses import OBSERVATION, Reads, statuses
@@ -356,12 +357,15 @@ def listed_answer(resource: Resource) -> int | None:
     """A PHQ-9 item's answer given as an answer of its own list, LOINC LL358-3 (module
     docstring): the exact text of one ("Several days": codes.answer_words compares them) as
     valueString, or a valueCodeableConcept whose LOINC answer codes, displays and text name one
-    answer and no other (answer_concept.py); else None. A
-    number or any other text is not read: under a code not known, only an answer that names its
-    scale says what it scores."""
+    answer and no other (answer_concept.py); or a valueInteger 0-3 (item9_number.py: the row
+    names item 9 and the number is on its scale; s43 K74a finding 3); else None. Any other
+    number or text is not read: under a code not known, only an answer that names its scale
+    says what it scores."""
     text = resource.get("valueString")
     if isinstance(text, str):
         return phq9_answer_texts().get(answer_words(text))
+    if (whole := item9_integer(resource)) is not None:
+        return whole  # on the item's own 0-3 scale: the safer reading (item9_number.py)
     # Every coding and the text, and unread when they disagree (answer_concept.py: review s22
     # RR2 finding 4), never the first part that names an answer.
     return concept_answer(resource.get("valueCodeableConcept"))

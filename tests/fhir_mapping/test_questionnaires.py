@@ -102,9 +102,15 @@ def test_sdc_linkids_under_an_unknown_questionnaire_are_not_guessed() -> None:
     # "H1/T1/Q9" means item 9 only in SDC's Questionnaire: another form's Q9 is another question.
     response = Q.sdc(ANSWERS, 14, questionnaire="https://forms.example.org/Questionnaire/intake")
     # Item 9 alone is read by its words on any form (review s28 K10 finding 1: phq9_form_item9);
-    # the linkIds are not guessed, so no total.
+    # the linkIds are not guessed, so no total; a form worded as the PHQ-9 says so (score75,
+    # review K74a finding 1: phq9_named_form.py): its total is not known, never "no PHQ-9".
     assert wants_questionnaire_response(response)
-    assert read(response) == ([Score("PHQ-9", None, DAY, 2, qr("qr-sdc"))], [])
+    scores, gaps = read(response)
+    assert scores == [Score("PHQ-9", None, DAY, 2, qr("qr-sdc"))]
+    assert [g.reason for g in gaps] == [
+        "a questionnaire named PHQ-9 that this service does not know; its items can be mapped"
+        " in the site configuration; total not known"
+    ]
 
 
 def test_lhc_forms_linkids_and_system_less_loinc_answers() -> None:

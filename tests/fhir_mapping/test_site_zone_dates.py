@@ -103,10 +103,11 @@ def test_build_record_reads_an_evening_utc_phq9_as_today_in_the_site_zone() -> N
     )
     assert [(s.date, s.value, s.item9) for s in zoned.phq9()] == [(AS_OF, 24, 3)]
     assert not zoned.gaps
-    # No zone: as written, after today (a gap, and its item 9 read apart: services tests).
+    # No site zone: the chart's own single offset is the build's zone (score75, review K74a
+    # findings 2 and 4: fhir_mapping/chart_zone.py), so the evening score is today here too.
     plain = build_record(chart, as_of=AS_OF, patient_id=PID)
-    assert plain.phq9() == ()
-    assert [s.date for s in plain.after_today_item9] == [date(2025, 6, 3)]
+    assert [(s.date, s.value, s.item9) for s in plain.phq9()] == [(AS_OF, 24, 3)]
+    assert not plain.after_today_item9
     # The zone is the build's only: nothing after it reads in it.
     assert SITE_ZONE.get() is None
     assert parse_date("2025-06-03T02:15:00Z") == date(2025, 6, 3)

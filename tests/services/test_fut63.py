@@ -2,7 +2,8 @@
 whose reason is not in the record (at the end).
 
 An ED visit whose reason is suicidal ideation or a suicide attempt, started after as-of (the next
-morning, a year on, or 02:00Z with no site zone: 21:00 the evening before in New York), and an
+morning, a year on, or 02:00Z with no site zone: 21:00 the evening before in New York; since
+session 43 fix score75 the chart's one offset reads that as today), and an
 R45.851 Condition dated after as-of (by its onset, or by its recordedDate with no onset, or an
 onset after today on an entry recorded before it) were dropped in silence as "not yet on record"
 and the TMS referral was offered. They are now read as today's, the date named as suspect, the
@@ -51,10 +52,16 @@ QUIET = {
 AFTER_TODAY = {
     "future_ed_si_nextday": "ED visit on 2026-12-02, after today",
     "ed_si_future_2027": "ED visit on 2027-11-20, after today",
-    "ed_si_utc_tonight": "ED visit on 2026-12-02, after today",
     "future_si_cond": "dated 2027-03-01, after today",
     "si_cond_onset_future_recorded_past": "dated 2027-11-20, after today",
-    "si_cond_recorded_future_onset_none": "dated 2026-12-02, after today",
+}
+
+# A "Z" time beside a chart written at -05:00 only: since session 43 fix score75 (review K74a
+# finding 4, fhir_mapping/chart_zone.py) the chart's own offset reads it, so 02:00Z / 01:00Z on
+# 12-02 is 21:00 / 20:00 on 12-01, today where the patient is: still critical, no "after today".
+TODAY_AT_OFFSET = {
+    "ed_si_utc_tonight": "ED visit on 2026-12-01",
+    "si_cond_recorded_future_onset_none": "since 2026-12-01",
 }
 
 
@@ -78,6 +85,14 @@ def test_date_named_after_today(name: str) -> None:
     card = _cards(name)[RISK]
     assert AFTER_TODAY[name] in card["summary"], card["summary"]
     assert "check the date; treated as current" in card["detail"]
+
+
+@pytest.mark.parametrize("name", sorted(TODAY_AT_OFFSET))
+def test_utc_tonight_is_today_at_the_charts_offset(name: str) -> None:
+    card = _cards(name)[RISK]
+    assert card["indicator"] == "critical"
+    assert TODAY_AT_OFFSET[name] in card["summary"], card["summary"]
+    assert "after today" not in card["summary"]
 
 
 def test_recorded_before_its_onset_is_named() -> None:

@@ -5,8 +5,10 @@ truncated scores search says a later item 9 cannot be ruled out (x02).
   only a "dated after today" line at the foot of two cards. Now the critical suicide-risk card
   names it with its date as suspect, while its total still judges no trial and stays a data gap.
 - x01b: the same PHQ-9 sent as the instant 2025-06-03T02:15:00Z (21:15 in New York on the 2nd).
-  With the site's zone set it is today's PHQ-9 (tests/fhir_mapping/test_site_zone_dates.py);
-  without one it is after today and raises the card as x01 does.
+  With the site's zone set it is today's PHQ-9 (tests/fhir_mapping/test_site_zone_dates.py).
+  Without one it was after today; since session 43 fix score75 (review K74a finding 4) the one
+  offset the chart's other records state (-05:00) reads it (fhir_mapping/chart_zone.py): today's
+  PHQ-9 again, and still the critical card.
 - A C-SSRS yes dated after today raises the card as well; its own answers assess nothing.
 - x02: an `observations` Bundle whose OperationOutcome says `incomplete`: the conditions line
   names the pregnancy status (the only condition read from an Observation), and a line says that
@@ -130,10 +132,12 @@ def test_an_evening_utc_phq9_is_todays_in_the_site_zone() -> None:
 
 
 def test_an_evening_utc_phq9_with_no_site_zone_still_raises_the_card() -> None:
+    """No site zone: the chart's own -05:00 reads the "Z" time (chart_zone.py, s43 K74a 4), so
+    the PHQ-9 is today's, not "dated 2025-06-03, after today"; the card stays critical."""
     cards, _ = _evaluate(_chart("x01b_phq9_item9_3_tomorrow_utc"))
     card = cards[SUICIDE]
     assert card["indicator"] == "critical"
-    assert "dated 2025-06-03, after today" in card["summary"]
+    assert "on 2025-06-02" in card["summary"] and "after today" not in card["summary"]
 
 
 # --- a C-SSRS yes dated after today --------------------------------------------------------------

@@ -159,7 +159,9 @@ _ITEM9 = "Thoughts that you would be better off dead, or of hurting yourself in 
         ({"valueCoding": {"system": "http://loinc.org", "code": "LA6570-1"}}, 2, False),
         ({"valueCoding": {"display": "Several days"}}, 1, False),
         ({"valueString": "1"}, None, True),  # a number on a form not known: not read
-        ({"valueInteger": 3}, None, True),
+        # A whole number on item 9's 0-3 scale is read (s43 K74a 3, item9_number.py): the safer.
+        ({"valueInteger": 3}, 3, False),
+        ({"valueInteger": 4}, None, True),  # off the scale: not read
     ],
 )
 def test_item9_answer_on_a_form_not_known(
