@@ -23,7 +23,9 @@ the critical card the safer error. Read only as a voice word, its `between` word
 `self_content` phrase whose person, where it names one, is the one addressed (`<obj>`, `<subj>`:
 the `object_addressee` and `addressee` rows): "voices telling him he is evil", "voices telling
 her nobody likes her" stay psychotic only, "voices telling him he'd be better off without his
-wife" names another.
+wife" names another. Fix text115 (recheck K75a finding 8): whom a voice wants dead is the
+patient only (`<own>`, the `own_object` rows): "voices saying she wants them dead" is homicidal
+content, the psychotic-features card (TMS held), not the suicide-risk card.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def _term(term: str) -> str:
         ("<self>", "self_word"),
         ("<poss>", "poss_word"),
         ("<obj>", "object_addressee"),  # fix text114
+        ("<own>", "own_object"),  # the patient only: "wants them dead" is homicidal (fix text115)
         ("<subj>", "addressee"),
     )
     for mark, role in marks:

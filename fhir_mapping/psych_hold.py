@@ -33,7 +33,8 @@ section 12", "5150 pending") is a hold (the critical card).
 
 Session 43 fix text114: "lot 5150 expired" gave the ended-hold card (text113's end words after
 the number), so an `other_number_before` word right before the number ("lot", "room", "ext")
-makes it another number, whatever follows; and "5150 in 2019" was quiet, TMS offered, while
+makes it another number (unless a `hold_in_force_after` word right after states a hold in
+force, "bed 5150 hold": fix text115, recheck K75a finding 3); and "5150 in 2019" was quiet, TMS offered, while
 "h/o 5150 2019" was read: a year right after the number makes it the hold (`_dated_after`), in
 a note the past warning as "h/o 5150" (`_past`), in a visit reason the critical card.
 """
@@ -100,6 +101,11 @@ def _after() -> re.Pattern[str]:
 
 
 @cache
+def _in_force_after() -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:{_either(_by_role().get('hold_in_force_after', ()))})\b")
+
+
+@cache
 def _other_number() -> re.Pattern[str]:
     return re.compile(rf"(?:^|\s)(?:{_either(_by_role().get('other_number_before', ()))})\s*$")
 
@@ -120,15 +126,18 @@ def _number_held(clause: str) -> list[tuple[int, int]]:
     docstring)."""
     spans = []
     for m in _number().finditer(clause):
-        if _other_number().search(clause[: m.start()]):
-            # Another number's word right before it ("lot 5150 expired", "room 5150 by the
-            # door"): never the hold, whatever follows (fix text114).
+        in_force = _in_force_after().search(clause[m.end() :]) is not None
+        if _other_number().search(clause[: m.start()]) and not in_force:
+            # Another number's word right before it ("lot 5150 expired", "rm 5150 released"):
+            # no hold (fix text114), unless a word right after states one in force ("bed 5150
+            # hold", "order 5150 hold": fix text115, the critical card the safer error).
             continue
         alone = not re.sub(r"[^\w]", "", clause[: m.start()] + clause[m.end() :])
         if (
             m.group("suffix")
             or alone
             or _before().search(clause[: m.start()])
+            or in_force
             or _after().search(clause[m.end() :])
             or _dated_after(clause[m.end() :])
         ):

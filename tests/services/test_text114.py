@@ -58,6 +58,9 @@ CRITICAL = {
     "e_goodbye_message_from_pt_to_mother": "control",
     "e_mother_found_goodbye_note_from_son": "control",
     "e_goodbye_note_from_son_found": "control",
+    # A relative after "from" may be the patient, written from the reporter's side (recheck
+    # K75a finding 1, fix text115): read, the safer error.
+    "e_goodbye_text_from_her_sister": "control",
     "cn_said_goodbye_to_family": "control",
 }
 
@@ -69,7 +72,6 @@ QUIET = {
     "e_ext_5150": "control",
     "e_5150_Main_St": "control",
     "e_goodbye_message_from_hospice_chaplain": "fixed",
-    "e_goodbye_text_from_her_sister": "fixed",
     "cn_goodbye_message_from_hospice_chaplain": "fixed",
     "e_chaplain_said_goodbye": "control",
     "e_said_goodbye_to_visitors": "control",
