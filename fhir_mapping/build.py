@@ -117,10 +117,9 @@ def build_record(
 ) -> PatientRecord:
     """Build the record of one patient.
 
-    `resources` may hold other patients' resources or irrelevant ones (a whole Bundle's entries):
-    they are skipped by a cheap check before any model validation. Duplicates (same type and id)
-    count once. Resources dated after `as_of` are ignored, so a replay with --as-of sees the chart
-    as it was that day.
+    `resources` may hold other patients' or irrelevant resources (a whole Bundle's entries): a
+    cheap check skips them. Duplicates (same type and id) count once. Resources dated after
+    `as_of` are ignored: a replay with --as-of sees the chart as it was that day.
 
     `unavailable` and `incomplete` are the protocol layer's report, by resource type, of data it
     could not obtain (a prefetch key neither sent nor fetchable) or obtained only in part (a
@@ -130,8 +129,8 @@ def build_record(
     clinic's TMS sessions read as courses (policy.tms_course_gap_days, tms_min_course_sessions,
     tms_session_recent_days, tms_outcome_days_after_end; device_course_scores.py).
 
-    With `policy.site_zone` set, every dateTime sent as an instant is read as the site's date
-    (fhir_fields.SITE_ZONE), for the whole of this build and nothing after it.
+    With `policy.site_zone` set (else the chart's one offset: chart_zone.py), every instant is
+    read as the site's date (fhir_fields.SITE_ZONE), for this build and nothing after it.
     """
     policy = policy or MappingPolicy()
     zone, resources = chart_zone(resources, policy.site_zone)  # s43 K74a 2: chart_zone.py
