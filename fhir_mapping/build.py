@@ -126,8 +126,7 @@ def build_record(
     Bundle page it could not follow); they become domain DataGaps on the record, so cards say
     "not available" instead of "not on record". `read_failed`: the feeds of `unavailable` whose
     read was tried and failed (GapCause.NOT_READ), not merely not offered. `course_rule`: how the
-    clinic's TMS sessions read as courses (policy.tms_course_gap_days, tms_min_course_sessions,
-    tms_session_recent_days, tms_outcome_days_after_end; device_course_scores.py).
+    clinic's TMS sessions read as courses (the policy's tms_* values; device_course_scores.py).
 
     With `policy.site_zone` set (else the chart's one offset: chart_zone.py), every instant is
     read as the site's date (fhir_fields.SITE_ZONE), for this build and nothing after it.
