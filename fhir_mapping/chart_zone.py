@@ -45,7 +45,17 @@ _FIELDS = (
     "dateAsserted",
 )
 _PERIODS = ("period", "effectivePeriod", "performedPeriod")
-_UTC = ("+00:00", "-00:00")
+_UTC = frozenset(("+00:00", "-00:00"))
+_FIELD_SET = frozenset(_FIELDS)
+_PERIOD_SET = frozenset(_PERIODS)
+
+
+def _add(value: object, offsets: set[str]) -> None:
+    """The offset a dateTime states ("-05:00"), added unless it is UTC's."""
+    if type(value) is str and len(value) > 16 and value[-6] in "+-":
+        offset = value[-6:]
+        if offset not in _UTC:
+            offsets.add(offset)
 
 
 def chart_zone(
@@ -59,17 +69,18 @@ def chart_zone(
         return configured, found
     offsets: set[str] = set()
     for resource in found:
-        if not isinstance(resource, Mapping):
-            continue
-        values = [resource.get(key) for key in _FIELDS]
-        for key in _PERIODS:
-            period = resource.get(key)
+        if type(resource) is not dict and not isinstance(resource, Mapping):
+            continue  # (the dict test first: the ABC check costs ten times more, perf21)
+        # Only the keys a resource has (a C-level set intersection, not a dozen lookups each:
+        # issue 14, the 10-year chart's 2,000 resources): 4.4 -> 2.0 ms there.
+        keys = resource.keys()
+        for key in keys & _FIELD_SET:
+            _add(resource[key], offsets)
+        for key in keys & _PERIOD_SET:
+            period = resource[key]
             if isinstance(period, Mapping):
-                values.extend((period.get("start"), period.get("end")))
-        for value in values:
-            if isinstance(value, str) and len(value) > 16 and value[-6] in "+-":
-                offsets.add(value[-6:])
-        offsets -= set(_UTC)
+                _add(period.get("start"), offsets)
+                _add(period.get("end"), offsets)
         if len(offsets) > 1:
             return None, found  # two offsets: no one zone to read "Z" in
     if len(offsets) != 1:
