@@ -145,7 +145,7 @@ from fhir_mapping.event_spans import _dispensed_in_window as _dispensed_in_windo
 from fhir_mapping.event_spans import _past_span, _span, undated_past
 from fhir_mapping.event_spans import _Span as _Span
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.feed_coverage import before_feed, feed_start, pathway_start, refused_of
+from fhir_mapping.feed_coverage import before_feed, covers, feed_start, on_feed, pathway_start
 from fhir_mapping.first_fill import span_order
 from fhir_mapping.policy import MappingPolicy
 from fhir_mapping.record import Intolerance, Role, Trial
@@ -259,7 +259,11 @@ def build_trials(
     # span73 (feed_coverage.py): span70's reading only of an order on or after its first fill.
     pathway_from = pathway_start([e for e, _ in usable]) if fills_elsewhere else None
     feed_from = feed_start([e for e, _ in usable], resources, as_of) if fills_elsewhere else None
-    early = pathway_from is not None and any(o.start < pathway_from for o in orders)
+    # span74: unfilled_order.py's older rule dates the feed alike (feed_coverage.on_feed), so a
+    # feed of other drugs alone (pathway_from None) also needs the refused dispenses.
+    early = fills_elsewhere and (
+        pathway_from is None or any(o.start < pathway_from for o in orders)
+    )
     refused = refused_fills(resources, as_of) if early else []  # feed_coverage.refused_of
     charted = stays_charted_until(e for e, _ in usable)  # ward_stop.py
     # Rule 2e: stop reasons of entries that add no course, matched as documented intolerances.
@@ -282,7 +286,7 @@ def build_trials(
                 switches = switches_by_role[event.role] = sorted(
                     {o.start for o in orders if o.ingredient != ingredient and o.role is event.role}
                 )
-            carried = bool(refused) and refused_of(event, refused)
+            shown = fills_elsewhere and on_feed(event, pathway_from, refused)  # span73/74
             spans.append(
                 _span(
                     event,
@@ -293,8 +297,8 @@ def build_trials(
                     policy,
                     dispense_starts,
                     order_starts,
-                    fills_elsewhere,
-                    pathway_from is not None and (carried or pathway_from <= event.start),
+                    shown,
+                    shown and pathway_from is not None,  # span70's: a pathway drug's fills
                 )
             )
         _cap_at_stated_ends(spans, same_starts)
@@ -350,5 +354,10 @@ def build_trials(
     # Doses not tolerated carry on (s20 R3 f3); unfilled orders are marked (s23 RR2 f5, f6).
     trials = across_courses([made[i] for i in range(len(clusters))])
     return mark_unfilled(
-        trials, resources, fills_elsewhere, as_of, before_feed(pathway_from, feed_from)
+        trials,
+        resources,
+        fills_elsewhere,
+        as_of,
+        before_feed(pathway_from, feed_from),
+        covers(pathway_from, refused),
     )

@@ -21,10 +21,15 @@ taken. A declined, cancelled or stopped dispense of the order (or of its drug on
 unfilled_order.refused_fills) shows the feed carried that very order (`refused_of`): span70's
 reading stays, whatever its date (an escitalopram order whose fill was declined).
 
-Not done here (left open, span73 report): unfilled_order.py's older rule for an `active` order
-stating its supply (orders33-36) reads ANY dispense (a lisinopril fill) as the feed whatever its
-date; dating it as here changed long-standing probe charts (orders34 p8, refused_fill) into
-mixed readings, so it is left for a fix of its own.
+unfilled_order.py's older rule for an `active` order stating its supply (orders33-36: "never
+filled or renewed", Trial.feed_unfilled) takes the same test (fix span74, `on_feed` per order,
+`covers` per course): it read ANY dispense (a lisinopril fill) as the feed, whatever its date
+(sertraline active 2026-03-01, 30 days x 3, venlafaxine's fills from 2026-07-31: "never filled
+or renewed", no trial, TMS withheld). An order the test leaves out is read as on an orders-only
+chart, in its words ("no fill on record", the TMS card naming the fills' start): orders34 p8
+(venlafaxine ordered 2024-10, lisinopril fills from 2025-05) and a chart whose only dispense is a
+cancelled lisinopril one are orders-only readings, no "refill gaps" claimed of a feed that did
+not carry the drug then. A lisinopril feed says nothing of an antidepressant (f3e13878).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from fhir_mapping.events import EventKind, MedicationEvent
 from fhir_mapping.medication_dates import parse_date
 from fhir_mapping.trial import Trial
 from fhir_mapping.trial_parts import Role
-from fhir_mapping.unfilled_order import RefusedFill, _order_only
+from fhir_mapping.unfilled_order import RefusedFill, _order_only, _refusal
 
 _DISPENSE = EventKind.DISPENSE
 _DISPENSE_TYPE = "MedicationDispense"
@@ -98,3 +103,28 @@ def refused_of(event: MedicationEvent, refused: Sequence[RefusedFill]) -> bool:
         or (event.ingredient in r.ingredients and r.day is not None and r.day >= event.start)
         for r in refused
     )
+
+
+def on_feed(
+    event: MedicationEvent, pathway_from: date | None, refused: Sequence[RefusedFill]
+) -> bool:
+    """Whether the chart's fill feed shows `event` (an order) filled or not (module docstring):
+    a pathway drug's fill on or before its day, or a refused dispense of it (`refused_of`)."""
+    if pathway_from is not None and pathway_from <= event.start:
+        return True
+    return bool(refused) and refused_of(event, refused)
+
+
+def covers(pathway_from: date | None, refused: Sequence[RefusedFill]) -> Callable[[Trial], bool]:
+    """`on_feed` of a course (unfilled_order.mark_unfilled, fix span74): a course with a fill or
+    not made of orders alone is judged as before; an order-only one by its start (the day
+    `before_feed` dates it by) or a refused dispense of it (unfilled_order._refusal)."""
+
+    def test(trial: Trial) -> bool:
+        if trial.adherence.fills or not _order_only(trial):
+            return True
+        if pathway_from is not None and trial.start >= pathway_from:
+            return True
+        return bool(_refusal(trial, refused))
+
+    return test

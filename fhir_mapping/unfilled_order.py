@@ -39,7 +39,8 @@ fills of any drug the same pharmacies dispense. A declined, cancelled or stopped
 record of that feed too (FHIR R4 MedicationDispense.status: "declined: the dispense was declined
 and not performed"): an escitalopram order whose only dispense was declined for prior
 authorisation read "2025-06-01 -> 2026-12-01 (548 days), adequate", a failed trial the record
-shows was never dispensed; a chart whose only dispense was a cancelled lisinopril one read the same.
+shows was never dispensed; a chart whose only dispense was a cancelled lisinopril one read the same. Fix span74: an order is read so
+only where feed_coverage.on_feed dates the feed by a pathway drug's fill (else orders-only).
 Only entered-in-error says the record itself was a mistake. A replay still sees the chart as it was
 that day (a dispense dated after as-of is no record yet); an undated one is counted, the safer
 error (it lists an order, it never claims weeks). `dispense_on_record` reads only the type,
@@ -276,32 +277,25 @@ def mark_unfilled(
     feed: bool,
     as_of: date,
     before_feed: Callable[[Trial], str] = lambda _: "",
+    covered: Callable[[Trial], bool] = lambda _: True,
 ) -> tuple[Trial, ...]:
     """`trials` with the unfilled orders marked (module docstring): Trial.fill_refused on a
     listed never-filled order or an order awaiting its fill; Trial.awaiting_fill on a running
     order-only course inside rule 2c's window while the chart carries a fill feed. Without a
     feed, Trial.no_fill_feed on an order-only course no fill shows (orders33): the cards say
-    "no fill on record". `before_feed` (span73, feed_coverage.py): the words naming the feed's
-    first fill for an order-only course before it (Trial.fills_from), else ""."""
+    "no fill on record". `before_feed` (span73, feed_coverage.py): Trial.fills_from's words;
+    `covered` (span74, feed_coverage.covers): False reads a course as on a chart with no feed."""
     if not feed:
-        # orders35 (recheck K30b finding 2): inside its authorised supply too (ORDERS_ONLY): a
-        # 12-refill order read "1 adequate trial failed (venlafaxine)", nothing saying orders
-        # alone show it (documented adherence keeps rule 2b: authorised_until is None).
-        return tuple(
-            replace(t, no_fill_feed=True)
-            if (
-                t.unconfirmed_order
-                or t.supply_ran_out is not None
-                or any(ORDERS_ONLY in n for n in t.notes)
-            )
-            and t.adherence.last_fill is None
-            and _order_only(t)
-            else t
-            for t in trials
-        )
+        return tuple(_orders_only(t) for t in trials)
     refused: list[RefusedFill] | None = None
     out = []
     for trial in trials:
+        if not covered(trial):
+            # span74: an order before the feed's first pathway fill, or a feed of other drugs
+            # alone: the order is all the record has (feed_coverage.py), and the cards say why.
+            marked = _orders_only(trial)
+            out.append(replace(marked, fills_from=said) if (said := before_feed(trial)) else marked)
+            continue
         awaiting = (
             trial.ongoing
             and not trial.listed
@@ -335,6 +329,18 @@ def mark_unfilled(
             trial = replace(trial, fills_from=said)  # span73: counted, the cards say why
         out.append(trial)
     return tuple(out)
+
+
+def _orders_only(trial: Trial) -> Trial:
+    """`trial` as on a chart that sends no dispense: Trial.no_fill_feed on an order-only course
+    no fill shows (orders33), inside its authorised supply too (orders35, recheck K30b f2)."""
+    if (
+        trial.unconfirmed_order
+        or trial.supply_ran_out is not None
+        or any(ORDERS_ONLY in n for n in trial.notes)
+    ) and (trial.adherence.last_fill is None and _order_only(trial)):
+        return replace(trial, no_fill_feed=True)
+    return trial
 
 
 def authorised_until(event: MedicationEvent) -> date | None:

@@ -9,7 +9,7 @@ from fhir_mapping.record import Trial
 
 def poor_adherence_words(trial: Trial) -> str:
     """ "non-adherence documented", "ward MAR 24 % given", "given on 13 of 52 ward days (MAR)",
-    "PDC 61 % (estimated)", or "refill gaps"."""
+    "PDC 61 % (estimated)", "refill gaps", or "gaps between its orders" (`orders_only_gaps`)."""
     adherence = trial.adherence
     if adherence.documented:  # US Core medication-adherence extension (issue 10)
         return "non-adherence documented"
@@ -19,4 +19,11 @@ def poor_adherence_words(trial: Trial) -> str:
         estimated = " (estimated)" if adherence.estimated else ""
         # "given on 13 of 52 ward days (MAR)" when the ward alone gave it (s27 RB finding 4).
         return f"{adherence.pdc_words()}{estimated}"
-    return "refill gaps"
+    return "gaps between its orders" if orders_only_gaps(trial) else "refill gaps"
+
+
+def orders_only_gaps(trial: Trial) -> bool:
+    """Whether the course's gaps are its orders' alone (fhir_mapping/order_gaps.py), no fill of
+    it on record (fix span74): no refill data shows them, whatever other drugs' fills the chart
+    carries (orders34 p8: venlafaxine orders, lisinopril fills, read "refill gaps")."""
+    return trial.adherence.fills == 0 and trial.adherence.pdc is None

@@ -21,6 +21,7 @@ from fhir_mapping.refills_unread import REFILLS_INCOMPLETE, REFILLS_NOT_READ
 from fhir_mapping.relapse_on_drug import relapse_text
 from fhir_mapping.taper_weeks import not_counting_taper
 from services import trial_dates, trial_indication
+from services.adherence_words import orders_only_gaps
 from services.card_format import fmt_mg, fmt_weeks, plural, record_cite, weeks_text
 from services.microgram_doses import UNIT as UG
 from services.microgram_doses import in_micrograms, ug_text
@@ -210,7 +211,9 @@ def reason_text(trial: Trial, reason: InadequacyReason, policy: MappingPolicy) -
         ward = trial.adherence.ward_pdc
         if ward is not None and ward < policy.pdc_threshold:  # the MAR (ward_adherence.py)
             return f"adherence contradicted by the ward MAR ({adherence_text(trial)})"
-        return f"adherence contradicted by refill data ({adherence_text(trial)})"
+        # span74: gaps between orders no fill shows are no refill data (orders34 p8, p2b).
+        source = "its orders" if orders_only_gaps(trial) else "refill data"
+        return f"adherence contradicted by {source} ({adherence_text(trial)})"
     if reason is InadequacyReason.INTOLERANCE:
         return intolerance_text(trial)
     if reason is InadequacyReason.ADHERENCE_NOT_READ:

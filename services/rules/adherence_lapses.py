@@ -252,7 +252,8 @@ def ran_out_line(trial: Trial) -> str:
         # (orders33): neither "no fill since" nor "likely stopped", which only a fill feed shows.
         return (
             f"{no_supply_since(trial)} (the supply its order of {trial.start.isoformat()} "
-            f"authorised; {taken_to_confirm.NO_FILL_ON_RECORD}), its order still open; "
+            # span74: an order before the feed's fills says when they start (no_fill_words).
+            f"authorised; {taken_to_confirm.no_fill_words(trial)}), its order still open; "
             f"{counted}, the days since not counted "
             "as time on the drug. Confirm whether it is still taken (a renewal, the pharmacy "
             "record) before raising or adding to it."

@@ -90,6 +90,8 @@ def test_patient_view_names_the_order_possibly_taken() -> None:
 
 def test_controls() -> None:
     active = by_topic(_cards(_chart("phenelzine_order_active_1001_sertraline_sign")))[MAOI]
-    assert "phenelzine (MAOI) is listed (order of 2026-10-01 never filled)" in active["summary"]
+    # span74: the chart's only fills are no antidepressant's: orders-only, running, still critical.
+    assert "phenelzine (MAOI) is running" in active["summary"]
+    assert active["indicator"] == "critical"
     old = by_topic(_cards(_chart("phenelzine_order_unknown_2025_sertraline_sign")))
     assert MAOI not in old

@@ -53,9 +53,9 @@ def test_declined_fill_of_the_order_is_no_failed_trial_and_is_named() -> None:
 
 def test_only_a_cancelled_dispense_of_another_drug_shows_the_feed() -> None:
     cards = by_topic(_cards(_chart("only_dispense_cancelled_lisinopril")))
-    assert OPTIMISE not in cards
+    # span74: a cancelled lisinopril dispense says nothing of escitalopram: orders-only, counted.
     summary = cards[ADHERENCE]["summary"]
-    assert "escitalopram: order of 2025-06-01 still active, never filled or renewed" in summary
+    assert "escitalopram: no supply since 2026-05-27 (188 days)" in summary
     assert "fill cancelled" not in summary  # the cancelled fill is of lisinopril, not the order
 
 
@@ -106,11 +106,9 @@ def test_unfilled_recent_maoi_order_is_ordered_not_running() -> None:
     cards = _cards(_chart("phenelzine_ordered_10d_unfilled_sertraline_sign"))
     maoi = by_topic(cards)["order-maoi-interaction"]
     assert maoi["indicator"] == "critical"
-    assert maoi["summary"].startswith(
-        "Sertraline ordered while phenelzine (MAOI) is ordered (2026-11-21, no fill yet): "
-    )
-    assert "is running" not in maoi["summary"] + maoi["detail"]
-    assert "phenelzine is ordered (2026-11-21, no fill yet)." in maoi["detail"]
+    # span74: no antidepressant's fill on the feed: orders-only, the order inside its supply runs.
+    assert maoi["summary"].startswith("Sertraline ordered while phenelzine (MAOI) is running: ")
+    assert "phenelzine is running (since 2026-11-21)." in maoi["detail"]  # span74
 
 
 def test_a_filled_maoi_order_still_reads_running() -> None:

@@ -39,20 +39,32 @@ TMS = "tms-referral"
 MAOI = "order-maoi-interaction"
 PHENELZINE = "phenelzine_unfilled_lisinopril_fills"
 ESCITALOPRAM = "escitalopram_unfilled_metformin_fills_pv"
+# span74: a lisinopril/metformin feed says nothing of an antidepressant: read as orders-only.
 PHENELZINE_CONFIRM = (
-    "phenelzine: order of 2024-03-01 still active, never filled or renewed: confirm it is still "
+    "phenelzine: order of 2024-03-01 still active, no fill on record: confirm it is still "
     "taken before counting it as a trial"
 )
+# span74: a lisinopril/metformin feed says nothing of an antidepressant: read as orders-only.
 ESCITALOPRAM_CONFIRM = (
-    "escitalopram: order of 2025-06-01 still active, never filled or renewed: confirm it is "
-    "still taken before counting it as a trial"
+    "escitalopram: no supply since 2026-05-27 (188 days), order still open: confirm whether it "
+    "is still taken; last PHQ-9 19 on 2026-11-20"
 )
 # Phenelzine: 30 days x (1 + 2 refills) authorised, to 2024-05-30; the fill feed showing no fill
 # one fill plus supply_gap_days on, counted to that one fill (orders35 for a supply still
 # authorised at as-of; orders36, recheck K32a finding 4: one already run out alike): 2024-03-31.
-PHENELZINE_UNCOUNTED = "never filled or renewed since: time after 2024-03-31 not counted"
+# span74: orders-only, counted to its authorised supply's end (2024-05-30), "no fill on record".
+PHENELZINE_UNCOUNTED = "no fill on record: time after 2024-05-30 not counted"
 # Escitalopram: 30 days x (1 + 11 refills), to 2026-05-27; one fill alike: 2025-07-01.
-ESCITALOPRAM_UNCOUNTED = "never filled or renewed since: time after 2025-07-01 not counted"
+# span74: orders-only: its 360 days ran out 2026-05-27, read as a filled course's supply would be.
+ESCITALOPRAM_UNCOUNTED = "the supply its order of 2025-06-01 authorised; no fill on record"
+
+# The controls' feeds carry a pathway drug's fill before the order: the never-filled words stay.
+ON_FEED_PHENELZINE = "never filled or renewed since: time after 2024-03-31 not counted"
+ON_FEED_ESCITALOPRAM = (
+    "escitalopram: order of 2025-06-01 still active, never filled or renewed: confirm it is "
+    "still taken before counting it as a trial"
+)
+ON_FEED_ESCITALOPRAM_UNCOUNTED = "never filled or renewed since: time after 2025-07-01 not counted"
 
 _chart = chart_files.loader(Path(__file__).parent / "fill_feed_charts")
 _at = Evaluator(AS_OF)
@@ -99,7 +111,8 @@ def test_an_unfilled_maoi_order_beside_lisinopril_fills_is_listed_not_a_failed_t
     trial = _trial(doc, "phenelzine")
     assert trial.unconfirmed_since == date(2024, 3, 1)
     assert trial.unconfirmed_order
-    assert trial.weeks_at_adequate_dose == pytest.approx(30 / 7)  # was 143.6, then 90 / 7
+    # span74: orders-only again (its authorised 90 days), never the 143.6 weeks of RR finding 1.
+    assert trial.weeks_at_adequate_dose == pytest.approx(90 / 7)
 
 
 @pytest.mark.parametrize("hook", ["select", "sign"])
@@ -108,12 +121,12 @@ def test_at_the_order_hooks_the_unfilled_maoi_is_listed_and_still_critical(hook:
     assert card["source"]["topic"]["code"] == MAOI
     assert card["indicator"] == "critical"  # the safety check still sees the listed MAOI
     # A listed partner named with what keeps it listed, to confirm (review s23 RR finding 5).
-    assert card["summary"] == (
-        "Sertraline ordered while phenelzine (MAOI) is listed (order of 2024-03-01 never "
-        "filled): confirm it is not taken (14-day washout if taken)"
+    assert card["summary"] == (  # span74: orders-only wording, still critical
+        "Sertraline with phenelzine (MAOI) listed (order of 2024-03-01, no fill on record): "
+        "confirm it is not taken (14-day washout if taken)"
     )
     assert (
-        "phenelzine is listed (order of 2024-03-01 still active, never filled or renewed; "
+        "phenelzine is listed (order of 2024-03-01 still active, no fill on record; "
         "confirm whether it is taken)"
     ) in card["detail"]
     assert "running" not in card["summary"] + card["detail"]
@@ -122,10 +135,11 @@ def test_at_the_order_hooks_the_unfilled_maoi_is_listed_and_still_critical(hook:
 def test_an_unfilled_escitalopram_order_beside_metformin_fills_is_listed() -> None:
     doc = _chart(ESCITALOPRAM)
     found = _at.by_topic(doc)
-    assert list(found) == [ADHERENCE]  # was: a 78-week failed trial, switch or augment, CBT
+    # was: a 78-week failed trial; span74: orders-only, the adherence card asks first.
+    assert list(found) == [ADHERENCE]
     assert found[ADHERENCE]["summary"] == ESCITALOPRAM_CONFIRM
     assert ESCITALOPRAM_UNCOUNTED in found[ADHERENCE]["detail"]
-    assert _trial(doc, "escitalopram").unconfirmed_since == date(2025, 6, 1)
+    assert _trial(doc, "escitalopram").supply_ran_out == date(2026, 5, 27)  # span74: orders-only
 
 
 def test_the_off_pathway_fills_are_still_skipped_before_they_are_read(
@@ -154,7 +168,7 @@ def test_control_an_old_mirtazapine_fill_lists_the_unfilled_phenelzine_order() -
     doc = _chart("control_phenelzine_unfilled_old_mirtazapine_fills_pv")
     found = _at.by_topic(doc)
     assert found[ADHERENCE]["summary"].startswith("1 trial not adequate (mirtazapine")
-    assert PHENELZINE_UNCOUNTED in found[ADHERENCE]["detail"]
+    assert ON_FEED_PHENELZINE in found[ADHERENCE]["detail"]
     assert OPTIMISE not in found
     assert _trial(doc, "phenelzine").unconfirmed_since == date(2024, 3, 1)
 
@@ -165,8 +179,8 @@ def test_control_lithium_fills_list_the_unfilled_escitalopram_order() -> None:
     # The lithium's monitoring due (no level, sodium, creatinine or TSH: lith49) beside it.
     assert list(found) == [ADHERENCE, "running-lithium-level"]
     assert found["running-lithium-level"]["indicator"] == "info"
-    assert found[ADHERENCE]["summary"] == ESCITALOPRAM_CONFIRM
-    assert ESCITALOPRAM_UNCOUNTED in found[ADHERENCE]["detail"]
+    assert found[ADHERENCE]["summary"] == ON_FEED_ESCITALOPRAM
+    assert ON_FEED_ESCITALOPRAM_UNCOUNTED in found[ADHERENCE]["detail"]
 
 
 # --- which other fills show the feed: any but entered-in-error, by as-of, the patient's --------
