@@ -101,7 +101,6 @@ QUIET = {
     # Findings 1, 2: a goodbye from a relative, or from someone's phone or account, may be the patient's.
     "cn_goodbye_message_from_hospice_chaplain_staff": "control",
     "e_goodbye_message_from_Dr_Smith": "control",
-    "e_goodbye_message_from_the_clinic": "fixed",
     # Finding 3: a word stating a hold in force after the number wins over another number's word before it.
     "e_lot_5150": "control",
     "e_rm_5150_released": "control",
@@ -123,7 +122,13 @@ QUIET = {
 # A voice wanting another person dead: the psychotic-features pathway only, TMS held.
 PSYCHOTIC_ONLY = {
     "e_voices_saying_he_wants_us_dead": "fixed",
-    "e_voices_saying_she_wants_them_dead": "fixed",
+}
+
+# Recheck K76a (lead fix): a place after "from" is where the patient was, not the sender, and
+# "them" may be a they/them patient: the goodbye is read again, the voice's "them" is the patient.
+READ_AGAIN = {
+    "e_goodbye_message_from_the_clinic": "K76a finding 1",
+    "e_voices_saying_she_wants_them_dead": "K76a finding 2",
 }
 
 
@@ -147,4 +152,11 @@ def test_psychotic_only(name: str) -> None:
 
 
 def test_every_chart_is_named_and_valid() -> None:
-    chart_files.check_folder(_FOLDER, CRITICAL, QUIET, PSYCHOTIC_ONLY)
+    chart_files.check_folder(_FOLDER, CRITICAL, QUIET, PSYCHOTIC_ONLY, READ_AGAIN)
+
+
+@pytest.mark.parametrize("name", sorted(READ_AGAIN))
+def test_k76a_place_and_them_read_again(name: str) -> None:
+    cards = _cards(name)
+    assert "suicide-risk" in cards, name
+    assert cards["suicide-risk"]["indicator"] in {"critical", "warning"}, name
