@@ -156,6 +156,12 @@ def observation_looks_like_phq9(resource: Resource) -> bool:
 def questionnaire_looks_like_phq9(resource: Resource) -> bool:
     """A QuestionnaireResponse whose Questionnaire (canonical, or the contained one's url, name
     and title) names a PHQ-9."""
+    return names_phq9(questionnaire_names(resource))
+
+
+def questionnaire_names(resource: Resource) -> list[str]:
+    """The names a QuestionnaireResponse gives its Questionnaire: the canonical (or an STU3-style
+    Reference's reference and display) and a contained Questionnaire's url, name and title."""
     texts: list[str] = []
     reference = resource.get("questionnaire")
     if isinstance(reference, Mapping):  # STU3-style Reference
@@ -167,7 +173,7 @@ def questionnaire_looks_like_phq9(resource: Resource) -> bool:
             texts.extend(
                 v for key in ("url", "name", "title") if isinstance(v := entry.get(key), str)
             )
-    return names_phq9(texts)
+    return texts
 
 
 def lookalike_gap(

@@ -39,7 +39,11 @@ from typing import Any
 
 from fhir_mapping.fhir_fields import array
 from fhir_mapping.phq9_form_item9 import worded_form
-from fhir_mapping.phq9_lookalike import names_phq9, questionnaire_looks_like_phq9
+from fhir_mapping.phq9_lookalike import (
+    names_phq9,
+    questionnaire_looks_like_phq9,
+    questionnaire_names,
+)
 from fhir_mapping.questionnaire_items import _walk
 
 __all__ = ["response_names_phq9"]
@@ -91,17 +95,7 @@ def response_names_phq9(resource: Resource) -> bool:
 def _names_other(resource: Resource, names: list[str]) -> bool:
     """Whether the form's own names (canonical, contained Questionnaire, title extensions) name
     another instrument (module docstring)."""
-    texts = list(names)
-    reference = resource.get("questionnaire")
-    if isinstance(reference, Mapping):
-        texts.extend(v for v in (reference.get("reference"), reference.get("display")) if v)
-    elif isinstance(reference, str):
-        texts.append(reference)
-    for entry in array(resource.get("contained")):
-        if isinstance(entry, Mapping) and entry.get("resourceType") == "Questionnaire":
-            texts.extend(
-                v for key in ("url", "name", "title") if isinstance(v := entry.get(key), str)
-            )
+    texts = [*names, *questionnaire_names(resource)]
     joined = " ".join(_words(t) for t in texts if isinstance(t, str))
     return any(term in joined for term in _other_names())
 
