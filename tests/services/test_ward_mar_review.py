@@ -178,5 +178,6 @@ def test_utc_mar_times_fall_on_the_site_day() -> None:
     ward = _trial(doc, "venlafaxine", new_york).adherence.ward or ""
     assert "ward MAR 2026-11-03 – 2026-11-30" in ward
     assert "given on 28 of 28 days" in ward
-    # No site zone (a library caller): dates as written, as every record is read.
-    assert "given on 29 of 29 days" in (_trial(doc, "venlafaxine").adherence.ward or "")
+    # No site zone (a library caller): the chart's one offset (its other records' -05:00) is read
+    # as its zone (fhir_mapping/chart_zone.py, session 43 score75), so the same site days.
+    assert "given on 28 of 28 days" in (_trial(doc, "venlafaxine").adherence.ward or "")
