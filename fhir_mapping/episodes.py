@@ -253,12 +253,13 @@ def build_trials(
         if event.kind is _ORDER and not (event.entry_dated and undated_past(event)):
             orders.append(event)  # rule 2e: a reported past order's day is no switch
     clusters: list[tuple[str, _Cluster]] = []
-    fills_elsewhere = not partial_feed and fill_feed([e for e, _ in usable], resources, as_of)
+    usable_events = [e for e, _ in usable]
+    fills_elsewhere = not partial_feed and fill_feed(usable_events, resources, as_of)
     # span70's never-filled rule only where the feed fills the pathway's drugs: a feed of other
     # drugs' fills alone (a statin) says nothing of an antidepressant's (bench "irrelevant" series).
     # span73 (feed_coverage.py): span70's reading only of an order on or after its first fill.
-    pathway_from = pathway_start([e for e, _ in usable]) if fills_elsewhere else None
-    feed_from = feed_start([e for e, _ in usable], resources, as_of) if fills_elsewhere else None
+    pathway_from = pathway_start(usable_events) if fills_elsewhere else None
+    feed_from = feed_start(usable_events, resources, as_of) if fills_elsewhere else None
     # span74: unfilled_order.py's older rule dates the feed alike (feed_coverage.on_feed), so a
     # feed of other drugs alone (pathway_from None) also needs the refused dispenses.
     early = fills_elsewhere and (

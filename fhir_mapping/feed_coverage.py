@@ -39,10 +39,9 @@ from datetime import date
 from typing import Any
 
 from fhir_mapping.events import EventKind, MedicationEvent
-from fhir_mapping.medication_dates import parse_date
 from fhir_mapping.trial import Trial
 from fhir_mapping.trial_parts import Role
-from fhir_mapping.unfilled_order import RefusedFill, _order_only, _refusal
+from fhir_mapping.unfilled_order import RefusedFill, dispense_day, order_only, refusal
 
 _DISPENSE = EventKind.DISPENSE
 _DISPENSE_TYPE = "MedicationDispense"
@@ -68,9 +67,7 @@ def feed_start(
     days = [e.start for e in usable if e.kind is _DISPENSE]
     for resource in resources:
         if resource.get("resourceType") == _DISPENSE_TYPE and resource.get("status") != _VOID:
-            day = parse_date(resource.get("whenHandedOver")) or parse_date(
-                resource.get("whenPrepared")
-            )
+            day = dispense_day(resource)
             if day is not None and day <= as_of:
                 days.append(day)
     return min(days, default=None)
@@ -85,7 +82,7 @@ def before_feed(pathway_from: date | None, feed_from: date | None) -> Callable[[
     def words(trial: Trial) -> str:
         if pathway_from is None or trial.start >= pathway_from or trial.adherence.fills:
             return ""
-        if not _order_only(trial):
+        if not order_only(trial):
             return ""
         which = (
             "" if feed_from is None or feed_from >= pathway_from else "antidepressant and adjunct "
@@ -97,7 +94,7 @@ def before_feed(pathway_from: date | None, feed_from: date | None) -> Callable[[
 
 def refused_of(event: MedicationEvent, refused: Sequence[RefusedFill]) -> bool:
     """Whether a refused dispense names `event` (an order) or is of its drug on or after its day
-    (unfilled_order._refusal's test for a course): the feed carried this order (module docstring)."""
+    (unfilled_order.refusal's test for a course): the feed carried this order (module docstring)."""
     return any(
         r.order == event.source.id
         or (event.ingredient in r.ingredients and r.day is not None and r.day >= event.start)
@@ -118,13 +115,13 @@ def on_feed(
 def covers(pathway_from: date | None, refused: Sequence[RefusedFill]) -> Callable[[Trial], bool]:
     """`on_feed` of a course (unfilled_order.mark_unfilled, fix span74): a course with a fill or
     not made of orders alone is judged as before; an order-only one by its start (the day
-    `before_feed` dates it by) or a refused dispense of it (unfilled_order._refusal)."""
+    `before_feed` dates it by) or a refused dispense of it (unfilled_order.refusal)."""
 
     def test(trial: Trial) -> bool:
-        if trial.adherence.fills or not _order_only(trial):
+        if trial.adherence.fills or not order_only(trial):
             return True
         if pathway_from is not None and trial.start >= pathway_from:
             return True
-        return bool(_refusal(trial, refused))
+        return bool(refusal(trial, refused))
 
     return test

@@ -52,11 +52,11 @@ def _words(role: str) -> frozenset[str]:
 def _kept(before: str, after: str) -> bool:
     """Whether the goodbye's clause says the patient sent it (module docstring, fix text115):
     a patient word or a found word anywhere, a send verb before it, a device word after it."""
-    said = set(_WORD.findall(before)) | set(_WORD.findall(after))
+    ahead, behind = set(_WORD.findall(before)), set(_WORD.findall(after))
     return bool(
-        said & (_words("goodbye_own_sender") | _words("goodbye_found"))
-        or set(_WORD.findall(before)) & _words("goodbye_send_verb")
-        or set(_WORD.findall(after)) & _words("goodbye_sender_device")
+        (ahead | behind) & (_words("goodbye_own_sender") | _words("goodbye_found"))
+        or ahead & _words("goodbye_send_verb")
+        or behind & _words("goodbye_sender_device")
     )
 
 

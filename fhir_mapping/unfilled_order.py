@@ -129,7 +129,7 @@ def fills_on_record(events: Sequence[MedicationEvent]) -> bool:
     return any(e.kind is EventKind.DISPENSE for e in events)
 
 
-def _day(resource: Mapping[str, Any]) -> date | None:
+def dispense_day(resource: Mapping[str, Any]) -> date | None:
     return parse_date(resource.get("whenHandedOver")) or parse_date(resource.get("whenPrepared"))
 
 
@@ -139,7 +139,7 @@ def dispense_on_record(resources: Iterable[Mapping[str, Any]], as_of: date) -> b
     its type, status and dates are read, and the walk stops at the first."""
     for resource in resources:
         if resource.get("resourceType") == _DISPENSE_TYPE and resource.get("status") != _VOID:
-            day = _day(resource)
+            day = dispense_day(resource)
             if day is None or day <= as_of:
                 return True
     return False
@@ -185,7 +185,7 @@ def refused_fills(resources: Iterable[Mapping[str, Any]], as_of: date) -> list[R
     medications: Mapping[str, Mapping[str, Any]] | None = None
     refused = []
     for resource in found:
-        day = _day(resource)
+        day = dispense_day(resource)
         if day is not None and day > as_of:
             continue
         if medications is None and resource.get("medicationReference") is not None:
@@ -202,7 +202,7 @@ def refused_fills(resources: Iterable[Mapping[str, Any]], as_of: date) -> list[R
     return refused
 
 
-def _refusal(trial: Trial, refused: Sequence[RefusedFill]) -> str:
+def refusal(trial: Trial, refused: Sequence[RefusedFill]) -> str:
     """The words of the latest refused fill of `trial`'s orders, or of its drug on or after its
     start (module docstring); "" when none."""
     orders = {s.id for s in trial.sources if s.resource_type == _ORDER_TYPE}
@@ -217,7 +217,7 @@ def _refusal(trial: Trial, refused: Sequence[RefusedFill]) -> str:
     return max(mine, key=lambda r: r.day or date.min).words()
 
 
-def _order_only(trial: Trial) -> bool:
+def order_only(trial: Trial) -> bool:
     """Whether only orders make the course, of a pathway drug the patient takes daily: a drug
     given in clinic (esketamine sessions, long-acting injections: dose_basis.py) is no pharmacy
     fill, so a fill feed says nothing of it (its sessions on record show it given); nor is a drug
@@ -238,7 +238,7 @@ def _never_filled(trial: Trial) -> bool:
     return (
         trial.unconfirmed_order
         and trial.adherence.fills == 0
-        and _order_only(trial)
+        and order_only(trial)
         and any(AUTHORISED_END in n or ONE_FILL in n for n in trial.notes)
     )
 
@@ -259,7 +259,7 @@ def unfilled_on_feed(
     supply_gap_days (a validityPeriod ending early): listed there, as before ("")."""
     if event.dose_basis is not DoseBasis.DAILY or event.role is Role.INTERACTING:
         # A drug given in clinic or read only as an interaction partner: no pharmacy fill to
-        # await (`_order_only`); read as before.
+        # await (`order_only`); read as before.
         return counted, "", False
     days = event.days_supply
     if days is not None and days > 0:
@@ -307,7 +307,7 @@ def mark_unfilled(
             # awaiting a pharmacy fill (review s27 RB finding 4: "ordered (no fill yet)" of a
             # venlafaxine given on 46 of 46 ward days).
             and trial.adherence.ward is None
-            and _order_only(trial)
+            and order_only(trial)
         )
         if trial.unconfirmed_order or awaiting:
             if refused is None:
@@ -315,7 +315,7 @@ def mark_unfilled(
             trial = replace(
                 trial,
                 awaiting_fill=trial.start if awaiting else None,
-                fill_refused=_refusal(trial, refused),
+                fill_refused=refusal(trial, refused),
             )
             if _never_filled(trial) or (
                 awaiting and any(AWAITING_ON_FEED in n for n in trial.notes)
@@ -338,7 +338,7 @@ def _orders_only(trial: Trial) -> Trial:
         trial.unconfirmed_order
         or trial.supply_ran_out is not None
         or any(ORDERS_ONLY in n for n in trial.notes)
-    ) and (trial.adherence.last_fill is None and _order_only(trial)):
+    ) and (trial.adherence.last_fill is None and order_only(trial)):
         return replace(trial, no_fill_feed=True)
     return trial
 

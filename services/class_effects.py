@@ -100,8 +100,7 @@ def note(record: PatientRecord, ingredient: str) -> str:
 
 def findings_recorded(record: PatientRecord) -> list[tuple[str, str, str, Intolerance]]:
     """(finding kind, its reaction as the kind's first row names it, drug, intolerance) for each
-    reaction of a row with a `finding` recorded on
-    one of its members, in the order recorded. Every entry on record counts, settled by a later
+    reaction of a row with a `finding` recorded on one of its members, in the order recorded. Every entry on record counts, settled by a later
     course or not: NMS does not become history that a re-challenge clears (review K73a finding
     1: NMS on aripiprazole left brexpiprazole one click)."""
     entries = [t.intolerance for t in record.trials if t.intolerance is not None]
